@@ -1,0 +1,125 @@
+"""What every collector kind shares: the `Item` it produces, the `Collector` protocol, and its errors.
+
+    SourceConfig ──▶ Collector.collect(source, ctx) ──▶ Batch(items, skipped, etag…)
+                          │ uses ctx.fetch (politeness, limits, conditional GET)
+                          └─ raw entry ──map_*()──▶ Item   (a pure function per kind, tested on fixtures)
+
+    FetchError                  the fetch or the document failed; the runner records it on source health
+      ├── HttpStatusError       4xx/5xx (retry_after set from Retry-After on 429/503)
+      ├── FetchTimeout          connect/read timeout, or the whole-fetch deadline
+      ├── TransportError        DNS, refused connection, TLS, too many redirects
+      ├── TooLargeError         body over http.max_body_mb
+      └── DocumentError         not a feed (HTML page), undecodable, unparseable
+    SkipItem                    one entry is unusable; counted with its reason, the rest go on
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from langnghe.config import SourceConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One collected article or post. Times are naive UTC. Text is NFC."""
+
+    id: str
+    source: str
+    collector: str
+    source_type: str
+    outlet: str
+    url: str
+    canonical_url: str
+    title: str
+    summary: str
+    published_at: datetime
+    published_estimated: bool
+    fetched_at: datetime
+    content_hash: str
+    guid: str | None = None
+    author: str | None = None
+    flags: tuple[str, ...] = ()
+    raw: bytes | None = None  # compressed raw payload for provenance (kept retention.raw_payload_days)
+
+
+@dataclass
+class Batch:
+    """What one collection of one source produced."""
+
+    items: list[Item] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    not_modified: bool = False
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    entries_seen: int = 0
+
+
+class FetchError(Exception):
+    """A source could not be collected this time. `kind` is a short stable code shown to staff."""
+
+    kind: ClassVar[str] = "error"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, http_status: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.http_status = http_status
+
+
+class HttpStatusError(FetchError):
+    kind = "http_status"
+
+
+class FetchTimeout(FetchError):
+    kind = "timeout"
+
+
+class TransportError(FetchError):
+    kind = "transport"
+
+
+class TooLargeError(FetchError):
+    kind = "too_large"
+
+
+class DocumentError(FetchError):
+    kind = "document"
+
+
+class SkipItem(Exception):
+    """Raised by a mapping function for one unusable entry; the message is the counted reason."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    not_modified: bool = False
+
+
+FetchFn = Callable[..., Awaitable[Fetched]]
+
+
+@dataclass
+class CollectContext:
+    """What the runner hands a collector: a polite fetch, the clock, and the source's saved state."""
+
+    fetch: FetchFn
+    now: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    future_tolerance_minutes: float = 60.0
+
+
+@runtime_checkable
+class Collector(Protocol):
+    kind: ClassVar[str]
+
+    async def collect(self, source: "SourceConfig", ctx: CollectContext) -> Batch: ...

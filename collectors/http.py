@@ -1,0 +1,164 @@
+"""The one polite way collectors touch the network.
+
+    Fetcher.get(url, etag=…, last_modified=…)
+      ├─ global semaphore      http.max_concurrency fetches in flight
+      ├─ per-host spacing      http.per_host_spacing_seconds between requests to one host
+      ├─ whole-fetch deadline  http.fetch_deadline_seconds (a body that never ends cannot hang a worker)
+      ├─ streamed body cap     http.max_body_mb (Content-Length checked first, then counted while reading)
+      └─ conditional GET       If-None-Match / If-Modified-Since → Fetched(not_modified=True) on 304
+
+The network is injected: pass an `httpx.AsyncClient` or a transport (tests use `httpx.MockTransport`
+or a server on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import httpx
+
+from collectors.base import (
+    Fetched,
+    FetchTimeout,
+    HttpStatusError,
+    TooLargeError,
+    TransportError,
+)
+from langnghe.config import HttpConfig
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now_ts = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - now_ts)
+
+
+class Fetcher:
+    def __init__(
+        self,
+        cfg: HttpConfig,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        self.cfg = cfg
+        self._own_client = client is None
+        self.client = client or httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=True,
+            max_redirects=cfg.max_redirects,
+            timeout=httpx.Timeout(
+                connect=cfg.connect_timeout_seconds,
+                read=cfg.read_timeout_seconds,
+                write=cfg.read_timeout_seconds,
+                pool=cfg.fetch_deadline_seconds,
+            ),
+            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(max_connections=max(cfg.max_concurrency, 1) * 2),
+        )
+        self._sem = asyncio.Semaphore(max(cfg.max_concurrency, 1))
+        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._host_last: dict[str, float] = {}
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self.client.aclose()
+
+    async def __aenter__(self) -> "Fetcher":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def _wait_turn(self, host: str) -> None:
+        lock = self._host_locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            last = self._host_last.get(host)
+            if last is not None:
+                delay = self.cfg.per_host_spacing_seconds - (time.monotonic() - last)
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            self._host_last[host] = time.monotonic()
+
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Fetched:
+        host = urlsplit(url).hostname or ""
+        req_headers = dict(headers or {})
+        if etag:
+            req_headers["If-None-Match"] = etag
+        if last_modified:
+            req_headers["If-Modified-Since"] = last_modified
+        async with self._sem:
+            await self._wait_turn(host)
+            try:
+                async with asyncio.timeout(self.cfg.fetch_deadline_seconds):
+                    return await self._get(url, req_headers)
+            except TimeoutError:
+                raise FetchTimeout(
+                    f"no complete response within {self.cfg.fetch_deadline_seconds:g} s (fetch deadline)"
+                ) from None
+            except httpx.TimeoutException as exc:
+                raise FetchTimeout(f"{type(exc).__name__}: timed out") from None
+            except httpx.TooManyRedirects:
+                raise TransportError(f"more than {self.cfg.max_redirects} redirects") from None
+            except httpx.TransportError as exc:
+                raise TransportError(f"{type(exc).__name__}: {exc or 'connection failed'}") from None
+
+    async def _get(self, url: str, headers: dict[str, str]) -> Fetched:
+        limit = int(self.cfg.max_body_mb * 1024 * 1024)
+        async with self.client.stream("GET", url, headers=headers) as resp:
+            final = str(resp.url)
+            hdrs = {k.lower(): v for k, v in resp.headers.items()}
+            if resp.status_code == 304:
+                return Fetched(url=final, status=304, headers=hdrs, body=b"", not_modified=True)
+            if resp.status_code >= 400:
+                retry = parse_retry_after(resp.headers.get("retry-after"))
+                reason = resp.reason_phrase or ""
+                raise HttpStatusError(
+                    f"HTTP {resp.status_code} {reason}".strip()
+                    + (f"; Retry-After {retry:g} s" if retry is not None else ""),
+                    retry_after=retry,
+                    http_status=resp.status_code,
+                )
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise TooLargeError(
+                    f"response of {int(declared) / 1e6:.1f} MB exceeds the {self.cfg.max_body_mb:g} MB limit",
+                    http_status=resp.status_code,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise TooLargeError(
+                        f"response exceeds the {self.cfg.max_body_mb:g} MB limit (stopped reading)",
+                        http_status=resp.status_code,
+                    )
+                chunks.append(chunk)
+            return Fetched(url=final, status=resp.status_code, headers=hdrs, body=b"".join(chunks))
+
+
+def http_date(dt: datetime) -> str:
+    return email.utils.format_datetime(dt.replace(tzinfo=timezone.utc), usegmt=True)

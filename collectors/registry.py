@@ -1,0 +1,51 @@
+"""Collector kinds register by name; a second module claiming a name is an error, not an override.
+
+Adding a kind = adding a module in collectors/ that decorates its class with `@register`.
+`load_all()` imports every module of the package once, so nothing else needs editing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from collectors.base import Collector
+
+_REGISTRY: dict[str, type[Collector]] = {}
+_INFRA = {"base", "registry", "http", "encoding", "textutil", "runner"}
+
+
+class DuplicateKind(RuntimeError):
+    pass
+
+
+def register(cls: type[Collector]) -> type[Collector]:
+    kind = getattr(cls, "kind", None)
+    if not kind or not isinstance(kind, str):
+        raise TypeError(f"{cls.__name__} has no string `kind`")
+    existing = _REGISTRY.get(kind)
+    if existing is not None and existing is not cls:
+        raise DuplicateKind(f"collector kind {kind!r} is registered by {existing.__module__} already")
+    _REGISTRY[kind] = cls
+    return cls
+
+
+def load_all() -> None:
+    import collectors
+
+    for mod in pkgutil.iter_modules(collectors.__path__):
+        if mod.name not in _INFRA and not mod.name.startswith("_"):
+            importlib.import_module(f"collectors.{mod.name}")
+
+
+def get(kind: str) -> Collector:
+    load_all()
+    try:
+        return _REGISTRY[kind]()
+    except KeyError:
+        raise KeyError(f"unknown collector kind {kind!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def kinds() -> list[str]:
+    load_all()
+    return sorted(_REGISTRY)

@@ -1,0 +1,152 @@
+"""RSS and Atom feeds (press sections, Google News searches, forums with feeds).
+
+    Fetched bytes ─encoding.to_utf8_xml─▶ UTF-8 XML ─feedparser (worker thread)─▶ entries
+    entry ─map_entry (pure)─▶ Item        bad entry ─▶ SkipItem(reason), counted on source health
+
+A feed that yields no entries and looks like HTML is a DocumentError ("not a feed"), not an empty
+success, so a site redesign that breaks a feed URL shows up on the health table.
+
+options: none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import gzip
+import json
+import re
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping
+
+import feedparser
+
+from collectors.base import Batch, CollectContext, DocumentError, Item, SkipItem
+from collectors.encoding import to_utf8_xml
+from collectors.registry import register
+from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, strip_html, tidy
+from langnghe.config import SourceConfig
+
+_HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
+
+
+def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedParserDict:
+    """Parse bytes leniently; raise DocumentError when nothing feed-like is there."""
+    xml, _enc = to_utf8_xml(body, content_type)
+    parsed = feedparser.parse(xml, response_headers={"content-type": "application/xml; charset=utf-8"})
+    if not parsed.entries:
+        version = parsed.get("version") or ""
+        if _HTML_HINT.search(body[:4096]) and not version:
+            raise DocumentError("not a feed: the address returned an HTML page")
+        if parsed.get("bozo") and not version:
+            exc = parsed.get("bozo_exception")
+            raise DocumentError(f"not a feed: unparseable XML ({type(exc).__name__}: {exc})")
+    return parsed
+
+
+def _entry_time(entry: Mapping[str, Any]) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        st = entry.get(key)
+        if st:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(st), tz=timezone.utc).replace(tzinfo=None)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def map_entry(
+    entry: Mapping[str, Any],
+    source: SourceConfig,
+    fetched_at: datetime,
+    *,
+    future_tolerance_minutes: float = 60.0,
+) -> Item:
+    """One feedparser entry → Item. Pure: same input, same Item. Raises SkipItem with a reason."""
+    link = tidy(entry.get("link") or "")
+    guid = tidy(entry.get("id") or "") or None
+    if not is_http_url(link) and guid and is_http_url(guid):
+        link = guid
+    if not is_http_url(link):
+        raise SkipItem("no http(s) link")
+    title = strip_html(entry.get("title") or "")
+    summary = strip_html(entry.get("summary") or entry.get("description") or "")
+    if not title and not summary:
+        raise SkipItem("no title or text")
+    if not title:
+        title = summary[:120]
+    flags: list[str] = []
+    published = _entry_time(entry)
+    if published is None:
+        published, estimated = fetched_at, True
+        flags.append("no_date")
+    elif published > fetched_at + timedelta(minutes=future_tolerance_minutes):
+        published, estimated = fetched_at, True
+        flags.append("future_date")
+    else:
+        estimated = False
+    canon = canonical_url(link)
+    author = tidy(entry.get("author") or "") or None
+    return Item(
+        id=sha1(canon),
+        source=source.name,
+        collector=source.kind,
+        source_type=source.source_type,
+        outlet=source.outlet,
+        url=link,
+        canonical_url=canon,
+        title=title,
+        summary=summary,
+        published_at=published,
+        published_estimated=estimated,
+        fetched_at=fetched_at,
+        content_hash=content_hash(title, summary, canon),
+        guid=guid,
+        author=author,
+        flags=tuple(flags),
+    )
+
+
+def raw_payload(entry: Mapping[str, Any]) -> bytes:
+    keep = {k: entry.get(k) for k in ("id", "link", "title", "summary", "published", "updated", "author")}
+    return gzip.compress(json.dumps(keep, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def map_entries(
+    entries: list[Mapping[str, Any]], source: SourceConfig, fetched_at: datetime, future_tolerance_minutes: float
+) -> tuple[list[Item], Counter[str]]:
+    items: list[Item] = []
+    skipped: Counter[str] = Counter()
+    for entry in entries:
+        try:
+            item = map_entry(entry, source, fetched_at, future_tolerance_minutes=future_tolerance_minutes)
+        except SkipItem as exc:
+            skipped[str(exc)] += 1
+            continue
+        except Exception as exc:  # a changed entry shape must never stop the rest
+            skipped[f"mapping error: {type(exc).__name__}"] += 1
+            continue
+        items.append(replace(item, raw=raw_payload(entry)))
+    return items, skipped
+
+
+@register
+class RssCollector:
+    kind = "rss"
+
+    async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
+        fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
+        if fetched.not_modified:
+            return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers.get("content-type"))
+        items, skipped = map_entries(parsed.entries, source, ctx.now, ctx.future_tolerance_minutes)
+        return Batch(
+            items=items,
+            skipped=skipped,
+            http_status=fetched.status,
+            etag=fetched.headers.get("etag"),
+            last_modified=fetched.headers.get("last-modified"),
+            entries_seen=len(parsed.entries),
+        )

@@ -1,0 +1,92 @@
+"""Small pure helpers every mapping function uses: NFC text, HTML → text, canonical URLs, hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_WS = re.compile(r"\s+")
+_TRACKING = re.compile(r"^(utm_|fbclid$|gclid$|zarsrc$|zalo_|_ga$|ref$|source$|mc_)", re.I)
+_BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+
+
+def nfc(s: str | None) -> str:
+    return unicodedata.normalize("NFC", s or "")
+
+
+def tidy(s: str | None) -> str:
+    """NFC, HTML entities unescaped, whitespace collapsed."""
+    return _WS.sub(" ", nfc(html.unescape(s or ""))).strip()
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in _BLOCK:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+        elif tag in _BLOCK:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def strip_html(s: str | None) -> str:
+    """Visible text of an HTML fragment (scripts and styles dropped), tidied."""
+    if not s:
+        return ""
+    if "<" not in s and "&" not in s:
+        return tidy(s)
+    p = _Text()
+    try:
+        p.feed(s)
+        p.close()
+    except Exception:  # malformed markup: fall back to a crude tag strip
+        return tidy(re.sub(r"<[^>]*>", " ", s))
+    return tidy("".join(p.parts))
+
+
+def canonical_url(url: str) -> str:
+    """One key per article: https, lower-case host without www., no fragment, no tracking parameters."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        scheme = "https"
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    port = parts.port
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)))
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def sha1(s: str) -> str:
+    return hashlib.sha1(s.encode("utf-8")).hexdigest()
+
+
+def content_hash(title: str, summary: str, fallback: str) -> str:
+    """Hash of the visible text, case- and space-insensitive; `fallback` (the URL) when there is no text."""
+    text = _WS.sub(" ", f"{title}\n{summary}".casefold()).strip()
+    return sha1(text if len(text) >= 12 else f"url:{fallback}")
+
+
+def is_http_url(url: str) -> bool:
+    return urlsplit(url or "").scheme.lower() in ("http", "https")

@@ -1,0 +1,55 @@
+"""`langnghe` — one console script; each subcommand is a module in langnghe/commands/.
+
+A command module defines `register(subparsers)` which adds its parser and sets `func=run`, where
+`run(args, cfg) -> int`. Modules are discovered, so a part adds a command without editing this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+
+from langnghe import commands
+from langnghe.config import ConfigError, load
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="langnghe",
+        description="Lắng Nghe — theo dõi báo chí và mạng xã hội, nắm bắt dư luận xã hội.",
+    )
+    parser.add_argument("--config", help="override file merged over the defaults (or $LANGNGHE_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for mod in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"langnghe.commands.{mod.name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        cfg = load(args.config) if not getattr(args, "no_config", False) else None
+        return int(args.func(args, cfg) or 0)
+    except ConfigError as exc:
+        print(f"langnghe: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

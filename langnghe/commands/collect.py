@@ -1,0 +1,53 @@
+"""`langnghe collect --once`: one pass over the sources, with a progress line per source."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from collectors.runner import Runner
+from langnghe import pipeline
+from langnghe.config import Config
+from store.db import Database, DatabaseLocked
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("collect", help="fetch sources now (one pass) and store new items")
+    p.add_argument("--once", action="store_true", help="one pass over all enabled sources, then exit (default)")
+    p.add_argument("--due", action="store_true", help="only sources whose next poll time has come")
+    p.add_argument("--source", action="append", help="only this source (repeatable; also paused ones)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    try:
+        db = Database(cfg.storage.db_path)
+    except DatabaseLocked as exc:
+        print(f"langnghe collect: {exc}\n`langnghe serve` already collects on schedule.", file=sys.stderr)
+        return 3
+    with db:
+        total = len(Runner(cfg, db).due(_now(), force=not args.due, only=args.source))
+        done = 0
+
+        def progress(o):  # type: ignore[no-untyped-def]
+            nonlocal done
+            done += 1
+            detail = f"+{o.items_new} mới / {o.entries_seen} mục" if o.outcome != "error" else f"LỖI {o.error_kind}: {o.error}"
+            if o.outcome == "not_modified":
+                detail = "không đổi (304)"
+            print(f"[{done}/{total}] {o.source}: {detail}", file=sys.stderr, flush=True)
+
+        runner = Runner(cfg, db, on_new_items=pipeline.processor(cfg, db))
+        summary = asyncio.run(runner.run_due(force=not args.due, only=args.source, progress=progress))
+        print(
+            f"Xong: {len(summary.outcomes)} nguồn, {summary.items_new} tin mới, {len(summary.errors)} nguồn lỗi.",
+            file=sys.stderr,
+        )
+    return 1 if summary.outcomes and len(summary.errors) == len(summary.outcomes) else 0
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from store.db import utcnow
+
+    return utcnow()

@@ -1,0 +1,19 @@
+"""`langnghe init-db`: create the database file and apply migrations (safe to repeat)."""
+
+from __future__ import annotations
+
+import argparse
+
+from langnghe.config import Config
+from store.db import Database
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init-db", help="create the database and apply schema migrations")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    with Database(cfg.storage.db_path) as db:
+        print(f"{cfg.storage.db_path}: schema version {db.schema_version()}")
+    return 0

@@ -1,0 +1,26 @@
+"""`langnghe serve`: collector scheduler + dashboard in one process (the database owner)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from langnghe.config import Config
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="run the collector on schedule and the dashboard, in one process")
+    p.add_argument("--port", type=int, help="dashboard port (default: dashboard.port)")
+    p.add_argument("--host", help="dashboard address (default: dashboard.host)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    from langnghe.service import serve
+
+    dash = cfg.dashboard
+    if args.port:
+        dash = replace(dash, port=args.port)
+    if args.host:
+        dash = replace(dash, host=args.host)
+    return serve(replace(cfg, dashboard=dash))

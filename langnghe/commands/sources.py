@@ -1,0 +1,39 @@
+"""`langnghe sources`: the configured sources and their health, or the registered collector kinds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from collectors import registry
+from langnghe.config import Config
+from langnghe.status import collect_status
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sources", help="list configured sources with their health")
+    p.add_argument("--kinds", action="store_true", help="list registered collector kinds instead")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    if args.kinds:
+        kinds = registry.kinds()
+        print(json.dumps(kinds) if args.json else "\n".join(kinds))
+        return 0
+    status = collect_status(cfg)
+    rows = status["sources"]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
+        return 0
+    print(f"{'nguồn':28} {'loại':6} {'trạng thái':10} {'24h':>5} {'lỗi liên tiếp':>13}  lỗi gần nhất")
+    for r in rows:
+        err = (r.get("last_error") or "")[:60]
+        print(
+            f"{r['source'][:28]:28} {r['kind']:6} {r['status']:10} {r['items_24h']:>5} "
+            f"{r['consecutive_failures']:>13}  {err}"
+        )
+    if status.get("note"):
+        print(f"\n({status['note']})")
+    return 0

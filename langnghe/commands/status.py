@@ -1,0 +1,29 @@
+"""`langnghe status [--json]`: item counts, per-source health, last collection time."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from langnghe.config import Config
+from langnghe.status import collect_status
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("status", help="item counts, source health and the last collection time")
+    p.add_argument("--json", action="store_true", help="print JSON (what scripts and checks read)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    st = collect_status(cfg)
+    if args.json:
+        print(json.dumps(st, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"Cơ sở dữ liệu: {st['db_path']} ({st['origin']})")
+    print(f"Tin bài: {st['items']} (24 giờ qua: {st.get('items_last_24h', 0)})")
+    print(f"Lần thu thập gần nhất: {st['last_collection_at'] or 'chưa có'}")
+    print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
+    if st.get("note"):
+        print(st["note"])
+    return 0

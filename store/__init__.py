@@ -1,0 +1,17 @@
+"""The only package that speaks SQL. Everything else calls the named functions here.
+
+    Database(path)            one per process; applies migrations on open
+      ├── .read()  ─▶ cursor  any thread, any time (DuckDB MVCC snapshot)
+      ├── .write() ─▶ cursor  serialised by a lock, one transaction: all or nothing
+      └── .snapshot(path)     consistent copy for other processes and backups
+
+    store.items    insert_items (idempotent by canonical URL and content hash), item queries
+    store.sources  fetch outcomes → source_state / fetch_log, health queries
+    store.status   the figures `langnghe status --json` prints
+
+DuckDB lets one process hold the file. `langnghe serve` is that process; see docs/ARCHITECTURE.md.
+"""
+
+from store.db import Database, DatabaseLocked
+
+__all__ = ["Database", "DatabaseLocked"]

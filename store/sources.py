@@ -1,0 +1,190 @@
+"""Source state and health: what each fetch did, when to try next, and what staff see as health.
+
+`record_outcome` is written in the same transaction as the items of that fetch, so the saved
+ETag/Last-Modified never runs ahead of the items it vouches for.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class SourceState:
+    source: str
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_failures: int = 0
+    next_due_at: datetime | None = None
+    last_success_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One fetch of one source, as the runner saw it."""
+
+    source: str
+    started_at: datetime
+    finished_at: datetime
+    outcome: str  # 'ok' | 'not_modified' | 'error'
+    next_due_at: datetime
+    http_status: int | None = None
+    entries_seen: int = 0
+    items_new: int = 0
+    skipped: dict[str, int] | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error_kind: str | None = None
+    error: str | None = None
+
+
+def get_states(cur: "duckdb.DuckDBPyConnection") -> dict[str, SourceState]:
+    rows = cur.execute(
+        "SELECT source, etag, last_modified, consecutive_failures, next_due_at, last_success_at FROM source_state"
+    ).fetchall()
+    return {r[0]: SourceState(*r) for r in rows}
+
+
+def record_outcome(cur: "duckdb.DuckDBPyConnection", o: Outcome) -> None:
+    skipped_total = sum((o.skipped or {}).values())
+    skipped_json = json.dumps(o.skipped or {}, ensure_ascii=False)
+    cur.execute(
+        """
+        INSERT INTO fetch_log (source, started_at, finished_at, outcome, http_status, entries_seen,
+                               items_new, skipped, error_kind, error)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [o.source, o.started_at, o.finished_at, o.outcome, o.http_status, o.entries_seen, o.items_new,
+         skipped_total, o.error_kind, o.error],
+    )
+    if o.outcome == "error":
+        cur.execute(
+            """
+            INSERT INTO source_state (source, last_attempt_at, last_error_at, last_error_kind, last_error,
+                                      last_http_status, consecutive_failures, next_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+            ON CONFLICT (source) DO UPDATE SET
+                last_attempt_at = excluded.last_attempt_at,
+                last_error_at = excluded.last_error_at,
+                last_error_kind = excluded.last_error_kind,
+                last_error = excluded.last_error,
+                last_http_status = excluded.last_http_status,
+                consecutive_failures = source_state.consecutive_failures + 1,
+                next_due_at = excluded.next_due_at
+            """,
+            [o.source, o.finished_at, o.finished_at, o.error_kind, o.error, o.http_status, o.next_due_at],
+        )
+    else:
+        cur.execute(
+            """
+            INSERT INTO source_state (source, etag, last_modified, last_attempt_at, last_success_at,
+                                      last_http_status, consecutive_failures, next_due_at,
+                                      last_entries_seen, last_items_new, last_skipped)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+            ON CONFLICT (source) DO UPDATE SET
+                etag = coalesce(excluded.etag, source_state.etag),
+                last_modified = coalesce(excluded.last_modified, source_state.last_modified),
+                last_attempt_at = excluded.last_attempt_at,
+                last_success_at = excluded.last_success_at,
+                last_http_status = excluded.last_http_status,
+                consecutive_failures = 0,
+                next_due_at = excluded.next_due_at,
+                last_entries_seen = excluded.last_entries_seen,
+                last_items_new = excluded.last_items_new,
+                last_skipped = excluded.last_skipped
+            """,
+            [o.source, o.etag, o.last_modified, o.finished_at, o.finished_at, o.http_status, o.next_due_at,
+             o.entries_seen, o.items_new, skipped_json],
+        )
+
+
+def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: datetime) -> list[dict[str, Any]]:
+    """One row per configured source: status, last success/error, failures, items today and per day (7-day mean).
+
+    `sources` are SourceConfig objects, so a configured source that never ran shows as 'chưa chạy'.
+    """
+    states = {
+        r[0]: r
+        for r in cur.execute(
+            """
+            SELECT source, last_attempt_at, last_success_at, last_error_at, last_error_kind, last_error,
+                   last_http_status, consecutive_failures, next_due_at, last_entries_seen, last_items_new,
+                   last_skipped
+            FROM source_state
+            """
+        ).fetchall()
+    }
+    day_start = now - timedelta(hours=24)
+    week_start = now - timedelta(days=7)
+    volume = {
+        r[0]: (r[1], r[2])
+        for r in cur.execute(
+            """
+            SELECT source, count(*) FILTER (WHERE seen_at >= ?), count(*) FILTER (WHERE seen_at >= ?)
+            FROM item_links GROUP BY source
+            """,
+            [day_start, week_start],
+        ).fetchall()
+    }
+    out = []
+    for src in sources:
+        st = states.get(src.name)
+        today, week = volume.get(src.name, (0, 0))
+        row: dict[str, Any] = {
+            "source": src.name,
+            "outlet": src.outlet,
+            "kind": src.kind,
+            "source_type": src.source_type,
+            "enabled": src.enabled,
+            "last_attempt_at": None,
+            "last_success_at": None,
+            "last_error_at": None,
+            "last_error_kind": None,
+            "last_error": None,
+            "last_http_status": None,
+            "consecutive_failures": 0,
+            "next_due_at": None,
+            "last_entries_seen": None,
+            "last_items_new": None,
+            "last_skipped": {},
+            "items_24h": today,
+            "items_per_day_7d": round(week / 7.0, 2),
+        }
+        if st is not None:
+            keys = ["source", "last_attempt_at", "last_success_at", "last_error_at", "last_error_kind",
+                    "last_error", "last_http_status", "consecutive_failures", "next_due_at",
+                    "last_entries_seen", "last_items_new", "last_skipped"]
+            row.update(dict(zip(keys, st)))
+            row["last_skipped"] = json.loads(st[11]) if st[11] else {}
+        row["status"] = _status(row)
+        out.append(row)
+    return out
+
+
+def _status(row: dict[str, Any]) -> str:
+    if not row["enabled"]:
+        return "paused"
+    if row["last_attempt_at"] is None:
+        return "never_run"
+    if row["consecutive_failures"] >= 3:
+        return "failing"
+    if row["consecutive_failures"] > 0:
+        return "error"
+    return "ok"
+
+
+def last_collection_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
+    row = cur.execute("SELECT max(finished_at) FROM fetch_log").fetchone()
+    return row[0] if row else None
+
+
+def recent_fetches(cur: "duckdb.DuckDBPyConnection", limit: int = 100) -> "Any":
+    return cur.execute(
+        "SELECT * FROM fetch_log ORDER BY started_at DESC, id DESC LIMIT ?", [limit]
+    ).df()
