@@ -1,0 +1,61 @@
+"""Which pages exist, in what order, for which role. Pure Python, so tests can check it.
+
+A page is a module in dashboard/pages/ with `PAGE = {"title", "icon", "order", "min_role"}` and a
+`render()` function. Adding a page means adding a module; app.py builds the navigation from this.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable
+
+ROLES = ("viewer", "analyst", "admin")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str
+    title: str
+    icon: str
+    order: int
+    min_role: str
+    render: Callable[[], None]
+
+
+def role_allows(role: str, min_role: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(min_role)
+
+
+def _spec(mod: ModuleType, name: str) -> PageSpec | None:
+    meta = getattr(mod, "PAGE", None)
+    render = getattr(mod, "render", None)
+    if not isinstance(meta, dict) or not callable(render):
+        return None
+    return PageSpec(
+        name=name,
+        title=meta["title"],
+        icon=meta.get("icon", ":material/article:"),
+        order=int(meta.get("order", 100)),
+        min_role=meta.get("min_role", "viewer"),
+        render=render,
+    )
+
+
+def discover() -> list[PageSpec]:
+    from dashboard import pages
+
+    specs = []
+    for mod in pkgutil.iter_modules(pages.__path__):
+        if mod.name.startswith("_"):
+            continue
+        spec = _spec(importlib.import_module(f"dashboard.pages.{mod.name}"), mod.name)
+        if spec:
+            specs.append(spec)
+    return sorted(specs, key=lambda s: (s.order, s.name))
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [s for s in discover() if role_allows(role, s.min_role)]

@@ -1,0 +1,78 @@
+"""`langnghe demo`: start the local demo feed server, then `serve` with the demo config."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from langnghe.config import DEMO_CONFIG_PATH, Config, load
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="run the product on the shipped demo data (local feed server + serve)")
+    p.add_argument("--feed-port", type=int, default=8765, help="port of the local demo feed server")
+    p.add_argument("--port", type=int, help="dashboard port (default: dashboard.port)")
+    p.add_argument("--keep-db", action="store_true", help="keep var/demo.duckdb from a previous run")
+    p.add_argument("--no-serve", action="store_true", help="start the feed server only (for tests/benches)")
+    p.set_defaults(func=run)
+
+
+def demo_config(feed_port: int) -> Config:
+    cfg = load(DEMO_CONFIG_PATH)
+    if feed_port != 8765:
+        cfg = replace(
+            cfg,
+            sources=tuple(
+                replace(s, url=s.url.replace("127.0.0.1:8765", f"127.0.0.1:{feed_port}")) for s in cfg.sources
+            ),
+        )
+    return cfg
+
+
+def run(args: argparse.Namespace, _cfg: Config) -> int:
+    from langnghe.demo import DemoFeedServer
+    from langnghe.service import serve
+
+    cfg = demo_config(args.feed_port)
+    if args.port:
+        cfg = replace(cfg, dashboard=replace(cfg.dashboard, port=args.port))
+    if not args.keep_db:
+        for p in (cfg.storage.db_path, cfg.storage.db_path + ".wal", cfg.storage.snapshot_path):
+            if os.path.exists(p):
+                os.remove(p)
+    Path(cfg.storage.db_path).parent.mkdir(parents=True, exist_ok=True)
+    server = DemoFeedServer(args.feed_port).start_background()
+    n_now = sum(len(server.visible(f, server.start)) for f in server.feed_urls())
+    print(
+        f"Máy chủ tin mẫu: {server.base_url} ({len(server.items)} tin, {n_now} đã phát hành, "
+        "số còn lại phát dần mỗi vài phút)",
+        flush=True,
+    )
+    if args.no_serve:
+        import time
+
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return 0
+    try:
+        return serve(cfg, before_start=_demo_hooks(cfg))
+    finally:
+        server.stop()
+
+
+def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
+    """Demo-only set-up run once the database is open (e.g. the demo account, added by the auth part)."""
+    import importlib
+
+    def before(db):  # type: ignore[no-untyped-def]
+        for name in ("dashboard.auth_demo",):
+            try:
+                importlib.import_module(name).setup(cfg, db)
+            except ModuleNotFoundError:
+                pass
+
+    return before
