@@ -2,7 +2,8 @@
 
 Vietnamese sites still serve Windows-1258 (which spells tones as combining marks) and mislabel UTF-8
 as ISO-8859-1. Order of trust: BOM, then a declared charset that decodes cleanly (except a Latin-1
-label on valid multi-byte UTF-8, a common lie), then UTF-8, then the best-scoring 8-bit codec.
+label on valid multi-byte UTF-8, a common lie), then UTF-8, then Windows-1258 when its
+tone-after-vowel byte pattern shows, else Windows-1252.
 Output is always NFC.
 """
 
@@ -15,7 +16,6 @@ import unicodedata
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", re.I)
 _META = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9._-]+)", re.I)
 _LATIN_LABELS = {"iso8859-1", "latin-1", "cp1252", "ascii"}
-_VI_CHARS = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
 
 
 class DecodeError(ValueError):
@@ -49,11 +49,6 @@ def declared_charsets(body: bytes, content_type: str | None) -> list[str]:
     return out
 
 
-def _vi_score(text: str) -> float:
-    letters = sum(ch.isalpha() for ch in text) or 1
-    return sum(ch in _VI_CHARS for ch in text.lower()) / letters - 2 * text.count("\ufffd") / letters
-
-
 def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Return (NFC text, codec used)."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -73,14 +68,23 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
             continue
     if utf8_ok:
         return unicodedata.normalize("NFC", utf8), "utf-8"
-    best: tuple[float, str, str] | None = None
-    for enc in ("cp1258", "cp1252", "latin-1"):
-        text = unicodedata.normalize("NFC", body.decode(enc, errors="replace"))
-        score = _vi_score(text)
-        if best is None or score > best[0]:
-            best = (score, text, enc)
-    assert best is not None
-    return best[1], best[2]
+    if _looks_cp1258(body):
+        return unicodedata.normalize("NFC", body.decode("cp1258", errors="replace")), "cp1258"
+    return unicodedata.normalize("NFC", body.decode("cp1252", errors="replace")), "cp1252"
+
+
+# Windows-1258 writes five tones as combining bytes after a vowel: grave, acute, tilde, hook, dot below.
+_CP1258_TONES = frozenset(b"\xcc\xec\xd2\xde\xf2")
+_CP1258_VOWELS = frozenset(b"aeiouyAEIOUY\xe2\xea\xf4\xd5\xdd\xe3\xc2\xca\xd4\xf5\xfd\xc3")
+
+
+def _looks_cp1258(body: bytes) -> bool:
+    """True when most high bytes are tone marks sitting right after a vowel, as Windows-1258 spells them."""
+    high = sum(1 for b in body if b > 0x7F)
+    if not high:
+        return False
+    pairs = sum(1 for a, b in zip(body, body[1:]) if b in _CP1258_TONES and a in _CP1258_VOWELS)
+    return pairs >= 1 and pairs / high >= 0.2
 
 
 def to_utf8_xml(body: bytes, content_type: str | None = None) -> tuple[bytes, str]:

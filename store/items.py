@@ -8,6 +8,8 @@ item exactly once: a row is new only if neither its canonical URL nor its conten
 from __future__ import annotations
 
 
+import os
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -99,6 +101,7 @@ def insert_items(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> l
                 """
             ).fetchall()
         ]
+        _fault_point("items_inserted")
         # Link every sighting (also duplicates inside the batch) to the item that holds its URL or text.
         cur.execute(
             """
@@ -135,6 +138,25 @@ def insert_items(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> l
         cur.unregister("_batch")
         cur.unregister("_batch_all")
     return new_ids
+
+
+_fault_hits: dict[str, int] = {}
+
+
+def _fault_point(name: str) -> None:
+    """Crash-test hook: with LANGNGHE_FAULTPOINT=name:N:/path, the N-th time execution passes here it
+    touches /path and stalls mid-transaction, so a test can SIGKILL the process there. Inert otherwise."""
+    spec = os.environ.get("LANGNGHE_FAULTPOINT")
+    if not spec:
+        return
+    point, nth, marker = spec.split(":", 2)
+    if point != name:
+        return
+    _fault_hits[name] = _fault_hits.get(name, 0) + 1
+    if _fault_hits[name] == int(nth):
+        with open(marker, "a") as fh:
+            fh.write("hit\n")
+        time.sleep(120)
 
 
 def count_items(cur: "duckdb.DuckDBPyConnection") -> int:

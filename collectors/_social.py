@@ -1,0 +1,293 @@
+"""Shared pieces of the non-RSS kinds: JSON/HTML decoding, Item building, per-API rate gates.
+
+    Fetched ─decode_json / decode_html─▶ document ─kind's pure map_*()─▶ Item
+                                                     └─ SkipItem(reason) counted by map_all
+    RateGate: one per API (Reddit, Mastodon, Bluesky…), keyed by host. It spaces requests by the
+    source's `min_interval_seconds` and reads the API's own budget headers (X-RateLimit-Remaining /
+    Reset and the IETF `ratelimit-*` ones); when the budget is spent it raises HttpStatusError with
+    retry_after instead of hammering, so the runner backs off exactly like on a 429.
+
+Not a kind (its name starts with "_", so the registry does not import it as one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import re
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+from urllib.parse import urlsplit
+
+from collectors.base import DocumentError, Fetched, HttpStatusError, Item, SkipItem
+from collectors.encoding import decode
+from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, tidy
+from langnghe.config import SourceConfig
+
+T = TypeVar("T")
+
+_HTML_HINT = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
+_VN = timezone(timedelta(hours=7))
+
+
+def decode_json(fetched: Fetched) -> Any:
+    """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError."""
+    text, _enc = decode(fetched.body, fetched.headers.get("content-type"))
+    if not text.strip():
+        raise DocumentError("empty response body (expected JSON)")
+    if _HTML_HINT.match(text[:200]):
+        raise DocumentError("not JSON: the address returned an HTML page (login wall or changed API?)")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+
+
+def decode_html(fetched: Fetched) -> str:
+    """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…)."""
+    text, _enc = decode(fetched.body, fetched.headers.get("content-type"))
+    return text
+
+
+def parse_iso(value: Any) -> datetime | None:
+    """ISO 8601 (with Z, offset, or fractions of any length) or epoch seconds → naive UTC; None if unusable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    s = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    m = re.match(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(.*)$", s)
+    if m:  # fromisoformat in 3.11 accepts 3 or 6 fraction digits only
+        frac = (m.group(2) or "")[:7].ljust(7, "0") if m.group(2) else ""
+        s = m.group(1) + frac + m.group(3)
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        return dt
+    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def title_from_text(text: str, limit: int = 120) -> str:
+    """A post has no title: its first line, cut at a word boundary."""
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    first = tidy(first)
+    if len(first) <= limit:
+        return first
+    cut = first[:limit].rsplit(" ", 1)[0]
+    return (cut or first[:limit]) + "…"
+
+
+def gz_json(obj: Any) -> bytes:
+    return gzip.compress(json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def make_item(
+    source: SourceConfig,
+    *,
+    url: str,
+    title: str,
+    text: str,
+    published: datetime | None,
+    fetched_at: datetime,
+    future_tolerance_minutes: float = 60.0,
+    author: str | None = None,
+    guid: str | None = None,
+    outlet: str | None = None,
+    flags: Iterable[str] = (),
+    canonical: str | None = None,
+) -> Item:
+    """The common tail of every map_*: validate, estimate a missing/future date, hash, NFC."""
+    url = tidy(url)
+    if not is_http_url(url) and not url.startswith("urn:"):
+        raise SkipItem("no http(s) link")
+    title = tidy(title)
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if not title and not text:
+        raise SkipItem("no title or text")
+    if not title:
+        title = title_from_text(text)
+    out_flags = list(flags)
+    if published is None:
+        published, estimated = fetched_at, True
+        out_flags.append("no_date")
+    elif published > fetched_at + timedelta(minutes=future_tolerance_minutes):
+        published, estimated = fetched_at, True
+        out_flags.append("future_date")
+    else:
+        estimated = False
+    canon = canonical or (canonical_url(url) if is_http_url(url) else url)
+    return Item(
+        id=sha1(canon),
+        source=source.name,
+        collector=source.kind,
+        source_type=source.source_type,
+        outlet=tidy(outlet) or source.outlet,
+        url=url,
+        canonical_url=canon,
+        title=title,
+        summary=text,
+        published_at=published,
+        published_estimated=estimated,
+        fetched_at=fetched_at,
+        content_hash=content_hash(title, text, canon),
+        guid=guid,
+        author=tidy(author) or None,
+        flags=tuple(out_flags),
+    )
+
+
+def map_all(
+    entries: Iterable[T],
+    fn: Callable[[T], Item],
+    raw: Callable[[T], bytes] | None = None,
+) -> tuple[list[Item], Counter[str]]:
+    """Map every entry; a SkipItem or any error in one entry is a counted reason, never a crash."""
+    items: list[Item] = []
+    skipped: Counter[str] = Counter()
+    for entry in entries:
+        try:
+            item = fn(entry)
+        except SkipItem as exc:
+            skipped[str(exc)] += 1
+            continue
+        except Exception as exc:  # changed entry shape: count it, go on
+            skipped[f"mapping error: {type(exc).__name__}"] += 1
+            continue
+        if raw is not None:
+            try:
+                item = replace(item, raw=raw(entry))
+            except Exception:
+                pass
+        items.append(item)
+    return items, skipped
+
+
+def opt(source: SourceConfig, key: str, default: T) -> T:
+    """A kind option with its type checked against the default (a wrong type is a config error)."""
+    value = source.options.get(key, default)
+    if default is not None and not isinstance(value, type(default)):
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)  # type: ignore[return-value]
+        raise ValueError(f"source {source.name}: option {key!r} must be {type(default).__name__}, got {value!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rate gates
+
+
+def _header_reset(headers: Mapping[str, str], now_epoch: float) -> float | None:
+    """Seconds until the API's budget resets, from whichever header style it uses."""
+    for key in ("x-ratelimit-reset", "ratelimit-reset"):
+        v = headers.get(key)
+        if not v:
+            continue
+        v = v.strip()
+        try:
+            num = float(v)
+        except ValueError:
+            dt = parse_iso(v)  # Mastodon: ISO 8601 time
+            if dt is None:
+                continue
+            return max(0.0, dt.replace(tzinfo=timezone.utc).timestamp() - now_epoch)
+        # Reddit sends seconds-until-reset; Bluesky an epoch time. Epochs are huge.
+        return max(0.0, num - now_epoch) if num > 10**9 else max(0.0, num)
+    return None
+
+
+def _header_remaining(headers: Mapping[str, str]) -> float | None:
+    for key in ("x-ratelimit-remaining", "ratelimit-remaining"):
+        v = headers.get(key)
+        if v is None:
+            continue
+        try:
+            return float(v.strip())
+        except ValueError:
+            continue
+    return None
+
+
+class RateGate:
+    """Per-host spacing and budget for one API, shared by every source of that kind in this process."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._last: dict[str, float] = {}
+        self._blocked_until: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def reset(self) -> None:
+        self._last.clear()
+        self._blocked_until.clear()
+        self._locks.clear()
+
+    async def wait(self, url: str, min_interval: float, *, max_wait: float = 30.0) -> None:
+        host = urlsplit(url).hostname or ""
+        now = time.time()
+        blocked = self._blocked_until.get(host, 0.0)
+        if blocked > now:
+            wait = blocked - now
+            if wait > max_wait:
+                raise HttpStatusError(
+                    f"{self.name}: rate-limit budget spent; resets in {wait:.0f} s", retry_after=wait, http_status=429
+                )
+            await asyncio.sleep(wait)
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            last = self._last.get(host)
+            if last is not None and min_interval > 0:
+                delay = min_interval - (time.monotonic() - last)
+                if delay > 0:
+                    await asyncio.sleep(min(delay, max_wait))
+            self._last[host] = time.monotonic()
+
+    def note(self, url: str, headers: Mapping[str, str]) -> None:
+        """Read the budget headers of a response; a spent budget blocks the host until its reset."""
+        host = urlsplit(url).hostname or ""
+        now = time.time()
+        remaining = _header_remaining(headers)
+        if remaining is not None and remaining < 1:
+            reset = _header_reset(headers, now)
+            self._blocked_until[host] = now + (reset if reset is not None else 60.0)
+
+    async def fetch(self, ctx: Any, url: str, source: SourceConfig, default_interval: float, **kw: Any) -> Fetched:
+        """ctx.fetch through this gate."""
+        await self.wait(url, opt(source, "min_interval_seconds", float(default_interval)))
+        try:
+            fetched = await ctx.fetch(url, **kw)
+        except HttpStatusError as exc:
+            if exc.http_status == 429:
+                host = urlsplit(url).hostname or ""
+                self._blocked_until[host] = time.time() + (exc.retry_after or 60.0)
+            raise
+        self.note(url, fetched.headers)
+        return fetched
+
+
+_GATES: dict[str, RateGate] = {}
+
+
+def gate(name: str) -> RateGate:
+    """The process-wide gate of one API (created on first use)."""
+    g = _GATES.get(name)
+    if g is None:
+        g = _GATES[name] = RateGate(name)
+    return g
+
+
+def reset_gates() -> None:
+    """Forget every gate's timing and budget (tests; a restart does the same)."""
+    for g in _GATES.values():
+        g.reset()

@@ -1,0 +1,119 @@
+"""Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from langnghe import config as config_mod
+
+FIXTURES = Path(__file__).parent / "fixtures"
+Handler = Callable[[BaseHTTPRequestHandler], None]
+
+
+class LocalServer:
+    """Routes path → handler(request). Handlers write the response themselves."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Handler] = {}
+        self.hits: dict[str, int] = {}
+        self.request_headers: dict[str, list[dict[str, str]]] = {}
+        server = self
+
+        class H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path
+                server.hits[path] = server.hits.get(path, 0) + 1
+                server.request_headers.setdefault(path, []).append({k.lower(): v for k, v in self.headers.items()})
+                handler = server.routes.get(path)
+                if handler is None:
+                    send(self, 404, b"not found", "text/plain")
+                    return
+                try:
+                    handler(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def send(req: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str = "application/rss+xml",
+         headers: dict[str, str] | None = None) -> None:
+    req.send_response(status)
+    req.send_header("Content-Type", ctype)
+    req.send_header("Content-Length", str(len(body)))
+    for k, v in (headers or {}).items():
+        req.send_header(k, v)
+    req.end_headers()
+    req.wfile.write(body)
+
+
+@pytest.fixture
+def server():
+    s = LocalServer()
+    yield s
+    s.stop()
+
+
+def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **sections: dict[str, Any]):
+    """Defaults + test overrides: a temp database, fast timeouts, no politeness delay."""
+    data = config_mod.read_toml(config_mod.DEFAULTS_PATH)
+    over: dict[str, Any] = {
+        "storage": {"db_path": str(tmp_path / "t.duckdb"), "snapshot_path": str(tmp_path / "snap.duckdb")},
+        "http": {
+            "connect_timeout_seconds": 2.0,
+            "read_timeout_seconds": 1.0,
+            "fetch_deadline_seconds": 3.0,
+            "per_host_spacing_seconds": 0.0,
+        },
+    }
+    for k, v in sections.items():
+        over.setdefault(k, {}).update(v)
+    data = config_mod._merge(data, over)
+    if sources is not None:
+        data["sources"] = sources
+    return config_mod.parse(data)
+
+
+def rss_source(name: str, url: str, **kw: Any) -> dict[str, Any]:
+    return {"name": name, "kind": "rss", "url": url, "outlet": kw.pop("outlet", name), **kw}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_doc(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
+    parts = [f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>']
+    for it in items:
+        parts.append("<item>")
+        for k in ("title", "link", "guid", "pubDate", "description"):
+            if k in it:
+                parts.append(f"<{k}>{it[k]}</{k}>")
+        parts.append("</item>")
+    parts.append("</channel></rss>")
+    return "".join(parts).encode("utf-8")

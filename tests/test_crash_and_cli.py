@@ -1,0 +1,133 @@
+"""The collector killed with SIGKILL mid-batch loses and duplicates nothing; the CLI end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import rss_doc, send
+
+N_FEEDS, PER_FEED = 6, 200
+
+
+def write_config(tmp_path: Path, base: str, n_feeds: int = N_FEEDS) -> Path:
+    lines = [
+        "[storage]",
+        f'db_path = "{tmp_path / "c.duckdb"}"',
+        f'snapshot_path = "{tmp_path / "c.snap.duckdb"}"',
+        "[http]",
+        "per_host_spacing_seconds = 0.0",
+        "max_concurrency = 1",
+    ]
+    for i in range(n_feeds):
+        lines += ["[[sources]]", f'name = "feed{i}"', 'kind = "rss"', f'url = "{base}/f{i}.rss"', f'outlet = "Báo {i}"']
+    p = tmp_path / "cfg.toml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def feed_server(server):
+    for i in range(N_FEEDS):
+        doc = rss_doc([
+            {"title": f"Báo {i} tin {j} về Quảng Ninh", "link": f"https://bao{i}.vn/tin-{j}",
+             "pubDate": "Sun, 22 Nov 2026 08:00:00 +0700", "description": f"Nội dung {i}-{j}"}
+            for j in range(PER_FEED)
+        ] + [  # the same story syndicated by every feed: must stay one item
+            {"title": "Tin chung của tỉnh", "link": "https://quangninh.gov.vn/tin-chung", "description": "Thông báo chung"}
+        ])
+        server.routes[f"/f{i}.rss"] = lambda req, doc=doc: send(req, 200, doc)
+
+
+def cli(args: list[str], env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess:
+    e = {**os.environ, **(env or {})}
+    e.pop("LANGNGHE_DB", None)
+    return subprocess.run([sys.executable, "-m", "langnghe.cli", *args], capture_output=True, text=True, env=e,
+                          timeout=kw.pop("timeout", 120), **kw)
+
+
+def test_sigkill_mid_batch_then_restart_keeps_every_item_exactly_once(tmp_path, server):
+    feed_server(server)
+    cfg = write_config(tmp_path, server.base)
+    marker = tmp_path / "marker"
+    env = {**os.environ, "LANGNGHE_FAULTPOINT": f"items_inserted:3:{marker}"}
+    env.pop("LANGNGHE_DB", None)
+    proc = subprocess.Popen([sys.executable, "-m", "langnghe.cli", "--config", str(cfg), "collect", "--once"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 90
+    while not marker.exists():
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "fault point never reached"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)  # inside the third batch's transaction
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    con = duckdb.connect(str(tmp_path / "c.duckdb"))
+    partial = con.execute("SELECT count(*) FROM items").fetchone()[0]
+    con.close()
+    assert partial == 2 * PER_FEED + 1  # two committed batches; the killed one left nothing
+
+    res = cli(["--config", str(cfg), "collect", "--once"])
+    assert res.returncode == 0, res.stderr
+    con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
+    total, distinct = con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM items").fetchone()
+    links = con.execute("SELECT count(*) FROM item_links WHERE url LIKE '%tin-chung%'").fetchone()[0]
+    con.close()
+    assert total == distinct == N_FEEDS * PER_FEED + 1
+    assert links == N_FEEDS
+
+
+def test_cli_init_collect_status_sources(tmp_path, server):
+    feed_server(server)
+    cfg = write_config(tmp_path, server.base, n_feeds=2)
+    assert cli(["--config", str(cfg), "init-db"]).returncode == 0
+    res = cli(["--config", str(cfg), "collect", "--once"])
+    assert res.returncode == 0, res.stderr
+    assert "[2/2]" in res.stderr and "tin mới" in res.stderr  # progress per source
+    st = json.loads(cli(["--config", str(cfg), "status", "--json"]).stdout)
+    assert st["items"] == 2 * PER_FEED + 1
+    assert st["origin"] == "database"
+    assert st["last_collection_at"]
+    assert [s["source"] for s in st["sources"]] == ["feed0", "feed1"]
+    assert all(s["status"] == "ok" for s in st["sources"])
+    out = cli(["--config", str(cfg), "sources"]).stdout
+    assert "feed0" in out and "Hoạt động" not in out  # plain CLI listing
+    kinds = json.loads(cli(["sources", "--kinds", "--json"]).stdout)
+    assert "rss" in kinds
+
+
+def test_status_reads_snapshot_while_db_is_held(tmp_path):
+    from store.db import Database
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb") as db:
+        db.snapshot(tmp_path / "c.snap.duckdb")
+        res = cli(["--config", str(cfg), "status", "--json"])
+    assert res.returncode == 0, res.stderr
+    st = json.loads(res.stdout)
+    assert st["origin"] == "snapshot" and "bản chụp" in st["note"]
+
+
+def test_collect_refuses_clearly_while_serve_holds_the_db(tmp_path):
+    from store.db import Database
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb"):
+        res = cli(["--config", str(cfg), "collect", "--once"])
+    assert res.returncode == 3
+    assert "langnghe serve" in res.stderr
+
+
+def test_bad_config_is_a_clear_error(tmp_path):
+    p = tmp_path / "bad.toml"
+    p.write_text("[http]\nnope = 1\n", encoding="utf-8")
+    res = cli(["--config", str(p), "status"])
+    assert res.returncode == 2 and "nope" in res.stderr
