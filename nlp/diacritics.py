@@ -1,0 +1,175 @@
+"""Diacritic restoration: a syllable bigram language model with Viterbi decoding.
+
+    "uong bi mua to"  ->  candidates per syllable from the training vocabulary
+                          (uong: uống/uông/ương…, bi: bí/bị/bỉ…, …)
+                      ->  Viterbi over P(w_i | w_{i-1}) (interpolated absolute discounting)
+                      ->  "uông bí mưa to"
+
+Trained on shippable text only (VNTC sample + binhvq sample + the team's own labelled set);
+see nlp/train.py. Syllables that already carry marks are kept as they are, so partly accented
+text is completed rather than rewritten. Case is carried over from the input syllable.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import pickle
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from nlp.folding import VI_MARKED, fold_word
+
+# A segment is a run of letters and spaces; anything else (punctuation, digits) cuts the chain.
+_SEGMENT = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*", re.UNICODE)
+_BOS = "<s>"
+_EOS = "</s>"
+DISCOUNT = 0.75
+
+
+def segments(text: str) -> list[list[str]]:
+    return [m.group(0).split() for m in _SEGMENT.finditer(text)]
+
+
+def _has_marks(word: str) -> bool:
+    return any(ch in VI_MARKED for ch in word.lower())
+
+
+class Restorer:
+    """Bigram LM over lowercase syllables. Build with `train`, persist with `save`/`load`."""
+
+    def __init__(self, unigram: dict[str, int], bigram: dict[tuple[str, str], int], version: str = ""):
+        self.version = version
+        self.unigram = unigram
+        self.bigram = bigram
+        self.total = sum(unigram.values()) or 1
+        self._prepare()
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def train(cls, texts: Iterable[str], *, min_bigram: int = 2, min_unigram: int = 2, version: str = "") -> "Restorer":
+        uni: Counter[str] = Counter()
+        bi: Counter[tuple[str, str]] = Counter()
+        for text in texts:
+            for seg in segments(text.lower()):
+                # Only learn from accented text: a segment with no marks at all teaches nothing.
+                if len(seg) >= 3 and not any(_has_marks(w) for w in seg):
+                    continue
+                uni.update(seg)
+                uni[_BOS] += 1
+                prev = _BOS
+                for w in seg:
+                    bi[(prev, w)] += 1
+                    prev = w
+                bi[(prev, _EOS)] += 1
+        uni = Counter({w: c for w, c in uni.items() if c >= min_unigram and (len(w) <= 7 or w == _BOS)})
+        bigram = {k: c for k, c in bi.items() if c >= min_bigram and k[0] in uni and (k[1] in uni or k[1] == _EOS)}
+        return cls(dict(uni), bigram, version=version)
+
+    def _prepare(self) -> None:
+        self.cands: dict[str, list[str]] = {}
+        for w, c in sorted(self.unigram.items(), key=lambda kv: -kv[1]):
+            if w == _BOS:
+                continue
+            self.cands.setdefault(fold_word(w), []).append(w)
+        for k in self.cands:
+            self.cands[k] = self.cands[k][:12]
+        self.ctx: dict[str, int] = Counter()
+        self.types_after: dict[str, int] = Counter()
+        for (a, _b), c in self.bigram.items():
+            self.ctx[a] += c
+            self.types_after[a] += 1
+        self._logu: dict[str, float] = {}
+
+    def p_uni(self, w: str) -> float:
+        return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
+
+    def logp(self, prev: str, w: str) -> float:
+        cv = self.ctx.get(prev, 0)
+        pu = self.p_uni(w)
+        if cv == 0:
+            return math.log(pu)
+        c = self.bigram.get((prev, w), 0)
+        lam = DISCOUNT * self.types_after[prev] / cv
+        return math.log(max(c - DISCOUNT, 0) / cv + lam * pu)
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        payload = {"version": self.version, "unigram": self.unigram,
+                   "bigram": {f"{a} {b}": c for (a, b), c in self.bigram.items()}}
+        with gzip.open(path, "wb", compresslevel=9) as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Restorer":
+        with gzip.open(path, "rb") as fh:
+            payload = pickle.load(fh)
+        bigram = {tuple(k.split(" ", 1)): c for k, c in payload["bigram"].items()}
+        return cls(payload["unigram"], bigram, version=payload.get("version", ""))
+
+    # -- use ------------------------------------------------------------------------------
+    def is_syllable(self, folded: str) -> bool:
+        """True when `folded` is the folded form of a syllable seen in training."""
+        return folded in self.cands
+
+    def _candidates(self, word: str) -> list[str]:
+        low = word.lower()
+        if _has_marks(low):
+            return [low]
+        return self.cands.get(fold_word(low)) or [low]
+
+    def restore_segment(self, seg: list[str]) -> list[str]:
+        cands = [self._candidates(w) for w in seg]
+        # Viterbi: best[i][cand] = (score, backpointer)
+        prev_states = {_BOS: 0.0}
+        back: list[dict[str, str]] = []
+        for options in cands:
+            cur: dict[str, float] = {}
+            bp: dict[str, str] = {}
+            for w in options:
+                best_s, best_p = -1e18, None
+                for p, s in prev_states.items():
+                    v = s + self.logp(p, w)
+                    if v > best_s:
+                        best_s, best_p = v, p
+                cur[w] = best_s
+                bp[w] = best_p  # type: ignore[assignment]
+            prev_states = cur
+            back.append(bp)
+        last = max(prev_states, key=lambda w: prev_states[w] + self.logp(w, _EOS))
+        out = [last]
+        for bp in reversed(back[1:]):
+            out.append(bp[out[-1]])
+        out.reverse()
+        return [_case_like(orig, new) for orig, new in zip(seg, out)]
+
+    def restore(self, text: str, max_chars: int = 50_000) -> str:
+        """Restore diacritics in `text` (at most `max_chars` characters are processed)."""
+        if not text:
+            return text
+        head, tail = text[:max_chars], text[max_chars:]
+        parts: list[str] = []
+        pos = 0
+        for m in _SEGMENT.finditer(head):
+            parts.append(head[pos:m.start()])
+            seg = m.group(0)
+            toks = re.split(r"([ \t]+)", seg)
+            words = toks[0::2]
+            fixed = self.restore_segment(words)
+            toks[0::2] = fixed
+            parts.append("".join(toks))
+            pos = m.end()
+        parts.append(head[pos:])
+        return "".join(parts) + tail
+
+
+def _case_like(orig: str, new: str) -> str:
+    if orig.islower() or orig == new:
+        return new
+    if orig.isupper() and len(orig) > 1:
+        return new.upper()
+    if orig[:1].isupper():
+        return new[:1].upper() + new[1:]
+    return new

@@ -1,0 +1,221 @@
+"""Text normalisation for Vietnamese press and social text.
+
+    raw title/text
+      │ NFC · HTML entities unescaped, tags dropped · zero-width chars removed · whitespace tidied
+      │ old-style tone placement fixed per syllable (underthesea's token map: hoà→hòa, thuỷ→thủy)
+      │ teencode / abbreviations expanded (MIT NSW dictionary, conservative subset: ko→không, dc→được)
+      │ written without diacritics?  → flag, restore with the bigram Viterbi model (nlp/diacritics.py)
+      ▼
+    normalised text + accent-folded key (nlp/folding.py)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.diacritics import Restorer
+from nlp.folding import VI_MARKED, fold, fold_word
+
+DATA = Path(__file__).with_name("data")
+MODELS = Path(__file__).with_name("models")
+NSW_PATH = DATA / "nsw" / "vi-nsw-dict.json"
+
+_TAG = re.compile(r"<[^>]{0,400}>")
+_ZW = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_NL = re.compile(r"\s*\n\s*")
+_WORDTOK = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NSWTOK = re.compile(r"[^\W_]+", re.UNICODE)
+
+# A syllable used at least this often in the training text is a real word: never "expanded".
+_NSW_COMMON = 20
+
+
+def _token_map() -> dict[str, str]:
+    try:
+        from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
+    except Exception:  # pragma: no cover - underthesea is a dependency; keep working without it
+        return {}
+    m = dict(token_map)
+    m.update(character_map)
+    return m
+
+
+def fix_tone_placement(text: str, token_map: dict[str, str] | None = None) -> str:
+    """Old-style tone placement → modern (hoà→hòa, thuỷ→thủy), syllable by syllable, case kept."""
+    tm = _TONE_MAP() if token_map is None else token_map
+
+    def sub(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if len(w) > 7:
+            return w
+        low = w.lower()
+        new = tm.get(low)
+        if new is None or new == low:
+            return w
+        if w.isupper() and len(w) > 1:
+            return new.upper()
+        if w[0].isupper():
+            return new[0].upper() + new[1:]
+        return new
+
+    return _WORDTOK.sub(sub, text)
+
+
+_TONE_MAP = lru_cache(maxsize=1)(_token_map)
+
+
+def clean(text: str) -> str:
+    """NFC, entities, tags, zero-width characters, whitespace."""
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFC", text)
+    if "&" in t:
+        t = html.unescape(html.unescape(t))
+    if "<" in t:
+        t = _TAG.sub(" ", t)
+    t = _ZW.sub("", t)
+    t = t.replace("\r\n", "\n").replace("\r", "\n")
+    t = _SPACES.sub(" ", t)
+    t = _NL.sub("\n", t)
+    t = unicodedata.normalize("NFC", t.strip())
+    return t.replace("ð", "đ").replace("Ð", "Đ")
+
+
+def load_nsw(restorer: Restorer | None, path: Path = NSW_PATH) -> dict[tuple[str, ...], str]:
+    """The conservative part of the NSW dictionary, keyed by lowercase token tuples.
+
+    Kept: entries with exactly one standard form, made of letters (and spaces) only, that are not
+    just the unaccented spelling of their target (restoration handles those), and whose single-token
+    key is not itself a common syllable in the training text ("bang", "e", "a" stay as written).
+    """
+    with open(path, encoding="utf-8") as fh:
+        raw: dict[str, list[str]] = json.load(fh)
+    out: dict[tuple[str, ...], str] = {}
+    for key, targets in raw.items():
+        key = unicodedata.normalize("NFC", key.strip().lower())
+        if len(targets) != 1 or not key:
+            continue
+        target = unicodedata.normalize("NFC", targets[0].strip())
+        if not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", key) or not target:
+            continue
+        if fold(key) == fold(target):
+            continue
+        toks = tuple(key.split())
+        if restorer is not None and len(toks) == 1:
+            tok = toks[0]
+            if restorer.unigram.get(tok, 0) >= _NSW_COMMON:
+                continue
+            if not any(ch in VI_MARKED for ch in tok):
+                cands = restorer.cands.get(tok, [])
+                if sum(restorer.unigram.get(c, 0) for c in cands) >= _NSW_COMMON:
+                    continue
+        out[toks] = target
+    return out
+
+
+class Normaliser:
+    """Holds the NSW table and the restorer; `normalise(text)` returns (text, no_diacritics)."""
+
+    def __init__(self, restorer: Restorer, nsw: dict[tuple[str, ...], str], *,
+                 max_chars: int = 20_000, min_marked_share: float = 0.12, min_words: int = 4):
+        self.restorer = restorer
+        self.nsw = nsw
+        self.nsw_max = max((len(k) for k in nsw), default=1)
+        self.max_chars = max_chars
+        self.min_marked_share = min_marked_share
+        self.min_words = min_words
+
+    @classmethod
+    def load(cls, model_path: str | Path | None = None, **kw: object) -> "Normaliser":
+        path = Path(model_path) if model_path else default_restorer_path()
+        restorer = Restorer.load(path)
+        return cls(restorer, load_nsw(restorer), **kw)  # type: ignore[arg-type]
+
+    def expand_nsw(self, text: str) -> str:
+        """Replace teencode/abbreviation tokens (longest match first), keeping a leading capital."""
+        if not self.nsw or not text:
+            return text
+        toks = list(_NSWTOK.finditer(text))
+        if not toks:
+            return text
+        out: list[str] = []
+        pos = 0
+        i = 0
+        n = len(toks)
+        while i < n:
+            hit = None
+            for k in range(min(self.nsw_max, n - i), 0, -1):
+                seq = toks[i:i + k]
+                # tokens of a multi-word key must be separated by plain spaces
+                if k > 1 and any(text[seq[j].end():seq[j + 1].start()] != " " for j in range(k - 1)):
+                    continue
+                key = tuple(t.group(0).lower() for t in seq)
+                tgt = self.nsw.get(key)
+                if tgt is not None:
+                    hit = (k, tgt)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            k, tgt = hit
+            first = toks[i].group(0)
+            if first[:1].isupper():
+                tgt = tgt[:1].upper() + tgt[1:]
+            out.append(text[pos:toks[i].start()])
+            out.append(tgt)
+            pos = toks[i + k - 1].end()
+            i += k
+        out.append(text[pos:])
+        return "".join(out)
+
+    def diacritic_stats(self, text: str) -> tuple[int, float, float]:
+        """(number of words, share of words with Vietnamese marks, share of words that are known syllables)."""
+        ws = _WORDTOK.findall(text[: self.max_chars])
+        if not ws:
+            return 0, 0.0, 0.0
+        marked = known = 0
+        uni = self.restorer.unigram
+        cands = self.restorer.cands
+        for w in ws:
+            low = w.lower()
+            if any(ch in VI_MARKED for ch in low):
+                marked += 1
+                if low in uni:
+                    known += 1
+            elif fold_word(low) in cands:
+                known += 1
+        n = len(ws)
+        return n, marked / n, known / n
+
+    def is_unaccented(self, text: str) -> bool:
+        n, marked, known = self.diacritic_stats(text)
+        return n >= self.min_words and marked < self.min_marked_share and known >= 0.8
+
+    def normalise(self, text: str, *, restore: bool | None = None) -> tuple[str, bool]:
+        """Clean, fix tones, expand teencode; restore diacritics when the text has none.
+
+        `restore=None` decides from the text itself; True/False forces it (used for a title that is
+        too short to judge, following its body).
+        """
+        t = clean(text)
+        if not t:
+            return "", False
+        t = fix_tone_placement(t)
+        t = self.expand_nsw(t)
+        flag = self.is_unaccented(t) if restore is None else restore
+        if flag:
+            t = self.restorer.restore(t, max_chars=self.max_chars)
+        return t, flag
+
+
+def default_restorer_path() -> Path:
+    found = sorted(MODELS.glob("diacritics-*.pkl.gz"))
+    if not found:
+        raise FileNotFoundError(f"no diacritics model in {MODELS}; run `langnghe train`")
+    return found[-1]
