@@ -26,7 +26,7 @@ from collectors import _social
 from collectors.base import Batch, CollectContext, Item
 from collectors.registry import register
 from collectors.rss import map_entry, parse_feed, raw_payload
-from collectors.textutil import canonical_url, is_http_url, sha1, tidy
+from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, tidy
 from langnghe.config import SourceConfig
 
 
@@ -51,7 +51,8 @@ def map_bing_entry(
     target = real_url(item.url)
     if target:
         canon = canonical_url(target)
-        item = replace(item, url=target, canonical_url=canon, id=sha1(canon))
+        item = replace(item, url=target, canonical_url=canon, id=sha1(canon),
+                       content_hash=content_hash(item.title, item.summary, canon))
     return replace(item, outlet=outlet or source.outlet, flags=tuple(flags))
 
 

@@ -29,7 +29,7 @@ from collectors import _social
 from collectors.base import Batch, CollectContext, Item
 from collectors.registry import register
 from collectors.rss import map_entry, parse_feed, raw_payload
-from collectors.textutil import strip_html, tidy
+from collectors.textutil import content_hash, strip_html, tidy
 from langnghe.config import SourceConfig
 
 
@@ -55,8 +55,6 @@ def map_gnews_entry(
         desc = desc.replace(piece, " ")
     desc = tidy(desc)
     summary = desc if len(desc) > 20 else ""
-    from collectors.textutil import content_hash
-
     return replace(
         item,
         title=title,

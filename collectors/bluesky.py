@@ -1,0 +1,101 @@
+"""Bluesky public search: `app.bsky.feed.searchPosts` on the public AppView, no account.
+
+    https://public.api.bsky.app/xrpc/app.bsky.feed.searchPosts?q=Quảng Ninh&sort=latest&limit=50
+        │ {"posts": [PostView{uri "at://did/app.bsky.feed.post/<rkey>", author{handle, did},
+        │   record{$type app.bsky.feed.post, text, createdAt, langs, embed}, replyCount, indexedAt…}],
+        │  "cursor": "…", "hitsTotal": N}
+        ▼
+    map_post (pure) ─▶ Item(url = https://bsky.app/profile/<handle>/post/<rkey>, text = record.text
+                            (+ linked article title), author = @handle (masked in the UI), flags lang, replies)
+
+Rate limits: the AppView allows about 3,000 requests per 5 minutes per IP and announces it in
+`ratelimit-remaining` / `ratelimit-reset` (epoch seconds). Bluesky has at times answered 403 to
+unauthenticated searchPosts on the public host; that shows as an HTTP error on the source's health.
+If it persists, point `url` at another AppView host that serves searchPosts publicly.
+
+options:
+  min_interval_seconds  float, default 1.
+  web_base              str, default "https://bsky.app" — where post links point.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any, Mapping
+
+from collectors import _social
+from collectors.base import Batch, CollectContext, Item, SkipItem
+from collectors.registry import register
+from collectors.textutil import tidy
+from langnghe.config import SourceConfig
+
+GATE = _social.gate("bluesky")
+
+
+def map_post(
+    post: Mapping[str, Any], source: SourceConfig, fetched_at: datetime, *, future_tolerance_minutes: float = 60.0
+) -> Item:
+    """One PostView → Item. Pure. Raises SkipItem with a reason."""
+    if not isinstance(post, Mapping):
+        raise SkipItem("post is not an object")
+    uri = post.get("uri") or ""
+    record = post.get("record")
+    author = post.get("author")
+    if not isinstance(uri, str) or not uri.startswith("at://") or "/app.bsky.feed.post/" not in uri:
+        raise SkipItem("no at:// post uri")
+    if not isinstance(record, Mapping) or not isinstance(author, Mapping):
+        raise SkipItem("post without record or author")
+    if record.get("$type") not in (None, "app.bsky.feed.post"):
+        raise SkipItem(f"not a post record ({record.get('$type')})")
+    rkey = uri.rsplit("/", 1)[-1]
+    handle = tidy(author.get("handle") or "")
+    did = tidy(author.get("did") or uri[5:].split("/", 1)[0])
+    who = handle if handle and handle != "handle.invalid" else did
+    base = _social.opt(source, "web_base", "https://bsky.app").rstrip("/")
+    text = (record.get("text") or "").strip()
+    embed = record.get("embed") if isinstance(record.get("embed"), Mapping) else {}
+    ext = embed.get("external") if isinstance(embed, Mapping) else None
+    flags: list[str] = []
+    if isinstance(ext, Mapping) and ext.get("uri"):
+        ext_title = tidy(ext.get("title") or "")
+        text = "\n".join(p for p in (text, ext_title) if p)
+        flags.append("link")
+    for lang in record.get("langs") or []:
+        flags.append(f"lang:{lang}")
+    n = post.get("replyCount")
+    if isinstance(n, int):
+        flags.append(f"replies:{n}")
+    return _social.make_item(
+        source,
+        url=f"{base}/profile/{who}/post/{rkey}",
+        title=_social.title_from_text(text),
+        text=text,
+        published=_social.parse_iso(record.get("createdAt") or post.get("indexedAt")),
+        fetched_at=fetched_at,
+        future_tolerance_minutes=future_tolerance_minutes,
+        author=f"@{handle}" if handle else did,
+        guid=uri,
+        flags=flags,
+    )
+
+
+@register
+class BlueskyCollector:
+    kind = "bluesky"
+
+    async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
+        fetched = await GATE.fetch(ctx, source.url, source, 1.0, headers={"Accept": "application/json"})
+        doc = _social.decode_json(fetched)
+        posts = doc.get("posts") if isinstance(doc, Mapping) else None
+        if not isinstance(posts, list):
+            reason = "response shape changed: no posts list"
+            if isinstance(doc, Mapping) and doc.get("error"):
+                reason = f"AppView answered an error: {str(doc.get('error'))[:40]} {str(doc.get('message') or '')[:60]}"
+            return Batch(skipped=Counter({reason.strip(): 1}), http_status=fetched.status)
+        items, skipped = _social.map_all(
+            posts,
+            lambda p: map_post(p, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
+            _social.gz_json,
+        )
+        return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(posts))

@@ -1,0 +1,79 @@
+"""YouTube channel feeds (no API key): the newest videos of a channel, e.g. QTV Quảng Ninh.
+
+    https://www.youtube.com/feeds/videos.xml?channel_id=UC…   (also ?playlist_id=PL…)
+        │ Atom: <entry> with <yt:videoId>, <title>, <published>, <author><name>,
+        │ <media:group><media:description>…</media:description><media:statistics views="…"/>
+        ▼
+    map_youtube_entry (pure) ─▶ Item(url = https://www.youtube.com/watch?v=<id>,
+                                     text = the video description, author = the channel, flag views:N)
+
+Limits: the feed lists only the newest 15 videos, with no comments and no search; YouTube returns
+404 for a wrong channel id and 429/503 when polled too often — every 30–60 minutes is plenty.
+The Data API (search, comments) needs a key and a quota, and is not used.
+
+options: none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Mapping
+
+from collectors import _social
+from collectors.base import Batch, CollectContext, Item, SkipItem
+from collectors.registry import register
+from collectors.rss import map_entry, parse_feed, raw_payload
+from collectors.textutil import canonical_url, content_hash, sha1, strip_html, tidy
+from langnghe.config import SourceConfig
+
+
+def map_youtube_entry(
+    entry: Mapping[str, Any], source: SourceConfig, fetched_at: datetime, *, future_tolerance_minutes: float = 60.0
+) -> Item:
+    """One YouTube Atom <entry> → Item. Pure. Raises SkipItem with a reason."""
+    video_id = tidy(entry.get("yt_videoid") or "")
+    if not video_id:
+        vid = tidy(entry.get("id") or "")
+        video_id = vid.split(":", 2)[-1] if vid.startswith("yt:video:") else ""
+    if not video_id:
+        raise SkipItem("no yt:videoId")
+    item = map_entry(entry, source, fetched_at, future_tolerance_minutes=future_tolerance_minutes)
+    url = f"https://www.youtube.com/watch?v={video_id}"
+    canon = canonical_url(url)
+    text = strip_html(entry.get("summary") or "")
+    flags = list(item.flags)
+    stats = entry.get("media_statistics") or {}
+    views = str(stats.get("views", "") if isinstance(stats, Mapping) else "").strip()
+    if views.isdigit():
+        flags.append(f"views:{int(views)}")
+    return replace(
+        item,
+        id=sha1(canon),
+        url=url,
+        canonical_url=canon,
+        summary=text,
+        guid=f"yt:video:{video_id}",
+        author=tidy(entry.get("author") or "") or None,
+        flags=tuple(flags),
+        content_hash=content_hash(item.title, text, canon),
+    )
+
+
+@register
+class YouTubeCollector:
+    kind = "youtube"
+
+    async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
+        fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
+        if fetched.not_modified:
+            return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers.get("content-type"))
+        items, skipped = _social.map_all(
+            parsed.entries,
+            lambda e: map_youtube_entry(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
+            raw_payload,
+        )
+        return Batch(items=items, skipped=skipped, http_status=fetched.status, etag=fetched.headers.get("etag"),
+                     last_modified=fetched.headers.get("last-modified"), entries_seen=len(parsed.entries))
