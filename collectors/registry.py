@@ -7,11 +7,17 @@ Adding a kind = adding a module in collectors/ that decorates its class with `@r
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
+import threading
 
 from collectors.base import Collector
 
 _REGISTRY: dict[str, type[Collector]] = {}
+LOAD_ERRORS: dict[str, str] = {}  # module → error; a broken module disables only its own kind
+_loaded = False
+_load_lock = threading.Lock()
+log = logging.getLogger("langnghe.collectors")
 _INFRA = {"base", "registry", "http", "encoding", "textutil", "runner"}
 
 
@@ -31,11 +37,26 @@ def register(cls: type[Collector]) -> type[Collector]:
 
 
 def load_all() -> None:
+    """Import every collector module once. Import errors are kept in LOAD_ERRORS, not raised."""
+    global _loaded
+    if _loaded:
+        return
     import collectors
 
-    for mod in pkgutil.iter_modules(collectors.__path__):
-        if mod.name not in _INFRA and not mod.name.startswith("_"):
-            importlib.import_module(f"collectors.{mod.name}")
+    with _load_lock:
+        if _loaded:
+            return
+        for mod in pkgutil.iter_modules(collectors.__path__):
+            if mod.name in _INFRA or mod.name.startswith("_"):
+                continue
+            try:
+                importlib.import_module(f"collectors.{mod.name}")
+            except DuplicateKind:
+                raise
+            except Exception as exc:
+                LOAD_ERRORS[mod.name] = f"{type(exc).__name__}: {exc}"
+                log.error("collector module %s failed to import: %s", mod.name, exc)
+        _loaded = True
 
 
 def get(kind: str) -> Collector:

@@ -1,0 +1,41 @@
+"""Collector kinds register by name; duplicates are refused; every kind honours the protocol."""
+
+from __future__ import annotations
+
+import pytest
+
+from collectors import registry
+from collectors.base import Collector
+
+
+def test_rss_is_registered_and_satisfies_the_protocol():
+    assert "rss" in registry.kinds()
+    assert isinstance(registry.get("rss"), Collector)
+
+
+def test_every_registered_kind_satisfies_the_protocol():
+    for kind in registry.kinds():
+        c = registry.get(kind)
+        assert isinstance(c, Collector), kind
+        assert c.kind == kind
+
+
+def test_no_collector_module_fails_to_import():
+    registry.load_all()
+    assert registry.LOAD_ERRORS == {}
+
+
+def test_duplicate_kind_is_refused():
+    class Again:
+        kind = "rss"
+
+        async def collect(self, source, ctx):  # pragma: no cover
+            raise NotImplementedError
+
+    with pytest.raises(registry.DuplicateKind, match="rss"):
+        registry.register(Again)
+
+
+def test_unknown_kind_names_the_known_ones():
+    with pytest.raises(KeyError, match="rss"):
+        registry.get("no-such-kind")
