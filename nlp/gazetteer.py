@@ -1,0 +1,436 @@
+"""Gazetteer of the configured area and the place matcher.
+
+    nlp/data/admin_units/*.csv   (vietnamadminunits, MIT)   provinces, old districts, old and 2025 wards,
+    nlp/data/provinces_2025.csv  old → new provinces         old→2025 ward mapping of the area
+    nlp/data/landmarks.csv       staff-extendable             Yên Tử, chùa Ba Vàng, the coal mines…
+    nlp/data/ambiguous_names.txt staff-extendable             names that are also common words
+            │
+            ▼  index: accent-folded token tuple → entries
+    text → tokens → longest matches (accent-exact when the text has diacritics)
+         → each match judged:
+             strong names (province, old districts, unique wards, landmarks) count on their own;
+             weak names (also a unit elsewhere, a common word, a street or person name: Phương Đông,
+             Quang Trung, Bắc Sơn, Thanh Sơn…) count only with the unit type written before them or an
+             area name close by, and only when the area is named in the text;
+             a street/person word before a name (đường Quang Trung, ông …) rejects it;
+             in mixed-case text a name must be capitalised (phương Đông = the East);
+             an explicit other province that also has a unit of that name, nearer than any area
+             anchor, wins (Thanh Sơn (Phú Thọ), huyện Bắc Sơn, Lạng Sơn).
+         → canonical places with their 2025 unit, and in_area.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from nlp.folding import fold
+
+DATA = Path(__file__).with_name("data")
+ADMIN = DATA / "admin_units"
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}$")
+_WARD_TYPES = ("Phường", "Xã", "Thị trấn", "Đặc khu")
+_DIST_TYPES = ("Thành phố", "Thị xã", "Huyện", "Quận")
+_PROV_TYPES = ("Tỉnh", "Thành phố")
+_SHORT_DIST = {"Thành phố": "TP", "Thị xã": "TX", "Huyện": "huyện", "Quận": "quận"}
+
+# Words written before a name, by the folded form of the last one or two tokens.
+PREFIX_HINTS: dict[str, str] = {
+    "phuong": "ward", "p": "ward", "xa": "ward", "thi tran": "ward", "tt": "ward", "dac khu": "ward",
+    "thanh pho": "district", "tp": "district", "thi xa": "district", "tx": "district", "huyen": "district",
+    "h": "district", "quan": "district", "q": "district", "tinh": "province",
+    # not a place: a street, a person, an organisation named after a person
+    "duong": "street", "pho": "street", "ngo": "street", "ngach": "street", "hem": "street", "kiet": "street",
+    "dai lo": "street", "so nha": "street", "tuyen duong": "street", "vua": "person", "ong": "person",
+    "ba": "person", "anh": "person", "chi": "person", "em": "person", "co": "person", "chu": "person",
+    "thay": "person", "cu": "person", "truong": "street", "thpt": "street", "thcs": "street", "tieu hoc": "street",
+    "mam non": "street", "khach san": "street", "nha hang": "street", "cong ty": "street", "sv": "street",
+    "hlv": "person", "tuong": "person", "nguyen": "person", "tran": "person", "le": "person", "pham": "person",
+    "hoang": "person", "vu": "person", "do": "person", "bui": "person", "dang": "person", "ngo dinh": "person",
+}
+WARD_LEVELS = ("ward_2025", "ward_old")
+
+
+def _strip_type(name: str, types: Iterable[str]) -> tuple[str, str]:
+    for t in types:
+        if name.startswith(t + " "):
+            return t, name[len(t) + 1:]
+    return "", name
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _key(name: str) -> tuple[str, ...]:
+    return tuple(fold(t) for t, _, _ in _tokens(name))
+
+
+def _acc(name: str) -> tuple[str, ...]:
+    return tuple(t.lower() for t, _, _ in _tokens(name))
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        lines = [ln for ln in fh if not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@dataclass
+class Entry:
+    name: str                    # canonical, e.g. "Phường Vàng Danh"
+    level: str                   # province | district_old | ward_2025 | ward_old | landmark
+    province: str                # short province name, e.g. "Quảng Ninh"
+    in_area: bool
+    display: str                 # what staff see, carrying the 2025 unit
+    name_2025: str | None = None
+    code_2025: str | None = None
+    old_name: str | None = None
+    strong: bool = True
+    district: str | None = None  # old district (canonical) for wards
+    acc: tuple[str, ...] = ()
+
+
+@dataclass
+class Hit:
+    entry: Entry
+    start: int                   # token index
+    end: int
+    matched_text: str
+    prefix: str | None           # hint from the word(s) before
+    capitalised: bool
+
+
+@dataclass
+class PlaceResult:
+    places: list[str] = field(default_factory=list)
+    details: list[dict] = field(default_factory=list)
+    in_area: bool = False
+
+
+class Gazetteer:
+    def __init__(self, province: str = "Quảng Ninh", data_dir: Path = DATA):
+        self.province = province.removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
+        self.data_dir = data_dir
+        self.index: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        self.unit_provinces: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        self.old_to_new_province: dict[str, str] = {}
+        self._build()
+        self.maxlen = max(len(k) for k in self.index)
+
+    # ---------------------------------------------------------------------------------- build
+    def _add(self, surface: str, entry: Entry) -> None:
+        key = _key(surface)
+        if not key:
+            return
+        acc = _acc(surface)
+        for e in self.index[key]:
+            if e.name == entry.name and e.level == entry.level and e.acc == acc:
+                return
+        e = Entry(**{**entry.__dict__, "acc": acc})
+        self.index[key].append(e)
+
+    def _build(self) -> None:
+        d = self.data_dir
+        area_key = fold(self.province)
+        for r in _read_csv(d / "provinces_2025.csv"):
+            self.old_to_new_province[r["old_province"]] = r["new_province"]
+        # national lists: which provinces have a unit of each name (legacy and 2025 province names)
+        prov_type: dict[str, str] = {}
+        legacy = _read_csv(d / "admin_units" / "vn_legacy_63prov_district_wards.csv")
+        new = _read_csv(d / "admin_units" / "vn_2025_34prov_wards.csv")
+        for r in legacy:
+            pt, pname = _strip_type(r["province"], _PROV_TYPES)
+            prov_type[pname] = pt
+            for nm in (_strip_type(r["ward"], _WARD_TYPES)[1], _strip_type(r["district"], _DIST_TYPES)[1]):
+                self.unit_provinces[_key(nm)].add(pname)
+                self.unit_provinces[_key(nm)].add(self.old_to_new_province.get(pname, pname))
+        for r in new:
+            pt, pname = _strip_type(r["province"], _PROV_TYPES)
+            prov_type[pname] = pt
+            self.unit_provinces[_key(_strip_type(r["ward"], _WARD_TYPES)[1])].add(pname)
+        ambiguous = {_key(ln.strip()) for ln in open(d / "ambiguous_names.txt", encoding="utf-8")
+                     if ln.strip() and not ln.startswith("#")}
+        self.risky_provinces = ambiguous
+
+        # provinces (every one; the configured one is in the area)
+        for old, newp in self.old_to_new_province.items():
+            t = prov_type.get(old, "Tỉnh")
+            tshort = "TP" if t == "Thành phố" else "tỉnh"
+            if old == newp:
+                disp = f"{tshort} {old}"
+            else:
+                nt = "TP" if prov_type.get(newp) == "Thành phố" else "tỉnh"
+                disp = f"{tshort} {old} cũ, nay {nt} {newp}"
+            e = Entry(name=f"{t} {old}", level="province", province=old, in_area=fold(newp) == area_key,
+                      display=disp, name_2025=f"{prov_type.get(newp, 'Tỉnh')} {newp}", strong=True)
+            self._add(old, e)
+        for r in _read_csv(d / "place_aliases.csv"):
+            old = r["province"]
+            base = self.index.get(_key(old))
+            if base:
+                self._add(r["alias"], [b for b in base if b.level == "province"][0])
+
+        # the configured province: 2025 wards, old districts, old wards, mapping
+        new_rows = [r for r in new if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
+        old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
+        mapping: list[dict[str, str]] = []
+        mpath = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
+        if mpath.exists():
+            mapping = _read_csv(mpath)
+        new_from_dist: dict[str, Counter[str]] = defaultdict(Counter)
+        old_ward_to_new: dict[tuple[str, str], tuple[str, str]] = {}
+        dist_to_new: dict[str, list[str]] = defaultdict(list)
+        for m in mapping:
+            new_from_dist[m["new_ward"]][m["old_district"]] += 1
+            if m["relation"] == "whole" or m["divided_default"] == "default":
+                old_ward_to_new[(m["old_district"], m["old_ward"])] = (m["new_ward"], m["new_ward_code"])
+            if m["new_ward"] not in dist_to_new[m["old_district"]]:
+                dist_to_new[m["old_district"]].append(m["new_ward"])
+        code_of = {m["new_ward"]: m["new_ward_code"] for m in mapping}
+        for dist in dist_to_new:
+            dist_to_new[dist].sort(key=lambda w: code_of.get(w, ""))
+
+        def dist_short(dist: str) -> str:
+            t, n = _strip_type(dist, _DIST_TYPES)
+            return f"{_SHORT_DIST.get(t, t)} {n}".strip()
+
+        def lower_type(name: str) -> str:
+            t, n = _strip_type(name, _WARD_TYPES)
+            return f"{t.lower()} {n}".strip()
+
+        ambiguous_here = set()
+        for r in new_rows:
+            _t, nm = _strip_type(r["ward"], _WARD_TYPES)
+            k = _key(nm)
+            if k in ambiguous or (self.unit_provinces[k] - {self.province}):
+                ambiguous_here.add(k)
+        new_names = {}
+        for r in new_rows:
+            _t, nm = _strip_type(r["ward"], _WARD_TYPES)
+            src = new_from_dist.get(r["ward"])
+            disp = lower_type(r["ward"])
+            if src:
+                disp += f" ({dist_short(src.most_common(1)[0][0])} cũ)"
+            new_names[r["ward"]] = (disp, r["wardCode"])
+            e = Entry(name=r["ward"], level="ward_2025", province=self.province, in_area=True, display=disp,
+                      name_2025=r["ward"], code_2025=r["wardCode"], strong=_key(nm) not in ambiguous_here,
+                      district=src.most_common(1)[0][0] if src else None)
+            self._add(nm, e)
+        districts = sorted({r["district"] for r in old_rows})
+        for dist in districts:
+            _t, nm = _strip_type(dist, _DIST_TYPES)
+            news = dist_to_new.get(dist, [])
+            if 0 < len(news) <= 4:
+                now = ", ".join(lower_type(n) for n in news)
+            elif news:
+                now = f"{len(news)} phường, xã"
+            else:
+                now = ""
+            disp = f"{dist_short(dist)} cũ" + (f", nay {now}" if now else "")
+            e = Entry(name=dist, level="district_old", province=self.province, in_area=True, display=disp,
+                      name_2025=", ".join(news) or None, old_name=dist, strong=True, district=dist)
+            self._add(nm, e)
+            if _t:
+                self._add(f"{_SHORT_DIST.get(_t, _t)} {nm}", e)
+        for r in old_rows:
+            wt, nm = _strip_type(r["ward"], _WARD_TYPES)
+            k = _key(nm)
+            if any(e.level == "ward_2025" for e in self.index.get(k, [])):
+                for e in self.index[k]:
+                    if e.level == "ward_2025" and not e.old_name:
+                        e.old_name = f"{r['ward']} ({dist_short(r['district'])})"
+                continue
+            target = old_ward_to_new.get((r["district"], r["ward"]))
+            if target:
+                ndisp = lower_type(target[0])
+                disp = f"{lower_type(r['ward'])} cũ, nay {ndisp} ({dist_short(r['district'])} cũ)"
+            else:
+                disp = f"{lower_type(r['ward'])} ({dist_short(r['district'])} cũ)"
+            strong = k not in ambiguous and not (self.unit_provinces[k] - {self.province})
+            e = Entry(name=r["ward"], level="ward_old", province=self.province, in_area=True, display=disp,
+                      name_2025=target[0] if target else None, code_2025=target[1] if target else None,
+                      old_name=f"{r['ward']} ({dist_short(r['district'])})", strong=strong, district=r["district"])
+            self._add(nm, e)
+        # landmarks (only those of the configured province: their ward must be one of its 2025 units)
+        lpath = d / "landmarks.csv"
+        if lpath.exists():
+            for r in _read_csv(lpath):
+                ward = r["ward_2025"].strip()
+                if ward not in new_names:
+                    continue
+                disp = f"{r['name']} ({lower_type(ward)})"
+                e = Entry(name=r["name"], level="landmark", province=self.province, in_area=True, display=disp,
+                          name_2025=ward, code_2025=new_names[ward][1],
+                          strong=r.get("strong", "yes").strip().lower() != "no")
+                for s in [r["name"], *[a for a in r["aliases"].split("|") if a.strip()]]:
+                    self._add(s.strip(), e)
+
+    # ---------------------------------------------------------------------------------- match
+    def _prefix(self, toks: list[tuple[str, int, int]], i: int, text: str) -> str | None:
+        for n in (2, 1):
+            if i - n < 0:
+                continue
+            seg = toks[i - n:i]
+            # the prefix must sit right before the name (spaces or a dot between)
+            if text[seg[-1][2]:toks[i][1]].strip(" .") != "":
+                continue
+            words = " ".join(fold(t[0]) for t in seg)
+            hint = PREFIX_HINTS.get(words)
+            if hint:
+                return hint
+        if i >= 1 and toks[i - 1][0].isdigit() and text[toks[i - 1][2]:toks[i][1]].strip() == "":
+            return "street"  # "số 12 Quang Trung", "12 Quang Trung"
+        return None
+
+    def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> list[Hit]:
+        """Raw matches of gazetteer names, longest first, accent-exact when `accented`."""
+        text = text[:max_chars]
+        toks = _tokens(text)
+        folds = [fold(t[0]) for t in toks]
+        lows = [t[0].lower() for t in toks]
+        hits: list[Hit] = []
+        i, n = 0, len(toks)
+        while i < n:
+            found = None
+            for L in range(min(self.maxlen, n - i), 0, -1):
+                key = tuple(folds[i:i + L])
+                entries = self.index.get(key)
+                if not entries:
+                    continue
+                if L > 1 and not all(_GAP_OK.match(text[toks[j][2]:toks[j + 1][1]]) for j in range(i, i + L - 1)):
+                    continue
+                if accented:
+                    acc = tuple(lows[i:i + L])
+                    entries = [e for e in entries if e.acc == acc]
+                    if not entries:
+                        continue
+                found = (L, entries)
+                break
+            if not found:
+                i += 1
+                continue
+            L, entries = found
+            span = toks[i:i + L]
+            words = [t[0] for t in span if not t[0].isdigit()]
+            cap = all(w[:1].isupper() for w in words) if words else True
+            for e in entries:
+                hits.append(Hit(e, i, i + L, text[span[0][1]:span[-1][2]], self._prefix(toks, i, text), cap))
+            i += L
+        return hits
+
+    def resolve(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> PlaceResult:
+        hits = self.find(text, accented=accented, max_chars=max_chars)
+        letters = [c for c in text[:max_chars] if c.isalpha()]
+        mixed_case = accented and any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+        # group alternative entries of one span
+        spans: dict[tuple[int, int], list[Hit]] = defaultdict(list)
+        for h in hits:
+            spans[(h.start, h.end)].append(h)
+
+        def case_ok(h: Hit) -> bool:
+            if not mixed_case:
+                return True
+            if h.entry.level == "landmark":
+                return h.matched_text.split()[-1][:1].isupper() or h.matched_text.split()[-1][:1].isdigit()
+            return h.capitalised
+
+        # 1. other provinces named explicitly
+        others: list[Hit] = []
+        for hs in spans.values():
+            for h in hs:
+                e = h.entry
+                if e.level != "province" or e.in_area or h.prefix in ("street", "person") or not case_ok(h):
+                    continue
+                if _key(e.province) in self.risky_provinces and not (
+                    h.prefix == "province" or (mixed_case and h.capitalised)
+                ):
+                    continue
+                others.append(h)
+                break
+
+        # 2. candidate area hits: one entry per span, chosen by the prefix
+        mentioned_districts = {h.entry.district for hs in spans.values() for h in hs
+                               if h.entry.level == "district_old"}
+        cands: list[Hit] = []
+        for hs in spans.values():
+            area = [h for h in hs if h.entry.in_area]
+            if not area:
+                continue
+            pref = area[0].prefix
+            if pref in ("street", "person"):
+                continue
+            if not case_ok(area[0]):
+                continue
+
+            def rank(h: Hit) -> tuple[int, int]:
+                lv = h.entry.level
+                if pref == "ward":
+                    order = {"ward_2025": 0, "ward_old": 1, "landmark": 2, "district_old": 3, "province": 4}
+                elif pref == "district":
+                    order = {"district_old": 0, "province": 1, "ward_2025": 2, "ward_old": 3, "landmark": 4}
+                elif pref == "province":
+                    order = {"province": 0, "district_old": 1, "ward_2025": 2, "ward_old": 3, "landmark": 4}
+                else:
+                    order = {"province": 0, "landmark": 1, "district_old": 2, "ward_2025": 3, "ward_old": 4}
+                return (order[lv], 0 if h.entry.strong else 1)
+
+            best = sorted(area, key=rank)
+            # several units of the same name in the area: prefer the one whose old district is named
+            same = [h for h in best if rank(h) == rank(best[0])]
+            if len(same) > 1:
+                named = [h for h in same if h.entry.district in mentioned_districts]
+                if named:
+                    best = named + [h for h in best if h not in named]
+            # a ward type word before a name that is only a district/province elsewhere: keep the ward reading
+            if pref == "district" and not any(h.entry.level in ("district_old", "province") for h in best):
+                if all(not h.entry.strong for h in best):
+                    continue
+            cands.append(best[0])
+        anchors = [h for h in cands if h.entry.strong]
+
+        def nearest(h: Hit, pool: list[Hit]) -> int:
+            ds = [min(abs(o.start - h.end), abs(h.start - o.end)) for o in pool if o is not h]
+            return min(ds) if ds else 10**9
+
+        accepted: list[Hit] = []
+        for h in cands:
+            e = h.entry
+            nm_key = _key(_strip_type(_strip_type(e.name, _WARD_TYPES)[1], _DIST_TYPES)[1])
+            rivals = [o for o in others
+                      if e.level != "landmark" and (o.entry.province in self.unit_provinces.get(nm_key, ())
+                                                    or self.old_to_new_province.get(o.entry.province)
+                                                    in self.unit_provinces.get(nm_key, ()))]
+            d_rival = nearest(h, rivals)
+            d_anchor = nearest(h, anchors)
+            if rivals and d_rival < d_anchor and e.level != "province":
+                continue  # an explicit other province that has a unit of this name wins
+            if e.strong:
+                accepted.append(h)
+                continue
+            if d_anchor <= 8 and d_anchor < nearest(h, others):
+                accepted.append(h)
+            elif h.prefix == "ward" and anchors and not others:
+                accepted.append(h)
+        # a weak name may also be accepted thanks to another accepted weak name next to it
+        res = PlaceResult()
+        seen: set[str] = set()
+        for h in sorted(accepted + others, key=lambda x: x.start):
+            e = h.entry
+            if e.display in seen:
+                continue
+            seen.add(e.display)
+            res.places.append(e.display)
+            res.details.append({
+                "name": e.name, "level": e.level, "name_2025": e.name_2025, "code_2025": e.code_2025,
+                "province": e.province, "matched_text": h.matched_text, "old_name": e.old_name,
+                "in_area": e.in_area, "display": e.display,
+            })
+        res.in_area = any(h.entry.in_area for h in accepted)
+        return res
