@@ -1,0 +1,165 @@
+"""Web pages without feeds: a list page read with CSS selectors set in TOML.
+
+    [[sources]] kind = "html_list", url = list page, options = {item = "li.pakn-item",
+        title = "h3 a", link = "h3 a", date = ".pakn-ngay", summary = ".pakn-noidung", …}
+        │ robots.txt checked first (collectors.robots) — a disallow is an error on the source page
+        │ page decoded whatever its charset (UTF-8, Windows-1258…), parsed with selectolax (lexbor)
+        ▼
+    extract_rows (pure) ─▶ dicts {title, link, date, summary, author} ─▶ map_row (pure) ─▶ Item
+
+Used for government citizen-feedback portals (phản ánh kiến nghị) and local news sites with no RSS.
+Links are resolved against the page address. Dates are read from the text (or an attribute) in the
+forms Vietnamese sites use — "20/11/2024 08:15", "08:15 20/11/2024", "Thứ tư, 20/11/2024 - 08:15",
+"2024-11-20T08:15:00+07:00" — and taken as local time (UTC+7) unless they carry an offset.
+
+If the `item` selector matches nothing, the page changed (or the list is empty): the batch has no items
+and the counted reason "response shape changed: selector … matched nothing", shown on health. Set
+`empty` to a selector that marks a legitimately empty list to make that case silent.
+
+options:
+  item            str, required — CSS selector of one list entry.
+  title           str, required — selector (inside the entry) whose text is the title.
+  link            str, default = title — selector of the <a>; its `link_attr` is the link.
+  link_attr       str, default "href".
+  date            str, default "" — selector of the date text; "" = no date (fetch time, flagged).
+  date_attr       str, default "" — read the date from this attribute (e.g. "datetime") instead of text.
+  summary         str, default "" — selector of a teaser/summary.
+  author          str, default "" — selector of the author (masked in the UI for social sources).
+  empty           str, default "" — selector present when the list is legitimately empty.
+  utc_offset_hours float, default 7 — local time of dates without an offset.
+  respect_robots  bool, default true.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from collectors import _social, robots
+from collectors.base import Batch, CollectContext, Item, SkipItem
+from collectors.registry import register
+from collectors.textutil import tidy
+from langnghe.config import SourceConfig
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?")
+
+
+def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | None:
+    """A date as Vietnamese sites write it → naive UTC. Pure. None if no date is found."""
+    if not text:
+        return None
+    iso = _social.parse_iso(text.strip())
+    if iso is not None and re.search(r"(Z|[+-]\d{2}:?\d{2})\s*$", text.strip()):
+        return iso
+    m = _DMY.search(text)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        rest = text[: m.start()] + " " + text[m.end():]
+    else:
+        m = _YMD.search(text)
+        if not m:
+            return None
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        rest = text[: m.start()] + " " + text[m.end():]
+    hm = _HM.search(rest)
+    hour, minute, sec = (int(hm.group(1)), int(hm.group(2)), int(hm.group(3) or 0)) if hm else (0, 0, 0)
+    try:
+        local = datetime(year, month, day, hour, minute, sec)
+    except ValueError:
+        return None
+    return local - timedelta(hours=utc_offset_hours)
+
+
+def _text(node: Any) -> str:
+    return tidy(node.text(separator=" ", strip=True)) if node is not None else ""
+
+
+def extract_rows(html: str, page_url: str, options: Mapping[str, Any]) -> tuple[list[dict[str, str]], bool, bool]:
+    """(rows, item_selector_matched, empty_marker_found). Pure."""
+    item_sel = options.get("item")
+    title_sel = options.get("title")
+    if not item_sel or not title_sel:
+        raise ValueError("html_list needs options.item and options.title (CSS selectors)")
+    link_sel = options.get("link") or title_sel
+    link_attr = options.get("link_attr") or "href"
+    tree = LexborHTMLParser(html)
+    nodes = tree.css(item_sel)
+    empty_sel = options.get("empty") or ""
+    empty = bool(empty_sel) and tree.css_first(empty_sel) is not None
+    rows = []
+    for node in nodes:
+        link_node = node.css_first(link_sel)
+        href = (link_node.attributes.get(link_attr) or "") if link_node is not None else ""
+        date = ""
+        if options.get("date"):
+            dn = node.css_first(options["date"])
+            if dn is not None:
+                date = (dn.attributes.get(options["date_attr"]) or "") if options.get("date_attr") else _text(dn)
+        rows.append({
+            "title": _text(node.css_first(title_sel)),
+            "link": urljoin(page_url, href.strip()) if href.strip() else "",
+            "date": date,
+            "summary": _text(node.css_first(options["summary"])) if options.get("summary") else "",
+            "author": _text(node.css_first(options["author"])) if options.get("author") else "",
+        })
+    return rows, bool(nodes), empty
+
+
+_LABEL = re.compile(r"^(người gửi|tác giả|ngày gửi|ngày đăng|ngày|đăng lúc)\s*:\s*", re.I)
+
+
+def map_row(
+    row: Mapping[str, str], source: SourceConfig, fetched_at: datetime, *, future_tolerance_minutes: float = 60.0
+) -> Item:
+    """One extracted list row → Item. Pure. Raises SkipItem with a reason."""
+    if not row.get("title"):
+        raise SkipItem("no title (selector matched nothing in the entry)")
+    if not row.get("link"):
+        raise SkipItem("no link (selector or attribute missing in the entry)")
+    offset = _social.opt(source, "utc_offset_hours", 7.0)
+    published = parse_vn_date(row.get("date") or "", utc_offset_hours=offset)
+    flags = []
+    if row.get("date") and published is None:
+        flags.append("unparsed_date")
+    author = _LABEL.sub("", row.get("author") or "") or None
+    return _social.make_item(
+        source,
+        url=row["link"],
+        title=row["title"],
+        text=row.get("summary") or "",
+        published=published,
+        fetched_at=fetched_at,
+        future_tolerance_minutes=future_tolerance_minutes,
+        author=author,
+        flags=flags,
+    )
+
+
+@register
+class HtmlListCollector:
+    kind = "html_list"
+
+    async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
+        if _social.opt(source, "respect_robots", True):
+            await robots.ensure_allowed(ctx, source.url)
+        fetched = await ctx.fetch(source.url)
+        html = _social.decode_html(fetched)
+        rows, matched, empty = extract_rows(html, fetched.url, source.options)
+        if not matched:
+            if empty:
+                return Batch(http_status=fetched.status)
+            reason = f"response shape changed: selector {source.options.get('item')!r} matched nothing"
+            return Batch(skipped=Counter({reason: 1}), http_status=fetched.status)
+        items, skipped = _social.map_all(
+            rows,
+            lambda r: map_row(r, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
+            _social.gz_json,
+        )
+        return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(rows))
