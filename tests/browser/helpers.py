@@ -1,0 +1,93 @@
+"""Helpers for real-browser tests: start a `langnghe` server process, wait for it, drive Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def require_chromium() -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is missing: run `make system-deps` (make test does it)")
+
+
+class ServerProcess:
+    """A `langnghe …` subprocess whose output is collected in the background."""
+
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None):
+        e = {**os.environ, **(env or {})}
+        e.pop("LANGNGHE_DB", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "langnghe.cli", *args], cwd=cwd, env=e,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for_output(self, pattern: str, timeout: float = 60) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.output)
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited ({self.proc.returncode}):\n{self.output[-3000:]}")
+            time.sleep(0.2)
+        raise AssertionError(f"{pattern!r} not printed within {timeout} s:\n{self.output[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
+    """Log in with the demo account the server printed, if the app shows a login form."""
+    m = re.search(r"[Tt]ài khoản[^:\n]*:\s*(\S+)\s*/\s*[Mm]ật khẩu[^:\n]*:\s*(\S+)", output)
+    pw_inputs = page.locator("input[type=password]")
+    if not m or pw_inputs.count() == 0:
+        return
+    page.locator("input[type=text]").first.fill(m.group(1))
+    pw_inputs.first.fill(m.group(2))
+    page.keyboard.press("Enter")
+    page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()

@@ -1,0 +1,55 @@
+"""`langnghe demo` end to end in real headless Chromium: the overview shows collected items and moves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.helpers import (
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, login_if_asked, require_chromium, wait_http,
+)
+from tests.conftest import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_demo_overview_in_chromium(tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    port, feed_port = free_port(), free_port()
+    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)], cwd=tmp_path)
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=90)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        ARTIFACTS.mkdir(exist_ok=True)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
+            login_if_asked(page, srv.output)
+            page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
+            # the first collection pass loads the 14 days of history
+            total = 0
+            for _ in range(60):
+                raw = metric_value(page, "Tổng số tin")
+                total = int(re.sub(r"\D", "", raw) or 0)
+                if total >= 300:
+                    break
+                page.wait_for_timeout(1000)
+            assert total >= 300, f"overview shows only {total} items"
+            assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
+            assert page.get_by_text("Tin mới nhất").count() >= 1
+            page.screenshot(path=str(ARTIFACTS / "demo_overview.png"), full_page=True)
+            body = page.inner_text("body")
+            assert "Traceback" not in body and "Error" not in body
+            browser.close()
+    finally:
+        srv.stop()
+    assert "Máy chủ tin mẫu" in srv.output
