@@ -72,6 +72,10 @@ class DashboardConfig:
     port: int
     refresh_seconds: float
     latest_items: int
+    explorer_limit: int = 500
+    baseline_days: int = 28
+    briefing_default_days: int = 7
+    briefing_negative_items: int = 30
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""`langnghe users`: manage dashboard accounts from the console.
+
+    langnghe users add NAME --role admin          # asks for the password twice (not echoed)
+    echo "$PW" | langnghe users add NAME --role analyst --password-stdin
+    langnghe users list
+    langnghe users passwd NAME [--password-stdin]
+    langnghe users disable NAME / enable NAME
+
+Writes go to storage.db_path, so stop `langnghe serve` first, or manage users in the dashboard's
+Quản trị page. Passwords are bcrypt-hashed and never printed or logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from langnghe.config import Config
+from store.db import Database, DatabaseLocked
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("users", help="manage dashboard accounts (the first admin, passwords, roles)")
+    usub = p.add_subparsers(dest="users_cmd", metavar="ACTION")
+    a = usub.add_parser("add", help="create an account")
+    a.add_argument("name", help="login name: lower-case letters without diacritics, digits, . _ -")
+    a.add_argument("--role", choices=("viewer", "analyst", "admin"), default="viewer")
+    a.add_argument("--display-name", help="name shown in the dashboard and the audit log")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    usub.add_parser("list", help="list accounts")
+    pw = usub.add_parser("passwd", help="set a new password (signs the user out everywhere)")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true")
+    for verb in ("disable", "enable"):
+        d = usub.add_parser(verb, help=f"{verb} an account")
+        d.add_argument("name")
+    p.set_defaults(func=run)
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        pw = sys.stdin.readline().rstrip("\r\n")
+        if not pw:
+            raise SystemExit("langnghe users: no password on standard input")
+        return pw
+    if not sys.stdin.isatty():
+        raise SystemExit("langnghe users: no terminal to ask for the password; use --password-stdin")
+    first = getpass.getpass("Mật khẩu: ")
+    if first != getpass.getpass("Nhập lại mật khẩu: "):
+        raise SystemExit("langnghe users: the two passwords differ")
+    return first
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    from dashboard.auth import AuthError, service
+
+    if not getattr(args, "users_cmd", None):
+        print("usage: langnghe users {add,list,passwd,disable,enable} …", file=sys.stderr)
+        return 2
+    try:
+        db = Database(cfg.storage.db_path)
+    except DatabaseLocked as exc:
+        print(f"langnghe users: {exc}\nStop `langnghe serve`, or use the Quản trị page of the dashboard.",
+              file=sys.stderr)
+        return 1
+    try:
+        auth = service(cfg, db)
+        if args.users_cmd == "list":
+            rows = auth.users()
+            if not rows:
+                print("(chưa có tài khoản; tạo quản trị viên đầu tiên: langnghe users add NAME --role admin)")
+            for u in rows:
+                state = "" if u["active"] else "  [đã khóa]"
+                last = f"{u['last_login_at']:%Y-%m-%d %H:%M} UTC" if u["last_login_at"] else "chưa đăng nhập"
+                print(f"{u['username']:24} {u['role']:8} {u['display_name']:28} {last}{state}")
+            return 0
+        if args.users_cmd == "add":
+            user = auth.create_user(args.name, _read_password(args), args.role, display_name=args.display_name,
+                                    by="(cli)")
+            print(f"Đã tạo tài khoản {user.username} (vai trò {user.role}).")
+            return 0
+        if args.users_cmd == "passwd":
+            auth.set_password(args.name, _read_password(args), by="(cli)")
+            print(f"Đã đổi mật khẩu của {args.name}; các phiên đăng nhập cũ đã bị đăng xuất.")
+            return 0
+        if args.users_cmd in ("disable", "enable"):
+            auth.update(args.name, active=args.users_cmd == "enable", by="(cli)")
+            print(f"{args.name}: {'đã mở khóa' if args.users_cmd == 'enable' else 'đã khóa'}.")
+            return 0
+    except AuthError as exc:
+        print(f"langnghe users: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    return 2

@@ -1,0 +1,208 @@
+"""Users, login attempts, sessions, briefings, the dashboard audit trail, admin-managed sources and
+UI settings (migration 040). Named functions only; callers hold the cursor (`Database.read/write`).
+
+Passwords never reach this module in clear text: callers pass bcrypt hashes (dashboard/auth.py).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+_USER_COLS = ("username", "display_name", "role", "password_hash", "active", "created_at", "created_by",
+              "updated_at", "last_login_at")
+
+
+def _dicts(cur: "duckdb.DuckDBPyConnection", sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    res = cur.execute(sql, params or [])
+    cols = [d[0] for d in res.description]
+    return [dict(zip(cols, row)) for row in res.fetchall()]
+
+
+# --- users -------------------------------------------------------------------------------------
+
+def add_user(cur: "duckdb.DuckDBPyConnection", username: str, display_name: str, role: str,
+             password_hash: str, created_by: str | None, now: datetime) -> None:
+    cur.execute(
+        "INSERT INTO users (username, display_name, role, password_hash, active, created_at, created_by, updated_at)"
+        " VALUES (?, ?, ?, ?, TRUE, ?, ?, ?)",
+        [username, display_name, role, password_hash, now, created_by, now],
+    )
+
+
+def get_user(cur: "duckdb.DuckDBPyConnection", username: str) -> dict[str, Any] | None:
+    rows = _dicts(cur, f"SELECT {', '.join(_USER_COLS)} FROM users WHERE username = ?", [username])
+    return rows[0] if rows else None
+
+
+def list_users(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
+    """All users without their password hashes."""
+    cols = [c for c in _USER_COLS if c != "password_hash"]
+    return _dicts(cur, f"SELECT {', '.join(cols)} FROM users ORDER BY username")
+
+
+def update_user(cur: "duckdb.DuckDBPyConnection", username: str, now: datetime, **changes: Any) -> None:
+    allowed = {"display_name", "role", "password_hash", "active", "last_login_at"}
+    bad = set(changes) - allowed
+    if bad:
+        raise ValueError(f"cannot change {sorted(bad)}")
+    if not changes:
+        return
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    cur.execute(f"UPDATE users SET {sets}, updated_at = ? WHERE username = ?", [*changes.values(), now, username])
+
+
+def count_users(cur: "duckdb.DuckDBPyConnection", role: str | None = None, active_only: bool = True) -> int:
+    sql = "SELECT count(*) FROM users WHERE (? IS NULL OR role = ?)"
+    if active_only:
+        sql += " AND active"
+    return int(cur.execute(sql, [role, role]).fetchone()[0])
+
+
+# --- login attempts and sessions --------------------------------------------------------------
+
+def record_login_attempt(cur: "duckdb.DuckDBPyConnection", username: str, ok: bool, client: str | None,
+                         at: datetime) -> None:
+    cur.execute("INSERT INTO login_attempts (username, client, attempted_at, ok) VALUES (?, ?, ?, ?)",
+                [username, client, at, ok])
+
+
+def failures_since(cur: "duckdb.DuckDBPyConnection", username: str, since: datetime) -> tuple[int, datetime | None]:
+    """Failed attempts for `username` after `since` and after its last successful login; and the latest one."""
+    row = cur.execute(
+        """
+        SELECT count(*), max(attempted_at) FROM login_attempts
+        WHERE username = ? AND NOT ok AND attempted_at >= ?
+          AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts WHERE username = ? AND ok), TIMESTAMP '1970-01-01')
+        """,
+        [username, since, username],
+    ).fetchone()
+    return int(row[0]), row[1]
+
+
+def client_failures_since(cur: "duckdb.DuckDBPyConnection", client: str, since: datetime) -> int:
+    """Failed attempts from one client address (any user name) after `since`."""
+    return int(cur.execute("SELECT count(*) FROM login_attempts WHERE client = ? AND NOT ok AND attempted_at >= ?",
+                           [client, since]).fetchone()[0])
+
+
+def recent_logins(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[str, Any]]:
+    return _dicts(cur, "SELECT attempted_at AS at_time, username, client, ok FROM login_attempts ORDER BY attempted_at DESC, id DESC LIMIT ?",
+                  [limit])
+
+
+def create_session(cur: "duckdb.DuckDBPyConnection", token_hash: str, username: str, now: datetime,
+                   expires_at: datetime) -> None:
+    cur.execute("INSERT INTO user_sessions VALUES (?, ?, ?, ?, ?, NULL)", [token_hash, username, now, now, expires_at])
+
+
+def get_session(cur: "duckdb.DuckDBPyConnection", token_hash: str) -> dict[str, Any] | None:
+    rows = _dicts(
+        cur,
+        """
+        SELECT s.token_hash, s.username, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+               u.role, u.display_name, u.active
+        FROM user_sessions s JOIN users u USING (username)
+        WHERE s.token_hash = ?
+        """,
+        [token_hash],
+    )
+    return rows[0] if rows else None
+
+
+def touch_session(cur: "duckdb.DuckDBPyConnection", token_hash: str, now: datetime) -> None:
+    cur.execute("UPDATE user_sessions SET last_seen_at = ? WHERE token_hash = ?", [now, token_hash])
+
+
+def revoke_session(cur: "duckdb.DuckDBPyConnection", token_hash: str, now: datetime) -> None:
+    cur.execute("UPDATE user_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                [now, token_hash])
+
+
+def revoke_user_sessions(cur: "duckdb.DuckDBPyConnection", username: str, now: datetime) -> None:
+    cur.execute("UPDATE user_sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL", [now, username])
+
+
+# --- briefings ---------------------------------------------------------------------------------
+
+def add_briefing(cur: "duckdb.DuckDBPyConnection", held_at: datetime, since: datetime | None, username: str,
+                 note: str | None = None) -> int:
+    return int(cur.execute("INSERT INTO briefings (held_at, since, username, note) VALUES (?, ?, ?, ?) RETURNING id",
+                           [held_at, since, username, note]).fetchone()[0])
+
+
+def last_briefing(cur: "duckdb.DuckDBPyConnection") -> dict[str, Any] | None:
+    rows = _dicts(cur, "SELECT id, held_at, since, username, note FROM briefings ORDER BY held_at DESC, id DESC LIMIT 1")
+    return rows[0] if rows else None
+
+
+def list_briefings(cur: "duckdb.DuckDBPyConnection", limit: int = 20) -> list[dict[str, Any]]:
+    return _dicts(cur, "SELECT id, held_at, since, username, note FROM briefings ORDER BY held_at DESC, id DESC LIMIT ?",
+                  [limit])
+
+
+# --- dashboard audit trail ---------------------------------------------------------------------
+
+def audit(cur: "duckdb.DuckDBPyConnection", username: str, action: str, target: str | None,
+          detail: dict[str, Any] | None, at: datetime) -> None:
+    cur.execute(
+        "INSERT INTO dashboard_audit (logged_at, username, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+        [at, username, action, target, json.dumps(detail or {}, ensure_ascii=False, default=str)],
+    )
+
+
+def list_audit(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500) -> list[dict[str, Any]]:
+    return _dicts(
+        cur,
+        "SELECT id, logged_at AS at_time, username, action, target, detail FROM dashboard_audit"
+        " WHERE (? IS NULL OR logged_at >= ?) ORDER BY logged_at DESC, id DESC LIMIT ?",
+        [since, since, limit],
+    )
+
+
+# --- admin-managed sources (config store) ------------------------------------------------------
+
+_SOURCE_COLS = ("name", "kind", "url", "outlet", "source_type", "interval_minutes", "enabled", "options", "removed",
+                "updated_by", "updated_at")
+
+
+def list_managed_sources(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
+    rows = _dicts(cur, f"SELECT {', '.join(_SOURCE_COLS)} FROM managed_sources ORDER BY name")
+    for r in rows:
+        r["options"] = json.loads(r["options"] or "{}")
+    return rows
+
+
+def upsert_managed_source(cur: "duckdb.DuckDBPyConnection", src: dict[str, Any], username: str, now: datetime) -> None:
+    cur.execute(
+        """
+        INSERT INTO managed_sources (name, kind, url, outlet, source_type, interval_minutes, enabled, options,
+                                     removed, updated_by, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET
+            kind = excluded.kind, url = excluded.url, outlet = excluded.outlet, source_type = excluded.source_type,
+            interval_minutes = excluded.interval_minutes, enabled = excluded.enabled, options = excluded.options,
+            removed = excluded.removed, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+        """,
+        [src["name"], src["kind"], src["url"], src["outlet"], src.get("source_type", "press"),
+         float(src.get("interval_minutes", 0) or 0), bool(src.get("enabled", True)),
+         json.dumps(src.get("options") or {}, ensure_ascii=False), bool(src.get("removed", False)), username, now],
+    )
+
+
+# --- settings changed in the UI ----------------------------------------------------------------
+
+def get_settings(cur: "duckdb.DuckDBPyConnection") -> dict[str, Any]:
+    return {k: json.loads(v) for k, v in cur.execute("SELECT key, value FROM ui_settings").fetchall()}
+
+
+def set_setting(cur: "duckdb.DuckDBPyConnection", key: str, value: Any, username: str, now: datetime) -> None:
+    cur.execute(
+        "INSERT INTO ui_settings VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+        " value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        [key, json.dumps(value, ensure_ascii=False), username, now],
+    )
