@@ -1,0 +1,83 @@
+"""Every registered collector kind, against a local server with its real-format fixture:
+normal answer, changed shape, empty answer, 429 with Retry-After, and a page in another encoding."""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+
+import pytest
+
+from collectors import registry
+from collectors.base import Batch, HttpStatusError
+
+from tests.conftest import send
+from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
+from kindspecs import NOW, SPECS
+
+pytestmark = pytest.mark.usefixtures("fresh_gates")
+
+
+KINDS = registry.kinds()
+
+
+def test_every_kind_has_a_spec():
+    missing = [k for k in KINDS if k not in SPECS]
+    assert not missing, f"kinds without a fixture/spec in tests/collectors/kindspecs.py: {missing}"
+
+
+def _serve(server, spec, body, ctype, status=200, headers=None):
+    server.routes[spec.path] = lambda r: send(r, status, body, ctype, headers)
+    if spec.robots:
+        server.routes["/robots.txt"] = lambda r: send(r, 200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    return source(spec.kind, server.url(spec.path), options=spec.options, source_type=spec.source_type)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_normal_fixture(server, kind):
+    spec = SPECS[kind]
+    batch = collect(_serve(server, spec, spec.body(), spec.content_type))
+    assert isinstance(batch, Batch)
+    assert len(batch.items) == spec.n_items, (batch.items, batch.skipped)
+    assert dict(batch.skipped) == spec.skipped
+    for it in batch.items:
+        assert it.collector == kind and it.source == f"t-{kind}" and it.fetched_at == NOW
+        assert it.url.startswith("http") and it.title
+        assert it.title == unicodedata.normalize("NFC", it.title)
+        assert it.raw is not None and gzip.decompress(it.raw)
+        assert it.published_at <= NOW
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_changed_shape_is_a_counted_skip(server, kind):
+    spec = SPECS[kind]
+    batch = collect(_serve(server, spec, spec.bad_shape, spec.content_type))
+    assert batch.items == []
+    assert sum(batch.skipped.values()) >= 1, batch.skipped
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_empty_result(server, kind):
+    spec = SPECS[kind]
+    batch = collect(_serve(server, spec, spec.empty, spec.content_type))
+    assert batch.items == [] and not batch.skipped
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_429_gives_retry_after(server, kind):
+    spec = SPECS[kind]
+    src = _serve(server, spec, b"Too Many Requests", "text/plain", status=429, headers={"Retry-After": "120"})
+    with pytest.raises(HttpStatusError) as ei:
+        collect(src)
+    assert ei.value.http_status == 429 and ei.value.retry_after == 120
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_other_encoding_gives_the_same_items(server, kind):
+    spec = SPECS[kind]
+    normal = collect(_serve(server, spec, spec.body(), spec.content_type))
+    body, ctype = spec.reencode(spec.body())
+    assert body != spec.body()
+    other = collect(_serve(server, spec, body, ctype))
+    assert [i.title for i in other.items] == [i.title for i in normal.items]
+    assert [i.summary for i in other.items] == [i.summary for i in normal.items]
