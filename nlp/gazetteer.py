@@ -393,7 +393,11 @@ class Gazetteer:
                 if all(not h.entry.strong for h in best):
                     continue
             cands.append(best[0])
-        anchors = [h for h in cands if h.entry.strong]
+        def strong(h: Hit) -> bool:
+            # an old ward's bare name is too often a common word or a name elsewhere ("Bình Dân")
+            return h.entry.strong and not (h.entry.level == "ward_old" and h.prefix != "ward")
+
+        anchors = [h for h in cands if strong(h)]
 
         def nearest(h: Hit, pool: list[Hit]) -> int:
             ds = [min(abs(o.start - h.end), abs(h.start - o.end)) for o in pool if o is not h]
@@ -411,7 +415,7 @@ class Gazetteer:
             d_anchor = nearest(h, anchors)
             if rivals and d_rival < d_anchor and e.level != "province":
                 continue  # an explicit other province that has a unit of this name wins
-            if e.strong:
+            if strong(h):
                 accepted.append(h)
                 continue
             if d_anchor <= 8 and d_anchor < nearest(h, others):

@@ -1,0 +1,110 @@
+"""`langnghe train`: rebuild the NLP models from the repo (and staff corrections in the database).
+
+Writes nlp/models/{classifier,diacritics}-<version>.* and metrics-<version>.json, and prints the
+held-out figures (topic and sentiment macro-F1, in_area accuracy, also on the no-diacritics subset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from langnghe.config import Config, section
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="retrain the NLP models from the repo's data (+ staff corrections)")
+    p.add_argument("--version", default="", help="model version to write (default: the shipped version, "
+                   "or <shipped>+h<N> when staff corrections are folded in)")
+    p.add_argument("--no-human-labels", action="store_true", help="ignore staff corrections in the database")
+    p.add_argument("--no-vntc", action="store_true", help="do not add VNTC articles to the topic training data")
+    p.add_argument("--out", default="", help="model directory (default: [nlp] model_dir, i.e. nlp/models)")
+    p.add_argument("--no-save", action="store_true", help="train and evaluate only")
+    p.set_defaults(func=run)
+
+
+def human_rows(cfg: Config) -> list[dict]:
+    """Staff corrections as training rows (only items with a title; fields not corrected are left out)."""
+    from store import tags as tag_store
+    from store.db import Database, DatabaseLocked
+
+    path = cfg.storage.db_path
+    for candidate in (path, cfg.storage.snapshot_path):
+        if not candidate or not Path(candidate).exists():
+            continue
+        try:
+            db = Database(candidate, read_only=True)
+        except DatabaseLocked:
+            continue
+        with db:
+            with db.read() as cur:
+                try:
+                    labelled = tag_store.human_labels(cur)
+                except Exception:  # database without the nlp migration yet
+                    return []
+        rows = []
+        for h in labelled:
+            if not h.get("title"):
+                continue
+            lab = h["labels"]
+            row = {"id": f"human:{h['item_id']}", "title": h["title"], "text": h.get("text") or ""}
+            row["topics"] = lab.get("topics", None)
+            row["sentiment"] = lab.get("sentiment", None)
+            if row["topics"] is None and row["sentiment"] is None:
+                continue
+            rows.append(row)
+        return rows
+    return []
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    from nlp import train as T
+    from nlp.pipeline import Pipeline, model_dir
+    from nlp.steps import Resources
+    from nlp.gazetteer import Gazetteer
+    from nlp.normalise import Normaliser, load_nsw
+
+    logging.getLogger("langnghe.train").setLevel(logging.INFO)
+    settings = section(cfg, "nlp")
+    extra = [] if args.no_human_labels else human_rows(cfg)
+    # rows with only one corrected field: keep what the staff said, the other field is not trained on
+    extra_topics = [r for r in extra if r["topics"] is not None]
+    extra_sent = [r for r in extra if r["sentiment"] is not None]
+    extra_rows = []
+    for r in extra:
+        rr = dict(r)
+        if rr["topics"] is None:
+            rr["topics"] = []
+            rr["_no_topics"] = True
+        if rr["sentiment"] is None:
+            rr["sentiment"] = None
+        extra_rows.append(rr)
+    version = args.version or (T.DEFAULT_VERSION if not extra_rows else f"{T.DEFAULT_VERSION}+h{len(extra_rows)}")
+    rows = T.load_labelled()
+    if not rows:
+        print("langnghe train: no labelled data in data/training/labelled_*.jsonl", file=sys.stderr)
+        return 2
+    print(f"Dữ liệu gán nhãn: {len(rows)} mục; sửa của cán bộ: {len(extra_rows)} "
+          f"(chủ đề {len(extra_topics)}, sắc thái {len(extra_sent)})", file=sys.stderr)
+    result = T.train(version=version, labelled=rows, extra_rows=extra_rows, use_vntc=not args.no_vntc)
+    _train, held = T.split(rows)
+    restorer = result.restorer
+    res = Resources(normaliser=Normaliser(restorer, load_nsw(restorer),
+                                          max_chars=int(settings.get("max_chars", 20_000))),
+                    gazetteer=Gazetteer(cfg.area.province), classifier=result.classifier,
+                    max_chars=int(settings.get("max_chars", 20_000)),
+                    classify_chars=int(settings.get("classify_chars", 1_500)))
+    pipe = Pipeline(res, settings.get("steps") or None or ("normalise", "language", "places", "topics", "sentiment"),
+                    version)
+    metrics = T.evaluate(pipe, held)
+    result.metrics["heldout"] = metrics
+    print(json.dumps({"version": version, "heldout": metrics}, ensure_ascii=False, indent=2))
+    if not args.no_save:
+        out = Path(args.out) if args.out else model_dir(settings)
+        paths = T.save(result, out)
+        for k, p in paths.items():
+            print(f"{k}: {p}", file=sys.stderr)
+    return 0

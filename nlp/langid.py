@@ -1,0 +1,46 @@
+"""Vietnamese or not, without any downloaded model.
+
+Vietnamese text is recognised by (a) letters that only Vietnamese uses (ă â đ ê ô ơ ư and the tone
+marks) and (b) words that are Vietnamese syllables (the restorer's syllable inventory), which also
+covers text typed without diacritics. English function words that are not Vietnamese syllables
+(and, of, is, with…) count against.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.folding import VI_MARKED, fold_word
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Vietnamese-only letters (not in French, Spanish, Portuguese…): ă ơ ư đ and the dot-below/hook tones.
+_VI_ONLY = set("ăắằẳẵặơờớởỡợưừứửữựđảẻỉỏủỷạẹịọụỵẫẩậễểệỗổộẽĩũỹ")
+_FOREIGN_FUNCTION = {
+    "and", "of", "is", "are", "was", "were", "with", "that", "this", "from", "have", "has", "been", "will",
+    "would", "which", "their", "they", "what", "when", "where", "who", "your", "you", "our", "not", "for",
+    "der", "die", "und", "das", "est", "les", "des", "une", "que", "el", "los", "las", "para", "por", "el",
+    "il", "della", "und", "ist", "the", "it", "its", "be", "by", "or",
+}
+
+
+def detect(text: str, syllables: set[str] | dict | None = None, max_words: int = 400) -> str:
+    """'vi' or 'other'. `syllables`: folded Vietnamese syllables (e.g. Restorer.cands)."""
+    ws = _WORD.findall(text[:20_000])[:max_words]
+    if not ws:
+        return "other"
+    n = len(ws)
+    vi_only = sum(1 for w in ws if any(ch in _VI_ONLY for ch in w.lower()))
+    marked = sum(1 for w in ws if any(ch in VI_MARKED for ch in w.lower()))
+    foreign = sum(1 for w in ws if w.lower() in _FOREIGN_FUNCTION)
+    known = sum(1 for w in ws if fold_word(w.lower()) in syllables) if syllables is not None else n
+    if foreign / n >= 0.12:
+        return "other"
+    if vi_only / n >= 0.08 and known / n >= 0.6:
+        return "vi"
+    if marked / n >= 0.25 and known / n >= 0.7:
+        return "vi"
+    # no diacritics at all: only syllable shape decides; short texts need nearly every word to fit
+    need = 0.9 if n < 6 else 0.8
+    if known / n >= need and foreign == 0:
+        return "vi"
+    return "other"

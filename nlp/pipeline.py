@@ -1,0 +1,156 @@
+"""The NLP pipeline: configured steps over batches of items.
+
+    Pipeline.from_config(cfg)        loads the restorer, gazetteer and classifier once
+    pipeline.tag(rows) -> rows       rows: id, title, text (+ source, url, published)
+                                     out:  id, topics, sentiment, in_area, places, place_details,
+                                           lang, model_version, no_diacritics, folded
+
+Step order comes from `[nlp] steps`; see nlp/steps.py for the step contract.
+`tag_parallel` spreads a large batch over worker processes (fork; models shared copy-on-write).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from nlp.classify import Classifier
+from nlp.gazetteer import Gazetteer
+from nlp.normalise import Normaliser, load_nsw
+from nlp.diacritics import Restorer
+from nlp.steps import STEPS, Resources, Step
+
+log = logging.getLogger("langnghe.nlp")
+
+PACKAGE_DIR = Path(__file__).parent
+MODELS_DIR = PACKAGE_DIR / "models"
+DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
+OUTPUT_FIELDS = ("id", "topics", "sentiment", "in_area", "places", "place_details", "lang", "model_version",
+                 "no_diacritics", "folded")
+_DEFAULTS: dict[str, Any] = {"topics": [], "sentiment": "neutral", "in_area": False, "places": [],
+                             "place_details": [], "lang": "other", "no_diacritics": False, "folded": ""}
+
+
+def nlp_settings(cfg: Any) -> dict[str, Any]:
+    if cfg is None:
+        return {}
+    from langnghe.config import section
+
+    return section(cfg, "nlp")
+
+
+def model_dir(settings: dict[str, Any]) -> Path:
+    d = settings.get("model_dir") or ""
+    if not d:
+        return MODELS_DIR
+    p = Path(d)
+    return p if p.is_absolute() else PACKAGE_DIR.parent / p
+
+
+def find_models(directory: Path, version: str = "") -> tuple[Path, Path, str]:
+    """(classifier path, restorer path, version): the newest version unless one is named."""
+    if version:
+        c = directory / f"classifier-{version}.joblib"
+        r = directory / f"diacritics-{version}.pkl.gz"
+        if not c.exists() or not r.exists():
+            raise FileNotFoundError(f"model version {version!r} not found in {directory}")
+        return c, r, version
+    found = sorted(directory.glob("classifier-*.joblib"), key=lambda p: p.stat().st_mtime)
+    found = sorted(found, key=lambda p: _version_key(p.name[len("classifier-"):-len(".joblib")]))
+    for c in reversed(found):
+        v = c.name[len("classifier-"):-len(".joblib")]
+        r = directory / f"diacritics-{v}.pkl.gz"
+        if r.exists():
+            return c, r, v
+    raise FileNotFoundError(f"no trained models in {directory}; run `langnghe train`")
+
+
+def _version_key(v: str) -> tuple:
+    return tuple(int(x) if x.isdigit() else x for x in v.replace("-", ".").split("."))
+
+
+class Pipeline:
+    def __init__(self, res: Resources, steps: Iterable[str] = DEFAULT_STEPS, model_version: str = ""):
+        self.res = res
+        self.model_version = model_version or res.classifier.version
+        unknown = [s for s in steps if s not in STEPS]
+        if unknown:
+            raise ValueError(f"unknown nlp step(s): {unknown}; known: {sorted(STEPS)}")
+        self.steps: list[Step] = [STEPS[s](res) for s in steps]
+
+    @classmethod
+    def from_config(cls, cfg: Any = None, *, settings: dict[str, Any] | None = None) -> "Pipeline":
+        s = dict(settings if settings is not None else nlp_settings(cfg))
+        directory = model_dir(s)
+        cpath, rpath, version = find_models(directory, s.get("model_version", ""))
+        restorer = Restorer.load(rpath)
+        max_chars = int(s.get("max_chars", 20_000))
+        normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,
+                                min_marked_share=float(s.get("min_marked_share", 0.12)))
+        province = getattr(getattr(cfg, "area", None), "province", None) or s.get("province") or "Quảng Ninh"
+        gazetteer = Gazetteer(province)
+        classifier = Classifier.load(cpath)
+        res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,
+                        classify_chars=int(s.get("classify_chars", 1_500)))
+        steps = s.get("steps") or DEFAULT_STEPS
+        p = cls(res, steps, version)
+        p.workers = int(s.get("workers", 1))
+        return p
+
+    workers = 1
+
+    def tag(self, rows: list[dict]) -> list[dict]:
+        items = []
+        for r in rows:
+            it = {"id": r.get("id"), "title": _s(r.get("title")), "text": _s(r.get("text"))}
+            for k in ("source", "url", "published"):
+                if k in r:
+                    it[k] = r[k]
+            items.append(it)
+        for step in self.steps:
+            step.run(items)
+        out = []
+        for it in items:
+            row = {k: it.get(k, _DEFAULTS.get(k)) for k in OUTPUT_FIELDS}
+            row["model_version"] = self.model_version
+            for k, v in _DEFAULTS.items():
+                if row[k] is None:
+                    row[k] = v if not isinstance(v, list) else []
+            if it.get("_dropped"):
+                row["dropped"] = it["_dropped"]
+            out.append(row)
+        return out
+
+    def tag_parallel(self, rows: list[dict], workers: int | None = None, chunk: int = 200) -> list[dict]:
+        """Like `tag`, over `workers` forked processes (falls back to `tag` for 1 worker or few rows)."""
+        workers = workers or self.workers
+        if workers <= 1 or len(rows) <= chunk or "fork" not in mp.get_all_start_methods():
+            return self.tag(rows)
+        global _WORKER_PIPELINE
+        _WORKER_PIPELINE = self
+        chunks = [rows[i:i + chunk] for i in range(0, len(rows), chunk)]
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            parts = pool.map(_tag_chunk, chunks)
+        return [r for part in parts for r in part]
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _tag_chunk(rows: list[dict]) -> list[dict]:
+    assert _WORKER_PIPELINE is not None
+    return _WORKER_PIPELINE.tag(rows)
+
+
+def _s(v: Any) -> str:
+    if v is None:
+        return ""
+    return v if isinstance(v, str) else str(v)
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,0 +1,72 @@
+"""Glue between the store and the NLP pipeline (used by the collector runner and `serve`).
+
+    runner commits a batch → processor(new ids) → store.tags.items_for_tagging → Pipeline.tag → save_tags
+    tag_pending(cfg, db)   → items without tags, or tagged by another model version → same path
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+from store import tags as tag_store
+
+log = logging.getLogger("langnghe.nlp")
+_LOCK = threading.Lock()
+_PIPELINES: dict[int, Any] = {}
+
+
+def get_pipeline(cfg: Any):
+    """One Pipeline per config object, loaded on first use."""
+    from nlp.pipeline import Pipeline
+
+    with _LOCK:
+        p = _PIPELINES.get(id(cfg))
+        if p is None:
+            p = Pipeline.from_config(cfg)
+            _PIPELINES[id(cfg)] = p
+        return p
+
+
+def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None) -> int:
+    if not ids:
+        return 0
+    pipeline = pipeline or get_pipeline(cfg)
+    with db.read() as cur:
+        rows = tag_store.items_for_tagging(cur, ids)
+    if not rows:
+        return 0
+    out = pipeline.tag(rows)
+    with db.write() as cur:
+        return tag_store.save_tags(cur, [o for o in out if not o.get("dropped")])
+
+
+def processor(cfg: Any, db: Any) -> Callable[[list[str]], None]:
+    """The callback the collector runner calls with the ids of newly stored items."""
+
+    def process(ids: list[str]) -> None:
+        try:
+            n = tag_ids(cfg, db, list(ids))
+            log.debug("tagged %d new items", n)
+        except Exception:
+            log.exception("tagging %d new items failed; `tag_pending` will retry them", len(ids))
+
+    return process
+
+
+def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None) -> int:
+    """Tag every item that has no tags or tags from another model version. Returns the number tagged."""
+    pipeline = pipeline or get_pipeline(cfg)
+    total = 0
+    while True:
+        with db.read() as cur:
+            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch)
+        if not rows:
+            return total
+        out = pipeline.tag(rows)
+        with db.write() as cur:
+            tag_store.save_tags(cur, out)
+        total += len(out)
+        if len(rows) < batch:
+            return total

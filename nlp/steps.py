@@ -1,0 +1,170 @@
+"""Pipeline steps. Each step is a small class that owns the fields it adds to an item dict.
+
+    class MyStep(Step):
+        name = "mystep"                    # used in [nlp] steps = [...]
+        adds = ("my_field",)               # fields it owns (tests check nothing else is added)
+        def __init__(self, res: Resources): ...
+        def run(self, items: list[dict]) -> None: ...   # add the fields in place, batch at a time
+
+A step may refuse an item only by raising DropItem(reason) from `run_one` (the pipeline records
+the reason and keeps the row in the output, marked dropped). Register a step with @register.
+Internal working fields start with "_" and are removed from the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from nlp import langid
+from nlp.classify import Classifier
+from nlp.folding import fold
+from nlp.gazetteer import Gazetteer
+from nlp.normalise import Normaliser
+
+
+class DropItem(Exception):
+    """Raised by a step to drop one item; the message is the reason."""
+
+
+@dataclass
+class Resources:
+    """What steps load once: shared between steps and across batches."""
+
+    normaliser: Normaliser
+    gazetteer: Gazetteer
+    classifier: Classifier
+    max_chars: int = 20_000
+    classify_chars: int = 1_500
+
+
+class Step:
+    name = ""
+    adds: tuple[str, ...] = ()
+
+    def __init__(self, res: Resources):
+        self.res = res
+
+    def run(self, items: list[dict]) -> None:
+        for it in items:
+            if it.get("_dropped"):
+                continue
+            try:
+                self.run_one(it)
+            except DropItem as exc:
+                it["_dropped"] = f"{self.name}: {exc}"
+
+    def run_one(self, item: dict) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+STEPS: dict[str, type[Step]] = {}
+
+
+def register(cls: type[Step]) -> type[Step]:
+    if cls.name in STEPS:
+        raise ValueError(f"duplicate step {cls.name}")
+    STEPS[cls.name] = cls
+    return cls
+
+
+@register
+class Normalise(Step):
+    """NFC, entities, whitespace, tone placement, teencode; restores diacritics when missing."""
+
+    name = "normalise"
+    adds = ("no_diacritics", "folded", "_title", "_text")
+
+    def run_one(self, it: dict) -> None:
+        n = self.res.normaliser
+        title = str(it.get("title") or "")
+        text = str(it.get("text") or "")[: self.res.max_chars * 2]
+        text_n, flag_text = n.normalise(text)
+        # judge the title together with the body: a title alone is often too short to tell
+        both_flag = n.is_unaccented(f"{title} {text[:2000]}") if title else flag_text
+        title_n, _ = n.normalise(title, restore=both_flag)
+        if both_flag and not flag_text and text_n:
+            text_n, _ = n.normalise(text, restore=True)
+        it["_title"] = title_n
+        it["_text"] = text_n
+        it["no_diacritics"] = bool(both_flag)
+        raw = f"{title} {text}" if not both_flag else f"{title_n} {text_n}"
+        it["folded"] = " ".join(fold(raw[: self.res.max_chars]).split())
+
+
+@register
+class Language(Step):
+    name = "language"
+    adds = ("lang",)
+
+    def run_one(self, it: dict) -> None:
+        it["lang"] = langid.detect(f"{it.get('_title', '')} {it.get('_text', '')}",
+                                   self.res.normaliser.restorer.cands)
+
+
+@register
+class Places(Step):
+    name = "places"
+    adds = ("places", "place_details", "in_area")
+
+    def run_one(self, it: dict) -> None:
+        text = f"{it.get('_title', '')}\n{it.get('_text', '')}"
+        # match on what was written (restoration could pick a wrong accent on a name)
+        if it.get("no_diacritics"):
+            raw = f"{it.get('title') or ''}\n{it.get('text') or ''}"
+            r = self.res.gazetteer.resolve(raw, accented=False, max_chars=self.res.max_chars)
+        else:
+            r = self.res.gazetteer.resolve(text, accented=True, max_chars=self.res.max_chars)
+        it["places"] = r.places
+        it["place_details"] = r.details
+        it["in_area"] = r.in_area
+
+
+def classify_text(it: dict, limit: int) -> str:
+    return f"{it.get('_title', '')}\n{it.get('_text', '')[:limit]}"
+
+
+class _Classified(Step):
+    """Shared: features are computed once per batch for topics and sentiment."""
+
+    def _features(self, items: list[dict]):
+        key = "_X"
+        live = [it for it in items if not it.get("_dropped")]
+        if live and key not in live[0]:
+            X = self.res.classifier.transform([classify_text(it, self.res.classify_chars) for it in live])
+            for i, it in enumerate(live):
+                it[key] = (X, i)
+        return live
+
+
+@register
+class Topics(_Classified):
+    name = "topics"
+    adds = ("topics",)
+
+    def run(self, items: list[dict]) -> None:
+        live = self._features(items)
+        if not live:
+            return
+        X = live[0]["_X"][0]
+        preds = self.res.classifier.predict_topics(X)
+        for it, p in zip(live, preds):
+            it["topics"] = p if it.get("lang", "vi") == "vi" else []
+
+
+@register
+class Sentiment(_Classified):
+    name = "sentiment"
+    adds = ("sentiment",)
+
+    def run(self, items: list[dict]) -> None:
+        live = self._features(items)
+        if not live:
+            return
+        X = live[0]["_X"][0]
+        preds = self.res.classifier.predict_sentiment(X)
+        for it, p in zip(live, preds):
+            it["sentiment"] = p if it.get("lang", "vi") == "vi" else "neutral"
+
+
+StepFactory = Callable[[Resources], Step]

@@ -1,0 +1,278 @@
+"""Training: reproduces the shipped models from files in the repo (plus staff corrections, if any).
+
+    nlp/data/corpus/ (VNTC sample, binhvq sample) + data/training/labelled_*.jsonl (training split)
+        │
+        ├─ diacritics restorer  (syllable bigram counts)           → nlp/models/diacritics-<v>.pkl.gz
+        └─ classifier           (TF-IDF + lexicon, LinearSVC)      → nlp/models/classifier-<v>.joblib
+             training texts go through the same normaliser as live items; every accented training
+             item is also added stripped of its accents (then restored), so both styles are learnt;
+             VNTC articles are added for the sections that map onto a topic (weight 0.3)
+        ▼
+    metrics on the held-out split (20% of the labelled set by hash of id; never trained on)
+                                                                    → nlp/models/metrics-<v>.json
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+from sklearn.metrics import f1_score
+from sklearn.model_selection import KFold
+from sklearn.svm import LinearSVC
+
+from nlp.classify import Classifier, make_features
+from nlp.diacritics import Restorer
+from nlp.folding import strip_marks
+from nlp.labels import SENTIMENTS, TOPICS
+from nlp.normalise import Normaliser, clean, load_nsw
+
+log = logging.getLogger("langnghe.train")
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED_DIR = ROOT / "data" / "training"
+CORPUS_DIR = Path(__file__).with_name("data") / "corpus"
+MODELS_DIR = Path(__file__).with_name("models")
+DEFAULT_VERSION = "1.0"
+HELDOUT_PERCENT = 20
+VNTC_WEIGHT = 0.3
+
+# VNTC sections that fit one topic of ours (others are not used).
+VNTC_TOPICS = {
+    "Suc khoe": ["health"],
+    "Phap luat": ["public_order"],
+    "Kinh doanh": ["economy"],
+    "Van hoa": ["culture_tourism"],
+}
+
+
+def is_heldout(item_id: str, percent: int = HELDOUT_PERCENT) -> bool:
+    """The fixed held-out split: sha1 of the id, first 8 hex digits, modulo 100, below `percent`."""
+    h = int(hashlib.sha1(str(item_id).encode("utf-8")).hexdigest()[:8], 16)
+    return h % 100 < percent
+
+
+def load_labelled(directory: Path = LABELLED_DIR) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for p in sorted(directory.glob("labelled_*.jsonl")):
+        with open(p, encoding="utf-8") as fh:
+            for ln in fh:
+                ln = ln.strip()
+                if not ln:
+                    continue
+                try:
+                    r = json.loads(ln)
+                except json.JSONDecodeError:
+                    log.warning("%s: skipped a line that is not JSON", p.name)
+                    continue
+                if not r.get("id") or r["id"] in seen:
+                    continue
+                seen.add(r["id"])
+                r["topics"] = [t for t in (r.get("topics") or []) if t in TOPICS]
+                if r.get("sentiment") not in SENTIMENTS:
+                    continue
+                r["_file"] = p.name
+                rows.append(r)
+    return rows
+
+
+def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    train = [r for r in rows if not is_heldout(r["id"])]
+    held = [r for r in rows if is_heldout(r["id"])]
+    return train, held
+
+
+def corpus_texts() -> Iterable[str]:
+    with gzip.open(CORPUS_DIR / "vntc_train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for ln in fh:
+            yield clean(json.loads(ln)["text"])
+    with open(CORPUS_DIR / "demo-title.txt", encoding="utf-8") as fh:
+        for ln in fh:
+            yield clean(ln)
+    with gzip.open(CORPUS_DIR / "demo-full.txt.gz", "rt", encoding="utf-8") as fh:
+        for ln in fh:
+            yield clean(ln)
+
+
+def vntc_rows(limit_chars: int = 600) -> list[dict]:
+    out = []
+    with gzip.open(CORPUS_DIR / "vntc_train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for ln in fh:
+            r = json.loads(ln)
+            topics = VNTC_TOPICS.get(r["label"])
+            if topics is None:
+                continue
+            text = clean(r["text"])
+            title, _, body = text.partition("\n")
+            out.append({"id": "vntc:" + r["id"], "title": title, "text": body[:limit_chars], "topics": topics})
+    return out
+
+
+@dataclass
+class TrainResult:
+    version: str
+    classifier: Classifier
+    restorer: Restorer
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def _prepare(norm: Normaliser, rows: list[dict]) -> list[str]:
+    """Run the pipeline's normalise step and build the classifier input for each row."""
+    from nlp.steps import Normalise, Resources, classify_text
+
+    step = Normalise(Resources(normaliser=norm, gazetteer=None, classifier=None))  # type: ignore[arg-type]
+    items = [{"title": r.get("title") or "", "text": r.get("text") or ""} for r in rows]
+    step.run(items)
+    return [classify_text(it, 1_500) for it in items]
+
+
+def _stripped(rows: list[dict]) -> list[dict]:
+    out = []
+    for r in rows:
+        if r.get("diacritics") is False:
+            continue
+        s = {**r, "title": strip_marks(r.get("title") or ""), "text": strip_marks(r.get("text") or "")}
+        if (r.get("style") in ("social", "forum")) or int(hashlib.md5(r["id"].encode()).hexdigest(), 16) % 2:
+            s["title"], s["text"] = s["title"].lower(), s["text"].lower()
+        out.append(s)
+    return out
+
+
+def _tune_thresholds(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
+                     C: float) -> dict[str, float]:
+    """Per-topic decision thresholds chosen by 4-fold cross-validation on the labelled training rows.
+
+    `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
+    corpus documents; a fold never trains on a copy of a row it scores.
+    """
+    scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
+    kf = KFold(n_splits=4, shuffle=True, random_state=13)
+    for tr, te in kf.split(np.arange(n_labelled)):
+        tr_all = np.flatnonzero(np.isin(groups, tr) | (groups == -1))
+        for j in range(Y.shape[1]):
+            y = Y[tr_all, j]
+            if y.min() == y.max():
+                continue
+            m = LinearSVC(C=C, class_weight="balanced", random_state=0).fit(X[tr_all], y, sample_weight=w[tr_all])
+            scores[te, j] = m.decision_function(X[te])
+    th = {}
+    grid = np.linspace(-0.8, 0.6, 29)
+    for j, code in enumerate(TOPICS):
+        y = Y[:n_labelled, j]
+        if y.sum() == 0:
+            th[code] = 0.0
+            continue
+        f1s = [f1_score(y, scores[:, j] > t, zero_division=0) for t in grid]
+        best = float(grid[int(np.argmax(f1s))])
+        th[code] = round(0.5 * best, 3)  # shrink towards 0: the CV models saw 3/4 of the data
+    return th
+
+
+def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
+          extra_rows: list[dict] | None = None, use_vntc: bool = True, C_topic: float = 0.5,
+          C_sent: float = 0.3, seed: int = 0) -> TrainResult:
+    t0 = time.time()
+    rows = labelled if labelled is not None else load_labelled()
+    train_rows, held = split(rows)
+    extra_rows = extra_rows or []
+    log.info("labelled: %d (train %d, held-out %d), staff corrections: %d", len(rows), len(train_rows),
+             len(held), len(extra_rows))
+
+    # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
+    texts = list(corpus_texts())
+    texts += [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows + extra_rows
+              if r.get("diacritics", True)]
+    restorer = Restorer.train(texts, version=version)
+    norm = Normaliser(restorer, load_nsw(restorer))
+    log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),
+             time.time() - t0)
+
+    # 2. classifier
+    sup = train_rows + extra_rows
+    aug = _stripped(sup)
+    vntc = vntc_rows() if use_vntc else []
+    docs = sup + aug + vntc
+    weights = np.array([1.0] * len(sup) + [0.7] * len(aug) + [VNTC_WEIGHT] * len(vntc))
+    X_text = _prepare(norm, docs)
+    feats = make_features()
+    X = feats.fit_transform(X_text)
+    Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
+    n_lab = len(sup)
+    has_topics = np.array([not d.get("_no_topics") for d in docs])
+    Xt, Yt, wt = X[has_topics], Y[has_topics], weights[has_topics]
+    topic_models = {}
+    for j, code in enumerate(TOPICS):
+        y = Yt[:, j]
+        if y.min() == y.max():
+            continue
+        topic_models[code] = LinearSVC(C=C_topic, class_weight="balanced", random_state=seed).fit(
+            Xt, y, sample_weight=wt)
+    # thresholds: CV over labelled rows + their stripped copies kept in training folds
+    src = {r["id"]: i for i, r in enumerate(sup)}
+    groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
+    groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
+    th = _tune_thresholds(X, Y, weights, groups, n_lab, C_topic)
+    s_idx = [i for i, d in enumerate(docs) if d.get("sentiment") in SENTIMENTS]
+    sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed).fit(
+        X[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
+    info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
+            "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
+            "features": int(X.shape[1])}
+    clf = Classifier(feats, topic_models, th, sent, version, info)
+    log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
+    return TrainResult(version, clf, restorer, {"info": info, "thresholds": th})
+
+
+def save(result: TrainResult, directory: Path = MODELS_DIR) -> dict[str, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    c = directory / f"classifier-{result.version}.joblib"
+    r = directory / f"diacritics-{result.version}.pkl.gz"
+    m = directory / f"metrics-{result.version}.json"
+    result.classifier.save(c)
+    result.restorer.save(r)
+    with open(m, "w", encoding="utf-8") as fh:
+        json.dump(result.metrics, fh, ensure_ascii=False, indent=2, sort_keys=True)
+    return {"classifier": c, "restorer": r, "metrics": m}
+
+
+# ------------------------------------------------------------------------------------ evaluation
+def evaluate(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
+    """Topic macro-F1, sentiment macro-F1 and in_area accuracy of `pipeline` on labelled rows,
+    overall and on the no-diacritics subset."""
+    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    res = {"all": _scores(rows, out)}
+    nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
+    if nd:
+        res["no_diacritics"] = _scores([rows[i] for i in nd], [out[i] for i in nd])
+    return res
+
+
+def _scores(rows: list[dict], out: list[dict]) -> dict[str, Any]:
+    Yt = np.array([[1 if c in r["topics"] else 0 for c in TOPICS] for r in rows])
+    Yp = np.array([[1 if c in o["topics"] else 0 for c in TOPICS] for o in out])
+    present = [j for j in range(len(TOPICS)) if Yt[:, j].sum() > 0]
+    per_topic = {TOPICS[j]: round(float(f1_score(Yt[:, j], Yp[:, j], zero_division=0)), 4) for j in present}
+    s_true = [r["sentiment"] for r in rows]
+    s_pred = [o["sentiment"] for o in out]
+    res: dict[str, Any] = {
+        "n": len(rows),
+        "topic_macro_f1": round(float(np.mean(list(per_topic.values()))), 4) if per_topic else None,
+        "topic_f1": per_topic,
+        "sentiment_macro_f1": round(float(f1_score(s_true, s_pred, average="macro", labels=list(SENTIMENTS),
+                                                   zero_division=0)), 4),
+        "sentiment_f1": {s: round(float(v), 4) for s, v in zip(SENTIMENTS, f1_score(
+            s_true, s_pred, average=None, labels=list(SENTIMENTS), zero_division=0))},
+    }
+    ia = [(bool(r["in_area"]), bool(o["in_area"])) for r, o in zip(rows, out) if r.get("in_area") is not None]
+    if ia:
+        res["in_area_accuracy"] = round(sum(a == b for a, b in ia) / len(ia), 4)
+        res["in_area_n"] = len(ia)
+    return res

@@ -1,0 +1,174 @@
+"""NLP results (`item_tags`) and staff corrections (`human_labels`). SQL for the nlp part lives here.
+
+Writes go through Arrow in one statement per batch. A re-tag replaces the item's row
+(INSERT OR REPLACE on the primary key), never an UPDATE.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Sequence
+
+import pyarrow as pa
+
+from store.db import utcnow
+
+if TYPE_CHECKING:
+    import duckdb
+
+HUMAN_FIELDS = ("topics", "sentiment", "places", "in_area")
+
+_SCHEMA = pa.schema([
+    ("item_id", pa.string()),
+    ("model_version", pa.string()),
+    ("topics", pa.list_(pa.string())),
+    ("sentiment", pa.string()),
+    ("in_area", pa.bool_()),
+    ("places", pa.list_(pa.string())),
+    ("place_details", pa.string()),
+    ("lang", pa.string()),
+    ("no_diacritics", pa.bool_()),
+    ("folded", pa.string()),
+    ("tagged_at", pa.timestamp("us")),
+])
+
+
+def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], now: datetime | None = None) -> int:
+    """Insert or replace the tags of the given pipeline output rows (key `id`). Returns the row count."""
+    if not rows:
+        return 0
+    now = now or utcnow()
+    last: dict[str, dict[str, Any]] = {}
+    for r in rows:  # one row per item: the last one wins
+        last[str(r["id"])] = r
+    cols: dict[str, list[Any]] = {n: [] for n in _SCHEMA.names}
+    for item_id, r in last.items():
+        cols["item_id"].append(item_id)
+        cols["model_version"].append(str(r.get("model_version") or ""))
+        cols["topics"].append(list(r.get("topics") or []))
+        cols["sentiment"].append(r.get("sentiment"))
+        cols["in_area"].append(bool(r.get("in_area")))
+        cols["places"].append(list(r.get("places") or []))
+        cols["place_details"].append(json.dumps(r.get("place_details") or [], ensure_ascii=False))
+        cols["lang"].append(r.get("lang"))
+        cols["no_diacritics"].append(bool(r.get("no_diacritics")))
+        cols["folded"].append(r.get("folded") or "")
+        cols["tagged_at"].append(now)
+    cur.register("_tags", pa.table(cols, schema=_SCHEMA))
+    try:
+        cur.execute(
+            """
+            INSERT OR REPLACE INTO item_tags
+            SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
+                   no_diacritics, folded, tagged_at
+            FROM _tags
+            """
+        )
+    finally:
+        cur.unregister("_tags")
+    return len(last)
+
+
+def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Items with no tags, or tags from another model version: id, title, text (= summary), source, url, published."""
+    rows = cur.execute(
+        """
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at
+        FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
+        WHERE t.item_id IS NULL OR t.model_version <> ?
+        ORDER BY i.published_at DESC, i.id
+        LIMIT ?
+        """,
+        [model_version, limit],
+    ).fetchall()
+    return [_item_row(r) for r in rows]
+
+
+def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The given items as pipeline input rows (id, title, text = summary, source, url, published)."""
+    if not ids:
+        return []
+    rows = cur.execute(
+        """
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at
+        FROM items i WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [list(ids)],
+    ).fetchall()
+    order = {k: n for n, k in enumerate(ids)}
+    return sorted((_item_row(r) for r in rows), key=lambda r: order.get(r["id"], 0))
+
+
+def _item_row(r: tuple) -> dict[str, Any]:
+    return {"id": r[0], "title": r[1] or "", "text": r[2] or "", "source": r[3], "url": r[4],
+            "published": r[5].isoformat() if r[5] is not None else None}
+
+
+def get_tags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
+    row = cur.execute(
+        """SELECT item_id, model_version, topics, sentiment, in_area, places, place_details, lang,
+                  no_diacritics, folded, tagged_at FROM item_tags WHERE item_id = ?""",
+        [item_id],
+    ).fetchone()
+    if row is None:
+        return None
+    keys = ("item_id", "model_version", "topics", "sentiment", "in_area", "places", "place_details", "lang",
+            "no_diacritics", "folded", "tagged_at")
+    out = dict(zip(keys, row))
+    out["place_details"] = json.loads(out["place_details"]) if out["place_details"] else []
+    return out
+
+
+def count_tagged(cur: "duckdb.DuckDBPyConnection", model_version: str | None = None) -> int:
+    if model_version is None:
+        return int(cur.execute("SELECT count(*) FROM item_tags").fetchone()[0])
+    return int(cur.execute("SELECT count(*) FROM item_tags WHERE model_version = ?", [model_version]).fetchone()[0])
+
+
+def add_human_label(cur: "duckdb.DuckDBPyConnection", item_id: str, field: str, value: Any, username: str,
+                    now: datetime | None = None) -> None:
+    """Record a staff correction of one field of one item (topics: list of codes; sentiment: code;
+    places: list of strings; in_area: bool)."""
+    if field not in HUMAN_FIELDS:
+        raise ValueError(f"field must be one of {HUMAN_FIELDS}, got {field!r}")
+    if not username:
+        raise ValueError("username is required")
+    cur.execute(
+        "INSERT INTO human_labels (item_id, field, value, username, created_at) VALUES (?, ?, ?::JSON, ?, ?)",
+        [item_id, field, json.dumps(value, ensure_ascii=False), username, now or utcnow()],
+    )
+
+
+def human_labels(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
+    """The latest correction per (item, field), with the item's title and text, oldest item first:
+    [{item_id, title, text, labels: {field: value}, username, created_at}]."""
+    rows = cur.execute(
+        """
+        SELECT h.item_id, h.field, h.value, h.username, h.created_at, i.title, i.summary
+        FROM (
+            SELECT *, row_number() OVER (PARTITION BY item_id, field ORDER BY created_at DESC, id DESC) AS rn
+            FROM human_labels
+        ) h LEFT JOIN items i ON i.id = h.item_id
+        WHERE h.rn = 1
+        ORDER BY h.item_id, h.field
+        """
+    ).fetchall()
+    out: dict[str, dict[str, Any]] = {}
+    for item_id, field, value, username, created_at, title, summary in rows:
+        d = out.setdefault(item_id, {"item_id": item_id, "title": title, "text": summary, "labels": {},
+                                     "username": username, "created_at": created_at})
+        d["labels"][field] = json.loads(value) if isinstance(value, str) else value
+        if created_at > d["created_at"]:
+            d["created_at"], d["username"] = created_at, username
+    return list(out.values())
+
+
+def label_history(cur: "duckdb.DuckDBPyConnection", item_id: str) -> list[dict[str, Any]]:
+    """Every correction of one item, newest first (audit trail)."""
+    rows = cur.execute(
+        "SELECT field, value, username, created_at FROM human_labels WHERE item_id = ? ORDER BY created_at DESC, id DESC",
+        [item_id],
+    ).fetchall()
+    return [{"field": f, "value": json.loads(v) if isinstance(v, str) else v, "username": u, "created_at": c}
+            for f, v, u, c in rows]
