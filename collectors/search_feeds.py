@@ -7,8 +7,8 @@
     bing_news_url(names)    →  www.bing.com/news/search?q="Uông Bí" OR "Uong Bi"&format=rss…
     search_sources(groups)  →  [[sources]] dicts (kind google_news / bing_news) ready for the config
 
-Names come from the NLP gazetteer (`nlp.gazetteer`) when it is installed; otherwise from the small
-built-in list below (Uông Bí's 10 old units and its 3 wards since 1 July 2025, with the city and
+Names come from the NLP gazetteer (`nlp.gazetteer.Gazetteer`: the focus unit's old wards and the
+2025 wards it became); if it cannot load, from the small built-in list below (Uông Bí's 10 old units and its 3 wards since 1 July 2025, with the city and
 province names). Old names stay in the press for years, so both generations are queried.
 
 Not a collector kind: a helper for the `google_news` and `bing_news` kinds and for `langnghe`
@@ -72,19 +72,48 @@ def bing_news_url(names: Iterable[str], *, lang: str = "vi", country: str = "VN"
     )
 
 
-def gazetteer_groups() -> tuple[list[tuple[str, list[str]]], str]:
-    """(groups, where they came from). Uses nlp.gazetteer if it offers `search_name_groups()`."""
-    try:
-        from nlp import gazetteer  # type: ignore[attr-defined]
+def gazetteer_groups(province: str = "Quảng Ninh", focus: str = "Uông Bí") -> tuple[list[tuple[str, list[str]]], str]:
+    """(groups, where they came from). From nlp.gazetteer when installed, else the built-in list.
 
-        fn = getattr(gazetteer, "search_name_groups", None)
-        if fn is not None:
-            groups = [(str(label), [str(n) for n in names]) for label, names in fn()]
-            if groups:
-                return groups, "nlp.gazetteer"
+    Strong names (unique in the country) are queried alone; weak ones (Quang Trung, Bắc Sơn…, also
+    units elsewhere or common words) are paired with the focus name ("Quang Trung Uông Bí").
+    """
+    try:
+        from nlp.gazetteer import Gazetteer, fold
+
+        g = Gazetteer(province)
+        entries = {(e.name, e.level): e for es in g.index.values() for e in es}
+        dist = next((e for (n, lvl), e in entries.items() if lvl == "district_old" and fold(n).endswith(fold(focus))),
+                    None)
+        if dist is None:
+            raise LookupError(focus)
+        new = sorted({e.name for e in entries.values() if e.level == "ward_2025" and e.district == dist.name})
+        old = sorted({e.name for e in entries.values() if e.level == "ward_old" and e.district == dist.name})
+        old += sorted({(e.old_name or "").split(" (")[0] for e in entries.values()
+                       if e.level == "ward_2025" and e.district == dist.name and e.old_name})
+
+        def q(name: str, level: str) -> str:
+            e = entries.get((name, level))
+            short = name
+            for t in ("Phường ", "Xã ", "Thị trấn ", "Đặc khu "):
+                short = short.removeprefix(t)
+            return short if e is None or e.strong else f"{short} {focus}"
+
+        groups: list[tuple[str, list[str]]] = [
+            (_slug(province), [province]),
+            (_slug(focus), [focus]),
+            (_slug(focus) + "-2025", [name.replace("Phường", "phường").replace("Xã", "xã") for name in new]),
+        ]
+        olds = [q(n, "ward_old") for n in dict.fromkeys(o for o in old if o)]
+        for i in range(0, len(olds), 5):
+            groups.append((f"{_slug(focus)}-cu-{i // 5 + 1}", olds[i:i + 5]))
+        return groups, "nlp.gazetteer"
     except Exception:  # the gazetteer is optional here; the built-in list is the fallback
-        pass
-    return BUILTIN_GROUPS, "built-in list"
+        return BUILTIN_GROUPS, "built-in list"
+
+
+def _slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(s).lower()).strip("-")
 
 
 def search_sources(

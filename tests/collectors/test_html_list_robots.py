@@ -1,0 +1,111 @@
+"""HTML list pages with CSS selectors (phản ánh kiến nghị portal) and robots.txt, on a local server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from collectors import html_list, robots
+from collectors.runner import Runner
+from store import sources as store_sources
+from store.db import Database
+from tests.conftest import make_config, send
+from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
+from kindspecs import FIX, PAKN_OPTIONS, to_cp1258
+
+pytestmark = pytest.mark.usefixtures("fresh_gates")
+
+
+def _pakn(server, body=None, ctype="text/html; charset=utf-8"):
+    body = body if body is not None else (FIX / "html_list/pakn_quangninh_list.html").read_bytes()
+    server.routes["/pakn/danh-sach"] = lambda r: send(r, 200, body, ctype)
+    return source("html_list", server.url("/pakn/danh-sach"), options=PAKN_OPTIONS, outlet="PAKN Quảng Ninh")
+
+
+def test_portal_list_items(server):
+    b = collect(_pakn(server))
+    a, k, y = b.items
+    assert a.title == "Phản ánh về việc bụi than trên tuyến đường Vàng Danh, phường Vàng Danh"
+    assert a.url == server.url("/pakn/chi-tiet/20241120-0012")  # relative link resolved
+    assert str(a.published_at) == "2024-11-20 01:15:00"  # 08:15 in Việt Nam
+    assert a.author == "N*** V*** A" and a.summary.startswith("Xe tải chở than đi qua khu dân cư")
+    assert "GPMB" in k.title
+    assert y.url == "https://dichvucong.quangninh.gov.vn/pakn/chi-tiet/20241118-0003"  # absolute link kept
+
+
+def test_windows_1258_page(server):
+    text = (FIX / "html_list/pakn_quangninh_list.html").read_text(encoding="utf-8").replace("charset=utf-8",
+                                                                                            "charset=windows-1258")
+    b = collect(_pakn(server, to_cp1258(text), "text/html"))
+    assert b.items[0].title == "Phản ánh về việc bụi than trên tuyến đường Vàng Danh, phường Vàng Danh"
+
+
+def test_missing_title_in_one_entry_is_counted(server):
+    html = ("<ul><li class='pakn-item'><h3 class='pakn-title'><a href='/a'>Có tiêu đề</a></h3></li>"
+            "<li class='pakn-item'><h3 class='pakn-title'><a>không có liên kết</a></h3></li>"
+            "<li class='pakn-item'><p>khác hẳn</p></li></ul>").encode()
+    b = collect(_pakn(server, html))
+    assert len(b.items) == 1
+    assert b.skipped == {"no link (selector or attribute missing in the entry)": 1,
+                         "no title (selector matched nothing in the entry)": 1}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ngày gửi: 20/11/2024 08:15", "2024-11-20 01:15:00"),
+    ("08:15 20/11/2024", "2024-11-20 01:15:00"),
+    ("Thứ tư, 20/11/2024 - 08:15", "2024-11-20 01:15:00"),
+    ("2024-11-20T08:15:00+07:00", "2024-11-20 01:15:00"),
+    ("2024-11-20 08:15", "2024-11-20 01:15:00"),
+    ("20-11-2024 8h15", "2024-11-20 01:15:00"),
+    ("không có ngày", "None"),
+    ("31/02/2024", "None"),
+])
+def test_vietnamese_dates(text, expected):
+    assert str(html_list.parse_vn_date(text)) == expected
+
+
+def test_robots_disallow_is_an_error_not_a_fetch(server):
+    server.routes["/robots.txt"] = lambda r: send(r, 200, b"User-agent: *\nDisallow: /pakn/\n", "text/plain")
+    src = _pakn(server)
+    with pytest.raises(robots.RobotsDisallowed, match="robots.txt không cho phép"):
+        collect(src)
+    assert "/pakn/danh-sach" not in server.hits
+
+
+def test_robots_rules_for_our_token(server):
+    server.routes["/robots.txt"] = lambda r: send(
+        r, 200, b"User-agent: LangNghe\nDisallow: /\n\nUser-agent: *\nAllow: /\n", "text/plain")
+    with pytest.raises(robots.RobotsDisallowed):
+        collect(_pakn(server))
+
+
+def test_robots_opt_out_and_cache(server):
+    server.routes["/robots.txt"] = lambda r: send(r, 200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    src = _pakn(server)
+    collect(src)
+    collect(src)
+    assert server.hits["/robots.txt"] == 1  # cached
+    robots.clear_cache()
+    server.routes["/robots.txt"] = lambda r: send(r, 200, b"User-agent: *\nDisallow: /\n", "text/plain")
+    opted_out = source("html_list", server.url("/pakn/danh-sach"), options={**PAKN_OPTIONS, "respect_robots": False})
+    assert len(collect(opted_out).items) == 3
+
+
+def test_robots_unreachable_means_disallow(server):
+    server.routes["/robots.txt"] = lambda r: send(r, 503, b"down", "text/plain")
+    with pytest.raises(robots.RobotsDisallowed, match="unreachable"):
+        collect(_pakn(server))
+
+
+def test_robots_disallow_shows_on_source_health(server, tmp_path):
+    server.routes["/robots.txt"] = lambda r: send(r, 200, b"User-agent: *\nDisallow: /\n", "text/plain")
+    src = {"name": "pakn", "kind": "html_list", "url": server.url("/pakn/danh-sach"), "outlet": "PAKN",
+           "source_type": "social", "options": PAKN_OPTIONS}
+    cfg = make_config(tmp_path, [src])
+    with Database(cfg.storage.db_path) as db:
+        summary = asyncio.run(Runner(cfg, db).run_due(force=True))
+        assert summary.errors and summary.errors[0].error_kind == "robots"
+        with db.read() as cur:
+            row = store_sources.health(cur, cfg.sources, summary.outcomes[0].finished_at)[0]
+    assert row["last_error_kind"] == "robots" and "robots.txt không cho phép" in row["last_error"]
