@@ -51,9 +51,11 @@ PREFIX_HINTS: dict[str, str] = {
     "ba": "person", "anh": "person", "chi": "person", "em": "person", "co": "person", "chu": "person",
     "thay": "person", "cu": "person", "truong": "street", "thpt": "street", "thcs": "street", "tieu hoc": "street",
     "mam non": "street", "khach san": "street", "nha hang": "street", "cong ty": "street", "sv": "street",
-    "hlv": "person", "tuong": "person", "nguyen": "person", "tran": "person", "le": "person", "pham": "person",
-    "hoang": "person", "vu": "person", "do": "person", "bui": "person", "dang": "person", "ngo dinh": "person",
+    "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
 }
+# A weak name written with its unit type ("xã Quảng Tân") counts without another area name in the
+# text when no other province is named and at most this many other provinces have a unit of that name.
+MAX_OTHER_PROVINCES_WITH_PREFIX = 6  # counted over old and 2025 province names
 WARD_LEVELS = ("ward_2025", "ward_old")
 
 
@@ -112,6 +114,13 @@ class PlaceResult:
     places: list[str] = field(default_factory=list)
     details: list[dict] = field(default_factory=list)
     in_area: bool = False
+
+
+def _quoted(text: str, span: tuple[int, int]) -> bool:
+    a, b = span
+    before = text[max(0, a - 1):a]
+    after = text[b:b + 1]
+    return before in ('"', "“", "'", "‘") and after in ('"', "”", "'", "’")
 
 
 class Gazetteer:
@@ -237,8 +246,6 @@ class Gazetteer:
             e = Entry(name=dist, level="district_old", province=self.province, in_area=True, display=disp,
                       name_2025=", ".join(news) or None, old_name=dist, strong=True, district=dist)
             self._add(nm, e)
-            if _t:
-                self._add(f"{_SHORT_DIST.get(_t, _t)} {nm}", e)
         for r in old_rows:
             wt, nm = _strip_type(r["ward"], _WARD_TYPES)
             k = _key(nm)
@@ -258,6 +265,12 @@ class Gazetteer:
                       name_2025=target[0] if target else None, code_2025=target[1] if target else None,
                       old_name=f"{r['ward']} ({dist_short(r['district'])})", strong=strong, district=r["district"])
             self._add(nm, e)
+        # a ward named like an old district ("xã Tiên Yên", "phường Đông Triều") is as well known as it
+        for entries in self.index.values():
+            if any(e.level == "district_old" for e in entries):
+                for e in entries:
+                    e.strong = True
+        self.common_words = ambiguous
         # landmarks (only those of the configured province: their ward must be one of its 2025 units)
         lpath = d / "landmarks.csv"
         if lpath.exists():
@@ -325,8 +338,18 @@ class Gazetteer:
             i += L
         return hits
 
+    def _few_elsewhere(self, e: Entry) -> bool:
+        k = _key(_strip_type(e.name, _WARD_TYPES)[1])
+        if k in self.common_words and (self.unit_provinces.get(k, set()) - {self.province}):
+            return False
+        return len(self.unit_provinces.get(k, set()) - {self.province}) <= MAX_OTHER_PROVINCES_WITH_PREFIX
+
     def resolve(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> PlaceResult:
         hits = self.find(text, accented=accented, max_chars=max_chars)
+        toks_all = _tokens(text[:max_chars])
+
+        def toks_of(h: Hit) -> tuple[int, int]:
+            return toks_all[h.start][1], toks_all[h.end - 1][2]
         letters = [c for c in text[:max_chars] if c.isalpha()]
         mixed_case = accented and any(c.isupper() for c in letters) and any(c.islower() for c in letters)
         # group alternative entries of one span
@@ -364,8 +387,12 @@ class Gazetteer:
             if not area:
                 continue
             pref = area[0].prefix
-            if pref in ("street", "person"):
-                continue
+            if pref in ("street", "person") and (
+                others or not any(h.entry.strong and h.entry.level != "ward_old" for h in area)
+            ):
+                continue  # đường Quang Trung; đường Hạ Long (Vũng Tàu); but "đường Cẩm Phả bụi quá" counts
+            if _quoted(text, toks_of(area[0])):
+                continue  # "Hạ Long" as the name of a shop or a product
             if not case_ok(area[0]):
                 continue
 
@@ -420,7 +447,7 @@ class Gazetteer:
                 continue
             if d_anchor <= 8 and d_anchor < nearest(h, others):
                 accepted.append(h)
-            elif h.prefix == "ward" and anchors and not others:
+            elif h.prefix == "ward" and not others and (anchors or self._few_elsewhere(e)):
                 accepted.append(h)
         # a weak name may also be accepted thanks to another accepted weak name next to it
         res = PlaceResult()
