@@ -27,7 +27,7 @@ def setup(cfg: Config, db: Database, *, out=print) -> tuple[str, str]:  # type: 
         else:
             auth.create_user(name, password, role, display_name=shown, by="(demo)")
         creds[name] = password
-    out("Tài khoản demo (chỉ có trong chế độ demo, mật khẩu tạo mới mỗi lần chạy):", flush=True)
-    out(f"  chuyên viên:   {DEMO_USER} / {creds[DEMO_USER]}", flush=True)
-    out(f"  quản trị viên: {DEMO_ADMIN} / {creds[DEMO_ADMIN]}", flush=True)
+    out("Tài khoản demo (chỉ tạo trong chế độ demo; mật khẩu tạo mới mỗi lần chạy):", flush=True)
+    out(f"  Tài khoản chuyên viên: {DEMO_USER} / Mật khẩu: {creds[DEMO_USER]}", flush=True)
+    out(f"  Tài khoản quản trị: {DEMO_ADMIN} / Mật khẩu: {creds[DEMO_ADMIN]}", flush=True)
     return DEMO_USER, creds[DEMO_USER]

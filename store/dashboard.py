@@ -1,0 +1,397 @@
+"""Read queries behind the dashboard pages (overview, explorer, topics & places, briefing, sources).
+
+Other parts' tables are optional here: each query checks `capabilities()` so the pages work on a
+foundation-only database (no item_tags, no stories/alerts yet) and can say why a panel is empty.
+Staff corrections (human_labels, latest per item and field) override the model's tags wherever
+single items are listed or filtered. Times in and out are naive UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Sequence
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import duckdb
+
+OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alerts", "alert_events", "source_alarms")
+
+
+def capabilities(cur: "duckdb.DuckDBPyConnection") -> dict[str, bool]:
+    """Which optional tables exist: {'item_tags': True, 'alerts': False, …}."""
+    have = {r[0] for r in cur.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+    ).fetchall()}
+    return {t: t in have for t in OPTIONAL_TABLES}
+
+
+def _has(cur: "duckdb.DuckDBPyConnection", *tables: str) -> bool:
+    caps = capabilities(cur)
+    return all(caps.get(t, False) for t in tables)
+
+
+# --- overview --------------------------------------------------------------------------------
+
+def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: datetime,
+                   baseline_days: int) -> dict[str, float]:
+    """Counts since `day_start` (local midnight, as UTC) and the mean count of the same hours on each of
+    the previous `baseline_days` days: items, press, social, negative, in-area."""
+    elapsed = max((now - day_start).total_seconds(), 1.0)
+    tags = _has(cur, "item_tags")
+    neg = "t.sentiment = 'negative'" if tags else "FALSE"
+    area = "t.in_area" if tags else "FALSE"
+    join = "LEFT JOIN item_tags t ON t.item_id = i.id" if tags else ""
+    row = cur.execute(
+        f"""
+        WITH w AS (
+            SELECT i.published_at >= ? AS is_today, i.source_type, {neg} AS neg, coalesce({area}, FALSE) AS area
+            FROM items i {join}
+            WHERE i.published_at >= ? AND i.published_at <= ?
+              AND (i.published_at >= ?
+                   OR ((epoch(i.published_at) - epoch(?::TIMESTAMP)) % 86400 + 86400) % 86400 < ?)
+        )
+        SELECT count(*) FILTER (WHERE is_today),
+               count(*) FILTER (WHERE is_today AND source_type = 'press'),
+               count(*) FILTER (WHERE is_today AND source_type = 'social'),
+               count(*) FILTER (WHERE is_today AND neg),
+               count(*) FILTER (WHERE is_today AND area),
+               count(*) FILTER (WHERE NOT is_today),
+               count(*) FILTER (WHERE NOT is_today AND source_type = 'press'),
+               count(*) FILTER (WHERE NOT is_today AND source_type = 'social'),
+               count(*) FILTER (WHERE NOT is_today AND neg),
+               count(*) FILTER (WHERE NOT is_today AND area)
+        FROM w
+        """,
+        [day_start, day_start - timedelta(days=baseline_days), now, day_start, day_start, elapsed],
+    ).fetchone()
+    keys = ("items", "press", "social", "negative", "in_area")
+    out: dict[str, float] = {}
+    for k, v in zip(keys, row[:5]):
+        out[k] = int(v)
+    for k, v in zip(keys, row[5:]):
+        out[f"usual_{k}"] = round(int(v) / max(baseline_days, 1), 1)
+    out["tagged"] = tags
+    return out
+
+
+def sentiment_share(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.DataFrame:
+    """sentiment, n for items published since `since` (empty without item_tags)."""
+    if not _has(cur, "item_tags"):
+        return pd.DataFrame({"sentiment": pd.Series(dtype=str), "n": pd.Series(dtype=int)})
+    return cur.execute(
+        """
+        SELECT coalesce(t.sentiment, 'unknown') AS sentiment, count(*) AS n
+        FROM items i JOIN item_tags t ON t.item_id = i.id
+        WHERE i.published_at >= ?
+        GROUP BY ALL ORDER BY n DESC
+        """,
+        [since],
+    ).df()
+
+
+def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: str = "day",
+                     offset_hours: int = 0) -> pd.DataFrame:
+    """bucket, topic, n: item counts per topic per time bucket (local buckets with `offset_hours`)."""
+    if bucket not in ("hour", "day"):
+        raise ValueError(bucket)
+    if not _has(cur, "item_tags"):
+        return pd.DataFrame({"bucket": pd.Series(dtype="datetime64[us]"), "topic": pd.Series(dtype=str),
+                             "n": pd.Series(dtype=int)})
+    return cur.execute(
+        f"""
+        SELECT date_trunc('{bucket}', i.published_at + INTERVAL ({int(offset_hours)}) HOUR) AS bucket,
+               coalesce(tp, 'other') AS topic, count(*) AS n
+        FROM items i JOIN item_tags t ON t.item_id = i.id,
+             LATERAL (SELECT unnest(CASE WHEN len(t.topics) > 0 THEN t.topics ELSE [NULL] END) AS tp)
+        WHERE i.published_at >= ?
+        GROUP BY ALL ORDER BY bucket, topic
+        """,
+        [since],
+    ).df()
+
+
+# --- single items: the effective tags (model, overridden by staff corrections) -----------------
+
+def _effective_sql(cur: "duckdb.DuckDBPyConnection") -> tuple[str, str]:
+    """(joins, select-list) giving topics, sentiment, places, in_area, corrected for every item row `i`."""
+    caps = capabilities(cur)
+    if not caps["item_tags"]:
+        return "", ("NULL::VARCHAR[] AS topics, NULL::VARCHAR AS sentiment, NULL::VARCHAR[] AS places, "
+                    "NULL::BOOLEAN AS in_area, FALSE AS corrected")
+    joins = "LEFT JOIN item_tags t ON t.item_id = i.id"
+    if not caps["human_labels"]:
+        return joins, ("t.topics AS topics, t.sentiment AS sentiment, t.places AS places, t.in_area AS in_area, "
+                       "FALSE AS corrected")
+    joins += """
+        LEFT JOIN (
+            SELECT item_id,
+                   arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
+                   arg_max(value, id) FILTER (WHERE field = 'sentiment') AS h_sentiment,
+                   arg_max(value, id) FILTER (WHERE field = 'places') AS h_places,
+                   arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
+            FROM human_labels GROUP BY item_id
+        ) h ON h.item_id = i.id"""
+    sel = """coalesce(from_json(h.h_topics, '["VARCHAR"]'), t.topics) AS topics,
+             coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,
+             coalesce(from_json(h.h_places, '["VARCHAR"]'), t.places) AS places,
+             coalesce(CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN), t.in_area) AS in_area,
+             h.item_id IS NOT NULL AS corrected"""
+    return joins, sel
+
+
+def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataFrame:
+    """Newest items with their effective tags and the number of sources that carried them."""
+    joins, sel = _effective_sql(cur)
+    return cur.execute(
+        f"""
+        WITH newest AS (SELECT * FROM items ORDER BY published_at DESC, id LIMIT ?)
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.summary, i.url, {sel},
+               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources
+        FROM newest i {joins}
+        ORDER BY i.published_at DESC, i.id
+        """,
+        [limit],
+    ).df()
+
+
+def fold_sql(expr: str) -> str:
+    """SQL folding like nlp.folding.fold (lower-case, no marks, đ→d), for databases without item_tags."""
+    return f"lower(strip_accents(replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')))"
+
+
+def search_items(
+    cur: "duckdb.DuckDBPyConnection",
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source_types: Sequence[str] = (),
+    outlets: Sequence[str] = (),
+    topics: Sequence[str] = (),
+    sentiments: Sequence[str] = (),
+    places: Sequence[str] = (),
+    in_area_only: bool = False,
+    query_folded: str = "",
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The explorer's query. `query_folded` is already accent-folded (nlp.folding.fold): "o nhiem" and
+    "ô nhiễm" both become "o nhiem" and match the folded title + text. Comma-separated phrases must all
+    occur. Newest first."""
+    joins, sel = _effective_sql(cur)
+    tags = capabilities(cur)["item_tags"]
+    where: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        where.append("i.published_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("i.published_at < ?")
+        params.append(until)
+    if source_types:
+        where.append("i.source_type IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(source_types))
+    if outlets:
+        where.append("i.outlet IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(outlets))
+    phrases = [" ".join(p.split()) for p in query_folded.split(",") if p.strip()]
+    if phrases:
+        raw = fold_sql("(i.title || ' ' || i.summary)")
+        col = f"coalesce(t.folded, {raw})" if tags else raw  # items not tagged yet are folded on the fly
+        for phrase in phrases:  # every comma-separated phrase must occur
+            where.append(f"contains({col}, ?)")
+            params.append(phrase)
+    outer: list[str] = []
+    if topics:
+        outer.append("list_has_any(topics, ?::VARCHAR[])")
+        params.append(list(topics))
+    if sentiments:
+        outer.append("sentiment IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(sentiments))
+    if places:
+        outer.append("list_has_any(places, ?::VARCHAR[])")
+        params.append(list(places))
+    if in_area_only:
+        outer.append("coalesce(in_area, FALSE)")
+    sql = f"""
+        SELECT * FROM (
+            SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author,
+                   {sel}
+            FROM items i {joins}
+            {"WHERE " + " AND ".join(where) if where else ""}
+        )
+        {"WHERE " + " AND ".join(outer) if outer else ""}
+        ORDER BY published_at DESC, id
+        LIMIT ?
+    """
+    return cur.execute(sql, [*params, limit]).df()
+
+
+def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
+    """One item with its effective tags, the model's own tags, its links (every source that carried it)."""
+    joins, sel = _effective_sql(cur)
+    res = cur.execute(
+        f"""SELECT i.id, i.published_at, i.fetched_at, i.outlet, i.source_type, i.source, i.title, i.summary,
+                   i.url, i.author, i.published_estimated, {sel}
+            FROM items i {joins} WHERE i.id = ?""",
+        [item_id],
+    )
+    cols = [d[0] for d in res.description]
+    row = res.fetchone()
+    if row is None:
+        return None
+    out = dict(zip(cols, row))
+    out["links"] = [
+        {"source": s, "url": u, "seen_at": t}
+        for s, u, t in cur.execute(
+            "SELECT source, url, seen_at FROM item_links WHERE item_id = ? ORDER BY seen_at", [item_id]
+        ).fetchall()
+    ]
+    out["model"] = None
+    if _has(cur, "item_tags"):
+        r = cur.execute(
+            "SELECT model_version, topics, sentiment, places, in_area, place_details FROM item_tags WHERE item_id = ?",
+            [item_id],
+        ).fetchone()
+        if r:
+            out["model"] = {"model_version": r[0], "topics": r[1], "sentiment": r[2], "places": r[3], "in_area": r[4],
+                            "place_details": json.loads(r[5]) if isinstance(r[5], str) else (r[5] or [])}
+    return out
+
+
+def filter_options(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[str, list[str]]:
+    """Values offered by the explorer's filters: outlets (all), places seen since `since`."""
+    outlets = [r[0] for r in cur.execute("SELECT DISTINCT outlet FROM items ORDER BY outlet").fetchall()]
+    places: list[str] = []
+    if _has(cur, "item_tags"):
+        places = [r[0] for r in cur.execute(
+            """
+            SELECT p FROM (
+                SELECT unnest(t.places) AS p FROM items i JOIN item_tags t ON t.item_id = i.id
+                WHERE i.published_at >= ?
+            ) GROUP BY p ORDER BY count(*) DESC, p LIMIT 300
+            """,
+            [since],
+        ).fetchall()]
+    return {"outlets": outlets, "places": places}
+
+
+# --- topics and places -----------------------------------------------------------------------
+
+def topic_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime) -> pd.DataFrame:
+    """topic, n_now (mid..end), n_prev (start..mid), neg_now, neg_prev."""
+    if not _has(cur, "item_tags"):
+        return pd.DataFrame(columns=["topic", "n_now", "n_prev", "neg_now", "neg_prev"])
+    return cur.execute(
+        """
+        SELECT tp AS topic,
+               count(*) FILTER (WHERE published_at >= ?) AS n_now,
+               count(*) FILTER (WHERE published_at < ?) AS n_prev,
+               count(*) FILTER (WHERE published_at >= ? AND sentiment = 'negative') AS neg_now,
+               count(*) FILTER (WHERE published_at < ? AND sentiment = 'negative') AS neg_prev
+        FROM (
+            SELECT i.published_at, t.sentiment, unnest(t.topics) AS tp
+            FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE i.published_at >= ? AND i.published_at < ?
+        )
+        GROUP BY tp ORDER BY n_now DESC, tp
+        """,
+        [mid, mid, mid, mid, start, end],
+    ).df()
+
+
+def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime,
+                 in_area_only: bool = True) -> pd.DataFrame:
+    """Per 2025 unit (or landmark's unit): name_2025, old names seen, n_now, n_prev, neg_now.
+
+    Items are counted once per 2025 unit even when they name several old wards of it."""
+    if not _has(cur, "item_tags"):
+        return pd.DataFrame(columns=["name_2025", "old_names", "n_now", "n_prev", "neg_now", "neg_prev"])
+    return cur.execute(
+        f"""
+        WITH p AS (
+            SELECT i.id, i.published_at, t.sentiment,
+                   unnest(from_json(t.place_details,
+                       '[{{"name":"VARCHAR","level":"VARCHAR","name_2025":"VARCHAR","old_name":"VARCHAR","in_area":"BOOLEAN"}}]'
+                   )) AS d
+            FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE i.published_at >= ? AND i.published_at < ? AND len(t.places) > 0
+        ), u AS (
+            SELECT id, published_at, sentiment, coalesce(d.name_2025, d.name) AS name_2025,
+                   CASE WHEN d.level LIKE '%old%' THEN coalesce(d.old_name, d.name) END AS old_name,
+                   coalesce(d.in_area, FALSE) AS in_area
+            FROM p
+        )
+        SELECT name_2025,
+               list_sort(list_distinct(list(old_name))) AS old_names,
+               count(DISTINCT id) FILTER (WHERE published_at >= ?) AS n_now,
+               count(DISTINCT id) FILTER (WHERE published_at < ?) AS n_prev,
+               count(DISTINCT id) FILTER (WHERE published_at >= ? AND sentiment = 'negative') AS neg_now,
+               count(DISTINCT id) FILTER (WHERE published_at < ? AND sentiment = 'negative') AS neg_prev,
+               bool_or(in_area) AS in_area
+        FROM u
+        {"WHERE in_area" if in_area_only else ""}
+        GROUP BY name_2025 ORDER BY n_now DESC, name_2025
+        """,
+        [start, end, mid, mid, mid, mid],
+    ).df()
+
+
+# --- briefing --------------------------------------------------------------------------------
+
+def top_stories(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 10) -> pd.DataFrame:
+    """Stories active since `since`, biggest first (needs the stories table)."""
+    if not _has(cur, "stories"):
+        return pd.DataFrame(columns=["story_id", "title", "first_seen", "last_seen", "n_items", "n_outlets",
+                                     "outlets", "topics", "places", "in_area", "n_negative"])
+    return cur.execute(
+        """
+        SELECT story_id, title, first_seen, last_seen, n_items, n_outlets, outlets, topics, places, in_area,
+               n_negative
+        FROM stories WHERE last_seen >= ?
+        ORDER BY in_area DESC, n_items DESC, n_outlets DESC, last_seen DESC LIMIT ?
+        """,
+        [since, limit],
+    ).df()
+
+
+def negative_items(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 30) -> pd.DataFrame:
+    """Notable negative items since `since`: in the area first, then most widely carried, newest."""
+    if not _has(cur, "item_tags"):
+        return pd.DataFrame(columns=["id", "published_at", "outlet", "source_type", "title", "url", "topics",
+                                     "places", "in_area", "n_sources"])
+    return cur.execute(
+        """
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.url, t.topics, t.places, t.in_area,
+               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources
+        FROM items i JOIN item_tags t ON t.item_id = i.id
+        WHERE i.published_at >= ? AND t.sentiment = 'negative'
+        ORDER BY coalesce(t.in_area, FALSE) DESC, n_sources DESC, i.published_at DESC
+        LIMIT ?
+        """,
+        [since, limit],
+    ).df()
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+def source_volume(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.DataFrame:
+    """day, source, n: sightings per source per day since `since` (for the sources page sparkline)."""
+    return cur.execute(
+        """
+        SELECT date_trunc('day', seen_at) AS day, source, count(*) AS n
+        FROM item_links WHERE seen_at >= ? GROUP BY ALL ORDER BY day
+        """,
+        [since],
+    ).df()
+
+
+def recent_errors(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataFrame:
+    return cur.execute(
+        """
+        SELECT started_at, source, http_status, error_kind, error
+        FROM fetch_log WHERE outcome = 'error' ORDER BY started_at DESC, id DESC LIMIT ?
+        """,
+        [limit],
+    ).df()
