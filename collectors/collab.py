@@ -1,0 +1,71 @@
+"""Collaborator reports (báo cáo của cộng tác viên DLXH) as items: the pure mapping.
+
+    dashboard form "Báo cáo CTV" (text, place, where it was heard, optional link, optional screenshot)
+        │ store.collab.create_report
+        ▼
+    map_report (pure) ─▶ Item(collector "collab", source "ctv", source_type "social",
+                              outlet "CTV DLXH – <channel label>", url = the link or urn:langnghe:collab:<id>)
+        ▼
+    the same insert_items + NLP pipeline as collected items
+
+Not a collector kind (nothing is fetched). A report without a link gets a stable `urn:` address, so a
+double-submitted form (same reporter, text, place and minute) becomes one item, not two.
+The collaborator's name stays in collab_reports only: the item has no author (we measure issues, not people).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from collectors import _social
+from collectors.base import Item, SkipItem
+from collectors.textutil import is_http_url, sha1, tidy
+from langnghe.config import SourceConfig
+
+# where the collaborator heard or saw it → label shown to staff
+CHANNELS: dict[str, str] = {
+    "offline": "Nghe trực tiếp (ngoài đời)",
+    "facebook": "Nhóm/trang Facebook",
+    "zalo": "Nhóm Zalo",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "forum": "Diễn đàn",
+    "press": "Báo chí",
+    "other": "Khác",
+}
+
+SOURCE = SourceConfig(name="ctv", kind="collab", url="", outlet="Cộng tác viên DLXH", source_type="social")
+
+
+def report_id(reporter: str, text: str, place: str, when: datetime) -> str:
+    """Stable id of one report: the same form sent twice in the same minute is one report."""
+    return sha1(f"{reporter}\n{tidy(text)}\n{tidy(place)}\n{when:%Y-%m-%d %H:%M}")
+
+
+def map_report(
+    *, reporter: str, text: str, place: str, channel: str, link: str | None, now: datetime
+) -> Item:
+    """One collaborator report → Item. Pure. Raises SkipItem when there is nothing to report."""
+    text = (text or "").strip()
+    if len(tidy(text)) < 5:
+        raise SkipItem("report text is empty or too short")
+    if channel not in CHANNELS:
+        raise SkipItem(f"unknown channel {channel!r}")
+    link = tidy(link or "")
+    if link and not is_http_url(link):
+        raise SkipItem("link is not an http(s) address")
+    rid = report_id(reporter, text, place, now)
+    place = tidy(place)
+    body = text + (f"\nĐịa bàn: {place}" if place else "")
+    url = link or f"urn:langnghe:collab:{rid}"
+    return _social.make_item(
+        SOURCE,
+        url=url,
+        title=_social.title_from_text(text),
+        text=body,
+        published=now,
+        fetched_at=now,
+        outlet=f"CTV DLXH – {CHANNELS[channel]}",
+        guid=f"collab:{rid}",
+        flags=[f"channel:{channel}"] + (["has_link"] if link else []),
+    )

@@ -1,0 +1,105 @@
+"""Masking the handles of private persons, for the dashboard and for exports.
+
+    item (source_type, collector, author) ──mask_author──▶ "h***g" / "@h***g@mastodon.social" / None
+    text with @mentions                   ──mask_mentions──▶ "@h***g"
+
+We measure issues, not people: the UI and exports show a masked handle by default
+(retention.mask_author_handles = true). Who is "public" and shown in full:
+  * press items (bylines of journalists and outlets);
+  * authors listed in privacy.public_authors (official pages, channels, outlets: "QTV - Quảng Ninh TV");
+  * the collector kinds whose author is the publisher, not a person (rss, google_news, bing_news,
+    youtube channel feeds).
+Staff who need to verify a post open it at its link (the original platform), or reveal one handle.
+
+Pure functions; no streamlit here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+PUBLISHER_KINDS = frozenset({"rss", "google_news", "bing_news", "youtube"})
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,})(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?")
+
+
+def _mask_word(s: str) -> str:
+    chars = list(unicodedata.normalize("NFC", s))
+    if len(chars) <= 2:
+        return chars[0] + "***" if chars else ""
+    return chars[0] + "***" + chars[-1]
+
+
+def mask_handle(handle: str) -> str:
+    """'@hoanganh.bsky.social' → '@h***h'; 'u/saigon_hiker' → 'u/s***r'; 'Nguyễn Văn An' → 'N***n'.
+
+    The instance of a fediverse handle is kept (@m***h@social.example.vn): it says where, not who.
+    """
+    h = (handle or "").strip()
+    if not h:
+        return h
+    prefix = ""
+    for p in ("u/", "@"):
+        if h.startswith(p):
+            prefix, h = p, h[len(p):]
+            break
+    instance = ""
+    if prefix == "@" and "@" in h:
+        h, instance = h.split("@", 1)
+        instance = "@" + instance
+    return prefix + _mask_word(h.split(".")[0] if "." in h and prefix == "@" else h) + instance
+
+
+def is_public_author(
+    author: str | None,
+    *,
+    source_type: str,
+    collector: str | None = None,
+    public_authors: Iterable[str] = (),
+) -> bool:
+    if not author:
+        return True
+    if source_type == "press" or (collector or "") in PUBLISHER_KINDS:
+        return True
+    norm = unicodedata.normalize("NFC", author).strip().casefold()
+    return any(norm == unicodedata.normalize("NFC", p).strip().casefold() for p in public_authors)
+
+
+def mask_author(
+    author: str | None,
+    *,
+    source_type: str,
+    collector: str | None = None,
+    enabled: bool = True,
+    public_authors: Iterable[str] = (),
+    reveal: bool = False,
+) -> str | None:
+    """The author as staff see it: masked for private persons unless masking is off or revealed."""
+    if author is None or not enabled or reveal:
+        return author
+    if is_public_author(author, source_type=source_type, collector=collector, public_authors=public_authors):
+        return author
+    return mask_handle(author)
+
+
+def mask_mentions(text: str, *, enabled: bool = True) -> str:
+    """@mentions of people inside a post's text, masked the same way."""
+    if not enabled or "@" not in (text or ""):
+        return text
+    return _MENTION.sub(lambda m: "@" + _mask_word(m.group(1)) + (m.group(2) or ""), text)
+
+
+def mask_frame(df, *, enabled: bool = True, public_authors: Iterable[str] = ()):  # type: ignore[no-untyped-def]
+    """A copy of a pandas DataFrame with `author` masked (needs columns author, source_type[, collector])."""
+    if df is None or "author" not in getattr(df, "columns", ()):
+        return df
+    out = df.copy()
+    pubs = list(public_authors)
+    coll = out["collector"] if "collector" in out.columns else [None] * len(out)
+    stypes = out["source_type"] if "source_type" in out.columns else ["social"] * len(out)
+    out["author"] = [
+        mask_author(a, source_type=s, collector=c, enabled=enabled, public_authors=pubs)
+        for a, s, c in zip(out["author"], stypes, coll)
+    ]
+    return out

@@ -1,0 +1,94 @@
+"""Collaborator reports: save one (item + report row, one transaction), list them, fetch a screenshot.
+
+The page calls `create_report` inside `Database.write()` and hands the returned item id to the NLP
+pipeline, exactly like a collected item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from collectors.collab import map_report, report_id
+from store.items import insert_items
+
+if TYPE_CHECKING:
+    import duckdb
+
+MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class NewReport:
+    reporter: str
+    text: str
+    place: str
+    channel: str
+    link: str | None = None
+    screenshot: bytes | None = None
+    screenshot_mime: str | None = None
+    screenshot_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    report_id: str
+    item_id: str
+    new_item: bool          # False: the link/text was already an item (the report is linked to it)
+    duplicate_report: bool  # True: this exact report was already saved
+
+
+def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, now: datetime) -> Saved:
+    """Store one report as an item and a collab_reports row. Raises SkipItem for an unusable report."""
+    if r.screenshot is not None and len(r.screenshot) > MAX_SCREENSHOT_BYTES:
+        raise ValueError(f"screenshot larger than {MAX_SCREENSHOT_BYTES // (1024 * 1024)} MB")
+    item = map_report(reporter=r.reporter, text=r.text, place=r.place, channel=r.channel, link=r.link, now=now)
+    rid = report_id(r.reporter, r.text, r.place, now)
+    exists = cur.execute("SELECT item_id FROM collab_reports WHERE id = ?", [rid]).fetchone()
+    if exists:
+        return Saved(rid, exists[0], False, True)
+    new_ids = insert_items(cur, [item])
+    item_id = item.id
+    if not new_ids:
+        row = cur.execute(
+            "SELECT id FROM items WHERE canonical_url = ? OR content_hash = ? ORDER BY id LIMIT 1",
+            [item.canonical_url, item.content_hash],
+        ).fetchone()
+        item_id = row[0] if row else item.id
+    cur.execute(
+        """
+        INSERT INTO collab_reports (id, item_id, created_at, reporter, text, place, channel, link,
+                                    screenshot, screenshot_mime, screenshot_name)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [rid, item_id, now, r.reporter, r.text.strip(), r.place.strip() or None, r.channel, r.link or None,
+         r.screenshot, r.screenshot_mime, r.screenshot_name],
+    )
+    return Saved(rid, item_id, bool(new_ids), False)
+
+
+def recent_reports(cur: "duckdb.DuckDBPyConnection", limit: int = 50, reporter: str | None = None) -> list[dict[str, Any]]:
+    """Newest reports first (no screenshot bytes; `has_screenshot` instead)."""
+    where, params = ("WHERE reporter = ?", [reporter]) if reporter else ("", [])
+    rows = cur.execute(
+        f"""
+        SELECT id, item_id, created_at, reporter, text, place, channel, link, screenshot IS NOT NULL
+        FROM collab_reports {where} ORDER BY created_at DESC, id LIMIT ?
+        """,
+        [*params, limit],
+    ).fetchall()
+    keys = ("id", "item_id", "created_at", "reporter", "text", "place", "channel", "link", "has_screenshot")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def screenshot(cur: "duckdb.DuckDBPyConnection", report_id_: str) -> tuple[bytes, str] | None:
+    row = cur.execute(
+        "SELECT screenshot, screenshot_mime FROM collab_reports WHERE id = ? AND screenshot IS NOT NULL",
+        [report_id_],
+    ).fetchone()
+    return (bytes(row[0]), row[1] or "application/octet-stream") if row else None
+
+
+def count_reports(cur: "duckdb.DuckDBPyConnection") -> int:
+    return int(cur.execute("SELECT count(*) FROM collab_reports").fetchone()[0])

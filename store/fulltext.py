@@ -1,0 +1,83 @@
+"""Full article text beside the RSS summary: which press items still need it, saving it, reading it.
+
+`item_fulltext` has one row per item tried: the text when extraction worked, otherwise the reason
+(status) so an item is not fetched again and again. NLP reads `texts_for(ids)` for places and topics.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+def pending(
+    cur: "duckdb.DuckDBPyConnection",
+    *,
+    limit: int,
+    since: datetime,
+    source_types: Sequence[str] = ("press",),
+    ids: Iterable[str] | None = None,
+) -> list[tuple[str, str]]:
+    """(item_id, url) of items with no full-text row yet, newest first; optionally only among `ids`."""
+    params: list[object] = [list(source_types), since]
+    extra = ""
+    if ids is not None:
+        id_list = list(ids)
+        if not id_list:
+            return []
+        extra = "AND i.id IN (SELECT unnest(?))"
+        params.append(id_list)
+    params.append(limit)
+    return [
+        (r[0], r[1])
+        for r in cur.execute(
+            f"""
+            SELECT i.id, i.url FROM items i
+            WHERE list_contains(?, i.source_type) AND i.fetched_at >= ?
+              AND (i.url LIKE 'http://%' OR i.url LIKE 'https://%')
+              AND NOT EXISTS (SELECT 1 FROM item_fulltext f WHERE f.item_id = i.id)
+              {extra}
+            ORDER BY i.published_at DESC, i.id
+            LIMIT ?
+            """,
+            params,
+        ).fetchall()
+    ]
+
+
+def save(
+    cur: "duckdb.DuckDBPyConnection", item_id: str, *, text: str | None, status: str, url: str, now: datetime
+) -> None:
+    cur.execute(
+        """
+        INSERT INTO item_fulltext (item_id, text, status, url, extracted_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (item_id) DO UPDATE SET text = excluded.text, status = excluded.status,
+            url = excluded.url, extracted_at = excluded.extracted_at
+        """,
+        [item_id, text, status, url, now],
+    )
+
+
+def texts_for(cur: "duckdb.DuckDBPyConnection", ids: Iterable[str]) -> dict[str, str]:
+    """{item_id: full text} for the ids that have one."""
+    id_list = list(ids)
+    if not id_list:
+        return {}
+    return dict(
+        cur.execute(
+            "SELECT item_id, text FROM item_fulltext WHERE status = 'ok' AND item_id IN (SELECT unnest(?))",
+            [id_list],
+        ).fetchall()
+    )
+
+
+def get(cur: "duckdb.DuckDBPyConnection", item_id: str) -> str | None:
+    row = cur.execute("SELECT text FROM item_fulltext WHERE item_id = ? AND status = 'ok'", [item_id]).fetchone()
+    return row[0] if row else None
+
+
+def status_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
+    return dict(cur.execute("SELECT status, count(*) FROM item_fulltext GROUP BY status").fetchall())

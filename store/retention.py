@@ -1,0 +1,92 @@
+"""Retention: purge raw payloads and old items as configured, and log what was purged.
+
+    raw payloads (item_raw)      older than retention.raw_payload_days (by fetched_at)
+    items                        older than retention.items_days — both published and fetched before
+                                 the cutoff (an archive imported today is not purged on arrival) —
+                                 with every row of any table that has an `item_id` column
+                                 (links, raw, full text, tags, collaborator reports…)
+    retention_log                one row per kind of data purged: run_at, what, cutoff, rows, dry_run
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class Purged:
+    what: str
+    cutoff: datetime
+    rows: int
+
+
+def _item_tables(cur: "duckdb.DuckDBPyConnection") -> list[str]:
+    rows = cur.execute(
+        """
+        SELECT DISTINCT table_name FROM information_schema.columns
+        WHERE column_name = 'item_id' AND table_schema = current_schema()
+          AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE')
+        ORDER BY table_name
+        """
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def purge(
+    cur: "duckdb.DuckDBPyConnection",
+    now: datetime,
+    *,
+    raw_payload_days: int,
+    items_days: int,
+    dry_run: bool = False,
+) -> list[Purged]:
+    """Purge (or, with dry_run, only count) and log. Call inside `Database.write()`."""
+    out: list[Purged] = []
+    raw_cut = now - timedelta(days=raw_payload_days)
+    n_raw = cur.execute("SELECT count(*) FROM item_raw WHERE fetched_at < ?", [raw_cut]).fetchone()[0]
+    if not dry_run and n_raw:
+        cur.execute("DELETE FROM item_raw WHERE fetched_at < ?", [raw_cut])
+    out.append(Purged("raw_payloads", raw_cut, int(n_raw)))
+
+    item_cut = now - timedelta(days=items_days)
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _purge_ids AS SELECT id FROM items WHERE published_at < ? AND fetched_at < ?",
+        [item_cut, item_cut],
+    )
+    n_items = cur.execute("SELECT count(*) FROM _purge_ids").fetchone()[0]
+    if n_items:
+        for table in _item_tables(cur):
+            q = f'FROM "{table}" WHERE item_id IN (SELECT id FROM _purge_ids)'
+            n = cur.execute(f"SELECT count(*) {q}").fetchone()[0]
+            if n:
+                if not dry_run:
+                    cur.execute(f"DELETE {q}")
+                out.append(Purged(f"item_rows:{table}", item_cut, int(n)))
+        if not dry_run:
+            cur.execute("DELETE FROM items WHERE id IN (SELECT id FROM _purge_ids)")
+    out.append(Purged("items", item_cut, int(n_items)))
+    cur.execute("DROP TABLE IF EXISTS _purge_ids")
+    for p in out:
+        cur.execute(
+            "INSERT INTO retention_log (run_at, what, cutoff, rows, dry_run) VALUES (?, ?, ?, ?, ?)",
+            [now, p.what, p.cutoff, p.rows, dry_run],
+        )
+    return out
+
+
+def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> list[dict[str, Any]]:
+    rows = cur.execute(
+        "SELECT run_at, what, cutoff, rows, dry_run FROM retention_log ORDER BY run_at DESC, id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [dict(zip(("run_at", "what", "cutoff", "rows", "dry_run"), r)) for r in rows]
+
+
+def last_run_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
+    row = cur.execute("SELECT max(run_at) FROM retention_log WHERE NOT dry_run").fetchone()
+    return row[0] if row else None
