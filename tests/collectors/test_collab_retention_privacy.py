@@ -1,0 +1,136 @@
+"""Collaborator reports, the retention job, and author masking."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from collectors import privacy
+from collectors.base import SkipItem
+from collectors.collab import map_report
+from langnghe import cli
+from store import collab, retention
+from store.db import Database
+from store.items import insert_items
+from kindhelpers import db, own_schema  # noqa: F401
+
+NOW = datetime(2024, 11, 21, 3, 0)
+
+
+def _report(**kw):
+    base = dict(reporter="ctv01", text="Bà con khu 3 Vàng Danh bàn tán việc xe than gây bụi, nhiều người bức xúc.",
+                place="phường Vàng Danh", channel="zalo", link=None)
+    base.update(kw)
+    return collab.NewReport(**base)
+
+
+def test_map_report_is_pure_and_checks_input():
+    a = map_report(reporter="ctv01", text="Nghe người dân nói về giá đền bù", place="Trưng Vương",
+                   channel="offline", link=None, now=NOW)
+    b = map_report(reporter="ctv01", text="Nghe người dân nói về giá đền bù", place="Trưng Vương",
+                   channel="offline", link=None, now=NOW)
+    assert a == b and a.collector == "collab" and a.source == "ctv" and a.source_type == "social"
+    assert a.url.startswith("urn:langnghe:collab:") and a.author is None
+    assert a.summary.endswith("Địa bàn: Trưng Vương") and a.outlet == "CTV DLXH – Nghe trực tiếp (ngoài đời)"
+    with pytest.raises(SkipItem):
+        map_report(reporter="x", text="  ", place="", channel="zalo", link=None, now=NOW)
+    with pytest.raises(SkipItem, match="http"):
+        map_report(reporter="x", text="nội dung đủ dài", place="", channel="zalo", link="javascript:x", now=NOW)
+
+
+def test_create_report_with_screenshot_and_double_submit(db):
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    with db.write() as cur:
+        s1 = collab.create_report(cur, _report(screenshot=png, screenshot_mime="image/png",
+                                               screenshot_name="anh.png"), NOW)
+        s2 = collab.create_report(cur, _report(screenshot=png, screenshot_mime="image/png"), NOW)
+    assert s1.new_item and not s1.duplicate_report and s2.duplicate_report and s2.item_id == s1.item_id
+    with db.read() as cur:
+        assert collab.count_reports(cur) == 1
+        assert collab.screenshot(cur, s1.report_id) == (png, "image/png")
+        rows = collab.recent_reports(cur)
+        assert rows[0]["has_screenshot"] and rows[0]["channel"] == "zalo"
+        row = cur.execute("SELECT collector, source_type, title FROM items WHERE id = ?", [s1.item_id]).fetchone()
+    assert row[0] == "collab" and row[1] == "social" and row[2].startswith("Bà con khu 3 Vàng Danh")
+
+
+def test_report_with_a_link_already_collected_links_to_that_item(db):
+    url = "https://www.facebook.com/groups/uongbi/posts/1001/"
+    first = map_report(reporter="a", text="Bài đăng về bụi than", place="", channel="facebook", link=url, now=NOW)
+    with db.write() as cur:
+        insert_items(cur, [first])
+        s = collab.create_report(cur, _report(link=url, channel="facebook", reporter="b"), NOW)
+    assert not s.new_item and s.item_id == first.id
+
+
+def _aged(db, days_raw_ago: int, days_item_ago: int, n: int):
+    m = map_report(reporter="r", text=f"Phản ánh số {n} về môi trường", place="", channel="other", link=None,
+                   now=NOW - timedelta(days=days_item_ago))
+    from dataclasses import replace
+
+    m = replace(m, raw=b"x", fetched_at=NOW - timedelta(days=days_raw_ago))
+    with db.write() as cur:
+        insert_items(cur, [m])
+    return m
+
+
+def test_retention_purges_raw_and_old_items_and_logs(db):
+    fresh = _aged(db, 1, 1, 1)
+    old_raw = _aged(db, 40, 40, 2)
+    ancient = _aged(db, 800, 800, 3)
+    archive_imported_today = _aged(db, 0, 800, 4)
+    with db.write() as cur:
+        dry = retention.purge(cur, NOW, raw_payload_days=30, items_days=730, dry_run=True)
+    assert {p.what: p.rows for p in dry}["raw_payloads"] == 2
+    with db.write() as cur:
+        done = retention.purge(cur, NOW, raw_payload_days=30, items_days=730)
+    got = {p.what: p.rows for p in done}
+    assert got["raw_payloads"] == 2 and got["items"] == 1 and got["item_rows:item_links"] == 1
+    with db.read() as cur:
+        ids = {r[0] for r in cur.execute("SELECT id FROM items").fetchall()}
+        raws = {r[0] for r in cur.execute("SELECT item_id FROM item_raw").fetchall()}
+        log = retention.recent_log(cur)
+    assert ids == {fresh.id, old_raw.id, archive_imported_today.id} and ancient.id not in ids
+    assert raws == {fresh.id, archive_imported_today.id}
+    assert any(r["what"] == "items" and r["rows"] == 1 and not r["dry_run"] for r in log)
+    assert any(r["dry_run"] for r in log)
+
+
+def test_retention_cli(tmp_path, monkeypatch, capsys, own_schema):
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "r.duckdb"))
+    assert cli.main(["retention", "--dry-run"]) == 0
+    assert "Sẽ xoá 0 dòng raw_payloads" in capsys.readouterr().out
+    assert cli.main(["retention"]) == 0 and cli.main(["retention", "--log"]) == 0
+    assert "raw_payloads" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("author,stype,collector,expected", [
+    ("@hoanganh.bsky.social", "social", "bluesky", "@h***h"),
+    ("u/saigon_hiker", "social", "reddit", "u/s***r"),
+    ("@minh@social.example.vn", "social", "mastodon", "@m***h@social.example.vn"),
+    ("thanh_uongbi", "social", "xenforo", "t***i"),
+    ("Minh Hà", "press", "rss", "Minh Hà"),                      # a journalist's byline
+    ("QTV - Quảng Ninh TV", "social", "youtube", "QTV - Quảng Ninh TV"),  # a channel
+    (None, "social", "telegram", None),
+])
+def test_mask_author(author, stype, collector, expected):
+    assert privacy.mask_author(author, source_type=stype, collector=collector) == expected
+
+
+def test_mask_author_public_list_reveal_and_off():
+    assert privacy.mask_author("Uông Bí 24h", source_type="social", collector="telegram",
+                               public_authors=["uông bí 24h"]) == "Uông Bí 24h"
+    assert privacy.mask_author("Admin Hải", source_type="social", collector="telegram") == "A***i"
+    assert privacy.mask_author("Admin Hải", source_type="social", reveal=True) == "Admin Hải"
+    assert privacy.mask_author("Admin Hải", source_type="social", enabled=False) == "Admin Hải"
+
+
+def test_mask_mentions_and_frame():
+    assert privacy.mask_mentions("cảm ơn @hoanganh, mail a@b.com") == "cảm ơn @h***h, mail a@b.com"
+    import pandas as pd
+
+    df = pd.DataFrame({"author": ["u/abc_def", "Minh Hà"], "source_type": ["social", "press"],
+                       "collector": ["reddit", "rss"]})
+    assert privacy.mask_frame(df)["author"].tolist() == ["u/a***f", "Minh Hà"]
+    assert df["author"].tolist() == ["u/abc_def", "Minh Hà"]  # the input is not changed
