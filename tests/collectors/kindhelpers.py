@@ -91,3 +91,6 @@ def db(tmp_path, own_schema):
     d = Database(tmp_path / "t.duckdb")
     yield d
     d.close()
+
+
+PAGE_STATE: dict = {}  # what the collaborator page test hands its AppTest script (same process)

@@ -1,0 +1,158 @@
+"""Báo cáo CTV: collaborators log what they heard offline or saw in closed groups.
+
+    st.form (nội dung, địa bàn, nguồn thông tin, liên kết, ảnh chụp màn hình)
+        │ save_report(): store.collab.create_report in one write transaction (item + report row)
+        ▼
+    langnghe.pipeline.processor(cfg, db)([item id])   — the same NLP and alerts as collected items
+
+No SQL here: reads and writes are named functions in store/collab.py.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import streamlit as st
+
+from collectors.base import SkipItem
+from collectors.collab import CHANNELS
+from langnghe import pipeline
+from langnghe.config import Config
+from store import collab as store_collab
+from store.db import Database, utcnow
+
+PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "analyst"}
+
+IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+def save_report(db: Database, cfg: Config, report: store_collab.NewReport) -> store_collab.Saved:
+    """Store the report and send a new item through the pipeline. Raises SkipItem/ValueError on bad input."""
+    with db.write() as cur:
+        saved = store_collab.create_report(cur, report, utcnow())
+    if saved.new_item:
+        proc = pipeline.processor(cfg, db)
+        if proc is not None:
+            proc([saved.item_id])
+    return saved
+
+
+def _user() -> tuple[str, str]:
+    try:
+        from dashboard import gate
+
+        u = gate.current_user()
+        if u.username:
+            return u.username, u.display_name or u.username
+    except Exception:  # the page still works where sign-in is not installed
+        pass
+    return "ctv", "Cộng tác viên"
+
+
+def _db_cfg() -> tuple[Database, Config]:
+    from dashboard import data
+
+    return data.db(), data.config()
+
+
+def render() -> None:
+    st.title("Báo cáo của cộng tác viên")
+    st.caption(
+        "Ghi lại điều anh/chị nghe được ngoài đời hoặc thấy trong các nhóm kín (Zalo, Facebook…) mà hệ thống "
+        "không tự thu thập được. Báo cáo được phân tích địa bàn, chủ đề, sắc thái và cảnh báo như tin thu thập tự động."
+    )
+    msg = st.session_state.pop("_ctv_flash", None)
+    if msg:
+        (st.success if msg[0] == "ok" else st.error)(msg[1])
+    db, cfg = _db_cfg()
+    username, display = _user()
+
+    labels = list(CHANNELS.values())
+    keys = list(CHANNELS.keys())
+    with st.form("ctv_report", clear_on_submit=True):
+        text = st.text_area(
+            "Nội dung *",
+            height=160,
+            placeholder="Ví dụ: Bà con khu 3 phường Vàng Danh bàn tán về việc xe chở than gây bụi, nhiều người bức xúc…",
+            help="Không ghi họ tên, số điện thoại hay địa chỉ của người dân.",
+        )
+        c1, c2 = st.columns(2)
+        place = c1.text_input("Địa bàn", placeholder="phường Vàng Danh, khu 3 (tên cũ hay mới đều được)")
+        channel_label = c2.selectbox("Nghe/thấy ở đâu *", labels, index=0)
+        link = st.text_input("Liên kết (nếu có)", placeholder="https://…")
+        shot = st.file_uploader("Ảnh chụp màn hình (nếu có, tối đa 5 MB)", type=list(IMAGE_TYPES))
+        sent = st.form_submit_button("Gửi báo cáo", type="primary", icon=":material/send:")
+
+    if sent:
+        data_bytes = shot.getvalue() if shot is not None else None
+        ext = (shot.name.rsplit(".", 1)[-1].lower() if shot is not None and "." in shot.name else "")
+        report = store_collab.NewReport(
+            reporter=username,
+            text=text,
+            place=place,
+            channel=keys[labels.index(channel_label)],
+            link=link.strip() or None,
+            screenshot=data_bytes,
+            screenshot_mime=IMAGE_TYPES.get(ext) if data_bytes else None,
+            screenshot_name=shot.name if shot is not None else None,
+        )
+        try:
+            saved = save_report(db, cfg, report)
+        except (SkipItem, ValueError) as exc:
+            st.session_state["_ctv_flash"] = ("error", f"Chưa gửi được: {_vi_reason(str(exc))}")
+        else:
+            if saved.duplicate_report:
+                text_ok = "Báo cáo này đã được gửi trước đó; không tạo bản trùng."
+            elif saved.new_item:
+                text_ok = "Đã ghi nhận báo cáo. Hệ thống đang phân tích địa bàn, chủ đề và sắc thái."
+            else:
+                text_ok = "Đã ghi nhận báo cáo; liên kết này đã có trong hệ thống nên báo cáo được gắn vào tin sẵn có."
+            st.session_state["_ctv_flash"] = ("ok", text_ok)
+            _clear_cache()
+        st.rerun()
+
+    st.subheader("Báo cáo gần đây của anh/chị")
+    with db.read() as cur:
+        rows = store_collab.recent_reports(cur, limit=20, reporter=username)
+    if not rows:
+        st.info(f"{display} chưa gửi báo cáo nào.", icon=":material/info:")
+        return
+    _table(rows)
+
+
+def _table(rows: list[dict[str, Any]]) -> None:
+    import pandas as pd
+
+    st.dataframe(
+        pd.DataFrame({
+            "Thời gian": [r["created_at"] + timedelta(hours=7) for r in rows],
+            "Nguồn thông tin": [CHANNELS.get(r["channel"], r["channel"]) for r in rows],
+            "Địa bàn": [r["place"] or "" for r in rows],
+            "Nội dung": [r["text"][:160] for r in rows],
+            "Ảnh": ["có" if r["has_screenshot"] else "" for r in rows],
+        }),
+        hide_index=True,
+        use_container_width=True,
+        column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
+    )
+
+
+def _clear_cache() -> None:
+    try:
+        from dashboard import data
+
+        data.refresh()
+    except Exception:
+        pass
+
+
+_REASONS = {
+    "report text is empty or too short": "nội dung trống hoặc quá ngắn.",
+    "link is not an http(s) address": "liên kết phải bắt đầu bằng http:// hoặc https://.",
+    "screenshot larger than 5 MB": "ảnh lớn hơn 5 MB.",
+}
+
+
+def _vi_reason(reason: str) -> str:
+    return _REASONS.get(reason, reason)

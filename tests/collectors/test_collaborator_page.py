@@ -1,0 +1,69 @@
+"""The "Báo cáo CTV" page: a collaborator's report becomes an item and goes through the pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import collab as store_collab
+from tests.conftest import make_config
+from kindhelpers import PAGE_STATE, db, own_schema  # noqa: F401
+
+
+SCRIPT = """
+from dashboard.pages import collaborator as page
+
+def _db_cfg():
+    import kindhelpers
+    return kindhelpers.PAGE_STATE["db"], kindhelpers.PAGE_STATE["cfg"]
+
+page._db_cfg = _db_cfg
+page._user = lambda: ("ctv07", "CTV số 7")
+page.render()
+"""
+
+
+
+@pytest.fixture
+def app(db, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    PAGE_STATE["db"], PAGE_STATE["cfg"] = db, make_config(tmp_path, [])
+    processed: list[list[str]] = []
+    monkeypatch.setattr("langnghe.pipeline.processor", lambda cfg, d: processed.append)
+    at = AppTest.from_string(SCRIPT, default_timeout=30)
+    at.run()
+    return at, processed
+
+
+def test_page_meta():
+    from dashboard.pages import collaborator
+
+    assert collaborator.PAGE == {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60,
+                                 "min_role": "analyst"}
+    assert callable(collaborator.render)
+
+
+def test_submit_creates_an_item_and_runs_the_pipeline(app, db):
+    at, processed = app
+    assert not at.exception
+    assert at.title[0].value == "Báo cáo của cộng tác viên"
+    at.text_area[0].input("Bà con khu 3 phường Vàng Danh bàn tán việc xe chở than gây bụi, nhiều người bức xúc.")
+    at.text_input[0].input("phường Vàng Danh")
+    at.selectbox[0].select("Nhóm Zalo")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Đã ghi nhận báo cáo" in at.success[0].value
+    with db.read() as cur:
+        rows = store_collab.recent_reports(cur, reporter="ctv07")
+    assert len(rows) == 1 and rows[0]["channel"] == "zalo" and rows[0]["place"] == "phường Vàng Danh"
+    assert processed == [[rows[0]["item_id"]]]
+    assert len(at.dataframe) == 1  # the collaborator's recent reports
+
+
+def test_empty_text_is_refused_in_vietnamese(app, db):
+    at, processed = app
+    at.button[0].click().run()
+    assert "Chưa gửi được" in at.error[0].value and "quá ngắn" in at.error[0].value
+    with db.read() as cur:
+        assert store_collab.count_reports(cur) == 0
+    assert processed == []
