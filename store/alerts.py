@@ -1,0 +1,359 @@
+"""Alerts, their lifecycle with an audit trail, and source-health alarms (migration 021).
+
+    detection ──raise_alert──▶ alerts (status 'new') + alert_events('raise')
+    staff ──transition / assign / set_priority / add_note / merge──▶ alerts + one alert_events row each
+
+    new ─────────┬─▶ acknowledged ─┬─▶ assigned ─┬─▶ resolved ──┐
+                 │                 │             └─▶ dismissed ─┤ (dismiss needs a reason)
+                 └─────────────────┴──────────────────────────────▶ reopened ─▶ acknowledged | assigned | resolved | dismissed
+
+Every change records who, when, from-state, to-state and a note. Times are naive UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Sequence
+
+import pyarrow as pa
+
+from store.db import utcnow
+
+if TYPE_CHECKING:
+    import duckdb
+
+STATES = ("new", "acknowledged", "assigned", "resolved", "dismissed", "reopened", "merged")
+OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
+CLOSED_STATES = ("resolved", "dismissed")
+STATE_LABELS = {
+    "new": "Mới",
+    "acknowledged": "Đã tiếp nhận",
+    "assigned": "Đã giao xử lý",
+    "resolved": "Đã xử lý xong",
+    "dismissed": "Bỏ qua",
+    "reopened": "Mở lại",
+    "merged": "Đã gộp",
+}
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "new": ("acknowledged", "assigned", "resolved", "dismissed"),
+    "acknowledged": ("assigned", "resolved", "dismissed"),
+    "assigned": ("acknowledged", "resolved", "dismissed"),
+    "resolved": ("reopened",),
+    "dismissed": ("reopened",),
+    "reopened": ("acknowledged", "assigned", "resolved", "dismissed"),
+    "merged": (),
+}
+PRIORITIES = ("low", "normal", "high", "urgent")
+PRIORITY_LABELS = {"low": "Thấp", "normal": "Bình thường", "high": "Cao", "urgent": "Khẩn"}
+
+_ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "topics", "places", "item_ids",
+               "n_items", "n_outlets", "severity", "score", "reason", "details", "status", "priority", "assignee",
+               "close_reason", "previous_alert_id", "merged_into", "updated_at"]
+
+
+# ------------------------------------------------------------------------------------------ raise
+def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: dict[str, Any], at: datetime) -> str:
+    """Insert a new alert (status 'new') and its 'raise' event; returns the alert id."""
+    seq = int(cur.execute("SELECT nextval('alert_seq')").fetchone()[0])
+    alert_id = f"A{seq:06d}"
+    cur.execute(
+        """
+        INSERT INTO alerts (alert_id, seq, kind, story_id, raised_at, title, topics, places, item_ids, n_items,
+                            n_outlets, severity, score, reason, details, status, priority, previous_alert_id,
+                            updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
+        """,
+        [alert_id, seq, alert.get("kind", "story"), alert.get("story_id"), at, alert["title"],
+         list(alert.get("topics") or []), list(alert.get("places") or []), list(alert.get("item_ids") or []),
+         int(alert.get("n_items", 0)), int(alert.get("n_outlets", 0)), alert["severity"],
+         float(alert.get("score", 0.0)), alert["reason"], json.dumps(alert.get("details") or {}, ensure_ascii=False,
+                                                                    default=str),
+         alert.get("priority") or ("high" if alert["severity"] == "high" else "normal"),
+         alert.get("previous_alert_id"), at],
+    )
+    _event(cur, alert_id, at, "system", "raise", None, "new", alert["reason"])
+    return alert_id
+
+
+def latest_story_alerts(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """story_id → its most recent alert that was not merged into another (any other status)."""
+    if not story_ids:
+        return {}
+    cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
+    try:
+        rows = cur.execute(
+            """
+            SELECT a.story_id, arg_max(a.alert_id, a.seq), arg_max(a.status, a.seq), arg_max(a.n_items, a.seq),
+                   arg_max(a.raised_at, a.seq), arg_max(a.close_reason, a.seq), arg_max(a.updated_at, a.seq),
+                   arg_max(a.n_outlets, a.seq)
+            FROM alerts a JOIN _sids USING (story_id)
+            WHERE a.kind = 'story' AND a.status <> 'merged'
+            GROUP BY a.story_id
+            """
+        ).fetchall()
+    finally:
+        cur.unregister("_sids")
+    keys = ["story_id", "alert_id", "status", "n_items", "raised_at", "close_reason", "updated_at", "n_outlets"]
+    return {r[0]: dict(zip(keys, r)) for r in rows}
+
+
+def update_alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str, item_ids: Sequence[str], at: datetime) -> None:
+    """An open alert follows its story: later items of the story join it (not a lifecycle event)."""
+    cur.execute("UPDATE alerts SET item_ids = ?, n_items = ?, updated_at = ? WHERE alert_id = ?",
+                [list(item_ids), len(item_ids), at, alert_id])
+
+
+# ------------------------------------------------------------------------------------------ read
+def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None = None, limit: int = 200) -> Any:
+    """Alerts newest first, optionally only those in `statuses`, as a DataFrame."""
+    where, params = "", []
+    if statuses:
+        where = f"WHERE status IN ({', '.join('?' for _ in statuses)})"
+        params = list(statuses)
+    return cur.execute(
+        f"SELECT {', '.join(_ALERT_COLS)} FROM alerts {where} ORDER BY raised_at DESC, seq DESC LIMIT ?",
+        [*params, int(limit)],
+    ).df()
+
+
+def get_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> dict[str, Any]:
+    """One alert as a dict (details parsed from JSON). Raises KeyError if there is none."""
+    row = cur.execute(f"SELECT {', '.join(_ALERT_COLS)} FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()
+    if row is None:
+        raise KeyError(alert_id)
+    out = dict(zip(_ALERT_COLS, row))
+    try:
+        out["details"] = json.loads(out["details"]) if out["details"] else {}
+    except ValueError:
+        out["details"] = {}
+    return out
+
+
+def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
+    """The items the alert holds, oldest first: time, outlet, type, title, sentiment, places, link."""
+    return cur.execute(
+        """
+        WITH ids AS (SELECT unnest(item_ids) AS item_id FROM alerts WHERE alert_id = ?)
+        SELECT ids.item_id, coalesce(s.published_at, i.published_at) AS published_at,
+               coalesce(s.outlet, i.outlet) AS outlet, coalesce(s.source_type, i.source_type) AS source_type,
+               coalesce(s.title, i.title) AS title, s.sentiment, s.topics, s.places, s.in_area, i.url
+        FROM ids
+        LEFT JOIN story_items s ON s.item_id = ids.item_id
+        LEFT JOIN items i ON i.id = ids.item_id
+        ORDER BY published_at, ids.item_id
+        """,
+        [alert_id],
+    ).df()
+
+
+def audit_log(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500) -> Any:
+    """Every alert event, newest first: alert_id, at, username, action, from_state, to_state, note."""
+    where, params = "", []
+    if since is not None:
+        where, params = 'WHERE "at" >= ?', [since]
+    return cur.execute(
+        f"""SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events {where}
+            ORDER BY "at" DESC, id DESC LIMIT ?""",
+        [*params, int(limit)],
+    ).df()
+
+
+# ------------------------------------------------------------------------------------------ lifecycle
+def _event(cur: "duckdb.DuckDBPyConnection", alert_id: str, at: datetime, username: str, action: str,
+           from_state: str | None, to_state: str | None, note: str | None) -> None:
+    cur.execute(
+        "INSERT INTO alert_events (alert_id, \"at\", username, action, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [alert_id, at, username, action, from_state, to_state, note],
+    )
+
+
+def _status(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> str:
+    row = cur.execute("SELECT status FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()
+    if row is None:
+        raise ValueError(f"Không tìm thấy cảnh báo {alert_id}.")
+    return str(row[0])
+
+
+def _user(username: str | None) -> str:
+    if not username or not str(username).strip():
+        raise ValueError("Cần ghi rõ người thực hiện thao tác.")
+    return str(username).strip()
+
+
+def transition(
+    cur: "duckdb.DuckDBPyConnection",
+    alert_id: str,
+    to_state: str,
+    username: str,
+    note: str | None = None,
+    reason: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Move an alert to `to_state` if the lifecycle allows it; dismissing needs a reason.
+
+    Raises ValueError with a Vietnamese message when the alert is unknown, the move is not allowed,
+    or a dismissal has no reason.
+    """
+    user = _user(username)
+    at = at or utcnow()
+    current = _status(cur, alert_id)
+    if to_state not in STATES or to_state == "merged":
+        raise ValueError(f"Trạng thái không hợp lệ: {to_state!r}.")
+    if to_state not in ALLOWED.get(current, ()):
+        allowed = ", ".join(f"«{STATE_LABELS[s]}»" for s in ALLOWED.get(current, ())) or "không có"
+        raise ValueError(
+            f"Không thể chuyển cảnh báo {alert_id} từ «{STATE_LABELS.get(current, current)}» sang "
+            f"«{STATE_LABELS[to_state]}». Được phép: {allowed}."
+        )
+    reason = (reason or "").strip() or None
+    if to_state == "dismissed" and not reason:
+        raise ValueError("Cần nêu lý do khi bỏ qua cảnh báo.")
+    if to_state in CLOSED_STATES:
+        cur.execute("UPDATE alerts SET status = ?, close_reason = ?, updated_at = ? WHERE alert_id = ?",
+                    [to_state, reason, at, alert_id])
+    elif to_state == "reopened":
+        cur.execute("UPDATE alerts SET status = ?, close_reason = NULL, updated_at = ? WHERE alert_id = ?",
+                    [to_state, at, alert_id])
+    else:
+        cur.execute("UPDATE alerts SET status = ?, updated_at = ? WHERE alert_id = ?", [to_state, at, alert_id])
+    text = "; ".join(x for x in (f"Lý do: {reason}" if reason else None, note) if x) or None
+    _event(cur, alert_id, at, user, "transition", current, to_state, text)
+
+
+def assign(cur: "duckdb.DuckDBPyConnection", alert_id: str, assignee: str, username: str, note: str | None = None,
+           *, at: datetime | None = None) -> None:
+    """Give the alert to `assignee` (status becomes 'assigned'; re-assigning keeps it)."""
+    user = _user(username)
+    if not assignee or not str(assignee).strip():
+        raise ValueError("Cần chọn người được giao xử lý.")
+    at = at or utcnow()
+    current = _status(cur, alert_id)
+    if current != "assigned" and "assigned" not in ALLOWED.get(current, ()):
+        raise ValueError(
+            f"Không thể giao cảnh báo {alert_id} đang ở trạng thái «{STATE_LABELS.get(current, current)}»; "
+            "hãy mở lại trước."
+        )
+    cur.execute("UPDATE alerts SET status = 'assigned', assignee = ?, updated_at = ? WHERE alert_id = ?",
+                [assignee, at, alert_id])
+    text = "; ".join(x for x in (f"Giao cho: {assignee}", note) if x)
+    _event(cur, alert_id, at, user, "assign", current, "assigned", text)
+
+
+def set_priority(cur: "duckdb.DuckDBPyConnection", alert_id: str, priority: str, username: str,
+                 *, at: datetime | None = None) -> None:
+    user = _user(username)
+    if priority not in PRIORITIES:
+        raise ValueError(f"Mức ưu tiên không hợp lệ: {priority!r} (chọn: {', '.join(PRIORITIES)}).")
+    at = at or utcnow()
+    current = _status(cur, alert_id)
+    old = cur.execute("SELECT priority FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()[0]
+    cur.execute("UPDATE alerts SET priority = ?, updated_at = ? WHERE alert_id = ?", [priority, at, alert_id])
+    _event(cur, alert_id, at, user, "priority", current, current,
+           f"Mức ưu tiên: {PRIORITY_LABELS.get(old, old)} → {PRIORITY_LABELS[priority]}")
+
+
+def add_note(cur: "duckdb.DuckDBPyConnection", alert_id: str, username: str, note: str,
+             *, at: datetime | None = None) -> None:
+    user = _user(username)
+    if not note or not note.strip():
+        raise ValueError("Ghi chú đang trống.")
+    at = at or utcnow()
+    current = _status(cur, alert_id)
+    cur.execute("UPDATE alerts SET updated_at = ? WHERE alert_id = ?", [at, alert_id])
+    _event(cur, alert_id, at, user, "note", current, current, note.strip())
+
+
+def merge(cur: "duckdb.DuckDBPyConnection", keep_id: str, merge_id: str, username: str, note: str | None = None,
+          *, at: datetime | None = None) -> None:
+    """Fold alert `merge_id` into `keep_id`: items join the kept alert (and story); the other becomes 'merged'."""
+    user = _user(username)
+    if keep_id == merge_id:
+        raise ValueError("Không thể gộp một cảnh báo vào chính nó.")
+    at = at or utcnow()
+    keep_state, merge_state = _status(cur, keep_id), _status(cur, merge_id)
+    if "merged" in (keep_state, merge_state):
+        raise ValueError("Cảnh báo đã được gộp trước đó, không thể gộp tiếp.")
+    keep = get_alert(cur, keep_id)
+    other = get_alert(cur, merge_id)
+    items = list(dict.fromkeys([*(keep["item_ids"] or []), *(other["item_ids"] or [])]))
+    cur.execute(
+        "UPDATE alerts SET item_ids = ?, n_items = ?, updated_at = ? WHERE alert_id = ?",
+        [items, len(items), at, keep_id],
+    )
+    cur.execute("UPDATE alerts SET status = 'merged', merged_into = ?, updated_at = ? WHERE alert_id = ?",
+                [keep_id, at, merge_id])
+    if keep.get("story_id") and other.get("story_id") and keep["story_id"] != other["story_id"]:
+        from store import stories as store_stories
+
+        store_stories.merge_stories(cur, keep["story_id"], other["story_id"], at)
+        cur.execute("UPDATE alerts SET story_id = ? WHERE story_id = ?", [keep["story_id"], other["story_id"]])
+    text = "; ".join(x for x in (f"Gộp {merge_id} vào {keep_id}", note) if x)
+    _event(cur, keep_id, at, user, "merge", keep_state, keep_state, text)
+    _event(cur, merge_id, at, user, "merge", merge_state, "merged", text)
+
+
+# ------------------------------------------------------------------------------------------ source health
+def source_daily_counts(cur: "duckdb.DuckDBPyConnection", start: datetime, days: int) -> dict[str, list[int]]:
+    """source → item sightings per 24-hour block starting at `start` (item_links.seen_at), `days` blocks."""
+    rows = cur.execute(
+        """
+        SELECT source, CAST(floor(epoch(seen_at - ?) / 86400) AS INTEGER) AS d, count(*)
+        FROM item_links WHERE seen_at >= ? AND seen_at < ? + to_days(?)
+        GROUP BY ALL
+        """,
+        [start, start, start, int(days)],
+    ).fetchall()
+    out: dict[str, list[int]] = {}
+    for src, d, n in rows:
+        if 0 <= d < days:
+            out.setdefault(src, [0] * days)[d] = int(n)
+    return out
+
+
+def source_failures(cur: "duckdb.DuckDBPyConnection") -> dict[str, dict[str, Any]]:
+    """source → consecutive_failures, last_success_at, last_error_at, last_error_kind, last_error."""
+    rows = cur.execute(
+        "SELECT source, consecutive_failures, last_success_at, last_error_at, last_error_kind, last_error FROM source_state"
+    ).fetchall()
+    keys = ["consecutive_failures", "last_success_at", "last_error_at", "last_error_kind", "last_error"]
+    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
+
+def open_source_alarms(cur: "duckdb.DuckDBPyConnection") -> dict[tuple[str, str], int]:
+    """(source, kind) → id of the alarm still open."""
+    return {(r[0], r[1]): int(r[2]) for r in cur.execute(
+        "SELECT source, kind, max(id) FROM source_alarms WHERE cleared_at IS NULL GROUP BY ALL"
+    ).fetchall()}
+
+
+def raise_source_alarm(cur: "duckdb.DuckDBPyConnection", source: str, kind: str, at: datetime, reason: str,
+                       details: dict[str, Any] | None = None) -> int:
+    row = cur.execute(
+        "INSERT INTO source_alarms (source, kind, raised_at, reason, details) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        [source, kind, at, reason, json.dumps(details or {}, ensure_ascii=False, default=str)],
+    ).fetchone()
+    return int(row[0])
+
+
+def clear_source_alarm(cur: "duckdb.DuckDBPyConnection", alarm_id: int, at: datetime) -> None:
+    cur.execute("UPDATE source_alarms SET cleared_at = ? WHERE id = ? AND cleared_at IS NULL", [at, alarm_id])
+
+
+def source_alarms(cur: "duckdb.DuckDBPyConnection") -> Any:
+    """Every source alarm, open ones first, newest first: source, kind, raised_at, cleared_at, reason, details."""
+    return cur.execute(
+        """SELECT id, source, kind, raised_at, cleared_at, cleared_at IS NULL AS open, reason, details
+           FROM source_alarms ORDER BY cleared_at IS NULL DESC, raised_at DESC, id DESC"""
+    ).df()
+
+
+# ------------------------------------------------------------------------------------------ detect state
+def get_mark(cur: "duckdb.DuckDBPyConnection", key: str) -> datetime | None:
+    row = cur.execute("SELECT mark_at FROM detect_state WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_mark(cur: "duckdb.DuckDBPyConnection", key: str, at: datetime) -> None:
+    cur.execute("INSERT INTO detect_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET mark_at = excluded.mark_at", [key, at])
