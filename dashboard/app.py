@@ -1,15 +1,16 @@
-"""Dashboard entry point: routing only. Pages live in dashboard/pages/, data access in dashboard/data.py."""
+"""Dashboard entry point: routing only. The login gate runs first; pages live in dashboard/pages/,
+data access in dashboard/data.py, and the page list for the user's role comes from dashboard/nav.py."""
 
 import streamlit as st
 
-from dashboard import nav
+from dashboard import gate, nav
 
 st.set_page_config(page_title="Lắng Nghe", page_icon=":material/hearing:", layout="wide")
 
-role = st.session_state.get("role", "admin")
-specs = nav.pages_for(role)
-pages = [
-    st.Page(s.render, title=s.title, icon=s.icon, url_path=s.name, default=(i == 0))
-    for i, s in enumerate(specs)
-]
-st.navigation(pages).run()
+user = gate.require_login()
+pages = {
+    s.name: st.Page(s.render, title=s.title, icon=s.icon, url_path=s.name, default=(i == 0))
+    for i, s in enumerate(nav.pages_for(user.role))
+}
+st.session_state["_pages"] = pages  # for links between pages (dashboard.ui.page_link)
+st.navigation(list(pages.values())).run()

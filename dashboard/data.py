@@ -4,24 +4,30 @@
     cache_data(ttl): each query, calling a named function in store/; results are DataFrames/dicts
 
 Times come out of the store as naive UTC and are converted to Vietnam time here, for display.
+Writes go through dashboard/actions.py; after one, a page calls `refresh()` so every query re-reads.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import importlib
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from langnghe import runtime
+from langnghe import runtime, sources_store
 from langnghe.config import Config
+from store import dashboard as q
 from store import items as store_items
 from store import sources as store_sources
+from store import users as store_users
 from store.db import Database, utcnow
 
 TZ = "Asia/Ho_Chi_Minh"
+TZ_OFFSET = timedelta(hours=7)  # Vietnam has no daylight saving time
 TTL = 10
+SLOW_TTL = 120
 
 
 @st.cache_resource
@@ -33,12 +39,54 @@ def config() -> Config:
     return runtime.get_config()
 
 
+def refresh() -> None:
+    """Forget every cached query (after a write)."""
+    st.cache_data.clear()
+
+
+def now() -> datetime:
+    return utcnow()
+
+
 def to_local(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
     for c in cols:
         if c in df and len(df):
             df[c] = pd.to_datetime(df[c]).dt.tz_localize("UTC").dt.tz_convert(TZ).dt.tz_localize(None)
     return df
 
+
+def local(dt: datetime | None) -> datetime | None:
+    return dt + TZ_OFFSET if dt is not None else None
+
+
+def utc_from_local(dt: datetime) -> datetime:
+    return dt - TZ_OFFSET
+
+
+def local_day_start(at: datetime | None = None) -> datetime:
+    """UTC time of the last local (Vietnam) midnight."""
+    loc = (at or utcnow()) + TZ_OFFSET
+    return loc.replace(hour=0, minute=0, second=0, microsecond=0) - TZ_OFFSET
+
+
+def _alerts_mod() -> Any:
+    try:
+        return importlib.import_module("store.alerts")
+    except ModuleNotFoundError:
+        return None
+
+
+# --- capabilities ----------------------------------------------------------------------------
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def caps() -> dict[str, bool]:
+    with db().read() as cur:
+        c = q.capabilities(cur)
+    c["alerts_api"] = _alerts_mod() is not None and c.get("alerts", False)
+    return c
+
+
+# --- overview --------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def totals() -> dict[str, int]:
@@ -47,10 +95,22 @@ def totals() -> dict[str, int]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def latest_items(limit: int = 50) -> pd.DataFrame:
+def today_vs_usual(baseline_days: int) -> dict[str, float]:
+    t = utcnow()
     with db().read() as cur:
-        df = store_items.latest_items(cur, limit)
-    return to_local(df, "published_at")
+        return q.today_vs_usual(cur, t, local_day_start(t), baseline_days)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sentiment_share(days: int) -> pd.DataFrame:
+    with db().read() as cur:
+        return q.sentiment_share(cur, utcnow() - timedelta(days=days))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def topics_over_time(days: int = 14) -> pd.DataFrame:
+    with db().read() as cur:
+        return q.topics_over_time(cur, local_day_start() - timedelta(days=days - 1), "day", offset_hours=7)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -61,13 +121,213 @@ def items_over_time(days: int = 14, bucket: str = "day") -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def source_health() -> list[dict[str, Any]]:
-    cfg = config()
+def latest_items(limit: int = 50) -> pd.DataFrame:
     with db().read() as cur:
-        return store_sources.health(cur, cfg.sources, utcnow())
+        df = q.latest_items(cur, limit)
+    return to_local(df, "published_at")
+
+
+# --- alerts ----------------------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500) -> pd.DataFrame:
+    A = _alerts_mod()
+    if A is None or not caps()["alerts"]:
+        return pd.DataFrame()
+    with db().read() as cur:
+        df = A.list_alerts(cur, statuses=list(statuses) if statuses else None, limit=limit)
+    return to_local(df, "raised_at", "updated_at")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert(alert_id: str) -> dict[str, Any] | None:
+    A = _alerts_mod()
+    if A is None:
+        return None
+    with db().read() as cur:
+        try:
+            a = A.get_alert(cur, alert_id)
+        except KeyError:
+            return None
+    for k in ("raised_at", "updated_at"):
+        a[k] = local(a.get(k))
+    return a
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_items(alert_id: str) -> pd.DataFrame:
+    A = _alerts_mod()
+    if A is None:
+        return pd.DataFrame()
+    with db().read() as cur:
+        return to_local(A.alert_items(cur, alert_id), "published_at")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_history(alert_id: str) -> pd.DataFrame:
+    with db().read() as cur:
+        return to_local(q.alert_history(cur, alert_id), "at")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_status_counts() -> dict[str, int]:
+    with db().read() as cur:
+        return q.alert_status_counts(cur)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def source_alarms() -> pd.DataFrame:
+    A = _alerts_mod()
+    if A is None or not caps()["source_alarms"]:
+        return pd.DataFrame()
+    with db().read() as cur:
+        return to_local(A.source_alarms(cur), "raised_at", "cleared_at")
+
+
+# --- briefing --------------------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def last_briefing() -> dict[str, Any] | None:
+    with db().read() as cur:
+        return store_users.last_briefing(cur)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def briefings(limit: int = 10) -> pd.DataFrame:
+    with db().read() as cur:
+        df = pd.DataFrame(store_users.list_briefings(cur, limit))
+    return to_local(df, "held_at", "since")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def briefing(since: datetime, n_negative: int) -> dict[str, pd.DataFrame]:
+    with db().read() as cur:
+        return {
+            "alerts": to_local(q.alerts_for_briefing(cur, since), "raised_at", "updated_at"),
+            "notes": to_local(q.alert_notes_since(cur, since), "at"),
+            "stories": to_local(q.top_stories(cur, since, 10), "first_seen", "last_seen"),
+            "negative": to_local(q.negative_items(cur, since, n_negative), "published_at"),
+        }
+
+
+# --- explorer --------------------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def search(since: datetime | None, until: datetime | None, source_types: tuple[str, ...], outlets: tuple[str, ...],
+           topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...], in_area_only: bool,
+           query_folded: str, limit: int) -> pd.DataFrame:
+    with db().read() as cur:
+        df = q.search_items(cur, since=since, until=until, source_types=source_types, outlets=outlets, topics=topics,
+                            sentiments=sentiments, places=places, in_area_only=in_area_only,
+                            query_folded=query_folded, limit=limit)
+    return to_local(df, "published_at")
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def filter_options() -> dict[str, list[str]]:
+    with db().read() as cur:
+        return q.filter_options(cur, utcnow() - timedelta(days=90))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def item_detail(item_id: str) -> dict[str, Any] | None:
+    with db().read() as cur:
+        d = q.item_detail(cur, item_id)
+        if d is not None and caps()["human_labels"]:
+            try:
+                from store import tags as store_tags
+
+                d["history"] = store_tags.label_history(cur, item_id)
+            except ModuleNotFoundError:
+                d["history"] = []
+    if d is not None:
+        d["published_at"] = local(d["published_at"])
+        d["fetched_at"] = local(d["fetched_at"])
+    return d
+
+
+# --- topics and places -----------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def trends(days: int) -> dict[str, pd.DataFrame]:
+    end = utcnow()
+    mid = end - timedelta(days=days)
+    start = mid - timedelta(days=days)
+    with db().read() as cur:
+        return {"topics": q.topic_trends(cur, start, mid, end), "places": q.place_trends(cur, start, mid, end)}
+
+
+@st.cache_data(ttl=None, show_spinner=False)
+def ward_coordinates() -> pd.DataFrame:
+    from dashboard.places import ward_coordinates as wc
+
+    return wc()
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+def effective_sources() -> list[Any]:
+    return list(sources_store.effective_config(config(), db()).sources)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def source_health() -> list[dict[str, Any]]:
+    srcs = effective_sources()
+    with db().read() as cur:
+        rows = store_sources.health(cur, srcs, utcnow())
+    for r in rows:
+        for k in ("last_success_at", "last_attempt_at", "last_error_at", "next_due_at"):
+            r[k] = local(r.get(k))
+    return rows
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def last_collection_at() -> Any:
     with db().read() as cur:
-        return store_sources.last_collection_at(cur)
+        return local(store_sources.last_collection_at(cur))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def recent_errors(limit: int = 50) -> pd.DataFrame:
+    with db().read() as cur:
+        return to_local(q.recent_errors(cur, limit), "started_at")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def managed_sources() -> list[dict[str, Any]]:
+    with db().read() as cur:
+        return store_users.list_managed_sources(cur)
+
+
+def collector_kinds() -> list[str]:
+    from collectors import registry
+
+    registry.load_all()
+    return sorted(registry.kinds())
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def users() -> pd.DataFrame:
+    with db().read() as cur:
+        df = pd.DataFrame(store_users.list_users(cur))
+    return to_local(df, "created_at", "updated_at", "last_login_at")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def audit(days: int, limit: int = 1000) -> dict[str, pd.DataFrame]:
+    since = utcnow() - timedelta(days=days)
+    A = _alerts_mod()
+    with db().read() as cur:
+        dash = pd.DataFrame(store_users.list_audit(cur, since, limit))
+        logins = pd.DataFrame(store_users.recent_logins(cur, limit))
+        alerts_log = A.audit_log(cur, since=since, limit=limit) if A is not None and caps()["alert_events"] else pd.DataFrame()
+    return {"dashboard": to_local(dash, "at_time"), "logins": to_local(logins, "at_time"),
+            "alerts": to_local(alerts_log, "at")}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def ui_settings() -> dict[str, Any]:
+    with db().read() as cur:
+        return store_users.get_settings(cur)

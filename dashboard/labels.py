@@ -1,7 +1,15 @@
-"""Vietnamese display labels and safe-rendering helpers shared by pages (no streamlit import)."""
+"""Vietnamese display labels and safe-rendering helpers shared by pages (no streamlit import).
+
+Feed and post text is untrusted. Pages show it with st.text / st.dataframe / st.code (never as HTML),
+and where Streamlit would read markdown (st.markdown, st.expander / widget labels, st.subheader)
+through `md()`, which escapes every markdown and HTML character. Links go through `safe_link`, so only
+http(s) addresses are ever clickable.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 HEALTH_STATUS = {
@@ -12,10 +20,127 @@ HEALTH_STATUS = {
     "never_run": "Chưa chạy",
 }
 
+SOURCE_TYPES = {"press": "Báo chí", "social": "Mạng xã hội"}
+
+# Fallbacks; nlp.labels and store.alerts are the owners and win when present.
+_TOPIC_LABELS = {
+    "land": "Đất đai, GPMB", "environment": "Môi trường, tài nguyên", "health": "Y tế, sức khỏe",
+    "education": "Giáo dục", "public_order": "An ninh trật tự", "traffic": "Giao thông",
+    "economy": "Kinh tế, việc làm", "governance": "Chính quyền, cán bộ", "religion": "Tôn giáo, tín ngưỡng",
+    "misinformation_fraud": "Tin giả, lừa đảo", "disaster": "Thiên tai, sự cố", "welfare": "An sinh xã hội",
+    "culture_tourism": "Văn hóa, du lịch",
+}
+_SENTIMENT_LABELS = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
+try:
+    from nlp.labels import SENTIMENT_LABELS as _S
+    from nlp.labels import TOPIC_LABELS as _T
+
+    _TOPIC_LABELS.update(_T)
+    _SENTIMENT_LABELS.update(_S)
+except ImportError:  # pragma: no cover - nlp part not installed
+    pass
+TOPIC_LABELS: dict[str, str] = {**_TOPIC_LABELS, "other": "Chưa phân loại"}
+SENTIMENT_LABELS: dict[str, str] = {**_SENTIMENT_LABELS, "unknown": "Chưa rõ"}
+SENTIMENT_COLORS = {"Tiêu cực": "#c0392b", "Trung tính": "#95a5a6", "Tích cực": "#27ae60", "Chưa rõ": "#d5d8dc"}
+
+STATE_LABELS = {
+    "new": "Mới", "acknowledged": "Đã tiếp nhận", "assigned": "Đã giao xử lý", "resolved": "Đã xử lý xong",
+    "dismissed": "Bỏ qua", "reopened": "Mở lại", "merged": "Đã gộp",
+}
+PRIORITY_LABELS = {"low": "Thấp", "normal": "Bình thường", "high": "Cao", "urgent": "Khẩn"}
+try:
+    from store.alerts import PRIORITY_LABELS as _P
+    from store.alerts import STATE_LABELS as _SL
+
+    STATE_LABELS.update(_SL)
+    PRIORITY_LABELS.update(_P)
+except ImportError:  # pragma: no cover - alerts part not installed
+    pass
+SEVERITY_LABELS = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
+SEVERITY_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
+OPEN_STATES = ("new", "reopened", "acknowledged", "assigned")
+ACTION_LABELS = {
+    "raise": "Phát hiện", "transition": "Chuyển trạng thái", "assign": "Giao xử lý", "priority": "Đổi ưu tiên",
+    "note": "Ghi chú", "merge": "Gộp",
+    "user.create": "Tạo tài khoản", "user.update": "Sửa tài khoản", "user.password": "Đổi mật khẩu",
+    "source.add": "Thêm nguồn", "source.edit": "Sửa nguồn", "settings.retention": "Đổi thời hạn lưu trữ",
+    "label.correct": "Sửa nhãn tin", "briefing.held": "Đã giao ban",
+}
+ROLE_LABELS = {"viewer": "Xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
+
 
 def safe_link(url: str | None) -> str | None:
     """Only http(s) links are shown as links; anything else (javascript:, data:…) is dropped."""
-    if not url:
+    if not url or not isinstance(url, str):
         return None
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return url.strip() if scheme in ("http", "https") else None
+    u = url.strip()
+    if any(ord(c) < 33 for c in u):  # control characters or spaces smuggled into the scheme
+        return None
+    parts = urlsplit(u)
+    return u if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+
+
+def md(text: Any, limit: int | None = None) -> str:
+    """Untrusted text made inert for Streamlit markdown: every markdown/HTML character backslash-escaped,
+    newlines flattened. Use it for titles in st.markdown, st.subheader, expander and widget labels."""
+    s = "" if text is None else str(text)
+    s = " ".join(s.split())
+    if limit and len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def topic_label(code: str | None) -> str:
+    return TOPIC_LABELS.get(code or "other", code or "")
+
+
+def topics_text(codes: Iterable[str] | None) -> str:
+    if codes is None:
+        return ""
+    try:
+        return ", ".join(topic_label(c) for c in codes)
+    except TypeError:
+        return ""
+
+
+def sentiment_label(code: str | None) -> str:
+    if code is None or (isinstance(code, float)):
+        return ""
+    return SENTIMENT_LABELS.get(code, code)
+
+
+def as_list(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    try:
+        return [x for x in v]
+    except TypeError:
+        return []
+
+
+def number(n: Any) -> str:
+    """12345 → '12.345' (Vietnamese thousands separator)."""
+    try:
+        return f"{int(n):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return str(n)
+
+
+def delta_text(now: float, usual: float) -> str:
+    """'+35% so với thường lệ' style comparison."""
+    if usual <= 0:
+        return "chưa có mức thường lệ" if now == 0 else "mới xuất hiện"
+    pct = (now - usual) / usual * 100
+    return f"{pct:+.0f}% so với thường lệ ({usual:g})"
+
+
+def fmt_time(dt: Any, with_date: bool = True) -> str:
+    if dt is None:
+        return ""
+    try:
+        return dt.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
+    except (AttributeError, ValueError):
+        return ""

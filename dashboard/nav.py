@@ -7,12 +7,14 @@ A page is a module in dashboard/pages/ with `PAGE = {"title", "icon", "order", "
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable
 
 ROLES = ("viewer", "analyst", "admin")
+log = logging.getLogger("langnghe.dashboard")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,12 @@ def discover() -> list[PageSpec]:
     for mod in pkgutil.iter_modules(pages.__path__):
         if mod.name.startswith("_"):
             continue
-        spec = _spec(importlib.import_module(f"dashboard.pages.{mod.name}"), mod.name)
+        try:
+            module = importlib.import_module(f"dashboard.pages.{mod.name}")
+        except Exception:  # one broken page must not take the whole dashboard down
+            log.exception("dashboard page %s failed to import; it is left out", mod.name)
+            continue
+        spec = _spec(module, mod.name)
         if spec:
             specs.append(spec)
     return sorted(specs, key=lambda s: (s.order, s.name))

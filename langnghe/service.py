@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from collectors.runner import Runner
-from langnghe import pipeline, runtime
+from langnghe import pipeline, runtime, sources_store
 from langnghe.config import Config
 from store.db import Database
 
@@ -38,6 +38,7 @@ class Scheduler(threading.Thread):
         self.cfg = cfg
         self.db = db
         self.runner = runner or Runner(cfg, db, on_new_items=pipeline.processor(cfg, db))
+        self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self._stop = threading.Event()
         self.passes = 0
         self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)
@@ -51,6 +52,8 @@ class Scheduler(threading.Thread):
         try:
             while not self._stop.is_set():
                 try:
+                    # sources edited by admins in the dashboard (config store) apply from the next tick
+                    self.runner.cfg = sources_store.effective_config(self._sources_base, self.db)
                     summary = loop.run_until_complete(self.runner.run_due())
                     if summary.outcomes:
                         log.info(

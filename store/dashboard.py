@@ -395,3 +395,49 @@ def recent_errors(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataF
         """,
         [limit],
     ).df()
+
+
+# --- alerts (read helpers the alerts part does not provide) ----------------------------------
+
+def alert_history(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> pd.DataFrame:
+    """Every event of one alert, oldest first (raise, transitions, notes, assignment, merges)."""
+    if not _has(cur, "alert_events"):
+        return pd.DataFrame(columns=["at", "username", "action", "from_state", "to_state", "note"])
+    return cur.execute(
+        """SELECT "at", username, action, from_state, to_state, note FROM alert_events
+           WHERE alert_id = ? ORDER BY "at", id""",
+        [alert_id],
+    ).df()
+
+
+def alert_notes_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.DataFrame:
+    """What staff did on alerts since `since` (notes, transitions, assignments…), oldest first."""
+    if not _has(cur, "alert_events"):
+        return pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note"])
+    return cur.execute(
+        """SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events
+           WHERE username <> 'system' AND "at" >= ? ORDER BY "at", id""",
+        [since],
+    ).df()
+
+
+def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> pd.DataFrame:
+    """Alerts raised since `since`, plus every alert still open (whatever its age)."""
+    if not _has(cur, "alerts"):
+        return pd.DataFrame()
+    return cur.execute(
+        """
+        SELECT alert_id, raised_at, title, topics, places, n_items, n_outlets, severity, score, reason, status,
+               priority, assignee, close_reason, updated_at, raised_at >= ? AS is_new
+        FROM alerts
+        WHERE status <> 'merged' AND (raised_at >= ? OR status IN ('new', 'acknowledged', 'assigned', 'reopened'))
+        ORDER BY raised_at DESC LIMIT ?
+        """,
+        [since, since, limit],
+    ).df()
+
+
+def alert_status_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
+    if not _has(cur, "alerts"):
+        return {}
+    return dict(cur.execute("SELECT status, count(*) FROM alerts GROUP BY status").fetchall())

@@ -1,4 +1,6 @@
-"""Tổng quan: live counts, items over time by outlet, newest items, source health."""
+"""Tổng quan (live): today vs the usual level, sentiment share, open alerts, items over time by topic,
+newest items. The live panel is a fragment that re-runs every dashboard.refresh_seconds on its own;
+the rest of the page is never reloaded."""
 
 from __future__ import annotations
 
@@ -6,8 +8,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import data
-from dashboard.labels import HEALTH_STATUS, safe_link
+from dashboard import data, ui
+from dashboard.labels import (
+    HEALTH_STATUS, OPEN_STATES, SENTIMENT_COLORS, SEVERITY_ICONS, STATE_LABELS, delta_text, md, number,
+    sentiment_label, topic_label,
+)
 
 PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "min_role": "viewer"}
 
@@ -15,70 +20,106 @@ PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "mi
 def render() -> None:
     cfg = data.config()
     st.title("Tổng quan")
-    st.caption(f"Địa bàn theo dõi: {cfg.area.name}. Số liệu tự cập nhật mỗi {cfg.dashboard.refresh_seconds:g} giây.")
-    live = st.fragment(run_every=cfg.dashboard.refresh_seconds)(_live)
-    live()
+    st.caption(
+        f"Địa bàn theo dõi: {cfg.area.name}"
+        + (f" (trọng điểm: {cfg.area.focus})" if cfg.area.focus else "")
+        + f". Số liệu tự cập nhật mỗi {cfg.dashboard.refresh_seconds:g} giây."
+    )
+    st.fragment(run_every=cfg.dashboard.refresh_seconds)(_live)()
 
 
 def _live() -> None:
     cfg = data.config()
+    caps = data.caps()
     t = data.totals()
     if t["items"] == 0:
-        st.info(
-            "Chưa có tin bài nào. Bộ thu thập chạy theo lịch; xem bảng «Tình trạng nguồn tin» bên dưới "
-            "để biết nguồn nào đã chạy và lỗi gì."
+        ui.empty(
+            "Chưa có tin bài nào. Bộ thu thập chạy theo lịch; xem «Tình trạng nguồn tin» bên dưới hoặc trang "
+            "Nguồn tin để biết nguồn nào đã chạy và lỗi gì."
         )
-    c = st.columns(4)
-    c[0].metric("Tổng số tin", f"{t['items']:,}".replace(",", "."))
-    c[1].metric("24 giờ qua", t["last_24h"])
-    c[2].metric("Báo chí / MXH", f"{t['press']} / {t['social']}")
-    c[3].metric("Số cơ quan, kênh", t["outlets"])
+    today = data.today_vs_usual(cfg.dashboard.baseline_days)
+    open_alerts = data.alerts(OPEN_STATES, 200) if caps["alerts_api"] else pd.DataFrame()
 
-    over = data.items_over_time(14, "day")
-    if len(over):
-        fig = px.bar(over, x="bucket", y="n", color="outlet", labels={"bucket": "Ngày", "n": "Số tin", "outlet": "Nguồn"})
-        fig.update_layout(height=320, margin=dict(l=0, r=0, t=30, b=0), title="Tin theo ngày và nguồn (14 ngày)")
-        st.plotly_chart(fig, use_container_width=True)
-
-    st.subheader("Tin mới nhất")
-    latest = data.latest_items(cfg.dashboard.latest_items)
-    if len(latest):
-        view = pd.DataFrame(
-            {
-                "Thời gian": latest["published_at"],
-                "Nguồn": latest["outlet"],
-                "Tiêu đề": latest["title"],
-                "Liên kết": [safe_link(u) for u in latest["url"]],
-                "Số nguồn đăng": latest["n_sources"],
-            }
-        )
-        st.dataframe(
-            view,
-            hide_index=True,
-            use_container_width=True,
-            column_config={
-                "Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                "Liên kết": st.column_config.LinkColumn(display_text="Mở bài gốc"),
-            },
-        )
+    c = st.columns(5)
+    c[0].metric("Tin hôm nay", number(today["items"]),
+                delta=delta_text(today["items"], today["usual_items"]), delta_color="off",
+                help=f"Từ 0 giờ hôm nay, so với trung bình cùng khung giờ của {cfg.dashboard.baseline_days} ngày trước.")
+    if today["tagged"]:
+        c[1].metric("Tin tiêu cực hôm nay", number(today["negative"]),
+                    delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off")
+        c[2].metric("Tin về địa bàn hôm nay", number(today["in_area"]),
+                    delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off")
     else:
-        st.caption("Chưa có tin.")
+        c[1].metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP).")
+        c[2].metric("Tin về địa bàn hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP).")
+    c[3].metric("Cảnh báo đang mở", number(len(open_alerts)) if caps["alerts_api"] else "—",
+                help=None if caps["alerts_api"] else "Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt.")
+    c[4].metric("Tổng số tin", number(t["items"]),
+                delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}", delta_color="off")
 
-    st.subheader("Tình trạng nguồn tin")
+    left, right = st.columns([2.2, 1])
+    with left:
+        over = data.topics_over_time(14)
+        if len(over):
+            over = over.assign(topic=[topic_label(x) for x in over["topic"]])
+            fig = px.bar(over, x="bucket", y="n", color="topic",
+                         labels={"bucket": "Ngày", "n": "Số tin", "topic": "Chủ đề"})
+            fig.update_layout(title="Tin theo chủ đề, 14 ngày qua")
+        else:
+            over = data.items_over_time(14, "day")
+            fig = px.bar(over, x="bucket", y="n", color="outlet", labels={"bucket": "Ngày", "n": "Số tin", "outlet": "Nguồn"})
+            fig.update_layout(title="Tin theo ngày và nguồn, 14 ngày qua (chưa phân loại chủ đề)")
+        fig.update_layout(height=300, margin=dict(l=0, r=0, t=40, b=0), legend=dict(font=dict(size=10)),
+                          xaxis=dict(tickformat="%d/%m"))
+        st.plotly_chart(fig, width="stretch", key="topics_chart")
+    with right:
+        share = data.sentiment_share(7)
+        if len(share):
+            share = share.assign(label=[sentiment_label(s) for s in share["sentiment"]])
+            pie = px.pie(share, names="label", values="n", hole=0.5, color="label",
+                         color_discrete_map=SENTIMENT_COLORS)
+            pie.update_layout(title="Sắc thái tin, 7 ngày qua", height=300, margin=dict(l=0, r=0, t=40, b=0),
+                              legend=dict(orientation="h", y=-0.05))
+            st.plotly_chart(pie, width="stretch", key="sentiment_chart")
+        else:
+            st.markdown("**Sắc thái tin, 7 ngày qua**")
+            ui.empty("Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy hoặc chưa cài đặt.")
+
+    left, right = st.columns([1, 1.6])
+    with left:
+        st.subheader("Cảnh báo đang mở")
+        if not caps["alerts_api"]:
+            ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt, nên chưa có cảnh báo.")
+        elif not len(open_alerts):
+            st.caption("Không có cảnh báo nào đang mở.")
+        else:
+            sev_rank = {"high": 0, "medium": 1, "low": 2}
+            top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
+                .sort_values(["_r", "raised_at"], ascending=[True, False]).head(6)
+            for _, a in top.iterrows():
+                st.markdown(
+                    f"{SEVERITY_ICONS.get(a['severity'], '⚪')} **{md(a['alert_id'])}** · {md(a['title'], 90)}  \n"
+                    f"<small>{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
+                    f"{a['raised_at']:%d/%m %H:%M}</small>",
+                    unsafe_allow_html=True,
+                )
+            ui.page_link("alerts", "Xem hàng đợi cảnh báo")
+    with right:
+        st.subheader("Tin mới nhất")
+        latest = data.latest_items(cfg.dashboard.latest_items)
+        if len(latest):
+            ui.items_table(latest, height=300, extra={"Số nguồn đăng": latest["n_sources"]})
+        else:
+            st.caption("Chưa có tin.")
+
     health = data.source_health()
-    if health:
-        hv = pd.DataFrame(
-            {
-                "Nguồn": [h["source"] for h in health],
-                "Cơ quan": [h["outlet"] for h in health],
-                "Trạng thái": [HEALTH_STATUS.get(h["status"], h["status"]) for h in health],
-                "Lần thành công gần nhất": [h["last_success_at"] for h in health],
-                "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
-                "Lỗi gần nhất": [h["last_error"] or "" for h in health],
-                "Tin 24 giờ": [h["items_24h"] for h in health],
-                "TB tin/ngày (7 ngày)": [h["items_per_day_7d"] for h in health],
-            }
-        )
-        st.dataframe(hv, hide_index=True, use_container_width=True)
+    counts: dict[str, int] = {}
+    for h in health:
+        counts[h["status"]] = counts.get(h["status"], 0) + 1
+    parts = [f"{HEALTH_STATUS.get(k, k)}: {v}" for k, v in sorted(counts.items())]
     last = data.last_collection_at()
-    st.caption(f"Lần thu thập gần nhất (UTC): {last:%d/%m/%Y %H:%M:%S}" if last else "Chưa thu thập lần nào.")
+    st.caption(
+        "Tình trạng nguồn tin: " + (", ".join(parts) if parts else "chưa cấu hình nguồn nào")
+        + (f". Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else ". Chưa thu thập lần nào")
+        + ". Chi tiết ở trang Nguồn tin."
+    )

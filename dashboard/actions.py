@@ -1,0 +1,191 @@
+"""What staff do in the dashboard, without Streamlit: each function is one transaction that changes the
+data and writes the audit trail (who, when, what changed). Pages call these, then `data.refresh()`.
+
+    alert review  → store.alerts (its alert_events rows are the alerts' audit trail)
+    label fixes   → store.tags.add_human_label + dashboard_audit
+    briefings, sources, users, settings → store.users + dashboard_audit
+
+Every function checks the role itself, so a page that forgot to hide a button still cannot act.
+Errors are ValueError/PermissionError with a Vietnamese message for the page to show.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from dashboard.auth import User, role_allows
+from langnghe import sources_store
+from store import users as store_users
+from store.db import Database, utcnow
+
+
+def _need(user: User, role: str) -> None:
+    if not role_allows(user.role, role):
+        raise PermissionError(
+            {"analyst": "Cần quyền chuyên viên để thực hiện thao tác này.",
+             "admin": "Cần quyền quản trị để thực hiện thao tác này."}.get(role, "Không đủ quyền.")
+        )
+
+
+def _alerts():  # type: ignore[no-untyped-def]
+    try:
+        return importlib.import_module("store.alerts")
+    except ModuleNotFoundError:
+        raise ValueError("Chức năng cảnh báo chưa được cài đặt.") from None
+
+
+# --- alert review ----------------------------------------------------------------------------
+
+def alert_action(db: Database, user: User, alert_id: str, action: str, *, note: str | None = None,
+                 reason: str | None = None, assignee: str | None = None, priority: str | None = None,
+                 other_id: str | None = None) -> str:
+    """One review action on an alert. action: acknowledge | assign | priority | note | resolve | dismiss |
+    reopen | merge (merges `other_id` into `alert_id`). Returns a Vietnamese confirmation."""
+    _need(user, "analyst")
+    A = _alerts()
+    note = (note or "").strip() or None
+    with db.write() as cur:
+        if action == "acknowledge":
+            A.transition(cur, alert_id, "acknowledged", user.username, note=note)
+            msg = f"Đã tiếp nhận cảnh báo {alert_id}."
+        elif action == "resolve":
+            A.transition(cur, alert_id, "resolved", user.username, note=note, reason=reason)
+            msg = f"Đã đánh dấu xử lý xong {alert_id}."
+        elif action == "dismiss":
+            A.transition(cur, alert_id, "dismissed", user.username, note=note, reason=reason)
+            msg = f"Đã bỏ qua cảnh báo {alert_id}."
+        elif action == "reopen":
+            A.transition(cur, alert_id, "reopened", user.username, note=note)
+            msg = f"Đã mở lại cảnh báo {alert_id}."
+        elif action == "assign":
+            A.assign(cur, alert_id, (assignee or "").strip(), user.username, note=note)
+            msg = f"Đã giao {alert_id} cho {assignee}."
+        elif action == "priority":
+            A.set_priority(cur, alert_id, priority or "", user.username)
+            if note:
+                A.add_note(cur, alert_id, user.username, note)
+            msg = f"Đã đổi mức ưu tiên của {alert_id}."
+        elif action == "note":
+            if not note:
+                raise ValueError("Ghi chú đang trống.")
+            A.add_note(cur, alert_id, user.username, note)
+            msg = f"Đã thêm ghi chú vào {alert_id}."
+        elif action == "merge":
+            if not other_id:
+                raise ValueError("Cần chọn cảnh báo để gộp.")
+            A.merge(cur, alert_id, other_id, user.username, note=note)
+            msg = f"Đã gộp {other_id} vào {alert_id}."
+        else:
+            raise ValueError(f"Thao tác không rõ: {action!r}")
+    return msg
+
+
+# --- label corrections -----------------------------------------------------------------------
+
+def correct_labels(db: Database, user: User, item_id: str, changes: dict[str, Any]) -> list[str]:
+    """Store staff corrections as human labels (used by retraining); `changes` maps field → new value for
+    the fields that differ from what is shown. Returns the fields saved."""
+    _need(user, "analyst")
+    try:
+        tags = importlib.import_module("store.tags")
+    except ModuleNotFoundError:
+        raise ValueError("Chức năng gắn nhãn chưa được cài đặt.") from None
+    allowed = getattr(tags, "HUMAN_FIELDS", ("topics", "sentiment", "places", "in_area"))
+    saved = []
+    now = utcnow()
+    with db.write() as cur:
+        for field, value in changes.items():
+            if field not in allowed:
+                raise ValueError(f"Không sửa được trường {field!r}.")
+            if isinstance(value, (list, tuple)):
+                value = sorted({str(v).strip() for v in value if str(v).strip()})
+            tags.add_human_label(cur, item_id, field, value, user.username, now)
+            saved.append(field)
+        if saved:
+            store_users.audit(cur, user.username, "label.correct", item_id, changes, now)
+    return saved
+
+
+# --- briefings -------------------------------------------------------------------------------
+
+def mark_briefing_held(db: Database, user: User, since: datetime | None, note: str | None = None,
+                       held_at: datetime | None = None) -> int:
+    _need(user, "analyst")
+    now = held_at or utcnow()
+    with db.write() as cur:
+        bid = store_users.add_briefing(cur, now, since, user.username, (note or "").strip() or None)
+        store_users.audit(cur, user.username, "briefing.held", str(bid), {"since": since, "held_at": now}, now)
+    return bid
+
+
+# --- sources (config store) ------------------------------------------------------------------
+
+def save_source(db: Database, user: User, src: dict[str, Any], kinds: list[str],
+                before: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Add or edit a source (admins). `before` is the source as shown, for the audit diff."""
+    _need(user, "admin")
+    clean = sources_store.check_source(src, kinds)
+    now = utcnow()
+    with db.write() as cur:
+        store_users.upsert_managed_source(cur, clean, user.username, now)
+        if before:
+            diff = {k: {"trước": before.get(k), "sau": v} for k, v in clean.items() if before.get(k) != v}
+            action = "source.edit"
+        else:
+            diff = clean
+            action = "source.add"
+        store_users.audit(cur, user.username, action, clean["name"], diff, now)
+    return clean
+
+
+def set_source_enabled(db: Database, user: User, current: dict[str, Any], enabled: bool, kinds: list[str]) -> None:
+    _need(user, "admin")
+    save_source(db, user, {**current, "enabled": enabled}, kinds, before=current)
+
+
+# --- users -----------------------------------------------------------------------------------
+
+def create_user(db: Database, auth: Any, user: User, username: str, password: str, role: str,
+                display_name: str | None = None) -> None:
+    _need(user, "admin")
+    auth.create_user(username, password, role, display_name=display_name, by=user.username)
+
+
+def update_user(db: Database, auth: Any, user: User, username: str, **changes: Any) -> dict[str, Any]:
+    _need(user, "admin")
+    return auth.update(username, by=user.username, **changes)
+
+
+def reset_password(db: Database, auth: Any, user: User, username: str, password: str) -> None:
+    _need(user, "admin")
+    auth.set_password(username, password, by=user.username)
+
+
+# --- settings --------------------------------------------------------------------------------
+
+RETENTION_KEYS = {"items_days": (30, 3650), "raw_payload_days": (1, 365)}
+
+
+def save_retention(db: Database, user: User, current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    _need(user, "admin")
+    now = utcnow()
+    diff = {}
+    with db.write() as cur:
+        for key, value in new.items():
+            if key == "mask_author_handles":
+                value = bool(value)
+            elif key in RETENTION_KEYS:
+                lo, hi = RETENTION_KEYS[key]
+                value = int(value)
+                if not lo <= value <= hi:
+                    raise ValueError(f"{key} phải từ {lo} đến {hi} ngày.")
+            else:
+                raise ValueError(f"Không có thiết lập {key!r}.")
+            if current.get(key) != value:
+                store_users.set_setting(cur, f"retention.{key}", value, user.username, now)
+                diff[key] = {"trước": current.get(key), "sau": value}
+        if diff:
+            store_users.audit(cur, user.username, "settings.retention", "retention", diff, now)
+    return diff

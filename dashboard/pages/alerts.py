@@ -1,0 +1,198 @@
+"""Cảnh báo / Vấn đề nổi cộm: the alert queue (open first, by severity), one alert's explanation,
+timeline, items, outlets and places, and the review actions (analysts): acknowledge, assign, priority,
+note, resolve / dismiss with a reason, merge, reopen. Every action is one audited transaction."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import actions, data, gate, ui
+from dashboard.alert_queue import allowed_actions, sort_queue
+from dashboard.labels import (
+    ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_ICONS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
+    topics_text,
+)
+
+PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
+
+FILTERS = {
+    "Đang mở": OPEN_STATES,
+    "Đã xử lý / bỏ qua": ("resolved", "dismissed"),
+    "Tất cả": None,
+}
+
+
+def render() -> None:
+    st.title("Cảnh báo — vấn đề nổi cộm")
+    ui.flash()
+    caps = data.caps()
+    if not caps["alerts_api"]:
+        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt trên cơ sở dữ liệu này, nên chưa có cảnh báo.")
+        return
+    counts = data.alert_status_counts()
+    open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
+    c1, c2 = st.columns([1.2, 2])
+    choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
+    c2.caption(
+        f"Đang mở: {open_n} · " + " · ".join(f"{STATE_LABELS.get(k, k)}: {v}" for k, v in sorted(counts.items()))
+    )
+    df = data.alerts(FILTERS[choice], 2000)
+    if not len(df):
+        ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
+                 "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
+        return
+    queue = sort_queue(df)
+    st.dataframe(
+        pd.DataFrame({
+            "Mức": [f"{SEVERITY_ICONS.get(s, '')} {SEVERITY_LABELS.get(s, s)}" for s in queue["severity"]],
+            "Mã": queue["alert_id"],
+            "Vấn đề": queue["title"],
+            "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
+            "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
+            "Giao cho": queue["assignee"].fillna(""),
+            "Số tin": queue["n_items"],
+            "Số nguồn": queue["n_outlets"],
+            "Phát hiện lúc": queue["raised_at"],
+        }),
+        hide_index=True, width="stretch", height=min(38 + 35 * len(queue), 260),
+        column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                       "Vấn đề": st.column_config.TextColumn(width="large")},
+    )
+    ids = list(queue["alert_id"])
+    wanted = st.query_params.get("alert")
+    if wanted in ids and st.session_state.get("alert_pick") not in ids:
+        st.session_state["alert_pick"] = wanted
+    titles = dict(zip(queue["alert_id"], queue["title"]))
+    sev = dict(zip(queue["alert_id"], queue["severity"]))
+    alert_id = st.selectbox(
+        "Mở cảnh báo", ids, key="alert_pick",
+        format_func=lambda a: f"{SEVERITY_ICONS.get(sev.get(a), '')} {a} · {' '.join(str(titles.get(a, '')).split())[:110]}",
+    )
+    if alert_id:
+        _detail(alert_id, queue)
+
+
+def _detail(alert_id: str, queue: pd.DataFrame) -> None:
+    a = data.alert(alert_id)
+    if a is None:
+        st.warning(f"Không tìm thấy cảnh báo {alert_id}.")
+        return
+    st.divider()
+    st.subheader(f"{SEVERITY_ICONS.get(a['severity'], '')} {md(a['alert_id'])} · {md(a['title'], 140)}")
+    st.caption(
+        f"Mức: {SEVERITY_LABELS.get(a['severity'], a['severity'])} · Trạng thái: "
+        f"{STATE_LABELS.get(a['status'], a['status'])} · Ưu tiên: {PRIORITY_LABELS.get(a['priority'], a['priority'])}"
+        + (f" · Giao cho: {a['assignee']}" if a.get("assignee") else "")
+        + f" · Phát hiện: {a['raised_at']:%d/%m/%Y %H:%M}"
+        + (f" · Gộp vào: {a['merged_into']}" if a.get("merged_into") else "")
+    )
+    items = data.alert_items(alert_id)
+    left, right = st.columns([1.6, 1])
+    with left:
+        st.markdown("**Vì sao có cảnh báo này**")
+        st.text(a["reason"])
+        if a.get("close_reason"):
+            st.text(f"Lý do đóng: {a['close_reason']}")
+        st.markdown("**Tin bài**")
+        if len(items):
+            ui.items_table(items, height=min(38 + 35 * len(items), 280), key=f"items_{alert_id}")
+        else:
+            st.caption("Không còn tin nào của cảnh báo này trong cơ sở dữ liệu.")
+    with right:
+        st.markdown("**Chủ đề:** " + md(topics_text(as_list(a.get("topics"))) or "—"))
+        places = as_list(a.get("places"))
+        st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
+        if len(items):
+            outlets = items.groupby("outlet").size().sort_values(ascending=False)
+            st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
+            per_hour = items.assign(h=pd.to_datetime(items["published_at"]).dt.floor("h")).groupby("h").size() \
+                .reset_index(name="n")
+            fig = px.bar(per_hour, x="h", y="n", labels={"h": "Giờ", "n": "Số tin"})
+            fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin")
+            st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}")
+    st.markdown("**Diễn biến xử lý**")
+    hist = data.alert_history(alert_id)
+    if len(hist):
+        st.dataframe(
+            pd.DataFrame({
+                "Thời gian": hist["at"],
+                "Người thực hiện": hist["username"].replace({"system": "hệ thống"}),
+                "Thao tác": [ACTION_LABELS.get(x, x) for x in hist["action"]],
+                "Từ": [STATE_LABELS.get(x, x or "") for x in hist["from_state"]],
+                "Sang": [STATE_LABELS.get(x, x or "") for x in hist["to_state"]],
+                "Nội dung": hist["note"].fillna(""),
+            }),
+            hide_index=True, width="stretch",
+            column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+                           "Nội dung": st.column_config.TextColumn(width="large")},
+        )
+    if gate.can("analyst"):
+        _actions(a, queue)
+    else:
+        st.caption("Tài khoản xem chỉ đọc; chuyên viên mới xử lý được cảnh báo.")
+
+
+def _act(alert_id: str, action: str, **kw: object) -> None:
+    try:
+        msg = actions.alert_action(data.db(), gate.current_user(), alert_id, action, **kw)  # type: ignore[arg-type]
+    except (ValueError, PermissionError) as exc:
+        ui.set_flash(str(exc), ok=False)
+    else:
+        ui.set_flash(msg)
+        for k in list(st.session_state):
+            if str(k).startswith(f"f_{alert_id}_"):
+                del st.session_state[k]
+    data.refresh()
+    st.rerun()
+
+
+def _actions(a: dict, queue: pd.DataFrame) -> None:
+    aid = a["alert_id"]
+    allowed = allowed_actions(a["status"])
+    st.markdown("**Xử lý**")
+    note = st.text_area("Ghi chú (kèm theo thao tác)", key=f"f_{aid}_note", height=68,
+                        placeholder="Ví dụ: đã báo cáo lãnh đạo, đề nghị phường xác minh…")
+    b = st.columns(4)
+    if b[0].button("Tiếp nhận", key=f"b_{aid}_ack", disabled="acknowledge" not in allowed, type="primary",
+                   icon=":material/task_alt:"):
+        _act(aid, "acknowledge", note=note)
+    if b[1].button("Thêm ghi chú", key=f"b_{aid}_note", icon=":material/edit_note:"):
+        _act(aid, "note", note=note)
+    if b[2].button("Đã xử lý xong", key=f"b_{aid}_resolve", disabled="resolve" not in allowed,
+                   icon=":material/done_all:"):
+        _act(aid, "resolve", note=note, reason=note)
+    if b[3].button("Mở lại", key=f"b_{aid}_reopen", disabled="reopen" not in allowed, icon=":material/undo:"):
+        _act(aid, "reopen", note=note)
+
+    c = st.columns(3)
+    with c[0].container(border=True):
+        users = data.users()
+        names = list(users["username"]) if len(users) else []
+        assignee = st.selectbox("Giao cho", names, key=f"f_{aid}_assignee",
+                                index=names.index(a["assignee"]) if a.get("assignee") in names else None,
+                                placeholder="Chọn cán bộ")
+        if st.button("Giao việc", key=f"b_{aid}_assign", disabled="assign" not in allowed,
+                     icon=":material/person_add:"):
+            _act(aid, "assign", assignee=assignee or "", note=note)
+        prios = list(PRIORITY_LABELS)
+        prio = st.selectbox("Mức ưu tiên", prios, key=f"f_{aid}_prio", format_func=PRIORITY_LABELS.get,
+                            index=prios.index(a["priority"]) if a["priority"] in prios else 1)
+        if st.button("Đặt ưu tiên", key=f"b_{aid}_prio", disabled=a["status"] == "merged", icon=":material/flag:"):
+            _act(aid, "priority", priority=prio, note=note)
+    with c[1].container(border=True):
+        reason = st.text_input("Lý do bỏ qua (bắt buộc)", key=f"f_{aid}_reason",
+                               placeholder="Ví dụ: tin trùng, không thuộc địa bàn")
+        if st.button("Bỏ qua cảnh báo", key=f"b_{aid}_dismiss", disabled="dismiss" not in allowed,
+                     icon=":material/block:"):
+            _act(aid, "dismiss", reason=reason, note=note)
+    with c[2].container(border=True):
+        others = [x for x in queue["alert_id"] if x != aid]
+        titles = dict(zip(queue["alert_id"], queue["title"]))
+        other = st.selectbox("Gộp cảnh báo khác vào cảnh báo này", others, key=f"f_{aid}_merge", index=None,
+                             placeholder="Chọn cảnh báo trùng",
+                             format_func=lambda x: f"{x} · {' '.join(str(titles.get(x, '')).split())[:60]}")
+        if st.button("Gộp", key=f"b_{aid}_merge", disabled="merge" not in allowed or not others,
+                     icon=":material/merge:"):
+            _act(aid, "merge", other_id=other, note=note)

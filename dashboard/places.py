@@ -1,0 +1,22 @@
+"""Coordinates of the 2025 wards of the province, for the offline map (no tiles, no network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+WARDS_2025 = Path(__file__).resolve().parents[1] / "nlp" / "data" / "admin_units" / "quang_ninh_2025_wards.csv"
+
+
+def ward_coordinates(path: Path = WARDS_2025) -> pd.DataFrame:
+    """name_2025 ('Phường Uông Bí'), lat, lon, ward type; empty if the shipped list is missing."""
+    if not path.exists():
+        return pd.DataFrame(columns=["name_2025", "lat", "lon", "type"])
+    df = pd.read_csv(path, dtype=str)
+    return pd.DataFrame({
+        "name_2025": df["ward"],
+        "lat": pd.to_numeric(df["wardLat"], errors="coerce"),
+        "lon": pd.to_numeric(df["wardLon"], errors="coerce"),
+        "type": df["wardType"],
+    }).dropna(subset=["lat", "lon"])

@@ -1,0 +1,79 @@
+"""Small Streamlit drawing helpers shared by pages (no data access, no caching)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.labels import SOURCE_TYPES, as_list, safe_link, sentiment_label, topics_text
+
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], .stButton, .stDateInput, .stTimeInput, .stCheckbox,
+  [data-testid="stExpander"], .no-print { display: none !important; }
+  .main .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  body { font-family: "Times New Roman", serif; font-size: 13pt; }
+  [data-testid="stDataFrame"], [data-testid="stTable"] { break-inside: auto; }
+  h1, h2, h3 { break-after: avoid; }
+}
+</style>
+"""
+
+
+def flash() -> None:
+    """Show (once) the message an action left before rerunning."""
+    msg = st.session_state.pop("_flash", None)
+    if msg:
+        kind, text = msg
+        (st.success if kind == "ok" else st.error)(text)
+
+
+def set_flash(text: str, ok: bool = True) -> None:
+    st.session_state["_flash"] = ("ok" if ok else "error", text)
+
+
+def empty(text: str) -> None:
+    st.info(text, icon=":material/info:")
+
+
+def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Items as a Vietnamese table: time, outlet, type, title, topics, sentiment, places, link."""
+    view = pd.DataFrame({
+        "Thời gian": df["published_at"],
+        "Nguồn": df["outlet"],
+        "Loại": [SOURCE_TYPES.get(x, x) for x in df.get("source_type", [""] * len(df))],
+        "Tiêu đề": df["title"],
+    })
+    if with_tags and "topics" in df:
+        view["Chủ đề"] = [topics_text(as_list(t)) for t in df["topics"]]
+    if with_tags and "sentiment" in df:
+        view["Sắc thái"] = [sentiment_label(s) for s in df["sentiment"]]
+    if with_tags and "places" in df:
+        view["Địa bàn"] = ["; ".join(as_list(p)) for p in df["places"]]
+    for k, v in (extra or {}).items():
+        view[k] = v
+    view["Liên kết"] = [safe_link(u) for u in df["url"]]
+    return view
+
+
+ITEM_COLUMNS = {
+    "Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm", width="small"),
+    "Tiêu đề": st.column_config.TextColumn(width="large"),
+    "Liên kết": st.column_config.LinkColumn(display_text="Mở bài gốc", width="small"),
+}
+
+
+def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
+    st.dataframe(items_view(df, **kw), hide_index=True, width="stretch", column_config=ITEM_COLUMNS,
+                 height=height or "auto", key=key)
+
+
+def page_link(name: str, label: str, query_params: dict[str, str] | None = None) -> None:
+    """A link to another page of the navigation (registered by app.py), if this user has that page."""
+    page = st.session_state.get("_pages", {}).get(name)
+    if page is not None:
+        st.page_link(page, label=label, icon=":material/arrow_forward:", query_params=query_params)

@@ -1,0 +1,94 @@
+"""Dashboard test fixtures: a temp database installed as the process-wide handle, optional synthetic
+demo data, signed-in users, and AppTest runners for single pages and for the routed app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from langnghe import runtime
+from store.db import Database
+from tests.conftest import make_config
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "dashboard" / "app.py"
+PASSWORD = "mat-khau-thu-nghiem"
+TIMEOUT = 30
+
+
+class Env:
+    def __init__(self, tmp_path: Path, **sections: dict[str, Any]):
+        sections.setdefault("auth", {}).setdefault("bcrypt_rounds", 4)
+        self.cfg = make_config(tmp_path, **sections)
+        self.db = Database(self.cfg.storage.db_path)
+        runtime.install(self.cfg, self.db)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        from dashboard.auth import service
+
+        self.auth = service(self.cfg, self.db)
+
+    def seed(self, **kw: Any) -> dict[str, int]:
+        from store import synth
+
+        out = synth.seed(self.db, **kw)
+        st.cache_data.clear()
+        return out
+
+    def add_users(self) -> None:
+        for name, role in (("xem", "viewer"), ("chuyenvien", "analyst"), ("quantri", "admin")):
+            self.auth.create_user(name, PASSWORD, role, display_name=f"Cán bộ {name}")
+
+    def page(self, module: str, role: str = "admin", username: str | None = None) -> AppTest:
+        """AppTest of one page's render(), as a signed-in user of `role` (the gate is tested separately)."""
+        script = f"from dashboard.pages import {module} as _p\n_p.render()\n"
+        at = AppTest.from_string(script, default_timeout=TIMEOUT)
+        name = username or {"viewer": "xem", "analyst": "chuyenvien", "admin": "quantri"}[role]
+        at.session_state["user"] = {"username": name, "display_name": f"Cán bộ {name}", "role": role}
+        return at
+
+    def app(self) -> AppTest:
+        return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+
+    def close(self) -> None:
+        runtime.reset()
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+@pytest.fixture
+def env(tmp_path):
+    e = Env(tmp_path)
+    yield e
+    e.close()
+
+
+@pytest.fixture
+def demo_env(tmp_path):
+    e = Env(tmp_path)
+    e.seed()
+    e.add_users()
+    yield e
+    e.close()
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of visible text of a run, joined (markdown, captions, titles, alerts, metrics…)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
+                 "text", "code"):
+        for el in getattr(at, kind):
+            parts.append(str(el.value))
+    for m in at.metric:
+        parts.append(f"{m.label} {m.value}")
+    for ex in at.expander:
+        parts.append(str(ex.label))
+    return "\n".join(parts)
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, "\n".join(str(e.value) + "\n" + "\n".join(e.stack_trace) for e in at.exception)
