@@ -4,7 +4,7 @@
         │ Atom: <entry> with <yt:videoId>, <title>, <published>, <author><name>,
         │ <media:group><media:description>…</media:description><media:statistics views="…"/>
         ▼
-    map_youtube_entry (pure) ─▶ Item(url = https://www.youtube.com/watch?v=<id>,
+    map_youtube_entry (pure) ─▶ Item(url = the entry's watch link (https://www.youtube.com/watch?v=<id>),
                                      text = the video description, author = the channel, flag views:N)
 
 Limits: the feed lists only the newest 15 videos, with no comments and no search; YouTube returns
@@ -25,7 +25,7 @@ from collectors import _social
 from collectors.base import Batch, CollectContext, Item, SkipItem
 from collectors.registry import register
 from collectors.rss import map_entry, parse_feed, raw_payload
-from collectors.textutil import canonical_url, content_hash, sha1, strip_html, tidy
+from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, strip_html, tidy
 from langnghe.config import SourceConfig
 
 
@@ -39,8 +39,11 @@ def map_youtube_entry(
         video_id = vid.split(":", 2)[-1] if vid.startswith("yt:video:") else ""
     if not video_id:
         raise SkipItem("no yt:videoId")
+    watch = f"https://www.youtube.com/watch?v={video_id}"
+    if not is_http_url(entry.get("link") or ""):
+        entry = {**entry, "link": watch}
     item = map_entry(entry, source, fetched_at, future_tolerance_minutes=future_tolerance_minutes)
-    url = f"https://www.youtube.com/watch?v={video_id}"
+    url = item.url  # the feed's alternate link: the watch page (or a mirror's page, as in the demo)
     canon = canonical_url(url)
     text = strip_html(entry.get("summary") or "")
     flags = list(item.flags)
