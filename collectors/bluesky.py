@@ -1,4 +1,4 @@
-"""Bluesky public search: `app.bsky.feed.searchPosts` on the public AppView, no account.
+"""Bluesky without an account: post search (`searchPosts`) and accounts' feeds (`getAuthorFeed`).
 
     https://public.api.bsky.app/xrpc/app.bsky.feed.searchPosts?q=Quảng Ninh&sort=latest&limit=50
         │ {"posts": [PostView{uri "at://did/app.bsky.feed.post/<rkey>", author{handle, did},
@@ -8,10 +8,15 @@
     map_post (pure) ─▶ Item(url = https://bsky.app/profile/<handle>/post/<rkey>, text = record.text
                             (+ linked article title), author = @handle (masked in the UI), flags lang, replies)
 
-Rate limits: the AppView allows about 3,000 requests per 5 minutes per IP and announces it in
-`ratelimit-remaining` / `ratelimit-reset` (epoch seconds). Bluesky has at times answered 403 to
-unauthenticated searchPosts on the public host; that shows as an HTTP error on the source's health.
-If it persists, point `url` at another AppView host that serves searchPosts publicly.
+    https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed?actor=<handle>&limit=50
+        │ {"feed": [{"post": PostView, "reason"?: repost}], "cursor": "…"}   (same mapping per post)
+
+Limits, honestly: since January 2025 Bluesky has mostly switched off unauthenticated post search on its
+public AppView (403 "Request forbidden by administrative rules"; the lexicon now says searchPosts is
+not always publicly available), and `cursor` paging never worked without an account. A 403 shows as
+an HTTP error on the source's health. Following accounts with getAuthorFeed (official pages, local
+outlets) works without an account. Rate limits: about 3,000 requests per 5 minutes per IP, announced
+in `ratelimit-remaining` / `ratelimit-reset` (epoch seconds).
 
 options:
   min_interval_seconds  float, default 1.
@@ -80,6 +85,17 @@ def map_post(
     )
 
 
+def posts_of(doc: Any) -> list[Any] | None:
+    """PostViews of a searchPosts answer or of a getAuthorFeed answer; None for another shape."""
+    if not isinstance(doc, Mapping):
+        return None
+    if isinstance(doc.get("posts"), list):
+        return doc["posts"]
+    if isinstance(doc.get("feed"), list):
+        return [f.get("post") if isinstance(f, Mapping) else f for f in doc["feed"]]
+    return None
+
+
 @register
 class BlueskyCollector:
     kind = "bluesky"
@@ -87,8 +103,8 @@ class BlueskyCollector:
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await GATE.fetch(ctx, source.url, source, 1.0, headers={"Accept": "application/json"})
         doc = _social.decode_json(fetched)
-        posts = doc.get("posts") if isinstance(doc, Mapping) else None
-        if not isinstance(posts, list):
+        posts = posts_of(doc)
+        if posts is None:
             reason = "response shape changed: no posts list"
             if isinstance(doc, Mapping) and doc.get("error"):
                 reason = f"AppView answered an error: {str(doc.get('error'))[:40]} {str(doc.get('message') or '')[:60]}"

@@ -9,8 +9,9 @@
                               author = @user@instance (masked in the UI), flags lang:xx, replies:N, boost)
 
 A boost is mapped to the post it boosts (one item per post, whoever boosted it). Non-public posts
-are skipped. Full-text search of posts without a token returns nothing on most instances (Mastodon
-only searches posts for signed-in users, and only opted-in posts since 4.2) — use hashtags.
+are skipped. Search without a token finds few or no posts on most instances (full-text post search
+needs a signed-in user and an instance with search configured) — hashtag timelines are the dependable
+route.
 Instances may also close public timelines to visitors (401/422): that shows as an error on health.
 
 Rate limits: 300 requests per 5 minutes per IP by default, announced in X-RateLimit-Remaining /

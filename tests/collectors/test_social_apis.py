@@ -155,3 +155,11 @@ def test_reset_header_styles():
     assert _social._header_reset({"ratelimit-reset": str(int(now) + 60)}, now) == 60  # Bluesky: epoch
     iso = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(now + 120))
     assert _social._header_reset({"x-ratelimit-reset": iso}, now) == pytest.approx(120)  # Mastodon: ISO
+
+
+def test_bluesky_author_feed_shape(server):
+    posts = _json("bluesky/search_posts_quang_ninh.json")["posts"]
+    body = json.dumps({"feed": [{"post": posts[1]}], "cursor": "x"}).encode()
+    server.routes["/xrpc/app.bsky.feed.getAuthorFeed"] = lambda r: send(r, 200, body, "application/json")
+    b = collect(source("bluesky", server.url("/xrpc/app.bsky.feed.getAuthorFeed"), options={"min_interval_seconds": 0}))
+    assert [i.url for i in b.items] == ["https://bsky.app/profile/quangninh-news.bsky.social/post/3lbe9zz0001aa"]
