@@ -1,0 +1,165 @@
+"""Quản trị (admins): users and roles, retention settings, and the audit log viewer (alert review,
+dashboard changes, logins)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, data, gate, ui
+from dashboard.auth import ROLES, AuthError, AuthService, AuthSettings
+from dashboard.labels import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
+
+PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
+
+
+def _auth() -> AuthService:
+    return AuthService(data.db(), AuthSettings.from_config(data.config()))
+
+
+def _do(fn, ok_text: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        fn()
+    except (AuthError, ValueError, PermissionError) as exc:
+        ui.set_flash(str(exc), ok=False)
+    else:
+        ui.set_flash(ok_text)
+    data.refresh()
+    st.rerun()
+
+
+def render() -> None:
+    st.title("Quản trị")
+    ui.flash()
+    if not gate.can("admin"):
+        st.error("Trang này chỉ dành cho quản trị viên.")
+        return
+    t_audit, t_users, t_ret = st.tabs(["Nhật ký thao tác", "Người dùng và quyền", "Lưu trữ dữ liệu"])
+    with t_audit:
+        _audit()
+    with t_users:
+        _users()
+    with t_ret:
+        _retention()
+
+
+def _users() -> None:
+    users = data.users()
+    me = gate.current_user()
+    if len(users):
+        st.dataframe(pd.DataFrame({
+            "Tên đăng nhập": users["username"],
+            "Họ tên": users["display_name"],
+            "Vai trò": [ROLE_LABELS.get(r, r) for r in users["role"]],
+            "Trạng thái": ["hoạt động" if a else "đã khóa" for a in users["active"]],
+            "Đăng nhập gần nhất": users["last_login_at"],
+            "Tạo lúc": users["created_at"],
+        }), hide_index=True, width="stretch",
+            column_config={"Đăng nhập gần nhất": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+                           "Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY")})
+    st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
+               "và thiết lập.")
+    left, right = st.columns(2)
+    with left, st.form("user_add", enter_to_submit=False, clear_on_submit=True):
+        st.markdown("**Thêm người dùng**")
+        name = st.text_input("Tên đăng nhập (chữ thường không dấu)")
+        display = st.text_input("Họ tên hiển thị")
+        role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get)
+        pw = st.text_input("Mật khẩu ban đầu", type="password")
+        if st.form_submit_button("Tạo tài khoản", type="primary"):
+            _do(lambda: actions.create_user(data.db(), _auth(), me, name, pw, role, display or None),
+                f"Đã tạo tài khoản {name.strip().lower()}.")
+    with right:
+        if len(users):
+            who = st.selectbox("Sửa tài khoản", list(users["username"]), key="user_pick")
+            row = users[users["username"] == who].iloc[0]
+            with st.form(f"user_edit_{who}", enter_to_submit=False):
+                new_role = st.selectbox("Vai trò", ROLES, index=list(ROLES).index(row["role"]),
+                                        format_func=ROLE_LABELS.get)
+                active = st.checkbox("Cho phép đăng nhập", value=bool(row["active"]))
+                new_pw = st.text_input("Đặt lại mật khẩu (để trống nếu không đổi)", type="password")
+                if st.form_submit_button("Lưu"):
+                    def go() -> None:
+                        actions.update_user(data.db(), _auth(), me, who, role=new_role, active=active)
+                        if new_pw:
+                            actions.reset_password(data.db(), _auth(), me, who, new_pw)
+                    _do(go, f"Đã cập nhật tài khoản {who}.")
+
+
+def _retention() -> None:
+    cfg = data.config()
+    settings = data.ui_settings()
+    current = {
+        "items_days": settings.get("retention.items_days", cfg.retention.items_days),
+        "raw_payload_days": settings.get("retention.raw_payload_days", cfg.retention.raw_payload_days),
+        "mask_author_handles": settings.get("retention.mask_author_handles", cfg.retention.mask_author_handles),
+    }
+    st.caption("Giá trị mặc định lấy từ langnghe.toml; thay đổi ở đây được lưu trong cơ sở dữ liệu và ghi nhật ký.")
+    with st.form("retention", enter_to_submit=False):
+        items_days = st.number_input("Giữ tin bài (ngày)", min_value=30, max_value=3650, value=int(current["items_days"]))
+        raw_days = st.number_input("Giữ dữ liệu gốc tải về (ngày)", min_value=1, max_value=365,
+                                   value=int(current["raw_payload_days"]))
+        mask = st.checkbox("Che tên tài khoản cá nhân trên giao diện và báo cáo", value=bool(current["mask_author_handles"]))
+        if st.form_submit_button("Lưu thiết lập lưu trữ", type="primary"):
+            _do(lambda: actions.save_retention(data.db(), gate.current_user(), current,
+                                               {"items_days": items_days, "raw_payload_days": raw_days,
+                                                "mask_author_handles": mask}),
+                "Đã lưu thiết lập lưu trữ.")
+
+
+def _detail_text(s: object) -> str:
+    try:
+        d = json.loads(s) if isinstance(s, str) else (s or {})
+    except ValueError:
+        return str(s)
+    if not isinstance(d, dict):
+        return str(d)
+    out = []
+    for k, v in d.items():
+        if isinstance(v, dict) and set(v) == {"trước", "sau"}:
+            out.append(f"{k}: {v['trước']} → {v['sau']}")
+        else:
+            out.append(f"{k}: {v}")
+    return "; ".join(out)
+
+
+def _audit() -> None:
+    days = st.segmented_control("Khoảng thời gian", [1, 7, 30, 365], default=7, key="audit_days",
+                                format_func=lambda d: f"{d} ngày") or 7
+    log = data.audit(days)
+    rows = []
+    al = log["alerts"]
+    for _, r in al.iterrows():
+        change = ""
+        if r["from_state"] != r["to_state"] and r["to_state"]:
+            change = f"{STATE_LABELS.get(r['from_state'], r['from_state'] or '')} → {STATE_LABELS.get(r['to_state'], r['to_state'])}"
+        rows.append({"Thời gian": r["at"], "Người thực hiện": "hệ thống" if r["username"] == "system" else r["username"],
+                     "Thao tác": ACTION_LABELS.get(r["action"], r["action"]), "Đối tượng": f"Cảnh báo {r['alert_id']}",
+                     "Thay đổi": change, "Nội dung": r["note"] if isinstance(r["note"], str) else ""})
+    dash = log["dashboard"]
+    for _, r in dash.iterrows():
+        rows.append({"Thời gian": r["at_time"], "Người thực hiện": r["username"],
+                     "Thao tác": ACTION_LABELS.get(r["action"], r["action"]), "Đối tượng": r["target"] or "",
+                     "Thay đổi": _detail_text(r["detail"]), "Nội dung": ""})
+    show_system = st.checkbox("Hiện cả thao tác tự động của hệ thống (phát hiện cảnh báo)", key="audit_system")
+    df = pd.DataFrame(rows, columns=["Thời gian", "Người thực hiện", "Thao tác", "Đối tượng", "Thay đổi", "Nội dung"])
+    if not show_system and len(df):
+        df = df[df["Người thực hiện"] != "hệ thống"]
+    df = df.sort_values("Thời gian", ascending=False) if len(df) else df
+    st.caption(f"{len(df)} thao tác trong {days} ngày qua.")
+    if not len(df):
+        ui.empty("Chưa có thao tác nào trong khoảng thời gian này.")
+    else:
+        st.dataframe(df, hide_index=True, width="stretch", height=min(38 + 35 * len(df), 420),
+                     column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
+                                    "Nội dung": st.column_config.TextColumn(width="large")})
+    logins = log["logins"]
+    with st.expander(f"Lịch sử đăng nhập ({len(logins)})"):
+        if len(logins):
+            st.dataframe(pd.DataFrame({
+                "Thời gian": logins["at_time"], "Tên đăng nhập": logins["username"],
+                "Địa chỉ": logins["client"].fillna("máy chủ"), "Kết quả": ["thành công" if o else "sai" for o in logins["ok"]],
+            }), hide_index=True, width="stretch",
+                column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss")})

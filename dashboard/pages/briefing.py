@@ -1,0 +1,145 @@
+"""Trước giao ban: everything since a chosen time (by default the last briefing held): new and open
+alerts with their status and notes, top stories, notable negative items. Prints cleanly (Ctrl+P);
+"Đánh dấu đã giao ban" records the briefing, which moves the next default "since" to now."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, data, gate, ui
+from dashboard.alert_queue import sort_queue
+from dashboard.labels import (
+    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, safe_link, topics_text,
+)
+
+PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
+
+
+def _default_since() -> tuple[datetime, str]:
+    """(local time, why) of the default start of the period."""
+    last = data.last_briefing()
+    if last:
+        return data.local(last["held_at"]), f"lần giao ban trước ({data.local(last['held_at']):%H:%M %d/%m/%Y})"
+    days = data.config().dashboard.briefing_default_days
+    return data.local(data.now()) - timedelta(days=days), f"{days} ngày qua (chưa ghi nhận lần giao ban nào)"
+
+
+def render() -> None:
+    st.html(ui.PRINT_CSS)
+    ui.flash()
+    cfg = data.config()
+    default, why = _default_since()
+    st.title("Trước giao ban")
+    c = st.columns([1, 1, 2.4])
+    day = c[0].date_input("Từ ngày", value=default.date(), format="DD/MM/YYYY", key="brief_day")
+    hm = c[1].time_input("Từ giờ", value=time(default.hour, default.minute), key="brief_time", step=300)
+    since_local = datetime.combine(day, hm)
+    since = data.utc_from_local(since_local)
+    now_local = data.local(data.now())
+    c[2].caption(f"Mặc định: từ {why}. Bấm Ctrl+P để in trang này.")
+    st.markdown(
+        f"**Tình hình dư luận từ {since_local:%H:%M ngày %d/%m/%Y} đến {now_local:%H:%M ngày %d/%m/%Y}** — "
+        f"{md(cfg.area.name)}"
+    )
+    b = data.briefing(since, cfg.dashboard.briefing_negative_items)
+
+    st.subheader("I. Cảnh báo mới và đang mở")
+    alerts = b["alerts"]
+    if not data.caps()["alerts_api"]:
+        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt, nên chưa có cảnh báo.")
+    elif not len(alerts):
+        st.caption("Không có cảnh báo mới và không còn cảnh báo nào đang mở.")
+    else:
+        alerts = sort_queue(alerts)
+        notes = b["notes"]
+        last_note = {}
+        if len(notes):
+            for aid, grp in notes.groupby("alert_id"):
+                g = grp.sort_values("at")
+                last_note[aid] = "\n".join(
+                    f"{r['at']:%d/%m %H:%M} {r['username']}: {ACTION_LABELS.get(r['action'], r['action'])}"
+                    + (f" — {r['note']}" if isinstance(r["note"], str) and r["note"] else "")
+                    for _, r in g.tail(3).iterrows()
+                )
+        st.dataframe(
+            pd.DataFrame({
+                "Mã": alerts["alert_id"],
+                "Vấn đề": alerts["title"],
+                "Mức": [SEVERITY_LABELS.get(s, s) for s in alerts["severity"]],
+                "Trạng thái": [STATE_LABELS.get(s, s) + (" (mới)" if n else "") for s, n in
+                               zip(alerts["status"], alerts["is_new"])],
+                "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
+                "Giao cho": alerts["assignee"].fillna(""),
+                "Số tin": alerts["n_items"],
+                "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
+            }),
+            hide_index=True, width="stretch",
+            column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
+                           "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
+        )
+        st.caption(f"{int(alerts['is_new'].sum())} cảnh báo mới trong kỳ; "
+                   f"{int(alerts['status'].isin(['new', 'acknowledged', 'assigned', 'reopened']).sum())} đang mở.")
+
+    st.subheader("II. Vấn đề được đăng nhiều nhất")
+    stories = b["stories"]
+    if not data.caps()["stories"]:
+        ui.empty("Chức năng gom nhóm tin theo vấn đề chưa được cài đặt.")
+    elif not len(stories):
+        st.caption("Không có vấn đề nào trong kỳ.")
+    else:
+        st.dataframe(
+            pd.DataFrame({
+                "Vấn đề": stories["title"],
+                "Số tin": stories["n_items"],
+                "Số nguồn": stories["n_outlets"],
+                "Tiêu cực": stories["n_negative"],
+                "Chủ đề": [topics_text(as_list(t)) for t in stories["topics"]],
+                "Địa bàn": ["; ".join(as_list(p)) for p in stories["places"]],
+                "Gần nhất": stories["last_seen"],
+            }),
+            hide_index=True, width="stretch",
+            column_config={"Gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                           "Vấn đề": st.column_config.TextColumn(width="large")},
+        )
+
+    st.subheader("III. Tin tiêu cực đáng chú ý")
+    neg = b["negative"]
+    if not data.caps()["item_tags"]:
+        ui.empty("Chưa có kết quả phân tích sắc thái (NLP), nên chưa lọc được tin tiêu cực.")
+    elif not len(neg):
+        st.caption("Không có tin tiêu cực trong kỳ.")
+    else:
+        view = pd.DataFrame({
+            "Thời gian": neg["published_at"],
+            "Nguồn": neg["outlet"],
+            "Tiêu đề": neg["title"],
+            "Chủ đề": [topics_text(as_list(t)) for t in neg["topics"]],
+            "Địa bàn": ["; ".join(as_list(p)) for p in neg["places"]],
+            "Số nguồn đăng": neg["n_sources"],
+            "Liên kết": [safe_link(u) for u in neg["url"]],
+        })
+        st.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS)
+
+    st.divider()
+    held = data.briefings(5)
+    if len(held):
+        st.caption("Các lần giao ban gần đây: " + "; ".join(
+            f"{r['held_at']:%H:%M %d/%m/%Y} ({r['username']})" for _, r in held.iterrows()))
+    if gate.can("analyst"):
+        with st.container(key="brief_actions"):
+            note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", key="brief_note")
+            if st.button("Đánh dấu đã giao ban", type="primary", icon=":material/event_available:",
+                         help="Ghi nhận buổi giao ban lúc này; lần sau trang sẽ tính từ thời điểm này."):
+                try:
+                    actions.mark_briefing_held(data.db(), gate.current_user(), since, note)
+                except (ValueError, PermissionError) as exc:
+                    ui.set_flash(str(exc), ok=False)
+                else:
+                    ui.set_flash(f"Đã ghi nhận buổi giao ban lúc {data.local(data.now()):%H:%M %d/%m/%Y}.")
+                    for k in ("brief_day", "brief_time", "brief_note"):
+                        st.session_state.pop(k, None)
+                data.refresh()
+                st.rerun()

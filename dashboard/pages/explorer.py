@@ -1,0 +1,169 @@
+"""Tin bài: the item explorer. Filters (time, source type, outlet, topic, sentiment, place, in-area
+only) and search with or without diacritics ("o nhiem" finds "ô nhiễm"). Each item opens its original
+link; analysts correct topics, sentiment, places or the in-area flag, stored as human labels that
+retraining uses."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, data, gate, ui
+from dashboard.labels import (
+    SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
+)
+from nlp.folding import fold
+
+PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role": "viewer"}
+
+PERIODS = {"24 giờ qua": 1, "7 ngày qua": 7, "30 ngày qua": 30, "90 ngày qua": 90, "Tất cả": None,
+           "Chọn ngày…": -1}
+TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
+SENTIMENT_CODES = [k for k in SENTIMENT_LABELS if k != "unknown"]
+
+
+def render() -> None:
+    st.title("Tin bài")
+    ui.flash()
+    caps = data.caps()
+    cfg = data.config()
+    opts = data.filter_options()
+
+    query = st.text_input("Tìm trong tiêu đề và nội dung (gõ có dấu hoặc không dấu; nhiều cụm cách nhau bằng dấu phẩy)",
+                          key="x_query", placeholder="Ví dụ: o nhiem, Uông Bí")
+    r1 = st.columns([1.1, 1, 1.6, 1.6])
+    period = r1[0].selectbox("Thời gian", list(PERIODS), index=1, key="x_period")
+    since = until = None
+    if PERIODS[period] == -1:
+        today = data.local(data.now()).date()
+        rng = r1[0].date_input("Khoảng ngày", value=(today - timedelta(days=7), today), format="DD/MM/YYYY",
+                               key="x_range")
+        if isinstance(rng, (list, tuple)) and len(rng) == 2:
+            since = data.utc_from_local(datetime.combine(rng[0], time.min))
+            until = data.utc_from_local(datetime.combine(rng[1], time.min) + timedelta(days=1))
+    elif PERIODS[period]:
+        since = data.now() - timedelta(days=PERIODS[period])
+    types = r1[1].multiselect("Loại nguồn", list(SOURCE_TYPES), format_func=SOURCE_TYPES.get, key="x_types",
+                              placeholder="Tất cả")
+    outlets = r1[2].multiselect("Cơ quan, kênh", opts["outlets"], key="x_outlets", placeholder="Tất cả")
+    topics = r1[3].multiselect("Chủ đề", TOPIC_CODES, format_func=TOPIC_LABELS.get, key="x_topics",
+                               placeholder="Tất cả", disabled=not caps["item_tags"])
+    r2 = st.columns([1.1, 2.6, 1.6])
+    sentiments = r2[0].multiselect("Sắc thái", SENTIMENT_CODES, format_func=SENTIMENT_LABELS.get, key="x_sent",
+                                   placeholder="Tất cả", disabled=not caps["item_tags"])
+    places = r2[1].multiselect("Địa bàn (tên cũ và mới)", opts["places"], key="x_places", placeholder="Tất cả",
+                               disabled=not caps["item_tags"])
+    in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area", disabled=not caps["item_tags"])
+    if not caps["item_tags"]:
+        st.caption("Lọc theo chủ đề, sắc thái, địa bàn cần kết quả phân tích nội dung (NLP), hiện chưa có.")
+
+    limit = cfg.dashboard.explorer_limit
+    df = data.search(since, until, tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places),
+                     bool(in_area), fold(query).strip(), limit)
+    st.caption(f"{len(df)} tin" + (f" (chỉ hiện {limit} tin mới nhất; thu hẹp bộ lọc để xem thêm)"
+                                   if len(df) >= limit else ""))
+    if not len(df):
+        ui.empty("Không có tin nào khớp bộ lọc." if data.totals()["items"] else "Chưa có tin bài nào trong cơ sở dữ liệu.")
+        return
+    ui.items_table(df, height=330, key="x_table",
+                   extra={"Đã sửa nhãn": ["✓" if c else "" for c in df["corrected"]]})
+    titles = dict(zip(df["id"], df["title"]))
+    item_id = st.selectbox("Xem chi tiết tin", list(df["id"]), key="x_item",
+                           format_func=lambda i: " ".join(str(titles.get(i, "")).split())[:140])
+    if item_id:
+        _detail(item_id, opts["places"])
+
+
+def _detail(item_id: str, known_places: list[str]) -> None:
+    d = data.item_detail(item_id)
+    if d is None:
+        st.warning("Tin này không còn trong cơ sở dữ liệu.")
+        return
+    with st.container(border=True):
+        st.markdown(f"#### {md(d['title'], 200)}")
+        st.caption(
+            f"{d['outlet']} · {SOURCE_TYPES.get(d['source_type'], d['source_type'])} · "
+            f"{d['published_at']:%H:%M %d/%m/%Y}" + (" (giờ ước tính)" if d.get("published_estimated") else "")
+            + (f" · Tác giả: {d['author']}" if d.get("author") else "")
+        )
+        st.text(d["summary"] or "(không có tóm tắt)")
+        link = safe_link(d["url"])
+        if link:
+            st.link_button("Mở bài gốc", link, icon=":material/open_in_new:")
+        else:
+            st.caption("Liên kết gốc không phải http(s), không mở được.")
+        if len(d["links"]) > 1:
+            st.caption("Cũng được đăng bởi: " + ", ".join(x["source"] for x in d["links"]))
+        st.markdown(
+            "**Chủ đề:** " + md(topics_text(as_list(d["topics"])) or "—")
+            + " · **Sắc thái:** " + md(sentiment_label(d["sentiment"]) or "—")
+            + " · **Địa bàn theo dõi:** " + ("có" if d["in_area"] else "không")
+        )
+        st.markdown("**Địa danh:** " + md("; ".join(as_list(d["places"])) or "—"))
+        if d.get("corrected"):
+            st.caption("Nhãn của tin này đã được cán bộ sửa; xem lịch sử bên dưới.")
+    if not data.caps()["item_tags"]:
+        return
+    if gate.can("analyst"):
+        _correct(d, known_places)
+    hist = d.get("history") or []
+    if hist:
+        st.markdown("**Lịch sử sửa nhãn**")
+        st.dataframe(pd.DataFrame({
+            "Thời gian": [data.local(h["created_at"]) for h in hist],
+            "Người sửa": [h["username"] for h in hist],
+            "Trường": [FIELD_LABELS.get(h["field"], h["field"]) for h in hist],
+            "Giá trị mới": [_value_text(h["field"], h["value"]) for h in hist],
+        }), hide_index=True, width="stretch",
+            column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
+
+
+FIELD_LABELS = {"topics": "Chủ đề", "sentiment": "Sắc thái", "places": "Địa danh", "in_area": "Thuộc địa bàn"}
+
+
+def _value_text(field: str, v: object) -> str:
+    if field == "topics":
+        return topics_text(as_list(v))
+    if field == "sentiment":
+        return sentiment_label(v)  # type: ignore[arg-type]
+    if field == "in_area":
+        return "có" if v else "không"
+    return "; ".join(str(x) for x in as_list(v))
+
+
+def _correct(d: dict, known_places: list[str]) -> None:
+    cur_topics = [t for t in as_list(d["topics"]) if t in TOPIC_CODES]
+    cur_places = as_list(d["places"])
+    with st.expander("Sửa nhãn của tin này (dùng để huấn luyện lại)", expanded=False):
+        with st.form(f"fix_{d['id']}", enter_to_submit=False):
+            topics = st.multiselect("Chủ đề", TOPIC_CODES, default=cur_topics, format_func=TOPIC_LABELS.get)
+            sents = SENTIMENT_CODES
+            sentiment = st.radio("Sắc thái", sents, format_func=SENTIMENT_LABELS.get, horizontal=True,
+                                 index=sents.index(d["sentiment"]) if d["sentiment"] in sents else None)
+            place_opts = list(dict.fromkeys([*cur_places, *known_places]))
+            places = st.multiselect("Địa danh", place_opts, default=cur_places, accept_new_options=True)
+            in_area = st.checkbox("Thuộc địa bàn theo dõi", value=bool(d["in_area"]))
+            saved = st.form_submit_button("Lưu nhãn đã sửa", type="primary")
+        if saved:
+            changes: dict[str, object] = {}
+            if sorted(topics) != sorted(cur_topics):
+                changes["topics"] = list(topics)
+            if sentiment and sentiment != d["sentiment"]:
+                changes["sentiment"] = sentiment
+            if sorted(places) != sorted(cur_places):
+                changes["places"] = list(places)
+            if bool(in_area) != bool(d["in_area"]):
+                changes["in_area"] = bool(in_area)
+            if not changes:
+                st.info("Không có thay đổi nào.")
+                return
+            try:
+                fields = actions.correct_labels(data.db(), gate.current_user(), d["id"], changes)
+            except (ValueError, PermissionError) as exc:
+                ui.set_flash(str(exc), ok=False)
+            else:
+                ui.set_flash("Đã lưu nhãn sửa: " + ", ".join(FIELD_LABELS.get(f, f) for f in fields) + ".")
+            data.refresh()
+            st.rerun()

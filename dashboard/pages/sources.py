@@ -1,0 +1,161 @@
+"""Nguồn tin: source health (last success, errors, volume vs usual), the source-volume alarms, recent
+errors; admins add, pause or edit sources here, written to the config store (managed_sources) that
+the scheduler merges over langnghe.toml on its next tick."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import actions, data, gate, ui
+from dashboard.labels import HEALTH_STATUS, SOURCE_TYPES, safe_link
+from langnghe import sources_store
+
+PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
+ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
+
+
+def _volume_text(today: int, per_day: float) -> str:
+    if per_day <= 0:
+        return "—" if today == 0 else "mới có tin"
+    return f"{(today - per_day) / per_day * 100:+.0f}%"
+
+
+def render() -> None:
+    st.title("Nguồn tin")
+    ui.flash()
+    health = data.source_health()
+    managed = {m["name"] for m in data.managed_sources()}
+    if not health:
+        ui.empty("Chưa cấu hình nguồn tin nào.")
+    else:
+        counts: dict[str, int] = {}
+        for h in health:
+            counts[h["status"]] = counts.get(h["status"], 0) + 1
+        cols = st.columns(len(HEALTH_STATUS))
+        for col, (k, label) in zip(cols, HEALTH_STATUS.items()):
+            col.metric(label, counts.get(k, 0))
+        st.dataframe(pd.DataFrame({
+            "Nguồn": [h["source"] for h in health],
+            "Cơ quan, kênh": [h["outlet"] for h in health],
+            "Loại": [SOURCE_TYPES.get(h["source_type"], h["source_type"]) for h in health],
+            "Trạng thái": [HEALTH_STATUS.get(h["status"], h["status"]) for h in health],
+            "Thành công gần nhất": [h["last_success_at"] for h in health],
+            "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
+            "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
+            "Tin 24 giờ": [h["items_24h"] for h in health],
+            "TB/ngày (7 ngày)": [h["items_per_day_7d"] for h in health],
+            "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
+            "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
+        }), hide_index=True, width="stretch", height=min(38 + 35 * len(health), 420),
+            column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                           "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
+
+    st.subheader("Cảnh báo nguồn tin")
+    alarms = data.source_alarms()
+    if not data.caps()["source_alarms"]:
+        ui.empty("Chức năng cảnh báo nguồn tin chưa được cài đặt.")
+    elif not len(alarms):
+        st.caption("Không có cảnh báo nào về nguồn tin.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Nguồn": alarms["source"],
+            "Loại": [ALARM_KINDS.get(k, k) for k in alarms["kind"]],
+            "Đang diễn ra": ["có" if o else "đã hết" for o in alarms["open"]],
+            "Từ lúc": alarms["raised_at"],
+            "Hết lúc": alarms["cleared_at"],
+            "Nội dung": alarms["reason"],
+        }), hide_index=True, width="stretch",
+            column_config={"Từ lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                           "Hết lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                           "Nội dung": st.column_config.TextColumn(width="large")})
+
+    errors = data.recent_errors(30)
+    if len(errors):
+        with st.expander(f"Lỗi thu thập gần đây ({len(errors)})"):
+            st.dataframe(pd.DataFrame({
+                "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
+                "Loại lỗi": errors["error_kind"], "Chi tiết": errors["error"],
+            }), hide_index=True, width="stretch",
+                column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
+
+    last = data.last_collection_at()
+    st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else "Chưa thu thập lần nào.")
+    if gate.can("admin"):
+        _manage(health)
+
+
+def _manage(health: list[dict]) -> None:
+    st.subheader("Quản lý nguồn tin")
+    st.caption("Thay đổi được lưu vào cơ sở dữ liệu (ghi đè hoặc bổ sung danh sách trong langnghe.toml) và có hiệu "
+               "lực từ lượt thu thập kế tiếp. Mọi thay đổi được ghi nhật ký.")
+    srcs = {s.name: sources_store.as_row(s) for s in data.effective_sources()}
+    kinds = data.collector_kinds()
+    tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm nguồn"])
+    with tab_edit:
+        if not srcs:
+            st.caption("Chưa có nguồn nào.")
+        else:
+            name = st.selectbox("Nguồn", list(srcs), key="src_pick",
+                                format_func=lambda n: f"{n} · {srcs[n]['outlet']}"
+                                + ("" if srcs[n]["enabled"] else " (tạm dừng)"))
+            cur = srcs[name]
+            link = safe_link(cur["url"])
+            if link:
+                st.caption(f"Địa chỉ hiện tại: {link}")
+            paused = not cur["enabled"]
+            if st.button("Tiếp tục thu thập" if paused else "Tạm dừng nguồn này", key=f"src_toggle_{name}",
+                         icon=":material/play_arrow:" if paused else ":material/pause:"):
+                _save(lambda: actions.set_source_enabled(data.db(), gate.current_user(), cur, paused, kinds),
+                      f"Đã {'tiếp tục' if paused else 'tạm dừng'} nguồn {name}.")
+            _form(f"src_edit_{name}", cur, kinds, editing=True)
+    with tab_add:
+        _form("src_add", {"name": "", "kind": "rss", "url": "", "outlet": "", "source_type": "press",
+                          "interval_minutes": 0.0, "enabled": True, "options": {}}, kinds, editing=False)
+
+
+def _save(fn, ok_text: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        fn()
+    except (ValueError, PermissionError) as exc:
+        ui.set_flash(str(exc), ok=False)
+    else:
+        ui.set_flash(ok_text)
+    data.refresh()
+    st.rerun()
+
+
+def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
+    with st.form(key, enter_to_submit=False):
+        c = st.columns([1.2, 1, 1])
+        name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
+        kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0)
+        stype = c[2].selectbox("Loại nguồn", list(SOURCE_TYPES), format_func=SOURCE_TYPES.get,
+                               index=list(SOURCE_TYPES).index(cur["source_type"]))
+        url = st.text_input("Địa chỉ (http/https)", value=cur["url"])
+        c = st.columns([1.6, 1, 1])
+        outlet = c[0].text_input("Cơ quan, kênh hiển thị", value=cur["outlet"])
+        interval = c[1].number_input("Chu kỳ (phút, 0 = mặc định)", min_value=0.0, max_value=1440.0,
+                                     value=float(cur["interval_minutes"] or 0), step=5.0)
+        enabled = c[2].checkbox("Đang thu thập", value=bool(cur["enabled"]))
+        options = st.text_area("Tùy chọn riêng của loại nguồn (JSON)", value=json.dumps(cur.get("options") or {},
+                                                                                     ensure_ascii=False), height=68)
+        submitted = st.form_submit_button("Lưu thay đổi" if editing else "Thêm nguồn", type="primary")
+    if submitted:
+        try:
+            opts = json.loads(options or "{}")
+            if not isinstance(opts, dict):
+                raise ValueError
+        except ValueError:
+            ui.set_flash("Tùy chọn phải là một đối tượng JSON, ví dụ {\"query\": \"Uông Bí\"}.", ok=False)
+            st.rerun()
+        new = {"name": cur["name"] if editing else name, "kind": kind, "url": url, "outlet": outlet,
+               "source_type": stype, "interval_minutes": interval, "enabled": enabled, "options": opts}
+        if not editing and new["name"].strip().lower() in {s.name for s in data.effective_sources()}:
+            ui.set_flash(f"Đã có nguồn tên {new['name']!r}; hãy sửa nguồn đó.", ok=False)
+            st.rerun()
+        _save(lambda: actions.save_source(data.db(), gate.current_user(), new, kinds,
+                                          before=cur if editing else None),
+              f"Đã lưu nguồn {new['name']}.")
