@@ -81,3 +81,23 @@ def test_other_encoding_gives_the_same_items(server, kind):
     other = collect(_serve(server, spec, body, ctype))
     assert [i.title for i in other.items] == [i.title for i in normal.items]
     assert [i.summary for i in other.items] == [i.summary for i in normal.items]
+
+
+def test_every_kind_is_described_for_staff():
+    from collectors import coverage
+    from langnghe import config as C
+
+    rows = coverage.coverage(C.load().sources, KINDS)
+    assert [r["kind"] for r in rows] == KINDS
+    assert all(r["kind"] in coverage.KINDS for r in rows)
+    assert {p["platform"] for p in coverage.NOT_COLLECTED} == {"Facebook", "Zalo", "TikTok"}
+    assert sum(r["paused"] for r in rows) >= 8  # the paused examples in langnghe.toml
+
+
+def test_every_kind_documents_its_options():
+    import importlib
+
+    for kind in KINDS:
+        cls = type(registry.get(kind))
+        doc = importlib.import_module(cls.__module__).__doc__ or ""
+        assert "options" in doc, f"{cls.__module__} docstring lists no options"
