@@ -22,15 +22,18 @@ from typing import Iterable
 
 from nlp.folding import VI_MARKED, fold_word
 
-# A segment is a run of letters and spaces; anything else (punctuation, digits) cuts the chain.
-_SEGMENT = re.compile(r"[^\W\d_]+(?:[ \t]+[^\W\d_]+)*", re.UNICODE)
+# A segment is a run of words (letters or digits) and spaces; punctuation cuts the chain.
+# A word with a digit is one LM token, <num> ("12 hộ", "3 người").
+_SEGMENT = re.compile(r"[^\W_]+(?:[ \t]+[^\W_]+)*", re.UNICODE)
+_NUM = "<num>"
+_DIGIT = re.compile(r"\d")
 _BOS = "<s>"
 _EOS = "</s>"
 DISCOUNT = 0.75
 
 
 def segments(text: str) -> list[list[str]]:
-    return [m.group(0).split() for m in _SEGMENT.finditer(text)]
+    return [[_NUM if _DIGIT.search(w) else w for w in m.group(0).split()] for m in _SEGMENT.finditer(text)]
 
 
 def _has_marks(word: str) -> bool:
@@ -64,14 +67,14 @@ class Restorer:
                     bi[(prev, w)] += 1
                     prev = w
                 bi[(prev, _EOS)] += 1
-        uni = Counter({w: c for w, c in uni.items() if c >= min_unigram and (len(w) <= 7 or w == _BOS)})
+        uni = Counter({w: c for w, c in uni.items() if c >= min_unigram and (len(w) <= 7 or w in (_BOS, _NUM))})
         bigram = {k: c for k, c in bi.items() if c >= min_bigram and k[0] in uni and (k[1] in uni or k[1] == _EOS)}
         return cls(dict(uni), bigram, version=version)
 
     def _prepare(self) -> None:
         self.cands: dict[str, list[str]] = {}
         for w, c in sorted(self.unigram.items(), key=lambda kv: -kv[1]):
-            if w == _BOS:
+            if w in (_BOS, _NUM):
                 continue
             self.cands.setdefault(fold_word(w), []).append(w)
         for k in self.cands:
@@ -115,6 +118,8 @@ class Restorer:
         return folded in self.cands
 
     def _candidates(self, word: str) -> list[str]:
+        if _DIGIT.search(word):
+            return [_NUM]
         low = word.lower()
         if _has_marks(low):
             return [low]
@@ -143,7 +148,7 @@ class Restorer:
         for bp in reversed(back[1:]):
             out.append(bp[out[-1]])
         out.reverse()
-        return [_case_like(orig, new) for orig, new in zip(seg, out)]
+        return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
     def restore(self, text: str, max_chars: int = 50_000) -> str:
         """Restore diacritics in `text` (at most `max_chars` characters are processed)."""

@@ -361,7 +361,7 @@ class Gazetteer:
             if not mixed_case:
                 return True
             if h.entry.level == "landmark":
-                return h.matched_text.split()[-1][:1].isupper() or h.matched_text.split()[-1][:1].isdigit()
+                return any(w[:1].isupper() or w[:1].isdigit() for w in h.matched_text.split())
             return h.capitalised
 
         # 1. other provinces named explicitly

@@ -34,6 +34,24 @@ _NSWTOK = re.compile(r"[^\W_]+", re.UNICODE)
 
 # A syllable used at least this often in the training text is a real word: never "expanded".
 _NSW_COMMON = 20
+# Shape of a Vietnamese syllable (accent-folded): onset, vowels, coda. "ko", "dc", "j" do not fit.
+_VI_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?"
+    r"(uye|uya|uyu|oai|oay|oao|oeo|ieu|yeu|uoi|uou|ươi|[aeiouy]{1,3})"
+    r"(ch|ng|nh|c|m|n|p|t)?$"
+)
+
+
+def is_vi_syllable(folded: str) -> bool:
+    m = _VI_SYLLABLE.match(folded)
+    if not m:
+        return False
+    onset, vowels = m.group(1) or "", m.group(2)
+    if onset == "k" and vowels[0] not in "eiy":
+        return False
+    if onset == "c" and vowels[0] in "eiy":
+        return False
+    return True
 
 
 def _token_map() -> dict[str, str]:
@@ -109,6 +127,9 @@ def load_nsw(restorer: Restorer | None, path: Path = NSW_PATH) -> dict[tuple[str
         toks = tuple(key.split())
         if restorer is not None and len(toks) == 1:
             tok = toks[0]
+            if not is_vi_syllable(fold(tok)):
+                out[toks] = target  # "ko", "dc", "j": not a Vietnamese syllable at all
+                continue
             if restorer.unigram.get(tok, 0) >= _NSW_COMMON:
                 continue
             if not any(ch in VI_MARKED for ch in tok):
@@ -165,6 +186,9 @@ class Normaliser:
                 continue
             k, tgt = hit
             first = toks[i].group(0)
+            if k == 1 and len(first) == 1 and not first.islower():
+                i += 1  # a capital single letter is an initial or a numeral ("khu V"), not teencode
+                continue
             if first[:1].isupper():
                 tgt = tgt[:1].upper() + tgt[1:]
             out.append(text[pos:toks[i].start()])

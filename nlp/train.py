@@ -161,7 +161,7 @@ def _tune_thresholds(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             y = Y[tr_all, j]
             if y.min() == y.max():
                 continue
-            m = LinearSVC(C=C, class_weight="balanced", random_state=0).fit(X[tr_all], y, sample_weight=w[tr_all])
+            m = LinearSVC(C=C, class_weight="balanced", random_state=0, max_iter=5000).fit(X[tr_all], y, sample_weight=w[tr_all])
             scores[te, j] = m.decision_function(X[te])
     th = {}
     grid = np.linspace(-0.8, 0.6, 29)
@@ -213,7 +213,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
         y = Yt[:, j]
         if y.min() == y.max():
             continue
-        topic_models[code] = LinearSVC(C=C_topic, class_weight="balanced", random_state=seed).fit(
+        topic_models[code] = LinearSVC(C=C_topic, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             Xt, y, sample_weight=wt)
     # thresholds: CV over labelled rows + their stripped copies kept in training folds
     src = {r["id"]: i for i, r in enumerate(sup)}
@@ -221,7 +221,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
     th = _tune_thresholds(X, Y, weights, groups, n_lab, C_topic)
     s_idx = [i for i, d in enumerate(docs) if d.get("sentiment") in SENTIMENTS]
-    sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed).fit(
+    sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
         X[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
     info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
             "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),

@@ -1,0 +1,109 @@
+"""Speed of the NLP pipeline against underthesea's word tokenizer, on 5,000 title+lead items.
+
+    .venv/bin/python bench/tag.py [--n 5000] [--workers 2]
+
+Items: the VNTC sample shipped in nlp/data/corpus (title + lead ≤ 400 characters).
+Prints items/s for: the whole pipeline (1 process, and `workers` processes), underthesea
+word_tokenize alone on the same texts (1 core, 2 cores), the ratio pipeline / tokenizer on two
+cores (target ≥ 0.70), and peak RSS of this process and of its worker processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def load_items(n: int) -> list[dict]:
+    from nlp.normalise import clean
+
+    out = []
+    with gzip.open(ROOT / "nlp/data/corpus/vntc_train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for ln in fh:
+            r = json.loads(ln)
+            lines = clean(r["text"]).split("\n")
+            title = lines[0][:200]
+            lead = " ".join(lines[1:3])[:400]
+            out.append({"id": r["id"], "title": title, "text": lead})
+            if len(out) >= n:
+                break
+    while len(out) < n:  # repeat if the corpus is smaller than asked
+        out.append(dict(out[len(out) % max(1, len(out))], id=f"r{len(out)}"))
+    return out
+
+
+def _tok(texts: list[str]) -> int:
+    from underthesea import word_tokenize
+
+    for t in texts:
+        word_tokenize(t)
+    return len(texts)
+
+
+def tokenize_rate(texts: list[str], procs: int) -> float:
+    if procs == 1:
+        _tok(texts[:20])  # load the model before timing
+        t = time.perf_counter()
+        _tok(texts)
+        return len(texts) / (time.perf_counter() - t)
+    chunks = [texts[i::procs * 8] for i in range(procs * 8)]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(procs) as pool:
+        pool.map(_tok, [texts[:20]] * procs)  # warm both workers
+        t = time.perf_counter()
+        pool.map(_tok, chunks)
+        return len(texts) / (time.perf_counter() - t)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    from langnghe.config import load
+    from nlp.pipeline import Pipeline
+
+    items = load_items(args.n)
+    texts = [f"{it['title']} {it['text']}" for it in items]
+    t = time.perf_counter()
+    pipe = Pipeline.from_config(load())
+    load_s = time.perf_counter() - t
+    pipe.tag(items[:50])  # warm caches
+
+    t = time.perf_counter()
+    out1 = pipe.tag(items)
+    p1 = len(items) / (time.perf_counter() - t)
+    t = time.perf_counter()
+    out2 = pipe.tag_parallel(items, workers=args.workers, chunk=250)
+    p2 = len(items) / (time.perf_counter() - t)
+    assert [o["id"] for o in out2] == [it["id"] for it in items]
+    assert [o["topics"] for o in out1] == [o["topics"] for o in out2]
+
+    k1 = tokenize_rate(texts, 1)
+    k2 = tokenize_rate(texts, 2)
+    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    chars = sum(len(x) for x in texts) / len(texts)
+    print(f"items: {len(items)} title+lead (mean {chars:.0f} chars); model {pipe.model_version}; "
+          f"pipeline load {load_s:.1f}s")
+    print(f"pipeline, 1 process:             {p1:8.0f} items/s")
+    print(f"pipeline, {args.workers} worker processes:     {p2:8.0f} items/s")
+    print(f"word_tokenize only, 1 core:      {k1:8.0f} items/s")
+    print(f"word_tokenize only, 2 cores:     {k2:8.0f} items/s")
+    print(f"ratio pipeline({args.workers} workers) / word_tokenize(2 cores): {p2 / k2:.2f} (target >= 0.70)")
+    print(f"peak RSS: main process {self_rss:.0f} MB, largest worker {child_rss:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

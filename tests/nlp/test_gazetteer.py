@@ -1,0 +1,75 @@
+"""Place matching: the hard cases of the area, with and without diacritics."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.folding import strip_marks
+
+CASES = [
+    # (text, in_area, a place display that must be present or None)
+    ("Người dân phường Phương Đông, TP Uông Bí phản ánh ô nhiễm", True, "phường Phương Đông cũ, nay phường Yên Tử"),
+    ("Văn hóa phương Đông và phương Tây gặp nhau trong triển lãm", False, None),
+    ("Cửa hàng trên đường Quang Trung, quận Hà Đông, Hà Nội giảm giá", False, None),
+    ("UBND phường Quang Trung (TP Uông Bí) tổ chức đối thoại với dân", True, "phường Quang Trung cũ, nay phường Uông Bí"),
+    ("Lũ quét tại huyện Thanh Sơn, tỉnh Phú Thọ làm 3 người mất tích", False, None),
+    ("Sạt lở đất ở phường Thanh Sơn, TP Uông Bí sau mưa lớn", True, "phường Thanh Sơn cũ, nay phường Uông Bí"),
+    ("Huyện Bắc Sơn, tỉnh Lạng Sơn phát triển du lịch cộng đồng", False, None),
+    ("Phường Bắc Sơn (Uông Bí) ra quân dọn vệ sinh môi trường", True, "phường Bắc Sơn cũ, nay phường Vàng Danh"),
+    ("Mưa lớn gây ngập ở Quảng Nam và Quảng Bình", False, None),
+    ("Du khách đổ về Yên Tử dịp đầu xuân", True, "Khu di tích Yên Tử (phường Yên Tử)"),
+    ("Chùa Ba Vàng bị phản ánh thu tiền vong báo oán", True, "Chùa Ba Vàng (phường Uông Bí)"),
+    ("Tắm biển ở Bãi Cháy dịp nghỉ lễ", True, "Bãi Cháy (phường Bãi Cháy)"),
+    ("Du thuyền trên vịnh Hạ Long đón khách trở lại", True, "Vịnh Hạ Long (phường Hạ Long)"),
+    ("Công nhân mỏ than Vàng Danh được tăng lương", True, "Mỏ than Vàng Danh (phường Vàng Danh)"),
+    ("Phường Vàng Danh tổ chức tiêm vắc xin cho trẻ", True, "phường Vàng Danh (TP Uông Bí cũ)"),
+    ("Người dân phường Trưng Vương, TP Uông Bí bức xúc vì bụi", True, "phường Trưng Vương cũ, nay phường Uông Bí"),
+    ("Nhà hàng trên đường Hạ Long (Vũng Tàu) bị phản ánh chặt chém", False, None),
+    ("Quán chả mực \"Hạ Long\" ở phố Cầu Giấy, Hà Nội đông khách", False, None),
+    ("UBND tỉnh Quảng Ninh họp báo thường kỳ", True, "tỉnh Quảng Ninh"),
+]
+
+
+@pytest.mark.parametrize("accented", [True, False], ids=["diacritics", "no-diacritics"])
+@pytest.mark.parametrize("text,in_area,place", CASES, ids=[c[0][:40] for c in CASES])
+def test_hard_cases(gazetteer, text, in_area, place, accented):
+    t = text if accented else strip_marks(text).lower()
+    r = gazetteer.resolve(t, accented=accented)
+    assert r.in_area is in_area, r.places
+    if place:
+        assert any(p.startswith(place) for p in r.places), r.places
+
+
+def test_explicit_other_province_wins(gazetteer):
+    r = gazetteer.resolve("Phường Quang Trung, TP Thái Bình, tỉnh Thái Bình khánh thành trường học")
+    assert r.in_area is False
+    assert any("Thái Bình" in p for p in r.places)
+
+
+def test_details_carry_2025_unit(gazetteer):
+    r = gazetteer.resolve("Người dân phường Trưng Vương (TP Uông Bí) phản ánh")
+    d = [x for x in r.details if x["level"] == "ward_old"][0]
+    assert d["name_2025"] == "Phường Uông Bí"
+    assert d["code_2025"] == "06811"
+    assert d["province"] == "Quảng Ninh"
+    assert d["matched_text"] == "Trưng Vương"
+    assert d["old_name"].startswith("Phường Trưng Vương")
+
+
+def test_old_district_lists_its_2025_units(gazetteer):
+    r = gazetteer.resolve("TP Uông Bí tổ chức lễ hội")
+    assert r.places == ["TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử"]
+
+
+def test_landmarks_file_is_extendable(tmp_path):
+    import shutil
+
+    from nlp.gazetteer import DATA, Gazetteer
+
+    d = tmp_path / "data"
+    shutil.copytree(DATA, d, ignore=shutil.ignore_patterns("corpus"))
+    with open(d / "landmarks.csv", "a", encoding="utf-8") as fh:
+        fh.write("Chợ Trung tâm Uông Bí,chợ Trung tâm Uông Bí|chợ Uông Bí mới,Phường Uông Bí,chợ,yes\n")
+    g = Gazetteer("Quảng Ninh", data_dir=d)
+    r = g.resolve("Tiểu thương chợ Uông Bí mới kêu ế ẩm")
+    assert r.in_area and r.places[0].startswith("Chợ Trung tâm Uông Bí")

@@ -1,0 +1,50 @@
+"""Normaliser: NFC, entities, whitespace, tone placement, teencode, folding, no-diacritics flag."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from nlp.folding import fold, strip_marks
+from nlp.normalise import clean, fix_tone_placement
+
+
+def test_nfc_and_entities_and_whitespace():
+    decomposed = unicodedata.normalize("NFD", "Quảng Ninh")
+    assert decomposed != "Quảng Ninh"
+    out = clean(f"  {decomposed}&nbsp;&amp;  Hải&#32;Phòng\u200b <b>mới</b>\r\n\r\n  tin  ")
+    assert out == "Quảng Ninh & Hải Phòng mới\ntin"
+    assert unicodedata.is_normalized("NFC", out)
+
+
+def test_double_escaped_entities():
+    assert clean("Sở GD&amp;amp;ĐT") == "Sở GD&ĐT"
+
+
+def test_old_style_tone_placement():
+    assert fix_tone_placement("Hoà bình, thuỷ lợi, Uỷ ban, khoẻ") == "Hòa bình, thủy lợi, Ủy ban, khỏe"
+    # modern spelling and long words are left alone
+    assert fix_tone_placement("hòa thuận, nghiêng") == "hòa thuận, nghiêng"
+
+
+def test_teencode_expansion(normaliser):
+    assert normaliser.expand_nsw("ko biết j") == "không biết gì"
+    assert normaliser.expand_nsw("Ko dc đâu") == "Không được đâu"
+    # real words are never "expanded"
+    assert normaliser.expand_nsw("bằng anh em") == "bằng anh em"
+
+
+def test_fold():
+    assert fold("Phường Vàng Danh, TP Uông Bí") == "phuong vang danh, tp uong bi"
+    assert fold("ĐƯỜNG Đỗ") == "duong do"
+    assert strip_marks("Đà Nẵng") == "Da Nang"
+    assert fold("") == ""
+
+
+def test_no_diacritics_flag(normaliser):
+    t, flag = normaliser.normalise("nguoi dan phuong vang danh phan anh bui than qua nhieu")
+    assert flag is True
+    assert "người dân" in t
+    t, flag = normaliser.normalise("Người dân phường Vàng Danh phản ánh bụi than")
+    assert flag is False
+    assert t == "Người dân phường Vàng Danh phản ánh bụi than"
+    assert normaliser.normalise("") == ("", False)

@@ -1,0 +1,60 @@
+"""Pipeline contract: steps own their fields, order comes from config, DropItem, output shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.pipeline import OUTPUT_FIELDS, Pipeline
+from nlp.steps import STEPS, DropItem, Step, register
+
+
+def test_each_step_adds_only_its_fields(pipeline):
+    item = {"id": "1", "title": "Chùa Ba Vàng bị phản ánh", "text": "Người dân bức xúc vì thu phí."}
+    before = set(item)
+    for step in pipeline.steps:
+        keys = set(item)
+        step.run([item])
+        added = set(item) - keys
+        allowed = set(step.adds) | {"_X"}
+        assert added <= allowed, (step.name, added - allowed)
+    assert {"no_diacritics", "folded", "lang", "places", "in_area", "topics", "sentiment"} <= set(item) - before
+
+
+def test_output_shape_and_order(pipeline):
+    rows = [{"id": str(i), "title": f"Tin số {i}", "text": "Thông báo lịch tiếp công dân"} for i in range(5)]
+    out = pipeline.tag(rows)
+    assert [o["id"] for o in out] == [r["id"] for r in rows]
+    for o in out:
+        assert set(OUTPUT_FIELDS) <= set(o)
+        assert not any(k.startswith("_") for k in o)
+        assert o["model_version"] == pipeline.model_version
+
+
+def test_unknown_step_is_an_error(pipeline):
+    with pytest.raises(ValueError, match="unknown nlp step"):
+        Pipeline(pipeline.res, ["normalise", "nope"])
+
+
+def test_step_order_from_config_and_drop(pipeline):
+    class Dropper(Step):
+        name = "test_dropper"
+        adds = ()
+
+        def run_one(self, item):
+            if "spam" in item["title"]:
+                raise DropItem("spam")
+
+    if "test_dropper" not in STEPS:
+        register(Dropper)
+    p = Pipeline(pipeline.res, ["normalise", "test_dropper", "language", "places"])
+    assert [s.name for s in p.steps] == ["normalise", "test_dropper", "language", "places"]
+    out = p.tag([{"id": "a", "title": "spam spam", "text": ""}, {"id": "b", "title": "Hạ Long", "text": ""}])
+    assert out[0]["dropped"] == "test_dropper: spam"
+    assert "dropped" not in out[1] and out[1]["in_area"] is True
+    # topics/sentiment were not configured: defaults
+    assert out[1]["topics"] == [] and out[1]["sentiment"] == "neutral"
+
+
+def test_parallel_equals_serial(pipeline):
+    rows = [{"id": str(i), "title": f"Người dân phường Vàng Danh phản ánh {i}", "text": "bụi than"} for i in range(450)]
+    assert pipeline.tag_parallel(rows, workers=2, chunk=100) == pipeline.tag(rows)

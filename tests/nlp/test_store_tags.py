@@ -1,0 +1,109 @@
+"""item_tags and human_labels: save/replace, pending items, staff corrections round trip, service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from store import tags as T
+from store.db import Database
+
+
+@pytest.fixture
+def db(tmp_path):
+    d = Database(tmp_path / "t.duckdb")
+    yield d
+    d.close()
+
+
+def _insert_items(db, rows):
+    import pyarrow as pa
+
+    now = datetime(2025, 7, 2, 8, 0)
+    with db.write() as cur:
+        for i, (item_id, title, summary) in enumerate(rows):
+            cur.execute(
+                """INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type, outlet,
+                   title, summary, published_at, published_estimated, fetched_at, flags)
+                   VALUES (?, ?, ?, ?, 's', 'rss', 'press', 'O', ?, ?, ?, false, ?, [])""",
+                [item_id, f"https://x/{item_id}", f"https://x/{item_id}", f"h{item_id}", title, summary, now, now],
+            )
+    _ = pa
+
+
+def test_save_replace_and_pending(db):
+    _insert_items(db, [("i1", "Tin 1", "nội dung"), ("i2", "Tin 2", "nội dung")])
+    with db.read() as cur:
+        pending = T.items_to_tag(cur, "v1", 10)
+    assert {r["id"] for r in pending} == {"i1", "i2"}
+    assert pending[0]["text"] == "nội dung"
+    row = {"id": "i1", "model_version": "v1", "topics": ["land", "governance"], "sentiment": "negative",
+           "in_area": True, "places": ["phường Vàng Danh (TP Uông Bí cũ)"],
+           "place_details": [{"name": "Phường Vàng Danh", "level": "ward_2025"}], "lang": "vi",
+           "no_diacritics": False, "folded": "tin 1 noi dung"}
+    with db.write() as cur:
+        assert T.save_tags(cur, [row]) == 1
+    with db.write() as cur:  # re-tag replaces, never duplicates
+        T.save_tags(cur, [{**row, "sentiment": "neutral"}])
+    with db.read() as cur:
+        got = T.get_tags(cur, "i1")
+        assert T.count_tagged(cur) == 1
+        assert [r["id"] for r in T.items_to_tag(cur, "v1", 10)] == ["i2"]
+        assert {r["id"] for r in T.items_to_tag(cur, "v2", 10)} == {"i1", "i2"}  # newer model: re-tag
+    assert got["sentiment"] == "neutral"
+    assert got["topics"] == ["land", "governance"]
+    assert got["places"] == ["phường Vàng Danh (TP Uông Bí cũ)"]
+    assert got["place_details"][0]["level"] == "ward_2025"
+
+
+def test_human_labels_round_trip(db):
+    _insert_items(db, [("i1", "Dân bức xúc vì bụi than", "Xe chở than gây bụi")])
+    with db.write() as cur:
+        T.add_human_label(cur, "i1", "sentiment", "neutral", "lan", now=datetime(2025, 7, 3))
+        T.add_human_label(cur, "i1", "sentiment", "negative", "hoa", now=datetime(2025, 7, 4))
+        T.add_human_label(cur, "i1", "topics", ["environment"], "hoa", now=datetime(2025, 7, 4))
+        T.add_human_label(cur, "i1", "in_area", True, "hoa", now=datetime(2025, 7, 4))
+        with pytest.raises(ValueError):
+            T.add_human_label(cur, "i1", "colour", "red", "hoa")
+    with db.read() as cur:
+        labels = T.human_labels(cur)
+        hist = T.label_history(cur, "i1")
+    assert len(labels) == 1
+    h = labels[0]
+    assert h["labels"] == {"sentiment": "negative", "topics": ["environment"], "in_area": True}
+    assert h["title"] == "Dân bức xúc vì bụi than" and h["username"] == "hoa"
+    assert [x["value"] for x in hist if x["field"] == "sentiment"] == ["negative", "neutral"]
+
+
+def test_train_reads_human_labels(tmp_path):
+    from langnghe.commands.train import human_rows
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path)
+    d = Database(cfg.storage.db_path)
+    _insert_items(d, [("i1", "Dân bức xúc vì bụi than", "Xe chở than gây bụi"), ("i2", "Tin khác", "")])
+    with d.write() as cur:
+        T.add_human_label(cur, "i1", "topics", ["environment"], "hoa")
+        T.add_human_label(cur, "i1", "sentiment", "negative", "hoa")
+        T.add_human_label(cur, "i2", "in_area", False, "hoa")  # not a training label for the classifiers
+    d.close()
+    rows = human_rows(cfg)
+    assert rows == [{"id": "human:i1", "title": "Dân bức xúc vì bụi than", "text": "Xe chở than gây bụi",
+                     "topics": ["environment"], "sentiment": "negative"}]
+
+
+def test_service_tags_new_and_pending(db, cfg, pipeline):
+    from nlp import service
+
+    _insert_items(db, [("n1", "Người dân phường Vàng Danh phản ánh bụi than", "Xe chở than chạy suốt đêm"),
+                       ("n2", "Khai mạc lễ hội hoa", "")])
+    service.processor(cfg, db)(["n1"])
+    with db.read() as cur:
+        t = T.get_tags(cur, "n1")
+        assert t["in_area"] is True and t["model_version"] == pipeline.model_version
+        assert T.get_tags(cur, "n2") is None
+    assert service.tag_pending(cfg, db, batch=1, pipeline=pipeline) == 1
+    with db.read() as cur:
+        assert T.count_tagged(cur) == 2
+    assert service.tag_pending(cfg, db, pipeline=pipeline) == 0

@@ -1,0 +1,60 @@
+"""`langnghe tag` end to end through a subprocess, on JSONL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIELDS = {"id", "topics", "sentiment", "in_area", "places", "place_details", "lang", "model_version",
+          "no_diacritics", "folded"}
+
+
+def run_tag(rows: list, extra: list[str] | None = None, raw: str | None = None) -> list[dict]:
+    data = raw if raw is not None else "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    env = {**os.environ, "LANGNGHE_CONFIG": ""}
+    env.pop("LANGNGHE_CONFIG")
+    p = subprocess.run([sys.executable, "-m", "langnghe.cli", "tag", *(extra or [])], input=data.encode("utf-8"),
+                       capture_output=True, cwd=ROOT, env=env, timeout=300)
+    assert p.returncode == 0, p.stderr.decode()[-2000:]
+    return [json.loads(x) for x in p.stdout.decode("utf-8").splitlines()]
+
+
+def test_tag_end_to_end():
+    big = ("Người dân phường Vàng Danh phản ánh bụi than từ các xe chở than. " * 16000)[:1_000_000]
+    rows = [
+        {"id": "a1", "title": "Người dân phường Trưng Vương, TP Uông Bí bức xúc vì ô nhiễm bụi than",
+         "text": "Nhiều hộ dân phản ánh xe chở than chạy suốt đêm gây bụi và tiếng ồn.", "source": "x"},
+        {"id": "a2", "title": "", "text": ""},
+        {"id": "a3", "title": "Tin dài", "text": big},
+        {"id": "a4", "title": "City council approves budget",
+         "text": "The council of the city approved the budget for the new school year, which was welcomed."},
+        {"id": "a5", "title": "nguoi dan xa quang tan buc xuc vi den bu thap",
+         "text": "ho dan chua nhan duoc tien den bu giai phong mat bang du an duong", "published": "2025-07-02"},
+        {"id": 6, "title": None, "text": None},
+    ]
+    out = run_tag(rows)
+    assert [o["id"] for o in out] == ["a1", "a2", "a3", "a4", "a5", 6]
+    for o in out:
+        assert FIELDS <= set(o), o.keys()
+        assert o["sentiment"] in ("negative", "neutral", "positive")
+        assert isinstance(o["topics"], list) and isinstance(o["places"], list)
+        assert o["model_version"]
+    a1, a2, a3, a4, a5, _ = out
+    assert a1["in_area"] is True and a1["lang"] == "vi" and a1["sentiment"] == "negative"
+    assert "environment" in a1["topics"]
+    assert a2["topics"] == [] and a2["in_area"] is False
+    assert a3["in_area"] is True
+    assert a4["lang"] == "other" and a4["topics"] == [] and a4["in_area"] is False
+    assert a5["no_diacritics"] is True and "land" in a5["topics"] and a5["sentiment"] == "negative"
+    assert "den bu" in a5["folded"]
+
+
+def test_tag_bad_lines_keep_order():
+    raw = '{"id": "x1", "title": "Tin", "text": "Bình thường"}\nnot json\n[1, 2]\n\n{"id": "x2", "title": "", "text": ""}\n'
+    out = run_tag([], raw=raw)
+    assert [o["id"] for o in out] == ["x1", None, None, "x2"]
+    assert "error" in out[1] and "error" in out[2]
