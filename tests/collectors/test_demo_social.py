@@ -56,8 +56,10 @@ def test_demo_collects_press_and_social_side_by_side(tmp_path, own_schema):
                     "SELECT collector, count(*) FROM items GROUP BY collector").fetchall())
                 types = dict(cur.execute("SELECT source_type, count(*) FROM items GROUP BY source_type").fetchall())
                 links = [r[0] for r in cur.execute("SELECT url FROM items").fetchall()]
+                n_raw = cur.execute("SELECT count(*) FROM item_raw").fetchone()[0]
     finally:
         server.stop()
     assert set(per_kind) == {"rss", "telegram", "xenforo", "youtube", "mastodon"}, per_kind
     assert all(n > 0 for n in per_kind.values()) and types["press"] > 0 and types["social"] > 0
     assert all(u.startswith(base) for u in links)  # nothing points off the machine
+    assert n_raw == len(links)  # every item keeps its raw payload (provenance)

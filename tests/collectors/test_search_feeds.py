@@ -86,3 +86,14 @@ def test_builtin_list_when_no_gazetteer(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_nlp)
     groups, origin = sf.gazetteer_groups()
     assert origin == "built-in list" and groups == sf.BUILTIN_GROUPS
+
+
+def test_search_feeds_command_prints_valid_sources(capsys):
+    import tomllib
+
+    from langnghe import cli
+
+    assert cli.main(["search-feeds", "--engine", "bing_news"]) == 0
+    data = tomllib.loads(capsys.readouterr().out)
+    assert data["sources"] and {s["kind"] for s in data["sources"]} == {"bing_news"}
+    assert any("Uong+Bi" in s["url"] for s in data["sources"])

@@ -1,0 +1,26 @@
+"""`langnghe search-feeds`: print [[sources]] entries for Google News / Bing News searches of the area's
+names (old and 2025, with and without diacritics), built from the gazetteer, to paste into a config."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from collectors import search_feeds
+from langnghe.config import Config
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("search-feeds", help="print search-feed [[sources]] for the area's place names")
+    p.add_argument("--engine", action="append", choices=("google_news", "bing_news"),
+                   help="only this engine (repeatable; default both)")
+    p.add_argument("--interval", type=float, default=60.0, help="interval_minutes of each entry")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    groups, origin = search_feeds.gazetteer_groups(cfg.area.province, cfg.area.focus or cfg.area.province)
+    engines = tuple(args.engine or ("google_news", "bing_news"))
+    print(f"# {len(groups)} nhóm tên địa danh (nguồn: {origin})", file=sys.stderr)
+    print(search_feeds.to_toml(search_feeds.search_sources(groups, engines=engines, interval_minutes=args.interval)))
+    return 0
