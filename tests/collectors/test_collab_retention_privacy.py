@@ -134,3 +134,17 @@ def test_mask_mentions_and_frame():
                        "collector": ["reddit", "rss"]})
     assert privacy.mask_frame(df)["author"].tolist() == ["u/a***f", "Minh Hà"]
     assert df["author"].tolist() == ["u/abc_def", "Minh Hà"]  # the input is not changed
+
+
+def test_retention_hook_runs_once_a_day(db, tmp_path):
+    from langnghe.commands import retention as cmd
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, [])
+    h = cmd.hook(cfg, db)
+    h()
+    h()
+    with db.read() as cur:
+        runs = {r["run_at"] for r in retention.recent_log(cur)}
+    assert len(runs) == 1
+    assert cmd.effective_days(cfg, db) == (cfg.retention.items_days, cfg.retention.raw_payload_days)
