@@ -10,7 +10,7 @@
         state 0 emits Poisson(λ per bin), state 1 Poisson(burst_scale · λ per bin),
         entering state 1 costs burst_gamma · ln(bins in the baseline period); burst = some bin in state 1
         ▼
-    weight  = outlets × (1 + weight_negative · negative share) × (1 + weight_in_area · in-area share)
+    weight  = outlets × (negative_base + weight_negative · negative share) × (1 + weight_in_area · in-area share)
                       × (1 + weight_mixed_types if both press and social carry it)
     alert   if burst and weight ≥ min_score, unless the story already has an alert; a dismissed or
             resolved story alerts again only when it grew by regrowth_factor and regrowth_min_items,
@@ -172,7 +172,8 @@ class AlertParams:
     bin_minutes: float = 60.0
     burst_scale: float = 8.0
     burst_gamma: float = 1.0
-    weight_negative: float = 1.0
+    negative_base: float = 0.5
+    weight_negative: float = 1.5
     weight_in_area: float = 2.0
     weight_mixed_types: float = 0.5
     min_score: float = 14.0
@@ -237,8 +238,14 @@ def distinct_places(places: Iterable[tuple[str, int]], limit: int = 3) -> list[s
         else:
             m, cur = best[k]
             best[k] = (m + n, name if len(name) > len(cur) else cur)
-    order.sort(key=lambda k: -best[k][0])
+    order.sort(key=lambda k: (not _is_ward(best[k][1]), -best[k][0]))
     return [best[k][1] for k in order[:limit]]
+
+
+def _is_ward(name: str) -> bool:
+    from nlp.stories import _fold
+
+    return _fold(name).startswith(("phuong ", "xa ", "dac khu "))
 
 
 def story_cells(topics: Iterable[Sequence[str] | None], places: Iterable[Sequence[str] | None]) -> set[tuple[str, str]]:
@@ -279,7 +286,7 @@ def evaluate_story(
     neg_share = stats.get("n_negative", 0) / max(n, 1)
     area_share = stats.get("n_in_area", 0) / max(n, 1)
     mixed = n_press > 0 and n_social > 0
-    score = outlets * (1 + p.weight_negative * neg_share) * (1 + p.weight_in_area * area_share) * (
+    score = outlets * (p.negative_base + p.weight_negative * neg_share) * (1 + p.weight_in_area * area_share) * (
         1 + (p.weight_mixed_types if mixed else 0.0))
 
     start = now - timedelta(hours=p.lookback_hours)
@@ -289,7 +296,10 @@ def evaluate_story(
     tau = p.burst_gamma * math.log(1 + p.baseline_days * bins_per_day)
     states = kleinberg_two_state(counts, base_per_bin, p.burst_scale, tau)
     burst = any(states)
-    burst_from = start + timedelta(minutes=p.bin_minutes * states.index(1)) if burst else None
+    burst_from = None
+    if burst:
+        b0 = start + timedelta(minutes=p.bin_minutes * states.index(1))
+        burst_from = min((t for t in times if t >= b0), default=b0)
 
     first_at, last_at = stats["first_at"], stats["last_at"]
     span_min = max((last_at - first_at).total_seconds() / 60.0, 1.0)

@@ -13,7 +13,9 @@ Why these choices (measured in the issue): character n-grams of accent-folded te
 paraphrase pairs where a generic MiniLM found 33%; folding makes "sạt lở" and "sat lo" identical, so
 an outlet with diacritics and a Facebook group without them land in one story. Place names are masked
 before comparing, so two different incidents at the same ward are not merged because they share its
-name; a ward mismatch or a topic mismatch needs a clearly higher similarity. Blocking on word keys
+name; a topic mismatch needs a clearly higher similarity, and a ward mismatch (phường Vàng Danh vs
+phường Yên Tử, old names mapped to 2025 wards) needs a near-copy: same wording at another ward is
+another incident. Blocking on word keys
 inside a time window keeps the cost per item bounded (bench/stories.py measures how it grows).
 """
 
@@ -46,7 +48,8 @@ def _fold(text: str) -> str:
 class StoryParams:
     window_hours: float = 72.0
     join_threshold: float = 0.30
-    conflict_threshold: float = 0.70
+    topic_conflict_threshold: float = 0.50
+    ward_conflict_threshold: float = 0.92
     ngram_min: int = 3
     ngram_max: int = 5
     n_features: int = 1 << 20
@@ -114,8 +117,8 @@ def place_mask_and_wards(place_details: Iterable[dict[str, Any]] | None, places:
             v = d.get(k)
             if isinstance(v, str) and v.strip():
                 mask.add(_fold(v).strip())
-        level = _fold(str(d.get("level") or ""))
-        if any(w in level for w in _WARD_LEVELS):
+        level = " ".join(_TOKEN.findall(_fold(str(d.get("level") or "")).replace("_", " ")))
+        if any(f" {w} " in f" {level} " for w in _WARD_LEVELS):
             name = d.get("name_2025") or d.get("name")
             if name:
                 wards.add(_strip_level(_fold(str(name))))
@@ -297,10 +300,10 @@ class StoryIndex:
         best_sid, best_sim = None, 0.0
         for s, sim in zip(cands, sims.tolist()):
             need = self.p.join_threshold
-            if (it.topics and s.topics and not (set(it.topics) & s.topics)) or (
-                it.wards and s.wards and not (it.wards & s.wards)
-            ):
-                need = self.p.conflict_threshold
+            if it.topics and s.topics and not (set(it.topics) & s.topics):
+                need = max(need, self.p.topic_conflict_threshold)
+            if it.wards and s.wards and not (it.wards & s.wards):
+                need = max(need, self.p.ward_conflict_threshold)
             if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
                 best_sid, best_sim = s.story_id, sim
         return best_sid, round(float(best_sim), 4)
