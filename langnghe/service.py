@@ -101,6 +101,12 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     if before_start:
         before_start(db)
     scheduler = Scheduler(cfg, db)
+    try:  # stories + emerging-issue alerts each tick (nlp/detect_service.py); serve runs on without them
+        from nlp.detect_service import scheduler_hook
+
+        scheduler.hooks.append(scheduler_hook(cfg, db))
+    except Exception:
+        log.exception("emerging-issue detection not started")
     scheduler.start()
     url = f"http://{cfg.dashboard.host}:{cfg.dashboard.port}"
     print(f"Lắng Nghe đang chạy: mở {url} (Ctrl+C để dừng)", flush=True)
