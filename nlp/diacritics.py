@@ -43,18 +43,23 @@ def _has_marks(word: str) -> bool:
 class Restorer:
     """Bigram LM over lowercase syllables. Build with `train`, persist with `save`/`load`."""
 
-    def __init__(self, unigram: dict[str, int], bigram: dict[tuple[str, str], int], version: str = ""):
+    def __init__(self, unigram: dict[str, int], bigram: dict[tuple[str, str], int], version: str = "",
+                 trigram: dict[tuple[str, str, str], int] | None = None, beam: int = 16):
         self.version = version
         self.unigram = unigram
         self.bigram = bigram
+        self.trigram = trigram or {}
+        self.beam = beam
         self.total = sum(unigram.values()) or 1
         self._prepare()
 
     # -- building -------------------------------------------------------------------------
     @classmethod
-    def train(cls, texts: Iterable[str], *, min_bigram: int = 2, min_unigram: int = 2, version: str = "") -> "Restorer":
+    def train(cls, texts: Iterable[str], *, min_bigram: int = 2, min_unigram: int = 2, min_trigram: int = 2,
+              trigrams: bool = True, version: str = "") -> "Restorer":
         uni: Counter[str] = Counter()
         bi: Counter[tuple[str, str]] = Counter()
+        tri: Counter[tuple[str, str, str]] = Counter()
         for text in texts:
             for seg in segments(text.lower()):
                 # Only learn from accented text: a segment with no marks at all teaches nothing.
@@ -63,13 +68,19 @@ class Restorer:
                 uni.update(seg)
                 uni[_BOS] += 1
                 prev = _BOS
+                prev2 = _BOS
                 for w in seg:
                     bi[(prev, w)] += 1
-                    prev = w
+                    if trigrams:
+                        tri[(prev2, prev, w)] += 1
+                    prev2, prev = prev, w
                 bi[(prev, _EOS)] += 1
+                if trigrams:
+                    tri[(prev2, prev, _EOS)] += 1
         uni = Counter({w: c for w, c in uni.items() if c >= min_unigram and (len(w) <= 7 or w in (_BOS, _NUM))})
         bigram = {k: c for k, c in bi.items() if c >= min_bigram and k[0] in uni and (k[1] in uni or k[1] == _EOS)}
-        return cls(dict(uni), bigram, version=version)
+        trigram = {k: c for k, c in tri.items() if c >= min_trigram and (k[0], k[1]) in bigram}
+        return cls(dict(uni), bigram, version=version, trigram=trigram)
 
     def _prepare(self) -> None:
         self.cands: dict[str, list[str]] = {}
@@ -84,7 +95,11 @@ class Restorer:
         for (a, _b), c in self.bigram.items():
             self.ctx[a] += c
             self.types_after[a] += 1
-        self._logu: dict[str, float] = {}
+        self.ctx2: dict[tuple[str, str], int] = Counter()
+        self.types_after2: dict[tuple[str, str], int] = Counter()
+        for (a, b, _c), c in self.trigram.items():
+            self.ctx2[(a, b)] += c
+            self.types_after2[(a, b)] += 1
 
     def p_uni(self, w: str) -> float:
         return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
@@ -98,10 +113,19 @@ class Restorer:
         lam = DISCOUNT * self.types_after[prev] / cv
         return math.log(max(c - DISCOUNT, 0) / cv + lam * pu)
 
+    def logp3(self, p2: str, p1: str, w: str) -> float:
+        cv = self.ctx2.get((p2, p1), 0)
+        if cv == 0:
+            return self.logp(p1, w)
+        c = self.trigram.get((p2, p1, w), 0)
+        lam = DISCOUNT * self.types_after2[(p2, p1)] / cv
+        return math.log(max(c - DISCOUNT, 0) / cv + lam * math.exp(self.logp(p1, w)))
+
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         payload = {"version": self.version, "unigram": self.unigram,
-                   "bigram": {f"{a} {b}": c for (a, b), c in self.bigram.items()}}
+                   "bigram": {f"{a} {b}": c for (a, b), c in self.bigram.items()},
+                   "trigram": {f"{a} {b} {c}": n for (a, b, c), n in self.trigram.items()}}
         with gzip.open(path, "wb", compresslevel=9) as fh:
             pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -110,7 +134,8 @@ class Restorer:
         with gzip.open(path, "rb") as fh:
             payload = pickle.load(fh)
         bigram = {tuple(k.split(" ", 1)): c for k, c in payload["bigram"].items()}
-        return cls(payload["unigram"], bigram, version=payload.get("version", ""))
+        trigram = {tuple(k.split(" ", 2)): c for k, c in payload.get("trigram", {}).items()}
+        return cls(payload["unigram"], bigram, version=payload.get("version", ""), trigram=trigram)  # type: ignore[arg-type]
 
     # -- use ------------------------------------------------------------------------------
     def is_syllable(self, folded: str) -> bool:
@@ -126,6 +151,8 @@ class Restorer:
         return self.cands.get(fold_word(low)) or [low]
 
     def restore_segment(self, seg: list[str]) -> list[str]:
+        if self.trigram:
+            return self._restore_trigram(seg)
         cands = [self._candidates(w) for w in seg]
         # Viterbi: best[i][cand] = (score, backpointer)
         prev_states = {_BOS: 0.0}
@@ -148,6 +175,27 @@ class Restorer:
         for bp in reversed(back[1:]):
             out.append(bp[out[-1]])
         out.reverse()
+        return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
+
+    def _restore_trigram(self, seg: list[str]) -> list[str]:
+        """Second-order Viterbi with a beam: states are (previous syllable, syllable) pairs."""
+        cands = [self._candidates(w) for w in seg]
+        # state -> (score, path)
+        states: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {(_BOS, _BOS): (0.0, ())}
+        for options in cands:
+            nxt: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
+            for (p2, p1), (sc, path) in states.items():
+                for w in options:
+                    v = sc + self.logp3(p2, p1, w)
+                    key = (p1, w)
+                    old = nxt.get(key)
+                    if old is None or v > old[0]:
+                        nxt[key] = (v, path + (w,))
+            if len(nxt) > self.beam:
+                nxt = dict(sorted(nxt.items(), key=lambda kv: -kv[1][0])[: self.beam])
+            states = nxt
+        best = max(states.items(), key=lambda kv: kv[1][0] + self.logp3(kv[0][0], kv[0][1], _EOS))
+        out = best[1][1]
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
     def restore(self, text: str, max_chars: int = 50_000) -> str:

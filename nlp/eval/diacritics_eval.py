@@ -35,10 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=DEFAULT)
     ap.add_argument("--show", type=int, default=0, help="print this many examples per file")
+    ap.add_argument("--model", default=None, help="restorer file (default: the newest in nlp/models)")
     args = ap.parse_args(argv)
     from nlp.normalise import Normaliser
 
-    norm = Normaliser.load()
+    norm = Normaliser.load(args.model)
+    print(f"restorer {norm.restorer.version}: {len(norm.restorer.bigram)} bigrams, {len(norm.restorer.trigram)} trigrams")
     total_h = total_n = 0
     for name, col_in, col_gold, expand in (
         ("derived_synthetic_stripped_pairs.csv", "stripped", "gold", False),
