@@ -39,18 +39,18 @@ class Scheduler(threading.Thread):
         self.db = db
         self.runner = runner or Runner(cfg, db, on_new_items=pipeline.processor(cfg, db))
         self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
-        self._stop = threading.Event()
+        self._stop_event = threading.Event()  # not `_stop`: Thread.join() calls its own _stop()
         self.passes = 0
         self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stop_event.set()
 
     def run(self) -> None:
         loop = asyncio.new_event_loop()
         last_snapshot = 0.0
         try:
-            while not self._stop.is_set():
+            while not self._stop_event.is_set():
                 try:
                     # sources edited by admins in the dashboard (config store) apply from the next tick
                     self.runner.cfg = sources_store.effective_config(self._sources_base, self.db)
@@ -72,7 +72,7 @@ class Scheduler(threading.Thread):
                         last_snapshot = time.monotonic()
                     except Exception:
                         log.exception("snapshot failed")
-                self._stop.wait(self.cfg.schedule.tick_seconds)
+                self._stop_event.wait(self.cfg.schedule.tick_seconds)
         finally:
             loop.close()
 
@@ -92,6 +92,7 @@ def run_dashboard(cfg: Config) -> None:
         "client_toolbarMode": "minimal",
         "theme_base": "light",
     }
+    bootstrap.load_config_options(flag_options=flags)  # without this, run() ignores the flags (port…)
     bootstrap.run(str(APP_PATH), False, [], flags)
 
 
@@ -107,6 +108,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
         scheduler.hooks.append(scheduler_hook(cfg, db))
     except Exception:
         log.exception("emerging-issue detection not started")
+    import plotly.express  # noqa: F401  (imported once here: concurrent first imports in page threads deadlock)
     scheduler.start()
     url = f"http://{cfg.dashboard.host}:{cfg.dashboard.port}"
     print(f"Lắng Nghe đang chạy: mở {url} (Ctrl+C để dừng)", flush=True)

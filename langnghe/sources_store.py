@@ -86,4 +86,5 @@ def check_source(src: dict[str, Any], kinds: Iterable[str]) -> dict[str, Any]:
 
 def as_row(s: SourceConfig) -> dict[str, Any]:
     return {"name": s.name, "kind": s.kind, "url": s.url, "outlet": s.outlet, "source_type": s.source_type,
-            "interval_minutes": s.interval_minutes, "enabled": s.enabled, "options": dict(s.options)}
+            "interval_minutes": s.interval_minutes, "enabled": s.enabled,
+            "options": dict(s.options) if isinstance(s.options, dict) else {}}
