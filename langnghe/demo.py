@@ -149,6 +149,9 @@ class DemoFeedServer:
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._thread: threading.Thread | None = None
+        from langnghe import demo_social  # social posts in their real formats (Mastodon JSON, t.me/s HTML…)
+
+        demo_social.mount(self)
 
     def visible(self, feed: str, now: datetime) -> list[DemoItem]:
         return [it for it in self.items if it.feed == feed and it.published <= now]

@@ -1,7 +1,8 @@
-"""What happens to newly stored items. The NLP issue plugs its tagger in here.
+"""What happens to newly stored items, in order: full article text (press), then the NLP tagger.
 
 `processor(cfg, db)` returns the callback the collector runner calls with new item ids after their
-batch is committed, or None while no processing steps are installed.
+batch is committed (or None when no step is installed). Each step is optional so a partial install
+still collects.
 """
 
 from __future__ import annotations
@@ -17,8 +18,13 @@ log = logging.getLogger("langnghe.pipeline")
 
 
 def processor(cfg: Config, db: Database) -> Callable[[list[str]], None] | None:
+    tagger = None
     try:
-        mod = importlib.import_module("nlp.service")
+        tagger = importlib.import_module("nlp.service").processor(cfg, db)
     except ModuleNotFoundError:
-        return None
-    return mod.processor(cfg, db)
+        pass
+    try:
+        from collectors.fulltext import wrap_processor
+    except ModuleNotFoundError:
+        return tagger
+    return wrap_processor(cfg, db, tagger)

@@ -26,6 +26,8 @@ def write_config(tmp_path: Path, base: str, n_feeds: int = N_FEEDS) -> Path:
         "[http]",
         "per_host_spacing_seconds = 0.0",
         "max_concurrency = 1",
+        "[fulltext]",
+        "enabled = false",  # the test feeds link to made-up sites: never fetch them
     ]
     for i in range(n_feeds):
         lines += ["[[sources]]", f'name = "feed{i}"', 'kind = "rss"', f'url = "{base}/f{i}.rss"', f'outlet = "Báo {i}"']
