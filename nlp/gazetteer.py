@@ -4,14 +4,15 @@
     nlp/data/provinces_2025.csv  old → new provinces         old→2025 ward mapping of the area
     nlp/data/landmarks.csv       staff-extendable             Yên Tử, chùa Ba Vàng, the coal mines…
     nlp/data/ambiguous_names.txt staff-extendable             names that are also common words
+    nlp/data/well_known_names.txt staff-extendable            area names that count on their own
             │
             ▼  index: accent-folded token tuple → entries
     text → tokens → longest matches (accent-exact when the text has diacritics)
          → each match judged:
              strong names (province, old districts, unique wards, landmarks) count on their own;
              weak names (also a unit elsewhere, a common word, a street or person name: Phương Đông,
-             Quang Trung, Bắc Sơn, Thanh Sơn…) count only with the unit type written before them or an
-             area name close by, and only when the area is named in the text;
+             Quang Trung, Bắc Sơn, Thanh Sơn…) count only with an area name close by, or with the unit
+             type written before them ("phường Thanh Sơn") when no other province is named;
              a street/person word before a name (đường Quang Trung, ông …) rejects it;
              in mixed-case text a name must be capitalised (phương Đông = the East);
              an explicit other province that also has a unit of that name, nearer than any area
@@ -53,9 +54,6 @@ PREFIX_HINTS: dict[str, str] = {
     "mam non": "street", "khach san": "street", "nha hang": "street", "cong ty": "street", "sv": "street",
     "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
 }
-# A weak name written with its unit type ("xã Quảng Tân") counts without another area name in the
-# text when no other province is named and at most this many other provinces have a unit of that name.
-MAX_OTHER_PROVINCES_WITH_PREFIX = 6  # counted over old and 2025 province names
 WARD_LEVELS = ("ward_2025", "ward_old")
 
 
@@ -271,6 +269,13 @@ class Gazetteer:
                 for e in entries:
                     e.strong = True
         self.common_words = ambiguous
+        wk = d / "well_known_names.txt"
+        if wk.exists():
+            for ln in open(wk, encoding="utf-8"):
+                if ln.strip() and not ln.startswith("#"):
+                    for e in self.index.get(_key(ln.strip()), []):
+                        if e.in_area:
+                            e.strong = True
         # landmarks (only those of the configured province: their ward must be one of its 2025 units)
         lpath = d / "landmarks.csv"
         if lpath.exists():
@@ -284,6 +289,11 @@ class Gazetteer:
                           strong=r.get("strong", "yes").strip().lower() != "no")
                 for s in [r["name"], *[a for a in r["aliases"].split("|") if a.strip()]]:
                     self._add(s.strip(), e)
+                    # a landmark shared with another province ("Yên Tử" spans Bắc Giang too):
+                    # that province named nearer than any area name wins
+                    for other in (r.get("also_in") or "").split("|"):
+                        if other.strip():
+                            self.unit_provinces[_key(s.strip())].add(other.strip())
 
     # ---------------------------------------------------------------------------------- match
     def _prefix(self, toks: list[tuple[str, int, int]], i: int, text: str) -> str | None:
@@ -309,9 +319,11 @@ class Gazetteer:
         folds = [fold(t[0]) for t in toks]
         lows = [t[0].lower() for t in toks]
         hits: list[Hit] = []
-        i, n = 0, len(toks)
-        while i < n:
-            found = None
+        n = len(toks)
+        # the longest match at every start, then non-overlapping ones: area names first, longer first
+        # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics)
+        found: list[tuple[int, int, list[Entry]]] = []
+        for i in range(n):
             for L in range(min(self.maxlen, n - i), 0, -1):
                 key = tuple(folds[i:i + L])
                 entries = self.index.get(key)
@@ -324,25 +336,23 @@ class Gazetteer:
                     entries = [e for e in entries if e.acc == acc]
                     if not entries:
                         continue
-                found = (L, entries)
+                found.append((i, L, entries))
                 break
-            if not found:
-                i += 1
+        taken = [False] * n
+        chosen = []
+        for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):
+            if any(taken[i:i + L]):
                 continue
-            L, entries = found
+            for k in range(i, i + L):
+                taken[k] = True
+            chosen.append((i, L, entries))
+        for i, L, entries in sorted(chosen, key=lambda c: c[0]):
             span = toks[i:i + L]
             words = [t[0] for t in span if not t[0].isdigit()]
             cap = all(w[:1].isupper() for w in words) if words else True
             for e in entries:
                 hits.append(Hit(e, i, i + L, text[span[0][1]:span[-1][2]], self._prefix(toks, i, text), cap))
-            i += L
         return hits
-
-    def _few_elsewhere(self, e: Entry) -> bool:
-        k = _key(_strip_type(e.name, _WARD_TYPES)[1])
-        if k in self.common_words and (self.unit_provinces.get(k, set()) - {self.province}):
-            return False
-        return len(self.unit_provinces.get(k, set()) - {self.province}) <= MAX_OTHER_PROVINCES_WITH_PREFIX
 
     def resolve(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> PlaceResult:
         hits = self.find(text, accented=accented, max_chars=max_chars)
@@ -421,23 +431,23 @@ class Gazetteer:
                     continue
             cands.append(best[0])
         def strong(h: Hit) -> bool:
-            # an old ward's bare name is too often a common word or a name elsewhere ("Bình Dân")
-            return h.entry.strong and not (h.entry.level == "ward_old" and h.prefix != "ward")
+            # an old ward's bare name counts alone only while no other province is named
+            return h.entry.strong and not (h.entry.level == "ward_old" and h.prefix != "ward" and others)
 
         anchors = [h for h in cands if strong(h)]
 
         def nearest(h: Hit, pool: list[Hit]) -> int:
-            ds = [min(abs(o.start - h.end), abs(h.start - o.end)) for o in pool if o is not h]
+            ds = [min(abs(o.start - h.end), abs(h.start - o.end)) for o in pool
+                  if o is not h and o.entry.display != h.entry.display]
             return min(ds) if ds else 10**9
 
         accepted: list[Hit] = []
         for h in cands:
             e = h.entry
-            nm_key = _key(_strip_type(_strip_type(e.name, _WARD_TYPES)[1], _DIST_TYPES)[1])
+            nm_key = tuple(fold(t) for t, _, _ in _tokens(h.matched_text))
+            elsewhere = self.unit_provinces.get(nm_key, set())
             rivals = [o for o in others
-                      if e.level != "landmark" and (o.entry.province in self.unit_provinces.get(nm_key, ())
-                                                    or self.old_to_new_province.get(o.entry.province)
-                                                    in self.unit_provinces.get(nm_key, ()))]
+                      if o.entry.province in elsewhere or self.old_to_new_province.get(o.entry.province) in elsewhere]
             d_rival = nearest(h, rivals)
             d_anchor = nearest(h, anchors)
             if rivals and d_rival < d_anchor and e.level != "province":
@@ -447,7 +457,8 @@ class Gazetteer:
                 continue
             if d_anchor <= 8 and d_anchor < nearest(h, others):
                 accepted.append(h)
-            elif h.prefix == "ward" and not others and (anchors or self._few_elsewhere(e)):
+            elif h.prefix == "ward" and not others:
+                # "phường Thanh Sơn", "khu Quang Trung" and no other province named: the unit of the area
                 accepted.append(h)
         # a weak name may also be accepted thanks to another accepted weak name next to it
         res = PlaceResult()
