@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, nav, ui
 from dashboard.auth import AuthService, AuthSettings, User, role_allows
 from dashboard.labels import ROLE_LABELS
 
@@ -38,26 +38,14 @@ def can(min_role: str) -> bool:
 
 def _client() -> str | None:
     try:
-        return st.context.ip_address
+        ip = st.context.ip_address
     except Exception:
         return None
+    return ip if isinstance(ip, str) else None
 
 
-def require_login() -> User:
-    auth = _auth()
-    user, why = auth.check(st.session_state.get("auth_token"))
-    if user is not None:
-        st.session_state["user"] = {"username": user.username, "display_name": user.display_name, "role": user.role}
-        with st.sidebar:
-            st.caption(f"Đăng nhập: **{user.display_name}** ({ROLE_LABELS.get(user.role, user.role)})")
-            if st.button("Đăng xuất", key="logout", icon=":material/logout:"):
-                auth.logout(st.session_state.pop("auth_token", None))
-                st.session_state.pop("user", None)
-                st.rerun()
-        return user
-
-    st.session_state.pop("auth_token", None)
-    st.session_state.pop("user", None)
+def _login_form(auth: AuthService) -> None:
+    why = st.session_state.get("_login_why")
     _, mid, _ = st.columns([1, 1.2, 1])
     with mid:
         st.title("Lắng Nghe")
@@ -72,6 +60,7 @@ def require_login() -> User:
             res = auth.login(username, password, client=_client())
             if res.ok and res.token:
                 st.session_state["auth_token"] = res.token
+                st.session_state.pop("_login_why", None)
                 st.rerun()
             st.error(res.message)
         if not auth.users():
@@ -79,5 +68,31 @@ def require_login() -> User:
                 "Chưa có tài khoản nào. Tạo quản trị viên đầu tiên trên máy chủ:\n\n"
                 "`langnghe users add TÊN --role admin`"
             )
+
+
+def require_login() -> User:
+    st.html(ui.BASE_CSS)
+    auth = _auth()
+    user, why = auth.check(st.session_state.get("auth_token"))
+    if user is not None:
+        st.session_state["user"] = {"username": user.username, "display_name": user.display_name, "role": user.role}
+        with st.sidebar:
+            st.caption(f"Đăng nhập: **{user.display_name}** ({ROLE_LABELS.get(user.role, user.role)})")
+            if st.button("Đăng xuất", key="logout", icon=":material/logout:"):
+                auth.logout(st.session_state.pop("auth_token", None))
+                st.session_state.pop("user", None)
+                st.rerun()
+        return user
+
+    st.session_state.pop("auth_token", None)
+    st.session_state.pop("user", None)
+    st.session_state["_login_why"] = why
+    # Until sign-in every page address shows the login form (navigation hidden, so Streamlit never lists
+    # dashboard/pages/ itself); after it, the same address shows the real page: deep links survive a login.
+    login = [
+        st.Page(lambda: _login_form(auth), title="Đăng nhập", url_path=s.name, default=(i == 0))
+        for i, s in enumerate(nav.discover())
+    ]
+    st.navigation(login, position="hidden").run()
     st.stop()
     raise RuntimeError("unreachable")  # st.stop() raises

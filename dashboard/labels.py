@@ -57,7 +57,8 @@ try:
 except ImportError:  # pragma: no cover - alerts part not installed
     pass
 SEVERITY_LABELS = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
-SEVERITY_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
+# coloured dot for markdown (no emoji: office PCs and headless Chromium may lack an emoji font)
+SEVERITY_DOTS = {"high": ":red[**●**]", "medium": ":orange[**●**]", "low": ":gray[**●**]"}
 OPEN_STATES = ("new", "reopened", "acknowledged", "assigned")
 ACTION_LABELS = {
     "raise": "Phát hiện", "transition": "Chuyển trạng thái", "assign": "Giao xử lý", "priority": "Đổi ưu tiên",
@@ -130,11 +131,11 @@ def number(n: Any) -> str:
 
 
 def delta_text(now: float, usual: float) -> str:
-    """'+35% so với thường lệ' style comparison."""
+    """'+35% so với TB 12,4': the change against the usual level (TB = trung bình, the mean)."""
     if usual <= 0:
         return "chưa có mức thường lệ" if now == 0 else "mới xuất hiện"
     pct = (now - usual) / usual * 100
-    return f"{pct:+.0f}% so với thường lệ ({usual:g})"
+    return f"{pct:+.0f}% so với TB {usual:g}".replace(".", ",")
 
 
 def fmt_time(dt: Any, with_date: bool = True) -> str:

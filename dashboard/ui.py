@@ -7,7 +7,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.labels import SOURCE_TYPES, as_list, safe_link, sentiment_label, topics_text
+from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
+
+BASE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"], .main .block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
+section[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
+h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
+</style>
+"""
 
 PRINT_CSS = """
 <style>
@@ -41,11 +49,10 @@ def empty(text: str) -> None:
 
 
 def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Items as a Vietnamese table: time, outlet, type, title, topics, sentiment, places, link."""
+    """Items as a Vietnamese table: time, outlet, title, topics, sentiment, places, link."""
     view = pd.DataFrame({
         "Thời gian": df["published_at"],
         "Nguồn": df["outlet"],
-        "Loại": [SOURCE_TYPES.get(x, x) for x in df.get("source_type", [""] * len(df))],
         "Tiêu đề": df["title"],
     })
     if with_tags and "topics" in df:
@@ -62,7 +69,11 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
 
 ITEM_COLUMNS = {
     "Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm", width="small"),
+    "Nguồn": st.column_config.TextColumn(width="small"),
     "Tiêu đề": st.column_config.TextColumn(width="large"),
+    "Chủ đề": st.column_config.TextColumn(width="small"),
+    "Sắc thái": st.column_config.TextColumn(width="small"),
+    "Địa bàn": st.column_config.TextColumn(width="small"),
     "Liên kết": st.column_config.LinkColumn(display_text="Mở bài gốc", width="small"),
 }
 

@@ -32,12 +32,14 @@ OUTLETS = [
     ("demo-vietnamnet", "VietNamNet", "press", "vietnamnet.vn"),
     ("demo-laodong", "Lao Động", "press", "laodong.vn"),
     ("demo-vtv", "VTV News", "press", "vtv.vn"),
+    ("demo-tienphong", "Tiền Phong", "press", "tienphong.vn"),
+    ("demo-nguoilaodong", "Người Lao Động", "press", "nld.com.vn"),
     ("demo-fb-uongbi", "Nhóm Uông Bí 24h", "social", "facebook.com"),
     ("demo-forum-voz", "Diễn đàn VOZ", "social", "voz.vn"),
     ("demo-yt-qtv", "QTV Quảng Ninh (YouTube)", "social", "youtube.com"),
     ("demo-mastodon", "Mastodon #QuangNinh", "social", "mastodon.social"),
 ]
-_OUTLET_WEIGHTS = np.array([16, 10, 8, 8, 7, 6, 5, 4, 14, 8, 6, 8], dtype=float)
+_OUTLET_WEIGHTS = np.array([16, 10, 8, 8, 7, 6, 5, 4, 3, 4, 14, 8, 6, 8], dtype=float)
 
 # (display, name_2025, old name or None, level, in_area)
 PLACES = [

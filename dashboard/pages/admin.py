@@ -109,6 +109,14 @@ def _retention() -> None:
                 "Đã lưu thiết lập lưu trữ.")
 
 
+KEY_LABELS = {"role": "vai trò", "display_name": "họ tên", "active": "cho phép đăng nhập", "password": "mật khẩu",
+              "since": "từ", "held_at": "lúc", "topics": "chủ đề", "sentiment": "sắc thái", "places": "địa danh",
+              "in_area": "thuộc địa bàn", "enabled": "đang thu thập", "url": "địa chỉ", "outlet": "cơ quan",
+              "kind": "loại", "interval_minutes": "chu kỳ (phút)", "source_type": "loại nguồn", "options": "tùy chọn",
+              "items_days": "giữ tin (ngày)", "raw_payload_days": "giữ dữ liệu gốc (ngày)",
+              "mask_author_handles": "che tên tài khoản", "name": "tên", "removed": "đã xóa"}
+
+
 def _detail_text(s: object) -> str:
     try:
         d = json.loads(s) if isinstance(s, str) else (s or {})
@@ -118,10 +126,11 @@ def _detail_text(s: object) -> str:
         return str(d)
     out = []
     for k, v in d.items():
+        label = KEY_LABELS.get(k, k)
         if isinstance(v, dict) and set(v) == {"trước", "sau"}:
-            out.append(f"{k}: {v['trước']} → {v['sau']}")
+            out.append(f"{label}: {v['trước']} → {v['sau']}")
         else:
-            out.append(f"{k}: {v}")
+            out.append(f"{label}: {v}")
     return "; ".join(out)
 
 

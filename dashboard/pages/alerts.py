@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import actions, data, gate, ui
 from dashboard.alert_queue import allowed_actions, sort_queue
 from dashboard.labels import (
-    ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_ICONS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
+    ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     topics_text,
 )
 
@@ -46,7 +46,7 @@ def render() -> None:
     queue = sort_queue(df)
     st.dataframe(
         pd.DataFrame({
-            "Mức": [f"{SEVERITY_ICONS.get(s, '')} {SEVERITY_LABELS.get(s, s)}" for s in queue["severity"]],
+            "Mức": [SEVERITY_LABELS.get(s, s) for s in queue["severity"]],
             "Mã": queue["alert_id"],
             "Vấn đề": queue["title"],
             "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
@@ -68,7 +68,7 @@ def render() -> None:
     sev = dict(zip(queue["alert_id"], queue["severity"]))
     alert_id = st.selectbox(
         "Mở cảnh báo", ids, key="alert_pick",
-        format_func=lambda a: f"{SEVERITY_ICONS.get(sev.get(a), '')} {a} · {' '.join(str(titles.get(a, '')).split())[:110]}",
+        format_func=lambda a: f"{a} [{SEVERITY_LABELS.get(sev.get(a), '')}] · {' '.join(str(titles.get(a, '')).split())[:110]}",
     )
     if alert_id:
         _detail(alert_id, queue)
@@ -80,7 +80,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
         st.warning(f"Không tìm thấy cảnh báo {alert_id}.")
         return
     st.divider()
-    st.subheader(f"{SEVERITY_ICONS.get(a['severity'], '')} {md(a['alert_id'])} · {md(a['title'], 140)}")
+    st.subheader(f"{SEVERITY_DOTS.get(a['severity'], '')} {md(a['alert_id'])} · {md(a['title'], 140)}")
     st.caption(
         f"Mức: {SEVERITY_LABELS.get(a['severity'], a['severity'])} · Trạng thái: "
         f"{STATE_LABELS.get(a['status'], a['status'])} · Ưu tiên: {PRIORITY_LABELS.get(a['priority'], a['priority'])}"

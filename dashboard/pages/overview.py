@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.labels import (
-    HEALTH_STATUS, OPEN_STATES, SENTIMENT_COLORS, SEVERITY_ICONS, STATE_LABELS, delta_text, md, number,
+    HEALTH_STATUS, OPEN_STATES, SENTIMENT_COLORS, SEVERITY_DOTS, STATE_LABELS, delta_text, md, number,
     sentiment_label, topic_label,
 )
 
@@ -85,32 +85,32 @@ def _live() -> None:
             st.markdown("**Sắc thái tin, 7 ngày qua**")
             ui.empty("Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy hoặc chưa cài đặt.")
 
-    left, right = st.columns([1, 1.6])
-    with left:
-        st.subheader("Cảnh báo đang mở")
-        if not caps["alerts_api"]:
-            ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt, nên chưa có cảnh báo.")
-        elif not len(open_alerts):
-            st.caption("Không có cảnh báo nào đang mở.")
-        else:
-            sev_rank = {"high": 0, "medium": 1, "low": 2}
-            top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
-                .sort_values(["_r", "raised_at"], ascending=[True, False]).head(6)
-            for _, a in top.iterrows():
-                st.markdown(
-                    f"{SEVERITY_ICONS.get(a['severity'], '⚪')} **{md(a['alert_id'])}** · {md(a['title'], 90)}  \n"
-                    f"<small>{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
-                    f"{a['raised_at']:%d/%m %H:%M}</small>",
-                    unsafe_allow_html=True,
-                )
-            ui.page_link("alerts", "Xem hàng đợi cảnh báo")
-    with right:
-        st.subheader("Tin mới nhất")
-        latest = data.latest_items(cfg.dashboard.latest_items)
-        if len(latest):
-            ui.items_table(latest, height=300, extra={"Số nguồn đăng": latest["n_sources"]})
-        else:
-            st.caption("Chưa có tin.")
+    st.subheader("Cảnh báo đang mở")
+    if not caps["alerts_api"]:
+        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt, nên chưa có cảnh báo.")
+    elif not len(open_alerts):
+        st.caption("Không có cảnh báo nào đang mở.")
+    else:
+        sev_rank = {"high": 0, "medium": 1, "low": 2}
+        top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
+            .sort_values(["_r", "raised_at"], ascending=[True, False]).head(6)
+        cols = st.columns(2)
+        for k, (_, a) in enumerate(top.iterrows()):
+            cols[k % 2].markdown(
+                f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
+                f":gray[{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
+                f"{a['raised_at']:%d/%m %H:%M}]"
+            )
+        if len(open_alerts) > len(top):
+            st.caption(f"… và {len(open_alerts) - len(top)} cảnh báo khác.")
+        ui.page_link("alerts", "Xem hàng đợi cảnh báo")
+
+    st.subheader("Tin mới nhất")
+    latest = data.latest_items(cfg.dashboard.latest_items)
+    if len(latest):
+        ui.items_table(latest, height=320, extra={"Số nguồn đăng": latest["n_sources"]})
+    else:
+        st.caption("Chưa có tin.")
 
     health = data.source_health()
     counts: dict[str, int] = {}

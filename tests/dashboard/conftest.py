@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from langnghe import config as config_mod
 from langnghe import runtime
 from store.db import Database
 from tests.conftest import make_config
@@ -20,10 +21,13 @@ PASSWORD = "mat-khau-thu-nghiem"
 TIMEOUT = 30
 
 
+DEMO_SOURCES = config_mod.read_toml(config_mod.DEMO_CONFIG_PATH)["sources"]
+
+
 class Env:
     def __init__(self, tmp_path: Path, **sections: dict[str, Any]):
         sections.setdefault("auth", {}).setdefault("bcrypt_rounds", 4)
-        self.cfg = make_config(tmp_path, **sections)
+        self.cfg = make_config(tmp_path, sources=DEMO_SOURCES, **sections)
         self.db = Database(self.cfg.storage.db_path)
         runtime.install(self.cfg, self.db)
         st.cache_data.clear()
@@ -52,7 +56,8 @@ class Env:
         return at
 
     def app(self) -> AppTest:
-        return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        # from the source: AppTest mis-resolves reruns when a pages/ folder sits next to the script
+        return AppTest.from_string(APP.read_text(encoding="utf-8"), default_timeout=TIMEOUT)
 
     def close(self) -> None:
         runtime.reset()

@@ -1,0 +1,70 @@
+"""A `langnghe serve` process on a seeded temporary database, for the browser test and screenshots.
+
+    prepare(tmp) → (config path, {username: password})   synthetic demo data, a malicious item, 3 users
+    then ServerProcess(["--config", cfg, "serve", "--port", port]) from tests/browser/helpers
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from langnghe import config as config_mod
+from store.db import Database, utcnow
+
+PASSWORDS = {"chuyenvien": "chuyen-vien-12345", "quantri": "quan-tri-12345", "xem": "chi-xem-12345"}
+
+MALICIOUS = {
+    "title": 'Tin độc <script>window.__xss=1;alert("xss")</script> [bấm vào](javascript:alert(1)) **đậm** '
+             '<img src=x onerror="window.__xss=2">',
+    "summary": "Nội dung <iframe src=\"javascript:alert(3)\"></iframe> ![ảnh](javascript:alert(4)) "
+               "<a href=\"javascript:alert(5)\">liên kết</a> # Tiêu đề giả\n\n| bảng | giả |\n$x^2$ :red[đỏ]",
+    "url": "javascript:alert(document.cookie)//https://baoquangninh.vn/",
+}
+
+
+def write_config(tmp: Path, db_path: Path) -> Path:
+    demo = config_mod.read_toml(config_mod.DEMO_CONFIG_PATH)
+    lines = [
+        "[storage]", f'db_path = "{db_path}"', f'snapshot_path = "{tmp / "snap.duckdb"}"',
+        "snapshot_every_minutes = 0",
+        "[schedule]", "tick_seconds = 3600",
+        "[dashboard]", "refresh_seconds = 30",
+        "[auth]", "bcrypt_rounds = 4",
+    ]
+    for s in demo["sources"]:
+        lines += ["[[sources]]"] + [f"{k} = {_toml(v)}" for k, v in s.items()]
+    p = tmp / "serve.toml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def _toml(v: object) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {_toml(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml(x) for x in v) + "]"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def prepare(tmp: Path, n_items: int = 800) -> tuple[Path, dict[str, str]]:
+    from dashboard.auth import AuthService, AuthSettings
+    from store import synth
+
+    db_path = tmp / "served.duckdb"
+    cfg_path = write_config(tmp, db_path)
+    cfg = config_mod.load(cfg_path)
+    with Database(db_path) as db:
+        synth.seed(db, n_items=n_items, n_stories=40, n_alerts=12)
+        synth.add_item(db, title=MALICIOUS["title"], summary=MALICIOUS["summary"], url=MALICIOUS["url"],
+                       published_at=utcnow() - timedelta(minutes=5))
+        auth = AuthService(db, AuthSettings.from_config(cfg))
+        for name, role in (("chuyenvien", "analyst"), ("quantri", "admin"), ("xem", "viewer")):
+            auth.create_user(name, PASSWORDS[name], role, display_name={"chuyenvien": "Nguyễn Thị Lan",
+                                                                        "quantri": "Trần Văn Hùng",
+                                                                        "xem": "Lê Minh"}[name])
+    return cfg_path, PASSWORDS

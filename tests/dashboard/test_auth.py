@@ -1,0 +1,203 @@
+"""Access control without Streamlit: bcrypt hashes, rate limits, session expiry, roles, the users
+command and the demo account."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from dashboard import auth_demo, nav
+from dashboard.auth import AuthError, AuthService, AuthSettings, hash_password, role_allows, verify_password
+from store import users as store_users
+from store.db import Database, utcnow
+from tests.conftest import make_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = utcnow()
+
+    def __call__(self):  # type: ignore[no-untyped-def]
+        return self.t
+
+
+@pytest.fixture
+def svc(tmp_path):
+    cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_logins": 3, "lockout_minutes": 10,
+                                      "idle_minutes": 30, "session_hours": 8})
+    db = Database(cfg.storage.db_path)
+    clock = Clock()
+    s = AuthService(db, AuthSettings.from_config(cfg), clock=clock)
+    s.clock_obj = clock  # type: ignore[attr-defined]
+    yield s
+    db.close()
+
+
+def test_password_is_stored_only_as_bcrypt(svc):
+    svc.create_user("Lan.NT", "Mật khẩu rất dài của cán bộ phường Vàng Danh 2025 – không ai đoán được", "analyst")
+    with svc.db.read() as cur:
+        u = store_users.get_user(cur, "lan.nt")
+        dump = str(cur.execute("SELECT * FROM users").fetchall()) + str(cur.execute("SELECT * FROM dashboard_audit").fetchall())
+    assert u["password_hash"].startswith("$2b$")
+    assert "Mật khẩu" not in dump and "Vàng Danh" not in dump
+    # long Vietnamese pass-phrases are not cut at bcrypt's 72 bytes
+    assert not verify_password("Mật khẩu rất dài của cán bộ phường Vàng Danh 2025 – không ai đoán", u["password_hash"])
+    # NFD input (some Vietnamese keyboards) matches the NFC password
+    import unicodedata
+    nfd = unicodedata.normalize("NFD", "Mật khẩu rất dài của cán bộ phường Vàng Danh 2025 – không ai đoán được")
+    assert verify_password(nfd, u["password_hash"])
+
+
+def test_hash_round_trip_and_wrong_password():
+    h = hash_password("mot-hai-ba-bon", rounds=4)
+    assert verify_password("mot-hai-ba-bon", h)
+    assert not verify_password("mot-hai-ba-nam", h)
+    assert not verify_password("x", "not-a-hash")
+
+
+def test_new_user_rules(svc):
+    with pytest.raises(AuthError):
+        svc.create_user("Nguyễn Lan", "du-dai-roi-123", "analyst")  # diacritics/space in the login name
+    with pytest.raises(AuthError):
+        svc.create_user("lan", "ngan", "analyst")  # too short
+    with pytest.raises(AuthError):
+        svc.create_user("lan", "du-dai-roi-123", "superuser")
+    svc.create_user("lan", "du-dai-roi-123", "analyst")
+    with pytest.raises(AuthError):
+        svc.create_user("LAN", "du-dai-roi-456", "viewer")  # same name, other case
+
+
+def test_login_session_and_logout(svc):
+    svc.create_user("lan", "du-dai-roi-123", "analyst", display_name="Nguyễn Thị Lan")
+    res = svc.login("lan", "du-dai-roi-123", client="10.0.0.5")
+    assert res.ok and res.token and res.user.role == "analyst"
+    user, why = svc.check(res.token)
+    assert why == "ok" and user.display_name == "Nguyễn Thị Lan"
+    with svc.db.read() as cur:
+        assert not cur.execute("SELECT count(*) FROM user_sessions WHERE token_hash = ?", [res.token]).fetchone()[0]
+    svc.logout(res.token)
+    assert svc.check(res.token) == (None, "revoked")
+    assert svc.check("made-up-token") == (None, "none")
+
+
+def test_sessions_expire_when_idle_and_absolutely(svc):
+    svc.create_user("lan", "du-dai-roi-123", "analyst")
+    clock = svc.clock_obj
+    tok = svc.login("lan", "du-dai-roi-123").token
+    clock.t += timedelta(minutes=29)
+    assert svc.check(tok)[1] == "ok"  # activity refreshes the idle timer
+    clock.t += timedelta(minutes=31)
+    assert svc.check(tok) == (None, "idle")
+
+    tok = svc.login("lan", "du-dai-roi-123").token
+    for _ in range(20):  # active all day long: still ends after session_hours
+        clock.t += timedelta(minutes=25)
+        if svc.check(tok)[0] is None:
+            break
+    assert svc.check(tok) == (None, "expired")
+
+
+def test_failed_logins_are_rate_limited(svc):
+    svc.create_user("lan", "du-dai-roi-123", "analyst")
+    clock = svc.clock_obj
+    for _ in range(3):
+        assert svc.login("lan", "sai-mat-khau").reason == "bad_credentials"
+    locked = svc.login("lan", "du-dai-roi-123")
+    assert not locked.ok and locked.reason == "locked" and "phút" in locked.message
+    clock.t += timedelta(minutes=11)
+    assert svc.login("lan", "du-dai-roi-123").ok
+    # unknown names are refused the same way and also counted
+    for _ in range(3):
+        assert svc.login("khong-co", "x").reason == "bad_credentials"
+    assert svc.login("khong-co", "x").reason == "locked"
+
+
+def test_one_client_guessing_many_names_is_limited(tmp_path):
+    cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_per_client": 4})
+    with Database(cfg.storage.db_path) as db:
+        s = AuthService(db, AuthSettings.from_config(cfg))
+        s.create_user("lan", "du-dai-roi-123", "analyst")
+        for i in range(4):
+            assert s.login(f"ten{i}", "x", client="203.0.113.9").reason == "bad_credentials"
+        assert s.login("lan", "du-dai-roi-123", client="203.0.113.9").reason == "locked"
+        assert s.login("lan", "du-dai-roi-123", client="203.0.113.10").ok
+
+
+def test_deactivation_and_role_change_end_sessions(svc):
+    svc.create_user("boss", "du-dai-roi-123", "admin")
+    svc.create_user("lan", "du-dai-roi-123", "analyst")
+    tok = svc.login("lan", "du-dai-roi-123").token
+    svc.update("lan", role="viewer", by="boss")
+    assert svc.check(tok) == (None, "revoked")
+    tok = svc.login("lan", "du-dai-roi-123").token
+    svc.update("lan", active=False, by="boss")
+    assert svc.check(tok)[0] is None
+    assert svc.login("lan", "du-dai-roi-123").reason == "inactive"
+    with pytest.raises(AuthError, match="cuối cùng"):
+        svc.update("boss", role="analyst", by="boss")
+    with svc.db.read() as cur:
+        acts = [r["action"] for r in store_users.list_audit(cur)]
+    assert acts.count("user.update") == 2
+
+
+def test_roles_and_navigation():
+    assert role_allows("admin", "analyst") and role_allows("analyst", "viewer")
+    assert not role_allows("viewer", "analyst") and not role_allows("analyst", "admin")
+    assert not role_allows("nobody", "viewer")
+    viewer = {s.name for s in nav.pages_for("viewer")}
+    admin = {s.name for s in nav.pages_for("admin")}
+    assert {"overview", "alerts", "briefing", "explorer", "topics", "sources"} <= viewer
+    assert "admin" not in viewer and "admin" in admin
+    assert nav.pages_for("viewer")[0].name == "overview"  # the default page
+
+
+def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[storage]\ndb_path = "{tmp_path / "u.duckdb"}"\n[auth]\nbcrypt_rounds = 4\n', encoding="utf-8")
+    secret = "Quản-trị-viên-đầu-tiên-2026"
+    run = lambda *a, stdin="": subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "langnghe.cli", "--config", str(cfg), "users", *a], input=stdin, text=True,
+        capture_output=True, cwd=ROOT, timeout=60)
+    r = run("add", "admin", "--role", "admin", "--password-stdin", stdin=secret + "\n")
+    assert r.returncode == 0, r.stderr
+    assert secret not in r.stdout + r.stderr
+    r = run("list")
+    assert "admin" in r.stdout and secret not in r.stdout
+    r = run("add", "admin", "--role", "viewer", "--password-stdin", stdin="mot-mat-khau-khac\n")
+    assert r.returncode == 1 and "đã có" in r.stderr
+    r = run("add", "lan", "--role", "analyst")  # no terminal, no --password-stdin: refuses instead of hanging
+    assert r.returncode != 0
+    with Database(tmp_path / "u.duckdb") as db:
+        s = AuthService(db, AuthSettings(bcrypt_rounds=4))
+        assert s.login("admin", secret).ok
+        raw = (tmp_path / "u.duckdb").read_bytes()
+    assert secret.encode() not in raw
+
+
+def test_demo_account_prints_name_and_generated_password(tmp_path):
+    cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4})
+    out = io.StringIO()
+    with Database(cfg.storage.db_path) as db:
+        name, pw = auth_demo.setup(cfg, db, out=lambda *a, **k: print(*a, file=out))
+        assert AuthService(db, AuthSettings(bcrypt_rounds=4)).login(name, pw).user.role == "analyst"
+        name2, pw2 = auth_demo.setup(cfg, db, out=lambda *a, **k: None)  # a re-run makes a new password
+        assert pw2 != pw and not AuthService(db, AuthSettings(bcrypt_rounds=4)).login(name, pw).ok
+    text = out.getvalue()
+    assert f"{name} / Mật khẩu: {pw}" in text
+    import re
+    m = re.search(r"[Tt]ài khoản[^:\n]*:\s*(\S+)\s*/\s*[Mm]ật khẩu[^:\n]*:\s*(\S+)", text)  # what the README/browser helper read
+    assert m and m.groups() == (name, pw)
+
+
+def test_only_the_demo_command_creates_the_demo_account():
+    users_of_demo = [p.relative_to(ROOT).as_posix() for p in ROOT.glob("**/*.py")
+                     if ".venv" not in p.parts and "tests" not in p.parts
+                     and "auth_demo" in p.read_text(encoding="utf-8", errors="ignore")]
+    assert users_of_demo == ["langnghe/commands/demo.py"]  # serve and production configs never call it

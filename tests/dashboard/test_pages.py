@@ -1,0 +1,420 @@
+"""An AppTest for every page, on an empty database, on a foundation-only database (no NLP/alerts
+tables) and on demo data; the review actions end in the audit log; the routed app's login gate."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from dashboard import nav
+from store import users as store_users
+from store.db import utcnow
+from tests.dashboard.conftest import PASSWORD, no_exception, texts
+
+PAGES = [s.name for s in nav.discover() if s.name != "collaborator"]  # collaborator page: tested by its owner
+
+
+def test_every_page_is_covered_here():
+    assert set(PAGES) == {"overview", "alerts", "briefing", "explorer", "topics", "sources", "admin"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_on_empty_database(env, page):
+    env.add_users()
+    at = env.page(page, "admin").run()
+    no_exception(at)
+    assert at.title, f"{page} has no title"
+
+
+EMPTY_STATES = {
+    "overview": "Chưa có tin bài nào",
+    "alerts": "Chưa có cảnh báo nào",
+    "briefing": "Không có cảnh báo mới",
+    "explorer": "Chưa có tin bài nào",
+    "topics": "Chưa có tin nào được phân loại",
+}
+
+
+@pytest.mark.parametrize("page", sorted(EMPTY_STATES))
+def test_empty_database_says_why(env, page):
+    at = env.page(page, "analyst").run()
+    no_exception(at)
+    assert EMPTY_STATES[page] in texts(at)
+
+
+FOUNDATION_ONLY = {
+    "overview": "bộ phân tích nội dung (NLP) chưa chạy",
+    "alerts": "chưa được cài đặt",
+    "briefing": "chưa được cài đặt",
+    "explorer": "Lọc theo chủ đề, sắc thái, địa bàn cần kết quả phân tích nội dung",
+    "topics": "bộ phân tích NLP chưa chạy",
+    "sources": "Chức năng cảnh báo nguồn tin chưa được cài đặt",
+}
+
+
+@pytest.mark.parametrize("page", sorted(FOUNDATION_ONLY))
+def test_foundation_only_database_works_and_says_why(env, page):
+    """Before the NLP and alerts parts land, pages still draw and explain the empty panels."""
+    env.seed(n_items=120, n_stories=0, n_alerts=0)
+    with env.db.write() as cur:
+        for t in ("item_tags", "human_labels", "story_items", "stories", "alert_events", "alerts", "source_alarms"):
+            cur.execute(f"DROP TABLE IF EXISTS {t}")
+    at = env.page(page, "admin").run()
+    no_exception(at)
+    assert FOUNDATION_ONLY[page] in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+def test_page_with_demo_data(demo_env, page, role):
+    at = demo_env.page(page, role).run()
+    no_exception(at)
+    body = texts(at)
+    assert "Traceback" not in body
+    if page == "admin" and role != "admin":
+        assert "chỉ dành cho quản trị viên" in body
+
+
+def test_overview_figures(demo_env):
+    at = demo_env.page("overview", "viewer").run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tổng số tin"] == "600"
+    assert int(metrics["Tin hôm nay"]) > 0 and metrics["Cảnh báo đang mở"] not in ("0", "—")
+    assert len(at.get("plotly_chart")) == 2  # items by topic over time, sentiment share
+    assert "Tin mới nhất" in texts(at)
+
+
+def test_overview_refreshes_as_a_fragment(demo_env):
+    """The live panel is an st.fragment with run_every, so the page itself is never reloaded."""
+    import inspect
+
+    from dashboard.pages import overview
+
+    src = inspect.getsource(overview.render)
+    assert "st.fragment(run_every=cfg.dashboard.refresh_seconds)(_live)" in src
+    assert "st.rerun" not in inspect.getsource(overview)
+
+
+# --- alert review ---------------------------------------------------------------------------
+
+def _button(at, label):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def _events(env, alert_id):  # type: ignore[no-untyped-def]
+    with env.db.read() as cur:
+        return cur.execute(
+            'SELECT username, action, from_state, to_state, note FROM alert_events WHERE alert_id = ? ORDER BY id',
+            [alert_id]).fetchall()
+
+
+def test_alert_queue_order_and_detail(demo_env):
+    at = demo_env.page("alerts", "viewer").run()
+    no_exception(at)
+    queue = at.dataframe[0].value
+    assert list(queue.columns[:4]) == ["Mức", "Mã", "Vấn đề", "Trạng thái"]
+    rank = {"Cao": 0, "Trung bình": 1, "Thấp": 2}
+    sev = [rank[x] for x in queue["Mức"]]
+    assert sev == sorted(sev)
+    body = texts(at)
+    assert "Vì sao có cảnh báo này" in body and "Địa bàn:" in body and "Nguồn đăng:" in body
+    assert not [b for b in at.button if b.label in ("Tiếp nhận", "Bỏ qua cảnh báo")]  # viewers only read
+    assert "chỉ đọc" in body
+
+
+def test_acknowledge_with_note_then_dismiss_needs_reason(demo_env):
+    at = demo_env.page("alerts", "analyst").run()
+    aid = at.selectbox(key="alert_pick").value
+    at.text_area(key=f"f_{aid}_note").set_value("Đã báo cáo lãnh đạo phường")
+    _button(at, "Tiếp nhận").click().run()
+    no_exception(at)
+    assert f"Đã tiếp nhận cảnh báo {aid}." in [s.value for s in at.success]
+    assert _events(demo_env, aid)[-1] == ("chuyenvien", "transition", "new", "acknowledged", "Đã báo cáo lãnh đạo phường")
+
+    _button(at, "Bỏ qua cảnh báo").click().run()  # no reason given
+    assert any("lý do" in e.value for e in at.error)
+    assert _events(demo_env, aid)[-1][3] == "acknowledged"
+    at.text_input(key=f"f_{aid}_reason").set_value("Tin trùng, đã có thông tin chính thống")
+    _button(at, "Bỏ qua cảnh báo").click().run()
+    no_exception(at)
+    ev = _events(demo_env, aid)[-1]
+    assert ev[:4] == ("chuyenvien", "transition", "acknowledged", "dismissed") and "Tin trùng" in ev[4]
+
+
+def test_assign_priority_note_merge_reopen(demo_env):
+    at = demo_env.page("alerts", "admin").run()
+    aid = at.selectbox(key="alert_pick").value
+    at.selectbox(key=f"f_{aid}_assignee").set_value("chuyenvien")
+    _button(at, "Giao việc").click().run()
+    no_exception(at)
+    at.selectbox(key=f"f_{aid}_prio").set_value("urgent")
+    _button(at, "Đặt ưu tiên").click().run()
+    at.text_area(key=f"f_{aid}_note").set_value("Phường Vàng Danh đang xác minh")
+    _button(at, "Thêm ghi chú").click().run()
+    other = at.selectbox(key=f"f_{aid}_merge").options[0].split(" · ")[0]
+    at.selectbox(key=f"f_{aid}_merge").set_value(other)
+    _button(at, "Gộp").click().run()
+    no_exception(at)
+    acts = [e[1] for e in _events(demo_env, aid)]
+    assert acts[-4:] == ["assign", "priority", "note", "merge"]
+    assert all(e[0] == "quantri" for e in _events(demo_env, aid)[-4:])
+    with demo_env.db.read() as cur:
+        st_, prio, who = cur.execute("SELECT status, priority, assignee FROM alerts WHERE alert_id = ?", [aid]).fetchone()
+        merged = cur.execute("SELECT status, merged_into FROM alerts WHERE alert_id = ?", [other]).fetchone()
+    assert (st_, prio, who) == ("assigned", "urgent", "chuyenvien") and merged == ("merged", aid)
+    # resolve, then reopen
+    _button(at, "Đã xử lý xong").click().run()
+    at.segmented_control(key="alert_filter").set_value("Tất cả").run()  # closed alerts leave the open queue
+    at.selectbox(key="alert_pick").set_value(aid).run()
+    assert not _button(at, "Mở lại").disabled
+    _button(at, "Mở lại").click().run()
+    assert [e[3] for e in _events(demo_env, aid)[-2:]] == ["resolved", "reopened"]
+
+
+def test_viewer_cannot_act_even_if_a_page_offered_it(demo_env):
+    from dashboard import actions
+    from dashboard.auth import User
+
+    with pytest.raises(PermissionError):
+        actions.alert_action(demo_env.db, User("xem", "Xem", "viewer"), "A000001", "acknowledge")
+    with pytest.raises(PermissionError):
+        actions.correct_labels(demo_env.db, User("xem", "Xem", "viewer"), "x", {"sentiment": "negative"})
+    with pytest.raises(PermissionError):
+        actions.save_source(demo_env.db, User("cv", "CV", "analyst"), {}, ["rss"])
+
+
+# --- briefing -------------------------------------------------------------------------------
+
+def test_briefing_sections_and_marking_it_held(demo_env):
+    at = demo_env.page("briefing", "analyst").run()
+    no_exception(at)
+    body = texts(at)
+    for heading in ("I. Cảnh báo mới và đang mở", "II. Vấn đề được đăng nhiều nhất", "III. Tin tiêu cực đáng chú ý"):
+        assert heading in body
+    assert "7 ngày qua (chưa ghi nhận lần giao ban nào)" in body
+    assert len(at.dataframe) == 3 and len(at.dataframe[2].value) > 0
+    _button(at, "Đánh dấu đã giao ban").click().run()
+    no_exception(at)
+    with demo_env.db.read() as cur:
+        last = store_users.last_briefing(cur)
+    assert last and last["username"] == "chuyenvien" and utcnow() - last["held_at"] < timedelta(minutes=5)
+    at.run()
+    assert "lần giao ban trước" in texts(at)
+    # the next briefing covers only what came after: no new alerts since a moment ago
+    alerts = at.dataframe[0].value
+    assert not any("(mới)" in s for s in alerts["Trạng thái"])
+
+
+def test_briefing_prints_cleanly(demo_env):
+    at = demo_env.page("briefing", "viewer").run()
+    css = "".join(h.value for h in at.get("html")) if at.get("html") else ""
+    assert "@media print" in css and "stSidebar" in css
+    assert not [b for b in at.button if b.label == "Đánh dấu đã giao ban"]  # viewers read only
+
+
+# --- explorer -------------------------------------------------------------------------------
+
+def test_search_with_and_without_diacritics(demo_env):
+    at = demo_env.page("explorer", "viewer").run()
+    at.selectbox(key="x_period").set_value("Tất cả")
+    at.text_input(key="x_query").set_value("o nhiem").run()
+    no_exception(at)
+    plain = at.dataframe[0].value
+    at.text_input(key="x_query").set_value("Ô NHIỄM").run()
+    accented = at.dataframe[0].value
+    assert len(plain) > 0 and list(plain["Tiêu đề"]) == list(accented["Tiêu đề"])
+    from nlp.folding import fold
+
+    with demo_env.db.read() as cur:
+        rows = cur.execute("SELECT title, summary FROM items").fetchall()
+    expected = sum("o nhiem" in fold(f"{t} {s}") for t, s in rows)
+    assert len(plain) == expected
+
+
+def test_explorer_filters(demo_env):
+    at = demo_env.page("explorer", "viewer").run()
+    at.selectbox(key="x_period").set_value("Tất cả")
+    at.multiselect(key="x_topics").set_value(["health"])
+    at.multiselect(key="x_sent").set_value(["negative"])
+    at.checkbox(key="x_in_area").check()
+    at.multiselect(key="x_types").set_value(["social"]).run()
+    no_exception(at)
+    df = at.dataframe[0].value
+    assert len(df) > 0
+    assert all("Y tế" in t for t in df["Chủ đề"]) and set(df["Sắc thái"]) == {"Tiêu cực"}
+    assert set(df["Nguồn"]) <= {"Nhóm Uông Bí 24h", "Diễn đàn VOZ", "QTV Quảng Ninh (YouTube)", "Mastodon #QuangNinh"}
+    assert all(u.startswith("https://") for u in df["Liên kết"])
+
+
+def test_label_correction_is_stored_as_human_label(demo_env):
+    at = demo_env.page("explorer", "analyst").run()
+    item_id = at.selectbox(key="x_item").value
+    with demo_env.db.read() as cur:
+        before = cur.execute("SELECT sentiment, in_area FROM item_tags WHERE item_id = ?", [item_id]).fetchone()
+    new_sent = "positive" if before[0] != "positive" else "negative"
+    at.radio[0].set_value(new_sent)
+    at.checkbox[-1].set_value(not before[1])
+    next(b for b in at.button if b.label == "Lưu nhãn đã sửa").click().run()
+    no_exception(at)
+    assert any("Đã lưu nhãn sửa" in s.value for s in at.success)
+    from store import tags
+
+    with demo_env.db.read() as cur:
+        labels = {h["item_id"]: h for h in tags.human_labels(cur)}
+        audit = store_users.list_audit(cur)
+    assert labels[item_id]["labels"] == {"sentiment": new_sent, "in_area": not before[1]}
+    assert labels[item_id]["username"] == "chuyenvien"
+    assert audit[0]["action"] == "label.correct" and audit[0]["target"] == item_id
+    # the explorer now shows the corrected value and the history
+    at.run()
+    assert "Lịch sử sửa nhãn" in texts(at)
+
+
+# --- topics & places ------------------------------------------------------------------------
+
+def test_topics_and_places_compare_periods_with_old_and_new_names(demo_env):
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    topics, places = at.dataframe[0].value, at.dataframe[1].value
+    assert {"Kỳ này", "Kỳ trước", "Thay đổi"} <= set(topics.columns)
+    assert "Phường Uông Bí" in set(places["Đơn vị mới (2025)"])
+    old = " ".join(places["Tên cũ được nhắc"])
+    assert "Trưng Vương" in old and "Bắc Sơn" in old
+    assert len(at.get("plotly_chart")) == 2  # topic bars and the offline map
+    at.segmented_control(key="t_period").set_value("30 ngày").run()
+    no_exception(at)
+
+
+# --- sources --------------------------------------------------------------------------------
+
+def test_sources_health_and_alarms(demo_env):
+    at = demo_env.page("sources", "viewer").run()
+    no_exception(at)
+    health = at.dataframe[0].value
+    assert "Lỗi kéo dài" in set(health["Trạng thái"])
+    assert "So với thường lệ" in health.columns
+    assert "Lượng tin giảm bất thường" in set(at.dataframe[1].value["Loại"])
+    assert "Quản lý nguồn tin" not in texts(at)
+
+
+def test_admin_adds_pauses_and_edits_sources_in_the_config_store(demo_env):
+    from langnghe import sources_store
+
+    at = demo_env.page("sources", "admin").run()
+
+    def add_form(name: str, url: str, outlet: str) -> None:
+        fields = {t.label: t for t in at.text_input}  # the add form comes after the edit form
+        fields["Tên nguồn (không dấu)"].set_value(name)
+        fields["Địa chỉ (http/https)"].set_value(url)
+        fields["Cơ quan, kênh hiển thị"].set_value(outlet)
+        next(b for b in at.button if b.label == "Thêm nguồn").click().run()
+
+    add_form("baoquangninh-xa-hoi", "https://baoquangninh.vn/rss/xa-hoi.rss", "Báo Quảng Ninh")
+    no_exception(at)
+    assert any("Đã lưu nguồn baoquangninh-xa-hoi" in s.value for s in at.success)
+    merged = sources_store.effective_config(demo_env.cfg, demo_env.db)
+    assert merged.source("baoquangninh-xa-hoi").url == "https://baoquangninh.vn/rss/xa-hoi.rss"
+
+    at.selectbox(key="src_pick").set_value("baoquangninh-xa-hoi").run()
+    next(b for b in at.button if b.label == "Tạm dừng nguồn này").click().run()
+    no_exception(at)
+    assert not sources_store.effective_config(demo_env.cfg, demo_env.db).source("baoquangninh-xa-hoi").enabled
+    with demo_env.db.read() as cur:
+        acts = [(a["action"], a["username"]) for a in store_users.list_audit(cur)]
+    assert ("source.add", "quantri") in acts and ("source.edit", "quantri") in acts
+
+    # a bad address is refused with a reason, nothing stored
+    add_form("xau", "javascript:alert(1)", "X")
+    assert any("http" in e.value for e in at.error)
+    assert "xau" not in {s.name for s in sources_store.effective_config(demo_env.cfg, demo_env.db).sources}
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+def test_admin_manages_users_and_retention_and_sees_the_audit_log(demo_env):
+    at = demo_env.page("admin", "admin").run()
+    no_exception(at)
+    audit = at.dataframe[0].value
+    assert {"Thời gian", "Người thực hiện", "Thao tác", "Đối tượng", "Thay đổi"} <= set(audit.columns)
+    assert "Tạo tài khoản" in set(audit["Thao tác"])
+    # create a user
+    form_inputs = [t for t in at.text_input if t.label in ("Tên đăng nhập (chữ thường không dấu)", "Họ tên hiển thị",
+                                                           "Mật khẩu ban đầu")]
+    form_inputs[0].set_value("phamhoa")
+    form_inputs[1].set_value("Phạm Thu Hoa")
+    form_inputs[2].set_value("mat-khau-ban-dau-1")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    no_exception(at)
+    assert demo_env.auth.login("phamhoa", "mat-khau-ban-dau-1").ok
+    # retention
+    at.number_input[0].set_value(365)
+    next(b for b in at.button if b.label == "Lưu thiết lập lưu trữ").click().run()
+    with demo_env.db.read() as cur:
+        assert store_users.get_settings(cur)["retention.items_days"] == 365
+        a = store_users.list_audit(cur)[0]
+    assert a["action"] == "settings.retention" and json.loads(a["detail"])["items_days"] == {"trước": 730, "sau": 365}
+
+
+# --- the routed app: login gate -------------------------------------------------------------
+
+def test_app_requires_login_and_routes_by_role(demo_env):
+    at = demo_env.app().run()
+    no_exception(at)
+    assert [t.label for t in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
+    assert not at.metric  # nothing of the dashboard before signing in
+    at.text_input(key="login_user").set_value("xem")
+    at.text_input(key="login_password").set_value("sai-mat-khau")
+    at.button[0].click().run()
+    assert any("Sai tên đăng nhập hoặc mật khẩu" in e.value for e in at.error)
+    at.text_input(key="login_user").set_value("xem")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    no_exception(at)
+    assert at.title[0].value == "Tổng quan"
+    assert {m.label for m in at.metric} >= {"Tổng số tin", "Tin hôm nay"}
+    pages = at.session_state["_pages"]
+    assert "admin" not in pages and "alerts" in pages
+    assert "Đăng nhập: **Cán bộ xem** (Xem)" in [c.value for c in at.sidebar.caption]
+
+
+def test_app_session_expiry_and_logout(demo_env):
+    at = demo_env.app().run()
+    at.text_input(key="login_user").set_value("quantri")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    assert "admin" in at.session_state["_pages"]
+    with demo_env.db.write() as cur:
+        cur.execute("UPDATE user_sessions SET expires_at = ?", [utcnow() - timedelta(seconds=1)])
+    at.run()
+    assert any("hết hạn" in i.value for i in at.info)
+    assert [t.label for t in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
+    at.text_input(key="login_user").set_value("quantri")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    next(b for b in at.sidebar.button if b.label == "Đăng xuất").click().run()
+    assert [t.label for t in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
+    with demo_env.db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM user_sessions WHERE revoked_at IS NULL AND expires_at > ?",
+                           [utcnow()]).fetchone()[0] == 0
+
+
+def test_app_rate_limits_failed_logins(demo_env):
+    at = demo_env.app().run()
+    for _ in range(5):
+        at.text_input(key="login_user").set_value("quantri")
+        at.text_input(key="login_password").set_value("doan-mo")
+        at.button[0].click().run()
+    at.text_input(key="login_user").set_value("quantri")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    assert any("quá nhiều lần" in e.value for e in at.error)
+    assert "_pages" not in at.session_state
+
+
+def test_app_without_any_account_says_how_to_create_the_first_admin(env):
+    at = env.app().run()
+    no_exception(at)
+    assert any("langnghe users add" in w.value for w in at.warning)
