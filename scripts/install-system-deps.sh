@@ -2,9 +2,12 @@
 # Installs the Debian packages Lắng Nghe needs, skipping any already present.
 #   chromium        headless browser for the end-to-end dashboard test and screenshots
 #   fonts-noto-core Vietnamese-capable fonts for the browser and PDF reports
+#   fonts-liberation2  Liberation Serif 2 (Times New Roman metrics, Vietnamese) embedded in PDF reports
+#   fonts-dejavu-core  DejaVu Serif, the last fallback font for PDF reports
 #   poppler-utils   pdftotext / pdftoppm, used to check generated reports
+#   libpango-1.0-0 libpangoft2-1.0-0  text layout for WeasyPrint, the PDF fallback without a browser
 set -euo pipefail
-want=(chromium fonts-noto-core poppler-utils)
+want=(chromium fonts-noto-core fonts-liberation2 fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

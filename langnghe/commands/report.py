@@ -1,0 +1,116 @@
+"""`langnghe report`: the weekly summary and rapid reports as files (DOCX, XLSX, PDF).
+
+    langnghe report weekly --week 2026-W47 [--area "Uông Bí"] [--db PATH] --out DIR
+    langnghe report rapid  --alert A000012 | --story ID   [--db PATH] --out DIR
+
+The database is opened read-only: the configured file, or (when `langnghe serve` holds it) the snapshot
+it publishes; `--db` names another file, e.g. one `langnghe replay` filled. Exit status 0 when every
+file was written, 1 when one could not be (the others are still written), 2 for a bad request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from langnghe.config import Config
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="weekly summary / rapid report as DOCX, XLSX and PDF (Decree 30 layout)")
+    rs = p.add_subparsers(dest="report_kind", metavar="KIND")
+    w = rs.add_parser("weekly", help="weekly summary of press and public opinion (DOCX, XLSX, PDF)")
+    w.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: the current week, Vietnam time)")
+    w.add_argument("--area", default="", help='a place, e.g. "Uông Bí" (default: the whole province)')
+    w.add_argument("--proposals-file", help="text file for section VI (default: the text saved in the dashboard)")
+    _common(w, "docx,xlsx,pdf")
+    r = rs.add_parser("rapid", help="rapid report (báo cáo nhanh) on one alert or story (DOCX, PDF)")
+    g = r.add_mutually_exclusive_group(required=True)
+    g.add_argument("--alert", help="alert id, e.g. A000012")
+    g.add_argument("--story", help="story id (a story with no alert)")
+    r.add_argument("--proposals-file", help="text file for section VI (default: the text saved in the dashboard)")
+    _common(r, "docx,pdf")
+    p.set_defaults(func=run)
+
+
+def _common(p: argparse.ArgumentParser, formats: str) -> None:
+    p.add_argument("--db", help="database file (default: storage.db_path, or its snapshot while serve runs)")
+    p.add_argument("--out", required=True, help="folder to write the files into (created if missing)")
+    p.add_argument("--format", default=formats, help=f"comma-separated formats (default {formats})")
+    p.add_argument("--no-charts", action="store_true", help="leave the charts out (no browser needed for DOCX/XLSX)")
+
+
+def _open(cfg: Config, path: str | None):  # type: ignore[no-untyped-def]
+    from store.db import Database, DatabaseLocked
+
+    target = path or cfg.storage.db_path
+    if not os.path.exists(target):
+        raise FileNotFoundError(target)
+    try:
+        return Database(target, read_only=True)
+    except DatabaseLocked:
+        if path is None and os.path.exists(cfg.storage.snapshot_path):
+            print(f"langnghe: {target} đang được `langnghe serve` sử dụng; đọc bản sao {cfg.storage.snapshot_path}",
+                  file=sys.stderr)
+            return Database(cfg.storage.snapshot_path, read_only=True)
+        raise
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    from langnghe.reports import rapid_report, weekly_report
+    from langnghe.reports.settings import ReportSettings, parse_week, week_of, to_local
+    from store.db import DatabaseLocked, utcnow
+
+    if not getattr(args, "report_kind", None):
+        print("langnghe report: chọn weekly hoặc rapid (langnghe report --help)", file=sys.stderr)
+        return 2
+    formats = [x.strip() for x in args.format.split(",") if x.strip()]
+    allowed = ("docx", "xlsx", "pdf") if args.report_kind == "weekly" else ("docx", "pdf")
+    bad = [x for x in formats if x not in allowed]
+    if bad or not formats:
+        print(f"langnghe report: định dạng không hợp lệ: {','.join(bad) or '(trống)'} (chọn trong {','.join(allowed)})",
+              file=sys.stderr)
+        return 2
+    s = ReportSettings.from_config(cfg, **({"charts": False} if args.no_charts else {}))
+    proposals = None
+    if args.proposals_file:
+        proposals = Path(args.proposals_file).read_text(encoding="utf-8")
+    try:
+        db = _open(cfg, args.db)
+    except FileNotFoundError as exc:
+        print(f"langnghe report: không tìm thấy cơ sở dữ liệu {exc}", file=sys.stderr)
+        return 2
+    except DatabaseLocked as exc:
+        print(f"langnghe report: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.report_kind == "weekly":
+            week = args.week or week_of(to_local(utcnow()))
+            try:
+                parse_week(week)
+            except ValueError as exc:
+                print(f"langnghe report: {exc}", file=sys.stderr)
+                return 2
+            res = weekly_report(db, s, week, args.out, area=args.area, proposals=proposals, formats=formats)
+        else:
+            try:
+                res = rapid_report(db, s, args.out, alert_id=args.alert, story_id=args.story, proposals=proposals,
+                                   formats=formats)
+            except KeyError:
+                print(f"langnghe report: không có cảnh báo/vấn đề {args.alert or args.story}", file=sys.stderr)
+                return 2
+            except LookupError as exc:
+                print(f"langnghe report: cơ sở dữ liệu chưa có bảng {exc} (chưa chạy phát hiện vấn đề)", file=sys.stderr)
+                return 2
+    finally:
+        db.close()
+    for fmt, path in res.files.items():
+        print(f"{fmt}\t{path}")
+    for err in res.errors:
+        print(f"langnghe report: {err}", file=sys.stderr)
+    phases = ", ".join(f"{k} {v:.2f}s" for k, v in res.timings.items())
+    print(f"{res.n_items} tin, bài trong phụ lục; {phases}", file=sys.stderr)
+    missing = [f for f in formats if f not in res.files]
+    return 1 if missing else 0

@@ -1,0 +1,452 @@
+"""Report queries (weekly summary, rapid report), proposals text and the report archive (migration 050).
+
+    weekly_figures(cur, window, area)
+        items published in [prev_start, end) ──effective tags (model, overridden by staff corrections)──▶
+        in scope? (area '' → in_area; area 'Uông Bí' → a place naming it) ──▶ one temp table (works read-only too)
+        ──▶ small aggregations: outlets, sentiment, topics, places, days, negative items, appendix,
+            stories (story_items ⋈ stories) with their handling (alerts, alert_events), alerts raised
+    rapid_figures(cur, alert_id | story_id) ──▶ the alert, its story's items, its audit trail
+
+Other parts' tables are optional: `capabilities()` says which exist, and each figure that needs a
+missing table comes back empty with the reason in `missing`. Times in and out are naive UTC.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Sequence
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import duckdb
+
+OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alerts", "alert_events",
+                   "report_texts", "report_archive")
+
+
+def capabilities(cur: "duckdb.DuckDBPyConnection") -> dict[str, bool]:
+    """Which optional tables exist: {'item_tags': True, 'alerts': False, …}."""
+    have = {r[0] for r in cur.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+    ).fetchall()}
+    return {t: t in have for t in OPTIONAL_TABLES}
+
+
+# --------------------------------------------------------------------------------------------- area
+def fold(text: str) -> str:
+    """Lower-case, no diacritics, đ→d (as nlp.folding does), for matching place names."""
+    s = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+def area_regex(area: str | None) -> str | None:
+    """RE2 pattern matching the folded area name as whole words ('Uông Bí' → '\\buong\\s+bi\\b'); None = province."""
+    words = re.findall(r"[a-z0-9]+", fold(area or ""))
+    if not words:
+        return None
+    return r"\b" + r"\s+".join(words) + r"\b"
+
+
+_FOLD_SQL = "lower(strip_accents(replace(replace({x}, 'đ', 'd'), 'Đ', 'D')))"
+
+
+def _place_match_sql(col: str, pattern: str) -> str:
+    # `pattern` holds only [a-z0-9], \b and \s+ (area_regex), so it is safe inside a literal.
+    return (f"coalesce(len(list_filter({col}, lambda p: regexp_matches({_FOLD_SQL.format(x='p')}, "
+            f"'{pattern}'))) > 0, FALSE)")
+
+
+def _effective(caps: dict[str, bool]) -> tuple[str, str]:
+    """(joins, select list) for topics, sentiment, places, in_area of item row `i`, staff corrections first."""
+    if not caps.get("item_tags"):
+        return "", ("NULL::VARCHAR[] AS topics, NULL::VARCHAR AS sentiment, NULL::VARCHAR[] AS places, "
+                    "NULL::BOOLEAN AS in_area")
+    joins = "LEFT JOIN item_tags t ON t.item_id = i.id"
+    if not caps.get("human_labels"):
+        return joins, "t.topics AS topics, t.sentiment AS sentiment, t.places AS places, t.in_area AS in_area"
+    joins += """
+        LEFT JOIN (
+            SELECT item_id,
+                   arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
+                   arg_max(value, id) FILTER (WHERE field = 'sentiment') AS h_sentiment,
+                   arg_max(value, id) FILTER (WHERE field = 'places') AS h_places,
+                   arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
+            FROM human_labels GROUP BY item_id
+        ) h ON h.item_id = i.id"""
+    sel = """coalesce(from_json(h.h_topics, '["VARCHAR"]'), t.topics) AS topics,
+             coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,
+             coalesce(from_json(h.h_places, '["VARCHAR"]'), t.places) AS places,
+             coalesce(CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN), t.in_area) AS in_area"""
+    return joins, sel
+
+
+# --------------------------------------------------------------------------------------------- weekly
+@dataclass(frozen=True)
+class Window:
+    """Report period [start, end) and the comparison period [prev_start, prev_end), naive UTC."""
+
+    start: datetime
+    end: datetime
+    prev_start: datetime
+    prev_end: datetime
+
+
+def weekly_figures(
+    cur: "duckdb.DuckDBPyConnection",
+    w: Window,
+    area: str | None = None,
+    *,
+    top_stories: int = 10,
+    negative_items: int = 30,
+    top_places: int = 20,
+) -> dict[str, Any]:
+    """Everything the weekly report shows, as DataFrames and numbers (see the module docstring).
+
+    Keys: caps, missing, tagged, totals {all_now, all_prev, tagged_now, scope_now, scope_prev}, outlets,
+    sentiment, topics, places, daily, negative, appendix, stories, alerts.
+    """
+    caps = capabilities(cur)
+    missing: list[str] = []
+    tagged = caps["item_tags"]
+    if not tagged:
+        missing.append("item_tags")
+    pattern = area_regex(area)
+    joins, sel = _effective(caps)
+    if not tagged:
+        scope_sql = "TRUE"
+    elif pattern:
+        scope_sql = _place_match_sql("places", pattern)
+    else:
+        scope_sql = "coalesce(in_area, FALSE)"
+    tag_count = "count(t.item_id) FILTER (WHERE i.published_at >= ?)" if tagged else "0 * count(*) FILTER (WHERE i.published_at >= ?)"
+    row = cur.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at < ?), {tag_count}
+        FROM items i {"LEFT JOIN item_tags t ON t.item_id = i.id" if tagged else ""}
+        WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
+        """,
+        [w.start, w.start, w.start, w.start, w.end, w.prev_start, w.prev_end],
+    ).fetchone()
+    totals = {"all_now": int(row[0]), "all_prev": int(row[1]), "tagged_now": int(row[2])}
+
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _rs AS
+        WITH e AS (
+            SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.url, {sel}
+            FROM items i {joins}
+            WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
+        )
+        SELECT id, published_at, source_type, outlet, title, url,
+               coalesce(topics, []::VARCHAR[]) AS topics, sentiment, coalesce(places, []::VARCHAR[]) AS places,
+               in_area, published_at >= ? AS now
+        FROM e WHERE {scope_sql}
+        """,
+        [w.start, w.end, w.prev_start, w.prev_end, w.start],
+    )
+    try:
+        out = _aggregate(cur, caps, w, pattern, top_stories, negative_items, top_places)
+    finally:
+        cur.execute("DROP TABLE IF EXISTS temp._rs")
+    out["totals"] = {**totals, "scope_now": int(out.pop("_scope_now")), "scope_prev": int(out.pop("_scope_prev"))}
+    if not (caps["stories"] and caps["story_items"]):
+        missing.append("stories")
+    if not caps["alerts"]:
+        missing.append("alerts")
+    out.update(caps=caps, missing=missing, tagged=tagged)
+    return out
+
+
+def _aggregate(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], w: Window, pattern: str | None,
+               top_stories: int, negative_items: int, top_places: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    n = cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs").fetchone()
+    out["_scope_now"], out["_scope_prev"] = n
+    out["outlets"] = cur.execute(
+        """
+        SELECT source_type, outlet, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev
+        FROM _rs GROUP BY ALL ORDER BY source_type, n_now DESC, n_prev DESC, outlet
+        """
+    ).df()
+    out["sentiment"] = cur.execute(
+        """
+        SELECT coalesce(sentiment, 'unknown') AS sentiment,
+               count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev
+        FROM _rs GROUP BY ALL
+        """
+    ).df()
+    out["topics"] = cur.execute(
+        """
+        SELECT tp AS topic, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev,
+               count(*) FILTER (WHERE now AND sentiment = 'negative') AS neg_now
+        FROM (SELECT now, sentiment, unnest(CASE WHEN len(topics) > 0 THEN topics ELSE ['other'] END) AS tp FROM _rs)
+        GROUP BY tp ORDER BY n_now DESC, n_prev DESC, tp
+        """
+    ).df()
+    out["places"] = cur.execute(
+        """
+        SELECT place, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev,
+               count(*) FILTER (WHERE now AND sentiment = 'negative') AS neg_now
+        FROM (SELECT now, sentiment, unnest(places) AS place FROM _rs)
+        GROUP BY place HAVING count(*) FILTER (WHERE now) > 0
+        ORDER BY n_now DESC, n_prev DESC, place LIMIT ?
+        """,
+        [int(top_places)],
+    ).df()
+    out["daily"] = cur.execute(
+        """
+        SELECT CAST(published_at + INTERVAL 7 HOUR AS DATE) AS day, source_type, count(*) AS n
+        FROM _rs WHERE now GROUP BY ALL ORDER BY day, source_type
+        """
+    ).df()
+    out["negative"] = cur.execute(
+        """
+        WITH neg AS (SELECT * FROM _rs WHERE now AND sentiment = 'negative')
+        SELECT neg.id, neg.published_at, neg.source_type, neg.outlet, neg.title, neg.url, neg.topics, neg.places,
+               (SELECT count(*) FROM item_links l WHERE l.item_id = neg.id) AS n_sources
+        FROM neg ORDER BY n_sources DESC, published_at DESC, id LIMIT ?
+        """,
+        [int(negative_items)],
+    ).df()
+    out["appendix"] = cur.execute(
+        """
+        SELECT id, published_at, source_type, outlet, title, topics, coalesce(sentiment, 'unknown') AS sentiment,
+               places, url
+        FROM _rs WHERE now ORDER BY published_at, id
+        """
+    ).df()
+    out["stories"] = _stories(cur, caps, top_stories)
+    out["stories_total"] = int(cur.execute(
+        "SELECT count(DISTINCT s.story_id) FROM story_items s JOIN _rs r ON r.id = s.item_id WHERE r.now"
+    ).fetchone()[0]) if caps["story_items"] else 0
+    out["alerts"] = _alerts_raised(cur, caps, w, pattern)
+    return out
+
+
+def _stories(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], limit: int) -> pd.DataFrame:
+    cols = ["story_id", "title", "first_seen", "n_items", "n_outlets", "outlets", "n_negative", "n_neutral",
+            "n_positive", "n_unknown", "places", "topics", "alert_id", "alert_status", "severity", "assignee",
+            "reviewers", "notes"]
+    if not (caps["stories"] and caps["story_items"]):
+        return pd.DataFrame(columns=cols)
+    df = cur.execute(
+        """
+        WITH si AS (SELECT s.story_id, r.* FROM story_items s JOIN _rs r ON r.id = s.item_id WHERE r.now)
+        SELECT si.story_id, st.title, st.first_seen, count(*) AS n_items, count(DISTINCT si.outlet) AS n_outlets,
+               list_sort(list_distinct(list(si.outlet))) AS outlets,
+               count(*) FILTER (WHERE si.sentiment = 'negative') AS n_negative,
+               count(*) FILTER (WHERE si.sentiment = 'neutral') AS n_neutral,
+               count(*) FILTER (WHERE si.sentiment = 'positive') AS n_positive,
+               count(*) FILTER (WHERE si.sentiment IS NULL) AS n_unknown,
+               list_sort(list_distinct(flatten(list(si.places)))) AS places,
+               list_sort(list_distinct(flatten(list(si.topics)))) AS topics
+        FROM si JOIN stories st ON st.story_id = si.story_id
+        GROUP BY si.story_id, st.title, st.first_seen
+        ORDER BY n_items DESC, n_outlets DESC, st.first_seen, si.story_id
+        LIMIT ?
+        """,
+        [int(limit)],
+    ).df()
+    handling = story_handling(cur, list(df["story_id"]), caps)
+    for c in ("alert_id", "alert_status", "severity", "assignee", "reviewers", "notes"):
+        df[c] = [handling.get(s, {}).get(c) for s in df["story_id"]]
+    return df[cols]
+
+
+def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str],
+                   caps: dict[str, bool] | None = None) -> dict[str, dict[str, Any]]:
+    """story_id → its latest alert (not one merged away): alert_id, alert_status, severity, assignee,
+    reviewers (people who acted on any of the story's alerts), notes (notes and close reasons, oldest first)."""
+    caps = caps or capabilities(cur)
+    if not story_ids or not caps["alerts"]:
+        return {}
+    ev = caps["alert_events"]
+    rows = cur.execute(
+        f"""
+        WITH a AS (SELECT * FROM alerts WHERE story_id IN (SELECT unnest(?::VARCHAR[])) AND status <> 'merged'),
+             latest AS (SELECT story_id, arg_max(alert_id, seq) AS alert_id, arg_max(status, seq) AS status,
+                               arg_max(severity, seq) AS severity, arg_max(assignee, seq) AS assignee,
+                               list(close_reason ORDER BY seq) FILTER (WHERE close_reason IS NOT NULL) AS reasons
+                        FROM a GROUP BY story_id)
+        SELECT l.story_id, l.alert_id, l.status, l.severity, l.assignee, l.reasons,
+               {"(SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e JOIN alerts x USING (alert_id) "
+                "WHERE x.story_id = l.story_id AND e.username <> 'system')" if ev else "NULL::VARCHAR[]"} AS reviewers,
+               {"(SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e JOIN alerts x USING (alert_id) "
+                "WHERE x.story_id = l.story_id AND e.action = 'note' AND e.note IS NOT NULL)" if ev else "NULL::VARCHAR[]"} AS notes
+        FROM latest l
+        """,
+        [list(story_ids)],
+    ).fetchall()
+    out = {}
+    for sid, aid, status, sev, assignee, reasons, reviewers, notes in rows:
+        out[sid] = {"alert_id": aid, "alert_status": status, "severity": sev, "assignee": assignee,
+                    "reviewers": list(reviewers or []), "notes": list(notes or []) + list(reasons or [])}
+    return out
+
+
+def _alerts_raised(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], w: Window,
+                   pattern: str | None) -> pd.DataFrame:
+    cols = ["alert_id", "raised_at", "title", "severity", "status", "assignee", "n_items", "n_outlets", "places",
+            "close_reason", "reviewers", "notes", "last_action_at"]
+    if not caps["alerts"]:
+        return pd.DataFrame(columns=cols)
+    where = _place_match_sql("a.places", pattern) if pattern else "TRUE"
+    ev = caps["alert_events"]
+    reviewers = ("(SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e "
+                 "WHERE e.alert_id = a.alert_id AND e.username <> 'system')") if ev else "NULL::VARCHAR[]"
+    notes = ("(SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e WHERE e.alert_id = a.alert_id "
+             "AND e.action = 'note' AND e.note IS NOT NULL)") if ev else "NULL::VARCHAR[]"
+    last = "(SELECT max(e.at) FROM alert_events e WHERE e.alert_id = a.alert_id)" if ev else "a.updated_at"
+    return cur.execute(
+        f"""
+        SELECT a.alert_id, a.raised_at, a.title, a.severity, a.status, a.assignee, a.n_items, a.n_outlets, a.places,
+               a.close_reason, {reviewers} AS reviewers, {notes} AS notes, {last} AS last_action_at
+        FROM alerts a
+        WHERE a.raised_at >= ? AND a.raised_at < ? AND a.kind = 'story' AND {where}
+        ORDER BY a.raised_at, a.seq
+        """,
+        [w.start, w.end],
+    ).df()[cols]
+
+
+# --------------------------------------------------------------------------------------------- rapid
+def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
+                  story_id: str | None = None) -> dict[str, Any]:
+    """One alert (or a story without an alert): the alert row, the story row, every item (oldest first, with
+    effective tags and the number of sources that carried it) and the audit trail. Raises KeyError when
+    there is no such alert or story, LookupError when the alerts/stories tables do not exist yet."""
+    caps = capabilities(cur)
+    alert: dict[str, Any] | None = None
+    if alert_id:
+        if not caps["alerts"]:
+            raise LookupError("alerts")
+        from store.alerts import get_alert  # the alerts part owns the row's shape
+
+        alert = get_alert(cur, alert_id)
+        story_id = alert.get("story_id") or None
+    has_stories = caps["stories"] and caps["story_items"]
+    story: dict[str, Any] | None = None
+    if story_id and has_stories:
+        r = cur.execute("SELECT * FROM stories WHERE story_id = ?", [story_id]).fetchall()
+        if r:
+            story = dict(zip([d[0] for d in cur.description], r[0]))
+    if alert is None and story is None:
+        if not has_stories:
+            raise LookupError("stories")
+        raise KeyError(story_id)
+    joins, sel = _effective(caps)
+    if story is not None:
+        ids_sql, params = "SELECT item_id FROM story_items WHERE story_id = ?", [story["story_id"]]
+    else:
+        ids_sql, params = "SELECT unnest(?::VARCHAR[]) AS item_id", [list(alert.get("item_ids") or [])]  # type: ignore[union-attr]
+    items = cur.execute(
+        f"""
+        SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, i.title, i.summary, i.url, {sel},
+               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources
+        FROM items i {joins}
+        WHERE i.id IN ({ids_sql})
+        ORDER BY i.published_at, i.id
+        """,
+        params,
+    ).df()
+    events = pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note"])
+    if caps["alerts"] and caps["alert_events"]:
+        if alert is not None:
+            ids = [alert["alert_id"]]
+        else:
+            ids = [r[0] for r in cur.execute("SELECT alert_id FROM alerts WHERE story_id = ?", [story_id]).fetchall()]
+        if ids:
+            events = cur.execute(
+                """
+                SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events
+                WHERE alert_id IN (SELECT unnest(?::VARCHAR[]))
+                   OR alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
+                ORDER BY "at", id
+                """,
+                [ids, ids],
+            ).df()
+    return {"caps": caps, "alert": alert, "story": story, "items": items, "events": events,
+            "tagged": caps["item_tags"]}
+
+
+# --------------------------------------------------------------------------------------------- texts
+def get_text(cur: "duckdb.DuckDBPyConnection", kind: str, key: str) -> dict[str, Any] | None:
+    """The saved proposals text of one report: {body, username, updated_at}, or None."""
+    if not capabilities(cur)["report_texts"]:
+        return None
+    row = cur.execute("SELECT body, username, updated_at FROM report_texts WHERE kind = ? AND key = ?",
+                      [kind, key]).fetchone()
+    return {"body": row[0], "username": row[1], "updated_at": row[2]} if row else None
+
+
+def save_text(cur: "duckdb.DuckDBPyConnection", kind: str, key: str, body: str, username: str,
+              at: datetime) -> None:
+    """Replace the proposals text of one report (call inside Database.write())."""
+    if kind not in ("weekly", "rapid"):
+        raise ValueError(kind)
+    if not username:
+        raise ValueError("username is required")
+    body = unicodedata.normalize("NFC", body or "").strip()
+    cur.execute(
+        """
+        INSERT INTO report_texts (kind, key, body, username, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, username = excluded.username,
+                                             updated_at = excluded.updated_at
+        """,
+        [kind, key, body, username, at],
+    )
+
+
+# --------------------------------------------------------------------------------------------- archive
+def add_archive(cur: "duckdb.DuckDBPyConnection", *, kind: str, period: str, area: str, generated_at: datetime,
+                generated_by: str, dir: str, files: Sequence[str], n_items: int, seconds: float | None) -> int:
+    row = cur.execute(
+        """
+        INSERT INTO report_archive (kind, period, area, generated_at, generated_by, dir, files, n_items, seconds)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        """,
+        [kind, period, area or "", generated_at, generated_by, dir, list(files), int(n_items), seconds],
+    ).fetchone()
+    return int(row[0])
+
+
+def list_archive(cur: "duckdb.DuckDBPyConnection", kind: str | None = None, limit: int = 100) -> pd.DataFrame:
+    """Archived reports, newest first: id, kind, period, area, generated_at, generated_by, dir, files, n_items, seconds."""
+    cols = ["id", "kind", "period", "area", "generated_at", "generated_by", "dir", "files", "n_items", "seconds"]
+    if not capabilities(cur)["report_archive"]:
+        return pd.DataFrame(columns=cols)
+    where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
+    return cur.execute(
+        f"SELECT {', '.join(cols)} FROM report_archive {where} ORDER BY generated_at DESC, id DESC LIMIT ?",
+        [*params, int(limit)],
+    ).df()
+
+
+def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str = "",
+             generated_by: str | None = None) -> bool:
+    """True if a report of this kind, period and area (and, if given, by this generator) is archived."""
+    sql = "SELECT count(*) FROM report_archive WHERE kind = ? AND period = ? AND area = ?"
+    params: list[Any] = [kind, period, area or ""]
+    if generated_by:
+        sql += " AND generated_by = ?"
+        params.append(generated_by)
+    return bool(cur.execute(sql, params).fetchone()[0])
+
+
+def in_area_places(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> list[str]:
+    """Place names (as tagged) of in-area items since `since`, most frequent first (the area picker)."""
+    if not capabilities(cur)["item_tags"]:
+        return []
+    return [r[0] for r in cur.execute(
+        """
+        SELECT p, count(*) AS n FROM (
+            SELECT unnest(t.places) AS p FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE i.published_at >= ? AND t.in_area
+        ) GROUP BY p ORDER BY n DESC, p LIMIT ?
+        """,
+        [since, int(limit)],
+    ).fetchall()]
