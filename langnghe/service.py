@@ -108,7 +108,12 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
         scheduler.hooks.append(scheduler_hook(cfg, db))
     except Exception:
         log.exception("emerging-issue detection not started")
-    import plotly.express  # noqa: F401  (imported once here: concurrent first imports in page threads deadlock)
+    # Import the heavy libraries once, here, before any other thread exists: a module imported for the
+    # first time by two threads at once can be seen half-initialised (seen: pandas under streamlit).
+    import pandas  # noqa: F401
+    import plotly.express  # noqa: F401
+    import streamlit.web.bootstrap  # noqa: F401
+
     scheduler.start()
     url = f"http://{cfg.dashboard.host}:{cfg.dashboard.port}"
     print(f"Lắng Nghe đang chạy: mở {url} (Ctrl+C để dừng)", flush=True)

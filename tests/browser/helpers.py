@@ -85,6 +85,11 @@ def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
     """Log in with the demo account the server printed, if the app shows a login form."""
     m = re.search(r"[Tt]ài khoản[^:\n]*:\s*(\S+)\s*/\s*[Mm]ật khẩu[^:\n]*:\s*(\S+)", output)
     pw_inputs = page.locator("input[type=password]")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for _ in range(60):  # Streamlit draws after its websocket connects: wait for the form or the app
+        if pw_inputs.count() or nav.count():
+            break
+        page.wait_for_timeout(500)
     if not m or pw_inputs.count() == 0:
         return
     page.locator("input[type=text]").first.fill(m.group(1))
