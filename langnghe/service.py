@@ -108,6 +108,12 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
         scheduler.hooks.append(scheduler_hook(cfg, db))
     except Exception:
         log.exception("emerging-issue detection not started")
+    try:  # weekly report into the archive at [reports] schedule_weekday / schedule_time (langnghe/reports/schedule.py)
+        from langnghe.reports.schedule import weekly_hook
+
+        scheduler.hooks.append(weekly_hook(cfg, db))
+    except Exception:
+        log.exception("scheduled weekly reports not started")
     # Import the heavy libraries once, here, before any other thread exists: a module imported for the
     # first time by two threads at once can be seen half-initialised (seen: pandas under streamlit).
     import pandas  # noqa: F401
