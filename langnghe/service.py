@@ -15,6 +15,7 @@ DuckDB allows one process per file, so collection and the dashboard share one ha
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import threading
 import time
@@ -96,24 +97,33 @@ def run_dashboard(cfg: Config) -> None:
     bootstrap.run(str(APP_PATH), False, [], flags)
 
 
+# Periodic jobs run after each collection pass, in this order: (module, factory(cfg, db) -> callable).
+# A job that fails to start is logged and skipped; serve runs on without it.
+HOOKS: tuple[tuple[str, str, str], ...] = (
+    ("nlp.detect_service", "scheduler_hook", "stories and emerging-issue alerts, every tick"),
+    ("langnghe.reports.schedule", "weekly_hook", "weekly report into the archive at [reports] schedule"),
+    ("langnghe.commands.retention", "hook", "retention purge, once a day"),
+)
+
+
+def install_hooks(scheduler: Scheduler, cfg: Config, db: Database) -> list[str]:
+    installed = []
+    for module, factory, what in HOOKS:
+        try:
+            scheduler.hooks.append(getattr(importlib.import_module(module), factory)(cfg, db))
+            installed.append(module)
+        except Exception:
+            log.exception("periodic job not started: %s (%s.%s)", what, module, factory)
+    return installed
+
+
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None) -> int:
     db = Database(cfg.storage.db_path)
     runtime.install(cfg, db)
     if before_start:
         before_start(db)
     scheduler = Scheduler(cfg, db)
-    try:  # stories + emerging-issue alerts each tick (nlp/detect_service.py); serve runs on without them
-        from nlp.detect_service import scheduler_hook
-
-        scheduler.hooks.append(scheduler_hook(cfg, db))
-    except Exception:
-        log.exception("emerging-issue detection not started")
-    try:  # weekly report into the archive at [reports] schedule_weekday / schedule_time (langnghe/reports/schedule.py)
-        from langnghe.reports.schedule import weekly_hook
-
-        scheduler.hooks.append(weekly_hook(cfg, db))
-    except Exception:
-        log.exception("scheduled weekly reports not started")
+    install_hooks(scheduler, cfg, db)
     # Import the heavy libraries once, here, before any other thread exists: a module imported for the
     # first time by two threads at once can be seen half-initialised (seen: pandas under streamlit).
     import pandas  # noqa: F401
