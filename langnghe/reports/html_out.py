@@ -48,7 +48,7 @@ def _css(size: int, fonts: dict[str, Path] | None) -> str:
 @page {{ size: A4; margin: 20mm 15mm 20mm 30mm;
   @top-center {{ content: counter(page); font-family: {family}; font-size: {small}pt; }} }}
 @page :first {{ @top-center {{ content: none; }} }}
-html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+html {{ -webkit-print-color-adjust: exact; }}
 body {{ font-family: {family}; font-size: {size}pt; line-height: 1.2; margin: 0; color: #000; }}
 .sheet {{ max-width: 165mm; }}
 @media screen {{ body {{ background: #eee; }} .sheet {{ background: #fff; margin: 0 auto; padding: 20mm 15mm 20mm 30mm; }} }}

@@ -142,8 +142,8 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
         size = max(3, int(rng.randint(6, 30) * max(1.0, n_items / 2000) ** 0.5))
         t0 = start + timedelta(hours=rng.randrange(0, 100))
         ids = []
-        for j in range(size):
-            at = t0 + timedelta(minutes=rng.randrange(0, 48 * 60))
+        times = sorted(t0 + timedelta(minutes=rng.randrange(0, 48 * 60)) for _ in range(size))
+        for j, at in enumerate(times):
             outlet = OUTLETS[(s + j) % len(OUTLETS)]
             sent = sentiment if rng.random() < 0.8 else "neutral"
             iid = make(at, f"{title} ({outlet[1]} đưa tin)" if j else title, outlet, list(topics), sent, [place], True)

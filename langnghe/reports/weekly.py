@@ -127,6 +127,10 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
             f"Trong tuần, hệ thống thu thập được {num(t['all_now'])} tin, bài từ các nguồn được theo dõi, trong đó "
             f"{num(now_n)} tin, bài phản ánh về {area_label}, {change(now_n, prev_n)} so với tuần trước "
             f"({num(prev_n)} tin, bài)."))
+    if tagged and t["tagged_now"] < t["all_now"]:
+        B.append(Para.text(
+            f"Có {num(t['all_now'] - t['tagged_now'])} tin, bài chưa được phân loại tự động (chủ đề, sắc thái, địa "
+            f"bàn) nên chưa được tính vào các số liệu theo địa bàn dưới đây.", italic=True))
     outlets = f["outlets"]
     by_type = {st: (_i(outlets.loc[outlets.source_type == st, "n_now"].sum()),
                     _i(outlets.loc[outlets.source_type == st, "n_prev"].sum())) for st in ("press", "social")}
@@ -155,7 +159,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
                      change_short(now_n, prev_n)])
     B.append(Table([Column("TT", 1.0, "center"), Column("Nguồn tin", 5.0), Column("Loại", 2.2),
                     Column("Tuần này", 1.8, "right"), Column("Tuần trước", 1.8, "right"),
-                    Column("Tăng/giảm", 1.8, "right")], rows,
+                    Column("Tăng/giảm", 2.1, "right")], rows,
                    caption="Bảng 1. Số tin, bài theo nguồn", empty_text="Không có tin, bài nào trong hai tuần."))
     sheets.append(Sheet("Theo nguồn", "Số tin, bài theo nguồn", [("TT", 5), ("Nguồn tin", 36), ("Loại", 14),
                         ("Tuần này", 11), ("Tuần trước", 11)], xrows, subtitle=sub))
@@ -179,7 +183,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         sx.append([SENTIMENT_LABELS[code], a, b])
     if tagged:
         B.append(Table([Column("Sắc thái", 3.0), Column("Tuần này", 1.8, "right"), Column("Tỷ lệ", 1.6, "right"),
-                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 1.8, "right")], srows,
+                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right")], srows,
                        caption="Bảng 2. Sắc thái thông tin", empty_text="Không có tin, bài."))
         if now_n:
             codes = [c for c in SENTIMENT_ORDER if sent.get(c, (0, 0))[0]]
@@ -248,7 +252,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
             trows.append([str(k), label, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
             tx.append([k, label, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
         B.append(Table([Column("TT", 1.0, "center"), Column("Chủ đề", 5.0), Column("Tuần này", 1.8, "right"),
-                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 1.8, "right"),
+                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
                         Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
                        empty_text="Không có tin, bài."))
         shown = topics[topics.n_now > 0].head(12)
@@ -274,7 +278,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
             prows.append([str(k), r.place, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
             px_.append([k, r.place, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
         B.append(Table([Column("TT", 1.0, "center"), Column("Địa bàn", 5.0), Column("Tuần này", 1.8, "right"),
-                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 1.8, "right"),
+                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
                         Column("Trong đó tiêu cực", 2.0, "right")], prows,
                        caption=f"Bảng 5. Số tin, bài theo địa bàn ({len(places)} địa bàn nhiều tin nhất)",
                        empty_text="Không có tin, bài nào nêu tên địa bàn cụ thể."))

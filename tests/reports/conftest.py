@@ -1,0 +1,70 @@
+"""Report fixtures: a seeded week (through the owning parts' store functions), the reports made once per
+module, and independent SQL to check the reports' numbers against the database."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from langnghe import config as config_mod
+from langnghe.reports.sample import seed_week
+from langnghe.reports.settings import ReportSettings, week_period
+from store.db import Database
+
+WEEK = "2026-W47"
+NOW = datetime(2026, 11, 30, 3, 0)  # after the week (naive UTC): the report covers the whole week
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
+PROPOSALS = ("Đề nghị Ủy ban nhân dân phường Uông Bí chỉ đạo kiểm tra, xử lý dứt điểm tình trạng bụi than.\n"
+             "Tăng cường cung cấp thông tin chính thống để định hướng dư luận xã hội.")
+
+
+def need(*tools: str) -> None:
+    for t in tools:
+        if not shutil.which(t):
+            pytest.skip(f"{t} is not installed (scripts/install-system-deps.sh installs it)")
+
+
+def settings(**kw: Any) -> ReportSettings:
+    return ReportSettings.from_config(config_mod.load(), **kw)
+
+
+@pytest.fixture(scope="package")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, dict[str, Any]]:
+    path = tmp_path_factory.mktemp("reports-db") / "week.duckdb"
+    db = Database(path)
+    info = seed_week(db, WEEK, n_items=600)
+    yield db, info
+    db.close()
+
+
+def pdf_text(path: Path, *extra: str) -> str:
+    return subprocess.run(["pdftotext", *extra, str(path), "-"], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+
+
+def num(text: str) -> int:
+    """'1.234' → 1234."""
+    return int(text.replace(".", "").strip() or 0)
+
+
+# --- independent queries (the report's own SQL lives in store/reports.py; these re-derive the figures) ---
+
+def db_scope(db: Database, week: str = WEEK) -> dict[str, Any]:
+    w = week_period(week, NOW).window
+    with db.read() as cur:
+        rows = cur.execute(
+            """
+            SELECT i.id, i.outlet, i.source_type, i.title, t.sentiment, t.topics, t.places, i.published_at >= ? AS now
+            FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE t.in_area AND ((i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?))
+            """,
+            [w.start, w.start, w.end, w.prev_start, w.prev_end],
+        ).fetchall()
+        total_now = cur.execute("SELECT count(*) FROM items WHERE published_at >= ? AND published_at < ?",
+                                [w.start, w.end]).fetchone()[0]
+    return {"rows": rows, "total_now": total_now, "window": w}

@@ -1,0 +1,158 @@
+"""Reports when there is nothing to report, when other parts' tables are missing, for one area, with staff
+corrections, with hostile feed text, and with the WeasyPrint engine."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+import docx
+import openpyxl
+import pytest
+
+from collectors.base import Item
+from langnghe.reports import weekly_report
+from langnghe.reports.generate import build_weekly_report, weekly_figures
+from langnghe.reports.sample import seed_week
+from langnghe.reports.settings import week_period
+from store import reports as store_reports
+from store.db import Database
+from store.items import insert_items
+from store.tags import add_human_label, save_tags
+from tests.reports.conftest import NOW, WEEK, db_scope, need, num, pdf_text, settings
+
+
+def _item(i: int, title: str, at: datetime, outlet: str = "Báo Quảng Ninh") -> Item:
+    url = f"https://baoquangninh.vn/test-{i}.html"
+    h = hashlib.sha1(url.encode()).hexdigest()
+    return Item(id=h, source="test", collector="rss", source_type="press", outlet=outlet, url=url, canonical_url=url,
+                title=title, summary=title, published_at=at, published_estimated=False, fetched_at=at,
+                content_hash=h)
+
+
+def test_empty_week_says_nothing_happened(tmp_path):
+    need("chromium", "pdftotext")
+    db = Database(tmp_path / "empty.duckdb")
+    res = weekly_report(db, settings(), "2026-W02", tmp_path / "out", now=NOW)
+    assert set(res.files) == {"docx", "xlsx", "pdf"} and res.errors == [] and res.n_items == 0
+    d = docx.Document(str(res.files["docx"]))
+    paras = [p.text for p in d.paragraphs]
+    assert any(p.startswith("Trong tuần không ghi nhận tin, bài nào phản ánh về tỉnh Quảng Ninh") for p in paras)
+    assert "Trong tuần không có vấn đề nào về tỉnh Quảng Ninh được các nguồn phản ánh." in paras
+    assert "Trong tuần không ghi nhận tin, bài tiêu cực về tỉnh Quảng Ninh." in paras
+    assert "Trong tuần không phát sinh cảnh báo vấn đề mới nổi." in paras
+    assert "(Tuần 2/2026, từ ngày 05/01/2026 đến ngày 11/01/2026)" in paras
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    assert "Trong tuần không có tin, bài nào phản ánh về tỉnh Quảng Ninh." in cells
+    assert len(d.inline_shapes) == 0  # no chart of nothing
+    wb = openpyxl.load_workbook(res.files["xlsx"])
+    assert list(wb["Phụ lục"].iter_rows(min_row=5, max_row=5, values_only=True)) == [(None,)] or \
+        wb["Phụ lục"].max_row <= 6
+    assert "không ghi nhận tin, bài nào" in pdf_text(res.files["pdf"])
+
+
+def test_foundation_only_database(tmp_path):
+    """No item_tags, stories or alerts yet: the report counts every item and says what is missing."""
+    db = Database(tmp_path / "bare.duckdb")
+    w = week_period(WEEK, NOW).window
+    with db.write() as cur:
+        insert_items(cur, [_item(i, f"Tin số {i} về Uông Bí", w.start + timedelta(hours=i)) for i in range(5)])
+        for t in ("item_tags", "human_labels", "story_items", "stories", "alert_events", "alerts", "report_texts"):
+            cur.execute(f"DROP TABLE IF EXISTS {t}")
+    res = weekly_report(db, settings(charts=False), WEEK, tmp_path / "out", now=NOW, formats=("docx", "xlsx"))
+    assert res.errors == [] and res.n_items == 5
+    paras = [p.text for p in docx.Document(str(res.files["docx"])).paragraphs]
+    assert any("chưa có kết quả phân loại tự động" in p for p in paras)
+    assert any(p.startswith("Chưa có dữ liệu nhóm tin theo vấn đề") for p in paras)
+    assert any(p.startswith("Chưa có dữ liệu cảnh báo") for p in paras)
+    assert "Chưa có kết quả phân loại chủ đề." in paras
+
+
+def test_area_filter_matches_old_and_new_names(seeded):
+    db, _ = seeded
+    p = week_period(WEEK, NOW)
+    f = weekly_figures(db, settings(), p, "Uông Bí")
+    rows = [r for r in db_scope(db)["rows"] if r[7]]
+    want = [r for r in rows if any("uong bi" in store_reports.fold(x) for x in r[6])]
+    assert 0 < len(want) < len(rows)
+    assert len(f["appendix"]) == len(want)
+    # "phường Trưng Vương cũ, nay phường Uông Bí" counts for Uông Bí; Bãi Cháy does not
+    for v in f["appendix"]["places"]:
+        assert any("Uông Bí" in x for x in v)
+    places = {x for v in f["appendix"]["places"] for x in v}
+    assert "phường Trưng Vương cũ, nay phường Uông Bí (TP Uông Bí cũ)" in places
+    # a name is matched as whole words
+    assert store_reports.area_regex("Uông Bí") == r"\buong\s+bi\b"
+    built, _ = build_weekly_report(db, settings(), WEEK, "Uông Bí", now=NOW, proposals="")
+    assert built.doc.title[-1] == "phản ánh về Uông Bí"
+
+
+def test_staff_correction_overrides_the_model(tmp_path):
+    db = Database(tmp_path / "c.duckdb")
+    seed_week(db, WEEK, n_items=120, n_stories=2, n_alerts=1, seed=3)
+    p = week_period(WEEK, NOW)
+    before = weekly_figures(db, settings(), p)
+    neg = before["negative"].iloc[0]
+    with db.write() as cur:
+        add_human_label(cur, neg["id"], "sentiment", "positive", "tranthib")
+    after = weekly_figures(db, settings(), p)
+    s0 = dict(zip(before["sentiment"].sentiment, before["sentiment"].n_now))
+    s1 = dict(zip(after["sentiment"].sentiment, after["sentiment"].n_now))
+    assert s1["negative"] == s0["negative"] - 1 and s1["positive"] == s0["positive"] + 1
+    with db.write() as cur:
+        add_human_label(cur, neg["id"], "in_area", False, "tranthib")
+    assert weekly_figures(db, settings(), p)["totals"]["scope_now"] == before["totals"]["scope_now"] - 1
+
+
+def test_hostile_feed_text_stays_text(tmp_path):
+    """A title that looks like a formula, with control characters, stays text in XLSX and DOCX."""
+    db = Database(tmp_path / "h.duckdb")
+    w = week_period(WEEK, NOW).window
+    bad = '=HYPERLINK("http://evil.example","bấm vào")\x0b <script>alert(1)</script>'
+    it = _item(1, bad, w.start + timedelta(hours=3))
+    with db.write() as cur:
+        insert_items(cur, [it])
+        save_tags(cur, [{"id": it.id, "topics": ["misinformation_fraud"], "sentiment": "negative", "in_area": True,
+                         "places": ["tỉnh Quảng Ninh"], "place_details": []}])
+    res = weekly_report(db, settings(charts=False), WEEK, tmp_path / "out", now=NOW, formats=("docx", "xlsx"))
+    wb = openpyxl.load_workbook(res.files["xlsx"])
+    cell = wb["Phụ lục"].cell(row=5, column=5)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")
+    d = docx.Document(str(res.files["docx"]))
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    assert any(c.startswith('=HYPERLINK("http://evil.example"') and "<script>" in c for c in cells)
+
+
+def test_weasyprint_engine(tmp_path):
+    need("pdftotext")
+    pytest.importorskip("weasyprint")
+    db = Database(tmp_path / "w.duckdb")
+    w = week_period(WEEK, NOW).window
+    it = _item(1, "Người dân phường Vàng Danh phản ánh bụi than", w.start + timedelta(hours=5))
+    with db.write() as cur:
+        insert_items(cur, [it])
+        save_tags(cur, [{"id": it.id, "topics": ["environment"], "sentiment": "negative", "in_area": True,
+                         "places": ["phường Vàng Danh (TP Uông Bí cũ)"], "place_details": []}])
+    res = weekly_report(db, settings(charts=False, pdf_engine="weasyprint"), WEEK, tmp_path / "out", now=NOW,
+                        formats=("pdf",))
+    assert res.errors == [] and set(res.files) == {"pdf"}
+    text = " ".join(pdf_text(res.files["pdf"]).split())
+    assert "nắm bắt dư luận xã hội" in text and "Ủy ban nhân dân tỉnh" in text and "phản ánh bụi than" in text
+
+
+def test_cut_week_compares_the_same_span():
+    p = week_period(WEEK, datetime(2026, 11, 20, 9, 0))  # Friday 16:00 in Vietnam
+    assert p.cut and p.local_end == datetime(2026, 11, 20, 16, 0)
+    w = p.window
+    assert w.end - w.start == w.prev_end - w.prev_start == timedelta(days=4, hours=16)
+    assert w.start - w.prev_start == timedelta(days=7)
+
+
+def test_numbers_helpers():
+    from langnghe.reports.settings import change, change_short, num as fmt, place_date
+
+    assert fmt(12345) == "12.345" and change(120, 100) == "tăng 20,0%" and change(0, 0) == "không đổi"
+    assert change(5, 0) == "mới xuất hiện" and change_short(90, 100) == "−10,0%"
+    assert place_date("Quảng Ninh", datetime(2026, 1, 5).date()) == "Quảng Ninh, ngày 05 tháng 01 năm 2026"
+    assert place_date("Quảng Ninh", datetime(2026, 11, 30).date()) == "Quảng Ninh, ngày 30 tháng 11 năm 2026"
+    assert num("1.234") == 1234

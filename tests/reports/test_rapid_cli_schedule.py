@@ -1,0 +1,140 @@
+"""Rapid reports, the `langnghe report` command, the weekly schedule, proposals text and the archive."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import docx
+import pytest
+
+from langnghe.cli import main
+from langnghe.reports import rapid_report
+from langnghe.reports.generate import rapid_key
+from langnghe.reports.sample import seed_week
+from langnghe.reports.schedule import due_time, weekly_hook
+from langnghe.reports.labels import STATE_LABELS
+from store import reports as store_reports
+from store.db import Database
+from tests.reports.conftest import NOW, WEEK, need, pdf_text, settings
+
+RAPID_SECTIONS = ["I. TÌNH HÌNH SỰ VIỆC", "II. DIỄN BIẾN", "III. NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN",
+                  "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN", "V. CÔNG TÁC XỬ LÝ", "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ"]
+
+
+def test_rapid_report_for_an_alert(seeded, tmp_path):
+    need("chromium", "pdftotext")
+    db, info = seeded
+    aid = info["alerts"][0]
+    with db.write() as cur:
+        store_reports.save_text(cur, "rapid", rapid_key(aid), "Đề nghị UBND phường Uông Bí họp báo cung cấp thông tin.",
+                                "tranthib", NOW)
+        n_events = cur.execute("SELECT count(*) FROM alert_events WHERE alert_id = ?", [aid]).fetchone()[0]
+        users = {r[0] for r in cur.execute("SELECT DISTINCT username FROM alert_events WHERE alert_id = ? AND "
+                                           "username <> 'system'", [aid]).fetchall()}
+    res = rapid_report(db, settings(), tmp_path, alert_id=aid, now=NOW)
+    assert res.errors == [] and set(res.files) == {"docx", "pdf"}
+    d = docx.Document(str(res.files["docx"]))
+    paras = [p.text for p in d.paragraphs]
+    idx = [paras.index(s) for s in RAPID_SECTIONS]
+    assert idx == sorted(idx)
+    story = info["stories"][0]
+    assert "BÁO CÁO NHANH" in paras and f"Về: {story['title']}" in paras
+    assert any(p.startswith(f"Hệ thống phát sinh cảnh báo {aid} lúc") for p in paras)
+    timeline = [t for t in d.tables if len(t.columns) > 3 and t.rows[0].cells[3].text == "Loại"][0]
+    assert len(timeline.rows) - 1 == min(len(story["item_ids"]), settings().rapid_items)
+    log = [t for t in d.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "Người thực hiện"][0]
+    assert len(log.rows) - 1 == n_events
+    log_text = "\n".join(c.text for r in log.rows for c in r.cells)
+    assert users and all(u in log_text for u in users) and STATE_LABELS["resolved"] in log_text
+    assert paras[paras.index(RAPID_SECTIONS[5]) + 1] == "Đề nghị UBND phường Uông Bí họp báo cung cấp thông tin."
+    assert len(d.inline_shapes) == 1
+    text = " ".join(pdf_text(res.files["pdf"]).split())
+    assert "BÁO CÁO NHANH" in text and "CÔNG TÁC XỬ LÝ" in text and "Ủy ban nhân dân tỉnh" in text
+
+
+def test_rapid_report_for_a_story_without_alert(seeded, tmp_path):
+    db, info = seeded
+    story = info["stories"][-1]  # only the first n_alerts stories have alerts
+    res = rapid_report(db, settings(charts=False), tmp_path, story_id=story["story_id"], now=NOW, formats=("docx",))
+    paras = [p.text for p in docx.Document(str(res.files["docx"])).paragraphs]
+    assert "Chưa có thao tác xử lý nào được ghi nhận trên hệ thống." in paras
+    assert res.n_items == len(story["item_ids"])
+    with pytest.raises(KeyError):
+        rapid_report(db, settings(charts=False), tmp_path, alert_id="A999999", now=NOW)
+
+
+@pytest.fixture()
+def small_db(tmp_path):
+    path = tmp_path / "small.duckdb"
+    db = Database(path)
+    info = seed_week(db, WEEK, n_items=80, n_stories=2, n_alerts=2, seed=11)
+    db.close()
+    return path, info
+
+
+def test_cli_weekly_and_rapid(small_db, tmp_path, capsys):
+    path, info = small_db
+    out = tmp_path / "out"
+    rc = main(["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(out), "--no-charts",
+               "--format", "docx,xlsx"])
+    assert rc == 0
+    assert sorted(p.name for p in out.iterdir()) == [f"bao-cao-tuan-{WEEK}.docx", f"bao-cao-tuan-{WEEK}.xlsx"]
+    assert f"docx\t{out}/bao-cao-tuan-{WEEK}.docx" in capsys.readouterr().out
+    rc = main(["report", "weekly", "--week", WEEK, "--area", "Uông Bí", "--db", str(path), "--out", str(out),
+               "--no-charts", "--format", "docx"])
+    assert rc == 0 and (out / f"bao-cao-tuan-{WEEK}-uong-bi.docx").is_file()
+    rc = main(["report", "rapid", "--alert", info["alerts"][0], "--db", str(path), "--out", str(out), "--no-charts",
+               "--format", "docx"])
+    assert rc == 0 and (out / f"bao-cao-nhanh-{info['alerts'][0]}.docx").is_file()
+    assert main(["report", "weekly", "--week", "2026-W60", "--db", str(path), "--out", str(out)]) == 2
+    assert main(["report", "rapid", "--alert", "A999999", "--db", str(path), "--out", str(out)]) == 2
+    assert main(["report", "weekly", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)]) == 2
+    assert main(["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(out), "--format", "odt"]) == 2
+
+
+def test_schedule_generates_once_per_week_at_the_configured_time(small_db, tmp_path):
+    need("chromium")
+    path, _ = small_db
+    db = Database(path)
+    s = settings(charts=False, archive_dir=str(tmp_path / "archive"), schedule_weekday=5, schedule_time="16:00")
+    assert due_time(WEEK, 5, "16:00") == datetime(2026, 11, 20, 16, 0)
+    clock = {"now": datetime(2026, 11, 20, 8, 59)}  # 15:59 Friday in Vietnam
+    hook = weekly_hook(None, db, settings=s, clock=lambda: clock["now"])  # type: ignore[arg-type]
+    hook()
+    with db.read() as cur:
+        assert len(store_reports.list_archive(cur)) == 0
+    clock["now"] = datetime(2026, 11, 20, 9, 1)
+    hook()
+    hook()
+    with db.read() as cur:
+        arch = store_reports.list_archive(cur)
+        assert store_reports.archived(cur, "weekly", WEEK, "", "schedule")
+    assert len(arch) == 1
+    row = arch.iloc[0]
+    assert row.period == WEEK and row.generated_by == "schedule" and row.n_items > 0
+    files = sorted(row.files)
+    assert files == [f"bao-cao-tuan-{WEEK}.docx", f"bao-cao-tuan-{WEEK}.pdf", f"bao-cao-tuan-{WEEK}.xlsx"]
+    d = docx.Document(str(tmp_path / "archive" / "weekly" / WEEK / "20261120-160100" / files[0]))
+    assert any("đến 16 giờ 01 ngày 20/11/2026" in p.text for p in d.paragraphs)  # the week so far
+    # a new hook (service restarted) finds the archived report and does not generate again
+    weekly_hook(None, db, settings=s, clock=lambda: clock["now"] + timedelta(hours=1))()  # type: ignore[arg-type]
+    with db.read() as cur:
+        assert len(store_reports.list_archive(cur)) == 1
+    off = weekly_hook(None, db, settings=settings(schedule_weekday=0), clock=lambda: clock["now"])  # type: ignore[arg-type]
+    off()
+    db.close()
+
+
+def test_proposals_text_is_replaced_not_appended(tmp_path):
+    db = Database(tmp_path / "t.duckdb")
+    with db.write() as cur:
+        store_reports.save_text(cur, "weekly", "2026-W47|", "Lần 1", "a", NOW)
+        store_reports.save_text(cur, "weekly", "2026-W47|", "  Lần 2\n", "b", NOW + timedelta(minutes=1))
+        store_reports.save_text(cur, "weekly", "2026-W47|Uông Bí", "Khác", "b", NOW)
+    with db.read() as cur:
+        t = store_reports.get_text(cur, "weekly", "2026-W47|")
+        assert t["body"] == "Lần 2" and t["username"] == "b"
+        assert store_reports.get_text(cur, "rapid", "A1") is None
+    with pytest.raises(ValueError):
+        with db.write() as cur:
+            store_reports.save_text(cur, "weekly", "k", "x", "", NOW)

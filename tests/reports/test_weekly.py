@@ -1,0 +1,258 @@
+"""The weekly report on a seeded week: every section of the DOCX, its numbers against the database, the
+Decree 30 layout, the XLSX sheets, and the PDF (Vietnamese text intact, fonts embedded, page 1 as PNG)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from docx.shared import Cm, Pt
+
+from langnghe.reports import weekly_report
+from langnghe.reports.generate import weekly_key
+from langnghe.reports.labels import SENTIMENT_LABELS, STATE_LABELS, TOPIC_LABELS
+from store import reports as store_reports
+from tests.reports.conftest import ARTIFACTS, NOW, PROPOSALS, WEEK, db_scope, need, num, pdf_text, settings
+
+SECTIONS = ["I. TỔNG QUAN", "II. CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT", "III. THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN",
+            "IV. THÔNG TIN TIÊU CỰC CẦN LƯU Ý", "V. CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ", "VI. ĐỀ XUẤT, KIẾN NGHỊ"]
+
+
+@pytest.fixture(scope="module")
+def report(seeded, tmp_path_factory):
+    need("chromium", "pdftotext", "pdftoppm")
+    db, info = seeded
+    with db.write() as cur:
+        store_reports.save_text(cur, "weekly", weekly_key(WEEK, ""), PROPOSALS, "nguyenvana", NOW)
+    out = tmp_path_factory.mktemp("weekly")
+    res = weekly_report(db, settings(), WEEK, out, now=NOW)
+    assert res.errors == []
+    return res, db, info
+
+
+@pytest.fixture(scope="module")
+def document(report):
+    return docx.Document(str(report[0].files["docx"]))
+
+
+def texts(d) -> list[str]:
+    return [p.text for p in d.paragraphs]
+
+
+def table_with(d, *headers: str):
+    """The first table whose header row starts with these cells."""
+    for t in d.tables:
+        cells = [c.text.strip() for c in t.rows[0].cells]
+        if cells[: len(headers)] == list(headers):
+            return t
+    raise AssertionError(f"no table with header {headers}")
+
+
+def body_rows(t):
+    return [[c.text for c in r.cells] for r in t.rows[1:]]
+
+
+def test_three_files(report):
+    res = report[0]
+    assert set(res.files) == {"docx", "xlsx", "pdf"}
+    for p in res.files.values():
+        assert p.is_file() and p.stat().st_size > 2000
+    assert res.files["docx"].name == f"bao-cao-tuan-{WEEK}.docx"
+
+
+def test_every_section_in_order(document):
+    paras = texts(document)
+    idx = [paras.index(s) for s in SECTIONS]
+    assert idx == sorted(idx)
+    for s in SECTIONS:
+        p = document.paragraphs[paras.index(s)]
+        assert p.style.name.startswith("Heading"), s
+    assert "PHỤ LỤC" in paras and paras.index("PHỤ LỤC") > idx[-1]
+    assert any(t.startswith("Trên đây là báo cáo") and t.endswith("./.") for t in paras)
+
+
+def test_decree30_header_title_and_closing(document):
+    head = document.tables[0]
+    left, right = head.rows[0].cells[0].text, head.rows[0].cells[1].text
+    assert "UBND TỈNH QUẢNG NINH" in left and "SỞ THÔNG TIN VÀ TRUYỀN THÔNG" in left
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right and "Độc lập - Tự do - Hạnh phúc" in right
+    motto = [r for p in head.rows[0].cells[1].paragraphs for r in p.runs if "Độc lập" in r.text][0]
+    assert motto.underline and motto.bold
+    assert re.fullmatch(r"Số:\s+/BC-STTTT", head.rows[1].cells[0].text.strip())
+    assert head.rows[1].cells[1].text.strip() == "Quảng Ninh, ngày 30 tháng 11 năm 2026"
+    title = [p for p in document.paragraphs if p.text == "BÁO CÁO"][0]
+    assert title.alignment == 1 and all(r.bold for r in title.runs)
+    paras = texts(document)
+    assert "phản ánh về tỉnh Quảng Ninh" in paras
+    assert "(Tuần 47/2026, từ ngày 16/11/2026 đến ngày 22/11/2026)" in paras
+    end = document.tables[[i for i, t in enumerate(document.tables) if "Nơi nhận:" in t.rows[0].cells[0].text][0]]
+    assert "Ủy ban nhân dân tỉnh (để báo cáo);" in end.rows[0].cells[0].text
+    assert "- Lưu: VT." in end.rows[0].cells[0].text
+    assert "KT. GIÁM ĐỐC" in end.rows[0].cells[1].text and "PHÓ GIÁM ĐỐC" in end.rows[0].cells[1].text
+
+
+def test_page_font_and_margins(document):
+    sec = document.sections[0]
+    assert abs(sec.page_width - Cm(21.0)) < Cm(0.05) and abs(sec.page_height - Cm(29.7)) < Cm(0.05)
+    assert abs(sec.left_margin - Cm(3.0)) < Cm(0.05) and abs(sec.right_margin - Cm(1.5)) < Cm(0.05)
+    assert abs(sec.top_margin - Cm(2.0)) < Cm(0.05) and abs(sec.bottom_margin - Cm(2.0)) < Cm(0.05)
+    normal = document.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
+    rfonts = normal.element.rPr.rFonts
+    assert rfonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "Times New Roman"
+    # no run anywhere asks for another font
+    xml = document.element.xml
+    assert "asciiTheme" not in document.styles.element.xml.split("<w:style ")[0]
+    assert not re.search(r'w:ascii="(?!Times New Roman)', xml)
+    # page numbers from page 2: different first page, PAGE field in the header
+    assert sec.different_first_page_header_footer
+    assert "PAGE" in sec.header._element.xml
+
+
+def test_overview_numbers_match_database(report, document):
+    _, db, _ = report
+    sc = db_scope(db)
+    now = Counter(r[1] for r in sc["rows"] if r[7])
+    prev = Counter(r[1] for r in sc["rows"] if not r[7])
+    t = table_with(document, "TT", "Nguồn tin", "Loại", "Tuần này", "Tuần trước")
+    got = {}
+    for row in body_rows(t):
+        if row[0].strip():
+            got[row[1]] = (num(row[3]), num(row[4]))
+        if row[1] == "Tổng cộng":
+            assert num(row[3]) == sum(now.values()) and num(row[4]) == sum(prev.values())
+    assert got == {o: (now.get(o, 0), prev.get(o, 0)) for o in set(now) | set(prev)}
+    n_now = sum(now.values())
+    intro = [p for p in texts(document) if p.startswith("Trong tuần, hệ thống thu thập được")][0]
+    assert f"thu thập được {sc['total_now']} tin" in intro and f"trong đó {n_now} tin, bài" in intro
+
+
+def test_sentiment_and_topics_match_database(report, document):
+    _, db, _ = report
+    rows = [r for r in db_scope(db)["rows"] if r[7]]
+    sent = Counter(r[4] for r in rows)
+    t = table_with(document, "Sắc thái", "Tuần này", "Tỷ lệ")
+    got = {r[0]: num(r[1]) for r in body_rows(t)}
+    assert got == {SENTIMENT_LABELS[k]: v for k, v in sent.items()}
+    topics = Counter(tp for r in rows for tp in (list(r[5]) or ["other"]))
+    t = table_with(document, "TT", "Chủ đề", "Tuần này")
+    got = {r[1]: num(r[2]) for r in body_rows(t) if num(r[2])}
+    assert got == {TOPIC_LABELS[k]: v for k, v in topics.items()}
+    places = Counter(p for r in rows for p in r[6])
+    t = table_with(document, "TT", "Địa bàn", "Tuần này")
+    for r in body_rows(t):
+        assert num(r[2]) == places[r[1]]
+    assert len(body_rows(t)) == min(len(places), settings().top_places)
+
+
+def test_stories_with_handling(report, document):
+    _, db, info = report
+    t = table_with(document, "TT", "Vấn đề", "Số tin / nguồn")
+    rows = body_rows(t)
+    titles = {s["title"] for s in info["stories"]}
+    assert rows and {r[1] for r in rows} <= titles
+    # the first alert was acknowledged, assigned, noted and resolved in the seed
+    first = [s for s in info["stories"] if s["story_id"]][0]
+    row = [r for r in rows if r[1] == first["title"]][0]
+    assert num(row[2].split(" tin")[0]) == len(first["item_ids"])
+    assert "A000001" in row[6] and STATE_LABELS["resolved"] in row[6]
+    assert "nguyenvana" in row[6] and "Đã liên hệ UBND phường" in row[6]
+
+
+def test_negative_items_have_links(report, document):
+    t = table_with(document, "TT", "Thời gian", "Nguồn", "Tiêu đề (liên kết đến bài gốc)")
+    rows = body_rows(t)
+    assert 0 < len(rows) <= settings().negative_items
+    links = [h for row in t.rows[1:] for p in row.cells[3].paragraphs for h in p.hyperlinks]
+    assert len(links) == len(rows) and all(h.address.startswith("https://") for h in links)
+
+
+def test_alerts_section(report, document):
+    _, db, info = report
+    t = table_with(document, "TT", "Mã", "Thời điểm", "Nội dung")
+    rows = {r[1]: r for r in body_rows(t)}
+    assert set(rows) == set(info["alerts"])
+    assert rows["A000001"][5] == STATE_LABELS["resolved"]
+    assert rows["A000003"][5] == STATE_LABELS["dismissed"] and "Tin cũ đăng lại" in rows["A000003"][7]
+    assert rows["A000004"][5] == STATE_LABELS["new"]
+
+
+def test_proposals_and_appendix(report, document):
+    _, db, _ = report
+    paras = texts(document)
+    vi = paras.index(SECTIONS[5])
+    assert paras[vi + 1] == PROPOSALS.splitlines()[0] and paras[vi + 2] == PROPOSALS.splitlines()[1]
+    rows = [r for r in db_scope(db)["rows"] if r[7]]
+    t = table_with(document, "TT", "Thời gian", "Nguồn", "Tiêu đề", "Chủ đề", "Sắc thái", "Liên kết")
+    body = body_rows(t)
+    assert len(body) == len(rows)
+    assert Counter(r[3] for r in body) == Counter(r[3] for r in rows)
+    assert [r[0] for r in body] == [str(i) for i in range(1, len(rows) + 1)]
+
+
+def test_charts_embedded(report, document):
+    assert len(document.inline_shapes) == 4  # sentiment, topics, places, days
+    for s in document.inline_shapes:
+        assert s.width <= Cm(16.6)
+
+
+def test_xlsx_same_data(report):
+    res, db, _ = report
+    wb = openpyxl.load_workbook(res.files["xlsx"])
+    assert wb.sheetnames == ["Tổng quan", "Theo nguồn", "Sắc thái", "Vấn đề nổi bật", "Chủ đề", "Địa bàn", "Theo ngày",
+                             "Tin tiêu cực", "Cảnh báo", "Đề xuất", "Phụ lục"]
+    rows = [r for r in db_scope(db)["rows"] if r[7]]
+    app = list(wb["Phụ lục"].iter_rows(min_row=5, values_only=True))
+    assert len(app) == len(rows)
+    assert Counter(r[4] for r in app) == Counter(r[3] for r in rows)
+    assert all(str(r[8]).startswith('=HYPERLINK("https://') for r in app)
+    src = {r[1]: r[3] for r in wb["Theo nguồn"].iter_rows(min_row=5, values_only=True)}
+    assert src == dict(Counter(r[1] for r in rows))
+    ov = {r[0]: r[1] for r in wb["Tổng quan"].iter_rows(min_row=5, values_only=True)}
+    assert ov["Tin, bài phản ánh về tỉnh Quảng Ninh"] == len(rows)
+    assert [r[0] for r in wb["Đề xuất"].iter_rows(min_row=5, values_only=True)] == PROPOSALS.splitlines()
+
+
+def test_pdf_vietnamese_fonts_and_page1_png(report):
+    res = report[0]
+    pdf = res.files["pdf"]
+    text = pdf_text(pdf)
+    for phrase in ("Ủy ban nhân dân", "dư luận xã hội", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                   "Độc lập - Tự do - Hạnh phúc", "ĐỀ XUẤT, KIẾN NGHỊ", "PHỤ LỤC", "Tiêu cực"):
+        assert phrase in text, phrase
+    assert "\ufffd" not in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    png_prefix = ARTIFACTS / "weekly-page1"
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png_prefix)],
+                   check=True, timeout=60)
+    png = png_prefix.with_suffix(".png")
+    assert png.stat().st_size > 20_000
+    shutil.copy(pdf, ARTIFACTS / "weekly.pdf")
+
+
+def test_pdf_layout_header_side_by_side_title_centred(report):
+    """Word boxes from pdftotext -bbox: the two header blocks share a line, the title is centred."""
+    html = pdf_text(report[0].files["pdf"], "-bbox", "-f", "1", "-l", "1")
+    words = [(float(m[0]), float(m[1]), float(m[2]), m[4]) for m in
+             re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', html)]
+
+    def first(w):
+        return next(x for x in words if x[3] == w)
+
+    ubnd, cong = first("UBND"), first("CỘNG")
+    assert abs(ubnd[1] - cong[1]) < 3 and cong[0] > ubnd[2] + 100
+    bao = [x for x in words if x[3] in ("BÁO", "CÁO")][:2]
+    centre = (bao[0][0] + bao[1][2]) / 2
+    text_centre = (30 + (210 - 15)) / 2 / 25.4 * 72  # between the 30 mm and 15 mm margins
+    assert abs(centre - text_centre) < 6
+    assert bao[0][1] > cong[1] + 40  # title under the header
