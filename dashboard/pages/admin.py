@@ -161,9 +161,14 @@ def _audit() -> None:
     if not len(df):
         ui.empty("Chưa có thao tác nào trong khoảng thời gian này.")
     else:
-        st.dataframe(df, hide_index=True, width="stretch", height=min(38 + 35 * len(df), 420),
-                     column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
-                                    "Nội dung": st.column_config.TextColumn(width="large")})
+        st.markdown("**Thao tác gần đây**")
+        recent = df.head(15).assign(**{"Thời gian": [f"{t:%d/%m/%Y %H:%M:%S}" for t in df.head(15)["Thời gian"]]})
+        st.table(recent.set_index("Thời gian"))
+        if len(df) > 15:
+            with st.expander(f"Toàn bộ nhật ký ({len(df)} thao tác): lọc, sắp xếp, tải về"):
+                st.dataframe(df, hide_index=True, width="stretch", height=420,
+                             column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
+                                            "Nội dung": st.column_config.TextColumn(width="large")})
     logins = log["logins"]
     with st.expander(f"Lịch sử đăng nhập ({len(logins)})"):
         if len(logins):

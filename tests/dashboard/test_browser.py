@@ -1,0 +1,164 @@
+"""The dashboard in real headless Chromium against `langnghe serve` on a seeded database:
+log in, open an alert, acknowledge it with a note, dismiss another, and find both actions in the
+audit log (as the admin); the malicious item executes nothing; screenshots of every page at
+1366×768 go to test-artifacts/dashboard/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
+from tests.conftest import free_port
+from tests.dashboard.served import prepare
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SHOTS = ARTIFACTS / "dashboard"
+
+
+def _login(page, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=30_000)
+
+
+def _goto(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    page.get_by_role("heading", level=1).filter(has_text=title.split(" ")[0]).first.wait_for(timeout=20_000)
+    _settle(page)
+
+
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished the current run (its status widget disappears)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30_000)
+    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _open_alert_id(page) -> str:  # type: ignore[no-untyped-def]
+    """The id of the alert whose detail is shown (its heading: '● A000012 · title')."""
+    head = page.get_by_role("heading", level=3).filter(has_text=re.compile(r"A\d{6} ·")).first
+    head.wait_for(timeout=20_000)
+    return re.search(r"A\d{6}", head.inner_text()).group(0)
+
+
+def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    cfg, pw = prepare(tmp_path)
+    port = free_port()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp_path)
+    dialogs: list[str] = []
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
+            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+            _shot(page, "00_dang_nhap")
+
+            # a wrong password first: refused, with a message
+            page.get_by_label("Tên đăng nhập").fill("chuyenvien")
+            page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_text("Sai tên đăng nhập hoặc mật khẩu").wait_for(timeout=20_000)
+
+            _login(page, "chuyenvien", pw["chuyenvien"])
+            page.get_by_text("Tin mới nhất").first.wait_for(timeout=30_000)
+            _settle(page)
+            _shot(page, "01_tong_quan")
+
+            # open the first alert, acknowledge it with a note
+            _goto(page, "Cảnh báo")
+            page.get_by_label("Ghi chú (kèm theo thao tác)").wait_for(timeout=30_000)
+            first_id = _open_alert_id(page)
+            page.get_by_label("Ghi chú (kèm theo thao tác)").fill("Đã báo cáo lãnh đạo, đề nghị phường xác minh")
+            page.get_by_label("Ghi chú (kèm theo thao tác)").press("Tab")
+            _settle(page)
+            _shot(page, "02_canh_bao")
+            page.get_by_role("button", name="Tiếp nhận").click()
+            page.get_by_text(f"Đã tiếp nhận cảnh báo {first_id}.").wait_for(timeout=20_000)
+            _settle(page)
+
+            # open another one and dismiss it with a reason
+            combo = page.locator('[data-testid="stSelectbox"]').filter(has_text="Mở cảnh báo").first \
+                .get_by_role("combobox")
+            options = page.get_by_role("option")
+            try:
+                combo.click()
+                if not options.count():
+                    combo.press("ArrowDown")  # the list opens on the first click or on ↓ once focused
+                options.first.wait_for(timeout=5_000)
+            except Exception:
+                page.screenshot(path=str(SHOTS / "debug_select.png"))
+                raise
+            second_id = next(re.search(r"A\d{6}", t).group(0) for t in options.all_inner_texts()
+                             if first_id not in t)
+            options.filter(has_text=second_id).first.click()
+            _settle(page)
+            assert _open_alert_id(page) == second_id
+            page.get_by_label("Lý do bỏ qua (bắt buộc)").fill("Tin trùng, không thuộc địa bàn")
+            page.get_by_label("Lý do bỏ qua (bắt buộc)").press("Tab")  # commit the text before the click
+            _settle(page)
+            page.get_by_role("button", name="Bỏ qua cảnh báo").click()
+            try:
+                page.get_by_text(f"Đã bỏ qua cảnh báo {second_id}.").wait_for(timeout=20_000)
+            except Exception:
+                page.screenshot(path=str(SHOTS / "debug_dismiss.png"), full_page=True)
+                raise
+            _settle(page)
+            _shot(page, "03_canh_bao_da_xu_ly")
+
+            # the malicious item: shown as text, nothing runs, no non-http link anywhere
+            _goto(page, "Tin bài")
+            page.get_by_label(re.compile("^Tìm trong tiêu đề")).fill("tin doc")
+            page.keyboard.press("Enter")
+            _settle(page)
+            page.get_by_text("Liên kết gốc không phải http(s)").wait_for(timeout=20_000)
+            # the title is on the page as plain text, tags and all
+            page.get_by_role("heading", level=4).filter(has_text='<script>window.__xss=1;alert("xss")</script>') \
+                .first.wait_for(timeout=10_000)
+            _shot(page, "04_tin_bai_tin_doc")
+            assert page.evaluate("() => window.__xss") is None
+            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
+            assert page.locator("script", has_text="__xss").count() == 0
+            assert page.locator("iframe[src^='javascript']").count() == 0
+
+            for title, name in (("Trước giao ban", "05_truoc_giao_ban"), ("Chủ đề", "06_chu_de_dia_ban"),
+                                ("Nguồn tin", "07_nguon_tin")):
+                _goto(page, title)
+                page.wait_for_timeout(600)  # let the charts draw before the picture
+                _shot(page, name)
+            assert page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Quản trị").count() == 0
+
+            # the admin sees both actions, by whom, in the audit log
+            page.get_by_role("button", name="Đăng xuất").click()
+            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=20_000)
+            _login(page, "quantri", pw["quantri"])
+            _goto(page, "Quản trị")
+            page.get_by_text("Thao tác gần đây").wait_for(timeout=20_000)
+            log = page.locator('[data-testid="stTable"]').first
+            log.wait_for(timeout=20_000)
+            text = log.inner_text()
+            assert re.search(rf"chuyenvien.*Chuyển trạng thái.*Cảnh báo {second_id}.*Đã tiếp nhận → Bỏ qua|"
+                             rf"chuyenvien.*Chuyển trạng thái.*Cảnh báo {second_id}.*Mới → Bỏ qua", text, re.S), text
+            assert re.search(rf"chuyenvien.*Chuyển trạng thái.*Cảnh báo {first_id}.*→ Đã tiếp nhận", text, re.S), text
+            assert "Đã báo cáo lãnh đạo" in text and "Tin trùng" in text
+            _shot(page, "08_quan_tri_nhat_ky")
+            browser.close()
+    finally:
+        srv.stop()
+    assert not dialogs, f"a dialog opened: {dialogs}"
+    assert "Traceback" not in srv.output, srv.output[-3000:]

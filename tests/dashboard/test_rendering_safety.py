@@ -1,0 +1,111 @@
+"""Feed and post text is always rendered as text: a malicious item (<script>, javascript: links,
+markdown injection) shows up verbatim as data, nothing of it becomes markup, and the only clickable
+links are http(s). The real-browser test checks that nothing executes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.labels import md, safe_link
+from store import synth
+from tests.dashboard.conftest import no_exception
+from tests.dashboard.served import MALICIOUS
+
+RAW_TAG = re.compile(r"(?<!\\)<\s*(script|img|iframe|a|svg|style)\b", re.I)
+RAW_LINK = re.compile(r"(?<!\\)\]\((?!https?://)")  # a markdown link to anything but http(s)
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "java\nscript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox(1)", "//evil.example/x", "file:///etc/passwd",
+    "http:/missing-host", "", None,
+])
+def test_unsafe_links_are_dropped(url):
+    assert safe_link(url) is None
+
+
+def test_http_links_are_kept():
+    assert safe_link("https://baoquangninh.vn/a.html?x=1#b") == "https://baoquangninh.vn/a.html?x=1#b"
+    assert safe_link("http://127.0.0.1:8765/a/x.html") == "http://127.0.0.1:8765/a/x.html"
+
+
+def test_markdown_escaping_leaves_nothing_active():
+    out = md(MALICIOUS["title"] + " " + MALICIOUS["summary"])
+    assert not RAW_TAG.search(out) and not RAW_LINK.search(out)
+    assert "**" not in out.replace("\\*", "")
+    assert "\n" not in out  # no block markdown (headings, tables) from a newline
+
+
+def _markdown_sources(at):  # type: ignore[no-untyped-def]
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [str(e.label) for e in at.expander]
+    for kind in ("selectbox", "multiselect", "text_input", "text_area", "button", "checkbox", "radio"):
+        out += [str(getattr(w, "label", "")) for w in getattr(at, kind)]
+    return out
+
+
+def _link_values(at):  # type: ignore[no-untyped-def]
+    links = []
+    for df in at.dataframe:
+        v = df.value
+        if "Liên kết" in v.columns:
+            links += [x for x in v["Liên kết"] if isinstance(x, str)]
+            assert all(isinstance(x, str) or x is None or x != x for x in v["Liên kết"])  # text, or empty
+    return links
+
+
+@pytest.fixture
+def bad_env(demo_env):
+    item_id = synth.add_item(demo_env.db, title=MALICIOUS["title"], summary=MALICIOUS["summary"],
+                             url=MALICIOUS["url"])
+    from store import alerts as store_alerts
+
+    with demo_env.db.write() as cur:
+        aid = store_alerts.raise_alert(cur, {
+            "title": MALICIOUS["title"], "severity": "high", "reason": MALICIOUS["summary"],
+            "item_ids": [item_id], "n_items": 1, "n_outlets": 1, "topics": ["misinformation_fraud"],
+            "places": ["[x](javascript:alert(9))"]}, synth.utcnow())
+    demo_env.item_id, demo_env.alert_id = item_id, aid
+    import streamlit as st
+
+    st.cache_data.clear()
+    return demo_env
+
+
+@pytest.mark.parametrize("page", ["overview", "alerts", "briefing", "explorer"])
+def test_malicious_item_is_shown_as_text_only(bad_env, page):
+    at = bad_env.page(page, "analyst")
+    if page == "alerts":
+        at.query_params["alert"] = bad_env.alert_id
+    at.run()
+    if page == "explorer":
+        at.text_input(key="x_query").set_value("tin doc").run()
+        assert at.selectbox(key="x_item").value == bad_env.item_id
+    no_exception(at)
+    shown = False
+    for src in _markdown_sources(at):
+        assert not RAW_TAG.search(src), f"unescaped HTML in markdown on {page}: {src[:200]}"
+        assert not RAW_LINK.search(src), f"non-http markdown link on {page}: {src[:200]}"
+        shown = shown or "Tin độc" in src
+    data_titles = [t for df in at.dataframe for col in ("Tiêu đề", "Vấn đề") if col in df.value.columns
+                   for t in df.value[col]]
+    assert shown or MALICIOUS["title"] in data_titles, f"the malicious item is not on {page} at all"
+    for link in _link_values(at):
+        assert re.match(r"^https?://", link), link
+    for lb in at.get("link_button"):
+        assert re.match(r"^https?://", lb.proto.url), lb.proto.url
+    for html in at.get("html"):  # only our own static CSS goes through st.html
+        assert "Tin độc" not in str(html.value)
+
+
+def test_explorer_offers_no_link_for_a_javascript_url(bad_env):
+    at = bad_env.page("explorer", "viewer").run()
+    at.text_input(key="x_query").set_value("tin doc").run()
+    assert at.selectbox(key="x_item").value == bad_env.item_id
+    assert not at.get("link_button")
+    assert any("không mở được" in c.value for c in at.caption)
+    assert MALICIOUS["summary"] in [t.value for t in at.text]  # the text itself, verbatim, as plain text
