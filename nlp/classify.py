@@ -102,6 +102,27 @@ def make_features(lexicon: Sequence[tuple[str, str]] | None = None, use_lexicon:
     return FeatureUnion(blocks)
 
 
+def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0, top_k: int = 13) -> np.ndarray:
+    """Topic decisions from scores S (items × topics).
+
+    A topic is given when its score passes `th`, is within `margin` of the item's best score, and is
+    among the item's `top_k` best; an item with no topic gets its best one if that scores above
+    `fallback`. The values are chosen by cross-validation in nlp/train.py.
+    """
+    S = np.asarray(S, dtype=np.float32)
+    P = S > th
+    if margin < 9:
+        P &= S >= S.max(axis=1, keepdims=True) - margin
+    if top_k < S.shape[1]:
+        kth = -np.sort(-S, axis=1)[:, top_k - 1:top_k]
+        P &= S >= kth
+    if fallback < 9:
+        none = ~P.any(axis=1) & (S.max(axis=1) > fallback)
+        rows = np.flatnonzero(none)
+        P[rows, S[rows].argmax(axis=1)] = True
+    return P
+
+
 class Classifier:
     """Features + topic models + sentiment model, with the version they were trained as."""
 
@@ -139,8 +160,8 @@ class Classifier:
     def predict_topics(self, X) -> list[list[str]]:  # noqa: N803
         if not self.codes:
             return [[] for _ in range(X.shape[0])]
-        S = self.topic_scores(X) - self.th
-        return [[self.codes[j] for j in np.flatnonzero(row > 0)] for row in S]
+        P = decide_topics(self.topic_scores(X), self.th, **self.info.get("topic_rule", {}))
+        return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
 
     def predict_sentiment(self, X) -> list[str]:  # noqa: N803
         return [str(s) for s in self.sentiment_model.predict(X)]

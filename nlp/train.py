@@ -152,14 +152,18 @@ def topic_model(alpha: float) -> RidgeClassifier:
     return RidgeClassifier(alpha=alpha, class_weight="balanced")
 
 
-def _tune_thresholds(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
+def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
                      alpha: float) -> dict[str, float]:
-    """One decision threshold for all topics, chosen by 4-fold cross-validation on the labelled
-    training rows (macro-F1 of the out-of-fold scores). Per-topic thresholds overfit the few positives.
+    """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
+    by 4-fold cross-validation on the labelled training rows: macro-F1 of the out-of-fold scores.
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
     corpus documents; a fold never trains on a copy of a row it scores.
     """
+    import itertools
+
+    from nlp.classify import decide_topics
+
     scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
     kf = KFold(n_splits=4, shuffle=True, random_state=13)
     for tr, te in kf.split(np.arange(n_labelled)):
@@ -170,13 +174,22 @@ def _tune_thresholds(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                 continue
             m = topic_model(alpha).fit(X[tr_all], y, sample_weight=w[tr_all])
             scores[te, j] = m.decision_function(X[te])
-    grid = np.round(np.linspace(-0.6, 0.4, 21), 3)
-    present = [j for j in range(Y.shape[1]) if Y[:n_labelled, j].sum() > 0]
-    macro = [np.mean([f1_score(Y[:n_labelled, j], scores[:, j] > t, zero_division=0) for j in present])
-             for t in grid]
-    best = float(grid[int(np.argmax(macro))])
-    log.info("topic threshold %.2f (cross-validated macro-F1 %.4f)", best, max(macro))
-    return {code: best for code in TOPICS}
+    Yl = Y[:n_labelled]
+    present = [j for j in range(Y.shape[1]) if Yl[:, j].sum() > 0]
+
+    def macro(P: np.ndarray) -> float:
+        return float(np.mean([f1_score(Yl[:, j], P[:, j], zero_division=0) for j in present]))
+
+    best: tuple[float, dict[str, float]] | None = None
+    for th, fb, margin, k in itertools.product(np.round(np.arange(-0.4, 0.05, 0.05), 2), [9.0, -0.4, -0.5, -0.6, -0.7],
+                                               [9.0, 0.3, 0.5, 0.7], [2, 3, Y.shape[1]]):
+        rule = {"fallback": float(fb), "margin": float(margin), "top_k": int(k)}
+        v = macro(decide_topics(scores, float(th), **rule))
+        if best is None or v > best[0] + 1e-9:
+            best = (v, {"threshold": float(th), **rule})
+    assert best is not None
+    log.info("topic rule %s (cross-validated macro-F1 %.4f)", best[1], best[0])
+    return {**best[1], "cv_macro_f1": round(best[0], 4)}
 
 
 def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
@@ -221,16 +234,19 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     src = {r["id"]: i for i, r in enumerate(sup)}
     groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    th = _tune_thresholds(X, Y, weights, groups, n_lab, alpha_topic)
+    rule = _tune_topic_rule(X, Y, weights, groups, n_lab, alpha_topic)
+    th = {code: rule["threshold"] for code in TOPICS}
     s_idx = [i for i, d in enumerate(docs) if d.get("sentiment") in SENTIMENTS]
     sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
         X[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
     info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
             "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
-            "features": int(X.shape[1])}
+            "features": int(X.shape[1]),
+            "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
+            "topic_cv_macro_f1": rule["cv_macro_f1"]}
     clf = Classifier(feats, topic_models, th, sent, version, info)
     log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
-    return TrainResult(version, clf, restorer, {"info": info, "thresholds": th})
+    return TrainResult(version, clf, restorer, {"info": info})
 
 
 def save(result: TrainResult, directory: Path = MODELS_DIR) -> dict[str, Path]:

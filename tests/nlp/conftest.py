@@ -9,7 +9,8 @@ from langnghe import config as config_mod
 
 @pytest.fixture(scope="session")
 def cfg():
-    return config_mod.load(None) if False else config_mod.parse(config_mod.read_toml(config_mod.DEFAULTS_PATH))
+    """The shipped defaults only (no override file from the environment)."""
+    return config_mod.parse(config_mod.read_toml(config_mod.DEFAULTS_PATH))
 
 
 @pytest.fixture(scope="session")
