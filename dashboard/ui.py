@@ -80,7 +80,7 @@ ITEM_COLUMNS = {
 
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
     st.dataframe(items_view(df, **kw), hide_index=True, width="stretch", column_config=ITEM_COLUMNS,
-                 height=height or "auto", key=key)
+                 height=height or "auto", key=key, placeholder="—")
 
 
 def page_link(name: str, label: str, query_params: dict[str, str] | None = None) -> None:

@@ -419,7 +419,7 @@ def _seed_alerts(db: Database, rng: np.random.Generator, st: dict[str, list[Any]
         ev["note"].append(None)
         if status != "new":
             ev["alert_id"].append(aid)
-            ev["at"].append(raised + timedelta(minutes=30))
+            ev["at"].append(min(raised + timedelta(minutes=30), now - timedelta(seconds=30)))
             ev["username"].append("demo")
             ev["action"].append("transition")
             ev["from_state"].append("new")

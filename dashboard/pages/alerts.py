@@ -110,7 +110,8 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
             per_hour = items.assign(h=pd.to_datetime(items["published_at"]).dt.floor("h")).groupby("h").size() \
                 .reset_index(name="n")
             fig = px.bar(per_hour, x="h", y="n", labels={"h": "Giờ", "n": "Số tin"})
-            fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin")
+            fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
+                              xaxis=dict(tickformat="%Hh %d/%m"))
             st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}")
     st.markdown("**Diễn biến xử lý**")
     hist = data.alert_history(alert_id)

@@ -121,7 +121,7 @@ def render() -> None:
             "Số nguồn đăng": neg["n_sources"],
             "Liên kết": [safe_link(u) for u in neg["url"]],
         })
-        st.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS)
+        st.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
 
     st.divider()
     held = data.briefings(5)
