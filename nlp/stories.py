@@ -50,7 +50,7 @@ class StoryParams:
     window_hours: float = 72.0
     join_threshold: float = 0.30
     topic_conflict_threshold: float = 0.50
-    near_threshold: float = 0.22
+    near_threshold: float = 0.26
     near_hours: float = 6.0
     ward_conflict_threshold: float = 0.92
     ngram_min: int = 3
@@ -60,6 +60,7 @@ class StoryParams:
     max_postings: int = 200
     max_candidates: int = 40
     max_keys: int = 16
+    anchor_weight: float = 0.0
     text_chars: int = 600
     prior_docs: int = 1000
 
@@ -105,6 +106,8 @@ class _Story:
     c_idx: np.ndarray  # Σ member vectors, truncated to the strongest centroid_terms n-grams (int32)
     c_val: np.ndarray  # float32
     norm: float        # its L2 norm, so cosine = (item · c) / norm
+    s_idx: np.ndarray | None = None  # the first item's vector (truncated): anchors the story against drift
+    s_val: np.ndarray | None = None
     topics: set[str] = field(default_factory=set)
     wards: set[str] = field(default_factory=set)
 
@@ -150,10 +153,9 @@ def masked_text(folded: str, mask: Sequence[str], limit: int) -> str:
 
 
 def _keys(text: str) -> set[str]:
+    """Blocking keys: folded word bigrams (Vietnamese syllables alone are too common to block on)."""
     toks = [t for t in _TOKEN.findall(text) if len(t) >= 2 and not t.isdigit()]
-    keys = {t for t in toks if len(t) >= 3}
-    keys.update(f"{a} {b}" for a, b in zip(toks, toks[1:]))
-    return keys
+    return {f"{a} {b}" for a, b in zip(toks, toks[1:])}
 
 
 class StoryIndex:
@@ -178,7 +180,7 @@ class StoryIndex:
         self.stories: dict[str, _Story] = {}
         self.postings: dict[str, list[str]] = {}
         self._buf = np.zeros(self.p.n_features, dtype=np.float32)
-        self._ops = 0
+        self._dead = 0
 
     def _load_prior(self) -> None:
         """Start from document frequencies of ordinary news (scaled to prior_docs documents)."""
@@ -207,20 +209,17 @@ class StoryIndex:
             cols, counts = np.unique(X.indices, return_counts=True)
             self.df[cols] += counts
             self.n_docs += len(texts)
-        out = []
         n = max(self.n_docs, 1)
-        for i in range(X.shape[0]):
-            a, b = X.indptr[i], X.indptr[i + 1]
-            idx = X.indices[a:b].astype(np.int32)
-            tf = 1.0 + np.log(X.data[a:b].astype(np.float32))
-            idf = np.log((1.0 + n) / (1.0 + self.df[idx])) + 1.0
-            val = (tf * idf).astype(np.float32)
-            norm = float(np.sqrt(np.dot(val, val)))
-            if norm > 0:
-                val /= norm
-            order = np.argsort(idx)
-            out.append((idx[order], val[order]))
-        return out
+        # sublinear tf × idf, L2-normalised, for the whole batch at once
+        data = (1.0 + np.log(X.data)) * (np.log((1.0 + n) / (1.0 + self.df[X.indices])) + 1.0)
+        data = data.astype(np.float32)
+        lengths = np.diff(X.indptr)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(lengths))).astype(np.float32)
+        data /= np.repeat(np.maximum(norms, 1e-12), lengths)
+        indices = X.indices.astype(np.int32)
+        # HashingVectorizer rows come sorted by column after sum_duplicates
+        return [(indices[X.indptr[i]:X.indptr[i + 1]], data[X.indptr[i]:X.indptr[i + 1]]) for i in range(X.shape[0])]
 
     def _truncate(self, idx: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         k = self.p.centroid_terms
@@ -236,7 +235,8 @@ class StoryIndex:
         dead = [sid for sid, s in self.stories.items() if s.last_seen < cutoff]
         for sid in dead:
             del self.stories[sid]
-        if dead and len(dead) > 1000 or self._ops > 50_000:
+        self._dead += len(dead)
+        if self._dead > max(len(self.stories), 20_000):  # rebuild postings once they are mostly dead ids
             self._compact()
         return len(dead)
 
@@ -244,7 +244,7 @@ class StoryIndex:
         alive = self.stories
         self.postings = {k: [s for s in v if s in alive] for k, v in self.postings.items()}
         self.postings = {k: v for k, v in self.postings.items() if v}
-        self._ops = 0
+        self._dead = 0
 
     # ---------------------------------------------------------------- grouping
     def _text(self, it: GroupItem) -> str:
@@ -280,7 +280,8 @@ class StoryIndex:
         if not counts:
             return None, 0.0
         cands: list[_Story] = []
-        for sid, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        top = counts.most_common(self.p.max_candidates * 2) if len(counts) > self.p.max_candidates * 2 else counts.items()
+        for sid, _ in sorted(top, key=lambda kv: (-kv[1], kv[0])):
             s = self.stories.get(sid)
             if s is None or s.last_seen < cutoff:
                 continue
@@ -296,6 +297,16 @@ class StoryIndex:
         offsets = np.cumsum([0] + [len(s.c_idx) for s in cands[:-1]])
         sims = np.add.reduceat(buf[all_idx] * all_val, offsets) if len(all_idx) else np.zeros(len(cands))
         sims = sims / np.maximum(np.array([s.norm for s in cands], dtype=np.float32), 1e-9)
+        if self.p.anchor_weight > 0:
+            grown = [k for k, s in enumerate(cands) if s.n > 1]
+            if grown:
+                a_idx = np.concatenate([cands[k].s_idx for k in grown])
+                a_val = np.concatenate([cands[k].s_val for k in grown])
+                a_off = np.cumsum([0] + [len(cands[k].s_idx) for k in grown[:-1]])
+                anchor = np.add.reduceat(buf[a_idx] * a_val, a_off)
+                w = self.p.anchor_weight
+                for k, a in zip(grown, anchor.tolist()):
+                    sims[k] = (1 - w) * sims[k] + w * a
         buf[idx] = 0.0
         best_sid, best_sim = None, 0.0
         for s, sim in zip(cands, sims.tolist()):
@@ -317,6 +328,7 @@ class StoryIndex:
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
             c_idx=c_idx, c_val=c_val, norm=norm, topics=set(it.topics), wards=set(it.wards),
+            s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
         return sid
@@ -345,7 +357,6 @@ class StoryIndex:
                     if len(lst) > 4 * self.p.max_postings:
                         # a key this common blocks nothing; keep only the newest stories
                         del lst[: len(lst) - 2 * self.p.max_postings]
-        self._ops += 1
 
     # ---------------------------------------------------------------- reload
     def load(self, items: Sequence[GroupItem], story_ids: Sequence[str]) -> None:
