@@ -71,8 +71,11 @@ def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
     def before(db):  # type: ignore[no-untyped-def]
         for name in ("dashboard.auth_demo",):
             try:
-                importlib.import_module(name).setup(cfg, db)
-            except ModuleNotFoundError:
-                pass
+                mod = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:  # the module exists but something it needs is missing: say so
+                    raise
+                continue
+            mod.setup(cfg, db)
 
     return before

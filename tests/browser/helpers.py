@@ -30,7 +30,7 @@ class ServerProcess:
     """A `langnghe …` subprocess whose output is collected in the background."""
 
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None):
-        e = {**os.environ, **(env or {})}
+        e = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}  # a pipe would hold printed lines back
         e.pop("LANGNGHE_DB", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "langnghe.cli", *args], cwd=cwd, env=e,
@@ -82,17 +82,24 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 
 def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
-    """Log in with the demo account the server printed, if the app shows a login form."""
+    """Log in with the demo account the server printed, if the app shows a login form (retries: a
+    loaded machine can drop the first submit while Streamlit is still connecting)."""
     m = re.search(r"[Tt]ài khoản[^:\n]*:\s*(\S+)\s*/\s*[Mm]ật khẩu[^:\n]*:\s*(\S+)", output)
     pw_inputs = page.locator("input[type=password]")
     nav = page.locator('[data-testid="stSidebarNav"]')
-    for _ in range(60):  # Streamlit draws after its websocket connects: wait for the form or the app
-        if pw_inputs.count() or nav.count():
-            break
-        page.wait_for_timeout(500)
-    if not m or pw_inputs.count() == 0:
-        return
-    page.locator("input[type=text]").first.fill(m.group(1))
-    pw_inputs.first.fill(m.group(2))
-    page.keyboard.press("Enter")
-    page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()
+    for _attempt in range(3):
+        for _ in range(120):  # Streamlit draws after its websocket connects: wait for the form or the app
+            if pw_inputs.count() or nav.count():
+                break
+            page.wait_for_timeout(500)
+        if pw_inputs.count() == 0:
+            return
+        assert m, "the app asks for a login but the server printed no demo account"
+        page.locator("input[type=text]").first.fill(m.group(1))
+        pw_inputs.first.fill(m.group(2))
+        page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()
+        for _ in range(40):
+            if nav.count():
+                return
+            page.wait_for_timeout(500)
+    raise AssertionError("could not log in with the demo account")

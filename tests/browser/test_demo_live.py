@@ -34,7 +34,12 @@ def test_demo_overview_in_chromium(tmp_path):
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
             login_if_asked(page, srv.output)
-            page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
+            try:
+                page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "demo_overview_FAILED.png"), full_page=True)
+                print(srv.output[-4000:])
+                raise
             # the first collection pass loads the 14 days of history
             total = 0
             for _ in range(60):
