@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from nlp.folding import fold
+from nlp.folding import fold, fold_word
 
 DATA = Path(__file__).with_name("data")
 ADMIN = DATA / "admin_units"
@@ -130,6 +130,7 @@ class Gazetteer:
         self.old_to_new_province: dict[str, str] = {}
         self._build()
         self.maxlen = max(len(k) for k in self.index)
+        self.first_tokens = {k[0] for k in self.index}
 
     # ---------------------------------------------------------------------------------- build
     def _add(self, surface: str, entry: Entry) -> None:
@@ -316,14 +317,17 @@ class Gazetteer:
         """Raw matches of gazetteer names, longest first, accent-exact when `accented`."""
         text = text[:max_chars]
         toks = _tokens(text)
-        folds = [fold(t[0]) for t in toks]
+        folds = [fold_word(t[0]) for t in toks]
         lows = [t[0].lower() for t in toks]
         hits: list[Hit] = []
         n = len(toks)
         # the longest match at every start, then non-overlapping ones: area names first, longer first
         # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics)
         found: list[tuple[int, int, list[Entry]]] = []
+        first = self.first_tokens
         for i in range(n):
+            if folds[i] not in first:
+                continue
             for L in range(min(self.maxlen, n - i), 0, -1):
                 key = tuple(folds[i:i + L])
                 entries = self.index.get(key)

@@ -148,6 +148,7 @@ class Normaliser:
         self.restorer = restorer
         self.nsw = nsw
         self.nsw_max = max((len(k) for k in nsw), default=1)
+        self.nsw_first = {k[0] for k in nsw}
         self.max_chars = max_chars
         self.min_marked_share = min_marked_share
         self.min_words = min_words
@@ -165,18 +166,25 @@ class Normaliser:
         toks = list(_NSWTOK.finditer(text))
         if not toks:
             return text
+        starts = self.nsw_first
+        lows = [t.group(0).lower() for t in toks]
+        if not any(w in starts for w in lows):
+            return text
         out: list[str] = []
         pos = 0
         i = 0
         n = len(toks)
         while i < n:
             hit = None
+            if lows[i] not in starts:
+                i += 1
+                continue
             for k in range(min(self.nsw_max, n - i), 0, -1):
                 seq = toks[i:i + k]
                 # tokens of a multi-word key must be separated by plain spaces
                 if k > 1 and any(text[seq[j].end():seq[j + 1].start()] != " " for j in range(k - 1)):
                     continue
-                key = tuple(t.group(0).lower() for t in seq)
+                key = tuple(lows[i:i + k])
                 tgt = self.nsw.get(key)
                 if tgt is not None:
                     hit = (k, tgt)

@@ -13,6 +13,7 @@ Internal working fields start with "_" and are removed from the output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -152,10 +153,35 @@ class Topics(_Classified):
             it["topics"] = p if it.get("lang", "vi") == "vi" else []
 
 
+def _insult_terms() -> tuple[set[tuple[str, ...]], int]:
+    from nlp.classify import load_lexicon
+
+    terms = {tuple(t.lower().split()) for t, tag in load_lexicon() if tag == "insult"}
+    return terms, max((len(t) for t in terms), default=1)
+
+
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def has_insult(text: str, terms: set[tuple[str, ...]], maxlen: int) -> bool:
+    ws = _WORDS.findall(text.lower())
+    for i in range(len(ws)):
+        for L in range(1, min(maxlen, len(ws) - i) + 1):
+            if tuple(ws[i:i + L]) in terms:
+                return True
+    return False
+
+
 @register
 class Sentiment(_Classified):
+    """The classifier's sentiment; the team's insult/profanity rule (lexicon tag "insult") forces negative."""
+
     name = "sentiment"
     adds = ("sentiment",)
+
+    def __init__(self, res: Resources):
+        super().__init__(res)
+        self.insults, self.insult_len = _insult_terms()
 
     def run(self, items: list[dict]) -> None:
         live = self._features(items)
@@ -164,7 +190,13 @@ class Sentiment(_Classified):
         X = live[0]["_X"][0]
         preds = self.res.classifier.predict_sentiment(X)
         for it, p in zip(live, preds):
-            it["sentiment"] = p if it.get("lang", "vi") == "vi" else "neutral"
+            if it.get("lang", "vi") != "vi":
+                it["sentiment"] = "neutral"
+                continue
+            if p != "negative" and has_insult(f"{it.get('title') or ''} {(it.get('text') or '')[:5000]}",
+                                              self.insults, self.insult_len):
+                p = "negative"
+            it["sentiment"] = p
 
 
 StepFactory = Callable[[Resources], Step]

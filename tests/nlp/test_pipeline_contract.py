@@ -58,3 +58,12 @@ def test_step_order_from_config_and_drop(pipeline):
 def test_parallel_equals_serial(pipeline):
     rows = [{"id": str(i), "title": f"Người dân phường Vàng Danh phản ánh {i}", "text": "bụi than"} for i in range(450)]
     assert pipeline.tag_parallel(rows, workers=2, chunk=100) == pipeline.tag(rows)
+
+
+def test_insult_rule_forces_negative(pipeline):
+    out = pipeline.tag([
+        {"id": "1", "title": "", "text": "Thông báo lịch cắt điện ngày mai, bọn ngu xuẩn"},
+        {"id": "2", "title": "", "text": "Thông báo lịch cắt điện ngày mai tại phường Bãi Cháy"},
+    ])
+    assert out[0]["sentiment"] == "negative"
+    assert out[1]["sentiment"] != "negative"
