@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch", type=int, default=1000, help="items tagged per batch (default 1000)")
     p.add_argument("--workers", type=int, default=0, help="worker processes (default: [nlp] workers)")
     p.add_argument("--compact", action="store_true", help="leave out place_details and folded")
+    p.add_argument("--pending", action="store_true",
+                   help="instead of stdin: tag the stored items that have no tags or tags of an older model "
+                        "(needs the database; `serve` does this itself)")
     p.set_defaults(func=run)
 
 
@@ -46,6 +49,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from nlp.pipeline import Pipeline
 
     pipeline = Pipeline.from_config(cfg)
+    if args.pending:
+        return _pending(cfg, pipeline)
     workers = args.workers or pipeline.workers
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
     out = sys.stdout
@@ -62,4 +67,20 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                     row.pop("folded", None)
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         out.flush()
+    return 0
+
+
+def _pending(cfg: Config, pipeline) -> int:  # type: ignore[no-untyped-def]
+    from langnghe.config import section
+    from nlp.service import tag_pending
+    from store.db import Database, DatabaseLocked
+
+    try:
+        db = Database(cfg.storage.db_path)
+    except DatabaseLocked as exc:
+        print(f"langnghe tag --pending: {exc}", file=sys.stderr)
+        return 3
+    with db:
+        n = tag_pending(cfg, db, batch=int(section(cfg, "nlp").get("batch_size", 500)), pipeline=pipeline)
+    print(f"Đã gán nhãn {n} tin (mô hình {pipeline.model_version}).", file=sys.stderr)
     return 0

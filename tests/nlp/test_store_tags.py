@@ -107,3 +107,19 @@ def test_service_tags_new_and_pending(db, cfg, pipeline):
     with db.read() as cur:
         assert T.count_tagged(cur) == 2
     assert service.tag_pending(cfg, db, pipeline=pipeline) == 0
+
+
+def test_tag_pending_command(tmp_path, monkeypatch):
+    from langnghe.cli import main
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path)
+    d = Database(cfg.storage.db_path)
+    _insert_items(d, [("p1", "Người dân phường Vàng Danh phản ánh bụi than", "")])
+    d.close()
+    monkeypatch.setenv("LANGNGHE_DB", cfg.storage.db_path)
+    assert main(["tag", "--pending"]) == 0
+    d = Database(cfg.storage.db_path)
+    with d.read() as cur:
+        assert T.get_tags(cur, "p1")["in_area"] is True
+    d.close()
