@@ -86,7 +86,7 @@ def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
     loaded machine can drop the first submit while Streamlit is still connecting)."""
     m = re.search(r"[Tt]ài khoản[^:\n]*:\s*(\S+)\s*/\s*[Mm]ật khẩu[^:\n]*:\s*(\S+)", output)
     pw_inputs = page.locator("input[type=password]")
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.get_by_text("Đăng xuất")  # shown only once logged in (the sidebar nav can flash before the gate)
     for _attempt in range(3):
         for _ in range(120):  # Streamlit draws after its websocket connects: wait for the form or the app
             if pw_inputs.count() or nav.count():
