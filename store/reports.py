@@ -214,9 +214,12 @@ def _aggregate(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], w: Windo
     ).df()
     out["appendix"] = cur.execute(
         """
-        SELECT id, published_at, source_type, outlet, title, topics, coalesce(sentiment, 'unknown') AS sentiment,
-               places, url
-        FROM _rs WHERE now ORDER BY published_at, id
+        WITH l AS (SELECT item_id, count(*) AS n_sources FROM item_links
+                   WHERE item_id IN (SELECT id FROM _rs WHERE now) GROUP BY item_id)
+        SELECT r.id, r.published_at, r.source_type, r.outlet, r.title, r.topics,
+               coalesce(r.sentiment, 'unknown') AS sentiment, r.places, r.url, coalesce(l.n_sources, 1) AS n_sources
+        FROM _rs r LEFT JOIN l ON l.item_id = r.id
+        WHERE r.now ORDER BY r.published_at, r.id
         """
     ).df()
     out["stories"] = _stories(cur, caps, top_stories)

@@ -1,14 +1,17 @@
 """Report charts: plotly figures rendered to PNG offline by kaleido through the Debian Chromium.
 
 Measured here (2 cores): opening kaleido's browser takes about 3 s, then each chart about 0.25 s, so
-the generator renders all of a report's charts in one browser session, in a thread, while the XLSX
-is written. If there is no browser (or it fails), the report goes on without charts and says so.
+the generator starts one browser session in a thread before it queries the database, hands it the
+figures when they are built, and writes the XLSX meanwhile. If there is no browser (or it fails), the
+report goes on without charts and says so.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import queue
+import threading
 from datetime import date
 from typing import Any, Sequence
 
@@ -83,27 +86,66 @@ def cumulative_chart(times: Sequence[Any], types: Sequence[str]) -> go.Figure:
     return _layout(fig, height=480)
 
 
+class Renderer:
+    """Draws charts in a thread with one kaleido browser session. The browser starts at `start()` (before
+    the report's query, so its ~3 s start overlaps the query); `draw(figs)` hands the figures over and
+    `result()` waits for the PNGs: ({name: png}, error text or None)."""
+
+    def __init__(self, chromium: str | None, timeout: float = 120.0):
+        self.chromium = chromium
+        self.timeout = timeout
+        self._figs: "queue.Queue[dict[str, go.Figure] | None]" = queue.Queue()
+        self._pngs: dict[str, bytes] = {}
+        self._err: str | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Renderer":
+        if not self.chromium:
+            self._err = "không tìm thấy trình duyệt Chromium"
+            return self
+        try:
+            import kaleido  # noqa: F401
+        except ImportError as exc:
+            self._err = f"thiếu gói kaleido ({exc})"
+            return self
+        self._thread = threading.Thread(target=self._run, name="report-charts", daemon=True)
+        self._thread.start()
+        return self
+
+    def draw(self, figs: dict[str, go.Figure] | None) -> None:
+        """Hand over the figures (None or {} = nothing to draw; the browser closes)."""
+        self._figs.put(figs or None)
+
+    def result(self) -> tuple[dict[str, bytes], str | None]:
+        if self._thread is not None:
+            self._thread.join(self.timeout + 30)
+            if self._thread.is_alive():
+                return {}, f"vẽ biểu đồ quá {self.timeout:g} giây"
+        return self._pngs, self._err
+
+    def _run(self) -> None:
+        import kaleido
+
+        async def run() -> None:
+            async with kaleido.Kaleido(n=1, mathjax=False, timeout=self.timeout, path=self.chromium) as k:
+                figs = await asyncio.get_running_loop().run_in_executor(None, self._figs.get)
+                for name, fig in (figs or {}).items():
+                    self._pngs[name] = await k.calc_fig(fig, opts={
+                        "format": "png", "width": fig.layout.width or WIDTH, "height": fig.layout.height or HEIGHT,
+                        "scale": SCALE})
+
+        try:
+            asyncio.run(asyncio.wait_for(run(), timeout=self.timeout))
+        except Exception as exc:  # noqa: BLE001 - any browser failure: the report goes on without charts
+            log.warning("charts not drawn: %s", exc)
+            self._pngs = {}
+            self._err = f"lỗi khi vẽ biểu đồ ({type(exc).__name__}: {exc})"[:300]
+
+
 def render(figs: dict[str, go.Figure], *, chromium: str | None, timeout: float = 120.0) -> tuple[dict[str, bytes], str | None]:
     """PNG bytes per chart name, and an error text when charts could not be drawn (then the dict is empty)."""
     if not figs:
         return {}, None
-    if not chromium:
-        return {}, "không tìm thấy trình duyệt Chromium"
-    try:
-        import kaleido
-    except ImportError as exc:
-        return {}, f"thiếu gói kaleido ({exc})"
-
-    async def run() -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        async with kaleido.Kaleido(n=1, mathjax=False, timeout=timeout, path=chromium) as k:
-            for name, fig in figs.items():
-                out[name] = await k.calc_fig(fig, opts={"format": "png", "width": fig.layout.width or WIDTH,
-                                                        "height": fig.layout.height or HEIGHT, "scale": SCALE})
-        return out
-
-    try:
-        return asyncio.run(asyncio.wait_for(run(), timeout=timeout)), None
-    except Exception as exc:  # noqa: BLE001 - any browser failure: the report goes on without charts
-        log.warning("charts not drawn: %s", exc)
-        return {}, f"lỗi khi vẽ biểu đồ ({type(exc).__name__}: {exc})"[:300]
+    r = Renderer(chromium, timeout).start()
+    r.draw(figs)
+    return r.result()

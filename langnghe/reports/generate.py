@@ -1,7 +1,8 @@
 """Generating reports: query once, build one Doc, write DOCX / XLSX / PDF with the slow parts overlapped.
 
-    store.reports.weekly_figures ──build_weekly──▶ Doc + sheets + chart figures
-        ├─ thread: charts (kaleido + Chromium, ~3 s to open the browser)   ┐ overlapped
+    thread: chart browser starts (kaleido + Chromium, ~3 s)                   ┐
+    store.reports.weekly_figures ──build_weekly──▶ Doc + sheets + figures      ┘ overlapped
+        ├─ thread: charts drawn (~0.25 s each)                              ┐ overlapped
         ├─ main:   XLSX                                                    ┘
         ├─ child:  Chromium prints the HTML to PDF                          ┐ overlapped
         └─ main:   DOCX                                                     ┘
@@ -16,7 +17,6 @@ import logging
 import re
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -98,10 +98,16 @@ def weekly_report(db: Database, s: ReportSettings, week: str, out_dir: str | Pat
                   formats: Iterable[str] = FORMATS) -> Result:
     """Write the weekly report of ISO week `week` ('2026-W47') into `out_dir`."""
     t0 = time.perf_counter()
-    built, period = build_weekly_report(db, s, week, area, now=now, proposals=proposals)
+    formats = set(formats)
+    renderer = _renderer(s, formats)
+    try:
+        built, period = build_weekly_report(db, s, week, area, now=now, proposals=proposals)
+    except BaseException:
+        renderer and renderer.draw(None)
+        raise
     res = Result(n_items=built.n_items, period=period, title=built.doc.meta_title)
     res.timings["query_build"] = time.perf_counter() - t0
-    _write(built, s, Path(out_dir), weekly_stem(period.week, area), set(formats), res)
+    _write(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer)
     res.timings["total"] = time.perf_counter() - t0
     return res
 
@@ -112,44 +118,52 @@ def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_
     """Write the rapid report of one alert (or a story) into `out_dir`. KeyError: no such alert/story."""
     t0 = time.perf_counter()
     now = now or utcnow()
-    with db.read() as cur:
-        f = store_reports.rapid_figures(cur, alert_id=alert_id, story_id=story_id)
-    if proposals is None:
-        proposals = saved_text(db, "rapid", rapid_key(alert_id, story_id))
-    built = build_rapid(f, s, proposals, now)
+    formats = set(formats) - {"xlsx"}
+    renderer = _renderer(s, formats)
+    try:
+        with db.read() as cur:
+            f = store_reports.rapid_figures(cur, alert_id=alert_id, story_id=story_id)
+        if proposals is None:
+            proposals = saved_text(db, "rapid", rapid_key(alert_id, story_id))
+        built = build_rapid(f, s, proposals, now)
+    except BaseException:
+        renderer and renderer.draw(None)
+        raise
     res = Result(n_items=built.n_items, title=built.doc.meta_title)
     res.timings["query_build"] = time.perf_counter() - t0
-    _write(built, s, Path(out_dir), rapid_stem(alert_id, story_id), set(formats) - {"xlsx"}, res)
+    _write(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer)
     res.timings["total"] = time.perf_counter() - t0
     return res
 
 
-def _write(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result) -> None:
+def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:
+    """Start the chart browser now (its start overlaps the query), if the report will want charts."""
+    if s.charts and formats & {"docx", "pdf"}:
+        return charts.Renderer(s.chromium(), s.browser_timeout_seconds).start()
+    return None
+
+
+def _write(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result,
+           renderer: charts.Renderer | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     chromium = s.chromium()
-    drawn: dict[str, Any] = {}
-    thread = None
     t = time.perf_counter()
-    if s.charts and built.figs and formats & {"docx", "pdf"}:
-        def draw() -> None:
-            pngs, err = charts.render(built.figs, chromium=chromium, timeout=s.browser_timeout_seconds)
-            drawn.update(pngs=pngs, err=err)
-
-        thread = threading.Thread(target=draw, name="report-charts", daemon=True)
-        thread.start()
+    if renderer is not None:
+        renderer.draw(built.figs)
     if "xlsx" in formats and built.sheets:
         res.files["xlsx"] = write_xlsx(built.sheets, out / f"{stem}.xlsx")
         res.timings["xlsx"] = time.perf_counter() - t
-    if thread is not None:
-        thread.join()
+    if renderer is not None and built.figs:
+        pngs, err = renderer.result()
         res.timings["charts"] = time.perf_counter() - t
-        pngs = drawn.get("pngs") or {}
-        if drawn.get("err"):
-            res.errors.append(f"Không vẽ được biểu đồ: {drawn['err']}")
+        if err:
+            res.errors.append(f"Không vẽ được biểu đồ: {err}")
         for im in built.doc.images():
             im.png = pngs.get(im.name)
             if im.png is None:
                 im.missing_text = f"(Không vẽ được biểu đồ «{im.caption}».)"
+    elif renderer is not None:
+        renderer.result()
     job = tmp = None
     t = time.perf_counter()
     if "pdf" in formats:

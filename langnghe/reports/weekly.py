@@ -396,29 +396,44 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         f"năm {p.first_day.year} của {s.issuer_name}./."))
 
     # ------------------------------------------------------------------ appendix
-    app = f["appendix"]
+    app_all = f["appendix"]
+    app = app_all
+    capped = 0 < s.appendix_max_rows < len(app_all)
+    if capped:  # the most notable items (negative, most widely carried, newest), listed by time
+        pick = app_all.assign(_neg=app_all["sentiment"] != "negative").sort_values(
+            ["_neg", "n_sources", "published_at"], ascending=[True, False, False]).head(s.appendix_max_rows)
+        app = app_all.loc[sorted(pick.index)]
     A = doc.appendix
     A.append(Para.text("PHỤ LỤC", bold=True, align="center", indent=False, space_before=0))
     A.append(Para.text(f"DANH SÁCH TIN, BÀI PHẢN ÁNH VỀ {area_label.upper()}", bold=True, align="center",
                        indent=False, space_before=0))
     A.append(Para.text(f"(Kèm theo Báo cáo số{NBSP * 8}/{s.symbol} ngày {today.day:02d}/{today.month:02d}/{today.year} "
-                       f"của {s.issuer_name}; {ptext}: {num(len(app))} tin, bài)", italic=True, align="center",
+                       f"của {s.issuer_name}; {ptext}: {num(len(app_all))} tin, bài)", italic=True, align="center",
                        indent=False, space_before=0))
+    if capped:
+        A.append(Para.text(
+            f"Phụ lục liệt kê {num(len(app))} trong số {num(len(app_all))} tin, bài (ưu tiên tin tiêu cực và tin được "
+            f"nhiều nguồn đăng tải), xếp theo thời gian; danh sách đầy đủ ở trang «Phụ lục» của tệp Excel kèm theo.",
+            italic=True, align="center", indent=False, size=s.font_size - 2))
     rows, xrows = [], []
-    for k, r in enumerate(app.itertuples(index=False), start=1):
+    shown = set(app.index) if capped else None
+    k_doc = 0
+    for k, (idx, r) in enumerate(zip(app_all.index, app_all.itertuples(index=False)), start=1):
         when = to_local(r.published_at.to_pydatetime()) if r.published_at is not None else None
         topics_txt = topics_text(as_list(r.topics))
         sl = sentiment_label(r.sentiment)
-        rows.append([str(k), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
-                     Run(short_url(r.url), url=r.url)])
         xrows.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title, topics_txt, sl,
-                      "; ".join(as_list(r.places)), Link(r.url, r.url)])
+                      "; ".join(as_list(r.places)), _i(r.n_sources), Link(r.url, r.url)])
+        if shown is None or idx in shown:
+            k_doc += 1
+            rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
+                         Run(short_url(r.url), url=r.url)])
     A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.2),
                     Column("Tiêu đề", 5.2), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
                    rows, size_delta=-3, empty_text=f"Trong tuần không có tin, bài nào phản ánh về {area_label}."))
     sheets.append(Sheet("Phụ lục", f"Phụ lục: danh sách tin, bài phản ánh về {area_label}", [
         ("TT", 7), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 80), ("Chủ đề", 28), ("Sắc thái", 11),
-        ("Địa bàn", 40), ("Liên kết", 60)], xrows, subtitle=sub,
+        ("Địa bàn", 40), ("Số nguồn đăng", 12), ("Liên kết", 60)], xrows, subtitle=sub,
         note="" if xrows else "Trong tuần không có tin, bài nào."))
 
     overview = Sheet("Tổng quan", doc.meta_title, [("Chỉ tiêu", 44), ("Tuần này", 12), ("Tuần trước", 12),
@@ -441,7 +456,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     if not tagged:
         overview.note = "Chưa có kết quả phân loại tự động: số liệu tính trên toàn bộ tin, bài thu thập được."
     sheets.insert(0, overview)
-    return Built(doc=doc, sheets=sheets, figs=figs, n_items=len(app))
+    return Built(doc=doc, sheets=sheets, figs=figs, n_items=len(app_all))
 
 
 def _handling_text(r: Any) -> str:

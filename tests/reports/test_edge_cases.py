@@ -156,3 +156,16 @@ def test_numbers_helpers():
     assert place_date("Quảng Ninh", datetime(2026, 1, 5).date()) == "Quảng Ninh, ngày 05 tháng 01 năm 2026"
     assert place_date("Quảng Ninh", datetime(2026, 11, 30).date()) == "Quảng Ninh, ngày 30 tháng 11 năm 2026"
     assert num("1.234") == 1234
+
+
+def test_long_appendix_is_capped_in_the_document_not_in_the_workbook(seeded):
+    db, _ = seeded
+    built, _ = build_weekly_report(db, settings(appendix_max_rows=40), WEEK, now=NOW, proposals="")
+    n = len([r for r in db_scope(db)["rows"] if r[7]])
+    table = [b for b in built.doc.appendix if hasattr(b, "rows")][0]
+    assert len(table.rows) == 40 and [r[0] for r in table.rows] == [str(i) for i in range(1, 41)]
+    assert all(r[5] == "Tiêu cực" for r in table.rows)  # negative items first
+    notes = [b.plain for b in built.doc.appendix if hasattr(b, "plain")]
+    assert any(f"Phụ lục liệt kê 40 trong số {n} tin, bài" in t for t in notes)
+    sheet = [s for s in built.sheets if s.name == "Phụ lục"][0]
+    assert len(sheet.rows) == n

@@ -211,7 +211,7 @@ def test_xlsx_same_data(report):
     app = list(wb["Phụ lục"].iter_rows(min_row=5, values_only=True))
     assert len(app) == len(rows)
     assert Counter(r[4] for r in app) == Counter(r[3] for r in rows)
-    assert all(str(r[8]).startswith('=HYPERLINK("https://') for r in app)
+    assert all(str(r[9]).startswith('=HYPERLINK("https://') for r in app)
     src = {r[1]: r[3] for r in wb["Theo nguồn"].iter_rows(min_row=5, values_only=True)}
     assert src == dict(Counter(r[1] for r in rows))
     ov = {r[0]: r[1] for r in wb["Tổng quan"].iter_rows(min_row=5, values_only=True)}

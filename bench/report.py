@@ -1,0 +1,115 @@
+"""Weekly report speed and memory for a week with 50,000 items.
+
+Usage: .venv/bin/python bench/report.py [--items 50000] [--in-area-share 0.5] [--prev-ratio 0.8] [--db PATH]
+                                        [--no-charts] [--formats docx,xlsx,pdf]
+
+1. Seeds a database (unless --db names one that exists) through the owning parts' store functions
+   (langnghe/reports/sample.py): ITEMS items in ISO week 2026-W47, PREV_RATIO × as many in the week
+   before, NLP tags, stories and alerts with their handling.
+2. Generates the weekly report (DOCX, XLSX, PDF with charts) in a fresh process, so the figures are the
+   report's alone: wall time per phase, peak RSS of the Python process, and the largest peak RSS of its
+   child processes (Chromium printing the PDF / drawing the charts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+WEEK = "2026-W47"
+
+
+def measure(db_path: str, out: str, charts: bool, formats: list[str]) -> None:
+    """Runs in the child process: one weekly report, figures as JSON on stdout."""
+    t0 = time.perf_counter()
+    from datetime import datetime
+
+    from langnghe import config as C
+    from langnghe.reports import weekly_report
+    from langnghe.reports.settings import ReportSettings
+    from store.db import Database
+
+    t_import = time.perf_counter() - t0
+    db = Database(db_path, read_only=True)
+    s = ReportSettings.from_config(C.load(), charts=charts)
+    t1 = time.perf_counter()
+    res = weekly_report(db, s, WEEK, out, now=datetime(2026, 11, 30), formats=formats)
+    wall = time.perf_counter() - t1
+    sizes = {k: Path(p).stat().st_size for k, p in res.files.items()}
+    pages = None
+    if "pdf" in res.files:
+        try:
+            info = subprocess.run(["pdfinfo", str(res.files["pdf"])], capture_output=True, text=True).stdout
+            pages = int(next(x.split()[-1] for x in info.splitlines() if x.startswith("Pages:")))
+        except (OSError, StopIteration, ValueError):
+            pass
+    print(json.dumps({
+        "import_s": round(t_import, 2), "report_s": round(wall, 2),
+        "phases": {k: round(v, 2) for k, v in res.timings.items()},
+        "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "children_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "appendix_rows": res.n_items, "sizes": sizes, "pdf_pages": pages, "errors": res.errors,
+    }))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--items", type=int, default=50_000)
+    ap.add_argument("--in-area-share", type=float, default=0.5)
+    ap.add_argument("--prev-ratio", type=float, default=0.8)
+    ap.add_argument("--db", help="database to use (seeded when it does not exist)")
+    ap.add_argument("--no-charts", action="store_true")
+    ap.add_argument("--formats", default="docx,xlsx,pdf")
+    ap.add_argument("--measure", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    formats = [f for f in args.formats.split(",") if f]
+    if args.measure:
+        measure(args.measure[0], args.measure[1], not args.no_charts, formats)
+        return 0
+
+    tmp = tempfile.mkdtemp(prefix="langnghe-bench-report-")
+    db_path = args.db or os.path.join(tmp, "bench.duckdb")
+    if not os.path.exists(db_path):
+        from langnghe.reports.sample import seed_week
+        from store.db import Database
+
+        t = time.perf_counter()
+        db = Database(db_path)
+        info = seed_week(db, WEEK, n_items=args.items, prev_ratio=args.prev_ratio, in_area_share=args.in_area_share,
+                         n_stories=40, n_alerts=12)
+        db.close()
+        print(f"seeded {info['n_now']:,} items in {WEEK} and {info['n_prev']:,} the week before, "
+              f"{len(info['stories'])} stories, {len(info['alerts'])} alerts in {time.perf_counter() - t:.1f} s")
+    out = os.path.join(tmp, "out")
+    cmd = [sys.executable, __file__, "--measure", db_path, out, "--formats", ",".join(formats)]
+    if args.no_charts:
+        cmd.append("--no-charts")
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    total = time.perf_counter() - t
+    if proc.returncode != 0:
+        print(proc.stderr, file=sys.stderr)
+        return proc.returncode
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"weekly report {WEEK}: {r['appendix_rows']:,} items in the appendix, PDF {r['pdf_pages']} pages")
+    print(f"  report time:   {r['report_s']:.2f} s  (process incl. imports {total:.2f} s; imports {r['import_s']:.2f} s)")
+    print("  phases:        " + ", ".join(f"{k} {v:.2f} s" for k, v in r["phases"].items()))
+    print(f"  peak RSS:      {r['rss_mb']:.0f} MB (Python process); largest child {r['children_rss_mb']:.0f} MB (Chromium)")
+    print("  files:         " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in r["sizes"].items()))
+    if r["errors"]:
+        print("  errors:        " + " | ".join(r["errors"]))
+    print(f"  output in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
