@@ -17,6 +17,12 @@ import pandas as pd
 if TYPE_CHECKING:
     import duckdb
 
+# Tags are written after their item is stored, so tagged_at >= fetched_at, and published_at is never
+# more than http.future_tolerance_minutes after fetched_at. Hence an item published at or after T has
+# tagged_at >= T - TAG_SLACK, a bound DuckDB turns into row-group pruning of item_tags (appended in time
+# order) instead of probing every tag row. Links likewise: seen_at >= fetched_at.
+TAG_SLACK = timedelta(days=1)
+
 OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alerts", "alert_events", "source_alarms")
 
 
@@ -43,7 +49,8 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
     tags = _has(cur, "item_tags")
     neg = "t.sentiment = 'negative'" if tags else "FALSE"
     area = "t.in_area" if tags else "FALSE"
-    join = "LEFT JOIN item_tags t ON t.item_id = i.id" if tags else ""
+    lo = day_start - timedelta(days=baseline_days)
+    join = "LEFT JOIN item_tags t ON t.item_id = i.id AND t.tagged_at >= ?" if tags else ""
     row = cur.execute(
         f"""
         WITH w AS (
@@ -65,7 +72,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
                count(*) FILTER (WHERE NOT is_today AND area)
         FROM w
         """,
-        [day_start, day_start - timedelta(days=baseline_days), now, day_start, day_start, elapsed],
+        [day_start, *([lo - TAG_SLACK] if tags else []), lo, now, day_start, day_start, elapsed],
     ).fetchone()
     keys = ("items", "press", "social", "negative", "in_area")
     out: dict[str, float] = {}
@@ -85,10 +92,10 @@ def sentiment_share(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.Dat
         """
         SELECT coalesce(t.sentiment, 'unknown') AS sentiment, count(*) AS n
         FROM items i JOIN item_tags t ON t.item_id = i.id
-        WHERE i.published_at >= ?
+        WHERE i.published_at >= ? AND t.tagged_at >= ?
         GROUP BY ALL ORDER BY n DESC
         """,
-        [since],
+        [since, since - TAG_SLACK],
     ).df()
 
 
@@ -102,26 +109,30 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
                              "n": pd.Series(dtype=int)})
     return cur.execute(
         f"""
-        SELECT date_trunc('{bucket}', i.published_at + INTERVAL ({int(offset_hours)}) HOUR) AS bucket,
+        SELECT date_trunc('{bucket}', published_at + INTERVAL ({int(offset_hours)}) HOUR) AS bucket,
                coalesce(tp, 'other') AS topic, count(*) AS n
-        FROM items i JOIN item_tags t ON t.item_id = i.id,
-             LATERAL (SELECT unnest(CASE WHEN len(t.topics) > 0 THEN t.topics ELSE [NULL] END) AS tp)
-        WHERE i.published_at >= ?
+        FROM (
+            SELECT i.published_at, unnest(CASE WHEN len(t.topics) > 0 THEN t.topics ELSE [NULL] END) AS tp
+            FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE i.published_at >= ? AND t.tagged_at >= ?
+        )
         GROUP BY ALL ORDER BY bucket, topic
         """,
-        [since],
+        [since, since - TAG_SLACK],
     ).df()
 
 
 # --- single items: the effective tags (model, overridden by staff corrections) -----------------
 
-def _effective_sql(cur: "duckdb.DuckDBPyConnection") -> tuple[str, str]:
-    """(joins, select-list) giving topics, sentiment, places, in_area, corrected for every item row `i`."""
+def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False) -> tuple[str, str]:
+    """(joins, select-list) giving topics, sentiment, places, in_area, corrected for every item row `i`.
+    With `bounded`, the joins take one parameter: the lowest tagged_at to look at (see TAG_SLACK)."""
     caps = capabilities(cur)
     if not caps["item_tags"]:
-        return "", ("NULL::VARCHAR[] AS topics, NULL::VARCHAR AS sentiment, NULL::VARCHAR[] AS places, "
-                    "NULL::BOOLEAN AS in_area, FALSE AS corrected")
-    joins = "LEFT JOIN item_tags t ON t.item_id = i.id"
+        return ("" if not bounded else "LEFT JOIN (SELECT NULL AS x WHERE ? IS NULL) _nb ON FALSE"), (
+            "NULL::VARCHAR[] AS topics, NULL::VARCHAR AS sentiment, NULL::VARCHAR[] AS places, "
+            "NULL::BOOLEAN AS in_area, FALSE AS corrected")
+    joins = "LEFT JOIN item_tags t ON t.item_id = i.id" + (" AND t.tagged_at >= ?" if bounded else "")
     if not caps["human_labels"]:
         return joins, ("t.topics AS topics, t.sentiment AS sentiment, t.places AS places, t.in_area AS in_area, "
                        "FALSE AS corrected")
@@ -142,24 +153,47 @@ def _effective_sql(cur: "duckdb.DuckDBPyConnection") -> tuple[str, str]:
     return joins, sel
 
 
+def _n_sources(cur: "duckdb.DuckDBPyConnection", df: pd.DataFrame, since: datetime | None) -> pd.DataFrame:
+    """Add n_sources (how many sources carried each item) to a small result frame."""
+    if not len(df):
+        df["n_sources"] = pd.Series(dtype="int64")
+        return df
+    lo = (since - TAG_SLACK) if since is not None else datetime(1970, 1, 1)
+    counts = dict(cur.execute(
+        "SELECT item_id, count(*) FROM item_links WHERE seen_at >= ? AND item_id IN (SELECT unnest(?::VARCHAR[])) "
+        "GROUP BY item_id",
+        [lo, list(df["id"])],
+    ).fetchall())
+    df["n_sources"] = [int(counts.get(i, 1)) for i in df["id"]]
+    return df
+
+
 def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataFrame:
     """Newest items with their effective tags and the number of sources that carried them."""
-    joins, sel = _effective_sql(cur)
-    return cur.execute(
+    row = cur.execute(
+        "SELECT min(published_at) FROM (SELECT published_at FROM items ORDER BY published_at DESC LIMIT ?)", [limit]
+    ).fetchone()
+    oldest = row[0] if row and row[0] else datetime(1970, 1, 1) + TAG_SLACK
+    joins, sel = _effective_sql(cur, bounded=True)
+    df = cur.execute(
         f"""
-        WITH newest AS (SELECT * FROM items ORDER BY published_at DESC, id LIMIT ?)
-        SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.summary, i.url, {sel},
-               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources
-        FROM newest i {joins}
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.summary, i.url, {sel}
+        FROM items i {joins}
+        WHERE i.published_at >= ?
         ORDER BY i.published_at DESC, i.id
+        LIMIT ?
         """,
-        [limit],
+        [oldest - TAG_SLACK, oldest, limit],
     ).df()
+    return _n_sources(cur, df, oldest)
 
 
 def fold_sql(expr: str) -> str:
     """SQL folding like nlp.folding.fold (lower-case, no marks, đ→d), for databases without item_tags."""
     return f"lower(strip_accents(replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')))"
+
+
+SEARCH_WINDOWS = (timedelta(days=30), timedelta(days=365))
 
 
 def search_items(
@@ -175,14 +209,34 @@ def search_items(
     in_area_only: bool = False,
     query_folded: str = "",
     limit: int = 500,
+    now: datetime | None = None,
 ) -> pd.DataFrame:
     """The explorer's query. `query_folded` is already accent-folded (nlp.folding.fold): "o nhiem" and
     "ô nhiễm" both become "o nhiem" and match the folded title + text. Comma-separated phrases must all
-    occur. Newest first."""
-    joins, sel = _effective_sql(cur)
+    occur. Newest first.
+
+    Without `since` the newest matches are looked for in the last 30 days, then the last year, then
+    everywhere: a window holding `limit` matches holds exactly the newest ones."""
+    if since is None and until is None:
+        from store.db import utcnow
+
+        t = now or utcnow()
+        for w in SEARCH_WINDOWS:
+            df = _search(cur, t - w, None, source_types, outlets, topics, sentiments, places, in_area_only,
+                         query_folded, limit)
+            if len(df) >= limit:
+                return df
+    return _search(cur, since, until, source_types, outlets, topics, sentiments, places, in_area_only,
+                   query_folded, limit)
+
+
+def _search(cur: "duckdb.DuckDBPyConnection", since: datetime | None, until: datetime | None,
+            source_types: Sequence[str], outlets: Sequence[str], topics: Sequence[str], sentiments: Sequence[str],
+            places: Sequence[str], in_area_only: bool, query_folded: str, limit: int) -> pd.DataFrame:
+    joins, sel = _effective_sql(cur, bounded=True)
     tags = capabilities(cur)["item_tags"]
+    params: list[Any] = [(since - TAG_SLACK) if since is not None else datetime(1970, 1, 1)]
     where: list[str] = []
-    params: list[Any] = []
     if since is not None:
         where.append("i.published_at >= ?")
         params.append(since)
@@ -230,11 +284,9 @@ def search_items(
 
 def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
     """One item with its effective tags, the model's own tags, its links (every source that carried it)."""
-    joins, sel = _effective_sql(cur)
     res = cur.execute(
-        f"""SELECT i.id, i.published_at, i.fetched_at, i.outlet, i.source_type, i.source, i.title, i.summary,
-                   i.url, i.author, i.published_estimated, {sel}
-            FROM items i {joins} WHERE i.id = ?""",
+        """SELECT i.id, i.published_at, i.fetched_at, i.outlet, i.source_type, i.source, i.title, i.summary,
+                  i.url, i.author, i.published_estimated FROM items i WHERE i.id = ?""",
         [item_id],
     )
     cols = [d[0] for d in res.description]
@@ -242,17 +294,23 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
     if row is None:
         return None
     out = dict(zip(cols, row))
+    joins, sel = _effective_sql(cur, bounded=True)
+    eff = cur.execute(f"SELECT {sel} FROM (SELECT ? AS id) i {joins}",
+                      [item_id, out["fetched_at"] - TAG_SLACK]).fetchone()
+    out.update(dict(zip(("topics", "sentiment", "places", "in_area", "corrected"), eff)))
     out["links"] = [
         {"source": s, "url": u, "seen_at": t}
         for s, u, t in cur.execute(
-            "SELECT source, url, seen_at FROM item_links WHERE item_id = ? ORDER BY seen_at", [item_id]
+            "SELECT source, url, seen_at FROM item_links WHERE item_id = ? AND seen_at >= ? ORDER BY seen_at",
+            [item_id, out["fetched_at"] - TAG_SLACK],
         ).fetchall()
     ]
     out["model"] = None
     if _has(cur, "item_tags"):
         r = cur.execute(
-            "SELECT model_version, topics, sentiment, places, in_area, place_details FROM item_tags WHERE item_id = ?",
-            [item_id],
+            """SELECT model_version, topics, sentiment, places, in_area, place_details FROM item_tags
+               WHERE item_id = ? AND tagged_at >= ?""",
+            [item_id, out["fetched_at"] - TAG_SLACK],
         ).fetchone()
         if r:
             out["model"] = {"model_version": r[0], "topics": r[1], "sentiment": r[2], "places": r[3], "in_area": r[4],
@@ -269,10 +327,10 @@ def filter_options(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[st
             """
             SELECT p FROM (
                 SELECT unnest(t.places) AS p FROM items i JOIN item_tags t ON t.item_id = i.id
-                WHERE i.published_at >= ?
+                WHERE i.published_at >= ? AND t.tagged_at >= ?
             ) GROUP BY p ORDER BY count(*) DESC, p LIMIT 300
             """,
-            [since],
+            [since, since - TAG_SLACK],
         ).fetchall()]
     return {"outlets": outlets, "places": places}
 
@@ -293,49 +351,62 @@ def topic_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetim
         FROM (
             SELECT i.published_at, t.sentiment, unnest(t.topics) AS tp
             FROM items i JOIN item_tags t ON t.item_id = i.id
-            WHERE i.published_at >= ? AND i.published_at < ?
+            WHERE i.published_at >= ? AND i.published_at < ? AND t.tagged_at >= ?
         )
         GROUP BY tp ORDER BY n_now DESC, tp
         """,
-        [mid, mid, mid, mid, start, end],
+        [mid, mid, mid, mid, start, end, start - TAG_SLACK],
     ).df()
 
 
 def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime,
                  in_area_only: bool = True) -> pd.DataFrame:
-    """Per 2025 unit (or landmark's unit): name_2025, old names seen, n_now, n_prev, neg_now.
+    """Per 2025 unit (or landmark's unit): name_2025, old names seen, n_now, n_prev, neg_now, neg_prev.
 
-    Items are counted once per 2025 unit even when they name several old wards of it."""
+    Items are counted once per 2025 unit even when they name several old wards of it. The database groups
+    by the place-details text (a few hundred distinct values), which is parsed here, not once per item."""
+    cols = ["name_2025", "old_names", "n_now", "n_prev", "neg_now", "neg_prev", "in_area"]
     if not _has(cur, "item_tags"):
-        return pd.DataFrame(columns=["name_2025", "old_names", "n_now", "n_prev", "neg_now", "neg_prev"])
-    return cur.execute(
-        f"""
-        WITH p AS (
-            SELECT i.id, i.published_at, t.sentiment,
-                   unnest(from_json(t.place_details,
-                       '[{{"name":"VARCHAR","level":"VARCHAR","name_2025":"VARCHAR","old_name":"VARCHAR","in_area":"BOOLEAN"}}]'
-                   )) AS d
-            FROM items i JOIN item_tags t ON t.item_id = i.id
-            WHERE i.published_at >= ? AND i.published_at < ? AND len(t.places) > 0
-        ), u AS (
-            SELECT id, published_at, sentiment, coalesce(d.name_2025, d.name) AS name_2025,
-                   CASE WHEN d.level LIKE '%old%' THEN coalesce(d.old_name, d.name) END AS old_name,
-                   coalesce(d.in_area, FALSE) AS in_area
-            FROM p
-        )
-        SELECT name_2025,
-               list_sort(list_distinct(list(old_name))) AS old_names,
-               count(DISTINCT id) FILTER (WHERE published_at >= ?) AS n_now,
-               count(DISTINCT id) FILTER (WHERE published_at < ?) AS n_prev,
-               count(DISTINCT id) FILTER (WHERE published_at >= ? AND sentiment = 'negative') AS neg_now,
-               count(DISTINCT id) FILTER (WHERE published_at < ? AND sentiment = 'negative') AS neg_prev,
-               bool_or(in_area) AS in_area
-        FROM u
-        {"WHERE in_area" if in_area_only else ""}
-        GROUP BY name_2025 ORDER BY n_now DESC, name_2025
+        return pd.DataFrame(columns=cols)
+    rows = cur.execute(
+        """
+        SELECT CAST(t.place_details AS VARCHAR) AS d,
+               count(*) FILTER (WHERE i.published_at >= ?) AS n_now,
+               count(*) FILTER (WHERE i.published_at < ?) AS n_prev,
+               count(*) FILTER (WHERE i.published_at >= ? AND t.sentiment = 'negative') AS neg_now,
+               count(*) FILTER (WHERE i.published_at < ? AND t.sentiment = 'negative') AS neg_prev
+        FROM items i JOIN item_tags t ON t.item_id = i.id
+        WHERE i.published_at >= ? AND i.published_at < ? AND t.tagged_at >= ? AND len(t.places) > 0
+        GROUP BY d
         """,
-        [start, end, mid, mid, mid, mid],
-    ).df()
+        [mid, mid, mid, mid, start, end, start - TAG_SLACK],
+    ).fetchall()
+    units: dict[str, dict[str, Any]] = {}
+    for d, n_now, n_prev, neg_now, neg_prev in rows:
+        try:
+            details = json.loads(d) if d else []
+        except ValueError:
+            continue
+        seen: set[str] = set()
+        for e in details if isinstance(details, list) else []:
+            name = e.get("name_2025") or e.get("name")
+            if not name:
+                continue
+            u = units.setdefault(name, {"name_2025": name, "old_names": set(), "n_now": 0, "n_prev": 0,
+                                        "neg_now": 0, "neg_prev": 0, "in_area": False})
+            if "old" in str(e.get("level") or "") and (e.get("old_name") or e.get("name")):
+                u["old_names"].add(e.get("old_name") or e.get("name"))
+            u["in_area"] = u["in_area"] or bool(e.get("in_area"))
+            if name in seen:  # one item, two old wards of the same new unit: counted once
+                continue
+            seen.add(name)
+            u["n_now"] += n_now
+            u["n_prev"] += n_prev
+            u["neg_now"] += neg_now
+            u["neg_prev"] += neg_prev
+    out = [dict(u, old_names=sorted(u["old_names"])) for u in units.values() if u["in_area"] or not in_area_only]
+    out.sort(key=lambda u: (-u["n_now"], u["name_2025"]))
+    return pd.DataFrame(out, columns=cols)
 
 
 # --- briefing --------------------------------------------------------------------------------
@@ -363,14 +434,20 @@ def negative_items(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int
                                      "places", "in_area", "n_sources"])
     return cur.execute(
         """
-        SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.url, t.topics, t.places, t.in_area,
-               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources
-        FROM items i JOIN item_tags t ON t.item_id = i.id
-        WHERE i.published_at >= ? AND t.sentiment = 'negative'
-        ORDER BY coalesce(t.in_area, FALSE) DESC, n_sources DESC, i.published_at DESC
+        WITH neg AS (
+            SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.url, t.topics, t.places, t.in_area
+            FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE i.published_at >= ? AND t.tagged_at >= ? AND t.sentiment = 'negative'
+        ), links AS (
+            SELECT item_id, count(*) AS n_sources FROM item_links
+            WHERE seen_at >= ? AND item_id IN (SELECT id FROM neg) GROUP BY item_id
+        )
+        SELECT neg.*, coalesce(links.n_sources, 1) AS n_sources
+        FROM neg LEFT JOIN links ON links.item_id = neg.id
+        ORDER BY coalesce(neg.in_area, FALSE) DESC, n_sources DESC, neg.published_at DESC
         LIMIT ?
         """,
-        [since, limit],
+        [since, since - TAG_SLACK, since - TAG_SLACK, limit],
     ).df()
 
 

@@ -159,7 +159,7 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
             "id", "canonical_url", "url", "content_hash", "source", "collector", "source_type", "outlet", "title",
             "summary", "author", "guid", "published_at", "published_estimated", "fetched_at")}
         tag: dict[str, list[Any]] = {k: [] for k in (
-            "item_id", "topics", "sentiment", "in_area", "places", "place_details", "folded")}
+            "item_id", "topics", "sentiment", "in_area", "places", "place_details", "folded", "tagged_at")}
         for k in range(lo, hi):
             src, outlet, stype, domain = OUTLETS[outlet_idx[k]]
             topics, sent, ttl, summ = TEMPLATES[tmpl_idx[k]]
@@ -192,6 +192,7 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
             tag["places"].append([PLACES[pi][0]])
             tag["place_details"].append(place_details[pi])
             tag["folded"].append(_fold(f"{title} {summary}"))
+            tag["tagged_at"].append(min(pub + timedelta(minutes=4), now))  # tagged right after collection
         ids_all.extend(cols["id"])
         t_items = pa.table(cols)
         with db.write() as cur:
@@ -220,8 +221,7 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
                     """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details,
                            lang, no_diacritics, folded, tagged_at)
                        SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                              no_diacritics, folded, ? FROM _st""",
-                    [now],
+                              no_diacritics, folded, tagged_at FROM _st"""
                 )
                 cur.unregister("_st")
         if progress:
