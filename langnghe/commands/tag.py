@@ -54,6 +54,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     workers = args.workers or pipeline.workers
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
     out = sys.stdout
+    if hasattr(out, "reconfigure"):
+        out.reconfigure(encoding="utf-8")  # JSONL is UTF-8 whatever the locale
     for batch in _batches(stdin, max(1, args.batch)):
         good = [obj for obj, err in batch if obj is not None]
         tagged = iter(pipeline.tag_parallel(good, workers=workers) if good else [])
