@@ -37,8 +37,10 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
 
 
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+def _shot(page, name: str, full: bool = False) -> None:  # type: ignore[no-untyped-def]
+    page.screenshot(path=str(SHOTS / f"{name}.png"))  # what a 1366×768 screen shows
+    if full:
+        page.screenshot(path=str(SHOTS / f"{name}_full.png"), full_page=True)
 
 
 def _open_alert_id(page) -> str:  # type: ignore[no-untyped-def]
@@ -77,7 +79,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             _login(page, "chuyenvien", pw["chuyenvien"])
             page.get_by_text("Tin mới nhất").first.wait_for(timeout=30_000)
             _settle(page)
-            _shot(page, "01_tong_quan")
+            _shot(page, "01_tong_quan", full=True)
 
             # open the first alert, acknowledge it with a note
             _goto(page, "Cảnh báo")
@@ -140,7 +142,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
                                 ("Nguồn tin", "07_nguon_tin")):
                 _goto(page, title)
                 page.wait_for_timeout(600)  # let the charts draw before the picture
-                _shot(page, name)
+                _shot(page, name, full=True)
             assert page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Quản trị").count() == 0
 
             # the admin sees both actions, by whom, in the audit log

@@ -1,0 +1,71 @@
+"""The dashboard's store queries: the fast paths (windowed search, tagged_at bounds, grouping by place
+details) give the same answers as the plain queries would."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from nlp.folding import fold
+from store import dashboard as q
+from store import synth
+from store.db import Database, utcnow
+from tests.conftest import make_config
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("q")
+    cfg = make_config(tmp)
+    d = Database(cfg.storage.db_path)
+    synth.seed(d, n_items=3000, n_stories=30, n_alerts=5, days=500)
+    yield d
+    d.close()
+
+
+@pytest.mark.parametrize("query", ["o nhiem", "bụi than, trưng vương", "khong co tu nay dau", ""])
+@pytest.mark.parametrize("limit", [3, 40, 2000])
+def test_windowed_search_returns_the_newest_matches(db, query, limit):
+    with db.read() as cur:
+        fast = q.search_items(cur, query_folded=fold(query), limit=limit)
+        full = q._search(cur, None, None, (), (), (), (), (), False, fold(query), limit)
+    assert list(fast["id"]) == list(full["id"])
+    if query == "o nhiem":
+        assert all("o nhiem" in fold(f"{t} {s}") for t, s in zip(fast["title"], fast["summary"]))
+
+
+def test_retagged_and_late_tagged_items_are_still_counted(db):
+    now = utcnow()
+    with db.read() as cur:
+        before = q.sentiment_share(cur, now - timedelta(days=7))
+        item = cur.execute("SELECT id FROM items WHERE published_at > ? ORDER BY published_at LIMIT 1",
+                           [now - timedelta(days=6)]).fetchone()[0]
+    with db.write() as cur:  # re-tagged much later, e.g. by a new model version
+        cur.execute("UPDATE item_tags SET tagged_at = ? WHERE item_id = ?", [now + timedelta(days=3), item])
+    with db.read() as cur:
+        after = q.sentiment_share(cur, now - timedelta(days=7))
+        assert q.item_detail(cur, item)["model"] is not None
+        assert item in set(q.search_items(cur, since=now - timedelta(days=7), limit=100000)["id"])
+    assert before["n"].sum() == after["n"].sum()
+
+
+def test_place_trends_count_an_item_once_per_new_unit(tmp_path):
+    cfg = make_config(tmp_path)
+    now = utcnow()
+    with Database(cfg.storage.db_path) as d:
+        iid = synth.add_item(d, title="Hai phường cũ", summary="Trưng Vương và Quang Trung", url="https://x.vn/1",
+                             places=["phường Trưng Vương cũ", "phường Quang Trung cũ"])
+        details = [{"name": "Phường Trưng Vương", "level": "ward_old", "name_2025": "Phường Uông Bí",
+                    "old_name": "Phường Trưng Vương (TP Uông Bí)", "in_area": True},
+                   {"name": "Phường Quang Trung", "level": "ward_old", "name_2025": "Phường Uông Bí",
+                    "old_name": "Phường Quang Trung (TP Uông Bí)", "in_area": True}]
+        with d.write() as cur:
+            cur.execute("UPDATE item_tags SET place_details = ?::JSON WHERE item_id = ?",
+                        [json.dumps(details, ensure_ascii=False), iid])
+        with d.read() as cur:
+            df = q.place_trends(cur, now - timedelta(days=14), now - timedelta(days=7), now + timedelta(minutes=1))
+    row = df[df["name_2025"] == "Phường Uông Bí"].iloc[0]
+    assert row["n_now"] == 1 and row["neg_now"] == 1
+    assert row["old_names"] == ["Phường Quang Trung (TP Uông Bí)", "Phường Trưng Vương (TP Uông Bí)"]
