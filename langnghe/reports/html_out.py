@@ -157,6 +157,9 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
     small = "hm"
     parts = [
         "<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'>",
+        # no script can run even if some text escaped escaping; images are inline, fonts local files
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
+        "style-src 'unsafe-inline'; font-src file: data:\">",
         f"<title>{escape(doc.meta_title or ' '.join(doc.title))}</title><style>{_css(size, fonts)}</style></head>",
         "<body><div class='sheet'>",
         "<table class='hdr'><tr><td class='l'>",

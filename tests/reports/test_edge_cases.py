@@ -121,6 +121,12 @@ def test_hostile_feed_text_stays_text(tmp_path):
     d = docx.Document(str(res.files["docx"]))
     cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
     assert any(c.startswith('=HYPERLINK("http://evil.example"') and "<script>" in c for c in cells)
+    from langnghe.reports.generate import build_weekly_report
+    from langnghe.reports.html_out import render_html
+
+    html = render_html(build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")[0].doc)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Content-Security-Policy" in html
 
 
 def test_weasyprint_engine(tmp_path):

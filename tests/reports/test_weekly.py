@@ -229,6 +229,12 @@ def test_pdf_vietnamese_fonts_and_page1_png(report):
     assert "\ufffd" not in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
+    from langnghe.reports.html_out import find_font
+
+    family = find_font(settings().pdf_fonts)
+    if family:  # the configured font files (not the browser's fallback) are the ones embedded
+        stem = family["Regular"].name.split("-")[0].split(".")[0]
+        assert all(stem in line for line in fonts), fonts
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

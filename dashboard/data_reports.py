@@ -1,0 +1,63 @@
+"""Cached reads for the Báo cáo page and the rapid-report button (same pattern as dashboard/data.py:
+`st.cache_data(ttl)` over named functions of store/reports.py and langnghe/reports; no SQL here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from langnghe.reports.generate import build_weekly_report
+from langnghe.reports.html_out import render_html
+from langnghe.reports.settings import ReportSettings, recent_weeks, week_period
+from store import reports as store_reports
+
+TTL = 10
+PREVIEW_TTL = 60
+PREVIEW_ROWS = 100  # rows of each table in the preview (the files have them all)
+
+
+def settings() -> ReportSettings:
+    return ReportSettings.from_config(data.config())
+
+
+def weeks(n: int = 12) -> list[str]:
+    """The current ISO week (Vietnam time) and the ones before it, newest first."""
+    return recent_weeks(data.now(), n)
+
+
+def period_text(week: str) -> str:
+    from langnghe.reports.weekly import period_text as _pt
+
+    return _pt(week_period(week, data.now()))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def saved_text(kind: str, key: str) -> dict[str, Any] | None:
+    with data.db().read() as cur:
+        return store_reports.get_text(cur, kind, key)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def archive(kind: str | None = None, limit: int = 100) -> pd.DataFrame:
+    with data.db().read() as cur:
+        df = store_reports.list_archive(cur, kind, limit)
+    return data.to_local(df, "generated_at")
+
+
+@st.cache_data(ttl=PREVIEW_TTL, show_spinner="Đang dựng bản xem trước…")
+def preview_html(week: str, area: str, proposals: str) -> tuple[str, int]:
+    """The weekly report as HTML (long tables cut to PREVIEW_ROWS; charts are in the files) and its item count."""
+    s = settings()
+    built, _ = build_weekly_report(data.db(), s, week, area, now=data.now(), proposals=proposals)
+    for im in built.doc.images():
+        im.missing_text = f"({im.caption}: có trong tệp DOCX và PDF tải về.)"
+    return render_html(built.doc, size=s.font_size, max_rows=PREVIEW_ROWS), built.n_items
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def rapid_archive(key: str) -> pd.DataFrame:
+    df = archive("rapid", 500)
+    return df[df["period"] == key] if len(df) else df

@@ -1,0 +1,140 @@
+"""Báo cáo: the weekly summary (week and area pickers, the proposals box, a preview, DOCX / XLSX / PDF),
+rapid reports on alerts, and the archive (scheduled and generated reports). Logic: langnghe/reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, data_reports, gate, report_actions, ui
+from dashboard.report_buttons import download_buttons, rapid_report_button
+from langnghe.reports.generate import weekly_key
+from langnghe.reports.settings import WEEKDAYS, parse_week
+
+PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
+WHOLE = "Toàn tỉnh"
+OTHER = "Địa bàn khác…"
+
+
+def _week_label(week: str) -> str:
+    year, wk = parse_week(week)
+    return f"Tuần {wk}/{year} ({data_reports.period_text(week)})"
+
+
+def render() -> None:
+    st.title("Báo cáo")
+    ui.flash()
+    s = data_reports.settings()
+    when = (f"{WEEKDAYS[s.schedule_weekday - 1]} {s.schedule_time}" if s.schedule_weekday else None)
+    st.caption(
+        "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức văn bản hành chính "
+        "(Nghị định 30/2020/NĐ-CP): tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; PDF để gửi."
+        + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»." if when else "")
+    )
+    weekly, rapid, archive = st.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"])
+    with weekly:
+        _weekly(s)
+    with rapid:
+        _rapid()
+    with archive:
+        _archive()
+
+
+def _weekly(s) -> None:  # type: ignore[no-untyped-def]
+    cfg = data.config()
+    weeks = data_reports.weeks(12)
+    c1, c2, c3 = st.columns([1.4, 1, 1])
+    week = c1.selectbox("Tuần", weeks, format_func=_week_label, key="rep_week")
+    focus = cfg.area.focus.strip()
+    options = [WHOLE] + ([focus] if focus else []) + [OTHER]
+    pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",
+                        help="Toàn tỉnh: các tin được bộ phân tích xác định thuộc địa bàn tỉnh. Một địa bàn cụ thể: "
+                             "các tin nêu tên địa bàn đó (cả tên cũ trước 01/7/2025).")
+    area = ""
+    if pick == OTHER:
+        area = c3.text_input("Tên địa bàn", key="rep_area_other", placeholder="Ví dụ: Vàng Danh").strip()
+    elif pick != WHOLE:
+        area = pick
+    analyst = gate.can("analyst")
+    key = weekly_key(week, area)
+    saved = data_reports.saved_text("weekly", key)
+    saved_body = saved["body"] if saved else ""
+    st.markdown("**Đề xuất, kiến nghị** (mục VI của báo cáo)")
+    body = st.text_area("Đề xuất, kiến nghị", value=saved_body, key=f"rep_text_{key}", height=140,
+                        label_visibility="collapsed", disabled=not analyst,
+                        placeholder="Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND phường Uông Bí chỉ đạo kiểm tra…")
+    if saved:
+        st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+    b1, b2, _ = st.columns([1, 1.3, 2])
+    if b1.button("Lưu đề xuất", key="rep_save", disabled=not analyst, icon=":material/save:"):
+        try:
+            ui.set_flash(report_actions.save_weekly_text(data.db(), gate.current_user(), week, area, body))
+        except (ValueError, PermissionError) as exc:
+            ui.set_flash(str(exc), ok=False)
+        data.refresh()
+        st.rerun()
+    if b2.button("Tạo báo cáo (DOCX, XLSX, PDF)", key="rep_go", type="primary", disabled=not analyst,
+                 icon=":material/play_arrow:"):
+        try:
+            if body != saved_body:
+                report_actions.save_weekly_text(data.db(), gate.current_user(), week, area, body)
+            with st.spinner("Đang tạo báo cáo…"):
+                res = report_actions.generate_weekly(data.db(), s, gate.current_user(), week, area)
+        except (ValueError, PermissionError) as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["rep_files"] = {"key": key, "files": [str(p) for p in res.files.values()],
+                                             "errors": res.errors, "seconds": res.seconds}
+            data.refresh()
+    if not analyst:
+        st.caption("Tài khoản xem chỉ tải được báo cáo đã tạo (thẻ «Lưu trữ»); chuyên viên mới tạo được báo cáo.")
+    made = st.session_state.get("rep_files")
+    if made and made["key"] == key:
+        st.success(f"Đã tạo báo cáo trong {made['seconds']:.1f} giây.")
+        for err in made["errors"]:
+            st.warning(err)
+        download_buttons(made["files"], key="rep_dl")
+    st.markdown("**Xem trước**")
+    html, n = data_reports.preview_html(week, area, body)
+    st.caption(f"{n} tin, bài trong phụ lục. Bản xem trước cắt các bảng dài ở {data_reports.PREVIEW_ROWS} dòng; "
+               "biểu đồ có trong tệp tải về.")
+    st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
+
+
+def _rapid() -> None:
+    if not data.caps().get("alerts_api"):
+        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt trên cơ sở dữ liệu này, nên chưa có cảnh báo.")
+        return
+    df = data.alerts(None, 500)
+    if not len(df):
+        ui.empty("Chưa có cảnh báo nào để lập báo cáo nhanh.")
+        return
+    titles = dict(zip(df["alert_id"], df["title"]))
+    alert_id = st.selectbox("Cảnh báo", list(df["alert_id"]), key="rep_rapid_pick",
+                            format_func=lambda a: f"{a} · {' '.join(str(titles.get(a, '')).split())[:110]}")
+    if alert_id:
+        rapid_report_button(alert_id)
+
+
+def _archive() -> None:
+    arch = data_reports.archive(None, 200)
+    if not len(arch):
+        ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
+        return
+    st.dataframe(
+        pd.DataFrame({
+            "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
+            "Kỳ / cảnh báo": arch["period"],
+            "Địa bàn": [a or WHOLE for a in arch["area"]],
+            "Tạo lúc": arch["generated_at"],
+            "Người tạo": ["Lịch tự động" if g == "schedule" else g for g in arch["generated_by"]],
+            "Số tin": arch["n_items"],
+        }),
+        hide_index=True, width="stretch", height=min(38 + 35 * len(arch), 320),
+        column_config={"Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
+    )
+    labels = {int(r.id): f"{r.period} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}" for r in arch.itertuples()}
+    pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick")
+    if pick is not None:
+        row = arch[arch["id"] == pick].iloc[0]
+        download_buttons(report_actions.archived_files(row["dir"], list(row["files"])), key=f"rep_arch_{pick}")

@@ -1,0 +1,66 @@
+"""Report actions staff take in the dashboard, without Streamlit: save the proposals text, generate a
+report into the archive. Each checks the role itself (analysts and admins write; everyone may download).
+Errors are ValueError / PermissionError with a Vietnamese message for the page to show."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from dashboard.auth import User, role_allows
+from langnghe.reports.generate import (
+    Result, archive_rapid, archive_weekly, rapid_key, rapid_report, weekly_key, weekly_report,
+)
+from langnghe.reports.settings import ReportSettings, parse_week
+from store import reports as store_reports
+from store.db import Database, utcnow
+
+
+def _need_analyst(user: User) -> None:
+    if not role_allows(user.role, "analyst"):
+        raise PermissionError("Cần quyền chuyên viên để thao tác với báo cáo.")
+
+
+def save_weekly_text(db: Database, user: User, week: str, area: str, body: str) -> str:
+    _need_analyst(user)
+    parse_week(week)
+    if db.read_only:
+        raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
+    with db.write() as cur:
+        store_reports.save_text(cur, "weekly", weekly_key(week, area), body, user.username, utcnow())
+    return "Đã lưu nội dung đề xuất, kiến nghị."
+
+
+def save_rapid_text(db: Database, user: User, alert_id: str, body: str) -> str:
+    _need_analyst(user)
+    if db.read_only:
+        raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
+    with db.write() as cur:
+        store_reports.save_text(cur, "rapid", rapid_key(alert_id), body, user.username, utcnow())
+    return "Đã lưu đề xuất hướng xử lý."
+
+
+def generate_weekly(db: Database, s: ReportSettings, user: User, week: str, area: str) -> Result:
+    """Into the archive (recorded), or into a temporary folder when the database is read-only."""
+    _need_analyst(user)
+    parse_week(week)
+    if db.read_only:
+        return weekly_report(db, s, week, tempfile.mkdtemp(prefix="langnghe-report-"), area=area)
+    return archive_weekly(db, s, week, area=area, generated_by=user.username)
+
+
+def generate_rapid(db: Database, s: ReportSettings, user: User, alert_id: str) -> Result:
+    _need_analyst(user)
+    try:
+        if db.read_only:
+            return rapid_report(db, s, tempfile.mkdtemp(prefix="langnghe-report-"), alert_id=alert_id)
+        return archive_rapid(db, s, alert_id=alert_id, generated_by=user.username)
+    except KeyError:
+        raise ValueError(f"Không tìm thấy cảnh báo {alert_id}.") from None
+    except LookupError:
+        raise ValueError("Chức năng cảnh báo chưa được cài đặt trên cơ sở dữ liệu này.") from None
+
+
+def archived_files(dir: str, files: list[str]) -> list[Path]:
+    """The files of an archive row that still exist on disk."""
+    return [p for p in (Path(dir) / f for f in files) if p.is_file()]

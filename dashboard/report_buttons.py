@@ -1,0 +1,84 @@
+"""Report widgets other pages embed: `rapid_report_button(alert_id)` for an alert's detail view, and
+`download_buttons(paths)` for generated files.
+
+    from dashboard.report_buttons import rapid_report_button
+    rapid_report_button(alert_id)      # "Tạo báo cáo nhanh": proposals box, generate, download DOCX / PDF
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import streamlit as st
+
+from dashboard import data, data_reports, gate, report_actions, ui
+from langnghe.reports.generate import rapid_key
+
+MIME = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
+LABEL = {".docx": "Tải DOCX (Word)", ".xlsx": "Tải XLSX (Excel)", ".pdf": "Tải PDF"}
+ICON = {".docx": ":material/description:", ".xlsx": ":material/table_chart:", ".pdf": ":material/picture_as_pdf:"}
+
+
+def download_buttons(paths: Iterable[Path], key: str) -> None:
+    paths = [Path(p) for p in paths if Path(p).is_file()]
+    if not paths:
+        st.caption("Không còn tệp nào trên máy chủ.")
+        return
+    cols = st.columns(len(paths))
+    order = {".docx": 0, ".xlsx": 1, ".pdf": 2}
+    for col, p in zip(cols, sorted(paths, key=lambda x: order.get(x.suffix, 9))):
+        col.download_button(LABEL.get(p.suffix, p.name), data=p.read_bytes(), file_name=p.name,
+                            mime=MIME.get(p.suffix, "application/octet-stream"), key=f"{key}_{p.suffix}",
+                            icon=ICON.get(p.suffix), width="stretch")
+
+
+def rapid_report_button(alert_id: str) -> None:
+    """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download."""
+    flag = f"rr_open_{alert_id}"
+    if st.button("Tạo báo cáo nhanh", key=f"rr_btn_{alert_id}", icon=":material/summarize:",
+                 help="Báo cáo nhanh (DOCX, PDF) theo thể thức Nghị định 30/2020/NĐ-CP"):
+        st.session_state[flag] = not st.session_state.get(flag, False)
+    if not st.session_state.get(flag):
+        return
+    with st.container(border=True):
+        st.markdown(f"**Báo cáo nhanh về cảnh báo {alert_id}**")
+        analyst = gate.can("analyst")
+        saved = data_reports.saved_text("rapid", rapid_key(alert_id))
+        body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)", value=saved["body"] if saved else "",
+                            key=f"rr_text_{alert_id}", height=120, disabled=not analyst,
+                            placeholder="Ví dụ: Đề nghị UBND phường phối hợp xác minh, cung cấp thông tin chính thống…")
+        if saved:
+            st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+        if st.button("Lưu và tạo tệp", key=f"rr_go_{alert_id}", type="primary", disabled=not analyst,
+                     icon=":material/play_arrow:"):
+            user = gate.current_user()
+            try:
+                if body != (saved["body"] if saved else ""):
+                    report_actions.save_rapid_text(data.db(), user, alert_id, body)
+                with st.spinner("Đang tạo báo cáo nhanh…"):
+                    res = report_actions.generate_rapid(data.db(), data_reports.settings(), user, alert_id)
+            except (ValueError, PermissionError) as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[f"rr_files_{alert_id}"] = [str(p) for p in res.files.values()]
+                for err in res.errors:
+                    st.warning(err)
+                data.refresh()
+        if not analyst:
+            st.caption("Tài khoản xem chỉ tải được báo cáo đã tạo; chuyên viên mới tạo được báo cáo mới.")
+        files = st.session_state.get(f"rr_files_{alert_id}")
+        if not files:
+            arch = data_reports.rapid_archive(rapid_key(alert_id))
+            if len(arch):
+                row = arch.iloc[0]
+                st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {row['generated_by']} tạo.")
+                files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]))]
+        if files:
+            download_buttons(files, key=f"rr_dl_{alert_id}")
+        elif not analyst:
+            ui.empty("Chưa có báo cáo nhanh nào cho cảnh báo này.")

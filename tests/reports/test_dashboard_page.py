@@ -1,0 +1,110 @@
+"""The Báo cáo page and the rapid-report button, as Streamlit AppTests on a temp database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from langnghe.reports.generate import rapid_key, weekly_key
+from langnghe.reports.sample import seed_week
+from langnghe.reports.settings import to_local, week_of
+from store import reports as store_reports
+from store.db import utcnow
+from tests.dashboard.conftest import Env, no_exception, texts
+
+
+@pytest.fixture
+def env(tmp_path):
+    e = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive")})
+    e.add_users()
+    yield e
+    e.close()
+
+
+def _this_week() -> str:
+    return week_of(to_local(utcnow()))
+
+
+def test_page_on_empty_database(env):
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    body = texts(at)
+    assert "Báo cáo" in [t.value for t in at.title]
+    assert "Chưa có báo cáo nào trong lưu trữ" in body
+    assert "Chưa có cảnh báo nào để lập báo cáo nhanh." in body
+    assert "0 tin, bài trong phụ lục" in body
+    assert all(b.disabled for b in at.button if b.key in ("rep_save", "rep_go"))
+    assert at.text_area(key=f"rep_text_{weekly_key(_this_week(), '')}").disabled
+
+
+def test_analyst_saves_proposals_and_generates(env):
+    week = _this_week()
+    seed_week(env.db, week, n_items=60, n_stories=1, n_alerts=1, seed=5)
+    at = env.page("reports", "analyst").run()
+    no_exception(at)
+    assert [o for o in at.selectbox(key="rep_area_pick").options] == ["Toàn tỉnh", "Uông Bí", "Địa bàn khác…"]
+    key = weekly_key(week, "")
+    at.text_area(key=f"rep_text_{key}").input("Đề nghị Ủy ban nhân dân phường xử lý bụi than.")
+    at.button(key="rep_save").click().run()
+    no_exception(at)
+    with env.db.read() as cur:
+        saved = store_reports.get_text(cur, "weekly", key)
+    assert saved["body"] == "Đề nghị Ủy ban nhân dân phường xử lý bụi than." and saved["username"] == "chuyenvien"
+    at.button(key="rep_go").click().run(timeout=120)
+    no_exception(at)
+    assert "Đã tạo báo cáo trong" in texts(at)
+    with env.db.read() as cur:
+        arch = store_reports.list_archive(cur)
+    assert len(arch) == 1 and arch.iloc[0].generated_by == "chuyenvien" and arch.iloc[0].period == week
+    # the archive tab lists it with its files
+    assert any(sb.key == "rep_arch_pick" for sb in at.selectbox)
+
+
+def test_area_other_and_preview(env):
+    week = _this_week()
+    seed_week(env.db, week, n_items=60, n_stories=0, n_alerts=0, seed=6)
+    at = env.page("reports", "viewer").run()
+    at.selectbox(key="rep_area_pick").select("Địa bàn khác…").run()
+    at.text_input(key="rep_area_other").input("Vàng Danh").run()
+    no_exception(at)
+    assert "tin, bài trong phụ lục" in texts(at)
+
+
+def test_rapid_report_button(env):
+    week = week_of(to_local(utcnow() - timedelta(days=7)))
+    info = seed_week(env.db, week, n_items=60, n_stories=2, n_alerts=2, seed=8)
+    aid = info["alerts"][0]
+    script = f"from dashboard.report_buttons import rapid_report_button\nrapid_report_button({aid!r})\n"
+    at = AppTest.from_string(script, default_timeout=60)
+    at.session_state["user"] = {"username": "chuyenvien", "display_name": "CV", "role": "analyst"}
+    at.run()
+    no_exception(at)
+    assert [b.label for b in at.button] == ["Tạo báo cáo nhanh"]
+    at.button(key=f"rr_btn_{aid}").click().run()
+    at.text_area(key=f"rr_text_{aid}").input("Đề nghị họp báo.")
+    at.button(key=f"rr_go_{aid}").click().run(timeout=120)
+    no_exception(at)
+    with env.db.read() as cur:
+        assert store_reports.get_text(cur, "rapid", rapid_key(aid))["body"] == "Đề nghị họp báo."
+        arch = store_reports.list_archive(cur, "rapid")
+    assert list(arch.period) == [aid]
+    assert sorted(arch.iloc[0].files) == [f"bao-cao-nhanh-{aid}.docx", f"bao-cao-nhanh-{aid}.pdf"]
+    # a viewer sees the button, cannot generate, and can download the archived report
+    at2 = AppTest.from_string(script, default_timeout=60)
+    at2.session_state["user"] = {"username": "xem", "display_name": "X", "role": "viewer"}
+    at2.run()
+    at2.button(key=f"rr_btn_{aid}").click().run()
+    no_exception(at2)
+    assert at2.button(key=f"rr_go_{aid}").disabled
+    assert "Bản gần nhất:" in texts(at2)
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+def test_page_on_the_dashboard_demo_data(env, role):
+    """The dashboard part's synthetic data (store/synth.py), a different writer than ours."""
+    env.seed()
+    at = env.page("reports", role).run()
+    no_exception(at)
+    assert "tin, bài trong phụ lục" in texts(at)
