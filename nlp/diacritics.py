@@ -126,7 +126,8 @@ class Restorer:
         payload = {"version": self.version, "unigram": self.unigram,
                    "bigram": {f"{a} {b}": c for (a, b), c in self.bigram.items()},
                    "trigram": {f"{a} {b} {c}": n for (a, b, c), n in self.trigram.items()}}
-        with gzip.open(path, "wb", compresslevel=9) as fh:
+        # mtime=0: the same training data gives the same bytes
+        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
             pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
