@@ -7,8 +7,8 @@ Usage: .venv/bin/python bench/report.py [--items 50000] [--in-area-share 0.5] [-
    (langnghe/reports/sample.py): ITEMS items in ISO week 2026-W47, PREV_RATIO × as many in the week
    before, NLP tags, stories and alerts with their handling.
 2. Generates the weekly report (DOCX, XLSX, PDF with charts) in a fresh process, so the figures are the
-   report's alone: wall time per phase, peak RSS of the Python process, and the largest peak RSS of its
-   child processes (Chromium printing the PDF / drawing the charts).
+   report's alone: wall time per phase, CPU time, peak RSS of the Python process, and the peak memory of
+   the whole process tree including the Chromium processes (PSS, sampled).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -56,9 +57,55 @@ def measure(db_path: str, out: str, charts: bool, formats: list[str]) -> None:
         "import_s": round(t_import, 2), "report_s": round(wall, 2),
         "phases": {k: round(v, 2) for k, v in res.timings.items()},
         "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "children_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "appendix_rows": res.n_items, "sizes": sizes, "pdf_pages": pages, "errors": res.errors,
     }))
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants (from /proc/<pid>/task/*/children)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                todo.extend(int(x) for x in (task / "children").read_text().split())
+            except OSError:
+                pass
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            pass
+    return total / 1024
+
+
+def run_sampled(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float]:
+    """Run `cmd`, sampling the proportional set size (PSS) of its whole process tree every 50 ms."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _pss_mb(_tree(proc.pid)))
+            done.wait(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, err = proc.communicate()
+    done.set()
+    th.join()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), peak
 
 
 def main() -> int:
@@ -90,12 +137,16 @@ def main() -> int:
         print(f"seeded {info['n_now']:,} items in {WEEK} and {info['n_prev']:,} the week before, "
               f"{len(info['stories'])} stories, {len(info['alerts'])} alerts in {time.perf_counter() - t:.1f} s")
     out = os.path.join(tmp, "out")
+    load0 = os.getloadavg()[0]
     cmd = [sys.executable, __file__, "--measure", db_path, out, "--formats", ",".join(formats)]
     if args.no_charts:
         cmd.append("--no-charts")
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc, tree_peak = run_sampled(cmd)
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     total = time.perf_counter() - t
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     if proc.returncode != 0:
         print(proc.stderr, file=sys.stderr)
         return proc.returncode
@@ -103,7 +154,10 @@ def main() -> int:
     print(f"weekly report {WEEK}: {r['appendix_rows']:,} items in the appendix, PDF {r['pdf_pages']} pages")
     print(f"  report time:   {r['report_s']:.2f} s  (process incl. imports {total:.2f} s; imports {r['import_s']:.2f} s)")
     print("  phases:        " + ", ".join(f"{k} {v:.2f} s" for k, v in r["phases"].items()))
-    print(f"  peak RSS:      {r['rss_mb']:.0f} MB (Python process); largest child {r['children_rss_mb']:.0f} MB (Chromium)")
+    print(f"  CPU time:      {cpu:.1f} s (user + system, the process and its browsers, as far as they were reaped); "
+          f"load average before the run {load0:.1f} on {os.cpu_count()} cores")
+    print(f"  peak RSS:      {r['rss_mb']:.0f} MB (the Python process); whole process tree with the browsers "
+          f"{tree_peak:.0f} MB at its peak (PSS, sampled every 50 ms)")
     print("  files:         " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in r["sizes"].items()))
     if r["errors"]:
         print("  errors:        " + " | ".join(r["errors"]))
