@@ -14,6 +14,7 @@ import argparse
 import gzip
 import json
 import multiprocessing as mp
+import os
 import resource
 import sys
 import time
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     assert [o["id"] for o in out2] == [it["id"] for it in items]
     assert [o["topics"] for o in out1] == [o["topics"] for o in out2]
 
+    pipe_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before underthesea's model loads
     k1 = tokenize_rate(texts, 1)
     k2 = tokenize_rate(texts, 2)
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -101,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"word_tokenize only, 1 core:      {k1:8.0f} items/s")
     print(f"word_tokenize only, 2 cores:     {k2:8.0f} items/s")
     print(f"ratio pipeline({args.workers} workers) / word_tokenize(2 cores): {p2 / k2:.2f} (target >= 0.70)")
-    print(f"peak RSS: main process {self_rss:.0f} MB, largest worker {child_rss:.0f} MB")
+    print(f"peak RSS: pipeline process {pipe_rss:.0f} MB (models loaded, 5,000 items tagged); whole run "
+          f"{self_rss:.0f} MB (also underthesea's tokenizer); largest worker process {child_rss:.0f} MB")
+    print(f"load average during the run (other processes share these 2 cores): {os.getloadavg()[0]:.1f}")
     return 0
 
 
