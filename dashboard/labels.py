@@ -130,10 +130,10 @@ def number(n: Any) -> str:
         return str(n)
 
 
-def delta_text(now: float, usual: float) -> str:
+def delta_text(now: float, usual: float) -> str | None:
     """'+35% so với TB 12,4': the change against the usual level (TB = trung bình, the mean)."""
     if usual <= 0:
-        return "chưa có mức thường lệ" if now == 0 else "mới xuất hiện"
+        return None if now == 0 else "mới xuất hiện"
     pct = (now - usual) / usual * 100
     return f"{pct:+.0f}% so với TB {usual:g}".replace(".", ",")
 

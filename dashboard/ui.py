@@ -32,16 +32,35 @@ PRINT_CSS = """
 """
 
 
+FLASH_SECONDS = 20.0
+
+
 def flash() -> None:
-    """Show (once) the message an action left before rerunning."""
-    msg = st.session_state.pop("_flash", None)
-    if msg:
-        kind, text = msg
-        (st.success if kind == "ok" else st.error)(text)
+    """Show the message the last action on this page left (for a little while, so that a rerun caused by
+    any other widget does not wipe the confirmation before it is read)."""
+    import time
+
+    msg = st.session_state.get("_flash")
+    if not msg:
+        return
+    kind, text, page, at = msg
+    if page != _page_key() or time.monotonic() - at > FLASH_SECONDS:
+        st.session_state.pop("_flash", None)
+        return
+    (st.success if kind == "ok" else st.error)(text)
 
 
 def set_flash(text: str, ok: bool = True) -> None:
-    st.session_state["_flash"] = ("ok" if ok else "error", text)
+    import time
+
+    st.session_state["_flash"] = ("ok" if ok else "error", text, _page_key(), time.monotonic())
+
+
+def _page_key() -> str:
+    try:
+        return str(st.context.url or "")  # the page's address: a message stays on the page that made it
+    except Exception:
+        return ""
 
 
 def empty(text: str) -> None:

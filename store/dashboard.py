@@ -54,7 +54,8 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
     row = cur.execute(
         f"""
         WITH w AS (
-            SELECT i.published_at >= ? AS is_today, i.source_type, {neg} AS neg, coalesce({area}, FALSE) AS area
+            SELECT i.published_at >= ? AS is_today, i.source_type, {neg} AS neg, coalesce({area}, FALSE) AS area,
+                   {"t.item_id IS NOT NULL" if tags else "FALSE"} AS tagged
             FROM items i {join}
             WHERE i.published_at >= ? AND i.published_at <= ?
               AND (i.published_at >= ?
@@ -69,7 +70,8 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
                count(*) FILTER (WHERE NOT is_today AND source_type = 'press'),
                count(*) FILTER (WHERE NOT is_today AND source_type = 'social'),
                count(*) FILTER (WHERE NOT is_today AND neg),
-               count(*) FILTER (WHERE NOT is_today AND area)
+               count(*) FILTER (WHERE NOT is_today AND area),
+               count(*) FILTER (WHERE tagged)
         FROM w
         """,
         [day_start, *([lo - TAG_SLACK] if tags else []), lo, now, day_start, day_start, elapsed],
@@ -78,9 +80,9 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
     out: dict[str, float] = {}
     for k, v in zip(keys, row[:5]):
         out[k] = int(v)
-    for k, v in zip(keys, row[5:]):
+    for k, v in zip(keys, row[5:10]):
         out[f"usual_{k}"] = round(int(v) / max(baseline_days, 1), 1)
-    out["tagged"] = tags
+    out["tagged"] = bool(row[10])  # any item of the window analysed by the NLP part
     return out
 
 

@@ -50,8 +50,9 @@ def _live() -> None:
         c[2].metric("Tin về địa bàn hôm nay", number(today["in_area"]),
                     delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off")
     else:
-        c[1].metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP).")
-        c[2].metric("Tin về địa bàn hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP).")
+        why = "Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây."
+        c[1].metric("Tin tiêu cực hôm nay", "—", help=why)
+        c[2].metric("Tin về địa bàn hôm nay", "—", help=why)
     c[3].metric("Cảnh báo đang mở", number(len(open_alerts)) if caps["alerts_api"] else "—",
                 help=None if caps["alerts_api"] else "Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt.")
     c[4].metric("Tổng số tin", number(t["items"]),

@@ -39,8 +39,17 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
 
 def _shot(page, name: str, full: bool = False) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(SHOTS / f"{name}.png"))  # what a 1366×768 screen shows
-    if full:
-        page.screenshot(path=str(SHOTS / f"{name}_full.png"), full_page=True)
+    if full:  # Streamlit scrolls inside its main section: scroll it and take the next screens too
+        for k in (2, 3):
+            moved = page.evaluate(
+                """() => { const m = document.querySelector('[data-testid="stMain"]');
+                           if (!m) return false; const before = m.scrollTop;
+                           m.scrollBy(0, 650); return m.scrollTop > before; }""")
+            if not moved:
+                break
+            page.wait_for_timeout(400)
+            page.screenshot(path=str(SHOTS / f"{name}_{k}.png"))
+        page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]'); if (m) m.scrollTo(0, 0); }""")
 
 
 def _open_alert_id(page) -> str:  # type: ignore[no-untyped-def]
