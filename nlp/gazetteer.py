@@ -364,8 +364,8 @@ class Gazetteer:
 
         def toks_of(h: Hit) -> tuple[int, int]:
             return toks_all[h.start][1], toks_all[h.end - 1][2]
-        letters = [c for c in text[:max_chars] if c.isalpha()]
-        mixed_case = accented and any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+        head = text[:max_chars]
+        mixed_case = accented and head != head.lower() and head != head.upper()
         # group alternative entries of one span
         spans: dict[tuple[int, int], list[Hit]] = defaultdict(list)
         for h in hits:

@@ -29,10 +29,18 @@ def detect(text: str, syllables: set[str] | dict | None = None, max_words: int =
     if not ws:
         return "other"
     n = len(ws)
-    vi_only = sum(1 for w in ws if any(ch in _VI_ONLY for ch in w.lower()))
-    marked = sum(1 for w in ws if any(ch in VI_MARKED for ch in w.lower()))
-    foreign = sum(1 for w in ws if w.lower() in _FOREIGN_FUNCTION)
-    known = sum(1 for w in ws if fold_word(w.lower()) in syllables) if syllables is not None else n
+    vi_only = marked = foreign = known = 0
+    for w in ws:
+        low = w.lower()
+        if low in _FOREIGN_FUNCTION:
+            foreign += 1
+        if not low.isascii():
+            if any(ch in VI_MARKED for ch in low):
+                marked += 1
+                if any(ch in _VI_ONLY for ch in low):
+                    vi_only += 1
+        if syllables is None or fold_word(low) in syllables:
+            known += 1
     if foreign / n >= 0.12:
         return "other"
     if vi_only / n >= 0.08 and known / n >= 0.6:
