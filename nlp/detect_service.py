@@ -39,6 +39,7 @@ class Detector:
         self.ap = AlertParams.from_section(section(cfg, "alerts"))
         self.index: StoryIndex | None = None
         self.generation: int | None = None
+        self._settled: tuple[Any, ...] | None = None  # items signature when nothing was left pending
         self.lock = threading.Lock()
 
     # ------------------------------------------------------------------ grouping
@@ -61,11 +62,13 @@ class Detector:
         """Group pending items; returns the ids of stories that received items."""
         with self.db.read() as cur:
             index = self._ensure_index(cur, now)
+            sig = store_stories.items_signature(cur)
+            if sig == self._settled and (sig[2] is None or sig[2] <= now):
+                return []  # no item arrived since everything was grouped
             pending = store_stories.pending_items(cur, now)
-        if not pending:
-            return []
         grace = timedelta(minutes=self.ap.untagged_grace_minutes)
         ready = [r for r in pending if r["tagged"] or tagger is not None or now - r["published_at"] >= grace]
+        self._settled = sig if len(ready) == len(pending) else None
         if not ready:
             return []
         tags: dict[str, dict[str, Any]] = {}

@@ -258,15 +258,16 @@ def story_cells(topics: Iterable[Sequence[str] | None], places: Iterable[Sequenc
 
 
 def baseline_rate(cells: set[tuple[str, str]], counts: dict[tuple[str, str], int], days: float, floor: float) -> tuple[float, tuple[str, str] | None]:
-    """Busiest of the story's (topic × place) cells, in items/day (at least `floor`), and that cell."""
+    """Busiest of the story's (topic × place) cells, in items/day, and that cell; (floor, None) when
+    even the busiest is below `floor` (a quiet cell)."""
     best, which = 0.0, None
     for cell in sorted(cells):
         r = counts.get(cell, 0) / max(days, 1e-9)
         if r > best:
             best, which = r, cell
-    if which is None and cells:
-        which = sorted(cells)[0]
-    return max(best, floor), which
+    if best < floor:
+        return floor, None
+    return best, which
 
 
 def evaluate_story(
@@ -375,6 +376,9 @@ def explain(
     if cell and (cell[0] or cell[1]):
         what = " tại ".join(x for x in (f"«{topic_label(cell[0])}»" if cell[0] else "", cell[1]) if x)
         base += f" ({what})"
+    elif cell is None:
+        base += (f" (mức sàn: {fmt_num(p.baseline_days, 0)} ngày qua có dưới "
+                 f"{fmt_num(math.ceil(p.baseline_floor_per_day * p.baseline_days), 0)} tin cùng chủ đề tại địa bàn này)")
     if d["rate_ratio"] >= 2:
         base += f", gấp {fmt_num(d['rate_ratio'], 0)} lần"
     parts.append(f"{head}, {base}")

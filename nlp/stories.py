@@ -269,24 +269,27 @@ class StoryIndex:
         return out
 
     def _best(self, it: GroupItem, keys: set[str], idx: np.ndarray, val: np.ndarray) -> tuple[str | None, float]:
-        cutoff = it.published_at - timedelta(hours=self.p.window_hours)
-        counts: Counter[str] = Counter()
-        posts = [p for p in (self.postings.get(k) for k in keys) if p and len(p) <= self.p.max_postings]
-        if len(posts) > self.p.max_keys:  # the rarest keys say the most and cost the least
-            posts.sort(key=len)
-            posts = posts[: self.p.max_keys]
-        for post in posts:
-            counts.update(post)
-        if not counts:
+        p = self.p
+        cutoff = it.published_at - timedelta(hours=p.window_hours)
+        get = self.postings.get
+        posts = [(len(lst), k, lst) for k in keys if (lst := get(k)) and len(lst) <= p.max_postings]
+        if len(posts) > p.max_keys:  # the rarest keys say the most and cost the least (ties by key: deterministic)
+            posts.sort()
+            posts = posts[: p.max_keys]
+        if not posts:
             return None, 0.0
+        counts: Counter[str] = Counter()
+        for _, _, lst in posts:
+            counts.update(lst)
+        top = counts.most_common(p.max_candidates * 2) if len(counts) > p.max_candidates * 2 else counts.items()
+        stories = self.stories
         cands: list[_Story] = []
-        top = counts.most_common(self.p.max_candidates * 2) if len(counts) > self.p.max_candidates * 2 else counts.items()
         for sid, _ in sorted(top, key=lambda kv: (-kv[1], kv[0])):
-            s = self.stories.get(sid)
+            s = stories.get(sid)
             if s is None or s.last_seen < cutoff:
                 continue
             cands.append(s)
-            if len(cands) >= self.p.max_candidates:
+            if len(cands) >= p.max_candidates:
                 break
         if not cands:
             return None, 0.0
@@ -297,30 +300,35 @@ class StoryIndex:
         offsets = np.cumsum([0] + [len(s.c_idx) for s in cands[:-1]])
         sims = np.add.reduceat(buf[all_idx] * all_val, offsets) if len(all_idx) else np.zeros(len(cands))
         sims = sims / np.maximum(np.array([s.norm for s in cands], dtype=np.float32), 1e-9)
-        if self.p.anchor_weight > 0:
+        if p.anchor_weight > 0:
             grown = [k for k, s in enumerate(cands) if s.n > 1]
             if grown:
                 a_idx = np.concatenate([cands[k].s_idx for k in grown])
                 a_val = np.concatenate([cands[k].s_val for k in grown])
                 a_off = np.cumsum([0] + [len(cands[k].s_idx) for k in grown[:-1]])
                 anchor = np.add.reduceat(buf[a_idx] * a_val, a_off)
-                w = self.p.anchor_weight
                 for k, a in zip(grown, anchor.tolist()):
-                    sims[k] = (1 - w) * sims[k] + w * a
+                    sims[k] = (1 - p.anchor_weight) * sims[k] + p.anchor_weight * a
         buf[idx] = 0.0
+        floor = min(p.join_threshold, p.near_threshold)
+        passing = np.flatnonzero(sims >= floor)
+        if not len(passing):
+            return None, 0.0
+        topics, wards = set(it.topics), it.wards
         best_sid, best_sim = None, 0.0
-        for s, sim in zip(cands, sims.tolist()):
-            need = self.p.join_threshold
-            if (it.wards and s.wards and it.wards & s.wards and it.topics and set(it.topics) & s.topics
-                    and abs((it.published_at - s.last_seen).total_seconds()) <= self.p.near_hours * 3600):
-                need = min(need, self.p.near_threshold)  # same ward, same topic, hours apart: looser wording
-            if it.topics and s.topics and not (set(it.topics) & s.topics):
-                need = max(need, self.p.topic_conflict_threshold)
-            if it.wards and s.wards and not (it.wards & s.wards):
-                need = max(need, self.p.ward_conflict_threshold)
+        for k in passing.tolist():
+            s, sim = cands[k], float(sims[k])
+            need = p.join_threshold
+            if (wards and s.wards and wards & s.wards and topics and topics & s.topics
+                    and abs((it.published_at - s.last_seen).total_seconds()) <= p.near_hours * 3600):
+                need = min(need, p.near_threshold)  # same ward, same topic, hours apart: looser wording
+            if topics and s.topics and not (topics & s.topics):
+                need = max(need, p.topic_conflict_threshold)
+            if wards and s.wards and not (wards & s.wards):
+                need = max(need, p.ward_conflict_threshold)
             if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
                 best_sid, best_sim = s.story_id, sim
-        return best_sid, round(float(best_sim), 4)
+        return best_sid, round(best_sim, 4)
 
     def _start(self, it: GroupItem, keys: set[str], idx: np.ndarray, val: np.ndarray, sid: str | None = None) -> str:
         sid = sid or it.item_id

@@ -47,6 +47,11 @@ def has_item_tags(cur: "duckdb.DuckDBPyConnection") -> bool:
     return bool(row and row[0])
 
 
+def items_signature(cur: "duckdb.DuckDBPyConnection") -> tuple[Any, ...]:
+    """(count, latest fetched_at, latest published_at) of items: unchanged means nothing new arrived."""
+    return tuple(cur.execute("SELECT count(*), max(fetched_at), max(published_at) FROM items").fetchone())
+
+
 def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | None = None) -> list[dict[str, Any]]:
     """Items published up to `now` that no story holds yet, oldest first, with their tags if any.
 
