@@ -70,3 +70,23 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None) -> in
         total += len(out)
         if len(rows) < batch:
             return total
+
+
+def scheduler_hook(cfg: Any, db: Any) -> Callable[[], None]:
+    """A periodic job for `serve` (langnghe/service.py HOOKS): each tick, tag at most one batch of stored
+    items that have no tags or tags from another model version (after a retrain, or a failed batch)."""
+    from langnghe.config import section
+
+    batch = int(section(cfg, "nlp").get("batch_size", 500))
+
+    def hook() -> None:
+        pipeline = get_pipeline(cfg)
+        with db.read() as cur:
+            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch)
+        if rows:
+            out = pipeline.tag(rows)
+            with db.write() as cur:
+                tag_store.save_tags(cur, out)
+            log.info("tagged %d stored items with model %s", len(out), pipeline.model_version)
+
+    return hook

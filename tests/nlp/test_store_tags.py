@@ -123,3 +123,13 @@ def test_tag_pending_command(tmp_path, monkeypatch):
     with d.read() as cur:
         assert T.get_tags(cur, "p1")["in_area"] is True
     d.close()
+
+
+def test_scheduler_hook_tags_a_batch(db, cfg, pipeline, monkeypatch):
+    from nlp import service
+
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: pipeline)
+    _insert_items(db, [("h1", "Bãi Cháy đón khách", ""), ("h2", "Tin khác", "")])
+    service.scheduler_hook(cfg, db)()
+    with db.read() as cur:
+        assert T.count_tagged(cur, pipeline.model_version) == 2
