@@ -56,7 +56,7 @@ def _users() -> None:
             "Trạng thái": ["hoạt động" if a else "đã khóa" for a in users["active"]],
             "Đăng nhập gần nhất": users["last_login_at"],
             "Tạo lúc": users["created_at"],
-        }), hide_index=True, width="stretch",
+        }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Đăng nhập gần nhất": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                            "Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY")})
     st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
@@ -166,7 +166,7 @@ def _audit() -> None:
         st.table(recent.set_index("Thời gian"))
         if len(df) > 15:
             with st.expander(f"Toàn bộ nhật ký ({len(df)} thao tác): lọc, sắp xếp, tải về"):
-                st.dataframe(df, hide_index=True, width="stretch", height=420,
+                st.dataframe(df, hide_index=True, width="stretch", placeholder="—", height=420,
                              column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
                                             "Nội dung": st.column_config.TextColumn(width="large")})
     logins = log["logins"]
@@ -175,5 +175,5 @@ def _audit() -> None:
             st.dataframe(pd.DataFrame({
                 "Thời gian": logins["at_time"], "Tên đăng nhập": logins["username"],
                 "Địa chỉ": logins["client"].fillna("máy chủ"), "Kết quả": ["thành công" if o else "sai" for o in logins["ok"]],
-            }), hide_index=True, width="stretch",
+            }), hide_index=True, width="stretch", placeholder="—",
                 column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss")})

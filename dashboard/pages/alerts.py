@@ -56,7 +56,7 @@ def render() -> None:
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
         }),
-        hide_index=True, width="stretch", height=min(38 + 35 * len(queue), 260),
+        hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(queue), 260),
         column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
                        "Vấn đề": st.column_config.TextColumn(width="large")},
     )
@@ -125,7 +125,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
                 "Sang": [STATE_LABELS.get(x, x or "") for x in hist["to_state"]],
                 "Nội dung": hist["note"].fillna(""),
             }),
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder="—",
             column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                            "Nội dung": st.column_config.TextColumn(width="large")},
         )

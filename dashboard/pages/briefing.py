@@ -76,7 +76,7 @@ def render() -> None:
                 "Số tin": alerts["n_items"],
                 "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
             }),
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder="—",
             column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
                            "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
         )
@@ -100,7 +100,7 @@ def render() -> None:
                 "Địa bàn": ["; ".join(as_list(p)) for p in stories["places"]],
                 "Gần nhất": stories["last_seen"],
             }),
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder="—",
             column_config={"Gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
                            "Vấn đề": st.column_config.TextColumn(width="large")},
         )

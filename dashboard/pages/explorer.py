@@ -116,7 +116,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
             "Người sửa": [h["username"] for h in hist],
             "Trường": [FIELD_LABELS.get(h["field"], h["field"]) for h in hist],
             "Giá trị mới": [_value_text(h["field"], h["value"]) for h in hist],
-        }), hide_index=True, width="stretch",
+        }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
 
 

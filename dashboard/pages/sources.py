@@ -49,7 +49,7 @@ def render() -> None:
             "TB/ngày (7 ngày)": [h["items_per_day_7d"] for h in health],
             "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
             "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
-        }), hide_index=True, width="stretch", height=min(38 + 35 * len(health), 420),
+        }), hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(health), 420),
             column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
                            "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
 
@@ -67,7 +67,7 @@ def render() -> None:
             "Từ lúc": alarms["raised_at"],
             "Hết lúc": alarms["cleared_at"],
             "Nội dung": alarms["reason"],
-        }), hide_index=True, width="stretch",
+        }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Từ lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
                            "Hết lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
                            "Nội dung": st.column_config.TextColumn(width="large")})
@@ -78,7 +78,7 @@ def render() -> None:
             st.dataframe(pd.DataFrame({
                 "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
                 "Loại lỗi": errors["error_kind"], "Chi tiết": errors["error"],
-            }), hide_index=True, width="stretch",
+            }), hide_index=True, width="stretch", placeholder="—",
                 column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
 
     last = data.last_collection_at()

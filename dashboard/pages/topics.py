@@ -56,7 +56,7 @@ def render() -> None:
                 "Kỳ trước": topics["n_prev"],
                 "Thay đổi": [_change(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
                 "Tiêu cực kỳ này": topics["neg_now"],
-            }), hide_index=True, width="stretch")
+            }), hide_index=True, width="stretch", placeholder="—")
 
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025 và tên cũ)")
     if not len(places):
@@ -66,13 +66,14 @@ def render() -> None:
     with left:
         st.dataframe(pd.DataFrame({
             "Đơn vị mới (2025)": places["name_2025"],
-            "Tên cũ được nhắc": ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
             "Kỳ này": places["n_now"],
             "Kỳ trước": places["n_prev"],
             "Thay đổi": [_change(a, b) for a, b in zip(places["n_now"], places["n_prev"])],
-            "Tiêu cực kỳ này": places["neg_now"],
-        }), hide_index=True, width="stretch",
+            "Tiêu cực": places["neg_now"],
+            "Tên cũ được nhắc": ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
+        }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Tên cũ được nhắc": st.column_config.TextColumn(width="large")})
+        st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
     with right:
         _map(places)
 
@@ -91,13 +92,13 @@ def _map(places: pd.DataFrame) -> None:
         fig.add_trace(go.Scatter(
             x=hit["lon"], y=hit["lat"], mode="markers+text", text=hit["name_2025"], textposition="top center",
             textfont=dict(size=10), name="Có tin",
-            marker=dict(size=[min(10 + n ** 0.5 * 3, 46) for n in hit["n_now"]], color=hit["neg_now"] / hit["n_now"],
+            marker=dict(size=[min(8 + n ** 0.5 * 2, 30) for n in hit["n_now"]], color=hit["neg_now"] / hit["n_now"],
                         colorscale="RdYlGn_r", cmin=0, cmax=1, line=dict(width=1, color="#333"),
                         colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10)),
             customdata=hit[["n_now", "neg_now"]],
             hovertemplate="%{text}<br>%{customdata[0]} tin, %{customdata[1]} tiêu cực<extra></extra>",
         ))
     fig.update_layout(height=360, margin=dict(l=0, r=0, t=30, b=0), showlegend=False,
-                      title="Bản đồ tỉnh (54 đơn vị cấp xã; kích thước = số tin kỳ này)",
+                      title="Bản đồ: cỡ vòng tròn = số tin kỳ này",
                       xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x", scaleratio=1))
     st.plotly_chart(fig, width="stretch", key="place_map")
