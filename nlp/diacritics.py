@@ -104,22 +104,24 @@ class Restorer:
     def p_uni(self, w: str) -> float:
         return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
 
-    def logp(self, prev: str, w: str) -> float:
-        cv = self.ctx.get(prev, 0)
+    def prob2(self, prev: str, w: str) -> float:
         pu = self.p_uni(w)
+        cv = self.ctx.get(prev, 0)
         if cv == 0:
-            return math.log(pu)
+            return pu
         c = self.bigram.get((prev, w), 0)
-        lam = DISCOUNT * self.types_after[prev] / cv
-        return math.log(max(c - DISCOUNT, 0) / cv + lam * pu)
+        return (max(c - DISCOUNT, 0) + DISCOUNT * self.types_after[prev] * pu) / cv
+
+    def logp(self, prev: str, w: str) -> float:
+        return math.log(self.prob2(prev, w))
 
     def logp3(self, p2: str, p1: str, w: str) -> float:
+        p = self.prob2(p1, w)
         cv = self.ctx2.get((p2, p1), 0)
-        if cv == 0:
-            return self.logp(p1, w)
-        c = self.trigram.get((p2, p1, w), 0)
-        lam = DISCOUNT * self.types_after2[(p2, p1)] / cv
-        return math.log(max(c - DISCOUNT, 0) / cv + lam * math.exp(self.logp(p1, w)))
+        if cv:
+            c = self.trigram.get((p2, p1, w), 0)
+            p = (max(c - DISCOUNT, 0) + DISCOUNT * self.types_after2[(p2, p1)] * p) / cv
+        return math.log(p)
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -181,13 +183,25 @@ class Restorer:
     def _restore_trigram(self, seg: list[str]) -> list[str]:
         """Second-order Viterbi with a beam: states are (previous syllable, syllable) pairs."""
         cands = [self._candidates(w) for w in seg]
+        prob2 = self.prob2
+        ctx2, tri, types2 = self.ctx2, self.trigram, self.types_after2
+        log = math.log
+        p2cache: dict[tuple[str, str], float] = {}
         # state -> (score, path)
         states: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {(_BOS, _BOS): (0.0, ())}
         for options in cands:
             nxt: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
             for (p2, p1), (sc, path) in states.items():
+                cv = ctx2.get((p2, p1), 0)
+                lam = DISCOUNT * types2[(p2, p1)] if cv else 0.0
                 for w in options:
-                    v = sc + self.logp3(p2, p1, w)
+                    pb = p2cache.get((p1, w))
+                    if pb is None:
+                        pb = p2cache[(p1, w)] = prob2(p1, w)
+                    if cv:
+                        c = tri.get((p2, p1, w), 0)
+                        pb = ((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv
+                    v = sc + log(pb)
                     key = (p1, w)
                     old = nxt.get(key)
                     if old is None or v > old[0]:
