@@ -5,7 +5,7 @@ note, resolve / dismiss with a reason, merge, reopen. Every action is one audite
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
@@ -109,7 +109,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
             st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
             per_hour = items.assign(h=pd.to_datetime(items["published_at"]).dt.floor("h")).groupby("h").size() \
                 .reset_index(name="n")
-            fig = px.bar(per_hour, x="h", y="n", labels={"h": "Giờ", "n": "Số tin"})
+            fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin"))
             fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
                               xaxis=dict(tickformat="%Hh %d/%m"))
             st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}")

@@ -5,7 +5,7 @@ the rest of the page is never reloaded."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, ui
@@ -62,23 +62,19 @@ def _live() -> None:
     with left:
         over = data.topics_over_time(14)
         if len(over):
-            over = over.assign(topic=[topic_label(x) for x in over["topic"]])
-            fig = px.bar(over, x="bucket", y="n", color="topic",
-                         labels={"bucket": "Ngày", "n": "Số tin", "topic": "Chủ đề"})
-            fig.update_layout(title="Tin theo chủ đề, 14 ngày qua")
+            over = over.assign(series=[topic_label(x) for x in over["topic"]])
+            title = "Tin theo chủ đề, 14 ngày qua"
         else:
-            over = data.items_over_time(14, "day")
-            fig = px.bar(over, x="bucket", y="n", color="outlet", labels={"bucket": "Ngày", "n": "Số tin", "outlet": "Nguồn"})
-            fig.update_layout(title="Tin theo ngày và nguồn, 14 ngày qua (chưa phân loại chủ đề)")
-        fig.update_layout(height=300, margin=dict(l=0, r=0, t=40, b=0), legend=dict(font=dict(size=10)),
-                          xaxis=dict(tickformat="%d/%m"))
+            over = data.items_over_time(14, "day").rename(columns={"outlet": "series"})
+            title = "Tin theo ngày và nguồn, 14 ngày qua (chưa phân loại chủ đề)"
+        fig = _stacked_bars(over, title)
         st.plotly_chart(fig, width="stretch", key="topics_chart")
     with right:
         share = data.sentiment_share(7)
         if len(share):
-            share = share.assign(label=[sentiment_label(s) for s in share["sentiment"]])
-            pie = px.pie(share, names="label", values="n", hole=0.5, color="label",
-                         color_discrete_map=SENTIMENT_COLORS)
+            labels = [sentiment_label(s) for s in share["sentiment"]]
+            pie = go.Figure(go.Pie(labels=labels, values=share["n"], hole=0.5, sort=False,
+                                   marker=dict(colors=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels])))
             pie.update_layout(title="Sắc thái tin, 7 ngày qua", height=300, margin=dict(l=0, r=0, t=40, b=0),
                               legend=dict(orientation="h", y=-0.05))
             st.plotly_chart(pie, width="stretch", key="sentiment_chart")
@@ -124,3 +120,17 @@ def _live() -> None:
         + (f". Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else ". Chưa thu thập lần nào")
         + ". Chi tiết ở trang Nguồn tin."
     )
+
+
+def _stacked_bars(df: pd.DataFrame, title: str) -> go.Figure:
+    """Stacked bars of n per bucket and series (graph_objects: several times faster to build than express)."""
+    fig = go.Figure()
+    if len(df):
+        piv = df.pivot_table(index="bucket", columns="series", values="n", aggfunc="sum", fill_value=0)
+        order = piv.sum().sort_values(ascending=False).index
+        for name in order:
+            fig.add_trace(go.Bar(x=piv.index, y=piv[name], name=str(name)))
+    fig.update_layout(barmode="stack", title=title, height=300, margin=dict(l=0, r=0, t=40, b=0),
+                      legend=dict(font=dict(size=10), title_text=""), xaxis=dict(tickformat="%d/%m"),
+                      yaxis=dict(title="Số tin"))
+    return fig

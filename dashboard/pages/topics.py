@@ -5,7 +5,6 @@ coordinates only, no map tiles)."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -86,8 +85,8 @@ def _map(places: pd.DataFrame) -> None:
     m = wards.merge(places[["name_2025", "n_now", "neg_now"]], on="name_2025", how="left").fillna({"n_now": 0,
                                                                                                  "neg_now": 0})
     hit = m[m["n_now"] > 0]
-    fig = px.scatter(m, x="lon", y="lat", hover_name="name_2025", opacity=0.35, color_discrete_sequence=["#9aa5b1"])
-    fig.update_traces(marker=dict(size=6))
+    fig = go.Figure(go.Scatter(x=m["lon"], y=m["lat"], mode="markers", text=m["name_2025"], hoverinfo="text",
+                               marker=dict(size=6, color="#9aa5b1", opacity=0.35), name="Đơn vị"))
     if len(hit):
         fig.add_trace(go.Scatter(
             x=hit["lon"], y=hit["lat"], mode="markers+text", text=hit["name_2025"], textposition="top center",
