@@ -100,6 +100,7 @@ def run_dashboard(cfg: Config) -> None:
 # Periodic jobs run after each collection pass, in this order: (module, factory(cfg, db) -> callable).
 # A job that fails to start is logged and skipped; serve runs on without it.
 HOOKS: tuple[tuple[str, str, str], ...] = (
+    ("nlp.service", "scheduler_hook", "tag stored items still untagged, or tagged by an older model"),
     ("nlp.detect_service", "scheduler_hook", "stories and emerging-issue alerts, every tick"),
     ("langnghe.reports.schedule", "weekly_hook", "weekly report into the archive at [reports] schedule"),
     ("langnghe.commands.retention", "hook", "retention purge, once a day"),
