@@ -134,3 +134,11 @@ def test_reload_rebuilds_the_same_grouping():
                [x.story_id for x in a])
     c = fresh.add([item("c", 20, *PRESS[1], ["disaster"])])[0]
     assert c.story_id == a[0].story_id
+
+
+def test_items_with_no_comparable_text_start_their_own_story():
+    """An item whose text is only a place name (masked away) or empty must not crash or join anything."""
+    idx = StoryIndex()
+    got = idx.add([item("a", 0, *PRESS[0], ["disaster"]), item("b", 1, "Vàng Danh", "", ["disaster"]),
+                   item("c", 2, "", "", [])])
+    assert [g.story_id for g in got] == ["a", "b", "c"]
