@@ -41,6 +41,9 @@ except ImportError:  # pragma: no cover - nlp part not installed
     pass
 TOPIC_LABELS: dict[str, str] = {**_TOPIC_LABELS, "other": "Chưa phân loại"}
 SENTIMENT_LABELS: dict[str, str] = {**_SENTIMENT_LABELS, "unknown": "Chưa rõ"}
+# one fixed colour per series (13 topics + "chưa phân loại"), so no two topics share a colour
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+           "#393b79", "#ad494a", "#637939", "#e7ba52", "#7f7f7f", "#3182bd", "#fd8d3c"]
 SENTIMENT_COLORS = {"Tiêu cực": "#c0392b", "Trung tính": "#95a5a6", "Tích cực": "#27ae60", "Chưa rõ": "#d5d8dc"}
 
 STATE_LABELS = {

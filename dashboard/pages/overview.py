@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.labels import (
-    HEALTH_STATUS, OPEN_STATES, SENTIMENT_COLORS, SEVERITY_DOTS, STATE_LABELS, delta_text, md, number,
+    HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, STATE_LABELS, delta_text, md, number,
     sentiment_label, topic_label,
 )
 
@@ -128,9 +128,10 @@ def _stacked_bars(df: pd.DataFrame, title: str) -> go.Figure:
     if len(df):
         piv = df.pivot_table(index="bucket", columns="series", values="n", aggfunc="sum", fill_value=0)
         order = piv.sum().sort_values(ascending=False).index
-        for name in order:
-            fig.add_trace(go.Bar(x=piv.index, y=piv[name], name=str(name)))
+        for k, name in enumerate(order):
+            fig.add_trace(go.Bar(x=piv.index, y=piv[name], name=str(name), marker_color=PALETTE[k % len(PALETTE)]))
     fig.update_layout(barmode="stack", title=title, height=300, margin=dict(l=0, r=0, t=40, b=0),
-                      legend=dict(font=dict(size=10), title_text=""), xaxis=dict(tickformat="%d/%m"),
+                      legend=dict(font=dict(size=10), title_text="", traceorder="normal"),
+                      xaxis=dict(tickformat="%d/%m"),
                       yaxis=dict(title="Số tin"))
     return fig
