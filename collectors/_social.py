@@ -18,13 +18,11 @@ import json
 import re
 import time
 import unicodedata
-from collections import Counter
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, Iterable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
-from collectors.base import DocumentError, Fetched, HttpStatusError, Item, SkipItem
+from collectors.base import DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all  # noqa: F401 (re-exported)
 from collectors.encoding import decode
 from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, tidy
 from langnghe.config import SourceConfig
@@ -146,32 +144,6 @@ def make_item(
         author=tidy(author) or None,
         flags=tuple(out_flags),
     )
-
-
-def map_all(
-    entries: Iterable[T],
-    fn: Callable[[T], Item],
-    raw: Callable[[T], bytes] | None = None,
-) -> tuple[list[Item], Counter[str]]:
-    """Map every entry; a SkipItem or any error in one entry is a counted reason, never a crash."""
-    items: list[Item] = []
-    skipped: Counter[str] = Counter()
-    for entry in entries:
-        try:
-            item = fn(entry)
-        except SkipItem as exc:
-            skipped[str(exc)] += 1
-            continue
-        except Exception as exc:  # changed entry shape: count it, go on
-            skipped[f"mapping error: {type(exc).__name__}"] += 1
-            continue
-        if raw is not None:
-            try:
-                item = replace(item, raw=raw(entry))
-            except Exception:
-                pass
-        items.append(item)
-    return items, skipped
 
 
 def opt(source: SourceConfig, key: str, default: T) -> T:

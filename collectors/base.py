@@ -16,9 +16,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Iterable, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from langnghe.config import SourceConfig
@@ -123,3 +123,32 @@ class Collector(Protocol):
     kind: ClassVar[str]
 
     async def collect(self, source: "SourceConfig", ctx: CollectContext) -> Batch: ...
+
+
+T = TypeVar("T")
+
+
+def map_all(
+    entries: Iterable[T],
+    fn: Callable[[T], Item],
+    raw: Callable[[T], bytes] | None = None,
+) -> tuple[list[Item], Counter[str]]:
+    """Map every entry; a SkipItem or any error in one entry is a counted reason, never a crash."""
+    items: list[Item] = []
+    skipped: Counter[str] = Counter()
+    for entry in entries:
+        try:
+            item = fn(entry)
+        except SkipItem as exc:
+            skipped[str(exc)] += 1
+            continue
+        except Exception as exc:  # changed entry shape: count it, go on
+            skipped[f"mapping error: {type(exc).__name__}"] += 1
+            continue
+        if raw is not None:
+            try:
+                item = replace(item, raw=raw(entry))
+            except Exception:
+                pass
+        items.append(item)
+    return items, skipped

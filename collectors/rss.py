@@ -17,13 +17,12 @@ import gzip
 import json
 import re
 from collections import Counter
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 import feedparser
 
-from collectors.base import Batch, CollectContext, DocumentError, Item, SkipItem
+from collectors.base import Batch, CollectContext, DocumentError, Item, SkipItem, map_all
 from collectors.encoding import to_utf8_xml
 from collectors.registry import register
 from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, strip_html, tidy
@@ -123,31 +122,34 @@ def raw_payload(entry: Mapping[str, Any]) -> bytes:
 def map_entries(
     entries: list[Mapping[str, Any]], source: SourceConfig, fetched_at: datetime, future_tolerance_minutes: float
 ) -> tuple[list[Item], Counter[str]]:
-    items: list[Item] = []
-    skipped: Counter[str] = Counter()
-    for entry in entries:
-        try:
-            item = map_entry(entry, source, fetched_at, future_tolerance_minutes=future_tolerance_minutes)
-        except SkipItem as exc:
-            skipped[str(exc)] += 1
-            continue
-        except Exception as exc:  # a changed entry shape must never stop the rest
-            skipped[f"mapping error: {type(exc).__name__}"] += 1
-            continue
-        items.append(replace(item, raw=raw_payload(entry)))
-    return items, skipped
+    return map_all(
+        entries,
+        lambda e: map_entry(e, source, fetched_at, future_tolerance_minutes=future_tolerance_minutes),
+        raw_payload,
+    )
 
 
-@register
-class RssCollector:
+class FeedCollector:
+    """Fetch (conditional GET) → parse off the event loop → map each entry with `map_entry`.
+
+    Feed-based kinds (Google News, Bing, XenForo, YouTube) subclass this and set only `kind` and
+    `map_entry`, their pure mapping function with map_entry's signature.
+    """
+
     kind = "rss"
+    map_entry = staticmethod(map_entry)
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
         if fetched.not_modified:
             return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
         parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers.get("content-type"))
-        items, skipped = map_entries(parsed.entries, source, ctx.now, ctx.future_tolerance_minutes)
+        mapper = self.map_entry
+        items, skipped = map_all(
+            parsed.entries,
+            lambda e: mapper(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
+            raw_payload,
+        )
         return Batch(
             items=items,
             skipped=skipped,
@@ -156,3 +158,6 @@ class RssCollector:
             last_modified=fetched.headers.get("last-modified"),
             entries_seen=len(parsed.entries),
         )
+
+
+register(FeedCollector)

@@ -18,7 +18,6 @@ options:
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Mapping
@@ -26,9 +25,9 @@ from typing import Any, Mapping
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from collectors import _social
-from collectors.base import Batch, CollectContext, Item
+from collectors.base import Item
 from collectors.registry import register
-from collectors.rss import map_entry, parse_feed, raw_payload
+from collectors.rss import FeedCollector, map_entry
 from collectors.textutil import content_hash, strip_html, tidy
 from langnghe.config import SourceConfig
 
@@ -68,18 +67,6 @@ def map_xenforo_entry(
 
 
 @register
-class XenForoCollector:
+class XenForoCollector(FeedCollector):
     kind = "xenforo"
-
-    async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
-        if fetched.not_modified:
-            return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers.get("content-type"))
-        items, skipped = _social.map_all(
-            parsed.entries,
-            lambda e: map_xenforo_entry(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
-            raw_payload,
-        )
-        return Batch(items=items, skipped=skipped, http_status=fetched.status, etag=fetched.headers.get("etag"),
-                     last_modified=fetched.headers.get("last-modified"), entries_seen=len(parsed.entries))
+    map_entry = staticmethod(map_xenforo_entry)

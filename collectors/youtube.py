@@ -16,15 +16,13 @@ options: none.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Mapping
 
-from collectors import _social
-from collectors.base import Batch, CollectContext, Item, SkipItem
+from collectors.base import Item, SkipItem
 from collectors.registry import register
-from collectors.rss import map_entry, parse_feed, raw_payload
+from collectors.rss import FeedCollector, map_entry
 from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, strip_html, tidy
 from langnghe.config import SourceConfig
 
@@ -65,18 +63,6 @@ def map_youtube_entry(
 
 
 @register
-class YouTubeCollector:
+class YouTubeCollector(FeedCollector):
     kind = "youtube"
-
-    async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
-        if fetched.not_modified:
-            return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers.get("content-type"))
-        items, skipped = _social.map_all(
-            parsed.entries,
-            lambda e: map_youtube_entry(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
-            raw_payload,
-        )
-        return Batch(items=items, skipped=skipped, http_status=fetched.status, etag=fetched.headers.get("etag"),
-                     last_modified=fetched.headers.get("last-modified"), entries_seen=len(parsed.entries))
+    map_entry = staticmethod(map_youtube_entry)
