@@ -44,7 +44,7 @@ class Restorer:
     """Bigram LM over lowercase syllables. Build with `train`, persist with `save`/`load`."""
 
     def __init__(self, unigram: dict[str, int], bigram: dict[tuple[str, str], int], version: str = "",
-                 trigram: dict[tuple[str, str, str], int] | None = None, beam: int = 16):
+                 trigram: dict[tuple[str, str, str], int] | None = None, beam: int = 10):
         self.version = version
         self.unigram = unigram
         self.bigram = bigram

@@ -144,7 +144,8 @@ class Normaliser:
     """Holds the NSW table and the restorer; `normalise(text)` returns (text, no_diacritics)."""
 
     def __init__(self, restorer: Restorer, nsw: dict[tuple[str, ...], str], *,
-                 max_chars: int = 20_000, min_marked_share: float = 0.12, min_words: int = 4):
+                 max_chars: int = 20_000, min_marked_share: float = 0.12, min_words: int = 4,
+                 restore_chars: int = 4_000):
         self.restorer = restorer
         self.nsw = nsw
         self.nsw_max = max((len(k) for k in nsw), default=1)
@@ -152,6 +153,7 @@ class Normaliser:
         self.max_chars = max_chars
         self.min_marked_share = min_marked_share
         self.min_words = min_words
+        self.restore_chars = restore_chars  # diacritics are restored in this much of a text (what is classified)
 
     @classmethod
     def load(cls, model_path: str | Path | None = None, **kw: object) -> "Normaliser":
@@ -242,7 +244,7 @@ class Normaliser:
         t = self.expand_nsw(t)
         flag = self.is_unaccented(t) if restore is None else restore
         if flag:
-            t = self.restorer.restore(t, max_chars=self.max_chars)
+            t = self.restorer.restore(t, max_chars=min(self.max_chars, self.restore_chars))
         return t, flag
 
 

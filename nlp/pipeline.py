@@ -88,13 +88,15 @@ class Pipeline:
         cpath, rpath, version = find_models(directory, s.get("model_version", ""))
         restorer = Restorer.load(rpath)
         max_chars = int(s.get("max_chars", 20_000))
+        classify_chars = int(s.get("classify_chars", 1_500))
         normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,
-                                min_marked_share=float(s.get("min_marked_share", 0.12)))
+                                min_marked_share=float(s.get("min_marked_share", 0.12)),
+                                restore_chars=classify_chars + 500)
         province = getattr(getattr(cfg, "area", None), "province", None) or s.get("province") or "Quảng Ninh"
         gazetteer = Gazetteer(province)
         classifier = Classifier.load(cpath)
         res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,
-                        classify_chars=int(s.get("classify_chars", 1_500)))
+                        classify_chars=classify_chars)
         steps = s.get("steps") or DEFAULT_STEPS
         p = cls(res, steps, version)
         p.workers = int(s.get("workers", 1))
