@@ -39,7 +39,7 @@ class ReportSettings:
     negative_items: int = 30
     top_places: int = 20
     rapid_items: int = 60
-    appendix_max_rows: int = 1000
+    appendix_max_rows: int = 500
     schedule_weekday: int = 5
     schedule_time: str = "16:00"
     schedule_areas: tuple[str, ...] = ("",)
