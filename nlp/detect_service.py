@@ -65,10 +65,12 @@ class Detector:
             sig = store_stories.items_signature(cur)
             if sig == self._settled and (sig[2] is None or sig[2] <= now):
                 return []  # no item arrived since everything was grouped
-            pending = store_stories.pending_items(cur, now)
+            limit = int(self.sp.max_items_per_step) or None
+            pending = store_stories.pending_items(cur, now, limit=limit)
         grace = timedelta(minutes=self.ap.untagged_grace_minutes)
         ready = [r for r in pending if r["tagged"] or tagger is not None or now - r["published_at"] >= grace]
-        self._settled = sig if len(ready) == len(pending) else None
+        backlog = limit is not None and len(pending) >= limit  # the rest waits for the next tick
+        self._settled = sig if len(ready) == len(pending) and not backlog else None
         if not ready:
             return []
         tags: dict[str, dict[str, Any]] = {}

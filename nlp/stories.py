@@ -63,6 +63,7 @@ class StoryParams:
     anchor_weight: float = 0.0
     text_chars: int = 600
     prior_docs: int = 1000
+    max_items_per_step: int = 5000
 
     @classmethod
     def from_section(cls, sec: dict[str, Any]) -> "StoryParams":

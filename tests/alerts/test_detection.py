@@ -244,3 +244,18 @@ def test_ward_levels_from_the_gazetteer(level, expect):
     _, wards = place_mask_and_wards([{"name": "Phường Bắc Sơn", "level": level, "name_2025": "Phường Vàng Danh",
                                       "matched_text": "Bắc Sơn"}])
     assert (wards == frozenset({"vang danh"})) is expect
+
+
+def test_a_backlog_drains_over_several_steps(tmp_path):
+    cfg = make_cfg(str(tmp_path / "b.duckdb"), stories={"max_items_per_step": 4})
+    db = Database(cfg.storage.db_path)
+    t = NOW - timedelta(days=2)
+    _insert(db, [{"id": f"b{i}", "source": "s", "title": f"Tin số {i} về chuyện {i * 7}", "text": f"nội dung {i}",
+                  "published_at": t + timedelta(minutes=i)} for i in range(10)], t)
+    counts = []
+    for k in range(4):
+        run_detection(cfg, db, NOW + timedelta(minutes=k))
+        with db.read() as cur:
+            counts.append(cur.execute("SELECT count(*) FROM story_items").fetchone()[0])
+    assert counts == [4, 8, 10, 10]
+    db.close()
