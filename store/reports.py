@@ -61,14 +61,18 @@ def _place_match_sql(col: str, pattern: str) -> str:
 
 
 def _effective(caps: dict[str, bool]) -> tuple[str, str]:
-    """(joins, select list) for topics, sentiment, places, in_area of item row `i`, staff corrections first."""
-    if not caps.get("item_tags"):
+    """(joins, select list) for topics, sentiment, places, in_area of item row `i`: a staff correction
+    (human_labels) first, then the NLP tags (item_tags), then the copy the story grouping keeps
+    (story_items; `langnghe replay --tagger fixture` fills only that one)."""
+    srcs = [a for a, t in (("t", "item_tags"), ("s", "story_items")) if caps.get(t)]
+    if not srcs:
         return "", ("NULL::VARCHAR[] AS topics, NULL::VARCHAR AS sentiment, NULL::VARCHAR[] AS places, "
                     "NULL::BOOLEAN AS in_area")
-    joins = "LEFT JOIN item_tags t ON t.item_id = i.id"
-    if not caps.get("human_labels"):
-        return joins, "t.topics AS topics, t.sentiment AS sentiment, t.places AS places, t.in_area AS in_area"
-    joins += """
+    joins = " ".join({"t": "LEFT JOIN item_tags t ON t.item_id = i.id",
+                      "s": "LEFT JOIN story_items s ON s.item_id = i.id"}[a] for a in srcs)
+    human = {"topics": [], "sentiment": [], "places": [], "in_area": []}
+    if caps.get("human_labels"):
+        joins += """
         LEFT JOIN (
             SELECT item_id,
                    arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
@@ -77,11 +81,21 @@ def _effective(caps: dict[str, bool]) -> tuple[str, str]:
                    arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
             FROM human_labels GROUP BY item_id
         ) h ON h.item_id = i.id"""
-    sel = """coalesce(from_json(h.h_topics, '["VARCHAR"]'), t.topics) AS topics,
-             coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,
-             coalesce(from_json(h.h_places, '["VARCHAR"]'), t.places) AS places,
-             coalesce(CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN), t.in_area) AS in_area"""
-    return joins, sel
+        human = {"topics": ["from_json(h.h_topics, '[\"VARCHAR\"]')"],
+                 "sentiment": ["json_extract_string(h.h_sentiment, '$')"],
+                 "places": ["from_json(h.h_places, '[\"VARCHAR\"]')"],
+                 "in_area": ["CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN)"]}
+    cols = []
+    for col in ("topics", "sentiment", "places", "in_area"):
+        parts = human[col] + [f"{a}.{col}" for a in srcs]
+        cols.append((f"coalesce({', '.join(parts)})" if len(parts) > 1 else parts[0]) + f" AS {col}")
+    return joins, ", ".join(cols)
+
+
+def _tagged_sql(caps: dict[str, bool]) -> str:
+    """SQL true when item row `i` has tags from either source (after `_effective`'s joins)."""
+    parts = [f"{a}.item_id IS NOT NULL" for a, t in (("t", "item_tags"), ("s", "story_items")) if caps.get(t)]
+    return " OR ".join(parts) or "FALSE"
 
 
 # --------------------------------------------------------------------------------------------- weekly
@@ -111,7 +125,7 @@ def weekly_figures(
     """
     caps = capabilities(cur)
     missing: list[str] = []
-    tagged = caps["item_tags"]
+    tagged = caps["item_tags"] or caps["story_items"]
     if not tagged:
         missing.append("item_tags")
     pattern = area_regex(area)
@@ -122,11 +136,11 @@ def weekly_figures(
         scope_sql = _place_match_sql("places", pattern)
     else:
         scope_sql = "coalesce(in_area, FALSE)"
-    tag_count = "count(t.item_id) FILTER (WHERE i.published_at >= ?)" if tagged else "0 * count(*) FILTER (WHERE i.published_at >= ?)"
+    tag_count = f"count(*) FILTER (WHERE i.published_at >= ? AND ({_tagged_sql(caps)}))"
     row = cur.execute(
         f"""
         SELECT count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at < ?), {tag_count}
-        FROM items i {"LEFT JOIN item_tags t ON t.item_id = i.id" if tagged else ""}
+        FROM items i {joins}
         WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
         """,
         [w.start, w.start, w.start, w.start, w.end, w.prev_start, w.prev_end],
@@ -257,6 +271,8 @@ def _stories(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], limit: int
     handling = story_handling(cur, list(df["story_id"]), caps)
     for c in ("alert_id", "alert_status", "severity", "assignee", "reviewers", "notes"):
         df[c] = [handling.get(s, {}).get(c) for s in df["story_id"]]
+    # detection names an alerted story better than its first item's title (often a post without diacritics)
+    df["title"] = [handling.get(s, {}).get("alert_title") or t for s, t in zip(df["story_id"], df["title"])]
     return df[cols]
 
 
@@ -273,9 +289,10 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str],
         WITH a AS (SELECT * FROM alerts WHERE story_id IN (SELECT unnest(?::VARCHAR[])) AND status <> 'merged'),
              latest AS (SELECT story_id, arg_max(alert_id, seq) AS alert_id, arg_max(status, seq) AS status,
                                arg_max(severity, seq) AS severity, arg_max(assignee, seq) AS assignee,
+                               arg_max(title, seq) AS alert_title,
                                list(close_reason ORDER BY seq) FILTER (WHERE close_reason IS NOT NULL) AS reasons
                         FROM a GROUP BY story_id)
-        SELECT l.story_id, l.alert_id, l.status, l.severity, l.assignee, l.reasons,
+        SELECT l.story_id, l.alert_id, l.status, l.severity, l.assignee, l.reasons, l.alert_title,
                {"(SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e JOIN alerts x USING (alert_id) "
                 "WHERE x.story_id = l.story_id AND e.username <> 'system')" if ev else "NULL::VARCHAR[]"} AS reviewers,
                {"(SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e JOIN alerts x USING (alert_id) "
@@ -285,8 +302,9 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str],
         [list(story_ids)],
     ).fetchall()
     out = {}
-    for sid, aid, status, sev, assignee, reasons, reviewers, notes in rows:
+    for sid, aid, status, sev, assignee, reasons, alert_title, reviewers, notes in rows:
         out[sid] = {"alert_id": aid, "alert_status": status, "severity": sev, "assignee": assignee,
+                    "alert_title": alert_title,
                     "reviewers": list(reviewers or []), "notes": list(notes or []) + list(reasons or [])}
     return out
 
@@ -373,7 +391,7 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
                 [ids, ids],
             ).df()
     return {"caps": caps, "alert": alert, "story": story, "items": items, "events": events,
-            "tagged": caps["item_tags"]}
+            "tagged": caps["item_tags"] or caps["story_items"]}
 
 
 # --------------------------------------------------------------------------------------------- texts

@@ -216,7 +216,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         handling = _handling_text(r)
         first = _local(r.first_seen)
         rows.append([str(k), r.title, f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
-                     (hm_dm if first and first.year == today.year else hm_dmy)(pd.Timestamp(r.first_seen).to_pydatetime()) if first else "", handling])
+                     (hm_dm if first and first.year == p.first_day.year else hm_dmy)(pd.Timestamp(r.first_seen).to_pydatetime()) if first else "", handling])
         xrows.append([k, r.title, _i(r.n_items), _i(r.n_outlets), "; ".join(as_list(r.outlets)), _i(r.n_negative),
                       _i(r.n_neutral), _i(r.n_positive), "; ".join(as_list(r.places)), topics_text(as_list(r.topics)),
                       first, _s(r.alert_id), STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status)),

@@ -175,3 +175,14 @@ def test_long_appendix_is_capped_in_the_document_not_in_the_workbook(seeded):
     assert any(f"Phụ lục liệt kê 40 trong số {n} tin, bài" in t for t in notes)
     sheet = [s for s in built.sheets if s.name == "Phụ lục"][0]
     assert len(sheet.rows) == n
+
+
+def test_story_items_tags_stand_in_for_missing_item_tags(tmp_path):
+    """`langnghe replay --tagger fixture` tags items only in story_items: the report still counts them."""
+    db = Database(tmp_path / "r.duckdb")
+    info = seed_week(db, WEEK, n_items=100, n_stories=3, n_alerts=1, seed=4)
+    with db.write() as cur:
+        cur.execute("DELETE FROM item_tags")
+    f = weekly_figures(db, settings(), week_period(WEEK, NOW))
+    assert f["totals"]["tagged_now"] == f["totals"]["scope_now"] == info["n_story_items"]
+    assert len(f["stories"]) == 3 and f["stories"]["alert_id"].notna().sum() == 1
