@@ -32,9 +32,24 @@ def _goto(page, title: str) -> None:  # type: ignore[no-untyped-def]
 
 def _settle(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit has finished the current run (its status widget disappears)."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30_000)
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        """() => { const a = document.querySelector('[data-testid="stApp"]');
+                   const s = a && a.getAttribute('data-test-script-state');
+                   return s && s !== 'running' && s !== 'rerunRequested'; }""", timeout=30_000)
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
+
+
+def _type(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill a text field and commit it (Tab); again if a rerun replaced the field meanwhile."""
+    for _ in range(3):
+        box = page.get_by_label(label)
+        box.fill(text)
+        box.press("Tab")
+        _settle(page)
+        if page.get_by_label(label).input_value() == text:
+            return
+    raise AssertionError(f"{label!r} did not keep {text!r}")
 
 
 def _shot(page, name: str, full: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -94,9 +109,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             _goto(page, "Cảnh báo")
             page.get_by_label("Ghi chú (kèm theo thao tác)").wait_for(timeout=30_000)
             first_id = _open_alert_id(page)
-            page.get_by_label("Ghi chú (kèm theo thao tác)").fill("Đã báo cáo lãnh đạo, đề nghị phường xác minh")
-            page.get_by_label("Ghi chú (kèm theo thao tác)").press("Tab")
-            _settle(page)
+            _type(page, "Ghi chú (kèm theo thao tác)", "Đã báo cáo lãnh đạo, đề nghị phường xác minh")
             _shot(page, "02_canh_bao")
             page.get_by_role("button", name="Tiếp nhận").click()
             page.get_by_text(f"Đã tiếp nhận cảnh báo {first_id}.").wait_for(timeout=20_000)
@@ -119,9 +132,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             options.filter(has_text=second_id).first.click()
             _settle(page)
             assert _open_alert_id(page) == second_id
-            page.get_by_label("Lý do bỏ qua (bắt buộc)").fill("Tin trùng, không thuộc địa bàn")
-            page.get_by_label("Lý do bỏ qua (bắt buộc)").press("Tab")  # commit the text before the click
-            _settle(page)
+            _type(page, "Lý do bỏ qua (bắt buộc)", "Tin trùng, không thuộc địa bàn")
             page.get_by_role("button", name="Bỏ qua cảnh báo").click()
             try:
                 page.get_by_text(f"Đã bỏ qua cảnh báo {second_id}.").wait_for(timeout=20_000)
