@@ -119,14 +119,17 @@ def test_source_volume_below_its_2_sigma_band_raises_then_clears(tmp_path):
     n = 0
     for day in range(15):
         k = rng.randint(9, 13) if day < 14 else 1  # steady ~11/day, then 1 in the last 24 hours
+        rows = []
         for _ in range(k):
             t = start + timedelta(days=day, minutes=rng.randint(0, 24 * 60 - 1))
-            _insert(db, [{"id": f"i{n}", "source": "baoquangninh", "title": f"Tin {n} về Quảng Ninh",
-                          "text": f"nội dung {n}", "published_at": t}], t)
+            rows.append({"id": f"i{n}", "source": "baoquangninh", "title": f"Tin {n} về Quảng Ninh",
+                         "text": f"nội dung {n}", "published_at": t})
             n += 1
         # a second, quiet source that is never judged (too few items a day)
         t = start + timedelta(days=day, hours=9)
-        _insert(db, [{"id": f"q{day}", "source": "fb-nho", "title": f"bai {day}", "text": "x", "published_at": t}], t)
+        rows.append({"id": f"q{day}", "source": "fb-nho", "title": f"bai {day}", "text": "x", "published_at": t})
+        with db.write() as cur:  # seen when published (fetched_at drives item_links.seen_at)
+            store_items.insert_items(cur, [to_item(None, r, r["published_at"]) for r in rows])
     det = Detector(cfg, db)
     raised = det.check_sources(NOW)
     assert [(a["source"], a["kind"]) for a in raised] == [("baoquangninh", "volume_drop")]
