@@ -88,8 +88,10 @@ class Restorer:
             if w in (_BOS, _NUM):
                 continue
             self.cands.setdefault(fold_word(w), []).append(w)
-        for k in self.cands:
-            self.cands[k] = self.cands[k][:12]
+        for k, forms in self.cands.items():
+            # at most 12 forms, none 200 times rarer than the commonest (typos, rare names): faster, same accuracy
+            top = self.unigram[forms[0]]
+            self.cands[k] = [w for w in forms[:12] if self.unigram[w] * 200 >= top]
         self.ctx: dict[str, int] = Counter()
         self.types_after: dict[str, int] = Counter()
         for (a, _b), c in self.bigram.items():
