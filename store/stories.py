@@ -321,3 +321,14 @@ def merge_stories(cur: "duckdb.DuckDBPyConnection", keep_id: str, merge_id: str,
     cur.execute("DELETE FROM stories WHERE story_id = ?", [merge_id])
     refresh_stories(cur, [keep_id], now)
     bump_generation(cur)
+
+
+def purge_before(cur: "duckdb.DuckDBPyConnection", cutoff: datetime) -> int:
+    """Forget grouped items published before `cutoff` and stories last seen before it (for the retention
+    job; alerts keep their own item lists). Returns the number of story_items removed."""
+    n = int(cur.execute("SELECT count(*) FROM story_items WHERE published_at < ?", [cutoff]).fetchone()[0])
+    cur.execute("DELETE FROM story_items WHERE published_at < ?", [cutoff])
+    cur.execute("DELETE FROM stories WHERE last_seen < ?", [cutoff])
+    if n:
+        bump_generation(cur)
+    return n

@@ -145,3 +145,18 @@ def test_list_and_filter(db):
     assert list(all_.alert_id) == [a2, a1]
     assert list(open_.alert_id) == [a2]
     assert {"alert_id", "at", "username", "action", "from_state", "to_state", "note"} <= set(since.columns)
+
+
+def test_purge_before_forgets_old_grouped_items(db):
+    from store import stories as S
+
+    rows = [{"item_id": f"i{k}", "story_id": "s", "published_at": T - timedelta(days=k), "source": "a",
+             "outlet": "A", "source_type": "press", "title": "t", "folded": "t", "mask": [], "topics": [],
+             "sentiment": None, "in_area": False, "places": [], "similarity": None, "grouped_at": T} for k in range(5)]
+    with db.write() as cur:
+        S.add_story_items(cur, rows)
+        S.refresh_stories(cur, ["s"], T)
+        gen = S.generation(cur)
+        assert S.purge_before(cur, T - timedelta(days=2, hours=12)) == 2
+        assert cur.execute("SELECT count(*) FROM story_items").fetchone()[0] == 3
+        assert S.generation(cur) == gen + 1
