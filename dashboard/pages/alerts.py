@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.report_buttons import rapid_report_button
 from dashboard import actions, data, gate, ui
 from dashboard.alert_queue import allowed_actions, sort_queue
 from dashboard.labels import (
@@ -129,6 +130,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
             column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                            "Nội dung": st.column_config.TextColumn(width="large")},
         )
+    rapid_report_button(alert_id)
     if gate.can("analyst"):
         _actions(a, queue)
     else:

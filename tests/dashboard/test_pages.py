@@ -123,6 +123,7 @@ def test_alert_queue_order_and_detail(demo_env):
     assert "Vì sao có cảnh báo này" in body and "Địa bàn:" in body and "Nguồn đăng:" in body
     assert not [b for b in at.button if b.label in ("Tiếp nhận", "Bỏ qua cảnh báo")]  # viewers only read
     assert "chỉ đọc" in body
+    assert [b for b in at.button if b.label == "Tạo báo cáo nhanh"]  # rapid report from the alert view
 
 
 def test_acknowledge_with_note_then_dismiss_needs_reason(demo_env):
