@@ -331,3 +331,14 @@ def audit(days: int, limit: int = 1000) -> dict[str, pd.DataFrame]:
 def ui_settings() -> dict[str, Any]:
     with db().read() as cur:
         return store_users.get_settings(cur)
+
+
+def author_masking() -> dict[str, Any]:
+    """Whether author handles are masked (admin setting over config) and which authors are public."""
+    from langnghe.config import section
+
+    cfg = config()
+    enabled = ui_settings().get("retention.mask_author_handles", cfg.retention.mask_author_handles)
+    priv = section(cfg, "privacy")
+    return {"enabled": bool(enabled), "public_authors": list(priv.get("public_authors", [])),
+            "mask_mentions": bool(priv.get("mask_mentions", True))}

@@ -288,7 +288,7 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
     """One item with its effective tags, the model's own tags, its links (every source that carried it)."""
     res = cur.execute(
         """SELECT i.id, i.published_at, i.fetched_at, i.outlet, i.source_type, i.source, i.title, i.summary,
-                  i.url, i.author, i.published_estimated FROM items i WHERE i.id = ?""",
+                  i.url, i.author, i.collector, i.published_estimated FROM items i WHERE i.id = ?""",
         [item_id],
     )
     cols = [d[0] for d in res.description]

@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
+from collectors.privacy import mask_author, mask_mentions
 from dashboard import actions, data, gate, ui
 from dashboard.labels import (
     SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
@@ -81,14 +82,22 @@ def _detail(item_id: str, known_places: list[str]) -> None:
     if d is None:
         st.warning("Tin này không còn trong cơ sở dữ liệu.")
         return
+    masking = data.author_masking()
+    reveal = False
+    if d.get("author") and masking["enabled"] and gate.can("analyst"):
+        reveal = st.toggle("Hiện tên tác giả để xác minh", key=f"reveal_{item_id}",
+                           help="Chỉ dùng khi cần xác minh bài đăng; tên người dân được che mặc định.")
+    author = mask_author(d.get("author"), source_type=d["source_type"], collector=d.get("collector"),
+                         enabled=masking["enabled"], public_authors=masking["public_authors"], reveal=reveal)
+    summary = mask_mentions(d["summary"] or "", enabled=masking["enabled"] and masking["mask_mentions"] and not reveal)
     with st.container(border=True):
         st.markdown(f"#### {md(d['title'], 200)}")
         st.caption(
             f"{d['outlet']} · {SOURCE_TYPES.get(d['source_type'], d['source_type'])} · "
             f"{d['published_at']:%H:%M %d/%m/%Y}" + (" (giờ ước tính)" if d.get("published_estimated") else "")
-            + (f" · Tác giả: {d['author']}" if d.get("author") else "")
+            + (f" · Tác giả: {md(author, 80)}" if author else "")
         )
-        st.text(d["summary"] or "(không có tóm tắt)")
+        st.text(summary or "(không có tóm tắt)")
         link = safe_link(d["url"])
         if link:
             st.link_button("Mở bài gốc", link, icon=":material/open_in_new:")

@@ -419,3 +419,20 @@ def test_app_without_any_account_says_how_to_create_the_first_admin(env):
     at = env.app().run()
     no_exception(at)
     assert any("langnghe users add" in w.value for w in at.warning)
+
+
+def test_explorer_masks_private_authors_unless_revealed(demo_env):
+    with demo_env.db.write() as cur:  # a post from a people's channel (not a publisher's byline)
+        item_id, author = cur.execute(
+            "SELECT id, author FROM items WHERE source_type = 'social' AND author IS NOT NULL "
+            "ORDER BY published_at DESC LIMIT 1").fetchone()
+        cur.execute("UPDATE items SET collector = 'telegram' WHERE id = ?", [item_id])
+    at = demo_env.page("explorer", "analyst").run()
+    at.selectbox(key="x_period").set_value("Tất cả")
+    at.multiselect(key="x_types").set_value(["social"]).run()
+    at.selectbox(key="x_item").set_value(item_id).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Tác giả:" in captions and "\\*\\*\\*" in captions and author not in captions  # markdown-escaped ***
+    at.toggle(key=f"reveal_{item_id}").set_value(True).run()
+    no_exception(at)
+    assert author in " ".join(c.value for c in at.caption)
