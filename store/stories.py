@@ -124,7 +124,8 @@ def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], 
             """
             INSERT INTO stories
             SELECT s.story_id,
-                   arg_min(s.title, s.published_at) AS title,
+                   coalesce(min(s.title) FILTER (WHERE s.item_id = s.story_id),  -- the item that started it
+                            arg_min(s.title, (s.published_at, s.item_id))) AS title,
                    min(s.published_at), max(s.published_at),
                    count(*), count(DISTINCT s.outlet), count(DISTINCT s.source),
                    list_sort(list_distinct(list(s.source_type))),
