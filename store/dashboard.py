@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store.tags import LATEST_LABELS_JOIN
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -138,15 +140,7 @@ def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False) -> t
     if not caps["human_labels"]:
         return joins, ("t.topics AS topics, t.sentiment AS sentiment, t.places AS places, t.in_area AS in_area, "
                        "FALSE AS corrected")
-    joins += """
-        LEFT JOIN (
-            SELECT item_id,
-                   arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
-                   arg_max(value, id) FILTER (WHERE field = 'sentiment') AS h_sentiment,
-                   arg_max(value, id) FILTER (WHERE field = 'places') AS h_places,
-                   arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
-            FROM human_labels GROUP BY item_id
-        ) h ON h.item_id = i.id"""
+    joins += LATEST_LABELS_JOIN
     sel = """coalesce(from_json(h.h_topics, '["VARCHAR"]'), t.topics) AS topics,
              coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,
              coalesce(from_json(h.h_places, '["VARCHAR"]'), t.places) AS places,

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store.tags import LATEST_LABELS_JOIN
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -72,15 +74,7 @@ def _effective(caps: dict[str, bool]) -> tuple[str, str]:
                       "s": "LEFT JOIN story_items s ON s.item_id = i.id"}[a] for a in srcs)
     human = {"topics": [], "sentiment": [], "places": [], "in_area": []}
     if caps.get("human_labels"):
-        joins += """
-        LEFT JOIN (
-            SELECT item_id,
-                   arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
-                   arg_max(value, id) FILTER (WHERE field = 'sentiment') AS h_sentiment,
-                   arg_max(value, id) FILTER (WHERE field = 'places') AS h_places,
-                   arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
-            FROM human_labels GROUP BY item_id
-        ) h ON h.item_id = i.id"""
+        joins += LATEST_LABELS_JOIN
         human = {"topics": ["from_json(h.h_topics, '[\"VARCHAR\"]')"],
                  "sentiment": ["json_extract_string(h.h_sentiment, '$')"],
                  "places": ["from_json(h.h_places, '[\"VARCHAR\"]')"],

@@ -172,3 +172,16 @@ def label_history(cur: "duckdb.DuckDBPyConnection", item_id: str) -> list[dict[s
     ).fetchall()
     return [{"field": f, "value": json.loads(v) if isinstance(v, str) else v, "username": u, "created_at": c}
             for f, v, u, c in rows]
+
+
+# The newest staff correction per item and field (h_topics, h_sentiment, h_places, h_in_area), as a join
+# onto `items i`; pages and reports overlay these on the model's tags.
+LATEST_LABELS_JOIN = """
+        LEFT JOIN (
+            SELECT item_id,
+                   arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
+                   arg_max(value, id) FILTER (WHERE field = 'sentiment') AS h_sentiment,
+                   arg_max(value, id) FILTER (WHERE field = 'places') AS h_places,
+                   arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
+            FROM human_labels GROUP BY item_id
+        ) h ON h.item_id = i.id"""
