@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from collectors.base import DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all  # noqa: F401 (re-exported)
 from collectors.encoding import decode
-from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, tidy
+from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy
 from langnghe.config import SourceConfig
 
 T = TypeVar("T")
@@ -117,14 +117,9 @@ def make_item(
     if not title:
         title = title_from_text(text)
     out_flags = list(flags)
-    if published is None:
-        published, estimated = fetched_at, True
-        out_flags.append("no_date")
-    elif published > fetched_at + timedelta(minutes=future_tolerance_minutes):
-        published, estimated = fetched_at, True
-        out_flags.append("future_date")
-    else:
-        estimated = False
+    published, estimated, date_flag = effective_published(published, fetched_at, future_tolerance_minutes)
+    if date_flag:
+        out_flags.append(date_flag)
     canon = canonical or (canonical_url(url) if is_http_url(url) else url)
     return Item(
         id=sha1(canon),

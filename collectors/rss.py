@@ -17,7 +17,7 @@ import gzip
 import json
 import re
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Mapping
 
 import feedparser
@@ -25,7 +25,7 @@ import feedparser
 from collectors.base import Batch, CollectContext, DocumentError, Item, SkipItem, map_all
 from collectors.encoding import to_utf8_xml
 from collectors.registry import register
-from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, strip_html, tidy
+from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, strip_html, tidy
 from langnghe.config import SourceConfig
 
 _HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
@@ -84,14 +84,9 @@ def map_entry(
         title = summary[:120]
     flags: list[str] = []
     published = _entry_time(entry)
-    if published is None:
-        published, estimated = fetched_at, True
-        flags.append("no_date")
-    elif published > fetched_at + timedelta(minutes=future_tolerance_minutes):
-        published, estimated = fetched_at, True
-        flags.append("future_date")
-    else:
-        estimated = False
+    published, estimated, date_flag = effective_published(published, fetched_at, future_tolerance_minutes)
+    if date_flag:
+        flags.append(date_flag)
     canon = canonical_url(link)
     author = tidy(entry.get("author") or "") or None
     return Item(

@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -90,3 +91,15 @@ def content_hash(title: str, summary: str, fallback: str) -> str:
 
 def is_http_url(url: str) -> bool:
     return urlsplit(url or "").scheme.lower() in ("http", "https")
+
+
+def effective_published(
+    published: datetime | None, fetched_at: datetime, future_tolerance_minutes: float
+) -> tuple[datetime, bool, str | None]:
+    """(time to store, estimated?, flag): a missing date, or one further ahead than the tolerance,
+    becomes the fetch time and is flagged 'no_date' / 'future_date'."""
+    if published is None:
+        return fetched_at, True, "no_date"
+    if published > fetched_at + timedelta(minutes=future_tolerance_minutes):
+        return fetched_at, True, "future_date"
+    return published, False, None
