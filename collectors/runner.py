@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
@@ -195,6 +195,4 @@ class Runner:
 
 
 def _with(o: store_sources.Outcome, **changes: object) -> store_sources.Outcome:
-    from dataclasses import replace
-
     return replace(o, **changes)

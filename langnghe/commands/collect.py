@@ -9,7 +9,7 @@ import sys
 from collectors.runner import Runner
 from langnghe import pipeline
 from langnghe.config import Config
-from store.db import Database, DatabaseLocked
+from store.db import Database, DatabaseLocked, utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +27,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"langnghe collect: {exc}\n`langnghe serve` already collects on schedule.", file=sys.stderr)
         return 3
     with db:
-        total = len(Runner(cfg, db).due(_now(), force=not args.due, only=args.source))
+        runner = Runner(cfg, db, on_new_items=pipeline.processor(cfg, db))
+        total = len(runner.due(utcnow(), force=not args.due, only=args.source))
         done = 0
 
         def progress(o):  # type: ignore[no-untyped-def]
@@ -38,16 +39,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 detail = "không đổi (304)"
             print(f"[{done}/{total}] {o.source}: {detail}", file=sys.stderr, flush=True)
 
-        runner = Runner(cfg, db, on_new_items=pipeline.processor(cfg, db))
         summary = asyncio.run(runner.run_due(force=not args.due, only=args.source, progress=progress))
         print(
             f"Xong: {len(summary.outcomes)} nguồn, {summary.items_new} tin mới, {len(summary.errors)} nguồn lỗi.",
             file=sys.stderr,
         )
     return 1 if summary.outcomes and len(summary.errors) == len(summary.outcomes) else 0
-
-
-def _now():  # type: ignore[no-untyped-def]
-    from store.db import utcnow
-
-    return utcnow()
