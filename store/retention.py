@@ -4,7 +4,9 @@
     items                        older than retention.items_days — both published and fetched before
                                  the cutoff (an archive imported today is not purged on arrival) —
                                  with every row of any table that has an `item_id` column
-                                 (links, raw, full text, tags, collaborator reports…)
+                                 (links, raw, full text, tags, collaborator reports, grouped
+                                 story items…); the stories they touched are recounted, and a
+                                 story left with no items is dropped (alerts keep their item lists)
     retention_log                one row per kind of data purged: run_at, what, cutoff, rows, dry_run
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from store import stories
 
 if TYPE_CHECKING:
     import duckdb
@@ -59,6 +63,10 @@ def purge(
         [item_cut, item_cut],
     )
     n_items = cur.execute("SELECT count(*) FROM _purge_ids").fetchone()[0]
+    touched: list[str] = []
+    if n_items and "story_items" in _item_tables(cur):
+        touched = [r[0] for r in cur.execute(
+            "SELECT DISTINCT story_id FROM story_items WHERE item_id IN (SELECT id FROM _purge_ids)").fetchall()]
     if n_items:
         for table in _item_tables(cur):
             q = f'FROM "{table}" WHERE item_id IN (SELECT id FROM _purge_ids)'
@@ -70,6 +78,12 @@ def purge(
         if not dry_run:
             cur.execute("DELETE FROM items WHERE id IN (SELECT id FROM _purge_ids)")
     out.append(Purged("items", item_cut, int(n_items)))
+    if touched:
+        if dry_run:  # how many stories would be left with no items
+            n_empty = _stories_emptied(cur)
+        else:
+            n_empty = stories.refresh_after_purge(cur, touched, now)
+        out.append(Purged("stories", item_cut, n_empty))
     cur.execute("DROP TABLE IF EXISTS _purge_ids")
     for p in out:
         cur.execute(
@@ -77,6 +91,13 @@ def purge(
             [now, p.what, p.cutoff, p.rows, dry_run],
         )
     return out
+
+
+def _stories_emptied(cur: "duckdb.DuckDBPyConnection") -> int:
+    return int(cur.execute(
+        """SELECT count(*) FROM (SELECT story_id FROM story_items GROUP BY story_id
+                                 HAVING bool_and(item_id IN (SELECT id FROM _purge_ids)))"""
+    ).fetchone()[0])
 
 
 def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> list[dict[str, Any]]:

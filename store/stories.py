@@ -324,12 +324,13 @@ def merge_stories(cur: "duckdb.DuckDBPyConnection", keep_id: str, merge_id: str,
     bump_generation(cur)
 
 
-def purge_before(cur: "duckdb.DuckDBPyConnection", cutoff: datetime) -> int:
-    """Forget grouped items published before `cutoff` and stories last seen before it (for the retention
-    job; alerts keep their own item lists). Returns the number of story_items removed."""
-    n = int(cur.execute("SELECT count(*) FROM story_items WHERE published_at < ?", [cutoff]).fetchone()[0])
-    cur.execute("DELETE FROM story_items WHERE published_at < ?", [cutoff])
-    cur.execute("DELETE FROM stories WHERE last_seen < ?", [cutoff])
-    if n:
-        bump_generation(cur)
-    return n
+def refresh_after_purge(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], now: datetime) -> int:
+    """The retention job deleted some of these stories' grouped items: recount them, drop the ones left
+    empty, and make the grouping index reload. Alerts keep their own item lists. Returns stories dropped."""
+    ids = sorted(set(story_ids))
+    if not ids:
+        return 0
+    refresh_stories(cur, ids, now)  # deletes and re-inserts: a story with no items left is not re-inserted
+    left = cur.execute("SELECT count(*) FROM stories WHERE list_contains(?, story_id)", [ids]).fetchall()[0][0]
+    bump_generation(cur)
+    return len(ids) - left

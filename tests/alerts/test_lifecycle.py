@@ -147,16 +147,38 @@ def test_list_and_filter(db):
     assert {"alert_id", "at", "username", "action", "from_state", "to_state", "note"} <= set(since.columns)
 
 
-def test_purge_before_forgets_old_grouped_items(db):
-    from store import stories as S
+def _item(n: int, published: datetime, fetched: datetime):  # type: ignore[no-untyped-def]
+    from collectors.base import Item
+    from collectors.textutil import canonical_url, content_hash, sha1
 
-    rows = [{"item_id": f"i{k}", "story_id": "s", "published_at": T - timedelta(days=k), "source": "a",
-             "outlet": "A", "source_type": "press", "title": "t", "folded": "t", "mask": [], "topics": [],
-             "sentiment": None, "in_area": False, "places": [], "similarity": None, "grouped_at": T} for k in range(5)]
+    url = f"https://bao.vn/tin-{n}"
+    return Item(id=sha1(url), source="a", collector="rss", source_type="press", outlet="A", url=url,
+                canonical_url=canonical_url(url), title=f"tin {n}", summary="", published_at=published,
+                published_estimated=False, fetched_at=fetched, content_hash=content_hash(f"tin {n}", "", url))
+
+
+def test_retention_recounts_stories_and_drops_emptied_ones(db):
+    from store import retention
+    from store import stories as S
+    from store.items import insert_items
+
+    now = T + timedelta(days=800)
+    items = [_item(k, T - timedelta(days=k), T) for k in range(4)]
+    rows = [{"item_id": it.id, "story_id": "old" if k < 2 else "mixed", "published_at": it.published_at,
+             "source": "a", "outlet": "A", "source_type": "press", "title": it.title, "folded": "t", "mask": [],
+             "topics": [], "sentiment": None, "in_area": False, "places": [], "similarity": None, "grouped_at": T}
+            for k, it in enumerate(items)]
+    young = _item(9, now, now)
+    rows.append({**rows[-1], "item_id": young.id, "published_at": now, "title": young.title})
     with db.write() as cur:
+        insert_items(cur, [*items, young])
         S.add_story_items(cur, rows)
-        S.refresh_stories(cur, ["s"], T)
+        S.refresh_stories(cur, ["old", "mixed"], T)
         gen = S.generation(cur)
-        assert S.purge_before(cur, T - timedelta(days=2, hours=12)) == 2
-        assert cur.execute("SELECT count(*) FROM story_items").fetchone()[0] == 3
-        assert S.generation(cur) == gen + 1
+        dry = {p.what: p.rows for p in retention.purge(cur, now, raw_payload_days=30, items_days=730,
+                                                            dry_run=True)}
+        assert dry["stories"] == 1 and S.generation(cur) == gen
+        got = {p.what: p.rows for p in retention.purge(cur, now, raw_payload_days=30, items_days=730)}
+        assert got["items"] == 4 and got["item_rows:story_items"] == 4 and got["stories"] == 1
+        left = cur.execute("SELECT story_id, n_items FROM stories").fetchall()
+        assert left == [("mixed", 1)] and S.generation(cur) == gen + 1
