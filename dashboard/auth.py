@@ -41,6 +41,7 @@ AUTH_DEFAULTS: dict[str, Any] = {
     "lockout_minutes": 15.0,
     "bcrypt_rounds": 12,
     "min_password_length": 10,
+    "remember_in_browser": True,
 }
 
 
@@ -57,6 +58,7 @@ class AuthSettings:
     lockout_minutes: float = 15.0
     bcrypt_rounds: int = 12
     min_password_length: int = 10
+    remember_in_browser: bool = True
 
     @classmethod
     def from_config(cls, cfg: Config) -> "AuthSettings":

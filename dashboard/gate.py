@@ -2,11 +2,16 @@
 
 app.py calls `require_login()` before routing; it returns the signed-in User or draws the login form
 and stops the script. Pages ask `current_user()` who is acting and `can(role)` what they may do.
-The session token lives in this browser session's state only (reloading the page asks to sign in
-again); the database keeps its SHA-256, the expiry and the idle timer.
+The session token lives in this browser session's state and, with auth.remember_in_browser, in a
+cookie, so that reloading the page keeps the user signed in (Streamlit starts a new session on every
+reload; the cookie arrives with the new websocket in st.context.cookies). The database keeps only the
+token's SHA-256, the expiry and the idle timer, and checks them on every run; signing out revokes the
+token and clears the cookie.
 """
 
 from __future__ import annotations
+
+import re
 
 import streamlit as st
 
@@ -19,6 +24,10 @@ _EXPIRED = {
     "idle": "Phiên đăng nhập đã kết thúc do lâu không thao tác. Vui lòng đăng nhập lại.",
     "revoked": "Phiên đăng nhập đã bị thu hồi (tài khoản thay đổi quyền hoặc mật khẩu). Vui lòng đăng nhập lại.",
 }
+
+
+COOKIE = "langnghe_session"
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")  # secrets.token_urlsafe: safe to put in a script
 
 
 def _auth() -> AuthService:
@@ -44,6 +53,29 @@ def _client() -> str | None:
     return ip if isinstance(ip, str) else None
 
 
+def _cookie_token() -> str | None:
+    """The token the browser sent with this session's websocket, unless this session dropped it."""
+    if st.session_state.get("_cookie_dropped"):
+        return None
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this run (AppTest)
+        return None
+    return value if isinstance(value, str) and _TOKEN_RE.match(value) else None
+
+
+def _write_cookie(token: str | None, max_age_s: int) -> None:
+    """Set (or, with no token, clear) the session cookie in the browser. Only our own token, checked
+    against _TOKEN_RE, is ever put in the script."""
+    value = token if token and _TOKEN_RE.match(token) else ""
+    age = max_age_s if value else 0
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def _login_form(auth: AuthService) -> None:
     why = st.session_state.get("_login_why")
     _, mid, _ = st.columns([1, 1.2, 1])
@@ -60,6 +92,7 @@ def _login_form(auth: AuthService) -> None:
             res = auth.login(username, password, client=_client())
             if res.ok and res.token:
                 st.session_state["auth_token"] = res.token
+                st.session_state["_cookie_write"] = res.token
                 st.session_state.pop("_login_why", None)
                 st.rerun()
             st.error(res.message)
@@ -73,17 +106,34 @@ def _login_form(auth: AuthService) -> None:
 def require_login() -> User:
     st.html(ui.BASE_CSS)
     auth = _auth()
-    user, why = auth.check(st.session_state.get("auth_token"))
+    remember = auth.s.remember_in_browser
+    token = st.session_state.get("auth_token")
+    from_cookie = not token and remember and (token := _cookie_token()) is not None
+    user, why = auth.check(token)
+    with st.sidebar:
+        if "_cookie_write" in st.session_state:
+            written = st.session_state.pop("_cookie_write")
+            if remember or not written:
+                _write_cookie(written, int(auth.s.session_hours * 3600))
     if user is not None:
+        st.session_state["auth_token"] = token
         st.session_state["user"] = {"username": user.username, "display_name": user.display_name, "role": user.role}
         with st.sidebar:
             st.caption(f"Đăng nhập: **{user.display_name}** ({ROLE_LABELS.get(user.role, user.role)})")
             if st.button("Đăng xuất", key="logout", icon=":material/logout:"):
                 auth.logout(st.session_state.pop("auth_token", None))
                 st.session_state.pop("user", None)
+                st.session_state["_cookie_dropped"] = True
+                st.session_state["_cookie_write"] = None  # clear it in the browser
                 st.rerun()
         return user
 
+    if from_cookie:  # a stale cookie: forget it here and in the browser
+        st.session_state["_cookie_dropped"] = True
+        with st.sidebar:
+            _write_cookie(None, 0)
+        if why == "revoked":
+            why = "none"  # signed out in another tab, most likely: nothing to explain
     st.session_state.pop("auth_token", None)
     st.session_state.pop("user", None)
     st.session_state["_login_why"] = why

@@ -1,6 +1,6 @@
 """The dashboard in real headless Chromium against `langnghe serve` on a seeded database:
-log in, open an alert, acknowledge it with a note, dismiss another, and find both actions in the
-audit log (as the admin); the malicious item executes nothing; screenshots of every page at
+log in (a reload keeps the session, signing out ends it), open an alert, acknowledge it with a note,
+dismiss another, and find both actions in the audit log (as the admin); the malicious item executes nothing; screenshots of every page at
 1366×768 go to test-artifacts/dashboard/."""
 
 from __future__ import annotations
@@ -103,6 +103,12 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             _login(page, "chuyenvien", pw["chuyenvien"])
             page.get_by_text("Tin mới nhất").first.wait_for(timeout=30_000)
             _settle(page)
+            # reloading the page keeps the user signed in (auth.remember_in_browser)
+            assert "langnghe_session" in {c["name"] for c in page.context.cookies()}
+            page.reload(wait_until="networkidle")
+            page.get_by_text("Tin mới nhất").first.wait_for(timeout=30_000)
+            assert page.locator("input[type=password]").count() == 0
+            _settle(page)
             _shot(page, "01_tong_quan", full=True)
 
             # open the first alert, acknowledge it with a note
@@ -168,6 +174,10 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             # the admin sees both actions, by whom, in the audit log
             page.get_by_role("button", name="Đăng xuất").click()
             page.get_by_role("button", name="Đăng nhập").wait_for(timeout=20_000)
+            _settle(page)
+            assert "langnghe_session" not in {c["name"] for c in page.context.cookies()}
+            page.reload(wait_until="networkidle")  # signed out stays signed out
+            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
             _login(page, "quantri", pw["quantri"])
             _goto(page, "Quản trị")
             page.get_by_text("Thao tác gần đây").wait_for(timeout=20_000)

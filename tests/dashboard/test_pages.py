@@ -395,8 +395,15 @@ def test_app_session_expiry_and_logout(demo_env):
     at.text_input(key="login_user").set_value("quantri")
     at.text_input(key="login_password").set_value(PASSWORD)
     at.button[0].click().run()
+    token = at.session_state["auth_token"]
+    scripts = [h.proto.body for h in at.get("html") if "langnghe_session" in h.proto.body]
+    assert scripts and f"langnghe_session={token};" in scripts[-1] and "SameSite=Strict" in scripts[-1]
+    at.run()  # written once, not on every rerun
+    assert not [h for h in at.get("html") if "langnghe_session" in h.proto.body]
     next(b for b in at.sidebar.button if b.label == "Đăng xuất").click().run()
     assert [t.label for t in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
+    cleared = [h.proto.body for h in at.get("html") if "langnghe_session" in h.proto.body]
+    assert cleared and "langnghe_session=;" in cleared[-1] and "Max-Age=0" in cleared[-1]
     with demo_env.db.read() as cur:
         assert cur.execute("SELECT count(*) FROM user_sessions WHERE revoked_at IS NULL AND expires_at > ?",
                            [utcnow()]).fetchone()[0] == 0
