@@ -19,10 +19,13 @@ import re
 import time
 import unicodedata
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping, TypeVar
+from collections import Counter
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
-from collectors.base import DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all  # noqa: F401 (re-exported)
+from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
+    Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
+)
 from collectors.encoding import decode
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy
 from langnghe.config import SourceConfig
@@ -89,6 +92,31 @@ def title_from_text(text: str, limit: int = 120) -> str:
 
 def gz_json(obj: Any) -> bytes:
     return gzip.compress(json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+JSON_ACCEPT = {"Accept": "application/json"}
+
+
+def to_batch(
+    fetched: Fetched,
+    entries: Sequence[Any] | None,
+    map_one: Callable[..., Item],
+    source: SourceConfig,
+    ctx: CollectContext,
+    *,
+    why_none: str | None,
+) -> Batch:
+    """The common tail of every non-RSS collect(): each entry through the kind's pure
+    `map_one(entry, source, fetched_at, future_tolerance_minutes=…)`, skips counted. No entry list at
+    all means the response shape changed: one skip counted with `why_none` (None: a plain empty answer)."""
+    if entries is None:
+        return Batch(skipped=Counter({why_none: 1} if why_none else {}), http_status=fetched.status)
+    items, skipped = map_all(
+        entries,
+        lambda e: map_one(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
+        gz_json,
+    )
+    return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(entries))
 
 
 def make_item(

@@ -25,7 +25,6 @@ options:
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any, Mapping
 
@@ -101,17 +100,9 @@ class BlueskyCollector:
     kind = "bluesky"
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await GATE.fetch(ctx, source.url, source, 1.0, headers={"Accept": "application/json"})
+        fetched = await GATE.fetch(ctx, source.url, source, 1.0, headers=_social.JSON_ACCEPT)
         doc = _social.decode_json(fetched)
-        posts = posts_of(doc)
-        if posts is None:
-            reason = "response shape changed: no posts list"
-            if isinstance(doc, Mapping) and doc.get("error"):
-                reason = f"AppView answered an error: {str(doc.get('error'))[:40]} {str(doc.get('message') or '')[:60]}"
-            return Batch(skipped=Counter({reason.strip(): 1}), http_status=fetched.status)
-        items, skipped = _social.map_all(
-            posts,
-            lambda p: map_post(p, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
-            _social.gz_json,
-        )
-        return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(posts))
+        why = "response shape changed: no posts list"
+        if isinstance(doc, Mapping) and doc.get("error"):
+            why = f"AppView answered an error: {str(doc.get('error'))[:40]} {str(doc.get('message') or '')[:60]}"
+        return _social.to_batch(fetched, posts_of(doc), map_post, source, ctx, why_none=why.strip())

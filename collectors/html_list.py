@@ -33,7 +33,6 @@ options:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 from urllib.parse import urljoin
@@ -152,14 +151,5 @@ class HtmlListCollector:
         fetched = await ctx.fetch(source.url)
         html = _social.decode_html(fetched)
         rows, matched, empty = extract_rows(html, fetched.url, source.options)
-        if not matched:
-            if empty:
-                return Batch(http_status=fetched.status)
-            reason = f"response shape changed: selector {source.options.get('item')!r} matched nothing"
-            return Batch(skipped=Counter({reason: 1}), http_status=fetched.status)
-        items, skipped = _social.map_all(
-            rows,
-            lambda r: map_row(r, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
-            _social.gz_json,
-        )
-        return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(rows))
+        why = None if empty else f"response shape changed: selector {source.options.get('item')!r} matched nothing"
+        return _social.to_batch(fetched, rows if matched else None, map_row, source, ctx, why_none=why)

@@ -24,7 +24,6 @@ options:
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -103,17 +102,9 @@ class MastodonCollector:
     kind = "mastodon"
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await GATE.fetch(ctx, source.url, source, 2.0, headers={"Accept": "application/json"})
+        fetched = await GATE.fetch(ctx, source.url, source, 2.0, headers=_social.JSON_ACCEPT)
         doc = _social.decode_json(fetched)
-        statuses = statuses_of(doc)
-        if statuses is None:
-            reason = "response shape changed: not a list of statuses"
-            if isinstance(doc, Mapping) and doc.get("error"):
-                reason = f"instance answered an error: {str(doc['error'])[:80]}"
-            return Batch(skipped=Counter({reason: 1}), http_status=fetched.status)
-        items, skipped = _social.map_all(
-            statuses,
-            lambda s: map_status(s, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
-            _social.gz_json,
-        )
-        return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(statuses))
+        why = "response shape changed: not a list of statuses"
+        if isinstance(doc, Mapping) and doc.get("error"):
+            why = f"instance answered an error: {str(doc['error'])[:80]}"
+        return _social.to_batch(fetched, statuses_of(doc), map_status, source, ctx, why_none=why)

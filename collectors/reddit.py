@@ -23,7 +23,6 @@ options:
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -98,15 +97,6 @@ class RedditCollector:
     kind = "reddit"
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await GATE.fetch(ctx, source.url, source, 7.0, headers={"Accept": "application/json"})
-        doc = _social.decode_json(fetched)
-        children = children_of(doc)
-        if children is None:
-            return Batch(skipped=Counter({"response shape changed: no data.children listing": 1}),
-                         http_status=fetched.status)
-        items, skipped = _social.map_all(
-            children,
-            lambda c: map_reddit_post(c, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
-            _social.gz_json,
-        )
-        return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(children))
+        fetched = await GATE.fetch(ctx, source.url, source, 7.0, headers=_social.JSON_ACCEPT)
+        return _social.to_batch(fetched, children_of(_social.decode_json(fetched)), map_reddit_post, source, ctx,
+                                why_none="response shape changed: no data.children listing")

@@ -19,7 +19,6 @@ options:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import datetime
 from typing import Any, Mapping
 
@@ -116,12 +115,5 @@ class TelegramCollector:
         fetched = await ctx.fetch(source.url)
         html = _social.decode_html(fetched)
         messages, is_preview = extract_messages(html)
-        if not is_preview:
-            return Batch(skipped=Counter({"response shape changed: not a t.me/s channel preview": 1}),
-                         http_status=fetched.status)
-        items, skipped = _social.map_all(
-            messages,
-            lambda m: map_message(m, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
-            _social.gz_json,
-        )
-        return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(messages))
+        return _social.to_batch(fetched, messages if is_preview else None, map_message, source, ctx,
+                                why_none="response shape changed: not a t.me/s channel preview")
