@@ -77,6 +77,12 @@ class Runner:
         self.clock = clock
 
     def due(self, now: datetime, *, force: bool = False, only: Iterable[str] | None = None) -> list[SourceConfig]:
+        return self._due(now, force=force, only=only)[0]
+
+    def _due(
+        self, now: datetime, *, force: bool, only: Iterable[str] | None
+    ) -> tuple[list[SourceConfig], dict[str, store_sources.SourceState]]:
+        """The sources to run now, and the states they were chosen by (their ETags, failure counts)."""
         wanted = set(only) if only else None
         with self.db.read() as cur:
             states = store_sources.get_states(cur)
@@ -89,7 +95,7 @@ class Runner:
             st = states.get(src.name)
             if force or st is None or st.next_due_at is None or st.next_due_at <= now:
                 out.append(src)
-        return out
+        return out, states
 
     async def run_due(
         self,
@@ -99,12 +105,10 @@ class Runner:
         progress: Callable[[store_sources.Outcome], None] | None = None,
     ) -> RunSummary:
         now = self.clock()
-        sources = self.due(now, force=force, only=only)
+        sources, states = self._due(now, force=force, only=only)
         summary = RunSummary()
         if not sources:
             return summary
-        with self.db.read() as cur:
-            states = store_sources.get_states(cur)
         async with Fetcher(self.cfg.http, client=self.client, transport=self.transport) as fetcher:
             tasks = [self._one(fetcher, src, states.get(src.name)) for src in sources]
             for fut in asyncio.as_completed(tasks):
