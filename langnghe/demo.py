@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import random
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -133,6 +134,17 @@ def render_article(it: DemoItem) -> bytes:
     return body.encode("utf-8")
 
 
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A client that hangs up early (a collector's timeout, a cancelled poll) is not worth a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class DemoFeedServer:
     """Threaded HTTP server on 127.0.0.1 that releases items as their time comes."""
 
@@ -144,8 +156,7 @@ class DemoFeedServer:
         self.extra_routes: dict[str, Any] = {}  # path → callable(now) -> (content_type, bytes)
         self.by_slug = {(it.feed, it.slug): it for it in self.items}
         handler = self._handler()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = QuietHTTPServer(("127.0.0.1", port), handler)
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._thread: threading.Thread | None = None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from langnghe import config as config_mod
+from langnghe.demo import QuietHTTPServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -44,8 +45,7 @@ class LocalServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.httpd.daemon_threads = True
+        self.httpd = QuietHTTPServer(("127.0.0.1", 0), H)
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
