@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Sequence
 
@@ -36,7 +37,7 @@ class Detector:
         self.cfg = cfg
         self.db = db
         self.sp = StoryParams.from_section(section(cfg, "stories"))
-        self.ap = AlertParams.from_section(section(cfg, "alerts"))
+        self.ap = replace(AlertParams.from_section(section(cfg, "alerts")), area_province=cfg.area.province)
         self.index: StoryIndex | None = None
         self.generation: int | None = None
         self._settled: tuple[Any, ...] | None = None  # items signature when nothing was left pending

@@ -182,6 +182,7 @@ class AlertParams:
     regrowth_factor: float = 2.0
     regrowth_min_items: int = 5
     untagged_grace_minutes: float = 30.0
+    area_province: str = ""  # [area] province (set by the detector): its own name is implied by its units
     source_check_minutes: float = 60.0
     source_volume_days: int = 14
     source_volume_min_days: int = 7
@@ -226,8 +227,9 @@ def _fold_key(s: str) -> str:
     return _strip_level(_fold(s))
 
 
-def distinct_places(places: Iterable[tuple[str, int]], limit: int = 3) -> list[str]:
-    """Most mentioned places, one display name per place (the most specific spelling: 'phường Vàng Danh')."""
+def distinct_places(places: Iterable[tuple[str, int]], limit: int = 3, *, area_province: str = "") -> list[str]:
+    """Most mentioned places, one display name per place (the most specific spelling: 'phường Vàng Danh'),
+    leaving out a place that only contains another one listed (see _implied)."""
     best: dict[str, tuple[int, str]] = {}
     order: list[str] = []
     for name, n in places:
@@ -239,7 +241,28 @@ def distinct_places(places: Iterable[tuple[str, int]], limit: int = 3) -> list[s
             m, cur = best[k]
             best[k] = (m + n, name if len(name) > len(cur) else cur)
     order.sort(key=lambda k: (not _is_ward(best[k][1]), -best[k][0]))
-    return [best[k][1] for k in order[:limit]]
+    names = [best[k][1] for k in order]
+    return [n for n in names if not _implied(n, names, area_province)][:limit]
+
+
+def _implied(name: str, names: Sequence[str], area_province: str) -> bool:
+    """True for a container that says nothing the list does not: the old district of a listed ward
+    ('TP Uông Bí cũ, nay phường Uông Bí, …' beside 'phường Vàng Danh (TP Uông Bí cũ)'), or the watched
+    province beside any of its wards or districts (the gazetteer has units of that province only)."""
+    others = [o for o in names if o != name]
+    head = name.split(", nay ")[0]
+    if head.endswith(" cũ") and any(f"({head})" in o for o in others):
+        return True
+    if area_province and _fold_key(name) == _fold_key(area_province) and ", nay " not in name:
+        from nlp.stories import _fold
+
+        return any(_is_ward(o) or (" cũ" in o and not _fold(o).startswith("tinh ")) for o in others)
+    return False
+
+
+def place_head(name: str) -> str:
+    """'TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, …' → 'TP Uông Bí cũ' (for running text)."""
+    return name.split(", nay ")[0]
 
 
 def _is_ward(name: str) -> bool:
@@ -310,7 +333,7 @@ def evaluate_story(
 
     topics = [t for t, _ in _rank(stats.get("topics") or [])][:3]
     all_places = _rank(stats.get("places") or [])
-    places = distinct_places(all_places, limit=3)
+    places = distinct_places(all_places, limit=3, area_province=p.area_province)
     titles, types = stats.get("titles") or [], stats.get("types") or []
     title = next((t for t, ty in zip(titles, types) if ty == "press" and t), titles[0] if titles else "")
 
@@ -374,7 +397,7 @@ def explain(
         head += " (báo chí)"
     base = f"nền {fmt_rate(d['baseline_per_day'])} tin/ngày"
     if cell and (cell[0] or cell[1]):
-        what = " tại ".join(x for x in (f"«{topic_label(cell[0])}»" if cell[0] else "", cell[1]) if x)
+        what = " tại ".join(x for x in (f"«{topic_label(cell[0])}»" if cell[0] else "", place_head(cell[1])) if x)
         base += f" ({what})"
     elif cell is None:
         base += (f" (mức sàn: {fmt_num(p.baseline_days, 0)} ngày qua có dưới "

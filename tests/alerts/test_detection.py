@@ -78,6 +78,22 @@ def test_reason_matches_the_issue_example():
     assert "83% tiêu cực" in d.reason and "địa bàn: phường Vàng Danh" in d.reason
 
 
+def test_reason_lists_the_most_specific_places_only():
+    ward = "phường Vàng Danh (TP Uông Bí cũ)"
+    district = "TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử"
+    ranked = [(ward, 4), (district, 3), ("tỉnh Quảng Ninh", 2)]
+    assert E.distinct_places(ranked, area_province="Quảng Ninh") == [ward]
+    assert E.distinct_places(ranked) == [ward, "tỉnh Quảng Ninh"]  # no area given: the province stays
+    other = [("tỉnh Quảng Nam cũ, nay TP Đà Nẵng", 2), ("tỉnh Quảng Ninh", 1)]  # another province is no unit
+    assert E.distinct_places(other, area_province="Quảng Ninh") == [p for p, _ in other]
+    p = E.AlertParams(area_province="Quảng Ninh")
+    times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
+    stats = {**_stats(12, 9, 10, 12, 8, 4), "places": [[ward, district, "tỉnh Quảng Ninh"]] * 12}
+    d = E.evaluate_story(stats, times, 12, 0.3, ("environment", district), None, p, NOW)
+    assert "(«Môi trường, tài nguyên» tại TP Uông Bí cũ)" in d.reason
+    assert f"địa bàn: {ward};" in d.reason and d.places == (ward,)
+
+
 def test_weighting_neutral_broad_story_does_not_alert_but_negative_local_does():
     p = E.AlertParams()
     times = [NOW - timedelta(minutes=60 - 20 * i) for i in range(3)]
