@@ -37,6 +37,9 @@ def render() -> None:
         cols = st.columns(len(HEALTH_STATUS))
         for col, (k, label) in zip(cols, HEALTH_STATUS.items()):
             col.metric(label, counts.get(k, 0))
+        # problems first (failing, error, never run), then the rest in config order: sorted() is stable
+        rank = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
+        health = sorted(health, key=lambda h: rank.get(h["status"], 3))
         st.dataframe(pd.DataFrame({
             "Nguồn": [h["source"] for h in health],
             "Cơ quan, kênh": [h["outlet"] for h in health],

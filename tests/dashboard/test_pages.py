@@ -295,7 +295,7 @@ def test_sources_health_and_alarms(demo_env):
     at = demo_env.page("sources", "viewer").run()
     no_exception(at)
     health = at.dataframe[0].value
-    assert "Lỗi kéo dài" in set(health["Trạng thái"])
+    assert health["Trạng thái"].iloc[0] == "Lỗi kéo dài"  # problems first
     assert "So với thường lệ" in health.columns
     assert "Lượng tin giảm bất thường" in set(at.dataframe[1].value["Loại"])
     assert "Quản lý nguồn tin" not in texts(at)
