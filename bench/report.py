@@ -170,7 +170,7 @@ def main() -> int:
     print("  phases:        " + ", ".join(f"{k} {v:.2f} s" for k, v in r["phases"].items()))
     print(f"  CPU time:      {max(cpu, tree_cpu):.1f} s (user + system of the process and its browsers: "
           f"{tree_cpu:.1f} s sampled over the process tree, {cpu:.1f} s reaped; the report's Python thread(s) "
-          f"{r['py_cpu_s']:.1f} s, the rest is imports and the two browsers); "
+          f"{r['py_cpu_s']:.1f} s, the rest is imports and the PDF browser); "
           f"load average before the run {load0:.1f} on {os.cpu_count()} cores")
     print(f"  peak RSS:      {r['rss_mb']:.0f} MB (the Python process); whole process tree with the browsers "
           f"{tree_peak:.0f} MB at its peak (PSS, sampled every 50 ms)")

@@ -3,10 +3,10 @@
     store/reports.py  (all report SQL; proposals text and archive, migration 050)
         │ figures
         ▼
-    weekly.py / rapid.py ──▶ document.Doc (format-neutral) + XLSX sheets + plotly figures
+    weekly.py / rapid.py ──▶ document.Doc (format-neutral) + XLSX sheets + chart specs
         ▼
     generate.py ──▶ docx_out (python-docx) · html_out → pdf_out (Chromium or WeasyPrint) · xlsx_out (openpyxl)
-                    charts (plotly → PNG through kaleido + Chromium)
+                    charts (matplotlib → PNG, no browser)
     schedule.py ──▶ Scheduler hook: the weekly report into the archive at the configured day and time
 
 Entry points: `langnghe report weekly|rapid`, the Báo cáo dashboard page, `dashboard/report_buttons.py`.

@@ -1,11 +1,10 @@
 """Generating reports: query once, build one Doc, write DOCX / XLSX / PDF with the slow parts overlapped.
 
-    thread: chart browser starts (kaleido + Chromium, ~3 s)                   ┐
-    store.reports.weekly_figures ──build_weekly──▶ Doc + sheets + figures      ┘ overlapped
-        ├─ thread: charts drawn (~0.25 s each)                              ┐ overlapped
-        ├─ main:   XLSX                                                    ┘
+    thread: matplotlib imported (~0.8 s)                                      ┐
+    store.reports.weekly_figures ──build_weekly──▶ Doc + sheets + charts       ┘ overlapped
+        ├─ thread: charts drawn (~0.3 s each; the PDF embeds them)
         ├─ child:  Chromium prints the HTML to PDF                          ┐ overlapped
-        └─ main:   DOCX                                                     ┘
+        └─ main:   XLSX, then DOCX                                          ┘
 
 A chart or PDF failure does not stop the other files; it is reported in `Result.errors` and the
 document says the chart could not be drawn.
@@ -18,7 +17,6 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -138,66 +136,57 @@ def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_
 
 
 def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:
-    """Start the chart browser now (its start overlaps the query), if the report will want charts."""
+    """Start the chart thread now (its matplotlib import overlaps the query), if the report wants charts."""
     if s.charts and formats & {"docx", "pdf"}:
-        return charts.Renderer(s.chromium(), s.browser_timeout_seconds).start()
+        return charts.Renderer(s.browser_timeout_seconds).start()
     return None
 
 
 def _write(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result,
            renderer: charts.Renderer | None = None) -> None:
-    """Files in the order that keeps both cores busy: the XLSX is written in a thread from the start;
-    the PDF (a Chromium process) starts as soon as the charts it embeds are drawn; the DOCX is written
-    while the PDF renders."""
+    """Files in the order that keeps both cores busy: the charts first (the PDF embeds them), then the
+    PDF's Chromium starts as a child process and the XLSX and the DOCX are written while it prints."""
     out.mkdir(parents=True, exist_ok=True)
     chromium = s.chromium()
     t = time.perf_counter()
     if renderer is not None:
         renderer.draw(built.figs)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-xlsx") as pool:
-        xlsx = None
+    if renderer is not None and built.figs:
+        pngs, err = renderer.result()
+        res.timings["charts"] = time.perf_counter() - t
+        if err:
+            res.errors.append(f"Không vẽ được biểu đồ: {err}")
+        for im in built.doc.images():
+            im.png = pngs.get(im.name)
+            if im.png is None:
+                im.missing_text = f"(Không vẽ được biểu đồ «{im.caption}».)"
+    elif renderer is not None:
+        renderer.result()
+    job = tmp = None
+    t = time.perf_counter()
+    if "pdf" in formats:
+        tmp = Path(tempfile.mkdtemp(prefix="langnghe-report-"))
+        html = render_html(built.doc, size=s.font_size, fonts=find_font(s.pdf_fonts))
+        html_path = tmp / f"{stem}.html"
+        html_path.write_text(html, encoding="utf-8")
+        job = start_pdf(html_path, out / f"{stem}.pdf", engine=s.pdf_engine, chromium=chromium,
+                        timeout=s.browser_timeout_seconds)
+    try:
         if "xlsx" in formats and built.sheets:
-            def _xlsx() -> Path:
-                path = write_xlsx(built.sheets, out / f"{stem}.xlsx")
-                res.timings["xlsx"] = time.perf_counter() - t
-                return path
-
-            xlsx = pool.submit(_xlsx)
-        if renderer is not None and built.figs:
-            pngs, err = renderer.result()
-            res.timings["charts"] = time.perf_counter() - t
-            if err:
-                res.errors.append(f"Không vẽ được biểu đồ: {err}")
-            for im in built.doc.images():
-                im.png = pngs.get(im.name)
-                if im.png is None:
-                    im.missing_text = f"(Không vẽ được biểu đồ «{im.caption}».)"
-        elif renderer is not None:
-            renderer.result()
-        job = tmp = None
-        t = time.perf_counter()
-        if "pdf" in formats:
-            tmp = Path(tempfile.mkdtemp(prefix="langnghe-report-"))
-            html = render_html(built.doc, size=s.font_size, fonts=find_font(s.pdf_fonts))
-            html_path = tmp / f"{stem}.html"
-            html_path.write_text(html, encoding="utf-8")
-            job = start_pdf(html_path, out / f"{stem}.pdf", engine=s.pdf_engine, chromium=chromium,
-                            timeout=s.browser_timeout_seconds)
-        try:
-            if "docx" in formats:
-                res.files["docx"] = write_docx(built.doc, out / f"{stem}.docx", font=s.docx_font, size=s.font_size)
-                res.timings["docx"] = time.perf_counter() - t
-            if xlsx is not None:
-                res.files["xlsx"] = xlsx.result()
-        finally:
-            if job is not None:
-                try:
-                    res.files["pdf"] = job.wait()
-                except PdfError as exc:
-                    res.errors.append(str(exc))
-                finally:
-                    shutil.rmtree(tmp, ignore_errors=True)  # type: ignore[arg-type]
-                res.timings["pdf"] = time.perf_counter() - t
+            res.files["xlsx"] = write_xlsx(built.sheets, out / f"{stem}.xlsx")
+            res.timings["xlsx"] = time.perf_counter() - t
+        if "docx" in formats:
+            res.files["docx"] = write_docx(built.doc, out / f"{stem}.docx", font=s.docx_font, size=s.font_size)
+            res.timings["docx"] = time.perf_counter() - t
+    finally:
+        if job is not None:
+            try:
+                res.files["pdf"] = job.wait()
+            except PdfError as exc:
+                res.errors.append(str(exc))
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)  # type: ignore[arg-type]
+            res.timings["pdf"] = time.perf_counter() - t
 
 
 # --------------------------------------------------------------------------------------------- archive

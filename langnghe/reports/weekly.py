@@ -40,7 +40,7 @@ OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 class Built:
     doc: Doc
     sheets: list[Sheet]
-    figs: dict[str, Any] = field(default_factory=dict)  # chart name → plotly figure
+    figs: dict[str, Any] = field(default_factory=dict)  # chart name → charts.Chart
     n_items: int = 0
 
 
