@@ -10,11 +10,14 @@
         item_fulltext(item_id, text, status, url, extracted_at) beside the RSS summary
 
 Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'empty', 'not_html'), so an
-article is tried once; the summary stays what NLP uses for it. NLP reads `store.fulltext.texts_for`.
+article is tried once; the summary stays what NLP uses for it. NLP reads the summary and then the
+first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
 `wrap_processor(cfg, db, inner)` returns the runner's on_new_items callback that first extracts the
 full text of the new press items and then calls `inner` (the NLP processor), so places and topics see
-the full text. Not a collector kind.
+the full text. A pass brings at most `max_per_run` articles; `scheduler_hook` catches up on the rest
+every `catchup_minutes` (a busy first pass, a host that was slow) and re-tags what it got, keeping the
+items' stories in step. Not a collector kind.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class FulltextSettings:
     respect_robots: bool = True
     min_chars: int = 200
     source_types: tuple[str, ...] = ("press",)
+    catchup_minutes: float = 10.0
 
 
 def settings(cfg: Config) -> FulltextSettings:
@@ -62,6 +66,7 @@ def settings(cfg: Config) -> FulltextSettings:
         respect_robots=bool(s.get("respect_robots", d.respect_robots)),
         min_chars=int(s.get("min_chars", d.min_chars)),
         source_types=tuple(s.get("source_types", d.source_types)),
+        catchup_minutes=float(s.get("catchup_minutes", d.catchup_minutes)),
     )
 
 
@@ -111,8 +116,10 @@ async def run(
     ids: Iterable[str] | None = None,
     limit: int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    ok_ids: list[str] | None = None,
 ) -> Counter[str]:
-    """Extract full text for pending items (all, or only `ids`); return counts per status."""
+    """Extract full text for pending items (all, or only `ids`); return counts per status. The ids of
+    the items that got a text are appended to `ok_ids` when given."""
     st = settings(cfg)
     counts: Counter[str] = Counter()
     if not st.enabled:
@@ -135,6 +142,8 @@ async def run(
                 log.warning("full text of %s failed: %s", url, exc)
                 text, status = None, "error"
             counts[status] += 1
+            if status == "ok" and ok_ids is not None:
+                ok_ids.append(item_id)
 
             def save() -> None:
                 with db.write() as cur:
@@ -164,3 +173,43 @@ def wrap_processor(
             inner(new_ids)
 
     return process
+
+
+def scheduler_hook(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTransport | None = None):  # type: ignore[no-untyped-def]
+    """A periodic job for `serve` (langnghe/service.py HOOKS): every `catchup_minutes`, full text for
+    pending press items that the new-items callback left (over `max_per_run`, or added while it was
+    off), then re-tag those items and update their stories. Runs after detection in the tick, so it
+    never delays an alert."""
+    st = settings(cfg)
+    state: dict[str, Any] = {"last": None}
+
+    def hook() -> None:
+        if not st.enabled or st.catchup_minutes <= 0:
+            return
+        now = utcnow()
+        if state["last"] is not None and (now - state["last"]).total_seconds() < st.catchup_minutes * 60:
+            return
+        state["last"] = now
+        got: list[str] = []
+        asyncio.run(run(cfg, db, transport=transport, ok_ids=got))
+        if got:
+            retag(cfg, db, got)
+
+    return hook
+
+
+def retag(cfg: Config, db: Database, ids: list[str]) -> None:
+    """Tag these items again (their full text arrived after they were tagged) and copy the new tags
+    into the stories they were grouped in. Each part is optional, as in langnghe.pipeline."""
+    try:
+        from nlp.service import tag_ids
+    except ModuleNotFoundError:
+        return
+    tag_ids(cfg, db, ids)
+    try:
+        from store import stories as store_stories
+
+        with db.write() as cur:
+            store_stories.resync_tags(cur, ids, utcnow())
+    except ModuleNotFoundError:
+        pass

@@ -102,6 +102,7 @@ def run_dashboard(cfg: Config) -> None:
 HOOKS: tuple[tuple[str, str, str], ...] = (
     ("nlp.service", "scheduler_hook", "tag stored items still untagged, or tagged by an older model"),
     ("nlp.detect_service", "scheduler_hook", "stories and emerging-issue alerts, every tick"),
+    ("collectors.fulltext", "scheduler_hook", "full text a busy pass left out, then re-tag those items"),
     ("langnghe.reports.schedule", "weekly_hook", "weekly report into the archive at [reports] schedule"),
     ("langnghe.commands.retention", "hook", "retention purge, once a day"),
 )

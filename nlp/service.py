@@ -1,6 +1,7 @@
 """Glue between the store and the NLP pipeline (used by the collector runner and `serve`).
 
     runner commits a batch → processor(new ids) → store.tags.items_for_tagging → Pipeline.tag → save_tags
+    (text = summary + the first nlp.fulltext_chars of the article when collectors/fulltext fetched it)
     tag_pending(cfg, db)   → items without tags, or tagged by another model version → same path
 """
 
@@ -29,12 +30,18 @@ def get_pipeline(cfg: Any):
         return p
 
 
+def fulltext_chars(cfg: Any) -> int:
+    from langnghe.config import section
+
+    return int(section(cfg, "nlp").get("fulltext_chars", 2000))
+
+
 def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None) -> int:
     if not ids:
         return 0
     pipeline = pipeline or get_pipeline(cfg)
     with db.read() as cur:
-        rows = tag_store.items_for_tagging(cur, ids)
+        rows = tag_store.items_for_tagging(cur, ids, fulltext_chars(cfg))
     if not rows:
         return 0
     out = pipeline.tag(rows)
@@ -61,7 +68,7 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None) -> in
     total = 0
     while True:
         with db.read() as cur:
-            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch)
+            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, fulltext_chars(cfg))
         if not rows:
             return total
         out = pipeline.tag(rows)
@@ -82,7 +89,7 @@ def scheduler_hook(cfg: Any, db: Any) -> Callable[[], None]:
     def hook() -> None:
         pipeline = get_pipeline(cfg)
         with db.read() as cur:
-            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch)
+            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, fulltext_chars(cfg))
         if rows:
             out = pipeline.tag(rows)
             with db.write() as cur:

@@ -1,7 +1,7 @@
 """Full article text beside the RSS summary: which press items still need it, saving it, reading it.
 
 `item_fulltext` has one row per item tried: the text when extraction worked, otherwise the reason
-(status) so an item is not fetched again and again. NLP reads `texts_for(ids)` for places and topics.
+(status) so an item is not fetched again and again. NLP reads it through `store.tags.items_for_tagging` / `items_to_tag` (summary + `nlp.fulltext_chars` of the article).
 """
 
 from __future__ import annotations

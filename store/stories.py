@@ -324,6 +324,30 @@ def merge_stories(cur: "duckdb.DuckDBPyConnection", keep_id: str, merge_id: str,
     bump_generation(cur)
 
 
+def resync_tags(cur: "duckdb.DuckDBPyConnection", item_ids: Sequence[str], now: datetime) -> int:
+    """Items tagged again after they were grouped (their full text came later): copy their new topics,
+    sentiment, places and in-area flag into story_items and recount their stories. The text the
+    grouping compared stays as it was. Returns the number of stories recounted."""
+    ids = sorted(set(item_ids))
+    if not ids:
+        return 0
+    sids = [r[0] for r in cur.execute(
+        "SELECT DISTINCT story_id FROM story_items WHERE list_contains(?, item_id)", [ids]).fetchall()]
+    if not sids:
+        return 0
+    cur.execute(
+        """
+        UPDATE story_items SET topics = t.topics, sentiment = t.sentiment,
+               in_area = coalesce(t.in_area, FALSE), places = t.places
+        FROM item_tags t
+        WHERE story_items.item_id = t.item_id AND list_contains(?, story_items.item_id)
+        """,
+        [ids],
+    )
+    refresh_stories(cur, sids, now)
+    return len(sids)
+
+
 def refresh_after_purge(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], now: datetime) -> int:
     """The retention job deleted some of these stories' grouped items: recount them, drop the ones left
     empty, and make the grouping index reload. Alerts keep their own item lists. Returns stories dropped."""

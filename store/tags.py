@@ -70,8 +70,10 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
     return len(last)
 
 
-def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: int = 500) -> list[dict[str, Any]]:
-    """Items with no tags, or tags from another model version: id, title, text (= summary), source, url, published."""
+def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: int = 500,
+                 fulltext_chars: int = 0) -> list[dict[str, Any]]:
+    """Items with no tags, or tags from another model version: id, title, text, source, url, published.
+    text = the summary, then up to `fulltext_chars` of the article's full text when it was fetched."""
     rows = cur.execute(
         """
         SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at
@@ -82,11 +84,13 @@ def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: in
         """,
         [model_version, limit],
     ).fetchall()
-    return [_item_row(r) for r in rows]
+    return _with_fulltext(cur, [_item_row(r) for r in rows], fulltext_chars)
 
 
-def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The given items as pipeline input rows (id, title, text = summary, source, url, published)."""
+def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
+                      fulltext_chars: int = 0) -> list[dict[str, Any]]:
+    """The given items as pipeline input rows (id, title, text, source, url, published); text as in
+    items_to_tag."""
     if not ids:
         return []
     rows = cur.execute(
@@ -97,7 +101,34 @@ def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> l
         [list(ids)],
     ).fetchall()
     order = {k: n for n, k in enumerate(ids)}
-    return sorted((_item_row(r) for r in rows), key=lambda r: order.get(r["id"], 0))
+    out = sorted((_item_row(r) for r in rows), key=lambda r: order.get(r["id"], 0))
+    return _with_fulltext(cur, out, fulltext_chars)
+
+
+def _with_fulltext(cur: "duckdb.DuckDBPyConnection", rows: list[dict[str, Any]], chars: int) -> list[dict[str, Any]]:
+    """Places and topics read the article's beginning too, when collectors/fulltext fetched it."""
+    if chars <= 0 or not rows:
+        return rows
+    has = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'item_fulltext'").fetchall()
+    if not has[0][0]:
+        return rows  # the full-text part is not installed
+    from store.fulltext import texts_for
+
+    texts = texts_for(cur, [r["id"] for r in rows])
+    for r in rows:
+        if texts.get(r["id"]):
+            r["text"] = summary_and_article(r["text"], texts[r["id"]], chars)
+    return rows
+
+
+def summary_and_article(summary: str, article: str, chars: int) -> str:
+    """The summary, then the first `chars` of the article. Most articles open with the summary (the
+    sapo) itself: then the article alone, so the lead is not read twice."""
+    summary, article = summary.strip(), article.strip()
+    probe = " ".join(summary.split())[:80]
+    if probe and probe in " ".join(article[: len(summary) + 300].split()):
+        return article[: len(summary) + chars]
+    return f"{summary}\n\n{article[:chars]}" if summary else article[:chars]
 
 
 def _item_row(r: tuple) -> dict[str, Any]:

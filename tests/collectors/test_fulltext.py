@@ -84,3 +84,54 @@ def test_disabled_returns_inner(tmp_path, own_schema):
     cfg = make_config(tmp_path, [], fulltext={"enabled": False})
     inner = lambda ids: None  # noqa: E731
     assert fulltext.wrap_processor(cfg, None, inner) is inner
+
+
+def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server, tmp_path, monkeypatch):
+    """A pass stops at max_per_run; the serve hook fetches the rest later, re-tags those items with
+    their full text, and their stories follow (full schema: tags and stories installed)."""
+    from store import stories as store_stories
+    from store import tags as store_tags
+    from store.db import Database
+    from nlp import service
+
+    class Stub:  # what the pipeline would conclude, from the words it is given
+        model_version = "stub"
+
+        def tag(self, rows):
+            return [{"id": r["id"], "topics": ["land"] if "bồi thường" in r["text"] else [], "sentiment": "neutral",
+                     "in_area": "Trưng Vương" in r["text"], "places": ["phường Trưng Vương"] if "Trưng Vương"
+                     in r["text"] else [], "place_details": [], "lang": "vi", "no_diacritics": False,
+                     "folded": r["title"].lower(), "model_version": "stub"} for r in rows]
+
+    monkeypatch.setattr(service, "get_pipeline", lambda cfg: Stub())
+    server.routes["/bai-1.html"] = lambda r: send(r, 200, ARTICLE, "text/html; charset=utf-8")
+    server.routes["/bai-2.html"] = lambda r: send(r, 200, ARTICLE, "text/html; charset=utf-8")
+    cfg = make_config(tmp_path, [], fulltext={"per_host_spacing_seconds": 0.0, "max_per_run": 1,
+                                              "catchup_minutes": 10})
+    items = [_item(server.url("/bai-1.html"), 1), _item(server.url("/bai-2.html"), 2)]
+    with Database(tmp_path / "full.duckdb") as db:
+        with db.write() as cur:
+            insert_items(cur, items)
+        fulltext.wrap_processor(cfg, db, service.processor(cfg, db))([i.id for i in items])  # the pass
+        with db.read() as cur:
+            assert len(store_fulltext.texts_for(cur, [i.id for i in items])) == 1  # max_per_run = 1
+            left = next(i for i in items if not store_tags.get_tags(cur, i.id)["topics"])
+        now = utcnow()
+        with db.write() as cur:  # grouped before its full text came, with the summary's tags
+            store_stories.add_story_items(cur, [{
+                "item_id": left.id, "story_id": left.id, "published_at": left.published_at, "source": "s",
+                "outlet": "O", "source_type": "press", "title": left.title, "folded": "x", "mask": [],
+                "topics": [], "sentiment": "neutral", "in_area": False, "places": [], "similarity": None,
+                "grouped_at": now}])
+            store_stories.refresh_stories(cur, [left.id], now)
+        hook = fulltext.scheduler_hook(cfg, db)
+        hook()
+        hook()  # within catchup_minutes: nothing more is fetched
+        with db.read() as cur:
+            assert len(store_fulltext.texts_for(cur, [i.id for i in items])) == 2
+            tags = store_tags.get_tags(cur, left.id)
+            story = cur.execute("SELECT topics, places, in_area FROM stories WHERE story_id = ?",
+                                [left.id]).fetchone()
+    assert tags["topics"] == ["land"] and tags["in_area"] is True
+    assert story == (["land"], ["phường Trưng Vương"], True)
+    assert server.hits["/bai-1.html"] == 1 and server.hits["/bai-2.html"] == 1

@@ -133,3 +133,32 @@ def test_scheduler_hook_tags_a_batch(db, cfg, pipeline, monkeypatch):
     service.scheduler_hook(cfg, db)()
     with db.read() as cur:
         assert T.count_tagged(cur, pipeline.model_version) == 2
+
+
+def test_full_text_joins_the_summary_for_tagging(db):
+    from store import fulltext as F
+
+    lead = "Người dân phường Vàng Danh phản ánh xe chở than gây bụi suốt đêm."
+    _insert_items(db, [("f1", "Bụi than", lead), ("f2", "Tin khác", "Tóm tắt ngắn"), ("f3", "Không lấy được", "x")])
+    article = f"{lead} UBND TP Uông Bí đã yêu cầu doanh nghiệp che phủ thùng xe. " + "Nội dung dài. " * 400
+    with db.write() as cur:
+        F.save(cur, "f1", text=article, status="ok", url="https://x/f1", now=datetime(2025, 7, 2, 9))
+        F.save(cur, "f2", text="Bài viết về bồi thường giải phóng mặt bằng.", status="ok", url="https://x/f2",
+               now=datetime(2025, 7, 2, 9))
+        F.save(cur, "f3", text=None, status="http_404", url="https://x/f3", now=datetime(2025, 7, 2, 9))
+    with db.read() as cur:
+        plain = {r["id"]: r["text"] for r in T.items_for_tagging(cur, ["f1", "f2", "f3"])}
+        full = {r["id"]: r["text"] for r in T.items_for_tagging(cur, ["f1", "f2", "f3"], fulltext_chars=300)}
+        pending = {r["id"]: r["text"] for r in T.items_to_tag(cur, "v1", 10, fulltext_chars=300)}
+    assert plain == {"f1": lead, "f2": "Tóm tắt ngắn", "f3": "x"}  # 0 = the summary only
+    # the article opens with the summary: read once, then the article's next 300 characters
+    assert full["f1"].startswith(lead) and full["f1"].count(lead) == 1 and "che phủ" in full["f1"]
+    assert len(full["f1"]) == len(lead) + 300
+    assert full["f2"] == "Tóm tắt ngắn\n\nBài viết về bồi thường giải phóng mặt bằng."
+    assert full["f3"] == "x" and pending == full
+
+
+def test_summary_and_article():
+    assert T.summary_and_article("", "abc", 2) == "ab"
+    assert T.summary_and_article("Mở đầu.", "Khác hẳn.", 100) == "Mở đầu.\n\nKhác hẳn."
+    assert T.summary_and_article("Mở   đầu bài.", "Mở đầu bài. Thân bài.", 100) == "Mở đầu bài. Thân bài."
