@@ -16,7 +16,8 @@ same file twice, or an export that overlaps an earlier one, adds nothing new.
 Times without an offset are local time (imports.utc_offset_hours, 7 for Việt Nam) and are stored as
 naive UTC. Accepted: ISO 8601, "dd/mm/yyyy HH:MM", epoch seconds/milliseconds, Excel date cells.
 
-Not a collector kind (nothing is fetched): `langnghe import FILE --map … [--preview]` runs it.
+Not a collector kind (nothing is fetched): `langnghe import FILE --map … [--preview]` runs it, and so
+does the dashboard page Nhập dữ liệu (upload, mapping, preview, import) while `serve` holds the database.
 """
 
 from __future__ import annotations
@@ -107,8 +108,12 @@ def _has_column(col: str, columns: list[str]) -> bool:
 def read_rows(path: str | Path, *, sheet: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """(rows, columns) of a .csv/.tsv, .jsonl/.ndjson/.json or .xlsx file."""
     p = Path(path)
-    suffix = p.suffix.lower()
-    data = p.read_bytes()
+    return read_bytes(p.name, p.read_bytes(), sheet=sheet)
+
+
+def read_bytes(file_name: str, data: bytes, *, sheet: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """(rows, columns) of a file's content, by the type its name ends with (a dashboard upload)."""
+    suffix = Path(file_name).suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
         return read_csv(data)
     if suffix in (".jsonl", ".ndjson", ".json"):
@@ -299,3 +304,47 @@ def preview(rows: list[Mapping[str, Any]], columns: list[str], mapping: Mapping[
     items, skipped = map_rows(rows, mapping, settings, fetched_at)
     return Preview(columns=columns, mapping=dict(mapping), rows=len(rows), items=items[:n], skipped=skipped,
                    mappable=len(items))
+
+
+def settings_for(cfg: Any, file_name: str, *, source: str | None = None, outlet: str | None = None,
+                 source_type: str | None = None) -> ImportSettings:
+    """Import settings for one file: source `import-<file stem>` unless named, defaults from [imports]."""
+    from langnghe.config import section
+
+    s = section(cfg, "imports")
+    stem = tidy(Path(file_name).stem).lower().replace(" ", "-")
+    name = source or f"import-{stem}"
+    src = SourceConfig(name=name, kind="import", url=f"file:{Path(file_name).name}",
+                       outlet=outlet or s.get("default_outlet") or name,
+                       source_type=source_type or s.get("default_source_type", "social"))
+    return ImportSettings(source=src, utc_offset_hours=float(s.get("utc_offset_hours", 7)))
+
+
+@dataclass
+class Imported:
+    rows: int
+    new_ids: list[str]
+    items: int                                          # mapped (new + already there)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def import_file(db: Any, cfg: Any, file_name: str, data: bytes, rows: list[Mapping[str, Any]],
+                mapping: Mapping[str, str], settings: ImportSettings, now: datetime) -> Imported:
+    """Write an import (the CLI and the dashboard page): new items in one transaction with the
+    import_log row, then the new ones through the same full-text and NLP steps as collected items."""
+    import hashlib
+
+    from langnghe import pipeline
+    from store import imports as store_imports
+    from store.items import insert_items
+
+    items, skipped = map_rows(list(rows), mapping, settings, now)
+    with db.write() as cur:
+        new_ids = insert_items(cur, items)
+        store_imports.log_import(cur, now=now, file_name=Path(file_name).name,
+                                 file_sha1=hashlib.sha1(data).hexdigest(), source=settings.source.name,
+                                 mapping=mapping, rows_read=len(rows), items_new=len(new_ids), skipped=skipped)
+    proc = pipeline.processor(cfg, db)
+    if new_ids and proc is not None:
+        proc(new_ids)
+    return Imported(rows=len(rows), new_ids=list(new_ids), items=len(items), skipped=skipped)

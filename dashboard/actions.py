@@ -145,6 +145,22 @@ def set_source_enabled(db: Database, user: User, current: dict[str, Any], enable
     save_source(db, user, {**current, "enabled": enabled}, kinds, before=current)
 
 
+# --- imports ---------------------------------------------------------------------------------
+
+def import_upload(db: Database, cfg: Any, user: User, file_name: str, data: bytes, rows: list[dict[str, Any]],
+                  mapping: dict[str, str], settings: Any) -> Any:
+    """Import an uploaded file (analysts): the same path as `langnghe import`, then the audit row."""
+    _need(user, "analyst")
+    from collectors import imports as imp
+
+    res = imp.import_file(db, cfg, file_name, data, rows, mapping, settings, utcnow())
+    with db.write() as cur:
+        store_users.audit(cur, user.username, "import", file_name,
+                          {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": len(res.new_ids),
+                           "đã có": res.items - len(res.new_ids), "bỏ qua": sum(res.skipped.values())}, utcnow())
+    return res
+
+
 # --- users -----------------------------------------------------------------------------------
 
 def create_user(db: Database, auth: Any, user: User, username: str, password: str, role: str,

@@ -342,3 +342,13 @@ def author_masking() -> dict[str, Any]:
     priv = section(cfg, "privacy")
     return {"enabled": bool(enabled), "public_authors": list(priv.get("public_authors", [])),
             "mask_mentions": bool(priv.get("mask_mentions", True))}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def recent_imports(limit: int = 20) -> list[dict[str, Any]]:
+    from store import imports as store_imports
+
+    if not caps()["import_log"]:  # the imports part is not installed
+        return []
+    with db().read() as cur:
+        return store_imports.recent_imports(cur, limit)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 # order) instead of probing every tag row. Links likewise: seen_at >= fetched_at.
 TAG_SLACK = timedelta(days=1)
 
-OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alerts", "alert_events", "source_alarms")
+OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alerts", "alert_events", "source_alarms",
+                   "import_log")
 
 
 def capabilities(cur: "duckdb.DuckDBPyConnection") -> dict[str, bool]:

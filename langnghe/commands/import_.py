@@ -7,16 +7,12 @@ Importing is idempotent: the same file twice adds nothing the second time.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
 from collectors import imports as imp
-from langnghe import pipeline
-from langnghe.config import Config, SourceConfig, section
-from store import imports as store_imports
+from langnghe.config import Config, section
 from store.db import Database, DatabaseLocked, utcnow
-from store.items import insert_items
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,13 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace, cfg: Config) -> imp.ImportSettings:
-    s = section(cfg, "imports")
-    stem = imp.tidy(Path(args.file).stem).lower().replace(" ", "-")
-    name = args.source or f"import-{stem}"
-    src = SourceConfig(name=name, kind="import", url=f"file:{Path(args.file).name}",
-                       outlet=args.outlet or s.get("default_outlet") or name,
-                       source_type=args.source_type or s.get("default_source_type", "social"))
-    return imp.ImportSettings(source=src, utc_offset_hours=float(s.get("utc_offset_hours", 7)))
+    return imp.settings_for(cfg, args.file, source=args.source, outlet=args.outlet, source_type=args.source_type)
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
@@ -68,24 +58,16 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             when = f"{it.published_at:%Y-%m-%d %H:%M} UTC" + (" (ước tính)" if it.published_estimated else "")
             print(f"- [{it.source_type}] {when} | {it.outlet} | {it.title[:90]}")
         return 0
-    items, skipped = imp.map_rows(rows, mapping, settings, now)
     try:
         db = Database(cfg.storage.db_path)
     except DatabaseLocked as exc:
-        print(f"langnghe import: {exc}", file=sys.stderr)
+        print(f"langnghe import: {exc} Hoặc nhập tệp trên trang «Nhập dữ liệu» của bảng điều khiển.",
+              file=sys.stderr)
         return 3
     with db:
-        sha = hashlib.sha1(Path(args.file).read_bytes()).hexdigest()
-        with db.write() as cur:
-            new_ids = insert_items(cur, items)
-            store_imports.log_import(cur, now=now, file_name=Path(args.file).name, file_sha1=sha,
-                                     source=settings.source.name, mapping=mapping, rows_read=len(rows),
-                                     items_new=len(new_ids), skipped=skipped)
-        proc = pipeline.processor(cfg, db)
-        if new_ids and proc is not None:
-            proc(new_ids)
-    print(f"Đã nhập {len(new_ids)} mục mới từ {len(rows)} dòng ({len(items) - len(new_ids)} đã có; "
-          f"bỏ qua {sum(skipped.values())}).", file=sys.stderr)
-    for reason, n in skipped.most_common():
+        res = imp.import_file(db, cfg, args.file, Path(args.file).read_bytes(), rows, mapping, settings, now)
+    print(f"Đã nhập {len(res.new_ids)} mục mới từ {res.rows} dòng ({res.items - len(res.new_ids)} đã có; "
+          f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
+    for reason, n in res.skipped.most_common():
         print(f"  bỏ qua {n}: {reason}", file=sys.stderr)
     return 0

@@ -17,7 +17,7 @@ PAGES = [s.name for s in nav.discover() if s.name not in ("collaborator", "repor
 
 
 def test_every_page_is_covered_here():
-    assert set(PAGES) == {"overview", "alerts", "briefing", "explorer", "topics", "sources", "admin"}
+    assert set(PAGES) == {"overview", "alerts", "briefing", "explorer", "topics", "sources", "admin", "imports"}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -357,6 +357,45 @@ def test_admin_manages_users_and_retention_and_sees_the_audit_log(demo_env):
         assert store_users.get_settings(cur)["retention.items_days"] == 365
         a = store_users.list_audit(cur)[0]
     assert a["action"] == "settings.retention" and json.loads(a["detail"])["items_days"] == {"trước": 730, "sau": 365}
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+def test_import_page_maps_previews_and_imports_once(demo_env):
+    csv = ("tieu de,noi dung,link,ngay dang,nguoi dang\n"
+           "Dân phản ánh bụi than ở Vàng Danh,Xe chở than chạy đêm gây bụi,https://fb.example/p/1,"
+           "02/12/2026 08:00,Lan Phương\n"
+           ",,,,\n").encode("utf-8")
+    at = demo_env.page("imports", "analyst").run()
+    no_exception(at)
+    assert "Chưa chọn tệp" in texts(at)
+    at.file_uploader(key="imp_file").set_value(("xuat-nhom.csv", csv, "text/csv")).run()
+    no_exception(at)
+    assert at.selectbox(key="imp_map_xuat-nhom_title").value == "tieu de"  # proposed from the headers
+    assert at.selectbox(key="imp_map_xuat-nhom_published_at").value == "ngay dang"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Số dòng trong tệp": "2", "Nhập được": "1", "Bỏ qua": "1"}
+    with demo_env.db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM items WHERE source = 'import-xuat-nhom'").fetchone()[0] == 0
+    at.button(key="imp_go").click().run()
+    no_exception(at)
+    assert any("Đã nhập 1 mục mới từ 2 dòng" in s.value for s in at.success)
+    at.button(key="imp_go").click().run()  # the same file again: nothing new
+    assert any("Đã nhập 0 mục mới" in s.value for s in at.success)
+    with demo_env.db.read() as cur:
+        row = cur.execute("SELECT title, published_at FROM items WHERE source = 'import-xuat-nhom'").fetchall()
+        audit = [a for a in store_users.list_audit(cur) if a["action"] == "import"]
+        tagged = cur.execute("SELECT count(*) FROM item_tags t JOIN items i ON i.id = t.item_id "
+                             "WHERE i.source = 'import-xuat-nhom'").fetchone()[0]
+    assert len(row) == 1 and row[0][0] == "Dân phản ánh bụi than ở Vàng Danh" and row[0][1].hour == 1  # 08:00 +07
+    assert len(audit) == 2 and audit[0]["username"] == "chuyenvien" and tagged == 1
+
+
+def test_import_page_refuses_an_unreadable_file(demo_env):
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("x.xlsx", b"not a workbook", "application/octet-stream")).run()
+    no_exception(at)
+    assert any("Không đọc được tệp" in e.value for e in at.error)
 
 
 # --- the routed app: login gate -------------------------------------------------------------

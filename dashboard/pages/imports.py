@@ -1,0 +1,132 @@
+"""Nhập dữ liệu: bring in posts exported from other tools (CSV, JSONL, XLSX) while `serve` runs.
+
+    st.file_uploader ─collectors.imports.read_bytes─▶ rows, columns
+        │ mapping: one select box per field, proposed by guess_mapping from the headers
+        │ preview: imports.preview (first items, every skip reason) — nothing written yet
+        ▼ "Nhập" (analysts): actions.import_upload ─▶ imports.import_file (the `langnghe import` path:
+          idempotent insert + import_log, then full text and NLP) + the audit row
+
+The command line cannot write while `serve` holds the database, so this page is how staff import
+on a running deployment. No SQL here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from collectors import imports as imp
+from dashboard import actions, data, gate, ui
+from dashboard.labels import SOURCE_TYPES
+
+PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
+
+FIELD_LABELS = {
+    "title": "Tiêu đề", "text": "Nội dung", "url": "Liên kết", "published_at": "Thời gian đăng",
+    "author": "Người đăng", "outlet": "Nơi đăng (trang, nhóm)", "place": "Địa bàn", "source_type": "Loại nguồn",
+    "id": "Mã bài trong tệp",
+}
+NONE = "— (không có)"
+TYPES = ["csv", "tsv", "txt", "jsonl", "ndjson", "json", "xlsx"]
+
+
+def render() -> None:
+    st.title("Nhập dữ liệu từ tệp")
+    st.caption("Bài đăng xuất từ công cụ khác (CSV, JSONL, XLSX): chọn cột cho từng trường, xem trước, rồi "
+               "nhập. Nhập lại cùng một tệp không tạo tin trùng. Tin nhập vào được phân tích và theo dõi như "
+               "tin thu thập tự động.")
+    ui.flash()
+    up = st.file_uploader("Tệp dữ liệu", type=TYPES, key="imp_file")
+    if up is None:
+        ui.empty("Chưa chọn tệp. Tệp cần có dòng tiêu đề cột; thời gian không ghi múi giờ được hiểu là giờ "
+                 "Việt Nam. Cũng có thể nhập bằng lệnh `langnghe import TỆP --preview` khi máy chủ đang dừng.")
+        _recent()
+        return
+    content = up.getvalue()
+    try:
+        rows, columns = imp.read_bytes(up.name, content)
+    except imp.ImportFormatError as exc:
+        st.error(f"Không đọc được tệp: {exc}")
+        return
+    if not rows:
+        st.warning("Tệp không có dòng dữ liệu nào.")
+        return
+    cfg = data.config()
+    mapping = _mapping_form(columns, imp.guess_mapping(columns), up.name)
+    c = st.columns([1.2, 1.2, 1])
+    source = c[0].text_input("Tên nguồn", value=imp.settings_for(cfg, up.name).source.name, key="imp_source",
+                             help="Tin nhập vào mang tên nguồn này (trang Nguồn tin, bộ lọc Tin bài).")
+    outlet = c[1].text_input("Nơi đăng khi tệp không có cột này", value="", key="imp_outlet")
+    default_type = imp.settings_for(cfg, up.name).source.source_type
+    stype = c[2].selectbox("Loại nguồn mặc định", list(SOURCE_TYPES), key="imp_type",
+                           index=list(SOURCE_TYPES).index(default_type) if default_type in SOURCE_TYPES else 0,
+                           format_func=lambda k: SOURCE_TYPES[k])
+    try:
+        imp.check_mapping(mapping, columns)
+    except (imp.ImportFormatError, KeyError) as exc:
+        st.error(f"Ánh xạ cột chưa dùng được: {exc}")
+        return
+    settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
+                                source_type=stype)
+    n = int(dict(cfg.extra.get("imports", {})).get("preview_rows", 10))
+    pv = imp.preview(rows, columns, mapping, settings, data.now(), n=n)
+    m = st.columns(3)
+    m[0].metric("Số dòng trong tệp", pv.rows)
+    m[1].metric("Nhập được", pv.mappable)
+    m[2].metric("Bỏ qua", sum(pv.skipped.values()))
+    for reason, k in pv.skipped.most_common():
+        st.caption(f"Bỏ qua {k} dòng: {reason}")
+    if pv.items:
+        st.markdown(f"**Xem trước {len(pv.items)} mục đầu**")
+        st.dataframe(pd.DataFrame({
+            "Thời gian (UTC)": [it.published_at for it in pv.items],
+            "Ước tính": ["có" if it.published_estimated else "" for it in pv.items],
+            "Loại": [SOURCE_TYPES.get(it.source_type, it.source_type) for it in pv.items],
+            "Nơi đăng": [it.outlet for it in pv.items],
+            "Tiêu đề": [it.title for it in pv.items],
+        }), hide_index=True, width="stretch")
+    if not gate.can("analyst"):
+        return
+    if st.button(f"Nhập {pv.mappable} mục", type="primary", disabled=not pv.mappable, key="imp_go",
+                 icon=":material/upload:"):
+        with st.spinner("Đang nhập và phân tích…"):
+            res = actions.import_upload(data.db(), cfg, gate.current_user(), up.name, content, rows, mapping,
+                                        settings)
+        data.refresh()
+        ui.set_flash(f"Đã nhập {len(res.new_ids)} mục mới từ {res.rows} dòng ({res.items - len(res.new_ids)} "
+                     f"mục đã có; bỏ qua {sum(res.skipped.values())}).")
+        st.rerun()
+    _recent()
+
+
+def _mapping_form(columns: list[str], guess: dict[str, str], file_name: str) -> dict[str, str]:
+    st.markdown("**Cột tương ứng với từng trường** (đã đề xuất theo tên cột; cần ít nhất tiêu đề hoặc nội dung)")
+    options = [NONE, *columns]
+    cols = st.columns(3)
+    out: dict[str, str] = {}
+    stem = Path(file_name).stem
+    for k, field in enumerate(imp.FIELDS):
+        pick = cols[k % 3].selectbox(FIELD_LABELS.get(field, field), options, key=f"imp_map_{stem}_{field}",
+                                     index=options.index(guess[field]) if guess.get(field) in columns else 0)
+        if pick != NONE:
+            out[field] = pick
+    return out
+
+
+def _recent() -> None:
+    recent: list[dict[str, Any]] = data.recent_imports()
+    st.subheader("Các lần nhập gần đây")
+    if not recent:
+        st.caption("Chưa nhập tệp nào.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Lúc": [data.local(r["run_at"]) for r in recent],
+        "Tệp": [r["file_name"] for r in recent],
+        "Nguồn": [r["source"] for r in recent],
+        "Số dòng": [r["rows_read"] for r in recent],
+        "Mục mới": [r["items_new"] for r in recent],
+        "Bỏ qua": [sum(r["skipped"].values()) for r in recent],
+    }), hide_index=True, width="stretch")
