@@ -148,3 +148,16 @@ def fmt_time(dt: Any, with_date: bool = True) -> str:
         return dt.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
     except (AttributeError, ValueError):
         return ""
+
+
+# Why an entry or a row was skipped (collectors raise SkipItem with these short English reasons).
+SKIP_REASONS = {
+    "no title or text": "không có tiêu đề và nội dung",
+    "no http(s) link": "liên kết không phải http(s)",
+    "not JSON": "dòng không phải JSON",
+    "not an object": "dòng JSON không phải một đối tượng",
+}
+
+
+def skip_label(reason: str) -> str:
+    return SKIP_REASONS.get(reason, reason)

@@ -20,7 +20,7 @@ import streamlit as st
 
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
-from dashboard.labels import SOURCE_TYPES
+from dashboard.labels import SOURCE_TYPES, skip_label
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
 
@@ -78,7 +78,7 @@ def render() -> None:
     m[1].metric("Nhập được", pv.mappable)
     m[2].metric("Bỏ qua", sum(pv.skipped.values()))
     for reason, k in pv.skipped.most_common():
-        st.caption(f"Bỏ qua {k} dòng: {reason}")
+        st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
     if pv.items:
         st.markdown(f"**Xem trước {len(pv.items)} mục đầu**")
         st.dataframe(pd.DataFrame({

@@ -375,6 +375,7 @@ def test_import_page_maps_previews_and_imports_once(demo_env):
     assert at.selectbox(key="imp_map_xuat-nhom_published_at").value == "ngay dang"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Số dòng trong tệp": "2", "Nhập được": "1", "Bỏ qua": "1"}
+    assert "Bỏ qua 1 dòng: không có tiêu đề và nội dung" in texts(at)
     with demo_env.db.read() as cur:
         assert cur.execute("SELECT count(*) FROM items WHERE source = 'import-xuat-nhom'").fetchone()[0] == 0
     at.button(key="imp_go").click().run()
