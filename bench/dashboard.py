@@ -175,7 +175,7 @@ def time_pages(cfg: Any, db: Any, repeat: int) -> dict[str, dict[str, float]]:
     runtime.install(cfg, db)
     out = {}
     for spec in nav.discover():
-        script = f"from dashboard.pages import {spec.name} as _p\n_p.render()\n"
+        script = f"from dashboard.views import {spec.name} as _p\n_p.render()\n"
         ms = []
         for i in range(repeat + 1):
             st.cache_data.clear()

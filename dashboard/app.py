@@ -1,4 +1,4 @@
-"""Dashboard entry point: routing only. The login gate runs first; pages live in dashboard/pages/,
+"""Dashboard entry point: routing only. The login gate runs first; pages live in dashboard/views/,
 data access in dashboard/data.py, and the page list for the user's role comes from dashboard/nav.py."""
 
 import streamlit as st

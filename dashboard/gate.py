@@ -137,8 +137,10 @@ def require_login() -> User:
     st.session_state.pop("auth_token", None)
     st.session_state.pop("user", None)
     st.session_state["_login_why"] = why
-    # Until sign-in every page address shows the login form (navigation hidden, so Streamlit never lists
-    # dashboard/pages/ itself); after it, the same address shows the real page: deep links survive a login.
+    # Until sign-in every page address shows the login form (navigation hidden); after it, the same address
+    # shows the real page: deep links survive a login. The page modules live in dashboard/views/, not
+    # pages/: a pages/ folder beside app.py made a fresh server run pages/<name>.py itself for a deep link
+    # opened before any session had run app.py (a blank page, and no gate).
     login = [
         st.Page(lambda: _login_form(auth), title="Đăng nhập", url_path=s.name, default=(i == 0))
         for i, s in enumerate(nav.discover())

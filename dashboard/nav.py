@@ -1,6 +1,6 @@
 """Which pages exist, in what order, for which role. Pure Python, so tests can check it.
 
-A page is a module in dashboard/pages/ with `PAGE = {"title", "icon", "order", "min_role"}` and a
+A page is a module in dashboard/views/ with `PAGE = {"title", "icon", "order", "min_role"}` and a
 `render()` function. Adding a page means adding a module; app.py builds the navigation from this.
 """
 
@@ -47,14 +47,14 @@ def _spec(mod: ModuleType, name: str) -> PageSpec | None:
 
 
 def discover() -> list[PageSpec]:
-    from dashboard import pages
+    from dashboard import views
 
     specs = []
-    for mod in pkgutil.iter_modules(pages.__path__):
+    for mod in pkgutil.iter_modules(views.__path__):
         if mod.name.startswith("_"):
             continue
         try:
-            module = importlib.import_module(f"dashboard.pages.{mod.name}")
+            module = importlib.import_module(f"dashboard.views.{mod.name}")
         except Exception:  # one broken page must not take the whole dashboard down
             log.exception("dashboard page %s failed to import; it is left out", mod.name)
             continue

@@ -10,7 +10,7 @@ from kindhelpers import PAGE_STATE, db, own_schema  # noqa: F401
 
 
 SCRIPT = """
-from dashboard.pages import collaborator as page
+from dashboard.views import collaborator as page
 
 def _db_cfg():
     import kindhelpers
@@ -36,7 +36,7 @@ def app(db, tmp_path, monkeypatch):
 
 
 def test_page_meta():
-    from dashboard.pages import collaborator
+    from dashboard.views import collaborator
 
     assert collaborator.PAGE == {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60,
                                  "min_role": "analyst"}

@@ -49,7 +49,7 @@ class Env:
 
     def page(self, module: str, role: str = "admin", username: str | None = None) -> AppTest:
         """AppTest of one page's render(), as a signed-in user of `role` (the gate is tested separately)."""
-        script = f"from dashboard.pages import {module} as _p\n_p.render()\n"
+        script = f"from dashboard.views import {module} as _p\n_p.render()\n"
         at = AppTest.from_string(script, default_timeout=TIMEOUT)
         name = username or {"viewer": "xem", "analyst": "chuyenvien", "admin": "quantri"}[role]
         at.session_state["user"] = {"username": name, "display_name": f"Cán bộ {name}", "role": role}

@@ -88,6 +88,12 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
         wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # the first visit to a fresh server is a deep link: it gets the login form, not a blank page
+            # (a pages/ folder beside app.py once made Streamlit run that page module by itself)
+            first = browser.new_page(viewport={"width": 1366, "height": 768})
+            first.goto(f"http://127.0.0.1:{port}/alerts?alert=A000001", wait_until="networkidle")
+            first.locator("input[type=password]").wait_for(timeout=30_000)
+            first.close()
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")

@@ -91,7 +91,7 @@ def test_overview_refreshes_as_a_fragment(demo_env):
     """The live panel is an st.fragment with run_every, so the page itself is never reloaded."""
     import inspect
 
-    from dashboard.pages import overview
+    from dashboard.views import overview
 
     src = inspect.getsource(overview.render)
     assert "st.fragment(run_every=cfg.dashboard.refresh_seconds)(_live)" in src
