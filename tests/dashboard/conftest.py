@@ -56,7 +56,7 @@ class Env:
         return at
 
     def app(self) -> AppTest:
-        # from the source: AppTest mis-resolves reruns when a pages/ folder sits next to the script
+        # from the source (AppTest once mis-resolved reruns when a pages/ folder sat next to the script)
         return AppTest.from_string(APP.read_text(encoding="utf-8"), default_timeout=TIMEOUT)
 
     def close(self) -> None:
