@@ -250,7 +250,7 @@ def _implied(name: str, names: Sequence[str], area_province: str) -> bool:
     ('TP Uông Bí cũ, nay phường Uông Bí, …' beside 'phường Vàng Danh (TP Uông Bí cũ)'), or the watched
     province beside any of its wards or districts (the gazetteer has units of that province only)."""
     others = [o for o in names if o != name]
-    head = name.split(", nay ")[0]
+    head = place_head(name)
     if head.endswith(" cũ") and any(f"({head})" in o for o in others):
         return True
     if area_province and _fold_key(name) == _fold_key(area_province) and ", nay " not in name:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store.db import table_names
 from store.tags import LATEST_LABELS_JOIN
 
 if TYPE_CHECKING:
@@ -32,9 +33,7 @@ OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alert
 
 def capabilities(cur: "duckdb.DuckDBPyConnection") -> dict[str, bool]:
     """Which optional tables exist: {'item_tags': True, 'alerts': False, …}."""
-    have = {r[0] for r in cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
-    ).fetchall()}
+    have = table_names(cur)
     return {t: t in have for t in OPTIONAL_TABLES}
 
 

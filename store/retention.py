@@ -63,12 +63,13 @@ def purge(
         [item_cut, item_cut],
     )
     n_items = cur.execute("SELECT count(*) FROM _purge_ids").fetchone()[0]
+    tables = _item_tables(cur) if n_items else []
     touched: list[str] = []
-    if n_items and "story_items" in _item_tables(cur):
+    if "story_items" in tables:
         touched = [r[0] for r in cur.execute(
             "SELECT DISTINCT story_id FROM story_items WHERE item_id IN (SELECT id FROM _purge_ids)").fetchall()]
     if n_items:
-        for table in _item_tables(cur):
+        for table in tables:
             q = f'FROM "{table}" WHERE item_id IN (SELECT id FROM _purge_ids)'
             n = cur.execute(f"SELECT count(*) {q}").fetchone()[0]
             if n:

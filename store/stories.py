@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pyarrow as pa
 
+from store.db import table_names
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -41,10 +43,7 @@ _ITEM_SCHEMA = pa.schema(
 
 def has_item_tags(cur: "duckdb.DuckDBPyConnection") -> bool:
     """True once the NLP part's item_tags table exists (migration 010)."""
-    row = cur.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'item_tags' AND database_name = current_database()"
-    ).fetchone()
-    return bool(row and row[0])
+    return "item_tags" in table_names(cur)
 
 
 def items_signature(cur: "duckdb.DuckDBPyConnection") -> tuple[Any, ...]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pyarrow as pa
 
-from store.db import utcnow
+from store.db import table_names, utcnow
 
 if TYPE_CHECKING:
     import duckdb
@@ -109,8 +109,7 @@ def _with_fulltext(cur: "duckdb.DuckDBPyConnection", rows: list[dict[str, Any]],
     """Places and topics read the article's beginning too, when collectors/fulltext fetched it."""
     if chars <= 0 or not rows:
         return rows
-    has = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'item_fulltext'").fetchall()
-    if not has[0][0]:
+    if "item_fulltext" not in table_names(cur):
         return rows  # the full-text part is not installed
     from store.fulltext import texts_for
 

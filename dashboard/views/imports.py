@@ -21,6 +21,7 @@ import streamlit as st
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
 from dashboard.labels import SOURCE_TYPES, skip_label
+from langnghe.config import section
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
 
@@ -56,11 +57,12 @@ def render() -> None:
         return
     cfg = data.config()
     mapping = _mapping_form(columns, imp.guess_mapping(columns), up.name)
+    defaults = imp.settings_for(cfg, up.name).source
     c = st.columns([1.2, 1.2, 1])
-    source = c[0].text_input("Tên nguồn", value=imp.settings_for(cfg, up.name).source.name, key="imp_source",
+    source = c[0].text_input("Tên nguồn", value=defaults.name, key="imp_source",
                              help="Tin nhập vào mang tên nguồn này (trang Nguồn tin, bộ lọc Tin bài).")
     outlet = c[1].text_input("Nơi đăng khi tệp không có cột này", value="", key="imp_outlet")
-    default_type = imp.settings_for(cfg, up.name).source.source_type
+    default_type = defaults.source_type
     stype = c[2].selectbox("Loại nguồn mặc định", list(SOURCE_TYPES), key="imp_type",
                            index=list(SOURCE_TYPES).index(default_type) if default_type in SOURCE_TYPES else 0,
                            format_func=lambda k: SOURCE_TYPES[k])
@@ -71,7 +73,7 @@ def render() -> None:
         return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
-    n = int(dict(cfg.extra.get("imports", {})).get("preview_rows", 10))
+    n = int(section(cfg, "imports").get("preview_rows", 10))
     pv = imp.preview(rows, columns, mapping, settings, data.now(), n=n)
     m = st.columns(3)
     m[0].metric("Số dòng trong tệp", pv.rows)
