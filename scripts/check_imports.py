@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Measure the one-way layering rules R1–R5 from the code's own imports (stdlib `ast`, nothing run).
+
+    every first-party .py file ──ast──▶ import edges (module-level, in functions, under TYPE_CHECKING)
+                                      ├─ guarded edges (inside try/except ImportError|ModuleNotFoundError)
+                                      └─ dynamic loads (importlib.import_module / __import__ call sites)
+    edges ──▶ R1 store/ and vocab/ stay on the ground floor
+          ──▶ R2 collectors/ and nlp/ reach only down (store, vocab), never each other or upward
+          ──▶ R3 only a `service`/`server` module imports dashboard/
+          ──▶ R4 no guarded first-party import; dynamic loading only in plugin registries
+          ──▶ R5 no cycle between top-level packages
+
+Usage: `python scripts/check_imports.py [--root DIR] [--strict] [--verbose]`. It prints one line per
+rule with its count; `--verbose` lists each violation; `--strict` exits 1 when any count is not 0
+(`tests/test_layers.py` runs it that way, so `make test` keeps the house in order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIP_DIRS = {"tests", "bench", "scripts", "docs", "data", "demo", "build", "var", ".venv", ".git"}
+# The shared vocabulary: the only first-party package the ground floor may import.
+VOCAB = "vocab"
+# Modules allowed to load plugins by name (collector kinds, CLI commands, pages, notifiers).
+REGISTRIES = {"collectors.registry", "langnghe.cli", "dashboard.nav", "notify.registry"}
+IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str  # importing module, dotted
+    dst: str  # imported module, dotted
+    line: int
+    guarded: bool = False
+
+
+@dataclass
+class Graph:
+    packages: set[str]
+    modules: set[str] = field(default_factory=set)
+    edges: list[Edge] = field(default_factory=list)
+    dynamic: list[tuple[str, int, str]] = field(default_factory=list)  # (module, line, what)
+
+
+def first_party_packages(root: Path) -> set[str]:
+    return {p.name for p in root.iterdir()
+            if p.is_dir() and p.name not in SKIP_DIRS and (p / "__init__.py").exists()}
+
+
+def module_name(root: Path, path: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _resolve(node: ast.ImportFrom, mod: str, is_pkg: bool) -> str:
+    if not node.level:
+        return node.module or ""
+    base = mod.split(".") if is_pkg else mod.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    names: list[ast.expr] = []
+    if handler.type is None:
+        return True
+    names = list(handler.type.elts) if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(n, ast.Name) and n.id in IMPORT_ERRORS for n in names)
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self, mod: str, is_pkg: bool, graph: Graph):
+        self.mod, self.is_pkg, self.graph = mod, is_pkg, graph
+        self.guard_depth = 0
+        self.loads_by_name = False
+        self.module_strings: list[tuple[int, str]] = []
+
+    def _add(self, dst: str, line: int) -> None:
+        if dst.split(".")[0] in self.graph.packages:
+            self.graph.edges.append(Edge(self.mod, dst, line, self.guard_depth > 0))
+
+    def visit_Try(self, node: ast.Try) -> None:
+        guarded = any(_catches_import_error(h) for h in node.handlers)
+        self.guard_depth += guarded
+        for stmt in node.body:
+            self.visit(stmt)
+        self.guard_depth -= guarded
+        for part in (*node.handlers, *node.orelse, *node.finalbody):
+            self.visit(part)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._add(alias.name, node.lineno)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = _resolve(node, self.mod, self.is_pkg)
+        for alias in node.names:
+            # `from pkg import mod` names a submodule when pkg/mod(.py) exists; otherwise a name in base.
+            sub = f"{base}.{alias.name}"
+            self._add(sub if sub in self.graph.modules else base, node.lineno)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        fn = node.func
+        name = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else ""
+        if name in {"import_module", "__import__"} and self.mod not in REGISTRIES:
+            arg = node.args[0] if node.args else None
+            what = arg.value if isinstance(arg, ast.Constant) else ast.unparse(arg) if arg else "?"
+            self.graph.dynamic.append((self.mod, node.lineno, str(what)))
+            self.loads_by_name = True
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        # A table of module paths ("pkg.mod") is an import in disguise; weighed when the module loads by name.
+        if isinstance(node.value, str) and node.value in self.graph.modules and "." in node.value:
+            self.module_strings.append((node.lineno, node.value))
+
+
+def build(root: Path) -> Graph:
+    graph = Graph(first_party_packages(root))
+    paths = [p for pkg in sorted(graph.packages) for p in sorted((root / pkg).rglob("*.py"))]
+    graph.modules = {module_name(root, p) for p in paths}
+    for path in paths:
+        mod = module_name(root, path)
+        visitor = _Visitor(mod, path.name == "__init__.py", graph)
+        visitor.visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        if visitor.loads_by_name:
+            named = {what for m, _, what in graph.dynamic if m == mod}
+            graph.dynamic += [(mod, line, f"table entry {name!r}")
+                              for line, name in visitor.module_strings if name not in named]
+    return graph
+
+
+def top(mod: str) -> str:
+    return mod.split(".")[0]
+
+
+def _is_service(mod: str) -> bool:
+    return mod.split(".")[-1] in {"service", "server"}
+
+
+def rule_violations(graph: Graph) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {f"R{i}": [] for i in range(1, 6)}
+    seen: set[tuple[str, str, str]] = set()
+
+    def flag(rule: str, e: Edge) -> None:
+        if (rule, e.src, e.dst) not in seen:
+            seen.add((rule, e.src, e.dst))
+            out[rule].append(f"{e.src}:{e.line} → {e.dst}")
+
+    for e in graph.edges:
+        s, d = top(e.src), top(e.dst)
+        if s == d and not e.guarded:
+            continue
+        if s in {"store", VOCAB} and d not in {s, VOCAB}:
+            flag("R1", e)
+        if s == VOCAB and d != VOCAB:
+            flag("R1", e)
+        if s in {"collectors", "nlp"} and d not in {s, "store", VOCAB} and not (
+                d == "langnghe" and e.dst.startswith("langnghe.config")):
+            # langnghe.config was the settings' old home; it is weighed by R1's vocabulary rule instead.
+            flag("R2", e)
+        if d == "dashboard" and s != "dashboard" and not _is_service(e.src):
+            flag("R3", e)
+        if e.guarded:
+            flag("R4", e)
+    for mod, line, what in graph.dynamic:
+        out["R4"].append(f"{mod}:{line} import_module({what})")
+        if "'dashboard." in what and top(mod) != "dashboard" and not _is_service(mod):
+            out["R3"].append(f"{mod}:{line} loads {what}")
+    adj = package_graph(graph)
+    out["R5"] = [f"{a} ⇄ {b}" for a in sorted(adj) for b in sorted(adj[a]) if a < b and a in adj[b]]
+    out["R5"] += [" → ".join(c) for c in package_cycles(graph) if len(c) > 3]
+    return out
+
+
+def package_graph(graph: Graph) -> dict[str, set[str]]:
+    adj: dict[str, set[str]] = {p: set() for p in graph.packages}
+    for e in graph.edges:
+        if top(e.src) != top(e.dst):
+            adj[top(e.src)].add(top(e.dst))
+    return adj
+
+
+def package_cycles(graph: Graph) -> list[list[str]]:
+    """Elementary cycles of the package graph (tiny graph: plain DFS from each start, smallest first)."""
+    adj = package_graph(graph)
+    nodes = sorted(adj)
+    cycles: list[list[str]] = []
+
+    def dfs(start: str, node: str, path: list[str]) -> None:
+        for nxt in sorted(adj[node]):
+            if nxt == start:
+                cycles.append(path + [start])
+            elif nxt > start and nxt not in path:
+                dfs(start, nxt, path + [nxt])
+
+    for start in nodes:
+        dfs(start, start, [start])
+    return cycles
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", default=str(Path(__file__).resolve().parent.parent))
+    ap.add_argument("--strict", action="store_true", help="exit 1 when any rule is broken")
+    ap.add_argument("--verbose", "-v", action="store_true", help="list every violation")
+    args = ap.parse_args(argv)
+    graph = build(Path(args.root))
+    found = rule_violations(graph)
+    adj = package_graph(graph)
+    print("packages: " + ", ".join(f"{p}→{{{','.join(sorted(adj[p]))}}}" for p in sorted(adj)))
+    for rule, items in found.items():
+        print(f"{rule} = {len(items)}")
+        if args.verbose:
+            for it in items:
+                print(f"    {it}")
+    return 1 if args.strict and any(found.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
