@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collectors.runner import Runner  # noqa: E402
-from langnghe import config as C  # noqa: E402
+from vocab import config as C
 from store import items as store_items  # noqa: E402
 from store.db import Database  # noqa: E402
 

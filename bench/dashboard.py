@@ -4,7 +4,7 @@
     .venv/bin/python bench/dashboard.py --items 100000 --stories 2000 --alerts 200
     .venv/bin/python bench/dashboard.py --db var/bench-dashboard.duckdb   # keep / reuse the loaded database
 
-Items are synthetic (store/synth.py): Vietnamese headlines over two years, with tags, place details,
+Items are synthetic (devtools/synth.py): Vietnamese headlines over two years, with tags, place details,
 stories, alerts and their events. Queries are timed uncached (the store functions dashboard/data.py
 calls), each `--repeat` times with a cold DuckDB cursor; page renders are AppTest runs with the
 Streamlit cache cleared before each, so every query of the page really runs. Targets: p95 under
@@ -23,6 +23,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
+from devtools import DEMO_CONFIG_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,7 +39,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def load(db_path: Path, n_items: int, n_stories: int, n_alerts: int) -> dict[str, Any]:
-    from store import synth
+    from devtools import synth
     from store.db import Database
 
     t0 = time.perf_counter()
@@ -57,7 +58,7 @@ def load(db_path: Path, n_items: int, n_stories: int, n_alerts: int) -> dict[str
 
         counts = synth.seed(db, n_items=n_items, n_stories=n_stories, n_alerts=n_alerts, days=730,
                             progress=progress)
-        from dashboard.auth import AuthService, AuthSettings
+        from orchestration.accounts import AuthService, AuthSettings
 
         auth = AuthService(db, AuthSettings(bcrypt_rounds=4))
         for name, role in (("xem", "viewer"), ("chuyenvien", "analyst"), ("quantri", "admin")):
@@ -72,8 +73,8 @@ def load(db_path: Path, n_items: int, n_stories: int, n_alerts: int) -> dict[str
 def queries(db: Any, cfg: Any) -> dict[str, Callable[[], Any]]:
     """Every query the pages run, as the data layer calls it (dashboard/data.py), uncached."""
     from dashboard.data import local_day_start
-    from langnghe import sources_store
-    from nlp.folding import fold
+    from orchestration import sources as sources_store
+    from vocab.folding import fold
     from store import alerts as A
     from store import dashboard as q
     from store import items as store_items
@@ -170,8 +171,7 @@ def time_pages(cfg: Any, db: Any, repeat: int) -> dict[str, dict[str, float]]:
     from streamlit.testing.v1 import AppTest
 
     from dashboard import nav
-    from langnghe import runtime
-
+    from orchestration import runtime
     runtime.install(cfg, db)
     out = {}
     for spec in nav.discover():
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from langnghe import config as config_mod
+    from vocab import config as config_mod
     from store.db import Database
 
     tmp = None
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = load(db_path, args.items, args.stories, args.alerts)
     data = config_mod.read_toml(config_mod.DEFAULTS_PATH)
     data = config_mod._merge(data, {"storage": {"db_path": str(db_path)}})
-    data["sources"] = config_mod.read_toml(config_mod.DEMO_CONFIG_PATH)["sources"]
+    data["sources"] = config_mod.read_toml(DEMO_CONFIG_PATH)["sources"]
     cfg = config_mod.parse(data)
     db = Database(db_path)
     try:

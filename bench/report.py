@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/report.py [--items 50000] [--in-area-share 0.5] [-
                                         [--no-charts] [--formats docx,xlsx,pdf]
 
 1. Seeds a database (unless --db names one that exists) through the owning parts' store functions
-   (langnghe/reports/sample.py): ITEMS items in ISO week 2026-W47, PREV_RATIO × as many in the week
+   (devtools/sample_reports.py): ITEMS items in ISO week 2026-W47, PREV_RATIO × as many in the week
    before, NLP tags, stories and alerts with their handling.
 2. Generates the weekly report (DOCX, XLSX, PDF with charts) in a fresh process, so the figures are the
    report's alone: wall time per phase, CPU time, peak RSS of the Python process, and the peak memory of
@@ -34,9 +34,9 @@ def measure(db_path: str, out: str, charts: bool, formats: list[str]) -> None:
     t0 = time.perf_counter()
     from datetime import datetime
 
-    from langnghe import config as C
-    from langnghe.reports import weekly_report
-    from langnghe.reports.settings import ReportSettings
+    from vocab import config as C
+    from reports import weekly_report
+    from reports.settings import ReportSettings
     from store.db import Database
 
     t_import = time.perf_counter() - t0
@@ -140,7 +140,7 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="langnghe-bench-report-")
     db_path = args.db or os.path.join(tmp, "bench.duckdb")
     if not os.path.exists(db_path):
-        from langnghe.reports.sample import seed_week
+        from devtools.sample_reports import seed_week
         from store.db import Database
 
         t = time.perf_counter()

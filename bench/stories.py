@@ -37,7 +37,7 @@ T_END = datetime(2025, 9, 30, 0, 0)
 
 
 def vocabulary() -> list[str]:
-    from nlp.folding import fold, words
+    from vocab.folding import fold, words
 
     counts: dict[str, int] = {}
     with open(ROOT / "demo" / "background" / "vntc.jsonl", encoding="utf-8") as fh:
@@ -93,7 +93,7 @@ def synthesise(n: int, span: timedelta, seed: int = 1) -> list[dict]:
 
 
 def group_items(rows: list[dict]):
-    from nlp.stories import GroupItem
+    from detection.stories import GroupItem
 
     return [GroupItem(item_id=r["id"], published_at=r["published_at"], folded=r["folded"], source=r["source"],
                       outlet=r["source"], title=r["title"], topics=(f"t{r['topic']}",), sentiment=r["sentiment"],
@@ -122,7 +122,7 @@ def steps_of(rows: list[dict]):
 
 # ------------------------------------------------------------------------------------------ grouping
 def bench_grouping(n: int) -> dict:
-    from nlp.stories import StoryIndex
+    from detection.stories import StoryIndex
 
     rows = synthesise(n, timedelta(hours=72))
     items = group_items(rows)
@@ -156,9 +156,9 @@ def bench_grouping(n: int) -> dict:
 
 # ------------------------------------------------------------------------------------------ detection
 def bench_detection(n: int) -> dict:
-    from langnghe import config as config_mod
+    from vocab import config as config_mod
     from langnghe.commands.replay import to_item
-    from nlp.detect_service import Detector
+    from detection.jobs import Detector
     from store import items as store_items
     from store import stories as store_stories
     from store.db import Database

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
 
-    from langnghe.config import load
+    from vocab.config import load
     from nlp.pipeline import Pipeline
 
     items = load_items(args.n)
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     assert [o["topics"] for o in out1] == [o["topics"] for o in out2]
 
     # the same items typed without diacritics (social style): restoration runs on every one
-    from nlp.folding import strip_marks
+    from vocab.folding import strip_marks
 
     bare = [{**it, "title": strip_marks(it["title"]).lower(), "text": strip_marks(it["text"]).lower()}
             for it in items[:1000]]

@@ -18,7 +18,7 @@ import json
 import re
 import time
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from collections import Counter
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
@@ -28,12 +28,13 @@ from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, Ski
 )
 from collectors.encoding import decode
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
+from vocab.timefmt import VN_TZ
 
 T = TypeVar("T")
 
 _HTML_HINT = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
-_VN = timezone(timedelta(hours=7))
+_VN = VN_TZ
 
 
 def decode_json(fetched: Fetched) -> Any:

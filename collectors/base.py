@@ -20,31 +20,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Iterable, Protocol, TypeVar, runtime_checkable
 
+from vocab.item import Item
+
 if TYPE_CHECKING:
-    from langnghe.config import SourceConfig
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One collected article or post. Times are naive UTC. Text is NFC."""
-
-    id: str
-    source: str
-    collector: str
-    source_type: str
-    outlet: str
-    url: str
-    canonical_url: str
-    title: str
-    summary: str
-    published_at: datetime
-    published_estimated: bool
-    fetched_at: datetime
-    content_hash: str
-    guid: str | None = None
-    author: str | None = None
-    flags: tuple[str, ...] = ()
-    raw: bytes | None = None  # compressed raw payload for provenance (kept retention.raw_payload_days)
+    from vocab.config import SourceConfig
 
 
 @dataclass

@@ -21,11 +21,11 @@ from datetime import datetime
 from typing import Any, Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from collectors.base import Item
+from vocab.item import Item
 from collectors.registry import register
 from collectors.rss import FeedCollector, map_entry
 from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 
 def real_url(link: str) -> str | None:

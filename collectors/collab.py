@@ -18,9 +18,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from collectors import _social
-from collectors.base import Item, SkipItem
+from collectors.base import SkipItem
+from vocab.item import Item
 from collectors.textutil import is_http_url, sha1, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 # where the collaborator heard or saw it → label shown to staff
 CHANNELS: dict[str, str] = {

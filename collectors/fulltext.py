@@ -13,11 +13,10 @@ Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'empty',
 article is tried once; the summary stays what NLP uses for it. NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
-`wrap_processor(cfg, db, inner)` returns the runner's on_new_items callback that first extracts the
-full text of the new press items and then calls `inner` (the NLP processor), so places and topics see
-the full text. A pass brings at most `max_per_run` articles; `scheduler_hook` catches up on the rest
-every `catchup_minutes` (a busy first pass, a host that was slow) and re-tags what it got, keeping the
-items' stories in step. Not a collector kind.
+`orchestration.ingest` runs `run(cfg, db, ids=new_ids)` on every batch of new items before NLP, so
+places and topics see the full text. A pass brings at most `max_per_run` articles; the catch-up job
+(`orchestration.jobs`) fetches the rest every `catchup_minutes` and has them re-tagged. Not a
+collector kind; it never tags or groups itself.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from collectors import robots
 from collectors.base import FetchError, HttpStatusError
 from collectors.encoding import decode
 from collectors.http import Fetcher
-from langnghe.config import Config, section
+from vocab.config import Config, section
 from store import fulltext as store_fulltext
 from store.db import Database, utcnow
 
@@ -156,60 +155,3 @@ async def run(
     return counts
 
 
-def wrap_processor(
-    cfg: Config, db: Database, inner: Callable[[list[str]], None] | None
-) -> Callable[[list[str]], None] | None:
-    """on_new_items callback: full text for the new press items first, then `inner` (NLP)."""
-    st = settings(cfg)
-    if not st.enabled:
-        return inner
-
-    def process(new_ids: list[str]) -> None:
-        try:
-            asyncio.run(run(cfg, db, ids=new_ids))
-        except Exception:
-            log.exception("full-text extraction failed; items keep their summaries")
-        if inner is not None:
-            inner(new_ids)
-
-    return process
-
-
-def scheduler_hook(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTransport | None = None):  # type: ignore[no-untyped-def]
-    """A periodic job for `serve` (langnghe/service.py HOOKS): every `catchup_minutes`, full text for
-    pending press items that the new-items callback left (over `max_per_run`, or added while it was
-    off), then re-tag those items and update their stories. Runs after detection in the tick, so it
-    never delays an alert."""
-    st = settings(cfg)
-    state: dict[str, Any] = {"last": None}
-
-    def hook() -> None:
-        if not st.enabled or st.catchup_minutes <= 0:
-            return
-        now = utcnow()
-        if state["last"] is not None and (now - state["last"]).total_seconds() < st.catchup_minutes * 60:
-            return
-        state["last"] = now
-        got: list[str] = []
-        asyncio.run(run(cfg, db, transport=transport, ok_ids=got))
-        if got:
-            retag(cfg, db, got)
-
-    return hook
-
-
-def retag(cfg: Config, db: Database, ids: list[str]) -> None:
-    """Tag these items again (their full text arrived after they were tagged) and copy the new tags
-    into the stories they were grouped in. Each part is optional, as in langnghe.pipeline."""
-    try:
-        from nlp.service import tag_ids
-    except ModuleNotFoundError:
-        return
-    tag_ids(cfg, db, ids)
-    try:
-        from store import stories as store_stories
-
-        with db.write() as cur:
-            store_stories.resync_tags(cur, ids, utcnow())
-    except ModuleNotFoundError:
-        pass

@@ -25,11 +25,11 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from collectors import _social
-from collectors.base import Item
+from vocab.item import Item
 from collectors.registry import register
 from collectors.rss import FeedCollector, map_entry
 from collectors.textutil import content_hash, strip_html, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 
 def map_gnews_entry(

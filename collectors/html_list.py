@@ -40,10 +40,11 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser
 
 from collectors import _social, robots
-from collectors.base import Batch, CollectContext, Item, SkipItem
+from collectors.base import Batch, CollectContext, SkipItem
+from vocab.item import Item
 from collectors.registry import register
 from collectors.textutil import tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -28,7 +28,7 @@ from collectors.base import (
     TooLargeError,
     TransportError,
 )
-from langnghe.config import HttpConfig
+from vocab.config import HttpConfig
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

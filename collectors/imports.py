@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from collectors import _social
-from collectors.base import Item, SkipItem
+from collectors.base import SkipItem
+from vocab.item import Item
 from collectors.encoding import decode
 from collectors.html_list import parse_vn_date
 from collectors.textutil import is_http_url, sha1, strip_html, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 FIELDS = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type", "id")
 
@@ -309,7 +310,7 @@ def preview(rows: list[Mapping[str, Any]], columns: list[str], mapping: Mapping[
 def settings_for(cfg: Any, file_name: str, *, source: str | None = None, outlet: str | None = None,
                  source_type: str | None = None) -> ImportSettings:
     """Import settings for one file: source `import-<file stem>` unless named, defaults from [imports]."""
-    from langnghe.config import section
+    from vocab.config import section
 
     s = section(cfg, "imports")
     stem = tidy(Path(file_name).stem).lower().replace(" ", "-")
@@ -334,7 +335,7 @@ def import_file(db: Any, cfg: Any, file_name: str, data: bytes, rows: list[Mappi
     import_log row, then the new ones through the same full-text and NLP steps as collected items."""
     import hashlib
 
-    from langnghe import pipeline
+    from orchestration import ingest as pipeline
     from store import imports as store_imports
     from store.items import insert_items
 

@@ -28,10 +28,11 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from collectors import _social
-from collectors.base import Batch, CollectContext, Item, SkipItem
+from collectors.base import Batch, CollectContext, SkipItem
+from vocab.item import Item
 from collectors.registry import register
 from collectors.textutil import tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 GATE = _social.gate("reddit")
 

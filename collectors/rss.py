@@ -22,11 +22,13 @@ from typing import Any, Mapping
 
 import feedparser
 
-from collectors.base import Batch, CollectContext, DocumentError, Item, SkipItem, map_all
+from collectors.base import Batch, CollectContext, DocumentError, SkipItem, map_all
+
+from vocab.item import Item
 from collectors.encoding import to_utf8_xml
 from collectors.registry import register
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, strip_html, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 _HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
 

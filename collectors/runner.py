@@ -22,7 +22,7 @@ import httpx
 from collectors import registry
 from collectors.base import CollectContext, FetchError
 from collectors.http import Fetcher
-from langnghe.config import Config, SourceConfig
+from vocab.config import Config, SourceConfig
 from store import items as store_items
 from store import sources as store_sources
 from store.db import Database, utcnow

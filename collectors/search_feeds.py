@@ -72,60 +72,18 @@ def bing_news_url(names: Iterable[str], *, lang: str = "vi", country: str = "VN"
     )
 
 
-def gazetteer_groups(province: str = "Quảng Ninh", focus: str = "Uông Bí") -> tuple[list[tuple[str, list[str]]], str]:
-    """(groups, where they came from). From nlp.gazetteer when installed, else the built-in list.
-
-    Strong names (unique in the country) are queried alone; weak ones (Quang Trung, Bắc Sơn…, also
-    units elsewhere or common words) are paired with the focus name ("Quang Trung Uông Bí").
-    """
-    try:
-        from nlp.gazetteer import Gazetteer, fold
-
-        g = Gazetteer(province)
-        entries = {(e.name, e.level): e for es in g.index.values() for e in es}
-        dist = next((e for (n, lvl), e in entries.items() if lvl == "district_old" and fold(n).endswith(fold(focus))),
-                    None)
-        if dist is None:
-            raise LookupError(focus)
-        new = sorted({e.name for e in entries.values() if e.level == "ward_2025" and e.district == dist.name})
-        old = sorted({e.name for e in entries.values() if e.level == "ward_old" and e.district == dist.name})
-        old += sorted({(e.old_name or "").split(" (")[0] for e in entries.values()
-                       if e.level == "ward_2025" and e.district == dist.name and e.old_name})
-
-        def q(name: str, level: str) -> str:
-            e = entries.get((name, level))
-            short = name
-            for t in ("Phường ", "Xã ", "Thị trấn ", "Đặc khu "):
-                short = short.removeprefix(t)
-            return short if e is None or e.strong else f"{short} {focus}"
-
-        groups: list[tuple[str, list[str]]] = [
-            (_slug(province), [province]),
-            (_slug(focus), [focus]),
-            (_slug(focus) + "-2025", [name.replace("Phường", "phường").replace("Xã", "xã") for name in new]),
-        ]
-        olds = [q(n, "ward_old") for n in dict.fromkeys(o for o in old if o)]
-        for i in range(0, len(olds), 5):
-            groups.append((f"{_slug(focus)}-cu-{i // 5 + 1}", olds[i:i + 5]))
-        return groups, "nlp.gazetteer"
-    except Exception:  # the gazetteer is optional here; the built-in list is the fallback
-        return BUILTIN_GROUPS, "built-in list"
-
-
-def _slug(s: str) -> str:
+def slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(s).lower()).strip("-")
 
 
 def search_sources(
-    groups: list[tuple[str, list[str]]] | None = None,
+    groups: list[tuple[str, list[str]]],
     *,
     engines: tuple[str, ...] = ("google_news", "bing_news"),
     interval_minutes: float = 60.0,
     enabled: bool = True,
 ) -> list[dict]:
     """[[sources]] entries (as dicts) for every group and engine."""
-    if groups is None:
-        groups, _ = gazetteer_groups()
     out = []
     for label, names in groups:
         shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")

@@ -25,10 +25,11 @@ from typing import Any, Mapping
 from selectolax.lexbor import LexborHTMLParser
 
 from collectors import _social, robots
-from collectors.base import Batch, CollectContext, Item, SkipItem
+from collectors.base import Batch, CollectContext, SkipItem
+from vocab.item import Item
 from collectors.registry import register
 from collectors.textutil import strip_html, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 
 def _views(s: str) -> int | None:

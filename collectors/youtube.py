@@ -20,11 +20,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Mapping
 
-from collectors.base import Item, SkipItem
+from collectors.base import SkipItem
+
+from vocab.item import Item
 from collectors.registry import register
 from collectors.rss import FeedCollector, map_entry
 from collectors.textutil import canonical_url, content_hash, is_http_url, sha1, strip_html, tidy
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 
 
 def map_youtube_entry(

@@ -11,12 +11,13 @@ Errors are ValueError/PermissionError with a Vietnamese message for the page to 
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from typing import Any
 
-from dashboard.auth import User, role_allows
-from langnghe import sources_store
+from orchestration.accounts import User, role_allows
+from orchestration import sources as sources_store
+from store import alerts as store_alerts
+from store import tags as store_tags
 from store import users as store_users
 from store.db import Database, utcnow
 
@@ -30,10 +31,7 @@ def _need(user: User, role: str) -> None:
 
 
 def _alerts():  # type: ignore[no-untyped-def]
-    try:
-        return importlib.import_module("store.alerts")
-    except ModuleNotFoundError:
-        raise ValueError("Chức năng cảnh báo chưa được cài đặt.") from None
+    return store_alerts
 
 
 # --- alert review ----------------------------------------------------------------------------
@@ -88,11 +86,8 @@ def correct_labels(db: Database, user: User, item_id: str, changes: dict[str, An
     """Store staff corrections as human labels (used by retraining); `changes` maps field → new value for
     the fields that differ from what is shown. Returns the fields saved."""
     _need(user, "analyst")
-    try:
-        tags = importlib.import_module("store.tags")
-    except ModuleNotFoundError:
-        raise ValueError("Chức năng gắn nhãn chưa được cài đặt.") from None
-    allowed = getattr(tags, "HUMAN_FIELDS", ("topics", "sentiment", "places", "in_area"))
+    tags = store_tags
+    allowed = tags.HUMAN_FIELDS
     saved = []
     now = utcnow()
     with db.write() as cur:

@@ -9,23 +9,27 @@ Writes go through dashboard/actions.py; after one, a page calls `refresh()` so e
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from langnghe import runtime, sources_store
-from langnghe.config import Config
+from orchestration import runtime
+
+from orchestration import sources as sources_store
+from vocab.config import Config
 from store import dashboard as q
 from store import items as store_items
 from store import sources as store_sources
+from store import alerts as store_alerts
+from store import tags as store_tags
 from store import users as store_users
 from store.db import Database, utcnow
+from vocab.timefmt import TZ_NAME, VN_OFFSET
 
-TZ = "Asia/Ho_Chi_Minh"
-TZ_OFFSET = timedelta(hours=7)  # Vietnam has no daylight saving time
+TZ = TZ_NAME
+TZ_OFFSET = VN_OFFSET
 TTL = 10
 SLOW_TTL = 120
 
@@ -70,10 +74,7 @@ def local_day_start(at: datetime | None = None) -> datetime:
 
 
 def _alerts_mod() -> Any:
-    try:
-        return importlib.import_module("store.alerts")
-    except ModuleNotFoundError:
-        return None
+    return store_alerts
 
 
 # --- capabilities ----------------------------------------------------------------------------
@@ -234,12 +235,7 @@ def item_detail(item_id: str) -> dict[str, Any] | None:
     with db().read() as cur:
         d = q.item_detail(cur, item_id)
         if d is not None and caps()["human_labels"]:
-            try:
-                from store import tags as store_tags
-
-                d["history"] = store_tags.label_history(cur, item_id)
-            except ModuleNotFoundError:
-                d["history"] = []
+            d["history"] = store_tags.label_history(cur, item_id)
     if d is not None:
         d["published_at"] = local(d["published_at"])
         d["fetched_at"] = local(d["fetched_at"])
@@ -335,7 +331,7 @@ def ui_settings() -> dict[str, Any]:
 
 def author_masking() -> dict[str, Any]:
     """Whether author handles are masked (admin setting over config) and which authors are public."""
-    from langnghe.config import section
+    from vocab.config import section
 
     cfg = config()
     enabled = ui_settings().get("retention.mask_author_handles", cfg.retention.mask_author_handles)

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from langnghe.reports.generate import build_weekly_report
-from langnghe.reports.html_out import render_html
-from langnghe.reports.settings import ReportSettings, recent_weeks, week_period
+from reports.generate import build_weekly_report
+from reports.html_out import render_html
+from reports.settings import ReportSettings, recent_weeks, week_period
 from store import reports as store_reports
 
 TTL = 10
@@ -29,7 +29,7 @@ def weeks(n: int = 12) -> list[str]:
 
 
 def period_text(week: str) -> str:
-    from langnghe.reports.weekly import period_text as _pt
+    from reports.weekly import period_text as _pt
 
     return _pt(week_period(week, data.now()))
 

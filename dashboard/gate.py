@@ -1,4 +1,4 @@
-"""The login gate: the only Streamlit part of access control (logic lives in dashboard/auth.py).
+"""The login gate: the only Streamlit part of access control (logic lives in orchestration/accounts.py).
 
 app.py calls `require_login()` before routing; it returns the signed-in User or draws the login form
 and stops the script. Pages ask `current_user()` who is acting and `can(role)` what they may do.
@@ -16,7 +16,7 @@ import re
 import streamlit as st
 
 from dashboard import data, nav, ui
-from dashboard.auth import AuthService, AuthSettings, User, role_allows
+from orchestration.accounts import AuthService, AuthSettings, User, role_allows
 from dashboard.labels import ROLE_LABELS
 
 _EXPIRED = {

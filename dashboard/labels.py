@@ -12,6 +12,10 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS  # noqa: F401
+from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
+from vocab.numbers import number  # noqa: F401
+
 HEALTH_STATUS = {
     "ok": "Hoạt động",
     "error": "Lỗi",
@@ -20,49 +24,16 @@ HEALTH_STATUS = {
     "never_run": "Chưa chạy",
 }
 
-SOURCE_TYPES = {"press": "Báo chí", "social": "Mạng xã hội"}
 
-# Fallbacks; nlp.labels and store.alerts are the owners and win when present.
-_TOPIC_LABELS = {
-    "land": "Đất đai, GPMB", "environment": "Môi trường, tài nguyên", "health": "Y tế, sức khỏe",
-    "education": "Giáo dục", "public_order": "An ninh trật tự", "traffic": "Giao thông",
-    "economy": "Kinh tế, việc làm", "governance": "Chính quyền, cán bộ", "religion": "Tôn giáo, tín ngưỡng",
-    "misinformation_fraud": "Tin giả, lừa đảo", "disaster": "Thiên tai, sự cố", "welfare": "An sinh xã hội",
-    "culture_tourism": "Văn hóa, du lịch",
-}
-_SENTIMENT_LABELS = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
-try:
-    from nlp.labels import SENTIMENT_LABELS as _S
-    from nlp.labels import TOPIC_LABELS as _T
-
-    _TOPIC_LABELS.update(_T)
-    _SENTIMENT_LABELS.update(_S)
-except ImportError:  # pragma: no cover - nlp part not installed
-    pass
-TOPIC_LABELS: dict[str, str] = {**_TOPIC_LABELS, "other": "Chưa phân loại"}
-SENTIMENT_LABELS: dict[str, str] = {**_SENTIMENT_LABELS, "unknown": "Chưa rõ"}
+TOPIC_LABELS: dict[str, str] = DISPLAY_TOPIC_LABELS
+SENTIMENT_LABELS: dict[str, str] = DISPLAY_SENTIMENT_LABELS
 # one fixed colour per series (13 topics + "chưa phân loại"), so no two topics share a colour
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
            "#393b79", "#ad494a", "#637939", "#e7ba52", "#7f7f7f", "#3182bd", "#fd8d3c"]
 SENTIMENT_COLORS = {"Tiêu cực": "#c0392b", "Trung tính": "#95a5a6", "Tích cực": "#27ae60", "Chưa rõ": "#d5d8dc"}
 
-STATE_LABELS = {
-    "new": "Mới", "acknowledged": "Đã tiếp nhận", "assigned": "Đã giao xử lý", "resolved": "Đã xử lý xong",
-    "dismissed": "Bỏ qua", "reopened": "Mở lại", "merged": "Đã gộp",
-}
-PRIORITY_LABELS = {"low": "Thấp", "normal": "Bình thường", "high": "Cao", "urgent": "Khẩn"}
-try:
-    from store.alerts import PRIORITY_LABELS as _P
-    from store.alerts import STATE_LABELS as _SL
-
-    STATE_LABELS.update(_SL)
-    PRIORITY_LABELS.update(_P)
-except ImportError:  # pragma: no cover - alerts part not installed
-    pass
-SEVERITY_LABELS = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
 # coloured dot for markdown (no emoji: office PCs and headless Chromium may lack an emoji font)
 SEVERITY_DOTS = {"high": ":red[**●**]", "medium": ":orange[**●**]", "low": ":gray[**●**]"}
-OPEN_STATES = ("new", "reopened", "acknowledged", "assigned")
 ACTION_LABELS = {
     "raise": "Phát hiện", "transition": "Chuyển trạng thái", "assign": "Giao xử lý", "priority": "Đổi ưu tiên",
     "note": "Ghi chú", "merge": "Gộp",
@@ -123,14 +94,6 @@ def as_list(v: Any) -> list[Any]:
         return [x for x in v]
     except TypeError:
         return []
-
-
-def number(n: Any) -> str:
-    """12345 → '12.345' (Vietnamese thousands separator)."""
-    try:
-        return f"{int(n):,}".replace(",", ".")
-    except (TypeError, ValueError):
-        return str(n)
 
 
 def delta_text(now: float, usual: float) -> str | None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from dashboard.auth import User, role_allows
-from langnghe.reports.generate import (
+from orchestration.accounts import User, role_allows
+from reports.generate import (
     Result, archive_rapid, archive_weekly, rapid_key, rapid_report, weekly_key, weekly_report,
 )
-from langnghe.reports.settings import ReportSettings, parse_week
+from reports.settings import ReportSettings, parse_week
 from store import reports as store_reports
 from store.db import Database, utcnow
 

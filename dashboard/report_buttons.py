@@ -13,7 +13,7 @@ from typing import Iterable
 import streamlit as st
 
 from dashboard import data, data_reports, gate, report_actions, ui
-from langnghe.reports.generate import rapid_key
+from reports.generate import rapid_key
 
 MIME = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

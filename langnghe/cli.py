@@ -13,7 +13,7 @@ import pkgutil
 import sys
 
 from langnghe import commands
-from langnghe.config import ConfigError, load
+from vocab.config import ConfigError, load
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,8 +26,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-from nlp.folding import fold
-from nlp.labels import SENTIMENTS, TOPICS
+from vocab.folding import fold
+from vocab.labels import SENTIMENTS, TOPICS
 
 LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.tsv"
 _TOK = re.compile(r"[^\W_]+", re.UNICODE)

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-from nlp.folding import VI_MARKED, fold_word
+from vocab.folding import VI_MARKED, fold_word
 
 # A segment is a run of words (letters or digits) and spaces; punctuation cuts the chain.
 # A word with a digit is one LM token, <num> ("12 hộ", "3 người").

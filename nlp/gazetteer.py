@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from nlp.folding import fold, fold_word
+from vocab.folding import fold, fold_word
 
 DATA = Path(__file__).with_name("data")
 ADMIN = DATA / "admin_units"

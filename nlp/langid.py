@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.folding import VI_MARKED, fold_word
+from vocab.folding import VI_MARKED, fold_word
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Vietnamese-only letters (not in French, Spanish, Portuguese…): ă ơ ư đ and the dot-below/hook tones.

@@ -6,7 +6,7 @@
       │ teencode / abbreviations expanded (MIT NSW dictionary, conservative subset: ko→không, dc→được)
       │ written without diacritics?  → flag, restore with the bigram Viterbi model (nlp/diacritics.py)
       ▼
-    normalised text + accent-folded key (nlp/folding.py)
+    normalised text + accent-folded key (vocab/folding.py)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from nlp.diacritics import Restorer
-from nlp.folding import VI_MARKED, fold, fold_word
+from vocab.folding import VI_MARKED, fold, fold_word
 
 DATA = Path(__file__).with_name("data")
 MODELS = Path(__file__).with_name("models")

@@ -37,7 +37,7 @@ _DEFAULTS: dict[str, Any] = {"topics": [], "sentiment": "neutral", "in_area": Fa
 def nlp_settings(cfg: Any) -> dict[str, Any]:
     if cfg is None:
         return {}
-    from langnghe.config import section
+    from vocab.config import section
 
     return section(cfg, "nlp")
 

@@ -31,7 +31,7 @@ def get_pipeline(cfg: Any):
 
 
 def fulltext_chars(cfg: Any) -> int:
-    from langnghe.config import section
+    from vocab.config import section
 
     return int(section(cfg, "nlp").get("fulltext_chars", 2000))
 
@@ -82,7 +82,7 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None) -> in
 def scheduler_hook(cfg: Any, db: Any) -> Callable[[], None]:
     """A periodic job for `serve` (langnghe/service.py HOOKS): each tick, tag at most one batch of stored
     items that have no tags or tags from another model version (after a retrain, or a failed batch)."""
-    from langnghe.config import section
+    from vocab.config import section
 
     batch = int(section(cfg, "nlp").get("batch_size", 500))
 

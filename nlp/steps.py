@@ -19,7 +19,7 @@ from typing import Callable
 
 from nlp import langid
 from nlp.classify import Classifier
-from nlp.folding import fold
+from vocab.folding import fold
 from nlp.gazetteer import Gazetteer
 from nlp.normalise import Normaliser
 

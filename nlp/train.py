@@ -31,8 +31,8 @@ from sklearn.svm import LinearSVC
 
 from nlp.classify import Classifier, make_features
 from nlp.diacritics import Restorer
-from nlp.folding import strip_marks
-from nlp.labels import SENTIMENTS, TOPICS
+from vocab.folding import strip_marks
+from vocab.labels import SENTIMENTS, TOPICS
 from nlp.normalise import Normaliser, clean, load_nsw
 
 log = logging.getLogger("langnghe.train")

@@ -23,29 +23,9 @@ from store.db import utcnow
 if TYPE_CHECKING:
     import duckdb
 
-STATES = ("new", "acknowledged", "assigned", "resolved", "dismissed", "reopened", "merged")
-OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
-CLOSED_STATES = ("resolved", "dismissed")
-STATE_LABELS = {
-    "new": "Mới",
-    "acknowledged": "Đã tiếp nhận",
-    "assigned": "Đã giao xử lý",
-    "resolved": "Đã xử lý xong",
-    "dismissed": "Bỏ qua",
-    "reopened": "Mở lại",
-    "merged": "Đã gộp",
-}
-ALLOWED: dict[str, tuple[str, ...]] = {
-    "new": ("acknowledged", "assigned", "resolved", "dismissed"),
-    "acknowledged": ("assigned", "resolved", "dismissed"),
-    "assigned": ("acknowledged", "resolved", "dismissed"),
-    "resolved": ("reopened",),
-    "dismissed": ("reopened",),
-    "reopened": ("acknowledged", "assigned", "resolved", "dismissed"),
-    "merged": (),
-}
-PRIORITIES = ("low", "normal", "high", "urgent")
-PRIORITY_LABELS = {"low": "Thấp", "normal": "Bình thường", "high": "Cao", "urgent": "Khẩn"}
+from vocab.alerts import (  # noqa: F401 - the lifecycle is vocabulary; store enforces it
+    ALLOWED, CLOSED_STATES, OPEN_STATES, PRIORITIES, PRIORITY_LABELS, STATE_LABELS, STATES,
+)
 
 _ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "topics", "places", "item_ids",
                "n_items", "n_outlets", "severity", "score", "reason", "details", "status", "priority", "assignee",

@@ -1,7 +1,7 @@
 """Collaborator reports: save one (item + report row, one transaction), list them, fetch a screenshot.
 
-The page calls `create_report` inside `Database.write()` and hands the returned item id to the NLP
-pipeline, exactly like a collected item.
+`orchestration.ingest.submit_report` maps the report to an Item (collectors.collab), calls
+`create_report` inside `Database.write()` and sends the new item down the one ingest path.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from collectors.collab import map_report, report_id
 from store.items import insert_items
+from vocab.item import Item
 
 if TYPE_CHECKING:
     import duckdb
@@ -39,12 +39,10 @@ class Saved:
     duplicate_report: bool  # True: this exact report was already saved
 
 
-def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, now: datetime) -> Saved:
-    """Store one report as an item and a collab_reports row. Raises SkipItem for an unusable report."""
+def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, rid: str, now: datetime) -> Saved:
+    """Store one report as its item (mapped by collectors.collab) and a collab_reports row."""
     if r.screenshot is not None and len(r.screenshot) > MAX_SCREENSHOT_BYTES:
         raise ValueError(f"screenshot larger than {MAX_SCREENSHOT_BYTES // (1024 * 1024)} MB")
-    item = map_report(reporter=r.reporter, text=r.text, place=r.place, channel=r.channel, link=r.link, now=now)
-    rid = report_id(r.reporter, r.text, r.place, now)
     exists = cur.execute("SELECT item_id FROM collab_reports WHERE id = ?", [rid]).fetchone()
     if exists:
         return Saved(rid, exists[0], False, True)

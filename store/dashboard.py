@@ -185,7 +185,7 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataFr
 
 
 def fold_sql(expr: str) -> str:
-    """SQL folding like nlp.folding.fold (lower-case, no marks, đ→d), for databases without item_tags."""
+    """SQL folding like vocab.folding.fold (lower-case, no marks, đ→d), for databases without item_tags."""
     return f"lower(strip_accents(replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')))"
 
 
@@ -207,7 +207,7 @@ def search_items(
     limit: int = 500,
     now: datetime | None = None,
 ) -> pd.DataFrame:
-    """The explorer's query. `query_folded` is already accent-folded (nlp.folding.fold): "o nhiem" and
+    """The explorer's query. `query_folded` is already accent-folded (vocab.folding.fold): "o nhiem" and
     "ô nhiễm" both become "o nhiem" and match the folded title + text. Comma-separated phrases must all
     occur. Newest first.
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 if TYPE_CHECKING:
     import duckdb
 
-    from collectors.base import Item
+    from vocab.item import Item
 
 
 _SCHEMA = pa.schema(

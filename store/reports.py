@@ -39,7 +39,7 @@ def capabilities(cur: "duckdb.DuckDBPyConnection") -> dict[str, bool]:
 
 # --------------------------------------------------------------------------------------------- area
 def fold(text: str) -> str:
-    """Lower-case, no diacritics, đ→d (as nlp.folding does), for matching place names."""
+    """Lower-case, no diacritics, đ→d (as vocab.folding does), for matching place names."""
     s = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 

@@ -1,6 +1,6 @@
 """Stories: grouped items and the aggregations emerging-issue detection runs on (migration 020).
 
-    items (+ item_tags when the NLP part has tagged them) ──pending_items──▶ nlp.stories grouping
+    items (+ item_tags when the NLP part has tagged them) ──pending_items──▶ detection.stories grouping
     grouping ──add_story_items / refresh_stories──▶ story_items, stories
     detection ◀── story_stats, story_item_times, cell_counts (DuckDB aggregations, one query each)
 

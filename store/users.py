@@ -1,7 +1,7 @@
 """Users, login attempts, sessions, briefings, the dashboard audit trail, admin-managed sources and
 UI settings (migration 040). Named functions only; callers hold the cursor (`Database.read/write`).
 
-Passwords never reach this module in clear text: callers pass bcrypt hashes (dashboard/auth.py).
+Passwords never reach this module in clear text: callers pass bcrypt hashes (orchestration/accounts.py).
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 import pytest
 
-from langnghe import config as config_mod
-from langnghe.demo import QuietHTTPServer
+from vocab import config as config_mod
+from devtools.demo_server import QuietHTTPServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Handler = Callable[[BaseHTTPRequestHandler], None]

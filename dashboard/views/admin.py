@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
-from dashboard.auth import ROLES, AuthError, AuthService, AuthSettings
+from orchestration.accounts import ROLES, AuthError, AuthService, AuthSettings
 from dashboard.labels import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.report_buttons import rapid_report_button
 from dashboard import actions, data, gate, ui
-from dashboard.alert_queue import allowed_actions, sort_queue
+from detection.queue import allowed_actions, sort_queue
 from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     topics_text,

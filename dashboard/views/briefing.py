@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
-from dashboard.alert_queue import sort_queue
+from detection.queue import sort_queue
 from dashboard.labels import (
     ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, safe_link, topics_text,
 )

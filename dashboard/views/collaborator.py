@@ -1,41 +1,29 @@
 """Báo cáo CTV: collaborators log what they heard offline or saw in closed groups.
 
     st.form (nội dung, địa bàn, nguồn thông tin, liên kết, ảnh chụp màn hình)
-        │ save_report(): store.collab.create_report in one write transaction (item + report row)
-        ▼
-    langnghe.pipeline.processor(cfg, db)([item id])   — the same NLP and alerts as collected items
+        │ orchestration.ingest.submit_report: item + report row in one write transaction,
+        ▼ then the one ingest path (full text, NLP, stories and alerts) like a collected item
 
 No SQL here: reads and writes are named functions in store/collab.py.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import streamlit as st
 
 from collectors.base import SkipItem
 from collectors.collab import CHANNELS
-from langnghe import pipeline
-from langnghe.config import Config
+from orchestration import ingest
+from vocab.config import Config
 from store import collab as store_collab
-from store.db import Database, utcnow
+from store.db import Database
+from vocab.timefmt import to_local
 
 PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "analyst"}
 
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
-
-
-def save_report(db: Database, cfg: Config, report: store_collab.NewReport) -> store_collab.Saved:
-    """Store the report and send a new item through the pipeline. Raises SkipItem/ValueError on bad input."""
-    with db.write() as cur:
-        saved = store_collab.create_report(cur, report, utcnow())
-    if saved.new_item:
-        proc = pipeline.processor(cfg, db)
-        if proc is not None:
-            proc([saved.item_id])
-    return saved
 
 
 def _user() -> tuple[str, str]:
@@ -98,7 +86,7 @@ def render() -> None:
             screenshot_name=shot.name if shot is not None else None,
         )
         try:
-            saved = save_report(db, cfg, report)
+            saved = ingest.submit_report(db, cfg, report)
         except (SkipItem, ValueError) as exc:
             st.session_state["_ctv_flash"] = ("error", f"Chưa gửi được: {_vi_reason(str(exc))}")
         else:
@@ -126,7 +114,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
 
     st.dataframe(
         pd.DataFrame({
-            "Thời gian": [r["created_at"] + timedelta(hours=7) for r in rows],
+            "Thời gian": [to_local(r["created_at"]) for r in rows],
             "Nguồn thông tin": [CHANNELS.get(r["channel"], r["channel"]) for r in rows],
             "Địa bàn": [r["place"] or "" for r in rows],
             "Nội dung": [r["text"][:160] for r in rows],

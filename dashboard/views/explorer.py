@@ -10,12 +10,12 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from collectors.privacy import mask_author, mask_mentions
+from vocab.privacy import mask_author, mask_mentions
 from dashboard import actions, data, gate, ui
 from dashboard.labels import (
     SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
 )
-from nlp.folding import fold
+from vocab.folding import fold
 
 PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role": "viewer"}
 

@@ -21,7 +21,7 @@ import streamlit as st
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
 from dashboard.labels import SOURCE_TYPES, skip_label
-from langnghe.config import section
+from vocab.config import section
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
 

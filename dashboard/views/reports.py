@@ -8,8 +8,8 @@ import streamlit as st
 
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, rapid_report_button
-from langnghe.reports.generate import weekly_key
-from langnghe.reports.settings import WEEKDAYS, parse_week
+from reports.generate import weekly_key
+from reports.settings import WEEKDAYS, parse_week
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"

@@ -11,8 +11,7 @@ import streamlit as st
 
 from dashboard import actions, data, gate, ui
 from dashboard.labels import HEALTH_STATUS, SOURCE_TYPES, safe_link
-from langnghe import sources_store
-
+from orchestration import sources as sources_store
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
 ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
 

@@ -7,8 +7,8 @@ import asyncio
 import sys
 
 from collectors.runner import Runner
-from langnghe import pipeline
-from langnghe.config import Config
+from orchestration import ingest
+from vocab.config import Config
 from store.db import Database, DatabaseLocked, utcnow
 
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"langnghe collect: {exc}\n`langnghe serve` already collects on schedule.", file=sys.stderr)
         return 3
     with db:
-        runner = Runner(cfg, db, on_new_items=pipeline.processor(cfg, db))
+        runner = Runner(cfg, db, on_new_items=ingest.processor(cfg, db))
         total = len(runner.due(utcnow(), force=not args.due, only=args.source))
         done = 0
 

@@ -7,7 +7,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from langnghe.config import DEMO_CONFIG_PATH, Config, load
+from devtools import DEMO_CONFIG_PATH, demo_accounts
+from vocab.config import Config, load
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +33,7 @@ def demo_config(feed_port: int) -> Config:
 
 
 def run(args: argparse.Namespace, _cfg: Config) -> int:
-    from langnghe.demo import DemoFeedServer
+    from devtools.demo_server import DemoFeedServer
     from langnghe.service import serve
 
     cfg = demo_config(args.feed_port)
@@ -65,17 +66,9 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
 
 
 def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
-    """Demo-only set-up run once the database is open (e.g. the demo account, added by the auth part)."""
-    import importlib
+    """Demo-only set-up run once the database is open: the demo accounts, printed on the console."""
 
     def before(db):  # type: ignore[no-untyped-def]
-        for name in ("dashboard.auth_demo",):
-            try:
-                mod = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:  # the module exists but something it needs is missing: say so
-                    raise
-                continue
-            mod.setup(cfg, db)
+        demo_accounts.setup(cfg, db)
 
     return before

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from langnghe.config import Config
+from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from collectors import fulltext
-from langnghe.config import Config
+from vocab.config import Config
 from store.db import Database, DatabaseLocked
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from collectors import imports as imp
-from langnghe.config import Config, section
+from vocab.config import Config, section
 from store.db import Database, DatabaseLocked, utcnow
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from langnghe.config import Config
+from vocab.config import Config
 from store.db import Database
 
 

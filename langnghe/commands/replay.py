@@ -8,7 +8,7 @@
         │ tags: the NLP pipeline exactly as the collector runner calls it (--tagger auto), or the
         │       rows' own "tags" (--tagger fixture), or none
         ▼
-    nlp.detect_service.run_detection(cfg, db, t)   ← the same function the Scheduler hook calls
+    detection.jobs.run_detection(cfg, db, t)   ← the same function the Scheduler hook calls
         ▼
     ALERTS.jsonl: one row per alert raised (alert_id, raised_at, title, topics, places, item_ids,
                   severity, reason, story_id, score, previous_alert_id)
@@ -27,7 +27,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from langnghe.config import Config
+from orchestration import ingest
+from vocab.config import Config
 
 log = logging.getLogger("langnghe.replay")
 _SOCIAL = re.compile(r"(facebook|^fb|[-_]fb|zalo|tiktok|youtube|^yt|[-_]yt|forum|voz|group|nhom|mastodon|telegram|"
@@ -92,7 +93,7 @@ def _source_type(cfg: Config | None, row: dict[str, Any]) -> str:
 
 
 def to_item(cfg: Config | None, row: dict[str, Any], fetched_at: datetime) -> Any:
-    from collectors.base import Item
+    from vocab.item import Item
     from collectors.textutil import canonical_url, content_hash, tidy
 
     url = row.get("url") or f"https://replay.invalid/{row['id']}"
@@ -121,22 +122,8 @@ def fixture_tagger(rows: Iterable[dict[str, Any]]) -> Callable[[list[dict[str, A
 
 
 def pipeline_tagging(cfg: Config, db: Any) -> tuple[Callable[[list[str]], None] | None, Any, str]:
-    """(processor writing item_tags like the live runner, or an in-process tagger, description)."""
-    from langnghe import pipeline
-
-    try:
-        proc = pipeline.processor(cfg, db)
-    except Exception:  # the NLP part failed to start: say so, replay without tags
-        log.exception("NLP processor failed to start")
-        proc = None
-    if proc is not None:
-        return proc, None, "NLP pipeline (nlp.service, như khi chạy thật)"
-    try:
-        from nlp.pipeline import Pipeline  # type: ignore[import-not-found]
-    except ImportError:
-        return None, None, "không gắn nhãn (chưa cài NLP pipeline)"
-    p = Pipeline.from_config(cfg)
-    return None, p.tag, "NLP pipeline (nlp.pipeline.Pipeline)"
+    """(processor writing item_tags like the live runner, no in-process tagger, description)."""
+    return ingest.processor(cfg, db), None, "NLP pipeline (nlp.service, như khi chạy thật)"
 
 
 def replay(
@@ -156,7 +143,7 @@ def replay(
     Returns (alerts, source alarms). `on_alert(alert, db)` and `on_step(t, db)` let scenarios act
     like staff (dismiss an alert) or like a broken source between steps.
     """
-    from nlp.detect_service import detector
+    from detection.jobs import detector
     from store import items as store_items
 
     alerts: list[dict[str, Any]] = []

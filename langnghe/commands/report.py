@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from langnghe.config import Config
+from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,8 +59,8 @@ def _open(cfg: Config, path: str | None):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from langnghe.reports import rapid_report, weekly_report
-    from langnghe.reports.settings import ReportSettings, parse_week, week_of, to_local
+    from reports import rapid_report, weekly_report
+    from reports.settings import ReportSettings, parse_week, week_of, to_local
     from store.db import DatabaseLocked, utcnow
 
     if not getattr(args, "report_kind", None):

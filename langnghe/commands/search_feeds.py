@@ -7,7 +7,8 @@ import argparse
 import sys
 
 from collectors import search_feeds
-from langnghe.config import Config
+from orchestration.search_feeds import gazetteer_groups
+from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    groups, origin = search_feeds.gazetteer_groups(cfg.area.province, cfg.area.focus or cfg.area.province)
+    groups, origin = gazetteer_groups(cfg.area.province, cfg.area.focus or cfg.area.province)
     engines = tuple(args.engine or ("google_news", "bing_news"))
     print(f"# {len(groups)} nhóm tên địa danh (nguồn: {origin})", file=sys.stderr)
     print(search_feeds.to_toml(search_feeds.search_sources(groups, engines=engines, interval_minutes=args.interval)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from langnghe.config import Config
+from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,8 +6,8 @@ import argparse
 import json
 
 from collectors import registry
-from langnghe.config import Config
-from langnghe.status import collect_status
+from vocab.config import Config
+from orchestration.status import collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:

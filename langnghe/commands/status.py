@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from langnghe.config import Config
-from langnghe.status import collect_status
+from vocab.config import Config
+from orchestration.status import collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:

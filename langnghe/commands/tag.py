@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any, Iterator
 
-from langnghe.config import Config
+from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _pending(cfg: Config, pipeline) -> int:  # type: ignore[no-untyped-def]
-    from langnghe.config import section
+    from vocab.config import section
     from nlp.service import tag_pending
     from store.db import Database, DatabaseLocked
 

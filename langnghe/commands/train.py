@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from langnghe.config import Config, section
+from vocab.config import Config, section
 
 
 def register(sub: argparse._SubParsersAction) -> None:

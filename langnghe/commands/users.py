@@ -16,7 +16,7 @@ import argparse
 import getpass
 import sys
 
-from langnghe.config import Config
+from vocab.config import Config
 from store.db import Database, DatabaseLocked
 
 
@@ -53,7 +53,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from dashboard.auth import AuthError, service
+    from orchestration.accounts import AuthError, service
 
     if not getattr(args, "users_cmd", None):
         print("usage: langnghe users {add,list,passwd,disable,enable} …", file=sys.stderr)

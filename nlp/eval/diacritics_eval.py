@@ -16,7 +16,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from nlp.folding import fold, words
+from vocab.folding import fold, words
 
 DEFAULT = "/work/shared/data/eval-only/diacritics_normalization"
 

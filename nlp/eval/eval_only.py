@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
-    from langnghe.config import load
+    from vocab.config import load
     from nlp.pipeline import Pipeline
 
     pipe = Pipeline.from_config(load())

@@ -15,8 +15,8 @@ import pytest
 from collectors import _social, registry, robots
 from collectors.base import Batch, CollectContext
 from collectors.http import Fetcher
-from langnghe import config as config_mod
-from langnghe.config import SourceConfig
+from vocab import config as config_mod
+from vocab.config import SourceConfig
 
 from kindspecs import NOW
 
@@ -71,21 +71,7 @@ def server(kserver):
 
 
 @pytest.fixture
-def own_schema(monkeypatch):
-    """Migrations of the foundation (001–009) and of this part (030–039) only, so these tests do not
-    depend on other parts' schema work in progress."""
-    from store import db as db_mod
-
-    real = db_mod.migrations
-
-    def only_ours():
-        return [m for m in real() if m[0] < 10 or 30 <= m[0] < 40]
-
-    monkeypatch.setattr(db_mod, "migrations", only_ours)
-
-
-@pytest.fixture
-def db(tmp_path, own_schema):
+def db(tmp_path):
     from store.db import Database
 
     d = Database(tmp_path / "t.duckdb")

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from collectors import privacy
+from vocab import privacy
 from collectors.base import SkipItem
-from collectors.collab import map_report
+from collectors.collab import map_report, report_id
 from langnghe import cli
 from store import collab, retention
 from store.db import Database
 from store.items import insert_items
-from kindhelpers import db, own_schema  # noqa: F401
+from kindhelpers import db  # noqa: F401
 
 NOW = datetime(2024, 11, 21, 3, 0)
 
@@ -23,6 +23,12 @@ def _report(**kw):
                 place="phường Vàng Danh", channel="zalo", link=None)
     base.update(kw)
     return collab.NewReport(**base)
+
+
+def _create(cur, r, now):
+    """What orchestration.ingest.submit_report does before the pipeline: map, then store."""
+    item = map_report(reporter=r.reporter, text=r.text, place=r.place, channel=r.channel, link=r.link, now=now)
+    return collab.create_report(cur, r, item, report_id(r.reporter, r.text, r.place, now), now)
 
 
 def test_map_report_is_pure_and_checks_input():
@@ -42,9 +48,9 @@ def test_map_report_is_pure_and_checks_input():
 def test_create_report_with_screenshot_and_double_submit(db):
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
     with db.write() as cur:
-        s1 = collab.create_report(cur, _report(screenshot=png, screenshot_mime="image/png",
+        s1 = _create(cur, _report(screenshot=png, screenshot_mime="image/png",
                                                screenshot_name="anh.png"), NOW)
-        s2 = collab.create_report(cur, _report(screenshot=png, screenshot_mime="image/png"), NOW)
+        s2 = _create(cur, _report(screenshot=png, screenshot_mime="image/png"), NOW)
     assert s1.new_item and not s1.duplicate_report and s2.duplicate_report and s2.item_id == s1.item_id
     with db.read() as cur:
         assert collab.count_reports(cur) == 1
@@ -60,7 +66,7 @@ def test_report_with_a_link_already_collected_links_to_that_item(db):
     first = map_report(reporter="a", text="Bài đăng về bụi than", place="", channel="facebook", link=url, now=NOW)
     with db.write() as cur:
         insert_items(cur, [first])
-        s = collab.create_report(cur, _report(link=url, channel="facebook", reporter="b"), NOW)
+        s = _create(cur, _report(link=url, channel="facebook", reporter="b"), NOW)
     assert not s.new_item and s.item_id == first.id
 
 
@@ -97,7 +103,7 @@ def test_retention_purges_raw_and_old_items_and_logs(db):
     assert any(r["dry_run"] for r in log)
 
 
-def test_retention_cli(tmp_path, monkeypatch, capsys, own_schema):
+def test_retention_cli(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "r.duckdb"))
     assert cli.main(["retention", "--dry-run"]) == 0
     assert "Sẽ xoá 0 dòng raw_payloads" in capsys.readouterr().out
@@ -137,7 +143,7 @@ def test_mask_mentions_and_frame():
 
 
 def test_retention_hook_runs_once_a_day(db, tmp_path):
-    from langnghe.commands import retention as cmd
+    from orchestration import retention as cmd
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path, [])

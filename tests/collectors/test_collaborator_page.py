@@ -6,7 +6,7 @@ import pytest
 
 from store import collab as store_collab
 from tests.conftest import make_config
-from kindhelpers import PAGE_STATE, db, own_schema  # noqa: F401
+from kindhelpers import PAGE_STATE, db  # noqa: F401
 
 
 SCRIPT = """
@@ -29,7 +29,7 @@ def app(db, tmp_path, monkeypatch):
 
     PAGE_STATE["db"], PAGE_STATE["cfg"] = db, make_config(tmp_path, [])
     processed: list[list[str]] = []
-    monkeypatch.setattr("langnghe.pipeline.processor", lambda cfg, d: processed.append)
+    monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, d: processed.append)
     at = AppTest.from_string(SCRIPT, default_timeout=30)
     at.run()
     return at, processed

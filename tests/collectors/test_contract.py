@@ -84,9 +84,8 @@ def test_other_encoding_gives_the_same_items(server, kind):
 
 
 def test_every_kind_is_described_for_staff():
-    from collectors import coverage
-    from langnghe import config as C
-
+    import kindcoverage as coverage
+    from vocab import config as C
     rows = coverage.coverage(C.load().sources, KINDS)
     assert [r["kind"] for r in rows] == KINDS
     assert all(r["kind"] in coverage.KINDS for r in rows)

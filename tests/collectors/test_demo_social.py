@@ -9,10 +9,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from collectors.runner import Runner
-from langnghe import demo, demo_social
+from devtools import demo_server as demo
+from devtools import demo_social
 from store.db import Database
 from tests.conftest import make_config
-from kindhelpers import fresh_gates, own_schema  # noqa: F401
+from kindhelpers import fresh_gates  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
 
@@ -37,7 +38,7 @@ def test_routes_hide_future_rows_and_use_real_shapes():
     assert len(json.loads(later[demo_social.PATHS["mastodon"]][1])) >= len(statuses)
 
 
-def test_demo_collects_press_and_social_side_by_side(tmp_path, own_schema):
+def test_demo_collects_press_and_social_side_by_side(tmp_path):
     now = START + timedelta(hours=1)
     server = demo.DemoFeedServer(0, start=START, items=demo.load_items(START), clock=lambda: now)
     demo_social.mount(server)

@@ -13,7 +13,7 @@ from store import fulltext as store_fulltext
 from store.db import utcnow
 from store.items import insert_items
 from tests.conftest import make_config, send
-from kindhelpers import db, fresh_gates, kserver, own_schema, server  # noqa: F401
+from kindhelpers import db, fresh_gates, kserver, server  # noqa: F401
 from kindspecs import FIX
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
@@ -22,7 +22,7 @@ ARTICLE = (FIX / "fulltext/baoquangninh_article.html").read_bytes()
 
 
 def _item(url: str, n: int, source_type: str = "press"):
-    from collectors.base import Item
+    from vocab.item import Item
     from collectors.textutil import canonical_url, sha1
 
     now = utcnow()
@@ -64,7 +64,10 @@ def test_run_fetches_stores_and_records_failures(server, db, tmp_path):
     assert server.hits["/bai-1.html"] == 1
 
 
-def test_wrap_processor_runs_before_nlp(server, db, tmp_path):
+def test_ingest_fetches_full_text_before_nlp(server, db, tmp_path, monkeypatch):
+    from nlp import service
+    from orchestration import ingest
+
     server.routes["/bai-1.html"] = lambda r: send(r, 200, ARTICLE, "text/html; charset=utf-8")
     it = _item(server.url("/bai-1.html"), 1)
     with db.write() as cur:
@@ -72,18 +75,27 @@ def test_wrap_processor_runs_before_nlp(server, db, tmp_path):
     cfg = make_config(tmp_path, [], fulltext={"per_host_spacing_seconds": 0.0})
     seen = {}
 
-    def nlp(ids):
+    def nlp(cfg_, db_, ids):
         with db.read() as cur:
             seen.update(store_fulltext.texts_for(cur, ids))
 
-    fulltext.wrap_processor(cfg, db, nlp)([it.id])
+    monkeypatch.setattr(service, "tag_ids", nlp)
+    ingest.processor(cfg, db)([it.id])
     assert "254 hộ" in seen[it.id]
 
 
-def test_disabled_returns_inner(tmp_path, own_schema):
+def test_ingest_with_full_text_disabled_fetches_nothing(server, db, tmp_path, monkeypatch):
+    from nlp import service
+    from orchestration import ingest
+
+    it = _item(server.url("/bai-1.html"), 1)
+    with db.write() as cur:
+        insert_items(cur, [it])
     cfg = make_config(tmp_path, [], fulltext={"enabled": False})
-    inner = lambda ids: None  # noqa: E731
-    assert fulltext.wrap_processor(cfg, None, inner) is inner
+    tagged = []
+    monkeypatch.setattr(service, "tag_ids", lambda c, d, ids: tagged.extend(ids))
+    ingest.processor(cfg, db)([it.id])
+    assert tagged == [it.id] and not server.hits.get("/bai-1.html")
 
 
 def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server, tmp_path, monkeypatch):
@@ -93,6 +105,7 @@ def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server
     from store import tags as store_tags
     from store.db import Database
     from nlp import service
+    from orchestration import ingest, jobs
 
     class Stub:  # what the pipeline would conclude, from the words it is given
         model_version = "stub"
@@ -112,7 +125,7 @@ def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server
     with Database(tmp_path / "full.duckdb") as db:
         with db.write() as cur:
             insert_items(cur, items)
-        fulltext.wrap_processor(cfg, db, service.processor(cfg, db))([i.id for i in items])  # the pass
+        ingest.processor(cfg, db)([i.id for i in items])  # the pass
         with db.read() as cur:
             assert len(store_fulltext.texts_for(cur, [i.id for i in items])) == 1  # max_per_run = 1
             left = next(i for i in items if not store_tags.get_tags(cur, i.id)["topics"])
@@ -124,7 +137,7 @@ def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server
                 "topics": [], "sentiment": "neutral", "in_area": False, "places": [], "similarity": None,
                 "grouped_at": now}])
             store_stories.refresh_stories(cur, [left.id], now)
-        hook = fulltext.scheduler_hook(cfg, db)
+        hook = jobs.fulltext_catchup(cfg, db)
         hook()
         hook()  # within catchup_minutes: nothing more is fetched
         with db.read() as cur:

@@ -11,7 +11,7 @@ from collectors.runner import Runner
 from store import sources as store_sources
 from store.db import Database
 from tests.conftest import make_config, send
-from kindhelpers import collect, fresh_gates, kserver, own_schema, server, source  # noqa: F401
+from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
 from kindspecs import FIX, PAKN_OPTIONS, to_cp1258
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
@@ -98,7 +98,7 @@ def test_robots_unreachable_means_disallow(server):
         collect(_pakn(server))
 
 
-def test_robots_disallow_shows_on_source_health(server, tmp_path, own_schema):
+def test_robots_disallow_shows_on_source_health(server, tmp_path):
     server.routes["/robots.txt"] = lambda r: send(r, 200, b"User-agent: *\nDisallow: /\n", "text/plain")
     src = {"name": "pakn", "kind": "html_list", "url": server.url("/pakn/danh-sach"), "outlet": "PAKN",
            "source_type": "social", "options": PAKN_OPTIONS}

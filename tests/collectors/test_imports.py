@@ -9,9 +9,9 @@ import pytest
 from collectors import imports as imp
 from collectors.base import SkipItem
 from langnghe import cli
-from langnghe.config import SourceConfig
+from vocab.config import SourceConfig
 from store.db import Database
-from kindhelpers import db, own_schema  # noqa: F401
+from kindhelpers import db  # noqa: F401
 from kindspecs import FIX
 
 NOW = datetime(2024, 11, 21)
@@ -103,10 +103,10 @@ def test_preview_writes_nothing_and_shows_reasons():
     assert pv.rows == 4 and pv.mappable == 3 and len(pv.items) == 2 and pv.skipped == {"no title or text": 1}
 
 
-def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys, own_schema):
+def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
     dbp = tmp_path / "i.duckdb"
     monkeypatch.setenv("LANGNGHE_DB", str(dbp))
-    monkeypatch.setattr("langnghe.pipeline.processor", lambda cfg, db: None)
+    monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, db: None)
     assert cli.main(["import", str(CSV), "--preview"]) == 0
     out = capsys.readouterr().out
     assert "Ánh xạ:" in out and "bỏ qua 1: no title or text" in out

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from collectors import search_feeds as sf
+from orchestration.search_feeds import gazetteer_groups
 from tests.conftest import send
 from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
 from kindspecs import FIX
@@ -60,9 +61,9 @@ def test_google_and_bing_urls_decode_to_the_query():
 
 
 def test_groups_cover_old_and_2025_names():
-    groups, origin = sf.gazetteer_groups()
+    groups, origin = gazetteer_groups()
     names = [n for _, ns in groups for n in ns]
-    assert origin in ("nlp.gazetteer", "built-in list")
+    assert origin == "nlp.gazetteer"
     for must in ("Uông Bí", "Quảng Ninh", "phường Vàng Danh", "phường Yên Tử"):
         assert must in names
     assert any("Trưng Vương" in n for n in names) and any("Thượng Yên Công" in n for n in names)
@@ -73,18 +74,8 @@ def test_groups_cover_old_and_2025_names():
     assert toml.startswith("[[sources]]") and 'kind = "google_news"' in toml
 
 
-def test_builtin_list_when_no_gazetteer(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_nlp(name, *a, **k):
-        if name.startswith("nlp"):
-            raise ImportError(name)
-        return real_import(name, *a, **k)
-
-    monkeypatch.setattr(builtins, "__import__", no_nlp)
-    groups, origin = sf.gazetteer_groups()
+def test_builtin_list_when_the_focus_is_not_a_district_of_the_province():
+    groups, origin = gazetteer_groups("Quảng Ninh", "Nơi Không Có")
     assert origin == "built-in list" and groups == sf.BUILTIN_GROUPS
 
 

@@ -10,10 +10,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from langnghe import config as config_mod
-from langnghe import runtime
+from vocab import config as config_mod
+from orchestration import runtime
 from store.db import Database
 from tests.conftest import make_config
+from devtools import DEMO_CONFIG_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
@@ -21,7 +22,7 @@ PASSWORD = "mat-khau-thu-nghiem"
 TIMEOUT = 30
 
 
-DEMO_SOURCES = config_mod.read_toml(config_mod.DEMO_CONFIG_PATH)["sources"]
+DEMO_SOURCES = config_mod.read_toml(DEMO_CONFIG_PATH)["sources"]
 
 
 class Env:
@@ -32,13 +33,12 @@ class Env:
         runtime.install(self.cfg, self.db)
         st.cache_data.clear()
         st.cache_resource.clear()
-        from dashboard.auth import service
+        from orchestration.accounts import service
 
         self.auth = service(self.cfg, self.db)
 
     def seed(self, **kw: Any) -> dict[str, int]:
-        from store import synth
-
+        from devtools import synth
         out = synth.seed(self.db, **kw)
         st.cache_data.clear()
         return out

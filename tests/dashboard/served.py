@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from langnghe import config as config_mod
+from vocab import config as config_mod
 from store.db import Database, utcnow
+from devtools import DEMO_CONFIG_PATH
 
 PASSWORDS = {"chuyenvien": "chuyen-vien-12345", "quantri": "quan-tri-12345", "xem": "chi-xem-12345"}
 
@@ -24,7 +25,7 @@ MALICIOUS = {
 
 
 def write_config(tmp: Path, db_path: Path) -> Path:
-    demo = config_mod.read_toml(config_mod.DEMO_CONFIG_PATH)
+    demo = config_mod.read_toml(DEMO_CONFIG_PATH)
     lines = [
         "[storage]", f'db_path = "{db_path}"', f'snapshot_path = "{tmp / "snap.duckdb"}"',
         "snapshot_every_minutes = 0",
@@ -52,9 +53,8 @@ def _toml(v: object) -> str:
 
 
 def prepare(tmp: Path, n_items: int = 800) -> tuple[Path, dict[str, str]]:
-    from dashboard.auth import AuthService, AuthSettings
-    from store import synth
-
+    from orchestration.accounts import AuthService, AuthSettings
+    from devtools import synth
     db_path = tmp / "served.duckdb"
     cfg_path = write_config(tmp, db_path)
     cfg = config_mod.load(cfg_path)

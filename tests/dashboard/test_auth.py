@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import auth_demo, nav
-from dashboard.auth import AuthError, AuthService, AuthSettings, hash_password, role_allows, verify_password
+from dashboard import nav
+
+from devtools import demo_accounts as auth_demo
+from orchestration.accounts import AuthError, AuthService, AuthSettings, hash_password, role_allows, verify_password
 from store import users as store_users
 from store.db import Database, utcnow
 from tests.conftest import make_config

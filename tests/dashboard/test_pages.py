@@ -177,7 +177,7 @@ def test_assign_priority_note_merge_reopen(demo_env):
 
 def test_viewer_cannot_act_even_if_a_page_offered_it(demo_env):
     from dashboard import actions
-    from dashboard.auth import User
+    from orchestration.accounts import User
 
     with pytest.raises(PermissionError):
         actions.alert_action(demo_env.db, User("xem", "Xem", "viewer"), "A000001", "acknowledge")
@@ -227,7 +227,7 @@ def test_search_with_and_without_diacritics(demo_env):
     at.text_input(key="x_query").set_value("Ô NHIỄM").run()
     accented = at.dataframe[0].value
     assert len(plain) > 0 and list(plain["Tiêu đề"]) == list(accented["Tiêu đề"])
-    from nlp.folding import fold
+    from vocab.folding import fold
 
     with demo_env.db.read() as cur:
         rows = cur.execute("SELECT title, summary FROM items").fetchall()
@@ -302,8 +302,7 @@ def test_sources_health_and_alarms(demo_env):
 
 
 def test_admin_adds_pauses_and_edits_sources_in_the_config_store(demo_env):
-    from langnghe import sources_store
-
+    from orchestration import sources as sources_store
     at = demo_env.page("sources", "admin").run()
 
     def add_form(name: str, url: str, outlet: str) -> None:

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from nlp.folding import fold
+from vocab.folding import fold
 from store import dashboard as q
-from store import synth
+from devtools import synth
 from store.db import Database, utcnow
 from tests.conftest import make_config
 

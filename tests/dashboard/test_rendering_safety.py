@@ -9,7 +9,7 @@ import re
 import pytest
 
 from dashboard.labels import md, safe_link
-from store import synth
+from devtools import synth
 from tests.dashboard.conftest import no_exception
 from tests.dashboard.served import MALICIOUS
 

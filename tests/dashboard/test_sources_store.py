@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from langnghe import sources_store
-from langnghe.config import SourceConfig
-from langnghe.service import Scheduler
+from orchestration import sources as sources_store
+from vocab.config import SourceConfig
+from orchestration.jobs import Scheduler
 from store import users as store_users
 from store.db import Database, utcnow
 from tests.conftest import make_config, rss_source

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from langnghe import config as config_mod
-
-
+from vocab import config as config_mod
 @pytest.fixture(scope="session")
 def cfg():
     """The shipped defaults only (no override file from the environment)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.folding import fold, strip_marks, words
+from vocab.folding import fold, strip_marks, words
 
 SENTENCES = [
     "Người dân phản ánh tình trạng ô nhiễm môi trường kéo dài",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.folding import strip_marks
+from vocab.folding import strip_marks
 
 CASES = [
     # (text, in_area, a place display that must be present or None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from nlp.folding import fold, strip_marks
+from vocab.folding import fold, strip_marks
 from nlp.normalise import clean, fix_tone_placement
 
 

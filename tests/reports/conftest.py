@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from langnghe import config as config_mod
-from langnghe.reports.sample import seed_week
-from langnghe.reports.settings import ReportSettings, week_period
+from vocab import config as config_mod
+from devtools.sample_reports import seed_week
+from reports.settings import ReportSettings, week_period
 from store.db import Database
 
 WEEK = "2026-W47"

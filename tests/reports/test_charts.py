@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from langnghe.reports import charts as C
+from reports import charts as C
 
 PNG = b"\x89PNG\r\n\x1a\n"
 T0 = datetime(2026, 11, 20, 6, 0)

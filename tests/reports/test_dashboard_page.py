@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from langnghe.reports.generate import rapid_key, weekly_key
-from langnghe.reports.sample import seed_week
-from langnghe.reports.settings import to_local, week_of
+from reports.generate import rapid_key, weekly_key
+from devtools.sample_reports import seed_week
+from reports.settings import to_local, week_of
 from store import reports as store_reports
 from store.db import utcnow
 from tests.dashboard.conftest import Env, no_exception, texts
@@ -103,7 +103,7 @@ def test_rapid_report_button(env):
 
 @pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
 def test_page_on_the_dashboard_demo_data(env, role):
-    """The dashboard part's synthetic data (store/synth.py), a different writer than ours."""
+    """The dashboard part's synthetic data (devtools/synth.py), a different writer than ours."""
     env.seed()
     at = env.page("reports", role).run()
     no_exception(at)

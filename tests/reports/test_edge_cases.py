@@ -10,11 +10,11 @@ import docx
 import openpyxl
 import pytest
 
-from collectors.base import Item
-from langnghe.reports import weekly_report
-from langnghe.reports.generate import build_weekly_report, weekly_figures
-from langnghe.reports.sample import seed_week
-from langnghe.reports.settings import week_period
+from vocab.item import Item
+from reports import weekly_report
+from reports.generate import build_weekly_report, weekly_figures
+from devtools.sample_reports import seed_week
+from reports.settings import week_period
 from store import reports as store_reports
 from store.db import Database
 from store.items import insert_items
@@ -121,8 +121,8 @@ def test_hostile_feed_text_stays_text(tmp_path):
     d = docx.Document(str(res.files["docx"]))
     cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
     assert any(c.startswith('=HYPERLINK("http://evil.example"') and "<script>" in c for c in cells)
-    from langnghe.reports.generate import build_weekly_report
-    from langnghe.reports.html_out import render_html
+    from reports.generate import build_weekly_report
+    from reports.html_out import render_html
 
     html = render_html(build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")[0].doc)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -155,7 +155,7 @@ def test_cut_week_compares_the_same_span():
 
 
 def test_numbers_helpers():
-    from langnghe.reports.settings import change, change_short, num as fmt, place_date
+    from reports.settings import change, change_short, num as fmt, place_date
 
     assert fmt(12345) == "12.345" and change(120, 100) == "tăng 20,0%" and change(0, 0) == "không đổi"
     assert change(5, 0) == "mới xuất hiện" and change_short(90, 100) == "−10,0%"

@@ -8,11 +8,11 @@ import docx
 import pytest
 
 from langnghe.cli import main
-from langnghe.reports import rapid_report
-from langnghe.reports.generate import rapid_key
-from langnghe.reports.sample import seed_week
-from langnghe.reports.schedule import due_time, weekly_hook
-from langnghe.reports.labels import STATE_LABELS
+from reports import rapid_report
+from reports.generate import rapid_key
+from devtools.sample_reports import seed_week
+from reports.schedule import due_time, weekly_hook
+from reports.labels import STATE_LABELS
 from store import reports as store_reports
 from store.db import Database
 from tests.reports.conftest import NOW, WEEK, need, pdf_text, settings

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from docx.shared import Cm, Pt
 
-from langnghe.reports import weekly_report
-from langnghe.reports.generate import weekly_key
-from langnghe.reports.labels import SENTIMENT_LABELS, STATE_LABELS, TOPIC_LABELS
+from reports import weekly_report
+from reports.generate import weekly_key
+from reports.labels import SENTIMENT_LABELS, STATE_LABELS, TOPIC_LABELS
 from store import reports as store_reports
 from tests.reports.conftest import ARTIFACTS, NOW, PROPOSALS, WEEK, db_scope, need, num, pdf_text, settings
 
@@ -229,7 +229,7 @@ def test_pdf_vietnamese_fonts_and_page1_png(report):
     assert "\ufffd" not in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
-    from langnghe.reports.html_out import find_font
+    from reports.html_out import find_font
 
     family = find_font(settings().pdf_fonts)
     if family:  # the configured font files (not the browser's fallback) are the ones embedded

@@ -1,0 +1,77 @@
+"""The one ingest path. Every source of items stores them its own way, then hands the new ids here.
+
+    collector runner (a source's batch + health, one transaction) ─┐
+    import file (items + import_log)                               │
+    collaborator report (item + collab_reports row) ── submit_report
+    replay (simulated time)                                        │
+                                                                   ▼
+                      process(new_ids):  1 full text   collectors.fulltext.run (press items)
+                                         2 tags        nlp.service.tag_ids
+                                         3 stories     detection.jobs, on the scheduler's next tick
+                                                       (grouping and detection share one in-memory index)
+
+`retag(cfg, db, ids)` is the same step 2 for items whose text changed later (full-text catch-up,
+a mojibake repair), with their stories' topics and places brought in step.
+Nothing here is optional: an import error is a bug and surfaces as one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Callable
+
+from collectors import collab as collab_kind
+from collectors import fulltext
+from nlp import service as nlp_service
+from store import collab as store_collab
+from store import stories as store_stories
+from store.db import Database, utcnow
+from vocab.config import Config
+
+log = logging.getLogger("langnghe.ingest")
+
+Processor = Callable[[list[str]], None]
+
+
+def processor(cfg: Config, db: Database) -> Processor:
+    """The callback every source of items calls with the ids it has just stored."""
+
+    def process(new_ids: list[str]) -> None:
+        if not new_ids:
+            return
+        if fulltext.settings(cfg).enabled:
+            try:
+                asyncio.run(fulltext.run(cfg, db, ids=list(new_ids)))
+            except Exception:
+                log.exception("full-text extraction failed; items keep their summaries")
+        try:
+            nlp_service.tag_ids(cfg, db, list(new_ids))
+        except Exception:
+            log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
+
+    return process
+
+
+def retag(cfg: Config, db: Database, ids: list[str]) -> None:
+    """Tag these items again (their text changed after they were tagged) and copy the new tags into
+    the stories they were grouped in."""
+    if not ids:
+        return
+    nlp_service.tag_ids(cfg, db, ids)
+    with db.write() as cur:
+        store_stories.resync_tags(cur, ids, utcnow())
+
+
+def submit_report(db: Database, cfg: Config, report: store_collab.NewReport) -> store_collab.Saved:
+    """A collaborator's report: mapped like a collected entry, stored with its report row in one
+    transaction, then down the same path. Raises SkipItem/ValueError on bad input."""
+    now = utcnow()
+    item = collab_kind.map_report(reporter=report.reporter, text=report.text, place=report.place,
+                                  channel=report.channel, link=report.link, now=now)
+    rid = collab_kind.report_id(report.reporter, report.text, report.place, now)
+    with db.write() as cur:
+        saved = store_collab.create_report(cur, report, item, rid, now)
+    if saved.new_item:
+        processor(cfg, db)([saved.item_id])
+    return saved

@@ -1,0 +1,137 @@
+"""The scheduler thread of `serve`, and the periodic jobs it runs after each collection pass.
+
+    Scheduler.run(), every schedule.tick_seconds:
+        sources (langnghe.toml, with admins' edits merged) ─▶ Runner.run_due ─▶ ingest.processor
+        then each job in JOBS, in order (each decides itself whether it is due):
+            tag         nlp.service        items still untagged, or tagged by an older model
+            detect      detection.jobs     stories and emerging-issue alerts
+            fulltext    catch-up           full text a busy pass left out, then re-tag those items
+            weekly      reports.schedule   weekly report into the archive at [reports] schedule
+            retention   orchestration.retention, once a day
+        every storage.snapshot_every_minutes ─▶ Database.snapshot
+
+The jobs are imported, not named by strings: a broken job is an import error at start, not a
+silent absence. A job that raises while it runs is logged and the next tick runs it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import httpx
+
+from collectors import fulltext
+from collectors.runner import Runner
+from detection import jobs as detection_jobs
+from nlp import service as nlp_service
+from orchestration import ingest
+from orchestration import retention
+from orchestration import sources as sources_store
+from reports import schedule as report_schedule
+from store.db import Database, utcnow
+from vocab.config import Config
+
+log = logging.getLogger("langnghe.jobs")
+
+Job = Callable[[], None]
+
+
+def fulltext_catchup(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTransport | None = None) -> Job:
+    """Every `fulltext.catchup_minutes`, full text for pending press items that the new-items step left
+    (over `max_per_run`, or added while it was off), then re-tag those items and update their stories.
+    Runs after detection in the tick, so it never delays an alert."""
+    st = fulltext.settings(cfg)
+    state: dict[str, Any] = {"last": None}
+
+    def job() -> None:
+        if not st.enabled or st.catchup_minutes <= 0:
+            return
+        now = utcnow()
+        if state["last"] is not None and (now - state["last"]).total_seconds() < st.catchup_minutes * 60:
+            return
+        state["last"] = now
+        got: list[str] = []
+        asyncio.run(fulltext.run(cfg, db, transport=transport, ok_ids=got))
+        ingest.retag(cfg, db, got)
+
+    return job
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    factory: Callable[[Config, Database], Job]
+    what: str
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("tag", nlp_service.scheduler_hook, "tag stored items still untagged, or tagged by an older model"),
+    JobSpec("detect", detection_jobs.scheduler_hook, "stories and emerging-issue alerts, every tick"),
+    JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items"),
+    JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
+    JobSpec("retention", retention.hook, "retention purge, once a day"),
+)
+
+
+def install_jobs(scheduler: "Scheduler", cfg: Config, db: Database) -> list[str]:
+    """Start every job; one whose factory fails is logged and left out, serve runs on without it."""
+    installed = []
+    for spec in JOBS:
+        try:
+            scheduler.hooks.append(spec.factory(cfg, db))
+            installed.append(spec.name)
+        except Exception:
+            log.exception("periodic job not started: %s (%s)", spec.what, spec.name)
+    return installed
+
+
+class Scheduler(threading.Thread):
+    """Collects due sources on a fixed tick and publishes snapshots, until stopped."""
+
+    def __init__(self, cfg: Config, db: Database, *, runner: Runner | None = None):
+        super().__init__(name="langnghe-scheduler", daemon=True)
+        self.cfg = cfg
+        self.db = db
+        self.runner = runner or Runner(cfg, db, on_new_items=ingest.processor(cfg, db))
+        self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
+        self._stop_event = threading.Event()  # not `_stop`: Thread.join() calls its own _stop()
+        self.passes = 0
+        self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+    def run(self) -> None:
+        loop = asyncio.new_event_loop()
+        last_snapshot = 0.0
+        try:
+            while not self._stop_event.is_set():
+                try:
+                    # sources edited by admins in the dashboard (config store) apply from the next tick
+                    self.runner.cfg = sources_store.effective_config(self._sources_base, self.db)
+                    summary = loop.run_until_complete(self.runner.run_due())
+                    if summary.outcomes:
+                        log.info(
+                            "collected %d sources: %d new items, %d errors",
+                            len(summary.outcomes), summary.items_new, len(summary.errors),
+                        )
+                    for hook in self.hooks:
+                        hook()
+                except Exception:
+                    log.exception("scheduler pass failed; retrying next tick")
+                self.passes += 1
+                every = self.cfg.storage.snapshot_every_minutes * 60
+                if every > 0 and time.monotonic() - last_snapshot >= every:
+                    try:
+                        self.db.snapshot(self.cfg.storage.snapshot_path)
+                        last_snapshot = time.monotonic()
+                    except Exception:
+                        log.exception("snapshot failed")
+                self._stop_event.wait(self.cfg.schedule.tick_seconds)
+        finally:
+            loop.close()

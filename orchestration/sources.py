@@ -1,0 +1,90 @@
+"""Sources edited by admins in the dashboard (the config store, table `managed_sources`) merged over
+the `[[sources]]` of langnghe.toml.
+
+    langnghe.toml sources  ──┐
+                             ├─ merge_sources(): a managed row replaces the configured source of the
+    managed_sources rows ────┘  same name, adds a new one, or (removed = true) hides it
+                                          ▼
+                             effective_config(cfg, db): the Config the scheduler uses on each tick
+
+Validation of an admin's edit (`check_source`) lives here too, without Streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Iterable
+
+from vocab.config import Config, SourceConfig
+from store import users as store_users
+from store.db import Database
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+def merge_sources(configured: Iterable[SourceConfig], managed: Iterable[dict[str, Any]]) -> tuple[SourceConfig, ...]:
+    by_name: dict[str, SourceConfig] = {s.name: s for s in configured}
+    order = list(by_name)
+    for row in managed:
+        name = row["name"]
+        if row.get("removed"):
+            by_name.pop(name, None)
+            continue
+        if name not in by_name:
+            order.append(name)
+        by_name[name] = SourceConfig(
+            name=name, kind=row["kind"], url=row["url"], outlet=row["outlet"],
+            source_type=row.get("source_type") or "press", interval_minutes=float(row.get("interval_minutes") or 0),
+            enabled=bool(row.get("enabled", True)), options=dict(row.get("options") or {}),
+        )
+    return tuple(by_name[n] for n in order if n in by_name)
+
+
+def managed_rows(db: Database) -> list[dict[str, Any]]:
+    try:
+        with db.read() as cur:
+            return store_users.list_managed_sources(cur)
+    except Exception:  # table missing (an old snapshot): the configured sources alone
+        return []
+
+
+def effective_config(cfg: Config, db: Database) -> Config:
+    rows = managed_rows(db)
+    if not rows:
+        return cfg
+    return replace(cfg, sources=merge_sources(cfg.sources, rows))
+
+
+def check_source(src: dict[str, Any], kinds: Iterable[str]) -> dict[str, Any]:
+    """Validate an admin's source form; returns the cleaned dict or raises ValueError (Vietnamese)."""
+    out = {
+        "name": str(src.get("name", "")).strip().lower(),
+        "kind": str(src.get("kind", "")).strip(),
+        "url": str(src.get("url", "")).strip(),
+        "outlet": str(src.get("outlet", "")).strip(),
+        "source_type": str(src.get("source_type", "press")).strip(),
+        "interval_minutes": float(src.get("interval_minutes") or 0),
+        "enabled": bool(src.get("enabled", True)),
+        "options": dict(src.get("options") or {}),
+        "removed": bool(src.get("removed", False)),
+    }
+    if not NAME_RE.match(out["name"]):
+        raise ValueError("Tên nguồn chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; 2–64 ký tự.")
+    if out["kind"] not in set(kinds):
+        raise ValueError(f"Loại nguồn không có: {out['kind']!r}.")
+    if not re.match(r"^https?://[^\s/]+", out["url"]):
+        raise ValueError("Địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://.")
+    if not out["outlet"]:
+        raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")
+    if out["source_type"] not in ("press", "social"):
+        raise ValueError("Loại nguồn phải là báo chí (press) hoặc mạng xã hội (social).")
+    if out["interval_minutes"] < 0 or out["interval_minutes"] > 24 * 60:
+        raise ValueError("Chu kỳ thu thập phải từ 0 đến 1440 phút.")
+    return out
+
+
+def as_row(s: SourceConfig) -> dict[str, Any]:
+    return {"name": s.name, "kind": s.kind, "url": s.url, "outlet": s.outlet, "source_type": s.source_type,
+            "interval_minutes": s.interval_minutes, "enabled": s.enabled,
+            "options": dict(s.options) if isinstance(s.options, dict) else {}}

@@ -1,0 +1,19 @@
+"""Reports: the weekly opinion summary and rapid reports, in the layout offices file (Decree 30/2020/NĐ-CP).
+
+    store/reports.py  (all report SQL; proposals text and archive, migration 050)
+        │ figures
+        ▼
+    weekly.py / rapid.py ──▶ document.Doc (format-neutral) + XLSX sheets + chart specs
+        ▼
+    generate.py ──▶ docx_out (python-docx) · html_out → pdf_out (Chromium or WeasyPrint) · xlsx_out (openpyxl)
+                    charts (matplotlib → PNG, no browser)
+    schedule.py ──▶ Scheduler hook: the weekly report into the archive at the configured day and time
+
+Entry points: `langnghe report weekly|rapid`, the Báo cáo dashboard page, `dashboard/report_buttons.py`.
+See docs/REPORTS.md.
+"""
+
+from reports.generate import Result, archive_rapid, archive_weekly, rapid_report, weekly_report
+from reports.settings import ReportSettings
+
+__all__ = ["ReportSettings", "Result", "archive_rapid", "archive_weekly", "rapid_report", "weekly_report"]

@@ -1,0 +1,226 @@
+"""Generating reports: query once, build one Doc, write DOCX / XLSX / PDF with the slow parts overlapped.
+
+    thread: matplotlib imported (~0.8 s)                                      ┐
+    store.reports.weekly_figures ──build_weekly──▶ Doc + sheets + charts       ┘ overlapped
+        ├─ thread: charts drawn (~0.3 s each; the PDF embeds them)
+        ├─ child:  Chromium prints the HTML to PDF                          ┐ overlapped
+        └─ main:   XLSX, then DOCX                                          ┘
+
+A chart or PDF failure does not stop the other files; it is reported in `Result.errors` and the
+document says the chart could not be drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from reports import charts
+from reports.docx_out import write_docx
+from reports.html_out import find_font, render_html
+from reports.pdf_out import PdfError, start_pdf
+from reports.rapid import build_rapid
+from reports.settings import Period, ReportSettings, fold_slug, to_local, week_period
+from reports.weekly import Built, build_weekly
+from reports.xlsx_out import write_xlsx
+from store import reports as store_reports
+from store.db import Database, utcnow
+
+log = logging.getLogger("reports")
+FORMATS = ("docx", "xlsx", "pdf")
+
+
+@dataclass
+class Result:
+    files: dict[str, Path] = field(default_factory=dict)      # format → path
+    errors: list[str] = field(default_factory=list)           # Vietnamese, for staff
+    timings: dict[str, float] = field(default_factory=dict)   # phase → seconds
+    n_items: int = 0
+    period: Period | None = None
+    title: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return self.timings.get("total", 0.0)
+
+
+def weekly_key(week: str, area: str = "") -> str:
+    """Key of a weekly report's proposals text: '2026-W47|' (whole province) or '2026-W47|Uông Bí'."""
+    return f"{week}|{(area or '').strip()}"
+
+
+def rapid_key(alert_id: str | None = None, story_id: str | None = None) -> str:
+    return alert_id if alert_id else f"story:{story_id}"
+
+
+def weekly_stem(week: str, area: str = "") -> str:
+    slug = fold_slug(area)
+    return f"bao-cao-tuan-{week}" + (f"-{slug}" if slug else "")
+
+
+def rapid_stem(alert_id: str | None = None, story_id: str | None = None) -> str:
+    return f"bao-cao-nhanh-{alert_id}" if alert_id else f"bao-cao-nhanh-van-de-{fold_slug(story_id or '')[:16]}"
+
+
+def weekly_figures(db: Database, s: ReportSettings, period: Period, area: str = "") -> dict[str, Any]:
+    with db.read() as cur:
+        return store_reports.weekly_figures(cur, period.window, area.strip() or None, top_stories=s.top_stories,
+                                            negative_items=s.negative_items, top_places=s.top_places)
+
+
+def build_weekly_report(db: Database, s: ReportSettings, week: str, area: str = "", *,
+                        now: datetime | None = None, proposals: str | None = None) -> tuple[Built, Period]:
+    """The weekly Doc without files (the dashboard preview uses this)."""
+    now = now or utcnow()
+    period = week_period(week, now)
+    f = weekly_figures(db, s, period, area)
+    if proposals is None:
+        proposals = saved_text(db, "weekly", weekly_key(period.week, area))
+    return build_weekly(f, s, period, area, proposals, now), period
+
+
+def saved_text(db: Database, kind: str, key: str) -> str:
+    with db.read() as cur:
+        t = store_reports.get_text(cur, kind, key)
+    return t["body"] if t else ""
+
+
+def weekly_report(db: Database, s: ReportSettings, week: str, out_dir: str | Path, *, area: str = "",
+                  now: datetime | None = None, proposals: str | None = None,
+                  formats: Iterable[str] = FORMATS) -> Result:
+    """Write the weekly report of ISO week `week` ('2026-W47') into `out_dir`."""
+    t0 = time.perf_counter()
+    formats = set(formats)
+    renderer = _renderer(s, formats)
+    try:
+        built, period = build_weekly_report(db, s, week, area, now=now, proposals=proposals)
+    except BaseException:
+        renderer and renderer.draw(None)
+        raise
+    res = Result(n_items=built.n_items, period=period, title=built.doc.meta_title)
+    res.timings["query_build"] = time.perf_counter() - t0
+    _write(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer)
+    res.timings["total"] = time.perf_counter() - t0
+    return res
+
+
+def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_id: str | None = None,
+                 story_id: str | None = None, now: datetime | None = None, proposals: str | None = None,
+                 formats: Iterable[str] = ("docx", "pdf")) -> Result:
+    """Write the rapid report of one alert (or a story) into `out_dir`. KeyError: no such alert/story."""
+    t0 = time.perf_counter()
+    now = now or utcnow()
+    formats = set(formats) - {"xlsx"}
+    renderer = _renderer(s, formats)
+    try:
+        with db.read() as cur:
+            f = store_reports.rapid_figures(cur, alert_id=alert_id, story_id=story_id)
+        if proposals is None:
+            proposals = saved_text(db, "rapid", rapid_key(alert_id, story_id))
+        built = build_rapid(f, s, proposals, now)
+    except BaseException:
+        renderer and renderer.draw(None)
+        raise
+    res = Result(n_items=built.n_items, title=built.doc.meta_title)
+    res.timings["query_build"] = time.perf_counter() - t0
+    _write(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer)
+    res.timings["total"] = time.perf_counter() - t0
+    return res
+
+
+def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:
+    """Start the chart thread now (its matplotlib import overlaps the query), if the report wants charts."""
+    if s.charts and formats & {"docx", "pdf"}:
+        return charts.Renderer(s.browser_timeout_seconds).start()
+    return None
+
+
+def _write(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result,
+           renderer: charts.Renderer | None = None) -> None:
+    """Files in the order that keeps both cores busy: the charts first (the PDF embeds them), then the
+    PDF's Chromium starts as a child process and the XLSX and the DOCX are written while it prints."""
+    out.mkdir(parents=True, exist_ok=True)
+    chromium = s.chromium()
+    t = time.perf_counter()
+    if renderer is not None:
+        renderer.draw(built.figs)
+    if renderer is not None and built.figs:
+        pngs, err = renderer.result()
+        res.timings["charts"] = time.perf_counter() - t
+        if err:
+            res.errors.append(f"Không vẽ được biểu đồ: {err}")
+        for im in built.doc.images():
+            im.png = pngs.get(im.name)
+            if im.png is None:
+                im.missing_text = f"(Không vẽ được biểu đồ «{im.caption}».)"
+    elif renderer is not None:
+        renderer.result()
+    job = tmp = None
+    t = time.perf_counter()
+    if "pdf" in formats:
+        tmp = Path(tempfile.mkdtemp(prefix="langnghe-report-"))
+        html = render_html(built.doc, size=s.font_size, fonts=find_font(s.pdf_fonts))
+        html_path = tmp / f"{stem}.html"
+        html_path.write_text(html, encoding="utf-8")
+        job = start_pdf(html_path, out / f"{stem}.pdf", engine=s.pdf_engine, chromium=chromium,
+                        timeout=s.browser_timeout_seconds)
+    try:
+        if "xlsx" in formats and built.sheets:
+            res.files["xlsx"] = write_xlsx(built.sheets, out / f"{stem}.xlsx")
+            res.timings["xlsx"] = time.perf_counter() - t
+        if "docx" in formats:
+            res.files["docx"] = write_docx(built.doc, out / f"{stem}.docx", font=s.docx_font, size=s.font_size)
+            res.timings["docx"] = time.perf_counter() - t
+    finally:
+        if job is not None:
+            try:
+                res.files["pdf"] = job.wait()
+            except PdfError as exc:
+                res.errors.append(str(exc))
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)  # type: ignore[arg-type]
+            res.timings["pdf"] = time.perf_counter() - t
+
+
+# --------------------------------------------------------------------------------------------- archive
+def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: datetime) -> Path:
+    slug = fold_slug(area)
+    stamp = to_local(at).strftime("%Y%m%d-%H%M%S")
+    return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / stamp
+
+
+def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
+                   now: datetime | None = None) -> Result:
+    """Generate the weekly report into the archive folder and record it (needs a writable database)."""
+    now = now or utcnow()
+    period = week_period(week, now)
+    out = archive_dir(s, "weekly", period.week, area, now)
+    res = weekly_report(db, s, period.week, out, area=area, now=now)
+    _record(db, "weekly", period.week, area, now, generated_by, out, res)
+    return res
+
+
+def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = None, story_id: str | None = None,
+                  generated_by: str, now: datetime | None = None) -> Result:
+    now = now or utcnow()
+    key = rapid_key(alert_id, story_id)
+    out = archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now)
+    res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now)
+    _record(db, "rapid", key, "", now, generated_by, out, res)
+    return res
+
+
+def _record(db: Database, kind: str, period: str, area: str, now: datetime, by: str, out: Path, res: Result) -> None:
+    if not res.files:
+        return
+    with db.write() as cur:
+        store_reports.add_archive(cur, kind=kind, period=period, area=area, generated_at=now, generated_by=by,
+                                  dir=str(out), files=[p.name for p in res.files.values()], n_items=res.n_items,
+                                  seconds=round(res.seconds, 2))

@@ -1,0 +1,174 @@
+"""The rapid report (báo cáo nhanh) on one alert or story: store.reports.rapid_figures() → one Doc.
+
+    I.   Tình hình sự việc            what happened: span, counts, the alert's reason, the first reports
+    II.  Diễn biến                    timeline of the items (first `rapid_items`), and a cumulative chart
+    III. Nguồn tin và mức độ lan truyền  per outlet: first seen, items; press → social spread
+    IV.  Sắc thái dư luận và địa bàn  sentiment counts, places, topics
+    V.   Công tác xử lý               the alert's audit trail (who did what, when)
+    VI.  Đề xuất hướng xử lý          the text staff entered in the dashboard
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from reports import charts as C
+from reports.document import Column, Doc, Heading, Image, Para, Run, Table
+from reports.labels import (
+    ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
+    sentiment_label, topics_text,
+)
+from reports.settings import ReportSettings, hm_dmy, num, share, to_local
+from reports.weekly import Built, closing, header
+
+
+def _dt(ts: Any) -> datetime | None:
+    if ts is None or ts is pd.NaT:
+        return None
+    return pd.Timestamp(ts).to_pydatetime()
+
+
+def _hours(a: datetime, b: datetime) -> str:
+    h = (b - a).total_seconds() / 3600
+    if h < 1:
+        return f"{max(int(round(h * 60)), 0)} phút"
+    if h < 48:
+        return f"{h:.1f} giờ".replace(".", ",")
+    return f"{h / 24:.1f} ngày".replace(".", ",")
+
+
+def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:
+    alert, story, items, events = f["alert"], f["story"], f["items"], f["events"]
+    title = (alert or {}).get("title") or (story or {}).get("title") or ""
+    ref = alert["alert_id"] if alert else f"vấn đề {story['story_id']}"
+    today = to_local(generated_at)
+    n = len(items)
+    doc = Doc(header=header(s, today), title=["BÁO CÁO NHANH", f"Về: {title}"],
+              subtitle=f"(Cảnh báo {alert['alert_id']})" if alert else "", closing=closing(s),
+              meta_title=f"Báo cáo nhanh – {title}")
+    B = doc.blocks
+    figs: dict[str, Any] = {}
+    times = [_dt(x) for x in items["published_at"]] if n else []
+    outlets = items["outlet"].nunique() if n else 0
+
+    # ------------------------------------------------------------------ I
+    B.append(Heading(1, "I. TÌNH HÌNH SỰ VIỆC"))
+    if n:
+        B.append(Para.text(
+            f"Từ {hm_dmy(times[0])} đến {hm_dmy(times[-1])}, hệ thống ghi nhận {num(n)} tin, bài trên {num(outlets)} "
+            f"nguồn (cơ quan báo chí, kênh mạng xã hội) phản ánh về nội dung: «{title}»."))
+    else:
+        B.append(Para.text(f"Chưa có tin, bài nào được lưu cho nội dung: «{title}»."))
+    if alert:
+        B.append(Para.text(
+            f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {hm_dmy(alert['raised_at'])}, mức độ "
+            f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}. Căn cứ: {alert.get('reason') or ''}"))
+        B.append(Para.text(f"Trạng thái hiện nay: {STATE_LABELS.get(alert['status'], alert['status'])}"
+                           + (f"; giao cho: {alert['assignee']}" if alert.get("assignee") else "") + "."))
+    if n:
+        first = items.iloc[0]
+        summary = (first.summary or "").strip()
+        B.append(Para([Run("Tin đầu tiên: ", italic=True),
+                       Run(f"{first.outlet} ({hm_dmy(times[0])}): "), Run(first.title, url=first.url),
+                       Run(f". {summary[:600]}" if summary else "")]))
+
+    # ------------------------------------------------------------------ II
+    B.append(Heading(1, "II. DIỄN BIẾN"))
+    shown = items.head(s.rapid_items)
+    rows = []
+    for k, r in enumerate(shown.itertuples(), start=1):
+        rows.append([str(k), hm_dmy(_dt(r.published_at)), r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type),
+                     Run(r.title, url=r.url), sentiment_label(r.sentiment)])
+    if n > len(shown):
+        B.append(Para.text(f"Bảng dưới liệt kê {len(shown)} tin, bài đầu tiên trong tổng số {num(n)}."))
+    B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Nguồn", 2.6), Column("Loại", 1.6),
+                    Column("Tiêu đề (liên kết đến bài gốc)", 6.2), Column("Sắc thái", 1.5)], rows,
+                   caption="Bảng 1. Diễn biến theo thời gian (giờ Việt Nam)", empty_text="Không có tin, bài."))
+    if n >= 2:
+        figs["timeline"] = C.cumulative_chart([to_local(t) for t in times], list(items["source_type"]))
+        B.append(Image("timeline", "Biểu đồ 1. Số tin, bài cộng dồn theo thời gian"))
+
+    # ------------------------------------------------------------------ III
+    B.append(Heading(1, "III. NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN"))
+    if n:
+        by_type = items["source_type"].value_counts().to_dict()
+        p, so = int(by_type.get("press", 0)), int(by_type.get("social", 0))
+        text = (f"Báo chí: {num(p)} tin, bài; mạng xã hội: {num(so)} bài đăng. Thông tin lan ra {num(outlets)} nguồn "
+                f"trong {_hours(times[0], times[-1])} kể từ tin đầu tiên.")
+        if p and so:
+            fp = _dt(items[items.source_type == "press"]["published_at"].min())
+            fs = _dt(items[items.source_type == "social"]["published_at"].min())
+            if fs < fp:
+                text += f" Thông tin xuất hiện trên mạng xã hội trước, báo chí đăng sau {_hours(fs, fp)}."
+            else:
+                text += f" Báo chí đăng trước, mạng xã hội lan truyền sau {_hours(fp, fs)}."
+        reach = int(items["n_sources"].sum())
+        text += f" Tổng số lượt nguồn đăng (kể cả đăng lại): {num(reach)}."
+        B.append(Para.text(text))
+    g = (items.groupby(["outlet", "source_type"], as_index=False)
+         .agg(n=("id", "count"), first=("published_at", "min"), last=("published_at", "max"))
+         .sort_values(["first", "outlet"]) if n else pd.DataFrame(columns=["outlet", "source_type", "n", "first", "last"]))
+    rows = [[str(k), r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), num(r.n), hm_dmy(_dt(r.first)),
+             hm_dmy(_dt(r.last))] for k, r in enumerate(g.itertuples(), start=1)]
+    B.append(Table([Column("TT", 1.0, "center"), Column("Nguồn", 4.0), Column("Loại", 2.0),
+                    Column("Số tin", 1.3, "right"), Column("Đăng lần đầu", 2.4), Column("Gần nhất", 2.4)], rows,
+                   caption="Bảng 2. Các nguồn đăng tải", empty_text="Không có nguồn nào."))
+
+    # ------------------------------------------------------------------ IV
+    B.append(Heading(1, "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN"))
+    if not f["tagged"] and not items["sentiment"].notna().any():
+        B.append(Para.text("Chưa có kết quả phân loại sắc thái, địa bàn."))
+    elif n:
+        counts = items["sentiment"].fillna("unknown").value_counts().to_dict()
+        parts = [f"{SENTIMENT_LABELS[c].lower()} {num(counts[c])} ({share(int(counts[c]), n)})"
+                 for c in SENTIMENT_ORDER if counts.get(c)]
+        B.append(Para.text("Sắc thái: " + "; ".join(parts) + "."))
+        places: dict[str, int] = {}
+        topics: dict[str, int] = {}
+        for pl, tp in zip(items["places"], items["topics"]):
+            for x in as_list(pl):
+                places[x] = places.get(x, 0) + 1
+            for x in as_list(tp):
+                topics[x] = topics.get(x, 0) + 1
+        if places:
+            top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+            B.append(Para.text("Địa bàn được nêu: " + "; ".join(f"{p_} ({c})" for p_, c in top) + "."))
+        else:
+            B.append(Para.text("Các tin, bài chưa nêu địa bàn cụ thể."))
+        if topics:
+            top = sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
+            B.append(Para.text("Lĩnh vực: " + topics_text(k for k, _ in top) + "."))
+
+    # ------------------------------------------------------------------ V
+    B.append(Heading(1, "V. CÔNG TÁC XỬ LÝ"))
+    rows = []
+    for k, r in enumerate(events.itertuples(), start=1):
+        state = ""
+        if r.to_state and r.to_state != r.from_state:
+            state = STATE_LABELS.get(r.to_state, r.to_state)
+        rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống" if r.username == "system" else r.username,
+                     ACTION_LABELS.get(r.action, r.action), state, r.note or ""])
+    if not len(events):
+        B.append(Para.text("Chưa có thao tác xử lý nào được ghi nhận trên hệ thống."))
+    else:
+        people = sorted({u for u in events["username"] if u != "system"})
+        B.append(Para.text(
+            f"Nhật ký xử lý ghi nhận {num(len(events))} thao tác"
+            + (f" của {', '.join(people)}" if people else "") + " (trích từ nhật ký của hệ thống):"))
+    B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Người thực hiện", 2.0),
+                    Column("Thao tác", 2.4), Column("Trạng thái", 2.0), Column("Nội dung", 5.5)], rows,
+                   caption="Bảng 3. Nhật ký xử lý", empty_text="Chưa có thao tác."))
+
+    # ------------------------------------------------------------------ VI
+    B.append(Heading(1, "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ"))
+    lines = [x.strip() for x in (proposals or "").splitlines() if x.strip()]
+    if lines:
+        B.extend(Para.text(x) for x in lines)
+    else:
+        B.append(Para.text("(Chưa có đề xuất hướng xử lý; nhập tại cảnh báo trên Lắng Nghe trước khi xuất "
+                           "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
+    B.append(Para.text(f"Trên đây là báo cáo nhanh về {ref} của {s.issuer_name}./."))
+    return Built(doc=doc, sheets=[], figs=figs, n_items=n)

@@ -1,0 +1,82 @@
+"""The weekly report on a schedule: a Scheduler hook (langnghe/service.py) that, once the configured day
+and time of the current week have passed (Vietnam time; default Friday 16:00), generates that week's
+report for each of `schedule_areas` into the archive, once per week and area.
+
+    every scheduler tick ── now ≥ this week's due time? ── already archived by the schedule? ── generate
+                                                                                               └ record in report_archive
+
+A failed run is logged and retried after `RETRY_MINUTES`. The check itself costs nothing until the due time,
+then one small query per area until the report exists. Generation runs in the scheduler thread (a few
+seconds once a week), so collection pauses meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Callable
+
+from vocab.config import Config
+from reports.generate import archive_weekly
+from reports.settings import ReportSettings, parse_hhmm, parse_week, to_local, week_of
+from store import reports as store_reports
+from store.db import Database, utcnow
+
+log = logging.getLogger("reports.schedule")
+RETRY_MINUTES = 30
+GENERATED_BY = "schedule"
+
+
+def due_time(week: str, weekday: int, hhmm: str) -> datetime:
+    """Local (Vietnam) time the scheduled report of `week` is due."""
+    from datetime import date
+
+    year, wk = parse_week(week)
+    h, m = parse_hhmm(hhmm)
+    d = date.fromisocalendar(year, wk, weekday)
+    return datetime(d.year, d.month, d.day, h, m)
+
+
+def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = None,
+                clock: Callable[[], datetime] = utcnow) -> Callable[[], None]:
+    """A callable for Scheduler.hooks. `clock` (naive UTC) is for tests."""
+    s = settings or ReportSettings.from_config(cfg)
+    done: set[tuple[str, str]] = set()
+    failed_at: dict[tuple[str, str], datetime] = {}
+
+    def hook() -> None:
+        if not s.schedule_weekday:
+            return
+        now = clock()
+        local = to_local(now)
+        week = week_of(local)
+        if local < due_time(week, s.schedule_weekday, s.schedule_time):
+            return
+        for area in s.schedule_areas:
+            key = (week, area)
+            if key in done:
+                continue
+            last = failed_at.get(key)
+            if last is not None and now - last < timedelta(minutes=RETRY_MINUTES):
+                continue
+            with db.read() as cur:
+                if store_reports.archived(cur, "weekly", week, area, GENERATED_BY):
+                    done.add(key)
+                    continue
+            try:
+                res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now)
+            except Exception:  # noqa: BLE001 - keep the scheduler alive; retry later
+                log.exception("scheduled weekly report %s %r failed", week, area)
+                failed_at[key] = now
+                continue
+            for err in res.errors:
+                log.warning("scheduled weekly report %s %r: %s", week, area, err)
+            if res.files:
+                done.add(key)
+                failed_at.pop(key, None)
+                log.info("weekly report %s %r archived in %.1f s: %s", week, area or "(toàn tỉnh)", res.seconds,
+                         ", ".join(p.name for p in res.files.values()))
+            else:
+                failed_at[key] = now
+
+    return hook

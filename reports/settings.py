@@ -1,0 +1,263 @@
+"""The [reports] settings, report periods (ISO weeks in Vietnam time) and Vietnamese number/date wording."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from vocab.config import Config, ConfigError, section
+from store.reports import Window
+
+from vocab.numbers import number
+from vocab.timefmt import VN_OFFSET
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    parent_body: str = "UBND TỈNH QUẢNG NINH"
+    issuing_body: str = "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    issuer_name: str = "Sở Thông tin và Truyền thông"
+    symbol: str = "BC-STTTT"
+    place: str = "Quảng Ninh"
+    area_label: str = ""
+    signer_title: tuple[str, ...] = ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()
+    font_size: int = 14
+    docx_font: str = "Times New Roman"
+    pdf_fonts: tuple[str, ...] = ()
+    pdf_engine: str = "auto"
+    chromium_path: str = ""
+    browser_timeout_seconds: float = 120.0
+    charts: bool = True
+    top_stories: int = 10
+    negative_items: int = 30
+    top_places: int = 20
+    rapid_items: int = 60
+    appendix_max_rows: int = 500
+    schedule_weekday: int = 5
+    schedule_time: str = "16:00"
+    schedule_areas: tuple[str, ...] = ("",)
+    archive_dir: str = "var/reports"
+    province_label: str = field(default="tỉnh Quảng Ninh", compare=False)
+
+    @classmethod
+    def from_config(cls, cfg: Config, **overrides: Any) -> "ReportSettings":
+        raw = section(cfg, "reports")
+        known = {f.name for f in fields(cls)} - {"province_label"}
+        unknown = set(raw) - known
+        if unknown:
+            raise ConfigError(f"[reports] unknown setting(s): {', '.join(sorted(unknown))}")
+        kw: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            v = raw[f.name]
+            default = f.default
+            if isinstance(default, tuple):
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    raise ConfigError(f"[reports] {f.name} must be a list of strings")
+                v = tuple(v)
+            elif isinstance(default, bool):
+                if not isinstance(v, bool):
+                    raise ConfigError(f"[reports] {f.name} must be true or false")
+            elif isinstance(default, (int, float)):
+                if isinstance(v, bool) or not isinstance(v, (int, float)):
+                    raise ConfigError(f"[reports] {f.name} must be a number")
+                v = type(default)(v)
+            elif isinstance(default, str) and not isinstance(v, str):
+                raise ConfigError(f"[reports] {f.name} must be a string")
+            kw[f.name] = v
+        kw["province_label"] = cfg.area.name
+        kw.update(overrides)
+        s = cls(**kw)
+        if s.pdf_engine not in ("auto", "chromium", "weasyprint"):
+            raise ConfigError("[reports] pdf_engine must be auto, chromium or weasyprint")
+        if not 0 <= s.schedule_weekday <= 7:
+            raise ConfigError("[reports] schedule_weekday must be 0 (off) or 1–7")
+        parse_hhmm(s.schedule_time)
+        return s
+
+    @property
+    def default_area_label(self) -> str:
+        return self.area_label or self.province_label
+
+    def chromium(self) -> str | None:
+        """The Chromium executable, or None when there is none."""
+        if self.chromium_path:
+            return self.chromium_path if Path(self.chromium_path).exists() else None
+        for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+            found = shutil.which(name)
+            if found:
+                return found
+        return None
+
+
+def parse_hhmm(s: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", s or "")
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ConfigError(f"[reports] schedule_time must be HH:MM, got {s!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+# --------------------------------------------------------------------------------------------- periods
+def to_local(dt: datetime) -> datetime:
+    return dt + VN_OFFSET
+
+
+def to_utc(local: datetime) -> datetime:
+    return local - VN_OFFSET
+
+
+def parse_week(s: str) -> tuple[int, int]:
+    """'2026-W47' (also '2026W47', '2026-w47') → (2026, 47). Raises ValueError with a clear message."""
+    m = re.fullmatch(r"\s*(\d{4})-?[Ww](\d{1,2})\s*", s or "")
+    if not m:
+        raise ValueError(f"tuần không hợp lệ: {s!r} (dạng 2026-W47)")
+    year, week = int(m.group(1)), int(m.group(2))
+    try:
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"năm {year} không có tuần {week}") from None
+    return year, week
+
+
+def week_label(year: int, week: int) -> str:
+    return f"{year}-W{week:02d}"
+
+
+def week_of(local: datetime | date) -> str:
+    y, w, _ = (local.date() if isinstance(local, datetime) else local).isocalendar()
+    return week_label(y, w)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A weekly report period: ISO week in Vietnam time, cut at `until` when the week is not over yet."""
+
+    week: str
+    window: Window                # UTC
+    local_start: datetime         # Monday 00:00
+    local_end: datetime           # next Monday 00:00, or the cut
+    cut: bool                     # True when the week was cut short (report made before it ended)
+
+    @property
+    def first_day(self) -> date:
+        return self.local_start.date()
+
+    @property
+    def last_day(self) -> date:
+        return (self.local_end - timedelta(microseconds=1)).date()
+
+    def days(self) -> list[date]:
+        d, out = self.first_day, []
+        while d <= self.last_day:
+            out.append(d)
+            d += timedelta(days=1)
+        return out
+
+
+def week_period(week: str, now_utc: datetime | None = None) -> Period:
+    """The period of ISO week `week`; when `now_utc` falls inside it, the period (and the previous week it is
+    compared with) ends at `now_utc`, so both cover the same span of their week."""
+    year, wk = parse_week(week)
+    local_start = datetime.combine(date.fromisocalendar(year, wk, 1), datetime.min.time())
+    local_end = local_start + timedelta(days=7)
+    cut = False
+    if now_utc is not None:
+        now_local = to_local(now_utc)
+        if local_start <= now_local < local_end:
+            local_end, cut = now_local, True
+    span = local_end - local_start
+    w = Window(start=to_utc(local_start), end=to_utc(local_end),
+               prev_start=to_utc(local_start - timedelta(days=7)), prev_end=to_utc(local_start - timedelta(days=7) + span))
+    return Period(week=week_label(year, wk), window=w, local_start=local_start, local_end=local_end, cut=cut)
+
+
+def recent_weeks(now_utc: datetime, n: int = 12) -> list[str]:
+    """The current ISO week (Vietnam time) and the n-1 before it, newest first."""
+    d = to_local(now_utc).date()
+    out = []
+    for i in range(n):
+        out.append(week_of(d - timedelta(days=7 * i)))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- wording
+def num(n: Any) -> str:
+    """12345 → '12.345' (Vietnamese grouping); not a number → '0'."""
+    return number(n, default="0")
+
+
+def pct(x: float, digits: int = 1) -> str:
+    """0.125 → '12,5%'."""
+    return f"{x * 100:.{digits}f}".replace(".", ",") + "%"
+
+
+def share(part: int, whole: int) -> str:
+    return pct(part / whole) if whole else "–"
+
+
+def change(now: int, prev: int) -> str:
+    """Change vs the previous period, in words: 'tăng 12,5%', 'giảm 3,0%', 'không đổi', 'mới xuất hiện'."""
+    now, prev = int(now), int(prev)
+    if prev == 0:
+        return "không đổi" if now == 0 else "mới xuất hiện"
+    if now == prev:
+        return "không đổi"
+    d = (now - prev) / prev
+    return ("tăng " if d > 0 else "giảm ") + pct(abs(d))
+
+
+def change_short(now: int, prev: int) -> str:
+    """'+12,5%', '−3,0%', '0', 'mới'."""
+    now, prev = int(now), int(prev)
+    if prev == 0:
+        return "0" if now == 0 else "mới"
+    if now == prev:
+        return "0"
+    d = (now - prev) / prev
+    return ("+" if d > 0 else "−") + pct(abs(d))
+
+
+def dmy(d: date | datetime) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def dm(d: date | datetime) -> str:
+    return f"{d.day:02d}/{d.month:02d}"
+
+
+def hm_dmy(dt_utc: datetime | None) -> str:
+    """UTC → '08:15 17/11/2026' in Vietnam time (the time and the date never split across lines)."""
+    if dt_utc is None:
+        return ""
+    d = to_local(dt_utc)
+    return f"{d.hour:02d}:{d.minute:02d} {dmy(d)}"
+
+
+def hm_dm(dt_utc: datetime | None) -> str:
+    """UTC → '08:15 17/11' in Vietnam time (within a report period the year is known)."""
+    if dt_utc is None:
+        return ""
+    d = to_local(dt_utc)
+    return f"{d.hour:02d}:{d.minute:02d} {dm(d)}"
+
+
+def place_date(place: str, on: date) -> str:
+    """'Quảng Ninh, ngày 05 tháng 01 năm 2026' — Decree 30: days below 10 and months 1–2 take a leading 0."""
+    month = f"{on.month:02d}" if on.month < 3 else str(on.month)
+    return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
+
+
+def fold_slug(text: str) -> str:
+    """'Uông Bí' → 'uong-bi' (file and folder names)."""
+    from store.reports import fold
+
+    return "-".join(re.findall(r"[a-z0-9]+", fold(text or "")))

@@ -1,0 +1,473 @@
+"""The weekly summary: figures from store.reports → one Doc (DOCX, PDF), XLSX sheets and chart figures.
+
+Sections (numbered as in Decree 30/2020: I, II…; 1, 2…):
+    I.   Tổng quan: items by source type and outlet vs the previous week; sentiment
+    II.  Các vấn đề được dư luận quan tâm nhiều nhất: stories, with how they were handled
+    III. Thông tin theo chủ đề và địa bàn: tables and charts; items per day
+    IV.  Thông tin tiêu cực cần lưu ý: negative items, most widely carried first, with links
+    V.   Cảnh báo và kết quả xử lý: alerts raised in the week and their handling
+    VI.  Đề xuất, kiến nghị: the text staff entered in the dashboard
+    Phụ lục: every item about the area in the week
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from reports import charts as C
+from reports.document import (
+    Closing, Column, Doc, Header, Heading, Image, Para, Run, Table,
+)
+from reports.labels import (
+    SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
+    sentiment_label, topics_text,
+)
+from reports.settings import (
+    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, place_date, share, to_local,
+)
+from reports.xlsx_out import Link, Sheet
+
+NBSP = "\u00a0"
+OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
+
+
+@dataclass
+class Built:
+    doc: Doc
+    sheets: list[Sheet]
+    figs: dict[str, Any] = field(default_factory=dict)  # chart name → charts.Chart
+    n_items: int = 0
+
+
+def _i(x: Any) -> int:
+    try:
+        return int(x)
+    except (TypeError, ValueError):
+        return 0
+
+
+def short_url(url: str, limit: int = 34) -> str:
+    """'https://baoquangninh.vn/nguoi-dan-phuong-…-12.html' → 'baoquangninh.vn/nguoi-dan-phuong…' (link text)."""
+    u = re.sub(r"^https?://(www\.)?", "", _s(url))
+    return u if len(u) <= limit else u[: limit - 1] + "…"
+
+
+def _s(v: Any) -> str:
+    """A text cell: '' for None / NaN (pandas turns None into NaN in text columns)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v)
+
+
+def _local(ts: Any) -> datetime | None:
+    if ts is None or (isinstance(ts, float) and ts != ts) or ts is pd.NaT:
+        return None
+    return to_local(pd.Timestamp(ts).to_pydatetime())
+
+
+def header(s: ReportSettings, today_local: datetime) -> Header:
+    return Header(parent_body=s.parent_body, issuing_body=s.issuing_body, number=f"Số:{NBSP * 8}/{s.symbol}",
+                  place_date=place_date(s.place, today_local.date()))
+
+
+def closing(s: ReportSettings) -> Closing:
+    return Closing(recipients=list(s.recipients), signer_title=list(s.signer_title), signer_name=s.signer_name)
+
+
+def period_text(p: Period) -> str:
+    if p.cut:
+        end = p.local_end
+        return f"từ ngày {dmy(p.first_day)} đến {end.hour:02d} giờ {end.minute:02d} ngày {dmy(end)}"
+    return f"từ ngày {dmy(p.first_day)} đến ngày {dmy(p.last_day)}"
+
+
+def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, proposals: str,
+                 generated_at: datetime) -> Built:
+    """`f` is store.reports.weekly_figures(); `area` '' means the whole province; times naive UTC."""
+    area_label = area.strip() or s.default_area_label
+    today = to_local(generated_at)
+    t = f["totals"]
+    now_n, prev_n = t["scope_now"], t["scope_prev"]
+    tagged = f["tagged"]
+    ptext = period_text(p)
+    week_no = int(p.week.split("W")[1])
+    doc = Doc(
+        header=header(s, today),
+        title=["BÁO CÁO", "Tổng hợp thông tin báo chí, mạng xã hội", f"phản ánh về {area_label}"],
+        subtitle=f"(Tuần {week_no}/{p.first_day.year}, {ptext})",
+        closing=closing(s),
+        meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {p.week} – {area_label}",
+    )
+    B = doc.blocks
+    sub = f"Tuần {p.week} ({ptext}) – {area_label}"
+    sheets: list[Sheet] = []
+    figs: dict[str, Any] = {}
+    B.append(Para.text(
+        f"Thực hiện nhiệm vụ theo dõi, nắm bắt dư luận xã hội, {s.issuer_name} báo cáo tổng hợp thông tin báo chí, "
+        f"mạng xã hội phản ánh về {area_label} trong tuần {week_no} ({ptext}) như sau:"
+    ))
+
+    # ------------------------------------------------------------------ I. overview
+    B.append(Heading(1, "I. TỔNG QUAN"))
+    if not tagged:
+        B.append(Para.text(
+            "Lưu ý: chưa có kết quả phân loại tự động (chủ đề, sắc thái, địa bàn), nên số liệu dưới đây tính trên "
+            "toàn bộ tin, bài thu thập được.", italic=True))
+    if now_n == 0:
+        B.append(Para.text(
+            f"Trong tuần không ghi nhận tin, bài nào phản ánh về {area_label} trên các nguồn được theo dõi "
+            f"(tổng số tin, bài thu thập được: {num(t['all_now'])}; tuần trước có {num(prev_n)} tin, bài về địa bàn)."))
+    else:
+        B.append(Para.text(
+            f"Trong tuần, hệ thống thu thập được {num(t['all_now'])} tin, bài từ các nguồn được theo dõi, trong đó "
+            f"{num(now_n)} tin, bài phản ánh về {area_label}, {change(now_n, prev_n)} so với tuần trước "
+            f"({num(prev_n)} tin, bài)."))
+    if tagged and t["tagged_now"] < t["all_now"]:
+        B.append(Para.text(
+            f"Có {num(t['all_now'] - t['tagged_now'])} tin, bài chưa được phân loại tự động (chủ đề, sắc thái, địa "
+            f"bàn) nên chưa được tính vào các số liệu theo địa bàn dưới đây.", italic=True))
+    outlets = f["outlets"]
+    by_type = {st: (_i(outlets.loc[outlets.source_type == st, "n_now"].sum()),
+                    _i(outlets.loc[outlets.source_type == st, "n_prev"].sum())) for st in ("press", "social")}
+    B.append(Heading(2, "1. Theo loại nguồn và cơ quan báo chí, kênh mạng xã hội"))
+    if now_n:
+        pn, sn = by_type["press"][0], by_type["social"][0]
+        B.append(Para.text(
+            f"Báo chí đăng {num(pn)} tin, bài ({share(pn, now_n)}), {change(pn, by_type['press'][1])}; mạng xã hội "
+            f"có {num(sn)} bài đăng ({share(sn, now_n)}), {change(sn, by_type['social'][1])} so với tuần trước. "
+            f"Có {num((outlets.n_now > 0).sum())} cơ quan báo chí, kênh mạng xã hội đăng tin về địa bàn."))
+    rows, xrows = [], []
+    k = 0
+    for st in ("press", "social"):
+        part = outlets[outlets.source_type == st]
+        for r in part.itertuples():
+            k += 1
+            rows.append([str(k), r.outlet, SOURCE_TYPES.get(st, st), num(r.n_now), num(r.n_prev),
+                         change_short(r.n_now, r.n_prev)])
+            xrows.append([k, r.outlet, SOURCE_TYPES.get(st, st), _i(r.n_now), _i(r.n_prev)])
+        if len(part):
+            a, b = by_type[st]
+            rows.append([Run("", bold=True), Run(f"Cộng {SOURCE_TYPES[st].lower()}", bold=True), "",
+                         Run(num(a), bold=True), Run(num(b), bold=True), change_short(a, b)])
+    if k:
+        rows.append([Run(""), Run("Tổng cộng", bold=True), "", Run(num(now_n), bold=True), Run(num(prev_n), bold=True),
+                     change_short(now_n, prev_n)])
+    B.append(Table([Column("TT", 1.0, "center"), Column("Nguồn tin", 5.0), Column("Loại", 2.2),
+                    Column("Tuần này", 1.8, "right"), Column("Tuần trước", 1.8, "right"),
+                    Column("Tăng/giảm", 2.1, "right")], rows,
+                   caption="Bảng 1. Số tin, bài theo nguồn", empty_text="Không có tin, bài nào trong hai tuần."))
+    sheets.append(Sheet("Theo nguồn", "Số tin, bài theo nguồn", [("TT", 5), ("Nguồn tin", 36), ("Loại", 14),
+                        ("Tuần này", 11), ("Tuần trước", 11)], xrows, subtitle=sub))
+
+    B.append(Heading(2, "2. Sắc thái thông tin"))
+    sent = {r.sentiment: (_i(r.n_now), _i(r.n_prev)) for r in f["sentiment"].itertuples()}
+    if not tagged:
+        B.append(Para.text("Chưa có kết quả phân loại sắc thái."))
+    elif now_n:
+        neg, pos = sent.get("negative", (0, 0)), sent.get("positive", (0, 0))
+        B.append(Para.text(
+            f"Thông tin tiêu cực: {num(neg[0])} tin, bài ({share(neg[0], now_n)}), {change(neg[0], neg[1])} so với "
+            f"tuần trước; tích cực: {num(pos[0])} ({share(pos[0], now_n)}); trung tính: "
+            f"{num(sent.get('neutral', (0, 0))[0])} ({share(sent.get('neutral', (0, 0))[0], now_n)})."))
+    srows, sx = [], []
+    for code in SENTIMENT_ORDER:
+        if code not in sent:
+            continue
+        a, b = sent[code]
+        srows.append([SENTIMENT_LABELS[code], num(a), share(a, now_n), num(b), change_short(a, b)])
+        sx.append([SENTIMENT_LABELS[code], a, b])
+    if tagged:
+        B.append(Table([Column("Sắc thái", 3.0), Column("Tuần này", 1.8, "right"), Column("Tỷ lệ", 1.6, "right"),
+                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right")], srows,
+                       caption="Bảng 2. Sắc thái thông tin", empty_text="Không có tin, bài."))
+        if now_n:
+            codes = [c for c in SENTIMENT_ORDER if sent.get(c, (0, 0))[0]]
+            figs["sentiment"] = C.sentiment_chart([SENTIMENT_LABELS[c] for c in codes], codes,
+                                                  [sent[c][0] for c in codes])
+            B.append(Image("sentiment", "Biểu đồ 1. Sắc thái thông tin trong tuần", width_cm=12.0))
+    sheets.append(Sheet("Sắc thái", "Sắc thái thông tin", [("Sắc thái", 16), ("Tuần này", 11), ("Tuần trước", 11)],
+                        sx, subtitle=sub, note="" if tagged else "Chưa có kết quả phân loại sắc thái."))
+
+    # ------------------------------------------------------------------ II. stories
+    B.append(Heading(1, "II. CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT"))
+    stories = f["stories"]
+    st_note = ""
+    if "stories" in f["missing"]:
+        st_note = "Chưa có dữ liệu nhóm tin theo vấn đề (chức năng theo dõi vấn đề chưa chạy)."
+        B.append(Para.text(st_note))
+    elif not len(stories):
+        st_note = f"Trong tuần không có vấn đề nào về {area_label} được các nguồn phản ánh."
+        B.append(Para.text(st_note))
+    else:
+        B.append(Para.text(
+            f"Trong tuần có {num(f['stories_total'])} vấn đề (nhóm tin cùng nội dung) phản ánh về {area_label}; "
+            f"{len(stories)} vấn đề được nhiều tin, bài phản ánh nhất như sau:"))
+    rows, xrows = [], []
+    for k, r in enumerate(stories.itertuples(), start=1):
+        sent_txt = "; ".join(f"{n} {SENTIMENT_LABELS[c].lower()}" for c, n in (
+            ("negative", _i(r.n_negative)), ("neutral", _i(r.n_neutral)), ("positive", _i(r.n_positive)),
+            ("unknown", _i(r.n_unknown))) if n)
+        places = "; ".join(as_list(r.places)[:4]) + (" …" if len(as_list(r.places)) > 4 else "")
+        handling = _handling_text(r)
+        first = _local(r.first_seen)
+        rows.append([str(k), r.title, f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
+                     (hm_dm if first and first.year == p.first_day.year else hm_dmy)(pd.Timestamp(r.first_seen).to_pydatetime()) if first else "", handling])
+        xrows.append([k, r.title, _i(r.n_items), _i(r.n_outlets), "; ".join(as_list(r.outlets)), _i(r.n_negative),
+                      _i(r.n_neutral), _i(r.n_positive), "; ".join(as_list(r.places)), topics_text(as_list(r.topics)),
+                      first, _s(r.alert_id), STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status)),
+                      ", ".join(as_list(r.reviewers)), " | ".join(as_list(r.notes))])
+    if len(stories):
+        B.append(Table([Column("TT", 1.0, "center"), Column("Vấn đề", 4.2), Column("Số tin / nguồn", 1.7),
+                        Column("Sắc thái", 2.0), Column("Địa bàn", 2.6), Column("Xuất hiện lần đầu", 1.9),
+                        Column("Tình hình xử lý", 3.6)], rows,
+                       caption="Bảng 3. Các vấn đề nổi bật trong tuần"))
+    sheets.append(Sheet("Vấn đề nổi bật", "Các vấn đề được dư luận quan tâm nhiều nhất", [
+        ("TT", 5), ("Vấn đề", 60), ("Số tin", 9), ("Số nguồn", 9), ("Các nguồn", 40), ("Tiêu cực", 9),
+        ("Trung tính", 10), ("Tích cực", 9), ("Địa bàn", 40), ("Chủ đề", 30), ("Xuất hiện lần đầu", 17),
+        ("Cảnh báo", 10), ("Trạng thái xử lý", 18), ("Người xử lý", 20), ("Ghi chú", 50)], xrows, subtitle=sub,
+        note=st_note))
+
+    # ------------------------------------------------------------------ III. topics and places
+    B.append(Heading(1, "III. THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN"))
+    B.append(Heading(2, "1. Theo chủ đề"))
+    topics = f["topics"]
+    trows, tx = [], []
+    if not tagged:
+        B.append(Para.text("Chưa có kết quả phân loại chủ đề."))
+    else:
+        topics = topics[(topics.n_now > 0) | (topics.n_prev > 0)]
+        if len(topics) and now_n:
+            top = topics[topics.n_now > 0].iloc[0]
+            B.append(Para.text(
+                f"Chủ đề được phản ánh nhiều nhất là «{TOPIC_LABELS.get(top.topic, top.topic)}» với "
+                f"{num(top.n_now)} tin, bài ({change(top.n_now, top.n_prev)} so với tuần trước). Một tin, bài có "
+                f"thể thuộc nhiều chủ đề."))
+        for k, r in enumerate(topics.itertuples(), start=1):
+            label = TOPIC_LABELS.get(r.topic, r.topic)
+            trows.append([str(k), label, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
+            tx.append([k, label, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
+        B.append(Table([Column("TT", 1.0, "center"), Column("Chủ đề", 5.0), Column("Tuần này", 1.8, "right"),
+                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
+                        Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
+                       empty_text="Không có tin, bài."))
+        shown = topics[topics.n_now > 0].head(12)
+        if len(shown):
+            figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
+                                          list(shown.n_now), list(shown.n_prev))
+            B.append(Image("topics", "Biểu đồ 2. Số tin, bài theo chủ đề (so với tuần trước)"))
+    sheets.append(Sheet("Chủ đề", "Số tin, bài theo chủ đề", [("TT", 5), ("Chủ đề", 30), ("Tuần này", 11),
+                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], tx, subtitle=sub,
+                        note="" if tagged else "Chưa có kết quả phân loại chủ đề."))
+
+    B.append(Heading(2, "2. Theo địa bàn"))
+    places = f["places"]
+    prows, px_ = [], []
+    if not tagged:
+        B.append(Para.text("Chưa có kết quả nhận diện địa bàn."))
+    else:
+        if len(places):
+            B.append(Para.text(
+                f"Địa bàn được nhắc đến nhiều nhất: {places.iloc[0].place} ({num(places.iloc[0].n_now)} tin, bài). "
+                f"Tên đơn vị hành chính cũ (trước ngày 01/7/2025) được ghi kèm đơn vị mới."))
+        for k, r in enumerate(places.itertuples(), start=1):
+            prows.append([str(k), r.place, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
+            px_.append([k, r.place, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
+        B.append(Table([Column("TT", 1.0, "center"), Column("Địa bàn", 5.0), Column("Tuần này", 1.8, "right"),
+                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
+                        Column("Trong đó tiêu cực", 2.0, "right")], prows,
+                       caption=f"Bảng 5. Số tin, bài theo địa bàn ({len(places)} địa bàn nhiều tin nhất)",
+                       empty_text="Không có tin, bài nào nêu tên địa bàn cụ thể."))
+        if len(places):
+            shown = places.head(10)
+            figs["places"] = C.hbar_chart(list(shown.place), list(shown.n_now))
+            B.append(Image("places", "Biểu đồ 3. Địa bàn được nhắc đến nhiều nhất trong tuần"))
+    sheets.append(Sheet("Địa bàn", "Số tin, bài theo địa bàn", [("TT", 5), ("Địa bàn", 60), ("Tuần này", 11),
+                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], px_, subtitle=sub,
+                        note="" if tagged else "Chưa có kết quả nhận diện địa bàn."))
+
+    B.append(Heading(2, "3. Diễn biến theo ngày"))
+    daily = f["daily"]
+    counts: dict[Any, dict[str, int]] = {}
+    for r in daily.itertuples():
+        counts.setdefault(pd.Timestamp(r.day).date(), {})[r.source_type] = _i(r.n)
+    days = p.days()
+    drows, dx = [], []
+    for d in days:
+        c = counts.get(d, {})
+        a, b = c.get("press", 0), c.get("social", 0)
+        drows.append([f"{('Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật')[d.weekday()]}, "
+                      f"{dmy(d)}", num(a), num(b), num(a + b)])
+        dx.append([d, a, b, a + b])
+    B.append(Table([Column("Ngày", 4.0), Column("Báo chí", 2.0, "right"), Column("Mạng xã hội", 2.0, "right"),
+                    Column("Cộng", 2.0, "right")], drows, caption="Bảng 6. Số tin, bài theo ngày"))
+    if now_n:
+        figs["daily"] = C.daily_chart(days, [r[1] for r in dx], [r[2] for r in dx])
+        B.append(Image("daily", "Biểu đồ 4. Số tin, bài theo ngày"))
+    sheets.append(Sheet("Theo ngày", "Số tin, bài theo ngày", [("Ngày", 14), ("Báo chí", 11), ("Mạng xã hội", 13),
+                        ("Cộng", 11)], dx, subtitle=sub))
+
+    # ------------------------------------------------------------------ IV. negative items
+    B.append(Heading(1, "IV. THÔNG TIN TIÊU CỰC CẦN LƯU Ý"))
+    neg = f["negative"]
+    n_neg = sent.get("negative", (0, 0))[0]
+    nx = []
+    if not tagged:
+        B.append(Para.text("Chưa có kết quả phân loại sắc thái, chưa xác định được tin, bài tiêu cực."))
+    elif not len(neg):
+        B.append(Para.text(f"Trong tuần không ghi nhận tin, bài tiêu cực về {area_label}."))
+    else:
+        B.append(Para.text(
+            f"Trong tuần có {num(n_neg)} tin, bài mang sắc thái tiêu cực ({share(n_neg, now_n)} số tin, bài về địa "
+            f"bàn). Dưới đây là {len(neg)} tin, bài được nhiều nguồn đăng tải nhất, cần theo dõi, kiểm tra và "
+            f"có thông tin chính thống kịp thời khi cần:"))
+        rows = []
+        for k, r in enumerate(neg.itertuples(), start=1):
+            when = _local(r.published_at)
+            rows.append([str(k), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, Run(r.title, url=r.url),
+                         "; ".join(as_list(r.places)[:3]), num(r.n_sources)])
+            nx.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title,
+                       topics_text(as_list(r.topics)), "; ".join(as_list(r.places)), _i(r.n_sources),
+                       Link(r.url, r.url)])
+        B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.3),
+                        Column("Tiêu đề (liên kết đến bài gốc)", 6.0), Column("Địa bàn", 3.0),
+                        Column("Số nguồn đăng", 1.4, "right")], rows,
+                       caption="Bảng 7. Tin, bài tiêu cực cần lưu ý"))
+    sheets.append(Sheet("Tin tiêu cực", "Thông tin tiêu cực cần lưu ý", [
+        ("TT", 5), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 70), ("Chủ đề", 26), ("Địa bàn", 40),
+        ("Số nguồn đăng", 12), ("Liên kết", 50)], nx, subtitle=sub))
+
+    # ------------------------------------------------------------------ V. alerts
+    B.append(Heading(1, "V. CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ"))
+    alerts = f["alerts"]
+    ax = []
+    al_note = ""
+    if "alerts" in f["missing"]:
+        al_note = "Chưa có dữ liệu cảnh báo (chức năng phát hiện vấn đề mới nổi chưa chạy)."
+        B.append(Para.text(al_note))
+    elif not len(alerts):
+        al_note = "Trong tuần không phát sinh cảnh báo vấn đề mới nổi."
+        B.append(Para.text(al_note))
+    else:
+        st = alerts.status.value_counts().to_dict()
+        open_n = sum(_i(st.get(x, 0)) for x in OPEN_STATES)
+        B.append(Para.text(
+            f"Trong tuần, hệ thống phát sinh {num(len(alerts))} cảnh báo vấn đề mới nổi: "
+            f"{num(st.get('resolved', 0))} đã xử lý xong, {num(st.get('dismissed', 0))} được xác định không cần xử lý, "
+            f"{num(open_n)} đang theo dõi, xử lý (trong đó {num(st.get('new', 0))} chưa tiếp nhận)"
+            + (f", {num(st.get('merged', 0))} đã gộp vào cảnh báo khác" if st.get("merged") else "") + "."))
+        rows = []
+        for k, r in enumerate(alerts.itertuples(), start=1):
+            people = ", ".join(as_list(r.reviewers)) or _s(r.assignee)
+            notes = [x for x in as_list(r.notes) if x]
+            if _s(r.close_reason):
+                notes.append(f"Lý do đóng: {r.close_reason}")
+            rows.append([str(k), r.alert_id, hm_dm(pd.Timestamp(r.raised_at).to_pydatetime()), r.title,
+                         SEVERITY_LABELS.get(r.severity, r.severity), STATE_LABELS.get(r.status, r.status), people,
+                         "; ".join(notes)])
+            ax.append([k, r.alert_id, _local(r.raised_at), r.title, SEVERITY_LABELS.get(r.severity, r.severity),
+                       STATE_LABELS.get(r.status, r.status), _i(r.n_items), _i(r.n_outlets), _s(r.assignee), people,
+                       " | ".join(notes), _local(r.last_action_at)])
+        B.append(Table([Column("TT", 1.0, "center"), Column("Mã", 1.4), Column("Thời điểm", 1.7),
+                        Column("Nội dung", 4.2), Column("Mức độ", 1.3), Column("Trạng thái", 1.8),
+                        Column("Người xử lý", 1.8), Column("Ghi chú, kết quả", 3.6)], rows,
+                       caption="Bảng 8. Cảnh báo phát sinh trong tuần và kết quả xử lý"))
+    sheets.append(Sheet("Cảnh báo", "Cảnh báo và kết quả xử lý", [
+        ("TT", 5), ("Mã", 10), ("Thời điểm", 17), ("Nội dung", 60), ("Mức độ", 11), ("Trạng thái", 18),
+        ("Số tin", 8), ("Số nguồn", 9), ("Giao cho", 14), ("Người xử lý", 20), ("Ghi chú, kết quả", 60),
+        ("Thao tác gần nhất", 17)], ax, subtitle=sub, note=al_note))
+
+    # ------------------------------------------------------------------ VI. proposals
+    B.append(Heading(1, "VI. ĐỀ XUẤT, KIẾN NGHỊ"))
+    lines = [x.strip() for x in (proposals or "").splitlines() if x.strip()]
+    if lines:
+        B.extend(Para.text(x) for x in lines)
+    else:
+        B.append(Para.text("(Chưa có nội dung đề xuất, kiến nghị; nhập tại trang Báo cáo trước khi xuất "
+                           "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
+    sheets.append(Sheet("Đề xuất", "Đề xuất, kiến nghị", [("Nội dung", 120)], [[x] for x in lines], subtitle=sub,
+                        note="" if lines else "Chưa có nội dung đề xuất, kiến nghị."))
+    B.append(Para.text(
+        f"Trên đây là báo cáo tổng hợp thông tin báo chí, mạng xã hội phản ánh về {area_label} tuần {week_no} "
+        f"năm {p.first_day.year} của {s.issuer_name}./."))
+
+    # ------------------------------------------------------------------ appendix
+    app_all = f["appendix"]
+    app = app_all
+    capped = 0 < s.appendix_max_rows < len(app_all)
+    if capped:  # the most notable items (negative, most widely carried, newest), listed by time
+        pick = app_all.assign(_neg=app_all["sentiment"] != "negative").sort_values(
+            ["_neg", "n_sources", "published_at"], ascending=[True, False, False]).head(s.appendix_max_rows)
+        app = app_all.loc[sorted(pick.index)]
+    A = doc.appendix
+    A.append(Para.text("PHỤ LỤC", bold=True, align="center", indent=False, space_before=0))
+    A.append(Para.text(f"DANH SÁCH TIN, BÀI PHẢN ÁNH VỀ {area_label.upper()}", bold=True, align="center",
+                       indent=False, space_before=0))
+    A.append(Para.text(f"(Kèm theo Báo cáo số{NBSP * 8}/{s.symbol} ngày {today.day:02d}/{today.month:02d}/{today.year} "
+                       f"của {s.issuer_name}; {ptext}: {num(len(app_all))} tin, bài)", italic=True, align="center",
+                       indent=False, space_before=0))
+    if capped:
+        A.append(Para.text(
+            f"Phụ lục liệt kê {num(len(app))} trong số {num(len(app_all))} tin, bài (ưu tiên tin tiêu cực và tin được "
+            f"nhiều nguồn đăng tải), xếp theo thời gian; danh sách đầy đủ ở trang «Phụ lục» của tệp Excel kèm theo.",
+            italic=True, align="center", indent=False, size=s.font_size - 2))
+    rows, xrows = [], []
+    shown = set(app.index) if capped else None
+    k_doc = 0
+    for k, (idx, r) in enumerate(zip(app_all.index, app_all.itertuples(index=False)), start=1):
+        when = to_local(r.published_at.to_pydatetime()) if r.published_at is not None else None
+        topics_txt = topics_text(as_list(r.topics))
+        sl = sentiment_label(r.sentiment)
+        xrows.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title, topics_txt, sl,
+                      "; ".join(as_list(r.places)), _i(r.n_sources), Link(r.url, r.url)])
+        if shown is None or idx in shown:
+            k_doc += 1
+            rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
+                         Run(short_url(r.url), url=r.url)])
+    A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.2),
+                    Column("Tiêu đề", 5.2), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
+                   rows, size_delta=-3, empty_text=f"Trong tuần không có tin, bài nào phản ánh về {area_label}."))
+    sheets.append(Sheet("Phụ lục", f"Phụ lục: danh sách tin, bài phản ánh về {area_label}", [
+        ("TT", 7), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 80), ("Chủ đề", 28), ("Sắc thái", 11),
+        ("Địa bàn", 40), ("Số nguồn đăng", 12), ("Liên kết", 60)], xrows, subtitle=sub,
+        note="" if xrows else "Trong tuần không có tin, bài nào."))
+
+    overview = Sheet("Tổng quan", doc.meta_title, [("Chỉ tiêu", 44), ("Tuần này", 12), ("Tuần trước", 12),
+                     ("Tăng/giảm", 14)], subtitle=sub)
+    overview.rows = [
+        ["Tin, bài thu thập được (mọi địa bàn)", t["all_now"], t["all_prev"], change_short(t["all_now"], t["all_prev"])],
+        [f"Tin, bài phản ánh về {area_label}", now_n, prev_n, change_short(now_n, prev_n)],
+        ["– Báo chí", by_type["press"][0], by_type["press"][1], change_short(*by_type["press"])],
+        ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], change_short(*by_type["social"])],
+    ]
+    if tagged:
+        for code in ("negative", "neutral", "positive"):
+            a, b = sent.get(code, (0, 0))
+            overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, change_short(a, b)])
+    overview.rows += [
+        ["Vấn đề (nhóm tin) trong tuần", f.get("stories_total", 0), "", ""],
+        ["Cảnh báo phát sinh", len(alerts), "", ""],
+        ["Báo cáo tạo lúc (giờ Việt Nam)", today.replace(microsecond=0), "", ""],
+    ]
+    if not tagged:
+        overview.note = "Chưa có kết quả phân loại tự động: số liệu tính trên toàn bộ tin, bài thu thập được."
+    sheets.insert(0, overview)
+    return Built(doc=doc, sheets=sheets, figs=figs, n_items=len(app_all))
+
+
+def _handling_text(r: Any) -> str:
+    if not _s(getattr(r, "alert_id", None)):
+        return "Chưa phát sinh cảnh báo."
+    sev = SEVERITY_LABELS.get(_s(r.severity), _s(r.severity)).lower()
+    parts = [f"Cảnh báo {r.alert_id} (mức {sev}): {STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status))}."]
+    people = as_list(r.reviewers)
+    if people:
+        parts.append(f"Người xử lý: {', '.join(people)}.")
+    notes = [x for x in as_list(r.notes) if x]
+    if notes:
+        parts.append("Ghi chú: " + "; ".join(notes[-3:]) + ".")
+    return " ".join(parts)

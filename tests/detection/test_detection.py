@@ -1,0 +1,280 @@
+"""Detection pieces: the burst automaton, Vietnamese formatting, source-health alarms, the live hook."""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scenario_eval import make_cfg  # noqa: E402
+
+from langnghe.commands.replay import to_item  # noqa: E402
+from detection import emerging as E
+from detection.jobs import Detector, run_detection, scheduler_hook  # noqa: E402
+from store import alerts as store_alerts  # noqa: E402
+from store import items as store_items  # noqa: E402
+from store import sources as store_sources  # noqa: E402
+from store import stories as store_stories  # noqa: E402
+from store.db import Database  # noqa: E402
+
+NOW = datetime(2025, 9, 20, 3, 0)
+
+
+# ------------------------------------------------------------------------------------------ automaton
+def test_kleinberg_finds_an_injected_burst_and_nothing_in_flat_background():
+    rng = np.random.default_rng(3)
+    base = 0.5  # items per hour
+    flat = rng.poisson(base, 24 * 14)
+    assert not any(E.kleinberg_two_state(flat, base, 8.0, np.log(24 * 14)))
+    counts = flat.copy()
+    counts[200:216] += rng.poisson(base * 8, 16) + 2  # 16 hours of burst
+    states = E.kleinberg_two_state(counts, base, 8.0, np.log(24 * 14))
+    flagged = {i for i, s in enumerate(states) if s}
+    assert set(range(200, 216)) <= flagged
+    assert len(flagged - set(range(198, 218))) == 0
+
+
+def test_poisson_tail():
+    assert E.poisson_tail(0, 3.0) == 1.0
+    assert abs(E.poisson_tail(1, 2.0) - (1 - np.exp(-2.0))) < 1e-12
+    assert E.poisson_tail(12, 0.01) < 1e-20
+
+
+def test_vietnamese_number_and_duration_formatting():
+    assert E.fmt_num(0.3, 1) == "0,3"
+    assert E.fmt_num(1234.5, 1) == "1.234,5"
+    assert E.fmt_num(2.0, 1) == "2"
+    assert E.fmt_num(12345) == "12.345"
+    assert E.fmt_rate(0.25) == "0,2" or E.fmt_rate(0.25) == "0,3"
+    assert E.fmt_rate(0.04) == "0,04"
+    assert E.fmt_duration(41) == "41 phút"
+    assert E.fmt_duration(240) == "4 giờ"
+    assert E.fmt_duration(95) == "1 giờ 35 phút"
+    assert E.fmt_duration(3 * 24 * 60 + 130) == "3 ngày 2 giờ"
+    assert E.fmt_pct(0.8333) == "83%"
+    assert E.fmt_local(datetime(2025, 9, 10, 23, 15)) == "06:15 11/09"
+
+
+def _stats(n, outlets, neg, area, press, social, minutes=240):
+    t0 = NOW - timedelta(minutes=minutes)
+    return {"story_id": "s", "n_items": n, "n_outlets": outlets, "n_sources": outlets, "n_press": press,
+            "n_social": social, "n_negative": neg, "n_in_area": area, "first_at": t0, "last_at": NOW,
+            "topics": [["disaster"]] * n, "places": [["phường Vàng Danh", "TP Uông Bí"]] * n,
+            "titles": ["Sạt lở"] * n, "types": ["press"] * n}
+
+
+def test_reason_matches_the_issue_example():
+    p = E.AlertParams()
+    times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
+    d = E.evaluate_story(_stats(12, 9, 10, 12, 8, 4), times, 12, 0.3, ("disaster", "phường Vàng Danh"), None, p, NOW)
+    assert d.alert and d.burst and d.severity == "high"
+    assert d.reason.startswith("12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày")
+    assert "83% tiêu cực" in d.reason and "địa bàn: phường Vàng Danh" in d.reason
+
+
+def test_reason_lists_the_most_specific_places_only():
+    ward = "phường Vàng Danh (TP Uông Bí cũ)"
+    district = "TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử"
+    ranked = [(ward, 4), (district, 3), ("tỉnh Quảng Ninh", 2)]
+    assert E.distinct_places(ranked, area_province="Quảng Ninh") == [ward]
+    assert E.distinct_places(ranked) == [ward, "tỉnh Quảng Ninh"]  # no area given: the province stays
+    other = [("tỉnh Quảng Nam cũ, nay TP Đà Nẵng", 2), ("tỉnh Quảng Ninh", 1)]  # another province is no unit
+    assert E.distinct_places(other, area_province="Quảng Ninh") == [p for p, _ in other]
+    p = E.AlertParams(area_province="Quảng Ninh")
+    times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
+    stats = {**_stats(12, 9, 10, 12, 8, 4), "places": [[ward, district, "tỉnh Quảng Ninh"]] * 12}
+    d = E.evaluate_story(stats, times, 12, 0.3, ("environment", district), None, p, NOW)
+    assert "(«Môi trường, tài nguyên» tại TP Uông Bí cũ)" in d.reason
+    assert f"địa bàn: {ward};" in d.reason and d.places == (ward,)
+
+
+def test_weighting_neutral_broad_story_does_not_alert_but_negative_local_does():
+    p = E.AlertParams()
+    times = [NOW - timedelta(minutes=60 - 20 * i) for i in range(3)]
+    neutral = E.evaluate_story(_stats(3, 3, 0, 3, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
+    negative = E.evaluate_story(_stats(3, 3, 3, 3, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
+    national = E.evaluate_story(_stats(3, 3, 3, 0, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
+    assert neutral.burst and not neutral.alert
+    assert negative.alert
+    assert not national.alert
+
+
+def test_busy_cell_needs_more_than_its_usual_flow():
+    """Three items in a day where the cell normally has eight a day is no burst."""
+    p = E.AlertParams()
+    times = [NOW - timedelta(hours=h) for h in (20, 12, 2)]
+    d = E.evaluate_story(_stats(3, 3, 3, 3, 3, 0, 18 * 60), times, 3, 8.0, None, None, p, NOW)
+    assert not d.burst and not d.alert
+
+
+def test_open_alert_blocks_a_second_one():
+    p = E.AlertParams()
+    times = [NOW - timedelta(minutes=40 - 20 * i) for i in range(3)]
+    prev = {"alert_id": "A1", "status": "acknowledged", "n_items": 3}
+    d = E.evaluate_story(_stats(9, 8, 9, 9, 9, 0, 40), times, 9, 0.3, None, prev, p, NOW)
+    assert not d.alert
+
+
+# ------------------------------------------------------------------------------------------ sources
+def _insert(db, rows, at):
+    with db.write() as cur:
+        store_items.insert_items(cur, [to_item(None, r, at) for r in rows])
+
+
+def test_source_volume_below_its_2_sigma_band_raises_then_clears(tmp_path):
+    cfg = make_cfg(str(tmp_path / "s.duckdb"))
+    db = Database(cfg.storage.db_path)
+    rng = random.Random(1)
+    start = NOW - timedelta(days=15)
+    n = 0
+    for day in range(15):
+        k = rng.randint(9, 13) if day < 14 else 1  # steady ~11/day, then 1 in the last 24 hours
+        rows = []
+        for _ in range(k):
+            t = start + timedelta(days=day, minutes=rng.randint(0, 24 * 60 - 1))
+            rows.append({"id": f"i{n}", "source": "baoquangninh", "title": f"Tin {n} về Quảng Ninh",
+                         "text": f"nội dung {n}", "published_at": t})
+            n += 1
+        # a second, quiet source that is never judged (too few items a day)
+        t = start + timedelta(days=day, hours=9)
+        rows.append({"id": f"q{day}", "source": "fb-nho", "title": f"bai {day}", "text": "x", "published_at": t})
+        with db.write() as cur:  # seen when published (fetched_at drives item_links.seen_at)
+            store_items.insert_items(cur, [to_item(None, r, r["published_at"]) for r in rows])
+    det = Detector(cfg, db)
+    raised = det.check_sources(NOW)
+    assert [(a["source"], a["kind"]) for a in raised] == [("baoquangninh", "volume_drop")]
+    assert "1 tin trong 24 giờ qua" in raised[0]["reason"] and "σ" in raised[0]["reason"]
+    # the same condition an hour later: no second alarm
+    assert det.check_sources(NOW + timedelta(hours=1)) == []
+    # volume comes back: the alarm clears
+    for i in range(12):
+        t = NOW + timedelta(hours=1, minutes=5 * i)
+        _insert(db, [{"id": f"back{i}", "source": "baoquangninh", "title": f"Tin mới {i}", "text": "x",
+                      "published_at": t}], t)
+    det.check_sources(NOW + timedelta(hours=2, minutes=1))
+    with db.read() as cur:
+        alarms = store_alerts.source_alarms(cur)
+    assert len(alarms) == 1 and not alarms.iloc[0].open
+    db.close()
+
+
+def test_source_failing_repeatedly_raises_then_clears(tmp_path):
+    cfg = make_cfg(str(tmp_path / "f.duckdb"))
+    db = Database(cfg.storage.db_path)
+    det = Detector(cfg, db)
+
+    def outcome(kind, at):
+        o = store_sources.Outcome(source="vnexpress-thoi-su", started_at=at, finished_at=at, outcome=kind,
+                                  next_due_at=at + timedelta(minutes=15),
+                                  error_kind="timeout" if kind == "error" else None,
+                                  error="read timed out" if kind == "error" else None)
+        with db.write() as cur:
+            store_sources.record_outcome(cur, o)
+
+    outcome("ok", NOW - timedelta(hours=5))
+    for i in range(2):
+        outcome("error", NOW - timedelta(hours=4 - i))
+    assert det.check_sources(NOW - timedelta(hours=2)) == []  # two failures: not yet
+    outcome("error", NOW - timedelta(hours=1))
+    raised = det.check_sources(NOW)
+    assert [(a["source"], a["kind"]) for a in raised] == [("vnexpress-thoi-su", "failing")]
+    assert "lỗi liên tiếp 3 lần" in raised[0]["reason"] and "timeout" in raised[0]["reason"]
+    outcome("ok", NOW + timedelta(minutes=30))
+    det.check_sources(NOW + timedelta(hours=2))
+    with db.read() as cur:
+        alarms = store_alerts.source_alarms(cur)
+    assert len(alarms) == 1 and alarms.iloc[0].cleared_at is not None
+    db.close()
+
+
+# ------------------------------------------------------------------------------------------ live path
+def test_scheduler_hook_groups_items_tagged_by_the_nlp_store(tmp_path, monkeypatch):
+    """The hook serve() registers runs the same detection at wall-clock time, reading item_tags."""
+    cfg = make_cfg(str(tmp_path / "h.duckdb"))
+    db = Database(cfg.storage.db_path)
+    t = NOW - timedelta(hours=2)
+    _insert(db, [{"id": "x1", "source": "baoquangninh", "title": "Sạt lở bãi thải than ở Vàng Danh",
+                  "text": "Đất đá vùi lấp 2 nhà dân.", "published_at": t},
+                 {"id": "x2", "source": "fb-uongbi24h", "title": "sat lo bai thai than o vang danh",
+                  "text": "dat da vui lap 2 nha dan", "published_at": t + timedelta(minutes=5)}], t)
+    with db.read() as cur:
+        has_tags = store_stories.has_item_tags(cur)
+    if has_tags:
+        from store import tags as tag_store
+
+        with db.write() as cur:
+            tag_store.save_tags(cur, [
+                {"id": i, "topics": ["disaster"], "sentiment": "negative", "in_area": True,
+                 "places": ["phường Vàng Danh"], "place_details": [], "lang": "vi", "model_version": "test",
+                 "no_diacritics": i == "x2", "folded": f}
+                for i, f in (("x1", "sat lo bai thai than o vang danh dat da vui lap 2 nha dan"),
+                             ("x2", "sat lo bai thai than o vang danh dat da vui lap 2 nha dan"))])
+    import store.db as store_db
+
+    monkeypatch.setattr(store_db, "utcnow", lambda: NOW)
+    scheduler_hook(cfg, db)()
+    with db.read() as cur:
+        grouped = cur.execute("SELECT item_id, story_id, sentiment FROM story_items ORDER BY item_id").fetchall()
+    assert [g[0] for g in grouped] == ["x1", "x2"] and grouped[0][1] == grouped[1][1]
+    if has_tags:
+        assert {g[2] for g in grouped} == {"negative"}
+    db.close()
+
+
+def test_untagged_items_wait_for_the_grace_period(tmp_path):
+    cfg = make_cfg(str(tmp_path / "g.duckdb"), alerts={"untagged_grace_minutes": 30})
+    db = Database(cfg.storage.db_path)
+    t = NOW - timedelta(minutes=10)
+    _insert(db, [{"id": "late", "source": "s", "title": "Tin chưa gắn nhãn", "text": "x", "published_at": t}], t)
+    with db.read() as cur:
+        tagged = store_stories.has_item_tags(cur) and cur.execute(
+            "SELECT count(*) FROM item_tags").fetchone()[0]
+    assert not tagged
+    run_detection(cfg, db, NOW)
+    with db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM story_items").fetchone()[0] == 0
+    run_detection(cfg, db, NOW + timedelta(minutes=25))
+    with db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM story_items").fetchone()[0] == 1
+    db.close()
+
+
+def test_disabled_detection_does_nothing(tmp_path):
+    cfg = make_cfg(str(tmp_path / "o.duckdb"), alerts={"enabled": False})
+    db = Database(cfg.storage.db_path)
+    _insert(db, [{"id": "a", "source": "s", "title": "Tin", "text": "x", "published_at": NOW - timedelta(days=1)}], NOW)
+    assert run_detection(cfg, db, NOW) == []
+    with db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM story_items").fetchone()[0] == 0
+    db.close()
+
+
+@pytest.mark.parametrize("level,expect", [("ward_2025", True), ("ward_old", True), ("district_old", False),
+                                          ("phường", True), ("xã", True), ("province", False)])
+def test_ward_levels_from_the_gazetteer(level, expect):
+    from detection.stories import place_mask_and_wards
+
+    _, wards = place_mask_and_wards([{"name": "Phường Bắc Sơn", "level": level, "name_2025": "Phường Vàng Danh",
+                                      "matched_text": "Bắc Sơn"}])
+    assert (wards == frozenset({"vang danh"})) is expect
+
+
+def test_a_backlog_drains_over_several_steps(tmp_path):
+    cfg = make_cfg(str(tmp_path / "b.duckdb"), stories={"max_items_per_step": 4})
+    db = Database(cfg.storage.db_path)
+    t = NOW - timedelta(days=2)
+    _insert(db, [{"id": f"b{i}", "source": "s", "title": f"Tin số {i} về chuyện {i * 7}", "text": f"nội dung {i}",
+                  "published_at": t + timedelta(minutes=i)} for i in range(10)], t)
+    counts = []
+    for k in range(4):
+        run_detection(cfg, db, NOW + timedelta(minutes=k))
+        with db.read() as cur:
+            counts.append(cur.execute("SELECT count(*) FROM story_items").fetchone()[0])
+    assert counts == [4, 8, 10, 10]
+    db.close()

@@ -1,0 +1,144 @@
+"""Story grouping: diacritics vs none, different incidents at one place, the time window."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import make_scenarios as ms  # noqa: E402
+
+from detection.stories import StoryIndex, StoryParams, group_item_from_tags  # noqa: E402
+
+T0 = datetime(2025, 9, 10, 1, 0)
+VANG_DANH = ms.PLACES[0]
+
+
+def fake_tags(title: str, text: str, topics: list[str], sentiment: str = "negative", place=VANG_DANH) -> dict:
+    """A dict-driven stand-in for the NLP tagger (the contract's fields)."""
+    return {"topics": topics, "sentiment": sentiment, **ms.place_tags(place, f"{title} {text}")}
+
+
+def item(iid: str, minutes: float, title: str, text: str, topics: list[str], place=VANG_DANH, source="x"):
+    row = {"id": iid, "published_at": T0 + timedelta(minutes=minutes), "title": title, "summary": text,
+           "source": source, "outlet": source}
+    return group_item_from_tags(row, fake_tags(title, text, topics, place=place))
+
+
+PRESS = [
+    ("Sạt lở bãi thải than ở phường Vàng Danh, 2 nhà dân bị vùi lấp",
+     "Rạng sáng nay, một đoạn bãi thải của mỏ than tại phường Vàng Danh, TP Uông Bí bị sạt trượt sau mưa lớn, đất đá tràn xuống khu dân cư làm 2 ngôi nhà bị vùi lấp."),
+    ("Đất đá từ bãi thải than vùi lấp hai nhà dân ở Quảng Ninh",
+     "Hàng nghìn mét khối đất đá từ bãi thải của mỏ than ở phường Vàng Danh, TP Uông Bí, trượt xuống sau mưa lớn, vùi lấp hai nhà dân, nhiều hộ phải sơ tán."),
+    ("Quảng Ninh: Sạt lở bãi thải than, hàng chục hộ dân phải sơ tán",
+     "Vụ sạt lở bãi thải than xảy ra tại tổ 5, phường Vàng Danh. Chính quyền đã di dời hàng chục hộ dân ra khỏi vùng nguy hiểm."),
+]
+SOCIAL_NO_MARKS = [
+    ("sat lo bai thai o vang danh, dat da tran xuong nha dan",
+     "mua to ca dem, bai thai mo than tren doi sat xuong, vui 2 cai nha o to 5 vang danh, moi nguoi tranh xa khu vuc nay nhe"),
+    ("vang danh sat lo bai thai, 2 nha bi vui lap",
+     "anh em o vang danh cho hoi tinh hinh sat lo bai thai the nao roi, nghe noi 2 nha bi dat da vui lap, co ai bi thuong khong"),
+    ("khan cap: sat lo dat da o to 5 vang danh",
+     "dat da tu bai thai than do xuong khu dan cu to 5, co 2 nha bi vui, cong an phuong dang so tan ba con"),
+]
+TRAFFIC = [
+    ("Xe tải chở than lật trên đường Vàng Danh, tài xế mắc kẹt",
+     "Chiều nay, một xe tải chở than mất lái lật nghiêng trên đường Vàng Danh, tài xế bị mắc kẹt trong cabin, lực lượng cứu hộ đã đưa ra ngoài."),
+    ("xe tai cho than bi lat o doc vang danh",
+     "doan doc vang danh chieu nay xe tai cho than lat ngang duong, tai xe bi ket trong ca bin, tac duong gan 1 tieng"),
+    ("Vàng Danh: Xe chở than mất lái lật nghiêng, giao thông ùn tắc",
+     "Vụ lật xe tải chở than khiến tuyến đường qua phường Vàng Danh ùn tắc khoảng một giờ; tài xế bị thương nhẹ."),
+]
+FIRE = [
+    ("Cháy nhà xưởng gỗ ở phường Vàng Danh",
+     "Một nhà xưởng sản xuất đồ gỗ tại phường Vàng Danh bốc cháy dữ dội, lực lượng PCCC đã dập tắt đám cháy sau 2 giờ, không có thương vong."),
+    ("chay xuong go o vang danh khoi den ca mot vung",
+     "xuong go gan cho vang danh chay to lam, khoi den kit, xe cuu hoa den roi, moi nguoi tranh xa"),
+    ("Khói đen bốc cao từ đám cháy xưởng đồ gỗ",
+     "Đám cháy bùng phát tại xưởng đồ gỗ ở phường Vàng Danh, TP Uông Bí; cảnh sát PCCC huy động 4 xe chữa cháy."),
+]
+
+
+def test_press_with_diacritics_and_facebook_without_group_together():
+    idx = StoryIndex()
+    items = []
+    for i, ((tp, xp), (ts, xs)) in enumerate(zip(PRESS, SOCIAL_NO_MARKS)):
+        items.append(item(f"p{i}", 20 * i, tp, xp, ["disaster"], source=f"press{i}"))
+        items.append(item(f"s{i}", 20 * i + 5, ts, xs, ["disaster"], source=f"fb{i}"))
+    assignments = idx.add(items)
+    assert len({a.story_id for a in assignments}) == 1, [(a.item_id, a.story_id, a.similarity) for a in assignments]
+
+
+def test_folding_makes_marked_and_unmarked_text_identical():
+    idx = StoryIndex()
+    title, text = PRESS[0]
+    a = item("a", 0, title, text, ["disaster"])
+    b = item("b", 1, ms.strip_marks(title), ms.strip_marks(text), ["disaster"])
+    assert abs(idx.similarity(a, b) - 1.0) < 1e-5
+
+
+def test_two_incidents_at_the_same_place_are_not_merged():
+    """A landslide, an overturned coal truck and a workshop fire, all in phường Vàng Danh, the same afternoon."""
+    idx = StoryIndex()
+    items = []
+    for i in range(3):
+        items.append(item(f"slide{i}", 30 * i, *PRESS[i], ["disaster", "environment"], source=f"a{i}"))
+        items.append(item(f"truck{i}", 30 * i + 7, *TRAFFIC[i], ["traffic"], source=f"b{i}"))
+        items.append(item(f"fire{i}", 30 * i + 14, *FIRE[i], ["disaster"], source=f"c{i}"))
+    got = {a.item_id: a.story_id for a in idx.add(items)}
+    for prefix in ("slide", "truck", "fire"):
+        stories = {got[f"{prefix}{i}"] for i in range(3)}
+        assert len(stories) == 1, (prefix, got)
+    assert len(set(got.values())) == 3, got
+
+
+def test_same_incident_type_at_another_ward_is_another_story():
+    """Near-identical wording, different wards (Vàng Danh vs Yên Tử): two incidents, not one."""
+    idx = StoryIndex()
+    yen_tu = ms.PLACES[7]
+    a = item("vd", 0, "Xe tải lật trên đường Vàng Danh, tài xế bị thương",
+             "Một xe tải chở than lật nghiêng ở phường Vàng Danh, tài xế bị thương nhẹ.", ["traffic"])
+    b = item("yt", 30, "Xe tải lật trên đường Phương Đông, tài xế bị thương",
+             "Một xe tải chở đá lật nghiêng ở phường Phương Đông, tài xế bị thương nặng.", ["traffic"], place=yen_tu)
+    got = idx.add([a, b])
+    assert got[0].story_id != got[1].story_id
+
+
+def test_stories_close_after_the_window():
+    idx = StoryIndex(StoryParams(window_hours=24))
+    title, text = PRESS[0]
+    first = idx.add([item("a", 0, title, text, ["disaster"])])[0]
+    later = idx.add([item("b", 26 * 60, *PRESS[1], ["disaster"])])[0]
+    assert later.story_id != first.story_id and later.similarity is None
+    idx.expire(T0 + timedelta(hours=60))
+    assert first.story_id not in idx.stories
+
+
+def test_unrelated_background_does_not_join_a_story():
+    idx = StoryIndex()
+    idx.add([item("slide", 0, *PRESS[0], ["disaster"])])
+    other = idx.add([item("meeting", 10, "Uông Bí tổ chức hội nghị đối thoại với nhân dân phường Vàng Danh",
+                          "Lãnh đạo UBND thành phố đối thoại với các hộ dân về hạ tầng và thủ tục hành chính.",
+                          ["governance"])])[0]
+    assert other.story_id == "meeting"
+
+
+def test_reload_rebuilds_the_same_grouping():
+    """After a restart the index is rebuilt from stored items and keeps joining the same story."""
+    idx = StoryIndex()
+    a = idx.add([item("a", 0, *PRESS[0], ["disaster"]), item("b", 10, *SOCIAL_NO_MARKS[0], ["disaster"])])
+    fresh = StoryIndex()
+    fresh.load([item("a", 0, *PRESS[0], ["disaster"]), item("b", 10, *SOCIAL_NO_MARKS[0], ["disaster"])],
+               [x.story_id for x in a])
+    c = fresh.add([item("c", 20, *PRESS[1], ["disaster"])])[0]
+    assert c.story_id == a[0].story_id
+
+
+def test_items_with_no_comparable_text_start_their_own_story():
+    """An item whose text is only a place name (masked away) or empty must not crash or join anything."""
+    idx = StoryIndex()
+    got = idx.add([item("a", 0, *PRESS[0], ["disaster"]), item("b", 1, "Vàng Danh", "", ["disaster"]),
+                   item("c", 2, "", "", [])])
+    assert [g.story_id for g in got] == ["a", "b", "c"]

@@ -1,0 +1,92 @@
+"""Store: versioned migrations, idempotent inserts, transactions, snapshots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from vocab.item import Item
+from collectors.textutil import canonical_url, content_hash, sha1
+from store import items as store_items
+from store.db import Database, DatabaseLocked, migrations
+
+NOW = datetime(2026, 11, 22, 3, 0)
+
+
+def item(n: int, source: str = "s", title: str | None = None, url: str | None = None) -> Item:
+    url = url or f"https://bao.vn/tin-{n}"
+    title = title or f"Tin số {n} về Uông Bí"
+    canon = canonical_url(url)
+    return Item(id=sha1(canon), source=source, collector="rss", source_type="press", outlet="Báo",
+                url=url, canonical_url=canon, title=title, summary="tóm tắt", published_at=NOW,
+                published_estimated=False, fetched_at=NOW, content_hash=content_hash(title, "tóm tắt", canon))
+
+
+def test_migrations_are_numbered_and_recorded(tmp_path):
+    found = migrations()
+    assert found[0][0] == 1 and [v for v, _, _ in found] == sorted(v for v, _, _ in found)
+    with Database(tmp_path / "a.duckdb") as db:
+        assert db.schema_version() == found[-1][0]
+        assert db.migrate() == []  # idempotent
+
+
+def test_insert_is_idempotent(tmp_path):
+    with Database(tmp_path / "a.duckdb") as db:
+        batch = [item(i) for i in range(100)]
+        with db.write() as cur:
+            new = store_items.insert_items(cur, batch)
+        with db.write() as cur:
+            again = store_items.insert_items(cur, batch + [item(100)])
+        with db.read() as cur:
+            assert store_items.count_items(cur) == 101
+    assert len(new) == 100 and again == [item(100).id]
+
+
+def test_same_content_other_url_links_to_one_item(tmp_path):
+    with Database(tmp_path / "a.duckdb") as db:
+        a = item(1, source="a")
+        b = item(2, source="b", title=a.title, url="https://other.vn/copy")
+        with db.write() as cur:
+            store_items.insert_items(cur, [a])
+            store_items.insert_items(cur, [b])
+        with db.read() as cur:
+            assert store_items.count_items(cur) == 1
+            assert store_items.link_counts(cur) == {"a": 1, "b": 1}
+
+
+def test_failed_transaction_leaves_nothing(tmp_path):
+    with Database(tmp_path / "a.duckdb") as db:
+        with pytest.raises(RuntimeError):
+            with db.write() as cur:
+                store_items.insert_items(cur, [item(1)])
+                raise RuntimeError("boom")
+        with db.read() as cur:
+            assert store_items.count_items(cur) == 0
+
+
+def test_snapshot_is_readable_by_another_connection(tmp_path):
+    with Database(tmp_path / "a.duckdb") as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(i) for i in range(10)])
+        db.snapshot(tmp_path / "snap.duckdb")
+    con = duckdb.connect(str(tmp_path / "snap.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 10
+    con.close()
+
+
+def test_second_process_gets_a_clear_lock_error(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "a.duckdb"
+    with Database(path):
+        code = (
+            "import sys\nfrom store.db import Database, DatabaseLocked\n"
+            f"try:\n    Database({str(path)!r})\nexcept DatabaseLocked as e:\n    print('LOCKED', e); sys.exit(0)\nsys.exit(1)"
+        )
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "langnghe serve" in res.stdout
+    assert DatabaseLocked  # exported

@@ -1,0 +1,102 @@
+"""Every setting is documented in vocab/langnghe.toml, and the config loader is strict."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+import pytest
+
+from vocab import config as C
+from devtools import DEMO_CONFIG_PATH
+KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=")
+TABLE = re.compile(r"^\[\[?([A-Za-z0-9_.]+)\]\]?\s*$")
+
+
+def documented_keys(path):
+    """{(table, key): documented?}; a key is documented by a comment line directly above it
+    (for repeated [[tables]], at the first place it appears)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    table = ""
+    out: dict[tuple[str, str], bool] = {}
+    for i, line in enumerate(lines):
+        s = line.strip()
+        m = TABLE.match(s)
+        if m:
+            table = m.group(1)
+            continue
+        m = KEY.match(s)
+        if m:
+            prev = lines[i - 1].strip() if i else ""
+            doc = prev.startswith("#")
+            key = (table, m.group(1))
+            out[key] = out.get(key, False) or doc if key in out else doc
+    return out
+
+
+def test_every_key_in_defaults_has_a_comment():
+    keys = documented_keys(C.DEFAULTS_PATH)
+    assert keys, "no keys parsed"
+    undocumented = sorted(f"[{t}] {k}" for (t, k), ok in keys.items() if not ok)
+    assert not undocumented, f"undocumented settings in langnghe.toml: {undocumented}"
+
+
+def test_every_code_setting_appears_in_defaults():
+    keys = {(t, k) for (t, k) in documented_keys(C.DEFAULTS_PATH)}
+    missing = []
+    for section, cls in C.SECTIONS.items():
+        for f in fields(cls):
+            if (section, f.name) not in keys:
+                missing.append(f"[{section}] {f.name}")
+    for f in fields(C.SourceConfig):
+        if ("sources", f.name) not in keys:
+            missing.append(f"[[sources]] {f.name}")
+    assert not missing, f"settings read by code but absent from langnghe.toml: {missing}"
+
+
+def test_detector_notices_an_undocumented_key(tmp_path):
+    p = tmp_path / "x.toml"
+    p.write_text("[a]\n# documented\nx = 1\ny = 2\n", encoding="utf-8")
+    assert documented_keys(p) == {("a", "x"): True, ("a", "y"): False}
+
+
+def test_defaults_load_with_real_sources():
+    cfg = C.load()
+    assert cfg.area.province == "Quảng Ninh"
+    kinds = {s.kind for s in cfg.sources}
+    assert "rss" in kinds
+    assert any("baoquangninh.vn" in s.url for s in cfg.sources)
+    assert any("news.google.com/rss/search" in s.url for s in cfg.sources)
+
+
+def test_demo_config_points_only_at_loopback():
+    cfg = C.load(DEMO_CONFIG_PATH)
+    assert cfg.sources and all(s.url.startswith("http://127.0.0.1:") for s in cfg.sources)
+    assert {s.source_type for s in cfg.sources} == {"press", "social"}
+
+
+def test_unknown_key_is_an_error(tmp_path):
+    p = tmp_path / "o.toml"
+    p.write_text("[http]\nmax_body_mbb = 3\n", encoding="utf-8")
+    with pytest.raises(C.ConfigError, match="max_body_mbb"):
+        C.load(p)
+
+
+def test_wrong_type_is_an_error(tmp_path):
+    p = tmp_path / "o.toml"
+    p.write_text('[http]\nmax_concurrency = "lots"\n', encoding="utf-8")
+    with pytest.raises(C.ConfigError, match="max_concurrency"):
+        C.load(p)
+
+
+def test_duplicate_source_names_refused(tmp_path):
+    p = tmp_path / "o.toml"
+    src = '[[sources]]\nname = "a"\nkind = "rss"\nurl = "http://x/"\noutlet = "X"\n'
+    p.write_text(src + src, encoding="utf-8")
+    with pytest.raises(C.ConfigError, match="duplicate"):
+        C.load(p)
+
+
+def test_env_overrides_db_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "z.duckdb"))
+    assert C.load().storage.db_path == str(tmp_path / "z.duckdb")

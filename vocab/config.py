@@ -1,0 +1,208 @@
+"""Configuration: one annotated `langnghe.toml` holds every default.
+
+    vocab/langnghe.toml  (shipped defaults, every key documented)
+            │  deep-merged with
+    --config FILE  or  $LANGNGHE_CONFIG  (a deployment's overrides; `[[sources]]` replaces the list)
+            │  then
+    $LANGNGHE_DB  (overrides storage.db_path; handy for tests and one-off runs)
+            ▼
+    Config (frozen dataclasses; unknown keys are an error so typos never pass silently)
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, get_type_hints
+
+DEFAULTS_PATH = Path(__file__).with_name("langnghe.toml")
+
+
+class ConfigError(ValueError):
+    """A setting is missing, unknown or has the wrong type."""
+
+
+@dataclass(frozen=True)
+class AreaConfig:
+    province: str
+    name: str
+    focus: str
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    db_path: str
+    snapshot_path: str
+    snapshot_every_minutes: float
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    items_days: int
+    raw_payload_days: int
+    mask_author_handles: bool
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    tick_seconds: float
+    default_interval_minutes: float
+    max_backoff_hours: float
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    user_agent: str
+    connect_timeout_seconds: float
+    read_timeout_seconds: float
+    fetch_deadline_seconds: float
+    max_body_mb: float
+    max_concurrency: int
+    per_host_spacing_seconds: float
+    max_redirects: int
+    future_tolerance_minutes: float
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    host: str
+    port: int
+    refresh_seconds: float
+    latest_items: int
+    explorer_limit: int = 500
+    baseline_days: int = 28
+    briefing_default_days: int = 7
+    briefing_negative_items: int = 30
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    kind: str
+    url: str
+    outlet: str
+    source_type: str = "press"
+    interval_minutes: float = 0.0  # 0 = schedule.default_interval_minutes
+    enabled: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    area: AreaConfig
+    storage: StorageConfig
+    retention: RetentionConfig
+    schedule: ScheduleConfig
+    http: HttpConfig
+    dashboard: DashboardConfig
+    sources: tuple[SourceConfig, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def source(self, name: str) -> SourceConfig:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+_COERCE = {float: (int, float), int: (int,), bool: (bool,), str: (str,)}
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"[{where}] unknown setting(s): {', '.join(sorted(unknown))}")
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue  # dataclass default, or a clear "missing" error below
+        value = data[f.name]
+        typ = hints[f.name]
+        ok = _COERCE.get(typ)
+        if ok is not None:
+            if typ is not bool and isinstance(value, bool) or not isinstance(value, ok):
+                raise ConfigError(f"[{where}] {f.name} must be {typ.__name__}, got {value!r}")
+            value = typ(value)
+        kwargs[f.name] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:  # a required key is missing
+        raise ConfigError(f"[{where}] {exc}") from None
+
+
+SECTIONS: dict[str, type] = {
+    "area": AreaConfig,
+    "storage": StorageConfig,
+    "retention": RetentionConfig,
+    "schedule": ScheduleConfig,
+    "http": HttpConfig,
+    "dashboard": DashboardConfig,
+}
+
+
+def parse(data: dict[str, Any]) -> Config:
+    """Build a Config from merged TOML data. Sections owned by other parts (nlp, alerts…) go to `extra`."""
+    kwargs: dict[str, Any] = {}
+    for name, cls in SECTIONS.items():
+        kwargs[name] = _build(cls, data.get(name, {}), name)
+    sources = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data.get("sources", [])):
+        src = _build(SourceConfig, raw, f"sources[{i}]")
+        if src.name in seen:
+            raise ConfigError(f"[sources] duplicate source name {src.name!r}")
+        if src.source_type not in ("press", "social"):
+            raise ConfigError(f"[sources] {src.name}: source_type must be 'press' or 'social'")
+        seen.add(src.name)
+        sources.append(src)
+    extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
+    return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Config:
+    """Defaults, then the override file (argument or $LANGNGHE_CONFIG), then $LANGNGHE_DB."""
+    data = read_toml(DEFAULTS_PATH)
+    override = path or os.environ.get("LANGNGHE_CONFIG")
+    if override:
+        data = _merge(data, read_toml(override))
+    db = os.environ.get("LANGNGHE_DB")
+    if db:
+        data = _merge(data, {"storage": {"db_path": db}})
+    return parse(data)
+
+
+def section(cfg: Config, name: str) -> dict[str, Any]:
+    """A section owned by another part (e.g. `nlp`), as a plain dict."""
+    return dict(cfg.extra.get(name, {}))
+
+
+def as_dict(obj: Any) -> Any:
+    if is_dataclass(obj):
+        return {f.name: as_dict(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [as_dict(x) for x in obj]
+    return obj

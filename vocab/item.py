@@ -1,0 +1,33 @@
+"""`Item`: one collected article or post, the unit every layer speaks of.
+
+Collectors make it (a pure `map_*` per kind), the store writes it, NLP tags it by id. It lives in the
+shared vocabulary so that the store can take it without importing the collectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One collected article or post. Times are naive UTC. Text is NFC."""
+
+    id: str
+    source: str
+    collector: str
+    source_type: str
+    outlet: str
+    url: str
+    canonical_url: str
+    title: str
+    summary: str
+    published_at: datetime
+    published_estimated: bool
+    fetched_at: datetime
+    content_hash: str
+    guid: str | None = None
+    author: str | None = None
+    flags: tuple[str, ...] = ()
+    raw: bytes | None = None  # compressed raw payload for provenance (kept retention.raw_payload_days)

@@ -1,0 +1,52 @@
+"""Topic and sentiment codes with their Vietnamese display names (the UI shows these)."""
+
+from __future__ import annotations
+
+TOPICS: tuple[str, ...] = (
+    "land",
+    "environment",
+    "health",
+    "education",
+    "public_order",
+    "traffic",
+    "economy",
+    "governance",
+    "religion",
+    "misinformation_fraud",
+    "disaster",
+    "welfare",
+    "culture_tourism",
+)
+
+TOPIC_LABELS: dict[str, str] = {
+    "land": "Đất đai, GPMB",
+    "environment": "Môi trường, tài nguyên",
+    "health": "Y tế, sức khỏe",
+    "education": "Giáo dục",
+    "public_order": "An ninh trật tự",
+    "traffic": "Giao thông",
+    "economy": "Kinh tế, việc làm",
+    "governance": "Chính quyền, cán bộ",
+    "religion": "Tôn giáo, tín ngưỡng",
+    "misinformation_fraud": "Tin giả, lừa đảo",
+    "disaster": "Thiên tai, sự cố",
+    "welfare": "An sinh xã hội",
+    "culture_tourism": "Văn hóa, du lịch",
+}
+
+SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
+
+SENTIMENT_LABELS: dict[str, str] = {
+    "negative": "Tiêu cực",
+    "neutral": "Trung tính",
+    "positive": "Tích cực",
+}
+
+LANG_LABELS: dict[str, str] = {"vi": "Tiếng Việt", "other": "Ngôn ngữ khác"}
+
+# Display forms: the codes above plus what the UI and reports show for untagged items.
+DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân loại"}
+DISPLAY_SENTIMENT_LABELS: dict[str, str] = {**SENTIMENT_LABELS, "unknown": "Chưa rõ"}
+SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
+
+SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hội"}
