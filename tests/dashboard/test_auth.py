@@ -201,5 +201,5 @@ def test_demo_account_prints_name_and_generated_password(tmp_path):
 def test_only_the_demo_command_creates_the_demo_account():
     users_of_demo = [p.relative_to(ROOT).as_posix() for p in ROOT.glob("**/*.py")
                      if ".venv" not in p.parts and "tests" not in p.parts
-                     and "auth_demo" in p.read_text(encoding="utf-8", errors="ignore")]
+                     and "demo_accounts" in p.read_text(encoding="utf-8", errors="ignore")]
     assert users_of_demo == ["langnghe/commands/demo.py"]  # serve and production configs never call it
