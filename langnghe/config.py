@@ -64,6 +64,7 @@ class HttpConfig:
     per_host_spacing_seconds: float
     max_redirects: int
     future_tolerance_minutes: float
+    allow_private_hosts: tuple[str, ...] = ()  # "host" or "host:port" exempt from the public-address check
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 _COERCE = {float: (int, float), int: (int,), bool: (bool,), str: (str,)}
+_STR_TUPLE = tuple[str, ...]
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
@@ -138,6 +140,10 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
             if typ is not bool and isinstance(value, bool) or not isinstance(value, ok):
                 raise ConfigError(f"[{where}] {f.name} must be {typ.__name__}, got {value!r}")
             value = typ(value)
+        elif typ == _STR_TUPLE:  # a TOML list of strings, kept hashable
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"[{where}] {f.name} must be a list of strings, got {value!r}")
+            value = tuple(value)
         kwargs[f.name] = value
     try:
         return cls(**kwargs)
@@ -171,7 +177,18 @@ def parse(data: dict[str, Any]) -> Config:
         seen.add(src.name)
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
+    _check_allow_hosts(kwargs["http"].allow_private_hosts)
     return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+def _check_allow_hosts(entries: tuple[str, ...]) -> None:
+    """A malformed [http] allow_private_hosts entry fails at load, not on every fetch."""
+    from collectors.netguard import parse_allow  # the one parser of these entries
+
+    try:
+        parse_allow(entries)
+    except ValueError as exc:
+        raise ConfigError(f"[http] {exc}") from None
 
 
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:

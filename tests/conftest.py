@@ -78,7 +78,8 @@ def server():
 
 
 def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **sections: dict[str, Any]):
-    """Defaults + test overrides: a temp database, fast timeouts, no politeness delay."""
+    """Defaults + test overrides: a temp database, fast timeouts, no politeness delay, and the local
+    test servers (127.0.0.1, any port) exempt from the public-address check."""
     data = config_mod.read_toml(config_mod.DEFAULTS_PATH)
     over: dict[str, Any] = {
         "storage": {"db_path": str(tmp_path / "t.duckdb"), "snapshot_path": str(tmp_path / "snap.duckdb")},
@@ -87,6 +88,7 @@ def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **s
             "read_timeout_seconds": 1.0,
             "fetch_deadline_seconds": 3.0,
             "per_host_spacing_seconds": 0.0,
+            "allow_private_hosts": ["127.0.0.1"],
         },
     }
     for k, v in sections.items():
