@@ -62,7 +62,7 @@ class Fetcher:
     ):
         self.cfg = cfg
         self._allow = netguard.parse_allow(cfg.allow_private_hosts)
-        self._resolve = resolver or netguard.system_resolve
+        self._resolve = resolver  # None: the event loop's getaddrinfo
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             transport=transport,

@@ -127,7 +127,7 @@ def system_resolve_sync(host: str, port: int) -> list[str]:
     return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
-async def check(url: str | httpx.URL, allow: AllowList, resolve: Resolver = system_resolve) -> None:
+async def check(url: str | httpx.URL, allow: AllowList, resolve: Resolver | None = None) -> None:
     """Raise BlockedAddressError unless `url` may be fetched; TransportError if its name does not resolve."""
     host, port = host_port(url)
     if allows(allow, host, port):
@@ -136,7 +136,7 @@ async def check(url: str | httpx.URL, allow: AllowList, resolve: Resolver = syst
         addresses = [host]
     else:
         try:
-            addresses = await resolve(host, port)
+            addresses = await (resolve or system_resolve)(host, port)
         except OSError as exc:
             raise TransportError(f"DNS: {host}: {exc}") from None
     message = refusal(host, port, addresses)
@@ -144,7 +144,7 @@ async def check(url: str | httpx.URL, allow: AllowList, resolve: Resolver = syst
         raise BlockedAddressError(message)
 
 
-def check_sync(url: str, allow: AllowList, resolve: SyncResolver = system_resolve_sync) -> str | None:
+def check_sync(url: str, allow: AllowList, resolve: SyncResolver | None = None) -> str | None:
     """For forms (admins adding a source): the refusal message, or None. A name that does not resolve
     now is accepted (the fetch checks again each time)."""
     try:
@@ -156,6 +156,6 @@ def check_sync(url: str, allow: AllowList, resolve: SyncResolver = system_resolv
     if _is_ip(host):
         return refusal(host, port, [host])
     try:
-        return refusal(host, port, resolve(host, port))
+        return refusal(host, port, (resolve or system_resolve_sync)(host, port))
     except OSError:
         return None
