@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import re
 import socket
 from typing import Awaitable, Callable, Iterable
 
 import httpx
 
 from collectors.base import BlockedAddressError, TransportError
+from langnghe.config import canonical_host, parse_host_entries
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 SyncResolver = Callable[[str, int], list[str]]
@@ -37,27 +37,11 @@ AllowList = frozenset[tuple[str, int | None]]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_ENTRY = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:/\[\]@]+))(?::(?P<port>\d{1,5}))?$")
 
 
 def parse_allow(entries: Iterable[str]) -> AllowList:
-    """{(host, port or None)} from "host", "host:port", "[v6]:port" or a bare IPv6; ValueError if malformed."""
-    out: set[tuple[str, int | None]] = set()
-    for raw in entries:
-        entry = raw.strip()
-        m = _ENTRY.match(entry)
-        if m:
-            host, port = m.group("v6") or m.group("host"), m.group("port")
-        elif _is_ip(entry):  # bare IPv6 such as ::1
-            host, port = entry, None
-        else:
-            raise ValueError(f"allow_private_hosts: {raw!r} is not 'host' or 'host:port'")
-        out.add((_norm(host), int(port) if port else None))
-    return frozenset(out)
-
-
-def _norm(host: str) -> str:
-    return host.strip("[]").rstrip(".").lower()
+    """[http] allow_private_hosts as {(host, port or None)}; ValueError if an entry is malformed."""
+    return parse_host_entries(entries)
 
 
 def _is_ip(text: str) -> bool:
@@ -71,11 +55,11 @@ def _is_ip(text: str) -> bool:
 def host_port(url: str | httpx.URL) -> tuple[str, int]:
     """Host and port exactly as httpx parses them (the same parser that connects), ASCII host."""
     u = url if isinstance(url, httpx.URL) else httpx.URL(url)
-    return _norm(u.raw_host.decode("ascii")), u.port or _DEFAULT_PORTS.get(u.scheme, 0)
+    return canonical_host(u.raw_host.decode("ascii")), u.port or _DEFAULT_PORTS.get(u.scheme, 0)
 
 
 def allows(allow: AllowList, host: str, port: int) -> bool:
-    host = _norm(host)
+    host = canonical_host(host)
     return (host, None) in allow or (host, port) in allow
 
 
@@ -111,8 +95,9 @@ def refusal(host: str, port: int, addresses: Iterable[str]) -> str | None:
         why = why_not_public(address)
         if why is not None:
             shown = host if host == address else f"{host} ({address})"
+            entry = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
             return (f"Chặn truy cập {shown}: {why}, không phải địa chỉ công khai trên Internet. "
-                    f"Nếu đây là máy chủ tin cậy của đơn vị, thêm \"{host}:{port}\" vào "
+                    f"Nếu đây là máy chủ tin cậy của đơn vị, thêm \"{entry}\" vào "
                     "[http] allow_private_hosts.")
     return None
 
