@@ -9,6 +9,7 @@
       ├── FetchTimeout          connect/read timeout, or the whole-fetch deadline
       ├── TransportError        DNS, refused connection, TLS, too many redirects
       ├── TooLargeError         body over http.max_body_mb
+      ├── BlockedAddressError   the host is (or resolves to) a non-public address (collectors/netguard.py)
       └── DocumentError         not a feed (HTML page), undecodable, unparseable
     SkipItem                    one entry is unusable; counted with its reason, the rest go on
 """
@@ -64,6 +65,12 @@ class TransportError(FetchError):
 
 class TooLargeError(FetchError):
     kind = "too_large"
+
+
+class BlockedAddressError(FetchError):
+    """Refused before connecting: the address is loopback/private/link-local/reserved (SSRF guard)."""
+
+    kind = "blocked_address"
 
 
 class DocumentError(FetchError):

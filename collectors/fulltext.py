@@ -9,8 +9,9 @@
     extract_text (pure; trafilatura, no comments, precision first) ─▶ store.fulltext.save
         item_fulltext(item_id, text, status, url, extracted_at) beside the RSS summary
 
-Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'empty', 'not_html'), so an
-article is tried once; the summary stays what NLP uses for it. NLP reads the summary and then the
+Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_blocked_address' for a
+link to a non-public address, 'empty', 'not_html') with no text, so an article is tried once; the
+summary stays what NLP uses for it. NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
 `orchestration.ingest` runs `run(cfg, db, ids=new_ids)` on every batch of new items before NLP, so
@@ -36,6 +37,7 @@ from collectors.base import FetchError, HttpStatusError
 from collectors.encoding import decode
 from collectors.http import Fetcher
 from vocab.config import Config, section
+from collectors.netguard import Resolver
 from store import fulltext as store_fulltext
 from store.db import Database, utcnow
 
@@ -116,6 +118,7 @@ async def run(
     limit: int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     ok_ids: list[str] | None = None,
+    resolver: Resolver | None = None,
 ) -> Counter[str]:
     """Extract full text for pending items (all, or only `ids`); return counts per status. The ids of
     the items that got a text are appended to `ok_ids` when given."""
@@ -132,7 +135,7 @@ async def run(
         return counts
     http = replace(cfg.http, per_host_spacing_seconds=max(cfg.http.per_host_spacing_seconds,
                                                           st.per_host_spacing_seconds))
-    async with Fetcher(http, transport=transport) as fetcher:
+    async with Fetcher(http, transport=transport, resolver=resolver) as fetcher:
 
         async def one(item_id: str, url: str) -> None:
             try:

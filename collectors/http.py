@@ -2,13 +2,15 @@
 
     Fetcher.get(url, etag=…, last_modified=…)
       ├─ global semaphore      http.max_concurrency fetches in flight
+      ├─ public addresses only every hop checked before it is sent (collectors/netguard.py), except
+      │                        the hosts in http.allow_private_hosts; redirects are followed here
       ├─ per-host spacing      http.per_host_spacing_seconds between requests to one host
       ├─ whole-fetch deadline  http.fetch_deadline_seconds (a body that never ends cannot hang a worker)
       ├─ streamed body cap     http.max_body_mb (Content-Length checked first, then counted while reading)
       └─ conditional GET       If-None-Match / If-Modified-Since → Fetched(not_modified=True) on 304
 
 The network is injected: pass an `httpx.AsyncClient` or a transport (tests use `httpx.MockTransport`
-or a server on 127.0.0.1).
+or a server on 127.0.0.1, listed in allow_private_hosts), and a resolver for the address check.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from collectors import netguard
 from collectors.base import (
     Fetched,
     FetchTimeout,
@@ -55,12 +58,15 @@ class Fetcher:
         *,
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        resolver: netguard.Resolver | None = None,
     ):
         self.cfg = cfg
+        self._allow = netguard.parse_allow(cfg.allow_private_hosts)
+        self._resolve = resolver  # None: the event loop's getaddrinfo
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             transport=transport,
-            follow_redirects=True,
+            follow_redirects=False,  # _send follows them, checking each hop's address
             max_redirects=cfg.max_redirects,
             timeout=httpx.Timeout(
                 connect=cfg.connect_timeout_seconds,
@@ -120,14 +126,26 @@ class Fetcher:
                 ) from None
             except httpx.TimeoutException as exc:
                 raise FetchTimeout(f"{type(exc).__name__}: timed out") from None
-            except httpx.TooManyRedirects:
-                raise TransportError(f"more than {self.cfg.max_redirects} redirects") from None
             except httpx.TransportError as exc:
                 raise TransportError(f"{type(exc).__name__}: {exc or 'connection failed'}") from None
 
+    async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
+        """The final response (streaming, caller closes it), following redirects by hand so that every
+        hop's address is checked before anything is sent to it."""
+        request = self.client.build_request("GET", url, headers=headers)
+        for _hop in range(self.cfg.max_redirects + 1):
+            await netguard.check(request.url, self._allow, self._resolve)
+            resp = await self.client.send(request, stream=True, follow_redirects=False)
+            if resp.next_request is None:
+                return resp
+            await resp.aclose()
+            request = resp.next_request
+        raise TransportError(f"more than {self.cfg.max_redirects} redirects")
+
     async def _get(self, url: str, headers: dict[str, str]) -> Fetched:
         limit = int(self.cfg.max_body_mb * 1024 * 1024)
-        async with self.client.stream("GET", url, headers=headers) as resp:
+        resp = await self._send(url, headers)
+        try:
             final = str(resp.url)
             hdrs = {k.lower(): v for k, v in resp.headers.items()}
             if resp.status_code == 304:
@@ -158,6 +176,8 @@ class Fetcher:
                     )
                 chunks.append(chunk)
             return Fetched(url=final, status=resp.status_code, headers=hdrs, body=b"".join(chunks))
+        finally:
+            await resp.aclose()
 
 
 def http_date(dt: datetime) -> str:

@@ -6,6 +6,7 @@
               200          ──▶ parsed rules (cached `ttl_seconds`, default 24 h)
               4xx (404…)   ──▶ no rules: everything allowed (RFC 9309 §2.3.1.3)
               5xx / network──▶ "unreachable": treated as full disallow, cached only 10 minutes
+        blocked address    ──▶ BlockedAddressError raised as is (the site is not public; collectors/netguard.py)
         disallowed         ──▶ RobotsDisallowed (a FetchError with kind "robots"): the runner records it
                                on source health, so staff see "robots.txt không cho phép …" on the source page
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from collectors.base import FetchError, HttpStatusError
+from collectors.base import BlockedAddressError, FetchError, HttpStatusError
 from collectors.encoding import decode
 
 PRODUCT_TOKEN = "LangNghe"
@@ -97,6 +98,8 @@ async def _load(ctx: Any, url: str, ttl: float) -> _Entry:
             entry = _Entry(_allow_all(), now, ttl, f"robots.txt HTTP {status}: no rules")
         else:
             entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"robots.txt unreachable (HTTP {status})")
+    except BlockedAddressError:
+        raise  # the site itself may not be fetched: say so, not "robots.txt unreachable"
     except FetchError as exc:
         entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"robots.txt unreachable ({exc.kind})")
     _CACHE[key] = entry

@@ -23,6 +23,7 @@ from collectors import registry
 from collectors.base import CollectContext, FetchError
 from collectors.http import Fetcher
 from vocab.config import Config, SourceConfig
+from collectors.netguard import Resolver
 from store import items as store_items
 from store import sources as store_sources
 from store.db import Database, utcnow
@@ -68,6 +69,7 @@ class Runner:
         client: httpx.AsyncClient | None = None,
         on_new_items: Callable[[list[str]], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        resolver: Resolver | None = None,
     ):
         self.cfg = cfg
         self.db = db
@@ -75,6 +77,7 @@ class Runner:
         self.client = client
         self.on_new_items = on_new_items
         self.clock = clock
+        self.resolver = resolver
 
     def due(self, now: datetime, *, force: bool = False, only: Iterable[str] | None = None) -> list[SourceConfig]:
         return self._due(now, force=force, only=only)[0]
@@ -109,7 +112,8 @@ class Runner:
         summary = RunSummary()
         if not sources:
             return summary
-        async with Fetcher(self.cfg.http, client=self.client, transport=self.transport) as fetcher:
+        async with Fetcher(self.cfg.http, client=self.client, transport=self.transport,
+                           resolver=self.resolver) as fetcher:
             tasks = [self._one(fetcher, src, states.get(src.name)) for src in sources]
             for fut in asyncio.as_completed(tasks):
                 outcome = await fut

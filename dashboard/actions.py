@@ -12,7 +12,7 @@ Errors are ValueError/PermissionError with a Vietnamese message for the page to 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from orchestration.accounts import User, role_allows
 from orchestration import sources as sources_store
@@ -118,10 +118,10 @@ def mark_briefing_held(db: Database, user: User, since: datetime | None, note: s
 # --- sources (config store) ------------------------------------------------------------------
 
 def save_source(db: Database, user: User, src: dict[str, Any], kinds: list[str],
-                before: dict[str, Any] | None = None) -> dict[str, Any]:
+                before: dict[str, Any] | None = None, allow_private_hosts: Iterable[str] = ()) -> dict[str, Any]:
     """Add or edit a source (admins). `before` is the source as shown, for the audit diff."""
     _need(user, "admin")
-    clean = sources_store.check_source(src, kinds)
+    clean = sources_store.check_source(src, kinds, allow_private_hosts=allow_private_hosts)
     now = utcnow()
     with db.write() as cur:
         store_users.upsert_managed_source(cur, clean, user.username, now)
@@ -135,9 +135,11 @@ def save_source(db: Database, user: User, src: dict[str, Any], kinds: list[str],
     return clean
 
 
-def set_source_enabled(db: Database, user: User, current: dict[str, Any], enabled: bool, kinds: list[str]) -> None:
+def set_source_enabled(db: Database, user: User, current: dict[str, Any], enabled: bool, kinds: list[str],
+                       allow_private_hosts: Iterable[str] = ()) -> None:
     _need(user, "admin")
-    save_source(db, user, {**current, "enabled": enabled}, kinds, before=current)
+    save_source(db, user, {**current, "enabled": enabled}, kinds, before=current,
+                allow_private_hosts=allow_private_hosts)
 
 
 # --- imports ---------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ the `[[sources]]` of langnghe.toml.
                                           ▼
                              effective_config(cfg, db): the Config the scheduler uses on each tick
 
-Validation of an admin's edit (`check_source`) lives here too, without Streamlit.
+Validation of an admin's edit (`check_source`) lives here too, without Streamlit. An enabled source
+on a non-public address (loopback, private, link-local…, collectors/netguard.py) is refused unless its
+host is in [http] allow_private_hosts; the fetcher would refuse it on every pass anyway.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from vocab.config import Config, SourceConfig
+from collectors import netguard
 from store import users as store_users
 from store.db import Database
 
@@ -56,8 +59,10 @@ def effective_config(cfg: Config, db: Database) -> Config:
     return replace(cfg, sources=merge_sources(cfg.sources, rows))
 
 
-def check_source(src: dict[str, Any], kinds: Iterable[str]) -> dict[str, Any]:
-    """Validate an admin's source form; returns the cleaned dict or raises ValueError (Vietnamese)."""
+def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hosts: Iterable[str] = (),
+                 resolve: netguard.SyncResolver | None = None) -> dict[str, Any]:
+    """Validate an admin's source form; returns the cleaned dict or raises ValueError (Vietnamese).
+    Pausing or removing a source is never refused for its address."""
     out = {
         "name": str(src.get("name", "")).strip().lower(),
         "kind": str(src.get("kind", "")).strip(),
@@ -81,6 +86,10 @@ def check_source(src: dict[str, Any], kinds: Iterable[str]) -> dict[str, Any]:
         raise ValueError("Loại nguồn phải là báo chí (press) hoặc mạng xã hội (social).")
     if out["interval_minutes"] < 0 or out["interval_minutes"] > 24 * 60:
         raise ValueError("Chu kỳ thu thập phải từ 0 đến 1440 phút.")
+    if out["enabled"] and not out["removed"]:
+        blocked = netguard.check_sync(out["url"], netguard.parse_allow(allow_private_hosts), resolve)
+        if blocked:
+            raise ValueError(blocked)
     return out
 
 

@@ -70,6 +70,29 @@ def send(req: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str = "ap
     req.wfile.write(body)
 
 
+def _no_dns(host: str, port: int) -> list[str]:
+    import socket
+
+    if host == "localhost":  # what /etc/hosts says; no query leaves the machine
+        return ["127.0.0.1"]
+    raise socket.gaierror(socket.EAI_NONAME, f"{host}: tests resolve no names (inject a resolver)")
+
+
+async def _no_dns_async(host: str, port: int) -> list[str]:
+    return _no_dns(host, port)
+
+
+@pytest.fixture(autouse=True)
+def no_dns(monkeypatch):
+    """Tests send nothing but to 127.0.0.1, DNS queries included: the address check's default resolvers
+    fail every name but localhost (literal IPs and allow_private_hosts need none; tests inject a resolver
+    for a made-up public name)."""
+    from collectors import netguard
+
+    monkeypatch.setattr(netguard, "system_resolve", _no_dns_async)
+    monkeypatch.setattr(netguard, "system_resolve_sync", _no_dns)
+
+
 @pytest.fixture
 def server():
     s = LocalServer()
@@ -78,7 +101,8 @@ def server():
 
 
 def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **sections: dict[str, Any]):
-    """Defaults + test overrides: a temp database, fast timeouts, no politeness delay."""
+    """Defaults + test overrides: a temp database, fast timeouts, no politeness delay, and the local
+    test servers (127.0.0.1, any port) exempt from the public-address check."""
     data = config_mod.read_toml(config_mod.DEFAULTS_PATH)
     over: dict[str, Any] = {
         "storage": {"db_path": str(tmp_path / "t.duckdb"), "snapshot_path": str(tmp_path / "snap.duckdb")},
@@ -87,6 +111,7 @@ def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **s
             "read_timeout_seconds": 1.0,
             "fetch_deadline_seconds": 3.0,
             "per_host_spacing_seconds": 0.0,
+            "allow_private_hosts": ["127.0.0.1"],
         },
     }
     for k, v in sections.items():

@@ -11,11 +11,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, Iterable, get_type_hints
 
 DEFAULTS_PATH = Path(__file__).with_name("langnghe.toml")
 
@@ -63,6 +65,7 @@ class HttpConfig:
     per_host_spacing_seconds: float
     max_redirects: int
     future_tolerance_minutes: float
+    allow_private_hosts: tuple[str, ...] = ()  # "host" or "host:port" exempt from the public-address check
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 _COERCE = {float: (int, float), int: (int,), bool: (bool,), str: (str,)}
+_STR_TUPLE = tuple[str, ...]
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
@@ -137,6 +141,10 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
             if typ is not bool and isinstance(value, bool) or not isinstance(value, ok):
                 raise ConfigError(f"[{where}] {f.name} must be {typ.__name__}, got {value!r}")
             value = typ(value)
+        elif typ == _STR_TUPLE:  # a TOML list of strings, kept hashable
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"[{where}] {f.name} must be a list of strings, got {value!r}")
+            value = tuple(value)
         kwargs[f.name] = value
     try:
         return cls(**kwargs)
@@ -170,7 +178,46 @@ def parse(data: dict[str, Any]) -> Config:
         seen.add(src.name)
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
+    _check_allow_hosts(kwargs["http"].allow_private_hosts)
     return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+_HOST_ENTRY = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:/\[\]@]+))(?::(?P<port>\d{1,5}))?$")
+
+
+def parse_host_entries(entries: Iterable[str]) -> frozenset[tuple[str, int | None]]:
+    """{(host, port or None)} from "host", "host:port", "[v6]:port" or a bare IPv6 (lower case, no
+    trailing dot); ValueError on anything else. The grammar of [http] allow_private_hosts."""
+    out: set[tuple[str, int | None]] = set()
+    for raw in entries:
+        entry = raw.strip()
+        m = _HOST_ENTRY.match(entry)
+        if m:
+            host, port = m.group("v6") or m.group("host"), m.group("port")
+        else:
+            try:
+                host, port = str(ipaddress.IPv6Address(entry)), None  # bare IPv6 such as ::1
+            except ValueError:
+                raise ValueError(f"allow_private_hosts: {raw!r} is not 'host' or 'host:port'") from None
+        out.add((canonical_host(host), int(port) if port else None))
+    return frozenset(out)
+
+
+def canonical_host(host: str) -> str:
+    """Lower case, no brackets or trailing dot; an IP in its canonical form (so ::0:1 matches ::1)."""
+    host = host.strip("[]").rstrip(".").lower()
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host
+
+
+def _check_allow_hosts(entries: tuple[str, ...]) -> None:
+    """A malformed [http] allow_private_hosts entry fails at load, not on every fetch."""
+    try:
+        parse_host_entries(entries)
+    except ValueError as exc:
+        raise ConfigError(f"[http] {exc}") from None
 
 
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:

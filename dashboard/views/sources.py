@@ -110,7 +110,8 @@ def _manage(health: list[dict]) -> None:
             paused = not cur["enabled"]
             if st.button("Tiếp tục thu thập" if paused else "Tạm dừng nguồn này", key=f"src_toggle_{name}",
                          icon=":material/play_arrow:" if paused else ":material/pause:"):
-                _save(lambda: actions.set_source_enabled(data.db(), gate.current_user(), cur, paused, kinds),
+                _save(lambda: actions.set_source_enabled(data.db(), gate.current_user(), cur, paused, kinds,
+                                                         data.config().http.allow_private_hosts),
                       f"Đã {'tiếp tục' if paused else 'tạm dừng'} nguồn {name}.")
             _form(f"src_edit_{name}", cur, kinds, editing=True)
     with tab_add:
@@ -159,5 +160,6 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
             ui.set_flash(f"Đã có nguồn tên {new['name']!r}; hãy sửa nguồn đó.", ok=False)
             st.rerun()
         _save(lambda: actions.save_source(data.db(), gate.current_user(), new, kinds,
-                                          before=cur if editing else None),
+                                          before=cur if editing else None,
+                                          allow_private_hosts=data.config().http.allow_private_hosts),
               f"Đã lưu nguồn {new['name']}.")

@@ -28,6 +28,8 @@ def demo_config(feed_port: int) -> Config:
             sources=tuple(
                 replace(s, url=s.url.replace("127.0.0.1:8765", f"127.0.0.1:{feed_port}")) for s in cfg.sources
             ),
+            http=replace(cfg.http, allow_private_hosts=tuple(
+                h.replace("127.0.0.1:8765", f"127.0.0.1:{feed_port}") for h in cfg.http.allow_private_hosts)),
         )
     return cfg
 

@@ -33,7 +33,7 @@ def fresh_gates():
 def http_cfg():
     base = config_mod.load().http
     return replace(base, connect_timeout_seconds=2.0, read_timeout_seconds=2.0, fetch_deadline_seconds=5.0,
-                   per_host_spacing_seconds=0.0)
+                   per_host_spacing_seconds=0.0, allow_private_hosts=("127.0.0.1",))
 
 
 def source(kind: str, url: str, *, options: dict[str, Any] | None = None, source_type: str = "social",

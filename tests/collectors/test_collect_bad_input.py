@@ -237,7 +237,8 @@ def test_mock_transport_injected(tmp_path):
         raise httpx.ConnectError("refused", request=request)
 
     cfg = make_config(tmp_path, [rss_source("ok", "http://feeds.test/ok.rss"),
-                                 rss_source("down", "http://feeds.test/down.rss")])
+                                 rss_source("down", "http://feeds.test/down.rss")],
+                      http={"allow_private_hosts": ["feeds.test"]})  # a made-up name: no DNS lookup
     with Database(cfg.storage.db_path) as db:
         summary = run(cfg, db, transport=httpx.MockTransport(handler))
     by = {o.source: o for o in summary.outcomes}

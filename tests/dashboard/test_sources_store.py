@@ -71,3 +71,44 @@ def test_scheduler_collects_the_merged_list_each_tick(tmp_path):
             sched.join(timeout=10)
         assert not sched.is_alive()
     assert runner.seen[0] == ["b", "c"]
+
+
+# --- no internal addresses (SSRF) -------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/rss", "http://169.254.169.254/latest/meta-data/",
+                                 "http://10.0.0.7/rss", "http://[::1]/rss", "http://localhost:8765/feeds/x.rss"])
+def test_admin_source_on_internal_address_is_refused_in_vietnamese(url):
+    with pytest.raises(ValueError, match="không phải địa chỉ công khai") as err:
+        sources_store.check_source(_row("noi-bo", url=url), kinds=["rss"])
+    assert "allow_private_hosts" in str(err.value)
+
+
+def test_admin_source_address_checks_resolution_and_the_allow_list():
+    def dns(host, port):  # type: ignore[no-untyped-def]
+        return {"tin.example.vn": ["8.8.8.8", "192.168.1.20"], "bao.example.vn": ["8.8.4.4"]}[host]
+
+    with pytest.raises(ValueError, match="192.168.1.20"):
+        sources_store.check_source(_row("xy", url="https://tin.example.vn/rss"), kinds=["rss"], resolve=dns)
+    assert sources_store.check_source(_row("xy", url="https://bao.example.vn/rss"), kinds=["rss"], resolve=dns)
+    # allowed by the deployment; a paused or removed source is never refused for its address
+    allowed = sources_store.check_source(_row("xy", url="http://10.0.0.7:8080/rss"), kinds=["rss"],
+                                         allow_private_hosts=["10.0.0.7:8080"])
+    assert allowed["url"] == "http://10.0.0.7:8080/rss"
+    assert not sources_store.check_source(_row("xy", url="http://127.0.0.1/rss", enabled=False), kinds=["rss"])["enabled"]
+    assert sources_store.check_source(_row("xy", url="http://127.0.0.1/rss", removed=True), kinds=["rss"])["removed"]
+
+
+def test_admin_page_refuses_an_internal_address_and_stores_nothing(demo_env):
+    from dashboard.views import sources as _page  # noqa: F401  (the page under test)
+
+    at = demo_env.page("sources", "admin").run()
+    fields = {t.label: t for t in at.text_input}
+    fields["Tên nguồn (không dấu)"].set_value("metadata")
+    fields["Địa chỉ (http/https)"].set_value("http://169.254.169.254/latest/meta-data/")
+    fields["Cơ quan, kênh hiển thị"].set_value("Máy chủ")
+    next(b for b in at.button if b.label == "Thêm nguồn").click().run()
+    assert not at.exception
+    assert any("169.254.169.254" in e.value and "không phải địa chỉ công khai" in e.value for e in at.error)
+    assert "metadata" not in {s.name for s in sources_store.effective_config(demo_env.cfg, demo_env.db).sources}
+    with demo_env.db.read() as cur:
+        assert not [a for a in store_users.list_audit(cur) if a["action"] == "source.add"]

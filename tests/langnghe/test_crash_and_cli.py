@@ -26,6 +26,7 @@ def write_config(tmp_path: Path, base: str, n_feeds: int = N_FEEDS) -> Path:
         "[http]",
         "per_host_spacing_seconds = 0.0",
         "max_concurrency = 1",
+        'allow_private_hosts = ["127.0.0.1"]',
         "[fulltext]",
         "enabled = false",  # the test feeds link to made-up sites: never fetch them
     ]
