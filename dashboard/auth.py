@@ -218,8 +218,17 @@ def check_password_strength(password: str, min_length: int) -> None:
         raise AuthError("Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng.")
 
 
-def _token_hash(token: str) -> str:
+# The browser cookie that keeps a session across reloads (auth.remember_in_browser); dashboard/gate.py
+# writes it, the report download route (dashboard/downloads.py) reads it.
+SESSION_COOKIE = "langnghe_session"
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a session token (and what download links are bound to)."""
     return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+_token_hash = token_hash
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -372,8 +381,11 @@ class AuthService:
         """The signed-in user for a session token, or (None, why): 'none' | 'expired' | 'idle' | 'revoked'."""
         if not token:
             return None, "none"
+        return self.check_hash(_token_hash(token))
+
+    def check_hash(self, th: str) -> tuple[User | None, str]:
+        """check() for a session known by its token's SHA-256 (a download link carries only that)."""
         now = self.clock()
-        th = _token_hash(token)
         with self.db.read() as cur:
             s = store_users.get_session(cur, th)
         if s is None:

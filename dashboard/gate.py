@@ -16,7 +16,7 @@ import re
 import streamlit as st
 
 from dashboard import data, nav, ui
-from dashboard.auth import AuthService, AuthSettings, User, client_address, role_allows
+from dashboard.auth import SESSION_COOKIE, AuthService, AuthSettings, User, client_address, role_allows
 from dashboard.labels import ROLE_LABELS
 
 _EXPIRED = {
@@ -26,7 +26,7 @@ _EXPIRED = {
 }
 
 
-COOKIE = "langnghe_session"
+COOKIE = SESSION_COOKIE
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")  # secrets.token_urlsafe: safe to put in a script
 
 
