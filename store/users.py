@@ -80,9 +80,10 @@ def pair_failures(cur: "duckdb.DuckDBPyConnection", username: str | None = None,
     return _dicts(
         cur,
         """
-        WITH oks AS (SELECT username, client, max(attempted_at) AS at FROM login_attempts WHERE ok GROUP BY ALL),
+        WITH oks AS (SELECT username, client, max(attempted_at) AS at FROM login_attempts
+                     WHERE ok AND (? IS NULL OR username = ?) GROUP BY ALL),
              unlocks AS (SELECT target AS username, max(logged_at) AS at FROM dashboard_audit
-                         WHERE action = 'user.unlock' GROUP BY ALL)
+                         WHERE action = 'user.unlock' AND (? IS NULL OR target = ?) GROUP BY ALL)
         SELECT a.username, a.client, count(*) AS failures, max(a.attempted_at) AS last_failed_at
         FROM login_attempts a
         LEFT JOIN oks o ON o.username = a.username AND o.client IS NOT DISTINCT FROM a.client
@@ -96,7 +97,7 @@ def pair_failures(cur: "duckdb.DuckDBPyConnection", username: str | None = None,
         HAVING ? IS NULL OR max(a.attempted_at) >= ?
         ORDER BY last_failed_at DESC
         """,
-        [username, username, any_client, client, last_since, last_since],
+        [username, username, username, username, username, username, any_client, client, last_since, last_since],
     )
 
 
