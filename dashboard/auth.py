@@ -238,6 +238,7 @@ class AuthService:
         self.db = db
         self.s = settings
         self.clock = clock
+        dummy_hash(settings.bcrypt_rounds)  # made now (once per process), not during the first unknown login
 
     # users
     def create_user(self, username: str, password: str, role: str, *, display_name: str | None = None,
