@@ -176,6 +176,11 @@ def reset_password(db: Database, auth: Any, user: User, username: str, password:
     auth.set_password(username, password, by=user.username)
 
 
+def unlock_user(db: Database, auth: Any, user: User, username: str) -> int:
+    _need(user, "admin")
+    return int(auth.unlock(username, by=user.username))
+
+
 # --- settings --------------------------------------------------------------------------------
 
 RETENTION_KEYS = {"items_days": (30, 3650), "raw_payload_days": (1, 365)}

@@ -16,7 +16,7 @@ import re
 import streamlit as st
 
 from dashboard import data, nav, ui
-from orchestration.accounts import AuthService, AuthSettings, User, role_allows
+from orchestration.accounts import SESSION_COOKIE, AuthService, AuthSettings, User, client_address, role_allows
 from dashboard.labels import ROLE_LABELS
 
 _EXPIRED = {
@@ -26,7 +26,7 @@ _EXPIRED = {
 }
 
 
-COOKIE = "langnghe_session"
+COOKIE = SESSION_COOKIE
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")  # secrets.token_urlsafe: safe to put in a script
 
 
@@ -45,12 +45,15 @@ def can(min_role: str) -> bool:
     return role_allows(current_user().role, min_role)
 
 
-def _client() -> str | None:
+def _client(trusted_proxies: tuple[str, ...]) -> str:
+    """The address logins are throttled by: the connection's, or X-Forwarded-For's when the connection
+    comes from a trusted proxy; loopback (one shared bucket) when unknown. See auth.client_address."""
     try:
         ip = st.context.ip_address
-    except Exception:
-        return None
-    return ip if isinstance(ip, str) else None
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # no browser behind this run (AppTest)
+        ip, forwarded = None, []
+    return client_address(ip if isinstance(ip, str) else None, forwarded or [], trusted_proxies)
 
 
 def _cookie_token() -> str | None:
@@ -89,7 +92,7 @@ def _login_form(auth: AuthService) -> None:
             password = st.text_input("Mật khẩu", type="password", key="login_password")
             submitted = st.form_submit_button("Đăng nhập", type="primary", width="stretch")
         if submitted:
-            res = auth.login(username, password, client=_client())
+            res = auth.login(username, password, client=_client(auth.s.trusted_proxies))
             if res.ok and res.token:
                 st.session_state["auth_token"] = res.token
                 st.session_state["_cookie_write"] = res.token

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "raise": "Phát hiện", "transition": "Chuyển trạng thái", "assign": "Giao xử lý", "priority": "Đổi ưu tiên",
     "note": "Ghi chú", "merge": "Gộp",
     "user.create": "Tạo tài khoản", "user.update": "Sửa tài khoản", "user.password": "Đổi mật khẩu",
+    "user.unlock": "Mở khóa đăng nhập", "login.lockout": "Tạm khóa đăng nhập",
     "import": "Nhập tệp", "source.add": "Thêm nguồn", "source.edit": "Sửa nguồn", "settings.retention": "Đổi thời hạn lưu trữ",
     "label.correct": "Sửa nhãn tin", "briefing.held": "Đã giao ban",
 }

@@ -12,29 +12,29 @@ from typing import Iterable
 
 import streamlit as st
 
-from dashboard import data, data_reports, gate, report_actions, ui
+from dashboard import data, data_reports, downloads, gate, report_actions, ui
+from orchestration.accounts import AuthSettings
 from reports.generate import rapid_key
 
-MIME = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pdf": "application/pdf",
-}
 LABEL = {".docx": "Tải DOCX (Word)", ".xlsx": "Tải XLSX (Excel)", ".pdf": "Tải PDF"}
 ICON = {".docx": ":material/description:", ".xlsx": ":material/table_chart:", ".pdf": ":material/picture_as_pdf:"}
 
 
 def download_buttons(paths: Iterable[Path], key: str) -> None:
-    paths = [Path(p) for p in paths if Path(p).is_file()]
+    """Links to the files, valid for this signed-in session only (dashboard/downloads.py). Not
+    st.download_button: its bytes are served at /media/ to anyone, even after sign-out."""
+    paths = [Path(p) for p in paths if Path(p).is_file() and Path(p).suffix in downloads.MIME]
     if not paths:
         st.caption("Không còn tệp nào trên máy chủ.")
         return
+    token = st.session_state.get("auth_token")
     cols = st.columns(len(paths))
     order = {".docx": 0, ".xlsx": 1, ".pdf": 2}
     for col, p in zip(cols, sorted(paths, key=lambda x: order.get(x.suffix, 9))):
-        col.download_button(LABEL.get(p.suffix, p.name), data=p.read_bytes(), file_name=p.name,
-                            mime=MIME.get(p.suffix, "application/octet-stream"), key=f"{key}_{p.suffix}",
-                            icon=ICON.get(p.suffix), width="stretch")
+        col.link_button(LABEL.get(p.suffix, p.name), downloads.link(p, token) if token else downloads.PREFIX,
+                        icon=ICON.get(p.suffix), width="stretch", disabled=not token,
+                        help=f"{p.name}: liên kết chỉ dùng được trong phiên đăng nhập này, trong "
+                             f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 
 
 def rapid_report_button(alert_id: str) -> None:

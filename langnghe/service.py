@@ -28,7 +28,8 @@ APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 
 
 def run_dashboard(cfg: Config) -> None:
-    """Start Streamlit in this thread (blocks until the server stops)."""
+    """Start Streamlit in this thread (blocks until the server stops). It runs as an st.App
+    (dashboard/server.py) so that report files are served by our authenticated /download/ route."""
     from streamlit.web import bootstrap
 
     flags = {
@@ -42,8 +43,8 @@ def run_dashboard(cfg: Config) -> None:
         "client_toolbarMode": "minimal",
         "theme_base": "light",
     }
-    bootstrap.load_config_options(flag_options=flags)  # without this, run() ignores the flags (port…)
-    bootstrap.run(str(APP_PATH), False, [], flags)
+    bootstrap.load_config_options(flag_options=flags)  # without this, the server ignores the flags (port…)
+    bootstrap.run_asgi_app(str(APP_PATH), "dashboard.server:app", [], flags)
 
 
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None) -> int:

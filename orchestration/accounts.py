@@ -1,8 +1,11 @@
 """Access control without Streamlit: bcrypt passwords, rate-limited logins, expiring sessions, roles.
 
-    login(name, password, client) ──▶ locked? (too many failures for the name or the client address)
-                                  ──▶ bcrypt check (a dummy check for unknown names: same timing)
+    login(name, password, client) ──▶ locked? (too many failures for this name from this client address,
+                                      growing per client; or too many from the address for any name)
+                                  ──▶ bcrypt check (a dummy hash of the configured cost for unknown names:
+                                      the same work either way, so timing does not reveal user names)
                                   ──▶ record the attempt; on success a random token, stored as SHA-256
+    unlock(name)                  ──▶ an admin clears the name's lockouts (CLI or Quản trị page), audited
     check(token)                  ──▶ the user, unless the session expired (absolute or idle), was revoked,
                                       or the user was deactivated
 
@@ -14,13 +17,16 @@ The Streamlit login form lives in dashboard/gate.py.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import ipaddress
+import math
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Sequence
 
 import bcrypt
 
@@ -39,9 +45,12 @@ AUTH_DEFAULTS: dict[str, Any] = {
     "max_failed_logins": 5,
     "max_failed_per_client": 20,
     "lockout_minutes": 15.0,
+    "lockout_max_minutes": 1440.0,
     "bcrypt_rounds": 12,
     "min_password_length": 10,
     "remember_in_browser": True,
+    "trusted_proxies": (),
+    "download_link_minutes": 30.0,
 }
 
 
@@ -56,9 +65,15 @@ class AuthSettings:
     max_failed_logins: int = 5
     max_failed_per_client: int = 20
     lockout_minutes: float = 15.0
+    lockout_max_minutes: float = 1440.0
     bcrypt_rounds: int = 12
     min_password_length: int = 10
     remember_in_browser: bool = True
+    trusted_proxies: tuple[str, ...] = ()
+    download_link_minutes: float = 30.0
+
+    def __post_init__(self) -> None:
+        _networks(tuple(self.trusted_proxies))  # a typo in an address fails at start, not at the first login
 
     @classmethod
     def from_config(cls, cfg: Config) -> "AuthSettings":
@@ -66,7 +81,21 @@ class AuthSettings:
         unknown = set(raw) - set(AUTH_DEFAULTS)
         if unknown:
             raise ValueError(f"[auth] unknown setting(s): {', '.join(sorted(unknown))}")
+        if isinstance(raw["trusted_proxies"], str):
+            raise ValueError("[auth] trusted_proxies: a list of addresses, e.g. [\"127.0.0.1\"]")
         return cls(**{k: type(AUTH_DEFAULTS[k])(v) for k, v in raw.items()})
+
+    def lock_until(self, failures: int, last_failed_at: datetime | None) -> datetime | None:
+        """When the lockout of one (name, client) pair ends, or None if it is not locked out.
+
+        Every max_failed_logins consecutive failures start a lockout; each one lasts twice the previous
+        (lockout_minutes, ×2, ×4… up to lockout_max_minutes), so a guesser slows down geometrically
+        while the real user, on another client, is not affected."""
+        m = max(1, self.max_failed_logins)
+        if last_failed_at is None or failures < m or failures % m:
+            return None
+        minutes = min(self.lockout_minutes * 2 ** min(failures // m - 1, 30), self.lockout_max_minutes)
+        return last_failed_at + timedelta(minutes=minutes)
 
 
 @dataclass(frozen=True)
@@ -110,7 +139,58 @@ def verify_password(password: str, hashed: str) -> bool:
         return False
 
 
-_DUMMY_HASH = bcrypt.hashpw(b"langnghe-dummy", bcrypt.gensalt(rounds=4)).decode("ascii")
+@functools.lru_cache(maxsize=4)
+def dummy_hash(rounds: int) -> str:
+    """A hash to check unknown names against, of the same cost as real hashes: the same work either way."""
+    return bcrypt.hashpw(b"langnghe-dummy", bcrypt.gensalt(rounds=rounds)).decode("ascii")
+
+
+# --- client address ----------------------------------------------------------------------------
+
+_LOOPBACK = ("127.0.0.1", "::1")
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(t.strip(), strict=False) for t in trusted)
+    except ValueError as exc:
+        raise ValueError(f"[auth] trusted_proxies: {exc}") from None
+
+
+def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address((text or "").strip())
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, forwarded_for: Iterable[str], trusted: Sequence[str]) -> str:
+    """The address to rate-limit a login by. Never None: an unknown address is a client too, so the limit
+    falls back to one shared (global) bucket instead of no limit at all.
+
+    `peer` is the connection's address; Streamlit reports loopback as None, so None means loopback.
+    X-Forwarded-For is believed only hop by hop from the right while the hop it came from is a trusted
+    proxy ([auth] trusted_proxies); the first untrusted address is the client. A client can put anything
+    at the left of the header, so nothing left of that is read."""
+    nets = _networks(tuple(trusted))
+    hop = _ip(peer) or ipaddress.ip_address(_LOOPBACK[0])
+    is_trusted = lambda a: any(a.version == n.version and a in n for n in nets)  # noqa: E731
+    if peer is None and any(is_trusted(ipaddress.ip_address(x)) for x in _LOOPBACK):
+        hop = ipaddress.ip_address(_LOOPBACK[0])  # a same-host proxy: trusted whichever loopback it used
+        trusted_hop = True
+    else:
+        trusted_hop = is_trusted(hop)
+    chain = [x for line in forwarded_for for x in str(line).split(",") if x.strip()]
+    for text in reversed(chain):
+        if not trusted_hop:
+            break
+        addr = _ip(text)
+        if addr is None:  # garbage from a client: stop at the last address we could trust
+            break
+        hop, trusted_hop = addr, is_trusted(addr)
+    return str(hop)
+
 
 # No look-alike characters (0/O, 1/l/I), so a password read off a console is typed right.
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -138,8 +218,17 @@ def check_password_strength(password: str, min_length: int) -> None:
         raise AuthError("Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng.")
 
 
-def _token_hash(token: str) -> str:
+# The browser cookie that keeps a session across reloads (auth.remember_in_browser); dashboard/gate.py
+# writes it, the report download route (dashboard/downloads.py) reads it.
+SESSION_COOKIE = "langnghe_session"
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a session token (and what download links are bound to)."""
     return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+_token_hash = token_hash
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -149,6 +238,7 @@ class AuthService:
         self.db = db
         self.s = settings
         self.clock = clock
+        dummy_hash(settings.bcrypt_rounds)  # made now (once per process), not during the first unknown login
 
     # users
     def create_user(self, username: str, password: str, role: str, *, display_name: str | None = None,
@@ -214,29 +304,34 @@ class AuthService:
 
     # login
     def login(self, username: str, password: str, client: str | None = None) -> LoginResult:
+        """Check a password. Throttling is per (name, client): `client` is the address from
+        `client_address()`; None is the unknown client, which all share (a global limit, never none).
+        A refused-while-locked attempt checks no password and is not recorded, so it does not prolong
+        the lockout of a user who retries too early."""
         username = normalise_username(username)[:64]
         now = self.clock()
         window = now - timedelta(minutes=self.s.lockout_minutes)
         with self.db.read() as cur:
-            fails, _ = store_users.failures_since(cur, username, window)
-            client_fails = store_users.client_failures_since(cur, client, window) if client else 0
+            pair = store_users.pair_failures(cur, username, client)
+            client_fails = store_users.client_failures_since(cur, client, window)
             u = store_users.get_user(cur, username)
-        if fails >= self.s.max_failed_logins or client_fails >= self.s.max_failed_per_client:
-            with self.db.write() as cur:
-                store_users.record_login_attempt(cur, username, False, client, now)
-            return LoginResult(False, "locked", message=(
-                f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {self.s.lockout_minutes:g} phút."))
-        ok = verify_password(password, u["password_hash"] if u else _DUMMY_HASH) and u is not None
+        fails = int(pair[0]["failures"]) if pair else 0
+        until = self.s.lock_until(fails, pair[0]["last_failed_at"] if pair else None)
+        if until is not None and now < until:
+            return LoginResult(False, "locked", message=_locked_text(until - now))
+        if client_fails >= self.s.max_failed_per_client:
+            return LoginResult(False, "locked", message=_locked_text(timedelta(minutes=self.s.lockout_minutes)))
+        ok = verify_password(password, u["password_hash"] if u else dummy_hash(self.s.bcrypt_rounds)) and u is not None
         if ok and not u["active"]:
-            with self.db.write() as cur:
-                store_users.record_login_attempt(cur, username, False, client, now)
+            self._record_failure(username, client, fails + 1, now)
             return LoginResult(False, "inactive", message="Tài khoản đã bị khóa. Liên hệ quản trị viên.")
         if not ok:
-            with self.db.write() as cur:
-                store_users.record_login_attempt(cur, username, False, client, now)
-            left = self.s.max_failed_logins - fails - 1
+            until = self._record_failure(username, client, fails + 1, now)
             msg = "Sai tên đăng nhập hoặc mật khẩu."
-            if 0 < left <= 2:
+            left = self.s.max_failed_logins - (fails + 1) % max(1, self.s.max_failed_logins)
+            if until is not None:
+                msg += " " + _locked_text(until - now)
+            elif 0 < left <= 2:
                 msg += f" Còn {left} lần thử trước khi bị tạm khóa."
             return LoginResult(False, "bad_credentials", message=msg)
         token = secrets.token_urlsafe(32)
@@ -247,12 +342,51 @@ class AuthService:
             store_users.update_user(cur, username, now, last_login_at=now)
         return LoginResult(True, "ok", token=token, user=User(username, u["display_name"], u["role"]))
 
+    def _record_failure(self, username: str, client: str | None, failures: int, now: datetime) -> datetime | None:
+        """Record a failed attempt; if it starts a lockout, say so in the audit log and return its end."""
+        until = self.s.lock_until(failures, now)
+        with self.db.write() as cur:
+            store_users.record_login_attempt(cur, username, False, client, now)
+            if until is not None:
+                store_users.audit(cur, client or "(không rõ địa chỉ)", "login.lockout", username,
+                                  {"client": client or "không rõ", "failures": failures,
+                                   "minutes": round((until - now).total_seconds() / 60, 1)}, now)
+        return until
+
+    def lockouts(self) -> list[dict[str, Any]]:
+        """(name, client) pairs locked out now, with their number of failures and the end of the lockout."""
+        now = self.clock()
+        with self.db.read() as cur:
+            pairs = store_users.pair_failures(cur, any_client=True,
+                                              last_since=now - timedelta(minutes=self.s.lockout_max_minutes))
+        out = []
+        for p in pairs:
+            until = self.s.lock_until(int(p["failures"]), p["last_failed_at"])
+            if until is not None and until > now:
+                out.append({**p, "until": until})
+        return out
+
+    def unlock(self, username: str, *, by: str) -> int:
+        """Lift every lockout of `username` (from every client) and forget its failed attempts; also resets
+        the per-address counters. Returns how many (name, client) lockouts were active."""
+        username = normalise_username(username)
+        now = self.clock()
+        active = [p for p in self.lockouts() if p["username"] == username]
+        with self.db.write() as cur:
+            self._require(cur, username)
+            store_users.audit(cur, by, "user.unlock", username,
+                              {"client": [p["client"] or "không rõ" for p in active]}, now)
+        return len(active)
+
     def check(self, token: str | None) -> tuple[User | None, str]:
         """The signed-in user for a session token, or (None, why): 'none' | 'expired' | 'idle' | 'revoked'."""
         if not token:
             return None, "none"
+        return self.check_hash(_token_hash(token))
+
+    def check_hash(self, th: str) -> tuple[User | None, str]:
+        """check() for a session known by its token's SHA-256 (a download link carries only that)."""
         now = self.clock()
-        th = _token_hash(token)
         with self.db.read() as cur:
             s = store_users.get_session(cur, th)
         if s is None:
@@ -272,6 +406,11 @@ class AuthService:
         if token:
             with self.db.write() as cur:
                 store_users.revoke_session(cur, _token_hash(token), self.clock())
+
+
+def _locked_text(wait: timedelta) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
 
 
 def service(cfg: Config, db: Database) -> AuthService:

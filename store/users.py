@@ -71,23 +71,47 @@ def record_login_attempt(cur: "duckdb.DuckDBPyConnection", username: str, ok: bo
                 [username, client, at, ok])
 
 
-def failures_since(cur: "duckdb.DuckDBPyConnection", username: str, since: datetime) -> tuple[int, datetime | None]:
-    """Failed attempts for `username` after `since` and after its last successful login; and the latest one."""
-    row = cur.execute(
+def pair_failures(cur: "duckdb.DuckDBPyConnection", username: str | None = None, client: str | None = None, *,
+                  any_client: bool = False, last_since: datetime | None = None) -> list[dict[str, Any]]:
+    """Consecutive failed logins per (user name, client address): those after the pair's last success and
+    after the user's last unlock (audit 'user.unlock'). One row per pair: username, client, failures,
+    last_failed_at. Filters: one user name; one client (NULL is a client too: the unknown one) unless
+    `any_client`; pairs whose last failure is at or after `last_since`."""
+    return _dicts(
+        cur,
         """
-        SELECT count(*), max(attempted_at) FROM login_attempts
-        WHERE username = ? AND NOT ok AND attempted_at >= ?
-          AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts WHERE username = ? AND ok), TIMESTAMP '1970-01-01')
+        WITH oks AS (SELECT username, client, max(attempted_at) AS at FROM login_attempts
+                     WHERE ok AND (? IS NULL OR username = ?) GROUP BY ALL),
+             unlocks AS (SELECT target AS username, max(logged_at) AS at FROM dashboard_audit
+                         WHERE action = 'user.unlock' AND (? IS NULL OR target = ?) GROUP BY ALL)
+        SELECT a.username, a.client, count(*) AS failures, max(a.attempted_at) AS last_failed_at
+        FROM login_attempts a
+        LEFT JOIN oks o ON o.username = a.username AND o.client IS NOT DISTINCT FROM a.client
+        LEFT JOIN unlocks u ON u.username = a.username
+        WHERE NOT a.ok
+          AND a.attempted_at > coalesce(o.at, TIMESTAMP '1970-01-01')
+          AND a.attempted_at > coalesce(u.at, TIMESTAMP '1970-01-01')
+          AND (? IS NULL OR a.username = ?)
+          AND (? OR a.client IS NOT DISTINCT FROM ?)
+        GROUP BY ALL
+        HAVING ? IS NULL OR max(a.attempted_at) >= ?
+        ORDER BY last_failed_at DESC
         """,
-        [username, since, username],
-    ).fetchone()
-    return int(row[0]), row[1]
+        [username, username, username, username, username, username, any_client, client, last_since, last_since],
+    )
 
 
-def client_failures_since(cur: "duckdb.DuckDBPyConnection", client: str, since: datetime) -> int:
-    """Failed attempts from one client address (any user name) after `since`."""
-    return int(cur.execute("SELECT count(*) FROM login_attempts WHERE client = ? AND NOT ok AND attempted_at >= ?",
-                           [client, since]).fetchone()[0])
+def client_failures_since(cur: "duckdb.DuckDBPyConnection", client: str | None, since: datetime) -> int:
+    """Failed attempts from one client address (any user name) after `since` and after the last unlock of
+    any account; NULL counts as one client (the unknown one), so an unresolved address falls under a
+    global limit instead of none."""
+    return int(cur.execute(
+        """
+        SELECT count(*) FROM login_attempts
+        WHERE client IS NOT DISTINCT FROM ? AND NOT ok AND attempted_at >= ?
+          AND attempted_at > coalesce((SELECT max(logged_at) FROM dashboard_audit WHERE action = 'user.unlock'),
+                                      TIMESTAMP '1970-01-01')
+        """, [client, since]).fetchone()[0])
 
 
 def recent_logins(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[str, Any]]:

@@ -86,6 +86,29 @@ def _users() -> None:
                         if new_pw:
                             actions.reset_password(data.db(), _auth(), me, who, new_pw)
                     _do(go, f"Đã cập nhật tài khoản {who}.")
+    _lockouts()
+
+
+def _lockouts() -> None:
+    """Accounts locked out of logging in (too many wrong passwords from one address), and the way out."""
+    locked = _auth().lockouts()
+    st.markdown("**Tạm khóa đăng nhập**")
+    if not locked:
+        st.caption("Không có tài khoản nào đang bị tạm khóa đăng nhập.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Tên đăng nhập": [p["username"] for p in locked],
+        "Địa chỉ": [p["client"] or "không rõ" for p in locked],
+        "Số lần sai liên tiếp": [int(p["failures"]) for p in locked],
+        "Khóa đến": [data.local(p["until"]) for p in locked],
+    }), hide_index=True, width="stretch",
+        column_config={"Khóa đến": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
+    names = sorted({p["username"] for p in locked})
+    c1, c2 = st.columns([2, 1])
+    who = c1.selectbox("Mở khóa tài khoản", names, key="unlock_pick")
+    if c2.button("Mở khóa", key="unlock_go", icon=":material/lock_open:"):
+        _do(lambda: actions.unlock_user(data.db(), _auth(), gate.current_user(), who),
+            f"Đã mở khóa đăng nhập cho {who}.")
 
 
 def _retention() -> None:
@@ -152,6 +175,9 @@ def _audit() -> None:
         rows.append({"Thời gian": r["at_time"], "Người thực hiện": r["username"],
                      "Thao tác": ACTION_LABELS.get(r["action"], r["action"]), "Đối tượng": r["target"] or "",
                      "Thay đổi": _detail_text(r["detail"]), "Nội dung": ""})
+    n_lock = int((dash["action"] == "login.lockout").sum()) if len(dash) else 0
+    if n_lock:
+        st.caption(f"{n_lock} lần tạm khóa đăng nhập do nhập sai mật khẩu trong {days} ngày qua.")
     show_system = st.checkbox("Hiện cả thao tác tự động của hệ thống (phát hiện cảnh báo)", key="audit_system")
     df = pd.DataFrame(rows, columns=["Thời gian", "Người thực hiện", "Thao tác", "Đối tượng", "Thay đổi", "Nội dung"])
     if not show_system and len(df):

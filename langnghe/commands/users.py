@@ -5,6 +5,7 @@
     langnghe users list
     langnghe users passwd NAME [--password-stdin]
     langnghe users disable NAME / enable NAME
+    langnghe users unlock NAME                    # lift a login lockout (too many wrong passwords)
 
 Writes go to storage.db_path, so stop `langnghe serve` first, or manage users in the dashboard's
 Quản trị page. Passwords are bcrypt-hashed and never printed or logged.
@@ -35,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     for verb in ("disable", "enable"):
         d = usub.add_parser(verb, help=f"{verb} an account")
         d.add_argument("name")
+    u = usub.add_parser("unlock", help="mở khóa đăng nhập: xóa các lần tạm khóa do nhập sai mật khẩu",
+                        description="Mở khóa đăng nhập cho một tài khoản bị tạm khóa vì nhập sai mật khẩu nhiều "
+                                    "lần (từ mọi địa chỉ), xóa đếm số lần sai và ghi vào nhật ký thao tác.")
+    u.add_argument("name", help="tên đăng nhập cần mở khóa")
     p.set_defaults(func=run)
 
 
@@ -56,7 +61,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration.accounts import AuthError, service
 
     if not getattr(args, "users_cmd", None):
-        print("usage: langnghe users {add,list,passwd,disable,enable} …", file=sys.stderr)
+        print("usage: langnghe users {add,list,passwd,disable,enable,unlock} …", file=sys.stderr)
         return 2
     try:
         db = Database(cfg.storage.db_path)
@@ -70,8 +75,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             rows = auth.users()
             if not rows:
                 print("(chưa có tài khoản; tạo quản trị viên đầu tiên: langnghe users add NAME --role admin)")
+            locked = {p["username"] for p in auth.lockouts()}
             for u in rows:
-                state = "" if u["active"] else "  [đã khóa]"
+                state = ("" if u["active"] else "  [đã khóa]") + ("  [tạm khóa đăng nhập]" if u["username"] in locked else "")
                 last = f"{u['last_login_at']:%Y-%m-%d %H:%M} UTC" if u["last_login_at"] else "chưa đăng nhập"
                 print(f"{u['username']:24} {u['role']:8} {u['display_name']:28} {last}{state}")
             return 0
@@ -83,6 +89,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         if args.users_cmd == "passwd":
             auth.set_password(args.name, _read_password(args), by="(cli)")
             print(f"Đã đổi mật khẩu của {args.name}; các phiên đăng nhập cũ đã bị đăng xuất.")
+            return 0
+        if args.users_cmd == "unlock":
+            n = auth.unlock(args.name, by="(cli)")
+            print(f"{args.name}: đã mở khóa đăng nhập ({n} địa chỉ đang bị tạm khóa)." if n else
+                  f"{args.name}: không bị tạm khóa; đã xóa đếm số lần nhập sai.")
             return 0
         if args.users_cmd in ("disable", "enable"):
             auth.update(args.name, active=args.users_cmd == "enable", by="(cli)")

@@ -68,3 +68,23 @@ def prepare(tmp: Path, n_items: int = 800) -> tuple[Path, dict[str, str]]:
                                                                         "quantri": "Trần Văn Hùng",
                                                                         "xem": "Lê Minh"}[name])
     return cfg_path, PASSWORDS
+
+
+def archive_report(cfg_path: Path) -> Path:
+    """A weekly report (DOCX only, no charts: quick) in the archive of the database `prepare` made."""
+    from reports.generate import weekly_report
+    from reports.settings import ReportSettings, to_local, week_of
+    from store import reports as store_reports
+
+    cfg = config_mod.load(cfg_path)
+    out_root = Path(cfg.storage.db_path).parent / "archive"
+    with Database(cfg.storage.db_path) as db:
+        s = ReportSettings.from_config(cfg, charts=False, archive_dir=str(out_root))
+        week = week_of(to_local(utcnow()))
+        out = out_root / "weekly" / week
+        res = weekly_report(db, s, week, out, formats=("docx",))
+        with db.write() as cur:
+            store_reports.add_archive(cur, kind="weekly", period=week, area="", generated_at=utcnow(),
+                                      generated_by="chuyenvien", dir=str(out),
+                                      files=[p.name for p in res.files.values()], n_items=res.n_items, seconds=1.0)
+    return res.files["docx"]

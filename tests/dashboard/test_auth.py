@@ -203,3 +203,150 @@ def test_only_the_demo_command_creates_the_demo_account():
                      if ".venv" not in p.parts and "tests" not in p.parts
                      and "demo_accounts" in p.read_text(encoding="utf-8", errors="ignore")]
     assert users_of_demo == ["langnghe/commands/demo.py"]  # serve and production configs never call it
+
+
+# --- issue 11, part 5: timing, client address, lockouts that cannot be turned against the user -----
+
+def test_unknown_names_cost_the_same_bcrypt_work_as_real_ones(tmp_path, monkeypatch):
+    import bcrypt
+
+    from orchestration import accounts as auth_mod
+    cfg = make_config(tmp_path, auth={"bcrypt_rounds": 5})
+    seen: list[bytes] = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(auth_mod.bcrypt, "checkpw", lambda pw, h: seen.append(h) or real(pw, h))
+    with Database(cfg.storage.db_path) as db:
+        s = AuthService(db, AuthSettings.from_config(cfg))
+        s.create_user("lan", "du-dai-roi-123", "analyst")
+        s.login("lan", "sai-mat-khau")
+        s.login("khong-co-ai", "sai-mat-khau")
+    assert len(seen) == 2
+    assert [h[:7] for h in seen] == [b"$2b$05$", b"$2b$05$"]  # the dummy hash has the configured cost
+
+
+def test_client_address_believes_forwarded_for_only_from_trusted_proxies():
+    from orchestration.accounts import client_address
+
+    # Streamlit reports loopback as None: with no trusted proxy it is one shared (global) bucket
+    assert client_address(None, [], ()) == "127.0.0.1"
+    assert client_address(None, ["203.0.113.9"], ()) == "127.0.0.1"
+    # nginx on the same machine, trusted: the address it saw
+    assert client_address(None, ["203.0.113.9"], ("127.0.0.1",)) == "203.0.113.9"
+    assert client_address(None, ["203.0.113.9"], ("::1",)) == "203.0.113.9"
+    # a client cannot choose its address by writing one to the left of the header
+    assert client_address(None, ["6.6.6.6, 203.0.113.9"], ("127.0.0.1",)) == "203.0.113.9"
+    assert client_address(None, ["6.6.6.6", "203.0.113.9"], ("127.0.0.1",)) == "203.0.113.9"
+    # a chain of trusted proxies
+    assert client_address("10.0.0.1", ["203.0.113.9, 10.0.0.2"], ("10.0.0.0/8",)) == "203.0.113.9"
+    # a direct, untrusted connection: its own address, whatever it claims
+    assert client_address("198.51.100.7", ["203.0.113.9"], ("127.0.0.1",)) == "198.51.100.7"
+    # garbage in the header: the last hop we can trust
+    assert client_address(None, ["không phải địa chỉ"], ("127.0.0.1",)) == "127.0.0.1"
+    with pytest.raises(ValueError, match="trusted_proxies"):
+        AuthSettings(trusted_proxies=("10.0.0.300",))
+
+
+def test_unknown_client_falls_under_one_global_limit(tmp_path):
+    cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_per_client": 4})
+    with Database(cfg.storage.db_path) as db:
+        s = AuthService(db, AuthSettings.from_config(cfg))
+        s.create_user("lan", "du-dai-roi-123", "analyst")
+        for i in range(4):
+            assert s.login(f"ten{i}", "x", client=None).reason == "bad_credentials"
+        assert s.login("lan", "du-dai-roi-123", client=None).reason == "locked"
+
+
+def test_gate_passes_the_resolved_client_address(demo_env):
+    from tests.dashboard.conftest import PASSWORD
+
+    at = demo_env.app().run()
+    at.text_input(key="login_user").set_value("xem")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    with demo_env.db.read() as cur:
+        clients = [r["client"] for r in store_users.recent_logins(cur)]
+    assert clients == ["127.0.0.1"]  # not None: the per-client limit applies on localhost too
+
+
+def test_lockout_is_per_client_and_grows(svc):
+    svc.create_user("admin", "du-dai-roi-123", "admin")
+    clock = svc.clock_obj
+    attacker, office = "198.51.100.66", "10.1.2.3"
+    for _ in range(3):
+        assert svc.login("admin", "doan-bua", client=attacker).reason == "bad_credentials"
+    assert svc.login("admin", "du-dai-roi-123", client=attacker).reason == "locked"
+    # the real admin, elsewhere, is not locked out by the attacker
+    assert svc.login("admin", "du-dai-roi-123", client=office).ok
+    # the attacker's next lockouts double: 10, then 20 minutes (lockout_minutes = 10)
+    clock.t += timedelta(minutes=11)
+    for _ in range(3):
+        assert svc.login("admin", "doan-bua", client=attacker).reason == "bad_credentials"
+    clock.t += timedelta(minutes=11)
+    locked = svc.login("admin", "du-dai-roi-123", client=attacker)
+    assert locked.reason == "locked" and "9 phút" in locked.message
+    clock.t += timedelta(minutes=10)
+    assert svc.login("admin", "du-dai-roi-123", client=attacker).ok  # a success resets the pair
+    # tries refused while locked are not counted: retrying early does not prolong the lockout
+    clock.t += timedelta(seconds=1)
+    for _ in range(3):
+        svc.login("admin", "doan-bua", client=attacker)
+    for _ in range(5):
+        assert svc.login("admin", "doan-bua", client=attacker).reason == "locked"
+    clock.t += timedelta(minutes=10, seconds=1)
+    assert svc.login("admin", "du-dai-roi-123", client=attacker).ok
+
+
+def test_lockouts_are_audited_and_an_admin_can_lift_them(svc):
+    svc.create_user("lan", "du-dai-roi-123", "analyst")
+    for _ in range(3):
+        svc.login("lan", "sai", client="203.0.113.5")
+    assert svc.login("lan", "du-dai-roi-123", client="203.0.113.5").reason == "locked"
+    assert [(p["username"], p["client"]) for p in svc.lockouts()] == [("lan", "203.0.113.5")]
+    assert svc.unlock("LAN", by="quantri") == 1
+    assert svc.lockouts() == []
+    assert svc.login("lan", "du-dai-roi-123", client="203.0.113.5").ok
+    with svc.db.read() as cur:
+        log = [(r["action"], r["target"], r["username"]) for r in store_users.list_audit(cur)]
+    assert ("login.lockout", "lan", "203.0.113.5") in log and ("user.unlock", "lan", "quantri") in log
+    with pytest.raises(AuthError):
+        svc.unlock("khong-co", by="quantri")
+
+
+def test_users_unlock_command(tmp_path):
+    cfg_path = tmp_path / "c.toml"
+    db_path = tmp_path / "u.duckdb"
+    cfg_path.write_text(f'[storage]\ndb_path = "{db_path}"\n[auth]\nbcrypt_rounds = 4\n', encoding="utf-8")
+    with Database(db_path) as db:
+        s = AuthService(db, AuthSettings(bcrypt_rounds=4))
+        s.create_user("admin", "du-dai-roi-123", "admin")
+        for _ in range(5):
+            s.login("admin", "sai", client="203.0.113.5")
+        assert s.login("admin", "du-dai-roi-123", client="203.0.113.5").reason == "locked"
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "langnghe.cli", "--config", str(cfg_path), "users", *a], text=True,
+        capture_output=True, cwd=ROOT, timeout=60)
+    r = run("list")
+    assert "[tạm khóa đăng nhập]" in r.stdout, r.stdout + r.stderr
+    r = run("unlock", "--help")
+    assert "Mở khóa đăng nhập" in r.stdout
+    r = run("unlock", "admin")
+    assert r.returncode == 0 and "đã mở khóa" in r.stdout, r.stderr
+    with Database(db_path) as db:
+        assert AuthService(db, AuthSettings(bcrypt_rounds=4)).login("admin", "du-dai-roi-123", client="203.0.113.5").ok
+
+
+def test_admin_page_lists_lockouts_and_lifts_them(demo_env):
+    from tests.dashboard.conftest import PASSWORD, no_exception
+
+    for _ in range(5):
+        demo_env.auth.login("chuyenvien", "sai-mat-khau", client="203.0.113.5")
+    assert demo_env.auth.login("chuyenvien", PASSWORD, client="203.0.113.5").reason == "locked"
+    at = demo_env.page("admin", "admin").run()
+    no_exception(at)
+    locked = next(d.value for d in at.dataframe if "Khóa đến" in d.value.columns)
+    assert list(locked["Tên đăng nhập"]) == ["chuyenvien"] and list(locked["Địa chỉ"]) == ["203.0.113.5"]
+    assert any("1 lần tạm khóa đăng nhập" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Mở khóa").click().run()
+    no_exception(at)
+    assert demo_env.auth.lockouts() == []
+    assert demo_env.auth.login("chuyenvien", PASSWORD, client="203.0.113.5").ok

@@ -1,0 +1,178 @@
+"""Generated report files reach only a signed-in session (issue 11, part 6).
+
+In-process: the /download/ route (dashboard/server.py) through Starlette's TestClient, no network.
+Real server: `langnghe serve` on 127.0.0.1, Chromium signs in and downloads a report; the file's address,
+fetched by a cookieless httpx client, and again after sign-out, is refused."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import itsdangerous.timed
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from dashboard import downloads, server
+from orchestration.accounts import SESSION_COOKIE
+from orchestration import runtime
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
+from tests.conftest import free_port
+from tests.dashboard.conftest import PASSWORD, Env
+from tests.dashboard.served import archive_report, prepare
+
+
+@pytest.fixture
+def route(tmp_path):
+    e = Env(tmp_path)
+    e.add_users()
+    f = tmp_path / "bao-cao-tuan-2026-W47.docx"
+    f.write_bytes(b"PK\x03\x04 bao cao")
+    client = TestClient(Starlette(routes=server.routes), base_url="http://127.0.0.1")
+    yield e, f, client
+    e.close()
+
+
+def _get(client: TestClient, url: str, token: str | None = None) -> httpx.Response:
+    """GET with exactly this session cookie (or none)."""
+    client.cookies.clear()
+    if token:
+        client.cookies.set(SESSION_COOKIE, token)
+    return client.get(url)
+
+
+def _login(e: Env, name: str = "xem") -> str:
+    res = e.auth.login(name, PASSWORD, client="127.0.0.1")
+    assert res.ok
+    return res.token
+
+
+def test_link_serves_the_file_to_its_session_only(route):
+    e, f, client = route
+    token = _login(e)
+    url = downloads.link(f, token)
+    r = _get(client, url, token)
+    assert r.status_code == 200 and r.content == f.read_bytes()
+    assert "attachment" in r.headers["content-disposition"] and "no-store" in r.headers["cache-control"]
+    # no cookie, or another signed-in user's cookie: refused (with remember_in_browser, the default)
+    assert _get(client, url).status_code == 403
+    assert _get(client, url, _login(e, "chuyenvien")).status_code == 403
+    # a forged or altered link
+    assert _get(client, downloads.PREFIX + "abc", token).status_code == 403
+    forged = downloads.link(f.parent / "khac.docx", token)
+    assert _get(client, forged[:-3] + "xyz", token).status_code == 403
+    # signed out: the same link and cookie no longer work
+    e.auth.logout(token)
+    r = _get(client, url, token)
+    assert r.status_code == 403 and "đăng nhập" in r.text
+
+
+def test_link_expires_and_serves_only_report_files(route, monkeypatch):
+    e, f, client = route
+    token = _login(e)
+    old = int(time.time()) - 31 * 60  # download_link_minutes = 30
+    with monkeypatch.context() as m:
+        m.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", lambda self: old)
+        stale = downloads.link(f, token)
+    assert _get(client, stale, token).status_code == 403
+    secret = f.parent / "serve.toml"
+    secret.write_text("[auth]\n", encoding="utf-8")
+    assert _get(client, downloads.link(secret, token), token).status_code == 403
+    f.unlink()
+    assert _get(client, downloads.link(f, token), token).status_code == 403
+
+
+def test_without_cookies_the_link_is_bound_to_the_session(tmp_path):
+    e = Env(tmp_path, auth={"remember_in_browser": False})
+    try:
+        e.add_users()
+        f = tmp_path / "bao-cao.pdf"
+        f.write_bytes(b"%PDF-1.7")
+        client = TestClient(Starlette(routes=server.routes), base_url="http://127.0.0.1")
+        token = _login(e)
+        url = downloads.link(f, token)
+        assert client.get(url).status_code == 200
+        e.auth.update("xem", active=False, by="quantri")
+        assert client.get(url).status_code == 403
+    finally:
+        e.close()
+
+
+def test_report_page_renders_session_links_not_media_downloads(tmp_path):
+    from tests.dashboard.conftest import no_exception
+
+    cfg_path, _ = prepare(tmp_path, n_items=60)
+    archive_report(cfg_path)
+    from vocab import config as config_mod
+    from store.db import Database
+
+    cfg = config_mod.load(cfg_path)
+    runtime.reset()
+    db = Database(cfg.storage.db_path)
+    runtime.install(cfg, db)
+    try:
+        from orchestration.accounts import service
+        from streamlit.testing.v1 import AppTest
+
+        token = service(cfg, db).login("xem", "chi-xem-12345").token
+        at = AppTest.from_string("from dashboard.views import reports as _p\n_p.render()\n", default_timeout=60)
+        at.session_state["user"] = {"username": "xem", "display_name": "Lê Minh", "role": "viewer"}
+        at.session_state["auth_token"] = token
+        at.run()
+        no_exception(at)
+        assert not at.get("download_button")  # Streamlit would serve its bytes at /media/ to anyone
+        links = [b.proto.url for b in at.get("link_button")]
+        assert links and all(u.startswith(downloads.PREFIX) for u in links)
+    finally:
+        runtime.reset()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_report_download_is_refused_without_the_session_on_a_real_server(tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    cfg, pw = prepare(tmp_path, n_items=200)
+    report = archive_report(cfg)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp_path)
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
+        wait_http(f"{base}/_stcore/health", timeout=60)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+            got: list = []
+            page.on("download", lambda d: got.append(d))
+            page.context.on("page", lambda popup: popup.on("download", lambda d: got.append(d)))
+            page.goto(f"{base}/reports", wait_until="networkidle")
+            page.get_by_label("Tên đăng nhập").fill("xem")
+            page.get_by_label("Mật khẩu").fill(pw["xem"])
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=30_000)
+            page.get_by_role("tab", name="Lưu trữ").click()
+            page.get_by_text("Tải DOCX (Word)").first.click(timeout=30_000)
+            for _ in range(150):
+                if got:
+                    break
+                page.wait_for_timeout(200)
+            assert got, "no download started"
+            url = got[0].url
+            with open(got[0].path(), "rb") as fh:
+                assert fh.read() == report.read_bytes()  # the signed-in session downloads the report
+            cookie = {c["name"]: c["value"] for c in page.context.cookies()}.get(SESSION_COOKIE)
+            with httpx.Client(timeout=30) as anon:  # no cookie
+                r = anon.get(url)
+                assert r.status_code in (403, 404) and not r.content.startswith(b"PK"), (url, r.status_code)
+            page.get_by_role("button", name="Đăng xuất").click()
+            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=20_000)
+            with httpx.Client(timeout=30, cookies={SESSION_COOKIE: cookie or ""}) as old:  # after sign-out
+                r = old.get(url)
+                assert r.status_code in (403, 404) and not r.content.startswith(b"PK"), (url, r.status_code)
+            browser.close()
+    finally:
+        srv.stop()
+    assert "Traceback" not in srv.output, srv.output[-3000:]
