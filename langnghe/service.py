@@ -25,7 +25,7 @@ from typing import Callable
 from collectors.runner import Runner
 from langnghe import pipeline, runtime, sources_store
 from langnghe.config import Config
-from store.db import Database
+from store.db import Database, StorageError
 
 log = logging.getLogger("langnghe.serve")
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -38,18 +38,31 @@ class Scheduler(threading.Thread):
         super().__init__(name="langnghe-scheduler", daemon=True)
         self.cfg = cfg
         self.db = db
-        self.runner = runner or Runner(cfg, db, on_new_items=pipeline.processor(cfg, db))
-        self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self._stop_event = threading.Event()  # not `_stop`: Thread.join() calls its own _stop()
+        # stopping serve also ends a huge batch between two chunks
+        self.runner = runner or Runner(cfg, db, on_new_items=pipeline.processor(cfg, db), stop=self._stop_event)
+        self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self.passes = 0
         self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)
 
     def stop(self) -> None:
         self._stop_event.set()
 
+    def catch_up(self) -> int:
+        """Tag what earlier runs left untagged (a crash between commit and tagging), before collecting."""
+        try:
+            n = pipeline.catch_up(self.cfg, self.db, stop=self._stop_event)
+        except Exception:
+            log.exception("catch-up tagging at start failed; the tagging job retries each tick")
+            return 0
+        if n:
+            log.info("tagged %d items left untagged by earlier runs", n)
+        return n
+
     def run(self) -> None:
         loop = asyncio.new_event_loop()
         last_snapshot = 0.0
+        self.catch_up()
         try:
             while not self._stop_event.is_set():
                 try:
@@ -63,6 +76,10 @@ class Scheduler(threading.Thread):
                         )
                     for hook in self.hooks:
                         hook()
+                    runtime.set_storage_problem(None)
+                except StorageError as exc:  # disk full, read-only or damaged file: staff must act
+                    log.error("scheduler pass failed: %s", exc)
+                    runtime.set_storage_problem(str(exc))
                 except Exception:
                     log.exception("scheduler pass failed; retrying next tick")
                 self.passes += 1
