@@ -22,12 +22,17 @@ from store.db import Database, table_names
 log = logging.getLogger("langnghe.pipeline")
 
 
-def processor(cfg: Config, db: Database) -> Callable[[list[str]], None] | None:
-    tagger = None
+def _nlp_service():  # type: ignore[no-untyped-def]
+    """The NLP glue module, or None when the NLP part is not installed."""
     try:
-        tagger = importlib.import_module("nlp.service").processor(cfg, db)
+        return importlib.import_module("nlp.service")
     except ModuleNotFoundError:
-        pass
+        return None
+
+
+def processor(cfg: Config, db: Database) -> Callable[[list[str]], None] | None:
+    service = _nlp_service()
+    tagger = service.processor(cfg, db) if service is not None else None
     try:
         from collectors.fulltext import wrap_processor
     except ModuleNotFoundError:
@@ -47,9 +52,8 @@ def catch_up(cfg: Config, db: Database, *, stop: threading.Event | None = None,
         total = tag_store.count_untagged(cur) if "item_tags" in table_names(cur) else 0
     if not total:
         return 0
-    try:
-        service = importlib.import_module("nlp.service")
-    except ModuleNotFoundError:
+    service = _nlp_service()
+    if service is None:
         return 0
     batch = int(section(cfg, "nlp").get("batch_size", 500))
     pipeline = service.get_pipeline(cfg)
