@@ -7,12 +7,20 @@
 A failing source is never disabled: it backs off exponentially (base = its interval, capped at
 schedule.max_backoff_hours), honours Retry-After, and its state is on the health table.
 New item ids go to `on_new_items` (the NLP pipeline) after the batch is committed.
+
+A huge batch is written in chunks of storage.write_chunk_items (`store.items.store_batch`); the source's
+health and ETag go in with the last chunk. Setting `stop` (Ctrl-C in `collect`, shutdown in `serve`)
+ends the pass: fetches in flight are cancelled and a batch being written stops between two chunks,
+keeping the committed ones and recording 'interrupted' on the source (no ETag, so the next run fetches
+it again). A storage failure (disk full, read-only or damaged file: `store.db.StorageError`) ends the
+pass and reaches the caller; any other failure to store one batch is recorded on that source.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
@@ -20,13 +28,13 @@ from typing import Callable, Iterable
 import httpx
 
 from collectors import registry
-from collectors.base import CollectContext, FetchError
+from collectors.base import Batch, CollectContext, FetchError
 from collectors.http import Fetcher
 from vocab.config import Config, SourceConfig
 from collectors.netguard import Resolver
 from store import items as store_items
 from store import sources as store_sources
-from store.db import Database, utcnow
+from store.db import Database, StorageError, utcnow
 
 log = logging.getLogger("langnghe.collect")
 
@@ -34,6 +42,7 @@ log = logging.getLogger("langnghe.collect")
 @dataclass
 class RunSummary:
     outcomes: list[store_sources.Outcome] = field(default_factory=list)
+    interrupted: bool = False  # `stop` was set before every source was done
 
     @property
     def items_new(self) -> int:
@@ -42,6 +51,11 @@ class RunSummary:
     @property
     def errors(self) -> list[store_sources.Outcome]:
         return [o for o in self.outcomes if o.outcome == "error"]
+
+
+def length_caps(cfg: Config) -> store_items.LengthCaps:
+    """The [storage] title and text caps, as the store takes them."""
+    return store_items.LengthCaps(title_chars=cfg.storage.max_title_chars, text_chars=cfg.storage.max_text_chars)
 
 
 def interval_seconds(cfg: Config, source: SourceConfig) -> float:
@@ -70,6 +84,8 @@ class Runner:
         on_new_items: Callable[[list[str]], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
         resolver: Resolver | None = None,
+        stop: threading.Event | None = None,
+        on_written: Callable[[str, int, int], None] | None = None,
     ):
         self.cfg = cfg
         self.db = db
@@ -78,6 +94,9 @@ class Runner:
         self.on_new_items = on_new_items
         self.clock = clock
         self.resolver = resolver
+        self.stop = stop or threading.Event()
+        self.on_written = on_written  # (source, items written, batch size) after each chunk of a huge batch
+        self._storing: set[str] = set()  # sources whose batch is being written (not cancelled on stop)
 
     def due(self, now: datetime, *, force: bool = False, only: Iterable[str] | None = None) -> list[SourceConfig]:
         return self._due(now, force=force, only=only)[0]
@@ -114,12 +133,28 @@ class Runner:
             return summary
         async with Fetcher(self.cfg.http, client=self.client, transport=self.transport,
                            resolver=self.resolver) as fetcher:
-            tasks = [self._one(fetcher, src, states.get(src.name)) for src in sources]
-            for fut in asyncio.as_completed(tasks):
-                outcome = await fut
-                summary.outcomes.append(outcome)
-                if progress:
-                    progress(outcome)
+            names = {asyncio.ensure_future(self._one(fetcher, src, states.get(src.name))): src.name
+                     for src in sources}
+            pending = set(names)
+            try:
+                while pending:
+                    done, pending = await asyncio.wait(pending, timeout=0.2, return_when=asyncio.FIRST_COMPLETED)
+                    for fut in done:
+                        outcome = fut.result()  # a StorageError ends the pass here
+                        summary.outcomes.append(outcome)
+                        if progress:
+                            progress(outcome)
+                    if self.stop.is_set():
+                        # fetches are dropped; a batch being stored stops after its chunk and says so
+                        for fut in pending:
+                            if names[fut] not in self._storing:
+                                summary.interrupted = True
+                                fut.cancel()
+            finally:
+                for fut in pending:
+                    fut.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+        summary.interrupted = summary.interrupted or any(o.error_kind == "interrupted" for o in summary.outcomes)
         return summary
 
     async def _one(
@@ -156,14 +191,44 @@ class Runner:
             last_modified=batch.last_modified,
         )
 
-        def save() -> list[str]:
-            with self.db.write() as cur:
-                new_ids = store_items.insert_items(cur, batch.items)
-                store_sources.record_outcome(cur, _with(outcome, items_new=len(new_ids)))
-            return new_ids
+        self._storing.add(src.name)  # from here on, a stop request lets this batch end between chunks
+        try:
+            return await self._store(src, batch, outcome, started, failures)
+        finally:
+            self._storing.discard(src.name)
 
-        new_ids = await asyncio.to_thread(save)
-        if new_ids and self.on_new_items:
+    async def _store(
+        self, src: SourceConfig, batch: Batch, outcome: store_sources.Outcome, started: datetime, failures: int
+    ) -> store_sources.Outcome:
+        """Write one fetched batch (in chunks) with its source's health, then hand new ids to on_new_items."""
+
+        def written(done: int, total: int) -> None:
+            if self.on_written and total > self.cfg.storage.write_chunk_items > 0:
+                self.on_written(src.name, done, total)
+
+        def save() -> store_items.StoreResult:
+            return store_items.store_batch(
+                self.db, batch.items, chunk_items=self.cfg.storage.write_chunk_items, caps=length_caps(self.cfg),
+                finish=lambda cur, ids: store_sources.record_outcome(cur, _with(outcome, items_new=len(ids))),
+                progress=written, stop=self.stop,
+            )
+
+        try:
+            res = await asyncio.to_thread(save)
+        except StorageError:
+            raise
+        except Exception as exc:  # this batch could not be stored: say so on the source, try again next time
+            log.exception("storing the batch of %s failed", src.name)
+            return await self._save_error(src, started, "store", f"Lỗi khi lưu tin: {type(exc).__name__}: {exc}",
+                                          batch.http_status, None, failures)
+        new_ids = res.new_ids
+        if res.interrupted:
+            return await self._save_error(
+                src, started, "interrupted",
+                f"Đã dừng giữa chừng theo yêu cầu: lưu được {res.written}/{res.total} mục ({len(new_ids)} mới); "
+                "lần chạy sau sẽ tải lại nguồn này.", batch.http_status, None, failures, due_now=True,
+                items_new=len(new_ids))
+        if new_ids and self.on_new_items and not self.stop.is_set():  # after a stop, catch-up tags them
             try:
                 await asyncio.to_thread(self.on_new_items, new_ids)
             except Exception:
@@ -179,9 +244,12 @@ class Runner:
         http_status: int | None,
         retry_after: float | None,
         failures: int,
+        *,
+        due_now: bool = False,
+        items_new: int = 0,
     ) -> store_sources.Outcome:
         finished = self.clock()
-        delay = backoff_seconds(self.cfg, src, failures, retry_after)
+        delay = 0.0 if due_now else backoff_seconds(self.cfg, src, failures, retry_after)
         outcome = store_sources.Outcome(
             source=src.name,
             started_at=started,
@@ -189,6 +257,7 @@ class Runner:
             outcome="error",
             next_due_at=finished + timedelta(seconds=delay),
             http_status=http_status,
+            items_new=items_new,
             error_kind=kind,
             error=message[:2000],
         )

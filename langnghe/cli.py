@@ -13,6 +13,7 @@ import pkgutil
 import sys
 
 from langnghe import commands
+from store.db import StorageError
 from vocab.config import ConfigError, load
 
 
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"langnghe: configuration error: {exc}", file=sys.stderr)
         return 2
+    except StorageError as exc:  # disk full, corrupt or read-only database: plain words, no traceback
+        print(f"langnghe: {exc}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         return 130
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import Callable
 
 from collectors import collab as collab_kind
@@ -26,8 +27,9 @@ from collectors import fulltext
 from nlp import service as nlp_service
 from store import collab as store_collab
 from store import stories as store_stories
+from store import tags as tag_store
 from store.db import Database, utcnow
-from vocab.config import Config
+from vocab.config import Config, section
 
 log = logging.getLogger("langnghe.ingest")
 
@@ -75,3 +77,32 @@ def submit_report(db: Database, cfg: Config, report: store_collab.NewReport) -> 
     if saved.new_item:
         processor(cfg, db)([saved.item_id])
     return saved
+
+
+def catch_up(cfg: Config, db: Database, *, stop: threading.Event | None = None,
+             progress: Callable[[int, int], None] | None = None) -> int:
+    """Tag every stored item that has no tags, in batches of [nlp] batch_size: items a crash left
+    between commit and tagging, or a stopped run. Every command that stores items (collect, import,
+    replay) and `serve` at start call it, so none stays untagged until some later `serve`.
+    `stop` ends it between batches; `progress(done, total)` follows each batch. Dropped rows are saved
+    too (as nlp.service.tag_pending does), so each batch makes progress. Returns how many were tagged."""
+    with db.read() as cur:
+        total = tag_store.count_untagged(cur)
+    if not total:
+        return 0
+    batch = int(section(cfg, "nlp").get("batch_size", 500))
+    pipeline = nlp_service.get_pipeline(cfg)
+    chars = nlp_service.fulltext_chars(cfg)
+    done = 0
+    while done < total and not (stop is not None and stop.is_set()):
+        with db.read() as cur:
+            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, chars, only_untagged=True)
+        if not rows:
+            break
+        out = pipeline.tag(rows)
+        with db.write() as cur:
+            tag_store.save_tags(cur, out)
+        done += len(rows)
+        if progress is not None:
+            progress(min(done, total), total)
+    return done

@@ -30,10 +30,10 @@ from collectors.runner import Runner
 from detection import jobs as detection_jobs
 from nlp import service as nlp_service
 from orchestration import ingest
-from orchestration import retention
+from orchestration import retention, runtime
 from orchestration import sources as sources_store
 from reports import schedule as report_schedule
-from store.db import Database, utcnow
+from store.db import Database, StorageError, utcnow
 from vocab.config import Config
 
 log = logging.getLogger("langnghe.jobs")
@@ -97,18 +97,31 @@ class Scheduler(threading.Thread):
         super().__init__(name="langnghe-scheduler", daemon=True)
         self.cfg = cfg
         self.db = db
-        self.runner = runner or Runner(cfg, db, on_new_items=ingest.processor(cfg, db))
-        self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self._stop_event = threading.Event()  # not `_stop`: Thread.join() calls its own _stop()
+        # stopping serve also ends a huge batch between two chunks
+        self.runner = runner or Runner(cfg, db, on_new_items=ingest.processor(cfg, db), stop=self._stop_event)
+        self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self.passes = 0
         self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)
 
     def stop(self) -> None:
         self._stop_event.set()
 
+    def catch_up(self) -> int:
+        """Tag what earlier runs left untagged (a crash between commit and tagging), before collecting."""
+        try:
+            n = ingest.catch_up(self.cfg, self.db, stop=self._stop_event)
+        except Exception:
+            log.exception("catch-up tagging at start failed; the tagging job retries each tick")
+            return 0
+        if n:
+            log.info("tagged %d items left untagged by earlier runs", n)
+        return n
+
     def run(self) -> None:
         loop = asyncio.new_event_loop()
         last_snapshot = 0.0
+        self.catch_up()
         try:
             while not self._stop_event.is_set():
                 try:
@@ -122,6 +135,10 @@ class Scheduler(threading.Thread):
                         )
                     for hook in self.hooks:
                         hook()
+                    runtime.set_storage_problem(None)
+                except StorageError as exc:  # disk full, read-only or damaged file: staff must act
+                    log.error("scheduler pass failed: %s", exc)
+                    runtime.set_storage_problem(str(exc))
                 except Exception:
                     log.exception("scheduler pass failed; retrying next tick")
                 self.passes += 1

@@ -16,6 +16,18 @@ from store.db import Database, DatabaseLocked
 _lock = threading.Lock()
 _db: Database | None = None
 _cfg: Config | None = None
+_storage_problem: str | None = None
+
+
+def set_storage_problem(message: str | None) -> None:
+    """The scheduler's last storage failure (Vietnamese; disk full, read-only…), or None once a pass works."""
+    global _storage_problem
+    _storage_problem = message
+
+
+def storage_problem() -> str | None:
+    """What the dashboard shows above every page while storing fails."""
+    return _storage_problem
 
 
 def install(cfg: Config, db: Database) -> None:

@@ -1,6 +1,8 @@
 """The figures `langnghe status --json` prints and other checks read.
 
-Reads the live database if it is free, otherwise the snapshot `serve` publishes, and says which.
+Reads the live database if it is free, otherwise the snapshot `serve` publishes, and says which. A
+damaged or unreadable database also falls back to that snapshot, with a note that says so; a read-only
+one is read as it is.
 """
 
 from __future__ import annotations
@@ -12,39 +14,70 @@ from typing import Any
 from vocab.config import Config
 from store import items as store_items
 from store import sources as store_sources
-from store.db import Database, DatabaseLocked, utcnow
+from store.db import Database, DatabaseLocked, StorageError, StorageReadOnly, utcnow
 
 
 def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") + "Z" if dt else None
 
 
+def _open(cfg: Config) -> tuple[Database, str, str | None]:
+    """(database, origin, note): the live file if it can be opened, else what can still be read."""
+    try:
+        return Database(cfg.storage.db_path), "database", None
+    except DatabaseLocked:
+        if not os.path.exists(cfg.storage.snapshot_path):
+            raise
+        return (Database(cfg.storage.snapshot_path, read_only=True), "snapshot",
+                f"dữ liệu từ bản chụp {cfg.storage.snapshot_path} (serve đang giữ cơ sở dữ liệu)")
+    except StorageReadOnly as exc:
+        try:  # reading needs no write access
+            return (Database(cfg.storage.db_path, read_only=True), "database (read-only)",
+                    f"cơ sở dữ liệu chỉ đọc được, không ghi được: {exc}")
+        except StorageError:
+            return _snapshot_or_raise(cfg, exc)
+    except StorageError as exc:
+        return _snapshot_or_raise(cfg, exc)
+
+
+def _snapshot_or_raise(cfg: Config, exc: StorageError) -> tuple[Database, str, str | None]:
+    """The last snapshot, with a note saying why; the storage error itself when there is none."""
+    if not os.path.exists(cfg.storage.snapshot_path):
+        raise exc
+    note = (f"KHÔNG đọc được cơ sở dữ liệu — số liệu dưới đây lấy từ bản chụp gần nhất "
+            f"{cfg.storage.snapshot_path}, có thể đã cũ. {exc}")
+    return Database(cfg.storage.snapshot_path, read_only=True), "snapshot", note
+
+
+def _figures(db: Database, cfg: Config, now: datetime) -> tuple[dict[str, int], list[dict[str, Any]], Any, dict]:
+    with db.read() as cur:
+        return (store_items.totals(cur, now), store_sources.health(cur, cfg.sources, now),
+                store_sources.last_collection_at(cur), store_items.cut_counts(cur))
+
+
 def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
     now = utcnow()
     origin = "database"
     note = None
-    own = db is None
-    if db is None:
+    if db is not None:
+        totals, health, last, cuts = _figures(db, cfg, now)
+    else:
         if not os.path.exists(cfg.storage.db_path):
             return {
                 "db_path": cfg.storage.db_path, "origin": "none", "items": 0, "last_collection_at": None,
                 "sources": [], "note": "chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`",
             }
+        db, origin, note = _open(cfg)
         try:
-            db = Database(cfg.storage.db_path)
-        except DatabaseLocked:
-            if not os.path.exists(cfg.storage.snapshot_path):
-                raise
-            db = Database(cfg.storage.snapshot_path, read_only=True)
-            origin = "snapshot"
-            note = f"dữ liệu từ bản chụp {cfg.storage.snapshot_path} (serve đang giữ cơ sở dữ liệu)"
-    try:
-        with db.read() as cur:
-            totals = store_items.totals(cur, now)
-            health = store_sources.health(cur, cfg.sources, now)
-            last = store_sources.last_collection_at(cur)
-    finally:
-        if own:
+            try:
+                totals, health, last, cuts = _figures(db, cfg, now)
+            except StorageError as exc:  # damaged blocks show up only when read
+                if origin == "snapshot":
+                    raise
+                db.close()
+                db, origin, note = _snapshot_or_raise(cfg, exc)
+                totals, health, last, cuts = _figures(db, cfg, now)
+        finally:
             db.close()
     for row in health:
         for k, v in list(row.items()):
@@ -61,6 +94,7 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         "last_collection_at": _iso(last),
         "sources_failing": sum(1 for r in health if r["status"] in ("error", "failing")),
         "sources": health,
+        "items_cut": cuts,  # {source: {"title": n, "text": n}}: stored cut to [storage] max_*_chars
     }
     if note:
         out["note"] = note

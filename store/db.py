@@ -7,22 +7,72 @@ Migrations are `store/migrations/NNN_name.sql`, applied once each in number orde
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import re
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NoReturn
 
 import duckdb
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_RE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+log = logging.getLogger("langnghe.store")
 
 
 class DatabaseLocked(RuntimeError):
     """Another process (normally `langnghe serve`) holds the database file."""
+
+
+class StorageError(RuntimeError):
+    """A storage failure staff can act on (disk full, corrupt or read-only file). The message is
+    Vietnamese, names the database file and ends with the original error; `detail` keeps that error."""
+
+    def __init__(self, message: str, path: str, detail: str):
+        super().__init__(f"{message} (chi tiết: {detail})")
+        self.path = path
+        self.detail = detail
+
+
+class StorageFull(StorageError):
+    """The disk holding the database is full. What was committed before is kept."""
+
+
+class StorageCorrupt(StorageError):
+    """The file is not a DuckDB database, or its blocks fail their checksums."""
+
+
+class StorageReadOnly(StorageError):
+    """The file, its folder or its file system does not allow writing."""
+
+
+_FULL = ("no space left on device", "disk full", "disk quota exceeded")
+_CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does not match stored checksum")
+_READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
+
+
+def storage_error(exc: BaseException, path: str) -> StorageError | None:
+    """Classify a DuckDB or OS error as a storage failure staff can act on, or None for anything else."""
+    text = str(exc).lower()
+    # errno first: an OSError's text is localised, DuckDB's is the C library's English strerror
+    code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
+    if code in (errno.ENOSPC, errno.EDQUOT) or any(s in text for s in _FULL):
+        return StorageFull(
+            f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {path}. Phần đang ghi dở đã được hủy, dữ liệu "
+            "đã lưu trước đó vẫn còn nguyên. Hãy giải phóng dung lượng ổ đĩa rồi chạy lại.", path, str(exc))
+    if any(s in text for s in _CORRUPT):
+        return StorageCorrupt(
+            f"Tệp cơ sở dữ liệu {path} bị hỏng hoặc không phải tệp DuckDB. Hãy khôi phục từ bản chụp gần nhất "
+            "(storage.snapshot_path) hoặc bản sao lưu; đừng xóa tệp hỏng trước khi đã sao chép nó.", path, str(exc))
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or any(s in text for s in _READ_ONLY):
+        return StorageReadOnly(
+            f"Không ghi được vào cơ sở dữ liệu {path}: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc. Hãy kiểm tra "
+            "quyền ghi của tài khoản chạy Lắng Nghe, hoặc gắn lại ổ đĩa ở chế độ ghi.", path, str(exc))
+    return None
 
 
 def utcnow() -> datetime:
@@ -59,9 +109,9 @@ class Database:
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
         self.path = str(path)
         self.read_only = read_only
-        if self.path != ":memory:" and not read_only:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.path != ":memory:" and not read_only:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             if _is_lock_error(exc):
@@ -69,10 +119,23 @@ class Database:
                     f"{self.path} is held by another process (normally `langnghe serve`). "
                     "Use that process, or read its snapshot (storage.snapshot_path)."
                 ) from exc
-            raise
+            self._raise_storage(exc)
+        except (duckdb.Error, OSError) as exc:
+            self._raise_storage(exc)
         self._write_lock = threading.Lock()
         if not read_only:
-            self.migrate()
+            try:
+                self.migrate()
+            except (duckdb.Error, OSError) as exc:  # a damaged block is often first read here
+                self._con.close()
+                self._raise_storage(exc)
+
+    def _raise_storage(self, exc: BaseException) -> NoReturn:
+        """Re-raise `exc` as the StorageError it means, or unchanged."""
+        err = storage_error(exc, self.path)
+        if err is None:
+            raise exc
+        raise err from exc
 
     def close(self) -> None:
         self._con.close()
@@ -117,22 +180,33 @@ class Database:
         cur = self._con.cursor()
         try:
             yield cur
+        except duckdb.Error as exc:  # a damaged block shows up on the first read that touches it
+            self._raise_storage(exc)
         finally:
             cur.close()
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction. On failure the first error is what the caller sees (as a StorageError when it
+        is disk full, a read-only file or a damaged one): the ROLLBACK that follows a failed COMMIT fails
+        too ("no transaction is active") and must not hide it."""
         if self.read_only:
             raise RuntimeError(f"{self.path} is open read-only")
         with self._write_lock:
             cur = self._con.cursor()
-            cur.execute("BEGIN")
             try:
-                yield cur
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+                try:
+                    cur.execute("BEGIN")
+                except duckdb.Error as exc:
+                    self._raise_storage(exc)
+                try:
+                    yield cur
+                    cur.execute("COMMIT")
+                except BaseException as exc:
+                    _rollback_quietly(cur)
+                    if isinstance(exc, (duckdb.Error, OSError)):
+                        self._raise_storage(exc)
+                    raise
             finally:
                 cur.close()
 
@@ -157,6 +231,14 @@ class Database:
                 cur.close()
         os.replace(tmp, dest)
         return dest
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open; a failure here is logged, never raised over the cause."""
+    try:
+        cur.execute("ROLLBACK")
+    except duckdb.Error as exc:
+        log.debug("rollback after a failed transaction: %s", exc)
 
 
 def _sql_str(s: str) -> str:

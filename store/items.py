@@ -3,22 +3,60 @@
 An item is one story text at one canonical URL. A batch is written in one transaction through
 Arrow, so a crash mid-batch leaves nothing half-written, and a re-run after a crash inserts each
 item exactly once: a row is new only if neither its canonical URL nor its content hash exists.
+Work is linear in the batch size (set lookups, set-based SQL), so one 100k-item feed is fine.
+
+`store_batch` writes a huge batch as several such transactions of `storage.write_chunk_items` items,
+so the write lock is let go between chunks, progress can be shown and a stop request (Ctrl-C) ends the
+write cleanly between two chunks, keeping what was committed. Titles and texts longer than
+`storage.max_title_chars` / `max_text_chars` are cut before they are stored; the item gets a
+`cut:title` / `cut:text` flag and `item_cuts` counts them per source (shown on source health).
 """
 
 from __future__ import annotations
 
 
 import os
+import threading
 import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import pyarrow as pa
+
+from store.db import table_names, utcnow
 
 if TYPE_CHECKING:
     import duckdb
 
     from vocab.item import Item
+    from store.db import Database
+
+
+@dataclass(frozen=True)
+class LengthCaps:
+    """Longest title and text (summary) stored, in characters; defaults = langnghe.toml [storage]."""
+
+    title_chars: int = 1_000
+    text_chars: int = 50_000
+
+
+def cap_lengths(items: Sequence["Item"], caps: LengthCaps) -> tuple[list["Item"], int]:
+    """Cut over-long titles and texts, flagging each cut item `cut:title` / `cut:text`.
+    Returns the items and how many were cut."""
+    out: list["Item"] = []
+    n_cut = 0
+    for it in items:
+        flags = [f"cut:{fld}" for attr, fld, limit in (("title", "title", caps.title_chars),
+                                                       ("summary", "text", caps.text_chars))
+                 if len(getattr(it, attr) or "") > limit]
+        if flags:
+            n_cut += 1
+            it = replace(it, title=it.title[:caps.title_chars], summary=it.summary[:caps.text_chars],
+                         flags=tuple(it.flags) + tuple(flags))
+        out.append(it)
+    return out, n_cut
 
 
 _SCHEMA = pa.schema(
@@ -71,13 +109,17 @@ def _to_arrow(items: Sequence["Item"]) -> pa.Table:
     return pa.table(cols, schema=_SCHEMA)
 
 
-def insert_items(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> list[str]:
+def insert_items(
+    cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"], caps: LengthCaps | None = None
+) -> list[str]:
     """Insert new items and link every sighting; return the ids of items that are new.
 
     Call inside `Database.write()`. Safe to repeat: existing URLs or content hashes only add links.
+    Over-long titles and texts are cut to `caps` (the defaults when None) and counted in `item_cuts`.
     """
     if not items:
         return []
+    items, n_cut = cap_lengths(items, caps or LengthCaps())
     all_rows = _to_arrow(items)
     unique = _to_arrow(_dedupe(items))
     cur.register("_batch_all", all_rows)
@@ -120,7 +162,8 @@ def insert_items(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> l
             ON CONFLICT DO NOTHING
             """
         )
-        raws = [(it.id, it.fetched_at, it.raw) for it in items if it.raw is not None and it.id in set(new_ids)]
+        new_set = set(new_ids)  # built once: a per-item set made every batch quadratic
+        raws = [(it.id, it.fetched_at, it.raw) for it in items if it.raw is not None and it.id in new_set]
         if raws:
             cur.register(
                 "_raw",
@@ -134,10 +177,90 @@ def insert_items(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> l
             )
             cur.execute("INSERT INTO item_raw SELECT item_id, fetched_at, payload FROM _raw ON CONFLICT DO NOTHING")
             cur.unregister("_raw")
+        if n_cut:
+            _count_cuts(cur, items, new_set)
     finally:
         cur.unregister("_batch")
         cur.unregister("_batch_all")
     return new_ids
+
+
+def _count_cuts(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"], new_ids: set[str]) -> None:
+    """Add the stored (new) items that were cut to the per-source counters, in the batch's transaction."""
+    tally: Counter[tuple[str, str]] = Counter()
+    for it in items:
+        if it.id in new_ids:
+            for flag in it.flags:
+                if flag.startswith("cut:"):
+                    tally[(it.source, flag[4:])] += 1
+    for (source, fld), n in tally.items():
+        cur.execute(
+            """
+            INSERT INTO item_cuts (source, field, items, last_cut_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (source, field) DO UPDATE SET items = item_cuts.items + excluded.items,
+                                                      last_cut_at = excluded.last_cut_at
+            """,
+            [source, fld, n, utcnow()],
+        )
+
+
+def cut_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, dict[str, int]]:
+    """Items stored with a cut title or text, per source: {source: {"title": n, "text": n}}."""
+    out: dict[str, dict[str, int]] = {}
+    if "item_cuts" not in table_names(cur):  # a snapshot or read-only file from before migration 002
+        return out
+    for source, fld, n in cur.execute("SELECT source, field, items FROM item_cuts").fetchall():
+        out.setdefault(source, {})[fld] = int(n)
+    return out
+
+
+@dataclass
+class StoreResult:
+    """What `store_batch` wrote: the new ids in batch order, and how far it got."""
+
+    new_ids: list[str] = field(default_factory=list)
+    written: int = 0        # items of the batch whose chunk was committed
+    total: int = 0
+    chunks: int = 0
+    interrupted: bool = False  # a stop request ended the write between two chunks
+
+
+def store_batch(
+    db: "Database",
+    items: Sequence["Item"],
+    *,
+    chunk_items: int,
+    caps: LengthCaps | None = None,
+    finish: Callable[["duckdb.DuckDBPyConnection", list[str]], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> StoreResult:
+    """Write `items` in transactions of at most `chunk_items` (0: one transaction).
+
+    `finish(cur, all_new_ids)` runs inside the last chunk's transaction (a source's health and ETag
+    must not run ahead of its items); it is not called when `stop` ends the write early. `progress(done,
+    total)` is called after each committed chunk. Items repeated across chunks link like they would in
+    one transaction, because each chunk sees the ones committed before it.
+    """
+    total = len(items)
+    size = chunk_items if chunk_items > 0 else max(total, 1)
+    res = StoreResult(total=total)
+    for start in range(0, max(total, 1), size):
+        if stop is not None and stop.is_set():
+            res.interrupted = True
+            break
+        chunk = items[start:start + size]
+        last = start + size >= total
+        with db.write() as cur:
+            new = insert_items(cur, chunk, caps)
+            if last and finish is not None:
+                finish(cur, res.new_ids + new)
+        res.new_ids.extend(new)
+        res.written += len(chunk)
+        res.chunks += 1
+        if progress is not None:
+            progress(res.written, total)
+    return res
 
 
 _fault_hits: dict[str, int] = {}

@@ -105,7 +105,8 @@ def record_outcome(cur: "duckdb.DuckDBPyConnection", o: Outcome) -> None:
 
 
 def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: datetime) -> list[dict[str, Any]]:
-    """One row per configured source: status, last success/error, failures, items today and per day (7-day mean).
+    """One row per configured source: status, last success/error, failures, items today and per day (7-day mean),
+    and how many of its items were stored with a title or text cut to [storage] max_*_chars.
 
     `sources` are SourceConfig objects, so a configured source that never ran shows as 'chưa chạy'.
     """
@@ -132,6 +133,9 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
             [day_start, week_start],
         ).fetchall()
     }
+    from store.items import cut_counts
+
+    cuts = cut_counts(cur)
     out = []
     for src in sources:
         st = states.get(src.name)
@@ -155,6 +159,7 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
             "last_skipped": {},
             "items_24h": today,
             "items_per_day_7d": round(week / 7.0, 2),
+            "items_cut": cuts.get(src.name, {}),  # {"title": n, "text": n}: stored cut to the length caps
         }
         if st is not None:
             keys = ["source", "last_attempt_at", "last_success_at", "last_error_at", "last_error_kind",

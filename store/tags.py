@@ -71,20 +71,28 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
 
 
 def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: int = 500,
-                 fulltext_chars: int = 0) -> list[dict[str, Any]]:
+                 fulltext_chars: int = 0, *, only_untagged: bool = False) -> list[dict[str, Any]]:
     """Items with no tags, or tags from another model version: id, title, text, source, url, published.
-    text = the summary, then up to `fulltext_chars` of the article's full text when it was fetched."""
+    text = the summary, then up to `fulltext_chars` of the article's full text when it was fetched.
+    `only_untagged` leaves out items tagged by another model (the commands' quick catch-up)."""
     rows = cur.execute(
         """
         SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at
         FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
-        WHERE t.item_id IS NULL OR t.model_version <> ?
+        WHERE t.item_id IS NULL OR (NOT ? AND t.model_version <> ?)
         ORDER BY i.published_at DESC, i.id
         LIMIT ?
         """,
-        [model_version, limit],
+        [only_untagged, model_version, limit],
     ).fetchall()
     return _with_fulltext(cur, [_item_row(r) for r in rows], fulltext_chars)
+
+
+def count_untagged(cur: "duckdb.DuckDBPyConnection") -> int:
+    """Stored items that have no tags at all (left by a crash, or stored by a command that did not tag)."""
+    return int(cur.execute(
+        "SELECT count(*) FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id)"
+    ).fetchone()[0])
 
 
 def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],

@@ -38,6 +38,9 @@ class StorageConfig:
     db_path: str
     snapshot_path: str
     snapshot_every_minutes: float
+    write_chunk_items: int = 5000
+    max_title_chars: int = 1000
+    max_text_chars: int = 50000
 
 
 @dataclass(frozen=True)

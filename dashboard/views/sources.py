@@ -22,6 +22,12 @@ def _volume_text(today: int, per_day: float) -> str:
     return f"{(today - per_day) / per_day * 100:+.0f}%"
 
 
+def _cut_text(cut: dict[str, int]) -> str:
+    """Items stored with a title or text cut to the length caps ([storage] max_*_chars)."""
+    parts = [f"{label} {cut[k]}" for k, label in (("title", "tiêu đề"), ("text", "nội dung")) if cut.get(k)]
+    return ", ".join(parts) or "—"
+
+
 def render() -> None:
     st.title("Nguồn tin")
     ui.flash()
@@ -50,6 +56,7 @@ def render() -> None:
             "Tin 24 giờ": [h["items_24h"] for h in health],
             "TB/ngày (7 ngày)": [h["items_per_day_7d"] for h in health],
             "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
+            "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}) for h in health],
             "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
         }), hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(health), 420),
             column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),

@@ -1,12 +1,20 @@
-"""`langnghe collect --once`: one pass over the sources, with a progress line per source."""
+"""`langnghe collect --once`: one pass over the sources, with a progress line per source.
+
+A huge batch shows its write progress chunk by chunk. The first Ctrl-C stops cleanly: fetches in flight
+are dropped, a batch being written stops after its current chunk (committed chunks are kept, the source
+says 'interrupted' and is fetched again next time), and the command exits with 130. A second Ctrl-C
+quits at once. After the pass, items left untagged (this pass, or an earlier crash) are tagged.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+import threading
 
 from collectors.runner import Runner
+from langnghe.commands._storing import stop_on_ctrl_c, tag_leftovers
 from orchestration import ingest
 from vocab.config import Config
 from store.db import Database, DatabaseLocked, utcnow
@@ -26,8 +34,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     except DatabaseLocked as exc:
         print(f"langnghe collect: {exc}\n`langnghe serve` already collects on schedule.", file=sys.stderr)
         return 3
-    with db:
-        runner = Runner(cfg, db, on_new_items=ingest.processor(cfg, db))
+    stop = threading.Event()
+    with db, stop_on_ctrl_c(stop):
+
+        def written(source: str, done: int, total: int) -> None:
+            print(f"  {source}: đã ghi {done}/{total} mục", file=sys.stderr, flush=True)
+
+        runner = Runner(cfg, db, on_new_items=ingest.processor(cfg, db), stop=stop, on_written=written)
         total = len(runner.due(utcnow(), force=not args.due, only=args.source))
         done = 0
 
@@ -40,8 +53,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             print(f"[{done}/{total}] {o.source}: {detail}", file=sys.stderr, flush=True)
 
         summary = asyncio.run(runner.run_due(force=not args.due, only=args.source, progress=progress))
+        if not stop.is_set():
+            tag_leftovers(cfg, db, stop)
         print(
             f"Xong: {len(summary.outcomes)} nguồn, {summary.items_new} tin mới, {len(summary.errors)} nguồn lỗi.",
             file=sys.stderr,
         )
+        if stop.is_set():
+            print("Đã dừng theo yêu cầu (Ctrl+C); các tin đã lưu được giữ lại, lần chạy sau sẽ lấy tiếp.",
+                  file=sys.stderr)
+            return 130
     return 1 if summary.outcomes and len(summary.errors) == len(summary.outcomes) else 0

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from collectors import imports as imp
+from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config, section
 from store.db import Database, DatabaseLocked, utcnow
 
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 3
     with db:
         res = imp.import_file(db, cfg, args.file, Path(args.file).read_bytes(), rows, mapping, settings, now)
+        tag_leftovers(cfg, db)  # none stays untagged: this file's items if their tagging failed, older leftovers
     print(f"Đã nhập {len(res.new_ids)} mục mới từ {res.rows} dòng ({res.items - len(res.new_ids)} đã có; "
           f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():

@@ -202,10 +202,18 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         processor, tagger, how = None, None, "không gắn nhãn"
         if args.tagger == "auto":
             processor, tagger, how = pipeline_tagging(cfg, db)
+            if processor is not None:  # items an earlier, crashed run stored untagged
+                from langnghe.commands._storing import tag_leftovers
+
+                tag_leftovers(cfg, db)
         elif args.tagger == "fixture":
             tagger, how = fixture_tagger(rows), "nhãn có sẵn trong tệp (fixture)"
         print(f"Phát lại {len(rows)} tin, bước {args.step}; gắn nhãn: {how}", file=sys.stderr, flush=True)
         alerts, alarms = replay(cfg, db, rows, step, tagger=tagger, processor=processor)
+        if processor is not None:  # a step whose tagging failed leaves none behind
+            from langnghe.commands._storing import tag_leftovers
+
+            tag_leftovers(cfg, db)
     out = Path(args.alerts_out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", encoding="utf-8") as fh:

@@ -1,0 +1,361 @@
+"""Issue 11, parts 2, 7–10: linear and chunked batches with a clean Ctrl-C, the first storage error
+reported (disk full), corrupt and read-only databases, no items left untagged, length caps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from vocab.item import Item
+from store import items as store_items
+from store.db import Database
+from tests.conftest import make_config, rss_doc, rss_source, send
+from tests.langnghe.test_crash_and_cli import cli
+
+T0 = datetime(2026, 11, 22, 8, 0)
+
+
+def item(i: int, *, source: str = "s", url: str | None = None, title: str | None = None,
+         summary: str | None = None, raw: bytes | None = b"raw") -> Item:
+    url = url or f"https://bao.vn/tin-{i}"
+    title = title if title is not None else f"Tin {i} về Quảng Ninh"
+    summary = summary if summary is not None else f"Nội dung {i}"
+    return Item(id=hashlib.sha1(url.encode()).hexdigest(), source=source, collector="rss", source_type="press",
+                outlet="Báo", url=url, canonical_url=url, title=title, summary=summary,
+                published_at=T0 - timedelta(minutes=i), published_estimated=False, fetched_at=T0,
+                content_hash=hashlib.sha1(f"{title}|{summary}|{url}".encode()).hexdigest(), raw=raw)
+
+
+def write_cfg(tmp_path: Path, base: str | None, *, db: Path | None = None, extra: str = "",
+              sources: int = 1) -> Path:
+    lines = [
+        "[storage]",
+        f'db_path = "{db or tmp_path / "c.duckdb"}"',
+        f'snapshot_path = "{tmp_path / "c.snap.duckdb"}"',
+        extra,
+        "[http]", "per_host_spacing_seconds = 0.0", 'allow_private_hosts = ["127.0.0.1"]',
+        "[fulltext]", "enabled = false",
+    ]
+    for i in range(sources if base else 0):
+        lines += ["[[sources]]", f'name = "feed{i}"', 'kind = "rss"', f'url = "{base}/f{i}.rss"',
+                  f'outlet = "Báo {i}"']
+    p = tmp_path / "cfg.toml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def big_feed(n: int, *, text: str = "", prefix: str = "tin") -> bytes:
+    return rss_doc([{"title": f"Tin {j} về Hạ Long", "link": f"https://bao.vn/{prefix}-{j}",
+                     "pubDate": "Sun, 22 Nov 2026 08:00:00 +0700", "description": f"Nội dung {j}. {text}"}
+                    for j in range(n)])
+
+
+# --- 2. linear batches, chunks, Ctrl-C ----------------------------------------------------------
+
+def test_insert_builds_the_new_id_set_once_not_per_item(tmp_path, monkeypatch):
+    """The raw-payload filter rebuilt set(new_ids) for every item: n² for a batch of n."""
+    calls = []
+
+    def counting_set(*a):
+        calls.append(1)
+        return set(*a)
+
+    monkeypatch.setattr(store_items, "set", counting_set, raising=False)
+    with Database(tmp_path / "t.duckdb") as db, db.write() as cur:
+        new = store_items.insert_items(cur, [item(i) for i in range(2000)])
+    assert len(new) == 2000
+    assert len(calls) <= 5, f"set() built {len(calls)} times for one batch"
+
+
+def test_store_batch_writes_chunks_links_across_them_and_finishes_in_the_last(tmp_path):
+    items = [item(i) for i in range(250)] + [item(0, source="other")]  # item 0 seen again, by another source
+    progress, finished = [], []
+    with Database(tmp_path / "t.duckdb") as db:
+        res = store_items.store_batch(db, items, chunk_items=100, progress=lambda d, t: progress.append((d, t)),
+                                      finish=lambda cur, ids: finished.append(len(ids)))
+        with db.read() as cur:
+            n_items = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+            links = cur.execute("SELECT count(*) FROM item_links WHERE item_id = ?", [items[0].id]).fetchone()[0]
+    assert progress == [(100, 251), (200, 251), (251, 251)]
+    assert res.chunks == 3 and not res.interrupted
+    assert len(res.new_ids) == n_items == 250 and finished == [250]
+    assert links == 2
+
+
+def test_store_batch_stops_between_chunks_keeping_what_was_committed(tmp_path):
+    import threading
+
+    stop = threading.Event()
+    with Database(tmp_path / "t.duckdb") as db:
+        res = store_items.store_batch(db, [item(i) for i in range(500)], chunk_items=100,
+                                      progress=lambda d, t: stop.set() if d >= 200 else None, stop=stop,
+                                      finish=lambda cur, ids: pytest.fail("finish must wait for the last chunk"))
+        with db.read() as cur:
+            n = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert res.interrupted and res.written == n == 200
+
+
+def test_collect_ctrl_c_stops_between_chunks_and_keeps_committed_items(tmp_path, server):
+    n = 4000
+    server.routes["/f0.rss"] = lambda req, doc=big_feed(n): send(req, 200, doc, headers={"ETag": '"v1"'})
+    cfg = write_cfg(tmp_path, server.base, extra="write_chunk_items = 200")
+    env = {**os.environ}
+    env.pop("LANGNGHE_DB", None)
+    proc = subprocess.Popen([sys.executable, "-m", "langnghe.cli", "--config", str(cfg), "collect", "--once"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in proc.stderr:  # wait for the first chunk's progress line, then press Ctrl-C
+        seen.append(line)
+        if "đã ghi" in line:
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.communicate(timeout=120)[1]
+    out = "".join(seen) + rest
+    assert any("đã ghi 200/4000" in s for s in seen), out
+    assert proc.returncode == 130, out
+    assert "Traceback" not in out and "Đã dừng theo yêu cầu" in out
+    con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
+    kept = con.execute("SELECT count(*) FROM items").fetchone()[0]
+    state = con.execute("SELECT etag, last_error_kind FROM source_state WHERE source = 'feed0'").fetchone()
+    con.close()
+    assert 200 <= kept < n and kept % 200 == 0  # whole chunks only
+    assert state == (None, "interrupted")  # no ETag: the next run fetches the feed again
+    res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)
+    assert res.returncode == 0, res.stderr
+    con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
+    total, distinct = con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM items").fetchone()
+    con.close()
+    assert total == distinct == n
+
+
+# --- 7. disk full: the first error, in Vietnamese, with the path ---------------------------------
+
+class _FailingCursor:
+    """A cursor whose COMMIT fails like a full disk, and whose ROLLBACK then fails too (as DuckDB's does)."""
+
+    def __init__(self, cur):
+        self._cur = cur
+
+    def execute(self, sql, *a, **kw):
+        if sql == "COMMIT":
+            self._cur.execute("ROLLBACK")
+            raise duckdb.TransactionException(
+                'TransactionContext Error: Failed to commit: Could not write file "x": No space left on device')
+        if sql == "ROLLBACK":
+            raise duckdb.TransactionException("TransactionContext Error: cannot rollback - no transaction is active")
+        return self._cur.execute(sql, *a, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
+class _FailingCon:
+    def __init__(self, con):
+        self._con = con
+
+    def cursor(self):
+        return _FailingCursor(self._con.cursor())
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def test_disk_full_reports_the_commit_error_not_the_rollback_one(tmp_path):
+    path = tmp_path / "t.duckdb"
+    with Database(path) as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(1)])
+        real = db._con
+        db._con = _FailingCon(real)
+        with pytest.raises(Exception) as ei:
+            with db.write() as cur:
+                store_items.insert_items(cur, [item(2)])
+        db._con = real
+        with db.read() as cur:
+            kept = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+    msg = str(ei.value)
+    assert "No space left on device" in msg, msg
+    assert "cannot rollback" not in msg
+    assert "Ổ đĩa đã đầy" in msg and str(path) in msg
+    assert kept == 1
+
+
+@pytest.fixture
+def tiny_fs(tmp_path):
+    """A 3 MB tmpfs (root only): the real 'No space left on device'."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_collect_on_a_full_disk_says_so_and_keeps_earlier_items(tmp_path, server, tiny_fs):
+    server.routes["/f0.rss"] = lambda req, doc=big_feed(20): send(req, 200, doc)
+    cfg = write_cfg(tmp_path, server.base, db=tiny_fs / "c.duckdb")
+    assert cli(["--config", str(cfg), "collect", "--once"], timeout=300).returncode == 0
+    server.routes["/f0.rss"] = lambda req, doc=big_feed(3000, text="x" * 2000, prefix="lon"): send(req, 200, doc)
+    res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)
+    assert res.returncode == 4, res.stderr
+    assert "Ổ đĩa đã đầy" in res.stderr and str(tiny_fs / "c.duckdb") in res.stderr
+    assert "Traceback" not in res.stderr and "cannot rollback" not in res.stderr
+    con = duckdb.connect(str(tiny_fs / "c.duckdb"), read_only=True)
+    kept = con.execute("SELECT count(*) FROM items WHERE url LIKE '%/tin-%'").fetchone()[0]
+    con.close()
+    assert kept == 20
+
+
+# --- 8. corrupt and read-only databases ---------------------------------------------------------
+
+def test_corrupt_database_gives_a_clear_error_and_status_falls_back_to_the_snapshot(tmp_path):
+    cfg = write_cfg(tmp_path, None)
+    (tmp_path / "c.duckdb").write_bytes(os.urandom(64 * 1024))
+    for args in (["status"], ["collect", "--once"]):
+        res = cli(["--config", str(cfg), *args])
+        assert res.returncode == 4, (args, res.stderr)
+        assert "bị hỏng" in res.stderr and str(tmp_path / "c.duckdb") in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
+    with Database(tmp_path / "c.snap.duckdb") as snap, snap.write() as cur:
+        store_items.insert_items(cur, [item(1), item(2)])
+    res = cli(["--config", str(cfg), "status"])
+    assert res.returncode == 0, res.stderr
+    assert "bản chụp" in res.stdout and "Tin bài: 2" in res.stdout
+    st = json.loads(cli(["--config", str(cfg), "status", "--json"]).stdout)
+    assert st["origin"] == "snapshot" and "KHÔNG đọc được" in st["note"]
+
+
+@pytest.fixture
+def read_only_db(tmp_path):
+    """A database file nobody may write: a read-only tmpfs as root, chmod 0444 otherwise."""
+    if os.geteuid() == 0:
+        mnt = tmp_path / "ro"
+        mnt.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)],
+                          capture_output=True).returncode:
+            pytest.skip("cannot mount a tmpfs here (root ignores file modes)")
+        with Database(mnt / "c.duckdb") as db, db.write() as cur:
+            store_items.insert_items(cur, [item(1)])
+        subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
+        yield mnt / "c.duckdb"
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+    else:
+        path = tmp_path / "c.duckdb"
+        with Database(path) as db, db.write() as cur:
+            store_items.insert_items(cur, [item(1)])
+        path.chmod(0o444)
+        yield path
+
+
+def test_read_only_database_gives_a_clear_error_and_status_still_reads_it(tmp_path, read_only_db):
+    cfg = write_cfg(tmp_path, None, db=read_only_db)
+    res = cli(["--config", str(cfg), "collect", "--once"])
+    assert res.returncode == 4, res.stderr
+    assert "chỉ cho phép đọc" in res.stderr and str(read_only_db) in res.stderr
+    assert "Traceback" not in res.stderr
+    res = cli(["--config", str(cfg), "status"])
+    assert res.returncode == 0, res.stderr
+    assert "Tin bài: 1" in res.stdout and "chỉ đọc" in res.stdout
+
+
+# --- 9. no command leaves items untagged --------------------------------------------------------
+
+def _untagged(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM items i WHERE NOT EXISTS "
+                           "(SELECT 1 FROM item_tags t WHERE t.item_id = i.id)").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _leftovers(path: Path, n: int = 30) -> None:
+    """What a crash between commit and tagging leaves: stored items, no tags."""
+    with Database(path) as db, db.write() as cur:
+        store_items.insert_items(cur, [item(i, title=f"Ngập úng ở Hạ Long, tin {i}") for i in range(n)])
+
+
+def test_collect_tags_items_an_earlier_crash_left_untagged(tmp_path, server):
+    server.routes["/f0.rss"] = lambda req, doc=big_feed(3, prefix="moi"): send(req, 200, doc)
+    cfg = write_cfg(tmp_path, server.base)
+    _leftovers(tmp_path / "c.duckdb")
+    res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert _untagged(tmp_path / "c.duckdb") == 0
+
+
+def test_import_tags_leftovers_too(tmp_path):
+    cfg = write_cfg(tmp_path, None)
+    _leftovers(tmp_path / "c.duckdb")
+    csv = tmp_path / "posts.csv"
+    csv.write_text("title,text,url\nĐường ngập ở Cẩm Phả,Nước lên nhanh,https://fb.com/p/1\n", encoding="utf-8")
+    res = cli(["--config", str(cfg), "import", str(csv), "--map", "title=title,text=text,url=url"], timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert _untagged(tmp_path / "c.duckdb") == 0
+
+
+def test_serve_catches_up_on_untagged_items_at_start(tmp_path):
+    from orchestration.jobs import Scheduler
+
+    cfg = make_config(tmp_path, [], schedule={"tick_seconds": 0.2}, storage={"snapshot_every_minutes": 0},
+                      fulltext={"enabled": False})
+    _leftovers(Path(cfg.storage.db_path))
+    with Database(cfg.storage.db_path) as db:
+        sched = Scheduler(cfg, db)
+        sched.start()
+        deadline = time.monotonic() + 300  # a guard against hanging, not a speed check
+        while sched.passes < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        sched.stop()
+        sched.join(timeout=60)
+    assert _untagged(Path(cfg.storage.db_path)) == 0
+
+
+# --- 10. length caps ----------------------------------------------------------------------------
+
+def test_huge_texts_are_cut_flagged_and_counted(tmp_path):
+    from orchestration.status import collect_status
+
+    cfg = make_config(tmp_path, [rss_source("s", "http://127.0.0.1:9/f.rss")])
+    with Database(cfg.storage.db_path) as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(1, summary="ạ" * 2_000_000, title="T" * 5000), item(2)])
+        with db.read() as cur:
+            rows = dict(cur.execute("SELECT id, length(summary) + length(title) FROM items").fetchall())
+            flags = cur.execute("SELECT flags FROM items WHERE id = ?", [item(1).id]).fetchone()[0]
+        st = collect_status(cfg, db)
+    assert rows[item(1).id] == 50_000 + 1_000  # the documented defaults of [storage] max_text/title_chars
+    assert sorted(flags) == ["cut:text", "cut:title"]
+    assert st["sources"][0]["items_cut"] == {"title": 1, "text": 1} == st["items_cut"]["s"]
+
+
+def test_collect_uses_the_configured_caps(tmp_path, server):
+    from collectors.runner import Runner
+    import asyncio
+
+    long_title = "Người dân phản ánh " * 20
+    server.routes["/f.rss"] = lambda req: send(req, 200, rss_doc([
+        {"title": long_title, "link": "https://a.vn/1", "description": "Ngắn"},
+        {"title": "Ngắn", "link": "https://a.vn/2", "description": "Nội dung dài " * 50},
+    ]))
+    cfg = make_config(tmp_path, [rss_source("f", server.url("/f.rss"))], fulltext={"enabled": False},
+                      storage={"max_title_chars": 40, "max_text_chars": 100})
+    with Database(cfg.storage.db_path) as db:
+        asyncio.run(Runner(cfg, db).run_due(force=True))
+        with db.read() as cur:
+            lens = cur.execute("SELECT max(length(title)), max(length(summary)) FROM items").fetchone()
+            health = store_items.cut_counts(cur)
+    assert lens == (40, 100)
+    assert health == {"f": {"title": 1, "text": 1}}
