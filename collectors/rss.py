@@ -23,7 +23,7 @@ from typing import Any, Mapping
 import feedparser
 
 from collectors.base import Batch, CollectContext, DocumentError, Item, SkipItem, map_all
-from collectors.encoding import to_utf8_xml
+from collectors.encoding import Decoded, to_utf8_xml_full
 from collectors.registry import register
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, strip_html, tidy
 from langnghe.config import SourceConfig
@@ -33,7 +33,12 @@ _HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
 
 def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedParserDict:
     """Parse bytes leniently; raise DocumentError when nothing feed-like is there."""
-    xml, _enc = to_utf8_xml(body, content_type)
+    return parse_feed_full(body, content_type)[0]
+
+
+def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedparser.FeedParserDict, Decoded]:
+    """As parse_feed, with how the bytes were decoded (codec, replaced sequences for source health)."""
+    xml, decoded = to_utf8_xml_full(body, content_type)
     # We never render feed HTML (summaries are reduced to text), so feedparser's sanitiser is wasted work.
     parsed = feedparser.parse(
         xml,
@@ -48,7 +53,7 @@ def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedP
         if parsed.get("bozo") and not version:
             exc = parsed.get("bozo_exception")
             raise DocumentError(f"not a feed: unparseable XML ({type(exc).__name__}: {exc})")
-    return parsed
+    return parsed, decoded
 
 
 def _entry_time(entry: Mapping[str, Any]) -> datetime | None:
@@ -138,7 +143,7 @@ class FeedCollector:
         fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
         if fetched.not_modified:
             return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers.get("content-type"))
+        parsed, decoded = await asyncio.to_thread(parse_feed_full, fetched.body, fetched.headers.get("content-type"))
         mapper = self.map_entry
         items, skipped = map_all(
             parsed.entries,
@@ -152,6 +157,7 @@ class FeedCollector:
             etag=fetched.headers.get("etag"),
             last_modified=fetched.headers.get("last-modified"),
             entries_seen=len(parsed.entries),
+            decode_replaced=decoded.replaced,
         )
 
 

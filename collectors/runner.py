@@ -150,21 +150,29 @@ class Runner:
             skipped=dict(batch.skipped),
             etag=batch.etag,
             last_modified=batch.last_modified,
+            decode_replaced=batch.decode_replaced,
         )
 
-        def save() -> list[str]:
+        def save() -> tuple[list[str], list[str]]:
             with self.db.write() as cur:
+                repaired = store_items.repair_garbled(cur, batch.items)
                 new_ids = store_items.insert_items(cur, batch.items)
-                store_sources.record_outcome(cur, _with(outcome, items_new=len(new_ids)))
-            return new_ids
+                store_sources.record_outcome(
+                    cur, _with(outcome, items_new=len(new_ids), items_repaired=len(repaired))
+                )
+            return new_ids, repaired
 
-        new_ids = await asyncio.to_thread(save)
-        if new_ids and self.on_new_items:
+        new_ids, repaired = await asyncio.to_thread(save)
+        if batch.decode_replaced:
+            log.warning("source %s: %d invalid byte sequences replaced while decoding", src.name, batch.decode_replaced)
+        # Repaired items (already stored, so never among new_ids) lost their tags: re-tag them with the new ones.
+        todo = new_ids + repaired
+        if todo and self.on_new_items:
             try:
-                await asyncio.to_thread(self.on_new_items, new_ids)
+                await asyncio.to_thread(self.on_new_items, todo)
             except Exception:
                 log.exception("processing new items from %s failed; they stay pending", src.name)
-        return _with(outcome, items_new=len(new_ids))
+        return _with(outcome, items_new=len(new_ids), items_repaired=len(repaired))
 
     async def _save_error(
         self,

@@ -213,3 +213,52 @@ def item_ids(cur: "duckdb.DuckDBPyConnection") -> list[str]:
 def link_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
     """Sightings per source (how many items each source carried)."""
     return dict(cur.execute("SELECT source, count(*) FROM item_links GROUP BY source").fetchall())
+
+
+def repair_garbled(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> list[str]:
+    """Give stored items whose text an old wrong decode garbled the text of the same URL fetched again.
+
+    Without this a corrected refetch is skipped as a duplicate and the mojibake stays for good. Narrow
+    on purpose: same canonical URL, and the stored title/summary each equal to the new one or a
+    garbled copy of it (collectors.encoding.is_garbled_copy: exact re-decode, not a guess). The
+    repaired items lose their tags so the tagger redoes them; returns their ids. Call inside
+    `Database.write()`, before `insert_items`.
+    """
+    from collectors.encoding import is_garbled_copy
+
+    fresh: dict[str, "Item"] = {}
+    for it in items:
+        fresh.setdefault(it.canonical_url, it)
+    if not fresh:
+        return []
+    rows = cur.execute(
+        "SELECT id, canonical_url, title, summary, author FROM items WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))",
+        [list(fresh)],
+    ).fetchall()
+    fixes: dict[str, list[Any]] = {n: [] for n in ("id", "title", "summary", "content_hash", "author")}
+    for item_id, canon, title, summary, author in rows:
+        new = fresh[canon]
+        if (title, summary) == (new.title, new.summary):
+            continue
+        if not all(old == text or is_garbled_copy(old, text) for old, text in ((title, new.title), (summary, new.summary))):
+            continue
+        fixed_author = new.author if author and new.author and is_garbled_copy(author, new.author) else author
+        for name, value in (("id", item_id), ("title", new.title), ("summary", new.summary),
+                            ("content_hash", new.content_hash), ("author", fixed_author)):
+            fixes[name].append(value)
+    if not fixes["id"]:
+        return []
+    cur.register("_repair", pa.table(fixes, schema=pa.schema([(n, pa.string()) for n in fixes])))
+    try:
+        cur.execute(
+            """
+            UPDATE items SET title = r.title, summary = r.summary, content_hash = r.content_hash, author = r.author
+            FROM _repair r WHERE items.id = r.id
+            """
+        )
+    finally:
+        cur.unregister("_repair")
+    from store.tags import forget_tags
+
+    forget_tags(cur, fixes["id"])
+    return list(fixes["id"])
