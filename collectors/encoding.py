@@ -222,11 +222,14 @@ def _undo(stored: str, codec: str) -> str | None:
 
 
 def _fills_gaps(stored: str, fresh: str, *, lost_space: bool = False) -> bool:
-    """`fresh` equals `stored` with each run of k U+FFFD standing for 1..k non-space characters
+    """`fresh` equals `stored` with each run of k U+FFFD standing for 1..k characters of `fresh`
     (one bad sequence is one replacement; a character that lost its lead byte gives one per byte).
-    With `lost_space`, a space right after a gap may be absent from `fresh`: mojibake turns the 0xA0
-    byte of 'à' into a no-break space, which the whitespace tidy merged or made a plain space.
-    Matched by walking the set of reachable positions, so it cannot backtrack exponentially."""
+    Compared in NFD, where a gap may also be just the tone marks of the letter before it: Windows-1258
+    spells 'ã' as 'a' + a tone byte, and only the tone byte is lost. With `lost_space`, a space right
+    after a gap may be absent from `fresh`: mojibake turns the 0xA0 byte of 'à' into a no-break space,
+    which the whitespace tidy merged or made a plain space. Matched by walking the set of reachable
+    positions, so it cannot backtrack exponentially."""
+    stored, fresh = unicodedata.normalize("NFD", stored), unicodedata.normalize("NFD", fresh)
     parts = _FFFD_RUN.split(stored)
     runs = [len(m) for m in _FFFD_RUN.findall(stored)]
     if not runs or not fresh.startswith(parts[0]):
@@ -234,13 +237,28 @@ def _fills_gaps(stored: str, fresh: str, *, lost_space: bool = False) -> bool:
     reach = {len(parts[0])}
     for k, lit in zip(runs, parts[1:]):
         alts = (lit, lit[1:]) if lost_space and lit.startswith(" ") else (lit,)
-        nxt: set[int] = set()
-        for p in reach:
-            for q in range(p + 1, min(p + k, len(fresh)) + 1):
-                if fresh[q - 1].isspace():
-                    break
-                nxt.update(q + len(a) for a in alts if fresh.startswith(a, q))
+        nxt = {q + len(a) for p in reach for q in _gap_ends(fresh, p, k) for a in alts if fresh.startswith(a, q)}
         if not nxt:
             return False
         reach = nxt
     return len(fresh) in reach
+
+
+def _gap_ends(text: str, p: int, k: int) -> set[int]:
+    """Where a gap of k units starting at `p` of NFD `text` may end: a unit is one whole character
+    (base + its marks, never a space), or the marks alone that continue the character before `p`."""
+    ends: set[int] = set()
+    q = p
+    while q < len(text) and unicodedata.combining(text[q]):
+        q += 1
+    if q > p:
+        ends.add(q)
+        k -= 1
+    for _ in range(k):
+        if q >= len(text) or text[q].isspace():
+            break
+        q += 1
+        while q < len(text) and unicodedata.combining(text[q]):
+            q += 1
+        ends.add(q)
+    return ends

@@ -90,6 +90,13 @@ def test_javascript_link_is_skipped():
         map_entry(_entry(title="x", link="javascript:alert(1)"), SRC, NOW)
 
 
+@pytest.mark.parametrize("link", ["https://[bao.vn/tin-0", "https://bao.vn:99999/tin", "http://bao.vn:abc/"])
+def test_unparseable_link_is_skipped_with_reason(link):
+    """Found by tests/test_feed_fuzz.py: urlsplit's ValueError escaped the mapper."""
+    with pytest.raises(SkipItem, match="link"):
+        map_entry(_entry(title="Địa chỉ hỏng", link=link), SRC, NOW)
+
+
 def test_guid_used_when_link_missing():
     it = map_entry(_entry(title="Tin D", guid="https://a.vn/d"), SRC, NOW)
     assert it.url == "https://a.vn/d"
