@@ -21,6 +21,7 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", re.I)
 _META = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9._-]+)", re.I)
@@ -171,6 +172,32 @@ def _root_start(text: str) -> int:
     """Index of the XML declaration or feed root, skipping e.g. a browser's 'This XML file…' banner."""
     m = _ROOT.search(text[:20000])
     return m.start() if m else 0
+
+
+def plan_repairs(stored: Mapping[str, Mapping[str, Any]], items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Which stored items a batch repairs, and with what (for store.items.repair_texts).
+
+    `stored` maps canonical URL → the stored id/title/summary/author (store.items.stored_texts). Narrow
+    on purpose: same canonical URL, the stored title and summary each equal to the new one or a
+    garbled copy of it (is_garbled_copy), at least one garbled. The author is repaired only when it
+    is itself a garbled copy. The first item of the batch for a URL is the one compared.
+    """
+    fixes: list[dict[str, Any]] = []
+    done: set[str] = set()
+    for it in items:
+        old = stored.get(it.canonical_url)
+        if old is None or it.canonical_url in done:
+            continue
+        done.add(it.canonical_url)
+        pairs = ((old["title"], it.title), (old["summary"], it.summary))
+        if all(o == n for o, n in pairs) or not all(o == n or is_garbled_copy(o, n) for o, n in pairs):
+            continue
+        author = old["author"]
+        if author and it.author and is_garbled_copy(author, it.author):
+            author = it.author
+        fixes.append({"id": old["id"], "title": it.title, "summary": it.summary,
+                      "content_hash": it.content_hash, "author": author})
+    return fixes
 
 
 # What an earlier, wrong decode may have stored instead of UTF-8 text (the fallbacks of decode()).

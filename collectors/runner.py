@@ -15,17 +15,21 @@ import asyncio
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import httpx
 
 from collectors import registry
-from collectors.base import CollectContext, FetchError
+from collectors.base import CollectContext, FetchError, Item
+from collectors.encoding import plan_repairs
 from collectors.http import Fetcher
 from langnghe.config import Config, SourceConfig
 from store import items as store_items
 from store import sources as store_sources
 from store.db import Database, utcnow
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger("langnghe.collect")
 
@@ -155,7 +159,7 @@ class Runner:
 
         def save() -> tuple[list[str], list[str]]:
             with self.db.write() as cur:
-                repaired = store_items.repair_garbled(cur, batch.items)
+                repaired = _repair_garbled(cur, batch.items)
                 new_ids = store_items.insert_items(cur, batch.items)
                 store_sources.record_outcome(
                     cur, _with(outcome, items_new=len(new_ids), items_repaired=len(repaired))
@@ -204,6 +208,13 @@ class Runner:
 
         await asyncio.to_thread(save)
         return outcome
+
+
+def _repair_garbled(cur: "duckdb.DuckDBPyConnection", items: list[Item]) -> list[str]:
+    """Stored items whose text an old wrong decode garbled take the text of their refetch (same URL);
+    without this a corrected feed adds nothing and repairs nothing. Returns the repaired ids."""
+    stored = store_items.stored_texts(cur, [it.canonical_url for it in items])
+    return store_items.repair_texts(cur, plan_repairs(stored, items))
 
 
 def _with(o: store_sources.Outcome, **changes: object) -> store_sources.Outcome:

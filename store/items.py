@@ -215,40 +215,31 @@ def link_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
     return dict(cur.execute("SELECT source, count(*) FROM item_links GROUP BY source").fetchall())
 
 
-def repair_garbled(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> list[str]:
-    """Give stored items whose text an old wrong decode garbled the text of the same URL fetched again.
 
-    Without this a corrected refetch is skipped as a duplicate and the mojibake stays for good. Narrow
-    on purpose: same canonical URL, and the stored title/summary each equal to the new one or a
-    garbled copy of it (collectors.encoding.is_garbled_copy: exact re-decode, not a guess). The
-    repaired items lose their tags so the tagger redoes them; returns their ids. Call inside
-    `Database.write()`, before `insert_items`.
-    """
-    from collectors.encoding import is_garbled_copy
-
-    fresh: dict[str, "Item"] = {}
-    for it in items:
-        fresh.setdefault(it.canonical_url, it)
-    if not fresh:
-        return []
+def stored_texts(cur: "duckdb.DuckDBPyConnection", canonical_urls: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stored id, title, summary and author per canonical URL, for those of `canonical_urls` that
+    are stored (the repair of garbled text compares them with a refetch)."""
+    if not canonical_urls:
+        return {}
     rows = cur.execute(
-        "SELECT id, canonical_url, title, summary, author FROM items WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))",
-        [list(fresh)],
+        "SELECT canonical_url, id, title, summary, author FROM items "
+        "WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))",
+        [list(dict.fromkeys(canonical_urls))],
     ).fetchall()
-    fixes: dict[str, list[Any]] = {n: [] for n in ("id", "title", "summary", "content_hash", "author")}
-    for item_id, canon, title, summary, author in rows:
-        new = fresh[canon]
-        if (title, summary) == (new.title, new.summary):
-            continue
-        if not all(old == text or is_garbled_copy(old, text) for old, text in ((title, new.title), (summary, new.summary))):
-            continue
-        fixed_author = new.author if author and new.author and is_garbled_copy(author, new.author) else author
-        for name, value in (("id", item_id), ("title", new.title), ("summary", new.summary),
-                            ("content_hash", new.content_hash), ("author", fixed_author)):
-            fixes[name].append(value)
-    if not fixes["id"]:
+    return {r[0]: {"id": r[1], "title": r[2], "summary": r[3], "author": r[4]} for r in rows}
+
+
+_REPAIR_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "title", "summary", "content_hash", "author")])
+
+
+def repair_texts(cur: "duckdb.DuckDBPyConnection", fixes: Sequence[dict[str, Any]]) -> list[str]:
+    """Replace the text of stored items that an old wrong decode garbled (keys of _REPAIR_SCHEMA; the
+    decision is collectors.encoding.plan_repairs). Their tags are dropped so the tagger redoes them.
+    Returns the repaired ids. Call inside `Database.write()`, before `insert_items`."""
+    if not fixes:
         return []
-    cur.register("_repair", pa.table(fixes, schema=pa.schema([(n, pa.string()) for n in fixes])))
+    cols = {n: [f[n] for f in fixes] for n in _REPAIR_SCHEMA.names}
+    cur.register("_repair", pa.table(cols, schema=_REPAIR_SCHEMA))
     try:
         cur.execute(
             """
@@ -260,5 +251,5 @@ def repair_garbled(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) ->
         cur.unregister("_repair")
     from store.tags import forget_tags
 
-    forget_tags(cur, fixes["id"])
-    return list(fixes["id"])
+    forget_tags(cur, cols["id"])
+    return cols["id"]

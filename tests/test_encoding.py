@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from collectors.encoding import MOSTLY_UTF8_MAX_INVALID_SHARE, decode, decode_full, is_garbled_copy, to_utf8_xml
+from collectors.encoding import decode, to_utf8_xml
 from collectors.rss import parse_feed
 
 VI = "Người dân phường Vàng Danh phản ánh bụi than"
@@ -93,6 +93,8 @@ def test_one_bad_byte_keeps_the_feed_utf8():
 
 
 def test_one_bad_byte_counted_whatever_the_label():
+    from collectors.encoding import decode_full
+
     for ctype in (None, "application/rss+xml; charset=utf-8", "application/rss+xml; charset=ISO-8859-1"):
         d = decode_full(_one_bad_byte(), ctype)
         assert (d.encoding, d.replaced) == ("utf-8", 1), ctype
@@ -106,6 +108,8 @@ def test_one_bad_byte_feed_parses_to_vietnamese():
 
 def test_mostly_utf8_threshold():
     """Below MOSTLY_UTF8_MAX_INVALID_SHARE invalid sequences the body stays UTF-8; above, it is legacy."""
+    from collectors.encoding import MOSTLY_UTF8_MAX_INVALID_SHARE, decode_full
+
     valid = "ếọ" * 15  # 30 valid multi-byte characters
     under = valid.encode() + b" \xe9" * 9  # 9 / 39 = 23 % invalid
     over = valid.encode() + b" \xe9" * 11  # 11 / 41 = 27 % invalid
@@ -113,14 +117,13 @@ def test_mostly_utf8_threshold():
     d = decode_full(under)
     assert (d.encoding, d.replaced) == ("utf-8", 9) and d.text.startswith(valid)
     assert decode_full(over).encoding == "cp1252"
-
-
-def test_legacy_page_is_not_mostly_utf8():
-    d = decode_full(_cp1258(VI * 3))
-    assert (d.text, d.encoding, d.replaced) == (VI * 3, "cp1258", 0)
+    legacy = decode_full(_cp1258(VI * 3))  # 100 % invalid as UTF-8: still Windows-1258, nothing replaced
+    assert (legacy.text, legacy.encoding, legacy.replaced) == (VI * 3, "cp1258", 0)
 
 
 def test_garbled_copy_is_exact():
+    from collectors.encoding import is_garbled_copy
+
     fresh = "Tin thứ hai về bụi than ở phường Vàng Danh"
     mojibake = " ".join(fresh.encode().decode("cp1252", errors="replace").split())  # as stored: tidied
     assert is_garbled_copy(mojibake, fresh)
@@ -137,6 +140,8 @@ def test_garbled_copy_is_exact():
 
 def test_garbled_copy_of_a_body_that_also_had_a_broken_byte():
     """The old decode read the whole body as cp1252, the broken 'ọ' included: still recognised."""
+    from collectors.encoding import is_garbled_copy
+
     stored = " ".join("Họp báo ở Vàng Danh".encode().replace("ọ".encode(), b"\xe1\xbb").decode("cp1252").split())
     assert stored == "Há»p bÃ¡o á»Ÿ VÃ ng Danh"
     assert is_garbled_copy(stored, "Họp báo ở Vàng Danh")

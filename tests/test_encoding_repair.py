@@ -1,5 +1,5 @@
 """One bad byte never turns a feed into mojibake, and text an old wrong decode stored is repaired
-by the next fetch of the same URL (collectors/encoding.py, store.items.repair_garbled)."""
+by the next fetch of the same URL (collectors/encoding.plan_repairs, store.items.repair_texts)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ def test_one_bad_byte_in_one_title_leaves_the_others_intact(tmp_path):
         outcome = _collect(cfg, db, body)
         stored = _titles(db)
         health = _health(cfg, db)
-    assert outcome.items_new == 3 and outcome.decode_replaced == 1
-    assert stored["https://bao.vn/1"] == ("Tin th\ufffd hai về bụi than", "Người dân phường Vàng Danh phản ánh")
     assert stored["https://bao.vn/2"] == ("Uông Bí mở rộng đường", "Đường Trần Nhân Tông")
+    assert stored["https://bao.vn/1"] == ("Tin th\ufffd hai về bụi than", "Người dân phường Vàng Danh phản ánh")
+    assert outcome.items_new == 3 and outcome.decode_replaced == 1
     assert health["last_decode_replaced"] == 1
 
 
