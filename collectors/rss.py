@@ -17,6 +17,7 @@ import gzip
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
@@ -39,13 +40,19 @@ def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedP
 def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedparser.FeedParserDict, Decoded]:
     """As parse_feed, with how the bytes were decoded (codec, replaced sequences for source health)."""
     xml, decoded = to_utf8_xml_full(body, content_type)
-    # We never render feed HTML (summaries are reduced to text), so feedparser's sanitiser is wasted work.
-    parsed = feedparser.parse(
-        xml,
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    xml, impossible = _impossible_charrefs(xml)
+    if impossible:
+        decoded = replace(decoded, replaced=decoded.replaced + impossible)
+    try:
+        # We never render feed HTML (summaries are reduced to text), so feedparser's sanitiser is wasted work.
+        parsed = feedparser.parse(
+            xml,
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except ValueError as exc:  # feedparser's loose parser has more ways to fail than the cases above
+        raise DocumentError(f"not a feed: unparseable XML ({type(exc).__name__}: {exc})") from None
     if not parsed.entries:
         version = parsed.get("version") or ""
         if _HTML_HINT.search(body[:4096]) and not version:
@@ -54,6 +61,27 @@ def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedp
             exc = parsed.get("bozo_exception")
             raise DocumentError(f"not a feed: unparseable XML ({type(exc).__name__}: {exc})")
     return parsed, decoded
+
+
+# Numeric character references with 5+ decimal or 4+ hex digits: the only ones that can be out of range.
+_BIG_CHARREF = re.compile(rb"&#(?:0*[1-9][0-9]{4,}|[xX]0*[1-9a-fA-F][0-9a-fA-F]{3,});")
+
+
+def _impossible_charrefs(xml: bytes) -> tuple[bytes, int]:
+    """`&#10000000;` or a surrogate (`&#xD800;`) crashes feedparser's loose parser (chr() / UTF-8
+    encode), losing the whole feed: each becomes U+FFFD, counted like an invalid byte sequence."""
+    count = 0
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        nonlocal count
+        ref = m.group()[2:-1]
+        value = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            count += 1
+            return b"&#xFFFD;"
+        return m.group()
+
+    return _BIG_CHARREF.sub(fix, xml), count
 
 
 def _entry_time(entry: Mapping[str, Any]) -> datetime | None:
