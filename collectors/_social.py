@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
     Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
-from collectors.encoding import decode
+from collectors.encoding import decode, decode_full
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy
 from vocab.config import SourceConfig
 from vocab.timefmt import VN_TZ
@@ -117,7 +117,8 @@ def to_batch(
         lambda e: map_one(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
         gz_json,
     )
-    return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(entries))
+    return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(entries),
+                 decode_replaced=decode_full(fetched.body, fetched.headers.get("content-type")).replaced)
 
 
 def make_item(

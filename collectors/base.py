@@ -38,6 +38,8 @@ class Batch:
     etag: str | None = None
     last_modified: str | None = None
     entries_seen: int = 0
+    # Invalid byte sequences the decoder replaced with U+FFFD (collectors/encoding.py), shown on health.
+    decode_replaced: int = 0
 
 
 class FetchError(Exception):

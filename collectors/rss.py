@@ -17,15 +17,15 @@ import gzip
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 import feedparser
 
 from collectors.base import Batch, CollectContext, DocumentError, SkipItem, map_all
-
+from collectors.encoding import Decoded, to_utf8_xml_full
 from vocab.item import Item
-from collectors.encoding import to_utf8_xml
 from collectors.registry import register
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, strip_html, tidy
 from vocab.config import SourceConfig
@@ -35,14 +35,25 @@ _HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
 
 def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedParserDict:
     """Parse bytes leniently; raise DocumentError when nothing feed-like is there."""
-    xml, _enc = to_utf8_xml(body, content_type)
-    # We never render feed HTML (summaries are reduced to text), so feedparser's sanitiser is wasted work.
-    parsed = feedparser.parse(
-        xml,
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    return parse_feed_full(body, content_type)[0]
+
+
+def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedparser.FeedParserDict, Decoded]:
+    """As parse_feed, with how the bytes were decoded (codec, replaced sequences for source health)."""
+    xml, decoded = to_utf8_xml_full(body, content_type)
+    xml, impossible = _impossible_charrefs(xml)
+    if impossible:
+        decoded = replace(decoded, replaced=decoded.replaced + impossible)
+    try:
+        # We never render feed HTML (summaries are reduced to text), so feedparser's sanitiser is wasted work.
+        parsed = feedparser.parse(
+            xml,
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except ValueError as exc:  # feedparser's loose parser has more ways to fail than the cases above
+        raise DocumentError(f"not a feed: unparseable XML ({type(exc).__name__}: {exc})") from None
     if not parsed.entries:
         version = parsed.get("version") or ""
         if _HTML_HINT.search(body[:4096]) and not version:
@@ -50,7 +61,28 @@ def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedP
         if parsed.get("bozo") and not version:
             exc = parsed.get("bozo_exception")
             raise DocumentError(f"not a feed: unparseable XML ({type(exc).__name__}: {exc})")
-    return parsed
+    return parsed, decoded
+
+
+# Numeric character references with 5+ decimal or 4+ hex digits: the only ones that can be out of range.
+_BIG_CHARREF = re.compile(rb"&#(?:0*[1-9][0-9]{4,}|[xX]0*[1-9a-fA-F][0-9a-fA-F]{3,});")
+
+
+def _impossible_charrefs(xml: bytes) -> tuple[bytes, int]:
+    """`&#10000000;` or a surrogate (`&#xD800;`) crashes feedparser's loose parser (chr() / UTF-8
+    encode), losing the whole feed: each becomes U+FFFD, counted like an invalid byte sequence."""
+    count = 0
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        nonlocal count
+        ref = m.group()[2:-1]
+        value = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            count += 1
+            return b"&#xFFFD;"
+        return m.group()
+
+    return _BIG_CHARREF.sub(fix, xml), count
 
 
 def _entry_time(entry: Mapping[str, Any]) -> datetime | None:
@@ -140,7 +172,7 @@ class FeedCollector:
         fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
         if fetched.not_modified:
             return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers.get("content-type"))
+        parsed, decoded = await asyncio.to_thread(parse_feed_full, fetched.body, fetched.headers.get("content-type"))
         mapper = self.map_entry
         items, skipped = map_all(
             parsed.entries,
@@ -154,6 +186,7 @@ class FeedCollector:
             etag=fetched.headers.get("etag"),
             last_modified=fetched.headers.get("last-modified"),
             entries_seen=len(parsed.entries),
+            decode_replaced=decoded.replaced,
         )
 
 

@@ -23,18 +23,23 @@ import logging
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import httpx
 
 from collectors import registry
 from collectors.base import Batch, CollectContext, FetchError
+from collectors.encoding import plan_repairs
+from vocab.item import Item
 from collectors.http import Fetcher
 from vocab.config import Config, SourceConfig
 from collectors.netguard import Resolver
 from store import items as store_items
 from store import sources as store_sources
 from store.db import Database, StorageError, utcnow
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger("langnghe.collect")
 
@@ -189,6 +194,7 @@ class Runner:
             skipped=dict(batch.skipped),
             etag=batch.etag,
             last_modified=batch.last_modified,
+            decode_replaced=batch.decode_replaced,
         )
 
         self._storing.add(src.name)  # from here on, a stop request lets this batch end between chunks
@@ -206,11 +212,17 @@ class Runner:
             if self.on_written and total > self.cfg.storage.write_chunk_items > 0:
                 self.on_written(src.name, done, total)
 
+        repaired: list[str] = []
+
+        def finish(cur: "duckdb.DuckDBPyConnection", ids: list[str]) -> None:
+            # in the last chunk's transaction: garbled stored copies take the refetch's text, then health
+            repaired.extend(_repair_garbled(cur, batch.items))
+            store_sources.record_outcome(cur, _with(outcome, items_new=len(ids), items_repaired=len(repaired)))
+
         def save() -> store_items.StoreResult:
             return store_items.store_batch(
                 self.db, batch.items, chunk_items=self.cfg.storage.write_chunk_items, caps=length_caps(self.cfg),
-                finish=lambda cur, ids: store_sources.record_outcome(cur, _with(outcome, items_new=len(ids))),
-                progress=written, stop=self.stop,
+                finish=finish, progress=written, stop=self.stop,
             )
 
         try:
@@ -228,12 +240,16 @@ class Runner:
                 f"Đã dừng giữa chừng theo yêu cầu: lưu được {res.written}/{res.total} mục ({len(new_ids)} mới); "
                 "lần chạy sau sẽ tải lại nguồn này.", batch.http_status, None, failures, due_now=True,
                 items_new=len(new_ids))
-        if new_ids and self.on_new_items and not self.stop.is_set():  # after a stop, catch-up tags them
+        if batch.decode_replaced:
+            log.warning("source %s: %d invalid byte sequences replaced while decoding", src.name, batch.decode_replaced)
+        # Repaired items (already stored, so never among new_ids) lost their tags: re-tag them with the new ones.
+        todo = new_ids + repaired
+        if todo and self.on_new_items and not self.stop.is_set():  # after a stop, catch-up tags them
             try:
-                await asyncio.to_thread(self.on_new_items, new_ids)
+                await asyncio.to_thread(self.on_new_items, todo)
             except Exception:
                 log.exception("processing new items from %s failed; they stay pending", src.name)
-        return _with(outcome, items_new=len(new_ids))
+        return _with(outcome, items_new=len(new_ids), items_repaired=len(repaired))
 
     async def _save_error(
         self,
@@ -269,6 +285,13 @@ class Runner:
 
         await asyncio.to_thread(save)
         return outcome
+
+
+def _repair_garbled(cur: "duckdb.DuckDBPyConnection", items: list[Item]) -> list[str]:
+    """Stored items whose text an old wrong decode garbled take the text of their refetch (same URL);
+    without this a corrected feed adds nothing and repairs nothing. Returns the repaired ids."""
+    stored = store_items.stored_texts(cur, [it.canonical_url for it in items])
+    return store_items.repair_texts(cur, plan_repairs(stored, items))
 
 
 def _with(o: store_sources.Outcome, **changes: object) -> store_sources.Outcome:

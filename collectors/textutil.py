@@ -90,7 +90,14 @@ def content_hash(title: str, summary: str, fallback: str) -> str:
 
 
 def is_http_url(url: str) -> bool:
-    return urlsplit(url or "").scheme.lower() in ("http", "https")
+    """http(s) and parseable: a broken address ('https://[bao.vn/x', port 99999) is no link, so a
+    mapper skips the entry with a reason instead of failing on it later (canonical_url)."""
+    try:
+        parts = urlsplit(url or "")
+        parts.port  # noqa: B018 (raises ValueError when out of range or not a number)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https")
 
 
 def effective_published(

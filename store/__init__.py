@@ -5,7 +5,8 @@
       ├── .write() ─▶ cursor  serialised by a lock, one transaction: all or nothing
       └── .snapshot(path)     consistent copy for other processes and backups
 
-    store.items    insert_items (idempotent by canonical URL and content hash), item queries
+    store.items    insert_items (idempotent by canonical URL and content hash), item queries,
+                   stored_texts + repair_texts (text an old wrong decode garbled, docs/SOURCES.md#encoding)
     store.sources  fetch outcomes → source_state / fetch_log, health queries
     store.status   the figures `langnghe status --json` prints
 

@@ -336,3 +336,43 @@ def item_ids(cur: "duckdb.DuckDBPyConnection") -> list[str]:
 def link_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
     """Sightings per source (how many items each source carried)."""
     return dict(cur.execute("SELECT source, count(*) FROM item_links GROUP BY source").fetchall())
+
+
+
+def stored_texts(cur: "duckdb.DuckDBPyConnection", canonical_urls: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stored id, title, summary and author per canonical URL, for those of `canonical_urls` that
+    are stored (the repair of garbled text compares them with a refetch)."""
+    if not canonical_urls:
+        return {}
+    rows = cur.execute(
+        "SELECT canonical_url, id, title, summary, author FROM items "
+        "WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))",
+        [list(dict.fromkeys(canonical_urls))],
+    ).fetchall()
+    return {r[0]: {"id": r[1], "title": r[2], "summary": r[3], "author": r[4]} for r in rows}
+
+
+_REPAIR_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "title", "summary", "content_hash", "author")])
+
+
+def repair_texts(cur: "duckdb.DuckDBPyConnection", fixes: Sequence[dict[str, Any]]) -> list[str]:
+    """Replace the text of stored items that an old wrong decode garbled (keys of _REPAIR_SCHEMA; the
+    decision is collectors.encoding.plan_repairs). Their tags are dropped so the tagger redoes them.
+    Returns the repaired ids. Call inside `Database.write()`, before `insert_items`."""
+    if not fixes:
+        return []
+    cols = {n: [f[n] for f in fixes] for n in _REPAIR_SCHEMA.names}
+    cur.register("_repair", pa.table(cols, schema=_REPAIR_SCHEMA))
+    try:
+        cur.execute(
+            """
+            UPDATE items SET title = r.title, summary = r.summary, content_hash = r.content_hash, author = r.author
+            FROM _repair r WHERE items.id = r.id
+            """
+        )
+    finally:
+        cur.unregister("_repair")
+    from store.tags import forget_tags
+
+    forget_tags(cur, cols["id"])
+    return cols["id"]

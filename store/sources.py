@@ -42,6 +42,8 @@ class Outcome:
     last_modified: str | None = None
     error_kind: str | None = None
     error: str | None = None
+    decode_replaced: int = 0  # invalid byte sequences replaced by U+FFFD (collectors/encoding.py)
+    items_repaired: int = 0  # stored items whose garbled text this fetch repaired (store/items.py)
 
 
 def get_states(cur: "duckdb.DuckDBPyConnection") -> dict[str, SourceState]:
@@ -57,11 +59,11 @@ def record_outcome(cur: "duckdb.DuckDBPyConnection", o: Outcome) -> None:
     cur.execute(
         """
         INSERT INTO fetch_log (source, started_at, finished_at, outcome, http_status, entries_seen,
-                               items_new, skipped, error_kind, error)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               items_new, skipped, error_kind, error, decode_replaced, items_repaired)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [o.source, o.started_at, o.finished_at, o.outcome, o.http_status, o.entries_seen, o.items_new,
-         skipped_total, o.error_kind, o.error],
+         skipped_total, o.error_kind, o.error, o.decode_replaced, o.items_repaired],
     )
     if o.outcome == "error":
         cur.execute(
@@ -85,8 +87,9 @@ def record_outcome(cur: "duckdb.DuckDBPyConnection", o: Outcome) -> None:
             """
             INSERT INTO source_state (source, etag, last_modified, last_attempt_at, last_success_at,
                                       last_http_status, consecutive_failures, next_due_at,
-                                      last_entries_seen, last_items_new, last_skipped)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                                      last_entries_seen, last_items_new, last_skipped,
+                                      last_decode_replaced, last_items_repaired)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source) DO UPDATE SET
                 etag = coalesce(excluded.etag, source_state.etag),
                 last_modified = coalesce(excluded.last_modified, source_state.last_modified),
@@ -97,10 +100,12 @@ def record_outcome(cur: "duckdb.DuckDBPyConnection", o: Outcome) -> None:
                 next_due_at = excluded.next_due_at,
                 last_entries_seen = excluded.last_entries_seen,
                 last_items_new = excluded.last_items_new,
-                last_skipped = excluded.last_skipped
+                last_skipped = excluded.last_skipped,
+                last_decode_replaced = excluded.last_decode_replaced,
+                last_items_repaired = excluded.last_items_repaired
             """,
             [o.source, o.etag, o.last_modified, o.finished_at, o.finished_at, o.http_status, o.next_due_at,
-             o.entries_seen, o.items_new, skipped_json],
+             o.entries_seen, o.items_new, skipped_json, o.decode_replaced, o.items_repaired],
         )
 
 
@@ -116,7 +121,7 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
             """
             SELECT source, last_attempt_at, last_success_at, last_error_at, last_error_kind, last_error,
                    last_http_status, consecutive_failures, next_due_at, last_entries_seen, last_items_new,
-                   last_skipped
+                   last_skipped, last_decode_replaced, last_items_repaired
             FROM source_state
             """
         ).fetchall()
@@ -157,6 +162,8 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
             "last_entries_seen": None,
             "last_items_new": None,
             "last_skipped": {},
+            "last_decode_replaced": 0,
+            "last_items_repaired": 0,
             "items_24h": today,
             "items_per_day_7d": round(week / 7.0, 2),
             "items_cut": cuts.get(src.name, {}),  # {"title": n, "text": n}: stored cut to the length caps
@@ -164,7 +171,8 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
         if st is not None:
             keys = ["source", "last_attempt_at", "last_success_at", "last_error_at", "last_error_kind",
                     "last_error", "last_http_status", "consecutive_failures", "next_due_at",
-                    "last_entries_seen", "last_items_new", "last_skipped"]
+                    "last_entries_seen", "last_items_new", "last_skipped", "last_decode_replaced",
+                    "last_items_repaired"]
             row.update(dict(zip(keys, st)))
             row["last_skipped"] = json.loads(st[11]) if st[11] else {}
         row["status"] = _status(row)

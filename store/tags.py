@@ -223,3 +223,10 @@ LATEST_LABELS_JOIN = """
                    arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
             FROM human_labels GROUP BY item_id
         ) h ON h.item_id = i.id"""
+
+
+def forget_tags(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> None:
+    """Drop the tags of items whose text changed (store.items.repair_texts), so `items_to_tag` offers
+    them again; staff corrections in human_labels stay."""
+    if ids and "item_tags" in table_names(cur):
+        cur.execute("DELETE FROM item_tags WHERE item_id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)])

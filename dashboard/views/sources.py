@@ -53,6 +53,8 @@ def render() -> None:
             "Thành công gần nhất": [h["last_success_at"] for h in health],
             "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
             "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
+            # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
+            "Lỗi mã hoá": [h.get("last_decode_replaced") or None for h in health],
             "Tin 24 giờ": [h["items_24h"] for h in health],
             "TB/ngày (7 ngày)": [h["items_per_day_7d"] for h in health],
             "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],

@@ -90,6 +90,25 @@ def test_javascript_link_is_skipped():
         map_entry(_entry(title="x", link="javascript:alert(1)"), SRC, NOW)
 
 
+def test_impossible_character_references_do_not_lose_the_feed():
+    """Found by tests/test_feed_fuzz.py: feedparser's chr()/encode raised ValueError for the whole feed."""
+    doc = rss_doc([{"title": "Tin một", "link": "https://a.vn/1", "description": "Mã &#10000000; và &#xD800; lạ"},
+                   {"title": "Tin hai &#7897;", "link": "https://a.vn/2"}])
+    parsed = parse_feed(doc)
+    assert [e.title for e in parsed.entries] == ["Tin một", "Tin hai ộ"]
+    assert parsed.entries[0].summary == "Mã \ufffd và \ufffd lạ"
+    from collectors.rss import parse_feed_full
+
+    assert parse_feed_full(doc)[1].replaced == 2  # counted on source health like bad bytes
+
+
+@pytest.mark.parametrize("link", ["https://[bao.vn/tin-0", "https://bao.vn:99999/tin", "http://bao.vn:abc/"])
+def test_unparseable_link_is_skipped_with_reason(link):
+    """Found by tests/test_feed_fuzz.py: urlsplit's ValueError escaped the mapper."""
+    with pytest.raises(SkipItem, match="link"):
+        map_entry(_entry(title="Địa chỉ hỏng", link=link), SRC, NOW)
+
+
 def test_guid_used_when_link_missing():
     it = map_entry(_entry(title="Tin D", guid="https://a.vn/d"), SRC, NOW)
     assert it.url == "https://a.vn/d"

@@ -301,6 +301,22 @@ def test_sources_health_and_alarms(demo_env):
     assert "Quản lý nguồn tin" not in texts(at)
 
 
+def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
+    from datetime import datetime
+
+    from store import sources as store_sources
+
+    name = demo_env.cfg.sources[0].name
+    with demo_env.db.write() as cur:
+        t = datetime(2026, 11, 22, 8, 0)
+        store_sources.record_outcome(cur, store_sources.Outcome(
+            source=name, started_at=t, finished_at=t, outcome="ok", next_due_at=t, decode_replaced=3))
+    at = demo_env.page("sources", "viewer").run()
+    no_exception(at)
+    health = at.dataframe[0].value
+    assert health.set_index("Nguồn")["Lỗi mã hoá"][name] == 3
+
+
 def test_admin_adds_pauses_and_edits_sources_in_the_config_store(demo_env):
     from orchestration import sources as sources_store
     at = demo_env.page("sources", "admin").run()
