@@ -5,7 +5,8 @@
 Items: the VNTC sample shipped in nlp/data/corpus (title + lead ≤ 400 characters).
 Prints items/s for: the whole pipeline (1 process, and `workers` processes), underthesea
 word_tokenize alone on the same texts (1 core, 2 cores), the ratio pipeline / tokenizer on two
-cores (target ≥ 0.70), the pipeline on 1,000 of the items stripped of diacritics, and peak RSS of
+cores (target ≥ 0.70), the pipeline on 1,000 of the items stripped of diacritics, CPU seconds per
+item in one process with and without diacritics, and peak RSS of
 this process and of its worker processes. Pipeline and tokenizer are timed alternately on five
 slices of the items, so both see the same load when the machine is shared.
 """
@@ -44,6 +45,11 @@ def load_items(n: int) -> list[dict]:
     return out
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _tok(texts: list[str]) -> int:
     from underthesea import word_tokenize
 
@@ -76,15 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     ctx = mp.get_context("fork")
     n_slices = 5
     bounds = [(i * len(items) // n_slices, (i + 1) * len(items) // n_slices) for i in range(n_slices)]
-    tp1 = tk1 = tp2 = tk2 = 0.0
+    tp1 = tk1 = tp2 = tk2 = cp1 = 0.0
     out1: list[dict] = []
     out2: list[dict] = []
     with ctx.Pool(2) as tok_pool:
         tok_pool.map(_tok, [texts[:20]] * 2)  # warm both workers
         for a, b in bounds:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), _cpu()
             out1 += pipe.tag(items[a:b])
             tp1 += time.perf_counter() - t
+            cp1 += _cpu() - c
             t = time.perf_counter()
             _tok(texts[a:b])
             tk1 += time.perf_counter() - t
@@ -109,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     outb = pipe.tag_parallel(bare, workers=args.workers, chunk=100)
     pb = len(bare) / (time.perf_counter() - t)
     assert all(o["no_diacritics"] for o in outb[:50])
+    c = _cpu()  # CPU per item without diacritics, in this process (workers' CPU is not in RUSAGE_SELF)
+    pipe.tag(bare[:300])
+    cpb = (_cpu() - c) / 300
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     chars = sum(len(x) for x in texts) / len(texts)
@@ -117,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pipeline, 1 process:             {p1:8.0f} items/s")
     print(f"pipeline, {args.workers} worker processes:     {p2:8.0f} items/s")
     print(f"pipeline, {args.workers} workers, 1,000 of the items without diacritics: {pb:8.0f} items/s")
+    print(f"CPU per item, 1 process: {cp1 / n * 1000:.2f} ms with diacritics, {cpb * 1000:.2f} ms without "
+          f"(getrusage; load-independent, the figure docs/SCALE.md plans with)")
     print(f"word_tokenize only, 1 core:      {k1:8.0f} items/s")
     print(f"word_tokenize only, 2 cores:     {k2:8.0f} items/s")
     print(f"ratio pipeline({args.workers} workers) / word_tokenize(2 cores): {p2 / k2:.2f} (target >= 0.70)")
