@@ -170,7 +170,8 @@ def bump_generation(cur: "duckdb.DuckDBPyConnection") -> None:
 
 def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], since: datetime) -> list[dict[str, Any]]:
     """Per story, counting only items published since `since`: items, outlets, sources, source types,
-    negative and in-area shares, first/last time, topics and places by frequency, press/social split."""
+    negative and in-area shares, first/last time, topics and places by frequency, press/social split,
+    and the items' folded texts (severity reads harm words and counts in them)."""
     if not story_ids:
         return []
     cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
@@ -189,7 +190,8 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
                    list(s.topics) AS topics, list(s.places) AS places,
                    list(s.item_id ORDER BY s.published_at, s.item_id) AS item_ids,
                    list(s.title ORDER BY s.published_at, s.item_id) AS titles,
-                   list(s.source_type ORDER BY s.published_at, s.item_id) AS types
+                   list(s.source_type ORDER BY s.published_at, s.item_id) AS types,
+                   list(s.folded ORDER BY s.published_at, s.item_id) AS texts
             FROM story_items s JOIN _sids USING (story_id)
             WHERE s.published_at >= ?
             GROUP BY s.story_id
@@ -199,7 +201,7 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
     finally:
         cur.unregister("_sids")
     cols = ["story_id", "n_items", "n_outlets", "n_sources", "n_press", "n_social", "n_negative", "n_in_area",
-            "first_at", "last_at", "topics", "places", "item_ids", "titles", "types"]
+            "first_at", "last_at", "topics", "places", "item_ids", "titles", "types", "texts"]
     return [dict(zip(cols, r)) for r in rows]
 
 
