@@ -8,7 +8,8 @@ folded Vietnamese words drawn Zipf-like from the shipped background news, groupe
 items, 20% two or three, 10% four to twelve), each with a ward.
 
 grouping   N items spread over the story window (72 h), fed to StoryIndex in 15-minute steps:
-           time per step (mean, p95, max), items/s, stories found vs true events, peak RSS.
+           time per step (mean, p95, max), items/s, stories found vs true events, purity (items whose
+           story was started by an item of their own event), pairwise recall and precision, peak RSS.
 detection  a database holding N grouped items over the baseline period (15 days) and the same N in
            `items`; one live step = run_detection(cfg, db, now) with the step's new items (≈ N/1440):
            cold step (index rebuilt from story_items), then warm steps (mean, max); also the
@@ -25,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -92,13 +92,20 @@ def synthesise(n: int, span: timedelta, seed: int = 1) -> list[dict]:
     return out
 
 
-def group_items(rows: list[dict]):
-    from detection.stories import GroupItem
+def tags_of(r: dict) -> dict:
+    """The tags the NLP pipeline gives such an item: its topic, and its ward as the gazetteer reports it."""
+    ward = " ".join(w.capitalize() for w in r["ward"].split())
+    return {"folded": r["folded"], "topics": [f"t{r['topic']}"], "sentiment": r["sentiment"], "in_area": True,
+            "places": [f"phường {ward}"],
+            "place_details": [{"name": f"Phường {ward}", "level": "ward_2025", "name_2025": f"Phường {ward}",
+                               "province": "Quảng Ninh", "matched_text": f"phuong {r['ward']}", "old_name": None}]}
 
-    return [GroupItem(item_id=r["id"], published_at=r["published_at"], folded=r["folded"], source=r["source"],
-                      outlet=r["source"], title=r["title"], topics=(f"t{r['topic']}",), sentiment=r["sentiment"],
-                      in_area=True, places=(f"phường {r['ward']}",), mask=(f"phuong {r['ward']}", r["ward"]))
-            for r in rows]
+
+def group_items(rows: list[dict]):
+    from detection.stories import group_item_from_tags
+
+    return [group_item_from_tags({"id": r["id"], "published_at": r["published_at"], "title": r["title"],
+                                  "summary": r["text"], "source": r["source"]}, tags_of(r)) for r in rows]
 
 
 def peak_rss_mb() -> float:
@@ -118,6 +125,20 @@ def steps_of(rows: list[dict]):
             j += 1
         yield t, rows[i:j]
         i = j
+
+
+def pair_scores(truth: dict[str, object], got: dict[str, str]) -> tuple[float, float]:
+    """Pairwise recall (item pairs of one true event that share a story) and precision (pairs sharing a
+    story that are one true event), counted from cell sizes, not by listing pairs."""
+    from collections import Counter
+
+    def pairs(counter: Counter) -> int:
+        return sum(n * (n - 1) // 2 for n in counter.values())
+
+    both = pairs(Counter((truth[i], got[i]) for i in got))
+    true_pairs = pairs(Counter(truth[i] for i in got))
+    got_pairs = pairs(Counter(got.values()))
+    return both / max(true_pairs, 1), both / max(got_pairs, 1)
 
 
 # ------------------------------------------------------------------------------------------ grouping
@@ -144,12 +165,14 @@ def bench_grouping(n: int) -> dict:
     total = time.perf_counter() - t_all
     # purity: share of items whose story's first item belongs to the same true event
     pure = sum(1 for iid, sid in story_of.items() if by_id[sid]["event"] == by_id[iid]["event"]) / len(story_of)
+    recall, precision = pair_scores({iid: by_id[iid]["event"] for iid in story_of}, story_of)
     events = len({r["event"] for r in rows})
     times.sort()
     return {"part": "grouping", "n": n, "steps": len(times), "items_per_step": round(n / len(times), 1),
             "total_s": round(total, 2), "items_per_s": round(n / total), "step_mean_s": round(sum(times) / len(times), 4),
             "step_p95_s": round(times[int(0.95 * (len(times) - 1))], 4), "step_max_s": round(times[-1], 4),
             "stories": len(set(story_of.values())), "true_events": events, "purity": round(pure, 4),
+            "pair_recall": round(recall, 4), "pair_precision": round(precision, 4),
             "active_stories_at_end": len(idx.stories), "postings_keys": len(idx.postings),
             "peak_rss_mb": round(peak_rss_mb()), "rss_after_data_mb": round(rss_data)}
 
@@ -226,8 +249,7 @@ def _tagger(batch: list[dict]):
         out = []
         for it in items:
             r = by_id.get(it["id"], {})
-            out.append({"id": it["id"], "topics": [f"t{r.get('topic')}"], "sentiment": r.get("sentiment"), "in_area": True,
-                        "places": [f"phường {r.get('ward', '')}"], "place_details": [], "folded": r.get("folded")})
+            out.append({"id": it["id"], **tags_of(r)} if r else {"id": it["id"]})
         return out
 
     return tag

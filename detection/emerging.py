@@ -23,6 +23,7 @@ Source health: a source's last 24 h below mean − source_volume_sigma·σ of it
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,19 +44,41 @@ def topic_label(code: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ formatting
-def fmt_duration(minutes: float) -> str:
+def shown_minutes(minutes: float) -> int:
+    """The minutes fmt_duration shows: whole minutes under an hour, 5 minutes up to two days, then hours
+    (so a figure computed from a shown duration is recomputable by the reader)."""
     m = max(int(round(minutes)), 1)
+    if m < 60:
+        return m
+    if m < 48 * 60:
+        return int(round(m / 5.0) * 5)
+    return int(round(m / 60.0) * 60)
+
+
+def fmt_duration(minutes: float) -> str:
+    m = shown_minutes(minutes)
     if m < 60:
         return f"{m} phút"
     if m < 48 * 60:
         h, r = divmod(m, 60)
-        r = int(round(r / 5.0) * 5)
-        if r == 60:
-            h, r = h + 1, 0
         return f"{h} giờ" + (f" {r} phút" if r else "")
     d, r = divmod(m, 24 * 60)
-    h = int(round(r / 60))
+    h = r // 60
     return f"{d} ngày" + (f" {h} giờ" if h else "")
+
+
+def round_sig(x: float, digits: int = 2) -> float:
+    """x to `digits` significant digits (0 stays 0)."""
+    if x <= 0:
+        return 0.0
+    return round(x, digits - 1 - int(math.floor(math.log10(x))))
+
+
+def fmt_sig(x: float, digits: int = 2) -> str:
+    """A small expected count as shown: 2 significant digits, decimal comma (0,0083 / 0,039 / 1,2)."""
+    r = round_sig(x, digits)
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(r)))) if r > 0 else 0
+    return fmt_num(r, decimals) if decimals else fmt_num(r, 0)
 
 
 # ------------------------------------------------------------------------------------------ statistics
@@ -138,6 +161,10 @@ class AlertParams:
     min_score: float = 14.0
     severity_medium: float = 20.0
     severity_high: float = 36.0
+    severity_points_medium: int = 2
+    severity_points_high: int = 4
+    severity_affected_many: int = 10
+    severity_affected_mass: int = 50
     regrowth_factor: float = 2.0
     regrowth_min_items: int = 5
     untagged_grace_minutes: float = 30.0
@@ -153,6 +180,85 @@ class AlertParams:
     def from_section(cls, sec: dict[str, Any]) -> "AlertParams":
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in sec.items() if k in known})
+
+
+# ------------------------------------------------------------------------------------------ severity
+# Harm words (accent-folded, so posts without diacritics count) and their points. "không có thương vong"
+# is no harm: a harm word right after a negation is skipped.
+HARM_WORDS: dict[str, tuple[tuple[str, ...], int]] = {
+    "tử vong": (("tu vong", "thiet mang", "thuong vong", "chet nguoi", "nguoi chet", "thi the"), 2),
+    "mất tích": (("mat tich",), 2),
+    "vùi lấp": (("vui lap", "bi vui", "chon vui"), 1),
+    "sơ tán": (("so tan", "di doi khan cap", "di doi dan", "di doi cac ho", "di doi hang"), 1),
+    "bị thương": (("bi thuong", "cap cuu", "nhap vien"), 1),
+}
+OFFICIAL_WORDS = ("chinh quyen", "ubnd", "uy ban nhan dan", "lanh dao tinh", "lanh dao thanh pho", "lanh dao phuong",
+                  "chu tich", "cong dien", "ban chi dao", "chi dao khan", "pho chu tich", "so tai nguyen",
+                  "so nong nghiep", "so xay dung", "bo cong thuong", "bo tai nguyen")
+_NEGATION = re.compile(r"(khong co|khong|chua co|chua|ko|k|khong he)\s+(\w+\s+){0,2}$")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+                "hang chuc": 10, "vai chuc": 10, "hang tram": 100, "vai tram": 100, "hang nghin": 1000,
+                "hang ngan": 1000}
+_AFFECTED = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:\.\d{3})*|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) +
+    r")\s+(ho dan|ho gia dinh|ho|can nha|ngoi nha|nha dan|nha|can ho|nguoi dan|nguoi)(?!\w)")
+
+
+def _has(text: str, phrase: str) -> bool:
+    """Phrase present as whole words and not right after a negation ("khong co thuong vong")."""
+    for m in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text):
+        if not _NEGATION.search(text[max(0, m.start() - 24):m.start()]):
+            return True
+    return False
+
+
+def harm_signals(folded_texts: Iterable[str]) -> dict[str, Any]:
+    """What the items say about harm (folded text): harm words found, the largest count of affected
+    people or homes stated in an item that names a harm, and whether officials are involved."""
+    harms: set[str] = set()
+    affected = 0
+    official = False
+    for t in folded_texts:
+        t = " ".join(_TOKEN_RE.findall((t or "").lower()))
+        found = {label for label, (phrases, _) in HARM_WORDS.items() if any(_has(t, ph) for ph in phrases)}
+        harms |= found
+        if found:
+            for m in _AFFECTED.finditer(t):
+                raw = m.group(1)
+                n = _COUNT_WORDS[raw] if raw in _COUNT_WORDS else int(raw.replace(".", ""))
+                affected = max(affected, n)
+        official = official or any(_has(t, w) for w in OFFICIAL_WORDS)
+    return {"harms": sorted(harms, key=list(HARM_WORDS).index), "affected": affected, "official": official}
+
+
+_TOKEN_RE = re.compile(r"[a-z0-9.]+")
+
+
+def severity_of(signals: dict[str, Any], mixed: bool, score: float, p: "AlertParams") -> tuple[str, int, list[str]]:
+    """(level, points, Vietnamese reasons). Points: harm words (death, missing 2 each; buried, evacuated,
+    injured 1 each; at most 3), affected people or homes stated (≥ severity_affected_many 1, ≥ _mass 2),
+    officials involved 1, carried by both press and social 1, breadth of coverage (score ≥ severity_medium
+    1, ≥ severity_high 2). high from severity_points_high, medium from severity_points_medium."""
+    why: list[str] = []
+    harm = min(3, sum(HARM_WORDS[h][1] for h in signals.get("harms", [])))
+    if signals.get("harms"):
+        why.append(", ".join(signals["harms"]))
+    n = int(signals.get("affected") or 0)
+    affected = 2 if n >= p.severity_affected_mass else 1 if n >= p.severity_affected_many else 0
+    if affected:
+        why.append(f"ít nhất {fmt_num(n)} hộ/người bị ảnh hưởng")
+    official = 1 if signals.get("official") else 0
+    if official:
+        why.append("chính quyền vào cuộc")
+    spread = 1 if mixed else 0
+    if spread:
+        why.append("cả báo chí và mạng xã hội")
+    breadth = 2 if score >= p.severity_high else 1 if score >= p.severity_medium else 0
+    if breadth:
+        why.append("lan tỏa rộng" if breadth == 2 else "lan tỏa khá rộng")
+    points = harm + affected + official + spread + breadth
+    level = "high" if points >= p.severity_points_high else "medium" if points >= p.severity_points_medium else "low"
+    return level, points, why
 
 
 # ------------------------------------------------------------------------------------------ stories
@@ -286,8 +392,15 @@ def evaluate_story(
 
     first_at, last_at = stats["first_at"], stats["last_at"]
     span_min = max((last_at - first_at).total_seconds() / 60.0, 1.0)
-    expected = baseline_per_day * span_min / (24 * 60)
-    ratio = (n / max(span_min / (24 * 60), 1 / 24)) / baseline_per_day  # observed rate (≥ 1 h span) vs baseline
+    # The ratio's window: from the first item, as long as the items' span but at least one bin (the burst
+    # automaton's resolution), in the minutes the reason shows. The baseline is shown as its count over
+    # baseline_days when it comes from a cell, and the expected count with the digits the reason shows,
+    # so every figure is recomputable from the ones beside it.
+    window_min = shown_minutes(max(span_min, p.bin_minutes))
+    base_count = int(round(baseline_per_day * p.baseline_days)) if baseline_cell is not None else None
+    base_rate = base_count / p.baseline_days if base_count is not None else baseline_per_day
+    expected = round_sig(base_rate * window_min / (24 * 60), 2)
+    ratio = n / max(expected, 1e-12)
     surprise = poisson_tail(n, expected)
 
     topics = [t for t, _ in _rank(stats.get("topics") or [])][:3]
@@ -296,13 +409,18 @@ def evaluate_story(
     titles, types = stats.get("titles") or [], stats.get("types") or []
     title = next((t for t, ty in zip(titles, types) if ty == "press" and t), titles[0] if titles else "")
 
-    severity = "high" if score >= p.severity_high else "medium" if score >= p.severity_medium else "low"
+    signals = harm_signals(stats.get("texts") or [])
+    severity, points, severity_why = severity_of(signals, mixed, score, p)
     details = {
         "n_items": n, "n_outlets": outlets, "n_sources": int(stats.get("n_sources", outlets)),
         "n_press": n_press, "n_social": n_social, "negative_share": round(neg_share, 3),
         "in_area_share": round(area_share, 3), "span_minutes": round(span_min, 1),
-        "baseline_per_day": round(baseline_per_day, 3), "baseline_cell": list(baseline_cell or ("", "")),
+        "baseline_per_day": round(base_rate, 4), "baseline_cell": list(baseline_cell or ("", "")),
+        "baseline_count": base_count, "baseline_days": p.baseline_days, "window_minutes": window_min,
+        "window_from": first_at.isoformat(), "expected_in_window": expected,
         "rate_ratio": round(ratio, 1), "poisson_p": surprise, "burst": burst,
+        "n_negative": int(stats.get("n_negative", 0)), "severity_points": points, "severity_why": severity_why,
+        "harm": signals, "severity": severity,
         "burst_from": burst_from.isoformat() if burst_from else None, "score": round(score, 2),
         "total_items": int(total_items), "kleinberg_states": states[-12:],
     }
@@ -344,8 +462,10 @@ def explain(
     p: AlertParams,
     regrowth: tuple[dict[str, Any], int, int] | None = None,
 ) -> str:
-    """The alert's reason in Vietnamese, with numbers:
-    '12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày …; 83% tiêu cực; địa bàn: phường Vàng Danh'."""
+    """The alert's reason in Vietnamese, every number recomputable from those beside it:
+    '12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày (4 tin trong 14 ngày: …);
+    so với nền, trong 4 giờ từ 06:00 11/09: dự kiến 0,071 tin, có 12 tin, gấp 169 lần; 83% tiêu cực
+    (10/12 tin); địa bàn: phường Vàng Danh; …; mức cao: vùi lấp, sơ tán; …'."""
     parts = []
     head = f"{d['n_items']} tin từ {d['n_outlets']} nguồn trong {fmt_duration(d['span_minutes'])}"
     if d["n_press"] and d["n_social"]:
@@ -355,16 +475,20 @@ def explain(
     else:
         head += " (báo chí)"
     base = f"nền {fmt_rate(d['baseline_per_day'])} tin/ngày"
-    if cell and (cell[0] or cell[1]):
+    if cell is not None:
         what = " tại ".join(x for x in (f"«{topic_label(cell[0])}»" if cell[0] else "", place_head(cell[1])) if x)
-        base += f" ({what})"
-    elif cell is None:
+        base += (f" ({d['baseline_count']} tin trong {fmt_num(p.baseline_days, 0)} ngày"
+                 + (f": {what})" if what else ")"))
+    else:
         base += (f" (mức sàn: {fmt_num(p.baseline_days, 0)} ngày qua có dưới "
                  f"{fmt_num(math.ceil(p.baseline_floor_per_day * p.baseline_days), 0)} tin cùng chủ đề tại địa bàn này)")
-    if d["rate_ratio"] >= 2:
-        base += f", gấp {fmt_num(d['rate_ratio'], 0)} lần"
     parts.append(f"{head}, {base}")
-    parts.append(f"{fmt_pct(d['negative_share'])} tiêu cực")
+    ratio = d["rate_ratio"]
+    parts.append(
+        f"so với nền, trong {fmt_duration(d['window_minutes'])} từ {fmt_local(datetime.fromisoformat(d['window_from']))}: "
+        f"dự kiến {fmt_sig(d['expected_in_window'])} tin, có {d['n_items']} tin, "
+        f"gấp {fmt_num(ratio, 0) if ratio >= 10 else fmt_num(ratio, 1)} lần")
+    parts.append(f"{fmt_pct(d['negative_share'])} tiêu cực ({d.get('n_negative', 0)}/{d['n_items']} tin)")
     if d["in_area_share"] > 0 and places:
         parts.append("địa bàn: " + ", ".join(places))
     elif places:
@@ -375,6 +499,9 @@ def explain(
         parts.append("chủ đề: " + ", ".join(topic_label(t) for t in topics))
     if d.get("burst_from"):
         parts.append(f"bùng phát từ {fmt_local(datetime.fromisoformat(d['burst_from']))}")
+    sev = f"mức {SEVERITY_LABELS.get(d.get('severity', ''), '')}".rstrip()
+    if d.get("severity_why") is not None and d.get("severity"):
+        parts.append(sev + (": " + "; ".join(d["severity_why"]) if d["severity_why"] else ""))
     text = "; ".join(parts)
     if regrowth is not None:
         prev, before, grown = regrowth

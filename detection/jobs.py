@@ -52,7 +52,8 @@ class Detector:
             if rows:
                 items = [
                     GroupItem(item_id=r["item_id"], published_at=r["published_at"], folded=r["folded"],
-                              topics=tuple(r["topics"] or ()), mask=tuple(r["mask"] or ()))
+                              topics=tuple(r["topics"] or ()), mask=tuple(r["mask"] or ()),
+                              wards=frozenset(r.get("wards") or ()), provinces=frozenset(r.get("provinces") or ()))
                     for r in rows
                 ]
                 index.load(items, [r["story_id"] for r in rows])
@@ -93,7 +94,8 @@ class Detector:
                 "source": gi.source, "outlet": gi.outlet or gi.source, "source_type": gi.source_type,
                 "title": gi.title, "folded": gi.folded, "mask": list(gi.mask), "topics": list(gi.topics),
                 "sentiment": gi.sentiment, "in_area": gi.in_area, "places": list(gi.places),
-                "similarity": a.similarity, "grouped_at": now,
+                "similarity": a.similarity, "grouped_at": now, "wards": sorted(gi.wards),
+                "provinces": sorted(gi.provinces),
             })
         touched = sorted({a.story_id for a in assignments})
         with self.db.write() as cur:

@@ -7,16 +7,22 @@
     candidates = active stories sharing a rare word key  ──────▶│  (keys in more than max_postings stories skipped)
         │ cosine(item, centroid)
         ▼
-    best ≥ join_threshold (lower, near_threshold, for the same ward and topic within near_hours; higher
-    when topics or wards disagree) → join; else the item starts a story
+    places conflict (other province, or other units of the area, both known) → never joins
+    best ≥ join_threshold (lower, near_threshold, for the same ward and topic within near_hours; higher,
+    topic_conflict_threshold, when topics disagree; after a quiet gap of max_gap_hours only an item
+    that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
+    refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
 
 Why these choices (measured in the issue): character n-grams of accent-folded text found 83% of
 paraphrase pairs where a generic MiniLM found 33%; folding makes "sạt lở" and "sat lo" identical, so
 an outlet with diacritics and a Facebook group without them land in one story. Place names are masked
 before comparing, so two different incidents at the same ward are not merged because they share its
-name; a topic mismatch needs a clearly higher similarity, and a ward mismatch (phường Vàng Danh vs
-phường Yên Tử, old names mapped to 2025 wards) needs a near-copy: same wording at another ward is
-another incident. Blocking on word keys
+name; a topic mismatch needs a clearly higher similarity. Places that conflict never merge: a
+landslide in Quảng Nam and one in phường Vàng Danh share every word but are two incidents, and so
+are the same wording at phường Vàng Danh and at phường Yên Tử (old names mapped to 2025 wards). Time
+matters too: an incident's reports come within hours, so after a quiet gap a story takes only items
+that clearly re-tell it; a new incident of the same kind at the same ward days later starts its own
+story (measured: bench/stories.py purity, docs/ALERTS.md). Blocking on word keys
 inside a time window keeps the cost per item bounded (bench/stories.py measures how it grows).
 """
 
@@ -47,7 +53,10 @@ class StoryParams:
     topic_conflict_threshold: float = 0.50
     near_threshold: float = 0.26
     near_hours: float = 6.0
-    ward_conflict_threshold: float = 0.92
+    max_gap_hours: float = 12.0
+    refer_threshold: float = 0.45
+    refer_min_keys: int = 2
+    refer_copy_threshold: float = 0.8
     ngram_min: int = 3
     ngram_max: int = 5
     n_features: int = 1 << 20
@@ -83,7 +92,8 @@ class GroupItem:
     in_area: bool = False
     places: tuple[str, ...] = ()
     mask: tuple[str, ...] = ()  # folded place mentions to blank out before comparing
-    wards: frozenset[str] = frozenset()  # folded ward/commune names (2025 units where known)
+    wards: frozenset[str] = frozenset()  # folded 2025 units of the area it names (see place_mask_and_wards)
+    provinces: frozenset[str] = frozenset()  # folded 2025 provinces it names (the area's own included)
 
 
 @dataclass(frozen=True)
@@ -106,12 +116,16 @@ class _Story:
     s_val: np.ndarray | None = None
     topics: set[str] = field(default_factory=set)
     wards: set[str] = field(default_factory=set)
+    provinces: set[str] = field(default_factory=set)
 
 
 def place_mask_and_wards(place_details: Iterable[dict[str, Any]] | None, places: Iterable[str] = ()) -> tuple[tuple[str, ...], frozenset[str]]:
-    """Folded strings to mask (matched text, names, old names) and the ward-level units of an item."""
+    """Folded strings to mask (matched text, names, old names) and the 2025 units of the area an item
+    names: its wards, or, when it names no ward, the wards its old districts became ("TP Uông Bí" →
+    Uông Bí, Vàng Danh, Yên Tử), so a story in TP Hạ Long and one in phường Vàng Danh conflict."""
     mask: set[str] = set()
     wards: set[str] = set()
+    district_wards: set[str] = set()
     for d in place_details or ():
         if not isinstance(d, dict):
             continue
@@ -124,14 +138,48 @@ def place_mask_and_wards(place_details: Iterable[dict[str, Any]] | None, places:
             name = d.get("name_2025") or d.get("name")
             if name:
                 wards.add(_strip_level(_fold(str(name))))
+        elif "district" in level and isinstance(d.get("name_2025"), str):
+            district_wards.update(_strip_level(_fold(w)) for w in d["name_2025"].split(",") if w.strip())
     for p in places or ():
         if p:
             mask.add(_fold(p).strip())
             mask.add(_strip_level(_fold(p)))
     mask.discard("")
     # longest first so "phuong vang danh" is removed before "vang danh"
-    return tuple(sorted(mask, key=lambda s: (-len(s), s))), frozenset(wards)
+    return tuple(sorted(mask, key=lambda s: (-len(s), s))), frozenset(wards or district_wards)
 
+
+def place_provinces(place_details: Iterable[dict[str, Any]] | None) -> frozenset[str]:
+    """Folded 2025 provinces an item names: a province mention by its 2025 province ("Quảng Nam" →
+    "da nang"), any other place by the province it lies in (the gazetteer's units are the area's)."""
+    out: set[str] = set()
+    for d in place_details or ():
+        if not isinstance(d, dict):
+            continue
+        level = _fold(str(d.get("level") or ""))
+        name = d.get("name_2025") if level == "province" and d.get("name_2025") else d.get("province")
+        if isinstance(name, str) and name.strip():
+            out.add(_PROVINCE_PREFIX.sub("", _fold(name).strip()))
+    return frozenset(out)
+
+
+_PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?)\s+")
+
+
+def places_conflict(wards_a: Iterable[str], provinces_a: Iterable[str], wards_b: Iterable[str], provinces_b: Iterable[str]) -> bool:
+    """True when both sides know where they are and the places cannot be one incident: no province in
+    common, or no 2025 unit of the area in common."""
+    pa_, pb_ = set(provinces_a), set(provinces_b)
+    if pa_ and pb_ and not (pa_ & pb_):
+        return True
+    wa, wb = set(wards_a), set(wards_b)
+    return bool(wa and wb and not (wa & wb))
+
+
+# Words by which a later report points back at an earlier incident (folded, whole words): "vụ sạt lở …",
+# "hôm qua", "trước đó", "tiếp tục", "khắc phục hậu quả", "sau sự cố". A first report says "sáng nay".
+REFER_WORDS = re.compile(r"(?<![a-z0-9])(vu|hom qua|toi qua|dem qua|truoc do|tiep tuc|khac phuc|hau qua|sau su co|"
+                         r"vu viec|cap nhat|moi nhat|dien bien)(?![a-z0-9])")
 
 _LEVEL_PREFIX = re.compile(r"^(phuong|xa|thi tran|tp\.?|thanh pho|thi xa|huyen|quan|tinh|dac khu)\s+")
 
@@ -311,17 +359,22 @@ class StoryIndex:
         if not len(passing):
             return None, 0.0
         topics, wards = set(it.topics), it.wards
+        refers = bool(REFER_WORDS.search(it.folded[: p.text_chars]))
         best_sid, best_sim = None, 0.0
         for k in passing.tolist():
             s, sim = cands[k], float(sims[k])
+            if places_conflict(wards, it.provinces, s.wards, s.provinces):
+                continue  # another province, or other units of the area: another incident
+            gap_h = (it.published_at - s.last_seen).total_seconds() / 3600
             need = p.join_threshold
-            if (wards and s.wards and wards & s.wards and topics and topics & s.topics
-                    and abs((it.published_at - s.last_seen).total_seconds()) <= p.near_hours * 3600):
+            if wards and s.wards and wards & s.wards and topics and topics & s.topics and abs(gap_h) <= p.near_hours:
                 need = min(need, p.near_threshold)  # same ward, same topic, hours apart: looser wording
             if topics and s.topics and not (topics & s.topics):
                 need = max(need, p.topic_conflict_threshold)
-            if wards and s.wards and not (wards & s.wards):
-                need = max(need, p.ward_conflict_threshold)
+            if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
+                if counts[s.story_id] < p.refer_min_keys:
+                    continue
+                need = max(need, p.refer_threshold if refers else p.refer_copy_threshold)
             if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
                 best_sid, best_sim = s.story_id, sim
         return best_sid, round(best_sim, 4)
@@ -332,6 +385,7 @@ class StoryIndex:
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
             c_idx=c_idx, c_val=c_val, norm=norm, topics=set(it.topics), wards=set(it.wards),
+            provinces=set(it.provinces),
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
@@ -348,6 +402,8 @@ class StoryIndex:
         s.first_seen = min(s.first_seen, it.published_at)
         s.topics.update(it.topics)
         s.wards.update(it.wards)
+        if not s.provinces:  # a story's provinces are those of its first item that named any
+            s.provinces = set(it.provinces)
         self._post(sid, keys)
 
     def _post(self, sid: str, keys: set[str]) -> None:
@@ -402,4 +458,5 @@ def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> G
         places=places,
         mask=mask,
         wards=wards,
+        provinces=place_provinces(details),
     )

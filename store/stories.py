@@ -37,6 +37,8 @@ _ITEM_SCHEMA = pa.schema(
         ("places", pa.list_(pa.string())),
         ("similarity", pa.float64()),
         ("grouped_at", pa.timestamp("us")),
+        ("wards", pa.list_(pa.string())),       # migration 022
+        ("provinces", pa.list_(pa.string())),
     ]
 )
 
@@ -100,12 +102,13 @@ def add_story_items(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, A
     for r in rows:
         for n in _ITEM_SCHEMA.names:
             v = r.get(n)
-            if n in ("mask", "topics", "places"):
+            if n in ("mask", "topics", "places", "wards", "provinces"):
                 v = list(v or [])
             cols[n].append(v)
     cur.register("_story_items", pa.table(cols, schema=_ITEM_SCHEMA))
     try:
-        cur.execute("INSERT INTO story_items SELECT * FROM _story_items ON CONFLICT DO NOTHING")
+        names = ", ".join(_ITEM_SCHEMA.names)
+        cur.execute(f"INSERT INTO story_items ({names}) SELECT {names} FROM _story_items ON CONFLICT DO NOTHING")
     finally:
         cur.unregister("_story_items")
     return len(rows)
@@ -148,7 +151,7 @@ def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], 
 def grouped_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[dict[str, Any]]:
     """Grouped items published since `since`, oldest first (to rebuild the in-memory index)."""
     cols = ["item_id", "story_id", "published_at", "source", "outlet", "source_type", "title", "folded",
-            "mask", "topics", "sentiment", "in_area", "places"]
+            "mask", "topics", "sentiment", "in_area", "places", "wards", "provinces"]
     rows = cur.execute(
         f"SELECT {', '.join(cols)} FROM story_items WHERE published_at >= ? ORDER BY published_at, item_id",
         [since],
@@ -167,7 +170,8 @@ def bump_generation(cur: "duckdb.DuckDBPyConnection") -> None:
 
 def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], since: datetime) -> list[dict[str, Any]]:
     """Per story, counting only items published since `since`: items, outlets, sources, source types,
-    negative and in-area shares, first/last time, topics and places by frequency, press/social split."""
+    negative and in-area shares, first/last time, topics and places by frequency, press/social split,
+    and the items' folded texts (severity reads harm words and counts in them)."""
     if not story_ids:
         return []
     cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
@@ -186,7 +190,8 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
                    list(s.topics) AS topics, list(s.places) AS places,
                    list(s.item_id ORDER BY s.published_at, s.item_id) AS item_ids,
                    list(s.title ORDER BY s.published_at, s.item_id) AS titles,
-                   list(s.source_type ORDER BY s.published_at, s.item_id) AS types
+                   list(s.source_type ORDER BY s.published_at, s.item_id) AS types,
+                   list(s.folded ORDER BY s.published_at, s.item_id) AS texts
             FROM story_items s JOIN _sids USING (story_id)
             WHERE s.published_at >= ?
             GROUP BY s.story_id
@@ -196,7 +201,7 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
     finally:
         cur.unregister("_sids")
     cols = ["story_id", "n_items", "n_outlets", "n_sources", "n_press", "n_social", "n_negative", "n_in_area",
-            "first_at", "last_at", "topics", "places", "item_ids", "titles", "types"]
+            "first_at", "last_at", "topics", "places", "item_ids", "titles", "types", "texts"]
     return [dict(zip(cols, r)) for r in rows]
 
 

@@ -373,6 +373,44 @@ def burst_rows(at: datetime, prefix: str = "burst") -> list[dict]:
     return out
 
 
+# Confusers of the burst (minutes relative to the burst's first item, source, title, text, where):
+# a landslide in another province the same day and the evening before ("quang nam"), told with the
+# burst's words, and an earlier, separate landslide in phường Bắc Sơn cũ (now phường Vàng Danh, the
+# burst's own 2025 ward) the morning before.
+CONFUSERS = [
+    (-22 * 60, "baoquangninh", "Sạt lở taluy ở phường Bắc Sơn, đất đá tràn vào nhà dân",
+     "Mưa lớn đêm qua gây sạt lở taluy dương tại khu 3, phường Bắc Sơn, đất đá tràn vào một nhà dân; rất may không có thiệt hại về người.", "bac son"),
+    (-21 * 60 - 20, "fb-hoiyeuuongbi", "sat lo taluy o bac son",
+     "dat da sat tu taluy sau nha o khu 3 bac son tran vao nha, may ma ca nha chay ra kip, mn o gan doi de y nhe", "bac son"),
+    (-9 * 60, "vnexpress-thoi-su", "Quang Nam: sat lo nui vui lap duong vao huyen mien nui",
+     "Mua lon keo dai khien hang nghin met khoi dat da tu tren nui sat xuong, vui lap tuyen duong vao huyen mien nui cua Quang Nam; nhieu ho dan phai so tan.", "quang nam"),
+    (-95, "tuoitre-thoi-su", "Sạt lở núi ở Quảng Nam, hàng chục hộ dân phải sơ tán",
+     "Đất đá sạt lở sau mưa lớn đã vùi lấp một đoạn đường và uy hiếp nhiều nhà dân ở vùng núi Quảng Nam; chính quyền khẩn cấp sơ tán người dân.", "quang nam"),
+    (35, "nld", "Quảng Nam: Sạt lở núi vùi lấp nhà dân, một người mất tích",
+     "Mưa lớn khiến núi sạt lở, đất đá vùi lấp hai nhà dân ở miền núi Quảng Nam, một người mất tích; lực lượng cứu hộ đang tìm kiếm.", "quang nam"),
+    (70, "thanhnien-thoi-su", "Sạt lở núi ở Quảng Nam: khẩn cấp sơ tán hàng chục hộ dân",
+     "Chính quyền tỉnh Quảng Nam khẩn cấp sơ tán hàng chục hộ dân khỏi vùng sạt lở núi sau mưa lớn; đất đá vùi lấp nhiều đoạn đường.", "quang nam"),
+]
+QUANG_NAM = {"name": "tỉnh Quảng Nam", "level": "province", "name_2025": "Thành phố Đà Nẵng", "code_2025": None,
+             "province": "Quảng Nam", "matched_text": "Quảng Nam", "old_name": None}
+
+
+def confuser_rows(at: datetime, prefix: str = "cf") -> list[dict]:
+    """The CONFUSERS timed around a burst starting at `at`, with the tags a tagger gives them."""
+    srcs = {s[0]: s for s in PRESS_LOCAL + SOCIAL + NATIONAL}
+    out = []
+    for i, (minutes, src, title, text, where) in enumerate(CONFUSERS):
+        title, text = _nfc(title), _nfc(text)
+        if where == "quang nam":
+            places = {"places": ["tỉnh Quảng Nam cũ, nay TP Đà Nẵng"], "place_details": [QUANG_NAM], "in_area": False}
+        else:
+            places = place_tags(PLACES[1], title + " " + text)
+        tags = {"topics": ["disaster"], "sentiment": "negative", **places}
+        out.append(_row(f"{prefix}-{i:02d}", srcs[src], at + timedelta(minutes=minutes), title, text, tags,
+                        {"event": f"{prefix}-{where.replace(' ', '-')}", "kind": "background"}))
+    return out
+
+
 def burst_week(seed: int, weeks: int = 1) -> list[dict]:
     """`weeks` weeks of background; the burst starts at 05:30 on day 4 of the first week (Vietnam time)."""
     rng = random.Random(seed)

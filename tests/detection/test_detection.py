@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -72,7 +73,10 @@ def _stats(n, outlets, neg, area, press, social, minutes=240):
 def test_reason_matches_the_issue_example():
     p = E.AlertParams()
     times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
-    d = E.evaluate_story(_stats(12, 9, 10, 12, 8, 4), times, 12, 0.3, ("disaster", "phường Vàng Danh"), None, p, NOW)
+    import make_scenarios as ms
+
+    stats = {**_stats(12, 9, 10, 12, 8, 4), "texts": _texts(ms.burst_rows(ms.START))}
+    d = E.evaluate_story(stats, times, 12, 0.3, ("disaster", "phường Vàng Danh"), None, p, NOW)
     assert d.alert and d.burst and d.severity == "high"
     assert d.reason.startswith("12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày")
     assert "83% tiêu cực" in d.reason and "địa bàn: phường Vàng Danh" in d.reason
@@ -90,7 +94,7 @@ def test_reason_lists_the_most_specific_places_only():
     times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
     stats = {**_stats(12, 9, 10, 12, 8, 4), "places": [[ward, district, "tỉnh Quảng Ninh"]] * 12}
     d = E.evaluate_story(stats, times, 12, 0.3, ("environment", district), None, p, NOW)
-    assert "(«Môi trường, tài nguyên» tại TP Uông Bí cũ)" in d.reason
+    assert "(4 tin trong 14 ngày: «Môi trường, tài nguyên» tại TP Uông Bí cũ)" in d.reason
     assert f"địa bàn: {ward};" in d.reason and d.places == (ward,)
 
 
@@ -255,9 +259,10 @@ def test_disabled_detection_does_nothing(tmp_path):
     db.close()
 
 
-@pytest.mark.parametrize("level,expect", [("ward_2025", True), ("ward_old", True), ("district_old", False),
+@pytest.mark.parametrize("level,expect", [("ward_2025", True), ("ward_old", True), ("district_old", True),
                                           ("phường", True), ("xã", True), ("province", False)])
 def test_ward_levels_from_the_gazetteer(level, expect):
+    """Wards give their 2025 unit; an old district, the 2025 units it became (here its name_2025)."""
     from detection.stories import place_mask_and_wards
 
     _, wards = place_mask_and_wards([{"name": "Phường Bắc Sơn", "level": level, "name_2025": "Phường Vàng Danh",
@@ -278,3 +283,106 @@ def test_a_backlog_drains_over_several_steps(tmp_path):
             counts.append(cur.execute("SELECT count(*) FROM story_items").fetchone()[0])
     assert counts == [4, 8, 10, 10]
     db.close()
+
+
+# ------------------------------------------------------------------------------------------ arithmetic
+def _num(s: str) -> float:
+    return float(s.replace(".", "").replace(",", "."))
+
+
+def _minutes(s: str) -> int:
+    m = re.fullmatch(r"(?:(\d+) ngày)? ?(?:(\d+) giờ)? ?(?:(\d+) phút)?", s.strip())
+    d, h, mi = (int(x or 0) for x in m.groups())
+    return d * 1440 + h * 60 + mi
+
+
+def check_reason_adds_up(reason: str, p: E.AlertParams) -> dict:
+    """Recompute every figure of a reason from the ones beside it; returns them."""
+    head = re.match(r"(\d+) tin từ (\d+) nguồn trong ([^(]+) \((?:(\d+) báo chí, (\d+) mạng xã hội|[^)]*)\)", reason)
+    n = int(head.group(1))
+    if head.group(4):
+        assert int(head.group(4)) + int(head.group(5)) == n
+    base = re.search(r"nền ([\d.,]+) tin/ngày \((?:(\d+) tin trong (\d+) ngày|mức sàn)", reason)
+    rate = _num(base.group(1))
+    if base.group(2):
+        exact = int(base.group(2)) / int(base.group(3))
+        assert abs(rate - exact) <= 0.05 * exact + 0.05, (rate, exact)  # shown rounded
+    else:
+        exact = p.baseline_floor_per_day
+    win = re.search(r"so với nền, trong (.+?) từ \d\d:\d\d \d\d/\d\d: dự kiến ([\d,]+) tin, có (\d+) tin, gấp ([\d.,]+) lần",
+                    reason)
+    window = _minutes(win.group(1))
+    span = _minutes(head.group(3))
+    assert window == max(span, p.bin_minutes), (window, span)
+    expected = _num(win.group(2))
+    assert int(win.group(3)) == n
+    assert abs(expected - exact * window / 1440) <= 0.05 * expected, (expected, exact * window / 1440)
+    ratio = _num(win.group(4))
+    assert abs(ratio - n / expected) <= max(0.5, 0.01 * ratio), (ratio, n / expected)
+    neg = re.search(r"(\d+)% tiêu cực \((\d+)/(\d+) tin\)", reason)
+    assert int(neg.group(3)) == n and int(neg.group(1)) == round(100 * int(neg.group(2)) / n)
+    return {"n": n, "expected": expected, "ratio": ratio, "window": window}
+
+
+def test_reason_of_the_issue_adds_up():
+    """'3 tin … trong 5 phút, nền 0,9 tin/ngày, gấp 78 lần' did not add up: the ratio used a 1-hour window
+    it did not name. Now the window, the expected count and the ratio are all in the sentence."""
+    p = E.AlertParams()
+    times = [NOW - timedelta(minutes=5 - 2.5 * i) for i in range(3)]
+    d = E.evaluate_story(_stats(3, 3, 3, 3, 1, 2, 5), times, 3, 13 / 14, ("disaster", "phường Vàng Danh"), None, p, NOW)
+    assert d.alert
+    got = check_reason_adds_up(d.reason, p)
+    assert "nền 0,9 tin/ngày (13 tin trong 14 ngày" in d.reason
+    assert "trong 1 giờ từ" in d.reason and got["window"] == 60 and got["expected"] == 0.039
+    assert got["ratio"] == 77
+
+
+@pytest.mark.parametrize("n,minutes,base,cell", [
+    (3, 41, 0.2, None), (12, 240, 4 / 14, ("disaster", "phường Vàng Danh")), (5, 9, 15 / 14, ("environment", "TP Uông Bí cũ")),
+    (7, 26 * 60 + 7, 0.2, None), (4, 95, 30 / 14, ("traffic", "")),
+])
+def test_every_reason_adds_up(n, minutes, base, cell):
+    p = E.AlertParams(min_score=0)
+    times = [NOW - timedelta(minutes=minutes * (1 - i / max(n - 1, 1))) for i in range(n)]
+    d = E.evaluate_story(_stats(n, n, n - 1, n, n - 1, 1, minutes), times, n, base, cell, None, p, NOW)
+    assert d.alert, d.details
+    check_reason_adds_up(d.reason, p)
+
+
+# ------------------------------------------------------------------------------------------ severity
+def _texts(rows) -> list[str]:
+    from vocab.folding import fold
+
+    return [fold(f"{r['title']}\n{r['text']}") for r in rows]
+
+
+def test_severity_weighs_harm_scale_officials_and_spread():
+    import make_scenarios as ms
+
+    p = E.AlertParams()
+    burst = ms.burst_rows(ms.START)
+    first3 = E.harm_signals(_texts(burst[:3]))
+    assert first3["harms"] == ["vùi lấp", "sơ tán"]
+    level, points, why = E.severity_of(first3, True, 27.0, p)
+    assert level == "high", (points, why)  # a slide burying homes with evacuations, on press and social
+    full = E.harm_signals(_texts(burst))
+    assert full["affected"] >= 10 and full["official"]  # "hàng chục hộ dân", "chính quyền", "lãnh đạo tỉnh"
+    assert E.severity_of(full, True, 80.0, p)[0] == "high"
+    # "không có thương vong" is no harm; a dialogue with 50 households is not 50 affected
+    calm = E.harm_signals(["rat may khong co thuong vong", "doi thoai voi hon 50 ho dan ve ha tang"])
+    assert calm == {"harms": [], "affected": 0, "official": False}
+    assert E.severity_of(calm, False, 18.0, p)[0] == "low"
+    assert E.severity_of(E.harm_signals(["mot nguoi tu vong, 3 nguoi mat tich"]), False, 18.0, p)[0] == "medium"
+
+
+def test_severity_of_the_demo_incident_is_high():
+    """The demo's designed burst (coal-waste mud into dozens of homes, evacuations) at the moment it alerts:
+    its first items from three sources, as the detector sees them."""
+    import json
+
+    rows = [json.loads(x) for x in (Path(__file__).parents[2] / "demo" / "corpus" / "quangninh.jsonl")
+            .read_text(encoding="utf-8").splitlines() if x.strip()]
+    burst = sorted((r for r in rows if r["story"] == "burst-vangdanh"), key=lambda r: r["offset_minutes"])
+    sig = E.harm_signals(_texts([{"title": r["title"], "text": r["summary"]} for r in burst]))
+    mixed = {r["source_type"] for r in burst} == {"press", "social"}
+    assert E.severity_of(sig, mixed, 27.0, E.AlertParams())[0] == "high", sig

@@ -139,3 +139,23 @@ def test_dismissed_story_realerts_only_on_material_growth(tmp_path):
         assert "khi có 3 tin" in again["reason"] and f"nay {len(again['item_ids'])} tin" in again["reason"]
     finally:
         db.close()
+
+
+def test_landslides_elsewhere_and_earlier_stay_out_of_the_burst_story(tmp_path):
+    """The issue's replay: a landslide in Quảng Nam (same day and the evening before, the burst's words,
+    partly without diacritics) and an earlier landslide in phường Bắc Sơn cũ (the burst's 2025 ward) must
+    neither start nor join the Vàng Danh story; the burst still alerts within minutes, on its own items."""
+    import random
+
+    at = ms.START + timedelta(days=1, hours=5, minutes=30)
+    burst, confusers = ms.burst_rows(at), ms.confuser_rows(at)
+    rows = ms.background(random.Random(11), 2) + burst + confusers
+    alerts, db = run_rows(rows, str(tmp_path / "c.duckdb"))
+    try:
+        s = score(rows, alerts, final_items(db, alerts))
+    finally:
+        db.close()
+    assert s["burst_alerts"] == 1 and 0 <= s["delay_minutes"] <= 30, s
+    assert s["coverage"] >= 0.8 and s["foreign_items"] == [], s
+    assert s["alert"]["story_id"] in {r["id"] for r in burst}, s["alert"]["title"]
+    assert "Quảng Nam" not in s["alert"]["reason"]
