@@ -633,6 +633,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     error: str | None = None
     try:
         with open_table(file_name, stream, cfg.imports, sheet=sheet) as table:
+            check_mapping(mapping, table.columns)
             for chunk in chunks(table.rows, cfg.imports.chunk_rows):
                 items, skipped = map_rows(chunk, mapping, settings, now)
                 with db.write() as cur:

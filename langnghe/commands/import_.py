@@ -47,19 +47,21 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return _fail(exc)
     with fh:
         try:
+            mapping = imp.parse_mapping(args.mapping) if args.mapping else None
+            if mapping is not None and not args.preview:
+                return _import(args, cfg, fh, mapping)  # reads, checks and records the run, errors too
             with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
                 columns = table.columns
-            mapping = imp.parse_mapping(args.mapping) if args.mapping else imp.guess_mapping(columns)
-            if not args.mapping and not args.preview:
-                print("langnghe import: no --map given. Proposed (check with --preview):\n  --map "
-                      + ",".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
-                return 2
+            if mapping is None:
+                mapping = imp.guess_mapping(columns)
+                if not args.preview:
+                    print("langnghe import: no --map given. Proposed (check with --preview):\n  --map "
+                          + ",".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
+                    return 2
             imp.check_mapping(mapping, columns)
-            if args.preview:
-                return _preview(args, cfg, fh, mapping)
+            return _preview(args, cfg, fh, mapping)
         except (imp.ImportFormatError, KeyError) as exc:
             return _fail(exc)
-        return _import(args, cfg, fh, mapping)
 
 
 def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
