@@ -1,13 +1,17 @@
 """Imports: posts exported from other tools (CSV, JSONL, XLSX) brought in as items, idempotently.
 
-    FILE ─read_rows─▶ list of dict rows (CSV in any encoding and delimiter; JSONL; XLSX first sheet)
+    FILE ─open_table─▶ columns + rows streamed one at a time (CSV in any encoding and delimiter; JSONL or
+        │              JSON array; XLSX first sheet), bounded by [imports] max_line_bytes, max_cell_chars,
+        │              max_uncompressed_mb (errors name the limit)
         │ mapping  title=col,text=col,url=col,published_at=col,author=col,outlet=col,place=col,
         │          source_type=col,id=col      (parse_mapping; guess_mapping proposes one from headers)
         ▼
     map_row (pure) ─▶ Item(collector "import", source "import-<file stem>" or --source)
         │ preview(rows, mapping) shows the first items and the skip reasons before anything is written
         ▼
-    insert_items (idempotent: same URL or same text → no new item) ─▶ NLP pipeline
+    import_file: chunks of imports.chunk_rows, each one transaction (insert_items, idempotent: same URL
+        or same text → no new item, + the import_log totals) ─▶ NLP pipeline; progress callback;
+        stops between chunks when asked (Ctrl-C); import_log.status done / interrupted / error
 
 A row without an http(s) link gets a stable address `urn:langnghe:import:<hash>` from the source
 name and its external id (the `id` column) or, failing that, its text, time and author: importing the
