@@ -47,9 +47,10 @@ _SHEET = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schema
           '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>2</v></c></row></sheetData></worksheet>')
 
 
-def write_xlsx_bomb(path: Path, string_bytes: int) -> Path:
+def write_xlsx_bomb(path: Path, string_bytes: int, *, many: bool = False) -> Path:
     """An XLSX (headers 'text', 'title') whose one shared string is `string_bytes` of 'a', written in
-    chunks: deflate squeezes it about 1000 to 1, so 1.5 GB of text is about 1.5 MB on disk."""
+    chunks: deflate squeezes it about 1000 to 1, so 1.5 GB of text is about 1.5 MB on disk. With
+    `many`, the same bytes are millions of one-letter shared strings instead (openpyxl keeps each)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
                            ("xl/_rels/workbook.xml.rels", _WB_RELS), ("xl/worksheets/sheet1.xml", _SHEET)):
@@ -58,7 +59,7 @@ def write_xlsx_bomb(path: Path, string_bytes: int) -> Path:
             fh.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
                      b'spreadsheetml/2006/main" count="3" uniqueCount="3"><si><t>text</t></si><si><t>title</t>'
                      b'</si><si><t>')
-            block = b"a" * (1 << 20)
+            block = (b"a</t></si><si><t>" if many else b"a") * (1 << 20)
             left = string_bytes
             while left > 0:
                 fh.write(block[:min(left, len(block))])
@@ -99,6 +100,7 @@ def run_child(args: list[str], env: dict[str, str], *, nlp: bool = True) -> tupl
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bomb-mb", type=int, default=1500)
+    ap.add_argument("--bomb-many", action="store_true", help="many tiny shared strings instead of one huge one")
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--skip-bomb", action="store_true")
     ap.add_argument("--skip-csv", action="store_true")
@@ -110,8 +112,9 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "LANGNGHE_DB": str(t / "b.duckdb")}
         if not a.skip_bomb:
             t0 = time.perf_counter()
-            bomb = write_xlsx_bomb(t / "bomb.xlsx", a.bomb_mb * 1_000_000)
-            print(f"XLSX bomb: {bomb.stat().st_size / 1e6:.2f} MB on disk, {a.bomb_mb} MB shared string "
+            bomb = write_xlsx_bomb(t / "bomb.xlsx", a.bomb_mb * 1_000_000, many=a.bomb_many)
+            kind = "of tiny shared strings" if a.bomb_many else "shared string"
+            print(f"XLSX bomb: {bomb.stat().st_size / 1e6:.2f} MB on disk, {a.bomb_mb} MB {kind} "
                   f"(written in {time.perf_counter() - t0:.1f} s)")
             code, msg, secs, rss = run_child(["import", str(bomb), "--preview"], env)
             print(f"  import --preview: exit {code} in {secs:.2f} s, peak RSS {rss:.0f} MB\n  {msg}")

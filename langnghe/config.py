@@ -86,7 +86,7 @@ class ImportsConfig:
     default_outlet: str = ""
     max_cell_chars: int = 100_000
     max_line_bytes: int = 2_000_000
-    max_uncompressed_mb: float = 200.0
+    max_uncompressed_mb: float = 100.0
     chunk_rows: int = 5000
 
 
