@@ -59,8 +59,9 @@ def write_xlsx_bomb(path: Path, string_bytes: int, *, many: bool = False) -> Pat
             fh.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
                      b'spreadsheetml/2006/main" count="3" uniqueCount="3"><si><t>text</t></si><si><t>title</t>'
                      b'</si><si><t>')
-            block = (b"a</t></si><si><t>" if many else b"a") * (1 << 20)
-            left = string_bytes
+            unit = b"a</t></si><si><t>" if many else b"a"
+            block = unit * (1 << 20)
+            left = string_bytes // len(unit) * len(unit)  # whole units, so the XML stays well formed
             while left > 0:
                 fh.write(block[:min(left, len(block))])
                 left -= len(block)
