@@ -1,13 +1,17 @@
 """Imports: posts exported from other tools (CSV, JSONL, XLSX) brought in as items, idempotently.
 
-    FILE ─read_rows─▶ list of dict rows (CSV in any encoding and delimiter; JSONL; XLSX first sheet)
+    FILE ─open_table─▶ columns + rows streamed one at a time (CSV in any encoding and delimiter; JSONL or
+        │              JSON array; XLSX first sheet), bounded by [imports] max_line_bytes, max_cell_chars,
+        │              max_uncompressed_mb (errors name the limit)
         │ mapping  title=col,text=col,url=col,published_at=col,author=col,outlet=col,place=col,
         │          source_type=col,id=col      (parse_mapping; guess_mapping proposes one from headers)
         ▼
     map_row (pure) ─▶ Item(collector "import", source "import-<file stem>" or --source)
         │ preview(rows, mapping) shows the first items and the skip reasons before anything is written
         ▼
-    insert_items (idempotent: same URL or same text → no new item) ─▶ NLP pipeline
+    import_file: chunks of imports.chunk_rows, each one transaction (insert_items, idempotent: same URL
+        or same text → no new item, + the import_log totals) ─▶ NLP pipeline; progress callback;
+        stops between chunks when asked (Ctrl-C); import_log.status done / interrupted / error
 
 A row without an http(s) link gets a stable address `urn:langnghe:import:<hash>` from the source
 name and its external id (the `id` column) or, failing that, its text, time and author: importing the
@@ -22,15 +26,20 @@ does the dashboard page Nhập dữ liệu (upload, mapping, preview, import) wh
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import json
 import re
+import struct
+import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from collectors import _social
 from collectors.base import SkipItem
@@ -38,7 +47,7 @@ from vocab.item import Item
 from collectors.encoding import decode
 from collectors.html_list import parse_vn_date
 from collectors.textutil import is_http_url, sha1, strip_html, tidy
-from vocab.config import SourceConfig
+from vocab.config import ImportsConfig, SourceConfig
 
 FIELDS = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type", "id")
 
@@ -104,93 +113,354 @@ def _has_column(col: str, columns: list[str]) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- reading
+#
+# Files are streamed: rows come one at a time from an open binary stream, so memory does not grow with
+# the file. Every read is bounded by ImportsConfig: a CSV record or JSONL line by max_line_bytes (never
+# read further), a cell by max_cell_chars, an XLSX by the declared sizes of its zip parts (checked
+# before openpyxl opens it; zipfile stops at the declared size, so a forged size only fails the CRC).
+
+_HEAD_BYTES = 1 << 20             # sample that decides the encoding and the CSV dialect
+_COLUMN_SCAN_ROWS = 1000          # JSONL: columns are the keys of the first rows…
+_COLUMN_SCAN_BYTES = 16 << 20     # …read up to this many bytes
+_XLSX_MAX_ROWS = 1_048_576        # Excel's own row limit; a sheet claiming more is not an export
+_ZIP_MAX_PARTS = 10_000           # an XLSX has tens of parts; the zip directory is read whole
+_ZIP_MAX_OTHER_PART = 5_000_000   # parts openpyxl parses whole (styles, workbook…), bytes unzipped
 
 
-def read_rows(path: str | Path, *, sheet: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """(rows, columns) of a .csv/.tsv, .jsonl/.ndjson/.json or .xlsx file."""
-    p = Path(path)
-    return read_bytes(p.name, p.read_bytes(), sheet=sheet)
+class ImportLimitError(ImportFormatError):
+    """The file goes over a size limit; the message (Vietnamese) names the limit and its setting."""
 
 
-def read_bytes(file_name: str, data: bytes, *, sheet: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
-    """(rows, columns) of a file's content, by the type its name ends with (a dashboard upload)."""
+def _vn(n: float) -> str:
+    """1234567 → '1.234.567' (Vietnamese digit grouping)."""
+    return f"{n:,.0f}".replace(",", ".")
+
+
+@dataclass
+class Table:
+    """An open file: its columns and a one-pass iterator of rows. `position()` is the share of the file
+    read so far (None when unknown), for progress bars."""
+
+    columns: list[str]
+    rows: Iterator[dict[str, Any]]
+    position: Callable[[], float | None] = lambda: None
+
+
+@contextmanager
+def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
+               sheet: str | None = None) -> Iterator[Table]:
+    """The rows of a .csv/.tsv/.txt, .jsonl/.ndjson/.json or .xlsx/.xlsm stream (seekable; it is
+    rewound first and left open). Raises ImportFormatError (ImportLimitError over a limit), also while
+    the rows are being iterated."""
     suffix = Path(file_name).suffix.lower()
+    stream.seek(0)
     if suffix in (".csv", ".tsv", ".txt"):
-        return read_csv(data)
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return read_jsonl(data)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(data, sheet=sheet)
-    raise ImportFormatError(f"unsupported file type {suffix!r}: use CSV, JSONL or XLSX")
-
-
-def read_csv(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
-    text, _enc = decode(data)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = [tidy(c) for c in (reader.fieldnames or [])]
-    if not columns:
-        raise ImportFormatError("CSV has no header row")
-    rows = []
-    for raw in reader:
-        rows.append({tidy(k): v for k, v in raw.items() if k is not None})
-    return rows, columns
-
-
-def read_jsonl(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
-    text, _enc = decode(data)
-    stripped = text.lstrip()
-    rows: list[dict[str, Any]] = []
-    if stripped.startswith("["):  # a JSON array export
-        try:
-            doc = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise ImportFormatError(f"not JSON: {exc.msg}") from None
-        rows = [r if isinstance(r, dict) else {"_value": r} for r in doc]
+        opener: Any = _csv_table
+    elif suffix in (".jsonl", ".ndjson", ".json"):
+        opener = _json_table
+    elif suffix in (".xlsx", ".xlsm"):
+        with _xlsx_table(stream, limits, sheet) as table:
+            yield table
+        return
     else:
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
+        raise ImportFormatError(f"unsupported file type {suffix!r}: use CSV, JSONL or XLSX")
+    with opener(stream, limits) as table:
+        yield table
+
+
+def sniff_encoding(head: bytes) -> str:
+    """Codec of a text file from its first bytes: BOM, UTF-16 without BOM (NUL bytes on one side),
+    else collectors.encoding's choice (UTF-8, Windows-1258, …) on whole lines of the sample."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    bomless = _utf16_without_bom(head)
+    if bomless:
+        return bomless
+    cut = head.rfind(b"\n")
+    sample = head[:cut + 1] if len(head) >= _HEAD_BYTES and cut > 0 else head
+    return decode(sample)[1]
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text puts a NUL beside every ASCII character (commas, newlines, Latin letters) and
+    Vietnamese text is mostly those; UTF-8 and Windows code pages have no NULs."""
+    n = len(head) // 2 * 2
+    if n < 4:
+        return None
+    even, odd = head[0:n:2].count(0), head[1:n:2].count(0)
+    half = n // 2
+    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.3 * half and other <= 0.05 * half:
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                rows.append({"_error": f"line {n}: not JSON"})
+                codecs.getincrementaldecoder(enc)("strict").decode(head[:n])
+            except UnicodeDecodeError:
                 continue
-            rows.append(obj if isinstance(obj, dict) else {"_error": f"line {n}: not an object"})
-    columns: list[str] = []
-    for r in rows:
-        for k in r:
-            if k not in columns and not k.startswith("_"):
-                columns.append(k)
-    return rows, columns
+            return enc
+    return None
 
 
-def read_xlsx(data: bytes, *, sheet: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+@contextmanager
+def _text(stream: BinaryIO) -> Iterator[tuple[io.TextIOWrapper, str]]:
+    """The stream decoded (codec from its first bytes), detached again afterwards so it stays open."""
+    head = stream.read(_HEAD_BYTES)
+    stream.seek(0)
+    enc = sniff_encoding(head)
+    text = io.TextIOWrapper(stream, encoding=enc, errors="replace", newline="")
+    try:
+        yield text, head.decode(enc, errors="replace").lstrip("\ufeff")
+    finally:
+        text.detach()
+
+
+class _Lines:
+    """Lines of a text stream, NFC, never reading more than `max_bytes` for one record: `record` counts
+    the UTF-8 bytes since the caller last reset it (a CSV record can span lines)."""
+
+    def __init__(self, text: io.TextIOBase, max_bytes: int):
+        self.text, self.max, self.record, self.line_no = text, max_bytes, 0, 0
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.max - self.record + 1)
+        if not line:
+            raise StopIteration
+        self.line_no += 1
+        self.record += len(line) if line.isascii() else len(line.encode("utf-8", "surrogatepass"))
+        if self.record > self.max:
+            raise ImportLimitError(f"Dòng {_vn(self.line_no)} dài hơn giới hạn {_vn(self.max)} byte "
+                                   f"(imports.max_line_bytes); tệp không được đọc tiếp.")
+        return unicodedata.normalize("NFC", line)
+
+
+def _check_cells(row: Mapping[str, Any], limit: int, where: str, depth: int = 0) -> None:
+    for v in row.values():
+        if isinstance(v, str) and len(v) > limit:
+            raise ImportLimitError(f"Một ô ở {where} dài {_vn(len(v))} ký tự, quá giới hạn {_vn(limit)} ký tự "
+                                   f"(imports.max_cell_chars).")
+        if isinstance(v, Mapping) and depth < 8:
+            _check_cells(v, limit, where, depth + 1)
+
+
+def _position(stream: BinaryIO) -> Callable[[], float | None]:
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    return lambda: min(1.0, stream.tell() / size) if size else None
+
+
+def _garbled(columns: list[str]) -> None:
+    if any("\x00" in c for c in columns):
+        raise ImportFormatError("Tên cột chứa ký tự NUL: tệp có vẻ được lưu bằng UTF-16 (hoặc không phải tệp văn "
+                                "bản). Hãy lưu lại dưới dạng CSV UTF-8 rồi nhập.")
+
+
+@contextmanager
+def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
+    position = _position(stream)
+    with _text(stream) as (text, head):
+        try:
+            dialect: Any = csv.Sniffer().sniff(head[:8192], delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        lines = _Lines(text, limits.max_line_bytes)
+        reader = csv.DictReader(lines, dialect=dialect)
+        try:
+            names = reader.fieldnames or []
+        except csv.Error as exc:
+            raise _csv_error(exc, lines, limits) from None
+        columns = [tidy(c) for c in names]
+        if not columns:
+            raise ImportFormatError("CSV has no header row")
+        _garbled(columns)
+        reader.fieldnames = columns
+        lines.record = 0
+        yield Table(columns, _csv_rows(reader, lines, limits), position)
+
+
+def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]:
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _csv_error(exc, lines, limits) from None
+        lines.record = 0
+        row = {k: v for k, v in raw.items() if k is not None}
+        _check_cells(row, limits.max_cell_chars, f"dòng {_vn(lines.line_no)}")
+        yield row
+
+
+def _csv_error(exc: csv.Error, lines: _Lines, limits: ImportsConfig) -> ImportFormatError:
+    if "field limit" in str(exc):  # the csv module's own cap (131,072 characters) on one field
+        limit = min(limits.max_cell_chars, csv.field_size_limit())
+        return ImportLimitError(f"Một ô ở dòng {_vn(lines.line_no)} dài quá giới hạn {_vn(limit)} ký tự "
+                                f"(imports.max_cell_chars).")
+    return ImportFormatError(f"CSV error at line {lines.line_no}: {exc}")
+
+
+@contextmanager
+def _json_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
+    position = _position(stream)
+    with _text(stream) as (text, head):
+        if head.lstrip().startswith("["):
+            rows = _json_array_rows(stream, text, limits)
+        else:
+            rows = _jsonl_rows(_Lines(text, limits.max_line_bytes), limits)
+        first: list[dict[str, Any]] = []
+        columns: list[str] = []
+        size = 0
+        for r in rows:  # columns: keys of the first rows (kept, then streamed on)
+            first.append(r)
+            size += len(r) + sum(len(v) for v in r.values() if isinstance(v, str))
+            for k in r:
+                if k not in columns and not k.startswith("_"):
+                    columns.append(k)
+            if len(first) >= _COLUMN_SCAN_ROWS or size >= _COLUMN_SCAN_BYTES:
+                break
+        _garbled(columns)
+        yield Table(columns, itertools.chain(first, rows), position)
+
+
+def _jsonl_rows(lines: _Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]:
+    for line in lines:
+        lines.record = 0
+        n = lines.line_no
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError):  # JSONDecodeError, or a number too long to convert
+            yield {"_error": f"line {n}: not JSON"}
+            continue
+        if not isinstance(obj, dict):
+            yield {"_error": f"line {n}: not an object"}
+            continue
+        _check_cells(obj, limits.max_cell_chars, f"dòng {_vn(n)}")
+        yield obj
+
+
+def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfig) -> Iterator[dict[str, Any]]:
+    """A JSON array export, element by element (ijson). One element can be as large as the file, so the
+    file is capped at max_uncompressed_mb."""
+    import ijson
+
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    limit_mb = limits.max_uncompressed_mb
+    if size > limit_mb * 1e6:
+        raise ImportLimitError(f"Tệp JSON dạng mảng lớn {_vn(size / 1e6)} MB, quá giới hạn {_vn(limit_mb)} MB "
+                               f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
+    try:
+        for n, r in enumerate(ijson.items(text, "item", use_float=True), 1):
+            row = r if isinstance(r, dict) else {"_value": r}
+            _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
+            yield row
+    except ijson.JSONError as exc:
+        raise ImportFormatError(f"not JSON: {str(exc).splitlines()[0]}") from None
+
+
+def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
+    """Refuse a zip (XLSX) whose parts would unzip past the limits, from the sizes it declares; its
+    directory is read only when the end record says it is small."""
+    import zipfile
+
+    _check_zip_directory(stream)
+    try:
+        infos = zipfile.ZipFile(stream).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFormatError(f"not a readable XLSX file ({type(exc).__name__})") from None
+    total = sum(i.file_size for i in infos)
+    limit_mb = limits.max_uncompressed_mb
+    if total > limit_mb * 1e6:
+        raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {_vn(total / 1e6)} MB, quá giới hạn {_vn(limit_mb)} MB "
+                               f"(imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
+    for i in infos:
+        streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
+        if not streamed and i.file_size > _ZIP_MAX_OTHER_PART:
+            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {_vn(i.file_size / 1e6)} MB, "
+                                   f"quá giới hạn {_vn(_ZIP_MAX_OTHER_PART / 1e6)} MB cho phần này.")
+    stream.seek(0)
+
+
+def _check_zip_directory(stream: BinaryIO) -> None:
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(max(0, size - (1 << 16) - 22))
+    tail = stream.read()
+    stream.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise ImportFormatError("not a readable XLSX file (no zip directory)")
+    parts, dir_size = struct.unpack_from("<HI", tail, at + 10)
+    if parts > _ZIP_MAX_PARTS or dir_size > _ZIP_MAX_PARTS * 1024:
+        raise ImportLimitError(f"Tệp XLSX có {_vn(parts)} phần, quá giới hạn {_vn(_ZIP_MAX_PARTS)} phần.")
+
+
+@contextmanager
+def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> Iterator[Table]:
     from openpyxl import load_workbook
 
+    check_zip(stream, limits)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
         raise ImportFormatError(f"not a readable XLSX file ({type(exc).__name__})") from None
     try:
+        if sheet and sheet not in wb.sheetnames:
+            raise ImportFormatError(f"Không có trang tính «{sheet}»; các trang: {', '.join(wb.sheetnames)}.")
         ws = wb[sheet] if sheet else wb.worksheets[0]
+        declared = ws.max_row if isinstance(ws.max_row, int) else None
+        ws.reset_dimensions()  # no padding to a declared A1:XFD1048576
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if not header:
             raise ImportFormatError("the sheet is empty")
         columns = [tidy(str(h)) if h is not None else f"col{i + 1}" for i, h in enumerate(header)]
-        rows = []
-        for values in it:
-            if values is None or all(v is None or v == "" for v in values):
-                continue
-            rows.append({columns[i]: v for i, v in enumerate(values) if i < len(columns)})
+        state = {"n": 1}
+
+        def position() -> float | None:
+            return min(1.0, state["n"] / declared) if declared else None
+
+        yield Table(columns, _xlsx_rows(it, columns, limits, state), position)
     finally:
         wb.close()
-    return rows, columns
+
+
+def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
+               state: dict[str, int]) -> Iterator[dict[str, Any]]:
+    for values in it:
+        state["n"] += 1
+        if state["n"] > _XLSX_MAX_ROWS:
+            raise ImportLimitError(f"Trang tính có hơn {_vn(_XLSX_MAX_ROWS)} dòng (giới hạn của Excel); "
+                                   "tệp không hợp lệ.")
+        if not values or all(v is None or v == "" for v in values):
+            continue
+        row = {columns[i]: v for i, v in enumerate(values) if i < len(columns)}
+        _check_cells(row, limits.max_cell_chars, f"dòng {_vn(state['n'])}")
+        yield row
+
+
+def read_bytes(file_name: str, data: bytes, *, sheet: str | None = None,
+               limits: ImportsConfig | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """(rows, columns) of a small file held in memory (tests, tools); imports stream with open_table."""
+    with open_table(file_name, io.BytesIO(data), limits or ImportsConfig(), sheet=sheet) as t:
+        return list(t.rows), t.columns
+
+
+def read_rows(path: str | Path, *, sheet: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    p = Path(path)
+    return read_bytes(p.name, p.read_bytes(), sheet=sheet)
+
+
+def read_csv(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
+    return read_bytes("x.csv", data)
+
+
+def read_jsonl(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
+    return read_bytes("x.jsonl", data)
 
 
 # ---------------------------------------------------------------------------------------------- mapping
@@ -294,58 +564,51 @@ class Preview:
     mappable: int = 0
 
 
-def map_rows(rows: list[Mapping[str, Any]], mapping: Mapping[str, str], settings: ImportSettings,
-             fetched_at: datetime) -> tuple[list[Item], Counter[str]]:
-    return _social.map_all(rows, lambda r: map_row(r, mapping, settings, fetched_at), raw_row)
+def map_rows(rows: Iterable[Mapping[str, Any]], mapping: Mapping[str, str], settings: ImportSettings,
+             fetched_at: datetime, *, keep_raw: bool = True) -> tuple[list[Item], Counter[str]]:
+    return _social.map_all(rows, lambda r: map_row(r, mapping, settings, fetched_at), raw_row if keep_raw else None)
 
 
-def preview(rows: list[Mapping[str, Any]], columns: list[str], mapping: Mapping[str, str],
-            settings: ImportSettings, fetched_at: datetime, n: int = 10) -> Preview:
-    """What an import would do, without writing: the first `n` items and every skip reason."""
-    items, skipped = map_rows(rows, mapping, settings, fetched_at)
-    return Preview(columns=columns, mapping=dict(mapping), rows=len(rows), items=items[:n], skipped=skipped,
-                   mappable=len(items))
+def chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, max(1, size))):
+        yield chunk
+
+
+def preview(rows: Iterable[Mapping[str, Any]], columns: list[str], mapping: Mapping[str, str],
+            settings: ImportSettings, fetched_at: datetime, n: int = 10, chunk_rows: int = 5000) -> Preview:
+    """What an import would do, without writing: the first `n` items and every skip reason. Reads the
+    whole file (so a limit deep inside it shows here, before anything is written) in constant memory."""
+    pv = Preview(columns=columns, mapping=dict(mapping), rows=0)
+    for chunk in chunks(rows, chunk_rows):
+        items, skipped = map_rows(chunk, mapping, settings, fetched_at, keep_raw=False)
+        pv.rows += len(chunk)
+        pv.mappable += len(items)
+        pv.skipped.update(skipped)
+        pv.items.extend(items[:max(0, n - len(pv.items))])
+    return pv
 
 
 def settings_for(cfg: Any, file_name: str, *, source: str | None = None, outlet: str | None = None,
                  source_type: str | None = None) -> ImportSettings:
     """Import settings for one file: source `import-<file stem>` unless named, defaults from [imports]."""
-    from vocab.config import section
-
-    s = section(cfg, "imports")
+    s = cfg.imports
     stem = tidy(Path(file_name).stem).lower().replace(" ", "-")
     name = source or f"import-{stem}"
     src = SourceConfig(name=name, kind="import", url=f"file:{Path(file_name).name}",
-                       outlet=outlet or s.get("default_outlet") or name,
-                       source_type=source_type or s.get("default_source_type", "social"))
-    return ImportSettings(source=src, utc_offset_hours=float(s.get("utc_offset_hours", 7)))
+                       outlet=outlet or s.default_outlet or name,
+                       source_type=source_type or s.default_source_type)
+    return ImportSettings(source=src, utc_offset_hours=s.utc_offset_hours)
+
+
+ProgressFn = Callable[[int, int, "float | None"], None]  # rows read, new items, share of the file read
 
 
 @dataclass
 class Imported:
     rows: int
-    new_ids: list[str]
+    items_new: int
     items: int                                          # mapped (new + already there)
     skipped: Counter[str] = field(default_factory=Counter)
-
-
-def import_file(db: Any, cfg: Any, file_name: str, data: bytes, rows: list[Mapping[str, Any]],
-                mapping: Mapping[str, str], settings: ImportSettings, now: datetime) -> Imported:
-    """Write an import (the CLI and the dashboard page): new items in one transaction with the
-    import_log row, then the new ones through the same full-text and NLP steps as collected items."""
-    import hashlib
-
-    from orchestration import ingest as pipeline
-    from store import imports as store_imports
-    from store.items import insert_items
-
-    items, skipped = map_rows(list(rows), mapping, settings, now)
-    with db.write() as cur:
-        new_ids = insert_items(cur, items)
-        store_imports.log_import(cur, now=now, file_name=Path(file_name).name,
-                                 file_sha1=hashlib.sha1(data).hexdigest(), source=settings.source.name,
-                                 mapping=mapping, rows_read=len(rows), items_new=len(new_ids), skipped=skipped)
-    proc = pipeline.processor(cfg, db)
-    if new_ids and proc is not None:
-        proc(new_ids)
-    return Imported(rows=len(rows), new_ids=list(new_ids), items=len(items), skipped=skipped)
+    status: str = "done"                                # done · interrupted (stopped between chunks)
+    log_id: int = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
+from orchestration import imports as importer
 from orchestration.accounts import User, role_allows
 from orchestration import sources as sources_store
 from store import alerts as store_alerts
@@ -144,17 +145,16 @@ def set_source_enabled(db: Database, user: User, current: dict[str, Any], enable
 
 # --- imports ---------------------------------------------------------------------------------
 
-def import_upload(db: Database, cfg: Any, user: User, file_name: str, data: bytes, rows: list[dict[str, Any]],
-                  mapping: dict[str, str], settings: Any) -> Any:
-    """Import an uploaded file (analysts): the same path as `langnghe import`, then the audit row."""
+def import_upload(db: Database, cfg: Any, user: User, file_name: str, stream: Any, mapping: dict[str, str],
+                  settings: Any, on_progress: Any = None) -> Any:
+    """Import an uploaded file (analysts): the same streamed path as `langnghe import`, then the audit row."""
     _need(user, "analyst")
-    from collectors import imports as imp
 
-    res = imp.import_file(db, cfg, file_name, data, rows, mapping, settings, utcnow())
+    res = importer.import_file(db, cfg, file_name, stream, mapping, settings, utcnow(), on_progress=on_progress)
     with db.write() as cur:
         store_users.audit(cur, user.username, "import", file_name,
-                          {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": len(res.new_ids),
-                           "đã có": res.items - len(res.new_ids), "bỏ qua": sum(res.skipped.values())}, utcnow())
+                          {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": res.items_new,
+                           "đã có": res.items - res.items_new, "bỏ qua": sum(res.skipped.values())}, utcnow())
     return res
 
 

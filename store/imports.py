@@ -1,4 +1,9 @@
-"""Import runs: one log row per file imported (what was read, what was new, why rows were skipped)."""
+"""Import runs: one log row per file imported (what was read, what was new, why rows were skipped).
+
+A run is written in chunks: `start_import` creates the row (status 'running'), `import_progress` updates
+it inside each chunk's transaction (so it always matches what was committed), `finish_import` records
+how it ended: 'done', 'interrupted' (Ctrl-C) or 'error' (with the message).
+"""
 
 from __future__ import annotations
 
@@ -32,15 +37,51 @@ def log_import(
     )
 
 
+def start_import(cur: "duckdb.DuckDBPyConnection", *, now: datetime, file_name: str, file_sha1: str,
+                 source: str, mapping: Mapping[str, str]) -> int:
+    """The log row of a run about to write; its id for the updates."""
+    return int(cur.execute(
+        """
+        INSERT INTO import_log (run_at, file_name, file_sha1, source, mapping, rows_read, items_new, skipped, status)
+        VALUES (?, ?, ?, ?, ?, 0, 0, '{}', 'running') RETURNING id
+        """,
+        [now, file_name, file_sha1, source, json.dumps(dict(mapping), ensure_ascii=False)],
+    ).fetchone()[0])
+
+
+def import_progress(cur: "duckdb.DuckDBPyConnection", log_id: int, *, rows_read: int, items_new: int,
+                    skipped: Mapping[str, int]) -> None:
+    """Totals so far; call in the transaction that commits the chunk they count."""
+    cur.execute("UPDATE import_log SET rows_read = ?, items_new = ?, skipped = ? WHERE id = ?",
+                [rows_read, items_new, json.dumps(dict(skipped), ensure_ascii=False), log_id])
+
+
+def finish_import(cur: "duckdb.DuckDBPyConnection", log_id: int, *, status: str, now: datetime,
+                  error: str | None = None) -> None:
+    if status not in ("done", "interrupted", "error"):
+        raise ValueError(status)
+    cur.execute("UPDATE import_log SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+                [status, error, now, log_id])
+
+
+def import_run(cur: "duckdb.DuckDBPyConnection", log_id: int) -> dict[str, Any]:
+    """One run's row (tests and the CLI summary)."""
+    cols = ("id", "file_name", "source", "rows_read", "items_new", "skipped", "status", "error", "finished_at")
+    row = cur.execute(f"SELECT {', '.join(cols)} FROM import_log WHERE id = ?", [log_id]).fetchone()
+    d = dict(zip(cols, row))
+    d["skipped"] = json.loads(d["skipped"] or "{}")
+    return d
+
+
 def recent_imports(cur: "duckdb.DuckDBPyConnection", limit: int = 20) -> list[dict[str, Any]]:
     rows = cur.execute(
-        "SELECT run_at, file_name, source, rows_read, items_new, skipped FROM import_log "
+        "SELECT run_at, file_name, source, rows_read, items_new, skipped, status, error FROM import_log "
         "ORDER BY run_at DESC, id DESC LIMIT ?",
         [limit],
     ).fetchall()
     out = []
     for r in rows:
-        d = dict(zip(("run_at", "file_name", "source", "rows_read", "items_new", "skipped"), r))
+        d = dict(zip(("run_at", "file_name", "source", "rows_read", "items_new", "skipped", "status", "error"), r))
         d["skipped"] = json.loads(d["skipped"] or "{}")
         out.append(d)
     return out

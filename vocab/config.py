@@ -84,6 +84,18 @@ class DashboardConfig:
 
 
 @dataclass(frozen=True)
+class ImportsConfig:
+    utc_offset_hours: float = 7.0
+    preview_rows: int = 10
+    default_source_type: str = "social"
+    default_outlet: str = ""
+    max_cell_chars: int = 100_000
+    max_line_bytes: int = 2_000_000
+    max_uncompressed_mb: float = 100.0
+    chunk_rows: int = 5000
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     name: str
     kind: str
@@ -104,6 +116,7 @@ class Config:
     http: HttpConfig
     dashboard: DashboardConfig
     sources: tuple[SourceConfig, ...]
+    imports: ImportsConfig = field(default_factory=ImportsConfig)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def source(self, name: str) -> SourceConfig:
@@ -162,6 +175,7 @@ SECTIONS: dict[str, type] = {
     "schedule": ScheduleConfig,
     "http": HttpConfig,
     "dashboard": DashboardConfig,
+    "imports": ImportsConfig,
 }
 
 
@@ -246,7 +260,9 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
 
 
 def section(cfg: Config, name: str) -> dict[str, Any]:
-    """A section owned by another part (e.g. `nlp`), as a plain dict."""
+    """A section owned by another part (e.g. `nlp`), as a plain dict (typed sections too)."""
+    if name in SECTIONS:
+        return dict(as_dict(getattr(cfg, name)))
     return dict(cfg.extra.get(name, {}))
 
 

@@ -1,9 +1,9 @@
 """Nhập dữ liệu: bring in posts exported from other tools (CSV, JSONL, XLSX) while `serve` runs.
 
-    st.file_uploader ─collectors.imports.read_bytes─▶ rows, columns
+    st.file_uploader ─collectors.imports.open_table─▶ columns, streamed rows (bounded: imports.max_*)
         │ mapping: one select box per field, proposed by guess_mapping from the headers
         │ preview: imports.preview (first items, every skip reason) — nothing written yet
-        ▼ "Nhập" (analysts): actions.import_upload ─▶ imports.import_file (the `langnghe import` path:
+        ▼ "Nhập" (analysts): actions.import_upload ─▶ orchestration.imports.import_file (the `langnghe import` path:
           idempotent insert + import_log, then full text and NLP) + the audit row
 
 The command line cannot write while `serve` holds the database, so this page is how staff import
@@ -21,7 +21,6 @@ import streamlit as st
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
 from dashboard.labels import SOURCE_TYPES, skip_label
-from vocab.config import section
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
 
@@ -46,16 +45,13 @@ def render() -> None:
                  "Việt Nam. Cũng có thể nhập bằng lệnh `langnghe import TỆP --preview` khi máy chủ đang dừng.")
         _recent()
         return
-    content = up.getvalue()
+    cfg = data.config()
     try:
-        rows, columns = imp.read_bytes(up.name, content)
+        with imp.open_table(up.name, up, cfg.imports) as table:
+            columns = table.columns
     except imp.ImportFormatError as exc:
         st.error(f"Không đọc được tệp: {exc}")
         return
-    if not rows:
-        st.warning("Tệp không có dòng dữ liệu nào.")
-        return
-    cfg = data.config()
     mapping = _mapping_form(columns, imp.guess_mapping(columns), up.name)
     defaults = imp.settings_for(cfg, up.name).source
     c = st.columns([1.2, 1.2, 1])
@@ -73,8 +69,16 @@ def render() -> None:
         return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
-    n = int(section(cfg, "imports").get("preview_rows", 10))
-    pv = imp.preview(rows, columns, mapping, settings, data.now(), n=n)
+    try:
+        with imp.open_table(up.name, up, cfg.imports) as table:
+            pv = imp.preview(table.rows, columns, mapping, settings, data.now(), n=cfg.imports.preview_rows,
+                             chunk_rows=cfg.imports.chunk_rows)
+    except imp.ImportFormatError as exc:
+        st.error(f"Không đọc được tệp: {exc}")
+        return
+    if not pv.rows:
+        st.warning("Tệp không có dòng dữ liệu nào.")
+        return
     m = st.columns(3)
     m[0].metric("Số dòng trong tệp", pv.rows)
     m[1].metric("Nhập được", pv.mappable)
@@ -94,11 +98,22 @@ def render() -> None:
         return
     if st.button(f"Nhập {pv.mappable} mục", type="primary", disabled=not pv.mappable, key="imp_go",
                  icon=":material/upload:"):
-        with st.spinner("Đang nhập và phân tích…"):
-            res = actions.import_upload(data.db(), cfg, gate.current_user(), up.name, content, rows, mapping,
-                                        settings)
+        bar = st.progress(0.0, text="Đang nhập và phân tích…")
+
+        def progress(rows: int, new: int, share: float | None) -> None:
+            bar.progress(share if share is not None else min(1.0, rows / max(pv.rows, 1)),
+                         text=f"Đã đọc {rows} / {pv.rows} dòng, {new} mục mới…")
+
+        try:
+            res = actions.import_upload(data.db(), cfg, gate.current_user(), up.name, up, mapping, settings,
+                                        on_progress=progress)
+        except imp.ImportFormatError as exc:
+            data.refresh()
+            st.error(f"Dừng nhập: {exc} Các khối đã ghi trước lỗi được giữ lại; nhập lại sau khi sửa tệp "
+                     "không tạo tin trùng.")
+            return
         data.refresh()
-        ui.set_flash(f"Đã nhập {len(res.new_ids)} mục mới từ {res.rows} dòng ({res.items - len(res.new_ids)} "
+        ui.set_flash(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} "
                      f"mục đã có; bỏ qua {sum(res.skipped.values())}).")
         st.rerun()
     _recent()
@@ -131,4 +146,14 @@ def _recent() -> None:
         "Số dòng": [r["rows_read"] for r in recent],
         "Mục mới": [r["items_new"] for r in recent],
         "Bỏ qua": [sum(r["skipped"].values()) for r in recent],
+        "Kết quả": [_status(r) for r in recent],
     }), hide_index=True, width="stretch")
+
+
+STATUS = {"done": "xong", "interrupted": "đã dừng giữa chừng", "running": "đang nhập (hoặc bị ngắt)"}
+
+
+def _status(run: dict[str, Any]) -> str:
+    if run.get("status") == "error":
+        return f"lỗi: {run.get('error') or ''}"
+    return STATUS.get(run.get("status") or "done", str(run.get("status")))

@@ -1,18 +1,22 @@
 """`langnghe import FILE --map title=col,text=col,… [--preview]`: bring exported posts in as items.
 
 Without --map the preview proposes a mapping from the header names. --preview writes nothing.
-Importing is idempotent: the same file twice adds nothing the second time.
+Importing is idempotent: the same file twice adds nothing the second time. The file is streamed and
+written in chunks (imports.chunk_rows) with progress on stderr; Ctrl-C stops after the chunk being
+written, keeps what was committed and records the run as interrupted in import_log.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from pathlib import Path
+from typing import BinaryIO
 
 from collectors import imports as imp
 from langnghe.commands._storing import tag_leftovers
-from vocab.config import Config, section
+from vocab.config import Config
+from orchestration import imports as importer
 from store.db import Database, DatabaseLocked, utcnow
 
 
@@ -33,42 +37,97 @@ def _settings(args: argparse.Namespace, cfg: Config) -> imp.ImportSettings:
     return imp.settings_for(cfg, args.file, source=args.source, outlet=args.outlet, source_type=args.source_type)
 
 
+def _fail(exc: BaseException) -> int:
+    print(f"langnghe import: {exc}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace, cfg: Config) -> int:
     try:
-        rows, columns = imp.read_rows(args.file, sheet=args.sheet)
-        mapping = imp.parse_mapping(args.mapping) if args.mapping else imp.guess_mapping(columns)
-        if not args.mapping and not args.preview:
-            print("langnghe import: no --map given. Proposed (check with --preview):\n  --map "
-                  + ",".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
-            return 2
-        imp.check_mapping(mapping, columns)
-    except (imp.ImportFormatError, FileNotFoundError, KeyError) as exc:
-        print(f"langnghe import: {exc}", file=sys.stderr)
-        return 2
-    settings = _settings(args, cfg)
-    now = utcnow()
-    n_preview = int(section(cfg, "imports").get("preview_rows", 10))
-    if args.preview:
-        pv = imp.preview(rows, columns, mapping, settings, now, n=n_preview)
-        print(f"Tệp: {args.file} — {pv.rows} dòng; cột: {', '.join(pv.columns)}")
-        print("Ánh xạ: " + ", ".join(f"{k}={v}" for k, v in pv.mapping.items()))
-        print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
-        for reason, n in pv.skipped.most_common():
-            print(f"  bỏ qua {n}: {reason}")
-        for it in pv.items:
-            when = f"{it.published_at:%Y-%m-%d %H:%M} UTC" + (" (ước tính)" if it.published_estimated else "")
-            print(f"- [{it.source_type}] {when} | {it.outlet} | {it.title[:90]}")
-        return 0
+        fh = open(args.file, "rb")
+    except OSError as exc:
+        return _fail(exc)
+    with fh:
+        try:
+            mapping = imp.parse_mapping(args.mapping) if args.mapping else None
+            if mapping is not None and not args.preview:
+                return _import(args, cfg, fh, mapping)  # reads, checks and records the run, errors too
+            with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
+                columns = table.columns
+            if mapping is None:
+                mapping = imp.guess_mapping(columns)
+                if not args.preview:
+                    print("langnghe import: no --map given. Proposed (check with --preview):\n  --map "
+                          + ",".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
+                    return 2
+            imp.check_mapping(mapping, columns)
+            return _preview(args, cfg, fh, mapping)
+        except (imp.ImportFormatError, KeyError) as exc:
+            return _fail(exc)
+
+
+def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
+    with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
+        pv = imp.preview(table.rows, table.columns, mapping, _settings(args, cfg), utcnow(),
+                         n=cfg.imports.preview_rows, chunk_rows=cfg.imports.chunk_rows)
+    print(f"Tệp: {args.file} — {pv.rows} dòng; cột: {', '.join(pv.columns)}")
+    print("Ánh xạ: " + ", ".join(f"{k}={v}" for k, v in pv.mapping.items()))
+    print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
+    for reason, n in pv.skipped.most_common():
+        print(f"  bỏ qua {n}: {reason}")
+    for it in pv.items:
+        when = f"{it.published_at:%Y-%m-%d %H:%M} UTC" + (" (ước tính)" if it.published_estimated else "")
+        print(f"- [{it.source_type}] {when} | {it.outlet} | {it.title[:90]}")
+    return 0
+
+
+class _StopOnCtrlC:
+    """The first Ctrl-C asks the import to stop after the chunk being written; a second one interrupts."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __enter__(self) -> "_StopOnCtrlC":
+        self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._old)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+        print("\nĐang dừng sau khối đang ghi… (nhấn Ctrl-C lần nữa để dừng ngay)", file=sys.stderr)
+
+
+def _progress(rows: int, new: int, share: float | None) -> None:
+    pct = f" ({share:.0%})" if share is not None else ""
+    print(f"  đã đọc {rows:,} dòng{pct}, {new:,} mục mới".replace(",", "."), file=sys.stderr, flush=True)
+
+
+def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
     try:
         db = Database(cfg.storage.db_path)
     except DatabaseLocked as exc:
         print(f"langnghe import: {exc} Hoặc nhập tệp trên trang «Nhập dữ liệu» của bảng điều khiển.",
               file=sys.stderr)
         return 3
-    with db:
-        res = imp.import_file(db, cfg, args.file, Path(args.file).read_bytes(), rows, mapping, settings, now)
-        tag_leftovers(cfg, db)  # none stays untagged: this file's items if their tagging failed, older leftovers
-    print(f"Đã nhập {len(res.new_ids)} mục mới từ {res.rows} dòng ({res.items - len(res.new_ids)} đã có; "
+    with db, _StopOnCtrlC() as stop:
+        try:
+            res = importer.import_file(db, cfg, args.file, fh, mapping, _settings(args, cfg), utcnow(), sheet=args.sheet,
+                                  on_progress=_progress, should_stop=lambda: stop.asked)
+            if res.status != "interrupted":
+                tag_leftovers(cfg, db)  # none stays untagged: this file's items if their tagging failed, older ones
+        except imp.ImportFormatError as exc:
+            print(f"langnghe import: {exc}\nCác khối đã ghi trước lỗi được giữ lại (xem import_log); nhập lại "
+                  "sau khi sửa tệp không tạo mục trùng.", file=sys.stderr)
+            return 2
+    if res.status == "interrupted":
+        print(f"Đã dừng theo yêu cầu: đã ghi {res.items_new} mục mới từ {res.rows} dòng đầu. Nhập lại cùng tệp "
+              "để tiếp tục; các dòng đã có không bị nhập trùng.", file=sys.stderr)
+        return 130
+    print(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} đã có; "
           f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():
         print(f"  bỏ qua {n}: {reason}", file=sys.stderr)

@@ -120,3 +120,118 @@ def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
         assert cur.execute("SELECT count(*) FROM items WHERE collector = 'import'").fetchone()[0] == 3
         assert cur.execute("SELECT count(*) FROM item_raw").fetchone()[0] == 3
         assert cur.execute("SELECT items_new FROM import_log ORDER BY id").fetchall() == [(3,), (0,)]
+
+
+# --- bounded, streamed imports -------------------------------------------------------------------
+
+IMPORTS_LIMITS = "[imports]\nmax_uncompressed_mb = 1\nmax_cell_chars = 1000\nmax_line_bytes = 20000\nchunk_rows = 2\n"
+
+
+@pytest.fixture
+def small_limits(tmp_path, monkeypatch):
+    """A database and small [imports] limits, so that bombs and long lines stay small and fast."""
+    conf = tmp_path / "limits.toml"
+    conf.write_text(IMPORTS_LIMITS, encoding="utf-8")
+    monkeypatch.setenv("LANGNGHE_CONFIG", str(conf))
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "i.duckdb"))
+    monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, db: None)
+    return tmp_path / "i.duckdb"
+
+
+def _log(dbp):
+    with Database(dbp) as d, d.read() as cur:
+        return cur.execute("SELECT rows_read, items_new, status, error FROM import_log ORDER BY id").fetchall()
+
+
+def _posts(n, start=0):
+    return "".join(f"Bài {i},Nội dung bài số {i} về đường Vàng Danh\n" for i in range(start, start + n))
+
+
+def test_xlsx_bomb_is_refused_from_its_declared_size(tmp_path, small_limits, capsys):
+    from bench.imports import write_xlsx_bomb
+
+    bomb = write_xlsx_bomb(tmp_path / "bom.xlsx", 3_000_000)  # 3 MB shared string, a few KB on disk
+    assert bomb.stat().st_size < 50_000
+    assert cli.main(["import", str(bomb), "--preview"]) == 2
+    err = capsys.readouterr().err
+    assert "quá giới hạn 1 MB (imports.max_uncompressed_mb)" in err
+    assert cli.main(["import", str(bomb), "--map", "text=text"]) == 2  # an import attempt is logged
+    (rows, new, status, error), = _log(small_limits)
+    assert (rows, new, status) == (0, 0, "error") and "imports.max_uncompressed_mb" in error
+
+
+def test_a_long_csv_line_is_not_read_whole(tmp_path, small_limits, capsys):
+    p = tmp_path / "dai.csv"
+    p.write_bytes(("tiêu đề,nội dung\n" + _posts(3) + "x," + "a" * 5_000_000 + "\n").encode("utf-8"))
+    assert cli.main(["import", str(p), "--preview"]) == 2
+    assert "Dòng 5 dài hơn giới hạn 20.000 byte (imports.max_line_bytes)" in capsys.readouterr().err
+    with open(p, "rb") as fh:
+        with pytest.raises(imp.ImportLimitError, match=r"imports\.max_line_bytes"):
+            with imp.open_table("dai.csv", fh, imp.ImportsConfig(max_line_bytes=20_000)) as t:
+                list(t.rows)
+        assert fh.tell() < 200_000  # stopped at the limit (plus read-ahead), not at the end of the 5 MB line
+
+
+def test_a_huge_jsonl_line_is_refused(tmp_path, small_limits, capsys):
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"text": "bài một"}\n{"text": "' + "b" * 100_000 + '"}\n', encoding="utf-8")
+    assert cli.main(["import", str(p), "--preview"]) == 2
+    assert "Dòng 2 dài hơn giới hạn 20.000 byte (imports.max_line_bytes)" in capsys.readouterr().err
+
+
+def test_a_long_cell_is_refused_naming_the_limit(tmp_path, small_limits, capsys):
+    p = tmp_path / "o.csv"
+    p.write_text("tiêu đề,nội dung\nA," + "ô" * 5000 + "\n", encoding="utf-8")
+    assert cli.main(["import", str(p), "--preview"]) == 2
+    assert "dài 5.000 ký tự, quá giới hạn 1.000 ký tự (imports.max_cell_chars)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path, codec):
+    p = tmp_path / "u16.csv"
+    p.write_bytes("tiêu đề,nội dung\nBụi than ở Vàng Danh,Người dân bức xúc vì bụi\n".encode(codec))
+    rows, cols = imp.read_rows(p)
+    assert cols == ["tiêu đề", "nội dung"] and rows == [{"tiêu đề": "Bụi than ở Vàng Danh",
+                                                           "nội dung": "Người dân bức xúc vì bụi"}]
+
+
+def test_import_is_chunked_with_progress_and_ctrl_c_keeps_what_was_committed(tmp_path, small_limits, capsys,
+                                                                                monkeypatch):
+    import os
+    import signal
+
+    from langnghe.commands import import_ as cmd
+
+    p = tmp_path / "bai.csv"
+    p.write_text("tiêu đề,nội dung\n" + _posts(7), encoding="utf-8")
+    real_progress = cmd._progress
+    calls = []
+
+    def progress_then_ctrl_c(rows, new, share):
+        real_progress(rows, new, share)
+        calls.append(rows)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the import runs
+
+    monkeypatch.setattr(cmd, "_progress", progress_then_ctrl_c, raising=False)
+    args = ["import", str(p), "--map", "title=tiêu đề,text=nội dung"]
+    assert cli.main(args) == 130
+    err = capsys.readouterr().err
+    assert "đã đọc 2 dòng" in err and "Đã dừng theo yêu cầu: đã ghi 2 mục mới từ 2 dòng đầu" in err
+    assert _log(small_limits) == [(2, 2, "interrupted", None)]
+    monkeypatch.setattr(cmd, "_progress", real_progress)
+    assert cli.main(args) == 0  # again: the rest, nothing twice
+    err = capsys.readouterr().err
+    assert "đã đọc 4 dòng" in err and "Đã nhập 5 mục mới từ 7 dòng (2 đã có" in err
+    assert _log(small_limits)[1] == (7, 5, "done", None)
+    with Database(small_limits) as d, d.read() as cur:
+        assert cur.execute("SELECT count(*) FROM items").fetchone()[0] == 7
+
+
+def test_an_error_deep_in_the_file_keeps_earlier_chunks_and_is_logged(tmp_path, small_limits, capsys):
+    p = tmp_path / "loi.csv"
+    p.write_text("tiêu đề,nội dung\n" + _posts(5) + "X," + "y" * 2000 + "\n", encoding="utf-8")
+    assert cli.main(["import", str(p), "--map", "title=tiêu đề,text=nội dung"]) == 2
+    assert "imports.max_cell_chars" in capsys.readouterr().err
+    (rows, new, status, error), = _log(small_limits)
+    assert (rows, new, status) == (4, 4, "error") and "dòng 7" in error and "imports.max_cell_chars" in error

@@ -414,6 +414,22 @@ def test_import_page_refuses_an_unreadable_file(demo_env):
     assert any("Không đọc được tệp" in e.value for e in at.error)
 
 
+def test_import_page_refuses_an_xlsx_bomb_naming_the_limit(tmp_path):
+    from bench.imports import write_xlsx_bomb
+    from tests.dashboard.conftest import Env
+
+    bomb = write_xlsx_bomb(tmp_path / "bom.xlsx", 3_000_000).read_bytes()  # a few KB, 3 MB unzipped
+    env = Env(tmp_path, imports={"max_uncompressed_mb": 1})
+    try:
+        at = env.page("imports", "analyst").run()
+        at.file_uploader(key="imp_file").set_value(("bom.xlsx", bomb, "application/octet-stream")).run()
+        no_exception(at)
+        assert any("quá giới hạn 1 MB (imports.max_uncompressed_mb)" in e.value for e in at.error)
+        assert not at.metric  # no preview, no import button
+    finally:
+        env.close()
+
+
 # --- the routed app: login gate -------------------------------------------------------------
 
 def test_app_requires_login_and_routes_by_role(demo_env):

@@ -1,0 +1,74 @@
+"""Writing an import: the one place where a file's rows become stored items and go down the ingest path.
+
+    collectors.imports.open_table (streamed, bounded reading) ─▶ map_rows ─▶ chunks of imports.chunk_rows
+        each chunk: items + import_log totals in one transaction ─▶ orchestration.ingest.processor
+    the import_log row says how the run ended: done · interrupted · error
+
+The CLI (`langnghe import`) and the Nhập dữ liệu page both call `import_file`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Mapping
+
+from collectors.imports import (  # noqa: F401 - the reading half lives with the collectors
+    Imported, ImportFormatError, ImportSettings, ProgressFn,
+)
+from collectors import imports as imp
+from orchestration import ingest
+from store import imports as store_imports
+from store.items import insert_items
+
+
+def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Mapping[str, str],
+                settings: ImportSettings, now: datetime, *, sheet: str | None = None,
+                on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None) -> Imported:
+    """Write an import (the CLI and the dashboard page), streamed in chunks of imports.chunk_rows: each
+    chunk's new items and the import_log totals commit together, then go through full text and NLP.
+    `should_stop()` is asked after each chunk (Ctrl-C in the CLI). Whatever ends the run, its log row
+    says so: done, interrupted (also on KeyboardInterrupt; the chunk in flight is rolled back) or error
+    (an ImportFormatError deep in the file; the chunks before it stay, re-importing adds no duplicates)."""
+
+
+    stream.seek(0)
+    digest = hashlib.file_digest(stream, "sha1").hexdigest()
+    with db.write() as cur:
+        log_id = store_imports.start_import(cur, now=now, file_name=Path(file_name).name, file_sha1=digest,
+                                            source=settings.source.name, mapping=mapping)
+    proc = ingest.processor(cfg, db)
+    res = Imported(rows=0, items_new=0, items=0, log_id=log_id, status="interrupted")
+    error: str | None = None
+    try:
+        with imp.open_table(file_name, stream, cfg.imports, sheet=sheet) as table:
+            imp.check_mapping(mapping, table.columns)
+            for chunk in imp.chunks(table.rows, cfg.imports.chunk_rows):
+                items, skipped = imp.map_rows(chunk, mapping, settings, now)
+                with db.write() as cur:
+                    new_ids = insert_items(cur, items)
+                    store_imports.import_progress(cur, log_id, rows_read=res.rows + len(chunk),
+                                                  items_new=res.items_new + len(new_ids),
+                                                  skipped=res.skipped + skipped)
+                res.rows += len(chunk)
+                res.items_new += len(new_ids)
+                res.items += len(items)
+                res.skipped.update(skipped)
+                if new_ids and proc is not None:
+                    proc(new_ids)
+                if on_progress is not None:
+                    on_progress(res.rows, res.items_new, table.position())
+                if should_stop is not None and should_stop():
+                    return res
+        res.status = "done"
+        return res
+    except Exception as exc:
+        res.status = "error"
+        error = str(exc) if isinstance(exc, ImportFormatError) else f"{type(exc).__name__}: {exc}"
+        raise
+    finally:  # KeyboardInterrupt leaves status "interrupted"
+        from store.db import utcnow
+
+        with db.write() as cur:
+            store_imports.finish_import(cur, log_id, status=res.status, now=utcnow(), error=error)

@@ -1,0 +1,28 @@
+"""The one-way layers hold: scripts/check_imports.py finds no broken rule (R1–R5, see its docstring)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_imports_flow_one_way():
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py"), "--strict", "--verbose"],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_the_check_can_fail(tmp_path):
+    """A store module that imports a collector is caught (the check is not vacuous)."""
+    for pkg in ("store", "collectors", "vocab"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+    (tmp_path / "collectors" / "rss.py").write_text("X = 1\n")
+    (tmp_path / "store" / "items.py").write_text("def f():\n    from collectors.rss import X\n    return X\n")
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py"), "--root", str(tmp_path),
+                          "--strict", "--verbose"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "store.items:2 → collectors.rss" in res.stdout
+    assert "R5 = 1" in res.stdout or "R1 = 1" in res.stdout
