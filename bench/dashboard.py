@@ -99,7 +99,6 @@ def queries(db: Any, cfg: Any) -> dict[str, Callable[[], Any]]:
     open_states = ["new", "reopened", "acknowledged", "assigned"]
     return {
         # overview
-        "overview.capabilities": r(q.capabilities),
         "overview.totals": r(store_items.totals, now),
         "overview.today_vs_usual": r(q.today_vs_usual, now, local_day_start(now), cfg.dashboard.baseline_days),
         "overview.sentiment_share_7d": r(q.sentiment_share, d7),

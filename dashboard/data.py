@@ -73,20 +73,6 @@ def local_day_start(at: datetime | None = None) -> datetime:
     return loc.replace(hour=0, minute=0, second=0, microsecond=0) - TZ_OFFSET
 
 
-def _alerts_mod() -> Any:
-    return store_alerts
-
-
-# --- capabilities ----------------------------------------------------------------------------
-
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def caps() -> dict[str, bool]:
-    with db().read() as cur:
-        c = q.capabilities(cur)
-    c["alerts_api"] = _alerts_mod() is not None and c.get("alerts", False)
-    return c
-
-
 # --- overview --------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -132,22 +118,16 @@ def latest_items(limit: int = 50) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500) -> pd.DataFrame:
-    A = _alerts_mod()
-    if A is None or not caps()["alerts"]:
-        return pd.DataFrame()
     with db().read() as cur:
-        df = A.list_alerts(cur, statuses=list(statuses) if statuses else None, limit=limit)
+        df = store_alerts.list_alerts(cur, statuses=list(statuses) if statuses else None, limit=limit)
     return to_local(df, "raised_at", "updated_at")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alert(alert_id: str) -> dict[str, Any] | None:
-    A = _alerts_mod()
-    if A is None:
-        return None
     with db().read() as cur:
         try:
-            a = A.get_alert(cur, alert_id)
+            a = store_alerts.get_alert(cur, alert_id)
         except KeyError:
             return None
     for k in ("raised_at", "updated_at"):
@@ -157,11 +137,8 @@ def alert(alert_id: str) -> dict[str, Any] | None:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alert_items(alert_id: str) -> pd.DataFrame:
-    A = _alerts_mod()
-    if A is None:
-        return pd.DataFrame()
     with db().read() as cur:
-        return to_local(A.alert_items(cur, alert_id), "published_at")
+        return to_local(store_alerts.alert_items(cur, alert_id), "published_at")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -178,11 +155,8 @@ def alert_status_counts() -> dict[str, int]:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def source_alarms() -> pd.DataFrame:
-    A = _alerts_mod()
-    if A is None or not caps()["source_alarms"]:
-        return pd.DataFrame()
     with db().read() as cur:
-        return to_local(A.source_alarms(cur), "raised_at", "cleared_at")
+        return to_local(store_alerts.source_alarms(cur), "raised_at", "cleared_at")
 
 
 # --- briefing --------------------------------------------------------------------------------
@@ -234,7 +208,7 @@ def filter_options() -> dict[str, list[str]]:
 def item_detail(item_id: str) -> dict[str, Any] | None:
     with db().read() as cur:
         d = q.item_detail(cur, item_id)
-        if d is not None and caps()["human_labels"]:
+        if d is not None:
             d["history"] = store_tags.label_history(cur, item_id)
     if d is not None:
         d["published_at"] = local(d["published_at"])
@@ -314,11 +288,10 @@ def users() -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def audit(days: int, limit: int = 1000) -> dict[str, pd.DataFrame]:
     since = utcnow() - timedelta(days=days)
-    A = _alerts_mod()
     with db().read() as cur:
         dash = pd.DataFrame(store_users.list_audit(cur, since, limit))
         logins = pd.DataFrame(store_users.recent_logins(cur, limit))
-        alerts_log = A.audit_log(cur, since=since, limit=limit) if A is not None and caps()["alert_events"] else pd.DataFrame()
+        alerts_log = store_alerts.audit_log(cur, since=since, limit=limit)
     return {"dashboard": to_local(dash, "at_time"), "logins": to_local(logins, "at_time"),
             "alerts": to_local(alerts_log, "at")}
 
@@ -344,7 +317,5 @@ def author_masking() -> dict[str, Any]:
 def recent_imports(limit: int = 20) -> list[dict[str, Any]]:
     from store import imports as store_imports
 
-    if not caps()["import_log"]:  # the imports part is not installed
-        return []
     with db().read() as cur:
         return store_imports.recent_imports(cur, limit)

@@ -57,8 +57,6 @@ def generate_rapid(db: Database, s: ReportSettings, user: User, alert_id: str) -
         return archive_rapid(db, s, alert_id=alert_id, generated_by=user.username)
     except KeyError:
         raise ValueError(f"Không tìm thấy cảnh báo {alert_id}.") from None
-    except LookupError:
-        raise ValueError("Chức năng cảnh báo chưa được cài đặt trên cơ sở dữ liệu này.") from None
 
 
 def archived_files(dir: str, files: list[str]) -> list[Path]:

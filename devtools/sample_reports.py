@@ -5,8 +5,8 @@
 
 Everything is written through the owning parts' store functions (store.items.insert_items,
 store.tags.save_tags, store.stories.add_story_items / refresh_stories, store.alerts.raise_alert /
-transition / assign / add_note), so the data has exactly the shape production writes. Parts whose
-tables do not exist are skipped. Deterministic for a given seed. Not used by production code.
+transition / assign / add_note), so the data has exactly the shape production writes. Deterministic
+for a given seed. Not used by production code.
 """
 
 from __future__ import annotations
@@ -17,8 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reports.settings import week_period
+from store import alerts as A
 from store.db import Database
-from store.reports import capabilities, fold
+from store.items import insert_items
+from store.reports import fold
+from store.stories import add_story_items, refresh_stories
+from store.tags import save_tags
+from vocab.item import Item
 
 OUTLETS = [  # (source, outlet, source_type, domain, weight)
     ("baoquangninh-home", "Báo Quảng Ninh", "press", "baoquangninh.vn", 14),
@@ -88,15 +93,10 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
               batch: int = 20_000) -> dict[str, Any]:
     """Fill `db` with `n_items` items in ISO week `week` and about `prev_ratio` × as many the week before.
     Returns {'week', 'n_now', 'n_prev', 'stories': [...], 'alerts': [...]}."""
-    from vocab.item import Item
-    from store.items import insert_items
-
     rng = random.Random(seed)
     period = week_period(week)
     start, prev_start = period.window.start, period.window.prev_start
     week_s = 7 * 86400
-    with db.read() as cur:
-        caps = capabilities(cur)
     weights = [o[4] for o in OUTLETS]
     items: list[Item] = []
     tags: list[dict[str, Any]] = []
@@ -164,46 +164,37 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
     for i in range(0, len(items), batch):
         with db.write() as cur:
             insert_items(cur, items[i:i + batch])
-    if caps["item_tags"]:
-        from store.tags import save_tags
-
-        for i in range(0, len(tags), batch):
-            with db.write() as cur:
-                save_tags(cur, tags[i:i + batch], now=start)
+    for i in range(0, len(tags), batch):
+        with db.write() as cur:
+            save_tags(cur, tags[i:i + batch], now=start)
     alerts: list[str] = []
-    if caps["stories"] and caps["story_items"]:
-        from store.stories import add_story_items, refresh_stories
-
-        with db.write() as cur:
-            add_story_items(cur, story_rows)
-            refresh_stories(cur, [s["story_id"] for s in stories], start + timedelta(days=7))
-    if caps["alerts"] and caps["stories"]:
-        from store import alerts as A
-
-        with db.write() as cur:
-            for n, s in enumerate(stories[:n_alerts]):
-                at = max(it.published_at for it in items if it.id in set(s["item_ids"][:3])) + timedelta(minutes=20)
-                aid = A.raise_alert(cur, {
-                    "story_id": s["story_id"], "title": s["title"], "topics": s["topics"], "places": s["places"],
-                    "item_ids": s["item_ids"], "n_items": len(s["item_ids"]), "n_outlets": min(len(s["item_ids"]), 12),
-                    "severity": ("high", "medium", "low")[n % 3], "score": 40.0 - 5 * n,
-                    "reason": f"{len(s['item_ids'])} tin từ nhiều nguồn trong 24 giờ, phần lớn tiêu cực, về địa bàn.",
-                }, at)
-                alerts.append(aid)
-                u = USERS[n % len(USERS)]
-                if n % 4 == 0:
-                    A.transition(cur, aid, "acknowledged", u, note="Đã nắm thông tin", at=at + timedelta(hours=1))
-                    A.assign(cur, aid, USERS[(n + 1) % 3], u, note="Phối hợp UBND phường kiểm tra",
+    with db.write() as cur:
+        add_story_items(cur, story_rows)
+        refresh_stories(cur, [s["story_id"] for s in stories], start + timedelta(days=7))
+    with db.write() as cur:
+        for n, s in enumerate(stories[:n_alerts]):
+            at = max(it.published_at for it in items if it.id in set(s["item_ids"][:3])) + timedelta(minutes=20)
+            aid = A.raise_alert(cur, {
+                "story_id": s["story_id"], "title": s["title"], "topics": s["topics"], "places": s["places"],
+                "item_ids": s["item_ids"], "n_items": len(s["item_ids"]), "n_outlets": min(len(s["item_ids"]), 12),
+                "severity": ("high", "medium", "low")[n % 3], "score": 40.0 - 5 * n,
+                "reason": f"{len(s['item_ids'])} tin từ nhiều nguồn trong 24 giờ, phần lớn tiêu cực, về địa bàn.",
+            }, at)
+            alerts.append(aid)
+            u = USERS[n % len(USERS)]
+            if n % 4 == 0:
+                A.transition(cur, aid, "acknowledged", u, note="Đã nắm thông tin", at=at + timedelta(hours=1))
+                A.assign(cur, aid, USERS[(n + 1) % 3], u, note="Phối hợp UBND phường kiểm tra",
+                         at=at + timedelta(hours=2))
+                A.add_note(cur, aid, USERS[(n + 1) % 3], "Đã liên hệ UBND phường, đang xác minh",
+                           at=at + timedelta(hours=5))
+                A.transition(cur, aid, "resolved", USERS[(n + 1) % 3], reason="Đã có thông tin chính thống",
+                             at=at + timedelta(hours=20))
+            elif n % 4 == 1:
+                A.transition(cur, aid, "acknowledged", u, at=at + timedelta(hours=3))
+                A.add_note(cur, aid, u, "Theo dõi thêm phản ứng trên mạng xã hội", at=at + timedelta(hours=4))
+            elif n % 4 == 2:
+                A.transition(cur, aid, "dismissed", u, reason="Tin cũ đăng lại, không phát sinh mới",
                              at=at + timedelta(hours=2))
-                    A.add_note(cur, aid, USERS[(n + 1) % 3], "Đã liên hệ UBND phường, đang xác minh",
-                               at=at + timedelta(hours=5))
-                    A.transition(cur, aid, "resolved", USERS[(n + 1) % 3], reason="Đã có thông tin chính thống",
-                                 at=at + timedelta(hours=20))
-                elif n % 4 == 1:
-                    A.transition(cur, aid, "acknowledged", u, at=at + timedelta(hours=3))
-                    A.add_note(cur, aid, u, "Theo dõi thêm phản ứng trên mạng xã hội", at=at + timedelta(hours=4))
-                elif n % 4 == 2:
-                    A.transition(cur, aid, "dismissed", u, reason="Tin cũ đăng lại, không phát sinh mới",
-                                 at=at + timedelta(hours=2))
     return {"week": period.week, "n_now": n_now, "n_prev": n_prev, "stories": stories, "alerts": alerts,
             "n_story_items": n_story_items}

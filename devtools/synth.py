@@ -5,7 +5,7 @@
 
 Items are Vietnamese headlines about the things staff watch (GPMB, pollution, hospitals, extra
 tutoring, youth fights, fake news…) in Uông Bí and elsewhere in Quảng Ninh, across press and social
-outlets. Tags, stories, alerts and source health are written only where their tables exist, straight
+outlets. Tags, stories, alerts and source health are written with them, straight
 through Arrow in bulk. Nothing here runs in production code paths.
 """
 
@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from store.dashboard import capabilities
 from store.db import Database, utcnow
 
 # feed → (outlet, source_type, domain)
@@ -135,8 +134,6 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
     """Write synthetic data; returns what was written per table."""
     now = now or utcnow()
     rng = np.random.default_rng(seed)
-    with db.read() as cur:
-        caps = capabilities(cur)
     counts: dict[str, int] = {}
 
     # ---- items, links, tags (in chunks, so 1M items fit in memory comfortably)
@@ -213,21 +210,20 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
                    FROM _si WHERE hash(id) % 8 = 0 ON CONFLICT DO NOTHING"""
             )
             cur.unregister("_si")
-            if caps["item_tags"]:
-                t_tags = pa.table({**tag, "model_version": ["synthetic"] * (hi - lo),
-                                   "lang": ["vi"] * (hi - lo), "no_diacritics": [False] * (hi - lo)})
-                _register(cur, "_st", t_tags)
-                cur.execute(
-                    """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details,
-                           lang, no_diacritics, folded, tagged_at)
-                       SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                              no_diacritics, folded, tagged_at FROM _st"""
-                )
-                cur.unregister("_st")
+            t_tags = pa.table({**tag, "model_version": ["synthetic"] * (hi - lo),
+                               "lang": ["vi"] * (hi - lo), "no_diacritics": [False] * (hi - lo)})
+            _register(cur, "_st", t_tags)
+            cur.execute(
+                """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details,
+                       lang, no_diacritics, folded, tagged_at)
+                   SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
+                          no_diacritics, folded, tagged_at FROM _st"""
+            )
+            cur.unregister("_st")
         if progress:
             progress(hi)
     counts["items"] = n_items
-    counts["item_tags"] = n_items if caps["item_tags"] else 0
+    counts["item_tags"] = n_items
 
     # ---- sources: state, fetch log
     with db.write() as cur:
@@ -252,21 +248,20 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
             )
 
     # ---- stories and alerts
-    if caps["stories"] and n_stories:
-        counts.update(_seed_stories(db, rng, ids_all, n_stories, n_alerts if caps["alerts"] else 0, now))
-    if caps["source_alarms"]:
-        with db.write() as cur:
-            cur.execute(
-                "INSERT INTO source_alarms (source, kind, raised_at, cleared_at, reason, details) VALUES (?, ?, ?, NULL, ?, ?)",
-                [OUTLETS[-1][0], "failing", now - timedelta(hours=28),
-                 "Nguồn Mastodon #QuangNinh lỗi liên tiếp 4 lần (HTTP 503) từ 28 giờ trước.", json.dumps({"failures": 4})],
-            )
-            cur.execute(
-                "INSERT INTO source_alarms (source, kind, raised_at, cleared_at, reason, details) VALUES (?, ?, ?, NULL, ?, ?)",
-                [OUTLETS[5][0], "volume_drop", now - timedelta(hours=5),
-                 "VietNamNet: 0 tin trong 6 giờ qua, thường 9 tin (giảm 100%).", json.dumps({"expected": 9, "seen": 0})],
-            )
-        counts["source_alarms"] = 2
+    if n_stories:
+        counts.update(_seed_stories(db, rng, ids_all, n_stories, n_alerts, now))
+    with db.write() as cur:
+        cur.execute(
+            "INSERT INTO source_alarms (source, kind, raised_at, cleared_at, reason, details) VALUES (?, ?, ?, NULL, ?, ?)",
+            [OUTLETS[-1][0], "failing", now - timedelta(hours=28),
+             "Nguồn Mastodon #QuangNinh lỗi liên tiếp 4 lần (HTTP 503) từ 28 giờ trước.", json.dumps({"failures": 4})],
+        )
+        cur.execute(
+            "INSERT INTO source_alarms (source, kind, raised_at, cleared_at, reason, details) VALUES (?, ?, ?, NULL, ?, ?)",
+            [OUTLETS[5][0], "volume_drop", now - timedelta(hours=5),
+             "VietNamNet: 0 tin trong 6 giờ qua, thường 9 tin (giảm 100%).", json.dumps({"expected": 9, "seen": 0})],
+        )
+    counts["source_alarms"] = 2
     return counts
 
 
@@ -285,13 +280,12 @@ def _seed_stories(db: Database, rng: np.random.Generator, ids: list[str], n_stor
             [min(len(ids), max(n_stories * 12, 50))],
         ).fetchall()
         tags = {}
-        if capabilities(cur)["item_tags"]:
-            ids_pool = [r[0] for r in pool]
-            for r in cur.execute(
-                "SELECT item_id, topics, sentiment, in_area, places, folded FROM item_tags WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
-                [ids_pool],
-            ).fetchall():
-                tags[r[0]] = r[1:]
+        ids_pool = [r[0] for r in pool]
+        for r in cur.execute(
+            "SELECT item_id, topics, sentiment, in_area, places, folded FROM item_tags WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids_pool],
+        ).fetchall():
+            tags[r[0]] = r[1:]
     if not pool:
         return {}
     # items of one story share a template: group the pool by title prefix, then cut into stories
@@ -454,7 +448,7 @@ def add_item(db: Database, *, title: str, summary: str, url: str, outlet: str = 
              source: str = "demo-fb-uongbi", source_type: str = "social", published_at: datetime | None = None,
              topics: list[str] | None = None, sentiment: str = "negative", in_area: bool = True,
              places: list[str] | None = None) -> str:
-    """One hand-made item (e.g. a malicious one for the rendering test), with tags where the table exists."""
+    """One hand-made item (e.g. a malicious one for the rendering test), with tags."""
     now = utcnow()
     pub = published_at or now
     iid = _sha1(url + title)
@@ -467,11 +461,10 @@ def add_item(db: Database, *, title: str, summary: str, url: str, outlet: str = 
              "<b>author</b>", iid, pub, now],
         )
         cur.execute("INSERT INTO item_links VALUES (?, ?, ?, ?)", [iid, source, url, now])
-        if capabilities(cur)["item_tags"]:
-            cur.execute(
-                """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details, lang,
-                       no_diacritics, folded, tagged_at) VALUES (?, 'synthetic', ?, ?, ?, ?, '[]', 'vi', FALSE, ?, ?)""",
-                [iid, topics or ["misinformation_fraud"], sentiment, in_area, places or [], _fold(f"{title} {summary}"),
-                 now],
-            )
+        cur.execute(
+            """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details, lang,
+                   no_diacritics, folded, tagged_at) VALUES (?, 'synthetic', ?, ?, ?, ?, '[]', 'vi', FALSE, ?, ?)""",
+            [iid, topics or ["misinformation_fraud"], sentiment, in_area, places or [], _fold(f"{title} {summary}"),
+             now],
+        )
     return iid

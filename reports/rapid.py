@@ -119,9 +119,7 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
 
     # ------------------------------------------------------------------ IV
     B.append(Heading(1, "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN"))
-    if not f["tagged"] and not items["sentiment"].notna().any():
-        B.append(Para.text("Chưa có kết quả phân loại sắc thái, địa bàn."))
-    elif n:
+    if n:
         counts = items["sentiment"].fillna("unknown").value_counts().to_dict()
         parts = [f"{SENTIMENT_LABELS[c].lower()} {num(counts[c])} ({share(int(counts[c]), n)})"
                  for c in SENTIMENT_ORDER if counts.get(c)]

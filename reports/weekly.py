@@ -93,7 +93,6 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     today = to_local(generated_at)
     t = f["totals"]
     now_n, prev_n = t["scope_now"], t["scope_prev"]
-    tagged = f["tagged"]
     ptext = period_text(p)
     week_no = int(p.week.split("W")[1])
     doc = Doc(
@@ -114,10 +113,6 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
 
     # ------------------------------------------------------------------ I. overview
     B.append(Heading(1, "I. TỔNG QUAN"))
-    if not tagged:
-        B.append(Para.text(
-            "Lưu ý: chưa có kết quả phân loại tự động (chủ đề, sắc thái, địa bàn), nên số liệu dưới đây tính trên "
-            "toàn bộ tin, bài thu thập được.", italic=True))
     if now_n == 0:
         B.append(Para.text(
             f"Trong tuần không ghi nhận tin, bài nào phản ánh về {area_label} trên các nguồn được theo dõi "
@@ -127,7 +122,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
             f"Trong tuần, hệ thống thu thập được {num(t['all_now'])} tin, bài từ các nguồn được theo dõi, trong đó "
             f"{num(now_n)} tin, bài phản ánh về {area_label}, {change(now_n, prev_n)} so với tuần trước "
             f"({num(prev_n)} tin, bài)."))
-    if tagged and t["tagged_now"] < t["all_now"]:
+    if t["tagged_now"] < t["all_now"]:
         B.append(Para.text(
             f"Có {num(t['all_now'] - t['tagged_now'])} tin, bài chưa được phân loại tự động (chủ đề, sắc thái, địa "
             f"bàn) nên chưa được tính vào các số liệu theo địa bàn dưới đây.", italic=True))
@@ -166,9 +161,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
 
     B.append(Heading(2, "2. Sắc thái thông tin"))
     sent = {r.sentiment: (_i(r.n_now), _i(r.n_prev)) for r in f["sentiment"].itertuples()}
-    if not tagged:
-        B.append(Para.text("Chưa có kết quả phân loại sắc thái."))
-    elif now_n:
+    if now_n:
         neg, pos = sent.get("negative", (0, 0)), sent.get("positive", (0, 0))
         B.append(Para.text(
             f"Thông tin tiêu cực: {num(neg[0])} tin, bài ({share(neg[0], now_n)}), {change(neg[0], neg[1])} so với "
@@ -181,26 +174,22 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         a, b = sent[code]
         srows.append([SENTIMENT_LABELS[code], num(a), share(a, now_n), num(b), change_short(a, b)])
         sx.append([SENTIMENT_LABELS[code], a, b])
-    if tagged:
-        B.append(Table([Column("Sắc thái", 3.0), Column("Tuần này", 1.8, "right"), Column("Tỷ lệ", 1.6, "right"),
-                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right")], srows,
-                       caption="Bảng 2. Sắc thái thông tin", empty_text="Không có tin, bài."))
-        if now_n:
-            codes = [c for c in SENTIMENT_ORDER if sent.get(c, (0, 0))[0]]
-            figs["sentiment"] = C.sentiment_chart([SENTIMENT_LABELS[c] for c in codes], codes,
-                                                  [sent[c][0] for c in codes])
-            B.append(Image("sentiment", "Biểu đồ 1. Sắc thái thông tin trong tuần", width_cm=12.0))
+    B.append(Table([Column("Sắc thái", 3.0), Column("Tuần này", 1.8, "right"), Column("Tỷ lệ", 1.6, "right"),
+                    Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right")], srows,
+                   caption="Bảng 2. Sắc thái thông tin", empty_text="Không có tin, bài."))
+    if now_n:
+        codes = [c for c in SENTIMENT_ORDER if sent.get(c, (0, 0))[0]]
+        figs["sentiment"] = C.sentiment_chart([SENTIMENT_LABELS[c] for c in codes], codes,
+                                              [sent[c][0] for c in codes])
+        B.append(Image("sentiment", "Biểu đồ 1. Sắc thái thông tin trong tuần", width_cm=12.0))
     sheets.append(Sheet("Sắc thái", "Sắc thái thông tin", [("Sắc thái", 16), ("Tuần này", 11), ("Tuần trước", 11)],
-                        sx, subtitle=sub, note="" if tagged else "Chưa có kết quả phân loại sắc thái."))
+                        sx, subtitle=sub))
 
     # ------------------------------------------------------------------ II. stories
     B.append(Heading(1, "II. CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT"))
     stories = f["stories"]
     st_note = ""
-    if "stories" in f["missing"]:
-        st_note = "Chưa có dữ liệu nhóm tin theo vấn đề (chức năng theo dõi vấn đề chưa chạy)."
-        B.append(Para.text(st_note))
-    elif not len(stories):
+    if not len(stories):
         st_note = f"Trong tuần không có vấn đề nào về {area_label} được các nguồn phản ánh."
         B.append(Para.text(st_note))
     else:
@@ -237,58 +226,50 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     B.append(Heading(2, "1. Theo chủ đề"))
     topics = f["topics"]
     trows, tx = [], []
-    if not tagged:
-        B.append(Para.text("Chưa có kết quả phân loại chủ đề."))
-    else:
-        topics = topics[(topics.n_now > 0) | (topics.n_prev > 0)]
-        if len(topics) and now_n:
-            top = topics[topics.n_now > 0].iloc[0]
-            B.append(Para.text(
-                f"Chủ đề được phản ánh nhiều nhất là «{TOPIC_LABELS.get(top.topic, top.topic)}» với "
-                f"{num(top.n_now)} tin, bài ({change(top.n_now, top.n_prev)} so với tuần trước). Một tin, bài có "
-                f"thể thuộc nhiều chủ đề."))
-        for k, r in enumerate(topics.itertuples(), start=1):
-            label = TOPIC_LABELS.get(r.topic, r.topic)
-            trows.append([str(k), label, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
-            tx.append([k, label, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
-        B.append(Table([Column("TT", 1.0, "center"), Column("Chủ đề", 5.0), Column("Tuần này", 1.8, "right"),
-                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
-                        Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
-                       empty_text="Không có tin, bài."))
-        shown = topics[topics.n_now > 0].head(12)
-        if len(shown):
-            figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
-                                          list(shown.n_now), list(shown.n_prev))
-            B.append(Image("topics", "Biểu đồ 2. Số tin, bài theo chủ đề (so với tuần trước)"))
+    topics = topics[(topics.n_now > 0) | (topics.n_prev > 0)]
+    if len(topics) and now_n:
+        top = topics[topics.n_now > 0].iloc[0]
+        B.append(Para.text(
+            f"Chủ đề được phản ánh nhiều nhất là «{TOPIC_LABELS.get(top.topic, top.topic)}» với "
+            f"{num(top.n_now)} tin, bài ({change(top.n_now, top.n_prev)} so với tuần trước). Một tin, bài có "
+            f"thể thuộc nhiều chủ đề."))
+    for k, r in enumerate(topics.itertuples(), start=1):
+        label = TOPIC_LABELS.get(r.topic, r.topic)
+        trows.append([str(k), label, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
+        tx.append([k, label, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
+    B.append(Table([Column("TT", 1.0, "center"), Column("Chủ đề", 5.0), Column("Tuần này", 1.8, "right"),
+                    Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
+                    Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
+                   empty_text="Không có tin, bài."))
+    shown = topics[topics.n_now > 0].head(12)
+    if len(shown):
+        figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
+                                      list(shown.n_now), list(shown.n_prev))
+        B.append(Image("topics", "Biểu đồ 2. Số tin, bài theo chủ đề (so với tuần trước)"))
     sheets.append(Sheet("Chủ đề", "Số tin, bài theo chủ đề", [("TT", 5), ("Chủ đề", 30), ("Tuần này", 11),
-                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], tx, subtitle=sub,
-                        note="" if tagged else "Chưa có kết quả phân loại chủ đề."))
+                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], tx, subtitle=sub))
 
     B.append(Heading(2, "2. Theo địa bàn"))
     places = f["places"]
     prows, px_ = [], []
-    if not tagged:
-        B.append(Para.text("Chưa có kết quả nhận diện địa bàn."))
-    else:
-        if len(places):
-            B.append(Para.text(
-                f"Địa bàn được nhắc đến nhiều nhất: {places.iloc[0].place} ({num(places.iloc[0].n_now)} tin, bài). "
-                f"Tên đơn vị hành chính cũ (trước ngày 01/7/2025) được ghi kèm đơn vị mới."))
-        for k, r in enumerate(places.itertuples(), start=1):
-            prows.append([str(k), r.place, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
-            px_.append([k, r.place, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
-        B.append(Table([Column("TT", 1.0, "center"), Column("Địa bàn", 5.0), Column("Tuần này", 1.8, "right"),
-                        Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
-                        Column("Trong đó tiêu cực", 2.0, "right")], prows,
-                       caption=f"Bảng 5. Số tin, bài theo địa bàn ({len(places)} địa bàn nhiều tin nhất)",
-                       empty_text="Không có tin, bài nào nêu tên địa bàn cụ thể."))
-        if len(places):
-            shown = places.head(10)
-            figs["places"] = C.hbar_chart(list(shown.place), list(shown.n_now))
-            B.append(Image("places", "Biểu đồ 3. Địa bàn được nhắc đến nhiều nhất trong tuần"))
+    if len(places):
+        B.append(Para.text(
+            f"Địa bàn được nhắc đến nhiều nhất: {places.iloc[0].place} ({num(places.iloc[0].n_now)} tin, bài). "
+            f"Tên đơn vị hành chính cũ (trước ngày 01/7/2025) được ghi kèm đơn vị mới."))
+    for k, r in enumerate(places.itertuples(), start=1):
+        prows.append([str(k), r.place, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
+        px_.append([k, r.place, _i(r.n_now), _i(r.n_prev), _i(r.neg_now)])
+    B.append(Table([Column("TT", 1.0, "center"), Column("Địa bàn", 5.0), Column("Tuần này", 1.8, "right"),
+                    Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
+                    Column("Trong đó tiêu cực", 2.0, "right")], prows,
+                   caption=f"Bảng 5. Số tin, bài theo địa bàn ({len(places)} địa bàn nhiều tin nhất)",
+                   empty_text="Không có tin, bài nào nêu tên địa bàn cụ thể."))
+    if len(places):
+        shown = places.head(10)
+        figs["places"] = C.hbar_chart(list(shown.place), list(shown.n_now))
+        B.append(Image("places", "Biểu đồ 3. Địa bàn được nhắc đến nhiều nhất trong tuần"))
     sheets.append(Sheet("Địa bàn", "Số tin, bài theo địa bàn", [("TT", 5), ("Địa bàn", 60), ("Tuần này", 11),
-                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], px_, subtitle=sub,
-                        note="" if tagged else "Chưa có kết quả nhận diện địa bàn."))
+                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], px_, subtitle=sub))
 
     B.append(Heading(2, "3. Diễn biến theo ngày"))
     daily = f["daily"]
@@ -316,9 +297,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     neg = f["negative"]
     n_neg = sent.get("negative", (0, 0))[0]
     nx = []
-    if not tagged:
-        B.append(Para.text("Chưa có kết quả phân loại sắc thái, chưa xác định được tin, bài tiêu cực."))
-    elif not len(neg):
+    if not len(neg):
         B.append(Para.text(f"Trong tuần không ghi nhận tin, bài tiêu cực về {area_label}."))
     else:
         B.append(Para.text(
@@ -346,10 +325,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     alerts = f["alerts"]
     ax = []
     al_note = ""
-    if "alerts" in f["missing"]:
-        al_note = "Chưa có dữ liệu cảnh báo (chức năng phát hiện vấn đề mới nổi chưa chạy)."
-        B.append(Para.text(al_note))
-    elif not len(alerts):
+    if not len(alerts):
         al_note = "Trong tuần không phát sinh cảnh báo vấn đề mới nổi."
         B.append(Para.text(al_note))
     else:
@@ -444,17 +420,14 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         ["– Báo chí", by_type["press"][0], by_type["press"][1], change_short(*by_type["press"])],
         ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], change_short(*by_type["social"])],
     ]
-    if tagged:
-        for code in ("negative", "neutral", "positive"):
-            a, b = sent.get(code, (0, 0))
-            overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, change_short(a, b)])
+    for code in ("negative", "neutral", "positive"):
+        a, b = sent.get(code, (0, 0))
+        overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, change_short(a, b)])
     overview.rows += [
         ["Vấn đề (nhóm tin) trong tuần", f.get("stories_total", 0), "", ""],
         ["Cảnh báo phát sinh", len(alerts), "", ""],
         ["Báo cáo tạo lúc (giờ Việt Nam)", today.replace(microsecond=0), "", ""],
     ]
-    if not tagged:
-        overview.note = "Chưa có kết quả phân loại tự động: số liệu tính trên toàn bộ tin, bài thu thập được."
     sheets.insert(0, overview)
     return Built(doc=doc, sheets=sheets, figs=figs, n_items=len(app_all))
 

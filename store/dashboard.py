@@ -1,7 +1,6 @@
 """Read queries behind the dashboard pages (overview, explorer, topics & places, briefing, sources).
 
-Other parts' tables are optional here: each query checks `capabilities()` so the pages work on a
-foundation-only database (no item_tags, no stories/alerts yet) and can say why a panel is empty.
+Every table is there (Database.migrate applies every migration), so the queries read them directly.
 Staff corrections (human_labels, latest per item and field) override the model's tags wherever
 single items are listed or filtered. Times in and out are naive UTC.
 """
@@ -14,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.db import table_names
 from store.tags import LATEST_LABELS_JOIN
 
 if TYPE_CHECKING:
@@ -26,21 +24,6 @@ if TYPE_CHECKING:
 # order) instead of probing every tag row. Links likewise: seen_at >= fetched_at.
 TAG_SLACK = timedelta(days=1)
 
-OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alerts", "alert_events", "source_alarms",
-                   "import_log")
-
-
-def capabilities(cur: "duckdb.DuckDBPyConnection") -> dict[str, bool]:
-    """Which optional tables exist: {'item_tags': True, 'alerts': False, …}."""
-    have = table_names(cur)
-    return {t: t in have for t in OPTIONAL_TABLES}
-
-
-def _has(cur: "duckdb.DuckDBPyConnection", *tables: str) -> bool:
-    caps = capabilities(cur)
-    return all(caps.get(t, False) for t in tables)
-
-
 # --- overview --------------------------------------------------------------------------------
 
 def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: datetime,
@@ -48,17 +31,13 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
     """Counts since `day_start` (local midnight, as UTC) and the mean count of the same hours on each of
     the previous `baseline_days` days: items, press, social, negative, in-area."""
     elapsed = max((now - day_start).total_seconds(), 1.0)
-    tags = _has(cur, "item_tags")
-    neg = "t.sentiment = 'negative'" if tags else "FALSE"
-    area = "t.in_area" if tags else "FALSE"
     lo = day_start - timedelta(days=baseline_days)
-    join = "LEFT JOIN item_tags t ON t.item_id = i.id AND t.tagged_at >= ?" if tags else ""
     row = cur.execute(
-        f"""
+        """
         WITH w AS (
-            SELECT i.published_at >= ? AS is_today, i.source_type, {neg} AS neg, coalesce({area}, FALSE) AS area,
-                   {"t.item_id IS NOT NULL" if tags else "FALSE"} AS tagged
-            FROM items i {join}
+            SELECT i.published_at >= ? AS is_today, i.source_type, t.sentiment = 'negative' AS neg,
+                   coalesce(t.in_area, FALSE) AS area, t.item_id IS NOT NULL AS tagged
+            FROM items i LEFT JOIN item_tags t ON t.item_id = i.id AND t.tagged_at >= ?
             WHERE i.published_at >= ? AND i.published_at <= ?
               AND (i.published_at >= ?
                    OR ((epoch(i.published_at) - epoch(?::TIMESTAMP)) % 86400 + 86400) % 86400 < ?)
@@ -76,7 +55,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
                count(*) FILTER (WHERE tagged)
         FROM w
         """,
-        [day_start, *([lo - TAG_SLACK] if tags else []), lo, now, day_start, day_start, elapsed],
+        [day_start, lo - TAG_SLACK, lo, now, day_start, day_start, elapsed],
     ).fetchone()
     keys = ("items", "press", "social", "negative", "in_area")
     out: dict[str, float] = {}
@@ -89,9 +68,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
 
 
 def sentiment_share(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.DataFrame:
-    """sentiment, n for items published since `since` (empty without item_tags)."""
-    if not _has(cur, "item_tags"):
-        return pd.DataFrame({"sentiment": pd.Series(dtype=str), "n": pd.Series(dtype=int)})
+    """sentiment, n for items published since `since` (tagged items only)."""
     return cur.execute(
         """
         SELECT coalesce(t.sentiment, 'unknown') AS sentiment, count(*) AS n
@@ -108,9 +85,6 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
     """bucket, topic, n: item counts per topic per time bucket (local buckets with `offset_hours`)."""
     if bucket not in ("hour", "day"):
         raise ValueError(bucket)
-    if not _has(cur, "item_tags"):
-        return pd.DataFrame({"bucket": pd.Series(dtype="datetime64[us]"), "topic": pd.Series(dtype=str),
-                             "n": pd.Series(dtype=int)})
     return cur.execute(
         f"""
         SELECT date_trunc('{bucket}', published_at + INTERVAL ({int(offset_hours)}) HOUR) AS bucket,
@@ -130,16 +104,9 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
 
 def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False) -> tuple[str, str]:
     """(joins, select-list) giving topics, sentiment, places, in_area, corrected for every item row `i`.
-    With `bounded`, the joins take one parameter: the lowest tagged_at to look at (see TAG_SLACK)."""
-    caps = capabilities(cur)
-    if not caps["item_tags"]:
-        return ("" if not bounded else "LEFT JOIN (SELECT NULL AS x WHERE ? IS NULL) _nb ON FALSE"), (
-            "NULL::VARCHAR[] AS topics, NULL::VARCHAR AS sentiment, NULL::VARCHAR[] AS places, "
-            "NULL::BOOLEAN AS in_area, FALSE AS corrected")
+    With `bounded`, the joins take one parameter: the lowest tagged_at to look at (see TAG_SLACK).
+    `cur` is not read (the tables are always there); it stays so the callers need no edit."""
     joins = "LEFT JOIN item_tags t ON t.item_id = i.id" + (" AND t.tagged_at >= ?" if bounded else "")
-    if not caps["human_labels"]:
-        return joins, ("t.topics AS topics, t.sentiment AS sentiment, t.places AS places, t.in_area AS in_area, "
-                       "FALSE AS corrected")
     joins += LATEST_LABELS_JOIN
     sel = """coalesce(from_json(h.h_topics, '["VARCHAR"]'), t.topics) AS topics,
              coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,
@@ -185,7 +152,7 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataFr
 
 
 def fold_sql(expr: str) -> str:
-    """SQL folding like vocab.folding.fold (lower-case, no marks, đ→d), for databases without item_tags."""
+    """SQL folding like vocab.folding.fold (lower-case, no marks, đ→d), for items not tagged yet."""
     return f"lower(strip_accents(replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')))"
 
 
@@ -230,7 +197,6 @@ def _search(cur: "duckdb.DuckDBPyConnection", since: datetime | None, until: dat
             source_types: Sequence[str], outlets: Sequence[str], topics: Sequence[str], sentiments: Sequence[str],
             places: Sequence[str], in_area_only: bool, query_folded: str, limit: int) -> pd.DataFrame:
     joins, sel = _effective_sql(cur, bounded=True)
-    tags = capabilities(cur)["item_tags"]
     params: list[Any] = [(since - TAG_SLACK) if since is not None else datetime(1970, 1, 1)]
     where: list[str] = []
     if since is not None:
@@ -248,7 +214,7 @@ def _search(cur: "duckdb.DuckDBPyConnection", since: datetime | None, until: dat
     phrases = [" ".join(p.split()) for p in query_folded.split(",") if p.strip()]
     if phrases:
         raw = fold_sql("(i.title || ' ' || i.summary)")
-        col = f"coalesce(t.folded, {raw})" if tags else raw  # items not tagged yet are folded on the fly
+        col = f"coalesce(t.folded, {raw})"  # items not tagged yet are folded on the fly
         for phrase in phrases:  # every comma-separated phrase must occur
             where.append(f"contains({col}, ?)")
             params.append(phrase)
@@ -302,32 +268,29 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
         ).fetchall()
     ]
     out["model"] = None
-    if _has(cur, "item_tags"):
-        r = cur.execute(
-            """SELECT model_version, topics, sentiment, places, in_area, place_details FROM item_tags
-               WHERE item_id = ? AND tagged_at >= ?""",
-            [item_id, out["fetched_at"] - TAG_SLACK],
-        ).fetchone()
-        if r:
-            out["model"] = {"model_version": r[0], "topics": r[1], "sentiment": r[2], "places": r[3], "in_area": r[4],
-                            "place_details": json.loads(r[5]) if isinstance(r[5], str) else (r[5] or [])}
+    r = cur.execute(
+        """SELECT model_version, topics, sentiment, places, in_area, place_details FROM item_tags
+           WHERE item_id = ? AND tagged_at >= ?""",
+        [item_id, out["fetched_at"] - TAG_SLACK],
+    ).fetchone()
+    if r:
+        out["model"] = {"model_version": r[0], "topics": r[1], "sentiment": r[2], "places": r[3], "in_area": r[4],
+                        "place_details": json.loads(r[5]) if isinstance(r[5], str) else (r[5] or [])}
     return out
 
 
 def filter_options(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[str, list[str]]:
     """Values offered by the explorer's filters: outlets (all), places seen since `since`."""
     outlets = [r[0] for r in cur.execute("SELECT DISTINCT outlet FROM items ORDER BY outlet").fetchall()]
-    places: list[str] = []
-    if _has(cur, "item_tags"):
-        places = [r[0] for r in cur.execute(
-            """
-            SELECT p FROM (
-                SELECT unnest(t.places) AS p FROM items i JOIN item_tags t ON t.item_id = i.id
-                WHERE i.published_at >= ? AND t.tagged_at >= ?
-            ) GROUP BY p ORDER BY count(*) DESC, p LIMIT 300
-            """,
-            [since, since - TAG_SLACK],
-        ).fetchall()]
+    places = [r[0] for r in cur.execute(
+        """
+        SELECT p FROM (
+            SELECT unnest(t.places) AS p FROM items i JOIN item_tags t ON t.item_id = i.id
+            WHERE i.published_at >= ? AND t.tagged_at >= ?
+        ) GROUP BY p ORDER BY count(*) DESC, p LIMIT 300
+        """,
+        [since, since - TAG_SLACK],
+    ).fetchall()]
     return {"outlets": outlets, "places": places}
 
 
@@ -335,8 +298,6 @@ def filter_options(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[st
 
 def topic_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime) -> pd.DataFrame:
     """topic, n_now (mid..end), n_prev (start..mid), neg_now, neg_prev."""
-    if not _has(cur, "item_tags"):
-        return pd.DataFrame(columns=["topic", "n_now", "n_prev", "neg_now", "neg_prev"])
     return cur.execute(
         """
         SELECT tp AS topic,
@@ -362,8 +323,6 @@ def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetim
     Items are counted once per 2025 unit even when they name several old wards of it. The database groups
     by the place-details text (a few hundred distinct values), which is parsed here, not once per item."""
     cols = ["name_2025", "old_names", "n_now", "n_prev", "neg_now", "neg_prev", "in_area"]
-    if not _has(cur, "item_tags"):
-        return pd.DataFrame(columns=cols)
     rows = cur.execute(
         """
         SELECT CAST(t.place_details AS VARCHAR) AS d,
@@ -408,10 +367,7 @@ def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetim
 # --- briefing --------------------------------------------------------------------------------
 
 def top_stories(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 10) -> pd.DataFrame:
-    """Stories active since `since`, biggest first (needs the stories table)."""
-    if not _has(cur, "stories"):
-        return pd.DataFrame(columns=["story_id", "title", "first_seen", "last_seen", "n_items", "n_outlets",
-                                     "outlets", "topics", "places", "in_area", "n_negative"])
+    """Stories active since `since`, biggest first."""
     return cur.execute(
         """
         SELECT story_id, title, first_seen, last_seen, n_items, n_outlets, outlets, topics, places, in_area,
@@ -425,9 +381,6 @@ def top_stories(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 
 
 def negative_items(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 30) -> pd.DataFrame:
     """Notable negative items since `since`: in the area first, then most widely carried, newest."""
-    if not _has(cur, "item_tags"):
-        return pd.DataFrame(columns=["id", "published_at", "outlet", "source_type", "title", "url", "topics",
-                                     "places", "in_area", "n_sources"])
     return cur.execute(
         """
         WITH neg AS (
@@ -474,8 +427,6 @@ def recent_errors(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataF
 
 def alert_history(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> pd.DataFrame:
     """Every event of one alert, oldest first (raise, transitions, notes, assignment, merges)."""
-    if not _has(cur, "alert_events"):
-        return pd.DataFrame(columns=["at", "username", "action", "from_state", "to_state", "note"])
     return cur.execute(
         """SELECT "at", username, action, from_state, to_state, note FROM alert_events
            WHERE alert_id = ? ORDER BY "at", id""",
@@ -485,8 +436,6 @@ def alert_history(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> pd.DataFra
 
 def alert_notes_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.DataFrame:
     """What staff did on alerts since `since` (notes, transitions, assignments…), oldest first."""
-    if not _has(cur, "alert_events"):
-        return pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note"])
     return cur.execute(
         """SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events
            WHERE username <> 'system' AND "at" >= ? ORDER BY "at", id""",
@@ -496,8 +445,6 @@ def alert_notes_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.D
 
 def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> pd.DataFrame:
     """Alerts raised since `since`, plus every alert still open (whatever its age)."""
-    if not _has(cur, "alerts"):
-        return pd.DataFrame()
     return cur.execute(
         """
         SELECT alert_id, raised_at, title, topics, places, n_items, n_outlets, severity, score, reason, status,
@@ -511,6 +458,4 @@ def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit
 
 
 def alert_status_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
-    if not _has(cur, "alerts"):
-        return {}
     return dict(cur.execute("SELECT status, count(*) FROM alerts GROUP BY status").fetchall())

@@ -79,14 +79,6 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def table_names(cur: duckdb.DuckDBPyConnection) -> set[str]:
-    """The tables this database has: optional parts (NLP, alerts, full text…) add theirs by migration,
-    and code that reads them asks here first."""
-    return {r[0] for r in cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
-    ).fetchall()}
-
-
 def migrations() -> list[tuple[int, str, Path]]:
     found = []
     for p in sorted(MIGRATIONS_DIR.iterdir()):

@@ -7,8 +7,7 @@
             stories (story_items ⋈ stories) with their handling (alerts, alert_events), alerts raised
     rapid_figures(cur, alert_id | story_id) ──▶ the alert, its story's items, its audit trail
 
-Other parts' tables are optional: `capabilities()` says which exist, and each figure that needs a
-missing table comes back empty with the reason in `missing`. Times in and out are naive UTC.
+Every table is there (Database.migrate applies every migration). Times in and out are naive UTC.
 """
 
 from __future__ import annotations
@@ -21,21 +20,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.db import table_names
+from store.alerts import get_alert
 from store.tags import LATEST_LABELS_JOIN
 
 if TYPE_CHECKING:
     import duckdb
-
-OPTIONAL_TABLES = ("item_tags", "human_labels", "stories", "story_items", "alerts", "alert_events",
-                   "report_texts", "report_archive")
-
-
-def capabilities(cur: "duckdb.DuckDBPyConnection") -> dict[str, bool]:
-    """Which optional tables exist: {'item_tags': True, 'alerts': False, …}."""
-    have = table_names(cur)
-    return {t: t in have for t in OPTIONAL_TABLES}
-
 
 # --------------------------------------------------------------------------------------------- area
 def fold(text: str) -> str:
@@ -61,34 +50,19 @@ def _place_match_sql(col: str, pattern: str) -> str:
             f"'{pattern}'))) > 0, FALSE)")
 
 
-def _effective(caps: dict[str, bool]) -> tuple[str, str]:
-    """(joins, select list) for topics, sentiment, places, in_area of item row `i`: a staff correction
-    (human_labels) first, then the NLP tags (item_tags), then the copy the story grouping keeps
-    (story_items; `langnghe replay --tagger fixture` fills only that one)."""
-    srcs = [a for a, t in (("t", "item_tags"), ("s", "story_items")) if caps.get(t)]
-    if not srcs:
-        return "", ("NULL::VARCHAR[] AS topics, NULL::VARCHAR AS sentiment, NULL::VARCHAR[] AS places, "
-                    "NULL::BOOLEAN AS in_area")
-    joins = " ".join({"t": "LEFT JOIN item_tags t ON t.item_id = i.id",
-                      "s": "LEFT JOIN story_items s ON s.item_id = i.id"}[a] for a in srcs)
-    human = {"topics": [], "sentiment": [], "places": [], "in_area": []}
-    if caps.get("human_labels"):
-        joins += LATEST_LABELS_JOIN
-        human = {"topics": ["from_json(h.h_topics, '[\"VARCHAR\"]')"],
-                 "sentiment": ["json_extract_string(h.h_sentiment, '$')"],
-                 "places": ["from_json(h.h_places, '[\"VARCHAR\"]')"],
-                 "in_area": ["CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN)"]}
-    cols = []
-    for col in ("topics", "sentiment", "places", "in_area"):
-        parts = human[col] + [f"{a}.{col}" for a in srcs]
-        cols.append((f"coalesce({', '.join(parts)})" if len(parts) > 1 else parts[0]) + f" AS {col}")
-    return joins, ", ".join(cols)
-
-
-def _tagged_sql(caps: dict[str, bool]) -> str:
-    """SQL true when item row `i` has tags from either source (after `_effective`'s joins)."""
-    parts = [f"{a}.item_id IS NOT NULL" for a, t in (("t", "item_tags"), ("s", "story_items")) if caps.get(t)]
-    return " OR ".join(parts) or "FALSE"
+# The effective topics, sentiment, places, in_area of item row `i`: a staff correction (human_labels)
+# first, then the NLP tags (item_tags), then the copy the story grouping keeps (story_items;
+# `langnghe replay --tagger fixture` fills only that one).
+EFFECTIVE_JOINS = ("LEFT JOIN item_tags t ON t.item_id = i.id LEFT JOIN story_items s ON s.item_id = i.id"
+                   + LATEST_LABELS_JOIN)
+EFFECTIVE_COLS = ", ".join(f"coalesce({h}, t.{c}, s.{c}) AS {c}" for c, h in (
+    ("topics", "from_json(h.h_topics, '[\"VARCHAR\"]')"),
+    ("sentiment", "json_extract_string(h.h_sentiment, '$')"),
+    ("places", "from_json(h.h_places, '[\"VARCHAR\"]')"),
+    ("in_area", "CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN)"),
+))
+# True when item row `i` has tags from either source (after EFFECTIVE_JOINS).
+TAGGED_SQL = "t.item_id IS NOT NULL OR s.item_id IS NOT NULL"
 
 
 # --------------------------------------------------------------------------------------------- weekly
@@ -113,27 +87,16 @@ def weekly_figures(
 ) -> dict[str, Any]:
     """Everything the weekly report shows, as DataFrames and numbers (see the module docstring).
 
-    Keys: caps, missing, tagged, totals {all_now, all_prev, tagged_now, scope_now, scope_prev}, outlets,
-    sentiment, topics, places, daily, negative, appendix, stories, alerts.
+    Keys: totals {all_now, all_prev, tagged_now, scope_now, scope_prev}, outlets, sentiment, topics, places,
+    daily, negative, appendix, stories, stories_total, alerts.
     """
-    caps = capabilities(cur)
-    missing: list[str] = []
-    tagged = caps["item_tags"] or caps["story_items"]
-    if not tagged:
-        missing.append("item_tags")
     pattern = area_regex(area)
-    joins, sel = _effective(caps)
-    if not tagged:
-        scope_sql = "TRUE"
-    elif pattern:
-        scope_sql = _place_match_sql("places", pattern)
-    else:
-        scope_sql = "coalesce(in_area, FALSE)"
-    tag_count = f"count(*) FILTER (WHERE i.published_at >= ? AND ({_tagged_sql(caps)}))"
+    scope_sql = _place_match_sql("places", pattern) if pattern else "coalesce(in_area, FALSE)"
     row = cur.execute(
         f"""
-        SELECT count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at < ?), {tag_count}
-        FROM items i {joins}
+        SELECT count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at < ?),
+               count(*) FILTER (WHERE i.published_at >= ? AND ({TAGGED_SQL}))
+        FROM items i {EFFECTIVE_JOINS}
         WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
         """,
         [w.start, w.start, w.start, w.start, w.end, w.prev_start, w.prev_end],
@@ -144,8 +107,8 @@ def weekly_figures(
         f"""
         CREATE OR REPLACE TEMP TABLE _rs AS
         WITH e AS (
-            SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.url, {sel}
-            FROM items i {joins}
+            SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.url, {EFFECTIVE_COLS}
+            FROM items i {EFFECTIVE_JOINS}
             WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
         )
         SELECT id, published_at, source_type, outlet, title, url,
@@ -156,19 +119,14 @@ def weekly_figures(
         [w.start, w.end, w.prev_start, w.prev_end, w.start],
     )
     try:
-        out = _aggregate(cur, caps, w, pattern, top_stories, negative_items, top_places)
+        out = _aggregate(cur, w, pattern, top_stories, negative_items, top_places)
     finally:
         cur.execute("DROP TABLE IF EXISTS temp._rs")
     out["totals"] = {**totals, "scope_now": int(out.pop("_scope_now")), "scope_prev": int(out.pop("_scope_prev"))}
-    if not (caps["stories"] and caps["story_items"]):
-        missing.append("stories")
-    if not caps["alerts"]:
-        missing.append("alerts")
-    out.update(caps=caps, missing=missing, tagged=tagged)
     return out
 
 
-def _aggregate(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], w: Window, pattern: str | None,
+def _aggregate(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
                top_stories: int, negative_items: int, top_places: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     n = cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs").fetchone()
@@ -229,20 +187,18 @@ def _aggregate(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], w: Windo
         WHERE r.now ORDER BY r.published_at, r.id
         """
     ).df()
-    out["stories"] = _stories(cur, caps, top_stories)
+    out["stories"] = _stories(cur, top_stories)
     out["stories_total"] = int(cur.execute(
         "SELECT count(DISTINCT s.story_id) FROM story_items s JOIN _rs r ON r.id = s.item_id WHERE r.now"
-    ).fetchone()[0]) if caps["story_items"] else 0
-    out["alerts"] = _alerts_raised(cur, caps, w, pattern)
+    ).fetchone()[0])
+    out["alerts"] = _alerts_raised(cur, w, pattern)
     return out
 
 
-def _stories(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], limit: int) -> pd.DataFrame:
+def _stories(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
     cols = ["story_id", "title", "first_seen", "n_items", "n_outlets", "outlets", "n_negative", "n_neutral",
             "n_positive", "n_unknown", "places", "topics", "alert_id", "alert_status", "severity", "assignee",
             "reviewers", "notes"]
-    if not (caps["stories"] and caps["story_items"]):
-        return pd.DataFrame(columns=cols)
     df = cur.execute(
         """
         WITH si AS (SELECT s.story_id, r.* FROM story_items s JOIN _rs r ON r.id = s.item_id WHERE r.now)
@@ -261,7 +217,7 @@ def _stories(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], limit: int
         """,
         [int(limit)],
     ).df()
-    handling = story_handling(cur, list(df["story_id"]), caps)
+    handling = story_handling(cur, list(df["story_id"]))
     for c in ("alert_id", "alert_status", "severity", "assignee", "reviewers", "notes"):
         df[c] = [handling.get(s, {}).get(c) for s in df["story_id"]]
     # detection names an alerted story better than its first item's title (often a post without diacritics)
@@ -269,16 +225,13 @@ def _stories(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], limit: int
     return df[cols]
 
 
-def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str],
-                   caps: dict[str, bool] | None = None) -> dict[str, dict[str, Any]]:
+def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """story_id → its latest alert (not one merged away): alert_id, alert_status, severity, assignee,
     reviewers (people who acted on any of the story's alerts), notes (notes and close reasons, oldest first)."""
-    caps = caps or capabilities(cur)
-    if not story_ids or not caps["alerts"]:
+    if not story_ids:
         return {}
-    ev = caps["alert_events"]
     rows = cur.execute(
-        f"""
+        """
         WITH a AS (SELECT * FROM alerts WHERE story_id IN (SELECT unnest(?::VARCHAR[])) AND status <> 'merged'),
              latest AS (SELECT story_id, arg_max(alert_id, seq) AS alert_id, arg_max(status, seq) AS status,
                                arg_max(severity, seq) AS severity, arg_max(assignee, seq) AS assignee,
@@ -286,10 +239,10 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str],
                                list(close_reason ORDER BY seq) FILTER (WHERE close_reason IS NOT NULL) AS reasons
                         FROM a GROUP BY story_id)
         SELECT l.story_id, l.alert_id, l.status, l.severity, l.assignee, l.reasons, l.alert_title,
-               {"(SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e JOIN alerts x USING (alert_id) "
-                "WHERE x.story_id = l.story_id AND e.username <> 'system')" if ev else "NULL::VARCHAR[]"} AS reviewers,
-               {"(SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e JOIN alerts x USING (alert_id) "
-                "WHERE x.story_id = l.story_id AND e.action = 'note' AND e.note IS NOT NULL)" if ev else "NULL::VARCHAR[]"} AS notes
+               (SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e JOIN alerts x USING (alert_id)
+                WHERE x.story_id = l.story_id AND e.username <> 'system') AS reviewers,
+               (SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e JOIN alerts x USING (alert_id)
+                WHERE x.story_id = l.story_id AND e.action = 'note' AND e.note IS NOT NULL) AS notes
         FROM latest l
         """,
         [list(story_ids)],
@@ -302,23 +255,19 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str],
     return out
 
 
-def _alerts_raised(cur: "duckdb.DuckDBPyConnection", caps: dict[str, bool], w: Window,
-                   pattern: str | None) -> pd.DataFrame:
+def _alerts_raised(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None) -> pd.DataFrame:
     cols = ["alert_id", "raised_at", "title", "severity", "status", "assignee", "n_items", "n_outlets", "places",
             "close_reason", "reviewers", "notes", "last_action_at"]
-    if not caps["alerts"]:
-        return pd.DataFrame(columns=cols)
     where = _place_match_sql("a.places", pattern) if pattern else "TRUE"
-    ev = caps["alert_events"]
-    reviewers = ("(SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e "
-                 "WHERE e.alert_id = a.alert_id AND e.username <> 'system')") if ev else "NULL::VARCHAR[]"
-    notes = ("(SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e WHERE e.alert_id = a.alert_id "
-             "AND e.action = 'note' AND e.note IS NOT NULL)") if ev else "NULL::VARCHAR[]"
-    last = "(SELECT max(e.at) FROM alert_events e WHERE e.alert_id = a.alert_id)" if ev else "a.updated_at"
     return cur.execute(
         f"""
         SELECT a.alert_id, a.raised_at, a.title, a.severity, a.status, a.assignee, a.n_items, a.n_outlets, a.places,
-               a.close_reason, {reviewers} AS reviewers, {notes} AS notes, {last} AS last_action_at
+               a.close_reason,
+               (SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e
+                WHERE e.alert_id = a.alert_id AND e.username <> 'system') AS reviewers,
+               (SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e
+                WHERE e.alert_id = a.alert_id AND e.action = 'note' AND e.note IS NOT NULL) AS notes,
+               (SELECT max(e.at) FROM alert_events e WHERE e.alert_id = a.alert_id) AS last_action_at
         FROM alerts a
         WHERE a.raised_at >= ? AND a.raised_at < ? AND a.kind = 'story' AND {where}
         ORDER BY a.raised_at, a.seq
@@ -332,66 +281,53 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
                   story_id: str | None = None) -> dict[str, Any]:
     """One alert (or a story without an alert): the alert row, the story row, every item (oldest first, with
     effective tags and the number of sources that carried it) and the audit trail. Raises KeyError when
-    there is no such alert or story, LookupError when the alerts/stories tables do not exist yet."""
-    caps = capabilities(cur)
+    there is no such alert or story."""
     alert: dict[str, Any] | None = None
     if alert_id:
-        if not caps["alerts"]:
-            raise LookupError("alerts")
-        from store.alerts import get_alert  # the alerts part owns the row's shape
-
-        alert = get_alert(cur, alert_id)
+        alert = get_alert(cur, alert_id)  # store.alerts owns the row's shape
         story_id = alert.get("story_id") or None
-    has_stories = caps["stories"] and caps["story_items"]
     story: dict[str, Any] | None = None
-    if story_id and has_stories:
+    if story_id:
         r = cur.execute("SELECT * FROM stories WHERE story_id = ?", [story_id]).fetchall()
         if r:
             story = dict(zip([d[0] for d in cur.description], r[0]))
     if alert is None and story is None:
-        if not has_stories:
-            raise LookupError("stories")
         raise KeyError(story_id)
-    joins, sel = _effective(caps)
     if story is not None:
         ids_sql, params = "SELECT item_id FROM story_items WHERE story_id = ?", [story["story_id"]]
     else:
         ids_sql, params = "SELECT unnest(?::VARCHAR[]) AS item_id", [list(alert.get("item_ids") or [])]  # type: ignore[union-attr]
     items = cur.execute(
         f"""
-        SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, i.title, i.summary, i.url, {sel},
+        SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, i.title, i.summary, i.url, {EFFECTIVE_COLS},
                (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources
-        FROM items i {joins}
+        FROM items i {EFFECTIVE_JOINS}
         WHERE i.id IN ({ids_sql})
         ORDER BY i.published_at, i.id
         """,
         params,
     ).df()
     events = pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note"])
-    if caps["alerts"] and caps["alert_events"]:
-        if alert is not None:
-            ids = [alert["alert_id"]]
-        else:
-            ids = [r[0] for r in cur.execute("SELECT alert_id FROM alerts WHERE story_id = ?", [story_id]).fetchall()]
-        if ids:
-            events = cur.execute(
-                """
-                SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events
-                WHERE alert_id IN (SELECT unnest(?::VARCHAR[]))
-                   OR alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
-                ORDER BY "at", id
-                """,
-                [ids, ids],
-            ).df()
-    return {"caps": caps, "alert": alert, "story": story, "items": items, "events": events,
-            "tagged": caps["item_tags"] or caps["story_items"]}
+    if alert is not None:
+        ids = [alert["alert_id"]]
+    else:
+        ids = [r[0] for r in cur.execute("SELECT alert_id FROM alerts WHERE story_id = ?", [story_id]).fetchall()]
+    if ids:
+        events = cur.execute(
+            """
+            SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events
+            WHERE alert_id IN (SELECT unnest(?::VARCHAR[]))
+               OR alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
+            ORDER BY "at", id
+            """,
+            [ids, ids],
+        ).df()
+    return {"alert": alert, "story": story, "items": items, "events": events}
 
 
 # --------------------------------------------------------------------------------------------- texts
 def get_text(cur: "duckdb.DuckDBPyConnection", kind: str, key: str) -> dict[str, Any] | None:
     """The saved proposals text of one report: {body, username, updated_at}, or None."""
-    if not capabilities(cur)["report_texts"]:
-        return None
     row = cur.execute("SELECT body, username, updated_at FROM report_texts WHERE kind = ? AND key = ?",
                       [kind, key]).fetchone()
     return {"body": row[0], "username": row[1], "updated_at": row[2]} if row else None
@@ -431,8 +367,6 @@ def add_archive(cur: "duckdb.DuckDBPyConnection", *, kind: str, period: str, are
 def list_archive(cur: "duckdb.DuckDBPyConnection", kind: str | None = None, limit: int = 100) -> pd.DataFrame:
     """Archived reports, newest first: id, kind, period, area, generated_at, generated_by, dir, files, n_items, seconds."""
     cols = ["id", "kind", "period", "area", "generated_at", "generated_by", "dir", "files", "n_items", "seconds"]
-    if not capabilities(cur)["report_archive"]:
-        return pd.DataFrame(columns=cols)
     where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
     return cur.execute(
         f"SELECT {', '.join(cols)} FROM report_archive {where} ORDER BY generated_at DESC, id DESC LIMIT ?",
@@ -453,8 +387,6 @@ def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str
 
 def in_area_places(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> list[str]:
     """Place names (as tagged) of in-area items since `since`, most frequent first (the area picker)."""
-    if not capabilities(cur)["item_tags"]:
-        return []
     return [r[0] for r in cur.execute(
         """
         SELECT p, count(*) AS n FROM (

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pyarrow as pa
 
-from store.db import table_names
 
 if TYPE_CHECKING:
     import duckdb
@@ -43,11 +42,6 @@ _ITEM_SCHEMA = pa.schema(
 )
 
 
-def has_item_tags(cur: "duckdb.DuckDBPyConnection") -> bool:
-    """True once the NLP part's item_tags table exists (migration 010)."""
-    return "item_tags" in table_names(cur)
-
-
 def items_signature(cur: "duckdb.DuckDBPyConnection") -> tuple[Any, ...]:
     """(count, latest fetched_at, latest published_at) of items: unchanged means nothing new arrived."""
     return tuple(cur.execute("SELECT count(*), max(fetched_at), max(published_at) FROM items").fetchone())
@@ -60,25 +54,15 @@ def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | 
     topics, sentiment, in_area, places, place_details (parsed), folded.
     """
     lim = f"LIMIT {int(limit)}" if limit else ""
-    if has_item_tags(cur):
-        sql = f"""
-            SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary,
-                   t.item_id IS NOT NULL AS tagged, t.topics, t.sentiment, t.in_area, t.places,
-                   CAST(t.place_details AS VARCHAR) AS place_details, t.folded
-            FROM items i
-            LEFT JOIN item_tags t ON t.item_id = i.id
-            WHERE i.published_at <= ? AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)
-            ORDER BY i.published_at, i.id {lim}
-        """
-    else:
-        sql = f"""
-            SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary,
-                   FALSE AS tagged, NULL AS topics, NULL AS sentiment, NULL AS in_area, NULL AS places,
-                   NULL AS place_details, NULL AS folded
-            FROM items i
-            WHERE i.published_at <= ? AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)
-            ORDER BY i.published_at, i.id {lim}
-        """
+    sql = f"""
+        SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary,
+               t.item_id IS NOT NULL AS tagged, t.topics, t.sentiment, t.in_area, t.places,
+               CAST(t.place_details AS VARCHAR) AS place_details, t.folded
+        FROM items i
+        LEFT JOIN item_tags t ON t.item_id = i.id
+        WHERE i.published_at <= ? AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)
+        ORDER BY i.published_at, i.id {lim}
+    """
     cols = ["id", "published_at", "source", "outlet", "source_type", "title", "summary", "tagged",
             "topics", "sentiment", "in_area", "places", "place_details", "folded"]
     out = []

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pyarrow as pa
 
-from store.db import table_names, utcnow
+from store.db import utcnow
+from store.fulltext import texts_for
 
 if TYPE_CHECKING:
     import duckdb
@@ -117,10 +118,6 @@ def _with_fulltext(cur: "duckdb.DuckDBPyConnection", rows: list[dict[str, Any]],
     """Places and topics read the article's beginning too, when collectors/fulltext fetched it."""
     if chars <= 0 or not rows:
         return rows
-    if "item_fulltext" not in table_names(cur):
-        return rows  # the full-text part is not installed
-    from store.fulltext import texts_for
-
     texts = texts_for(cur, [r["id"] for r in rows])
     for r in rows:
         if texts.get(r["id"]):

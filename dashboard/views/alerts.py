@@ -28,10 +28,6 @@ FILTERS = {
 def render() -> None:
     st.title("Cảnh báo — vấn đề nổi cộm")
     ui.flash()
-    caps = data.caps()
-    if not caps["alerts_api"]:
-        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt trên cơ sở dữ liệu này, nên chưa có cảnh báo.")
-        return
     counts = data.alert_status_counts()
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     c1, c2 = st.columns([1.2, 2])

@@ -48,9 +48,7 @@ def render() -> None:
 
     st.subheader("I. Cảnh báo mới và đang mở")
     alerts = b["alerts"]
-    if not data.caps()["alerts_api"]:
-        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt, nên chưa có cảnh báo.")
-    elif not len(alerts):
+    if not len(alerts):
         st.caption("Không có cảnh báo mới và không còn cảnh báo nào đang mở.")
     else:
         alerts = sort_queue(alerts)
@@ -85,9 +83,7 @@ def render() -> None:
 
     st.subheader("II. Vấn đề được đăng nhiều nhất")
     stories = b["stories"]
-    if not data.caps()["stories"]:
-        ui.empty("Chức năng gom nhóm tin theo vấn đề chưa được cài đặt.")
-    elif not len(stories):
+    if not len(stories):
         st.caption("Không có vấn đề nào trong kỳ.")
     else:
         st.dataframe(
@@ -107,9 +103,7 @@ def render() -> None:
 
     st.subheader("III. Tin tiêu cực đáng chú ý")
     neg = b["negative"]
-    if not data.caps()["item_tags"]:
-        ui.empty("Chưa có kết quả phân tích sắc thái (NLP), nên chưa lọc được tin tiêu cực.")
-    elif not len(neg):
+    if not len(neg):
         st.caption("Không có tin tiêu cực trong kỳ.")
     else:
         view = pd.DataFrame({

@@ -28,7 +28,6 @@ SENTIMENT_CODES = [k for k in SENTIMENT_LABELS if k != "unknown"]
 def render() -> None:
     st.title("Tin bài")
     ui.flash()
-    caps = data.caps()
     cfg = data.config()
     opts = data.filter_options()
 
@@ -50,15 +49,12 @@ def render() -> None:
                               placeholder="Tất cả")
     outlets = r1[2].multiselect("Cơ quan, kênh", opts["outlets"], key="x_outlets", placeholder="Tất cả")
     topics = r1[3].multiselect("Chủ đề", TOPIC_CODES, format_func=TOPIC_LABELS.get, key="x_topics",
-                               placeholder="Tất cả", disabled=not caps["item_tags"])
+                               placeholder="Tất cả")
     r2 = st.columns([1.1, 2.6, 1.6])
     sentiments = r2[0].multiselect("Sắc thái", SENTIMENT_CODES, format_func=SENTIMENT_LABELS.get, key="x_sent",
-                                   placeholder="Tất cả", disabled=not caps["item_tags"])
-    places = r2[1].multiselect("Địa bàn (tên cũ và mới)", opts["places"], key="x_places", placeholder="Tất cả",
-                               disabled=not caps["item_tags"])
-    in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area", disabled=not caps["item_tags"])
-    if not caps["item_tags"]:
-        st.caption("Lọc theo chủ đề, sắc thái, địa bàn cần kết quả phân tích nội dung (NLP), hiện chưa có.")
+                                   placeholder="Tất cả")
+    places = r2[1].multiselect("Địa bàn (tên cũ và mới)", opts["places"], key="x_places", placeholder="Tất cả")
+    in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area")
 
     limit = cfg.dashboard.explorer_limit
     df = data.search(since, until, tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places),
@@ -113,8 +109,6 @@ def _detail(item_id: str, known_places: list[str]) -> None:
         st.markdown("**Địa danh:** " + md("; ".join(as_list(d["places"])) or "—"))
         if d.get("corrected"):
             st.caption("Nhãn của tin này đã được cán bộ sửa; xem lịch sử bên dưới.")
-    if not data.caps()["item_tags"]:
-        return
     if gate.can("analyst"):
         _correct(d, known_places)
     hist = d.get("history") or []

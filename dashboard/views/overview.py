@@ -30,7 +30,6 @@ def render() -> None:
 
 def _live() -> None:
     cfg = data.config()
-    caps = data.caps()
     t = data.totals()
     if t["items"] == 0:
         ui.empty(
@@ -38,7 +37,7 @@ def _live() -> None:
             "Nguồn tin để biết nguồn nào đã chạy và lỗi gì."
         )
     today = data.today_vs_usual(cfg.dashboard.baseline_days)
-    open_alerts = data.alerts(OPEN_STATES, 200) if caps["alerts_api"] else pd.DataFrame()
+    open_alerts = data.alerts(OPEN_STATES, 200)
 
     c = st.columns(5)
     c[0].metric("Tin hôm nay", number(today["items"]),
@@ -53,8 +52,7 @@ def _live() -> None:
         why = "Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây."
         c[1].metric("Tin tiêu cực hôm nay", "—", help=why)
         c[2].metric("Tin về địa bàn hôm nay", "—", help=why)
-    c[3].metric("Cảnh báo đang mở", number(len(open_alerts)) if caps["alerts_api"] else "—",
-                help=None if caps["alerts_api"] else "Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt.")
+    c[3].metric("Cảnh báo đang mở", number(len(open_alerts)))
     c[4].metric("Tổng số tin", number(t["items"]),
                 delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}", delta_color="off")
 
@@ -80,12 +78,10 @@ def _live() -> None:
             st.plotly_chart(pie, width="stretch", key="sentiment_chart")
         else:
             st.markdown("**Sắc thái tin, 7 ngày qua**")
-            ui.empty("Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy hoặc chưa cài đặt.")
+            ui.empty("Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy.")
 
     st.subheader("Cảnh báo đang mở")
-    if not caps["alerts_api"]:
-        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt, nên chưa có cảnh báo.")
-    elif not len(open_alerts):
+    if not len(open_alerts):
         st.caption("Không có cảnh báo nào đang mở.")
     else:
         sev_rank = {"high": 0, "medium": 1, "low": 2}

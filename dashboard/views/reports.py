@@ -102,9 +102,6 @@ def _weekly(s) -> None:  # type: ignore[no-untyped-def]
 
 
 def _rapid() -> None:
-    if not data.caps().get("alerts_api"):
-        ui.empty("Chức năng phát hiện vấn đề nổi cộm chưa được cài đặt trên cơ sở dữ liệu này, nên chưa có cảnh báo.")
-        return
     df = data.alerts(None, 500)
     if not len(df):
         ui.empty("Chưa có cảnh báo nào để lập báo cáo nhanh.")

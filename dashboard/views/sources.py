@@ -66,9 +66,7 @@ def render() -> None:
 
     st.subheader("Cảnh báo nguồn tin")
     alarms = data.source_alarms()
-    if not data.caps()["source_alarms"]:
-        ui.empty("Chức năng cảnh báo nguồn tin chưa được cài đặt.")
-    elif not len(alarms):
+    if not len(alarms):
         st.caption("Không có cảnh báo nào về nguồn tin.")
     else:
         st.dataframe(pd.DataFrame({

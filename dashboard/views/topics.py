@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data
 from dashboard.labels import as_list, topic_label
 
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
@@ -27,9 +27,6 @@ def render() -> None:
     label = c1.segmented_control("So sánh", list(PERIODS), default="7 ngày", key="t_period") or "7 ngày"
     days = PERIODS[label]
     c2.caption(f"Kỳ này: {days} ngày gần nhất; kỳ trước: {days} ngày liền trước đó.")
-    if not data.caps()["item_tags"]:
-        ui.empty("Chưa có kết quả phân tích nội dung (chủ đề, địa danh): bộ phân tích NLP chưa chạy hoặc chưa cài đặt.")
-        return
     tr = data.trends(days)
     topics, places = tr["topics"], tr["places"]
 

@@ -101,9 +101,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             except KeyError:
                 print(f"langnghe report: không có cảnh báo/vấn đề {args.alert or args.story}", file=sys.stderr)
                 return 2
-            except LookupError as exc:
-                print(f"langnghe report: cơ sở dữ liệu chưa có bảng {exc} (chưa chạy phát hiện vấn đề)", file=sys.stderr)
-                return 2
     finally:
         db.close()
     for fmt, path in res.files.items():

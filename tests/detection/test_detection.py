@@ -21,7 +21,7 @@ from detection.jobs import Detector, run_detection, scheduler_hook  # noqa: E402
 from store import alerts as store_alerts  # noqa: E402
 from store import items as store_items  # noqa: E402
 from store import sources as store_sources  # noqa: E402
-from store import stories as store_stories  # noqa: E402
+from store import tags as tag_store  # noqa: E402
 from store.db import Database  # noqa: E402
 
 NOW = datetime(2025, 9, 20, 3, 0)
@@ -207,18 +207,13 @@ def test_scheduler_hook_groups_items_tagged_by_the_nlp_store(tmp_path, monkeypat
                   "text": "Đất đá vùi lấp 2 nhà dân.", "published_at": t},
                  {"id": "x2", "source": "fb-uongbi24h", "title": "sat lo bai thai than o vang danh",
                   "text": "dat da vui lap 2 nha dan", "published_at": t + timedelta(minutes=5)}], t)
-    with db.read() as cur:
-        has_tags = store_stories.has_item_tags(cur)
-    if has_tags:
-        from store import tags as tag_store
-
-        with db.write() as cur:
-            tag_store.save_tags(cur, [
-                {"id": i, "topics": ["disaster"], "sentiment": "negative", "in_area": True,
-                 "places": ["phường Vàng Danh"], "place_details": [], "lang": "vi", "model_version": "test",
-                 "no_diacritics": i == "x2", "folded": f}
-                for i, f in (("x1", "sat lo bai thai than o vang danh dat da vui lap 2 nha dan"),
-                             ("x2", "sat lo bai thai than o vang danh dat da vui lap 2 nha dan"))])
+    with db.write() as cur:
+        tag_store.save_tags(cur, [
+            {"id": i, "topics": ["disaster"], "sentiment": "negative", "in_area": True,
+             "places": ["phường Vàng Danh"], "place_details": [], "lang": "vi", "model_version": "test",
+             "no_diacritics": i == "x2", "folded": f}
+            for i, f in (("x1", "sat lo bai thai than o vang danh dat da vui lap 2 nha dan"),
+                         ("x2", "sat lo bai thai than o vang danh dat da vui lap 2 nha dan"))])
     import store.db as store_db
 
     monkeypatch.setattr(store_db, "utcnow", lambda: NOW)
@@ -226,8 +221,7 @@ def test_scheduler_hook_groups_items_tagged_by_the_nlp_store(tmp_path, monkeypat
     with db.read() as cur:
         grouped = cur.execute("SELECT item_id, story_id, sentiment FROM story_items ORDER BY item_id").fetchall()
     assert [g[0] for g in grouped] == ["x1", "x2"] and grouped[0][1] == grouped[1][1]
-    if has_tags:
-        assert {g[2] for g in grouped} == {"negative"}
+    assert {g[2] for g in grouped} == {"negative"}
     db.close()
 
 
@@ -237,8 +231,7 @@ def test_untagged_items_wait_for_the_grace_period(tmp_path):
     t = NOW - timedelta(minutes=10)
     _insert(db, [{"id": "late", "source": "s", "title": "Tin chưa gắn nhãn", "text": "x", "published_at": t}], t)
     with db.read() as cur:
-        tagged = store_stories.has_item_tags(cur) and cur.execute(
-            "SELECT count(*) FROM item_tags").fetchone()[0]
+        tagged = cur.execute("SELECT count(*) FROM item_tags").fetchone()[0]
     assert not tagged
     run_detection(cfg, db, NOW)
     with db.read() as cur:

@@ -1,4 +1,4 @@
-"""Reports when there is nothing to report, when other parts' tables are missing, for one area, with staff
+"""Reports when there is nothing to report, when nothing is tagged yet, for one area, with staff
 corrections, with hostile feed text, and with the WeasyPrint engine."""
 
 from __future__ import annotations
@@ -51,21 +51,23 @@ def test_empty_week_says_nothing_happened(tmp_path):
     assert "không ghi nhận tin, bài nào" in pdf_text(res.files["pdf"])
 
 
-def test_foundation_only_database(tmp_path):
-    """No item_tags, stories or alerts yet: the report counts every item and says what is missing."""
+def test_week_with_nothing_tagged_yet(tmp_path):
+    """Items collected, none tagged, grouped or alerted on yet: a real state, reported as no data (the
+    untagged items are counted), never as a part that is not there."""
     db = Database(tmp_path / "bare.duckdb")
     w = week_period(WEEK, NOW).window
     with db.write() as cur:
         insert_items(cur, [_item(i, f"Tin số {i} về Uông Bí", w.start + timedelta(hours=i)) for i in range(5)])
-        for t in ("item_tags", "human_labels", "story_items", "stories", "alert_events", "alerts", "report_texts"):
-            cur.execute(f"DROP TABLE IF EXISTS {t}")
+    f = weekly_figures(db, settings(), week_period(WEEK, NOW))
+    assert not {"caps", "missing", "tagged"} & set(f)
+    assert f["totals"]["all_now"] == 5 and f["totals"]["tagged_now"] == 0
     res = weekly_report(db, settings(charts=False), WEEK, tmp_path / "out", now=NOW, formats=("docx", "xlsx"))
-    assert res.errors == [] and res.n_items == 5
+    assert res.errors == [] and res.n_items == 0
     paras = [p.text for p in docx.Document(str(res.files["docx"])).paragraphs]
-    assert any("chưa có kết quả phân loại tự động" in p for p in paras)
-    assert any(p.startswith("Chưa có dữ liệu nhóm tin theo vấn đề") for p in paras)
-    assert any(p.startswith("Chưa có dữ liệu cảnh báo") for p in paras)
-    assert "Chưa có kết quả phân loại chủ đề." in paras
+    assert any(p.startswith("Có 5 tin, bài chưa được phân loại tự động") for p in paras)
+    assert "Trong tuần không có vấn đề nào về tỉnh Quảng Ninh được các nguồn phản ánh." in paras
+    assert "Trong tuần không phát sinh cảnh báo vấn đề mới nổi." in paras
+    assert not any("chưa chạy" in p or p.startswith("Chưa có dữ liệu") for p in paras)
 
 
 def test_area_filter_matches_old_and_new_names(seeded):
