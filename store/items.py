@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import pyarrow as pa
 
-from store.db import table_names, utcnow
+from store.db import utcnow
 
 if TYPE_CHECKING:
     import duckdb
@@ -207,8 +207,6 @@ def _count_cuts(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"], new_i
 def cut_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, dict[str, int]]:
     """Items stored with a cut title or text, per source: {source: {"title": n, "text": n}}."""
     out: dict[str, dict[str, int]] = {}
-    if "item_cuts" not in table_names(cur):  # a snapshot or read-only file from before migration 002
-        return out
     for source, fld, n in cur.execute("SELECT source, field, items FROM item_cuts").fetchall():
         out.setdefault(source, {})[fld] = int(n)
     return out

@@ -225,5 +225,5 @@ LATEST_LABELS_JOIN = """
 def forget_tags(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> None:
     """Drop the tags of items whose text changed (store.items.repair_texts), so `items_to_tag` offers
     them again; staff corrections in human_labels stay."""
-    if ids and "item_tags" in table_names(cur):
+    if ids:
         cur.execute("DELETE FROM item_tags WHERE item_id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)])
