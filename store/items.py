@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pyarrow as pa
 
+from store import search
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -137,6 +139,7 @@ def insert_items(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"]) -> l
     finally:
         cur.unregister("_batch")
         cur.unregister("_batch_all")
+    search.index_items(cur, new_ids)  # same transaction: a stored item is always searchable
     return new_ids
 
 
