@@ -98,7 +98,7 @@ def test_or_and_exclusions(db):
     assert sorted(keys(db, "lú lẫn OR Ludovic")) == ["lu2", "ludovic"]
     assert sorted(keys(db, "than -bụi")) == ["apart"]
     assert sorted(keys(db, 'than -"bụi than"')) == ["apart", "thanbui"]
-    assert sorted(keys(db, 'lũ OR "bụi than" -"Uong Bi"')) == ["lu", "onhiem"]
+    assert sorted(keys(db, '"bụi than" -"Uong Bi" OR lú lẫn')) == ["lu2", "onhiem"]  # the minus binds to its group
 
 
 @pytest.mark.parametrize("query, why", [
