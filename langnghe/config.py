@@ -79,6 +79,12 @@ class DashboardConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    compact_tail_rows: int = 2_000_000
+    compact_check_minutes: float = 60.0
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     name: str
     kind: str
@@ -100,6 +106,7 @@ class Config:
     dashboard: DashboardConfig
     sources: tuple[SourceConfig, ...]
     extra: dict[str, Any] = field(default_factory=dict)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -152,6 +159,7 @@ SECTIONS: dict[str, type] = {
     "schedule": ScheduleConfig,
     "http": HttpConfig,
     "dashboard": DashboardConfig,
+    "search": SearchConfig,
 }
 
 

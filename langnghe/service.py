@@ -105,6 +105,7 @@ HOOKS: tuple[tuple[str, str, str], ...] = (
     ("collectors.fulltext", "scheduler_hook", "full text a busy pass left out, then re-tag those items"),
     ("langnghe.reports.schedule", "weekly_hook", "weekly report into the archive at [reports] schedule"),
     ("langnghe.commands.retention", "hook", "retention purge, once a day"),
+    ("langnghe.commands.search", "hook", "search index: index stragglers, re-sort the postings when needed"),
 )
 
 
