@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pandas as pd
 
 from store.dashboard import TAG_SLACK, _effective_sql
+from store.db import table_names
 from store.search_query import Query, QueryError, Term, parse, word_keys
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_missing", "compact",
-           "tail_rows"]
+__all__ = ["QueryError", "SearchResult", "search", "installed", "index_items", "index_fulltext", "index_missing",
+           "compact", "tail_rows"]
 
 K1 = 1.2
 B = 0.75
@@ -44,11 +45,16 @@ class SearchResult:
 
 # --- index maintenance (call inside Database.write()) -----------------------------------------
 
+def installed(cur: "duckdb.DuckDBPyConnection") -> bool:
+    """Whether this database has the search tables (a part's test schema may leave them out)."""
+    return "item_search" in table_names(cur)
+
+
 def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     """Index newly stored items (title, summary and any stored full text); returns postings added.
     Items already indexed are skipped, so a repeat is harmless."""
     ids = list(ids)
-    if not ids:
+    if not ids or not installed(cur):
         return 0
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE _search_ids AS SELECT DISTINCT unnest(?::VARCHAR[]) AS id "
@@ -81,6 +87,8 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
 
 def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
     """(Re)index one item's stored full text after it was saved; returns postings added."""
+    if not installed(cur):
+        return 0
     row = cur.execute("SELECT fulltext FROM item_search WHERE item_id = ?", [item_id]).fetchone()
     if row is None:
         return index_items(cur, [item_id])
@@ -98,11 +106,12 @@ def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
     return n
 
 
-def index_missing(cur: "duckdb.DuckDBPyConnection") -> int:
-    """Index every item not indexed yet (bulk loads that bypass store.items.insert_items)."""
+def index_missing(cur: "duckdb.DuckDBPyConnection", chunk: int = 50_000) -> int:
+    """Index every item not indexed yet (bulk loads that bypass store.items.insert_items), `chunk` items
+    at a time so a million-item load does not hold all its postings in memory at once."""
     ids = [r[0] for r in cur.execute(
-        "SELECT id FROM items WHERE id NOT IN (SELECT item_id FROM item_search)").fetchall()]
-    return index_items(cur, ids) if ids else 0
+        "SELECT id FROM items WHERE id NOT IN (SELECT item_id FROM item_search) ORDER BY published_at").fetchall()]
+    return sum(index_items(cur, ids[k:k + chunk]) for k in range(0, len(ids), chunk))
 
 
 def tail_rows(cur: "duckdb.DuckDBPyConnection") -> int:
@@ -171,44 +180,67 @@ def search(
         params += [lo, hi]
     else:
         matches = _matches_sql(cur, q, lo, hi, params)
-    joins, sel = _effective_sql(cur, bounded=True)
-    params.append(lo - TAG_SLACK)
+    rank = ("together DESC, score DESC, published_at DESC, item_id" if order == "relevance"
+            else "published_at DESC, score DESC, item_id")
+    filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only)
+    # rank on the index alone; the display columns are read for the `limit` winners only
+    top = cur.execute(f"""
+        WITH m AS ({matches}), f AS ({filtered})
+        SELECT item_id, published_at, score, together, count(*) OVER () AS total FROM f
+        ORDER BY {rank} LIMIT ?
+    """, [*params, int(limit)]).df()
+    total = int(top["total"].iloc[0]) if len(top) else 0
+    return SearchResult(_display(cur, top), total)
+
+
+def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[Any], source_types: Sequence[str],
+                  outlets: Sequence[str], topics: Sequence[str], sentiments: Sequence[str], places: Sequence[str],
+                  in_area_only: bool) -> str:
+    """SQL keeping the rows of `m` that pass the page's filters (the item's effective tags)."""
     where: list[str] = []
+    outer: list[str] = []
+    extra: list[Any] = []
     if source_types:
         where.append("i.source_type IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(source_types))
+        extra.append(list(source_types))
     if outlets:
         where.append("i.outlet IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(outlets))
-    outer: list[str] = []
+        extra.append(list(outlets))
     if topics:
         outer.append("list_has_any(topics, ?::VARCHAR[])")
-        params.append(list(topics))
+        extra.append(list(topics))
     if sentiments:
         outer.append("sentiment IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(sentiments))
+        extra.append(list(sentiments))
     if places:
         outer.append("list_has_any(places, ?::VARCHAR[])")
-        params.append(list(places))
+        extra.append(list(places))
     if in_area_only:
         outer.append("coalesce(in_area, FALSE)")
-    rank = ("together DESC, score DESC, published_at DESC, id" if order == "relevance"
-            else "published_at DESC, score DESC, id")
-    sql = f"""
-        WITH m AS ({matches})
-        SELECT *, count(*) OVER () AS total FROM (
-            SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author,
-                   {sel}, m.score, m.together
+    if not where and not outer:
+        return "SELECT * FROM m"
+    joins, sel = _effective_sql(cur, bounded=True) if outer else ("", "")
+    params += ([lo - TAG_SLACK] if outer else []) + extra
+    return f"""
+        SELECT item_id, published_at, score, together FROM (
+            SELECT m.*{", " + sel if outer else ""}
             FROM m JOIN items i ON i.id = m.item_id {joins}
             {"WHERE " + " AND ".join(where) if where else ""}
-        )
-        {"WHERE " + " AND ".join(outer) if outer else ""}
-        ORDER BY {rank}
-        LIMIT ?
+        ) {"WHERE " + " AND ".join(outer) if outer else ""}
     """
-    df = cur.execute(sql, [*params, int(limit)]).df()
-    total = int(df["total"].iloc[0]) if len(df) else 0
-    return SearchResult(df.drop(columns=["total"]), total)
+
+
+def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
+    """The listed columns and effective tags of the ranked items `top`, in its order, with score."""
+    joins, sel = _effective_sql(cur, bounded=True)
+    lo = (top["published_at"].min() if len(top) else datetime(1970, 1, 1) + TAG_SLACK) - TAG_SLACK
+    df = cur.execute(f"""
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
+        FROM items i {joins}
+        WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
+    """, [pd.Timestamp(lo).to_pydatetime(), list(top["item_id"])]).df()
+    ranked = top[["item_id", "score", "together"]].rename(columns={"item_id": "id"})
+    return ranked.merge(df, on="id", how="inner")[[*df.columns, "score", "together"]].reset_index(drop=True)
 
 
 def _lit(s: str) -> str:
@@ -235,6 +267,8 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     idx = {w: k for k, w in enumerate(words)}
     terms: list[str] = []
     aggs: list[str] = []
+    runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
+    need_pos = {w for g in q.groups for t in g if t.phrase for w in t.words} | {w for r in runs if len(r) > 1 for w in r}
     for k, w in enumerate(words):
         exact, plain_form = word_keys(w)
         terms.append(exact)
@@ -243,14 +277,14 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
             terms.append(plain_form)
             hit = f"({hit} OR (p.term = {_lit(plain_form)} AND p.plain))"
         aggs.append(f"sum(p.tf) FILTER (WHERE {hit}) AS tf{k}")
-        aggs.append(f"flatten(list(list_transform(p.pos, lambda x: x + p.field * {FIELD_GAP})) FILTER (WHERE {hit})) "
-                    f"AS p{k}")
+        if w in need_pos:  # positions are gathered only for words of a phrase
+            aggs.append(f"flatten(list(list_transform(p.pos, lambda x: x + p.field * {FIELD_GAP})) "
+                        f"FILTER (WHERE {hit})) AS p{k}")
     n_docs, avgdl = cur.execute(
         "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
         [lo, hi]).fetchone()
     groups = " OR ".join("(" + " AND ".join(_term_sql(t, idx) for t in g) + ")" for g in q.groups)
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
-    runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
     together = " OR ".join(_adjacent([f"p{idx[w]}" for w in r]) for r in runs if len(r) > 1) or "FALSE"
     positive = [idx[w] for w in q.positive_words()]
     score = " + ".join(

@@ -134,6 +134,8 @@ def hook(cfg: Config, db: Database) -> Callable[[], None]:
             return
         state["last"] = now
         with db.write() as cur:
+            if not store_search.installed(cur):
+                return
             added = store_search.index_missing(cur)
             if store_search.tail_rows(cur) > cfg.search.compact_tail_rows:
                 n = store_search.compact(cur, now)
