@@ -21,6 +21,7 @@ from orchestration import sources as sources_store
 from vocab.config import Config
 from store import dashboard as q
 from store import items as store_items
+from store import search as store_search
 from store import sources as store_sources
 from store import alerts as store_alerts
 from store import tags as store_tags
@@ -196,6 +197,19 @@ def search(since: datetime | None, until: datetime | None, source_types: tuple[s
                             sentiments=sentiments, places=places, in_area_only=in_area_only,
                             query_folded=query_folded, limit=limit)
     return to_local(df, "published_at")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def search_text(query: str, since: datetime | None, until: datetime | None, source_types: tuple[str, ...],
+                outlets: tuple[str, ...], topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...],
+                in_area_only: bool, order: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """Items matching a typed query (store.search), best or newest first, and how many match in all.
+    Raises store.search.QueryError (not cached) when the query cannot be read."""
+    with db().read() as cur:
+        res = store_search.search(cur, query, since=since, until=until, source_types=source_types, outlets=outlets,
+                                  topics=topics, sentiments=sentiments, places=places, in_area_only=in_area_only,
+                                  order=order, limit=limit)
+    return to_local(res.items, "published_at"), res.total
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)

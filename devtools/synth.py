@@ -224,6 +224,11 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
             progress(hi)
     counts["items"] = n_items
     counts["item_tags"] = n_items
+    with db.write() as cur:  # bulk rows bypass store.items.insert_items, which indexes for search
+        from store import search
+
+        search.index_missing(cur)
+        search.compact(cur, now)
 
     # ---- sources: state, fetch log
     with db.write() as cur:
@@ -461,6 +466,9 @@ def add_item(db: Database, *, title: str, summary: str, url: str, outlet: str = 
              "<b>author</b>", iid, pub, now],
         )
         cur.execute("INSERT INTO item_links VALUES (?, ?, ?, ?)", [iid, source, url, now])
+        from store import search
+
+        search.index_items(cur, [iid])
         cur.execute(
             """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details, lang,
                    no_diacritics, folded, tagged_at) VALUES (?, 'synthetic', ?, ?, ?, ?, '[]', 'vi', FALSE, ?, ?)""",

@@ -8,6 +8,7 @@
             fulltext    catch-up           full text a busy pass left out, then re-tag those items
             weekly      reports.schedule   weekly report into the archive at [reports] schedule
             retention   orchestration.retention, once a day
+            search      index stragglers, re-sort the search postings when their tail grows
         every storage.snapshot_every_minutes ─▶ Database.snapshot
 
 The jobs are imported, not named by strings: a broken job is an import error at start, not a
@@ -33,6 +34,7 @@ from orchestration import ingest
 from orchestration import retention, runtime
 from orchestration import sources as sources_store
 from reports import schedule as report_schedule
+from store import search as store_search
 from store.db import Database, StorageError, utcnow
 from vocab.config import Config
 
@@ -62,6 +64,26 @@ def fulltext_catchup(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTra
     return job
 
 
+def search_upkeep(cfg: Config, db: Database) -> Job:
+    """Every search.compact_check_minutes, index items left unindexed and re-sort the postings once
+    their unsorted tail exceeds search.compact_tail_rows."""
+    state: dict[str, Any] = {"last": None}
+
+    def job() -> None:
+        now = utcnow()
+        last = state["last"]
+        if last is not None and (now - last).total_seconds() < cfg.search.compact_check_minutes * 60:
+            return
+        state["last"] = now
+        with db.write() as cur:
+            added = store_search.index_missing(cur)
+            if store_search.tail_rows(cur) > cfg.search.compact_tail_rows:
+                n = store_search.compact(cur, now)
+                log.info("search index sorted: %d postings (%d items indexed late)", n, added)
+
+    return job
+
+
 @dataclass(frozen=True)
 class JobSpec:
     name: str
@@ -75,6 +97,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items"),
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
     JobSpec("retention", retention.hook, "retention purge, once a day"),
+    JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed"),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -59,6 +60,10 @@ def save(
         """,
         [item_id, text, status, url, now],
     )
+    if status == "ok" and text:
+        from store import search  # here, not at the top: search → dashboard → tags → fulltext
+
+        search.index_fulltext(cur, item_id)  # the body becomes searchable with the text
 
 
 def texts_for(cur: "duckdb.DuckDBPyConnection", ids: Iterable[str]) -> dict[str, str]:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import pyarrow as pa
 
 from store.db import utcnow
+from store import search
 
 if TYPE_CHECKING:
     import duckdb
@@ -182,6 +183,7 @@ def insert_items(
     finally:
         cur.unregister("_batch")
         cur.unregister("_batch_all")
+    search.index_items(cur, new_ids)  # same transaction: a stored item is always searchable
     return new_ids
 
 

@@ -96,6 +96,12 @@ class ImportsConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    compact_tail_rows: int = 2_000_000
+    compact_check_minutes: float = 60.0
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     name: str
     kind: str
@@ -118,6 +124,7 @@ class Config:
     sources: tuple[SourceConfig, ...]
     imports: ImportsConfig = field(default_factory=ImportsConfig)
     extra: dict[str, Any] = field(default_factory=dict)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -176,6 +183,7 @@ SECTIONS: dict[str, type] = {
     "http": HttpConfig,
     "dashboard": DashboardConfig,
     "imports": ImportsConfig,
+    "search": SearchConfig,
 }
 
 

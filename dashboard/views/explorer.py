@@ -1,7 +1,7 @@
 """Tin bài: the item explorer. Filters (time, source type, outlet, topic, sentiment, place, in-area
-only) and search with or without diacritics ("o nhiem" finds "ô nhiễm"). Each item opens its original
-link; analysts correct topics, sentiment, places or the in-area flag, stored as human labels that
-retraining uses."""
+only) and search (store.search: whole syllables, with or without diacritics, "phrases", OR, -exclusions;
+best or newest first). Each item opens its original link; analysts correct topics, sentiment, places or
+the in-area flag, stored as human labels that retraining uses."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dashboard import actions, data, gate, ui
 from dashboard.labels import (
     SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
 )
-from vocab.folding import fold
+from store.search import QueryError
 
 PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role": "viewer"}
 
@@ -23,6 +23,17 @@ PERIODS = {"24 giờ qua": 1, "7 ngày qua": 7, "30 ngày qua": 30, "90 ngày qu
            "Chọn ngày…": -1}
 TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
 SENTIMENT_CODES = [k for k in SENTIMENT_LABELS if k != "unknown"]
+ORDERS = {"Phù hợp nhất": "relevance", "Mới nhất": "newest"}
+SEARCH_HELP = """**Cách tìm**
+- `lũ lụt`: tin có cả hai từ; tin có "lũ lụt" liền nhau xếp trước.
+- `"bụi than"`: đúng cụm từ, các từ liền nhau.
+- `than AND bụi`: AND có thể bỏ, mọi từ đều phải có.
+- `lũ OR "sạt lở"`: một trong hai nhóm.
+- `ô nhiễm -"bổ nhiệm"`: dấu trừ loại tin có từ hoặc cụm từ đó.
+
+Tìm theo từng tiếng trọn vẹn ("lũ" không ra "Ludovic" hay "lưới"). Gõ có dấu thì khớp đúng tiếng có dấu đó
+(và tiếng không dấu trong tin viết không dấu); gõ không dấu thì khớp mọi cách bỏ dấu: "o nhiem" ra "ô nhiễm".
+Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
 
 
 def render() -> None:
@@ -31,8 +42,10 @@ def render() -> None:
     cfg = data.config()
     opts = data.filter_options()
 
-    query = st.text_input("Tìm trong tiêu đề và nội dung (gõ có dấu hoặc không dấu; nhiều cụm cách nhau bằng dấu phẩy)",
-                          key="x_query", placeholder="Ví dụ: o nhiem, Uông Bí")
+    qcol = st.columns([4, 1])
+    query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
+                               placeholder='Ví dụ: "bụi than" Uông Bí -"bổ nhiệm"', help=SEARCH_HELP)
+    order = ORDERS[qcol[1].selectbox("Sắp xếp", list(ORDERS), key="x_order", disabled=not query.strip())]
     r1 = st.columns([1.1, 1, 1.6, 1.6])
     period = r1[0].selectbox("Thời gian", list(PERIODS), index=1, key="x_period")
     since = until = None
@@ -57,10 +70,21 @@ def render() -> None:
     in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area")
 
     limit = cfg.dashboard.explorer_limit
-    df = data.search(since, until, tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places),
-                     bool(in_area), fold(query).strip(), limit)
-    st.caption(f"{len(df)} tin" + (f" (chỉ hiện {limit} tin mới nhất; thu hẹp bộ lọc để xem thêm)"
-                                   if len(df) >= limit else ""))
+    filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
+    if query.strip():
+        try:
+            df, total = data.search_text(query, since, until, *filters, order, limit)
+        except QueryError as exc:
+            st.warning(f"Không tìm được: {exc}")
+            with st.expander("Cách tìm"):
+                st.markdown(SEARCH_HELP)
+            return
+        st.caption(f"{total} tin khớp" + (f" (hiện {limit} tin {'phù hợp nhất' if order == 'relevance' else 'mới nhất'};"
+                                          " thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
+    else:
+        df = data.search(since, until, *filters, "", limit)
+        st.caption(f"{len(df)} tin" + (f" (chỉ hiện {limit} tin mới nhất; thu hẹp bộ lọc để xem thêm)"
+                                       if len(df) >= limit else ""))
     if not len(df):
         ui.empty("Không có tin nào khớp bộ lọc." if data.totals()["items"] else "Chưa có tin bài nào trong cơ sở dữ liệu.")
         return

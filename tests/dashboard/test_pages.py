@@ -241,12 +241,29 @@ def test_search_with_and_without_diacritics(demo_env):
     at.text_input(key="x_query").set_value("Ô NHIỄM").run()
     accented = at.dataframe[0].value
     assert len(plain) > 0 and list(plain["Tiêu đề"]) == list(accented["Tiêu đề"])
-    from vocab.folding import fold
+    from vocab.folding import fold, words
 
     with demo_env.db.read() as cur:
         rows = cur.execute("SELECT title, summary FROM items").fetchall()
-    expected = sum("o nhiem" in fold(f"{t} {s}") for t, s in rows)
+    # whole syllables: "Bổ nhiệm" is not "ô nhiễm"
+    expected = sum({"o", "nhiem"} <= {fold(w) for w in words(f"{t} {s}")} for t, s in rows)
     assert len(plain) == expected
+    assert any(c.value.startswith(f"{expected} tin khớp") for c in at.caption), [c.value for c in at.caption]
+
+
+def test_search_syntax_errors_and_order(demo_env):
+    at = demo_env.page("explorer", "viewer").run()
+    at.selectbox(key="x_period").set_value("Tất cả")
+    at.text_input(key="x_query").set_value('"bụi than').run()
+    no_exception(at)
+    assert any("ngoặc kép" in w.value for w in at.warning) and not at.dataframe, [w.value for w in at.warning]
+    at.text_input(key="x_query").set_value('"bụi than"').run()
+    best = at.dataframe[0].value
+    at.selectbox(key="x_order").set_value("Mới nhất").run()
+    newest = at.dataframe[0].value
+    assert sorted(best["Tiêu đề"]) == sorted(newest["Tiêu đề"]) and len(best) > 1
+    times = list(newest.iloc[:, 0])
+    assert times == sorted(times, reverse=True)
 
 
 def test_explorer_filters(demo_env):

@@ -1,0 +1,125 @@
+"""`langnghe search QUERY [--json] [--limit N] [--since DATE] [--until DATE] [--in-area] [--newest]`.
+
+The same search as the Tin bài page (store.search.search), from the command line. Reads the database,
+or the snapshot while `serve` holds it (like `langnghe status`). --json prints one JSON object a line.
+Also the periodic job that keeps the search index sorted (`hook`, in service.HOOKS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from store import search as store_search
+from store.db import Database, DatabaseLocked
+from vocab.config import Config
+
+log = logging.getLogger(__name__)
+TZ_OFFSET = timedelta(hours=7)  # dates on the command line are Vietnam dates
+
+SYNTAX_HELP = """cú pháp:
+  lũ lụt                  có cả hai từ (tin có "lũ lụt" liền nhau xếp trước)
+  "bụi than"              đúng cụm từ, các từ liền nhau
+  than AND bụi            AND có thể bỏ: mọi từ đều phải có
+  lũ OR "sạt lở"          một trong hai nhóm
+  ô nhiễm -"bổ nhiệm"     dấu trừ: loại tin có từ hoặc cụm từ đó
+Gõ có dấu thì khớp đúng từ có dấu đó; gõ không dấu thì khớp mọi cách bỏ dấu ("o nhiem" tìm ra "ô nhiễm").
+Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
+
+
+def _date(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"ngày không hợp lệ: {text!r} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("search", help="tìm tin bài (như trang Tin bài)", description="Tìm tin bài theo từ khoá.",
+                       epilog=SYNTAX_HELP, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
+    p._positionals.title, p._optionals.title = "đối số", "tuỳ chọn"
+    p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+    p.add_argument("query", metavar="QUERY", help="từ khoá (xem cú pháp bên dưới)")
+    p.add_argument("--json", action="store_true", help="in mỗi tin một dòng JSON (cho chương trình khác đọc)")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="số tin tối đa (mặc định 50)")
+    p.add_argument("--since", type=_date, metavar="DATE", help="từ ngày này (giờ Việt Nam)")
+    p.add_argument("--until", type=_date, metavar="DATE", help="đến hết ngày này (giờ Việt Nam)")
+    p.add_argument("--in-area", action="store_true", help="chỉ tin về địa bàn theo dõi")
+    p.add_argument("--newest", action="store_true", help="xếp mới nhất trước (mặc định: phù hợp nhất trước)")
+    p.set_defaults(func=run)
+
+
+def _open(cfg: Config) -> tuple[Database | None, str | None]:
+    """The database, or the snapshot while `serve` holds it; (None, why) when neither can be read."""
+    if not os.path.exists(cfg.storage.db_path):
+        return None, "chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`"
+    try:
+        return Database(cfg.storage.db_path), None
+    except DatabaseLocked:
+        if not os.path.exists(cfg.storage.snapshot_path):
+            return None, "serve đang giữ cơ sở dữ liệu và chưa có bản chụp để đọc"
+        print(f"(đọc bản chụp {cfg.storage.snapshot_path} vì serve đang giữ cơ sở dữ liệu)", file=sys.stderr)
+        return Database(cfg.storage.snapshot_path, read_only=True), None
+
+
+def _iso(dt: Any) -> str | None:
+    return dt.isoformat(timespec="seconds") + "Z" if dt is not None else None
+
+
+def _list(v: Any) -> list[str]:
+    return [str(x) for x in v] if v is not None and not isinstance(v, str) else []
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    if args.limit < 1:
+        print("langnghe search: --limit phải lớn hơn 0", file=sys.stderr)
+        return 2
+    since = datetime.combine(args.since, datetime.min.time()) - TZ_OFFSET if args.since else None
+    until = datetime.combine(args.until, datetime.min.time()) + timedelta(days=1) - TZ_OFFSET if args.until else None
+    db, why = _open(cfg)
+    if db is None:
+        print(f"langnghe search: {why}", file=sys.stderr)
+        return 3
+    with db:
+        with db.read() as cur:
+            try:
+                res = store_search.search(cur, args.query, since=since, until=until, in_area_only=args.in_area,
+                                          order="newest" if args.newest else "relevance", limit=args.limit)
+            except duckdb.CatalogException:  # a snapshot written before the search tables existed
+                print("langnghe search: bản chụp chưa có chỉ mục tìm kiếm; chờ serve chụp bản mới", file=sys.stderr)
+                return 3
+            except store_search.QueryError as exc:
+                print(f"langnghe search: không đọc được truy vấn: {exc}", file=sys.stderr)
+                return 2
+    df = res.items
+    if args.json:
+        for r in df.to_dict("records"):
+            print(json.dumps({
+                "id": r["id"], "url": r["url"], "title": r["title"], "published_at": _iso(r["published_at"]),
+                "outlet": r["outlet"], "source_type": r["source_type"], "topics": _list(r["topics"]),
+                "sentiment": r["sentiment"], "in_area": None if r["in_area"] is None else bool(r["in_area"]),
+                "score": round(float(r["score"]), 4),
+            }, ensure_ascii=False, default=str))
+        return 0
+    print(f"{res.total} tin khớp" + (f", hiện {len(df)} tin" if res.total > len(df) else "") + ".")
+    if not len(df):
+        return 0
+    print(f"{'Thời gian':16}  {'Điểm':>5}  {'Cơ quan, kênh':22}  Tiêu đề")
+    for r in df.to_dict("records"):
+        when = (r["published_at"] + TZ_OFFSET).strftime("%H:%M %d/%m/%Y")
+        title = " ".join(str(r["title"]).split())
+        print(f"{when:16}  {float(r['score']):5.1f}  {str(r['outlet'])[:22]:22}  {title[:100]}")
+        print(f"{'':16}  {'':5}  {'':22}  {r['url']}")
+    return 0
+
+
+# --- periodic job: keep the index sorted ------------------------------------------------------

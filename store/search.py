@@ -1,0 +1,299 @@
+"""Item search: whole-syllable matching with diacritics rules, phrases, OR, exclusions, BM25 ranking.
+
+One function, `search`, serves the Tin bài page and `langnghe search`. The query language is parsed by
+store/search_query.py; this module owns the index and the SQL.
+
+The index (store/migrations/060_search.sql) is our own postings table, not DuckDB's `fts` extension:
+the extension is published only for DuckDB 1.5.x while this project runs 2.x, and its index is not
+updated on insert anyway. `search_postings` is kept sorted by term so a lookup reads only the row
+groups of that term; postings of items added since the last sort are appended (an unsorted tail every
+lookup scans), and `compact` re-sorts once the tail is large (`search.compact_tail_rows`, a periodic job).
+
+Ranking: items whose text holds the unquoted words side by side first ("ô nhiễm" before an item with
+"ô" and "nhiễm" apart), then BM25 over the searched time window, then newest. Or newest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Sequence
+
+import pandas as pd
+
+from store.dashboard import TAG_SLACK, _effective_sql
+from store.search_query import Query, QueryError, Term, parse, word_keys
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_missing",
+           "compact", "tail_rows"]
+
+K1 = 1.2
+B = 0.75
+FIELD_GAP = 1 << 20  # full-text positions are shifted by this, so a phrase never spans title and body
+ORDERS = ("relevance", "newest")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: pd.DataFrame  # id, published_at, outlet, source_type, source, title, summary, url, author, tags, score
+    total: int           # matches in all (items holds at most `limit` of them)
+
+
+# --- index maintenance (call inside Database.write()) -----------------------------------------
+
+def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
+    """Index newly stored items (title, summary and any stored full text); returns postings added.
+    Items already indexed are skipped, so a repeat is harmless."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _search_ids AS SELECT DISTINCT unnest(?::VARCHAR[]) AS id "
+        "EXCEPT SELECT item_id FROM item_search WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
+        [ids, ids],
+    )
+    todo = [r[0] for r in cur.execute("SELECT id FROM _search_ids").fetchall()]
+    cur.execute("DROP TABLE _search_ids")
+    if not todo:
+        return 0
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of(?::VARCHAR[], TRUE, TRUE)",
+                [todo])
+    try:
+        n = _append_new(cur)
+        cur.execute(
+            f"""
+            INSERT INTO item_search
+            SELECT i.id, i.published_at, coalesce(s.plain, TRUE), coalesce(s.n_title, 0), coalesce(s.n_full, 0),
+                   coalesce(s.n_full, 0) > 0
+            FROM items i LEFT JOIN ({_LENGTHS}) s ON s.item_id = i.id
+            WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
+            ON CONFLICT DO NOTHING
+            """,
+            [todo],
+        )
+    finally:
+        cur.execute("DROP TABLE IF EXISTS _search_new")
+    return n
+
+
+def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
+    """(Re)index one item's stored full text after it was saved; returns postings added."""
+    row = cur.execute("SELECT fulltext FROM item_search WHERE item_id = ?", [item_id]).fetchone()
+    if row is None:
+        return index_items(cur, [item_id])
+    if row[0]:  # text replaced: drop the old body postings (rare; scans the postings)
+        cur.execute("DELETE FROM search_postings WHERE item_id = ? AND field = 1", [item_id])
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of([?], FALSE, TRUE)",
+                [item_id])
+    try:
+        n = _append_new(cur)
+        n_full = cur.execute("SELECT coalesce(max(list_max(pos)), 0) FROM _search_new").fetchone()[0]
+        cur.execute("UPDATE item_search SET n_full = ?, fulltext = ? WHERE item_id = ?",
+                    [int(n_full), bool(n_full), item_id])
+    finally:
+        cur.execute("DROP TABLE IF EXISTS _search_new")
+    return n
+
+
+def index_missing(cur: "duckdb.DuckDBPyConnection", chunk: int = 50_000) -> int:
+    """Index every item not indexed yet (bulk loads that bypass store.items.insert_items), `chunk` items
+    at a time so a million-item load does not hold all its postings in memory at once."""
+    ids = [r[0] for r in cur.execute(
+        "SELECT id FROM items WHERE id NOT IN (SELECT item_id FROM item_search) ORDER BY published_at").fetchall()]
+    return sum(index_items(cur, ids[k:k + chunk]) for k in range(0, len(ids), chunk))
+
+
+def tail_rows(cur: "duckdb.DuckDBPyConnection") -> int:
+    """Postings appended since the last sort (every lookup scans these)."""
+    total = cur.execute("SELECT count(*) FROM search_postings").fetchone()[0]
+    row = cur.execute("SELECT sorted_rows FROM search_state").fetchone()
+    return max(int(total) - int(row[0] if row else 0), 0)
+
+
+def compact(cur: "duckdb.DuckDBPyConnection", now: datetime) -> int:
+    """Rewrite the postings sorted by term; returns the rows sorted. Holds the write lock throughout."""
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_sorted AS SELECT * FROM search_postings ORDER BY term, published_at")
+    cur.execute("DELETE FROM search_postings")
+    cur.execute("INSERT INTO search_postings SELECT * FROM _search_sorted")
+    cur.execute("DROP TABLE _search_sorted")
+    n = int(cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])
+    cur.execute("DELETE FROM search_state")
+    cur.execute("INSERT INTO search_state VALUES (?, ?)", [n, now])
+    return n
+
+
+_LENGTHS = """
+    SELECT item_id, bool_or(plain) AS plain,
+           sum(m) FILTER (WHERE field = 0)::INTEGER AS n_title, sum(m) FILTER (WHERE field = 1)::INTEGER AS n_full
+    FROM (SELECT item_id, field, any_value(plain) AS plain, max(list_max(pos)) AS m FROM _search_new
+          GROUP BY item_id, field)
+    GROUP BY item_id
+"""
+
+
+def _append_new(cur: "duckdb.DuckDBPyConnection") -> int:
+    """Append the postings in _search_new, sorted (a small sorted run keeps the tail's row groups tight)."""
+    cur.execute("INSERT INTO search_postings SELECT * FROM _search_new ORDER BY term, published_at")
+    return int(cur.execute("SELECT count(*) FROM _search_new").fetchone()[0])
+
+
+# --- search -----------------------------------------------------------------------------------
+
+def search(
+    cur: "duckdb.DuckDBPyConnection",
+    query: str | Query | None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source_types: Sequence[str] = (),
+    outlets: Sequence[str] = (),
+    topics: Sequence[str] = (),
+    sentiments: Sequence[str] = (),
+    places: Sequence[str] = (),
+    in_area_only: bool = False,
+    order: str = "relevance",
+    limit: int = 500,
+) -> SearchResult:
+    """Items matching `query` (text or parsed) and the filters, best first (or newest first with
+    order="newest"), at most `limit`, with the total number of matches. An empty query lists the newest
+    items. Raises QueryError (message in Vietnamese) for a query that cannot be parsed."""
+    if order not in ORDERS:
+        raise ValueError(order)
+    q = parse(query) if isinstance(query, str) or query is None else query
+    lo = since if since is not None else datetime(1970, 1, 1)
+    hi = until if until is not None else datetime(9999, 1, 1)
+    params: list[Any] = []
+    if q is None:
+        matches = "SELECT id AS item_id, published_at, 0.0::DOUBLE AS score, FALSE AS together FROM items " \
+                  "WHERE published_at >= ? AND published_at < ?"
+        params += [lo, hi]
+    else:
+        matches = _matches_sql(cur, q, lo, hi, params)
+    rank = ("together DESC, score DESC, published_at DESC, item_id" if order == "relevance"
+            else "published_at DESC, score DESC, item_id")
+    filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only)
+    # rank on the index alone; the display columns are read for the `limit` winners only
+    top = cur.execute(f"""
+        WITH m AS ({matches}), f AS ({filtered})
+        SELECT item_id, published_at, score, together, count(*) OVER () AS total FROM f
+        ORDER BY {rank} LIMIT ?
+    """, [*params, int(limit)]).df()
+    total = int(top["total"].iloc[0]) if len(top) else 0
+    return SearchResult(_display(cur, top), total)
+
+
+def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[Any], source_types: Sequence[str],
+                  outlets: Sequence[str], topics: Sequence[str], sentiments: Sequence[str], places: Sequence[str],
+                  in_area_only: bool) -> str:
+    """SQL keeping the rows of `m` that pass the page's filters (the item's effective tags)."""
+    where: list[str] = []
+    outer: list[str] = []
+    extra: list[Any] = []
+    if source_types:
+        where.append("i.source_type IN (SELECT unnest(?::VARCHAR[]))")
+        extra.append(list(source_types))
+    if outlets:
+        where.append("i.outlet IN (SELECT unnest(?::VARCHAR[]))")
+        extra.append(list(outlets))
+    if topics:
+        outer.append("list_has_any(topics, ?::VARCHAR[])")
+        extra.append(list(topics))
+    if sentiments:
+        outer.append("sentiment IN (SELECT unnest(?::VARCHAR[]))")
+        extra.append(list(sentiments))
+    if places:
+        outer.append("list_has_any(places, ?::VARCHAR[])")
+        extra.append(list(places))
+    if in_area_only:
+        outer.append("coalesce(in_area, FALSE)")
+    if not where and not outer:
+        return "SELECT * FROM m"
+    joins, sel = _effective_sql(cur, bounded=True) if outer else ("", "")
+    params += ([lo - TAG_SLACK] if outer else []) + extra
+    return f"""
+        SELECT item_id, published_at, score, together FROM (
+            SELECT m.*{", " + sel if outer else ""}
+            FROM m JOIN items i ON i.id = m.item_id {joins}
+            {"WHERE " + " AND ".join(where) if where else ""}
+        ) {"WHERE " + " AND ".join(outer) if outer else ""}
+    """
+
+
+def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
+    """The listed columns and effective tags of the ranked items `top`, in its order, with score."""
+    joins, sel = _effective_sql(cur, bounded=True)
+    lo = (top["published_at"].min() if len(top) else datetime(1970, 1, 1) + TAG_SLACK) - TAG_SLACK
+    df = cur.execute(f"""
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
+        FROM items i {joins}
+        WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
+    """, [pd.Timestamp(lo).to_pydatetime(), list(top["item_id"])]).df()
+    ranked = top[["item_id", "score", "together"]].rename(columns={"item_id": "id"})
+    return ranked.merge(df, on="id", how="inner")[[*df.columns, "score", "together"]].reset_index(drop=True)
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _adjacent(cols: Sequence[str]) -> str:
+    """SQL: the position lists `cols` hold a run of consecutive positions (a phrase occurs)."""
+    expr = cols[0]
+    for k, c in enumerate(cols[1:], start=1):
+        expr = f"list_intersect({expr}, list_transform({c}, lambda x: x - {k}))"
+    return f"coalesce(len({expr}) > 0, FALSE)"
+
+
+def _term_sql(t: Term, idx: dict[str, int]) -> str:
+    present = " AND ".join(f"tf{idx[w]} IS NOT NULL" for w in dict.fromkeys(t.words))
+    cond = f"({present} AND {_adjacent([f'p{idx[w]}' for w in t.words])})" if t.phrase else f"({present})"
+    return f"NOT {cond}" if t.negated else cond
+
+
+def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: datetime, params: list[Any]) -> str:
+    """SQL of (item_id, published_at, score, together) for the items matching `q` in [lo, hi)."""
+    words = q.words()
+    idx = {w: k for k, w in enumerate(words)}
+    terms: list[str] = []
+    aggs: list[str] = []
+    runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
+    need_pos = {w for g in q.groups for t in g if t.phrase for w in t.words} | {w for r in runs if len(r) > 1 for w in r}
+    for k, w in enumerate(words):
+        exact, plain_form = word_keys(w)
+        terms.append(exact)
+        hit = f"p.term = {_lit(exact)}"
+        if plain_form is not None:
+            terms.append(plain_form)
+            hit = f"({hit} OR (p.term = {_lit(plain_form)} AND p.plain))"
+        aggs.append(f"sum(p.tf) FILTER (WHERE {hit}) AS tf{k}")
+        if w in need_pos:  # positions are gathered only for words of a phrase
+            aggs.append(f"flatten(list(list_transform(p.pos, lambda x: x + p.field * {FIELD_GAP})) "
+                        f"FILTER (WHERE {hit})) AS p{k}")
+    n_docs, avgdl = cur.execute(
+        "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
+        [lo, hi]).fetchone()
+    groups = " OR ".join("(" + " AND ".join(_term_sql(t, idx) for t in g) + ")" for g in q.groups)
+    # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
+    together = " OR ".join(_adjacent([f"p{idx[w]}" for w in r]) for r in runs if len(r) > 1) or "FALSE"
+    positive = [idx[w] for w in q.positive_words()]
+    score = " + ".join(
+        f"coalesce(ln(1 + ({int(n_docs)} - df{k} + 0.5) / (df{k} + 0.5)) * tf{k} * {K1 + 1} "
+        f"/ (tf{k} + {K1} * (1 - {B} + {B} * s.dl / {float(avgdl) or 1.0})), 0)"
+        for k in positive)
+    dfs = ", ".join(f"count(tf{k}) OVER () AS df{k}" for k in positive)
+    params += [lo, hi]
+    term_list = ", ".join(_lit(t) for t in dict.fromkeys(terms))
+    return f"""
+        WITH hits AS (
+            SELECT p.item_id, any_value(p.published_at) AS published_at, {", ".join(aggs)}
+            FROM search_postings p
+            WHERE p.term IN ({term_list}) AND p.published_at >= ? AND p.published_at < ?
+            GROUP BY p.item_id
+        ), h AS (SELECT *, {dfs} FROM hits)
+        SELECT h.item_id, h.published_at, {score} AS score, {together} AS together
+        FROM h JOIN (SELECT item_id, n_tokens + n_full AS dl FROM item_search) s ON s.item_id = h.item_id
+        WHERE {groups}
+    """

@@ -1,0 +1,133 @@
+"""The search box's little language, parsed into a tree store/search.py turns into SQL. Pure Python.
+
+    lũ lụt                 both syllables, anywhere (items with "lũ lụt" side by side rank first)
+    "bụi than"             the syllables side by side, in that order
+    than AND bụi           AND is optional: every term must occur anyway
+    bụi than OR "ô nhiễm"  either group
+    ô nhiễm -"bổ nhiệm"    `-` excludes a term or a phrase
+
+Matching is on whole syllables, case-insensitive. A word typed with diacritics matches that exact
+syllable (and its unmarked form in items written without any diacritics); a word typed without them
+matches every syllable that folds to it ("o nhiem" finds "ô nhiễm"). A query that cannot be parsed
+raises `QueryError` with a message in Vietnamese saying why.
+
+Folding and splitting must agree with the SQL of store/migrations/060_search.sql (lower, đ→d, drop
+marks; syllables are runs of letters, marks and digits); tests/test_search.py checks they do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Runs of letters and digits (what the index calls a syllable); underscore is a separator there too.
+_SYLLABLE = re.compile(r"[^\W_]+")
+# A query chunk: optional minus, then a quoted phrase (maybe unclosed) or a bare run of non-space.
+_CHUNK = re.compile(r'(-?)"([^"]*)"|([^\s"]+)')
+OPERATORS_OR = {"OR", "HOẶC"}
+OPERATORS_AND = {"AND", "VÀ"}
+MAX_TERMS = 12
+
+
+class QueryError(ValueError):
+    """The query cannot be parsed; str(exc) tells the user why, in Vietnamese."""
+
+
+def fold(text: str) -> str:
+    """Lower-case, đ→d, no marks (like `vocab.folding.fold`, which store/ may not import)."""
+    low = (text or "").lower().replace("đ", "d")
+    if low.isascii():
+        return low
+    nfd = unicodedata.normalize("NFD", low)
+    return unicodedata.normalize("NFC", "".join(ch for ch in nfd if not unicodedata.combining(ch)))
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-case NFC syllables of a text, as the index splits it."""
+    return _SYLLABLE.findall(unicodedata.normalize("NFC", text or "").lower())
+
+
+@dataclass(frozen=True)
+class Term:
+    """One or more syllables that must occur side by side (one syllable: anywhere)."""
+
+    words: tuple[str, ...]
+    negated: bool = False
+    quoted: bool = False
+
+    @property
+    def phrase(self) -> bool:
+        return len(self.words) > 1
+
+
+@dataclass(frozen=True)
+class Query:
+    """OR of groups; a group is an AND of terms, some negated."""
+
+    groups: tuple[tuple[Term, ...], ...]
+
+    def words(self) -> list[str]:
+        """Every distinct syllable the query looks up, in first-seen order."""
+        return list(dict.fromkeys(w for g in self.groups for t in g for w in t.words))
+
+    def positive_words(self) -> list[str]:
+        return list(dict.fromkeys(w for g in self.groups for t in g if not t.negated for w in t.words))
+
+
+def word_keys(word: str) -> tuple[str, str | None]:
+    """(index term for every item, index term for items written without diacritics or None).
+
+    "lu" → ("lu", None): every syllable folding to "lu". "lũ" → ("lũ", "lu"): the exact syllable, or
+    "lu" in an item that has no diacritics at all."""
+    f = fold(word)
+    return (word, None) if f == word else (word, f)
+
+
+def parse(text: str) -> Query | None:
+    """The query tree, or None for an empty query. Raises QueryError when it cannot be read."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if not text:
+        return None
+    if text.count('"') % 2:
+        raise QueryError('Thiếu dấu ngoặc kép đóng: cụm từ cần tìm nguyên văn phải nằm giữa hai dấu " ".')
+    groups: list[list[Term]] = [[]]
+    last_op = None  # "OR" right after start or another OR is an error
+    for m in _CHUNK.finditer(text):
+        minus, quoted, bare = m.group(1), m.group(2), m.group(3)
+        if bare is not None and bare in OPERATORS_OR:
+            if not groups[-1]:
+                raise QueryError(f"“{bare}” phải nằm giữa hai nhóm từ cần tìm, ví dụ: lũ OR ngập.")
+            groups.append([])
+            last_op = bare
+            continue
+        if bare is not None and bare in OPERATORS_AND:
+            continue
+        if quoted is not None:
+            words = syllables(quoted)
+            if not words:
+                raise QueryError("Cặp dấu ngoặc kép không chứa chữ nào để tìm.")
+            groups[-1].append(Term(tuple(words), negated=bool(minus), quoted=True))
+            last_op = None
+            continue
+        negated = bare.startswith("-") and len(bare) > 1
+        words = syllables(bare[1:] if negated else bare)
+        if not words:
+            if negated or bare == "-":
+                raise QueryError(f"Sau dấu trừ “{bare}” cần có từ hoặc cụm từ muốn loại trừ.")
+            continue  # lone punctuation: nothing to find
+        # "COVID-19" or "Hạ-Long" are one chunk of several syllables: they must stay together
+        groups[-1].append(Term(tuple(words), negated=negated, quoted=len(words) > 1))
+        last_op = None
+    if last_op is not None or not groups[-1]:
+        if len(groups) > 1:
+            raise QueryError(f"“{last_op or 'OR'}” phải nằm giữa hai nhóm từ cần tìm, ví dụ: lũ OR ngập.")
+        return None
+    for g in groups:
+        if all(t.negated for t in g):
+            raise QueryError("Mỗi nhóm cần ít nhất một từ cần tìm; dấu trừ chỉ dùng để loại bớt kết quả "
+                             "(ví dụ: ô nhiễm -\"bổ nhiệm\").")
+    q = Query(tuple(tuple(g) for g in groups))
+    if len(q.words()) > MAX_TERMS:
+        raise QueryError(f"Truy vấn quá dài: tối đa {MAX_TERMS} từ khác nhau.")
+    return q
