@@ -96,7 +96,16 @@ def test_overview_figures(demo_env):
     no_exception(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tổng số tin"] == "600"
-    assert int(metrics["Tin hôm nay"]) > 0 and metrics["Cảnh báo đang mở"] not in ("0", "—")
+    # "today" starts at Vietnam's midnight: just after it, few or no items are today's, so count them here
+    from dashboard.data import local_day_start
+    from store.db import utcnow
+
+    now = utcnow()
+    with demo_env.db.read() as cur:
+        today = cur.execute("SELECT count(*) FROM items WHERE published_at >= ? AND published_at <= ?",
+                            [local_day_start(now), now]).fetchone()[0]
+    assert int(metrics["Tin hôm nay"].replace(".", "")) == today
+    assert metrics["Cảnh báo đang mở"] not in ("0", "—")
     assert len(at.get("plotly_chart")) == 2  # items by topic over time, sentiment share
     assert "Tin mới nhất" in texts(at)
 
