@@ -24,6 +24,7 @@ from detection.stories import GroupItem, StoryIndex, StoryParams, group_item_fro
 from store import alerts as store_alerts
 from store import stories as store_stories
 from store.db import Database
+from vocab.alerts import NewAlert
 
 log = logging.getLogger("langnghe.detect")
 
@@ -142,12 +143,10 @@ class Detector:
         with self.db.write() as cur:
             for d in decisions:
                 item_ids = totals.get(d.story_id, (0, 0, []))[2]
-                alert = {
-                    "kind": "story", "story_id": d.story_id, "title": d.title, "topics": list(d.topics),
-                    "places": list(d.places), "item_ids": item_ids, "n_items": len(item_ids),
-                    "n_outlets": d.details["n_outlets"], "severity": d.severity, "score": d.score,
-                    "reason": d.reason, "details": d.details, "previous_alert_id": d.previous_alert_id,
-                }
+                alert = NewAlert.of(d.title, d.severity, d.reason, story_id=d.story_id, topics=d.topics,
+                                    places=d.places, item_ids=item_ids, n_items=len(item_ids),
+                                    n_outlets=d.details["n_outlets"], score=d.score, details=d.details,
+                                    previous_alert_id=d.previous_alert_id)
                 alert_id = store_alerts.raise_alert(cur, alert, now)
                 raised.append({
                     "alert_id": alert_id, "raised_at": now.isoformat(), "story_id": d.story_id, "title": d.title,

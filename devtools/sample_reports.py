@@ -24,6 +24,7 @@ from store.reports import fold
 from store.stories import add_story_items, refresh_stories
 from store.tags import save_tags
 from vocab.item import Item
+from vocab.alerts import NewAlert
 
 OUTLETS = [  # (source, outlet, source_type, domain, weight)
     ("baoquangninh-home", "Báo Quảng Ninh", "press", "baoquangninh.vn", 14),
@@ -174,12 +175,12 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
     with db.write() as cur:
         for n, s in enumerate(stories[:n_alerts]):
             at = max(it.published_at for it in items if it.id in set(s["item_ids"][:3])) + timedelta(minutes=20)
-            aid = A.raise_alert(cur, {
+            aid = A.raise_alert(cur, NewAlert.of(**{
                 "story_id": s["story_id"], "title": s["title"], "topics": s["topics"], "places": s["places"],
                 "item_ids": s["item_ids"], "n_items": len(s["item_ids"]), "n_outlets": min(len(s["item_ids"]), 12),
                 "severity": ("high", "medium", "low")[n % 3], "score": 40.0 - 5 * n,
                 "reason": f"{len(s['item_ids'])} tin từ nhiều nguồn trong 24 giờ, phần lớn tiêu cực, về địa bàn.",
-            }, at)
+            }), at)
             alerts.append(aid)
             u = USERS[n % len(USERS)]
             if n % 4 == 0:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import duckdb
 
 from vocab.alerts import (  # noqa: F401 - the lifecycle is vocabulary; store enforces it
-    ALLOWED, CLOSED_STATES, OPEN_STATES, PRIORITIES, PRIORITY_LABELS, STATE_LABELS, STATES,
+    ALLOWED, NewAlert, CLOSED_STATES, OPEN_STATES, PRIORITIES, PRIORITY_LABELS, STATE_LABELS, STATES,
 )
 
 _ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "topics", "places", "item_ids",
@@ -33,7 +33,7 @@ _ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "top
 
 
 # ------------------------------------------------------------------------------------------ raise
-def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: dict[str, Any], at: datetime) -> str:
+def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime) -> str:
     """Insert a new alert (status 'new') and its 'raise' event; returns the alert id."""
     seq = int(cur.execute("SELECT nextval('alert_seq')").fetchone()[0])
     alert_id = f"A{seq:06d}"
@@ -44,15 +44,12 @@ def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: dict[str, Any], at: dat
                             updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
         """,
-        [alert_id, seq, alert.get("kind", "story"), alert.get("story_id"), at, alert["title"],
-         list(alert.get("topics") or []), list(alert.get("places") or []), list(alert.get("item_ids") or []),
-         int(alert.get("n_items", 0)), int(alert.get("n_outlets", 0)), alert["severity"],
-         float(alert.get("score", 0.0)), alert["reason"], json.dumps(alert.get("details") or {}, ensure_ascii=False,
-                                                                    default=str),
-         alert.get("priority") or ("high" if alert["severity"] == "high" else "normal"),
-         alert.get("previous_alert_id"), at],
+        [alert_id, seq, alert.kind, alert.story_id, at, alert.title, list(alert.topics), list(alert.places),
+         list(alert.item_ids), int(alert.n_items), int(alert.n_outlets), alert.severity, float(alert.score),
+         alert.reason, json.dumps(alert.details, ensure_ascii=False, default=str), alert.effective_priority,
+         alert.previous_alert_id, at],
     )
-    _event(cur, alert_id, at, "system", "raise", None, "new", alert["reason"])
+    _event(cur, alert_id, at, "system", "raise", None, "new", alert.reason)
     return alert_id
 
 

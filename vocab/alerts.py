@@ -10,6 +10,9 @@ and reports show the labels.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
 STATES = ("new", "acknowledged", "assigned", "resolved", "dismissed", "reopened", "merged")
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 CLOSED_STATES = ("resolved", "dismissed")
@@ -35,3 +38,37 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_LABELS = {"low": "Thấp", "normal": "Bình thường", "high": "Cao", "urgent": "Khẩn"}
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_LABELS = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """What detection raises (and what `store.alerts.raise_alert` writes): one alert in state `new`.
+
+    `severity` is one of SEVERITIES; `priority` defaults to high for a high severity, else normal.
+    `details` holds the numbers the reason was worded from, so a reader can recompute it."""
+
+    title: str
+    severity: str
+    reason: str
+    kind: str = "story"
+    story_id: str | None = None
+    topics: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    item_ids: tuple[str, ...] = ()
+    n_items: int = 0
+    n_outlets: int = 0
+    score: float = 0.0
+    details: dict[str, Any] = field(default_factory=dict)
+    previous_alert_id: str | None = None
+    priority: str | None = None
+
+    @classmethod
+    def of(cls, title: str, severity: str, reason: str, *, topics: Iterable[str] = (), places: Iterable[str] = (),
+           item_ids: Iterable[str] = (), **rest: Any) -> "NewAlert":
+        """Build one from any iterables (lists from DuckDB, tuples from code)."""
+        return cls(title=title, severity=severity, reason=reason, topics=tuple(topics), places=tuple(places),
+                   item_ids=tuple(item_ids), **rest)
+
+    @property
+    def effective_priority(self) -> str:
+        return self.priority or ("high" if self.severity == "high" else "normal")

@@ -12,6 +12,7 @@ from dashboard.labels import md, safe_link
 from devtools import synth
 from tests.dashboard.conftest import no_exception
 from tests.dashboard.served import MALICIOUS
+from vocab.alerts import NewAlert
 
 RAW_TAG = re.compile(r"(?<!\\)<\s*(script|img|iframe|a|svg|style)\b", re.I)
 RAW_LINK = re.compile(r"(?<!\\)\]\((?!https?://)")  # a markdown link to anything but http(s)
@@ -65,10 +66,10 @@ def bad_env(demo_env):
     from store import alerts as store_alerts
 
     with demo_env.db.write() as cur:
-        aid = store_alerts.raise_alert(cur, {
+        aid = store_alerts.raise_alert(cur, NewAlert.of(**{
             "title": MALICIOUS["title"], "severity": "high", "reason": MALICIOUS["summary"],
             "item_ids": [item_id], "n_items": 1, "n_outlets": 1, "topics": ["misinformation_fraud"],
-            "places": ["[x](javascript:alert(9))"]}, synth.utcnow())
+            "places": ["[x](javascript:alert(9))"]}), synth.utcnow())
     demo_env.item_id, demo_env.alert_id = item_id, aid
     import streamlit as st
 

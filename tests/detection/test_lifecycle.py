@@ -8,6 +8,7 @@ import pytest
 
 from store import alerts as A
 from store.db import Database
+from vocab.alerts import NewAlert
 
 T = datetime(2025, 9, 10, 2, 0)
 
@@ -21,10 +22,10 @@ def db(tmp_path):
 
 def raise_one(db, story="s1", items=("i1", "i2", "i3"), at=T) -> str:
     with db.write() as cur:
-        return A.raise_alert(cur, {"story_id": story, "title": "Sạt lở bãi thải", "topics": ["disaster"],
+        return A.raise_alert(cur, NewAlert.of(**{"story_id": story, "title": "Sạt lở bãi thải", "topics": ["disaster"],
                                    "places": ["phường Vàng Danh"], "item_ids": list(items), "n_items": len(items),
                                    "n_outlets": 3, "severity": "medium", "score": 27.0,
-                                   "reason": "3 tin từ 3 nguồn trong 41 phút"}, at)
+                                   "reason": "3 tin từ 3 nguồn trong 41 phút"}), at)
 
 
 def events(db, alert_id):
