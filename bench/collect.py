@@ -1,14 +1,23 @@
 """Collector throughput: 500 local feeds × 40 items, 100 ms server latency, first pass and conditional re-poll.
 
 Usage: .venv/bin/python bench/collect.py [--feeds 500] [--items 40] [--latency 0.1] [--concurrency 16]
-Prints feeds/s, items/s, CPU seconds and peak RSS for each pass. All traffic stays on 127.0.0.1.
+                                         [--profile PREFIX]
+Prints feeds/s, items/s, CPU seconds (of the collector process; the feed server runs in a child process
+so its request handling is not counted) and peak RSS for each pass. All traffic stays on 127.0.0.1.
+--profile PREFIX writes, per pass (PASS = first, repoll), PREFIX.PASS.prof and its top 25 by cumulative and by
+own time (PREFIX.PASS.cumulative.txt, PREFIX.PASS.tottime.txt): cProfile in every thread with a per-thread
+CPU clock, so blocking waits are not counted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import hashlib
+import io
+import multiprocessing
+import pstats
 import resource
 import sys
 import tempfile
@@ -75,6 +84,58 @@ def serve(feeds: dict[str, bytes], latency: float) -> ThreadingHTTPServer:
     return httpd
 
 
+def _server_process(n_feeds: int, n_items: int, latency: float, port_out: "multiprocessing.Queue[int]") -> None:
+    feeds = {f"/f{i}.rss": make_feed(i, n_items) for i in range(n_feeds)}
+    httpd = serve(feeds, latency)
+    port_out.put(httpd.server_address[1])
+    threading.Event().wait()  # until terminated
+
+
+def start_server(n_feeds: int, n_items: int, latency: float) -> tuple[str, multiprocessing.Process]:
+    """The feed server in a child process: its CPU and GIL are not the collector's."""
+    ctx = multiprocessing.get_context("fork")
+    port_q: multiprocessing.Queue[int] = ctx.Queue()
+    proc = ctx.Process(target=_server_process, args=(n_feeds, n_items, latency, port_q), daemon=True)
+    proc.start()
+    return f"http://127.0.0.1:{port_q.get(timeout=60)}", proc
+
+
+class ThreadProfiles:
+    """cProfile in every thread (event loop, to_thread workers), timed by each thread's own CPU clock."""
+
+    def __init__(self) -> None:
+        self.profiles: list[cProfile.Profile] = []
+        self._lock = threading.Lock()
+
+    def _start(self, *_: object) -> None:
+        p = cProfile.Profile(time.thread_time)
+        with self._lock:
+            self.profiles.append(p)
+        p.enable()
+
+    def __enter__(self) -> "ThreadProfiles":
+        threading.setprofile(self._start)
+        self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        threading.setprofile(None)  # type: ignore[arg-type]
+        self.profiles[0].disable()
+
+    def write(self, prefix: str) -> None:
+        stats: pstats.Stats | None = None
+        for p in self.profiles:
+            p.create_stats()
+            if p.stats:  # type: ignore[attr-defined]
+                stats = pstats.Stats(p) if stats is None else stats.add(p)
+        assert stats is not None
+        stats.dump_stats(f"{prefix}.prof")
+        for key in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(f"{prefix}.prof", stream=out).sort_stats(key).print_stats(25)
+            Path(f"{prefix}.{key}.txt").write_text(out.getvalue())
+
+
 def cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -86,11 +147,10 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=40)
     ap.add_argument("--latency", type=float, default=0.1)
     ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--profile", metavar="PREFIX", help="write cProfile stats of both passes to PREFIX.*")
     a = ap.parse_args()
 
-    feeds = {f"/f{i}.rss": make_feed(i, a.items) for i in range(a.feeds)}
-    httpd = serve(feeds, a.latency)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    base, server = start_server(a.feeds, a.items, a.latency)
     tmp = Path(tempfile.mkdtemp())
     data = C._merge(
         C.read_toml(C.DEFAULTS_PATH),
@@ -108,10 +168,14 @@ def main() -> None:
           f"concurrency {a.concurrency}, per-host spacing 0 (all feeds share 127.0.0.1)")
     with Database(cfg.storage.db_path) as db:
         runner = Runner(cfg, db)
-        for label in ("first pass", "conditional re-poll"):
+        for label, tag in (("first pass", "first"), ("conditional re-poll", "repoll")):
+            profiles = ThreadProfiles() if a.profile else None
             c0, t0 = cpu(), time.perf_counter()
-            summary = asyncio.run(runner.run_due(force=True))
+            with profiles or _nothing():
+                summary = asyncio.run(runner.run_due(force=True))
             wall, cpus = time.perf_counter() - t0, cpu() - c0
+            if profiles:
+                profiles.write(f"{a.profile}.{tag}")
             n_items = summary.items_new if label == "first pass" else sum(o.entries_seen for o in summary.outcomes)
             outcomes = {}
             for o in summary.outcomes:
@@ -123,7 +187,17 @@ def main() -> None:
             )
         with db.read() as cur:
             print(f"  items stored: {store_items.count_items(cur)}")
-    httpd.shutdown()
+    server.terminate()
+    if a.profile:
+        print(f"  profiles: {a.profile}.{{first,repoll}}.{{prof,cumulative.txt,tottime.txt}}")
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 if __name__ == "__main__":

@@ -1,16 +1,24 @@
-"""Runs the due sources: fetch concurrently, write each source's batch in its own transaction.
+"""Runs the due sources: fetch concurrently, write each source's batch with its health atomically.
 
     run_due(now) ─▶ for each enabled source whose next_due_at has passed (or all, with force):
-        registry.get(kind).collect(source, ctx) ──▶ Batch ──▶ store (items + links + health, one txn)
-        FetchError / crash ──▶ store (health only): consecutive_failures+1, back-off, error text
+        registry.get(kind).collect(source, ctx) ──▶ Batch ──▶ GroupWriter ──▶ store (items + links + repairs
+                                                                                    + health, one txn)
+        FetchError / crash ──▶ GroupWriter (health only): consecutive_failures+1, back-off, error text
+
+GroupWriter: sources that finish while a write is in progress are written together, in one transaction
+(one items insert, one repair of garbled copies, set-based health rows), up to storage.write_group_max_items
+items; a lone source is written at once. A DuckDB statement costs milliseconds of CPU however small, so
+per-source transactions made most of a 500-feed pass statement overhead. A source's items and its health
+still commit together or not at all; if a group's transaction fails, its sources are retried one per
+transaction, so a bad batch fails alone, as before.
 
 A failing source is never disabled: it backs off exponentially (base = its interval, capped at
 schedule.max_backoff_hours), honours Retry-After, and its state is on the health table.
 New item ids go to `on_new_items` (the NLP pipeline) after the batch is committed.
 
-A huge batch is written in chunks of storage.write_chunk_items (`store.items.store_batch`); the source's
-health and ETag go in with the last chunk. Setting `stop` (Ctrl-C in `collect`, shutdown in `serve`)
-ends the pass: fetches in flight are cancelled and a batch being written stops between two chunks,
+A huge batch (more than storage.write_chunk_items) is not grouped: it is written in chunks
+(`store.items.store_batch`); the source's health and ETag go in with the last chunk. Setting `stop`
+(Ctrl-C in `collect`, shutdown in `serve`) ends the pass: fetches in flight are cancelled and a batch being written stops between two chunks,
 keeping the committed ones and recording 'interrupted' on the source (no ETag, so the next run fetches
 it again). A storage failure (disk full, read-only or damaged file: `store.db.StorageError`) ends the
 pass and reaches the caller; any other failure to store one batch is recorded on that source.
@@ -21,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -136,9 +145,11 @@ class Runner:
         summary = RunSummary()
         if not sources:
             return summary
+        writer = GroupWriter(self.db, max_items=self.cfg.storage.write_group_max_items, caps=length_caps(self.cfg),
+                             stop=self.stop)
         async with Fetcher(self.cfg.http, client=self.client, transport=self.transport,
                            resolver=self.resolver) as fetcher:
-            names = {asyncio.ensure_future(self._one(fetcher, src, states.get(src.name))): src.name
+            names = {asyncio.ensure_future(self._one(fetcher, writer, src, states.get(src.name))): src.name
                      for src in sources}
             pending = set(names)
             try:
@@ -159,11 +170,12 @@ class Runner:
                 for fut in pending:
                     fut.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
+                await writer.aclose()
         summary.interrupted = summary.interrupted or any(o.error_kind == "interrupted" for o in summary.outcomes)
         return summary
 
     async def _one(
-        self, fetcher: Fetcher, src: SourceConfig, state: store_sources.SourceState | None
+        self, fetcher: Fetcher, writer: "GroupWriter", src: SourceConfig, state: store_sources.SourceState | None
     ) -> store_sources.Outcome:
         started = self.clock()
         ctx = CollectContext(
@@ -178,10 +190,12 @@ class Runner:
             collector = registry.get(src.kind)
             batch = await collector.collect(src, ctx)
         except FetchError as exc:
-            return await self._save_error(src, started, exc.kind, str(exc), exc.http_status, exc.retry_after, failures)
+            return await self._save_error(writer, src, started, exc.kind, str(exc), exc.http_status, exc.retry_after,
+                                          failures)
         except Exception as exc:  # a bug in one collector must not stop the others
             log.exception("collector %s crashed on %s", src.kind, src.name)
-            return await self._save_error(src, started, "crash", f"{type(exc).__name__}: {exc}", None, None, failures)
+            return await self._save_error(writer, src, started, "crash", f"{type(exc).__name__}: {exc}", None, None,
+                                          failures)
         finished = self.clock()
         outcome = store_sources.Outcome(
             source=src.name,
@@ -199,14 +213,16 @@ class Runner:
 
         self._storing.add(src.name)  # from here on, a stop request lets this batch end between chunks
         try:
-            return await self._store(src, batch, outcome, started, failures)
+            return await self._store(writer, src, batch, outcome, started, failures)
         finally:
             self._storing.discard(src.name)
 
     async def _store(
-        self, src: SourceConfig, batch: Batch, outcome: store_sources.Outcome, started: datetime, failures: int
+        self, writer: "GroupWriter", src: SourceConfig, batch: Batch, outcome: store_sources.Outcome,
+        started: datetime, failures: int,
     ) -> store_sources.Outcome:
-        """Write one fetched batch (in chunks) with its source's health, then hand new ids to on_new_items."""
+        """Write one fetched batch with its source's health (grouped with others when small, in chunks when
+        huge), then hand new and repaired ids to on_new_items."""
 
         def written(done: int, total: int) -> None:
             if self.on_written and total > self.cfg.storage.write_chunk_items > 0:
@@ -225,18 +241,24 @@ class Runner:
                 finish=finish, progress=written, stop=self.stop,
             )
 
+        chunk = self.cfg.storage.write_chunk_items
         try:
-            res = await asyncio.to_thread(save)
+            if chunk <= 0 or len(batch.items) <= chunk:
+                res, grouped_repaired = await writer.write(batch.items, outcome)
+                repaired.extend(grouped_repaired)
+            else:
+                res = await asyncio.to_thread(save)
         except StorageError:
             raise
         except Exception as exc:  # this batch could not be stored: say so on the source, try again next time
             log.exception("storing the batch of %s failed", src.name)
-            return await self._save_error(src, started, "store", f"Lỗi khi lưu tin: {type(exc).__name__}: {exc}",
+            return await self._save_error(writer, src, started, "store",
+                                          f"Lỗi khi lưu tin: {type(exc).__name__}: {exc}",
                                           batch.http_status, None, failures)
         new_ids = res.new_ids
         if res.interrupted:
             return await self._save_error(
-                src, started, "interrupted",
+                writer, src, started, "interrupted",
                 f"Đã dừng giữa chừng theo yêu cầu: lưu được {res.written}/{res.total} mục ({len(new_ids)} mới); "
                 "lần chạy sau sẽ tải lại nguồn này.", batch.http_status, None, failures, due_now=True,
                 items_new=len(new_ids))
@@ -253,6 +275,7 @@ class Runner:
 
     async def _save_error(
         self,
+        writer: "GroupWriter",
         src: SourceConfig,
         started: datetime,
         kind: str,
@@ -278,20 +301,165 @@ class Runner:
             error=message[:2000],
         )
         log.warning("source %s failed (%s): %s; next try in %.0f s", src.name, kind, message, delay)
-
-        def save() -> None:
-            with self.db.write() as cur:
-                store_sources.record_outcome(cur, outcome)
-
-        await asyncio.to_thread(save)
+        await writer.write([], outcome)
         return outcome
+
+
+_Result = tuple[store_items.StoreResult, list[str]]  # what store_batch wrote, and the ids it repaired
+
+
+@dataclass
+class _Pending:
+    items: list[Item]
+    outcome: store_sources.Outcome  # 'error': a health-only write, which a stop request does not skip
+    done: "asyncio.Future[_Result]"
+
+
+class GroupWriter:
+    """Writes finished sources' batches from the event loop, several per transaction when they queue up.
+
+    `write()` returns, once the source's transaction has committed, what `store_batch` would (new ids,
+    or `interrupted` when a stop request came first) and the ids of stored items it repaired; or it
+    raises what writing that source raised. No timer: a lone source is written at once; sources
+    finishing while a write runs wait for it and go together in the next one, up to `max_items` items.
+    """
+
+    def __init__(
+        self, db: Database, *, max_items: int = 5000, caps: store_items.LengthCaps | None = None,
+        stop: threading.Event | None = None,
+    ):
+        self.db = db
+        self.max_items = max_items
+        self.caps = caps
+        self.stop = stop or threading.Event()
+        self._queue: deque[_Pending] = deque()
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def write(self, items: list[Item], outcome: store_sources.Outcome) -> _Result:
+        done: asyncio.Future[_Result] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Pending(list(items), outcome, done))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain())
+        return await done
+
+    async def aclose(self) -> None:
+        """Wait for the write in progress (sources whose wait was cancelled are not written)."""
+        if self._drainer is not None:
+            await asyncio.gather(self._drainer, return_exceptions=True)
+
+    async def _drain(self) -> None:
+        while self._queue:
+            group = self._take()
+            if not group:
+                continue
+            try:
+                results = await asyncio.to_thread(self._write_group, group)
+            except asyncio.CancelledError:  # the run is being torn down: nobody waits for these any more
+                for p in group:
+                    p.done.cancel()
+                raise
+            for p, res in zip(group, results):
+                if p.done.done():
+                    continue
+                if isinstance(res, BaseException):
+                    p.done.set_exception(res)
+                else:
+                    p.done.set_result(res)
+
+    def _take(self) -> list[_Pending]:
+        """The next group: queue order, distinct sources, ≤ max_items items (a bigger batch goes alone)."""
+        group: list[_Pending] = []
+        names: set[str] = set()
+        size = 0
+        while self._queue:
+            p = self._queue[0]
+            if p.done.cancelled():  # its source was cancelled (stop) while waiting
+                self._queue.popleft()
+                continue
+            name = p.outcome.source
+            if group and (self.max_items <= 1 or name in names or size + len(p.items) > self.max_items):
+                break
+            group.append(self._queue.popleft())
+            names.add(name)
+            size += len(p.items)
+        return group
+
+    def _write_group(self, group: list[_Pending]) -> list[_Result | BaseException]:
+        """Runs in a worker thread. Like store_batch, a stop request before the write leaves a batch
+        unwritten ('interrupted'); health-only writes go ahead."""
+        if not self.stop.is_set():
+            return self._write_now(group)
+        health = [p for p in group if p.outcome.outcome == "error"]
+        written = dict(zip(map(id, health), self._write_now(health))) if health else {}
+        return [written[id(p)] if id(p) in written
+                else (store_items.StoreResult(total=len(p.items), interrupted=True), []) for p in group]
+
+    def _write_now(self, group: list[_Pending]) -> list[_Result | BaseException]:
+        """One transaction for the group; one per source if that fails (a storage failure is not retried)."""
+        if len(group) > 1:
+            try:
+                return list(self._commit(group))
+            except StorageError as exc:  # the file or disk is at fault, not a batch
+                return [exc] * len(group)
+            except Exception:
+                log.warning("writing %d sources together failed; writing them one by one", len(group), exc_info=True)
+        out: list[_Result | BaseException] = []
+        for p in group:
+            try:
+                out.extend(self._commit([p]))
+            except Exception as exc:  # noqa: BLE001 - it goes to that source's waiter, which records it
+                out.append(exc)
+        return out
+
+    def _commit(self, group: list[_Pending]) -> list[_Result]:
+        """Items, repairs and health of `group` in one transaction. A new item is credited to the first
+        source of the group carrying it (its id is its canonical URL's hash): the one whose row was stored."""
+        owner: dict[str, int] = {}
+        for k, p in enumerate(group):
+            for it in p.items:
+                owner.setdefault(it.id, k)
+        with self.db.write() as cur:
+            new_ids = store_items.insert_items(cur, [it for p in group for it in p.items], self.caps)
+            per_source: list[list[str]] = [[] for _ in group]
+            for i in new_ids:
+                per_source[owner[i]].append(i)
+            repaired = _repair_garbled_many(cur, [p.items for p in group])
+            store_sources.record_outcomes(cur, [
+                p.outcome if p.outcome.outcome == "error"
+                else _with(p.outcome, items_new=len(ids), items_repaired=len(fixed))
+                for p, ids, fixed in zip(group, per_source, repaired)
+            ])
+        return [
+            (store_items.StoreResult(new_ids=ids, written=len(p.items), total=len(p.items), chunks=1), fixed)
+            for p, ids, fixed in zip(group, per_source, repaired)
+        ]
 
 
 def _repair_garbled(cur: "duckdb.DuckDBPyConnection", items: list[Item]) -> list[str]:
     """Stored items whose text an old wrong decode garbled take the text of their refetch (same URL);
     without this a corrected feed adds nothing and repairs nothing. Returns the repaired ids."""
-    stored = store_items.stored_texts(cur, [it.canonical_url for it in items])
-    return store_items.repair_texts(cur, plan_repairs(stored, items))
+    return _repair_garbled_many(cur, [items])[0]
+
+
+def _repair_garbled_many(cur: "duckdb.DuckDBPyConnection", batches: list[list[Item]]) -> list[list[str]]:
+    """`_repair_garbled` for several sources' batches in one lookup and one update; each batch sees the
+    repairs of those before it (as if written one after the other). Returns the repaired ids per batch."""
+    urls = [it.canonical_url for b in batches for it in b]
+    if not urls:
+        return [[] for _ in batches]
+    stored = store_items.stored_texts(cur, urls)
+    url_of = {row["id"]: url for url, row in stored.items()}
+    fixes: list[dict[str, object]] = []
+    out: list[list[str]] = []
+    for b in batches:
+        mine = plan_repairs(stored, b)
+        for f in mine:
+            stored[url_of[f["id"]]] = {"id": f["id"], "title": f["title"], "summary": f["summary"],
+                                       "author": f["author"]}
+        fixes.extend(mine)
+        out.append([f["id"] for f in mine])
+    store_items.repair_texts(cur, fixes)
+    return out
 
 
 def _with(o: store_sources.Outcome, **changes: object) -> store_sources.Outcome:

@@ -41,6 +41,7 @@ class StorageConfig:
     write_chunk_items: int = 5000
     max_title_chars: int = 1000
     max_text_chars: int = 50000
+    write_group_max_items: int = 5000
 
 
 @dataclass(frozen=True)

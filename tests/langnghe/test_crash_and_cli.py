@@ -21,6 +21,7 @@ N_FEEDS, PER_FEED = 6, 200
 def write_config(tmp_path: Path, base: str, n_feeds: int = N_FEEDS) -> Path:
     lines = [
         "[storage]",
+        "write_group_max_items = 1",  # one feed per transaction, so the third insert is the third feed
         f'db_path = "{tmp_path / "c.duckdb"}"',
         f'snapshot_path = "{tmp_path / "c.snap.duckdb"}"',
         "[http]",
