@@ -13,35 +13,24 @@ Sections (numbered as in Decree 30/2020: I, II…; 1, 2…):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 from reports import charts as C
-from reports.document import (
-    Closing, Column, Doc, Header, Heading, Image, Para, Run, Table,
-)
+from reports.document import Column, Heading, Image, Para, Run, Table
+from reports.frame import NBSP, Built, document, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
     sentiment_label, topics_text,
 )
 from reports.settings import (
-    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, place_date, share, to_local,
+    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, share, to_local,
 )
 from reports.xlsx_out import Link, Sheet
 
-NBSP = "\u00a0"
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
-
-
-@dataclass
-class Built:
-    doc: Doc
-    sheets: list[Sheet]
-    figs: dict[str, Any] = field(default_factory=dict)  # chart name → charts.Chart
-    n_items: int = 0
 
 
 def _i(x: Any) -> int:
@@ -70,15 +59,6 @@ def _local(ts: Any) -> datetime | None:
     return to_local(pd.Timestamp(ts).to_pydatetime())
 
 
-def header(s: ReportSettings, today_local: datetime) -> Header:
-    return Header(parent_body=s.parent_body, issuing_body=s.issuing_body, number=f"Số:{NBSP * 8}/{s.symbol}",
-                  place_date=place_date(s.place, today_local.date()))
-
-
-def closing(s: ReportSettings) -> Closing:
-    return Closing(recipients=list(s.recipients), signer_title=list(s.signer_title), signer_name=s.signer_name)
-
-
 def period_text(p: Period) -> str:
     if p.cut:
         end = p.local_end
@@ -95,11 +75,10 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     now_n, prev_n = t["scope_now"], t["scope_prev"]
     ptext = period_text(p)
     week_no = int(p.week.split("W")[1])
-    doc = Doc(
-        header=header(s, today),
+    doc = document(
+        s, today,
         title=["BÁO CÁO", "Tổng hợp thông tin báo chí, mạng xã hội", f"phản ánh về {area_label}"],
         subtitle=f"(Tuần {week_no}/{p.first_day.year}, {ptext})",
-        closing=closing(s),
         meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {p.week} – {area_label}",
     )
     B = doc.blocks
@@ -359,7 +338,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
 
     # ------------------------------------------------------------------ VI. proposals
     B.append(Heading(1, "VI. ĐỀ XUẤT, KIẾN NGHỊ"))
-    lines = [x.strip() for x in (proposals or "").splitlines() if x.strip()]
+    lines = proposal_lines(proposals)
     if lines:
         B.extend(Para.text(x) for x in lines)
     else:
