@@ -4,6 +4,7 @@
         │ figures
         ▼
     weekly.py / rapid.py ──▶ document.Doc (format-neutral) + XLSX sheets + chart specs
+        (both start from frame.py: heading block, title, closing; neither imports the other)
         ▼
     generate.py ──▶ docx_out (python-docx) · html_out → pdf_out (Chromium or WeasyPrint) · xlsx_out (openpyxl)
                     charts (matplotlib → PNG, no browser)

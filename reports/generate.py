@@ -24,11 +24,12 @@ from typing import Any, Iterable
 
 from reports import charts
 from reports.docx_out import write_docx
+from reports.frame import Built
 from reports.html_out import find_font, render_html
 from reports.pdf_out import PdfError, start_pdf
 from reports.rapid import build_rapid
 from reports.settings import Period, ReportSettings, fold_slug, to_local, week_period
-from reports.weekly import Built, build_weekly
+from reports.weekly import build_weekly
 from reports.xlsx_out import write_xlsx
 from store import reports as store_reports
 from store.db import Database, utcnow

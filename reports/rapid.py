@@ -16,13 +16,13 @@ from typing import Any
 import pandas as pd
 
 from reports import charts as C
-from reports.document import Column, Doc, Heading, Image, Para, Run, Table
+from reports.document import Column, Heading, Image, Para, Run, Table
+from reports.frame import Built, document, proposal_lines
 from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
     sentiment_label, topics_text,
 )
 from reports.settings import ReportSettings, hm_dmy, num, share, to_local
-from reports.weekly import Built, closing, header
 
 
 def _dt(ts: Any) -> datetime | None:
@@ -46,9 +46,8 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     ref = alert["alert_id"] if alert else f"vấn đề {story['story_id']}"
     today = to_local(generated_at)
     n = len(items)
-    doc = Doc(header=header(s, today), title=["BÁO CÁO NHANH", f"Về: {title}"],
-              subtitle=f"(Cảnh báo {alert['alert_id']})" if alert else "", closing=closing(s),
-              meta_title=f"Báo cáo nhanh – {title}")
+    doc = document(s, today, title=["BÁO CÁO NHANH", f"Về: {title}"],
+                   subtitle=f"(Cảnh báo {alert['alert_id']})" if alert else "", meta_title=f"Báo cáo nhanh – {title}")
     B = doc.blocks
     figs: dict[str, Any] = {}
     times = [_dt(x) for x in items["published_at"]] if n else []
@@ -162,7 +161,7 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
 
     # ------------------------------------------------------------------ VI
     B.append(Heading(1, "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ"))
-    lines = [x.strip() for x in (proposals or "").splitlines() if x.strip()]
+    lines = proposal_lines(proposals)
     if lines:
         B.extend(Para.text(x) for x in lines)
     else:

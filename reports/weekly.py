@@ -8,6 +8,10 @@ Sections (numbered as in Decree 30/2020: I, II…; 1, 2…):
     V.   Cảnh báo và kết quả xử lý: alerts raised in the week and their handling
     VI.  Đề xuất, kiến nghị: the text staff entered in the dashboard
     Phụ lục: every item about the area in the week
+
+One `_section_*` function per section (and per numbered subsection) returns its blocks, XLSX sheet and
+charts as a `_Part`; `build_weekly` only assembles them in order. The heading block, title and closing
+come from reports/frame.py, shared with the rapid report.
 """
 
 from __future__ import annotations
@@ -20,28 +24,18 @@ from typing import Any
 import pandas as pd
 
 from reports import charts as C
-from reports.document import (
-    Closing, Column, Doc, Header, Heading, Image, Para, Run, Table,
-)
+from reports.document import Block, Column, Heading, Image, Para, Run, Table
+from reports.frame import NBSP, Built, document, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
     sentiment_label, topics_text,
 )
 from reports.settings import (
-    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, place_date, share, to_local,
+    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, share, to_local,
 )
 from reports.xlsx_out import Link, Sheet
 
-NBSP = "\u00a0"
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
-
-
-@dataclass
-class Built:
-    doc: Doc
-    sheets: list[Sheet]
-    figs: dict[str, Any] = field(default_factory=dict)  # chart name → charts.Chart
-    n_items: int = 0
 
 
 def _i(x: Any) -> int:
@@ -70,15 +64,6 @@ def _local(ts: Any) -> datetime | None:
     return to_local(pd.Timestamp(ts).to_pydatetime())
 
 
-def header(s: ReportSettings, today_local: datetime) -> Header:
-    return Header(parent_body=s.parent_body, issuing_body=s.issuing_body, number=f"Số:{NBSP * 8}/{s.symbol}",
-                  place_date=place_date(s.place, today_local.date()))
-
-
-def closing(s: ReportSettings) -> Closing:
-    return Closing(recipients=list(s.recipients), signer_title=list(s.signer_title), signer_name=s.signer_name)
-
-
 def period_text(p: Period) -> str:
     if p.cut:
         end = p.local_end
@@ -86,33 +71,100 @@ def period_text(p: Period) -> str:
     return f"từ ngày {dmy(p.first_day)} đến ngày {dmy(p.last_day)}"
 
 
+@dataclass(frozen=True)
+class _Week:
+    """What every section words the same way: settings, period, area and the week's scope totals."""
+    s: ReportSettings
+    p: Period
+    area_label: str
+    ptext: str                    # "từ ngày 16/11/2026 đến ngày 22/11/2026"
+    week_no: int
+    today: datetime               # the report's date, Vietnam time
+    sub: str                      # subtitle of every XLSX sheet
+    now_n: int                    # items about the area this week
+    prev_n: int                   # … and the week before
+
+
+@dataclass
+class _Part:
+    """One section's output, in document order: body blocks, XLSX sheets, chart specs."""
+    blocks: list[Block] = field(default_factory=list)
+    sheets: list[Sheet] = field(default_factory=list)
+    figs: dict[str, Any] = field(default_factory=dict)
+
+
 def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, proposals: str,
                  generated_at: datetime) -> Built:
     """`f` is store.reports.weekly_figures(); `area` '' means the whole province; times naive UTC."""
-    area_label = area.strip() or s.default_area_label
-    today = to_local(generated_at)
-    t = f["totals"]
-    now_n, prev_n = t["scope_now"], t["scope_prev"]
-    ptext = period_text(p)
-    week_no = int(p.week.split("W")[1])
-    doc = Doc(
-        header=header(s, today),
-        title=["BÁO CÁO", "Tổng hợp thông tin báo chí, mạng xã hội", f"phản ánh về {area_label}"],
-        subtitle=f"(Tuần {week_no}/{p.first_day.year}, {ptext})",
-        closing=closing(s),
-        meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {p.week} – {area_label}",
+    w = _week(f["totals"], s, p, area, generated_at)
+    doc = document(
+        s, w.today,
+        title=["BÁO CÁO", "Tổng hợp thông tin báo chí, mạng xã hội", f"phản ánh về {w.area_label}"],
+        subtitle=f"(Tuần {w.week_no}/{p.first_day.year}, {w.ptext})",
+        meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {p.week} – {w.area_label}",
     )
-    B = doc.blocks
-    sub = f"Tuần {p.week} ({ptext}) – {area_label}"
+    by_type = _by_type(f["outlets"])
+    sent = _sentiment_counts(f["sentiment"])
+    parts = [
+        _section_intro(w),
+        _section_overview(w, f["totals"]),
+        _section_sources(w, f["outlets"], by_type),
+        _section_sentiment(w, sent),
+        _section_stories(w, f["stories"], f["stories_total"]),
+        _section_topics(w, f["topics"]),
+        _section_places(w, f["places"]),
+        _section_daily(w, f["daily"]),
+        _section_negative(w, f["negative"], sent),
+        _section_alerts(w, f["alerts"]),
+        _section_proposals(w, proposals),
+        _section_closing_line(w),
+    ]
     sheets: list[Sheet] = []
     figs: dict[str, Any] = {}
-    B.append(Para.text(
-        f"Thực hiện nhiệm vụ theo dõi, nắm bắt dư luận xã hội, {s.issuer_name} báo cáo tổng hợp thông tin báo chí, "
-        f"mạng xã hội phản ánh về {area_label} trong tuần {week_no} ({ptext}) như sau:"
-    ))
+    for part in parts:
+        doc.blocks.extend(part.blocks)
+        sheets.extend(part.sheets)
+        figs.update(part.figs)
+    app = _section_appendix(w, f["appendix"])
+    doc.appendix.extend(app.blocks)
+    sheets.extend(app.sheets)
+    sheets.insert(0, _overview_sheet(w, doc.meta_title, f["totals"], by_type, sent, f.get("stories_total", 0),
+                                     len(f["alerts"])))
+    return Built(doc=doc, sheets=sheets, figs=figs, n_items=len(f["appendix"]))
 
-    # ------------------------------------------------------------------ I. overview
-    B.append(Heading(1, "I. TỔNG QUAN"))
+
+def _week(t: dict[str, Any], s: ReportSettings, p: Period, area: str, generated_at: datetime) -> _Week:
+    """The shared wording of the week; `t` is the figures' totals."""
+    area_label = area.strip() or s.default_area_label
+    ptext = period_text(p)
+    return _Week(s=s, p=p, area_label=area_label, ptext=ptext, week_no=int(p.week.split("W")[1]),
+                 today=to_local(generated_at), sub=f"Tuần {p.week} ({ptext}) – {area_label}",
+                 now_n=t["scope_now"], prev_n=t["scope_prev"])
+
+
+def _by_type(outlets: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Items this week and last, per source type ('press', 'social')."""
+    return {st: (_i(outlets.loc[outlets.source_type == st, "n_now"].sum()),
+                 _i(outlets.loc[outlets.source_type == st, "n_prev"].sum())) for st in ("press", "social")}
+
+
+def _sentiment_counts(sentiment: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Items this week and last, per sentiment code."""
+    return {r.sentiment: (_i(r.n_now), _i(r.n_prev)) for r in sentiment.itertuples()}
+
+
+def _section_intro(w: _Week) -> _Part:
+    """The opening sentence: who reports on which area for which week."""
+    return _Part([Para.text(
+        f"Thực hiện nhiệm vụ theo dõi, nắm bắt dư luận xã hội, {w.s.issuer_name} báo cáo tổng hợp thông tin báo chí, "
+        f"mạng xã hội phản ánh về {w.area_label} trong tuần {w.week_no} ({w.ptext}) như sau:"
+    )])
+
+
+def _section_overview(w: _Week, t: dict[str, Any]) -> _Part:
+    """I. Tổng quan: items collected, items about the area vs the previous week, items not yet tagged."""
+    B: list[Block] = [Heading(1, "I. TỔNG QUAN")]
+    now_n, prev_n, area_label = w.now_n, w.prev_n, w.area_label
     if now_n == 0:
         B.append(Para.text(
             f"Trong tuần không ghi nhận tin, bài nào phản ánh về {area_label} trên các nguồn được theo dõi "
@@ -126,10 +178,13 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         B.append(Para.text(
             f"Có {num(t['all_now'] - t['tagged_now'])} tin, bài chưa được phân loại tự động (chủ đề, sắc thái, địa "
             f"bàn) nên chưa được tính vào các số liệu theo địa bàn dưới đây.", italic=True))
-    outlets = f["outlets"]
-    by_type = {st: (_i(outlets.loc[outlets.source_type == st, "n_now"].sum()),
-                    _i(outlets.loc[outlets.source_type == st, "n_prev"].sum())) for st in ("press", "social")}
-    B.append(Heading(2, "1. Theo loại nguồn và cơ quan báo chí, kênh mạng xã hội"))
+    return _Part(B)
+
+
+def _section_sources(w: _Week, outlets: pd.DataFrame, by_type: dict[str, tuple[int, int]]) -> _Part:
+    """I.1 and Bảng 1: items per source type and per outlet, this week vs the previous one."""
+    now_n, prev_n = w.now_n, w.prev_n
+    B: list[Block] = [Heading(2, "1. Theo loại nguồn và cơ quan báo chí, kênh mạng xã hội")]
     if now_n:
         pn, sn = by_type["press"][0], by_type["social"][0]
         B.append(Para.text(
@@ -156,11 +211,16 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
                     Column("Tuần này", 1.8, "right"), Column("Tuần trước", 1.8, "right"),
                     Column("Tăng/giảm", 2.1, "right")], rows,
                    caption="Bảng 1. Số tin, bài theo nguồn", empty_text="Không có tin, bài nào trong hai tuần."))
-    sheets.append(Sheet("Theo nguồn", "Số tin, bài theo nguồn", [("TT", 5), ("Nguồn tin", 36), ("Loại", 14),
-                        ("Tuần này", 11), ("Tuần trước", 11)], xrows, subtitle=sub))
+    return _Part(B, [Sheet("Theo nguồn", "Số tin, bài theo nguồn", [("TT", 5), ("Nguồn tin", 36), ("Loại", 14),
+                                                                   ("Tuần này", 11), ("Tuần trước", 11)], xrows,
+                           subtitle=w.sub)])
 
-    B.append(Heading(2, "2. Sắc thái thông tin"))
-    sent = {r.sentiment: (_i(r.n_now), _i(r.n_prev)) for r in f["sentiment"].itertuples()}
+
+def _section_sentiment(w: _Week, sent: dict[str, tuple[int, int]]) -> _Part:
+    """I.2, Bảng 2 and Biểu đồ 1: items per sentiment, this week vs the previous one."""
+    now_n = w.now_n
+    B: list[Block] = [Heading(2, "2. Sắc thái thông tin")]
+    figs: dict[str, Any] = {}
     if now_n:
         neg, pos = sent.get("negative", (0, 0)), sent.get("positive", (0, 0))
         B.append(Para.text(
@@ -182,19 +242,20 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         figs["sentiment"] = C.sentiment_chart([SENTIMENT_LABELS[c] for c in codes], codes,
                                               [sent[c][0] for c in codes])
         B.append(Image("sentiment", "Biểu đồ 1. Sắc thái thông tin trong tuần", width_cm=12.0))
-    sheets.append(Sheet("Sắc thái", "Sắc thái thông tin", [("Sắc thái", 16), ("Tuần này", 11), ("Tuần trước", 11)],
-                        sx, subtitle=sub))
+    return _Part(B, [Sheet("Sắc thái", "Sắc thái thông tin", [("Sắc thái", 16), ("Tuần này", 11),
+                                                              ("Tuần trước", 11)], sx, subtitle=w.sub)], figs)
 
-    # ------------------------------------------------------------------ II. stories
-    B.append(Heading(1, "II. CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT"))
-    stories = f["stories"]
+
+def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Part:
+    """II and Bảng 3: the stories most items carried, with how their alerts were handled."""
+    B: list[Block] = [Heading(1, "II. CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT")]
     st_note = ""
     if not len(stories):
-        st_note = f"Trong tuần không có vấn đề nào về {area_label} được các nguồn phản ánh."
+        st_note = f"Trong tuần không có vấn đề nào về {w.area_label} được các nguồn phản ánh."
         B.append(Para.text(st_note))
     else:
         B.append(Para.text(
-            f"Trong tuần có {num(f['stories_total'])} vấn đề (nhóm tin cùng nội dung) phản ánh về {area_label}; "
+            f"Trong tuần có {num(stories_total)} vấn đề (nhóm tin cùng nội dung) phản ánh về {w.area_label}; "
             f"{len(stories)} vấn đề được nhiều tin, bài phản ánh nhất như sau:"))
     rows, xrows = [], []
     for k, r in enumerate(stories.itertuples(), start=1):
@@ -205,7 +266,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         handling = _handling_text(r)
         first = _local(r.first_seen)
         rows.append([str(k), r.title, f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
-                     (hm_dm if first and first.year == p.first_day.year else hm_dmy)(pd.Timestamp(r.first_seen).to_pydatetime()) if first else "", handling])
+                     (hm_dm if first and first.year == w.p.first_day.year else hm_dmy)(pd.Timestamp(r.first_seen).to_pydatetime()) if first else "", handling])
         xrows.append([k, r.title, _i(r.n_items), _i(r.n_outlets), "; ".join(as_list(r.outlets)), _i(r.n_negative),
                       _i(r.n_neutral), _i(r.n_positive), "; ".join(as_list(r.places)), topics_text(as_list(r.topics)),
                       first, _s(r.alert_id), STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status)),
@@ -215,19 +276,20 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
                         Column("Sắc thái", 2.0), Column("Địa bàn", 2.6), Column("Xuất hiện lần đầu", 1.9),
                         Column("Tình hình xử lý", 3.6)], rows,
                        caption="Bảng 3. Các vấn đề nổi bật trong tuần"))
-    sheets.append(Sheet("Vấn đề nổi bật", "Các vấn đề được dư luận quan tâm nhiều nhất", [
+    return _Part(B, [Sheet("Vấn đề nổi bật", "Các vấn đề được dư luận quan tâm nhiều nhất", [
         ("TT", 5), ("Vấn đề", 60), ("Số tin", 9), ("Số nguồn", 9), ("Các nguồn", 40), ("Tiêu cực", 9),
         ("Trung tính", 10), ("Tích cực", 9), ("Địa bàn", 40), ("Chủ đề", 30), ("Xuất hiện lần đầu", 17),
-        ("Cảnh báo", 10), ("Trạng thái xử lý", 18), ("Người xử lý", 20), ("Ghi chú", 50)], xrows, subtitle=sub,
-        note=st_note))
+        ("Cảnh báo", 10), ("Trạng thái xử lý", 18), ("Người xử lý", 20), ("Ghi chú", 50)], xrows, subtitle=w.sub,
+        note=st_note)])
 
-    # ------------------------------------------------------------------ III. topics and places
-    B.append(Heading(1, "III. THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN"))
-    B.append(Heading(2, "1. Theo chủ đề"))
-    topics = f["topics"]
+
+def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
+    """III heading, III.1, Bảng 4 and Biểu đồ 2: items per topic, this week vs the previous one."""
+    B: list[Block] = [Heading(1, "III. THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN"), Heading(2, "1. Theo chủ đề")]
+    figs: dict[str, Any] = {}
     trows, tx = [], []
     topics = topics[(topics.n_now > 0) | (topics.n_prev > 0)]
-    if len(topics) and now_n:
+    if len(topics) and w.now_n:
         top = topics[topics.n_now > 0].iloc[0]
         B.append(Para.text(
             f"Chủ đề được phản ánh nhiều nhất là «{TOPIC_LABELS.get(top.topic, top.topic)}» với "
@@ -246,11 +308,15 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
                                       list(shown.n_now), list(shown.n_prev))
         B.append(Image("topics", "Biểu đồ 2. Số tin, bài theo chủ đề (so với tuần trước)"))
-    sheets.append(Sheet("Chủ đề", "Số tin, bài theo chủ đề", [("TT", 5), ("Chủ đề", 30), ("Tuần này", 11),
-                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], tx, subtitle=sub))
+    return _Part(B, [Sheet("Chủ đề", "Số tin, bài theo chủ đề", [("TT", 5), ("Chủ đề", 30), ("Tuần này", 11),
+                                                                 ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], tx,
+                           subtitle=w.sub)], figs)
 
-    B.append(Heading(2, "2. Theo địa bàn"))
-    places = f["places"]
+
+def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
+    """III.2, Bảng 5 and Biểu đồ 3: the places named most often, this week vs the previous one."""
+    B: list[Block] = [Heading(2, "2. Theo địa bàn")]
+    figs: dict[str, Any] = {}
     prows, px_ = [], []
     if len(places):
         B.append(Para.text(
@@ -268,15 +334,19 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         shown = places.head(10)
         figs["places"] = C.hbar_chart(list(shown.place), list(shown.n_now))
         B.append(Image("places", "Biểu đồ 3. Địa bàn được nhắc đến nhiều nhất trong tuần"))
-    sheets.append(Sheet("Địa bàn", "Số tin, bài theo địa bàn", [("TT", 5), ("Địa bàn", 60), ("Tuần này", 11),
-                        ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], px_, subtitle=sub))
+    return _Part(B, [Sheet("Địa bàn", "Số tin, bài theo địa bàn", [("TT", 5), ("Địa bàn", 60), ("Tuần này", 11),
+                                                                   ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], px_,
+                           subtitle=w.sub)], figs)
 
-    B.append(Heading(2, "3. Diễn biến theo ngày"))
-    daily = f["daily"]
+
+def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
+    """III.3, Bảng 6 and Biểu đồ 4: press and social items per day of the week."""
+    B: list[Block] = [Heading(2, "3. Diễn biến theo ngày")]
+    figs: dict[str, Any] = {}
     counts: dict[Any, dict[str, int]] = {}
     for r in daily.itertuples():
         counts.setdefault(pd.Timestamp(r.day).date(), {})[r.source_type] = _i(r.n)
-    days = p.days()
+    days = w.p.days()
     drows, dx = [], []
     for d in days:
         c = counts.get(d, {})
@@ -286,22 +356,24 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         dx.append([d, a, b, a + b])
     B.append(Table([Column("Ngày", 4.0), Column("Báo chí", 2.0, "right"), Column("Mạng xã hội", 2.0, "right"),
                     Column("Cộng", 2.0, "right")], drows, caption="Bảng 6. Số tin, bài theo ngày"))
-    if now_n:
+    if w.now_n:
         figs["daily"] = C.daily_chart(days, [r[1] for r in dx], [r[2] for r in dx])
         B.append(Image("daily", "Biểu đồ 4. Số tin, bài theo ngày"))
-    sheets.append(Sheet("Theo ngày", "Số tin, bài theo ngày", [("Ngày", 14), ("Báo chí", 11), ("Mạng xã hội", 13),
-                        ("Cộng", 11)], dx, subtitle=sub))
+    return _Part(B, [Sheet("Theo ngày", "Số tin, bài theo ngày", [("Ngày", 14), ("Báo chí", 11),
+                                                                  ("Mạng xã hội", 13), ("Cộng", 11)], dx,
+                           subtitle=w.sub)], figs)
 
-    # ------------------------------------------------------------------ IV. negative items
-    B.append(Heading(1, "IV. THÔNG TIN TIÊU CỰC CẦN LƯU Ý"))
-    neg = f["negative"]
+
+def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, int]]) -> _Part:
+    """IV and Bảng 7: the negative items most widely carried, with links to the originals."""
+    B: list[Block] = [Heading(1, "IV. THÔNG TIN TIÊU CỰC CẦN LƯU Ý")]
     n_neg = sent.get("negative", (0, 0))[0]
     nx = []
     if not len(neg):
-        B.append(Para.text(f"Trong tuần không ghi nhận tin, bài tiêu cực về {area_label}."))
+        B.append(Para.text(f"Trong tuần không ghi nhận tin, bài tiêu cực về {w.area_label}."))
     else:
         B.append(Para.text(
-            f"Trong tuần có {num(n_neg)} tin, bài mang sắc thái tiêu cực ({share(n_neg, now_n)} số tin, bài về địa "
+            f"Trong tuần có {num(n_neg)} tin, bài mang sắc thái tiêu cực ({share(n_neg, w.now_n)} số tin, bài về địa "
             f"bàn). Dưới đây là {len(neg)} tin, bài được nhiều nguồn đăng tải nhất, cần theo dõi, kiểm tra và "
             f"có thông tin chính thống kịp thời khi cần:"))
         rows = []
@@ -316,13 +388,14 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
                         Column("Tiêu đề (liên kết đến bài gốc)", 6.0), Column("Địa bàn", 3.0),
                         Column("Số nguồn đăng", 1.4, "right")], rows,
                        caption="Bảng 7. Tin, bài tiêu cực cần lưu ý"))
-    sheets.append(Sheet("Tin tiêu cực", "Thông tin tiêu cực cần lưu ý", [
+    return _Part(B, [Sheet("Tin tiêu cực", "Thông tin tiêu cực cần lưu ý", [
         ("TT", 5), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 70), ("Chủ đề", 26), ("Địa bàn", 40),
-        ("Số nguồn đăng", 12), ("Liên kết", 50)], nx, subtitle=sub))
+        ("Số nguồn đăng", 12), ("Liên kết", 50)], nx, subtitle=w.sub)])
 
-    # ------------------------------------------------------------------ V. alerts
-    B.append(Heading(1, "V. CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ"))
-    alerts = f["alerts"]
+
+def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
+    """V and Bảng 8: the alerts raised in the week, their state, who handled them and their notes."""
+    B: list[Block] = [Heading(1, "V. CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ")]
     ax = []
     al_note = ""
     if not len(alerts):
@@ -352,39 +425,47 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
                         Column("Nội dung", 4.2), Column("Mức độ", 1.3), Column("Trạng thái", 1.8),
                         Column("Người xử lý", 1.8), Column("Ghi chú, kết quả", 3.6)], rows,
                        caption="Bảng 8. Cảnh báo phát sinh trong tuần và kết quả xử lý"))
-    sheets.append(Sheet("Cảnh báo", "Cảnh báo và kết quả xử lý", [
+    return _Part(B, [Sheet("Cảnh báo", "Cảnh báo và kết quả xử lý", [
         ("TT", 5), ("Mã", 10), ("Thời điểm", 17), ("Nội dung", 60), ("Mức độ", 11), ("Trạng thái", 18),
         ("Số tin", 8), ("Số nguồn", 9), ("Giao cho", 14), ("Người xử lý", 20), ("Ghi chú, kết quả", 60),
-        ("Thao tác gần nhất", 17)], ax, subtitle=sub, note=al_note))
+        ("Thao tác gần nhất", 17)], ax, subtitle=w.sub, note=al_note)])
 
-    # ------------------------------------------------------------------ VI. proposals
-    B.append(Heading(1, "VI. ĐỀ XUẤT, KIẾN NGHỊ"))
-    lines = [x.strip() for x in (proposals or "").splitlines() if x.strip()]
+
+def _section_proposals(w: _Week, proposals: str) -> _Part:
+    """VI: the proposals staff entered in the dashboard, or a placeholder asking for them."""
+    B: list[Block] = [Heading(1, "VI. ĐỀ XUẤT, KIẾN NGHỊ")]
+    lines = proposal_lines(proposals)
     if lines:
         B.extend(Para.text(x) for x in lines)
     else:
         B.append(Para.text("(Chưa có nội dung đề xuất, kiến nghị; nhập tại trang Báo cáo trước khi xuất "
                            "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
-    sheets.append(Sheet("Đề xuất", "Đề xuất, kiến nghị", [("Nội dung", 120)], [[x] for x in lines], subtitle=sub,
-                        note="" if lines else "Chưa có nội dung đề xuất, kiến nghị."))
-    B.append(Para.text(
-        f"Trên đây là báo cáo tổng hợp thông tin báo chí, mạng xã hội phản ánh về {area_label} tuần {week_no} "
-        f"năm {p.first_day.year} của {s.issuer_name}./."))
+    return _Part(B, [Sheet("Đề xuất", "Đề xuất, kiến nghị", [("Nội dung", 120)], [[x] for x in lines],
+                           subtitle=w.sub, note="" if lines else "Chưa có nội dung đề xuất, kiến nghị.")])
 
-    # ------------------------------------------------------------------ appendix
-    app_all = f["appendix"]
+
+def _section_closing_line(w: _Week) -> _Part:
+    """The closing sentence of the body ("Trên đây là báo cáo … ./.")."""
+    return _Part([Para.text(
+        f"Trên đây là báo cáo tổng hợp thông tin báo chí, mạng xã hội phản ánh về {w.area_label} tuần {w.week_no} "
+        f"năm {w.p.first_day.year} của {w.s.issuer_name}./.")])
+
+
+def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
+    """Phụ lục: every item about the area in the week (capped in the document, complete in the XLSX)."""
+    s, today, area_label = w.s, w.today, w.area_label
     app = app_all
     capped = 0 < s.appendix_max_rows < len(app_all)
     if capped:  # the most notable items (negative, most widely carried, newest), listed by time
         pick = app_all.assign(_neg=app_all["sentiment"] != "negative").sort_values(
             ["_neg", "n_sources", "published_at"], ascending=[True, False, False]).head(s.appendix_max_rows)
         app = app_all.loc[sorted(pick.index)]
-    A = doc.appendix
+    A: list[Block] = []
     A.append(Para.text("PHỤ LỤC", bold=True, align="center", indent=False, space_before=0))
     A.append(Para.text(f"DANH SÁCH TIN, BÀI PHẢN ÁNH VỀ {area_label.upper()}", bold=True, align="center",
                        indent=False, space_before=0))
     A.append(Para.text(f"(Kèm theo Báo cáo số{NBSP * 8}/{s.symbol} ngày {today.day:02d}/{today.month:02d}/{today.year} "
-                       f"của {s.issuer_name}; {ptext}: {num(len(app_all))} tin, bài)", italic=True, align="center",
+                       f"của {s.issuer_name}; {w.ptext}: {num(len(app_all))} tin, bài)", italic=True, align="center",
                        indent=False, space_before=0))
     if capped:
         A.append(Para.text(
@@ -407,16 +488,20 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.2),
                     Column("Tiêu đề", 5.2), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
                    rows, size_delta=-3, empty_text=f"Trong tuần không có tin, bài nào phản ánh về {area_label}."))
-    sheets.append(Sheet("Phụ lục", f"Phụ lục: danh sách tin, bài phản ánh về {area_label}", [
+    return _Part(A, [Sheet("Phụ lục", f"Phụ lục: danh sách tin, bài phản ánh về {area_label}", [
         ("TT", 7), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 80), ("Chủ đề", 28), ("Sắc thái", 11),
-        ("Địa bàn", 40), ("Số nguồn đăng", 12), ("Liên kết", 60)], xrows, subtitle=sub,
-        note="" if xrows else "Trong tuần không có tin, bài nào."))
+        ("Địa bàn", 40), ("Số nguồn đăng", 12), ("Liên kết", 60)], xrows, subtitle=w.sub,
+        note="" if xrows else "Trong tuần không có tin, bài nào.")])
 
-    overview = Sheet("Tổng quan", doc.meta_title, [("Chỉ tiêu", 44), ("Tuần này", 12), ("Tuần trước", 12),
-                     ("Tăng/giảm", 14)], subtitle=sub)
+
+def _overview_sheet(w: _Week, title: str, t: dict[str, Any], by_type: dict[str, tuple[int, int]],
+                    sent: dict[str, tuple[int, int]], stories_total: int, n_alerts: int) -> Sheet:
+    """The XLSX «Tổng quan» sheet (first in the workbook): the week's key figures vs the previous week."""
+    overview = Sheet("Tổng quan", title, [("Chỉ tiêu", 44), ("Tuần này", 12), ("Tuần trước", 12),
+                     ("Tăng/giảm", 14)], subtitle=w.sub)
     overview.rows = [
         ["Tin, bài thu thập được (mọi địa bàn)", t["all_now"], t["all_prev"], change_short(t["all_now"], t["all_prev"])],
-        [f"Tin, bài phản ánh về {area_label}", now_n, prev_n, change_short(now_n, prev_n)],
+        [f"Tin, bài phản ánh về {w.area_label}", w.now_n, w.prev_n, change_short(w.now_n, w.prev_n)],
         ["– Báo chí", by_type["press"][0], by_type["press"][1], change_short(*by_type["press"])],
         ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], change_short(*by_type["social"])],
     ]
@@ -424,12 +509,11 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         a, b = sent.get(code, (0, 0))
         overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, change_short(a, b)])
     overview.rows += [
-        ["Vấn đề (nhóm tin) trong tuần", f.get("stories_total", 0), "", ""],
-        ["Cảnh báo phát sinh", len(alerts), "", ""],
-        ["Báo cáo tạo lúc (giờ Việt Nam)", today.replace(microsecond=0), "", ""],
+        ["Vấn đề (nhóm tin) trong tuần", stories_total, "", ""],
+        ["Cảnh báo phát sinh", n_alerts, "", ""],
+        ["Báo cáo tạo lúc (giờ Việt Nam)", w.today.replace(microsecond=0), "", ""],
     ]
-    sheets.insert(0, overview)
-    return Built(doc=doc, sheets=sheets, figs=figs, n_items=len(app_all))
+    return overview
 
 
 def _handling_text(r: Any) -> str:

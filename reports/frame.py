@@ -1,0 +1,52 @@
+"""The document frame the weekly and rapid reports share (Decree 30/2020/NĐ-CP layout).
+
+    issuing-body heading · "Số: …/<symbol>" · place and date     header()
+    title lines and the italic line under them                   document()
+    Nơi nhận | signer title and name                             closing()
+    staff's proposals text, one paragraph per line               proposal_lines()
+    what a builder returns: Doc + XLSX sheets + chart specs      Built
+
+Kept apart from weekly.py and rapid.py so neither report imports the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reports.document import Closing, Doc, Header
+from reports.settings import ReportSettings, place_date
+from reports.xlsx_out import Sheet
+
+NBSP = "\u00a0"
+
+
+@dataclass
+class Built:
+    doc: Doc
+    sheets: list[Sheet]
+    figs: dict[str, Any] = field(default_factory=dict)  # chart name → charts.Chart
+    n_items: int = 0
+
+
+def header(s: ReportSettings, today_local: datetime) -> Header:
+    """The heading block; the number is left blank (eight spaces) for the office to fill in when filing."""
+    return Header(parent_body=s.parent_body, issuing_body=s.issuing_body, number=f"Số:{NBSP * 8}/{s.symbol}",
+                  place_date=place_date(s.place, today_local.date()))
+
+
+def closing(s: ReportSettings) -> Closing:
+    """Nơi nhận and the signing block, from the settings."""
+    return Closing(recipients=list(s.recipients), signer_title=list(s.signer_title), signer_name=s.signer_name)
+
+
+def document(s: ReportSettings, today_local: datetime, title: list[str], subtitle: str, meta_title: str) -> Doc:
+    """An empty Doc in the shared frame: heading block, title lines, closing; builders add the body."""
+    return Doc(header=header(s, today_local), title=title, subtitle=subtitle, closing=closing(s),
+               meta_title=meta_title)
+
+
+def proposal_lines(proposals: str | None) -> list[str]:
+    """Staff's proposals text as non-empty stripped lines (one paragraph each)."""
+    return [x.strip() for x in (proposals or "").splitlines() if x.strip()]
