@@ -193,6 +193,26 @@ def search_items(
                    query_folded, limit)
 
 
+def tag_filters(topics: Sequence[str], sentiments: Sequence[str], places: Sequence[str],
+                in_area_only: bool) -> tuple[list[str], list[Any]]:
+    """Conditions (and their parameters) on an item's effective tags, as the item lists filter them;
+    they apply to the columns `_effective_sql` selects (topics, sentiment, places, in_area)."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if topics:
+        conds.append("list_has_any(topics, ?::VARCHAR[])")
+        params.append(list(topics))
+    if sentiments:
+        conds.append("sentiment IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(sentiments))
+    if places:
+        conds.append("list_has_any(places, ?::VARCHAR[])")
+        params.append(list(places))
+    if in_area_only:
+        conds.append("coalesce(in_area, FALSE)")
+    return conds, params
+
+
 def _search(cur: "duckdb.DuckDBPyConnection", since: datetime | None, until: datetime | None,
             source_types: Sequence[str], outlets: Sequence[str], topics: Sequence[str], sentiments: Sequence[str],
             places: Sequence[str], in_area_only: bool, query_folded: str, limit: int) -> pd.DataFrame:
@@ -218,18 +238,8 @@ def _search(cur: "duckdb.DuckDBPyConnection", since: datetime | None, until: dat
         for phrase in phrases:  # every comma-separated phrase must occur
             where.append(f"contains({col}, ?)")
             params.append(phrase)
-    outer: list[str] = []
-    if topics:
-        outer.append("list_has_any(topics, ?::VARCHAR[])")
-        params.append(list(topics))
-    if sentiments:
-        outer.append("sentiment IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(sentiments))
-    if places:
-        outer.append("list_has_any(places, ?::VARCHAR[])")
-        params.append(list(places))
-    if in_area_only:
-        outer.append("coalesce(in_area, FALSE)")
+    outer, outer_params = tag_filters(topics, sentiments, places, in_area_only)
+    params.extend(outer_params)
     sql = f"""
         SELECT * FROM (
             SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.dashboard import TAG_SLACK, _effective_sql
+from store.dashboard import TAG_SLACK, _effective_sql, tag_filters
 from store.search_query import Query, QueryError, Term, parse, word_keys
 
 if TYPE_CHECKING:
@@ -198,17 +198,9 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
     if outlets:
         where.append("i.outlet IN (SELECT unnest(?::VARCHAR[]))")
         extra.append(list(outlets))
-    if topics:
-        outer.append("list_has_any(topics, ?::VARCHAR[])")
-        extra.append(list(topics))
-    if sentiments:
-        outer.append("sentiment IN (SELECT unnest(?::VARCHAR[]))")
-        extra.append(list(sentiments))
-    if places:
-        outer.append("list_has_any(places, ?::VARCHAR[])")
-        extra.append(list(places))
-    if in_area_only:
-        outer.append("coalesce(in_area, FALSE)")
+    tag_conds, tag_params = tag_filters(topics, sentiments, places, in_area_only)
+    outer += tag_conds
+    extra += tag_params
     if not where and not outer:
         return "SELECT * FROM m"
     joins, sel = _effective_sql(cur, bounded=True) if outer else ("", "")
