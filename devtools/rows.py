@@ -7,8 +7,9 @@ so hand-made items have exactly the shape collection and tagging write.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from vocab.item import Item
 

@@ -15,7 +15,8 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from devtools.rows import make_item, sha1 as _h, tag_row
+from devtools.rows import make_item, tag_row
+from devtools.rows import sha1 as _h
 from reports.settings import week_period
 from store import alerts as A
 from store.db import Database
