@@ -11,11 +11,12 @@ for a given seed. Not used by production code.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from devtools.rows import make_item, tag_row
+from devtools.rows import sha1 as _h
 from reports.settings import week_period
 from store import alerts as A
 from store.db import Database
@@ -79,10 +80,6 @@ OUT_OF_AREA = ["Hà Nội", "TP Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", 
 USERS = ("nguyenvana", "tranthib", "leminhc")
 
 
-def _h(*parts: object) -> str:
-    return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()
-
-
 def _detail(place: tuple) -> dict[str, Any]:
     display, short, level, name_2025, _ = place
     return {"name": short, "level": level, "name_2025": name_2025, "province": "Quảng Ninh", "matched_text": short,
@@ -110,14 +107,12 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
         src, name, stype, domain, _ = outlet
         url = f"https://{domain}/{fold(title)[:40].replace(' ', '-')}-{k}.html"
         iid = _h(url)
-        items.append(Item(id=iid, source=src, collector="rss", source_type=stype, outlet=name, url=url,
-                          canonical_url=url, title=title, summary=summary or f"{title}. Nội dung chi tiết bài số {k}.",
-                          published_at=at, published_estimated=False, fetched_at=at + timedelta(minutes=5),
-                          content_hash=_h("c", k, title)))
-        tags.append({"id": iid, "model_version": "sample", "topics": topics, "sentiment": sentiment,
-                     "in_area": in_area, "places": [p[0] for p in places],
-                     "place_details": [_detail(p) for p in places], "lang": "vi", "no_diacritics": False,
-                     "folded": fold(title)})
+        items.append(make_item(item_id=iid, source=src, source_type=stype, outlet=name, url=url, title=title,
+                               summary=summary or f"{title}. Nội dung chi tiết bài số {k}.", published_at=at,
+                               fetched_at=at + timedelta(minutes=5), content_hash=_h("c", k, title)))
+        tags.append(tag_row(iid, model_version="sample", topics=topics, sentiment=sentiment, in_area=in_area,
+                            places=[p[0] for p in places], place_details=[_detail(p) for p in places],
+                            folded=fold(title)))
         return iid
 
     def background(t0: datetime, n: int) -> None:

@@ -5,13 +5,16 @@
 
 Items are Vietnamese headlines about the things staff watch (GPMB, pollution, hospitals, extra
 tutoring, youth fights, fake news…) in Uông Bí and elsewhere in Quảng Ninh, across press and social
-outlets. Tags, stories, alerts and source health are written with them, straight
-through Arrow in bulk. Nothing here runs in production code paths.
+outlets. Tags, stories, alerts and source health are written with them, only through named store
+functions: items and tags through the bulk path (`store.items.bulk_load_arrow`,
+`store.tags.bulk_load_arrow`), stories through `store.stories.add_story_items` / `refresh_stories`,
+alerts through `store.alerts.raise_alert` and the lifecycle functions, source health through
+`store.sources.record_outcome` and `store.alerts.raise_source_alarm`. Nothing here runs in production
+code paths.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +22,17 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from devtools.rows import make_item, sha1, tag_row
+from store import alerts as A
+from store import search
 from store.db import Database, utcnow
+from store.items import bulk_load_arrow as load_items
+from store.items import insert_items
+from store.sources import Outcome, record_outcome
+from store.stories import add_story_items, refresh_stories
+from store.tags import bulk_load_arrow as load_tags
+from store.tags import save_tags
+from vocab.folding import fold as _fold
 
 # feed → (outlet, source_type, domain)
 OUTLETS = [
@@ -115,18 +128,20 @@ TEMPLATES = [
 ALERT_STATUSES = ["new", "new", "acknowledged", "assigned", "resolved", "dismissed", "reopened"]
 
 
-def _sha1(s: str) -> str:
-    return hashlib.sha1(s.encode("utf-8")).hexdigest()
-
-
-def _fold(s: str) -> str:
-    from vocab.folding import fold
-
-    return fold(s)
-
-
-def _register(cur: Any, name: str, table: pa.Table) -> None:
-    cur.register(name, table)
+ITEM_SCHEMA = pa.schema([
+    ("id", pa.string()), ("canonical_url", pa.string()), ("url", pa.string()), ("content_hash", pa.string()),
+    ("source", pa.string()), ("collector", pa.string()), ("source_type", pa.string()), ("outlet", pa.string()),
+    ("title", pa.string()), ("summary", pa.string()), ("author", pa.string()), ("guid", pa.string()),
+    ("published_at", pa.timestamp("us")), ("published_estimated", pa.bool_()), ("fetched_at", pa.timestamp("us")),
+])
+LINK_SCHEMA = pa.schema([("item_id", pa.string()), ("source", pa.string()), ("url", pa.string()),
+                         ("seen_at", pa.timestamp("us"))])
+TAG_SCHEMA = pa.schema([
+    ("item_id", pa.string()), ("model_version", pa.string()), ("topics", pa.list_(pa.string())),
+    ("sentiment", pa.string()), ("in_area", pa.bool_()), ("places", pa.list_(pa.string())),
+    ("place_details", pa.string()), ("lang", pa.string()), ("no_diacritics", pa.bool_()), ("folded", pa.string()),
+    ("tagged_at", pa.timestamp("us")),
+])
 
 
 def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int = 12, days: float = 14,
@@ -149,12 +164,13 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
     nums = rng.integers(2, 300, n_items)
     place_details = [json.dumps([{"name": p[2] or p[0], "level": p[3], "name_2025": p[1], "old_name": p[2],
                                   "in_area": p[4], "display": p[0]}], ensure_ascii=False) for p in PLACES]
-    ids_all: list[str] = []
+    # the newest items are the story pool: keep what grouping needs of them
+    pool_lo = n_items - min(n_items, max(n_stories * 12, 50)) if n_stories else n_items
+    pool: list[dict[str, Any]] = []
     for lo in range(0, n_items, chunk):
         hi = min(lo + chunk, n_items)
-        cols: dict[str, list[Any]] = {k: [] for k in (
-            "id", "canonical_url", "url", "content_hash", "source", "collector", "source_type", "outlet", "title",
-            "summary", "author", "guid", "published_at", "published_estimated", "fetched_at")}
+        cols: dict[str, list[Any]] = {k: [] for k in ITEM_SCHEMA.names}
+        links: dict[str, list[Any]] = {k: [] for k in LINK_SCHEMA.names}
         tag: dict[str, list[Any]] = {k: [] for k in (
             "item_id", "topics", "sentiment", "in_area", "places", "place_details", "folded", "tagged_at")}
         for k in range(lo, hi):
@@ -163,13 +179,14 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
             pi = place_idx[k]
             title = ttl.format(p=_PLACE_SHORT[pi], n=int(nums[k]))
             summary = summ.format(p=_PLACE_SHORT[pi], n=int(nums[k]))
-            url = f"https://{domain}/tin/{k:07d}-{_sha1(title)[:8]}.html"
-            iid = _sha1(url)
+            url = f"https://{domain}/tin/{k:07d}-{sha1(title)[:8]}.html"
+            iid = sha1(url)
             pub = now - timedelta(seconds=float(ages[k]))
+            fetched = pub + timedelta(minutes=3)
             cols["id"].append(iid)
             cols["canonical_url"].append(url)
             cols["url"].append(url)
-            cols["content_hash"].append(_sha1(f"{k}|{title}"))
+            cols["content_hash"].append(sha1(f"{k}|{title}"))
             cols["source"].append(src)
             cols["collector"].append("rss")
             cols["source_type"].append(stype)
@@ -180,94 +197,72 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
             cols["guid"].append(url)
             cols["published_at"].append(pub)
             cols["published_estimated"].append(False)
-            cols["fetched_at"].append(pub + timedelta(minutes=3))
+            cols["fetched_at"].append(fetched)
+            if int(iid[:8], 16) % 8 == 0:  # about one item in eight was also carried by a second outlet's feed
+                links["item_id"].append(iid)
+                links["source"].append("demo-dantri" if src == "demo-vnexpress" else "demo-vnexpress")
+                links["url"].append(url)
+                links["seen_at"].append(fetched + timedelta(minutes=20))
+            in_area = PLACES[pi][4]
+            folded = _fold(f"{title} {summary}")
             tag["item_id"].append(iid)
             tag["topics"].append(list(topics))
             tag["sentiment"].append(sent)
-            in_area = PLACES[pi][4]
             tag["in_area"].append(in_area)
             tag["places"].append([PLACES[pi][0]])
             tag["place_details"].append(place_details[pi])
-            tag["folded"].append(_fold(f"{title} {summary}"))
+            tag["folded"].append(folded)
             tag["tagged_at"].append(min(pub + timedelta(minutes=4), now))  # tagged right after collection
-        ids_all.extend(cols["id"])
-        t_items = pa.table(cols)
+            if k >= pool_lo:
+                pool.append({"item_id": iid, "published_at": pub, "source": src, "outlet": outlet,
+                             "source_type": stype, "title": title, "folded": folded, "topics": list(topics),
+                             "sentiment": sent, "in_area": in_area, "places": [PLACES[pi][0]]})
+        n = hi - lo
+        t_tags = pa.table({**tag, "model_version": ["synthetic"] * n, "lang": ["vi"] * n,
+                           "no_diacritics": [False] * n}).select(TAG_SCHEMA.names).cast(TAG_SCHEMA)
         with db.write() as cur:
-            _register(cur, "_si", t_items)
-            cur.execute(
-                """INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type, outlet,
-                       title, summary, author, guid, published_at, published_estimated, fetched_at, flags)
-                   SELECT id, canonical_url, url, content_hash, source, collector, source_type, outlet, title,
-                          summary, author, guid, published_at, published_estimated, fetched_at, []::VARCHAR[]
-                   FROM _si"""
-            )
-            cur.execute("INSERT INTO item_links SELECT id, source, url, fetched_at FROM _si")
-            # about one item in eight was also carried by a second outlet's feed
-            cur.execute(
-                """INSERT INTO item_links
-                   SELECT id, CASE WHEN source = 'demo-vnexpress' THEN 'demo-dantri' ELSE 'demo-vnexpress' END,
-                          url, fetched_at + INTERVAL 20 MINUTE
-                   FROM _si WHERE hash(id) % 8 = 0 ON CONFLICT DO NOTHING"""
-            )
-            cur.unregister("_si")
-            t_tags = pa.table({**tag, "model_version": ["synthetic"] * (hi - lo),
-                               "lang": ["vi"] * (hi - lo), "no_diacritics": [False] * (hi - lo)})
-            _register(cur, "_st", t_tags)
-            cur.execute(
-                """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details,
-                       lang, no_diacritics, folded, tagged_at)
-                   SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                          no_diacritics, folded, tagged_at FROM _st"""
-            )
-            cur.unregister("_st")
+            load_items(cur, pa.table(cols, schema=ITEM_SCHEMA), pa.table(links, schema=LINK_SCHEMA))
+            load_tags(cur, t_tags)
         if progress:
             progress(hi)
     counts["items"] = n_items
     counts["item_tags"] = n_items
-    with db.write() as cur:  # bulk rows bypass store.items.insert_items, which indexes for search
-        from store import search
-
+    with db.write() as cur:  # the bulk path does not index for search as store.items.insert_items does
         search.index_missing(cur)
         search.compact(cur, now)
 
-    # ---- sources: state, fetch log
+    # ---- sources: state, fetch log (as the runner records a fetch)
     with db.write() as cur:
         for i, (src, _o, _t, _d) in enumerate(OUTLETS):
-            failing = i == len(OUTLETS) - 1
-            cur.execute(
-                """INSERT INTO source_state (source, last_attempt_at, last_success_at, last_error_at, last_error_kind,
-                       last_error, last_http_status, consecutive_failures, next_due_at, last_entries_seen,
-                       last_items_new, last_skipped)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 20, 2, '{}') ON CONFLICT DO NOTHING""",
-                [src, now - timedelta(minutes=2), now - timedelta(hours=30 if failing else 0, minutes=2),
-                 now - timedelta(minutes=2) if failing else None, "http" if failing else None,
-                 "HTTP 503 Service Unavailable" if failing else None, 503 if failing else 200,
-                 4 if failing else 0, now + timedelta(minutes=10)],
-            )
-            cur.execute(
-                """INSERT INTO fetch_log (source, started_at, finished_at, outcome, http_status, entries_seen, items_new,
-                       skipped, error_kind, error) VALUES (?, ?, ?, ?, ?, 20, 2, 0, ?, ?)""",
-                [src, now - timedelta(minutes=3), now - timedelta(minutes=2), "error" if failing else "ok",
-                 503 if failing else 200, "http" if failing else None,
-                 "HTTP 503 Service Unavailable" if failing else None],
-            )
+            _seed_source(cur, src, now, failing=i == len(OUTLETS) - 1)
 
     # ---- stories and alerts
     if n_stories:
-        counts.update(_seed_stories(db, rng, ids_all, n_stories, n_alerts, now))
+        pool.reverse()  # newest first
+        counts.update(_seed_stories(db, rng, pool, n_stories, n_alerts, now))
     with db.write() as cur:
-        cur.execute(
-            "INSERT INTO source_alarms (source, kind, raised_at, cleared_at, reason, details) VALUES (?, ?, ?, NULL, ?, ?)",
-            [OUTLETS[-1][0], "failing", now - timedelta(hours=28),
-             "Nguồn Mastodon #QuangNinh lỗi liên tiếp 4 lần (HTTP 503) từ 28 giờ trước.", json.dumps({"failures": 4})],
-        )
-        cur.execute(
-            "INSERT INTO source_alarms (source, kind, raised_at, cleared_at, reason, details) VALUES (?, ?, ?, NULL, ?, ?)",
-            [OUTLETS[5][0], "volume_drop", now - timedelta(hours=5),
-             "VietNamNet: 0 tin trong 6 giờ qua, thường 9 tin (giảm 100%).", json.dumps({"expected": 9, "seen": 0})],
-        )
+        A.raise_source_alarm(cur, OUTLETS[-1][0], "failing", now - timedelta(hours=28),
+                             "Nguồn Mastodon #QuangNinh lỗi liên tiếp 4 lần (HTTP 503) từ 28 giờ trước.",
+                             {"failures": 4})
+        A.raise_source_alarm(cur, OUTLETS[5][0], "volume_drop", now - timedelta(hours=5),
+                             "VietNamNet: 0 tin trong 6 giờ qua, thường 9 tin (giảm 100%).", {"expected": 9, "seen": 0})
     counts["source_alarms"] = 2
     return counts
+
+
+def _seed_source(cur: Any, src: str, now: datetime, *, failing: bool) -> None:
+    """A source that fetched fine two minutes ago, or (failing) last fine 30 hours ago and failing 4 times since."""
+    ok_at = now - timedelta(hours=30 if failing else 0, minutes=2)
+    record_outcome(cur, Outcome(source=src, started_at=ok_at - timedelta(minutes=1), finished_at=ok_at, outcome="ok",
+                                next_due_at=now + timedelta(minutes=10), http_status=200, entries_seen=20,
+                                items_new=2, skipped={}))
+    if not failing:
+        return
+    for j in range(4):
+        at = now - timedelta(minutes=2 + 30 * (3 - j))
+        record_outcome(cur, Outcome(source=src, started_at=at - timedelta(minutes=1), finished_at=at, outcome="error",
+                                    next_due_at=now + timedelta(minutes=10), http_status=503, error_kind="http",
+                                    error="HTTP 503 Service Unavailable"))
 
 
 def _place_p() -> np.ndarray:
@@ -275,204 +270,98 @@ def _place_p() -> np.ndarray:
     return w / w.sum()
 
 
-def _seed_stories(db: Database, rng: np.random.Generator, ids: list[str], n_stories: int, n_alerts: int,
-                  now: datetime) -> dict[str, int]:
-    with db.read() as cur:
-        # newest items, grouped: about a fifth of the items belong to a story of 2–30 items
-        pool = cur.execute(
-            """SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title
-               FROM items i ORDER BY i.published_at DESC LIMIT ?""",
-            [min(len(ids), max(n_stories * 12, 50))],
-        ).fetchall()
-        tags = {}
-        ids_pool = [r[0] for r in pool]
-        for r in cur.execute(
-            "SELECT item_id, topics, sentiment, in_area, places, folded FROM item_tags WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
-            [ids_pool],
-        ).fetchall():
-            tags[r[0]] = r[1:]
+def _seed_stories(db: Database, rng: np.random.Generator, pool: list[dict[str, Any]], n_stories: int,
+                  n_alerts: int, now: datetime) -> dict[str, int]:
+    """Group the newest items (`pool`, newest first) into stories of 2–11 items sharing a template."""
     if not pool:
         return {}
-    # items of one story share a template: group the pool by title prefix, then cut into stories
-    by_title: dict[str, list[tuple]] = {}
+    by_title: dict[str, list[dict[str, Any]]] = {}
     for r in pool:
-        by_title.setdefault(r[5][:40], []).append(r)
-    groups: list[list[tuple]] = []
+        by_title.setdefault(r["title"][:40], []).append(r)
+    groups: list[list[dict[str, Any]]] = []
     for rows in by_title.values():
         size = int(rng.integers(2, 12))
         for j in range(0, len(rows), size):
             groups.append(rows[j:j + size])
     groups.sort(key=lambda g: -len(g))
     groups = groups[:n_stories]
-    st: dict[str, list[Any]] = {k: [] for k in (
-        "story_id", "title", "first_seen", "last_seen", "n_items", "n_outlets", "n_sources", "source_types", "outlets",
-        "topics", "places", "in_area", "n_negative", "n_neutral", "n_positive")}
-    si: dict[str, list[Any]] = {k: [] for k in (
-        "item_id", "story_id", "published_at", "source", "outlet", "source_type", "title", "folded", "topics",
-        "sentiment", "in_area", "places")}
+    stories: list[dict[str, Any]] = []
+    story_rows: list[dict[str, Any]] = []
     for g in groups:
-        g = sorted(g, key=lambda r: r[1])
-        sid = g[0][0]
-        tg = [tags.get(r[0], ([], "neutral", False, [], "")) for r in g]
-        st["story_id"].append(sid)
-        st["title"].append(g[0][5])
-        st["first_seen"].append(g[0][1])
-        st["last_seen"].append(g[-1][1])
-        st["n_items"].append(len(g))
-        st["n_outlets"].append(len({r[3] for r in g}))
-        st["n_sources"].append(len({r[2] for r in g}))
-        st["source_types"].append(sorted({r[4] for r in g}))
-        st["outlets"].append(sorted({r[3] for r in g}))
-        st["topics"].append(sorted({t for x in tg for t in (x[0] or [])}))
-        st["places"].append(sorted({p for x in tg for p in (x[3] or [])}))
-        st["in_area"].append(any(x[2] for x in tg))
-        st["n_negative"].append(sum(x[1] == "negative" for x in tg))
-        st["n_neutral"].append(sum(x[1] == "neutral" for x in tg))
-        st["n_positive"].append(sum(x[1] == "positive" for x in tg))
-        for r, x in zip(g, tg):
-            si["item_id"].append(r[0])
-            si["story_id"].append(sid)
-            si["published_at"].append(r[1])
-            si["source"].append(r[2])
-            si["outlet"].append(r[3])
-            si["source_type"].append(r[4])
-            si["title"].append(r[5])
-            si["folded"].append(x[4] or _fold(r[5]))
-            si["topics"].append(list(x[0] or []))
-            si["sentiment"].append(x[1])
-            si["in_area"].append(bool(x[2]))
-            si["places"].append(list(x[3] or []))
-    out = {"stories": len(groups), "story_items": len(si["item_id"])}
+        g = sorted(g, key=lambda r: r["published_at"])
+        sid = g[0]["item_id"]
+        stories.append({
+            "story_id": sid, "title": g[0]["title"], "last_seen": g[-1]["published_at"], "n_items": len(g),
+            "n_outlets": len({r["outlet"] for r in g}),
+            "topics": sorted({t for r in g for t in r["topics"]}), "places": sorted({p for r in g for p in r["places"]}),
+            "in_area": any(r["in_area"] for r in g), "n_negative": sum(r["sentiment"] == "negative" for r in g),
+            "item_ids": [r["item_id"] for r in g]})
+        story_rows.extend({**r, "story_id": sid, "mask": [], "similarity": None, "grouped_at": now} for r in g)
     with db.write() as cur:
-        _register(cur, "_ss", pa.table(st))
-        cur.execute(
-            """INSERT INTO stories (story_id, title, first_seen, last_seen, n_items, n_outlets, n_sources, source_types,
-                   outlets, topics, places, in_area, n_negative, n_neutral, n_positive, updated_at)
-               SELECT *, ? FROM _ss ON CONFLICT DO NOTHING""",
-            [now],
-        )
-        cur.unregister("_ss")
-        _register(cur, "_ssi", pa.table(si))
-        cur.execute(
-            """INSERT INTO story_items (item_id, story_id, published_at, source, outlet, source_type, title, folded,
-                   mask, topics, sentiment, in_area, places, similarity, grouped_at)
-               SELECT item_id, story_id, published_at, source, outlet, source_type, title, folded, []::VARCHAR[],
-                      topics, sentiment, in_area, places, NULL, ? FROM _ssi ON CONFLICT DO NOTHING""",
-            [now],
-        )
-        cur.unregister("_ssi")
+        add_story_items(cur, story_rows)
+        refresh_stories(cur, [s["story_id"] for s in stories], now)
+    out = {"stories": len(stories), "story_items": len(story_rows)}
     if n_alerts:
-        out.update(_seed_alerts(db, rng, st, si, n_alerts, now))
+        out.update(_seed_alerts(db, stories, n_alerts, now))
     return out
 
 
-def _seed_alerts(db: Database, rng: np.random.Generator, st: dict[str, list[Any]], si: dict[str, list[Any]],
-                 n_alerts: int, now: datetime) -> dict[str, int]:
-    members: dict[str, list[str]] = {}
-    for iid, sid in zip(si["item_id"], si["story_id"]):
-        members.setdefault(sid, []).append(iid)
-    order = sorted(range(len(st["story_id"])), key=lambda k: (-st["n_negative"][k], -st["n_items"][k]))
-    order = order[:n_alerts]
-    al: dict[str, list[Any]] = {k: [] for k in (
-        "alert_id", "seq", "kind", "story_id", "raised_at", "title", "topics", "places", "item_ids", "n_items",
-        "n_outlets", "severity", "score", "reason", "details", "status", "priority", "assignee", "close_reason",
-        "updated_at")}
-    ev: dict[str, list[Any]] = {k: [] for k in ("alert_id", "at", "username", "action", "from_state", "to_state",
-                                                 "note")}
-    for seq, k in enumerate(order, start=1):
-        aid = f"A{seq:06d}"
-        n = st["n_items"][k]
-        neg = st["n_negative"][k]
-        sev = "high" if neg >= 4 or n >= 8 else ("medium" if neg >= 2 or n >= 4 else "low")
-        status = ALERT_STATUSES[seq % len(ALERT_STATUSES)] if seq > 3 else "new"
-        raised = min(st["last_seen"][k] + timedelta(minutes=10), now - timedelta(minutes=1))
-        al["alert_id"].append(aid)
-        al["seq"].append(seq)
-        al["kind"].append("story")
-        al["story_id"].append(st["story_id"][k])
-        al["raised_at"].append(raised)
-        al["title"].append(st["title"][k])
-        al["topics"].append(st["topics"][k])
-        al["places"].append(st["places"][k])
-        al["item_ids"].append(members[st["story_id"][k]][:50])
-        al["n_items"].append(n)
-        al["n_outlets"].append(st["n_outlets"][k])
-        al["severity"].append(sev)
-        al["score"].append(float(round(n * 1.5 + neg * 2, 1)))
-        al["reason"].append(
-            f"{n} tin từ {st['n_outlets'][k]} nguồn trong 24 giờ (thường {max(n // 4, 1)}), {neg} tin tiêu cực"
-            + (", có nhắc địa bàn theo dõi" if st["in_area"][k] else "") + ".")
-        al["details"].append(json.dumps({"n_items": n, "n_negative": neg, "baseline": max(n // 4, 1)}))
-        al["status"].append(status)
-        al["priority"].append("high" if sev == "high" and seq % 2 else "normal")
-        al["assignee"].append("demo" if status == "assigned" else None)
-        al["close_reason"].append({"resolved": "Đã có thông tin chính thống phản hồi.",
-                                   "dismissed": "Tin trùng, không thuộc địa bàn."}.get(status))
-        al["updated_at"].append(raised)
-        ev["alert_id"].append(aid)
-        ev["at"].append(raised)
-        ev["username"].append("system")
-        ev["action"].append("raise")
-        ev["from_state"].append(None)
-        ev["to_state"].append("new")
-        ev["note"].append(None)
-        if status != "new":
-            ev["alert_id"].append(aid)
-            ev["at"].append(min(raised + timedelta(minutes=30), now - timedelta(seconds=30)))
-            ev["username"].append("demo")
-            ev["action"].append("transition")
-            ev["from_state"].append("new")
-            ev["to_state"].append(status)
-            ev["note"].append(al["close_reason"][-1])
+_CLOSE_REASONS = {"resolved": "Đã có thông tin chính thống phản hồi.", "dismissed": "Tin trùng, không thuộc địa bàn."}
+
+
+def _seed_alerts(db: Database, stories: list[dict[str, Any]], n_alerts: int, now: datetime) -> dict[str, int]:
+    """Raise alerts on the most negative stories and walk some through the lifecycle as staff would."""
+    order = sorted(stories, key=lambda s: (-s["n_negative"], -s["n_items"]))[:n_alerts]
+    n_events = 0
     with db.write() as cur:
-        _register(cur, "_sa", pa.table(al))
-        cur.execute(
-            """INSERT INTO alerts (alert_id, seq, kind, story_id, raised_at, title, topics, places, item_ids, n_items,
-                   n_outlets, severity, score, reason, details, status, priority, assignee, close_reason,
-                   previous_alert_id, merged_into, updated_at)
-               SELECT alert_id, seq, kind, story_id, raised_at, title, topics, places, item_ids, n_items, n_outlets,
-                      severity, score, reason, details, status, priority, assignee, close_reason, NULL, NULL, updated_at
-               FROM _sa"""
-        )
-        cur.unregister("_sa")
-        _register(cur, "_se", pa.table(ev))
-        cols = [r[0] for r in cur.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'alert_events' AND column_name <> 'id'"
-            " ORDER BY column_index").fetchall()]
-        names = ", ".join(f'"{c}"' for c in cols[:7])  # alert_id, time, username, action, from, to, note
-        cur.execute(f"INSERT INTO alert_events ({names}) SELECT * FROM _se")
-        cur.unregister("_se")
-        try:
-            cur.execute(f"SELECT setval('alert_seq', {len(order)})")
-        except Exception:
-            pass
-    return {"alerts": len(order), "alert_events": len(ev["alert_id"])}
+        for seq, s in enumerate(order, start=1):
+            n, neg = s["n_items"], s["n_negative"]
+            sev = "high" if neg >= 4 or n >= 8 else ("medium" if neg >= 2 or n >= 4 else "low")
+            status = ALERT_STATUSES[seq % len(ALERT_STATUSES)] if seq > 3 else "new"
+            raised = min(s["last_seen"] + timedelta(minutes=10), now - timedelta(minutes=1))
+            aid = A.raise_alert(cur, {
+                "story_id": s["story_id"], "title": s["title"], "topics": s["topics"], "places": s["places"],
+                "item_ids": s["item_ids"][:50], "n_items": n, "n_outlets": s["n_outlets"], "severity": sev,
+                "score": float(round(n * 1.5 + neg * 2, 1)),
+                "priority": "high" if sev == "high" and seq % 2 else "normal",
+                "reason": f"{n} tin từ {s['n_outlets']} nguồn trong 24 giờ (thường {max(n // 4, 1)}), {neg} tin tiêu cực"
+                          + (", có nhắc địa bàn theo dõi" if s["in_area"] else "") + ".",
+                "details": {"n_items": n, "n_negative": neg, "baseline": max(n // 4, 1)},
+            }, raised)
+            n_events += 1 + _handle(cur, aid, status, raised, now)
+    return {"alerts": len(order), "alert_events": n_events}
+
+
+def _handle(cur: Any, aid: str, status: str, raised: datetime, now: datetime) -> int:
+    """Bring a new alert to `status` through the lifecycle functions; returns the events written."""
+    at = min(raised + timedelta(minutes=30), now - timedelta(seconds=30))
+    if status == "new":
+        return 0
+    if status == "assigned":
+        A.assign(cur, aid, "demo", "demo", at=at)
+    elif status == "reopened":
+        A.transition(cur, aid, "resolved", "demo", reason=_CLOSE_REASONS["resolved"], at=at)
+        A.transition(cur, aid, "reopened", "demo", at=min(at + timedelta(minutes=10), now))
+        return 2
+    else:
+        A.transition(cur, aid, status, "demo", reason=_CLOSE_REASONS.get(status), at=at)
+    return 1
 
 
 def add_item(db: Database, *, title: str, summary: str, url: str, outlet: str = "Nhóm Uông Bí 24h",
              source: str = "demo-fb-uongbi", source_type: str = "social", published_at: datetime | None = None,
              topics: list[str] | None = None, sentiment: str = "negative", in_area: bool = True,
              places: list[str] | None = None) -> str:
-    """One hand-made item (e.g. a malicious one for the rendering test), with tags."""
+    """One hand-made item (e.g. a malicious one for the rendering test), with tags, written as collection and
+    tagging write theirs (`insert_items`, `save_tags`)."""
     now = utcnow()
-    pub = published_at or now
-    iid = _sha1(url + title)
+    iid = sha1(url + title)
+    item = make_item(item_id=iid, url=url, canonical_url=f"{url}#{iid}", title=title, summary=summary, source=source,
+                     outlet=outlet, source_type=source_type, published_at=published_at or now, fetched_at=now,
+                     content_hash=sha1(title + summary), guid=iid, author="<b>author</b>")
     with db.write() as cur:
-        cur.execute(
-            """INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type, outlet, title,
-                   summary, author, guid, published_at, published_estimated, fetched_at, flags)
-               VALUES (?, ?, ?, ?, ?, 'rss', ?, ?, ?, ?, ?, ?, ?, FALSE, ?, [])""",
-            [iid, f"{url}#{iid}", url, _sha1(title + summary), source, source_type, outlet, title, summary,
-             "<b>author</b>", iid, pub, now],
-        )
-        cur.execute("INSERT INTO item_links VALUES (?, ?, ?, ?)", [iid, source, url, now])
-        from store import search
-
-        search.index_items(cur, [iid])
-        cur.execute(
-            """INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details, lang,
-                   no_diacritics, folded, tagged_at) VALUES (?, 'synthetic', ?, ?, ?, ?, '[]', 'vi', FALSE, ?, ?)""",
-            [iid, topics or ["misinformation_fraud"], sentiment, in_area, places or [], _fold(f"{title} {summary}"),
-             now],
-        )
+        insert_items(cur, [item])
+        save_tags(cur, [tag_row(iid, topics=topics or ["misinformation_fraud"], sentiment=sentiment,
+                                in_area=in_area, places=places or [], folded=_fold(f"{title} {summary}"),
+                                model_version="synthetic")], now=now)
     return iid

@@ -187,6 +187,39 @@ def insert_items(
     return new_ids
 
 
+_BULK_COLS = ("id, canonical_url, url, content_hash, source, collector, source_type, outlet, title, summary, "
+              "author, guid, published_at, published_estimated, fetched_at")
+
+
+def bulk_load_arrow(cur: "duckdb.DuckDBPyConnection", items: pa.Table, links: pa.Table | None = None) -> int:
+    """The bulk path for generators and imports of trusted data: append `items` (an Arrow table with the
+    item columns, `flags` optional) and one `item_links` sighting per item, plus the extra sightings in
+    `links` (item_id, source, url, seen_at). Returns the number of items.
+
+    Unlike `insert_items` there is no dedupe, no length caps and no raw payloads: the caller guarantees
+    new, unique, well-formed rows (a duplicate id or canonical URL fails the transaction). It is one
+    `INSERT … SELECT` per table, fast enough to load a million items. Call inside `Database.write()`.
+    """
+    if items.num_rows == 0:
+        return 0
+    flags = "flags" if "flags" in items.column_names else "[]::VARCHAR[]"
+    cur.register("_bulk_items", items)
+    try:
+        cur.execute(f"INSERT INTO items ({_BULK_COLS}, flags) SELECT {_BULK_COLS}, {flags} FROM _bulk_items")
+        cur.execute("INSERT INTO item_links (item_id, source, url, seen_at) SELECT id, source, url, fetched_at "
+                    "FROM _bulk_items ON CONFLICT DO NOTHING")
+    finally:
+        cur.unregister("_bulk_items")
+    if links is not None and links.num_rows:
+        cur.register("_bulk_links", links)
+        try:
+            cur.execute("INSERT INTO item_links (item_id, source, url, seen_at) SELECT item_id, source, url, seen_at "
+                        "FROM _bulk_links ON CONFLICT DO NOTHING")
+        finally:
+            cur.unregister("_bulk_links")
+    return items.num_rows
+
+
 def _count_cuts(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"], new_ids: set[str]) -> None:
     """Add the stored (new) items that were cut to the per-source counters, in the batch's transaction."""
     tally: Counter[tuple[str, str]] = Counter()

@@ -71,6 +71,31 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
     return len(last)
 
 
+def bulk_load_arrow(cur: "duckdb.DuckDBPyConnection", table: pa.Table) -> int:
+    """The bulk path for generators and imports of trusted data: append tag rows given as an Arrow table
+    with the `item_tags` columns (`place_details` a JSON string, `tagged_at` per row). Returns the row count.
+
+    Unlike `save_tags` it neither replaces nor dedupes: the items must not be tagged yet and appear once
+    (a repeat fails the transaction). Call inside `Database.write()`.
+    """
+    if table.num_rows == 0:
+        return 0
+    cur.register("_bulk_tags", table)
+    try:
+        cur.execute(
+            """
+            INSERT INTO item_tags (item_id, model_version, topics, sentiment, in_area, places, place_details,
+                                   lang, no_diacritics, folded, tagged_at)
+            SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
+                   no_diacritics, folded, tagged_at
+            FROM _bulk_tags
+            """
+        )
+    finally:
+        cur.unregister("_bulk_tags")
+    return table.num_rows
+
+
 def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: int = 500,
                  fulltext_chars: int = 0, *, only_untagged: bool = False) -> list[dict[str, Any]]:
     """Items with no tags, or tags from another model version: id, title, text, source, url, published.
