@@ -33,6 +33,7 @@ from store.stories import add_story_items, refresh_stories
 from store.tags import bulk_load_arrow as load_tags
 from store.tags import save_tags
 from vocab.folding import fold as _fold
+from vocab.alerts import NewAlert
 
 # feed → (outlet, source_type, domain)
 OUTLETS = [
@@ -319,7 +320,7 @@ def _seed_alerts(db: Database, stories: list[dict[str, Any]], n_alerts: int, now
             sev = "high" if neg >= 4 or n >= 8 else ("medium" if neg >= 2 or n >= 4 else "low")
             status = ALERT_STATUSES[seq % len(ALERT_STATUSES)] if seq > 3 else "new"
             raised = min(s["last_seen"] + timedelta(minutes=10), now - timedelta(minutes=1))
-            aid = A.raise_alert(cur, {
+            aid = A.raise_alert(cur, NewAlert.of(**{
                 "story_id": s["story_id"], "title": s["title"], "topics": s["topics"], "places": s["places"],
                 "item_ids": s["item_ids"][:50], "n_items": n, "n_outlets": s["n_outlets"], "severity": sev,
                 "score": float(round(n * 1.5 + neg * 2, 1)),
@@ -327,7 +328,7 @@ def _seed_alerts(db: Database, stories: list[dict[str, Any]], n_alerts: int, now
                 "reason": f"{n} tin từ {s['n_outlets']} nguồn trong 24 giờ (thường {max(n // 4, 1)}), {neg} tin tiêu cực"
                           + (", có nhắc địa bàn theo dõi" if s["in_area"] else "") + ".",
                 "details": {"n_items": n, "n_negative": neg, "baseline": max(n // 4, 1)},
-            }, raised)
+            }), raised)
             n_events += 1 + _handle(cur, aid, status, raised, now)
     return {"alerts": len(order), "alert_events": n_events}
 
