@@ -326,6 +326,12 @@ def topic_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetim
     ).df()
 
 
+def unit_names(name_2025: str | None) -> list[str]:
+    """The 2025 units a place entry stands for. An abolished district's entry names every unit it became
+    ("Phường Uông Bí, Phường Vàng Danh, Phường Yên Tử"); tables count the item under each of them."""
+    return [n.strip() for n in (name_2025 or "").split(",") if n.strip()]
+
+
 def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime,
                  in_area_only: bool = True) -> pd.DataFrame:
     """Per 2025 unit (or landmark's unit): name_2025, old names seen, n_now, n_prev, neg_now, neg_prev.
@@ -354,21 +360,19 @@ def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetim
             continue
         seen: set[str] = set()
         for e in details if isinstance(details, list) else []:
-            name = e.get("name_2025") or e.get("name")
-            if not name:
-                continue
-            u = units.setdefault(name, {"name_2025": name, "old_names": set(), "n_now": 0, "n_prev": 0,
-                                        "neg_now": 0, "neg_prev": 0, "in_area": False})
-            if "old" in str(e.get("level") or "") and (e.get("old_name") or e.get("name")):
-                u["old_names"].add(e.get("old_name") or e.get("name"))
-            u["in_area"] = u["in_area"] or bool(e.get("in_area"))
-            if name in seen:  # one item, two old wards of the same new unit: counted once
-                continue
-            seen.add(name)
-            u["n_now"] += n_now
-            u["n_prev"] += n_prev
-            u["neg_now"] += neg_now
-            u["neg_prev"] += neg_prev
+            for name in unit_names(e.get("name_2025") or e.get("name")):
+                u = units.setdefault(name, {"name_2025": name, "old_names": set(), "n_now": 0, "n_prev": 0,
+                                            "neg_now": 0, "neg_prev": 0, "in_area": False})
+                if "old" in str(e.get("level") or "") and (e.get("old_name") or e.get("name")):
+                    u["old_names"].add(e.get("old_name") or e.get("name"))
+                u["in_area"] = u["in_area"] or bool(e.get("in_area"))
+                if name in seen:  # one item, two old wards of the same new unit: counted once
+                    continue
+                seen.add(name)
+                u["n_now"] += n_now
+                u["n_prev"] += n_prev
+                u["neg_now"] += neg_now
+                u["neg_prev"] += neg_prev
     out = [dict(u, old_names=sorted(u["old_names"])) for u in units.values() if u["in_area"] or not in_area_only]
     out.sort(key=lambda u: (-u["n_now"], u["name_2025"]))
     return pd.DataFrame(out, columns=cols)

@@ -69,3 +69,25 @@ def test_place_trends_count_an_item_once_per_new_unit(tmp_path):
     row = df[df["name_2025"] == "Phường Uông Bí"].iloc[0]
     assert row["n_now"] == 1 and row["neg_now"] == 1
     assert row["old_names"] == ["Phường Quang Trung (TP Uông Bí)", "Phường Trưng Vương (TP Uông Bí)"]
+
+
+def test_place_trends_put_an_old_district_item_under_each_of_its_2025_units(tmp_path):
+    """Issue 14: "TP Uông Bí cũ" stands for three 2025 wards; the table has a row per ward, never a
+    combined "Phường Uông Bí, Phường Vàng Danh, Phường Yên Tử" row."""
+    cfg = make_config(tmp_path)
+    now = utcnow()
+    wards = ["Phường Uông Bí", "Phường Vàng Danh", "Phường Yên Tử"]
+    with Database(cfg.storage.db_path) as d:
+        iid = synth.add_item(d, title="Uông Bí", summary="Tin chung về TP Uông Bí", url="https://x.vn/2",
+                             places=["TP Uông Bí cũ"])
+        details = [{"name": "TP Uông Bí", "level": "district_old", "name_2025": ", ".join(wards),
+                    "old_name": "TP Uông Bí", "in_area": True},
+                   {"name": "Phường Vàng Danh", "level": "ward_2025", "name_2025": "Phường Vàng Danh",
+                    "in_area": True}]
+        with d.write() as cur:
+            cur.execute("UPDATE item_tags SET place_details = ?::JSON WHERE item_id = ?",
+                        [json.dumps(details, ensure_ascii=False), iid])
+        with d.read() as cur:
+            df = q.place_trends(cur, now - timedelta(days=14), now - timedelta(days=7), now + timedelta(minutes=1))
+    assert sorted(df["name_2025"]) == wards
+    assert all(n == 1 for n in df["n_now"])  # Vàng Danh named twice, counted once
