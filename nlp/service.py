@@ -80,7 +80,7 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None) -> in
 
 
 def scheduler_hook(cfg: Any, db: Any) -> Callable[[], None]:
-    """A periodic job for `serve` (langnghe/service.py HOOKS): each tick, tag at most one batch of stored
+    """A periodic job for `serve` (orchestration/jobs.py JOBS): each tick, tag at most one batch of stored
     items that have no tags or tags from another model version (after a retrain, or a failed batch)."""
     from vocab.config import section
 

@@ -2,7 +2,7 @@
 
 The same search as the Tin bài page (store.search.search), from the command line. Reads the database,
 or the snapshot while `serve` holds it (like `langnghe status`). --json prints one JSON object a line.
-Also the periodic job that keeps the search index sorted (`hook`, in service.HOOKS).
+The periodic job that keeps the search index sorted is `search_upkeep` in orchestration/jobs.py.
 """
 
 from __future__ import annotations
