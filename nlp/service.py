@@ -62,21 +62,30 @@ def processor(cfg: Any, db: Any) -> Callable[[list[str]], None]:
     return process
 
 
-def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None) -> int:
-    """Tag every item that has no tags or tags from another model version. Returns the number tagged."""
+def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, only_untagged: bool = False,
+                limit: int | None = None, stop: threading.Event | None = None,
+                progress: Callable[[int], None] | None = None) -> int:
+    """Tag every item that has no tags or (unless `only_untagged`) tags from another model version, in
+    batches of `batch`; returns how many were tagged. Dropped rows are saved too, so each batch makes
+    progress. `limit` stops once that many are done, `stop` between batches; `progress(done)` follows
+    each batch."""
     pipeline = pipeline or get_pipeline(cfg)
-    total = 0
-    while True:
+    done = 0
+    while (limit is None or done < limit) and not (stop is not None and stop.is_set()):
         with db.read() as cur:
-            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, fulltext_chars(cfg))
+            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, fulltext_chars(cfg),
+                                          only_untagged=only_untagged)
         if not rows:
-            return total
+            break
         out = pipeline.tag(rows)
         with db.write() as cur:
             tag_store.save_tags(cur, out)
-        total += len(out)
+        done += len(rows)
+        if progress is not None:
+            progress(done)
         if len(rows) < batch:
-            return total
+            break
+    return done
 
 
 def scheduler_hook(cfg: Any, db: Any) -> Callable[[], None]:

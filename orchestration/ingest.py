@@ -84,25 +84,12 @@ def catch_up(cfg: Config, db: Database, *, stop: threading.Event | None = None,
     """Tag every stored item that has no tags, in batches of [nlp] batch_size: items a crash left
     between commit and tagging, or a stopped run. Every command that stores items (collect, import,
     replay) and `serve` at start call it, so none stays untagged until some later `serve`.
-    `stop` ends it between batches; `progress(done, total)` follows each batch. Dropped rows are saved
-    too (as nlp.service.tag_pending does), so each batch makes progress. Returns how many were tagged."""
+    `stop` ends it between batches; `progress(done, total)` follows each batch (nlp.service.tag_pending
+    does the batches). Returns how many were tagged."""
     with db.read() as cur:
         total = tag_store.count_untagged(cur)
     if not total:
         return 0
-    batch = int(section(cfg, "nlp").get("batch_size", 500))
-    pipeline = nlp_service.get_pipeline(cfg)
-    chars = nlp_service.fulltext_chars(cfg)
-    done = 0
-    while done < total and not (stop is not None and stop.is_set()):
-        with db.read() as cur:
-            rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, chars, only_untagged=True)
-        if not rows:
-            break
-        out = pipeline.tag(rows)
-        with db.write() as cur:
-            tag_store.save_tags(cur, out)
-        done += len(rows)
-        if progress is not None:
-            progress(min(done, total), total)
-    return done
+    return nlp_service.tag_pending(
+        cfg, db, int(section(cfg, "nlp").get("batch_size", 500)), only_untagged=True, limit=total, stop=stop,
+        progress=None if progress is None else (lambda done: progress(min(done, total), total)))
