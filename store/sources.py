@@ -56,57 +56,54 @@ def get_states(cur: "duckdb.DuckDBPyConnection") -> dict[str, SourceState]:
     return {r[0]: SourceState(*r) for r in rows}
 
 
+# One outcome's rows, written by record_outcome (one source) and record_outcomes (a group) alike.
+_FETCH_LOG = """INSERT INTO fetch_log (source, started_at, finished_at, outcome, http_status, entries_seen,
+                       items_new, skipped, error_kind, error, decode_replaced, items_repaired)"""
+_ERROR_STATE = """INSERT INTO source_state (source, last_attempt_at, last_error_at, last_error_kind, last_error,
+                          last_http_status, consecutive_failures, next_due_at)"""
+_ERROR_UPSERT = """ON CONFLICT (source) DO UPDATE SET
+    last_attempt_at = excluded.last_attempt_at,
+    last_error_at = excluded.last_error_at,
+    last_error_kind = excluded.last_error_kind,
+    last_error = excluded.last_error,
+    last_http_status = excluded.last_http_status,
+    consecutive_failures = source_state.consecutive_failures + 1,
+    next_due_at = excluded.next_due_at"""
+_SUCCESS_STATE = """INSERT INTO source_state (source, etag, last_modified, last_attempt_at, last_success_at,
+                          last_http_status, consecutive_failures, next_due_at,
+                          last_entries_seen, last_items_new, last_skipped,
+                          last_decode_replaced, last_items_repaired)"""
+_SUCCESS_UPSERT = """ON CONFLICT (source) DO UPDATE SET
+    etag = coalesce(excluded.etag, source_state.etag),
+    last_modified = coalesce(excluded.last_modified, source_state.last_modified),
+    last_attempt_at = excluded.last_attempt_at,
+    last_success_at = excluded.last_success_at,
+    last_http_status = excluded.last_http_status,
+    consecutive_failures = 0,
+    next_due_at = excluded.next_due_at,
+    last_entries_seen = excluded.last_entries_seen,
+    last_items_new = excluded.last_items_new,
+    last_skipped = excluded.last_skipped,
+    last_decode_replaced = excluded.last_decode_replaced,
+    last_items_repaired = excluded.last_items_repaired"""
+
+
 def record_outcome(cur: "duckdb.DuckDBPyConnection", o: Outcome) -> None:
     skipped_total = sum((o.skipped or {}).values())
     skipped_json = json.dumps(o.skipped or {}, ensure_ascii=False)
     cur.execute(
-        """
-        INSERT INTO fetch_log (source, started_at, finished_at, outcome, http_status, entries_seen,
-                               items_new, skipped, error_kind, error, decode_replaced, items_repaired)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
+        f"{_FETCH_LOG} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [o.source, o.started_at, o.finished_at, o.outcome, o.http_status, o.entries_seen, o.items_new,
          skipped_total, o.error_kind, o.error, o.decode_replaced, o.items_repaired],
     )
     if o.outcome == "error":
         cur.execute(
-            """
-            INSERT INTO source_state (source, last_attempt_at, last_error_at, last_error_kind, last_error,
-                                      last_http_status, consecutive_failures, next_due_at)
-            VALUES (?, ?, ?, ?, ?, ?, 1, ?)
-            ON CONFLICT (source) DO UPDATE SET
-                last_attempt_at = excluded.last_attempt_at,
-                last_error_at = excluded.last_error_at,
-                last_error_kind = excluded.last_error_kind,
-                last_error = excluded.last_error,
-                last_http_status = excluded.last_http_status,
-                consecutive_failures = source_state.consecutive_failures + 1,
-                next_due_at = excluded.next_due_at
-            """,
+            f"{_ERROR_STATE} VALUES (?, ?, ?, ?, ?, ?, 1, ?) {_ERROR_UPSERT}",
             [o.source, o.finished_at, o.finished_at, o.error_kind, o.error, o.http_status, o.next_due_at],
         )
     else:
         cur.execute(
-            """
-            INSERT INTO source_state (source, etag, last_modified, last_attempt_at, last_success_at,
-                                      last_http_status, consecutive_failures, next_due_at,
-                                      last_entries_seen, last_items_new, last_skipped,
-                                      last_decode_replaced, last_items_repaired)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source) DO UPDATE SET
-                etag = coalesce(excluded.etag, source_state.etag),
-                last_modified = coalesce(excluded.last_modified, source_state.last_modified),
-                last_attempt_at = excluded.last_attempt_at,
-                last_success_at = excluded.last_success_at,
-                last_http_status = excluded.last_http_status,
-                consecutive_failures = 0,
-                next_due_at = excluded.next_due_at,
-                last_entries_seen = excluded.last_entries_seen,
-                last_items_new = excluded.last_items_new,
-                last_skipped = excluded.last_skipped,
-                last_decode_replaced = excluded.last_decode_replaced,
-                last_items_repaired = excluded.last_items_repaired
-            """,
+            f"{_SUCCESS_STATE} VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) {_SUCCESS_UPSERT}",
             [o.source, o.etag, o.last_modified, o.finished_at, o.finished_at, o.http_status, o.next_due_at,
              o.entries_seen, o.items_new, skipped_json, o.decode_replaced, o.items_repaired],
         )
@@ -166,9 +163,8 @@ def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome
     cur.register("_outcomes", rows)
     try:
         cur.execute(
-            """
-            INSERT INTO fetch_log (source, started_at, finished_at, outcome, http_status, entries_seen,
-                                   items_new, skipped, error_kind, error, decode_replaced, items_repaired)
+            f"""
+            {_FETCH_LOG}
             SELECT source, started_at, finished_at, outcome, http_status, entries_seen, items_new,
                    skipped_total, error_kind, error, decode_replaced, items_repaired
             FROM _outcomes ORDER BY ord
@@ -176,44 +172,21 @@ def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome
         )
         if any(o.outcome == "error" for o in outcomes):
             cur.execute(
-                """
-                INSERT INTO source_state (source, last_attempt_at, last_error_at, last_error_kind, last_error,
-                                          last_http_status, consecutive_failures, next_due_at)
+                f"""
+                {_ERROR_STATE}
                 SELECT source, finished_at, finished_at, error_kind, error, http_status, 1, next_due_at
                 FROM _outcomes WHERE outcome = 'error'
-                ON CONFLICT (source) DO UPDATE SET
-                    last_attempt_at = excluded.last_attempt_at,
-                    last_error_at = excluded.last_error_at,
-                    last_error_kind = excluded.last_error_kind,
-                    last_error = excluded.last_error,
-                    last_http_status = excluded.last_http_status,
-                    consecutive_failures = source_state.consecutive_failures + 1,
-                    next_due_at = excluded.next_due_at
+                {_ERROR_UPSERT}
                 """
             )
         if any(o.outcome != "error" for o in outcomes):
             cur.execute(
-                """
-                INSERT INTO source_state (source, etag, last_modified, last_attempt_at, last_success_at,
-                                          last_http_status, consecutive_failures, next_due_at,
-                                          last_entries_seen, last_items_new, last_skipped,
-                                          last_decode_replaced, last_items_repaired)
+                f"""
+                {_SUCCESS_STATE}
                 SELECT source, etag, last_modified, finished_at, finished_at, http_status, 0, next_due_at,
                        entries_seen, items_new, skipped_json, decode_replaced, items_repaired
                 FROM _outcomes WHERE outcome <> 'error'
-                ON CONFLICT (source) DO UPDATE SET
-                    etag = coalesce(excluded.etag, source_state.etag),
-                    last_modified = coalesce(excluded.last_modified, source_state.last_modified),
-                    last_attempt_at = excluded.last_attempt_at,
-                    last_success_at = excluded.last_success_at,
-                    last_http_status = excluded.last_http_status,
-                    consecutive_failures = 0,
-                    next_due_at = excluded.next_due_at,
-                    last_entries_seen = excluded.last_entries_seen,
-                    last_items_new = excluded.last_items_new,
-                    last_skipped = excluded.last_skipped,
-                    last_decode_replaced = excluded.last_decode_replaced,
-                    last_items_repaired = excluded.last_items_repaired
+                {_SUCCESS_UPSERT}
                 """
             )
     finally:
