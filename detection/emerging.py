@@ -31,12 +31,15 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from vocab.alerts import SEVERITY_LABELS as ALERT_SEVERITY_LABELS
+from vocab.folding import fold
 from vocab.labels import TOPIC_LABELS
 from vocab.numbers import fmt_num, fmt_pct, fmt_rate
 from vocab.timefmt import fmt_local
 
 
-SEVERITY_LABELS = {"low": "thấp", "medium": "trung bình", "high": "cao"}
+# mid-sentence in a reason ("mức trung bình"): the vocabulary's labels, lower-cased
+SEVERITY_LABELS = {code: label.lower() for code, label in ALERT_SEVERITY_LABELS.items()}
 
 
 def topic_label(code: str) -> str:
@@ -287,9 +290,9 @@ def _rank(lists: Iterable[Sequence[str] | None]) -> list[tuple[str, int]]:
 
 
 def _fold_key(s: str) -> str:
-    from detection.stories import _fold, _strip_level
+    from detection.stories import _strip_level
 
-    return _strip_level(_fold(s))
+    return _strip_level(fold(s))
 
 
 def distinct_places(places: Iterable[tuple[str, int]], limit: int = 3, *, area_province: str = "") -> list[str]:
@@ -319,9 +322,7 @@ def _implied(name: str, names: Sequence[str], area_province: str) -> bool:
     if head.endswith(" cũ") and any(f"({head})" in o for o in others):
         return True
     if area_province and _fold_key(name) == _fold_key(area_province) and ", nay " not in name:
-        from detection.stories import _fold
-
-        return any(_is_ward(o) or (" cũ" in o and not _fold(o).startswith("tinh ")) for o in others)
+        return any(_is_ward(o) or (" cũ" in o and not fold(o).startswith("tinh ")) for o in others)
     return False
 
 
@@ -331,9 +332,7 @@ def place_head(name: str) -> str:
 
 
 def _is_ward(name: str) -> bool:
-    from detection.stories import _fold
-
-    return _fold(name).startswith(("phuong ", "xa ", "dac khu "))
+    return fold(name).startswith(("phuong ", "xa ", "dac khu "))
 
 
 def story_cells(topics: Iterable[Sequence[str] | None], places: Iterable[Sequence[str] | None]) -> set[tuple[str, str]]:

@@ -42,10 +42,6 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _WARD_LEVELS = ("phuong", "xa", "ward", "commune", "dac khu", "special")
 
 
-def _fold(text: str) -> str:
-    return fold(text)
-
-
 @dataclass(frozen=True)
 class StoryParams:
     window_hours: float = 72.0
@@ -132,18 +128,18 @@ def place_mask_and_wards(place_details: Iterable[dict[str, Any]] | None, places:
         for k in ("matched_text", "name", "old_name", "name_2025"):
             v = d.get(k)
             if isinstance(v, str) and v.strip():
-                mask.add(_fold(v).strip())
-        level = " ".join(_TOKEN.findall(_fold(str(d.get("level") or "")).replace("_", " ")))
+                mask.add(fold(v).strip())
+        level = " ".join(_TOKEN.findall(fold(str(d.get("level") or "")).replace("_", " ")))
         if any(f" {w} " in f" {level} " for w in _WARD_LEVELS):
             name = d.get("name_2025") or d.get("name")
             if name:
-                wards.add(_strip_level(_fold(str(name))))
+                wards.add(_strip_level(fold(str(name))))
         elif "district" in level and isinstance(d.get("name_2025"), str):
-            district_wards.update(_strip_level(_fold(w)) for w in d["name_2025"].split(",") if w.strip())
+            district_wards.update(_strip_level(fold(w)) for w in d["name_2025"].split(",") if w.strip())
     for p in places or ():
         if p:
-            mask.add(_fold(p).strip())
-            mask.add(_strip_level(_fold(p)))
+            mask.add(fold(p).strip())
+            mask.add(_strip_level(fold(p)))
     mask.discard("")
     # longest first so "phuong vang danh" is removed before "vang danh"
     return tuple(sorted(mask, key=lambda s: (-len(s), s))), frozenset(wards or district_wards)
@@ -156,10 +152,10 @@ def place_provinces(place_details: Iterable[dict[str, Any]] | None) -> frozenset
     for d in place_details or ():
         if not isinstance(d, dict):
             continue
-        level = _fold(str(d.get("level") or ""))
+        level = fold(str(d.get("level") or ""))
         name = d.get("name_2025") if level == "province" and d.get("name_2025") else d.get("province")
         if isinstance(name, str) and name.strip():
-            out.add(_PROVINCE_PREFIX.sub("", _fold(name).strip()))
+            out.add(_PROVINCE_PREFIX.sub("", fold(name).strip()))
     return frozenset(out)
 
 
@@ -440,7 +436,7 @@ class StoryIndex:
 def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> GroupItem:
     """Build a GroupItem from an item row (id, published_at, title, summary/text, source…) and its tags."""
     tags = tags or {}
-    folded = tags.get("folded") or _fold(f"{item.get('title') or ''}\n{item.get('summary') or item.get('text') or ''}")
+    folded = tags.get("folded") or fold(f"{item.get('title') or ''}\n{item.get('summary') or item.get('text') or ''}")
     details = tags.get("place_details") or []
     places = tuple(tags.get("places") or ())
     mask, wards = place_mask_and_wards(details, places)
