@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
     Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
-from collectors.encoding import decode, decode_full
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy
 from vocab.config import SourceConfig
 from vocab.timefmt import VN_TZ
@@ -39,7 +38,7 @@ _VN = VN_TZ
 
 def decode_json(fetched: Fetched) -> Any:
     """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError."""
-    text, _enc = decode(fetched.body, fetched.headers.get("content-type"))
+    text = fetched.decoded.text
     if not text.strip():
         raise DocumentError("empty response body (expected JSON)")
     if _HTML_HINT.match(text[:200]):
@@ -52,8 +51,7 @@ def decode_json(fetched: Fetched) -> Any:
 
 def decode_html(fetched: Fetched) -> str:
     """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…)."""
-    text, _enc = decode(fetched.body, fetched.headers.get("content-type"))
-    return text
+    return fetched.decoded.text
 
 
 def parse_iso(value: Any) -> datetime | None:
@@ -118,7 +116,7 @@ def to_batch(
         gz_json,
     )
     return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(entries),
-                 decode_replaced=decode_full(fetched.body, fetched.headers.get("content-type")).replaced)
+                 decode_replaced=fetched.decoded.replaced)
 
 
 def make_item(

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import datetime
 from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Iterable, Protocol, TypeVar, runtime_checkable
 
+from collectors.encoding import Decoded, decode_full
 from vocab.item import Item
 
 if TYPE_CHECKING:
@@ -90,6 +92,11 @@ class Fetched:
     headers: dict[str, str]
     body: bytes
     not_modified: bool = False
+
+    @cached_property
+    def decoded(self) -> Decoded:
+        """The body as NFC text with the replaced-sequence count, decoded once however many readers ask."""
+        return decode_full(self.body, self.headers.get("content-type"))
 
 
 FetchFn = Callable[..., Awaitable[Fetched]]
