@@ -193,13 +193,18 @@ def _compare(cur: Any, out: SurveyTables, q: Questionnaire, sid: int, other: int
             out.findings.append(note)
 
 
+def _subject(title: str) -> str:
+    """"Khảo sát dư luận xã hội về dạy thêm, học thêm" → "dạy thêm, học thêm"."""
+    return title.split(" về ", 1)[1] if " về " in title else title[:1].lower() + title[1:]
+
+
 def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
     today = to_local(now)
     doc = frame.document(s, today, ["BÁO CÁO", f"Kết quả {t.title[0].lower() + t.title[1:]}"],
                          f"(Đợt {t.wave}, {fmt_num(t.respondents)} phiếu)", f"Báo cáo {t.title}")
     doc.blocks += [
         Heading(1, "I. MỤC ĐÍCH, YÊU CẦU"),
-        Para.text(f"Nắm bắt tâm trạng, ý kiến của Nhân dân về {t.title[0].lower() + t.title[1:].split(' về ', 1)[-1]}, "
+        Para.text(f"Nắm bắt tâm trạng, ý kiến của Nhân dân về {_subject(t.title)}, "
                   "làm cơ sở tham mưu cấp ủy, chính quyền có giải pháp phù hợp."),
         Heading(1, "II. ĐỐI TƯỢNG, PHẠM VI VÀ PHƯƠNG PHÁP"),
         Para.text(f"Phát ra và thu về {fmt_num(t.respondents)} phiếu hợp lệ (đợt {t.wave}). Người trả lời ẩn danh; "
@@ -215,7 +220,7 @@ def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
         doc.appendix.append(Para.text(f"Phụ lục {tb.number}", bold=True, align="right", indent=False))
         doc.appendix.append(Table([Column(h, w, "left" if i == 0 else "center") for i, (h, w) in enumerate(tb.columns)],
                                   [[("" if c is None else str(c)) for c in r] for r in tb.rows],
-                                  caption=f"Phụ lục {tb.number}: {tb.title}"))
+                                  caption=tb.title))
         if tb.note:
             doc.appendix.append(Para.text(tb.note, italic=True, indent=False))
     return doc
