@@ -54,7 +54,17 @@ class SurveyImport:
 
 def preview(file_name: str, stream: BinaryIO, limits: Any, *, sheet: str | None = None, rows: int = 5) -> Preview:
     """Read the header and a sample, and propose the questionnaire (writes nothing)."""
+    stream.seek(0, 2)
+    if stream.tell() == 0:
+        raise SurveyError("Tệp trống.")
     stream.seek(0)
+    try:
+        return _preview(file_name, stream, limits, sheet, rows)
+    except imp.ImportFormatError as exc:
+        raise SurveyError(f"Không đọc được tệp: {exc}") from None
+
+
+def _preview(file_name: str, stream: BinaryIO, limits: Any, sheet: str | None, rows: int) -> Preview:
     with imp.open_table(file_name, stream, limits, sheet=sheet) as table:
         if not table.columns:
             raise SurveyError("Tệp trống hoặc không có dòng tiêu đề.")

@@ -131,5 +131,5 @@ def free_text(cur: "duckdb.DuckDBPyConnection", survey_id: int, code: str, query
     params: list[Any] = [survey_id, code]
     if query_folded:
         sql += " AND regexp_matches(strip_accents(lower(replace(replace(a.value, 'đ', 'd'), 'Đ', 'D'))), ?)"
-        params.append(rf"(^|\W){query_folded}($|\W)")
+        params.append(rf"(^|\W){re.escape(query_folded)}($|\W)")
     return cur.execute(sql + " ORDER BY a.respondent", params).df()

@@ -113,10 +113,11 @@ def order_options(values: Iterable[str], role: str = "") -> list[str]:
 
 def propose_column(column: str, values: list[str]) -> Question:
     """One column's proposed description from its non-empty sample values."""
-    h = fold(column).strip()
-    if h in _SKIP_HEADERS or h.startswith("_") or not values:
+    raw = fold(column).strip()
+    if raw in _SKIP_HEADERS or raw.startswith("_") or not values:
         return Question(column, "skip")
-    if _has(h, _PII_WORDS) or _pii_values(values):
+    h = raw.replace("_", " ")   # KoboToolbox names: gioi_tinh
+    if h in ("ten", "ho", "email", "name") or _has(h, _PII_WORDS) or _pii_values(values):
         return Question(column, "pii")
     for word, role in _DEMOGRAPHIC_WORDS:
         if _has(h, (word,)):
