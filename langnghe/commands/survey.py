@@ -1,0 +1,175 @@
+"""`langnghe survey import|list|report`: public-opinion survey forms (phiếu điều tra dư luận xã hội).
+
+    langnghe survey import FILE [--title T] [--like ID] [--keep-pii COT] [--preview]
+    langnghe survey list
+    langnghe survey report ID [--format docx,xlsx] [--compare ID|--no-compare] [--out DIR]
+
+`import` proposes the questionnaire from the file (question kinds, answer order, personal-data columns
+dropped) and prints it; --preview stops there. --like ID reuses the questionnaire saved with survey ID,
+so a second wave imports in one step and is numbered as the next wave of that survey. The import is one
+transaction: an error or Ctrl-C leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from langnghe.commands.import_ import _StopOnCtrlC
+from orchestration import surveys as importer
+from store import surveys as store_surveys
+from store.db import Database, DatabaseLocked, utcnow
+from surveys.model import KIND_LABELS, ROLE_LABELS, Questionnaire, SurveyError
+from vocab.config import Config
+from collectors.imports import ImportFormatError
+
+
+def _parser(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help_, description=help_, add_help=False)
+    p._positionals.title, p._optionals.title = "đối số", "tuỳ chọn"
+    p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+    return p
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = _parser(sub, "survey", "phiếu khảo sát dư luận xã hội: nhập, liệt kê, lập báo cáo")
+    ss = p.add_subparsers(dest="survey_cmd", metavar="{import,list,report}", required=True)
+    i = _parser(ss, "import", "nhập một đợt khảo sát từ CSV/XLSX (Google Forms, Microsoft Forms, KoboToolbox, bảng gõ tay)")
+    i.add_argument("file", help="tệp xuất từ công cụ khảo sát (.csv, .xlsx)")
+    i.add_argument("--title", help="tên khảo sát (mặc định: tên tệp, hoặc tên của khảo sát --like)")
+    i.add_argument("--like", type=int, metavar="ID", help="dùng mô tả phiếu đã lưu của khảo sát ID (đợt sau)")
+    i.add_argument("--keep-pii", action="append", default=[], metavar="COT",
+                   help="giữ cột dữ liệu cá nhân này (có ghi nhật ký; mặc định bỏ)")
+    i.add_argument("--preview", action="store_true", help="chỉ in mô tả phiếu đề xuất, không ghi gì")
+    i.add_argument("--sheet", help="tên trang tính XLSX (mặc định: trang đầu)")
+    i.set_defaults(func=run_import)
+    li = _parser(ss, "list", "liệt kê các khảo sát đã nhập")
+    li.set_defaults(func=run_list)
+    r = _parser(ss, "report", "lập báo cáo kết quả khảo sát (DOCX, XLSX) với các phụ lục")
+    r.add_argument("id", type=int, metavar="ID", help="số khảo sát (xem `langnghe survey list`)")
+    r.add_argument("--format", default="docx,xlsx", help="docx, xlsx hoặc cả hai, cách nhau dấu phẩy")
+    r.add_argument("--compare", type=int, metavar="ID", help="so sánh với đợt này (mặc định: đợt trước của cùng khảo sát)")
+    r.add_argument("--no-compare", action="store_true", help="không so sánh với đợt trước")
+    r.add_argument("--out", default="var/reports/survey", help="thư mục ghi tệp (mặc định var/reports/survey)")
+    r.set_defaults(func=run_report)
+
+
+def _fail(exc: BaseException | str, code: int = 2) -> int:
+    print(f"langnghe survey: {exc}", file=sys.stderr)
+    return code
+
+
+def _print_questionnaire(q: Questionnaire) -> None:
+    for x in q.questions:
+        kind = KIND_LABELS[x.kind] + (f" ({ROLE_LABELS.get(x.role, x.role)})" if x.role else "")
+        extra = f" · tách bằng «{x.separator}»" if x.separator else ""
+        opts = f" · {' | '.join(x.options[:8])}{' …' if len(x.options) > 8 else ''}" if x.options else ""
+        print(f"  {x.code or '—':>4}  {kind}: {x.column}{extra}{opts}")
+
+
+def _open_db(cfg: Config) -> Database | None:
+    try:
+        return Database(cfg.storage.db_path)
+    except DatabaseLocked as exc:
+        print(f"langnghe survey: {exc} Hoặc nhập tệp trên trang «Khảo sát» của bảng điều khiển.", file=sys.stderr)
+        return None
+
+
+def run_import(args: argparse.Namespace, cfg: Config) -> int:
+    try:
+        fh = open(args.file, "rb")
+    except OSError as exc:
+        return _fail(exc)
+    with fh:
+        try:
+            pv = importer.preview(args.file, fh, cfg.imports, sheet=args.sheet)
+        except (SurveyError, ImportFormatError) as exc:
+            return _fail(exc)
+        if args.preview:
+            print(f"Tệp: {args.file} — mô tả phiếu đề xuất:")
+            _print_questionnaire(pv.questionnaire)
+            return 0
+        db = _open_db(cfg)
+        if db is None:
+            return 3
+        with db, _StopOnCtrlC() as stop:
+            q, title, series = pv.questionnaire, args.title or Path(args.file).stem, None
+            if args.like is not None:
+                with db.read() as cur:
+                    base = store_surveys.get_survey(cur, args.like)
+                if base is None:
+                    return _fail(f"không có khảo sát số {args.like}.")
+                q, title, series = Questionnaire.from_json(base.questionnaire), args.title or base.title, base.series
+            for x in q.questions:
+                if x.kind == "pii" and x.column in args.keep_pii:
+                    x.keep = True
+            try:
+                res = importer.import_survey(db, cfg, args.file, fh, q, title=title, series=series,
+                                             username="cli", now=utcnow(), sheet=args.sheet,
+                                             on_progress=_progress, should_stop=lambda: stop.asked)
+            except importer.SurveyInterrupted:
+                return _fail("đã dừng theo yêu cầu; không có gì được ghi.", 130)
+            except (SurveyError, ImportFormatError) as exc:
+                return _fail(f"{exc} Không có gì được ghi.")
+    print(f"Đã nhập khảo sát số {res.survey_id} «{title}», đợt {res.wave}: {res.respondents} phiếu, "
+          f"{res.text_answers} ý kiến tự do.")
+    if res.dropped_pii:
+        print("Đã bỏ các cột dữ liệu cá nhân: " + ", ".join(f"«{c}»" for c in res.dropped_pii))
+    if res.empty_rows:
+        print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào.")
+    _print_questionnaire(q)
+    return 0
+
+
+def _progress(n: int, share: float | None) -> None:
+    pct = f" ({share:.0%})" if share is not None else ""
+    print(f"  đã đọc {n:,} phiếu{pct}".replace(",", "."), file=sys.stderr, flush=True)
+
+
+def _read_db(cfg: Config) -> Database | None:
+    for path in (cfg.storage.db_path, cfg.storage.snapshot_path):
+        if Path(path).exists():
+            try:
+                return Database(path, read_only=True)
+            except DatabaseLocked:
+                continue
+    print("langnghe survey: chưa có cơ sở dữ liệu (hoặc đang bị `serve` giữ và chưa có bản sao).", file=sys.stderr)
+    return None
+
+
+def run_list(args: argparse.Namespace, cfg: Config) -> int:
+    db = _read_db(cfg)
+    if db is None:
+        return 2
+    with db, db.read() as cur:
+        rows = store_surveys.list_surveys(cur)
+    if not rows:
+        print("Chưa có khảo sát nào. Nhập bằng: langnghe survey import TỆP")
+    for s in rows:
+        print(f"{s.id:>4}  {s.title} — đợt {s.wave}, {s.respondents} phiếu, tệp {s.file_name}")
+    return 0
+
+
+def run_report(args: argparse.Namespace, cfg: Config) -> int:
+    from reports.survey import previous_wave, write_survey_report
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    bad = set(formats) - {"docx", "xlsx"}
+    if bad or not formats:
+        return _fail(f"định dạng không hỗ trợ: {', '.join(sorted(bad)) or '(trống)'} (dùng docx, xlsx).")
+    db = _read_db(cfg)
+    if db is None:
+        return 2
+    with db:
+        with db.read() as cur:
+            if store_surveys.get_survey(cur, args.id) is None:
+                return _fail(f"không có khảo sát số {args.id}.")
+            compare = None if args.no_compare else (args.compare or previous_wave(cur, args.id))
+        try:
+            files = write_survey_report(cfg, db, args.id, args.out, formats, compare_to=compare, now=utcnow())
+        except ValueError as exc:
+            return _fail(exc)
+    for kind, path in files.items():
+        print(f"{kind}: {path}")
+    return 0

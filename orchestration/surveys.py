@@ -1,0 +1,193 @@
+"""Importing a survey wave: the one place where a form export becomes stored answers.
+
+    collectors.imports.open_table (streamed, bounded) ─▶ surveys.propose (or a saved questionnaire)
+        ─▶ ONE write transaction: surveys row + answers in chunks (store.surveys), Ctrl-C or any error
+           rolls it all back, so a survey is never half-imported
+        ─▶ free-text answers through the NLP pipeline (topics, sentiment, places), in chunks
+
+Personal-data columns (kind pii) are never read into the store unless an admin kept them on purpose
+(`keep=True`), and that choice is written to the dashboard audit log. The CLI (`langnghe survey
+import`) and the Khảo sát page both call `import_survey`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable, Mapping
+
+from collectors import imports as imp
+from store import surveys as store_surveys
+from store import users as store_users
+from surveys.model import Question, Questionnaire, SurveyError
+from surveys.propose import propose, text
+
+ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
+TAG_CHUNK = 500
+
+
+class SurveyInterrupted(Exception):
+    """The import was stopped (Ctrl-C, Hủy); nothing of it was stored."""
+
+
+@dataclass
+class Preview:
+    columns: list[str]
+    questionnaire: Questionnaire
+    sample: list[dict[str, Any]]
+
+
+@dataclass
+class SurveyImport:
+    survey_id: int
+    series: str
+    wave: int
+    respondents: int
+    answers: int
+    text_answers: int
+    dropped_pii: list[str] = field(default_factory=list)
+    kept_pii: list[str] = field(default_factory=list)
+    empty_rows: int = 0
+
+
+def preview(file_name: str, stream: BinaryIO, limits: Any, *, sheet: str | None = None, rows: int = 5) -> Preview:
+    """Read the header and a sample, and propose the questionnaire (writes nothing)."""
+    stream.seek(0, 2)
+    if stream.tell() == 0:
+        raise SurveyError("Tệp trống.")
+    stream.seek(0)
+    try:
+        return _preview(file_name, stream, limits, sheet, rows)
+    except imp.ImportFormatError as exc:
+        raise SurveyError(f"Không đọc được tệp: {exc}") from None
+
+
+def _preview(file_name: str, stream: BinaryIO, limits: Any, sheet: str | None, rows: int) -> Preview:
+    with imp.open_table(file_name, stream, limits, sheet=sheet) as table:
+        if not table.columns:
+            raise SurveyError("Tệp trống hoặc không có dòng tiêu đề.")
+        sample: list[dict[str, Any]] = []
+        head: list[dict[str, Any]] = []
+        for i, row in enumerate(table.rows):
+            sample.append(dict(row))
+            if i < rows:
+                head.append({k: text(v) for k, v in row.items()})
+            if len(sample) >= 500:
+                break
+        if not sample:
+            raise SurveyError("Tệp chỉ có dòng tiêu đề, không có phiếu trả lời nào.")
+        return Preview(list(table.columns), propose(list(table.columns), sample), head)
+
+
+def _check(questionnaire: Questionnaire, columns: list[str]) -> None:
+    missing = [q.column for q in questionnaire.stored() if q.column not in columns]
+    if missing:
+        raise SurveyError("Tệp thiếu các cột của mô tả phiếu: " + ", ".join(f"«{c}»" for c in missing) + ".")
+
+
+def _answers(q: Question, raw: Any) -> list[str]:
+    v = text(raw)
+    if not v:
+        return []
+    if q.kind == "multi" and q.separator:
+        return [p.strip() for p in v.split(q.separator) if p.strip()]
+    if q.kind == "number":
+        try:
+            float(v.replace(",", "."))
+        except ValueError:
+            return []   # mixed types: a word in a number column is left out of the base, counted as missing
+    return [v]
+
+
+def _write(cur: Any, survey_id: int, rows: Iterable[Mapping[str, Any]], stored: list[Question], chunk: int,
+           on_progress: ProgressFn | None, position: Callable[[], float | None],
+           should_stop: Callable[[], bool] | None) -> tuple[int, int, int, int]:
+    n = answers = texts = empty = 0
+    resp: list[int] = []
+    codes: list[str] = []
+    values: list[str] = []
+    for row in rows:
+        got = [(q.code, v, q.kind) for q in stored for v in _answers(q, row.get(q.column))]
+        if not got:
+            empty += 1
+            continue
+        n += 1
+        for code, v, kind in got:
+            resp.append(n)
+            codes.append(code)
+            values.append(v)
+            texts += kind == "text"
+        if len(resp) >= chunk:
+            store_surveys.add_answers(cur, survey_id, resp, codes, values)
+            answers += len(resp)
+            resp, codes, values = [], [], []
+            if on_progress:
+                on_progress(n, position())
+            if should_stop and should_stop():
+                raise SurveyInterrupted()
+    store_surveys.add_answers(cur, survey_id, resp, codes, values)
+    return n, answers + len(resp), texts, empty
+
+
+def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionnaire: Questionnaire, *,
+                  title: str, username: str, now: datetime, series: str | None = None, sheet: str | None = None,
+                  on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
+                  tag: bool = True) -> SurveyImport:
+    """Store one wave. `series` names the survey the wave belongs to (default: the title); its wave
+    number is the next one. Raises SurveyError (Vietnamese) for a file that cannot be used."""
+    stream.seek(0)
+    digest = hashlib.file_digest(stream, "sha1").hexdigest()
+    stream.seek(0)
+    series = (series or title).strip()
+    stored = questionnaire.stored()
+    with db.read() as cur:
+        dup = store_surveys.find_by_sha1(cur, digest)
+    if dup is not None:
+        raise SurveyError(f"Tệp này đã được nhập (khảo sát số {dup}); không nhập lại.")
+    with imp.open_table(file_name, stream, cfg.imports, sheet=sheet) as table:
+        _check(questionnaire, list(table.columns))
+        with db.write() as cur:
+            wave = store_surveys.next_wave(cur, series)
+            sid = store_surveys.add_survey(cur, title=title.strip(), series=series, wave=wave,
+                                           file_name=Path(file_name).name, file_sha1=digest, now=now,
+                                           username=username, questionnaire=questionnaire.to_json(),
+                                           area=cfg.area.name if hasattr(cfg, "area") else "")
+            n, answers, texts, empty = _write(cur, sid, table.rows, stored, cfg.imports.chunk_rows * 10,
+                                              on_progress, table.position, should_stop)
+            if n == 0:
+                raise SurveyError("Tệp không có phiếu nào có câu trả lời.")
+            store_surveys.set_respondents(cur, sid, n)
+            kept = [q.column for q in questionnaire.questions if q.kind == "pii" and q.keep]
+            for col in kept:
+                store_users.audit(cur, username, "survey_keep_personal_data", f"survey:{sid}",
+                                  {"giữ cột dữ liệu cá nhân": col}, now)
+    res = SurveyImport(sid, series, wave, n, answers, texts,
+                       dropped_pii=[q.column for q in questionnaire.questions if q.kind == "pii" and not q.keep],
+                       kept_pii=kept, empty_rows=empty)
+    if tag and texts:
+        tag_free_text(db, cfg, sid, [q.code for q in stored if q.kind == "text"])
+    return res
+
+
+def tag_free_text(db: Any, cfg: Any, survey_id: int, codes: list[str], pipeline: Any = None) -> int:
+    """Topics, sentiment and places of the free-text answers (the items' pipeline), in chunks."""
+    from nlp.service import get_pipeline
+
+    pipeline = pipeline or get_pipeline(cfg)
+    done = 0
+    for code in codes:
+        with db.read() as cur:
+            df = store_surveys.answers_long(cur, survey_id, code)
+        for start in range(0, len(df), TAG_CHUNK):
+            part = df.iloc[start:start + TAG_CHUNK]
+            rows = [{"id": f"s{survey_id}-{r}-{code}", "title": "", "text": v}
+                    for r, v in zip(part["respondent"], part["value"])]
+            out = pipeline.tag(rows)
+            tags = [(int(r), code, list(o.get("topics") or []), str(o.get("sentiment") or "neutral"),
+                     list(o.get("places") or [])) for r, o in zip(part["respondent"], out)]
+            with db.write() as cur:
+                store_surveys.save_text_tags(cur, survey_id, tags)
+            done += len(tags)
+    return done

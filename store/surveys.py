@@ -1,0 +1,135 @@
+"""Surveys' SQL: the survey rows, answers in long form, free-text tags. Named functions only.
+
+A wave is written by `add_survey` + `add_answers` (chunks) + `set_respondents` inside ONE write
+transaction by orchestration.surveys, so a failed or interrupted import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Sequence
+
+import pandas as pd
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    id: int
+    title: str
+    series: str
+    wave: int
+    file_name: str
+    imported_at: datetime
+    imported_by: str
+    respondents: int
+    questionnaire: str
+    area: str
+
+
+_COLS = "id, title, series, wave, file_name, imported_at, imported_by, respondents, questionnaire, area"
+
+
+def add_survey(cur: "duckdb.DuckDBPyConnection", *, title: str, series: str, wave: int, file_name: str,
+               file_sha1: str, now: datetime, username: str, questionnaire: str, area: str) -> int:
+    row = cur.execute(
+        """INSERT INTO surveys (title, series, wave, file_name, file_sha1, imported_at, imported_by,
+                                respondents, questionnaire, area)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id""",
+        [title, series, wave, file_name, file_sha1, now, username, questionnaire, area]).fetchone()
+    return int(row[0])
+
+
+def add_answers(cur: "duckdb.DuckDBPyConnection", survey_id: int, respondents: Sequence[int],
+                codes: Sequence[str], values: Sequence[str]) -> None:
+    """Append answers (three parallel columns) through Arrow: one statement per chunk."""
+    if not respondents:
+        return
+    t = pa.table({"respondent": pa.array(respondents, pa.int32()), "code": pa.array(codes, pa.string()),
+                  "value": pa.array(values, pa.string())})
+    cur.register("_survey_chunk", t)
+    try:
+        cur.execute("INSERT INTO survey_answers SELECT ?, respondent, code, value FROM _survey_chunk", [survey_id])
+    finally:
+        cur.unregister("_survey_chunk")
+
+
+def set_respondents(cur: "duckdb.DuckDBPyConnection", survey_id: int, n: int) -> None:
+    cur.execute("UPDATE surveys SET respondents = ? WHERE id = ?", [n, survey_id])
+
+
+def next_wave(cur: "duckdb.DuckDBPyConnection", series: str) -> int:
+    row = cur.execute("SELECT coalesce(max(wave), 0) + 1 FROM surveys WHERE series = ?", [series]).fetchone()
+    return int(row[0])
+
+
+def find_by_sha1(cur: "duckdb.DuckDBPyConnection", file_sha1: str) -> int | None:
+    row = cur.execute("SELECT id FROM surveys WHERE file_sha1 = ?", [file_sha1]).fetchone()
+    return int(row[0]) if row else None
+
+
+def list_surveys(cur: "duckdb.DuckDBPyConnection") -> list[SurveyRow]:
+    rows = cur.execute(f"SELECT {_COLS} FROM surveys ORDER BY series, wave").fetchall()
+    return [SurveyRow(*r) for r in rows]
+
+
+def get_survey(cur: "duckdb.DuckDBPyConnection", survey_id: int) -> SurveyRow | None:
+    r = cur.execute(f"SELECT {_COLS} FROM surveys WHERE id = ?", [survey_id]).fetchone()
+    return SurveyRow(*r) if r else None
+
+
+def waves(cur: "duckdb.DuckDBPyConnection", series: str) -> list[SurveyRow]:
+    rows = cur.execute(f"SELECT {_COLS} FROM surveys WHERE series = ? ORDER BY wave", [series]).fetchall()
+    return [SurveyRow(*r) for r in rows]
+
+
+def delete_survey(cur: "duckdb.DuckDBPyConnection", survey_id: int) -> None:
+    for table in ("survey_text_tags", "survey_answers"):
+        cur.execute(f"DELETE FROM {table} WHERE survey_id = ?", [survey_id])
+    cur.execute("DELETE FROM surveys WHERE id = ?", [survey_id])
+
+
+def answers_wide(cur: "duckdb.DuckDBPyConnection", survey_id: int, codes: Sequence[str]) -> pd.DataFrame:
+    """One row per respondent, one column per (single-answer) question code; NaN where unanswered."""
+    n = cur.execute("SELECT respondents FROM surveys WHERE id = ?", [survey_id]).fetchone()
+    idx = pd.RangeIndex(1, int(n[0]) + 1 if n else 1, name="respondent")
+    if not codes:
+        return pd.DataFrame(index=idx)
+    long = cur.execute(
+        "SELECT respondent, code, value FROM survey_answers WHERE survey_id = ? AND code IN (SELECT unnest(?))",
+        [survey_id, list(codes)]).df()
+    wide = long.pivot_table(index="respondent", columns="code", values="value", aggfunc="first") if len(long) else pd.DataFrame()
+    return wide.reindex(index=idx, columns=list(codes))
+
+
+def answers_long(cur: "duckdb.DuckDBPyConnection", survey_id: int, code: str) -> pd.DataFrame:
+    """respondent, value for one question (several rows per respondent for multiple choice)."""
+    return cur.execute("SELECT respondent, value FROM survey_answers WHERE survey_id = ? AND code = ? "
+                       "ORDER BY respondent", [survey_id, code]).df()
+
+
+def save_text_tags(cur: "duckdb.DuckDBPyConnection", survey_id: int, rows: Sequence[tuple[int, str, list[str], str, list[str]]]) -> None:
+    """(respondent, code, topics, sentiment, places) per free-text answer."""
+    if rows:
+        cur.executemany("INSERT OR REPLACE INTO survey_text_tags VALUES (?, ?, ?, ?, ?, ?)",
+                        [[survey_id, *r] for r in rows])
+
+
+def free_text(cur: "duckdb.DuckDBPyConnection", survey_id: int, code: str, query_folded: str = "") -> pd.DataFrame:
+    """A free-text question's answers with their tags; `query_folded` keeps those containing it
+    (whole words, on the accent-folded text)."""
+    sql = """SELECT a.respondent, a.value AS text, coalesce(t.topics, []) AS topics,
+                    coalesce(t.sentiment, 'neutral') AS sentiment, coalesce(t.places, []) AS places
+             FROM survey_answers a LEFT JOIN survey_text_tags t
+               ON t.survey_id = a.survey_id AND t.respondent = a.respondent AND t.code = a.code
+             WHERE a.survey_id = ? AND a.code = ?"""
+    params: list[Any] = [survey_id, code]
+    if query_folded:
+        sql += " AND regexp_matches(strip_accents(lower(replace(replace(a.value, 'đ', 'd'), 'Đ', 'D'))), ?)"
+        params.append(rf"(^|\W){re.escape(query_folded)}($|\W)")
+    return cur.execute(sql + " ORDER BY a.respondent", params).df()

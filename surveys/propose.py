@@ -1,0 +1,157 @@
+"""Propose a questionnaire description from a survey export's headers and a sample of its rows.
+
+Staff confirm or correct it on the Khảo sát page (the CLI takes it as proposed, or a saved one with
+--like). Personal data is recognised by header (họ tên, số điện thoại, email, CCCD…) and by value
+(e-mail addresses, phone numbers, 9/12-digit ids) and proposed as `pii`, which is not stored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Any, Iterable, Mapping
+
+from surveys.model import Question, Questionnaire
+from vocab.folding import fold
+
+SAMPLE_ROWS = 500
+
+# form tools' own columns (Google Forms, Microsoft Forms, KoboToolbox), folded
+_SKIP_HEADERS = {
+    "dau thoi gian", "timestamp", "thoi gian bat dau", "thoi gian hoan thanh", "start time",
+    "completion time", "id", "stt", "start", "end", "today", "deviceid", "_id", "_uuid", "_submission_time",
+    "_index", "_validation_status", "_status", "_submitted_by", "__version__", "_version_", "_notes", "_tags",
+    "_parent_index", "_submission__id", "_submission__uuid", "last modified time", "thoi gian sua doi lan cuoi",
+    "meta/instanceid", "formhub/uuid",
+}
+_PII_WORDS = ("ho ten", "ho va ten", "ten nguoi", "name", "so dien thoai", "dien thoai", "sdt", "phone",
+              "email", "e-mail", "thu dien tu", "cccd", "cmnd", "can cuoc", "dinh danh", "so nha", "dia chi nha",
+              "dia chi cu the", "zalo", "facebook")
+_DEMOGRAPHIC_WORDS: tuple[tuple[str, str], ...] = (
+    ("do tuoi", "age_group"), ("nhom tuoi", "age_group"), ("tuoi", "age_group"), ("age", "age_group"),
+    ("gioi tinh", "gender"), ("gender", "gender"), ("nghe nghiep", "occupation"), ("cong viec", "occupation"),
+    ("occupation", "occupation"), ("phuong", "ward"), ("noi o", "ward"), ("noi sinh song", "ward"),
+    ("dia ban", "ward"), ("khu dan cu", "ward"), ("to dan pho", "ward"), ("ward", "ward"),
+    ("trinh do", "other"), ("dan toc", "other"),
+)
+# ordered scales, most negative first (folded)
+LIKERT_SCALES: tuple[tuple[str, ...], ...] = (
+    ("Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"),
+    ("Rất không đồng ý", "Không đồng ý", "Bình thường", "Đồng ý", "Rất đồng ý"),
+    ("Hoàn toàn không đồng ý", "Không đồng ý", "Trung lập", "Đồng ý", "Hoàn toàn đồng ý"),
+    ("Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"),
+    ("Rất không cần thiết", "Không cần thiết", "Bình thường", "Cần thiết", "Rất cần thiết"),
+    ("Rất kém", "Kém", "Trung bình", "Tốt", "Rất tốt"),
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_PHONE = re.compile(r"^(\+?84|0)[\s.]?\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}$")
+_IDNO = re.compile(r"^\d{9}$|^\d{12}$")
+_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+_LIKERT_HINT = ("muc do", "danh gia", "thang diem", "(1-5)", "1-5", "cham diem")
+_SEPARATORS = (";", ", ")
+_TEXT_HINT = ("y kien", "kien nghi", "gop y", "de xuat", "nhan xet", "ghi ro", "mong muon", "comment")
+
+
+def text(v: Any) -> str:
+    """A cell as NFC text without surrounding spaces ('' for empty)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return unicodedata.normalize("NFC", str(v)).strip()
+
+
+def _has(folded: str, words: Iterable[str]) -> bool:
+    return any(re.search(rf"(^|[^a-z]){re.escape(w)}($|[^a-z])", folded) for w in words)
+
+
+def _pii_values(values: list[str]) -> bool:
+    if not values:
+        return False
+    hits = sum(1 for v in values if _EMAIL.match(v) or _PHONE.match(v) or _IDNO.match(v))
+    return hits >= max(2, 0.5 * len(values))
+
+
+def _likert_scale(values: set[str]) -> tuple[str, ...] | None:
+    folded = {fold(v) for v in values}
+    for scale in LIKERT_SCALES:
+        if folded <= {fold(s) for s in scale}:
+            return scale
+    return None
+
+
+def _split(values: list[str], sep: str) -> list[str]:
+    return [p.strip() for v in values for p in v.split(sep) if p.strip()]
+
+
+def _multi_separator(values: list[str]) -> str:
+    """The separator of a multiple-choice column: many answers hold it and its parts recur."""
+    for sep in _SEPARATORS:
+        joined = [v for v in values if sep in v.strip().rstrip(";")]
+        if len(joined) < max(2, 0.1 * len(values)):
+            continue
+        parts = Counter(_split(values, sep))
+        if len(parts) <= 30 and sum(1 for c in parts.values() if c >= 2) >= 0.6 * len(parts):
+            return sep
+    return ""
+
+
+def _first_number(s: str) -> float:
+    m = re.search(r"\d+", s)
+    n = float(m.group()) if m else 1e9
+    return n - 0.5 if fold(s).startswith(("duoi", "tu duoi", "nho hon")) else n
+
+
+def order_options(values: Iterable[str], role: str = "") -> list[str]:
+    """Options in a sensible order: age groups and numbers by their first number, others by count."""
+    counts = Counter(values)
+    if role == "age_group" or all(re.search(r"\d", v) for v in counts):
+        return sorted(counts, key=lambda v: (_first_number(v), v))
+    return [v for v, _ in counts.most_common()]
+
+
+def propose_column(column: str, values: list[str]) -> Question:
+    """One column's proposed description from its non-empty sample values."""
+    raw = fold(column).strip()
+    if raw in _SKIP_HEADERS or raw.startswith("_") or not values:
+        return Question(column, "skip")
+    h = raw.replace("_", " ")   # KoboToolbox names: gioi_tinh
+    if h in ("ten", "ho", "email", "name") or _has(h, _PII_WORDS) or _pii_values(values):
+        return Question(column, "pii")
+    for word, role in _DEMOGRAPHIC_WORDS:
+        if _has(h, (word,)):
+            return Question(column, "demographic", options=order_options(values, role), role=role)
+    distinct = set(values)
+    scale = _likert_scale(distinct)
+    if scale:
+        return Question(column, "likert", options=list(scale))
+    if all(_NUMBER.match(v) for v in values):
+        nums = {float(v.replace(",", ".")) for v in values}
+        if all(n.is_integer() and 1 <= n <= 10 for n in nums) and (_has(h, _LIKERT_HINT) or max(nums) <= 5):
+            top = 5 if max(nums) <= 5 else (7 if max(nums) <= 7 else 10)
+            return Question(column, "likert", options=[str(i) for i in range(1, top + 1)])
+        return Question(column, "number")
+    if _has(h, _TEXT_HINT):
+        return Question(column, "text")
+    sep = _multi_separator(values)
+    if sep:
+        return Question(column, "multi", options=order_options(_split(values, sep)), separator=sep)
+    if sum(len(v) for v in values) / len(values) > 40:
+        return Question(column, "text")
+    if len(distinct) <= 25 and len(distinct) <= 0.5 * len(values):
+        return Question(column, "single", options=order_options(values))
+    return Question(column, "text")
+
+
+def propose(columns: list[str], rows: Iterable[Mapping[str, Any]]) -> Questionnaire:
+    """A questionnaire proposed from the header and the first SAMPLE_ROWS rows."""
+    sample: dict[str, list[str]] = {c: [] for c in columns}
+    for i, row in enumerate(rows):
+        if i >= SAMPLE_ROWS:
+            break
+        for c in columns:
+            v = text(row.get(c))
+            if v:
+                sample[c].append(v)
+    return Questionnaire([propose_column(c, sample[c]) for c in columns])

@@ -1,0 +1,213 @@
+"""Survey statistics, computed with statsmodels and scipy (never by hand) and worded in Vietnamese.
+
+Inputs are plain pandas objects that store.surveys returns: one answer per respondent for choice and
+number questions (missing = NaN, left out of the base), and for multiple choice the chosen options in
+long form. Percentages are of the respondents who answered the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2_contingency
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+
+from vocab.numbers import fmt_num
+
+ALPHA = 0.05
+MIN_EXPECTED = 5.0         # chi-square is trusted when ≥ 80% of cells expect ≥ 5 and none < 1
+
+
+def pct(x: float) -> str:
+    """0.4567 → '45,7%'."""
+    return f"{fmt_num(100 * x, 1)}%"
+
+
+def p_text(p: float) -> str:
+    return "p < 0,001" if p < 0.001 else f"p = {fmt_num(p, 3)}"
+
+
+@dataclass
+class FreqRow:
+    option: str
+    count: int
+    share: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass
+class Frequency:
+    rows: list[FreqRow]
+    answered: int              # the base of the percentages
+    missing: int
+
+
+def wilson(count: int, n: int) -> tuple[float, float]:
+    """95% Wilson score interval for count/n (statsmodels)."""
+    if n == 0:
+        return (0.0, 0.0)
+    lo, hi = proportion_confint(count, n, alpha=ALPHA, method="wilson")
+    return float(lo), float(hi)
+
+
+def _rows(counts: pd.Series, options: list[str], base: int) -> list[FreqRow]:
+    order = list(options) + [o for o in counts.index if o not in options]
+    out = []
+    for o in order:
+        c = int(counts.get(o, 0))
+        lo, hi = wilson(c, base)
+        out.append(FreqRow(str(o), c, c / base if base else 0.0, lo, hi))
+    return out
+
+
+def frequency(answers: pd.Series, options: list[str]) -> Frequency:
+    """One-choice question: count, share and 95% CI per option, in the questionnaire's order."""
+    given = answers.dropna().astype(str)
+    return Frequency(_rows(given.value_counts(), options, len(given)), len(given), int(answers.isna().sum()))
+
+
+def multi_frequency(chosen: pd.DataFrame, respondents: int, options: list[str]) -> Frequency:
+    """Multiple choice: share of the respondents who answered the question that chose each option
+    (shares add up to more than 100%). `chosen` has columns respondent, value."""
+    answered = int(chosen["respondent"].nunique()) if len(chosen) else 0
+    counts = chosen.drop_duplicates(["respondent", "value"])["value"].value_counts()
+    return Frequency(_rows(counts, options, answered), answered, respondents - answered)
+
+
+@dataclass
+class Likert:
+    mean: float                # on 1…k in the scale's order
+    sd: float
+    top2: float                # share in the two most positive points
+    top2_ci: tuple[float, float]
+    bottom2: float
+    answered: int
+
+
+def likert(answers: pd.Series, options: list[str]) -> Likert:
+    """Mean score (1 = the first, most negative option) and top-two-box share with its 95% CI."""
+    score = {o: i + 1 for i, o in enumerate(options)}
+    s = answers.dropna().astype(str).map(score).dropna()
+    n = len(s)
+    if n == 0:
+        return Likert(float("nan"), float("nan"), 0.0, (0.0, 0.0), 0.0, 0)
+    k = len(options)
+    top = int((s >= k - 1).sum())
+    bottom = int((s <= 2).sum())
+    return Likert(float(s.mean()), float(s.std(ddof=1)) if n > 1 else 0.0, top / n, wilson(top, n), bottom / n, n)
+
+
+@dataclass
+class Numbers:
+    mean: float
+    median: float
+    minimum: float
+    maximum: float
+    answered: int
+
+
+def numbers(answers: pd.Series) -> Numbers:
+    s = pd.to_numeric(answers.astype(str).str.replace(",", ".", regex=False), errors="coerce").dropna()
+    if s.empty:
+        return Numbers(float("nan"), float("nan"), float("nan"), float("nan"), 0)
+    return Numbers(float(s.mean()), float(s.median()), float(s.min()), float(s.max()), len(s))
+
+
+@dataclass
+class CrossTab:
+    counts: pd.DataFrame       # rows: answer options · columns: groups of the demographic question
+    shares: pd.DataFrame       # column percentages (share of each group)
+    chi2: float
+    p: float
+    dof: int
+    reliable: bool             # cells large enough for the test
+    significant: bool
+    note: str                  # plain Vietnamese, for staff
+    notable: list[tuple[str, str, float, float]] = field(default_factory=list)  # (group, option, group share, overall share)
+
+
+def crosstab(answers: pd.Series, groups: pd.Series, options: list[str], group_options: list[str],
+             *, question: str = "", by: str = "") -> CrossTab:
+    """Answers by group, column percentages, and a chi-square test of independence (scipy)."""
+    df = pd.DataFrame({"a": answers, "g": groups}).dropna()
+    df = df.astype(str)
+    rows = [o for o in options if o in set(df["a"])] + sorted(set(df["a"]) - set(options))
+    cols = [o for o in group_options if o in set(df["g"])] + sorted(set(df["g"]) - set(group_options))
+    counts = pd.crosstab(df["a"], df["g"]).reindex(index=rows, columns=cols, fill_value=0)
+    shares = counts / counts.sum(axis=0).replace(0, np.nan)
+    if counts.shape[0] < 2 or counts.shape[1] < 2:
+        return CrossTab(counts, shares, float("nan"), float("nan"), 0, False, False,
+                        f"Không đủ nhóm để so sánh theo {by.lower() or 'nhóm'}.")
+    chi2, p, dof, expected = chi2_contingency(counts.to_numpy())
+    reliable = bool((expected >= MIN_EXPECTED).mean() >= 0.8 and expected.min() >= 1)
+    significant = reliable and p < ALPHA
+    notable = _notable(counts, shares) if significant else []
+    return CrossTab(counts, shares, float(chi2), float(p), int(dof), reliable, significant,
+                    _crosstab_note(reliable, significant, float(chi2), int(dof), float(p), by, notable), notable)
+
+
+def _notable(counts: pd.DataFrame, shares: pd.DataFrame) -> list[tuple[str, str, float, float]]:
+    """The cells that differ most from the overall share (largest adjusted residuals), up to three."""
+    total = counts.to_numpy().sum()
+    overall = counts.sum(axis=1) / total
+    col_n = counts.sum(axis=0)
+    out = []
+    for opt in counts.index:
+        for grp in counts.columns:
+            p0 = overall[opt]
+            se = np.sqrt(p0 * (1 - p0) / col_n[grp]) if col_n[grp] and 0 < p0 < 1 else np.inf
+            z = (shares.loc[opt, grp] - p0) / se
+            out.append((abs(z), str(grp), str(opt), float(shares.loc[opt, grp]), float(p0)))
+    out.sort(reverse=True)
+    return [(g, o, s, p0) for z, g, o, s, p0 in out[:3] if z > 2 and s > p0]
+
+
+def _crosstab_note(reliable: bool, significant: bool, chi2: float, dof: int, p: float, by: str,
+                   notable: list[tuple[str, str, float, float]]) -> str:
+    by = by.lower() or "nhóm"
+    test = f"χ² = {fmt_num(chi2, 1)}; bậc tự do {dof}; {p_text(p)}"
+    if not reliable:
+        return (f"Số phiếu trong một số ô quá ít để kết luận về khác biệt theo {by} ({test}); "
+                "cần gộp nhóm hoặc thêm phiếu.")
+    if not significant:
+        return f"Không thấy khác biệt có ý nghĩa thống kê theo {by} ({test})."
+    parts = [f"nhóm «{g}» chọn «{o}» {pct(s)} (chung {pct(p0)})" for g, o, s, p0 in notable]
+    detail = ": " + "; ".join(parts) if parts else ""
+    return f"Có khác biệt có ý nghĩa thống kê theo {by} ({test}){detail}."
+
+
+@dataclass
+class WaveRow:
+    option: str
+    share_a: float
+    share_b: float
+    p: float
+    significant: bool
+
+
+def compare_waves(a: pd.Series, b: pd.Series, options: list[str]) -> list[WaveRow]:
+    """Per option, the share in wave A and wave B and a two-proportion z-test (statsmodels)."""
+    a, b = a.dropna().astype(str), b.dropna().astype(str)
+    ca, cb = a.value_counts(), b.value_counts()
+    out = []
+    for o in list(options) + sorted((set(ca.index) | set(cb.index)) - set(options)):
+        x = np.array([int(ca.get(o, 0)), int(cb.get(o, 0))])
+        n = np.array([len(a), len(b)])
+        if n.min() == 0 or x.sum() == 0 or x.sum() == n.sum():
+            p = float("nan")
+        else:
+            _, p = proportions_ztest(x, n)
+        out.append(WaveRow(o, float(x[0] / n[0]) if n[0] else 0.0, float(x[1] / n[1]) if n[1] else 0.0, float(p),
+                           bool(p == p and p < ALPHA)))
+    return out
+
+
+def wave_note(rows: list[WaveRow], question: str) -> str:
+    moved = [r for r in rows if r.significant]
+    if not moved:
+        return f"«{question}»: không có thay đổi có ý nghĩa thống kê giữa hai đợt."
+    parts = [f"«{r.option}» {pct(r.share_a)} → {pct(r.share_b)} ({p_text(r.p)})" for r in moved]
+    return f"«{question}»: thay đổi có ý nghĩa thống kê: " + "; ".join(parts) + "."

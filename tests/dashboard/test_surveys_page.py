@@ -1,0 +1,33 @@
+"""AppTest of the Khảo sát page: empty state, the demo survey's tabs, the cross-tab note, and who may import."""
+
+from __future__ import annotations
+
+from devtools import demo_survey
+from tests.dashboard.conftest import no_exception, texts
+
+
+def test_empty_state_points_to_the_import(env):
+    env.add_users()
+    at = env.page("surveys", "analyst").run()
+    no_exception(at)
+    assert "Chưa có khảo sát nào" in texts(at)
+    assert at.expander and "Nhập khảo sát" in at.expander[0].label
+
+
+def test_demo_survey_tabs(env):
+    env.add_users()
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = env.page("surveys", "viewer").run()
+    no_exception(at)
+    body = texts(at)
+    assert "Số phiếu 400" in body
+    assert not [e for e in at.expander if "Nhập khảo sát" in e.label]           # viewers do not import
+    assert "Điểm trung bình" in body                                            # Likert summary
+    assert "Giáo dục" in body or "Chưa xếp chủ đề" in body or at.dataframe      # free-text themes drawn
+    at.selectbox(key="sv_pick").set_value(1)
+    at.selectbox(key="sv_ct_q").set_value("C6")
+    at.selectbox(key="sv_ct_by").set_value("C4")
+    at.run()
+    no_exception(at)
+    assert any("Có khác biệt có ý nghĩa thống kê theo phường nơi ở" in s.value for s in at.success)
+    assert any("Phường Vàng Danh" in str(c) for df in at.dataframe for c in df.value.columns)

@@ -1,0 +1,144 @@
+"""Importing survey waves into a real DuckDB file: the demo's Google Forms CSV and XLSX waves, personal
+data dropped (or kept by an admin, audited), and bad input refused with nothing half-imported."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pytest
+
+from devtools import demo_survey
+from orchestration import surveys as importer
+from store import surveys as store_surveys
+from store import users as store_users
+from store.db import utcnow
+from surveys.model import SurveyError
+from tests.surveys.conftest import csv_file
+
+WAVE1 = demo_survey.DIR / demo_survey.WAVE_FILES[0]
+WAVE2 = demo_survey.DIR / demo_survey.WAVE_FILES[1]
+
+
+def _import(db, cfg, path, q=None, **kw):
+    with open(path, "rb") as f:
+        q = q or importer.preview(path.name, f, cfg.imports).questionnaire
+        return importer.import_survey(db, cfg, path.name, f, q, title=kw.pop("title", demo_survey.TITLE),
+                                      username="chuyenvien", now=utcnow(), tag=kw.pop("tag", False), **kw), q
+
+
+def counts(db) -> tuple[int, int]:
+    with db.read() as cur:
+        return (cur.execute("SELECT count(*) FROM surveys").fetchone()[0],
+                cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0])
+
+
+def test_two_waves_of_the_demo_survey(db, cfg):
+    r1, q = _import(db, cfg, WAVE1)
+    r2, _ = _import(db, cfg, WAVE2, q=q, series=r1.series)
+    assert (r1.wave, r2.wave) == (1, 2) and r1.respondents == r2.respondents == 400
+    assert r1.dropped_pii == ["Họ và tên (không bắt buộc)", "Số điện thoại liên hệ"]
+    with db.read() as cur:
+        values = {v for (v,) in cur.execute("SELECT DISTINCT value FROM survey_answers").fetchall()}
+        multi = store_surveys.answers_long(cur, r1.survey_id, q.by_code("C7").code)
+    assert not any(v.startswith("09") and v.isdigit() for v in values)          # no phone number stored
+    assert not any(n in values for n in demo_survey.NAMES)                     # no name stored
+    assert set(multi["value"]) == set(demo_survey.REASONS)                      # split on ", "
+    with open(WAVE1, "rb") as f:
+        with pytest.raises(SurveyError, match="đã được nhập"):
+            importer.import_survey(db, cfg, WAVE1.name, f, q, title="x", username="u", now=utcnow())
+
+
+def test_free_text_answers_are_tagged_by_the_nlp_pipeline(db, cfg):
+    rows = [{"Giới tính": ["Nam", "Nữ"][i % 2], "Ý kiến khác": t} for i, t in enumerate(
+        ["Bụi than từ bãi thải gây ô nhiễm nặng ở phường Vàng Danh", "Học phí học thêm quá cao",
+         "Trường học thiếu phòng học, học sinh phải học ca ba", ""] * 3)]
+    f = csv_file(rows)
+    q = importer.preview("y-kien.csv", f, cfg.imports).questionnaire
+    code = next(x.code for x in q.questions if x.kind == "text")
+    res = importer.import_survey(db, cfg, "y-kien.csv", f, q, title="Ý kiến", username="u", now=utcnow())
+    assert res.text_answers == 9
+    with db.read() as cur:
+        df = store_surveys.free_text(cur, res.survey_id, code)
+        hits = store_surveys.free_text(cur, res.survey_id, code, "hoc phi")
+    assert len(df) == 9 and "environment" in set(df["topics"].iloc[0])
+    assert len(hits) == 3
+
+
+def test_admin_keeping_personal_data_is_audited(db, cfg):
+    with open(WAVE1, "rb") as f:
+        q = importer.preview(WAVE1.name, f, cfg.imports).questionnaire
+    q.questions[2].keep = True                                                  # Số điện thoại liên hệ
+    res, _ = _import(db, cfg, WAVE1, q=q)
+    assert res.kept_pii == ["Số điện thoại liên hệ"]
+    with db.read() as cur:
+        audit = store_users.list_audit(cur)
+    assert [a["action"] for a in audit] == ["survey_keep_personal_data"]
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "trống"),
+    ("Giới tính,Câu 1\n".encode(), "không có phiếu"),
+    ("Họ và tên,Dấu thời gian\nA,1\nB,2\n".encode(), "không có cột câu trả lời"),
+])
+def test_bad_files_get_a_clear_error(cfg, content, message):
+    with pytest.raises(SurveyError, match=message):
+        importer.preview("x.csv", io.BytesIO(content), cfg.imports)
+
+
+def test_mixed_types_in_a_number_column_leave_words_out_of_the_base(db, cfg):
+    rows = [{"Giới tính": "Nam", "Số con": v} for v in ["1", "2", "hai", "3", ""]]
+    from surveys.model import Question, Questionnaire
+
+    q = Questionnaire([Question("Giới tính", "demographic", role="gender", options=["Nam"]), Question("Số con", "number")])
+    res = importer.import_survey(db, cfg, "m.csv", csv_file(rows), q, title="m", username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        vals = store_surveys.answers_long(cur, res.survey_id, "C2")["value"].tolist()
+    assert vals == ["1", "2", "3"]
+
+
+def test_an_interrupted_or_failing_import_leaves_nothing(db, cfg, monkeypatch):
+    monkeypatch.setattr(importer, "TAG_CHUNK", 10)
+    cfg_small = replace(cfg, imports=replace(cfg.imports, chunk_rows=5))
+    with pytest.raises(importer.SurveyInterrupted):
+        _import(db, cfg_small, WAVE1, should_stop=lambda: True)
+    assert counts(db) == (0, 0)
+
+    def boom(*a, **kw):
+        raise OSError("đĩa đầy")
+
+    calls = {"n": 0}
+    real = store_surveys.add_answers
+
+    def fail_second(*a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            boom()
+        real(*a, **kw)
+
+    monkeypatch.setattr(store_surveys, "add_answers", fail_second)
+    with pytest.raises(OSError):
+        _import(db, cfg_small, WAVE1)
+    assert counts(db) == (0, 0)
+
+
+def test_a_file_missing_the_saved_questionnaire_columns(db, cfg):
+    _, q = _import(db, cfg, WAVE1)
+    with pytest.raises(SurveyError, match="thiếu các cột"):
+        importer.import_survey(db, cfg, "khac.csv", csv_file([{"Giới tính": "Nam"}]), q, title="x", username="u",
+                               now=utcnow())
+
+
+def test_a_long_file_is_streamed_in_chunks_with_progress(db, cfg, tmp_path):
+    """100k rows are measured by bench/survey_import.py; here 2,000 rows with small chunks show the stream."""
+    rows = []
+    for seed in range(5):
+        rows += demo_survey.responses(1, n=400, seed=seed)
+    path = tmp_path / "dai.csv"
+    path.write_bytes(demo_survey.csv_bytes(rows))
+    seen: list[tuple[int, float | None]] = []
+    res, _ = _import(db, replace(cfg, imports=replace(cfg.imports, chunk_rows=50)), path,
+                     on_progress=lambda n, share: seen.append((n, share)))
+    assert res.respondents == 2000
+    assert len(seen) > 10 and [n for n, _ in seen] == sorted(n for n, _ in seen)
+    assert all(s is None or 0 < s <= 1 for _, s in seen)

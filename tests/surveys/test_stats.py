@@ -1,0 +1,86 @@
+"""Survey statistics against values computed by hand from the textbook formulas."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from surveys import stats
+
+Z = 1.959963984540054
+
+
+def wilson_by_hand(x: int, n: int) -> tuple[float, float]:
+    p = x / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
+    return centre - half, centre + half
+
+
+@pytest.mark.parametrize("x,n", [(2, 3), (0, 10), (45, 120), (400, 400)])
+def test_wilson_interval(x, n):
+    lo, hi = stats.wilson(x, n)
+    elo, ehi = wilson_by_hand(x, n)
+    assert lo == pytest.approx(elo, abs=1e-9) and hi == pytest.approx(ehi, abs=1e-9)
+
+
+def test_frequency_counts_shares_and_missing_in_questionnaire_order():
+    f = stats.frequency(pd.Series(["Có", "Không", "Có", None, "Có"]), ["Không", "Có", "Chưa rõ"])
+    assert [(r.option, r.count) for r in f.rows] == [("Không", 1), ("Có", 3), ("Chưa rõ", 0)]
+    assert f.answered == 4 and f.missing == 1
+    assert f.rows[1].share == 0.75
+
+
+def test_multi_choice_shares_are_of_respondents_who_answered():
+    chosen = pd.DataFrame({"respondent": [1, 1, 2, 3, 3, 3], "value": ["A", "B", "A", "A", "B", "C"]})
+    f = stats.multi_frequency(chosen, respondents=5, options=["A", "B", "C"])
+    assert f.answered == 3 and f.missing == 2
+    assert [round(r.share, 4) for r in f.rows] == [1.0, round(2 / 3, 4), round(1 / 3, 4)]
+
+
+def test_likert_mean_and_top_two_box():
+    lk = stats.likert(pd.Series(["1", "2", "5", "4", "4", None]), ["1", "2", "3", "4", "5"])
+    assert lk.answered == 5
+    assert lk.mean == pytest.approx(3.2)
+    assert lk.top2 == pytest.approx(0.6) and lk.bottom2 == pytest.approx(0.4)
+    assert lk.top2_ci == pytest.approx(wilson_by_hand(3, 5))
+
+
+def test_chi_square_2x2_with_yates_by_hand():
+    # O = [[60, 30], [40, 70]]; E = 45, 45, 55, 55; Yates: Σ(|O−E|−0.5)²/E = 14.5² (2/45 + 2/55)
+    a = pd.Series(["Có"] * 60 + ["Không"] * 40 + ["Có"] * 30 + ["Không"] * 70)
+    g = pd.Series(["Nam"] * 100 + ["Nữ"] * 100)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
+    assert ct.chi2 == pytest.approx(14.5 ** 2 * (2 / 45 + 2 / 55))
+    assert ct.dof == 1 and ct.reliable and ct.significant
+    assert "Có khác biệt có ý nghĩa thống kê theo giới tính" in ct.note
+    assert "«Nam» chọn «Có» 60%" in ct.note
+    assert ct.shares.loc["Có", "Nam"] == pytest.approx(0.6)
+
+
+def test_small_cells_are_not_called_significant():
+    a = pd.Series(["Có", "Không", "Có", "Có", "Không", "Có"])
+    g = pd.Series(["A", "A", "B", "B", "C", "C"])
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["A", "B", "C"], by="Phường")
+    assert not ct.reliable and not ct.significant
+    assert "quá ít để kết luận" in ct.note
+
+
+def test_no_difference_is_said_plainly():
+    a = pd.Series(["Có", "Không"] * 100)
+    g = pd.Series(["Nam"] * 100 + ["Nữ"] * 100)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
+    assert not ct.significant and ct.note.startswith("Không thấy khác biệt")
+
+
+def test_two_waves_two_proportion_z_test_by_hand():
+    # 60/100 vs 40/100: pooled 0.5, se = sqrt(0.25 · 2/100), z = 0.2 / se; p = 2(1 − Φ(z))
+    rows = stats.compare_waves(pd.Series(["Có"] * 60 + ["Không"] * 40), pd.Series(["Có"] * 40 + ["Không"] * 60),
+                               ["Có", "Không"])
+    z = 0.2 / math.sqrt(0.25 * 2 / 100)
+    p = math.erfc(z / math.sqrt(2))
+    assert rows[0].option == "Có" and rows[0].share_a == 0.6 and rows[0].share_b == 0.4
+    assert rows[0].p == pytest.approx(p) and rows[0].significant
+    assert "«Có» 60% → 40%" in stats.wave_note(rows, "Câu 1")
