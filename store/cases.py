@@ -42,7 +42,7 @@ def _dicts(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
 
 def _event(cur: "duckdb.DuckDBPyConnection", case_id: int, at: datetime, username: str, action: str,
            from_state: str | None = None, to_state: str | None = None, note: str | None = None) -> None:
-    cur.execute("INSERT INTO case_events (case_id, at, username, action, from_state, to_state, note) "
+    cur.execute("INSERT INTO case_events (case_id, logged_at, username, action, from_state, to_state, note) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", [case_id, at, username, action, from_state, to_state, note])
 
 
@@ -92,8 +92,8 @@ def list_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | No
 
 
 def case_events(cur: "duckdb.DuckDBPyConnection", case_id: int) -> list[dict[str, Any]]:
-    cur.execute("SELECT at, username, action, from_state, to_state, note FROM case_events WHERE case_id = ? "
-                "ORDER BY at, id", [case_id])
+    cur.execute("SELECT logged_at AS at, username, action, from_state, to_state, note FROM case_events "
+                "WHERE case_id = ? ORDER BY logged_at, id", [case_id])
     return _dicts(cur)
 
 
@@ -205,3 +205,8 @@ def case_candidates(cur: "duckdb.DuckDBPyConnection", item_ids: Sequence[str]) -
              AND (list_contains(coalesce(i.flags, []), 'own_channel') OR list_contains(coalesce(i.flags, []), 'complaint'))""",
         [list(item_ids)]).fetchall()
     return [CaseCandidate(r[0], r[1], r[2], tuple(r[3]), r[4], r[5], r[6]) for r in rows]
+
+
+def item_flags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> tuple[str, ...]:
+    row = cur.execute("SELECT coalesce(flags, []) FROM items WHERE id = ?", [item_id]).fetchone()
+    return tuple(row[0]) if row else ()

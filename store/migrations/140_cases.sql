@@ -23,11 +23,11 @@ CREATE SEQUENCE case_event_seq;
 CREATE TABLE case_events (
     id         BIGINT PRIMARY KEY DEFAULT nextval('case_event_seq'),
     case_id    INTEGER NOT NULL,
-    at         TIMESTAMP NOT NULL,
+    logged_at  TIMESTAMP NOT NULL,
     username   VARCHAR NOT NULL,
     action     VARCHAR NOT NULL,            -- opened, status, assign, note, due, reply
     from_state VARCHAR,
     to_state   VARCHAR,
     note       VARCHAR
 );
-CREATE INDEX case_events_case ON case_events (case_id, at);
+CREATE INDEX case_events_case ON case_events (case_id, logged_at);
