@@ -143,3 +143,15 @@ def test_figures_received_on_time_overdue_and_median(env):
         f = store_cases.figures(cur, NOW - timedelta(days=1), later, later)
     assert f == [{"key": "facebook_page", "received": 2, "handled": 1, "on_time": 1, "overdue": 1,
                   "median_hours": 5.0}]
+
+
+def test_retention_purges_a_case_with_its_item_and_history(env):
+    from store import retention
+
+    cfg, db = env
+    ids = cases.open_for_items(cfg, db, store(db, fb_items(cfg)), now=NOW)
+    with db.write() as cur:
+        retention.purge(cur, now=NOW + timedelta(days=400), items_days=365, raw_payload_days=30)
+        left = cur.execute("SELECT count(*) FROM cases").fetchone()[0], \
+            cur.execute("SELECT count(*) FROM case_events").fetchone()[0]
+    assert ids and left == (0, 0)
