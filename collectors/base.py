@@ -10,7 +10,11 @@
       ├── TransportError        DNS, refused connection, TLS, too many redirects
       ├── TooLargeError         body over http.max_body_mb
       ├── BlockedAddressError   the host is (or resolves to) a non-public address (collectors/netguard.py)
-      └── DocumentError         not a feed (HTML page), undecodable, unparseable
+      ├── DocumentError         not a feed (HTML page), undecodable, unparseable
+      └── ApiError              an API answered with its own error (Graph API, Zalo OA, IMAP)
+            ├── TokenExpiredError   the access token expired or was revoked: say which source and how to renew
+            ├── PermissionError_    the token lacks a permission the request needs
+            └── RateLimitedError    the API's usage limit is reached (retry_after from its headers)
     SkipItem                    one entry is unusable; counted with its reason, the rest go on
 """
 
@@ -42,6 +46,9 @@ class Batch:
     entries_seen: int = 0
     # Invalid byte sequences the decoder replaced with U+FFFD (collectors/encoding.py), shown on health.
     decode_replaced: int = 0
+    # Run by the runner once the batch is committed (not after a failed or interrupted store): a mailbox
+    # marks its messages seen only when they are safely stored (collectors/email_inbox.py).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
 class FetchError(Exception):
@@ -49,10 +56,12 @@ class FetchError(Exception):
 
     kind: ClassVar[str] = "error"
 
-    def __init__(self, message: str, *, retry_after: float | None = None, http_status: int | None = None):
+    def __init__(self, message: str, *, retry_after: float | None = None, http_status: int | None = None,
+                 body: bytes = b""):
         super().__init__(message)
         self.retry_after = retry_after
         self.http_status = http_status
+        self.body = body  # the first ERROR_BODY_BYTES of an error response (APIs explain themselves there)
 
 
 class HttpStatusError(FetchError):
@@ -79,6 +88,22 @@ class BlockedAddressError(FetchError):
 
 class DocumentError(FetchError):
     kind = "document"
+
+
+class ApiError(FetchError):
+    kind = "api_error"
+
+
+class TokenExpiredError(ApiError):
+    kind = "token_expired"
+
+
+class PermissionError_(ApiError):  # noqa: N801 - not the builtin PermissionError
+    kind = "permission"
+
+
+class RateLimitedError(ApiError):
+    kind = "rate_limited"
 
 
 class SkipItem(Exception):

@@ -142,7 +142,7 @@ class Fetcher:
             request = resp.next_request
         raise TransportError(f"more than {self.cfg.max_redirects} redirects")
 
-    async def _get(self, url: str, headers: dict[str, str]) -> Fetched:
+    async def _get(self, url: str, headers: dict[str, str]) -> Fetched:  # noqa: C901
         limit = int(self.cfg.max_body_mb * 1024 * 1024)
         resp = await self._send(url, headers)
         try:
@@ -158,6 +158,7 @@ class Fetcher:
                     + (f"; Retry-After {retry:g} s" if retry is not None else ""),
                     retry_after=retry,
                     http_status=resp.status_code,
+                    body=await _error_body(resp),
                 )
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
@@ -182,3 +183,19 @@ class Fetcher:
 
 def http_date(dt: datetime) -> str:
     return email.utils.format_datetime(dt.replace(tzinfo=timezone.utc), usegmt=True)
+
+
+ERROR_BODY_BYTES = 16384
+
+
+async def _error_body(resp: httpx.Response) -> bytes:
+    """The start of an error response's body (Graph and Zalo put the error code there), bounded."""
+    out = b""
+    try:
+        async for chunk in resp.aiter_bytes():
+            out += chunk
+            if len(out) >= ERROR_BODY_BYTES:
+                break
+    except httpx.HTTPError:
+        pass
+    return out[:ERROR_BODY_BYTES]

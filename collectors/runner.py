@@ -262,6 +262,11 @@ class Runner:
                 f"Đã dừng giữa chừng theo yêu cầu: lưu được {res.written}/{res.total} mục ({len(new_ids)} mới); "
                 "lần chạy sau sẽ tải lại nguồn này.", batch.http_status, None, failures, due_now=True,
                 items_new=len(new_ids))
+        for hook in batch.after_commit:
+            try:
+                await asyncio.to_thread(hook)
+            except Exception:
+                log.exception("source %s: after-store step failed (it is retried on the next poll)", src.name)
         if batch.decode_replaced:
             log.warning("source %s: %d invalid byte sequences replaced while decoding", src.name, batch.decode_replaced)
         # Repaired items (already stored, so never among new_ids) lost their tags: re-tag them with the new ones.

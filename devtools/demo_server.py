@@ -161,9 +161,11 @@ class DemoFeedServer:
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._thread: threading.Thread | None = None
-        from devtools import demo_social
+        self.post_handler: Any = None  # path, body → (content_type, bytes): the own-channel APIs' replies
+        from devtools import demo_channels, demo_social
 
         demo_social.mount(self)
+        demo_channels.mount(self)
 
     def visible(self, feed: str, now: datetime) -> list[DemoItem]:
         return [it for it in self.items if it.feed == feed and it.published <= now]
@@ -223,6 +225,15 @@ class DemoFeedServer:
                 self._send(404, "text/plain; charset=utf-8", b"not found")
 
             do_HEAD = do_GET
+
+            def do_POST(self) -> None:  # noqa: N802
+                size = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
+                body = self.rfile.read(size)
+                if server.post_handler is None:
+                    self._send(405, "text/plain; charset=utf-8", b"no POST here")
+                    return
+                ctype, out = server.post_handler(self.path.split("?", 1)[0], body)
+                self._send(200, ctype, out)
 
         return Handler
 

@@ -14,7 +14,8 @@ import sys
 
 from langnghe import commands
 from store.db import StorageError
-from vocab.config import ConfigError, load
+from vocab import secrets
+from vocab.config import ConfigError, load, section
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         cfg = load(args.config) if not getattr(args, "no_config", False) else None
+        if cfg is not None:
+            secrets.configure(str(section(cfg, "secrets").get("dir", secrets.DEFAULT_DIR)))
         return int(args.func(args, cfg) or 0)
     except ConfigError as exc:
         print(f"langnghe: configuration error: {exc}", file=sys.stderr)

@@ -9,6 +9,7 @@
             weekly      reports.schedule   weekly report into the archive at [reports] schedule
             retention   orchestration.retention, once a day
             search      index stragglers, re-sort the search postings when their tail grows
+            zalo        renew expired Zalo OA tokens (orchestration.cases), at most every 10 minutes
         every storage.snapshot_every_minutes ─▶ Database.snapshot
 
 The jobs are imported, not named by strings: a broken job is an import error at start, not a
@@ -30,7 +31,7 @@ from collectors import fulltext
 from collectors.runner import Runner
 from detection import jobs as detection_jobs
 from nlp import service as nlp_service
-from orchestration import ingest
+from orchestration import cases, ingest
 from orchestration import retention, runtime
 from orchestration import sources as sources_store
 from reports import schedule as report_schedule
@@ -84,6 +85,21 @@ def search_upkeep(cfg: Config, db: Database) -> Job:
     return job
 
 
+def zalo_token_refresh(cfg: Config, db: Database) -> Job:
+    """At most every 10 minutes, renew the token of zalo_oa sources whose last poll said token_expired."""
+    state: dict[str, Any] = {"last": None}
+
+    def job() -> None:
+        now = utcnow()
+        if state["last"] is not None and (now - state["last"]).total_seconds() < 600:
+            return
+        state["last"] = now
+        if cases.refresh_zalo_tokens(cfg, db):
+            log.info("Zalo OA token renewed")
+
+    return job
+
+
 @dataclass(frozen=True)
 class JobSpec:
     name: str
@@ -98,6 +114,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
     JobSpec("retention", retention.hook, "retention purge, once a day"),
     JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed"),
+    JobSpec("zalo", zalo_token_refresh, "renew expired Zalo OA access tokens with their refresh tokens"),
 )
 
 

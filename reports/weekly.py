@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from reports import cases_section
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import NBSP, Built, document, proposal_lines
@@ -116,6 +117,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         _section_daily(w, f["daily"]),
         _section_negative(w, f["negative"], sent),
         _section_alerts(w, f["alerts"]),
+        _section_complaints(w, f.get("cases", [])),
         _section_proposals(w, proposals),
         _section_closing_line(w),
     ]
@@ -429,6 +431,12 @@ def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
         ("TT", 5), ("Mã", 10), ("Thời điểm", 17), ("Nội dung", 60), ("Mức độ", 11), ("Trạng thái", 18),
         ("Số tin", 8), ("Số nguồn", 9), ("Giao cho", 14), ("Người xử lý", 20), ("Ghi chú, kết quả", 60),
         ("Thao tác gần nhất", 17)], ax, subtitle=w.sub, note=al_note)])
+
+
+def _section_complaints(w: _Week, rows: list[dict[str, Any]]) -> _Part:
+    """V (end) and Bảng 9: complaints received on the office's channels and how they were handled."""
+    blocks, sheets = cases_section.complaints(rows, w.sub)
+    return _Part(blocks, sheets)
 
 
 def _section_proposals(w: _Week, proposals: str) -> _Part:

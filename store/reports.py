@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store import cases as store_cases
 from store.alerts import get_alert
 from store.tags import LATEST_LABELS_JOIN
 
@@ -88,7 +89,7 @@ def weekly_figures(
     """Everything the weekly report shows, as DataFrames and numbers (see the module docstring).
 
     Keys: totals {all_now, all_prev, tagged_now, scope_now, scope_prev}, outlets, sentiment, topics, places,
-    daily, negative, appendix, stories, stories_total, alerts.
+    daily, negative, appendix, stories, stories_total, alerts, cases (store.cases.figures per channel).
     """
     pattern = area_regex(area)
     scope_sql = _place_match_sql("places", pattern) if pattern else "coalesce(in_area, FALSE)"
@@ -123,6 +124,7 @@ def weekly_figures(
     finally:
         cur.execute("DROP TABLE IF EXISTS temp._rs")
     out["totals"] = {**totals, "scope_now": int(out.pop("_scope_now")), "scope_prev": int(out.pop("_scope_prev"))}
+    out["cases"] = store_cases.figures(cur, w.start, w.end, w.end)   # complaints received in the week
     return out
 
 

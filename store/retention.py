@@ -78,6 +78,8 @@ def purge(
                 out.append(Purged(f"item_rows:{table}", item_cut, int(n)))
         if not dry_run:
             cur.execute("DELETE FROM items WHERE id IN (SELECT id FROM _purge_ids)")
+            # a purged item took its case with it (cases.item_id); its history goes too
+            cur.execute("DELETE FROM case_events WHERE case_id NOT IN (SELECT id FROM cases)")
     out.append(Purged("items", item_cut, int(n_items)))
     if touched:
         if dry_run:  # how many stories would be left with no items

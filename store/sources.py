@@ -285,3 +285,10 @@ def recent_fetches(cur: "duckdb.DuckDBPyConnection", limit: int = 100) -> "Any":
     return cur.execute(
         "SELECT * FROM fetch_log ORDER BY started_at DESC, id DESC LIMIT ?", [limit]
     ).df()
+
+
+def failing_with(cur: "duckdb.DuckDBPyConnection", error_kind: str) -> set[str]:
+    """Sources whose latest poll failed with this error kind (e.g. token_expired)."""
+    rows = cur.execute("SELECT source FROM source_state WHERE last_error_kind = ? AND "
+                       "(last_success_at IS NULL OR last_error_at > last_success_at)", [error_kind]).fetchall()
+    return {r[0] for r in rows}

@@ -36,7 +36,7 @@ class LocalServer:
                 path = self.path
                 server.hits[path] = server.hits.get(path, 0) + 1
                 server.request_headers.setdefault(path, []).append({k.lower(): v for k, v in self.headers.items()})
-                handler = server.routes.get(path)
+                handler = server.routes.get(path) or server.routes.get(path.split("?", 1)[0])  # APIs add queries
                 if handler is None:
                     send(self, 404, b"not found", "text/plain")
                     return

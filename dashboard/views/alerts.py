@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.report_buttons import rapid_report_button
-from dashboard import actions, data, gate, ui
+from dashboard import actions, data, data_cases, gate, ui
+from vocab.cases import STATE_LABELS as CASE_STATES
 from detection.queue import allowed_actions, sort_queue
 from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
@@ -110,6 +111,13 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
             fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
                               xaxis=dict(tickformat="%Hh %d/%m"))
             st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}")
+    if len(items):
+        complaints = data_cases.for_items(tuple(items["item_id"]))
+        if len(complaints):
+            st.markdown(f"**Phản ánh của người dân ({len(complaints)})** — xem và trả lời ở trang Phản ánh")
+            st.dataframe(pd.DataFrame({"Số": complaints["id"], "Nội dung": complaints["title"],
+                                       "Trạng thái": [CASE_STATES.get(s, s) for s in complaints["status"]]}),
+                         hide_index=True, width="stretch")
     st.markdown("**Diễn biến xử lý**")
     hist = data.alert_history(alert_id)
     if len(hist):

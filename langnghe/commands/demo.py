@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_survey
+from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_channels, demo_survey
 from vocab.config import Config, load
 
 
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
     from devtools.demo_server import DemoFeedServer
     from langnghe.service import serve
 
+    os.environ.setdefault(demo_channels.TOKEN_ENV, "demo-token")  # the demo fanpage/Zalo OA stand-ins' token
     cfg = demo_config(args.feed_port)
     if args.port:
         cfg = replace(cfg, dashboard=replace(cfg.dashboard, port=args.port))

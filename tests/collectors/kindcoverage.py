@@ -31,14 +31,22 @@ KINDS: dict[str, dict[str, str]] = {
                 "limits": "Tìm kiếm không đăng nhập thường bị Bluesky tắt (403); theo dõi tài khoản vẫn được."},
     "telegram": {"label": "Kênh Telegram công khai", "covers": "Bài mới của kênh công khai (trang xem trước t.me/s).",
                  "limits": "Khoảng 20 bài mới nhất; nhóm kín và kênh riêng tư không xem được."},
+    "facebook_page": {"label": "Fanpage của cơ quan (Graph API)",
+                      "covers": "Bài, bình luận, trả lời và tin nhắn trên fanpage do cơ quan quản lý; mở phản ánh.",
+                      "limits": "Cần mã truy cập trang (Page access token); trang khác cần Meta duyệt quyền."},
+    "zalo_oa": {"label": "Zalo OA của cơ quan", "covers": "Tin nhắn người dân gửi Official Account; mở phản ánh.",
+                "limits": "Cần mã truy cập OA (tự làm mới bằng mã làm mới); không đọc được nhóm Zalo."},
+    "email_inbox": {"label": "Hộp thư phản ánh (IMAP)", "covers": "Thư chưa đọc trong hộp thư phản ánh; mở phản ánh.",
+                    "limits": "IMAP qua TLS; chỉ lưu tên tệp đính kèm."},
     "html_list": {"label": "Trang web không có RSS", "covers": "Danh sách phản ánh kiến nghị, tin của trang địa phương.",
                   "limits": "Cần khai báo bộ chọn CSS; tuân thủ robots.txt; trang đổi giao diện thì phải sửa."},
 }
 
 NOT_COLLECTED: list[dict[str, str]] = [
-    {"platform": "Facebook", "why": "Không có API mở; CrowdTangle đóng từ 8/2024, công cụ thay thế của Meta chỉ dành cho nhà nghiên cứu.",
+    {"platform": "Facebook", "why": "Trang và nhóm của người khác không có API mở (CrowdTangle đóng từ 8/2024); chỉ fanpage "
+                                    "của chính cơ quan đọc được (nguồn facebook_page).",
      "how": "Nhập tệp xuất từ công cụ khác (langnghe import), hoặc cộng tác viên gửi «Báo cáo CTV» kèm liên kết/ảnh chụp."},
-    {"platform": "Zalo", "why": "Nhóm và trang Zalo không có API công khai để đọc bài.",
+    {"platform": "Zalo", "why": "Nhóm Zalo không có API công khai; chỉ Zalo OA của chính cơ quan đọc được (nguồn zalo_oa).",
      "how": "Cộng tác viên gửi «Báo cáo CTV» (nguồn: Nhóm Zalo) kèm ảnh chụp màn hình."},
     {"platform": "TikTok", "why": "API nghiên cứu của TikTok chỉ cấp cho nhà nghiên cứu được duyệt.",
      "how": "Nhập tệp xuất (CSV/JSONL/XLSX) hoặc gửi «Báo cáo CTV» kèm liên kết video."},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -95,7 +96,22 @@ PAKN_OPTIONS = {
     "summary": ".pakn-noidung", "author": ".pakn-nguoigui", "empty": ".pakn-empty",
 }
 
+os.environ.setdefault("LANGNGHE_TEST_TOKEN", "ma-thu-nghiem")  # own-channel kinds read a token (vocab/secrets.py)
+OWN_CHANNEL = {"token_env": "LANGNGHE_TEST_TOKEN", "min_interval_seconds": 0}
+# Kinds that do not speak HTTP have their own contract tests against a local server of their protocol.
+NON_HTTP = {"email_inbox": "tests/collectors/test_email_inbox.py"}
+
 SPECS: dict[str, KindSpec] = {
+    "facebook_page": KindSpec("facebook_page", "facebook_page/page_feed.json", "/v21.0/104512345678901/feed",
+                              "application/json; charset=UTF-8", 3,
+                              {"the page's own comment": 1, "comment without text (sticker or photo only)": 1},
+                              json.dumps({"data": {"posts": []}}).encode(), json.dumps({"data": []}).encode(),
+                              json_utf16, options=OWN_CHANNEL),
+    "zalo_oa": KindSpec("zalo_oa", "zalo_oa/listrecentchat.json", "/v2.0/oa/listrecentchat",
+                        "application/json; charset=utf-8", 2, {"the OA's own message": 1},
+                        json.dumps({"data": {"chats": []}, "error": 0}).encode(),
+                        json.dumps({"data": [], "error": 0, "message": "Success"}).encode(),
+                        json_utf16, options={**OWN_CHANNEL, "max_users": 0}),
     "rss": KindSpec("rss", "rss/vnexpress_thoi-su_2017-03-25.xml", "/rss/thoi-su.rss",
                     "application/rss+xml; charset=utf-8", 25, {}, RSS_BAD, RSS_EMPTY, xml_cp1258,
                     source_type="press"),

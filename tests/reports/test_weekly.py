@@ -206,7 +206,7 @@ def test_xlsx_same_data(report):
     res, db, _ = report
     wb = openpyxl.load_workbook(res.files["xlsx"])
     assert wb.sheetnames == ["Tổng quan", "Theo nguồn", "Sắc thái", "Vấn đề nổi bật", "Chủ đề", "Địa bàn", "Theo ngày",
-                             "Tin tiêu cực", "Cảnh báo", "Đề xuất", "Phụ lục"]
+                             "Tin tiêu cực", "Cảnh báo", "Phản ánh", "Đề xuất", "Phụ lục"]
     rows = [r for r in db_scope(db)["rows"] if r[7]]
     app = list(wb["Phụ lục"].iter_rows(min_row=5, values_only=True))
     assert len(app) == len(rows)

@@ -1,0 +1,180 @@
+"""A complaints mailbox over IMAP (imaplib, TLS): unseen messages become items and open cases.
+
+    imaps://mail.example.gov.vn:993/INBOX   (source url; imap:// without TLS only for allowed private hosts)
+        │ LOGIN (username_env / password_env secrets) · SELECT mailbox · UID SEARCH UNSEEN
+        │ UID FETCH <uid> (BODY.PEEK[])   — PEEK: reading does not mark the message seen
+        ▼
+    map_message (pure, bytes → Item): subject and body decoded whatever their charset (RFC 2047 words,
+        quoted-printable, base64, Windows-1258 → NFC), HTML bodies as text, attachments' names only;
+        url urn:langnghe:mail:<sha1 of Message-ID>, flags own_channel, email, mail_uid:<uid>
+        ▼
+    Batch.after_commit: UID STORE +FLAGS (\\Seen) — only after the runner committed the items, so a
+    crash or a full disk between fetch and store leaves the messages unseen for the next poll.
+
+imaplib is blocking: the whole poll runs in a worker thread. Timeouts: http.read_timeout_seconds.
+
+options: username_env (default LANGNGHE_MAIL_USER), password_env (default LANGNGHE_MAIL_PASSWORD),
+         max_messages (int, default 50), timeout_seconds (float, default 30)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import hashlib
+import imaplib
+import re
+import ssl
+import unicodedata
+from collections import Counter
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import parseaddr, parsedate_to_datetime
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from collectors import _social
+from collectors.base import ApiError, Batch, CollectContext, SkipItem, TokenExpiredError, TransportError, map_all
+from collectors.registry import register
+from collectors.textutil import strip_html, tidy
+from vocab.config import SourceConfig
+from vocab.item import Item
+from vocab.secrets import secret
+
+_CHARSET_ALIASES = {"windows-1258": "cp1258", "x-windows-1258": "cp1258", "cp-1258": "cp1258"}
+
+
+def _part_text(part: EmailMessage) -> str:
+    payload = part.get_payload(decode=True) or b""
+    cs = (part.get_content_charset() or "utf-8").lower()
+    cs = _CHARSET_ALIASES.get(cs, cs)
+    try:
+        text = payload.decode(cs, errors="replace")
+    except LookupError:
+        text = payload.decode("utf-8", errors="replace")
+    return strip_html(text) if part.get_content_type() == "text/html" else text
+
+
+def body_and_attachments(msg: EmailMessage) -> tuple[str, list[str]]:
+    """The plain-text body (HTML as text when there is no plain part) and the attachments' file names."""
+    plain: list[str] = []
+    html: list[str] = []
+    names: list[str] = []
+    for part in msg.walk() if msg.is_multipart() else [msg]:
+        if part.is_multipart():
+            continue
+        if part.get_content_disposition() == "attachment" or part.get_filename():
+            names.append(tidy(part.get_filename() or "tệp đính kèm"))
+            continue
+        if part.get_content_type() == "text/plain":
+            plain.append(_part_text(part))
+        elif part.get_content_type() == "text/html":
+            html.append(_part_text(part))
+    return "\n".join(plain or html), names
+
+
+def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime, *,
+                future_tolerance_minutes: float = 60.0) -> Item:
+    """One RFC 822 message → Item (pure). Personal data: the sender is the item's author (masked in views)."""
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    subject = unicodedata.normalize("NFC", tidy(str(msg.get("subject") or "")))
+    body, attachments = body_and_attachments(msg)  # type: ignore[arg-type]
+    body = unicodedata.normalize("NFC", re.sub(r"\n{3,}", "\n\n", body).strip())
+    if not subject and not body:
+        raise SkipItem("empty message")
+    if attachments:
+        body += "\n[Tệp đính kèm: " + ", ".join(attachments) + "]"
+    mid = str(msg.get("message-id") or f"{source.name}-{uid}-{subject}")
+    try:
+        published = parsedate_to_datetime(str(msg.get("date"))).astimezone(timezone.utc).replace(tzinfo=None)
+    except (TypeError, ValueError, IndexError):
+        published = None
+    name, addr = parseaddr(str(msg.get("from") or ""))
+    return _social.make_item(source, url=f"urn:langnghe:mail:{hashlib.sha1(mid.encode()).hexdigest()}",
+                             title=subject or _social.title_from_text(body), text=body, published=published,
+                             fetched_at=fetched_at, future_tolerance_minutes=future_tolerance_minutes,
+                             author=tidy(name) or addr or None, guid=mid,
+                             flags=["own_channel", "email", f"mail_uid:{uid}"])
+
+
+def _connect(source: SourceConfig) -> tuple[imaplib.IMAP4, str]:
+    u = urlsplit(source.url)
+    if u.scheme not in ("imaps", "imap") or not u.hostname:
+        raise ApiError(f"Nguồn {source.name}: địa chỉ phải có dạng imaps://máy-chủ:993/INBOX.")
+    timeout = _social.opt(source, "timeout_seconds", 30.0)
+    try:
+        if u.scheme == "imaps":
+            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(u.hostname, u.port or 993, ssl_context=ssl.create_default_context(),
+                                                    timeout=timeout)
+        else:
+            conn = imaplib.IMAP4(u.hostname, u.port or 143, timeout=timeout)
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise TransportError(f"Không kết nối được máy chủ thư {u.hostname}: {exc}") from None
+    return conn, unquote(u.path.strip("/")) or "INBOX"
+
+
+def _login(conn: imaplib.IMAP4, source: SourceConfig) -> None:
+    user = secret(_social.opt(source, "username_env", "LANGNGHE_MAIL_USER"))
+    password = secret(_social.opt(source, "password_env", "LANGNGHE_MAIL_PASSWORD"))
+    if not user or not password:
+        raise TokenExpiredError(f"Chưa có tài khoản hộp thư cho nguồn {source.name} (đặt biến môi trường hoặc tệp bí mật "
+                                f"{_social.opt(source, 'username_env', 'LANGNGHE_MAIL_USER')} và "
+                                f"{_social.opt(source, 'password_env', 'LANGNGHE_MAIL_PASSWORD')}).")
+    try:
+        conn.login(user, password)
+    except imaplib.IMAP4.error:
+        raise TokenExpiredError(f"Máy chủ thư từ chối đăng nhập cho nguồn {source.name}: kiểm tra tên và mật khẩu "
+                                "(hoặc mật khẩu ứng dụng).") from None
+
+
+def fetch_unseen(source: SourceConfig) -> tuple[list[tuple[str, bytes]], Callable[[list[str]], None]]:
+    """The unseen messages (uid, raw), and a function that marks uids seen (run after the store)."""
+    conn, mailbox = _connect(source)
+    try:
+        _login(conn, source)
+        typ, _ = conn.select(mailbox)
+        if typ != "OK":
+            raise ApiError(f"Không mở được hộp thư «{mailbox}».")
+        typ, data = conn.uid("SEARCH", None, "UNSEEN")
+        uids = (data[0] or b"").split()[: _social.opt(source, "max_messages", 50)] if typ == "OK" else []
+        out: list[tuple[str, bytes]] = []
+        for uid in uids:
+            typ, parts = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next((p[1] for p in parts or [] if isinstance(p, tuple) and len(p) > 1), None)
+            if typ == "OK" and raw:
+                out.append((uid.decode(), raw))
+    finally:
+        try:
+            conn.logout()
+        except (OSError, imaplib.IMAP4.error):
+            pass
+
+    def mark_seen(stored: list[str]) -> None:
+        if not stored:
+            return
+        c, box = _connect(source)
+        try:
+            _login(c, source)
+            c.select(box)
+            c.uid("STORE", ",".join(stored), "+FLAGS", "(\\Seen)")
+        finally:
+            c.logout()
+
+    return out, mark_seen
+
+
+@register
+class EmailInboxCollector:
+    kind = "email_inbox"
+
+    async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
+        try:
+            messages, mark_seen = await asyncio.to_thread(fetch_unseen, source)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise TransportError(f"Lỗi khi đọc hộp thư: {exc}") from None
+        items, skipped = map_all(messages, lambda m: map_message(m[1], m[0], source, ctx.now,
+                                                                  future_tolerance_minutes=ctx.future_tolerance_minutes))
+        uids = [uid for uid, _ in messages]
+        return Batch(items=items, skipped=Counter(skipped), entries_seen=len(messages),
+                     after_commit=[lambda: mark_seen(uids)] if uids else [])

@@ -1,0 +1,137 @@
+"""Phản ánh: every citizen's opinion from the office's own channels (fanpage, Zalo OA, complaints
+mailbox) and flagged complaints, tracked until answered — the queue (overdue first), one case with its
+item, story and alert, the workflow (assign, in progress, answer, close, notes, due date) and the reply
+(sent through the channel's API where it has one). Figures: received, handled on time, overdue, median
+time to answer, by channel and by unit. No SQL here."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, data_cases as dc, gate, ui
+from dashboard.labels import md
+from vocab.cases import ALLOWED, CHANNEL_LABELS, OPEN_STATES, REPLY_CHANNELS, STATE_LABELS
+from vocab.numbers import fmt_num
+
+PAGE = {"title": "Phản ánh", "icon": ":material/inbox:", "order": 25, "min_role": "viewer"}
+FILTERS = {"Đang mở": OPEN_STATES, "Đã trả lời / đóng": ("answered", "closed"), "Tất cả": None}
+
+
+def render() -> None:
+    st.title("Phản ánh của người dân")
+    st.caption("Bình luận, tin nhắn trên fanpage và Zalo OA của cơ quan, thư gửi hộp thư phản ánh, báo cáo cộng tác "
+               "viên và tệp nhập đánh dấu là phản ánh. Mỗi phản ánh được theo dõi đến khi trả lời; quá hạn xếp đầu.")
+    ui.flash()
+    _figures()
+    c1, c2 = st.columns([1.2, 2])
+    choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="case_filter") or "Đang mở"
+    channels = c2.multiselect("Kênh", list(CHANNEL_LABELS), format_func=CHANNEL_LABELS.get, key="case_channels")
+    df = dc.queue(FILTERS[choice], tuple(channels) or None, None)
+    if not len(df):
+        ui.empty("Chưa có phản ánh nào. Phản ánh đến từ các nguồn fanpage, Zalo OA, hộp thư của cơ quan (trang Nguồn "
+                 "tin) và từ tệp nhập hoặc báo cáo cộng tác viên đánh dấu là phản ánh." if choice == "Tất cả"
+                 else "Không có phản ánh nào trong nhóm này.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
+        "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": df["assignee"].fillna(""),
+        "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
+        hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(df), 300),
+        column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                       "Nhận lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                       "Nội dung": st.column_config.TextColumn(width="large")})
+    cid = st.selectbox("Xem phản ánh", list(df["id"]), key="case_pick",
+                       format_func=lambda i: f"#{i} · {md(df.loc[df['id'] == i, 'title'].iloc[0], 90)}")
+    _detail(int(cid))
+
+
+def _figures() -> None:
+    f = dc.figures(30, "channel")
+    if not len(f):
+        return
+    received, handled, on_time, overdue = (int(f[k].sum()) for k in ("received", "handled", "on_time", "overdue"))
+    c = st.columns(4)
+    c[0].metric("Tiếp nhận (30 ngày)", fmt_num(received))
+    c[1].metric("Đã trả lời", f"{fmt_num(handled)} ({round(100 * handled / received) if received else 0}%)")
+    c[2].metric("Đúng hạn", fmt_num(on_time))
+    c[3].metric("Quá hạn (đang mở)", fmt_num(overdue))
+
+
+def _detail(cid: int) -> None:
+    c = dc.case(cid)
+    if c is None:
+        st.warning(f"Không tìm thấy phản ánh #{cid}.")
+        return
+    st.divider()
+    st.subheader(f"#{cid} · {md(c['title'], 120)}")
+    st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({c['source']}) · Trạng thái: "
+               f"{STATE_LABELS.get(c['status'], c['status'])} · Nhận: {c['opened_at']:%H:%M %d/%m/%Y} · Hạn: "
+               f"{c['due_at']:%d/%m/%Y}" + (f" · Giao cho: {c['assignee']}" if c.get("assignee") else "")
+               + (f" · Địa bàn: {c['place']}" if c.get("place") else ""))
+    st.text(c.get("text") or c["title"])
+    if str(c.get("url") or "").startswith("http"):
+        st.markdown(f"[Mở bài gốc]({c['url']})")
+    else:
+        st.caption("Tin nhắn hoặc thư riêng: không có liên kết công khai.")
+    if c.get("story_id"):
+        st.caption(f"Thuộc chuỗi tin {c['story_id']}; cảnh báo liên quan xem ở trang Cảnh báo.")
+    if c.get("reply_text"):
+        st.info(f"Đã trả lời ({'qua API của kênh' if c['reply_via'] == 'api' else 'ghi nhận trả lời trực tiếp'}, "
+                f"{c['reply_status']}): {c['reply_text']}")
+    ev = dc.events(cid)
+    if len(ev):
+        st.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": ev["username"], "Thao tác": ev["action"],
+                                   "Sang": [STATE_LABELS.get(x, x or "") for x in ev["to_state"]],
+                                   "Ghi chú": ev["note"].fillna("")}), hide_index=True, width="stretch",
+                     column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
+    if gate.can("analyst"):
+        _actions(c)
+
+
+def _actions(c: dict) -> None:
+    user = gate.current_user()
+    cid = int(c["id"])
+    users = data.users()
+    names = list(users["username"]) if len(users) else []
+    with st.form(f"case_act_{cid}", clear_on_submit=True):
+        cols = st.columns(3)
+        to = cols[0].selectbox("Chuyển sang", ["", *ALLOWED.get(c["status"], ())], format_func=lambda s: STATE_LABELS.get(s, "—"))
+        who = cols[1].selectbox("Giao cho", ["", *names],
+                                format_func=lambda u: "—" if not u else str(users.loc[users["username"] == u, "display_name"].iloc[0] or u))
+        due = cols[2].date_input("Hạn trả lời", value=c["due_at"].date(), format="DD/MM/YYYY")
+        note = st.text_input("Ghi chú nội bộ")
+        if st.form_submit_button("Lưu", type="primary"):
+            try:
+                if who:
+                    dc.act(user, cid, "assign", assignee=who, note=note or None)
+                if to:
+                    dc.act(user, cid, "status", to=to, note=note or None)
+                if note and not (who or to):
+                    dc.act(user, cid, "note", note=note)
+                if due != c["due_at"].date():
+                    dc.act(user, cid, "due", due=datetime.combine(due, time(23, 59, 59)))
+                ui.set_flash(f"Đã cập nhật phản ánh #{cid}.")
+            except Exception as exc:  # CaseError, PermissionError: said in Vietnamese
+                ui.set_flash(str(exc), ok=False)
+            st.rerun()
+    if c["status"] in ("answered", "closed"):
+        return
+    can_send = c["channel"] in REPLY_CHANNELS
+    with st.form(f"case_reply_{cid}", clear_on_submit=True):
+        text = st.text_area("Nội dung trả lời", help="Gửi qua fanpage/Zalo OA của cơ quan khi kênh cho phép; nếu "
+                                                     "không, ghi nhận là đã trả lời trực tiếp (điện thoại, gặp mặt, thư).")
+        manual = st.checkbox("Đã trả lời trực tiếp, chỉ ghi nhận", value=not can_send, disabled=not can_send)
+        if st.form_submit_button("Gửi trả lời" if can_send else "Ghi nhận đã trả lời"):
+            try:
+                status = dc.reply(user, cid, text, manual=manual or not can_send)
+                ui.set_flash(f"Phản ánh #{cid}: " + ("đã gửi trả lời." if status.startswith("sent") else
+                                                    "đã ghi nhận trả lời." if status == "manual" else
+                                                    f"gửi không được — {status.removeprefix('failed: ')}"),
+                             ok=not status.startswith("failed"))
+            except Exception as exc:
+                ui.set_flash(str(exc), ok=False)
+            st.rerun()

@@ -1,0 +1,135 @@
+"""Complaint cases: opened from new items on the ingest path, answered through the channel's API.
+
+    ingest.process(new ids) ─▶ open_for_items: items flagged own_channel (facebook_page, zalo_oa,
+        email_inbox) or with an [cases] open_flags flag (a complaint import, a collaborator report)
+        ─▶ store.cases.open_cases, due after [cases] due_working_days working days
+    Phản ánh page ─▶ assign / move / note (store.cases, every change a case_events row)
+                 ─▶ send_reply: the channel's API where there is one (collectors.facebook_page.reply,
+                    collectors.zalo_oa.reply, through an injected httpx client), else recorded as sent by hand
+    zalo_token_refresh job ─▶ collectors.zalo_oa.refresh for sources whose token expired
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Callable
+
+import httpx
+
+from collectors import facebook_page, zalo_oa
+from collectors.base import ApiError
+from store import cases as store_cases
+from store import sources as store_sources
+from store.db import Database, utcnow
+from vocab.cases import REPLY_CHANNELS
+from orchestration.sources import effective_config
+from vocab.config import Config, SourceConfig, section
+from vocab.timefmt import to_local, to_utc
+
+log = logging.getLogger("langnghe.cases")
+OWN_KINDS = ("facebook_page", "zalo_oa", "email_inbox")
+_REPLY = {"facebook_page": facebook_page.reply, "zalo_oa": zalo_oa.reply}
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    due_working_days: int = 5
+    holidays: frozenset[date] = frozenset()
+    open_flags: tuple[str, ...] = ("complaint",)
+    reply_timeout_seconds: float = 20.0
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> "CaseSettings":
+        raw = section(cfg, "cases")
+        return cls(int(raw.get("due_working_days", 5)),
+                   frozenset(date.fromisoformat(d) for d in raw.get("holidays", [])),
+                   tuple(raw.get("open_flags", ["complaint"])), float(raw.get("reply_timeout_seconds", 20)))
+
+
+def due_at(opened_utc: datetime, s: CaseSettings) -> datetime:
+    """The end (23:59 Vietnam time) of the Nth working day after the day a case was opened."""
+    day = to_local(opened_utc).date()
+    left = s.due_working_days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in s.holidays:
+            left -= 1
+    return to_utc(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
+
+
+def channel_of(c: store_cases.CaseCandidate) -> str:
+    if c.collector in OWN_KINDS:
+        return c.collector
+    return "collab" if c.collector == "collab" else "import"
+
+
+def open_for_items(cfg: Config, db: Database, ids: list[str], now: datetime | None = None) -> list[int]:
+    """Open a case for every new item that is a citizen's opinion on an own channel or a flagged complaint."""
+    s = CaseSettings.from_config(cfg)
+    with db.read() as cur:
+        cands = store_cases.case_candidates(cur, ids)
+    todo = [c for c in cands if ("own_channel" in c.flags and c.collector in OWN_KINDS
+                                 and "page_author" not in c.flags)
+            or any(f in c.flags for f in s.open_flags)]
+    if not todo:
+        return []
+    now = now or utcnow()
+    new = [store_cases.NewCase(c.item_id, channel_of(c), c.source, now, due_at(now, s), place=c.place) for c in todo]
+    with db.write() as cur:
+        return store_cases.open_cases(cur, new)
+
+
+def _source(cfg: Config, db: Database, name: str) -> SourceConfig | None:
+    return next((src for src in effective_config(cfg, db).sources if src.name == name), None)
+
+
+def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str, *,
+               client_factory: Callable[[], httpx.Client] | None = None, manual: bool = False) -> str:
+    """Answer a case. Through the channel's API where it has one (unless `manual`), else recorded as
+    sent by hand. Returns the status written: 'sent', 'manual' or 'failed: …' (the case stays open)."""
+    text = text.strip()
+    if not text:
+        raise store_cases.CaseError("Nội dung trả lời đang trống.")
+    with db.read() as cur:
+        case = store_cases.get_case(cur, case_id)
+        flags = store_cases.item_flags(cur, case["item_id"]) if case else ()
+    if case is None:
+        raise store_cases.CaseError(f"Không có phản ánh số {case_id}.")
+    via, status = "manual", "manual"
+    if not manual and case["channel"] in REPLY_CHANNELS:
+        via = "api"
+        src = _source(cfg, db, case["source"])
+        timeout = CaseSettings.from_config(cfg).reply_timeout_seconds
+        try:
+            if src is None:
+                raise ApiError(f"Nguồn {case['source']} không còn trong cấu hình.")
+            with (client_factory() if client_factory else httpx.Client(timeout=timeout)) as client:
+                ref = _REPLY[case["channel"]](client, src, tuple(flags), text)
+            status = "sent" + (f" ({ref})" if ref else "")
+        except (ApiError, httpx.HTTPError) as exc:
+            status = f"failed: {exc}"
+    with db.write() as cur:
+        store_cases.record_reply(cur, case_id, text, via, "sent" if status.startswith("sent") else status,
+                                 username, utcnow())
+    return status
+
+
+def refresh_zalo_tokens(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None) -> int:
+    """The zalo_token_refresh job: renew the OA token of every zalo_oa source whose last poll said
+    token_expired (the refresh token rotates; both are stored mode 600)."""
+    with db.read() as cur:
+        expired = store_sources.failing_with(cur, "token_expired")
+    done = 0
+    for src in effective_config(cfg, db).sources:
+        if src.kind != "zalo_oa" or not src.enabled or src.name not in expired:
+            continue
+        try:
+            with (client_factory() if client_factory else httpx.Client(timeout=20)) as client:
+                zalo_oa.refresh(client, src)
+            done += 1
+        except (ApiError, httpx.HTTPError) as exc:
+            log.warning("Zalo OA %s: %s", src.name, exc)
+    return done
+

@@ -1,0 +1,89 @@
+"""A tiny IMAP4rev1 server on 127.0.0.1 for the email_inbox kind: LOGIN, SELECT, UID SEARCH UNSEEN,
+UID FETCH (BODY.PEEK[]), UID STORE +FLAGS (\\Seen), LOGOUT — what imaplib sends, nothing more."""
+
+from __future__ import annotations
+
+import re
+import socketserver
+import threading
+
+
+class Mailbox:
+    def __init__(self, user: str = "phananh", password: str = "mat-khau") -> None:
+        self.user, self.password = user, password
+        self.messages: dict[int, bytes] = {}
+        self.seen: set[int] = set()
+        self.logins = 0
+
+    def add(self, raw: bytes) -> int:
+        uid = max(self.messages, default=100) + 1
+        self.messages[uid] = raw
+        return uid
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    box: Mailbox
+
+    def w(self, line: str | bytes) -> None:
+        self.wfile.write(line if isinstance(line, bytes) else line.encode() + b"\r\n")
+
+    def handle(self) -> None:
+        self.w("* OK IMAP4rev1 thu-nghiem")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            tag, _, rest = line.decode().strip().partition(" ")
+            cmd = rest.split(" ")[0].upper()
+            if cmd == "CAPABILITY":
+                self.w("* CAPABILITY IMAP4rev1")
+                self.w(f"{tag} OK CAPABILITY")
+            elif cmd == "LOGIN":
+                _, user, pw = rest.split(" ", 2)
+                if user.strip('"') == self.box.user and pw.strip('"') == self.box.password:
+                    self.box.logins += 1
+                    self.w(f"{tag} OK LOGIN")
+                else:
+                    self.w(f"{tag} NO [AUTHENTICATIONFAILED] sai mat khau")
+            elif cmd == "SELECT":
+                self.w(f"* {len(self.box.messages)} EXISTS")
+                self.w(f"{tag} OK [READ-WRITE] SELECT")
+            elif cmd == "UID":
+                self.uid(tag, rest[4:])
+            elif cmd == "LOGOUT":
+                self.w("* BYE")
+                self.w(f"{tag} OK LOGOUT")
+                return
+            else:
+                self.w(f"{tag} OK {cmd}")
+
+    def uid(self, tag: str, rest: str) -> None:
+        sub = rest.split(" ")[0].upper()
+        if sub == "SEARCH":
+            uids = " ".join(str(u) for u in sorted(self.box.messages) if u not in self.box.seen)
+            self.w(f"* SEARCH {uids}".rstrip())
+        elif sub == "FETCH":
+            uid = int(rest.split(" ")[1])
+            raw = self.box.messages.get(uid)
+            if raw is not None:
+                if "PEEK" not in rest.upper():
+                    self.box.seen.add(uid)
+                self.w(f"* {uid} FETCH (UID {uid} BODY[] {{{len(raw)}}}".encode() + b"\r\n" + raw + b")\r\n")
+        elif sub == "STORE":
+            for u in re.split(r"[, ]", rest.split(" ")[1]):
+                if u.isdigit():
+                    self.box.seen.add(int(u))
+        self.w(f"{tag} OK UID {sub}")
+
+
+class ImapServer:
+    def __init__(self, box: Mailbox) -> None:
+        handler = type("H", (_Handler,), {"box": box})
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

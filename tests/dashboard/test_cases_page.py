@@ -1,0 +1,72 @@
+"""AppTest of the Phản ánh page: empty state, the queue with an overdue case first, the workflow form
+(assign, status, note: audited) and a reply recorded by hand; and complaints shown on their alert."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from orchestration import cases
+from store import cases as store_cases
+from store.db import utcnow
+from store.items import insert_items
+from tests.dashboard.conftest import no_exception, texts
+from vocab.item import Item
+
+
+def complaint(i: int, when) -> Item:
+    return Item(id=f"c{i}", source="import-pakn", collector="import", source_type="social", outlet="Tệp nhập",
+                url=f"urn:langnghe:import:{i}", canonical_url=f"urn:langnghe:import:{i}",
+                title=f"Phản ánh số {i}: đèn đường tổ {i} hỏng", summary="Đèn đường hỏng cả tháng.",
+                published_at=when, published_estimated=False, fetched_at=when, content_hash=f"h{i}", flags=("complaint",))
+
+
+def seed(env) -> list[int]:
+    now = utcnow()
+    with env.db.write() as cur:
+        ids = insert_items(cur, [complaint(1, now - timedelta(days=20)), complaint(2, now)])
+    old = cases.open_for_items(env.cfg, env.db, ids[:1], now=now - timedelta(days=20))
+    new = cases.open_for_items(env.cfg, env.db, ids[1:], now=now)
+    return old + new
+
+
+def test_empty_state(env):
+    env.add_users()
+    at = env.page("cases", "viewer").run()
+    no_exception(at)
+    assert "Không có phản ánh nào" in texts(at) or "Chưa có phản ánh nào" in texts(at)
+
+
+def test_queue_overdue_first_and_workflow(env):
+    env.add_users()
+    old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert list(table["Số"])[0] == old and list(table["Quá hạn"])[0] == "⚠ quá hạn"
+    assert "Tiếp nhận (30 ngày)" in texts(at)
+    at.selectbox(key="case_pick").set_value(new).run()
+    form = at.get("form")[0] if at.get("form") else None
+    assert form is not None
+    sel = [s for s in at.selectbox if s.label == "Giao cho"][0]
+    sel.set_value("chuyenvien")
+    [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Gọi điện cho người dân")
+    [b for b in at.button if b.label == "Lưu"][0].click().run()
+    no_exception(at)
+    with env.db.read() as cur:
+        c = store_cases.get_case(cur, new)
+        ev = store_cases.case_events(cur, new)
+    assert c["assignee"] == "chuyenvien" and c["status"] == "assigned"
+    assert [e["action"] for e in ev] == ["opened", "assign"] and "Gọi điện" in ev[1]["note"]
+    at.text_area[0].input("Đã báo điện lực sửa trong tuần.")
+    [b for b in at.button if b.label == "Ghi nhận đã trả lời"][0].click().run()
+    no_exception(at)
+    with env.db.read() as cur:
+        assert store_cases.get_case(cur, new)["status"] == "answered"
+
+
+def test_viewers_see_but_do_not_act(env):
+    env.add_users()
+    seed(env)
+    at = env.page("cases", "viewer").run()
+    no_exception(at)
+    assert not [b for b in at.button if b.label in ("Lưu", "Ghi nhận đã trả lời")]
