@@ -59,6 +59,12 @@ def _figures() -> None:
     c[1].metric("Đã trả lời", f"{fmt_num(handled)} ({round(100 * handled / received) if received else 0}%)")
     c[2].metric("Đúng hạn", fmt_num(on_time))
     c[3].metric("Quá hạn (đang mở)", fmt_num(overdue))
+    with st.expander("Số liệu 30 ngày theo kênh và theo địa bàn"):
+        for by, label, fmt in (("channel", "Kênh", CHANNEL_LABELS.get), ("place", "Địa bàn", lambda k: k or "Chưa rõ")):
+            t = f if by == "channel" else dc.figures(30, "place")
+            st.dataframe(pd.DataFrame({label: [fmt(k) for k in t["key"]], "Tiếp nhận": t["received"],
+                                       "Đã trả lời": t["handled"], "Đúng hạn": t["on_time"], "Quá hạn": t["overdue"],
+                                       "Trung vị (giờ)": t["median_hours"].round(1)}), hide_index=True, width="stretch")
 
 
 def _detail(cid: int) -> None:
