@@ -64,7 +64,7 @@ def _figures() -> None:
             t = f if by == "channel" else dc.figures(30, "place")
             st.dataframe(pd.DataFrame({label: [fmt(k) for k in t["key"]], "Tiếp nhận": t["received"],
                                        "Đã trả lời": t["handled"], "Đúng hạn": t["on_time"], "Quá hạn": t["overdue"],
-                                       "Trung vị (giờ)": t["median_hours"].round(1)}), hide_index=True, width="stretch")
+                                       "Trung vị (giờ)": pd.to_numeric(t["median_hours"]).round(1)}), hide_index=True, width="stretch")
 
 
 def _detail(cid: int) -> None:
