@@ -20,7 +20,7 @@ from typing import Any
 
 
 from reports import frame
-from reports.document import Column, Heading, PageBreak, Para, Table
+from reports.document import Column, Heading, Para, Table
 from reports.docx_out import write_docx
 from reports.settings import ReportSettings, fold_slug, to_local
 from reports.xlsx_out import Sheet, write_xlsx
@@ -215,8 +215,7 @@ def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
         Heading(1, "III. KẾT QUẢ CHỦ YẾU"),
     ]
     doc.blocks += [Para.text(f"- {line}") for line in t.findings] or [Para.text("Không có kết quả.")]
-    doc.appendix.append(PageBreak())
-    for tb in t.tables:
+    for tb in t.tables:  # the renderers start the appendix on a new page
         doc.appendix.append(Para.text(f"Phụ lục {tb.number}", bold=True, align="right", indent=False))
         doc.appendix.append(Table([Column(h, w, "left" if i == 0 else "center") for i, (h, w) in enumerate(tb.columns)],
                                   [[("" if c is None else str(c)) for c in r] for r in tb.rows],
@@ -250,7 +249,27 @@ def write_survey_report(cfg: Any, db: Any, survey_id: int, out_dir: str | Path, 
         files["docx"] = write_docx(_doc(t, s, now), out / f"{stem}.docx", font=s.docx_font, size=s.font_size)
     if "xlsx" in formats:
         files["xlsx"] = write_xlsx(_sheets(t), out / f"{stem}.xlsx")
+    if "pdf" in formats:
+        files["pdf"] = _pdf(_doc(t, s, now), s, out / f"{stem}.pdf")
     return files
+
+
+def _pdf(doc: Any, s: ReportSettings, path: Path) -> Path:
+    """The same Doc through HTML and Chromium (or WeasyPrint), like the weekly report's PDF."""
+    import shutil
+    import tempfile
+
+    from reports.html_out import find_font, render_html
+    from reports.pdf_out import start_pdf
+
+    tmp = Path(tempfile.mkdtemp(prefix="langnghe-survey-"))
+    try:
+        html = tmp / f"{path.stem}.html"
+        html.write_text(render_html(doc, size=s.font_size, fonts=find_font(s.pdf_fonts)), encoding="utf-8")
+        return start_pdf(html, path, engine=s.pdf_engine, chromium=s.chromium(),
+                         timeout=s.browser_timeout_seconds).wait()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def previous_wave(cur: Any, survey_id: int) -> int | None:

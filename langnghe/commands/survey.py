@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     li.set_defaults(func=run_list)
     r = _parser(ss, "report", "lập báo cáo kết quả khảo sát (DOCX, XLSX) với các phụ lục")
     r.add_argument("id", type=int, metavar="ID", help="số khảo sát (xem `langnghe survey list`)")
-    r.add_argument("--format", default="docx,xlsx", help="docx, xlsx hoặc cả hai, cách nhau dấu phẩy")
+    r.add_argument("--format", default="docx,xlsx", help="docx, xlsx, pdf (một hoặc nhiều, cách nhau dấu phẩy)")
     r.add_argument("--compare", type=int, metavar="ID", help="so sánh với đợt này (mặc định: đợt trước của cùng khảo sát)")
     r.add_argument("--no-compare", action="store_true", help="không so sánh với đợt trước")
     r.add_argument("--out", default="var/reports/survey", help="thư mục ghi tệp (mặc định var/reports/survey)")
@@ -155,9 +155,9 @@ def run_report(args: argparse.Namespace, cfg: Config) -> int:
     from reports.survey import previous_wave, write_survey_report
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    bad = set(formats) - {"docx", "xlsx"}
+    bad = set(formats) - {"docx", "xlsx", "pdf"}
     if bad or not formats:
-        return _fail(f"định dạng không hỗ trợ: {', '.join(sorted(bad)) or '(trống)'} (dùng docx, xlsx).")
+        return _fail(f"định dạng không hỗ trợ: {', '.join(sorted(bad)) or '(trống)'} (dùng docx, xlsx, pdf).")
     db = _read_db(cfg)
     if db is None:
         return 2
