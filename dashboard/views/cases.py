@@ -28,7 +28,8 @@ def render() -> None:
     _figures()
     c1, c2 = st.columns([1.2, 2])
     choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="case_filter") or "Đang mở"
-    channels = c2.multiselect("Kênh", list(CHANNEL_LABELS), format_func=CHANNEL_LABELS.get, key="case_channels")
+    channels = c2.multiselect("Kênh", list(CHANNEL_LABELS), format_func=CHANNEL_LABELS.get, key="case_channels",
+                              placeholder="Tất cả các kênh")
     df = dc.queue(FILTERS[choice], tuple(channels) or None, None)
     if not len(df):
         ui.empty("Chưa có phản ánh nào. Phản ánh đến từ các nguồn fanpage, Zalo OA, hộp thư của cơ quan (trang Nguồn "

@@ -121,9 +121,11 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
         ui.empty("Cần ít nhất một câu hỏi một lựa chọn và một cột thông tin người trả lời để phân tích chéo.")
         return
     c = st.columns(2)
-    code = c[0].selectbox("Câu hỏi", [x.code for x in targets], key="sv_ct_q",
+    first_q = next((i for i, x in enumerate(targets) if x.kind == "likert"), 0)   # opinions before facts
+    first_by = next((i for i, d in enumerate(demo) if d.role == "ward"), 0)       # by unit first
+    code = c[0].selectbox("Câu hỏi", [x.code for x in targets], key="sv_ct_q", index=first_q,
                           format_func=lambda k: f"{k}. {q.by_code(k).title}")
-    by = c[1].selectbox("Theo", [d.code for d in demo], key="sv_ct_by",
+    by = c[1].selectbox("Theo", [d.code for d in demo], key="sv_ct_by", index=first_by,
                         format_func=lambda k: q.by_code(k).title)
     ct = ds.crosstab(sid, code, by)
     (st.success if ct.significant else st.info)(ct.note)
