@@ -18,6 +18,13 @@
              an explicit other province that also has a unit of that name, nearer than any area
              anchor, wins (Thanh Sơn (Phú Thọ), huyện Bắc Sơn, Lạng Sơn).
          → canonical places with their 2025 unit, and in_area.
+
+    OCR text (no diacritics, "Ubng Bi", "Udng Bi", "Uong Bi1", "Ha Lonq"): where nothing matched exactly,
+    a bounded fuzzy pass (`_ocr_hits`) compares 1–3 capitalised tokens with the area's strong names only:
+    same number of tokens, every changed token (4+ letters) within one edit of the name's token (after OCR confusions
+    rn→m, 0→o, 1/l→i at a word's end, a trailing stray digit dropped), at least one token exact, and
+    names of at least 6 letters. It never runs on text with diacritics and never yields a weak name, so
+    it does not invent places in clean text (tests/nlp/test_ocr_places.py counts that).
 """
 
 from __future__ import annotations
@@ -76,6 +83,35 @@ def _acc(name: str) -> tuple[str, ...]:
     return tuple(t.lower() for t, _, _ in _tokens(name))
 
 
+_OCR_FIX = (("rn", "m"), ("0", "o"))
+
+
+def _ocr_norm(tok: str) -> str:
+    """An OCR'd token's folded form with the usual confusions undone: 'bi1' → 'bi', 'rnong' → 'mong'."""
+    t = fold_word(tok)
+    if not t[:1].isalpha():
+        return t  # a number stays a number
+    t = t.rstrip("0123456789") or t
+    for a, b in _OCR_FIX:
+        t = t.replace(a, b)
+    return t
+
+
+def _within_one(a: str, b: str) -> bool:
+    """Levenshtein distance ≤ 1 (one substitution, insertion or deletion)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i + (la == lb):] == b[i + 1:]
+
+
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8") as fh:
         lines = [ln for ln in fh if not ln.startswith("#")]
@@ -131,6 +167,12 @@ class Gazetteer:
         self._build()
         self.maxlen = max(len(k) for k in self.index)
         self.first_tokens = {k[0] for k in self.index}
+        # the area's strong names, the only ones an OCR-tolerant match may yield
+        self.ocr_keys: dict[int, list[tuple[tuple[str, ...], list[Entry]]]] = defaultdict(list)
+        for key, entries in self.index.items():
+            good = [e for e in entries if e.in_area and e.strong]
+            if good and 1 <= len(key) <= 3 and sum(len(t) for t in key) >= 6:
+                self.ocr_keys[len(key)].append((key, good))
 
     # ---------------------------------------------------------------------------------- build
     def _add(self, surface: str, entry: Entry) -> None:
@@ -313,6 +355,37 @@ class Gazetteer:
             return "street"  # "số 12 Quang Trung", "12 Quang Trung"
         return None
 
+    def _ocr_hits(self, toks: list[tuple[str, int, int]], folds: list[str], starts: set[int],
+                  text: str) -> list[tuple[int, int, list[Entry]]]:
+        """Near-misses of the area's strong names in OCR'd text (see the module docstring)."""
+        out: list[tuple[int, int, list[Entry]]] = []
+        n = len(toks)
+        for i in range(n):
+            if i in starts or not toks[i][0][:1].isupper():
+                continue
+            for L in (3, 2, 1):
+                if i + L > n:
+                    continue
+                span = toks[i:i + L]
+                if not all(t[0][:1].isupper() for t in span if not t[0].isdigit()):
+                    continue
+                if L > 1 and not all(re.fullmatch(r"\s{1,3}", text[span[j][2]:span[j + 1][1]] or "x")
+                                     for j in range(L - 1)):
+                    continue
+                cand = tuple(_ocr_norm(t[0]) for t in span)
+                for key, entries in self.ocr_keys.get(L, ()):
+                    if key[0][:1] != cand[0][:1]:
+                        continue
+                    diff = [(a, b) for a, b in zip(cand, key) if a != b]
+                    # every changed token must be a long one: "Hai Phong" is not an OCR'd "Cai ..." (Móng Cái)
+                    if len(diff) < L and len(diff) <= max(1, L - 1) and all(len(b) >= 4 and _within_one(a, b) for a, b in diff):
+                        out.append((i, L, entries))
+                        break
+                else:
+                    continue
+                break
+        return out
+
     def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> list[Hit]:
         """Raw matches of gazetteer names, longest first, accent-exact when `accented`."""
         text = text[:max_chars]
@@ -342,6 +415,8 @@ class Gazetteer:
                         continue
                 found.append((i, L, entries))
                 break
+        if not accented:
+            found += self._ocr_hits(toks, folds, {i for i, _, _ in found}, text)
         taken = [False] * n
         chosen = []
         for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):
