@@ -7,7 +7,8 @@
                                                                    ▼
                       process(new_ids):  1 full text   collectors.fulltext.run (press items)
                                          2 tags        nlp.service.tag_ids
-                                         3 stories     detection.jobs, on the scheduler's next tick
+                                         3 watchlists  detection.watch.match_new (hits stored, alerts raised)
+                                         4 stories     detection.jobs, on the scheduler's next tick
                                                        (grouping and detection share one in-memory index)
 
 `retag(cfg, db, ids)` is the same step 2 for items whose text changed later (full-text catch-up,
@@ -24,6 +25,7 @@ from typing import Callable
 
 from collectors import collab as collab_kind
 from collectors import fulltext
+from detection import watch
 from nlp import service as nlp_service
 from store import collab as store_collab
 from store import stories as store_stories
@@ -51,6 +53,10 @@ def processor(cfg: Config, db: Database) -> Processor:
             nlp_service.tag_ids(cfg, db, list(new_ids))
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
+        try:  # after tagging: a watchlist may be narrowed by place or topic
+            watch.match_new(db, list(new_ids), utcnow())
+        except Exception:
+            log.exception("matching %d new items against the watchlists failed", len(new_ids))
 
     return process
 
