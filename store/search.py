@@ -32,7 +32,7 @@ __all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltex
 
 K1 = 1.2
 B = 0.75
-FIELD_GAP = 1 << 20  # full-text positions are shifted by this, so a phrase never spans title and body
+
 ORDERS = ("relevance", "newest")
 
 
@@ -231,61 +231,83 @@ def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _adjacent(cols: Sequence[str]) -> str:
-    """SQL: the position lists `cols` hold a run of consecutive positions (a phrase occurs)."""
-    expr = cols[0]
-    for k, c in enumerate(cols[1:], start=1):
-        expr = f"list_intersect({expr}, list_transform({c}, lambda x: x - {k}))"
-    return f"coalesce(len({expr}) > 0, FALSE)"
+def _postings_sql(word: str) -> str:
+    """SQL of the postings (item_id, field, tf, pos, published_at) a query word matches in [?, ?): the
+    exact syllable, plus its unmarked form in items written without diacritics. Each part is its own
+    scan so its filters reach the sorted table (term, plain, published_at) and skip other row groups."""
+    exact, plain_form = word_keys(word)
+    cols = "item_id, field, tf, pos, published_at"
+    sql = f"SELECT {cols} FROM search_postings WHERE term = {_lit(exact)} AND published_at >= $lo AND published_at < $hi"
+    if plain_form is not None:
+        sql += (f" UNION ALL SELECT {cols} FROM search_postings WHERE term = {_lit(plain_form)} AND plain "
+                f"AND published_at >= $lo AND published_at < $hi")
+    return sql
 
 
-def _term_sql(t: Term, idx: dict[str, int]) -> str:
-    present = " AND ".join(f"tf{idx[w]} IS NOT NULL" for w in dict.fromkeys(t.words))
-    cond = f"({present} AND {_adjacent([f'p{idx[w]}' for w in t.words])})" if t.phrase else f"({present})"
-    return f"NOT {cond}" if t.negated else cond
+def _phrase_sql(words: Sequence[str], idx: dict[str, int], within: str | None = None) -> str:
+    """SQL of the item ids where `words` occur side by side in one field (optionally among `within`):
+    an equi-join of the words' unnested positions (p, p + 1, ...), which hashes plain integers."""
+    frm = f"u{idx[words[0]]} a0" + "".join(
+        f" JOIN u{idx[w]} a{k} ON a{k}.item_id = a0.item_id AND a{k}.field = a0.field AND a{k}.p = a0.p + {k}"
+        for k, w in enumerate(words[1:], start=1))
+    where = f" WHERE a0.item_id IN (SELECT item_id FROM {within})" if within else ""
+    return f"SELECT DISTINCT a0.item_id FROM {frm}{where}"
+
+
+def _term_set_sql(t: Term, idx: dict[str, int]) -> str:
+    """SQL of the item ids where term `t` occurs (a phrase: side by side)."""
+    if not t.phrase:
+        return f"SELECT item_id FROM tf{idx[t.words[0]]}"
+    return _phrase_sql(t.words, idx)
 
 
 def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: datetime, params: list[Any]) -> str:
-    """SQL of (item_id, published_at, score, together) for the items matching `q` in [lo, hi)."""
+    """SQL of (item_id, published_at, score, together) for the items matching `q` in [lo, hi).
+
+    Staged so no step carries more rows than it needs: each word's postings are read once (a range of
+    the term-sorted table); the matching items are found by set operations on item ids (phrases by a join
+    of two words' postings on item and field); only then are tf summed and BM25 scored, for the matches."""
     words = q.words()
     idx = {w: k for k, w in enumerate(words)}
-    terms: list[str] = []
-    aggs: list[str] = []
+    ctes = [f"w{k} AS MATERIALIZED ({_postings_sql(w)})" for k, w in enumerate(words)]
+    # positions one a row, for the words of a phrase (or of an unquoted run ranked "together")
     runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
     need_pos = {w for g in q.groups for t in g if t.phrase for w in t.words} | {w for r in runs if len(r) > 1 for w in r}
-    for k, w in enumerate(words):
-        exact, plain_form = word_keys(w)
-        terms.append(exact)
-        hit = f"p.term = {_lit(exact)}"
-        if plain_form is not None:
-            terms.append(plain_form)
-            hit = f"({hit} OR (p.term = {_lit(plain_form)} AND p.plain))"
-        aggs.append(f"sum(p.tf) FILTER (WHERE {hit}) AS tf{k}")
-        if w in need_pos:  # positions are gathered only for words of a phrase
-            aggs.append(f"flatten(list(list_transform(p.pos, lambda x: x + p.field * {FIELD_GAP})) "
-                        f"FILTER (WHERE {hit})) AS p{k}")
+    ctes += [f"u{idx[w]} AS (SELECT item_id, field, unnest(pos) AS p FROM w{idx[w]})" for w in words if w in need_pos]
+    # tf per item of every word: the item set of a one-word term, its df, and BM25's tf in one aggregate
+    ctes += [f"tf{k} AS MATERIALIZED (SELECT item_id, sum(tf) AS tf FROM w{k} GROUP BY item_id)"
+             for k in range(len(words))]
+    groups = []
+    for g in q.groups:
+        pos = [_term_set_sql(t, idx) for t in g if not t.negated]
+        neg = [_term_set_sql(t, idx) for t in g if t.negated]
+        groups.append("(" + " INTERSECT ".join(f"({x})" for x in pos)
+                      + "".join(f" EXCEPT ({x})" for x in neg) + ")")
+    ctes.append("cand AS MATERIALIZED (" + " UNION ".join(groups) + ")")
+    positive = [idx[w] for w in q.positive_words()]
+    # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
+    together = [f"({_phrase_sql(r, idx, within='cand')})" for r in runs if len(r) > 1]
+    if together:
+        ctes.append("tog AS (" + " UNION ".join(together) + ")")
     n_docs, avgdl = cur.execute(
         "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
         [lo, hi]).fetchone()
-    groups = " OR ".join("(" + " AND ".join(_term_sql(t, idx) for t in g) + ")" for g in q.groups)
-    # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
-    together = " OR ".join(_adjacent([f"p{idx[w]}" for w in r]) for r in runs if len(r) > 1) or "FALSE"
-    positive = [idx[w] for w in q.positive_words()]
     score = " + ".join(
-        f"coalesce(ln(1 + ({int(n_docs)} - df{k} + 0.5) / (df{k} + 0.5)) * tf{k} * {K1 + 1} "
-        f"/ (tf{k} + {K1} * (1 - {B} + {B} * s.dl / {float(avgdl) or 1.0})), 0)"
-        for k in positive)
-    dfs = ", ".join(f"count(tf{k}) OVER () AS df{k}" for k in positive)
-    params += [lo, hi]
-    term_list = ", ".join(_lit(t) for t in dict.fromkeys(terms))
-    return f"""
-        WITH hits AS (
-            SELECT p.item_id, any_value(p.published_at) AS published_at, {", ".join(aggs)}
-            FROM search_postings p
-            WHERE p.term IN ({term_list}) AND p.published_at >= ? AND p.published_at < ?
-            GROUP BY p.item_id
-        ), h AS (SELECT *, {dfs} FROM hits)
-        SELECT h.item_id, h.published_at, {score} AS score, {together} AS together
-        FROM h JOIN (SELECT item_id, n_tokens + n_full AS dl FROM item_search) s ON s.item_id = h.item_id
-        WHERE {groups}
+        f"coalesce(ln(1 + ({int(n_docs)} - df{k} + 0.5) / (df{k} + 0.5)) * t{k}.tf * {K1 + 1} "
+        f"/ (t{k}.tf + {K1} * (1 - {B} + {B} * (s.n_tokens + s.n_full) / {float(avgdl) or 1.0})), 0)"
+        for k in positive) or "0.0"
+    dfs = ", ".join(f"(SELECT count(*) FROM tf{k}) AS df{k}" for k in positive)
+    joins = " ".join(f"LEFT JOIN tf{k} t{k} ON t{k}.item_id = s.item_id" for k in positive)
+    sql = f"""
+        WITH {", ".join(ctes)}, d AS (SELECT {dfs})
+        SELECT s.item_id, s.published_at, {score} AS score,
+               {"s.item_id IN (SELECT item_id FROM tog)" if together else "FALSE"} AS together
+        FROM cand JOIN item_search s ON s.item_id = cand.item_id {joins} CROSS JOIN d
     """
+    return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
+
+
+def _ts(t: datetime) -> str:
+    """A timestamp literal (the staged query repeats the window in every scan; literals keep the
+    parameter list simple and let each scan prune row groups on it)."""
+    return f"TIMESTAMP '{pd.Timestamp(t).strftime('%Y-%m-%d %H:%M:%S.%f')}'"
