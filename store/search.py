@@ -7,7 +7,8 @@ The index (store/migrations/060_search.sql) is our own postings table, not DuckD
 the extension is published only for DuckDB 1.5.x while this project runs 2.x, and its index is not
 updated on insert anyway. `search_postings` is kept sorted by term so a lookup reads only the row
 groups of that term; postings of items added since the last sort are appended (an unsorted tail every
-lookup scans), and `compact` re-sorts once the tail is large (`search.compact_tail_rows`, a periodic job).
+lookup scans), and a periodic job re-sorts once the tail is large (`search.compact_tail_rows`), one term
+range at a time (`compact_plan`, `compact_range`) so the write lock is held for seconds, not minutes.
 
 Ranking: items whose text holds the unquoted words side by side first ("ô nhiễm" before an item with
 "ô" and "nhiễm" apart), then BM25 over the searched time window, then newest. Or newest first.
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     import duckdb
 
 __all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_missing",
-           "compact", "tail_rows"]
+           "compact", "compact_plan", "compact_range", "compact_done", "tail_rows"]
 
 K1 = 1.2
 B = 0.75
@@ -113,15 +114,48 @@ def tail_rows(cur: "duckdb.DuckDBPyConnection") -> int:
     return max(int(total) - int(row[0] if row else 0), 0)
 
 
-def compact(cur: "duckdb.DuckDBPyConnection", now: datetime) -> int:
-    """Rewrite the postings sorted by term; returns the rows sorted. Holds the write lock throughout."""
-    cur.execute("CREATE OR REPLACE TEMP TABLE _search_sorted AS SELECT * FROM search_postings ORDER BY term, published_at")
-    cur.execute("DELETE FROM search_postings")
-    cur.execute("INSERT INTO search_postings SELECT * FROM _search_sorted")
-    cur.execute("DROP TABLE _search_sorted")
-    n = int(cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])
+def compact_plan(cur: "duckdb.DuckDBPyConnection", chunk_rows: int = 2_000_000) -> list[tuple[str, str | None]]:
+    """Term ranges [lo, hi) of about `chunk_rows` postings each (hi None: to the end), in term order, for
+    `compact_range`. Reads only: run it outside the write lock."""
+    rows = cur.execute("""
+        SELECT term FROM (
+            SELECT term, sum(n) OVER (ORDER BY term) AS cum FROM (SELECT term, count(*) AS n FROM search_postings GROUP BY term)
+        ) QUALIFY floor((cum - 1) / ?) > coalesce(lag(floor((cum - 1) / ?)) OVER (ORDER BY term), -1)
+        ORDER BY term
+    """, [int(chunk_rows), int(chunk_rows)]).fetchall()
+    starts = [r[0] for r in rows]
+    if not starts:
+        return []
+    starts[0] = ""
+    return [(lo, starts[k + 1] if k + 1 < len(starts) else None) for k, lo in enumerate(starts)]
+
+
+def compact_range(cur: "duckdb.DuckDBPyConnection", lo: str, hi: str | None) -> int:
+    """Rewrite the postings of terms in [lo, hi) sorted (term, plain, published_at), at the table's end;
+    returns the rows moved. Done range by range in term order, the table ends up sorted, and each range
+    is its own short transaction, so collection is never held up for the whole sort."""
+    cond, args = ("term >= ? AND term < ?", [lo, hi]) if hi is not None else ("term >= ?", [lo])
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE _search_sorted AS SELECT * FROM search_postings WHERE {cond} "
+                "ORDER BY term, plain, published_at", args)
+    try:
+        cur.execute(f"DELETE FROM search_postings WHERE {cond}", args)
+        cur.execute("INSERT INTO search_postings SELECT * FROM _search_sorted")
+        return int(cur.execute("SELECT count(*) FROM _search_sorted").fetchone()[0])
+    finally:
+        cur.execute("DROP TABLE IF EXISTS _search_sorted")
+
+
+def compact_done(cur: "duckdb.DuckDBPyConnection", sorted_rows: int, now: datetime) -> None:
+    """Record that the first `sorted_rows` postings are sorted (rows added meanwhile stay the tail)."""
     cur.execute("DELETE FROM search_state")
-    cur.execute("INSERT INTO search_state VALUES (?, ?)", [n, now])
+    cur.execute("INSERT INTO search_state VALUES (?, ?)", [int(sorted_rows), now])
+
+
+def compact(cur: "duckdb.DuckDBPyConnection", now: datetime, chunk_rows: int = 2_000_000) -> int:
+    """Sort all the postings in one go (one transaction: bulk loads, tests); returns the rows sorted.
+    The service sorts range by range instead (orchestration/jobs.py: compact_plan, compact_range)."""
+    n = sum(compact_range(cur, lo, hi) for lo, hi in compact_plan(cur, chunk_rows))
+    compact_done(cur, n, now)
     return n
 
 
@@ -136,7 +170,7 @@ _LENGTHS = """
 
 def _append_new(cur: "duckdb.DuckDBPyConnection") -> int:
     """Append the postings in _search_new, sorted (a small sorted run keeps the tail's row groups tight)."""
-    cur.execute("INSERT INTO search_postings SELECT * FROM _search_new ORDER BY term, published_at")
+    cur.execute("INSERT INTO search_postings SELECT * FROM _search_new ORDER BY term, plain, published_at")
     return int(cur.execute("SELECT count(*) FROM _search_new").fetchone()[0])
 
 
