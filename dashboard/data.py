@@ -189,27 +189,17 @@ def briefing(since: datetime, n_negative: int) -> dict[str, pd.DataFrame]:
 # --- explorer --------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def search(since: datetime | None, until: datetime | None, source_types: tuple[str, ...], outlets: tuple[str, ...],
-           topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...], in_area_only: bool,
-           query_folded: str, limit: int) -> pd.DataFrame:
-    with db().read() as cur:
-        df = q.search_items(cur, since=since, until=until, source_types=source_types, outlets=outlets, topics=topics,
-                            sentiments=sentiments, places=places, in_area_only=in_area_only,
-                            query_folded=query_folded, limit=limit)
-    return to_local(df, "published_at")
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
 def search_text(query: str, since: datetime | None, until: datetime | None, source_types: tuple[str, ...],
                 outlets: tuple[str, ...], topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...],
-                in_area_only: bool, order: str, limit: int) -> tuple[pd.DataFrame, int]:
-    """Items matching a typed query (store.search), best or newest first, and how many match in all.
-    Raises store.search.QueryError (not cached) when the query cannot be read."""
+                in_area_only: bool, order: str, limit: int) -> tuple[pd.DataFrame, int, bool]:
+    """Items matching a typed query (store.search; an empty query lists the newest), best or newest
+    first, how many match in all, and whether that count is exact. Raises store.search.QueryError (not
+    cached) when the query cannot be read."""
     with db().read() as cur:
         res = store_search.search(cur, query, since=since, until=until, source_types=source_types, outlets=outlets,
                                   topics=topics, sentiments=sentiments, places=places, in_area_only=in_area_only,
                                   order=order, limit=limit)
-    return to_local(res.items, "published_at"), res.total
+    return to_local(res.items, "published_at"), res.total, res.total_exact
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)

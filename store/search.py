@@ -17,7 +17,7 @@ Ranking: items whose text holds the unquoted words side by side first ("Ã´ nhiá»
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
@@ -35,12 +35,14 @@ K1 = 1.2
 B = 0.75
 
 ORDERS = ("relevance", "newest")
+LIST_WINDOWS = (timedelta(days=30), timedelta(days=365))  # an empty query's windows, newest first
 
 
 @dataclass(frozen=True)
 class SearchResult:
     items: pd.DataFrame  # id, published_at, outlet, source_type, source, title, summary, url, author, tags, score
     total: int           # matches in all (items holds at most `limit` of them)
+    total_exact: bool = True  # False: at least `total` (an empty query counted in a recent window only)
 
 
 # --- index maintenance (call inside Database.write()) -----------------------------------------
@@ -190,13 +192,29 @@ def search(
     in_area_only: bool = False,
     order: str = "relevance",
     limit: int = 500,
+    now: datetime | None = None,
 ) -> SearchResult:
     """Items matching `query` (text or parsed) and the filters, best first (or newest first with
     order="newest"), at most `limit`, with the total number of matches. An empty query lists the newest
-    items. Raises QueryError (message in Vietnamese) for a query that cannot be parsed."""
+    items. Raises QueryError (message in Vietnamese) for a query that cannot be parsed.
+
+    An empty query with no date range looks in the last 30 days, then the last year, then everywhere:
+    a window holding `limit` items holds exactly the newest ones (`total` then counts that window only,
+    and `total_exact` is False)."""
     if order not in ORDERS:
         raise ValueError(order)
     q = parse(query) if isinstance(query, str) or query is None else query
+    if q is None and since is None and until is None:
+        from store.db import utcnow
+
+        t = now or utcnow()
+        kw = dict(source_types=source_types, outlets=outlets, topics=topics, sentiments=sentiments, places=places,
+                  in_area_only=in_area_only, order=order, limit=limit)
+        for w in LIST_WINDOWS:
+            res = search(cur, None, since=t - w, until=None, **kw)  # type: ignore[arg-type]
+            if res.total >= limit:
+                return SearchResult(res.items, res.total, total_exact=False)
+        return search(cur, None, since=datetime(1970, 1, 1), **kw)  # type: ignore[arg-type]
     lo = since if since is not None else datetime(1970, 1, 1)
     hi = until if until is not None else datetime(9999, 1, 1)
     params: list[Any] = []
