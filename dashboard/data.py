@@ -26,6 +26,7 @@ from store import sources as store_sources
 from store import alerts as store_alerts
 from store import tags as store_tags
 from store import users as store_users
+from store import watchlists as store_watch
 from store.db import Database, utcnow
 from vocab.timefmt import TZ_NAME, VN_OFFSET
 
@@ -323,3 +324,27 @@ def recent_imports(limit: int = 20) -> list[dict[str, Any]]:
 
     with db().read() as cur:
         return store_imports.recent_imports(cur, limit)
+
+
+# --- watchlists (Theo dõi) --------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def watchlists() -> list[dict[str, Any]]:
+    with db().read() as cur:
+        return store_watch.list_watchlists(cur)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def watch_counts(days: int) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Hits per watchlist and day (local time) over the last `days` days, and the totals."""
+    since = utcnow() - timedelta(days=days)
+    with db().read() as cur:
+        df = store_watch.hit_counts(cur, since, "day")
+        totals = store_watch.hit_totals(cur, since)
+    return to_local(df, "t"), totals
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def watch_hits(watchlist_id: int, limit: int = 100) -> pd.DataFrame:
+    with db().read() as cur:
+        return to_local(store_watch.recent_hits(cur, watchlist_id, limit), "published_at")

@@ -14,7 +14,7 @@ from store import users as store_users
 from store.db import utcnow
 from tests.dashboard.conftest import PASSWORD, no_exception, texts
 
-PAGES = [s.name for s in nav.discover() if s.name not in ("collaborator", "reports")]  # tested by their owners (reports: tests/reports)
+PAGES = [s.name for s in nav.discover() if s.name not in ("collaborator", "reports", "watch")]  # tested by their owners (reports: tests/reports, watch: tests/dashboard/test_watch_page.py)
 
 
 def test_every_page_is_covered_here():
