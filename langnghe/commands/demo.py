@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from devtools import DEMO_CONFIG_PATH, demo_accounts
+from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_watch
 from vocab.config import Config, load
 
 
@@ -68,9 +68,11 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
 
 
 def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
-    """Demo-only set-up run once the database is open: the demo accounts, printed on the console."""
+    """Demo-only set-up run once the database is open: the demo accounts, printed on the console, and
+    the demo watchlist that fires during the burst."""
 
     def before(db):  # type: ignore[no-untyped-def]
         demo_accounts.setup(cfg, db)
+        demo_watch.setup(db)
 
     return before
