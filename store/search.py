@@ -267,14 +267,16 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
 
 
 def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
-    """The listed columns and effective tags of the ranked items `top`, in its order, with score."""
-    joins, sel = _effective_sql(cur, bounded=True)
-    lo = (top["published_at"].min() if len(top) else datetime(1970, 1, 1) + TAG_SLACK) - TAG_SLACK
+    """The listed columns and effective tags of the ranked items `top`, in its order, with score.
+    The ids are written into the SQL as a literal list: DuckDB then looks them up by the primary keys
+    of items and item_tags instead of scanning (500 ids: ~20 ms against ~60 ms at 1M items)."""
+    joins, sel = _effective_sql(cur, bounded=False)
+    ids = ", ".join(_lit(str(i)) for i in top["item_id"]) or "NULL"
+    joins = joins.replace("LEFT JOIN item_tags t ON", f"LEFT JOIN (SELECT * FROM item_tags WHERE item_id IN ({ids})) t ON", 1)
     df = cur.execute(f"""
         SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
-        FROM items i {joins}
-        WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
-    """, [pd.Timestamp(lo).to_pydatetime(), list(top["item_id"])]).df()
+        FROM (SELECT * FROM items WHERE id IN ({ids})) i {joins}
+    """).df()
     ranked = top[["item_id", "score", "together"]].rename(columns={"item_id": "id"})
     return ranked.merge(df, on="id", how="inner")[[*df.columns, "score", "together"]].reset_index(drop=True)
 
@@ -283,12 +285,12 @@ def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _postings_sql(word: str) -> str:
+def _postings_sql(word: str, with_pos: bool = True) -> str:
     """SQL of the postings (item_id, field, tf, pos, published_at) a query word matches in [?, ?): the
     exact syllable, plus its unmarked form in items written without diacritics. Each part is its own
     scan so its filters reach the sorted table (term, plain, published_at) and skip other row groups."""
     exact, plain_form = word_keys(word)
-    cols = "item_id, field, tf, pos, published_at"
+    cols = "item_id, field, tf, pos" if with_pos else "item_id, tf"
     sql = f"SELECT {cols} FROM search_postings WHERE term = {_lit(exact)} AND published_at >= $lo AND published_at < $hi"
     if plain_form is not None:
         sql += (f" UNION ALL SELECT {cols} FROM search_postings WHERE term = {_lit(plain_form)} AND plain "
@@ -321,20 +323,24 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     of two words' postings on item and field); only then are tf summed and BM25 scored, for the matches."""
     words = q.words()
     idx = {w: k for k, w in enumerate(words)}
-    ctes = [f"w{k} AS MATERIALIZED ({_postings_sql(w)})" for k, w in enumerate(words)]
     # positions one a row, for the words of a phrase (or of an unquoted run ranked "together")
     runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
     need_pos = {w for g in q.groups for t in g if t.phrase for w in t.words} | {w for r in runs if len(r) > 1 for w in r}
+    # a word's postings are read once; kept (materialized) only when both its positions and tf are used
+    ctes = [f"w{k} AS {'MATERIALIZED ' if w in need_pos else ''}({_postings_sql(w, w in need_pos)})"
+            for k, w in enumerate(words)]
     ctes += [f"u{idx[w]} AS (SELECT item_id, field, unnest(pos) AS p FROM w{idx[w]})" for w in words if w in need_pos]
     # tf per item of every word: the item set of a one-word term, its df, and BM25's tf in one aggregate
     ctes += [f"tf{k} AS MATERIALIZED (SELECT item_id, sum(tf) AS tf FROM w{k} GROUP BY item_id)"
              for k in range(len(words))]
     groups = []
-    for g in q.groups:
+    for i, g in enumerate(q.groups):
         pos = [_term_set_sql(t, idx) for t in g if not t.negated]
-        neg = [_term_set_sql(t, idx) for t in g if t.negated]
-        groups.append("(" + " INTERSECT ".join(f"({x})" for x in pos)
-                      + "".join(f" EXCEPT ({x})" for x in neg) + ")")
+        ctes.append(f"g{i} AS MATERIALIZED (" + " INTERSECT ".join(f"({x})" for x in pos) + ")")
+        # an excluded phrase is looked for only among the group's matches
+        neg = [_phrase_sql(t.words, idx, within=f"g{i}") if t.phrase else _term_set_sql(t, idx)
+               for t in g if t.negated]
+        groups.append(f"(SELECT item_id FROM g{i}" + "".join(f" EXCEPT ({x})" for x in neg) + ")")
     ctes.append("cand AS MATERIALIZED (" + " UNION ".join(groups) + ")")
     positive = [idx[w] for w in q.positive_words()]
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
