@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
@@ -32,6 +33,9 @@ from store.search_query import Query, QueryError, Term, fold, parse, syllables, 
 from vocab.alerts import OPEN_STATES, NewAlert
 
 __all__ = ["Doc", "Watchlist", "compile_watchlist", "match", "match_new", "QueryError"]
+
+_fold = lru_cache(maxsize=100_000)(fold)  # syllables repeat: fold each distinct one once
+_keys = lru_cache(maxsize=10_000)(word_keys)
 
 # A Vietnamese letter with a diacritic (as store/migrations/060_search.sql decides an item is "plain").
 _MARKED = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]")
@@ -50,6 +54,7 @@ class Doc:
     plain: bool
     _exact: list[dict[str, set[int]]] = field(default_factory=list)
     _folded: list[dict[str, set[int]]] = field(default_factory=list)
+    vocab: set[str] = field(default_factory=set)  # every folded syllable: a quick "cannot match" test
 
     @classmethod
     def of(cls, item_id: str, published_at: datetime, title: str, summary: str, fulltext: str = "", *,
@@ -58,21 +63,27 @@ class Doc:
         fields = [head] + ([list(syllables(fulltext))] if fulltext else [])
         plain = not _MARKED.search(unicodedata.normalize("NFC", f"{title} {summary}").lower())
         d = cls(item_id, published_at, source_type, frozenset(topics or ()), frozenset(places or ()), fields, plain)
-        for toks in fields:
+        d.vocab = {_fold(t) for toks in fields for t in toks if t is not None}
+        return d
+
+    def _index(self) -> None:
+        """Syllable → positions per field, built on first use (most items pass no watchlist's quick test)."""
+        for toks in self.fields:
             exact: dict[str, set[int]] = {}
             folded: dict[str, set[int]] = {}
             for k, t in enumerate(toks):
                 if t is None:
                     continue
                 exact.setdefault(t, set()).add(k)
-                folded.setdefault(fold(t), set()).add(k)
-            d._exact.append(exact)
-            d._folded.append(folded)
-        return d
+                folded.setdefault(_fold(t), set()).add(k)
+            self._exact.append(exact)
+            self._folded.append(folded)
 
     def positions(self, word: str, f: int) -> set[int]:
         """Positions in field `f` that the query word matches (the search rules above)."""
-        exact, plain_form = word_keys(word)
+        if not self._exact:
+            self._index()
+        exact, plain_form = _keys(word)
         if plain_form is None:  # typed without diacritics: any syllable folding to it
             return self._folded[f].get(exact, set())
         hits = self._exact[f].get(exact, set())
@@ -127,6 +138,8 @@ def match(wl: Watchlist, doc: Doc) -> tuple[str, ...] | None:
     words: list[str] = []
     ok = False
     for group in wl.query.groups:
+        if not all(_fold(w) in doc.vocab for t in group if not t.negated for w in t.words):
+            continue  # a word of the group is not in the item at all (most items, most watchlists)
         got: list[str] = []
         for t in group:
             hits = _term_hits(doc, t)
@@ -175,36 +188,51 @@ def match_new(db: Database, ids: Sequence[str], now: datetime) -> list[str]:
             for d in docs for wl in wls if (words := match(wl, d)) is not None]
     if not hits:
         return []
-    by_id = {int(r["id"]): r for r in rows}
-    raised: list[str] = []
+    hit_ids = {h.watchlist_id for h in hits}
+    hit_rows = [r for r in rows if int(r["id"]) in hit_ids]
     with db.write() as cur:
         store_watch.add_hits(cur, hits, now)
-        for wid in sorted({h.watchlist_id for h in hits}):
-            alert_id = _report(cur, by_id[wid], now)
-            if alert_id:
-                raised.append(alert_id)
-    return raised
+        return _report(cur, hit_rows, now)
 
 
-def _report(cur: Any, wl: dict[str, Any], now: datetime) -> str | None:
-    """Report the watchlist's unreported hits in its window: by its open alert, or by a new alert once
-    there are min_items of them. Returns the id of a new alert, if one was raised."""
-    window = timedelta(minutes=int(wl["window_minutes"]))
-    pending = store_watch.unreported(cur, wl["id"], now - window)
+def _report(cur: Any, wls: list[dict[str, Any]], now: datetime) -> list[str]:
+    """Report the watchlists' unreported hits in their windows: by a watchlist's open alert, or by a new
+    alert once there are min_items of them. A few queries for all the watchlists together (not per
+    watchlist), so 100 watchlists cost little more than one. Returns the ids of the alerts raised."""
+    if not wls:
+        return []
+    ids = [int(w["id"]) for w in wls]
+    earliest = min(now - timedelta(minutes=int(w["window_minutes"])) for w in wls)
+    pending = store_watch.unreported(cur, ids, earliest)
     if not len(pending):
-        return None
-    item_ids = list(pending["item_id"])
-    existing = store_watch.open_alert(cur, wl["id"], OPEN_STATES)
-    if existing:
-        store_watch.mark_reported(cur, wl["id"], item_ids, existing)
-        return None
-    if len(pending) < int(wl["min_items"]):
-        return None
-    items = store_watch.item_docs(cur, item_ids, now - window - TAG_SLACK).to_dict("records")
-    alert = build_alert(wl, pending.to_dict("records"), items)
-    alert_id = store_alerts.raise_alert(cur, alert, now)
-    store_watch.mark_reported(cur, wl["id"], item_ids, alert_id)
-    return alert_id
+        return []
+    existing = store_watch.open_alerts(cur, ids, OPEN_STATES)
+    marks: list[tuple[int, str, str]] = []
+    due: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    by_wl: dict[int, list[dict[str, Any]]] = {}
+    for h in pending.to_dict("records"):  # plain records: pandas per watchlist costs more than the rest
+        by_wl.setdefault(int(h["watchlist_id"]), []).append(h)
+    for wl in wls:
+        wid = int(wl["id"])
+        since = now - timedelta(minutes=int(wl["window_minutes"]))
+        mine = [h for h in by_wl.get(wid, ()) if h["published_at"] >= since]
+        if not mine:
+            continue
+        if wid in existing:
+            marks += [(wid, h["item_id"], existing[wid]) for h in mine]
+        elif len(mine) >= int(wl["min_items"]):
+            due.append((wl, mine))
+    raised: list[str] = []
+    if due:
+        need = sorted({h["item_id"] for _, hs in due for h in hs})
+        docs = {r["id"]: r for r in store_watch.item_docs(cur, need, earliest - TAG_SLACK).to_dict("records")}
+        for wl, hs in due:
+            alert_id = store_alerts.raise_alert(cur, build_alert(wl, hs, [docs[h["item_id"]] for h in hs
+                                                                          if h["item_id"] in docs]), now)
+            marks += [(int(wl["id"]), h["item_id"], alert_id) for h in hs]
+            raised.append(alert_id)
+    store_watch.mark_reported(cur, marks)
+    return raised
 
 
 def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict[str, Any]]) -> NewAlert:

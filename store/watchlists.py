@@ -98,31 +98,38 @@ def add_hits(cur: "duckdb.DuckDBPyConnection", hits: Sequence[Hit], now: datetim
     """Store hits; one already stored (an item handed in twice) is kept as it was. Returns rows added."""
     if not hits:
         return 0
+    hits = list({(h.watchlist_id, h.item_id): h for h in hits}.values())  # an id handed in twice
     before = cur.execute("SELECT count(*) FROM watch_hits").fetchone()[0]
-    cur.executemany(
-        "INSERT INTO watch_hits VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING",
-        [[h.watchlist_id, h.item_id, h.published_at, now, list(h.words)] for h in hits],
+    cur.execute(  # one statement (executemany is a round trip per row)
+        "INSERT INTO watch_hits SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), ?, "
+        "unnest(?::VARCHAR[][]), NULL ON CONFLICT DO NOTHING",
+        [[h.watchlist_id for h in hits], [h.item_id for h in hits], [h.published_at for h in hits], now,
+         [list(h.words) for h in hits]],
     )
     return int(cur.execute("SELECT count(*) FROM watch_hits").fetchone()[0] - before)
 
 
-def unreported(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, since: datetime) -> pd.DataFrame:
-    """Hits of a watchlist not reported by an alert yet, published at or after `since`, oldest first."""
+def unreported(cur: "duckdb.DuckDBPyConnection", watchlist_ids: Sequence[int], since: datetime) -> pd.DataFrame:
+    """Hits of these watchlists not reported by an alert yet, published at or after `since`, oldest
+    first: watchlist_id, item_id, published_at, words."""
     return cur.execute(
-        "SELECT item_id, published_at, words FROM watch_hits WHERE watchlist_id = ? AND alert_id IS NULL "
-        "AND published_at >= ? ORDER BY published_at, item_id",
-        [int(watchlist_id), since],
+        "SELECT watchlist_id, item_id, published_at, words FROM watch_hits WHERE alert_id IS NULL "
+        "AND watchlist_id IN (SELECT unnest(?::INTEGER[])) AND published_at >= ? "
+        "ORDER BY watchlist_id, published_at, item_id",
+        [[int(w) for w in watchlist_ids], since],
     ).df()
 
 
-def open_alert(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, open_states: Sequence[str]) -> str | None:
-    """The watchlist's newest alert still open (hits arriving meanwhile are reported by it)."""
-    row = cur.execute(
-        "SELECT alert_id FROM alerts WHERE kind = 'watchlist' AND story_id = ? AND status IN "
-        "(SELECT unnest(?::VARCHAR[])) ORDER BY seq DESC LIMIT 1",
-        [watch_key(watchlist_id), list(open_states)],
-    ).fetchone()
-    return row[0] if row else None
+def open_alerts(cur: "duckdb.DuckDBPyConnection", watchlist_ids: Sequence[int],
+                open_states: Sequence[str]) -> dict[int, str]:
+    """watchlist id → its newest alert still open (hits arriving meanwhile are reported by it)."""
+    keys = {watch_key(w): int(w) for w in watchlist_ids}
+    rows = cur.execute(
+        "SELECT story_id, arg_max(alert_id, seq) FROM alerts WHERE kind = 'watchlist' "
+        "AND story_id IN (SELECT unnest(?::VARCHAR[])) AND status IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id",
+        [list(keys), list(open_states)],
+    ).fetchall()
+    return {keys[k]: a for k, a in rows}
 
 
 def watch_key(watchlist_id: int) -> str:
@@ -130,10 +137,15 @@ def watch_key(watchlist_id: int) -> str:
     return f"W{int(watchlist_id)}"
 
 
-def mark_reported(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, item_ids: Sequence[str], alert_id: str) -> None:
+def mark_reported(cur: "duckdb.DuckDBPyConnection", marks: Sequence[tuple[int, str, str]]) -> None:
+    """Record which alert reported each hit: (watchlist_id, item_id, alert_id) rows, in one statement."""
+    if not marks:
+        return
     cur.execute(
-        "UPDATE watch_hits SET alert_id = ? WHERE watchlist_id = ? AND item_id IN (SELECT unnest(?::VARCHAR[]))",
-        [alert_id, int(watchlist_id), list(item_ids)],
+        """UPDATE watch_hits SET alert_id = m.alert_id
+           FROM (SELECT unnest(?::INTEGER[]) AS wid, unnest(?::VARCHAR[]) AS iid, unnest(?::VARCHAR[]) AS alert_id) m
+           WHERE watch_hits.watchlist_id = m.wid AND watch_hits.item_id = m.iid""",
+        [[int(m[0]) for m in marks], [m[1] for m in marks], [m[2] for m in marks]],
     )
 
 
