@@ -319,8 +319,9 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     """SQL of (item_id, published_at, score, together) for the items matching `q` in [lo, hi).
 
     Staged so no step carries more rows than it needs: each word's postings are read once (a range of
-    the term-sorted table); the matching items are found by set operations on item ids (phrases by a join
-    of two words' postings on item and field); only then are tf summed and BM25 scored, for the matches."""
+    the term-sorted table); the matching items are found by set operations on item ids (phrases by an
+    equi-join of the words' unnested positions); only then is BM25 scored, for the matches. `params` is
+    not added to: the window is written into the SQL as literals."""
     words = q.words()
     idx = {w: k for k, w in enumerate(words)}
     # positions one a row, for the words of a phrase (or of an unquoted run ranked "together")
@@ -333,15 +334,17 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     # tf per item of every word: the item set of a one-word term, its df, and BM25's tf in one aggregate
     ctes += [f"tf{k} AS MATERIALIZED (SELECT item_id, sum(tf) AS tf FROM w{k} GROUP BY item_id)"
              for k in range(len(words))]
-    groups = []
-    for i, g in enumerate(q.groups):
-        pos = [_term_set_sql(t, idx) for t in g if not t.negated]
-        ctes.append(f"g{i} AS MATERIALIZED (" + " INTERSECT ".join(f"({x})" for x in pos) + ")")
-        # an excluded phrase is looked for only among the group's matches
-        neg = [_phrase_sql(t.words, idx, within=f"g{i}") if t.phrase else _term_set_sql(t, idx)
-               for t in g if t.negated]
-        groups.append(f"(SELECT item_id FROM g{i}" + "".join(f" EXCEPT ({x})" for x in neg) + ")")
-    ctes.append("cand AS MATERIALIZED (" + " UNION ".join(groups) + ")")
+    only = _single_word(q)
+    if only is None:  # matches by set operations on item ids (one word: its tf rows are the matches)
+        groups = []
+        for i, g in enumerate(q.groups):
+            pos = [_term_set_sql(t, idx) for t in g if not t.negated]
+            ctes.append(f"g{i} AS MATERIALIZED (" + " INTERSECT ".join(f"({x})" for x in pos) + ")")
+            # an excluded phrase is looked for only among the group's matches
+            neg = [_phrase_sql(t.words, idx, within=f"g{i}") if t.phrase else _term_set_sql(t, idx)
+                   for t in g if t.negated]
+            groups.append(f"(SELECT item_id FROM g{i}" + "".join(f" EXCEPT ({x})" for x in neg) + ")")
+        ctes.append("cand AS MATERIALIZED (" + " UNION ".join(groups) + ")")
     positive = [idx[w] for w in q.positive_words()]
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
     together = [f"({_phrase_sql(r, idx, within='cand')})" for r in runs if len(r) > 1]
@@ -355,14 +358,28 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
         f"/ (t{k}.tf + {K1} * (1 - {B} + {B} * (s.n_tokens + s.n_full) / {float(avgdl) or 1.0})), 0)"
         for k in positive) or "0.0"
     dfs = ", ".join(f"(SELECT count(*) FROM tf{k}) AS df{k}" for k in positive)
-    joins = " ".join(f"LEFT JOIN tf{k} t{k} ON t{k}.item_id = s.item_id" for k in positive)
+    if only is not None:  # one word: no set operations, one join less
+        k0 = idx[only]
+        base = f"tf{k0} t{k0} JOIN item_search s ON s.item_id = t{k0}.item_id"
+    else:
+        k0, base = -1, "cand JOIN item_search s ON s.item_id = cand.item_id"
+    joins = " ".join(f"LEFT JOIN tf{k} t{k} ON t{k}.item_id = s.item_id" for k in positive if k != k0)
     sql = f"""
         WITH {", ".join(ctes)}, d AS (SELECT {dfs})
         SELECT s.item_id, s.published_at, {score} AS score,
                {"s.item_id IN (SELECT item_id FROM tog)" if together else "FALSE"} AS together
-        FROM cand JOIN item_search s ON s.item_id = cand.item_id {joins} CROSS JOIN d
+        FROM {base} {joins} CROSS JOIN d
     """
     return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
+
+
+def _single_word(q: Query) -> str | None:
+    """The word, when the query is exactly one word (no phrase, OR or exclusion)."""
+    if len(q.groups) == 1 and len(q.groups[0]) == 1:
+        t = q.groups[0][0]
+        if not t.negated and not t.phrase:
+            return t.words[0]
+    return None
 
 
 def _ts(t: datetime) -> str:
