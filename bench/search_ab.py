@@ -4,12 +4,14 @@
 
 `--db` is a database loaded by bench/dashboard.py (--db ...); `--old` a copy of an earlier
 store/search.py (e.g. `git show COMMIT:store/search.py > /tmp/oldsearch.py`). Each round runs every
-query once with each version, in turn; prints p50/p95 per query and version.
+query once with each version, in turn; prints wall p50/p95 and median CPU per query and version, and
+the load average (other jobs on the machine inflate wall times, not CPU times).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import importlib.util
 import statistics
 import sys
@@ -52,6 +54,7 @@ def main() -> int:
         versions = {"old": old, "new": new}
     now = utcnow()
     ms: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}  # CPU of this process (all DuckDB threads): less load-bound
     with Database(Path(args.db)) as db:
         for r in range(args.repeat + 1):
             for name, (q, kw) in QUERIES.items():
@@ -60,17 +63,20 @@ def main() -> int:
                 since = now - timedelta(days=days) if days else None
                 for v, mod in versions.items():
                     with db.read() as cur:
-                        t = time.perf_counter()
+                        t, c = time.perf_counter(), time.process_time()
                         res = mod.search(cur, q, since=since, limit=500, **kw)
-                        took = (time.perf_counter() - t) * 1000
+                        took, cpu_ms = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
                     if r:  # the first round warms the buffer
                         ms.setdefault((name, v), []).append(took)
+                        cpu.setdefault((name, v), []).append(cpu_ms)
                     elif v == "new":
                         print(f"  {name}: {res.total:,} matches", flush=True)
-    print(f"\n{'query':28}" + "".join(f"{v + ' p50':>12}{v + ' p95':>12}" for v in versions))
+    print(f"\nwall ms (and median CPU ms, all threads)\n{'query':28}"
+          + "".join(f"{v + ' p50':>10}{v + ' p95':>10}{v + ' cpu':>10}" for v in versions))
     for name in QUERIES:
-        print(f"{name:28}" + "".join(f"{statistics.median(ms[(name, v)]):12.0f}{pct(ms[(name, v)], 95):12.0f}"
-                                     for v in versions))
+        print(f"{name:28}" + "".join(f"{statistics.median(ms[(name, v)]):10.0f}{pct(ms[(name, v)], 95):10.0f}"
+                                     f"{statistics.median(cpu[(name, v)]):10.0f}" for v in versions))
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     return 0
 
 

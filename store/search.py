@@ -327,13 +327,15 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     # positions one a row, for the words of a phrase (or of an unquoted run ranked "together")
     runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
     need_pos = {w for g in q.groups for t in g if t.phrase for w in t.words} | {w for r in runs if len(r) > 1 for w in r}
+    # tf per item (BM25's tf, its df, and the item set of a one-word term): for the words scored and the
+    # one-word terms; a word only in an excluded phrase needs its positions alone
+    need_tf = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
     # a word's postings are read once; kept (materialized) only when both its positions and tf are used
-    ctes = [f"w{k} AS {'MATERIALIZED ' if w in need_pos else ''}({_postings_sql(w, w in need_pos)})"
+    ctes = [f"w{k} AS {'MATERIALIZED ' if w in need_pos and w in need_tf else ''}({_postings_sql(w, w in need_pos)})"
             for k, w in enumerate(words)]
     ctes += [f"u{idx[w]} AS (SELECT item_id, field, unnest(pos) AS p FROM w{idx[w]})" for w in words if w in need_pos]
-    # tf per item of every word: the item set of a one-word term, its df, and BM25's tf in one aggregate
-    ctes += [f"tf{k} AS MATERIALIZED (SELECT item_id, sum(tf) AS tf FROM w{k} GROUP BY item_id)"
-             for k in range(len(words))]
+    ctes += [f"tf{idx[w]} AS MATERIALIZED (SELECT item_id, sum(tf) AS tf FROM w{idx[w]} GROUP BY item_id)"
+             for w in words if w in need_tf]
     only = _single_word(q)
     if only is None:  # matches by set operations on item ids (one word: its tf rows are the matches)
         groups = []
