@@ -12,7 +12,7 @@ from detection import watch
 from store import items as store_items
 from store import search as S
 from store import watchlists as store_watch
-from store.db import Database
+from store.db import Database, utcnow
 from store.search_query import QueryError
 from tests.store.test_search import CORPUS, NOW, item
 
@@ -150,3 +150,21 @@ def test_paused_watchlists_match_nothing(tmp_path):
             store_watch.update(cur, wid, {"active": True}, "cv", NOW)
         b = _add(db, "p2", "Xe chở than lần hai", NOW)
         assert len(watch.match_new(db, [b], NOW)) == 1
+
+
+def test_the_ingest_path_matches_new_items_after_tagging(tmp_path):
+    """orchestration.ingest.processor: tags first, then watchlists (a place-narrowed one sees the tags)."""
+    from orchestration import ingest
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, fulltext={"enabled": False})
+    with Database(cfg.storage.db_path) as db:
+        wid = _watch(db, "Bãi thải", '"bãi thải"')
+        now = utcnow()
+        a = _add(db, "i1", "Sạt bãi thải than ở phường Vàng Danh, bùn tràn vào nhà dân", now)
+        ingest.processor(cfg, db)([a])
+        with db.read() as cur:
+            hits = store_watch.recent_hits(cur, wid)
+            tags = cur.execute("SELECT count(*) FROM item_tags WHERE item_id = ?", [a]).fetchone()[0]
+        assert list(hits["item_id"]) == [a] and tags == 1
+        assert len(_alerts(db, wid)) == 1
