@@ -142,16 +142,17 @@ def queries(db: Any, cfg: Any) -> dict[str, Callable[[], Any]]:
         "briefing.negative_items_7d": r(q.negative_items, d7, cfg.dashboard.briefing_negative_items),
         # explorer
         "explorer.filter_options_90d": r(q.filter_options, d90),
-        "explorer.default_7d": r(q.search_items, since=d7, limit=cfg.dashboard.explorer_limit),
+        "explorer.default_7d": r(S.search, "", since=d7, limit=cfg.dashboard.explorer_limit),
+        "explorer.default_all": r(S.search, "", limit=cfg.dashboard.explorer_limit),
         # search (store.search): one word, and a three-term boolean query, over everything and over 7 days
         "search.one_word_all": r(S.search, "than", limit=500),
         "search.one_word_7d": r(S.search, "than", since=d7, limit=500),
         "search.boolean_3_terms_all": r(S.search, '"bụi than" OR "ô nhiễm" -"Cẩm Phả"', limit=500),
         "search.boolean_3_terms_7d": r(S.search, '"bụi than" OR "ô nhiễm" -"Cẩm Phả"', since=d7, limit=500),
         "search.plain_words_newest_30d": r(S.search, "o nhiem uong bi", since=d30, order="newest", limit=500),
-        "explorer.filters_30d": r(q.search_items, since=d30, topics=["environment", "health"],
+        "explorer.filters_30d": r(S.search, "", since=d30, topics=["environment", "health"],
                                   sentiments=["negative"], in_area_only=True, source_types=["social"], limit=500),
-        "explorer.place_filter_all": r(q.search_items, places=["phường Vàng Danh (TP Uông Bí cũ)"], limit=500),
+        "explorer.place_filter_all": r(S.search, "", places=["phường Vàng Danh (TP Uông Bí cũ)"], limit=500),
         "explorer.item_detail": r(q.item_detail, some_item),
         "explorer.label_history": r(store_tags.label_history, some_item),
         # topics & places

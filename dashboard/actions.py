@@ -4,6 +4,7 @@ data and writes the audit trail (who, when, what changed). Pages call these, the
     alert review  → store.alerts (its alert_events rows are the alerts' audit trail)
     label fixes   → store.tags.add_human_label + dashboard_audit
     briefings, sources, users, settings → store.users + dashboard_audit
+    watchlists    → store.watchlists + dashboard_audit
 
 Every function checks the role itself, so a page that forgot to hide a button still cannot act.
 Errors are ValueError/PermissionError with a Vietnamese message for the page to show.
@@ -20,6 +21,9 @@ from orchestration import sources as sources_store
 from store import alerts as store_alerts
 from store import tags as store_tags
 from store import users as store_users
+from store import watchlists as store_watch
+from store.search_query import QueryError, parse
+from vocab.alerts import SEVERITIES
 from store.db import Database, utcnow
 
 
@@ -207,3 +211,67 @@ def save_retention(db: Database, user: User, current: dict[str, Any], new: dict[
         if diff:
             store_users.audit(cur, user.username, "settings.retention", "retention", diff, now)
     return diff
+
+
+# --- watchlists (Theo dõi) --------------------------------------------------------------------
+
+def check_watchlist(wl: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a watchlist as typed, cleaned; ValueError (Vietnamese) when one cannot be used."""
+    name = " ".join(str(wl.get("name") or "").split())
+    if not name:
+        raise ValueError("Cần đặt tên cho danh sách theo dõi.")
+    query = str(wl.get("query") or "").strip()
+    try:
+        if parse(query) is None:
+            raise ValueError("Cần nhập từ khóa theo dõi.")
+    except QueryError as exc:
+        raise ValueError(f"Từ khóa không đọc được: {exc}") from exc
+    min_items, window = int(wl.get("min_items") or 1), int(wl.get("window_minutes") or 60)
+    if min_items < 1 or window < 1:
+        raise ValueError("Số tin và khoảng thời gian phải lớn hơn 0.")
+    severity = wl.get("severity") or "medium"
+    if severity not in SEVERITIES:
+        raise ValueError(f"Mức độ không hợp lệ: {severity}.")
+    return {"name": name, "query": query, "places": sorted(set(wl.get("places") or ())),
+            "topics": sorted(set(wl.get("topics") or ())), "source_types": sorted(set(wl.get("source_types") or ())),
+            "min_items": min_items, "window_minutes": window, "severity": severity}
+
+
+def save_watchlist(db: Database, user: User, wl: dict[str, Any], watchlist_id: int | None = None) -> int:
+    """Create (no id) or edit a watchlist (analysts); the change is audited with what changed."""
+    _need(user, "analyst")
+    clean = check_watchlist(wl)
+    now = utcnow()
+    with db.write() as cur:
+        if store_watch.name_taken(cur, clean["name"], watchlist_id):
+            raise ValueError(f"Đã có danh sách theo dõi tên “{clean['name']}”.")
+        if watchlist_id is None:
+            watchlist_id = store_watch.create(cur, clean, user.username, now)
+            store_users.audit(cur, user.username, "watchlist.create", clean["name"], clean, now)
+            return watchlist_id
+        before = store_watch.get(cur, watchlist_id)
+        if before is None:
+            raise ValueError("Danh sách theo dõi này không còn.")
+        diff = {k: {"trước": _plain(before[k]), "sau": v} for k, v in clean.items() if _plain(before[k]) != v}
+        if diff:
+            store_watch.update(cur, watchlist_id, clean, user.username, now)
+            store_users.audit(cur, user.username, "watchlist.edit", clean["name"], diff, now)
+    return watchlist_id
+
+
+def set_watchlist_active(db: Database, user: User, watchlist_id: int, active: bool) -> None:
+    """Pause or resume a watchlist (analysts), audited."""
+    _need(user, "analyst")
+    now = utcnow()
+    with db.write() as cur:
+        wl = store_watch.get(cur, watchlist_id)
+        if wl is None:
+            raise ValueError("Danh sách theo dõi này không còn.")
+        if bool(wl["active"]) != active:
+            store_watch.update(cur, watchlist_id, {"active": active}, user.username, now)
+            store_users.audit(cur, user.username, "watchlist.resume" if active else "watchlist.pause", wl["name"],
+                              {"đang theo dõi": {"trước": bool(wl["active"]), "sau": active}}, now)
+
+
+def _plain(v: Any) -> Any:
+    return sorted(v) if isinstance(v, (list, tuple)) else v

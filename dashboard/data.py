@@ -26,6 +26,7 @@ from store import sources as store_sources
 from store import alerts as store_alerts
 from store import tags as store_tags
 from store import users as store_users
+from store import watchlists as store_watch
 from store.db import Database, utcnow
 from vocab.timefmt import TZ_NAME, VN_OFFSET
 
@@ -189,27 +190,17 @@ def briefing(since: datetime, n_negative: int) -> dict[str, pd.DataFrame]:
 # --- explorer --------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def search(since: datetime | None, until: datetime | None, source_types: tuple[str, ...], outlets: tuple[str, ...],
-           topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...], in_area_only: bool,
-           query_folded: str, limit: int) -> pd.DataFrame:
-    with db().read() as cur:
-        df = q.search_items(cur, since=since, until=until, source_types=source_types, outlets=outlets, topics=topics,
-                            sentiments=sentiments, places=places, in_area_only=in_area_only,
-                            query_folded=query_folded, limit=limit)
-    return to_local(df, "published_at")
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
 def search_text(query: str, since: datetime | None, until: datetime | None, source_types: tuple[str, ...],
                 outlets: tuple[str, ...], topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...],
-                in_area_only: bool, order: str, limit: int) -> tuple[pd.DataFrame, int]:
-    """Items matching a typed query (store.search), best or newest first, and how many match in all.
-    Raises store.search.QueryError (not cached) when the query cannot be read."""
+                in_area_only: bool, order: str, limit: int) -> tuple[pd.DataFrame, int, bool]:
+    """Items matching a typed query (store.search; an empty query lists the newest), best or newest
+    first, how many match in all, and whether that count is exact. Raises store.search.QueryError (not
+    cached) when the query cannot be read."""
     with db().read() as cur:
         res = store_search.search(cur, query, since=since, until=until, source_types=source_types, outlets=outlets,
                                   topics=topics, sentiments=sentiments, places=places, in_area_only=in_area_only,
                                   order=order, limit=limit)
-    return to_local(res.items, "published_at"), res.total
+    return to_local(res.items, "published_at"), res.total, res.total_exact
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
@@ -333,3 +324,27 @@ def recent_imports(limit: int = 20) -> list[dict[str, Any]]:
 
     with db().read() as cur:
         return store_imports.recent_imports(cur, limit)
+
+
+# --- watchlists (Theo dõi) --------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def watchlists() -> list[dict[str, Any]]:
+    with db().read() as cur:
+        return store_watch.list_watchlists(cur)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def watch_counts(days: int) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Hits per watchlist and day (local time) over the last `days` days, and the totals."""
+    since = utcnow() - timedelta(days=days)
+    with db().read() as cur:
+        df = store_watch.hit_counts(cur, since, "day")
+        totals = store_watch.hit_totals(cur, since)
+    return to_local(df, "t"), totals
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def watch_hits(watchlist_id: int, limit: int = 100) -> pd.DataFrame:
+    with db().read() as cur:
+        return to_local(store_watch.recent_hits(cur, watchlist_id, limit), "published_at")

@@ -8,6 +8,7 @@
                       process(new_ids):  1 full text   collectors.fulltext.run (press items)
                                          2 tags        nlp.service.tag_ids
                                          3 cases       orchestration.cases (own channels, complaints)
+                                         3b watchlists detection.watch.match_new (hits stored, alerts raised)
                                          4 stories     detection.jobs, on the scheduler's next tick
                                                        (grouping and detection share one in-memory index)
 
@@ -25,6 +26,7 @@ from typing import Callable
 
 from collectors import collab as collab_kind
 from collectors import fulltext
+from detection import watch
 from nlp import service as nlp_service
 from orchestration import cases
 from store import collab as store_collab
@@ -57,6 +59,10 @@ def processor(cfg: Config, db: Database) -> Processor:
             cases.open_for_items(cfg, db, list(new_ids))
         except Exception:
             log.exception("opening complaint cases for %d new items failed", len(new_ids))
+        try:  # after tagging: a watchlist may be narrowed by place or topic
+            watch.match_new(db, list(new_ids), utcnow())
+        except Exception:
+            log.exception("matching %d new items against the watchlists failed", len(new_ids))
 
     return process
 

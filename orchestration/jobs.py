@@ -78,9 +78,18 @@ def search_upkeep(cfg: Config, db: Database) -> Job:
         state["last"] = now
         with db.write() as cur:
             added = store_search.index_missing(cur)
-            if store_search.tail_rows(cur) > cfg.search.compact_tail_rows:
-                n = store_search.compact(cur, now)
-                log.info("search index sorted: %d postings (%d items indexed late)", n, added)
+            tail = store_search.tail_rows(cur)
+        if tail <= cfg.search.compact_tail_rows:
+            return
+        with db.read() as cur:  # the plan reads only; each range is then its own short write
+            plan = store_search.compact_plan(cur, cfg.search.compact_chunk_rows)
+            total = int(cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])
+        for lo, hi in plan:
+            with db.write() as cur:
+                store_search.compact_range(cur, lo, hi)
+        with db.write() as cur:
+            store_search.compact_done(cur, total, utcnow())
+        log.info("search index sorted: %d postings in %d ranges (%d items indexed late)", total, len(plan), added)
 
     return job
 

@@ -151,48 +151,6 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataFr
     return _n_sources(cur, df, oldest)
 
 
-def fold_sql(expr: str) -> str:
-    """SQL folding like vocab.folding.fold (lower-case, no marks, đ→d), for items not tagged yet."""
-    return f"lower(strip_accents(replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')))"
-
-
-SEARCH_WINDOWS = (timedelta(days=30), timedelta(days=365))
-
-
-def search_items(
-    cur: "duckdb.DuckDBPyConnection",
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    source_types: Sequence[str] = (),
-    outlets: Sequence[str] = (),
-    topics: Sequence[str] = (),
-    sentiments: Sequence[str] = (),
-    places: Sequence[str] = (),
-    in_area_only: bool = False,
-    query_folded: str = "",
-    limit: int = 500,
-    now: datetime | None = None,
-) -> pd.DataFrame:
-    """The explorer's query. `query_folded` is already accent-folded (vocab.folding.fold): "o nhiem" and
-    "ô nhiễm" both become "o nhiem" and match the folded title + text. Comma-separated phrases must all
-    occur. Newest first.
-
-    Without `since` the newest matches are looked for in the last 30 days, then the last year, then
-    everywhere: a window holding `limit` matches holds exactly the newest ones."""
-    if since is None and until is None:
-        from store.db import utcnow
-
-        t = now or utcnow()
-        for w in SEARCH_WINDOWS:
-            df = _search(cur, t - w, None, source_types, outlets, topics, sentiments, places, in_area_only,
-                         query_folded, limit)
-            if len(df) >= limit:
-                return df
-    return _search(cur, since, until, source_types, outlets, topics, sentiments, places, in_area_only,
-                   query_folded, limit)
-
-
 def tag_filters(topics: Sequence[str], sentiments: Sequence[str], places: Sequence[str],
                 in_area_only: bool) -> tuple[list[str], list[Any]]:
     """Conditions (and their parameters) on an item's effective tags, as the item lists filter them;
@@ -211,47 +169,6 @@ def tag_filters(topics: Sequence[str], sentiments: Sequence[str], places: Sequen
     if in_area_only:
         conds.append("coalesce(in_area, FALSE)")
     return conds, params
-
-
-def _search(cur: "duckdb.DuckDBPyConnection", since: datetime | None, until: datetime | None,
-            source_types: Sequence[str], outlets: Sequence[str], topics: Sequence[str], sentiments: Sequence[str],
-            places: Sequence[str], in_area_only: bool, query_folded: str, limit: int) -> pd.DataFrame:
-    joins, sel = _effective_sql(cur, bounded=True)
-    params: list[Any] = [(since - TAG_SLACK) if since is not None else datetime(1970, 1, 1)]
-    where: list[str] = []
-    if since is not None:
-        where.append("i.published_at >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("i.published_at < ?")
-        params.append(until)
-    if source_types:
-        where.append("i.source_type IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(source_types))
-    if outlets:
-        where.append("i.outlet IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(outlets))
-    phrases = [" ".join(p.split()) for p in query_folded.split(",") if p.strip()]
-    if phrases:
-        raw = fold_sql("(i.title || ' ' || i.summary)")
-        col = f"coalesce(t.folded, {raw})"  # items not tagged yet are folded on the fly
-        for phrase in phrases:  # every comma-separated phrase must occur
-            where.append(f"contains({col}, ?)")
-            params.append(phrase)
-    outer, outer_params = tag_filters(topics, sentiments, places, in_area_only)
-    params.extend(outer_params)
-    sql = f"""
-        SELECT * FROM (
-            SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author,
-                   {sel}
-            FROM items i {joins}
-            {"WHERE " + " AND ".join(where) if where else ""}
-        )
-        {"WHERE " + " AND ".join(outer) if outer else ""}
-        ORDER BY published_at DESC, id
-        LIMIT ?
-    """
-    return cur.execute(sql, [*params, limit]).df()
 
 
 def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:

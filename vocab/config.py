@@ -100,6 +100,7 @@ class ImportsConfig:
 class SearchConfig:
     compact_tail_rows: int = 2_000_000
     compact_check_minutes: float = 60.0
+    compact_chunk_rows: int = 2_000_000
 
 
 @dataclass(frozen=True)

@@ -71,20 +71,16 @@ def render() -> None:
 
     limit = cfg.dashboard.explorer_limit
     filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
-    if query.strip():
-        try:
-            df, total = data.search_text(query, since, until, *filters, order, limit)
-        except QueryError as exc:
-            st.warning(f"Không tìm được: {exc}")
-            with st.expander("Cách tìm"):
-                st.markdown(SEARCH_HELP)
-            return
-        st.caption(f"{total} tin khớp" + (f" (hiện {limit} tin {'phù hợp nhất' if order == 'relevance' else 'mới nhất'};"
-                                          " thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
-    else:
-        df = data.search(since, until, *filters, "", limit)
-        st.caption(f"{len(df)} tin" + (f" (chỉ hiện {limit} tin mới nhất; thu hẹp bộ lọc để xem thêm)"
-                                       if len(df) >= limit else ""))
+    try:  # one search function for every list: an empty query lists the newest items
+        df, total, exact = data.search_text(query, since, until, *filters, order if query.strip() else "newest", limit)
+    except QueryError as exc:
+        st.warning(f"Không tìm được: {exc}")
+        with st.expander("Cách tìm"):
+            st.markdown(SEARCH_HELP)
+        return
+    shown = "phù hợp nhất" if order == "relevance" and query.strip() else "mới nhất"
+    st.caption(f"{total}{'' if exact else '+'} tin" + (" khớp" if query.strip() else "")
+               + (f" (hiện {limit} tin {shown}; thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
     if not len(df):
         ui.empty("Không có tin nào khớp bộ lọc." if data.totals()["items"] else "Chưa có tin bài nào trong cơ sở dữ liệu.")
         return

@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_channels, demo_survey
+from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_channels, demo_survey, demo_watch
 from vocab.config import Config, load
 
 
@@ -69,11 +69,12 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
 
 
 def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
-    """Demo-only set-up run once the database is open: the demo accounts, printed on the console, and the
-    demo survey's two waves (page Khảo sát)."""
+    """Demo-only set-up run once the database is open: the demo accounts, printed on the console, the
+    demo survey's two waves (page Khảo sát) and the demo watchlist that fires during the burst."""
 
     def before(db):  # type: ignore[no-untyped-def]
         demo_accounts.setup(cfg, db)
+        demo_watch.setup(db)
         if demo_survey.load(cfg, db):
             print("Khảo sát mẫu: «dạy thêm, học thêm», 2 đợt × 400 phiếu (trang Khảo sát)", flush=True)
 

@@ -178,6 +178,25 @@ def test_compaction_keeps_results_and_sorts_the_tail(db):
     assert {q: keys(db, q) for q in before} == before
 
 
+def test_compaction_in_ranges_covers_every_posting_once_and_ends_sorted(db):
+    before = {q: keys(db, q) for q in ("lũ", "ô nhiễm", "than -bụi", '"bụi than"')}
+    with db.read() as cur:
+        total = cur.execute("SELECT count(*) FROM search_postings").fetchone()[0]
+        plan = S.compact_plan(cur, chunk_rows=10)
+    assert len(plan) > 3 and plan[0][0] == "" and plan[-1][1] is None
+    assert all(a[1] == b[0] for a, b in zip(plan, plan[1:]))  # ranges meet end to start
+    moved = 0
+    for lo, hi in plan:  # one short transaction each
+        with db.write() as cur:
+            moved += S.compact_range(cur, lo, hi)
+    with db.write() as cur:
+        S.compact_done(cur, moved, NOW)
+        assert S.tail_rows(cur) == 0
+        terms = [r[0] for r in cur.execute("SELECT term FROM search_postings").fetchall()]
+    assert moved == total == len(terms) and terms == sorted(terms)
+    assert {q: keys(db, q) for q in before} == before
+
+
 def test_existing_items_are_indexed_by_the_migration(tmp_path):
     path = tmp_path / "old.duckdb"
     with Database(path) as d:

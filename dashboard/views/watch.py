@@ -1,0 +1,137 @@
+"""Theo dõi: watchlists (named queries in the search syntax, narrowed by place, topic and source type),
+their hits over time and the newest matching items; analysts create, edit, pause and resume them, every
+change audited (dashboard.actions). Matching runs in the ingest path (detection/watch.py); hits raise
+ordinary alerts, reviewed on the Cảnh báo page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import actions, data, gate, ui
+from dashboard.labels import SOURCE_TYPES, TOPIC_LABELS
+from vocab.alerts import SEVERITIES, SEVERITY_LABELS
+
+PAGE = {"title": "Theo dõi", "icon": ":material/visibility:", "order": 35, "min_role": "viewer"}
+TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
+DAYS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90}
+
+
+def render() -> None:
+    st.title("Theo dõi từ khóa")
+    ui.flash()
+    wls = data.watchlists()
+    period = st.selectbox("Thời gian", list(DAYS), index=1, key="w_days")
+    counts, totals = data.watch_counts(DAYS[period])
+    if not wls:
+        ui.empty("Chưa có danh sách theo dõi nào.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Tên": [w["name"] for w in wls],
+            "Từ khóa": [w["query"] for w in wls],
+            "Trạng thái": ["Đang theo dõi" if w["active"] else "Tạm dừng" for w in wls],
+            f"Số tin ({period})": [int(totals.get(w["id"], 0)) for w in wls],
+            "Cảnh báo khi": [_rule(w) for w in wls],
+            "Thu hẹp": [_narrowing(w) for w in wls],
+        }), hide_index=True, width="stretch")
+        if len(counts):
+            counts["Ngày"] = counts["t"].dt.date
+            fig = px.bar(counts, x="Ngày", y="n", color="name", labels={"n": "Số tin", "name": "Danh sách"})
+            fig.update_layout(height=280, margin=dict(l=0, r=0, t=10, b=0), legend_title_text="")
+            st.plotly_chart(fig, width="stretch", key="watch_counts")
+        else:
+            st.caption(f"Chưa có tin nào khớp trong {period} qua.")
+        names = {w["id"]: w["name"] for w in wls}
+        pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick")
+        hits = data.watch_hits(pick)
+        if len(hits):
+            st.dataframe(pd.DataFrame({
+                "Lúc đăng": hits["published_at"], "Nguồn": hits["outlet"], "Tiêu đề": hits["title"],
+                "Từ khớp": [", ".join(w) for w in hits["words"]],
+                "Cảnh báo": hits["alert_id"].fillna("chưa đủ ngưỡng"),
+            }), hide_index=True, width="stretch",
+                column_config={"Lúc đăng": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
+        else:
+            st.caption("Chưa có tin nào khớp danh sách này.")
+    if gate.can("analyst"):
+        _manage(wls)
+
+
+def _rule(w: dict[str, Any]) -> str:
+    sev = SEVERITY_LABELS.get(w["severity"], w["severity"])
+    if int(w["min_items"]) <= 1:
+        return f"có tin đầu tiên (mức {sev})"
+    return f"{w['min_items']} tin trong {w['window_minutes']} phút (mức {sev})"
+
+
+def _narrowing(w: dict[str, Any]) -> str:
+    parts = [*(w["places"] or []), *(TOPIC_LABELS.get(t, t) for t in (w["topics"] or [])),
+             *(SOURCE_TYPES.get(t, t) for t in (w["source_types"] or []))]
+    return ", ".join(parts) or "—"
+
+
+def _save(fn: Any, ok_text: str) -> None:
+    try:
+        fn()
+    except (ValueError, PermissionError) as exc:
+        ui.set_flash(str(exc), ok=False)
+    else:
+        ui.set_flash(ok_text)
+    data.refresh()
+    st.rerun()
+
+
+def _manage(wls: list[dict[str, Any]]) -> None:
+    st.subheader("Quản lý danh sách theo dõi")
+    st.caption("Từ khóa viết theo cú pháp ô tìm kiếm ở trang Tin bài: \"cụm từ\", OR, -loại trừ, có dấu hoặc "
+               "không dấu. Tin mới được đối chiếu một lần khi về; mọi thay đổi được ghi nhật ký.")
+    tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm danh sách"])
+    user = gate.current_user()
+    with tab_edit:
+        if not wls:
+            st.caption("Chưa có danh sách nào.")
+        else:
+            by_id = {w["id"]: w for w in wls}
+            wid = st.selectbox("Danh sách", list(by_id), format_func=lambda i: by_id[i]["name"], key="w_edit_pick")
+            w = by_id[wid]
+            label = "Tạm dừng" if w["active"] else "Tiếp tục theo dõi"
+            if st.button(label, key=f"w_toggle_{wid}"):
+                _save(lambda: actions.set_watchlist_active(data.db(), user, wid, not w["active"]),
+                      f"Đã {'tạm dừng' if w['active'] else 'bật lại'} “{w['name']}”.")
+            new = _form(f"w_form_{wid}", w)
+            if new is not None:
+                _save(lambda: actions.save_watchlist(data.db(), user, new, wid), f"Đã lưu “{new['name']}”.")
+    with tab_add:
+        new = _form("w_form_new", None, "Thêm danh sách")
+        if new is not None:
+            _save(lambda: actions.save_watchlist(data.db(), user, new), f"Đã thêm “{new['name']}”.")
+
+
+def _form(key: str, w: dict[str, Any] | None, submit: str = "Lưu thay đổi") -> dict[str, Any] | None:
+    """The watchlist form; the typed fields once submitted, else None."""
+    w = w or {"name": "", "query": "", "places": [], "topics": [], "source_types": [], "min_items": 1,
+              "window_minutes": 60, "severity": "medium"}
+    places = data.filter_options()["places"]
+    with st.form(key, enter_to_submit=False):
+        name = st.text_input("Tên", value=w["name"])
+        query = st.text_input("Từ khóa", value=w["query"], placeholder='Ví dụ: "bãi thải" OR "đất đá thải" -"Cẩm Phả"')
+        c = st.columns(3)
+        sel_places = c[0].multiselect("Địa bàn", sorted(set(places) | set(w["places"] or [])),
+                                      default=list(w["places"] or []), placeholder="Tất cả")
+        topics = c[1].multiselect("Chủ đề", TOPIC_CODES, default=[t for t in (w["topics"] or []) if t in TOPIC_CODES],
+                                  format_func=TOPIC_LABELS.get, placeholder="Tất cả")
+        types = c[2].multiselect("Loại nguồn", list(SOURCE_TYPES), default=list(w["source_types"] or []),
+                                 format_func=SOURCE_TYPES.get, placeholder="Tất cả")
+        c = st.columns(3)
+        min_items = c[0].number_input("Cảnh báo khi có (số tin)", min_value=1, value=int(w["min_items"]), step=1,
+                                      help="1: cảnh báo ngay ở tin đầu tiên.")
+        window = c[1].number_input("trong vòng (phút)", min_value=1, value=int(w["window_minutes"]), step=30)
+        severity = c[2].selectbox("Mức độ", list(SEVERITIES), index=list(SEVERITIES).index(w["severity"]),
+                                  format_func=SEVERITY_LABELS.get)
+        if not st.form_submit_button(submit, type="primary"):
+            return None
+    return {"name": name, "query": query, "places": sel_places, "topics": topics, "source_types": types,
+            "min_items": int(min_items), "window_minutes": int(window), "severity": severity}

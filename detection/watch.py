@@ -1,0 +1,267 @@
+"""Watchlists: match new items against the active watchlists, once, and raise their alerts.
+
+Matching is done here in Python on the new items' text, not by one search query per watchlist: a batch of
+new items is tokenised once and each watchlist is a few set look-ups per item, so 100 watchlists cost
+little next to tagging (bench/watch.py). The rules are the search rules (store/search_query.py), and
+tests/detection/test_watch.py checks they give the same items as `store.search.search`:
+
+- a word with diacritics matches that syllable, or its unmarked form in an item written without any
+  diacritics; a word without diacritics matches every syllable that folds to it;
+- a phrase is consecutive syllables of one field (title + summary, or the full text);
+- a group needs all its terms, `-term` excludes, OR joins groups.
+
+Hits are stored (store.watchlists) and reported by an ordinary alert (kind "watchlist", raised with
+store.alerts.raise_alert) once a watchlist has `min_items` unreported hits published in its last
+`window_minutes` (min_items 1: at the first item). While that alert is open, further hits are
+reported by it; a new alert is raised after it is closed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Sequence
+
+from store import alerts as store_alerts
+from store import watchlists as store_watch
+from store.dashboard import TAG_SLACK
+from store.db import Database, utcnow
+from store.search_query import Query, QueryError, Term, fold, parse, syllables, word_keys
+from vocab.alerts import OPEN_STATES, NewAlert
+
+__all__ = ["Doc", "Watchlist", "compile_watchlist", "match", "match_new", "QueryError"]
+
+_fold = lru_cache(maxsize=100_000)(fold)  # syllables repeat: fold each distinct one once
+_keys = lru_cache(maxsize=10_000)(word_keys)
+
+# A Vietnamese letter with a diacritic (as store/migrations/060_search.sql decides an item is "plain").
+_MARKED = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]")
+
+
+@dataclass
+class Doc:
+    """One item tokenised as the index does: fields of syllables (None: a gap no phrase spans)."""
+
+    item_id: str
+    published_at: datetime
+    source_type: str
+    topics: frozenset[str]
+    places: frozenset[str]
+    fields: list[list[str | None]]
+    plain: bool
+    _exact: list[dict[str, set[int]]] = field(default_factory=list)
+    _folded: list[dict[str, set[int]]] = field(default_factory=list)
+    vocab: set[str] = field(default_factory=set)  # every folded syllable: a quick "cannot match" test
+
+    @classmethod
+    def of(cls, item_id: str, published_at: datetime, title: str, summary: str, fulltext: str = "", *,
+           source_type: str = "", topics: Iterable[str] = (), places: Iterable[str] = ()) -> "Doc":
+        head: list[str | None] = [*syllables(title), None, *syllables(summary)]
+        fields = [head] + ([list(syllables(fulltext))] if fulltext else [])
+        plain = not _MARKED.search(unicodedata.normalize("NFC", f"{title} {summary}").lower())
+        d = cls(item_id, published_at, source_type, frozenset(topics or ()), frozenset(places or ()), fields, plain)
+        d.vocab = {_fold(t) for toks in fields for t in toks if t is not None}
+        return d
+
+    def _index(self) -> None:
+        """Syllable → positions per field, built on first use (most items pass no watchlist's quick test)."""
+        for toks in self.fields:
+            exact: dict[str, set[int]] = {}
+            folded: dict[str, set[int]] = {}
+            for k, t in enumerate(toks):
+                if t is None:
+                    continue
+                exact.setdefault(t, set()).add(k)
+                folded.setdefault(_fold(t), set()).add(k)
+            self._exact.append(exact)
+            self._folded.append(folded)
+
+    def positions(self, word: str, f: int) -> set[int]:
+        """Positions in field `f` that the query word matches (the search rules above)."""
+        if not self._exact:
+            self._index()
+        exact, plain_form = _keys(word)
+        if plain_form is None:  # typed without diacritics: any syllable folding to it
+            return self._folded[f].get(exact, set())
+        hits = self._exact[f].get(exact, set())
+        if self.plain:
+            hits = hits | self._folded[f].get(plain_form, set())
+        return hits
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """A watchlist ready to match: its parsed query and narrowing filters."""
+
+    id: int
+    name: str
+    query: Query
+    places: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    source_types: frozenset[str] = frozenset()
+
+
+def compile_watchlist(row: dict[str, Any]) -> Watchlist:
+    """A stored watchlist row, parsed. Raises QueryError for a query that cannot be read."""
+    q = parse(row["query"])
+    if q is None:
+        raise QueryError("Từ khóa theo dõi đang trống.")
+    return Watchlist(int(row["id"]), row["name"], q, frozenset(row.get("places") or ()),
+                     frozenset(row.get("topics") or ()), frozenset(row.get("source_types") or ()))
+
+
+def _term_hits(doc: Doc, t: Term) -> list[str]:
+    """The item's text the term matched (one entry per distinct match), or [] if it does not occur."""
+    found: list[str] = []
+    for f, toks in enumerate(doc.fields):
+        starts = doc.positions(t.words[0], f)
+        for k, w in enumerate(t.words[1:], start=1):
+            if not starts:
+                break
+            starts = {s for s in starts if s + k in doc.positions(w, f)}
+        for s in sorted(starts):
+            found.append(" ".join(str(x) for x in toks[s:s + len(t.words)]))
+    return list(dict.fromkeys(found))
+
+
+def match(wl: Watchlist, doc: Doc) -> tuple[str, ...] | None:
+    """The words of `doc` that matched `wl` (in query order), or None when it does not match."""
+    if wl.source_types and doc.source_type not in wl.source_types:
+        return None
+    if wl.topics and not (wl.topics & doc.topics):
+        return None
+    if wl.places and not (wl.places & doc.places):
+        return None
+    words: list[str] = []
+    ok = False
+    for group in wl.query.groups:
+        if not all(_fold(w) in doc.vocab for t in group if not t.negated for w in t.words):
+            continue  # a word of the group is not in the item at all (most items, most watchlists)
+        got: list[str] = []
+        for t in group:
+            hits = _term_hits(doc, t)
+            if bool(hits) == t.negated:
+                break
+            got += hits
+        else:
+            ok = True
+            words += got
+    return tuple(dict.fromkeys(words)) if ok else None
+
+
+def docs_of(rows: Iterable[dict[str, Any]]) -> list[Doc]:
+    return [Doc.of(r["id"], r["published_at"], r["title"] or "", r["summary"] or "", r.get("fulltext") or "",
+                   source_type=r.get("source_type") or "", topics=_list(r.get("topics")), places=_list(r.get("places")))
+            for r in rows]
+
+
+def _list(v: Any) -> list[str]:
+    return [] if v is None or (isinstance(v, float)) else [str(x) for x in v]
+
+
+def compile_all(rows: Sequence[dict[str, Any]]) -> list[Watchlist]:
+    """The watchlists that can be matched (one whose stored query no longer parses is skipped)."""
+    out = []
+    for r in rows:
+        try:
+            out.append(compile_watchlist(r))
+        except QueryError:
+            continue
+    return out
+
+
+def match_new(db: Database, ids: Sequence[str], now: datetime) -> list[str]:
+    """Match new items against the active watchlists, store the hits, raise the alerts due; returns the
+    ids of the alerts raised. Items already matched are not matched again (a hit is stored once)."""
+    if not ids:
+        return []
+    with db.read() as cur:
+        rows = store_watch.active_watchlists(cur)
+        if not rows:
+            return []
+        docs = docs_of(store_watch.item_docs(cur, ids, utcnow() - TAG_SLACK).to_dict("records"))
+    wls = compile_all(rows)
+    hits = [store_watch.Hit(wl.id, d.item_id, d.published_at, words)
+            for d in docs for wl in wls if (words := match(wl, d)) is not None]
+    if not hits:
+        return []
+    hit_ids = {h.watchlist_id for h in hits}
+    hit_rows = [r for r in rows if int(r["id"]) in hit_ids]
+    with db.write() as cur:
+        store_watch.add_hits(cur, hits, now)
+        return _report(cur, hit_rows, now)
+
+
+def _report(cur: Any, wls: list[dict[str, Any]], now: datetime) -> list[str]:
+    """Report the watchlists' unreported hits in their windows: by a watchlist's open alert, or by a new
+    alert once there are min_items of them. A few queries for all the watchlists together (not per
+    watchlist), so 100 watchlists cost little more than one. Returns the ids of the alerts raised."""
+    if not wls:
+        return []
+    ids = [int(w["id"]) for w in wls]
+    earliest = min(now - timedelta(minutes=int(w["window_minutes"])) for w in wls)
+    pending = store_watch.unreported(cur, ids, earliest)
+    if not len(pending):
+        return []
+    existing = store_watch.open_alerts(cur, ids, OPEN_STATES)
+    marks: list[tuple[int, str, str]] = []
+    due: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    by_wl: dict[int, list[dict[str, Any]]] = {}
+    for h in pending.to_dict("records"):  # plain records: pandas per watchlist costs more than the rest
+        by_wl.setdefault(int(h["watchlist_id"]), []).append(h)
+    for wl in wls:
+        wid = int(wl["id"])
+        since = now - timedelta(minutes=int(wl["window_minutes"]))
+        mine = [h for h in by_wl.get(wid, ()) if h["published_at"] >= since]
+        if not mine:
+            continue
+        if wid in existing:
+            marks += [(wid, h["item_id"], existing[wid]) for h in mine]
+        elif len(mine) >= int(wl["min_items"]):
+            due.append((wl, mine))
+    raised: list[str] = []
+    if due:
+        need = sorted({h["item_id"] for _, hs in due for h in hs})
+        docs = {r["id"]: r for r in store_watch.item_docs(cur, need, earliest - TAG_SLACK).to_dict("records")}
+        for wl, hs in due:
+            alert_id = store_alerts.raise_alert(cur, build_alert(wl, hs, [docs[h["item_id"]] for h in hs
+                                                                          if h["item_id"] in docs]), now)
+            marks += [(int(wl["id"]), h["item_id"], alert_id) for h in hs]
+            raised.append(alert_id)
+    store_watch.mark_reported(cur, marks)
+    return raised
+
+
+def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict[str, Any]]) -> NewAlert:
+    """The alert for these hits: the reason names the watchlist, the count against its threshold and
+    window, and the words that matched."""
+    words = list(dict.fromkeys(w for h in hits for w in (h.get("words") if h.get("words") is not None else [])))
+    n = len(hits)
+    minutes = int(wl["window_minutes"])
+    if int(wl["min_items"]) <= 1:
+        why = f"có tin mới khớp ({n} tin)"
+    else:
+        why = f"{n} tin trong {_duration(minutes)} qua (ngưỡng: {int(wl['min_items'])} tin trong {_duration(minutes)})"
+    reason = f"Theo dõi “{wl['name']}”: {why}; từ khớp: {', '.join(words[:8]) or '—'}."
+    first = min(items, key=lambda r: r["published_at"]) if items else None
+    title = f"Theo dõi “{wl['name']}”" + (f": {first['title']}" if first else "")
+    topics = sorted({t for r in items for t in _list(r.get("topics"))})
+    places = sorted({p for r in items for p in _list(r.get("places"))})
+    return NewAlert.of(
+        title[:300], wl["severity"], reason, kind="watchlist", story_id=store_watch.watch_key(wl["id"]),
+        topics=topics, places=places, item_ids=[h["item_id"] for h in hits], n_items=n,
+        n_outlets=len({r.get("outlet") or r.get("source_type") for r in items}),
+        details={"watchlist_id": int(wl["id"]), "watchlist": wl["name"], "query": wl["query"], "n_items": n,
+                 "min_items": int(wl["min_items"]), "window_minutes": minutes, "words": words},
+    )
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440} ngày"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} giờ"
+    return f"{minutes} phút"

@@ -1,0 +1,180 @@
+"""Watchlists (Theo dõi từ khóa): the SQL behind detection/watch.py and the Theo dõi page.
+
+A watchlist is a named query in the search syntax, optionally narrowed by place, topic and source
+type (store/migrations/080_watchlists.sql). New items are matched once, in the ingest path; each match
+is a `watch_hits` row, and `alert_id` records which alert reported it, so a hit is reported once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Sequence
+
+import pandas as pd
+
+from store.dashboard import _effective_sql
+
+if TYPE_CHECKING:
+    import duckdb
+
+_COLS = ("id", "name", "query", "places", "topics", "source_types", "min_items", "window_minutes", "severity",
+         "active", "created_by", "created_at", "updated_by", "updated_at")
+EDITABLE = ("name", "query", "places", "topics", "source_types", "min_items", "window_minutes", "severity")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One new item matching one watchlist, with the item's syllables that matched."""
+
+    watchlist_id: int
+    item_id: str
+    published_at: datetime
+    words: tuple[str, ...]
+
+
+def _rows(cur: "duckdb.DuckDBPyConnection", where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    res = cur.execute(f"SELECT {', '.join(_COLS)} FROM watchlists {where} ORDER BY lower(name), id", list(params))
+    return [dict(zip(_COLS, r)) for r in res.fetchall()]
+
+
+def list_watchlists(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
+    return _rows(cur)
+
+
+def active_watchlists(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
+    return _rows(cur, "WHERE active")
+
+
+def get(cur: "duckdb.DuckDBPyConnection", watchlist_id: int) -> dict[str, Any] | None:
+    rows = _rows(cur, "WHERE id = ?", [int(watchlist_id)])
+    return rows[0] if rows else None
+
+
+def name_taken(cur: "duckdb.DuckDBPyConnection", name: str, except_id: int | None = None) -> bool:
+    row = cur.execute("SELECT count(*) FROM watchlists WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
+                      [name, except_id]).fetchone()
+    return bool(row[0])
+
+
+def create(cur: "duckdb.DuckDBPyConnection", wl: dict[str, Any], by: str, now: datetime, active: bool = True) -> int:
+    """Insert a watchlist (fields of EDITABLE); returns its id."""
+    row = cur.execute(
+        f"INSERT INTO watchlists ({', '.join(EDITABLE)}, active, created_by, created_at, updated_by, updated_at) "
+        f"VALUES ({', '.join('?' * len(EDITABLE))}, ?, ?, ?, ?, ?) RETURNING id",
+        [*(wl[k] for k in EDITABLE), active, by, now, by, now],
+    ).fetchone()
+    return int(row[0])
+
+
+def update(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, changes: dict[str, Any], by: str,
+           now: datetime) -> None:
+    """Change some fields (of EDITABLE, or `active`)."""
+    cols = [k for k in changes if k in (*EDITABLE, "active")]
+    cur.execute(
+        f"UPDATE watchlists SET {', '.join(f'{k} = ?' for k in cols)}, updated_by = ?, updated_at = ? WHERE id = ?",
+        [*(changes[k] for k in cols), by, now, int(watchlist_id)],
+    )
+
+
+# --- matching (detection/watch.py) ------------------------------------------------------------
+
+def item_docs(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
+              tagged_since: datetime = datetime(1970, 1, 1)) -> pd.DataFrame:
+    """What matching reads for new items: id, published_at, source_type, outlet, title, summary, full
+    text (or ""), effective topics and places. `tagged_since` bounds the tags read (new items were
+    tagged moments ago; an older tag is simply not seen)."""
+    joins, sel = _effective_sql(cur, bounded=True)
+    return cur.execute(f"""
+        SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.summary,
+               coalesce(f.text, '') AS fulltext, {sel}
+        FROM items i {joins}
+        LEFT JOIN item_fulltext f ON f.item_id = i.id AND f.status = 'ok'
+        WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
+    """, [tagged_since, list(ids)]).df()
+
+
+def add_hits(cur: "duckdb.DuckDBPyConnection", hits: Sequence[Hit], now: datetime) -> int:
+    """Store hits; one already stored (an item handed in twice) is kept as it was. Returns rows added."""
+    if not hits:
+        return 0
+    hits = list({(h.watchlist_id, h.item_id): h for h in hits}.values())  # an id handed in twice
+    before = cur.execute("SELECT count(*) FROM watch_hits").fetchone()[0]
+    cur.execute(  # one statement (executemany is a round trip per row)
+        "INSERT INTO watch_hits SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), ?, "
+        "unnest(?::VARCHAR[][]), NULL ON CONFLICT DO NOTHING",
+        [[h.watchlist_id for h in hits], [h.item_id for h in hits], [h.published_at for h in hits], now,
+         [list(h.words) for h in hits]],
+    )
+    return int(cur.execute("SELECT count(*) FROM watch_hits").fetchone()[0] - before)
+
+
+def unreported(cur: "duckdb.DuckDBPyConnection", watchlist_ids: Sequence[int], since: datetime) -> pd.DataFrame:
+    """Hits of these watchlists not reported by an alert yet, published at or after `since`, oldest
+    first: watchlist_id, item_id, published_at, words."""
+    return cur.execute(
+        "SELECT watchlist_id, item_id, published_at, words FROM watch_hits WHERE alert_id IS NULL "
+        "AND watchlist_id IN (SELECT unnest(?::INTEGER[])) AND published_at >= ? "
+        "ORDER BY watchlist_id, published_at, item_id",
+        [[int(w) for w in watchlist_ids], since],
+    ).df()
+
+
+def open_alerts(cur: "duckdb.DuckDBPyConnection", watchlist_ids: Sequence[int],
+                open_states: Sequence[str]) -> dict[int, str]:
+    """watchlist id → its newest alert still open (hits arriving meanwhile are reported by it)."""
+    keys = {watch_key(w): int(w) for w in watchlist_ids}
+    rows = cur.execute(
+        "SELECT story_id, arg_max(alert_id, seq) FROM alerts WHERE kind = 'watchlist' "
+        "AND story_id IN (SELECT unnest(?::VARCHAR[])) AND status IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id",
+        [list(keys), list(open_states)],
+    ).fetchall()
+    return {keys[k]: a for k, a in rows}
+
+
+def watch_key(watchlist_id: int) -> str:
+    """What a watchlist alert stores in alerts.story_id (so the review pages can link the two)."""
+    return f"W{int(watchlist_id)}"
+
+
+def mark_reported(cur: "duckdb.DuckDBPyConnection", marks: Sequence[tuple[int, str, str]]) -> None:
+    """Record which alert reported each hit: (watchlist_id, item_id, alert_id) rows, in one statement."""
+    if not marks:
+        return
+    cur.execute(
+        """UPDATE watch_hits SET alert_id = m.alert_id
+           FROM (SELECT unnest(?::INTEGER[]) AS wid, unnest(?::VARCHAR[]) AS iid, unnest(?::VARCHAR[]) AS alert_id) m
+           WHERE watch_hits.watchlist_id = m.wid AND watch_hits.item_id = m.iid""",
+        [[int(m[0]) for m in marks], [m[1] for m in marks], [m[2] for m in marks]],
+    )
+
+
+# --- the Theo dõi page ------------------------------------------------------------------------
+
+def hit_counts(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: str = "day") -> pd.DataFrame:
+    """Hits per watchlist and `bucket` (day|hour) of publication since `since`: name, t, n."""
+    if bucket not in ("day", "hour"):
+        raise ValueError(bucket)
+    return cur.execute(f"""
+        SELECT w.name, date_trunc('{bucket}', h.published_at) AS t, count(*) AS n
+        FROM watch_hits h JOIN watchlists w ON w.id = h.watchlist_id
+        WHERE h.published_at >= ?
+        GROUP BY ALL ORDER BY t, w.name
+    """, [since]).df()
+
+
+def hit_totals(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[int, int]:
+    return dict(cur.execute("SELECT watchlist_id, count(*) FROM watch_hits WHERE published_at >= ? GROUP BY ALL",
+                            [since]).fetchall())
+
+
+def recent_hits(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, limit: int = 100) -> pd.DataFrame:
+    """A watchlist's newest hits with the items' titles: item_id, published_at, outlet, title, url, words,
+    alert_id."""
+    return cur.execute("""
+        SELECT h.item_id, h.published_at, i.outlet, i.title, i.url, h.words, h.alert_id
+        FROM watch_hits h JOIN items i ON i.id = h.item_id
+        WHERE h.watchlist_id = ?
+        ORDER BY h.published_at DESC, h.item_id LIMIT ?
+    """, [int(watchlist_id), int(limit)]).df()
+

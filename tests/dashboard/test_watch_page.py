@@ -1,0 +1,65 @@
+"""The Theo dõi page (dashboard/views/watch.py) and its actions: list, hits, create, edit, pause, audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import actions
+from orchestration.accounts import User
+from store import users as store_users
+from store import watchlists as store_watch
+from tests.dashboard.conftest import no_exception, texts
+
+ANALYST = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+VIEWER = User("xem", "Cán bộ xem", "viewer")
+NEW = {"name": "Bãi thải Vàng Danh", "query": '"bãi thải" -"Cẩm Phả"', "places": [], "topics": ["environment"],
+       "source_types": [], "min_items": 2, "window_minutes": 120, "severity": "high"}
+
+
+def _audit(env) -> list[dict]:
+    with env.db.read() as cur:
+        return [a for a in store_users.list_audit(cur) if a["action"].startswith("watchlist.")]
+
+
+def test_create_edit_pause_are_audited_and_checked(env):
+    wid = actions.save_watchlist(env.db, ANALYST, NEW)
+    actions.save_watchlist(env.db, ANALYST, {**NEW, "min_items": 3}, wid)
+    actions.set_watchlist_active(env.db, ANALYST, wid, False)
+    log = _audit(env)
+    assert [a["action"] for a in log] == ["watchlist.pause", "watchlist.edit", "watchlist.create"]
+    assert all(a["username"] == "chuyenvien" and a["target"] == NEW["name"] for a in log)
+    assert '"trước": 2' in log[1]["detail"] and '"sau": 3' in log[1]["detail"]
+    with env.db.read() as cur:
+        assert store_watch.get(cur, wid)["active"] is False
+    with pytest.raises(PermissionError):
+        actions.save_watchlist(env.db, VIEWER, {**NEW, "name": "khác"})
+    with pytest.raises(ValueError, match="Đã có"):
+        actions.save_watchlist(env.db, ANALYST, NEW)
+    with pytest.raises(ValueError, match="không đọc được"):
+        actions.save_watchlist(env.db, ANALYST, {**NEW, "name": "lỗi", "query": '"bãi thải'})
+    assert len(_audit(env)) == 3  # refused changes leave no trace
+
+
+def test_page_lists_defaults_and_analysts_add_one(env):
+    env.add_users()
+    at = env.page("watch", "analyst").run()
+    no_exception(at)
+    shown = at.dataframe[0].value
+    assert {"Chùa Ba Vàng", "Giải phóng mặt bằng", "Bãi thải"} <= set(shown["Tên"])
+    assert set(shown["Trạng thái"]) == {"Tạm dừng"}
+    inputs = [t for t in at.text_input if t.label in ("Tên", "Từ khóa")][-2:]
+    inputs[0].input("Chùa Yên Tử")
+    inputs[1].input('"Yên Tử" OR "chua Yen Tu"')
+    next(b for b in at.button if b.label == "Thêm danh sách").click().run()
+    no_exception(at)
+    assert "Đã thêm “Chùa Yên Tử”" in texts(at)
+    with env.db.read() as cur:
+        names = {w["name"]: w for w in store_watch.list_watchlists(cur)}
+    assert names["Chùa Yên Tử"]["active"] and names["Chùa Yên Tử"]["created_by"] == "chuyenvien"
+
+
+def test_viewers_see_no_management(env):
+    env.add_users()
+    at = env.page("watch", "viewer").run()
+    no_exception(at)
+    assert "Quản lý danh sách theo dõi" not in texts(at)

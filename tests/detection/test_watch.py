@@ -1,0 +1,170 @@
+"""Watchlists (detection/watch.py, store/watchlists.py): matching with and without diacritics (the same
+items as the search), narrowing, pause, the first-item and N-in-window alerts, and the ingest path."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from detection import watch
+from store import items as store_items
+from store import search as S
+from store import watchlists as store_watch
+from store.db import Database, utcnow
+from store.search_query import QueryError
+from tests.store.test_search import CORPUS, NOW, item
+
+QUERIES = ["lũ", "lu", "ô nhiễm", "o nhiem", '"bụi than"', "than AND bụi", 'bụi than OR "ô nhiễm" -"Cẩm Phả"',
+           "nhiễm -bổ", "Vàng Danh", "bui than"]
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory):
+    d = Database(tmp_path_factory.mktemp("watch") / "w.duckdb")
+    with d.write() as cur:
+        store_items.insert_items(cur, [item(k, t, s, hours_ago=i + 1) for i, (k, (t, s)) in enumerate(CORPUS.items())])
+    yield d
+    d.close()
+
+
+def _docs(db: Database) -> list[watch.Doc]:
+    with db.read() as cur:
+        ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
+        return watch.docs_of(store_watch.item_docs(cur, ids).to_dict("records"))
+
+
+def _wl(query: str, **kw) -> watch.Watchlist:
+    return watch.compile_watchlist({"id": 1, "name": "t", "query": query, **kw})
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_matching_finds_exactly_what_search_finds(corpus_db, query):
+    docs = _docs(corpus_db)
+    matched = {d.item_id for d in docs if watch.match(_wl(query), d) is not None}
+    with corpus_db.read() as cur:
+        searched = set(S.search(cur, query, limit=1000).items["id"])
+    assert matched == searched
+
+
+def test_diacritics_rules_and_matched_words():
+    marked = watch.Doc.of("a", NOW, "Bụi than gây ô nhiễm", "Lũ về")
+    plain = watch.Doc.of("b", NOW, "Bui than gay o nhiem", "lu ve")
+    other = watch.Doc.of("c", NOW, "Ludovic và điện lưới", "Lú lẫn")
+    assert watch.match(_wl("lũ"), marked) == ("lũ",)
+    assert watch.match(_wl("lũ"), plain) == ("lu",)          # an item without diacritics: the folded form
+    assert watch.match(_wl("lũ"), other) is None               # never "lú", "lưới" or "Ludovic"
+    assert watch.match(_wl("o nhiem"), marked) == ("ô", "nhiễm")  # typed without: every syllable folding to it
+    assert watch.match(_wl('"bụi than" -"ô nhiễm"'), marked) is None
+
+
+def test_narrowing_by_place_topic_and_source_type():
+    d = watch.Doc.of("a", NOW, "Bãi thải tràn", "", source_type="social", topics=["environment"],
+                     places=["phường Vàng Danh"])
+    assert watch.match(_wl("bãi thải", places=["phường Vàng Danh"]), d)
+    assert watch.match(_wl("bãi thải", places=["phường Bắc Sơn"]), d) is None
+    assert watch.match(_wl("bãi thải", topics=["health"]), d) is None
+    assert watch.match(_wl("bãi thải", source_types=["press"]), d) is None
+    assert watch.match(_wl("bãi thải", topics=["environment"], source_types=["social"]), d)
+
+
+def test_a_query_that_cannot_be_read_is_refused():
+    with pytest.raises(QueryError):
+        _wl('"bãi thải')
+
+
+# --- storing hits and raising alerts ------------------------------------------------------------
+
+def _add(db: Database, key: str, title: str, at: datetime, summary: str = "Người dân phản ánh.") -> str:
+    it = item(key, title, summary, hours_ago=0)
+    it = replace(it, published_at=at, fetched_at=at)
+    with db.write() as cur:
+        store_items.insert_items(cur, [it])
+    return it.id
+
+
+def _watch(db: Database, name: str, query: str, min_items: int = 1, window: int = 60, active: bool = True) -> int:
+    with db.write() as cur:
+        return store_watch.create(cur, {"name": name, "query": query, "places": [], "topics": [], "source_types": [],
+                                        "min_items": min_items, "window_minutes": window, "severity": "medium"},
+                                  "cv", NOW, active=active)
+
+
+def _alerts(db: Database, wid: int) -> list[tuple]:
+    with db.read() as cur:
+        return cur.execute("SELECT alert_id, n_items, reason, item_ids FROM alerts WHERE story_id = ? ORDER BY seq",
+                           [store_watch.watch_key(wid)]).fetchall()
+
+
+def test_defaults_are_shipped_paused(tmp_path):
+    with Database(tmp_path / "d.duckdb") as db, db.read() as cur:
+        rows = store_watch.list_watchlists(cur)
+    assert {"Chùa Ba Vàng", "Giải phóng mặt bằng", "Bãi thải"} <= {r["name"] for r in rows}
+    assert not any(r["active"] for r in rows)
+    assert all(watch.compile_watchlist(r) for r in rows)
+
+
+def test_first_item_alert_names_the_watchlist_and_words_and_is_raised_once(tmp_path):
+    with Database(tmp_path / "f.duckdb") as db:
+        wid = _watch(db, "Chùa Ba Vàng", '"chùa Ba Vàng"')
+        a = _add(db, "a", "Lễ hội ở chùa Ba Vàng đông khách", NOW)
+        assert len(watch.match_new(db, [a], NOW)) == 1
+        assert watch.match_new(db, [a], NOW) == []  # the same item again: no second hit, no second alert
+        b = _add(db, "b", "Chua Ba Vang mo cua tro lai", NOW + timedelta(minutes=5), "Nguoi dan phan anh.")
+        assert watch.match_new(db, [b], NOW + timedelta(minutes=5)) == []  # the open alert reports it
+        alerts = _alerts(db, wid)
+        assert len(alerts) == 1
+        assert "Chùa Ba Vàng" in alerts[0][2] and "chùa ba vàng" in alerts[0][2]
+        with db.read() as cur:
+            hits = store_watch.recent_hits(cur, wid)
+        assert set(hits["alert_id"]) == {alerts[0][0]}
+        assert list(hits.iloc[0]["words"]) == ["chua ba vang"]
+
+
+def test_n_items_in_window(tmp_path):
+    with Database(tmp_path / "n.duckdb") as db:
+        wid = _watch(db, "Bãi thải", '"bãi thải"', min_items=3, window=60)
+        long = _watch(db, "Bãi thải (10 giờ)", '"bãi thải"', min_items=3, window=600)
+        t = NOW
+        ids = [_add(db, f"n{k}", f"Bãi thải số {k} tràn xuống nhà dân", t + timedelta(minutes=m))
+               for k, m in enumerate((0, 90, 100))]
+        raised = [watch.match_new(db, [i], t + timedelta(minutes=m)) for i, m in zip(ids, (0, 90, 100))]
+        # the first hit is out of the 60-minute window when the third arrives, not out of the 10-hour one
+        assert [len(r) for r in raised] == [0, 0, 1] and len(_alerts(db, long)) == 1
+        last = _add(db, "n3", "Lại bãi thải tràn", t + timedelta(minutes=110))
+        assert len(watch.match_new(db, [last], t + timedelta(minutes=110))) == 1
+        (alert,) = _alerts(db, wid)
+        assert alert[1] == 3 and ids[0] not in alert[3]
+        assert "3 tin trong 1 giờ qua (ngưỡng: 3 tin trong 1 giờ)" in alert[2]
+
+
+def test_paused_watchlists_match_nothing(tmp_path):
+    with Database(tmp_path / "p.duckdb") as db:
+        wid = _watch(db, "Tạm dừng", "than", active=False)
+        a = _add(db, "p", "Xe chở than", NOW)
+        assert watch.match_new(db, [a], NOW) == []
+        with db.read() as cur:
+            assert store_watch.hit_totals(cur, NOW - timedelta(days=1)) == {}
+        with db.write() as cur:
+            store_watch.update(cur, wid, {"active": True}, "cv", NOW)
+        b = _add(db, "p2", "Xe chở than lần hai", NOW)
+        assert len(watch.match_new(db, [b], NOW)) == 1
+
+
+def test_the_ingest_path_matches_new_items_after_tagging(tmp_path):
+    """orchestration.ingest.processor: tags first, then watchlists (a place-narrowed one sees the tags)."""
+    from orchestration import ingest
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, fulltext={"enabled": False})
+    with Database(cfg.storage.db_path) as db:
+        wid = _watch(db, "Bãi thải", '"bãi thải"')
+        now = utcnow()
+        a = _add(db, "i1", "Sạt bãi thải than ở phường Vàng Danh, bùn tràn vào nhà dân", now)
+        ingest.processor(cfg, db)([a])
+        with db.read() as cur:
+            hits = store_watch.recent_hits(cur, wid)
+            tags = cur.execute("SELECT count(*) FROM item_tags WHERE item_id = ?", [a]).fetchone()[0]
+        assert list(hits["item_id"]) == [a] and tags == 1
+        assert len(_alerts(db, wid)) == 1
