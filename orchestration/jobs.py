@@ -5,6 +5,7 @@
         then each job in JOBS, in order (each decides itself whether it is due):
             tag         nlp.service        items still untagged, or tagged by an older model
             detect      detection.jobs     stories and emerging-issue alerts
+            notify      orchestration.notify  the outbox: alerts raised this tick go out in the same tick
             fulltext    catch-up           full text a busy pass left out, then re-tag those items
             weekly      reports.schedule   weekly report into the archive at [reports] schedule
             retention   orchestration.retention, once a day
@@ -32,6 +33,7 @@ from collectors.runner import Runner
 from detection import jobs as detection_jobs
 from nlp import service as nlp_service
 from orchestration import cases, ingest
+from orchestration import notify as notify_service
 from orchestration import retention, runtime
 from orchestration import sources as sources_store
 from reports import schedule as report_schedule
@@ -109,6 +111,17 @@ def zalo_token_refresh(cfg: Config, db: Database) -> Job:
     return job
 
 
+def notify_delivery(cfg: Config, db: Database) -> Job:
+    """Every tick: send what the outbox holds that is due (orchestration/notify.py)."""
+
+    def job() -> None:
+        res = notify_service.deliver(cfg, db)
+        if res["sent"] or res["retried"]:
+            log.info("notifications: %d sent, %d to retry", res["sent"], res["retried"])
+
+    return job
+
+
 @dataclass(frozen=True)
 class JobSpec:
     name: str
@@ -119,6 +132,7 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("tag", nlp_service.scheduler_hook, "tag stored items still untagged, or tagged by an older model"),
     JobSpec("detect", detection_jobs.scheduler_hook, "stories and emerging-issue alerts, every tick"),
+    JobSpec("notify", notify_delivery, "send due notifications from the outbox, right after detection"),
     JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items"),
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
     JobSpec("retention", retention.hook, "retention purge, once a day"),

@@ -23,6 +23,7 @@ from store.db import utcnow
 if TYPE_CHECKING:
     import duckdb
 
+from store import notify as store_notify
 from vocab.alerts import (  # noqa: F401 - the lifecycle is vocabulary; store enforces it
     ALLOWED, NewAlert, CLOSED_STATES, OPEN_STATES, PRIORITIES, PRIORITY_LABELS, STATE_LABELS, STATES,
 )
@@ -50,6 +51,7 @@ def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime)
          alert.previous_alert_id, at],
     )
     _event(cur, alert_id, at, "system", "raise", None, "new", alert.reason)
+    store_notify.enqueue_for_alert(cur, alert_id, alert, at)  # same transaction: never one without the other
     return alert_id
 
 

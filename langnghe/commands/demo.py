@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_channels, demo_survey, demo_watch
+from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_channels, demo_notify, demo_survey, demo_watch
 from vocab.config import Config, load
 
 
@@ -75,6 +75,7 @@ def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
     def before(db):  # type: ignore[no-untyped-def]
         demo_accounts.setup(cfg, db)
         demo_watch.setup(db)
+        demo_notify.setup(db)  # the console channel: the burst alert is pushed to this console
         if demo_survey.load(cfg, db):
             print("Khảo sát mẫu: «dạy thêm, học thêm», 2 đợt × 400 phiếu (trang Khảo sát)", flush=True)
 

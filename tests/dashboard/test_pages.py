@@ -14,7 +14,7 @@ from store import users as store_users
 from store.db import utcnow
 from tests.dashboard.conftest import PASSWORD, no_exception, texts
 
-OWN_TESTS = ("collaborator", "reports", "surveys", "cases", "watch")  # pages with their own AppTest file
+OWN_TESTS = ("collaborator", "reports", "surveys", "cases", "watch", "notifications")  # pages with their own AppTest file
 PAGES = [s.name for s in nav.discover() if s.name not in OWN_TESTS]
 
 

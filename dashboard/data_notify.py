@@ -1,0 +1,78 @@
+"""Reads and audited writes of the Thông báo page (named functions of store/notify.py,
+orchestration/notify.py; no SQL here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from notify import registry
+from orchestration import notify as notify_service
+from orchestration.accounts import User, role_allows
+from store import notify as store_notify
+from store import users as store_users
+from store import watchlists as store_watch
+from store.db import utcnow
+
+TTL = 10
+
+
+def channels() -> dict[str, str]:
+    return registry.labels()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def my_subscriptions(username: str) -> list[store_notify.Subscription]:
+    with data.db().read() as cur:
+        return store_notify.subscriptions(cur, username)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def watchlists() -> dict[int, str]:
+    with data.db().read() as cur:
+        return {int(w["id"]): str(w["name"]) for w in store_watch.list_watchlists(cur)}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def send_log(limit: int = 200) -> pd.DataFrame:
+    with data.db().read() as cur:
+        return data.to_local(pd.DataFrame(store_notify.recent_log(cur, limit)), "logged_at")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def outbox_counts() -> dict[str, int]:
+    with data.db().read() as cur:
+        return store_notify.outbox_counts(cur)
+
+
+def save(user: User, sub: store_notify.Subscription) -> int:
+    """A user edits only their own subscriptions; every change is audited."""
+    if sub.username != user.username:
+        raise PermissionError("Chỉ sửa được đăng ký nhận thông báo của chính mình.")
+    if sub.channel not in registry.names():
+        raise ValueError(f"Kênh không hợp lệ: {sub.channel}")
+    if not sub.address.strip():
+        raise ValueError("Cần địa chỉ nhận (thư điện tử, mã nhóm Telegram, địa chỉ webhook, mã người dùng Zalo).")
+    with data.db().write() as cur:
+        sid = store_notify.save_subscription(cur, sub)
+        store_users.audit(cur, user.username, "notify_subscription", f"subscription:{sid}",
+                          {"kênh": sub.channel, "mức tối thiểu": sub.min_severity, "cách gửi": sub.mode,
+                           "bật": sub.active}, utcnow())
+    st.cache_data.clear()
+    return sid
+
+
+def delete(user: User, sub_id: int) -> None:
+    with data.db().write() as cur:
+        store_notify.delete_subscription(cur, sub_id, user.username)
+        store_users.audit(cur, user.username, "notify_subscription_delete", f"subscription:{sub_id}", {}, utcnow())
+    st.cache_data.clear()
+
+
+def send_test(user: User, channel: str, address: str) -> tuple[bool, str]:
+    if not role_allows(user.role, "admin"):
+        raise PermissionError("Chỉ quản trị viên được gửi thử.")
+    res = notify_service.send_test(data.config(), data.db(), channel, address, user.username)
+    st.cache_data.clear()
+    return res

@@ -1,0 +1,102 @@
+"""Thông báo: what reaches me, and how — my subscriptions (channel and address, severity at or above a
+level, topics, places, watchlists, immediate or digest, quiet hours); for admins, the send log and a test
+message. Notifications go out from the outbox (orchestration/notify.py); secrets are never shown here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data_notify as dn, gate, ui
+from store.notify import Subscription
+from vocab.alerts import SEVERITY_LABELS
+from vocab.labels import TOPIC_LABELS
+
+PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
+MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
+
+
+def render() -> None:
+    st.title("Thông báo cảnh báo")
+    st.caption("Nhận cảnh báo qua thư điện tử, Telegram, Zalo OA hoặc webhook ngay khi hệ thống phát hiện, "
+               "theo mức độ, chủ đề, địa bàn và danh sách theo dõi bạn chọn.")
+    ui.flash()
+    user = gate.current_user()
+    subs = dn.my_subscriptions(user.username)
+    labels = dn.channels()
+    if subs:
+        st.dataframe(pd.DataFrame({
+            "Kênh": [labels.get(s.channel, s.channel) for s in subs], "Gửi tới": [s.address for s in subs],
+            "Từ mức": [SEVERITY_LABELS.get(s.min_severity, s.min_severity) for s in subs],
+            "Chủ đề": [", ".join(TOPIC_LABELS.get(t, t) for t in s.topics) or "tất cả" for s in subs],
+            "Địa bàn": [", ".join(s.places) or "tất cả" for s in subs],
+            "Cách gửi": [MODES.get(s.mode, s.mode) + (f" ({s.daily_at})" if s.mode == "daily" else "") for s in subs],
+            "Giờ yên lặng": [f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start else "" for s in subs],
+            "Bật": [s.active for s in subs]}), hide_index=True, width="stretch")
+    else:
+        ui.empty("Bạn chưa đăng ký nhận thông báo nào. Thêm một đăng ký ở dưới.")
+    _form(user, labels)
+    if subs:
+        with st.expander("Xoá một đăng ký"):
+            sid = st.selectbox("Đăng ký", [s.id for s in subs], key="nt_del",
+                               format_func=lambda i: next(f"{labels.get(s.channel)} → {s.address}" for s in subs if s.id == i))
+            if st.button("Xoá", key="nt_del_go"):
+                dn.delete(user, int(sid))
+                ui.set_flash("Đã xoá đăng ký.")
+                st.rerun()
+    if gate.can("admin"):
+        _admin(user, labels)
+
+
+def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    wls = dn.watchlists()
+    with st.form("nt_form", clear_on_submit=False):
+        st.markdown("**Thêm hoặc sửa đăng ký** (cùng kênh và địa chỉ thì sửa)")
+        c = st.columns(3)
+        channel = c[0].selectbox("Kênh", list(labels), format_func=labels.get)
+        address = c[1].text_input("Gửi tới", placeholder="thư điện tử, mã nhóm Telegram, địa chỉ webhook…")
+        sev = c[2].selectbox("Từ mức", ["low", "medium", "high"], index=1, format_func=SEVERITY_LABELS.get)
+        c = st.columns(3)
+        topics = c[0].multiselect("Chủ đề (trống: tất cả)", list(TOPIC_LABELS), format_func=TOPIC_LABELS.get,
+                                  placeholder="tất cả chủ đề")
+        places = c[1].text_input("Địa bàn (trống: tất cả; ngăn bằng dấu phẩy)", placeholder="Vàng Danh, Uông Bí")
+        watch = c[2].multiselect("Danh sách theo dõi", list(wls), format_func=wls.get, placeholder="không giới hạn")
+        c = st.columns(4)
+        mode = c[0].selectbox("Cách gửi", list(MODES), format_func=MODES.get)
+        daily = c[1].text_input("Giờ gửi gộp ngày", value="07:30")
+        q1 = c[2].text_input("Yên lặng từ", placeholder="22:00", help="Trong giờ yên lặng chỉ cảnh báo mức Cao được gửi.")
+        q2 = c[3].text_input("đến", placeholder="06:00")
+        active = st.checkbox("Bật", value=True)
+        if st.form_submit_button("Lưu đăng ký", type="primary"):
+            try:
+                dn.save(user, Subscription(0, user.username, channel, address.strip(), sev, tuple(topics),
+                                           tuple(p.strip() for p in places.split(",") if p.strip()), tuple(watch),
+                                           mode, daily.strip() or "07:30", q1.strip(), q2.strip(), active))
+                ui.set_flash("Đã lưu đăng ký nhận thông báo.")
+            except (ValueError, PermissionError) as exc:
+                ui.set_flash(str(exc), ok=False)
+            st.rerun()
+
+
+def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    st.divider()
+    st.subheader("Quản trị: nhật ký gửi")
+    counts = dn.outbox_counts()
+    st.caption("Hàng đợi: " + (" · ".join(f"{ {'pending': 'chờ gửi', 'sent': 'đã gửi', 'failed': 'bỏ (lỗi)'}.get(k, k)}: {v}"
+                                          for k, v in counts.items()) or "trống"))
+    log = dn.send_log()
+    if len(log):
+        st.dataframe(pd.DataFrame({"Lúc": log["logged_at"], "Kênh": [labels.get(c, c) for c in log["channel"]],
+                                   "Gửi tới": log["address"], "Kết quả": ["được" if ok else "lỗi" for ok in log["ok"]],
+                                   "Chi tiết": log["detail"]}), hide_index=True, width="stretch",
+                     column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm:ss")})
+    else:
+        ui.empty("Chưa gửi thông báo nào.")
+    with st.form("nt_test"):
+        c = st.columns([1, 2, 1])
+        ch = c[0].selectbox("Kênh", list(labels), format_func=labels.get, key="nt_test_ch")
+        to = c[1].text_input("Gửi tới", key="nt_test_to")
+        if c[2].form_submit_button("Gửi thử"):
+            ok, detail = dn.send_test(user, ch, to.strip())
+            ui.set_flash(("Đã gửi thử: " if ok else "Gửi thử không được: ") + detail, ok=ok)
+            st.rerun()

@@ -1,0 +1,30 @@
+"""What every notification channel shares: the message, the channel protocol, its error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping, Protocol, runtime_checkable
+
+import httpx
+
+
+class SendError(Exception):
+    """The channel could not deliver; the message is kept and retried. Never contains a secret."""
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str          # one line (e-mail subject, first line elsewhere)
+    text: str             # the whole message, plain text
+    alert_ids: tuple[str, ...] = ()
+    link: str = ""
+
+
+@runtime_checkable
+class Channel(Protocol):
+    name: ClassVar[str]
+    label: ClassVar[str]
+
+    def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
+        """Deliver; return a short detail for the log (an id). Raise SendError on failure."""
+        ...

@@ -1,0 +1,1 @@
+"""One module per notification channel (notify/registry.py loads them all)."""

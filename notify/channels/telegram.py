@@ -1,0 +1,32 @@
+"""telegram: a bot's sendMessage to a chat id ([notify.telegram] base_url, token_env)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import httpx
+
+from notify.base import Message, SendError
+from notify.registry import register
+from vocab.secrets import secret
+
+
+@register
+class Telegram:
+    name = "telegram"
+    label = "Telegram (bot)"
+
+    def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
+        token = secret(str(settings.get("token_env", "LANGNGHE_TELEGRAM_TOKEN")))
+        if not token:
+            raise SendError("chưa có mã bot Telegram (LANGNGHE_TELEGRAM_TOKEN)")
+        base = str(settings.get("base_url", "https://api.telegram.org")).rstrip("/")
+        try:
+            r = client.post(f"{base}/bot{token}/sendMessage", json={"chat_id": address, "text": message.text,
+                                                                 "disable_web_page_preview": True})
+        except httpx.HTTPError as exc:
+            raise SendError(f"Telegram không trả lời: {type(exc).__name__}") from None  # the URL holds the token
+        data = r.json() if r.content else {}
+        if r.status_code >= 300 or not data.get("ok"):
+            raise SendError(f"Telegram từ chối (HTTP {r.status_code}: {str(data.get('description', ''))[:120]})")
+        return f"message_id {data.get('result', {}).get('message_id', '')}"

@@ -1,0 +1,40 @@
+"""webhook: a JSON POST to the subscriber's URL, signed with HMAC-SHA256 of the body in
+`X-LangNghe-Signature: sha256=<hex>` (secret: [notify.webhook] secret_env)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any, Mapping
+
+import httpx
+
+from notify.base import Message, SendError
+from notify.registry import register
+from vocab.secrets import secret
+
+
+def signature(secret_value: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret_value.encode(), body, hashlib.sha256).hexdigest()
+
+
+@register
+class Webhook:
+    name = "webhook"
+    label = "Webhook (JSON)"
+
+    def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
+        key = secret(str(settings.get("secret_env", "LANGNGHE_WEBHOOK_SECRET")))
+        if not key:
+            raise SendError("chưa có khoá ký webhook (biến môi trường hoặc tệp bí mật LANGNGHE_WEBHOOK_SECRET)")
+        body = json.dumps({"subject": message.subject, "text": message.text, "alerts": list(message.alert_ids),
+                           "link": message.link}, ensure_ascii=False).encode()
+        try:
+            r = client.post(address, content=body, headers={"Content-Type": "application/json; charset=utf-8",
+                                                            "X-LangNghe-Signature": signature(key, body)})
+        except httpx.HTTPError as exc:
+            raise SendError(f"webhook không trả lời: {type(exc).__name__}") from None
+        if r.status_code >= 300:
+            raise SendError(f"webhook trả HTTP {r.status_code}")
+        return f"HTTP {r.status_code}"

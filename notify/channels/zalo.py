@@ -1,0 +1,33 @@
+"""zalo: a Zalo Official Account customer-service message to a follower's user id
+([notify.zalo] base_url, token_env; the OA token the zalo_oa source renews)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import httpx
+
+from notify.base import Message, SendError
+from notify.registry import register
+from vocab.secrets import secret
+
+
+@register
+class Zalo:
+    name = "zalo"
+    label = "Zalo OA"
+
+    def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
+        token = secret(str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN")))
+        if not token:
+            raise SendError("chưa có mã truy cập Zalo OA (LANGNGHE_ZALO_TOKEN)")
+        base = str(settings.get("base_url", "https://openapi.zalo.me")).rstrip("/")
+        try:
+            r = client.post(f"{base}/v3.0/oa/message/cs", headers={"access_token": token},
+                            json={"recipient": {"user_id": address}, "message": {"text": message.text[:2000]}})
+        except httpx.HTTPError as exc:
+            raise SendError(f"Zalo không trả lời: {type(exc).__name__}") from None
+        data = r.json() if r.content else {}
+        if r.status_code >= 300 or int(data.get("error", -1)) != 0:
+            raise SendError(f"Zalo từ chối (mã {data.get('error')}: {str(data.get('message', ''))[:120]})")
+        return f"message_id {(data.get('data') or {}).get('message_id', '')}"

@@ -1,0 +1,49 @@
+"""Channels register by name; a second module claiming a name is an error, not an override."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from notify.base import Channel
+
+_REGISTRY: dict[str, type] = {}
+
+
+class DuplicateChannel(RuntimeError):
+    pass
+
+
+def register(cls: type) -> type:
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{cls.__name__} has no string `name`")
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise DuplicateChannel(f"notification channel {name!r} is registered by {_REGISTRY[name].__module__} already")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def load_all() -> None:
+    from notify import channels
+
+    for mod in pkgutil.iter_modules(channels.__path__):
+        importlib.import_module(f"notify.channels.{mod.name}")
+
+
+def names() -> list[str]:
+    load_all()
+    return sorted(_REGISTRY)
+
+
+def get(name: str) -> Channel:
+    load_all()
+    try:
+        return _REGISTRY[name]()
+    except KeyError:
+        raise KeyError(f"không có kênh thông báo «{name}»") from None
+
+
+def labels() -> dict[str, str]:
+    load_all()
+    return {n: getattr(c, "label", n) for n, c in sorted(_REGISTRY.items())}

@@ -1,0 +1,112 @@
+"""Delivering notifications: the scheduler job that empties the outbox (store/notify.py).
+
+Each tick: due rows (immediate ones at once, digests at their hour), grouped per subscription so a
+digest is one message, rendered (notify/message.py), sent through the channel (notify/registry.py) with
+an httpx client made here (tests inject a transport), then marked sent — or retried with back-off and
+given up after [notify] max_attempts. Every try is logged. A message is marked sent only after the
+channel accepted it, and the outbox row is unique per (event, subscription): a crash between the send
+and the mark can repeat that one message once, never lose it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import httpx
+
+from notify import message as render
+from notify import registry
+from notify.base import Message, SendError
+from store import notify as store_notify
+from store.db import Database, utcnow
+from vocab.config import Config, section
+from vocab.secrets import redact, secret
+
+log = logging.getLogger("langnghe.notify")
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    enabled: bool = True
+    max_attempts: int = 6
+    retry_base_seconds: float = 60.0
+    timeout_seconds: float = 20.0
+    public_url: str = ""
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> "NotifySettings":
+        raw = section(cfg, "notify")
+        return cls(bool(raw.get("enabled", True)), int(raw.get("max_attempts", 6)),
+                   float(raw.get("retry_base_seconds", 60)), float(raw.get("timeout_seconds", 20)),
+                   str(raw.get("public_url", "")))
+
+
+def channel_settings(cfg: Config, channel: str) -> dict[str, Any]:
+    return dict(section(cfg, "notify").get(channel, {}) or {})
+
+
+def _secrets(cfg: Config) -> list[str | None]:
+    """Every configured secret value, so none can reach a log line."""
+    raw = section(cfg, "notify")
+    return [secret(str(v)) for ch in raw.values() if isinstance(ch, dict)
+            for k, v in ch.items() if k.endswith("_env")]
+
+
+def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:
+    return registry.get(channel).send(address, msg, channel_settings(cfg, channel), client)
+
+
+def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
+            now: Any = None) -> dict[str, int]:
+    """One pass over the due outbox; returns counts {sent, retried}."""
+    s = NotifySettings.from_config(cfg)
+    if not s.enabled:
+        return {"sent": 0, "retried": 0}
+    now = now or utcnow()
+    with db.read() as cur:
+        rows = store_notify.due_rows(cur, now)
+    groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[(r["subscription_id"], r["channel"], r["address"])].append(r)
+    out = {"sent": 0, "retried": 0}
+    if not groups:
+        return out
+    hidden = _secrets(cfg)
+    with (client_factory() if client_factory else httpx.Client(timeout=s.timeout_seconds)) as client:
+        for (_, channel, address), grp in groups.items():
+            ids = [r["id"] for r in grp]
+            msg = render.render([r for r in grp if r.get("alert_id")], s.public_url)
+            try:
+                detail = send_one(cfg, channel, address, msg, client)
+                ok = True
+            except (SendError, KeyError) as exc:
+                detail, ok = redact(str(exc), hidden), False
+            with db.write() as cur:
+                if ok:
+                    store_notify.mark_sent(cur, ids, utcnow())
+                else:
+                    store_notify.mark_retry(cur, ids, detail, utcnow(), max_attempts=s.max_attempts,
+                                            base_seconds=s.retry_base_seconds)
+                store_notify.log_send(cur, utcnow(), channel, address, ids, ok, detail)
+            out["sent" if ok else "retried"] += len(ids)
+            if not ok:
+                log.warning("notification via %s failed: %s", channel, detail)
+    return out
+
+
+def send_test(cfg: Config, db: Database, channel: str, address: str, username: str, *,
+              client_factory: Callable[[], httpx.Client] | None = None) -> tuple[bool, str]:
+    """The admin's "Gửi thử" on Quản trị: one message, logged, nothing queued."""
+    s = NotifySettings.from_config(cfg)
+    msg = Message("Lắng Nghe: tin nhắn thử", f"Lắng Nghe: tin nhắn thử do {username} gửi từ trang Quản trị.", (), s.public_url)
+    try:
+        with (client_factory() if client_factory else httpx.Client(timeout=s.timeout_seconds)) as client:
+            detail, ok = send_one(cfg, channel, address, msg, client), True
+    except (SendError, KeyError) as exc:
+        detail, ok = redact(str(exc), _secrets(cfg)), False
+    with db.write() as cur:
+        store_notify.log_send(cur, utcnow(), channel, address, [], ok, f"(thử) {detail}")
+    return ok, detail

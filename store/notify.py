@@ -1,0 +1,177 @@
+"""Notifications' SQL: subscriptions, the outbox (filled in the alert's own transaction), the send log.
+
+    store.alerts.raise_alert ─▶ enqueue_for_alert(cur, …)   same transaction: an alert is never raised
+                                                              without its notifications, nor they without it
+    orchestration.notify.deliver ─▶ due_rows ─▶ channel ─▶ mark_sent / mark_retry / log_send
+UNIQUE (event_key, subscription_id) means a restart or a second raise can never send twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Sequence
+
+from vocab.alerts import NewAlert
+from vocab.timefmt import to_local, to_utc
+
+if TYPE_CHECKING:
+    import duckdb
+
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    username: str
+    channel: str
+    address: str
+    min_severity: str = "medium"
+    topics: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    watchlists: tuple[int, ...] = ()
+    mode: str = "immediate"
+    daily_at: str = "07:30"
+    quiet_start: str = ""
+    quiet_end: str = ""
+    active: bool = True
+
+
+_SUB_COLS = ("id, username, channel, address, min_severity, topics, places, watchlists, mode, daily_at, quiet_start, "
+             "quiet_end, active")
+
+
+def _sub(r: Sequence[Any]) -> Subscription:
+    return Subscription(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ()), tuple(r[6] or ()), tuple(r[7] or ()),
+                        r[8], r[9], r[10], r[11], bool(r[12]))
+
+
+def save_subscription(cur: "duckdb.DuckDBPyConnection", s: Subscription) -> int:
+    """Insert or update (by username, channel, address); returns the id."""
+    row = cur.execute(
+        f"""INSERT INTO subscriptions ({_SUB_COLS.replace('id, ', '', 1)})
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (username, channel, address) DO UPDATE SET min_severity = excluded.min_severity,
+              topics = excluded.topics, places = excluded.places, watchlists = excluded.watchlists,
+              mode = excluded.mode, daily_at = excluded.daily_at, quiet_start = excluded.quiet_start,
+              quiet_end = excluded.quiet_end, active = excluded.active
+            RETURNING id""",
+        [s.username, s.channel, s.address, s.min_severity, list(s.topics), list(s.places), list(s.watchlists),
+         s.mode, s.daily_at, s.quiet_start, s.quiet_end, s.active]).fetchone()
+    return int(row[0])
+
+
+def subscriptions(cur: "duckdb.DuckDBPyConnection", username: str | None = None) -> list[Subscription]:
+    sql = f"SELECT {_SUB_COLS} FROM subscriptions" + (" WHERE username = ?" if username else "") + " ORDER BY id"
+    return [_sub(r) for r in cur.execute(sql, [username] if username else []).fetchall()]
+
+
+def delete_subscription(cur: "duckdb.DuckDBPyConnection", sub_id: int, username: str) -> None:
+    cur.execute("DELETE FROM subscriptions WHERE id = ? AND username = ?", [sub_id, username])
+
+
+def _hhmm(s: str) -> tuple[int, int] | None:
+    try:
+        h, m = s.split(":")
+        return int(h), int(m)
+    except (ValueError, AttributeError):
+        return None
+
+
+def in_quiet_hours(s: Subscription, at_utc: datetime) -> bool:
+    a, b = _hhmm(s.quiet_start), _hhmm(s.quiet_end)
+    if a is None or b is None:
+        return False
+    t = to_local(at_utc).time()
+    start, end = t.replace(hour=a[0], minute=a[1], second=0, microsecond=0), t.replace(hour=b[0], minute=b[1], second=0, microsecond=0)
+    return start <= t < end if start <= end else (t >= start or t < end)
+
+
+def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
+    """Does this subscription want this alert now? Severity, topics, places, watchlists, quiet hours."""
+    if not s.active or SEVERITY_RANK.get(alert.severity, 0) < SEVERITY_RANK.get(s.min_severity, 1):
+        return False
+    if s.topics and not set(s.topics) & set(alert.topics):
+        return False
+    if s.places and not any(any(p in ap for ap in alert.places) for p in s.places):
+        return False
+    if s.watchlists and int((alert.details or {}).get("watchlist_id", -1)) not in s.watchlists:
+        return False
+    if in_quiet_hours(s, at_utc) and alert.severity != "high":
+        return False
+    return True
+
+
+def due_time(s: Subscription, at_utc: datetime) -> datetime:
+    """When the message goes: now, the next full hour, or the next daily time (Vietnam time)."""
+    if s.mode == "hourly":
+        return (at_utc + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    if s.mode == "daily":
+        hm = _hhmm(s.daily_at) or (7, 30)
+        local = to_local(at_utc)
+        target = local.replace(hour=hm[0], minute=hm[1], second=0, microsecond=0)
+        if target <= local:
+            target += timedelta(days=1)
+        return to_utc(target)
+    return at_utc
+
+
+def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: NewAlert, at: datetime) -> int:
+    """Outbox rows for every subscription that wants this alert (call inside raise_alert's transaction)."""
+    n = 0
+    for s in subscriptions(cur):
+        if not wants(s, alert, at):
+            continue
+        due = due_time(s, at)
+        row = cur.execute(
+            """INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
+                                   next_attempt_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
+            [f"alert:{alert_id}", s.id, s.channel, s.address, alert_id, at, due, due]).fetchone()
+        n += row is not None
+    return n
+
+
+def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) -> list[dict[str, Any]]:
+    """Pending rows whose time has come, with their alert, oldest first."""
+    cur.execute(
+        """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at,
+                  a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at
+           FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
+           WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+           ORDER BY o.subscription_id, o.created_at LIMIT ?""", [now, limit])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:
+    cur.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id IN (SELECT unnest(?))",
+                [now, list(ids)])
+
+
+def mark_retry(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error: str, now: datetime, *,
+               max_attempts: int, base_seconds: float) -> None:
+    """Back off exponentially (base × 2^attempts); give up after max_attempts (status failed)."""
+    for oid in ids:
+        att = int(cur.execute("SELECT attempts FROM outbox WHERE id = ?", [oid]).fetchone()[0]) + 1
+        status = "failed" if att >= max_attempts else "pending"
+        cur.execute("UPDATE outbox SET attempts = ?, status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                    [att, status, error[:500], now + timedelta(seconds=base_seconds * (2 ** (att - 1))), oid])
+
+
+def log_send(cur: "duckdb.DuckDBPyConnection", now: datetime, channel: str, address: str, ids: Sequence[int],
+             ok: bool, detail: str) -> None:
+    cur.execute("INSERT INTO notify_log (logged_at, channel, address, outbox_ids, ok, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                [now, channel, address, list(ids), ok, detail[:500]])
+
+
+def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[str, Any]]:
+    cur.execute("SELECT logged_at, channel, address, outbox_ids, ok, detail FROM notify_log ORDER BY id DESC LIMIT ?",
+                [limit])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def outbox_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
+    return dict(cur.execute("SELECT status, count(*) FROM outbox GROUP BY 1").fetchall())

@@ -1,0 +1,155 @@
+"""Notifications end to end on a real DuckDB file: subscriptions filter alerts, the outbox row is written
+in the alert's own transaction, delivery sends once (also across a restart), failures back off and give
+up, digests wait for their hour, and no secret reaches the log."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from orchestration import notify
+from store import alerts as store_alerts
+from store import notify as store_notify
+from store.db import Database
+from tests.conftest import make_config
+from vocab.alerts import NewAlert
+
+TOKEN = "123456:bi-mat-cua-bot"
+NOW = datetime(2026, 12, 4, 3, 0)     # 10:00 Vietnam time
+
+
+def alert(severity="high", topics=("environment",), places=("Phường Vàng Danh",)) -> NewAlert:
+    return NewAlert.of("Bùn đất từ bãi thải tràn vào nhà dân", severity,
+                       "3 tin từ 3 nguồn trong 5 phút; nền 0,9 tin/ngày", topics=list(topics), places=list(places),
+                       n_items=3, n_outlets=3)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("LANGNGHE_TELEGRAM_TOKEN", TOKEN)
+    cfg = make_config(tmp_path, notify={"public_url": "http://127.0.0.1:8501",
+                                        "telegram": {"base_url": "http://telegram.test",
+                                                     "token_env": "LANGNGHE_TELEGRAM_TOKEN"}})
+    db = Database(cfg.storage.db_path)
+    yield cfg, db
+    db.close()
+
+
+def subscribe(db, **kw) -> int:
+    with db.write() as cur:
+        return store_notify.save_subscription(cur, store_notify.Subscription(0, kw.pop("username", "chuyenvien"),
+                                                                             kw.pop("channel", "telegram"),
+                                                                             kw.pop("address", "-1001"), **kw))
+
+
+class Telegram:
+    def __init__(self, fail: bool = False):
+        self.sent: list[dict] = []
+        self.fail = fail
+
+    def __call__(self, req: httpx.Request) -> httpx.Response:
+        if self.fail:
+            return httpx.Response(502, json={"ok": False, "description": f"bad gateway for {req.url}"})
+        self.sent.append(json.loads(req.content))
+        return httpx.Response(200, json={"ok": True, "result": {"message_id": len(self.sent)}})
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self))
+
+
+def raise_one(db, a=None, at=NOW) -> str:
+    with db.write() as cur:
+        return store_alerts.raise_alert(cur, a or alert(), at)
+
+
+def test_an_alert_is_sent_once_with_its_why_and_link(env):
+    cfg, db = env
+    subscribe(db)
+    aid = raise_one(db)
+    tg = Telegram()
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=NOW) == {"sent": 1, "retried": 0}
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=NOW + timedelta(minutes=5))["sent"] == 0
+    (msg,) = tg.sent
+    assert msg["chat_id"] == "-1001"
+    text = msg["text"]
+    assert "Bùn đất từ bãi thải" in text and "Vì sao: 3 tin từ 3 nguồn trong 5 phút" in text
+    assert "Phường Vàng Danh" in text and "3 tin, 3 nguồn" in text
+    assert f"http://127.0.0.1:8501/alerts?alert={aid}" in text
+
+
+def test_the_outbox_row_lives_and_dies_with_the_alert(env):
+    cfg, db = env
+    subscribe(db)
+    with pytest.raises(RuntimeError):
+        with db.write() as cur:
+            store_alerts.raise_alert(cur, alert(), NOW)
+            raise RuntimeError("crash before commit")
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {}
+
+
+def test_a_restart_between_alert_and_send_still_sends_exactly_once(env, tmp_path):
+    cfg, db = env
+    subscribe(db)
+    raise_one(db)
+    db.close()                                   # "kill serve" after the alert, before the send
+    db2 = Database(cfg.storage.db_path)
+    tg = Telegram()
+    notify.deliver(cfg, db2, client_factory=tg.client, now=NOW)
+    notify.deliver(cfg, db2, client_factory=tg.client, now=NOW + timedelta(hours=1))
+    with db2.write() as cur:                     # the same event enqueued again (a second raise path)
+        n = store_notify.enqueue_for_alert(cur, "A000001", alert(), NOW)
+    assert len(tg.sent) == 1 and n == 0
+    db2.close()
+
+
+def test_failures_back_off_then_give_up_and_the_token_never_reaches_the_log(env):
+    cfg, db = env
+    subscribe(db)
+    raise_one(db)
+    bad = Telegram(fail=True)
+    t = NOW
+    for _ in range(6):
+        notify.deliver(cfg, db, client_factory=bad.client, now=t)
+        t += timedelta(days=1)
+    with db.read() as cur:
+        counts = store_notify.outbox_counts(cur)
+        log = store_notify.recent_log(cur)
+    assert counts == {"failed": 1} and len(log) == 6 and not any(r["ok"] for r in log)
+    assert all(TOKEN not in r["detail"] for r in log)
+    assert "HTTP 502" in log[0]["detail"]
+
+
+def test_subscription_filters(env):
+    cfg, db = env
+    subscribe(db, address="env-only", topics=("environment",))
+    subscribe(db, address="health-only", topics=("health",))
+    subscribe(db, address="high-only", min_severity="high")
+    subscribe(db, address="quiet", quiet_start="09:00", quiet_end="12:00")
+    raise_one(db, alert(severity="medium"))
+    with db.read() as cur:
+        rows = store_notify.due_rows(cur, NOW)
+    assert sorted(r["address"] for r in rows) == ["env-only"]   # medium: not high-only, quiet hours at 10:00
+
+
+def test_digests_wait_for_their_time_and_come_as_one_message(env):
+    cfg, db = env
+    subscribe(db, mode="daily", daily_at="16:30")
+    raise_one(db)
+    raise_one(db, alert(places=("Phường Uông Bí",)))
+    tg = Telegram()
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=NOW)["sent"] == 0
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=datetime(2026, 12, 4, 9, 30))["sent"] == 2
+    assert len(tg.sent) == 1 and tg.sent[0]["text"].startswith("Lắng Nghe — 2 cảnh báo mới")
+
+
+def test_admin_test_message_is_logged(env):
+    cfg, db = env
+    tg = Telegram()
+    ok, detail = notify.send_test(cfg, db, "telegram", "-1001", "quantri", client_factory=tg.client)
+    assert ok and tg.sent[0]["text"].startswith("Lắng Nghe: tin nhắn thử")
+    with db.read() as cur:
+        assert store_notify.recent_log(cur)[0]["detail"].startswith("(thử)")
