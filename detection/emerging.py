@@ -406,7 +406,8 @@ def evaluate_story(
     all_places = _rank(stats.get("places") or [])
     places = distinct_places(all_places, limit=3, area_province=p.area_province)
     titles, types = stats.get("titles") or [], stats.get("types") or []
-    title = next((t for t, ty in zip(titles, types) if ty == "press" and t), titles[0] if titles else "")
+    title = stats.get("title") or next((t for t, ty in zip(titles, types) if ty == "press" and t),
+                                       titles[0] if titles else "")  # the store's display title
 
     signals = harm_signals(stats.get("texts") or [])
     severity, points, severity_why = severity_of(signals, mixed, score, p)

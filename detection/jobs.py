@@ -96,7 +96,7 @@ class Detector:
                 "title": gi.title, "folded": gi.folded, "mask": list(gi.mask), "topics": list(gi.topics),
                 "sentiment": gi.sentiment, "in_area": gi.in_area, "places": list(gi.places),
                 "similarity": a.similarity, "grouped_at": now, "wards": sorted(gi.wards),
-                "provinces": sorted(gi.provinces),
+                "provinces": sorted(gi.provinces), "title_restored": gi.title_restored or None,
             })
         touched = sorted({a.story_id for a in assignments})
         with self.db.write() as cur:

@@ -167,6 +167,9 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
     with db.write() as cur:
         add_story_items(cur, story_rows)
         refresh_stories(cur, [s["story_id"] for s in stories], start + timedelta(days=7))
+        named = dict(cur.execute("SELECT story_id, title FROM stories").fetchall())
+    for s in stories:  # the store names a story by its display title (a press item when one has joined)
+        s["title"] = named.get(s["story_id"], s["title"])
     with db.write() as cur:
         for n, s in enumerate(stories[:n_alerts]):
             at = max(it.published_at for it in items if it.id in set(s["item_ids"][:3])) + timedelta(minutes=20)

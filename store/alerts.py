@@ -34,7 +34,8 @@ _ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "top
 
 # ------------------------------------------------------------------------------------------ raise
 def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime) -> str:
-    """Insert a new alert (status 'new') and its 'raise' event; returns the alert id."""
+    """Insert a new alert (status 'new') and its 'raise' event; returns the alert id. An alert on a story
+    is named by the story's display title (store.stories.DISPLAY_TITLE), which it follows afterwards."""
     seq = int(cur.execute("SELECT nextval('alert_seq')").fetchone()[0])
     alert_id = f"A{seq:06d}"
     cur.execute(
@@ -42,9 +43,10 @@ def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime)
         INSERT INTO alerts (alert_id, seq, kind, story_id, raised_at, title, topics, places, item_ids, n_items,
                             n_outlets, severity, score, reason, details, status, priority, previous_alert_id,
                             updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, coalesce((SELECT title FROM stories WHERE story_id = ?), ?),
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
         """,
-        [alert_id, seq, alert.kind, alert.story_id, at, alert.title, list(alert.topics), list(alert.places),
+        [alert_id, seq, alert.kind, alert.story_id, at, alert.story_id, alert.title, list(alert.topics), list(alert.places),
          list(alert.item_ids), int(alert.n_items), int(alert.n_outlets), alert.severity, float(alert.score),
          alert.reason, json.dumps(alert.details, ensure_ascii=False, default=str), alert.effective_priority,
          alert.previous_alert_id, at],
