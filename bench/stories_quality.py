@@ -100,9 +100,10 @@ def main() -> None:
         print("   ", a["reason"])
         f = final.get(a["alert_id"]) or {}
         print(f"    at the end: severity={f.get('severity')} items={f.get('n_items')} title={f.get('title')!r}")
+        print(f"    reason at the end: …; mức {str(f.get('reason') or '').rsplit('; mức ', 1)[-1]}")
         for e in history:
             if e["alert_id"] == a["alert_id"] and e["action"] != "raise":
-                print(f"    history {e['at']} {e['action']} {e['from_state']} → {e['to_state']}: {e['note']}")
+                print(f"    history {e['at']} {e['action']}: {e['note']}")
 
 
 if __name__ == "__main__":
