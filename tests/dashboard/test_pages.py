@@ -362,6 +362,7 @@ def test_topics_and_places_compare_periods_with_old_and_new_names(demo_env):
     topics, places = at.dataframe[0].value, at.dataframe[1].value
     assert {"Kỳ này", "Kỳ trước", "Thay đổi"} <= set(topics.columns)
     assert "Phường Uông Bí" in set(places["Đơn vị mới (2025)"])
+    assert not [u for u in places["Đơn vị mới (2025)"] if "," in u]  # one row per unit, never a combined one
     old = " ".join(places["Tên cũ được nhắc"])
     assert "Trưng Vương" in old and "Bắc Sơn" in old
     assert len(at.get("plotly_chart")) == 2  # topic bars and the offline map
