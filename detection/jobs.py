@@ -99,6 +99,7 @@ class Detector:
                 "sentiment": gi.sentiment, "in_area": gi.in_area, "places": list(gi.places),
                 "similarity": a.similarity, "grouped_at": now, "wards": sorted(gi.wards),
                 "provinces": sorted(gi.provinces), "title_restored": gi.title_restored or None,
+                "collector": gi.collector or None,
             })
         touched = sorted({a.story_id for a in assignments})
         with self.db.write() as cur:

@@ -39,6 +39,7 @@ _ITEM_SCHEMA = pa.schema(
         ("wards", pa.list_(pa.string())),       # migration 022
         ("provinces", pa.list_(pa.string())),
         ("title_restored", pa.string()),        # migration 070
+        ("collector", pa.string()),
     ]
 )
 
@@ -56,7 +57,7 @@ def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | 
     """
     lim = f"LIMIT {int(limit)}" if limit else ""
     sql = f"""
-        SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary,
+        SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary, i.collector,
                t.item_id IS NOT NULL AS tagged, t.topics, t.sentiment, t.in_area, t.places,
                CAST(t.place_details AS VARCHAR) AS place_details, t.folded, t.title_restored
         FROM items i
@@ -64,7 +65,7 @@ def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | 
         WHERE i.published_at <= ? AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)
         ORDER BY i.published_at, i.id {lim}
     """
-    cols = ["id", "published_at", "source", "outlet", "source_type", "title", "summary", "tagged",
+    cols = ["id", "published_at", "source", "outlet", "source_type", "title", "summary", "collector", "tagged",
             "topics", "sentiment", "in_area", "places", "place_details", "folded", "title_restored"]
     out = []
     for r in cur.execute(sql, [now]).fetchall():
@@ -103,7 +104,7 @@ def add_story_items(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, A
 FORUM_COLLECTORS = ("xenforo", "reddit")
 _TITLE_CLASS = (
     "CASE WHEN s.source_type = 'press' THEN 0 "
-    f"WHEN i.collector IN ({', '.join(repr(c) for c in FORUM_COLLECTORS)}) THEN 1 ELSE 2 END"
+    f"WHEN s.collector IN ({', '.join(repr(c) for c in FORUM_COLLECTORS)}) THEN 1 ELSE 2 END"
 )
 # 0: written with diacritics, 1: written without but restored by the tagger, 2: neither (not tagged yet)
 _TITLE_MARKS = (
@@ -146,7 +147,6 @@ def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], 
                    count(*) FILTER (WHERE s.sentiment = 'positive'),
                    ?
             FROM story_items s JOIN _sids USING (story_id)
-            LEFT JOIN items i ON i.id = s.item_id
             GROUP BY s.story_id
             """.replace("{DISPLAY_TITLE}", DISPLAY_TITLE),
             [now],

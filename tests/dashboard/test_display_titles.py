@@ -132,3 +132,17 @@ def to_iso(t) -> tuple[int, int]:
     iso = to_local(t).isocalendar()
     return iso[0], iso[1]
 
+
+
+def test_forum_post_names_the_story_before_other_social_posts(env):
+    """Press > forum > other social posts, all written with diacritics; the collector kind tells forums."""
+    t0 = utcnow() - timedelta(hours=1)
+    rows = [("f0", "social", "facebook", "Bài đăng Facebook về bãi thải than", t0),
+            ("f1", "social", "xenforo", "Chủ đề diễn đàn về bãi thải than", t0 + timedelta(minutes=5))]
+    with env.db.write() as cur:
+        store_stories.add_story_items(cur, [{
+            "item_id": k, "story_id": "f0", "published_at": at, "source": c, "outlet": c, "source_type": st,
+            "title": title, "folded": fold(title), "in_area": True, "grouped_at": at, "collector": c,
+            "similarity": None if k == "f0" else 0.5} for k, st, c, title, at in rows])
+        store_stories.refresh_stories(cur, ["f0"], t0)
+    assert _title(env, "f0") == "Chủ đề diễn đàn về bãi thải than"
