@@ -74,6 +74,8 @@ def main() -> None:
             with db.read() as cur:
                 got = {r["item_id"]: r["story_id"] for r in store_stories.grouped_since(cur, datetime(1970, 1, 1))}
                 final = {a["alert_id"]: a for a in store_alerts.list_alerts(cur).to_dict("records")}
+                named = dict(zip(*[list(c) for c in store_stories.list_stories(
+                    cur, datetime(1970, 1, 1), limit=100_000)[["story_id", "title"]].T.values]))
                 history = store_alerts.audit_log(cur).to_dict("records")
     truth = {r["id"]: r["story"] or f"solo:{r['id']}" for r in rows}
     got = {i: got[i] for i in truth if i in got}
@@ -100,6 +102,7 @@ def main() -> None:
         print("   ", a["reason"])
         f = final.get(a["alert_id"]) or {}
         print(f"    at the end: severity={f.get('severity')} items={f.get('n_items')} title={f.get('title')!r}")
+        print(f"    story {a['story_id']} is named {named.get(a['story_id'])!r}")
         print(f"    reason at the end: …; mức {str(f.get('reason') or '').rsplit('; mức ', 1)[-1]}")
         for e in history:
             if e["alert_id"] == a["alert_id"] and e["action"] != "raise":
