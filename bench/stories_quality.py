@@ -47,12 +47,14 @@ def main() -> None:
 
     from vocab import config as config_mod
     from langnghe.commands.replay import fixture_tagger, parse_time, pipeline_tagging, replay
+    from store import alerts as store_alerts
     from store import stories as store_stories
     from store.db import Database
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--input", default=str(CORPUS))
     ap.add_argument("--tagger", choices=("auto", "fixture"), default="auto")
+    ap.add_argument("--step", type=float, default=15, help="minutes between detection steps (live: 1)")
     args = ap.parse_args()
     rows = corpus_rows(Path(args.input))
     for r in rows:
@@ -68,9 +70,13 @@ def main() -> None:
                 processor, tagger, how = pipeline_tagging(cfg, db)
             else:
                 tagger, how = fixture_tagger(rows), "fixture"
-            alerts, _ = replay(cfg, db, rows, timedelta(minutes=15), tagger=tagger, processor=processor)
+            alerts, _ = replay(cfg, db, rows, timedelta(minutes=args.step), tagger=tagger, processor=processor)
             with db.read() as cur:
                 got = {r["item_id"]: r["story_id"] for r in store_stories.grouped_since(cur, datetime(1970, 1, 1))}
+                final = {a["alert_id"]: a for a in store_alerts.list_alerts(cur).to_dict("records")}
+                named = dict(zip(*[list(c) for c in store_stories.list_stories(
+                    cur, datetime(1970, 1, 1), limit=100_000)[["story_id", "title"]].T.values]))
+                history = store_alerts.audit_log(cur).to_dict("records")
     truth = {r["id"]: r["story"] or f"solo:{r['id']}" for r in rows}
     got = {i: got[i] for i in truth if i in got}
     recall, precision = pair_scores(truth, got)
@@ -94,6 +100,13 @@ def main() -> None:
         print(f"alert {a['alert_id']} at {a['raised_at']} severity={a['severity']} items={len(a['item_ids'])} {dict(ev)}")
         print("   ", a["title"])
         print("   ", a["reason"])
+        f = final.get(a["alert_id"]) or {}
+        print(f"    at the end: severity={f.get('severity')} items={f.get('n_items')} title={f.get('title')!r}")
+        print(f"    story {a['story_id']} is named {named.get(a['story_id'])!r}")
+        print(f"    reason at the end: …; mức {str(f.get('reason') or '').rsplit('; mức ', 1)[-1]}")
+        for e in history:
+            if e["alert_id"] == a["alert_id"] and e["action"] != "raise":
+                print(f"    history {e['at']} {e['action']}: {e['note']}")
 
 
 if __name__ == "__main__":

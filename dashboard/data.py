@@ -110,9 +110,9 @@ def items_over_time(days: int = 14, bucket: str = "day") -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def latest_items(limit: int = 50) -> pd.DataFrame:
+def latest_items(limit: int = 50, in_area_only: bool = False) -> pd.DataFrame:
     with db().read() as cur:
-        df = q.latest_items(cur, limit)
+        df = q.latest_items(cur, limit, in_area_only)
     return to_local(df, "published_at")
 
 

@@ -36,7 +36,7 @@ SENTIMENT_COLORS = {"Tiêu cực": "#c0392b", "Trung tính": "#95a5a6", "Tích c
 SEVERITY_DOTS = {"high": ":red[**●**]", "medium": ":orange[**●**]", "low": ":gray[**●**]"}
 ACTION_LABELS = {
     "raise": "Phát hiện", "transition": "Chuyển trạng thái", "assign": "Giao xử lý", "priority": "Đổi ưu tiên",
-    "note": "Ghi chú", "merge": "Gộp",
+    "note": "Ghi chú", "merge": "Gộp", "severity": "Đổi mức độ",
     "user.create": "Tạo tài khoản", "user.update": "Sửa tài khoản", "user.password": "Đổi mật khẩu",
     "user.unlock": "Mở khóa đăng nhập", "login.lockout": "Tạm khóa đăng nhập",
     "import": "Nhập tệp", "source.add": "Thêm nguồn", "source.edit": "Sửa nguồn", "settings.retention": "Đổi thời hạn lưu trữ",

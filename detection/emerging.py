@@ -264,6 +264,47 @@ def severity_of(signals: dict[str, Any], mixed: bool, score: float, p: "AlertPar
     return level, points, why
 
 
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass(frozen=True)
+class Regrade:
+    """An open alert's severity re-graded as its story grew: what to store, and the history note (empty
+    when the level stayed and only what made it grew)."""
+
+    severity: str
+    reason: str
+    details: dict[str, Any]
+    note: str
+
+
+def regrade(alert: dict[str, Any], story: dict[str, Any], score: float, p: "AlertParams") -> Regrade | None:
+    """Severity of the whole story now (all its items: harm words, affected count, officials, press and
+    social, breadth at the higher of the alert's and the current score). A growing story only gains
+    signals, so severity only rises here; staff lower it by closing or re-prioritising the alert.
+    None when it is lower, or the same level on no more points. The reason's closing "mức …" clause is
+    restated; the note (for the alert's history) is set only when the level rises."""
+    old = str(alert.get("severity") or "low")
+    signals = harm_signals(story.get("texts") or [])
+    mixed = int(story.get("n_press") or 0) > 0 and int(story.get("n_social") or 0) > 0
+    best = max(float(alert.get("score") or 0.0), float(score or 0.0))
+    level, points, why = severity_of(signals, mixed, best, p)
+    rose = SEVERITY_RANK.get(level, 0) > SEVERITY_RANK.get(old, 0)
+    was = int((alert.get("details") or {}).get("severity_points") or 0)
+    if not rose and (level != old or points <= was):
+        return None  # lower, or the same level with nothing more to say
+    clause = f"mức {SEVERITY_LABELS[level]}" + (": " + "; ".join(why) if why else "")
+    reason = str(alert.get("reason") or "")
+    cut = reason.rfind(f"mức {SEVERITY_LABELS.get(old, old)}")
+    reason = (reason[:cut] + clause) if cut >= 0 else (f"{reason}; {clause}" if reason else clause)
+    details = dict(alert.get("details") or {})
+    details.update(severity=level, severity_points=points, severity_why=why, harm=signals,
+                   severity_items=int(story.get("n_items") or 0))
+    note = (f"Mức độ: {SEVERITY_LABELS.get(old, old)} → {SEVERITY_LABELS[level]} khi vấn đề có "
+            f"{int(story.get('n_items') or 0)} tin ({points} điểm: {'; '.join(why)})") if rose else ""
+    return Regrade(level, reason, details, note)
+
+
 # ------------------------------------------------------------------------------------------ stories
 @dataclass
 class Decision:
@@ -406,7 +447,8 @@ def evaluate_story(
     all_places = _rank(stats.get("places") or [])
     places = distinct_places(all_places, limit=3, area_province=p.area_province)
     titles, types = stats.get("titles") or [], stats.get("types") or []
-    title = next((t for t, ty in zip(titles, types) if ty == "press" and t), titles[0] if titles else "")
+    title = stats.get("title") or next((t for t, ty in zip(titles, types) if ty == "press" and t),
+                                       titles[0] if titles else "")  # the store's display title
 
     signals = harm_signals(stats.get("texts") or [])
     severity, points, severity_why = severity_of(signals, mixed, score, p)

@@ -3,7 +3,9 @@
     run_detection(cfg, db, now) ─┬─ 1 group: items not yet in a story (published ≤ now; tagged, or
                                  │           untagged for untagged_grace_minutes) → StoryIndex → story_items
                                  ├─ 2 detect: stories touched in step 1 → counts (DuckDB) → baseline,
-                                 │            Kleinberg burst, weight, dedupe → alerts (+ 'raise' audit event)
+                                 │            Kleinberg burst, weight, dedupe → alerts (+ 'raise' audit event);
+                                 │            an open alert whose story grew follows it and is re-graded
+                                 │            (+ 'severity' event when its severity rises)
                                  └─ 3 sources: every source_check_minutes, volume 2σ band and failure alarms
 
 The StoryIndex lives in memory, one per database handle; it is rebuilt from story_items when the
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Sequence
 
 from vocab.config import Config, section
-from detection.emerging import AlertParams, baseline_rate, check_source_failing, check_source_volume, evaluate_story, story_cells
+from detection.emerging import AlertParams, baseline_rate, regrade, check_source_failing, check_source_volume, evaluate_story, story_cells
 from detection.stories import GroupItem, StoryIndex, StoryParams, group_item_from_tags
 from store import alerts as store_alerts
 from store import stories as store_stories
@@ -96,7 +98,8 @@ class Detector:
                 "title": gi.title, "folded": gi.folded, "mask": list(gi.mask), "topics": list(gi.topics),
                 "sentiment": gi.sentiment, "in_area": gi.in_area, "places": list(gi.places),
                 "similarity": a.similarity, "grouped_at": now, "wards": sorted(gi.wards),
-                "provinces": sorted(gi.provinces),
+                "provinces": sorted(gi.provinces), "title_restored": gi.title_restored or None,
+                "collector": gi.collector or None,
             })
         touched = sorted({a.story_id for a in assignments})
         with self.db.write() as cur:
@@ -114,6 +117,11 @@ class Detector:
             previous = store_alerts.latest_story_alerts(cur, story_ids)
             following = [a for a in previous.values() if a["status"] in store_alerts.OPEN_STATES]
             grown = store_stories.story_totals(cur, [a["story_id"] for a in following]) if following else {}
+            growing = [a for a in following if grown.get(a["story_id"], (0,))[0] > int(a["n_items"] or 0)]
+            # severity is re-graded on the whole story as it grows (all its items, whatever their age)
+            whole = {s["story_id"]: s for s in store_stories.story_stats(
+                cur, [a["story_id"] for a in growing], datetime(1970, 1, 1))} if growing else {}
+            open_rows = {a["alert_id"]: store_alerts.get_alert(cur, a["alert_id"]) for a in growing}
             stats = store_stories.story_stats(cur, story_ids, since)
             cands = [s for s in stats if s["n_items"] >= p.min_items and s["n_outlets"] >= p.min_outlets]
             ids = [s["story_id"] for s in cands]
@@ -122,21 +130,26 @@ class Detector:
             base_end = since
             base_start = base_end - timedelta(days=p.baseline_days)
             cells = store_stories.cell_counts(cur, base_start, base_end, exclude_story_ids=ids) if ids else {}
-        if following:
-            with self.db.write() as cur:
-                for a in following:
-                    n, _, items = grown.get(a["story_id"], (0, 0, []))
-                    if n > int(a["n_items"] or 0):
-                        store_alerts.update_alert_items(cur, a["alert_id"], items, now)
-        decisions = []
+        decisions, scores = [], {}
         for s in cands:
             sid = s["story_id"]
             rate, cell = baseline_rate(story_cells(s["topics"], s["places"]), cells, p.baseline_days,
                                        p.baseline_floor_per_day)
             total, _, _ = totals.get(sid, (s["n_items"], s["n_outlets"], []))
             d = evaluate_story(s, times.get(sid, []), total, rate, cell, previous.get(sid), p, now)
+            scores[sid] = d.score
             if d.alert:
                 decisions.append(d)
+        if growing:
+            with self.db.write() as cur:
+                for a in growing:
+                    sid = a["story_id"]
+                    store_alerts.update_alert_items(cur, a["alert_id"], grown[sid][2], now)
+                    r = regrade(open_rows[a["alert_id"]], whole.get(sid) or {}, scores.get(sid, 0.0), p)
+                    if r is not None:
+                        store_alerts.regrade_alert(cur, a["alert_id"], r.severity, r.reason, r.details, now, r.note)
+                        if r.note:
+                            log.info("alert %s: %s", a["alert_id"], r.note)
         raised = []
         if not decisions:
             return raised

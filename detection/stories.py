@@ -90,6 +90,8 @@ class GroupItem:
     mask: tuple[str, ...] = ()  # folded place mentions to blank out before comparing
     wards: frozenset[str] = frozenset()  # folded 2025 units of the area it names (see place_mask_and_wards)
     provinces: frozenset[str] = frozenset()  # folded 2025 provinces it names (the area's own included)
+    title_restored: str = ""  # the title with diacritics restored, when it was written without
+    collector: str = ""  # collector kind (naming a story, forums rank above other social posts)
 
 
 @dataclass(frozen=True)
@@ -455,4 +457,6 @@ def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> G
         mask=mask,
         wards=wards,
         provinces=place_provinces(details),
+        title_restored=tags.get("title_restored") or "",
+        collector=item.get("collector") or "",
     )

@@ -22,7 +22,7 @@ from store import alerts as A
 from store.db import Database
 from store.items import insert_items
 from store.reports import fold
-from store.stories import add_story_items, refresh_stories
+from store.stories import add_story_items, list_stories, refresh_stories
 from store.tags import save_tags
 from vocab.item import Item
 from vocab.alerts import NewAlert
@@ -167,6 +167,10 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
     with db.write() as cur:
         add_story_items(cur, story_rows)
         refresh_stories(cur, [s["story_id"] for s in stories], start + timedelta(days=7))
+        listed = list_stories(cur, datetime(1970, 1, 1), limit=len(stories) + 1)
+        named = dict(zip(listed["story_id"], listed["title"]))
+    for s in stories:  # the store names a story by its display title (a press item when one has joined)
+        s["title"] = named.get(s["story_id"], s["title"])
     with db.write() as cur:
         for n, s in enumerate(stories[:n_alerts]):
             at = max(it.published_at for it in items if it.id in set(s["item_ids"][:3])) + timedelta(minutes=20)

@@ -29,9 +29,10 @@ PACKAGE_DIR = Path(__file__).parent
 MODELS_DIR = PACKAGE_DIR / "models"
 DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 OUTPUT_FIELDS = ("id", "topics", "sentiment", "in_area", "places", "place_details", "lang", "model_version",
-                 "no_diacritics", "folded")
+                 "no_diacritics", "title_restored", "folded")
 _DEFAULTS: dict[str, Any] = {"topics": [], "sentiment": "neutral", "in_area": False, "places": [],
-                             "place_details": [], "lang": "other", "no_diacritics": False, "folded": ""}
+                             "place_details": [], "lang": "other", "no_diacritics": False,
+                             "title_restored": "", "folded": ""}
 
 
 def nlp_settings(cfg: Any) -> dict[str, Any]:

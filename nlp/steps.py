@@ -74,7 +74,7 @@ class Normalise(Step):
     """NFC, entities, whitespace, tone placement, teencode; restores diacritics when missing."""
 
     name = "normalise"
-    adds = ("no_diacritics", "folded", "_title", "_text")
+    adds = ("no_diacritics", "title_restored", "folded", "_title", "_text")
 
     def run_one(self, it: dict) -> None:
         n = self.res.normaliser
@@ -89,6 +89,8 @@ class Normalise(Step):
         it["_title"] = title_n
         it["_text"] = text_n
         it["no_diacritics"] = bool(both_flag)
+        # what stories, alerts and reports show for an item written without diacritics
+        it["title_restored"] = title_n if both_flag and title_n != title else ""
         raw = f"{title} {text}" if not both_flag else f"{title_n} {text_n}"
         it["folded"] = " ".join(fold(raw[: self.res.max_chars]).split())
 

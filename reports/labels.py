@@ -18,6 +18,7 @@ STATE_LABELS: dict[str, str] = {**_STATE_LABELS, "new": "Mới, chưa tiếp nh�
 ACTION_LABELS = {
     "raise": "Hệ thống phát sinh cảnh báo", "transition": "Chuyển trạng thái", "assign": "Giao xử lý",
     "priority": "Đổi mức ưu tiên", "note": "Ghi chú", "merge": "Gộp cảnh báo",
+    "severity": "Hệ thống đánh giá lại mức độ",
 }
 
 

@@ -125,7 +125,7 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
         B.append(Para.text("Sắc thái: " + "; ".join(parts) + "."))
         places: dict[str, int] = {}
         topics: dict[str, int] = {}
-        for pl, tp in zip(items["places"], items["topics"]):
+        for pl, tp in zip(items["place_units"], items["topics"]):  # each 2025 unit, never a combined row
             for x in as_list(pl):
                 places[x] = places.get(x, 0) + 1
             for x in as_list(tp):

@@ -2,6 +2,7 @@
 
     detection ──raise_alert──▶ alerts (status 'new') + alert_events('raise')
     staff ──transition / assign / set_priority / add_note / merge──▶ alerts + one alert_events row each
+    detection ──regrade_alert──▶ alerts (severity, reason) + alert_events('severity') as the story grows
 
     new ─────────┬─▶ acknowledged ─┬─▶ assigned ─┬─▶ resolved ──┐
                  │                 │             └─▶ dismissed ─┤ (dismiss needs a reason)
@@ -35,7 +36,8 @@ _ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "top
 
 # ------------------------------------------------------------------------------------------ raise
 def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime) -> str:
-    """Insert a new alert (status 'new') and its 'raise' event; returns the alert id."""
+    """Insert a new alert (status 'new') and its 'raise' event; returns the alert id. An alert on a story
+    is named by the story's display title (store.stories.DISPLAY_TITLE), which it follows afterwards."""
     seq = int(cur.execute("SELECT nextval('alert_seq')").fetchone()[0])
     alert_id = f"A{seq:06d}"
     cur.execute(
@@ -43,9 +45,10 @@ def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime)
         INSERT INTO alerts (alert_id, seq, kind, story_id, raised_at, title, topics, places, item_ids, n_items,
                             n_outlets, severity, score, reason, details, status, priority, previous_alert_id,
                             updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, coalesce((SELECT title FROM stories WHERE story_id = ?), ?),
+                ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)
         """,
-        [alert_id, seq, alert.kind, alert.story_id, at, alert.title, list(alert.topics), list(alert.places),
+        [alert_id, seq, alert.kind, alert.story_id, at, alert.story_id, alert.title, list(alert.topics), list(alert.places),
          list(alert.item_ids), int(alert.n_items), int(alert.n_outlets), alert.severity, float(alert.score),
          alert.reason, json.dumps(alert.details, ensure_ascii=False, default=str), alert.effective_priority,
          alert.previous_alert_id, at],
@@ -84,6 +87,19 @@ def update_alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str, item_ids
 
 
 # ------------------------------------------------------------------------------------------ read
+def regrade_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, severity: str, reason: str,
+                  details: dict[str, Any], at: datetime, note: str) -> None:
+    """Detection re-graded an open alert as its story grew: new severity, reason and figures, and (when
+    there is a note, i.e. the level rose) a 'severity' event in the alert's history (the note says from → to and why; the event's states stay
+    empty, they are lifecycle states)."""
+    if not cur.execute("SELECT 1 FROM alerts WHERE alert_id = ?", [alert_id]).fetchall():
+        raise KeyError(alert_id)
+    cur.execute("UPDATE alerts SET severity = ?, reason = ?, details = ?, updated_at = ? WHERE alert_id = ?",
+                [severity, reason, json.dumps(details, ensure_ascii=False, default=str), at, alert_id])
+    if note:
+        _event(cur, alert_id, at, "system", "severity", None, None, note)
+
+
 def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None = None, limit: int = 200) -> Any:
     """Alerts newest first, optionally only those in `statuses`, as a DataFrame."""
     where, params = "", []
@@ -98,9 +114,10 @@ def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None
 
 def get_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> dict[str, Any]:
     """One alert as a dict (details parsed from JSON). Raises KeyError if there is none."""
-    row = cur.execute(f"SELECT {', '.join(_ALERT_COLS)} FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()
-    if row is None:
+    rows = cur.execute(f"SELECT {', '.join(_ALERT_COLS)} FROM alerts WHERE alert_id = ?", [alert_id]).fetchall()
+    if not rows:  # fetchall: a half-read result would block the cursor's next statement
         raise KeyError(alert_id)
+    row = rows[0]
     out = dict(zip(_ALERT_COLS, row))
     try:
         out["details"] = json.loads(out["details"]) if out["details"] else {}

@@ -131,19 +131,26 @@ def _n_sources(cur: "duckdb.DuckDBPyConnection", df: pd.DataFrame, since: dateti
     return df
 
 
-def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> pd.DataFrame:
-    """Newest items with their effective tags and the number of sources that carried them."""
-    row = cur.execute(
-        "SELECT min(published_at) FROM (SELECT published_at FROM items ORDER BY published_at DESC LIMIT ?)", [limit]
-    ).fetchone()
-    oldest = row[0] if row and row[0] else datetime(1970, 1, 1) + TAG_SLACK
+def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50, in_area_only: bool = False) -> pd.DataFrame:
+    """Newest items with their effective tags and the number of sources that carried them; with
+    `in_area_only`, only items about the watched area (staff corrections included)."""
+    if in_area_only:  # bound the scan by the newest tagged in-area items (corrections rarely move it)
+        bound_sql = """SELECT min(published_at) FROM (SELECT i.published_at FROM items i JOIN item_tags t
+                       ON t.item_id = i.id WHERE t.in_area ORDER BY i.published_at DESC LIMIT ?)"""
+    else:
+        bound_sql = "SELECT min(published_at) FROM (SELECT published_at FROM items ORDER BY published_at DESC LIMIT ?)"
+    row = cur.execute(bound_sql, [limit]).fetchall()
+    oldest = row[0][0] if row and row[0][0] else datetime(1970, 1, 1) + TAG_SLACK
     joins, sel = _effective_sql(cur, bounded=True)
+    area = "WHERE coalesce(in_area, FALSE)" if in_area_only else ""
     df = cur.execute(
         f"""
-        SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.summary, i.url, {sel}
-        FROM items i {joins}
-        WHERE i.published_at >= ?
-        ORDER BY i.published_at DESC, i.id
+        SELECT * FROM (
+            SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.summary, i.url, {sel}
+            FROM items i {joins}
+            WHERE i.published_at >= ?
+        ) {area}
+        ORDER BY published_at DESC, id
         LIMIT ?
         """,
         [oldest - TAG_SLACK, oldest, limit],

@@ -12,6 +12,7 @@ Every table is there (Database.migrate applies every migration). Times in and ou
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import pandas as pd
 
 from store import cases as store_cases
 from store.alerts import get_alert
+from store.dashboard import unit_names
 from store.tags import LATEST_LABELS_JOIN
 
 if TYPE_CHECKING:
@@ -108,13 +110,14 @@ def weekly_figures(
         f"""
         CREATE OR REPLACE TEMP TABLE _rs AS
         WITH e AS (
-            SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.url, {EFFECTIVE_COLS}
+            SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.url, {EFFECTIVE_COLS},
+                   CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected
             FROM items i {EFFECTIVE_JOINS}
             WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
         )
         SELECT id, published_at, source_type, outlet, title, url,
                coalesce(topics, []::VARCHAR[]) AS topics, sentiment, coalesce(places, []::VARCHAR[]) AS places,
-               in_area, published_at >= ? AS now
+               in_area, published_at >= ? AS now, place_details, places_corrected
         FROM e WHERE {scope_sql}
         """,
         [w.start, w.end, w.prev_start, w.prev_end, w.start],
@@ -154,16 +157,7 @@ def _aggregate(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
         GROUP BY tp ORDER BY n_now DESC, n_prev DESC, tp
         """
     ).df()
-    out["places"] = cur.execute(
-        """
-        SELECT place, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev,
-               count(*) FILTER (WHERE now AND sentiment = 'negative') AS neg_now
-        FROM (SELECT now, sentiment, unnest(places) AS place FROM _rs)
-        GROUP BY place HAVING count(*) FILTER (WHERE now) > 0
-        ORDER BY n_now DESC, n_prev DESC, place LIMIT ?
-        """,
-        [int(top_places)],
-    ).df()
+    out["places"] = _place_table(cur, int(top_places))
     out["daily"] = cur.execute(
         """
         SELECT CAST(published_at + INTERVAL 7 HOUR AS DATE) AS day, source_type, count(*) AS n
@@ -195,6 +189,47 @@ def _aggregate(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
     ).fetchone()[0])
     out["alerts"] = _alerts_raised(cur, w, pattern)
     return out
+
+
+def place_units(places: Any, details: Any, corrected: bool = False) -> list[str]:
+    """The rows an item counts under in a place table or chart: each 2025 unit its place details name,
+    once each (an abolished district's entry names every unit it became, so "TP Uông Bí cũ" counts under
+    Phường Uông Bí, Phường Vàng Danh and Phường Yên Tử, never under one combined row). The place labels
+    themselves when staff corrected the places or the item has no details."""
+    if isinstance(details, str):
+        try:
+            details = json.loads(details)
+        except ValueError:
+            details = None
+    out: list[str] = []
+    if not corrected and isinstance(details, list) and details:
+        for e in details:
+            if isinstance(e, dict):
+                out.extend(unit_names(e.get("name_2025") or e.get("name")))
+    if not out:
+        out = [str(p) for p in (places if places is not None else []) if p]
+    return list(dict.fromkeys(out))
+
+
+def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
+    """Bảng 5: items per 2025 unit (place_units), this week and the previous one. The database groups by
+    the place-details text (a few hundred distinct values); each group is split into units here."""
+    rows = cur.execute(
+        """
+        SELECT places, place_details, places_corrected, count(*) FILTER (WHERE now),
+               count(*) FILTER (WHERE NOT now), count(*) FILTER (WHERE now AND sentiment = 'negative')
+        FROM _rs WHERE len(places) > 0 GROUP BY ALL
+        """
+    ).fetchall()
+    units: dict[str, list[int]] = {}
+    for places, details, corrected, n_now, n_prev, neg_now in rows:
+        for u in place_units(places, details, bool(corrected)):
+            c = units.setdefault(u, [0, 0, 0])
+            c[0] += n_now
+            c[1] += n_prev
+            c[2] += neg_now
+    out = sorted(((u, *c) for u, c in units.items() if c[0] > 0), key=lambda r: (-r[1], -r[2], r[0]))[:limit]
+    return pd.DataFrame(out, columns=["place", "n_now", "n_prev", "neg_now"])
 
 
 def _stories(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
@@ -302,13 +337,17 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
     items = cur.execute(
         f"""
         SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, i.title, i.summary, i.url, {EFFECTIVE_COLS},
-               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources
+               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources,
+               CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected
         FROM items i {EFFECTIVE_JOINS}
         WHERE i.id IN ({ids_sql})
         ORDER BY i.published_at, i.id
         """,
         params,
     ).df()
+    items["place_units"] = [place_units(p, d, bool(c)) for p, d, c in
+                            zip(items["places"], items["place_details"], items["places_corrected"])]
+    items = items.drop(columns=["place_details", "places_corrected"])
     events = pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note"])
     if alert is not None:
         ids = [alert["alert_id"]]

@@ -38,6 +38,8 @@ _ITEM_SCHEMA = pa.schema(
         ("grouped_at", pa.timestamp("us")),
         ("wards", pa.list_(pa.string())),       # migration 022
         ("provinces", pa.list_(pa.string())),
+        ("title_restored", pa.string()),        # migration 070
+        ("collector", pa.string()),
     ]
 )
 
@@ -55,16 +57,16 @@ def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | 
     """
     lim = f"LIMIT {int(limit)}" if limit else ""
     sql = f"""
-        SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary,
+        SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary, i.collector,
                t.item_id IS NOT NULL AS tagged, t.topics, t.sentiment, t.in_area, t.places,
-               CAST(t.place_details AS VARCHAR) AS place_details, t.folded
+               CAST(t.place_details AS VARCHAR) AS place_details, t.folded, t.title_restored
         FROM items i
         LEFT JOIN item_tags t ON t.item_id = i.id
         WHERE i.published_at <= ? AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)
         ORDER BY i.published_at, i.id {lim}
     """
-    cols = ["id", "published_at", "source", "outlet", "source_type", "title", "summary", "tagged",
-            "topics", "sentiment", "in_area", "places", "place_details", "folded"]
+    cols = ["id", "published_at", "source", "outlet", "source_type", "title", "summary", "collector", "tagged",
+            "topics", "sentiment", "in_area", "places", "place_details", "folded", "title_restored"]
     out = []
     for r in cur.execute(sql, [now]).fetchall():
         row = dict(zip(cols, r))
@@ -98,8 +100,30 @@ def add_story_items(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, A
     return len(rows)
 
 
+# Source classes for naming a story: press (official pages and outlets) before forums before social posts.
+FORUM_COLLECTORS = ("xenforo", "reddit")
+_TITLE_CLASS = (
+    "CASE WHEN s.source_type = 'press' THEN 0 "
+    f"WHEN s.collector IN ({', '.join(repr(c) for c in FORUM_COLLECTORS)}) THEN 1 ELSE 2 END"
+)
+# 0: written with diacritics, 1: written without but restored by the tagger, 2: neither (not tagged yet)
+_TITLE_MARKS = (
+    "CASE WHEN s.title <> strip_accents(s.title) OR regexp_matches(s.title, '[đĐ]') THEN 0 "
+    "WHEN coalesce(s.title_restored, '') <> '' THEN 1 ELSE 2 END"
+)
+# The story's display title: its most representative item (closest to the story when it joined; the
+# item that started it counts as closest) of the best (diacritics, source class), earliest on ties.
+DISPLAY_TITLE = f"""coalesce(
+    arg_min(CASE WHEN coalesce(s.title_restored, '') <> '' AND {_TITLE_MARKS} = 1 THEN s.title_restored
+                 ELSE s.title END,
+            ({_TITLE_MARKS}, {_TITLE_CLASS}, -coalesce(s.similarity, 1.0), s.published_at, s.item_id))
+        FILTER (WHERE trim(s.title) <> ''),
+    arg_min(s.title, (s.published_at, s.item_id)))"""
+
+
 def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], now: datetime) -> None:
-    """Recompute the stories rows of these ids from their items (upsert)."""
+    """Recompute the stories rows of these ids from their items (upsert), their display title
+    (DISPLAY_TITLE) included, and give the stories' alerts that title."""
     ids = sorted(set(story_ids))
     if not ids:
         return
@@ -110,8 +134,7 @@ def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], 
             """
             INSERT INTO stories
             SELECT s.story_id,
-                   coalesce(min(s.title) FILTER (WHERE s.item_id = s.story_id),  -- the item that started it
-                            arg_min(s.title, (s.published_at, s.item_id))) AS title,
+                   {DISPLAY_TITLE} AS title,
                    min(s.published_at), max(s.published_at),
                    count(*), count(DISTINCT s.outlet), count(DISTINCT s.source),
                    list_sort(list_distinct(list(s.source_type))),
@@ -125,8 +148,16 @@ def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], 
                    ?
             FROM story_items s JOIN _sids USING (story_id)
             GROUP BY s.story_id
-            """,
+            """.replace("{DISPLAY_TITLE}", DISPLAY_TITLE),
             [now],
+        )
+        # an alert names its story: it follows the story's title as items join
+        cur.execute(
+            """
+            UPDATE alerts SET title = st.title FROM stories st
+            WHERE alerts.story_id = st.story_id AND st.story_id IN (SELECT story_id FROM _sids)
+              AND alerts.title IS DISTINCT FROM st.title
+            """
         )
     finally:
         cur.unregister("_sids")
@@ -155,7 +186,8 @@ def bump_generation(cur: "duckdb.DuckDBPyConnection") -> None:
 def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], since: datetime) -> list[dict[str, Any]]:
     """Per story, counting only items published since `since`: items, outlets, sources, source types,
     negative and in-area shares, first/last time, topics and places by frequency, press/social split,
-    and the items' folded texts (severity reads harm words and counts in them)."""
+    and the items' folded texts (severity reads harm words and counts in them), and the story's display
+    title."""
     if not story_ids:
         return []
     cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
@@ -175,8 +207,10 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
                    list(s.item_id ORDER BY s.published_at, s.item_id) AS item_ids,
                    list(s.title ORDER BY s.published_at, s.item_id) AS titles,
                    list(s.source_type ORDER BY s.published_at, s.item_id) AS types,
-                   list(s.folded ORDER BY s.published_at, s.item_id) AS texts
+                   list(s.folded ORDER BY s.published_at, s.item_id) AS texts,
+                   any_value(st.title) AS title
             FROM story_items s JOIN _sids USING (story_id)
+            LEFT JOIN stories st ON st.story_id = s.story_id
             WHERE s.published_at >= ?
             GROUP BY s.story_id
             """,
@@ -185,7 +219,7 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
     finally:
         cur.unregister("_sids")
     cols = ["story_id", "n_items", "n_outlets", "n_sources", "n_press", "n_social", "n_negative", "n_in_area",
-            "first_at", "last_at", "topics", "places", "item_ids", "titles", "types", "texts"]
+            "first_at", "last_at", "topics", "places", "item_ids", "titles", "types", "texts", "title"]
     return [dict(zip(cols, r)) for r in rows]
 
 
@@ -326,7 +360,7 @@ def resync_tags(cur: "duckdb.DuckDBPyConnection", item_ids: Sequence[str], now: 
     cur.execute(
         """
         UPDATE story_items SET topics = t.topics, sentiment = t.sentiment,
-               in_area = coalesce(t.in_area, FALSE), places = t.places
+               in_area = coalesce(t.in_area, FALSE), places = t.places, title_restored = t.title_restored
         FROM item_tags t
         WHERE story_items.item_id = t.item_id AND list_contains(?, story_items.item_id)
         """,

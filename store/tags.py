@@ -32,6 +32,7 @@ _SCHEMA = pa.schema([
     ("no_diacritics", pa.bool_()),
     ("folded", pa.string()),
     ("tagged_at", pa.timestamp("us")),
+    ("title_restored", pa.string()),      # migration 070
 ])
 
 
@@ -56,13 +57,14 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
         cols["no_diacritics"].append(bool(r.get("no_diacritics")))
         cols["folded"].append(r.get("folded") or "")
         cols["tagged_at"].append(now)
+        cols["title_restored"].append(r.get("title_restored") or None)
     cur.register("_tags", pa.table(cols, schema=_SCHEMA))
     try:
         cur.execute(
             """
             INSERT OR REPLACE INTO item_tags
             SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                   no_diacritics, folded, tagged_at
+                   no_diacritics, folded, tagged_at, title_restored
             FROM _tags
             """
         )

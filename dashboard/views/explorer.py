@@ -67,7 +67,8 @@ def render() -> None:
     sentiments = r2[0].multiselect("Sắc thái", SENTIMENT_CODES, format_func=SENTIMENT_LABELS.get, key="x_sent",
                                    placeholder="Tất cả")
     places = r2[1].multiselect("Địa bàn (tên cũ và mới)", opts["places"], key="x_places", placeholder="Tất cả")
-    in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area")
+    in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", value=True, key="x_in_area",
+                             help="Trang mở trên tin về địa bàn; bỏ chọn để xem mọi tin, cả tin toàn quốc.")
 
     limit = cfg.dashboard.explorer_limit
     filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))

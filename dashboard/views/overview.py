@@ -40,18 +40,22 @@ def _live() -> None:
     open_alerts = data.alerts(OPEN_STATES, 200)
 
     c = st.columns(5)
-    c[0].metric("Tin hôm nay", number(today["items"]),
-                delta=delta_text(today["items"], today["usual_items"]), delta_color="off",
-                help=f"Từ 0 giờ hôm nay, so với trung bình cùng khung giờ của {cfg.dashboard.baseline_days} ngày trước.")
+    usual = f"so với trung bình cùng khung giờ của {cfg.dashboard.baseline_days} ngày trước"
+    # the area first: staff watch their area; the national total stands beside it
     if today["tagged"]:
-        c[1].metric("Tin tiêu cực hôm nay", number(today["negative"]),
-                    delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off")
-        c[2].metric("Tin về địa bàn hôm nay", number(today["in_area"]),
-                    delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off")
+        c[0].metric("Tin hôm nay", number(today["in_area"]),
+                    delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off",
+                    help=f"Tin về địa bàn theo dõi từ 0 giờ hôm nay, {usual}. Toàn quốc: ô bên cạnh.")
     else:
-        why = "Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây."
-        c[1].metric("Tin tiêu cực hôm nay", "—", help=why)
-        c[2].metric("Tin về địa bàn hôm nay", "—", help=why)
+        c[0].metric("Tin hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) để biết tin nào về địa bàn.")
+    c[1].metric("Toàn quốc hôm nay", number(today["items"]),
+                delta=delta_text(today["items"], today["usual_items"]), delta_color="off",
+                help=f"Mọi tin từ 0 giờ hôm nay, mọi nguồn, {usual}.")
+    if today["tagged"]:
+        c[2].metric("Tin tiêu cực hôm nay", number(today["negative"]),
+                    delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off")
+    else:
+        c[2].metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
     c[3].metric("Cảnh báo đang mở", number(len(open_alerts)))
     c[4].metric("Tổng số tin", number(t["items"]),
                 delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}", delta_color="off")
@@ -99,11 +103,14 @@ def _live() -> None:
         ui.page_link("alerts", "Xem hàng đợi cảnh báo")
 
     st.subheader("Tin mới nhất")
-    latest = data.latest_items(cfg.dashboard.latest_items)
+    area_only = st.toggle("Chỉ tin về địa bàn theo dõi", value=True, key="o_latest_area",
+                          help="Tắt để xem tin mới nhất của mọi nguồn, cả tin toàn quốc.")
+    latest = data.latest_items(cfg.dashboard.latest_items, area_only)
     if len(latest):
         ui.items_table(latest, height=320, extra={"Số nguồn đăng": latest["n_sources"]})
     else:
-        st.caption("Chưa có tin.")
+        st.caption("Chưa có tin về địa bàn theo dõi; tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin."
+                   if area_only else "Chưa có tin.")
 
     health = data.source_health()
     counts: dict[str, int] = {}

@@ -103,12 +103,50 @@ def test_overview_figures(demo_env):
 
     now = utcnow()
     with demo_env.db.read() as cur:
-        today = cur.execute("SELECT count(*) FROM items WHERE published_at >= ? AND published_at <= ?",
-                            [local_day_start(now), now]).fetchone()[0]
-    assert int(metrics["Tin hôm nay"].replace(".", "")) == today
+        today, area = cur.execute(
+            """SELECT count(*), count(*) FILTER (WHERE t.in_area) FROM items i
+               LEFT JOIN item_tags t ON t.item_id = i.id WHERE published_at >= ? AND published_at <= ?""",
+            [local_day_start(now), now]).fetchone()
+    # "Tin hôm nay" counts the area; the national total stands beside it
+    assert int(metrics["Tin hôm nay"].replace(".", "")) == area
+    assert int(metrics["Toàn quốc hôm nay"].replace(".", "")) == today
+    assert [m.label for m in at.metric][:2] == ["Tin hôm nay", "Toàn quốc hôm nay"]
     assert metrics["Cảnh báo đang mở"] not in ("0", "—")
     assert len(at.get("plotly_chart")) == 2  # items by topic over time, sentiment share
     assert "Tin mới nhất" in texts(at)
+
+
+def _links_in_area(db) -> dict[str, bool]:
+    with db.read() as cur:
+        return dict(cur.execute("SELECT i.url, coalesce(t.in_area, FALSE) FROM items i "
+                                "LEFT JOIN item_tags t ON t.item_id = i.id").fetchall())
+
+
+def test_overview_latest_opens_on_the_area_with_a_toggle_for_all(demo_env):
+    at = demo_env.page("overview", "viewer").run()
+    no_exception(at)
+    area = _links_in_area(demo_env.db)
+    toggle = at.toggle(key="o_latest_area")
+    assert toggle.value is True and toggle.label == "Chỉ tin về địa bàn theo dõi"
+    latest = at.dataframe[-1].value
+    assert len(latest) > 0 and all(area[u] for u in latest["Liên kết"])
+    toggle.set_value(False).run()
+    no_exception(at)
+    every = at.dataframe[-1].value
+    assert len(every) >= len(latest) and not all(area[u] for u in every["Liên kết"])
+
+
+def test_explorer_opens_on_the_area_and_shows_all_on_request(demo_env):
+    at = demo_env.page("explorer", "viewer").run()
+    at.selectbox(key="x_period").set_value("Tất cả").run()
+    no_exception(at)
+    area = _links_in_area(demo_env.db)
+    assert at.checkbox(key="x_in_area").value is True
+    listed = at.dataframe[0].value
+    assert len(listed) > 0 and all(area[u] for u in listed["Liên kết"])
+    at.checkbox(key="x_in_area").uncheck().run()
+    every = at.dataframe[0].value
+    assert len(every) > len(listed) and not all(area[u] for u in every["Liên kết"])
 
 
 def test_overview_refreshes_as_a_fragment(demo_env):
@@ -245,6 +283,7 @@ def test_briefing_prints_cleanly(demo_env):
 def test_search_with_and_without_diacritics(demo_env):
     at = demo_env.page("explorer", "viewer").run()
     at.selectbox(key="x_period").set_value("Tất cả")
+    at.checkbox(key="x_in_area").uncheck()  # every item, not only the area's (counted below over all)
     at.text_input(key="x_query").set_value("o nhiem").run()
     no_exception(at)
     plain = at.dataframe[0].value
@@ -293,6 +332,7 @@ def test_explorer_filters(demo_env):
 
 def test_label_correction_is_stored_as_human_label(demo_env):
     at = demo_env.page("explorer", "analyst").run()
+    at.checkbox(key="x_in_area").uncheck().run()  # the correction may move the item out of the area
     item_id = at.selectbox(key="x_item").value
     with demo_env.db.read() as cur:
         before = cur.execute("SELECT sentiment, in_area FROM item_tags WHERE item_id = ?", [item_id]).fetchone()
@@ -323,6 +363,7 @@ def test_topics_and_places_compare_periods_with_old_and_new_names(demo_env):
     topics, places = at.dataframe[0].value, at.dataframe[1].value
     assert {"Kỳ này", "Kỳ trước", "Thay đổi"} <= set(topics.columns)
     assert "Phường Uông Bí" in set(places["Đơn vị mới (2025)"])
+    assert not [u for u in places["Đơn vị mới (2025)"] if "," in u]  # one row per unit, never a combined one
     old = " ".join(places["Tên cũ được nhắc"])
     assert "Trưng Vương" in old and "Bắc Sơn" in old
     assert len(at.get("plotly_chart")) == 2  # topic bars and the offline map

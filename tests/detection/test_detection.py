@@ -379,3 +379,66 @@ def test_severity_of_the_demo_incident_is_high():
     sig = E.harm_signals(_texts([{"title": r["title"], "text": r["summary"]} for r in burst]))
     mixed = {r["source_type"] for r in burst} == {"press", "social"}
     assert E.severity_of(sig, mixed, 27.0, E.AlertParams())[0] == "high", sig
+
+
+# ------------------------------------------------------------------------------------------ re-grading
+def _demo_burst() -> list[dict]:
+    import json
+
+    rows = [json.loads(x) for x in (Path(__file__).parents[2] / "demo" / "corpus" / "quangninh.jsonl")
+            .read_text(encoding="utf-8").splitlines() if x.strip()]
+    return sorted((r for r in rows if r["story"] == "burst-vangdanh"), key=lambda r: r["offset_minutes"])
+
+
+def _story(rows) -> dict:
+    return {"n_items": len(rows), "n_press": sum(r["source_type"] == "press" for r in rows),
+            "n_social": sum(r["source_type"] == "social" for r in rows),
+            "texts": _texts([{"title": r["title"], "text": r["summary"]} for r in rows])}
+
+
+def test_regrade_raises_severity_as_the_story_grows_and_restates_the_reason():
+    p = E.AlertParams()
+    burst = _demo_burst()
+    alert = {"severity": "medium", "score": 18.0, "details": {"n_items": 5, "severity_points": 2},
+             "reason": "5 tin từ 5 nguồn trong 9 phút; chủ đề: Thiên tai, sự cố; mức trung bình: vùi lấp; "
+                       "cả báo chí và mạng xã hội"}
+    assert E.regrade(alert, _story(burst[:6]), 18.0, p) is None  # nothing new: still medium
+    r = E.regrade(alert, _story(burst[:7]), 18.0, p)  # the ward's notice: evacuations, 37 homes, officials
+    assert r is not None and r.severity == "high"
+    assert r.reason == ("5 tin từ 5 nguồn trong 9 phút; chủ đề: Thiên tai, sự cố; mức cao: vùi lấp, sơ tán; "
+                        "ít nhất 37 hộ/người bị ảnh hưởng; chính quyền vào cuộc; cả báo chí và mạng xã hội")
+    assert r.details["severity"] == "high" and r.details["severity_points"] == 5 and r.details["n_items"] == 5
+    assert r.note.startswith("Mức độ: trung bình → cao khi vấn đề có 7 tin (5 điểm: ")
+    # never lowered: a high alert stays high whatever the story holds
+    assert E.regrade({**alert, "severity": "high"}, _story(burst[:1]), 0.0, p) is None
+    # the same level with more to say restates the reason, without a history note
+    more = E.regrade({**alert, "severity": "high", "details": {"severity_points": 4}}, _story(burst[:7]), 18.0, p)
+    assert more is not None and more.severity == "high" and more.note == "" and "sơ tán" in more.reason
+    assert E.regrade({**alert, "severity": "high", "details": r.details}, _story(burst[:9]), 18.0, p) is None
+
+
+def test_demo_alert_raised_live_is_regraded_high_with_a_history_event(tmp_path):
+    """The demo burst replayed minute by minute (as `serve` ticks): the alert is raised on the first posts,
+    before the ward's notice, and re-graded as the story grows; the change is in its history."""
+    from datetime import timezone
+
+    from scenario_eval import run_rows
+
+    start = datetime(2026, 9, 11, 1, 0, tzinfo=timezone.utc)
+    rows = [{"id": r["id"], "source": r["feed"], "source_type": r["source_type"], "title": r["title"],
+             "text": r["summary"], "published": (start + timedelta(minutes=r["offset_minutes"])).isoformat(),
+             "tags": {"topics": r.get("topics") or [], "sentiment": r.get("sentiment"), "in_area": True,
+                      "places": ["phường Vàng Danh"]}} for r in _demo_burst()]
+    alerts, db = run_rows(rows, str(tmp_path / "live.duckdb"), step_minutes=1)
+    try:
+        assert len(alerts) == 1 and alerts[0]["severity"] != "high", alerts
+        with db.read() as cur:
+            a = store_alerts.get_alert(cur, alerts[0]["alert_id"])
+            events = store_alerts.audit_log(cur)
+        assert a["severity"] == "high" and a["n_items"] >= 7  # the ward's notice (7th item) has joined
+        assert a["reason"].split("; mức ")[-1].startswith("cao: vùi lấp, sơ tán")
+        sev = events[events["action"] == "severity"]
+        assert len(sev) >= 1 and list(sev["username"]) == ["system"] * len(sev)
+        assert sev["note"].iloc[0].startswith("Mức độ: ") and "→ cao" in " ".join(sev["note"])
+    finally:
+        db.close()

@@ -159,3 +159,16 @@ def test_landslides_elsewhere_and_earlier_stay_out_of_the_burst_story(tmp_path):
     assert s["coverage"] >= 0.8 and s["foreign_items"] == [], s
     assert s["alert"]["story_id"] in {r["id"] for r in burst}, s["alert"]["title"]
     assert "Quảng Nam" not in s["alert"]["reason"]
+
+
+def test_burst_alert_severity_reflects_the_whole_story_at_the_end(burst_week):
+    """Severity is re-graded as the story grows: at the end of the replay the alert weighs every item of
+    the incident (harm words, the homes affected, officials), not only those it was raised on."""
+    rows, alerts, s, db = burst_week
+    a = s["alert"]
+    with db.read() as cur:
+        full = store_alerts.get_alert(cur, a["alert_id"])
+    assert full["severity"] == "high"
+    assert full["details"]["severity_points"] >= 5 and full["details"]["harm"]["official"]
+    clause = full["reason"].split("; mức ")[-1]
+    assert clause.startswith("cao: ") and "chính quyền vào cuộc" in clause and "hộ/người" in clause

@@ -59,7 +59,8 @@ def db_scope(db: Database, week: str = WEEK) -> dict[str, Any]:
     with db.read() as cur:
         rows = cur.execute(
             """
-            SELECT i.id, i.outlet, i.source_type, i.title, t.sentiment, t.topics, t.places, i.published_at >= ? AS now
+            SELECT i.id, i.outlet, i.source_type, i.title, t.sentiment, t.topics, t.places, i.published_at >= ? AS now,
+                   CAST(t.place_details AS VARCHAR) AS place_details
             FROM items i JOIN item_tags t ON t.item_id = i.id
             WHERE t.in_area AND ((i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?))
             """,

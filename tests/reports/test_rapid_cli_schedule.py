@@ -63,6 +63,17 @@ def test_rapid_report_for_a_story_without_alert(seeded, tmp_path):
         rapid_report(db, settings(charts=False), tmp_path, alert_id="A999999", now=NOW)
 
 
+def test_rapid_report_counts_an_old_city_item_under_each_of_its_units(seeded, tmp_path):
+    """A story about "TP Uông Bí" (an abolished city): the places line names each 2025 ward it became,
+    never the combined "TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử"."""
+    db, info = seeded
+    story = [s for s in info["stories"] if s["places"][0].startswith("TP Uông Bí cũ")][0]
+    res = rapid_report(db, settings(charts=False), tmp_path, story_id=story["story_id"], now=NOW, formats=("docx",))
+    line = [p.text for p in docx.Document(str(res.files["docx"])).paragraphs if p.text.startswith("Địa bàn được nêu")][0]
+    n = len(story["item_ids"])
+    assert line == f"Địa bàn được nêu: Phường Uông Bí ({n}); Phường Vàng Danh ({n}); Phường Yên Tử ({n}).", line
+
+
 @pytest.fixture()
 def small_db(tmp_path):
     path = tmp_path / "small.duckdb"

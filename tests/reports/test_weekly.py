@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from pathlib import Path
 
 import docx
 import openpyxl
@@ -144,11 +143,21 @@ def test_sentiment_and_topics_match_database(report, document):
     t = table_with(document, "TT", "Chủ đề", "Tuần này")
     got = {r[1]: num(r[2]) for r in body_rows(t) if num(r[2])}
     assert got == {TOPIC_LABELS[k]: v for k, v in topics.items()}
-    places = Counter(p for r in rows for p in r[6])
+    # an item counts once under each 2025 unit it names: "TP Uông Bí cũ" under each of its three wards
+    import json
+
+    def units(r):
+        return {u.strip() for e in json.loads(r[8] or "[]") for u in (e.get("name_2025") or "").split(",")}
+
+    places = Counter(u for r in rows for u in units(r))
     t = table_with(document, "TT", "Địa bàn", "Tuần này")
+    assert all("," not in r[1] for r in body_rows(t)), [r[1] for r in body_rows(t)]  # no combined row
     for r in body_rows(t):
         assert num(r[2]) == places[r[1]]
     assert len(body_rows(t)) == min(len(places), settings().top_places)
+    district = sum(any(json.loads(r[8] or "[]")[k].get("level") == "district_old"
+                       for k in range(len(json.loads(r[8] or "[]")))) for r in rows)
+    assert district > 0  # the seed has items naming only the old city
 
 
 def test_stories_with_handling(report, document):
