@@ -464,7 +464,7 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
     A.append(Para.text("PHỤ LỤC", bold=True, align="center", indent=False, space_before=0))
     A.append(Para.text(f"DANH SÁCH TIN, BÀI PHẢN ÁNH VỀ {area_label.upper()}", bold=True, align="center",
                        indent=False, space_before=0))
-    A.append(Para.text(f"(Kèm theo Báo cáo số{NBSP * 8}/{s.symbol} ngày {today.day:02d}/{today.month:02d}/{today.year} "
+    A.append(Para.text(f"(Kèm theo Báo cáo {s.number_ref()} ngày {today.day:02d}/{today.month:02d}/{today.year} "
                        f"của {s.issuer_name}; {w.ptext}: {num(len(app_all))} tin, bài)", italic=True, align="center",
                        indent=False, space_before=0))
     if capped:
