@@ -24,6 +24,7 @@ from store.items import insert_items
 from store.reports import fold
 from store.stories import add_story_items, refresh_stories
 from store.tags import save_tags
+from store.users import add_user, get_user
 from vocab.item import Item
 from vocab.alerts import NewAlert
 
@@ -78,6 +79,8 @@ TEMPLATES = [  # (topics, sentiment, title)
 ]
 OUT_OF_AREA = ["Hà Nội", "TP Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Lạng Sơn"]
 USERS = ("nguyenvana", "tranthib", "leminhc")
+# reports name people by display name (login names belong to Quản trị)
+DISPLAY_NAMES = {"nguyenvana": "Nguyễn Văn An", "tranthib": "Trần Thị Bình", "leminhc": "Lê Minh Cường"}
 
 
 def _detail(place: tuple) -> dict[str, Any]:
@@ -168,6 +171,9 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
         add_story_items(cur, story_rows)
         refresh_stories(cur, [s["story_id"] for s in stories], start + timedelta(days=7))
     with db.write() as cur:
+        for login, name in DISPLAY_NAMES.items():
+            if get_user(cur, login) is None:
+                add_user(cur, login, name, "analyst", "!", None, start)
         for n, s in enumerate(stories[:n_alerts]):
             at = max(it.published_at for it in items if it.id in set(s["item_ids"][:3])) + timedelta(minutes=20)
             aid = A.raise_alert(cur, NewAlert.of(**{

@@ -216,8 +216,32 @@ def test_stories_with_handling(report, document):
     first = [s for s in info["stories"] if s["story_id"]][0]
     row = [r for r in rows if r[1] == first["title"]][0]
     assert num(row[2].split(" tin")[0]) == len(first["item_ids"])
-    assert "A000001" in row[6] and STATE_LABELS["resolved"] in row[6]
-    assert "nguyenvana" in row[6] and "Đã liên hệ UBND phường" in row[6]
+    # handling: the alert's state and its handler by display name, nothing else; empty without an alert
+    assert row[6] == f"{STATE_LABELS['resolved']} – Trần Thị Bình, Nguyễn Văn An"
+    alerted = {s["title"] for s in info["stories"][:len(info["alerts"])]}
+    assert all(r[6] == "" for r in rows if r[1] not in alerted)
+    assert not any("Chưa phát sinh" in r[6] or "nguyenvana" in r[6] for r in rows)
+    # places: at most three units, the 2025 name of an old ward, then "+N"; no "…, nay 13 phường, xã"
+    for r in rows:
+        names = r[4].split(" +")[0].split("; ")
+        assert len(names) <= 3 and ", nay" not in r[4] and "cũ, nay" not in r[4], r[4]
+        assert "phường Trưng Vương" not in r[4]
+    widths = [c.width for c in t.columns]
+    assert widths[1] == max(widths) and min(widths) == widths[0]
+
+
+def test_places_brief():
+    from reports.labels import places_brief
+
+    assert places_brief(["TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử",
+                         "phường Vàng Danh (TP Uông Bí cũ)", "tỉnh Quảng Ninh"]) == "phường Vàng Danh"
+    assert places_brief(["phường Trưng Vương cũ, nay phường Uông Bí (TP Uông Bí cũ)",
+                         "phường Quang Trung cũ, nay phường Uông Bí (TP Uông Bí cũ)",
+                         "phường Bãi Cháy (TP Hạ Long cũ)", "phường Cẩm Phả (TP Cẩm Phả cũ)",
+                         "phường Móng Cái 1 (TP Móng Cái cũ)", "TP Hạ Long cũ, nay 13 phường, xã"]) == \
+        "phường Uông Bí; phường Bãi Cháy; phường Cẩm Phả +1"
+    assert places_brief(["TP Hạ Long cũ, nay 13 phường, xã", "tỉnh Quảng Ninh"]) == "TP Hạ Long cũ"
+    assert places_brief([]) == ""
 
 
 def test_negative_items_have_links(report, document):
