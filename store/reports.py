@@ -314,18 +314,24 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
         """,
         params,
     ).df()
-    events = pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note"])
+    events = pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note",
+                                   "display_name"])
     if alert is not None:
         ids = [alert["alert_id"]]
+        if alert.get("assignee"):  # reports name people by display name
+            row = cur.execute("SELECT display_name FROM users WHERE username = ?", [alert["assignee"]]).fetchone()
+            alert["assignee_name"] = row[0] if row else alert["assignee"]
     else:
         ids = [r[0] for r in cur.execute("SELECT alert_id FROM alerts WHERE story_id = ?", [story_id]).fetchall()]
     if ids:
         events = cur.execute(
             """
-            SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events
-            WHERE alert_id IN (SELECT unnest(?::VARCHAR[]))
-               OR alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
-            ORDER BY "at", id
+            SELECT e.alert_id, e."at", e.username, e.action, e.from_state, e.to_state, e.note,
+                   coalesce(u.display_name, e.username) AS display_name
+            FROM alert_events e LEFT JOIN users u ON u.username = e.username
+            WHERE e.alert_id IN (SELECT unnest(?::VARCHAR[]))
+               OR e.alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
+            ORDER BY e."at", e.id
             """,
             [ids, ids],
         ).df()
