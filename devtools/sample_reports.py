@@ -55,7 +55,7 @@ PLACES = [
      "Phường Uông Bí, Phường Vàng Danh, Phường Yên Tử", True),
     ("phường Bãi Cháy (TP Hạ Long cũ)", "phường Bãi Cháy", "ward_2025", "Phường Bãi Cháy", False),
     ("phường Cẩm Phả (TP Cẩm Phả cũ)", "phường Cẩm Phả", "ward_2025", "Phường Cẩm Phả", False),
-    ("phường Móng Cái 1 (TP Móng Cái cũ)", "TP Móng Cái", "ward_old", "Phường Móng Cái 1", False),
+    ("phường Móng Cái 1 (TP Móng Cái cũ)", "phường Móng Cái 1", "ward_2025", "Phường Móng Cái 1", False),
     ("tỉnh Quảng Ninh", "Quảng Ninh", "province", "Tỉnh Quảng Ninh", False),
 ]
 
