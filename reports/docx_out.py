@@ -1,4 +1,5 @@
-"""Doc → DOCX (python-docx), laid out after Decree 30/2020/NĐ-CP.
+"""Doc → DOCX (python-docx), laid out after Hướng dẫn 36-HD/VPTW (Party) or Decree 30/2020/NĐ-CP
+(state), as the Doc's header says.
 
 A4, margins top/bottom 2 cm, left 3 cm, right 1.5 cm; the configured font (Times New Roman) everywhere;
 page numbers centred in the top margin from page 2. Header and closing are borderless two-column

@@ -291,7 +291,8 @@ def hm_dm(dt_utc: datetime | None) -> str:
 
 
 def place_date(place: str, on: date) -> str:
-    """'Quảng Ninh, ngày 05 tháng 01 năm 2026' — Decree 30: days below 10 and months 1–2 take a leading 0."""
+    """'Quảng Ninh, ngày 05 tháng 01 năm 2026' — Decree 30 and 36-HD/VPTW alike: days below 10 and months
+    1–2 take a leading 0."""
     month = f"{on.month:02d}" if on.month < 3 else str(on.month)
     return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
 

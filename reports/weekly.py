@@ -25,7 +25,7 @@ import pandas as pd
 
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import NBSP, Built, document, proposal_lines
+from reports.frame import Built, document, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
     places_brief, sentiment_label, topics_text,

@@ -236,8 +236,11 @@ def test_briefing_from_date_follows_the_briefing_just_held(demo_env):
     """After "Đánh dấu đã giao ban" the "Từ ngày"/"Từ giờ" boxes show the new start, as the heading does
     (they once kept the old date, 7 days back, while the heading had moved on)."""
     at = demo_env.page("briefing", "analyst").run()
-    old_day = at.date_input[0].value
+    old_day, old_keys = at.date_input[0].value, (at.date_input[0].key, at.time_input[0].key)
     _button(at, "Đánh dấu đã giao ban").click().run()
+    # a browser keeps a widget's old value when only its default changes (AppTest does not): the boxes
+    # must be new widgets; tests/browser/test_briefing_print.py reads the box in Chromium
+    assert (at.date_input[0].key, at.time_input[0].key) != old_keys and at.date_input[0].key != old_keys[0]
     no_exception(at)
     with demo_env.db.read() as cur:
         held = store_users.last_briefing(cur)["held_at"]

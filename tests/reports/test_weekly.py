@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from pathlib import Path
 
 import docx
 import openpyxl
