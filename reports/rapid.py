@@ -45,8 +45,8 @@ def _who(r: Any) -> str:
 
 
 def _actions_sentence(events: Any) -> str:
-    """'Nhật ký ghi nhận 2 thao tác của cán bộ (Nguyễn Văn An) và 1 thao tác tự động của hệ thống (phát sinh cảnh
-    báo)': staff actions and the system's are counted apart, so a report never credits staff with the latter."""
+    """'… ghi nhận 2 thao tác của cán bộ (Nguyễn Văn An) và 1 thao tác tự động của hệ thống (phát sinh cảnh
+    báo), …': staff actions and the system's are counted apart, so a report never credits staff with the latter."""
     staff = [r for r in events.itertuples() if r.username != "system"]
     auto = [r for r in events.itertuples() if r.username == "system"]
     parts = []
@@ -58,7 +58,7 @@ def _actions_sentence(events: Any) -> str:
         parts.append(f"{num(len(auto))} thao tác tự động của hệ thống ({', '.join(kinds)})")
     if not staff:
         parts.append("chưa có thao tác nào của cán bộ")
-    return "Nhật ký xử lý ghi nhận " + " và ".join(parts) + " (trích từ nhật ký của hệ thống):"
+    return "Nhật ký xử lý trên hệ thống ghi nhận " + " và ".join(parts) + ", chi tiết như sau:"
 
 
 def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:

@@ -50,7 +50,7 @@ def test_rapid_report_for_an_alert(seeded, tmp_path):
     assert users and all(u in log_text for u in users) and STATE_LABELS["resolved"] in log_text
     # staff actions and the system's are counted apart; people by display name, never login names
     assert n_auto == 1 and users == {"Nguyễn Văn An", "Trần Thị Bình"}
-    assert (f"Nhật ký xử lý ghi nhận {n_events - n_auto} thao tác của cán bộ (Nguyễn Văn An, Trần Thị Bình) và "
+    assert (f"Nhật ký xử lý trên hệ thống ghi nhận {n_events - n_auto} thao tác của cán bộ (Nguyễn Văn An, Trần Thị Bình) và "
             f"1 thao tác tự động của hệ thống (phát sinh cảnh báo)") in " ".join(paras)
     assert "nguyenvana" not in log_text and "Hệ thống (tự động)" in log_text
     # the closing names the incident, not the internal alert id
