@@ -19,17 +19,53 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 
 PRINT_CSS = """
 <style>
+.print-only { display: none; }
 @media print {
+  @page { size: A4 portrait; margin: 12mm 10mm 12mm 15mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDecoration"], .stButton, .stDateInput, .stTimeInput, .stCheckbox,
+  [data-testid="stDecoration"], .stButton, .stDateInput, .stTimeInput, .stCheckbox, .stTextInput,
   [data-testid="stExpander"], .no-print { display: none !important; }
   .main .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
-  body { font-family: "Times New Roman", serif; font-size: 13pt; }
-  [data-testid="stDataFrame"], [data-testid="stTable"] { break-inside: auto; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: visible !important; }
+  body { font-family: "Times New Roman", serif; font-size: 12pt; }
+  /* the canvas grids keep their screen width and lose the right-hand columns on paper: print the
+     HTML copy of each table instead, fitted to the page width */
+  [data-testid="stDataFrame"] { display: none !important; }
+  .print-only { display: block !important; }
+  table.print-table { width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 9pt; }
+  table.print-table th, table.print-table td { border: 0.5pt solid #000; padding: 1pt 3pt; vertical-align: top;
+    overflow-wrap: anywhere; word-break: normal; text-align: left; }
+  table.print-table th { background: #eee; }
+  table.print-table thead { display: table-header-group; }
+  table.print-table tr { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
 }
 </style>
 """
+
+
+def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
+    """A print-only HTML copy of a table, sized in relative column widths (A4 portrait has about 18 cm);
+    every cell is escaped text (feed text is untrusted); datetimes as 'dd/mm HH:MM'."""
+    from html import escape
+
+    cols = list(df.columns)
+    w = [float((widths or {}).get(c, 1.0)) for c in cols]
+    total = sum(w) or 1.0
+    head = "".join(f'<col style="width:{x / total * 100:.1f}%">' for x in w)
+    th = "".join(f"<th>{escape(str(c))}</th>" for c in cols)
+
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+            return ""
+        if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
+            return v.strftime("%d/%m %H:%M")
+        return escape(str(v)).replace("\n", "<br>")
+
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>"
+                   for r in df.itertuples(index=False, name=None))
+    st.html(f'<div class="print-only"><table class="print-table"><colgroup>{head}</colgroup>'
+            f"<thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 FLASH_SECONDS = 20.0

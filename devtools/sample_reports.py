@@ -24,6 +24,7 @@ from store.items import insert_items
 from store.reports import fold
 from store.stories import add_story_items, list_stories, refresh_stories
 from store.tags import save_tags
+from store.users import add_user, get_user
 from vocab.item import Item
 from vocab.alerts import NewAlert
 
@@ -54,7 +55,7 @@ PLACES = [
      "Phường Uông Bí, Phường Vàng Danh, Phường Yên Tử", True),
     ("phường Bãi Cháy (TP Hạ Long cũ)", "phường Bãi Cháy", "ward_2025", "Phường Bãi Cháy", False),
     ("phường Cẩm Phả (TP Cẩm Phả cũ)", "phường Cẩm Phả", "ward_2025", "Phường Cẩm Phả", False),
-    ("phường Móng Cái 1 (TP Móng Cái cũ)", "TP Móng Cái", "ward_old", "Phường Móng Cái 1", False),
+    ("phường Móng Cái 1 (TP Móng Cái cũ)", "phường Móng Cái 1", "ward_2025", "Phường Móng Cái 1", False),
     ("tỉnh Quảng Ninh", "Quảng Ninh", "province", "Tỉnh Quảng Ninh", False),
 ]
 
@@ -78,6 +79,8 @@ TEMPLATES = [  # (topics, sentiment, title)
 ]
 OUT_OF_AREA = ["Hà Nội", "TP Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Lạng Sơn"]
 USERS = ("nguyenvana", "tranthib", "leminhc")
+# reports name people by display name (login names belong to Quản trị)
+DISPLAY_NAMES = {"nguyenvana": "Nguyễn Văn An", "tranthib": "Trần Thị Bình", "leminhc": "Lê Minh Cường"}
 
 
 def _detail(place: tuple) -> dict[str, Any]:
@@ -172,6 +175,9 @@ def seed_week(db: Database, week: str = "2026-W47", *, n_items: int = 600, prev_
     for s in stories:  # the store names a story by its display title (a press item when one has joined)
         s["title"] = named.get(s["story_id"], s["title"])
     with db.write() as cur:
+        for login, name in DISPLAY_NAMES.items():
+            if get_user(cur, login) is None:
+                add_user(cur, login, name, "analyst", "!", None, start)
         for n, s in enumerate(stories[:n_alerts]):
             at = max(it.published_at for it in items if it.id in set(s["item_ids"][:3])) + timedelta(minutes=20)
             aid = A.raise_alert(cur, NewAlert.of(**{

@@ -54,7 +54,7 @@ OUTLETS = [
 ]
 _OUTLET_WEIGHTS = np.array([16, 10, 8, 8, 7, 6, 5, 4, 3, 4, 14, 8, 6, 8], dtype=float)
 
-# (display, name_2025, old name or None, level, in_area)
+# (display, name_2025, old name or None, level, in_area); names as in nlp/data/admin_units (tests/devtools/test_place_names.py)
 PLACES = [
     ("phường Trưng Vương cũ, nay phường Uông Bí (TP Uông Bí cũ)", "Phường Uông Bí", "Phường Trưng Vương (TP Uông Bí)",
      "ward_old", True),
@@ -70,8 +70,8 @@ PLACES = [
     ("TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử", "Phường Uông Bí", "Thành phố Uông Bí",
      "district_old", True),
     ("phường Bãi Cháy (TP Hạ Long cũ)", "Phường Bãi Cháy", "Phường Bãi Cháy (TP Hạ Long)", "ward_2025", False),
-    ("phường Cẩm Phả (TP Cẩm Phả cũ)", "Phường Cẩm Phả", "Phường Cẩm Phú (TP Cẩm Phả)", "ward_old", False),
-    ("phường Móng Cái 1 (TP Móng Cái cũ)", "Phường Móng Cái 1", "Phường Ka Long (TP Móng Cái)", "ward_old", False),
+    ("phường Cẩm Phả (TP Cẩm Phả cũ)", "Phường Cẩm Phả", "Phường Cẩm Trung (TP Cẩm Phả)", "ward_2025", False),
+    ("phường Móng Cái 1 (TP Móng Cái cũ)", "Phường Móng Cái 1", "Phường Trần Phú (TP Móng Cái)", "ward_2025", False),
 ]
 _PLACE_SHORT = ["phường Trưng Vương", "phường Quang Trung", "phường Vàng Danh", "phường Bắc Sơn", "phường Phương Đông",
                 "chùa Ba Vàng", "Yên Tử", "TP Uông Bí", "Bãi Cháy", "Cẩm Phả", "Móng Cái"]

@@ -1,4 +1,5 @@
-"""Reports: the weekly opinion summary and rapid reports, in the layout offices file (Decree 30/2020/NĐ-CP).
+"""Reports: the weekly opinion summary and rapid reports, in the layout offices file: a Party body's
+(Hướng dẫn 36-HD/VPTW) or a state agency's (Decree 30/2020/NĐ-CP), by `[reports] layout`.
 
     store/reports.py  (all report SQL; proposals text and archive, migration 050)
         │ figures

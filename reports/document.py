@@ -1,4 +1,4 @@
-"""A small, format-neutral model of an administrative document (Decree 30/2020/NĐ-CP layout).
+"""A small, format-neutral model of an administrative document (Party 36-HD/VPTW or Decree 30/2020 layout).
 
     Doc ── header (issuing body | national motto, number, place and date)
        ├── title lines (BÁO CÁO / subject / period)
@@ -114,8 +114,9 @@ Block = Union[Heading, Para, Table, Image, PageBreak]
 class Header:
     parent_body: str
     issuing_body: str
-    number: str                   # "Số:      /BC-STTTT"
+    number: str                   # Party "Số      -BC/BTGDVTU" · state "Số:      /BC-SVHTTDL"
     place_date: str               # "Quảng Ninh, ngày 20 tháng 11 năm 2026"
+    layout: str = "state"         # "party": ĐẢNG CỘNG SẢN VIỆT NAM heading (36-HD/VPTW) · "state": Decree 30
 
 
 @dataclass
@@ -123,6 +124,11 @@ class Closing:
     recipients: list[str]
     signer_title: list[str]
     signer_name: str
+    layout: str = "state"         # "party": "Nơi nhận:" underlined, "- Lưu VT." · "state": bold italic, "- Lưu: VT."
+
+    @property
+    def archive_line(self) -> str:
+        return "Lưu VT." if self.layout == "party" else "Lưu: VT."
 
 
 @dataclass

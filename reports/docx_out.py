@@ -1,4 +1,5 @@
-"""Doc → DOCX (python-docx), laid out after Decree 30/2020/NĐ-CP.
+"""Doc → DOCX (python-docx), laid out after Hướng dẫn 36-HD/VPTW (Party) or Decree 30/2020/NĐ-CP
+(state), as the Doc's header says.
 
 A4, margins top/bottom 2 cm, left 3 cm, right 1.5 cm; the configured font (Times New Roman) everywhere;
 page numbers centred in the top margin from page 2. Header and closing are borderless two-column
@@ -244,19 +245,28 @@ class _Writer:
         )
 
     def header(self, doc: Doc) -> None:
+        """Decree 30: body | national name and motto; 36-HD/VPTW: body and "*" | ĐẢNG CỘNG SẢN VIỆT NAM and a
+        rule as long as it. The number sits under the body, the place and date (italic) top right."""
         h = doc.header
+        party = h.layout == "party"
         left_cm, right_cm = 7.6, TEXT_WIDTH_CM - 7.6
         small = 13 if self.size >= 13 else self.size
+        hsize = 14 if party else 12
         left = []
         if h.parent_body:
-            left.append(self._p(h.parent_body.upper(), size=12))
-        left.append(self._p(h.issuing_body.upper(), size=12, bold=True))
-        left.append(self.short_rule(2.4, left_cm))
-        right = [self._p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True),
-                 self._p("Độc lập - Tự do - Hạnh phúc", size=small, bold=True, underline=True)]
+            left.append(self._p(h.parent_body.upper(), size=hsize))
+        left.append(self._p(h.issuing_body.upper(), size=hsize, bold=True))
+        if party:
+            left.append(self._p("*", size=hsize))
+            right = [self._p("ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True), self.short_rule(7.4, right_cm)]
+        else:
+            left.append(self.short_rule(2.4, left_cm))
+            right = [self._p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True),
+                     self._p("Độc lập - Tự do - Hạnh phúc", size=small, bold=True, underline=True)]
         self._grid_table([_tw(left_cm), _tw(right_cm)], [
             [left, right],
-            [[self._p(h.number, size=small, before=6)], [self._p(h.place_date, size=small, italic=True, before=6)]],
+            [[self._p(h.number, size=hsize if party else small, before=6)],
+             [self._p(h.place_date, size=hsize if party else small, italic=True, before=6)]],
         ])
         for i, line in enumerate(doc.title):
             self._append_p(self._p(line, size=self.size, bold=True, before=18 if i == 0 else 0))
@@ -265,14 +275,17 @@ class _Writer:
         self._append_p(self.short_rule(4.0, TEXT_WIDTH_CM).replace('w:before="0"', 'w:before="80"', 1))
 
     def closing(self, doc: Doc) -> None:
+        """Nơi nhận at the left (36-HD/VPTW: underlined; Decree 30: bold italic), the signing block at the right."""
         c = doc.closing
         if c is None:
             return
-        left = [self._p("Nơi nhận:", size=12, bold=True, italic=True, align="left", before=12)]
-        recips = [*c.recipients, "Lưu: VT."]
+        party = c.layout == "party"
+        left = [self._p("Nơi nhận:", size=14 if party else 12, bold=not party, italic=not party, underline=party,
+                        align="left", before=12)]
+        recips = [*c.recipients, c.archive_line]
         for i, r in enumerate(recips):
             end = "" if r.endswith((".", ";")) else (";" if i < len(recips) - 1 else ".")
-            left.append(self._p(f"- {r}{end}", size=11, align="left"))
+            left.append(self._p(f"- {r}{end}", size=12 if party else 11, align="left"))
         right = [self._p(line.upper(), size=self.size, bold=True, before=12 if i == 0 else 0)
                  for i, line in enumerate(c.signer_title)]
         right += [self._p("", size=self.size) for _ in range(4)]

@@ -1,6 +1,7 @@
-"""The document frame the weekly and rapid reports share (Decree 30/2020/NĐ-CP layout).
+"""The document frame the weekly and rapid reports share, in the layout `[reports] layout` names: a Party
+body's (Hướng dẫn 36-HD/VPTW) or a state agency's (Nghị định 30/2020/NĐ-CP).
 
-    issuing-body heading · "Số: …/<symbol>" · place and date     header()
+    issuing-body heading · number · place and date               header()
     title lines and the italic line under them                   document()
     Nơi nhận | signer title and name                             closing()
     staff's proposals text, one paragraph per line               proposal_lines()
@@ -32,13 +33,14 @@ class Built:
 
 def header(s: ReportSettings, today_local: datetime) -> Header:
     """The heading block; the number is left blank (eight spaces) for the office to fill in when filing."""
-    return Header(parent_body=s.parent_body, issuing_body=s.issuing_body, number=f"Số:{NBSP * 8}/{s.symbol}",
-                  place_date=place_date(s.place, today_local.date()))
+    return Header(parent_body=s.parent_body, issuing_body=s.issuing_body, number=s.number_line(),
+                  place_date=place_date(s.place, today_local.date()), layout=s.layout)
 
 
 def closing(s: ReportSettings) -> Closing:
     """Nơi nhận and the signing block, from the settings."""
-    return Closing(recipients=list(s.recipients), signer_title=list(s.signer_title), signer_name=s.signer_name)
+    return Closing(recipients=list(s.recipients), signer_title=list(s.signer_title), signer_name=s.signer_name,
+                   layout=s.layout)
 
 
 def document(s: ReportSettings, today_local: datetime, title: list[str], subtitle: str, meta_title: str) -> Doc:

@@ -62,7 +62,8 @@ a {{ color: #0563c1; }}
 table.hdr, table.end {{ width: 100%; border-collapse: collapse; }}
 table.hdr td, table.end td {{ vertical-align: top; text-align: center; padding: 0; }}
 table.hdr td.l {{ width: 46%; }} table.end td.l {{ width: 48%; text-align: left; }}
-.hs {{ font-size: 12pt; }} .hm {{ font-size: {small}pt; }}
+.hs {{ font-size: 12pt; }} .hm {{ font-size: {small}pt; }} .hp {{ font-size: 14pt; }}
+.hp.b {{ font-size: 15pt; }} table.hdr td.l .hp.b {{ font-size: 14pt; }} .ul {{ text-decoration: underline; }}
 .b {{ font-weight: bold; }} .i {{ font-style: italic; }}
 .motto {{ font-weight: bold; text-decoration: underline; text-underline-offset: 2pt; }}
 .rule {{ border-top: 0.75pt solid #000; margin: 2pt auto 0; height: 0; }}
@@ -154,7 +155,9 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
                 max_rows: int | None = None) -> str:
     """The whole document as one HTML page. `max_rows` cuts long tables (dashboard preview)."""
     h = doc.header
-    small = "hm"
+    party = h.layout == "party"
+    small = "hp" if party else "hm"
+    hs = "hp" if party else "hs"
     parts = [
         "<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'>",
         # no script can run even if some text escaped escaping; images are inline, fonts local files
@@ -163,10 +166,13 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
         f"<title>{escape(doc.meta_title or ' '.join(doc.title))}</title><style>{_css(size, fonts)}</style></head>",
         "<body><div class='sheet'>",
         "<table class='hdr'><tr><td class='l'>",
-        f"<div class='hs'>{escape(h.parent_body.upper())}</div>" if h.parent_body else "",
-        f"<div class='hs b'>{escape(h.issuing_body.upper())}</div><div class='rule' style='width:2.4cm'></div>",
-        "</td><td><div class='hs b'>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>",
-        f"<div class='{small}'><span class='motto'>Độc lập - Tự do - Hạnh phúc</span></div></td></tr>",
+        f"<div class='{hs}'>{escape(h.parent_body.upper())}</div>" if h.parent_body else "",
+        f"<div class='{hs} b'>{escape(h.issuing_body.upper())}</div>",
+        "<div class='hp'>*</div>" if party else "<div class='rule' style='width:2.4cm'></div>",
+        "</td><td><div class='hp b'>ĐẢNG CỘNG SẢN VIỆT NAM</div><div class='rule' style='width:7.4cm'></div>"
+        if party else "</td><td><div class='hs b'>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>"
+        f"<div class='{small}'><span class='motto'>Độc lập - Tự do - Hạnh phúc</span></div>",
+        "</td></tr>",
         f"<tr><td class='l'><div class='{small}' style='margin-top:6pt'>{escape(h.number)}</div></td>",
         f"<td><div class='{small} i' style='margin-top:6pt'>{escape(h.place_date)}</div></td></tr></table>",
     ]
@@ -178,7 +184,7 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
     parts.extend(_block(b, size, max_rows) for b in doc.blocks)
     c = doc.closing
     if c is not None:
-        recips = [*c.recipients, "Lưu: VT."]
+        recips = [*c.recipients, c.archive_line]
         lines = []
         for i, r in enumerate(recips):
             end = "" if r.endswith((".", ";")) else (";" if i < len(recips) - 1 else ".")
@@ -186,7 +192,8 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
         signer = "".join(f"<div class='b'>{escape(t.upper())}</div>" for t in c.signer_title)
         parts.append(
             "<table class='end' style='margin-top:12pt'><tr><td class='l'>"
-            "<div class='b i' style='font-size:12pt'>Nơi nhận:</div>" + "".join(lines) + "</td>"
+            + ("<div class='ul' style='font-size:14pt'>Nơi nhận:</div>" if c.layout == "party"
+               else "<div class='b i' style='font-size:12pt'>Nơi nhận:</div>") + "".join(lines) + "</td>"
             f"<td>{signer}<div class='sign'></div><div class='b'>{escape(c.signer_name)}</div></td></tr></table>"
         )
     if doc.appendix:

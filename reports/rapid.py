@@ -40,10 +40,32 @@ def _hours(a: datetime, b: datetime) -> str:
     return f"{h / 24:.1f} ngày".replace(".", ",")
 
 
+def _who(r: Any) -> str:
+    return str(getattr(r, "display_name", None) or r.username)
+
+
+def _actions_sentence(events: Any) -> str:
+    """'… ghi nhận 2 thao tác của cán bộ (Nguyễn Văn An) và 1 thao tác tự động của hệ thống (phát sinh cảnh
+    báo), …': staff actions and the system's are counted apart, so a report never credits staff with the latter."""
+    staff = [r for r in events.itertuples() if r.username != "system"]
+    auto = [r for r in events.itertuples() if r.username == "system"]
+    parts = []
+    if staff:
+        people = sorted({_who(r) for r in staff})
+        parts.append(f"{num(len(staff))} thao tác của cán bộ ({', '.join(people)})")
+    if auto:
+        kinds = sorted({ACTION_LABELS.get(r.action, r.action).lower().removeprefix("hệ thống ") for r in auto})
+        parts.append(f"{num(len(auto))} thao tác tự động của hệ thống ({', '.join(kinds)})")
+    if not staff:
+        parts.append("chưa có thao tác nào của cán bộ")
+    return "Nhật ký xử lý trên hệ thống ghi nhận " + " và ".join(parts) + ", chi tiết như sau:"
+
+
 def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:
     alert, story, items, events = f["alert"], f["story"], f["items"], f["events"]
     title = (alert or {}).get("title") or (story or {}).get("title") or ""
-    ref = alert["alert_id"] if alert else f"vấn đề {story['story_id']}"
+    # the closing names the incident, as staff would; the internal id stays in the subtitle only
+    ref = f"vụ việc «{title}»" if title else "vụ việc nêu trên"
     today = to_local(generated_at)
     n = len(items)
     doc = document(s, today, title=["BÁO CÁO NHANH", f"Về: {title}"],
@@ -66,7 +88,8 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
             f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {hm_dmy(alert['raised_at'])}, mức độ "
             f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}. Căn cứ: {alert.get('reason') or ''}"))
         B.append(Para.text(f"Trạng thái hiện nay: {STATE_LABELS.get(alert['status'], alert['status'])}"
-                           + (f"; giao cho: {alert['assignee']}" if alert.get("assignee") else "") + "."))
+                           + (f"; giao cho: {alert.get('assignee_name') or alert['assignee']}" if alert.get("assignee") else "")
+                           + "."))
     if n:
         first = items.iloc[0]
         summary = (first.summary or "").strip()
@@ -146,15 +169,12 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
         state = ""
         if r.to_state and r.to_state != r.from_state:
             state = STATE_LABELS.get(r.to_state, r.to_state)
-        rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống" if r.username == "system" else r.username,
+        rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống (tự động)" if r.username == "system" else _who(r),
                      ACTION_LABELS.get(r.action, r.action), state, r.note or ""])
     if not len(events):
         B.append(Para.text("Chưa có thao tác xử lý nào được ghi nhận trên hệ thống."))
     else:
-        people = sorted({u for u in events["username"] if u != "system"})
-        B.append(Para.text(
-            f"Nhật ký xử lý ghi nhận {num(len(events))} thao tác"
-            + (f" của {', '.join(people)}" if people else "") + " (trích từ nhật ký của hệ thống):"))
+        B.append(Para.text(_actions_sentence(events)))
     B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Người thực hiện", 2.0),
                     Column("Thao tác", 2.4), Column("Trạng thái", 2.0), Column("Nội dung", 5.5)], rows,
                    caption="Bảng 3. Nhật ký xử lý", empty_text="Chưa có thao tác."))

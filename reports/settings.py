@@ -20,13 +20,14 @@ WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
 @dataclass(frozen=True)
 class ReportSettings:
-    parent_body: str = "UBND TỈNH QUẢNG NINH"
-    issuing_body: str = "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
-    issuer_name: str = "Sở Thông tin và Truyền thông"
-    symbol: str = "BC-STTTT"
+    layout: str = "party"          # "party" (Hướng dẫn 36-HD/VPTW) or "state" (Nghị định 30/2020/NĐ-CP)
+    parent_body: str = "TỈNH ỦY QUẢNG NINH"
+    issuing_body: str = "BAN TUYÊN GIÁO VÀ DÂN VẬN"
+    issuer_name: str = "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    symbol: str = "BC/BTGDVTU"
     place: str = "Quảng Ninh"
     area_label: str = ""
-    signer_title: tuple[str, ...] = ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+    signer_title: tuple[str, ...] = ("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN")
     signer_name: str = ""
     recipients: tuple[str, ...] = ()
     font_size: int = 14
@@ -82,7 +83,18 @@ class ReportSettings:
         if not 0 <= s.schedule_weekday <= 7:
             raise ConfigError("[reports] schedule_weekday must be 0 (off) or 1–7")
         parse_hhmm(s.schedule_time)
+        check_layout(s)
         return s
+
+    def number_line(self) -> str:
+        """The number left blank for the office: Party "Số      -BC/BTGDVTU", state "Số:      /BC-SVHTTDL"."""
+        if self.layout == "party":
+            return f"Số{NBSP * 8}-{self.symbol}"
+        return f"Số:{NBSP * 8}/{self.symbol}"
+
+    def number_ref(self) -> str:
+        """The number as cited in a sentence ("Kèm theo Báo cáo số …")."""
+        return f"số{NBSP * 8}-{self.symbol}" if self.layout == "party" else f"số{NBSP * 8}/{self.symbol}"
 
     @property
     def default_area_label(self) -> str:
@@ -97,6 +109,34 @@ class ReportSettings:
             if found:
                 return found
         return None
+
+
+NBSP = "\u00a0"
+# Signer authority prefixes: the Party writes "T/M", "K/T", "T/L", "T/UQ" (36-HD/VPTW); the state
+# "TM.", "KT.", "TL.", "TUQ." (Nghị định 30/2020, Phụ lục I); a title without one (e.g. "TRƯỞNG BAN") is allowed.
+_PARTY_SIGN = re.compile(r"^(T/M|K/T|T/L|T/UQ)\s")
+_STATE_SIGN = re.compile(r"^(TM|KT|TL|TUQ)\.\s")
+_ANY_SIGN = re.compile(r"^(T/M|K/T|T/L|T/UQ|TM\.|KT\.|TL\.|TUQ\.)(\s|$)")
+
+
+def check_layout(s: ReportSettings) -> None:
+    """The issuer settings must follow the rule of the chosen layout (a Party symbol in a state heading, or
+    "KT." under "ĐẢNG CỘNG SẢN VIỆT NAM", would be sent back by the records office)."""
+    if s.layout not in ("party", "state"):
+        raise ConfigError('[reports] layout phải là "party" (văn bản của Đảng) hoặc "state" (văn bản hành chính)')
+    first = (s.signer_title or ("",))[0].strip().upper()
+    if s.layout == "party":
+        if not re.fullmatch(r"[A-ZĐ]+/[A-ZĐ0-9]+", s.symbol):
+            raise ConfigError(f'[reports] symbol của văn bản Đảng có dạng "BC/BTGDVTU" (ra "Số …-BC/BTGDVTU"), '
+                              f"không phải {s.symbol!r}")
+        if _ANY_SIGN.match(first) and not _PARTY_SIGN.match(first):
+            raise ConfigError(f'[reports] văn bản Đảng ký "T/M", "K/T", "T/L" hoặc "T/UQ", không phải {first!r}')
+    else:
+        if not re.fullmatch(r"[A-ZĐ]+-[A-ZĐ0-9]+", s.symbol):
+            raise ConfigError(f'[reports] symbol của văn bản hành chính có dạng "BC-SVHTTDL" (ra "Số: …/BC-SVHTTDL"), '
+                              f"không phải {s.symbol!r}")
+        if _ANY_SIGN.match(first) and not _STATE_SIGN.match(first):
+            raise ConfigError(f'[reports] văn bản hành chính ký "TM.", "KT.", "TL." hoặc "TUQ.", không phải {first!r}')
 
 
 def parse_hhmm(s: str) -> tuple[int, int]:
@@ -251,7 +291,8 @@ def hm_dm(dt_utc: datetime | None) -> str:
 
 
 def place_date(place: str, on: date) -> str:
-    """'Quảng Ninh, ngày 05 tháng 01 năm 2026' — Decree 30: days below 10 and months 1–2 take a leading 0."""
+    """'Quảng Ninh, ngày 05 tháng 01 năm 2026' — Decree 30 and 36-HD/VPTW alike: days below 10 and months
+    1–2 take a leading 0."""
     month = f"{on.month:02d}" if on.month < 3 else str(on.month)
     return f"{place}, ngày {on.day:02d} tháng {month} năm {on.year}"
 

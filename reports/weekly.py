@@ -26,10 +26,10 @@ import pandas as pd
 from reports import cases_section
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import NBSP, Built, document, proposal_lines
+from reports.frame import Built, document, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
-    sentiment_label, topics_text,
+    places_brief, sentiment_label, topics_text,
 )
 from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, share, to_local,
@@ -264,7 +264,7 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
         sent_txt = "; ".join(f"{n} {SENTIMENT_LABELS[c].lower()}" for c, n in (
             ("negative", _i(r.n_negative)), ("neutral", _i(r.n_neutral)), ("positive", _i(r.n_positive)),
             ("unknown", _i(r.n_unknown))) if n)
-        places = "; ".join(as_list(r.places)[:4]) + (" …" if len(as_list(r.places)) > 4 else "")
+        places = places_brief(as_list(r.places))
         handling = _handling_text(r)
         first = _local(r.first_seen)
         rows.append([str(k), r.title, f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
@@ -274,9 +274,9 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
                       first, _s(r.alert_id), STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status)),
                       ", ".join(as_list(r.reviewers)), " | ".join(as_list(r.notes))])
     if len(stories):
-        B.append(Table([Column("TT", 1.0, "center"), Column("Vấn đề", 4.2), Column("Số tin / nguồn", 1.7),
-                        Column("Sắc thái", 2.0), Column("Địa bàn", 2.6), Column("Xuất hiện lần đầu", 1.9),
-                        Column("Tình hình xử lý", 3.6)], rows,
+        B.append(Table([Column("TT", 0.8, "center"), Column("Vấn đề", 4.6), Column("Số tin / nguồn", 1.5),
+                        Column("Sắc thái", 1.9), Column("Địa bàn", 2.5), Column("Xuất hiện lần đầu", 1.6),
+                        Column("Xử lý", 2.6)], rows,
                        caption="Bảng 3. Các vấn đề nổi bật trong tuần"))
     return _Part(B, [Sheet("Vấn đề nổi bật", "Các vấn đề được dư luận quan tâm nhiều nhất", [
         ("TT", 5), ("Vấn đề", 60), ("Số tin", 9), ("Số nguồn", 9), ("Các nguồn", 40), ("Tiêu cực", 9),
@@ -472,7 +472,7 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
     A.append(Para.text("PHỤ LỤC", bold=True, align="center", indent=False, space_before=0))
     A.append(Para.text(f"DANH SÁCH TIN, BÀI PHẢN ÁNH VỀ {area_label.upper()}", bold=True, align="center",
                        indent=False, space_before=0))
-    A.append(Para.text(f"(Kèm theo Báo cáo số{NBSP * 8}/{s.symbol} ngày {today.day:02d}/{today.month:02d}/{today.year} "
+    A.append(Para.text(f"(Kèm theo Báo cáo {s.number_ref()} ngày {today.day:02d}/{today.month:02d}/{today.year} "
                        f"của {s.issuer_name}; {w.ptext}: {num(len(app_all))} tin, bài)", italic=True, align="center",
                        indent=False, space_before=0))
     if capped:
@@ -525,14 +525,11 @@ def _overview_sheet(w: _Week, title: str, t: dict[str, Any], by_type: dict[str, 
 
 
 def _handling_text(r: Any) -> str:
+    """What was done about a story: its alert's state and who handles it ('Đang xử lý – Nguyễn Văn An');
+    nothing when no alert was raised (an empty cell reads better than the same sentence on every row)."""
     if not _s(getattr(r, "alert_id", None)):
-        return "Chưa phát sinh cảnh báo."
-    sev = SEVERITY_LABELS.get(_s(r.severity), _s(r.severity)).lower()
-    parts = [f"Cảnh báo {r.alert_id} (mức {sev}): {STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status))}."]
-    people = as_list(r.reviewers)
-    if people:
-        parts.append(f"Người xử lý: {', '.join(people)}.")
-    notes = [x for x in as_list(r.notes) if x]
-    if notes:
-        parts.append("Ghi chú: " + "; ".join(notes[-3:]) + ".")
-    return " ".join(parts)
+        return ""
+    state = STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status))
+    people = [_s(r.assignee)] if _s(r.assignee) else []
+    people += [p for p in as_list(r.reviewers) if p and p not in people]
+    return state + (f" – {', '.join(people[:2])}" if people else "")

@@ -264,7 +264,8 @@ def _stories(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
 
 def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """story_id → its latest alert (not one merged away): alert_id, alert_status, severity, assignee,
-    reviewers (people who acted on any of the story's alerts), notes (notes and close reasons, oldest first)."""
+    reviewers (people who acted on any of the story's alerts), notes (notes and close reasons, oldest first).
+    People are given by display name (login names belong to Quản trị), the login name when there is none."""
     if not story_ids:
         return {}
     rows = cur.execute(
@@ -275,8 +276,11 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -
                                arg_max(title, seq) AS alert_title,
                                list(close_reason ORDER BY seq) FILTER (WHERE close_reason IS NOT NULL) AS reasons
                         FROM a GROUP BY story_id)
-        SELECT l.story_id, l.alert_id, l.status, l.severity, l.assignee, l.reasons, l.alert_title,
-               (SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e JOIN alerts x USING (alert_id)
+        SELECT l.story_id, l.alert_id, l.status, l.severity,
+               coalesce((SELECT u.display_name FROM users u WHERE u.username = l.assignee), l.assignee) AS assignee,
+               l.reasons, l.alert_title,
+               (SELECT list_sort(list_distinct(list(coalesce(u.display_name, e.username))))
+                FROM alert_events e JOIN alerts x USING (alert_id) LEFT JOIN users u ON u.username = e.username
                 WHERE x.story_id = l.story_id AND e.username <> 'system') AS reviewers,
                (SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e JOIN alerts x USING (alert_id)
                 WHERE x.story_id = l.story_id AND e.action = 'note' AND e.note IS NOT NULL) AS notes
@@ -298,9 +302,12 @@ def _alerts_raised(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | N
     where = _place_match_sql("a.places", pattern) if pattern else "TRUE"
     return cur.execute(
         f"""
-        SELECT a.alert_id, a.raised_at, a.title, a.severity, a.status, a.assignee, a.n_items, a.n_outlets, a.places,
+        SELECT a.alert_id, a.raised_at, a.title, a.severity, a.status,
+               coalesce((SELECT u.display_name FROM users u WHERE u.username = a.assignee), a.assignee) AS assignee,
+               a.n_items, a.n_outlets, a.places,
                a.close_reason,
-               (SELECT list_sort(list_distinct(list(e.username))) FROM alert_events e
+               (SELECT list_sort(list_distinct(list(coalesce(u.display_name, e.username)))) FROM alert_events e
+                LEFT JOIN users u ON u.username = e.username
                 WHERE e.alert_id = a.alert_id AND e.username <> 'system') AS reviewers,
                (SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e
                 WHERE e.alert_id = a.alert_id AND e.action = 'note' AND e.note IS NOT NULL) AS notes,
@@ -348,18 +355,24 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
     items["place_units"] = [place_units(p, d, bool(c)) for p, d, c in
                             zip(items["places"], items["place_details"], items["places_corrected"])]
     items = items.drop(columns=["place_details", "places_corrected"])
-    events = pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note"])
+    events = pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note",
+                                   "display_name"])
     if alert is not None:
         ids = [alert["alert_id"]]
+        if alert.get("assignee"):  # reports name people by display name
+            row = cur.execute("SELECT display_name FROM users WHERE username = ?", [alert["assignee"]]).fetchone()
+            alert["assignee_name"] = row[0] if row else alert["assignee"]
     else:
         ids = [r[0] for r in cur.execute("SELECT alert_id FROM alerts WHERE story_id = ?", [story_id]).fetchall()]
     if ids:
         events = cur.execute(
             """
-            SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events
-            WHERE alert_id IN (SELECT unnest(?::VARCHAR[]))
-               OR alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
-            ORDER BY "at", id
+            SELECT e.alert_id, e."at", e.username, e.action, e.from_state, e.to_state, e.note,
+                   coalesce(u.display_name, e.username) AS display_name
+            FROM alert_events e LEFT JOIN users u ON u.username = e.username
+            WHERE e.alert_id IN (SELECT unnest(?::VARCHAR[]))
+               OR e.alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
+            ORDER BY e."at", e.id
             """,
             [ids, ids],
         ).df()

@@ -1,6 +1,6 @@
 """Accent folding: the diacritic-insensitive key used for matching and for dashboard search.
 
-    fold("Phường Vàng Danh, TP Uông Bí")  ->  "phuong vang danh, tp uong bi"
+    fold("Phường Vàng Danh (TP Uông Bí cũ)")  ->  "phuong vang danh (tp uong bi cu)"
 
 NFD, drop combining marks, đ→d, lowercase. `strip_marks` does the same but keeps the case.
 """

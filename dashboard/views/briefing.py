@@ -11,11 +11,19 @@ import streamlit as st
 
 from dashboard import actions, data, gate, ui
 from detection.queue import sort_queue
+from reports.labels import places_brief
 from dashboard.labels import (
     ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, safe_link, topics_text,
 )
 
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
+
+
+def _host(url: object) -> str:
+    """The site of a link, for paper (a full URL would fill the column)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(str(url)).netloc if isinstance(url, str) and url else ""
 
 
 def _default_since() -> tuple[datetime, str]:
@@ -34,8 +42,11 @@ def render() -> None:
     default, why = _default_since()
     st.title("Trước giao ban")
     c = st.columns([1, 1, 2.4])
-    day = c[0].date_input("Từ ngày", value=default.date(), format="DD/MM/YYYY", key="brief_day")
-    hm = c[1].time_input("Từ giờ", value=time(default.hour, default.minute), key="brief_time", step=300)
+    # keyed by the default: a briefing marked held gives new widgets, so the boxes show the new start
+    # (the browser keeps a widget's old value when only its default changes)
+    ver = f"{default:%Y%m%d%H%M}"
+    day = c[0].date_input("Từ ngày", value=default.date(), format="DD/MM/YYYY", key=f"brief_day_{ver}")
+    hm = c[1].time_input("Từ giờ", value=time(default.hour, default.minute), key=f"brief_time_{ver}", step=300)
     since_local = datetime.combine(day, hm)
     since = data.utc_from_local(since_local)
     now_local = data.local(data.now())
@@ -62,18 +73,21 @@ def render() -> None:
                     + (f" — {r['note']}" if isinstance(r["note"], str) and r["note"] else "")
                     for _, r in g.tail(3).iterrows()
                 )
+        view = pd.DataFrame({
+            "Mã": alerts["alert_id"],
+            "Vấn đề": alerts["title"],
+            "Mức": [SEVERITY_LABELS.get(s, s) for s in alerts["severity"]],
+            "Trạng thái": [STATE_LABELS.get(s, s) + (" (mới)" if n else "") for s, n in
+                           zip(alerts["status"], alerts["is_new"])],
+            "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
+            "Giao cho": alerts["assignee"].fillna(""),
+            "Số tin": alerts["n_items"],
+            "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
+        })
+        ui.print_table(view, {"Mã": 1.5, "Vấn đề": 4.2, "Mức": 1.2, "Trạng thái": 1.7, "Ưu tiên": 1.5,
+                              "Giao cho": 1.7, "Số tin": 1.2, "Xử lý trong kỳ": 4.6})
         st.dataframe(
-            pd.DataFrame({
-                "Mã": alerts["alert_id"],
-                "Vấn đề": alerts["title"],
-                "Mức": [SEVERITY_LABELS.get(s, s) for s in alerts["severity"]],
-                "Trạng thái": [STATE_LABELS.get(s, s) + (" (mới)" if n else "") for s, n in
-                               zip(alerts["status"], alerts["is_new"])],
-                "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
-                "Giao cho": alerts["assignee"].fillna(""),
-                "Số tin": alerts["n_items"],
-                "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
-            }),
+            view,
             hide_index=True, width="stretch", placeholder="—",
             column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
                            "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
@@ -86,16 +100,19 @@ def render() -> None:
     if not len(stories):
         st.caption("Không có vấn đề nào trong kỳ.")
     else:
+        view = pd.DataFrame({
+            "Vấn đề": stories["title"],
+            "Số tin": stories["n_items"],
+            "Số nguồn": stories["n_outlets"],
+            "Tiêu cực": stories["n_negative"],
+            "Chủ đề": [topics_text(as_list(t)) for t in stories["topics"]],
+            "Địa bàn": [places_brief(as_list(p)) for p in stories["places"]],
+            "Gần nhất": stories["last_seen"],
+        })
+        ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
+                              "Địa bàn": 3.0, "Gần nhất": 1.5})
         st.dataframe(
-            pd.DataFrame({
-                "Vấn đề": stories["title"],
-                "Số tin": stories["n_items"],
-                "Số nguồn": stories["n_outlets"],
-                "Tiêu cực": stories["n_negative"],
-                "Chủ đề": [topics_text(as_list(t)) for t in stories["topics"]],
-                "Địa bàn": ["; ".join(as_list(p)) for p in stories["places"]],
-                "Gần nhất": stories["last_seen"],
-            }),
+            view,
             hide_index=True, width="stretch", placeholder="—",
             column_config={"Gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
                            "Vấn đề": st.column_config.TextColumn(width="large")},
@@ -111,10 +128,13 @@ def render() -> None:
             "Nguồn": neg["outlet"],
             "Tiêu đề": neg["title"],
             "Chủ đề": [topics_text(as_list(t)) for t in neg["topics"]],
-            "Địa bàn": ["; ".join(as_list(p)) for p in neg["places"]],
+            "Địa bàn": [places_brief(as_list(p)) for p in neg["places"]],
             "Số nguồn đăng": neg["n_sources"],
             "Liên kết": [safe_link(u) for u in neg["url"]],
         })
+        ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
+                       {"Thời gian": 1.6, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
+                        "Số nguồn đăng": 1.9, "Liên kết": 2.1})
         st.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
 
     st.divider()
@@ -133,7 +153,8 @@ def render() -> None:
                     ui.set_flash(str(exc), ok=False)
                 else:
                     ui.set_flash(f"Đã ghi nhận buổi giao ban lúc {data.local(data.now()):%H:%M %d/%m/%Y}.")
-                    for k in ("brief_day", "brief_time", "brief_note"):
+                    for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
                         st.session_state.pop(k, None)
+                    st.session_state.pop("brief_note", None)
                 data.refresh()
                 st.rerun()

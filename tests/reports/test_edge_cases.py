@@ -145,7 +145,7 @@ def test_weasyprint_engine(tmp_path):
                         formats=("pdf",))
     assert res.errors == [] and set(res.files) == {"pdf"}
     text = " ".join(pdf_text(res.files["pdf"]).split())
-    assert "nắm bắt dư luận xã hội" in text and "Ủy ban nhân dân tỉnh" in text and "phản ánh bụi than" in text
+    assert "nắm bắt dư luận xã hội" in text and "Thường trực Tỉnh ủy" in text and "phản ánh bụi than" in text
 
 
 def test_cut_week_compares_the_same_span():

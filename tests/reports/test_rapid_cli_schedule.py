@@ -29,8 +29,10 @@ def test_rapid_report_for_an_alert(seeded, tmp_path):
         store_reports.save_text(cur, "rapid", rapid_key(aid), "Đề nghị UBND phường Uông Bí họp báo cung cấp thông tin.",
                                 "tranthib", NOW)
         n_events = cur.execute("SELECT count(*) FROM alert_events WHERE alert_id = ?", [aid]).fetchone()[0]
-        users = {r[0] for r in cur.execute("SELECT DISTINCT username FROM alert_events WHERE alert_id = ? AND "
-                                           "username <> 'system'", [aid]).fetchall()}
+        users = {r[0] for r in cur.execute("SELECT DISTINCT u.display_name FROM alert_events e JOIN users u USING "
+                                           "(username) WHERE alert_id = ?", [aid]).fetchall()}
+        n_auto = cur.execute("SELECT count(*) FROM alert_events WHERE alert_id = ? AND username = 'system'",
+                             [aid]).fetchone()[0]
     res = rapid_report(db, settings(), tmp_path, alert_id=aid, now=NOW)
     assert res.errors == [] and set(res.files) == {"docx", "pdf"}
     d = docx.Document(str(res.files["docx"]))
@@ -46,10 +48,18 @@ def test_rapid_report_for_an_alert(seeded, tmp_path):
     assert len(log.rows) - 1 == n_events
     log_text = "\n".join(c.text for r in log.rows for c in r.cells)
     assert users and all(u in log_text for u in users) and STATE_LABELS["resolved"] in log_text
+    # staff actions and the system's are counted apart; people by display name, never login names
+    assert n_auto == 1 and users == {"Nguyễn Văn An", "Trần Thị Bình"}
+    assert (f"Nhật ký xử lý trên hệ thống ghi nhận {n_events - n_auto} thao tác của cán bộ (Nguyễn Văn An, Trần Thị Bình) và "
+            f"1 thao tác tự động của hệ thống (phát sinh cảnh báo)") in " ".join(paras)
+    assert "nguyenvana" not in log_text and "Hệ thống (tự động)" in log_text
+    # the closing names the incident, not the internal alert id
+    assert f"Trên đây là báo cáo nhanh về vụ việc «{story['title']}» của Ban Tuyên giáo và Dân vận Tỉnh ủy./." in paras
+    assert not any(aid in p for p in paras if p.startswith("Trên đây"))
     assert paras[paras.index(RAPID_SECTIONS[5]) + 1] == "Đề nghị UBND phường Uông Bí họp báo cung cấp thông tin."
     assert len(d.inline_shapes) == 1
     text = " ".join(pdf_text(res.files["pdf"]).split())
-    assert "BÁO CÁO NHANH" in text and "CÔNG TÁC XỬ LÝ" in text and "Ủy ban nhân dân tỉnh" in text
+    assert "BÁO CÁO NHANH" in text and "CÔNG TÁC XỬ LÝ" in text and "Thường trực Tỉnh ủy" in text
 
 
 def test_rapid_report_for_a_story_without_alert(seeded, tmp_path):

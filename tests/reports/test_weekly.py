@@ -76,24 +76,79 @@ def test_every_section_in_order(document):
     assert any(t.startswith("Trên đây là báo cáo") and t.endswith("./.") for t in paras)
 
 
-def test_decree30_header_title_and_closing(document):
+def test_party_header_title_and_closing(document):
+    """Default layout, Hướng dẫn 36-HD/VPTW: superior body over the issuing body (bold) and "*"; top right
+    "ĐẢNG CỘNG SẢN VIỆT NAM" with a rule, no national motto; "Số …-BC/…" without a colon; "K/T" signer."""
     head = document.tables[0]
     left, right = head.rows[0].cells[0].text, head.rows[0].cells[1].text
-    assert "UBND TỈNH QUẢNG NINH" in left and "SỞ THÔNG TIN VÀ TRUYỀN THÔNG" in left
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right and "Độc lập - Tự do - Hạnh phúc" in right
-    motto = [r for p in head.rows[0].cells[1].paragraphs for r in p.runs if "Độc lập" in r.text][0]
-    assert motto.underline and motto.bold
-    assert re.fullmatch(r"Số:\s+/BC-STTTT", head.rows[1].cells[0].text.strip())
+    assert [p.text for p in head.rows[0].cells[0].paragraphs] == ["TỈNH ỦY QUẢNG NINH", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "*"]
+    body = head.rows[0].cells[0].paragraphs[1].runs[0]
+    assert body.bold and not head.rows[0].cells[0].paragraphs[0].runs[0].bold
+    assert right.strip() == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert 'w:pBdr' in head.rows[0].cells[1]._tc.xml  # the rule under the heading
+    assert "CỘNG HÒA" not in left + right and "Độc lập" not in document.element.xml
+    assert "THÔNG TIN VÀ TRUYỀN THÔNG" not in document.element.xml and "STTTT" not in document.element.xml
+    assert re.fullmatch(r"Số\s+-BC/BTGDVTU", head.rows[1].cells[0].text.strip())
     assert head.rows[1].cells[1].text.strip() == "Quảng Ninh, ngày 30 tháng 11 năm 2026"
+    assert all(r.italic for r in head.rows[1].cells[1].paragraphs[0].runs)
     title = [p for p in document.paragraphs if p.text == "BÁO CÁO"][0]
     assert title.alignment == 1 and all(r.bold for r in title.runs)
     paras = texts(document)
     assert "phản ánh về tỉnh Quảng Ninh" in paras
     assert "(Tuần 47/2026, từ ngày 16/11/2026 đến ngày 22/11/2026)" in paras
     end = document.tables[[i for i, t in enumerate(document.tables) if "Nơi nhận:" in t.rows[0].cells[0].text][0]]
-    assert "Ủy ban nhân dân tỉnh (để báo cáo);" in end.rows[0].cells[0].text
-    assert "- Lưu: VT." in end.rows[0].cells[0].text
+    nhan = end.rows[0].cells[0].paragraphs[0].runs[0]
+    assert nhan.text == "Nơi nhận:" and nhan.underline and not nhan.bold
+    assert "- Thường trực Tỉnh ủy (để báo cáo);" in end.rows[0].cells[0].text
+    assert end.rows[0].cells[0].text.rstrip().endswith("- Lưu VT.")
+    assert [p.text for p in end.rows[0].cells[1].paragraphs][:2] == ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"]
+    assert any(t.startswith("Trên đây là báo cáo") and "Ban Tuyên giáo và Dân vận Tỉnh ủy" in t for t in paras)
+    assert any("Kèm theo Báo cáo số" in t and "-BC/BTGDVTU ngày" in t for t in paras)
+
+
+STATE = dict(layout="state", parent_body="UBND TỈNH QUẢNG NINH", issuing_body="SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH",
+             issuer_name="Sở Văn hóa, Thể thao và Du lịch", symbol="BC-SVHTTDL",
+             signer_title=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), recipients=("Ủy ban nhân dân tỉnh (để báo cáo)",))
+
+
+def test_state_layout_decree30_header_and_closing(report, tmp_path):
+    """layout = "state", Nghị định 30/2020: national name and underlined motto, "Số: …/BC-…", "KT." signer,
+    "Nơi nhận:" bold italic and "- Lưu: VT."."""
+    from reports.docx_out import write_docx
+    from reports.generate import build_weekly_report
+
+    built, _ = build_weekly_report(report[1], settings(**STATE), WEEK, now=NOW)
+    d = docx.Document(str(write_docx(built.doc, tmp_path / "state.docx")))
+    head = d.tables[0]
+    left, right = head.rows[0].cells[0].text, head.rows[0].cells[1].text
+    assert "UBND TỈNH QUẢNG NINH" in left and "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH" in left and "*" not in left
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right and "Độc lập - Tự do - Hạnh phúc" in right
+    assert "ĐẢNG CỘNG SẢN" not in d.element.xml
+    motto = [r for p in head.rows[0].cells[1].paragraphs for r in p.runs if "Độc lập" in r.text][0]
+    assert motto.underline and motto.bold
+    assert re.fullmatch(r"Số:\s+/BC-SVHTTDL", head.rows[1].cells[0].text.strip())
+    assert head.rows[1].cells[1].text.strip() == "Quảng Ninh, ngày 30 tháng 11 năm 2026"
+    end = d.tables[[i for i, t in enumerate(d.tables) if "Nơi nhận:" in t.rows[0].cells[0].text][0]]
+    nhan = end.rows[0].cells[0].paragraphs[0].runs[0]
+    assert nhan.bold and nhan.italic and not nhan.underline
+    assert "- Ủy ban nhân dân tỉnh (để báo cáo);" in end.rows[0].cells[0].text
+    assert end.rows[0].cells[0].text.rstrip().endswith("- Lưu: VT.")
     assert "KT. GIÁM ĐỐC" in end.rows[0].cells[1].text and "PHÓ GIÁM ĐỐC" in end.rows[0].cells[1].text
+
+
+@pytest.mark.parametrize("kw, word", [
+    (dict(layout="party", symbol="BC-STTTT"), "BC/BTGDVTU"),
+    (dict(layout="party", signer_title=["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"]), "T/M"),
+    (dict(layout="state", symbol="BC/BTGDVTU"), "BC-SVHTTDL"),
+    (dict(layout="state", symbol="BC-SVHTTDL", signer_title=["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]), "TM."),
+    (dict(layout="bogus"), "layout"),
+])
+def test_layout_settings_follow_their_rule(kw, word):
+    from reports.settings import ReportSettings, check_layout
+    from vocab.config import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(word)):
+        check_layout(ReportSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}))
 
 
 def test_page_font_and_margins(document):
@@ -170,8 +225,32 @@ def test_stories_with_handling(report, document):
     first = [s for s in info["stories"] if s["story_id"]][0]
     row = [r for r in rows if r[1] == first["title"]][0]
     assert num(row[2].split(" tin")[0]) == len(first["item_ids"])
-    assert "A000001" in row[6] and STATE_LABELS["resolved"] in row[6]
-    assert "nguyenvana" in row[6] and "Đã liên hệ UBND phường" in row[6]
+    # handling: the alert's state and its handler by display name, nothing else; empty without an alert
+    assert row[6] == f"{STATE_LABELS['resolved']} – Trần Thị Bình, Nguyễn Văn An"
+    alerted = {s["title"] for s in info["stories"][:len(info["alerts"])]}
+    assert all(r[6] == "" for r in rows if r[1] not in alerted)
+    assert not any("Chưa phát sinh" in r[6] or "nguyenvana" in r[6] for r in rows)
+    # places: at most three units, the 2025 name of an old ward, then "+N"; no "…, nay 13 phường, xã"
+    for r in rows:
+        names = r[4].split(" +")[0].split("; ")
+        assert len(names) <= 3 and ", nay" not in r[4] and "cũ, nay" not in r[4], r[4]
+        assert "phường Trưng Vương" not in r[4]
+    widths = [c.width for c in t.columns]
+    assert widths[1] == max(widths) and min(widths) == widths[0]
+
+
+def test_places_brief():
+    from reports.labels import places_brief
+
+    assert places_brief(["TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử",
+                         "phường Vàng Danh (TP Uông Bí cũ)", "tỉnh Quảng Ninh"]) == "phường Vàng Danh"
+    assert places_brief(["phường Trưng Vương cũ, nay phường Uông Bí (TP Uông Bí cũ)",
+                         "phường Quang Trung cũ, nay phường Uông Bí (TP Uông Bí cũ)",
+                         "phường Bãi Cháy (TP Hạ Long cũ)", "phường Cẩm Phả (TP Cẩm Phả cũ)",
+                         "phường Móng Cái 1 (TP Móng Cái cũ)", "TP Hạ Long cũ, nay 13 phường, xã"]) == \
+        "phường Uông Bí; phường Bãi Cháy; phường Cẩm Phả +1"
+    assert places_brief(["TP Hạ Long cũ, nay 13 phường, xã", "tỉnh Quảng Ninh"]) == "TP Hạ Long cũ"
+    assert places_brief([]) == ""
 
 
 def test_negative_items_have_links(report, document):
@@ -232,8 +311,8 @@ def test_pdf_vietnamese_fonts_and_page1_png(report):
     res = report[0]
     pdf = res.files["pdf"]
     text = pdf_text(pdf)
-    for phrase in ("Ủy ban nhân dân", "dư luận xã hội", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                   "Độc lập - Tự do - Hạnh phúc", "ĐỀ XUẤT, KIẾN NGHỊ", "PHỤ LỤC", "Tiêu cực"):
+    for phrase in ("Ủy ban nhân dân", "dư luận xã hội", "ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY QUẢNG NINH",
+                   "BAN TUYÊN GIÁO VÀ DÂN VẬN", "ĐỀ XUẤT, KIẾN NGHỊ", "PHỤ LỤC", "Tiêu cực"):
         assert phrase in text, phrase
     assert "\ufffd" not in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
@@ -264,7 +343,7 @@ def test_pdf_layout_header_side_by_side_title_centred(report):
     def first(w):
         return next(x for x in words if x[3] == w)
 
-    ubnd, cong = first("UBND"), first("CỘNG")
+    ubnd, cong = first("TỈNH"), first("ĐẢNG")
     assert abs(ubnd[1] - cong[1]) < 3 and cong[0] > ubnd[2] + 100
     bao = [x for x in words if x[3] in ("BÁO", "CÁO")][:2]
     centre = (bao[0][0] + bao[1][2]) / 2

@@ -1,0 +1,102 @@
+"""The Trước giao ban page in real headless Chromium against `langnghe serve` on a seeded database:
+printed to PDF on A4 portrait (page.pdf, print media) every table keeps all its columns; and after
+"Đánh dấu đã giao ban" the "Từ ngày" box shows the new start, as the heading does."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
+from tests.conftest import free_port
+from tests.dashboard.served import prepare
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# the right-hand columns Chromium used to cut off on A4 (section I and III), and the others
+COLUMNS = {
+    "I": ["Mã", "Vấn đề", "Mức", "Trạng thái", "Ưu tiên", "Giao cho", "Số tin", "Xử lý trong kỳ"],
+    "II": ["Vấn đề", "Số tin", "Số nguồn", "Tiêu cực", "Chủ đề", "Địa bàn", "Gần nhất"],
+    "III": ["Thời gian", "Nguồn", "Tiêu đề", "Chủ đề", "Địa bàn", "Số nguồn đăng", "Liên kết"],
+}
+
+
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        """() => { const a = document.querySelector('[data-testid="stApp"]');
+                   const s = a && a.getAttribute('data-test-script-state');
+                   return s && s !== 'running' && s !== 'rerunRequested'; }""", timeout=30_000)
+
+
+def print_briefing(page, pdf_path):  # type: ignore[no-untyped-def]
+    """The page printed as Chromium prints it on A4 portrait; returns the PDF's text (pdftotext -layout)."""
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf_path), format="A4", print_background=True, prefer_css_page_size=True)
+    page.emulate_media(media="screen")
+    return subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+
+
+def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    cfg, pw = prepare(tmp_path, n_items=300)
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp_path)
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"http://127.0.0.1:{port}/briefing", wait_until="networkidle")
+            page.get_by_label("Tên đăng nhập").fill("chuyenvien")
+            page.get_by_label("Mật khẩu").fill(pw["chuyenvien"])
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=30_000)
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Trước giao ban").first.click()
+            page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=30_000)
+            _settle(page)
+
+            text = print_briefing(page, ARTIFACTS / "briefing_print.pdf")
+            flat = " ".join(text.split())
+            lines = text.splitlines()
+            for sec, cols in COLUMNS.items():
+                # the header row (a title may wrap onto the next printed line): every column is on the page
+                at = [i for i, ln in enumerate(lines) if ln.lstrip().startswith(cols[0]) and cols[1] in ln]
+                assert at, f"section {sec}: no header row starting {cols[0]!r}\n{text[:3000]}"
+                head = " ".join(lines[at[0]:at[0] + 3])
+                for c in cols:
+                    assert all(w in head for w in c.split()), f"section {sec} lost column {c!r} on A4: {head}"
+            assert any(all(w in ln for w in ("Giao cho", "Số tin", "Trạng thái")) for ln in lines), text[:3000]
+            assert any(all(w in ln for w in ("Chủ đề", "Địa bàn", "Liên kết")) for ln in lines), text[:3000]
+            # nothing of the page chrome or the inputs is printed
+            assert "Đánh dấu đã giao ban" not in flat and "Đăng xuất" not in flat
+            sizes = subprocess.run(["pdfinfo", str(ARTIFACTS / "briefing_print.pdf")], capture_output=True,
+                                   text=True, check=True).stdout
+            assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts", sizes), sizes  # A4 portrait
+
+            # mark the briefing held: the "Từ ngày" box follows the heading
+            page.get_by_role("button", name="Đánh dấu đã giao ban").click()
+            page.get_by_text("Đã ghi nhận buổi giao ban lúc").wait_for(timeout=20_000)
+            _settle(page)
+            now_vn = datetime.now(timezone.utc) + timedelta(hours=7)
+            box = page.locator('[data-testid="stDateInput"] input').first  # a native date input: ISO value
+            try:
+                page.wait_for_function(
+                    "(v) => { const i = document.querySelector('[data-testid=\"stDateInput\"] input');"
+                    " return i && i.value === v; }", arg=f"{now_vn:%Y-%m-%d}", timeout=15_000)
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "briefing_after_mark_FAILED.png"))
+            assert box.input_value() == f"{now_vn:%Y-%m-%d}"
+            heading = page.get_by_text(re.compile(r"Tình hình dư luận từ")).first.inner_text()
+            assert f"ngày {now_vn:%d/%m/%Y}" in heading.split(" đến ")[0]
+            browser.close()
+    finally:
+        srv.stop()
