@@ -142,8 +142,9 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
         c = st.columns([1.2, 1, 1])
         name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
         kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0)
-        stype = c[2].selectbox("Loại nguồn", list(SOURCE_TYPES), format_func=SOURCE_TYPES.get,
-                               index=list(SOURCE_TYPES).index(cur["source_type"]))
+        configurable = ["press", "social"]  # "ctv" is only for collaborators' in-person reports
+        stype = c[2].selectbox("Loại nguồn", configurable, format_func=SOURCE_TYPES.get,
+                               index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0)
         url = st.text_input("Địa chỉ (http/https)", value=cur["url"])
         c = st.columns([1.6, 1, 1])
         outlet = c[0].text_input("Cơ quan, kênh hiển thị", value=cur["outlet"])
