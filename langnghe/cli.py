@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
-from langnghe import commands
+from langnghe import commands, state
 from store.db import StorageError
-from vocab.config import ConfigError, load
+from vocab.config import Config, ConfigError, load
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+OWN_DATABASE = ("serve", "demo", "replay")  # commands that open or build their own database
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """--config, $LANGNGHE_CONFIG or $LANGNGHE_DB win; otherwise the config and database of a running
+    serve/demo (langnghe/state.py), said on stderr; otherwise the defaults."""
+    if args.config or os.environ.get("LANGNGHE_CONFIG") or os.environ.get("LANGNGHE_DB") \
+            or args.command in OWN_DATABASE:
+        return load(args.config)
+    st = state.running()
+    if st is None:
+        return load()
+    print(state.note(st), file=sys.stderr)
+    return state.config_of(st)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -45,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        cfg = load(args.config) if not getattr(args, "no_config", False) else None
+        cfg = _config(args) if not getattr(args, "no_config", False) else None
         return int(args.func(args, cfg) or 0)
     except ConfigError as exc:
         print(f"langnghe: configuration error: {exc}", file=sys.stderr)

@@ -47,8 +47,14 @@ def run_dashboard(cfg: Config) -> None:
     bootstrap.run_asgi_app(str(APP_PATH), "dashboard.server:app", [], flags)
 
 
-def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None) -> int:
+def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
+          config_path: str | None = None) -> int:
+    """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
+    goes into the state file so that other commands use the same config and database."""
+    from langnghe import state
+
     db = Database(cfg.storage.db_path)
+    state.record(cfg, config_path)
     runtime.install(cfg, db)
     if before_start:
         before_start(db)
@@ -73,4 +79,5 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
         except Exception:
             log.exception("final snapshot failed")
         db.close()
+        state.clear()
     return 0

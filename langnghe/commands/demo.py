@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
         except KeyboardInterrupt:
             return 0
     try:
-        return serve(cfg, before_start=_demo_hooks(cfg))
+        return serve(cfg, before_start=_demo_hooks(cfg), config_path=str(DEMO_CONFIG_PATH))
     finally:
         server.stop()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import replace
 
 from vocab.config import Config
@@ -23,4 +24,4 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         dash = replace(dash, port=args.port)
     if args.host:
         dash = replace(dash, host=args.host)
-    return serve(replace(cfg, dashboard=dash))
+    return serve(replace(cfg, dashboard=dash), config_path=args.config or os.environ.get("LANGNGHE_CONFIG"))
