@@ -23,15 +23,15 @@ from store.db import Database, DatabaseLocked, utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="import posts from a CSV, JSONL or XLSX file (idempotent)")
-    p.add_argument("file", help="the exported file (.csv, .tsv, .jsonl, .json, .xlsx)")
+    p = sub.add_parser("import", help="nhập bài đăng từ tệp CSV, JSONL hoặc XLSX (nhập lại không tạo tin trùng)")
+    p.add_argument("file", help="tệp đã xuất (.csv, .tsv, .jsonl, .json, .xlsx)")
     p.add_argument("--map", dest="mapping", default="",
-                   help=f"field=column pairs, comma-separated; fields: {', '.join(imp.FIELDS)}")
-    p.add_argument("--preview", action="store_true", help="show what would be imported; write nothing")
-    p.add_argument("--source", help="source name for these items (default import-<file name>)")
-    p.add_argument("--outlet", help="outlet shown when the file has no outlet column (default: the source name)")
-    p.add_argument("--source-type", choices=tuple(SOURCE_TYPES), help="default imports.default_source_type")
-    p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+                   help=f"các cặp trường=cột, cách nhau bởi dấu phẩy; trường: {', '.join(imp.FIELDS)}")
+    p.add_argument("--preview", action="store_true", help="xem trước những gì sẽ nhập, không ghi gì")
+    p.add_argument("--source", help="tên nguồn cho các tin này (mặc định import-<tên tệp>)")
+    p.add_argument("--outlet", help="nơi đăng hiển thị khi tệp không có cột này (mặc định: tên nguồn)")
+    p.add_argument("--source-type", choices=tuple(SOURCE_TYPES), help="loại nguồn mặc định: press (báo chí), social (mạng xã hội), ctv (CTV / trực tiếp); mặc định imports.default_source_type")
+    p.add_argument("--sheet", help="tên trang tính XLSX (mặc định: trang đầu)")
     p.add_argument("--undated-now", action="store_true",
                    help="nhập cả các dòng không có ngày đăng, với thời điểm nhập (mặc định: cảnh báo và dừng)")
     p.set_defaults(func=run)

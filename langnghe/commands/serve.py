@@ -10,9 +10,9 @@ from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="run the collector on schedule and the dashboard, in one process")
-    p.add_argument("--port", type=int, help="dashboard port (default: dashboard.port)")
-    p.add_argument("--host", help="dashboard address (default: dashboard.host)")
+    p = sub.add_parser("serve", help="chạy thu thập theo lịch và bảng điều khiển trong một tiến trình")
+    p.add_argument("--port", type=int, help="cổng bảng điều khiển (mặc định: dashboard.port)")
+    p.add_argument("--host", help="địa chỉ bảng điều khiển (mặc định: dashboard.host)")
     p.set_defaults(func=run)
 
 

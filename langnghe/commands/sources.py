@@ -11,9 +11,9 @@ from orchestration.status import collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sources", help="list configured sources with their health")
-    p.add_argument("--kinds", action="store_true", help="list registered collector kinds instead")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("sources", help="liệt kê các nguồn tin và tình trạng thu thập")
+    p.add_argument("--kinds", action="store_true", help="liệt kê các loại bộ thu thập thay vì nguồn")
+    p.add_argument("--json", action="store_true", help="in JSON (cho chương trình khác đọc)")
     p.set_defaults(func=run)
 
 
