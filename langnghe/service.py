@@ -27,12 +27,9 @@ log = logging.getLogger("langnghe.serve")
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 
 
-def run_dashboard(cfg: Config) -> None:
-    """Start Streamlit in this thread (blocks until the server stops). It runs as an st.App
-    (dashboard/server.py) so that report files are served by our authenticated /download/ route."""
-    from streamlit.web import bootstrap
-
-    flags = {
+def streamlit_flags(cfg: Config) -> dict[str, object]:
+    """Streamlit's settings for serve: headless, no telemetry, and the upload limit of our pages."""
+    return {
         "server_port": cfg.dashboard.port,
         "server_address": cfg.dashboard.host,
         "server_headless": True,
@@ -42,7 +39,18 @@ def run_dashboard(cfg: Config) -> None:
         "global_developmentMode": False,
         "client_toolbarMode": "minimal",
         "theme_base": "light",
+        # the largest upload any page takes (imports; the collaborator form sets 5 MB on its own box):
+        # Streamlit's default says "200MB per file" beside our "tối đa … MB"
+        "server_maxUploadSize": max(1, int(cfg.imports.max_uncompressed_mb)),
     }
+
+
+def run_dashboard(cfg: Config) -> None:
+    """Start Streamlit in this thread (blocks until the server stops). It runs as an st.App
+    (dashboard/server.py) so that report files are served by our authenticated /download/ route."""
+    from streamlit.web import bootstrap
+
+    flags = streamlit_flags(cfg)
     bootstrap.load_config_options(flag_options=flags)  # without this, the server ignores the flags (port…)
     bootstrap.run_asgi_app(str(APP_PATH), "dashboard.server:app", [], flags)
 

@@ -40,7 +40,8 @@ def render() -> None:
                "nhập. Nhập lại cùng một tệp không tạo tin trùng. Tin nhập vào được phân tích và theo dõi như "
                "tin thu thập tự động.")
     ui.flash()
-    up = st.file_uploader("Tệp dữ liệu", type=TYPES, key="imp_file")
+    up = st.file_uploader(f"Tệp dữ liệu (CSV, JSONL, XLSX; tối đa {upload_limit_mb(data.config())} MB)", type=TYPES,
+                          key="imp_file", max_upload_size=upload_limit_mb(data.config()))
     if up is None:
         ui.empty("Chưa chọn tệp. Tệp cần có dòng tiêu đề cột; thời gian không ghi múi giờ được hiểu là giờ "
                  "Việt Nam. Cũng có thể nhập bằng lệnh `langnghe import TỆP --preview` khi máy chủ đang dừng.")
@@ -121,6 +122,12 @@ def render() -> None:
                      f"mục đã có; bỏ qua {sum(res.skipped.values())}).")
         st.rerun()
     _recent()
+
+
+def upload_limit_mb(cfg: Any) -> int:
+    """The upload box's limit: imports.max_uncompressed_mb (also what `serve` gives Streamlit as
+    server.maxUploadSize), so the box and the reader refuse at the same size."""
+    return max(1, int(cfg.imports.max_uncompressed_mb))
 
 
 def undated_warning(n: int) -> str:
