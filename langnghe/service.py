@@ -15,6 +15,7 @@ DuckDB allows one process per file, so collection and the dashboard share one ha
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -42,7 +43,38 @@ def streamlit_flags(cfg: Config) -> dict[str, object]:
         # the largest upload any page takes (imports; the collaborator form sets 5 MB on its own box):
         # Streamlit's default says "200MB per file" beside our "tối đa … MB"
         "server_maxUploadSize": max(1, int(cfg.imports.max_uncompressed_mb)),
+        # the console shows our short Vietnamese status, not Streamlit's English banner
+        "logger_hideWelcomeMessage": True,
+        "logger_level": "warning",
     }
+
+
+LOG_NAME = "langnghe-serve.log"
+CONSOLE_LOGGERS = ("langnghe.status",)  # INFO lines that still reach the console (Vietnamese status)
+
+
+def route_logs(cfg: Config) -> Path:
+    """Details go to a log file beside the database (rotated, 3 × 10 MB); the console keeps warnings,
+    errors and the `langnghe.status` lines. Returns the log file's path (serve prints it)."""
+    from logging.handlers import RotatingFileHandler
+
+    path = Path(cfg.storage.db_path).resolve().parent / LOG_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for h in root.handlers:
+        if getattr(h, "stream", None) in (sys.stderr, sys.stdout) and _console_filter not in h.filters:
+            h.addFilter(_console_filter)
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        fh = RotatingFileHandler(path, maxBytes=10_000_000, backupCount=3, encoding="utf-8")
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(fh)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    return path
+
+
+def _console_filter(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name in CONSOLE_LOGGERS
 
 
 def run_dashboard(cfg: Config) -> None:
@@ -63,6 +95,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
 
     db = Database(cfg.storage.db_path)
     state.record(cfg, config_path)
+    log_path = route_logs(cfg)
     runtime.install(cfg, db)
     if before_start:
         before_start(db)
@@ -77,6 +110,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     scheduler.start()
     url = f"http://{cfg.dashboard.host}:{cfg.dashboard.port}"
     print(f"Lắng Nghe đang chạy: mở {url} (Ctrl+C để dừng)", flush=True)
+    print(f"Đang thu thập tin theo lịch; nhật ký chi tiết: {log_path}", flush=True)
     try:
         run_dashboard(cfg)
     finally:
