@@ -18,9 +18,8 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
    "200MB per file • CSV…" line (our labels say the limit in Vietnamese), and Plotly's toolbar
    ("Download plot as a PNG", "Zoom", "Pan"), which has no Vietnamese locale in Streamlit's bundle. */
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: "Chọn tệp"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after { content: "Chọn tệp"; }
 .modebar-container, .modebar { display: none !important; }
 [data-testid="stElementToolbar"] { display: none !important; }
 </style>
