@@ -263,7 +263,7 @@ def test_undated_rows_are_counted_before_import(tmp_path, monkeypatch, capsys):
     p = tmp_path / "vn.csv"
     p.write_text(VN_CSV, encoding="utf-8")
     monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "u.duckdb"))
-    monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, db: None)
+    monkeypatch.setattr("orchestration.ingest.processor", lambda *_: None)
     assert cli.main(["import", str(p), "--preview"]) == 0
     out = capsys.readouterr().out
     assert "1 dòng không có ngày đăng" in out
