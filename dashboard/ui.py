@@ -21,7 +21,8 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after { content: "Chọn tệp"; }
 .modebar-container, .modebar { display: none !important; }
-[data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) [data-testid="stElementToolbar"] {
+  display: none !important; }
 </style>
 """
 
