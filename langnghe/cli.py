@@ -72,7 +72,10 @@ def _config(args: argparse.Namespace) -> Config:
         return load(args.config)
     st = state.running()
     if st is None:
-        return load()
+        cfg = load()
+        if (why := state.hint(cfg)) is not None:
+            print(why, file=sys.stderr)
+        return cfg
     print(state.note(st), file=sys.stderr)
     return state.config_of(st)
 

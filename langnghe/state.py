@@ -2,9 +2,10 @@
 
     langnghe serve | demo ──write──▶ var/langnghe-serve.json  (beside the default database:
         │                              pid, config file, db_path, snapshot_path, address, started)
-        ▼ removed when it stops
+        ▼ marked stopped (pid null) when it stops
     langnghe status | sources | report | search | … (no --config, no $LANGNGHE_CONFIG/$LANGNGHE_DB)
-        └─ a live pid in that file → the same config and database, with a note on stderr naming them
+        ├─ a live pid in that file → the same config and database, with a note on stderr naming them
+        └─ stopped, and the default database does not exist → says which --config to pass
 
 Without this, `status` during `make demo` said "chưa có cơ sở dữ liệu" and `report weekly` found no
 database: the demo's database is var/demo.duckdb from langnghe/demo config, not the default one.
@@ -48,10 +49,31 @@ def record(cfg: Config, config_path: str | os.PathLike[str] | None) -> Path:
 
 
 def clear() -> None:
-    """Remove the state file if it is ours (a second serve that failed to start must not remove the first's)."""
+    """Mark the state file stopped if it is ours (a second serve that failed to start must not touch the
+    first's). It stays, without a pid, so that a later command can say which --config the last run used."""
     st = _read()
     if st is not None and st.get("pid") == os.getpid():
-        state_path().unlink(missing_ok=True)
+        st["pid"] = None
+        st["stopped_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        state_path().write_text(json.dumps(st, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def last() -> dict[str, Any] | None:
+    """The state of the last serve/demo, running or not."""
+    return _read()
+
+
+def hint(cfg: Config) -> str | None:
+    """When the default database does not exist but the last serve/demo used another one: which --config
+    to pass (the server is not running, so nothing is chosen for the user)."""
+    st = _read()
+    if st is None or Path(cfg.storage.db_path).exists() or not Path(st["db_path"]).exists():
+        return None
+    if Path(st["db_path"]) == Path(cfg.storage.db_path).resolve():
+        return None
+    how = f"--config {st['config']}" if st.get("config") else f"LANGNGHE_DB={st['db_path']}"
+    return (f"langnghe: chưa có cơ sở dữ liệu {cfg.storage.db_path}; lần chạy serve/demo gần nhất dùng "
+            f"{st['db_path']}: thêm {how} để dùng cơ sở dữ liệu đó.")
 
 
 def running() -> dict[str, Any] | None:

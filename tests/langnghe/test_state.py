@@ -44,10 +44,14 @@ def test_a_stale_state_file_is_ignored_and_an_explicit_config_wins(tmp_path, mon
     assert cli._config(SimpleNamespace(config=None, command="status")).storage.db_path == str(tmp_path / "other.duckdb")
 
 
-def test_clear_removes_only_our_own_state(tmp_path, monkeypatch):
+def test_clear_marks_only_our_own_state_stopped_and_then_a_command_says_which_config(tmp_path, monkeypatch,
+                                                                                      capsys):
     path, _ = _server_state(tmp_path, monkeypatch, os.getpid() + 1)
     state.clear()
-    assert path.exists()
+    assert json.loads(path.read_text())["pid"] == os.getpid() + 1
     path.write_text(json.dumps({**json.loads(path.read_text()), "pid": os.getpid()}))
     state.clear()
-    assert not path.exists()
+    assert json.loads(path.read_text())["pid"] is None and state.running() is None
+    assert cli.main(["status", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "--config " + str(tmp_path / "demo.toml") in err and "chưa có cơ sở dữ liệu" in err
