@@ -3,7 +3,8 @@
     dashboard form "Báo cáo CTV" (text, place, where it was heard, optional link, optional screenshot)
         │ store.collab.create_report
         ▼
-    map_report (pure) ─▶ Item(collector "collab", source "ctv", source_type "social",
+    map_report (pure) ─▶ Item(collector "collab", source "ctv", source_type "ctv" when heard in person
+                              (CTV / trực tiếp: no platform, no link), "press" for press, else "social",
                               outlet "CTV DLXH – <channel label>", url = the link or urn:langnghe:collab:<id>)
         ▼
     the same insert_items + NLP pipeline as collected items
@@ -15,6 +16,7 @@ The collaborator's name stays in collab_reports only: the item has no author (we
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from collectors import _social
@@ -36,6 +38,11 @@ CHANNELS: dict[str, str] = {
 }
 
 SOURCE = SourceConfig(name="ctv", kind="collab", url="", outlet="Cộng tác viên DLXH", source_type="social")
+
+
+def channel_source_type(channel: str) -> str:
+    """Heard in person is its own source type (counted apart from social media); press is press."""
+    return {"offline": "ctv", "press": "press"}.get(channel, "social")
 
 
 def report_id(reporter: str, text: str, place: str, when: datetime) -> str:
@@ -60,7 +67,7 @@ def map_report(
     body = text + (f"\nĐịa bàn: {place}" if place else "")
     url = link or f"urn:langnghe:collab:{rid}"
     return _social.make_item(
-        SOURCE,
+        replace(SOURCE, source_type=channel_source_type(channel)),
         url=url,
         title=_social.title_from_text(text),
         text=body,

@@ -44,26 +44,51 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 from collectors import _social
 from collectors.base import SkipItem
 from vocab.item import Item
+from vocab.labels import SOURCE_TYPES
 from collectors.encoding import decode
 from collectors.html_list import parse_vn_date
 from collectors.textutil import is_http_url, sha1, strip_html, tidy
 from vocab.config import ImportsConfig, SourceConfig
+from vocab.folding import fold
 
 FIELDS = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type", "id")
 
-# header names other tools use, folded to lower case without diacritics-insensitive tricks
+# header names other tools use, compared folded (vocab.folding.fold: lower case, no diacritics), so
+# "Tiêu đề bài", "TIEU DE BAI" and "tiêu đề bài" are one name
 _GUESS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "tiêu đề", "tieu de", "headline", "subject"),
-    "text": ("text", "content", "nội dung", "noi dung", "message", "body", "post", "description", "caption"),
-    "url": ("url", "link", "permalink", "đường dẫn", "duong dan", "post_url", "post url"),
+    "title": ("title", "tieu de", "tieu de bai", "tieu de bai viet", "headline", "subject"),
+    "text": ("text", "content", "noi dung", "noi dung bai", "message", "body", "post", "description", "caption"),
+    "url": ("url", "link", "permalink", "duong dan", "lien ket", "post_url", "post url"),
     "published_at": ("published_at", "published", "date", "time", "created_time", "created_at", "created",
-                     "timestamp", "ngày", "ngay", "thời gian", "thoi gian", "ngày đăng", "ngay dang"),
-    "author": ("author", "tác giả", "tac gia", "user", "username", "người đăng", "nguoi dang", "from"),
-    "outlet": ("outlet", "source", "nguồn", "nguon", "site", "page", "group", "nhóm", "nhom", "platform"),
-    "place": ("place", "địa bàn", "dia ban", "location", "địa điểm", "dia diem"),
-    "source_type": ("source_type", "loại nguồn", "loai nguon", "type"),
-    "id": ("id", "post_id", "post id", "mã", "ma"),
+                     "timestamp", "ngay", "thoi gian", "ngay dang", "thoi gian dang", "ngay gio dang"),
+    "author": ("author", "tac gia", "user", "username", "nguoi dang", "from"),
+    "outlet": ("outlet", "source", "nguon", "site", "page", "group", "nhom", "platform", "kenh", "trang",
+               "noi dang", "bao"),
+    "place": ("place", "dia ban", "location", "dia diem"),
+    "source_type": ("source_type", "loai nguon", "type"),
+    "id": ("id", "post_id", "post id", "ma", "ma bai"),
 }
+
+# an outlet ("Kênh", "Nguồn"…) naming a platform makes the row social media; one naming a newspaper,
+# magazine or broadcaster makes it press. Folded words, matched as whole words.
+_SOCIAL_OUTLET = ("facebook", "fb", "zalo", "tiktok", "youtube", "instagram", "threads", "twitter", "x.com",
+                  "telegram", "reddit", "voz", "otofun", "webtretho", "mang xa hoi", "mxh", "dien dan", "forum",
+                  "fanpage", "group", "nhom")
+_PRESS_OUTLET = ("bao", "tap chi", "truyen hinh", "phat thanh", "dai", "thong tan xa", "ttxvn", "vnexpress",
+                 "dan tri", "tuoi tre", "thanh nien", "vietnamnet", "vnanet", "zing", "znews", "lao dong",
+                 "tien phong", "nhan dan", "vtv", "vov", "cafef", "cafebiz", "vietnamplus", "baoquangninh",
+                 "quang ninh tv", "nld", "nguoi lao dong", "kinh te do thi", "suc khoe doi song")
+
+
+def source_type_of_outlet(outlet: str) -> str | None:
+    """'social' for an outlet naming a platform (Facebook, Zalo, TikTok…), 'press' for a newspaper,
+    magazine or broadcaster, None when it says neither (the import's default then applies)."""
+    words = f" {' '.join(re.split(r'[^0-9a-z.]+', fold(outlet)))} "
+    if any(f" {w} " in words for w in _SOCIAL_OUTLET):
+        return "social"
+    if any(f" {w} " in words for w in _PRESS_OUTLET) or re.search(r"\.(vn|com\.vn)\b", words):
+        return "press"
+    return None
 
 
 class ImportFormatError(ValueError):
@@ -91,7 +116,8 @@ def parse_mapping(spec: str) -> dict[str, str]:
 def guess_mapping(columns: list[str]) -> dict[str, str]:
     """A proposed mapping from header names (the preview shows it; staff confirm with --map)."""
     out: dict[str, str] = {}
-    lowered = {c: tidy(c).lower() for c in columns}
+    lowered = {c: " ".join(re.split(r"[\s_:()\-]+", fold(tidy(c)))).strip() for c in columns}
+    lowered = {c: low.replace(" ", "_") if low in ("post id", "post url") else low for c, low in lowered.items()}
     for fld, names in _GUESS.items():
         for c, low in lowered.items():
             if low in names and c not in out.values():
@@ -527,9 +553,12 @@ def map_row(row: Mapping[str, Any], mapping: Mapping[str, str], settings: Import
     author = tidy(_str(_get(row, mapping.get("author")))) or None
     place = tidy(_str(_get(row, mapping.get("place"))))
     body = text + (f"\nĐịa bàn: {place}" if place else "")
-    stype = tidy(_str(_get(row, mapping.get("source_type")))).lower() or src.source_type
-    if stype not in ("press", "social"):
-        stype = "social" if stype in ("mxh", "facebook", "zalo", "tiktok", "forum", "mạng xã hội") else src.source_type
+    outlet = tidy(_str(_get(row, mapping.get("outlet"))))
+    stype = tidy(_str(_get(row, mapping.get("source_type")))).lower()
+    if stype not in SOURCE_TYPES:
+        stype = source_type_of_outlet(stype) or source_type_of_outlet(outlet) or src.source_type
+    if published is None:
+        flags.append("undated")
     url = tidy(_str(_get(row, mapping.get("url"))))
     ext_id = tidy(_str(_get(row, mapping.get("id"))))
     if not is_http_url(url):
@@ -543,7 +572,7 @@ def map_row(row: Mapping[str, Any], mapping: Mapping[str, str], settings: Import
         published=published,
         fetched_at=fetched_at,
         author=author,
-        outlet=tidy(_str(_get(row, mapping.get("outlet")))) or None,
+        outlet=outlet or None,
         guid=ext_id or None,
         flags=flags,
     )
@@ -562,6 +591,12 @@ class Preview:
     items: list[Item] = field(default_factory=list)     # first `n` mapped items
     skipped: Counter[str] = field(default_factory=Counter)
     mappable: int = 0
+    undated: int = 0          # mapped rows without a usable date: imported with the import time
+
+
+def undated(items: Iterable[Item]) -> int:
+    """How many items carry no date of their own (stored with the import time, published_estimated)."""
+    return sum(1 for it in items if "undated" in it.flags)
 
 
 def map_rows(rows: Iterable[Mapping[str, Any]], mapping: Mapping[str, str], settings: ImportSettings,
@@ -584,6 +619,7 @@ def preview(rows: Iterable[Mapping[str, Any]], columns: list[str], mapping: Mapp
         items, skipped = map_rows(chunk, mapping, settings, fetched_at, keep_raw=False)
         pv.rows += len(chunk)
         pv.mappable += len(items)
+        pv.undated += undated(items)
         pv.skipped.update(skipped)
         pv.items.extend(items[:max(0, n - len(pv.items))])
     return pv
@@ -612,3 +648,4 @@ class Imported:
     skipped: Counter[str] = field(default_factory=Counter)
     status: str = "done"                                # done · interrupted (stopped between chunks)
     log_id: int = 0
+    undated: int = 0                                    # mapped without a date of their own

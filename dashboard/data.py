@@ -291,6 +291,14 @@ def users() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def display_names() -> dict[str, str]:
+    """login name → display name (the login name when none is set), for everything outside Quản trị."""
+    with db().read() as cur:
+        rows = store_users.list_users(cur)
+    return {r["username"]: (r.get("display_name") or "").strip() or r["username"] for r in rows}
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def audit(days: int, limit: int = 1000) -> dict[str, pd.DataFrame]:
     since = utcnow() - timedelta(days=days)
     with db().read() as cur:

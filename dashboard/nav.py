@@ -66,3 +66,17 @@ def discover() -> list[PageSpec]:
 
 def pages_for(role: str) -> list[PageSpec]:
     return [s for s in discover() if role_allows(role, s.min_role)]
+
+
+def denied_page(url: str | None, role: str) -> PageSpec | None:
+    """The page a URL asks for when the role may not see it (an analyst opening /admin), else None:
+    Streamlit would silently show the first page instead."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    for s in discover():
+        if s.name == name and not role_allows(role, s.min_role):
+            return s
+    return None

@@ -14,6 +14,15 @@ BASE_CSS = """
 [data-testid="stMainBlockContainer"], .main .block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
 section[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
 h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
+/* Streamlit's own English that cannot be configured: the upload box's "Upload" button and its
+   "200MB per file • CSV…" line (our labels say the limit in Vietnamese), and Plotly's toolbar
+   ("Download plot as a PNG", "Zoom", "Pan"), which has no Vietnamese locale in Streamlit's bundle. */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after { content: "Chọn tệp"; }
+.modebar-container, .modebar { display: none !important; }
+[data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) [data-testid="stElementToolbar"] {
+  display: none !important; }
 </style>
 """
 

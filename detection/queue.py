@@ -33,6 +33,8 @@ def allowed_actions(status: str) -> tuple[str, ...]:
     nxt = ALLOWED.get(status, ())
     for action, state in (("acknowledge", "acknowledged"), ("assign", "assigned"), ("resolve", "resolved"),
                           ("dismiss", "dismissed"), ("reopen", "reopened")):
+        if action == "acknowledge" and status == "assigned":
+            continue  # an assigned alert is already in someone's hands: "Tiếp nhận" would undo that
         if state in nxt or (action == "assign" and status == "assigned"):
             out.append(action)
     if status != "merged":

@@ -9,13 +9,42 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
-from langnghe import commands
+from langnghe import commands, state
 from store.db import StorageError
 from vocab import secrets
-from vocab.config import ConfigError, load, section
+from vocab.config import Config, ConfigError, load, section
+
+
+# argparse's own words ("usage:", "options", "show this help message and exit", its errors), in
+# Vietnamese: argparse looks `_` up in its module at call time, so this covers every subcommand's help.
+ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "options": "tuỳ chọn",
+    "positional arguments": "tham số",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+}
+
+
+def _vi(message: str) -> str:
+    return ARGPARSE_VI.get(message, message)
+
+
+argparse._ = _vi  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,13 +52,33 @@ def build_parser() -> argparse.ArgumentParser:
         prog="langnghe",
         description="Lắng Nghe — theo dõi báo chí và mạng xã hội, nắm bắt dư luận xã hội.",
     )
-    parser.add_argument("--config", help="override file merged over the defaults (or $LANGNGHE_CONFIG)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--config", help="tệp cấu hình ghi đè lên mặc định (hoặc $LANGNGHE_CONFIG); khi không "
+                        "có, các lệnh dùng cơ sở dữ liệu của serve/demo đang chạy nếu có")
+    parser.add_argument("-v", "--verbose", action="store_true", help="ghi nhật ký chi tiết (debug)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     for mod in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if not mod.name.startswith("_"):
             importlib.import_module(f"langnghe.commands.{mod.name}").register(sub)
     return parser
+
+
+OWN_DATABASE = ("serve", "demo", "replay")  # commands that open or build their own database
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """--config, $LANGNGHE_CONFIG or $LANGNGHE_DB win; otherwise the config and database of a running
+    serve/demo (langnghe/state.py), said on stderr; otherwise the defaults."""
+    if args.config or os.environ.get("LANGNGHE_CONFIG") or os.environ.get("LANGNGHE_DB") \
+            or args.command in OWN_DATABASE:
+        return load(args.config)
+    st = state.running()
+    if st is None:
+        cfg = load()
+        if (why := state.hint(cfg)) is not None:
+            print(why, file=sys.stderr)
+        return cfg
+    print(state.note(st), file=sys.stderr)
+    return state.config_of(st)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        cfg = load(args.config) if not getattr(args, "no_config", False) else None
+        cfg = _config(args) if not getattr(args, "no_config", False) else None
         if cfg is not None:
             secrets.configure(str(section(cfg, "secrets").get("dir", secrets.DEFAULT_DIR)))
         return int(args.func(args, cfg) or 0)

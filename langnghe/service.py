@@ -15,6 +15,7 @@ DuckDB allows one process per file, so collection and the dashboard share one ha
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -27,12 +28,9 @@ log = logging.getLogger("langnghe.serve")
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 
 
-def run_dashboard(cfg: Config) -> None:
-    """Start Streamlit in this thread (blocks until the server stops). It runs as an st.App
-    (dashboard/server.py) so that report files are served by our authenticated /download/ route."""
-    from streamlit.web import bootstrap
-
-    flags = {
+def streamlit_flags(cfg: Config) -> dict[str, object]:
+    """Streamlit's settings for serve: headless, no telemetry, and the upload limit of our pages."""
+    return {
         "server_port": cfg.dashboard.port,
         "server_address": cfg.dashboard.host,
         "server_headless": True,
@@ -42,13 +40,73 @@ def run_dashboard(cfg: Config) -> None:
         "global_developmentMode": False,
         "client_toolbarMode": "minimal",
         "theme_base": "light",
+        # the largest upload any page takes (imports; the collaborator form sets 5 MB on its own box):
+        # Streamlit's default says "200MB per file" beside our "tối đa … MB"
+        "server_maxUploadSize": max(1, int(cfg.imports.max_uncompressed_mb)),
+        # the console shows our short Vietnamese status, not Streamlit's English banner
+        "logger_hideWelcomeMessage": True,
+        "logger_level": "warning",
     }
+
+
+LOG_NAME = "langnghe-serve.log"
+CONSOLE_LOGGERS = ("langnghe.status",)  # INFO lines that still reach the console (Vietnamese status)
+
+
+def route_logs(cfg: Config) -> Path:
+    """Details go to a log file beside the database (rotated, 3 × 10 MB); the console keeps warnings,
+    errors and the `langnghe.status` lines. Returns the log file's path (serve prints it)."""
+    from logging.handlers import RotatingFileHandler
+
+    path = Path(cfg.storage.db_path).resolve().parent / LOG_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for h in root.handlers:
+        if getattr(h, "stream", None) in (sys.stderr, sys.stdout) and _console_filter not in h.filters:
+            h.addFilter(_console_filter)
+            h.setFormatter(_ConsoleFormatter())
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        fh = RotatingFileHandler(path, maxBytes=10_000_000, backupCount=3, encoding="utf-8")
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(fh)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    return path
+
+
+class _ConsoleFormatter(logging.Formatter):
+    """Status lines as "13:05 Đã thu thập …"; warnings and errors keep their level and origin."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name in CONSOLE_LOGGERS and record.levelno < logging.WARNING:
+            return f"{self.formatTime(record, '%H:%M')} {record.getMessage()}"
+        return f"{self.formatTime(record, '%H:%M')} {record.levelname} {record.name}: {record.getMessage()}" + (
+            "\n" + self.formatException(record.exc_info) if record.exc_info else "")
+
+
+def _console_filter(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name in CONSOLE_LOGGERS
+
+
+def run_dashboard(cfg: Config) -> None:
+    """Start Streamlit in this thread (blocks until the server stops). It runs as an st.App
+    (dashboard/server.py) so that report files are served by our authenticated /download/ route."""
+    from streamlit.web import bootstrap
+
+    flags = streamlit_flags(cfg)
     bootstrap.load_config_options(flag_options=flags)  # without this, the server ignores the flags (port…)
     bootstrap.run_asgi_app(str(APP_PATH), "dashboard.server:app", [], flags)
 
 
-def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None) -> int:
+def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
+          config_path: str | None = None) -> int:
+    """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
+    goes into the state file so that other commands use the same config and database."""
+    from langnghe import state
+
     db = Database(cfg.storage.db_path)
+    state.record(cfg, config_path)
+    log_path = route_logs(cfg)
     runtime.install(cfg, db)
     if before_start:
         before_start(db)
@@ -63,6 +121,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     scheduler.start()
     url = f"http://{cfg.dashboard.host}:{cfg.dashboard.port}"
     print(f"Lắng Nghe đang chạy: mở {url} (Ctrl+C để dừng)", flush=True)
+    print(f"Đang thu thập tin theo lịch; nhật ký chi tiết: {log_path}", flush=True)
     try:
         run_dashboard(cfg)
     finally:
@@ -73,4 +132,5 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
         except Exception:
             log.exception("final snapshot failed")
         db.close()
+        state.clear()
     return 0

@@ -54,6 +54,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
                 res.rows += len(chunk)
                 res.items_new += len(new_ids)
                 res.items += len(items)
+                res.undated += imp.undated(items)
                 res.skipped.update(skipped)
                 if new_ids and proc is not None:
                     proc(new_ids)

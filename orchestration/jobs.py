@@ -42,6 +42,7 @@ from store.db import Database, StorageError, utcnow
 from vocab.config import Config
 
 log = logging.getLogger("langnghe.jobs")
+status_log = logging.getLogger("langnghe.status")  # the short Vietnamese lines `serve` shows on the console
 
 Job = Callable[[], None]
 
@@ -196,6 +197,8 @@ class Scheduler(threading.Thread):
                             "collected %d sources: %d new items, %d errors",
                             len(summary.outcomes), summary.items_new, len(summary.errors),
                         )
+                        status_log.info("Đã thu thập %d nguồn: %d tin mới%s.", len(summary.outcomes), summary.items_new,
+                                        f", {len(summary.errors)} nguồn lỗi" if summary.errors else "")
                     for hook in self.hooks:
                         hook()
                     runtime.set_storage_problem(None)

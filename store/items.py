@@ -354,12 +354,14 @@ def totals(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, int]:
                count(*) FILTER (WHERE published_at >= ? - INTERVAL 24 HOUR),
                count(*) FILTER (WHERE source_type = 'press'),
                count(*) FILTER (WHERE source_type = 'social'),
-               count(DISTINCT outlet)
+               count(DISTINCT outlet),
+               count(*) FILTER (WHERE source_type = 'ctv')
         FROM items
         """,
         [now],
     ).fetchone()
-    return {"items": row[0], "last_24h": row[1], "press": row[2], "social": row[3], "outlets": row[4]}
+    return {"items": row[0], "last_24h": row[1], "press": row[2], "social": row[3], "outlets": row[4],
+            "ctv": row[5]}
 
 
 def item_ids(cur: "duckdb.DuckDBPyConnection") -> list[str]:

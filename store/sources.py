@@ -194,7 +194,9 @@ def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome
 
 
 def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: datetime) -> list[dict[str, Any]]:
-    """One row per configured source: status, last success/error, failures, items today and per day (7-day mean),
+    """One row per configured source: status, last success/error, failures, items published in the last 24 h
+    and per day (7-day mean) — by publication time, not fetch time: a first run that fetches a feed's whole
+    archive must not look like a burst of news —
     and how many of its items were stored with a title or text cut to [storage] max_*_chars.
 
     `sources` are SourceConfig objects, so a configured source that never ran shows as 'chưa chạy'.
@@ -216,10 +218,12 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
         r[0]: (r[1], r[2])
         for r in cur.execute(
             """
-            SELECT source, count(*) FILTER (WHERE seen_at >= ?), count(*) FILTER (WHERE seen_at >= ?)
-            FROM item_links GROUP BY source
+            SELECT l.source, count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at >= ?)
+            FROM item_links l JOIN items i ON i.id = l.item_id
+            WHERE i.published_at >= ? AND i.published_at <= ?
+            GROUP BY l.source
             """,
-            [day_start, week_start],
+            [day_start, week_start, week_start, now],
         ).fetchall()
     }
     from store.items import cut_counts

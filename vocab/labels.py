@@ -49,4 +49,6 @@ DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân lo
 DISPLAY_SENTIMENT_LABELS: dict[str, str] = {**SENTIMENT_LABELS, "unknown": "Chưa rõ"}
 SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
 
-SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hội"}
+# "ctv": a collaborator's report of something heard or seen in person (no link, no platform): counted
+# apart from press and social media in charts and tallies.
+SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hội", "ctv": "CTV / trực tiếp"}

@@ -150,10 +150,11 @@ def _detail_text(s: object) -> str:
     out = []
     for k, v in d.items():
         label = KEY_LABELS.get(k, k)
+        shown = (lambda x: ROLE_LABELS.get(x, x)) if k == "role" else (lambda x: x)  # "admin" → "Quản trị"
         if isinstance(v, dict) and set(v) == {"trước", "sau"}:
-            out.append(f"{label}: {v['trước']} → {v['sau']}")
+            out.append(f"{label}: {shown(v['trước'])} → {shown(v['sau'])}")
         else:
-            out.append(f"{label}: {v}")
+            out.append(f"{label}: {shown(v)}")
     return "; ".join(out)
 
 

@@ -49,7 +49,7 @@ def render() -> None:
             "Vấn đề": queue["title"],
             "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
             "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
-            "Giao cho": queue["assignee"].fillna(""),
+            "Giao cho": [_person(x) for x in queue["assignee"]],
             "Số tin": queue["n_items"],
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
@@ -82,7 +82,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
     st.caption(
         f"Mức: {SEVERITY_LABELS.get(a['severity'], a['severity'])} · Trạng thái: "
         f"{STATE_LABELS.get(a['status'], a['status'])} · Ưu tiên: {PRIORITY_LABELS.get(a['priority'], a['priority'])}"
-        + (f" · Giao cho: {a['assignee']}" if a.get("assignee") else "")
+        + (f" · Giao cho: {_person(a['assignee'])}" if a.get("assignee") else "")
         + f" · Phát hiện: {a['raised_at']:%d/%m/%Y %H:%M}"
         + (f" · Gộp vào: {a['merged_into']}" if a.get("merged_into") else "")
     )
@@ -141,6 +141,19 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
         st.caption("Tài khoản xem chỉ đọc; chuyên viên mới xử lý được cảnh báo.")
 
 
+def _person(username: object) -> str:
+    """A staff member's display name (login names appear only on Quản trị)."""
+    if not isinstance(username, str) or not username:
+        return ""
+    return data.display_names().get(username, username)
+
+
+def _form_key(alert_id: str) -> str:
+    """Prefix of the action widgets' keys. It changes after a successful action, so the browser gets new,
+    empty widgets: deleting the old keys from session_state left the note in the box."""
+    return f"f_{alert_id}_{st.session_state.get(f'form_gen_{alert_id}', 0)}_"
+
+
 def _act(alert_id: str, action: str, **kw: object) -> None:
     try:
         msg = actions.alert_action(data.db(), gate.current_user(), alert_id, action, **kw)  # type: ignore[arg-type]
@@ -148,8 +161,10 @@ def _act(alert_id: str, action: str, **kw: object) -> None:
         ui.set_flash(str(exc), ok=False)
     else:
         ui.set_flash(msg)
+        old = _form_key(alert_id)
+        st.session_state[f"form_gen_{alert_id}"] = st.session_state.get(f"form_gen_{alert_id}", 0) + 1
         for k in list(st.session_state):
-            if str(k).startswith(f"f_{alert_id}_"):
+            if str(k).startswith(old):
                 del st.session_state[k]
     data.refresh()
     st.rerun()
@@ -157,9 +172,10 @@ def _act(alert_id: str, action: str, **kw: object) -> None:
 
 def _actions(a: dict, queue: pd.DataFrame) -> None:
     aid = a["alert_id"]
+    fk = _form_key(aid)
     allowed = allowed_actions(a["status"])
     st.markdown("**Xử lý**")
-    note = st.text_area("Ghi chú (kèm theo thao tác)", key=f"f_{aid}_note", height=68,
+    note = st.text_area("Ghi chú (kèm theo thao tác)", key=f"{fk}note", height=68,
                         placeholder="Ví dụ: đã báo cáo lãnh đạo, đề nghị phường xác minh…")
     b = st.columns(4)
     if b[0].button("Tiếp nhận", key=f"b_{aid}_ack", disabled="acknowledge" not in allowed, type="primary",
@@ -175,21 +191,22 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
 
     c = st.columns(3)
     with c[0].container(border=True):
+        shown = data.display_names()
         users = data.users()
-        names = list(users["username"]) if len(users) else []
-        assignee = st.selectbox("Giao cho", names, key=f"f_{aid}_assignee",
+        names = [u for u, on in zip(users["username"], users["active"]) if on] if len(users) else []
+        assignee = st.selectbox("Giao cho", names, format_func=lambda u: shown.get(u, u), key=f"{fk}assignee",
                                 index=names.index(a["assignee"]) if a.get("assignee") in names else None,
                                 placeholder="Chọn cán bộ")
         if st.button("Giao việc", key=f"b_{aid}_assign", disabled="assign" not in allowed,
                      icon=":material/person_add:"):
             _act(aid, "assign", assignee=assignee or "", note=note)
         prios = list(PRIORITY_LABELS)
-        prio = st.selectbox("Mức ưu tiên", prios, key=f"f_{aid}_prio", format_func=PRIORITY_LABELS.get,
+        prio = st.selectbox("Mức ưu tiên", prios, key=f"{fk}prio", format_func=PRIORITY_LABELS.get,
                             index=prios.index(a["priority"]) if a["priority"] in prios else 1)
         if st.button("Đặt ưu tiên", key=f"b_{aid}_prio", disabled=a["status"] == "merged", icon=":material/flag:"):
             _act(aid, "priority", priority=prio, note=note)
     with c[1].container(border=True):
-        reason = st.text_input("Lý do bỏ qua (bắt buộc)", key=f"f_{aid}_reason",
+        reason = st.text_input("Lý do bỏ qua (bắt buộc)", key=f"{fk}reason",
                                placeholder="Ví dụ: tin trùng, không thuộc địa bàn")
         if st.button("Bỏ qua cảnh báo", key=f"b_{aid}_dismiss", disabled="dismiss" not in allowed,
                      icon=":material/block:"):
@@ -197,7 +214,7 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
     with c[2].container(border=True):
         others = [x for x in queue["alert_id"] if x != aid]
         titles = dict(zip(queue["alert_id"], queue["title"]))
-        other = st.selectbox("Gộp cảnh báo khác vào cảnh báo này", others, key=f"f_{aid}_merge", index=None,
+        other = st.selectbox("Gộp cảnh báo khác vào cảnh báo này", others, key=f"{fk}merge", index=None,
                              placeholder="Chọn cảnh báo trùng",
                              format_func=lambda x: f"{x} · {' '.join(str(titles.get(x, '')).split())[:60]}")
         if st.button("Gộp", key=f"b_{aid}_merge", disabled="merge" not in allowed or not others,

@@ -21,6 +21,8 @@ from store import collab as store_collab
 from store.db import Database
 from vocab.timefmt import to_local
 
+SCREENSHOT_MB = store_collab.MAX_SCREENSHOT_BYTES // (1024 * 1024)
+
 PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "analyst"}
 
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
@@ -66,7 +68,8 @@ def render() -> None:
         place = c1.text_input("Địa bàn", placeholder="phường Vàng Danh, khu 3 (tên cũ hay mới đều được)")
         channel_label = c2.selectbox("Nghe/thấy ở đâu *", labels, index=0)
         link = st.text_input("Liên kết (nếu có)", placeholder="https://…")
-        shot = st.file_uploader("Ảnh chụp màn hình (nếu có, tối đa 5 MB)", type=list(IMAGE_TYPES))
+        shot = st.file_uploader(f"Ảnh chụp màn hình (nếu có; PNG, JPG; tối đa {SCREENSHOT_MB} MB)",
+                                type=list(IMAGE_TYPES), max_upload_size=SCREENSHOT_MB)
         sent = st.form_submit_button("Gửi báo cáo", type="primary", icon=":material/send:")
 
     if sent:

@@ -36,6 +36,16 @@ Tìm theo từng tiếng trọn vẹn ("lũ" không ra "Ludovic" hay "lưới").
 Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
 
 
+def no_link_note(source_type: str, url: str | None) -> str:
+    """Why an item has no link to open: a report heard in person or a file row simply has none; only a
+    stored link that is not http(s) "cannot be opened"."""
+    if source_type == "ctv":
+        return "Tin không có liên kết: cộng tác viên nghe, thấy trực tiếp (CTV / trực tiếp)."
+    if str(url or "").startswith(("urn:langnghe:collab:", "urn:langnghe:import:")):
+        return "Tin không có liên kết: báo cáo CTV hoặc dòng nhập từ tệp không kèm đường dẫn."
+    return "Liên kết gốc không phải http(s), không mở được."
+
+
 def render() -> None:
     st.title("Tin bài")
     ui.flash()
@@ -119,7 +129,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
         if link:
             st.link_button("Mở bài gốc", link, icon=":material/open_in_new:")
         else:
-            st.caption("Liên kết gốc không phải http(s), không mở được.")
+            st.caption(no_link_note(d["source_type"], d["url"]))
         if len(d["links"]) > 1:
             st.caption("Cũng được đăng bởi: " + ", ".join(x["source"] for x in d["links"]))
         st.markdown(

@@ -12,6 +12,7 @@ on a running deployment. No SQL here.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,8 @@ def render() -> None:
                "nhập. Nhập lại cùng một tệp không tạo tin trùng. Tin nhập vào được phân tích và theo dõi như "
                "tin thu thập tự động.")
     ui.flash()
-    up = st.file_uploader("Tệp dữ liệu", type=TYPES, key="imp_file")
+    up = st.file_uploader(f"Tệp dữ liệu (CSV, JSONL, XLSX; tối đa {upload_limit_mb(data.config())} MB)", type=TYPES,
+                          key="imp_file", max_upload_size=upload_limit_mb(data.config()))
     if up is None:
         ui.empty("Chưa chọn tệp. Tệp cần có dòng tiêu đề cột; thời gian không ghi múi giờ được hiểu là giờ "
                  "Việt Nam. Cũng có thể nhập bằng lệnh `langnghe import TỆP --preview` khi máy chủ đang dừng.")
@@ -85,18 +87,21 @@ def render() -> None:
     m[2].metric("Bỏ qua", sum(pv.skipped.values()))
     for reason, k in pv.skipped.most_common():
         st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
+    undated_ok = True
+    if pv.undated:
+        st.warning(undated_warning(pv.undated))
+        undated_ok = st.checkbox(f"Vẫn nhập {pv.undated} dòng không có ngày đăng với thời điểm nhập", key="imp_undated")
     if pv.items:
         st.markdown(f"**Xem trước {len(pv.items)} mục đầu**")
         st.dataframe(pd.DataFrame({
-            "Thời gian (UTC)": [it.published_at for it in pv.items],
-            "Ước tính": ["có" if it.published_estimated else "" for it in pv.items],
+            "Thời gian đăng (giờ Việt Nam)": [preview_time(it, settings.utc_offset_hours) for it in pv.items],
             "Loại": [SOURCE_TYPES.get(it.source_type, it.source_type) for it in pv.items],
             "Nơi đăng": [it.outlet for it in pv.items],
             "Tiêu đề": [it.title for it in pv.items],
         }), hide_index=True, width="stretch")
     if not gate.can("analyst"):
         return
-    if st.button(f"Nhập {pv.mappable} mục", type="primary", disabled=not pv.mappable, key="imp_go",
+    if st.button(f"Nhập {pv.mappable} mục", type="primary", disabled=not pv.mappable or not undated_ok, key="imp_go",
                  icon=":material/upload:"):
         bar = st.progress(0.0, text="Đang nhập và phân tích…")
 
@@ -117,6 +122,24 @@ def render() -> None:
                      f"mục đã có; bỏ qua {sum(res.skipped.values())}).")
         st.rerun()
     _recent()
+
+
+def upload_limit_mb(cfg: Any) -> int:
+    """The upload box's limit: imports.max_uncompressed_mb (also what `serve` gives Streamlit as
+    server.maxUploadSize), so the box and the reader refuse at the same size."""
+    return max(1, int(cfg.imports.max_uncompressed_mb))
+
+
+def undated_warning(n: int) -> str:
+    return (f"{n} dòng không có ngày đăng (hoặc ngày không đọc được): nếu nhập, các tin này mang thời điểm nhập "
+            "làm thời gian đăng (ghi là ước tính) và có thể làm lệch số liệu theo ngày. Đánh dấu ô dưới đây để nhập.")
+
+
+def preview_time(it: Any, utc_offset_hours: float) -> str:
+    """The publication time as the file gave it (Vietnam time), or what replaces a missing one."""
+    if "undated" in it.flags:
+        return "không có (dùng thời điểm nhập)"
+    return f"{it.published_at + timedelta(hours=utc_offset_hours):%H:%M %d/%m/%Y}"
 
 
 def _mapping_form(columns: list[str], guess: dict[str, str], file_name: str) -> dict[str, str]:

@@ -58,7 +58,8 @@ def _live() -> None:
         c[2].metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
     c[3].metric("Cảnh báo đang mở", number(len(open_alerts)))
     c[4].metric("Tổng số tin", number(t["items"]),
-                delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}", delta_color="off")
+                delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
+                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off")
 
     left, right = st.columns([2.2, 1])
     with left:

@@ -55,13 +55,15 @@ def render() -> None:
             "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
             # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
             "Lỗi mã hoá": [h.get("last_decode_replaced") or None for h in health],
-            "Tin 24 giờ": [h["items_24h"] for h in health],
-            "TB/ngày (7 ngày)": [h["items_per_day_7d"] for h in health],
+            "Tin đăng trong 24 giờ": [h["items_24h"] for h in health],
+            "TB/ngày (7 ngày, theo giờ đăng)": [h["items_per_day_7d"] for h in health],
             "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
             "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}) for h in health],
             "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
         }), hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(health), 420),
             column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                           "Tin đăng trong 24 giờ": st.column_config.NumberColumn(
+                               help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
                            "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
 
     st.subheader("Cảnh báo nguồn tin")
@@ -137,18 +139,24 @@ def _save(fn, ok_text: str) -> None:  # type: ignore[no-untyped-def]
     st.rerun()
 
 
+def interval_minutes(value: float | None) -> int:
+    """A collection interval as whole minutes for the form (the store keeps a float; 1.0 showed as "1.00")."""
+    return int(round(float(value or 0)))
+
+
 def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
     with st.form(key, enter_to_submit=False):
         c = st.columns([1.2, 1, 1])
         name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
         kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0)
-        stype = c[2].selectbox("Loại nguồn", list(SOURCE_TYPES), format_func=SOURCE_TYPES.get,
-                               index=list(SOURCE_TYPES).index(cur["source_type"]))
+        configurable = ["press", "social"]  # "ctv" is only for collaborators' in-person reports
+        stype = c[2].selectbox("Loại nguồn", configurable, format_func=SOURCE_TYPES.get,
+                               index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0)
         url = st.text_input("Địa chỉ (http/https)", value=cur["url"])
         c = st.columns([1.6, 1, 1])
         outlet = c[0].text_input("Cơ quan, kênh hiển thị", value=cur["outlet"])
-        interval = c[1].number_input("Chu kỳ (phút, 0 = mặc định)", min_value=0.0, max_value=1440.0,
-                                     value=float(cur["interval_minutes"] or 0), step=5.0)
+        interval = c[1].number_input("Chu kỳ (phút, 0 = mặc định)", min_value=0, max_value=1440,
+                                     value=interval_minutes(cur["interval_minutes"]), step=5, format="%d")
         enabled = c[2].checkbox("Đang thu thập", value=bool(cur["enabled"]))
         options = st.text_area("Tùy chọn riêng của loại nguồn (JSON)", value=json.dumps(cur.get("options") or {},
                                                                                      ensure_ascii=False), height=68)

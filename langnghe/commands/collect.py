@@ -21,10 +21,10 @@ from store.db import Database, DatabaseLocked, utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("collect", help="fetch sources now (one pass) and store new items")
-    p.add_argument("--once", action="store_true", help="one pass over all enabled sources, then exit (default)")
-    p.add_argument("--due", action="store_true", help="only sources whose next poll time has come")
-    p.add_argument("--source", action="append", help="only this source (repeatable; also paused ones)")
+    p = sub.add_parser("collect", help="thu thập các nguồn ngay (một lượt) và lưu tin mới")
+    p.add_argument("--once", action="store_true", help="một lượt qua mọi nguồn đang bật rồi thoát (mặc định)")
+    p.add_argument("--due", action="store_true", help="chỉ các nguồn đã đến giờ thu thập")
+    p.add_argument("--source", action="append", help="chỉ nguồn này (dùng nhiều lần được; cả nguồn đang tạm dừng)")
     p.set_defaults(func=run)
 
 

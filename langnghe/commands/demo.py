@@ -12,11 +12,11 @@ from vocab.config import Config, load
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="run the product on the shipped demo data (local feed server + serve)")
-    p.add_argument("--feed-port", type=int, default=8765, help="port of the local demo feed server")
-    p.add_argument("--port", type=int, help="dashboard port (default: dashboard.port)")
-    p.add_argument("--keep-db", action="store_true", help="keep var/demo.duckdb from a previous run")
-    p.add_argument("--no-serve", action="store_true", help="start the feed server only (for tests/benches)")
+    p = sub.add_parser("demo", help="chạy sản phẩm trên dữ liệu mẫu (máy chủ tin mẫu tại chỗ + serve)")
+    p.add_argument("--feed-port", type=int, default=8765, help="cổng của máy chủ tin mẫu (mặc định 8765)")
+    p.add_argument("--port", type=int, help="cổng bảng điều khiển (mặc định: dashboard.port)")
+    p.add_argument("--keep-db", action="store_true", help="giữ var/demo.duckdb của lần chạy trước")
+    p.add_argument("--no-serve", action="store_true", help="chỉ chạy máy chủ tin mẫu (cho kiểm thử, đo đạc)")
     p.set_defaults(func=run)
 
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
         except KeyboardInterrupt:
             return 0
     try:
-        return serve(cfg, before_start=_demo_hooks(cfg))
+        return serve(cfg, before_start=_demo_hooks(cfg), config_path=str(DEMO_CONFIG_PATH))
     finally:
         server.stop()
 

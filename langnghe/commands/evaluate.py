@@ -12,8 +12,8 @@ from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evaluate", help="topic/sentiment/in_area figures of the current models on the held-out split")
-    p.add_argument("--all", action="store_true", help="evaluate on every labelled item (training rows included)")
+    p = sub.add_parser("evaluate", help="đánh giá mô hình hiện tại (chủ đề, sắc thái, địa bàn) trên phần dữ liệu để riêng")
+    p.add_argument("--all", action="store_true", help="đánh giá trên mọi tin đã gán nhãn (kể cả dữ liệu huấn luyện)")
     p.set_defaults(func=run)
 
 

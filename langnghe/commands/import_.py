@@ -11,25 +11,29 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from datetime import timedelta
 from typing import BinaryIO
 
 from collectors import imports as imp
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
+from vocab.labels import SOURCE_TYPES
 from orchestration import imports as importer
 from store.db import Database, DatabaseLocked, utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="import posts from a CSV, JSONL or XLSX file (idempotent)")
-    p.add_argument("file", help="the exported file (.csv, .tsv, .jsonl, .json, .xlsx)")
+    p = sub.add_parser("import", help="nhập bài đăng từ tệp CSV, JSONL hoặc XLSX (nhập lại không tạo tin trùng)")
+    p.add_argument("file", help="tệp đã xuất (.csv, .tsv, .jsonl, .json, .xlsx)")
     p.add_argument("--map", dest="mapping", default="",
-                   help=f"field=column pairs, comma-separated; fields: {', '.join(imp.FIELDS)}")
-    p.add_argument("--preview", action="store_true", help="show what would be imported; write nothing")
-    p.add_argument("--source", help="source name for these items (default import-<file name>)")
-    p.add_argument("--outlet", help="outlet shown when the file has no outlet column (default: the source name)")
-    p.add_argument("--source-type", choices=("press", "social"), help="default imports.default_source_type")
-    p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+                   help=f"các cặp trường=cột, cách nhau bởi dấu phẩy; trường: {', '.join(imp.FIELDS)}")
+    p.add_argument("--preview", action="store_true", help="xem trước những gì sẽ nhập, không ghi gì")
+    p.add_argument("--source", help="tên nguồn cho các tin này (mặc định import-<tên tệp>)")
+    p.add_argument("--outlet", help="nơi đăng hiển thị khi tệp không có cột này (mặc định: tên nguồn)")
+    p.add_argument("--source-type", choices=tuple(SOURCE_TYPES), help="loại nguồn mặc định: press (báo chí), social (mạng xã hội), ctv (CTV / trực tiếp); mặc định imports.default_source_type")
+    p.add_argument("--sheet", help="tên trang tính XLSX (mặc định: trang đầu)")
+    p.add_argument("--undated-now", action="store_true",
+                   help="nhập cả các dòng không có ngày đăng, với thời điểm nhập (mặc định: cảnh báo và dừng)")
     p.set_defaults(func=run)
 
 
@@ -51,6 +55,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         try:
             mapping = imp.parse_mapping(args.mapping) if args.mapping else None
             if mapping is not None and not args.preview:
+                if not args.undated_now and (n := _undated(args, cfg, fh, mapping)):
+                    print(f"langnghe import: {undated_warning(n)} Thêm --undated-now để vẫn nhập; không có gì "
+                          "được ghi.", file=sys.stderr)
+                    return 2
                 return _import(args, cfg, fh, mapping)  # reads, checks and records the run, errors too
             with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
                 columns = table.columns
@@ -75,10 +83,31 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
     print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
     for reason, n in pv.skipped.most_common():
         print(f"  bỏ qua {n}: {reason}")
+    if pv.undated:
+        print(f"Cảnh báo: {undated_warning(pv.undated)}")
+    offset = timedelta(hours=cfg.imports.utc_offset_hours)
     for it in pv.items:
-        when = f"{it.published_at:%Y-%m-%d %H:%M} UTC" + (" (ước tính)" if it.published_estimated else "")
+        when = ("không có ngày (dùng thời điểm nhập)" if "undated" in it.flags
+                else f"{it.published_at + offset:%H:%M %d/%m/%Y} giờ VN" + (" (ước tính)" if it.published_estimated else ""))
         print(f"- [{it.source_type}] {when} | {it.outlet} | {it.title[:90]}")
     return 0
+
+
+def undated_warning(n: int) -> str:
+    return (f"{n} dòng không có ngày đăng (hoặc ngày không đọc được) sẽ mang thời điểm nhập làm thời gian "
+            "đăng (ghi là ước tính).")
+
+
+def _undated(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
+    """Rows that would be imported without a date of their own (a read of the whole file, nothing written).
+    A file that cannot be read counts 0 here: the import itself then fails and records the attempt."""
+    try:
+        with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
+            imp.check_mapping(mapping, table.columns)
+            return imp.preview(table.rows, table.columns, mapping, _settings(args, cfg), utcnow(), n=0,
+                               chunk_rows=cfg.imports.chunk_rows).undated
+    except (imp.ImportFormatError, KeyError):
+        return 0
 
 
 class _StopOnCtrlC:

@@ -9,7 +9,7 @@ from store.db import Database
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init-db", help="create the database and apply schema migrations")
+    p = sub.add_parser("init-db", help="tạo cơ sở dữ liệu và áp dụng các bước nâng cấp cấu trúc")
     p.set_defaults(func=run)
 
 

@@ -36,14 +36,14 @@ _SOCIAL = re.compile(r"(facebook|^fb|[-_]fb|zalo|tiktok|youtube|^yt|[-_]yt|forum
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("replay", help="replay a JSONL stream through story grouping and alert detection")
-    p.add_argument("--input", required=True, help="JSONL: id, source, url, title, text, published (ISO 8601 with offset)")
-    p.add_argument("--db", required=True, help="DuckDB file to build (a new file gives a clean run)")
-    p.add_argument("--alerts-out", required=True, help="JSONL file, one row per alert raised")
-    p.add_argument("--step", default="15m", help="simulated time between detection steps: 15m, 1h, 900s (default 15m)")
+    p = sub.add_parser("replay", help="phát lại luồng tin JSONL qua bước gom vụ việc và phát hiện cảnh báo")
+    p.add_argument("--input", required=True, help="tệp JSONL: id, source, url, title, text, published (ISO 8601 có múi giờ)")
+    p.add_argument("--db", required=True, help="tệp DuckDB sẽ tạo (tệp mới cho một lượt chạy sạch)")
+    p.add_argument("--alerts-out", required=True, help="tệp JSONL ghi mỗi cảnh báo phát sinh một dòng")
+    p.add_argument("--step", default="15m", help="thời gian giả lập giữa các bước phát hiện: 15m, 1h, 900s (mặc định 15m)")
     p.add_argument("--tagger", choices=("auto", "fixture", "none"), default="auto",
-                   help="auto: the NLP pipeline when installed; fixture: each row's own 'tags'; none: no tags")
-    p.add_argument("--alarms-out", help="JSONL file for source-health alarms raised")
+                   help="auto: dùng bộ phân tích NLP nếu có; fixture: trường 'tags' của từng dòng; none: không gán nhãn")
+    p.add_argument("--alarms-out", help="tệp JSONL ghi các cảnh báo về tình trạng nguồn tin")
     p.set_defaults(func=run)
 
 

@@ -19,27 +19,27 @@ from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="weekly summary / rapid report as DOCX, XLSX and PDF (Decree 30 layout)")
-    rs = p.add_subparsers(dest="report_kind", metavar="KIND")
-    w = rs.add_parser("weekly", help="weekly summary of press and public opinion (DOCX, XLSX, PDF)")
-    w.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: the current week, Vietnam time)")
-    w.add_argument("--area", default="", help='a place, e.g. "Uông Bí" (default: the whole province)')
-    w.add_argument("--proposals-file", help="text file for section VI (default: the text saved in the dashboard)")
+    p = sub.add_parser("report", help="lập báo cáo tuần / báo cáo nhanh dạng DOCX, XLSX, PDF")
+    rs = p.add_subparsers(dest="report_kind", metavar="LOẠI")
+    w = rs.add_parser("weekly", help="báo cáo tổng hợp tuần về báo chí và dư luận xã hội (DOCX, XLSX, PDF)")
+    w.add_argument("--week", help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần hiện tại, giờ Việt Nam)")
+    w.add_argument("--area", default="", help='một địa bàn, ví dụ "Uông Bí" (mặc định: toàn tỉnh)')
+    w.add_argument("--proposals-file", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
     _common(w, "docx,xlsx,pdf")
-    r = rs.add_parser("rapid", help="rapid report (báo cáo nhanh) on one alert or story (DOCX, PDF)")
+    r = rs.add_parser("rapid", help="báo cáo nhanh về một cảnh báo hoặc vụ việc (DOCX, PDF)")
     g = r.add_mutually_exclusive_group(required=True)
-    g.add_argument("--alert", help="alert id, e.g. A000012")
-    g.add_argument("--story", help="story id (a story with no alert)")
-    r.add_argument("--proposals-file", help="text file for section VI (default: the text saved in the dashboard)")
+    g.add_argument("--alert", help="mã cảnh báo, ví dụ A000012")
+    g.add_argument("--story", help="mã vụ việc (vụ việc chưa có cảnh báo)")
+    r.add_argument("--proposals-file", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
     _common(r, "docx,pdf")
     p.set_defaults(func=run)
 
 
 def _common(p: argparse.ArgumentParser, formats: str) -> None:
-    p.add_argument("--db", help="database file (default: storage.db_path, or its snapshot while serve runs)")
-    p.add_argument("--out", required=True, help="folder to write the files into (created if missing)")
-    p.add_argument("--format", default=formats, help=f"comma-separated formats (default {formats})")
-    p.add_argument("--no-charts", action="store_true", help="leave the charts out (no browser needed for DOCX/XLSX)")
+    p.add_argument("--db", help="tệp cơ sở dữ liệu (mặc định: storage.db_path, hoặc bản chụp khi serve đang chạy)")
+    p.add_argument("--out", required=True, help="thư mục ghi tệp báo cáo (tự tạo nếu chưa có)")
+    p.add_argument("--format", default=formats, help=f"các định dạng, cách nhau bởi dấu phẩy (mặc định {formats})")
+    p.add_argument("--no-charts", action="store_true", help="bỏ biểu đồ (DOCX/XLSX khi đó không cần trình duyệt)")
 
 
 def _open(cfg: Config, path: str | None):  # type: ignore[no-untyped-def]

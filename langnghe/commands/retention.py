@@ -16,9 +16,9 @@ from store.db import Database, DatabaseLocked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("retention", help="purge raw payloads and old items as configured (logged)")
-    p.add_argument("--dry-run", action="store_true", help="count what would be purged; delete nothing")
-    p.add_argument("--log", action="store_true", help="show the recent retention log instead")
+    p = sub.add_parser("retention", help="xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)")
+    p.add_argument("--dry-run", action="store_true", help="chỉ đếm những gì sẽ bị xoá, không xoá gì")
+    p.add_argument("--log", action="store_true", help="xem nhật ký xoá gần đây thay vì xoá")
     p.set_defaults(func=run)
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import replace
 
 from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="run the collector on schedule and the dashboard, in one process")
-    p.add_argument("--port", type=int, help="dashboard port (default: dashboard.port)")
-    p.add_argument("--host", help="dashboard address (default: dashboard.host)")
+    p = sub.add_parser("serve", help="chạy thu thập theo lịch và bảng điều khiển trong một tiến trình")
+    p.add_argument("--port", type=int, help="cổng bảng điều khiển (mặc định: dashboard.port)")
+    p.add_argument("--host", help="địa chỉ bảng điều khiển (mặc định: dashboard.host)")
     p.set_defaults(func=run)
 
 
@@ -23,4 +24,4 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         dash = replace(dash, port=args.port)
     if args.host:
         dash = replace(dash, host=args.host)
-    return serve(replace(cfg, dashboard=dash))
+    return serve(replace(cfg, dashboard=dash), config_path=args.config or os.environ.get("LANGNGHE_CONFIG"))

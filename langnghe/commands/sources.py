@@ -11,9 +11,9 @@ from orchestration.status import collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sources", help="list configured sources with their health")
-    p.add_argument("--kinds", action="store_true", help="list registered collector kinds instead")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser("sources", help="liệt kê các nguồn tin và tình trạng thu thập")
+    p.add_argument("--kinds", action="store_true", help="liệt kê các loại bộ thu thập thay vì nguồn")
+    p.add_argument("--json", action="store_true", help="in JSON (cho chương trình khác đọc)")
     p.set_defaults(func=run)
 
 
@@ -27,11 +27,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
         return 0
-    print(f"{'nguồn':28} {'loại':6} {'trạng thái':10} {'24h':>5} {'lỗi liên tiếp':>13}  lỗi gần nhất")
+    print(f"{'nguồn':28} {'loại':6} {'trạng thái':10} {'đăng 24h':>9} {'lỗi liên tiếp':>13}  lỗi gần nhất")
     for r in rows:
         err = (r.get("last_error") or "")[:60]
         print(
-            f"{r['source'][:28]:28} {r['kind']:6} {r['status']:10} {r['items_24h']:>5} "
+            f"{r['source'][:28]:28} {r['kind']:6} {r['status']:10} {r['items_24h']:>9} "
             f"{r['consecutive_failures']:>13}  {err}"
         )
     if status.get("note"):

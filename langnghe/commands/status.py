@@ -10,8 +10,8 @@ from orchestration.status import collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("status", help="item counts, source health and the last collection time")
-    p.add_argument("--json", action="store_true", help="print JSON (what scripts and checks read)")
+    p = sub.add_parser("status", help="số tin, tình trạng nguồn tin và lần thu thập gần nhất")
+    p.add_argument("--json", action="store_true", help="in JSON (cho kịch bản và công cụ kiểm tra đọc)")
     p.set_defaults(func=run)
 
 

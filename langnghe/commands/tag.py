@@ -1,7 +1,12 @@
-"""`langnghe tag`: JSONL in (id, title, text [, source, url, published]) → JSONL out, same order.
+"""`langnghe tag`: lines in (JSON objects with id, title, text [, source, url, published], or plain
+text) → JSONL out, same order.
+
+A line that does not start with "{" is plain text: it is tagged as {"id": <line number>, "text": line},
+so `echo "Ngập ở Uông Bí" | langnghe tag` works. A line that starts with "{" but is not a JSON object
+gets a row with `error`, and the command then exits with code 1 (never an error with exit 0).
 
 Each output row: id, topics, sentiment, in_area, places, place_details, lang, model_version,
-no_diacritics, folded (and `error` for an input line that is not a JSON object).
+no_diacritics, folded (and `error` for a broken JSON line).
 """
 
 from __future__ import annotations
@@ -15,34 +20,55 @@ from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tag", help="tag JSONL items from stdin (topics, sentiment, places) → JSONL on stdout")
-    p.add_argument("--batch", type=int, default=1000, help="items tagged per batch (default 1000)")
-    p.add_argument("--workers", type=int, default=0, help="worker processes (default: [nlp] workers)")
-    p.add_argument("--compact", action="store_true", help="leave out place_details and folded")
+    p = sub.add_parser(
+        "tag", help="gán nhãn tin từ đầu vào chuẩn (chủ đề, sắc thái, địa danh) → JSONL ở đầu ra",
+        description="Gán nhãn từng dòng ở đầu vào chuẩn, trả về mỗi dòng một đối tượng JSON, đúng thứ tự.",
+        epilog=TAG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--batch", type=int, default=1000, help="số tin gán nhãn mỗi lô (mặc định 1000)")
+    p.add_argument("--workers", type=int, default=0, help="số tiến trình (mặc định: [nlp] workers)")
+    p.add_argument("--compact", action="store_true", help="bỏ place_details và folded khỏi kết quả")
     p.add_argument("--pending", action="store_true",
-                   help="instead of stdin: tag the stored items that have no tags or tags of an older model "
-                        "(needs the database; `serve` does this itself)")
+                   help="thay cho đầu vào chuẩn: gán nhãn các tin đã lưu chưa có nhãn hoặc nhãn của mô hình cũ "
+                        "(cần cơ sở dữ liệu; `serve` tự làm việc này)")
     p.set_defaults(func=run)
+
+
+TAG_HELP = """Đầu vào, mỗi dòng một tin, một trong hai dạng:
+  văn bản thường     Ngập sâu ở phường Vàng Danh      (id = số thứ tự dòng)
+  đối tượng JSON     {"id": "a1", "title": "…", "text": "…", "source": "…", "url": "…", "published": "2026-11-20T08:00:00+07:00"}
+                     (cần title hoặc text; id, source, url, published không bắt buộc)
+Đầu ra, mỗi dòng một JSON: id, topics, sentiment, in_area, places, place_details, lang, model_version,
+no_diacritics, folded; dòng bắt đầu bằng "{" mà không phải JSON hợp lệ cho {"id": null, "error": …} và
+lệnh kết thúc với mã 1.
+
+Ví dụ:  echo "Người dân phản ánh bụi than ở Vàng Danh" | langnghe tag --compact"""
 
 
 def _batches(stream: Any, size: int) -> Iterator[list[tuple[dict | None, str | None]]]:
     buf: list[tuple[dict | None, str | None]] = []
-    for line in stream:
+    for n, line in enumerate(stream, 1):
         line = line.strip()
         if not line:
             continue
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise ValueError("not a JSON object")
-            buf.append((obj, None))
-        except ValueError as exc:
-            buf.append((None, f"invalid JSON line: {exc}"))
+        buf.append(_parse_line(line, n))
         if len(buf) >= size:
             yield buf
             buf = []
     if buf:
         yield buf
+
+
+def _parse_line(line: str, n: int) -> tuple[dict | None, str | None]:
+    """A JSON object, or plain text (a line not starting with "{"), or an error for broken JSON."""
+    if not line.startswith("{"):
+        return {"id": n, "text": line}, None
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        return None, f"dòng {n} không phải JSON hợp lệ: {exc}"
+    if not isinstance(obj, dict):
+        return None, f"dòng {n} không phải đối tượng JSON"
+    return obj, None
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
@@ -56,11 +82,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     out = sys.stdout
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")  # JSONL is UTF-8 whatever the locale
+    errors = 0
     for batch in _batches(stdin, max(1, args.batch)):
         good = [obj for obj, err in batch if obj is not None]
         tagged = iter(pipeline.tag_parallel(good, workers=workers) if good else [])
         for obj, err in batch:
             if obj is None:
+                errors += 1
                 row: dict[str, Any] = {"id": None, "error": err, "model_version": pipeline.model_version}
             else:
                 row = next(tagged)
@@ -69,6 +97,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                     row.pop("folded", None)
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         out.flush()
+    if errors:
+        print(f"langnghe tag: {errors} dòng không đọc được (xem trường error ở đầu ra).", file=sys.stderr)
+        return 1
     return 0
 
 

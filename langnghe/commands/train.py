@@ -16,13 +16,13 @@ from vocab.config import Config, section
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="retrain the NLP models from the repo's data (+ staff corrections)")
-    p.add_argument("--version", default="", help="model version to write (default: the shipped version, "
-                   "or <shipped>+h<N> when staff corrections are folded in)")
-    p.add_argument("--no-human-labels", action="store_true", help="ignore staff corrections in the database")
-    p.add_argument("--no-vntc", action="store_true", help="do not add VNTC articles to the topic training data")
-    p.add_argument("--out", default="", help="model directory (default: [nlp] model_dir, i.e. nlp/models)")
-    p.add_argument("--no-save", action="store_true", help="train and evaluate only")
+    p = sub.add_parser("train", help="huấn luyện lại mô hình NLP từ dữ liệu kèm theo (và các sửa nhãn của cán bộ)")
+    p.add_argument("--version", default="", help="phiên bản mô hình sẽ ghi (mặc định: phiên bản kèm theo, "
+                   "hoặc <kèm theo>+h<N> khi gộp các sửa nhãn của cán bộ)")
+    p.add_argument("--no-human-labels", action="store_true", help="bỏ qua các sửa nhãn của cán bộ trong cơ sở dữ liệu")
+    p.add_argument("--no-vntc", action="store_true", help="không thêm bài VNTC vào dữ liệu huấn luyện chủ đề")
+    p.add_argument("--out", default="", help="thư mục mô hình (mặc định: [nlp] model_dir, tức nlp/models)")
+    p.add_argument("--no-save", action="store_true", help="chỉ huấn luyện và đánh giá, không lưu")
     p.set_defaults(func=run)
 
 

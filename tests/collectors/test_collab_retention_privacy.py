@@ -36,7 +36,7 @@ def test_map_report_is_pure_and_checks_input():
                    channel="offline", link=None, now=NOW)
     b = map_report(reporter="ctv01", text="Nghe người dân nói về giá đền bù", place="Trưng Vương",
                    channel="offline", link=None, now=NOW)
-    assert a == b and a.collector == "collab" and a.source == "ctv" and a.source_type == "social"
+    assert a == b and a.collector == "collab" and a.source == "ctv" and a.source_type == "ctv"  # heard in person: CTV / trực tiếp
     assert a.url.startswith("urn:langnghe:collab:") and a.author is None
     assert a.summary.endswith("Địa bàn: Trưng Vương") and a.outlet == "CTV DLXH – Nghe trực tiếp (ngoài đời)"
     with pytest.raises(SkipItem):
@@ -154,3 +154,11 @@ def test_retention_hook_runs_once_a_day(db, tmp_path):
         runs = {r["run_at"] for r in retention.recent_log(cur)}
     assert len(runs) == 1
     assert cmd.effective_days(cfg, db) == (cfg.retention.items_days, cfg.retention.raw_payload_days)
+
+
+def test_heard_in_person_is_its_own_source_type():
+    from collectors.collab import channel_source_type
+    from vocab.labels import SOURCE_TYPES
+
+    assert SOURCE_TYPES["ctv"] == "CTV / trực tiếp"
+    assert [channel_source_type(c) for c in ("offline", "zalo", "facebook", "press")] == ["ctv", "social", "social", "press"]

@@ -214,7 +214,7 @@ def test_import_is_chunked_with_progress_and_ctrl_c_keeps_what_was_committed(tmp
             os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the import runs
 
     monkeypatch.setattr(cmd, "_progress", progress_then_ctrl_c, raising=False)
-    args = ["import", str(p), "--map", "title=tiêu đề,text=nội dung"]
+    args = ["import", str(p), "--map", "title=tiêu đề,text=nội dung", "--undated-now"]
     assert cli.main(args) == 130
     err = capsys.readouterr().err
     assert "đã đọc 2 dòng" in err and "Đã dừng theo yêu cầu: đã ghi 2 mục mới từ 2 dòng đầu" in err
@@ -231,7 +231,51 @@ def test_import_is_chunked_with_progress_and_ctrl_c_keeps_what_was_committed(tmp
 def test_an_error_deep_in_the_file_keeps_earlier_chunks_and_is_logged(tmp_path, small_limits, capsys):
     p = tmp_path / "loi.csv"
     p.write_text("tiêu đề,nội dung\n" + _posts(5) + "X," + "y" * 2000 + "\n", encoding="utf-8")
-    assert cli.main(["import", str(p), "--map", "title=tiêu đề,text=nội dung"]) == 2
+    assert cli.main(["import", str(p), "--map", "title=tiêu đề,text=nội dung", "--undated-now"]) == 2
     assert "imports.max_cell_chars" in capsys.readouterr().err
     (rows, new, status, error), = _log(small_limits)
     assert (rows, new, status) == (4, 4, "error") and "dòng 7" in error and "imports.max_cell_chars" in error
+
+
+# --- issue 15: Vietnamese headers, outlet → source type, local times, undated rows --------------------
+
+VN_CSV = ("Tiêu đề bài,Nội dung,Đường dẫn,Ngày đăng,Kênh\n"
+          "Bụi than Vàng Danh,Người dân phản ánh bụi,https://facebook.com/p/1,20/11/2024 08:15,Facebook\n"
+          "Đường ngập Uông Bí,Nước lên nhanh,https://baoquangninh.vn/a,20/11/2024 09:00,Báo Quảng Ninh\n"
+          "Tin trên Zalo,Cả nhóm bàn tán,,,Nhóm Zalo phường Yên Tử\n")
+
+
+def test_vietnamese_headers_are_guessed_and_kenh_sets_the_source_type():
+    rows, cols = imp.read_csv(VN_CSV.encode())
+    mapping = imp.guess_mapping(cols)
+    assert mapping == {"title": "Tiêu đề bài", "text": "Nội dung", "url": "Đường dẫn",
+                       "published_at": "Ngày đăng", "outlet": "Kênh"}
+    items, _ = imp.map_rows(rows, mapping, _settings(stype="press"), NOW)
+    assert [i.source_type for i in items] == ["social", "press", "social"]
+    assert imp.source_type_of_outlet("TikTok Uông Bí") == "social"
+    assert imp.source_type_of_outlet("Hội những người yêu Uông Bí") is None
+
+
+def test_undated_rows_are_counted_before_import(tmp_path, monkeypatch, capsys):
+    rows, cols = imp.read_csv(VN_CSV.encode())
+    pv = imp.preview(rows, cols, imp.guess_mapping(cols), _settings(), NOW)
+    assert pv.undated == 1 and pv.mappable == 3
+    p = tmp_path / "vn.csv"
+    p.write_text(VN_CSV, encoding="utf-8")
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "u.duckdb"))
+    monkeypatch.setattr("orchestration.ingest.processor", lambda *_: None)
+    assert cli.main(["import", str(p), "--preview"]) == 0
+    out = capsys.readouterr().out
+    assert "1 dòng không có ngày đăng" in out
+    assert "08:15 20/11/2024 giờ VN" in out  # as the file gave it, not UTC (01:15)
+    mapping = "title=Tiêu đề bài,text=Nội dung,url=Đường dẫn,published_at=Ngày đăng,outlet=Kênh"
+    assert cli.main(["import", str(p), "--map", mapping]) == 2
+    assert "1 dòng không có ngày đăng" in capsys.readouterr().err
+    assert not (tmp_path / "u.duckdb").exists() or _count(tmp_path / "u.duckdb") == 0
+    assert cli.main(["import", str(p), "--map", mapping, "--undated-now"]) == 0
+    assert _count(tmp_path / "u.duckdb") == 3
+
+
+def _count(dbp):
+    with Database(dbp) as d, d.read() as cur:
+        return cur.execute("SELECT count(*) FROM items").fetchone()[0]

@@ -173,6 +173,30 @@ def _events(env, alert_id):  # type: ignore[no-untyped-def]
             [alert_id]).fetchall()
 
 
+def _fk(at, aid: str, name: str) -> str:  # type: ignore[no-untyped-def]
+    """Key of an alert action widget: its prefix changes after each successful action (the form empties)."""
+    gen = at.session_state[f"form_gen_{aid}"] if f"form_gen_{aid}" in at.session_state else 0
+    return f"f_{aid}_{gen}_{name}"
+
+
+def test_after_an_action_the_note_empties_and_an_assigned_alert_cannot_be_taken_again(demo_env):
+    at = demo_env.page("alerts", "admin").run()
+    aid = at.selectbox(key="alert_pick").value
+    at.text_area(key=_fk(at, aid, "note")).set_value("Giao phường xác minh")
+    at.selectbox(key=_fk(at, aid, "assignee")).set_value("chuyenvien")
+    _button(at, "Giao việc").click().run()
+    no_exception(at)
+    assert at.text_area(key=_fk(at, aid, "note")).value == ""
+    assert _button(at, "Tiếp nhận").disabled
+    shown = data_names(demo_env)
+    assert shown["chuyenvien"] != "chuyenvien" and shown["chuyenvien"] in texts(at)  # display name, not login
+
+
+def data_names(env):  # type: ignore[no-untyped-def]
+    with env.db.read() as cur:
+        return {u: (d or u) for u, d in cur.execute("SELECT username, display_name FROM users").fetchall()}
+
+
 def test_alert_queue_order_and_detail(demo_env):
     at = demo_env.page("alerts", "viewer").run()
     no_exception(at)
@@ -191,7 +215,7 @@ def test_alert_queue_order_and_detail(demo_env):
 def test_acknowledge_with_note_then_dismiss_needs_reason(demo_env):
     at = demo_env.page("alerts", "analyst").run()
     aid = at.selectbox(key="alert_pick").value
-    at.text_area(key=f"f_{aid}_note").set_value("Đã báo cáo lãnh đạo phường")
+    at.text_area(key=_fk(at, aid, "note")).set_value("Đã báo cáo lãnh đạo phường")
     _button(at, "Tiếp nhận").click().run()
     no_exception(at)
     assert f"Đã tiếp nhận cảnh báo {aid}." in [s.value for s in at.success]
@@ -200,7 +224,7 @@ def test_acknowledge_with_note_then_dismiss_needs_reason(demo_env):
     _button(at, "Bỏ qua cảnh báo").click().run()  # no reason given
     assert any("lý do" in e.value for e in at.error)
     assert _events(demo_env, aid)[-1][3] == "acknowledged"
-    at.text_input(key=f"f_{aid}_reason").set_value("Tin trùng, đã có thông tin chính thống")
+    at.text_input(key=_fk(at, aid, "reason")).set_value("Tin trùng, đã có thông tin chính thống")
     _button(at, "Bỏ qua cảnh báo").click().run()
     no_exception(at)
     ev = _events(demo_env, aid)[-1]
@@ -210,15 +234,15 @@ def test_acknowledge_with_note_then_dismiss_needs_reason(demo_env):
 def test_assign_priority_note_merge_reopen(demo_env):
     at = demo_env.page("alerts", "admin").run()
     aid = at.selectbox(key="alert_pick").value
-    at.selectbox(key=f"f_{aid}_assignee").set_value("chuyenvien")
+    at.selectbox(key=_fk(at, aid, "assignee")).set_value("chuyenvien")
     _button(at, "Giao việc").click().run()
     no_exception(at)
-    at.selectbox(key=f"f_{aid}_prio").set_value("urgent")
+    at.selectbox(key=_fk(at, aid, "prio")).set_value("urgent")
     _button(at, "Đặt ưu tiên").click().run()
-    at.text_area(key=f"f_{aid}_note").set_value("Phường Vàng Danh đang xác minh")
+    at.text_area(key=_fk(at, aid, "note")).set_value("Phường Vàng Danh đang xác minh")
     _button(at, "Thêm ghi chú").click().run()
-    other = at.selectbox(key=f"f_{aid}_merge").options[0].split(" · ")[0]
-    at.selectbox(key=f"f_{aid}_merge").set_value(other)
+    other = at.selectbox(key=_fk(at, aid, "merge")).options[0].split(" · ")[0]
+    at.selectbox(key=_fk(at, aid, "merge")).set_value(other)
     _button(at, "Gộp").click().run()
     no_exception(at)
     acts = [e[1] for e in _events(demo_env, aid)]

@@ -114,3 +114,12 @@ def test_explorer_offers_no_link_for_a_javascript_url(bad_env):
     assert not at.get("link_button")
     assert any("không mở được" in c.value for c in at.caption)
     assert MALICIOUS["summary"] in [t.value for t in at.text]  # the text itself, verbatim, as plain text
+
+
+def test_a_report_heard_in_person_says_it_has_no_link():
+    from dashboard.views.explorer import no_link_note
+
+    note = no_link_note("ctv", "urn:langnghe:collab:abc")
+    assert "không có liên kết" in note and "không mở được" not in note
+    assert "không mở được" not in no_link_note("social", "urn:langnghe:import:abc")
+    assert "không mở được" in no_link_note("social", "javascript:alert(1)")

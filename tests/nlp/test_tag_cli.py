@@ -13,13 +13,13 @@ FIELDS = {"id", "topics", "sentiment", "in_area", "places", "place_details", "la
           "no_diacritics", "folded"}
 
 
-def run_tag(rows: list, extra: list[str] | None = None, raw: str | None = None) -> list[dict]:
+def run_tag(rows: list, extra: list[str] | None = None, raw: str | None = None, code: int = 0) -> list[dict]:
     data = raw if raw is not None else "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     env = {**os.environ, "LANGNGHE_CONFIG": ""}
     env.pop("LANGNGHE_CONFIG")
     p = subprocess.run([sys.executable, "-m", "langnghe.cli", "tag", *(extra or [])], input=data.encode("utf-8"),
                        capture_output=True, cwd=ROOT, env=env, timeout=300)
-    assert p.returncode == 0, p.stderr.decode()[-2000:]
+    assert p.returncode == code, p.stderr.decode()[-2000:]
     return [json.loads(x) for x in p.stdout.decode("utf-8").splitlines()]
 
 
@@ -53,8 +53,16 @@ def test_tag_end_to_end():
     assert "den bu" in a5["folded"]
 
 
-def test_tag_bad_lines_keep_order():
-    raw = '{"id": "x1", "title": "Tin", "text": "Bình thường"}\nnot json\n[1, 2]\n\n{"id": "x2", "title": "", "text": ""}\n'
-    out = run_tag([], raw=raw)
-    assert [o["id"] for o in out] == ["x1", None, None, "x2"]
-    assert "error" in out[1] and "error" in out[2]
+def test_tag_plain_text_and_broken_json_keep_order_and_exit_non_zero():
+    raw = ('{"id": "x1", "title": "Tin", "text": "Bình thường"}\nNgập sâu ở phường Vàng Danh, Uông Bí\n'
+           '{"id": broken\n\n{"id": "x2", "title": "", "text": ""}\n')
+    out = run_tag([], raw=raw, code=1)  # an error row never comes with exit code 0
+    assert [o["id"] for o in out] == ["x1", 2, None, "x2"]
+    assert out[1]["in_area"] is True and "error" not in out[1] and "error" in out[2]
+
+
+def test_tag_help_names_the_json_fields():
+    p = subprocess.run([sys.executable, "-m", "langnghe.cli", "tag", "--help"], capture_output=True, cwd=ROOT,
+                       timeout=120)
+    text = p.stdout.decode("utf-8")
+    assert p.returncode == 0 and '"title"' in text and '"text"' in text and "văn bản thường" in text

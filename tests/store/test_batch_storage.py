@@ -301,7 +301,7 @@ def test_import_tags_leftovers_too(tmp_path):
     _leftovers(tmp_path / "c.duckdb")
     csv = tmp_path / "posts.csv"
     csv.write_text("title,text,url\nĐường ngập ở Cẩm Phả,Nước lên nhanh,https://fb.com/p/1\n", encoding="utf-8")
-    res = cli(["--config", str(cfg), "import", str(csv), "--map", "title=title,text=text,url=url"], timeout=300)
+    res = cli(["--config", str(cfg), "import", str(csv), "--map", "title=title,text=text,url=url", "--undated-now"], timeout=300)
     assert res.returncode == 0, res.stderr
     assert _untagged(tmp_path / "c.duckdb") == 0
 

@@ -90,3 +90,28 @@ def test_second_process_gets_a_clear_lock_error(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "langnghe serve" in res.stdout
     assert DatabaseLocked  # exported
+
+
+def test_source_health_counts_items_by_publication_time(tmp_path):
+    """A first fetch of a feed's archive is not 'news of the last 24 h' (issue 15: 277 shown, 20 published)."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from store import sources as store_sources
+    from vocab.config import SourceConfig
+
+    old = [replace(item(i), published_at=NOW - timedelta(days=3)) for i in range(5)]
+    fresh = [replace(item(i), published_at=NOW - timedelta(hours=2)) for i in range(5, 7)]
+    with Database(tmp_path / "h.duckdb") as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, old + fresh)  # all fetched (seen) now
+        with db.read() as cur:
+            (row,) = store_sources.health(cur, [SourceConfig(name="s", kind="rss", url="https://bao.vn/rss", outlet="Báo")],
+                                          NOW + timedelta(minutes=5))
+    assert row["items_24h"] == 2 and row["items_per_day_7d"] == 1.0
+
+
+def test_sources_form_shows_whole_minutes():
+    from dashboard.views.sources import interval_minutes
+
+    assert interval_minutes(1.0) == 1 and interval_minutes(None) == 0 and isinstance(interval_minutes(15.0), int)

@@ -1,0 +1,37 @@
+"""`serve`/`demo` console: a short Vietnamese status; details in a log file whose path is printed (issue 15)."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from langnghe import service
+from tests.conftest import make_config
+
+
+def test_details_go_to_the_log_file_and_the_console_keeps_the_status(tmp_path, monkeypatch):
+    console = io.StringIO()
+    monkeypatch.setattr("sys.stderr", console)
+    handler = logging.StreamHandler(console)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        path = service.route_logs(make_config(tmp_path))
+        logging.getLogger("langnghe.fulltext").info("full text: {'ok': 14}")
+        logging.getLogger("langnghe.status").info("Đã thu thập 14 nguồn: 552 tin mới.")
+        logging.getLogger("langnghe.jobs").warning("nguồn x lỗi")
+    finally:
+        root.removeHandler(handler)
+        for h in list(root.handlers):
+            if getattr(h, "baseFilename", None) == str(path):
+                root.removeHandler(h)
+                h.close()
+    shown = console.getvalue()
+    assert "full text" not in shown and "Đã thu thập 14 nguồn" in shown and "nguồn x lỗi" in shown
+    assert path.name == service.LOG_NAME
+    assert "full text: {'ok': 14}" in path.read_text(encoding="utf-8")
+
+
+def test_streamlit_banner_is_off(tmp_path):
+    flags = service.streamlit_flags(make_config(tmp_path))
+    assert flags["logger_hideWelcomeMessage"] is True
