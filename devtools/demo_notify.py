@@ -3,12 +3,12 @@ watchlist's) is printed as a notification on the `make demo` console — no acco
 
 from __future__ import annotations
 
-from devtools.demo_accounts import DEMO_ADMIN
 from store import notify as store_notify
 from store.db import Database
 
 
-def setup(db: Database) -> int:
+def setup(db: Database, username: str) -> int:
+    """Subscribe `username` (the demo admin, passed by the `demo` command) to the console channel."""
     with db.write() as cur:
         return store_notify.save_subscription(cur, store_notify.Subscription(
-            0, DEMO_ADMIN, "console", DEMO_ADMIN, min_severity="medium"))
+            0, username, "console", username, min_severity="medium"))

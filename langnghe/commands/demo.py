@@ -75,7 +75,7 @@ def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
     def before(db):  # type: ignore[no-untyped-def]
         demo_accounts.setup(cfg, db)
         demo_watch.setup(db)
-        demo_notify.setup(db)  # the console channel: the burst alert is pushed to this console
+        demo_notify.setup(db, demo_accounts.DEMO_ADMIN)  # the console channel: the burst alert is pushed to this console
         if demo_survey.load(cfg, db):
             print("Khảo sát mẫu: «dạy thêm, học thêm», 2 đợt × 400 phiếu (trang Khảo sát)", flush=True)
 
