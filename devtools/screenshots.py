@@ -1,0 +1,109 @@
+"""Screenshots of the running demo for the docs (docs/img/), in headless Chromium, nothing off 127.0.0.1.
+
+    .venv/bin/python -m devtools.screenshots [--pages surveys,cases] [--wait-minutes 5] [--out docs/img]
+
+Starts `langnghe demo` on free ports in a temporary folder, signs in with the demo admin the console
+prints, waits (the demo releases its items over minutes: the burst alert comes ~8 minutes in, the
+third complaint at +4), then opens each page by its address and saves <out>/<page>.png (full page).
+`--click TEXT` clicks a tab or button with that text on every page before the shot (e.g. a tab name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_demo(cwd: Path, port: int, feed_port: int) -> tuple[subprocess.Popen, list[str]]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("LANGNGHE_DB", None)
+    proc = subprocess.Popen([sys.executable, "-m", "langnghe.cli", "demo", "--port", str(port), "--feed-port",
+                             str(feed_port)], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, bufsize=1)
+    lines: list[str] = []
+    threading.Thread(target=lambda: [lines.append(x) for x in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
+    return proc, lines
+
+
+def credentials(output: str, user: str = "demo-admin") -> tuple[str, str]:
+    for m in re.finditer(r"[Tt]ài khoản[^:\n]*:\s*(\S+)\s*/\s*[Mm]ật khẩu[^:\n]*:\s*(\S+)", output):
+        if m.group(1) == user:
+            return m.group(1), m.group(2)
+    raise RuntimeError(f"the demo printed no account {user}:\n{output[-2000:]}")
+
+
+def login(page, user: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(120):
+        if page.locator("input[type=password]").count():
+            break
+        page.wait_for_timeout(500)
+    page.locator("input[type=text]").first.fill(user)
+    page.locator("input[type=password]").first.fill(password)
+    page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()
+    page.get_by_text("Đăng xuất").first.wait_for(timeout=60_000)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", default="surveys,cases")
+    ap.add_argument("--wait-minutes", type=float, default=5.0)
+    ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
+    ap.add_argument("--click", action="append", default=[])
+    ap.add_argument("--width", type=int, default=1366)
+    a = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    port, feed_port = free_port(), free_port()
+    proc, lines = start_demo(Path(tempfile.mkdtemp(prefix="langnghe-shots-")), port, feed_port)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and "demo-admin" not in "".join(lines):
+            time.sleep(0.5)
+        user, password = credentials("".join(lines))
+        time.sleep(a.wait_minutes * 60)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": a.width, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
+            login(page, user, password)
+            for name in a.pages.split(","):
+                page.goto(f"http://127.0.0.1:{port}/{name}", wait_until="networkidle")
+                page.wait_for_timeout(4000)
+                for text in a.click:
+                    loc = page.get_by_text(text, exact=True)
+                    if loc.count():
+                        loc.first.click()
+                        page.wait_for_timeout(2500)
+                path = out / f"{name}.png"
+                page.screenshot(path=str(path), full_page=True)
+                print(path)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
