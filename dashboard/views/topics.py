@@ -4,8 +4,11 @@ shipped in dashboard/geo/, no tiles). A click on a topic bar or a unit opens Tin
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 import streamlit as st
 
 from dashboard import data, ui
@@ -103,18 +106,32 @@ def _open_unit(ev: object, days: int) -> None:
             return
 
 
-def _label_spots(m: pd.DataFrame, most: int = 8, gap: float = 0.07) -> pd.DataFrame:
+def _label_spots(m: pd.DataFrame, most: int = 8) -> pd.DataFrame:
     """Units to name on the map: the busiest first, skipping any whose label would sit on one already
-    placed (`gap` degrees), so names never overlap."""
+    placed (a tenth of the map's height apart, or a third of its width), so names never overlap."""
+    dy = 0.1 * float(m["lat"].max() - m["lat"].min() or 1)
+    dx = 0.35 * float(m["lon"].max() - m["lon"].min() or 1)
     placed: list[tuple[float, float]] = []
     keep = []
     for idx, r in m[m["n_now"] > 0].sort_values("n_now", ascending=False).iterrows():
-        if all(abs(r["lon"] - x) > gap * 2.5 or abs(r["lat"] - y) > gap for x, y in placed):
+        if all(abs(r["lon"] - x) > dx or abs(r["lat"] - y) > dy for x, y in placed):
             placed.append((r["lon"], r["lat"]))
             keep.append(idx)
         if len(keep) >= most:
             break
     return m.loc[keep]
+
+
+def _outline(geom: dict) -> tuple[list, list]:
+    """x and y of every ring of a (Multi)Polygon, rings separated by None, for one filled Scatter trace."""
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    xs: list = []
+    ys: list = []
+    for poly in polys:
+        for ring in poly[:1]:  # outer ring: the approximate cells have no holes
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+    return xs, ys
 
 
 def _map(places: pd.DataFrame, days: int) -> None:
@@ -127,28 +144,36 @@ def _map(places: pd.DataFrame, days: int) -> None:
                                                                                                  "neg_now": 0})
     m["n_now"] = m["n_now"].astype(int)
     m["neg_now"] = m["neg_now"].astype(int)
-    fig = go.Figure(go.Choropleth(
-        geojson=cells, locations=m["name_2025"], z=m["n_now"], featureidkey="id",
-        colorscale=[[0, "#f2f4f7"], [0.001, "#c6dbef"], [1, "#08306b"]], zmin=0, marker_line_color="#7a8594",
-        marker_line_width=0.6, colorbar=dict(title="Số tin", thickness=10),
-        customdata=m[["name_2025", "neg_now"]],
-        hovertemplate="%{customdata[0]}<br>%{z} tin, %{customdata[1]} tiêu cực<extra></extra>",
-    ))
+    fig = go.Figure()
+    top = max(int(m["n_now"].max()), 1)
+    shades = dict(zip(m["name_2025"], sample_colorscale("Blues", [0.08 + 0.87 * (n / top) ** 0.5 if n else 0.0
+                                                                   for n in m["n_now"]])))
+    counts = dict(zip(m["name_2025"], zip(m["n_now"], m["neg_now"])))
+    for f in cells["features"]:  # plotly's geo traces fetch a world map from a CDN: plain x/y shapes instead
+        name = f["id"]
+        n, neg = counts.get(name, (0, 0))
+        xs, ys = _outline(f["geometry"])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", line=dict(width=0.6, color="#7a8594"),
+                                 fillcolor=shades.get(name, "#f2f4f7") if n else "#f2f4f7", hoveron="fills",
+                                 text=f"{name}: {n} tin, {neg} tiêu cực", hoverinfo="text", showlegend=False))
     hit = m[m["n_now"] > 0]
-    fig.add_trace(go.Scattergeo(  # one clickable point per unit with news
-        lon=hit["lon"], lat=hit["lat"], mode="markers", customdata=hit[["name_2025"]],
-        marker=dict(size=[min(6 + n ** 0.5 * 1.5, 22) for n in hit["n_now"]],
+    fig.add_trace(go.Scatter(  # one clickable point per unit with news
+        x=hit["lon"], y=hit["lat"], mode="markers", customdata=hit[["name_2025", "n_now", "neg_now"]],
+        marker=dict(size=[min(7 + n ** 0.5 * 1.5, 22) for n in hit["n_now"]],
                     color=(hit["neg_now"] / hit["n_now"].clip(lower=1)), colorscale="RdYlGn_r", cmin=0, cmax=1,
-                    line=dict(width=1, color="#333")),
-        hovertemplate="%{customdata[0]}: bấm để xem tin<extra></extra>", showlegend=False,
+                    line=dict(width=1, color="#333"), colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10)),
+        hovertemplate="%{customdata[0]}: %{customdata[1]} tin, %{customdata[2]} tiêu cực"
+                      "<br>bấm để xem tin<extra></extra>", showlegend=False,
     ))
     lab = _label_spots(m)
-    fig.add_trace(go.Scattergeo(lon=lab["lon"], lat=lab["lat"], mode="text", hoverinfo="skip",
-                                text=[f"{n} ({c})" for n, c in zip(lab["name_2025"], lab["n_now"])],
-                                textposition="top center", textfont=dict(size=10, color="#111"), showlegend=False))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    fig.update_layout(height=420, margin=dict(l=0, r=0, t=30, b=0), showlegend=False,
-                      title="Số tin kỳ này theo đơn vị (màu); vòng tròn: tỷ lệ tiêu cực")
+    fig.add_trace(go.Scatter(x=lab["lon"], y=lab["lat"], mode="text", hoverinfo="skip", cliponaxis=False,
+                             text=[f"{n} ({c})" for n, c in zip(lab["name_2025"], lab["n_now"])],
+                             textposition="top center", textfont=dict(size=10, color="#111"), showlegend=False))
+    lat0 = float(m["lat"].mean())
+    fig.update_layout(height=420, margin=dict(l=0, r=0, t=30, b=0), showlegend=False, plot_bgcolor="white",
+                      title="Màu: số tin kỳ này; vòng tròn: tỷ lệ tiêu cực", hovermode="closest",
+                      xaxis=dict(visible=False),
+                      yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))
     ev = st.plotly_chart(fig, width="stretch", key="place_map", on_select="rerun", selection_mode="points")
     st.caption("Hình các đơn vị là ô gần đúng quanh trung tâm mỗi phường, xã (không phải ranh giới chính thức). "
                "Bấm vào vòng tròn của một đơn vị để xem các tin bài của đơn vị đó.")
