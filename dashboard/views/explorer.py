@@ -5,7 +5,7 @@ the in-area flag, stored as human labels that retraining uses."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -104,7 +104,7 @@ def render() -> None:
         _detail(item_id, opts["places"])
 
 
-QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev")
+QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to")
 PERIOD_PARAMS = {"1": "24 giờ qua", "7": "7 ngày qua", "30": "30 ngày qua", "90": "90 ngày qua", "all": "Tất cả"}
 
 
@@ -137,6 +137,18 @@ def _apply_query_params() -> None:
     st.session_state["x_places"] = list(dict.fromkeys(places))
     st.session_state["x_period"] = PERIOD_PARAMS.get(qp.get("period", "7"), "7 ngày qua")
     st.session_state["x_prev"] = qp.get("prev") == "1"
+    days = _dates(qp.get("from"), qp.get("to"))
+    if days:  # a day of a trend chart, or a shared date range
+        st.session_state["x_period"] = "Chọn ngày…"
+        st.session_state["x_range"] = days
+
+
+def _dates(a: str | None, b: str | None) -> tuple[date, date] | None:
+    try:
+        first = date.fromisoformat(a or "")
+        return first, date.fromisoformat(b) if b else first
+    except ValueError:
+        return None
 
 
 def _write_query_params(query: str, period: str, types: list[str], outlets: list[str], topics: list[str],
@@ -153,6 +165,9 @@ def _write_query_params(query: str, period: str, types: list[str], outlets: list
         want["period"] = code
     if code and code != "all" and st.session_state.get("x_prev"):
         want["prev"] = "1"
+    rng = st.session_state.get("x_range")
+    if PERIODS.get(period) == -1 and isinstance(rng, (list, tuple)) and len(rng) == 2:
+        want["from"], want["to"] = rng[0].isoformat(), rng[1].isoformat()
     have = {k: st.query_params.get_all(k) for k in st.query_params}
     norm = {k: v if isinstance(v, list) else [v] for k, v in want.items()}
     if have != norm:

@@ -12,6 +12,7 @@ from plotly.colors import sample_colorscale
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.views import _trend
 from dashboard.labels import as_list, topic_label
 
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
@@ -62,6 +63,7 @@ def render() -> None:
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025 và tên cũ)")
     if not len(places):
         st.caption("Chưa có tin nào nhắc địa danh trong địa bàn theo dõi trong hai kỳ.")
+        _trend.render(days, [])
         return
     left, right = st.columns([1.4, 1])
     with left:
@@ -77,6 +79,7 @@ def render() -> None:
         st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
     with right:
         _map(places, days)
+    _trend.render(days, list(data.ward_coordinates()["name_2025"]))
 
 
 def _points(ev: object) -> list[dict]:
@@ -108,8 +111,8 @@ def _open_unit(ev: object, days: int) -> None:
 
 def _label_spots(m: pd.DataFrame, most: int = 8) -> pd.DataFrame:
     """Units to name on the map: the busiest first, skipping any whose label would sit on one already
-    placed (a tenth of the map's height apart, or a third of its width), so names never overlap."""
-    dy = 0.1 * float(m["lat"].max() - m["lat"].min() or 1)
+    placed (a seventh of the map's height apart, or a third of its width), so names never overlap."""
+    dy = 0.15 * float(m["lat"].max() - m["lat"].min() or 1)
     dx = 0.35 * float(m["lon"].max() - m["lon"].min() or 1)
     placed: list[tuple[float, float]] = []
     keep = []
