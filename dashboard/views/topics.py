@@ -82,16 +82,9 @@ def render() -> None:
     _trend.render(days, list(data.ward_coordinates()["name_2025"]))
 
 
-def _points(ev: object) -> list[dict]:
-    try:
-        return list(ev.selection.points)  # type: ignore[attr-defined]
-    except AttributeError:
-        return []
-
-
 def _open_topic(ev: object, codes: list[str], days: int) -> None:
     """A click on a bar opens Tin bài with that topic and that period (the earlier bar: the period before)."""
-    for p in _points(ev):
+    for p in _trend._points(ev):
         idx = p.get("point_index", p.get("point_number"))
         if idx is None or not 0 <= int(idx) < len(codes):
             continue
@@ -101,7 +94,7 @@ def _open_topic(ev: object, codes: list[str], days: int) -> None:
 
 def _open_unit(ev: object, days: int) -> None:
     """A click on a unit of the map opens Tin bài with the items counted for that 2025 unit."""
-    for p in _points(ev):
+    for p in _trend._points(ev):
         cd = p.get("customdata")
         name = cd[0] if isinstance(cd, (list, tuple)) and cd else None
         if name:
