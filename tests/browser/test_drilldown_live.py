@@ -1,5 +1,6 @@
 """Drill-down in real headless Chromium: on Chủ đề & địa bàn, a click on a topic bar opens Tin bài filtered to
-that topic, the address bar holds the filter, and every listed item has the topic. Screenshots of the map
+that topic, the address bar holds the filter, and the topic is chosen; a click on a unit of the map
+opens its items. Screenshots of the map
 go to test-artifacts/dashboard/ (docs/img/map_after.png is one of them)."""
 
 from __future__ import annotations
@@ -60,6 +61,19 @@ def test_click_a_topic_bar_opens_the_filtered_list(tmp_path):
             grid.wait_for(timeout=20_000)
             page.screenshot(path=str(SHOTS / "drilldown_explorer.png"))
             assert "Traceback" not in page.inner_text("body")
+            # a unit's circle on the map opens the items counted for that unit (as place names)
+            _goto(page, "Chủ đề & địa bàn")
+            chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+            chart.scroll_into_view_if_needed()
+            dot = chart.locator(".scatterlayer .points path").first
+            dot.wait_for(state="attached", timeout=30_000)
+            dot.click(force=True)
+            page.wait_for_url("**/explorer?**", timeout=30_000)
+            _settle(page)
+            qs = parse_qs(urlparse(page.url).query)
+            assert qs.get("place") or qs.get("unit"), page.url
+            page.get_by_role("heading", level=1).filter(has_text="Tin bài").wait_for(timeout=20_000)
+            page.screenshot(path=str(SHOTS / "drilldown_unit.png"))
             browser.close()
     finally:
         srv.stop()
