@@ -232,6 +232,19 @@ def trends(days: int) -> dict[str, pd.DataFrame]:
         return {"topics": q.topic_trends(cur, start, mid, end), "places": q.place_trends(cur, start, mid, end)}
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def unit_place_names(units: tuple[str, ...]) -> list[str]:
+    with db().read() as cur:
+        return q.unit_place_names(cur, units, utcnow() - timedelta(days=180))
+
+
+@st.cache_data(ttl=None, show_spinner=False)
+def ward_cells() -> dict[str, Any] | None:
+    from dashboard.places import ward_cells as wc
+
+    return wc()
+
+
 @st.cache_data(ttl=None, show_spinner=False)
 def ward_coordinates() -> pd.DataFrame:
     from dashboard.places import ward_coordinates as wc

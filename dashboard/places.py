@@ -1,7 +1,8 @@
-"""Coordinates of the 2025 wards of the province, for the offline map (no tiles, no network)."""
+"""Coordinates and approximate shapes of the 2025 wards of the province, for the offline map (no tiles, no network)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -20,3 +21,13 @@ def ward_coordinates(path: Path = WARDS_2025) -> pd.DataFrame:
         "lon": pd.to_numeric(df["wardLon"], errors="coerce"),
         "type": df["wardType"],
     }).dropna(subset=["lat", "lon"])
+
+
+CELLS_2025 = Path(__file__).resolve().parent / "geo" / "quang_ninh_2025_cells.json"
+
+
+def ward_cells(path: Path = CELLS_2025) -> dict | None:
+    """The shipped GeoJSON of approximate unit shapes (scripts/build_ward_cells.py), or None if missing."""
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -152,3 +152,14 @@ def page_link(name: str, label: str, query_params: dict[str, str] | None = None)
     page = st.session_state.get("_pages", {}).get(name)
     if page is not None:
         st.page_link(page, label=label, icon=":material/arrow_forward:", query_params=query_params)
+
+
+def open_items(filters: dict[str, str | list[str]]) -> None:
+    """Drill-down: open Tin bài filtered by `filters` (its query parameters: topic, place, unit, type,
+    outlet, sent, q, period, prev), so the address bar holds the filter and the link can be shared."""
+    params = {k: v for k, v in filters.items() if v not in (None, "", [])}
+    page = st.session_state.get("_pages", {}).get("explorer")
+    if page is None:  # a single-page run (tests): keep the filter in the address bar only
+        st.query_params.from_dict(params)
+        return
+    st.switch_page(page, query_params=params)

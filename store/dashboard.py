@@ -302,6 +302,30 @@ def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetim
     return pd.DataFrame(out, columns=cols)
 
 
+def unit_place_names(cur: "duckdb.DuckDBPyConnection", units: Sequence[str], since: datetime | None) -> list[str]:
+    """The place strings items carry (`places`) whose entry stands for one of these 2025 units, so a click
+    on a unit of the map can filter the item list by the same rule `place_trends` counted it with."""
+    wanted = set(units)
+    rows = cur.execute(
+        """
+        SELECT DISTINCT CAST(t.place_details AS VARCHAR), CAST(t.places AS VARCHAR[])
+        FROM item_tags t WHERE len(t.places) > 0 AND t.tagged_at >= ?
+        """,
+        [(since - TAG_SLACK) if since is not None else datetime(1970, 1, 1)],
+    ).fetchall()
+    out: set[str] = set()
+    for d, places in rows:
+        try:
+            details = json.loads(d) if d else []
+        except ValueError:
+            continue
+        for e in details if isinstance(details, list) else []:
+            if wanted & set(unit_names(e.get("name_2025") or e.get("name"))):
+                disp = e.get("display") or e.get("name")
+                out.update(p for p in places or [] if p == disp)
+    return sorted(out)
+
+
 # --- briefing --------------------------------------------------------------------------------
 
 def top_stories(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 10) -> pd.DataFrame:

@@ -5,7 +5,7 @@ the in-area flag, stored as human labels that retraining uses."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -51,6 +51,7 @@ def render() -> None:
     ui.flash()
     cfg = data.config()
     opts = data.filter_options()
+    _apply_query_params()
 
     qcol = st.columns([4, 1])
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
@@ -68,18 +69,25 @@ def render() -> None:
             until = data.utc_from_local(datetime.combine(rng[1], time.min) + timedelta(days=1))
     elif PERIODS[period]:
         since = data.now() - timedelta(days=PERIODS[period])
+        if r1[0].checkbox("Lùi về kỳ liền trước", key="x_prev",
+                          help="Xem cùng độ dài thời gian ngay trước đó (tuần trước, tháng trước) để so sánh."):
+            since, until = since - timedelta(days=PERIODS[period]), since
     types = r1[1].multiselect("Loại nguồn", list(SOURCE_TYPES), format_func=SOURCE_TYPES.get, key="x_types",
                               placeholder="Tất cả")
-    outlets = r1[2].multiselect("Cơ quan, kênh", opts["outlets"], key="x_outlets", placeholder="Tất cả")
+    outlets = r1[2].multiselect("Cơ quan, kênh", _with_chosen(opts["outlets"], "x_outlets"), key="x_outlets",
+                                placeholder="Tất cả")
     topics = r1[3].multiselect("Chủ đề", TOPIC_CODES, format_func=TOPIC_LABELS.get, key="x_topics",
                                placeholder="Tất cả")
     r2 = st.columns([1.1, 2.6, 1.6])
     sentiments = r2[0].multiselect("Sắc thái", SENTIMENT_CODES, format_func=SENTIMENT_LABELS.get, key="x_sent",
                                    placeholder="Tất cả")
-    places = r2[1].multiselect("Địa bàn (tên cũ và mới)", opts["places"], key="x_places", placeholder="Tất cả")
-    in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", value=True, key="x_in_area",
+    places = r2[1].multiselect("Địa bàn (tên cũ và mới)", _with_chosen(opts["places"], "x_places"), key="x_places",
+                               placeholder="Tất cả")
+    st.session_state.setdefault("x_in_area", True)  # the page opens on the watched area
+    in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area",
                              help="Trang mở trên tin về địa bàn; bỏ chọn để xem mọi tin, cả tin toàn quốc.")
 
+    _write_query_params(query, period, types, outlets, topics, sentiments, places)
     limit = cfg.dashboard.explorer_limit
     filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
     try:  # one search function for every list: an empty query lists the newest items
@@ -102,6 +110,80 @@ def render() -> None:
                            format_func=lambda i: " ".join(str(titles.get(i, "")).split())[:140])
     if item_id:
         _detail(item_id, opts["places"])
+
+
+QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to")
+PERIOD_PARAMS = {"1": "24 giờ qua", "7": "7 ngày qua", "30": "30 ngày qua", "90": "90 ngày qua", "all": "Tất cả"}
+
+
+def _qp_signature() -> tuple:
+    return tuple(sorted((k, tuple(st.query_params.get_all(k))) for k in st.query_params if k in QP_KEYS))
+
+
+def _with_chosen(options: list[str], key: str) -> list[str]:
+    """Options plus what a shared link chose, so a filter from the address bar is never refused."""
+    return list(dict.fromkeys([*(st.session_state.get(key) or []), *options]))
+
+
+def _apply_query_params() -> None:
+    """A drill-down or shared link (…/explorer?topic=moi_truong&place=…) sets the filters once; after that
+    the widgets lead and `_write_query_params` keeps the address bar in step."""
+    sig = _qp_signature()
+    if not sig or sig == st.session_state.get("_x_qp"):
+        return
+    st.session_state["_x_qp"] = sig
+    qp = st.query_params
+    st.session_state["x_query"] = qp.get("q", "")
+    st.session_state["x_topics"] = [t for t in qp.get_all("topic") if t in TOPIC_CODES]
+    st.session_state["x_types"] = [t for t in qp.get_all("type") if t in SOURCE_TYPES]
+    st.session_state["x_sent"] = [t for t in qp.get_all("sent") if t in SENTIMENT_CODES]
+    st.session_state["x_outlets"] = qp.get_all("outlet")
+    places = list(qp.get_all("place"))
+    units = tuple(qp.get_all("unit"))
+    if units:  # a 2025 unit: every place name items carry for it (old wards, the old district…)
+        places += data.unit_place_names(units)
+    st.session_state["x_places"] = list(dict.fromkeys(places))
+    st.session_state["x_period"] = PERIOD_PARAMS.get(qp.get("period", "7"), "7 ngày qua")
+    st.session_state["x_prev"] = qp.get("prev") == "1"
+    st.session_state["x_in_area"] = qp.get("all") != "1"
+    days = _dates(qp.get("from"), qp.get("to"))
+    if days:  # a day of a trend chart, or a shared date range
+        st.session_state["x_period"] = "Chọn ngày…"
+        st.session_state["x_range"] = days
+
+
+def _dates(a: str | None, b: str | None) -> tuple[date, date] | None:
+    try:
+        first = date.fromisoformat(a or "")
+        return first, date.fromisoformat(b) if b else first
+    except ValueError:
+        return None
+
+
+def _write_query_params(query: str, period: str, types: list[str], outlets: list[str], topics: list[str],
+                        sentiments: list[str], places: list[str]) -> None:
+    """Keep the filters in the address bar so the page can be bookmarked or sent to a colleague."""
+    want: dict[str, str | list[str]] = {}
+    if query.strip():
+        want["q"] = query.strip()
+    for k, v in (("topic", topics), ("type", types), ("outlet", outlets), ("sent", sentiments), ("place", places)):
+        if v:
+            want[k] = list(v)
+    code = {lbl: c for c, lbl in PERIOD_PARAMS.items()}.get(period)
+    if code and code != "7":
+        want["period"] = code
+    if code and code != "all" and st.session_state.get("x_prev"):
+        want["prev"] = "1"
+    if not st.session_state.get("x_in_area", True):
+        want["all"] = "1"
+    rng = st.session_state.get("x_range")
+    if PERIODS.get(period) == -1 and isinstance(rng, (list, tuple)) and len(rng) == 2:
+        want["from"], want["to"] = rng[0].isoformat(), rng[1].isoformat()
+    have = {k: st.query_params.get_all(k) for k in st.query_params}
+    norm = {k: v if isinstance(v, list) else [v] for k, v in want.items()}
+    if have != norm:
+        st.query_params.from_dict(want)
+    st.session_state["_x_qp"] = _qp_signature()
 
 
 def _detail(item_id: str, known_places: list[str]) -> None:

@@ -1,14 +1,18 @@
 """Chủ đề & địa bàn: trends per topic and per place against the previous period of the same length,
-with each place's 2025 unit and the old names it was mentioned by, and an offline map (ward
-coordinates only, no map tiles)."""
+with each place's 2025 unit and the old names it was mentioned by, and an offline map (approximate unit shapes
+shipped in dashboard/geo/, no tiles). A click on a topic bar or a unit opens Tin bài filtered to its items."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, ui
+from dashboard.views import _trend
 from dashboard.labels import as_list, topic_label
 
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
@@ -44,7 +48,9 @@ def render() -> None:
             fig.update_layout(barmode="group", height=max(260, 26 * len(names)), margin=dict(l=0, r=0, t=10, b=0),
                               yaxis=dict(autorange="reversed"), xaxis_title="Số tin",
                               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
-            st.plotly_chart(fig, width="stretch", key="topic_bars")
+            ev = st.plotly_chart(fig, width="stretch", key="topic_bars", on_select="rerun",
+                                 selection_mode="points")
+            _open_topic(ev, list(topics["topic"]), days)
         with right:
             st.dataframe(pd.DataFrame({
                 "Chủ đề": names,
@@ -57,6 +63,7 @@ def render() -> None:
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025 và tên cũ)")
     if not len(places):
         st.caption("Chưa có tin nào nhắc địa danh trong địa bàn theo dõi trong hai kỳ.")
+        _trend.render(days, [])
         return
     left, right = st.columns([1.4, 1])
     with left:
@@ -71,30 +78,99 @@ def render() -> None:
             column_config={"Tên cũ được nhắc": st.column_config.TextColumn(width="large")})
         st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
     with right:
-        _map(places)
+        _map(places, days)
+    _trend.render(days, list(data.ward_coordinates()["name_2025"]))
 
 
-def _map(places: pd.DataFrame) -> None:
+def _open_topic(ev: object, codes: list[str], days: int) -> None:
+    """A click on a bar opens Tin bài with that topic and that period (the earlier bar: the period before)."""
+    for p in _trend._points(ev):
+        idx = p.get("point_index", p.get("point_number"))
+        if idx is None or not 0 <= int(idx) < len(codes):
+            continue
+        ui.open_items({"topic": codes[int(idx)], "period": str(days), "prev": "1" if p.get("curve_number") == 0 else ""})
+        return
+
+
+def _open_unit(ev: object, days: int) -> None:
+    """A click on a unit of the map opens Tin bài with the items counted for that 2025 unit."""
+    for p in _trend._points(ev):
+        cd = p.get("customdata")
+        name = cd[0] if isinstance(cd, (list, tuple)) and cd else None
+        if name:
+            ui.open_items({"unit": str(name), "period": str(days)})
+            return
+
+
+def _label_spots(m: pd.DataFrame, most: int = 8) -> pd.DataFrame:
+    """Units to name on the map: the busiest first, skipping any whose label would sit on one already
+    placed (a seventh of the map's height apart, or a third of its width), so names never overlap."""
+    dy = 0.15 * float(m["lat"].max() - m["lat"].min() or 1)
+    dx = 0.35 * float(m["lon"].max() - m["lon"].min() or 1)
+    placed: list[tuple[float, float]] = []
+    keep = []
+    for idx, r in m[m["n_now"] > 0].sort_values("n_now", ascending=False).iterrows():
+        if all(abs(r["lon"] - x) > dx or abs(r["lat"] - y) > dy for x, y in placed):
+            placed.append((r["lon"], r["lat"]))
+            keep.append(idx)
+        if len(keep) >= most:
+            break
+    return m.loc[keep]
+
+
+def _outline(geom: dict) -> tuple[list, list]:
+    """x and y of every ring of a (Multi)Polygon, rings separated by None, for one filled Scatter trace."""
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    xs: list = []
+    ys: list = []
+    for poly in polys:
+        for ring in poly[:1]:  # outer ring: the approximate cells have no holes
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+    return xs, ys
+
+
+def _map(places: pd.DataFrame, days: int) -> None:
     wards = data.ward_coordinates()
-    if not len(wards):
-        st.caption("Không có tọa độ các đơn vị hành chính để vẽ bản đồ.")
+    cells = data.ward_cells()
+    if not len(wards) or cells is None:
+        st.caption("Không có dữ liệu các đơn vị hành chính để vẽ bản đồ.")
         return
     m = wards.merge(places[["name_2025", "n_now", "neg_now"]], on="name_2025", how="left").fillna({"n_now": 0,
                                                                                                  "neg_now": 0})
+    m["n_now"] = m["n_now"].astype(int)
+    m["neg_now"] = m["neg_now"].astype(int)
+    fig = go.Figure()
+    top = max(int(m["n_now"].max()), 1)
+    shades = dict(zip(m["name_2025"], sample_colorscale("Blues", [0.08 + 0.87 * (n / top) ** 0.5 if n else 0.0
+                                                                   for n in m["n_now"]])))
+    counts = dict(zip(m["name_2025"], zip(m["n_now"], m["neg_now"])))
+    for f in cells["features"]:  # plotly's geo traces fetch a world map from a CDN: plain x/y shapes instead
+        name = f["id"]
+        n, neg = counts.get(name, (0, 0))
+        xs, ys = _outline(f["geometry"])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", line=dict(width=0.6, color="#7a8594"),
+                                 fillcolor=shades.get(name, "#f2f4f7") if n else "#f2f4f7", hoveron="fills",
+                                 text=f"{name}: {n} tin, {neg} tiêu cực", hoverinfo="text", showlegend=False))
     hit = m[m["n_now"] > 0]
-    fig = go.Figure(go.Scatter(x=m["lon"], y=m["lat"], mode="markers", text=m["name_2025"], hoverinfo="text",
-                               marker=dict(size=6, color="#9aa5b1", opacity=0.35), name="Đơn vị"))
-    if len(hit):
-        fig.add_trace(go.Scatter(
-            x=hit["lon"], y=hit["lat"], mode="markers+text", text=hit["name_2025"], textposition="top center",
-            textfont=dict(size=10), name="Có tin",
-            marker=dict(size=[min(8 + n ** 0.5 * 2, 30) for n in hit["n_now"]], color=hit["neg_now"] / hit["n_now"],
-                        colorscale="RdYlGn_r", cmin=0, cmax=1, line=dict(width=1, color="#333"),
-                        colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10)),
-            customdata=hit[["n_now", "neg_now"]],
-            hovertemplate="%{text}<br>%{customdata[0]} tin, %{customdata[1]} tiêu cực<extra></extra>",
-        ))
-    fig.update_layout(height=360, margin=dict(l=0, r=0, t=30, b=0), showlegend=False,
-                      title="Bản đồ: cỡ vòng tròn = số tin kỳ này",
-                      xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x", scaleratio=1))
-    st.plotly_chart(fig, width="stretch", key="place_map")
+    fig.add_trace(go.Scatter(  # one clickable point per unit with news
+        x=hit["lon"], y=hit["lat"], mode="markers", customdata=hit[["name_2025", "n_now", "neg_now"]],
+        marker=dict(size=[min(7 + n ** 0.5 * 1.5, 22) for n in hit["n_now"]],
+                    color=(hit["neg_now"] / hit["n_now"].clip(lower=1)), colorscale="RdYlGn_r", cmin=0, cmax=1,
+                    line=dict(width=1, color="#333"), colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10)),
+        hovertemplate="%{customdata[0]}: %{customdata[1]} tin, %{customdata[2]} tiêu cực"
+                      "<br>bấm để xem tin<extra></extra>", showlegend=False,
+    ))
+    lab = _label_spots(m)
+    fig.add_trace(go.Scatter(x=lab["lon"], y=lab["lat"], mode="text", hoverinfo="skip", cliponaxis=False,
+                             text=[f"{n} ({c})" for n, c in zip(lab["name_2025"], lab["n_now"])],
+                             textposition="top center", textfont=dict(size=10, color="#111"), showlegend=False))
+    lat0 = float(m["lat"].mean())
+    fig.update_layout(height=420, margin=dict(l=0, r=0, t=30, b=0), showlegend=False, plot_bgcolor="white",
+                      title="Màu: số tin kỳ này; vòng tròn: tỷ lệ tiêu cực", hovermode="closest",
+                      xaxis=dict(visible=False),
+                      yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))
+    ev = st.plotly_chart(fig, width="stretch", key="place_map", on_select="rerun", selection_mode="points")
+    st.caption("Hình các đơn vị là ô gần đúng quanh trung tâm mỗi phường, xã (không phải ranh giới chính thức). "
+               "Bấm vào vòng tròn của một đơn vị để xem các tin bài của đơn vị đó.")
+    _open_unit(ev, days)

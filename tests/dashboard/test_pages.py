@@ -413,7 +413,8 @@ def test_topics_and_places_compare_periods_with_old_and_new_names(demo_env):
     assert not [u for u in places["Đơn vị mới (2025)"] if "," in u]  # one row per unit, never a combined one
     old = " ".join(places["Tên cũ được nhắc"])
     assert "Trưng Vương" in old and "Bắc Sơn" in old
-    assert len(at.get("plotly_chart")) == 2  # topic bars and the offline map
+    keys = [c.key for c in at.get("plotly_chart")]  # topic bars, the offline map, the Diễn biến panel
+    assert keys[:2] == ["topic_bars", "place_map"] and {"tr_daily", "tr_outlet", "tr_type"} <= set(keys)
     at.segmented_control(key="t_period").set_value("30 ngày").run()
     no_exception(at)
 
