@@ -43,7 +43,7 @@ def _rows(kind: str, value: str, days: int) -> pd.DataFrame | None:
     since = data.now() - timedelta(days=2 * days)
     if kind == "q":
         try:
-            df, _total = data.search_text(value, since, None, (), (), (), (), (), False, "newest", ROW_CAP)
+            df, _total, _exact = data.search_text(value, since, None, (), (), (), (), (), False, "newest", ROW_CAP)
         except QueryError as exc:
             st.warning(f"Không tìm được: {exc}")
             return None
@@ -52,7 +52,7 @@ def _rows(kind: str, value: str, days: int) -> pd.DataFrame | None:
     places = tuple(data.unit_place_names((value,))) if kind == "unit" else ()
     if kind == "unit" and not places:
         return pd.DataFrame(columns=["published_at", "outlet", "source_type", "sentiment"])
-    return data.search(since, None, (), (), topics, (), places, False, "", ROW_CAP)
+    return data.search_text("", since, None, (), (), topics, (), places, False, "newest", ROW_CAP)[0]
 
 
 def split_periods(df: pd.DataFrame, now: pd.Timestamp, days: int) -> pd.DataFrame:
