@@ -79,6 +79,8 @@ def load_labelled(directory: Path = LABELLED_DIR) -> list[dict]:
                     continue
                 seen.add(r["id"])
                 r["topics"] = [t for t in (r.get("topics") or []) if t in TOPICS]
+                if r.get("topics_labelled") is False:
+                    r["_no_topics"] = True  # social-register rows: sentiment only, topics not labelled
                 if r.get("sentiment") not in SENTIMENTS:
                     continue
                 r["_file"] = p.name
