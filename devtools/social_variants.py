@@ -69,7 +69,7 @@ def variants(rng: random.Random) -> list[tuple[str, str]]:
             if kind > 0.75:
                 t = strip_marks(t)
             d = rng.choice(DECOR[label])
-            t = f"{t} {d}".strip() if rng.random() < 0.85 else f"{d} {t}".strip()
+            t = f"{t} {d}".strip() if label == "neutral" or rng.random() < 0.85 else f"{d} {t}".strip()
             if t.lower() in seen:
                 continue
             seen.add(t.lower())
