@@ -123,6 +123,19 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
     return P
 
 
+def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues"):
+    """The sentiment model's input: the shared columns, then a copy of them and the cue columns that are
+    non-zero only for comment-like items (no title: the classifier text starts with a newline).
+
+    One model, two registers ("frustratingly easy" feature augmentation): weights learnt from the social
+    slices sit mostly in the comment-only copy, so press and official items keep their reading.
+    The topic models read only the first, shared columns.
+    """
+    r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
+    R = sp.diags(r)
+    return sp.hstack([X, R @ X, R @ cues.transform(texts)], format="csr")
+
+
 class Classifier:
     """Features + topic models + sentiment model, with the version they were trained as."""
 
@@ -143,8 +156,6 @@ class Classifier:
         self.codes = codes
         if codes:
             self.W = np.vstack([self.topic_models[c].coef_.ravel() for c in codes]).T.astype(np.float32)
-            if getattr(self, "cues", None) is not None:  # topic models do not read the cue columns
-                self.W = np.vstack([self.W, np.zeros((len(CUE_NAMES), len(codes)), np.float32)])
             self.b = np.array([self.topic_models[c].intercept_[0] for c in codes], dtype=np.float32)
             self.th = np.array([self.thresholds.get(c, 0.0) for c in codes], dtype=np.float32)
 
@@ -160,10 +171,12 @@ class Classifier:
         texts = list(texts)
         X = self.features.transform(texts)
         if self.cues is not None:
-            X = sp.hstack([X, self.cues.transform(texts)], format="csr")
+            X = sentiment_matrix(X, texts, self.cues)
         return X
 
     def topic_scores(self, X) -> np.ndarray:  # noqa: N803
+        if X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
+            X = X[:, :self.W.shape[0]]
         return np.asarray(X @ self.W) + self.b
 
     def predict_topics(self, X) -> list[list[str]]:  # noqa: N803

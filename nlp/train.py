@@ -29,9 +29,7 @@ from sklearn.model_selection import KFold
 from sklearn.linear_model import RidgeClassifier
 from sklearn.svm import LinearSVC
 
-import scipy.sparse as sp
-
-from nlp.classify import Classifier, SentimentCues, make_features
+from nlp.classify import Classifier, SentimentCues, make_features, sentiment_matrix
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
 from vocab.labels import SENTIMENTS, TOPICS
@@ -48,9 +46,9 @@ HELDOUT_PERCENT = 20
 VNTC_WEIGHT = 0.3
 AUG_WEIGHT = 1.0
 # Weight of the sentiment cue block (nlp.classify.SentimentCues) next to the TF-IDF blocks; 0 leaves it out.
-CUE_SCALE = 1.0
+CUE_SCALE = 0.5
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
-SOCIAL_WEIGHT = 1.0
+SOCIAL_WEIGHT = 0.5
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -221,7 +219,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
     texts = list(corpus_texts())
     texts += [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows + extra_rows
-              if r.get("diacritics", True)]
+              if r.get("diacritics", True) and not is_social_set(r)]  # social slices: sentiment only
     restorer = Restorer.train(texts, version=version)
     norm = Normaliser(restorer, load_nsw(restorer))
     log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),
@@ -233,11 +231,14 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     vntc = vntc_rows() if use_vntc else []
     docs = sup + aug + vntc
     weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [VNTC_WEIGHT] * len(vntc))
-    social = np.array([is_social_set(d) for d in docs])
-    weights[social] *= social_weight
+    weights[np.array([is_social_set(d) for d in docs])] *= social_weight
     X_text = _prepare(norm, docs)
     feats = make_features()
-    X = feats.fit_transform(X_text)
+    # the vocabulary and IDF come from the rows the topic models read (so topics do not move with the
+    # social slices); the social rows are then only transformed
+    social = np.array([is_social_set(d) for d in docs])
+    feats.fit([t for t, so in zip(X_text, social) if not so])
+    X = feats.transform(X_text)
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
     n_lab = len(sup)
     has_topics = np.array([not d.get("_no_topics") for d in docs])
@@ -256,7 +257,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     th = {code: rule["threshold"] for code in TOPICS}
     s_idx = [i for i, d in enumerate(docs) if d.get("sentiment") in SENTIMENTS]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
-    Xs = X if cues is None else sp.hstack([X, cues.transform(X_text)], format="csr")
+    Xs = X if cues is None else sentiment_matrix(X, X_text, cues)
     sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
         Xs[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
     info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
