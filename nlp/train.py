@@ -177,7 +177,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 
     scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
     kf = KFold(n_splits=4, shuffle=True, random_state=13)
-    for tr, te in kf.split(np.arange(n_labelled)):
+    idx = np.flatnonzero(groups[:n_labelled] >= 0)  # folds over the rows with topic labels only
+    for tr_i, te_i in kf.split(idx):
+        tr, te = idx[tr_i], idx[te_i]
         tr_all = np.flatnonzero(np.isin(groups, tr) | (groups == -1))
         for j in range(Y.shape[1]):
             y = Y[tr_all, j]
