@@ -59,26 +59,43 @@ def is_vi_syllable(folded: str) -> bool:
 _WORD_RUN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWELS = set("aăâeêioôơuưy")
+
+
+@lru_cache(maxsize=512)
+def _letter(ch: str) -> str:
+    """The letter without its tone mark ("á" → "a", "ứ" → "ư"): ư, ơ, â… stay distinct letters."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch.lower())
+                                                if c not in _TONES))
+
+
 def _squash_word(w: str) -> str | None:
     """'quáaaa' → 'quá', 'thíchhhh' → 'thích', 'hayy' → 'hay'; None when nothing is stretched or the
-    squashed form is not a Vietnamese syllable ('hmm', 'zzz', 'xoong' stay as written)."""
+    squashed form is not a Vietnamese syllable. Runs of 3+ of one letter are a stretch, and a doubled final
+    consonant; a doubled vowel is not ("cuu" is "cứu" without accents, "xoong"), nor "ưu" in "cứu"."""
     runs: list[list[str]] = []
     for ch in w:
-        if runs and fold_word(ch.lower()) == fold_word(runs[-1][0].lower()):
+        if runs and _letter(ch) == _letter(runs[-1][0]):
             runs[-1].append(ch)
         else:
             runs.append([ch])
-    if not any(len(r) >= 3 or (len(r) == 2 and r[0].lower() != "o") for r in runs):
+    last = len(runs) - 1
+    if w.isupper():
+        return None  # "III", "OKK": numerals and shouting are left alone
+    marked = any(ch in VI_MARKED for ch in w.lower())
+
+    def stretched(i: int, r: list[str]) -> bool:  # "đẹpp" yes, "app", "acc" no (no Vietnamese mark)
+        return len(r) >= 3 or (len(r) == 2 and i == last and marked and _letter(r[0]) not in _VOWELS)
+
+    if not any(stretched(i, r) for i, r in enumerate(runs)):
         return None
 
     def pick(r: list[str]) -> str:
-        return next((c for c in r if c.lower() in VI_MARKED), r[0])
+        return next((c for c in r if any(t in unicodedata.normalize("NFD", c) for t in _TONES)), r[0])
 
-    for sq in ("".join(pick(r) for r in runs),
-               "".join(pick(r) * (2 if len(r) == 2 and r[0].lower() == "o" else 1) for r in runs)):
-        if is_vi_syllable(fold(sq.lower())):
-            return sq
-    return None
+    sq = "".join(pick(r) if stretched(i, r) else "".join(r) for i, r in enumerate(runs))
+    return sq if is_vi_syllable(fold(sq.lower())) else None
 
 
 def squash_stretched(text: str) -> str:

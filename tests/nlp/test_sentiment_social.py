@@ -34,8 +34,9 @@ def test_normaliser_keeps_emoticons(normaliser):
 
 
 @pytest.mark.parametrize("raw,want", [
-    ("hay quáaaa", "hay quá!"), ("thíchhhh", "thích!"), ("cưng xỉuuu", "cưng xỉu!"), ("hayy", "hay!"),
-    ("Ngoonnn", "Ngon!"), ("xoong nồi", "xoong nồi"), ("hmm zzz", "hmm zzz"), ("yêu nghề", "yêu nghề"),
+    ("hay quáaaa", "hay quá!"), ("thíchhhh", "thích!"), ("cưng xỉuuu", "cưng xỉu!"), ("đẹpp", "đẹp!"),
+    ("lưuuu", "lưu!"), ("xoong nồi", "xoong nồi"), ("hmm zzz", "hmm zzz"), ("yêu nghề", "yêu nghề"),
+    ("cứu", "cứu"), ("cuu tro", "cuu tro"), ("app", "app"), ("Điều III", "Điều III"),
 ])
 def test_stretched_letters(raw, want):
     assert squash_stretched(raw) == want
