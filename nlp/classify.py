@@ -123,12 +123,27 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
     return P
 
 
+def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues"):
+    """The sentiment model's input: the shared columns, then a copy of them and the cue columns that are
+    non-zero only for comment-like items (no title: the classifier text starts with a newline).
+
+    One model, two registers ("frustratingly easy" feature augmentation): weights learnt from the social
+    slices sit mostly in the comment-only copy, so press and official items keep their reading.
+    The topic models read only the first, shared columns.
+    """
+    r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
+    R = sp.diags(r)
+    return sp.hstack([X, R @ X, R @ cues.transform(texts)], format="csr")
+
+
 class Classifier:
     """Features + topic models + sentiment model, with the version they were trained as."""
 
     def __init__(self, features: FeatureUnion, topic_models: dict[str, Any], thresholds: dict[str, float],
-                 sentiment_model: LinearSVC, version: str, info: dict | None = None):
+                 sentiment_model: LinearSVC, version: str, info: dict | None = None,
+                 cues: "SentimentCues | None" = None):
         self.features = features
+        self.cues = cues  # extra columns after the shared ones, read by the sentiment model only
         self.topic_models = topic_models
         self.thresholds = thresholds
         self.sentiment_model = sentiment_model
@@ -145,6 +160,7 @@ class Classifier:
             self.th = np.array([self.thresholds.get(c, 0.0) for c in codes], dtype=np.float32)
 
     def __setstate__(self, state):  # rebuild derived arrays after unpickling
+        state.setdefault("cues", None)  # models saved before the cue block
         self.__dict__.update(state)
         self._stack()
 
@@ -152,9 +168,15 @@ class Classifier:
         return {k: v for k, v in self.__dict__.items() if k not in ("W", "b", "th", "codes")}
 
     def transform(self, texts: Sequence[str]):
-        return self.features.transform(list(texts))
+        texts = list(texts)
+        X = self.features.transform(texts)
+        if self.cues is not None:
+            X = sentiment_matrix(X, texts, self.cues)
+        return X
 
     def topic_scores(self, X) -> np.ndarray:  # noqa: N803
+        if X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
+            X = X[:, :self.W.shape[0]]
         return np.asarray(X @ self.W) + self.b
 
     def predict_topics(self, X) -> list[list[str]]:  # noqa: N803
@@ -178,4 +200,161 @@ class Classifier:
         return joblib.load(path)
 
 
-__all__ = ["Classifier", "LexiconFeatures", "make_features", "load_lexicon", "SENTIMENTS", "TOPICS"]
+__all__ = ["Classifier", "LexiconFeatures", "SentimentCues", "make_features", "load_lexicon", "SENTIMENTS", "TOPICS"]
+
+
+# ------------------------------------------------------------------ sentiment cues for social text
+OPINION_PATH = Path(__file__).with_name("data") / "opinion_lexicon.tsv"
+# Emoticons and emoji by polarity (team-chosen). "Laugh" is kept apart: friendly or mocking, the model decides
+# from the words around it.
+EMO_POS = ("<3", "❤", "♥", "💕", "💖", "💗", "😍", "🥰", "😘", "😊", "🙂", "☺", "😄", "😁", "😃", "👍", "👏", "💪",
+           "🙏", "🎉", "🥳", "🌹", "😎", "🤩", "😇", "🥹", "✨", "🔥", "💯", "🇻🇳", ":)", ":-)", ":d", ":-d", "^^",
+           "^_^", ":3", ":*", ";)", "=)", "(y)", "<33")
+EMO_NEG = ("😡", "😠", "🤬", "😤", "👎", "😢", "😭", "😞", "😔", "😩", "😫", "😒", "🙄", "💢", "😱", "😰", "😨",
+           "🤮", "🤢", "😷", "💔", ":(", ":-(", ":((", ":'(", "-_-", "=.=", ">.<", ":/", "-.-", ":@", "😑", "🙃")
+EMO_LAUGH = ("=))", ":))", "=)))", ":)))", "🤣", "😂", "😆", "😅", "haha", "hihi", "hehe", "kkk", "hahaha")
+_EMO_RE = re.compile("|".join(re.escape(e) for e in sorted(set(EMO_POS + EMO_NEG + EMO_LAUGH), key=len, reverse=True)))
+_CUE_TOK = re.compile(r"[^\W_]+|[?!.,;…]", re.UNICODE)
+_QWORDS = {"không", "chưa", "sao", "gì", "nào", "đâu", "bao", "mấy", "ai", "hả", "à", "nhỉ", "ạ", "chứ",
+           "hông", "ko", "k", "hem"}
+_QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi", "cho em hỏi", "có ai", "ai biết", "thế nào",
+             "như thế nào", "làm sao", "tại sao", "có không", "được không", "phải không", "gì vậy", "gì thế",
+             "nào vậy", "sao vậy", "chưa ạ", "không ạ", "xin link", "xin giá", "ib", "inbox")
+CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
+             "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
+             "balance")
+
+
+def load_opinion_lexicon(path: Path = OPINION_PATH) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for ln in fh:
+            if ln.startswith("#") or not ln.strip():
+                continue
+            term, tag = ln.rstrip("\n").split("\t")[:2]
+            out.setdefault(tag.strip(), []).append(term.strip().lower())
+    return out
+
+
+class SentimentCues(BaseEstimator, TransformerMixin):
+    """Dense cue counts for sentiment on social text (one column per name in CUE_NAMES, log1p-scaled).
+
+    Emoji/emoticon polarity; opinion words from the team lexicon, flipped by a negator up to 3 words before
+    ("không tốt", "chẳng ra gì" → negative; "không có gì để chê" → positive); an opinion word after
+    "chưa/không … nào/ai … như/bằng/hơn" is praise by comparison ("chưa từng thấy phim nào ý nghĩa như
+    phim này"), not negated; intensifiers and "!" (stretched letters become "!" in normalisation);
+    the clause after "nhưng" carries the point; question forms.
+    """
+
+    def __init__(self, scale: float = 1.0):
+        self.scale = scale
+
+    def fit(self, X=None, y=None):  # noqa: N803
+        lex = load_opinion_lexicon()
+        self.table_: dict[tuple[str, ...], str] = {}
+        for tag in ("pos", "neg", "negator", "intens", "contrast", "compare"):
+            for term in lex.get(tag, []):
+                toks = tuple(term.split())
+                self.table_.setdefault(toks, tag)
+                if len(toks) > 1:
+                    self.table_.setdefault(tuple(fold(t) for t in toks), tag)
+        self.maxlen_ = max(len(k) for k in self.table_)
+        return self
+
+    def _tags(self, toks: list[str]) -> list[tuple[str, int]]:
+        """Longest-match lexicon tags as (tag, token index); unmatched tokens give ("", i)."""
+        out: list[tuple[str, int]] = []
+        i, n = 0, len(toks)
+        folded = [fold(t) for t in toks]
+        while i < n:
+            hit = None
+            for L in range(min(self.maxlen_, n - i), 0, -1):
+                tag = self.table_.get(tuple(toks[i:i + L]))
+                if tag is None and L > 1:
+                    tag = self.table_.get(tuple(folded[i:i + L]))
+                if tag is not None:
+                    hit = (tag, L)
+                    break
+            if hit is None:
+                out.append(("", i))
+                i += 1
+            else:
+                out.append((hit[0], i))
+                i += hit[1]
+        return out
+
+    @staticmethod
+    def _compare_ahead(tags: list[tuple[str, int]], toks: list[str], k: int) -> bool:
+        """A comparison word ("như", "bằng", "hơn") follows in the same clause."""
+        for tag, i in tags[k + 1:]:
+            if toks[i] in "?!.,;…":
+                return False
+            if tag == "compare":
+                return True
+        return False
+
+    def cues(self, text: str) -> np.ndarray:
+        v = np.zeros(len(CUE_NAMES), dtype=np.float32)
+        low = text.lower()
+        for m in _EMO_RE.finditer(low):
+            e = m.group(0)
+            v[0 if e in EMO_POS else 1 if e in EMO_NEG else 2] += 1
+        toks = [t for t in _CUE_TOK.findall(_EMO_RE.sub(" ", low))]
+        tags = self._tags(toks)
+        last_neg = -9      # position (in tags) of the last negator
+        compare_open = False
+        last_int = -9
+        but = False
+        for k, (tag, i) in enumerate(tags):
+            tok = toks[i]
+            if tok in "?!.,;…":
+                last_neg, compare_open = -9, False
+                if tok == "!":
+                    v[13] += 1
+                continue
+            if tag == "negator":
+                last_neg = k
+                compare_open = False
+            elif tag == "intens":
+                last_int = k
+            elif tag == "contrast" and k > 0:
+                but = True
+            elif tok in ("nào", "ai") and last_neg >= 0 and k - last_neg <= 4 and self._compare_ahead(tags, toks, k):
+                compare_open = True
+            elif tag in ("pos", "neg"):
+                negated = 0 <= k - last_neg <= 4
+                pos = tag == "pos"
+                if compare_open:
+                    if pos:
+                        v[9] += 1  # "chưa thấy phim nào hay như…": praise
+                    v[3 if pos else 4] += 1  # "chưa thấy ai tệ như vậy": still negative
+                elif negated:
+                    v[5 if pos else 6] += 1
+                else:
+                    v[3 if pos else 4] += 1
+                    if 0 <= k - last_int <= 2 or (k + 1 < len(tags) and tags[k + 1][0] == "intens"):
+                        v[7 if pos else 8] += 1
+                    if but:
+                        v[10 if pos else 11] += 1
+        stripped = low.rstrip(" .!…")
+        last_words = toks[-2:] if toks else []
+        open_end = bool(tags) and tags[-1][0] == ""
+        joined = " ".join(toks)
+        if "?" in low or (open_end and last_words and last_words[-1] in _QWORDS) or any(
+                q in joined for q in _QPHRASES):
+            v[12] += 1
+        if stripped.startswith(("cho hỏi", "cho em hỏi", "cho mình hỏi", "ai biết", "có ai")):
+            v[12] += 1
+        if v[2]:
+            v[14] = v[2] * (v[4] + v[5] > 0)
+            v[15] = v[2] * (v[3] + v[6] > 0)
+        v[16] = (v[0] + v[3] + v[6] + v[9]) - (v[1] + v[4] + v[5])
+        return v
+
+    def transform(self, X):  # noqa: N803
+        M = np.vstack([self.cues(t) for t in X]) if len(X) else np.zeros((0, len(CUE_NAMES)), np.float32)
+        M = np.sign(M) * np.log1p(np.abs(M)) * self.scale
+        return sp.csr_matrix(M.astype(np.float32))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"cue_{n}" for n in CUE_NAMES])

@@ -2,7 +2,9 @@
 
     raw title/text
       │ NFC · HTML entities unescaped, tags dropped · zero-width chars removed · whitespace tidied
+      │ (an HTML tag must start with a letter, "/" or "!": emoticons such as "<3", ":>", ">.<" survive)
       │ old-style tone placement fixed per syllable (underthesea's token map: hoà→hòa, thuỷ→thủy)
+      │ stretched letters squashed, the stretch kept as "!" (quáaaa → quá!, an intensity cue)
       │ teencode / abbreviations expanded (MIT NSW dictionary, conservative subset: ko→không, dc→được)
       │ written without diacritics?  → flag, restore with the bigram Viterbi model (nlp/diacritics.py)
       ▼
@@ -25,7 +27,7 @@ DATA = Path(__file__).with_name("data")
 MODELS = Path(__file__).with_name("models")
 NSW_PATH = DATA / "nsw" / "vi-nsw-dict.json"
 
-_TAG = re.compile(r"<[^>]{0,400}>")
+_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,400}>")
 _ZW = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NL = re.compile(r"\s*\n\s*")
@@ -52,6 +54,59 @@ def is_vi_syllable(folded: str) -> bool:
     if onset == "c" and vowels[0] in "eiy":
         return False
     return True
+
+
+_WORD_RUN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWELS = set("aăâeêioôơuưy")
+
+
+@lru_cache(maxsize=512)
+def _letter(ch: str) -> str:
+    """The letter without its tone mark ("á" → "a", "ứ" → "ư"): ư, ơ, â… stay distinct letters."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch.lower())
+                                                if c not in _TONES))
+
+
+def _squash_word(w: str) -> str | None:
+    """'quáaaa' → 'quá', 'thíchhhh' → 'thích', 'hayy' → 'hay'; None when nothing is stretched or the
+    squashed form is not a Vietnamese syllable. Runs of 3+ of one letter are a stretch, and a doubled final
+    consonant; a doubled vowel is not ("cuu" is "cứu" without accents, "xoong"), nor "ưu" in "cứu"."""
+    runs: list[list[str]] = []
+    for ch in w:
+        if runs and _letter(ch) == _letter(runs[-1][0]):
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    last = len(runs) - 1
+    if w.isupper():
+        return None  # "III", "OKK": numerals and shouting are left alone
+    marked = any(ch in VI_MARKED for ch in w.lower())
+
+    def stretched(i: int, r: list[str]) -> bool:  # "đẹpp" yes, "app", "acc" no (no Vietnamese mark)
+        return len(r) >= 3 or (len(r) == 2 and i == last and marked and _letter(r[0]) not in _VOWELS)
+
+    if not any(stretched(i, r) for i, r in enumerate(runs)):
+        return None
+
+    def pick(r: list[str]) -> str:
+        return next((c for c in r if any(t in unicodedata.normalize("NFD", c) for t in _TONES)), r[0])
+
+    sq = "".join(pick(r) if stretched(i, r) else "".join(r) for i, r in enumerate(runs))
+    return sq if is_vi_syllable(fold(sq.lower())) else None
+
+
+def squash_stretched(text: str) -> str:
+    """Stretched letters are an intensity cue in social text: 'hay quáaaa' → 'hay quá!'."""
+
+    def sub(m: re.Match[str]) -> str:
+        w = m.group(0)
+        sq = _squash_word(w)
+        return w if sq is None else sq + "!"
+
+    return _WORD_RUN.sub(sub, text)
 
 
 def _token_map() -> dict[str, str]:
@@ -241,6 +296,7 @@ class Normaliser:
         if not t:
             return "", False
         t = fix_tone_placement(t)
+        t = squash_stretched(t)
         t = self.expand_nsw(t)
         flag = self.is_unaccented(t) if restore is None else restore
         if flag:

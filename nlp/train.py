@@ -29,7 +29,7 @@ from sklearn.model_selection import KFold
 from sklearn.linear_model import RidgeClassifier
 from sklearn.svm import LinearSVC
 
-from nlp.classify import Classifier, make_features
+from nlp.classify import Classifier, SentimentCues, make_features, sentiment_matrix
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
 from vocab.labels import SENTIMENTS, TOPICS
@@ -45,6 +45,10 @@ DEFAULT_VERSION = "1.0"
 HELDOUT_PERCENT = 20
 VNTC_WEIGHT = 0.3
 AUG_WEIGHT = 1.0
+# Weight of the sentiment cue block (nlp.classify.SentimentCues) next to the TF-IDF blocks; 0 leaves it out.
+CUE_SCALE = 0.5
+# Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
+SOCIAL_WEIGHT = 0.5
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -79,11 +83,18 @@ def load_labelled(directory: Path = LABELLED_DIR) -> list[dict]:
                     continue
                 seen.add(r["id"])
                 r["topics"] = [t for t in (r.get("topics") or []) if t in TOPICS]
+                if r.get("topics_labelled") is False:
+                    r["_no_topics"] = True  # social-register rows: sentiment only, topics not labelled
                 if r.get("sentiment") not in SENTIMENTS:
                     continue
                 r["_file"] = p.name
                 rows.append(r)
     return rows
+
+
+def is_social_set(row: dict) -> bool:
+    """A row of the social-register slices (labelled_S*.jsonl): sentiment only, reported apart."""
+    return str(row.get("_file", "")).startswith("labelled_S")
 
 
 def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -166,7 +177,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 
     scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
     kf = KFold(n_splits=4, shuffle=True, random_state=13)
-    for tr, te in kf.split(np.arange(n_labelled)):
+    idx = np.flatnonzero(groups[:n_labelled] >= 0)  # folds over the rows with topic labels only
+    for tr_i, te_i in kf.split(idx):
+        tr, te = idx[tr_i], idx[te_i]
         tr_all = np.flatnonzero(np.isin(groups, tr) | (groups == -1))
         for j in range(Y.shape[1]):
             y = Y[tr_all, j]
@@ -174,7 +187,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                 continue
             m = topic_model(alpha).fit(X[tr_all], y, sample_weight=w[tr_all])
             scores[te, j] = m.decision_function(X[te])
-    Yl = Y[:n_labelled]
+    keep = groups[:n_labelled] >= 0  # rows without topic labels (social slices, sentiment-only corrections)
+    Yl = Y[:n_labelled][keep]
+    scores = scores[keep]
     present = [j for j in range(Y.shape[1]) if Yl[:, j].sum() > 0]
 
     def macro(P: np.ndarray) -> float:
@@ -194,7 +209,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 
 def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
           extra_rows: list[dict] | None = None, use_vntc: bool = True, alpha_topic: float = 1.0,
-          C_sent: float = 0.3, seed: int = 0) -> TrainResult:
+          C_sent: float = 0.3, seed: int = 0, cue_scale: float = CUE_SCALE,
+          social_weight: float = SOCIAL_WEIGHT) -> TrainResult:
     t0 = time.time()
     rows = labelled if labelled is not None else load_labelled()
     train_rows, held = split(rows)
@@ -205,7 +221,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
     texts = list(corpus_texts())
     texts += [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows + extra_rows
-              if r.get("diacritics", True)]
+              if r.get("diacritics", True) and not is_social_set(r)]  # social slices: sentiment only
     restorer = Restorer.train(texts, version=version)
     norm = Normaliser(restorer, load_nsw(restorer))
     log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),
@@ -217,9 +233,14 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     vntc = vntc_rows() if use_vntc else []
     docs = sup + aug + vntc
     weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [VNTC_WEIGHT] * len(vntc))
+    weights[np.array([is_social_set(d) for d in docs])] *= social_weight
     X_text = _prepare(norm, docs)
     feats = make_features()
-    X = feats.fit_transform(X_text)
+    # the vocabulary and IDF come from the rows the topic models read (so topics do not move with the
+    # social slices); the social rows are then only transformed
+    social = np.array([is_social_set(d) for d in docs])
+    feats.fit([t for t, so in zip(X_text, social) if not so])
+    X = feats.transform(X_text)
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
     n_lab = len(sup)
     has_topics = np.array([not d.get("_no_topics") for d in docs])
@@ -237,14 +258,16 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     rule = _tune_topic_rule(X, Y, weights, groups, n_lab, alpha_topic)
     th = {code: rule["threshold"] for code in TOPICS}
     s_idx = [i for i, d in enumerate(docs) if d.get("sentiment") in SENTIMENTS]
+    cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
+    Xs = X if cues is None else sentiment_matrix(X, X_text, cues)
     sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
-        X[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
+        Xs[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
     info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
             "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
             "features": int(X.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"]}
-    clf = Classifier(feats, topic_models, th, sent, version, info)
+    clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues)
     log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
     return TrainResult(version, clf, restorer, {"info": info})
 
@@ -271,6 +294,18 @@ def evaluate(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     if nd:
         res["no_diacritics"] = _scores([rows[i] for i in nd], [out[i] for i in nd])
     return res
+
+
+def evaluate_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
+    """Sentiment macro-F1 (and per class) of `pipeline` on rows that carry only a sentiment label."""
+    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    s_true = [r["sentiment"] for r in rows]
+    s_pred = [o["sentiment"] for o in out]
+    return {"n": len(rows),
+            "sentiment_macro_f1": round(float(f1_score(s_true, s_pred, average="macro", labels=list(SENTIMENTS),
+                                                       zero_division=0)), 4),
+            "sentiment_f1": {s: round(float(v), 4) for s, v in zip(SENTIMENTS, f1_score(
+                s_true, s_pred, average=None, labels=list(SENTIMENTS), zero_division=0))}}
 
 
 def _scores(rows: list[dict], out: list[dict]) -> dict[str, Any]:
