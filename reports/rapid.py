@@ -2,7 +2,7 @@
 
     I.   Tình hình sự việc            what happened: span, counts, the alert's reason, the first reports
     II.  Diễn biến                    timeline of the items (first `rapid_items`), and a cumulative chart
-    III. Nguồn tin và mức độ lan truyền  per outlet: first seen, items; press → social spread
+    III. Nguồn tin và mức độ lan truyền  per outlet: first seen, items; press → social spread; CTV apart
     IV.  Sắc thái dư luận và địa bàn  sentiment counts, places, topics
     V.   Công tác xử lý               the alert's audit trail (who did what, when)
     VI.  Đề xuất hướng xử lý          the text staff entered in the dashboard
@@ -118,8 +118,11 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     if n:
         by_type = items["source_type"].value_counts().to_dict()
         p, so = int(by_type.get("press", 0)), int(by_type.get("social", 0))
-        text = (f"Báo chí: {num(p)} tin, bài; mạng xã hội: {num(so)} bài đăng. Thông tin lan ra {num(outlets)} nguồn "
-                f"trong {_hours(times[0], times[-1])} kể từ tin đầu tiên.")
+        ctv = int(by_type.get("ctv", 0))  # collaborators' in-person reports: counted apart, they have no link
+        text = (f"Báo chí: {num(p)} tin, bài; mạng xã hội: {num(so)} bài đăng"
+                + (f"; {SOURCE_TYPES['ctv']}: {num(ctv)} tin do cộng tác viên phản ánh trực tiếp (không có liên kết)"
+                   if ctv else "")
+                + f". Thông tin lan ra {num(outlets)} nguồn trong {_hours(times[0], times[-1])} kể từ tin đầu tiên.")
         if p and so:
             fp = _dt(items[items.source_type == "press"]["published_at"].min())
             fs = _dt(items[items.source_type == "social"]["published_at"].min())
