@@ -52,6 +52,21 @@ def short_url(url: str, limit: int = 34) -> str:
     return u if len(u) <= limit else u[: limit - 1] + "…"
 
 
+NO_LINK = "không có liên kết"
+
+
+def _link_cell(url: Any) -> Link | str:
+    """An XLSX link cell; a collaborator's in-person report (urn:…) has no link, and says so."""
+    u = _s(url)
+    return Link(u, u) if re.match(r"^https?://", u, re.I) else NO_LINK
+
+
+def _link_text(url: Any) -> str:
+    """The appendix's link text: the shortened address, or that there is none."""
+    u = _s(url)
+    return short_url(u) if re.match(r"^https?://", u, re.I) else NO_LINK
+
+
 def _s(v: Any) -> str:
     """A text cell: '' for None / NaN (pandas turns None into NaN in text columns)."""
     if v is None or (isinstance(v, float) and v != v):
@@ -404,7 +419,7 @@ def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, in
                          "; ".join(as_list(r.places)[:3]), num(r.n_sources)])
             nx.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title,
                        topics_text(as_list(r.topics)), "; ".join(as_list(r.places)), _i(r.n_sources),
-                       Link(r.url, r.url)])
+                       _link_cell(r.url)])
         B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.3),
                         Column("Tiêu đề (liên kết đến bài gốc)", 6.0), Column("Địa bàn", 3.0),
                         Column("Số nguồn đăng", 1.4, "right")], rows,
@@ -507,11 +522,11 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
         topics_txt = topics_text(as_list(r.topics))
         sl = sentiment_label(r.sentiment)
         xrows.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title, topics_txt, sl,
-                      "; ".join(as_list(r.places)), _i(r.n_sources), Link(r.url, r.url)])
+                      "; ".join(as_list(r.places)), _i(r.n_sources), _link_cell(r.url)])
         if shown is None or idx in shown:
             k_doc += 1
             rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
-                         Run(short_url(r.url), url=r.url)])
+                         Run(_link_text(r.url), url=r.url)])
     A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.2),
                     Column("Tiêu đề", 5.2), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
                    rows, size_delta=-3, empty_text=f"Trong tuần không có tin, bài nào phản ánh về {area_label}."))

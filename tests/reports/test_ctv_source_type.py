@@ -93,3 +93,9 @@ def test_rapid_section_iii_counts_ctv_apart():
     iii = next(p for p in paras if p.startswith("Báo chí: "))
     assert "Báo chí: 1 tin, bài; mạng xã hội: 1 bài đăng; CTV / trực tiếp: 1 tin" in iii
     assert [ln[0] for ln in built.figs["timeline"].data["lines"]] == ["Báo chí", "Mạng xã hội", CTV]
+
+
+def test_an_in_person_report_says_it_has_no_link():
+    assert W._link_text("urn:langnghe:collab:abc") == W._link_cell("urn:langnghe:collab:abc") == "không có liên kết"
+    assert W._link_text("https://baoquangninh.vn/a.html") == "baoquangninh.vn/a.html"
+    assert W._link_cell("https://baoquangninh.vn/a.html").url == "https://baoquangninh.vn/a.html"
