@@ -125,3 +125,14 @@ SKIP_REASONS = {
 
 def skip_label(reason: str) -> str:
     return SKIP_REASONS.get(reason, reason)
+
+
+_ASSIGNED = re.compile(r"(Giao cho: )([^;\s]+)")
+
+
+def names_in_note(note: Any, names: dict[str, str]) -> str:
+    """An alert event's note with the assignee by display name: the store writes "Giao cho: nv.an; …" with
+    the login name, which staff should see only on Quản trị. `names` maps login → display name."""
+    if not isinstance(note, str):
+        return ""
+    return _ASSIGNED.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), note)

@@ -13,7 +13,7 @@ from dashboard import actions, data, gate, ui
 from detection.queue import sort_queue
 from reports.labels import places_brief
 from dashboard.labels import (
-    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, safe_link, topics_text,
+    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, names_in_note, safe_link, topics_text,
 )
 
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
@@ -80,7 +80,7 @@ def render() -> None:
                 g = grp.sort_values("at")
                 last_note[aid] = "\n".join(
                     f"{r['at']:%d/%m %H:%M} {_person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
-                    + (f" — {r['note']}" if isinstance(r["note"], str) and r["note"] else "")
+                    + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
                     for _, r in g.tail(3).iterrows()
                 )
         view = pd.DataFrame({
