@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS  # noqa: F401
+from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
 from vocab.numbers import number  # noqa: F401
 
@@ -126,13 +126,3 @@ SKIP_REASONS = {
 def skip_label(reason: str) -> str:
     return SKIP_REASONS.get(reason, reason)
 
-
-_ASSIGNED = re.compile(r"(Giao cho: )([^;\s]+)")
-
-
-def names_in_note(note: Any, names: dict[str, str]) -> str:
-    """An alert event's note with the assignee by display name: the store writes "Giao cho: nv.an; …" with
-    the login name, which staff should see only on Quản trị. `names` maps login → display name."""
-    if not isinstance(note, str):
-        return ""
-    return _ASSIGNED.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), note)

@@ -23,6 +23,7 @@ from reports.labels import (
     sentiment_label, topics_text,
 )
 from reports.settings import ReportSettings, hm_dmy, num, share, to_local
+from vocab.alerts import names_in_note
 
 
 def _dt(ts: Any) -> datetime | None:
@@ -173,7 +174,7 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
         if r.to_state and r.to_state != r.from_state:
             state = STATE_LABELS.get(r.to_state, r.to_state)
         rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống (tự động)" if r.username == "system" else _who(r),
-                     ACTION_LABELS.get(r.action, r.action), state, r.note or ""])
+                     ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, f.get("names", {}))])
     if not len(events):
         B.append(Para.text("Chưa có thao tác xử lý nào được ghi nhận trên hệ thống."))
     else:
