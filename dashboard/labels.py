@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS  # noqa: F401
+from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
 from vocab.numbers import number  # noqa: F401
 
@@ -125,3 +125,4 @@ SKIP_REASONS = {
 
 def skip_label(reason: str) -> str:
     return SKIP_REASONS.get(reason, reason)
+

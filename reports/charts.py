@@ -22,12 +22,14 @@ from datetime import date
 from typing import Any, Sequence
 
 from reports.settings import WEEKDAYS_SHORT, dm
+from vocab.labels import SOURCE_TYPES
 from vocab.numbers import fmt_num
 
 log = logging.getLogger("reports.charts")
 
 FONT = "DejaVu Sans"
-PRESS, SOCIAL, PREV = "#1f4e79", "#e07b39", "#a6a6a6"
+PRESS, SOCIAL, CTV, PREV = "#1f4e79", "#e07b39", "#6a8e23", "#a6a6a6"
+TYPE_COLORS = {"press": PRESS, "social": SOCIAL, "ctv": CTV}
 SENT_COLORS = {"negative": "#c0392b", "neutral": "#95a5a6", "positive": "#27ae60", "unknown": "#d5d8dc"}
 WIDTH, HEIGHT, DPI = 1000, 480, 150  # size in "pixels" at 100 per inch, as the DOCX lays charts out
 
@@ -42,10 +44,14 @@ class Chart:
     height: int = HEIGHT
 
 
-def daily_chart(days: Sequence[date], press: Sequence[int], social: Sequence[int]) -> Chart:
+def daily_chart(days: Sequence[date], press: Sequence[int], social: Sequence[int],
+                ctv: Sequence[int] | None = None) -> Chart:
+    """Items per day stacked by source type; collaborators' in-person reports (`ctv`) are their own segment."""
     labels = [f"{WEEKDAYS_SHORT[d.weekday()]} {dm(d)}" for d in days]
-    return Chart("stacked_bars", {"labels": labels, "series": [("Báo chí", list(press), PRESS),
-                                                                ("Mạng xã hội", list(social), SOCIAL)]})
+    series = [(SOURCE_TYPES["press"], list(press), PRESS), (SOURCE_TYPES["social"], list(social), SOCIAL)]
+    if ctv is not None and any(ctv):
+        series.append((SOURCE_TYPES["ctv"], list(ctv), CTV))
+    return Chart("stacked_bars", {"labels": labels, "series": series})
 
 
 def hbar_chart(labels: Sequence[str], now: Sequence[int], prev: Sequence[int] | None = None,
@@ -64,7 +70,8 @@ def sentiment_chart(labels: Sequence[str], codes: Sequence[str], values: Sequenc
 def cumulative_chart(times: Sequence[Any], types: Sequence[str]) -> Chart:
     """Cumulative items over time, one line per source type (rapid report)."""
     lines = []
-    for code, name, color in (("press", "Báo chí", PRESS), ("social", "Mạng xã hội", SOCIAL)):
+    for code, name in SOURCE_TYPES.items():
+        color = TYPE_COLORS.get(code, PREV)
         ts = [t for t, ty in zip(times, types) if ty == code]
         if ts:
             lines.append((name, ts, list(range(1, len(ts) + 1)), color))

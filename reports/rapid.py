@@ -2,7 +2,7 @@
 
     I.   Tình hình sự việc            what happened: span, counts, the alert's reason, the first reports
     II.  Diễn biến                    timeline of the items (first `rapid_items`), and a cumulative chart
-    III. Nguồn tin và mức độ lan truyền  per outlet: first seen, items; press → social spread
+    III. Nguồn tin và mức độ lan truyền  per outlet: first seen, items; press → social spread; CTV apart
     IV.  Sắc thái dư luận và địa bàn  sentiment counts, places, topics
     V.   Công tác xử lý               the alert's audit trail (who did what, when)
     VI.  Đề xuất hướng xử lý          the text staff entered in the dashboard
@@ -23,6 +23,7 @@ from reports.labels import (
     sentiment_label, topics_text,
 )
 from reports.settings import ReportSettings, hm_dmy, num, share, to_local
+from vocab.alerts import names_in_note
 
 
 def _dt(ts: Any) -> datetime | None:
@@ -118,8 +119,11 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     if n:
         by_type = items["source_type"].value_counts().to_dict()
         p, so = int(by_type.get("press", 0)), int(by_type.get("social", 0))
-        text = (f"Báo chí: {num(p)} tin, bài; mạng xã hội: {num(so)} bài đăng. Thông tin lan ra {num(outlets)} nguồn "
-                f"trong {_hours(times[0], times[-1])} kể từ tin đầu tiên.")
+        ctv = int(by_type.get("ctv", 0))  # collaborators' in-person reports: counted apart, they have no link
+        text = (f"Báo chí: {num(p)} tin, bài; mạng xã hội: {num(so)} bài đăng"
+                + (f"; {SOURCE_TYPES['ctv']}: {num(ctv)} tin do cộng tác viên phản ánh trực tiếp (không có liên kết)"
+                   if ctv else "")
+                + f". Thông tin lan ra {num(outlets)} nguồn trong {_hours(times[0], times[-1])} kể từ tin đầu tiên.")
         if p and so:
             fp = _dt(items[items.source_type == "press"]["published_at"].min())
             fs = _dt(items[items.source_type == "social"]["published_at"].min())
@@ -170,7 +174,7 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
         if r.to_state and r.to_state != r.from_state:
             state = STATE_LABELS.get(r.to_state, r.to_state)
         rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống (tự động)" if r.username == "system" else _who(r),
-                     ACTION_LABELS.get(r.action, r.action), state, r.note or ""])
+                     ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, f.get("names", {}))])
     if not len(events):
         B.append(Para.text("Chưa có thao tác xử lý nào được ghi nhận trên hệ thống."))
     else:

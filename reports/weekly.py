@@ -52,6 +52,21 @@ def short_url(url: str, limit: int = 34) -> str:
     return u if len(u) <= limit else u[: limit - 1] + "…"
 
 
+NO_LINK = "không có liên kết"
+
+
+def _link_cell(url: Any) -> Link | str:
+    """An XLSX link cell; a collaborator's in-person report (urn:…) has no link, and says so."""
+    u = _s(url)
+    return Link(u, u) if re.match(r"^https?://", u, re.I) else NO_LINK
+
+
+def _link_text(url: Any) -> str:
+    """The appendix's link text: the shortened address, or that there is none."""
+    u = _s(url)
+    return short_url(u) if re.match(r"^https?://", u, re.I) else NO_LINK
+
+
 def _s(v: Any) -> str:
     """A text cell: '' for None / NaN (pandas turns None into NaN in text columns)."""
     if v is None or (isinstance(v, float) and v != v):
@@ -145,14 +160,28 @@ def _week(t: dict[str, Any], s: ReportSettings, p: Period, area: str, generated_
 
 
 def _by_type(outlets: pd.DataFrame) -> dict[str, tuple[int, int]]:
-    """Items this week and last, per source type ('press', 'social')."""
+    """Items this week and last, per source type ('press', 'social', 'ctv': every type in SOURCE_TYPES, so a
+    collaborator's in-person report is counted apart rather than dropped from the split)."""
     return {st: (_i(outlets.loc[outlets.source_type == st, "n_now"].sum()),
-                 _i(outlets.loc[outlets.source_type == st, "n_prev"].sum())) for st in ("press", "social")}
+                 _i(outlets.loc[outlets.source_type == st, "n_prev"].sum())) for st in SOURCE_TYPES}
 
 
 def _sentiment_counts(sentiment: pd.DataFrame) -> dict[str, tuple[int, int]]:
     """Items this week and last, per sentiment code."""
     return {r.sentiment: (_i(r.n_now), _i(r.n_prev)) for r in sentiment.itertuples()}
+
+
+def _lower_label(label: str) -> str:
+    """'Báo chí' → 'báo chí', but 'CTV / trực tiếp' keeps its acronym."""
+    return label if label.split()[0].isupper() else label.lower()
+
+
+def _ctv_clause(ctv: tuple[int, int], now_n: int) -> str:
+    """'; CTV / trực tiếp 3 tin (1,2%), …': only when collaborators reported in person this week or the last."""
+    a, b = ctv
+    if not (a or b):
+        return ""
+    return f"; {SOURCE_TYPES['ctv']} {num(a)} tin ({share(a, now_n)}), {change(a, b)}"
 
 
 def _section_intro(w: _Week) -> _Part:
@@ -191,11 +220,12 @@ def _section_sources(w: _Week, outlets: pd.DataFrame, by_type: dict[str, tuple[i
         pn, sn = by_type["press"][0], by_type["social"][0]
         B.append(Para.text(
             f"Báo chí đăng {num(pn)} tin, bài ({share(pn, now_n)}), {change(pn, by_type['press'][1])}; mạng xã hội "
-            f"có {num(sn)} bài đăng ({share(sn, now_n)}), {change(sn, by_type['social'][1])} so với tuần trước. "
+            f"có {num(sn)} bài đăng ({share(sn, now_n)}), {change(sn, by_type['social'][1])} so với tuần trước"
+            + _ctv_clause(by_type["ctv"], now_n) + ". "
             f"Có {num((outlets.n_now > 0).sum())} cơ quan báo chí, kênh mạng xã hội đăng tin về địa bàn."))
     rows, xrows = [], []
     k = 0
-    for st in ("press", "social"):
+    for st in SOURCE_TYPES:
         part = outlets[outlets.source_type == st]
         for r in part.itertuples():
             k += 1
@@ -204,7 +234,7 @@ def _section_sources(w: _Week, outlets: pd.DataFrame, by_type: dict[str, tuple[i
             xrows.append([k, r.outlet, SOURCE_TYPES.get(st, st), _i(r.n_now), _i(r.n_prev)])
         if len(part):
             a, b = by_type[st]
-            rows.append([Run("", bold=True), Run(f"Cộng {SOURCE_TYPES[st].lower()}", bold=True), "",
+            rows.append([Run("", bold=True), Run(f"Cộng {_lower_label(SOURCE_TYPES[st])}", bold=True), "",
                          Run(num(a), bold=True), Run(num(b), bold=True), change_short(a, b)])
     if k:
         rows.append([Run(""), Run("Tổng cộng", bold=True), "", Run(num(now_n), bold=True), Run(num(prev_n), bold=True),
@@ -349,20 +379,24 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
     for r in daily.itertuples():
         counts.setdefault(pd.Timestamp(r.day).date(), {})[r.source_type] = _i(r.n)
     days = w.p.days()
+    # a CTV / trực tiếp column only in a week that has such reports (most weeks have none)
+    week_days = set(days)
+    types = [st for st in SOURCE_TYPES if st != "ctv" or any(c.get("ctv") for d, c in counts.items() if d in week_days)]
     drows, dx = [], []
     for d in days:
         c = counts.get(d, {})
-        a, b = c.get("press", 0), c.get("social", 0)
+        ns = [c.get(st, 0) for st in types]
         drows.append([f"{('Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật')[d.weekday()]}, "
-                      f"{dmy(d)}", num(a), num(b), num(a + b)])
-        dx.append([d, a, b, a + b])
-    B.append(Table([Column("Ngày", 4.0), Column("Báo chí", 2.0, "right"), Column("Mạng xã hội", 2.0, "right"),
+                      f"{dmy(d)}", *(num(x) for x in ns), num(sum(ns))])
+        dx.append([d, *ns, sum(ns)])
+    B.append(Table([Column("Ngày", 4.0), *(Column(SOURCE_TYPES[st], 2.0, "right") for st in types),
                     Column("Cộng", 2.0, "right")], drows, caption="Bảng 6. Số tin, bài theo ngày"))
     if w.now_n:
-        figs["daily"] = C.daily_chart(days, [r[1] for r in dx], [r[2] for r in dx])
+        by = {st: [r[1 + k] for r in dx] for k, st in enumerate(types)}
+        figs["daily"] = C.daily_chart(days, by["press"], by["social"], by.get("ctv"))
         B.append(Image("daily", "Biểu đồ 4. Số tin, bài theo ngày"))
-    return _Part(B, [Sheet("Theo ngày", "Số tin, bài theo ngày", [("Ngày", 14), ("Báo chí", 11),
-                                                                  ("Mạng xã hội", 13), ("Cộng", 11)], dx,
+    return _Part(B, [Sheet("Theo ngày", "Số tin, bài theo ngày",
+                           [("Ngày", 14), *((SOURCE_TYPES[st], 13) for st in types), ("Cộng", 11)], dx,
                            subtitle=w.sub)], figs)
 
 
@@ -385,7 +419,7 @@ def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, in
                          "; ".join(as_list(r.places)[:3]), num(r.n_sources)])
             nx.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title,
                        topics_text(as_list(r.topics)), "; ".join(as_list(r.places)), _i(r.n_sources),
-                       Link(r.url, r.url)])
+                       _link_cell(r.url)])
         B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.3),
                         Column("Tiêu đề (liên kết đến bài gốc)", 6.0), Column("Địa bàn", 3.0),
                         Column("Số nguồn đăng", 1.4, "right")], rows,
@@ -488,11 +522,11 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
         topics_txt = topics_text(as_list(r.topics))
         sl = sentiment_label(r.sentiment)
         xrows.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title, topics_txt, sl,
-                      "; ".join(as_list(r.places)), _i(r.n_sources), Link(r.url, r.url)])
+                      "; ".join(as_list(r.places)), _i(r.n_sources), _link_cell(r.url)])
         if shown is None or idx in shown:
             k_doc += 1
             rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
-                         Run(short_url(r.url), url=r.url)])
+                         Run(_link_text(r.url), url=r.url)])
     A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.2),
                     Column("Tiêu đề", 5.2), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
                    rows, size_delta=-3, empty_text=f"Trong tuần không có tin, bài nào phản ánh về {area_label}."))
@@ -512,6 +546,7 @@ def _overview_sheet(w: _Week, title: str, t: dict[str, Any], by_type: dict[str, 
         [f"Tin, bài phản ánh về {w.area_label}", w.now_n, w.prev_n, change_short(w.now_n, w.prev_n)],
         ["– Báo chí", by_type["press"][0], by_type["press"][1], change_short(*by_type["press"])],
         ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], change_short(*by_type["social"])],
+        [f"– {SOURCE_TYPES['ctv']}", by_type["ctv"][0], by_type["ctv"][1], change_short(*by_type["ctv"])],
     ]
     for code in ("negative", "neutral", "positive"):
         a, b = sent.get(code, (0, 0))

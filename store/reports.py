@@ -376,7 +376,10 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
             """,
             [ids, ids],
         ).df()
-    return {"alert": alert, "story": story, "items": items, "events": events}
+    # login → display name, for the notes that name a person ("Giao cho: nv.an"); reports use display names
+    names = {u: d for u, d in cur.execute(
+        "SELECT username, display_name FROM users WHERE coalesce(display_name, '') <> ''").fetchall()}
+    return {"alert": alert, "story": story, "items": items, "events": events, "names": names}
 
 
 # --------------------------------------------------------------------------------------------- texts

@@ -10,6 +10,7 @@ and reports show the labels.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -72,3 +73,14 @@ class NewAlert:
     @property
     def effective_priority(self) -> str:
         return self.priority or ("high" if self.severity == "high" else "normal")
+
+
+_ASSIGNED = re.compile(r"(Giao cho: )([^;\s]+)")
+
+
+def names_in_note(note: Any, names: dict[str, str]) -> str:
+    """An alert event's note with the assignee by display name: store.alerts.assign writes "Giao cho: nv.an; …"
+    with the login name, which staff should see only on Quản trị. `names` maps login → display name."""
+    if not isinstance(note, str):
+        return ""
+    return _ASSIGNED.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), note)

@@ -38,3 +38,12 @@ CHANNEL_LABELS = {
 }
 # channels whose API can carry the reply back; elsewhere the reply is recorded as sent by hand
 REPLY_CHANNELS = ("facebook_page", "zalo_oa")
+# what each case_events row records, as staff read it in the case's history (Phản ánh page)
+ACTION_LABELS = {
+    "opened": "Tiếp nhận",
+    "status": "Chuyển trạng thái",
+    "assign": "Giao xử lý",
+    "due": "Đổi hạn trả lời",
+    "note": "Ghi chú",
+    "reply": "Trả lời",
+}

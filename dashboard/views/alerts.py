@@ -14,7 +14,7 @@ from vocab.cases import STATE_LABELS as CASE_STATES
 from detection.queue import allowed_actions, sort_queue
 from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
-    topics_text,
+    names_in_note, topics_text,
 )
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
@@ -124,11 +124,11 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
         st.dataframe(
             pd.DataFrame({
                 "Thời gian": hist["at"],
-                "Người thực hiện": hist["username"].replace({"system": "hệ thống"}),
+                "Người thực hiện": ["hệ thống" if u == "system" else _person(u) for u in hist["username"]],
                 "Thao tác": [ACTION_LABELS.get(x, x) for x in hist["action"]],
                 "Từ": [STATE_LABELS.get(x, x or "") for x in hist["from_state"]],
                 "Sang": [STATE_LABELS.get(x, x or "") for x in hist["to_state"]],
-                "Nội dung": hist["note"].fillna(""),
+                "Nội dung": [names_in_note(n, data.display_names()) for n in hist["note"]],
             }),
             hide_index=True, width="stretch", placeholder="—",
             column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),

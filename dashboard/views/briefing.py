@@ -13,7 +13,7 @@ from dashboard import actions, data, gate, ui
 from detection.queue import sort_queue
 from reports.labels import places_brief
 from dashboard.labels import (
-    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, safe_link, topics_text,
+    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, names_in_note, safe_link, topics_text,
 )
 
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
@@ -24,6 +24,16 @@ def _host(url: object) -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(str(url)).netloc if isinstance(url, str) and url else ""
+
+
+def _person(username: object) -> str:
+    """A staff member's display name, as on Cảnh báo (login names appear only on Quản trị); the system's
+    automatic steps say so."""
+    if not isinstance(username, str) or not username:
+        return ""
+    if username == "system":
+        return "Hệ thống"
+    return data.display_names().get(username, username)
 
 
 def _default_since() -> tuple[datetime, str]:
@@ -69,8 +79,8 @@ def render() -> None:
             for aid, grp in notes.groupby("alert_id"):
                 g = grp.sort_values("at")
                 last_note[aid] = "\n".join(
-                    f"{r['at']:%d/%m %H:%M} {r['username']}: {ACTION_LABELS.get(r['action'], r['action'])}"
-                    + (f" — {r['note']}" if isinstance(r["note"], str) and r["note"] else "")
+                    f"{r['at']:%d/%m %H:%M} {_person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
+                    + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
                     for _, r in g.tail(3).iterrows()
                 )
         view = pd.DataFrame({
@@ -80,7 +90,7 @@ def render() -> None:
             "Trạng thái": [STATE_LABELS.get(s, s) + (" (mới)" if n else "") for s, n in
                            zip(alerts["status"], alerts["is_new"])],
             "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
-            "Giao cho": alerts["assignee"].fillna(""),
+            "Giao cho": [_person(u) for u in alerts["assignee"]],
             "Số tin": alerts["n_items"],
             "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
         })
@@ -141,7 +151,7 @@ def render() -> None:
     held = data.briefings(5)
     if len(held):
         st.caption("Các lần giao ban gần đây: " + "; ".join(
-            f"{r['held_at']:%H:%M %d/%m/%Y} ({r['username']})" for _, r in held.iterrows()))
+            f"{r['held_at']:%H:%M %d/%m/%Y} ({_person(r['username'])})" for _, r in held.iterrows()))
     if gate.can("analyst"):
         with st.container(key="brief_actions"):
             note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", key="brief_note")

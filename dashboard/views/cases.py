@@ -6,6 +6,7 @@ time to answer, by channel and by unit. No SQL here."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 import pandas as pd
@@ -13,11 +14,47 @@ import streamlit as st
 
 from dashboard import data, data_cases as dc, gate, ui
 from dashboard.labels import md
-from vocab.cases import ALLOWED, CHANNEL_LABELS, OPEN_STATES, REPLY_CHANNELS, STATE_LABELS
+from vocab.cases import ACTION_LABELS, ALLOWED, CHANNEL_LABELS, OPEN_STATES, REPLY_CHANNELS, STATE_LABELS
 from vocab.numbers import fmt_num
 
 PAGE = {"title": "Phản ánh", "icon": ":material/inbox:", "order": 25, "min_role": "viewer"}
 FILTERS = {"Đang mở": OPEN_STATES, "Đã trả lời / đóng": ("answered", "closed"), "Tất cả": None}
+
+
+def person(username: object) -> str:
+    """A staff member's display name (login names appear only on Quản trị); '' for nobody."""
+    if not isinstance(username, str) or not username:
+        return ""
+    return "Hệ thống" if username == "system" else data.display_names().get(username, username)
+
+
+def reply_status(status: object) -> str:
+    """The stored reply status ('sent (ref)', 'manual', 'failed: …') in Vietnamese."""
+    s = str(status or "")
+    if s.startswith("sent"):
+        return "đã gửi"
+    if s == "manual":
+        return "đã ghi nhận"
+    if s.startswith("failed"):
+        return "gửi không được: " + s.removeprefix("failed:").strip()
+    return s
+
+
+def event_note(action: str, note: object) -> str:
+    """A history note as staff read it: the assignee by display name, the new due date in Vietnam time, the
+    reply's channel and outcome in Vietnamese (the store keeps them as written: login name, UTC, codes)."""
+    text = note if isinstance(note, str) else ""
+    if action == "assign":
+        return re.sub(r"^giao cho (\S+?)(?=:|$)", lambda m: f"giao cho {person(m.group(1))}", text)
+    if action == "due":
+        m = re.fullmatch(r"hạn mới (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)
+        if m:
+            return f"hạn mới {data.local(datetime.strptime(m.group(1), '%Y-%m-%d %H:%M')):%H:%M %d/%m/%Y}"
+    if action == "reply":
+        via, _, status = text.partition(": ")
+        if via in ("api", "manual"):
+            return ("qua kênh" if via == "api" else "trả lời trực tiếp") + f": {reply_status(status)}"
+    return text
 
 
 def render() -> None:
@@ -39,7 +76,7 @@ def render() -> None:
     st.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
-        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": df["assignee"].fillna(""),
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [person(u) for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
         hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(df), 300),
         column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
@@ -77,7 +114,7 @@ def _detail(cid: int) -> None:
     st.subheader(f"#{cid} · {md(c['title'], 120)}")
     st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({c['source']}) · Trạng thái: "
                f"{STATE_LABELS.get(c['status'], c['status'])} · Nhận: {c['opened_at']:%H:%M %d/%m/%Y} · Hạn: "
-               f"{c['due_at']:%d/%m/%Y}" + (f" · Giao cho: {c['assignee']}" if c.get("assignee") else "")
+               f"{c['due_at']:%d/%m/%Y}" + (f" · Giao cho: {person(c['assignee'])}" if c.get("assignee") else "")
                + (f" · Địa bàn: {c['place']}" if c.get("place") else ""))
     st.text(c.get("text") or c["title"])
     if str(c.get("url") or "").startswith("http"):
@@ -88,12 +125,13 @@ def _detail(cid: int) -> None:
         st.caption(f"Thuộc chuỗi tin {c['story_id']}; cảnh báo liên quan xem ở trang Cảnh báo.")
     if c.get("reply_text"):
         st.info(f"Đã trả lời ({'qua API của kênh' if c['reply_via'] == 'api' else 'ghi nhận trả lời trực tiếp'}, "
-                f"{c['reply_status']}): {c['reply_text']}")
+                f"{reply_status(c['reply_status'])}): {c['reply_text']}")
     ev = dc.events(cid)
     if len(ev):
-        st.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": ev["username"], "Thao tác": ev["action"],
+        st.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": [person(u) for u in ev["username"]],
+                                   "Thao tác": [ACTION_LABELS.get(a, a) for a in ev["action"]],
                                    "Sang": [STATE_LABELS.get(x, x or "") for x in ev["to_state"]],
-                                   "Ghi chú": ev["note"].fillna("")}), hide_index=True, width="stretch",
+                                   "Ghi chú": [event_note(a, n) for a, n in zip(ev["action"], ev["note"])]}), hide_index=True, width="stretch",
                      column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
     if gate.can("analyst"):
         _actions(c)

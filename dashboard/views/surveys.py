@@ -26,7 +26,11 @@ from vocab.labels import SENTIMENT_LABELS, TOPIC_LABELS
 from vocab.numbers import fmt_num
 
 PAGE = {"title": "Khảo sát", "icon": ":material/ballot:", "order": 55, "min_role": "viewer"}
-ROLE_CHOICES = ["", *ROLE_LABELS]
+# the editor shows kinds and roles by their Vietnamese names (staff never see "single" or "age_group");
+# _from_editor maps them back to the codes the questionnaire keeps
+KIND_BY_LABEL = {v: k for k, v in KIND_LABELS.items()}
+ROLE_BY_LABEL = {v: k for k, v in ROLE_LABELS.items()}
+ROLE_CHOICES = ["", *ROLE_LABELS.values()]
 
 
 def render() -> None:
@@ -196,7 +200,8 @@ def _report(s, rows) -> None:  # type: ignore[no-untyped-def]
 
 # ------------------------------------------------------------------------------------------ import
 def _editor_frame(q: Questionnaire) -> pd.DataFrame:
-    return pd.DataFrame([{"Cột trong tệp": x.column, "Loại": x.kind, "Nhóm (thông tin người trả lời)": x.role,
+    return pd.DataFrame([{"Cột trong tệp": x.column, "Loại": KIND_LABELS.get(x.kind, x.kind),
+                          "Nhóm (thông tin người trả lời)": ROLE_LABELS.get(x.role, x.role),
                           "Phương án theo thứ tự (ngăn bằng |)": " | ".join(x.options), "Tách lựa chọn bằng": x.separator,
                           "Giữ dữ liệu cá nhân": x.keep} for x in q.questions])
 
@@ -205,8 +210,10 @@ def _from_editor(df: pd.DataFrame) -> Questionnaire:
     qs = []
     for _, r in df.iterrows():
         opts = [o.strip() for o in re.split(r"\s*\|\s*", str(r["Phương án theo thứ tự (ngăn bằng |)"] or "")) if o.strip()]
-        qs.append(Question(str(r["Cột trong tệp"]), r["Loại"], options=opts, separator=str(r["Tách lựa chọn bằng"] or ""),
-                           role=str(r["Nhóm (thông tin người trả lời)"] or ""), keep=bool(r["Giữ dữ liệu cá nhân"])))
+        role = str(r["Nhóm (thông tin người trả lời)"] or "")
+        qs.append(Question(str(r["Cột trong tệp"]), KIND_BY_LABEL.get(r["Loại"], r["Loại"]), options=opts,
+                           separator=str(r["Tách lựa chọn bằng"] or ""), role=ROLE_BY_LABEL.get(role, role),
+                           keep=bool(r["Giữ dữ liệu cá nhân"])))
     return Questionnaire(qs)
 
 
@@ -231,8 +238,8 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     edited = st.data_editor(
         _editor_frame(q), hide_index=True, width="stretch", key=f"sv_editor_{like}",
         disabled=["Cột trong tệp"] + ([] if gate.role_allows(user.role, "admin") else ["Giữ dữ liệu cá nhân"]),
-        column_config={"Loại": st.column_config.SelectboxColumn(options=list(KINDS), required=True,
-                                                                 help=", ".join(f"{k}: {v}" for k, v in KIND_LABELS.items())),
+        column_config={"Loại": st.column_config.SelectboxColumn(options=[KIND_LABELS[k] for k in KINDS], required=True,
+                                                                 help="Loại câu hỏi: " + ", ".join(KIND_LABELS.values())),
                        "Nhóm (thông tin người trả lời)": st.column_config.SelectboxColumn(options=ROLE_CHOICES)})
     with st.expander("Xem trước 5 dòng đầu (đã bỏ cột dữ liệu cá nhân)"):
         hidden = {x.column for x in q.questions if x.kind == "pii"}

@@ -39,3 +39,103 @@ def test_the_upload_box_limit_is_the_import_limit(tmp_path):
 def test_untranslatable_streamlit_and_plotly_english_is_hidden():
     css = ui.BASE_CSS
     assert "stFileUploaderDropzoneInstructions" in css and "modebar" in css and 'content: "Chọn tệp"' in css
+
+
+# --- a generic check: English that Streamlit draws by default, and internal codes in tables -------------
+def _codes() -> set[str]:
+    from surveys.model import KINDS, ROLE_LABELS
+    from vocab import cases as vc
+    from vocab.labels import SOURCE_TYPES
+
+    return ({*KINDS, *ROLE_LABELS, *vc.ACTION_LABELS, *vc.STATE_LABELS, *vc.CHANNEL_LABELS, *SOURCE_TYPES,
+             "low", "medium", "high", "sent", "manual", "failed", "api", "system"})
+
+
+def english_on_page(at) -> list[str]:  # type: ignore[no-untyped-def]
+    """What staff would read in English on a page run by AppTest: a multiselect without a placeholder
+    ("Choose options"), a selectbox with nothing chosen or nothing to choose and no placeholder ("Choose an
+    option", "No options to select"), and a table cell (st.dataframe, st.data_editor) that is an internal
+    code ('assign', 'single', 'sent') or a bare 'x: y' note made of them."""
+    codes, found = _codes(), []
+    for w in at.multiselect:
+        if not w.proto.placeholder:
+            found.append(f"multiselect «{w.label}» without placeholder")
+    for w in at.selectbox:
+        if not w.proto.placeholder and (w.value is None or not w.options):
+            found.append(f"selectbox «{w.label}» shows Streamlit's English placeholder")
+    for d in at.dataframe:
+        for col in d.value.columns:
+            for v in d.value[col]:
+                if isinstance(v, str) and (v.strip() in codes or v.split(": ")[0] in codes - {""}):
+                    found.append(f"table column «{col}»: {v!r}")
+    return found
+
+
+def test_the_generic_check_sees_english(env):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(
+        "import streamlit as st, pandas as pd\n"
+        "st.multiselect('A', ['x'])\nst.selectbox('B', [], key='b')\n"
+        "st.dataframe(pd.DataFrame({'Thao tác': ['assign'], 'Ghi chú': ['api: sent']}))\n").run()
+    assert len(english_on_page(at)) == 4
+
+
+def test_cases_page_has_no_english(env):
+    from datetime import datetime
+
+    from store import cases as store_cases
+    from store.db import utcnow
+    from tests.dashboard.test_cases_page import seed
+    from tests.dashboard.conftest import no_exception, texts
+
+    env.add_users()
+    _, new = seed(env)
+    with env.db.write() as cur:
+        store_cases.assign(cur, new, "chuyenvien", "quantri", utcnow(), note="Gọi điện")
+        store_cases.set_due(cur, new, datetime(2026, 12, 10, 16, 59), "quantri", utcnow())
+        store_cases.record_reply(cur, new, "Đã sửa.", "manual", "manual", "quantri", utcnow())
+    at = env.page("cases", "analyst")
+    at.session_state["case_filter"] = "Tất cả"  # the answered case is no longer "Đang mở"
+    at.run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    no_exception(at)
+    assert english_on_page(at) == []
+    history = next(d.value for d in at.dataframe if "Thao tác" in d.value.columns)
+    assert list(history["Thao tác"]) == ["Tiếp nhận", "Giao xử lý", "Đổi hạn trả lời", "Trả lời", "Chuyển trạng thái"]
+    assert "Cán bộ quantri" in set(history["Người thực hiện"]) and "quantri" not in set(history["Người thực hiện"])
+    notes = list(history["Ghi chú"])
+    assert notes[1] == "giao cho Cán bộ chuyenvien: Gọi điện" and notes[2] == "hạn mới 23:59 10/12/2026"
+    assert notes[3] == "trả lời trực tiếp: đã ghi nhận"
+    assert "Giao cho: Cán bộ chuyenvien" in texts(at) and "(ghi nhận trả lời trực tiếp, đã ghi nhận)" in texts(at)
+
+
+def test_notifications_and_watch_pages_have_no_english(env):
+    from tests.dashboard.conftest import no_exception
+
+    env.add_users()
+    for page in ("notifications", "watch"):
+        at = env.page(page, "admin").run()
+        no_exception(at)
+        assert english_on_page(at) == [], page
+
+
+def test_surveys_page_and_its_editor_have_no_english(env):
+    from devtools import demo_survey
+    from dashboard.views import surveys
+    from surveys.model import Question, Questionnaire
+    from tests.dashboard.conftest import no_exception
+
+    env.add_users()
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = env.page("surveys", "analyst").run()
+    no_exception(at)
+    assert english_on_page(at) == []
+    # the import editor (AppTest cannot upload a file): kinds and roles by name, codes kept underneath
+    q = Questionnaire([Question("Tuổi", "demographic", options=["18-30"], role="age_group"),
+                       Question("Hài lòng?", "likert", options=["Rất không", "Rất hài lòng"])])
+    frame = surveys._editor_frame(q)
+    assert list(frame["Loại"]) == ["Thông tin người trả lời", "Thang đo (Likert)"]
+    assert list(frame["Nhóm (thông tin người trả lời)"]) == ["Nhóm tuổi", ""]
+    back = surveys._from_editor(frame)
+    assert [(x.kind, x.role) for x in back.questions] == [("demographic", "age_group"), ("likert", "")]
