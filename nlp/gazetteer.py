@@ -29,13 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from rapidfuzz.distance import Levenshtein
+
 from vocab.folding import fold, fold_word
 
 DATA = Path(__file__).with_name("data")
 ADMIN = DATA / "admin_units"
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}$")
+# a line break may split a name in OCR'd text ("Thanh uy Ubng\nBi")
+_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}$|^[ \t]{0,2}\n[ \t]{0,2}$")
 _WARD_TYPES = ("Phường", "Xã", "Thị trấn", "Đặc khu")
 _DIST_TYPES = ("Thành phố", "Thị xã", "Huyện", "Quận")
 _PROV_TYPES = ("Tỉnh", "Thành phố")
@@ -55,6 +58,22 @@ PREFIX_HINTS: dict[str, str] = {
     "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
 }
 WARD_LEVELS = ("ward_2025", "ward_old")
+# fewest letters (spaces not counted) in a name that OCR-noised text may match approximately
+FUZZY_MIN_LETTERS = 6
+# (letter in the text, letter meant) pairs that OCR of print confuses; other substitutions make real words
+OCR_CONFUSIONS = frozenset({
+    ("b", "o"), ("b", "n"), ("d", "o"), ("c", "o"), ("e", "o"), ("o", "u"), ("l", "i"), ("i", "l"),
+    ("h", "b"), ("h", "n"), ("u", "n"), ("n", "u"), ("v", "y"), ("y", "v"), ("f", "t"), ("t", "f"),
+    ("q", "g"), ("g", "q"), ("e", "c"), ("c", "e"), ("a", "e"), ("o", "a"),
+})
+
+
+def _ocr_like(text: str, name: str) -> bool:
+    """True if every edit from text to name inserts a missing letter or undoes an OCR confusion."""
+    for op, i, j in Levenshtein.editops(text, name):
+        if op == "delete" or (op == "replace" and (text[i], name[j]) not in OCR_CONFUSIONS):
+            return False
+    return True
 
 
 def _strip_type(name: str, types: Iterable[str]) -> tuple[str, str]:
@@ -131,6 +150,40 @@ class Gazetteer:
         self._build()
         self.maxlen = max(len(k) for k in self.index)
         self.first_tokens = {k[0] for k in self.index}
+        self._fuzzy_index()
+
+    def _fuzzy_index(self) -> None:
+        """Names that OCR-noised text may match approximately: in the area, strong, two words or more and
+        long enough that one wrong letter cannot turn a common phrase into them. Keyed by word count and
+        first letter, so a text window is compared only with names that start like it."""
+        self.fuzzy: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for key, entries in self.index.items():
+            if len(key) < 2 or sum(len(t) for t in key) < FUZZY_MIN_LETTERS:
+                continue
+            if any(e.in_area and e.strong for e in entries):
+                self.fuzzy[(len(key), key[0][0])].append((" ".join(key), key))
+
+    def _fuzzy_match(self, words: list[str]) -> tuple[str, ...] | None:
+        """The gazetteer key that a window of OCR'd words misspells, or None.
+
+        At most one edit (two for names of ten letters or more); an edit is a letter the text lacks or a
+        letter that OCR confuses with the right one, after undoing "m" read as "rn" and "u" as "ii".
+        A window as close to two names is not guessed."""
+        cands = self.fuzzy.get((len(words), words[0][0]))
+        if not cands:
+            return None
+        text = " ".join(words)
+        best: list[tuple[int, tuple[str, ...]]] = []
+        for variant in {text, text.replace("rn", "m"), text.replace("ii", "u")}:
+            for name, key in cands:
+                limit = 2 if len(name) - name.count(" ") >= 10 else 1
+                d = Levenshtein.distance(variant, name, score_cutoff=limit)
+                if d <= limit and _ocr_like(variant, name):
+                    best.append((d, key))
+        best.sort()
+        if not best or (len(best) > 1 and best[1][0] == best[0][0] and best[1][1] != best[0][1]):
+            return None
+        return best[0][1]
 
     # ---------------------------------------------------------------------------------- build
     def _add(self, surface: str, entry: Entry) -> None:
@@ -313,6 +366,24 @@ class Gazetteer:
             return "street"  # "số 12 Quang Trung", "12 Quang Trung"
         return None
 
+    def _find_fuzzy(self, i: int, toks: list[tuple[str, int, int]], folds: list[str], text: str,
+                    found: list[tuple[int, int, list[Entry]]]) -> None:
+        """An OCR-noised area name starting at token i ("Ubng Bi", "Vang Dauh"): capitalised words only,
+        as OCR keeps capitals and a lower-case phrase one letter away from a name is usually just words."""
+        n = len(toks)
+        for L in range(min(self.maxlen, n - i), 1, -1):
+            span = toks[i:i + L]
+            if not all(t[0][:1].isupper() and t[0].isalpha() for t in span):
+                continue
+            if not all(_GAP_OK.match(text[toks[j][2]:toks[j + 1][1]]) for j in range(i, i + L - 1)):
+                continue
+            if tuple(folds[i:i + L]) in self.index:
+                continue  # a name written with other accents is not a misspelling of another name
+            key = self._fuzzy_match(folds[i:i + L])
+            if key:
+                found.append((i, L, [e for e in self.index[key] if e.in_area]))
+                return
+
     def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> list[Hit]:
         """Raw matches of gazetteer names, longest first, accent-exact when `accented`."""
         text = text[:max_chars]
@@ -327,6 +398,7 @@ class Gazetteer:
         first = self.first_tokens
         for i in range(n):
             if folds[i] not in first:
+                self._find_fuzzy(i, toks, folds, text, found)
                 continue
             for L in range(min(self.maxlen, n - i), 0, -1):
                 key = tuple(folds[i:i + L])
@@ -342,6 +414,8 @@ class Gazetteer:
                         continue
                 found.append((i, L, entries))
                 break
+            else:
+                self._find_fuzzy(i, toks, folds, text, found)
         taken = [False] * n
         chosen = []
         for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):
