@@ -371,6 +371,8 @@ class Gazetteer:
         """An OCR-noised area name starting at token i ("Ubng Bi", "Vang Dauh"): capitalised words only,
         as OCR keeps capitals and a lower-case phrase one letter away from a name is usually just words."""
         n = len(toks)
+        if not toks[i][0][:1].isupper():
+            return
         for L in range(min(self.maxlen, n - i), 1, -1):
             span = toks[i:i + L]
             if not all(t[0][:1].isupper() and t[0].isalpha() for t in span):
