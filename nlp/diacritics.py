@@ -13,6 +13,7 @@ text is completed rather than rewritten. Case is carried over from the input syl
 from __future__ import annotations
 
 import gzip
+import heapq
 import math
 import pickle
 import re
@@ -30,6 +31,10 @@ _DIGIT = re.compile(r"\d")
 _BOS = "<s>"
 _EOS = "</s>"
 DISCOUNT = 0.75
+# a path this many nats behind the best is dropped from the beam (e^-9 ≈ 1/8000: it never comes back)
+PRUNE_LOG = 9.0
+# entries of the (previous syllable, written syllable) → candidate scores cache; ~50 MB when full
+TRANSITION_CACHE = 200_000
 
 
 def segments(text: str) -> list[list[str]]:
@@ -51,6 +56,7 @@ class Restorer:
         self.trigram = trigram or {}
         self.beam = beam
         self.total = sum(unigram.values()) or 1
+        self._bcache: dict[tuple[str, str], tuple[tuple[str, float, float], ...]] = {}
         self._prepare()
 
     # -- building -------------------------------------------------------------------------
@@ -182,34 +188,58 @@ class Restorer:
         out.reverse()
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
+    def _bigrams(self, p1: str, word: str) -> tuple[tuple[str, float, float], ...]:
+        """(candidate, P(candidate | p1), its log) for one written syllable after one syllable, cached
+        across items: one-syllable contexts recur (news is formulaic), so most lookups skip the maths."""
+        key = (p1, word)
+        hit = self._bcache.get(key)
+        if hit is not None:
+            return hit
+        out = []
+        for w in self._candidates(word):
+            pb = self.prob2(p1, w)
+            out.append((w, pb, math.log(pb)))
+        if len(self._bcache) >= TRANSITION_CACHE:
+            self._bcache.clear()  # bounded memory: start over rather than grow
+        res = self._bcache[key] = tuple(out)
+        return res
+
     def _restore_trigram(self, seg: list[str]) -> list[str]:
         """Second-order Viterbi with a beam: states are (previous syllable, syllable) pairs."""
-        cands = [self._candidates(w) for w in seg]
-        prob2 = self.prob2
         ctx2, tri, types2 = self.ctx2, self.trigram, self.types_after2
         log = math.log
-        p2cache: dict[tuple[str, str], float] = {}
+        bigrams = self._bigrams
         # state -> (score, path)
         states: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {(_BOS, _BOS): (0.0, ())}
-        for options in cands:
+        for word in seg:
+            low = _NUM if _DIGIT.search(word) else word.lower()
             nxt: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
+            # a state with no trigram context scores every next syllable by the bigram alone, so of such
+            # states ending in the same syllable only the best can win: the others are skipped (exact)
+            plain: dict[str, tuple[str, float, tuple[str, ...]]] = {}
+            live = []
             for (p2, p1), (sc, path) in states.items():
+                if ctx2.get((p2, p1), 0):
+                    live.append((p2, p1, sc, path))
+                elif p1 not in plain or sc > plain[p1][1]:
+                    plain[p1] = (p2, sc, path)
+            live += [(p2, p1, sc, path) for p1, (p2, sc, path) in plain.items()]
+            for p2, p1, sc, path in live:
                 cv = ctx2.get((p2, p1), 0)
                 lam = DISCOUNT * types2[(p2, p1)] if cv else 0.0
-                for w in options:
-                    pb = p2cache.get((p1, w))
-                    if pb is None:
-                        pb = p2cache[(p1, w)] = prob2(p1, w)
+                for w, pb, lp in bigrams(p1, low):
                     if cv:
                         c = tri.get((p2, p1, w), 0)
-                        pb = ((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv
-                    v = sc + log(pb)
+                        lp = log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
+                    v = sc + lp
                     key = (p1, w)
                     old = nxt.get(key)
                     if old is None or v > old[0]:
                         nxt[key] = (v, path + (w,))
-            if len(nxt) > self.beam:
-                nxt = dict(sorted(nxt.items(), key=lambda kv: -kv[1][0])[: self.beam])
+            if len(nxt) > 1:
+                ranked = heapq.nlargest(self.beam, nxt.items(), key=lambda kv: kv[1][0])
+                floor = ranked[0][1][0] - PRUNE_LOG
+                nxt = dict(kv for kv in ranked if kv[1][0] >= floor)
             states = nxt
         best = max(states.items(), key=lambda kv: kv[1][0] + self.logp3(kv[0][0], kv[0][1], _EOS))
         out = best[1][1]

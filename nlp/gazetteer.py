@@ -18,13 +18,6 @@
              an explicit other province that also has a unit of that name, nearer than any area
              anchor, wins (Thanh Sơn (Phú Thọ), huyện Bắc Sơn, Lạng Sơn).
          → canonical places with their 2025 unit, and in_area.
-
-    OCR text (no diacritics, "Ubng Bi", "Udng Bi", "Uong Bi1", "Ha Lonq"): where nothing matched exactly,
-    a bounded fuzzy pass (`_ocr_hits`) compares 1–3 capitalised tokens with the area's strong names only:
-    same number of tokens, every changed token (4+ letters) within one edit of the name's token (after OCR confusions
-    rn→m, 0→o, 1/l→i at a word's end, a trailing stray digit dropped), at least one token exact, and
-    names of at least 6 letters. It never runs on text with diacritics and never yields a weak name, so
-    it does not invent places in clean text (tests/nlp/test_ocr_places.py counts that).
 """
 
 from __future__ import annotations
@@ -36,13 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from rapidfuzz.distance import Levenshtein
+
 from vocab.folding import fold, fold_word
 
 DATA = Path(__file__).with_name("data")
 ADMIN = DATA / "admin_units"
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}$")
+# a line break may split a name in OCR'd text ("Thanh uy Ubng\nBi")
+_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}$|^[ \t]{0,2}\n[ \t]{0,2}$")
 _WARD_TYPES = ("Phường", "Xã", "Thị trấn", "Đặc khu")
 _DIST_TYPES = ("Thành phố", "Thị xã", "Huyện", "Quận")
 _PROV_TYPES = ("Tỉnh", "Thành phố")
@@ -62,6 +58,22 @@ PREFIX_HINTS: dict[str, str] = {
     "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
 }
 WARD_LEVELS = ("ward_2025", "ward_old")
+# fewest letters (spaces not counted) in a name that OCR-noised text may match approximately
+FUZZY_MIN_LETTERS = 6
+# (letter in the text, letter meant) pairs that OCR of print confuses; other substitutions make real words
+OCR_CONFUSIONS = frozenset({
+    ("b", "o"), ("b", "n"), ("d", "o"), ("c", "o"), ("e", "o"), ("o", "u"), ("l", "i"), ("i", "l"),
+    ("h", "b"), ("h", "n"), ("u", "n"), ("n", "u"), ("v", "y"), ("y", "v"), ("f", "t"), ("t", "f"),
+    ("q", "g"), ("g", "q"), ("e", "c"), ("c", "e"), ("a", "e"), ("o", "a"),
+})
+
+
+def _ocr_like(text: str, name: str) -> bool:
+    """True if every edit from text to name inserts a missing letter or undoes an OCR confusion."""
+    for op, i, j in Levenshtein.editops(text, name):
+        if op == "delete" or (op == "replace" and (text[i], name[j]) not in OCR_CONFUSIONS):
+            return False
+    return True
 
 
 def _strip_type(name: str, types: Iterable[str]) -> tuple[str, str]:
@@ -81,35 +93,6 @@ def _key(name: str) -> tuple[str, ...]:
 
 def _acc(name: str) -> tuple[str, ...]:
     return tuple(t.lower() for t, _, _ in _tokens(name))
-
-
-_OCR_FIX = (("rn", "m"), ("0", "o"))
-
-
-def _ocr_norm(tok: str) -> str:
-    """An OCR'd token's folded form with the usual confusions undone: 'bi1' → 'bi', 'rnong' → 'mong'."""
-    t = fold_word(tok)
-    if not t[:1].isalpha():
-        return t  # a number stays a number
-    t = t.rstrip("0123456789") or t
-    for a, b in _OCR_FIX:
-        t = t.replace(a, b)
-    return t
-
-
-def _within_one(a: str, b: str) -> bool:
-    """Levenshtein distance ≤ 1 (one substitution, insertion or deletion)."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la > lb:
-        a, b, la, lb = b, a, lb, la
-    i = 0
-    while i < la and a[i] == b[i]:
-        i += 1
-    return a[i + (la == lb):] == b[i + 1:]
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -167,12 +150,40 @@ class Gazetteer:
         self._build()
         self.maxlen = max(len(k) for k in self.index)
         self.first_tokens = {k[0] for k in self.index}
-        # the area's strong names, the only ones an OCR-tolerant match may yield
-        self.ocr_keys: dict[int, list[tuple[tuple[str, ...], list[Entry]]]] = defaultdict(list)
+        self._fuzzy_index()
+
+    def _fuzzy_index(self) -> None:
+        """Names that OCR-noised text may match approximately: in the area, strong, two words or more and
+        long enough that one wrong letter cannot turn a common phrase into them. Keyed by word count and
+        first letter, so a text window is compared only with names that start like it."""
+        self.fuzzy: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
         for key, entries in self.index.items():
-            good = [e for e in entries if e.in_area and e.strong]
-            if good and 1 <= len(key) <= 3 and sum(len(t) for t in key) >= 6:
-                self.ocr_keys[len(key)].append((key, good))
+            if len(key) < 2 or sum(len(t) for t in key) < FUZZY_MIN_LETTERS:
+                continue
+            if any(e.in_area and e.strong for e in entries):
+                self.fuzzy[(len(key), key[0][0])].append((" ".join(key), key))
+
+    def _fuzzy_match(self, words: list[str]) -> tuple[str, ...] | None:
+        """The gazetteer key that a window of OCR'd words misspells, or None.
+
+        At most one edit (two for names of ten letters or more); an edit is a letter the text lacks or a
+        letter that OCR confuses with the right one, after undoing "m" read as "rn" and "u" as "ii".
+        A window as close to two names is not guessed."""
+        cands = self.fuzzy.get((len(words), words[0][0]))
+        if not cands:
+            return None
+        text = " ".join(words)
+        best: list[tuple[int, tuple[str, ...]]] = []
+        for variant in {text, text.replace("rn", "m"), text.replace("ii", "u")}:
+            for name, key in cands:
+                limit = 2 if len(name) - name.count(" ") >= 10 else 1
+                d = Levenshtein.distance(variant, name, score_cutoff=limit)
+                if d <= limit and _ocr_like(variant, name):
+                    best.append((d, key))
+        best.sort()
+        if not best or (len(best) > 1 and best[1][0] == best[0][0] and best[1][1] != best[0][1]):
+            return None
+        return best[0][1]
 
     # ---------------------------------------------------------------------------------- build
     def _add(self, surface: str, entry: Entry) -> None:
@@ -355,36 +366,25 @@ class Gazetteer:
             return "street"  # "số 12 Quang Trung", "12 Quang Trung"
         return None
 
-    def _ocr_hits(self, toks: list[tuple[str, int, int]], folds: list[str], starts: set[int],
-                  text: str) -> list[tuple[int, int, list[Entry]]]:
-        """Near-misses of the area's strong names in OCR'd text (see the module docstring)."""
-        out: list[tuple[int, int, list[Entry]]] = []
+    def _find_fuzzy(self, i: int, toks: list[tuple[str, int, int]], folds: list[str], text: str,
+                    found: list[tuple[int, int, list[Entry]]]) -> None:
+        """An OCR-noised area name starting at token i ("Ubng Bi", "Vang Dauh"): capitalised words only,
+        as OCR keeps capitals and a lower-case phrase one letter away from a name is usually just words."""
         n = len(toks)
-        for i in range(n):
-            if i in starts or not toks[i][0][:1].isupper():
+        if not toks[i][0][:1].isupper():
+            return
+        for L in range(min(self.maxlen, n - i), 1, -1):
+            span = toks[i:i + L]
+            if not all(t[0][:1].isupper() and t[0].isalpha() for t in span):
                 continue
-            for L in (3, 2, 1):
-                if i + L > n:
-                    continue
-                span = toks[i:i + L]
-                if not all(t[0][:1].isupper() for t in span if not t[0].isdigit()):
-                    continue
-                if L > 1 and not all(re.fullmatch(r"\s{1,3}", text[span[j][2]:span[j + 1][1]] or "x")
-                                     for j in range(L - 1)):
-                    continue
-                cand = tuple(_ocr_norm(t[0]) for t in span)
-                for key, entries in self.ocr_keys.get(L, ()):
-                    if key[0][:1] != cand[0][:1]:
-                        continue
-                    diff = [(a, b) for a, b in zip(cand, key) if a != b]
-                    # every changed token must be a long one: "Hai Phong" is not an OCR'd "Cai ..." (Móng Cái)
-                    if len(diff) < L and len(diff) <= max(1, L - 1) and all(len(b) >= 4 and _within_one(a, b) for a, b in diff):
-                        out.append((i, L, entries))
-                        break
-                else:
-                    continue
-                break
-        return out
+            if not all(_GAP_OK.match(text[toks[j][2]:toks[j + 1][1]]) for j in range(i, i + L - 1)):
+                continue
+            if tuple(folds[i:i + L]) in self.index:
+                continue  # a name written with other accents is not a misspelling of another name
+            key = self._fuzzy_match(folds[i:i + L])
+            if key:
+                found.append((i, L, [e for e in self.index[key] if e.in_area]))
+                return
 
     def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> list[Hit]:
         """Raw matches of gazetteer names, longest first, accent-exact when `accented`."""
@@ -400,6 +400,7 @@ class Gazetteer:
         first = self.first_tokens
         for i in range(n):
             if folds[i] not in first:
+                self._find_fuzzy(i, toks, folds, text, found)
                 continue
             for L in range(min(self.maxlen, n - i), 0, -1):
                 key = tuple(folds[i:i + L])
@@ -415,8 +416,8 @@ class Gazetteer:
                         continue
                 found.append((i, L, entries))
                 break
-        if not accented:
-            found += self._ocr_hits(toks, folds, {i for i, _, _ in found}, text)
+            else:
+                self._find_fuzzy(i, toks, folds, text, found)
         taken = [False] * n
         chosen = []
         for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):

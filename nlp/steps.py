@@ -111,10 +111,11 @@ class Places(Step):
     adds = ("places", "place_details", "in_area")
 
     def run_one(self, it: dict) -> None:
-        text = f"{it.get('_title', '')}\n{it.get('_text', '')}"
+        # a blank line between title and text: a name may run over one line break (OCR), not over this
+        text = f"{it.get('_title', '')}\n\n{it.get('_text', '')}"
         # match on what was written (restoration could pick a wrong accent on a name)
         if it.get("no_diacritics"):
-            raw = f"{it.get('title') or ''}\n{it.get('text') or ''}"
+            raw = f"{it.get('title') or ''}\n\n{it.get('text') or ''}"
             r = self.res.gazetteer.resolve(raw, accented=False, max_chars=self.res.max_chars)
         else:
             r = self.res.gazetteer.resolve(text, accented=True, max_chars=self.res.max_chars)

@@ -1,89 +1,138 @@
-"""Hand-run: places in OCR'd text (issue 13). Reads /work/shared (never used by tests).
+"""OCR-noised place names: how many are still found in the area, and how many places appear on clean text.
 
-    .venv/bin/python -m nlp.eval.ocr_places [--base REF]
+    PYTHONPATH=. .venv/bin/python nlp/eval/ocr_places.py [--seed FILE]
 
-1. seed 002 (real OCR, no diacritics): paragraphs naming Uông Bí in an OCR'd form ("Uong Bi", "Ubng Bi",
-   "Udng Bi", "Uong Bi1") and how many are tagged in the area;
-2. OCR-noised copies of the area's other names (n→b, o→b/d, a letter dropped, rn for m, a stray digit) in a
-   plain sentence without diacritics: the share still tagged in the area;
-3. false places on clean text: items of the team-labelled set and the demo corpus whose places change
-   when the OCR-tolerant pass is turned off (a place the fuzzy pass added that is not in the labels).
+1. Generated noise: every strong area name of two words or more, written without diacritics in a
+   sentence, with one OCR error of each kind (n→b, o→b, o→d, i→l, a letter missing, m→rn, u→ii, a line
+   break inside the name). Prints the share tagged in the area, per kind.
+2. Clean text (false places): items of the labelled set and the demo corpus whose place list changes
+   when approximate matching is switched off, so the count printed is exactly what it adds.
+3. `--seed FILE`: paragraphs of an OCR'd document that name Uông Bí in some form, tagged in the area.
+   Measured only; the file is not shipped and tests never read it.
+Run with PYTHONPATH of another checkout to get the figures before a change.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import re
+import sys
+from collections import Counter
 from pathlib import Path
 
-from nlp import gazetteer as gz
-from nlp.pipeline import Pipeline
-from vocab.folding import strip_marks
-
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path("/work/shared/seeds/002_a4c1d82f065061bf.txt")
-PAT = re.compile(r"\b[Uu][a-zđ]{0,2}n[gq]\s*B[iíìl1]\w?\b")
+sys.path.append(str(ROOT))  # PYTHONPATH first: run against another checkout for "before"
+
+NOISE = {
+    "n→b": lambda w: _sub(w, "n", "b"),
+    "o→b": lambda w: _sub(w, "o", "b"),
+    "o→d": lambda w: _sub(w, "o", "d"),
+    "i→l": lambda w: _sub(w, "i", "l"),
+    "u→ii": lambda w: _sub(w, "u", "ii"),
+    "m→rn": lambda w: _sub(w, "m", "rn"),
+    "missing letter": lambda w: _drop(w),
+    "line break": lambda w: w.replace(" ", "\n", 1),
+}
+TEMPLATES = [
+    "Thanh uy {} bao cao ket qua thuc hien nghi quyet nam 2023",
+    "Nguoi dan o {} phan anh tinh trang o nhiem keo dai",
+    "UBND {} to chuc hoi nghi tiep xuc cu tri",
+]
 
 
-def noisy(name: str, rng: random.Random) -> str:
-    """One OCR-like corruption of a name without diacritics."""
-    s = strip_marks(name).replace("đ", "d").replace("Đ", "D")
-    words = s.split()
-    j = rng.randrange(len(words))
-    w = words[j]
-    kind = rng.choice(["sub", "drop", "digit", "rn"])
-    if kind == "sub" and len(w) > 2:
-        k = rng.randrange(1, len(w))
-        w = w[:k] + {"n": "b", "o": "b", "u": "d", "a": "e", "i": "l", "h": "b"}.get(w[k], "b") + w[k + 1:]
-    elif kind == "drop" and len(w) > 3:
-        k = rng.randrange(1, len(w))
-        w = w[:k] + w[k + 1:]
-    elif kind == "rn" and "m" in w:
-        w = w.replace("m", "rn", 1)
-    else:
-        w = w + "1"
-    words[j] = w
-    return " ".join(words)
+def _sub(w: str, a: str, b: str) -> str | None:
+    idx = [i for i, c in enumerate(w) if c == a and i > 0]
+    if not idx:
+        return None
+    i = idx[len(idx) // 2]
+    return w[:i] + b + w[i + 1:]
 
 
-def main() -> None:
-    pipe = Pipeline.from_config(None)
-    text = SEED.read_text(encoding="utf-8")
-    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    hits = [p for p in paras if PAT.search(p)]
-    out = pipe.tag([{"id": str(i), "title": "", "text": p} for i, p in enumerate(hits)])
-    print(f"seed 002: {sum(o['in_area'] for o in out)} of {len(hits)} paragraphs naming Uông Bí in OCR'd form in the area")
+def _drop(w: str) -> str | None:
+    idx = [i for i, c in enumerate(w) if c.isalpha() and i > 1 and w[i - 1].isalpha()]  # not a word's first
+    if not idx:
+        return None
+    i = idx[len(idx) // 2]
+    return w[:i] + w[i + 1:]
 
-    g = pipe.res.gazetteer if hasattr(pipe, "res") else gz.Gazetteer()
-    names = sorted({e.name.split(" ", 1)[-1] if e.level.startswith("ward") else e.name
-                    for ents in g.index.values() for e in ents if e.in_area and e.strong and e.level != "province"})
-    names = [n for n in names if len(strip_marks(n).replace(" ", "")) >= 6]
+
+def noised(gaz) -> list[tuple[str, str]]:
+    from vocab.folding import fold
+
+    names = sorted({e.name.split(" ", 1)[1] if e.level.startswith("ward") else e.name
+                    for es in gaz.index.values() for e in es
+                    if e.in_area and e.strong and e.level != "province"})
+    out = []
+    for nm in names:
+        plain = " ".join(w.capitalize() for w in fold(nm).split())
+        if len(plain.split()) < 2 or len(plain.replace(" ", "")) < 6:
+            continue
+        for kind, f in NOISE.items():
+            v = f(plain)
+            if v and v != plain:
+                out.append((kind, v))
+    return out
+
+
+def clean_items() -> list[str]:
+    out = []
+    for p in sorted((ROOT / "data/training").glob("labelled_*.jsonl")) + [ROOT / "demo/corpus/quangninh.jsonl"]:
+        for ln in open(p, encoding="utf-8"):
+            r = json.loads(ln)
+            out.append(f"{r.get('title') or ''}\n\n{r.get('text') or ''}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", help="an OCR'd document (measured only)")
+    args = ap.parse_args(argv)
+    from nlp.gazetteer import Gazetteer
+    from vocab.folding import fold
+
+    gaz = Gazetteer()
     rng = random.Random(13)
-    rows = [{"id": f"n{i}", "title": "", "text": f"Nguoi dan o {noisy(n, rng)} phan anh ve tinh trang duong xuong cap."}
-            for i, n in enumerate(names)]
-    tagged = pipe.tag(rows)
-    ok = sum(o["in_area"] for o in tagged)
-    print(f"OCR-noised area names: {ok} of {len(rows)} sentences in the area ({ok / len(rows):.0%})")
+    hit, tot = Counter(), Counter()
+    for kind, v in noised(gaz):
+        t = rng.choice(TEMPLATES).format(v)
+        tot[kind] += 1
+        hit[kind] += gaz.resolve(t, accented=False).in_area
+    print("1. OCR-noised area names tagged in the area")
+    for k in tot:
+        print(f"   {k:<15} {hit[k]:>4}/{tot[k]:<4} {hit[k] / tot[k]:.0%}")
+    print(f"   {'all':<15} {sum(hit.values()):>4}/{sum(tot.values()):<4} {sum(hit.values()) / sum(tot.values()):.0%}")
 
-    clean = []
-    for f in sorted((ROOT / "data" / "training").glob("labelled_*.jsonl")):
-        clean += [json.loads(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
-    corpus = ROOT / "demo" / "corpus" / "quangninh.jsonl"
-    clean += [json.loads(x) for x in corpus.read_text(encoding="utf-8").splitlines() if x.strip()]
-    items = [{"id": str(i), "title": r.get("title", ""), "text": r.get("text") or r.get("summary", "")} for i, r in enumerate(clean)]
-    with_ocr = pipe.tag(items)
-    saved = gz.Gazetteer._ocr_hits
-    gz.Gazetteer._ocr_hits = lambda self, *a, **k: []  # type: ignore[method-assign]
-    try:
-        without = pipe.tag(items)
-    finally:
-        gz.Gazetteer._ocr_hits = saved  # type: ignore[method-assign]
-    changed = [(it, a["places"], b["places"]) for it, a, b in zip(items, with_ocr, without) if a["places"] != b["places"]]
-    print(f"clean text: {len(changed)} of {len(items)} items get a different place list from the OCR-tolerant pass")
-    for it, a, b in changed[:10]:
-        print("  ", set(a) - set(b), "|", (it["title"] + " " + it["text"])[:120])
+    texts = clean_items()
+    fuzzy = getattr(gaz, "fuzzy", None)
+    added = 0
+    examples = []
+    for t in texts:
+        acc = t != fold(t)
+        with_ = gaz.resolve(t, accented=acc).places
+        if fuzzy is not None:
+            gaz.fuzzy = {}
+            without = gaz.resolve(t, accented=acc).places
+            gaz.fuzzy = fuzzy
+        else:
+            without = with_
+        new = [p for p in with_ if p not in without]
+        added += len(new)
+        examples += new
+    total = sum(len(gaz.resolve(t, accented=t != fold(t)).places) for t in texts)
+    print(f"2. clean text: {len(texts)} items, {total} places; added by approximate matching: {added}"
+          + (f" ({', '.join(examples[:5])})" if examples else ""))
+
+    if args.seed:
+        text = Path(args.seed).read_text(encoding="utf-8")
+        paras = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+        pat = re.compile(r"\bu[a-z]?ng\s+b[il1]\b")
+        sel = [p for p in paras if pat.search(fold(p).lower())]
+        ok = sum(gaz.resolve(p, accented=False).in_area for p in sel)
+        print(f"3. {args.seed}: {ok} of {len(sel)} paragraphs naming Uông Bí tagged in the area")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

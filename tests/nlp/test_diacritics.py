@@ -30,3 +30,15 @@ def test_keeps_case_punctuation_and_marked_syllables(normaliser):
     # a syllable that already carries marks is kept as written
     assert r.restore("người dan") .startswith("người ")
     assert r.restore("") == ""
+
+
+def test_score_cache_is_bounded_and_changes_nothing(normaliser, monkeypatch):
+    import nlp.diacritics as dia
+
+    r = normaliser.restorer
+    text = "nguoi dan phan anh tinh trang o nhiem moi truong keo dai o phuong vang danh"
+    cold = r.restore(text)
+    monkeypatch.setattr(dia, "TRANSITION_CACHE", 5)
+    r._bcache.clear()
+    assert r.restore(text) == cold == r.restore(text)  # a warm cache gives the same result
+    assert len(r._bcache) <= 5

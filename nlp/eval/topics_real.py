@@ -1,0 +1,82 @@
+"""Topics on real news: per topic, the share of articles whose section's topic is among those predicted.
+
+    PYTHONPATH=. .venv/bin/python nlp/eval/topics_real.py [--data /work/shared/data] [--workers 1] [--misses 5]
+
+Sets (title + lead, never trained on): baomoi TC201805 sample and ViCTSD article titles (eval-only),
+VNTC test split (shippable, but its test split is kept for measuring). Sections map onto our codes as
+in nlp/eval/eval_only.py; VNTC: Kinh doanh → economy, Suc khoe → health, Phap luat → public_order.
+The hidden real-news check scores the same way ("hit rate"); `--misses N` prints N missed titles per topic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parents[2]))
+
+from nlp.eval.eval_only import BAOMOI_TOPICS, VICTSD_TOPICS, nfc  # noqa: E402
+
+VNTC_TOPICS = {"Kinh doanh": "economy", "Suc khoe": "health", "Phap luat": "public_order"}
+
+
+def load_sets(data: Path) -> dict[str, list[tuple[str, str]]]:
+    sets: dict[str, list[tuple[str, str]]] = {"baomoi": [], "victsd": [], "vntc": []}
+    with open(data / "eval-only/news_baomoi_tc201805_sample/tc201805_sample.jsonl", encoding="utf-8") as fh:
+        for ln in fh:
+            r = json.loads(ln)
+            code = BAOMOI_TOPICS.get(r["label"])
+            if code and r.get("n_lines", 2) <= 2:
+                sets["baomoi"].append((nfc(r["text"]), code))
+    with open(data / "eval-only/sentiment_victsd_news_comments/derived_article_titles_by_topic.csv",
+              encoding="utf-8") as fh:
+        sets["victsd"] = [(nfc(r["title"]), VICTSD_TOPICS[r["topic"]]) for r in csv.DictReader(fh)
+                          if r["topic"] in VICTSD_TOPICS]
+    with open(data / "shippable/news_vntc_10topics_sample/test.jsonl", encoding="utf-8") as fh:
+        for ln in fh:
+            r = json.loads(ln)
+            if r["label"] in VNTC_TOPICS:
+                sets["vntc"].append((nfc(r["title"])[:600], VNTC_TOPICS[r["label"]]))
+    return sets
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default="/work/shared/data")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--misses", type=int, default=0)
+    args = ap.parse_args(argv)
+    from vocab.config import load
+    from nlp.pipeline import Pipeline
+
+    pipe = Pipeline.from_config(load())
+    print(f"model {pipe.model_version}")
+    total_hit, total_n = Counter(), Counter()
+    for name, items in load_sets(Path(args.data)).items():
+        rows = [{"id": str(i), "title": "", "text": t} for i, (t, _) in enumerate(items)]
+        out = pipe.tag_parallel(rows, workers=args.workers) if args.workers > 1 else pipe.tag(rows)
+        hit, n, missed = Counter(), Counter(), {}
+        for (text, code), o in zip(items, out):
+            n[code] += 1
+            if code in o["topics"]:
+                hit[code] += 1
+            else:
+                missed.setdefault(code, []).append((text[:110], o["topics"]))
+        total_hit.update(hit)
+        total_n.update(n)
+        per = ", ".join(f"{c} {hit[c] / n[c]:.2f} ({n[c]})" for c in sorted(n))
+        print(f"{name}: hit rate {sum(hit.values()) / sum(n.values()):.2f}; {per}")
+        for c in sorted(missed):
+            for t, got in missed[c][: args.misses]:
+                print(f"   miss {c}: {t!r} → {got}")
+    per = ", ".join(f"{c} {total_hit[c] / total_n[c]:.2f}" for c in sorted(total_n))
+    print(f"all: hit rate {sum(total_hit.values()) / sum(total_n.values()):.2f}; {per}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
