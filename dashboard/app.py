@@ -31,6 +31,6 @@ try:
         st.warning(f"Trang «{denied.title}» cần vai trò {ROLE_LABELS.get(denied.min_role, denied.min_role)}; "
                    f"tài khoản của bạn có vai trò {ROLE_LABELS.get(user.role, user.role)}. Đang mở trang đầu.",
                    icon=":material/lock:")
-    st.navigation(list(pages.values())).run()
+    st.navigation(list(pages.values()), expanded=True).run()  # every page listed (Streamlit folds after 10)
 except StorageError as exc:  # corrupt, read-only or full database: plain Vietnamese, no traceback
     st.error(str(exc), icon=":material/error:")

@@ -156,6 +156,8 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
 
             # the malicious item: shown as text, nothing runs, no non-http link anywhere
             _goto(page, "Tin bài")
+            page.get_by_text("Chỉ tin về địa bàn theo dõi").first.click()  # the page opens on the area; this item is not
+            _settle(page)
             page.get_by_label(re.compile("^Tìm trong tiêu đề")).fill("tin doc")
             page.keyboard.press("Enter")
             _settle(page)
