@@ -52,10 +52,14 @@ def credentials(output: str, user: str = "demo-admin") -> tuple[str, str]:
 
 
 def login(page, user: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(120):
+    for attempt in range(3):  # a loaded machine may need a reload before Streamlit draws the form
+        for _ in range(120):
+            if page.locator("input[type=password]").count():
+                break
+            page.wait_for_timeout(500)
         if page.locator("input[type=password]").count():
             break
-        page.wait_for_timeout(500)
+        page.reload(wait_until="networkidle")
     page.locator("input[type=text]").first.fill(user)
     page.locator("input[type=password]").first.fill(password)
     page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()
