@@ -32,7 +32,9 @@ _BOS = "<s>"
 _EOS = "</s>"
 DISCOUNT = 0.75
 # a path this many nats behind the best is dropped from the beam (e^-9 ≈ 1/8000: it never comes back)
-PRUNE_LOG = 9.0
+PRUNE_LOG = float("inf")  # off: pruning at 9 nats cut restorer CPU further, but the classifiers trained on its
+# output scored 0.796 topic macro-F1 on held-out text without diacritics (floor 0.80); with it off,
+# `langnghe train` reproduces the shipped model's figures exactly. Set to 9.0 to trade accuracy for speed.
 # entries of the (previous syllable, written syllable) → candidate scores cache; ~50 MB when full
 TRANSITION_CACHE = 200_000
 
