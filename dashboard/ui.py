@@ -95,6 +95,18 @@ def flash() -> None:
     (st.success if kind == "ok" else st.error)(text)
 
 
+def save_and_rerun(fn: Any, ok_text: str, refresh: Any) -> None:
+    """Run one audited write; say how it went on the next run (a ValueError/PermissionError in Vietnamese)."""
+    try:
+        fn()
+    except (ValueError, PermissionError) as exc:
+        set_flash(str(exc), ok=False)
+    else:
+        set_flash(ok_text)
+    refresh()
+    st.rerun()
+
+
 def set_flash(text: str, ok: bool = True) -> None:
     import time
 

@@ -4,6 +4,8 @@ the scheduler merges over langnghe.toml on its next tick."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 
 import pandas as pd
@@ -128,15 +130,8 @@ def _manage(health: list[dict]) -> None:
                           "interval_minutes": 0.0, "enabled": True, "options": {}}, kinds, editing=False)
 
 
-def _save(fn, ok_text: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        fn()
-    except (ValueError, PermissionError) as exc:
-        ui.set_flash(str(exc), ok=False)
-    else:
-        ui.set_flash(ok_text)
-    data.refresh()
-    st.rerun()
+def _save(fn: Any, ok_text: str) -> None:
+    ui.save_and_rerun(fn, ok_text, data.refresh)
 
 
 def interval_minutes(value: float | None) -> int:

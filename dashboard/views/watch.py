@@ -74,14 +74,7 @@ def _narrowing(w: dict[str, Any]) -> str:
 
 
 def _save(fn: Any, ok_text: str) -> None:
-    try:
-        fn()
-    except (ValueError, PermissionError) as exc:
-        ui.set_flash(str(exc), ok=False)
-    else:
-        ui.set_flash(ok_text)
-    data.refresh()
-    st.rerun()
+    ui.save_and_rerun(fn, ok_text, data.refresh)
 
 
 def _manage(wls: list[dict[str, Any]]) -> None:
