@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
+from store.db import dicts
 from vocab.cases import ALLOWED, HANDLED_STATES, OPEN_STATES, STATE_LABELS
 
 if TYPE_CHECKING:
@@ -33,11 +34,6 @@ class NewCase:
 
 _COLS = ("c.id, c.item_id, c.channel, c.source, c.status, c.assignee, c.opened_at, c.due_at, c.answered_at, "
          "c.closed_at, c.reply_text, c.reply_via, c.reply_status, c.reply_ref, c.place")
-
-
-def _dicts(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def _event(cur: "duckdb.DuckDBPyConnection", case_id: int, at: datetime, username: str, action: str,
@@ -64,7 +60,7 @@ def get_case(cur: "duckdb.DuckDBPyConnection", case_id: int) -> dict[str, Any] |
     cur.execute(f"""SELECT {_COLS}, i.title, i.summary AS text, i.url, i.published_at, i.outlet,
                            (SELECT story_id FROM story_items s WHERE s.item_id = c.item_id LIMIT 1) AS story_id
                     FROM cases c JOIN items i ON i.id = c.item_id WHERE c.id = ?""", [case_id])
-    rows = _dicts(cur)
+    rows = dicts(cur)
     return rows[0] if rows else None
 
 
@@ -88,13 +84,13 @@ def list_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | No
                     WHERE {' AND '.join(where)}
                     ORDER BY overdue DESC, (c.status IN (SELECT unnest(?))) DESC, c.due_at, c.id DESC
                     LIMIT ?""", [list(OPEN_STATES), now, *params, list(OPEN_STATES), limit])
-    return _dicts(cur)
+    return dicts(cur)
 
 
 def case_events(cur: "duckdb.DuckDBPyConnection", case_id: int) -> list[dict[str, Any]]:
     cur.execute("SELECT logged_at AS at, username, action, from_state, to_state, note FROM case_events "
                 "WHERE case_id = ? ORDER BY logged_at, id", [case_id])
-    return _dicts(cur)
+    return dicts(cur)
 
 
 def _status(cur: "duckdb.DuckDBPyConnection", case_id: int) -> str:
@@ -162,7 +158,7 @@ def cases_for_items(cur: "duckdb.DuckDBPyConnection", item_ids: Sequence[str]) -
         return []
     cur.execute(f"SELECT {_COLS}, i.title FROM cases c JOIN items i ON i.id = c.item_id "
                 "WHERE c.item_id IN (SELECT unnest(?)) ORDER BY c.opened_at", [list(item_ids)])
-    return _dicts(cur)
+    return dicts(cur)
 
 
 def figures(cur: "duckdb.DuckDBPyConnection", start: datetime, end: datetime, now: datetime,
@@ -179,7 +175,7 @@ def figures(cur: "duckdb.DuckDBPyConnection", start: datetime, end: datetime, no
                median(epoch(c.answered_at - c.opened_at) / 3600.0) AS median_hours
         FROM cases c WHERE c.opened_at >= ? AND c.opened_at < ?
         GROUP BY 1 ORDER BY received DESC, key""", [list(OPEN_STATES), now, start, end])
-    return _dicts(cur)
+    return dicts(cur)
 
 
 @dataclass(frozen=True)

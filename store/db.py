@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import Any, Iterator, NoReturn
 
 import duckdb
 
@@ -77,6 +77,12 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def dicts(res: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of the query just executed on `res`, as {column: value} dicts."""
+    cols = [d[0] for d in res.description]
+    return [dict(zip(cols, row)) for row in res.fetchall()]
 
 
 def migrations() -> list[tuple[int, str, Path]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
+from store.db import dicts
 from vocab.alerts import NewAlert
 from vocab.timefmt import to_local, to_utc
 
@@ -141,8 +142,7 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
            WHERE o.status = 'pending' AND o.next_attempt_at <= ?
            ORDER BY o.subscription_id, o.created_at LIMIT ?""", [now, limit])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return dicts(cur)
 
 
 def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:
@@ -169,8 +169,7 @@ def log_send(cur: "duckdb.DuckDBPyConnection", now: datetime, channel: str, addr
 def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[str, Any]]:
     cur.execute("SELECT logged_at, channel, address, outbox_ids, ok, detail FROM notify_log ORDER BY id DESC LIMIT ?",
                 [limit])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return dicts(cur)
 
 
 def outbox_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:

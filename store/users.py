@@ -10,6 +10,8 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from store.db import dicts
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -18,9 +20,7 @@ _USER_COLS = ("username", "display_name", "role", "password_hash", "active", "cr
 
 
 def _dicts(cur: "duckdb.DuckDBPyConnection", sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    res = cur.execute(sql, params or [])
-    cols = [d[0] for d in res.description]
-    return [dict(zip(cols, row)) for row in res.fetchall()]
+    return dicts(cur.execute(sql, params or []))
 
 
 # --- users -------------------------------------------------------------------------------------
