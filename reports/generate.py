@@ -107,7 +107,7 @@ def weekly_report(db: Database, s: ReportSettings, week: str, out_dir: str | Pat
         raise
     res = Result(n_items=built.n_items, period=period, title=built.doc.meta_title)
     res.timings["query_build"] = time.perf_counter() - t0
-    _write(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer)
+    write_files(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer)
     res.timings["total"] = time.perf_counter() - t0
     return res
 
@@ -131,7 +131,7 @@ def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_
         raise
     res = Result(n_items=built.n_items, title=built.doc.meta_title)
     res.timings["query_build"] = time.perf_counter() - t0
-    _write(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer)
+    write_files(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer)
     res.timings["total"] = time.perf_counter() - t0
     return res
 
@@ -143,7 +143,7 @@ def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:
     return None
 
 
-def _write(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result,
+def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result,
            renderer: charts.Renderer | None = None) -> None:
     """Files in the order that keeps both cores busy: the charts first (the PDF embeds them), then the
     PDF's Chromium starts as a child process and the XLSX and the DOCX are written while it prints."""

@@ -20,10 +20,12 @@ from typing import Any
 
 
 from reports import frame
+from reports.frame import Built
+from reports.generate import Result, write_files
+from reports.pdf_out import PdfError
 from reports.document import Column, Heading, Para, Table
-from reports.docx_out import write_docx
 from reports.settings import ReportSettings, fold_slug, to_local
-from reports.xlsx_out import Sheet, write_xlsx
+from reports.xlsx_out import Sheet
 from store import surveys as store_surveys
 from surveys import stats
 from surveys.model import ROLE_LABELS, Question, Questionnaire
@@ -237,39 +239,17 @@ def _sheets(t: SurveyTables) -> list[Sheet]:
 
 def write_survey_report(cfg: Any, db: Any, survey_id: int, out_dir: str | Path, formats: tuple[str, ...] = ("docx", "xlsx"),
                         *, compare_to: int | None = None, now: datetime) -> dict[str, Path]:
-    """Write the report files; returns {format: path}."""
+    """Write the report files through the weekly report's writer (one Doc for DOCX and PDF); returns
+    {format: path}. Raises PdfError when the PDF was asked for and could not be printed."""
     s = ReportSettings.from_config(cfg)
     with db.read() as cur:
         t = build_tables(cur, survey_id, compare_to)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = f"khao-sat-{survey_id}-{fold_slug(t.title)[:40]}"
-    files: dict[str, Path] = {}
-    if "docx" in formats:
-        files["docx"] = write_docx(_doc(t, s, now), out / f"{stem}.docx", font=s.docx_font, size=s.font_size)
-    if "xlsx" in formats:
-        files["xlsx"] = write_xlsx(_sheets(t), out / f"{stem}.xlsx")
-    if "pdf" in formats:
-        files["pdf"] = _pdf(_doc(t, s, now), s, out / f"{stem}.pdf")
-    return files
-
-
-def _pdf(doc: Any, s: ReportSettings, path: Path) -> Path:
-    """The same Doc through HTML and Chromium (or WeasyPrint), like the weekly report's PDF."""
-    import shutil
-    import tempfile
-
-    from reports.html_out import find_font, render_html
-    from reports.pdf_out import start_pdf
-
-    tmp = Path(tempfile.mkdtemp(prefix="langnghe-survey-"))
-    try:
-        html = tmp / f"{path.stem}.html"
-        html.write_text(render_html(doc, size=s.font_size, fonts=find_font(s.pdf_fonts)), encoding="utf-8")
-        return start_pdf(html, path, engine=s.pdf_engine, chromium=s.chromium(),
-                         timeout=s.browser_timeout_seconds).wait()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    res = Result(title=t.title)
+    write_files(Built(doc=_doc(t, s, now), sheets=_sheets(t)), s, Path(out_dir),
+                f"khao-sat-{survey_id}-{fold_slug(t.title)[:40]}", set(formats), res)
+    if res.errors:
+        raise PdfError("; ".join(res.errors))
+    return res.files
 
 
 def previous_wave(cur: Any, survey_id: int) -> int | None:

@@ -152,6 +152,7 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def run_report(args: argparse.Namespace, cfg: Config) -> int:
+    from reports.pdf_out import PdfError
     from reports.survey import previous_wave, write_survey_report
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
@@ -168,7 +169,7 @@ def run_report(args: argparse.Namespace, cfg: Config) -> int:
             compare = None if args.no_compare else (args.compare or previous_wave(cur, args.id))
         try:
             files = write_survey_report(cfg, db, args.id, args.out, formats, compare_to=compare, now=utcnow())
-        except ValueError as exc:
+        except (ValueError, PdfError) as exc:
             return _fail(exc)
     for kind, path in files.items():
         print(f"{kind}: {path}")
