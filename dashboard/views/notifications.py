@@ -13,6 +13,7 @@ from vocab.alerts import SEVERITY_LABELS
 from vocab.labels import TOPIC_LABELS
 
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
+QUEUE_LABELS = {"pending": "chờ gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)"}
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 
 
@@ -82,8 +83,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     st.divider()
     st.subheader("Quản trị: nhật ký gửi")
     counts = dn.outbox_counts()
-    st.caption("Hàng đợi: " + (" · ".join(f"{ {'pending': 'chờ gửi', 'sent': 'đã gửi', 'failed': 'bỏ (lỗi)'}.get(k, k)}: {v}"
-                                          for k, v in counts.items()) or "trống"))
+    st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))
     log = dn.send_log()
     if len(log):
         st.dataframe(pd.DataFrame({"Lúc": log["logged_at"], "Kênh": [labels.get(c, c) for c in log["channel"]],
