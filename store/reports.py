@@ -257,8 +257,6 @@ def _stories(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
     handling = story_handling(cur, list(df["story_id"]))
     for c in ("alert_id", "alert_status", "severity", "assignee", "reviewers", "notes"):
         df[c] = [handling.get(s, {}).get(c) for s in df["story_id"]]
-    # detection names an alerted story better than its first item's title (often a post without diacritics)
-    df["title"] = [handling.get(s, {}).get("alert_title") or t for s, t in zip(df["story_id"], df["title"])]
     return df[cols]
 
 
@@ -273,12 +271,11 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -
         WITH a AS (SELECT * FROM alerts WHERE story_id IN (SELECT unnest(?::VARCHAR[])) AND status <> 'merged'),
              latest AS (SELECT story_id, arg_max(alert_id, seq) AS alert_id, arg_max(status, seq) AS status,
                                arg_max(severity, seq) AS severity, arg_max(assignee, seq) AS assignee,
-                               arg_max(title, seq) AS alert_title,
                                list(close_reason ORDER BY seq) FILTER (WHERE close_reason IS NOT NULL) AS reasons
                         FROM a GROUP BY story_id)
         SELECT l.story_id, l.alert_id, l.status, l.severity,
                coalesce((SELECT u.display_name FROM users u WHERE u.username = l.assignee), l.assignee) AS assignee,
-               l.reasons, l.alert_title,
+               l.reasons,
                (SELECT list_sort(list_distinct(list(coalesce(u.display_name, e.username))))
                 FROM alert_events e JOIN alerts x USING (alert_id) LEFT JOIN users u ON u.username = e.username
                 WHERE x.story_id = l.story_id AND e.username <> 'system') AS reviewers,
@@ -289,9 +286,8 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -
         [list(story_ids)],
     ).fetchall()
     out = {}
-    for sid, aid, status, sev, assignee, reasons, alert_title, reviewers, notes in rows:
+    for sid, aid, status, sev, assignee, reasons, reviewers, notes in rows:
         out[sid] = {"alert_id": aid, "alert_status": status, "severity": sev, "assignee": assignee,
-                    "alert_title": alert_title,
                     "reviewers": list(reviewers or []), "notes": list(notes or []) + list(reasons or [])}
     return out
 
