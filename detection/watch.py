@@ -208,6 +208,7 @@ def _report(cur: Any, wls: list[dict[str, Any]], now: datetime) -> list[str]:
         return []
     existing = store_watch.open_alerts(cur, ids, OPEN_STATES)
     marks: list[tuple[int, str, str]] = []
+    grown: set[str] = set()
     due: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     by_wl: dict[int, list[dict[str, Any]]] = {}
     for h in pending.to_dict("records"):  # plain records: pandas per watchlist costs more than the rest
@@ -220,6 +221,7 @@ def _report(cur: Any, wls: list[dict[str, Any]], now: datetime) -> list[str]:
             continue
         if wid in existing:
             marks += [(wid, h["item_id"], existing[wid]) for h in mine]
+            grown.add(existing[wid])
         elif len(mine) >= int(wl["min_items"]):
             due.append((wl, mine))
     raised: list[str] = []
@@ -232,6 +234,8 @@ def _report(cur: Any, wls: list[dict[str, Any]], now: datetime) -> list[str]:
             marks += [(int(wl["id"]), h["item_id"], alert_id) for h in hs]
             raised.append(alert_id)
     store_watch.mark_reported(cur, marks)
+    for alert_id in sorted(grown):  # an open alert holds every item reported by it (drill-down, reports)
+        store_alerts.update_alert_items(cur, alert_id, store_watch.alert_item_ids(cur, alert_id), now)
     return raised
 
 

@@ -132,6 +132,13 @@ def open_alerts(cur: "duckdb.DuckDBPyConnection", watchlist_ids: Sequence[int],
     return {keys[k]: a for k, a in rows}
 
 
+def alert_item_ids(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> list[str]:
+    """The items of every hit reported by this alert, oldest first (the alert's item list follows them)."""
+    rows = cur.execute("SELECT item_id FROM watch_hits WHERE alert_id = ? GROUP BY item_id "
+                       "ORDER BY min(published_at), item_id", [alert_id]).fetchall()
+    return [r[0] for r in rows]
+
+
 def watch_key(watchlist_id: int) -> str:
     """What a watchlist alert stores in alerts.story_id (so the review pages can link the two)."""
     return f"W{int(watchlist_id)}"

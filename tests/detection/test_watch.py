@@ -115,6 +115,7 @@ def test_first_item_alert_names_the_watchlist_and_words_and_is_raised_once(tmp_p
         assert watch.match_new(db, [b], NOW + timedelta(minutes=5)) == []  # the open alert reports it
         alerts = _alerts(db, wid)
         assert len(alerts) == 1
+        assert alerts[0][1] == 2 and list(alerts[0][3]) == [a, b]  # the open alert now holds both items
         assert "Chùa Ba Vàng" in alerts[0][2] and "chùa ba vàng" in alerts[0][2]
         with db.read() as cur:
             hits = store_watch.recent_hits(cur, wid)
