@@ -78,7 +78,7 @@ def release_claims(db: Database) -> int:
     """At serve's start: rows a dead process left 'sending' go out again (see the module docstring)."""
     now = utcnow()
     with db.write() as cur:
-        rows = store_notify.release_claims(cur, now, RESTART_NOTE)
+        rows = store_notify.release_claims(cur, RESTART_NOTE)
         for r in rows:
             store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], False, RESTART_NOTE)
     if rows:

@@ -153,11 +153,12 @@ def claim(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int]) -> None:
                 [list(ids)])
 
 
-def release_claims(cur: "duckdb.DuckDBPyConnection", now: datetime, note: str) -> list[dict[str, Any]]:
+def release_claims(cur: "duckdb.DuckDBPyConnection", note: str) -> list[dict[str, Any]]:
     """At start only (one process owns the database, so every claim is a dead process's): claimed rows go
-    back to pending, due now, with `note` as their last error. Returns them (id, channel, address)."""
-    cur.execute("""UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?
-                   WHERE status = 'sending' RETURNING id, channel, address""", [now, note[:500]])
+    back to pending — still due, they were when claimed — with `note` as their last error. Returns them
+    (id, channel, address)."""
+    cur.execute("""UPDATE outbox SET status = 'pending', last_error = ?
+                   WHERE status = 'sending' RETURNING id, channel, address""", [note[:500]])
     return dicts(cur)
 
 
