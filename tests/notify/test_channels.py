@@ -110,8 +110,6 @@ def test_email_over_a_local_smtp_server(smtp_server):
     keyed = dataclasses.replace(MSG, key="langnghe.20261204030000000000.7")
     for m in (keyed, keyed, MSG):  # a repeat of one outbox message, then the admin's test (no key)
         registry.get("email").send("canbo@example.vn", m, settings, mock(lambda r: None))
-    import email
-
     (to, raw), *_ = box.messages
     assert to == ["canbo@example.vn"]
     parsed = [email.message_from_bytes(raw, policy=email.policy.default) for _, raw in box.messages]
