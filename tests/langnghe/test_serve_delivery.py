@@ -18,6 +18,8 @@ from devtools import serve_rig
 from devtools.notify_standins import ApiStandIn, SmtpStandIn
 from tests.conftest import free_port
 
+pytestmark = pytest.mark.slow  # ~20 s and ~40 s: real serve processes (no subset of the suite skips them)
+
 CHANNELS = ("email", "telegram", "zalo")
 WAIT = 150  # seconds; the first pass collects and tags ~300 items on a shared 2-core machine
 
