@@ -4,7 +4,9 @@
     orchestration.notify.deliver (scheduler job "notify", every tick)
         ─▶ due outbox rows, grouped per subscription (a digest is one message)
         ─▶ notify.message.render (Vietnamese, short: title, why, places, items and sources, link)
+        ─▶ claim ('sending', committed; a dead process's claims are released when serve starts)
         ─▶ notify.registry.get(channel).send(address, message, settings, client)
+           (message.key is the same on every try: e-mail Message-ID, webhook X-LangNghe-Delivery)
         ─▶ sent, or retried with back-off ([notify] max_attempts, retry_base_seconds); every try logged
 
 A channel is one module in notify/channels/ registered by name (like collector kinds). Its base address

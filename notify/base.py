@@ -18,6 +18,9 @@ class Message:
     text: str             # the whole message, plain text
     alert_ids: tuple[str, ...] = ()
     link: str = ""
+    # the same for every try of the same outbox rows, so a message sent again after a crash is recognisable
+    # (e-mail Message-ID, webhook X-LangNghe-Delivery); "" for messages outside the outbox (the admin's test)
+    key: str = ""
 
 
 @runtime_checkable

@@ -113,7 +113,12 @@ def zalo_token_refresh(cfg: Config, db: Database) -> Job:
 
 
 def notify_delivery(cfg: Config, db: Database) -> Job:
-    """Every tick: send what the outbox holds that is due (orchestration/notify.py)."""
+    """Every tick: send what the outbox holds that is due (orchestration/notify.py). Made once at serve's
+    start, which is when messages a killed process was sending are released for another try."""
+    try:
+        notify_service.release_claims(db)
+    except Exception:  # the job still starts: the rows stay claimed until the next start, nothing is lost
+        log.exception("could not release the notifications a stopped server was sending")
 
     def job() -> None:
         res = notify_service.deliver(cfg, db)

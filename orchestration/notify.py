@@ -1,18 +1,24 @@
 """Delivering notifications: the scheduler job that empties the outbox (store/notify.py).
 
 Each tick: due rows (immediate ones at once, digests at their hour), grouped per subscription so a
-digest is one message, rendered (notify/message.py), sent through the channel (notify/registry.py) with
-an httpx client made here (tests inject a transport), then marked sent — or retried with back-off and
-given up after [notify] max_attempts. Every try is logged. A message is marked sent only after the
-channel accepted it, and the outbox row is unique per (event, subscription): a crash between the send
-and the mark can repeat that one message once, never lose it.
+digest is one message, rendered (notify/message.py), claimed ('sending', committed), sent through the
+channel (notify/registry.py) with an httpx client made here (tests inject a transport), then marked
+sent — or retried with back-off and given up after [notify] max_attempts. Every try is logged.
+
+What a crash (kill -9, power cut) does, by where it lands:
+    before the claim             the row is pending: sent after the restart, once
+    between claim and acceptance  the far end has nothing: sent after the restart, once
+    between acceptance and mark   the far end has it: sent AGAIN after the restart (at least once, never
+                                  lost), with the same delivery key (e-mail Message-ID, webhook
+                                  X-LangNghe-Delivery) and a log line saying it may be a repeat
+The last window is the few milliseconds of one local write. At start, release_claims() applies the rule.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import httpx
@@ -55,6 +61,31 @@ def _secrets(cfg: Config) -> list[str | None]:
             for k, v in ch.items() if k.endswith("_env")]
 
 
+RESTART_NOTE = ("máy chủ dừng đột ngột khi đang gửi tin này: có thể đã gửi rồi; gửi lại với cùng mã "
+                "(Message-ID của thư, X-LangNghe-Delivery của webhook)")
+
+
+def delivery_key(rows: list[dict[str, Any]]) -> str:
+    """The same for every try of the same outbox rows; the first row's creation time keeps two databases'
+    row 1 apart (mail systems treat one Message-ID as one message)."""
+    ids = sorted(int(r["id"]) for r in rows)
+    first = min(r["created_at"] for r in rows)
+    shown = "-".join(map(str, ids[:8])) + (f"-n{len(ids)}" if len(ids) > 8 else "")
+    return f"langnghe.{first:%Y%m%d%H%M%S%f}.{shown}"
+
+
+def release_claims(db: Database) -> int:
+    """At serve's start: rows a dead process left 'sending' go out again (see the module docstring)."""
+    now = utcnow()
+    with db.write() as cur:
+        rows = store_notify.release_claims(cur, RESTART_NOTE)
+        for r in rows:
+            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], False, RESTART_NOTE)
+    if rows:
+        log.warning("%d notifications were being sent when the server stopped; sending again", len(rows))
+    return len(rows)
+
+
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:
     return registry.get(channel).send(address, msg, channel_settings(cfg, channel), client)
 
@@ -78,12 +109,16 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     with (client_factory() if client_factory else httpx.Client(timeout=s.timeout_seconds)) as client:
         for (_, channel, address), grp in groups.items():
             ids = [r["id"] for r in grp]
-            msg = render.render([r for r in grp if r.get("alert_id")], s.public_url)
+            msg = replace(render.render([r for r in grp if r.get("alert_id")], s.public_url), key=delivery_key(grp))
+            with db.write() as cur:
+                store_notify.claim(cur, ids)
             try:
                 detail = send_one(cfg, channel, address, msg, client)
                 ok = True
             except (SendError, KeyError) as exc:
                 detail, ok = redact(str(exc), hidden), False
+            except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
+                detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
             with db.write() as cur:
                 if ok:
                     store_notify.mark_sent(cur, ids, utcnow())

@@ -2,8 +2,10 @@
 
     store.alerts.raise_alert ─▶ enqueue_for_alert(cur, …)   same transaction: an alert is never raised
                                                               without its notifications, nor they without it
-    orchestration.notify.deliver ─▶ due_rows ─▶ channel ─▶ mark_sent / mark_retry / log_send
-UNIQUE (event_key, subscription_id) means a restart or a second raise can never send twice.
+    orchestration.notify.deliver ─▶ due_rows ─▶ claim ─▶ channel ─▶ mark_sent / mark_retry / log_send
+    serve starting ─▶ release_claims: rows left 'sending' by a process that died mid-send go back to pending
+UNIQUE (event_key, subscription_id) means a second raise of the same alert never enqueues twice.
+Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed.
 """
 
 from __future__ import annotations
@@ -142,6 +144,21 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
            WHERE o.status = 'pending' AND o.next_attempt_at <= ?
            ORDER BY o.subscription_id, o.created_at LIMIT ?""", [now, limit])
+    return dicts(cur)
+
+
+def claim(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int]) -> None:
+    """Committed before the channel is called: after a crash, 'sending' says "maybe delivered"."""
+    cur.execute("UPDATE outbox SET status = 'sending' WHERE id IN (SELECT unnest(?)) AND status = 'pending'",
+                [list(ids)])
+
+
+def release_claims(cur: "duckdb.DuckDBPyConnection", note: str) -> list[dict[str, Any]]:
+    """At start only (one process owns the database, so every claim is a dead process's): claimed rows go
+    back to pending — still due, they were when claimed — with `note` as their last error. Returns them
+    (id, channel, address)."""
+    cur.execute("""UPDATE outbox SET status = 'pending', last_error = ?
+                   WHERE status = 'sending' RETURNING id, channel, address""", [note[:500]])
     return dicts(cur)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.header import Header
+from email.utils import make_msgid
 from email.mime.text import MIMEText
 from typing import Any, Mapping
 
@@ -14,6 +15,13 @@ import httpx
 from notify.base import Message, SendError
 from notify.registry import register
 from vocab.secrets import secret
+
+
+def message_id(key: str, sender: str) -> str:
+    """The delivery key as Message-ID: a repeat of the same message (a crash right after the server
+    accepted it) carries the same id, which mail systems and readers use to spot duplicates."""
+    domain = sender.rsplit("@", 1)[-1].strip("> ") or "lang-nghe"
+    return f"<{key}@{domain}>"
 
 
 @register
@@ -32,6 +40,7 @@ class Email:
         msg["Subject"] = Header(message.subject, "utf-8")
         msg["From"] = str(settings.get("sender", "lang-nghe@localhost"))
         msg["To"] = address
+        msg["Message-ID"] = message_id(message.key, msg["From"]) if message.key else make_msgid(domain="lang-nghe")
         user = secret(str(settings.get("username_env", "LANGNGHE_SMTP_USER")))
         password = secret(str(settings.get("password_env", "LANGNGHE_SMTP_PASSWORD")))
         timeout = float(settings.get("timeout_seconds", 20))

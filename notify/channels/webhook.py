@@ -1,5 +1,6 @@
 """webhook: a JSON POST to the subscriber's URL, signed with HMAC-SHA256 of the body in
-`X-LangNghe-Signature: sha256=<hex>` (secret: [notify.webhook] secret_env)."""
+`X-LangNghe-Signature: sha256=<hex>` (secret: [notify.webhook] secret_env). `X-LangNghe-Delivery` is the
+same on every try of one message: a receiver that keeps the last few can drop a repeat."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ class Webhook:
                            "link": message.link}, ensure_ascii=False).encode()
         try:
             r = client.post(address, content=body, headers={"Content-Type": "application/json; charset=utf-8",
-                                                            "X-LangNghe-Signature": signature(key, body)})
+                                                            "X-LangNghe-Signature": signature(key, body),
+                                                            **({"X-LangNghe-Delivery": message.key}
+                                                               if message.key else {})})
         except httpx.HTTPError as exc:
             raise SendError(f"webhook không trả lời: {type(exc).__name__}") from None
         if r.status_code >= 300:

@@ -4,9 +4,10 @@ MockTransport), fails with SendError — never a secret in the message — when 
 
 from __future__ import annotations
 
+import dataclasses
+import email.policy
 import hashlib
 import hmac
-import email.policy
 import json
 
 import httpx
@@ -38,11 +39,13 @@ def test_webhook_is_signed(monkeypatch):
 
     def h(req):
         seen["sig"], seen["body"] = req.headers["x-langnghe-signature"], req.content
+        seen["delivery"] = req.headers.get("x-langnghe-delivery")
         return httpx.Response(204)
 
-    registry.get("webhook").send("http://127.0.0.1/hook", MSG, {}, mock(h))
+    registry.get("webhook").send("http://127.0.0.1/hook", dataclasses.replace(MSG, key="langnghe.1.7"), {}, mock(h))
     assert seen["sig"] == "sha256=" + hmac.new(SECRET.encode(), seen["body"], hashlib.sha256).hexdigest()
     assert json.loads(seen["body"])["alerts"] == ["A000001"]
+    assert seen["delivery"] == "langnghe.1.7"  # the same on a repeat: the receiver can drop it
 
 
 def test_telegram_and_zalo(monkeypatch):
@@ -103,14 +106,17 @@ def smtp_server():
 
 def test_email_over_a_local_smtp_server(smtp_server):
     box, port = smtp_server
-    registry.get("email").send("canbo@example.vn", MSG, {"host": "127.0.0.1", "port": port, "security": "none",
-                                                          "sender": "lang-nghe@example.vn"}, mock(lambda r: None))
-    (to, raw), = box.messages
+    settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "lang-nghe@example.vn"}
+    keyed = dataclasses.replace(MSG, key="langnghe.20261204030000000000.7")
+    for m in (keyed, keyed, MSG):  # a repeat of one outbox message, then the admin's test (no key)
+        registry.get("email").send("canbo@example.vn", m, settings, mock(lambda r: None))
+    (to, raw), *_ = box.messages
     assert to == ["canbo@example.vn"]
-    import email
-
-    m = email.message_from_bytes(raw, policy=email.policy.default)
-    assert m["Subject"] == MSG.subject and "Bùn đất từ bãi thải" in m.get_content()
+    parsed = [email.message_from_bytes(raw, policy=email.policy.default) for _, raw in box.messages]
+    assert parsed[0]["Subject"] == MSG.subject and "Bùn đất từ bãi thải" in parsed[0].get_content()
+    ids = [m["Message-ID"] for m in parsed]
+    assert ids[0] == ids[1] == "<langnghe.20261204030000000000.7@example.vn>"  # a repeat is recognisable
+    assert ids[2] and ids[2] != ids[0]
 
 
 def test_console_prints(capsys):

@@ -106,6 +106,62 @@ def test_a_restart_between_alert_and_send_still_sends_exactly_once(env, tmp_path
     db2.close()
 
 
+class Hook:
+    """A webhook receiver that records each POST's delivery key and body."""
+
+    def __init__(self):
+        self.got: list[tuple[str, dict]] = []
+
+    def __call__(self, req: httpx.Request) -> httpx.Response:
+        self.got.append((req.headers.get("x-langnghe-delivery", ""), json.loads(req.content)))
+        return httpx.Response(204)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self))
+
+
+def test_a_crash_after_the_channel_accepted_repeats_it_once_with_the_same_key(env, monkeypatch):
+    """The one window the outbox cannot close: the far end has the message, the mark never committed.
+    At least once, never lost: the next start sends it again, recognisably (same key), and says so."""
+    cfg, db = env
+    monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
+    subscribe(db, channel="webhook", address="http://hook.test/lang-nghe")
+    raise_one(db)
+    hook = Hook()
+    with monkeypatch.context() as m:
+        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            notify.deliver(cfg, db, client_factory=hook.client, now=NOW)
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sending": 1}
+    notify.deliver(cfg, db, client_factory=hook.client, now=NOW)  # the same process never re-sends a claim
+    assert len(hook.got) == 1
+    db.close()
+    db2 = Database(cfg.storage.db_path)                       # the restart
+    assert notify.release_claims(db2) == 1 and notify.release_claims(db2) == 0
+    assert notify.deliver(cfg, db2, client_factory=hook.client, now=NOW)["sent"] == 1
+    notify.deliver(cfg, db2, client_factory=hook.client, now=NOW + timedelta(hours=1))
+    assert len(hook.got) == 2 and hook.got[0] == hook.got[1] and hook.got[0][0].startswith("langnghe.")
+    with db2.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 1}
+        assert any("có thể đã gửi" in r["detail"] for r in store_notify.recent_log(cur))
+    db2.close()
+
+
+def test_a_channel_bug_is_a_retry_not_a_stuck_claim(env, monkeypatch):
+    cfg, db = env
+    subscribe(db)
+    raise_one(db)
+
+    def bug(req):
+        raise ValueError("unexpected")
+
+    res = notify.deliver(cfg, db, client_factory=lambda: httpx.Client(transport=httpx.MockTransport(bug)), now=NOW)
+    assert res == {"sent": 0, "retried": 1}
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"pending": 1}
+
+
 def test_failures_back_off_then_give_up_and_the_token_never_reaches_the_log(env):
     cfg, db = env
     subscribe(db)
