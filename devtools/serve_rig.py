@@ -154,6 +154,16 @@ class ServeProcess:
         self.proc.send_signal(signal.SIGKILL)
         return self.proc.wait(timeout=30)
 
+    def terminate(self) -> int:
+        """SIGTERM, as systemd or `kill` stops it: a clean stop like Ctrl+C, exit 0."""
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            raise
+
     def stop(self) -> int:
         """Ctrl+C, as an operator stops it: the scheduler stops, the database is closed (exit 130, the CLI's code for Ctrl+C)."""
         if self.proc.poll() is None:

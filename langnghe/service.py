@@ -15,7 +15,9 @@ DuckDB allows one process per file, so collection and the dashboard share one ha
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -98,6 +100,17 @@ def run_dashboard(cfg: Config) -> None:
     bootstrap.run_asgi_app(str(APP_PATH), "dashboard.server:app", [], flags)
 
 
+def _stop_on_sigterm() -> None:
+    """systemd and `kill` stop a service with SIGTERM. uvicorn shuts the dashboard down on it and then
+    re-raises the signal; with the default handler that kills the process before the scheduler stops, the
+    final snapshot is written and the state file is marked stopped. Exit cleanly (0) instead."""
+    def handler(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
           config_path: str | None = None) -> int:
     """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
@@ -122,6 +135,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     url = f"http://{cfg.dashboard.host}:{cfg.dashboard.port}"
     print(f"Lắng Nghe đang chạy: mở {url} (Ctrl+C để dừng)", flush=True)
     print(f"Đang thu thập tin theo lịch; nhật ký chi tiết: {log_path}", flush=True)
+    _stop_on_sigterm()
     try:
         run_dashboard(cfg)
     finally:
