@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, drill, ui
 from dashboard.views import _trend
 from dashboard.labels import as_list, topic_label
 
@@ -84,21 +84,22 @@ def render() -> None:
 
 def _open_topic(ev: object, codes: list[str], days: int) -> None:
     """A click on a bar opens Tin bài with that topic and that period (the earlier bar: the period before)."""
-    for p in _trend._points(ev):
+    for p in drill.points(ev):
         idx = p.get("point_index", p.get("point_number"))
         if idx is None or not 0 <= int(idx) < len(codes):
             continue
-        ui.open_items({"topic": codes[int(idx)], "period": str(days), "prev": "1" if p.get("curve_number") == 0 else ""})
+        ui.open_items({"topic": codes[int(idx)], "period": str(days), "prev": "1" if p.get("curve_number") == 0 else "",
+                       **drill.EVERY_ITEM})
         return
 
 
 def _open_unit(ev: object, days: int) -> None:
     """A click on a unit of the map opens Tin bài with the items counted for that 2025 unit."""
-    for p in _trend._points(ev):
+    for p in drill.points(ev):
         cd = p.get("customdata")
         name = cd[0] if isinstance(cd, (list, tuple)) and cd else None
         if name:
-            ui.open_items({"unit": str(name), "period": str(days)})
+            ui.open_items({"unit": str(name), "period": str(days), **drill.EVERY_ITEM})
             return
 
 

@@ -87,8 +87,8 @@ def test_a_bar_click_opens_the_topic_and_its_period(monkeypatch):
     prev = SimpleNamespace(selection=SimpleNamespace(points=[{"curve_number": 0, "point_index": 0}]))
     topics_view._open_topic(prev, ["environment", "health"], 30)
     topics_view._open_topic(SimpleNamespace(selection=SimpleNamespace(points=[])), ["health"], 7)
-    assert opened == [{"topic": "health", "period": "7", "prev": ""},
-                      {"topic": "environment", "period": "30", "prev": "1"}]
+    assert opened == [{"topic": "health", "period": "7", "prev": "", "all": "1"},
+                      {"topic": "environment", "period": "30", "prev": "1", "all": "1"}]
 
 
 def test_a_map_click_opens_the_unit(monkeypatch):
@@ -96,7 +96,7 @@ def test_a_map_click_opens_the_unit(monkeypatch):
     monkeypatch.setattr(topics_view.ui, "open_items", opened.append)
     ev = SimpleNamespace(selection=SimpleNamespace(points=[{"curve_number": 1, "customdata": ["Phường Yên Tử"]}]))
     topics_view._open_unit(ev, 30)
-    assert opened == [{"unit": "Phường Yên Tử", "period": "30"}]
+    assert opened == [{"unit": "Phường Yên Tử", "period": "30", "all": "1"}]
 
 
 def test_shipped_cells_cover_every_2025_unit_and_stay_small():
