@@ -52,13 +52,17 @@ def render() -> None:
                                  selection_mode="points")
             _open_topic(ev, list(topics["topic"]), days)
         with right:
-            st.dataframe(pd.DataFrame({
+            ev = st.dataframe(pd.DataFrame({
                 "Chủ đề": names,
                 "Kỳ này": topics["n_now"],
                 "Kỳ trước": topics["n_prev"],
                 "Thay đổi": [_change(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
                 "Tiêu cực kỳ này": topics["neg_now"],
-            }), hide_index=True, width="stretch", placeholder="—")
+            }), hide_index=True, width="stretch", placeholder="—", key="topic_table", on_select="rerun",
+                selection_mode="single-row")
+            row = _row(ev, len(topics))
+            if row is not None:  # a row: the topic's items this period, as its darker bar
+                ui.open_items({"topic": str(topics["topic"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
 
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025 và tên cũ)")
     if not len(places):
@@ -67,19 +71,32 @@ def render() -> None:
         return
     left, right = st.columns([1.4, 1])
     with left:
-        st.dataframe(pd.DataFrame({
+        ev = st.dataframe(pd.DataFrame({
             "Đơn vị mới (2025)": places["name_2025"],
             "Kỳ này": places["n_now"],
             "Kỳ trước": places["n_prev"],
             "Thay đổi": [_change(a, b) for a, b in zip(places["n_now"], places["n_prev"])],
             "Tiêu cực": places["neg_now"],
             "Tên cũ được nhắc": ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
-        }), hide_index=True, width="stretch", placeholder="—",
-            column_config={"Tên cũ được nhắc": st.column_config.TextColumn(width="large")})
-        st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
+        }), hide_index=True, width="stretch", placeholder="—", key="place_table", on_select="rerun",
+            selection_mode="single-row", column_config={"Tên cũ được nhắc": st.column_config.TextColumn(width="large")})
+        st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng. "
+                   "Chọn một dòng (ô bên trái) để xem tin của đơn vị trong kỳ này.")
+        row = _row(ev, len(places))
+        if row is not None:
+            ui.open_items({"unit": str(places["name_2025"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
     with right:
         _map(places, days)
     _trend.render(days, list(data.ward_coordinates()["name_2025"]))
+
+
+def _row(event: object, n: int) -> int | None:
+    """The row chosen in a table with row selection (None when none or out of range)."""
+    try:
+        rows = list(event.selection.rows)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    return int(rows[0]) if rows and 0 <= int(rows[0]) < n else None
 
 
 def _open_topic(ev: object, codes: list[str], days: int) -> None:
