@@ -199,11 +199,12 @@ def _scope() -> tuple[str | None, int | None]:
     """An alert's items or a watchlist's hits, when a chart click asked for them; a box drops each."""
     alert = st.session_state.get("x_alert")
     watch = st.session_state.get("x_watch")
-    if alert and not st.checkbox(f"Chỉ các tin của cảnh báo {alert}", key="x_alert_on"):
+    if alert and not st.checkbox(f"Chỉ các tin của cảnh báo {md(alert, 40)}", key="x_alert_on"):
         alert = None
     if watch is not None:
         names = {w["id"]: w["name"] for w in data.watchlists()}
-        if not st.checkbox(f"Chỉ các tin khớp danh sách theo dõi «{names.get(watch, watch)}»", key="x_watch_on"):
+        label = f"Chỉ các tin khớp danh sách theo dõi «{md(names.get(watch, watch), 80)}»"
+        if not st.checkbox(label, key="x_watch_on"):
             watch = None
     return alert, watch
 

@@ -216,3 +216,13 @@ def test_a_table_row_opens_its_topic_or_unit():
     assert topics_view._row(ev, 3) == 1 and topics_view._row(ev, 1) is None
     assert topics_view._row(SimpleNamespace(selection=SimpleNamespace(rows=[])), 3) is None
     assert topics_view._row(object(), 3) is None
+
+
+def test_a_forged_alert_link_is_shown_as_text(demo_env):
+    at = demo_env.page("explorer", "viewer")
+    at.query_params["alert"] = "**A1** <img src=x>"
+    at.run()
+    assert not at.exception
+    label = at.checkbox(key="x_alert_on").label
+    assert "\\*\\*A1\\*\\*" in label and "\\<img" in label
+    assert at.caption and any(c.value.startswith("0 tin") for c in at.caption)  # no alert of that name
