@@ -184,12 +184,16 @@ def _hour_start(text: str | None) -> datetime | None:
 
 def _hour_window(box: Any, period: str) -> tuple[datetime, datetime] | None:
     """The hour a chart click chose, as UTC bounds, while the day picked is still that hour's day; a box
-    to drop it."""
+    to drop it (once dropped, or once another day is picked, the page forgets the hour)."""
     hour = st.session_state.get("x_hour")
     rng = st.session_state.get("x_range")
-    if hour is None or PERIODS.get(period) != -1 or tuple(rng or ()) != (hour.date(), hour.date()):
+    if hour is None:
+        return None
+    if PERIODS.get(period) != -1 or tuple(rng or ()) != (hour.date(), hour.date()):
+        st.session_state["x_hour"] = None
         return None
     if not box.checkbox(f"Chỉ từ {hour:%H}:00 đến {hour:%H}:59", key="x_hour_on"):
+        st.session_state["x_hour"] = None  # dropped: the box goes with it
         return None
     start = data.utc_from_local(hour)
     return start, start + timedelta(hours=1)
@@ -200,12 +204,12 @@ def _scope() -> tuple[str | None, int | None]:
     alert = st.session_state.get("x_alert")
     watch = st.session_state.get("x_watch")
     if alert and not st.checkbox(f"Chỉ các tin của cảnh báo {md(alert, 40)}", key="x_alert_on"):
-        alert = None
+        alert = st.session_state["x_alert"] = None  # dropped: the box goes with it
     if watch is not None:
         names = {w["id"]: w["name"] for w in data.watchlists()}
         label = f"Chỉ các tin khớp danh sách theo dõi «{md(names.get(watch, watch), 80)}»"
         if not st.checkbox(label, key="x_watch_on"):
-            watch = None
+            watch = st.session_state["x_watch"] = None
     return alert, watch
 
 

@@ -185,8 +185,11 @@ def test_alert_hour_link_is_kept_and_each_part_can_be_dropped(demo_env):
     assert "hour" not in at.query_params and _qp(at, "from") == [f"{h:%Y-%m-%d}"]
     n_day = len(_rows(at))
     at.checkbox(key="x_alert_on").uncheck().run()  # every item of that day
+    assert not [c for c in at.checkbox if c.key == "x_hour_on"]  # the hour is dropped for good
     assert "alert" not in at.query_params
     assert 1 <= n_hour <= n_day <= len(_rows(at))
+    at.run()
+    assert "alert" not in at.query_params and not [c for c in at.checkbox if c.key == "x_alert_on"]
 
 
 def test_unclassified_and_unknown_are_filters_too(demo_env):
