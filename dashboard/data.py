@@ -33,6 +33,7 @@ from vocab.timefmt import TZ_NAME, VN_OFFSET
 TZ = TZ_NAME
 TZ_OFFSET = VN_OFFSET
 TTL = 10
+OFFSET_HOURS = int(TZ_OFFSET.total_seconds() // 3600)  # Vietnam time has no daylight saving: buckets by local hour/day
 SLOW_TTL = 120
 
 
@@ -99,14 +100,14 @@ def sentiment_share(days: int) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def topics_over_time(days: int = 14) -> pd.DataFrame:
     with db().read() as cur:
-        return q.topics_over_time(cur, local_day_start() - timedelta(days=days - 1), "day", offset_hours=7)
+        return q.topics_over_time(cur, local_day_start() - timedelta(days=days - 1), "day", offset_hours=OFFSET_HOURS)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def items_over_time(days: int = 14, bucket: str = "day") -> pd.DataFrame:
+    """Items per local day (or hour) and outlet over the last `days` local days (today included)."""
     with db().read() as cur:
-        df = store_items.items_over_time(cur, utcnow() - timedelta(days=days), bucket)
-    return to_local(df, "bucket")
+        return store_items.items_over_time(cur, local_day_start() - timedelta(days=days - 1), bucket, OFFSET_HOURS)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -192,14 +193,15 @@ def briefing(since: datetime, n_negative: int) -> dict[str, pd.DataFrame]:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def search_text(query: str, since: datetime | None, until: datetime | None, source_types: tuple[str, ...],
                 outlets: tuple[str, ...], topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...],
-                in_area_only: bool, order: str, limit: int) -> tuple[pd.DataFrame, int, bool]:
+                in_area_only: bool, order: str, limit: int, alert: str | None = None,
+                watch: int | None = None) -> tuple[pd.DataFrame, int, bool]:
     """Items matching a typed query (store.search; an empty query lists the newest), best or newest
     first, how many match in all, and whether that count is exact. Raises store.search.QueryError (not
     cached) when the query cannot be read."""
     with db().read() as cur:
         res = store_search.search(cur, query, since=since, until=until, source_types=source_types, outlets=outlets,
                                   topics=topics, sentiments=sentiments, places=places, in_area_only=in_area_only,
-                                  order=order, limit=limit)
+                                  order=order, limit=limit, alert_id=alert, watchlist_id=watch)
     return to_local(res.items, "published_at"), res.total, res.total_exact
 
 
@@ -357,12 +359,13 @@ def watchlists() -> list[dict[str, Any]]:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def watch_counts(days: int) -> tuple[pd.DataFrame, dict[int, int]]:
-    """Hits per watchlist and day (local time) over the last `days` days, and the totals."""
-    since = utcnow() - timedelta(days=days)
+    """Hits per watchlist and local day over the last `days` local days (today included), and the totals
+    over the same days (what the chart adds up to)."""
+    since = local_day_start() - timedelta(days=days - 1)
     with db().read() as cur:
-        df = store_watch.hit_counts(cur, since, "day")
+        df = store_watch.hit_counts(cur, since, "day", OFFSET_HOURS)
         totals = store_watch.hit_totals(cur, since)
-    return to_local(df, "t"), totals
+    return df, totals
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # tagged_at >= T - TAG_SLACK, a bound DuckDB turns into row-group pruning of item_tags (appended in time
 # order) instead of probing every tag row. Links likewise: seen_at >= fetched_at.
 TAG_SLACK = timedelta(days=1)
+FAR_FUTURE = datetime(9999, 1, 1)
 
 # --- overview --------------------------------------------------------------------------------
 
@@ -67,22 +68,36 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
     return out
 
 
-def sentiment_share(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.DataFrame:
-    """sentiment, n for items published since `since` (tagged items only)."""
+def _tagged_items_sql(cur: "duckdb.DuckDBPyConnection", extra: str = "") -> str:
+    """Items published in [?, ?) that the NLP or a staff member has tagged, with their effective tags
+    (`_effective_sql`): what the charts count, so that a click opens Tin bài on exactly the same items
+    (Tin bài filters the same effective tags). Parameters: the tag bound, since, until."""
+    joins, sel = _effective_sql(cur, bounded=True)
+    return f"""SELECT * FROM (
+            SELECT i.id, i.published_at, i.source_type, i.outlet {extra}, {sel}
+            FROM items i {joins}
+            WHERE i.published_at >= ? AND i.published_at < ?
+        ) WHERE tagged"""
+
+
+def sentiment_share(cur: "duckdb.DuckDBPyConnection", since: datetime,
+                    until: datetime | None = None) -> pd.DataFrame:
+    """sentiment, n for tagged items published in [since, until) by their effective sentiment
+    ('unknown' when none)."""
     return cur.execute(
-        """
-        SELECT coalesce(t.sentiment, 'unknown') AS sentiment, count(*) AS n
-        FROM items i JOIN item_tags t ON t.item_id = i.id
-        WHERE i.published_at >= ? AND t.tagged_at >= ?
-        GROUP BY ALL ORDER BY n DESC
+        f"""
+        SELECT coalesce(sentiment, 'unknown') AS sentiment, count(*) AS n
+        FROM ({_tagged_items_sql(cur)})
+        GROUP BY ALL ORDER BY n DESC, sentiment
         """,
-        [since, since - TAG_SLACK],
+        [since - TAG_SLACK, since, until or FAR_FUTURE],
     ).df()
 
 
 def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: str = "day",
-                     offset_hours: int = 0) -> pd.DataFrame:
-    """bucket, topic, n: item counts per topic per time bucket (local buckets with `offset_hours`)."""
+                     offset_hours: int = 0, until: datetime | None = None) -> pd.DataFrame:
+    """bucket, topic, n: tagged items per effective topic per time bucket (local buckets with
+    `offset_hours`); an item with no topic counts under 'other', one with two topics under both."""
     if bucket not in ("hour", "day"):
         raise ValueError(bucket)
     return cur.execute(
@@ -90,13 +105,12 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
         SELECT date_trunc('{bucket}', published_at + INTERVAL ({int(offset_hours)}) HOUR) AS bucket,
                coalesce(tp, 'other') AS topic, count(*) AS n
         FROM (
-            SELECT i.published_at, unnest(CASE WHEN len(t.topics) > 0 THEN t.topics ELSE [NULL] END) AS tp
-            FROM items i JOIN item_tags t ON t.item_id = i.id
-            WHERE i.published_at >= ? AND t.tagged_at >= ?
+            SELECT published_at, unnest(CASE WHEN len(topics) > 0 THEN topics ELSE [NULL] END) AS tp
+            FROM ({_tagged_items_sql(cur)})
         )
         GROUP BY ALL ORDER BY bucket, topic
         """,
-        [since, since - TAG_SLACK],
+        [since - TAG_SLACK, since, until or FAR_FUTURE],
     ).df()
 
 
@@ -112,7 +126,8 @@ def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False) -> t
              coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,
              coalesce(from_json(h.h_places, '["VARCHAR"]'), t.places) AS places,
              coalesce(CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN), t.in_area) AS in_area,
-             h.item_id IS NOT NULL AS corrected"""
+             h.item_id IS NOT NULL AS corrected,
+             (t.item_id IS NOT NULL OR h.item_id IS NOT NULL) AS tagged"""
     return joins, sel
 
 
@@ -161,14 +176,22 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50, in_area_only
 def tag_filters(topics: Sequence[str], sentiments: Sequence[str], places: Sequence[str],
                 in_area_only: bool) -> tuple[list[str], list[Any]]:
     """Conditions (and their parameters) on an item's effective tags, as the item lists filter them;
-    they apply to the columns `_effective_sql` selects (topics, sentiment, places, in_area)."""
+    they apply to the columns `_effective_sql` selects (topics, sentiment, places, in_area, tagged).
+    Topic 'other' is a tagged item with no topic and sentiment 'unknown' one with no sentiment: the
+    charts' "Chưa phân loại" and "Chưa rõ" buckets."""
     conds: list[str] = []
     params: list[Any] = []
     if topics:
-        conds.append("list_has_any(topics, ?::VARCHAR[])")
+        cond = "list_has_any(topics, ?::VARCHAR[])"
+        if "other" in topics:
+            cond = f"({cond} OR (tagged AND coalesce(len(topics), 0) = 0))"
+        conds.append(cond)
         params.append(list(topics))
     if sentiments:
-        conds.append("sentiment IN (SELECT unnest(?::VARCHAR[]))")
+        cond = "sentiment IN (SELECT unnest(?::VARCHAR[]))"
+        if "unknown" in sentiments:
+            cond = f"({cond} OR (tagged AND sentiment IS NULL))"
+        conds.append(cond)
         params.append(list(sentiments))
     if places:
         conds.append("list_has_any(places, ?::VARCHAR[])")
@@ -231,22 +254,19 @@ def filter_options(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[st
 # --- topics and places -----------------------------------------------------------------------
 
 def topic_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime) -> pd.DataFrame:
-    """topic, n_now (mid..end), n_prev (start..mid), neg_now, neg_prev."""
+    """topic, n_now (mid..end), n_prev (start..mid), neg_now, neg_prev, by the effective tags (as Tin bài
+    filters them, so a bar opens exactly its items)."""
     return cur.execute(
-        """
+        f"""
         SELECT tp AS topic,
                count(*) FILTER (WHERE published_at >= ?) AS n_now,
                count(*) FILTER (WHERE published_at < ?) AS n_prev,
                count(*) FILTER (WHERE published_at >= ? AND sentiment = 'negative') AS neg_now,
                count(*) FILTER (WHERE published_at < ? AND sentiment = 'negative') AS neg_prev
-        FROM (
-            SELECT i.published_at, t.sentiment, unnest(t.topics) AS tp
-            FROM items i JOIN item_tags t ON t.item_id = i.id
-            WHERE i.published_at >= ? AND i.published_at < ? AND t.tagged_at >= ?
-        )
+        FROM (SELECT published_at, sentiment, unnest(topics) AS tp FROM ({_tagged_items_sql(cur)}))
         GROUP BY tp ORDER BY n_now DESC, tp
         """,
-        [mid, mid, mid, mid, start, end, start - TAG_SLACK],
+        [mid, mid, mid, mid, start - TAG_SLACK, start, end],
     ).df()
 
 

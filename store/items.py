@@ -333,13 +333,16 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> "Any":
     ).df()
 
 
-def items_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: str = "hour") -> "Any":
-    """Item counts per time bucket and outlet since `since` (bucket: 'hour' or 'day')."""
+def items_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: str = "hour",
+                    offset_hours: int = 0) -> "Any":
+    """Item counts per time bucket and outlet since `since` (bucket: 'hour' or 'day'; local buckets with
+    `offset_hours`, so a day is the day staff see and Tin bài filters)."""
     if bucket not in ("hour", "day"):
         raise ValueError(bucket)
     return cur.execute(
         f"""
-        SELECT date_trunc('{bucket}', published_at) AS bucket, outlet, count(*) AS n
+        SELECT date_trunc('{bucket}', published_at + INTERVAL ({int(offset_hours)}) HOUR) AS bucket, outlet,
+               count(*) AS n
         FROM items WHERE published_at >= ?
         GROUP BY ALL ORDER BY bucket
         """,

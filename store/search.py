@@ -193,6 +193,8 @@ def search(
     order: str = "relevance",
     limit: int = 500,
     now: datetime | None = None,
+    alert_id: str | None = None,
+    watchlist_id: int | None = None,
 ) -> SearchResult:
     """Items matching `query` (text or parsed) and the filters, best first (or newest first with
     order="newest"), at most `limit`, with the total number of matches. An empty query lists the newest
@@ -200,7 +202,10 @@ def search(
 
     An empty query with no date range looks in the last 30 days, then the last year, then everywhere:
     a window holding `limit` items holds exactly the newest ones (`total` then counts that window only,
-    and `total_exact` is False)."""
+    and `total_exact` is False).
+
+    `alert_id` keeps the items an alert holds, `watchlist_id` the hits of a watchlist (a click on the
+    alert's timeline or on the Theo dõi chart)."""
     if order not in ORDERS:
         raise ValueError(order)
     q = parse(query) if isinstance(query, str) or query is None else query
@@ -209,7 +214,7 @@ def search(
 
         t = now or utcnow()
         kw = dict(source_types=source_types, outlets=outlets, topics=topics, sentiments=sentiments, places=places,
-                  in_area_only=in_area_only, order=order, limit=limit)
+                  in_area_only=in_area_only, order=order, limit=limit, alert_id=alert_id, watchlist_id=watchlist_id)
         for w in LIST_WINDOWS:
             res = search(cur, None, since=t - w, until=None, **kw)  # type: ignore[arg-type]
             if res.total >= limit:
@@ -226,7 +231,8 @@ def search(
         matches = _matches_sql(cur, q, lo, hi, params)
     rank = ("together DESC, score DESC, published_at DESC, item_id" if order == "relevance"
             else "published_at DESC, score DESC, item_id")
-    filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only)
+    filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only,
+                             alert_id, watchlist_id)
     # rank on the index alone; the display columns are read for the `limit` winners only
     top = cur.execute(f"""
         WITH m AS ({matches}), f AS ({filtered})
@@ -239,7 +245,7 @@ def search(
 
 def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[Any], source_types: Sequence[str],
                   outlets: Sequence[str], topics: Sequence[str], sentiments: Sequence[str], places: Sequence[str],
-                  in_area_only: bool) -> str:
+                  in_area_only: bool, alert_id: str | None = None, watchlist_id: int | None = None) -> str:
     """SQL keeping the rows of `m` that pass the page's filters (the item's effective tags)."""
     where: list[str] = []
     outer: list[str] = []
@@ -250,6 +256,12 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
     if outlets:
         where.append("i.outlet IN (SELECT unnest(?::VARCHAR[]))")
         extra.append(list(outlets))
+    if alert_id is not None:
+        where.append("i.id IN (SELECT unnest(item_ids) FROM alerts WHERE alert_id = ?)")
+        extra.append(str(alert_id))
+    if watchlist_id is not None:
+        where.append("i.id IN (SELECT item_id FROM watch_hits WHERE watchlist_id = ?)")
+        extra.append(int(watchlist_id))
     tag_conds, tag_params = tag_filters(topics, sentiments, places, in_area_only)
     outer += tag_conds
     extra += tag_params

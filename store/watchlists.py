@@ -158,14 +158,17 @@ def mark_reported(cur: "duckdb.DuckDBPyConnection", marks: Sequence[tuple[int, s
 
 # --- the Theo dõi page ------------------------------------------------------------------------
 
-def hit_counts(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: str = "day") -> pd.DataFrame:
-    """Hits per watchlist and `bucket` (day|hour) of publication since `since`: name, t, n."""
+def hit_counts(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: str = "day",
+               offset_hours: int = 0) -> pd.DataFrame:
+    """Hits per watchlist and `bucket` (day|hour) of the item's publication since `since`: watchlist_id,
+    name, t, n (local buckets with `offset_hours`). Only items still stored: the ones Tin bài can list."""
     if bucket not in ("day", "hour"):
         raise ValueError(bucket)
     return cur.execute(f"""
-        SELECT w.name, date_trunc('{bucket}', h.published_at) AS t, count(*) AS n
-        FROM watch_hits h JOIN watchlists w ON w.id = h.watchlist_id
-        WHERE h.published_at >= ?
+        SELECT h.watchlist_id, w.name, date_trunc('{bucket}', i.published_at + INTERVAL ({int(offset_hours)}) HOUR) AS t,
+               count(*) AS n
+        FROM watch_hits h JOIN watchlists w ON w.id = h.watchlist_id JOIN items i ON i.id = h.item_id
+        WHERE i.published_at >= ?
         GROUP BY ALL ORDER BY t, w.name
     """, [since]).df()
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, drill, ui
 from dashboard.labels import SOURCE_TYPES, TOPIC_LABELS
 from store.search import QueryError
 
@@ -78,7 +78,7 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
     m[2].metric("Tỷ lệ tiêu cực", f"{neg / n:.0%}" if n else "—")
     if len(df) >= ROW_CAP:
         m[3].caption(f"Đã đọc {ROW_CAP} tin mới nhất; kỳ trước có thể thiếu.")
-    base = {kind: value}
+    base = {kind: value, **drill.EVERY_ITEM}  # the panel reads every item, not only the watched area's
     fig = go.Figure([
         go.Bar(name="Cùng ngày kỳ trước", x=daily["day"], y=daily["n_prev"], marker_color="#b3c6e0"),
         go.Bar(name="Kỳ này", x=daily["day"], y=daily["n"], marker_color="#1f5fa8"),
@@ -90,10 +90,9 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
                       yaxis2=dict(title="Tiêu cực", overlaying="y", side="right", tickformat=".0%", range=[0, 1]),
                       legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))
     ev = st.plotly_chart(fig, width="stretch", key="tr_daily", on_select="rerun", selection_mode="points")
-    for p in _points(ev):
-        if p.get("curve_number") in (0, 1) and p.get("x"):
-            d = pd.Timestamp(p["x"]) - (pd.Timedelta(days=days) if p.get("curve_number") == 0 else pd.Timedelta(0))
-            ui.open_items({**base, "from": f"{d:%Y-%m-%d}", "to": f"{d:%Y-%m-%d}"})
+    f = drill.from_points(ev, lambda p: day_filter(p, base, days))
+    if f:
+        ui.open_items(f)
     cur = df[pd.to_datetime(df["published_at"]).dt.tz_localize(None) > now - pd.Timedelta(days=days)] \
         if len(df) else df
     left, right = st.columns(2)
@@ -119,14 +118,17 @@ def _share(counts: pd.Series, title: str, param: str, base: dict, key: str, code
                       yaxis=dict(autorange="reversed"), xaxis_title="Số tin")
     ev = st.plotly_chart(fig, width="stretch", key=key, on_select="rerun", selection_mode="points")
     keys = codes or list(counts.index)
-    for p in _points(ev):
+    for p in drill.points(ev):
         i = p.get("point_index", p.get("point_number"))
         if i is not None and 0 <= int(i) < len(keys):
             ui.open_items({**base, param: str(keys[int(i)])})
 
 
-def _points(ev: object) -> list[dict]:
-    try:
-        return list(ev.selection.points)  # type: ignore[attr-defined]
-    except AttributeError:
-        return []
+def day_filter(p: dict, base: dict, days: int) -> dict | None:
+    """A day of the daily chart: this period's bar (curve 1) that day, the paler bar (curve 0) the same day
+    one period earlier, the negative-share point (curve 2) that day's negative items."""
+    curve, x = p.get("curve_number"), p.get("x")
+    if curve not in (0, 1, 2) or not x:
+        return None
+    d = pd.Timestamp(str(x)) - (pd.Timedelta(days=days) if curve == 0 else pd.Timedelta(0))
+    return {**base, **drill.day(d), **({"sent": "negative"} if curve == 2 else {})}

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.report_buttons import rapid_report_button
-from dashboard import actions, data, data_cases, gate, ui
+from dashboard import actions, data, data_cases, drill, gate, ui
 from vocab.cases import STATE_LABELS as CASE_STATES
 from detection.queue import allowed_actions, sort_queue
 from dashboard.labels import (
@@ -107,10 +107,16 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
             st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
             per_hour = items.assign(h=pd.to_datetime(items["published_at"]).dt.floor("h")).groupby("h").size() \
                 .reset_index(name="n")
-            fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin"))
+            fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin",
+                                   customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
             fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
                               xaxis=dict(tickformat="%Hh %d/%m"))
-            st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}")
+            ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
+                                 selection_mode="points")
+            st.caption("Bấm vào một cột để xem các tin của cảnh báo trong giờ đó ở trang Tin bài.")
+            f = drill.from_points(ev, lambda p: hour_filter(p, alert_id))
+            if f:
+                ui.open_items(f)
     if len(items):
         complaints = data_cases.for_items(tuple(items["item_id"]))
         if len(complaints):
@@ -220,3 +226,12 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
         if st.button("Gộp", key=f"b_{aid}_merge", disabled="merge" not in allowed or not others,
                      icon=":material/merge:"):
             _act(aid, "merge", other_id=other, note=note)
+
+
+def hour_filter(point: dict, alert_id: str) -> dict[str, str] | None:
+    """An hour of the alert's timeline: the alert's items published in that hour (Vietnam time), every
+    item (an alert's items need not be about the watched area)."""
+    cd = drill.custom(point)
+    if not cd or not cd[0]:
+        return None
+    return {"alert": alert_id, "hour": str(cd[0]), **drill.EVERY_ITEM}

@@ -6,6 +6,7 @@ the in-area flag, stored as human labels that retraining uses."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,10 @@ PERIODS = {"24 giờ qua": 1, "7 ngày qua": 7, "30 ngày qua": 30, "90 ngày qu
            "Chọn ngày…": -1}
 TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
 SENTIMENT_CODES = [k for k in SENTIMENT_LABELS if k != "unknown"]
+# the filters also offer the charts' "Chưa phân loại" / "Chưa rõ" buckets (tagged, but no topic / sentiment);
+# a correction never sets them
+FILTER_TOPICS = [*TOPIC_CODES, "other"]
+FILTER_SENTIMENTS = [*SENTIMENT_CODES, "unknown"]
 ORDERS = {"Phù hợp nhất": "relevance", "Mới nhất": "newest"}
 SEARCH_HELP = """**Cách tìm**
 - `lũ lụt`: tin có cả hai từ; tin có "lũ lụt" liền nhau xếp trước.
@@ -72,26 +77,31 @@ def render() -> None:
         if r1[0].checkbox("Lùi về kỳ liền trước", key="x_prev",
                           help="Xem cùng độ dài thời gian ngay trước đó (tuần trước, tháng trước) để so sánh."):
             since, until = since - timedelta(days=PERIODS[period]), since
+    hour = _hour_window(r1[0], period)
+    if hour is not None:  # one hour of a chart (the alert's timeline): narrower than the day picked
+        since, until = hour
     types = r1[1].multiselect("Loại nguồn", list(SOURCE_TYPES), format_func=SOURCE_TYPES.get, key="x_types",
                               placeholder="Tất cả")
     outlets = r1[2].multiselect("Cơ quan, kênh", _with_chosen(opts["outlets"], "x_outlets"), key="x_outlets",
                                 placeholder="Tất cả")
-    topics = r1[3].multiselect("Chủ đề", TOPIC_CODES, format_func=TOPIC_LABELS.get, key="x_topics",
+    topics = r1[3].multiselect("Chủ đề", FILTER_TOPICS, format_func=TOPIC_LABELS.get, key="x_topics",
                                placeholder="Tất cả")
     r2 = st.columns([1.1, 2.6, 1.6])
-    sentiments = r2[0].multiselect("Sắc thái", SENTIMENT_CODES, format_func=SENTIMENT_LABELS.get, key="x_sent",
+    sentiments = r2[0].multiselect("Sắc thái", FILTER_SENTIMENTS, format_func=SENTIMENT_LABELS.get, key="x_sent",
                                    placeholder="Tất cả")
     places = r2[1].multiselect("Địa bàn (tên cũ và mới)", _with_chosen(opts["places"], "x_places"), key="x_places",
                                placeholder="Tất cả")
     st.session_state.setdefault("x_in_area", True)  # the page opens on the watched area
     in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area",
                              help="Trang mở trên tin về địa bàn; bỏ chọn để xem mọi tin, cả tin toàn quốc.")
+    alert, watch = _scope()
 
     _write_query_params(query, period, types, outlets, topics, sentiments, places)
     limit = cfg.dashboard.explorer_limit
     filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
     try:  # one search function for every list: an empty query lists the newest items
-        df, total, exact = data.search_text(query, since, until, *filters, order if query.strip() else "newest", limit)
+        df, total, exact = data.search_text(query, since, until, *filters, order if query.strip() else "newest", limit,
+                                            alert, watch)
     except QueryError as exc:
         st.warning(f"Không tìm được: {exc}")
         with st.expander("Cách tìm"):
@@ -112,7 +122,8 @@ def render() -> None:
         _detail(item_id, opts["places"])
 
 
-QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to")
+QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to", "hour", "all",
+           "alert", "watch")
 PERIOD_PARAMS = {"1": "24 giờ qua", "7": "7 ngày qua", "30": "30 ngày qua", "90": "90 ngày qua", "all": "Tất cả"}
 
 
@@ -134,9 +145,9 @@ def _apply_query_params() -> None:
     st.session_state["_x_qp"] = sig
     qp = st.query_params
     st.session_state["x_query"] = qp.get("q", "")
-    st.session_state["x_topics"] = [t for t in qp.get_all("topic") if t in TOPIC_CODES]
+    st.session_state["x_topics"] = [t for t in qp.get_all("topic") if t in FILTER_TOPICS]
     st.session_state["x_types"] = [t for t in qp.get_all("type") if t in SOURCE_TYPES]
-    st.session_state["x_sent"] = [t for t in qp.get_all("sent") if t in SENTIMENT_CODES]
+    st.session_state["x_sent"] = [t for t in qp.get_all("sent") if t in FILTER_SENTIMENTS]
     st.session_state["x_outlets"] = qp.get_all("outlet")
     places = list(qp.get_all("place"))
     units = tuple(qp.get_all("unit"))
@@ -150,6 +161,56 @@ def _apply_query_params() -> None:
     if days:  # a day of a trend chart, or a shared date range
         st.session_state["x_period"] = "Chọn ngày…"
         st.session_state["x_range"] = days
+    hour = _hour_start(qp.get("hour"))
+    st.session_state["x_hour"] = hour
+    st.session_state["x_hour_on"] = hour is not None
+    if hour is not None:  # an hour of the alert's timeline: that day, narrowed to the hour
+        st.session_state["x_period"] = "Chọn ngày…"
+        st.session_state["x_range"] = (hour.date(), hour.date())
+    st.session_state["x_alert"] = qp.get("alert") or None
+    st.session_state["x_alert_on"] = bool(qp.get("alert"))
+    watch = qp.get("watch", "")
+    st.session_state["x_watch"] = int(watch) if watch.isdigit() else None
+    st.session_state["x_watch_on"] = watch.isdigit()
+
+
+def _hour_start(text: str | None) -> datetime | None:
+    """'2026-12-03T14' (Vietnam time) → the start of that hour, or None."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m-%dT%H")
+    except ValueError:
+        return None
+
+
+def _hour_window(box: Any, period: str) -> tuple[datetime, datetime] | None:
+    """The hour a chart click chose, as UTC bounds, while the day picked is still that hour's day; a box
+    to drop it (once dropped, or once another day is picked, the page forgets the hour)."""
+    hour = st.session_state.get("x_hour")
+    rng = st.session_state.get("x_range")
+    if hour is None:
+        return None
+    if PERIODS.get(period) != -1 or tuple(rng or ()) != (hour.date(), hour.date()):
+        st.session_state["x_hour"] = None
+        return None
+    if not box.checkbox(f"Chỉ từ {hour:%H}:00 đến {hour:%H}:59", key="x_hour_on"):
+        st.session_state["x_hour"] = None  # dropped: the box goes with it
+        return None
+    start = data.utc_from_local(hour)
+    return start, start + timedelta(hours=1)
+
+
+def _scope() -> tuple[str | None, int | None]:
+    """An alert's items or a watchlist's hits, when a chart click asked for them; a box drops each."""
+    alert = st.session_state.get("x_alert")
+    watch = st.session_state.get("x_watch")
+    if alert and not st.checkbox(f"Chỉ các tin của cảnh báo {md(alert, 40)}", key="x_alert_on"):
+        alert = st.session_state["x_alert"] = None  # dropped: the box goes with it
+    if watch is not None:
+        names = {w["id"]: w["name"] for w in data.watchlists()}
+        label = f"Chỉ các tin khớp danh sách theo dõi «{md(names.get(watch, watch), 80)}»"
+        if not st.checkbox(label, key="x_watch_on"):
+            watch = st.session_state["x_watch"] = None
+    return alert, watch
 
 
 def _dates(a: str | None, b: str | None) -> tuple[date, date] | None:
@@ -177,8 +238,16 @@ def _write_query_params(query: str, period: str, types: list[str], outlets: list
     if not st.session_state.get("x_in_area", True):
         want["all"] = "1"
     rng = st.session_state.get("x_range")
+    hour = st.session_state.get("x_hour")
     if PERIODS.get(period) == -1 and isinstance(rng, (list, tuple)) and len(rng) == 2:
-        want["from"], want["to"] = rng[0].isoformat(), rng[1].isoformat()
+        if hour is not None and st.session_state.get("x_hour_on") and tuple(rng) == (hour.date(), hour.date()):
+            want["hour"] = f"{hour:%Y-%m-%dT%H}"
+        else:
+            want["from"], want["to"] = rng[0].isoformat(), rng[1].isoformat()
+    if st.session_state.get("x_alert") and st.session_state.get("x_alert_on"):
+        want["alert"] = str(st.session_state["x_alert"])
+    if st.session_state.get("x_watch") is not None and st.session_state.get("x_watch_on"):
+        want["watch"] = str(st.session_state["x_watch"])
     have = {k: st.query_params.get_all(k) for k in st.query_params}
     norm = {k: v if isinstance(v, list) else [v] for k, v in want.items()}
     if have != norm:

@@ -1,6 +1,7 @@
 """Tổng quan (live): today vs the usual level, sentiment share, open alerts, items over time by topic,
 newest items. The live panel is a fragment that re-runs every dashboard.refresh_seconds on its own;
-the rest of the page is never reloaded."""
+the rest of the page is never reloaded. A click on a bar or a slice opens Tin bài on exactly its items
+(dashboard/drill.py): the click reruns the fragment, which switches page (a full run, not a fragment one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, drill, ui
+from vocab.labels import SENTIMENT_ORDER
 from dashboard.labels import (
     HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, STATE_LABELS, delta_text, md, number,
     sentiment_label, topic_label,
@@ -63,27 +65,38 @@ def _live() -> None:
 
     left, right = st.columns([2.2, 1])
     with left:
-        over = data.topics_over_time(14)
+        over = data.topics_over_time(OVER_DAYS)
         if len(over):
-            over = over.assign(series=[topic_label(x) for x in over["topic"]])
-            title = "Tin theo chủ đề, 14 ngày qua"
+            over = over.assign(series=over["topic"])
+            title, param = f"Tin theo chủ đề, {OVER_DAYS} ngày qua", "topic"
         else:
-            over = data.items_over_time(14, "day").rename(columns={"outlet": "series"})
-            title = "Tin theo ngày và nguồn, 14 ngày qua (chưa phân loại chủ đề)"
-        fig = _stacked_bars(over, title)
-        st.plotly_chart(fig, width="stretch", key="topics_chart")
+            over = data.items_over_time(OVER_DAYS, "day").rename(columns={"outlet": "series"})
+            title, param = f"Tin theo ngày và nguồn, {OVER_DAYS} ngày qua (chưa phân loại chủ đề)", "outlet"
+        fig = _stacked_bars(over, title, topic_label if param == "topic" else str)
+        ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun", selection_mode="points")
+        _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
     with right:
-        share = data.sentiment_share(7)
+        share = data.sentiment_share(SHARE_DAYS)
         if len(share):
-            labels = [sentiment_label(s) for s in share["sentiment"]]
-            pie = go.Figure(go.Pie(labels=labels, values=share["n"], hole=0.5, sort=False,
-                                   marker=dict(colors=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels])))
-            pie.update_layout(title="Sắc thái tin, 7 ngày qua", height=300, margin=dict(l=0, r=0, t=40, b=0),
-                              legend=dict(orientation="h", y=-0.05))
-            st.plotly_chart(pie, width="stretch", key="sentiment_chart")
+            share = share.assign(_o=[SENTIMENT_ORDER.index(x) if x in SENTIMENT_ORDER else 9
+                                     for x in share["sentiment"]]).sort_values("_o")
+            codes = list(share["sentiment"])
+            labels = [sentiment_label(s) for s in codes]
+            total = max(int(share["n"].sum()), 1)
+            # bars, not a pie: Streamlit reports no selection for a click on a pie slice
+            fig = go.Figure(go.Bar(y=labels, x=share["n"], orientation="h", customdata=codes,
+                                   text=[f"{n / total:.0%}" for n in share["n"]], textposition="auto",
+                                   marker_color=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels]))
+            fig.update_layout(title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
+                              margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"),
+                              xaxis_title="Số tin")
+            ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
+                                 selection_mode="points")
+            _open(drill.from_points(ev, slice_filter))
         else:
-            st.markdown("**Sắc thái tin, 7 ngày qua**")
+            st.markdown(f"**Sắc thái tin, {SHARE_DAYS} ngày qua**")
             ui.empty("Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy.")
+    st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
 
     st.subheader("Cảnh báo đang mở")
     if not len(open_alerts):
@@ -126,14 +139,43 @@ def _live() -> None:
     )
 
 
-def _stacked_bars(df: pd.DataFrame, title: str) -> go.Figure:
-    """Stacked bars of n per bucket and series (graph_objects: several times faster to build than express)."""
+OVER_DAYS = 14  # local days of the stacked bars, today included
+SHARE_DAYS = 7  # the sentiment share: the last 7 × 24 hours (Tin bài's "7 ngày qua")
+
+
+def bar_filter(point: dict, param: str) -> dict[str, str] | None:
+    """A segment of the stacked bars: its topic (or outlet) on its local day, every item."""
+    cd = drill.custom(point)
+    if len(cd) < 2 or not cd[0]:
+        return None
+    return {param: str(cd[0]), **drill.day(cd[1]), **drill.EVERY_ITEM}
+
+
+def slice_filter(point: dict) -> dict[str, str] | None:
+    """A bar of the sentiment share: that sentiment over the same 7 days, every item."""
+    cd = drill.custom(point)
+    if not cd or not cd[0]:
+        return None
+    return {"sent": str(cd[0]), "period": str(SHARE_DAYS), **drill.EVERY_ITEM}
+
+
+def _open(filters: dict[str, str] | None) -> None:
+    if filters:
+        ui.open_items(filters)
+
+
+def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figure:
+    """Stacked bars of n per local day and series (graph_objects: several times faster to build than
+    express); each segment carries [series code, day] for the drill-down."""
     fig = go.Figure()
     if len(df):
         piv = df.pivot_table(index="bucket", columns="series", values="n", aggfunc="sum", fill_value=0)
         order = piv.sum().sort_values(ascending=False).index
-        for k, name in enumerate(order):
-            fig.add_trace(go.Bar(x=piv.index, y=piv[name], name=str(name), marker_color=PALETTE[k % len(PALETTE)]))
+        days = [drill.day_iso(d) for d in piv.index]
+        for k, code in enumerate(order):
+            fig.add_trace(go.Bar(x=piv.index, y=piv[code], name=str(label(code)),  # type: ignore[operator]
+                                 customdata=[[str(code), d] for d in days],
+                                 marker_color=PALETTE[k % len(PALETTE)]))
     fig.update_layout(barmode="stack", title=title, height=300, margin=dict(l=0, r=0, t=40, b=0),
                       legend=dict(font=dict(size=10), title_text="", traceorder="normal"),
                       xaxis=dict(tickformat="%d/%m"),

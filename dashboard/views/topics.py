@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, drill, ui
 from dashboard.views import _trend
 from dashboard.labels import as_list, topic_label
 
@@ -52,13 +52,17 @@ def render() -> None:
                                  selection_mode="points")
             _open_topic(ev, list(topics["topic"]), days)
         with right:
-            st.dataframe(pd.DataFrame({
+            ev = st.dataframe(pd.DataFrame({
                 "Chủ đề": names,
                 "Kỳ này": topics["n_now"],
                 "Kỳ trước": topics["n_prev"],
                 "Thay đổi": [_change(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
                 "Tiêu cực kỳ này": topics["neg_now"],
-            }), hide_index=True, width="stretch", placeholder="—")
+            }), hide_index=True, width="stretch", placeholder="—", key="topic_table", on_select="rerun",
+                selection_mode="single-row")
+            row = _row(ev, len(topics))
+            if row is not None:  # a row: the topic's items this period, as its darker bar
+                ui.open_items({"topic": str(topics["topic"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
 
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025 và tên cũ)")
     if not len(places):
@@ -67,38 +71,52 @@ def render() -> None:
         return
     left, right = st.columns([1.4, 1])
     with left:
-        st.dataframe(pd.DataFrame({
+        ev = st.dataframe(pd.DataFrame({
             "Đơn vị mới (2025)": places["name_2025"],
             "Kỳ này": places["n_now"],
             "Kỳ trước": places["n_prev"],
             "Thay đổi": [_change(a, b) for a, b in zip(places["n_now"], places["n_prev"])],
             "Tiêu cực": places["neg_now"],
             "Tên cũ được nhắc": ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
-        }), hide_index=True, width="stretch", placeholder="—",
-            column_config={"Tên cũ được nhắc": st.column_config.TextColumn(width="large")})
-        st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
+        }), hide_index=True, width="stretch", placeholder="—", key="place_table", on_select="rerun",
+            selection_mode="single-row", column_config={"Tên cũ được nhắc": st.column_config.TextColumn(width="large")})
+        st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng. "
+                   "Chọn một dòng (ô bên trái) để xem tin của đơn vị trong kỳ này.")
+        row = _row(ev, len(places))
+        if row is not None:
+            ui.open_items({"unit": str(places["name_2025"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
     with right:
         _map(places, days)
     _trend.render(days, list(data.ward_coordinates()["name_2025"]))
 
 
+def _row(event: object, n: int) -> int | None:
+    """The row chosen in a table with row selection (None when none or out of range)."""
+    try:
+        rows = list(event.selection.rows)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    return int(rows[0]) if rows and 0 <= int(rows[0]) < n else None
+
+
 def _open_topic(ev: object, codes: list[str], days: int) -> None:
     """A click on a bar opens Tin bài with that topic and that period (the earlier bar: the period before)."""
-    for p in _trend._points(ev):
+    for p in drill.points(ev):
         idx = p.get("point_index", p.get("point_number"))
         if idx is None or not 0 <= int(idx) < len(codes):
             continue
-        ui.open_items({"topic": codes[int(idx)], "period": str(days), "prev": "1" if p.get("curve_number") == 0 else ""})
+        ui.open_items({"topic": codes[int(idx)], "period": str(days), "prev": "1" if p.get("curve_number") == 0 else "",
+                       **drill.EVERY_ITEM})
         return
 
 
 def _open_unit(ev: object, days: int) -> None:
     """A click on a unit of the map opens Tin bài with the items counted for that 2025 unit."""
-    for p in _trend._points(ev):
+    for p in drill.points(ev):
         cd = p.get("customdata")
         name = cd[0] if isinstance(cd, (list, tuple)) and cd else None
         if name:
-            ui.open_items({"unit": str(name), "period": str(days)})
+            ui.open_items({"unit": str(name), "period": str(days), **drill.EVERY_ITEM})
             return
 
 

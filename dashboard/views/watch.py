@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import actions, data, gate, ui
+from dashboard import actions, data, drill, gate, ui
+from dashboard.labels import PALETTE
 from dashboard.labels import SOURCE_TYPES, TOPIC_LABELS
 from vocab.alerts import SEVERITIES, SEVERITY_LABELS
 
@@ -38,10 +39,12 @@ def render() -> None:
             "Thu hẹp": [_narrowing(w) for w in wls],
         }), hide_index=True, width="stretch")
         if len(counts):
-            counts["Ngày"] = counts["t"].dt.date
-            fig = px.bar(counts, x="Ngày", y="n", color="name", labels={"n": "Số tin", "name": "Danh sách"})
-            fig.update_layout(height=280, margin=dict(l=0, r=0, t=10, b=0), legend_title_text="")
-            st.plotly_chart(fig, width="stretch", key="watch_counts")
+            ev = st.plotly_chart(_counts_chart(counts), width="stretch", key="watch_counts", on_select="rerun",
+                                 selection_mode="points")
+            st.caption("Bấm vào một cột để xem các tin khớp danh sách đó trong ngày đó ở trang Tin bài.")
+            f = drill.from_points(ev, day_filter)
+            if f:
+                ui.open_items(f)
         else:
             st.caption(f"Chưa có tin nào khớp trong {period} qua.")
         names = {w["id"]: w["name"] for w in wls}
@@ -58,6 +61,26 @@ def render() -> None:
             st.caption("Chưa có tin nào khớp danh sách này.")
     if gate.can("analyst"):
         _manage(wls)
+
+
+def _counts_chart(counts: pd.DataFrame) -> go.Figure:
+    """Hits per local day, stacked by watchlist; each bar carries [watchlist id, day]."""
+    fig = go.Figure()
+    for k, (wid, g) in enumerate(counts.groupby("watchlist_id", sort=False)):
+        fig.add_trace(go.Bar(x=g["t"], y=g["n"], name=str(g["name"].iloc[0]), marker_color=PALETTE[k % len(PALETTE)],
+                             customdata=[[int(wid), drill.day_iso(t)] for t in g["t"]]))
+    fig.update_layout(height=280, margin=dict(l=0, r=0, t=10, b=0), legend_title_text="", barmode="stack",
+                      xaxis=dict(tickformat="%d/%m"), yaxis=dict(title="Số tin"))
+    return fig
+
+
+def day_filter(point: dict) -> dict[str, str] | None:
+    """A bar of the hits chart: that watchlist's hits published that local day, every item (a watchlist
+    narrows by place itself)."""
+    cd = drill.custom(point)
+    if len(cd) < 2 or cd[0] is None:
+        return None
+    return {"watch": str(int(cd[0])), **drill.day(cd[1]), **drill.EVERY_ITEM}
 
 
 def _rule(w: dict[str, Any]) -> str:

@@ -1,10 +1,13 @@
-"""Drill-down in real headless Chromium: on Chủ đề & địa bàn, a click on a topic bar opens Tin bài filtered to
-that topic, the address bar holds the filter, and the topic is chosen; a click on a unit of the map
-opens its items. Screenshots of the map
-go to test-artifacts/dashboard/ (docs/img/map_after.png is one of them)."""
+"""Drill-down in real headless Chromium. On Tổng quan (inside the live fragment), a click on a segment of
+the topics-over-time bars opens Tin bài on that topic and day with every item, the address bar holds the
+filter and the list counts what the bar drew; a sentiment bar likewise. On Chủ đề & địa bàn, a click on a
+topic bar opens Tin bài filtered to that topic; a click on a unit of the map opens its items. Screenshots
+go to test-artifacts/dashboard/ (docs/img/map_after.png is one of them). One server for the module."""
 
 from __future__ import annotations
 
+import re
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -19,61 +22,144 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = ARTIFACTS / "dashboard"
 
 
-def test_click_a_topic_bar_opens_the_filtered_list(tmp_path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(base address, passwords, server) of one `serve` on a seeded database."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    cfg, pw = prepare(tmp_path, n_items=300)
+    tmp = tmp_path_factory.mktemp("drill_live")
+    cfg, pw = prepare(tmp, n_items=300)
     port = free_port()
-    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp_path)
+    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp)
     SHOTS.mkdir(parents=True, exist_ok=True)
     try:
         wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=90)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-            _login(page, "xem", pw["xem"])
-            _goto(page, "Chủ đề & địa bàn")
-            try:
-                page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(
-                    state="attached", timeout=30_000)
-                page.locator('[data-testid="stPlotlyChart"]').nth(1).scroll_into_view_if_needed()
-                page.wait_for_timeout(800)
-                page.locator('[data-testid="stPlotlyChart"]').nth(1).screenshot(path=str(SHOTS / "map.png"))
-                bars = page.locator('[data-testid="stPlotlyChart"]').first.locator(".trace.bars").nth(1)
-                bar = bars.locator(".point path").first
-                bar.scroll_into_view_if_needed()
-                bar.click(force=True)
-                page.wait_for_url("**/explorer?**", timeout=30_000)
-                _settle(page)
-            except Exception:
-                page.screenshot(path=str(SHOTS / "drilldown_FAILED.png"), full_page=True)
-                print(srv.output[-4000:])
-                raise
-            qs = parse_qs(urlparse(page.url).query)
-            assert qs.get("period", ["7"]) == ["7"] and "prev" not in qs and len(qs.get("topic", [])) == 1, page.url
-            label = TOPIC_LABELS[qs["topic"][0]]
-            page.get_by_role("heading", level=1).filter(has_text="Tin bài").wait_for(timeout=20_000)
-            chosen = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Chủ đề").first
-            assert label in chosen.inner_text()
-            grid = page.locator('[data-testid="stDataFrame"]').first
-            grid.wait_for(timeout=20_000)
-            page.screenshot(path=str(SHOTS / "drilldown_explorer.png"))
-            assert "Traceback" not in page.inner_text("body")
-            # a unit's circle on the map opens the items counted for that unit (as place names)
-            _goto(page, "Chủ đề & địa bàn")
-            chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
-            chart.scroll_into_view_if_needed()
-            dot = chart.locator(".scatterlayer .points path").first
-            dot.wait_for(state="attached", timeout=30_000)
-            dot.click(force=True)
-            page.wait_for_url("**/explorer?**", timeout=30_000)
-            _settle(page)
-            qs = parse_qs(urlparse(page.url).query)
-            assert qs.get("place") or qs.get("unit"), page.url
-            page.get_by_role("heading", level=1).filter(has_text="Tin bài").wait_for(timeout=20_000)
-            page.screenshot(path=str(SHOTS / "drilldown_unit.png"))
-            browser.close()
+        # the first tick re-tags the synthetic items with the shipped model: compare counts after it
+        _wait_for_log(tmp / "langnghe-serve.log", r"tagged \d+ stored items", srv)
+        yield f"http://127.0.0.1:{port}", pw, srv
     finally:
         srv.stop()
+
+
+def _wait_for_log(path, pattern: str, srv: ServerProcess, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and re.search(pattern, path.read_text(encoding="utf-8", errors="replace")):
+            return
+        if srv.proc.poll() is not None:
+            raise AssertionError(f"serve exited:\n{srv.output[-3000:]}")
+        time.sleep(0.3)
+    raise AssertionError(f"{pattern!r} not in {path} within {timeout} s")
+
+
+@pytest.fixture
+def page(served):
+    from playwright.sync_api import sync_playwright
+
+    base, pw, _srv = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1366, "height": 900})
+        pg.goto(f"{base}/", wait_until="networkidle")
+        _login(pg, "xem", pw["xem"])
+        _settle(pg)
+        yield pg
+        browser.close()
+
+
+def _click_until_explorer(page, point) -> None:  # type: ignore[no-untyped-def]
+    """Click a chart point and wait for Tin bài; click again if the chart was redrawn under the first
+    click (the live fragment re-runs on its own)."""
+    for attempt in range(3):
+        point.scroll_into_view_if_needed()
+        point.click(force=True)
+        try:
+            page.wait_for_url("**/explorer?**", timeout=10_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    page.get_by_role("heading", level=1).filter(has_text="Tin bài").wait_for(timeout=20_000)
+    _settle(page)
+
+
+def _listed(page) -> int:  # type: ignore[no-untyped-def]
+    """The "N tin" count Tin bài shows."""
+    line = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=re.compile(r"^\d+ tin"))
+    line.first.wait_for(timeout=20_000)
+    return int(re.match(r"^(\d+) tin", line.first.inner_text()).group(1))
+
+
+def _biggest_point(page, chart_index: int) -> tuple[int, int, list]:  # type: ignore[no-untyped-def]
+    """(trace, point, [y, customdata]) of the tallest bar segment of the n-th chart, read from the figure."""
+    return page.evaluate("""(n) => {
+        const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[n];
+        let best = [0, 0, -1, null];
+        gd._fullData.forEach((t, i) => {  // decoded arrays (the figure's own hold numpy's base64)
+            const vals = Array.from(t.orientation === 'h' ? t.x : t.y);
+            vals.forEach((v, j) => { if (v > best[2]) best = [i, j, v, t.customdata[j]]; });
+        });
+        return [best[0], best[1], [best[2], best[3]]];
+    }""", chart_index)
+
+
+def test_click_on_overview_bars_opens_exactly_their_items(page):
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".trace.bars .point path").first.wait_for(state="attached", timeout=30_000)
+    try:
+        trace, idx, (n, (topic, day)) = _biggest_point(page, 0)
+        _click_until_explorer(page, chart.locator(".trace.bars").nth(trace).locator(".point path").nth(idx))
+        qs = parse_qs(urlparse(page.url).query)
+        assert qs.get("topic") == [topic] and qs.get("from") == qs.get("to") == [day], page.url
+        assert qs.get("all") == ["1"], page.url
+        assert _listed(page) == n, (page.url, n)
+        chosen = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Chủ đề").first
+        assert TOPIC_LABELS.get(topic, "Chưa phân loại") in chosen.inner_text()
+        assert not page.get_by_role("checkbox", name="Chỉ tin về địa bàn theo dõi").is_checked()
+        page.screenshot(path=str(SHOTS / "drilldown_overview.png"))
+        # a sentiment bar: that sentiment over the last 7 days, every item
+        _goto(page, "Tổng quan")
+        chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+        chart.locator(".trace.bars .point path").first.wait_for(state="attached", timeout=30_000)
+        _trace, idx, (n, sent) = _biggest_point(page, 1)
+        _click_until_explorer(page, chart.locator(".trace.bars .point path").nth(idx))
+        qs = parse_qs(urlparse(page.url).query)
+        assert qs.get("sent") == [sent] and qs.get("all") == ["1"] and "from" not in qs, page.url
+        assert _listed(page) == n, (page.url, n)
+        assert "Traceback" not in page.inner_text("body")
+    except Exception:
+        page.screenshot(path=str(SHOTS / "drilldown_overview_FAILED.png"), full_page=True)
+        raise
+
+
+def test_click_a_topic_bar_opens_the_filtered_list(page, served):
+    _goto(page, "Chủ đề & địa bàn")
+    try:
+        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(state="attached", timeout=30_000)
+        page.locator('[data-testid="stPlotlyChart"]').nth(1).scroll_into_view_if_needed()
+        page.wait_for_timeout(800)  # the map's shapes finish drawing (a screenshot, not an assertion)
+        page.locator('[data-testid="stPlotlyChart"]').nth(1).screenshot(path=str(SHOTS / "map.png"))
+        bars = page.locator('[data-testid="stPlotlyChart"]').first.locator(".trace.bars").nth(1)
+        _click_until_explorer(page, bars.locator(".point path").first)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "drilldown_FAILED.png"), full_page=True)
+        print(served[2].output[-4000:])
+        raise
+    qs = parse_qs(urlparse(page.url).query)
+    assert qs.get("period", ["7"]) == ["7"] and "prev" not in qs and len(qs.get("topic", [])) == 1, page.url
+    assert qs.get("all") == ["1"], page.url
+    label = TOPIC_LABELS[qs["topic"][0]]
+    chosen = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Chủ đề").first
+    assert label in chosen.inner_text()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=20_000)
+    page.screenshot(path=str(SHOTS / "drilldown_explorer.png"))
+    assert "Traceback" not in page.inner_text("body")
+    # a unit's circle on the map opens the items counted for that unit (as place names)
+    _goto(page, "Chủ đề & địa bàn")
+    chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    chart.scroll_into_view_if_needed()
+    dot = chart.locator(".scatterlayer .points path").first
+    dot.wait_for(state="attached", timeout=30_000)
+    _click_until_explorer(page, dot)
+    qs = parse_qs(urlparse(page.url).query)
+    assert qs.get("place") or qs.get("unit"), page.url
+    page.screenshot(path=str(SHOTS / "drilldown_unit.png"))

@@ -87,8 +87,8 @@ def test_a_bar_click_opens_the_topic_and_its_period(monkeypatch):
     prev = SimpleNamespace(selection=SimpleNamespace(points=[{"curve_number": 0, "point_index": 0}]))
     topics_view._open_topic(prev, ["environment", "health"], 30)
     topics_view._open_topic(SimpleNamespace(selection=SimpleNamespace(points=[])), ["health"], 7)
-    assert opened == [{"topic": "health", "period": "7", "prev": ""},
-                      {"topic": "environment", "period": "30", "prev": "1"}]
+    assert opened == [{"topic": "health", "period": "7", "prev": "", "all": "1"},
+                      {"topic": "environment", "period": "30", "prev": "1", "all": "1"}]
 
 
 def test_a_map_click_opens_the_unit(monkeypatch):
@@ -96,7 +96,7 @@ def test_a_map_click_opens_the_unit(monkeypatch):
     monkeypatch.setattr(topics_view.ui, "open_items", opened.append)
     ev = SimpleNamespace(selection=SimpleNamespace(points=[{"curve_number": 1, "customdata": ["Phường Yên Tử"]}]))
     topics_view._open_unit(ev, 30)
-    assert opened == [{"unit": "Phường Yên Tử", "period": "30"}]
+    assert opened == [{"unit": "Phường Yên Tử", "period": "30", "all": "1"}]
 
 
 def test_shipped_cells_cover_every_2025_unit_and_stay_small():
@@ -164,3 +164,68 @@ def test_split_periods_aligns_the_previous_period_by_day():
     assert d["n"].sum() == 2 and d["neg"].sum() == 1
     assert int(d.loc[d["day"] == pd.Timestamp("2026-12-04"), "n_prev"].iloc[0]) == 1  # 27/11 is 7 days before
     assert int(d.loc[d["day"] == pd.Timestamp("2026-12-03"), "n_prev"].iloc[0]) == 1
+
+
+def test_alert_hour_link_is_kept_and_each_part_can_be_dropped(demo_env):
+    from dashboard import data
+
+    a = data.alerts(None, 50).sort_values("n_items", ascending=False).iloc[0]
+    items = data.alert_items(a["alert_id"])
+    h = pd.to_datetime(items["published_at"]).dt.floor("h").iloc[0]
+    at = demo_env.page("explorer", "viewer")
+    for k, v in {"alert": a["alert_id"], "hour": f"{h:%Y-%m-%dT%H}", "all": "1"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    assert at.checkbox(key="x_alert_on").value and at.checkbox(key="x_hour_on").value
+    assert _qp(at, "alert") == [a["alert_id"]] and _qp(at, "hour") == [f"{h:%Y-%m-%dT%H}"]
+    assert not at.checkbox(key="x_in_area").value and _qp(at, "all") == ["1"]
+    n_hour = len(_rows(at))
+    at.checkbox(key="x_hour_on").uncheck().run()  # the whole day of that hour
+    assert "hour" not in at.query_params and _qp(at, "from") == [f"{h:%Y-%m-%d}"]
+    n_day = len(_rows(at))
+    at.checkbox(key="x_alert_on").uncheck().run()  # every item of that day
+    assert not [c for c in at.checkbox if c.key == "x_hour_on"]  # the hour is dropped for good
+    assert "alert" not in at.query_params
+    assert 1 <= n_hour <= n_day <= len(_rows(at))
+    at.run()
+    assert "alert" not in at.query_params and not [c for c in at.checkbox if c.key == "x_alert_on"]
+
+
+def test_unclassified_and_unknown_are_filters_too(demo_env):
+    at = demo_env.page("explorer", "viewer")
+    at.query_params["topic"] = "other"
+    at.query_params["sent"] = "unknown"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="x_topics").value == ["other"] and at.multiselect(key="x_sent").value == ["unknown"]
+
+
+def test_drill_days_and_hours_in_vietnam_time():
+    from datetime import date, datetime
+
+    from dashboard import drill
+
+    assert drill.day("2026-12-03") == {"from": "2026-12-03", "to": "2026-12-03"}
+    assert drill.day_iso(pd.Timestamp("2026-12-03 00:00")) == drill.day_iso(date(2026, 12, 3)) == "2026-12-03"
+    assert drill.hour("2026-12-03 14:00") == drill.hour(datetime(2026, 12, 3, 14, 59)) == {"hour": "2026-12-03T14"}
+    ev = SimpleNamespace(selection=SimpleNamespace(points=[{"customdata": None}, {"customdata": ["x", "2026-12-01"]}]))
+    assert drill.from_points(ev, lambda p: drill.custom(p) and {"o": drill.custom(p)[0]}) == {"o": "x"}
+    assert drill.points(object()) == []
+
+
+def test_a_table_row_opens_its_topic_or_unit():
+    ev = SimpleNamespace(selection=SimpleNamespace(rows=[1]))
+    assert topics_view._row(ev, 3) == 1 and topics_view._row(ev, 1) is None
+    assert topics_view._row(SimpleNamespace(selection=SimpleNamespace(rows=[])), 3) is None
+    assert topics_view._row(object(), 3) is None
+
+
+def test_a_forged_alert_link_is_shown_as_text(demo_env):
+    at = demo_env.page("explorer", "viewer")
+    at.query_params["alert"] = "**A1** <img src=x>"
+    at.run()
+    assert not at.exception
+    label = at.checkbox(key="x_alert_on").label
+    assert "\\*\\*A1\\*\\*" in label and "\\<img" in label
+    assert at.caption and any(c.value.startswith("0 tin") for c in at.caption)  # no alert of that name

@@ -1,0 +1,168 @@
+"""Drill-down opens exactly the items behind a chart's bar: for buckets of every chart that drills down, the
+number the chart draws equals the number Tin bài lists for the filter the click builds (same Vietnam-time
+bucket, same effective tags, every item rather than the watched area only)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard import actions, data, drill
+from dashboard.views import _trend, alerts as alerts_view, overview, watch as watch_view
+from orchestration.accounts import User
+from store import watchlists as store_watch
+from store.db import utcnow
+from tests.dashboard.conftest import Env
+
+ANALYST = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    e = Env(tmp_path_factory.mktemp("drill"))
+    e.seed(n_items=400)
+    e.add_users()
+    with e.db.read() as cur:  # two corrections: one item loses its topics, one becomes positive
+        ids = [r[0] for r in cur.execute(
+            "SELECT id FROM items WHERE published_at > ? ORDER BY published_at DESC LIMIT 2",
+            [utcnow() - timedelta(days=2)]).fetchall()]
+    actions.correct_labels(e.db, ANALYST, ids[0], {"topics": []})
+    actions.correct_labels(e.db, ANALYST, ids[1], {"sentiment": "positive", "in_area": False})
+    data.refresh()
+    e.corrected = ids  # type: ignore[attr-defined]
+    yield e
+    e.close()
+
+
+def listed(env: Env, filters: dict[str, str]) -> int:
+    """How many items Tin bài lists when opened on `filters` (its address bar), from its "N tin" line."""
+    at = env.page("explorer", "viewer")
+    for k, v in filters.items():
+        if v not in ("", None):
+            at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    for c in at.caption:
+        m = re.match(r"^(\d+)(\+?) tin", c.value)
+        if m:
+            assert not m.group(2), f"an inexact count for {filters}: {c.value}"
+            return int(m.group(1))
+    raise AssertionError(f"no count on Tin bài for {filters}")
+
+
+def _point(**kw: object) -> dict:
+    return dict(kw)
+
+
+def test_overview_topic_bars_and_the_unclassified_bar(env):
+    over = data.topics_over_time(overview.OVER_DAYS)
+    d = data.item_detail(env.corrected[0])  # its model topics no longer count; "Chưa phân loại" does
+    day = pd.Timestamp(d["published_at"]).normalize()
+    assert d["topics"] == [] and d["model"]["topics"], d
+    that_day = over[pd.to_datetime(over["bucket"]) == day]
+    assert "other" in set(that_day["topic"]), "the correction left an item without topics"
+    picks = pd.concat([over.sort_values("n", ascending=False).head(2),
+                       that_day[that_day["topic"].isin(["other", *d["model"]["topics"]])]])
+    for _, r in picks.iterrows():
+        f = overview.bar_filter(_point(customdata=[r["topic"], str(r["bucket"])[:10]]), "topic")
+        assert f is not None and f["all"] == "1" and f["from"] == f["to"] == str(r["bucket"])[:10]
+        assert listed(env, f) == int(r["n"]), f
+
+
+def test_overview_sentiment_bars(env):
+    share = data.sentiment_share(overview.SHARE_DAYS)
+    assert "positive" in set(share["sentiment"])
+    for _, r in share.iterrows():
+        f = overview.slice_filter(_point(customdata=[r["sentiment"]]))
+        assert listed(env, f) == int(r["n"]), f
+
+
+def test_overview_outlet_bars_count_local_days(env):
+    by_outlet = data.items_over_time(overview.OVER_DAYS, "day")
+    r = by_outlet.sort_values("n", ascending=False).iloc[0]
+    f = overview.bar_filter(_point(customdata=[r["outlet"], str(r["bucket"])[:10]]), "outlet")
+    assert listed(env, f) == int(r["n"]), f
+
+
+def test_topic_trend_bars_now_and_before(env):
+    from dashboard.views import topics as topics_view
+
+    opened: list[dict] = []
+    topics_view.ui.open_items, keep = opened.append, topics_view.ui.open_items
+    try:
+        tr = data.trends(7)["topics"]
+        codes = list(tr["topic"])
+        for curve in (1, 0):
+            topics_view._open_topic(drill_event(curve_number=curve, point_index=0), codes, 7)
+    finally:
+        topics_view.ui.open_items = keep
+    assert listed(env, opened[0]) == int(tr["n_now"].iloc[0])
+    assert listed(env, opened[1]) == int(tr["n_prev"].iloc[0])
+
+
+def test_trend_panel_day_bar(env):
+    df = _trend._rows("topic", "environment", 7)
+    now = pd.Timestamp(data.local(data.now())).tz_localize(None)
+    daily = _trend.split_periods(df, now, 7)
+    r = daily.sort_values("n", ascending=False).iloc[0]
+    base = {"topic": "environment", **drill.EVERY_ITEM}
+    f = _trend.day_filter({"curve_number": 1, "x": str(r["day"])}, base, 7)
+    assert listed(env, f) == int(r["n"]), f
+    neg = _trend.day_filter({"curve_number": 2, "x": str(r["day"])}, base, 7)
+    assert listed(env, neg) == int(r["neg"]), neg
+
+
+def test_alert_timeline_hour(env):
+    alerts = data.alerts(None, 50)
+    aid = alerts.sort_values("n_items", ascending=False)["alert_id"].iloc[0]
+    items = data.alert_items(aid)
+    per_hour = items.assign(h=pd.to_datetime(items["published_at"]).dt.floor("h")).groupby("h").size()
+    h, n = per_hour.sort_values(ascending=False).index[0], int(per_hour.max())
+    f = alerts_view.hour_filter({"customdata": f"{h:%Y-%m-%dT%H}"}, aid)
+    assert f == {"alert": aid, "hour": f"{h:%Y-%m-%dT%H}", "all": "1"}
+    assert listed(env, f) == n, f
+
+
+def test_watchlist_day_bar(env):
+    wid = actions.save_watchlist(env.db, ANALYST, {
+        "name": "Mọi tin về phường", "query": "phường", "places": [], "topics": [], "source_types": [],
+        "min_items": 1000, "window_minutes": 60, "severity": "low"})
+    from detection.watch import match_new
+
+    with env.db.read() as cur:
+        ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
+    match_new(env.db, ids, utcnow())
+    with env.db.read() as cur:
+        assert store_watch.hit_totals(cur, utcnow() - timedelta(days=30)).get(wid)
+    data.refresh()
+    counts, totals = data.watch_counts(30)
+    mine = counts[counts["watchlist_id"] == wid].sort_values("n", ascending=False)
+    assert int(mine["n"].sum()) == totals[wid]  # the table's total is what the chart adds up to
+    r = mine.iloc[0]
+    f = watch_view.day_filter({"customdata": [wid, drill.day_iso(r["t"])]})
+    assert f is not None and f["watch"] == str(wid)
+    assert listed(env, f) == int(r["n"]), f
+
+
+def drill_event(**point: object) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(selection=SimpleNamespace(points=[point]))
+
+
+def test_map_units(env):
+    from dashboard.views import topics as topics_view
+
+    places = data.trends(7)["places"]
+    opened: list[dict] = []
+    topics_view.ui.open_items, keep = opened.append, topics_view.ui.open_items
+    try:
+        for name in places["name_2025"].head(3):
+            topics_view._open_unit(drill_event(customdata=[name]), 7)
+    finally:
+        topics_view.ui.open_items = keep
+    for f, n in zip(opened, places["n_now"].head(3)):
+        assert listed(env, f) == int(n), f
