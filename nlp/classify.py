@@ -123,17 +123,28 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
     return P
 
 
-def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues"):
-    """The sentiment model's input: the shared columns, then a copy of them and the cue columns that are
-    non-zero only for comment-like items (no title: the classifier text starts with a newline).
+def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_features: FeatureUnion | None = None):
+    """The sentiment model's input: the shared columns, then comment-only columns (non-zero only for
+    comment-like items: no title, the classifier text starts with a newline) and the cue columns.
 
     One model, two registers ("frustratingly easy" feature augmentation): weights learnt from the social
-    slices sit mostly in the comment-only copy, so press and official items keep their reading.
+    slices sit mostly in the comment-only columns, so press and official items keep their reading.
+    The comment-only columns are a copy of the shared ones, or (`comment_features`) a vocabulary of their
+    own fitted on the comment-like training rows, the social slices included, so that words only comments
+    use ("lag", "slide", "giảng") are read; only comment-like rows are transformed.
     The topic models read only the first, shared columns.
     """
     r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
     R = sp.diags(r)
-    return sp.hstack([X, R @ X, R @ cues.transform(texts)], format="csr")
+    if comment_features is None:
+        C = R @ X
+    else:
+        idx = np.flatnonzero(r)
+        sub = comment_features.transform([texts[i] for i in idx] if len(idx) else [""]).tocoo()
+        rows = idx[sub.row] if len(idx) else sub.row[:0]
+        C = sp.csr_matrix((sub.data[:len(rows)], (rows, sub.col[:len(rows)])), shape=(len(texts), sub.shape[1]),
+                          dtype=np.float32)
+    return sp.hstack([X, C, R @ cues.transform(texts)], format="csr")
 
 
 class Classifier:
@@ -141,9 +152,10 @@ class Classifier:
 
     def __init__(self, features: FeatureUnion, topic_models: dict[str, Any], thresholds: dict[str, float],
                  sentiment_model: LinearSVC, version: str, info: dict | None = None,
-                 cues: "SentimentCues | None" = None):
+                 cues: "SentimentCues | None" = None, comment_features: FeatureUnion | None = None):
         self.features = features
         self.cues = cues  # extra columns after the shared ones, read by the sentiment model only
+        self.comment_features = comment_features  # the comment-only vocabulary (see sentiment_matrix)
         self.topic_models = topic_models
         self.thresholds = thresholds
         self.sentiment_model = sentiment_model
@@ -161,6 +173,7 @@ class Classifier:
 
     def __setstate__(self, state):  # rebuild derived arrays after unpickling
         state.setdefault("cues", None)  # models saved before the cue block
+        state.setdefault("comment_features", None)  # models saved before the comment-only vocabulary
         self.__dict__.update(state)
         self._stack()
 
@@ -171,7 +184,7 @@ class Classifier:
         texts = list(texts)
         X = self.features.transform(texts)
         if self.cues is not None:
-            X = sentiment_matrix(X, texts, self.cues)
+            X = sentiment_matrix(X, texts, self.cues, self.comment_features)
         return X
 
     def topic_scores(self, X) -> np.ndarray:  # noqa: N803
