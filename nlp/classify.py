@@ -132,7 +132,7 @@ def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_fea
     The comment-only columns are a copy of the shared ones, or (`comment_features`) a vocabulary of their
     own fitted on the comment-like training rows, the social slices included, so that words only comments
     use ("lag", "slide", "giảng") are read; only comment-like rows are transformed.
-    The topic models read only the first, shared columns.
+    The last column flags comment-like rows. The topic models read only the first, shared columns.
     """
     r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
     R = sp.diags(r)
@@ -144,7 +144,8 @@ def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_fea
         rows = idx[sub.row] if len(idx) else sub.row[:0]
         C = sp.csr_matrix((sub.data[:len(rows)], (rows, sub.col[:len(rows)])), shape=(len(texts), sub.shape[1]),
                           dtype=np.float32)
-    return sp.hstack([X, C, R @ cues.transform(texts)], format="csr")
+    flag = sp.csr_matrix(r[:, None])  # last column: the row is comment-like (read by Classifier.predict_sentiment)
+    return sp.hstack([X, C, R @ cues.transform(texts), flag], format="csr")
 
 
 class Classifier:
@@ -152,10 +153,12 @@ class Classifier:
 
     def __init__(self, features: FeatureUnion, topic_models: dict[str, Any], thresholds: dict[str, float],
                  sentiment_model: LinearSVC, version: str, info: dict | None = None,
-                 cues: "SentimentCues | None" = None, comment_features: FeatureUnion | None = None):
+                 cues: "SentimentCues | None" = None, comment_features: FeatureUnion | None = None,
+                 press_sentiment_model: LinearSVC | None = None):
         self.features = features
         self.cues = cues  # extra columns after the shared ones, read by the sentiment model only
         self.comment_features = comment_features  # the comment-only vocabulary (see sentiment_matrix)
+        self.press_sentiment_model = press_sentiment_model  # sentiment of items with a title (predict_sentiment)
         self.topic_models = topic_models
         self.thresholds = thresholds
         self.sentiment_model = sentiment_model
@@ -174,6 +177,7 @@ class Classifier:
     def __setstate__(self, state):  # rebuild derived arrays after unpickling
         state.setdefault("cues", None)  # models saved before the cue block
         state.setdefault("comment_features", None)  # models saved before the comment-only vocabulary
+        state.setdefault("press_sentiment_model", None)  # models saved before the per-register models
         self.__dict__.update(state)
         self._stack()
 
@@ -199,7 +203,16 @@ class Classifier:
         return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
 
     def predict_sentiment(self, X) -> list[str]:  # noqa: N803
-        return [str(s) for s in self.sentiment_model.predict(X)]
+        y = self.sentiment_model.predict(X)
+        press_model = getattr(self, "press_sentiment_model", None)
+        if press_model is not None and X.shape[0]:
+            # items with a title (press, official, forum threads) are read by the model trained without the
+            # social slices, on the shared columns only, so that comments do not move their reading
+            titled = np.asarray(X[:, -1].todense()).ravel() == 0
+            if titled.any():
+                y = y.astype(object)
+                y[titled] = press_model.predict(X[titled][:, :press_model.coef_.shape[1]])
+        return [str(s) for s in y]
 
     def save(self, path: str | Path) -> None:
         import joblib
