@@ -123,7 +123,8 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
     return P
 
 
-def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_features: FeatureUnion | None = None):
+def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_features: FeatureUnion | None = None,
+                     flag: bool = False):
     """The sentiment model's input: the shared columns, then comment-only columns (non-zero only for
     comment-like items: no title, the classifier text starts with a newline) and the cue columns.
 
@@ -132,7 +133,8 @@ def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_fea
     The comment-only columns are a copy of the shared ones, or (`comment_features`) a vocabulary of their
     own fitted on the comment-like training rows, the social slices included, so that words only comments
     use ("lag", "slide", "giảng") are read; only comment-like rows are transformed.
-    The last column flags comment-like rows. The topic models read only the first, shared columns.
+    With `flag`, a last column marks comment-like rows (Classifier.predict_sentiment reads it). The topic
+    models read only the first, shared columns.
     """
     r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
     R = sp.diags(r)
@@ -144,8 +146,10 @@ def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_fea
         rows = idx[sub.row] if len(idx) else sub.row[:0]
         C = sp.csr_matrix((sub.data[:len(rows)], (rows, sub.col[:len(rows)])), shape=(len(texts), sub.shape[1]),
                           dtype=np.float32)
-    flag = sp.csr_matrix(r[:, None])  # last column: the row is comment-like (read by Classifier.predict_sentiment)
-    return sp.hstack([X, C, R @ cues.transform(texts), flag], format="csr")
+    blocks = [X, C, R @ cues.transform(texts)]
+    if flag:
+        blocks.append(sp.csr_matrix(r[:, None]))
+    return sp.hstack(blocks, format="csr")
 
 
 class Classifier:
@@ -188,7 +192,8 @@ class Classifier:
         texts = list(texts)
         X = self.features.transform(texts)
         if self.cues is not None:
-            X = sentiment_matrix(X, texts, self.cues, self.comment_features)
+            X = sentiment_matrix(X, texts, self.cues, self.comment_features,
+                                 flag=self.press_sentiment_model is not None)
         return X
 
     def topic_scores(self, X) -> np.ndarray:  # noqa: N803
@@ -248,7 +253,16 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
              "nào vậy", "sao vậy", "chưa ạ", "không ạ", "xin link", "xin giá", "ib", "inbox")
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
-             "balance")
+             "balance", "yn_question", "question_x_opinion")
+# Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
+# read only these).
+_CUE_NAMES_V1 = 17
+# A clause ending in one of these after "có/đã/được/bị …" is a yes/no question ("máy có nóng không").
+_YN_END = {"không", "chưa", "ko", "k", "hông", "hem", "hok", "khong", "chua", "kh"}
+_YN_OPEN = {"có", "đã", "được", "bị", "co", "da", "duoc", "bi"}
+# Words that may follow the question word ("… không ạ", "… chưa mn", "… không shop").
+_YN_TAIL = {"ạ", "a", "mn", "mng", "ad", "shop", "vậy", "vay", "nhỉ", "nhé", "ơi", "bạn", "các", "mọi", "người", "mẹ",
+            "anh", "chị", "em", "bác", "ta", "thế", "hả"}
 
 
 def load_opinion_lexicon(path: Path = OPINION_PATH) -> dict[str, list[str]]:
@@ -285,6 +299,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 if len(toks) > 1:
                     self.table_.setdefault(tuple(fold(t) for t in toks), tag)
         self.maxlen_ = max(len(k) for k in self.table_)
+        self.n_cues_ = len(CUE_NAMES)
         return self
 
     def _tags(self, toks: list[str]) -> list[tuple[str, int]]:
@@ -331,13 +346,24 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         compare_open = False
         last_int = -9
         but = False
-        for k, (tag, i) in enumerate(tags):
-            tok = toks[i]
+        clause_op, clause_open, prev = 0, False, ""
+        for k, (tag, i) in enumerate(tags + [("", -1)]):
+            tok = toks[i] if i >= 0 else "."
             if tok in "?!.,;…":
+                if tok == "?" or (clause_open and prev in _YN_END):
+                    v[17] += prev in _YN_END and clause_open
+                    v[18] += clause_op  # opinion words inside a question ("pin có trâu không"): asked, not said
+                clause_op, clause_open, prev = 0, False, ""
+                if i < 0:
+                    break
                 last_neg, compare_open = -9, False
                 if tok == "!":
                     v[13] += 1
                 continue
+            last = toks[tags[k + 1][1] - 1 if k + 1 < len(tags) else len(toks) - 1]  # last word of this span
+            if last not in _YN_TAIL:
+                prev = last
+            clause_open = clause_open or tok in _YN_OPEN
             if tag == "negator":
                 last_neg = k
                 compare_open = False
@@ -348,6 +374,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             elif tok in ("nào", "ai") and last_neg >= 0 and k - last_neg <= 4 and self._compare_ahead(tags, toks, k):
                 compare_open = True
             elif tag in ("pos", "neg"):
+                clause_op += 1
                 negated = 0 <= k - last_neg <= 4
                 pos = tag == "pos"
                 if compare_open:
@@ -379,8 +406,9 @@ class SentimentCues(BaseEstimator, TransformerMixin):
 
     def transform(self, X):  # noqa: N803
         M = np.vstack([self.cues(t) for t in X]) if len(X) else np.zeros((0, len(CUE_NAMES)), np.float32)
+        M = M[:, :getattr(self, "n_cues_", _CUE_NAMES_V1)]  # a block fitted with fewer cues reads only those
         M = np.sign(M) * np.log1p(np.abs(M)) * self.scale
         return sp.csr_matrix(M.astype(np.float32))
 
     def get_feature_names_out(self, input_features=None):
-        return np.array([f"cue_{n}" for n in CUE_NAMES])
+        return np.array([f"cue_{n}" for n in CUE_NAMES[:getattr(self, "n_cues_", _CUE_NAMES_V1)]])

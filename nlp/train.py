@@ -269,7 +269,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     comment_feats = None
     if cues is not None and comment_vocab:
         comment_feats = make_features().fit([t for t in X_text if t.startswith("\n")])
-    Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats)
+    Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
         Xs[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
     press_sent = None
