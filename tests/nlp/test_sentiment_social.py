@@ -96,7 +96,7 @@ REQUIRED = {"id", "title", "text", "topics", "topics_labelled", "sentiment", "in
 
 def test_social_files_parse_and_follow_the_schema():
     files = sorted(LABELLED_DIR.glob("labelled_S*.jsonl"))
-    assert len(files) >= 6
+    assert len(files) >= 17
     ids, texts, generated, total = set(), set(), 0, 0
     for p in files:
         n = 0
@@ -114,15 +114,15 @@ def test_social_files_parse_and_follow_the_schema():
                     texts.add(r["text"].lower())
                 generated += bool(r.get("generated"))
                 n += 1
-        assert n >= 200, p.name
+        assert n >= 80, p.name  # S1–S9 hold 234–532 lines each, the one-register slices S10–S17 87–237
         total += n
-    assert total >= 3000
+    assert total >= 4000
     assert generated / total < 0.2  # most lines are written one by one
 
 
 def test_social_rows_load_without_topics():
     rows = [r for r in load_labelled() if is_social_set(r)]
-    assert len(rows) >= 3000 and all(r["_no_topics"] for r in rows)
+    assert len(rows) >= 4000 and all(r["_no_topics"] for r in rows)
 
 
 def test_social_heldout_floor(pipeline):
