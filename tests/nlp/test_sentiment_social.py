@@ -114,7 +114,7 @@ def test_social_files_parse_and_follow_the_schema():
                     texts.add(r["text"].lower())
                 generated += bool(r.get("generated"))
                 n += 1
-        assert n >= 80, p.name  # S1–S9 hold 234–532 lines each, the one-register slices S10–S17 87–237
+        assert n >= 80, p.name  # S1–S9 hold 234–532 lines each, the one-register slices S10–S19 87–237
         total += n
     assert total >= 4000
     assert generated / total < 0.2  # most lines are written one by one
