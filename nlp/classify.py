@@ -7,7 +7,9 @@
         ▼  one sparse matrix, computed once per batch
     topics:    one ridge classifier per topic code (balanced classes); a code is given when its score
                passes the threshold chosen by cross-validation on the training rows
-    sentiment: one LinearSVC (negative / neutral / positive)
+    sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
+               the social slices on the shared columns, comments by one that also reads a comment-only
+               vocabulary and the cue block (sentiment_matrix, Classifier.predict_sentiment)
 
 Saved with joblib (compressed) as nlp/models/classifier-<version>.joblib.
 """
