@@ -7,7 +7,9 @@
         ▼  one sparse matrix, computed once per batch
     topics:    one ridge classifier per topic code (balanced classes); a code is given when its score
                passes the threshold chosen by cross-validation on the training rows
-    sentiment: one LinearSVC (negative / neutral / positive)
+    sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
+               the social slices on the shared columns, comments by one that also reads a comment-only
+               vocabulary and the cue block (sentiment_matrix, Classifier.predict_sentiment)
 
 Saved with joblib (compressed) as nlp/models/classifier-<version>.joblib.
 """
@@ -123,17 +125,33 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
     return P
 
 
-def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues"):
-    """The sentiment model's input: the shared columns, then a copy of them and the cue columns that are
-    non-zero only for comment-like items (no title: the classifier text starts with a newline).
+def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_features: FeatureUnion | None = None,
+                     flag: bool = False):
+    """The sentiment model's input: the shared columns, then comment-only columns (non-zero only for
+    comment-like items: no title, the classifier text starts with a newline) and the cue columns.
 
     One model, two registers ("frustratingly easy" feature augmentation): weights learnt from the social
-    slices sit mostly in the comment-only copy, so press and official items keep their reading.
-    The topic models read only the first, shared columns.
+    slices sit mostly in the comment-only columns, so press and official items keep their reading.
+    The comment-only columns are a copy of the shared ones, or (`comment_features`) a vocabulary of their
+    own fitted on the comment-like training rows, the social slices included, so that words only comments
+    use ("lag", "slide", "giảng") are read; only comment-like rows are transformed.
+    With `flag`, a last column marks comment-like rows (Classifier.predict_sentiment reads it). The topic
+    models read only the first, shared columns.
     """
     r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
     R = sp.diags(r)
-    return sp.hstack([X, R @ X, R @ cues.transform(texts)], format="csr")
+    if comment_features is None:
+        C = R @ X
+    else:
+        idx = np.flatnonzero(r)
+        sub = comment_features.transform([texts[i] for i in idx] if len(idx) else [""]).tocoo()
+        rows = idx[sub.row] if len(idx) else sub.row[:0]
+        C = sp.csr_matrix((sub.data[:len(rows)], (rows, sub.col[:len(rows)])), shape=(len(texts), sub.shape[1]),
+                          dtype=np.float32)
+    blocks = [X, C, R @ cues.transform(texts)]
+    if flag:
+        blocks.append(sp.csr_matrix(r[:, None]))
+    return sp.hstack(blocks, format="csr")
 
 
 class Classifier:
@@ -141,9 +159,12 @@ class Classifier:
 
     def __init__(self, features: FeatureUnion, topic_models: dict[str, Any], thresholds: dict[str, float],
                  sentiment_model: LinearSVC, version: str, info: dict | None = None,
-                 cues: "SentimentCues | None" = None):
+                 cues: "SentimentCues | None" = None, comment_features: FeatureUnion | None = None,
+                 press_sentiment_model: LinearSVC | None = None):
         self.features = features
         self.cues = cues  # extra columns after the shared ones, read by the sentiment model only
+        self.comment_features = comment_features  # the comment-only vocabulary (see sentiment_matrix)
+        self.press_sentiment_model = press_sentiment_model  # sentiment of items with a title (predict_sentiment)
         self.topic_models = topic_models
         self.thresholds = thresholds
         self.sentiment_model = sentiment_model
@@ -161,6 +182,8 @@ class Classifier:
 
     def __setstate__(self, state):  # rebuild derived arrays after unpickling
         state.setdefault("cues", None)  # models saved before the cue block
+        state.setdefault("comment_features", None)  # models saved before the comment-only vocabulary
+        state.setdefault("press_sentiment_model", None)  # models saved before the per-register models
         self.__dict__.update(state)
         self._stack()
 
@@ -171,7 +194,8 @@ class Classifier:
         texts = list(texts)
         X = self.features.transform(texts)
         if self.cues is not None:
-            X = sentiment_matrix(X, texts, self.cues)
+            X = sentiment_matrix(X, texts, self.cues, self.comment_features,
+                                 flag=self.press_sentiment_model is not None)
         return X
 
     def topic_scores(self, X) -> np.ndarray:  # noqa: N803
@@ -186,7 +210,16 @@ class Classifier:
         return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
 
     def predict_sentiment(self, X) -> list[str]:  # noqa: N803
-        return [str(s) for s in self.sentiment_model.predict(X)]
+        y = self.sentiment_model.predict(X)
+        press_model = getattr(self, "press_sentiment_model", None)
+        if press_model is not None and X.shape[0]:
+            # items with a title (press, official, forum threads) are read by the model trained without the
+            # social slices, on the shared columns only, so that comments do not move their reading
+            titled = np.asarray(X[:, -1].todense()).ravel() == 0
+            if titled.any():
+                y = y.astype(object)
+                y[titled] = press_model.predict(X[titled][:, :press_model.coef_.shape[1]])
+        return [str(s) for s in y]
 
     def save(self, path: str | Path) -> None:
         import joblib
@@ -222,7 +255,16 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
              "nào vậy", "sao vậy", "chưa ạ", "không ạ", "xin link", "xin giá", "ib", "inbox")
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
-             "balance")
+             "balance", "yn_question", "question_x_opinion")
+# Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
+# read only these).
+_CUE_NAMES_V1 = 17
+# A clause ending in one of these after "có/đã/được/bị …" is a yes/no question ("máy có nóng không").
+_YN_END = {"không", "chưa", "ko", "k", "hông", "hem", "hok", "khong", "chua", "kh"}
+_YN_OPEN = {"có", "đã", "được", "bị", "co", "da", "duoc", "bi"}
+# Words that may follow the question word ("… không ạ", "… chưa mn", "… không shop").
+_YN_TAIL = {"ạ", "a", "mn", "mng", "ad", "shop", "vậy", "vay", "nhỉ", "nhé", "ơi", "bạn", "các", "mọi", "người", "mẹ",
+            "anh", "chị", "em", "bác", "ta", "thế", "hả"}
 
 
 def load_opinion_lexicon(path: Path = OPINION_PATH) -> dict[str, list[str]]:
@@ -259,6 +301,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 if len(toks) > 1:
                     self.table_.setdefault(tuple(fold(t) for t in toks), tag)
         self.maxlen_ = max(len(k) for k in self.table_)
+        self.n_cues_ = len(CUE_NAMES)
         return self
 
     def _tags(self, toks: list[str]) -> list[tuple[str, int]]:
@@ -305,13 +348,24 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         compare_open = False
         last_int = -9
         but = False
-        for k, (tag, i) in enumerate(tags):
-            tok = toks[i]
+        clause_op, clause_open, prev = 0, False, ""
+        for k, (tag, i) in enumerate(tags + [("", -1)]):
+            tok = toks[i] if i >= 0 else "."
             if tok in "?!.,;…":
+                if tok == "?" or (clause_open and prev in _YN_END):
+                    v[17] += prev in _YN_END and clause_open
+                    v[18] += clause_op  # opinion words inside a question ("pin có trâu không"): asked, not said
+                clause_op, clause_open, prev = 0, False, ""
+                if i < 0:
+                    break
                 last_neg, compare_open = -9, False
                 if tok == "!":
                     v[13] += 1
                 continue
+            last = toks[tags[k + 1][1] - 1 if k + 1 < len(tags) else len(toks) - 1]  # last word of this span
+            if last not in _YN_TAIL:
+                prev = last
+            clause_open = clause_open or tok in _YN_OPEN
             if tag == "negator":
                 last_neg = k
                 compare_open = False
@@ -322,6 +376,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             elif tok in ("nào", "ai") and last_neg >= 0 and k - last_neg <= 4 and self._compare_ahead(tags, toks, k):
                 compare_open = True
             elif tag in ("pos", "neg"):
+                clause_op += 1
                 negated = 0 <= k - last_neg <= 4
                 pos = tag == "pos"
                 if compare_open:
@@ -353,8 +408,9 @@ class SentimentCues(BaseEstimator, TransformerMixin):
 
     def transform(self, X):  # noqa: N803
         M = np.vstack([self.cues(t) for t in X]) if len(X) else np.zeros((0, len(CUE_NAMES)), np.float32)
+        M = M[:, :getattr(self, "n_cues_", _CUE_NAMES_V1)]  # a block fitted with fewer cues reads only those
         M = np.sign(M) * np.log1p(np.abs(M)) * self.scale
         return sp.csr_matrix(M.astype(np.float32))
 
     def get_feature_names_out(self, input_features=None):
-        return np.array([f"cue_{n}" for n in CUE_NAMES])
+        return np.array([f"cue_{n}" for n in CUE_NAMES[:getattr(self, "n_cues_", _CUE_NAMES_V1)]])

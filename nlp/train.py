@@ -47,6 +47,12 @@ VNTC_WEIGHT = 0.3
 AUG_WEIGHT = 1.0
 # Weight of the sentiment cue block (nlp.classify.SentimentCues) next to the TF-IDF blocks; 0 leaves it out.
 CUE_SCALE = 0.5
+# The sentiment model's comment-only columns get a vocabulary of their own, fitted on the comment-like rows
+# with the social slices (nlp.classify.sentiment_matrix); False copies the shared columns instead.
+COMMENT_VOCAB = True
+# Items with a title get a sentiment model of their own, trained without the social slices on the shared
+# columns (nlp.classify.Classifier.predict_sentiment); False reads every item with the one model.
+PRESS_MODEL = True
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
 
@@ -210,7 +216,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
           extra_rows: list[dict] | None = None, use_vntc: bool = True, alpha_topic: float = 1.0,
           C_sent: float = 0.3, seed: int = 0, cue_scale: float = CUE_SCALE,
-          social_weight: float = SOCIAL_WEIGHT) -> TrainResult:
+          social_weight: float = SOCIAL_WEIGHT, comment_vocab: bool = COMMENT_VOCAB,
+          press_model: bool = PRESS_MODEL) -> TrainResult:
     t0 = time.time()
     rows = labelled if labelled is not None else load_labelled()
     train_rows, held = split(rows)
@@ -259,15 +266,24 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     th = {code: rule["threshold"] for code in TOPICS}
     s_idx = [i for i, d in enumerate(docs) if d.get("sentiment") in SENTIMENTS]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
-    Xs = X if cues is None else sentiment_matrix(X, X_text, cues)
+    comment_feats = None
+    if cues is not None and comment_vocab:
+        comment_feats = make_features().fit([t for t in X_text if t.startswith("\n")])
+    Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
         Xs[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
+    press_sent = None
+    if cues is not None and press_model:
+        p_idx = [i for i in s_idx if not is_social_set(docs[i])]
+        press_sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
+            X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=weights[p_idx])
     info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
             "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
             "features": int(X.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"]}
-    clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues)
+    clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
+                     press_sentiment_model=press_sent)
     log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
     return TrainResult(version, clf, restorer, {"info": info})
 

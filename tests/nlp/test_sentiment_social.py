@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
+import numpy as np
 import pytest
 
 from nlp.classify import CUE_NAMES, SentimentCues
@@ -95,7 +96,7 @@ REQUIRED = {"id", "title", "text", "topics", "topics_labelled", "sentiment", "in
 
 def test_social_files_parse_and_follow_the_schema():
     files = sorted(LABELLED_DIR.glob("labelled_S*.jsonl"))
-    assert len(files) >= 6
+    assert len(files) >= 17
     ids, texts, generated, total = set(), set(), 0, 0
     for p in files:
         n = 0
@@ -113,15 +114,15 @@ def test_social_files_parse_and_follow_the_schema():
                     texts.add(r["text"].lower())
                 generated += bool(r.get("generated"))
                 n += 1
-        assert n >= 200, p.name
+        assert n >= 80, p.name  # S1–S9 hold 234–532 lines each, the one-register slices S10–S19 87–237
         total += n
-    assert total >= 3000
+    assert total >= 4000
     assert generated / total < 0.2  # most lines are written one by one
 
 
 def test_social_rows_load_without_topics():
     rows = [r for r in load_labelled() if is_social_set(r)]
-    assert len(rows) >= 3000 and all(r["_no_topics"] for r in rows)
+    assert len(rows) >= 4000 and all(r["_no_topics"] for r in rows)
 
 
 def test_social_heldout_floor(pipeline):
@@ -129,3 +130,64 @@ def test_social_heldout_floor(pipeline):
     social = [r for r in held if is_social_set(r)]
     assert len(social) >= 400
     assert evaluate_sentiment(pipeline, social)["sentiment_macro_f1"] >= 0.75
+
+
+# --- issue 13, second round: service/education/product feedback, yes/no questions, per-register models
+
+def test_feedback_lexicon(cues):
+    assert cues("thầy giảng khó hiểu")["lex_neg"] == 1
+    assert cues("slide sơ sài, giảng lan man")["lex_neg"] == 2
+    c = cues("chưa hài lòng với cách giải quyết")
+    assert c["neg_pos"] >= 1 and c["lex_pos"] == 0 and c["balance"] < 0
+    assert cues("cần cải thiện thái độ phục vụ")["balance"] < 0
+    assert cues("sẽ quay lại ủng hộ quán")["balance"] > 0
+    assert cues("cô giảng dễ hiểu, nhiệt huyết")["lex_pos"] == 2
+
+
+def test_yes_no_questions(cues):
+    c = cues("máy này chơi game có bị nóng không mn")
+    assert c["yn_question"] == 1 and c["question_x_opinion"] == 1
+    c = cues("cô dạy có tốt không các bạn")
+    assert c["yn_question"] == 1 and c["question_x_opinion"] == 1
+    assert cues("đã sửa chưa")["yn_question"] == 1
+    for said in ("không tốt", "pin không trâu", "tôi không hài lòng", "có tốt đâu"):
+        c = cues(said)
+        assert c["yn_question"] == 0 and c["question_x_opinion"] == 0, said
+
+
+def test_cue_block_fitted_before_new_cues_keeps_its_width():
+    c = SentimentCues().fit()
+    assert c.transform(["có tốt không"]).shape[1] == len(CUE_NAMES)
+    del c.n_cues_  # as unpickled from a model saved before the last cues were added
+    assert c.transform(["có tốt không"]).shape[1] == 17
+
+
+class _Fixed:
+    """A stand-in model that says one label for every row and records the width it was given."""
+
+    def __init__(self, label: str, width: int = 0):
+        self.label, self.coef_ = label, np.zeros((3, width))
+
+    def predict(self, X):  # noqa: N803
+        self.width = X.shape[1]
+        return np.array([self.label] * X.shape[0])
+
+
+def test_titled_items_use_the_press_model_and_comments_the_comment_model():
+    from nlp.classify import Classifier, make_features
+
+    words = ["đường", "thầy", "cô", "dạy", "hay", "nát", "mưa", "giáo", "tận", "tâm", "mới", "làm"]
+    texts = [f"{'Tin ' + words[i] if i % 2 else ''}\n{words[i]} {words[(i + 1) % 12]} {words[(i + 3) % 12]}"
+             for i in range(12)] * 2
+    feats = make_features().fit(texts)
+    comment = make_features().fit([t for t in texts if t.startswith("\n")])
+    n_shared = feats.transform(texts[:1]).shape[1]
+    press = _Fixed("negative", n_shared)
+    clf = Classifier(feats, {}, {}, _Fixed("positive"), "t", {}, cues=SentimentCues().fit(),
+                     comment_features=comment, press_sentiment_model=press)
+    X = clf.transform(["Đường sá\nđường mới làm", "\ncô giáo tận tâm", "\nthầy dạy hay quá"])
+    assert X[0, n_shared:-1].nnz == 0 and X[1, n_shared:-1].nnz > 0  # comment-only columns: comments only
+    assert clf.predict_sentiment(X) == ["negative", "positive", "positive"]
+    assert press.width == n_shared  # the press model reads the shared columns only
+    clf.press_sentiment_model = None  # a model saved before the split: one model, no flag column
+    assert clf.predict_sentiment(clf.transform(["Tin\nmưa"])) == ["positive"]
