@@ -28,7 +28,7 @@ from store.search_query import Query, QueryError, Term, parse, word_keys
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_missing",
+__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_missing", "forget",
            "compact", "compact_plan", "compact_range", "compact_done", "tail_rows"]
 
 K1 = 1.2
@@ -49,7 +49,7 @@ class SearchResult:
 
 def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     """Index newly stored items (title, summary and any stored full text); returns postings added.
-    Items already indexed are skipped, so a repeat is harmless."""
+    Items already indexed are skipped, so a repeat is harmless. Each new item gets the next doc number."""
     ids = list(ids)
     if not ids:
         return 0
@@ -65,39 +65,54 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of(?::VARCHAR[], TRUE, TRUE)",
                 [todo])
     try:
-        n = _append_new(cur)
+        first = _next_doc(cur)
         cur.execute(
             f"""
-            INSERT INTO item_search
-            SELECT i.id, i.published_at, coalesce(s.plain, TRUE), coalesce(s.n_title, 0), coalesce(s.n_full, 0),
-                   coalesce(s.n_full, 0) > 0
+            CREATE OR REPLACE TEMP TABLE _search_docs AS
+            SELECT ({first} - 1 + row_number() OVER (ORDER BY i.published_at, i.id))::INTEGER AS doc, i.id AS item_id,
+                   i.published_at, coalesce(s.plain, TRUE) AS plain, coalesce(s.n_title, 0) AS n_tokens,
+                   coalesce(s.n_full, 0) AS n_full, coalesce(s.n_full, 0) > 0 AS fulltext
             FROM items i LEFT JOIN ({_LENGTHS}) s ON s.item_id = i.id
             WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
-            ON CONFLICT DO NOTHING
             """,
             [todo],
         )
+        cur.execute(f"INSERT INTO item_search ({_ITEM_COLS}) SELECT {_ITEM_COLS} FROM _search_docs ORDER BY doc")
+        cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
+        n = _append_new(cur, "JOIN _search_docs d ON d.item_id = n.item_id", "d.doc")
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
+        cur.execute("DROP TABLE IF EXISTS _search_docs")
     return n
 
 
 def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
     """(Re)index one item's stored full text after it was saved; returns postings added."""
-    row = cur.execute("SELECT fulltext FROM item_search WHERE item_id = ?", [item_id]).fetchone()
+    row = cur.execute("SELECT doc, fulltext FROM item_search WHERE item_id = ?", [item_id]).fetchone()
     if row is None:
         return index_items(cur, [item_id])
-    if row[0]:  # text replaced: drop the old body postings (rare; scans the postings)
-        cur.execute("DELETE FROM search_postings WHERE item_id = ? AND field = 1", [item_id])
+    doc = int(row[0])
+    if row[1]:  # text replaced: drop the old body postings (rare; scans the postings)
+        cur.execute("DELETE FROM search_postings WHERE doc = ? AND field = 1", [doc])
     cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of([?], FALSE, TRUE)",
                 [item_id])
     try:
-        n = _append_new(cur)
+        n = _append_new(cur, "", f"{doc}::INTEGER")
         n_full = cur.execute("SELECT coalesce(max(list_max(pos)), 0) FROM _search_new").fetchone()[0]
         cur.execute("UPDATE item_search SET n_full = ?, fulltext = ? WHERE item_id = ?",
                     [int(n_full), bool(n_full), item_id])
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
+    return n
+
+
+def forget(cur: "duckdb.DuckDBPyConnection", ids_sql: str, dry_run: bool = False) -> int:
+    """Delete (or, dry_run, count) the postings of the items `ids_sql` selects (one column of item ids),
+    before their item_search rows go (retention). Returns the postings. Their doc numbers are not reused."""
+    where = f"doc IN (SELECT doc FROM item_search WHERE item_id IN ({ids_sql}))"
+    n = int(cur.execute(f"SELECT count(*) FROM search_postings WHERE {where}").fetchone()[0])
+    if n and not dry_run:
+        cur.execute(f"DELETE FROM search_postings WHERE {where}")
     return n
 
 
@@ -149,8 +164,8 @@ def compact_range(cur: "duckdb.DuckDBPyConnection", lo: str, hi: str | None) -> 
 
 def compact_done(cur: "duckdb.DuckDBPyConnection", sorted_rows: int, now: datetime) -> None:
     """Record that the first `sorted_rows` postings are sorted (rows added meanwhile stay the tail)."""
-    cur.execute("DELETE FROM search_state")
-    cur.execute("INSERT INTO search_state VALUES (?, ?)", [int(sorted_rows), now])
+    _next_doc(cur)  # makes sure the one state row exists
+    cur.execute("UPDATE search_state SET sorted_rows = ?, compacted_at = ?", [int(sorted_rows), now])
 
 
 def compact(cur: "duckdb.DuckDBPyConnection", now: datetime, chunk_rows: int = 2_000_000) -> int:
@@ -170,9 +185,28 @@ _LENGTHS = """
 """
 
 
-def _append_new(cur: "duckdb.DuckDBPyConnection") -> int:
-    """Append the postings in _search_new, sorted (a small sorted run keeps the tail's row groups tight)."""
-    cur.execute("INSERT INTO search_postings SELECT * FROM _search_new ORDER BY term, plain, published_at")
+_ITEM_COLS = "doc, item_id, published_at, plain, n_tokens, n_full, fulltext"
+
+
+def _next_doc(cur: "duckdb.DuckDBPyConnection") -> int:
+    """The next doc number to hand out (search_state.next_doc; the state row is made if missing)."""
+    row = cur.execute("SELECT next_doc FROM search_state").fetchone()
+    if row is not None and row[0] is not None:
+        return int(row[0])
+    nxt = int(cur.execute("SELECT coalesce(max(doc), 0) + 1 FROM item_search").fetchone()[0])
+    if row is None:
+        cur.execute("INSERT INTO search_state (sorted_rows, compacted_at, next_doc) VALUES (0, NULL, ?)", [nxt])
+    else:
+        cur.execute("UPDATE search_state SET next_doc = ?", [nxt])
+    return nxt
+
+
+def _append_new(cur: "duckdb.DuckDBPyConnection", join: str, doc: str) -> int:
+    """Append the postings in _search_new under their doc numbers (`doc`, an expression over `join`),
+    sorted (a small sorted run keeps the tail's row groups tight)."""
+    cur.execute(f"INSERT INTO search_postings (term, doc, field, tf, pos, plain, published_at) "
+                f"SELECT n.term, {doc}, n.field, n.tf, n.pos, n.plain, n.published_at FROM _search_new n {join} "
+                "ORDER BY n.term, n.plain, n.published_at")
     return int(cur.execute("SELECT count(*) FROM _search_new").fetchone()[0])
 
 
@@ -222,19 +256,33 @@ def search(
         matches = "SELECT id AS item_id, published_at, 0.0::DOUBLE AS score, FALSE AS together FROM items " \
                   "WHERE published_at >= ? AND published_at < ?"
         params += [lo, hi]
-    else:
+        key = "item_id"
+    else:  # ranked on doc numbers; the item id is read for the filters, or for the winners only
         matches = _matches_sql(cur, q, lo, hi, params)
-    rank = ("together DESC, score DESC, published_at DESC, item_id" if order == "relevance"
-            else "published_at DESC, score DESC, item_id")
+        key = "doc"
+    rank = (f"together DESC, score DESC, published_at DESC, {key}" if order == "relevance"
+            else f"published_at DESC, score DESC, {key}")
     filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only)
-    # rank on the index alone; the display columns are read for the `limit` winners only
+    if filtered != "SELECT * FROM m" and key == "doc":
+        matches = f"SELECT x.*, s.item_id FROM ({matches}) x JOIN item_search s ON s.doc = x.doc"
+    # the total is counted apart (a window count over every match costs more than the ranking)
     top = cur.execute(f"""
-        WITH m AS ({matches}), f AS ({filtered})
-        SELECT item_id, published_at, score, together, count(*) OVER () AS total FROM f
+        WITH m AS MATERIALIZED ({matches}), f AS MATERIALIZED ({filtered})
+        SELECT {key}, published_at, score, together, (SELECT count(*) FROM f) AS total FROM f
         ORDER BY {rank} LIMIT ?
     """, [*params, int(limit)]).df()
     total = int(top["total"].iloc[0]) if len(top) else 0
+    if key == "doc":
+        top = _item_ids(cur, top)
     return SearchResult(_display(cur, top), total)
+
+
+def _item_ids(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
+    """`top` (ranked doc numbers) with their item ids, in its order: a literal list, so only the row groups
+    of item_search holding those numbers are read."""
+    docs = ", ".join(str(int(d)) for d in top["doc"]) or "NULL"
+    ids = cur.execute(f"SELECT doc, item_id FROM item_search WHERE doc IN ({docs})").df()
+    return top.merge(ids, on="doc", how="inner")
 
 
 def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[Any], source_types: Sequence[str],
@@ -258,7 +306,7 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
     joins, sel = _effective_sql(cur, bounded=True) if outer else ("", "")
     params += ([lo - TAG_SLACK] if outer else []) + extra
     return f"""
-        SELECT item_id, published_at, score, together FROM (
+        SELECT * FROM (
             SELECT m.*{", " + sel if outer else ""}
             FROM m JOIN items i ON i.id = m.item_id {joins}
             {"WHERE " + " AND ".join(where) if where else ""}
@@ -286,11 +334,11 @@ def _lit(s: str) -> str:
 
 
 def _postings_sql(word: str, with_pos: bool = True) -> str:
-    """SQL of the postings (item_id, field, tf, pos, published_at) a query word matches in [?, ?): the
+    """SQL of the postings (doc, field, tf, pos, published_at) a query word matches in [?, ?): the
     exact syllable, plus its unmarked form in items written without diacritics. Each part is its own
     scan so its filters reach the sorted table (term, plain, published_at) and skip other row groups."""
     exact, plain_form = word_keys(word)
-    cols = "item_id, field, tf, pos" if with_pos else "item_id, tf"
+    cols = "doc, field, tf, pos" if with_pos else "doc, tf"
     sql = f"SELECT {cols} FROM search_postings WHERE term = {_lit(exact)} AND published_at >= $lo AND published_at < $hi"
     if plain_form is not None:
         sql += (f" UNION ALL SELECT {cols} FROM search_postings WHERE term = {_lit(plain_form)} AND plain "
@@ -302,21 +350,21 @@ def _phrase_sql(words: Sequence[str], idx: dict[str, int], within: str | None = 
     """SQL of the item ids where `words` occur side by side in one field (optionally among `within`):
     an equi-join of the words' unnested positions (p, p + 1, ...), which hashes plain integers."""
     frm = f"u{idx[words[0]]} a0" + "".join(
-        f" JOIN u{idx[w]} a{k} ON a{k}.item_id = a0.item_id AND a{k}.field = a0.field AND a{k}.p = a0.p + {k}"
+        f" JOIN u{idx[w]} a{k} ON a{k}.doc = a0.doc AND a{k}.field = a0.field AND a{k}.p = a0.p + {k}"
         for k, w in enumerate(words[1:], start=1))
-    where = f" WHERE a0.item_id IN (SELECT item_id FROM {within})" if within else ""
-    return f"SELECT DISTINCT a0.item_id FROM {frm}{where}"
+    where = f" WHERE a0.doc IN (SELECT doc FROM {within})" if within else ""
+    return f"SELECT DISTINCT a0.doc FROM {frm}{where}"
 
 
 def _term_set_sql(t: Term, idx: dict[str, int]) -> str:
     """SQL of the item ids where term `t` occurs (a phrase: side by side)."""
     if not t.phrase:
-        return f"SELECT item_id FROM tf{idx[t.words[0]]}"
+        return f"SELECT doc FROM tf{idx[t.words[0]]}"
     return _phrase_sql(t.words, idx)
 
 
 def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: datetime, params: list[Any]) -> str:
-    """SQL of (item_id, published_at, score, together) for the items matching `q` in [lo, hi).
+    """SQL of (doc, published_at, score, together) for the items matching `q` in [lo, hi).
 
     Staged so no step carries more rows than it needs: each word's postings are read once (a range of
     the term-sorted table); the matching items are found by set operations on item ids (phrases by an
@@ -333,8 +381,8 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     # a word's postings are read once; kept (materialized) only when both its positions and tf are used
     ctes = [f"w{k} AS {'MATERIALIZED ' if w in need_pos and w in need_tf else ''}({_postings_sql(w, w in need_pos)})"
             for k, w in enumerate(words)]
-    ctes += [f"u{idx[w]} AS (SELECT item_id, field, unnest(pos) AS p FROM w{idx[w]})" for w in words if w in need_pos]
-    ctes += [f"tf{idx[w]} AS MATERIALIZED (SELECT item_id, sum(tf) AS tf FROM w{idx[w]} GROUP BY item_id)"
+    ctes += [f"u{idx[w]} AS (SELECT doc, field, unnest(pos) AS p FROM w{idx[w]})" for w in words if w in need_pos]
+    ctes += [f"tf{idx[w]} AS MATERIALIZED (SELECT doc, sum(tf) AS tf FROM w{idx[w]} GROUP BY doc)"
              for w in words if w in need_tf]
     only = _single_word(q)
     if only is None:  # matches by set operations on item ids (one word: its tf rows are the matches)
@@ -345,7 +393,7 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
             # an excluded phrase is looked for only among the group's matches
             neg = [_phrase_sql(t.words, idx, within=f"g{i}") if t.phrase else _term_set_sql(t, idx)
                    for t in g if t.negated]
-            groups.append(f"(SELECT item_id FROM g{i}" + "".join(f" EXCEPT ({x})" for x in neg) + ")")
+            groups.append(f"(SELECT doc FROM g{i}" + "".join(f" EXCEPT ({x})" for x in neg) + ")")
         ctes.append("cand AS MATERIALIZED (" + " UNION ".join(groups) + ")")
     positive = [idx[w] for w in q.positive_words()]
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
@@ -362,14 +410,14 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     dfs = ", ".join(f"(SELECT count(*) FROM tf{k}) AS df{k}" for k in positive)
     if only is not None:  # one word: no set operations, one join less
         k0 = idx[only]
-        base = f"tf{k0} t{k0} JOIN item_search s ON s.item_id = t{k0}.item_id"
+        base = f"tf{k0} t{k0} JOIN item_search s ON s.doc = t{k0}.doc"
     else:
-        k0, base = -1, "cand JOIN item_search s ON s.item_id = cand.item_id"
-    joins = " ".join(f"LEFT JOIN tf{k} t{k} ON t{k}.item_id = s.item_id" for k in positive if k != k0)
+        k0, base = -1, "cand JOIN item_search s ON s.doc = cand.doc"
+    joins = " ".join(f"LEFT JOIN tf{k} t{k} ON t{k}.doc = s.doc" for k in positive if k != k0)
     sql = f"""
         WITH {", ".join(ctes)}, d AS (SELECT {dfs})
-        SELECT s.item_id, s.published_at, {score} AS score,
-               {"s.item_id IN (SELECT item_id FROM tog)" if together else "FALSE"} AS together
+        SELECT s.doc, s.published_at, {score} AS score,
+               {"s.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
         FROM {base} {joins} CROSS JOIN d
     """
     return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
