@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pandas as pd
 
 from store.dashboard import TAG_SLACK, _effective_sql, tag_filters
-from store.search_query import Query, QueryError, Term, parse, word_keys
+from store.search_query import Query, QueryError, parse, word_keys
 
 if TYPE_CHECKING:
     import duckdb
@@ -278,10 +278,13 @@ def search(
 
 
 def _item_ids(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
-    """`top` (ranked doc numbers) with their item ids, in its order: a literal list, so only the row groups
-    of item_search holding those numbers are read."""
-    docs = ", ".join(str(int(d)) for d in top["doc"]) or "NULL"
-    ids = cur.execute(f"SELECT doc, item_id FROM item_search WHERE doc IN ({docs})").df()
+    """`top` (ranked doc numbers) with their item ids, in its order. A literal list and the range of the
+    numbers: item_search is in doc order, so a recent window reads only its last row groups."""
+    if not len(top):
+        return top.assign(item_id=pd.Series(dtype="object"))
+    docs = [int(d) for d in top["doc"]]
+    ids = cur.execute("SELECT doc, item_id FROM item_search WHERE doc IN (SELECT unnest(?::INTEGER[])) "
+                      "AND doc BETWEEN ? AND ?", [docs, min(docs), max(docs)]).df()
     return top.merge(ids, on="doc", how="inner")
 
 
@@ -316,120 +319,133 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
 
 def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
     """The listed columns and effective tags of the ranked items `top`, in its order, with score.
-    The ids are written into the SQL as a literal list: DuckDB then looks them up by the primary keys
-    of items and item_tags instead of scanning (500 ids: ~20 ms against ~60 ms at 1M items)."""
-    joins, sel = _effective_sql(cur, bounded=False)
-    ids = ", ".join(_lit(str(i)) for i in top["item_id"]) or "NULL"
-    joins = joins.replace("LEFT JOIN item_tags t ON", f"LEFT JOIN (SELECT * FROM item_tags WHERE item_id IN ({ids})) t ON", 1)
-    df = cur.execute(f"""
-        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
-        FROM (SELECT * FROM items WHERE id IN ({ids})) i {joins}
-    """).df()
+    Read with the range of their publication times: items are stored about in time order, and tags are
+    written after their item (TAG_SLACK), so both scans skip the row groups outside it; even over all
+    time the range makes DuckDB filter the scan by the id list (500 ids at 1M items: ~20 ms CPU, against
+    ~40 ms by the primary key and over 100 ms by a plain semi-join). An item whose row falls outside the
+    range (its time changed since it was indexed) is read again over all time."""
+    df = _display_rows(cur, list(top["item_id"]), top["published_at"].min() if len(top) else None,
+                       top["published_at"].max() if len(top) else None)
+    missing = set(top["item_id"]) - set(df["id"])
+    if missing:
+        df = pd.concat([df, _display_rows(cur, sorted(missing), datetime(1970, 1, 2), datetime(9999, 1, 1))],
+                       ignore_index=True)
     ranked = top[["item_id", "score", "together"]].rename(columns={"item_id": "id"})
     return ranked.merge(df, on="id", how="inner")[[*df.columns, "score", "together"]].reset_index(drop=True)
+
+
+def _display_rows(cur: "duckdb.DuckDBPyConnection", ids: list[str], lo: Any, hi: Any) -> pd.DataFrame:
+    """Display columns and effective tags of `ids`, published within [lo, hi] when given. The ids go in
+    as one list parameter (500 literals cost more to plan than the whole lookup)."""
+    joins, sel = _effective_sql(cur, bounded=False)
+    item_params: list[Any] = [ids]
+    tag_params: list[Any] = [ids]
+    when = tags_when = ""
+    if lo is not None and not pd.isna(lo):
+        lo, hi = pd.Timestamp(lo).to_pydatetime(), pd.Timestamp(hi).to_pydatetime()
+        when, tags_when = " AND published_at BETWEEN ? AND ?", " AND tagged_at >= ?"
+        item_params += [lo, hi]
+        tag_params.append(lo - TAG_SLACK)
+    joins = joins.replace("LEFT JOIN item_tags t ON", "LEFT JOIN (SELECT * FROM item_tags WHERE item_id IN "
+                          f"(SELECT unnest(?::VARCHAR[])){tags_when}) t ON", 1)
+    return cur.execute(f"""
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
+        FROM (SELECT * FROM items WHERE id IN (SELECT unnest(?::VARCHAR[])){when}) i {joins}
+    """, item_params + tag_params).df()
 
 
 def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _postings_sql(word: str, with_pos: bool = True) -> str:
-    """SQL of the postings (doc, field, tf, pos, published_at) a query word matches in [?, ?): the
-    exact syllable, plus its unmarked form in items written without diacritics. Each part is its own
-    scan so its filters reach the sorted table (term, plain, published_at) and skip other row groups."""
+def _postings_sql(word: str, cols: str, where: str = "") -> str:
+    """SQL of the postings (`cols` of search_postings) a query word matches in [$lo, $hi): the exact
+    syllable, plus its unmarked form in items written without diacritics. Each part is its own scan so
+    its filters reach the sorted table (term, plain, published_at) and skip other row groups."""
     exact, plain_form = word_keys(word)
-    cols = "doc, field, tf, pos" if with_pos else "doc, tf"
-    sql = f"SELECT {cols} FROM search_postings WHERE term = {_lit(exact)} AND published_at >= $lo AND published_at < $hi"
+    extra = f" AND {where}" if where else ""
+    sql = f"SELECT {cols} FROM search_postings WHERE term = {_lit(exact)} AND published_at >= $lo AND published_at < $hi{extra}"
     if plain_form is not None:
         sql += (f" UNION ALL SELECT {cols} FROM search_postings WHERE term = {_lit(plain_form)} AND plain "
-                f"AND published_at >= $lo AND published_at < $hi")
+                f"AND published_at >= $lo AND published_at < $hi{extra}")
     return sql
 
 
-def _phrase_sql(words: Sequence[str], idx: dict[str, int], within: str | None = None) -> str:
-    """SQL of the item ids where `words` occur side by side in one field (optionally among `within`):
-    an equi-join of the words' unnested positions (p, p + 1, ...), which hashes plain integers."""
-    frm = f"u{idx[words[0]]} a0" + "".join(
-        f" JOIN u{idx[w]} a{k} ON a{k}.doc = a0.doc AND a{k}.field = a0.field AND a{k}.p = a0.p + {k}"
-        for k, w in enumerate(words[1:], start=1))
-    where = f" WHERE a0.doc IN (SELECT doc FROM {within})" if within else ""
-    return f"SELECT DISTINCT a0.doc FROM {frm}{where}"
-
-
-def _term_set_sql(t: Term, idx: dict[str, int]) -> str:
-    """SQL of the item ids where term `t` occurs (a phrase: side by side)."""
-    if not t.phrase:
-        return f"SELECT doc FROM tf{idx[t.words[0]]}"
-    return _phrase_sql(t.words, idx)
+def _phrase_sql(words: Sequence[str], within: str | None = None) -> str:
+    """SQL of the doc numbers where `words` occur side by side in one field: an equi-join of the words'
+    unnested positions (p, p + 1, ...) on plain integers. `within` (SQL of doc numbers) narrows the
+    postings before they are unnested (an excluded phrase among a group's matches, "together" among
+    the matches)."""
+    only = f"doc IN ({within})" if within else ""
+    us = [f"(SELECT doc, field, unnest(pos) AS p FROM ({_postings_sql(w, 'doc, field, pos', only)})) a{k}"
+          for k, w in enumerate(words)]
+    frm = us[0] + "".join(f" JOIN {u} ON a{k}.doc = a0.doc AND a{k}.field = a0.field AND a{k}.p = a0.p + {k}"
+                          for k, u in enumerate(us[1:], start=1))
+    return f"SELECT DISTINCT a0.doc FROM {frm}"
 
 
 def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: datetime, params: list[Any]) -> str:
     """SQL of (doc, published_at, score, together) for the items matching `q` in [lo, hi).
 
-    Staged so no step carries more rows than it needs: each word's postings are read once (a range of
-    the term-sorted table); the matching items are found by set operations on item ids (phrases by an
-    equi-join of the words' unnested positions); only then is BM25 scored, for the matches. `params` is
-    not added to: the window is written into the SQL as literals."""
+    One scan per word (a range of the term-sorted table) feeds one aggregate on doc numbers: a row per
+    document holding any query word, with each word's tf (NULL: absent). Matching is then a condition
+    on that row (a word: its tf is there; a phrase: also the doc is in the phrase's set, an equi-join of
+    unnested positions), BM25 is scored for the matches only, and df is a count of the row's tf column.
+    `params` is not added to: the window is written into the SQL as literals."""
     words = q.words()
     idx = {w: k for k, w in enumerate(words)}
-    # positions one a row, for the words of a phrase (or of an unquoted run ranked "together")
-    runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
-    need_pos = {w for g in q.groups for t in g if t.phrase for w in t.words} | {w for r in runs if len(r) > 1 for w in r}
-    # tf per item (BM25's tf, its df, and the item set of a one-word term): for the words scored and the
-    # one-word terms; a word only in an excluded phrase needs its positions alone
-    need_tf = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
-    # a word's postings are read once; kept (materialized) only when both its positions and tf are used
-    ctes = [f"w{k} AS {'MATERIALIZED ' if w in need_pos and w in need_tf else ''}({_postings_sql(w, w in need_pos)})"
-            for k, w in enumerate(words)]
-    ctes += [f"u{idx[w]} AS (SELECT doc, field, unnest(pos) AS p FROM w{idx[w]})" for w in words if w in need_pos]
-    ctes += [f"tf{idx[w]} AS MATERIALIZED (SELECT doc, sum(tf) AS tf FROM w{idx[w]} GROUP BY doc)"
-             for w in words if w in need_tf]
-    only = _single_word(q)
-    if only is None:  # matches by set operations on item ids (one word: its tf rows are the matches)
-        groups = []
-        for i, g in enumerate(q.groups):
-            pos = [_term_set_sql(t, idx) for t in g if not t.negated]
-            ctes.append(f"g{i} AS MATERIALIZED (" + " INTERSECT ".join(f"({x})" for x in pos) + ")")
-            # an excluded phrase is looked for only among the group's matches
-            neg = [_phrase_sql(t.words, idx, within=f"g{i}") if t.phrase else _term_set_sql(t, idx)
-                   for t in g if t.negated]
-            groups.append(f"(SELECT doc FROM g{i}" + "".join(f" EXCEPT ({x})" for x in neg) + ")")
-        ctes.append("cand AS MATERIALIZED (" + " UNION ".join(groups) + ")")
-    positive = [idx[w] for w in q.positive_words()]
+    scored = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
+    agg = [w for w in words if w in scored]  # a word only in an excluded phrase needs no tf
+    # each word's scan fills its own tf column (NULL in the others): a plain sum per column, no FILTER
+    scans = " UNION ALL ".join(
+        "SELECT doc, published_at, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
+        + f" FROM ({_postings_sql(w, 'doc, tf, published_at')})" for w in agg)
+    tfs = ", ".join(f"sum(tf{idx[w]}) AS tf{idx[w]}" for w in agg)
+    ctes = [f"tfs AS MATERIALIZED (SELECT doc, any_value(published_at) AS published_at, {tfs} FROM ({scans}) GROUP BY doc)"]
+    conds: list[str] = []
+    n_ph = 0
+    for i, g in enumerate(q.groups):
+        pos: list[str] = []
+        for t in g:
+            if not t.negated:
+                pos += [f"tf{idx[w]} IS NOT NULL" for w in dict.fromkeys(t.words)]
+                if t.phrase:
+                    ctes.append(f"ph{n_ph} AS MATERIALIZED ({_phrase_sql(t.words)})")
+                    pos.append(f"doc IN (SELECT doc FROM ph{n_ph})")
+                    n_ph += 1
+        neg: list[str] = []
+        for t in g:
+            if t.negated and not t.phrase:
+                neg.append(f"tf{idx[t.words[0]]} IS NULL")
+            elif t.negated:  # an excluded phrase is looked for only among the group's other matches
+                if not any(c.startswith(f"pos{i} ") for c in ctes):
+                    ctes.append(f"pos{i} AS MATERIALIZED (SELECT doc FROM tfs WHERE {' AND '.join(pos)})")
+                ctes.append(f"ph{n_ph} AS MATERIALIZED ({_phrase_sql(t.words, within=f'SELECT doc FROM pos{i}')})")
+                neg.append(f"doc NOT IN (SELECT doc FROM ph{n_ph})")
+                n_ph += 1
+        conds.append("(" + " AND ".join(pos + neg) + ")")
+    ctes.append(f"hit AS MATERIALIZED (SELECT * FROM tfs WHERE {' OR '.join(conds)})")
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
-    together = [f"({_phrase_sql(r, idx, within='cand')})" for r in runs if len(r) > 1]
+    runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
+    together = [f"({_phrase_sql(r, within='SELECT doc FROM hit')})" for r in runs if len(r) > 1]
     if together:
         ctes.append("tog AS (" + " UNION ".join(together) + ")")
     n_docs, avgdl = cur.execute(
         "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
         [lo, hi]).fetchone()
-    score = " + ".join(
-        f"coalesce(ln(1 + ({int(n_docs)} - df{k} + 0.5) / (df{k} + 0.5)) * t{k}.tf * {K1 + 1} "
-        f"/ (t{k}.tf + {K1} * (1 - {B} + {B} * (s.n_tokens + s.n_full) / {float(avgdl) or 1.0})), 0)"
-        for k in positive) or "0.0"
-    dfs = ", ".join(f"(SELECT count(*) FROM tf{k}) AS df{k}" for k in positive)
-    if only is not None:  # one word: no set operations, one join less
-        k0 = idx[only]
-        base = f"tf{k0} t{k0} JOIN item_search s ON s.doc = t{k0}.doc"
-    else:
-        k0, base = -1, "cand JOIN item_search s ON s.doc = cand.doc"
-    joins = " ".join(f"LEFT JOIN tf{k} t{k} ON t{k}.doc = s.doc" for k in positive if k != k0)
+    positive = [idx[w] for w in q.positive_words()]
+    # idf per word from its df (the documents of the window holding it), computed once
+    idfs = ", ".join(f"ln(1 + ({int(n_docs)} - count(tf{k}) + 0.5) / (count(tf{k}) + 0.5)) AS idf{k}" for k in positive)
+    ctes.append(f"d AS (SELECT {idfs} FROM tfs)")
+    norm = f"{K1} * (1 - {B} + {B} * (s.n_tokens + s.n_full) / {float(avgdl) or 1.0})"
+    score = " + ".join(f"coalesce(idf{k} * hit.tf{k} * {K1 + 1} / (hit.tf{k} + {norm}), 0)" for k in positive) or "0.0"
     sql = f"""
-        WITH {", ".join(ctes)}, d AS (SELECT {dfs})
-        SELECT s.doc, s.published_at, {score} AS score,
-               {"s.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
-        FROM {base} {joins} CROSS JOIN d
+        WITH {", ".join(ctes)}
+        SELECT hit.doc, hit.published_at, {score} AS score,
+               {"hit.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
+        FROM hit JOIN item_search s ON s.doc = hit.doc CROSS JOIN d
     """
     return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
-
-
-def _single_word(q: Query) -> str | None:
-    """The word, when the query is exactly one word (no phrase, OR or exclusion)."""
-    if len(q.groups) == 1 and len(q.groups[0]) == 1:
-        t = q.groups[0][0]
-        if not t.negated and not t.phrase:
-            return t.words[0]
-    return None
 
 
 def _ts(t: datetime) -> str:
