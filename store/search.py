@@ -265,10 +265,13 @@ def search(
     filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only)
     if filtered != "SELECT * FROM m" and key == "doc":
         matches = f"SELECT x.*, s.item_id FROM ({matches}) x JOIN item_search s ON s.doc = x.doc"
-    # the total is counted apart (a window count over every match costs more than the ranking)
+    # the rows are kept once (materialized) for both the ranking and the count of all matches
+    ctes = (f"m AS MATERIALIZED ({matches})" if filtered == "SELECT * FROM m"
+            else f"m AS ({matches}), f AS MATERIALIZED ({filtered})")
+    src = "m" if filtered == "SELECT * FROM m" else "f"
     top = cur.execute(f"""
-        WITH m AS MATERIALIZED ({matches}), f AS MATERIALIZED ({filtered})
-        SELECT {key}, published_at, score, together, (SELECT count(*) FROM f) AS total FROM f
+        WITH {ctes}
+        SELECT {key}, published_at, score, together, (SELECT count(*) FROM {src}) AS total FROM {src}
         ORDER BY {rank} LIMIT ?
     """, [*params, int(limit)]).df()
     total = int(top["total"].iloc[0]) if len(top) else 0
@@ -402,29 +405,45 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
         + f" FROM ({_postings_sql(w, 'doc, tf, published_at')})" for w in agg)
     tfs = ", ".join(f"sum(tf{idx[w]}) AS tf{idx[w]}" for w in agg)
     ctes = [f"tfs AS MATERIALIZED (SELECT doc, any_value(published_at) AS published_at, {tfs} FROM ({scans}) GROUP BY doc)"]
+    sets: list[str] = []  # per group: SQL of its docs, or None when a condition on tfs says it all
     conds: list[str] = []
     n_ph = 0
     for i, g in enumerate(q.groups):
-        pos: list[str] = []
+        # a phrase's words occur wherever the phrase does: its set says all (no tf condition needed)
+        cond = [f"tf{idx[t.words[0]]} IS NOT NULL" for t in g if not t.negated and not t.phrase]
+        cond += [f"tf{idx[t.words[0]]} IS NULL" for t in g if t.negated and not t.phrase]
+        phr = []
         for t in g:
-            if not t.negated:
-                pos += [f"tf{idx[w]} IS NOT NULL" for w in dict.fromkeys(t.words)]
-                if t.phrase:
-                    ctes.append(f"ph{n_ph} AS MATERIALIZED ({_phrase_sql(t.words)})")
-                    pos.append(f"doc IN (SELECT doc FROM ph{n_ph})")
-                    n_ph += 1
-        neg: list[str] = []
-        for t in g:
-            if t.negated and not t.phrase:
-                neg.append(f"tf{idx[t.words[0]]} IS NULL")
-            elif t.negated:  # an excluded phrase is looked for only among the group's other matches
-                if not any(c.startswith(f"pos{i} ") for c in ctes):
-                    ctes.append(f"pos{i} AS MATERIALIZED (SELECT doc FROM tfs WHERE {' AND '.join(pos)})")
-                ctes.append(f"ph{n_ph} AS MATERIALIZED ({_phrase_sql(t.words, within=f'SELECT doc FROM pos{i}')})")
-                neg.append(f"doc NOT IN (SELECT doc FROM ph{n_ph})")
+            if not t.negated and t.phrase:
+                ctes.append(f"ph{n_ph} AS MATERIALIZED ({_phrase_sql(t.words)})")
+                phr.append(f"SELECT doc FROM ph{n_ph}")
                 n_ph += 1
-        conds.append("(" + " AND ".join(pos + neg) + ")")
-    ctes.append(f"hit AS MATERIALIZED (SELECT * FROM tfs WHERE {' OR '.join(conds)})")
+        if phr:
+            base = " INTERSECT ".join(phr)
+            if cond:
+                base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)} AND doc IN ({base})"
+        else:
+            base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)}"
+        negp = [t for t in g if t.negated and t.phrase]
+        if not negp and not phr:
+            conds.append("(" + " AND ".join(cond) + ")")
+            sets.append(base)
+            continue
+        conds.append("")
+        if negp:  # an excluded phrase is looked for only among the group's other matches
+            ctes.append(f"g{i} AS MATERIALIZED ({base})")
+            base = f"SELECT doc FROM g{i}"
+            for t in negp:
+                ctes.append(f"ph{n_ph} AS ({_phrase_sql(t.words, within=f'SELECT doc FROM g{i}')})")
+                base += f" EXCEPT SELECT doc FROM ph{n_ph}"
+                n_ph += 1
+        sets.append(base)
+    if all(conds):  # conditions on tfs alone (no phrase): no set operation
+        one = len(agg) == 1 and len(conds) == 1  # one word: every row of tfs is a match
+        ctes.append("hit AS (SELECT * FROM tfs)" if one else f"hit AS MATERIALIZED (SELECT * FROM tfs WHERE {' OR '.join(conds)})")
+    else:
+        cand = " UNION ".join(f"({x})" for x in sets)
+        ctes.append(f"hit AS MATERIALIZED (SELECT t.* FROM tfs t JOIN ({cand}) c ON c.doc = t.doc)")
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
     runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
     together = [f"({_phrase_sql(r, within='SELECT doc FROM hit')})" for r in runs if len(r) > 1]
