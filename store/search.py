@@ -401,10 +401,10 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     agg = [w for w in words if w in scored]  # a word only in an excluded phrase needs no tf
     # each word's scan fills its own tf column (NULL in the others): a plain sum per column, no FILTER
     scans = " UNION ALL ".join(
-        "SELECT doc, published_at, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
-        + f" FROM ({_postings_sql(w, 'doc, tf, published_at')})" for w in agg)
+        "SELECT doc, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
+        + f" FROM ({_postings_sql(w, 'doc, tf')})" for w in agg)
     tfs = ", ".join(f"sum(tf{idx[w]}) AS tf{idx[w]}" for w in agg)
-    ctes = [f"tfs AS MATERIALIZED (SELECT doc, any_value(published_at) AS published_at, {tfs} FROM ({scans}) GROUP BY doc)"]
+    ctes = [f"tfs AS MATERIALIZED (SELECT doc, {tfs} FROM ({scans}) GROUP BY doc)"]
     sets: list[str] = []  # per group: SQL of its docs, or None when a condition on tfs says it all
     conds: list[str] = []
     n_ph = 0
@@ -460,7 +460,7 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     score = " + ".join(f"coalesce(idf{k} * hit.tf{k} * {K1 + 1} / (hit.tf{k} + {norm}), 0)" for k in positive) or "0.0"
     sql = f"""
         WITH {", ".join(ctes)}
-        SELECT hit.doc, hit.published_at, {score} AS score,
+        SELECT hit.doc, s.published_at, {score} AS score,
                {"hit.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
         FROM hit JOIN item_search s ON s.doc = hit.doc CROSS JOIN d
     """
