@@ -9,6 +9,8 @@ updated on insert anyway. `search_postings` is kept sorted by term so a lookup r
 groups of that term; postings of items added since the last sort are appended (an unsorted tail every
 lookup scans), and a periodic job re-sorts once the tail is large (`search.compact_tail_rows`), one term
 range at a time (`compact_plan`, `compact_range`) so the write lock is held for seconds, not minutes.
+Postings refer to items by doc number (`item_search.doc`, migration 160): every join and group-by of a
+query hashes integers, and item ids are read for the page of results only.
 
 Ranking: items whose text holds the unquoted words side by side first ("ô nhiễm" before an item with
 "ô" and "nhiễm" apart), then BM25 over the searched time window, then newest. Or newest first.

@@ -37,11 +37,128 @@ CREATE TABLE search_postings_v160 (
     plain        BOOLEAN NOT NULL,
     published_at TIMESTAMP NOT NULL
 );
--- postings of items no longer in item_search (none expected) are dropped
+-- postings of items no longer in item_search (none expected) are dropped. Sorted one range of terms at
+-- a time (by first letters; marked letters sort after z), so the sort holds one range in memory, not
+-- every posting at once (46M postings at 1M items: ~6 GB in one sort).
 INSERT INTO search_postings_v160
     SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
     FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
-    WHERE coalesce(p.doc, s.doc) IS NOT NULL
+    WHERE p.term >= '' AND p.term < 'b' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'b' AND p.term < 'c' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'c' AND p.term < 'ch' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'ch' AND p.term < 'd' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'd' AND p.term < 'g' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'g' AND p.term < 'h' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'h' AND p.term < 'k' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'k' AND p.term < 'l' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'l' AND p.term < 'm' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'm' AND p.term < 'n' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'n' AND p.term < 'ng' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'ng' AND p.term < 'nh' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'nh' AND p.term < 'p' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'p' AND p.term < 'q' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'q' AND p.term < 's' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 's' AND p.term < 't' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 't' AND p.term < 'th' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'th' AND p.term < 'tr' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'tr' AND p.term < 'u' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'u' AND p.term < 'v' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'v' AND p.term < 'x' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'x' AND p.term < 'y' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'y' AND p.term < 'z' AND coalesce(p.doc, s.doc) IS NOT NULL
+    ORDER BY p.term, p.plain, p.published_at;
+INSERT INTO search_postings_v160
+    SELECT p.term, coalesce(p.doc, s.doc) AS d, p.field, p.tf, p.pos, p.plain, p.published_at
+    FROM search_postings p LEFT JOIN item_search_v160 s ON s.item_id = p.item_id
+    WHERE p.term >= 'z' AND coalesce(p.doc, s.doc) IS NOT NULL
     ORDER BY p.term, p.plain, p.published_at;
 
 DROP TABLE search_postings;
