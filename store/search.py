@@ -405,7 +405,7 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     scans = " UNION ALL ".join(
         "SELECT doc, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
         + f" FROM ({_postings_sql(w, 'doc, tf')})" for w in agg)
-    tfs = ", ".join(f"sum(tf{idx[w]}) AS tf{idx[w]}" for w in agg)
+    tfs = ", ".join(f"sum(tf{idx[w]})::INTEGER AS tf{idx[w]}" for w in agg)  # sum() gives HUGEINT: slow arithmetic
     ctes = [f"tfs AS MATERIALIZED (SELECT doc, {tfs} FROM ({scans}) GROUP BY doc)"]
     sets: list[str] = []  # per group: SQL of its docs, or None when a condition on tfs says it all
     conds: list[str] = []
@@ -455,16 +455,24 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
         "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
         [lo, hi]).fetchone()
     positive = [idx[w] for w in q.positive_words()]
-    # idf per word from its df (the documents of the window holding it), computed once
-    idfs = ", ".join(f"ln(1 + ({int(n_docs)} - count(tf{k}) + 0.5) / (count(tf{k}) + 0.5)) AS idf{k}" for k in positive)
+    # idf per word from its df (the documents of the window holding it), computed once. Every constant is
+    # a DOUBLE: a literal like 0.75 is a DECIMAL in DuckDB, and decimal arithmetic over every match cost
+    # more than finding the matches.
+    n = float(int(n_docs))
+    idfs = ", ".join(f"ln(1.0::DOUBLE + ({n!r}::DOUBLE - count(tf{k}) + 0.5::DOUBLE) / (count(tf{k}) + 0.5::DOUBLE)) "
+                     f"AS idf{k}" for k in positive)
     ctes.append(f"d AS (SELECT {idfs} FROM tfs)")
-    norm = f"{K1} * (1 - {B} + {B} * (s.n_tokens + s.n_full) / {float(avgdl) or 1.0})"
-    score = " + ".join(f"coalesce(idf{k} * hit.tf{k} * {K1 + 1} / (hit.tf{k} + {norm}), 0)" for k in positive) or "0.0"
+    # BM25's length norm k1 * (1 - b + b * dl / avgdl) = c0 + c1 * dl, once per match
+    c0, c1 = K1 * (1 - B), K1 * B / (float(avgdl) or 1.0)
+    norm = f"({c0!r}::DOUBLE + {c1!r}::DOUBLE * (s.n_tokens + s.n_full))"
+    score = " + ".join(f"coalesce(idf{k} * x.tf{k} * {K1 + 1!r}::DOUBLE / (x.tf{k} + x.norm), 0.0::DOUBLE)"
+                       for k in positive) or "0.0::DOUBLE"
     sql = f"""
         WITH {", ".join(ctes)}
-        SELECT hit.doc, s.published_at, {score} AS score,
-               {"hit.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
-        FROM hit JOIN item_search s ON s.doc = hit.doc CROSS JOIN d
+        SELECT x.doc, x.published_at, {score} AS score,
+               {"x.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
+        FROM (SELECT hit.*, s.published_at, {norm} AS norm FROM hit JOIN item_search s ON s.doc = hit.doc) x
+             CROSS JOIN d
     """
     return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
 
