@@ -283,8 +283,8 @@ def search(
 
 
 def _item_ids(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
-    """`top` (ranked doc numbers) with their item ids, in its order. A literal list and the range of the
-    numbers: item_search is in doc order, so a recent window reads only its last row groups."""
+    """`top` (ranked doc numbers) with their item ids, in its order. One list parameter and the range of
+    the numbers: item_search is in doc order, so a recent window reads only its last row groups."""
     if not len(top):
         return top.assign(item_id=pd.Series(dtype="object"))
     docs = [int(d) for d in top["doc"]]
