@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from store import stories
+from store import search, stories
 
 if TYPE_CHECKING:
     import duckdb
@@ -69,6 +69,10 @@ def purge(
         touched = [r[0] for r in cur.execute(
             "SELECT DISTINCT story_id FROM story_items WHERE item_id IN (SELECT id FROM _purge_ids)").fetchall()]
     if n_items:
+        # the postings are keyed by doc number, not item_id: drop them while item_search still maps them
+        n_post = search.forget(cur, "SELECT id FROM _purge_ids", dry_run=dry_run)
+        if n_post:
+            out.append(Purged("item_rows:search_postings", item_cut, n_post))
         for table in tables:
             q = f'FROM "{table}" WHERE item_id IN (SELECT id FROM _purge_ids)'
             n = cur.execute(f"SELECT count(*) {q}").fetchone()[0]

@@ -9,6 +9,8 @@ updated on insert anyway. `search_postings` is kept sorted by term so a lookup r
 groups of that term; postings of items added since the last sort are appended (an unsorted tail every
 lookup scans), and a periodic job re-sorts once the tail is large (`search.compact_tail_rows`), one term
 range at a time (`compact_plan`, `compact_range`) so the write lock is held for seconds, not minutes.
+Postings refer to items by doc number (`item_search.doc`, migration 160): every join and group-by of a
+query hashes integers, and item ids are read for the page of results only.
 
 Ranking: items whose text holds the unquoted words side by side first ("ô nhiễm" before an item with
 "ô" and "nhiễm" apart), then BM25 over the searched time window, then newest. Or newest first.
@@ -23,12 +25,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pandas as pd
 
 from store.dashboard import TAG_SLACK, _effective_sql, tag_filters
-from store.search_query import Query, QueryError, Term, parse, word_keys
+from store.search_query import Query, QueryError, parse, word_keys
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_missing",
+__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_missing", "forget",
            "compact", "compact_plan", "compact_range", "compact_done", "tail_rows"]
 
 K1 = 1.2
@@ -49,7 +51,7 @@ class SearchResult:
 
 def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     """Index newly stored items (title, summary and any stored full text); returns postings added.
-    Items already indexed are skipped, so a repeat is harmless."""
+    Items already indexed are skipped, so a repeat is harmless. Each new item gets the next doc number."""
     ids = list(ids)
     if not ids:
         return 0
@@ -65,39 +67,54 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of(?::VARCHAR[], TRUE, TRUE)",
                 [todo])
     try:
-        n = _append_new(cur)
+        first = _next_doc(cur)
         cur.execute(
             f"""
-            INSERT INTO item_search
-            SELECT i.id, i.published_at, coalesce(s.plain, TRUE), coalesce(s.n_title, 0), coalesce(s.n_full, 0),
-                   coalesce(s.n_full, 0) > 0
+            CREATE OR REPLACE TEMP TABLE _search_docs AS
+            SELECT ({first} - 1 + row_number() OVER (ORDER BY i.published_at, i.id))::INTEGER AS doc, i.id AS item_id,
+                   i.published_at, coalesce(s.plain, TRUE) AS plain, coalesce(s.n_title, 0) AS n_tokens,
+                   coalesce(s.n_full, 0) AS n_full, coalesce(s.n_full, 0) > 0 AS fulltext
             FROM items i LEFT JOIN ({_LENGTHS}) s ON s.item_id = i.id
             WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
-            ON CONFLICT DO NOTHING
             """,
             [todo],
         )
+        cur.execute(f"INSERT INTO item_search ({_ITEM_COLS}) SELECT {_ITEM_COLS} FROM _search_docs ORDER BY doc")
+        cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
+        n = _append_new(cur, "JOIN _search_docs d ON d.item_id = n.item_id", "d.doc")
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
+        cur.execute("DROP TABLE IF EXISTS _search_docs")
     return n
 
 
 def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
     """(Re)index one item's stored full text after it was saved; returns postings added."""
-    row = cur.execute("SELECT fulltext FROM item_search WHERE item_id = ?", [item_id]).fetchone()
+    row = cur.execute("SELECT doc, fulltext FROM item_search WHERE item_id = ?", [item_id]).fetchone()
     if row is None:
         return index_items(cur, [item_id])
-    if row[0]:  # text replaced: drop the old body postings (rare; scans the postings)
-        cur.execute("DELETE FROM search_postings WHERE item_id = ? AND field = 1", [item_id])
+    doc = int(row[0])
+    if row[1]:  # text replaced: drop the old body postings (rare; scans the postings)
+        cur.execute("DELETE FROM search_postings WHERE doc = ? AND field = 1", [doc])
     cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of([?], FALSE, TRUE)",
                 [item_id])
     try:
-        n = _append_new(cur)
+        n = _append_new(cur, "", f"{doc}::INTEGER")
         n_full = cur.execute("SELECT coalesce(max(list_max(pos)), 0) FROM _search_new").fetchone()[0]
         cur.execute("UPDATE item_search SET n_full = ?, fulltext = ? WHERE item_id = ?",
                     [int(n_full), bool(n_full), item_id])
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
+    return n
+
+
+def forget(cur: "duckdb.DuckDBPyConnection", ids_sql: str, dry_run: bool = False) -> int:
+    """Delete (or, dry_run, count) the postings of the items `ids_sql` selects (one column of item ids),
+    before their item_search rows go (retention). Returns the postings. Their doc numbers are not reused."""
+    where = f"doc IN (SELECT doc FROM item_search WHERE item_id IN ({ids_sql}))"
+    n = int(cur.execute(f"SELECT count(*) FROM search_postings WHERE {where}").fetchone()[0])
+    if n and not dry_run:
+        cur.execute(f"DELETE FROM search_postings WHERE {where}")
     return n
 
 
@@ -149,8 +166,8 @@ def compact_range(cur: "duckdb.DuckDBPyConnection", lo: str, hi: str | None) -> 
 
 def compact_done(cur: "duckdb.DuckDBPyConnection", sorted_rows: int, now: datetime) -> None:
     """Record that the first `sorted_rows` postings are sorted (rows added meanwhile stay the tail)."""
-    cur.execute("DELETE FROM search_state")
-    cur.execute("INSERT INTO search_state VALUES (?, ?)", [int(sorted_rows), now])
+    _next_doc(cur)  # makes sure the one state row exists
+    cur.execute("UPDATE search_state SET sorted_rows = ?, compacted_at = ?", [int(sorted_rows), now])
 
 
 def compact(cur: "duckdb.DuckDBPyConnection", now: datetime, chunk_rows: int = 2_000_000) -> int:
@@ -170,9 +187,28 @@ _LENGTHS = """
 """
 
 
-def _append_new(cur: "duckdb.DuckDBPyConnection") -> int:
-    """Append the postings in _search_new, sorted (a small sorted run keeps the tail's row groups tight)."""
-    cur.execute("INSERT INTO search_postings SELECT * FROM _search_new ORDER BY term, plain, published_at")
+_ITEM_COLS = "doc, item_id, published_at, plain, n_tokens, n_full, fulltext"
+
+
+def _next_doc(cur: "duckdb.DuckDBPyConnection") -> int:
+    """The next doc number to hand out (search_state.next_doc; the state row is made if missing)."""
+    row = cur.execute("SELECT next_doc FROM search_state").fetchone()
+    if row is not None and row[0] is not None:
+        return int(row[0])
+    nxt = int(cur.execute("SELECT coalesce(max(doc), 0) + 1 FROM item_search").fetchone()[0])
+    if row is None:
+        cur.execute("INSERT INTO search_state (sorted_rows, compacted_at, next_doc) VALUES (0, NULL, ?)", [nxt])
+    else:
+        cur.execute("UPDATE search_state SET next_doc = ?", [nxt])
+    return nxt
+
+
+def _append_new(cur: "duckdb.DuckDBPyConnection", join: str, doc: str) -> int:
+    """Append the postings in _search_new under their doc numbers (`doc`, an expression over `join`),
+    sorted (a small sorted run keeps the tail's row groups tight)."""
+    cur.execute(f"INSERT INTO search_postings (term, doc, field, tf, pos, plain, published_at) "
+                f"SELECT n.term, {doc}, n.field, n.tf, n.pos, n.plain, n.published_at FROM _search_new n {join} "
+                "ORDER BY n.term, n.plain, n.published_at")
     return int(cur.execute("SELECT count(*) FROM _search_new").fetchone()[0])
 
 
@@ -227,20 +263,40 @@ def search(
         matches = "SELECT id AS item_id, published_at, 0.0::DOUBLE AS score, FALSE AS together FROM items " \
                   "WHERE published_at >= ? AND published_at < ?"
         params += [lo, hi]
-    else:
+        key = "item_id"
+    else:  # ranked on doc numbers; the item id is read for the filters, or for the winners only
         matches = _matches_sql(cur, q, lo, hi, params)
-    rank = ("together DESC, score DESC, published_at DESC, item_id" if order == "relevance"
-            else "published_at DESC, score DESC, item_id")
+        key = "doc"
+    rank = (f"together DESC, score DESC, published_at DESC, {key}" if order == "relevance"
+            else f"published_at DESC, score DESC, {key}")
     filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only,
                              alert_id, watchlist_id)
-    # rank on the index alone; the display columns are read for the `limit` winners only
+    if filtered != "SELECT * FROM m" and key == "doc":
+        matches = f"SELECT x.*, s.item_id FROM ({matches}) x JOIN item_search s ON s.doc = x.doc"
+    # the rows are kept once (materialized) for both the ranking and the count of all matches
+    ctes = (f"m AS MATERIALIZED ({matches})" if filtered == "SELECT * FROM m"
+            else f"m AS ({matches}), f AS MATERIALIZED ({filtered})")
+    src = "m" if filtered == "SELECT * FROM m" else "f"
     top = cur.execute(f"""
-        WITH m AS ({matches}), f AS ({filtered})
-        SELECT item_id, published_at, score, together, count(*) OVER () AS total FROM f
+        WITH {ctes}
+        SELECT {key}, published_at, score, together, (SELECT count(*) FROM {src}) AS total FROM {src}
         ORDER BY {rank} LIMIT ?
     """, [*params, int(limit)]).df()
     total = int(top["total"].iloc[0]) if len(top) else 0
+    if key == "doc":
+        top = _item_ids(cur, top)
     return SearchResult(_display(cur, top), total)
+
+
+def _item_ids(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
+    """`top` (ranked doc numbers) with their item ids, in its order. One list parameter and the range of
+    the numbers: item_search is in doc order, so a recent window reads only its last row groups."""
+    if not len(top):
+        return top.assign(item_id=pd.Series(dtype="object"))
+    docs = [int(d) for d in top["doc"]]
+    ids = cur.execute("SELECT doc, item_id FROM item_search WHERE doc IN (SELECT unnest(?::INTEGER[])) "
+                      "AND doc BETWEEN ? AND ?", [docs, min(docs), max(docs)]).df()
+    return top.merge(ids, on="doc", how="inner")
 
 
 def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[Any], source_types: Sequence[str],
@@ -270,7 +326,7 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
     joins, sel = _effective_sql(cur, bounded=True) if outer else ("", "")
     params += ([lo - TAG_SLACK] if outer else []) + extra
     return f"""
-        SELECT item_id, published_at, score, together FROM (
+        SELECT * FROM (
             SELECT m.*{", " + sel if outer else ""}
             FROM m JOIN items i ON i.id = m.item_id {joins}
             {"WHERE " + " AND ".join(where) if where else ""}
@@ -280,120 +336,157 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
 
 def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
     """The listed columns and effective tags of the ranked items `top`, in its order, with score.
-    The ids are written into the SQL as a literal list: DuckDB then looks them up by the primary keys
-    of items and item_tags instead of scanning (500 ids: ~20 ms against ~60 ms at 1M items)."""
-    joins, sel = _effective_sql(cur, bounded=False)
-    ids = ", ".join(_lit(str(i)) for i in top["item_id"]) or "NULL"
-    joins = joins.replace("LEFT JOIN item_tags t ON", f"LEFT JOIN (SELECT * FROM item_tags WHERE item_id IN ({ids})) t ON", 1)
-    df = cur.execute(f"""
-        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
-        FROM (SELECT * FROM items WHERE id IN ({ids})) i {joins}
-    """).df()
+    Read with the range of their publication times: items are stored about in time order, and tags are
+    written after their item (TAG_SLACK), so both scans skip the row groups outside it; even over all
+    time the range makes DuckDB filter the scan by the id list (500 ids at 1M items: ~20 ms CPU, against
+    ~40 ms by the primary key and over 100 ms by a plain semi-join). An item whose row falls outside the
+    range (its time changed since it was indexed) is read again over all time."""
+    df = _display_rows(cur, list(top["item_id"]), top["published_at"].min() if len(top) else None,
+                       top["published_at"].max() if len(top) else None)
+    missing = set(top["item_id"]) - set(df["id"])
+    if missing:
+        df = pd.concat([df, _display_rows(cur, sorted(missing), datetime(1970, 1, 2), datetime(9999, 1, 1))],
+                       ignore_index=True)
     ranked = top[["item_id", "score", "together"]].rename(columns={"item_id": "id"})
     return ranked.merge(df, on="id", how="inner")[[*df.columns, "score", "together"]].reset_index(drop=True)
+
+
+def _display_rows(cur: "duckdb.DuckDBPyConnection", ids: list[str], lo: Any, hi: Any) -> pd.DataFrame:
+    """Display columns and effective tags of `ids`, published within [lo, hi] when given. The ids go in
+    as one list parameter (500 literals cost more to plan than the whole lookup)."""
+    joins, sel = _effective_sql(cur, bounded=False)
+    item_params: list[Any] = [ids]
+    tag_params: list[Any] = [ids]
+    when = tags_when = ""
+    if lo is not None and not pd.isna(lo):
+        lo, hi = pd.Timestamp(lo).to_pydatetime(), pd.Timestamp(hi).to_pydatetime()
+        when, tags_when = " AND published_at BETWEEN ? AND ?", " AND tagged_at >= ?"
+        item_params += [lo, hi]
+        tag_params.append(lo - TAG_SLACK)
+    joins = joins.replace("LEFT JOIN item_tags t ON", "LEFT JOIN (SELECT * FROM item_tags WHERE item_id IN "
+                          f"(SELECT unnest(?::VARCHAR[])){tags_when}) t ON", 1)
+    return cur.execute(f"""
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
+        FROM (SELECT * FROM items WHERE id IN (SELECT unnest(?::VARCHAR[])){when}) i {joins}
+    """, item_params + tag_params).df()
 
 
 def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _postings_sql(word: str, with_pos: bool = True) -> str:
-    """SQL of the postings (item_id, field, tf, pos, published_at) a query word matches in [?, ?): the
-    exact syllable, plus its unmarked form in items written without diacritics. Each part is its own
-    scan so its filters reach the sorted table (term, plain, published_at) and skip other row groups."""
+def _postings_sql(word: str, cols: str, where: str = "") -> str:
+    """SQL of the postings (`cols` of search_postings) a query word matches in [$lo, $hi): the exact
+    syllable, plus its unmarked form in items written without diacritics. Each part is its own scan so
+    its filters reach the sorted table (term, plain, published_at) and skip other row groups."""
     exact, plain_form = word_keys(word)
-    cols = "item_id, field, tf, pos" if with_pos else "item_id, tf"
-    sql = f"SELECT {cols} FROM search_postings WHERE term = {_lit(exact)} AND published_at >= $lo AND published_at < $hi"
+    extra = f" AND {where}" if where else ""
+    sql = f"SELECT {cols} FROM search_postings WHERE term = {_lit(exact)} AND published_at >= $lo AND published_at < $hi{extra}"
     if plain_form is not None:
         sql += (f" UNION ALL SELECT {cols} FROM search_postings WHERE term = {_lit(plain_form)} AND plain "
-                f"AND published_at >= $lo AND published_at < $hi")
+                f"AND published_at >= $lo AND published_at < $hi{extra}")
     return sql
 
 
-def _phrase_sql(words: Sequence[str], idx: dict[str, int], within: str | None = None) -> str:
-    """SQL of the item ids where `words` occur side by side in one field (optionally among `within`):
-    an equi-join of the words' unnested positions (p, p + 1, ...), which hashes plain integers."""
-    frm = f"u{idx[words[0]]} a0" + "".join(
-        f" JOIN u{idx[w]} a{k} ON a{k}.item_id = a0.item_id AND a{k}.field = a0.field AND a{k}.p = a0.p + {k}"
-        for k, w in enumerate(words[1:], start=1))
-    where = f" WHERE a0.item_id IN (SELECT item_id FROM {within})" if within else ""
-    return f"SELECT DISTINCT a0.item_id FROM {frm}{where}"
-
-
-def _term_set_sql(t: Term, idx: dict[str, int]) -> str:
-    """SQL of the item ids where term `t` occurs (a phrase: side by side)."""
-    if not t.phrase:
-        return f"SELECT item_id FROM tf{idx[t.words[0]]}"
-    return _phrase_sql(t.words, idx)
+def _phrase_sql(words: Sequence[str], within: str | None = None) -> str:
+    """SQL of the doc numbers where `words` occur side by side in one field: an equi-join of the words'
+    unnested positions (p, p + 1, ...) on plain integers. `within` (SQL of doc numbers) narrows the
+    postings before they are unnested (an excluded phrase among a group's matches, "together" among
+    the matches)."""
+    only = f"doc IN ({within})" if within else ""
+    us = [f"(SELECT doc, field, unnest(pos) AS p FROM ({_postings_sql(w, 'doc, field, pos', only)})) a{k}"
+          for k, w in enumerate(words)]
+    frm = us[0] + "".join(f" JOIN {u} ON a{k}.doc = a0.doc AND a{k}.field = a0.field AND a{k}.p = a0.p + {k}"
+                          for k, u in enumerate(us[1:], start=1))
+    return f"SELECT DISTINCT a0.doc FROM {frm}"
 
 
 def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: datetime, params: list[Any]) -> str:
-    """SQL of (item_id, published_at, score, together) for the items matching `q` in [lo, hi).
+    """SQL of (doc, published_at, score, together) for the items matching `q` in [lo, hi).
 
-    Staged so no step carries more rows than it needs: each word's postings are read once (a range of
-    the term-sorted table); the matching items are found by set operations on item ids (phrases by an
-    equi-join of the words' unnested positions); only then is BM25 scored, for the matches. `params` is
-    not added to: the window is written into the SQL as literals."""
+    One scan per word (a range of the term-sorted table) feeds one aggregate on doc numbers: a row per
+    document holding any query word, with each word's tf (NULL: absent). Matching is then a condition
+    on that row (a word: its tf is there; a phrase: also the doc is in the phrase's set, an equi-join of
+    unnested positions), BM25 is scored for the matches only, and df is a count of the row's tf column.
+    `params` is not added to: the window is written into the SQL as literals."""
     words = q.words()
     idx = {w: k for k, w in enumerate(words)}
-    # positions one a row, for the words of a phrase (or of an unquoted run ranked "together")
-    runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
-    need_pos = {w for g in q.groups for t in g if t.phrase for w in t.words} | {w for r in runs if len(r) > 1 for w in r}
-    # tf per item (BM25's tf, its df, and the item set of a one-word term): for the words scored and the
-    # one-word terms; a word only in an excluded phrase needs its positions alone
-    need_tf = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
-    # a word's postings are read once; kept (materialized) only when both its positions and tf are used
-    ctes = [f"w{k} AS {'MATERIALIZED ' if w in need_pos and w in need_tf else ''}({_postings_sql(w, w in need_pos)})"
-            for k, w in enumerate(words)]
-    ctes += [f"u{idx[w]} AS (SELECT item_id, field, unnest(pos) AS p FROM w{idx[w]})" for w in words if w in need_pos]
-    ctes += [f"tf{idx[w]} AS MATERIALIZED (SELECT item_id, sum(tf) AS tf FROM w{idx[w]} GROUP BY item_id)"
-             for w in words if w in need_tf]
-    only = _single_word(q)
-    if only is None:  # matches by set operations on item ids (one word: its tf rows are the matches)
-        groups = []
-        for i, g in enumerate(q.groups):
-            pos = [_term_set_sql(t, idx) for t in g if not t.negated]
-            ctes.append(f"g{i} AS MATERIALIZED (" + " INTERSECT ".join(f"({x})" for x in pos) + ")")
-            # an excluded phrase is looked for only among the group's matches
-            neg = [_phrase_sql(t.words, idx, within=f"g{i}") if t.phrase else _term_set_sql(t, idx)
-                   for t in g if t.negated]
-            groups.append(f"(SELECT item_id FROM g{i}" + "".join(f" EXCEPT ({x})" for x in neg) + ")")
-        ctes.append("cand AS MATERIALIZED (" + " UNION ".join(groups) + ")")
-    positive = [idx[w] for w in q.positive_words()]
+    scored = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
+    agg = [w for w in words if w in scored]  # a word only in an excluded phrase needs no tf
+    # each word's scan fills its own tf column (NULL in the others): a plain sum per column, no FILTER
+    scans = " UNION ALL ".join(
+        "SELECT doc, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
+        + f" FROM ({_postings_sql(w, 'doc, tf')})" for w in agg)
+    tfs = ", ".join(f"sum(tf{idx[w]})::INTEGER AS tf{idx[w]}" for w in agg)  # sum() gives HUGEINT: slow arithmetic
+    ctes = [f"tfs AS MATERIALIZED (SELECT doc, {tfs} FROM ({scans}) GROUP BY doc)"]
+    sets: list[str] = []  # per group: SQL of its docs, or None when a condition on tfs says it all
+    conds: list[str] = []
+    n_ph = 0
+    for i, g in enumerate(q.groups):
+        # a phrase's words occur wherever the phrase does: its set says all (no tf condition needed)
+        cond = [f"tf{idx[t.words[0]]} IS NOT NULL" for t in g if not t.negated and not t.phrase]
+        cond += [f"tf{idx[t.words[0]]} IS NULL" for t in g if t.negated and not t.phrase]
+        phr = []
+        for t in g:
+            if not t.negated and t.phrase:
+                ctes.append(f"ph{n_ph} AS MATERIALIZED ({_phrase_sql(t.words)})")
+                phr.append(f"SELECT doc FROM ph{n_ph}")
+                n_ph += 1
+        if phr:
+            base = " INTERSECT ".join(phr)
+            if cond:
+                base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)} AND doc IN ({base})"
+        else:
+            base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)}"
+        negp = [t for t in g if t.negated and t.phrase]
+        if not negp and not phr:
+            conds.append("(" + " AND ".join(cond) + ")")
+            sets.append(base)
+            continue
+        conds.append("")
+        if negp:  # an excluded phrase is looked for only among the group's other matches
+            ctes.append(f"g{i} AS MATERIALIZED ({base})")
+            base = f"SELECT doc FROM g{i}"
+            for t in negp:
+                ctes.append(f"ph{n_ph} AS ({_phrase_sql(t.words, within=f'SELECT doc FROM g{i}')})")
+                base += f" EXCEPT SELECT doc FROM ph{n_ph}"
+                n_ph += 1
+        sets.append(base)
+    if all(conds):  # conditions on tfs alone (no phrase): no set operation
+        one = len(agg) == 1 and len(conds) == 1  # one word: every row of tfs is a match
+        ctes.append("hit AS (SELECT * FROM tfs)" if one else f"hit AS MATERIALIZED (SELECT * FROM tfs WHERE {' OR '.join(conds)})")
+    else:
+        cand = " UNION ".join(f"({x})" for x in sets)
+        ctes.append(f"hit AS MATERIALIZED (SELECT t.* FROM tfs t JOIN ({cand}) c ON c.doc = t.doc)")
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
-    together = [f"({_phrase_sql(r, idx, within='cand')})" for r in runs if len(r) > 1]
+    runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
+    together = [f"({_phrase_sql(r, within='SELECT doc FROM hit')})" for r in runs if len(r) > 1]
     if together:
         ctes.append("tog AS (" + " UNION ".join(together) + ")")
     n_docs, avgdl = cur.execute(
         "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
         [lo, hi]).fetchone()
-    score = " + ".join(
-        f"coalesce(ln(1 + ({int(n_docs)} - df{k} + 0.5) / (df{k} + 0.5)) * t{k}.tf * {K1 + 1} "
-        f"/ (t{k}.tf + {K1} * (1 - {B} + {B} * (s.n_tokens + s.n_full) / {float(avgdl) or 1.0})), 0)"
-        for k in positive) or "0.0"
-    dfs = ", ".join(f"(SELECT count(*) FROM tf{k}) AS df{k}" for k in positive)
-    if only is not None:  # one word: no set operations, one join less
-        k0 = idx[only]
-        base = f"tf{k0} t{k0} JOIN item_search s ON s.item_id = t{k0}.item_id"
-    else:
-        k0, base = -1, "cand JOIN item_search s ON s.item_id = cand.item_id"
-    joins = " ".join(f"LEFT JOIN tf{k} t{k} ON t{k}.item_id = s.item_id" for k in positive if k != k0)
+    positive = [idx[w] for w in q.positive_words()]
+    # idf per word from its df (the documents of the window holding it), computed once. Every constant is
+    # a DOUBLE: a literal like 0.75 is a DECIMAL in DuckDB, and decimal arithmetic over every match cost
+    # more than finding the matches.
+    n = float(int(n_docs))
+    idfs = ", ".join(f"ln(1.0::DOUBLE + ({n!r}::DOUBLE - count(tf{k}) + 0.5::DOUBLE) / (count(tf{k}) + 0.5::DOUBLE)) "
+                     f"AS idf{k}" for k in positive)
+    ctes.append(f"d AS (SELECT {idfs} FROM tfs)")
+    # BM25's length norm k1 * (1 - b + b * dl / avgdl) = c0 + c1 * dl, once per match
+    c0, c1 = K1 * (1 - B), K1 * B / (float(avgdl) or 1.0)
+    norm = f"({c0!r}::DOUBLE + {c1!r}::DOUBLE * (s.n_tokens + s.n_full))"
+    score = " + ".join(f"coalesce(idf{k} * x.tf{k} * {K1 + 1!r}::DOUBLE / (x.tf{k} + x.norm), 0.0::DOUBLE)"
+                       for k in positive) or "0.0::DOUBLE"
     sql = f"""
-        WITH {", ".join(ctes)}, d AS (SELECT {dfs})
-        SELECT s.item_id, s.published_at, {score} AS score,
-               {"s.item_id IN (SELECT item_id FROM tog)" if together else "FALSE"} AS together
-        FROM {base} {joins} CROSS JOIN d
+        WITH {", ".join(ctes)}
+        SELECT x.doc, x.published_at, {score} AS score,
+               {"x.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
+        FROM (SELECT hit.*, s.published_at, {norm} AS norm FROM hit JOIN item_search s ON s.doc = hit.doc) x
+             CROSS JOIN d
     """
     return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
-
-
-def _single_word(q: Query) -> str | None:
-    """The word, when the query is exactly one word (no phrase, OR or exclusion)."""
-    if len(q.groups) == 1 and len(q.groups[0]) == 1:
-        t = q.groups[0][0]
-        if not t.negated and not t.phrase:
-            return t.words[0]
-    return None
 
 
 def _ts(t: datetime) -> str:

@@ -3,7 +3,10 @@
 -- every later insert), so the query side (store/search_query.py) must fold and split the same way.
 
 -- One row per indexed item: what BM25 needs (length) and what matching needs (written without diacritics).
+-- (The tables here have the shape migration 160 gave them: a database created since indexes by doc number
+-- from the start, and 160 then finds nothing to convert.)
 CREATE TABLE item_search (
+    doc          INTEGER NOT NULL,   -- the item's number in search_postings (search_state.next_doc hands them out)
     item_id      VARCHAR PRIMARY KEY,
     published_at TIMESTAMP NOT NULL,
     plain        BOOLEAN NOT NULL,   -- title + summary have no Vietnamese diacritic letter
@@ -19,7 +22,7 @@ CREATE TABLE item_search (
 -- so a term lookup reads only the row groups holding that term.
 CREATE TABLE search_postings (
     term         VARCHAR NOT NULL,
-    item_id      VARCHAR NOT NULL,
+    doc          INTEGER NOT NULL,   -- item_search.doc
     field        TINYINT NOT NULL,   -- 0 title + summary, 1 full text
     tf           INTEGER NOT NULL,
     pos          INTEGER[] NOT NULL, -- 1-based syllable positions within the field
@@ -29,7 +32,8 @@ CREATE TABLE search_postings (
 
 CREATE TABLE search_state (
     sorted_rows  BIGINT NOT NULL,
-    compacted_at TIMESTAMP
+    compacted_at TIMESTAMP,
+    next_doc     BIGINT              -- the next item_search.doc to hand out
 );
 
 -- Documents to index: field 0 is title + summary (a NULL between keeps a phrase from spanning them),
@@ -69,16 +73,20 @@ CREATE MACRO search_postings_of(ids, with_title, with_full) AS TABLE
 
 -- The first build, for a database that already holds items (store.search.index_items does the same).
 CREATE TEMP TABLE _search_new AS SELECT * FROM search_postings_of(NULL, TRUE, TRUE);
-INSERT INTO search_postings SELECT * FROM _search_new ORDER BY term, published_at;
 INSERT INTO item_search
-    SELECT i.id, i.published_at, coalesce(s.plain, TRUE), coalesce(s.n_title, 0), coalesce(s.n_full, 0),
-           coalesce(s.n_full, 0) > 0
+    SELECT row_number() OVER (ORDER BY i.published_at, i.id)::INTEGER AS d, i.id, i.published_at,
+           coalesce(s.plain, TRUE), coalesce(s.n_title, 0), coalesce(s.n_full, 0), coalesce(s.n_full, 0) > 0
     FROM items i LEFT JOIN (
         SELECT item_id, bool_or(plain) AS plain,
                sum(m) FILTER (WHERE field = 0)::INTEGER AS n_title, sum(m) FILTER (WHERE field = 1)::INTEGER AS n_full
         FROM (SELECT item_id, field, any_value(plain) AS plain, max(list_max(pos)) AS m
               FROM _search_new GROUP BY item_id, field)
         GROUP BY item_id
-    ) s ON s.item_id = i.id;
+    ) s ON s.item_id = i.id
+    ORDER BY d;
+INSERT INTO search_postings
+    SELECT n.term, s.doc, n.field, n.tf, n.pos, n.plain, n.published_at
+    FROM _search_new n JOIN item_search s ON s.item_id = n.item_id
+    ORDER BY n.term, n.plain, n.published_at;
 DROP TABLE _search_new;
-INSERT INTO search_state SELECT count(*), NULL FROM search_postings;
+INSERT INTO search_state SELECT count(*), NULL, (SELECT coalesce(max(doc), 0) + 1 FROM item_search) FROM search_postings;
