@@ -1,6 +1,6 @@
 """Figures on the eval-only sets (run by hand; these sets are never trained on or copied into the repo).
 
-    .venv/bin/python -m nlp.eval.eval_only [--data /work/shared/data/eval-only] [--workers 2]
+    .venv/bin/python -m nlp.eval.eval_only [--data /work/shared/data/eval-only] [--workers 2] [--model-dir /tmp/m]
 
 - ViHSD test (rows that duplicate a train row removed): negative = offensive or hate; our sentiment
   "negative" vs the rest, binary macro-F1, plus recall of negative.
@@ -86,11 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=DEFAULT)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--model-dir", default="", help="models to measure (default: [nlp] model_dir)")
     args = ap.parse_args(argv)
     from vocab.config import load
-    from nlp.pipeline import Pipeline
+    from nlp.pipeline import Pipeline, nlp_settings
 
-    pipe = Pipeline.from_config(load())
+    cfg = load()
+    settings = nlp_settings(cfg)
+    if args.model_dir:
+        settings = {**settings, "model_dir": args.model_dir}
+    pipe = Pipeline.from_config(cfg, settings=settings)
     print(f"model {pipe.model_version}")
     d = Path(args.data)
     results = {"model_version": pipe.model_version}
