@@ -54,9 +54,10 @@ SOCIAL_WEIGHT = 0.5
 NEWS_SENTIMENT = False
 NEWS_RESTORER = False
 NEWS_WEIGHT = 1.0
+NEWS_AUGMENT = True
 # Topic decision rule search (nlp.classify.decide_topics): "full" grid of threshold × fallback × margin × top_k,
 # or "small" (threshold × fallback, top 2, no margin); optionally one threshold per topic after it.
-TOPIC_RULE_GRID = "full"
+TOPIC_RULE_GRID = "small"
 TOPIC_THRESHOLD_PER_TOPIC = False
 
 # VNTC sections that fit one topic of ours (others are not used).
@@ -286,7 +287,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
 
     # 2. classifier
     sup = train_rows + extra_rows
-    aug = _stripped(sup)
+    aug = _stripped([r for r in sup if NEWS_AUGMENT or not is_news_set(r)])
     vntc = vntc_rows() if use_vntc else []
     docs = sup + aug + vntc
     weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
