@@ -6,7 +6,8 @@
         └─ classifier  (TF-IDF; ridge per topic, LinearSVC sentiment) → nlp/models/classifier-<v>.joblib
              training texts go through the same normaliser as live items; every accented training
              item is also added stripped of its accents (then restored), so both styles are learnt;
-             VNTC articles are added for the sections that map onto a topic (weight 0.3)
+             VNTC articles are added for the sections that map onto a topic (weight 0.3); the news slices
+             (labelled_N*.jsonl) train the topic models only
         ▼
     metrics on the held-out split (20% of the labelled set by hash of id; never trained on)
                                                                     → nlp/models/metrics-<v>.json
@@ -55,6 +56,22 @@ COMMENT_VOCAB = True
 PRESS_MODEL = True
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
+# The real-variety news slices (labelled_N*.jsonl, `is_news_set`) train the topic models only: not the sentiment
+# model, not the restorer, and the TF-IDF vocabulary is fitted without them, so that sentiment and restoration are
+# exactly what they were without the slices (docs/NLP.md, "Topics on real news", has the measurements).
+NEWS_SENTIMENT = False
+NEWS_RESTORER = False
+NEWS_IN_VOCABULARY = False
+NEWS_WEIGHT = 1.0   # sample weight of a news row (and its stripped copy) in the topic models
+NEWS_AUGMENT = True  # add their stripped copies (no diacritics, half lowercased) like for every accented row
+# The topic rule is cross-validated on the rows of the set above only (news rows train every fold and are never
+# scored): the news slices have no item without a topic, a real stream has, so scoring them pulls the threshold
+# and fallback down.
+TOPIC_RULE_ON_NEWS = False
+# Topic decision rule search (nlp.classify.decide_topics): "full" grid of threshold × fallback × margin × top_k,
+# or "small" (threshold × fallback, top 2, no margin); optionally one threshold per topic after it.
+TOPIC_RULE_GRID = "small"
+TOPIC_THRESHOLD_PER_TOPIC = False
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -63,6 +80,8 @@ VNTC_TOPICS = {
     "Kinh doanh": ["economy"],
     "Van hoa": ["culture_tourism"],
 }
+# Per-section factor on VNTC_WEIGHT (sections not named: 1.0).
+VNTC_SECTION_WEIGHT: dict[str, float] = {}
 
 
 def is_heldout(item_id: str, percent: int = HELDOUT_PERCENT) -> bool:
@@ -103,6 +122,23 @@ def is_social_set(row: dict) -> bool:
     return str(row.get("_file", "")).startswith("labelled_S")
 
 
+def is_news_set(row: dict) -> bool:
+    """A row of the real-variety news slices (labelled_N*.jsonl): national news titles + leads, topics only."""
+    return str(row.get("_file", "")).startswith("labelled_N")
+
+
+def trains_restorer(row: dict) -> bool:
+    """Accented rows of the press/official/forum set train the restorer; the social slices (sentiment only) and
+    the news slices (topics only) do not, so that neither moves the restoration of the held-out items."""
+    return (bool(row.get("diacritics", True)) and not is_social_set(row)
+            and (NEWS_RESTORER or not is_news_set(row)))
+
+
+def trains_sentiment(row: dict) -> bool:
+    """Rows with a sentiment label train the sentiment model, except the news slices (topics only)."""
+    return row.get("sentiment") in SENTIMENTS and (NEWS_SENTIMENT or not is_news_set(row))
+
+
 def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     train = [r for r in rows if not is_heldout(r["id"])]
     held = [r for r in rows if is_heldout(r["id"])]
@@ -131,7 +167,8 @@ def vntc_rows(limit_chars: int = 600) -> list[dict]:
                 continue
             text = clean(r["text"])
             title, _, body = text.partition("\n")
-            out.append({"id": "vntc:" + r["id"], "title": title, "text": body[:limit_chars], "topics": topics})
+            out.append({"id": "vntc:" + r["id"], "title": title, "text": body[:limit_chars], "topics": topics,
+                        "_weight": VNTC_WEIGHT * VNTC_SECTION_WEIGHT.get(r["label"], 1.0)})
     return out
 
 
@@ -202,15 +239,43 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         return float(np.mean([f1_score(Yl[:, j], P[:, j], zero_division=0) for j in present]))
 
     best: tuple[float, dict[str, float]] | None = None
+    margins, ks = ([9.0, 0.3, 0.5, 0.7], [2, 3, Y.shape[1]]) if TOPIC_RULE_GRID == "full" else ([9.0], [2])
     for th, fb, margin, k in itertools.product(np.round(np.arange(-0.4, 0.05, 0.05), 2), [9.0, -0.4, -0.5, -0.6, -0.7],
-                                               [9.0, 0.3, 0.5, 0.7], [2, 3, Y.shape[1]]):
+                                               margins, ks):
         rule = {"fallback": float(fb), "margin": float(margin), "top_k": int(k)}
         v = macro(decide_topics(scores, float(th), **rule))
         if best is None or v > best[0] + 1e-9:
             best = (v, {"threshold": float(th), **rule})
     assert best is not None
     log.info("topic rule %s (cross-validated macro-F1 %.4f)", best[1], best[0])
-    return {**best[1], "cv_macro_f1": round(best[0], 4)}
+    out: dict[str, Any] = {**best[1], "cv_macro_f1": round(best[0], 4)}
+    if TOPIC_THRESHOLD_PER_TOPIC:
+        out["thresholds"] = _per_topic_thresholds(scores, best[1], macro)
+        out["cv_macro_f1_per_topic"] = round(macro(decide_topics(
+            scores, np.array(out["thresholds"], dtype=np.float32),
+            **{k: best[1][k] for k in ("fallback", "margin", "top_k")})), 4)
+        log.info("per-topic thresholds %s (cross-validated macro-F1 %.4f)", out["thresholds"],
+                 out["cv_macro_f1_per_topic"])
+    return out
+
+
+def _per_topic_thresholds(scores: np.ndarray, rule: dict[str, float], macro) -> list[float]:
+    """One threshold per topic around the global one (coordinate ascent, two passes over the topics), on the
+    same out-of-fold scores; a change is kept only when it raises the cross-validated macro-F1."""
+    from nlp.classify import decide_topics
+
+    kw = {k: rule[k] for k in ("fallback", "margin", "top_k")}
+    th = np.full(scores.shape[1], rule["threshold"], dtype=np.float32)
+    cur = macro(decide_topics(scores, th, **kw))
+    for _ in range(2):
+        for j in range(scores.shape[1]):
+            for cand in np.round(rule["threshold"] + np.arange(-0.3, 0.31, 0.05), 2):
+                trial = th.copy()
+                trial[j] = cand
+                v = macro(decide_topics(scores, trial, **kw))
+                if v > cur + 1e-4:
+                    cur, th = v, trial
+    return [round(float(t), 2) for t in th]
 
 
 def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
@@ -228,7 +293,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
     texts = list(corpus_texts())
     texts += [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows + extra_rows
-              if r.get("diacritics", True) and not is_social_set(r)]  # social slices: sentiment only
+              if trains_restorer(r)]
     restorer = Restorer.train(texts, version=version)
     norm = Normaliser(restorer, load_nsw(restorer))
     log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),
@@ -236,16 +301,17 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
 
     # 2. classifier
     sup = train_rows + extra_rows
-    aug = _stripped(sup)
+    aug = _stripped([r for r in sup if NEWS_AUGMENT or not is_news_set(r)])
     vntc = vntc_rows() if use_vntc else []
     docs = sup + aug + vntc
-    weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [VNTC_WEIGHT] * len(vntc))
+    weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
     weights[np.array([is_social_set(d) for d in docs])] *= social_weight
+    weights[np.array([is_news_set(d) for d in docs])] *= NEWS_WEIGHT
     X_text = _prepare(norm, docs)
     feats = make_features()
     # the vocabulary and IDF come from the rows the topic models read (so topics do not move with the
     # social slices); the social rows are then only transformed
-    social = np.array([is_social_set(d) for d in docs])
+    social = np.array([is_social_set(d) or (is_news_set(d) and not NEWS_IN_VOCABULARY) for d in docs])
     feats.fit([t for t, so in zip(X_text, social) if not so])
     X = feats.transform(X_text)
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
@@ -261,10 +327,12 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     # thresholds: CV over labelled rows + their stripped copies kept in training folds
     src = {r["id"]: i for i, r in enumerate(sup)}
     groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
+    if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
+        groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
     rule = _tune_topic_rule(X, Y, weights, groups, n_lab, alpha_topic)
-    th = {code: rule["threshold"] for code in TOPICS}
-    s_idx = [i for i, d in enumerate(docs) if d.get("sentiment") in SENTIMENTS]
+    th = {code: rule["thresholds"][j] if "thresholds" in rule else rule["threshold"] for j, code in enumerate(TOPICS)}
+    s_idx = [i for i, d in enumerate(docs) if trains_sentiment(d)]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
@@ -322,6 +390,13 @@ def evaluate_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
                                                        zero_division=0)), 4),
             "sentiment_f1": {s: round(float(v), 4) for s, v in zip(SENTIMENTS, f1_score(
                 s_true, s_pred, average=None, labels=list(SENTIMENTS), zero_division=0))}}
+
+
+def evaluate_topics(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
+    """Topic macro-F1 (and per topic) of `pipeline` on rows that carry only topic labels (the news slices)."""
+    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    s = _scores(rows, out)
+    return {k: s[k] for k in ("n", "topic_macro_f1", "topic_f1")}
 
 
 def _scores(rows: list[dict], out: list[dict]) -> dict[str, Any]:

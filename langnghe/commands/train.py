@@ -101,13 +101,16 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                     version)
     # the held-out part of the press/official/social set (comparable with earlier versions), and apart
     # the held-out part of the social-register slices (sentiment only)
-    metrics = T.evaluate(pipe, [r for r in held if not T.is_social_set(r)])
+    metrics = T.evaluate(pipe, [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)])
     result.metrics["heldout"] = metrics
+    news = [r for r in held if T.is_news_set(r)]
+    if news:  # the held-out part of the real-variety news slices (topics only), reported apart
+        result.metrics["heldout_news"] = T.evaluate_topics(pipe, news)
     social = [r for r in held if T.is_social_set(r)]
     if social:
         result.metrics["heldout_social"] = T.evaluate_sentiment(pipe, social)
-    print(json.dumps({"version": version, "heldout": metrics, "heldout_social": result.metrics.get("heldout_social")},
-                     ensure_ascii=False, indent=2))
+    print(json.dumps({"version": version, "heldout": metrics, "heldout_social": result.metrics.get("heldout_social"),
+                      "heldout_news": result.metrics.get("heldout_news")}, ensure_ascii=False, indent=2))
     if not args.no_save:
         out = Path(args.out) if args.out else model_dir(settings)
         paths = T.save(result, out)

@@ -1,7 +1,6 @@
 """Figures on the eval-only sets (run by hand; these sets are never trained on or copied into the repo).
 
-    .venv/bin/python -m nlp.eval.eval_only [--data /work/shared/data/eval-only] [--workers 2]
-        [--model-dir /tmp/m]   (models of `langnghe train --out /tmp/m`; default: [nlp] model_dir)
+    .venv/bin/python -m nlp.eval.eval_only [--data /work/shared/data/eval-only] [--workers 2] [--model-dir /tmp/m]
 
 - ViHSD test (rows that duplicate a train row removed): negative = offensive or hate; our sentiment
   "negative" vs the rest, binary macro-F1, plus recall of negative.
@@ -87,15 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=DEFAULT)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--model-dir", help="measure the models in this directory (e.g. `langnghe train --out DIR`)")
+    ap.add_argument("--model-dir", default="", help="models to measure (default: [nlp] model_dir)")
     args = ap.parse_args(argv)
-    from vocab.config import load, section
-    from nlp.pipeline import Pipeline
+    from vocab.config import load
+    from nlp.pipeline import Pipeline, nlp_settings
 
     cfg = load()
-    settings = dict(section(cfg, "nlp"))
+    settings = nlp_settings(cfg)
     if args.model_dir:
-        settings["model_dir"] = str(Path(args.model_dir).resolve())
+        settings = {**settings, "model_dir": args.model_dir}
     pipe = Pipeline.from_config(cfg, settings=settings)
     print(f"model {pipe.model_version}")
     d = Path(args.data)
