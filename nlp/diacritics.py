@@ -105,11 +105,14 @@ class Restorer:
         for (a, _b), c in self.bigram.items():
             self.ctx[a] += c
             self.types_after[a] += 1
-        self.ctx2: dict[tuple[str, str], int] = Counter()
-        self.types_after2: dict[tuple[str, str], int] = Counter()
+        ctx2: dict[tuple[str, str], int] = Counter()
+        types2: dict[tuple[str, str], int] = Counter()
         for (a, b, _c), c in self.trigram.items():
-            self.ctx2[(a, b)] += c
-            self.types_after2[(a, b)] += 1
+            ctx2[(a, b)] += c
+            types2[(a, b)] += 1
+        # trigram context (a, b) -> (count of (a, b, ·), discount mass DISCOUNT × types after it)
+        self._ctxinfo: dict[tuple[str, str], tuple[int, float]] = {
+            k: (cv, DISCOUNT * types2[k]) for k, cv in ctx2.items()}
 
     def p_uni(self, w: str) -> float:
         return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
@@ -127,10 +130,11 @@ class Restorer:
 
     def logp3(self, p2: str, p1: str, w: str) -> float:
         p = self.prob2(p1, w)
-        cv = self.ctx2.get((p2, p1), 0)
-        if cv:
+        ci = self._ctxinfo.get((p2, p1))
+        if ci:
+            cv, lam = ci
             c = self.trigram.get((p2, p1, w), 0)
-            p = (max(c - DISCOUNT, 0) + DISCOUNT * self.types_after2[(p2, p1)] * p) / cv
+            p = (max(c - DISCOUNT, 0) + lam * p) / cv
         return math.log(p)
 
     # -- persistence ----------------------------------------------------------------------
@@ -190,61 +194,83 @@ class Restorer:
         out.reverse()
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
-    def _bigrams(self, p1: str, word: str) -> tuple[tuple[str, float, float], ...]:
-        """(candidate, P(candidate | p1), its log) for one written syllable after one syllable, cached
-        across items: one-syllable contexts recur (news is formulaic), so most lookups skip the maths."""
-        key = (p1, word)
+    def _row(self, p1: str, low: str) -> tuple[tuple[str, float, float, tuple[str, str], tuple | None], ...]:
+        """One written syllable after one syllable: per candidate (candidate, P(candidate | p1), its log,
+        the next state (p1, candidate), that state's trigram context (count, discount mass) or None).
+        Cached across items: one-syllable contexts recur (news is formulaic), so most lookups skip the maths."""
+        key = (p1, low)
         hit = self._bcache.get(key)
         if hit is not None:
             return hit
+        info = self._ctxinfo
         out = []
-        for w in self._candidates(word):
+        for w in self._candidates(low):
             pb = self.prob2(p1, w)
-            out.append((w, pb, math.log(pb)))
+            nkey = (p1, w)
+            out.append((w, pb, math.log(pb), nkey, info.get(nkey)))
         if len(self._bcache) >= TRANSITION_CACHE:
             self._bcache.clear()  # bounded memory: start over rather than grow
         res = self._bcache[key] = tuple(out)
         return res
 
     def _restore_trigram(self, seg: list[str]) -> list[str]:
-        """Second-order Viterbi with a beam: states are (previous syllable, syllable) pairs."""
-        ctx2, tri, types2 = self.ctx2, self.trigram, self.types_after2
+        """Second-order Viterbi with a beam: states are (previous syllable, syllable) pairs.
+
+        A state is (key, score, trigram context of key or None, path) with the path a linked list
+        (syllable, rest): extending it costs the same whatever its length."""
+        tri = self.trigram
         log = math.log
-        bigrams = self._bigrams
-        # state -> (score, path)
-        states: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {(_BOS, _BOS): (0.0, ())}
+        rows = self._bcache
+        row_of = self._row
+        beam = self.beam
+        start = (_BOS, _BOS)
+        states: list = [(start, 0.0, self._ctxinfo.get(start), None)]
         for word in seg:
             low = _NUM if _DIGIT.search(word) else word.lower()
-            nxt: dict[tuple[str, str], tuple[float, tuple[str, ...]]] = {}
             # a state with no trigram context scores every next syllable by the bigram alone, so of such
             # states ending in the same syllable only the best can win: the others are skipped (exact)
-            plain: dict[str, tuple[str, float, tuple[str, ...]]] = {}
+            plain: dict[str, tuple] = {}
             live = []
-            for (p2, p1), (sc, path) in states.items():
-                if ctx2.get((p2, p1), 0):
-                    live.append((p2, p1, sc, path))
-                elif p1 not in plain or sc > plain[p1][1]:
-                    plain[p1] = (p2, sc, path)
-            live += [(p2, p1, sc, path) for p1, (p2, sc, path) in plain.items()]
-            for p2, p1, sc, path in live:
-                cv = ctx2.get((p2, p1), 0)
-                lam = DISCOUNT * types2[(p2, p1)] if cv else 0.0
-                for w, pb, lp in bigrams(p1, low):
-                    if cv:
+            for st in states:
+                if st[2] is not None:
+                    live.append(st)
+                else:
+                    p1 = st[0][1]
+                    old = plain.get(p1)
+                    if old is None or st[1] > old[1]:
+                        plain[p1] = st
+            live += plain.values()
+            nxt: dict[tuple[str, str], tuple] = {}
+            get = nxt.get
+            for (p2, p1), sc, ci, path in live:
+                row = rows.get((p1, low)) or row_of(p1, low)
+                if ci is None:
+                    for w, _pb, lp, nkey, nci in row:
+                        v = sc + lp
+                        old = get(nkey)
+                        if old is None or v > old[0]:
+                            nxt[nkey] = (v, nci, (w, path))
+                else:
+                    cv, lam = ci
+                    for w, pb, _lp, nkey, nci in row:
                         c = tri.get((p2, p1, w), 0)
-                        lp = log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
-                    v = sc + lp
-                    key = (p1, w)
-                    old = nxt.get(key)
-                    if old is None or v > old[0]:
-                        nxt[key] = (v, path + (w,))
-            if len(nxt) > 1:
-                ranked = heapq.nlargest(self.beam, nxt.items(), key=lambda kv: kv[1][0])
+                        v = sc + log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
+                        old = get(nkey)
+                        if old is None or v > old[0]:
+                            nxt[nkey] = (v, nci, (w, path))
+            # best first (ties keep their order, as the next step's ties depend on it), at most `beam`
+            ranked = heapq.nlargest(beam, nxt.items(), key=_score) if len(nxt) > 1 else list(nxt.items())
+            if PRUNE_LOG != float("inf") and ranked:
                 floor = ranked[0][1][0] - PRUNE_LOG
-                nxt = dict(kv for kv in ranked if kv[1][0] >= floor)
-            states = nxt
-        best = max(states.items(), key=lambda kv: kv[1][0] + self.logp3(kv[0][0], kv[0][1], _EOS))
-        out = best[1][1]
+                ranked = [kv for kv in ranked if kv[1][0] >= floor]
+            states = [(k, v, nci, path) for k, (v, nci, path) in ranked]
+        best = max(states, key=lambda st: st[1] + self.logp3(st[0][0], st[0][1], _EOS))
+        out: list[str] = []
+        node = best[3]
+        while node is not None:
+            out.append(node[0])
+            node = node[1]
+        out.reverse()
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
     def restore(self, text: str, max_chars: int = 50_000) -> str:
@@ -265,6 +291,10 @@ class Restorer:
             pos = m.end()
         parts.append(head[pos:])
         return "".join(parts) + tail
+
+
+def _score(kv: tuple) -> float:
+    return kv[1][0]
 
 
 def _case_like(orig: str, new: str) -> str:
