@@ -117,6 +117,13 @@ class Restorer:
         # trigram context (a, b) -> (count of (a, b, ·), discount mass DISCOUNT × types after it, {w: count})
         self._ctxinfo: dict[tuple[str, str], tuple[int, float, dict[str, int]]] = {
             k: (sum(d.values()), DISCOUNT * len(d), d) for k, d in after2.items()}
+        # the same, by first syllable then second (a row looks up all its candidates after one syllable)
+        self._ctx_after: dict[str, dict[str, tuple[int, float, dict[str, int]]]] = {}
+        for (a, b), ci in self._ctxinfo.items():
+            self._ctx_after.setdefault(a, {})[b] = ci
+        self._after: dict[str, dict[str, int]] = {}  # bigram counts by first syllable
+        for (a, b), c in self.bigram.items():
+            self._after.setdefault(a, {})[b] = c
         self._eos: dict[str, float] = {}  # state -> log P(</s> | state)
 
     def p_uni(self, w: str) -> float:
@@ -213,23 +220,22 @@ class Restorer:
             if len(self._cmemo) >= TRANSITION_CACHE:
                 self._cmemo.clear()
             self._cmemo[low] = cands
-        info = self._ctxinfo
+        infos = self._ctx_after.get(p1) or _NONE
         puni, unknown = self._puni, self._puni_unknown
         log = math.log
         out = []
         cv = self.ctx.get(p1, 0)
         if cv:  # prob2, inlined: the same operations in the same order, so the same floats
-            bigram = self.bigram
+            after = self._after[p1]
             mass = DISCOUNT * self.types_after[p1]
             for w in cands:
-                pair = (p1, w)
-                c = bigram.get(pair, 0)
+                c = after.get(w, 0)
                 pb = ((c - DISCOUNT if c > DISCOUNT else 0) + mass * puni.get(w, unknown)) / cv
-                out.append((w, pb, log(pb), f"{p1} {w}", info.get(pair)))
+                out.append((w, pb, log(pb), f"{p1} {w}", infos.get(w)))
         else:
             for w in cands:
                 pb = puni.get(w, unknown)
-                out.append((w, pb, log(pb), f"{p1} {w}", info.get((p1, w))))
+                out.append((w, pb, log(pb), f"{p1} {w}", infos.get(w)))
         if self._brows >= TRANSITION_CACHE:
             self._bcache.clear()  # bounded memory: start over rather than grow
             self._brows = 0
@@ -336,6 +342,7 @@ class Restorer:
 
 
 _second = itemgetter(1)
+_NONE: dict = {}
 
 
 def _case_like(orig: str, new: str) -> str:
