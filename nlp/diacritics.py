@@ -243,6 +243,13 @@ class Restorer:
         res = self._bcache.setdefault(low, {})[p1] = tuple(out)  # (the caller may hold the inner dict)
         return res
 
+    def clear_cache(self) -> None:
+        """Forget the cached rows, candidates and end scores (a benchmark's fresh start)."""
+        self._bcache.clear()
+        self._brows = 0
+        self._cmemo.clear()
+        self._eos.clear()
+
     def _end(self, state: str) -> float:
         """log P(</s> | state "p2 p1"), cached (bounded)."""
         v = self._eos.get(state)
