@@ -41,4 +41,71 @@ def test_score_cache_is_bounded_and_changes_nothing(normaliser, monkeypatch):
     monkeypatch.setattr(dia, "TRANSITION_CACHE", 5)
     r._bcache.clear()
     assert r.restore(text) == cold == r.restore(text)  # a warm cache gives the same result
-    assert len(r._bcache) <= 5
+    assert sum(len(rows) for rows in r._bcache.values()) <= 5
+
+
+def _reference_decoder(r, seg, ctx2, types2):
+    """The beam search as it was written before it was made fast (commit 6617790), kept as the definition
+    the fast decoder must match exactly: the shipped classifiers were trained on its output."""
+    import heapq
+    import math
+
+    import nlp.diacritics as dia
+
+    states = {(dia._BOS, dia._BOS): (0.0, ())}
+    for word in seg:
+        low = dia._NUM if dia._DIGIT.search(word) else word.lower()
+        nxt = {}
+        plain = {}
+        live = []
+        for (p2, p1), (sc, path) in states.items():
+            if ctx2.get((p2, p1), 0):
+                live.append((p2, p1, sc, path))
+            elif p1 not in plain or sc > plain[p1][1]:
+                plain[p1] = (p2, sc, path)
+        live += [(p2, p1, sc, path) for p1, (p2, sc, path) in plain.items()]
+        for p2, p1, sc, path in live:
+            cv = ctx2.get((p2, p1), 0)
+            lam = dia.DISCOUNT * types2[(p2, p1)] if cv else 0.0
+            for w in r._candidates(low):
+                pb = r.prob2(p1, w)
+                lp = math.log(pb)
+                if cv:
+                    c = r.trigram.get((p2, p1, w), 0)
+                    lp = math.log(((c - dia.DISCOUNT if c > dia.DISCOUNT else 0.0) + lam * pb) / cv)
+                v = sc + lp
+                old = nxt.get((p1, w))
+                if old is None or v > old[0]:
+                    nxt[(p1, w)] = (v, path + (w,))
+        if len(nxt) > 1:
+            nxt = dict(heapq.nlargest(r.beam, nxt.items(), key=lambda kv: kv[1][0]))
+        states = nxt
+    best = max(states.items(), key=lambda kv: kv[1][0] + r.logp3(kv[0][0], kv[0][1], dia._EOS))
+    return [orig if new == dia._NUM else dia._case_like(orig, new) for orig, new in zip(seg, best[1][1])]
+
+
+def test_fast_decoder_matches_the_reference_exactly(normaliser):
+    """Speed work on the restorer must not change one syllable (or the model must be retrained)."""
+    import json
+    from collections import Counter
+    from pathlib import Path
+
+    import nlp.diacritics as dia
+
+    r = normaliser.restorer
+    ctx2, types2 = Counter(), Counter()
+    for (a, b, _w), c in r.trigram.items():
+        ctx2[(a, b)] += c
+        types2[(a, b)] += 1
+    root = Path(__file__).resolve().parents[2] / "data" / "training"
+    texts = []
+    for name in ("labelled_A.jsonl", "labelled_S1.jsonl"):
+        with open(root / name, encoding="utf-8") as fh:
+            for ln in list(fh)[:25]:
+                row = json.loads(ln)
+                texts += [fold(row["title"] or ""), strip_marks(row["text"])]
+    r.clear_cache()
+    segs = [seg for t in texts for seg in dia.segments(t)]
+    assert len(segs) > 100
+    for seg in segs:
+        assert r.restore_segment(seg) == _reference_decoder(r, seg, ctx2, types2), seg
