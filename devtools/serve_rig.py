@@ -117,13 +117,13 @@ def serve_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**env, **(extra or {})}
 
 
-class ServeProcess:
-    """`langnghe --config CFG serve` in `cwd` (its state file goes to cwd/var), output collected."""
+class CliProcess:
+    """A `langnghe …` subprocess (args after `langnghe.cli`) whose output is collected in the background.
+    The browser tests' server and ServeProcess below are both this."""
 
-    def __init__(self, config: Path, cwd: Path, env: dict[str, str] | None = None):
-        self.proc = subprocess.Popen([sys.executable, "-m", "langnghe.cli", "--config", str(config), "serve"],
-                                     cwd=cwd, env=serve_env(env), stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]):
+        self.proc = subprocess.Popen([sys.executable, "-m", "langnghe.cli", *args], cwd=cwd, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.lines: list[str] = []
         threading.Thread(target=self._pump, daemon=True).start()
 
@@ -137,17 +137,20 @@ class ServeProcess:
         return "".join(self.lines)
 
     def wait_until(self, pred, timeout: float, why: str) -> None:  # type: ignore[no-untyped-def]
-        """Poll `pred` until true; fail early with the output if serve has exited."""
+        """Poll `pred` until true; fail early with the output if the process has exited."""
         deadline = time.monotonic() + timeout
         while not pred():
             if self.proc.poll() is not None:
-                raise AssertionError(f"serve exited ({self.proc.returncode}) before {why}:\n{self.output[-3000:]}")
+                raise AssertionError(f"langnghe exited ({self.proc.returncode}) before {why}:\n{self.output[-3000:]}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"{why}: not within {timeout:.0f} s:\n{self.output[-3000:]}")
             time.sleep(0.05)
 
-    def wait_for_output(self, pattern: str, timeout: float) -> None:
+    def wait_for_output(self, pattern: str, timeout: float = 60) -> re.Match[str]:
         self.wait_until(lambda: re.search(pattern, self.output) is not None, timeout, f"output {pattern!r}")
+        m = re.search(pattern, self.output)
+        assert m is not None
+        return m
 
     def kill(self) -> int:
         """SIGKILL: no clean-up of any kind runs (no final snapshot, no state file update)."""
@@ -174,3 +177,10 @@ class ServeProcess:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         return self.proc.returncode
+
+
+class ServeProcess(CliProcess):
+    """`langnghe --config CFG serve` in `cwd` (its state file goes to cwd/var), output collected."""
+
+    def __init__(self, config: Path, cwd: Path, env: dict[str, str] | None = None):
+        super().__init__(["--config", str(config), "serve"], cwd, serve_env(env))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from devtools.serve_rig import CliProcess
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -26,40 +26,16 @@ def require_chromium() -> None:
         pytest.fail("Debian chromium is missing: run `make system-deps` (make test does it)")
 
 
-class ServerProcess:
-    """A `langnghe …` subprocess whose output is collected in the background."""
+class ServerProcess(CliProcess):
+    """A `langnghe …` subprocess (devtools.serve_rig.CliProcess) with the environment the browser tests need."""
 
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None):
         e = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}  # a pipe would hold printed lines back
         e.pop("LANGNGHE_DB", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "langnghe.cli", *args], cwd=cwd, env=e,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
+        super().__init__(args, cwd, e)
 
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def wait_for_output(self, pattern: str, timeout: float = 60) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            m = re.search(pattern, self.output)
-            if m:
-                return m
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited ({self.proc.returncode}):\n{self.output[-3000:]}")
-            time.sleep(0.2)
-        raise AssertionError(f"{pattern!r} not printed within {timeout} s:\n{self.output[-3000:]}")
-
-    def stop(self) -> None:
+    def stop(self) -> int:  # type: ignore[override]
+        """SIGTERM (serve stops cleanly on it); killed if a job holds the scheduler past 20 s."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -67,6 +43,7 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        return self.proc.returncode
 
 
 def wait_http(url: str, timeout: float = 60) -> None:
