@@ -1,7 +1,7 @@
 -- Adjacent-syllable pairs as terms (issue 14: the all-time boolean search at 1M items). 161–169 is this range.
 -- A two-word phrase ("bụi than", "ô nhiễm") was an equi-join of the two words' unnested positions
 -- (130k positions a side for a common word at 1M items); now it is one lookup of a pair term in
--- `search_pairs`, a row per (pair, doc, field), sorted by term like search_postings. Keys, as for single
+-- `search_pairs`, a row per pair occurrence (doc, field), sorted by term like search_postings. Keys, as for single
 -- syllables: the folded pair ("bui than") for every pair, and the pair as written ("bụi thân") when either
 -- syllable has a mark. store.search reads it for two-word phrases typed fully without marks (folded
 -- key), fully with marks (exact key, plus the folded key in items without diacritics), or with marks on
@@ -16,21 +16,22 @@ CREATE TABLE search_pairs (
     published_at TIMESTAMP NOT NULL
 );
 
--- Pair terms of the documents search_docs gives (the same tokens as search_postings_of).
+-- Pair terms of the documents search_docs gives (the same tokens as search_postings_of): a row per pair
+-- occurrence, not grouped (a lookup takes the distinct doc numbers; grouping cost as much as all the rest).
 CREATE MACRO search_pairs_of(ids, with_title, with_full) AS TABLE
-    WITH t AS (
-        SELECT item_id, field, published_at, plain, unnest(toks[1:len(toks) - 1]) AS a, unnest(toks[2:len(toks)]) AS b
+    WITH d AS (
+        SELECT *, list_transform(toks, lambda x: strip_accents(replace(x, 'đ', 'd'))) AS folded
         FROM search_docs(ids, with_title, with_full)
-    ), f AS (
-        SELECT *, strip_accents(replace(a, 'đ', 'd')) || ' ' || strip_accents(replace(b, 'đ', 'd')) AS folded,
-               a || ' ' || b AS exact
-        FROM t WHERE a IS NOT NULL AND b IS NOT NULL
+    ), t AS (
+        SELECT item_id, field, published_at, plain, unnest(toks[1:len(toks) - 1]) AS a, unnest(toks[2:len(toks)]) AS b,
+               unnest(folded[1:len(toks) - 1]) AS fa, unnest(folded[2:len(toks)]) AS fb
+        FROM d
+    ), f AS MATERIALIZED (
+        SELECT *, fa || ' ' || fb AS folded, a || ' ' || b AS exact FROM t WHERE a IS NOT NULL AND b IS NOT NULL
     )
-    SELECT folded AS term, item_id, field, any_value(plain) AS plain, any_value(published_at) AS published_at
-    FROM f GROUP BY folded, item_id, field
+    SELECT folded AS term, item_id, field, plain, published_at FROM f
     UNION ALL
-    SELECT exact, item_id, field, any_value(plain), any_value(published_at)
-    FROM f WHERE exact <> folded GROUP BY exact, item_id, field;
+    SELECT exact, item_id, field, plain, published_at FROM f WHERE exact <> folded;
 
 -- The first build, in bounded memory: the items are tokenised in sixteen ranges of doc numbers into an
 -- unsorted stage, which is then sorted into search_pairs one range of first letters at a time.
