@@ -11,6 +11,8 @@ lookup scans), and a periodic job re-sorts once the tail is large (`search.compa
 range at a time (`compact_plan`, `compact_range`) so the write lock is held for seconds, not minutes.
 Postings refer to items by doc number (`item_search.doc`, migration 160): every join and group-by of a
 query hashes integers, and item ids are read for the page of results only.
+Two-word phrases are looked up as pair terms (`search_pairs`, migration 161: each pair of adjacent
+syllables under its folded and its written form) instead of joining the words' positions.
 
 Ranking: items whose text holds the unquoted words side by side first ("ô nhiễm" before an item with
 "ô" and "nhiễm" apart), then BM25 over the searched time window, then newest. Or newest first.
@@ -64,8 +66,10 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     cur.execute("DROP TABLE _search_ids")
     if not todo:
         return 0
-    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of(?::VARCHAR[], TRUE, TRUE)",
+    # tokenised once, for the postings and the pair terms
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_toks AS SELECT * FROM search_docs(?::VARCHAR[], TRUE, TRUE)",
                 [todo])
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_in('_search_toks')")
     try:
         first = _next_doc(cur)
         cur.execute(
@@ -83,11 +87,12 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
         cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
         n = _append_new(cur, "JOIN _search_docs d ON d.item_id = n.item_id", "d.doc")
         cur.execute("INSERT INTO search_pairs SELECT p.term, d.doc, p.field, p.plain, p.published_at "
-                    "FROM search_pairs_of(?::VARCHAR[], TRUE, TRUE) p JOIN _search_docs d ON d.item_id = p.item_id "
-                    "ORDER BY p.term, p.plain, p.published_at", [todo])
+                    "FROM search_pairs_in('_search_toks') p JOIN _search_docs d ON d.item_id = p.item_id "
+                    "ORDER BY p.term, p.plain, p.published_at")
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
         cur.execute("DROP TABLE IF EXISTS _search_docs")
+        cur.execute("DROP TABLE IF EXISTS _search_toks")
     return n
 
 
@@ -100,17 +105,18 @@ def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
     if row[1]:  # text replaced: drop the old body postings and pairs (rare; scans them)
         cur.execute("DELETE FROM search_postings WHERE doc = ? AND field = 1", [doc])
         cur.execute("DELETE FROM search_pairs WHERE doc = ? AND field = 1", [doc])
-    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of([?], FALSE, TRUE)",
-                [item_id])
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_toks AS SELECT * FROM search_docs([?], FALSE, TRUE)", [item_id])
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_in('_search_toks')")
     try:
         n = _append_new(cur, "", f"{doc}::INTEGER")
         cur.execute("INSERT INTO search_pairs SELECT term, ?::INTEGER, field, plain, published_at "
-                    "FROM search_pairs_of([?], FALSE, TRUE) ORDER BY term, plain, published_at", [doc, item_id])
+                    "FROM search_pairs_in('_search_toks') ORDER BY term, plain, published_at", [doc])
         n_full = cur.execute("SELECT coalesce(max(list_max(pos)), 0) FROM _search_new").fetchone()[0]
         cur.execute("UPDATE item_search SET n_full = ?, fulltext = ? WHERE item_id = ?",
                     [int(n_full), bool(n_full), item_id])
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
+        cur.execute("DROP TABLE IF EXISTS _search_toks")
     return n
 
 

@@ -1,12 +1,12 @@
 -- Adjacent-syllable pairs as terms (issue 14: the all-time boolean search at 1M items). 161–169 is this range.
 -- A two-word phrase ("bụi than", "ô nhiễm") was an equi-join of the two words' unnested positions
 -- (130k positions a side for a common word at 1M items); now it is one lookup of a pair term in
--- `search_pairs`, a row per pair occurrence (doc, field), sorted by term like search_postings. Keys, as for single
--- syllables: the folded pair ("bui than") for every pair, and the pair as written ("bụi thân") when either
--- syllable has a mark. store.search reads it for two-word phrases typed fully without marks (folded
--- key), fully with marks (exact key, plus the folded key in items without diacritics), or with marks on
--- the first word only (a range of exact keys starting with that word, filtered on the second word's
--- folded form); other phrases keep the join of positions. A pair never spans the title/summary gap.
+-- `search_pairs`, a row per pair occurrence (doc, field), sorted by term like search_postings. Keys, as
+-- for single syllables: the folded pair ("bui than") for every pair, and the pair as written ("bụi thân")
+-- when either syllable has a mark. store.search reads it for two-word phrases typed fully without marks
+-- (folded key), fully with marks (exact key, plus the folded key in items without diacritics), or with
+-- marks on the first word only (a range of exact keys starting with that word, filtered on the second
+-- word's folded form); other phrases keep the join of positions. A pair never spans the title/summary gap.
 
 CREATE TABLE search_pairs (
     term         VARCHAR NOT NULL,   -- "syllable syllable", folded or as written
@@ -16,12 +16,14 @@ CREATE TABLE search_pairs (
     published_at TIMESTAMP NOT NULL
 );
 
--- Pair terms of the documents search_docs gives (the same tokens as search_postings_of): a row per pair
--- occurrence, not grouped (a lookup takes the distinct doc numbers; grouping cost as much as all the rest).
-CREATE MACRO search_pairs_of(ids, with_title, with_full) AS TABLE
+-- Pair terms of the documents in the table named `docs` (rows of search_docs: item_id, field,
+-- published_at, plain, toks), so an insert tokenises its items once for postings and pairs. A row per
+-- pair occurrence, not grouped (a lookup takes the distinct doc numbers; grouping cost as much as all
+-- the rest).
+CREATE MACRO search_pairs_in(docs) AS TABLE
     WITH d AS (
         SELECT *, list_transform(toks, lambda x: strip_accents(replace(x, 'đ', 'd'))) AS folded
-        FROM search_docs(ids, with_title, with_full)
+        FROM query_table(docs)
     ), t AS (
         SELECT item_id, field, published_at, plain, unnest(toks[1:len(toks) - 1]) AS a, unnest(toks[2:len(toks)]) AS b,
                unnest(folded[1:len(toks) - 1]) AS fa, unnest(folded[2:len(toks)]) AS fb
@@ -33,89 +35,123 @@ CREATE MACRO search_pairs_of(ids, with_title, with_full) AS TABLE
     UNION ALL
     SELECT exact, item_id, field, plain, published_at FROM f WHERE exact <> folded;
 
+-- Postings of the documents in the table named `docs`: the same as search_postings_of (060), which
+-- tokenises by item ids itself.
+CREATE MACRO search_postings_in(docs) AS TABLE
+    WITH t AS (
+        SELECT item_id, field, published_at, plain, unnest(toks) AS tok,
+               unnest(range(1, len(toks) + 1))::INTEGER AS pos
+        FROM query_table(docs)
+    ), f AS (
+        SELECT *, strip_accents(replace(tok, 'đ', 'd')) AS folded FROM t WHERE tok IS NOT NULL
+    )
+    SELECT folded AS term, item_id, field, count(*)::INTEGER AS tf, list(pos ORDER BY pos) AS pos,
+           any_value(plain) AS plain, any_value(published_at) AS published_at
+    FROM f GROUP BY folded, item_id, field
+    UNION ALL
+    SELECT tok, item_id, field, count(*)::INTEGER, list(pos ORDER BY pos), any_value(plain), any_value(published_at)
+    FROM f WHERE tok <> folded GROUP BY tok, item_id, field;
+
 -- The first build, in bounded memory: the items are tokenised in sixteen ranges of doc numbers into an
 -- unsorted stage, which is then sorted into search_pairs one range of first letters at a time.
 CREATE TABLE search_pairs_stage AS SELECT * FROM search_pairs WHERE FALSE;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 0 * x.m / 16 AND doc <= 1 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 0 * x.m / 16 AND doc <= 1 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 1 * x.m / 16 AND doc <= 2 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 1 * x.m / 16 AND doc <= 2 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 2 * x.m / 16 AND doc <= 3 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 2 * x.m / 16 AND doc <= 3 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 3 * x.m / 16 AND doc <= 4 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 3 * x.m / 16 AND doc <= 4 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 4 * x.m / 16 AND doc <= 5 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 4 * x.m / 16 AND doc <= 5 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 5 * x.m / 16 AND doc <= 6 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 5 * x.m / 16 AND doc <= 6 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 6 * x.m / 16 AND doc <= 7 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 6 * x.m / 16 AND doc <= 7 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 7 * x.m / 16 AND doc <= 8 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 7 * x.m / 16 AND doc <= 8 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 8 * x.m / 16 AND doc <= 9 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 8 * x.m / 16 AND doc <= 9 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 9 * x.m / 16 AND doc <= 10 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 9 * x.m / 16 AND doc <= 10 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 10 * x.m / 16 AND doc <= 11 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 10 * x.m / 16 AND doc <= 11 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 11 * x.m / 16 AND doc <= 12 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 11 * x.m / 16 AND doc <= 12 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 12 * x.m / 16 AND doc <= 13 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 12 * x.m / 16 AND doc <= 13 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 13 * x.m / 16 AND doc <= 14 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 13 * x.m / 16 AND doc <= 14 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 14 * x.m / 16 AND doc <= 15 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 14 * x.m / 16 AND doc <= 15 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+    (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
+     WHERE doc > 15 * x.m / 16 AND doc <= 16 * x.m / 16), TRUE, TRUE);
 INSERT INTO search_pairs_stage
     SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_of((SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-                          WHERE doc > 15 * x.m / 16 AND doc <= 16 * x.m / 16), TRUE, TRUE) p
-    JOIN item_search s ON s.item_id = p.item_id;
+    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+DROP TABLE _search_pair_docs;
 
 INSERT INTO search_pairs SELECT * FROM search_pairs_stage WHERE term >= '' AND term < 'b' ORDER BY term, plain, published_at;
 INSERT INTO search_pairs SELECT * FROM search_pairs_stage WHERE term >= 'b' AND term < 'c' ORDER BY term, plain, published_at;

@@ -79,7 +79,7 @@ def test_migration_builds_the_pairs_of_an_existing_database(tmp_path):
             at_insert = cur.execute(PAIRS).fetchall()
         before = {q: keys(d, q) for q in PHRASES}
         with d.write() as cur:  # back to the shape before 161
-            cur.execute("DROP TABLE search_pairs; DROP MACRO TABLE search_pairs_of; "
+            cur.execute("DROP TABLE search_pairs; DROP MACRO TABLE search_pairs_in; DROP MACRO TABLE search_postings_in; "
                         "DELETE FROM schema_migrations WHERE version = 161")
     assert ("bụi than", 1, 0, False, NOW - timedelta(days=3)) in at_insert
     assert ("bui than", 1, 0, False, NOW - timedelta(days=3)) in at_insert
@@ -123,3 +123,15 @@ def test_a_purge_drops_the_pairs_and_compaction_keeps_them(tmp_path):
             terms = [r[0] for r in cur.execute("SELECT term FROM search_pairs").fetchall()]
             assert terms == sorted(terms)
         assert sorted(keys(d, '"bụi than"')) == ["a", "b", "c"]
+
+
+def test_postings_from_a_table_of_tokens_are_those_of_the_060_macro(tmp_path):
+    with loaded(tmp_path / "t.duckdb") as d:
+        with d.write() as cur:
+            store_fulltext.save(cur, iid("a"), text="Bụi than bay, bụi than lắng.", status="ok",
+                                url="https://bao.vn/a", now=NOW)
+            cur.execute("CREATE TEMP TABLE toks AS SELECT * FROM search_docs(NULL, TRUE, TRUE)")
+            cols = "term, item_id, field, tf, pos, plain, published_at"
+            by_ids = cur.execute(f"SELECT {cols} FROM search_postings_of(NULL, TRUE, TRUE) ORDER BY ALL").fetchall()
+            by_table = cur.execute(f"SELECT {cols} FROM search_postings_in('toks') ORDER BY ALL").fetchall()
+            assert by_table == by_ids and len(by_ids) > 40
