@@ -86,13 +86,15 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
         cur.execute(f"INSERT INTO item_search ({_ITEM_COLS}) SELECT {_ITEM_COLS} FROM _search_docs ORDER BY doc")
         cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
         n = _append_new(cur, "JOIN _search_docs d ON d.item_id = n.item_id", "d.doc")
-        cur.execute("INSERT INTO search_pairs SELECT p.term, d.doc, p.field, p.plain, p.published_at "
-                    "FROM search_pairs_in('_search_toks') p JOIN _search_docs d ON d.item_id = p.item_id "
-                    "ORDER BY p.term, p.plain, p.published_at")
+        # the pair terms by doc number, appended unsorted (a tail row group spans all terms anyway)
+        cur.execute("CREATE OR REPLACE TEMP TABLE _search_pair_toks AS "
+                    "SELECT d.doc, t.* FROM _search_toks t JOIN _search_docs d ON d.item_id = t.item_id")
+        cur.execute("INSERT INTO search_pairs SELECT * FROM search_pairs_in('_search_pair_toks')")
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
         cur.execute("DROP TABLE IF EXISTS _search_docs")
         cur.execute("DROP TABLE IF EXISTS _search_toks")
+        cur.execute("DROP TABLE IF EXISTS _search_pair_toks")
     return n
 
 
@@ -109,14 +111,16 @@ def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
     cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_in('_search_toks')")
     try:
         n = _append_new(cur, "", f"{doc}::INTEGER")
-        cur.execute("INSERT INTO search_pairs SELECT term, ?::INTEGER, field, plain, published_at "
-                    "FROM search_pairs_in('_search_toks') ORDER BY term, plain, published_at", [doc])
+        cur.execute("CREATE OR REPLACE TEMP TABLE _search_pair_toks AS SELECT ?::INTEGER AS doc, * FROM _search_toks",
+                    [doc])
+        cur.execute("INSERT INTO search_pairs SELECT * FROM search_pairs_in('_search_pair_toks')")
         n_full = cur.execute("SELECT coalesce(max(list_max(pos)), 0) FROM _search_new").fetchone()[0]
         cur.execute("UPDATE item_search SET n_full = ?, fulltext = ? WHERE item_id = ?",
                     [int(n_full), bool(n_full), item_id])
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
         cur.execute("DROP TABLE IF EXISTS _search_toks")
+        cur.execute("DROP TABLE IF EXISTS _search_pair_toks")
     return n
 
 

@@ -16,8 +16,8 @@ CREATE TABLE search_pairs (
     published_at TIMESTAMP NOT NULL
 );
 
--- Pair terms of the documents in the table named `docs` (rows of search_docs: item_id, field,
--- published_at, plain, toks), so an insert tokenises its items once for postings and pairs. A row per
+-- Pair terms of the documents in the table named `docs` (rows of search_docs with their doc number:
+-- doc, field, published_at, plain, toks), so an insert tokenises its items once for postings and pairs. A row per
 -- pair occurrence, not grouped (a lookup takes the distinct doc numbers; grouping cost as much as all
 -- the rest).
 CREATE MACRO search_pairs_in(docs) AS TABLE
@@ -25,15 +25,15 @@ CREATE MACRO search_pairs_in(docs) AS TABLE
         SELECT *, list_transform(toks, lambda x: strip_accents(replace(x, 'đ', 'd'))) AS folded
         FROM query_table(docs)
     ), t AS (
-        SELECT item_id, field, published_at, plain, unnest(toks[1:len(toks) - 1]) AS a, unnest(toks[2:len(toks)]) AS b,
+        SELECT doc, field, published_at, plain, unnest(toks[1:len(toks) - 1]) AS a, unnest(toks[2:len(toks)]) AS b,
                unnest(folded[1:len(toks) - 1]) AS fa, unnest(folded[2:len(toks)]) AS fb
         FROM d
     ), f AS MATERIALIZED (
         SELECT *, fa || ' ' || fb AS folded, a || ' ' || b AS exact FROM t WHERE a IS NOT NULL AND b IS NOT NULL
     )
-    SELECT folded AS term, item_id, field, plain, published_at FROM f
+    SELECT folded AS term, doc, field, plain, published_at FROM f
     UNION ALL
-    SELECT exact, item_id, field, plain, published_at FROM f WHERE exact <> folded;
+    SELECT exact, doc, field, plain, published_at FROM f WHERE exact <> folded;
 
 -- Postings of the documents in the table named `docs`: the same as search_postings_of (060), which
 -- tokenises by item ids itself.
@@ -55,102 +55,70 @@ CREATE MACRO search_postings_in(docs) AS TABLE
 -- The first build, in bounded memory: the items are tokenised in sixteen ranges of doc numbers into an
 -- unsorted stage, which is then sorted into search_pairs one range of first letters at a time.
 CREATE TABLE search_pairs_stage AS SELECT * FROM search_pairs WHERE FALSE;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 0 * x.m / 16 AND doc <= 1 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 0 * x.m / 16 AND doc <= 1 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 1 * x.m / 16 AND doc <= 2 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 1 * x.m / 16 AND doc <= 2 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 2 * x.m / 16 AND doc <= 3 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 2 * x.m / 16 AND doc <= 3 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 3 * x.m / 16 AND doc <= 4 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 3 * x.m / 16 AND doc <= 4 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 4 * x.m / 16 AND doc <= 5 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 4 * x.m / 16 AND doc <= 5 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 5 * x.m / 16 AND doc <= 6 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 5 * x.m / 16 AND doc <= 6 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 6 * x.m / 16 AND doc <= 7 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 6 * x.m / 16 AND doc <= 7 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 7 * x.m / 16 AND doc <= 8 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 7 * x.m / 16 AND doc <= 8 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 8 * x.m / 16 AND doc <= 9 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 8 * x.m / 16 AND doc <= 9 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 9 * x.m / 16 AND doc <= 10 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 9 * x.m / 16 AND doc <= 10 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 10 * x.m / 16 AND doc <= 11 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 10 * x.m / 16 AND doc <= 11 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 11 * x.m / 16 AND doc <= 12 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 11 * x.m / 16 AND doc <= 12 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 12 * x.m / 16 AND doc <= 13 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 12 * x.m / 16 AND doc <= 13 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 13 * x.m / 16 AND doc <= 14 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 13 * x.m / 16 AND doc <= 14 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 14 * x.m / 16 AND doc <= 15 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
-CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT * FROM search_docs(
+     WHERE doc > 14 * x.m / 16 AND doc <= 15 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
+CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
-     WHERE doc > 15 * x.m / 16 AND doc <= 16 * x.m / 16), TRUE, TRUE);
-INSERT INTO search_pairs_stage
-    SELECT p.term, s.doc, p.field, p.plain, p.published_at
-    FROM search_pairs_in('_search_pair_docs') p JOIN item_search s ON s.item_id = p.item_id;
+     WHERE doc > 15 * x.m / 16 AND doc <= 16 * x.m / 16), TRUE, TRUE) d JOIN item_search s ON s.item_id = d.item_id;
+INSERT INTO search_pairs_stage SELECT * FROM search_pairs_in('_search_pair_docs');
 DROP TABLE _search_pair_docs;
 
 INSERT INTO search_pairs SELECT * FROM search_pairs_stage WHERE term >= '' AND term < 'b' ORDER BY term, plain, published_at;
