@@ -11,6 +11,8 @@ lookup scans), and a periodic job re-sorts once the tail is large (`search.compa
 range at a time (`compact_plan`, `compact_range`) so the write lock is held for seconds, not minutes.
 Postings refer to items by doc number (`item_search.doc`, migration 160): every join and group-by of a
 query hashes integers, and item ids are read for the page of results only.
+Two-word phrases are looked up as pair terms (`search_pairs`, migration 161: each pair of adjacent
+syllables under its folded and its written form) instead of joining the words' positions.
 
 Ranking: items whose text holds the unquoted words side by side first ("ô nhiễm" before an item with
 "ô" and "nhiễm" apart), then BM25 over the searched time window, then newest. Or newest first.
@@ -64,8 +66,10 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     cur.execute("DROP TABLE _search_ids")
     if not todo:
         return 0
-    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of(?::VARCHAR[], TRUE, TRUE)",
+    # tokenised once, for the postings and the pair terms
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_toks AS SELECT * FROM search_docs(?::VARCHAR[], TRUE, TRUE)",
                 [todo])
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_in('_search_toks')")
     try:
         first = _next_doc(cur)
         cur.execute(
@@ -82,9 +86,15 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
         cur.execute(f"INSERT INTO item_search ({_ITEM_COLS}) SELECT {_ITEM_COLS} FROM _search_docs ORDER BY doc")
         cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
         n = _append_new(cur, "JOIN _search_docs d ON d.item_id = n.item_id", "d.doc")
+        # the pair terms by doc number, appended unsorted (a tail row group spans all terms anyway)
+        cur.execute("CREATE OR REPLACE TEMP TABLE _search_pair_toks AS "
+                    "SELECT d.doc, t.* FROM _search_toks t JOIN _search_docs d ON d.item_id = t.item_id")
+        cur.execute("INSERT INTO search_pairs SELECT * FROM search_pairs_in('_search_pair_toks')")
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
         cur.execute("DROP TABLE IF EXISTS _search_docs")
+        cur.execute("DROP TABLE IF EXISTS _search_toks")
+        cur.execute("DROP TABLE IF EXISTS _search_pair_toks")
     return n
 
 
@@ -94,27 +104,35 @@ def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
     if row is None:
         return index_items(cur, [item_id])
     doc = int(row[0])
-    if row[1]:  # text replaced: drop the old body postings (rare; scans the postings)
+    if row[1]:  # text replaced: drop the old body postings and pairs (rare; scans them)
         cur.execute("DELETE FROM search_postings WHERE doc = ? AND field = 1", [doc])
-    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_of([?], FALSE, TRUE)",
-                [item_id])
+        cur.execute("DELETE FROM search_pairs WHERE doc = ? AND field = 1", [doc])
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_toks AS SELECT * FROM search_docs([?], FALSE, TRUE)", [item_id])
+    cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_in('_search_toks')")
     try:
         n = _append_new(cur, "", f"{doc}::INTEGER")
+        cur.execute("CREATE OR REPLACE TEMP TABLE _search_pair_toks AS SELECT ?::INTEGER AS doc, * FROM _search_toks",
+                    [doc])
+        cur.execute("INSERT INTO search_pairs SELECT * FROM search_pairs_in('_search_pair_toks')")
         n_full = cur.execute("SELECT coalesce(max(list_max(pos)), 0) FROM _search_new").fetchone()[0]
         cur.execute("UPDATE item_search SET n_full = ?, fulltext = ? WHERE item_id = ?",
                     [int(n_full), bool(n_full), item_id])
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_new")
+        cur.execute("DROP TABLE IF EXISTS _search_toks")
+        cur.execute("DROP TABLE IF EXISTS _search_pair_toks")
     return n
 
 
 def forget(cur: "duckdb.DuckDBPyConnection", ids_sql: str, dry_run: bool = False) -> int:
     """Delete (or, dry_run, count) the postings of the items `ids_sql` selects (one column of item ids),
-    before their item_search rows go (retention). Returns the postings. Their doc numbers are not reused."""
+    before their item_search rows go (retention), and their pair terms with them. Returns the postings.
+    Their doc numbers are not reused."""
     where = f"doc IN (SELECT doc FROM item_search WHERE item_id IN ({ids_sql}))"
     n = int(cur.execute(f"SELECT count(*) FROM search_postings WHERE {where}").fetchone()[0])
     if n and not dry_run:
         cur.execute(f"DELETE FROM search_postings WHERE {where}")
+        cur.execute(f"DELETE FROM search_pairs WHERE {where}")
     return n
 
 
@@ -152,14 +170,20 @@ def compact_plan(cur: "duckdb.DuckDBPyConnection", chunk_rows: int = 2_000_000) 
 def compact_range(cur: "duckdb.DuckDBPyConnection", lo: str, hi: str | None) -> int:
     """Rewrite the postings of terms in [lo, hi) sorted (term, plain, published_at), at the table's end;
     returns the rows moved. Done range by range in term order, the table ends up sorted, and each range
-    is its own short transaction, so collection is never held up for the whole sort."""
+    is its own short transaction, so collection is never held up for the whole sort. The pair terms of
+    the range ("bụi than" sorts between "bụi" and "bụm") are re-sorted with them."""
     cond, args = ("term >= ? AND term < ?", [lo, hi]) if hi is not None else ("term >= ?", [lo])
     cur.execute(f"CREATE OR REPLACE TEMP TABLE _search_sorted AS SELECT * FROM search_postings WHERE {cond} "
                 "ORDER BY term, plain, published_at", args)
     try:
         cur.execute(f"DELETE FROM search_postings WHERE {cond}", args)
         cur.execute("INSERT INTO search_postings SELECT * FROM _search_sorted")
-        return int(cur.execute("SELECT count(*) FROM _search_sorted").fetchone()[0])
+        n = int(cur.execute("SELECT count(*) FROM _search_sorted").fetchone()[0])
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE _search_sorted AS SELECT * FROM search_pairs WHERE {cond} "
+                    "ORDER BY term, plain, published_at", args)
+        cur.execute(f"DELETE FROM search_pairs WHERE {cond}", args)
+        cur.execute("INSERT INTO search_pairs SELECT * FROM _search_sorted")
+        return n
     finally:
         cur.execute("DROP TABLE IF EXISTS _search_sorted")
 
@@ -388,11 +412,37 @@ def _postings_sql(word: str, cols: str, where: str = "") -> str:
     return sql
 
 
+def _pair_sql(words: Sequence[str], within: str | None = None) -> str | None:
+    """SQL of the doc numbers holding the two-word phrase `words`, by its pair term (migration 161), or
+    None when the pair index cannot say (a mark on the second word only: the join of positions does).
+    Same rule as single words: a marked word is that syllable, or its unmarked form in an item written
+    without diacritics; an unmarked word is every syllable folding to it."""
+    (e1, p1), (e2, p2) = word_keys(words[0]), word_keys(words[1])
+    if p1 is None and p2 is None:  # "bui than": the folded pair, held by every item
+        parts = [f"term = {_lit(e1 + ' ' + e2)}"]
+    elif p1 is not None and p2 is not None:  # "ô nhiễm": the pair as written, or folded in a plain item
+        parts = [f"term = {_lit(e1 + ' ' + e2)}", f"term = {_lit(p1 + ' ' + p2)} AND plain"]
+    elif p1 is not None:  # "bụi than": pairs as written starting "bụi " whose second syllable folds to "than"
+        parts = [f"term >= {_lit(e1 + ' ')} AND term < {_lit(e1 + '!')} "
+                 f"AND strip_accents(replace(split_part(term, ' ', 2), 'đ', 'd')) = {_lit(e2)}",
+                 f"term = {_lit(p1 + ' ' + e2)} AND plain"]
+    else:
+        return None
+    only = f" AND doc IN ({within})" if within else ""
+    scans = " UNION ALL ".join(f"SELECT doc FROM search_pairs WHERE {p} AND published_at >= $lo "
+                               f"AND published_at < $hi{only}" for p in parts)
+    return f"SELECT DISTINCT doc FROM ({scans})"
+
+
 def _phrase_sql(words: Sequence[str], within: str | None = None) -> str:
-    """SQL of the doc numbers where `words` occur side by side in one field: an equi-join of the words'
-    unnested positions (p, p + 1, ...) on plain integers. `within` (SQL of doc numbers) narrows the
-    postings before they are unnested (an excluded phrase among a group's matches, "together" among
-    the matches)."""
+    """SQL of the doc numbers where `words` occur side by side in one field: one pair-term lookup for
+    two words (`_pair_sql`), else an equi-join of the words' unnested positions (p, p + 1, ...) on plain
+    integers. `within` (SQL of doc numbers) narrows the postings before they are unnested (an excluded
+    phrase among a group's matches, "together" among the matches)."""
+    if len(words) == 2:
+        pair = _pair_sql(words, within)
+        if pair is not None:
+            return pair
     only = f"doc IN ({within})" if within else ""
     us = [f"(SELECT doc, field, unnest(pos) AS p FROM ({_postings_sql(w, 'doc, field, pos', only)})) a{k}"
           for k, w in enumerate(words)]
