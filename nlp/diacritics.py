@@ -28,6 +28,7 @@ from vocab.folding import VI_MARKED, fold_word
 # A word with a digit is one LM token, <num> ("12 hộ", "3 người").
 _SEGMENT = re.compile(r"[^\W_]+(?:[ \t]+[^\W_]+)*", re.UNICODE)
 _NUM = "<num>"
+_GAPS = re.compile(r"([ \t]+)")  # the spaces between a segment's words, kept as written
 _DIGIT = re.compile(r"\d")
 _BOS = "<s>"
 _EOS = "</s>"
@@ -63,7 +64,7 @@ class Restorer:
         self._bcache: dict[str, dict[str, tuple]] = {}  # written syllable -> previous syllable -> row
         self._bold: dict[str, dict[str, tuple]] = {}  # the previous generation of _bcache
         self._brows = 0
-        self._cmemo: dict[str, tuple[str, ...]] = {}  # written syllable -> its candidates
+        self._cmemo: dict[str, tuple] = {}  # written syllable -> (its candidates, their P_uni, Nones)
         self._prepare()
 
     # -- building -------------------------------------------------------------------------
@@ -126,7 +127,7 @@ class Restorer:
         self._after: dict[str, dict[str, int]] = {}  # bigram counts by first syllable
         for (a, b), c in self.bigram.items():
             self._after.setdefault(a, {})[b] = c
-        self._eos: dict[tuple[str, str], float] = {}  # state -> log P(</s> | state)
+        self._eos: dict[str, float] = {}  # syllable -> P(</s> | syllable)
 
     def p_uni(self, w: str) -> float:
         return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
@@ -223,23 +224,31 @@ class Restorer:
             if res is not None:
                 self._keep_row(low, p1, res)
                 return res
-        cands = self._cmemo.get(low)
-        if cands is None:
+        memo = self._cmemo.get(low)
+        if memo is None:
             cands = tuple(self._candidates(low))
+            pus = tuple(map(self._puni.get, cands, repeat(self._puni_unknown, len(cands))))
+            memo = (cands, pus, (None,) * len(cands))  # candidates, their P_uni, no trigram contexts
             if len(self._cmemo) >= TRANSITION_CACHE:
                 self._cmemo.clear()
-            self._cmemo[low] = cands
-        infos = self._ctx_after.get(p1) or _NONE
+            self._cmemo[low] = memo
+        cands, pus, nones = memo
         cv = self.ctx.get(p1, 0)
-        if cv:  # prob2, inlined: the same operations in the same order, so the same floats
+        if not cv:
+            res = (cands, pus, tuple(map(math.log, pus)), nones)
+        elif self._after[p1].keys().isdisjoint(cands):
+            # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and with no
+            # bigram there is no trigram context either
+            k = DISCOUNT * self.types_after[p1]
+            pbs = tuple([k * pu / cv for pu in pus])
+            res = (cands, pbs, tuple(map(math.log, pbs)), nones)
+        else:  # prob2, inlined: the same operations in the same order, so the same floats
             after = self._after[p1]
             mass = DISCOUNT * self.types_after[p1]
-            puni, unknown = self._puni, self._puni_unknown
-            pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * puni.get(w, unknown)) / cv
-                         for w, c in zip(cands, map(after.get, cands, _ZEROS))])
-        else:
-            pbs = tuple(map(self._puni.get, cands, repeat(self._puni_unknown, len(cands))))
-        res = (cands, pbs, tuple(map(math.log, pbs)), tuple(map(infos.get, cands)))
+            pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
+                         for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
+            infos = self._ctx_after.get(p1) or _NONE
+            res = (cands, pbs, tuple(map(math.log, pbs)), tuple(map(infos.get, cands)))
         self._keep_row(low, p1, res)
         return res
 
@@ -261,15 +270,20 @@ class Restorer:
         self._cmemo.clear()
         self._eos.clear()
 
-    def _end(self, p2: str, p1: str) -> float:
-        """log P(</s> | p2 p1), cached (bounded)."""
-        key = (p2, p1)
-        v = self._eos.get(key)
-        if v is None:
+    def _end(self, path: tuple) -> float:
+        """log P(</s> | state) for a state's path (= logp3(p2, p1, </s>), the same floats): the state's trigram
+        context is in its path, P(</s> | p1) is cached per syllable (bounded)."""
+        p1 = path[0]
+        pe = self._eos.get(p1)
+        if pe is None:
             if len(self._eos) >= TRANSITION_CACHE:
                 self._eos.clear()
-            v = self._eos[key] = self.logp3(p2, p1, _EOS)
-        return v
+            pe = self._eos[p1] = self.prob2(p1, _EOS)
+        ci = path[2]
+        if ci is None:
+            return math.log(pe)
+        cv, lam, after = ci
+        return math.log((max(after.get(_EOS, 0) - DISCOUNT, 0) + lam * pe) / cv)
 
     def _restore_trigram(self, seg: list[str]) -> list[str]:
         """Second-order Viterbi with a beam: states are (previous syllable, syllable) pairs.
@@ -338,7 +352,7 @@ class Restorer:
                 order = [j for j in order if flat[j] >= floor]
             states = [(flat[j], (ws[j], srcs[j], cis[j])) for j in order]
         end = self._end
-        best = max(states, key=lambda st: st[0] + end(st[1][1][0] if st[1][1] is not None else _BOS, st[1][0]))
+        best = max(states, key=lambda st: st[0] + end(st[1]))
         out: list[str] = []
         node = best[1]
         while node[1] is not None:
@@ -357,7 +371,7 @@ class Restorer:
         for m in _SEGMENT.finditer(head):
             parts.append(head[pos:m.start()])
             seg = m.group(0)
-            toks = re.split(r"([ \t]+)", seg)
+            toks = _GAPS.split(seg)
             words = toks[0::2]
             fixed = self.restore_segment(words)
             toks[0::2] = fixed
