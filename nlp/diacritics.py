@@ -37,8 +37,8 @@ DISCOUNT = 0.75
 PRUNE_LOG = float("inf")  # off: pruning at 9 nats cut restorer CPU further, but the classifiers trained on its
 # output scored 0.796 topic macro-F1 on held-out text without diacritics (floor 0.80); with it off,
 # `langnghe train` reproduces the shipped model's figures exactly. Set to 9.0 to trade accuracy for speed.
-# rows of the (previous syllable, written syllable) → candidate scores cache; ~230 MB when full (measured: a
-# process restoring 1,200 items peaks at 370 MB, the restorer before this layout at 364 MB: it loads 66 MB lighter)
+# rows per generation of the (previous syllable, written syllable) → candidate scores cache, which keeps two
+# generations: ≈ 500 bytes a row, so ≈ 200 MB when both are full (measured: 383,725 rows held +184 MB)
 TRANSITION_CACHE = 200_000
 
 
