@@ -18,7 +18,7 @@ import pickle
 import re
 import sys
 from collections import Counter
-from operator import itemgetter
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable
 
@@ -28,6 +28,7 @@ from vocab.folding import VI_MARKED, fold_word
 # A word with a digit is one LM token, <num> ("12 hộ", "3 người").
 _SEGMENT = re.compile(r"[^\W_]+(?:[ \t]+[^\W_]+)*", re.UNICODE)
 _NUM = "<num>"
+_GAPS = re.compile(r"([ \t]+)")  # the spaces between a segment's words, kept as written
 _DIGIT = re.compile(r"\d")
 _BOS = "<s>"
 _EOS = "</s>"
@@ -36,8 +37,8 @@ DISCOUNT = 0.75
 PRUNE_LOG = float("inf")  # off: pruning at 9 nats cut restorer CPU further, but the classifiers trained on its
 # output scored 0.796 topic macro-F1 on held-out text without diacritics (floor 0.80); with it off,
 # `langnghe train` reproduces the shipped model's figures exactly. Set to 9.0 to trade accuracy for speed.
-# rows of the (previous syllable, written syllable) → candidate scores cache; ~230 MB when full (measured: a
-# process restoring 1,200 items peaks at 370 MB, the restorer before this layout at 364 MB: it loads 66 MB lighter)
+# rows per generation of the (previous syllable, written syllable) → candidate scores cache, which keeps two
+# generations: ≈ 500 bytes a row, so ≈ 200 MB when both are full (measured: 383,725 rows held +184 MB)
 TRANSITION_CACHE = 200_000
 
 
@@ -61,8 +62,9 @@ class Restorer:
         self.beam = beam
         self.total = sum(unigram.values()) or 1
         self._bcache: dict[str, dict[str, tuple]] = {}  # written syllable -> previous syllable -> row
+        self._bold: dict[str, dict[str, tuple]] = {}  # the previous generation of _bcache
         self._brows = 0
-        self._cmemo: dict[str, list[str]] = {}  # written syllable -> its candidates
+        self._cmemo: dict[str, tuple] = {}  # written syllable -> (its candidates, their P_uni, Nones)
         self._prepare()
 
     # -- building -------------------------------------------------------------------------
@@ -125,7 +127,7 @@ class Restorer:
         self._after: dict[str, dict[str, int]] = {}  # bigram counts by first syllable
         for (a, b), c in self.bigram.items():
             self._after.setdefault(a, {})[b] = c
-        self._eos: dict[str, float] = {}  # state -> log P(</s> | state)
+        self._eos: dict[str, float] = {}  # syllable -> P(</s> | syllable)
 
     def p_uni(self, w: str) -> float:
         return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
@@ -209,70 +211,94 @@ class Restorer:
         out.reverse()
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
-    def _row(self, p1: str, low: str) -> tuple[tuple[str, float, float, str, tuple | None], ...]:
-        """One written syllable after one syllable: per candidate (candidate, P(candidate | p1), its log,
-        the next state "p1 candidate", that state's trigram context (count, discount mass, {next: count})
-        or None). A state is a string, not a pair: strings keep their hash, and the beam hashes every
-        candidate state two or three times.
-        Cached across items: one-syllable contexts recur (news is formulaic), so most lookups skip the maths."""
-        cands = self._cmemo.get(low)
-        if cands is None:
-            cands = self._candidates(low)
+    def _row(self, p1: str, low: str) -> tuple[tuple, tuple, tuple, tuple]:
+        """One written syllable after one syllable, as parallel tuples: (candidates, P(candidate | p1), their
+        logs, the trigram context (count, discount mass, {next: count}) of the state "p1 candidate" or None).
+        Parallel tuples rather than one tuple per candidate: four objects per row to build, and for the
+        garbage collector to walk, instead of one per candidate. Cached across items in two generations
+        (`_bcache`, then `_bold` once it fills): one-syllable contexts recur (news is formulaic), so most
+        lookups skip the maths, and a full cache keeps its recent half instead of starting empty."""
+        old = self._bold.get(low)
+        if old is not None:
+            res = old.get(p1)
+            if res is not None:
+                self._keep_row(low, p1, res)
+                return res
+        memo = self._cmemo.get(low)
+        if memo is None:
+            cands = tuple(self._candidates(low))
+            pus = tuple(map(self._puni.get, cands, repeat(self._puni_unknown, len(cands))))
+            memo = (cands, pus, (None,) * len(cands))  # candidates, their P_uni, no trigram contexts
             if len(self._cmemo) >= TRANSITION_CACHE:
                 self._cmemo.clear()
-            self._cmemo[low] = cands
-        infos = self._ctx_after.get(p1) or _NONE
-        puni, unknown = self._puni, self._puni_unknown
-        log = math.log
-        out = []
+            self._cmemo[low] = memo
+        cands, pus, nones = memo
         cv = self.ctx.get(p1, 0)
-        if cv:  # prob2, inlined: the same operations in the same order, so the same floats
+        if not cv:
+            res = (cands, pus, tuple(map(math.log, pus)), nones)
+        elif self._after[p1].keys().isdisjoint(cands):
+            # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and with no
+            # bigram there is no trigram context either
+            k = DISCOUNT * self.types_after[p1]
+            pbs = tuple([k * pu / cv for pu in pus])
+            res = (cands, pbs, tuple(map(math.log, pbs)), nones)
+        else:  # prob2, inlined: the same operations in the same order, so the same floats
             after = self._after[p1]
             mass = DISCOUNT * self.types_after[p1]
-            for w in cands:
-                c = after.get(w, 0)
-                pb = ((c - DISCOUNT if c > DISCOUNT else 0) + mass * puni.get(w, unknown)) / cv
-                out.append((w, pb, log(pb), f"{p1} {w}", infos.get(w)))
-        else:
-            for w in cands:
-                pb = puni.get(w, unknown)
-                out.append((w, pb, log(pb), f"{p1} {w}", infos.get(w)))
+            pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
+                         for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
+            infos = self._ctx_after.get(p1) or _NONE
+            res = (cands, pbs, tuple(map(math.log, pbs)), tuple(map(infos.get, cands)))
+        self._keep_row(low, p1, res)
+        return res
+
+    def _keep_row(self, low: str, p1: str, row: tuple) -> None:
+        """Store a row in the current generation; a full generation becomes the old one (bounded memory:
+        at most 2 × TRANSITION_CACHE rows)."""
         if self._brows >= TRANSITION_CACHE:
-            self._bcache.clear()  # bounded memory: start over rather than grow
+            self._bold = self._bcache
+            self._bcache = {}
             self._brows = 0
         self._brows += 1
-        res = self._bcache.setdefault(low, {})[p1] = tuple(out)  # (the caller may hold the inner dict)
-        return res
+        self._bcache.setdefault(low, {})[p1] = row
 
     def clear_cache(self) -> None:
         """Forget the cached rows, candidates and end scores (a benchmark's fresh start)."""
-        self._bcache.clear()
+        self._bcache = {}
+        self._bold = {}
         self._brows = 0
         self._cmemo.clear()
         self._eos.clear()
 
-    def _end(self, state: str) -> float:
-        """log P(</s> | state "p2 p1"), cached (bounded)."""
-        v = self._eos.get(state)
-        if v is None:
+    def _end(self, path: tuple) -> float:
+        """log P(</s> | state) for a state's path (= logp3(p2, p1, </s>), the same floats): the state's trigram
+        context is in its path, P(</s> | p1) is cached per syllable (bounded)."""
+        p1 = path[0]
+        pe = self._eos.get(p1)
+        if pe is None:
             if len(self._eos) >= TRANSITION_CACHE:
                 self._eos.clear()
-            p2, p1 = state.split(" ")
-            v = self._eos[state] = self.logp3(p2, p1, _EOS)
-        return v
+            pe = self._eos[p1] = self.prob2(p1, _EOS)
+        ci = path[2]
+        if ci is None:
+            return math.log(pe)
+        cv, lam, after = ci
+        return math.log((max(after.get(_EOS, 0) - DISCOUNT, 0) + lam * pe) / cv)
 
     def _restore_trigram(self, seg: list[str]) -> list[str]:
         """Second-order Viterbi with a beam: states are (previous syllable, syllable) pairs.
 
-        A state is (key "p2 p1", score, path); the path is a linked list (syllable, rest, trigram context
-        of the state or None), so extending it costs the same whatever its length. The order in which
-        states are visited and kept decides ties, so it is the same as in a plain dict-based search."""
+        A state is (score, path); the path is a linked list (syllable, rest, trigram context of the state or
+        None), so extending it costs the same whatever its length. States ending in the same syllable p1
+        share one row and lead to the same next states ("p1 w"), so they are scored as a group: per
+        candidate, the first best state wins (as a dict keyed by the next state would keep it), and groups
+        are laid out in the order their first state is visited, candidates in row order: the same order a
+        dict keyed by next state would have, so the (stable) ranking breaks ties the same way."""
         log = math.log
-        bcache = self._bcache
         row_of = self._row
         beam = self.beam
         prune = PRUNE_LOG != float("inf")
-        states: list = [(f"{_BOS} {_BOS}", 0.0, (_BOS, None, self._ctxinfo.get((_BOS, _BOS))))]
+        states: list = [(0.0, (_BOS, None, self._ctxinfo.get((_BOS, _BOS))))]
         for word in seg:
             low = _NUM if _DIGIT.search(word) else word.lower()
             # a state with no trigram context scores every next syllable by the bigram alone, so of such
@@ -280,49 +306,55 @@ class Restorer:
             plain: dict[str, tuple] = {}
             live = []
             for st in states:
-                path = st[2]
+                path = st[1]
                 if path[2] is not None:
                     live.append(st)
                 else:
                     old = plain.get(path[0])
-                    if old is None or st[1] > old[1]:
+                    if old is None or st[0] > old[0]:
                         plain[path[0]] = st
             live += plain.values()
-            score: dict[str, float] = {}
-            nodes: dict[str, tuple] = {}
-            get = score.get
-            rows = bcache.get(low)
-            if rows is None:
-                rows = bcache[low] = {}
-            for _key, sc, path in live:
+            rows = self._bcache.get(low) or _NONE
+            groups: dict[str, list] = {}  # p1 -> [row, scores, winning paths]
+            for sc, path in live:
                 p1 = path[0]
-                row = rows.get(p1) or row_of(p1, low)
+                g = groups.get(p1)
+                row = g[0] if g is not None else (rows.get(p1) or row_of(p1, low))
                 ci = path[2]
                 if ci is None:
-                    for w, _pb, lp, nkey, nci in row:
-                        v = sc + lp
-                        old = get(nkey)
-                        if old is None or v > old:
-                            score[nkey] = v
-                            nodes[nkey] = (w, path, nci)
+                    vals = [sc + lp for lp in row[2]]
                 else:
                     cv, lam, after = ci
-                    for w, pb, _lp, nkey, nci in row:
-                        c = after.get(w, 0)
-                        v = sc + log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
-                        old = get(nkey)
-                        if old is None or v > old:
-                            score[nkey] = v
-                            nodes[nkey] = (w, path, nci)
+                    vals = [sc + log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
+                            for c, pb in zip(map(after.get, row[0], _ZEROS), row[1])]
+                if g is None:
+                    groups[p1] = [row, vals, [path] * len(vals)]
+                else:
+                    best, src = g[1], g[2]
+                    for j, v in enumerate(vals):
+                        if v > best[j]:
+                            best[j] = v
+                            src[j] = path
+            if len(groups) == 1:
+                row, flat, srcs = next(iter(groups.values()))
+                ws, cis = row[0], row[3]
+            else:
+                flat, srcs, ws, cis = [], [], [], []
+                for row, vals, src in groups.values():
+                    flat += vals
+                    srcs += src
+                    ws += row[0]
+                    cis += row[3]
             # best first (ties keep their order, as the next step's ties depend on it), at most `beam`
-            ranked = sorted(score.items(), key=_second, reverse=True)[:beam]  # = heapq.nlargest, in C
-            if prune and ranked:
-                floor = ranked[0][1] - PRUNE_LOG
-                ranked = [kv for kv in ranked if kv[1] >= floor]
-            states = [(k, v, nodes[k]) for k, v in ranked]
-        best = max(states, key=lambda st: st[1] + self._end(st[0]))
+            order = sorted(range(len(flat)), key=flat.__getitem__, reverse=True)[:beam]  # = heapq.nlargest
+            if prune and order:
+                floor = flat[order[0]] - PRUNE_LOG
+                order = [j for j in order if flat[j] >= floor]
+            states = [(flat[j], (ws[j], srcs[j], cis[j])) for j in order]
+        end = self._end
+        best = max(states, key=lambda st: st[0] + end(st[1]))
         out: list[str] = []
-        node = best[2]
+        node = best[1]
         while node[1] is not None:
             out.append(node[0])
             node = node[1]
@@ -339,7 +371,7 @@ class Restorer:
         for m in _SEGMENT.finditer(head):
             parts.append(head[pos:m.start()])
             seg = m.group(0)
-            toks = re.split(r"([ \t]+)", seg)
+            toks = _GAPS.split(seg)
             words = toks[0::2]
             fixed = self.restore_segment(words)
             toks[0::2] = fixed
@@ -349,8 +381,8 @@ class Restorer:
         return "".join(parts) + tail
 
 
-_second = itemgetter(1)
 _NONE: dict = {}
+_ZEROS = repeat(0)  # map(d.get, keys, _ZEROS) = [d.get(k, 0) for k in keys], in C
 
 
 def _case_like(orig: str, new: str) -> str:

@@ -11,6 +11,7 @@ Step order comes from `[nlp] steps`; see nlp/steps.py for the step contract.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing as mp
 import os
@@ -101,6 +102,11 @@ class Pipeline:
         steps = s.get("steps") or DEFAULT_STEPS
         p = cls(res, steps, version)
         p.workers = int(s.get("workers", 1))
+        # The models are hundreds of thousands of long-lived objects (n-gram tables, vocabularies): moved out
+        # of the collector's reach, the full collections that the restorer's cache growth triggers no longer
+        # walk them (they are freed as usual when unreferenced; a cycle among them would only be kept)
+        gc.collect()
+        gc.freeze()
         return p
 
     workers = 1

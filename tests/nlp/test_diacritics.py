@@ -44,6 +44,29 @@ def test_score_cache_is_bounded_and_changes_nothing(normaliser, monkeypatch):
     assert sum(len(rows) for rows in r._bcache.values()) <= 5
 
 
+def test_row_cache_keeps_its_previous_generation_bounded(normaliser, monkeypatch):
+    """A full row cache becomes the old generation (it is not cleared): a row found there is reused, not
+    rebuilt; at most 2 × TRANSITION_CACHE rows are held; the output does not change."""
+    import nlp.diacritics as dia
+
+    r = normaliser.restorer
+    texts = ["nguoi dan phan anh tinh trang o nhiem moi truong keo dai", "mua lon gay ngap o phuong vang danh",
+             "cong an dang dieu tra vu lua dao chiem doat tai san"]
+    r.clear_cache()
+    want = [r.restore(t) for t in texts]
+    monkeypatch.setattr(dia, "TRANSITION_CACHE", 7)
+    r.clear_cache()
+    first = r._row("dân", "phan")
+    for low in ("anh", "tinh", "trang", "o", "nhiem", "moi", "truong"):  # 7 more rows: the first one ages
+        r._row("dân", low)
+    assert r._bold.get("phan", {}).get("dân") is first
+    assert r._row("dân", "phan") is first  # taken from the old generation, not rebuilt
+    for _ in range(3):
+        assert [r.restore(t) for t in texts] == want
+        held = sum(len(v) for v in r._bcache.values()) + sum(len(v) for v in r._bold.values())
+        assert 7 < held <= 2 * 7
+
+
 def _reference_decoder(r, seg, ctx2, types2):
     """The beam search as it was written before it was made fast (commit 6617790), kept as the definition
     the fast decoder must match exactly: the shipped classifiers were trained on its output."""
