@@ -11,7 +11,6 @@ from collectors.base import SkipItem
 from collectors.collab import map_report, report_id
 from langnghe import cli
 from store import collab, retention
-from store.db import Database
 from store.items import insert_items
 from kindhelpers import db  # noqa: F401
 

@@ -15,7 +15,7 @@ from collectors import facebook_page as fb
 from collectors import zalo_oa as zalo
 from collectors.base import PermissionError_, RateLimitedError, TokenExpiredError
 from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
-from kindspecs import FIX, NOW, OWN_CHANNEL
+from kindspecs import FIX, OWN_CHANNEL
 from tests.conftest import send
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from collectors import _social, bluesky, mastodon, reddit, telegram
+from collectors import _social, mastodon, reddit, telegram
 from collectors.base import HttpStatusError, SkipItem
 from tests.conftest import send
 from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
