@@ -127,10 +127,57 @@ def is_news_set(row: dict) -> bool:
     return str(row.get("_file", "")).startswith("labelled_N")
 
 
+CORRECTION_PREFIX = "human:"
+
+
+def is_correction(row: dict) -> bool:
+    """A staff correction turned into a training row (`correction_rows`)."""
+    return str(row.get("id", "")).startswith(CORRECTION_PREFIX)
+
+
+def is_comment_correction(row: dict) -> bool:
+    """A staff correction of an item without a title (a comment or post)."""
+    return is_correction(row) and not str(row.get("title") or "").strip()
+
+
+def comment_only(row: dict) -> bool:
+    """Rows of the comment register that only the comment sentiment model reads: the social slices and staff
+    corrections of comments. Like the social slices, they do not train the press model nor the restorer, and
+    the shared vocabulary is fitted without them (they are only transformed), so press items and topics keep
+    their reading while comments are corrected."""
+    return is_social_set(row) or is_comment_correction(row)
+
+
+def sentiment_models(row: dict) -> tuple[str, ...]:
+    """The sentiment models a training row trains: a row with a sentiment label trains the comment model; it
+    trains the press model too unless it is `comment_only` (news slices train neither: topics only)."""
+    if not trains_sentiment(row):
+        return ()
+    return ("comment",) if comment_only(row) else ("press", "comment")
+
+
+def correction_rows(corrections: list[dict]) -> list[dict]:
+    """Staff corrections ({id, title, text, topics|None, sentiment|None}, `langnghe train`) as training rows:
+    a field not corrected is not trained on (topics left out: `_no_topics`; sentiment left out: None)."""
+    out = []
+    for c in corrections:
+        if c.get("topics") is None and c.get("sentiment") not in SENTIMENTS:
+            continue
+        r = {"id": c["id"] if is_correction(c) else CORRECTION_PREFIX + str(c["id"]),
+             "title": c.get("title") or "", "text": c.get("text") or "",
+             "topics": [t for t in (c.get("topics") or []) if t in TOPICS],
+             "sentiment": c.get("sentiment") if c.get("sentiment") in SENTIMENTS else None}
+        if c.get("topics") is None:
+            r["_no_topics"] = True
+        out.append(r)
+    return out
+
+
 def trains_restorer(row: dict) -> bool:
-    """Accented rows of the press/official/forum set train the restorer; the social slices (sentiment only) and
-    the news slices (topics only) do not, so that neither moves the restoration of the held-out items."""
-    return (bool(row.get("diacritics", True)) and not is_social_set(row)
+    """Accented rows of the press/official/forum set train the restorer; the social slices and comment
+    corrections (sentiment only) and the news slices (topics only) do not, so that none moves the restoration
+    of the held-out items."""
+    return (bool(row.get("diacritics", True)) and not comment_only(row)
             and (NEWS_RESTORER or not is_news_set(row)))
 
 
@@ -311,7 +358,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     feats = make_features()
     # the vocabulary and IDF come from the rows the topic models read (so topics do not move with the
     # social slices); the social rows are then only transformed
-    social = np.array([is_social_set(d) or (is_news_set(d) and not NEWS_IN_VOCABULARY) for d in docs])
+    social = np.array([comment_only(d) or (is_news_set(d) and not NEWS_IN_VOCABULARY) for d in docs])
     feats.fit([t for t, so in zip(X_text, social) if not so])
     X = feats.transform(X_text)
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
@@ -332,7 +379,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
     rule = _tune_topic_rule(X, Y, weights, groups, n_lab, alpha_topic)
     th = {code: rule["thresholds"][j] if "thresholds" in rule else rule["threshold"] for j, code in enumerate(TOPICS)}
-    s_idx = [i for i, d in enumerate(docs) if trains_sentiment(d)]
+    s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
@@ -342,7 +389,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
         Xs[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
     press_sent = None
     if cues is not None and press_model:
-        p_idx = [i for i in s_idx if not is_social_set(docs[i])]
+        p_idx = [i for i in s_idx if "press" in sentiment_models(docs[i])]
         press_sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=weights[p_idx])
     info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),

@@ -27,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def human_rows(cfg: Config) -> list[dict]:
-    """Staff corrections as training rows (only items with a title; fields not corrected are left out)."""
+    """Staff corrections of topics and sentiment, one row per item ({id, title, text, topics, sentiment}; a field
+    not corrected is None). Items without a title (comments, posts) count too: `nlp.train.correction_rows`
+    routes them to the comment sentiment model, and items with a title to both models, like the labelled rows."""
     from store import tags as tag_store
     from store.db import Database, DatabaseLocked
 
@@ -47,10 +49,11 @@ def human_rows(cfg: Config) -> list[dict]:
                     return []
         rows = []
         for h in labelled:
-            if not h.get("title"):
-                continue
+            title, text = h.get("title") or "", h.get("text") or ""
+            if not title.strip() and not text.strip():
+                continue  # the item is gone or empty: nothing to learn from
             lab = h["labels"]
-            row = {"id": f"human:{h['item_id']}", "title": h["title"], "text": h.get("text") or ""}
+            row = {"id": f"human:{h['item_id']}", "title": title, "text": text}
             row["topics"] = lab.get("topics", None)
             row["sentiment"] = lab.get("sentiment", None)
             if row["topics"] is None and row["sentiment"] is None:
@@ -71,24 +74,18 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     settings = section(cfg, "nlp")
     extra = [] if args.no_human_labels else human_rows(cfg)
     # rows with only one corrected field: keep what the staff said, the other field is not trained on
-    extra_topics = [r for r in extra if r["topics"] is not None]
-    extra_sent = [r for r in extra if r["sentiment"] is not None]
-    extra_rows = []
-    for r in extra:
-        rr = dict(r)
-        if rr["topics"] is None:
-            rr["topics"] = []
-            rr["_no_topics"] = True
-        if rr["sentiment"] is None:
-            rr["sentiment"] = None
-        extra_rows.append(rr)
+    extra_rows = T.correction_rows(extra)
+    extra_topics = [r for r in extra_rows if not r.get("_no_topics")]
+    extra_sent = [r for r in extra_rows if r["sentiment"] is not None]
+    extra_comments = [r for r in extra_rows if T.is_comment_correction(r)]
     version = args.version or (T.DEFAULT_VERSION if not extra_rows else f"{T.DEFAULT_VERSION}+h{len(extra_rows)}")
     rows = T.load_labelled()
     if not rows:
         print("langnghe train: no labelled data in data/training/labelled_*.jsonl", file=sys.stderr)
         return 2
     print(f"Dữ liệu gán nhãn: {len(rows)} mục; sửa của cán bộ: {len(extra_rows)} "
-          f"(chủ đề {len(extra_topics)}, sắc thái {len(extra_sent)})", file=sys.stderr)
+          f"(chủ đề {len(extra_topics)}, sắc thái {len(extra_sent)}; bình luận không tiêu đề {len(extra_comments)})",
+          file=sys.stderr)
     result = T.train(version=version, labelled=rows, extra_rows=extra_rows, use_vntc=not args.no_vntc)
     _train, held = T.split(rows)
     restorer = result.restorer

@@ -35,7 +35,8 @@ def test_news_rows_train_topics_only():
     assert trains_sentiment(press) and trains_restorer(press)
     assert trains_sentiment(social) and not trains_restorer(social)
     assert not trains_restorer({**press, "diacritics": False})
-    assert trains_restorer({"id": "human:1", "sentiment": None})  # a staff correction with a title
+    assert trains_restorer({"id": "human:1", "title": "Tin", "sentiment": None})  # a staff correction with a title
+    assert not trains_restorer({"id": "human:2", "title": "", "sentiment": None})  # of a comment: like the social rows
 
 
 def test_per_topic_thresholds_raise_the_cross_validated_f1():
