@@ -31,6 +31,7 @@ from store.dashboard import TAG_SLACK
 from store.db import Database, utcnow
 from store.search_query import Query, QueryError, Term, fold, parse, syllables, word_keys
 from vocab.alerts import OPEN_STATES, NewAlert
+from vocab.folding import strip_marks
 
 __all__ = ["Doc", "Watchlist", "compile_watchlist", "match", "match_new", "QueryError"]
 
@@ -250,8 +251,7 @@ def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict
     else:
         why = f"{n} tin trong {_duration(minutes)} qua (ngưỡng: {int(wl['min_items'])} tin trong {_duration(minutes)})"
     reason = f"Theo dõi “{wl['name']}”: {why}; từ khớp: {', '.join(words[:8]) or '—'}."
-    first = min(items, key=lambda r: r["published_at"]) if items else None
-    title = f"Theo dõi “{wl['name']}”" + (f": {first['title']}" if first else "")
+    title = f"Theo dõi “{wl['name']}”" + (f": {_display_title(items)}" if items else "")
     topics = sorted({t for r in items for t in _list(r.get("topics"))})
     places = sorted({p for r in items for p in _list(r.get("places"))})
     return NewAlert.of(
@@ -261,6 +261,22 @@ def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict
         details={"watchlist_id": int(wl["id"]), "watchlist": wl["name"], "query": wl["query"], "n_items": n,
                  "min_items": int(wl["min_items"]), "window_minutes": minutes, "words": words},
     )
+
+
+def _display_title(items: list[dict[str, Any]]) -> str:
+    """Name the alert like a story (migration 070): an item written with diacritics first, press first,
+    then the earliest; an item without diacritics by its restored title. Staff read this title in the
+    queue, the notifications and the reports, so not "bai thai than sau nha em…"."""
+    def key(r: dict[str, Any]) -> tuple[int, int, Any]:
+        return (0 if _has_marks(r["title"]) else 1, 0 if r.get("source_type") == "press" else 1, r["published_at"])
+
+    best = min(items, key=key)
+    restored = best.get("title_restored")
+    return best["title"] if _has_marks(best["title"]) or not isinstance(restored, str) or not restored else restored
+
+
+def _has_marks(text: str) -> bool:
+    return strip_marks(text or "") != (text or "")
 
 
 def _duration(minutes: int) -> str:

@@ -140,6 +140,21 @@ def test_n_items_in_window(tmp_path):
         assert "3 tin trong 1 giờ qua (ngưỡng: 3 tin trong 1 giờ)" in alert[2]
 
 
+def test_the_alert_is_named_by_an_item_written_with_diacritics(tmp_path):
+    """Not by the raw post that came first ("Chua Ba Vang…"): like a story's display title."""
+    with Database(tmp_path / "t.duckdb") as db:
+        wid = _watch(db, "Chùa Ba Vàng", '"chua ba vang"', min_items=2)
+        a = _add(db, "t1", "Chua Ba Vang dong nguoi qua mn oi", NOW, "Nguoi dan phan anh.")
+        b = _add(db, "t2", "Chùa Ba Vàng đón khách dịp lễ", NOW + timedelta(minutes=5))
+        assert watch.match_new(db, [a], NOW) == []
+        assert len(watch.match_new(db, [b], NOW + timedelta(minutes=5))) == 1
+        with db.read() as cur:
+            (title,) = cur.execute("SELECT title FROM alerts WHERE story_id = ?", [store_watch.watch_key(wid)]).fetchone()
+    assert title == "Theo dõi “Chùa Ba Vàng”: Chùa Ba Vàng đón khách dịp lễ"
+    assert watch._display_title([{"title": "bai thai tran", "title_restored": "bãi thải tràn", "source_type": "social",
+                                  "published_at": NOW}]) == "bãi thải tràn"
+
+
 def test_paused_watchlists_match_nothing(tmp_path):
     with Database(tmp_path / "p.duckdb") as db:
         wid = _watch(db, "Tạm dừng", "than", active=False)
