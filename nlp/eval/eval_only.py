@@ -88,15 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--model-dir", default="", help="models to measure (default: [nlp] model_dir)")
     args = ap.parse_args(argv)
-    from vocab.config import load
-    from nlp.pipeline import Pipeline, nlp_settings
+    from nlp.eval import load_pipeline
 
-    cfg = load()
-    settings = nlp_settings(cfg)
-    if args.model_dir:
-        settings = {**settings, "model_dir": args.model_dir}
-    pipe = Pipeline.from_config(cfg, settings=settings)
-    print(f"model {pipe.model_version}")
+    pipe = load_pipeline(args.model_dir)
     d = Path(args.data)
     results = {"model_version": pipe.model_version}
 

@@ -54,15 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", type=int, default=0)
     ap.add_argument("--model-dir", default="", help="models to measure (default: [nlp] model_dir)")
     args = ap.parse_args(argv)
-    from vocab.config import load
-    from nlp.pipeline import Pipeline, nlp_settings
+    from nlp.eval import load_pipeline
 
-    cfg = load()
-    settings = nlp_settings(cfg)
-    if args.model_dir:
-        settings = {**settings, "model_dir": args.model_dir}
-    pipe = Pipeline.from_config(cfg, settings=settings)
-    print(f"model {pipe.model_version}")
+    pipe = load_pipeline(args.model_dir)
     total_hit, total_n = Counter(), Counter()
     for name, items in load_sets(Path(args.data)).items():
         rows = [{"id": str(i), "title": "", "text": t} for i, (t, _) in enumerate(items)]
