@@ -12,15 +12,20 @@ text is completed rather than rewritten. Case is carried over from the input syl
 
 from __future__ import annotations
 
+import gc
 import gzip
 import math
+import os
 import pickle
 import re
 import sys
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from itertools import repeat
+from math import log
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from vocab.folding import VI_MARKED, fold_word
 
@@ -128,6 +133,11 @@ class Restorer:
         for (a, b), c in self.bigram.items():
             self._after.setdefault(a, {})[b] = c
         self._eos: dict[str, float] = {}  # syllable -> P(</s> | syllable)
+        # what a row needs about its previous syllable, in one lookup: (count of (p1, ·), discount mass
+        # DISCOUNT × types after p1, {next: count}, {next: trigram context of "p1 next"})
+        self._p1info: dict[str, tuple[int, float, dict[str, int], dict]] = {
+            a: (cv, DISCOUNT * self.types_after[a], self._after[a], self._ctx_after.get(a) or _NONE)
+            for a, cv in self.ctx.items() if cv}
 
     def p_uni(self, w: str) -> float:
         return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
@@ -219,48 +229,47 @@ class Restorer:
         (`_bcache`, then `_bold` once it fills): one-syllable contexts recur (news is formulaic), so most
         lookups skip the maths, and a full cache keeps its recent half instead of starting empty."""
         old = self._bold.get(low)
-        if old is not None:
-            res = old.get(p1)
-            if res is not None:
-                self._keep_row(low, p1, res)
-                return res
-        memo = self._cmemo.get(low)
-        if memo is None:
-            cands = tuple(self._candidates(low))
-            pus = tuple(map(self._puni.get, cands, repeat(self._puni_unknown, len(cands))))
-            memo = (cands, pus, (None,) * len(cands))  # candidates, their P_uni, no trigram contexts
-            if len(self._cmemo) >= TRANSITION_CACHE:
-                self._cmemo.clear()
-            self._cmemo[low] = memo
-        cands, pus, nones = memo
-        cv = self.ctx.get(p1, 0)
-        if not cv:
-            res = (cands, pus, tuple(map(math.log, pus)), nones)
-        elif self._after[p1].keys().isdisjoint(cands):
-            # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and with no
-            # bigram there is no trigram context either
-            k = DISCOUNT * self.types_after[p1]
-            pbs = tuple([k * pu / cv for pu in pus])
-            res = (cands, pbs, tuple(map(math.log, pbs)), nones)
-        else:  # prob2, inlined: the same operations in the same order, so the same floats
-            after = self._after[p1]
-            mass = DISCOUNT * self.types_after[p1]
-            pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
-                         for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
-            infos = self._ctx_after.get(p1) or _NONE
-            res = (cands, pbs, tuple(map(math.log, pbs)), tuple(map(infos.get, cands)))
-        self._keep_row(low, p1, res)
-        return res
-
-    def _keep_row(self, low: str, p1: str, row: tuple) -> None:
-        """Store a row in the current generation; a full generation becomes the old one (bounded memory:
-        at most 2 × TRANSITION_CACHE rows)."""
+        res = None if old is None else old.get(p1)
+        if res is None:
+            memo = self._cmemo.get(low) or self._memo(low)
+            cands, pus, logs, nones = memo
+            info = self._p1info.get(p1)
+            if info is None:  # p1 has no bigram at all: P = P_uni
+                res = (cands, pus, logs, nones)
+            else:
+                cv, mass, after, infos = info
+                if after.keys().isdisjoint(cands):
+                    # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and
+                    # with no bigram there is no trigram context either
+                    pbs = tuple([mass * pu / cv for pu in pus])
+                    res = (cands, pbs, tuple(map(log, pbs)), nones)
+                else:  # prob2, inlined: the same operations in the same order, so the same floats
+                    pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
+                                 for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
+                    res = (cands, pbs, tuple(map(log, pbs)), tuple(map(infos.get, cands)))
+        # keep it in the current generation; a full generation becomes the old one (bounded memory: at most
+        # 2 × TRANSITION_CACHE rows)
         if self._brows >= TRANSITION_CACHE:
             self._bold = self._bcache
             self._bcache = {}
             self._brows = 0
         self._brows += 1
-        self._bcache.setdefault(low, {})[p1] = row
+        rows = self._bcache.get(low)
+        if rows is None:
+            self._bcache[low] = {p1: res}
+        else:
+            rows[p1] = res
+        return res
+
+    def _memo(self, low: str) -> tuple:
+        """A written syllable's candidates, their P_uni and its log, and no trigram contexts (bounded)."""
+        cands = tuple(self._candidates(low))
+        pus = tuple(map(self._puni.get, cands, repeat(self._puni_unknown, len(cands))))
+        memo = (cands, pus, tuple(map(log, pus)), (None,) * len(cands))
+        if len(self._cmemo) >= TRANSITION_CACHE:
+            self._cmemo.clear()
+        self._cmemo[low] = memo
+        return memo
 
     def clear_cache(self) -> None:
         """Forget the cached rows, candidates and end scores (a benchmark's fresh start)."""
@@ -294,7 +303,6 @@ class Restorer:
         candidate, the first best state wins (as a dict keyed by the next state would keep it), and groups
         are laid out in the order their first state is visited, candidates in row order: the same order a
         dict keyed by next state would have, so the (stable) ranking breaks ties the same way."""
-        log = math.log
         row_of = self._row
         beam = self.beam
         prune = PRUNE_LOG != float("inf")
@@ -368,17 +376,59 @@ class Restorer:
         head, tail = text[:max_chars], text[max_chars:]
         parts: list[str] = []
         pos = 0
-        for m in _SEGMENT.finditer(head):
-            parts.append(head[pos:m.start()])
-            seg = m.group(0)
-            toks = _GAPS.split(seg)
-            words = toks[0::2]
-            fixed = self.restore_segment(words)
-            toks[0::2] = fixed
-            parts.append("".join(toks))
-            pos = m.end()
+        with _gc_paused():
+            for m in _SEGMENT.finditer(head):
+                parts.append(head[pos:m.start()])
+                seg = m.group(0)
+                toks = _GAPS.split(seg)
+                words = toks[0::2]
+                fixed = self.restore_segment(words)
+                toks[0::2] = fixed
+                parts.append("".join(toks))
+                pos = m.end()
         parts.append(head[pos:])
         return "".join(parts) + tail
+
+
+# The beam search allocates ≈ 40 short-lived containers per syllable and its row cache grows by ≈ 180 rows per
+# new item: with the cyclic garbage collector on, that triggers several young collections per item, and the
+# older-generation collections they cascade into walk the whole row cache (≈ 20% of a restore on new text).
+# None of it can form a reference cycle (paths are linked lists pointing back, rows hold tuples of floats and
+# strings), so reference counting frees all of it: automatic collection is paused while a text is restored and
+# resumed afterwards (the allocations still count, so the next collection comes as soon as it is back on).
+# Threads share one collector: the first restore that starts pauses it (if it was on), the last one to finish
+# resumes it; a forked child starts with no restore running.
+_GC_LOCK = threading.Lock()
+_gc_state = {"running": 0, "paused": False}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    with _GC_LOCK:
+        if _gc_state["running"] == 0 and gc.isenabled():
+            gc.disable()
+            _gc_state["paused"] = True
+        _gc_state["running"] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_state["running"] -= 1
+            if _gc_state["running"] == 0 and _gc_state["paused"]:
+                _gc_state["paused"] = False
+                gc.enable()
+
+
+def _gc_after_fork() -> None:
+    global _GC_LOCK
+    _GC_LOCK = threading.Lock()
+    if _gc_state["paused"]:
+        gc.enable()
+    _gc_state.update(running=0, paused=False)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_gc_after_fork)
 
 
 _NONE: dict = {}
