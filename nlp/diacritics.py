@@ -302,37 +302,35 @@ class Restorer:
         share one row and lead to the same next states ("p1 w"), so they are scored as a group: per
         candidate, the first best state wins (as a dict keyed by the next state would keep it), and groups
         are laid out in the order their first state is visited, candidates in row order: the same order a
-        dict keyed by next state would have, so the (stable) ranking breaks ties the same way."""
+        dict keyed by next state would have, so the (stable) ranking breaks ties the same way. States with a
+        trigram context are visited first (in beam order), then the best state of each syllable among those
+        without one."""
         row_of = self._row
         beam = self.beam
         prune = PRUNE_LOG != float("inf")
         states: list = [(0.0, (_BOS, None, self._ctxinfo.get((_BOS, _BOS))))]
         for word in seg:
             low = _NUM if _DIGIT.search(word) else word.lower()
-            # a state with no trigram context scores every next syllable by the bigram alone, so of such
-            # states ending in the same syllable only the best can win: the others are skipped (exact)
-            plain: dict[str, tuple] = {}
-            live = []
-            for st in states:
-                path = st[1]
-                if path[2] is not None:
-                    live.append(st)
-                else:
-                    old = plain.get(path[0])
-                    if old is None or st[0] > old[0]:
-                        plain[path[0]] = st
-            live += plain.values()
             rows = self._bcache.get(low) or _NONE
             groups: dict[str, list] = {}  # p1 -> [row, scores, winning paths]
-            for sc, path in live:
+            # a state with no trigram context scores every next syllable by the bigram alone, so of such
+            # states ending in the same syllable only the best can win: the others are skipped (exact; the
+            # beam is sorted best first, ties in order, so the first one seen is the one to keep)
+            plain: dict[str, tuple] = {}
+            for st in states:
+                sc, path = st
+                ci = path[2]
+                if ci is None:
+                    if path[0] not in plain:
+                        plain[path[0]] = st
+                    continue
                 p1 = path[0]
                 g = groups.get(p1)
                 row = g[0] if g is not None else (rows.get(p1) or row_of(p1, low))
-                ci = path[2]
-                if ci is None:
-                    vals = [sc + lp for lp in row[2]]
+                cv, lam, after = ci
+                if after.keys().isdisjoint(row[0]):  # no trigram count: (0.0 + lam × pb) / cv, the same floats
+                    vals = [sc + log(lam * pb / cv) for pb in row[1]]
                 else:
-                    cv, lam, after = ci
                     vals = [sc + log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
                             for c, pb in zip(map(after.get, row[0], _ZEROS), row[1])]
                 if g is None:
@@ -340,6 +338,19 @@ class Restorer:
                 else:
                     best, src = g[1], g[2]
                     for j, v in enumerate(vals):
+                        if v > best[j]:
+                            best[j] = v
+                            src[j] = path
+            for p1, (sc, path) in plain.items():
+                g = groups.get(p1)
+                if g is None:
+                    row = rows.get(p1) or row_of(p1, low)
+                    vals = [sc + lp for lp in row[2]]
+                    groups[p1] = [row, vals, [path] * len(vals)]
+                else:
+                    best, src = g[1], g[2]
+                    for j, lp in enumerate(g[0][2]):
+                        v = sc + lp
                         if v > best[j]:
                             best[j] = v
                             src[j] = path
