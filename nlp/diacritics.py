@@ -45,6 +45,10 @@ PRUNE_LOG = float("inf")  # off: pruning at 9 nats cut restorer CPU further, but
 # rows per generation of the (previous syllable, written syllable) → candidate scores cache, which keeps two
 # generations: ≈ 500 bytes a row, so ≈ 200 MB when both are full (measured: 383,725 rows held +184 MB)
 TRANSITION_CACHE = 200_000
+# short segments recur ("tp", "uong bi", "theo", a name between commas): their restored forms are kept, up to
+# SEGMENT_CACHE segments of at most SEGMENT_CACHE_WORDS syllables (≈ 200 bytes each, ≈ 10 MB full)
+SEGMENT_CACHE = 50_000
+SEGMENT_CACHE_WORDS = 6
 
 
 def segments(text: str) -> list[list[str]]:
@@ -70,6 +74,7 @@ class Restorer:
         self._bold: dict[str, dict[str, tuple]] = {}  # the previous generation of _bcache
         self._brows = 0
         self._cmemo: dict[str, tuple] = {}  # written syllable -> (its candidates, their P_uni, Nones)
+        self._segs: dict[tuple, list[str]] = {}  # a short segment's written syllables -> their restored forms
         self._prepare()
 
     # -- building -------------------------------------------------------------------------
@@ -132,7 +137,7 @@ class Restorer:
         self._after: dict[str, dict[str, int]] = {}  # bigram counts by first syllable
         for (a, b), c in self.bigram.items():
             self._after.setdefault(a, {})[b] = c
-        self._eos: dict[str, float] = {}  # syllable -> P(</s> | syllable)
+        self._eos: dict[str, tuple[float, float]] = {}  # syllable -> P(</s> | syllable) and its log
         # what a row needs about its previous syllable, in one lookup: (count of (p1, ·), discount mass
         # DISCOUNT × types after p1, {next: count}, {next: trigram context of "p1 next"})
         self._p1info: dict[str, tuple[int, float, dict[str, int], dict]] = {
@@ -278,19 +283,22 @@ class Restorer:
         self._brows = 0
         self._cmemo.clear()
         self._eos.clear()
+        self._segs.clear()
 
     def _end(self, path: tuple) -> float:
         """log P(</s> | state) for a state's path (= logp3(p2, p1, </s>), the same floats): the state's trigram
         context is in its path, P(</s> | p1) is cached per syllable (bounded)."""
         p1 = path[0]
-        pe = self._eos.get(p1)
-        if pe is None:
+        e = self._eos.get(p1)
+        if e is None:
             if len(self._eos) >= TRANSITION_CACHE:
                 self._eos.clear()
-            pe = self._eos[p1] = self.prob2(p1, _EOS)
+            pe = self.prob2(p1, _EOS)
+            e = self._eos[p1] = (pe, math.log(pe))
         ci = path[2]
         if ci is None:
-            return math.log(pe)
+            return e[1]
+        pe = e[0]
         cv, lam, after = ci
         return math.log((max(after.get(_EOS, 0) - DISCOUNT, 0) + lam * pe) / cv)
 
@@ -305,12 +313,17 @@ class Restorer:
         dict keyed by next state would have, so the (stable) ranking breaks ties the same way. States with a
         trigram context are visited first (in beam order), then the best state of each syllable among those
         without one."""
+        lows = tuple([_NUM if _DIGIT.search(w) else w.lower() for w in seg])
+        short = len(lows) <= SEGMENT_CACHE_WORDS
+        if short:
+            known = self._segs.get(lows)
+            if known is not None:
+                return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, known)]
         row_of = self._row
         beam = self.beam
         prune = PRUNE_LOG != float("inf")
         states: list = [(0.0, (_BOS, None, self._ctxinfo.get((_BOS, _BOS))))]
-        for word in seg:
-            low = _NUM if _DIGIT.search(word) else word.lower()
+        for low in lows:
             rows = self._bcache.get(low) or _NONE
             groups: dict[str, list] = {}  # p1 -> [row, scores, winning paths]
             # a state with no trigram context scores every next syllable by the bigram alone, so of such
@@ -378,6 +391,10 @@ class Restorer:
             out.append(node[0])
             node = node[1]
         out.reverse()
+        if short:
+            if len(self._segs) >= SEGMENT_CACHE:
+                self._segs.clear()
+            self._segs[lows] = out
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
     def restore(self, text: str, max_chars: int = 50_000) -> str:

@@ -132,3 +132,10 @@ def test_fast_decoder_matches_the_reference_exactly(normaliser):
     assert len(segs) > 100
     for seg in segs:
         assert r.restore_segment(seg) == _reference_decoder(r, seg, ctx2, types2), seg
+
+
+def test_a_short_segment_is_decoded_once_and_keeps_each_ones_case(normaliser):
+    r = normaliser.restorer
+    r.clear_cache()
+    assert r.restore("Uong Bi, uong bi, UONG BI") == "Uông Bí, uông bí, UÔNG BÍ"
+    assert list(r._segs) == [("uong", "bi")]  # the lowercase syllables, restored once
