@@ -74,7 +74,7 @@ class Restorer:
         self._bold: dict[str, dict[str, tuple]] = {}  # the previous generation of _bcache
         self._brows = 0
         self._cmemo: dict[str, tuple] = {}  # written syllable -> (its candidates, their P_uni, Nones)
-        self._segs: dict[tuple, list[str]] = {}  # a short segment's written syllables -> their restored forms
+        self._segs: dict[tuple, tuple] = {}  # a short segment's written syllables -> their restored forms
         self._prepare()
 
     # -- building -------------------------------------------------------------------------
@@ -394,7 +394,7 @@ class Restorer:
         if short:
             if len(self._segs) >= SEGMENT_CACHE:
                 self._segs.clear()
-            self._segs[lows] = out
+            self._segs[lows] = tuple(out)  # a tuple of strings: the collector stops tracking it
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
     def restore(self, text: str, max_chars: int = 50_000) -> str:
