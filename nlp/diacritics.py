@@ -74,6 +74,7 @@ class Restorer:
         self._bold: dict[str, dict[str, tuple]] = {}  # the previous generation of _bcache
         self._brows = 0
         self._cmemo: dict[str, tuple] = {}  # written syllable -> (its candidates, their P_uni, Nones)
+        self._pre: dict[str, dict[str, tuple]] = {}  # rows built at load (`preload_rows`), never dropped
         self._segs: dict[tuple, tuple] = {}  # a short segment's written syllables -> their restored forms
         self._prepare()
 
@@ -236,22 +237,7 @@ class Restorer:
         old = self._bold.get(low)
         res = None if old is None else old.get(p1)
         if res is None:
-            memo = self._cmemo.get(low) or self._memo(low)
-            cands, pus, logs, nones = memo
-            info = self._p1info.get(p1)
-            if info is None:  # p1 has no bigram at all: P = P_uni
-                res = (cands, pus, logs, nones)
-            else:
-                cv, mass, after, infos = info
-                if after.keys().isdisjoint(cands):
-                    # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and
-                    # with no bigram there is no trigram context either
-                    pbs = tuple([mass * pu / cv for pu in pus])
-                    res = (cands, pbs, tuple(map(log, pbs)), nones)
-                else:  # prob2, inlined: the same operations in the same order, so the same floats
-                    pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
-                                 for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
-                    res = (cands, pbs, tuple(map(log, pbs)), tuple(map(infos.get, cands)))
+            res = self._build_row(p1, low)
         # keep it in the current generation; a full generation becomes the old one (bounded memory: at most
         # 2 × TRANSITION_CACHE rows)
         if self._brows >= TRANSITION_CACHE:
@@ -265,6 +251,41 @@ class Restorer:
         else:
             rows[p1] = res
         return res
+
+    def _build_row(self, p1: str, low: str) -> tuple[tuple, tuple, tuple, tuple]:
+        memo = self._cmemo.get(low) or self._memo(low)
+        cands, pus, logs, nones = memo
+        info = self._p1info.get(p1)
+        if info is None:  # p1 has no bigram at all: P = P_uni
+            return (cands, pus, logs, nones)
+        cv, mass, after, infos = info
+        if after.keys().isdisjoint(cands):
+            # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and with no
+            # bigram there is no trigram context either
+            pbs = tuple([mass * pu / cv for pu in pus])
+            return (cands, pbs, tuple(map(log, pbs)), nones)
+        # prob2, inlined: the same operations in the same order, so the same floats
+        pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
+                     for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
+        return (cands, pbs, tuple(map(log, pbs)), tuple(map(infos.get, cands)))
+
+    def preload_rows(self) -> int:
+        """Build now, once, the row of every (syllable, written syllable without marks) pair that some bigram
+        joins: on new text these are the rows the cache misses that cost most (a bigram lookup per candidate).
+        They are kept apart from the bounded cache, for the life of the process. Returns how many."""
+        pre: dict[str, dict[str, tuple]] = {}
+        n = 0
+        for a, b in self.bigram:
+            low = fold_word(b)
+            if b not in self.cands.get(low, ()):
+                continue
+            rows = pre.setdefault(low, {})
+            if a not in rows:
+                rows[a] = self._build_row(a, low)
+                n += 1
+        self._cmemo.clear()
+        self._pre = pre
+        return n
 
     def _memo(self, low: str) -> tuple:
         """A written syllable's candidates, their P_uni and its log, and no trigram contexts (bounded)."""
@@ -325,6 +346,7 @@ class Restorer:
         states: list = [(0.0, (_BOS, None, self._ctxinfo.get((_BOS, _BOS))))]
         for low in lows:
             rows = self._bcache.get(low) or _NONE
+            pre = self._pre.get(low) or _NONE
             groups: dict[str, list] = {}  # p1 -> [row, scores, winning paths]
             # a state with no trigram context scores every next syllable by the bigram alone, so of such
             # states ending in the same syllable only the best can win: the others are skipped (exact; the
@@ -339,7 +361,7 @@ class Restorer:
                     continue
                 p1 = path[0]
                 g = groups.get(p1)
-                row = g[0] if g is not None else (rows.get(p1) or row_of(p1, low))
+                row = g[0] if g is not None else (rows.get(p1) or pre.get(p1) or row_of(p1, low))
                 cv, lam, after = ci
                 if after.keys().isdisjoint(row[0]):  # no trigram count: (0.0 + lam × pb) / cv, the same floats
                     vals = [sc + log(lam * pb / cv) for pb in row[1]]
@@ -357,7 +379,7 @@ class Restorer:
             for p1, (sc, path) in plain.items():
                 g = groups.get(p1)
                 if g is None:
-                    row = rows.get(p1) or row_of(p1, low)
+                    row = rows.get(p1) or pre.get(p1) or row_of(p1, low)
                     vals = [sc + lp for lp in row[2]]
                     groups[p1] = [row, vals, [path] * len(vals)]
                 else:
