@@ -157,3 +157,21 @@ def test_rows_built_at_load_are_the_rows_built_on_demand(normaliser):
         assert r.restore(text) == with_rows
     finally:
         r._pre = pre
+
+
+def test_the_collector_is_paused_during_a_restore_and_left_as_found(normaliser, monkeypatch):
+    import gc
+
+    r = normaliser.restorer
+    seen = []
+    real = type(r).restore_segment
+    monkeypatch.setattr(r, "restore_segment", lambda seg: seen.append(gc.isenabled()) or real(r, seg))
+    assert gc.isenabled()
+    r.restore("nguoi dan phan anh, uong bi")
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        r.restore("nguoi dan phan anh")
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()
