@@ -12,15 +12,20 @@ text is completed rather than rewritten. Case is carried over from the input syl
 
 from __future__ import annotations
 
+import gc
 import gzip
 import math
+import os
 import pickle
 import re
 import sys
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from itertools import repeat
+from math import log
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from vocab.folding import VI_MARKED, fold_word
 
@@ -40,6 +45,10 @@ PRUNE_LOG = float("inf")  # off: pruning at 9 nats cut restorer CPU further, but
 # rows per generation of the (previous syllable, written syllable) → candidate scores cache, which keeps two
 # generations: ≈ 500 bytes a row, so ≈ 200 MB when both are full (measured: 383,725 rows held +184 MB)
 TRANSITION_CACHE = 200_000
+# short segments recur ("tp", "uong bi", "theo", a name between commas): their restored forms are kept, up to
+# SEGMENT_CACHE segments of at most SEGMENT_CACHE_WORDS syllables (≈ 200 bytes each, ≈ 10 MB full)
+SEGMENT_CACHE = 50_000
+SEGMENT_CACHE_WORDS = 6
 
 
 def segments(text: str) -> list[list[str]]:
@@ -65,6 +74,8 @@ class Restorer:
         self._bold: dict[str, dict[str, tuple]] = {}  # the previous generation of _bcache
         self._brows = 0
         self._cmemo: dict[str, tuple] = {}  # written syllable -> (its candidates, their P_uni, Nones)
+        self._pre: dict[str, dict[str, tuple]] = {}  # rows built at load (`preload_rows`), never dropped
+        self._segs: dict[tuple, tuple] = {}  # a short segment's written syllables -> their restored forms
         self._prepare()
 
     # -- building -------------------------------------------------------------------------
@@ -127,7 +138,12 @@ class Restorer:
         self._after: dict[str, dict[str, int]] = {}  # bigram counts by first syllable
         for (a, b), c in self.bigram.items():
             self._after.setdefault(a, {})[b] = c
-        self._eos: dict[str, float] = {}  # syllable -> P(</s> | syllable)
+        self._eos: dict[str, tuple[float, float]] = {}  # syllable -> P(</s> | syllable) and its log
+        # what a row needs about its previous syllable, in one lookup: (count of (p1, ·), discount mass
+        # DISCOUNT × types after p1, {next: count}, {next: trigram context of "p1 next"})
+        self._p1info: dict[str, tuple[int, float, dict[str, int], dict]] = {
+            a: (cv, DISCOUNT * self.types_after[a], self._after[a], self._ctx_after.get(a) or _NONE)
+            for a, cv in self.ctx.items() if cv}
 
     def p_uni(self, w: str) -> float:
         return (self.unigram.get(w, 0) + 0.01) / (self.total + 0.01 * 1e5)
@@ -219,48 +235,67 @@ class Restorer:
         (`_bcache`, then `_bold` once it fills): one-syllable contexts recur (news is formulaic), so most
         lookups skip the maths, and a full cache keeps its recent half instead of starting empty."""
         old = self._bold.get(low)
-        if old is not None:
-            res = old.get(p1)
-            if res is not None:
-                self._keep_row(low, p1, res)
-                return res
-        memo = self._cmemo.get(low)
-        if memo is None:
-            cands = tuple(self._candidates(low))
-            pus = tuple(map(self._puni.get, cands, repeat(self._puni_unknown, len(cands))))
-            memo = (cands, pus, (None,) * len(cands))  # candidates, their P_uni, no trigram contexts
-            if len(self._cmemo) >= TRANSITION_CACHE:
-                self._cmemo.clear()
-            self._cmemo[low] = memo
-        cands, pus, nones = memo
-        cv = self.ctx.get(p1, 0)
-        if not cv:
-            res = (cands, pus, tuple(map(math.log, pus)), nones)
-        elif self._after[p1].keys().isdisjoint(cands):
-            # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and with no
-            # bigram there is no trigram context either
-            k = DISCOUNT * self.types_after[p1]
-            pbs = tuple([k * pu / cv for pu in pus])
-            res = (cands, pbs, tuple(map(math.log, pbs)), nones)
-        else:  # prob2, inlined: the same operations in the same order, so the same floats
-            after = self._after[p1]
-            mass = DISCOUNT * self.types_after[p1]
-            pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
-                         for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
-            infos = self._ctx_after.get(p1) or _NONE
-            res = (cands, pbs, tuple(map(math.log, pbs)), tuple(map(infos.get, cands)))
-        self._keep_row(low, p1, res)
-        return res
-
-    def _keep_row(self, low: str, p1: str, row: tuple) -> None:
-        """Store a row in the current generation; a full generation becomes the old one (bounded memory:
-        at most 2 × TRANSITION_CACHE rows)."""
+        res = None if old is None else old.get(p1)
+        if res is None:
+            res = self._build_row(p1, low)
+        # keep it in the current generation; a full generation becomes the old one (bounded memory: at most
+        # 2 × TRANSITION_CACHE rows)
         if self._brows >= TRANSITION_CACHE:
             self._bold = self._bcache
             self._bcache = {}
             self._brows = 0
         self._brows += 1
-        self._bcache.setdefault(low, {})[p1] = row
+        rows = self._bcache.get(low)
+        if rows is None:
+            self._bcache[low] = {p1: res}
+        else:
+            rows[p1] = res
+        return res
+
+    def _build_row(self, p1: str, low: str) -> tuple[tuple, tuple, tuple, tuple]:
+        memo = self._cmemo.get(low) or self._memo(low)
+        cands, pus, logs, nones = memo
+        info = self._p1info.get(p1)
+        if info is None:  # p1 has no bigram at all: P = P_uni
+            return (cands, pus, logs, nones)
+        cv, mass, after, infos = info
+        if after.keys().isdisjoint(cands):
+            # no candidate was seen after p1 (most rows on new text): P = (0 + mass × P_uni) / cv, and with no
+            # bigram there is no trigram context either
+            pbs = tuple([mass * pu / cv for pu in pus])
+            return (cands, pbs, tuple(map(log, pbs)), nones)
+        # prob2, inlined: the same operations in the same order, so the same floats
+        pbs = tuple([((c - DISCOUNT if c > DISCOUNT else 0) + mass * pu) / cv
+                     for c, pu in zip(map(after.get, cands, _ZEROS), pus)])
+        return (cands, pbs, tuple(map(log, pbs)), tuple(map(infos.get, cands)))
+
+    def preload_rows(self) -> int:
+        """Build now, once, the row of every (syllable, written syllable without marks) pair that some bigram
+        joins: on new text these are the rows the cache misses that cost most (a bigram lookup per candidate).
+        They are kept apart from the bounded cache, for the life of the process. Returns how many."""
+        pre: dict[str, dict[str, tuple]] = {}
+        n = 0
+        for a, b in self.bigram:
+            low = fold_word(b)
+            if b not in self.cands.get(low, ()):
+                continue
+            rows = pre.setdefault(low, {})
+            if a not in rows:
+                rows[a] = self._build_row(a, low)
+                n += 1
+        self._cmemo.clear()
+        self._pre = pre
+        return n
+
+    def _memo(self, low: str) -> tuple:
+        """A written syllable's candidates, their P_uni and its log, and no trigram contexts (bounded)."""
+        cands = tuple(self._candidates(low))
+        pus = tuple(map(self._puni.get, cands, repeat(self._puni_unknown, len(cands))))
+        memo = (cands, pus, tuple(map(log, pus)), (None,) * len(cands))
+        if len(self._cmemo) >= TRANSITION_CACHE:
+            self._cmemo.clear()
+        self._cmemo[low] = memo
+        return memo
 
     def clear_cache(self) -> None:
         """Forget the cached rows, candidates and end scores (a benchmark's fresh start)."""
@@ -269,19 +304,22 @@ class Restorer:
         self._brows = 0
         self._cmemo.clear()
         self._eos.clear()
+        self._segs.clear()
 
     def _end(self, path: tuple) -> float:
         """log P(</s> | state) for a state's path (= logp3(p2, p1, </s>), the same floats): the state's trigram
         context is in its path, P(</s> | p1) is cached per syllable (bounded)."""
         p1 = path[0]
-        pe = self._eos.get(p1)
-        if pe is None:
+        e = self._eos.get(p1)
+        if e is None:
             if len(self._eos) >= TRANSITION_CACHE:
                 self._eos.clear()
-            pe = self._eos[p1] = self.prob2(p1, _EOS)
+            pe = self.prob2(p1, _EOS)
+            e = self._eos[p1] = (pe, math.log(pe))
         ci = path[2]
         if ci is None:
-            return math.log(pe)
+            return e[1]
+        pe = e[0]
         cv, lam, after = ci
         return math.log((max(after.get(_EOS, 0) - DISCOUNT, 0) + lam * pe) / cv)
 
@@ -293,38 +331,41 @@ class Restorer:
         share one row and lead to the same next states ("p1 w"), so they are scored as a group: per
         candidate, the first best state wins (as a dict keyed by the next state would keep it), and groups
         are laid out in the order their first state is visited, candidates in row order: the same order a
-        dict keyed by next state would have, so the (stable) ranking breaks ties the same way."""
-        log = math.log
+        dict keyed by next state would have, so the (stable) ranking breaks ties the same way. States with a
+        trigram context are visited first (in beam order), then the best state of each syllable among those
+        without one."""
+        lows = tuple([_NUM if _DIGIT.search(w) else w.lower() for w in seg])
+        short = len(lows) <= SEGMENT_CACHE_WORDS
+        if short:
+            known = self._segs.get(lows)
+            if known is not None:
+                return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, known)]
         row_of = self._row
         beam = self.beam
         prune = PRUNE_LOG != float("inf")
         states: list = [(0.0, (_BOS, None, self._ctxinfo.get((_BOS, _BOS))))]
-        for word in seg:
-            low = _NUM if _DIGIT.search(word) else word.lower()
-            # a state with no trigram context scores every next syllable by the bigram alone, so of such
-            # states ending in the same syllable only the best can win: the others are skipped (exact)
-            plain: dict[str, tuple] = {}
-            live = []
-            for st in states:
-                path = st[1]
-                if path[2] is not None:
-                    live.append(st)
-                else:
-                    old = plain.get(path[0])
-                    if old is None or st[0] > old[0]:
-                        plain[path[0]] = st
-            live += plain.values()
+        for low in lows:
             rows = self._bcache.get(low) or _NONE
+            pre = self._pre.get(low) or _NONE
             groups: dict[str, list] = {}  # p1 -> [row, scores, winning paths]
-            for sc, path in live:
-                p1 = path[0]
-                g = groups.get(p1)
-                row = g[0] if g is not None else (rows.get(p1) or row_of(p1, low))
+            # a state with no trigram context scores every next syllable by the bigram alone, so of such
+            # states ending in the same syllable only the best can win: the others are skipped (exact; the
+            # beam is sorted best first, ties in order, so the first one seen is the one to keep)
+            plain: dict[str, tuple] = {}
+            for st in states:
+                sc, path = st
                 ci = path[2]
                 if ci is None:
-                    vals = [sc + lp for lp in row[2]]
+                    if path[0] not in plain:
+                        plain[path[0]] = st
+                    continue
+                p1 = path[0]
+                g = groups.get(p1)
+                row = g[0] if g is not None else (rows.get(p1) or pre.get(p1) or row_of(p1, low))
+                cv, lam, after = ci
+                if after.keys().isdisjoint(row[0]):  # no trigram count: (0.0 + lam × pb) / cv, the same floats
+                    vals = [sc + log(lam * pb / cv) for pb in row[1]]
                 else:
-                    cv, lam, after = ci
                     vals = [sc + log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
                             for c, pb in zip(map(after.get, row[0], _ZEROS), row[1])]
                 if g is None:
@@ -332,6 +373,19 @@ class Restorer:
                 else:
                     best, src = g[1], g[2]
                     for j, v in enumerate(vals):
+                        if v > best[j]:
+                            best[j] = v
+                            src[j] = path
+            for p1, (sc, path) in plain.items():
+                g = groups.get(p1)
+                if g is None:
+                    row = rows.get(p1) or pre.get(p1) or row_of(p1, low)
+                    vals = [sc + lp for lp in row[2]]
+                    groups[p1] = [row, vals, [path] * len(vals)]
+                else:
+                    best, src = g[1], g[2]
+                    for j, lp in enumerate(g[0][2]):
+                        v = sc + lp
                         if v > best[j]:
                             best[j] = v
                             src[j] = path
@@ -359,6 +413,10 @@ class Restorer:
             out.append(node[0])
             node = node[1]
         out.reverse()
+        if short:
+            if len(self._segs) >= SEGMENT_CACHE:
+                self._segs.clear()
+            self._segs[lows] = tuple(out)  # a tuple of strings: the collector stops tracking it
         return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
 
     def restore(self, text: str, max_chars: int = 50_000) -> str:
@@ -368,17 +426,59 @@ class Restorer:
         head, tail = text[:max_chars], text[max_chars:]
         parts: list[str] = []
         pos = 0
-        for m in _SEGMENT.finditer(head):
-            parts.append(head[pos:m.start()])
-            seg = m.group(0)
-            toks = _GAPS.split(seg)
-            words = toks[0::2]
-            fixed = self.restore_segment(words)
-            toks[0::2] = fixed
-            parts.append("".join(toks))
-            pos = m.end()
+        with _gc_paused():
+            for m in _SEGMENT.finditer(head):
+                parts.append(head[pos:m.start()])
+                seg = m.group(0)
+                toks = _GAPS.split(seg)
+                words = toks[0::2]
+                fixed = self.restore_segment(words)
+                toks[0::2] = fixed
+                parts.append("".join(toks))
+                pos = m.end()
         parts.append(head[pos:])
         return "".join(parts) + tail
+
+
+# The beam search allocates ≈ 40 short-lived containers per syllable and its row cache grows by ≈ 180 rows per
+# new item: with the cyclic garbage collector on, that triggers several young collections per item, and the
+# older-generation collections they cascade into walk the whole row cache (≈ 20% of a restore on new text).
+# None of it can form a reference cycle (paths are linked lists pointing back, rows hold tuples of floats and
+# strings), so reference counting frees all of it: automatic collection is paused while a text is restored and
+# resumed afterwards (the allocations still count, so the next collection comes as soon as it is back on).
+# Threads share one collector: the first restore that starts pauses it (if it was on), the last one to finish
+# resumes it; a forked child starts with no restore running.
+_GC_LOCK = threading.Lock()
+_gc_state = {"running": 0, "paused": False}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    with _GC_LOCK:
+        if _gc_state["running"] == 0 and gc.isenabled():
+            gc.disable()
+            _gc_state["paused"] = True
+        _gc_state["running"] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_state["running"] -= 1
+            if _gc_state["running"] == 0 and _gc_state["paused"]:
+                _gc_state["paused"] = False
+                gc.enable()
+
+
+def _gc_after_fork() -> None:
+    global _GC_LOCK
+    _GC_LOCK = threading.Lock()
+    if _gc_state["paused"]:
+        gc.enable()
+    _gc_state.update(running=0, paused=False)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_gc_after_fork)
 
 
 _NONE: dict = {}

@@ -59,6 +59,12 @@ def is_vi_syllable(folded: str) -> bool:
 _WORD_RUN = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
+# A letter outside ASCII. Text without one (typed without diacritics) takes exact shortcuts below: with ASCII
+# letters only, a stretch is three of one letter in a row (no marked word, so no doubled final consonant), and
+# the only old-style tone spellings are the map's ASCII keys ("qui" → "quy").
+_NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W\d_]")
+_TRIPLE = re.compile(r"([^\W\d_])\1\1", re.IGNORECASE)
+
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWELS = set("aăâeêioôơuưy")
 
@@ -100,6 +106,8 @@ def _squash_word(w: str) -> str | None:
 
 def squash_stretched(text: str) -> str:
     """Stretched letters are an intensity cue in social text: 'hay quáaaa' → 'hay quá!'."""
+    if _NON_ASCII_LETTER.search(text) is None and _TRIPLE.search(text) is None:
+        return text  # every letter ASCII (typed without diacritics) and none three times in a row: no stretch
 
     def sub(m: re.Match[str]) -> str:
         w = m.group(0)
@@ -122,6 +130,10 @@ def _token_map() -> dict[str, str]:
 def fix_tone_placement(text: str, token_map: dict[str, str] | None = None) -> str:
     """Old-style tone placement → modern (hoà→hòa, thuỷ→thủy), syllable by syllable, case kept."""
     tm = _TONE_MAP() if token_map is None else token_map
+    if token_map is None and _NON_ASCII_LETTER.search(text) is None:
+        low = text.lower()
+        if not any(k in low for k in _ascii_tone_keys()):
+            return text  # ASCII letters only and none of the map's ASCII spellings: nothing to fix
 
     def sub(m: re.Match[str]) -> str:
         w = m.group(0)
@@ -141,6 +153,12 @@ def fix_tone_placement(text: str, token_map: dict[str, str] | None = None) -> st
 
 
 _TONE_MAP = lru_cache(maxsize=1)(_token_map)
+
+
+@lru_cache(maxsize=1)
+def _ascii_tone_keys() -> tuple[str, ...]:
+    """The default map's keys written in ASCII letters, lowercased ("qui")."""
+    return tuple(sorted({k.lower() for k in _TONE_MAP() if k.isascii()}))
 
 
 def clean(text: str) -> str:

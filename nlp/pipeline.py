@@ -89,6 +89,8 @@ class Pipeline:
         directory = model_dir(s)
         cpath, rpath, version = find_models(directory, s.get("model_version", ""))
         restorer = Restorer.load(rpath)
+        if s.get("preload_rows", True):
+            restorer.preload_rows()  # before the freeze below: the rows join the frozen model objects
         max_chars = int(s.get("max_chars", 20_000))
         classify_chars = int(s.get("classify_chars", 1_500))
         normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,

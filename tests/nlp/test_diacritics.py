@@ -132,3 +132,46 @@ def test_fast_decoder_matches_the_reference_exactly(normaliser):
     assert len(segs) > 100
     for seg in segs:
         assert r.restore_segment(seg) == _reference_decoder(r, seg, ctx2, types2), seg
+
+
+def test_a_short_segment_is_decoded_once_and_keeps_each_ones_case(normaliser):
+    r = normaliser.restorer
+    r.clear_cache()
+    assert r.restore("Uong Bi, uong bi, UONG BI") == "Uông Bí, uông bí, UÔNG BÍ"
+    assert list(r._segs) == [("uong", "bi")]  # the lowercase syllables, restored once
+
+
+def test_rows_built_at_load_are_the_rows_built_on_demand(normaliser):
+    """`[nlp] preload_rows` (on by default) must not change one syllable."""
+    r = normaliser.restorer
+    assert len(r._pre) > 1000
+    pairs = [(p1, low) for low, rows in list(r._pre.items())[::500] for p1 in list(rows)[:3]]
+    assert pairs and all(r._pre[low][p1] == r._build_row(p1, low) for p1, low in pairs)
+    text = strip_marks(" ".join(SENTENCES)).lower()
+    pre = r._pre
+    try:
+        r.clear_cache()
+        with_rows = r.restore(text)
+        r._pre = {}
+        r.clear_cache()
+        assert r.restore(text) == with_rows
+    finally:
+        r._pre = pre
+
+
+def test_the_collector_is_paused_during_a_restore_and_left_as_found(normaliser, monkeypatch):
+    import gc
+
+    r = normaliser.restorer
+    seen = []
+    real = type(r).restore_segment
+    monkeypatch.setattr(r, "restore_segment", lambda seg: seen.append(gc.isenabled()) or real(r, seg))
+    assert gc.isenabled()
+    r.restore("nguoi dan phan anh, uong bi")
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        r.restore("nguoi dan phan anh")
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()

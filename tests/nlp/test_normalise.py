@@ -48,3 +48,16 @@ def test_no_diacritics_flag(normaliser):
     assert flag is False
     assert t == "Người dân phường Vàng Danh phản ánh bụi than"
     assert normaliser.normalise("") == ("", False)
+
+
+def test_text_in_ascii_letters_takes_the_exact_shortcuts():
+    """Text typed without diacritics skips tone fixing and squashing when they cannot change it (the same
+    string comes back), and still gets them when they can."""
+    from nlp.normalise import squash_stretched
+
+    bare = "mua lon o uong bi, nuoc ngap sau — nhieu nha dan bi anh huong 😡"
+    assert fix_tone_placement(bare) is bare
+    assert squash_stretched(bare) is bare
+    assert fix_tone_placement("di Qui Nhon") == "di Quy Nhon"
+    assert squash_stretched("dep quaaaa") == "dep qua!"
+    assert squash_stretched("OKKK") == "OKKK"  # shouting is left alone, as before
