@@ -393,11 +393,15 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     return TrainResult(version, clf, restorer, {"info": info})
 
 
-def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *, cue_scale: float = CUE_SCALE,  # noqa: N803
-                  comment_vocab: bool = COMMENT_VOCAB, press_model: bool = PRESS_MODEL, C_sent: float = 0.3,
-                  seed: int = 0):
+def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *,  # noqa: N803
+                  cue_scale: float | None = None, comment_vocab: bool | None = None, press_model: bool | None = None,
+                  C_sent: float = 0.3, seed: int = 0):
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
-    the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py)."""
+    the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
+    left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL."""
+    cue_scale = CUE_SCALE if cue_scale is None else cue_scale
+    comment_vocab = COMMENT_VOCAB if comment_vocab is None else comment_vocab
+    press_model = PRESS_MODEL if press_model is None else press_model
     s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None

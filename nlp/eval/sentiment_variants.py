@@ -190,7 +190,11 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
 
 
 # name → settings applied before the run (module, attribute, value)
-VARIANTS: dict[str, list[tuple[str, str, object]]] = {"base": []}
+VARIANTS: dict[str, list[tuple[str, str, object]]] = {
+    "base": [],
+    "cue1.0": [("nlp.train", "CUE_SCALE", 1.0)],
+    "cue0.75": [("nlp.train", "CUE_SCALE", 0.75)],
+}
 
 
 def main(argv: list[str] | None = None) -> int:
