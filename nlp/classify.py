@@ -255,7 +255,8 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
              "nào vậy", "sao vậy", "chưa ạ", "không ạ", "xin link", "xin giá", "ib", "inbox")
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
-             "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild")
+             "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild",
+             "neg_plain")
 # Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
 # read only these).
 _CUE_NAMES_V1 = 17
@@ -399,6 +400,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         clause_op, clause_open, prev = 0, False, ""
         clause_k, suggest, clause_pos = 0, False, 0  # tags since the clause started; a suggestion in it
         cause = False  # "vì/do …" opened the clause: a "nên" after it is "so"
+        neg_word, neg_op = False, False  # a negator followed by a word in this clause; it negated an opinion word
         n_cues = getattr(self, "n_cues_", len(CUE_NAMES))
         for k, (tag, i) in enumerate(tags + [("", -1)]):
             tok = toks[i] if i >= 0 else "."
@@ -409,6 +411,10 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 if suggest:
                     v[19] += 1
                     v[20] += clause_pos > 0  # "nên nhân rộng", "mong thầy luôn vui khỏe": a wish, not a fault
+                is_yn = clause_open and prev in _YN_END
+                if n_cues > 23 and neg_word and not neg_op and not is_yn and tok != "?" and not compare_open:
+                    v[23] += 1  # "không có tài liệu", "chưa ai trả lời": a lack or a refusal, with no opinion word
+                neg_word, neg_op = False, False
                 clause_op, clause_open, prev = 0, False, ""
                 clause_k, suggest, clause_pos, cause = 0, False, 0, False
                 if i < 0:
@@ -426,6 +432,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 self._degree(tags, toks, k, v)
             clause_k += 1
             cause = cause or tok in ("vì", "do", "tại", "bởi")
+            if 0 < k - last_neg <= 2 and tok not in _YN_TAIL and tag != "negator":
+                neg_word = True
             if tag == "negator":
                 last_neg = k
                 compare_open = False
@@ -433,9 +441,9 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 last_int = k
             elif tag == "contrast" and k > 0:
                 but = True
-                if n_cues > 19:  # the clause after "nhưng" carries the point: suggestions and degree words before it
-                    v[19:23] = 0  # do not ("giá hơi cao nhưng chất lượng xứng đáng")
-                    suggest, clause_pos = False, 0
+                if n_cues > 19:  # the clause after "nhưng" carries the point: suggestions, degree words and
+                    v[19:24] = 0  # plain negations before it do not ("giá hơi cao nhưng chất lượng xứng đáng")
+                    suggest, clause_pos, neg_word = False, 0, False
             elif tok in ("nào", "ai") and last_neg >= 0 and k - last_neg <= 4 and self._compare_ahead(tags, toks, k):
                 compare_open = True
             elif tag in ("pos", "neg"):
@@ -449,6 +457,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                     v[3 if pos else 4] += 1  # "chưa thấy ai tệ như vậy": still negative
                 elif negated:
                     v[5 if pos else 6] += 1
+                    neg_op = True
                 else:
                     v[3 if pos else 4] += 1
                     if 0 <= k - last_int <= 2 or (k + 1 < len(tags) and tags[k + 1][0] == "intens"):
