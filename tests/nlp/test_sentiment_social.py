@@ -201,6 +201,15 @@ def test_lexicon_rows_mined_from_shippable_text(cues, text, cue):
     assert cues(text)[cue] >= 1, text
 
 
+@pytest.mark.parametrize("text,want", [
+    ("không có tài liệu", 1), ("chưa ai trả lời", 1), ("thầy không cho nghỉ, phòng nóng", 1),
+    ("không tốt", 0), ("máy có nóng không", 0), ("đã sửa chưa", 0), ("không biết bao giờ có điện?", 0),
+    ("chưa thấy ai tệ như vậy", 0), ("không có tài liệu nhưng thầy giảng dễ hiểu", 0),
+])
+def test_plain_negation_cue(cues, text, want):
+    assert cues(text)["neg_plain"] == want, text
+
+
 def test_cue_block_of_19_cues_keeps_its_width():
     c = SentimentCues().fit()
     c.n_cues_ = 19  # the shipped model of the second round
