@@ -143,7 +143,7 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
     import nlp.train as T
     from nlp.classify import Classifier, make_features
 
-    rows = T.load_labelled()
+    rows = T.load_labelled(Path(shared["labelled"])) if shared.get("labelled") else T.load_labelled()
     docs, w = training_docs(rows)
     norm = cache.get([(d.get("title") or "", d.get("text") or "") for d in docs])
     X_text = [c for c, _ in norm]
@@ -235,10 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=DEFAULT)
     ap.add_argument("--cache", default="/tmp/sent-lab")
     ap.add_argument("--variant", nargs="*", default=["base"])
+    ap.add_argument("--labelled", default="", help="another data/training directory (e.g. a copy with new slices)")
     ap.add_argument("--cv", action="store_true", help="also 5-fold CV on the social training rows (≈ 1 min more)")
     args = ap.parse_args(argv)
     cache = NormCache(Path(args.cache) / "norm.pkl")
-    shared: dict = {"cv": args.cv}
+    shared: dict = {"cv": args.cv, "labelled": args.labelled}
     from nlp.classify import SentimentCues
 
     fit = SentimentCues.fit
