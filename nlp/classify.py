@@ -256,7 +256,7 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
              "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild",
-             "neg_plain", "eval_word", "mixed")
+             "neg_plain", "mixed")
 # Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
 # read only these).
 _CUE_NAMES_V1 = 17
@@ -268,7 +268,9 @@ _SUGGEST_PHRASES = {("mong",), ("mong", "muốn"), ("hy", "vọng"), ("hi", "v�
                     ("yêu", "cầu"), ("giá", "như"), ("giá", "mà"), ("ước", "gì"), ("phải", "chi"), ("đề", "xuất")}
 _SUGGEST_NEAR = {"nên", "cần", "nen", "can"}
 _NOT_SUGGEST_AFTER = {"bán", "mua", "tuyển", "thuê", "tìm", "gấp", "gì", "ban", "mua", "tuyen", "thue", "tim", "gap",
-                      "gi"}
+                      "gi",
+                      # a recommendation to others, not a request to whoever is judged: "nên đi thử", "nên ghé"
+                      "thử", "ghé", "xem", "đến", "tới", "đi", "ủng", "thu", "ghe", "den", "toi", "di"}
 # Degree adverbs: next to a word the lexicon lacks they still mark an evaluation ("khá nhanh", "quá nhiều bài
 # tập", "nói nhỏ quá"); "hơi" before a word is a mild criticism ("hơi nhanh", "hơi khó") unless it is the noun
 # ("xe hơi", "hơi nước") or the slang "hơi bị" (= very).
@@ -311,7 +313,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     def fit(self, X=None, y=None):  # noqa: N803
         lex = load_opinion_lexicon()
         self.table_: dict[tuple[str, ...], str] = {}
-        for tag in ("pos", "neg", "negator", "intens", "contrast", "compare", "eval"):
+        for tag in ("pos", "neg", "negator", "intens", "contrast", "compare"):
             for term in lex.get(tag, []):
                 toks = tuple(term.split())
                 self.table_.setdefault(toks, tag)
@@ -370,7 +372,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     def _degree(tags: list[tuple[str, int]], toks: list[str], k: int, v: np.ndarray) -> None:
         """A degree adverb next to a word that is not an opinion word (cue 21); "hơi" + word (cue 22)."""
         def plain(j: int) -> bool:
-            return 0 <= j < len(tags) and tags[j][0] in ("", "eval") and toks[tags[j][1]] not in "?!.,;…"
+            return 0 <= j < len(tags) and tags[j][0] == "" and toks[tags[j][1]] not in "?!.,;…"
 
         tag, i = tags[k]
         end = tags[k + 1][1] if k + 1 < len(tags) else len(toks)
@@ -446,8 +448,6 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                     suggest, clause_pos, neg_word = False, 0, False
             elif tok in ("nào", "ai") and last_neg >= 0 and k - last_neg <= 4 and self._compare_ahead(tags, toks, k):
                 compare_open = True
-            elif tag == "eval" and n_cues > 24:
-                v[24] += 1  # "nhanh", "nhiều", "nhỏ": an evaluation whose polarity depends on the thing judged
             elif tag in ("pos", "neg"):
                 clause_op += 1
                 negated = 0 <= k - last_neg <= 4
@@ -479,8 +479,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             v[14] = v[2] * (v[4] + v[5] > 0)
             v[15] = v[2] * (v[3] + v[6] > 0)
         v[16] = (v[0] + v[3] + v[6] + v[9]) - (v[1] + v[4] + v[5])
-        if n_cues > 25:
-            v[25] = min(v[0] + v[3] + v[6] + v[9], v[1] + v[4] + v[5])  # praise and complaint both: mixed
+        if n_cues > 24:
+            v[24] = min(v[0] + v[3] + v[6] + v[9], v[1] + v[4] + v[5])  # praise and complaint both: mixed
         return v
 
     def transform(self, X):  # noqa: N803
