@@ -256,7 +256,7 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
              "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild",
-             "neg_plain", "mixed")
+             "neg_plain")
 # Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
 # read only these).
 _CUE_NAMES_V1 = 17
@@ -479,8 +479,6 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             v[14] = v[2] * (v[4] + v[5] > 0)
             v[15] = v[2] * (v[3] + v[6] > 0)
         v[16] = (v[0] + v[3] + v[6] + v[9]) - (v[1] + v[4] + v[5])
-        if n_cues > 24:
-            v[24] = min(v[0] + v[3] + v[6] + v[9], v[1] + v[4] + v[5])  # praise and complaint both: mixed
         return v
 
     def transform(self, X):  # noqa: N803
