@@ -7,7 +7,7 @@ with the shipped restorer (the social slices never train it) and no topic models
 macro-F1 on the own held-out items (all / no diacritics), the social held-out (S1–S19 and every S slice), VSFC,
 VLSP 2016 and ViHSD (negative vs rest), with confusion counts for VSFC and VLSP. Normalised texts are cached
 in --cache (keyed by title and text), so a variant costs the model fits only (≈ 1–2 min).
-Variants are set through module attributes of nlp.train / nlp.classify (see VARIANTS).
+Variants are set through module attributes of nlp.train (see VARIANTS) or read fewer cues ("cues:N").
 """
 
 from __future__ import annotations
@@ -219,17 +219,18 @@ def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, 
     return round(float(f1_score(gold, pred, average="macro", labels=LABELS)), 4)
 
 
-# name → settings applied before the run (module, attribute, value); "cues:N" reads only the first N cues
-VARIANTS: dict[str, list[tuple[str, str, object]]] = {
+# name → settings of nlp.train applied before the run (attribute, value); "cues:N" reads only the first N cues
+VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
-    "cue1.0": [("nlp.train", "CUE_SCALE", 1.0)],
-    "cue0.75": [("nlp.train", "CUE_SCALE", 0.75)],
+    "cue1.0": [("CUE_SCALE", 1.0)],
+    "cue0.75": [("CUE_SCALE", 0.75)],
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    import importlib
     import json
+
+    import nlp.train as T
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=DEFAULT)
@@ -253,15 +254,14 @@ def main(argv: list[str] | None = None) -> int:
                 self.n_cues_ = n
                 return self
             SentimentCues.fit = narrow
-        for mod, attr, val in VARIANTS.get(v, []):
-            m = importlib.import_module(mod)
-            saved.append((m, attr, getattr(m, attr)))
-            setattr(m, attr, val)
+        for attr, val in VARIANTS.get(v, []):
+            saved.append((attr, getattr(T, attr)))
+            setattr(T, attr, val)
         try:
             print(json.dumps(run(v, cache, Path(args.data), shared), ensure_ascii=False), flush=True)
         finally:
-            for m, attr, val in saved:
-                setattr(m, attr, val)
+            for attr, val in saved:
+                setattr(T, attr, val)
             SentimentCues.fit = fit
     return 0
 
