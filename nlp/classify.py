@@ -267,7 +267,7 @@ _SUGGEST_ANY = {"mong", "hy", "hi", "đề", "kiến", "yêu", "giá", "ước",
 _SUGGEST_PHRASES = {("mong",), ("mong", "muốn"), ("hy", "vọng"), ("hi", "vọng"), ("đề", "nghị"), ("kiến", "nghị"),
                     ("yêu", "cầu"), ("giá", "như"), ("giá", "mà"), ("ước", "gì"), ("phải", "chi"), ("đề", "xuất")}
 _SUGGEST_NEAR = {"nên", "cần", "nen", "can"}
-_NOT_SUGGEST_AFTER = {"bán", "mua", "tuyển", "thuê", "tìm", "gấp", "gì", "ban", "mua", "tuyen", "thue", "tim", "gap",
+_NOT_SUGGEST_AFTER = {"bán", "mua", "tuyển", "thuê", "tìm", "gấp", "gì", "ban", "tuyen", "thue", "tim", "gap",
                       "gi",
                       # a recommendation to others, not a request to whoever is judged: "nên đi thử", "nên ghé"
                       "thử", "ghé", "xem", "đến", "tới", "đi", "ủng", "thu", "ghe", "den", "toi", "di"}
@@ -374,7 +374,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         def plain(j: int) -> bool:
             return 0 <= j < len(tags) and tags[j][0] == "" and toks[tags[j][1]] not in "?!.,;…"
 
-        tag, i = tags[k]
+        i = tags[k][1]
         end = tags[k + 1][1] if k + 1 < len(tags) else len(toks)
         span = " ".join(toks[i:end])
         if span == "hơi" and k + 1 < len(tags) and toks[tags[k + 1][1]] not in "?!.,;…":
