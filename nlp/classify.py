@@ -255,10 +255,29 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
              "nào vậy", "sao vậy", "chưa ạ", "không ạ", "xin link", "xin giá", "ib", "inbox")
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
-             "balance", "yn_question", "question_x_opinion")
+             "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild",
+             "neg_plain")
 # Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
 # read only these).
 _CUE_NAMES_V1 = 17
+# A suggestion or request ("thầy nên cho thêm bài tập", "mong shop kiểm tra lại", "cần cải thiện"): these open
+# one anywhere in a clause; "nên"/"cần" only near the clause start (after at most 3 words: "giảng viên nên …"),
+# as "nên" is also "so" ("dạy nhanh nên em không hiểu") and "cần bán/mua/tuyển" is an ad.
+_SUGGEST_ANY = {"mong", "hy", "hi", "đề", "kiến", "yêu", "giá", "ước", "phải"}
+_SUGGEST_PHRASES = {("mong",), ("mong", "muốn"), ("hy", "vọng"), ("hi", "vọng"), ("đề", "nghị"), ("kiến", "nghị"),
+                    ("yêu", "cầu"), ("giá", "như"), ("giá", "mà"), ("ước", "gì"), ("phải", "chi"), ("đề", "xuất")}
+_SUGGEST_NEAR = {"nên", "cần", "nen", "can"}
+_NOT_SUGGEST_AFTER = {"bán", "mua", "tuyển", "thuê", "tìm", "gấp", "gì", "ban", "tuyen", "thue", "tim", "gap",
+                      "gi",
+                      # a recommendation to others, not a request to whoever is judged: "nên đi thử", "nên ghé"
+                      "thử", "ghé", "xem", "đến", "tới", "đi", "ủng", "thu", "ghe", "den", "toi", "di"}
+# Degree adverbs: next to a word the lexicon lacks they still mark an evaluation ("khá nhanh", "quá nhiều bài
+# tập", "nói nhỏ quá"); "hơi" before a word is a mild criticism ("hơi nhanh", "hơi khó") unless it is the noun
+# ("xe hơi", "hơi nước") or the slang "hơi bị" (= very).
+_DEGREE_PRE = {"rất", "quá", "hơi", "khá", "cực", "siêu", "cực kỳ", "cực kì", "vô cùng", "hết sức", "khá là"}
+_DEGREE_POST = {"quá", "lắm", "ghê"}
+# (accented forms only: the classifier reads restored text, and "hoi", "qua" are mostly "hỏi", "qua")
+_HOI_NOUN_BEFORE = {"xe", "nước", "bốc", "ga", "bếp", "thở", "hết", "một", "hút", "bình", "lò", "bom", "mùi", "súng"}
 # A clause ending in one of these after "có/đã/được/bị …" is a yes/no question ("máy có nóng không").
 _YN_END = {"không", "chưa", "ko", "k", "hông", "hem", "hok", "khong", "chua", "kh"}
 _YN_OPEN = {"có", "đã", "được", "bị", "co", "da", "duoc", "bi"}
@@ -336,6 +355,38 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 return True
         return False
 
+    @staticmethod
+    def _suggestion(tags: list[tuple[str, int]], toks: list[str], k: int, clause_k: int) -> bool:
+        """Tag k opens a suggestion or request (see _SUGGEST_ANY, _SUGGEST_NEAR); `clause_k` is its place in the
+        clause (9 when an opinion word or "vì/do" came before it: then "nên" is "so")."""
+        tok = toks[tags[k][1]]
+        nxt = toks[tags[k + 1][1]] if k + 1 < len(tags) else ""
+        if tok in _SUGGEST_NEAR:
+            return clause_k <= 3 and nxt not in _NOT_SUGGEST_AFTER and not (tok in ("cần", "can") and clause_k
+                                                                            and toks[tags[k - 1][1]] == "ai")
+        if tok in _SUGGEST_ANY:
+            return (tok,) in _SUGGEST_PHRASES or (tok, nxt) in _SUGGEST_PHRASES
+        return False
+
+    @staticmethod
+    def _degree(tags: list[tuple[str, int]], toks: list[str], k: int, v: np.ndarray) -> None:
+        """A degree adverb next to a word that is not an opinion word (cue 21); "hơi" + word (cue 22)."""
+        def plain(j: int) -> bool:
+            return 0 <= j < len(tags) and tags[j][0] == "" and toks[tags[j][1]] not in "?!.,;…"
+
+        i = tags[k][1]
+        end = tags[k + 1][1] if k + 1 < len(tags) else len(toks)
+        span = " ".join(toks[i:end])
+        if span == "hơi" and k + 1 < len(tags) and toks[tags[k + 1][1]] not in "?!.,;…":
+            before = toks[tags[k - 1][1]] if k else ""
+            if before in _HOI_NOUN_BEFORE or toks[tags[k + 1][1]] in ("bị", "bi", "nước", "thở", "men", "ga"):
+                return
+            v[22] += 1
+        if span in _DEGREE_PRE and plain(k + 1):
+            v[21] += 1
+        elif span in _DEGREE_POST and k and plain(k - 1) and not (k + 1 < len(tags) and tags[k + 1][0] in ("pos", "neg")):
+            v[21] += 1
+
     def cues(self, text: str) -> np.ndarray:
         v = np.zeros(len(CUE_NAMES), dtype=np.float32)
         low = text.lower()
@@ -349,13 +400,25 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         last_int = -9
         but = False
         clause_op, clause_open, prev = 0, False, ""
+        clause_k, suggest, clause_pos = 0, False, 0  # tags since the clause started; a suggestion in it
+        cause = False  # "vì/do …" opened the clause: a "nên" after it is "so"
+        neg_word, neg_op = False, False  # a negator followed by a word in this clause; it negated an opinion word
+        n_cues = getattr(self, "n_cues_", len(CUE_NAMES))
         for k, (tag, i) in enumerate(tags + [("", -1)]):
             tok = toks[i] if i >= 0 else "."
             if tok in "?!.,;…":
                 if tok == "?" or (clause_open and prev in _YN_END):
                     v[17] += prev in _YN_END and clause_open
                     v[18] += clause_op  # opinion words inside a question ("pin có trâu không"): asked, not said
+                if suggest:
+                    v[19] += 1
+                    v[20] += clause_pos > 0  # "nên nhân rộng", "mong thầy luôn vui khỏe": a wish, not a fault
+                is_yn = clause_open and prev in _YN_END
+                if n_cues > 23 and neg_word and not neg_op and not is_yn and tok != "?" and not compare_open:
+                    v[23] += 1  # "không có tài liệu", "chưa ai trả lời": a lack or a refusal, with no opinion word
+                neg_word, neg_op = False, False
                 clause_op, clause_open, prev = 0, False, ""
+                clause_k, suggest, clause_pos, cause = 0, False, 0, False
                 if i < 0:
                     break
                 last_neg, compare_open = -9, False
@@ -366,6 +429,13 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             if last not in _YN_TAIL:
                 prev = last
             clause_open = clause_open or tok in _YN_OPEN
+            if n_cues > 19:
+                suggest = suggest or self._suggestion(tags, toks, k, clause_k if not clause_op and not cause else 9)
+                self._degree(tags, toks, k, v)
+            clause_k += 1
+            cause = cause or tok in ("vì", "do", "tại", "bởi")
+            if 0 < k - last_neg <= 2 and tok not in _YN_TAIL and tag != "negator":
+                neg_word = True
             if tag == "negator":
                 last_neg = k
                 compare_open = False
@@ -373,18 +443,23 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 last_int = k
             elif tag == "contrast" and k > 0:
                 but = True
+                if n_cues > 19:  # the clause after "nhưng" carries the point: suggestions, degree words and
+                    v[19:24] = 0  # plain negations before it do not ("giá hơi cao nhưng chất lượng xứng đáng")
+                    suggest, clause_pos, neg_word = False, 0, False
             elif tok in ("nào", "ai") and last_neg >= 0 and k - last_neg <= 4 and self._compare_ahead(tags, toks, k):
                 compare_open = True
             elif tag in ("pos", "neg"):
                 clause_op += 1
                 negated = 0 <= k - last_neg <= 4
                 pos = tag == "pos"
+                clause_pos += pos
                 if compare_open:
                     if pos:
                         v[9] += 1  # "chưa thấy phim nào hay như…": praise
                     v[3 if pos else 4] += 1  # "chưa thấy ai tệ như vậy": still negative
                 elif negated:
                     v[5 if pos else 6] += 1
+                    neg_op = True
                 else:
                     v[3 if pos else 4] += 1
                     if 0 <= k - last_int <= 2 or (k + 1 < len(tags) and tags[k + 1][0] == "intens"):

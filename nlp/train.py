@@ -379,6 +379,29 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
     rule = _tune_topic_rule(X, Y, weights, groups, n_lab, alpha_topic)
     th = {code: rule["thresholds"][j] if "thresholds" in rule else rule["threshold"] for j, code in enumerate(TOPICS)}
+    cues, comment_feats, sent, press_sent = fit_sentiment(X, X_text, docs, weights, cue_scale=cue_scale,
+                                                          comment_vocab=comment_vocab, press_model=press_model,
+                                                          C_sent=C_sent, seed=seed)
+    info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
+            "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
+            "features": int(X.shape[1]),
+            "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
+            "topic_cv_macro_f1": rule["cv_macro_f1"]}
+    clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
+                     press_sentiment_model=press_sent)
+    log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
+    return TrainResult(version, clf, restorer, {"info": info})
+
+
+def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *,  # noqa: N803
+                  cue_scale: float | None = None, comment_vocab: bool | None = None, press_model: bool | None = None,
+                  C_sent: float = 0.3, seed: int = 0):
+    """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
+    the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
+    left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL."""
+    cue_scale = CUE_SCALE if cue_scale is None else cue_scale
+    comment_vocab = COMMENT_VOCAB if comment_vocab is None else comment_vocab
+    press_model = PRESS_MODEL if press_model is None else press_model
     s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None
@@ -392,15 +415,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
         p_idx = [i for i in s_idx if "press" in sentiment_models(docs[i])]
         press_sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=weights[p_idx])
-    info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
-            "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
-            "features": int(X.shape[1]),
-            "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
-            "topic_cv_macro_f1": rule["cv_macro_f1"]}
-    clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
-                     press_sentiment_model=press_sent)
-    log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
-    return TrainResult(version, clf, restorer, {"info": info})
+    return cues, comment_feats, sent, press_sent
 
 
 def save(result: TrainResult, directory: Path = MODELS_DIR) -> dict[str, Path]:

@@ -162,6 +162,67 @@ def test_cue_block_fitted_before_new_cues_keeps_its_width():
     assert c.transform(["có tốt không"]).shape[1] == 17
 
 
+@pytest.mark.parametrize("text,want", [
+    ("thầy nên cho thêm bài tập", 1), ("giảng viên nên nói to hơn", 1), ("mong shop kiểm tra lại giúp em", 1),
+    ("đề nghị phường xem xét", 1),
+    ("thầy dạy hay nên em thích", 0), ("vì bận nên em nghỉ học", 0), ("cần bán xe gấp", 0), ("ai cần thì ib", 0),
+])
+def test_suggestion_cue(cues, text, want):
+    assert cues(text)["suggest"] == want, text
+
+
+def test_suggestion_with_praise_is_counted_apart(cues):
+    c = cues("mong thầy luôn vui khỏe")
+    assert c["suggest"] == 1 and c["suggest_x_pos"] == 1
+    assert cues("thầy nên cho thêm bài tập")["suggest_x_pos"] == 0
+
+
+@pytest.mark.parametrize("text,degree,mild", [
+    ("khá nhanh", 1, 0), ("quá nhiều bài tập", 1, 0), ("nói nhỏ quá", 1, 0), ("hơi nhanh", 1, 1),
+    ("hơi khó hiểu", 0, 1),  # an opinion word: counted as intensified, not as unknown
+    ("rất tốt", 0, 0), ("đẹp quá", 0, 0), ("xe hơi mới", 0, 0), ("hơi bị hay", 0, 0), ("hoi bao gio co diem", 0, 0),
+])
+def test_degree_adverb_next_to_an_unknown_word(cues, text, degree, mild):
+    c = cues(text)
+    assert (c["degree_unknown"], c["mild"]) == (degree, mild), text
+
+
+def test_clause_after_but_resets_suggestion_and_degree_cues(cues):
+    assert cues("giá hơi cao nhưng chất lượng xứng đáng")["mild"] == 0
+    assert cues("chất lượng tốt nhưng giá hơi cao")["mild"] == 1
+    assert cues("nên đến thử nhưng đừng đi cuối tuần")["suggest"] == 0
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("bài giảng không thuyết phục", "neg_pos"), ("em không theo kịp", "neg_pos"), ("phòng học chật chội", "lex_neg"),
+    ("tiết học rất sôi động", "int_pos"), ("nội dung chung chung", "lex_neg"),
+])
+def test_lexicon_rows_mined_from_shippable_text(cues, text, cue):
+    assert cues(text)[cue] >= 1, text
+
+
+@pytest.mark.parametrize("text,want", [
+    ("không có tài liệu", 1), ("chưa ai trả lời", 1), ("thầy không cho nghỉ, phòng nóng", 1),
+    ("không tốt", 0), ("máy có nóng không", 0), ("đã sửa chưa", 0), ("không biết bao giờ có điện?", 0),
+    ("chưa thấy ai tệ như vậy", 0), ("không có tài liệu nhưng thầy giảng dễ hiểu", 0),
+])
+def test_plain_negation_cue(cues, text, want):
+    assert cues(text)["neg_plain"] == want, text
+
+
+def test_praise_idioms_and_recommendations(cues):
+    c = cues("đẹp không tả nổi")  # an intensifier, not a negation
+    assert c["lex_pos"] == 1 and c["neg_pos"] == 0 and c["neg_plain"] == 0
+    assert cues("mọi người nên đi thử")["suggest"] == 0  # a recommendation to others, not a request
+
+
+def test_cue_block_of_19_cues_keeps_its_width():
+    c = SentimentCues().fit()
+    c.n_cues_ = 19  # the shipped model of the second round
+    assert c.transform(["thầy nên giảng chậm, hơi nhanh"]).shape[1] == 19
+    assert c.get_feature_names_out().shape == (19,)
+
+
 class _Fixed:
     """A stand-in model that says one label for every row and records the width it was given."""
 

@@ -1,0 +1,270 @@
+"""Sentiment variants measured in one process (run by hand; reads the eval-only sets for figures only).
+
+    PYTHONPATH=. .venv/bin/python -m nlp.eval.sentiment_variants [--variant NAME ...] [--cache /tmp/sent-lab]
+
+Trains only the sentiment models (`nlp.train.fit_sentiment`, as `langnghe train` does) on the training split,
+with the shipped restorer (the social slices never train it) and no topic models, then prints sentiment
+macro-F1 on the own held-out items (all / no diacritics), the social held-out (S1–S19 and every S slice), VSFC,
+VLSP 2016 and ViHSD (negative vs rest), with confusion counts for VSFC and VLSP. Normalised texts are cached
+in --cache (keyed by title and text), so a variant costs the model fits only (≈ 1–2 min).
+Variants are set through module attributes of nlp.train (see VARIANTS) or read fewer cues ("cues:N").
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import confusion_matrix, f1_score
+
+from nlp.eval.eval_only import DEFAULT, nfc
+
+LABELS = ["negative", "neutral", "positive"]
+
+
+def _key(title: str, text: str) -> str:
+    return hashlib.sha1(f"{title}\x00{text}".encode("utf-8")).hexdigest()
+
+
+class NormCache:
+    """Classifier text and language of (title, text) pairs through the shipped normalise + language steps."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data: dict[str, tuple[str, str]] = {}
+        if path.exists():
+            with open(path, "rb") as fh:
+                self.data = pickle.load(fh)
+        self.pipe = None
+        self.dirty = False
+
+    def get(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        missing = [(t, x) for t, x in pairs if _key(t, x) not in self.data]
+        if missing:
+            if self.pipe is None:
+                from nlp.eval import load_pipeline
+                from nlp.pipeline import Pipeline
+
+                full = load_pipeline("")
+                self.pipe = Pipeline(full.res, ("normalise", "language"))
+            from nlp.steps import classify_text
+
+            uniq = list(dict.fromkeys(missing))
+            t0 = time.time()
+            for i in range(0, len(uniq), 500):
+                items = [{"title": t, "text": x} for t, x in uniq[i:i + 500]]
+                for st in self.pipe.steps:
+                    st.run(items)
+                for (t, x), it in zip(uniq[i:i + 500], items):
+                    self.data[_key(t, x)] = (classify_text(it, self.pipe.res.classify_chars), it.get("lang", "vi"))
+            print(f"normalised {len(uniq)} texts ({time.time() - t0:.0f}s)", file=sys.stderr)
+            self.dirty = True
+        return [self.data[_key(t, x)] for t, x in pairs]
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "wb") as fh:
+                pickle.dump(self.data, fh)
+
+
+def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, str]], list[str]]]:
+    """name → ((title, text) pairs, gold labels). ViHSD gold is negative / other."""
+    import nlp.train as T
+
+    _, held = T.split(rows)
+    own = [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)]
+    social = [r for r in held if T.is_social_set(r)]
+    out = {
+        "own": ([(r.get("title") or "", r.get("text") or "") for r in own], [r["sentiment"] for r in own]),
+        "own_nd": ([(r.get("title") or "", r.get("text") or "") for r in own if r.get("diacritics") is False],
+                   [r["sentiment"] for r in own if r.get("diacritics") is False]),
+        "social": ([("", r.get("text") or "") if not r.get("title") else (r["title"], r.get("text") or "")
+                    for r in social], [r["sentiment"] for r in social]),
+    }
+    out["_social_files"] = ([(r["_file"], "") for r in social], [])
+
+    def read(p, **kw):
+        with open(p, encoding="utf-8") as fh:
+            return list(csv.DictReader(fh, **kw))
+    m = {"0": "negative", "1": "neutral", "2": "positive"}
+    vs = read(data / "sentiment_vsfc_student_feedback/test.csv")
+    out["vsfc"] = ([("", nfc(r["sentence"])) for r in vs], [m[r["sentiment"]] for r in vs])
+    m = {"-1": "negative", "0": "neutral", "1": "positive"}
+    vl = [r for r in read(data / "sentiment_vlsp2016_product_comments/sentiment_test.csv", delimiter="\t")
+          if r.get("Class") in m]
+    out["vlsp"] = ([("", nfc(r["Data"])) for r in vl], [m[r["Class"]] for r in vl])
+    train_texts = {nfc(r["free_text"]).lower().strip() for r in read(data / "sentiment_vihsd_hate_speech/train.csv")}
+    te = [r for r in read(data / "sentiment_vihsd_hate_speech/test.csv")
+          if nfc(r["free_text"]).lower().strip() not in train_texts and r["free_text"].strip()]
+    out["vihsd"] = ([("", nfc(r["free_text"])) for r in te], ["negative" if r["label_id"] != "0" else "other"
+                                                                for r in te])
+    return out
+
+
+def training_docs(rows: list[dict]) -> tuple[list[dict], np.ndarray]:
+    """The documents and weights of `nlp.train.train` (no staff corrections)."""
+    import nlp.train as T
+
+    sup, _ = T.split(rows)
+    aug = T._stripped([r for r in sup if T.NEWS_AUGMENT or not T.is_news_set(r)])
+    vntc = T.vntc_rows()
+    docs = sup + aug + vntc
+    w = np.array([1.0] * len(sup) + [T.AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
+    w[np.array([T.is_social_set(d) for d in docs])] *= T.SOCIAL_WEIGHT
+    w[np.array([T.is_news_set(d) for d in docs])] *= T.NEWS_WEIGHT
+    return docs, w
+
+
+def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]]) -> list[str]:
+    """The Sentiment step's reading: classifier, then language and the insult rule."""
+    from nlp.steps import _insult_terms, has_insult
+
+    X = clf.transform([c for c, _ in norm])
+    preds = clf.predict_sentiment(X)
+    terms, L = _insult_terms()
+    out = []
+    for (t, x), (_, lang), p in zip(texts, norm, preds):
+        if lang != "vi":
+            p = "neutral"
+        elif p != "negative" and has_insult(f"{t} {x[:5000]}", terms, L):
+            p = "negative"
+        out.append(p)
+    return out
+
+
+def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
+    import nlp.train as T
+    from nlp.classify import Classifier, make_features
+
+    rows = T.load_labelled(Path(shared["labelled"])) if shared.get("labelled") else T.load_labelled()
+    docs, w = training_docs(rows)
+    norm = cache.get([(d.get("title") or "", d.get("text") or "") for d in docs])
+    X_text = [c for c, _ in norm]
+    social = np.array([T.comment_only(d) or (T.is_news_set(d) and not T.NEWS_IN_VOCABULARY) for d in docs])
+    fit_on = [t for t, so in zip(X_text, social) if not so]
+    fkey = hashlib.sha1("\x01".join(fit_on).encode()).hexdigest()
+    if shared.get("fkey") != fkey:  # the shared vocabulary only moves when the press/official rows do
+        feats = make_features().fit(fit_on)
+        shared.update(fkey=fkey, feats=feats, X=feats.transform(X_text), n=len(X_text), xkey=None)
+    feats = shared["feats"]
+    xkey = hashlib.sha1("\x01".join(X_text).encode()).hexdigest()
+    if shared.get("xkey") != xkey:
+        shared.update(X=feats.transform(X_text), xkey=xkey)
+    t0 = time.time()
+    res: dict = {"variant": variant}
+    if shared.get("cv"):
+        res["cv_social"] = cv_social(shared, docs, X_text, w)
+    cues, cf, sent, press = T.fit_sentiment(shared["X"], X_text, docs, w)
+    clf = Classifier(feats, {}, {}, sent, "lab", {}, cues=cues, comment_features=cf, press_sentiment_model=press)
+    sets = eval_sets(data, rows)
+    files = [f for f, _ in sets.pop("_social_files")[0]]
+    res["fit_s"] = round(time.time() - t0)
+    for name, (texts, gold) in sets.items():
+        pred = predict(clf, texts, cache.get(texts))
+        if name == "vihsd":
+            pb = [p == "negative" for p in pred]
+            gb = [g == "negative" for g in gold]
+            res[name] = round(f1_score(gb, pb, average="macro"), 4)
+            continue
+        res[name] = round(f1_score(gold, pred, average="macro", labels=LABELS, zero_division=0), 4)
+        if name in ("vsfc", "vlsp", "social"):
+            res[name + "_f1"] = [round(v, 3) for v in f1_score(gold, pred, average=None, labels=LABELS,
+                                                                   zero_division=0)]
+        if name in ("vsfc", "vlsp"):
+            res[name + "_cm"] = confusion_matrix(gold, pred, labels=LABELS).tolist()
+        if name == "social":
+            early = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) <= 9]
+            res["social_S1_9"] = round(f1_score([gold[i] for i in early], [pred[i] for i in early], average="macro",
+                                                labels=LABELS), 4)
+            new = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) >= 20]
+            if new:
+                res["social_S20+"] = round(f1_score([gold[i] for i in new], [pred[i] for i in new], average="macro",
+                                                    labels=LABELS), 4)
+                res["social_S20+_n"] = len(new)
+    cache.save()
+    return res
+
+
+def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, folds: int = 5) -> float:
+    """Macro-F1 of the comment model over `folds` folds of the social training rows (their stripped copies
+    leave with them): the selection measure of the third round, steadier than the 941 held-out lines."""
+    import nlp.train as T
+    from nlp.classify import sentiment_matrix
+    from sklearn.model_selection import KFold
+
+    X = shared["X"]
+    ids = np.array([d["id"] for d in docs])
+    soc = sorted({d["id"] for d in docs if T.is_social_set(d)})
+    pred: list[str] = []
+    gold: list[str] = []
+    for _, te in KFold(folds, shuffle=True, random_state=13).split(soc):
+        out = {soc[i] for i in te}
+        keep = np.array([i not in out for i in ids])
+        cues, cf, sent, _ = T.fit_sentiment(X[keep], [t for t, k in zip(X_text, keep) if k],
+                                            [d for d, k in zip(docs, keep) if k], w[keep])
+        first: dict[str, int] = {}
+        for i, d in enumerate(docs):
+            if d["id"] in out:
+                first.setdefault(d["id"], i)  # the row as written, not its stripped copy
+        idx = list(first.values())
+        pred += list(sent.predict(sentiment_matrix(X[idx], [X_text[i] for i in idx], cues, cf, flag=True)))
+        gold += [docs[i]["sentiment"] for i in idx]
+    return round(float(f1_score(gold, pred, average="macro", labels=LABELS)), 4)
+
+
+# name → settings of nlp.train applied before the run (attribute, value); "cues:N" reads only the first N cues
+VARIANTS: dict[str, list[tuple[str, object]]] = {
+    "base": [],
+    "cue1.0": [("CUE_SCALE", 1.0)],
+    "cue0.75": [("CUE_SCALE", 0.75)],
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import json
+
+    import nlp.train as T
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=DEFAULT)
+    ap.add_argument("--cache", default="/tmp/sent-lab")
+    ap.add_argument("--variant", nargs="*", default=["base"])
+    ap.add_argument("--labelled", default="", help="another data/training directory (e.g. a copy with new slices)")
+    ap.add_argument("--cv", action="store_true", help="also 5-fold CV on the social training rows (≈ 1 min more)")
+    args = ap.parse_args(argv)
+    cache = NormCache(Path(args.cache) / "norm.pkl")
+    shared: dict = {"cv": args.cv, "labelled": args.labelled}
+    from nlp.classify import SentimentCues
+
+    fit = SentimentCues.fit
+    for v in args.variant:
+        saved = []
+        if v.startswith("cues:"):
+            n = int(v.split(":")[1])
+
+            def narrow(self, X=None, y=None, n=n):  # noqa: N803
+                fit(self)
+                self.n_cues_ = n
+                return self
+            SentimentCues.fit = narrow
+        for attr, val in VARIANTS.get(v, []):
+            saved.append((attr, getattr(T, attr)))
+            setattr(T, attr, val)
+        try:
+            print(json.dumps(run(v, cache, Path(args.data), shared), ensure_ascii=False), flush=True)
+        finally:
+            for attr, val in saved:
+                setattr(T, attr, val)
+            SentimentCues.fit = fit
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
