@@ -160,8 +160,11 @@ class Classifier:
     def __init__(self, features: FeatureUnion, topic_models: dict[str, Any], thresholds: dict[str, float],
                  sentiment_model: LinearSVC, version: str, info: dict | None = None,
                  cues: "SentimentCues | None" = None, comment_features: FeatureUnion | None = None,
-                 press_sentiment_model: LinearSVC | None = None):
+                 press_sentiment_model: LinearSVC | None = None, topic_features: FeatureUnion | None = None):
         self.features = features
+        # the topic models' own vocabulary (fitted with the news slices, nlp.train.TOPIC_VOCABULARY); None: they
+        # read the shared columns
+        self.topic_features = topic_features
         self.cues = cues  # extra columns after the shared ones, read by the sentiment model only
         self.comment_features = comment_features  # the comment-only vocabulary (see sentiment_matrix)
         self.press_sentiment_model = press_sentiment_model  # sentiment of items with a title (predict_sentiment)
@@ -184,6 +187,7 @@ class Classifier:
         state.setdefault("cues", None)  # models saved before the cue block
         state.setdefault("comment_features", None)  # models saved before the comment-only vocabulary
         state.setdefault("press_sentiment_model", None)  # models saved before the per-register models
+        state.setdefault("topic_features", None)  # models saved before the topic models' own vocabulary
         self.__dict__.update(state)
         self._stack()
 
@@ -191,15 +195,26 @@ class Classifier:
         return {k: v for k, v in self.__dict__.items() if k not in ("W", "b", "th", "codes")}
 
     def transform(self, texts: Sequence[str]):
+        """One matrix for both steps: the sentiment models' columns, then (with `topic_features`) the topic
+        models' own columns last."""
         texts = list(texts)
         X = self.features.transform(texts)
         if self.cues is not None:
             X = sentiment_matrix(X, texts, self.cues, self.comment_features,
                                  flag=self.press_sentiment_model is not None)
+        if self.topic_features is not None:
+            X = sp.hstack([X, self.topic_features.transform(texts)], format="csr")
         return X
 
+    def _sentiment_columns(self, X):  # noqa: N803
+        if self.topic_features is None:
+            return X
+        return X[:, :self.sentiment_model.coef_.shape[1]]
+
     def topic_scores(self, X) -> np.ndarray:  # noqa: N803
-        if X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
+        if self.topic_features is not None:
+            X = X[:, X.shape[1] - self.W.shape[0]:]  # the topic models' own columns, last
+        elif X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
             X = X[:, :self.W.shape[0]]
         return np.asarray(X @ self.W) + self.b
 
@@ -210,6 +225,7 @@ class Classifier:
         return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
 
     def predict_sentiment(self, X) -> list[str]:  # noqa: N803
+        X = self._sentiment_columns(X)
         y = self.sentiment_model.predict(X)
         press_model = getattr(self, "press_sentiment_model", None)
         if press_model is not None and X.shape[0]:

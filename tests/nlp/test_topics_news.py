@@ -53,3 +53,49 @@ def test_per_topic_thresholds_raise_the_cross_validated_f1():
     assert len(th) == 3
     assert th[0] > -0.1 > th[2]
     assert macro(S > np.array(th)) > macro(S > -0.1)
+
+
+def test_news_rows_train_only_the_topics_in_scope():
+    from nlp.train import NEWS_TOPIC_SCOPE, topic_rows
+
+    docs = [{"id": "N1-0001", "_file": "labelled_N1.jsonl", "topics": ["education"]},
+            {"id": "N1-0002", "_file": "labelled_N1.jsonl", "topics": ["welfare"]},
+            {"id": "A-0001", "_file": "labelled_A.jsonl", "topics": []},
+            {"id": "S1-0001", "_file": "labelled_S1.jsonl", "topics": [], "_no_topics": True}]
+    Y = np.array([[1 if c in d["topics"] else 0 for c in TOPICS] for d in docs])
+    trains = topic_rows(docs, Y)
+    edu, welfare, land = TOPICS.index("education"), TOPICS.index("welfare"), TOPICS.index("land")
+    assert NEWS_TOPIC_SCOPE is not None and "education" in NEWS_TOPIC_SCOPE and "welfare" not in NEWS_TOPIC_SCOPE
+    assert trains[0, edu] and not trains[0, welfare] and not trains[0, land]  # no negative for welfare, land
+    assert trains[1, welfare] and trains[1, edu]  # labelled with welfare: trains it; in scope: education
+    assert trains[2].all() and not trains[3].any()
+
+
+def test_topic_models_read_their_own_columns_and_sentiment_the_shared_ones():
+    from nlp.classify import Classifier, SentimentCues, make_features
+
+    texts = ["Học phí\nhọc sinh trường học phí", "\ncô giáo dạy hay", "Giá vàng\ngiá vàng tăng mạnh",
+             "\nđường nát quá", "Bệnh viện\nbác sĩ bệnh viện khám", "\nthầy giáo tận tâm"] * 2
+    shared = make_features().fit(texts[1::2])  # without the titled rows: "vàng", "bệnh" are not in it
+    own = make_features().fit(texts)
+
+    class Model:  # a linear model over `width` columns that records what it was given
+        def __init__(self, width, w=None):
+            self.coef_ = np.zeros((3, width)) if w is None else w[None, :]
+            self.intercept_ = np.zeros(1)
+
+        def predict(self, X):  # noqa: N803
+            self.width = X.shape[1]
+            return np.array(["neutral"] * X.shape[0])
+
+    n_own = own.transform(texts[:1]).shape[1]
+    gold = np.zeros(n_own)
+    gold[[i for i, n in enumerate(own.get_feature_names_out()) if n.endswith("__vàng")]] = 1.0
+    clf = Classifier(shared, {"economy": Model(n_own, gold)}, {"economy": 0.5}, Model(1), "t", {},
+                     cues=SentimentCues().fit())
+    sent = Model(clf.transform(texts[:1]).shape[1])  # the sentiment columns: shared, comment copy, cues
+    clf.sentiment_model, clf.topic_features = sent, own
+    X = clf.transform(["Giá vàng\ngiá vàng", "\nđường nát"])
+    assert clf.predict_topics(X) == [["economy"], []]
+    assert clf.predict_sentiment(X) == ["neutral", "neutral"]
+    assert sent.width == sent.coef_.shape[1]  # the sentiment model reads its own columns only
