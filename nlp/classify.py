@@ -104,6 +104,39 @@ def make_features(lexicon: Sequence[tuple[str, str]] | None = None, use_lexicon:
     return FeatureUnion(blocks)
 
 
+class SharedAnalysis:
+    """Two fitted unions of `make_features` blocks (the shared columns and the topic models' own) read from one
+    analysis of the text: each block's n-grams are counted once over the union of the two vocabularies, then
+    each side takes its columns with its own IDF and norm. The numbers are those of two `transform` calls (the
+    first side's exactly: its columns come first, in its order), at about the cost of one: the n-gram analysis
+    is most of a TF-IDF transform."""
+
+    def __init__(self, first: FeatureUnion, second: FeatureUnion):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self.blocks = []
+        count_params = set(CountVectorizer().get_params())
+        for (_, a), (_, b) in zip(first.transformer_list, second.transformer_list):
+            vocab = dict(a.vocabulary_)
+            for term in b.vocabulary_:
+                vocab.setdefault(term, len(vocab))
+            counter = CountVectorizer(**{k: v for k, v in a.get_params().items()
+                                         if k in count_params and k != "vocabulary"}, vocabulary=vocab)
+            b_cols = np.empty(len(b.vocabulary_), dtype=np.int64)
+            for term, j in b.vocabulary_.items():
+                b_cols[j] = vocab[term]
+            self.blocks.append((counter, a, len(a.vocabulary_), b, b_cols))
+
+    def transform(self, texts: Sequence[str]):
+        texts = list(texts)
+        first, second = [], []
+        for counter, a, n_a, b, b_cols in self.blocks:
+            counts = counter.transform(texts)
+            first.append(a._tfidf.transform(counts[:, :n_a], copy=False))
+            second.append(b._tfidf.transform(counts[:, b_cols], copy=False))
+        return sp.hstack(first, format="csr"), sp.hstack(second, format="csr")
+
+
 def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0, top_k: int = 13) -> np.ndarray:
     """Topic decisions from scores S (items × topics).
 
@@ -165,6 +198,7 @@ class Classifier:
         # the topic models' own vocabulary (fitted with the news slices, nlp.train.TOPIC_VOCABULARY); None: they
         # read the shared columns
         self.topic_features = topic_features
+        self._shared: SharedAnalysis | None = None  # built on first use (not saved)
         self.cues = cues  # extra columns after the shared ones, read by the sentiment model only
         self.comment_features = comment_features  # the comment-only vocabulary (see sentiment_matrix)
         self.press_sentiment_model = press_sentiment_model  # sentiment of items with a title (predict_sentiment)
@@ -188,22 +222,29 @@ class Classifier:
         state.setdefault("comment_features", None)  # models saved before the comment-only vocabulary
         state.setdefault("press_sentiment_model", None)  # models saved before the per-register models
         state.setdefault("topic_features", None)  # models saved before the topic models' own vocabulary
+        state["_shared"] = None
         self.__dict__.update(state)
         self._stack()
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("W", "b", "th", "codes")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("W", "b", "th", "codes", "_shared")}
 
     def transform(self, texts: Sequence[str]):
         """One matrix for both steps: the sentiment models' columns, then (with `topic_features`) the topic
-        models' own columns last."""
+        models' own columns last; both vocabularies are read from one analysis of the text (SharedAnalysis)."""
         texts = list(texts)
-        X = self.features.transform(texts)
+        X_topics = None
+        if self.topic_features is None:
+            X = self.features.transform(texts)
+        else:
+            if self._shared is None:
+                self._shared = SharedAnalysis(self.features, self.topic_features)
+            X, X_topics = self._shared.transform(texts)
         if self.cues is not None:
             X = sentiment_matrix(X, texts, self.cues, self.comment_features,
                                  flag=self.press_sentiment_model is not None)
-        if self.topic_features is not None:
-            X = sp.hstack([X, self.topic_features.transform(texts)], format="csr")
+        if X_topics is not None:
+            X = sp.hstack([X, X_topics], format="csr")
         return X
 
     def _sentiment_columns(self, X):  # noqa: N803

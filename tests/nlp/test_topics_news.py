@@ -55,17 +55,19 @@ def test_per_topic_thresholds_raise_the_cross_validated_f1():
     assert macro(S > np.array(th)) > macro(S > -0.1)
 
 
-def test_news_rows_train_only_the_topics_in_scope():
-    from nlp.train import NEWS_TOPIC_SCOPE, topic_rows
+def test_news_rows_train_only_the_topics_in_scope(monkeypatch):
+    import nlp.train as T
+    from nlp.train import topic_rows
 
     docs = [{"id": "N1-0001", "_file": "labelled_N1.jsonl", "topics": ["education"]},
             {"id": "N1-0002", "_file": "labelled_N1.jsonl", "topics": ["welfare"]},
             {"id": "A-0001", "_file": "labelled_A.jsonl", "topics": []},
             {"id": "S1-0001", "_file": "labelled_S1.jsonl", "topics": [], "_no_topics": True}]
     Y = np.array([[1 if c in d["topics"] else 0 for c in TOPICS] for d in docs])
+    assert topic_rows(docs, Y)[:3].all()  # the shipped setting: every topic model reads every news row
+    monkeypatch.setattr(T, "NEWS_TOPIC_SCOPE", ("education", "economy", "health", "public_order", "culture_tourism"))
     trains = topic_rows(docs, Y)
     edu, welfare, land = TOPICS.index("education"), TOPICS.index("welfare"), TOPICS.index("land")
-    assert NEWS_TOPIC_SCOPE is not None and "education" in NEWS_TOPIC_SCOPE and "welfare" not in NEWS_TOPIC_SCOPE
     assert trains[0, edu] and not trains[0, welfare] and not trains[0, land]  # no negative for welfare, land
     assert trains[1, welfare] and trains[1, edu]  # labelled with welfare: trains it; in scope: education
     assert trains[2].all() and not trains[3].any()
@@ -99,3 +101,16 @@ def test_topic_models_read_their_own_columns_and_sentiment_the_shared_ones():
     assert clf.predict_topics(X) == [["economy"], []]
     assert clf.predict_sentiment(X) == ["neutral", "neutral"]
     assert sent.width == sent.coef_.shape[1]  # the sentiment model reads its own columns only
+
+
+def test_shared_analysis_gives_the_numbers_of_two_transforms():
+    from nlp.classify import SharedAnalysis, make_features
+
+    texts = ["Học phí tăng\nhọc sinh nghèo", "\ncô giáo dạy hay", "Giá vàng\ngiá vàng tăng", "\nđường nát quá",
+             "Bệnh viện tỉnh\nbác sĩ khám", "\nthầy giáo tận tâm", "Giá xăng\nxăng tăng giá"] * 2
+    a = make_features().fit(texts[1::2])
+    b = make_features().fit(texts)
+    A, B = SharedAnalysis(a, b).transform(texts + ["vàng và xăng, bác sĩ"])
+    for got, want in ((A, a.transform(texts + ["vàng và xăng, bác sĩ"])), (B, b.transform(texts + ["vàng và xăng, bác sĩ"]))):
+        assert got.shape == want.shape and abs(got - want).max() == 0
+    assert np.array_equal(A.data, a.transform(texts + ["vàng và xăng, bác sĩ"]).data)  # the first side: exactly
