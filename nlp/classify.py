@@ -1,12 +1,14 @@
-"""Topic (multi-label) and sentiment (3-class) classifiers sharing one feature space.
+"""Topic (multi-label) and sentiment (3-class) classifiers reading one analysis of the text.
 
     normalised title + text (diacritics restored when the item had none)
         ├─ word 1–2-gram TF-IDF on the text as written (lowercased)
         ├─ char_wb 2–5-gram TF-IDF on the accent-folded text (robust to missing or wrong accents)
         └─ (optional, off) team lexicon cue counts (nlp/data/lexicon.tsv), one feature per tag
         ▼  one sparse matrix, computed once per batch
-    topics:    one ridge classifier per topic code (balanced classes); a code is given when its score
-               passes the threshold chosen by cross-validation on the training rows
+    topics:    one ridge classifier per topic code (balanced classes) on a word + char vocabulary of their own,
+               fitted with the news slices (Classifier.topic_features; read from the same analysis of the text
+               as the shared one, SharedAnalysis); a code is given when its score passes the threshold chosen
+               by cross-validation on the training rows
     sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
                the social slices on the shared columns, comments by one that also reads a comment-only
                vocabulary and the cue block (sentiment_matrix, Classifier.predict_sentiment)
@@ -169,7 +171,7 @@ def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_fea
     own fitted on the comment-like training rows, the social slices included, so that words only comments
     use ("lag", "slide", "giảng") are read; only comment-like rows are transformed.
     With `flag`, a last column marks comment-like rows (Classifier.predict_sentiment reads it). The topic
-    models read only the first, shared columns.
+    models read only the first, shared columns (or, with Classifier.topic_features, their own columns after all these).
     """
     r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
     R = sp.diags(r)
