@@ -119,6 +119,10 @@ class SharedAnalysis:
         self.blocks = []
         count_params = set(CountVectorizer().get_params())
         for (_, a), (_, b) in zip(first.transformer_list, second.transformer_list):
+            differ = [k for k in count_params - {"vocabulary", "min_df", "max_df", "max_features"}
+                    if a.get_params()[k] != b.get_params()[k]]
+            if differ:  # the n-grams must be the same ones for one count to serve both sides
+                raise ValueError(f"the two vocabularies are not read the same way: {sorted(differ)}")
             vocab = dict(a.vocabulary_)
             for term in b.vocabulary_:
                 vocab.setdefault(term, len(vocab))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 import numpy as np
+import pytest
 from sklearn.metrics import f1_score
 
 from nlp.train import (_per_topic_thresholds, is_news_set, is_social_set, load_labelled, trains_restorer,
@@ -114,3 +115,6 @@ def test_shared_analysis_gives_the_numbers_of_two_transforms():
     for got, want in ((A, a.transform(texts + ["vàng và xăng, bác sĩ"])), (B, b.transform(texts + ["vàng và xăng, bác sĩ"]))):
         assert got.shape == want.shape and abs(got - want).max() == 0
     assert np.array_equal(A.data, a.transform(texts + ["vàng và xăng, bác sĩ"]).data)  # the first side: exactly
+    b.transformer_list[1][1].set_params(ngram_range=(2, 4))  # other n-grams: one count cannot serve both
+    with pytest.raises(ValueError):
+        SharedAnalysis(a, b)
