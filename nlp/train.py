@@ -80,6 +80,10 @@ TOPIC_RULE_ON_NEWS = False
 # or "small" (threshold × fallback, top 2, no margin); optionally one threshold per topic after it.
 TOPIC_RULE_GRID = "small"
 TOPIC_THRESHOLD_PER_TOPIC = False
+# Seeds of the repeated 4-fold cross-validation that chooses the topic rule (its macro-F1 is averaged over them):
+# with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
+# seed to the next.
+TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -275,7 +279,8 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
                      alpha: float, trains: np.ndarray | None = None) -> dict[str, float]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
-    by 4-fold cross-validation on the labelled training rows: macro-F1 of the out-of-fold scores.
+    by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
+    macro-F1 of the out-of-fold scores, averaged over the repeats.
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
     corpus documents; a fold never trains on a copy of a row it scores.
@@ -284,22 +289,24 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 
     from nlp.classify import decide_topics
 
-    scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
-    kf = KFold(n_splits=4, shuffle=True, random_state=13)
     idx = np.flatnonzero(groups[:n_labelled] >= 0)  # folds over the rows with topic labels only
-    for tr_i, te_i in kf.split(idx):
-        tr, te = idx[tr_i], idx[te_i]
-        in_fold = np.isin(groups, tr) | (groups == -1)
-        for j in range(Y.shape[1]):
-            tr_all = np.flatnonzero(in_fold if trains is None else in_fold & trains[:, j])
-            y = Y[tr_all, j]
-            if y.min() == y.max():
-                continue
-            m = topic_model(alpha).fit(X[tr_all], y, sample_weight=w[tr_all])
-            scores[te, j] = m.decision_function(X[te])
     keep = groups[:n_labelled] >= 0  # rows without topic labels (social slices, sentiment-only corrections)
+    repeats = []
+    for seed in TOPIC_RULE_CV_SEEDS:
+        scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
+        for tr_i, te_i in KFold(n_splits=4, shuffle=True, random_state=seed).split(idx):
+            tr, te = idx[tr_i], idx[te_i]
+            in_fold = np.isin(groups, tr) | (groups == -1)
+            for j in range(Y.shape[1]):
+                tr_all = np.flatnonzero(in_fold if trains is None else in_fold & trains[:, j])
+                y = Y[tr_all, j]
+                if y.min() == y.max():
+                    continue
+                m = topic_model(alpha).fit(X[tr_all], y, sample_weight=w[tr_all])
+                scores[te, j] = m.decision_function(X[te])
+        repeats.append(scores[keep])
+    scores = repeats[0]
     Yl = Y[:n_labelled][keep]
-    scores = scores[keep]
     present = [j for j in range(Y.shape[1]) if Yl[:, j].sum() > 0]
 
     def macro(P: np.ndarray) -> float:
@@ -310,7 +317,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     for th, fb, margin, k in itertools.product(np.round(np.arange(-0.4, 0.05, 0.05), 2), [9.0, -0.4, -0.5, -0.6, -0.7],
                                                margins, ks):
         rule = {"fallback": float(fb), "margin": float(margin), "top_k": int(k)}
-        v = macro(decide_topics(scores, float(th), **rule))
+        v = float(np.mean([macro(decide_topics(S, float(th), **rule)) for S in repeats]))
         if best is None or v > best[0] + 1e-9:
             best = (v, {"threshold": float(th), **rule})
     assert best is not None
