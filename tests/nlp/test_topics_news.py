@@ -139,3 +139,34 @@ def test_topic_rule_is_chosen_on_the_mean_of_repeated_cross_validation(monkeypat
         cv[seeds] = T._tune_topic_rule(X, Y, w, groups, 160, 1.0)["cv_macro_f1"]
     assert seeds_seen == [13, 7, 13, 7]
     assert cv[(13, 7)] <= (cv[(13,)] + cv[(7,)]) / 2 + 1e-4  # the best mean, not the best of one split
+
+
+def test_news_rows_reach_the_topic_vocabulary_and_leave_sentiment_as_it_was(monkeypatch):
+    """End to end at a small scale: with and without the topic models' own vocabulary, the sentiment models and
+    their columns are the same; only the topic vocabulary has the news words."""
+    import nlp.train as T
+
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
+    monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
+    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
+    rows = [{"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s], "sentiment": s,
+             "topics": ["environment" if i % 2 else "governance"], "_file": "labelled_A.jsonl"}
+            for i, s in enumerate(list(words) * 12)]
+    rows += [{"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá", "topics": [], "_no_topics": True,
+              "sentiment": s, "_file": "labelled_S1.jsonl"} for i, s in enumerate(list(words) * 12)]
+    rows += [{"id": f"N1-{i:04d}", "title": f"Học phí đại học {i}", "text": "tuyển sinh học phí sinh viên",
+              "topics": ["education"], "sentiment": "neutral", "_file": "labelled_N1.jsonl"} for i in range(12)]
+    out = {}
+    for own in (False, True):
+        monkeypatch.setattr(T, "TOPIC_VOCABULARY", own)
+        out[own] = T.train(labelled=rows, use_vntc=False).classifier
+    before, after = out[False], out[True]
+    assert before.topic_features is None and after.topic_features is not None
+    shared = set(after.features.get_feature_names_out())
+    assert shared == set(before.features.get_feature_names_out()) and not any("tuyển" in f for f in shared)
+    assert any("tuyển" in f for f in after.topic_features.get_feature_names_out())
+    for m in ("sentiment_model", "press_sentiment_model"):
+        assert np.array_equal(getattr(before, m).coef_, getattr(after, m).coef_)
+    texts = ["Tin mới\nbức xúc ô nhiễm", "\ntuyệt vời cảm ơn", "Tuyển sinh\nhọc phí sinh viên"]
+    assert before.predict_sentiment(before.transform(texts)) == after.predict_sentiment(after.transform(texts))
+    assert "education" in after.predict_topics(after.transform(texts))[2]
