@@ -138,6 +138,7 @@ class SharedAnalysis:
         first, second = [], []
         for counter, a, n_a, b, b_cols in self.blocks:
             counts = counter.transform(texts)
+            # `_tfidf` is the vectorizer's own IDF + norm step (private in scikit-learn, the one its transform calls)
             first.append(a._tfidf.transform(counts[:, :n_a], copy=False))
             second.append(b._tfidf.transform(counts[:, b_cols], copy=False))
         return sp.hstack(first, format="csr"), sp.hstack(second, format="csr")
