@@ -1,6 +1,6 @@
 """Speed of the NLP pipeline against underthesea's word tokenizer, on 5,000 title+lead items.
 
-    .venv/bin/python bench/tag.py [--n 5000] [--workers 2]
+    .venv/bin/python bench/tag.py [--n 5000] [--workers 2] [--model-dir /tmp/m]
 
 Items: the VNTC sample shipped in nlp/data/corpus (title + lead ≤ 400 characters).
 Prints items/s for: the whole pipeline (1 process, and `workers` processes), underthesea
@@ -63,15 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--model-dir", default="", help="models to time (default: [nlp] model_dir), e.g. langnghe train --out")
     args = ap.parse_args(argv)
 
     from vocab.config import load
-    from nlp.pipeline import Pipeline
+    from nlp.pipeline import Pipeline, nlp_settings
 
     items = load_items(args.n)
     texts = [f"{it['title']} {it['text']}" for it in items]
     t = time.perf_counter()
-    pipe = Pipeline.from_config(load())
+    cfg = load()
+    settings = nlp_settings(cfg)
+    pipe = Pipeline.from_config(cfg, settings={**settings, "model_dir": args.model_dir} if args.model_dir else settings)
     load_s = time.perf_counter() - t
     pipe.tag(items[:50])  # warm caches
 

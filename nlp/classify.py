@@ -1,12 +1,14 @@
-"""Topic (multi-label) and sentiment (3-class) classifiers sharing one feature space.
+"""Topic (multi-label) and sentiment (3-class) classifiers reading one analysis of the text.
 
     normalised title + text (diacritics restored when the item had none)
         ├─ word 1–2-gram TF-IDF on the text as written (lowercased)
         ├─ char_wb 2–5-gram TF-IDF on the accent-folded text (robust to missing or wrong accents)
         └─ (optional, off) team lexicon cue counts (nlp/data/lexicon.tsv), one feature per tag
         ▼  one sparse matrix, computed once per batch
-    topics:    one ridge classifier per topic code (balanced classes); a code is given when its score
-               passes the threshold chosen by cross-validation on the training rows
+    topics:    one ridge classifier per topic code (balanced classes) on a word + char vocabulary of their own,
+               fitted with the news slices (Classifier.topic_features; read from the same analysis of the text
+               as the shared one, SharedAnalysis); a code is given when its score passes the threshold chosen
+               by cross-validation on the training rows
     sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
                the social slices on the shared columns, comments by one that also reads a comment-only
                vocabulary and the cue block (sentiment_matrix, Classifier.predict_sentiment)
@@ -104,6 +106,44 @@ def make_features(lexicon: Sequence[tuple[str, str]] | None = None, use_lexicon:
     return FeatureUnion(blocks)
 
 
+class SharedAnalysis:
+    """Two fitted unions of `make_features` blocks (the shared columns and the topic models' own) read from one
+    analysis of the text: each block's n-grams are counted once over the union of the two vocabularies, then
+    each side takes its columns with its own IDF and norm. The numbers are those of two `transform` calls (the
+    first side's exactly: its columns come first, in its order), at about the cost of one: the n-gram analysis
+    is most of a TF-IDF transform."""
+
+    def __init__(self, first: FeatureUnion, second: FeatureUnion):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self.blocks = []
+        count_params = set(CountVectorizer().get_params())
+        for (_, a), (_, b) in zip(first.transformer_list, second.transformer_list):
+            differ = [k for k in count_params - {"vocabulary", "min_df", "max_df", "max_features"}
+                    if a.get_params()[k] != b.get_params()[k]]
+            if differ:  # the n-grams must be the same ones for one count to serve both sides
+                raise ValueError(f"the two vocabularies are not read the same way: {sorted(differ)}")
+            vocab = dict(a.vocabulary_)
+            for term in b.vocabulary_:
+                vocab.setdefault(term, len(vocab))
+            counter = CountVectorizer(**{k: v for k, v in a.get_params().items()
+                                         if k in count_params and k != "vocabulary"}, vocabulary=vocab)
+            b_cols = np.empty(len(b.vocabulary_), dtype=np.int64)
+            for term, j in b.vocabulary_.items():
+                b_cols[j] = vocab[term]
+            self.blocks.append((counter, a, len(a.vocabulary_), b, b_cols))
+
+    def transform(self, texts: Sequence[str]):
+        texts = list(texts)
+        first, second = [], []
+        for counter, a, n_a, b, b_cols in self.blocks:
+            counts = counter.transform(texts)
+            # `_tfidf` is the vectorizer's own IDF + norm step (private in scikit-learn, the one its transform calls)
+            first.append(a._tfidf.transform(counts[:, :n_a], copy=False))
+            second.append(b._tfidf.transform(counts[:, b_cols], copy=False))
+        return sp.hstack(first, format="csr"), sp.hstack(second, format="csr")
+
+
 def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0, top_k: int = 13) -> np.ndarray:
     """Topic decisions from scores S (items × topics).
 
@@ -136,7 +176,7 @@ def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_fea
     own fitted on the comment-like training rows, the social slices included, so that words only comments
     use ("lag", "slide", "giảng") are read; only comment-like rows are transformed.
     With `flag`, a last column marks comment-like rows (Classifier.predict_sentiment reads it). The topic
-    models read only the first, shared columns.
+    models read only the first, shared columns (or, with Classifier.topic_features, their own columns after all these).
     """
     r = np.array([1.0 if t.startswith("\n") else 0.0 for t in texts], dtype=np.float32)
     R = sp.diags(r)
@@ -160,8 +200,12 @@ class Classifier:
     def __init__(self, features: FeatureUnion, topic_models: dict[str, Any], thresholds: dict[str, float],
                  sentiment_model: LinearSVC, version: str, info: dict | None = None,
                  cues: "SentimentCues | None" = None, comment_features: FeatureUnion | None = None,
-                 press_sentiment_model: LinearSVC | None = None):
+                 press_sentiment_model: LinearSVC | None = None, topic_features: FeatureUnion | None = None):
         self.features = features
+        # the topic models' own vocabulary (fitted with the news slices, nlp.train.TOPIC_VOCABULARY); None: they
+        # read the shared columns
+        self.topic_features = topic_features
+        self._shared: SharedAnalysis | None = None  # built on first use (not saved)
         self.cues = cues  # extra columns after the shared ones, read by the sentiment model only
         self.comment_features = comment_features  # the comment-only vocabulary (see sentiment_matrix)
         self.press_sentiment_model = press_sentiment_model  # sentiment of items with a title (predict_sentiment)
@@ -184,22 +228,41 @@ class Classifier:
         state.setdefault("cues", None)  # models saved before the cue block
         state.setdefault("comment_features", None)  # models saved before the comment-only vocabulary
         state.setdefault("press_sentiment_model", None)  # models saved before the per-register models
+        state.setdefault("topic_features", None)  # models saved before the topic models' own vocabulary
+        state["_shared"] = None
         self.__dict__.update(state)
         self._stack()
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("W", "b", "th", "codes")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("W", "b", "th", "codes", "_shared")}
 
     def transform(self, texts: Sequence[str]):
+        """One matrix for both steps: the sentiment models' columns, then (with `topic_features`) the topic
+        models' own columns last; both vocabularies are read from one analysis of the text (SharedAnalysis)."""
         texts = list(texts)
-        X = self.features.transform(texts)
+        X_topics = None
+        if self.topic_features is None:
+            X = self.features.transform(texts)
+        else:
+            if self._shared is None:
+                self._shared = SharedAnalysis(self.features, self.topic_features)
+            X, X_topics = self._shared.transform(texts)
         if self.cues is not None:
             X = sentiment_matrix(X, texts, self.cues, self.comment_features,
                                  flag=self.press_sentiment_model is not None)
+        if X_topics is not None:
+            X = sp.hstack([X, X_topics], format="csr")
         return X
 
+    def _sentiment_columns(self, X):  # noqa: N803
+        if self.topic_features is None:
+            return X
+        return X[:, :self.sentiment_model.coef_.shape[1]]
+
     def topic_scores(self, X) -> np.ndarray:  # noqa: N803
-        if X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
+        if self.topic_features is not None:
+            X = X[:, X.shape[1] - self.W.shape[0]:]  # the topic models' own columns, last
+        elif X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
             X = X[:, :self.W.shape[0]]
         return np.asarray(X @ self.W) + self.b
 
@@ -210,6 +273,7 @@ class Classifier:
         return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
 
     def predict_sentiment(self, X) -> list[str]:  # noqa: N803
+        X = self._sentiment_columns(X)
         y = self.sentiment_model.predict(X)
         press_model = getattr(self, "press_sentiment_model", None)
         if press_model is not None and X.shape[0]:
