@@ -1,6 +1,8 @@
 """The scheduler thread of `serve`, and the periodic jobs it runs after each collection pass.
 
-    Scheduler.run(), every schedule.tick_seconds:
+    Scheduler.run(), once at start, before anything loads the NLP model:
+        each job marked at_start (notify: the outbox a stopped server left, claims already released)
+    then every schedule.tick_seconds:
         sources (langnghe.toml, with admins' edits merged) ─▶ Runner.run_due ─▶ ingest.processor
         then each job in JOBS, in order (each decides itself whether it is due):
             tag         nlp.service        items still untagged, or tagged by an older model
@@ -114,7 +116,8 @@ def zalo_token_refresh(cfg: Config, db: Database) -> Job:
 
 def notify_delivery(cfg: Config, db: Database) -> Job:
     """Every tick: send what the outbox holds that is due (orchestration/notify.py). Made once at serve's
-    start, which is when messages a killed process was sending are released for another try."""
+    start, which is when messages a killed process was sending are released for another try; it is also
+    a start job (JobSpec.at_start), so what waited through the restart goes out before the model loads."""
     try:
         notify_service.release_claims(db)
     except Exception:  # the job still starts: the rows stay claimed until the next start, nothing is lost
@@ -133,12 +136,14 @@ class JobSpec:
     name: str
     factory: Callable[[Config, Database], Job]
     what: str
+    at_start: bool = False  # also run once when the scheduler starts, before catch-up tagging loads the model
 
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("tag", nlp_service.scheduler_hook, "tag stored items still untagged, or tagged by an older model"),
     JobSpec("detect", detection_jobs.scheduler_hook, "stories and emerging-issue alerts, every tick"),
-    JobSpec("notify", notify_delivery, "send due notifications from the outbox, right after detection"),
+    JobSpec("notify", notify_delivery, "send due notifications from the outbox, right after detection",
+            at_start=True),
     JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items"),
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
     JobSpec("retention", retention.hook, "retention purge, once a day"),
@@ -152,7 +157,10 @@ def install_jobs(scheduler: "Scheduler", cfg: Config, db: Database) -> list[str]
     installed = []
     for spec in JOBS:
         try:
-            scheduler.hooks.append(spec.factory(cfg, db))
+            job = spec.factory(cfg, db)
+            scheduler.hooks.append(job)
+            if spec.at_start:
+                scheduler.start_hooks.append(job)
             installed.append(spec.name)
         except Exception:
             log.exception("periodic job not started: %s (%s)", spec.what, spec.name)
@@ -172,9 +180,24 @@ class Scheduler(threading.Thread):
         self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self.passes = 0
         self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)
+        self.start_hooks: list[Callable[[], None]] = []  # run once first, before the model loads (the outbox)
 
     def stop(self) -> None:
         self._stop_event.set()
+
+    def run_start_hooks(self) -> None:
+        """What must not wait for the NLP model (5–9 s to load): the outbox a stopped server left goes out
+        first. Same thread as the ticks, so a pass never overlaps another and nothing is sent twice."""
+        for hook in self.start_hooks:
+            if self._stop_event.is_set():
+                return
+            try:
+                hook()
+            except StorageError as exc:
+                log.error("start-up job failed: %s", exc)
+                runtime.set_storage_problem(str(exc))
+            except Exception:
+                log.exception("start-up job failed; it runs again in the first tick")
 
     def catch_up(self) -> int:
         """Tag what earlier runs left untagged (a crash between commit and tagging), before collecting."""
@@ -190,6 +213,7 @@ class Scheduler(threading.Thread):
     def run(self) -> None:
         loop = asyncio.new_event_loop()
         last_snapshot = 0.0
+        self.run_start_hooks()
         self.catch_up()
         try:
             while not self._stop_event.is_set():

@@ -209,3 +209,50 @@ def test_admin_test_message_is_logged(env):
     assert ok and tg.sent[0]["text"].startswith("Lắng Nghe: tin nhắn thử")
     with db.read() as cur:
         assert store_notify.recent_log(cur)[0]["detail"].startswith("(thử)")
+
+
+def test_serve_sends_the_waiting_outbox_before_the_model_has_loaded(tmp_path, monkeypatch):
+    """After a restart the outbox goes out first: a message waiting (channel down, or killed before the
+    send) does not wait behind the tagger's model load. The load here blocks until the test lets it go,
+    after checking what was sent; with delivery only in the ticks (after tagging) nothing was."""
+    import threading
+
+    from nlp import service as nlp_service
+    from orchestration.jobs import Scheduler, install_jobs
+    from store.db import utcnow
+
+    cfg = make_config(tmp_path, [], fulltext={"enabled": False}, notify={"public_url": "http://127.0.0.1:8501"})
+    sent, model_asked, release = [], threading.Event(), threading.Event()
+
+    def slow_model(cfg):
+        model_asked.set()
+        release.wait(60)
+        raise RuntimeError("no model in this test")
+
+    def channel(cfg, ch, address, msg, client):
+        sent.append((ch, address, msg.key, release.is_set()))
+        return "ok"
+
+    monkeypatch.setattr(nlp_service, "get_pipeline", slow_model)
+    monkeypatch.setattr(notify, "send_one", channel)
+    with Database(cfg.storage.db_path) as db:
+        subscribe(db)
+        subscribe(db, username="lanhdao", address="-1002")
+        raise_one(db, at=utcnow() - timedelta(minutes=1))          # two messages wait in the outbox;
+        with db.write() as cur:                                    # a killed server was sending one of them
+            (oid,) = cur.execute("SELECT min(id) FROM outbox").fetchone()
+            store_notify.claim(cur, [oid])
+        sched = Scheduler(cfg, db)
+        assert "notify" in install_jobs(sched, cfg, db)            # releases the 'sending' claim
+        sched.start()
+        try:
+            assert model_asked.wait(60)                            # the tagger is now stuck loading
+            assert sorted(a for _, a, _, _ in sent) == ["-1001", "-1002"]
+            assert not any(after for *_, after in sent)            # both before the model finished
+        finally:
+            sched.stop()
+            release.set()
+            sched.join(timeout=30)
+        with db.read() as cur:
+            assert store_notify.outbox_counts(cur) == {"sent": 2}
+        assert notify.deliver(cfg, db)["sent"] == 0 and len(sent) == 2   # the ticks' pass finds nothing more
