@@ -11,7 +11,8 @@ What a crash (kill -9, power cut) does, by where it lands:
     between acceptance and mark   the far end has it: sent AGAIN after the restart (at least once, never
                                   lost), with the same delivery key (e-mail Message-ID, webhook
                                   X-LangNghe-Delivery) and a log line saying it may be a repeat
-The last window is the few milliseconds of one local write. At start, release_claims() applies the rule.
+The last window is the few milliseconds of one local write. At start, release_claims() applies the rule,
+and the scheduler's first step is a delivery pass (orchestration/jobs.py), before the NLP model loads.
 """
 
 from __future__ import annotations
