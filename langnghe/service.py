@@ -1,7 +1,8 @@
 """`langnghe serve`: the one process that owns the database.
 
     ┌──────────────── langnghe serve (one process) ─────────────────┐
-    │ Scheduler thread:  every schedule.tick_seconds → Runner.run_due │
+    │ Scheduler thread:  at start, the notification outbox (no wait)  │
+    │                    every schedule.tick_seconds → Runner.run_due │
     │                    every snapshot_every_minutes → db.snapshot   │
     │ Main thread:       Streamlit server (dashboard/app.py)          │
     │                    pages read through runtime.get_db() cursors  │
