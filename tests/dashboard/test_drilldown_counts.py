@@ -4,6 +4,7 @@ bucket, same effective tags, every item rather than the watched area only)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from dashboard import actions, data, drill
 from dashboard.views import _trend, alerts as alerts_view, overview, watch as watch_view
 from orchestration.accounts import User
 from store import watchlists as store_watch
+from store.dashboard import unit_names
 from store.db import utcnow
 from tests.dashboard.conftest import Env
 
@@ -31,10 +33,26 @@ def env(tmp_path_factory):
             [utcnow() - timedelta(days=2)]).fetchall()]
     actions.correct_labels(e.db, ANALYST, ids[0], {"topics": []})
     actions.correct_labels(e.db, ANALYST, ids[1], {"sentiment": "positive", "in_area": False})
+    e.moved = _move_places(e, ids)  # type: ignore[attr-defined]
     data.refresh()
     e.corrected = ids  # type: ignore[attr-defined]
     yield e
     e.close()
+
+
+def _move_places(e: Env, skip: list[str]) -> tuple[str, set[str], str]:
+    """A third correction: a recent in-area item's places become another unit's place name. Returns the
+    item, the units its model's places stood for, and the unit it now names."""
+    with e.db.read() as cur:
+        item, details = cur.execute(
+            """SELECT i.id, CAST(t.place_details AS VARCHAR) FROM items i JOIN item_tags t ON t.item_id = i.id
+               WHERE i.published_at > ? AND t.in_area AND len(t.places) > 0 AND i.id NOT IN (?, ?)
+               ORDER BY i.published_at DESC, i.id LIMIT 1""",
+            [utcnow() - timedelta(days=2), *skip]).fetchone()
+    before = {u for d in json.loads(details) for u in unit_names(d.get("name_2025") or d.get("name"))}
+    target = next(u for u in data.trends(7)["places"]["name_2025"] if u not in before)
+    actions.correct_labels(e.db, ANALYST, item, {"places": data.unit_place_names((target,))[:1]})
+    return item, before, target
 
 
 def listed(env: Env, filters: dict[str, str]) -> int:
@@ -166,3 +184,23 @@ def test_map_units(env):
         topics_view.ui.open_items = keep
     for f, n in zip(opened, places["n_now"].head(3)):
         assert listed(env, f) == int(n), f
+
+
+def test_map_units_count_corrected_places(env):
+    """A staff correction moved an item's places to another unit: the map and the unit table count it
+    where Tin bài lists it (under the unit it now names, no longer under its model's units)."""
+    from dashboard.views import topics as topics_view
+
+    item, before, target = env.moved
+    assert data.item_detail(item)["corrected"]
+    places = data.trends(7)["places"].set_index("name_2025")
+    opened: list[dict] = []
+    topics_view.ui.open_items, keep = opened.append, topics_view.ui.open_items
+    try:
+        for name in sorted(before | {target}):
+            topics_view._open_unit(drill_event(customdata=[name]), 7)
+    finally:
+        topics_view.ui.open_items = keep
+    for name, f in zip(sorted(before | {target}), opened):
+        n = int(places["n_now"].get(name, 0))
+        assert listed(env, f) == n, (name, f)
