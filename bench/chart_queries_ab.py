@@ -52,6 +52,9 @@ def main() -> int:
             "topics_over_time_14d": lambda m, cur: m.topics_over_time(cur, d[14], "day", 7),
             "topic_trends_7d": lambda m, cur: m.topic_trends(cur, d[14], d[7], now),
             "topic_trends_90d": lambda m, cur: m.topic_trends(cur, d[180], d[90], now),
+            # the map and unit table (effective places since r5-map: git show 0715ecb:store/dashboard.py)
+            "place_trends_7d": lambda m, cur: m.place_trends(cur, d[14], d[7], now),
+            "place_trends_90d": lambda m, cur: m.place_trends(cur, d[180], d[90], now),
         }
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for _ in range(args.repeat):

@@ -133,6 +133,7 @@ def queries(db: Any, cfg: Any) -> dict[str, Callable[[], Any]]:
         "alerts.status_counts": r(q.alert_status_counts),
         "alerts.get_alert": r(A.get_alert, some_alert),
         "alerts.alert_items": r(A.alert_items, some_alert),
+        "alerts.alert_timeline": r(A.alert_timeline, some_alert, 7),
         "alerts.alert_history": r(q.alert_history, some_alert),
         "alerts.users": r(U.list_users),
         # briefing

@@ -35,6 +35,9 @@ TZ_OFFSET = VN_OFFSET
 TTL = 10
 OFFSET_HOURS = int(TZ_OFFSET.total_seconds() // 3600)  # Vietnam time has no daylight saving: buckets by local hour/day
 SLOW_TTL = 120
+# A map unit's click expands to the place names items tagged this recently carry for it; the map counts a
+# staff-corrected place name by the same names (store.dashboard.place_trends `names_since`).
+UNIT_NAMES_AGE = timedelta(days=180)
 
 
 @st.cache_resource
@@ -145,6 +148,13 @@ def alert_items(alert_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def alert_timeline(alert_id: str) -> pd.DataFrame:
+    """hour (Vietnam time), n: the alert's items that still exist, as the timeline draws them."""
+    with db().read() as cur:
+        return store_alerts.alert_timeline(cur, alert_id, OFFSET_HOURS)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def alert_history(alert_id: str) -> pd.DataFrame:
     with db().read() as cur:
         return to_local(q.alert_history(cur, alert_id), "at")
@@ -231,13 +241,14 @@ def trends(days: int) -> dict[str, pd.DataFrame]:
     mid = end - timedelta(days=days)
     start = mid - timedelta(days=days)
     with db().read() as cur:
-        return {"topics": q.topic_trends(cur, start, mid, end), "places": q.place_trends(cur, start, mid, end)}
+        return {"topics": q.topic_trends(cur, start, mid, end),
+                "places": q.place_trends(cur, start, mid, end, names_since=end - UNIT_NAMES_AGE)}
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def unit_place_names(units: tuple[str, ...]) -> list[str]:
     with db().read() as cur:
-        return q.unit_place_names(cur, units, utcnow() - timedelta(days=180))
+        return q.unit_place_names(cur, units, utcnow() - UNIT_NAMES_AGE)
 
 
 @st.cache_data(ttl=None, show_spinner=False)

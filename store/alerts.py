@@ -143,6 +143,21 @@ def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
     ).df()
 
 
+def alert_timeline(cur: "duckdb.DuckDBPyConnection", alert_id: str, offset_hours: int = 0) -> Any:
+    """hour, n: the alert's items that still exist, per hour of their `items.published_at` (local hours
+    with `offset_hours`). Not `alert_items`' rows: those keep the story's copy of an item that retention
+    deleted, which Tin bài (filtering `items`) cannot list, so a click on the hour would open fewer."""
+    return cur.execute(
+        f"""
+        SELECT date_trunc('hour', i.published_at + INTERVAL ({int(offset_hours)}) HOUR) AS hour, count(*) AS n
+        FROM items i
+        WHERE i.id IN (SELECT unnest(item_ids) FROM alerts WHERE alert_id = ?)
+        GROUP BY hour ORDER BY hour
+        """,
+        [alert_id],
+    ).df()
+
+
 def audit_log(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500) -> Any:
     """Every alert event, newest first: alert_id, at, username, action, from_state, to_state, note."""
     where, params = "", []

@@ -277,73 +277,99 @@ def unit_names(name_2025: str | None) -> list[str]:
 
 
 def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetime, end: datetime,
-                 in_area_only: bool = True) -> pd.DataFrame:
-    """Per 2025 unit (or landmark's unit): name_2025, old names seen, n_now, n_prev, neg_now, neg_prev.
+                 in_area_only: bool = True, names_since: datetime | None = None) -> pd.DataFrame:
+    """Per 2025 unit (or landmark's unit): name_2025, old names seen, n_now, n_prev, neg_now, neg_prev,
+    by the effective places and sentiment (staff corrections over the model's, as Tin bài filters them).
 
-    Items are counted once per 2025 unit even when they name several old wards of it. The database groups
-    by the place-details text (a few hundred distinct values), which is parsed here, not once per item."""
+    Items are counted once per 2025 unit even when they name several old wards of it. An item keeps its
+    model's place details unless staff corrected its places; then each corrected place name stands for
+    the units `unit_place_names` (from `names_since`, what the map's click passes) expands to it, so the
+    map's count is what its click lists. The database groups by the place-details text (a few hundred
+    distinct values) or the corrected list, which is parsed here, not once per item."""
     cols = ["name_2025", "old_names", "n_now", "n_prev", "neg_now", "neg_prev", "in_area"]
+    extra = ", CAST(t.place_details AS VARCHAR) AS d_model, h.h_places IS NOT NULL AS fixed"
     rows = cur.execute(
-        """
-        SELECT CAST(t.place_details AS VARCHAR) AS d,
-               count(*) FILTER (WHERE i.published_at >= ?) AS n_now,
-               count(*) FILTER (WHERE i.published_at < ?) AS n_prev,
-               count(*) FILTER (WHERE i.published_at >= ? AND t.sentiment = 'negative') AS neg_now,
-               count(*) FILTER (WHERE i.published_at < ? AND t.sentiment = 'negative') AS neg_prev
-        FROM items i JOIN item_tags t ON t.item_id = i.id
-        WHERE i.published_at >= ? AND i.published_at < ? AND t.tagged_at >= ? AND len(t.places) > 0
-        GROUP BY d
+        f"""
+        SELECT CASE WHEN fixed THEN NULL ELSE d_model END AS d,
+               CASE WHEN fixed THEN places END AS fixed_places,
+               count(*) FILTER (WHERE published_at >= ?) AS n_now,
+               count(*) FILTER (WHERE published_at < ?) AS n_prev,
+               count(*) FILTER (WHERE published_at >= ? AND sentiment = 'negative') AS neg_now,
+               count(*) FILTER (WHERE published_at < ? AND sentiment = 'negative') AS neg_prev
+        FROM ({_tagged_items_sql(cur, extra)})
+        WHERE len(places) > 0
+        GROUP BY ALL
         """,
-        [mid, mid, mid, mid, start, end, start - TAG_SLACK],
+        [mid, mid, mid, mid, start - TAG_SLACK, start, end],
     ).fetchall()
+    fixed_names = sorted({p for r in rows if r[1] is not None for p in r[1]})
+    by_name = _place_entries(cur, fixed_names, names_since or start) if fixed_names else {}
     units: dict[str, dict[str, Any]] = {}
-    for d, n_now, n_prev, neg_now, neg_prev in rows:
-        try:
-            details = json.loads(d) if d else []
-        except ValueError:
-            continue
-        seen: set[str] = set()
-        for e in details if isinstance(details, list) else []:
-            for name in unit_names(e.get("name_2025") or e.get("name")):
-                u = units.setdefault(name, {"name_2025": name, "old_names": set(), "n_now": 0, "n_prev": 0,
-                                            "neg_now": 0, "neg_prev": 0, "in_area": False})
-                if "old" in str(e.get("level") or "") and (e.get("old_name") or e.get("name")):
-                    u["old_names"].add(e.get("old_name") or e.get("name"))
-                u["in_area"] = u["in_area"] or bool(e.get("in_area"))
-                if name in seen:  # one item, two old wards of the same new unit: counted once
-                    continue
-                seen.add(name)
-                u["n_now"] += n_now
-                u["n_prev"] += n_prev
-                u["neg_now"] += neg_now
-                u["neg_prev"] += neg_prev
+    for d, fixed_places, *counts in rows:
+        if fixed_places is not None:
+            details: Any = [e for p in dict.fromkeys(fixed_places) for e in by_name.get(p, [])]
+        else:
+            try:
+                details = json.loads(d) if d else []
+            except ValueError:
+                continue
+        _count_units(units, details if isinstance(details, list) else [], counts)
     out = [dict(u, old_names=sorted(u["old_names"])) for u in units.values() if u["in_area"] or not in_area_only]
     out.sort(key=lambda u: (-u["n_now"], u["name_2025"]))
     return pd.DataFrame(out, columns=cols)
 
 
-def unit_place_names(cur: "duckdb.DuckDBPyConnection", units: Sequence[str], since: datetime | None) -> list[str]:
-    """The place strings items carry (`places`) whose entry stands for one of these 2025 units, so a click
-    on a unit of the map can filter the item list by the same rule `place_trends` counted it with."""
-    wanted = set(units)
+def _count_units(units: dict[str, dict[str, Any]], details: list[dict[str, Any]], counts: Sequence[int]) -> None:
+    """Add one group of items (n_now, n_prev, neg_now, neg_prev) to each 2025 unit its place entries
+    stand for, once per unit."""
+    seen: set[str] = set()
+    for e in details:
+        for name in unit_names(e.get("name_2025") or e.get("name")):
+            u = units.setdefault(name, {"name_2025": name, "old_names": set(), "n_now": 0, "n_prev": 0,
+                                        "neg_now": 0, "neg_prev": 0, "in_area": False})
+            if "old" in str(e.get("level") or "") and (e.get("old_name") or e.get("name")):
+                u["old_names"].add(e.get("old_name") or e.get("name"))
+            u["in_area"] = u["in_area"] or bool(e.get("in_area"))
+            if name in seen:  # one item, two old wards of the same new unit: counted once
+                continue
+            seen.add(name)
+            for k, n in zip(("n_now", "n_prev", "neg_now", "neg_prev"), counts):
+                u[k] += int(n)
+
+
+def _place_entries(cur: "duckdb.DuckDBPyConnection", names: Sequence[str] | None,
+                   since: datetime | None) -> dict[str, list[dict[str, Any]]]:
+    """Place name items carry → the place-details entries (of items tagged since `since`) it is the
+    display of: how a place name maps to 2025 units. With `names`, only those names."""
+    cond, params = "", [(since - TAG_SLACK) if since is not None else datetime(1970, 1, 1)]
+    if names is not None:
+        cond, params = " AND list_has_any(t.places, ?::VARCHAR[])", [*params, list(names)]
     rows = cur.execute(
-        """
+        f"""
         SELECT DISTINCT CAST(t.place_details AS VARCHAR), CAST(t.places AS VARCHAR[])
-        FROM item_tags t WHERE len(t.places) > 0 AND t.tagged_at >= ?
+        FROM item_tags t WHERE len(t.places) > 0 AND t.tagged_at >= ?{cond}
         """,
-        [(since - TAG_SLACK) if since is not None else datetime(1970, 1, 1)],
+        params,
     ).fetchall()
-    out: set[str] = set()
+    out: dict[str, list[dict[str, Any]]] = {}
     for d, places in rows:
         try:
             details = json.loads(d) if d else []
         except ValueError:
             continue
         for e in details if isinstance(details, list) else []:
-            if wanted & set(unit_names(e.get("name_2025") or e.get("name"))):
-                disp = e.get("display") or e.get("name")
-                out.update(p for p in places or [] if p == disp)
-    return sorted(out)
+            disp = e.get("display") or e.get("name")
+            if disp in (places or []) and e not in out.setdefault(disp, []):
+                out[disp].append(e)
+    return out
+
+
+def unit_place_names(cur: "duckdb.DuckDBPyConnection", units: Sequence[str], since: datetime | None) -> list[str]:
+    """The place strings items carry (`places`) whose entry stands for one of these 2025 units, so a click
+    on a unit of the map can filter the item list by the same rule `place_trends` counted it with."""
+    wanted = set(units)
+    return sorted(p for p, entries in _place_entries(cur, None, since).items()
+                  if any(wanted & set(unit_names(e.get("name_2025") or e.get("name"))) for e in entries))
 
 
 # --- briefing --------------------------------------------------------------------------------

@@ -105,8 +105,8 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
         if len(items):
             outlets = items.groupby("outlet").size().sort_values(ascending=False)
             st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
-            per_hour = items.assign(h=pd.to_datetime(items["published_at"]).dt.floor("h")).groupby("h").size() \
-                .reset_index(name="n")
+        per_hour = data.alert_timeline(alert_id).rename(columns={"hour": "h"})  # items that still exist
+        if len(per_hour):
             fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin",
                                    customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
             fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",

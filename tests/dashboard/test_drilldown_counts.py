@@ -4,6 +4,7 @@ bucket, same effective tags, every item rather than the watched area only)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from dashboard import actions, data, drill
 from dashboard.views import _trend, alerts as alerts_view, overview, watch as watch_view
 from orchestration.accounts import User
 from store import watchlists as store_watch
+from store.dashboard import unit_names
 from store.db import utcnow
 from tests.dashboard.conftest import Env
 
@@ -31,10 +33,26 @@ def env(tmp_path_factory):
             [utcnow() - timedelta(days=2)]).fetchall()]
     actions.correct_labels(e.db, ANALYST, ids[0], {"topics": []})
     actions.correct_labels(e.db, ANALYST, ids[1], {"sentiment": "positive", "in_area": False})
+    e.moved = _move_places(e, ids)  # type: ignore[attr-defined]
     data.refresh()
     e.corrected = ids  # type: ignore[attr-defined]
     yield e
     e.close()
+
+
+def _move_places(e: Env, skip: list[str]) -> tuple[str, set[str], str]:
+    """A third correction: a recent in-area item's places become another unit's place name. Returns the
+    item, the units its model's places stood for, and the unit it now names."""
+    with e.db.read() as cur:
+        item, details = cur.execute(
+            """SELECT i.id, CAST(t.place_details AS VARCHAR) FROM items i JOIN item_tags t ON t.item_id = i.id
+               WHERE i.published_at > ? AND t.in_area AND len(t.places) > 0 AND i.id NOT IN (?, ?)
+               ORDER BY i.published_at DESC, i.id LIMIT 1""",
+            [utcnow() - timedelta(days=2), *skip]).fetchone()
+    before = {u for d in json.loads(details) for u in unit_names(d.get("name_2025") or d.get("name"))}
+    target = next(u for u in data.trends(7)["places"]["name_2025"] if u not in before)
+    actions.correct_labels(e.db, ANALYST, item, {"places": data.unit_place_names((target,))[:1]})
+    return item, before, target
 
 
 def listed(env: Env, filters: dict[str, str]) -> int:
@@ -118,8 +136,8 @@ def test_trend_panel_day_bar(env):
 def test_alert_timeline_hour(env):
     alerts = data.alerts(None, 50)
     aid = alerts.sort_values("n_items", ascending=False)["alert_id"].iloc[0]
-    items = data.alert_items(aid)
-    per_hour = items.assign(h=pd.to_datetime(items["published_at"]).dt.floor("h")).groupby("h").size()
+    per_hour = data.alert_timeline(aid).set_index("hour")["n"]  # what the timeline draws
+    assert int(per_hour.sum()) == len(data.alert_items(aid))
     h, n = per_hour.sort_values(ascending=False).index[0], int(per_hour.max())
     f = alerts_view.hour_filter({"customdata": f"{h:%Y-%m-%dT%H}"}, aid)
     assert f == {"alert": aid, "hour": f"{h:%Y-%m-%dT%H}", "all": "1"}
@@ -166,3 +184,63 @@ def test_map_units(env):
         topics_view.ui.open_items = keep
     for f, n in zip(opened, places["n_now"].head(3)):
         assert listed(env, f) == int(n), f
+
+
+def test_map_units_count_corrected_places(env):
+    """A staff correction moved an item's places to another unit: the map and the unit table count it
+    where Tin bài lists it (under the unit it now names, no longer under its model's units)."""
+    from dashboard.views import topics as topics_view
+
+    item, before, target = env.moved
+    assert data.item_detail(item)["corrected"]
+    places = data.trends(7)["places"].set_index("name_2025")
+    opened: list[dict] = []
+    topics_view.ui.open_items, keep = opened.append, topics_view.ui.open_items
+    try:
+        for name in sorted(before | {target}):
+            topics_view._open_unit(drill_event(customdata=[name]), 7)
+    finally:
+        topics_view.ui.open_items = keep
+    for name, f in zip(sorted(before | {target}), opened):
+        n = int(places["n_now"].get(name, 0))
+        assert listed(env, f) == n, (name, f)
+
+
+def _drawn(env: Env, alert_id: str) -> dict[str, int]:
+    """The bars of the alert's timeline as Cảnh báo draws them: local hour → count."""
+    import base64
+
+    import numpy as np
+
+    at = env.page("alerts", "viewer")
+    at.query_params["alert"] = alert_id
+    at.run()
+    assert not at.exception, at.exception
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bar = next(d for c in charts for d in c["data"] if d.get("name") == "Số tin")
+    y = bar["y"]
+    if isinstance(y, dict):  # plotly's typed array
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).tolist()
+    return {str(h): int(n) for h, n in zip(bar["customdata"], y)}
+
+
+def test_alert_timeline_after_retention(env):
+    """Retention deleted the alert's oldest items: the timeline draws only the items still there, each
+    hour what Tin bài lists for it. Runs last: the purge takes every item older than the cut."""
+    from store import retention
+
+    alerts = data.alerts(None, 50)
+    aid = alerts.sort_values("n_items", ascending=False)["alert_id"].iloc[0]
+    with env.db.read() as cur:
+        times = cur.execute(
+            """SELECT greatest(published_at, fetched_at) FROM items
+               WHERE id IN (SELECT unnest(item_ids) FROM alerts WHERE alert_id = ?) ORDER BY 1""", [aid]).fetchall()
+    assert len(times) >= 3
+    cut = times[1][0] + timedelta(seconds=1)  # the two oldest go
+    with env.db.write() as cur:
+        retention.purge(cur, cut + timedelta(days=30), raw_payload_days=30, items_days=30)
+    data.refresh()
+    drawn = _drawn(env, aid)
+    assert sum(drawn.values()) == len(times) - 2, drawn
+    for h, n in drawn.items():
+        assert listed(env, {"alert": aid, "hour": h, "all": "1"}) == n, h
