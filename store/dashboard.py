@@ -388,13 +388,18 @@ def top_stories(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 
 
 
 def negative_items(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 30) -> pd.DataFrame:
-    """Notable negative items since `since`: in the area first, then most widely carried, newest."""
+    """Notable negative items since `since`: in the area first, then most widely carried, newest. By the
+    effective tags (a staff correction of sentiment, topics or places counts, as on Tin bài and the charts)."""
+    joins, sel = _effective_sql(cur, bounded=True)
     return cur.execute(
-        """
-        WITH neg AS (
-            SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.url, t.topics, t.places, t.in_area
-            FROM items i JOIN item_tags t ON t.item_id = i.id
-            WHERE i.published_at >= ? AND t.tagged_at >= ? AND t.sentiment = 'negative'
+        f"""
+        WITH eff AS (
+            SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.url, {sel}
+            FROM items i {joins}
+            WHERE i.published_at >= ?
+        ), neg AS (
+            SELECT id, published_at, outlet, source_type, title, url, topics, places, in_area
+            FROM eff WHERE sentiment = 'negative'
         ), links AS (
             SELECT item_id, count(*) AS n_sources FROM item_links
             WHERE seen_at >= ? AND item_id IN (SELECT id FROM neg) GROUP BY item_id
@@ -404,7 +409,7 @@ def negative_items(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int
         ORDER BY coalesce(neg.in_area, FALSE) DESC, n_sources DESC, neg.published_at DESC
         LIMIT ?
         """,
-        [since, since - TAG_SLACK, since - TAG_SLACK, limit],
+        [since - TAG_SLACK, since, since - TAG_SLACK, limit],
     ).df()
 
 

@@ -92,3 +92,26 @@ def test_place_trends_put_an_old_district_item_under_each_of_its_2025_units(tmp_
             df = q.place_trends(cur, now - timedelta(days=14), now - timedelta(days=7), now + timedelta(minutes=1))
     assert sorted(df["name_2025"]) == wards
     assert all(n == 1 for n in df["n_now"])  # Vàng Danh named twice, counted once
+
+
+def test_briefing_negative_items_follow_staff_corrections(tmp_path):
+    """Giao ban's "Tin tiêu cực đáng chú ý" reads the corrected sentiment, as Tin bài and the charts do: an item
+    staff re-labelled neutral leaves it, one they re-labelled negative joins it (it once read the model's tags)."""
+    from store.tags import add_human_label
+
+    cfg = make_config(tmp_path)
+    now = utcnow()
+    with Database(cfg.storage.db_path) as d:
+        neg = synth.add_item(d, title="Dân phản ánh bụi than", summary="Bụi than phủ kín nhà dân", url="https://x.vn/n",
+                             sentiment="negative")
+        calm = synth.add_item(d, title="Khai trương nhà văn hóa", summary="Nhà văn hóa khu 3 mở cửa", url="https://x.vn/c",
+                              sentiment="neutral")
+        with d.read() as cur:
+            before = set(q.negative_items(cur, now - timedelta(days=1))["id"])
+        with d.write() as cur:
+            add_human_label(cur, neg, "sentiment", "neutral", "chuyenvien")
+            add_human_label(cur, calm, "sentiment", "negative", "chuyenvien")
+        with d.read() as cur:
+            after = set(q.negative_items(cur, now - timedelta(days=1))["id"])
+    assert neg in before and calm not in before
+    assert calm in after and neg not in after
