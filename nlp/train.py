@@ -263,6 +263,27 @@ def _stripped(rows: list[dict]) -> list[dict]:
     return out
 
 
+def training_docs(sup: list[dict], *, use_vntc: bool = True, social_weight: float | None = None
+                  ) -> tuple[list[dict], list[dict], list[dict], np.ndarray]:
+    """The classifiers' training documents and their sample weights: the supervised rows, their stripped
+    copies, the VNTC articles (aug, vntc, docs = all three in that order, weights). `social_weight` left at
+    None takes the module's SOCIAL_WEIGHT (also used by nlp/eval/sentiment_variants.py)."""
+    social_weight = SOCIAL_WEIGHT if social_weight is None else social_weight
+    aug = _stripped([r for r in sup if NEWS_AUGMENT or not is_news_set(r)])
+    vntc = vntc_rows() if use_vntc else []
+    docs = sup + aug + vntc
+    weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
+    weights[np.array([is_social_set(d) for d in docs])] *= social_weight
+    weights[np.array([is_news_set(d) for d in docs])] *= NEWS_WEIGHT
+    return aug, vntc, docs, weights
+
+
+def in_shared_vocabulary(doc: dict) -> bool:
+    """Whether a training document is one the shared vocabulary and IDF are fitted on: not the comment-only
+    rows (social slices) and, unless NEWS_IN_VOCABULARY, not the news slices."""
+    return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
+
+
 def topic_model(alpha: float) -> RidgeClassifier:
     return RidgeClassifier(alpha=alpha, class_weight="balanced")
 
@@ -377,18 +398,12 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
 
     # 2. classifier
     sup = train_rows + extra_rows
-    aug = _stripped([r for r in sup if NEWS_AUGMENT or not is_news_set(r)])
-    vntc = vntc_rows() if use_vntc else []
-    docs = sup + aug + vntc
-    weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
-    weights[np.array([is_social_set(d) for d in docs])] *= social_weight
-    weights[np.array([is_news_set(d) for d in docs])] *= NEWS_WEIGHT
+    aug, vntc, docs, weights = training_docs(sup, use_vntc=use_vntc, social_weight=social_weight)
     X_text = _prepare(norm, docs)
     feats = make_features()
     # the vocabulary and IDF come from the rows the topic models read (so topics do not move with the
     # social slices); the social rows are then only transformed
-    social = np.array([comment_only(d) or (is_news_set(d) and not NEWS_IN_VOCABULARY) for d in docs])
-    feats.fit([t for t, so in zip(X_text, social) if not so])
+    feats.fit([t for t, d in zip(X_text, docs) if in_shared_vocabulary(d)])
     X = feats.transform(X_text)
     topic_feats, X_top = None, X
     if TOPIC_VOCABULARY:  # the topic models' own vocabulary: the same rows plus the news slices

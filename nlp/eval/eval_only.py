@@ -43,6 +43,35 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s or "")
 
 
+def _read(path: Path, **kw) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, **kw))
+
+
+def vihsd_test(d: Path) -> tuple[list[str], list[bool]]:
+    """ViHSD test texts (rows that duplicate a train row, or are empty, removed) and whether each is
+    offensive or hate."""
+    train_texts = {nfc(r["free_text"]).lower().strip() for r in _read(d / "sentiment_vihsd_hate_speech/train.csv")}
+    test = [r for r in _read(d / "sentiment_vihsd_hate_speech/test.csv")
+            if nfc(r["free_text"]).lower().strip() not in train_texts and r["free_text"].strip()]
+    return [nfc(r["free_text"]) for r in test], [r["label_id"] != "0" for r in test]
+
+
+def vsfc_test(d: Path) -> tuple[list[str], list[str]]:
+    """VSFC test sentences and their sentiment as our labels."""
+    m = {"0": "negative", "1": "neutral", "2": "positive"}
+    rows = _read(d / "sentiment_vsfc_student_feedback/test.csv")
+    return [nfc(r["sentence"]) for r in rows], [m[r["sentiment"]] for r in rows]
+
+
+def vlsp_test(d: Path) -> tuple[list[str], list[str]]:
+    """VLSP 2016 test comments (rows with a class) and their sentiment as our labels."""
+    m = {"-1": "negative", "0": "neutral", "1": "positive"}
+    rows = [r for r in _read(d / "sentiment_vlsp2016_product_comments/sentiment_test.csv", delimiter="\t")
+            if r.get("Class") in m]
+    return [nfc(r["Data"]) for r in rows], [m[r["Class"]] for r in rows]
+
+
 def tag_texts(pipe, texts: list[str], workers: int) -> list[dict]:
     rows = [{"id": str(i), "title": "", "text": t} for i, t in enumerate(texts)]
     return pipe.tag_parallel(rows, workers=workers)
@@ -95,30 +124,16 @@ def main(argv: list[str] | None = None) -> int:
     results = {"model_version": pipe.model_version}
 
     # ViHSD
-    def read(p):
-        with open(p, encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    train_texts = {nfc(r["free_text"]).lower().strip() for r in read(d / "sentiment_vihsd_hate_speech/train.csv")}
-    test = [r for r in read(d / "sentiment_vihsd_hate_speech/test.csv")
-            if nfc(r["free_text"]).lower().strip() not in train_texts and r["free_text"].strip()]
-    results["vihsd"] = binary_neg(pipe, [nfc(r["free_text"]) for r in test], [r["label_id"] != "0" for r in test],
-                                  args.workers, "ViHSD test (deduplicated)")
+    texts, gold_neg = vihsd_test(d)
+    results["vihsd"] = binary_neg(pipe, texts, gold_neg, args.workers, "ViHSD test (deduplicated)")
     # ViCTSD
-    rows = read(d / "sentiment_victsd_news_comments/ViCTSD_test.csv")
+    rows = _read(d / "sentiment_victsd_news_comments/ViCTSD_test.csv")
     results["victsd_toxic"] = binary_neg(pipe, [nfc(r["Comment"]) for r in rows], [r["Toxicity"] == "1" for r in rows],
                                          args.workers, "ViCTSD test, toxic as negative")
     # VSFC
-    rows = read(d / "sentiment_vsfc_student_feedback/test.csv")
-    m = {"0": "negative", "1": "neutral", "2": "positive"}
-    results["vsfc"] = three_way(pipe, [nfc(r["sentence"]) for r in rows], [m[r["sentiment"]] for r in rows],
-                                args.workers, "VSFC test")
+    results["vsfc"] = three_way(pipe, *vsfc_test(d), args.workers, "VSFC test")
     # VLSP 2016
-    with open(d / "sentiment_vlsp2016_product_comments/sentiment_test.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    m = {"-1": "negative", "0": "neutral", "1": "positive"}
-    rows = [r for r in rows if r.get("Class") in m]
-    results["vlsp2016"] = three_way(pipe, [nfc(r["Data"]) for r in rows], [m[r["Class"]] for r in rows],
-                                    args.workers, "VLSP2016 test")
+    results["vlsp2016"] = three_way(pipe, *vlsp_test(d), args.workers, "VLSP2016 test")
     # baomoi
     items = []
     with open(d / "news_baomoi_tc201805_sample/tc201805_sample.jsonl", encoding="utf-8") as fh:
@@ -129,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 items.append((nfc(r["text"]), code))
     results["baomoi_topics"] = topic_sections(pipe, items, args.workers, "baomoi sections → topics")
     # ViCTSD titles
-    rows = read(d / "sentiment_victsd_news_comments/derived_article_titles_by_topic.csv")
+    rows = _read(d / "sentiment_victsd_news_comments/derived_article_titles_by_topic.csv")
     items = [(nfc(r["title"]), VICTSD_TOPICS[r["topic"]]) for r in rows if r["topic"] in VICTSD_TOPICS]
     results["victsd_titles_topics"] = topic_sections(pipe, items, args.workers, "ViCTSD titles → topics")
     if args.json:

@@ -13,7 +13,6 @@ Variants are set through module attributes of nlp.train (see VARIANTS) or read f
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import pickle
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score
 
-from nlp.eval.eval_only import DEFAULT, nfc
+from nlp.eval.eval_only import DEFAULT, vihsd_test, vlsp_test, vsfc_test
 
 LABELS = ["negative", "neutral", "positive"]
 
@@ -90,36 +89,13 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
     }
     out["_social_files"] = ([(r["_file"], "") for r in social], [])
 
-    def read(p, **kw):
-        with open(p, encoding="utf-8") as fh:
-            return list(csv.DictReader(fh, **kw))
-    m = {"0": "negative", "1": "neutral", "2": "positive"}
-    vs = read(data / "sentiment_vsfc_student_feedback/test.csv")
-    out["vsfc"] = ([("", nfc(r["sentence"])) for r in vs], [m[r["sentiment"]] for r in vs])
-    m = {"-1": "negative", "0": "neutral", "1": "positive"}
-    vl = [r for r in read(data / "sentiment_vlsp2016_product_comments/sentiment_test.csv", delimiter="\t")
-          if r.get("Class") in m]
-    out["vlsp"] = ([("", nfc(r["Data"])) for r in vl], [m[r["Class"]] for r in vl])
-    train_texts = {nfc(r["free_text"]).lower().strip() for r in read(data / "sentiment_vihsd_hate_speech/train.csv")}
-    te = [r for r in read(data / "sentiment_vihsd_hate_speech/test.csv")
-          if nfc(r["free_text"]).lower().strip() not in train_texts and r["free_text"].strip()]
-    out["vihsd"] = ([("", nfc(r["free_text"])) for r in te], ["negative" if r["label_id"] != "0" else "other"
-                                                                for r in te])
+    texts, gold = vsfc_test(data)
+    out["vsfc"] = ([("", t) for t in texts], gold)
+    texts, gold = vlsp_test(data)
+    out["vlsp"] = ([("", t) for t in texts], gold)
+    texts, neg = vihsd_test(data)
+    out["vihsd"] = ([("", t) for t in texts], ["negative" if n else "other" for n in neg])
     return out
-
-
-def training_docs(rows: list[dict]) -> tuple[list[dict], np.ndarray]:
-    """The documents and weights of `nlp.train.train` (no staff corrections)."""
-    import nlp.train as T
-
-    sup, _ = T.split(rows)
-    aug = T._stripped([r for r in sup if T.NEWS_AUGMENT or not T.is_news_set(r)])
-    vntc = T.vntc_rows()
-    docs = sup + aug + vntc
-    w = np.array([1.0] * len(sup) + [T.AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
-    w[np.array([T.is_social_set(d) for d in docs])] *= T.SOCIAL_WEIGHT
-    w[np.array([T.is_news_set(d) for d in docs])] *= T.NEWS_WEIGHT
-    return docs, w
 
 
 def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]]) -> list[str]:
@@ -144,11 +120,10 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
     from nlp.classify import Classifier, make_features
 
     rows = T.load_labelled(Path(shared["labelled"])) if shared.get("labelled") else T.load_labelled()
-    docs, w = training_docs(rows)
+    _, _, docs, w = T.training_docs(T.split(rows)[0])
     norm = cache.get([(d.get("title") or "", d.get("text") or "") for d in docs])
     X_text = [c for c, _ in norm]
-    social = np.array([T.comment_only(d) or (T.is_news_set(d) and not T.NEWS_IN_VOCABULARY) for d in docs])
-    fit_on = [t for t, so in zip(X_text, social) if not so]
+    fit_on = [t for t, d in zip(X_text, docs) if T.in_shared_vocabulary(d)]
     fkey = hashlib.sha1("\x01".join(fit_on).encode()).hexdigest()
     if shared.get("fkey") != fkey:  # the shared vocabulary only moves when the press/official rows do
         feats = make_features().fit(fit_on)
