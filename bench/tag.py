@@ -46,6 +46,13 @@ def load_items(n: int) -> list[dict]:
     return out
 
 
+def typed_bare(items: list[dict]) -> list[dict]:
+    """The items as typed without diacritics, lowercased (social style): the restorer runs on every one."""
+    from vocab.folding import strip_marks
+
+    return [{**it, "title": strip_marks(it["title"]).lower(), "text": strip_marks(it["text"]).lower()} for it in items]
+
+
 def _cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -112,10 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     assert [o["topics"] for o in out1] == [o["topics"] for o in out2]
 
     # the same items typed without diacritics (social style): restoration runs on every one
-    from vocab.folding import strip_marks
-
-    bare = [{**it, "title": strip_marks(it["title"]).lower(), "text": strip_marks(it["text"]).lower()}
-            for it in items[:1000]]
+    bare = typed_bare(items[:1000])
     t = time.perf_counter()
     outb = pipe.tag_parallel(bare, workers=args.workers, chunk=100)
     pb = len(bare) / (time.perf_counter() - t)

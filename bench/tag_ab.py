@@ -10,18 +10,12 @@ lowercased (each pipeline has its own restorer, so each sees every item once).
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,13 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--slices", type=int, default=10)
     args = ap.parse_args(argv)
     from nlp.eval import load_pipeline
-    from tag import load_items
-    from vocab.folding import strip_marks
+    from tag import _cpu, load_items, typed_bare
 
     pa, pb = load_pipeline(args.a), load_pipeline(args.b)
     items = load_items(args.n)
-    bare = [{**it, "title": strip_marks(it["title"]).lower(), "text": strip_marks(it["text"]).lower()}
-            for it in items[:1000]]
+    bare = typed_bare(items[:1000])
     pa.tag(items[:50])
     pb.tag(items[:50])
     for name, its in (("with diacritics", items), ("without diacritics", bare)):
