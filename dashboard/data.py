@@ -148,6 +148,13 @@ def alert_items(alert_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def alert_items_gone(alert_id: str) -> int:
+    """How many of the alert's items retention has deleted (the page says so instead of blank rows)."""
+    with db().read() as cur:
+        return store_alerts.alert_items_gone(cur, alert_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def alert_timeline(alert_id: str) -> pd.DataFrame:
     """hour (Vietnam time), n: the alert's items that still exist, as the timeline draws them."""
     with db().read() as cur:

@@ -127,7 +127,9 @@ def get_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> dict[str, Any]
 
 
 def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
-    """The items the alert holds, oldest first: time, outlet, type, title, sentiment, places, link."""
+    """The items the alert holds, oldest first: time, outlet, type, title, sentiment, places, link. An id
+    that is gone from both the items and the stories (retention deleted it) has nothing to show and is left
+    out; `alert_items_gone` counts those, so the page can say so instead of drawing blank rows."""
     return cur.execute(
         """
         WITH ids AS (SELECT unnest(item_ids) AS item_id FROM alerts WHERE alert_id = ?)
@@ -137,10 +139,27 @@ def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
         FROM ids
         LEFT JOIN story_items s ON s.item_id = ids.item_id
         LEFT JOIN items i ON i.id = ids.item_id
+        WHERE s.item_id IS NOT NULL OR i.id IS NOT NULL
         ORDER BY published_at, ids.item_id
         """,
         [alert_id],
     ).df()
+
+
+def alert_items_gone(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> int:
+    """How many of the alert's item ids are in neither the items nor the stories any more (deleted by
+    retention): the alert keeps their ids as its record of what raised it."""
+    row = cur.execute(
+        """
+        WITH ids AS (SELECT DISTINCT unnest(item_ids) AS item_id FROM alerts WHERE alert_id = ?)
+        SELECT count(DISTINCT ids.item_id) FROM ids
+        LEFT JOIN story_items s ON s.item_id = ids.item_id
+        LEFT JOIN items i ON i.id = ids.item_id
+        WHERE s.item_id IS NULL AND i.id IS NULL
+        """,
+        [alert_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def alert_timeline(cur: "duckdb.DuckDBPyConnection", alert_id: str, offset_hours: int = 0) -> Any:

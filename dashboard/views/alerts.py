@@ -94,10 +94,14 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
         if a.get("close_reason"):
             st.text(f"Lý do đóng: {a['close_reason']}")
         st.markdown("**Tin bài**")
+        gone = data.alert_items_gone(alert_id)
         if len(items):
             ui.items_table(items, height=min(38 + 35 * len(items), 280), key=f"items_{alert_id}")
+            if gone:
+                st.caption(f"{gone} tin khác của cảnh báo đã bị xóa theo thời hạn lưu trữ dữ liệu.")
         else:
-            st.caption("Không còn tin nào của cảnh báo này trong cơ sở dữ liệu.")
+            st.caption("Không còn tin nào của cảnh báo này trong cơ sở dữ liệu"
+                       + (f" ({gone} tin đã bị xóa theo thời hạn lưu trữ)." if gone else "."))
     with right:
         st.markdown("**Chủ đề:** " + md(topics_text(as_list(a.get("topics"))) or "—"))
         places = as_list(a.get("places"))

@@ -242,5 +242,7 @@ def test_alert_timeline_after_retention(env):
     data.refresh()
     drawn = _drawn(env, aid)
     assert sum(drawn.values()) == len(times) - 2, drawn
+    # the item table lists what is left, no blank rows; the page says how many retention deleted
+    assert len(data.alert_items(aid)) == len(times) - 2 and data.alert_items_gone(aid) == 2
     for h, n in drawn.items():
         assert listed(env, {"alert": aid, "hour": h, "all": "1"}) == n, h
