@@ -34,7 +34,7 @@ from sklearn.model_selection import KFold
 LABELS = ["negative", "neutral", "positive"]
 
 
-def out_of_fold(docs: list[dict], X, X_text: list[str], w: np.ndarray, folds: int = 5, seed: int = 13,  # noqa: N803
+def out_of_fold(docs: list[dict], X, X_text: list[str], w: np.ndarray, folds: int = 5, seed: int = 13,
                 ) -> dict[str, dict]:
     """id → {pred, margin, scores} for every sentiment training row, each scored by models that never saw it
     (nor its stripped copy)."""

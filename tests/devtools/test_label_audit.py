@@ -16,7 +16,7 @@ LABELS = ["negative", "neutral", "positive"]
 class _Model:
     classes_ = np.array(LABELS)
 
-    def decision_function(self, M):  # noqa: N803
+    def decision_function(self, M):
         return np.tile([0.5, -1.0, -0.2], (M.shape[0], 1))  # always "negative", by a margin of 0.7 over positive
 
 
@@ -33,7 +33,7 @@ def test_every_training_row_scored_out_of_fold_never_a_heldout_one(monkeypatch):
     docs = _docs()
     seen: list[set[str]] = []
 
-    def fake_fit(X, X_text, fit_docs, w):  # noqa: N803
+    def fake_fit(X, X_text, fit_docs, w):
         seen.append({d["id"] for d in fit_docs})
         return None, None, _Model(), None
 
