@@ -199,6 +199,23 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
     "cue1.0": [("CUE_SCALE", 1.0)],
     "cue0.75": [("CUE_SCALE", 0.75)],
+    # round 6 (model side): scope marking in the comment-only word vocabulary, NB-SVM, logistic regression
+    "neg": [("NEG_SCOPE", True)],
+    "neg3": [("NEG_SCOPE", True), ("NEG_WINDOW", 3)],
+    "but": [("CONTRAST_SCOPE", "mark")],
+    "butdup": [("CONTRAST_SCOPE", "dup")],
+    "neg+butdup": [("NEG_SCOPE", True), ("CONTRAST_SCOPE", "dup")],
+    "nb-ctrl": [("SENT_NB", "none")],
+    "nb": [("SENT_NB", "comment")],
+    "nb-all": [("SENT_NB", "all")],
+    "logreg": [("SENT_MODEL", "logreg")],
+    "logreg3": [("SENT_MODEL", "logreg"), ("SENT_LR_C", 3.0)],
+    "neg+nb": [("NEG_SCOPE", True), ("SENT_NB", "comment")],
+    "nb-c0.1": [("SENT_NB", "comment"), ("SENT_C", 0.1)],
+    "nb-c1": [("SENT_NB", "comment"), ("SENT_C", 1.0)],
+    "nb-a0.5": [("SENT_NB", "comment"), ("NB_ALPHA", 0.5)],
+    "neg+nb-all": [("NEG_SCOPE", True), ("SENT_NB", "all")],
+    "neg-c0.5": [("NEG_SCOPE", True), ("SENT_C", 0.5)],
 }
 
 
