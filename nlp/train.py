@@ -392,7 +392,7 @@ def _per_topic_thresholds(scores: np.ndarray, rule: dict[str, float], macro) -> 
 
 def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
           extra_rows: list[dict] | None = None, use_vntc: bool = True, alpha_topic: float = 1.0,
-          C_sent: float = 0.3, seed: int = 0, cue_scale: float = CUE_SCALE,
+          C_sent: float | None = None, seed: int = 0, cue_scale: float = CUE_SCALE,
           social_weight: float = SOCIAL_WEIGHT, comment_vocab: bool = COMMENT_VOCAB,
           press_model: bool = PRESS_MODEL) -> TrainResult:
     t0 = time.time()
