@@ -204,24 +204,31 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
     "cue1.0": [("CUE_SCALE", 1.0)],
     "cue0.75": [("CUE_SCALE", 0.75)],
-    # round 6 (model side): scope marking in the comment-only word vocabulary, NB-SVM, logistic regression
-    "neg": [("NEG_SCOPE", True)],
-    "neg3": [("NEG_SCOPE", True), ("NEG_WINDOW", 3)],
-    "but": [("CONTRAST_SCOPE", "mark")],
-    "butdup": [("CONTRAST_SCOPE", "dup")],
-    "neg+butdup": [("NEG_SCOPE", True), ("CONTRAST_SCOPE", "dup")],
-    "nb-ctrl": [("SENT_NB", "none")],
-    "nb": [("SENT_NB", "comment")],
-    "nb-all": [("SENT_NB", "all")],
-    "logreg": [("SENT_MODEL", "logreg")],
-    "logreg3": [("SENT_MODEL", "logreg"), ("SENT_LR_C", 3.0)],
-    "neg+nb": [("NEG_SCOPE", True), ("SENT_NB", "comment")],
-    "nb-c0.1": [("SENT_NB", "comment"), ("SENT_C", 0.1)],
-    "nb-c1": [("SENT_NB", "comment"), ("SENT_C", 1.0)],
-    "nb-a0.5": [("SENT_NB", "comment"), ("NB_ALPHA", 0.5)],
-    "neg+nb-all": [("NEG_SCOPE", True), ("SENT_NB", "all")],
-    "neg-c0.5": [("NEG_SCOPE", True), ("SENT_C", 0.5)],
-    "neg+nb-c1": [("NEG_SCOPE", True), ("SENT_NB", "comment"), ("SENT_C", 1.0)],
+    # round 6 (model side), every one relative to "before6" (no scope marking, plain LinearSVC); "base" is the kept
+    # NEG_SCOPE + SENT_NB "all"
+    **{name: [("NEG_SCOPE", neg), ("NEG_WINDOW", win), ("CONTRAST_SCOPE", but), ("SENT_NB", nb),
+              ("SENT_MODEL", model), ("SENT_LR_C", lr_c), ("SENT_C", c)]
+       for name, neg, win, but, nb, model, lr_c, c in [
+           ("before6", False, 0, "", "", "svc", 10.0, 0.3),
+           ("neg", True, 0, "", "", "svc", 10.0, 0.3),
+           ("neg3", True, 3, "", "", "svc", 10.0, 0.3),
+           ("neg-c0.5", True, 0, "", "", "svc", 10.0, 0.5),
+           ("but", False, 0, "mark", "", "svc", 10.0, 0.3),
+           ("butdup", False, 0, "dup", "", "svc", 10.0, 0.3),
+           ("neg+butdup", True, 0, "dup", "", "svc", 10.0, 0.3),
+           ("nb-ctrl", False, 0, "", "none", "svc", 10.0, 0.3),   # one-vs-rest by hand, no scaling: the control
+           ("nb", False, 0, "", "comment", "svc", 10.0, 0.3),
+           ("nb-c0.1", False, 0, "", "comment", "svc", 10.0, 0.1),
+           ("nb-c1", False, 0, "", "comment", "svc", 10.0, 1.0),
+           ("nb-all", False, 0, "", "all", "svc", 10.0, 0.3),
+           ("neg+nb", True, 0, "", "comment", "svc", 10.0, 0.3),
+           ("neg+nb-c1", True, 0, "", "comment", "svc", 10.0, 1.0),
+           ("neg3+nb", True, 3, "", "comment", "svc", 10.0, 0.3),
+           ("neg+butdup+nb", True, 0, "dup", "comment", "svc", 10.0, 0.3),
+           ("neg+nb-all", True, 0, "", "all", "svc", 10.0, 0.3),
+           ("logreg", False, 0, "", "", "logreg", 10.0, 0.3),
+           ("logreg3", False, 0, "", "", "logreg", 3.0, 0.3),
+       ]},
 }
 
 
