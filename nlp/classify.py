@@ -11,7 +11,9 @@
                by cross-validation on the training rows
     sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
                the social slices on the shared columns, comments by one that also reads a comment-only
-               vocabulary and the cue block (sentiment_matrix, Classifier.predict_sentiment)
+               vocabulary (its word block reads negated words apart: ScopeMarker) and the cue block
+               (sentiment_matrix, Classifier.predict_sentiment); the comment model is an NB-SVM folded into
+               one LinearSVC (nlp.train.nb_svm)
 
 Saved with joblib (compressed) as nlp/models/classifier-<version>.joblib.
 """

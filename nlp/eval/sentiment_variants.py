@@ -227,7 +227,6 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
            ("neg+butdup+nb", True, 0, "dup", "comment", "svc", 10.0, 0.3),
            ("neg+nb-all", True, 0, "", "all", "svc", 10.0, 0.3),
            ("logreg", False, 0, "", "", "logreg", 10.0, 0.3),
-           ("logreg3", False, 0, "", "", "logreg", 3.0, 0.3),
        ]},
 }
 
