@@ -226,6 +226,10 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
            ("neg3+nb", True, 3, "", "comment", "svc", 10.0, 0.3),
            ("neg+butdup+nb", True, 0, "dup", "comment", "svc", 10.0, 0.3),
            ("neg+nb-all", True, 0, "", "all", "svc", 10.0, 0.3),
+           ("neg+nb-all-c0.1", True, 0, "", "all", "svc", 10.0, 0.1),
+           ("neg+nb-all-c1", True, 0, "", "all", "svc", 10.0, 1.0),
+           ("neg3+nb-all", True, 3, "", "all", "svc", 10.0, 0.3),
+           ("neg+butdup+nb-all", True, 0, "dup", "all", "svc", 10.0, 0.3),
            ("logreg", False, 0, "", "", "logreg", 10.0, 0.3),
        ]},
 }
