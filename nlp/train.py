@@ -470,7 +470,8 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
                   C_sent: float | None = None, seed: int = 0):
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
     the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
-    left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL."""
+    left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL; `C_sent` None gives the comment
+    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE, SENT_NB, SENT_MODEL."""
     cue_scale = CUE_SCALE if cue_scale is None else cue_scale
     comment_vocab = COMMENT_VOCAB if comment_vocab is None else comment_vocab
     press_model = PRESS_MODEL if press_model is None else press_model
@@ -480,10 +481,8 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
-        marker = ScopeMarker(negation=True, window=NEG_WINDOW, contrast=CONTRAST_SCOPE) if (
-            NEG_SCOPE or CONTRAST_SCOPE) else None
-        if marker is not None and not NEG_SCOPE:
-            marker.negation = False
+        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE) if (
+            NEG_SCOPE or CONTRAST_SCOPE) else None  # None: plain lowercasing, as before round 6
         comment_feats = make_features(word_preprocessor=marker).fit([t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     y_s = [docs[i]["sentiment"] for i in s_idx]
