@@ -11,7 +11,9 @@
                by cross-validation on the training rows
     sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
                the social slices on the shared columns, comments by one that also reads a comment-only
-               vocabulary and the cue block (sentiment_matrix, Classifier.predict_sentiment)
+               vocabulary (its word block reads negated words apart: ScopeMarker) and the cue block
+               (sentiment_matrix, Classifier.predict_sentiment); the comment model is an NB-SVM folded into
+               one LinearSVC (nlp.train.nb_svm)
 
 Saved with joblib (compressed) as nlp/models/classifier-<version>.joblib.
 """
@@ -91,12 +93,14 @@ def _lower(s: str) -> str:
     return s.lower()
 
 
-def make_features(lexicon: Sequence[tuple[str, str]] | None = None, use_lexicon: bool = False) -> FeatureUnion:
+def make_features(lexicon: Sequence[tuple[str, str]] | None = None, use_lexicon: bool = False,
+                  word_preprocessor=None) -> FeatureUnion:
     """The shared feature space. The lexicon block is off by default: on the held-out split it did not
-    help (topic macro-F1 −0.01, sentiment −0.005 with it), the TF-IDF blocks learn the same cues."""
+    help (topic macro-F1 −0.01, sentiment −0.005 with it), the TF-IDF blocks learn the same cues.
+    `word_preprocessor` replaces the word block's lowercasing (the comment-only vocabulary: ScopeMarker)."""
     blocks = [
         ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, max_df=0.5, sublinear_tf=True,
-                                 preprocessor=_lower, token_pattern=r"(?u)\b\w+\b", max_features=150_000,
+                                 preprocessor=word_preprocessor or _lower, token_pattern=r"(?u)\b\w+\b", max_features=150_000,
                                  dtype=np.float32)),
         ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
                                  preprocessor=fold, max_features=200_000, dtype=np.float32)),
@@ -553,3 +557,108 @@ class SentimentCues(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"cue_{n}" for n in CUE_NAMES[:getattr(self, "n_cues_", _CUE_NAMES_V1)]])
+
+
+# ------------------------------------------------------------------ scope marking for the comment-only vocabulary
+# Negation scope (Das & Chen 2001; Pang et al. 2002): the words after a negator, up to the clause end, read as
+# other words ("không tốt lắm" → "không neg_tốt neg_lắm"), so that "tốt" under a negation is a feature of its own.
+# Contrast scope: the words of the sentence after "nhưng / tuy nhiên / có điều / tiếc là / , mà", which carries
+# the point by the guideline ("giá hơi cao nhưng đáng tiền" → "… nhưng but_đáng but_tiền").
+NEGATORS = {"không", "chẳng", "chả", "chưa", "ko", "k", "kh", "khg", "kg", "khong", "hok", "hông", "hổng", "hem",
+            "khum", "chẳg", "đếch", "chang"}
+# "không khí", "không gian", "không những … mà còn", "chả cá": no negation
+_NOT_NEGATED_AFTER = {"khí", "gian", "quân", "phận", "lưu", "dây", "những", "chỉ", "riêng", "ngừng", "ngớt", "cá",
+                      "giò", "lụa", "nem", "quế", "mực", "rươi", "trung", "tặc", "kích", "thể"}
+_CONTRAST_OPEN = {("nhưng",), ("tuy", "nhiên"), ("có", "điều"), ("tiếc", "là"), ("song",), ("ngặt", "nỗi")}
+_CONTRAST_AFTER_BREAK = {"mà"}  # "…, mà giá lại đắt": only at a clause start ("đẹp mà rẻ" is "and")
+_CLAUSE_WORDS = {"nhưng", "mà", "tuy", "song"}
+_SCOPE_TOK = re.compile(r"\w+|[^\w\s]+", re.UNICODE)
+_COMPARE = {"như", "bằng", "hơn", "nhất"}
+
+
+def _clauses(toks: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of the runs of word tokens between punctuation, emoji and contrast words."""
+    out, start = [], 0
+    for i, t in enumerate(toks + ["."]):
+        if not t[0].isalnum() and t[0] != "_" or t in _CLAUSE_WORDS:
+            if i > start:
+                out.append((start, i))
+            start = i + 1
+    return out
+
+
+def mark_negation(text: str, window: int = 0, prefix: str = "neg_") -> str:
+    """The words after a negator up to the clause end (or `window` words, if > 0) get `prefix`.
+
+    Left alone: a negator that ends its clause or is followed only by particles ("có tốt không ạ": the question
+    particle), a clause that is a yes/no question ("có … không"), a comparison ("chưa thấy ai/nào … như / bằng /
+    hơn", praise, as the cue block reads it), and "không khí / không những / chả cá". Lowercase input; the
+    tokens come back joined by one space (the word vocabulary reads only the words).
+    """
+    toks = _SCOPE_TOK.findall(text)
+    out = list(toks)
+    for s, e in _clauses(toks):
+        tail = e
+        while tail > s and toks[tail - 1] in _YN_TAIL:
+            tail -= 1
+        if tail - s >= 2 and toks[tail - 1] in _YN_END and any(w in _YN_OPEN for w in toks[s:tail - 1]):
+            continue  # "máy có bị nóng không mn": asked, not said
+        i = s
+        while i < e:
+            t = toks[i]
+            if t in NEGATORS and i + 1 < tail and toks[i + 1] not in _NOT_NEGATED_AFTER and not (
+                    t == "k" and i > s and toks[i - 1].isdigit()):
+                scope = toks[i + 1:e]
+                if any(w in ("nào", "ai") for w in scope[:4]) and any(w in _COMPARE for w in scope):
+                    break  # "chưa thấy phim nào ý nghĩa như phim này": praise by comparison
+                j = i + 1
+                while j < e and (window <= 0 or j - i <= window) and toks[j] not in NEGATORS:
+                    out[j] = prefix + toks[j]
+                    j += 1
+                i = j
+                continue
+            i += 1
+    return " ".join(out)
+
+
+def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_") -> str:
+    """The words of the sentence after a contrast word ("nhưng", "tuy nhiên", "có điều", "tiếc là", a clause-
+    initial "mà") get `prefix` (mode "mark"), or are repeated with it at the end (mode "dup")."""
+    toks = _SCOPE_TOK.findall(text)
+    out = list(toks)
+    dup: list[str] = []
+    on = False
+    for i, t in enumerate(toks):
+        if t[0] in ".!?…\n" or (not t[0].isalnum() and t[0] != "_" and t[0] not in ",;:-"):
+            on = False  # a sentence end or an emoji ends the scope
+            continue
+        if (t,) in _CONTRAST_OPEN or (i and (toks[i - 1], t) in _CONTRAST_OPEN) or (
+                t in _CONTRAST_AFTER_BREAK and (i == 0 or toks[i - 1] in (",", ";", "…"))):
+            on = True
+            continue
+        if on and t[0].isalnum() and not (i + 1 < len(toks) and (t, toks[i + 1]) in _CONTRAST_OPEN):
+            if mode == "dup":
+                dup.append(prefix + t)
+            else:
+                out[i] = prefix + t
+    if dup:
+        out += ["|"] + dup
+    return " ".join(out)
+
+
+class ScopeMarker:
+    """Preprocessor of the comment-only word vocabulary: lowercase, then negation and/or contrast scope marking
+    (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles."""
+
+    def __init__(self, negation: bool = True, window: int = 0, contrast: str = ""):
+        self.negation = negation
+        self.window = window
+        self.contrast = contrast
+
+    def __call__(self, text: str) -> str:
+        text = text.lower()
+        if self.negation:
+            text = mark_negation(text, self.window)
+        if self.contrast:
+            text = mark_contrast(text, self.contrast)
+        return text

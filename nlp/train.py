@@ -31,7 +31,7 @@ from sklearn.model_selection import KFold
 from sklearn.linear_model import RidgeClassifier
 from sklearn.svm import LinearSVC
 
-from nlp.classify import Classifier, SentimentCues, make_features, sentiment_matrix
+from nlp.classify import Classifier, ScopeMarker, SentimentCues, make_features, sentiment_matrix
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
 from vocab.labels import SENTIMENTS, TOPICS
@@ -55,6 +55,27 @@ COMMENT_VOCAB = True
 # Items with a title get a sentiment model of their own, trained without the social slices on the shared
 # columns (nlp.classify.Classifier.predict_sentiment); False reads every item with the one model.
 PRESS_MODEL = True
+# The comment model (round 6, docs/NLP.md "Fourth round (model side)"; chosen on the cross-validated social figure
+# and the own held-out, 3 fold seeds: 0.869 → 0.880, own 0.883 → 0.891):
+# NEG_SCOPE — in the comment-only word vocabulary the words after a negator, up to the clause end (NEG_WINDOW > 0:
+# at most that many words), read as other words, "không tốt lắm" → "không neg_tốt neg_lắm" (nlp.classify.ScopeMarker;
+# yes/no questions and comparisons left alone). Only with COMMENT_VOCAB.
+NEG_SCOPE = True
+NEG_WINDOW = 0
+# CONTRAST_SCOPE — "mark" prefixes the words after "nhưng / tuy nhiên / có điều …" with "but_", "dup" repeats them
+# prefixed at the end, "" leaves them (tried, not kept: within noise).
+CONTRAST_SCOPE = ""
+# SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
+# columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
+# features (smoothing NB_ALPHA) before the class's LinearSVC; the ratios are folded into the weights, so the saved
+# model is one LinearSVC as before and costs nothing more per item. "" = plain LinearSVC.
+SENT_NB = "all"
+NB_ALPHA = 1.0
+# SENT_MODEL — "svc", or "logreg" (multinomial LogisticRegression, C = SENT_LR_C; tried, not kept); SENT_C — C of the
+# comment model's LinearSVC(s) (the press model keeps 0.3).
+SENT_MODEL = "svc"
+SENT_LR_C = 10.0
+SENT_C = 0.3
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
 # The real-variety news slices (labelled_N*.jsonl, `is_news_set`) train the topic models only: not the sentiment
@@ -377,7 +398,7 @@ def _per_topic_thresholds(scores: np.ndarray, rule: dict[str, float], macro) -> 
 
 def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
           extra_rows: list[dict] | None = None, use_vntc: bool = True, alpha_topic: float = 1.0,
-          C_sent: float = 0.3, seed: int = 0, cue_scale: float = CUE_SCALE,
+          C_sent: float | None = None, seed: int = 0, cue_scale: float = CUE_SCALE,
           social_weight: float = SOCIAL_WEIGHT, comment_vocab: bool = COMMENT_VOCAB,
           press_model: bool = PRESS_MODEL) -> TrainResult:
     t0 = time.time()
@@ -435,7 +456,9 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
             "features": int(X.shape[1]), "topic_features": int(X_top.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
-            "topic_cv_macro_f1": rule["cv_macro_f1"]}
+            "topic_cv_macro_f1": rule["cv_macro_f1"],
+            "comment_model": {"model": SENT_MODEL, "C": SENT_C, "nb": SENT_NB, "neg_scope": NEG_SCOPE,
+                              "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE}}
     clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
                      press_sentiment_model=press_sent, topic_features=topic_feats)
     log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
@@ -444,27 +467,79 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
 
 def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *,  # noqa: N803
                   cue_scale: float | None = None, comment_vocab: bool | None = None, press_model: bool | None = None,
-                  C_sent: float = 0.3, seed: int = 0):
+                  C_sent: float | None = None, seed: int = 0):
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
     the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
-    left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL."""
+    left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL; `C_sent` None gives the comment
+    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE, SENT_NB, SENT_MODEL."""
     cue_scale = CUE_SCALE if cue_scale is None else cue_scale
     comment_vocab = COMMENT_VOCAB if comment_vocab is None else comment_vocab
     press_model = PRESS_MODEL if press_model is None else press_model
+    C_comment = SENT_C if C_sent is None else C_sent
+    C_sent = 0.3 if C_sent is None else C_sent  # the press model's
     s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
-        comment_feats = make_features().fit([t for t in X_text if t.startswith("\n")])
+        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE) if (
+            NEG_SCOPE or CONTRAST_SCOPE) else None  # None: plain lowercasing, as before round 6
+        comment_feats = make_features(word_preprocessor=marker).fit([t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
-    sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
-        Xs[s_idx], [docs[i]["sentiment"] for i in s_idx], sample_weight=weights[s_idx])
+    y_s = [docs[i]["sentiment"] for i in s_idx]
+    if SENT_NB and cues is not None:
+        n_c = len(comment_feats.get_feature_names_out()) if comment_feats is not None else X.shape[1]
+        scaled = np.zeros(Xs.shape[1], dtype=bool)
+        scaled[X.shape[1]:X.shape[1] + n_c] = SENT_NB in ("comment", "all")  # "none": the one-vs-rest control
+        if SENT_NB == "all":
+            scaled[:X.shape[1]] = True
+        sent = nb_svm(Xs[s_idx], y_s, weights[s_idx], scaled, C_comment, NB_ALPHA, seed)
+    elif SENT_MODEL == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        sent = LogisticRegression(C=SENT_LR_C, class_weight="balanced", max_iter=3000).fit(
+            Xs[s_idx], y_s, sample_weight=weights[s_idx])
+    else:
+        sent = LinearSVC(C=C_comment, class_weight="balanced", random_state=seed, max_iter=5000).fit(
+            Xs[s_idx], y_s, sample_weight=weights[s_idx])
     press_sent = None
     if cues is not None and press_model:
         p_idx = [i for i in s_idx if "press" in sentiment_models(docs[i])]
         press_sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=weights[p_idx])
     return cues, comment_feats, sent, press_sent
+
+
+def nb_svm(X, y: list[str], w: np.ndarray, scaled: np.ndarray, C: float, alpha: float, seed: int = 0  # noqa: N803
+           ) -> LinearSVC:
+    """NB-SVM (Wang & Manning 2012), one-vs-rest as LinearSVC's own multi-class: for each class, the `scaled`
+    columns are multiplied by the log-count ratio r = log((p/|p|₁)/(q/|q|₁)) of the binarised features (p: the
+    class's rows, q: the others', smoothing `alpha`), and a binary LinearSVC is fitted with the class weights
+    liblinear gives (balanced weight on the class, 1 on the rest). Each w ⊙ r is folded back into a LinearSVC's
+    coef_, so prediction is one linear model as before."""
+    import scipy.sparse as sp
+
+    y = np.asarray(y)
+    classes = np.unique(y)
+    B = (sp.csr_matrix(X) != 0).astype(np.float64)
+    counts = {c: int((y == c).sum()) for c in classes}
+    coefs, intercepts = [], []
+    for c in classes:
+        pos = y == c
+        p = alpha + np.asarray(B[pos].sum(axis=0)).ravel()
+        q = alpha + np.asarray(B[~pos].sum(axis=0)).ravel()
+        r = np.ones(len(p))
+        if scaled.any():
+            r[scaled] = np.log((p[scaled] / p[scaled].sum()) / (q[scaled] / q[scaled].sum()))
+        m = LinearSVC(C=C, class_weight={True: len(y) / (len(classes) * counts[c]), False: 1.0}, random_state=seed,
+                      max_iter=5000).fit(X @ sp.diags(r), pos, sample_weight=w)
+        coefs.append(m.coef_.ravel() * r)
+        intercepts.append(m.intercept_[0])
+    out = LinearSVC(C=C, class_weight="balanced", random_state=seed)
+    out.coef_ = np.vstack(coefs)
+    out.intercept_ = np.array(intercepts)
+    out.classes_ = classes
+    out.n_features_in_ = X.shape[1]
+    return out
 
 
 def save(result: TrainResult, directory: Path = MODELS_DIR) -> dict[str, Path]:

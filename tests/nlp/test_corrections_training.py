@@ -106,6 +106,9 @@ def test_train_feeds_comment_corrections_to_the_comment_model_only(monkeypatch):
     for name, extra in (("none", []), ("comments", corr[:2]), ("all", corr)):
         fitted.clear()
         T.train(labelled=labelled, extra_rows=extra, use_vntc=False)
+        if T.SENT_NB:  # NB-SVM fits the comment model once per class (one-vs-rest), on the same rows
+            assert fitted[0] == fitted[1] == fitted[2]
+            fitted[:3] = fitted[:1]
         runs[name] = dict(zip(("comment", "press"), fitted, strict=True))
     # each correction comes with its stripped copy (2 rows)
     assert runs["comments"]["comment"] == runs["none"]["comment"] + 4

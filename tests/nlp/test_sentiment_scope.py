@@ -1,0 +1,84 @@
+"""Scope marking for the comment model's own vocabulary (negation, contrast) and NB-SVM (docs/NLP.md, "Fourth
+round (model side)"): pure functions on small examples, questions and comparisons included."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from nlp.classify import ScopeMarker, make_features, mark_contrast, mark_negation
+
+
+@pytest.mark.parametrize("text,want", [
+    ("không tốt lắm", "không neg_tốt neg_lắm"),
+    ("ko hay mà đắt", "ko neg_hay mà đắt"),                      # "mà" ends the clause
+    ("không tốt, nhưng rẻ", "không neg_tốt , nhưng rẻ"),          # so do punctuation and "nhưng"
+    ("chẳng ra gì 😡 hay", "chẳng neg_ra neg_gì 😡 hay"),          # and an emoji
+    ("dạy chưa hiểu. chán", "dạy chưa neg_hiểu . chán"),
+    ("không hiểu không ai giúp", "không neg_hiểu không neg_ai neg_giúp"),  # a second negator opens its own scope
+])
+def test_negation_scope_is_marked_to_the_clause_end(text, want):
+    assert mark_negation(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "máy có bị nóng không mn",           # yes/no question: "không" is the question particle
+    "cô dạy có tốt không ạ ?",
+    "pin có trâu không shop",
+    "shop còn hàng không",               # a clause-final negator marks nothing
+    "chưa thấy ai tệ như vậy",           # comparison: the cue block reads it
+    "mình chưa từng thấy phim nào ý nghĩa như phim này",
+    "không khí trong lành",              # not a negator
+    "không những đẹp mà còn rẻ",
+    "giá 50 k thôi",                     # "k" after a number is a thousand
+])
+def test_questions_comparisons_and_lookalikes_are_left_alone(text):
+    assert mark_negation(text) == text
+
+
+def test_negation_window():
+    assert mark_negation("không tốt chút nào cả", window=2) == "không neg_tốt neg_chút nào cả"
+
+
+@pytest.mark.parametrize("text,want", [
+    ("giá hơi cao nhưng chất lượng tốt. mua lại", "giá hơi cao nhưng but_chất but_lượng but_tốt . mua lại"),
+    ("hàng đẹp, mà giao chậm", "hàng đẹp , mà but_giao but_chậm"),
+    ("đẹp mà rẻ", "đẹp mà rẻ"),                                  # "mà" inside a clause is "and"
+    ("tuy nhiên hơi ồn", "tuy nhiên but_hơi but_ồn"),
+])
+def test_contrast_scope(text, want):
+    assert mark_contrast(text) == want
+
+
+def test_contrast_scope_repeated_at_the_end():
+    assert mark_contrast("hơi đắt nhưng đáng tiền", "dup") == "hơi đắt nhưng đáng tiền | but_đáng but_tiền"
+
+
+def test_comment_vocabulary_reads_negated_words_and_pickles():
+    texts = ["\nkhông tốt lắm", "\nrất tốt", "\nkhông tốt chút nào", "\ntốt lắm"] * 2
+    marked = make_features(word_preprocessor=ScopeMarker()).fit(texts)
+    vocab = marked.transformer_list[0][1].vocabulary_
+    assert "neg_tốt" in vocab and "tốt" in vocab
+    assert "neg_tốt" not in make_features().fit(texts).transformer_list[0][1].vocabulary_
+    again = pickle.loads(pickle.dumps(marked))
+    assert (again.transform(texts) != marked.transform(texts)).nnz == 0
+
+
+def test_nb_svm_is_one_linear_model():
+    import scipy.sparse as sp
+
+    from nlp.train import nb_svm
+
+    rng = np.random.default_rng(0)
+    y = np.array(["negative", "neutral", "positive"] * 30)
+    X = rng.random((90, 12)) * (rng.random((90, 12)) < 0.3)
+    X[:, :3] = 0
+    for j, c in enumerate(["negative", "neutral", "positive"]):
+        X[np.flatnonzero(y == c), j] = 1.0  # one word per class
+    scaled = np.ones(12, dtype=bool)
+    scaled[-1] = False
+    m = nb_svm(sp.csr_matrix(X), list(y), np.ones(90), scaled, C=1.0, alpha=1.0)
+    assert m.coef_.shape == (3, 12) and list(m.classes_) == ["negative", "neutral", "positive"]
+    assert list(m.predict(sp.csr_matrix(np.eye(3, 12)))) == ["negative", "neutral", "positive"]
