@@ -165,6 +165,18 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
     return P
 
 
+class LinearTopicModel:
+    """A topic model kept as its linear score only (what Classifier stacks): for families without their own
+    coef_ / intercept_ (naive Bayes, a mean of two models) and for scores rescaled by calibration."""
+
+    def __init__(self, coef: np.ndarray, intercept: float):
+        self.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1)
+        self.intercept_ = np.array([float(intercept)])
+
+    def decision_function(self, X) -> np.ndarray:  # noqa: N803
+        return np.asarray(X @ self.coef_.ravel()).ravel() + self.intercept_[0]
+
+
 def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_features: FeatureUnion | None = None,
                      flag: bool = False):
     """The sentiment model's input: the shared columns, then comment-only columns (non-zero only for
