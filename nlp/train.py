@@ -96,8 +96,9 @@ TOPIC_MODEL = "ridge+nb-word"
 TOPIC_ALPHA = 1.0
 TOPIC_C = 0.1
 # Platt scaling of each topic's score, fitted on the out-of-fold scores of the rule search: the threshold and the
-# fallback then mean one probability for every topic (the scale is folded into the linear model, LinearTopicModel).
-TOPIC_CALIBRATION = True
+# fallback then mean one probability for every topic (the scale is folded into the linear model, LinearTopicModel);
+# "balanced": the logistic weighs both classes equally (probabilities without the labelled set's topic shares).
+TOPIC_CALIBRATION: bool | str = True
 # Share of the NB score in the "ridge+nb" families' mean (the ridge score has the rest).
 TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
@@ -411,7 +412,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if y_j.min() == y_j.max():
                 calib.append((1.0, 0.0))
                 continue
-            lr = LogisticRegression(C=1e4).fit(s_j, y_j)
+            lr = LogisticRegression(C=1e4, class_weight="balanced" if TOPIC_CALIBRATION == "balanced" else None
+                                    ).fit(s_j, y_j)
             calib.append((float(lr.coef_[0, 0]), float(lr.intercept_[0])))
         a = np.array([c[0] for c in calib], dtype=np.float32)
         c = np.array([c[1] for c in calib], dtype=np.float32)
@@ -428,6 +430,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         logit = lambda p: float(np.round(np.log(p / (1 - p)), 3))  # noqa: E731
         ths = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]
         fbs = [9.0] + [logit(p) for p in (0.01, 0.02, 0.05, 0.08, 0.12)]
+        if TOPIC_CALIBRATION == "balanced":  # probabilities as if both classes were as frequent: higher
+            ths = [logit(p) for p in np.arange(0.3, 0.96, 0.05)]
+            fbs = [9.0] + [logit(p) for p in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)]
     for th, fb, margin, k in itertools.product(ths, fbs, margins, ks):
         rule = {"fallback": float(fb), "margin": float(margin), "top_k": int(k)}
         v = float(np.mean([macro(decide_topics(S, float(th), **rule)) for S in repeats]))

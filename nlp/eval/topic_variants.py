@@ -59,6 +59,8 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "nb-word-platt": [("TOPIC_MODEL", "nb-word"), ("TOPIC_CALIBRATION", True)],
     "ridge+nb-word-nba0.1-nocal": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_C", 0.1)],
     "ridge+nb-word-nba0.03": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_C", 0.03)],
+    "ridge+nb-word-nba0.1-balanced": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", "balanced"),
+                                      ("TOPIC_C", 0.1)],
     "logreg-C4-platt": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0), ("TOPIC_CALIBRATION", True)],
 }
 
