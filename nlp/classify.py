@@ -5,10 +5,11 @@
         ├─ char_wb 2–5-gram TF-IDF on the accent-folded text (robust to missing or wrong accents)
         └─ (optional, off) team lexicon cue counts (nlp/data/lexicon.tsv), one feature per tag
         ▼  one sparse matrix, computed once per batch
-    topics:    one ridge classifier per topic code (balanced classes) on a word + char vocabulary of their own,
-               fitted with the news slices (Classifier.topic_features; read from the same analysis of the text
-               as the shared one, SharedAnalysis); a code is given when its score passes the threshold chosen
-               by cross-validation on the training rows
+    topics:    one linear score per topic code on a word + char vocabulary of their own, fitted with the news
+               slices (Classifier.topic_features; read from the same analysis of the text as the shared one,
+               SharedAnalysis): the mean of a ridge classifier and a complement naive Bayes on the word block
+               (balanced classes), Platt-scaled to log-odds (LinearTopicModel; older models: plain ridge); a code
+               is given when its score passes the threshold chosen by cross-validation on the training rows
     sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
                the social slices on the shared columns, comments by one that also reads a comment-only
                vocabulary and the cue block (sentiment_matrix, Classifier.predict_sentiment)

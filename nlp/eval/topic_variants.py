@@ -27,7 +27,7 @@ from sklearn.metrics import f1_score
 from nlp.eval.sentiment_variants import NormCache
 
 # The topic setting before round 5 (one ridge per topic, rule on its raw scores); every variant but "base" (the
-# shipped setting) starts from it.
+# shipped setting) and those named "base-…" (a change to the shipped setting) starts from it.
 RIDGE: list[tuple[str, object]] = [("TOPIC_MODEL", "ridge"), ("TOPIC_ALPHA", 1.0), ("TOPIC_C", 1.0),
                                    ("TOPIC_CALIBRATION", False), ("TOPIC_NB_WEIGHT", 0.5)]
 # name → settings of nlp.train applied before the run (attribute, value), after RIDGE
@@ -61,6 +61,8 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "ridge+nb-word-nba0.03": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_C", 0.03)],
     "ridge+nb-word-nba0.1-balanced": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", "balanced"),
                                       ("TOPIC_C", 0.1)],
+    "base-no-sublinear": [("TOPIC_FEATURE_PARAMS", {"word__sublinear_tf": False, "char__sublinear_tf": False})],
+    "base-char-max-df0.5": [("TOPIC_FEATURE_PARAMS", {"char__max_df": 0.5})],
     "logreg-C4-platt": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0), ("TOPIC_CALIBRATION", True)],
 }
 
@@ -149,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = NormCache(Path(args.cache) / "norm.pkl")
     for v in args.variant:
         saved = []
-        for attr, val in ([] if v == "base" else RIDGE) + VARIANTS[v]:
+        for attr, val in ([] if v.startswith("base") else RIDGE) + VARIANTS[v]:
             saved.append((attr, getattr(T, attr)))
             setattr(T, attr, val)
         try:
