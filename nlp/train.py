@@ -99,6 +99,8 @@ TOPIC_C = 0.1
 # fallback then mean one probability for every topic (the scale is folded into the linear model, LinearTopicModel);
 # "balanced": the logistic weighs both classes equally (probabilities without the labelled set's topic shares).
 TOPIC_CALIBRATION: bool | str = True
+# Fallback probabilities the rule search tries when the scores are log-odds (and "no fallback").
+TOPIC_FALLBACK_P: tuple[float, ...] = (0.01, 0.02, 0.05, 0.08, 0.12)
 # Share of the NB score in the "ridge+nb" families' mean (the ridge score has the rest).
 TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
@@ -429,7 +431,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     if calib is not None or TOPIC_MODEL == "logreg":  # scores are log-odds: the grid is one of probabilities
         logit = lambda p: float(np.round(np.log(p / (1 - p)), 3))  # noqa: E731
         ths = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]
-        fbs = [9.0] + [logit(p) for p in (0.01, 0.02, 0.05, 0.08, 0.12)]
+        fbs = [9.0] + [logit(p) for p in TOPIC_FALLBACK_P]
         if TOPIC_CALIBRATION == "balanced":  # probabilities as if both classes were as frequent: higher
             ths = [logit(p) for p in np.arange(0.3, 0.96, 0.05)]
             fbs = [9.0] + [logit(p) for p in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)]
