@@ -5,10 +5,11 @@
         ├─ char_wb 2–5-gram TF-IDF on the accent-folded text (robust to missing or wrong accents)
         └─ (optional, off) team lexicon cue counts (nlp/data/lexicon.tsv), one feature per tag
         ▼  one sparse matrix, computed once per batch
-    topics:    one ridge classifier per topic code (balanced classes) on a word + char vocabulary of their own,
-               fitted with the news slices (Classifier.topic_features; read from the same analysis of the text
-               as the shared one, SharedAnalysis); a code is given when its score passes the threshold chosen
-               by cross-validation on the training rows
+    topics:    one linear score per topic code on a word + char vocabulary of their own, fitted with the news
+               slices (Classifier.topic_features; read from the same analysis of the text as the shared one,
+               SharedAnalysis): the mean of a ridge classifier and a complement naive Bayes on the word block
+               (balanced classes), Platt-scaled to log-odds (LinearTopicModel; older models: plain ridge); a code
+               is given when its score passes the threshold chosen by cross-validation on the training rows
     sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
                the social slices on the shared columns, comments by one that also reads a comment-only
                vocabulary (its word block reads negated words apart: ScopeMarker) and the cue block
@@ -167,6 +168,18 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
         rows = np.flatnonzero(none)
         P[rows, S[rows].argmax(axis=1)] = True
     return P
+
+
+class LinearTopicModel:
+    """A topic model kept as its linear score only (what Classifier stacks): for families without their own
+    coef_ / intercept_ (naive Bayes, a mean of two models) and for scores rescaled by calibration."""
+
+    def __init__(self, coef: np.ndarray, intercept: float):
+        self.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1)
+        self.intercept_ = np.array([float(intercept)])
+
+    def decision_function(self, X) -> np.ndarray:  # noqa: N803
+        return np.asarray(X @ self.coef_.ravel()).ravel() + self.intercept_[0]
 
 
 def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_features: FeatureUnion | None = None,

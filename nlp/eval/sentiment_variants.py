@@ -204,8 +204,8 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
     "cue1.0": [("CUE_SCALE", 1.0)],
     "cue0.75": [("CUE_SCALE", 0.75)],
-    # round 6 (model side), every one relative to "before6" (no scope marking, plain LinearSVC); "base" is the kept
-    # NEG_SCOPE + SENT_NB "all"
+    # round 6 (model side), every one relative to "before6" (no scope marking, plain LinearSVC); "base" is the shipped
+    # setting: NEG_SCOPE, plain LinearSVC (= "neg"); "neg+nb-all" was the engineer's pick before the merged data
     **{name: [("NEG_SCOPE", neg), ("NEG_WINDOW", win), ("CONTRAST_SCOPE", but), ("SENT_NB", nb),
               ("SENT_MODEL", model), ("SENT_LR_C", lr_c), ("SENT_C", c)]
        for name, neg, win, but, nb, model, lr_c, c in [

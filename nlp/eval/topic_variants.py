@@ -1,0 +1,167 @@
+"""Topic-model variants measured in one process (run by hand; reads the eval-only sets for figures only).
+
+    PYTHONPATH=. .venv/bin/python -m nlp.eval.topic_variants [--variant NAME ...] [--cache /tmp/topics-lab]
+
+Trains only the topic side of `langnghe train` (`nlp.train.fit_topics`: the topic models' vocabulary, the 13
+topic models and the decision rule cross-validated over TOPIC_RULE_CV_SEEDS) on the training split, with the
+shipped restorer, then prints: the rule and its cross-validated macro-F1 (the figure that chooses), the own
+held-out topic macro-F1 (all / no diacritics), the news held-out (labelled_N*), the real-news hit rate of
+nlp/eval/topics_real.py per set and topic, and ViCTSD titles topic macro-F1 (as nlp/eval/eval_only.py).
+Normalised texts are cached in --cache (keyed by title and text; the cache of nlp/eval/sentiment_variants.py),
+so a variant costs the vocabulary and the model fits only. Variants set module attributes of nlp.train
+(VARIANTS below); "base" is the shipped setting and reproduces the topic figures of `langnghe train`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from nlp.eval.sentiment_variants import NormCache
+
+# The topic setting before round 5 (one ridge per topic, rule on its raw scores); every variant but "base" (the
+# shipped setting) and those named "base-…" (a change to the shipped setting) starts from it.
+RIDGE: list[tuple[str, object]] = [("TOPIC_MODEL", "ridge"), ("TOPIC_ALPHA", 1.0), ("TOPIC_C", 1.0),
+                                   ("TOPIC_CALIBRATION", False), ("TOPIC_NB_WEIGHT", 0.5)]
+# name → settings of nlp.train applied before the run (attribute, value), after RIDGE
+VARIANTS: dict[str, list[tuple[str, object]]] = {
+    "base": [],
+    "ridge": [],
+    "ridge-a0.5": [("TOPIC_ALPHA", 0.5)],
+    "ridge-a2": [("TOPIC_ALPHA", 2.0)],
+    "logreg-C1": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 1.0)],
+    "logreg-C4": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0)],
+    "logreg-C16": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 16.0)],
+    "svm-C0.1": [("TOPIC_MODEL", "svm"), ("TOPIC_C", 0.1)],
+    "svm-C0.3": [("TOPIC_MODEL", "svm"), ("TOPIC_C", 0.3)],
+    "svm-C1": [("TOPIC_MODEL", "svm"), ("TOPIC_C", 1.0)],
+    "huber": [("TOPIC_MODEL", "huber"), ("TOPIC_C", 1e-5)],
+    "huber-1e-4": [("TOPIC_MODEL", "huber"), ("TOPIC_C", 1e-4)],
+    "nb": [("TOPIC_MODEL", "nb"), ("TOPIC_C", 0.1)],  # rule grid of ridge scores (not calibrated)
+    "nb-word": [("TOPIC_MODEL", "nb-word"), ("TOPIC_C", 0.1)],
+    "platt": [("TOPIC_CALIBRATION", True)],
+    "ridge+nb": [("TOPIC_MODEL", "ridge+nb"), ("TOPIC_CALIBRATION", True)],
+    "ridge+nb-word": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True)],
+    "no-sublinear": [("TOPIC_FEATURE_PARAMS", {"word__sublinear_tf": False, "char__sublinear_tf": False})],
+    "word-no-sublinear": [("TOPIC_FEATURE_PARAMS", {"word__sublinear_tf": False})],
+    "char-max-df0.5": [("TOPIC_FEATURE_PARAMS", {"char__max_df": 0.5})],
+    "ridge+nb-word-w0.33": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_NB_WEIGHT", 0.33)],
+    "ridge+nb-word-w0.67": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_NB_WEIGHT", 0.67)],
+    "ridge+nb-word-nba0.1": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_C", 0.1)],
+    "ridge+nb-word-nba0.3": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_C", 0.3)],
+    "nb-word-platt": [("TOPIC_MODEL", "nb-word"), ("TOPIC_CALIBRATION", True)],
+    "ridge+nb-word-nba0.1-nocal": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_C", 0.1)],
+    "ridge+nb-word-nba0.03": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_C", 0.03)],
+    "ridge+nb-word-nba0.1-balanced": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", "balanced"),
+                                      ("TOPIC_C", 0.1)],
+    "base-no-sublinear": [("TOPIC_FEATURE_PARAMS", {"word__sublinear_tf": False, "char__sublinear_tf": False})],
+    "base-char-max-df0.5": [("TOPIC_FEATURE_PARAMS", {"char__max_df": 0.5})],
+    "base-fallback-0.3": [("TOPIC_FALLBACK_P", (0.01, 0.02, 0.05, 0.08, 0.12, 0.15, 0.2, 0.25, 0.3))],
+    "logreg-C4-platt": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0), ("TOPIC_CALIBRATION", True)],
+}
+
+
+def eval_sets(data: Path, rows: list[dict]) -> dict[str, list[tuple[tuple[str, str], list[str]]]]:
+    """name → [((title, text), gold topics)]: own held-out (all, no diacritics), news held-out, the three
+    real-news sets of topics_real.py (one gold topic each, text without a title) and ViCTSD titles."""
+    import nlp.train as T
+    from nlp.eval.topics_real import load_sets
+
+    _, held = T.split(rows)
+    own = [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)]
+    pair = lambda r: ((r.get("title") or "", r.get("text") or ""), list(r["topics"]))  # noqa: E731
+    out = {"own": [pair(r) for r in own], "own_nd": [pair(r) for r in own if r.get("diacritics") is False],
+           "news": [pair(r) for r in held if T.is_news_set(r)]}
+    for name, items in load_sets(data).items():
+        out["real_" + name] = [(("", t), [c]) for t, c in items]
+    return out
+
+
+def macro(gold: list[list[str]], pred: list[list[str]], codes: list[str] | None = None) -> tuple[float, dict]:
+    """Topic macro-F1 over the topics present in gold (as nlp.train._scores and eval_only.topic_sections)."""
+    codes = codes or sorted({c for g in gold for c in g})
+    per = {c: float(f1_score([c in g for g in gold], [c in p for p in pred], zero_division=0)) for c in codes}
+    return float(np.mean(list(per.values()))), per
+
+
+def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
+    import nlp.train as T
+    from nlp.classify import Classifier
+
+    rows = T.load_labelled(Path(labelled)) if labelled else T.load_labelled()
+    sup = T.split(rows)[0]
+    aug, vntc, docs, w = T.training_docs(sup)
+    X_text = [c for c, _ in cache.get([(d.get("title") or "", d.get("text") or "") for d in docs])]
+    t0 = time.time()
+    feats, _, models, rule = T.fit_topics(None, X_text, docs, w, sup, aug, vntc, T.TOPIC_ALPHA)
+    th = {c: rule["thresholds"][j] if "thresholds" in rule else rule["threshold"] for j, c in enumerate(T.TOPICS)}
+    info = {"topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}}
+    clf = Classifier(feats, models, th, None, "lab", info)  # type: ignore[arg-type]
+    res: dict = {"variant": variant, "fit_s": round(time.time() - t0),
+                 "rule": {k: rule[k] for k in ("threshold", "fallback", "top_k")}, "cv": rule["cv_macro_f1"]}
+    hit_all, n_all, rank_hit = Counter(), Counter(), Counter()
+    for name, items in eval_sets(data, rows).items():
+        norm = cache.get([p for p, _ in items])
+        X = clf.transform([c for c, _ in norm])
+        P = clf.predict_topics(X)
+        pred = [p if lang == "vi" else [] for p, (_, lang) in zip(P, norm)]
+        gold = [g for _, g in items]
+        if not name.startswith("real_"):
+            res[name] = round(macro(gold, pred)[0], 4)
+            continue
+        hit, n = Counter(), Counter()
+        for g, p in zip(gold, pred):
+            n[g[0]] += 1
+            hit[g[0]] += g[0] in p
+        hit_all.update(hit)
+        # ranking alone, whatever the rule: the section's topic among the best 1 / 2 scores
+        order = np.argsort(-clf.topic_scores(X), axis=1)
+        for k in (1, 2):
+            top = [{clf.codes[j] for j in row[:k]} for row in order]
+            rank_hit[k] += sum(g[0] in t for g, t in zip(gold, top))
+        n_all.update(n)
+        res[name] = round(sum(hit.values()) / len(gold), 4)
+        res[name + "_none"] = round(sum(not p for p in pred) / len(pred), 3)
+        res[name + "_per_item"] = round(sum(len(p) for p in pred) / len(pred), 2)
+        if name == "real_victsd":
+            res["victsd_f1"] = round(macro(gold, pred)[0], 4)
+    res["real"] = round(sum(hit_all.values()) / sum(n_all.values()), 4)
+    res["real_top1"], res["real_top2"] = (round(rank_hit[k] / sum(n_all.values()), 4) for k in (1, 2))
+    res["real_topics"] = {c: round(hit_all[c] / n_all[c], 3) for c in sorted(n_all)}
+    cache.save()
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    import nlp.train as T
+    from nlp.eval.eval_only import DEFAULT
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(Path(DEFAULT).parent))
+    ap.add_argument("--cache", default="/tmp/topics-lab")
+    ap.add_argument("--variant", nargs="*", default=["base"], help=f"any of {', '.join(VARIANTS)}")
+    ap.add_argument("--labelled", default="", help="another data/training directory (e.g. a copy with new slices)")
+    args = ap.parse_args(argv)
+    cache = NormCache(Path(args.cache) / "norm.pkl")
+    for v in args.variant:
+        saved = []
+        for attr, val in ([] if v.startswith("base") else RIDGE) + VARIANTS[v]:
+            saved.append((attr, getattr(T, attr)))
+            setattr(T, attr, val)
+        try:
+            print(json.dumps(run(v, cache, Path(args.data), args.labelled), ensure_ascii=False), flush=True)
+        finally:
+            for attr, val in saved:
+                setattr(T, attr, val)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The topic models' family (docs/NLP.md, "Round 5: topic model family"): the mean of a ridge score and a word-block
+complement-NB score, Platt-scaled per topic so that the rule's threshold is one probability for every topic, folded
+into one linear model per topic that a saved Classifier keeps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nlp.train as T
+from nlp.classify import Classifier, LinearTopicModel
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    mp = pytest.MonkeyPatch()
+    mp.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
+    words = {"education": "học phí sinh viên trường đại học", "economy": "giá vàng doanh nghiệp xuất khẩu",
+             "health": "bệnh viện bác sĩ khám bệnh"}
+    codes = list(words)
+    docs = [{"id": f"A-{i:04d}", "title": f"Tin {i}", "text": f"{words[codes[i % 3]]} số {i % 7}",
+             "topics": [codes[i % 3]], "_file": "labelled_A.jsonl"} for i in range(60)]
+    docs += [{"id": f"A-{i:04d}", "title": f"Tin {i}", "text": f"thông báo lịch họp số {i % 5}", "topics": [],
+              "_file": "labelled_A.jsonl"} for i in range(60, 72)]
+    texts = [f"{d['title']}\n{d['text']}" for d in docs]
+    out = T.fit_topics(None, texts, docs, np.ones(len(docs)), docs, [], [], 1.0)
+    mp.undo()
+    return out, texts, docs
+
+
+def test_shipped_topic_models_are_calibrated_ridge_and_word_nb():
+    assert T.TOPIC_MODEL == "ridge+nb-word" and T.TOPIC_CALIBRATION
+
+
+def test_topic_models_are_linear_and_scores_are_log_odds(fitted):
+    (feats, X, models, rule), texts, docs = fitted
+    assert set(models) == {"education", "economy", "health"}
+    assert all(isinstance(m, LinearTopicModel) for m in models.values())
+    assert len(rule["calibration"]) == len(T.TOPICS)
+    # the grid is one of probabilities: threshold and fallback are log-odds of 0.05–0.85 / 0.01–0.12
+    assert np.log(0.05 / 0.95) - 1e-3 <= rule["threshold"] <= np.log(0.85 / 0.15) + 1e-3
+    th = {c: rule["threshold"] for c in T.TOPICS}
+    clf = Classifier(feats, models, th, None, "t", {"topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}})
+    P = clf.predict_topics(clf.transform(texts))
+    assert sum(d["topics"] == p for d, p in zip(docs, P)) >= 0.9 * len(docs)
+    # a calibrated score is a log-odds: an item of the topic scores above 0 (p > 0.5), one of another below
+    S = clf.topic_scores(clf.transform(["học phí sinh viên", "bác sĩ khám bệnh"]))
+    assert S[0, clf.codes.index("education")] > 0 > S[1, clf.codes.index("education")]
+
+
+def test_nb_part_reads_the_word_block_only(fitted, monkeypatch):
+    (feats, X, _, _), _, docs = fitted
+    n_word = len(feats.transformer_list[0][1].vocabulary_)
+    monkeypatch.setattr(T, "_WORD_COLUMNS", n_word)
+    y = np.array(["education" in d["topics"] for d in docs], dtype=int)
+    nb = T._NBTopic(1.0, 1.0, word_only=True, ridge=False).fit(X, y)
+    coef = nb.model_.coef_.ravel()
+    assert coef[:n_word].any() and not coef[n_word:].any()
+
+
+def test_calibrated_classifier_saves_and_loads(fitted, tmp_path):
+    (feats, _, models, rule), texts, _ = fitted
+    clf = Classifier(feats, models, {c: rule["threshold"] for c in T.TOPICS}, None, "t",
+                     {"topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}})
+    clf.save(tmp_path / "c.joblib")
+    back = Classifier.load(tmp_path / "c.joblib")
+    assert np.allclose(back.topic_scores(back.transform(texts)), clf.topic_scores(clf.transform(texts)))
