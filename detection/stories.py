@@ -8,7 +8,8 @@
         │ cosine(item, centroid)
         ▼
     places conflict (other province, or other units of the area, both known) → never joins
-    best ≥ join_threshold (lower, near_threshold, for the same ward and topic within near_hours; higher,
+    best ≥ join_threshold (lower, near_threshold, for the same ward and a main topic of the story — one that
+    most of its items carry — within near_hours; higher,
     topic_conflict_threshold, when topics disagree; after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
@@ -115,6 +116,12 @@ class _Story:
     topics: set[str] = field(default_factory=set)
     wards: set[str] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
+    topic_counts: Counter[str] = field(default_factory=Counter)  # how many members carry each topic
+
+    def main_topics(self) -> set[str]:
+        """Topics that more than half of the members carry: what the story is about, not a side topic one
+        item brought in (the looser near rule asks for one of these)."""
+        return {t for t, c in self.topic_counts.items() if 2 * c > self.n}
 
 
 def place_mask_and_wards(place_details: Iterable[dict[str, Any]] | None, places: Iterable[str] = ()) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -365,8 +372,8 @@ class StoryIndex:
                 continue  # another province, or other units of the area: another incident
             gap_h = (it.published_at - s.last_seen).total_seconds() / 3600
             need = p.join_threshold
-            if wards and s.wards and wards & s.wards and topics and topics & s.topics and abs(gap_h) <= p.near_hours:
-                need = min(need, p.near_threshold)  # same ward, same topic, hours apart: looser wording
+            if wards and s.wards and wards & s.wards and topics and topics & s.main_topics() and abs(gap_h) <= p.near_hours:
+                need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
             if topics and s.topics and not (topics & s.topics):
                 need = max(need, p.topic_conflict_threshold)
             if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
@@ -383,7 +390,7 @@ class StoryIndex:
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
             c_idx=c_idx, c_val=c_val, norm=norm, topics=set(it.topics), wards=set(it.wards),
-            provinces=set(it.provinces),
+            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)),
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
@@ -399,6 +406,7 @@ class StoryIndex:
         s.last_seen = max(s.last_seen, it.published_at)
         s.first_seen = min(s.first_seen, it.published_at)
         s.topics.update(it.topics)
+        s.topic_counts.update(set(it.topics))
         s.wards.update(it.wards)
         if not s.provinces:  # a story's provinces are those of its first item that named any
             s.provinces = set(it.provinces)

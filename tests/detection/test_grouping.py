@@ -230,3 +230,21 @@ def test_reload_keeps_the_places_that_refuse_a_merge(tmp_path):
         assert index.stories["qn"].provinces == {"da nang"}
     finally:
         db.close()
+
+
+def test_near_rule_needs_a_main_topic_of_the_story_not_a_side_one():
+    """The looser near threshold is for an item sharing the topic the story is about. A rain story whose
+    second post also read as "disaster" must not take the first landslide post on that side topic
+    (demo corpus: the burst then split into two stories and two alerts)."""
+    p = StoryParams(join_threshold=0.99, near_threshold=0.0, topic_conflict_threshold=0.99)
+    rain = [("mua to qua, duong len vang danh nuoc chay nhu suoi", "xe may chet may hang loat", ["traffic"]),
+            ("mua ca dem, duong len vang danh con ngap", "nuoc chay nhu suoi, can than", ["traffic", "disaster"])]
+    slide = ("bai thai than sau nha em sat roi mn oi", "nuoc chay nhu suoi, bun dat tran vao nha",
+             ["environment", "disaster"])
+    idx = StoryIndex(p)
+    a = [idx.add([item(f"r{i}", i, t, x, tp)])[0] for i, (t, x, tp) in enumerate(rain)]
+    assert a[1].story_id == a[0].story_id  # main topic "traffic" shared: the near rule joins it
+    (s,) = idx.add([item("s0", 5, *slide)])
+    assert s.similarity is None  # "disaster" is carried by one of two items: a side topic, a story of its own
+    (t,) = idx.add([item("r2", 6, "duong vang danh van ngap", "xe may di cham", ["traffic"])])
+    assert t.story_id == a[0].story_id
