@@ -31,7 +31,8 @@ from sklearn.model_selection import KFold
 from sklearn.linear_model import RidgeClassifier
 from sklearn.svm import LinearSVC
 
-from nlp.classify import Classifier, ScopeMarker, SentimentCues, make_features, sentiment_matrix
+from nlp.classify import (Classifier, LinearTopicModel, ScopeMarker, SentimentCues, make_features,
+                          sentiment_matrix)
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
 from vocab.labels import SENTIMENTS, TOPICS
@@ -130,7 +131,6 @@ TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
 # only IDF / norm parameters, the n-grams must stay those of the shared vocabulary (classify.SharedAnalysis).
 TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
-_WORD_COLUMNS = 0  # width of the word block of the topic vocabulary (set by fit_topics; "nb-word" reads it)
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -329,9 +329,10 @@ def in_shared_vocabulary(doc: dict) -> bool:
     return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
 
 
-def topic_model(alpha: float):
+def topic_model(alpha: float, word_columns: int = 0):
     """One topic's one-vs-rest model of the family TOPIC_MODEL (every family is linear: Classifier stacks
-    coef_ / intercept_)."""
+    coef_ / intercept_). `word_columns`: width of the word block that starts the matrix ("nb-word" reads only
+    it; 0 = all columns)."""
     from sklearn.linear_model import LogisticRegression, SGDClassifier
 
     if TOPIC_MODEL == "ridge":
@@ -345,26 +346,27 @@ def topic_model(alpha: float):
                              random_state=0)
     if TOPIC_MODEL in ("nb", "nb-word", "ridge+nb", "ridge+nb-word"):
         return _NBTopic(alpha, TOPIC_C, word_only=TOPIC_MODEL.endswith("-word"),
-                        ridge=TOPIC_MODEL.startswith("ridge+"))
+                        ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns)
     raise ValueError(f"unknown TOPIC_MODEL {TOPIC_MODEL!r}")
 
 
 class _NBTopic:
-    """Complement naive Bayes on the TF-IDF columns (all, or the word block only: the first `_WORD_COLUMNS`),
-    balanced by sample weight; with `ridge`, the mean of the ridge score and the NB score matched to its mean and
-    spread on the training rows (NB generalises differently across registers). Linear: LinearTopicModel."""
+    """Complement naive Bayes on the TF-IDF columns (all, or the word block only: the first `word_columns`, given
+    by the caller, not module state, so a fit never reads the width of another vocabulary), balanced by sample
+    weight; with `ridge`, the mean of the ridge score and the NB score matched to its mean and spread on the
+    training rows (NB generalises differently across registers). Linear: coef_ / intercept_ in float64 while the
+    rule is cross-validated; `fit_topics` keeps each final model as a LinearTopicModel."""
 
-    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool):
+    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool, word_columns: int = 0):
         self.alpha, self.nb_alpha, self.word_only, self.ridge = alpha, nb_alpha, word_only, ridge
+        self.word_columns = word_columns
 
     def fit(self, X, y, sample_weight=None):  # noqa: N803
         from sklearn.naive_bayes import ComplementNB
         from sklearn.utils.class_weight import compute_sample_weight
 
-        from nlp.classify import LinearTopicModel
-
         sw = compute_sample_weight("balanced", y) * (1.0 if sample_weight is None else sample_weight)
-        n = _WORD_COLUMNS if self.word_only and _WORD_COLUMNS else X.shape[1]
+        n = self.word_columns if self.word_only and self.word_columns else X.shape[1]
         nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, :n], y, sample_weight=sw)
         coef = np.zeros(X.shape[1], dtype=np.float64)
         coef[:n] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
@@ -377,11 +379,11 @@ class _NBTopic:
             v = TOPIC_NB_WEIGHT
             coef = (1 - v) * r.coef_.ravel() + v * k * coef
             b = (1 - v) * r.intercept_[0] + v * (s_r.mean() - k * s_n.mean())
-        self.model_ = LinearTopicModel(coef, b)
+        self.coef_, self.intercept_ = coef.reshape(1, -1), np.array([float(b)])
         return self
 
     def decision_function(self, X):  # noqa: N803
-        return self.model_.decision_function(X)
+        return np.asarray(X @ self.coef_.ravel()).ravel() + self.intercept_[0]
 
 
 def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
@@ -396,7 +398,7 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None) -> dict[str, float]:
+                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, float]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats.
@@ -421,7 +423,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                 y = Y[tr_all, j]
                 if y.min() == y.max():
                     continue
-                m = topic_model(alpha).fit(X[tr_all], y, sample_weight=w[tr_all])
+                m = topic_model(alpha, word_columns).fit(X[tr_all], y, sample_weight=w[tr_all])
                 scores[te, j] = m.decision_function(X[te])
         repeats.append(scores[keep])
     scores = repeats[0]
@@ -556,8 +558,8 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         topic_feats = make_features().set_params(**TOPIC_FEATURE_PARAMS).fit(
             [t for t, d in zip(X_text, docs) if not comment_only(d)])
         X_top = topic_feats.transform(X_text)
-    global _WORD_COLUMNS
-    _WORD_COLUMNS = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
+    # the word block's width ("nb-word"); without TOPIC_VOCABULARY, 0: NB reads all the shared columns
+    n_word = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
     has_topics = np.array([not d.get("_no_topics") for d in docs])
     trains = topic_rows(docs, Y)
@@ -567,23 +569,22 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         y = Y[rows_j, j]
         if y.min() == y.max():
             continue
-        m = topic_model(alpha).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
-        topic_models[code] = m.model_ if isinstance(m, _NBTopic) else m
+        m = topic_model(alpha, n_word).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
+        topic_models[code] = m
     # thresholds: CV over labelled rows + their stripped copies kept in training folds
     src = {r["id"]: i for i, r in enumerate(sup)}
     groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains)
-    if "calibration" in rule:  # fold each topic's Platt scale into its linear model
-        from nlp.classify import LinearTopicModel
-
-        for j, code in enumerate(TOPICS):
-            if code in topic_models:
-                a, c = rule["calibration"][j]
-                m = topic_models[code]
-                topic_models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word)
+    for j, code in enumerate(TOPICS):  # each model as Classifier keeps it, with its Platt scale folded in
+        m = topic_models.get(code)
+        if m is not None and "calibration" in rule:
+            a, c = rule["calibration"][j]
+            topic_models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
+        elif isinstance(m, _NBTopic):
+            topic_models[code] = LinearTopicModel(m.coef_, m.intercept_[0])
     return topic_feats, X_top, topic_models, rule
 
 
