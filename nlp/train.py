@@ -540,7 +540,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "features": int(X.shape[1]), "topic_features": int(X_top.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
-            "comment_model": {"model": SENT_MODEL, "C": SENT_C, "nb": SENT_NB, "neg_scope": NEG_SCOPE,
+            "comment_model": {"model": SENT_MODEL, "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE}}
     clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
                      press_sentiment_model=press_sent, topic_features=topic_feats)

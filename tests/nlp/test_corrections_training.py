@@ -105,7 +105,9 @@ def test_train_feeds_comment_corrections_to_the_comment_model_only(monkeypatch):
     runs = {}
     for name, extra in (("none", []), ("comments", corr[:2]), ("all", corr)):
         fitted.clear()
-        T.train(labelled=labelled, extra_rows=extra, use_vntc=False)
+        res = T.train(labelled=labelled, extra_rows=extra, use_vntc=False, C_sent=0.5 if name == "all" else None)
+        # the metrics record the C the comment model was fitted with (an argument overrides SENT_C)
+        assert res.metrics["info"]["comment_model"]["C"] == (0.5 if name == "all" else T.SENT_C)
         if T.SENT_NB:  # NB-SVM fits the comment model once per class (one-vs-rest), on the same rows
             assert fitted[0] == fitted[1] == fitted[2]
             fitted[:3] = fitted[:1]
