@@ -19,6 +19,8 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -151,16 +153,25 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cache = NormCache(Path(args.cache) / "norm.pkl")
     for v in args.variant:
-        saved = []
-        for attr, val in ([] if v.startswith("base") else RIDGE) + VARIANTS[v]:
-            saved.append((attr, getattr(T, attr)))
-            setattr(T, attr, val)
-        try:
+        with variant_settings(T, v):
             print(json.dumps(run(v, cache, Path(args.data), args.labelled), ensure_ascii=False), flush=True)
-        finally:
-            for attr, val in saved:
-                setattr(T, attr, val)
     return 0
+
+
+@contextmanager
+def variant_settings(module, variant: str) -> Iterator[None]:
+    """The variant's settings on `module` (nlp.train) for the block, then every one back as it was. Restored in
+    reverse: a variant sets some attributes twice (RIDGE, then its own), and restoring in order left the RIDGE
+    value behind for the next variant (a "base…" one after it ran with ridge settings)."""
+    saved = []
+    try:
+        for attr, val in ([] if variant.startswith("base") else RIDGE) + VARIANTS[variant]:
+            saved.append((attr, getattr(module, attr)))
+            setattr(module, attr, val)
+        yield
+    finally:
+        for attr, val in reversed(saved):
+            setattr(module, attr, val)
 
 
 if __name__ == "__main__":
