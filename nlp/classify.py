@@ -607,7 +607,7 @@ def mark_negation(text: str, window: int = 0, prefix: str = "neg_") -> str:
 
     Left alone: a negator that ends its clause or is followed only by particles ("có tốt không ạ": the question
     particle), a clause that is a yes/no question ("có … không"), a comparison ("chưa thấy ai/nào … như / bằng /
-    hơn", praise, as the cue block reads it), and "không khí / không những / chả cá". Lowercase input; the
+    hơn", praise, as the cue block reads it), "không khí / không những / chả cá" and "y chang" (just like). Lowercase input; the
     tokens come back joined by one space (the word vocabulary reads only the words).
     """
     toks = _SCOPE_TOK.findall(text)
@@ -622,7 +622,8 @@ def mark_negation(text: str, window: int = 0, prefix: str = "neg_") -> str:
         while i < e:
             t = toks[i]
             if t in NEGATORS and i + 1 < tail and toks[i + 1] not in _NOT_NEGATED_AFTER and not (
-                    t == "k" and i > s and toks[i - 1].isdigit()):
+                    t == "k" and i > s and toks[i - 1].isdigit()) and not (
+                    t == "chang" and i > s and toks[i - 1] == "y"):  # "y chang": just like
                 scope = toks[i + 1:e]
                 if any(w in ("nào", "ai") for w in scope[:4]) and any(w in _COMPARE for w in scope):
                     break  # "chưa thấy phim nào ý nghĩa như phim này": praise by comparison
