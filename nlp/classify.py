@@ -664,7 +664,9 @@ def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_") -> str:
 
 class ScopeMarker:
     """Preprocessor of the comment-only word vocabulary: lowercase, then negation and/or contrast scope marking
-    (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles."""
+    (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles. The
+    pickle keeps only the settings: a saved model reads with the mark_negation / mark_contrast of the running code,
+    so a change to them changes how a shipped model reads comments until it is retrained."""
 
     def __init__(self, negation: bool = True, window: int = 0, contrast: str = ""):
         self.negation = negation
