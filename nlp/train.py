@@ -599,7 +599,7 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     comment_vocab = COMMENT_VOCAB if comment_vocab is None else comment_vocab
     press_model = PRESS_MODEL if press_model is None else press_model
     C_comment = SENT_C if C_sent is None else C_sent
-    C_sent = 0.3 if C_sent is None else C_sent  # the press model's
+    C_press = 0.3 if C_sent is None else C_sent
     s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None
@@ -627,7 +627,7 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     press_sent = None
     if cues is not None and press_model:
         p_idx = [i for i in s_idx if "press" in sentiment_models(docs[i])]
-        press_sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
+        press_sent = LinearSVC(C=C_press, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=weights[p_idx])
     return cues, comment_feats, sent, press_sent
 
