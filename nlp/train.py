@@ -111,19 +111,18 @@ TOPIC_THRESHOLD_PER_TOPIC = False
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
 # seed to the next.
 TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
-# Family of the topic models (nlp.train.topic_model): "ridge" (RidgeClassifier, alpha TOPIC_ALPHA), "logreg",
-# "svm" (LinearSVC), "huber" (SGD modified_huber), "nb" / "nb-word" (ComplementNB on all / the word columns) or
-# "ridge+nb" / "ridge+nb-word" (the mean of the two scores); TOPIC_C is C, SGD alpha or NB alpha.
-# docs/NLP.md, "Round 5: topic model family", has the measurements.
+# Family of the topic models (nlp.train.topic_model): "ridge" (RidgeClassifier, alpha TOPIC_ALPHA), "svm"
+# (LinearSVC), "nb" / "nb-word" (ComplementNB on all / the word columns) or "ridge+nb" / "ridge+nb-word" (the mean of
+# the two scores); TOPIC_C is C or NB alpha. docs/NLP.md, "Round 5: topic model family", has the measurements
+# (logistic regression and SGD modified_huber were tried too: worse, their code removed after the round).
 # Shipped: "ridge+nb-word" with NB alpha 0.1 and Platt scaling — cross-validated macro-F1 0.816 → 0.829 and the
 # real-news proxy 0.63 → 0.65 against one ridge per topic (the setting before round 5).
 TOPIC_MODEL = "ridge+nb-word"
 TOPIC_ALPHA = 1.0
 TOPIC_C = 0.1
 # Platt scaling of each topic's score, fitted on the out-of-fold scores of the rule search: the threshold and the
-# fallback then mean one probability for every topic (the scale is folded into the linear model, LinearTopicModel);
-# "balanced": the logistic weighs both classes equally (probabilities without the labelled set's topic shares).
-TOPIC_CALIBRATION: bool | str = True
+# fallback then mean one probability for every topic (the scale is folded into the linear model, LinearTopicModel).
+TOPIC_CALIBRATION = True
 # Fallback probabilities the rule search tries when the scores are log-odds (and "no fallback").
 TOPIC_FALLBACK_P: tuple[float, ...] = (0.01, 0.02, 0.05, 0.08, 0.12)
 # Share of the NB score in the "ridge+nb" families' mean (the ridge score has the rest).
@@ -333,17 +332,10 @@ def topic_model(alpha: float, word_columns: int = 0):
     """One topic's one-vs-rest model of the family TOPIC_MODEL (every family is linear: Classifier stacks
     coef_ / intercept_). `word_columns`: width of the word block that starts the matrix ("nb-word" reads only
     it; 0 = all columns)."""
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
-
     if TOPIC_MODEL == "ridge":
         return RidgeClassifier(alpha=alpha, class_weight="balanced")
-    if TOPIC_MODEL == "logreg":
-        return LogisticRegression(C=TOPIC_C, class_weight="balanced", solver="liblinear", max_iter=1000)
     if TOPIC_MODEL == "svm":
         return LinearSVC(C=TOPIC_C, class_weight="balanced", max_iter=5000)
-    if TOPIC_MODEL == "huber":
-        return SGDClassifier(loss="modified_huber", alpha=TOPIC_C, class_weight="balanced", max_iter=50, tol=None,
-                             random_state=0)
     if TOPIC_MODEL in ("nb", "nb-word", "ridge+nb", "ridge+nb-word"):
         return _NBTopic(alpha, TOPIC_C, word_only=TOPIC_MODEL.endswith("-word"),
                         ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns)
@@ -440,8 +432,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if y_j.min() == y_j.max():
                 calib.append((1.0, 0.0))
                 continue
-            lr = LogisticRegression(C=1e4, class_weight="balanced" if TOPIC_CALIBRATION == "balanced" else None
-                                    ).fit(s_j, y_j)
+            lr = LogisticRegression(C=1e4).fit(s_j, y_j)
             calib.append((float(lr.coef_[0, 0]), float(lr.intercept_[0])))
         a = np.array([c[0] for c in calib], dtype=np.float32)
         c = np.array([c[1] for c in calib], dtype=np.float32)
@@ -454,13 +445,10 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     best: tuple[float, dict[str, float]] | None = None
     margins, ks = ([9.0, 0.3, 0.5, 0.7], [2, 3, Y.shape[1]]) if TOPIC_RULE_GRID == "full" else ([9.0], [2])
     ths, fbs = np.round(np.arange(-0.4, 0.05, 0.05), 2), [9.0, -0.4, -0.5, -0.6, -0.7]
-    if calib is not None or TOPIC_MODEL == "logreg":  # scores are log-odds: the grid is one of probabilities
+    if calib is not None:  # scores are log-odds: the grid is one of probabilities
         logit = lambda p: float(np.round(np.log(p / (1 - p)), 3))  # noqa: E731
         ths = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]
         fbs = [9.0] + [logit(p) for p in TOPIC_FALLBACK_P]
-        if TOPIC_CALIBRATION == "balanced":  # probabilities as if both classes were as frequent: higher
-            ths = [logit(p) for p in np.arange(0.3, 0.96, 0.05)]
-            fbs = [9.0] + [logit(p) for p in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)]
     for th, fb, margin, k in itertools.product(ths, fbs, margins, ks):
         rule = {"fallback": float(fb), "margin": float(margin), "top_k": int(k)}
         v = float(np.mean([macro(decide_topics(S, float(th), **rule)) for S in repeats]))
