@@ -75,10 +75,8 @@ CONTRAST_SCOPE = ""
 # (model side)", "With the merged data").
 SENT_NB = ""
 NB_ALPHA = 1.0
-# SENT_MODEL — "svc", or "logreg" (multinomial LogisticRegression, C = SENT_LR_C; tried, not kept); SENT_C — C of the
-# comment model's LinearSVC(s) (the press model keeps 0.3).
-SENT_MODEL = "svc"
-SENT_LR_C = 10.0
+# SENT_C — C of the comment model's LinearSVC(s) (the press model keeps 0.3). (A logistic regression was tried as
+# the comment model too: worse, its code removed after the round.)
 SENT_C = 0.3
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
@@ -528,7 +526,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "features": int(X.shape[1]), "topic_features": int(X_top.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
-            "comment_model": {"model": SENT_MODEL, "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
+            "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE}}
     clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
                      press_sentiment_model=press_sent, topic_features=topic_feats)
@@ -582,7 +580,7 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
     the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
     left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL; `C_sent` None gives the comment
-    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE, SENT_NB, SENT_MODEL."""
+    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE, SENT_NB."""
     cue_scale = CUE_SCALE if cue_scale is None else cue_scale
     comment_vocab = COMMENT_VOCAB if comment_vocab is None else comment_vocab
     press_model = PRESS_MODEL if press_model is None else press_model
@@ -604,11 +602,6 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
         if SENT_NB == "all":
             scaled[:X.shape[1]] = True
         sent = nb_svm(Xs[s_idx], y_s, weights[s_idx], scaled, C_comment, NB_ALPHA, seed)
-    elif SENT_MODEL == "logreg":
-        from sklearn.linear_model import LogisticRegression
-
-        sent = LogisticRegression(C=SENT_LR_C, class_weight="balanced", max_iter=3000).fit(
-            Xs[s_idx], y_s, sample_weight=weights[s_idx])
     else:
         sent = LinearSVC(C=C_comment, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             Xs[s_idx], y_s, sample_weight=weights[s_idx])
