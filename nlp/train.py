@@ -391,7 +391,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                      alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, float]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
-    macro-F1 of the out-of-fold scores, averaged over the repeats.
+    macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
+    is first fitted on those scores (returned as "calibration": (a, c) per topic; the rule is then on a·s + c).
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
     corpus documents; a fold never trains on a copy of a row it scores.
