@@ -172,10 +172,12 @@ def decide_topics(S: np.ndarray, th, fallback: float = 9.0, margin: float = 9.0,
 
 class LinearTopicModel:
     """A topic model kept as its linear score only (what Classifier stacks): for families without their own
-    coef_ / intercept_ (naive Bayes, a mean of two models) and for scores rescaled by calibration."""
+    coef_ / intercept_ (naive Bayes, a mean of two models) and for scores rescaled by calibration. The weights
+    are kept in float32, the precision Classifier._stack scores with anyway: the same decisions in half the file
+    (float64 weights made the classifier file 10.5 MB instead of 7.1)."""
 
     def __init__(self, coef: np.ndarray, intercept: float):
-        self.coef_ = np.asarray(coef, dtype=np.float64).reshape(1, -1)
+        self.coef_ = np.asarray(coef, dtype=np.float32).reshape(1, -1)
         self.intercept_ = np.array([float(intercept)])
 
     def decision_function(self, X) -> np.ndarray:  # noqa: N803
@@ -605,7 +607,7 @@ def mark_negation(text: str, window: int = 0, prefix: str = "neg_") -> str:
 
     Left alone: a negator that ends its clause or is followed only by particles ("có tốt không ạ": the question
     particle), a clause that is a yes/no question ("có … không"), a comparison ("chưa thấy ai/nào … như / bằng /
-    hơn", praise, as the cue block reads it), and "không khí / không những / chả cá". Lowercase input; the
+    hơn", praise, as the cue block reads it), "không khí / không những / chả cá" and "y chang" (just like). Lowercase input; the
     tokens come back joined by one space (the word vocabulary reads only the words).
     """
     toks = _SCOPE_TOK.findall(text)
@@ -620,7 +622,8 @@ def mark_negation(text: str, window: int = 0, prefix: str = "neg_") -> str:
         while i < e:
             t = toks[i]
             if t in NEGATORS and i + 1 < tail and toks[i + 1] not in _NOT_NEGATED_AFTER and not (
-                    t == "k" and i > s and toks[i - 1].isdigit()):
+                    t == "k" and i > s and toks[i - 1].isdigit()) and not (
+                    t == "chang" and i > s and toks[i - 1] == "y"):  # "y chang": just like
                 scope = toks[i + 1:e]
                 if any(w in ("nào", "ai") for w in scope[:4]) and any(w in _COMPARE for w in scope):
                     break  # "chưa thấy phim nào ý nghĩa như phim này": praise by comparison
@@ -661,7 +664,9 @@ def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_") -> str:
 
 class ScopeMarker:
     """Preprocessor of the comment-only word vocabulary: lowercase, then negation and/or contrast scope marking
-    (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles."""
+    (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles. The
+    pickle keeps only the settings: a saved model reads with the mark_negation / mark_contrast of the running code,
+    so a change to them changes how a shipped model reads comments until it is retrained."""
 
     def __init__(self, negation: bool = True, window: int = 0, contrast: str = ""):
         self.negation = negation

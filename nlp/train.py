@@ -31,7 +31,8 @@ from sklearn.model_selection import KFold
 from sklearn.linear_model import RidgeClassifier
 from sklearn.svm import LinearSVC
 
-from nlp.classify import Classifier, ScopeMarker, SentimentCues, make_features, sentiment_matrix
+from nlp.classify import (Classifier, LinearTopicModel, ScopeMarker, SentimentCues, make_features,
+                          sentiment_matrix)
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
 from vocab.labels import SENTIMENTS, TOPICS
@@ -74,10 +75,8 @@ CONTRAST_SCOPE = ""
 # (model side)", "With the merged data").
 SENT_NB = ""
 NB_ALPHA = 1.0
-# SENT_MODEL — "svc", or "logreg" (multinomial LogisticRegression, C = SENT_LR_C; tried, not kept); SENT_C — C of the
-# comment model's LinearSVC(s) (the press model keeps 0.3).
-SENT_MODEL = "svc"
-SENT_LR_C = 10.0
+# SENT_C — C of the comment model's LinearSVC(s) (the press model keeps 0.3). (A logistic regression was tried as
+# the comment model too: worse, its code removed after the round.)
 SENT_C = 0.3
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
@@ -110,19 +109,18 @@ TOPIC_THRESHOLD_PER_TOPIC = False
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
 # seed to the next.
 TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
-# Family of the topic models (nlp.train.topic_model): "ridge" (RidgeClassifier, alpha TOPIC_ALPHA), "logreg",
-# "svm" (LinearSVC), "huber" (SGD modified_huber), "nb" / "nb-word" (ComplementNB on all / the word columns) or
-# "ridge+nb" / "ridge+nb-word" (the mean of the two scores); TOPIC_C is C, SGD alpha or NB alpha.
-# docs/NLP.md, "Round 5: topic model family", has the measurements.
+# Family of the topic models (nlp.train.topic_model): "ridge" (RidgeClassifier, alpha TOPIC_ALPHA), "svm"
+# (LinearSVC), "nb" / "nb-word" (ComplementNB on all / the word columns) or "ridge+nb" / "ridge+nb-word" (the mean of
+# the two scores); TOPIC_C is C or NB alpha. docs/NLP.md, "Round 5: topic model family", has the measurements
+# (logistic regression and SGD modified_huber were tried too: worse, their code removed after the round).
 # Shipped: "ridge+nb-word" with NB alpha 0.1 and Platt scaling — cross-validated macro-F1 0.816 → 0.829 and the
 # real-news proxy 0.63 → 0.65 against one ridge per topic (the setting before round 5).
 TOPIC_MODEL = "ridge+nb-word"
 TOPIC_ALPHA = 1.0
 TOPIC_C = 0.1
 # Platt scaling of each topic's score, fitted on the out-of-fold scores of the rule search: the threshold and the
-# fallback then mean one probability for every topic (the scale is folded into the linear model, LinearTopicModel);
-# "balanced": the logistic weighs both classes equally (probabilities without the labelled set's topic shares).
-TOPIC_CALIBRATION: bool | str = True
+# fallback then mean one probability for every topic (the scale is folded into the linear model, LinearTopicModel).
+TOPIC_CALIBRATION = True
 # Fallback probabilities the rule search tries when the scores are log-odds (and "no fallback").
 TOPIC_FALLBACK_P: tuple[float, ...] = (0.01, 0.02, 0.05, 0.08, 0.12)
 # Share of the NB score in the "ridge+nb" families' mean (the ridge score has the rest).
@@ -130,7 +128,6 @@ TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
 # only IDF / norm parameters, the n-grams must stay those of the shared vocabulary (classify.SharedAnalysis).
 TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
-_WORD_COLUMNS = 0  # width of the word block of the topic vocabulary (set by fit_topics; "nb-word" reads it)
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -329,42 +326,37 @@ def in_shared_vocabulary(doc: dict) -> bool:
     return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
 
 
-def topic_model(alpha: float):
+def topic_model(alpha: float, word_columns: int = 0):
     """One topic's one-vs-rest model of the family TOPIC_MODEL (every family is linear: Classifier stacks
-    coef_ / intercept_)."""
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
-
+    coef_ / intercept_). `word_columns`: width of the word block that starts the matrix ("nb-word" reads only
+    it; 0 = all columns)."""
     if TOPIC_MODEL == "ridge":
         return RidgeClassifier(alpha=alpha, class_weight="balanced")
-    if TOPIC_MODEL == "logreg":
-        return LogisticRegression(C=TOPIC_C, class_weight="balanced", solver="liblinear", max_iter=1000)
     if TOPIC_MODEL == "svm":
         return LinearSVC(C=TOPIC_C, class_weight="balanced", max_iter=5000)
-    if TOPIC_MODEL == "huber":
-        return SGDClassifier(loss="modified_huber", alpha=TOPIC_C, class_weight="balanced", max_iter=50, tol=None,
-                             random_state=0)
     if TOPIC_MODEL in ("nb", "nb-word", "ridge+nb", "ridge+nb-word"):
         return _NBTopic(alpha, TOPIC_C, word_only=TOPIC_MODEL.endswith("-word"),
-                        ridge=TOPIC_MODEL.startswith("ridge+"))
+                        ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns)
     raise ValueError(f"unknown TOPIC_MODEL {TOPIC_MODEL!r}")
 
 
 class _NBTopic:
-    """Complement naive Bayes on the TF-IDF columns (all, or the word block only: the first `_WORD_COLUMNS`),
-    balanced by sample weight; with `ridge`, the mean of the ridge score and the NB score matched to its mean and
-    spread on the training rows (NB generalises differently across registers). Linear: LinearTopicModel."""
+    """Complement naive Bayes on the TF-IDF columns (all, or the word block only: the first `word_columns`, given
+    by the caller, not module state, so a fit never reads the width of another vocabulary), balanced by sample
+    weight; with `ridge`, the mean of the ridge score and the NB score matched to its mean and spread on the
+    training rows (NB generalises differently across registers). Linear: coef_ / intercept_ in float64 while the
+    rule is cross-validated; `fit_topics` keeps each final model as a LinearTopicModel."""
 
-    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool):
+    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool, word_columns: int = 0):
         self.alpha, self.nb_alpha, self.word_only, self.ridge = alpha, nb_alpha, word_only, ridge
+        self.word_columns = word_columns
 
     def fit(self, X, y, sample_weight=None):  # noqa: N803
         from sklearn.naive_bayes import ComplementNB
         from sklearn.utils.class_weight import compute_sample_weight
 
-        from nlp.classify import LinearTopicModel
-
         sw = compute_sample_weight("balanced", y) * (1.0 if sample_weight is None else sample_weight)
-        n = _WORD_COLUMNS if self.word_only and _WORD_COLUMNS else X.shape[1]
+        n = self.word_columns if self.word_only and self.word_columns else X.shape[1]
         nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, :n], y, sample_weight=sw)
         coef = np.zeros(X.shape[1], dtype=np.float64)
         coef[:n] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
@@ -377,11 +369,11 @@ class _NBTopic:
             v = TOPIC_NB_WEIGHT
             coef = (1 - v) * r.coef_.ravel() + v * k * coef
             b = (1 - v) * r.intercept_[0] + v * (s_r.mean() - k * s_n.mean())
-        self.model_ = LinearTopicModel(coef, b)
+        self.coef_, self.intercept_ = coef.reshape(1, -1), np.array([float(b)])
         return self
 
     def decision_function(self, X):  # noqa: N803
-        return self.model_.decision_function(X)
+        return np.asarray(X @ self.coef_.ravel()).ravel() + self.intercept_[0]
 
 
 def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
@@ -396,10 +388,11 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None) -> dict[str, float]:
+                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, float]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
-    macro-F1 of the out-of-fold scores, averaged over the repeats.
+    macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
+    is first fitted on those scores (returned as "calibration": (a, c) per topic; the rule is then on a·s + c).
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
     corpus documents; a fold never trains on a copy of a row it scores.
@@ -421,7 +414,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                 y = Y[tr_all, j]
                 if y.min() == y.max():
                     continue
-                m = topic_model(alpha).fit(X[tr_all], y, sample_weight=w[tr_all])
+                m = topic_model(alpha, word_columns).fit(X[tr_all], y, sample_weight=w[tr_all])
                 scores[te, j] = m.decision_function(X[te])
         repeats.append(scores[keep])
     scores = repeats[0]
@@ -438,8 +431,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if y_j.min() == y_j.max():
                 calib.append((1.0, 0.0))
                 continue
-            lr = LogisticRegression(C=1e4, class_weight="balanced" if TOPIC_CALIBRATION == "balanced" else None
-                                    ).fit(s_j, y_j)
+            lr = LogisticRegression(C=1e4).fit(s_j, y_j)
             calib.append((float(lr.coef_[0, 0]), float(lr.intercept_[0])))
         a = np.array([c[0] for c in calib], dtype=np.float32)
         c = np.array([c[1] for c in calib], dtype=np.float32)
@@ -452,13 +444,10 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     best: tuple[float, dict[str, float]] | None = None
     margins, ks = ([9.0, 0.3, 0.5, 0.7], [2, 3, Y.shape[1]]) if TOPIC_RULE_GRID == "full" else ([9.0], [2])
     ths, fbs = np.round(np.arange(-0.4, 0.05, 0.05), 2), [9.0, -0.4, -0.5, -0.6, -0.7]
-    if calib is not None or TOPIC_MODEL == "logreg":  # scores are log-odds: the grid is one of probabilities
+    if calib is not None:  # scores are log-odds: the grid is one of probabilities
         logit = lambda p: float(np.round(np.log(p / (1 - p)), 3))  # noqa: E731
         ths = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]
         fbs = [9.0] + [logit(p) for p in TOPIC_FALLBACK_P]
-        if TOPIC_CALIBRATION == "balanced":  # probabilities as if both classes were as frequent: higher
-            ths = [logit(p) for p in np.arange(0.3, 0.96, 0.05)]
-            fbs = [9.0] + [logit(p) for p in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)]
     for th, fb, margin, k in itertools.product(ths, fbs, margins, ks):
         rule = {"fallback": float(fb), "margin": float(margin), "top_k": int(k)}
         v = float(np.mean([macro(decide_topics(S, float(th), **rule)) for S in repeats]))
@@ -538,7 +527,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "features": int(X.shape[1]), "topic_features": int(X_top.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
-            "comment_model": {"model": SENT_MODEL, "C": SENT_C, "nb": SENT_NB, "neg_scope": NEG_SCOPE,
+            "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE}}
     clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
                      press_sentiment_model=press_sent, topic_features=topic_feats)
@@ -556,8 +545,8 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         topic_feats = make_features().set_params(**TOPIC_FEATURE_PARAMS).fit(
             [t for t, d in zip(X_text, docs) if not comment_only(d)])
         X_top = topic_feats.transform(X_text)
-    global _WORD_COLUMNS
-    _WORD_COLUMNS = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
+    # the word block's width ("nb-word"); without TOPIC_VOCABULARY, 0: NB reads all the shared columns
+    n_word = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
     has_topics = np.array([not d.get("_no_topics") for d in docs])
     trains = topic_rows(docs, Y)
@@ -567,23 +556,22 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         y = Y[rows_j, j]
         if y.min() == y.max():
             continue
-        m = topic_model(alpha).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
-        topic_models[code] = m.model_ if isinstance(m, _NBTopic) else m
+        m = topic_model(alpha, n_word).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
+        topic_models[code] = m
     # thresholds: CV over labelled rows + their stripped copies kept in training folds
     src = {r["id"]: i for i, r in enumerate(sup)}
     groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains)
-    if "calibration" in rule:  # fold each topic's Platt scale into its linear model
-        from nlp.classify import LinearTopicModel
-
-        for j, code in enumerate(TOPICS):
-            if code in topic_models:
-                a, c = rule["calibration"][j]
-                m = topic_models[code]
-                topic_models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word)
+    for j, code in enumerate(TOPICS):  # each model as Classifier keeps it, with its Platt scale folded in
+        m = topic_models.get(code)
+        if m is not None and "calibration" in rule:
+            a, c = rule["calibration"][j]
+            topic_models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
+        elif isinstance(m, _NBTopic):
+            topic_models[code] = LinearTopicModel(m.coef_, m.intercept_[0])
     return topic_feats, X_top, topic_models, rule
 
 
@@ -593,12 +581,12 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
     the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
     left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL; `C_sent` None gives the comment
-    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE, SENT_NB, SENT_MODEL."""
+    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE, SENT_NB."""
     cue_scale = CUE_SCALE if cue_scale is None else cue_scale
     comment_vocab = COMMENT_VOCAB if comment_vocab is None else comment_vocab
     press_model = PRESS_MODEL if press_model is None else press_model
     C_comment = SENT_C if C_sent is None else C_sent
-    C_sent = 0.3 if C_sent is None else C_sent  # the press model's
+    C_press = 0.3 if C_sent is None else C_sent
     s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
     cues = SentimentCues(scale=cue_scale).fit() if cue_scale > 0 else None
     comment_feats = None
@@ -615,18 +603,13 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
         if SENT_NB == "all":
             scaled[:X.shape[1]] = True
         sent = nb_svm(Xs[s_idx], y_s, weights[s_idx], scaled, C_comment, NB_ALPHA, seed)
-    elif SENT_MODEL == "logreg":
-        from sklearn.linear_model import LogisticRegression
-
-        sent = LogisticRegression(C=SENT_LR_C, class_weight="balanced", max_iter=3000).fit(
-            Xs[s_idx], y_s, sample_weight=weights[s_idx])
     else:
         sent = LinearSVC(C=C_comment, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             Xs[s_idx], y_s, sample_weight=weights[s_idx])
     press_sent = None
     if cues is not None and press_model:
         p_idx = [i for i in s_idx if "press" in sentiment_models(docs[i])]
-        press_sent = LinearSVC(C=C_sent, class_weight="balanced", random_state=seed, max_iter=5000).fit(
+        press_sent = LinearSVC(C=C_press, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=weights[p_idx])
     return cues, comment_feats, sent, press_sent
 

@@ -207,30 +207,29 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     # round 6 (model side), every one relative to "before6" (no scope marking, plain LinearSVC); "base" is the shipped
     # setting: NEG_SCOPE, plain LinearSVC (= "neg"); "neg+nb-all" was the engineer's pick before the merged data
     **{name: [("NEG_SCOPE", neg), ("NEG_WINDOW", win), ("CONTRAST_SCOPE", but), ("SENT_NB", nb),
-              ("SENT_MODEL", model), ("SENT_LR_C", lr_c), ("SENT_C", c)]
-       for name, neg, win, but, nb, model, lr_c, c in [
-           ("before6", False, 0, "", "", "svc", 10.0, 0.3),
-           ("neg", True, 0, "", "", "svc", 10.0, 0.3),
-           ("neg3", True, 3, "", "", "svc", 10.0, 0.3),
-           ("neg-c0.5", True, 0, "", "", "svc", 10.0, 0.5),
-           ("but", False, 0, "mark", "", "svc", 10.0, 0.3),
-           ("butdup", False, 0, "dup", "", "svc", 10.0, 0.3),
-           ("neg+butdup", True, 0, "dup", "", "svc", 10.0, 0.3),
-           ("nb-ctrl", False, 0, "", "none", "svc", 10.0, 0.3),   # one-vs-rest by hand, no scaling: the control
-           ("nb", False, 0, "", "comment", "svc", 10.0, 0.3),
-           ("nb-c0.1", False, 0, "", "comment", "svc", 10.0, 0.1),
-           ("nb-c1", False, 0, "", "comment", "svc", 10.0, 1.0),
-           ("nb-all", False, 0, "", "all", "svc", 10.0, 0.3),
-           ("neg+nb", True, 0, "", "comment", "svc", 10.0, 0.3),
-           ("neg+nb-c1", True, 0, "", "comment", "svc", 10.0, 1.0),
-           ("neg3+nb", True, 3, "", "comment", "svc", 10.0, 0.3),
-           ("neg+butdup+nb", True, 0, "dup", "comment", "svc", 10.0, 0.3),
-           ("neg+nb-all", True, 0, "", "all", "svc", 10.0, 0.3),
-           ("neg+nb-all-c0.1", True, 0, "", "all", "svc", 10.0, 0.1),
-           ("neg+nb-all-c1", True, 0, "", "all", "svc", 10.0, 1.0),
-           ("neg3+nb-all", True, 3, "", "all", "svc", 10.0, 0.3),
-           ("neg+butdup+nb-all", True, 0, "dup", "all", "svc", 10.0, 0.3),
-           ("logreg", False, 0, "", "", "logreg", 10.0, 0.3),
+              ("SENT_C", c)]
+       for name, neg, win, but, nb, c in [
+           ("before6", False, 0, "", "", 0.3),
+           ("neg", True, 0, "", "", 0.3),
+           ("neg3", True, 3, "", "", 0.3),
+           ("neg-c0.5", True, 0, "", "", 0.5),
+           ("but", False, 0, "mark", "", 0.3),
+           ("butdup", False, 0, "dup", "", 0.3),
+           ("neg+butdup", True, 0, "dup", "", 0.3),
+           ("nb-ctrl", False, 0, "", "none", 0.3),   # one-vs-rest by hand, no scaling: the control
+           ("nb", False, 0, "", "comment", 0.3),
+           ("nb-c0.1", False, 0, "", "comment", 0.1),
+           ("nb-c1", False, 0, "", "comment", 1.0),
+           ("nb-all", False, 0, "", "all", 0.3),
+           ("neg+nb", True, 0, "", "comment", 0.3),
+           ("neg+nb-c1", True, 0, "", "comment", 1.0),
+           ("neg3+nb", True, 3, "", "comment", 0.3),
+           ("neg+butdup+nb", True, 0, "dup", "comment", 0.3),
+           ("neg+nb-all", True, 0, "", "all", 0.3),
+           ("neg+nb-all-c0.1", True, 0, "", "all", 0.1),
+           ("neg+nb-all-c1", True, 0, "", "all", 1.0),
+           ("neg3+nb-all", True, 3, "", "all", 0.3),
+           ("neg+butdup+nb-all", True, 0, "dup", "all", 0.3),
        ]},
 }
 

@@ -19,6 +19,8 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -36,14 +38,9 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "ridge": [],
     "ridge-a0.5": [("TOPIC_ALPHA", 0.5)],
     "ridge-a2": [("TOPIC_ALPHA", 2.0)],
-    "logreg-C1": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 1.0)],
-    "logreg-C4": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0)],
-    "logreg-C16": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 16.0)],
     "svm-C0.1": [("TOPIC_MODEL", "svm"), ("TOPIC_C", 0.1)],
     "svm-C0.3": [("TOPIC_MODEL", "svm"), ("TOPIC_C", 0.3)],
     "svm-C1": [("TOPIC_MODEL", "svm"), ("TOPIC_C", 1.0)],
-    "huber": [("TOPIC_MODEL", "huber"), ("TOPIC_C", 1e-5)],
-    "huber-1e-4": [("TOPIC_MODEL", "huber"), ("TOPIC_C", 1e-4)],
     "nb": [("TOPIC_MODEL", "nb"), ("TOPIC_C", 0.1)],  # rule grid of ridge scores (not calibrated)
     "nb-word": [("TOPIC_MODEL", "nb-word"), ("TOPIC_C", 0.1)],
     "platt": [("TOPIC_CALIBRATION", True)],
@@ -59,12 +56,9 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "nb-word-platt": [("TOPIC_MODEL", "nb-word"), ("TOPIC_CALIBRATION", True)],
     "ridge+nb-word-nba0.1-nocal": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_C", 0.1)],
     "ridge+nb-word-nba0.03": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", True), ("TOPIC_C", 0.03)],
-    "ridge+nb-word-nba0.1-balanced": [("TOPIC_MODEL", "ridge+nb-word"), ("TOPIC_CALIBRATION", "balanced"),
-                                      ("TOPIC_C", 0.1)],
     "base-no-sublinear": [("TOPIC_FEATURE_PARAMS", {"word__sublinear_tf": False, "char__sublinear_tf": False})],
     "base-char-max-df0.5": [("TOPIC_FEATURE_PARAMS", {"char__max_df": 0.5})],
     "base-fallback-0.3": [("TOPIC_FALLBACK_P", (0.01, 0.02, 0.05, 0.08, 0.12, 0.15, 0.2, 0.25, 0.3))],
-    "logreg-C4-platt": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0), ("TOPIC_CALIBRATION", True)],
 }
 
 
@@ -151,16 +145,25 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cache = NormCache(Path(args.cache) / "norm.pkl")
     for v in args.variant:
-        saved = []
-        for attr, val in ([] if v.startswith("base") else RIDGE) + VARIANTS[v]:
-            saved.append((attr, getattr(T, attr)))
-            setattr(T, attr, val)
-        try:
+        with variant_settings(T, v):
             print(json.dumps(run(v, cache, Path(args.data), args.labelled), ensure_ascii=False), flush=True)
-        finally:
-            for attr, val in saved:
-                setattr(T, attr, val)
     return 0
+
+
+@contextmanager
+def variant_settings(module, variant: str) -> Iterator[None]:
+    """The variant's settings on `module` (nlp.train) for the block, then every one back as it was. Restored in
+    reverse: a variant sets some attributes twice (RIDGE, then its own), and restoring in order left the RIDGE
+    value behind for the next variant (a "base…" one after it ran with ridge settings)."""
+    saved = []
+    try:
+        for attr, val in ([] if variant.startswith("base") else RIDGE) + VARIANTS[variant]:
+            saved.append((attr, getattr(module, attr)))
+            setattr(module, attr, val)
+        yield
+    finally:
+        for attr, val in reversed(saved):
+            setattr(module, attr, val)
 
 
 if __name__ == "__main__":

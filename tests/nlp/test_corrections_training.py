@@ -84,8 +84,10 @@ def _tiny_labelled() -> list[dict]:
     return rows
 
 
-def test_train_feeds_comment_corrections_to_the_comment_model_only(monkeypatch):
+@pytest.mark.parametrize("nb", ["", "all"])  # the shipped plain LinearSVC, and NB-SVM (one fit per class)
+def test_train_feeds_comment_corrections_to_the_comment_model_only(monkeypatch, nb):
     """End to end at a small scale: the rows each sentiment model is fitted on, with and without corrections."""
+    monkeypatch.setattr(T, "SENT_NB", nb)
     fitted: list[int] = []
 
     class Spy(T.LinearSVC):  # nlp.train fits the comment model first, then the press model
@@ -105,8 +107,10 @@ def test_train_feeds_comment_corrections_to_the_comment_model_only(monkeypatch):
     runs = {}
     for name, extra in (("none", []), ("comments", corr[:2]), ("all", corr)):
         fitted.clear()
-        T.train(labelled=labelled, extra_rows=extra, use_vntc=False)
-        if T.SENT_NB:  # NB-SVM fits the comment model once per class (one-vs-rest), on the same rows
+        res = T.train(labelled=labelled, extra_rows=extra, use_vntc=False, C_sent=0.5 if name == "all" else None)
+        # the metrics record the C the comment model was fitted with (an argument overrides SENT_C)
+        assert res.metrics["info"]["comment_model"]["C"] == (0.5 if name == "all" else T.SENT_C)
+        if nb:  # NB-SVM fits the comment model once per class (one-vs-rest), on the same rows
             assert fitted[0] == fitted[1] == fitted[2]
             fitted[:3] = fitted[:1]
         runs[name] = dict(zip(("comment", "press"), fitted, strict=True))

@@ -33,6 +33,8 @@ def test_negation_scope_is_marked_to_the_clause_end(text, want):
     "không khí trong lành",              # not a negator
     "không những đẹp mà còn rẻ",
     "giá 50 k thôi",                     # "k" after a number is a thousand
+    "y chang như quảng cáo đẹp lắm",     # "y chang": just like
+    "nghe y chang bài cũ",
 ])
 def test_questions_comparisons_and_lookalikes_are_left_alone(text):
     assert mark_negation(text) == text

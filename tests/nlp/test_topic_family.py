@@ -48,14 +48,27 @@ def test_topic_models_are_linear_and_scores_are_log_odds(fitted):
     assert S[0, clf.codes.index("education")] > 0 > S[1, clf.codes.index("education")]
 
 
-def test_nb_part_reads_the_word_block_only(fitted, monkeypatch):
+def test_nb_part_reads_the_word_block_only(fitted):
     (feats, X, _, _), _, docs = fitted
     n_word = len(feats.transformer_list[0][1].vocabulary_)
-    monkeypatch.setattr(T, "_WORD_COLUMNS", n_word)
     y = np.array(["education" in d["topics"] for d in docs], dtype=int)
-    nb = T._NBTopic(1.0, 1.0, word_only=True, ridge=False).fit(X, y)
-    coef = nb.model_.coef_.ravel()
+    nb = T._NBTopic(1.0, 1.0, word_only=True, ridge=False, word_columns=n_word).fit(X, y)
+    coef = nb.coef_.ravel()
     assert coef[:n_word].any() and not coef[n_word:].any()
+    # the width is the caller's, not module state left by an earlier fit (fit_topics passes its vocabulary's)
+    assert not hasattr(T, "_WORD_COLUMNS")
+    assert T.topic_model(1.0, n_word).word_columns == n_word
+
+
+def test_fit_topics_word_nb_reads_its_own_word_block(fitted, monkeypatch):
+    (feats, _, _, _), texts, docs = fitted
+    monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
+    monkeypatch.setattr(T, "TOPIC_MODEL", "nb-word")
+    feats2, X2, models, _ = T.fit_topics(None, texts[:48], docs[:48], np.ones(48), docs[:48], [], [], 1.0)
+    n_word = len(feats2.transformer_list[0][1].vocabulary_)
+    assert n_word != len(feats.transformer_list[0][1].vocabulary_)  # another vocabulary than the fixture's
+    for m in models.values():
+        assert m.coef_[0, :n_word].any() and not m.coef_[0, n_word:].any()
 
 
 def test_calibrated_classifier_saves_and_loads(fitted, tmp_path):
@@ -65,3 +78,19 @@ def test_calibrated_classifier_saves_and_loads(fitted, tmp_path):
     clf.save(tmp_path / "c.joblib")
     back = Classifier.load(tmp_path / "c.joblib")
     assert np.allclose(back.topic_scores(back.transform(texts)), clf.topic_scores(clf.transform(texts)))
+
+
+def test_linear_topic_models_keep_float32_weights(fitted):
+    """Classifier scores with float32 weights (W): float64 ones doubled the saved file for the same decisions."""
+    (feats, _, models, rule), texts, _ = fitted
+    assert all(m.coef_.dtype == np.float32 for m in models.values())
+    w64 = np.random.default_rng(0).normal(size=models["education"].coef_.shape[1])
+    m = LinearTopicModel(w64, 0.25)
+    assert m.coef_.dtype == np.float32 and np.array_equal(m.coef_.ravel(), w64.astype(np.float32))
+    as64 = {c: LinearTopicModel(np.zeros(1), 0.0) for c in models}
+    for c, mm in models.items():  # what a float64 copy of the same weights scores
+        as64[c].coef_, as64[c].intercept_ = mm.coef_.astype(np.float64), mm.intercept_
+    th = {c: rule["threshold"] for c in T.TOPICS}
+    a = Classifier(feats, models, th, None, "t", {})
+    b = Classifier(feats, as64, th, None, "t", {})
+    assert np.array_equal(a.topic_scores(a.transform(texts)), b.topic_scores(b.transform(texts)))

@@ -1,0 +1,19 @@
+"""nlp/eval/topic_variants.py puts every nlp.train setting back after a variant, so that the next variant of the
+same run (a "base…" one above all, which does not apply the RIDGE settings) measures what its name says."""
+
+from __future__ import annotations
+
+import nlp.train as T
+from nlp.eval import topic_variants as V
+
+
+def test_variant_settings_are_all_restored_even_those_set_twice():
+    names = {a for a, _ in V.RIDGE} | {a for v in V.VARIANTS.values() for a, _ in v}
+    before = {a: getattr(T, a) for a in names}
+    # sets TOPIC_MODEL / TOPIC_C / TOPIC_CALIBRATION twice: RIDGE, then its own
+    with V.variant_settings(T, "ridge+nb-word-nba0.1"):
+        assert (T.TOPIC_MODEL, T.TOPIC_C, T.TOPIC_CALIBRATION) == ("ridge+nb-word", 0.1, True)
+    assert {a: getattr(T, a) for a in names} == before
+    with V.variant_settings(T, "base-no-sublinear"):  # the shipped setting with one change
+        assert T.TOPIC_MODEL == before["TOPIC_MODEL"] and T.TOPIC_FEATURE_PARAMS != before["TOPIC_FEATURE_PARAMS"]
+    assert {a: getattr(T, a) for a in names} == before
