@@ -130,6 +130,15 @@ TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
 # only IDF / norm parameters, the n-grams must stay those of the shared vocabulary (classify.SharedAnalysis).
 TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
+# Round 6 (docs/NLP.md, "Round 6: …"). TOPIC_NB_CHAR_ALPHA — with "ridge+nb-word", a second ComplementNB on the char
+# block with this alpha (None: the NB half reads the word block only). TOPIC_NB_SHARES — with a "ridge+nb" family,
+# the NB share is chosen per topic from these by the out-of-fold average precision of the rule search (empty: every
+# topic takes TOPIC_NB_WEIGHT). NEWS_TOPIC_WEIGHT — factor on the weight of a news row labelled with a topic named
+# here (the largest of its topics). TOPIC_CALIBRATION "register": Platt scaling with the news rows and the local
+# rows weighing half each, so the intercepts do not carry only the local set's topic shares.
+TOPIC_NB_CHAR_ALPHA: float | None = None
+TOPIC_NB_SHARES: tuple[float, ...] = ()
+NEWS_TOPIC_WEIGHT: dict[str, float] = {}
 _WORD_COLUMNS = 0  # width of the word block of the topic vocabulary (set by fit_topics; "nb-word" reads it)
 
 # VNTC sections that fit one topic of ours (others are not used).
@@ -320,6 +329,9 @@ def training_docs(sup: list[dict], *, use_vntc: bool = True, social_weight: floa
     weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
     weights[np.array([is_social_set(d) for d in docs])] *= social_weight
     weights[np.array([is_news_set(d) for d in docs])] *= NEWS_WEIGHT
+    if NEWS_TOPIC_WEIGHT:
+        weights *= np.array([max([NEWS_TOPIC_WEIGHT.get(c, 1.0) for c in d.get("topics") or []], default=1.0)
+                             if is_news_set(d) else 1.0 for d in docs])
     return aug, vntc, docs, weights
 
 
@@ -368,17 +380,34 @@ class _NBTopic:
         nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, :n], y, sample_weight=sw)
         coef = np.zeros(X.shape[1], dtype=np.float64)
         coef[:n] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
+        if self.word_only and TOPIC_NB_CHAR_ALPHA is not None and n < X.shape[1]:
+            nb_c = ComplementNB(alpha=TOPIC_NB_CHAR_ALPHA).fit(X[:, n:], y, sample_weight=sw)
+            coef[n:] = nb_c.feature_log_prob_[1] - nb_c.feature_log_prob_[0]
         b = 0.0
+        self.parts_ = None
         if self.ridge:
             r = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(X, y, sample_weight=sample_weight)
             s_r = r.decision_function(X)
             s_n = np.asarray(X @ coef).ravel()
             k = s_r.std() / max(s_n.std(), 1e-9)
-            v = TOPIC_NB_WEIGHT
-            coef = (1 - v) * r.coef_.ravel() + v * k * coef
-            b = (1 - v) * r.intercept_[0] + v * (s_r.mean() - k * s_n.mean())
+            # the two halves on one scale: ridge (coef, b) and NB matched to the ridge score's mean and spread
+            self.parts_ = ((r.coef_.ravel(), float(r.intercept_[0])), (k * coef, float(s_r.mean() - k * s_n.mean())))
+            return self.combine(TOPIC_NB_WEIGHT)
         self.model_ = LinearTopicModel(coef, b)
         return self
+
+    def combine(self, v: float) -> "_NBTopic":
+        """Set the model to (1 − v)·ridge + v·NB (the halves kept by `fit`)."""
+        from nlp.classify import LinearTopicModel
+
+        (rc, rb), (nc, nb_b) = self.parts_
+        self.model_ = LinearTopicModel((1 - v) * rc + v * nc, (1 - v) * rb + v * nb_b)
+        return self
+
+    def part_scores(self, X) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+        """The ridge half's and the matched NB half's scores (a share v scores (1 − v)·first + v·second)."""
+        (rc, rb), (nc, nb_b) = self.parts_
+        return np.asarray(X @ rc).ravel() + rb, np.asarray(X @ nc).ravel() + nb_b
 
     def decision_function(self, X):  # noqa: N803
         return self.model_.decision_function(X)
@@ -396,13 +425,15 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None) -> dict[str, float]:
+                     alpha: float, trains: np.ndarray | None = None, news: np.ndarray | None = None
+                     ) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats.
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
-    corpus documents; a fold never trains on a copy of a row it scores.
+    corpus documents; a fold never trains on a copy of a row it scores. `news[i]`: document i is a news-slice
+    row (for TOPIC_CALIBRATION "register"). With TOPIC_NB_SHARES the NB share of each topic is chosen here too.
     """
     import itertools
 
@@ -410,9 +441,11 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 
     idx = np.flatnonzero(groups[:n_labelled] >= 0)  # folds over the rows with topic labels only
     keep = groups[:n_labelled] >= 0  # rows without topic labels (social slices, sentiment-only corrections)
-    repeats = []
+    repeats, parts = [], []
+    shares = bool(TOPIC_NB_SHARES) and TOPIC_MODEL.startswith("ridge+nb")
     for seed in TOPIC_RULE_CV_SEEDS:
         scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
+        part = np.zeros((2, n_labelled, Y.shape[1]), dtype=np.float32)
         for tr_i, te_i in KFold(n_splits=4, shuffle=True, random_state=seed).split(idx):
             tr, te = idx[tr_i], idx[te_i]
             in_fold = np.isin(groups, tr) | (groups == -1)
@@ -423,10 +456,26 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                     continue
                 m = topic_model(alpha).fit(X[tr_all], y, sample_weight=w[tr_all])
                 scores[te, j] = m.decision_function(X[te])
+                if shares:
+                    part[0, te, j], part[1, te, j] = m.part_scores(X[te])
         repeats.append(scores[keep])
+        parts.append(part[:, keep])
     scores = repeats[0]
     Yl = Y[:n_labelled][keep]
     present = [j for j in range(Y.shape[1]) if Yl[:, j].sum() > 0]
+    nb_shares = None
+    if shares:  # per topic, the share whose out-of-fold scores rank the topic's rows best (mean over repeats)
+        from sklearn.metrics import average_precision_score
+
+        nb_shares = [TOPIC_NB_WEIGHT] * Y.shape[1]
+        for j in present:
+            ap = {v: np.mean([average_precision_score(Yl[:, j], (1 - v) * P[0][:, j] + v * P[1][:, j])
+                              for P in parts]) for v in TOPIC_NB_SHARES}
+            nb_shares[j] = float(max(ap, key=ap.get))
+        for S, P in zip(repeats, parts):
+            S[:] = (1 - np.array(nb_shares, dtype=np.float32)) * P[0] + np.array(nb_shares, dtype=np.float32) * P[1]
+        scores = repeats[0]
+        log.info("NB shares per topic %s", dict(zip(TOPICS, nb_shares)))
     calib = None
     if TOPIC_CALIBRATION:  # Platt: one logistic per topic on its out-of-fold scores (all repeats)
         from sklearn.linear_model import LogisticRegression
@@ -438,8 +487,12 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if y_j.min() == y_j.max():
                 calib.append((1.0, 0.0))
                 continue
+            sw = None
+            if TOPIC_CALIBRATION == "register" and news is not None:  # each register weighs half
+                nl = np.tile(news[:n_labelled][keep], len(repeats))
+                sw = np.where(nl, 0.5 / max(nl.mean(), 1e-9), 0.5 / max(1 - nl.mean(), 1e-9))
             lr = LogisticRegression(C=1e4, class_weight="balanced" if TOPIC_CALIBRATION == "balanced" else None
-                                    ).fit(s_j, y_j)
+                                    ).fit(s_j, y_j, sample_weight=sw)
             calib.append((float(lr.coef_[0, 0]), float(lr.intercept_[0])))
         a = np.array([c[0] for c in calib], dtype=np.float32)
         c = np.array([c[1] for c in calib], dtype=np.float32)
@@ -469,6 +522,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     out: dict[str, Any] = {**best[1], "cv_macro_f1": round(best[0], 4)}
     if calib is not None:
         out["calibration"] = calib
+    if nb_shares is not None:
+        out["nb_shares"] = nb_shares
     if TOPIC_THRESHOLD_PER_TOPIC:
         out["thresholds"] = _per_topic_thresholds(scores, best[1], macro)
         out["cv_macro_f1_per_topic"] = round(macro(decide_topics(
@@ -568,14 +623,19 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         if y.min() == y.max():
             continue
         m = topic_model(alpha).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
-        topic_models[code] = m.model_ if isinstance(m, _NBTopic) else m
+        topic_models[code] = m
     # thresholds: CV over labelled rows + their stripped copies kept in training folds
     src = {r["id"]: i for i, r in enumerate(sup)}
     groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains)
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains,
+                            np.array([is_news_set(d) for d in docs], dtype=bool))
+    for j, code in enumerate(TOPICS):  # keep the linear score only (with the NB shares chosen by the search)
+        m = topic_models.get(code)
+        if isinstance(m, _NBTopic):
+            topic_models[code] = (m.combine(rule["nb_shares"][j]) if "nb_shares" in rule else m).model_
     if "calibration" in rule:  # fold each topic's Platt scale into its linear model
         from nlp.classify import LinearTopicModel
 

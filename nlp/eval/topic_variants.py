@@ -64,6 +64,20 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-no-sublinear": [("TOPIC_FEATURE_PARAMS", {"word__sublinear_tf": False, "char__sublinear_tf": False})],
     "base-char-max-df0.5": [("TOPIC_FEATURE_PARAMS", {"char__max_df": 0.5})],
     "base-fallback-0.3": [("TOPIC_FALLBACK_P", (0.01, 0.02, 0.05, 0.08, 0.12, 0.15, 0.2, 0.25, 0.3))],
+    # round 6 (changes to the shipped setting)
+    "base-platt-register": [("TOPIC_CALIBRATION", "register")],
+    "base-nb-shares": [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75))],
+    "base-nb-char0.1": [("TOPIC_NB_CHAR_ALPHA", 0.1)],
+    "base-nb-char1": [("TOPIC_NB_CHAR_ALPHA", 1.0)],
+    "base-vntc-econ2": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0})],
+    "base-vntc-econ0.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 0.5})],
+    "base-news-econ-edu1.5": [("NEWS_TOPIC_WEIGHT", {"economy": 1.5, "education": 1.5})],
+    "base-news-econ-edu2": [("NEWS_TOPIC_WEIGHT", {"economy": 2.0, "education": 2.0})],
+    "base-vntc-econ1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 1.5})],
+    "base-vntc-econ3": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 3.0})],
+    "base-nb-shares-vntc-econ2": [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
+                                  ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0})],
+    "base-nb-shares-wide": [("TOPIC_NB_SHARES", (0.0, 0.25, 0.5, 0.75, 1.0))],
     "logreg-C4-platt": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0), ("TOPIC_CALIBRATION", True)],
 }
 
