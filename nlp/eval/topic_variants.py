@@ -88,6 +88,7 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-seeds2": ROUND5 + [("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
     "base-nb-shares-vntc-econ2-seeds2": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
                                          ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0}), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
+    "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
     "logreg-C4-platt": [("TOPIC_MODEL", "logreg"), ("TOPIC_C", 4.0), ("TOPIC_CALIBRATION", True)],
 }
 
