@@ -6,7 +6,7 @@
         └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC sentiment) → nlp/models/classifier-<v>.joblib
              training texts go through the same normaliser as live items; every accented training
              item is also added stripped of its accents (then restored), so both styles are learnt;
-             VNTC articles are added for the sections that map onto a topic (weight 0.3); the news slices
+             VNTC articles are added for the sections that map onto a topic (weight 0.3, Kinh doanh 0.6); the news slices
              (labelled_N*.jsonl) train the topic models only, which read a vocabulary of their own fitted
              with them (TOPIC_VOCABULARY; the sentiment models' shared vocabulary is fitted without them)
         ▼
