@@ -6,7 +6,7 @@
         └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC sentiment) → nlp/models/classifier-<v>.joblib
              training texts go through the same normaliser as live items; every accented training
              item is also added stripped of its accents (then restored), so both styles are learnt;
-             VNTC articles are added for the sections that map onto a topic (weight 0.3); the news slices
+             VNTC articles are added for the sections that map onto a topic (weight 0.3, Kinh doanh 0.6); the news slices
              (labelled_N*.jsonl) train the topic models only, which read a vocabulary of their own fitted
              with them (TOPIC_VOCABULARY; the sentiment models' shared vocabulary is fitted without them)
         ▼
@@ -128,6 +128,17 @@ TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
 # only IDF / norm parameters, the n-grams must stay those of the shared vocabulary (classify.SharedAnalysis).
 TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
+# Round 6 (docs/NLP.md, "Round 6: NB share per topic, VNTC Kinh doanh"). TOPIC_NB_CHAR_ALPHA — with "ridge+nb-word", a second ComplementNB on the char
+# block with this alpha (None: the NB half reads the word block only). TOPIC_NB_SHARES — with a "ridge+nb" family,
+# the NB share is chosen per topic from these by the out-of-fold average precision of the rule search (empty: every
+# topic takes TOPIC_NB_WEIGHT). NEWS_TOPIC_WEIGHT — factor on the weight of a news row labelled with a topic named
+# here (the largest of its topics). TOPIC_CALIBRATION "register": Platt scaling with the news rows and the local
+# rows weighing half each, so the intercepts do not carry only the local set's topic shares.
+TOPIC_NB_CHAR_ALPHA: float | None = None
+# Shipped: NB shares (0.25 … 0.75) chosen per topic and VNTC Kinh doanh at twice the VNTC weight (below) — together
+# a tie in cross-validation (0.8286 → 0.8285) and the real-news proxy 0.647 → 0.659 (economy 0.68 → 0.73).
+TOPIC_NB_SHARES: tuple[float, ...] = (0.25, 0.33, 0.5, 0.67, 0.75)
+NEWS_TOPIC_WEIGHT: dict[str, float] = {}
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -136,8 +147,10 @@ VNTC_TOPICS = {
     "Kinh doanh": ["economy"],
     "Van hoa": ["culture_tourism"],
 }
-# Per-section factor on VNTC_WEIGHT (sections not named: 1.0).
-VNTC_SECTION_WEIGHT: dict[str, float] = {}
+# Per-section factor on VNTC_WEIGHT (sections not named: 1.0). Kinh doanh ×2 (round 6): national business news is
+# the economy that real news carries and the local set lacks (the other sections stay at VNTC_WEIGHT; ×3 and ×1.5
+# measured too, docs/NLP.md "Round 6").
+VNTC_SECTION_WEIGHT: dict[str, float] = {"Kinh doanh": 2.0}
 
 
 def is_heldout(item_id: str, percent: int = HELDOUT_PERCENT) -> bool:
@@ -317,6 +330,9 @@ def training_docs(sup: list[dict], *, use_vntc: bool = True, social_weight: floa
     weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
     weights[np.array([is_social_set(d) for d in docs])] *= social_weight
     weights[np.array([is_news_set(d) for d in docs])] *= NEWS_WEIGHT
+    if NEWS_TOPIC_WEIGHT:
+        weights *= np.array([max([NEWS_TOPIC_WEIGHT.get(c, 1.0) for c in d.get("topics") or []], default=1.0)
+                             if is_news_set(d) else 1.0 for d in docs])
     return aug, vntc, docs, weights
 
 
@@ -360,17 +376,33 @@ class _NBTopic:
         nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, :n], y, sample_weight=sw)
         coef = np.zeros(X.shape[1], dtype=np.float64)
         coef[:n] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
+        if self.word_only and TOPIC_NB_CHAR_ALPHA is not None and n < X.shape[1]:
+            nb_c = ComplementNB(alpha=TOPIC_NB_CHAR_ALPHA).fit(X[:, n:], y, sample_weight=sw)
+            coef[n:] = nb_c.feature_log_prob_[1] - nb_c.feature_log_prob_[0]
         b = 0.0
+        self.parts_ = None
         if self.ridge:
             r = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(X, y, sample_weight=sample_weight)
             s_r = r.decision_function(X)
             s_n = np.asarray(X @ coef).ravel()
             k = s_r.std() / max(s_n.std(), 1e-9)
-            v = TOPIC_NB_WEIGHT
-            coef = (1 - v) * r.coef_.ravel() + v * k * coef
-            b = (1 - v) * r.intercept_[0] + v * (s_r.mean() - k * s_n.mean())
+            # the two halves on one scale: ridge (coef, b) and NB matched to the ridge score's mean and spread
+            self.parts_ = ((r.coef_.ravel(), float(r.intercept_[0])), (k * coef, float(s_r.mean() - k * s_n.mean())))
+            return self.combine(TOPIC_NB_WEIGHT)
         self.coef_, self.intercept_ = coef.reshape(1, -1), np.array([float(b)])
         return self
+
+    def combine(self, v: float) -> "_NBTopic":
+        """Set the model to (1 − v)·ridge + v·NB (the halves kept by `fit`), in float64."""
+        (rc, rb), (nc, nb_b) = self.parts_
+        self.coef_ = ((1 - v) * rc + v * nc).reshape(1, -1)
+        self.intercept_ = np.array([(1 - v) * rb + v * nb_b])
+        return self
+
+    def part_scores(self, X) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+        """The ridge half's and the matched NB half's scores (a share v scores (1 − v)·first + v·second)."""
+        (rc, rb), (nc, nb_b) = self.parts_
+        return np.asarray(X @ rc).ravel() + rb, np.asarray(X @ nc).ravel() + nb_b
 
     def decision_function(self, X):  # noqa: N803
         return np.asarray(X @ self.coef_.ravel()).ravel() + self.intercept_[0]
@@ -388,14 +420,16 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, float]:
+                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
+                     news: np.ndarray | None = None) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
     is first fitted on those scores (returned as "calibration": (a, c) per topic; the rule is then on a·s + c).
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
-    corpus documents; a fold never trains on a copy of a row it scores.
+    corpus documents; a fold never trains on a copy of a row it scores. `news[i]`: document i is a news-slice
+    row (for TOPIC_CALIBRATION "register"). With TOPIC_NB_SHARES the NB share of each topic is chosen here too.
     """
     import itertools
 
@@ -403,9 +437,11 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 
     idx = np.flatnonzero(groups[:n_labelled] >= 0)  # folds over the rows with topic labels only
     keep = groups[:n_labelled] >= 0  # rows without topic labels (social slices, sentiment-only corrections)
-    repeats = []
+    repeats, parts = [], []
+    shares = bool(TOPIC_NB_SHARES) and TOPIC_MODEL.startswith("ridge+nb")
     for seed in TOPIC_RULE_CV_SEEDS:
         scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
+        part = np.zeros((2, n_labelled, Y.shape[1]), dtype=np.float32)
         for tr_i, te_i in KFold(n_splits=4, shuffle=True, random_state=seed).split(idx):
             tr, te = idx[tr_i], idx[te_i]
             in_fold = np.isin(groups, tr) | (groups == -1)
@@ -416,10 +452,26 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                     continue
                 m = topic_model(alpha, word_columns).fit(X[tr_all], y, sample_weight=w[tr_all])
                 scores[te, j] = m.decision_function(X[te])
+                if shares:
+                    part[0, te, j], part[1, te, j] = m.part_scores(X[te])
         repeats.append(scores[keep])
+        parts.append(part[:, keep])
     scores = repeats[0]
     Yl = Y[:n_labelled][keep]
     present = [j for j in range(Y.shape[1]) if Yl[:, j].sum() > 0]
+    nb_shares = None
+    if shares:  # per topic, the share whose out-of-fold scores rank the topic's rows best (mean over repeats)
+        from sklearn.metrics import average_precision_score
+
+        nb_shares = [TOPIC_NB_WEIGHT] * Y.shape[1]
+        for j in present:
+            ap = {v: np.mean([average_precision_score(Yl[:, j], (1 - v) * P[0][:, j] + v * P[1][:, j])
+                              for P in parts]) for v in TOPIC_NB_SHARES}
+            nb_shares[j] = float(max(ap, key=ap.get))
+        for S, P in zip(repeats, parts):
+            S[:] = (1 - np.array(nb_shares, dtype=np.float32)) * P[0] + np.array(nb_shares, dtype=np.float32) * P[1]
+        scores = repeats[0]
+        log.info("NB shares per topic %s", dict(zip(TOPICS, nb_shares)))
     calib = None
     if TOPIC_CALIBRATION:  # Platt: one logistic per topic on its out-of-fold scores (all repeats)
         from sklearn.linear_model import LogisticRegression
@@ -431,7 +483,11 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if y_j.min() == y_j.max():
                 calib.append((1.0, 0.0))
                 continue
-            lr = LogisticRegression(C=1e4).fit(s_j, y_j)
+            sw = None
+            if TOPIC_CALIBRATION == "register" and news is not None:  # each register weighs half
+                nl = np.tile(news[:n_labelled][keep], len(repeats))
+                sw = np.where(nl, 0.5 / max(nl.mean(), 1e-9), 0.5 / max(1 - nl.mean(), 1e-9))
+            lr = LogisticRegression(C=1e4).fit(s_j, y_j, sample_weight=sw)
             calib.append((float(lr.coef_[0, 0]), float(lr.intercept_[0])))
         a = np.array([c[0] for c in calib], dtype=np.float32)
         c = np.array([c[1] for c in calib], dtype=np.float32)
@@ -458,6 +514,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     out: dict[str, Any] = {**best[1], "cv_macro_f1": round(best[0], 4)}
     if calib is not None:
         out["calibration"] = calib
+    if nb_shares is not None:
+        out["nb_shares"] = nb_shares
     if TOPIC_THRESHOLD_PER_TOPIC:
         out["thresholds"] = _per_topic_thresholds(scores, best[1], macro)
         out["cv_macro_f1_per_topic"] = round(macro(decide_topics(
@@ -564,10 +622,15 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word)
-    for j, code in enumerate(TOPICS):  # each model as Classifier keeps it, with its Platt scale folded in
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word,
+                            np.array([is_news_set(d) for d in docs], dtype=bool))
+    for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
         m = topic_models.get(code)
-        if m is not None and "calibration" in rule:
+        if m is None:
+            continue
+        if isinstance(m, _NBTopic) and "nb_shares" in rule:
+            m.combine(rule["nb_shares"][j])
+        if "calibration" in rule:
             a, c = rule["calibration"][j]
             topic_models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
         elif isinstance(m, _NBTopic):

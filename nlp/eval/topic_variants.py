@@ -28,10 +28,14 @@ from sklearn.metrics import f1_score
 
 from nlp.eval.sentiment_variants import NormCache
 
-# The topic setting before round 5 (one ridge per topic, rule on its raw scores); every variant but "base" (the
+# The topic setting before round 5 (one ridge per topic, rule on its raw scores, no round-6 setting); every variant but "base" (the
 # shipped setting) and those named "base-…" (a change to the shipped setting) starts from it.
 RIDGE: list[tuple[str, object]] = [("TOPIC_MODEL", "ridge"), ("TOPIC_ALPHA", 1.0), ("TOPIC_C", 1.0),
-                                   ("TOPIC_CALIBRATION", False), ("TOPIC_NB_WEIGHT", 0.5)]
+                                   ("TOPIC_CALIBRATION", False), ("TOPIC_NB_WEIGHT", 0.5), ("TOPIC_NB_SHARES", ()),
+                                   ("VNTC_SECTION_WEIGHT", {})]
+# The shipped setting of round 5 (main 0e2731c); the round-6 rows "base-…" were measured as changes to it, so they
+# name both round-6 settings they run with (the shipped "base" is now "base-nb-shares-vntc-econ2").
+ROUND5: list[tuple[str, object]] = [("TOPIC_NB_SHARES", ()), ("VNTC_SECTION_WEIGHT", {})]
 # name → settings of nlp.train applied before the run (attribute, value), after RIDGE
 VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
@@ -59,6 +63,27 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-no-sublinear": [("TOPIC_FEATURE_PARAMS", {"word__sublinear_tf": False, "char__sublinear_tf": False})],
     "base-char-max-df0.5": [("TOPIC_FEATURE_PARAMS", {"char__max_df": 0.5})],
     "base-fallback-0.3": [("TOPIC_FALLBACK_P", (0.01, 0.02, 0.05, 0.08, 0.12, 0.15, 0.2, 0.25, 0.3))],
+    # round 6 (changes to the shipped setting)
+    "base-round5": ROUND5,
+    "base-platt-register": ROUND5 + [("TOPIC_CALIBRATION", "register")],
+    "base-nb-shares": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75))],
+    "base-nb-char0.1": ROUND5 + [("TOPIC_NB_CHAR_ALPHA", 0.1)],
+    "base-nb-char1": ROUND5 + [("TOPIC_NB_CHAR_ALPHA", 1.0)],
+    "base-vntc-econ2": ROUND5 + [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0})],
+    "base-vntc-econ0.5": ROUND5 + [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 0.5})],
+    "base-news-econ-edu1.5": ROUND5 + [("NEWS_TOPIC_WEIGHT", {"economy": 1.5, "education": 1.5})],
+    "base-news-econ-edu2": ROUND5 + [("NEWS_TOPIC_WEIGHT", {"economy": 2.0, "education": 2.0})],
+    "base-vntc-econ1.5": ROUND5 + [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 1.5})],
+    "base-vntc-econ3": ROUND5 + [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 3.0})],
+    "base-nb-shares-vntc-econ2": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
+                                  ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0})],
+    "base-nb-shares-wide": ROUND5 + [("TOPIC_NB_SHARES", (0.0, 0.25, 0.5, 0.75, 1.0))],
+    "base-nb-shares-vntc-econ3": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
+                                  ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 3.0})],
+    "base-seeds2": ROUND5 + [("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
+    "base-nb-shares-vntc-econ2-seeds2": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
+                                         ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0}), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
+    "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
 }
 
 
@@ -100,6 +125,8 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     clf = Classifier(feats, models, th, None, "lab", info)  # type: ignore[arg-type]
     res: dict = {"variant": variant, "fit_s": round(time.time() - t0),
                  "rule": {k: rule[k] for k in ("threshold", "fallback", "top_k")}, "cv": rule["cv_macro_f1"]}
+    if "nb_shares" in rule:
+        res["nb_shares"] = {c: v for c, v in zip(T.TOPICS, rule["nb_shares"]) if c in models}
     hit_all, n_all, rank_hit = Counter(), Counter(), Counter()
     for name, items in eval_sets(data, rows).items():
         norm = cache.get([p for p, _ in items])

@@ -94,3 +94,32 @@ def test_linear_topic_models_keep_float32_weights(fitted):
     a = Classifier(feats, models, th, None, "t", {})
     b = Classifier(feats, as64, th, None, "t", {})
     assert np.array_equal(a.topic_scores(a.transform(texts)), b.topic_scores(b.transform(texts)))
+
+
+# Round 6 (docs/NLP.md, "Round 6: NB share per topic, VNTC Kinh doanh")
+
+def test_shipped_setting_chooses_nb_share_per_topic_and_weighs_vntc_business_twice():
+    assert len(T.TOPIC_NB_SHARES) >= 3 and T.VNTC_SECTION_WEIGHT == {"Kinh doanh": 2.0}
+
+
+def test_nb_share_is_chosen_per_topic_by_the_rule_search(fitted):
+    (_, _, models, rule), _, _ = fitted
+    shares = rule["nb_shares"]
+    assert len(shares) == len(T.TOPICS) and set(shares) <= set(T.TOPIC_NB_SHARES)
+    assert all(isinstance(m, LinearTopicModel) for m in models.values())
+
+
+def test_nb_share_mixes_the_two_halves_linearly(fitted):
+    (_, X, _, _), _, docs = fitted
+    y = np.array(["health" in d["topics"] for d in docs], dtype=int)
+    m = T._NBTopic(1.0, 0.1, word_only=False, ridge=True).fit(X, y)
+    r, n = m.part_scores(X)
+    for v in (0.25, 0.75):
+        assert np.allclose(m.combine(v).decision_function(X), (1 - v) * r + v * n)
+
+
+def test_vntc_business_rows_weigh_twice_the_other_sections():
+    w = {}
+    for r in T.vntc_rows(limit_chars=50):
+        w.setdefault(r["topics"][0], set()).add(r["_weight"])
+    assert w["economy"] == {2 * T.VNTC_WEIGHT} and w["health"] == {T.VNTC_WEIGHT}
