@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, KeysView, Sequence
 
 import numpy as np
 
@@ -113,10 +113,14 @@ class _Story:
     norm: float        # its L2 norm, so cosine = (item · c) / norm
     s_idx: np.ndarray | None = None  # the first item's vector (truncated): anchors the story against drift
     s_val: np.ndarray | None = None
-    topics: set[str] = field(default_factory=set)
     wards: set[str] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
     topic_counts: Counter[str] = field(default_factory=Counter)  # how many members carry each topic
+
+    @property
+    def topics(self) -> KeysView[str]:
+        """Every topic a member carries (a view: no copy per candidate in `_best`)."""
+        return self.topic_counts.keys()
 
     def main_topics(self) -> set[str]:
         """Topics that more than half of the members carry: what the story is about, not a side topic one
@@ -389,7 +393,7 @@ class StoryIndex:
         c_idx, c_val, norm = self._truncate(idx, val)
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
-            c_idx=c_idx, c_val=c_val, norm=norm, topics=set(it.topics), wards=set(it.wards),
+            c_idx=c_idx, c_val=c_val, norm=norm, wards=set(it.wards),
             provinces=set(it.provinces), topic_counts=Counter(set(it.topics)),
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
@@ -405,7 +409,6 @@ class StoryIndex:
         s.n += 1
         s.last_seen = max(s.last_seen, it.published_at)
         s.first_seen = min(s.first_seen, it.published_at)
-        s.topics.update(it.topics)
         s.topic_counts.update(set(it.topics))
         s.wards.update(it.wards)
         if not s.provinces:  # a story's provinces are those of its first item that named any
