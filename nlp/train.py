@@ -128,17 +128,13 @@ TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
 # only IDF / norm parameters, the n-grams must stay those of the shared vocabulary (classify.SharedAnalysis).
 TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
-# Round 6 (docs/NLP.md, "Round 6: NB share per topic, VNTC Kinh doanh"). TOPIC_NB_CHAR_ALPHA — with "ridge+nb-word", a second ComplementNB on the char
-# block with this alpha (None: the NB half reads the word block only). TOPIC_NB_SHARES — with a "ridge+nb" family,
-# the NB share is chosen per topic from these by the out-of-fold average precision of the rule search (empty: every
-# topic takes TOPIC_NB_WEIGHT). NEWS_TOPIC_WEIGHT — factor on the weight of a news row labelled with a topic named
-# here (the largest of its topics). TOPIC_CALIBRATION "register": Platt scaling with the news rows and the local
-# rows weighing half each, so the intercepts do not carry only the local set's topic shares.
-TOPIC_NB_CHAR_ALPHA: float | None = None
+# Round 6 (docs/NLP.md, "Round 6: NB share per topic, VNTC Kinh doanh"). TOPIC_NB_SHARES — with a "ridge+nb"
+# family, the NB share is chosen per topic from these by the out-of-fold average precision of the rule search
+# (empty: every topic takes TOPIC_NB_WEIGHT). (Tried in that round and lost, their code removed after it: a second
+# NB on the char block, news rows of some topics weighted up, Platt scaling with the two registers weighing half.)
 # Shipped: NB shares (0.25 … 0.75) chosen per topic and VNTC Kinh doanh at twice the VNTC weight (below) — together
 # a tie in cross-validation (0.8286 → 0.8285) and the real-news proxy 0.647 → 0.659 (economy 0.68 → 0.73).
 TOPIC_NB_SHARES: tuple[float, ...] = (0.25, 0.33, 0.5, 0.67, 0.75)
-NEWS_TOPIC_WEIGHT: dict[str, float] = {}
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -330,9 +326,6 @@ def training_docs(sup: list[dict], *, use_vntc: bool = True, social_weight: floa
     weights = np.array([1.0] * len(sup) + [AUG_WEIGHT] * len(aug) + [d["_weight"] for d in vntc])
     weights[np.array([is_social_set(d) for d in docs])] *= social_weight
     weights[np.array([is_news_set(d) for d in docs])] *= NEWS_WEIGHT
-    if NEWS_TOPIC_WEIGHT:
-        weights *= np.array([max([NEWS_TOPIC_WEIGHT.get(c, 1.0) for c in d.get("topics") or []], default=1.0)
-                             if is_news_set(d) else 1.0 for d in docs])
     return aug, vntc, docs, weights
 
 
@@ -376,9 +369,6 @@ class _NBTopic:
         nb = ComplementNB(alpha=self.nb_alpha).fit(X[:, :n], y, sample_weight=sw)
         coef = np.zeros(X.shape[1], dtype=np.float64)
         coef[:n] = nb.feature_log_prob_[1] - nb.feature_log_prob_[0]
-        if self.word_only and TOPIC_NB_CHAR_ALPHA is not None and n < X.shape[1]:
-            nb_c = ComplementNB(alpha=TOPIC_NB_CHAR_ALPHA).fit(X[:, n:], y, sample_weight=sw)
-            coef[n:] = nb_c.feature_log_prob_[1] - nb_c.feature_log_prob_[0]
         b = 0.0
         self.parts_ = None
         if self.ridge:
@@ -420,16 +410,14 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
-                     news: np.ndarray | None = None) -> dict[str, Any]:
+                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
     is first fitted on those scores (returned as "calibration": (a, c) per topic; the rule is then on a·s + c).
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
-    corpus documents; a fold never trains on a copy of a row it scores. `news[i]`: document i is a news-slice
-    row (for TOPIC_CALIBRATION "register"). With TOPIC_NB_SHARES the NB share of each topic is chosen here too.
+    corpus documents; a fold never trains on a copy of a row it scores. With TOPIC_NB_SHARES the NB share of each topic is chosen here too.
     """
     import itertools
 
@@ -483,11 +471,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if y_j.min() == y_j.max():
                 calib.append((1.0, 0.0))
                 continue
-            sw = None
-            if TOPIC_CALIBRATION == "register" and news is not None:  # each register weighs half
-                nl = np.tile(news[:n_labelled][keep], len(repeats))
-                sw = np.where(nl, 0.5 / max(nl.mean(), 1e-9), 0.5 / max(1 - nl.mean(), 1e-9))
-            lr = LogisticRegression(C=1e4).fit(s_j, y_j, sample_weight=sw)
+            lr = LogisticRegression(C=1e4).fit(s_j, y_j)
             calib.append((float(lr.coef_[0, 0]), float(lr.intercept_[0])))
         a = np.array([c[0] for c in calib], dtype=np.float32)
         c = np.array([c[1] for c in calib], dtype=np.float32)
@@ -622,8 +606,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word,
-                            np.array([is_news_set(d) for d in docs], dtype=bool))
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word)
     for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
         m = topic_models.get(code)
         if m is None:
