@@ -213,6 +213,27 @@ def load_nsw(restorer: Restorer | None, path: Path = NSW_PATH) -> dict[tuple[str
     return out
 
 
+_UNITS = {"kg", "g", "l"}  # teencode keys that after a number are a weight or a volume ("2 kg" is not "2 không")
+_QUANTITY = {"mỗi", "chục", "trăm", "nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ", "vài", "mấy", "nửa", "từng",
+             "moi", "chuc", "tram", "nghin", "ngan", "van", "trieu", "ty", "ti", "vai", "may", "nua", "tung"}
+
+
+def _is_unit(text: str, toks: list[re.Match[str]], i: int) -> bool:
+    """Token i reads as a unit: "kg", "g", "l" after a number (at most one space between), a "/" or a quantity word;
+    "k" (thousand đồng) only when no word follows ("giá 50 k.", "50 k/kg"), since "năm 2024 k ai biết" is "không"."""
+    prev, tok = toks[i - 1], toks[i]
+    low = tok.group(0).lower()
+    if low in _UNITS and (text[tok.start() - 1] == "/" or prev.group(0).lower() in _QUANTITY):
+        return True  # "60.000 đồng/kg", "mỗi kg", "hàng trăm kg"
+    if not prev.group(0).isdigit() or text[prev.end():tok.start()] not in ("", " "):
+        return False
+    if low in _UNITS:
+        return True
+    if low != "k":
+        return False
+    return i + 1 == len(toks) or not toks[i + 1].group(0).isalpha() or text[tok.end():toks[i + 1].start()].strip() != ""
+
+
 class Normaliser:
     """Holds the NSW table and the restorer; `normalise(text)` returns (text, no_diacritics)."""
 
@@ -271,6 +292,9 @@ class Normaliser:
             first = toks[i].group(0)
             if k == 1 and len(first) == 1 and not first.islower():
                 i += 1  # a capital single letter is an initial or a numeral ("khu V"), not teencode
+                continue
+            if k == 1 and i and _is_unit(text, toks, i):
+                i += 1  # "2 kg thịt", "100 g", "2 l nước", "giá 50 k.": a unit after a number, not teencode
                 continue
             if first[:1].isupper():
                 tgt = tgt[:1].upper() + tgt[1:]

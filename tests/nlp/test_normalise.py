@@ -33,6 +33,17 @@ def test_teencode_expansion(normaliser):
     assert normaliser.expand_nsw("bằng anh em") == "bằng anh em"
 
 
+def test_units_after_numbers_are_not_teencode(normaliser):
+    """"kg" is "không" in teencode, but "2 kg thịt" is a weight: expanding it made a negation of a price."""
+    assert normaliser.expand_nsw("Mua 2 kg thịt, giá 60.000 đồng/kg") == "Mua 2 kg thịt, giá 60.000 đồng/kg"
+    assert normaliser.expand_nsw("Mỗi kg cá tra, hàng chục kg vàng, 2 l nước") == (
+        "Mỗi kg cá tra, hàng chục kg vàng, 2 l nước")
+    assert normaliser.expand_nsw("giá 50 k.") == "giá 50 k."
+    # teencode stays teencode, after a number too when a word follows "k"
+    assert normaliser.expand_nsw("kg biết nữa") == "không biết nữa"
+    assert normaliser.expand_nsw("năm 2024 k ai biết") == "năm 2024 không ai biết"
+
+
 def test_fold():
     assert fold("Phường Vàng Danh, TP Uông Bí") == "phuong vang danh, tp uong bi"
     assert fold("ĐƯỜNG Đỗ") == "duong do"
