@@ -33,9 +33,8 @@ import numpy as np
 def load_model(model_dir: str):
     """The classifier of `model_dir` (or the configured one): the file the pipeline would load."""
     from nlp.classify import Classifier
-    from nlp.pipeline import find_models
+    from nlp.pipeline import find_models, nlp_settings
     from nlp.pipeline import model_dir as resolve_dir
-    from nlp.pipeline import nlp_settings
     from vocab.config import load
 
     settings = nlp_settings(load())
@@ -79,7 +78,7 @@ def report(clf, X, pred: list[list[str]], gold: str, top: int, min_items: int, o
           f"predicted instead {instead.most_common(6)}", file=out)
     if len(mrows) < min_items:
         print(f"   fewer than {min_items} missed items: nothing printed", file=out)
-        return {"missed": int(len(mrows)), "instead": dict(instead)}
+        return {"missed": len(mrows), "instead": dict(instead)}
     for c, k in instead.most_common(4):
         if k < min_items:
             continue
@@ -113,7 +112,7 @@ def report(clf, X, pred: list[list[str]], gold: str, top: int, min_items: int, o
         best = int(np.argmax(Ww[j]))
         print(f"   {wn[j].split('__', 1)[-1]}: {df_m[j]:.2f} / {df_h[j]:.2f}, {Ww[j, g]:+.2f}, "
               f"{codes[best]} {Ww[j, best]:+.2f}", file=out)
-    return {"missed": int(len(mrows)), "instead": dict(instead)}
+    return {"missed": len(mrows), "instead": dict(instead)}
 
 
 def main(argv: list[str] | None = None) -> int:
