@@ -237,7 +237,7 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     **{f"{fam}-{p}{hp}-v{v}{'-platt' if platt else ''}": [
         ("SENT_MIX", fam), ("SENT_MIX_SHARE", v), ("SENT_MIX_PLATT", platt),
         ("SENT_MIX_ALPHA" if fam in ("mnb", "cnb") else "SENT_MIX_C", hp)]
-       for fam, p, hps in [("mnb", "a", (0.1, 0.3, 1.0)), ("cnb", "a", (0.1, 0.3, 1.0)), ("lr", "c", (1.0, 10.0)),
+       for fam, p, hps in [("mnb", "a", (0.03, 0.1, 0.3, 1.0)), ("cnb", "a", (0.1, 0.3, 1.0)), ("lr", "c", (1.0, 10.0)),
                            ("char", "c", (0.3, 1.0)), ("press", "c", (0.3,))]
        for hp in hps for v in (0.1, 0.25, 0.33, 0.5, 0.67) for platt in (False, True)},
 }
