@@ -586,7 +586,9 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
             "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
-                              "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE}}
+                              "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE,
+                              "mix": {"family": SENT_MIX, "share": SENT_MIX_SHARE, "alpha": SENT_MIX_ALPHA,
+                                      "C": SENT_MIX_C, "platt": SENT_MIX_PLATT} if SENT_MIX else None}}
     clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
                      press_sentiment_model=press_sent, topic_features=topic_feats)
     log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
