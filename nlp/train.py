@@ -3,7 +3,8 @@
     nlp/data/corpus/ (VNTC sample, binhvq sample) + data/training/labelled_*.jsonl (training split)
         │
         ├─ diacritics restorer  (syllable bigram counts)           → nlp/models/diacritics-<v>.pkl.gz
-        └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC sentiment) → nlp/models/classifier-<v>.joblib
+        └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC + word NB sentiment)
+             → nlp/models/classifier-<v>.joblib
              training texts go through the same normaliser as live items; every accented training
              item is also added stripped of its accents (then restored), so both styles are learnt;
              VNTC articles are added for the sections that map onto a topic (weight 0.3, Kinh doanh 0.6); the news slices

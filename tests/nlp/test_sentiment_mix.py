@@ -48,7 +48,8 @@ def test_mix_is_the_svm_and_the_matched_nb_score_in_one_linear_model(monkeypatch
 def test_shipped_comment_model_is_mixed_with_naive_bayes(monkeypatch):
     """fit_sentiment with the shipped settings returns the mix, not the plain LinearSVC (which SENT_MIX = ""
     gives)."""
-    words = {"negative": "bức xúc tệ quá", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
+    words = {"negative": "bức xúc tệ quá", "neutral": "thông báo lịch họp",
+             "positive": "tuyệt vời cảm ơn"}
     docs, texts = [], []
     for i in range(30):
         s = LABELS[i % 3]
