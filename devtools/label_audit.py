@@ -35,9 +35,9 @@ LABELS = ["negative", "neutral", "positive"]
 
 
 def out_of_fold(docs: list[dict], X, X_text: list[str], w: np.ndarray, folds: int = 5, seed: int = 13,
-                ) -> dict[str, dict]:
+                features=None) -> dict[str, dict]:
     """id → {pred, margin, scores} for every sentiment training row, each scored by models that never saw it
-    (nor its stripped copy)."""
+    (nor its stripped copy). `features`: the fitted union of `X` (the comment model's NB mix reads its word block)."""
     import nlp.train as T
     from nlp.classify import sentiment_matrix
 
@@ -52,7 +52,7 @@ def out_of_fold(docs: list[dict], X, X_text: list[str], w: np.ndarray, folds: in
         leave = {audited[i] for i in te}
         keep = np.array([i not in leave for i in ids])
         cues, cf, sent, press = T.fit_sentiment(X[keep], [t for t, m in zip(X_text, keep) if m],
-                                                [d for d, m in zip(docs, keep) if m], w[keep])
+                                                [d for d, m in zip(docs, keep) if m], w[keep], features=features)
         idx = [first[i] for i in sorted(leave)]
         comment = [i for i in idx if X_text[i].startswith("\n") or press is None]
         titled = [i for i in idx if i not in set(comment)]
@@ -86,7 +86,7 @@ def audit(labelled: Path | None, cache_dir: Path, folds: int = 5) -> tuple[list[
     cache.save()
     feats = make_features().fit([t for t, d in zip(X_text, docs) if T.in_shared_vocabulary(d)])
     X = feats.transform(X_text)
-    oof = out_of_fold(docs, X, X_text, w, folds)
+    oof = out_of_fold(docs, X, X_text, w, folds, features=feats)
     return [r for r in train if r["id"] in oof], oof
 
 

@@ -140,7 +140,7 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
         res["cv_social"] = round(float(np.mean(runs)), 4)
         if len(runs) > 1:
             res["cv_social_runs"] = runs
-    cues, cf, sent, press = T.fit_sentiment(shared["X"], X_text, docs, w)
+    cues, cf, sent, press = T.fit_sentiment(shared["X"], X_text, docs, w, features=feats)
     clf = Classifier(feats, {}, {}, sent, "lab", {}, cues=cues, comment_features=cf, press_sentiment_model=press)
     sets = eval_sets(data, rows)
     files = [f for f, _ in sets.pop("_social_files")[0]]
@@ -188,7 +188,7 @@ def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, 
         out = {soc[i] for i in te}
         keep = np.array([i not in out for i in ids])
         cues, cf, sent, _ = T.fit_sentiment(X[keep], [t for t, k in zip(X_text, keep) if k],
-                                            [d for d, k in zip(docs, keep) if k], w[keep])
+                                            [d for d, k in zip(docs, keep) if k], w[keep], features=shared["feats"])
         first: dict[str, int] = {}
         for i, d in enumerate(docs):
             if d["id"] in out:
@@ -231,6 +231,15 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
            ("neg3+nb-all", True, 3, "", "all", 0.3),
            ("neg+butdup+nb-all", True, 0, "dup", "all", 0.3),
        ]},
+    # round 7: the comment model's scores mixed with a second model family's (SENT_MIX, nlp.train.mix_comment_model),
+    # relative to "base"; "mnb-a0.1-v0.25" = MultinomialNB alpha 0.1 at share 0.25, "lr-c10-v0.5" = logistic
+    # regression C 10 at share 0.5, "…-platt" = both scores Platt-scaled out of fold before mixing
+    **{f"{fam}-{p}{hp}-v{v}{'-platt' if platt else ''}": [
+        ("SENT_MIX", fam), ("SENT_MIX_SHARE", v), ("SENT_MIX_PLATT", platt),
+        ("SENT_MIX_ALPHA" if fam in ("mnb", "cnb") else "SENT_MIX_C", hp)]
+       for fam, p, hps in [("mnb", "a", (0.03, 0.1, 0.3, 1.0)), ("cnb", "a", (0.1, 0.3, 1.0)), ("lr", "c", (1.0, 10.0)),
+                           ("char", "c", (0.3, 1.0)), ("press", "c", (0.3,))]
+       for hp in hps for v in (0.1, 0.25, 0.33, 0.5, 0.67) for platt in (False, True)},
 }
 
 

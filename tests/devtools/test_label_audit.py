@@ -33,7 +33,7 @@ def test_every_training_row_scored_out_of_fold_never_a_heldout_one(monkeypatch):
     docs = _docs()
     seen: list[set[str]] = []
 
-    def fake_fit(X, X_text, fit_docs, w):
+    def fake_fit(X, X_text, fit_docs, w, **kw):
         seen.append({d["id"] for d in fit_docs})
         return None, None, _Model(), None
 
