@@ -135,6 +135,14 @@ TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
 # Shipped: NB shares (0.25 … 0.75) chosen per topic and VNTC Kinh doanh at twice the VNTC weight (below) — together
 # a tie in cross-validation (0.8286 → 0.8285) and the real-news proxy 0.647 → 0.659 (economy 0.68 → 0.73).
 TOPIC_NB_SHARES: tuple[float, ...] = (0.25, 0.33, 0.5, 0.67, 0.75)
+# Round 7 (docs/NLP.md, "Round 7: word vectors"): a dense document vector — the SIF-weighted mean of syllable and
+# syllable-bigram vectors built from the shippable unlabelled corpus (PPMI + truncated SVD, nlp.wordvec), L2-normalised —
+# appended, times this scale, to the topic models' columns (TOPIC_VECTORS) or to the comment-only columns of the
+# comment sentiment model (COMMENT_VECTORS); 0 leaves it out (no vectors are built). WORDVEC_PARAMS: settings of
+# nlp.wordvec.build (empty: its defaults).
+TOPIC_VECTORS = 0.0
+COMMENT_VECTORS = 0.0
+WORDVEC_PARAMS: dict[str, Any] = {}
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -333,6 +341,18 @@ def in_shared_vocabulary(doc: dict) -> bool:
     """Whether a training document is one the shared vocabulary and IDF are fitted on: not the comment-only
     rows (social slices) and, unless NEWS_IN_VOCABULARY, not the news slices."""
     return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
+
+
+def with_vectors(union, scale: float):
+    """`union` (a make_features FeatureUnion) with the dense document-vector block of nlp.wordvec last, times
+    `scale` (TOPIC_VECTORS / COMMENT_VECTORS); unchanged when `scale` is 0. The vectors are built once per process
+    from nlp/data/corpus (≈ 20 s) and saved inside the classifier with the block."""
+    if scale <= 0:
+        return union
+    from nlp.wordvec import DocVectors, corpus_vectors
+
+    union.transformer_list.append(("vec", DocVectors(corpus_vectors(**WORDVEC_PARAMS), scale=scale)))
+    return union
 
 
 def topic_model(alpha: float, word_columns: int = 0):
@@ -584,7 +604,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     Returns (topic features or None, their matrix, models by code, rule)."""
     topic_feats, X_top = None, X
     if TOPIC_VOCABULARY:  # the topic models' own vocabulary: the same rows plus the news slices
-        topic_feats = make_features().set_params(**TOPIC_FEATURE_PARAMS).fit(
+        topic_feats = with_vectors(make_features().set_params(**TOPIC_FEATURE_PARAMS), TOPIC_VECTORS).fit(
             [t for t, d in zip(X_text, docs) if not comment_only(d)])
         X_top = topic_feats.transform(X_text)
     # the word block's width ("nb-word"); without TOPIC_VOCABULARY, 0: NB reads all the shared columns
@@ -639,7 +659,8 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     if cues is not None and comment_vocab:
         marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE) if (
             NEG_SCOPE or CONTRAST_SCOPE) else None  # None: plain lowercasing, as before round 6
-        comment_feats = make_features(word_preprocessor=marker).fit([t for t in X_text if t.startswith("\n")])
+        comment_feats = with_vectors(make_features(word_preprocessor=marker), COMMENT_VECTORS).fit(
+            [t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     y_s = [docs[i]["sentiment"] for i in s_idx]
     if SENT_NB and cues is not None:

@@ -79,6 +79,11 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-nb-shares-vntc-econ2-seeds2": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
                                          ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0}), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
     "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
+    # round 7 (word vectors, nlp.wordvec): the document vector appended to the topic columns at a scale
+    **{f"base-vec{v:g}": [("TOPIC_VECTORS", v)] for v in (0.25, 0.5, 1.0, 2.0, 4.0)},
+    **{f"base-vec{v:g}-d300": [("TOPIC_VECTORS", v), ("WORDVEC_PARAMS", {"dims": 300})] for v in (1.0, 2.0)},
+    **{f"base-vec{v:g}-syl": [("TOPIC_VECTORS", v), ("WORDVEC_PARAMS", {"bigrams": 0})] for v in (1.0,)},
+    **{f"base-vec{v:g}-seeds2": [("TOPIC_VECTORS", v), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))] for v in (0.0, 1.0, 2.0)},
 }
 
 

@@ -1,0 +1,59 @@
+"""Round 7: syllable vectors from unlabelled text (nlp.wordvec) and their document block (docs/NLP.md)."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from nlp.wordvec import DocVectors, build
+
+# two kinds of lines: school words and money words; "sinh viên" and "học sinh" share school contexts
+_SCHOOL = ["học sinh đến trường thi tốt nghiệp cùng giáo viên", "sinh viên đến trường thi đại học cùng giảng viên",
+           "giáo viên chấm thi cho học sinh ở trường", "giảng viên chấm thi cho sinh viên ở trường"]
+_MONEY = ["giá vàng tăng mạnh trên thị trường chứng khoán", "ngân hàng hạ lãi suất cho doanh nghiệp vay vốn",
+          "doanh nghiệp vay vốn ngân hàng khi giá vàng tăng", "thị trường chứng khoán giảm khi lãi suất tăng"]
+
+
+@pytest.fixture(scope="module")
+def vectors():
+    return build((_SCHOOL + _MONEY) * 20, dims=4, window=2, min_count=2, bigrams=50)
+
+
+def test_vectors_are_small_normalised_and_have_bigrams(vectors):
+    assert vectors.matrix.dtype == np.float16 and vectors.matrix.shape[1] == 4
+    assert np.allclose(np.linalg.norm(vectors.matrix.astype(np.float32), axis=1), 1, atol=1e-2)
+    idx = vectors.index()
+    assert "học_sinh" in idx and "sinh_viên" in idx and "vàng" in idx
+    M = vectors.matrix.astype(np.float32)
+    sim = lambda a, b: float(M[idx[a]] @ M[idx[b]])  # noqa: E731
+    assert sim("học_sinh", "sinh_viên") > sim("học_sinh", "ngân_hàng")
+
+
+def test_document_vectors_read_unseen_wording_and_pickle(vectors):
+    dv = DocVectors(vectors, scale=2.0).fit()
+    X = dv.transform(["sinh viên thi đại học", "học sinh thi tốt nghiệp", "lãi suất ngân hàng", "", "xyz 123"])
+    D = X.toarray()
+    assert D.shape == (5, 4)
+    assert np.allclose(np.linalg.norm(D[:3], axis=1), 2.0, atol=1e-3)  # L2-normalised, times the scale
+    assert not D[3:].any()  # nothing known: zeros
+    assert D[0] @ D[1] > D[0] @ D[2]  # two school lines with no word in common are nearer than school and money
+    back = pickle.loads(pickle.dumps(dv))
+    assert "matrix_" not in back.__getstate__()
+    assert np.array_equal(back.transform(["học sinh thi"]).toarray(), dv.transform(["học sinh thi"]).toarray())
+
+
+def test_topic_vocabulary_with_vectors_is_read_by_the_shared_analysis(vectors, monkeypatch):
+    import nlp.train as T
+    import nlp.wordvec as W
+    from nlp.classify import SharedAnalysis, make_features
+
+    monkeypatch.setattr(W, "corpus_vectors", lambda **kw: vectors)
+    texts = ["Học phí tăng\nhọc sinh đến trường", "\ngiá vàng tăng mạnh", "Ngân hàng\nlãi suất giảm",
+             "\ngiáo viên chấm thi"] * 3
+    assert T.with_vectors(make_features(), 0.0).transformer_list[-1][0] == "char"  # scale 0: unchanged
+    a = make_features().fit(texts[1::2])
+    b = T.with_vectors(make_features(), 1.5).fit(texts)
+    A, B = SharedAnalysis(a, b).transform(texts)
+    want = b.transform(texts)
+    assert B.shape == want.shape and abs(B - want).max() < 1e-6
+    assert np.allclose(np.linalg.norm(B[:, -4:].toarray(), axis=1), 1.5, atol=1e-3)
