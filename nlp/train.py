@@ -142,6 +142,10 @@ TOPIC_NB_SHARES: tuple[float, ...] = (0.25, 0.33, 0.5, 0.67, 0.75)
 # nlp.wordvec.build (empty: its defaults).
 TOPIC_VECTORS = 0.0
 COMMENT_VECTORS = 0.0
+# TOPIC_VEC_SHARE > 0 (with TOPIC_VECTORS and a "ridge+nb" family): the document vector is read by a separate ridge of
+# its own instead of the TF-IDF ridge, its score matched to the TF-IDF ridge score's mean and spread and mixed into
+# the ridge half at this share (the NB half as before): (1 − v)·[(1 − share)·ridge + share·vector ridge] + v·NB.
+TOPIC_VEC_SHARE = 0.0
 WORDVEC_PARAMS: dict[str, Any] = {}
 
 # VNTC sections that fit one topic of ours (others are not used).
@@ -355,7 +359,7 @@ def with_vectors(union, scale: float):
     return union
 
 
-def topic_model(alpha: float, word_columns: int = 0):
+def topic_model(alpha: float, word_columns: int = 0, vec_columns: int = 0):
     """One topic's one-vs-rest model of the family TOPIC_MODEL (every family is linear: Classifier stacks
     coef_ / intercept_). `word_columns`: width of the word block that starts the matrix ("nb-word" reads only
     it; 0 = all columns)."""
@@ -365,7 +369,8 @@ def topic_model(alpha: float, word_columns: int = 0):
         return LinearSVC(C=TOPIC_C, class_weight="balanced", max_iter=5000)
     if TOPIC_MODEL in ("nb", "nb-word", "ridge+nb", "ridge+nb-word"):
         return _NBTopic(alpha, TOPIC_C, word_only=TOPIC_MODEL.endswith("-word"),
-                        ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns)
+                        ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns,
+                        vec_columns=vec_columns if TOPIC_VEC_SHARE > 0 else 0)
     raise ValueError(f"unknown TOPIC_MODEL {TOPIC_MODEL!r}")
 
 
@@ -376,9 +381,11 @@ class _NBTopic:
     training rows (NB generalises differently across registers). Linear: coef_ / intercept_ in float64 while the
     rule is cross-validated; `fit_topics` keeps each final model as a LinearTopicModel."""
 
-    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool, word_columns: int = 0):
+    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool, word_columns: int = 0,
+                 vec_columns: int = 0):
         self.alpha, self.nb_alpha, self.word_only, self.ridge = alpha, nb_alpha, word_only, ridge
         self.word_columns = word_columns
+        self.vec_columns = vec_columns  # the document-vector block that ends the matrix, read by its own ridge
 
     def fit(self, X, y, sample_weight=None):  # noqa: N803
         from sklearn.naive_bayes import ComplementNB
@@ -392,12 +399,26 @@ class _NBTopic:
         b = 0.0
         self.parts_ = None
         if self.ridge:
-            r = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(X, y, sample_weight=sample_weight)
-            s_r = r.decision_function(X)
+            nv = self.vec_columns
+            Xr = X[:, :X.shape[1] - nv] if nv else X
+            r = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(Xr, y, sample_weight=sample_weight)
+            s_r = r.decision_function(Xr)
+            rc, rb = np.zeros(X.shape[1], dtype=np.float64), float(r.intercept_[0])
+            rc[:Xr.shape[1]] = r.coef_.ravel()
+            if nv:  # a ridge on the document vector alone, matched to the TF-IDF ridge and mixed into that half
+                D = np.asarray(X[:, X.shape[1] - nv:].todense())
+                d = RidgeClassifier(alpha=1.0, class_weight="balanced").fit(D, y, sample_weight=sample_weight)
+                s_d = d.decision_function(D)
+                kd = s_r.std() / max(s_d.std(), 1e-9)
+                dc = np.zeros(X.shape[1], dtype=np.float64)
+                dc[X.shape[1] - nv:] = kd * d.coef_.ravel()
+                db = kd * float(d.intercept_[0]) + s_r.mean() - kd * s_d.mean()
+                u = TOPIC_VEC_SHARE
+                rc, rb = (1 - u) * rc + u * dc, (1 - u) * rb + u * db
             s_n = np.asarray(X @ coef).ravel()
             k = s_r.std() / max(s_n.std(), 1e-9)
             # the two halves on one scale: ridge (coef, b) and NB matched to the ridge score's mean and spread
-            self.parts_ = ((r.coef_.ravel(), float(r.intercept_[0])), (k * coef, float(s_r.mean() - k * s_n.mean())))
+            self.parts_ = ((rc, rb), (k * coef, float(s_r.mean() - k * s_n.mean())))
             return self.combine(TOPIC_NB_WEIGHT)
         self.coef_, self.intercept_ = coef.reshape(1, -1), np.array([float(b)])
         return self
@@ -430,7 +451,8 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, Any]:
+                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
+                     vec_columns: int = 0) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
@@ -458,7 +480,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                 y = Y[tr_all, j]
                 if y.min() == y.max():
                     continue
-                m = topic_model(alpha, word_columns).fit(X[tr_all], y, sample_weight=w[tr_all])
+                m = topic_model(alpha, word_columns, vec_columns).fit(X[tr_all], y, sample_weight=w[tr_all])
                 scores[te, j] = m.decision_function(X[te])
                 if shares:
                     part[0, te, j], part[1, te, j] = m.part_scores(X[te])
@@ -609,6 +631,9 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         X_top = topic_feats.transform(X_text)
     # the word block's width ("nb-word"); without TOPIC_VOCABULARY, 0: NB reads all the shared columns
     n_word = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
+    # the document-vector block's width (last columns; TOPIC_VECTORS), 0 without it
+    n_vec = (len(topic_feats.transformer_list[-1][1].get_feature_names_out())
+             if topic_feats is not None and topic_feats.transformer_list[-1][0] == "vec" else 0)
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
     has_topics = np.array([not d.get("_no_topics") for d in docs])
     trains = topic_rows(docs, Y)
@@ -618,7 +643,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         y = Y[rows_j, j]
         if y.min() == y.max():
             continue
-        m = topic_model(alpha, n_word).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
+        m = topic_model(alpha, n_word, n_vec).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
         topic_models[code] = m
     # thresholds: CV over labelled rows + their stripped copies kept in training folds
     src = {r["id"]: i for i, r in enumerate(sup)}
@@ -626,7 +651,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word)
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, n_vec)
     for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
         m = topic_models.get(code)
         if m is None:

@@ -57,3 +57,21 @@ def test_topic_vocabulary_with_vectors_is_read_by_the_shared_analysis(vectors, m
     want = b.transform(texts)
     assert B.shape == want.shape and abs(B - want).max() < 1e-6
     assert np.allclose(np.linalg.norm(B[:, -4:].toarray(), axis=1), 1.5, atol=1e-3)
+
+
+def test_vector_ridge_reads_only_the_vector_block(monkeypatch):
+    import scipy.sparse as sp
+
+    import nlp.train as T
+
+    monkeypatch.setattr(T, "TOPIC_VEC_SHARE", 0.5)
+    rng = np.random.default_rng(3)
+    y = (rng.random(120) < 0.4).astype(int)
+    words = sp.csr_matrix(np.abs(rng.normal(0, 1, (120, 6))) + y[:, None] * np.array([1, 0, 0, 0, 0, 0]))
+    vec = sp.csr_matrix(rng.normal(0, 1, (120, 3)) + y[:, None] * np.array([0, 2, 0]))
+    X = sp.hstack([words, vec], format="csr")
+    m = T.topic_model(1.0, 6, 3).fit(X, y)
+    (rc, _), (nc, _) = m.parts_
+    assert not nc[6:].any()  # NB: the word block only
+    assert abs(rc[7]) > 3 * max(abs(rc[6]), abs(rc[8]))  # the vector ridge found the informative vector column
+    assert T.topic_model(1.0, 6, 0).fit(X, y).vec_columns == 0
