@@ -83,7 +83,9 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     **{f"base-vec{v:g}": [("TOPIC_VECTORS", v)] for v in (0.25, 0.5, 1.0, 2.0, 4.0)},
     **{f"base-vec{v:g}-d300": [("TOPIC_VECTORS", v), ("WORDVEC_PARAMS", {"dims": 300})] for v in (1.0, 2.0)},
     **{f"base-vec{v:g}-syl": [("TOPIC_VECTORS", v), ("WORDVEC_PARAMS", {"bigrams": 0})] for v in (1.0,)},
-    **{f"base-vecridge{u:g}": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARE", u)] for u in (0.2, 0.35, 0.5)},
+    **{f"base-vecridge{u:g}": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARE", u)] for u in (0.1, 0.2, 0.35, 0.5)},
+    "base-vecridge0.2-seeds2": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARE", 0.2), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
+    "base-vecridge0.2-d300": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARE", 0.2), ("WORDVEC_PARAMS", {"dims": 300})],
     **{f"base-vec{v:g}-seeds2": [("TOPIC_VECTORS", v), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))] for v in (0.0, 1.0, 2.0)},
 }
 
