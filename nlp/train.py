@@ -150,6 +150,10 @@ COMMENT_VECTORS = 0.0
 # Measured, not kept: share 0.2 a tie in CV (+0.0001), real-news proxy +0.002, own held-out −0.007 / −0.015.
 TOPIC_VEC_SHARE = 0.0
 WORDVEC_PARAMS: dict[str, Any] = {}
+# The comment model's vectors also read the text of its training rows (the social slices hold the teencode and
+# slang the news corpus lacks; labels unused, held-out rows never among them; each cross-validation fold builds its
+# own from its training rows). Tried, not kept (docs/NLP.md, "Round 7: word vectors").
+COMMENT_VECTORS_OWN_TEXT = False
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -350,7 +354,7 @@ def in_shared_vocabulary(doc: dict) -> bool:
     return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
 
 
-def with_vectors(union, scale: float):
+def with_vectors(union, scale: float, extra_texts: list[str] | None = None):
     """`union` (a make_features FeatureUnion) with the dense document-vector block of nlp.wordvec last, times
     `scale` (TOPIC_VECTORS / COMMENT_VECTORS); unchanged when `scale` is 0. The vectors are built once per process
     from nlp/data/corpus (≈ 20 s) and saved inside the classifier with the block."""
@@ -358,7 +362,8 @@ def with_vectors(union, scale: float):
         return union
     from nlp.wordvec import DocVectors, corpus_vectors
 
-    union.transformer_list.append(("vec", DocVectors(corpus_vectors(**WORDVEC_PARAMS), scale=scale)))
+    vectors = corpus_vectors(**WORDVEC_PARAMS, extra_texts=tuple(extra_texts or ()))
+    union.transformer_list.append(("vec", DocVectors(vectors, scale=scale)))
     return union
 
 
@@ -687,7 +692,9 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     if cues is not None and comment_vocab:
         marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE) if (
             NEG_SCOPE or CONTRAST_SCOPE) else None  # None: plain lowercasing, as before round 6
-        comment_feats = with_vectors(make_features(word_preprocessor=marker), COMMENT_VECTORS).fit(
+        own_text = [t for t, d in zip(X_text, docs) if not str(d.get("id", "")).startswith("vntc:")] if (
+            COMMENT_VECTORS_OWN_TEXT) else None  # the VNTC rows are in the corpus already
+        comment_feats = with_vectors(make_features(word_preprocessor=marker), COMMENT_VECTORS, own_text).fit(
             [t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     y_s = [docs[i]["sentiment"] for i in s_idx]

@@ -121,14 +121,18 @@ def build(texts: Iterable[str], *, dims: int = DIMS, window: int = WINDOW, vocab
     return WordVectors(names, V.astype(np.float16), (freq / sum(counts.values())).astype(np.float32), info)
 
 
-def corpus_vectors(**kw) -> WordVectors:
-    """The vectors of the shipped unlabelled corpus (nlp/data/corpus: VNTC train sample, binhvq sample), built the
-    same way every time (fixed seed): what `langnghe train` uses. Memoised per settings in the process."""
-    key = tuple(sorted(kw.items()))
+def corpus_vectors(extra_texts: tuple[str, ...] = (), **kw) -> WordVectors:
+    """The vectors of the shipped unlabelled corpus (nlp/data/corpus: VNTC train sample, binhvq sample), plus
+    `extra_texts` if any (training rows' text, nlp.train.COMMENT_VECTORS_OWN_TEXT), built the same way every time
+    (fixed seed): what `langnghe train` uses. Memoised per settings and texts in the process."""
+    import hashlib
+    from itertools import chain
+
+    key = (tuple(sorted(kw.items())), hashlib.sha1("\x01".join(extra_texts).encode()).hexdigest())
     if key not in _MEMO:
         from nlp.train import corpus_texts
 
-        _MEMO[key] = build(corpus_texts(), **kw)
+        _MEMO[key] = build(chain(corpus_texts(), extra_texts), **kw)
     return _MEMO[key]
 
 
