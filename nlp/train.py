@@ -149,6 +149,9 @@ COMMENT_VECTORS = 0.0
 # the ridge half at this share (the NB half as before): (1 − v)·[(1 − share)·ridge + share·vector ridge] + v·NB.
 # Measured, not kept: share 0.2 a tie in CV (+0.0001), real-news proxy +0.002, own held-out −0.007 / −0.015.
 TOPIC_VEC_SHARE = 0.0
+# TOPIC_VEC_SHARES — the vector ridge's share chosen per topic from these (with the NB share, jointly, by the
+# out-of-fold average precision, as TOPIC_NB_SHARES); empty: every topic takes TOPIC_VEC_SHARE. Tried, not kept.
+TOPIC_VEC_SHARES: tuple[float, ...] = ()
 WORDVEC_PARAMS: dict[str, Any] = {}
 # The comment model's vectors also read the text of its training rows (the social slices hold the teencode and
 # slang the news corpus lacks; labels unused, held-out rows never among them; each cross-validation fold builds its
@@ -378,7 +381,7 @@ def topic_model(alpha: float, word_columns: int = 0, vec_columns: int = 0):
     if TOPIC_MODEL in ("nb", "nb-word", "ridge+nb", "ridge+nb-word"):
         return _NBTopic(alpha, TOPIC_C, word_only=TOPIC_MODEL.endswith("-word"),
                         ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns,
-                        vec_columns=vec_columns if TOPIC_VEC_SHARE > 0 else 0)
+                        vec_columns=vec_columns if TOPIC_VEC_SHARE > 0 or TOPIC_VEC_SHARES else 0)
     raise ValueError(f"unknown TOPIC_MODEL {TOPIC_MODEL!r}")
 
 
@@ -421,6 +424,7 @@ class _NBTopic:
                 dc = np.zeros(X.shape[1], dtype=np.float64)
                 dc[X.shape[1] - nv:] = kd * d.coef_.ravel()
                 db = kd * float(d.intercept_[0]) + s_r.mean() - kd * s_d.mean()
+                self.vec_parts_ = ((rc, rb), (dc, db))  # TF-IDF ridge, matched vector ridge (set_vec_share)
                 u = TOPIC_VEC_SHARE
                 rc, rb = (1 - u) * rc + u * dc, (1 - u) * rb + u * db
             s_n = np.asarray(X @ coef).ravel()
@@ -430,6 +434,17 @@ class _NBTopic:
             return self.combine(TOPIC_NB_WEIGHT)
         self.coef_, self.intercept_ = coef.reshape(1, -1), np.array([float(b)])
         return self
+
+    def set_vec_share(self, u: float) -> "_NBTopic":
+        """Make the ridge half (1 − u)·TF-IDF ridge + u·vector ridge (call `combine` after it)."""
+        (rc, rb), (dc, db) = self.vec_parts_
+        self.parts_ = (((1 - u) * rc + u * dc, (1 - u) * rb + u * db), self.parts_[1])
+        return self
+
+    def vec_part_scores(self, X) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+        """The TF-IDF ridge's and the matched vector ridge's scores (the ridge half at share u mixes them)."""
+        (rc, rb), (dc, db) = self.vec_parts_
+        return np.asarray(X @ rc).ravel() + rb, np.asarray(X @ dc).ravel() + db
 
     def combine(self, v: float) -> "_NBTopic":
         """Set the model to (1 − v)·ridge + v·NB (the halves kept by `fit`), in float64."""
@@ -477,9 +492,10 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     keep = groups[:n_labelled] >= 0  # rows without topic labels (social slices, sentiment-only corrections)
     repeats, parts = [], []
     shares = bool(TOPIC_NB_SHARES) and TOPIC_MODEL.startswith("ridge+nb")
+    vec_shares = shares and bool(TOPIC_VEC_SHARES) and vec_columns > 0
     for seed in TOPIC_RULE_CV_SEEDS:
         scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
-        part = np.zeros((2, n_labelled, Y.shape[1]), dtype=np.float32)
+        part = np.zeros((4 if vec_shares else 2, n_labelled, Y.shape[1]), dtype=np.float32)
         for tr_i, te_i in KFold(n_splits=4, shuffle=True, random_state=seed).split(idx):
             tr, te = idx[tr_i], idx[te_i]
             in_fold = np.isin(groups, tr) | (groups == -1)
@@ -492,6 +508,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                 scores[te, j] = m.decision_function(X[te])
                 if shares:
                     part[0, te, j], part[1, te, j] = m.part_scores(X[te])
+                    if vec_shares:
+                        part[2, te, j], part[3, te, j] = m.vec_part_scores(X[te])
         repeats.append(scores[keep])
         parts.append(part[:, keep])
     scores = repeats[0]
@@ -502,10 +520,23 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         from sklearn.metrics import average_precision_score
 
         nb_shares = [TOPIC_NB_WEIGHT] * Y.shape[1]
+        vec_share = [TOPIC_VEC_SHARE] * Y.shape[1]
         for j in present:
+            if vec_shares:  # (vector share, NB share) jointly: the ridge half is (1 − u)·P[2] + u·P[3]
+                apv = {(u, v): np.mean([average_precision_score(
+                    Yl[:, j], (1 - v) * ((1 - u) * P[2][:, j] + u * P[3][:, j]) + v * P[1][:, j]) for P in parts])
+                    for u in TOPIC_VEC_SHARES for v in TOPIC_NB_SHARES}
+                u, v = max(apv, key=apv.get)
+                vec_share[j], nb_shares[j] = float(u), float(v)
+                continue
             ap = {v: np.mean([average_precision_score(Yl[:, j], (1 - v) * P[0][:, j] + v * P[1][:, j])
                               for P in parts]) for v in TOPIC_NB_SHARES}
             nb_shares[j] = float(max(ap, key=ap.get))
+        if vec_shares:
+            u = np.array(vec_share, dtype=np.float32)
+            for P in parts:
+                P[0] = (1 - u) * P[2] + u * P[3]
+            log.info("vector shares per topic %s", dict(zip(TOPICS, vec_share)))
         for S, P in zip(repeats, parts):
             S[:] = (1 - np.array(nb_shares, dtype=np.float32)) * P[0] + np.array(nb_shares, dtype=np.float32) * P[1]
         scores = repeats[0]
@@ -550,6 +581,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         out["calibration"] = calib
     if nb_shares is not None:
         out["nb_shares"] = nb_shares
+    if vec_shares:
+        out["vec_shares"] = vec_share
     if TOPIC_THRESHOLD_PER_TOPIC:
         out["thresholds"] = _per_topic_thresholds(scores, best[1], macro)
         out["cv_macro_f1_per_topic"] = round(macro(decide_topics(
@@ -664,6 +697,8 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         m = topic_models.get(code)
         if m is None:
             continue
+        if isinstance(m, _NBTopic) and "vec_shares" in rule:
+            m.set_vec_share(rule["vec_shares"][j])
         if isinstance(m, _NBTopic) and "nb_shares" in rule:
             m.combine(rule["nb_shares"][j])
         if "calibration" in rule:
