@@ -75,3 +75,28 @@ def test_vector_ridge_reads_only_the_vector_block(monkeypatch):
     assert not nc[6:].any()  # NB: the word block only
     assert abs(rc[7]) > 3 * max(abs(rc[6]), abs(rc[8]))  # the vector ridge found the informative vector column
     assert T.topic_model(1.0, 6, 0).fit(X, y).vec_columns == 0
+
+
+def test_vector_share_is_chosen_per_topic(monkeypatch):
+    import scipy.sparse as sp
+
+    import nlp.train as T
+
+    monkeypatch.setattr(T, "TOPIC_MODEL", "ridge+nb-word")
+    monkeypatch.setattr(T, "TOPIC_VEC_SHARES", (0.0, 0.5))
+    monkeypatch.setattr(T, "TOPIC_NB_SHARES", (0.25, 0.75))
+    monkeypatch.setattr(T, "TOPIC_RULE_CV_SEEDS", (13,))
+    rng = np.random.default_rng(5)
+    Y = (rng.random((200, 2)) < 0.4).astype(int)
+    words = np.abs(rng.normal(0, 1, (200, 6)))
+    words[:, 0] += 2 * Y[:, 0]  # topic 0 is in the words
+    vec = rng.normal(0, 1, (200, 3))
+    vec[:, 1] += 2 * Y[:, 1]  # topic 1 only in the document vector
+    X = sp.csr_matrix(np.hstack([words, vec]))
+    rule = T._tune_topic_rule(X, Y, np.ones(200), np.arange(200), 200, 1.0, None, 6, 3)
+    assert rule["vec_shares"] == [0.0, 0.5]
+    m = T.topic_model(1.0, 6, 3).fit(X, Y[:, 1])
+    r, v = m.vec_part_scores(X)
+    _, n = m.part_scores(X)
+    got = m.set_vec_share(0.5).combine(0.25).decision_function(X)
+    assert np.allclose(got, 0.75 * (0.5 * r + 0.5 * v) + 0.25 * n)
