@@ -1,14 +1,16 @@
 """Static syllable vectors from shippable unlabelled text, and document vectors built from them (issue 13).
 
     nlp/data/corpus/ (VNTC train sample + binhvq sample; never the eval-only sets)
-        │  lowercased syllables (\\w+ tokens of the normalised text), vocabulary capped (VOCAB, MIN_COUNT)
-        ├─ co-occurrence counts within ±WINDOW syllables (within one line / article)
+        │  lowercased syllables (letter runs of the cleaned text), capped (VOCAB, MIN_COUNT), and the BIGRAMS most
+        │  frequent syllable pairs as targets of their own ("học_sinh")
+        ├─ co-occurrence counts of target × context syllable within ±WINDOW (within one line / article), 1/distance
         ├─ PPMI with context-distribution smoothing (Levy, Goldberg & Dagan 2015: cds 0.75)
         └─ truncated SVD (randomised, fixed seed) → U·Σ^½, rows L2-normalised, float16
         ▼
-    WordVectors (vocabulary + matrix), built in-process by nlp.train (≈ 1 min), pickled inside the classifier
-    DocVectors: SIF-weighted mean of an item's syllable vectors (Arora et al. 2017: a / (a + p(w))), L2-normalised,
-                times a scale — a dense block appended to a FeatureUnion (the topic vocabulary, or the comment-only one)
+    WordVectors (vocabulary + matrix), built in-process by nlp.train (≈ 20 s), pickled inside the classifier
+    DocVectors: SIF-weighted mean of an item's syllable and pair vectors (Arora et al. 2017: a / (a + p(w))),
+                L2-normalised, times a scale — a dense block appended to a FeatureUnion (the topic vocabulary, or the
+                comment-only one)
 
 Why: a word the labelled rows never showed still lands near the words it shares contexts with in 5,000 news
 articles, so a linear model can read it (docs/NLP.md, "Round 7: word vectors").
