@@ -137,9 +137,6 @@ class SharedAnalysis:
             for term, j in b.vocabulary_.items():
                 b_cols[j] = vocab[term]
             self.blocks.append((counter, a, len(a.vocabulary_), b, b_cols))
-        # blocks only the second side has, after the shared ones (the document vectors of nlp.wordvec): their own
-        # transform
-        self.extra = [t for _, t in second.transformer_list[len(first.transformer_list):]]
 
     def transform(self, texts: Sequence[str]):
         texts = list(texts)
@@ -149,7 +146,6 @@ class SharedAnalysis:
             # `_tfidf` is the vectorizer's own IDF + norm step (private in scikit-learn, the one its transform calls)
             first.append(a._tfidf.transform(counts[:, :n_a], copy=False))
             second.append(b._tfidf.transform(counts[:, b_cols], copy=False))
-        second += [t.transform(texts) for t in getattr(self, "extra", [])]
         return sp.hstack(first, format="csr"), sp.hstack(second, format="csr")
 
 

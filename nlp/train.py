@@ -152,28 +152,6 @@ TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
 # Shipped: NB shares (0.25 … 0.75) chosen per topic and VNTC Kinh doanh at twice the VNTC weight (below) — together
 # a tie in cross-validation (0.8286 → 0.8285) and the real-news proxy 0.647 → 0.659 (economy 0.68 → 0.73).
 TOPIC_NB_SHARES: tuple[float, ...] = (0.25, 0.33, 0.5, 0.67, 0.75)
-# Round 7 (docs/NLP.md, "Round 7: word vectors"): a dense document vector — the SIF-weighted mean of syllable and
-# syllable-bigram vectors built from the shippable unlabelled corpus (PPMI + truncated SVD, nlp.wordvec), L2-normalised —
-# appended, times this scale, to the topic models' columns (TOPIC_VECTORS) or to the comment-only columns of the
-# comment sentiment model (COMMENT_VECTORS); 0 leaves it out (no vectors are built). WORDVEC_PARAMS: settings of
-# nlp.wordvec.build (empty: its defaults). Measured, not kept (nothing won cross-validation beyond the bar): topics
-# ×0.5–×4 CV −0.0003 to −0.0015; comment sentiment ×0.5 CV +0.0014 over 3 fold seeds (bar +0.003), social held-out
-# +0.005, own held-out unchanged — the one line to switch on if the hidden social figure prefers it.
-TOPIC_VECTORS = 0.0
-COMMENT_VECTORS = 0.0
-# TOPIC_VEC_SHARE > 0 (with TOPIC_VECTORS and a "ridge+nb" family): the document vector is read by a separate ridge of
-# its own instead of the TF-IDF ridge, its score matched to the TF-IDF ridge score's mean and spread and mixed into
-# the ridge half at this share (the NB half as before): (1 − v)·[(1 − share)·ridge + share·vector ridge] + v·NB.
-# Measured, not kept: share 0.2 a tie in CV (+0.0001), real-news proxy +0.002, own held-out −0.007 / −0.015.
-TOPIC_VEC_SHARE = 0.0
-# TOPIC_VEC_SHARES — the vector ridge's share chosen per topic from these (with the NB share, jointly, by the
-# out-of-fold average precision, as TOPIC_NB_SHARES); empty: every topic takes TOPIC_VEC_SHARE. Tried, not kept.
-TOPIC_VEC_SHARES: tuple[float, ...] = ()
-WORDVEC_PARAMS: dict[str, Any] = {}
-# The comment model's vectors also read the text of its training rows (the social slices hold the teencode and
-# slang the news corpus lacks; labels unused, held-out rows never among them; each cross-validation fold builds its
-# own from its training rows). Tried, not kept (docs/NLP.md, "Round 7: word vectors").
-COMMENT_VECTORS_OWN_TEXT = False
 
 # VNTC sections that fit one topic of ours (others are not used).
 VNTC_TOPICS = {
@@ -374,20 +352,7 @@ def in_shared_vocabulary(doc: dict) -> bool:
     return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
 
 
-def with_vectors(union, scale: float, extra_texts: list[str] | None = None):
-    """`union` (a make_features FeatureUnion) with the dense document-vector block of nlp.wordvec last, times
-    `scale` (TOPIC_VECTORS / COMMENT_VECTORS); unchanged when `scale` is 0. The vectors are built once per process
-    from nlp/data/corpus (≈ 20 s) and saved inside the classifier with the block."""
-    if scale <= 0:
-        return union
-    from nlp.wordvec import DocVectors, corpus_vectors
-
-    vectors = corpus_vectors(**WORDVEC_PARAMS, extra_texts=tuple(extra_texts or ()))
-    union.transformer_list.append(("vec", DocVectors(vectors, scale=scale)))
-    return union
-
-
-def topic_model(alpha: float, word_columns: int = 0, vec_columns: int = 0):
+def topic_model(alpha: float, word_columns: int = 0):
     """One topic's one-vs-rest model of the family TOPIC_MODEL (every family is linear: Classifier stacks
     coef_ / intercept_). `word_columns`: width of the word block that starts the matrix ("nb-word" reads only
     it; 0 = all columns)."""
@@ -397,8 +362,7 @@ def topic_model(alpha: float, word_columns: int = 0, vec_columns: int = 0):
         return LinearSVC(C=TOPIC_C, class_weight="balanced", max_iter=5000)
     if TOPIC_MODEL in ("nb", "nb-word", "ridge+nb", "ridge+nb-word"):
         return _NBTopic(alpha, TOPIC_C, word_only=TOPIC_MODEL.endswith("-word"),
-                        ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns,
-                        vec_columns=vec_columns if TOPIC_VEC_SHARE > 0 or TOPIC_VEC_SHARES else 0)
+                        ridge=TOPIC_MODEL.startswith("ridge+"), word_columns=word_columns)
     raise ValueError(f"unknown TOPIC_MODEL {TOPIC_MODEL!r}")
 
 
@@ -409,11 +373,9 @@ class _NBTopic:
     training rows (NB generalises differently across registers). Linear: coef_ / intercept_ in float64 while the
     rule is cross-validated; `fit_topics` keeps each final model as a LinearTopicModel."""
 
-    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool, word_columns: int = 0,
-                 vec_columns: int = 0):
+    def __init__(self, alpha: float, nb_alpha: float, word_only: bool, ridge: bool, word_columns: int = 0):
         self.alpha, self.nb_alpha, self.word_only, self.ridge = alpha, nb_alpha, word_only, ridge
         self.word_columns = word_columns
-        self.vec_columns = vec_columns  # the document-vector block that ends the matrix, read by its own ridge
 
     def fit(self, X, y, sample_weight=None):  # noqa: N803
         from sklearn.naive_bayes import ComplementNB
@@ -427,41 +389,15 @@ class _NBTopic:
         b = 0.0
         self.parts_ = None
         if self.ridge:
-            nv = self.vec_columns
-            Xr = X[:, :X.shape[1] - nv] if nv else X
-            r = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(Xr, y, sample_weight=sample_weight)
-            s_r = r.decision_function(Xr)
-            rc, rb = np.zeros(X.shape[1], dtype=np.float64), float(r.intercept_[0])
-            rc[:Xr.shape[1]] = r.coef_.ravel()
-            if nv:  # a ridge on the document vector alone, matched to the TF-IDF ridge and mixed into that half
-                D = np.asarray(X[:, X.shape[1] - nv:].todense())
-                d = RidgeClassifier(alpha=1.0, class_weight="balanced").fit(D, y, sample_weight=sample_weight)
-                s_d = d.decision_function(D)
-                kd = s_r.std() / max(s_d.std(), 1e-9)
-                dc = np.zeros(X.shape[1], dtype=np.float64)
-                dc[X.shape[1] - nv:] = kd * d.coef_.ravel()
-                db = kd * float(d.intercept_[0]) + s_r.mean() - kd * s_d.mean()
-                self.vec_parts_ = ((rc, rb), (dc, db))  # TF-IDF ridge, matched vector ridge (set_vec_share)
-                u = TOPIC_VEC_SHARE
-                rc, rb = (1 - u) * rc + u * dc, (1 - u) * rb + u * db
+            r = RidgeClassifier(alpha=self.alpha, class_weight="balanced").fit(X, y, sample_weight=sample_weight)
+            s_r = r.decision_function(X)
             s_n = np.asarray(X @ coef).ravel()
             k = s_r.std() / max(s_n.std(), 1e-9)
             # the two halves on one scale: ridge (coef, b) and NB matched to the ridge score's mean and spread
-            self.parts_ = ((rc, rb), (k * coef, float(s_r.mean() - k * s_n.mean())))
+            self.parts_ = ((r.coef_.ravel(), float(r.intercept_[0])), (k * coef, float(s_r.mean() - k * s_n.mean())))
             return self.combine(TOPIC_NB_WEIGHT)
         self.coef_, self.intercept_ = coef.reshape(1, -1), np.array([float(b)])
         return self
-
-    def set_vec_share(self, u: float) -> "_NBTopic":
-        """Make the ridge half (1 − u)·TF-IDF ridge + u·vector ridge (call `combine` after it)."""
-        (rc, rb), (dc, db) = self.vec_parts_
-        self.parts_ = (((1 - u) * rc + u * dc, (1 - u) * rb + u * db), self.parts_[1])
-        return self
-
-    def vec_part_scores(self, X) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
-        """The TF-IDF ridge's and the matched vector ridge's scores (the ridge half at share u mixes them)."""
-        (rc, rb), (dc, db) = self.vec_parts_
-        return np.asarray(X @ rc).ravel() + rb, np.asarray(X @ dc).ravel() + db
 
     def combine(self, v: float) -> "_NBTopic":
         """Set the model to (1 − v)·ridge + v·NB (the halves kept by `fit`), in float64."""
@@ -491,8 +427,7 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
-                     vec_columns: int = 0) -> dict[str, Any]:
+                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
@@ -509,10 +444,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     keep = groups[:n_labelled] >= 0  # rows without topic labels (social slices, sentiment-only corrections)
     repeats, parts = [], []
     shares = bool(TOPIC_NB_SHARES) and TOPIC_MODEL.startswith("ridge+nb")
-    vec_shares = shares and bool(TOPIC_VEC_SHARES) and vec_columns > 0
     for seed in TOPIC_RULE_CV_SEEDS:
         scores = np.zeros((n_labelled, Y.shape[1]), dtype=np.float32)
-        part = np.zeros((4 if vec_shares else 2, n_labelled, Y.shape[1]), dtype=np.float32)
+        part = np.zeros((2, n_labelled, Y.shape[1]), dtype=np.float32)
         for tr_i, te_i in KFold(n_splits=4, shuffle=True, random_state=seed).split(idx):
             tr, te = idx[tr_i], idx[te_i]
             in_fold = np.isin(groups, tr) | (groups == -1)
@@ -521,12 +455,10 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                 y = Y[tr_all, j]
                 if y.min() == y.max():
                     continue
-                m = topic_model(alpha, word_columns, vec_columns).fit(X[tr_all], y, sample_weight=w[tr_all])
+                m = topic_model(alpha, word_columns).fit(X[tr_all], y, sample_weight=w[tr_all])
                 scores[te, j] = m.decision_function(X[te])
                 if shares:
                     part[0, te, j], part[1, te, j] = m.part_scores(X[te])
-                    if vec_shares:
-                        part[2, te, j], part[3, te, j] = m.vec_part_scores(X[te])
         repeats.append(scores[keep])
         parts.append(part[:, keep])
     scores = repeats[0]
@@ -537,23 +469,10 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         from sklearn.metrics import average_precision_score
 
         nb_shares = [TOPIC_NB_WEIGHT] * Y.shape[1]
-        vec_share = [TOPIC_VEC_SHARE] * Y.shape[1]
         for j in present:
-            if vec_shares:  # (vector share, NB share) jointly: the ridge half is (1 − u)·P[2] + u·P[3]
-                apv = {(u, v): np.mean([average_precision_score(
-                    Yl[:, j], (1 - v) * ((1 - u) * P[2][:, j] + u * P[3][:, j]) + v * P[1][:, j]) for P in parts])
-                    for u in TOPIC_VEC_SHARES for v in TOPIC_NB_SHARES}
-                u, v = max(apv, key=apv.get)
-                vec_share[j], nb_shares[j] = float(u), float(v)
-                continue
             ap = {v: np.mean([average_precision_score(Yl[:, j], (1 - v) * P[0][:, j] + v * P[1][:, j])
                               for P in parts]) for v in TOPIC_NB_SHARES}
             nb_shares[j] = float(max(ap, key=ap.get))
-        if vec_shares:
-            u = np.array(vec_share, dtype=np.float32)
-            for P in parts:
-                P[0] = (1 - u) * P[2] + u * P[3]
-            log.info("vector shares per topic %s", dict(zip(TOPICS, vec_share)))
         for S, P in zip(repeats, parts):
             S[:] = (1 - np.array(nb_shares, dtype=np.float32)) * P[0] + np.array(nb_shares, dtype=np.float32) * P[1]
         scores = repeats[0]
@@ -598,8 +517,6 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         out["calibration"] = calib
     if nb_shares is not None:
         out["nb_shares"] = nb_shares
-    if vec_shares:
-        out["vec_shares"] = vec_share
     if TOPIC_THRESHOLD_PER_TOPIC:
         out["thresholds"] = _per_topic_thresholds(scores, best[1], macro)
         out["cv_macro_f1_per_topic"] = round(macro(decide_topics(
@@ -686,14 +603,11 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     Returns (topic features or None, their matrix, models by code, rule)."""
     topic_feats, X_top = None, X
     if TOPIC_VOCABULARY:  # the topic models' own vocabulary: the same rows plus the news slices
-        topic_feats = with_vectors(make_features().set_params(**TOPIC_FEATURE_PARAMS), TOPIC_VECTORS).fit(
+        topic_feats = make_features().set_params(**TOPIC_FEATURE_PARAMS).fit(
             [t for t, d in zip(X_text, docs) if not comment_only(d)])
         X_top = topic_feats.transform(X_text)
     # the word block's width ("nb-word"); without TOPIC_VOCABULARY, 0: NB reads all the shared columns
     n_word = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
-    # the document-vector block's width (last columns; TOPIC_VECTORS), 0 without it
-    n_vec = (len(topic_feats.transformer_list[-1][1].get_feature_names_out())
-             if topic_feats is not None and topic_feats.transformer_list[-1][0] == "vec" else 0)
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
     has_topics = np.array([not d.get("_no_topics") for d in docs])
     trains = topic_rows(docs, Y)
@@ -703,7 +617,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         y = Y[rows_j, j]
         if y.min() == y.max():
             continue
-        m = topic_model(alpha, n_word, n_vec).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
+        m = topic_model(alpha, n_word).fit(X_top[rows_j], y, sample_weight=weights[rows_j])
         topic_models[code] = m
     # thresholds: CV over labelled rows + their stripped copies kept in training folds
     src = {r["id"]: i for i, r in enumerate(sup)}
@@ -711,13 +625,11 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, n_vec)
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word)
     for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
         m = topic_models.get(code)
         if m is None:
             continue
-        if isinstance(m, _NBTopic) and "vec_shares" in rule:
-            m.set_vec_share(rule["vec_shares"][j])
         if isinstance(m, _NBTopic) and "nb_shares" in rule:
             m.combine(rule["nb_shares"][j])
         if "calibration" in rule:
@@ -748,10 +660,7 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     if cues is not None and comment_vocab:
         marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE) if (
             NEG_SCOPE or CONTRAST_SCOPE) else None  # None: plain lowercasing, as before round 6
-        own_text = [t for t, d in zip(X_text, docs) if not str(d.get("id", "")).startswith("vntc:")] if (
-            COMMENT_VECTORS_OWN_TEXT) else None  # the VNTC rows are in the corpus already
-        comment_feats = with_vectors(make_features(word_preprocessor=marker), COMMENT_VECTORS, own_text).fit(
-            [t for t in X_text if t.startswith("\n")])
+        comment_feats = make_features(word_preprocessor=marker).fit([t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     y_s = [docs[i]["sentiment"] for i in s_idx]
     if SENT_NB and cues is not None:

@@ -204,10 +204,6 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
     "cue1.0": [("CUE_SCALE", 1.0)],
     "cue0.75": [("CUE_SCALE", 0.75)],
-    # round 7 (word vectors, nlp.wordvec): the document vector appended to the comment-only columns at a scale
-    **{f"vec{v:g}": [("COMMENT_VECTORS", v)] for v in (0.25, 0.5, 1.0, 2.0)},
-    **{f"vec{v:g}-own": [("COMMENT_VECTORS", v), ("COMMENT_VECTORS_OWN_TEXT", True)] for v in (0.5, 1.0)},
-    "vec0.5-d300": [("COMMENT_VECTORS", 0.5), ("WORDVEC_PARAMS", {"dims": 300})],
     # round 6 (model side), every one relative to "before6" (no scope marking, plain LinearSVC); "base" is the shipped
     # setting: NEG_SCOPE, plain LinearSVC (= "neg"); "neg+nb-all" was the engineer's pick before the merged data
     **{name: [("NEG_SCOPE", neg), ("NEG_WINDOW", win), ("CONTRAST_SCOPE", but), ("SENT_NB", nb),

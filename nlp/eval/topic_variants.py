@@ -79,15 +79,6 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-nb-shares-vntc-econ2-seeds2": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
                                          ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0}), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
     "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
-    # round 7 (word vectors, nlp.wordvec): the document vector appended to the topic columns at a scale
-    **{f"base-vec{v:g}": [("TOPIC_VECTORS", v)] for v in (0.25, 0.5, 1.0, 2.0, 4.0)},
-    **{f"base-vec{v:g}-d300": [("TOPIC_VECTORS", v), ("WORDVEC_PARAMS", {"dims": 300})] for v in (1.0, 2.0)},
-    **{f"base-vec{v:g}-syl": [("TOPIC_VECTORS", v), ("WORDVEC_PARAMS", {"bigrams": 0})] for v in (1.0,)},
-    **{f"base-vecridge{u:g}": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARE", u)] for u in (0.1, 0.2, 0.35, 0.5)},
-    "base-vecshares": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARES", (0.0, 0.1, 0.2, 0.35))],
-    "base-vecridge0.2-seeds2": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARE", 0.2), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
-    "base-vecridge0.2-d300": [("TOPIC_VECTORS", 1.0), ("TOPIC_VEC_SHARE", 0.2), ("WORDVEC_PARAMS", {"dims": 300})],
-    **{f"base-vec{v:g}-seeds2": [("TOPIC_VECTORS", v), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))] for v in (0.0, 1.0, 2.0)},
 }
 
 
@@ -129,9 +120,8 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     clf = Classifier(feats, models, th, None, "lab", info)  # type: ignore[arg-type]
     res: dict = {"variant": variant, "fit_s": round(time.time() - t0),
                  "rule": {k: rule[k] for k in ("threshold", "fallback", "top_k")}, "cv": rule["cv_macro_f1"]}
-    for k in ("nb_shares", "vec_shares"):
-        if k in rule:
-            res[k] = {c: v for c, v in zip(T.TOPICS, rule[k]) if c in models}
+    if "nb_shares" in rule:
+        res["nb_shares"] = {c: v for c, v in zip(T.TOPICS, rule["nb_shares"]) if c in models}
     hit_all, n_all, rank_hit = Counter(), Counter(), Counter()
     for name, items in eval_sets(data, rows).items():
         norm = cache.get([p for p, _ in items])
