@@ -78,6 +78,8 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-seeds2": ROUND5 + [("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
     "base-nb-shares-vntc-econ2-seeds2": ROUND5 + [("TOPIC_NB_SHARES", (0.25, 0.33, 0.5, 0.67, 0.75)),
                                          ("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0}), ("TOPIC_RULE_CV_SEEDS", (1, 2, 3))],
+    # round 7: the rule flips between p > 0.40 / 0.45 / 0.50 from one data set to the next; six splits instead of three
+    "base-seeds6": [("TOPIC_RULE_CV_SEEDS", (13, 7, 29, 1, 2, 3))],
     "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
 }
 
