@@ -23,7 +23,6 @@ def _data():
 
 def test_mix_is_the_svm_and_the_matched_nb_score_in_one_linear_model(monkeypatch):
     monkeypatch.setattr(T, "SENT_MIX_ALPHA", 0.5)
-    monkeypatch.setattr(T, "SENT_MIX_PLATT", False)
     X, y = _data()
     w = np.ones(len(y))
     comment = np.arange(len(y)) % 2 == 0
