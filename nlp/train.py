@@ -30,6 +30,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold
 from sklearn.linear_model import RidgeClassifier
+from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from nlp.classify import (Classifier, LinearTopicModel, ScopeMarker, SentimentCues, make_features,
@@ -638,7 +639,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
 
 def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *,  # noqa: N803
                   cue_scale: float | None = None, comment_vocab: bool | None = None, press_model: bool | None = None,
-                  C_sent: float | None = None, seed: int = 0, features=None):
+                  C_sent: float | None = None, seed: int = 0, features: FeatureUnion | None = None):
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
     the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
     left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL; `C_sent` None gives the comment
@@ -681,12 +682,13 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     return cues, comment_feats, sent, press_sent
 
 
-def _mix_blocks(features, n_shared: int, comment_feats) -> dict[str, np.ndarray]:
+def _mix_blocks(features: FeatureUnion | None, n_shared: int, comment_feats: FeatureUnion | None
+                ) -> dict[str, np.ndarray]:
     """Column indices of the word blocks in the comment model's matrix (sentiment_matrix: shared columns,
     comment-only columns, cues, flag), as {"word": …}; the shared block only when its union is given."""
     out: dict[str, list[np.ndarray]] = {"word": []}
 
-    def add(union, start: int) -> None:
+    def add(union: FeatureUnion, start: int) -> None:
         for name, tr in union.transformer_list:
             n = len(tr.vocabulary_)
             if name in out:
