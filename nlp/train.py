@@ -726,8 +726,9 @@ def mix_comment_model(sent: LinearSVC, X, y: np.ndarray, w: np.ndarray, comment:
                       share: float, *, blocks: dict[str, np.ndarray], seed: int = 0) -> LinearSVC:
     """The comment model as (1 − share)·SVM + share·second model, per class, folded into the LinearSVC's coef_ and
     intercept_ (one linear model, as NB-SVM). The second score is matched to the SVM score's mean and spread on
-    the comment rows (`comment`) of X, as `_NBTopic` matches NB to ridge: the press model reads the titled rows,
-    so the mix is scaled for the rows it decides. Why: a second family generalised across registers for topics
+    the comment rows (`comment`) of X, as `_NBTopic` matches NB to ridge: with PRESS_MODEL (shipped) the press
+    model reads the titled rows, so the mix is scaled for the rows it decides (without it, titled rows get this
+    comment-scaled mix too). Why: a second family generalised across registers for topics
     where tuning one model did not."""
     classes = sent.classes_
     W, b = sent.coef_.astype(np.float64), sent.intercept_.astype(np.float64)
