@@ -30,12 +30,13 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import KFold
+from sklearn.pipeline import FeatureUnion
 
 LABELS = ["negative", "neutral", "positive"]
 
 
 def out_of_fold(docs: list[dict], X, X_text: list[str], w: np.ndarray, folds: int = 5, seed: int = 13,
-                features=None) -> dict[str, dict]:
+                features: FeatureUnion | None = None) -> dict[str, dict]:
     """id → {pred, margin, scores} for every sentiment training row, each scored by models that never saw it
     (nor its stripped copy). `features`: the fitted union of `X` (the comment model's NB mix reads its word block)."""
     import nlp.train as T

@@ -59,7 +59,9 @@ def summed(Xt, w: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.asarray(Xt[rows].multiply(w[None, :]).sum(axis=0)).ravel()
 
 
-def fmt(names, vals, k: int, sign: int = 1) -> list[str]:
+def fmt(names: np.ndarray, vals: np.ndarray, k: int, sign: int = 1) -> list[str]:
+    """The k n-grams with the largest `sign`·value, as "n-gram +v.vv". The names are the model's vocabulary
+    (fitted on our training rows), so what is printed is never a stretch of an eval-only text."""
     order = np.argsort(-sign * vals)[:k]
     return [f"{names[j].split('__', 1)[-1]} {vals[j]:+.2f}" for j in order if sign * vals[j] > 0]
 

@@ -13,8 +13,10 @@
     sentiment: LinearSVC (negative / neutral / positive); items with a title are read by one trained without
                the social slices on the shared columns, comments by one that also reads a comment-only
                vocabulary (its word block reads negated words apart: ScopeMarker) and the cue block
-               (sentiment_matrix, Classifier.predict_sentiment); nlp.train.SENT_NB can make the comment model an
-               NB-SVM folded into one LinearSVC (nlp.train.nb_svm; tried, not shipped)
+               (sentiment_matrix, Classifier.predict_sentiment); the comment model's scores are mixed half with
+               a word-block multinomial NB's, folded into its coef_ / intercept_ (nlp.train.SENT_MIX,
+               mix_comment_model: still one LinearSVC); nlp.train.SENT_NB can make it an NB-SVM folded the same
+               way (nlp.train.nb_svm; tried, not shipped)
 
 Saved with joblib (compressed) as nlp/models/classifier-<version>.joblib.
 """

@@ -30,6 +30,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold
 from sklearn.linear_model import RidgeClassifier
+from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from nlp.classify import (Classifier, LinearTopicModel, ScopeMarker, SentimentCues, make_features,
@@ -80,21 +81,17 @@ NB_ALPHA = 1.0
 # the comment model too: worse, its code removed after the round.)
 SENT_C = 0.3
 # Round 7 (docs/NLP.md, "Round 7: a second model family for comments"). SENT_MIX — the comment model's scores mixed
-# with a second model's, as the topic models mix ridge and NB (round 5): "mnb" / "cnb" (MultinomialNB / ComplementNB,
-# smoothing SENT_MIX_ALPHA, on the word columns), "lr" (logistic regression, C SENT_MIX_C, on the comment model's own
-# columns), "char" (LinearSVC, C SENT_MIX_C, on the char columns), "press" (the press model's scores, shared
-# columns). Each class's second score is matched to the SVM score's mean and spread on the comment rows of training
-# and takes the share SENT_MIX_SHARE; with SENT_MIX_PLATT both scores are first Platt-scaled on 3-fold out-of-fold
-# scores (log-odds, no matching). The mix is folded into the one LinearSVC's coef_ / intercept_ (`mix_comment_model`):
-# no cost per item, and models saved before read as before. "" = the SVM alone.
-# Shipped: MultinomialNB, alpha 0.1, share 0.5 — cross-validated social macro-F1 0.879 → 0.890 (3 fold seeds, each
-# +0.007…+0.013), own held-out 0.885 / 0.887 → 0.885 / 0.880 (over issue 13's 0.881 / 0.877); ComplementNB,
-# logistic regression, a char-only model and the press model's scores did no better (the table in docs/NLP.md).
+# with a second model's, as the topic models mix ridge and NB (round 5): "mnb" = MultinomialNB (smoothing
+# SENT_MIX_ALPHA) on the word columns. Each class's NB score is matched to the SVM score's mean and spread on the
+# comment rows of training and takes the share SENT_MIX_SHARE; the mix is folded into the one LinearSVC's coef_ /
+# intercept_ (`mix_comment_model`): no cost per item, and models saved before read as before. "" = the SVM alone.
+# Shipped: alpha 0.1, share 0.5 — cross-validated social macro-F1 0.879 → 0.890 (3 fold seeds, each
+# +0.007…+0.013), own held-out 0.885 / 0.887 → 0.885 / 0.880 (over issue 13's 0.881 / 0.877). ComplementNB, logistic
+# regression, a char-only LinearSVC, the press model's scores and Platt scaling before the mix did no better (the
+# table in docs/NLP.md); their code was removed after the round and is in commit b3e4cbc.
 SENT_MIX = "mnb"
 SENT_MIX_SHARE = 0.5
 SENT_MIX_ALPHA = 0.1
-SENT_MIX_C = 0.3
-SENT_MIX_PLATT = False
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
 # The real-variety news slices (labelled_N*.jsonl, `is_news_set`) train the topic models only: not the sentiment
@@ -593,8 +590,8 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "topic_cv_macro_f1": rule["cv_macro_f1"],
             "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE,
-                              "mix": {"family": SENT_MIX, "share": SENT_MIX_SHARE, "alpha": SENT_MIX_ALPHA,
-                                      "C": SENT_MIX_C, "platt": SENT_MIX_PLATT} if SENT_MIX else None}}
+                              "mix": {"family": SENT_MIX, "share": SENT_MIX_SHARE, "alpha": SENT_MIX_ALPHA}
+                              if SENT_MIX else None}}
     clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
                      press_sentiment_model=press_sent, topic_features=topic_feats)
     log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
@@ -647,7 +644,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
 
 def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *,  # noqa: N803
                   cue_scale: float | None = None, comment_vocab: bool | None = None, press_model: bool | None = None,
-                  C_sent: float | None = None, seed: int = 0, features=None):
+                  C_sent: float | None = None, seed: int = 0, features: FeatureUnion | None = None):
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
     the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
     left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL; `C_sent` None gives the comment
@@ -686,16 +683,17 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     if SENT_MIX and cues is not None:
         comment = np.array([X_text[i].startswith("\n") for i in s_idx])
         sent = mix_comment_model(sent, Xs[s_idx], np.asarray(y_s), weights[s_idx], comment, SENT_MIX, SENT_MIX_SHARE,
-                                 blocks=_mix_blocks(features, X.shape[1], comment_feats), press=press_sent, seed=seed)
+                                 blocks=_mix_blocks(features, X.shape[1], comment_feats), seed=seed)
     return cues, comment_feats, sent, press_sent
 
 
-def _mix_blocks(features, n_shared: int, comment_feats) -> dict[str, np.ndarray]:
-    """Column indices of the word and char blocks in the comment model's matrix (sentiment_matrix: shared
-    columns, comment-only columns, cues, flag); the shared blocks only when their union is given."""
-    out: dict[str, list[np.ndarray]] = {"word": [], "char": []}
+def _mix_blocks(features: FeatureUnion | None, n_shared: int, comment_feats: FeatureUnion | None
+                ) -> dict[str, np.ndarray]:
+    """Column indices of the word blocks in the comment model's matrix (sentiment_matrix: shared columns,
+    comment-only columns, cues, flag), as {"word": …}; the shared block only when its union is given."""
+    out: dict[str, list[np.ndarray]] = {"word": []}
 
-    def add(union, start: int) -> None:
+    def add(union: FeatureUnion, start: int) -> None:
         for name, tr in union.transformer_list:
             n = len(tr.vocabulary_)
             if name in out:
@@ -709,82 +707,43 @@ def _mix_blocks(features, n_shared: int, comment_feats) -> dict[str, np.ndarray]
     return {k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for k, v in out.items()}
 
 
-def _second_model(family: str, X, y: np.ndarray, w: np.ndarray, blocks: dict[str, np.ndarray],  # noqa: N803
-                  press=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _second_model(family: str, X, y: np.ndarray, w: np.ndarray, blocks: dict[str, np.ndarray]  # noqa: N803
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Weights (classes × columns) and intercepts of the second model of SENT_MIX, fitted on the comment model's
-    rows X (classes in sorted order, as LinearSVC's)."""
-    import scipy.sparse as sp
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.naive_bayes import ComplementNB, MultinomialNB
+    rows X (classes in sorted order, as LinearSVC's): MultinomialNB on the word columns, balanced classes."""
+    from sklearn.naive_bayes import MultinomialNB
     from sklearn.utils.class_weight import compute_sample_weight
 
+    if family != "mnb":
+        raise ValueError(f"unknown SENT_MIX {family!r} (the round-7 variants that lost are in commit b3e4cbc)")
     classes = np.unique(y)
     U = np.zeros((len(classes), X.shape[1]))
-    if family == "press":
-        U[:, :press.coef_.shape[1]] = press.coef_
-        return U, np.asarray(press.intercept_, dtype=np.float64)
-    if family in ("mnb", "cnb"):
-        cols = blocks["word"]
-        nb = (MultinomialNB if family == "mnb" else ComplementNB)(alpha=SENT_MIX_ALPHA)
-        nb.fit(X[:, cols], y, sample_weight=compute_sample_weight("balanced", y) * w)
-        U[:, cols] = nb.feature_log_prob_
-        d = nb.class_log_prior_ if family == "mnb" else np.zeros(len(classes))
-        # the log-likelihood's part common to every class moves no decision: centred, each score reads as a ratio
-        return U - U.mean(axis=0), d - d.mean()
-    if family == "lr":
-        m = LogisticRegression(C=SENT_MIX_C, class_weight="balanced", max_iter=1000).fit(X, y, sample_weight=w)
-        return m.coef_.astype(np.float64), m.intercept_.astype(np.float64)
-    if family == "char":
-        cols = blocks["char"]
-        mask = np.zeros(X.shape[1])
-        mask[cols] = 1.0
-        m = LinearSVC(C=SENT_MIX_C, class_weight="balanced", random_state=seed, max_iter=5000).fit(
-            X @ sp.diags(mask), y, sample_weight=w)
-        return m.coef_ * mask, m.intercept_.astype(np.float64)
-    raise ValueError(f"unknown SENT_MIX {family!r}")
-
-
-def _platt(scores: np.ndarray, y: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per class, a and c of P(class) = σ(a·score + c) (Platt), fitted on out-of-fold scores."""
-    from sklearn.linear_model import LogisticRegression
-
-    a, c = np.ones(len(classes)), np.zeros(len(classes))
-    for j, cl in enumerate(classes):
-        m = LogisticRegression(C=1e4).fit(scores[:, j:j + 1], (y == cl).astype(int))
-        a[j], c[j] = float(m.coef_[0, 0]), float(m.intercept_[0])
-    return a, c
+    cols = blocks["word"]
+    nb = MultinomialNB(alpha=SENT_MIX_ALPHA)
+    nb.fit(X[:, cols], y, sample_weight=compute_sample_weight("balanced", y) * w)
+    U[:, cols] = nb.feature_log_prob_
+    d = nb.class_log_prior_
+    # the log-likelihood's part common to every class moves no decision: centred, each score reads as a ratio
+    return U - U.mean(axis=0), d - d.mean()
 
 
 def mix_comment_model(sent: LinearSVC, X, y: np.ndarray, w: np.ndarray, comment: np.ndarray, family: str,  # noqa: N803
-                      share: float, *, blocks: dict[str, np.ndarray], press=None, seed: int = 0) -> LinearSVC:
+                      share: float, *, blocks: dict[str, np.ndarray], seed: int = 0) -> LinearSVC:
     """The comment model as (1 − share)·SVM + share·second model, per class, folded into the LinearSVC's coef_ and
     intercept_ (one linear model, as NB-SVM). The second score is matched to the SVM score's mean and spread on
-    the comment rows (`comment`) of X, as `_NBTopic` matches NB to ridge; with SENT_MIX_PLATT both are Platt
-    log-odds from 3-fold out-of-fold scores instead. Why: a second family generalised across registers for
-    topics where tuning one model did not."""
+    the comment rows (`comment`) of X, as `_NBTopic` matches NB to ridge: with PRESS_MODEL (shipped) the press
+    model reads the titled rows, so the mix is scaled for the rows it decides (without it, titled rows get this
+    comment-scaled mix too). Why: a second family generalised across registers for topics
+    where tuning one model did not."""
     classes = sent.classes_
     W, b = sent.coef_.astype(np.float64), sent.intercept_.astype(np.float64)
-    U, d = _second_model(family, X, y, w, blocks, press, seed)
+    U, d = _second_model(family, X, y, w, blocks)
     Xc = X[comment] if comment.any() else X
-    if SENT_MIX_PLATT and family != "press":
-        S_oof, T_oof = np.zeros((X.shape[0], len(classes))), np.zeros((X.shape[0], len(classes)))
-        for tr, te in KFold(3, shuffle=True, random_state=seed).split(np.arange(X.shape[0])):
-            m = LinearSVC(C=sent.C, class_weight="balanced", random_state=seed, max_iter=5000).fit(
-                X[tr], y[tr], sample_weight=w[tr])
-            S_oof[te] = m.decision_function(X[te])
-            U_f, d_f = _second_model(family, X[tr], y[tr], w[tr], blocks, press, seed)
-            T_oof[te] = np.asarray(X[te] @ U_f.T) + d_f
-        keep = comment if comment.any() else np.ones(X.shape[0], dtype=bool)
-        a_s, c_s = _platt(S_oof[keep], y[keep], classes)
-        a_t, c_t = _platt(T_oof[keep], y[keep], classes)
-        W, b = W * a_s[:, None], b * a_s + c_s
-        U, d = U * a_t[:, None], d * a_t + c_t
-    else:
-        S = np.asarray(Xc @ W.T) + b
-        T = np.asarray(Xc @ U.T) + d
-        k = S.std(axis=0) / np.maximum(T.std(axis=0), 1e-9)
-        # k·T shifted to the SVM score's mean: k·(X·U + d) + S̄ − k·T̄
-        U, d = U * k[:, None], k * d + S.mean(axis=0) - k * T.mean(axis=0)
+    S = np.asarray(Xc @ W.T) + b
+    T = np.asarray(Xc @ U.T) + d
+    k = S.std(axis=0) / np.maximum(T.std(axis=0), 1e-9)
+    # k·T shifted to the SVM score's mean: k·(X·U + d) + S̄ − k·T̄
+    U, d = U * k[:, None], k * d + S.mean(axis=0) - k * T.mean(axis=0)
     out = LinearSVC(C=sent.C, class_weight="balanced", random_state=seed)
     out.coef_ = (1 - share) * W + share * U
     out.intercept_ = (1 - share) * b + share * d

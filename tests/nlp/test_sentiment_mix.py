@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.naive_bayes import MultinomialNB
@@ -23,7 +25,6 @@ def _data():
 
 def test_mix_is_the_svm_and_the_matched_nb_score_in_one_linear_model(monkeypatch):
     monkeypatch.setattr(T, "SENT_MIX_ALPHA", 0.5)
-    monkeypatch.setattr(T, "SENT_MIX_PLATT", False)
     X, y = _data()
     w = np.ones(len(y))
     comment = np.arange(len(y)) % 2 == 0
@@ -66,3 +67,30 @@ def test_shipped_comment_model_is_mixed_with_naive_bayes(monkeypatch):
     _, _, plain, _ = T.fit_sentiment(X, texts, docs, w, features=feats)
     assert mixed.coef_.shape == plain.coef_.shape
     assert not np.allclose(mixed.coef_, plain.coef_)
+
+
+def test_classifier_reads_comments_with_the_folded_mix_and_titled_items_with_the_press_model():
+    """At predict time the saved mix is the score fitted (comment rows) and titled rows stay with the press model."""
+    from nlp.classify import Classifier
+
+    docs, texts = [], []
+    words = {"negative": "bức xúc tệ quá", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
+    for i in range(30):
+        s = LABELS[i % 3]
+        docs.append({"id": f"A-{i}", "title": "Tin", "text": words[s], "sentiment": s, "_file": "labelled_A.jsonl"})
+        texts.append(f"Tin\n{words[s]} {i}")
+        docs.append({"id": f"S1-{i}", "title": "", "text": words[s], "sentiment": s, "_file": "labelled_S1.jsonl"})
+        texts.append(f"\n{words[s]} nha {i % 4}")
+    feats = T.make_features().fit(texts)
+    X = feats.transform(texts)
+    cues, cf, sent, press = T.fit_sentiment(X, texts, docs, np.ones(len(docs)), features=feats)
+    assert press is not None
+    # a press model that always says "positive", so that a row sent to the wrong model shows
+    always = SimpleNamespace(coef_=press.coef_, predict=lambda Z: np.array(["positive"] * Z.shape[0]))
+    clf = Classifier(feats, {}, {}, sent, "t", {}, cues=cues, comment_features=cf, press_sentiment_model=always)
+    Xc = clf.transform(texts)
+    got = clf.predict_sentiment(Xc)
+    titled = np.array([not t.startswith("\n") for t in texts])
+    assert {g for g, t in zip(got, titled) if t} == {"positive"}
+    want = list(sent.predict(Xc[~titled]))
+    assert [g for g, t in zip(got, titled) if not t] == want and set(want) == set(LABELS)
