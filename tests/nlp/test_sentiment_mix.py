@@ -46,11 +46,9 @@ def test_mix_is_the_svm_and_the_matched_nb_score_in_one_linear_model(monkeypatch
     assert list(m.predict(sp.csr_matrix(np.eye(3, 12)))) == LABELS
 
 
-def test_shipped_comment_model_is_mixed_with_naive_bayes(monkeypatch):
-    """fit_sentiment with the shipped settings returns the mix, not the plain LinearSVC (which SENT_MIX = ""
-    gives)."""
-    words = {"negative": "bức xúc tệ quá", "neutral": "thông báo lịch họp",
-             "positive": "tuyệt vời cảm ơn"}
+def _two_register_rows() -> tuple[list[dict], list[str]]:
+    """30 press rows (with a title) and 30 comment rows, ten of each class, as fit_sentiment takes them."""
+    words = {"negative": "bức xúc tệ quá", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
     docs, texts = [], []
     for i in range(30):
         s = LABELS[i % 3]
@@ -58,6 +56,13 @@ def test_shipped_comment_model_is_mixed_with_naive_bayes(monkeypatch):
         texts.append(f"Tin\n{words[s]} {i}")
         docs.append({"id": f"S1-{i}", "title": "", "text": words[s], "sentiment": s, "_file": "labelled_S1.jsonl"})
         texts.append(f"\n{words[s]} nha {i % 4}")
+    return docs, texts
+
+
+def test_shipped_comment_model_is_mixed_with_naive_bayes(monkeypatch):
+    """fit_sentiment with the shipped settings returns the mix, not the plain LinearSVC (which SENT_MIX = ""
+    gives)."""
+    docs, texts = _two_register_rows()
     feats = T.make_features().fit(texts)
     X = feats.transform(texts)
     w = np.ones(len(docs))
@@ -73,14 +78,7 @@ def test_classifier_reads_comments_with_the_folded_mix_and_titled_items_with_the
     """At predict time the saved mix is the score fitted (comment rows) and titled rows stay with the press model."""
     from nlp.classify import Classifier
 
-    docs, texts = [], []
-    words = {"negative": "bức xúc tệ quá", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
-    for i in range(30):
-        s = LABELS[i % 3]
-        docs.append({"id": f"A-{i}", "title": "Tin", "text": words[s], "sentiment": s, "_file": "labelled_A.jsonl"})
-        texts.append(f"Tin\n{words[s]} {i}")
-        docs.append({"id": f"S1-{i}", "title": "", "text": words[s], "sentiment": s, "_file": "labelled_S1.jsonl"})
-        texts.append(f"\n{words[s]} nha {i % 4}")
+    docs, texts = _two_register_rows()
     feats = T.make_features().fit(texts)
     X = feats.transform(texts)
     cues, cf, sent, press = T.fit_sentiment(X, texts, docs, np.ones(len(docs)), features=feats)
