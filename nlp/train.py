@@ -683,31 +683,26 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     if SENT_MIX and cues is not None:
         comment = np.array([X_text[i].startswith("\n") for i in s_idx])
         sent = mix_comment_model(sent, Xs[s_idx], np.asarray(y_s), weights[s_idx], comment, SENT_MIX, SENT_MIX_SHARE,
-                                 blocks=_mix_blocks(features, X.shape[1], comment_feats), seed=seed)
+                                 word_cols=_word_columns(features, X.shape[1], comment_feats), seed=seed)
     return cues, comment_feats, sent, press_sent
 
 
-def _mix_blocks(features: FeatureUnion | None, n_shared: int, comment_feats: FeatureUnion | None
-                ) -> dict[str, np.ndarray]:
+def _word_columns(features: FeatureUnion | None, n_shared: int, comment_feats: FeatureUnion | None) -> np.ndarray:
     """Column indices of the word blocks in the comment model's matrix (sentiment_matrix: shared columns,
-    comment-only columns, cues, flag), as {"word": …}; the shared block only when its union is given."""
-    out: dict[str, list[np.ndarray]] = {"word": []}
-
-    def add(union: FeatureUnion, start: int) -> None:
+    comment-only columns, cues, flag); the shared block only when its union is given."""
+    cols: list[np.ndarray] = []
+    for union, start in ((features, 0), (comment_feats, n_shared)):
+        if union is None:
+            continue
         for name, tr in union.transformer_list:
             n = len(tr.vocabulary_)
-            if name in out:
-                out[name].append(np.arange(start, start + n))
+            if name == "word":
+                cols.append(np.arange(start, start + n))
             start += n
-
-    if features is not None:
-        add(features, 0)
-    if comment_feats is not None:
-        add(comment_feats, n_shared)
-    return {k: np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for k, v in out.items()}
+    return np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
 
 
-def _second_model(family: str, X, y: np.ndarray, w: np.ndarray, blocks: dict[str, np.ndarray]  # noqa: N803
+def _second_model(family: str, X, y: np.ndarray, w: np.ndarray, cols: np.ndarray  # noqa: N803
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Weights (classes × columns) and intercepts of the second model of SENT_MIX, fitted on the comment model's
     rows X (classes in sorted order, as LinearSVC's): MultinomialNB on the word columns, balanced classes."""
@@ -718,7 +713,6 @@ def _second_model(family: str, X, y: np.ndarray, w: np.ndarray, blocks: dict[str
         raise ValueError(f"unknown SENT_MIX {family!r} (the round-7 variants that lost are in commit b3e4cbc)")
     classes = np.unique(y)
     U = np.zeros((len(classes), X.shape[1]))
-    cols = blocks["word"]
     nb = MultinomialNB(alpha=SENT_MIX_ALPHA)
     nb.fit(X[:, cols], y, sample_weight=compute_sample_weight("balanced", y) * w)
     U[:, cols] = nb.feature_log_prob_
@@ -728,27 +722,31 @@ def _second_model(family: str, X, y: np.ndarray, w: np.ndarray, blocks: dict[str
 
 
 def mix_comment_model(sent: LinearSVC, X, y: np.ndarray, w: np.ndarray, comment: np.ndarray, family: str,  # noqa: N803
-                      share: float, *, blocks: dict[str, np.ndarray], seed: int = 0) -> LinearSVC:
+                      share: float, *, word_cols: np.ndarray, seed: int = 0) -> LinearSVC:
     """The comment model as (1 − share)·SVM + share·second model, per class, folded into the LinearSVC's coef_ and
     intercept_ (one linear model, as NB-SVM). The second score is matched to the SVM score's mean and spread on
     the comment rows (`comment`) of X, as `_NBTopic` matches NB to ridge: with PRESS_MODEL (shipped) the press
     model reads the titled rows, so the mix is scaled for the rows it decides (without it, titled rows get this
     comment-scaled mix too). Why: a second family generalised across registers for topics
     where tuning one model did not."""
-    classes = sent.classes_
     W, b = sent.coef_.astype(np.float64), sent.intercept_.astype(np.float64)
-    U, d = _second_model(family, X, y, w, blocks)
+    U, d = _second_model(family, X, y, w, word_cols)
     Xc = X[comment] if comment.any() else X
     S = np.asarray(Xc @ W.T) + b
     T = np.asarray(Xc @ U.T) + d
     k = S.std(axis=0) / np.maximum(T.std(axis=0), 1e-9)
     # k·T shifted to the SVM score's mean: k·(X·U + d) + S̄ − k·T̄
     U, d = U * k[:, None], k * d + S.mean(axis=0) - k * T.mean(axis=0)
-    out = LinearSVC(C=sent.C, class_weight="balanced", random_state=seed)
-    out.coef_ = (1 - share) * W + share * U
-    out.intercept_ = (1 - share) * b + share * d
-    out.classes_ = classes
-    out.n_features_in_ = X.shape[1]
+    return _folded_svc((1 - share) * W + share * U, (1 - share) * b + share * d, sent.classes_, sent.C, seed)
+
+
+def _folded_svc(coef: np.ndarray, intercept: np.ndarray, classes: np.ndarray, C: float, seed: int  # noqa: N803
+                ) -> LinearSVC:
+    """A LinearSVC holding weights computed outside it (NB-SVM, the SENT_MIX mix), so that Classifier and a
+    saved model read it as any fitted LinearSVC."""
+    out = LinearSVC(C=C, class_weight="balanced", random_state=seed)
+    out.coef_, out.intercept_, out.classes_ = coef, intercept, classes
+    out.n_features_in_ = coef.shape[1]
     return out
 
 
@@ -777,12 +775,7 @@ def nb_svm(X, y: list[str], w: np.ndarray, scaled: np.ndarray, C: float, alpha: 
                       max_iter=5000).fit(X @ sp.diags(r), pos, sample_weight=w)
         coefs.append(m.coef_.ravel() * r)
         intercepts.append(m.intercept_[0])
-    out = LinearSVC(C=C, class_weight="balanced", random_state=seed)
-    out.coef_ = np.vstack(coefs)
-    out.intercept_ = np.array(intercepts)
-    out.classes_ = classes
-    out.n_features_in_ = X.shape[1]
-    return out
+    return _folded_svc(np.vstack(coefs), np.array(intercepts), classes, C, seed)
 
 
 def save(result: TrainResult, directory: Path = MODELS_DIR) -> dict[str, Path]:

@@ -126,19 +126,25 @@ def get_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> dict[str, Any]
     return out
 
 
+# An alert's item ids joined with what is left of each: the story's copy and the item (either may be gone).
+# `alert_items` lists the ids with something left, `alert_items_gone` counts those with nothing.
+_ALERT_ID_ROWS = """
+    FROM (SELECT unnest(item_ids) AS item_id FROM alerts WHERE alert_id = ?) ids
+    LEFT JOIN story_items s ON s.item_id = ids.item_id
+    LEFT JOIN items i ON i.id = ids.item_id
+"""
+
+
 def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
     """The items the alert holds, oldest first: time, outlet, type, title, sentiment, places, link. An id
     that is gone from both the items and the stories (retention deleted it) has nothing to show and is left
     out; `alert_items_gone` counts those, so the page can say so instead of drawing blank rows."""
     return cur.execute(
-        """
-        WITH ids AS (SELECT unnest(item_ids) AS item_id FROM alerts WHERE alert_id = ?)
+        f"""
         SELECT ids.item_id, coalesce(s.published_at, i.published_at) AS published_at,
                coalesce(s.outlet, i.outlet) AS outlet, coalesce(s.source_type, i.source_type) AS source_type,
                coalesce(s.title, i.title) AS title, s.sentiment, s.topics, s.places, s.in_area, i.url
-        FROM ids
-        LEFT JOIN story_items s ON s.item_id = ids.item_id
-        LEFT JOIN items i ON i.id = ids.item_id
+        {_ALERT_ID_ROWS}
         WHERE s.item_id IS NOT NULL OR i.id IS NOT NULL
         ORDER BY published_at, ids.item_id
         """,
@@ -150,11 +156,9 @@ def alert_items_gone(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> int:
     """How many of the alert's item ids are in neither the items nor the stories any more (deleted by
     retention): the alert keeps their ids as its record of what raised it."""
     row = cur.execute(
-        """
-        WITH ids AS (SELECT DISTINCT unnest(item_ids) AS item_id FROM alerts WHERE alert_id = ?)
-        SELECT count(DISTINCT ids.item_id) FROM ids
-        LEFT JOIN story_items s ON s.item_id = ids.item_id
-        LEFT JOIN items i ON i.id = ids.item_id
+        f"""
+        SELECT count(DISTINCT ids.item_id)
+        {_ALERT_ID_ROWS}
         WHERE s.item_id IS NULL AND i.id IS NULL
         """,
         [alert_id],

@@ -28,9 +28,8 @@ def test_mix_is_the_svm_and_the_matched_nb_score_in_one_linear_model(monkeypatch
     X, y = _data()
     w = np.ones(len(y))
     comment = np.arange(len(y)) % 2 == 0
-    blocks = {"word": np.arange(6), "char": np.arange(6, 12)}
     svm = LinearSVC(C=0.3, class_weight="balanced", random_state=0).fit(X, y)
-    m = T.mix_comment_model(svm, X, y, w, comment, "mnb", 0.4, blocks=blocks)
+    m = T.mix_comment_model(svm, X, y, w, comment, "mnb", 0.4, word_cols=np.arange(6))
     assert isinstance(m, LinearSVC) and m.coef_.shape == (3, 12) and list(m.classes_) == LABELS
     # the same scores by hand: NB's log-likelihoods on the word block, centred over the classes, matched per class
     # to the SVM score's mean and spread on the comment rows, then 0.6 · SVM + 0.4 · NB
