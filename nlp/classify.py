@@ -581,7 +581,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
 # other words ("không tốt lắm" → "không neg_tốt neg_lắm"), so that "tốt" under a negation is a feature of its own.
 # Contrast scope: the words of the sentence after "nhưng / tuy nhiên / có điều / tiếc là / , mà", which carries
 # the point by the guideline ("giá hơi cao nhưng đáng tiền" → "… nhưng but_đáng but_tiền").
-NEGATORS = {"không", "chẳng", "chả", "chưa", "ko", "k", "kh", "khg", "kg", "khong", "hok", "hông", "hổng", "hem",
+# Not "kg": the normaliser expands the teencode "kg" to "không" and keeps a "kg" that is a unit ("2 kg", "đồng/kg").
+NEGATORS = {"không", "chẳng", "chả", "chưa", "ko", "k", "kh", "khg", "khong", "hok", "hông", "hổng", "hem",
             "khum", "chẳg", "đếch", "chang"}
 # "không khí", "không gian", "không những … mà còn", "chả cá": no negation
 _NOT_NEGATED_AFTER = {"khí", "gian", "quân", "phận", "lưu", "dây", "những", "chỉ", "riêng", "ngừng", "ngớt", "cá",

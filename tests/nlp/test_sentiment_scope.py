@@ -33,6 +33,7 @@ def test_negation_scope_is_marked_to_the_clause_end(text, want):
     "không khí trong lành",              # not a negator
     "không những đẹp mà còn rẻ",
     "giá 50 k thôi",                     # "k" after a number is a thousand
+    "mỗi kg thịt ngon lắm",              # "kg" left by the normaliser is a unit (its teencode became "không")
     "y chang như quảng cáo đẹp lắm",     # "y chang": just like
     "nghe y chang bài cũ",
 ])
