@@ -1,0 +1,128 @@
+"""Why comments of another domain get the wrong sentiment, in aggregate: the n-grams behind each confusion.
+
+    PYTHONPATH=. nice -n 5 .venv/bin/python -m devtools.sentiment_miss_features --set vsfc \
+        [--model-dir /tmp/m] [--top 30] [--cache /tmp/sent-lab]
+
+Why: the zero-shot sets of nlp/eval/eval_only.py (VSFC student feedback, VLSP 2016 product comments) say *how
+often* the comment model is wrong; to write social-register training lines for the kinds it misreads, the
+writer needs to know *what kind* of comment is misread without reading any (the sets are eval-only: their texts
+are never printed, read or copied).
+
+What: the set's comments (no title, as eval_only tags them) are read by the comment sentiment model. For each
+confusion cell (gold → predicted) with at least --min-items comments (never fewer than 20):
+- "pulled by": the n-grams of our vocabulary with the largest summed contribution (TF-IDF value × (predicted
+  class coefficient − gold class coefficient)) over the cell's comments: what pulls them to the wrong class;
+- "missing cues": word n-grams found in many of the cell's comments and relatively more often than in the
+  comments of the same gold class read right, with their gold-class coefficient: frequent words of the misses
+  that the model does not reward name the varieties of comment that the training lines lack.
+Only n-grams of the model's vocabulary (fitted on our training rows) and counts are printed, never a text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from devtools.topic_miss_features import load_model
+
+LABELS = ("negative", "neutral", "positive")
+
+
+def sentiment_names(clf) -> np.ndarray:
+    """Names of the comment sentiment model's columns: shared, comment-only, cues, then the comment flag."""
+    parts = [clf.features.get_feature_names_out()]
+    if clf.cues is not None:
+        comment = clf.comment_features if clf.comment_features is not None else clf.features
+        parts += [np.array([f"c:{n}" for n in comment.get_feature_names_out()]), clf.cues.get_feature_names_out()]
+        if clf.press_sentiment_model is not None:
+            parts.append(np.array(["flag"]))
+    names = np.concatenate(parts).astype(object)
+    n = clf.sentiment_model.coef_.shape[1]
+    assert len(names) == n, (len(names), n)
+    return names
+
+
+def _is_word(name: str) -> bool:
+    return name.split(":", 1)[-1].startswith("word__")
+
+
+def _show(name: str) -> str:
+    block = "c:" if name.startswith("c:") else ""
+    return block + name.split(":", 1)[-1].split("__", 1)[-1]
+
+
+def cell_report(X, names, coef, classes, gold, pred, g: str, p: str, top: int, out) -> None:
+    """Print what pulls the comments of gold class `g` that were read as `p`."""
+    rows = np.flatnonzero((gold == g) & (pred == p))
+    hits = np.flatnonzero((gold == g) & (pred == g))
+    gi, pi = classes.index(g), classes.index(p)
+    w = coef[pi] - coef[gi]
+    con = np.asarray(X[rows].multiply(w[None, :]).sum(axis=0)).ravel()
+    word = np.array([_is_word(s) for s in names])
+    other = ~word & np.array([not s.startswith("flag") for s in names])
+    share = con[other].clip(0).sum() / max(con.clip(0).sum(), 1e-9)
+    order = [j for j in np.argsort(-con) if word[j] and con[j] > 0][:top]
+    print(f" {g} read as {p}: {len(rows)} comments (non-word columns {share:.0%} of the pull); pulled by", file=out)
+    print("   " + ", ".join(f"{_show(names[j])} {con[j]:+.2f}" for j in order), file=out)
+    cues = [j for j in np.argsort(-con) if names[j].startswith("cue_") and con[j] > 0][:8]
+    if cues:
+        print("   cue columns: " + ", ".join(f"{names[j]} {con[j]:+.2f}" for j in cues), file=out)
+    wj = np.flatnonzero(word)
+    Xw = X[:, wj]
+    df_m = np.asarray((Xw[rows] > 0).sum(axis=0)).ravel() / len(rows)
+    df_h = np.asarray((Xw[hits] > 0).sum(axis=0)).ravel() / max(len(hits), 1)
+    lift = (df_m + 0.005) / (df_h + 0.005)
+    cand = np.flatnonzero((df_m >= 10 / len(rows)) & (lift > 1.5))
+    cand = cand[np.argsort(-(df_m[cand] * np.log(lift[cand])))][:top]
+    print(f"   missing cues (share of these / of the {g} read right, {g} coef, {p} coef):", file=out)
+    print("   " + ", ".join(f"{_show(names[wj[j]])} {df_m[j]:.2f}/{df_h[j]:.2f} {coef[gi, wj[j]]:+.2f} "
+                            f"{coef[pi, wj[j]]:+.2f}" for j in cand), file=out)
+
+
+def report(clf, X, gold: list[str], top: int, min_items: int, out=sys.stdout) -> dict:
+    """Confusion counts of the comment model on X, then the aggregate n-grams of every large enough cell."""
+    names = sentiment_names(clf)
+    model = clf.sentiment_model
+    Xs = X[:, :model.coef_.shape[1]].tocsr()  # the sentiment columns come first (Classifier.transform)
+    classes = [str(c) for c in model.classes_]
+    coef = np.asarray(model.coef_)
+    pred = np.array([str(s) for s in model.predict(Xs)])
+    gold_a = np.array(gold)
+    cells = Counter(zip(gold_a, pred))
+    print("confusion (gold → predicted): " + ", ".join(f"{g}→{p} {cells[(g, p)]}" for g in LABELS for p in LABELS),
+          file=out)
+    for g in LABELS:
+        for p in LABELS:
+            if g != p and cells[(g, p)] >= min_items:
+                cell_report(Xs, names, coef, classes, gold_a, pred, g, p, top, out)
+    return {f"{g}->{p}": cells[(g, p)] for g in LABELS for p in LABELS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from nlp.eval.eval_only import DEFAULT, vlsp_test, vsfc_test
+    from nlp.eval.sentiment_variants import NormCache
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", choices=["vsfc", "vlsp"], required=True)
+    ap.add_argument("--data", default=DEFAULT)
+    ap.add_argument("--model-dir", default="")
+    ap.add_argument("--cache", default="/tmp/sent-lab")
+    ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--min-items", type=int, default=20, help="print nothing for a cell smaller than this")
+    args = ap.parse_args(argv)
+    clf = load_model(args.model_dir)
+    texts, gold = (vsfc_test if args.set == "vsfc" else vlsp_test)(Path(args.data))
+    cache = NormCache(Path(args.cache) / "norm.pkl")
+    norm = cache.get([("", t) for t in texts])
+    cache.save()
+    X = clf.transform([c for c, _ in norm])
+    report(clf, X, gold, args.top, max(args.min_items, 20))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
