@@ -40,7 +40,7 @@ def out_of_fold(docs: list[dict], X, X_text: list[str], w: np.ndarray, folds: in
     """id → {pred, margin, scores} for every sentiment training row, each scored by models that never saw it
     (nor its stripped copy). `features`: the fitted union of `X` (the comment model's NB mix reads its word block)."""
     import nlp.train as T
-    from nlp.classify import sentiment_matrix
+    from nlp.classify import Classifier, sentiment_matrix
 
     ids = np.array([d["id"] for d in docs])
     audited = sorted({d["id"] for d in docs if T.trains_sentiment(d) and not T.is_heldout(d["id"])})
@@ -55,15 +55,10 @@ def out_of_fold(docs: list[dict], X, X_text: list[str], w: np.ndarray, folds: in
         cues, cf, sent, press = T.fit_sentiment(X[keep], [t for t, m in zip(X_text, keep) if m],
                                                 [d for d, m in zip(docs, keep) if m], w[keep], features=features)
         idx = [first[i] for i in sorted(leave)]
-        comment = [i for i in idx if X_text[i].startswith("\n") or press is None]
-        titled = [i for i in idx if i not in set(comment)]
-        scored: list[tuple[int, np.ndarray, list[str]]] = []
-        if comment:
-            M = sentiment_matrix(X[comment], [X_text[i] for i in comment], cues, cf, flag=press is not None)
-            scored += list(zip(comment, sent.decision_function(M), [list(sent.classes_)] * len(comment)))
-        if titled:
-            scored += list(zip(titled, press.decision_function(X[titled]), [list(press.classes_)] * len(titled)))
-        for i, s, classes in scored:
+        clf = Classifier(features, {}, {}, sent, "audit", cues=cues, comment_features=cf, press_sentiment_model=press)
+        M = sentiment_matrix(X[idx], [X_text[i] for i in idx], cues, cf, flag=press is not None)
+        S, classes = clf.sentiment_scores(M)
+        for i, s in zip(idx, S):
             d = docs[i]
             label = d["sentiment"]
             pred = classes[int(np.argmax(s))]

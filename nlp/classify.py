@@ -215,6 +215,13 @@ def sentiment_matrix(X, texts: Sequence[str], cues: "SentimentCues", comment_fea
     return sp.hstack(blocks, format="csr")
 
 
+def _class_scores(model, X) -> np.ndarray:  # noqa: N803
+    """A linear model's scores as one column per class (a two-class model's one margin as [−m, m]), so that
+    the argmax is its prediction."""
+    S = np.asarray(model.decision_function(X), dtype=np.float64)
+    return np.column_stack([-S, S]) if S.ndim == 1 else S
+
+
 class Classifier:
     """Features + topic models + sentiment model, with the version they were trained as."""
 
@@ -293,18 +300,27 @@ class Classifier:
         P = decide_topics(self.topic_scores(X), self.th, **self.info.get("topic_rule", {}))
         return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
 
-    def predict_sentiment(self, X) -> list[str]:  # noqa: N803
+    def sentiment_scores(self, X) -> tuple[np.ndarray, list[str]]:  # noqa: N803
+        """Class scores of each row by the model that reads it, and the class names (columns).
+
+        Items with a title (press, official, forum threads) are read by the model trained without the social
+        slices, on the shared columns only, so that comments do not move their reading; comment-like items (the
+        flag column, see sentiment_matrix) by the comment model. One place for that routing: predict_sentiment
+        and devtools.label_audit read it."""
         X = self._sentiment_columns(X)
-        y = self.sentiment_model.predict(X)
+        S = _class_scores(self.sentiment_model, X)
+        classes = [str(c) for c in self.sentiment_model.classes_]
         press_model = getattr(self, "press_sentiment_model", None)
         if press_model is not None and X.shape[0]:
-            # items with a title (press, official, forum threads) are read by the model trained without the
-            # social slices, on the shared columns only, so that comments do not move their reading
             titled = np.asarray(X[:, -1].todense()).ravel() == 0
             if titled.any():
-                y = y.astype(object)
-                y[titled] = press_model.predict(X[titled][:, :press_model.coef_.shape[1]])
-        return [str(s) for s in y]
+                assert [str(c) for c in press_model.classes_] == classes
+                S[titled] = _class_scores(press_model, X[titled][:, :press_model.coef_.shape[1]])
+        return S, classes
+
+    def predict_sentiment(self, X) -> list[str]:  # noqa: N803
+        S, classes = self.sentiment_scores(X)
+        return [classes[j] for j in np.argmax(S, axis=1)] if len(S) else []
 
     def save(self, path: str | Path) -> None:
         import joblib

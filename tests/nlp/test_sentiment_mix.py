@@ -83,7 +83,8 @@ def test_classifier_reads_comments_with_the_folded_mix_and_titled_items_with_the
     cues, cf, sent, press = T.fit_sentiment(X, texts, docs, np.ones(len(docs)), features=feats)
     assert press is not None
     # a press model that always says "positive", so that a row sent to the wrong model shows
-    always = SimpleNamespace(coef_=press.coef_, predict=lambda Z: np.array(["positive"] * Z.shape[0]))
+    always = SimpleNamespace(coef_=press.coef_, classes_=press.classes_,
+                             decision_function=lambda Z: np.tile([0.0, 0.0, 1.0], (Z.shape[0], 1)))
     clf = Classifier(feats, {}, {}, sent, "t", {}, cues=cues, comment_features=cf, press_sentiment_model=always)
     Xc = clf.transform(texts)
     got = clf.predict_sentiment(Xc)

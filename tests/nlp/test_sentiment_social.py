@@ -226,12 +226,14 @@ def test_cue_block_of_19_cues_keeps_its_width():
 class _Fixed:
     """A stand-in model that says one label for every row and records the width it was given."""
 
+    classes_ = np.array(["negative", "neutral", "positive"])
+
     def __init__(self, label: str, width: int = 0):
         self.label, self.coef_ = label, np.zeros((3, width))
 
-    def predict(self, X):  # noqa: N803
+    def decision_function(self, X):  # noqa: N803
         self.width = X.shape[1]
-        return np.array([self.label] * X.shape[0])
+        return np.tile((self.classes_ == self.label).astype(float), (X.shape[0], 1))
 
 
 def test_titled_items_use_the_press_model_and_comments_the_comment_model():
