@@ -6,6 +6,9 @@
   "negative" vs the rest, binary macro-F1, plus recall of negative.
 - ViCTSD test: toxic comments vs our "negative" (binary F1 of toxic detection).
 - VSFC test and VLSP2016 test: 3-class sentiment macro-F1 (other domains: student and product feedback).
+- UBS bank test (real social posts to banks: complaints and praise, the register nearest to the hidden real
+  Facebook comments): posts whose aspect labels all carry one polarity, negative or positive (neutral is too
+  rare to score); macro-F1 over those two classes, a "neutral" reading counting as a miss of either.
 - baomoi TC201805 sample: title+lead items of the sections that map onto one of our topics; per topic,
   F1 of "topic predicted" vs "item is in that section", over the items of all mapped sections.
 - ViCTSD article titles (827, with news sections): the same for the sections that map.
@@ -72,6 +75,33 @@ def vlsp_test(d: Path) -> tuple[list[str], list[str]]:
     return [nfc(r["Data"]) for r in rows], [m[r["Class"]] for r in rows]
 
 
+def ubs_test(d: Path) -> tuple[list[str], list[str]]:
+    """UBS bank test posts with one polarity (negative or positive) over all their aspect labels."""
+    texts, gold = [], []
+    with open(d / "sentiment_ubs_bank/test.txt", encoding="utf-8") as fh:
+        for ln in fh:
+            labels, words = [], ln.split()
+            while words and words[0].startswith("__label__"):
+                labels.append(words.pop(0).rsplit("#", 1)[-1])
+            pols = set(labels)
+            if len(pols) == 1 and pols <= {"negative", "positive"} and words:
+                texts.append(nfc(" ".join(words)))
+                gold.append(pols.pop())
+    return texts, gold
+
+
+def polarity(pipe, texts, gold, workers, name):
+    """Macro-F1 over negative and positive (the gold has no neutral; a neutral reading is a miss)."""
+    out = tag_texts(pipe, texts, workers)
+    pred = [o["sentiment"] for o in out]
+    per = f1_score(gold, pred, labels=["negative", "positive"], average=None)
+    f1m = float(per.mean())
+    print(f"{name}: n={len(texts)}, polarity macro-F1 {f1m:.4f} (negative {per[0]:.4f}, positive {per[1]:.4f}), "
+          f"read neutral {sum(p == 'neutral' for p in pred)}")
+    return {"n": len(texts), "macro_f1": round(f1m, 4), "f1_negative": round(float(per[0]), 4),
+            "f1_positive": round(float(per[1]), 4)}
+
+
 def tag_texts(pipe, texts: list[str], workers: int) -> list[dict]:
     rows = [{"id": str(i), "title": "", "text": t} for i, t in enumerate(texts)]
     return pipe.tag_parallel(rows, workers=workers)
@@ -134,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     results["vsfc"] = three_way(pipe, *vsfc_test(d), args.workers, "VSFC test")
     # VLSP 2016
     results["vlsp2016"] = three_way(pipe, *vlsp_test(d), args.workers, "VLSP2016 test")
+    # UBS bank posts
+    results["ubs_bank"] = polarity(pipe, *ubs_test(d), args.workers, "UBS bank test (one polarity)")
     # baomoi
     items = []
     with open(d / "news_baomoi_tc201805_sample/tc201805_sample.jsonl", encoding="utf-8") as fh:
