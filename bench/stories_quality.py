@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/stories_quality.py                    # demo/corpus/quangninh.jsonl
     .venv/bin/python bench/stories_quality.py --tagger fixture   # the corpus's own hand labels as tags
+    .venv/bin/python bench/stories_quality.py --model-dir /tmp/m  # tag with a model trained elsewhere
 
 Prints pairwise recall and precision of the stories against the corpus's `story` labels (items without
 a label are their own event), every story that holds items of two labelled events or of a labelled
-event and an unlabelled item ("mixed"), and each alert with its severity and reason. The demo's
+event and an unlabelled item ("mixed"), and each alert with its severity and reason, and the restored titles of
+its items written without diacritics (what staff read when such an item names the story). The demo's
 offsets are laid on a fixed clock (the demo starts at START), so runs are comparable.
 """
 
@@ -49,12 +51,14 @@ def main() -> None:
     from langnghe.commands.replay import fixture_tagger, parse_time, pipeline_tagging, replay
     from store import alerts as store_alerts
     from store import stories as store_stories
+    from store import tags as store_tags
     from store.db import Database
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--input", default=str(CORPUS))
     ap.add_argument("--tagger", choices=("auto", "fixture"), default="auto")
     ap.add_argument("--step", type=float, default=15, help="minutes between detection steps (live: 1)")
+    ap.add_argument("--model-dir", default="", help="models to tag with (e.g. a `langnghe train --out` directory)")
     args = ap.parse_args()
     rows = corpus_rows(Path(args.input))
     for r in rows:
@@ -63,7 +67,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = str(Path(tmp) / "q.duckdb")
         data = config_mod.read_toml(config_mod.DEFAULTS_PATH)
-        cfg = config_mod.parse(config_mod._merge(data, {"storage": {"db_path": db_path, "snapshot_path": db_path + ".s"}}))
+        over = {"storage": {"db_path": db_path, "snapshot_path": db_path + ".s"}}
+        if args.model_dir:
+            over["nlp"] = {"model_dir": str(Path(args.model_dir).resolve())}
+        cfg = config_mod.parse(config_mod._merge(data, over))
         with Database(db_path) as db:
             processor, tagger = None, None
             if args.tagger == "auto":
@@ -77,6 +84,8 @@ def main() -> None:
                 named = dict(zip(*[list(c) for c in store_stories.list_stories(
                     cur, datetime(1970, 1, 1), limit=100_000)[["story_id", "title"]].T.values]))
                 history = store_alerts.audit_log(cur).to_dict("records")
+                # the titles staff read for items written without diacritics (alerts, briefing, reports)
+                restored = {i: t.get("title_restored") for i in got for t in [store_tags.get_tags(cur, i) or {}]}
     truth = {r["id"]: r["story"] or f"solo:{r['id']}" for r in rows}
     got = {i: got[i] for i in truth if i in got}
     recall, precision = pair_scores(truth, got)
@@ -107,6 +116,9 @@ def main() -> None:
         for e in history:
             if e["alert_id"] == a["alert_id"] and e["action"] != "raise":
                 print(f"    history {e['at']} {e['action']}: {e['note']}")
+        for i in sorted(members.get(a["story_id"], [])):
+            if restored.get(i):
+                print(f"    restored title of {i}: {restored[i]!r}")
 
 
 if __name__ == "__main__":

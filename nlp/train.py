@@ -49,6 +49,10 @@ MODELS_DIR = Path(__file__).with_name("models")
 DEFAULT_VERSION = "1.0"
 HELDOUT_PERCENT = 20
 VNTC_WEIGHT = 0.3
+# The restorer's local sentences (nlp/data/corpus/local_phrases.txt, written by the team: coal mining, floods,
+# wards of Uông Bí, the words of local posts) and how many times their counts are added (docs/NLP.md, "Diacritics").
+LOCAL_PHRASES = "local_phrases.txt"
+LOCAL_PHRASES_WEIGHT = 3
 AUG_WEIGHT = 1.0
 # Weight of the sentiment cue block (nlp.classify.SentimentCues) next to the TF-IDF blocks; 0 leaves it out.
 CUE_SCALE = 0.5
@@ -271,7 +275,20 @@ def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     return train, held
 
 
-def corpus_texts() -> Iterable[str]:
+def local_phrases(path: Path | None = None) -> list[str]:
+    """The team's own sentences about the area (nlp/data/corpus/local_phrases.txt): mining, floods, wards and
+    the words of local posts, which national news rarely writes ("bãi thải than", "sạt rồi", "Nam Mẫu").
+    Lines starting with "#" and blank lines are skipped."""
+    path = path or CORPUS_DIR / LOCAL_PHRASES
+    with open(path, encoding="utf-8") as fh:
+        return [clean(ln) for ln in fh if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def corpus_texts(local_weight: int | None = None) -> Iterable[str]:
+    """The restorer's shippable text: VNTC, binhvq, and the local sentences `local_weight` times (a count
+    weight: a few hundred sentences against millions of syllables of national news)."""
+    for _ in range(LOCAL_PHRASES_WEIGHT if local_weight is None else local_weight):
+        yield from local_phrases()
     with gzip.open(CORPUS_DIR / "vntc_train.jsonl.gz", "rt", encoding="utf-8") as fh:
         for ln in fh:
             yield clean(json.loads(ln)["text"])

@@ -170,13 +170,13 @@ def _item_row(r: tuple) -> dict[str, Any]:
 def get_tags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
     row = cur.execute(
         """SELECT item_id, model_version, topics, sentiment, in_area, places, place_details, lang,
-                  no_diacritics, folded, tagged_at FROM item_tags WHERE item_id = ?""",
+                  no_diacritics, folded, tagged_at, title_restored FROM item_tags WHERE item_id = ?""",
         [item_id],
     ).fetchone()
     if row is None:
         return None
     keys = ("item_id", "model_version", "topics", "sentiment", "in_area", "places", "place_details", "lang",
-            "no_diacritics", "folded", "tagged_at")
+            "no_diacritics", "folded", "tagged_at", "title_restored")
     out = dict(zip(keys, row))
     out["place_details"] = json.loads(out["place_details"]) if out["place_details"] else []
     return out

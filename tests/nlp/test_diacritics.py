@@ -175,3 +175,18 @@ def test_the_collector_is_paused_during_a_restore_and_left_as_found(normaliser, 
         assert not gc.isenabled()  # a caller's own pause is kept
     finally:
         gc.enable()
+
+
+# Local words that national news rarely writes (coal mining, wards, the words of local posts): learnt from
+# nlp/data/corpus/local_phrases.txt. Needs the model retrained with that file (the restorer trained before it
+# gave "bãi thải thân", "thân tổ ong", "công ty than Nam Máu", "nhà em sát rồi", "tắc đường qua",
+# "xa Thường Yên Công").
+LOCAL = [
+    "bãi thải than", "than tổ ong", "công ty than Nam Mẫu", "nhà em sạt rồi", "tắc đường quá",
+    "xã Thượng Yên Công",
+]
+
+
+def test_restores_local_phrases(normaliser):
+    got = [normaliser.restorer.restore(strip_marks(s)) for s in LOCAL]
+    assert [g.lower() for g in got] == [s.lower() for s in LOCAL]
