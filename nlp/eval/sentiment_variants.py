@@ -238,6 +238,12 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "nomix": [("SENT_MIX", "")],
     **{f"mnb-a{a}-v{v}": [("SENT_MIX", "mnb"), ("SENT_MIX_SHARE", v), ("SENT_MIX_ALPHA", a)]
        for a in (0.03, 0.1, 0.3, 1.0) for v in (0.25, 0.33, 0.5, 0.67)},
+    # round 8: a wish scope (WISH_CUES, WISH_MARK), relative to "base"
+    "wish-add": [("WISH_CUES", "add")],
+    "wish-move": [("WISH_CUES", "move")],
+    "wish-mark": [("WISH_MARK", True)],
+    "wish-move+mark": [("WISH_CUES", "move"), ("WISH_MARK", True)],
+    "wish-add+mark": [("WISH_CUES", "add"), ("WISH_MARK", True)],
 }
 
 
