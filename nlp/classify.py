@@ -554,7 +554,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 suggest = suggest or self._suggestion(tags, toks, k, clause_k if not clause_op and not cause else 9)
                 self._degree(tags, toks, k, v)
             clause_k += 1
-            more = more or (suggest and tok in _WISH_MORE and not keep[i])
+            more = more or (bool(wish) and suggest and tok in _WISH_MORE and not keep[i])
             cause = cause or tok in ("vì", "do", "tại", "bởi")
             if 0 < k - last_neg <= 2 and tok not in _YN_TAIL and tag != "negator":
                 neg_word = True
