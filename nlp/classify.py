@@ -357,10 +357,26 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
              "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild",
-             "neg_plain")
+             "neg_plain", "wish_pos", "wish_more")
 # Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
 # read only these).
 _CUE_NAMES_V1 = 17
+# Columns of cue blocks fitted before the wish cues (round 8) or with them switched off (SentimentCues.wish "").
+_CUE_NAMES_V3 = 24
+# Round 8, a wish scope: in a clause opened by a suggestion or wish, opinion words are wished, not said ("nên
+# giảng dễ hiểu hơn", "cần nhiều ví dụ hơn", "mong cán bộ trả lời nhanh hơn" name what is lacking now). With one of
+# these after the opener the wish asks for more of something: "wish_more".
+_WISH_MORE = {"hơn", "thêm", "nữa", "lại", "chút", "hon", "them", "nua"}
+# … unless the clause asks to keep or spread what is there ("nên nhân rộng hơn nữa", "cần phát huy", "mong thầy
+# luôn vui khỏe", "mong có thêm nhiều chương trình ý nghĩa như này"): praise, read as before round 8.
+_WISH_KEEP = {("nhân", "rộng"), ("phát", "huy"), ("duy", "trì"), ("tiếp", "tục"), ("giữ", "vững"), ("luôn",),
+              ("mãi",), ("như", "này"), ("như", "vậy"), ("như", "thế"), ("như", "thế", "này"), ("học", "tập"),
+              ("khỏe",), ("khoẻ",), ("thành", "công"), ("hạnh", "phúc"), ("nhan", "rong"), ("phat", "huy")}
+
+
+def _keep_clause(toks: list[str]) -> bool:
+    """The clause asks to keep or spread what is there, or wishes a person well (_WISH_KEEP)."""
+    return any(tuple(toks[a:a + n]) in _WISH_KEEP for n in (1, 2, 3) for a in range(len(toks)))
 # A suggestion or request ("thầy nên cho thêm bài tập", "mong shop kiểm tra lại", "cần cải thiện"): these open
 # one anywhere in a clause; "nên"/"cần" only near the clause start (after at most 3 words: "giảng viên nên …"),
 # as "nên" is also "so" ("dạy nhanh nên em không hiểu") and "cần bán/mua/tuyển" is an ad.
@@ -408,8 +424,12 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     the clause after "nhưng" carries the point; question forms.
     """
 
-    def __init__(self, scale: float = 1.0):
+    def __init__(self, scale: float = 1.0, wish: str = ""):
         self.scale = scale
+        # round 8: "add" counts praise words after a suggestion opener in the clause also as `wish_pos` and
+        # marks a wish for more (`wish_more`); "move" counts them there instead of lex_pos (and balance);
+        # "" = the 24 cues of round 7 (nlp.train.WISH_CUES)
+        self.wish = wish
 
     def fit(self, X=None, y=None):  # noqa: N803
         lex = load_opinion_lexicon()
@@ -421,7 +441,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 if len(toks) > 1:
                     self.table_.setdefault(tuple(fold(t) for t in toks), tag)
         self.maxlen_ = max(len(k) for k in self.table_)
-        self.n_cues_ = len(CUE_NAMES)
+        self.n_cues_ = len(CUE_NAMES) if getattr(self, "wish", "") else _CUE_NAMES_V3
         return self
 
     def _tags(self, toks: list[str]) -> list[tuple[str, int]]:
@@ -470,6 +490,17 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         return False
 
     @staticmethod
+    def _keep_flags(toks: list[str]) -> list[bool]:
+        """Per token: its clause (between ?!.,;…) asks to keep or spread what is there (_keep_clause)."""
+        out: list[bool] = []
+        start = 0
+        for i, t in enumerate(toks + ["."]):
+            if t in "?!.,;…":
+                out += [_keep_clause(toks[start:i])] * (i - start) + [False]
+                start = i + 1
+        return out[:len(toks)]
+
+    @staticmethod
     def _degree(tags: list[tuple[str, int]], toks: list[str], k: int, v: np.ndarray) -> None:
         """A degree adverb next to a word that is not an opinion word (cue 21); "hơi" + word (cue 22)."""
         def plain(j: int) -> bool:
@@ -505,6 +536,9 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         cause = False  # "vì/do …" opened the clause: a "nên" after it is "so"
         neg_word, neg_op = False, False  # a negator followed by a word in this clause; it negated an opinion word
         n_cues = getattr(self, "n_cues_", len(CUE_NAMES))
+        wish = getattr(self, "wish", "") if n_cues > _CUE_NAMES_V3 else ""
+        keep = self._keep_flags(toks) if wish else []
+        more = False  # a "hơn / thêm / nữa / lại / chút" after the suggestion opener of this clause
         for k, (tag, i) in enumerate(tags + [("", -1)]):
             tok = toks[i] if i >= 0 else "."
             if tok in "?!.,;…":
@@ -514,12 +548,14 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 if suggest:
                     v[19] += 1
                     v[20] += clause_pos > 0  # "nên nhân rộng", "mong thầy luôn vui khỏe": a wish, not a fault
+                    if wish:
+                        v[25] += more  # "cần nhiều ví dụ hơn": what is wished is lacking now
                 is_yn = clause_open and prev in _YN_END
                 if n_cues > 23 and neg_word and not neg_op and not is_yn and tok != "?" and not compare_open:
                     v[23] += 1  # "không có tài liệu", "chưa ai trả lời": a lack or a refusal, with no opinion word
                 neg_word, neg_op = False, False
                 clause_op, clause_open, prev = 0, False, ""
-                clause_k, suggest, clause_pos, cause = 0, False, 0, False
+                clause_k, suggest, clause_pos, cause, more = 0, False, 0, False, False
                 if i < 0:
                     break
                 last_neg, compare_open = -9, False
@@ -534,6 +570,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 suggest = suggest or self._suggestion(tags, toks, k, clause_k if not clause_op and not cause else 9)
                 self._degree(tags, toks, k, v)
             clause_k += 1
+            more = more or (bool(wish) and suggest and tok in _WISH_MORE and not keep[i])
             cause = cause or tok in ("vì", "do", "tại", "bởi")
             if 0 < k - last_neg <= 2 and tok not in _YN_TAIL and tag != "negator":
                 neg_word = True
@@ -545,8 +582,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             elif tag == "contrast" and k > 0:
                 but = True
                 if n_cues > 19:  # the clause after "nhưng" carries the point: suggestions, degree words and
-                    v[19:24] = 0  # plain negations before it do not ("giá hơi cao nhưng chất lượng xứng đáng")
-                    suggest, clause_pos, neg_word = False, 0, False
+                    v[19:26] = 0  # plain negations before it do not ("giá hơi cao nhưng chất lượng xứng đáng")
+                    suggest, clause_pos, neg_word, more = False, 0, False, False
             elif tok in ("nào", "ai") and last_neg >= 0 and k - last_neg <= 4 and self._compare_ahead(tags, toks, k):
                 compare_open = True
             elif tag in ("pos", "neg"):
@@ -561,6 +598,10 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 elif negated:
                     v[5 if pos else 6] += 1
                     neg_op = True
+                elif wish and pos and suggest and not keep[i]:
+                    v[24] += 1  # "nên giảng dễ hiểu hơn": praise wished for, not given
+                    if wish == "add":
+                        v[3] += 1
                 else:
                     v[3 if pos else 4] += 1
                     if 0 <= k - last_int <= 2 or (k + 1 < len(tags) and tags[k + 1][0] == "intens"):
@@ -681,21 +722,92 @@ def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_") -> str:
     return " ".join(out)
 
 
+_CAUSE = {"vì", "do", "tại", "bởi"}
+
+
+def _opinion_terms() -> set[tuple[str, ...]]:
+    """The team lexicon's praise and complaint terms as token tuples (read once)."""
+    global _OPINION_TERMS
+    if _OPINION_TERMS is None:
+        lex = load_opinion_lexicon()
+        _OPINION_TERMS = {tuple(t.split()) for tag in ("pos", "neg") for t in lex.get(tag, [])}
+    return _OPINION_TERMS
+
+
+_OPINION_TERMS: set[tuple[str, ...]] | None = None
+
+
+def _wish_opener(toks: list[str], s: int, i: int) -> int:
+    """Length of the suggestion or wish opener at toks[i] in the clause starting at s (0: none); the same rule as
+    the `suggest` cue: "mong / hy vọng / đề nghị …" anywhere, "nên / cần" within the first 3 words of the
+    clause with no opinion word or "vì / do" before them, not "cần bán", "ai cần" nor "nên đi thử"."""
+    t = toks[i]
+    nxt = toks[i + 1] if i + 1 < len(toks) else ""
+    if t in _SUGGEST_NEAR:
+        before = toks[s:i]
+        if i - s > 3 or nxt in _NOT_SUGGEST_AFTER or (t in ("cần", "can") and before[-1:] == ["ai"]):
+            return 0
+        if _CAUSE & set(before):
+            return 0
+        terms = _opinion_terms()
+        if any(tuple(before[a:b]) in terms for a in range(len(before)) for b in range(a + 1, len(before) + 1)):
+            return 0  # "dạy hay nên em thích": "nên" is "so"
+        return 1
+    if t in _SUGGEST_ANY:
+        if (t, nxt) in _SUGGEST_PHRASES:
+            return 2
+        return 1 if (t,) in _SUGGEST_PHRASES else 0
+    return 0
+
+
+def _wish_scope(toks: list[str]) -> list[int]:
+    """Indices of the words after a suggestion or wish opener, up to the clause end."""
+    out: list[int] = []
+    for s, e in _clauses(toks):
+        if _keep_clause(toks[s:e]):
+            continue  # "nên nhân rộng hơn nữa": praise, left as it was
+        for i in range(s, e):
+            n = _wish_opener(toks, s, i)
+            if n:
+                out.extend(range(i + n, e))
+                break
+    return out
+
+
+def mark_wish(text: str, prefix: str = "wish_", marked: str | None = None) -> str:
+    """The words after a suggestion or wish opener up to the clause end get `prefix` ("thầy nên giảng chậm hơn" →
+    "thầy nên wish_giảng wish_chậm wish_hơn"): praise words in a wish are wished, not said. Lowercase input;
+    `marked`: the same text after mark_negation (same tokens, some prefixed), to prefix instead."""
+    toks = _SCOPE_TOK.findall(text)
+    out = marked.split(" ") if marked else list(toks)
+    if len(out) != len(toks):
+        out = list(toks)
+    for j in _wish_scope(toks):
+        out[j] = prefix + out[j]
+    return " ".join(out)
+
+
 class ScopeMarker:
     """Preprocessor of the comment-only word vocabulary: lowercase, then negation and/or contrast scope marking
     (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles. The
     pickle keeps only the settings: a saved model reads with the mark_negation / mark_contrast of the running code,
     so a change to them changes how a shipped model reads comments until it is retrained."""
 
-    def __init__(self, negation: bool = True, window: int = 0, contrast: str = ""):
+    def __init__(self, negation: bool = True, window: int = 0, contrast: str = "", wish: bool = False):
         self.negation = negation
         self.window = window
         self.contrast = contrast
+        self.wish = wish  # round 8: the words of a wish clause get "wish_" (mark_wish; nlp.train.WISH_MARK)
 
     def __call__(self, text: str) -> str:
         text = text.lower()
-        if self.negation:
+        wish = getattr(self, "wish", False)  # markers pickled before round 8 have no such setting
+        if self.negation and wish:
+            text = mark_wish(text, marked=mark_negation(text, self.window))  # "nên wish_neg_để …"
+        elif self.negation:
             text = mark_negation(text, self.window)
+        elif wish:
+            text = mark_wish(text)
         if self.contrast:
             text = mark_contrast(text, self.contrast)
         return text

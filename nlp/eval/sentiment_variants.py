@@ -162,6 +162,13 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
             early = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) <= 9]
             res["social_S1_9"] = round(f1_score([gold[i] for i in early], [pred[i] for i in early], average="macro",
                                                 labels=LABELS), 4)
+            r8 = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) >= 42]
+            if r8:  # round 8's slices S42, S43: the held-out lines of S1–S41 stay comparable with runs without them
+                old = [i for i in range(len(files)) if i not in set(r8)]
+                for name_, idx in (("social_S1_41", old), ("social_S42+", r8)):
+                    res[name_] = round(f1_score([gold[i] for i in idx], [pred[i] for i in idx], average="macro",
+                                                labels=LABELS), 4)
+                res["social_S42+_n"] = len(r8)
             new = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) >= 20]
             if new:
                 res["social_S20+"] = round(f1_score([gold[i] for i in new], [pred[i] for i in new], average="macro",
@@ -238,6 +245,12 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "nomix": [("SENT_MIX", "")],
     **{f"mnb-a{a}-v{v}": [("SENT_MIX", "mnb"), ("SENT_MIX_SHARE", v), ("SENT_MIX_ALPHA", a)]
        for a in (0.03, 0.1, 0.3, 1.0) for v in (0.25, 0.33, 0.5, 0.67)},
+    # round 8: a wish scope (WISH_CUES, WISH_MARK), relative to "base"
+    "wish-add": [("WISH_CUES", "add")],
+    "wish-move": [("WISH_CUES", "move")],
+    "wish-mark": [("WISH_MARK", True)],
+    "wish-move+mark": [("WISH_CUES", "move"), ("WISH_MARK", True)],
+    "wish-add+mark": [("WISH_CUES", "add"), ("WISH_MARK", True)],
 }
 
 

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from nlp.classify import ScopeMarker, make_features, mark_contrast, mark_negation
+from nlp.classify import ScopeMarker, make_features, mark_contrast, mark_negation, mark_wish
 
 
 @pytest.mark.parametrize("text,want", [
@@ -85,3 +85,35 @@ def test_nb_svm_is_one_linear_model():
     m = nb_svm(sp.csr_matrix(X), list(y), np.ones(90), scaled, C=1.0, alpha=1.0)
     assert m.coef_.shape == (3, 12) and list(m.classes_) == ["negative", "neutral", "positive"]
     assert list(m.predict(sp.csr_matrix(np.eye(3, 12)))) == ["negative", "neutral", "positive"]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("thầy nên giảng chậm hơn, nhiều bạn không theo kịp", "thầy nên wish_giảng wish_chậm wish_hơn , nhiều bạn không theo kịp"),
+    ("mong cán bộ trả lời nhanh hơn", "mong wish_cán wish_bộ wish_trả wish_lời wish_nhanh wish_hơn"),
+    ("đề nghị phường sửa đường", "đề nghị wish_phường wish_sửa wish_đường"),
+    ("cần nhiều ví dụ hơn", "cần wish_nhiều wish_ví wish_dụ wish_hơn"),
+])
+def test_wish_scope_is_marked_to_the_clause_end(text, want):
+    assert mark_wish(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "nên nhân rộng hơn nữa",             # to keep or spread what is there: praise
+    "mong thầy luôn vui khỏe",           # a wish to a person
+    "mong có thêm nhiều chương trình ý nghĩa như này",
+    "chúc thầy cô mạnh khỏe",            # no suggestion opener
+    "thầy dạy hay nên em thích",         # "nên" after an opinion word is "so"
+    "vì bận nên em nghỉ",
+    "cần bán xe gấp",                    # an ad
+    "mọi người nên đi thử",              # a recommendation to others
+])
+def test_wish_scope_leaves_praise_and_lookalikes_alone(text):
+    assert mark_wish(text) == text
+
+
+def test_wish_and_negation_marks_combine_and_old_markers_read_as_before():
+    assert ScopeMarker(wish=True)("mong shop đừng để hàng không tốt") == \
+        "mong wish_shop wish_đừng wish_để wish_hàng wish_không wish_neg_tốt"
+    old = ScopeMarker()
+    del old.wish  # as unpickled from a model saved before round 8
+    assert old("nên giảng dễ hiểu hơn") == "nên giảng dễ hiểu hơn"

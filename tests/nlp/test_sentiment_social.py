@@ -157,7 +157,7 @@ def test_yes_no_questions(cues):
 
 def test_cue_block_fitted_before_new_cues_keeps_its_width():
     c = SentimentCues().fit()
-    assert c.transform(["có tốt không"]).shape[1] == len(CUE_NAMES)
+    assert c.transform(["có tốt không"]).shape[1] == c.n_cues_ == len(CUE_NAMES) - 2  # without the wish cues
     del c.n_cues_  # as unpickled from a model saved before the last cues were added
     assert c.transform(["có tốt không"]).shape[1] == 17
 
@@ -254,3 +254,40 @@ def test_titled_items_use_the_press_model_and_comments_the_comment_model():
     assert press.width == n_shared  # the press model reads the shared columns only
     clf.press_sentiment_model = None  # a model saved before the split: one model, no flag column
     assert clf.predict_sentiment(clf.transform(["Tin\nmưa"])) == ["positive"]
+
+
+@pytest.fixture(scope="module")
+def wish_cues():
+    c = SentimentCues(wish="move").fit()
+    return lambda text: dict(zip(CUE_NAMES, c.cues(text)))
+
+
+@pytest.mark.parametrize("text,wish_pos,more", [
+    ("nên giảng dễ hiểu hơn", 1, 1), ("cần nhiều ví dụ hơn", 0, 1), ("mong cán bộ trả lời nhanh hơn", 0, 1),
+    ("cô nên cho thêm thời gian làm bài", 0, 1), ("mong thầy giảng dễ hiểu hơn", 1, 1),
+])
+def test_a_wish_for_more_names_a_lack(wish_cues, text, wish_pos, more):
+    c = wish_cues(text)
+    assert (c["wish_pos"], c["wish_more"]) == (wish_pos, more), text
+    assert c["lex_pos"] == 0 and c["balance"] <= 0, text  # the wished praise word is not said
+
+
+@pytest.mark.parametrize("text", [
+    "nên nhân rộng hơn nữa", "mong thầy luôn vui khỏe", "mong có thêm nhiều chương trình ý nghĩa như này",
+    "chúc thầy cô mạnh khỏe", "thầy dạy rất hay",
+])
+def test_praise_and_wishes_to_a_person_keep_their_praise(wish_cues, text):
+    c = wish_cues(text)
+    assert c["wish_pos"] == 0 and c["wish_more"] == 0, text
+    assert c["lex_pos"] >= 1 and c["balance"] > 0, text
+
+
+def test_wish_cues_off_keep_the_round_7_block():
+    off = SentimentCues().fit()
+    assert off.n_cues_ == 24 and off.transform(["nên giảng dễ hiểu hơn"]).shape[1] == 24
+    c = dict(zip(CUE_NAMES, off.cues("nên giảng dễ hiểu hơn")))
+    assert c["lex_pos"] == 1  # as read before round 8
+    on = SentimentCues(wish="add").fit()
+    assert on.transform(["x"]).shape[1] == len(CUE_NAMES) == 26
+    del on.wish  # as unpickled from a model saved before round 8
+    assert on.cues("nên giảng dễ hiểu hơn")[CUE_NAMES.index("wish_pos")] == 0
