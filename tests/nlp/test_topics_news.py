@@ -87,9 +87,11 @@ def test_topic_models_read_their_own_columns_and_sentiment_the_shared_ones():
             self.coef_ = np.zeros((3, width)) if w is None else w[None, :]
             self.intercept_ = np.zeros(1)
 
-        def predict(self, X):  # noqa: N803
+        classes_ = np.array(["negative", "neutral", "positive"])
+
+        def decision_function(self, X):  # noqa: N803
             self.width = X.shape[1]
-            return np.array(["neutral"] * X.shape[0])
+            return np.tile([0.0, 1.0, 0.0], (X.shape[0], 1))  # "neutral"
 
     n_own = own.transform(texts[:1]).shape[1]
     gold = np.zeros(n_own)
