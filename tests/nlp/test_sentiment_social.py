@@ -252,6 +252,9 @@ def test_titled_items_use_the_press_model_and_comments_the_comment_model():
     assert X[0, n_shared:-1].nnz == 0 and X[1, n_shared:-1].nnz > 0  # comment-only columns: comments only
     assert clf.predict_sentiment(X) == ["negative", "positive", "positive"]
     assert press.width == n_shared  # the press model reads the shared columns only
+    press.classes_ = np.array(["negative", "positive", "neutral"])  # its columns would mean other classes
+    with pytest.raises(ValueError, match="classes differ"):
+        clf.predict_sentiment(X)
     clf.press_sentiment_model = None  # a model saved before the split: one model, no flag column
     assert clf.predict_sentiment(clf.transform(["Tin\nmưa"])) == ["positive"]
 
