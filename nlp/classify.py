@@ -435,6 +435,11 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         # "" = the 24 cues of round 7 (nlp.train.WISH_CUES)
         self.wish = wish
 
+    def __setstate__(self, state: dict) -> None:
+        """A block pickled before round 8 has no `wish`: without it get_params and repr fail (scikit-learn reads
+        every __init__ argument back)."""
+        super().__setstate__({"wish": "", **state})
+
     def fit(self, X=None, y=None):  # noqa: N803
         lex = load_opinion_lexicon()
         self.table_: dict[tuple[str, ...], str] = {}

@@ -294,3 +294,13 @@ def test_wish_cues_off_keep_the_round_7_block():
     assert on.transform(["x"]).shape[1] == len(CUE_NAMES) == 26
     del on.wish  # as unpickled from a model saved before round 8
     assert on.cues("nên giảng dễ hiểu hơn")[CUE_NAMES.index("wish_pos")] == 0
+
+
+def test_cue_block_pickled_before_round_8_reads_back_with_its_params():
+    import pickle
+
+    old = SentimentCues(scale=0.5).fit()
+    del old.wish  # as saved before round 8
+    back = pickle.loads(pickle.dumps(old))
+    assert back.get_params() == {"scale": 0.5, "wish": ""} and "SentimentCues" in repr(back)
+    assert back.transform(["nên giảng dễ hiểu hơn"]).shape[1] == 24
