@@ -85,7 +85,7 @@ def main() -> None:
                     cur, datetime(1970, 1, 1), limit=100_000)[["story_id", "title"]].T.values]))
                 history = store_alerts.audit_log(cur).to_dict("records")
                 # the titles staff read for items written without diacritics (alerts, briefing, reports)
-                restored = {i: t.get("title_restored") for i in got for t in [store_tags.get_tags(cur, i) or {}]}
+                restored = store_tags.restored_titles(cur, list(got))
     truth = {r["id"]: r["story"] or f"solo:{r['id']}" for r in rows}
     got = {i: got[i] for i in truth if i in got}
     recall, precision = pair_scores(truth, got)

@@ -6,7 +6,8 @@
 Why: the zero-shot sets of nlp/eval/eval_only.py (VSFC student feedback, VLSP 2016 product comments) say *how
 often* the comment model is wrong; to write social-register training lines for the kinds it misreads, the
 writer needs to know *what kind* of comment is misread without reading any (the sets are eval-only: their texts
-are never printed, read or copied).
+are never printed nor read; their normalised form stays in the local --cache file, as for
+nlp/eval/sentiment_variants.py, which normalises with the shipped restorer whatever --model-dir says).
 
 What: the set's comments (no title, as eval_only tags them) are read by the comment sentiment model. For each
 confusion cell (gold → predicted) with at least --min-items comments (never fewer than 20):

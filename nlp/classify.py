@@ -314,7 +314,8 @@ class Classifier:
         if press_model is not None and X.shape[0]:
             titled = np.asarray(X[:, -1].todense()).ravel() == 0
             if titled.any():
-                assert [str(c) for c in press_model.classes_] == classes
+                if [str(c) for c in press_model.classes_] != classes:  # columns must mean the same class
+                    raise ValueError(f"press and comment sentiment classes differ: {press_model.classes_} / {classes}")
                 S[titled] = _class_scores(press_model, X[titled][:, :press_model.coef_.shape[1]])
         return S, classes
 
@@ -377,6 +378,8 @@ _WISH_KEEP = {("nhân", "rộng"), ("phát", "huy"), ("duy", "trì"), ("tiếp",
 def _keep_clause(toks: list[str]) -> bool:
     """The clause asks to keep or spread what is there, or wishes a person well (_WISH_KEEP)."""
     return any(tuple(toks[a:a + n]) in _WISH_KEEP for n in (1, 2, 3) for a in range(len(toks)))
+
+
 # A suggestion or request ("thầy nên cho thêm bài tập", "mong shop kiểm tra lại", "cần cải thiện"): these open
 # one anywhere in a clause; "nên"/"cần" only near the clause start (after at most 3 words: "giảng viên nên …"),
 # as "nên" is also "so" ("dạy nhanh nên em không hiểu") and "cần bán/mua/tuyển" is an ad.
@@ -388,6 +391,7 @@ _NOT_SUGGEST_AFTER = {"bán", "mua", "tuyển", "thuê", "tìm", "gấp", "gì",
                       "gi",
                       # a recommendation to others, not a request to whoever is judged: "nên đi thử", "nên ghé"
                       "thử", "ghé", "xem", "đến", "tới", "đi", "ủng", "thu", "ghe", "den", "toi", "di"}
+_CAUSE = {"vì", "do", "tại", "bởi"}  # "vì/do …" opens a cause: a "nên" after it is "so"
 # Degree adverbs: next to a word the lexicon lacks they still mark an evaluation ("khá nhanh", "quá nhiều bài
 # tập", "nói nhỏ quá"); "hơi" before a word is a mild criticism ("hơi nhanh", "hơi khó") unless it is the noun
 # ("xe hơi", "hơi nước") or the slang "hơi bị" (= very).
@@ -430,6 +434,11 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         # marks a wish for more (`wish_more`); "move" counts them there instead of lex_pos (and balance);
         # "" = the 24 cues of round 7 (nlp.train.WISH_CUES)
         self.wish = wish
+
+    def __setstate__(self, state: dict) -> None:
+        """A block pickled before round 8 has no `wish`: without it get_params and repr fail (scikit-learn reads
+        every __init__ argument back)."""
+        super().__setstate__({"wish": "", **state})
 
     def fit(self, X=None, y=None):  # noqa: N803
         lex = load_opinion_lexicon()
@@ -571,7 +580,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 self._degree(tags, toks, k, v)
             clause_k += 1
             more = more or (bool(wish) and suggest and tok in _WISH_MORE and not keep[i])
-            cause = cause or tok in ("vì", "do", "tại", "bởi")
+            cause = cause or tok in _CAUSE
             if 0 < k - last_neg <= 2 and tok not in _YN_TAIL and tag != "negator":
                 neg_word = True
             if tag == "negator":
@@ -722,7 +731,7 @@ def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_") -> str:
     return " ".join(out)
 
 
-_CAUSE = {"vì", "do", "tại", "bởi"}
+_OPINION_TERMS: set[tuple[str, ...]] | None = None  # _opinion_terms(), filled on first use
 
 
 def _opinion_terms() -> set[tuple[str, ...]]:
@@ -732,9 +741,6 @@ def _opinion_terms() -> set[tuple[str, ...]]:
         lex = load_opinion_lexicon()
         _OPINION_TERMS = {tuple(t.split()) for tag in ("pos", "neg") for t in lex.get(tag, [])}
     return _OPINION_TERMS
-
-
-_OPINION_TERMS: set[tuple[str, ...]] | None = None
 
 
 def _wish_opener(toks: list[str], s: int, i: int) -> int:

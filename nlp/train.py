@@ -297,8 +297,9 @@ def local_phrases(path: Path | None = None) -> list[str]:
 def corpus_texts(local_weight: int | None = None) -> Iterable[str]:
     """The restorer's shippable text: VNTC, binhvq, and the local sentences `local_weight` times (a count
     weight: a few hundred sentences against millions of syllables of national news)."""
+    local = local_phrases()  # read once, yielded `local_weight` times
     for _ in range(LOCAL_PHRASES_WEIGHT if local_weight is None else local_weight):
-        yield from local_phrases()
+        yield from local
     with gzip.open(CORPUS_DIR / "vntc_train.jsonl.gz", "rt", encoding="utf-8") as fh:
         for ln in fh:
             yield clean(json.loads(ln)["text"])

@@ -182,6 +182,19 @@ def get_tags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] |
     return out
 
 
+def restored_titles(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> dict[str, str]:
+    """id → restored title of those of the given items whose title was written without diacritics: what staff
+    read for them (alerts, briefing, reports). One query for all of them, not one get_tags a row."""
+    if not ids:
+        return {}
+    rows = cur.execute(
+        """SELECT item_id, title_restored FROM item_tags
+           WHERE title_restored IS NOT NULL AND item_id IN (SELECT unnest(?::VARCHAR[]))""",
+        [list(ids)],
+    ).fetchall()
+    return {str(i): t for i, t in rows}
+
+
 def count_tagged(cur: "duckdb.DuckDBPyConnection", model_version: str | None = None) -> int:
     if model_version is None:
         return int(cur.execute("SELECT count(*) FROM item_tags").fetchone()[0])

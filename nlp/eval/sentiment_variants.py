@@ -115,6 +115,11 @@ def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]]) -> l
     return out
 
 
+def _macro_f1(gold: list[str], pred: list[str], idx: list[int]) -> float:
+    """Macro-F1 over the lines `idx` (a part of the social held-out, by slice)."""
+    return round(f1_score([gold[i] for i in idx], [pred[i] for i in idx], average="macro", labels=LABELS), 4)
+
+
 def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
     import nlp.train as T
     from nlp.classify import Classifier, make_features
@@ -159,20 +164,18 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
         if name in ("vsfc", "vlsp"):
             res[name + "_cm"] = confusion_matrix(gold, pred, labels=LABELS).tolist()
         if name == "social":
-            early = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) <= 9]
-            res["social_S1_9"] = round(f1_score([gold[i] for i in early], [pred[i] for i in early], average="macro",
-                                                labels=LABELS), 4)
-            r8 = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) >= 42]
-            if r8:  # round 8's slices S42, S43: the held-out lines of S1–S41 stay comparable with runs without them
-                old = [i for i in range(len(files)) if i not in set(r8)]
-                for name_, idx in (("social_S1_41", old), ("social_S42+", r8)):
-                    res[name_] = round(f1_score([gold[i] for i in idx], [pred[i] for i in idx], average="macro",
-                                                labels=LABELS), 4)
+            slice_no = [int(f.split("_S")[1].split(".")[0]) for f in files]  # labelled_S<n>.jsonl of each line
+            res["social_S1_9"] = _macro_f1(gold, pred, [i for i, n in enumerate(slice_no) if n <= 9])
+            # round 8's slices (S42–S49; on main S45, S46): the held-out lines of S1–S41 stay comparable with
+            # runs without them
+            r8 = [i for i, n in enumerate(slice_no) if n >= 42]
+            if r8:
+                res["social_S1_41"] = _macro_f1(gold, pred, [i for i, n in enumerate(slice_no) if n < 42])
+                res["social_S42+"] = _macro_f1(gold, pred, r8)
                 res["social_S42+_n"] = len(r8)
-            new = [i for i, f in enumerate(files) if int(f.split("_S")[1].split(".")[0]) >= 20]
+            new = [i for i, n in enumerate(slice_no) if n >= 20]
             if new:
-                res["social_S20+"] = round(f1_score([gold[i] for i in new], [pred[i] for i in new], average="macro",
-                                                    labels=LABELS), 4)
+                res["social_S20+"] = _macro_f1(gold, pred, new)
                 res["social_S20+_n"] = len(new)
     cache.save()
     return res

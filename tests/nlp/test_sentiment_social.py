@@ -252,6 +252,9 @@ def test_titled_items_use_the_press_model_and_comments_the_comment_model():
     assert X[0, n_shared:-1].nnz == 0 and X[1, n_shared:-1].nnz > 0  # comment-only columns: comments only
     assert clf.predict_sentiment(X) == ["negative", "positive", "positive"]
     assert press.width == n_shared  # the press model reads the shared columns only
+    press.classes_ = np.array(["negative", "positive", "neutral"])  # its columns would mean other classes
+    with pytest.raises(ValueError, match="classes differ"):
+        clf.predict_sentiment(X)
     clf.press_sentiment_model = None  # a model saved before the split: one model, no flag column
     assert clf.predict_sentiment(clf.transform(["Tin\nmưa"])) == ["positive"]
 
@@ -291,3 +294,13 @@ def test_wish_cues_off_keep_the_round_7_block():
     assert on.transform(["x"]).shape[1] == len(CUE_NAMES) == 26
     del on.wish  # as unpickled from a model saved before round 8
     assert on.cues("nên giảng dễ hiểu hơn")[CUE_NAMES.index("wish_pos")] == 0
+
+
+def test_cue_block_pickled_before_round_8_reads_back_with_its_params():
+    import pickle
+
+    old = SentimentCues(scale=0.5).fit()
+    del old.wish  # as saved before round 8
+    back = pickle.loads(pickle.dumps(old))
+    assert back.get_params() == {"scale": 0.5, "wish": ""} and "SentimentCues" in repr(back)
+    assert back.transform(["nên giảng dễ hiểu hơn"]).shape[1] == 24

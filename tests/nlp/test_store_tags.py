@@ -57,6 +57,20 @@ def test_save_replace_and_pending(db):
     assert got["place_details"][0]["level"] == "ward_2025"
 
 
+def test_restored_titles_in_one_query_and_in_get_tags(db):
+    _insert_items(db, [("r1", "bai thai than sat roi", ""), ("r2", "Tin có dấu", "")])
+    base = {"model_version": "v1", "topics": [], "sentiment": "neutral", "in_area": True, "places": [],
+            "place_details": [], "lang": "vi", "folded": ""}
+    with db.write() as cur:
+        T.save_tags(cur, [{**base, "id": "r1", "no_diacritics": True, "title_restored": "bãi thải than sạt rồi"},
+                          {**base, "id": "r2", "no_diacritics": False, "title_restored": ""}])
+    with db.read() as cur:
+        assert T.restored_titles(cur, ["r1", "r2", "r3"]) == {"r1": "bãi thải than sạt rồi"}
+        assert T.restored_titles(cur, []) == {}
+        assert T.get_tags(cur, "r1")["title_restored"] == "bãi thải than sạt rồi"
+        assert T.get_tags(cur, "r2")["title_restored"] is None
+
+
 def test_human_labels_round_trip(db):
     _insert_items(db, [("i1", "Dân bức xúc vì bụi than", "Xe chở than gây bụi")])
     with db.write() as cur:
