@@ -97,7 +97,12 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     s = NotifySettings.from_config(cfg)
     if not s.enabled:
         return {"sent": 0, "retried": 0}
-    now = now or utcnow()
+    fixed = now  # a pass run at a given time (tests, replays) stamps and schedules by that time, not the wall clock
+
+    def stamp() -> Any:
+        return fixed or utcnow()
+
+    now = stamp()
     with db.read() as cur:
         rows = store_notify.due_rows(cur, now)
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -122,11 +127,11 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
             with db.write() as cur:
                 if ok:
-                    store_notify.mark_sent(cur, ids, utcnow())
+                    store_notify.mark_sent(cur, ids, stamp())
                 else:
-                    store_notify.mark_retry(cur, ids, detail, utcnow(), max_attempts=s.max_attempts,
+                    store_notify.mark_retry(cur, ids, detail, stamp(), max_attempts=s.max_attempts,
                                             base_seconds=s.retry_base_seconds)
-                store_notify.log_send(cur, utcnow(), channel, address, ids, ok, detail)
+                store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
             out["sent" if ok else "retried"] += len(ids)
             if not ok:
                 log.warning("notification via %s failed: %s", channel, detail)
