@@ -358,12 +358,58 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
              "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild",
-             "neg_plain", "wish_pos", "wish_more")
+             "neg_plain", "wish_pos", "wish_more", "compare_other_better", "compare_now_better", "compare_worse")
 # Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
 # read only these).
 _CUE_NAMES_V1 = 17
 # Columns of cue blocks fitted before the wish cues (round 8) or with them switched off (SentimentCues.wish "").
 _CUE_NAMES_V3 = 24
+# Columns of cue blocks fitted with the wish cues and without the comparison cues (SentimentCues.compare "").
+_CUE_NAMES_V4 = 26
+# Round 8 (second wave), which side of "hơn" the writer stands on. A comparison clause has "hơn" (not "hơn 100",
+# not "hơn nữa" opening it), "không/chẳng/chưa bằng", "thua" or "kém"; its subject (words before the opinion word)
+# or its object (words after the comparison word) may be marked as the past or the other place …
+_CMP_OTHER = {("trước",), ("hồi", "xưa"), ("ngày", "trước"), ("ngày", "xưa"), ("xưa",), ("cũ",), ("bên", "kia"),
+              ("chỗ", "khác"), ("nơi", "khác"), ("bên", "cạnh"), ("hồi", "trước"), ("lúc", "trước"), ("năm", "ngoái"),
+              ("dạo", "trước"), ("hồi", "đó"), ("tuyến", "trên"), ("tỉnh", "khác"), ("kia",), ("khác",),
+              ("truoc",), ("hoi", "xua"), ("ngay", "xua"), ("xua",), ("cu",), ("ben", "kia"), ("cho", "khac"),
+              ("ben", "canh"), ("khac",)}
+# … or as now ("giờ", "bây giờ", "nay", "dạo này", "năm nay").
+_CMP_NOW = {("giờ",), ("bây", "giờ"), ("nay",), ("hiện", "nay"), ("dạo", "này"), ("năm", "nay"), ("giờ", "đây"),
+            ("bây", "h"), ("gio",), ("bay", "gio"), ("dao", "nay"), ("nam", "nay")}
+_CMP_BASE = {"hơn", "hon"}
+_CMP_LESS = {"thua", "kém", "kem"}  # "thua xa quán bên cạnh", "kém hơn trước": the judged one is worse
+_CMP_NEGATOR = {"không", "chẳng", "chưa", "ko", "k", "khong", "chang", "chua"}
+_NUM_WORDS = {"một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "trăm", "nghìn", "ngàn",
+              "triệu", "tỷ", "tỉ", "chục", "mot", "hai", "muoi", "tram", "nghin", "ngan", "trieu", "ty"}
+
+
+def _has_mark(toks: list[str], marks: set[tuple[str, ...]]) -> bool:
+    return any(tuple(toks[a:a + n]) in marks for n in (1, 2) for a in range(len(toks)))
+
+
+def _compare_spans(toks: list[str]) -> list[tuple[int, int, int]]:
+    """The comparison words of a clause as (start, end, kind): kind 1 = "hơn", 2 = "không bằng" (the judged one is
+    not as good), 3 = "thua / kém" (worse). Lookalikes are left out: "hơn 100 người", "hơn nữa, …" opening a
+    clause, "bằng xe" (no negator before it)."""
+    out: list[tuple[int, int, int]] = []
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        if t in _CMP_BASE:
+            after2 = toks[i + 2] if i + 2 < len(toks) else ""
+            if nxt.isdigit() or (nxt in _NUM_WORDS and after2 not in ("ngoái", "trước", "nay", "xưa", "ngoai", "truoc")) or (
+                    nxt in ("nữa", "nua") and i == 0):
+                continue
+            if i and toks[i - 1] in _CMP_LESS:
+                continue  # "kém hơn": counted once, at "kém"
+            out.append((i, i + 1, 1))
+        elif t in ("bằng", "bang") and i and toks[i - 1] in _CMP_NEGATOR:
+            out.append((i - 1, i + 1, 2))
+        elif t in _CMP_LESS and not (i and toks[i - 1] in ("yếu", "tốn", "thua", "yeu", "ton")):
+            out.append((i, i + 1 + (nxt in _CMP_BASE), 3))
+    return out
+
+
 # Round 8, a wish scope: in a clause opened by a suggestion or wish, opinion words are wished, not said ("nên
 # giảng dễ hiểu hơn", "cần nhiều ví dụ hơn", "mong cán bộ trả lời nhanh hơn" name what is lacking now). With one of
 # these after the opener the wish asks for more of something: "wish_more".
@@ -428,8 +474,12 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     the clause after "nhưng" carries the point; question forms.
     """
 
-    def __init__(self, scale: float = 1.0, wish: str = ""):
+    def __init__(self, scale: float = 1.0, wish: str = "", compare: str = ""):
         self.scale = scale
+        # round 8, second wave: "add" reads which side of a comparison the writer stands on (compare_other_better,
+        # compare_now_better, compare_worse); "move": the same, and the praise words of a comparison that favours
+        # the other side leave lex_pos and balance; "" = no such columns (nlp.train.COMPARE_CUES)
+        self.compare = compare
         # round 8: "add" counts praise words after a suggestion opener in the clause also as `wish_pos` and
         # marks a wish for more (`wish_more`); "move" counts them there instead of lex_pos (and balance);
         # "" = the 24 cues of round 7 (nlp.train.WISH_CUES)
@@ -438,7 +488,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     def __setstate__(self, state: dict) -> None:
         """A block pickled before round 8 has no `wish`: without it get_params and repr fail (scikit-learn reads
         every __init__ argument back)."""
-        super().__setstate__({"wish": "", **state})
+        super().__setstate__({"wish": "", "compare": "", **state})
 
     def fit(self, X=None, y=None):  # noqa: N803
         lex = load_opinion_lexicon()
@@ -450,7 +500,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 if len(toks) > 1:
                     self.table_.setdefault(tuple(fold(t) for t in toks), tag)
         self.maxlen_ = max(len(k) for k in self.table_)
-        self.n_cues_ = len(CUE_NAMES) if getattr(self, "wish", "") else _CUE_NAMES_V3
+        self.n_cues_ = (len(CUE_NAMES) if getattr(self, "compare", "") else _CUE_NAMES_V4 if getattr(self, "wish", "")
+                        else _CUE_NAMES_V3)
         return self
 
     def _tags(self, toks: list[str]) -> list[tuple[str, int]]:
@@ -528,6 +579,53 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         elif span in _DEGREE_POST and k and plain(k - 1) and not (k + 1 < len(tags) and tags[k + 1][0] in ("pos", "neg")):
             v[21] += 1
 
+    @staticmethod
+    def _comparisons(tags: list[tuple[str, int]], toks: list[str], v: np.ndarray) -> set[int]:
+        """Comparison cues per clause (cues 26–28); returns the tag indices of praise words whose comparison
+        favours the past or the other place ("trước tốt hơn giờ", "quán bên cạnh ngon hơn": a lack now).
+        Question clauses ("chỗ nào rẻ hơn?") compare nothing yet and are skipped."""
+        moved: set[int] = set()
+        start = 0
+        for k, (_, i) in enumerate(tags + [("", len(toks))]):
+            if i < len(toks) and toks[i] not in "?!.,;…":
+                continue
+            s0, start = start, k + 1
+            clause = tags[s0:k]
+            if not clause or (i < len(toks) and toks[i] == "?"):
+                continue
+            lo = clause[0][1]
+            hi = i
+            ctoks = toks[lo:hi]
+            for a, b, kind in _compare_spans(ctoks):
+                a, b = a + lo, b + lo
+                ops = [(j, t, p) for j, (t, p) in enumerate(clause, start=s0) if t in ("pos", "neg") and p < a]
+                after = toks[b:hi]
+                if kind == 1 and not ops:
+                    continue  # "nhiều hơn", "hơn hẳn": no opinion word to compare by
+                j, tag, p = ops[-1] if ops else (-1, "", a)
+                subj = toks[lo:p]
+                negated = any(t in _CMP_NEGATOR for t in toks[max(lo, p - 2):p])
+                good = (tag == "pos") != negated if kind == 1 else False  # "không bằng", "thua", "kém": not good
+                other_first = _has_mark(subj, _CMP_OTHER) and not _has_mark(subj, _CMP_NOW)
+                now_first = _has_mark(subj, _CMP_NOW)
+                if not (other_first or now_first):
+                    other_first = _has_mark(after, _CMP_NOW)
+                    now_first = _has_mark(after, _CMP_OTHER) and not other_first
+                if kind == 1 and tag == "pos" and not negated and not now_first and (
+                        other_first or (p > lo and toks[p - 1] in ("còn", "con"))):
+                    v[26] += 1  # "trước tốt hơn giờ", "quán bên cạnh còn ngon hơn"
+                    if j >= 0:
+                        moved.add(j)
+                elif good and now_first:
+                    v[27] += 1  # "giờ đẹp hơn trước", "nhanh hơn bệnh viện tuyến trên"
+                elif not good and other_first:
+                    v[27] += 1  # "trước tệ hơn giờ", "hồi xưa không bằng giờ": now is better
+                elif not good and now_first and kind != 1:
+                    v[26] += 1  # "giờ không bằng trước", "thua xa quán bên cạnh"
+                elif not good:
+                    v[28] += 1  # "tệ hơn", "đắt hơn", "chậm hơn", "kém hơn"
+        return moved
+
     def cues(self, text: str) -> np.ndarray:
         v = np.zeros(len(CUE_NAMES), dtype=np.float32)
         low = text.lower()
@@ -548,6 +646,10 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         wish = getattr(self, "wish", "") if n_cues > _CUE_NAMES_V3 else ""
         keep = self._keep_flags(toks) if wish else []
         more = False  # a "hơn / thêm / nữa / lại / chút" after the suggestion opener of this clause
+        compare = getattr(self, "compare", "") if n_cues > _CUE_NAMES_V4 else ""
+        moved = self._comparisons(tags, toks, v) if compare else set()
+        if compare != "move":
+            moved = set()
         for k, (tag, i) in enumerate(tags + [("", -1)]):
             tok = toks[i] if i >= 0 else "."
             if tok in "?!.,;…":
@@ -607,6 +709,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 elif negated:
                     v[5 if pos else 6] += 1
                     neg_op = True
+                elif k in moved:
+                    pass  # "trước tốt hơn giờ": praise of the other side, counted in compare_other_better
                 elif wish and pos and suggest and not keep[i]:
                     v[24] += 1  # "nên giảng dễ hiểu hơn": praise wished for, not given
                     if wish == "add":
