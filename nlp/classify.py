@@ -388,6 +388,11 @@ def _has_mark(toks: list[str], marks: set[tuple[str, ...]]) -> bool:
     return any(tuple(toks[a:a + n]) in marks for n in (1, 2) for a in range(len(toks)))
 
 
+def _none_better(subj: list[str]) -> bool:
+    """"chưa thấy ai / không nào … hơn": praise by comparison (the `praise_compare` cue), not a side taken."""
+    return any(t in _CMP_NEGATOR for t in subj) and any(t in ("ai", "nào", "nao") for t in subj)
+
+
 def _compare_spans(toks: list[str]) -> list[tuple[int, int, int]]:
     """The comparison words of a clause as (start, end, kind): kind 1 = "hơn", 2 = "không bằng" (the judged one is
     not as good), 3 = "thua / kém" (worse). Lookalikes are left out: "hơn 100 người", "hơn nữa, …" opening a
@@ -604,6 +609,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                     continue  # "nhiều hơn", "hơn hẳn": no opinion word to compare by
                 j, tag, p = ops[-1] if ops else (-1, "", a)
                 subj = toks[lo:p]
+                if _none_better(toks[lo:a]):
+                    continue
                 negated = any(t in _CMP_NEGATOR for t in toks[max(lo, p - 2):p])
                 good = (tag == "pos") != negated if kind == 1 else False  # "không bằng", "thua", "kém": not good
                 other_first = _has_mark(subj, _CMP_OTHER) and not _has_mark(subj, _CMP_NOW)
@@ -897,20 +904,59 @@ def mark_wish(text: str, prefix: str = "wish_", marked: str | None = None) -> st
     return " ".join(out)
 
 
+def _compare_other_scope(toks: list[str]) -> list[int]:
+    """Indices of the words before "hơn" in a clause whose comparison favours the past or the other place ("trước
+    tốt hơn giờ", "quán bên cạnh còn ngon hơn", "đẹp hơn bây giờ"); questions and lookalikes ("hơn 100", "hơn nữa")
+    are left alone (_compare_spans)."""
+    out: list[int] = []
+    for s, e in _clauses(toks):
+        if e < len(toks) and toks[e].startswith("?"):
+            continue
+        for a, b, kind in _compare_spans(toks[s:e]):
+            if kind != 1 or a == 0:
+                continue
+            subj, obj = toks[s:s + a], toks[s + b:e]
+            if _none_better(subj):
+                continue
+            now = _has_mark(subj, _CMP_NOW)
+            other = (_has_mark(subj, _CMP_OTHER) or "còn" in subj[-3:]) if subj else False
+            if not now and (other or (not _has_mark(subj, _CMP_OTHER) and _has_mark(obj, _CMP_NOW))):
+                out.extend(range(s, s + a))
+                break
+    return out
+
+
+def mark_compare(text: str, prefix: str = "cmpo_", marked: str | None = None) -> str:
+    """The words before "hơn" in a comparison that favours the past or the other place get `prefix` ("trước tốt
+    hơn giờ" → "cmpo_trước cmpo_tốt hơn giờ"): their praise is a lack now. Lowercase input; `marked`: the same
+    text after the other markings (same tokens, some prefixed), to prefix instead."""
+    toks = _SCOPE_TOK.findall(text)
+    out = marked.split(" ") if marked else list(toks)
+    if len(out) != len(toks):
+        out = list(toks)
+    for j in _compare_other_scope(toks):
+        out[j] = prefix + out[j]
+    return " ".join(out)
+
+
 class ScopeMarker:
     """Preprocessor of the comment-only word vocabulary: lowercase, then negation and/or contrast scope marking
     (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles. The
     pickle keeps only the settings: a saved model reads with the mark_negation / mark_contrast of the running code,
     so a change to them changes how a shipped model reads comments until it is retrained."""
 
-    def __init__(self, negation: bool = True, window: int = 0, contrast: str = "", wish: bool = False):
+    def __init__(self, negation: bool = True, window: int = 0, contrast: str = "", wish: bool = False,
+                 compare: bool = False):
         self.negation = negation
         self.window = window
         self.contrast = contrast
         self.wish = wish  # round 8: the words of a wish clause get "wish_" (mark_wish; nlp.train.WISH_MARK)
+        # round 8, second wave: the words before "hơn" of a comparison that favours the other side get "cmpo_"
+        # (mark_compare; nlp.train.COMPARE_MARK)
+        self.compare = compare
 
     def __call__(self, text: str) -> str:
-        text = text.lower()
+        text = low = text.lower()
         wish = getattr(self, "wish", False)  # markers pickled before round 8 have no such setting
         if self.negation and wish:
             text = mark_wish(text, marked=mark_negation(text, self.window))  # "nên wish_neg_để …"
@@ -918,6 +964,8 @@ class ScopeMarker:
             text = mark_negation(text, self.window)
         elif wish:
             text = mark_wish(text)
+        if getattr(self, "compare", False):  # markers pickled before round 8's second wave have no such setting
+            text = mark_compare(low, marked=text if text is not low else None)  # "cmpo_trước cmpo_tốt hơn giờ"
         if self.contrast:
             text = mark_contrast(text, self.contrast)
         return text

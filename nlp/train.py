@@ -112,6 +112,9 @@ WISH_MARK = False
 # trước") and `compare_worse` ("đắt hơn", "chậm hơn", "kém hơn"); "move": the same, and the praise word of a
 # comparison that favours the other side leaves lex_pos and balance; "": the cues without them.
 COMPARE_CUES = ""
+# COMPARE_MARK — the comment-only word vocabulary reads the words before "hơn" of a comparison that favours the past
+# or the other place with "cmpo_" (nlp.classify.mark_compare: "trước tốt hơn giờ" → "cmpo_trước cmpo_tốt hơn giờ").
+COMPARE_MARK = False
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
 # The real-variety news slices (labelled_N*.jsonl, `is_news_set`) train the topic models only: not the sentiment
@@ -623,7 +626,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
             "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
-                              "wish_cues": WISH_CUES, "wish_mark": WISH_MARK, "compare_cues": COMPARE_CUES,
+                              "wish_cues": WISH_CUES, "wish_mark": WISH_MARK, "compare_cues": COMPARE_CUES, "compare_mark": COMPARE_MARK,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE,
                               "mix": {"family": SENT_MIX, "share": SENT_MIX_SHARE, "alpha": SENT_MIX_ALPHA}
                               if SENT_MIX else None}}
@@ -695,8 +698,9 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     cues = SentimentCues(scale=cue_scale, wish=WISH_CUES, compare=COMPARE_CUES).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
-        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE, wish=WISH_MARK) if (
-            NEG_SCOPE or CONTRAST_SCOPE or WISH_MARK) else None  # None: plain lowercasing, as before round 6
+        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE, wish=WISH_MARK,
+                             compare=COMPARE_MARK) if (
+            NEG_SCOPE or CONTRAST_SCOPE or WISH_MARK or COMPARE_MARK) else None  # None: plain lowercasing (round 5)
         comment_feats = make_features(word_preprocessor=marker).fit([t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     y_s = [docs[i]["sentiment"] for i in s_idx]

@@ -332,7 +332,7 @@ def test_praise_of_the_other_side_leaves_lex_pos_only_in_move():
 
 @pytest.mark.parametrize("text", [
     "có hơn 100 người đến xem", "hơn nữa, phòng rất sạch", "chỗ nào rẻ hơn?", "ở đâu ngon hơn nhỉ?",
-    "nhiều hơn năm người", "đi bằng xe buýt rất tiện", "thầy dạy rất hay",
+    "nhiều hơn năm người", "đi bằng xe buýt rất tiện", "thầy dạy rất hay", "trước giờ chưa thấy ai tốt hơn",
 ])
 def test_comparison_lookalikes_give_no_comparison_cue(cmp_cues, text):
     c = cmp_cues(text)
