@@ -366,22 +366,27 @@ _CUE_NAMES_V1 = 17
 _CUE_NAMES_V3 = 24
 # Columns of cue blocks fitted with the wish cues and without the comparison cues (SentimentCues.compare "").
 _CUE_NAMES_V4 = 26
-# Round 8 (second wave), which side of "hơn" the writer stands on. A comparison clause has "hơn" (not "hơn 100",
-# not "hơn nữa" opening it), "không/chẳng/chưa bằng", "thua" or "kém"; its subject (words before the opinion word)
-# or its object (words after the comparison word) may be marked as the past or the other place …
+# Round 8 (second wave), which side of "hơn" the writer stands on. A comparison has "hơn" (not "hơn 100", not
+# "hơn nữa" opening a clause), "không/chẳng/chưa bằng", or "thua / kém" + "hơn / xa / so / cả" (not "không kém");
+# its subject (the words before the opinion word; a "so với X" there moves X to the object) or its object (the
+# words after the comparison word) may be marked as the past or the other place …
 _CMP_OTHER = {("trước",), ("hồi", "xưa"), ("ngày", "trước"), ("ngày", "xưa"), ("xưa",), ("cũ",), ("bên", "kia"),
               ("chỗ", "khác"), ("nơi", "khác"), ("bên", "cạnh"), ("hồi", "trước"), ("lúc", "trước"), ("năm", "ngoái"),
               ("dạo", "trước"), ("hồi", "đó"), ("tuyến", "trên"), ("tỉnh", "khác"), ("kia",), ("khác",),
               ("truoc",), ("hoi", "xua"), ("ngay", "xua"), ("xua",), ("cu",), ("ben", "kia"), ("cho", "khac"),
-              ("ben", "canh"), ("khac",)}
-# … or as now ("giờ", "bây giờ", "nay", "dạo này", "năm nay").
+              ("ben", "canh"), ("khac",), ("mọi", "năm"), ("mọi", "khi"), ("moi", "nam")}
+# … or as now or this place ("giờ", "bây giờ", "nay", "dạo này", "năm nay", "quán này", "ở đây").
 _CMP_NOW = {("giờ",), ("bây", "giờ"), ("nay",), ("hiện", "nay"), ("dạo", "này"), ("năm", "nay"), ("giờ", "đây"),
             ("bây", "h"), ("gio",), ("bay", "gio"), ("dao", "nay"), ("nam", "nay")}
+# "quán này", "ở đây": this place, weaker than a time (in "hồi xưa bệnh viện này tốt hơn" the past is the subject)
+_CMP_HERE = {("này",), ("đây",), ("day",)}
 _CMP_BASE = {"hơn", "hon"}
-_CMP_LESS = {"thua", "kém", "kem"}  # "thua xa quán bên cạnh", "kém hơn trước": the judged one is worse
-_CMP_NEGATOR = {"không", "chẳng", "chưa", "ko", "k", "khong", "chang", "chua"}
+_CMP_LESS = {"thua", "kém"}  # "thua xa quán bên cạnh", "kém hơn trước": the judged one is worse
+_CMP_LESS_NEXT = {"hơn", "hon", "xa", "so", "cả", "ca"}
+_CMP_NEGATOR = {"không", "chẳng", "chưa", "ko", "k", "khong", "chang", "chua", "chả"}
+_CMP_ASKED = {"nào", "nao", "a", "ạ", "nhỉ", "không", "ko", "chưa", "hả", "k", "khong", "chua"}  # "… bản nào tốt hơn"
 _NUM_WORDS = {"một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "trăm", "nghìn", "ngàn",
-              "triệu", "tỷ", "tỉ", "chục", "mot", "hai", "muoi", "tram", "nghin", "ngan", "trieu", "ty"}
+              "triệu", "tỷ", "tỉ", "chục", "mot", "muoi", "tram", "nghin", "ngan", "trieu", "ty"}
 
 
 def _has_mark(toks: list[str], marks: set[tuple[str, ...]]) -> bool:
@@ -393,24 +398,47 @@ def _none_better(subj: list[str]) -> bool:
     return any(t in _CMP_NEGATOR for t in subj) and any(t in ("ai", "nào", "nao") for t in subj)
 
 
+def _asked(clause: list[str]) -> bool:
+    """A comparison asked, not made ("bản nào tốt hơn", "đi đường cũ nhanh hơn ạ"): no side taken yet."""
+    return bool(clause) and ("nào" in clause or "nao" in clause or clause[-1] in _CMP_ASKED)
+
+
+def _better_side(subj: list[str], obj: list[str]) -> str:
+    """Which side the comparison names first: "other" (the past or the other place is the subject, or now is the
+    object) or "now"; "" when neither is marked. "so với X thì …" in the subject: X is the object."""
+    for i in range(len(subj) - 1):
+        if (subj[i], subj[i + 1]) in (("so", "với"), ("so", "voi")):
+            rest = subj[i + 2:]
+            then = next((n for n, t in enumerate(rest) if t in ("thì", "thi")), len(rest))
+            subj, obj = subj[:i] + rest[then + 1:], rest[:then] + obj  # "so với năm ngoái thì năm nay …"
+            break
+    for marks, first in ((_CMP_NOW, "now"), (_CMP_OTHER, "other"), (_CMP_HERE, "now")):
+        if _has_mark(subj, marks):
+            return first
+    for marks, first in ((_CMP_NOW, "other"), (_CMP_OTHER, "now"), (_CMP_HERE, "other")):
+        if _has_mark(obj, marks):
+            return first
+    return ""
+
+
 def _compare_spans(toks: list[str]) -> list[tuple[int, int, int]]:
     """The comparison words of a clause as (start, end, kind): kind 1 = "hơn", 2 = "không bằng" (the judged one is
-    not as good), 3 = "thua / kém" (worse). Lookalikes are left out: "hơn 100 người", "hơn nữa, …" opening a
-    clause, "bằng xe" (no negator before it)."""
+    not as good), 3 = "thua / kém" (worse). Lookalikes are left out: "hơn 100 người", "hơn 10k", "hơn nữa, …"
+    opening a clause, "bằng xe" (no negator before it), "không kém", "thua trận"."""
     out: list[tuple[int, int, int]] = []
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         if t in _CMP_BASE:
             after2 = toks[i + 2] if i + 2 < len(toks) else ""
-            if nxt.isdigit() or (nxt in _NUM_WORDS and after2 not in ("ngoái", "trước", "nay", "xưa", "ngoai", "truoc")) or (
-                    nxt in ("nữa", "nua") and i == 0):
+            if nxt[:1].isdigit() or (nxt in _NUM_WORDS and after2 not in ("ngoái", "trước", "nay", "xưa", "ngoai",
+                                                                         "truoc")) or (nxt in ("nữa", "nua") and i == 0):
                 continue
             if i and toks[i - 1] in _CMP_LESS:
                 continue  # "kém hơn": counted once, at "kém"
             out.append((i, i + 1, 1))
         elif t in ("bằng", "bang") and i and toks[i - 1] in _CMP_NEGATOR:
             out.append((i - 1, i + 1, 2))
-        elif t in _CMP_LESS and not (i and toks[i - 1] in ("yếu", "tốn", "thua", "yeu", "ton")):
+        elif t in _CMP_LESS and nxt in _CMP_LESS_NEXT and not any(w in _CMP_NEGATOR for w in toks[max(0, i - 2):i]):
             out.append((i, i + 1 + (nxt in _CMP_BASE), 3))
     return out
 
@@ -585,10 +613,11 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             v[21] += 1
 
     @staticmethod
+    @staticmethod
     def _comparisons(tags: list[tuple[str, int]], toks: list[str], v: np.ndarray) -> set[int]:
         """Comparison cues per clause (cues 26–28); returns the tag indices of praise words whose comparison
         favours the past or the other place ("trước tốt hơn giờ", "quán bên cạnh ngon hơn": a lack now).
-        Question clauses ("chỗ nào rẻ hơn?") compare nothing yet and are skipped."""
+        Asked comparisons ("chỗ nào rẻ hơn?") and praise by comparison ("chưa thấy ai tốt hơn") are skipped."""
         moved: set[int] = set()
         start = 0
         for k, (_, i) in enumerate(tags + [("", len(toks))]):
@@ -596,41 +625,39 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 continue
             s0, start = start, k + 1
             clause = tags[s0:k]
-            if not clause or (i < len(toks) and toks[i] == "?"):
+            if not clause or (i < len(toks) and toks[i] == "?") or _asked(toks[clause[0][1]:i]):
                 continue
             lo = clause[0][1]
-            hi = i
-            ctoks = toks[lo:hi]
-            for a, b, kind in _compare_spans(ctoks):
+            for a, b, kind in _compare_spans(toks[lo:i]):
                 a, b = a + lo, b + lo
-                ops = [(j, t, p) for j, (t, p) in enumerate(clause, start=s0) if t in ("pos", "neg") and p < a]
-                after = toks[b:hi]
-                if kind == 1 and not ops:
-                    continue  # "nhiều hơn", "hơn hẳn": no opinion word to compare by
+                cut = max([n + 1 for n in range(lo, a) if toks[n] in ("nhưng", "mà", "nhung", "ma")] + [lo])
+                ops = [(j, t, p) for j, (t, p) in enumerate(clause, start=s0) if t in ("pos", "neg") and cut <= p < a]
+                if kind == 1:
+                    ops = [o for o in ops if o[2] >= a - 4]
+                    if not ops:
+                        continue  # "nhiều hơn", "hơn hẳn": no opinion word to compare by
                 j, tag, p = ops[-1] if ops else (-1, "", a)
-                subj = toks[lo:p]
+                subj = toks[cut:p]  # "xe đi êm nhưng hao xăng hơn xe cũ": the clause after "nhưng / mà"
                 if _none_better(toks[lo:a]):
                     continue
-                negated = any(t in _CMP_NEGATOR for t in toks[max(lo, p - 2):p])
-                good = (tag == "pos") != negated if kind == 1 else False  # "không bằng", "thua", "kém": not good
-                other_first = _has_mark(subj, _CMP_OTHER) and not _has_mark(subj, _CMP_NOW)
-                now_first = _has_mark(subj, _CMP_NOW)
-                if not (other_first or now_first):
-                    other_first = _has_mark(after, _CMP_NOW)
-                    now_first = _has_mark(after, _CMP_OTHER) and not other_first
-                if kind == 1 and tag == "pos" and not negated and not now_first and (
-                        other_first or (p > lo and toks[p - 1] in ("còn", "con"))):
-                    v[26] += 1  # "trước tốt hơn giờ", "quán bên cạnh còn ngon hơn"
+                if kind == 1 and any(t in _CMP_NEGATOR for t in toks[max(lo, p - 2):p]):
+                    continue  # "không thể hài lòng hơn", "không tốt hơn": left to the negation cues
+                good = kind == 1 and tag == "pos"
+                side = _better_side(subj, toks[b:i])
+                if good and side == "other":
+                    v[26] += 1  # "trước tốt hơn giờ", "quán bên cạnh ngon hơn", "ngon hơn quán này"
                     if j >= 0:
                         moved.add(j)
-                elif good and now_first:
-                    v[27] += 1  # "giờ đẹp hơn trước", "nhanh hơn bệnh viện tuyến trên"
-                elif not good and other_first:
-                    v[27] += 1  # "trước tệ hơn giờ", "hồi xưa không bằng giờ": now is better
-                elif not good and now_first and kind != 1:
-                    v[26] += 1  # "giờ không bằng trước", "thua xa quán bên cạnh"
+                elif good and side == "now":
+                    v[27] += 1  # "giờ đẹp hơn trước", "chỗ này sạch hơn mấy homestay khác"
+                elif not good and side == "other" and kind == 1:
+                    v[27] += 1  # "trước tệ hơn giờ": now is better
+                elif not good and side == "now" and kind != 1:
+                    v[26] += 1  # "giờ không bằng trước", "thua xa quán bên cạnh", "so với bản cũ thì kém hơn"
+                elif not good and side == "other":
+                    v[27] += 1  # "hồi xưa không bằng giờ"
                 elif not good:
-                    v[28] += 1  # "tệ hơn", "đắt hơn", "chậm hơn", "kém hơn"
+                    v[28] += 1  # "tệ hơn", "đắt hơn", "chậm hơn", "kém hơn hẳn"
         return moved
 
     def cues(self, text: str) -> np.ndarray:
@@ -906,21 +933,19 @@ def mark_wish(text: str, prefix: str = "wish_", marked: str | None = None) -> st
 
 def _compare_other_scope(toks: list[str]) -> list[int]:
     """Indices of the words before "hơn" in a clause whose comparison favours the past or the other place ("trước
-    tốt hơn giờ", "quán bên cạnh còn ngon hơn", "đẹp hơn bây giờ"); questions and lookalikes ("hơn 100", "hơn nữa")
-    are left alone (_compare_spans)."""
+    tốt hơn giờ", "quán bên cạnh ngon hơn", "đẹp hơn bây giờ"); asked comparisons, praise by comparison and
+    lookalikes ("hơn 100", "hơn nữa") are left alone (_compare_spans, _asked, _none_better)."""
     out: list[int] = []
     for s, e in _clauses(toks):
-        if e < len(toks) and toks[e].startswith("?"):
+        if (e < len(toks) and toks[e].startswith("?")) or _asked(toks[s:e]):
             continue
         for a, b, kind in _compare_spans(toks[s:e]):
             if kind != 1 or a == 0:
                 continue
             subj, obj = toks[s:s + a], toks[s + b:e]
-            if _none_better(subj):
+            if _none_better(subj) or any(t in _CMP_NEGATOR for t in subj[-3:]):
                 continue
-            now = _has_mark(subj, _CMP_NOW)
-            other = (_has_mark(subj, _CMP_OTHER) or "còn" in subj[-3:]) if subj else False
-            if not now and (other or (not _has_mark(subj, _CMP_OTHER) and _has_mark(obj, _CMP_NOW))):
+            if _better_side(subj, obj) == "other":
                 out.extend(range(s, s + a))
                 break
     return out
