@@ -423,8 +423,8 @@ def _better_side(subj: list[str], obj: list[str]) -> str:
 
 def _compare_spans(toks: list[str]) -> list[tuple[int, int, int]]:
     """The comparison words of a clause as (start, end, kind): kind 1 = "hơn", 2 = "không bằng" (the judged one is
-    not as good), 3 = "thua / kém" (worse). Lookalikes are left out: "hơn 100 người", "hơn 10k", "hơn nữa, …"
-    opening a clause, "bằng xe" (no negator before it), "không kém", "thua trận"."""
+    not as good: a negator up to 3 words before "bằng"), 3 = "thua / kém" (worse). Lookalikes are left out: "hơn
+    100 người", "hơn 10k", "hơn nữa, …" opening a clause, "bằng xe" (no negator before it), "không kém", "thua trận"."""
     out: list[tuple[int, int, int]] = []
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -436,8 +436,9 @@ def _compare_spans(toks: list[str]) -> list[tuple[int, int, int]]:
             if i and toks[i - 1] in _CMP_LESS:
                 continue  # "kém hơn": counted once, at "kém"
             out.append((i, i + 1, 1))
-        elif t in ("bằng", "bang") and i and toks[i - 1] in _CMP_NEGATOR:
-            out.append((i - 1, i + 1, 2))
+        elif t in ("bằng", "bang") and any(w in _CMP_NEGATOR for w in toks[max(0, i - 3):i]):
+            neg = max(j for j in range(max(0, i - 3), i) if toks[j] in _CMP_NEGATOR)
+            out.append((neg, i + 1, 2))  # "không bằng", "ko nhiệt tình bằng nv cũ"
         elif t in _CMP_LESS and nxt in _CMP_LESS_NEXT and not any(w in _CMP_NEGATOR for w in toks[max(0, i - 2):i]):
             out.append((i, i + 1 + (nxt in _CMP_BASE), 3))
     return out
@@ -638,7 +639,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                         continue  # "nhiều hơn", "hơn hẳn": no opinion word to compare by
                 j, tag, p = ops[-1] if ops else (-1, "", a)
                 subj = toks[cut:p]  # "xe đi êm nhưng hao xăng hơn xe cũ": the clause after "nhưng / mà"
-                if _none_better(toks[lo:a]):
+                if _none_better(toks[lo:b]):  # "chưa thấy ai tốt hơn", "không ai bằng cô ấy"
                     continue
                 if kind == 1 and any(t in _CMP_NEGATOR for t in toks[max(lo, p - 2):p]):
                     continue  # "không thể hài lòng hơn", "không tốt hơn": left to the negation cues

@@ -321,6 +321,7 @@ def cmp_cues():
     ("so với năm ngoái thì năm nay tổ chức gọn và ý nghĩa hơn hẳn", 0, 1, 0),  # "so với X thì": X is the object
     ("hồi xưa bệnh viện này phục vụ tốt hơn nhiều", 1, 0, 0),  # the past before "this place"
     ("ngon hơn quán này", 1, 0, 0), ("so với bản cũ thì kém hơn hẳn", 1, 0, 0),
+    ("nv mới ko nhiệt tình bằng nv cũ", 1, 0, 0),
 ])
 def test_comparison_cues_read_the_side_of_hon(cmp_cues, text, other, now, worse):
     c = cmp_cues(text)
@@ -337,7 +338,7 @@ def test_praise_of_the_other_side_leaves_lex_pos_only_in_move():
     "có hơn 100 người đến xem", "hơn nữa, phòng rất sạch", "chỗ nào rẻ hơn?", "ở đâu ngon hơn nhỉ?",
     "nhiều hơn năm người", "đi bằng xe buýt rất tiện", "thầy dạy rất hay", "trước giờ chưa thấy ai tốt hơn",
     "diễn viên phụ cũng diễn hay không kém", "thua trận này tiếc quá", "bản này với bản cũ thì bản nào tốt hơn",
-    "chị hát live còn hay hơn bản thu", "không thể hài lòng hơn", "giá rẻ hơn 10k",
+    "chị hát live còn hay hơn bản thu", "không thể hài lòng hơn", "giá rẻ hơn 10k", "không ai bằng cô ấy",
 ])
 def test_comparison_lookalikes_give_no_comparison_cue(cmp_cues, text):
     c = cmp_cues(text)
