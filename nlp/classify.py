@@ -390,7 +390,8 @@ _NUM_WORDS = {"một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "c
 
 
 def _has_mark(toks: list[str], marks: set[tuple[str, ...]]) -> bool:
-    return any(tuple(toks[a:a + n]) in marks for n in (1, 2) for a in range(len(toks)))
+    """One of the phrases `marks` (token tuples) occurs in `toks`."""
+    return any(tuple(toks[a:a + n]) in marks for n in {len(m) for m in marks} for a in range(len(toks)))
 
 
 def _none_better(subj: list[str]) -> bool:
@@ -457,7 +458,7 @@ _WISH_KEEP = {("nhân", "rộng"), ("phát", "huy"), ("duy", "trì"), ("tiếp",
 
 def _keep_clause(toks: list[str]) -> bool:
     """The clause asks to keep or spread what is there, or wishes a person well (_WISH_KEEP)."""
-    return any(tuple(toks[a:a + n]) in _WISH_KEEP for n in (1, 2, 3) for a in range(len(toks)))
+    return _has_mark(toks, _WISH_KEEP)
 
 
 # A suggestion or request ("thầy nên cho thêm bài tập", "mong shop kiểm tra lại", "cần cải thiện"): these open
@@ -613,7 +614,6 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         elif span in _DEGREE_POST and k and plain(k - 1) and not (k + 1 < len(tags) and tags[k + 1][0] in ("pos", "neg")):
             v[21] += 1
 
-    @staticmethod
     @staticmethod
     def _comparisons(tags: list[tuple[str, int]], toks: list[str], v: np.ndarray) -> set[int]:
         """Comparison cues per clause (cues 26–28); returns the tag indices of praise words whose comparison
