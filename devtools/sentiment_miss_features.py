@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from devtools.topic_miss_features import load_model
+from devtools.topic_miss_features import add_model_args, load_model, normalised_matrix
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -105,22 +105,15 @@ def report(clf, X, gold: list[str], top: int, min_items: int, out=sys.stdout) ->
 
 def main(argv: list[str] | None = None) -> int:
     from nlp.eval.eval_only import DEFAULT, vlsp_test, vsfc_test
-    from nlp.eval.sentiment_variants import NormCache
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", choices=["vsfc", "vlsp"], required=True)
     ap.add_argument("--data", default=DEFAULT)
-    ap.add_argument("--model-dir", default="")
-    ap.add_argument("--cache", default="/tmp/sent-lab")
-    ap.add_argument("--top", type=int, default=30)
-    ap.add_argument("--min-items", type=int, default=20, help="print nothing for a cell smaller than this")
+    add_model_args(ap, "/tmp/sent-lab", "print nothing for a cell smaller than this")
     args = ap.parse_args(argv)
     clf = load_model(args.model_dir)
     texts, gold = (vsfc_test if args.set == "vsfc" else vlsp_test)(Path(args.data))
-    cache = NormCache(Path(args.cache) / "norm.pkl")
-    norm = cache.get([("", t) for t in texts])
-    cache.save()
-    X = clf.transform([c for c, _ in norm])
+    X, _ = normalised_matrix(clf, args.cache, texts)
     report(clf, X, gold, args.top, max(args.min_items, 20))
     return 0
 

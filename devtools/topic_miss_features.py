@@ -26,6 +26,7 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -117,30 +118,42 @@ def report(clf, X, pred: list[list[str]], gold: str, top: int, min_items: int, o
     return {"missed": len(mrows), "instead": dict(instead)}
 
 
+def add_model_args(ap: argparse.ArgumentParser, cache: str, min_help: str) -> None:
+    """The options both miss tools share: the model, the normalised-text cache, how much to print."""
+    ap.add_argument("--model-dir", default="")
+    ap.add_argument("--cache", default=cache)
+    ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--min-items", type=int, default=20, help=min_help)
+
+
+def normalised_matrix(clf, cache_dir: str, texts: list[str]) -> tuple[Any, list[tuple[str, str]]]:
+    """The classifier's matrix of untitled `texts` through the shipped normaliser (cached in `cache_dir`, the
+    format of nlp/eval/sentiment_variants.py), and each text's (classifier text, language)."""
+    from nlp.eval.sentiment_variants import NormCache
+
+    cache = NormCache(Path(cache_dir) / "norm.pkl")
+    norm = cache.get([("", t) for t in texts])
+    cache.save()
+    return clf.transform([c for c, _ in norm]), norm
+
+
 def main(argv: list[str] | None = None) -> int:
     from nlp.eval.eval_only import DEFAULT
-    from nlp.eval.sentiment_variants import NormCache
     from nlp.eval.topics_real import load_sets
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--topic", required=True, help="mapped topic code, e.g. education")
     ap.add_argument("--set", nargs="*", default=["baomoi", "victsd", "vntc"], help="sets of topics_real.py")
     ap.add_argument("--data", default=str(Path(DEFAULT).parent))
-    ap.add_argument("--model-dir", default="")
-    ap.add_argument("--cache", default="/tmp/topics-lab")
-    ap.add_argument("--top", type=int, default=30)
-    ap.add_argument("--min-items", type=int, default=20, help="print nothing for fewer missed items than this")
+    add_model_args(ap, "/tmp/topics-lab", "print nothing for fewer missed items than this")
     args = ap.parse_args(argv)
     clf = load_model(args.model_dir)
-    cache = NormCache(Path(args.cache) / "norm.pkl")
     sets = load_sets(Path(args.data))
     items = [t for name in args.set for t, c in sets[name] if c == args.topic]
     if not items:
         print(f"no items of {args.topic} in {args.set}")
         return 1
-    norm = cache.get([("", t) for t in items])
-    cache.save()
-    X = clf.transform([c for c, _ in norm])
+    X, norm = normalised_matrix(clf, args.cache, items)
     pred = [p if lang == "vi" else [] for p, (_, lang) in zip(clf.predict_topics(X), norm)]
     report(clf, X, pred, args.topic, args.top, max(args.min_items, 20))
     return 0
