@@ -358,91 +358,15 @@ _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi",
 CUE_NAMES = ("emo_pos", "emo_neg", "emo_laugh", "lex_pos", "lex_neg", "neg_pos", "neg_neg", "int_pos", "int_neg",
              "praise_compare", "after_but_pos", "after_but_neg", "question", "exclaim", "laugh_x_neg", "laugh_x_pos",
              "balance", "yn_question", "question_x_opinion", "suggest", "suggest_x_pos", "degree_unknown", "mild",
-             "neg_plain", "wish_pos", "wish_more", "compare_other_better", "compare_now_better", "compare_worse")
+             "neg_plain", "wish_pos", "wish_more")
 # Columns of cue blocks fitted before "yn_question" and "question_x_opinion" were added (models saved then
 # read only these).
 _CUE_NAMES_V1 = 17
 # Columns of cue blocks fitted before the wish cues (round 8) or with them switched off (SentimentCues.wish "").
 _CUE_NAMES_V3 = 24
-# Columns of cue blocks fitted with the wish cues and without the comparison cues (SentimentCues.compare "").
-_CUE_NAMES_V4 = 26
-# Round 8 (second wave), which side of "hơn" the writer stands on. A comparison has "hơn" (not "hơn 100", not
-# "hơn nữa" opening a clause), "không/chẳng/chưa bằng", or "thua / kém" + "hơn / xa / so / cả" (not "không kém");
-# its subject (the words before the opinion word; a "so với X" there moves X to the object) or its object (the
-# words after the comparison word) may be marked as the past or the other place …
-_CMP_OTHER = {("trước",), ("hồi", "xưa"), ("ngày", "trước"), ("ngày", "xưa"), ("xưa",), ("cũ",), ("bên", "kia"),
-              ("chỗ", "khác"), ("nơi", "khác"), ("bên", "cạnh"), ("hồi", "trước"), ("lúc", "trước"), ("năm", "ngoái"),
-              ("dạo", "trước"), ("hồi", "đó"), ("tuyến", "trên"), ("tỉnh", "khác"), ("kia",), ("khác",),
-              ("truoc",), ("hoi", "xua"), ("ngay", "xua"), ("xua",), ("cu",), ("ben", "kia"), ("cho", "khac"),
-              ("ben", "canh"), ("khac",), ("mọi", "năm"), ("mọi", "khi"), ("moi", "nam")}
-# … or as now or this place ("giờ", "bây giờ", "nay", "dạo này", "năm nay", "quán này", "ở đây").
-_CMP_NOW = {("giờ",), ("bây", "giờ"), ("nay",), ("hiện", "nay"), ("dạo", "này"), ("năm", "nay"), ("giờ", "đây"),
-            ("bây", "h"), ("gio",), ("bay", "gio"), ("dao", "nay"), ("nam", "nay")}
-# "quán này", "ở đây": this place, weaker than a time (in "hồi xưa bệnh viện này tốt hơn" the past is the subject)
-_CMP_HERE = {("này",), ("đây",), ("day",)}
-_CMP_BASE = {"hơn", "hon"}
-_CMP_LESS = {"thua", "kém"}  # "thua xa quán bên cạnh", "kém hơn trước": the judged one is worse
-_CMP_LESS_NEXT = {"hơn", "hon", "xa", "so", "cả", "ca"}
-_CMP_NEGATOR = {"không", "chẳng", "chưa", "ko", "k", "khong", "chang", "chua", "chả"}
-_CMP_ASKED = {"nào", "nao", "a", "ạ", "nhỉ", "không", "ko", "chưa", "hả", "k", "khong", "chua"}  # "… bản nào tốt hơn"
-_NUM_WORDS = {"một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "trăm", "nghìn", "ngàn",
-              "triệu", "tỷ", "tỉ", "chục", "mot", "muoi", "tram", "nghin", "ngan", "trieu", "ty"}
-
-
 def _has_mark(toks: list[str], marks: set[tuple[str, ...]]) -> bool:
     """One of the phrases `marks` (token tuples) occurs in `toks`."""
     return any(tuple(toks[a:a + n]) in marks for n in {len(m) for m in marks} for a in range(len(toks)))
-
-
-def _none_better(subj: list[str]) -> bool:
-    """"chưa thấy ai / không nào … hơn": praise by comparison (the `praise_compare` cue), not a side taken."""
-    return any(t in _CMP_NEGATOR for t in subj) and any(t in ("ai", "nào", "nao") for t in subj)
-
-
-def _asked(clause: list[str]) -> bool:
-    """A comparison asked, not made ("bản nào tốt hơn", "đi đường cũ nhanh hơn ạ"): no side taken yet."""
-    return bool(clause) and ("nào" in clause or "nao" in clause or clause[-1] in _CMP_ASKED)
-
-
-def _better_side(subj: list[str], obj: list[str]) -> str:
-    """Which side the comparison names first: "other" (the past or the other place is the subject, or now is the
-    object) or "now"; "" when neither is marked. "so với X thì …" in the subject: X is the object."""
-    for i in range(len(subj) - 1):
-        if (subj[i], subj[i + 1]) in (("so", "với"), ("so", "voi")):
-            rest = subj[i + 2:]
-            then = next((n for n, t in enumerate(rest) if t in ("thì", "thi")), len(rest))
-            subj, obj = subj[:i] + rest[then + 1:], rest[:then] + obj  # "so với năm ngoái thì năm nay …"
-            break
-    for marks, first in ((_CMP_NOW, "now"), (_CMP_OTHER, "other"), (_CMP_HERE, "now")):
-        if _has_mark(subj, marks):
-            return first
-    for marks, first in ((_CMP_NOW, "other"), (_CMP_OTHER, "now"), (_CMP_HERE, "other")):
-        if _has_mark(obj, marks):
-            return first
-    return ""
-
-
-def _compare_spans(toks: list[str]) -> list[tuple[int, int, int]]:
-    """The comparison words of a clause as (start, end, kind): kind 1 = "hơn", 2 = "không bằng" (the judged one is
-    not as good: a negator up to 3 words before "bằng"), 3 = "thua / kém" (worse). Lookalikes are left out: "hơn
-    100 người", "hơn 10k", "hơn nữa, …" opening a clause, "bằng xe" (no negator before it), "không kém", "thua trận"."""
-    out: list[tuple[int, int, int]] = []
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if t in _CMP_BASE:
-            after2 = toks[i + 2] if i + 2 < len(toks) else ""
-            if nxt[:1].isdigit() or (nxt in _NUM_WORDS and after2 not in ("ngoái", "trước", "nay", "xưa", "ngoai",
-                                                                         "truoc")) or (nxt in ("nữa", "nua") and i == 0):
-                continue
-            if i and toks[i - 1] in _CMP_LESS:
-                continue  # "kém hơn": counted once, at "kém"
-            out.append((i, i + 1, 1))
-        elif t in ("bằng", "bang") and any(w in _CMP_NEGATOR for w in toks[max(0, i - 3):i]):
-            neg = max(j for j in range(max(0, i - 3), i) if toks[j] in _CMP_NEGATOR)
-            out.append((neg, i + 1, 2))  # "không bằng", "ko nhiệt tình bằng nv cũ"
-        elif t in _CMP_LESS and nxt in _CMP_LESS_NEXT and not any(w in _CMP_NEGATOR for w in toks[max(0, i - 2):i]):
-            out.append((i, i + 1 + (nxt in _CMP_BASE), 3))
-    return out
 
 
 # Round 8, a wish scope: in a clause opened by a suggestion or wish, opinion words are wished, not said ("nên
@@ -509,12 +433,8 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     the clause after "nhưng" carries the point; question forms.
     """
 
-    def __init__(self, scale: float = 1.0, wish: str = "", compare: str = ""):
+    def __init__(self, scale: float = 1.0, wish: str = ""):
         self.scale = scale
-        # round 8, second wave: "add" reads which side of a comparison the writer stands on (compare_other_better,
-        # compare_now_better, compare_worse); "move": the same, and the praise words of a comparison that favours
-        # the other side leave lex_pos and balance; "" = no such columns (nlp.train.COMPARE_CUES)
-        self.compare = compare
         # round 8: "add" counts praise words after a suggestion opener in the clause also as `wish_pos` and
         # marks a wish for more (`wish_more`); "move" counts them there instead of lex_pos (and balance);
         # "" = the 24 cues of round 7 (nlp.train.WISH_CUES)
@@ -523,7 +443,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     def __setstate__(self, state: dict) -> None:
         """A block pickled before round 8 has no `wish`: without it get_params and repr fail (scikit-learn reads
         every __init__ argument back)."""
-        super().__setstate__({"wish": "", "compare": "", **state})
+        super().__setstate__({"wish": "", **state})
 
     def fit(self, X=None, y=None):  # noqa: N803
         lex = load_opinion_lexicon()
@@ -535,8 +455,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 if len(toks) > 1:
                     self.table_.setdefault(tuple(fold(t) for t in toks), tag)
         self.maxlen_ = max(len(k) for k in self.table_)
-        self.n_cues_ = (len(CUE_NAMES) if getattr(self, "compare", "") else _CUE_NAMES_V4 if getattr(self, "wish", "")
-                        else _CUE_NAMES_V3)
+        self.n_cues_ = len(CUE_NAMES) if getattr(self, "wish", "") else _CUE_NAMES_V3
         return self
 
     def _tags(self, toks: list[str]) -> list[tuple[str, int]]:
@@ -614,53 +533,6 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         elif span in _DEGREE_POST and k and plain(k - 1) and not (k + 1 < len(tags) and tags[k + 1][0] in ("pos", "neg")):
             v[21] += 1
 
-    @staticmethod
-    def _comparisons(tags: list[tuple[str, int]], toks: list[str], v: np.ndarray) -> set[int]:
-        """Comparison cues per clause (cues 26–28); returns the tag indices of praise words whose comparison
-        favours the past or the other place ("trước tốt hơn giờ", "quán bên cạnh ngon hơn": a lack now).
-        Asked comparisons ("chỗ nào rẻ hơn?") and praise by comparison ("chưa thấy ai tốt hơn") are skipped."""
-        moved: set[int] = set()
-        start = 0
-        for k, (_, i) in enumerate(tags + [("", len(toks))]):
-            if i < len(toks) and toks[i] not in "?!.,;…":
-                continue
-            s0, start = start, k + 1
-            clause = tags[s0:k]
-            if not clause or (i < len(toks) and toks[i] == "?") or _asked(toks[clause[0][1]:i]):
-                continue
-            lo = clause[0][1]
-            for a, b, kind in _compare_spans(toks[lo:i]):
-                a, b = a + lo, b + lo
-                cut = max([n + 1 for n in range(lo, a) if toks[n] in ("nhưng", "mà", "nhung", "ma")] + [lo])
-                ops = [(j, t, p) for j, (t, p) in enumerate(clause, start=s0) if t in ("pos", "neg") and cut <= p < a]
-                if kind == 1:
-                    ops = [o for o in ops if o[2] >= a - 4]
-                    if not ops:
-                        continue  # "nhiều hơn", "hơn hẳn": no opinion word to compare by
-                j, tag, p = ops[-1] if ops else (-1, "", a)
-                subj = toks[cut:p]  # "xe đi êm nhưng hao xăng hơn xe cũ": the clause after "nhưng / mà"
-                if _none_better(toks[lo:b]):  # "chưa thấy ai tốt hơn", "không ai bằng cô ấy"
-                    continue
-                if kind == 1 and any(t in _CMP_NEGATOR for t in toks[max(lo, p - 2):p]):
-                    continue  # "không thể hài lòng hơn", "không tốt hơn": left to the negation cues
-                good = kind == 1 and tag == "pos"
-                side = _better_side(subj, toks[b:i])
-                if good and side == "other":
-                    v[26] += 1  # "trước tốt hơn giờ", "quán bên cạnh ngon hơn", "ngon hơn quán này"
-                    if j >= 0:
-                        moved.add(j)
-                elif good and side == "now":
-                    v[27] += 1  # "giờ đẹp hơn trước", "chỗ này sạch hơn mấy homestay khác"
-                elif not good and side == "other" and kind == 1:
-                    v[27] += 1  # "trước tệ hơn giờ": now is better
-                elif not good and side == "now" and kind != 1:
-                    v[26] += 1  # "giờ không bằng trước", "thua xa quán bên cạnh", "so với bản cũ thì kém hơn"
-                elif not good and side == "other":
-                    v[27] += 1  # "hồi xưa không bằng giờ"
-                elif not good:
-                    v[28] += 1  # "tệ hơn", "đắt hơn", "chậm hơn", "kém hơn hẳn"
-        return moved
-
     def cues(self, text: str) -> np.ndarray:
         v = np.zeros(len(CUE_NAMES), dtype=np.float32)
         low = text.lower()
@@ -681,10 +553,6 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         wish = getattr(self, "wish", "") if n_cues > _CUE_NAMES_V3 else ""
         keep = self._keep_flags(toks) if wish else []
         more = False  # a "hơn / thêm / nữa / lại / chút" after the suggestion opener of this clause
-        compare = getattr(self, "compare", "") if n_cues > _CUE_NAMES_V4 else ""
-        moved = self._comparisons(tags, toks, v) if compare else set()
-        if compare != "move":
-            moved = set()
         for k, (tag, i) in enumerate(tags + [("", -1)]):
             tok = toks[i] if i >= 0 else "."
             if tok in "?!.,;…":
@@ -744,8 +612,6 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 elif negated:
                     v[5 if pos else 6] += 1
                     neg_op = True
-                elif k in moved:
-                    pass  # "trước tốt hơn giờ": praise of the other side, counted in compare_other_better
                 elif wish and pos and suggest and not keep[i]:
                     v[24] += 1  # "nên giảng dễ hiểu hơn": praise wished for, not given
                     if wish == "add":
@@ -938,51 +804,20 @@ def _prefix_scope(text: str, scope, prefix: str, marked: str | None) -> str:
     return " ".join(out)
 
 
-def _compare_other_scope(toks: list[str]) -> list[int]:
-    """Indices of the words before "hơn" in a clause whose comparison favours the past or the other place ("trước
-    tốt hơn giờ", "quán bên cạnh ngon hơn", "đẹp hơn bây giờ"); asked comparisons, praise by comparison and
-    lookalikes ("hơn 100", "hơn nữa") are left alone (_compare_spans, _asked, _none_better)."""
-    out: list[int] = []
-    for s, e in _clauses(toks):
-        if (e < len(toks) and toks[e].startswith("?")) or _asked(toks[s:e]):
-            continue
-        for a, b, kind in _compare_spans(toks[s:e]):
-            if kind != 1 or a == 0:
-                continue
-            subj, obj = toks[s:s + a], toks[s + b:e]
-            if _none_better(subj) or any(t in _CMP_NEGATOR for t in subj[-3:]):
-                continue
-            if _better_side(subj, obj) == "other":
-                out.extend(range(s, s + a))
-                break
-    return out
-
-
-def mark_compare(text: str, prefix: str = "cmpo_", marked: str | None = None) -> str:
-    """The words before "hơn" in a comparison that favours the past or the other place get `prefix` ("trước tốt
-    hơn giờ" → "cmpo_trước cmpo_tốt hơn giờ"): their praise is a lack now. Lowercase input; `marked`: the same
-    text after the other markings (same tokens, some prefixed), to prefix instead."""
-    return _prefix_scope(text, _compare_other_scope, prefix, marked)
-
-
 class ScopeMarker:
     """Preprocessor of the comment-only word vocabulary: lowercase, then negation and/or contrast scope marking
     (nlp.train.NEG_SCOPE, CONTRAST_SCOPE). A class, not a closure, so that the fitted vocabulary pickles. The
     pickle keeps only the settings: a saved model reads with the mark_negation / mark_contrast of the running code,
     so a change to them changes how a shipped model reads comments until it is retrained."""
 
-    def __init__(self, negation: bool = True, window: int = 0, contrast: str = "", wish: bool = False,
-                 compare: bool = False):
+    def __init__(self, negation: bool = True, window: int = 0, contrast: str = "", wish: bool = False):
         self.negation = negation
         self.window = window
         self.contrast = contrast
         self.wish = wish  # round 8: the words of a wish clause get "wish_" (mark_wish; nlp.train.WISH_MARK)
-        # round 8, second wave: the words before "hơn" of a comparison that favours the other side get "cmpo_"
-        # (mark_compare; nlp.train.COMPARE_MARK)
-        self.compare = compare
 
     def __call__(self, text: str) -> str:
-        text = low = text.lower()
+        text = text.lower()
         wish = getattr(self, "wish", False)  # markers pickled before round 8 have no such setting
         if self.negation and wish:
             text = mark_wish(text, marked=mark_negation(text, self.window))  # "nên wish_neg_để …"
@@ -990,8 +825,6 @@ class ScopeMarker:
             text = mark_negation(text, self.window)
         elif wish:
             text = mark_wish(text)
-        if getattr(self, "compare", False):  # markers pickled before round 8's second wave have no such setting
-            text = mark_compare(low, marked=text if text is not low else None)  # "cmpo_trước cmpo_tốt hơn giờ"
         if self.contrast:
             text = mark_contrast(text, self.contrast)
         return text

@@ -106,17 +106,8 @@ SENT_MIX_ALPHA = 0.1
 # to +0.002, with or without the round's candidate slices S42, S43; the rule is ≥ +0.003 on every seed).
 WISH_CUES = ""
 WISH_MARK = False
-# Round 8, second wave (docs/NLP.md, "Round 8 (second wave): comparisons in the comment model"): which side of a
-# comparison the writer stands on. COMPARE_CUES — "add": three more cue columns, `compare_other_better` ("trước tốt
-# hơn giờ", "quán bên cạnh còn ngon hơn", "giờ không bằng trước": a lack now), `compare_now_better` ("giờ đẹp hơn
-# trước") and `compare_worse` ("đắt hơn", "chậm hơn", "kém hơn"); "move": the same, and the praise word of a
-# comparison that favours the other side leaves lex_pos and balance; "": the cues without them.
-COMPARE_CUES = ""
-# COMPARE_MARK — the comment-only word vocabulary reads the words before "hơn" of a comparison that favours the past
-# or the other place with "cmpo_" (nlp.classify.mark_compare: "trước tốt hơn giờ" → "cmpo_trước cmpo_tốt hơn giờ").
-# Both off: no variant gained cross-validation (3 fold seeds, with or without S44: −0.0004 to +0.0008; the rule is
-# ≥ +0.003 on every seed) — comparisons are about one line in 300 of the training rows.
-COMPARE_MARK = False
+# (Round 8's comparison switches, COMPARE_CUES and COMPARE_MARK — which side of "hơn" the writer stands on — gained
+# −0.0004 to +0.0008 in cross-validation and were removed in round 9; their code is in commit 0c65bd1.)
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
 SOCIAL_WEIGHT = 0.5
 # The real-variety news slices (labelled_N*.jsonl, `is_news_set`) train the topic models only: not the sentiment
@@ -628,7 +619,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
             "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
-                              "wish_cues": WISH_CUES, "wish_mark": WISH_MARK, "compare_cues": COMPARE_CUES, "compare_mark": COMPARE_MARK,
+                              "wish_cues": WISH_CUES, "wish_mark": WISH_MARK,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE,
                               "mix": {"family": SENT_MIX, "share": SENT_MIX_SHARE, "alpha": SENT_MIX_ALPHA}
                               if SENT_MIX else None}}
@@ -697,12 +688,11 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     C_comment = SENT_C if C_sent is None else C_sent
     C_press = 0.3 if C_sent is None else C_sent
     s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
-    cues = SentimentCues(scale=cue_scale, wish=WISH_CUES, compare=COMPARE_CUES).fit() if cue_scale > 0 else None
+    cues = SentimentCues(scale=cue_scale, wish=WISH_CUES).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
-        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE, wish=WISH_MARK,
-                             compare=COMPARE_MARK) if (
-            NEG_SCOPE or CONTRAST_SCOPE or WISH_MARK or COMPARE_MARK) else None  # None: plain lowercasing (round 5)
+        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE, wish=WISH_MARK) if (
+            NEG_SCOPE or CONTRAST_SCOPE or WISH_MARK) else None  # None: plain lowercasing (round 5)
         comment_feats = make_features(word_preprocessor=marker).fit([t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     y_s = [docs[i]["sentiment"] for i in s_idx]

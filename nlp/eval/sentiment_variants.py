@@ -254,11 +254,6 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "wish-mark": [("WISH_MARK", True)],
     "wish-move+mark": [("WISH_CUES", "move"), ("WISH_MARK", True)],
     "wish-add+mark": [("WISH_CUES", "add"), ("WISH_MARK", True)],
-    # round 8, second wave: which side of a comparison the writer stands on (COMPARE_CUES), relative to "base"
-    "cmp-add": [("COMPARE_CUES", "add")],
-    "cmp-move": [("COMPARE_CUES", "move")],
-    "cmp-mark": [("COMPARE_MARK", True)],
-    "cmp-add+mark": [("COMPARE_CUES", "add"), ("COMPARE_MARK", True)],
 }
 
 

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from nlp.classify import ScopeMarker, make_features, mark_compare, mark_contrast, mark_negation, mark_wish
+from nlp.classify import ScopeMarker, make_features, mark_contrast, mark_negation, mark_wish
 
 
 @pytest.mark.parametrize("text,want", [
@@ -117,33 +117,3 @@ def test_wish_and_negation_marks_combine_and_old_markers_read_as_before():
     old = ScopeMarker()
     del old.wish  # as unpickled from a model saved before round 8
     assert old("nên giảng dễ hiểu hơn") == "nên giảng dễ hiểu hơn"
-
-
-@pytest.mark.parametrize("text,want", [
-    ("trước tốt hơn giờ", "cmpo_trước cmpo_tốt hơn giờ"),
-    ("quán bên cạnh còn ngon hơn", "cmpo_quán cmpo_bên cmpo_cạnh cmpo_còn cmpo_ngon hơn"),
-    ("đẹp hơn bây giờ nhiều", "cmpo_đẹp hơn bây giờ nhiều"),
-])
-def test_comparison_favouring_the_other_side_is_marked(text, want):
-    assert mark_compare(text) == want
-
-
-@pytest.mark.parametrize("text", [
-    "giờ tốt hơn trước",                 # now is better: praise, left alone
-    "đường đẹp hơn hẳn trước",
-    "có hơn 100 người đến",               # "hơn" + a number
-    "hơn nữa phòng rất sạch",            # "moreover"
-    "chỗ nào rẻ hơn ?",                  # a question
-    "thầy dạy rất hay",
-    "trước giờ chưa thấy ai tốt hơn",    # praise by comparison
-])
-def test_comparison_mark_leaves_praise_and_lookalikes_alone(text):
-    assert mark_compare(text) == text
-
-
-def test_comparison_and_negation_marks_combine_and_old_markers_read_as_before():
-    assert ScopeMarker(compare=True)("Trước sạch hơn, giờ không tốt") == \
-        "cmpo_trước cmpo_sạch hơn , giờ không neg_tốt"
-    old = ScopeMarker(compare=True)
-    del old.compare  # as unpickled from a model saved before round 8's second wave
-    assert old("trước tốt hơn giờ") == "trước tốt hơn giờ"
