@@ -42,6 +42,9 @@ def test_units_after_numbers_are_not_teencode(normaliser):
     # teencode stays teencode, after a number too when a word follows "k"
     assert normaliser.expand_nsw("kg biết nữa") == "không biết nữa"
     assert normaliser.expand_nsw("năm 2024 k ai biết") == "năm 2024 không ai biết"
+    # "k" after an amount is a thousand đồng even when a word follows (it read "150 không một cân")
+    assert normaliser.expand_nsw("rau 150 k một cân, hết 200 k rồi") == "rau 150 k một cân, hết 200 k rồi"
+    assert normaliser.expand_nsw("ko có 100 k đâu") == "không có 100 k đâu"
 
 
 def test_fold():
