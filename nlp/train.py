@@ -53,6 +53,10 @@ VNTC_WEIGHT = 0.3
 # wards of Uông Bí, the words of local posts) and how many times their counts are added (docs/NLP.md, "Diacritics").
 LOCAL_PHRASES = "local_phrases.txt"
 LOCAL_PHRASES_WEIGHT = 3
+# Round 9 (docs/NLP.md, "Diacritics", "Round 9: the social register"): the social slices' accented TRAINING lines
+# (labelled_S*.jsonl, never held-out ones) in the restorer's text, this many times (a count weight, as
+# LOCAL_PHRASES_WEIGHT); 0 leaves them out, as rounds 1–8 did.
+SOCIAL_RESTORER_WEIGHT = 0
 AUG_WEIGHT = 1.0
 # Weight of the sentiment cue block (nlp.classify.SentimentCues) next to the TF-IDF blocks; 0 leaves it out.
 CUE_SCALE = 0.5
@@ -288,6 +292,21 @@ def trains_restorer(row: dict) -> bool:
 def trains_sentiment(row: dict) -> bool:
     """Rows with a sentiment label train the sentiment model, except the news slices (topics only)."""
     return row.get("sentiment") in SENTIMENTS and (NEWS_SENTIMENT or not is_news_set(row))
+
+
+def trains_social_restorer(row: dict) -> bool:
+    """An accented line of the social slices: restorer text when SOCIAL_RESTORER_WEIGHT > 0 (the caller passes
+    training rows only; `is_heldout` is checked again so that no held-out line can reach the counts)."""
+    return is_social_set(row) and bool(row.get("diacritics", True)) and not is_heldout(row["id"])
+
+
+def restorer_texts(train_rows: list[dict], social_weight: int | None = None) -> tuple[list[str], list[str]]:
+    """The restorer's text from the labelled training rows: (the press/official/forum rows that
+    `trains_restorer`, the social lines that `trains_social_restorer` — to be counted `social_weight` times)."""
+    base = [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows if trains_restorer(r)]
+    w = SOCIAL_RESTORER_WEIGHT if social_weight is None else social_weight
+    social = [clean(r.get("text", "")) for r in train_rows if trains_social_restorer(r)] if w > 0 else []
+    return base, social
 
 
 def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -600,9 +619,10 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
              len(held), len(extra_rows))
 
     # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
-    texts = list(corpus_texts())
-    texts += [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows + extra_rows
-              if trains_restorer(r)]
+    base, social = restorer_texts(train_rows + extra_rows)
+    texts = list(corpus_texts()) + base
+    for _ in range(SOCIAL_RESTORER_WEIGHT):
+        texts += social
     restorer = Restorer.train(texts, version=version)
     norm = Normaliser(restorer, load_nsw(restorer))
     log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),
@@ -846,9 +866,15 @@ def evaluate(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
 def evaluate_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     """Sentiment macro-F1 (and per class) of `pipeline` on rows that carry only a sentiment label."""
     out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
-    s_true = [r["sentiment"] for r in rows]
-    s_pred = [o["sentiment"] for o in out]
-    return {"n": len(rows),
+    res = _sentiment_scores([r["sentiment"] for r in rows], [o["sentiment"] for o in out])
+    nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
+    if nd:  # the lines typed without diacritics, which the classifiers read restored
+        res["no_diacritics"] = _sentiment_scores([rows[i]["sentiment"] for i in nd], [out[i]["sentiment"] for i in nd])
+    return res
+
+
+def _sentiment_scores(s_true: list[str], s_pred: list[str]) -> dict[str, Any]:
+    return {"n": len(s_true),
             "sentiment_macro_f1": round(float(f1_score(s_true, s_pred, average="macro", labels=list(SENTIMENTS),
                                                        zero_division=0)), 4),
             "sentiment_f1": {s: round(float(v), 4) for s, v in zip(SENTIMENTS, f1_score(

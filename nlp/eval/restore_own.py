@@ -1,0 +1,102 @@
+"""Syllable accuracy of the diacritics restorer on OUR held-out rows (the measure that chooses restorer settings).
+
+    PYTHONPATH=. .venv/bin/python -m nlp.eval.restore_own [--model FILE | --social-weights 0 1 2] [--cache F]
+
+The accented held-out lines (`nlp.train.is_heldout`) are stripped of their marks (case kept) and restored;
+accuracy is `nlp.eval.diacritics_eval.syllable_hits` (restored syllable = written syllable, case-insensitive).
+Three figures: the social slices' held-out lines ("social"), every held-out row of the labelled set ("own",
+round 8's measure: press, official, forum, news and social rows, titles and texts) and the own rows without a title
+("own comment-like"), and those with one ("own titled": press, official, news). `--model` measures a saved restorer; `--social-weights` builds restorers as
+`langnghe train` would (nlp.train.corpus_texts + restorer_texts) with the social training lines counted that
+many times: the counts of the rest are computed once (and kept in `--cache`, ≈ 1 min to rebuild), since counts add.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from nlp.diacritics import Restorer, count_ngrams
+from nlp.eval.diacritics_eval import syllable_hits
+from nlp.normalise import clean
+from vocab.folding import strip_marks
+
+
+def heldout_sets() -> dict[str, list[str]]:
+    """The accented held-out texts: social lines, every own row, own rows without a title."""
+    import nlp.train as T
+
+    rows = [r for r in T.load_labelled() if T.is_heldout(r["id"]) and r.get("diacritics", True)]
+    own = [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in rows]
+    return {"social": [clean(r.get("text", "")) for r in rows if T.is_social_set(r)],
+            "own": own,
+            "own comment-like": [t for r, t in zip(rows, own) if not str(r.get("title") or "").strip()],
+            "own titled": [t for r, t in zip(rows, own) if str(r.get("title") or "").strip()]}
+
+
+def accuracy(restorer: Restorer, texts: list[str]) -> float:
+    h = n = 0
+    for t in texts:
+        hh, nn = syllable_hits(restorer.restore(strip_marks(t)), t)
+        h, n = h + hh, n + nn
+    return h / max(n, 1)
+
+
+def base_counts(cache: Path | None) -> tuple[tuple[Counter, Counter, Counter], list[str]]:
+    """(counts of the restorer's text without the social lines, the social training lines)."""
+    import nlp.train as T
+
+    train_rows, _ = T.split(T.load_labelled())
+    base, social = T.restorer_texts(train_rows, social_weight=1)
+    if cache and cache.exists():
+        with open(cache, "rb") as fh:
+            return pickle.load(fh), social
+    counts = count_ngrams(list(T.corpus_texts()) + base)
+    if cache:
+        with open(cache, "wb") as fh:
+            pickle.dump(counts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return counts, social
+
+
+def with_social(counts: tuple[Counter, Counter, Counter], social: tuple[Counter, Counter, Counter],
+                weight: int) -> Restorer:
+    out = []
+    for c, s in zip(counts, social):
+        c = Counter(c)
+        for k, v in s.items():
+            c[k] += weight * v
+        out.append(c)
+    return Restorer.from_counts(*out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=None, help="a saved restorer (diacritics-*.pkl.gz)")
+    ap.add_argument("--social-weights", type=int, nargs="*", default=None,
+                    help="build restorers with the social training lines counted this many times")
+    ap.add_argument("--cache", default="/tmp/restore_own_counts.pkl", help="counts of the rest ('' = no cache)")
+    args = ap.parse_args(argv)
+    sets = heldout_sets()
+    print("held-out accented: " + ", ".join(f"{k} {len(v)}" for k, v in sets.items()))
+    if args.social_weights is None:
+        from nlp.normalise import default_restorer_path
+
+        rest = Restorer.load(args.model or default_restorer_path())
+        variants = [(f"model {args.model or 'shipped'}", rest)]
+    else:
+        counts, social = base_counts(Path(args.cache) if args.cache else None)
+        sc = count_ngrams(social)
+        variants = [(f"social weight {w}", with_social(counts, sc, w)) for w in args.social_weights]
+    for name, rest in variants:
+        t0 = time.time()
+        figs = ", ".join(f"{k} {accuracy(rest, v):.4f}" for k, v in sets.items())
+        print(f"{name}: {figs} ({len(rest.trigram)} trigrams, {time.time() - t0:.0f}s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
