@@ -309,6 +309,19 @@ def restorer_texts(train_rows: list[dict], social_weight: int | None = None) -> 
     return base, social
 
 
+def restorer_corpus(train_rows: list[dict], corpus: Iterable[str] | None = None,
+                    social_weight: int | None = None) -> list[str]:
+    """All of the restorer's text: the shippable corpus (`corpus_texts()` unless given), the accented press /
+    official / forum training rows, and the social slices' accented training lines `social_weight` times
+    (default SOCIAL_RESTORER_WEIGHT)."""
+    w = SOCIAL_RESTORER_WEIGHT if social_weight is None else social_weight
+    base, social = restorer_texts(train_rows, social_weight=w)
+    texts = list(corpus_texts() if corpus is None else corpus) + base
+    for _ in range(w):
+        texts += social
+    return texts
+
+
 def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     train = [r for r in rows if not is_heldout(r["id"])]
     held = [r for r in rows if is_heldout(r["id"])]
@@ -619,11 +632,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
              len(held), len(extra_rows))
 
     # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
-    base, social = restorer_texts(train_rows + extra_rows)
-    texts = list(corpus_texts()) + base
-    for _ in range(SOCIAL_RESTORER_WEIGHT):
-        texts += social
-    restorer = Restorer.train(texts, version=version)
+    restorer = Restorer.train(restorer_corpus(train_rows + extra_rows), version=version)
     norm = Normaliser(restorer, load_nsw(restorer))
     log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),
              time.time() - t0)

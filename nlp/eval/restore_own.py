@@ -1,6 +1,6 @@
 """Syllable accuracy of the diacritics restorer on OUR held-out rows (the measure that chooses restorer settings).
 
-    PYTHONPATH=. .venv/bin/python -m nlp.eval.restore_own [--model FILE | --social-weights 0 1 2] [--cache F]
+    PYTHONPATH=. .venv/bin/python -m nlp.eval.restore_own [--model FILE | --model-dir D | --social-weights 0 1 2]
 
 The accented held-out lines (`nlp.train.is_heldout`) are stripped of their marks (case kept) and restored;
 accuracy is `nlp.eval.diacritics_eval.syllable_hits` (restored syllable = written syllable, case-insensitive).
@@ -76,6 +76,8 @@ def with_social(counts: tuple[Counter, Counter, Counter], social: tuple[Counter,
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None, help="a saved restorer (diacritics-*.pkl.gz)")
+    ap.add_argument("--model-dir", default=None, help="models to measure: the restorer, and the sentiment of the "
+                    "social held-out lines, all and those typed without diacritics (as `langnghe train` reports)")
     ap.add_argument("--social-weights", type=int, nargs="*", default=None,
                     help="build restorers with the social training lines counted this many times")
     ap.add_argument("--cache", default="/tmp/restore_own_counts.pkl", help="counts of the rest ('' = no cache)")
@@ -85,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.social_weights is None:
         from nlp.normalise import default_restorer_path
 
-        rest = Restorer.load(args.model or default_restorer_path())
-        variants = [(f"model {args.model or 'shipped'}", rest)]
+        path = args.model or (sorted(Path(args.model_dir).glob("diacritics-*.pkl.gz"))[-1] if args.model_dir
+                              else default_restorer_path())
+        variants = [(f"model {path}", Restorer.load(path))]
     else:
         counts, social = base_counts(Path(args.cache) if args.cache else None)
         sc = count_ngrams(social)
@@ -95,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         figs = ", ".join(f"{k} {accuracy(rest, v):.4f}" for k, v in sets.items())
         print(f"{name}: {figs} ({len(rest.trigram)} trigrams, {time.time() - t0:.0f}s)", flush=True)
+    if args.model_dir is not None:
+        import nlp.train as T
+        from nlp.eval import load_pipeline
+
+        social = [r for r in T.load_labelled() if T.is_heldout(r["id"]) and T.is_social_set(r)]
+        res = T.evaluate_sentiment(load_pipeline(args.model_dir), social)
+        nd = res.get("no_diacritics", {})
+        print(f"social held-out sentiment macro-F1: all {res['sentiment_macro_f1']:.4f} ({res['n']}), "
+              f"no diacritics {nd.get('sentiment_macro_f1', 0):.4f} ({nd.get('n', 0)})")
     return 0
 
 
