@@ -4,7 +4,8 @@
 
 The accented held-out lines (`nlp.train.is_heldout`) are stripped of their marks (case kept) and restored;
 accuracy is `nlp.eval.diacritics_eval.syllable_hits` (restored syllable = written syllable, case-insensitive).
-Three figures: the social slices' held-out lines ("social"), every held-out row of the labelled set ("own",
+The figures: the social slices' held-out lines ("social"; "social unlike training": those that share less
+than half their words with every training line, as the slices hold variants of one stem), every held-out row of the labelled set ("own",
 round 8's measure: press, official, forum, news and social rows, titles and texts) and the own rows without a title
 ("own comment-like"), and those with one ("own titled": press, official, news). `--model` measures a saved restorer; `--social-weights` builds restorers as
 `langnghe train` would (nlp.train.corpus_texts + restorer_texts) with the social training lines counted that
@@ -23,19 +24,40 @@ from pathlib import Path
 from nlp.diacritics import Restorer, count_ngrams
 from nlp.eval.diacritics_eval import syllable_hits
 from nlp.normalise import clean
-from vocab.folding import strip_marks
+from vocab.folding import fold, strip_marks, words
 
 
 def heldout_sets() -> dict[str, list[str]]:
     """The accented held-out texts: social lines, every own row, own rows without a title."""
     import nlp.train as T
 
-    rows = [r for r in T.load_labelled() if T.is_heldout(r["id"]) and r.get("diacritics", True)]
+    labelled = T.load_labelled()
+    rows = [r for r in labelled if T.is_heldout(r["id"]) and r.get("diacritics", True)]
     own = [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in rows]
-    return {"social": [clean(r.get("text", "")) for r in rows if T.is_social_set(r)],
+    social = [clean(r.get("text", "")) for r in rows if T.is_social_set(r)]
+    seen = [clean(r.get("text", "")) for r in labelled if T.trains_social_restorer(r)]
+    return {"social": social,
+            "social unlike training": unlike(social, seen),
             "own": own,
             "own comment-like": [t for r, t in zip(rows, own) if not str(r.get("title") or "").strip()],
             "own titled": [t for r, t in zip(rows, own) if str(r.get("title") or "").strip()]}
+
+
+def unlike(texts: list[str], seen: list[str], jaccard: float = 0.5) -> list[str]:
+    """The texts that share less than `jaccard` of their folded words (Jaccard) with every `seen` text: the
+    held-out lines that are not a near-copy of a training line (slices hold variants and mirrors of one stem)."""
+    bags = [frozenset(fold(w) for w in words(t)) for t in seen]
+    index: dict[str, list[int]] = {}
+    for i, b in enumerate(bags):
+        for w in b:
+            index.setdefault(w, []).append(i)
+    out = []
+    for t in texts:
+        b = frozenset(fold(w) for w in words(t))
+        shared = Counter(i for w in b for i in index.get(w, ()))
+        if all(n / len(b | bags[i]) < jaccard for i, n in shared.items()):
+            out.append(t)
+    return out
 
 
 def accuracy(restorer: Restorer, texts: list[str]) -> float:
