@@ -2,7 +2,9 @@
 
     nlp/data/corpus/ (VNTC sample, binhvq sample) + data/training/labelled_*.jsonl (training split)
         │
-        ├─ diacritics restorer  (syllable bigram counts)           → nlp/models/diacritics-<v>.pkl.gz
+        ├─ diacritics restorer  (syllable n-gram counts; restorer_corpus: the corpus, local sentences,
+        │                        accented training rows, the social slices' accented training lines ×2)
+        │                                                           → nlp/models/diacritics-<v>.pkl.gz
         └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC + word NB sentiment)
              → nlp/models/classifier-<v>.joblib
              training texts go through the same normaliser as live items; every accented training
