@@ -59,6 +59,31 @@ def _has_marks(word: str) -> bool:
     return any(ch in VI_MARKED for ch in word.lower())
 
 
+def count_ngrams(texts: Iterable[str], *, trigrams: bool = True) -> tuple[Counter, Counter, Counter]:
+    """Raw syllable unigram, bigram and trigram counts of `texts` (lowercased, per segment, with <s> and </s>).
+    Only accented text teaches: a segment of 3+ syllables with no marks at all is skipped."""
+    uni: Counter[str] = Counter()
+    bi: Counter[tuple[str, str]] = Counter()
+    tri: Counter[tuple[str, str, str]] = Counter()
+    for text in texts:
+        for seg in segments(text.lower()):
+            if len(seg) >= 3 and not any(_has_marks(w) for w in seg):
+                continue
+            uni.update(seg)
+            uni[_BOS] += 1
+            prev = _BOS
+            prev2 = _BOS
+            for w in seg:
+                bi[(prev, w)] += 1
+                if trigrams:
+                    tri[(prev2, prev, w)] += 1
+                prev2, prev = prev, w
+            bi[(prev, _EOS)] += 1
+            if trigrams:
+                tri[(prev2, prev, _EOS)] += 1
+    return uni, bi, tri
+
+
 class Restorer:
     """Bigram LM over lowercase syllables. Build with `train`, persist with `save`/`load`."""
 
@@ -82,26 +107,14 @@ class Restorer:
     @classmethod
     def train(cls, texts: Iterable[str], *, min_bigram: int = 2, min_unigram: int = 2, min_trigram: int = 2,
               trigrams: bool = True, version: str = "") -> "Restorer":
-        uni: Counter[str] = Counter()
-        bi: Counter[tuple[str, str]] = Counter()
-        tri: Counter[tuple[str, str, str]] = Counter()
-        for text in texts:
-            for seg in segments(text.lower()):
-                # Only learn from accented text: a segment with no marks at all teaches nothing.
-                if len(seg) >= 3 and not any(_has_marks(w) for w in seg):
-                    continue
-                uni.update(seg)
-                uni[_BOS] += 1
-                prev = _BOS
-                prev2 = _BOS
-                for w in seg:
-                    bi[(prev, w)] += 1
-                    if trigrams:
-                        tri[(prev2, prev, w)] += 1
-                    prev2, prev = prev, w
-                bi[(prev, _EOS)] += 1
-                if trigrams:
-                    tri[(prev2, prev, _EOS)] += 1
+        return cls.from_counts(*count_ngrams(texts, trigrams=trigrams), min_bigram=min_bigram,
+                               min_unigram=min_unigram, min_trigram=min_trigram, version=version)
+
+    @classmethod
+    def from_counts(cls, uni: Counter, bi: Counter, tri: Counter, *, min_bigram: int = 2, min_unigram: int = 2,
+                    min_trigram: int = 2, version: str = "") -> "Restorer":
+        """A restorer from raw n-gram counts (`count_ngrams`; counts add, so texts counted apart can be summed
+        and weighted before the cut-offs)."""
         uni = Counter({w: c for w, c in uni.items() if c >= min_unigram and (len(w) <= 7 or w in (_BOS, _NUM))})
         bigram = {k: c for k, c in bi.items() if c >= min_bigram and k[0] in uni and (k[1] in uni or k[1] == _EOS)}
         trigram = {k: c for k, c in tri.items() if c >= min_trigram and (k[0], k[1]) in bigram}

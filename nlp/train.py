@@ -2,7 +2,9 @@
 
     nlp/data/corpus/ (VNTC sample, binhvq sample) + data/training/labelled_*.jsonl (training split)
         │
-        ├─ diacritics restorer  (syllable bigram counts)           → nlp/models/diacritics-<v>.pkl.gz
+        ├─ diacritics restorer  (syllable n-gram counts; restorer_corpus: the corpus, local sentences,
+        │                        accented training rows, the social slices' accented training lines ×2)
+        │                                                           → nlp/models/diacritics-<v>.pkl.gz
         └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC + word NB sentiment)
              → nlp/models/classifier-<v>.joblib
              training texts go through the same normaliser as live items; every accented training
@@ -53,6 +55,13 @@ VNTC_WEIGHT = 0.3
 # wards of Uông Bí, the words of local posts) and how many times their counts are added (docs/NLP.md, "Diacritics").
 LOCAL_PHRASES = "local_phrases.txt"
 LOCAL_PHRASES_WEIGHT = 3
+# Round 9 (docs/NLP.md, "Diacritics", "Round 9: the social register"): the social slices' accented TRAINING lines
+# (labelled_S*.jsonl, never held-out ones: `trains_social_restorer`) in the restorer's text, this many times (a count
+# weight, as LOCAL_PHRASES_WEIGHT; with 2 an n-gram written once passes the restorer's min_bigram 2); 0 leaves them
+# out, as rounds 1–8 did (in round 1, with 3,115 lines, they cost topics without diacritics 0.03). Chosen on our
+# held-out rows (nlp.eval.restore_own): social lines stripped and restored 0.858 / 0.904 / 0.920 (weight 0 / 1 / 2),
+# own titled rows 0.943 / 0.945 / 0.946; with 2 the own held-out topics without diacritics rose 0.818 → 0.825.
+SOCIAL_RESTORER_WEIGHT = 2
 AUG_WEIGHT = 1.0
 # Weight of the sentiment cue block (nlp.classify.SentimentCues) next to the TF-IDF blocks; 0 leaves it out.
 CUE_SCALE = 0.5
@@ -279,6 +288,34 @@ def trains_restorer(row: dict) -> bool:
 def trains_sentiment(row: dict) -> bool:
     """Rows with a sentiment label train the sentiment model, except the news slices (topics only)."""
     return row.get("sentiment") in SENTIMENTS and (NEWS_SENTIMENT or not is_news_set(row))
+
+
+def trains_social_restorer(row: dict) -> bool:
+    """An accented line of the social slices: restorer text when SOCIAL_RESTORER_WEIGHT > 0 (the caller passes
+    training rows only; `is_heldout` is checked again so that no held-out line can reach the counts)."""
+    return is_social_set(row) and bool(row.get("diacritics", True)) and not is_heldout(row["id"])
+
+
+def restorer_texts(train_rows: list[dict], social_weight: int | None = None) -> tuple[list[str], list[str]]:
+    """The restorer's text from the labelled training rows: (the press/official/forum rows that
+    `trains_restorer`, the social lines that `trains_social_restorer` — to be counted `social_weight` times)."""
+    base = [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows if trains_restorer(r)]
+    w = SOCIAL_RESTORER_WEIGHT if social_weight is None else social_weight
+    social = [clean(r.get("text", "")) for r in train_rows if trains_social_restorer(r)] if w > 0 else []
+    return base, social
+
+
+def restorer_corpus(train_rows: list[dict], corpus: Iterable[str] | None = None,
+                    social_weight: int | None = None) -> list[str]:
+    """All of the restorer's text: the shippable corpus (`corpus_texts()` unless given), the accented press /
+    official / forum training rows, and the social slices' accented training lines `social_weight` times
+    (default SOCIAL_RESTORER_WEIGHT)."""
+    w = SOCIAL_RESTORER_WEIGHT if social_weight is None else social_weight
+    base, social = restorer_texts(train_rows, social_weight=w)
+    texts = list(corpus_texts() if corpus is None else corpus) + base
+    for _ in range(w):
+        texts += social
+    return texts
 
 
 def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -591,10 +628,7 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
              len(held), len(extra_rows))
 
     # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
-    texts = list(corpus_texts())
-    texts += [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows + extra_rows
-              if trains_restorer(r)]
-    restorer = Restorer.train(texts, version=version)
+    restorer = Restorer.train(restorer_corpus(train_rows + extra_rows), version=version)
     norm = Normaliser(restorer, load_nsw(restorer))
     log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),
              time.time() - t0)
@@ -836,9 +870,15 @@ def evaluate(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
 def evaluate_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     """Sentiment macro-F1 (and per class) of `pipeline` on rows that carry only a sentiment label."""
     out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
-    s_true = [r["sentiment"] for r in rows]
-    s_pred = [o["sentiment"] for o in out]
-    return {"n": len(rows),
+    res = _sentiment_scores([r["sentiment"] for r in rows], [o["sentiment"] for o in out])
+    nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
+    if nd:  # the lines typed without diacritics, which the classifiers read restored
+        res["no_diacritics"] = _sentiment_scores([rows[i]["sentiment"] for i in nd], [out[i]["sentiment"] for i in nd])
+    return res
+
+
+def _sentiment_scores(s_true: list[str], s_pred: list[str]) -> dict[str, Any]:
+    return {"n": len(s_true),
             "sentiment_macro_f1": round(float(f1_score(s_true, s_pred, average="macro", labels=list(SENTIMENTS),
                                                        zero_division=0)), 4),
             "sentiment_f1": {s: round(float(v), 4) for s, v in zip(SENTIMENTS, f1_score(

@@ -1,0 +1,136 @@
+"""Syllable accuracy of the diacritics restorer on OUR held-out rows (the measure that chooses restorer settings).
+
+    PYTHONPATH=. .venv/bin/python -m nlp.eval.restore_own [--model FILE | --model-dir D | --social-weights 0 1 2]
+
+The accented held-out lines (`nlp.train.is_heldout`) are stripped of their marks (case kept) and restored;
+accuracy is `nlp.eval.diacritics_eval.syllable_hits` (restored syllable = written syllable, case-insensitive).
+The figures: the social slices' held-out lines ("social"; "social unlike training": those that share less
+than half their words with every training line, as the slices hold variants of one stem), every held-out row of the labelled set ("own",
+round 8's measure: press, official, forum, news and social rows, titles and texts) and the own rows without a title
+("own comment-like"), and those with one ("own titled": press, official, news). `--model` measures a saved restorer; `--social-weights` builds restorers as
+`langnghe train` would (nlp.train.corpus_texts + restorer_texts) with the social training lines counted that
+many times: the counts of the rest are computed once (and kept in `--cache`, ≈ 1 min to rebuild), since counts add.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from nlp.diacritics import Restorer, count_ngrams
+from nlp.eval.diacritics_eval import syllable_hits
+from nlp.normalise import clean
+from vocab.folding import fold, strip_marks, words
+
+
+def heldout_sets() -> dict[str, list[str]]:
+    """The accented held-out texts: social lines, every own row, own rows without a title."""
+    import nlp.train as T
+
+    labelled = T.load_labelled()
+    rows = [r for r in labelled if T.is_heldout(r["id"]) and r.get("diacritics", True)]
+    own = [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in rows]
+    social = [clean(r.get("text", "")) for r in rows if T.is_social_set(r)]
+    seen = [clean(r.get("text", "")) for r in labelled if T.trains_social_restorer(r)]
+    return {"social": social,
+            "social unlike training": unlike(social, seen),
+            "own": own,
+            "own comment-like": [t for r, t in zip(rows, own) if not str(r.get("title") or "").strip()],
+            "own titled": [t for r, t in zip(rows, own) if str(r.get("title") or "").strip()]}
+
+
+def unlike(texts: list[str], seen: list[str], jaccard: float = 0.5) -> list[str]:
+    """The texts that share less than `jaccard` of their folded words (Jaccard) with every `seen` text: the
+    held-out lines that are not a near-copy of a training line (slices hold variants and mirrors of one stem)."""
+    bags = [frozenset(fold(w) for w in words(t)) for t in seen]
+    index: dict[str, list[int]] = {}
+    for i, b in enumerate(bags):
+        for w in b:
+            index.setdefault(w, []).append(i)
+    out = []
+    for t in texts:
+        b = frozenset(fold(w) for w in words(t))
+        shared = Counter(i for w in b for i in index.get(w, ()))
+        if all(n / len(b | bags[i]) < jaccard for i, n in shared.items()):
+            out.append(t)
+    return out
+
+
+def accuracy(restorer: Restorer, texts: list[str]) -> float:
+    h = n = 0
+    for t in texts:
+        hh, nn = syllable_hits(restorer.restore(strip_marks(t)), t)
+        h, n = h + hh, n + nn
+    return h / max(n, 1)
+
+
+def base_counts(cache: Path | None) -> tuple[tuple[Counter, Counter, Counter], list[str]]:
+    """(counts of the restorer's text without the social lines, the social training lines)."""
+    import nlp.train as T
+
+    train_rows, _ = T.split(T.load_labelled())
+    base, social = T.restorer_texts(train_rows, social_weight=1)
+    if cache and cache.exists():
+        with open(cache, "rb") as fh:
+            return pickle.load(fh), social
+    counts = count_ngrams(list(T.corpus_texts()) + base)
+    if cache:
+        with open(cache, "wb") as fh:
+            pickle.dump(counts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return counts, social
+
+
+def with_social(counts: tuple[Counter, Counter, Counter], social: tuple[Counter, Counter, Counter],
+                weight: int) -> Restorer:
+    out = []
+    for c, s in zip(counts, social):
+        c = Counter(c)
+        for k, v in s.items():
+            c[k] += weight * v
+        out.append(c)
+    return Restorer.from_counts(*out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=None, help="a saved restorer (diacritics-*.pkl.gz)")
+    ap.add_argument("--model-dir", default=None, help="models to measure: the restorer, and the sentiment of the "
+                    "social held-out lines, all and those typed without diacritics (as `langnghe train` reports)")
+    ap.add_argument("--social-weights", type=int, nargs="*", default=None,
+                    help="build restorers with the social training lines counted this many times")
+    ap.add_argument("--cache", default="/tmp/restore_own_counts.pkl", help="counts of the rest ('' = no cache)")
+    args = ap.parse_args(argv)
+    sets = heldout_sets()
+    print("held-out accented: " + ", ".join(f"{k} {len(v)}" for k, v in sets.items()))
+    if args.social_weights is None:
+        from nlp.normalise import default_restorer_path
+
+        path = args.model or (sorted(Path(args.model_dir).glob("diacritics-*.pkl.gz"))[-1] if args.model_dir
+                              else default_restorer_path())
+        variants = [(f"model {path}", Restorer.load(path))]
+    else:
+        counts, social = base_counts(Path(args.cache) if args.cache else None)
+        sc = count_ngrams(social)
+        variants = [(f"social weight {w}", with_social(counts, sc, w)) for w in args.social_weights]
+    for name, rest in variants:
+        t0 = time.time()
+        figs = ", ".join(f"{k} {accuracy(rest, v):.4f}" for k, v in sets.items())
+        print(f"{name}: {figs} ({len(rest.trigram)} trigrams, {time.time() - t0:.0f}s)", flush=True)
+    if args.model_dir is not None:
+        import nlp.train as T
+        from nlp.eval import load_pipeline
+
+        social = [r for r in T.load_labelled() if T.is_heldout(r["id"]) and T.is_social_set(r)]
+        res = T.evaluate_sentiment(load_pipeline(args.model_dir), social)
+        nd = res.get("no_diacritics", {})
+        print(f"social held-out sentiment macro-F1: all {res['sentiment_macro_f1']:.4f} ({res['n']}), "
+              f"no diacritics {nd.get('sentiment_macro_f1', 0):.4f} ({nd.get('n', 0)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
