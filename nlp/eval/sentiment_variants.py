@@ -5,8 +5,9 @@
 Trains only the sentiment models (`nlp.train.fit_sentiment`, as `langnghe train` does) on the training split,
 with the shipped restorer (the social slices never train it) and no topic models, then prints sentiment
 macro-F1 on the own held-out items (all / no diacritics), the social held-out (S1–S19 and every S slice), VSFC,
-VLSP 2016 and ViHSD (negative vs rest), with confusion counts for VSFC and VLSP. Normalised texts are cached
-in --cache (keyed by title and text), so a variant costs the model fits only (≈ 1–2 min).
+VLSP 2016, ViHSD (negative vs rest) and the UBS bank posts (polarity, as `eval_only` reads them), with confusion
+counts for VSFC and VLSP. Normalised texts are cached in --cache (keyed by title and text), so a variant costs the
+model fits only (≈ 1–2 min).
 Variants are set through module attributes of nlp.train (see VARIANTS) or read fewer cues ("cues:N").
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score
 
-from nlp.eval.eval_only import DEFAULT, vihsd_test, vlsp_test, vsfc_test
+from nlp.eval.eval_only import DEFAULT, ubs_test, vihsd_test, vlsp_test, vsfc_test
 
 LABELS = ["negative", "neutral", "positive"]
 
@@ -95,6 +96,8 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
     out["vlsp"] = ([("", t) for t in texts], gold)
     texts, neg = vihsd_test(data)
     out["vihsd"] = ([("", t) for t in texts], ["negative" if n else "other" for n in neg])
+    texts, gold = ubs_test(data)  # real posts to banks, negative or positive only (as eval_only reads them)
+    out["ubs"] = ([("", t) for t in texts], gold)
     return out
 
 
@@ -156,6 +159,9 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
             pb = [p == "negative" for p in pred]
             gb = [g == "negative" for g in gold]
             res[name] = round(f1_score(gb, pb, average="macro"), 4)
+            continue
+        if name == "ubs":  # polarity: macro-F1 over negative and positive; a neutral reading is a miss
+            res[name] = round(float(f1_score(gold, pred, labels=["negative", "positive"], average=None).mean()), 4)
             continue
         res[name] = round(f1_score(gold, pred, average="macro", labels=LABELS, zero_division=0), 4)
         if name in ("vsfc", "vlsp", "social"):
