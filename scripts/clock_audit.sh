@@ -5,6 +5,7 @@
 #   bash scripts/clock_audit.sh                      # every package but tests/browser, three clocks
 #   bash scripts/clock_audit.sh tests/orchestration  # only these paths
 #   CLOCKS="+30d" bash scripts/clock_audit.sh tests/dashboard
+#   CLOCKS="@2027-01-03 17:00:30" bash scripts/clock_audit.sh tests/dashboard   # Monday 00:00 in Vietnam
 #
 # Convention it guards: never compare a fixed date with the wall clock; inject `now`.
 # Browser tests (tests/browser) are left out by default: headless Chromium's own clock is not faked the
@@ -15,12 +16,14 @@
 # calling it a finding. Each path gets CLOCK_AUDIT_TIMEOUT seconds (default 1800).
 set -u
 cd "$(dirname "$0")/.."
-if ! command -v faketime >/dev/null 2>&1; then
-    echo "clock_audit: faketime chưa được cài (Debian: apt-get install -y faketime); bỏ qua." >&2
-    exit 0
-fi
 PY="${PY:-.venv/bin/python}"
 [ -x "$PY" ] || PY=/work/main/.venv/bin/python
+# the static half first (also a test, tests/test_clock_scan.py): a function taking `now` that reads the wall clock
+"$PY" scripts/clock_scan.py || scan_failed=1
+if ! command -v faketime >/dev/null 2>&1; then
+    echo "clock_audit: faketime chưa được cài (Debian: apt-get install -y faketime); bỏ qua." >&2
+    exit "${scan_failed:-0}"
+fi
 export PYTHONPATH="$PWD"
 # Clocks: a month on (dates "near today" in tests), a year on, and a fixed day years away.
 if [ -n "${CLOCKS:-}" ]; then
@@ -36,10 +39,10 @@ else
         case "$d" in tests/browser/|tests/fixtures/) continue ;; esac
         paths+=("${d%/}")
     done
-    paths+=(tests/test_layers.py)
+    paths+=(tests/test_layers.py tests/test_clock_scan.py)
 fi
 out="$(mktemp -d "${TMPDIR:-/tmp}/clock_audit.XXXXXX")"
-status=0
+status="${scan_failed:-0}"
 # "@DATE" becomes an offset from now, so every process the tests start (the CLI, `serve`) sees the same
 # clock; libfaketime's "@" would restart each new process's clock at DATE, earlier than its parent's.
 offset() {
