@@ -48,7 +48,7 @@ def main() -> None:
     from stories import pair_scores
 
     from vocab import config as config_mod
-    from langnghe.commands.replay import fixture_tagger, parse_time, pipeline_tagging, replay
+    from langnghe.commands.replay import SimClock, fixture_tagger, parse_time, pipeline_tagging, replay
     from store import alerts as store_alerts
     from store import stories as store_stories
     from store import tags as store_tags
@@ -72,12 +72,13 @@ def main() -> None:
             over["nlp"] = {"model_dir": str(Path(args.model_dir).resolve())}
         cfg = config_mod.parse(config_mod._merge(data, over))
         with Database(db_path) as db:
-            processor, tagger = None, None
+            processor, tagger, clock = None, None, SimClock()
             if args.tagger == "auto":
-                processor, tagger, how = pipeline_tagging(cfg, db)
+                processor, tagger, how = pipeline_tagging(cfg, db, clock)
             else:
                 tagger, how = fixture_tagger(rows), "fixture"
-            alerts, _ = replay(cfg, db, rows, timedelta(minutes=args.step), tagger=tagger, processor=processor)
+            alerts, _ = replay(cfg, db, rows, timedelta(minutes=args.step), tagger=tagger, processor=processor,
+                               clock=clock)
             with db.read() as cur:
                 got = {r["item_id"]: r["story_id"] for r in store_stories.grouped_since(cur, datetime(1970, 1, 1))}
                 final = {a["alert_id"]: a for a in store_alerts.list_alerts(cur).to_dict("records")}

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Sequence
 from store import alerts as store_alerts
 from store import watchlists as store_watch
 from store.dashboard import TAG_SLACK
-from store.db import Database, utcnow
+from store.db import Database
 from store.search_query import Query, QueryError, Term, fold, parse, syllables, word_keys
 from vocab.alerts import OPEN_STATES, NewAlert
 from vocab.folding import strip_marks
@@ -183,7 +183,7 @@ def match_new(db: Database, ids: Sequence[str], now: datetime) -> list[str]:
         rows = store_watch.active_watchlists(cur)
         if not rows:
             return []
-        docs = docs_of(store_watch.item_docs(cur, ids, utcnow() - TAG_SLACK).to_dict("records"))
+        docs = docs_of(store_watch.item_docs(cur, ids, now - TAG_SLACK).to_dict("records"))
     wls = compile_all(rows)
     hits = [store_watch.Hit(wl.id, d.item_id, d.published_at, words)
             for d in docs for wl in wls if (words := match(wl, d)) is not None]

@@ -86,9 +86,11 @@ def _source(cfg: Config, db: Database, name: str) -> SourceConfig | None:
 
 
 def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str, *,
-               client_factory: Callable[[], httpx.Client] | None = None, manual: bool = False) -> str:
+               client_factory: Callable[[], httpx.Client] | None = None, manual: bool = False,
+               now: datetime | None = None) -> str:
     """Answer a case. Through the channel's API where it has one (unless `manual`), else recorded as
-    sent by hand. Returns the status written: 'sent', 'manual' or 'failed: …' (the case stays open)."""
+    sent by hand. Returns the status written: 'sent', 'manual' or 'failed: …' (the case stays open).
+    `now` stamps the answer (a pass at a given time: answered on time is answered_at <= due_at)."""
     text = text.strip()
     if not text:
         raise store_cases.CaseError("Nội dung trả lời đang trống.")
@@ -112,7 +114,7 @@ def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str
             status = f"failed: {exc}"
     with db.write() as cur:
         store_cases.record_reply(cur, case_id, text, via, "sent" if status.startswith("sent") else status,
-                                 username, utcnow())
+                                 username, now or utcnow())
     return status
 
 

@@ -72,4 +72,5 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
         from store.db import utcnow
 
         with db.write() as cur:
+            # wall clock: finished_at is when the run really ended (`now` stamps its start and its items)
             store_imports.finish_import(cur, log_id, status=res.status, now=utcnow(), error=error)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from datetime import datetime
 from typing import Callable
 
 from collectors import collab as collab_kind
@@ -40,12 +41,14 @@ log = logging.getLogger("langnghe.ingest")
 Processor = Callable[[list[str]], None]
 
 
-def processor(cfg: Config, db: Database) -> Processor:
-    """The callback every source of items calls with the ids it has just stored."""
+def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow) -> Processor:
+    """The callback every source of items calls with the ids it has just stored. `clock` stamps the
+    cases and watchlist hits it opens (a replay's simulated time; the wall clock otherwise)."""
 
     def process(new_ids: list[str]) -> None:
         if not new_ids:
             return
+        now = clock()
         if fulltext.settings(cfg).enabled:
             try:
                 asyncio.run(fulltext.run(cfg, db, ids=list(new_ids)))
@@ -56,11 +59,11 @@ def processor(cfg: Config, db: Database) -> Processor:
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
         try:  # after tagging, so a case knows its place
-            cases.open_for_items(cfg, db, list(new_ids))
+            cases.open_for_items(cfg, db, list(new_ids), now=now)
         except Exception:
             log.exception("opening complaint cases for %d new items failed", len(new_ids))
         try:  # after tagging: a watchlist may be narrowed by place or topic
-            watch.match_new(db, list(new_ids), utcnow())
+            watch.match_new(db, list(new_ids), now)
         except Exception:
             log.exception("matching %d new items against the watchlists failed", len(new_ids))
 

@@ -121,9 +121,23 @@ def fixture_tagger(rows: Iterable[dict[str, Any]]) -> Callable[[list[dict[str, A
     return tag
 
 
-def pipeline_tagging(cfg: Config, db: Any) -> tuple[Callable[[list[str]], None] | None, Any, str]:
-    """(processor writing item_tags like the live runner, no in-process tagger, description)."""
-    return ingest.processor(cfg, db), None, "NLP pipeline (nlp.service, như khi chạy thật)"
+class SimClock:
+    """The replay's simulated time, read by the processor: the cases and watchlist hits it opens are
+    stamped t like the alerts detection raises, not by the wall clock. `replay` moves it each step."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2000, 1, 1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def pipeline_tagging(cfg: Config, db: Any, clock: Callable[[], datetime] | None = None
+                     ) -> tuple[Callable[[list[str]], None] | None, Any, str]:
+    """(processor writing item_tags like the live runner, no in-process tagger, description); pass the
+    SimClock given to `replay` as `clock`."""
+    proc = ingest.processor(cfg, db, clock) if clock is not None else ingest.processor(cfg, db)
+    return proc, None, "NLP pipeline (nlp.service, như khi chạy thật)"
 
 
 def replay(
@@ -137,8 +151,10 @@ def replay(
     on_alert: Callable[[dict[str, Any], Any], None] | None = None,
     on_step: Callable[[datetime, Any], None] | None = None,
     tail_steps: int = 2,
+    clock: SimClock | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Feed `rows` (sorted by published_at) step by step and run the live detection each step.
+    """Feed `rows` (sorted by published_at) step by step and run the live detection each step; `clock`
+    (the processor's) is set to each step's simulated time before the step's items are processed.
 
     Returns (alerts, source alarms). `on_alert(alert, db)` and `on_step(t, db)` let scenarios act
     like staff (dismiss an alert) or like a broken source between steps.
@@ -160,6 +176,8 @@ def replay(
     end = rows[-1]["published_at"] + step * tail_steps
     i = 0
     while t <= end:
+        if clock is not None:
+            clock.now = t
         batch = []
         while i < len(rows) and rows[i]["published_at"] <= t:
             batch.append(to_item(cfg, rows[i], t))
@@ -200,8 +218,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     cfg = replace(cfg, storage=replace(cfg.storage, db_path=args.db))
     with Database(args.db) as db:
         processor, tagger, how = None, None, "không gắn nhãn"
+        clock = SimClock()
         if args.tagger == "auto":
-            processor, tagger, how = pipeline_tagging(cfg, db)
+            processor, tagger, how = pipeline_tagging(cfg, db, clock)
             if processor is not None:  # items an earlier, crashed run stored untagged
                 from langnghe.commands._storing import tag_leftovers
 
@@ -209,7 +228,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         elif args.tagger == "fixture":
             tagger, how = fixture_tagger(rows), "nhãn có sẵn trong tệp (fixture)"
         print(f"Phát lại {len(rows)} tin, bước {args.step}; gắn nhãn: {how}", file=sys.stderr, flush=True)
-        alerts, alarms = replay(cfg, db, rows, step, tagger=tagger, processor=processor)
+        alerts, alarms = replay(cfg, db, rows, step, tagger=tagger, processor=processor, clock=clock)
         if processor is not None:  # a step whose tagging failed leaves none behind
             from langnghe.commands._storing import tag_leftovers
 

@@ -31,8 +31,9 @@ def test_three_cases_open_during_the_demo_and_a_reply_goes_back(tmp_path, monkey
         with Database(cfg.storage.db_path) as db:
             def tick(minutes: int) -> int:
                 clock["now"] = START + timedelta(minutes=minutes)
-                runner = Runner(cfg, db, on_new_items=lambda ids: cases.open_for_items(cfg, db, ids),
-                                clock=lambda: clock["now"].replace(tzinfo=None))
+                at = clock["now"].replace(tzinfo=None)  # one clock for the poll and the cases it opens
+                runner = Runner(cfg, db, on_new_items=lambda ids: cases.open_for_items(cfg, db, ids, now=at),
+                                clock=lambda: at)
                 summary = asyncio.run(runner.run_due(force=True))
                 assert not summary.errors, [(o.source, o.error) for o in summary.errors]
                 with db.read() as cur:
@@ -45,8 +46,11 @@ def test_three_cases_open_during_the_demo_and_a_reply_goes_back(tmp_path, monkey
             with db.read() as cur:
                 rows = store_cases.list_cases(cur, now=clock["now"].replace(tzinfo=None))
             zalo = next(r for r in rows if r["channel"] == "zalo_oa")
-            status = cases.send_reply(cfg, db, zalo["id"], "Phường đã báo điện lực sửa đèn tổ 5.", "chuyenvien")
+            status = cases.send_reply(cfg, db, zalo["id"], "Phường đã báo điện lực sửa đèn tổ 5.", "chuyenvien",
+                                      now=clock["now"].replace(tzinfo=None))
             assert status.startswith("sent")
+            with db.read() as cur:
+                assert store_cases.get_case(cur, zalo["id"])["opened_at"] == START.replace(tzinfo=None) + timedelta(minutes=3)
     finally:
         server.stop()
     path, body = server.sent[0]

@@ -82,7 +82,7 @@ def test_the_generic_check_sees_english(env):
 
 
 def test_cases_page_has_no_english(env):
-    from datetime import datetime
+    from datetime import timedelta
 
     from store import cases as store_cases
     from store.db import utcnow
@@ -93,7 +93,9 @@ def test_cases_page_has_no_english(env):
     _, new = seed(env)
     with env.db.write() as cur:
         store_cases.assign(cur, new, "chuyenvien", "quantri", utcnow(), note="Gọi điện")
-        store_cases.set_due(cur, new, datetime(2026, 12, 10, 16, 59), "quantri", utcnow())
+        # a later due date, relative to the wall clock the page reads (23:59 Vietnam time, 5 days on)
+        due = (utcnow() + timedelta(days=5)).replace(hour=16, minute=59, second=0, microsecond=0)
+        store_cases.set_due(cur, new, due, "quantri", utcnow())
         store_cases.record_reply(cur, new, "Đã sửa.", "manual", "manual", "quantri", utcnow())
     at = env.page("cases", "analyst")
     at.session_state["case_filter"] = "Tất cả"  # the answered case is no longer "Đang mở"
@@ -105,7 +107,7 @@ def test_cases_page_has_no_english(env):
     assert list(history["Thao tác"]) == ["Tiếp nhận", "Giao xử lý", "Đổi hạn trả lời", "Trả lời", "Chuyển trạng thái"]
     assert "Cán bộ quantri" in set(history["Người thực hiện"]) and "quantri" not in set(history["Người thực hiện"])
     notes = list(history["Ghi chú"])
-    assert notes[1] == "giao cho Cán bộ chuyenvien: Gọi điện" and notes[2] == "hạn mới 23:59 10/12/2026"
+    assert notes[1] == "giao cho Cán bộ chuyenvien: Gọi điện" and notes[2] == f"hạn mới 23:59 {due + timedelta(hours=7):%d/%m/%Y}"
     assert notes[3] == "trả lời trực tiếp: đã ghi nhận"
     assert "Giao cho: Cán bộ chuyenvien" in texts(at) and "(ghi nhận trả lời trực tiếp, đã ghi nhận)" in texts(at)
 

@@ -442,3 +442,17 @@ def test_demo_alert_raised_live_is_regraded_high_with_a_history_event(tmp_path):
         assert sev["note"].iloc[0].startswith("Mức độ: ") and "→ cao" in " ".join(sev["note"])
     finally:
         db.close()
+
+
+def test_replay_moves_the_processors_clock_to_each_step(tmp_path):
+    """The processor (cases, watchlist hits) runs on the replay's simulated time, not the wall clock."""
+    from langnghe.commands.replay import SimClock
+    from scenario_eval import run_rows
+
+    clock, seen = SimClock(), []
+    rows = [{"id": f"c{k}", "source": "s", "title": f"Tin {k}", "text": "x",
+             "published": f"2025-09-20T10:{k * 20:02d}:00+07:00"} for k in range(2)]
+    _, db = run_rows(rows, str(tmp_path / "c.duckdb"), step_minutes=15, clock=clock,
+                     processor=lambda ids: seen.append((ids, clock())))
+    db.close()
+    assert seen == [(["c0"], datetime(2025, 9, 20, 3, 0)), (["c1"], datetime(2025, 9, 20, 3, 30))]

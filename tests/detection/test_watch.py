@@ -184,3 +184,38 @@ def test_the_ingest_path_matches_new_items_after_tagging(tmp_path):
             tags = cur.execute("SELECT count(*) FROM item_tags WHERE item_id = ?", [a]).fetchone()[0]
         assert list(hits["item_id"]) == [a] and tags == 1
         assert len(_alerts(db, wid)) == 1
+
+
+def test_the_ingest_path_stamps_hits_and_alerts_by_its_clock(tmp_path):
+    """ingest.processor(clock=…) (a replay's simulated time): the watchlist hit and its alert carry that
+    time, like the alerts detection raises at it, not the wall clock."""
+    from orchestration import ingest
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, fulltext={"enabled": False})
+    with Database(cfg.storage.db_path) as db:
+        wid = _watch(db, "Bãi thải", '"bãi thải"')
+        a = _add(db, "i2", "Sạt bãi thải than ở phường Vàng Danh, bùn tràn vào nhà dân", NOW)
+        ingest.processor(cfg, db, clock=lambda: NOW)([a])
+        with db.read() as cur:
+            matched = cur.execute("SELECT matched_at FROM watch_hits WHERE item_id = ?", [a]).fetchall()
+            raised = cur.execute("SELECT raised_at FROM alerts WHERE story_id = ?",
+                                 [store_watch.watch_key(wid)]).fetchall()
+        assert matched == [(NOW,)] and raised == [(NOW,)]
+
+
+def test_a_pass_at_a_given_time_reads_the_tags_written_then(tmp_path):
+    """match_new(now=…) bounds the tags it reads by that `now`, not the wall clock: items tagged at a fixed
+    NOW (a replay, a test) still carry their topic a week or a year later (the notify bug's class)."""
+    from store import tags as store_tags
+
+    with Database(tmp_path / "w.duckdb") as db:
+        with db.write() as cur:
+            wid = store_watch.create(cur, {"name": "Môi trường", "query": "than", "places": [], "topics": ["environment"],
+                                           "source_types": [], "min_items": 1, "window_minutes": 60,
+                                           "severity": "medium"}, "cv", NOW - timedelta(days=400))
+        a = _add(db, "e1", "Bụi than phủ kín đường", NOW)
+        with db.write() as cur:
+            store_tags.save_tags(cur, [{"id": a, "topics": ["environment"], "sentiment": "negative"}], NOW)
+        assert len(watch.match_new(db, [a], NOW)) == 1
+        assert len(_alerts(db, wid)) == 1

@@ -109,11 +109,15 @@ def test_reply_through_the_graph_api_answers_the_case(env):
         return httpx.Response(200, json={"id": "889900112233_9001"})
 
     status = cases.send_reply(cfg, db, cid, "Phường đã báo công ty cấp nước.", "chuyenvien",
-                              client_factory=lambda: httpx.Client(transport=httpx.MockTransport(ok)))
+                              client_factory=lambda: httpx.Client(transport=httpx.MockTransport(ok)),
+                              now=NOW + timedelta(hours=2))
     assert status.startswith("sent") and posted[0][0].endswith("/comments")
     with db.read() as cur:
         c = store_cases.get_case(cur, cid)
-    assert c["status"] == "answered" and c["reply_via"] == "api" and c["answered_at"] is not None
+        fig = store_cases.figures(cur, NOW - timedelta(days=1), NOW + timedelta(days=1), NOW + timedelta(days=1))
+    assert c["status"] == "answered" and c["reply_via"] == "api" and c["answered_at"] == NOW + timedelta(hours=2)
+    # answered two hours after it opened: on time, whatever the wall clock says (stamped by the pass's now)
+    assert [(f["handled"], f["on_time"], f["median_hours"]) for f in fig] == [(1, 1, 2.0)]
 
 
 def test_a_failed_reply_keeps_the_case_open_and_says_why(env):
