@@ -215,14 +215,19 @@ def load_nsw(restorer: Restorer | None, path: Path = NSW_PATH) -> dict[tuple[str
 
 _UNITS = {"kg", "g", "l"}  # teencode keys that after a number are a weight or a volume ("2 kg" is not "2 không")
 _YEAR = re.compile(r"(19|20)\d\d")  # "năm 2024 k ai biết": after a year, "k" is the teencode "không"
+# Words that make the number after them a name, not an amount ("tổ 5 k có điện", "lớp 12 k ai biết": "không").
+# Not "tháng" / "ngày": "tháng 300 k" is a price per month.
+_NUMBERED = {"lớp", "tổ", "khu", "ngõ", "ngách", "hẻm", "phòng", "tầng", "xóm", "thôn", "số", "kỳ", "khóa", "khoá",
+             "tuyến", "quận", "phường", "đội", "lop", "to", "ngo", "ngach", "hem", "phong", "tang", "xom", "thon",
+             "so", "ky", "khoa", "tuyen", "quan", "phuong", "doi"}
 _QUANTITY = {"mỗi", "chục", "trăm", "nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ", "vài", "mấy", "nửa", "từng",
              "moi", "chuc", "tram", "nghin", "ngan", "van", "trieu", "ty", "ti", "vai", "may", "nua", "tung"}
 
 
 def _is_unit(text: str, toks: list[re.Match[str]], i: int) -> bool:
     """Token i reads as a unit: "kg", "g", "l" after a number (at most one space between), a "/" or a quantity word;
-    "k" (thousand đồng) too ("rau 150 k một cân", "hết 200 k rồi"), except after a year with a word following
-    ("năm 2024 k ai biết" is "không")."""
+    "k" (thousand đồng) too ("rau 150 k một cân", "hết 200 k rồi"), except with a word following after a year
+    or a numbered name ("năm 2024 k ai biết", "tổ 5 k có điện" are "không")."""
     prev, tok = toks[i - 1], toks[i]
     low = tok.group(0).lower()
     if low in _UNITS and (text[tok.start() - 1] == "/" or prev.group(0).lower() in _QUANTITY):
@@ -235,7 +240,8 @@ def _is_unit(text: str, toks: list[re.Match[str]], i: int) -> bool:
         return False
     if i + 1 == len(toks) or not toks[i + 1].group(0).isalpha() or text[tok.end():toks[i + 1].start()].strip() != "":
         return True  # "giá 50 k.", "50 k/kg"
-    return not _YEAR.fullmatch(prev.group(0))
+    named = i > 1 and toks[i - 2].group(0).lower() in _NUMBERED and text[toks[i - 2].end():prev.start()] == " "
+    return not (_YEAR.fullmatch(prev.group(0)) or named)
 
 
 class Normaliser:

@@ -45,6 +45,9 @@ def test_units_after_numbers_are_not_teencode(normaliser):
     # "k" after an amount is a thousand đồng even when a word follows (it read "150 không một cân")
     assert normaliser.expand_nsw("rau 150 k một cân, hết 200 k rồi") == "rau 150 k một cân, hết 200 k rồi"
     assert normaliser.expand_nsw("ko có 100 k đâu") == "không có 100 k đâu"
+    # … but not after a numbered name: a ward group, a class
+    assert normaliser.expand_nsw("tổ 5 k có điện, lớp 12 k ai biết") == "tổ 5 không có điện, lớp 12 không ai biết"
+    assert normaliser.expand_nsw("tiền điện tháng 300 k mà") == "tiền điện tháng 300 k mà"
 
 
 def test_fold():
