@@ -48,7 +48,6 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow)
     def process(new_ids: list[str]) -> None:
         if not new_ids:
             return
-        now = clock()
         if fulltext.settings(cfg).enabled:
             try:
                 asyncio.run(fulltext.run(cfg, db, ids=list(new_ids)))
@@ -58,6 +57,7 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow)
             nlp_service.tag_ids(cfg, db, list(new_ids))
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
+        now = clock()  # read after full text and tagging (which take a while), as the live pass always stamped
         try:  # after tagging, so a case knows its place
             cases.open_for_items(cfg, db, list(new_ids), now=now)
         except Exception:
