@@ -246,9 +246,10 @@ def is_comment_correction(row: dict) -> bool:
 
 def comment_only(row: dict) -> bool:
     """Rows of the comment register that only the comment sentiment model reads: the social slices and staff
-    corrections of comments. Like the social slices, they do not train the press model nor the restorer, and
-    the shared vocabulary is fitted without them (they are only transformed), so press items and topics keep
-    their reading while comments are corrected."""
+    corrections of comments. They do not train the press model, nor the restorer through `trains_restorer` (the
+    social slices' accented training lines reach it apart since round 9: `trains_social_restorer`), and the shared
+    vocabulary is fitted without them (they are only transformed), so press items and topics keep their reading
+    while comments are corrected."""
     return is_social_set(row) or is_comment_correction(row)
 
 
@@ -278,9 +279,9 @@ def correction_rows(corrections: list[dict]) -> list[dict]:
 
 
 def trains_restorer(row: dict) -> bool:
-    """Accented rows of the press/official/forum set train the restorer; the social slices and comment
-    corrections (sentiment only) and the news slices (topics only) do not, so that none moves the restoration
-    of the held-out items."""
+    """Accented rows of the press/official/forum set train the restorer; the comment corrections and the news
+    slices (topics only) do not, so that none moves the restoration of the held-out items. The social slices'
+    accented training lines are added apart, weighted (`trains_social_restorer`, SOCIAL_RESTORER_WEIGHT)."""
     return (bool(row.get("diacritics", True)) and not comment_only(row)
             and (NEWS_RESTORER or not is_news_set(row)))
 

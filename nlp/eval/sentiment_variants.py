@@ -3,8 +3,8 @@
     PYTHONPATH=. .venv/bin/python -m nlp.eval.sentiment_variants [--variant NAME ...] [--cache /tmp/sent-lab]
 
 Trains only the sentiment models (`nlp.train.fit_sentiment`, as `langnghe train` does) on the training split,
-with the shipped restorer (the social slices never train it) and no topic models, then prints sentiment
-macro-F1 on the own held-out items (all / no diacritics), the social held-out (S1–S19 and every S slice), VSFC,
+with the shipped restorer (since round 9 it reads the social slices' training lines, never held-out ones) and
+no topic models, then prints sentiment macro-F1 on the own held-out items (all / no diacritics), the social held-out (S1–S19 and every S slice), VSFC,
 VLSP 2016, ViHSD (negative vs rest) and the UBS bank posts (polarity, as `eval_only` reads them), with confusion
 counts for VSFC and VLSP. Normalised texts are cached in --cache (keyed by title and text), so a variant costs the
 model fits only (≈ 1–2 min).
