@@ -4,10 +4,11 @@
 
 Trains only the sentiment models (`nlp.train.fit_sentiment`, as `langnghe train` does) on the training split,
 with the shipped restorer (since round 9 it reads the social slices' training lines, never held-out ones) and
-no topic models, then prints sentiment macro-F1 on the own held-out items (all / no diacritics), the social held-out (S1–S19 and every S slice), VSFC,
-VLSP 2016, ViHSD (negative vs rest) and the UBS bank posts (polarity, as `eval_only` reads them), with confusion
-counts for VSFC and VLSP. Normalised texts are cached in --cache (keyed by title and text), so a variant costs the
-model fits only (≈ 1–2 min).
+no topic models, then prints sentiment macro-F1 on the own held-out items (all / no diacritics), the social
+held-out (S1–S19 and every S slice), VSFC, VLSP 2016, ViHSD (negative vs rest) and the UBS bank posts (polarity,
+as `eval_only` reads them), with confusion counts for VSFC and VLSP. Normalised texts are cached in --cache
+(keyed by title and text; a change of the shipped restorer, NSW table or normaliser code empties it), so a
+variant costs the model fits only (≈ 1–2 min).
 Variants are set through module attributes of nlp.train (see VARIANTS) or read fewer cues ("cues:N").
 """
 
@@ -32,15 +33,34 @@ def _key(title: str, text: str) -> str:
     return hashlib.sha1(f"{title}\x00{text}".encode("utf-8")).hexdigest()
 
 
+_FINGERPRINT = "\x00fingerprint"  # the cache's entry that names what normalised it
+
+
+def _fingerprint() -> tuple[str, str]:
+    """sha1 of the shipped restorer, the NSW table and the normaliser's code: a cache written with other ones is
+    stale (after round 9's retrain a reused cache read every text with the round-8 restorer)."""
+    from nlp import normalise
+
+    h = hashlib.sha1()
+    for p in (normalise.default_restorer_path(), normalise.NSW_PATH, Path(normalise.__file__)):
+        h.update(Path(p).read_bytes())
+    return h.hexdigest(), ""
+
+
 class NormCache:
     """Classifier text and language of (title, text) pairs through the shipped normalise + language steps."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.data: dict[str, tuple[str, str]] = {}
+        fp = _fingerprint()
+        self.data: dict[str, tuple[str, str]] = {_FINGERPRINT: fp}
         if path.exists():
             with open(path, "rb") as fh:
-                self.data = pickle.load(fh)
+                data = pickle.load(fh)
+            if data.get(_FINGERPRINT) == fp:
+                self.data = data
+            else:
+                print(f"{path}: written with another restorer or normaliser, read again", file=sys.stderr)
         self.pipe = None
         self.dirty = False
 
