@@ -15,6 +15,7 @@ many times: the counts of the rest are computed once (and kept in `--cache`, ≈
 from __future__ import annotations
 
 import argparse
+import hashlib
 import pickle
 import sys
 import time
@@ -61,6 +62,8 @@ def unlike(texts: list[str], seen: list[str], jaccard: float = 0.5) -> list[str]
 
 
 def accuracy(restorer: Restorer, texts: list[str]) -> float:
+    """Syllable accuracy of `restorer` on `texts` stripped of their marks, summed over all texts (not averaged per
+    text, so that long rows weigh by their syllables)."""
     h = n = 0
     for t in texts:
         hh, nn = syllable_hits(restorer.restore(strip_marks(t)), t)
@@ -69,23 +72,31 @@ def accuracy(restorer: Restorer, texts: list[str]) -> float:
 
 
 def base_counts(cache: Path | None) -> tuple[tuple[Counter, Counter, Counter], list[str]]:
-    """(counts of the restorer's text without the social lines, the social training lines)."""
+    """(counts of the restorer's text without the social lines, the social training lines). The cache is keyed by
+    a sha1 of that text, so a cache of other data (a new slice, other local sentences) is counted again."""
     import nlp.train as T
 
     train_rows, _ = T.split(T.load_labelled())
     base, social = T.restorer_texts(train_rows, social_weight=1)
+    texts = list(T.corpus_texts()) + base
+    key = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()
     if cache and cache.exists():
         with open(cache, "rb") as fh:
-            return pickle.load(fh), social
-    counts = count_ngrams(list(T.corpus_texts()) + base)
+            got = pickle.load(fh)
+        if isinstance(got, dict) and got.get("key") == key:
+            return got["counts"], social
+        print(f"{cache}: counted from other text, counting again", file=sys.stderr)
+    counts = count_ngrams(texts)
     if cache:
         with open(cache, "wb") as fh:
-            pickle.dump(counts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"key": key, "counts": counts}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return counts, social
 
 
 def with_social(counts: tuple[Counter, Counter, Counter], social: tuple[Counter, Counter, Counter],
                 weight: int) -> Restorer:
+    """The restorer of `counts` + `weight` × `social`: counts add, so this equals training on the social lines
+    listed `weight` times (nlp.train.restorer_corpus)."""
     out = []
     for c, s in zip(counts, social):
         c = Counter(c)

@@ -49,3 +49,20 @@ def test_heldout_and_unaccented_social_lines_never_reach_the_restorer():
     train_texts = {T.clean(r["text"]) for r in rows if not T.is_heldout(r["id"])}
     got = set(T.restorer_corpus(rows, corpus=[], social_weight=1))
     assert not (got & (held_texts - train_texts))
+
+
+def test_counts_add_exactly_and_weight_0_is_the_old_restorer():
+    """nlp.eval.restore_own builds its restorers from counts summed apart: the same as training on the text."""
+    from nlp.diacritics import count_ngrams
+    from nlp.eval.restore_own import with_social
+
+    rows = _social(["tối mình gọi lại nhé", "mai mình gọi lại nhé mn"])
+    base, social = T.restorer_texts(rows, social_weight=1)
+    assert social and not base
+    for w in (0, 1, 2):
+        a = Restorer.train(T.restorer_corpus(rows, corpus=PRESS, social_weight=w))
+        b = with_social(count_ngrams(PRESS + base), count_ngrams(social), w)
+        assert (a.unigram, a.bigram, a.trigram) == (b.unigram, b.bigram, b.trigram), w
+    old = Restorer.train(PRESS)  # rounds 1–8: the corpus and the non-social rows only
+    zero = Restorer.train(T.restorer_corpus(rows, corpus=PRESS, social_weight=0))
+    assert (old.unigram, old.bigram, old.trigram) == (zero.unigram, zero.bigram, zero.trigram)
