@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--misses", type=int, default=0)
     ap.add_argument("--model-dir", default="", help="models to measure (default: [nlp] model_dir)")
-    ap.add_argument("--sets", nargs="*", default=[], help="only these sets (baomoi victsd vntc vnexpress_rss)")
+    ap.add_argument("--sets", nargs="*", default=[], choices=["baomoi", "victsd", "vntc", APART],
+                    help="only these sets (default: all four)")
     args = ap.parse_args(argv)
     from nlp.eval import load_pipeline
 
