@@ -216,10 +216,10 @@ def load_nsw(restorer: Restorer | None, path: Path = NSW_PATH) -> dict[tuple[str
 _UNITS = {"kg", "g", "l"}  # teencode keys that after a number are a weight or a volume ("2 kg" is not "2 không")
 _YEAR = re.compile(r"(19|20)\d\d")  # "năm 2024 k ai biết": after a year, "k" is the teencode "không"
 # Words that make the number after them a name, not an amount ("tổ 5 k có điện", "lớp 12 k ai biết": "không").
-# Not "tháng" / "ngày": "tháng 300 k" is a price per month.
-_NUMBERED = {"lớp", "tổ", "khu", "ngõ", "ngách", "hẻm", "phòng", "tầng", "xóm", "thôn", "số", "kỳ", "khóa", "khoá",
-             "tuyến", "quận", "phường", "đội", "lop", "to", "ngo", "ngach", "hem", "phong", "tang", "xom", "thon",
-             "so", "ky", "khoa", "tuyen", "quan", "phuong", "doi"}
+# Not words that also price by the unit ("tháng 300 k", "phòng 300 k một đêm", "kỳ", "khóa", "đôi"), nor unaccented
+# forms that are other words ("to" big, "lop" tyre, "ngo" corn, "tang" rise, "quan" shop, "so", "doi").
+_NUMBERED = {"lớp", "tổ", "khu", "ngõ", "ngách", "hẻm", "xóm", "thôn", "số", "tuyến", "quận", "phường",
+             "ngach", "hem", "xom", "thon", "tuyen", "phuong"}
 _QUANTITY = {"mỗi", "chục", "trăm", "nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ", "vài", "mấy", "nửa", "từng",
              "moi", "chuc", "tram", "nghin", "ngan", "van", "trieu", "ty", "ti", "vai", "may", "nua", "tung"}
 
