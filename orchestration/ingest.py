@@ -43,7 +43,8 @@ Processor = Callable[[list[str]], None]
 
 def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow) -> Processor:
     """The callback every source of items calls with the ids it has just stored. `clock` stamps the
-    cases and watchlist hits it opens (a replay's simulated time; the wall clock otherwise)."""
+    cases and watchlist hits it opens (a replay's simulated time; the wall clock otherwise), read once per
+    batch after full text and tagging, so that live cases are stamped when they open."""
 
     def process(new_ids: list[str]) -> None:
         if not new_ids:
@@ -57,7 +58,7 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow)
             nlp_service.tag_ids(cfg, db, list(new_ids))
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
-        now = clock()  # read after full text and tagging (which take a while), as the live pass always stamped
+        now = clock()
         try:  # after tagging, so a case knows its place
             cases.open_for_items(cfg, db, list(new_ids), now=now)
         except Exception:
