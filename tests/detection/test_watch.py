@@ -219,3 +219,18 @@ def test_a_pass_at_a_given_time_reads_the_tags_written_then(tmp_path):
             store_tags.save_tags(cur, [{"id": a, "topics": ["environment"], "sentiment": "negative"}], NOW)
         assert len(watch.match_new(db, [a], NOW)) == 1
         assert len(_alerts(db, wid)) == 1
+
+
+def test_the_ingest_clock_is_read_after_tagging(tmp_path, monkeypatch):
+    """Live cases and hits are stamped when they open, after full text and tagging (which may take a while),
+    as before the clock was injected; not when the batch arrived."""
+    from orchestration import ingest
+    from tests.conftest import make_config
+
+    order: list[str] = []
+    monkeypatch.setattr(ingest.nlp_service, "tag_ids", lambda *a, **k: order.append("tag"))
+    cfg = make_config(tmp_path, fulltext={"enabled": False})
+    with Database(cfg.storage.db_path) as db:
+        a = _add(db, "i3", "Sạt bãi thải than ở phường Vàng Danh", NOW)
+        ingest.processor(cfg, db, clock=lambda: order.append("clock") or NOW)([a])
+    assert order == ["tag", "clock"]
