@@ -4,7 +4,8 @@ themselves — the class of the notify bug (a pass at a given time scheduled its
     python scripts/clock_scan.py [--root DIR]   # prints file:line, function and call; exit 1 when any is found
 
 Allowed: a fallback `now or utcnow()` / `clock or (lambda: …)` / `x if now is not None else time.time()`,
-and a call marked `# wall clock:` with the reason (on its line or the line above) (e.g. the real end of a run that took `now` as its start).
+and a call marked `# wall clock:` with the reason, on its line or the line above (e.g. the real end of a run
+that took `now` as its start).
 """
 
 from __future__ import annotations

@@ -5,11 +5,12 @@
 The accented held-out lines (`nlp.train.is_heldout`) are stripped of their marks (case kept) and restored;
 accuracy is `nlp.eval.diacritics_eval.syllable_hits` (restored syllable = written syllable, case-insensitive).
 The figures: the social slices' held-out lines ("social"; "social unlike training": those that share less
-than half their words with every training line, as the slices hold variants of one stem), every held-out row of the labelled set ("own",
-round 8's measure: press, official, forum, news and social rows, titles and texts) and the own rows without a title
-("own comment-like"), and those with one ("own titled": press, official, news). `--model` measures a saved restorer; `--social-weights` builds restorers as
-`langnghe train` would (nlp.train.corpus_texts + restorer_texts) with the social training lines counted that
-many times: the counts of the rest are computed once (and kept in `--cache`, ≈ 1 min to rebuild), since counts add.
+than half their words with every training line, as the slices hold variants of one stem), every held-out row of
+the labelled set ("own", round 8's measure: press, official, forum, news and social rows, titles and texts), the
+own rows without a title ("own comment-like") and those with one ("own titled": press, official, news).
+`--model` measures a saved restorer; `--social-weights` builds restorers as `langnghe train` would
+(nlp.train.corpus_texts + restorer_texts) with the social training lines counted that many times: the counts of
+the rest are computed once (and kept in `--cache`, ≈ 1 min to rebuild), since counts add.
 """
 
 from __future__ import annotations
