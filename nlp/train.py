@@ -879,6 +879,7 @@ def evaluate_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
 
 
 def _sentiment_scores(s_true: list[str], s_pred: list[str]) -> dict[str, Any]:
+    """Sentiment macro-F1 and per-class F1 of one split (all rows, or the lines typed without diacritics)."""
     return {"n": len(s_true),
             "sentiment_macro_f1": round(float(f1_score(s_true, s_pred, average="macro", labels=list(SENTIMENTS),
                                                        zero_division=0)), 4),
