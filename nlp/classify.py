@@ -442,7 +442,12 @@ class SentimentCues(BaseEstimator, TransformerMixin):
 
     def __setstate__(self, state: dict) -> None:
         """A block pickled before round 8 has no `wish`: without it get_params and repr fail (scikit-learn reads
-        every __init__ argument back)."""
+        every __init__ argument back). A block of round 8's comparison variants (29 columns, removed in round 9)
+        is refused here with a clear message; otherwise its model fails at the first item on a column count."""
+        if state.get("n_cues_", 0) > len(CUE_NAMES):
+            raise ValueError(f"Mô hình này đọc {state['n_cues_']} cột tín hiệu cảm xúc, mã hiện tại chỉ có "
+                             f"{len(CUE_NAMES)} (các cột so sánh của vòng 8 đã bỏ ở vòng 9, xem commit 0c65bd1); "
+                             "hãy huấn luyện lại bằng `langnghe train`.")
         super().__setstate__({"wish": "", **state})
 
     def fit(self, X=None, y=None):  # noqa: N803

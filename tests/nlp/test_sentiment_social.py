@@ -304,3 +304,16 @@ def test_cue_block_pickled_before_round_8_reads_back_with_its_params():
     back = pickle.loads(pickle.dumps(old))
     assert back.get_params() == {"scale": 0.5, "wish": ""} and "SentimentCues" in repr(back)
     assert back.transform(["nên giảng dễ hiểu hơn"]).shape[1] == 24
+
+
+def test_cue_block_of_the_removed_comparison_variants_is_refused_clearly():
+    """Round 8's comparison variants (29 columns, removed in round 9) cannot be read by this code: say so at load."""
+    import pickle
+
+    c = SentimentCues(wish="add").fit()
+    c.n_cues_, c.compare = 29, "add"  # as pickled by a round-8 `cmp-add` variant
+    with pytest.raises(ValueError, match="huấn luyện lại"):
+        pickle.loads(pickle.dumps(c))
+    c.n_cues_ = 26  # with the comparison switch off (every shipped model): reads as before
+    assert pickle.loads(pickle.dumps(c)).transform(["trước tốt hơn giờ"]).shape[1] == 26
+
