@@ -1,6 +1,6 @@
 """Topics on real news: per topic, the share of articles whose section's topic is among those predicted.
 
-    PYTHONPATH=. .venv/bin/python nlp/eval/topics_real.py [--data /work/shared/data] [--workers 1] [--misses 5]
+    PYTHONPATH=. .venv/bin/python nlp/eval/topics_real.py [--data /work/shared/data] [--workers 1]
         [--model-dir /tmp/m] [--sets vnexpress_rss …]
 
 Sets (title + lead, never trained on): baomoi TC201805 sample and ViCTSD article titles (eval-only),
@@ -11,8 +11,9 @@ the items of the real VnExpress RSS snapshots (eval-only `rss_fixtures_vnexpress
 form the product receives (title + description without its HTML), their section read from the link
 (VNEXPRESS_SECTIONS) — 47 items map, so one item moves a topic's rate by 0.1 or more.
 The hidden real-news check scores the same way ("hit rate"); also printed: topics per item, misses with no
-topic at all, and which topics were predicted instead (counts). `--misses N` prints N missed titles per topic
-(for looking at kinds of errors only: these texts are never copied into training data).
+topic at all, and which topics were predicted instead (counts) — never a text: the sets are for measuring, and
+writers of training data read only aggregates (devtools/topic_miss_features.py for n-grams). Round 9 removed the
+`--misses N` option, which printed missed titles.
 """
 
 from __future__ import annotations
@@ -96,7 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="/work/shared/data")
     ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--misses", type=int, default=0)
     ap.add_argument("--model-dir", default="", help="models to measure (default: [nlp] model_dir)")
     ap.add_argument("--sets", nargs="*", default=[], choices=["baomoi", "victsd", "vntc", APART],
                     help="only these sets (default: all four)")
@@ -110,13 +110,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         rows = [{"id": str(i), "title": "", "text": t} for i, (t, _) in enumerate(items)]
         out = pipe.tag_parallel(rows, workers=args.workers) if args.workers > 1 else pipe.tag(rows)
-        hit, n, missed, none, instead = Counter(), Counter(), {}, Counter(), {}
-        for (text, code), o in zip(items, out):
+        hit, n, none, instead = Counter(), Counter(), Counter(), {}
+        for (_, code), o in zip(items, out):
             n[code] += 1
             if code in o["topics"]:
                 hit[code] += 1
             else:
-                missed.setdefault(code, []).append((text[:110], o["topics"]))
                 none[code] += not o["topics"]
                 instead.setdefault(code, Counter()).update(o["topics"])
         if name != APART:
@@ -129,9 +128,6 @@ def main(argv: list[str] | None = None) -> int:
               + ", ".join(f"{c} {none[c]}/{n[c] - hit[c]}" for c in sorted(n)))
         for c in sorted(instead):
             print(f"   {c} missed, predicted instead: {instead[c].most_common(4)}")
-        for c in sorted(missed):
-            for t, got in missed[c][: args.misses]:
-                print(f"   miss {c}: {t!r} → {got}")
     per = ", ".join(f"{c} {total_hit[c] / total_n[c]:.2f}" for c in sorted(total_n))
     if total_n:
         print(f"all: hit rate {sum(total_hit.values()) / sum(total_n.values()):.2f}; {per}")
