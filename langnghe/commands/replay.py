@@ -132,12 +132,11 @@ class SimClock:
         return self.now
 
 
-def pipeline_tagging(cfg: Config, db: Any, clock: Callable[[], datetime] | None = None
+def pipeline_tagging(cfg: Config, db: Any, clock: Callable[[], datetime]
                      ) -> tuple[Callable[[list[str]], None] | None, Any, str]:
-    """(processor writing item_tags like the live runner, no in-process tagger, description); pass the
-    SimClock given to `replay` as `clock`."""
-    proc = ingest.processor(cfg, db, clock) if clock is not None else ingest.processor(cfg, db)
-    return proc, None, "NLP pipeline (nlp.service, như khi chạy thật)"
+    """(processor writing item_tags like the live runner, no in-process tagger, description); `clock` is the
+    SimClock given to `replay`."""
+    return ingest.processor(cfg, db, clock), None, "NLP pipeline (nlp.service, như khi chạy thật)"
 
 
 def replay(
