@@ -794,18 +794,12 @@ def mark_wish(text: str, prefix: str = "wish_", marked: str | None = None) -> st
     """The words after a suggestion or wish opener up to the clause end get `prefix` ("thầy nên giảng chậm hơn" →
     "thầy nên wish_giảng wish_chậm wish_hơn"): praise words in a wish are wished, not said. Lowercase input;
     `marked`: the same text after mark_negation (same tokens, some prefixed), to prefix instead."""
-    return _prefix_scope(text, _wish_scope, prefix, marked)
-
-
-def _prefix_scope(text: str, scope, prefix: str, marked: str | None) -> str:
-    """Prefix the tokens that `scope` (tokens → indices) picks; on `marked` (the same tokens after earlier
-    markings) when it still has one token per token of `text`, so that markings stack ("wish_neg_tốt")."""
     toks = _SCOPE_TOK.findall(text)
     out = marked.split(" ") if marked else list(toks)
-    if len(out) != len(toks):
+    if len(out) != len(toks):  # `marked` no longer has one token per token of `text`: mark the text itself
         out = list(toks)
-    for j in scope(toks):
-        out[j] = prefix + out[j]
+    for j in _wish_scope(toks):
+        out[j] = prefix + out[j]  # on top of earlier markings: "wish_neg_tốt"
     return " ".join(out)
 
 
