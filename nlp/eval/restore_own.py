@@ -78,8 +78,8 @@ def base_counts(cache: Path | None) -> tuple[tuple[Counter, Counter, Counter], l
     import nlp.train as T
 
     train_rows, _ = T.split(T.load_labelled())
-    base, social = T.restorer_texts(train_rows, social_weight=1)
-    texts = list(T.corpus_texts()) + base
+    texts = T.restorer_corpus(train_rows, social_weight=0)
+    _, social = T.restorer_texts(train_rows, social_weight=1)
     key = hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()
     if cache and cache.exists():
         with open(cache, "rb") as fh:
