@@ -90,11 +90,17 @@ def ubs_test(d: Path) -> tuple[list[str], list[str]]:
     return texts, gold
 
 
+def polarity_f1(gold: list[str], pred: list[str]):
+    """Per-class F1 of negative and positive (the gold has no neutral; a neutral reading is a miss); the mean is
+    the polarity macro-F1."""
+    return f1_score(gold, pred, labels=["negative", "positive"], average=None)
+
+
 def polarity(pipe, texts, gold, workers, name):
-    """Macro-F1 over negative and positive (the gold has no neutral; a neutral reading is a miss)."""
+    """Macro-F1 over negative and positive, printed and returned with its two classes."""
     out = tag_texts(pipe, texts, workers)
     pred = [o["sentiment"] for o in out]
-    per = f1_score(gold, pred, labels=["negative", "positive"], average=None)
+    per = polarity_f1(gold, pred)
     f1m = float(per.mean())
     print(f"{name}: n={len(texts)}, polarity macro-F1 {f1m:.4f} (negative {per[0]:.4f}, positive {per[1]:.4f}), "
           f"read neutral {sum(p == 'neutral' for p in pred)}")

@@ -24,7 +24,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score
 
-from nlp.eval.eval_only import DEFAULT, ubs_test, vihsd_test, vlsp_test, vsfc_test
+from nlp.eval.eval_only import (
+    DEFAULT,
+    polarity_f1,
+    ubs_test,
+    vihsd_test,
+    vlsp_test,
+    vsfc_test,
+)
 
 LABELS = ["negative", "neutral", "positive"]
 
@@ -181,7 +188,7 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
             res[name] = round(f1_score(gb, pb, average="macro"), 4)
             continue
         if name == "ubs":  # polarity: macro-F1 over negative and positive; a neutral reading is a miss
-            res[name] = round(float(f1_score(gold, pred, labels=["negative", "positive"], average=None).mean()), 4)
+            res[name] = round(float(polarity_f1(gold, pred).mean()), 4)
             continue
         res[name] = round(f1_score(gold, pred, average="macro", labels=LABELS, zero_division=0), 4)
         if name in ("vsfc", "vlsp", "social"):
