@@ -1,6 +1,6 @@
 """Glue between the store and the NLP pipeline (used by the collector runner and `serve`).
 
-    runner commits a batch → processor(new ids) → store.tags.items_for_tagging → Pipeline.tag → save_tags
+    orchestration.ingest.processor(new ids) → tag_ids → store.tags.items_for_tagging → Pipeline.tag → save_tags(now)
     (text = summary + the first nlp.fulltext_chars of the article when collectors/fulltext fetched it)
     tag_pending(cfg, db)   → items without tags, or tagged by another model version → same path
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 from typing import Any, Callable
 
 from store import tags as tag_store
@@ -36,7 +37,9 @@ def fulltext_chars(cfg: Any) -> int:
     return int(section(cfg, "nlp").get("fulltext_chars", 2000))
 
 
-def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None) -> int:
+def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None, now: datetime | None = None) -> int:
+    """Tag these stored items and save their tags, stamped `now` (a replay's simulated time; the wall clock
+    when None). Returns the number of tag rows saved."""
     if not ids:
         return 0
     pipeline = pipeline or get_pipeline(cfg)
@@ -46,20 +49,7 @@ def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None) -> int:
         return 0
     out = pipeline.tag(rows)
     with db.write() as cur:
-        return tag_store.save_tags(cur, [o for o in out if not o.get("dropped")])
-
-
-def processor(cfg: Any, db: Any) -> Callable[[list[str]], None]:
-    """The callback the collector runner calls with the ids of newly stored items."""
-
-    def process(ids: list[str]) -> None:
-        try:
-            n = tag_ids(cfg, db, list(ids))
-            log.debug("tagged %d new items", n)
-        except Exception:
-            log.exception("tagging %d new items failed; `tag_pending` will retry them", len(ids))
-
-    return process
+        return tag_store.save_tags(cur, [o for o in out if not o.get("dropped")], now)
 
 
 def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, only_untagged: bool = False,

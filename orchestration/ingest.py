@@ -43,8 +43,8 @@ Processor = Callable[[list[str]], None]
 
 def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow) -> Processor:
     """The callback every source of items calls with the ids it has just stored. `clock` stamps the
-    cases and watchlist hits it opens (a replay's simulated time; the wall clock otherwise), read once per
-    batch after full text and tagging, so that live cases are stamped when they open."""
+    tags, cases and watchlist hits of a batch (a replay's simulated time; the wall clock otherwise): read
+    once before tagging for the tags, and once after, so that live cases are stamped when they open."""
 
     def process(new_ids: list[str]) -> None:
         if not new_ids:
@@ -55,7 +55,7 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow)
             except Exception:
                 log.exception("full-text extraction failed; items keep their summaries")
         try:
-            nlp_service.tag_ids(cfg, db, list(new_ids))
+            nlp_service.tag_ids(cfg, db, list(new_ids), now=clock())
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
         now = clock()

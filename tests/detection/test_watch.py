@@ -223,14 +223,14 @@ def test_a_pass_at_a_given_time_reads_the_tags_written_then(tmp_path):
 
 def test_the_ingest_clock_is_read_after_tagging(tmp_path, monkeypatch):
     """Live cases and hits are stamped when they open, after full text and tagging (which may take a while),
-    as before the clock was injected; not when the batch arrived."""
+    as before the clock was injected; not when the batch arrived. The tags take the clock read before."""
     from orchestration import ingest
     from tests.conftest import make_config
 
     order: list[str] = []
-    monkeypatch.setattr(ingest.nlp_service, "tag_ids", lambda *a, **k: order.append("tag"))
+    monkeypatch.setattr(ingest.nlp_service, "tag_ids", lambda *a, now=None, **k: order.append(f"tag {now:%H}"))
     cfg = make_config(tmp_path, fulltext={"enabled": False})
     with Database(cfg.storage.db_path) as db:
         a = _add(db, "i3", "Sạt bãi thải than ở phường Vàng Danh", NOW)
         ingest.processor(cfg, db, clock=lambda: order.append("clock") or NOW)([a])
-    assert order == ["tag", "clock"]
+    assert order == ["clock", f"tag {NOW:%H}", "clock"]

@@ -112,10 +112,12 @@ def test_service_tags_new_and_pending(db, cfg, pipeline):
 
     _insert_items(db, [("n1", "Người dân phường Vàng Danh phản ánh bụi than", "Xe chở than chạy suốt đêm"),
                        ("n2", "Khai mạc lễ hội hoa", "")])
-    service.processor(cfg, db)(["n1"])
+    stamp = datetime(2026, 3, 1, 8, 0)  # a replay's simulated time, far from the wall clock
+    assert service.tag_ids(cfg, db, ["n1"], pipeline=pipeline, now=stamp) == 1
     with db.read() as cur:
         t = T.get_tags(cur, "n1")
         assert t["in_area"] is True and t["model_version"] == pipeline.model_version
+        assert t["tagged_at"] == stamp
         assert T.get_tags(cur, "n2") is None
     assert service.tag_pending(cfg, db, batch=1, pipeline=pipeline) == 1
     with db.read() as cur:
