@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             secrets.configure(str(section(cfg, "secrets").get("dir", secrets.DEFAULT_DIR)))
         return int(args.func(args, cfg) or 0)
     except ConfigError as exc:
-        print(f"langnghe: configuration error: {exc}", file=sys.stderr)
+        print(f"langnghe: lỗi cấu hình: {exc}", file=sys.stderr)
         return 2
     except StorageError as exc:  # disk full, corrupt or read-only database: plain words, no traceback
         print(f"langnghe: {exc}", file=sys.stderr)

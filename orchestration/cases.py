@@ -3,6 +3,7 @@
     ingest.process(new ids) ─▶ open_for_items: items flagged own_channel (facebook_page, zalo_oa,
         email_inbox) or with an [cases] open_flags flag (a complaint import, a collaborator report)
         ─▶ store.cases.open_cases, due after [cases] due_working_days working days
+           (orchestration/workdays.py: Mon–Fri minus Vietnam's public holidays, computed for any year)
     Phản ánh page ─▶ assign / move / note (store.cases, every change a case_events row)
                  ─▶ send_reply: the channel's API where there is one (collectors.facebook_page.reply,
                     collectors.zalo_oa.reply, through an injected httpx client), else recorded as sent by hand
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Callable
 
 import httpx
@@ -25,7 +26,8 @@ from store import sources as store_sources
 from store.db import Database, utcnow
 from vocab.cases import REPLY_CHANNELS
 from orchestration.sources import effective_config
-from vocab.config import Config, SourceConfig, section
+from orchestration.workdays import WorkCalendar
+from vocab.config import Config, SourceConfig, iso_days, section
 from vocab.timefmt import to_local, to_utc
 
 log = logging.getLogger("langnghe.cases")
@@ -36,26 +38,27 @@ _REPLY = {"facebook_page": facebook_page.reply, "zalo_oa": zalo_oa.reply}
 @dataclass(frozen=True)
 class CaseSettings:
     due_working_days: int = 5
-    holidays: frozenset[date] = frozenset()
+    holidays: frozenset[date] = frozenset()       # days off besides Vietnam's statutory ones
     open_flags: tuple[str, ...] = ("complaint",)
     reply_timeout_seconds: float = 20.0
+    working_days: frozenset[date] = frozenset()   # weekend days worked (compensatory Saturdays)
 
     @classmethod
     def from_config(cls, cfg: Config) -> "CaseSettings":
         raw = section(cfg, "cases")
-        return cls(int(raw.get("due_working_days", 5)),
-                   frozenset(date.fromisoformat(d) for d in raw.get("holidays", [])),
-                   tuple(raw.get("open_flags", ["complaint"])), float(raw.get("reply_timeout_seconds", 20)))
+        return cls(int(raw.get("due_working_days", 5)), iso_days(raw.get("holidays", []), "[cases] holidays"),
+                   tuple(raw.get("open_flags", ["complaint"])), float(raw.get("reply_timeout_seconds", 20)),
+                   iso_days(raw.get("working_days", []), "[cases] working_days"))
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(self.holidays, self.working_days)
 
 
 def due_at(opened_utc: datetime, s: CaseSettings) -> datetime:
-    """The end (23:59 Vietnam time) of the Nth working day after the day a case was opened."""
-    day = to_local(opened_utc).date()
-    left = s.due_working_days
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in s.holidays:
-            left -= 1
+    """The end (23:59 Vietnam time) of the Nth working day after the day a case was opened: Vietnam's
+    statutory holidays (Tết, Giỗ Tổ… for any year) and the configured extra days do not count."""
+    day = s.calendar.add_working_days(to_local(opened_utc).date(), s.due_working_days)
     return to_utc(datetime.combine(day, datetime.max.time().replace(microsecond=0)))
 
 

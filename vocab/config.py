@@ -16,6 +16,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, get_type_hints
 
@@ -206,6 +207,7 @@ def parse(data: dict[str, Any]) -> Config:
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
+    _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)
 
 
@@ -245,6 +247,39 @@ def _check_allow_hosts(entries: tuple[str, ...]) -> None:
         parse_host_entries(entries)
     except ValueError as exc:
         raise ConfigError(f"[http] {exc}") from None
+
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def iso_days(values: Any, where: str) -> frozenset[date]:
+    """A TOML list of days, "YYYY-MM-DD" strings or bare TOML dates, as dates. Anything else is a
+    ConfigError in Vietnamese naming the setting `where`, so a typo fails at load, not as a wrong due date."""
+    if not isinstance(values, (list, tuple)):
+        raise ConfigError(f'{where} phải là một danh sách ngày dạng "YYYY-MM-DD", không phải {values!r}.')
+    out: set[date] = set()
+    for v in values:
+        if isinstance(v, date) and not isinstance(v, datetime):
+            out.add(v)
+            continue
+        try:
+            if not (isinstance(v, str) and _ISO_DAY.match(v.strip())):
+                raise ValueError(v)
+            out.add(date.fromisoformat(v.strip()))
+        except ValueError:
+            raise ConfigError(f'{where}: {v!r} không phải một ngày dạng YYYY-MM-DD (năm-tháng-ngày, '
+                              f'ví dụ "2027-02-08").') from None
+    return frozenset(out)
+
+
+def _check_case_days(raw: dict[str, Any]) -> None:
+    """[cases] holidays and working_days are real days, and no day is in both."""
+    both = iso_days(raw.get("holidays", []), "[cases] holidays") \
+        & iso_days(raw.get("working_days", []), "[cases] working_days")
+    if both:
+        days = ", ".join(d.isoformat() for d in sorted(both))
+        raise ConfigError(f"[cases] holidays và working_days cùng có ngày {days}: một ngày chỉ là ngày nghỉ "
+                          "hoặc ngày làm việc.")
 
 
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
@@ -18,7 +18,7 @@ from store.db import Database
 from store.items import insert_items
 from tests.conftest import make_config
 from vocab.item import Item
-from vocab.config import SourceConfig
+from vocab.config import ConfigError, SourceConfig
 
 FIX = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2026, 11, 27, 3, 0)      # Friday 10:00 Vietnam time
@@ -59,6 +59,52 @@ def test_due_dates_count_working_days_and_holidays(env):
     # Friday 27/11 → Mon 30, (Tue 1/12 holiday), Wed 2, Thu 3, Fri 4, Mon 7 → end of Monday 7/12, Vietnam time
     assert cases.due_at(NOW, s) == datetime(2026, 12, 7, 16, 59, 59)
     assert cases.due_at(NOW, replace(s, holidays=frozenset())) == datetime(2026, 12, 4, 16, 59, 59)
+
+
+def vn(y, m, d, hour=10):
+    """A Vietnam-time hour as the naive UTC the product stores."""
+    return datetime(y, m, d, hour) - timedelta(hours=7)
+
+
+def end_of(y, m, d):
+    return datetime(y, m, d, 16, 59, 59)     # 23:59:59 Vietnam time
+
+
+def test_due_dates_skip_tet_and_the_may_holidays_of_2027_with_the_shipped_settings(tmp_path):
+    s = cases.CaseSettings.from_config(make_config(tmp_path))
+    # Wed 3/2/2027: Tết is Thu 4 – Wed 10/2 (mùng 1 on Sat 6/2) → Thu 11, Fri 12, Mon 15, Tue 16, Wed 17
+    assert cases.due_at(vn(2027, 2, 3), s) == end_of(2027, 2, 17)
+    # Thu 29/4/2027: Fri 30/4 off, Sat 1/5 moved to Mon 3/5 → Tue 4, Wed 5, Thu 6, Fri 7, Mon 10
+    assert cases.due_at(vn(2027, 4, 29), s) == end_of(2027, 5, 10)
+    # Giỗ Tổ Hùng Vương 2027 (10/3 lunar) is Fri 16/4: Thu 15/4 → Mon 19 … Fri 23
+    assert cases.due_at(vn(2027, 4, 15), s) == end_of(2027, 4, 23)
+
+
+def test_configured_extra_days_off_and_a_worked_saturday_count(tmp_path):
+    # (a bare TOML date, 2027-02-12 without quotes, is read as a date and taken as well)
+    cfg = make_config(tmp_path, cases={"holidays": ["2027-02-11", date(2027, 2, 12)], "working_days": ["2027-02-20"]})
+    s = cases.CaseSettings.from_config(cfg)
+    # a longer Tết decided by the government: Thu 11 and Fri 12/2 off too → Mon 15 … Fri 19
+    assert cases.due_at(vn(2027, 2, 3), s) == end_of(2027, 2, 19)
+    # Thu 18/2 → Fri 19, Sat 20 (worked), Mon 22, Tue 23, Wed 24
+    assert cases.due_at(vn(2027, 2, 18), s) == end_of(2027, 2, 24)
+    assert cases.due_at(vn(2027, 2, 18), replace(s, working_days=frozenset())) == end_of(2027, 2, 25)
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("holidays", ["2027-02-08", "08/02/2027"]),
+    ("holidays", ["2027-02-30"]),
+    ("working_days", ["2027-2-20"]),
+    ("working_days", "2027-02-20"),
+])
+def test_a_day_that_is_not_yyyy_mm_dd_fails_at_load_in_vietnamese(tmp_path, setting, value):
+    with pytest.raises(ConfigError, match=rf"^\[cases\] {setting}.*(không phải|phải là)"):
+        make_config(tmp_path, cases={setting: value})
+
+
+def test_a_day_both_off_and_worked_fails_at_load(tmp_path):
+    with pytest.raises(ConfigError, match="cùng có ngày 2027-02-20"):
+        make_config(tmp_path, cases={"holidays": ["2027-02-20"], "working_days": ["2027-02-20"]})
 
 
 def test_citizens_comments_open_cases_the_pages_own_post_does_not(env):
