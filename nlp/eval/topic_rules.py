@@ -41,7 +41,8 @@ NONE = 9.0  # no fallback (decide_topics' convention)
 
 
 def logit(p: float) -> float:
-    return float(np.log(p / (1 - p)))
+    """Log-odds rounded as nlp.train._tune_topic_rule's grid (so that "base" chooses what it chooses)."""
+    return float(np.round(np.log(p / (1 - p)), 3))
 
 
 def decide(S: np.ndarray, rule: dict, titled: np.ndarray | None = None) -> np.ndarray:
@@ -98,7 +99,7 @@ def variant_grids() -> dict[str, list[dict]]:
         "fallback-wide": [{"threshold": t, "fallback": f} for t, f in itertools.product(
             ths, fbs + _th((0.15, 0.20, 0.25, 0.30)) + [ALWAYS])],
         "fallback-titled": [{"threshold": t, "fallback": f, "fallback_titled": ft} for t, f, ft in itertools.product(
-            ths, fbs, [ALWAYS] + _th((0.01, 0.02, 0.05, 0.08, 0.12, 0.20, 0.30)))],
+            ths, fbs + _th((0.15, 0.20, 0.25, 0.30)), [ALWAYS] + _th((0.01, 0.02, 0.05, 0.08, 0.12, 0.20, 0.30)))],
         "second": [{"threshold": t, "fallback": f, "second": logit(y), "second_ratio": q}
                    for t, f, y, q in itertools.product(ths, fbs, (0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50, 0.60),
                                                        (0.0, 0.5, 0.67, 0.8))],
@@ -294,9 +295,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--families", nargs="*", default=["base", "fallback-wide", "fallback-titled", "second",
                                                       "per-topic"])
     ap.add_argument("--no-nested", action="store_true")
+    ap.add_argument("--seeds", nargs="*", type=int, default=[], help="CV split seeds (default TOPIC_RULE_CV_SEEDS)")
     ap.add_argument("--out", default="", help="also write the figures here (JSON)")
     args = ap.parse_args(argv)
     cache = NormCache(Path(args.cache) / "norm.pkl")
+    if args.seeds:
+        T.TOPIC_RULE_CV_SEEDS = tuple(args.seeds)
     clf, rows, oof, sup = fit(cache, args.labelled)
     S_list, Y = oof["scores"], oof["Y"]
     oof_rows = [sup[i] for i in oof["rows"]]
