@@ -20,6 +20,7 @@ real-news proxy of nlp/eval/topics_real.py (hit rate per set and topic). Familie
 - fallback-wide: the fallback grid up to p 0.30 and "always the best topic";
 - fallback-titled: items with a title (news-like: press, title + lead) get their own fallback;
 - second: the runner-up is given when the best passes the threshold, its p ≥ y and p ≥ r × the best's;
+- second-titled: items with a title take a rule of the base or the second-topic grid, the others a base rule;
 - per-topic: one threshold per topic (nlp.train._per_topic_thresholds' coordinate ascent).
 """
 
@@ -50,8 +51,14 @@ def decide(S: np.ndarray, rule: dict, titled: np.ndarray | None = None) -> np.nd
 
     rule: threshold (scalar or one per topic), fallback; optional fallback_titled (for rows where `titled`),
     second / second_ratio (runner-up given when the best passes the threshold, the runner-up's score passes
-    `second` and its probability is ≥ second_ratio × the best's)."""
+    `second` and its probability is ≥ second_ratio × the best's), titled_rule (a whole rule for the rows where
+    `titled`; the rest for the others)."""
     S = np.asarray(S, dtype=np.float32)
+    if "titled_rule" in rule:  # titled rows decided by a rule of their own
+        P = decide(S, {k: v for k, v in rule.items() if k != "titled_rule"})
+        if titled is not None and titled.any():
+            P[titled] = decide(S[titled], rule["titled_rule"])
+        return P
     th = np.asarray(rule["threshold"], dtype=np.float32)
     order = np.argsort(-S, axis=1)
     rows = np.arange(S.shape[0])
@@ -124,8 +131,35 @@ def per_topic(S_list: list[np.ndarray], Y: np.ndarray, rule: dict) -> dict:
     return {**rule, "threshold": th}
 
 
+def _counts(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
+    return np.stack([(P & (Y > 0)).sum(axis=0), P.sum(axis=0)])
+
+
+def choose_split(S_list: list[np.ndarray], Y: np.ndarray, titled: np.ndarray) -> tuple[dict, float]:
+    """"second-titled": rows without a title take a rule of the base grid, titled rows one of the base or the
+    second-topic grid; the pair with the best mean macro-F1 (per-topic counts add up over the two row groups, so
+    every pair is scored without deciding it again)."""
+    grids = variant_grids()
+    U, T = grids["base"], grids["base"] + grids["second"]
+    g = (Y > 0).sum(axis=0)
+    present = g > 0
+    total = np.zeros((len(U), len(T)))
+    for S in S_list:
+        cu = np.array([_counts(Y[~titled], decide(S[~titled], r)) for r in U], dtype=float)  # (U, 2, k)
+        ct = np.array([_counts(Y[titled], decide(S[titled], r)) for r in T], dtype=float)
+        tp = cu[:, None, 0, :] + ct[None, :, 0, :]
+        pp = cu[:, None, 1, :] + ct[None, :, 1, :]
+        f1 = np.where(pp + g > 0, 2 * tp / np.maximum(pp + g, 1), 0.0)
+        total += f1[..., present].mean(axis=-1)
+    total /= len(S_list)
+    u, t = np.unravel_index(int(np.argmax(total)), total.shape)  # first best in grid order, like choose
+    return {**U[u], "titled_rule": T[t]}, float(total[u, t])
+
+
 def choose(family: str, S_list: list[np.ndarray], Y: np.ndarray, titled: np.ndarray) -> tuple[dict, float]:
     """The family's rule with the best mean macro-F1 over the repeats (ties: the first of the grid)."""
+    if family == "second-titled":
+        return choose_split(S_list, Y, titled)
     if family == "per-topic":
         base, _ = choose("base", S_list, Y, titled)
         rule = per_topic(S_list, Y, base)
@@ -157,7 +191,9 @@ def describe(rule: dict) -> dict:
     p = lambda v: round(float(1 / (1 + np.exp(-v))), 3)  # noqa: E731
     out: dict = {}
     for k, v in rule.items():
-        if k == "second_ratio":
+        if k == "titled_rule":
+            out[k] = describe(v)
+        elif k == "second_ratio":
             out[k] = v
         elif k == "threshold" and np.ndim(v):
             out[k] = [p(x) for x in v]
@@ -293,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default="/tmp/topics-lab")
     ap.add_argument("--labelled", default="", help="another data/training directory")
     ap.add_argument("--families", nargs="*", default=["base", "fallback-wide", "fallback-titled", "second",
-                                                      "per-topic"])
+                                                      "second-titled", "per-topic"])
+    ap.add_argument("--no-curves", action="store_true")
     ap.add_argument("--no-nested", action="store_true")
     ap.add_argument("--seeds", nargs="*", type=int, default=[], help="CV split seeds (default TOPIC_RULE_CV_SEEDS)")
     ap.add_argument("--out", default="", help="also write the figures here (JSON)")
@@ -308,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     news = np.array([T.is_news_set(r) for r in oof_rows])
     sets = final_scores(clf, cache, Path(args.data), rows)
     results: list[dict] = []
-    for c in curves(S_list, Y, titled, news, sets, clf.codes):
+    for c in [] if args.no_curves else curves(S_list, Y, titled, news, sets, clf.codes):
         print(json.dumps(c, ensure_ascii=False), flush=True)
         results.append(c)
     for fam in args.families:

@@ -42,3 +42,15 @@ def test_macro_f1_is_sklearn_over_present_topics():
     P = rng.random((60, 5)) < 0.3
     want = np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j in range(4)])
     assert abs(R.macro_f1(Y, P) - want) < 1e-9
+
+
+def test_titled_rule_decides_titled_rows_and_choose_split_scores_like_decide():
+    S = _scores(200, 4)
+    Y = (np.random.default_rng(5).random((200, 4)) < 0.3).astype(int)
+    titled = np.arange(200) % 3 > 0
+    base = {"threshold": R.logit(0.40), "fallback": R.logit(0.12)}
+    loose = {"threshold": R.logit(0.05), "fallback": R.NONE}
+    P = R.decide(S, {**base, "titled_rule": loose}, titled)
+    assert (P[~titled] == R.decide(S[~titled], base)).all() and (P[titled] == R.decide(S[titled], loose)).all()
+    rule, v = R.choose_split([S], Y, titled)
+    assert abs(v - R.macro_f1(Y, R.decide(S, rule, titled))) < 1e-9
