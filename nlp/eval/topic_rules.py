@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_nested:
             res["nested"] = round(nested(fam, S_list, Y, titled), 4)
         res["final"] = report(rule, clf.codes, sets)
-        if fam == "fallback-titled":
+        if fam in ("fallback-titled", "second-titled"):
             res["final_news_form"] = report(rule, clf.codes, sets, news_form=True)
         results.append(res)
         print(json.dumps(res, ensure_ascii=False), flush=True)
