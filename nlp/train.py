@@ -492,7 +492,8 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
-                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0) -> dict[str, Any]:
+                     alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
+                     oof: dict | None = None) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
@@ -500,6 +501,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
 
     `groups[i]` is the labelled row a document comes from (its stripped copy shares it), -1 for
     corpus documents; a fold never trains on a copy of a row it scores. With TOPIC_NB_SHARES the NB share of each topic is chosen here too.
+    `oof`, when given, receives the out-of-fold scores the rule is chosen on ("scores": one matrix per repeat, after
+    the NB shares and the Platt scale; "rows": the indices of their rows among the first n_labelled; "Y"), so that
+    nlp/eval/topic_rules.py can measure other decision rules on exactly what this search reads.
     """
     import itertools
 
@@ -559,6 +563,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         c = np.array([c[1] for c in calib], dtype=np.float32)
         repeats = [S * a + c for S in repeats]
         scores = repeats[0]
+
+    if oof is not None:
+        oof.update(scores=repeats, rows=np.flatnonzero(keep), Y=Yl)
 
     def macro(P: np.ndarray) -> float:
         return float(np.mean([f1_score(Yl[:, j], P[:, j], zero_division=0) for j in present]))
@@ -665,10 +672,10 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
 
 
 def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup: list[dict], aug: list[dict],  # noqa: N803
-               vntc: list[dict], alpha: float = 1.0):
+               vntc: list[dict], alpha: float = 1.0, oof: dict | None = None):
     """The topic part of `train` (also used by nlp/eval/topic_variants.py): the topic models' vocabulary (or the
     shared columns `X` without TOPIC_VOCABULARY), one model per topic and the cross-validated decision rule.
-    Returns (topic features or None, their matrix, models by code, rule)."""
+    Returns (topic features or None, their matrix, models by code, rule); `oof`: see _tune_topic_rule."""
     topic_feats, X_top = None, X
     if TOPIC_VOCABULARY:  # the topic models' own vocabulary: the same rows plus the news slices
         topic_feats = make_features().set_params(**TOPIC_FEATURE_PARAMS).fit(
@@ -693,7 +700,7 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word)
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof)
     for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
         m = topic_models.get(code)
         if m is None:
