@@ -32,7 +32,7 @@ from reports.labels import (
     places_brief, sentiment_label, topics_text,
 )
 from reports.settings import (
-    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, share, to_local,
+    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
 )
 from reports.xlsx_out import Link, Sheet
 
@@ -95,6 +95,7 @@ class _Week:
     area_label: str
     ptext: str                    # "từ ngày 16/11/2026 đến ngày 22/11/2026"
     week_no: int
+    week_year: int                # the ISO year of the week: 2026-W01 starts on 29/12/2025 and is week 1 of 2026
     today: datetime               # the report's date, Vietnam time
     sub: str                      # subtitle of every XLSX sheet
     now_n: int                    # items about the area this week
@@ -116,7 +117,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     doc = document(
         s, w.today,
         title=["BÁO CÁO", "Tổng hợp thông tin báo chí, mạng xã hội", f"phản ánh về {w.area_label}"],
-        subtitle=f"(Tuần {w.week_no}/{p.first_day.year}, {w.ptext})",
+        subtitle=f"(Tuần {w.week_no}/{w.week_year}, {w.ptext})",
         meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {p.week} – {w.area_label}",
     )
     by_type = _by_type(f["outlets"])
@@ -142,6 +143,7 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         doc.blocks.extend(part.blocks)
         sheets.extend(part.sheets)
         figs.update(part.figs)
+    number_captions(doc.blocks)
     app = _section_appendix(w, f["appendix"])
     doc.appendix.extend(app.blocks)
     sheets.extend(app.sheets)
@@ -150,11 +152,25 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
     return Built(doc=doc, sheets=sheets, figs=figs, n_items=len(f["appendix"]))
 
 
+_CAPTION_NO = re.compile(r"^(Bảng|Biểu đồ) \d+\. ")
+
+
+def number_captions(blocks: list[Block]) -> None:
+    """Number the tables and charts in the order they appear: a section with nothing to show leaves its table
+    or chart out (no alerts, no negative items, an empty week), and the numbers must not skip one."""
+    seen = {"Bảng": 0, "Biểu đồ": 0}
+    for b in blocks:
+        if isinstance(b, (Table, Image)) and (m := _CAPTION_NO.match(b.caption)):
+            seen[m.group(1)] += 1
+            b.caption = f"{m.group(1)} {seen[m.group(1)]}. " + b.caption[m.end():]
+
+
 def _week(t: dict[str, Any], s: ReportSettings, p: Period, area: str, generated_at: datetime) -> _Week:
     """The shared wording of the week; `t` is the figures' totals."""
     area_label = area.strip() or s.default_area_label
     ptext = period_text(p)
-    return _Week(s=s, p=p, area_label=area_label, ptext=ptext, week_no=int(p.week.split("W")[1]),
+    year, week_no = parse_week(p.week)
+    return _Week(s=s, p=p, area_label=area_label, ptext=ptext, week_no=week_no, week_year=year,
                  today=to_local(generated_at), sub=f"Tuần {p.week} ({ptext}) – {area_label}",
                  now_n=t["scope_now"], prev_n=t["scope_prev"])
 
@@ -416,7 +432,7 @@ def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, in
         for k, r in enumerate(neg.itertuples(), start=1):
             when = _local(r.published_at)
             rows.append([str(k), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, Run(r.title, url=r.url),
-                         "; ".join(as_list(r.places)[:3]), num(r.n_sources)])
+                         places_brief(as_list(r.places)), num(r.n_sources)])
             nx.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title,
                        topics_text(as_list(r.topics)), "; ".join(as_list(r.places)), _i(r.n_sources),
                        _link_cell(r.url)])
@@ -490,7 +506,7 @@ def _section_closing_line(w: _Week) -> _Part:
     """The closing sentence of the body ("Trên đây là báo cáo … ./.")."""
     return _Part([Para.text(
         f"Trên đây là báo cáo tổng hợp thông tin báo chí, mạng xã hội phản ánh về {w.area_label} tuần {w.week_no} "
-        f"năm {w.p.first_day.year} của {w.s.issuer_name}./.")])
+        f"năm {w.week_year} của {w.s.issuer_name}./.")])
 
 
 def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
