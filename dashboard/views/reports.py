@@ -14,6 +14,9 @@ from reports.settings import WEEKDAYS, parse_week
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
 OTHER = "Địa bàn khác…"
+# the layout `[reports] layout` chose (the default is a Party body's: the page used to name Decree 30 always)
+LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
+                "state": "văn bản hành chính (Nghị định 30/2020/NĐ-CP)"}
 
 
 def _week_label(week: str) -> str:
@@ -27,8 +30,9 @@ def render() -> None:
     s = data_reports.settings()
     when = (f"{WEEKDAYS[s.schedule_weekday - 1]} {s.schedule_time}" if s.schedule_weekday else None)
     st.caption(
-        "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức văn bản hành chính "
-        "(Nghị định 30/2020/NĐ-CP): tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; PDF để gửi."
+        "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức "
+        f"{LAYOUT_NAMES.get(s.layout, LAYOUT_NAMES['state'])}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "
+        "PDF để gửi."
         + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»." if when else "")
     )
     weekly, rapid, archive = st.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"])
