@@ -143,7 +143,8 @@ def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
         f"""
         SELECT ids.item_id, coalesce(s.published_at, i.published_at) AS published_at,
                coalesce(s.outlet, i.outlet) AS outlet, coalesce(s.source_type, i.source_type) AS source_type,
-               coalesce(s.title, i.title) AS title, s.sentiment, s.topics, s.places, s.in_area, i.url
+               coalesce(nullif(s.title_restored, ''), s.title, i.title) AS title, s.sentiment, s.topics, s.places,
+               s.in_area, i.url
         {_ALERT_ID_ROWS}
         WHERE s.item_id IS NOT NULL OR i.id IS NOT NULL
         ORDER BY published_at, ids.item_id

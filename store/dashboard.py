@@ -116,6 +116,12 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
 
 # --- single items: the effective tags (model, overridden by staff corrections) -----------------
 
+# The title item lists show: the restored one for an item written without diacritics (the NLP's
+# `title_restored`, as story titles already do), else the title as published. Needs `items i` and
+# `item_tags t`; the title as published stays in `title_raw` (Tin bài's detail shows it under the title).
+SHOWN_TITLE = "coalesce(nullif(t.title_restored, ''), i.title)"
+
+
 def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False) -> tuple[str, str]:
     """(joins, select-list) giving topics, sentiment, places, in_area, corrected for every item row `i`.
     With `bounded`, the joins take one parameter: the lowest tagged_at to look at (see TAG_SLACK).
@@ -161,7 +167,7 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50, in_area_only
     df = cur.execute(
         f"""
         SELECT * FROM (
-            SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.summary, i.url, {sel}
+            SELECT i.id, i.published_at, i.outlet, i.source_type, {SHOWN_TITLE} AS title, i.summary, i.url, {sel}
             FROM items i {joins}
             WHERE i.published_at >= ?
         ) {area}
@@ -217,6 +223,11 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
     eff = cur.execute(f"SELECT {sel} FROM (SELECT ? AS id) i {joins}",
                       [item_id, out["fetched_at"] - TAG_SLACK]).fetchone()
     out.update(dict(zip(("topics", "sentiment", "places", "in_area", "corrected"), eff)))
+    restored = cur.execute("SELECT nullif(title_restored, '') FROM item_tags WHERE item_id = ? AND tagged_at >= ?",
+                           [item_id, out["fetched_at"] - TAG_SLACK]).fetchone()
+    out["title_raw"] = out["title"]  # as published; `title` is what the lists show (restored when it had no marks)
+    if restored and restored[0]:
+        out["title"] = restored[0]
     out["links"] = [
         {"source": s, "url": u, "seen_at": t}
         for s, u, t in cur.execute(
@@ -394,7 +405,7 @@ def negative_items(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int
     return cur.execute(
         f"""
         WITH eff AS (
-            SELECT i.id, i.published_at, i.outlet, i.source_type, i.title, i.url, {sel}
+            SELECT i.id, i.published_at, i.outlet, i.source_type, {SHOWN_TITLE} AS title, i.url, {sel}
             FROM items i {joins}
             WHERE i.published_at >= ?
         ), neg AS (

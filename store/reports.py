@@ -64,6 +64,8 @@ EFFECTIVE_COLS = ", ".join(f"coalesce({h}, t.{c}, s.{c}) AS {c}" for c, h in (
     ("places", "from_json(h.h_places, '[\"VARCHAR\"]')"),
     ("in_area", "CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN)"),
 ))
+# The title shown for item row `i` (after EFFECTIVE_JOINS): restored when it was written without diacritics.
+SHOWN_TITLE = "coalesce(nullif(t.title_restored, ''), nullif(s.title_restored, ''), i.title)"
 # True when item row `i` has tags from either source (after EFFECTIVE_JOINS).
 TAGGED_SQL = "t.item_id IS NOT NULL OR s.item_id IS NOT NULL"
 
@@ -110,7 +112,7 @@ def weekly_figures(
         f"""
         CREATE OR REPLACE TEMP TABLE _rs AS
         WITH e AS (
-            SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.url, {EFFECTIVE_COLS},
+            SELECT i.id, i.published_at, i.source_type, i.outlet, {SHOWN_TITLE} AS title, i.url, {EFFECTIVE_COLS},
                    CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected
             FROM items i {EFFECTIVE_JOINS}
             WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
@@ -339,7 +341,8 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
         ids_sql, params = "SELECT unnest(?::VARCHAR[]) AS item_id", [list(alert.get("item_ids") or [])]  # type: ignore[union-attr]
     items = cur.execute(
         f"""
-        SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, i.title, i.summary, i.url, {EFFECTIVE_COLS},
+        SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, {SHOWN_TITLE} AS title, i.summary, i.url,
+               {EFFECTIVE_COLS},
                (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources,
                CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected
         FROM items i {EFFECTIVE_JOINS}

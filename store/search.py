@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.dashboard import TAG_SLACK, _effective_sql, tag_filters
+from store.dashboard import SHOWN_TITLE, TAG_SLACK, _effective_sql, tag_filters
 from store.search_query import Query, QueryError, parse, word_keys
 
 if TYPE_CHECKING:
@@ -390,7 +390,8 @@ def _display_rows(cur: "duckdb.DuckDBPyConnection", ids: list[str], lo: Any, hi:
     joins = joins.replace("LEFT JOIN item_tags t ON", "LEFT JOIN (SELECT * FROM item_tags WHERE item_id IN "
                           f"(SELECT unnest(?::VARCHAR[])){tags_when}) t ON", 1)
     return cur.execute(f"""
-        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, i.title, i.summary, i.url, i.author, {sel}
+        SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, {SHOWN_TITLE} AS title, i.summary, i.url,
+               i.author, {sel}
         FROM (SELECT * FROM items WHERE id IN (SELECT unnest(?::VARCHAR[])){when}) i {joins}
     """, item_params + tag_params).df()
 

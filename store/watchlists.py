@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.dashboard import _effective_sql
+from store.dashboard import SHOWN_TITLE, _effective_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -180,10 +180,10 @@ def hit_totals(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[int, i
 
 def recent_hits(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, limit: int = 100) -> pd.DataFrame:
     """A watchlist's newest hits with the items' titles: item_id, published_at, outlet, title, url, words,
-    alert_id."""
-    return cur.execute("""
-        SELECT h.item_id, h.published_at, i.outlet, i.title, i.url, h.words, h.alert_id
-        FROM watch_hits h JOIN items i ON i.id = h.item_id
+    alert_id. The title is the restored one for an item written without diacritics, as in every item list."""
+    return cur.execute(f"""
+        SELECT h.item_id, h.published_at, i.outlet, {SHOWN_TITLE} AS title, i.url, h.words, h.alert_id
+        FROM watch_hits h JOIN items i ON i.id = h.item_id LEFT JOIN item_tags t ON t.item_id = i.id
         WHERE h.watchlist_id = ?
         ORDER BY h.published_at DESC, h.item_id LIMIT ?
     """, [int(watchlist_id), int(limit)]).df()

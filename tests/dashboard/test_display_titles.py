@@ -146,3 +146,42 @@ def test_forum_post_names_the_story_before_other_social_posts(env):
             "similarity": None if k == "f0" else 0.5} for k, st, c, title, at in rows])
         store_stories.refresh_stories(cur, ["f0"], t0)
     assert _title(env, "f0") == "Chủ đề diễn đàn về bãi thải than"
+
+
+def test_item_lists_show_the_restored_title_of_a_post_without_diacritics(env):
+    """Round 10 walk-through: Tổng quan's newest items, Tin bài (list and detail), Trước giao ban's
+    negative items, a watchlist's hits, an alert's items and the weekly report's Bảng 7 showed
+    'bai thai than sau nha em sat roi mn oi' while the story above them was already named in Vietnamese."""
+    from store import search as store_search
+    from store import watchlists as store_watch
+
+    now = utcnow()
+    t0 = now - timedelta(hours=2)
+    _add(env, "r1", SOCIAL_RAW, "fb-uongbi24h", "social", t0, restored=SOCIAL_RESTORED)
+    _add(env, "r2", PRESS, "baoquangninh", "press", t0 + timedelta(minutes=5))
+    Detector(env.cfg, env.db).group(t0 + timedelta(minutes=6))
+    with env.db.write() as cur:
+        aid = store_alerts.raise_alert(cur, NewAlert.of(PRESS, "medium", "lý do", story_id="r2",
+                                                        item_ids=["r1", "r2"], n_items=2, n_outlets=2), t0)
+        wid = store_watch.create(cur, {"name": "bãi thải", "query": "bãi thải", "places": [], "topics": [],
+                                       "source_types": [], "min_items": 2, "window_minutes": 60,
+                                       "severity": "medium"}, "chuyenvien", now)
+        cur.execute("INSERT INTO watch_hits (watchlist_id, item_id, published_at, words, matched_at) "
+                    "VALUES (?, 'r1', ?, ['bãi thải'], ?)", [wid, t0, now])
+    with env.db.read() as cur:
+        shown = {
+            "latest": store_dash.latest_items(cur, 10),
+            "negative": store_dash.negative_items(cur, t0 - timedelta(days=1)),
+            "search": store_search.search(cur, "bai thai", since=t0 - timedelta(days=1)).items,
+            "alert": store_alerts.alert_items(cur, aid),
+            "watch": store_watch.recent_hits(cur, wid),
+        }
+        for name, df in shown.items():
+            titles = dict(zip(df["id"] if "id" in df else df["item_id"], df["title"]))
+            assert titles["r1"] == SOCIAL_RESTORED, (name, titles)
+        detail = store_dash.item_detail(cur, "r1")
+        assert detail["title"] == SOCIAL_RESTORED and detail["title_raw"] == SOCIAL_RAW
+        assert store_dash.item_detail(cur, "r2")["title"] == PRESS
+        period = week_period(week_label(*to_iso(t0)), now)
+        f = store_reports.weekly_figures(cur, period.window)
+        assert SOCIAL_RESTORED in set(f["negative"]["title"]) and SOCIAL_RESTORED in set(f["appendix"]["title"])
