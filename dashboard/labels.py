@@ -41,6 +41,10 @@ ACTION_LABELS = {
     "user.unlock": "Mở khóa đăng nhập", "login.lockout": "Tạm khóa đăng nhập",
     "import": "Nhập tệp", "source.add": "Thêm nguồn", "source.edit": "Sửa nguồn", "settings.retention": "Đổi thời hạn lưu trữ",
     "label.correct": "Sửa nhãn tin", "briefing.held": "Đã giao ban",
+    "watchlist.create": "Tạo danh sách theo dõi", "watchlist.edit": "Sửa danh sách theo dõi",
+    "watchlist.pause": "Tạm dừng danh sách theo dõi", "watchlist.resume": "Tiếp tục danh sách theo dõi",
+    "notify_subscription": "Đăng ký nhận thông báo", "notify_subscription_delete": "Xóa đăng ký nhận thông báo",
+    "survey_keep_personal_data": "Giữ cột dữ liệu cá nhân của khảo sát",
 }
 ROLE_LABELS = {"viewer": "Xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import actions, data, gate, ui
 from orchestration.accounts import ROLES, AuthError, AuthService, AuthSettings
-from dashboard.labels import ACTION_LABELS, ROLE_LABELS, STATE_LABELS
+from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
 
@@ -137,7 +137,23 @@ KEY_LABELS = {"role": "vai trò", "display_name": "họ tên", "active": "cho ph
               "in_area": "thuộc địa bàn", "enabled": "đang thu thập", "url": "địa chỉ", "outlet": "cơ quan",
               "kind": "loại", "interval_minutes": "chu kỳ (phút)", "source_type": "loại nguồn", "options": "tùy chọn",
               "items_days": "giữ tin (ngày)", "raw_payload_days": "giữ dữ liệu gốc (ngày)",
-              "mask_author_handles": "che tên tài khoản", "name": "tên", "removed": "đã xóa"}
+              "mask_author_handles": "che tên tài khoản", "name": "tên", "removed": "đã xóa",
+              "query": "từ khóa", "source_types": "loại nguồn", "min_items": "số tin tối thiểu",
+              "window_minutes": "trong vòng (phút)", "severity": "mức độ"}
+
+
+def _value_text(key: str, v: object) -> str:
+    """A value of an audit row in Vietnamese: codes by their labels, lists joined, yes / no, '—' for nothing
+    (the Quản trị log showed "severity: high", "source_types: []", "bật: True")."""
+    if isinstance(v, bool):
+        return "có" if v else "không"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_value_text(key, x) for x in v) or "—"
+    if v is None or v == "":
+        return "—"
+    labels = {"role": ROLE_LABELS, "severity": SEVERITY_LABELS, "mức tối thiểu": SEVERITY_LABELS,
+              "source_types": SOURCE_TYPES, "source_type": SOURCE_TYPES, "topics": TOPIC_LABELS}.get(key, {})
+    return str(labels.get(v, v)) if isinstance(v, str) else str(v)
 
 
 def _detail_text(s: object) -> str:
@@ -150,11 +166,10 @@ def _detail_text(s: object) -> str:
     out = []
     for k, v in d.items():
         label = KEY_LABELS.get(k, k)
-        shown = (lambda x: ROLE_LABELS.get(x, x)) if k == "role" else (lambda x: x)  # "admin" → "Quản trị"
         if isinstance(v, dict) and set(v) == {"trước", "sau"}:
-            out.append(f"{label}: {shown(v['trước'])} → {shown(v['sau'])}")
+            out.append(f"{label}: {_value_text(k, v['trước'])} → {_value_text(k, v['sau'])}")
         else:
-            out.append(f"{label}: {shown(v)}")
+            out.append(f"{label}: {_value_text(k, v)}")
     return "; ".join(out)
 
 

@@ -24,6 +24,24 @@ def test_audit_rows_name_roles_in_vietnamese():
     assert _detail_text(json.dumps({"role": "viewer"})) == "vai trò: Xem"
 
 
+def test_watchlist_and_notification_audit_rows_read_in_vietnamese():
+    """Round 10 walk-through: Quản trị showed "watchlist.create" and "query: …; source_types: []; min_items: 2;
+    window_minutes: 60; severity: high" for the demo watchlist."""
+    from dashboard.labels import ACTION_LABELS
+    from dashboard.views.admin import _detail_text
+
+    text = _detail_text(json.dumps({"name": "Sạt lở", "query": '"bãi thải"', "places": [], "topics": ["disaster"],
+                                    "source_types": ["social"], "min_items": 2, "window_minutes": 60,
+                                    "severity": "high"}))
+    assert text == ('tên: Sạt lở; từ khóa: "bãi thải"; địa danh: —; chủ đề: Thiên tai, sự cố; loại nguồn: Mạng xã hội; '
+                    "số tin tối thiểu: 2; trong vòng (phút): 60; mức độ: Cao")
+    assert _detail_text(json.dumps({"đang theo dõi": {"trước": True, "sau": False}})) == "đang theo dõi: có → không"
+    assert _detail_text(json.dumps({"mức tối thiểu": "medium", "bật": True})) == "mức tối thiểu: Trung bình; bật: có"
+    for action in ("watchlist.create", "watchlist.edit", "watchlist.pause", "watchlist.resume",
+                   "notify_subscription", "notify_subscription_delete", "survey_keep_personal_data"):
+        assert action in ACTION_LABELS, action
+
+
 def test_an_assigned_alert_cannot_be_taken_in_again():
     assert "acknowledge" not in allowed_actions("assigned") and "acknowledge" in allowed_actions("new")
 
