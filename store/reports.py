@@ -295,12 +295,14 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -
 
 
 def _alerts_raised(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None) -> pd.DataFrame:
+    """The alerts raised in the week, of every kind: a story's and a watchlist's (the Cảnh báo page, the briefing and
+    the notifications show both; the report counted only story alerts until round 10)."""
     cols = ["alert_id", "raised_at", "title", "severity", "status", "assignee", "n_items", "n_outlets", "places",
-            "close_reason", "reviewers", "notes", "last_action_at"]
+            "close_reason", "reviewers", "notes", "last_action_at", "kind"]
     where = _place_match_sql("a.places", pattern) if pattern else "TRUE"
     return cur.execute(
         f"""
-        SELECT a.alert_id, a.raised_at, a.title, a.severity, a.status,
+        SELECT a.alert_id, a.raised_at, a.title, a.severity, a.status, a.kind,
                coalesce((SELECT u.display_name FROM users u WHERE u.username = a.assignee), a.assignee) AS assignee,
                a.n_items, a.n_outlets, a.places,
                a.close_reason,
@@ -311,7 +313,7 @@ def _alerts_raised(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | N
                 WHERE e.alert_id = a.alert_id AND e.action = 'note' AND e.note IS NOT NULL) AS notes,
                (SELECT max(e.at) FROM alert_events e WHERE e.alert_id = a.alert_id) AS last_action_at
         FROM alerts a
-        WHERE a.raised_at >= ? AND a.raised_at < ? AND a.kind = 'story' AND {where}
+        WHERE a.raised_at >= ? AND a.raised_at < ? AND {where}
         ORDER BY a.raised_at, a.seq
         """,
         [w.start, w.end],

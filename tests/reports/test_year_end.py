@@ -57,3 +57,28 @@ def test_negative_items_name_places_briefly_as_the_stories_do(seeded):
     places = [row[4] for row in neg.rows]
     assert places and all(", nay " not in p and " cũ)" not in p for p in places), places
     assert any(p for p in places)
+
+
+def test_a_watchlist_alert_of_the_week_is_in_section_v(tmp_path):
+    """The demo's watchlist alert (Cảnh báo page, briefing, notification) was missing from the weekly report,
+    whose section V said no alert had been raised that week."""
+    from datetime import timedelta
+
+    from reports.settings import week_period
+    from store import alerts as store_alerts
+    from vocab.alerts import NewAlert
+
+    db = Database(tmp_path / "w.duckdb")
+    with db.write() as cur:
+        store_alerts.raise_alert(cur, NewAlert.of("Theo dõi “Sạt lở bãi thải”: bãi thải than sạt", "high", "2 tin",
+                                                  kind="watchlist", story_id="W4", item_ids=["a", "b"], n_items=2,
+                                                  n_outlets=2),
+                                 week_period(WEEK, NOW).window.start + timedelta(days=2))
+    built = _build(db, WEEK, NOW)
+    text = _text(built)
+    assert "Trong tuần không phát sinh cảnh báo" not in text
+    assert "phát sinh 1 cảnh báo" in text and "Trong đó 1 cảnh báo theo danh sách từ khóa theo dõi." in text
+    table = next(b for b in built.doc.blocks if isinstance(b, Table) and "Cảnh báo phát sinh" in b.caption)
+    assert [r[1] for r in table.rows] == ["A000001"]
+    assert built.sheets[0].rows[-2][:2] == ["Cảnh báo phát sinh", 1]
+    db.close()
