@@ -61,7 +61,8 @@ def _live() -> None:
     c[3].metric("Cảnh báo đang mở", number(len(open_alerts)))
     c[4].metric("Tổng số tin", number(t["items"]),
                 delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
-                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off")
+                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
+                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
 
     left, right = st.columns([2.2, 1])
     with left:
@@ -72,9 +73,14 @@ def _live() -> None:
         else:
             over = data.items_over_time(OVER_DAYS, "day").rename(columns={"outlet": "series"})
             title, param = f"Tin theo ngày và nguồn, {OVER_DAYS} ngày qua (chưa phân loại chủ đề)", "outlet"
-        fig = _stacked_bars(over, title, topic_label if param == "topic" else str)
-        ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun", selection_mode="points")
-        _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
+        if len(over):
+            fig = _stacked_bars(over, title, topic_label if param == "topic" else str)
+            ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun",
+                                 selection_mode="points")
+            _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
+        else:  # not an empty grid whose axis runs from −1 to 5
+            st.markdown(f"**Tin theo ngày, {OVER_DAYS} ngày qua**")
+            ui.empty(f"Chưa có tin nào trong {OVER_DAYS} ngày qua.")
     with right:
         share = data.sentiment_share(SHARE_DAYS)
         if len(share):
@@ -95,7 +101,8 @@ def _live() -> None:
             _open(drill.from_points(ev, slice_filter))
         else:
             st.markdown(f"**Sắc thái tin, {SHARE_DAYS} ngày qua**")
-            ui.empty("Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy.")
+            ui.empty("Chưa có tin nào để phân tích sắc thái." if t["items"] == 0 else
+                     "Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy.")
     st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
 
     st.subheader("Cảnh báo đang mở")

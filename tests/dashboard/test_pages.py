@@ -46,6 +46,20 @@ def test_empty_database_says_why(env, page):
     assert EMPTY_STATES[page] in texts(at)
 
 
+def test_overview_on_an_empty_database_draws_no_empty_chart(env):
+    """Round 10 walk-through: a fresh database showed a blank grid (axes −1…5) under "Tin theo ngày và
+    nguồn", said the NLP had not run, and put "↑" before the press / social split of the total."""
+    at = env.page("overview", "analyst").run()
+    no_exception(at)
+    body = texts(at)
+    assert not at.get("plotly_chart")
+    assert "Chưa có tin nào trong 14 ngày qua." in body and "Chưa có tin nào để phân tích sắc thái." in body
+    total = next(m for m in at.metric if m.label == "Tổng số tin")
+    from streamlit.proto.Metric_pb2 import Metric
+
+    assert total.proto.direction == Metric.MetricDirection.NONE  # no arrow
+
+
 UNTAGGED = {
     "overview": "bộ phân tích nội dung (NLP) chưa chạy",
     "alerts": "Chưa có cảnh báo nào",
