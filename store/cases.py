@@ -57,11 +57,22 @@ def open_cases(cur: "duckdb.DuckDBPyConnection", cases: Sequence[NewCase], usern
 
 
 def get_case(cur: "duckdb.DuckDBPyConnection", case_id: int) -> dict[str, Any] | None:
+    """One case with its item, and the story the item was grouped into: its title and its latest alert (the
+    page names them; a story id is a 40-character hash nobody can use)."""
     cur.execute(f"""SELECT {_COLS}, i.title, i.summary AS text, i.url, i.published_at, i.outlet,
                            (SELECT story_id FROM story_items s WHERE s.item_id = c.item_id LIMIT 1) AS story_id
                     FROM cases c JOIN items i ON i.id = c.item_id WHERE c.id = ?""", [case_id])
     rows = dicts(cur)
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    out = rows[0]
+    out["story_title"] = out["story_alert"] = None
+    if out.get("story_id"):
+        row = cur.execute("""SELECT (SELECT title FROM stories WHERE story_id = ?),
+                                    (SELECT arg_max(alert_id, seq) FROM alerts WHERE story_id = ?)""",
+                          [out["story_id"], out["story_id"]]).fetchone()
+        out["story_title"], out["story_alert"] = row
+    return out
 
 
 def list_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | None = None,

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, data_cases as dc, gate, ui
-from dashboard.labels import md
+from dashboard.labels import md, safe_link
 from vocab.cases import ACTION_LABELS, ALLOWED, CHANNEL_LABELS, OPEN_STATES, REPLY_CHANNELS, STATE_LABELS
 from vocab.numbers import fmt_num
 
@@ -112,17 +112,22 @@ def _detail(cid: int) -> None:
         return
     st.divider()
     st.subheader(f"#{cid} · {md(c['title'], 120)}")
-    st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({c['source']}) · Trạng thái: "
+    st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({md(c.get('outlet') or c['source'], 80)})"
+               " · Trạng thái: "
                f"{STATE_LABELS.get(c['status'], c['status'])} · Nhận: {c['opened_at']:%H:%M %d/%m/%Y} · Hạn: "
                f"{c['due_at']:%d/%m/%Y}" + (f" · Giao cho: {person(c['assignee'])}" if c.get("assignee") else "")
                + (f" · Địa bàn: {c['place']}" if c.get("place") else ""))
     st.text(c.get("text") or c["title"])
-    if str(c.get("url") or "").startswith("http"):
-        st.markdown(f"[Mở bài gốc]({c['url']})")
+    link = safe_link(c.get("url"))
+    if link:  # a button, never a markdown link built from feed text
+        st.link_button("Mở bài gốc", link, icon=":material/open_in_new:")
     else:
         st.caption("Tin nhắn hoặc thư riêng: không có liên kết công khai.")
-    if c.get("story_id"):
-        st.caption(f"Thuộc chuỗi tin {c['story_id']}; cảnh báo liên quan xem ở trang Cảnh báo.")
+    if c.get("story_title"):
+        st.caption(f"Thuộc vấn đề «{md(c['story_title'], 160)}»"
+                   + (f", cảnh báo {c['story_alert']}." if c.get("story_alert") else " (chưa phát sinh cảnh báo)."))
+        if c.get("story_alert"):
+            ui.page_link("alerts", f"Mở cảnh báo {c['story_alert']}", {"alert": str(c["story_alert"])})
     if c.get("reply_text"):
         st.info(f"Đã trả lời ({'qua API của kênh' if c['reply_via'] == 'api' else 'ghi nhận trả lời trực tiếp'}, "
                 f"{reply_status(c['reply_status'])}): {c['reply_text']}")

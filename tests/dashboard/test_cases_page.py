@@ -70,3 +70,34 @@ def test_viewers_see_but_do_not_act(env):
     at = env.page("cases", "viewer").run()
     no_exception(at)
     assert not [b for b in at.button if b.label in ("Lưu", "Ghi nhận đã trả lời")]
+
+
+def test_case_names_its_story_and_outlet_not_internal_ids(env):
+    """Round 10 walk-through: a case read "Kênh: Fanpage (demo-fanpage-vangdanh)" and "Thuộc chuỗi tin
+    2e0d6463…" (a 40-character story hash); its link was a markdown link built from the feed's URL."""
+    from store import alerts as store_alerts
+    from store import stories as store_stories
+    from vocab.alerts import NewAlert
+    from vocab.folding import fold
+
+    env.add_users()
+    _, new = seed(env)
+    sid = "2e0d64638fd3d3e3bac8b1550ce2acf551abb45e"
+    now = utcnow()
+    with env.db.write() as cur:
+        cur.execute("UPDATE items SET url = ? WHERE id = 'c2'",
+                    ["https://x.example/a) [bấm](javascript:alert(1)"])
+        store_stories.add_story_items(cur, [{
+            "item_id": "c2", "story_id": sid, "published_at": now, "source": "import-pakn", "outlet": "Tệp nhập",
+            "source_type": "social", "title": "Đèn đường tổ 2 hỏng cả tháng", "in_area": True, "grouped_at": now,
+            "folded": fold("Đèn đường tổ 2 hỏng cả tháng")}])
+        store_stories.refresh_stories(cur, [sid], now)
+        aid = store_alerts.raise_alert(cur, NewAlert.of("Đèn đường tổ 2 hỏng cả tháng", "low", "lý do", story_id=sid,
+                                                        item_ids=["c2"], n_items=1, n_outlets=1), now)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    no_exception(at)
+    body = texts(at)
+    assert sid not in body and "import-pakn" not in body
+    assert "Tệp nhập" in body and f"cảnh báo {aid}" in body and "Đèn đường tổ 2 hỏng cả tháng" in body
+    assert not any("javascript" in m.value for m in at.markdown)
