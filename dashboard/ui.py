@@ -154,6 +154,23 @@ ITEM_COLUMNS = {
 }
 
 
+HOUR_MS = 3_600_000  # a date axis counts in milliseconds
+
+
+def count_axis(max_count: float, **kw: Any) -> dict[str, Any]:
+    """A y axis of item counts: whole numbers only (with few items Plotly put ticks at 0.5 and 1.5 "tin")."""
+    return {**kw, "rangemode": "tozero", "tickformat": "d", **({"dtick": 1} if max_count <= 6 else {})}
+
+
+def hour_axis(hours: list[Any], **kw: Any) -> dict[str, Any]:
+    """An x axis of hourly bars: an hour either side and a tick per hour (or per few hours), so one or two
+    bars are not drawn across the whole chart under repeated labels ("14h 05/12, 14h 05/12, 15h 05/12")."""
+    lo, hi = pd.Timestamp(min(hours)), pd.Timestamp(max(hours))
+    span_h = (hi - lo) / pd.Timedelta(hours=1) + 2
+    step = max(1, int(-(-span_h // 8)))  # at most about 8 ticks
+    return {**kw, "range": [lo - pd.Timedelta(hours=1), hi + pd.Timedelta(hours=1)], "dtick": HOUR_MS * step}
+
+
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
     st.dataframe(items_view(df, **kw), hide_index=True, width="stretch", column_config=ITEM_COLUMNS,
                  height=height or "auto", key=key, placeholder="—")

@@ -111,10 +111,11 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
             st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
         per_hour = data.alert_timeline(alert_id).rename(columns={"hour": "h"})  # items that still exist
         if len(per_hour):
-            fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin",
+            fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin", width=ui.HOUR_MS * 0.8,
                                    customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
             fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
-                              xaxis=dict(tickformat="%Hh %d/%m"))
+                              xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
+                              yaxis=ui.count_axis(per_hour["n"].max()))
             ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
                                  selection_mode="points")
             st.caption("Bấm vào một cột để xem các tin của cảnh báo trong giờ đó ở trang Tin bài.")

@@ -48,7 +48,8 @@ def render() -> None:
         else:
             st.caption(f"Chưa có tin nào khớp trong {period} qua.")
         names = {w["id"]: w["name"] for w in wls}
-        pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick")
+        pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick",
+                            index=list(names).index(first_with_hits(wls, totals)))
         hits = data.watch_hits(pick)
         if len(hits):
             st.dataframe(pd.DataFrame({
@@ -63,6 +64,13 @@ def render() -> None:
         _manage(wls)
 
 
+def first_with_hits(wls: list[dict], totals: dict) -> int:
+    """The watchlist whose hits open first: the one with the most hits in the period, else the first active one
+    (it opened on the first in the list, a paused default with nothing, under a chart full of hits)."""
+    best = max(wls, key=lambda w: (int(totals.get(w["id"], 0)), bool(w["active"])))
+    return int(best["id"])
+
+
 def _counts_chart(counts: pd.DataFrame) -> go.Figure:
     """Hits per local day, stacked by watchlist; each bar carries [watchlist id, day]."""
     fig = go.Figure()
@@ -70,7 +78,8 @@ def _counts_chart(counts: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Bar(x=g["t"], y=g["n"], name=str(g["name"].iloc[0]), marker_color=PALETTE[k % len(PALETTE)],
                              customdata=[[int(wid), drill.day_iso(t)] for t in g["t"]]))
     fig.update_layout(height=280, margin=dict(l=0, r=0, t=10, b=0), legend_title_text="", barmode="stack",
-                      xaxis=dict(tickformat="%d/%m"), yaxis=dict(title="Số tin"))
+                      xaxis=dict(tickformat="%d/%m"),
+                      yaxis=ui.count_axis(counts.groupby("t")["n"].sum().max() if len(counts) else 0, title="Số tin"))
     return fig
 
 

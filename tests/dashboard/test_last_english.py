@@ -159,3 +159,21 @@ def test_surveys_page_and_its_editor_have_no_english(env):
     assert list(frame["Nhóm (thông tin người trả lời)"]) == ["Nhóm tuổi", ""]
     back = surveys._from_editor(frame)
     assert [(x.kind, x.role) for x in back.questions] == [("demographic", "age_group"), ("likert", "")]
+
+
+def test_count_charts_tick_whole_numbers_and_one_hour_is_not_the_whole_chart():
+    """Round 10 walk-through: an alert of 3 items in one hour drew one bar across the chart under
+    "14h 05/12, 14h 05/12, 15h 05/12, 15h 05/12" and ticks at 0.5 and 1.5 items."""
+    from datetime import datetime
+
+    import plotly.graph_objects as go
+
+    y = ui.count_axis(3)
+    assert y["tickformat"] == "d" and y["dtick"] == 1 and y["rangemode"] == "tozero"
+    assert "dtick" not in ui.count_axis(250)
+    h = datetime(2026, 12, 5, 8)
+    x = ui.hour_axis([h], tickformat="%Hh %d/%m")
+    assert x["dtick"] == ui.HOUR_MS and x["tickformat"] == "%Hh %d/%m"
+    assert [str(t) for t in x["range"]] == ["2026-12-05 07:00:00", "2026-12-05 09:00:00"]
+    assert ui.hour_axis([datetime(2026, 12, 1), datetime(2026, 12, 5)])["dtick"] == ui.HOUR_MS * 13  # 98 h / 8
+    go.Figure(go.Bar(x=[h], y=[3])).update_layout(xaxis=x, yaxis=y).to_plotly_json()  # valid for Plotly

@@ -63,3 +63,15 @@ def test_viewers_see_no_management(env):
     at = env.page("watch", "viewer").run()
     no_exception(at)
     assert "Quản lý danh sách theo dõi" not in texts(at)
+
+
+def test_the_hits_box_opens_on_the_watchlist_with_hits():
+    """Round 10 walk-through: the box opened on "Bãi thải" (a paused default, nothing matched) and said
+    "Chưa có tin nào khớp danh sách này." under a chart of the demo watchlist's 14 hits."""
+    from dashboard.views.watch import first_with_hits
+
+    wls = [{"id": 1, "active": False}, {"id": 2, "active": False}, {"id": 4, "active": True}, {"id": 5, "active": True}]
+    assert first_with_hits(wls, {4: 14, 5: 3}) == 4
+    assert first_with_hits(wls, {5: 3}) == 5
+    assert first_with_hits(wls, {}) == 4  # nothing matched yet: the first active one
+    assert first_with_hits(wls[:2], {}) == 1
