@@ -10,6 +10,7 @@ from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, rapid_report_button
 from reports.generate import weekly_key
 from reports.settings import WEEKDAYS, parse_week
+from vocab.numbers import fmt_num
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
@@ -94,7 +95,7 @@ def _weekly(s) -> None:  # type: ignore[no-untyped-def]
         st.caption("Tài khoản xem chỉ tải được báo cáo đã tạo (thẻ «Lưu trữ»); chuyên viên mới tạo được báo cáo.")
     made = st.session_state.get("rep_files")
     if made and made["key"] == key:
-        st.success(f"Đã tạo báo cáo trong {made['seconds']:.1f} giây.")
+        st.success(f"Đã tạo báo cáo trong {fmt_num(made['seconds'], 1)} giây.")  # 2,2 giây, not 2.2
         for err in made["errors"]:
             st.warning(err)
         download_buttons(made["files"], key="rep_dl")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -57,6 +58,8 @@ def test_analyst_saves_proposals_and_generates(env):
     at.button(key="rep_go").click().run(timeout=120)
     no_exception(at)
     assert "Đã tạo báo cáo trong" in texts(at)
+    made = next(t for t in texts(at).split("\n") if "Đã tạo báo cáo trong" in t)
+    assert re.search(r"trong \d+(,\d)? giây", made), made  # Vietnamese decimal comma
     with env.db.read() as cur:
         arch = store_reports.list_archive(cur)
     assert len(arch) == 1 and arch.iloc[0].generated_by == "chuyenvien" and arch.iloc[0].period == week
