@@ -155,6 +155,9 @@ ITEM_COLUMNS = {
 
 
 HOUR_MS = 3_600_000  # a date axis counts in milliseconds
+# Plotly's number format for every chart: decimal comma, thousands dot, as Vietnamese writes numbers and as
+# the metrics and tables of the pages do ("60,5", "1.250"); Plotly's default is "60.5" and "1,250".
+SEPARATORS = ",."
 
 
 def count_axis(max_count: float, **kw: Any) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
         go.Scatter(name="Tỷ lệ tiêu cực", x=daily["day"], y=(daily["neg"] / daily["n"].where(daily["n"] > 0)),
                    yaxis="y2", mode="lines+markers", line=dict(color="#c0392b"), connectgaps=False),
     ])
-    fig.update_layout(barmode="group", height=300, margin=dict(l=0, r=0, t=10, b=0), hovermode="x unified",
+    fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=300, margin=dict(l=0, r=0, t=10, b=0), hovermode="x unified",
                       yaxis=dict(title="Số tin"), xaxis=dict(tickformat="%d/%m"),
                       yaxis2=dict(title="Tiêu cực", overlaying="y", side="right", tickformat=".0%", range=[0, 1]),
                       legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))
@@ -114,7 +114,7 @@ def _share(counts: pd.Series, title: str, param: str, base: dict, key: str, code
     total = int(counts.sum())
     fig = go.Figure(go.Bar(y=list(counts.index), x=counts.to_numpy(), orientation="h", marker_color="#1f5fa8",
                            text=[f"{v / total:.0%}" for v in counts], textposition="auto"))
-    fig.update_layout(height=max(160, 26 * len(counts)), margin=dict(l=0, r=0, t=0, b=0),
+    fig.update_layout(separators=ui.SEPARATORS, height=max(160, 26 * len(counts)), margin=dict(l=0, r=0, t=0, b=0),
                       yaxis=dict(autorange="reversed"), xaxis_title="Số tin")
     ev = st.plotly_chart(fig, width="stretch", key=key, on_select="rerun", selection_mode="points")
     keys = codes or list(counts.index)

@@ -113,7 +113,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
         if len(per_hour):
             fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin", width=ui.HOUR_MS * 0.8,
                                    customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
-            fig.update_layout(height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
+            fig.update_layout(separators=ui.SEPARATORS, height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
                               xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
                               yaxis=ui.count_axis(per_hour["n"].max()))
             ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",

@@ -93,7 +93,7 @@ def _live() -> None:
             fig = go.Figure(go.Bar(y=labels, x=share["n"], orientation="h", customdata=codes,
                                    text=[f"{n / total:.0%}" for n in share["n"]], textposition="auto",
                                    marker_color=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels]))
-            fig.update_layout(title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
+            fig.update_layout(separators=ui.SEPARATORS, title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
                               margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"),
                               xaxis_title="Số tin")
             ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
@@ -183,7 +183,7 @@ def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figur
             fig.add_trace(go.Bar(x=piv.index, y=piv[code], name=str(label(code)),  # type: ignore[operator]
                                  customdata=[[str(code), d] for d in days],
                                  marker_color=PALETTE[k % len(PALETTE)]))
-    fig.update_layout(barmode="stack", title=title, height=300, margin=dict(l=0, r=0, t=40, b=0),
+    fig.update_layout(separators=ui.SEPARATORS, barmode="stack", title=title, height=300, margin=dict(l=0, r=0, t=40, b=0),
                       legend=dict(font=dict(size=10), title_text="", traceorder="normal"),
                       xaxis=dict(tickformat="%d/%m"),
                       yaxis=dict(title="Số tin"))

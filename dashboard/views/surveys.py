@@ -94,7 +94,7 @@ def _freq_chart(sid: int, x: Question, key: str) -> None:
     fig = px.bar(df, x="Tỷ lệ (%)", y="Phương án", orientation="h", text="Tỷ lệ (%)",
                  error_x=[100 * (r.ci_high - r.share) for r in f.rows],
                  error_x_minus=[100 * (r.share - r.ci_low) for r in f.rows])
-    fig.update_layout(height=70 + 38 * len(df), margin=dict(l=0, r=10, t=10, b=10), yaxis=dict(autorange="reversed", title=""))
+    fig.update_layout(separators=ui.SEPARATORS, height=70 + 38 * len(df), margin=dict(l=0, r=10, t=10, b=10), yaxis=dict(autorange="reversed", title=""))
     c[0].plotly_chart(fig, key=key, config={"displaylogo": False})
     c[1].dataframe(df, hide_index=True, width="stretch")
 
@@ -139,7 +139,7 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     long = shares.drop(columns="Chung (%)").reset_index().melt(id_vars=shares.index.name or "index",
                                                                var_name="Nhóm", value_name="Tỷ lệ (%)")
     fig = px.bar(long, x="Nhóm", y="Tỷ lệ (%)", color=long.columns[0], barmode="stack")
-    fig.update_layout(height=360, margin=dict(l=0, r=0, t=10, b=10), legend_title_text="")
+    fig.update_layout(separators=ui.SEPARATORS, height=360, margin=dict(l=0, r=0, t=10, b=10), legend_title_text="")
     st.plotly_chart(fig, key="sv_ct_chart", config={"displaylogo": False})
     st.caption("Số phiếu từng ô: " + "; ".join(f"{g}: {int(n)}" for g, n in ct.counts.sum(axis=0).items()))
 

@@ -45,7 +45,7 @@ def render() -> None:
                 go.Bar(name="Kỳ trước", y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0"),
                 go.Bar(name="Kỳ này", y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
             ])
-            fig.update_layout(barmode="group", height=max(260, 26 * len(names)), margin=dict(l=0, r=0, t=10, b=0),
+            fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)), margin=dict(l=0, r=0, t=10, b=0),
                               yaxis=dict(autorange="reversed"), xaxis_title="Số tin",
                               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
             ev = st.plotly_chart(fig, width="stretch", key="topic_bars", on_select="rerun",
@@ -184,7 +184,7 @@ def _map(places: pd.DataFrame, days: int) -> None:
                              text=[f"{n} ({c})" for n, c in zip(lab["name_2025"], lab["n_now"])],
                              textposition="top center", textfont=dict(size=10, color="#111"), showlegend=False))
     lat0 = float(m["lat"].mean())
-    fig.update_layout(height=420, margin=dict(l=0, r=0, t=30, b=0), showlegend=False, plot_bgcolor="white",
+    fig.update_layout(separators=ui.SEPARATORS, height=420, margin=dict(l=0, r=0, t=30, b=0), showlegend=False, plot_bgcolor="white",
                       title="Màu: số tin kỳ này; vòng tròn: tỷ lệ tiêu cực", hovermode="closest",
                       xaxis=dict(visible=False),
                       yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))

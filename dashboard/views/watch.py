@@ -77,7 +77,7 @@ def _counts_chart(counts: pd.DataFrame) -> go.Figure:
     for k, (wid, g) in enumerate(counts.groupby("watchlist_id", sort=False)):
         fig.add_trace(go.Bar(x=g["t"], y=g["n"], name=str(g["name"].iloc[0]), marker_color=PALETTE[k % len(PALETTE)],
                              customdata=[[int(wid), drill.day_iso(t)] for t in g["t"]]))
-    fig.update_layout(height=280, margin=dict(l=0, r=0, t=10, b=0), legend_title_text="", barmode="stack",
+    fig.update_layout(separators=ui.SEPARATORS, height=280, margin=dict(l=0, r=0, t=10, b=0), legend_title_text="", barmode="stack",
                       xaxis=dict(tickformat="%d/%m"),
                       yaxis=ui.count_axis(counts.groupby("t")["n"].sum().max() if len(counts) else 0, title="Số tin"))
     return fig

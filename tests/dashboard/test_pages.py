@@ -127,6 +127,7 @@ def test_overview_figures(demo_env):
     assert [m.label for m in at.metric][:2] == ["Tin hôm nay", "Toàn quốc hôm nay"]
     assert metrics["Cảnh báo đang mở"] not in ("0", "—")
     assert len(at.get("plotly_chart")) == 2  # items by topic over time, sentiment share
+    assert {json.loads(c.proto.spec)["layout"].get("separators") for c in at.get("plotly_chart")} == {",."}
     assert "Tin mới nhất" in texts(at)
 
 
@@ -429,6 +430,8 @@ def test_topics_and_places_compare_periods_with_old_and_new_names(demo_env):
     assert "Trưng Vương" in old and "Bắc Sơn" in old
     keys = [c.key for c in at.get("plotly_chart")]  # topic bars, the offline map, the Diễn biến panel
     assert keys[:2] == ["topic_bars", "place_map"] and {"tr_daily", "tr_outlet", "tr_type"} <= set(keys)
+    # numbers read "60,5" and "1.250" in every chart, as in the tables (Plotly's default is "60.5", "1,250")
+    assert {json.loads(c.proto.spec)["layout"].get("separators") for c in at.get("plotly_chart")} == {",."}
     at.segmented_control(key="t_period").set_value("30 ngày").run()
     no_exception(at)
 
