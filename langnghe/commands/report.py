@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from vocab.config import Config
@@ -87,11 +88,16 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     try:
         if args.report_kind == "weekly":
-            week = args.week or week_of(to_local(utcnow()))
+            today = to_local(utcnow()).date()
+            week = args.week or week_of(today)
             try:
-                parse_week(week)
+                year, wk = parse_week(week)
             except ValueError as exc:
                 print(f"langnghe report: {exc}", file=sys.stderr)
+                return 2
+            if (first := date.fromisocalendar(year, wk, 1)) > today:  # a report of zeros dated before its week
+                print(f"langnghe report: tuần {week} chưa bắt đầu (từ ngày {first:%d/%m/%Y}); hôm nay là "
+                      f"{today:%d/%m/%Y}, chọn tuần hiện tại hoặc một tuần đã qua", file=sys.stderr)
                 return 2
             res = weekly_report(db, s, week, args.out, area=args.area, proposals=proposals, formats=formats)
         else:

@@ -108,6 +108,9 @@ def test_cli_weekly_and_rapid(small_db, tmp_path, capsys):
                "--format", "docx"])
     assert rc == 0 and (out / f"bao-cao-nhanh-{info['alerts'][0]}.docx").is_file()
     assert main(["report", "weekly", "--week", "2026-W60", "--db", str(path), "--out", str(out)]) == 2
+    # a week that has not begun: refused, not a report of zeros dated before its period
+    assert main(["report", "weekly", "--week", "2099-W10", "--db", str(path), "--out", str(out)]) == 2
+    assert "tuần 2099-W10 chưa bắt đầu (từ ngày 02/03/2099)" in capsys.readouterr().err
     assert main(["report", "rapid", "--alert", "A999999", "--db", str(path), "--out", str(out)]) == 2
     assert main(["report", "weekly", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)]) == 2
     assert main(["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(out), "--format", "odt"]) == 2
