@@ -171,7 +171,7 @@ def _week(t: dict[str, Any], s: ReportSettings, p: Period, area: str, generated_
     ptext = period_text(p)
     year, week_no = parse_week(p.week)
     return _Week(s=s, p=p, area_label=area_label, ptext=ptext, week_no=week_no, week_year=year,
-                 today=to_local(generated_at), sub=f"Tuần {p.week} ({ptext}) – {area_label}",
+                 today=to_local(generated_at), sub=f"Tuần {week_no}/{year} ({ptext}) – {area_label}",
                  now_n=t["scope_now"], prev_n=t["scope_prev"])
 
 

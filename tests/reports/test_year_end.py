@@ -36,6 +36,8 @@ def test_week_one_that_starts_in_december_is_named_by_its_iso_year(tmp_path):
     text = _text(built)
     assert "(Tuần 53/2026, từ ngày 28/12/2026 đến ngày 03/01/2027)" in text
     assert "tuần 53 năm 2026 của" in text
+    # every XLSX sheet's subtitle names the week as the document does, not "Tuần 2026-W53"
+    assert {sh.subtitle.split(" (")[0] for sh in built.sheets} == {"Tuần 53/2026"}, built.sheets[0].subtitle
     db.close()
 
 
