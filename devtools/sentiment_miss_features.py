@@ -90,10 +90,10 @@ def cell_report(X, names, coef, classes, gold, pred, g: str, p: str, top: int, o
                             f"{coef[pi, wj[j]]:+.2f}" for j in cand), file=out)
 
 
-def report(clf, X, gold: list[str], top: int, min_items: int, out=sys.stdout,
-           reading: list[str] | None = None) -> dict:
+def report(clf, X, gold: list[str], top: int, min_items: int, out=None, reading: list[str] | None = None) -> dict:
     """Confusion counts of `reading` (the Sentiment step's; default the comment model's own) on X, then the aggregate
     n-grams of every large enough cell, over the comments that the model itself read so."""
+    out = out or sys.stdout
     names = sentiment_names(clf)
     model = clf.sentiment_model
     Xs = X[:, :model.coef_.shape[1]].tocsr()  # the sentiment columns come first (Classifier.transform)
