@@ -90,9 +90,11 @@ def cell_report(X, names, coef, classes, gold, pred, g: str, p: str, top: int, o
                             f"{coef[pi, wj[j]]:+.2f}" for j in cand), file=out)
 
 
-def report(clf, X, gold: list[str], top: int, min_items: int, out=None, reading: list[str] | None = None) -> dict:
+def report(clf, X, gold: list[str], top: int, min_items: int, out=None, reading: list[str] | None = None,
+           foreign: list[bool] | None = None) -> dict:
     """Confusion counts of `reading` (the Sentiment step's; default the comment model's own) on X, then the aggregate
-    n-grams of every large enough cell, over the comments that the model itself read so."""
+    n-grams of every large enough cell, over the comments whose reading is the model's: not those the language step
+    calls `foreign` (read neutral whatever the model says) nor those the insult rule turned negative."""
     out = out or sys.stdout
     names = sentiment_names(clf)
     model = clf.sentiment_model
@@ -105,10 +107,14 @@ def report(clf, X, gold: list[str], top: int, min_items: int, out=None, reading:
     cells = Counter(zip(gold_a, pred))
     print("confusion (gold → predicted): " + ", ".join(f"{g}→{p} {cells[(g, p)]}" for g in LABELS for p in LABELS),
           file=out)
-    ruled = pred != own
+    away = np.zeros(len(pred), bool) if foreign is None else np.asarray(foreign, bool)
+    ruled = (pred != own) | away
     if ruled.any():
+        per = Counter(gold_a[ruled])
         print(f" {int(ruled.sum())} readings set by the language step or the insult rule, not by the model "
-              "(counted above, left out of the n-grams below)", file=out)
+              f"({int(away.sum())} texts the language step calls not Vietnamese, read neutral; by gold class: "
+              + ", ".join(f"{g} {per[g]}" for g in LABELS if per[g]) + "): counted above, left out of the n-grams "
+              "below", file=out)
     by_model = np.where(ruled, "", pred)
     model_cells = Counter(zip(gold_a, by_model))
     for g in LABELS:
@@ -137,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     clf = load_model(args.model_dir)
     texts, gold = sets[args.set](Path(args.data))
     X, norm = normalised_matrix(clf, args.cache, texts)
-    report(clf, X, gold, args.top, max(args.min_items, 20), reading=step_reading(clf, texts, norm))
+    report(clf, X, gold, args.top, max(args.min_items, 20), reading=step_reading(clf, texts, norm),
+           foreign=[lang != "vi" for _, lang in norm])
     return 0
 
 

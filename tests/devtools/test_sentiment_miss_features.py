@@ -94,7 +94,7 @@ def test_ubs_set_counts_one_polarity_posts_as_the_step_reads_them(tmp_path, monk
     text = capsys.readouterr().out
     assert "negative→neutral 25" in text and "negative→negative 25" in text
     assert "positive→positive 5" in text and "positive→neutral 1" in text and "neutral→neutral 0" in text
-    assert "1 readings set by the language step" in text
+    assert "1 readings set by the language step" in text and "1 texts the language step calls not Vietnamese" in text
     pulled = text.split("negative read as neutral: 25 comments", 1)[1].split("pulled by", 1)[1].splitlines()[1]
     assert "hỏi" in pulled and "lỗi" not in pulled
     assert "positive read as" not in text  # a cell of one post prints no n-gram
