@@ -1,6 +1,6 @@
 """Why comments of another domain get the wrong sentiment, in aggregate: the n-grams behind each confusion.
 
-    PYTHONPATH=. nice -n 5 .venv/bin/python -m devtools.sentiment_miss_features --set vsfc \
+    PYTHONPATH=. nice -n 5 .venv/bin/python -m devtools.sentiment_miss_features --set vsfc|vlsp|ubs \
         [--model-dir /tmp/m] [--top 30] [--cache /tmp/sent-lab]
 
 Why: the zero-shot sets of nlp/eval/eval_only.py (VSFC student feedback, VLSP 2016 product comments) say *how
@@ -9,8 +9,14 @@ writer needs to know *what kind* of comment is misread without reading any (the 
 are never printed nor read; their normalised form stays in the local --cache file, as for
 nlp/eval/sentiment_variants.py, which normalises with the shipped restorer whatever --model-dir says).
 
-What: the set's comments (no title, as eval_only tags them) are read by the comment sentiment model. For each
-confusion cell (gold → predicted) with at least --min-items comments (never fewer than 20):
+`--set ubs` reads the UBS bank posts that eval_only scores (`eval_only.ubs_test`: posts with one polarity, negative
+or positive; the gold has no neutral, so "→ neutral" cells are misses that eval_only counts too).
+
+What: the set's comments (no title, as eval_only tags them) are read as the Sentiment step reads them (the comment
+sentiment model, then neutral for a text the language step calls not Vietnamese and negative for a listed insult:
+`nlp.eval.sentiment_variants.predict`); the confusion counts are that reading. For each confusion cell (gold →
+predicted) with at least --min-items comments (never fewer than 20) that the model itself read so (a reading set by
+the language step or the insult rule is counted, and left out of the n-grams):
 - "pulled by": the n-grams of our vocabulary with the largest summed contribution (TF-IDF value × (predicted
   class coefficient − gold class coefficient)) over the cell's comments: what pulls them to the wrong class;
 - "missing cues": word n-grams found in many of the cell's comments and relatively more often than in the
@@ -84,37 +90,61 @@ def cell_report(X, names, coef, classes, gold, pred, g: str, p: str, top: int, o
                             f"{coef[pi, wj[j]]:+.2f}" for j in cand), file=out)
 
 
-def report(clf, X, gold: list[str], top: int, min_items: int, out=sys.stdout) -> dict:
-    """Confusion counts of the comment model on X, then the aggregate n-grams of every large enough cell."""
+def report(clf, X, gold: list[str], top: int, min_items: int, out=None, reading: list[str] | None = None,
+           foreign: list[bool] | None = None) -> dict:
+    """Confusion counts of `reading` (the Sentiment step's; default the comment model's own) on X, then the aggregate
+    n-grams of every large enough cell, over the comments whose reading is the model's: not those the language step
+    calls `foreign` (read neutral whatever the model says) nor those the insult rule turned negative."""
+    out = out or sys.stdout
     names = sentiment_names(clf)
     model = clf.sentiment_model
     Xs = X[:, :model.coef_.shape[1]].tocsr()  # the sentiment columns come first (Classifier.transform)
     classes = [str(c) for c in model.classes_]
     coef = np.asarray(model.coef_)
-    pred = np.array([str(s) for s in model.predict(Xs)])
+    own = np.array([str(s) for s in model.predict(Xs)])
+    pred = own if reading is None else np.array([str(s) for s in reading])
     gold_a = np.array(gold)
     cells = Counter(zip(gold_a, pred))
     print("confusion (gold → predicted): " + ", ".join(f"{g}→{p} {cells[(g, p)]}" for g in LABELS for p in LABELS),
           file=out)
+    away = np.zeros(len(pred), bool) if foreign is None else np.asarray(foreign, bool)
+    ruled = (pred != own) | away
+    if ruled.any():
+        per = Counter(gold_a[ruled])
+        print(f" {int(ruled.sum())} readings set by the language step or the insult rule, not by the model "
+              f"({int(away.sum())} texts the language step calls not Vietnamese, read neutral; by gold class: "
+              + ", ".join(f"{g} {per[g]}" for g in LABELS if per[g]) + "): counted above, left out of the n-grams "
+              "below", file=out)
+    by_model = np.where(ruled, "", pred)
+    model_cells = Counter(zip(gold_a, by_model))
     for g in LABELS:
         for p in LABELS:
-            if g != p and cells[(g, p)] >= min_items:
-                cell_report(Xs, names, coef, classes, gold_a, pred, g, p, top, out)
+            if g != p and model_cells[(g, p)] >= min_items:
+                cell_report(Xs, names, coef, classes, gold_a, by_model, g, p, top, out)
     return {f"{g}->{p}": cells[(g, p)] for g in LABELS for p in LABELS}
 
 
-def main(argv: list[str] | None = None) -> int:
-    from nlp.eval.eval_only import DEFAULT, vlsp_test, vsfc_test
+def step_reading(clf, texts: list[str], norm: list[tuple[str, str]]) -> list[str]:
+    """The Sentiment step's reading of untitled `texts` (the reading eval_only scores)."""
+    from nlp.eval.sentiment_variants import predict
 
+    return predict(clf, [("", t) for t in texts], norm)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from nlp.eval.eval_only import DEFAULT, ubs_test, vlsp_test, vsfc_test
+
+    sets = {"vsfc": vsfc_test, "vlsp": vlsp_test, "ubs": ubs_test}
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", choices=["vsfc", "vlsp"], required=True)
+    ap.add_argument("--set", choices=sorted(sets), required=True)
     ap.add_argument("--data", default=DEFAULT)
     add_model_args(ap, "/tmp/sent-lab", "print nothing for a cell smaller than this")
     args = ap.parse_args(argv)
     clf = load_model(args.model_dir)
-    texts, gold = (vsfc_test if args.set == "vsfc" else vlsp_test)(Path(args.data))
-    X, _ = normalised_matrix(clf, args.cache, texts)
-    report(clf, X, gold, args.top, max(args.min_items, 20))
+    texts, gold = sets[args.set](Path(args.data))
+    X, norm = normalised_matrix(clf, args.cache, texts)
+    report(clf, X, gold, args.top, max(args.min_items, 20), reading=step_reading(clf, texts, norm),
+           foreign=[lang != "vi" for _, lang in norm])
     return 0
 
 
