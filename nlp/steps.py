@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from nlp import langid
-from nlp.classify import Classifier
+from nlp.classify import Classifier, has_polar_emoji
 from vocab.folding import fold
 from nlp.gazetteer import Gazetteer
 from nlp.normalise import Normaliser
@@ -193,8 +193,9 @@ class Sentiment(_Classified):
         X = live[0]["_X"][0]
         preds = self.res.classifier.predict_sentiment(X)
         for it, p in zip(live, preds):
-            if it.get("lang", "vi") != "vi":
-                it["sentiment"] = "neutral"
+            lang = it.get("lang", "vi")
+            if lang != "vi" and not (lang == "none" and has_polar_emoji(f"{it.get('title') or ''} {it.get('text') or ''}")):
+                it["sentiment"] = "neutral"  # another language; or no word and no polar emoji ("12345", "=))")
                 continue
             if p != "negative" and has_insult(f"{it.get('title') or ''} {(it.get('text') or '')[:5000]}",
                                               self.insults, self.insult_len):
