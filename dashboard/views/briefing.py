@@ -87,15 +87,16 @@ def render() -> None:
             "Mã": alerts["alert_id"],
             "Vấn đề": alerts["title"],
             "Mức": [SEVERITY_LABELS.get(s, s) for s in alerts["severity"]],
-            "Trạng thái": [STATE_LABELS.get(s, s) + (" (mới)" if n else "") for s, n in
-                           zip(alerts["status"], alerts["is_new"])],
+            # raised since the last briefing or before it: a column of its own ("Mới (mới)" read as a stutter)
+            "Phát sinh": ["trong kỳ" if n else "kỳ trước" for n in alerts["is_new"]],
+            "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
             "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
             "Giao cho": [_person(u) for u in alerts["assignee"]],
             "Số tin": alerts["n_items"],
             "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
         })
-        ui.print_table(view, {"Mã": 1.5, "Vấn đề": 4.2, "Mức": 1.2, "Trạng thái": 1.7, "Ưu tiên": 1.5,
-                              "Giao cho": 1.7, "Số tin": 1.2, "Xử lý trong kỳ": 4.6})
+        ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.9, "Mức": 1.2, "Phát sinh": 1.4, "Trạng thái": 1.6,
+                              "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 4.2})
         st.dataframe(
             view,
             hide_index=True, width="stretch", placeholder="—",

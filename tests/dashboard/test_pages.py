@@ -298,6 +298,7 @@ def test_briefing_sections_and_marking_it_held(demo_env):
         assert heading in body
     assert "7 ngày qua (chưa ghi nhận lần giao ban nào)" in body
     assert len(at.dataframe) == 3 and len(at.dataframe[2].value) > 0
+    assert "trong kỳ" in set(at.dataframe[0].value["Phát sinh"])
     _button(at, "Đánh dấu đã giao ban").click().run()
     no_exception(at)
     with demo_env.db.read() as cur:
@@ -307,7 +308,8 @@ def test_briefing_sections_and_marking_it_held(demo_env):
     assert "lần giao ban trước" in texts(at)
     # the next briefing covers only what came after: no new alerts since a moment ago
     alerts = at.dataframe[0].value
-    assert not any("(mới)" in s for s in alerts["Trạng thái"])
+    assert set(alerts["Phát sinh"]) == {"kỳ trước"}
+    assert not any("(mới)" in s for s in alerts["Trạng thái"])  # said in its own column, never "Mới (mới)"
 
 
 def test_briefing_from_date_follows_the_briefing_just_held(demo_env):
