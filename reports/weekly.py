@@ -376,7 +376,8 @@ def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
     B.append(Table([Column("TT", 1.0, "center"), Column("Địa bàn", 5.0), Column("Tuần này", 1.8, "right"),
                     Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
                     Column("Trong đó tiêu cực", 2.0, "right")], prows,
-                   caption=f"Bảng 5. Số tin, bài theo địa bàn ({len(places)} địa bàn nhiều tin nhất)",
+                   caption="Bảng 5. Số tin, bài theo địa bàn"
+                           + (f" ({len(places)} địa bàn nhiều tin nhất)" if len(places) else ""),
                    empty_text="Không có tin, bài nào nêu tên địa bàn cụ thể."))
     if len(places):
         shown = places.head(10)

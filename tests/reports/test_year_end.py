@@ -50,6 +50,7 @@ def test_tables_and_charts_are_numbered_without_gaps(tmp_path, seeded):
                    if (m := re.match(rf"{kind} (\d+)\. ", b.caption))]
             assert nos == list(range(1, len(nos) + 1)), (kind, nos)
         assert any(isinstance(b, Table) and b.caption.startswith("Bảng 1. ") for b in built.doc.blocks)
+        assert not [b.caption for b in built.doc.blocks if isinstance(b, Table) and "(0 " in b.caption]
 
 
 def test_negative_items_name_places_briefly_as_the_stories_do(seeded):
