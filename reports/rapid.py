@@ -24,6 +24,7 @@ from reports.labels import (
 )
 from reports.settings import ReportSettings, hm_dmy, num, share, to_local
 from vocab.alerts import names_in_note
+from vocab.folding import fold
 
 
 def _dt(ts: Any) -> datetime | None:
@@ -93,10 +94,9 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
                            + "."))
     if n:
         first = items.iloc[0]
-        summary = (first.summary or "").strip()
         B.append(Para([Run("Tin đầu tiên: ", italic=True),
                        Run(f"{first.outlet} ({hm_dmy(times[0])}): "), Run(first.title, url=first.url),
-                       Run(f". {summary[:600]}" if summary else "")]))
+                       Run(first_summary(first.title, first.summary))]))
 
     # ------------------------------------------------------------------ II
     B.append(Heading(1, "II. DIỄN BIẾN"))
@@ -193,3 +193,16 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
                            "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
     B.append(Para.text(f"Trên đây là báo cáo nhanh về {ref} của {s.issuer_name}./."))
     return Built(doc=doc, sheets=[], figs=figs, n_items=n)
+
+
+def first_summary(title: str, summary: str | None, limit: int = 600) -> str:
+    """The words quoted after the first item's title, on one line. A post's title is its own first words,
+    shown with diacritics restored when it had none: its summary then repeats them, so it is quoted as
+    written ("nguyên văn") rather than as more news."""
+    text = " ".join((summary or "").split())[:limit]
+    if not text:
+        return ""
+    head = fold(title.rstrip("…. ")).split()[:6]
+    if head and fold(text).split()[:len(head)] == head:
+        return f". Nguyên văn: «{text}»"
+    return f". {text}"

@@ -85,3 +85,16 @@ def test_a_watchlist_alert_of_the_week_is_in_section_v(tmp_path):
     assert [r[1] for r in table.rows] == ["A000001"]
     assert built.sheets[0].rows[-2][:2] == ["Cảnh báo phát sinh", 1]
     db.close()
+
+
+def test_the_first_item_of_a_rapid_report_quotes_a_post_on_one_line_as_written():
+    """Round 10 walk-through: section I put a restored post title, then the same words unaccented, with a line
+    break inside them."""
+    from reports.rapid import first_summary
+
+    title = "mưa to quá, đường lên Vàng Danh ngập hết rồi…"
+    raw = "mua to qua, duong len vang danh\nngap het roi mn oi"
+    assert first_summary(title, raw) == ". Nguyên văn: «mua to qua, duong len vang danh ngap het roi mn oi»"
+    assert first_summary("Sạt lở bãi thải ở Vàng Danh", "Sáng nay,\n bùn đất  tràn xuống.") == \
+        ". Sáng nay, bùn đất tràn xuống."
+    assert first_summary("Tiêu đề", None) == "" and first_summary("Tiêu đề", " \n ") == ""
