@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     texts, gold = sets[args.set](Path(args.data))
     X, norm = normalised_matrix(clf, args.cache, texts)
     report(clf, X, gold, args.top, max(args.min_items, 20), reading=step_reading(clf, texts, norm),
-           foreign=[lang != "vi" for _, lang in norm])
+           foreign=[lang not in ("vi", "none") for _, lang in norm])
     return 0
 
 

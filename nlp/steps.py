@@ -193,14 +193,18 @@ class Sentiment(_Classified):
         X = live[0]["_X"][0]
         preds = self.res.classifier.predict_sentiment(X)
         for it, p in zip(live, preds):
-            lang = it.get("lang", "vi")
-            if lang != "vi" and not (lang == "none" and has_polar_emoji(f"{it.get('title') or ''} {it.get('text') or ''}")):
-                it["sentiment"] = "neutral"  # another language; or no word and no polar emoji ("12345", "=))")
-                continue
-            if p != "negative" and has_insult(f"{it.get('title') or ''} {(it.get('text') or '')[:5000]}",
-                                              self.insults, self.insult_len):
-                p = "negative"
-            it["sentiment"] = p
+            it["sentiment"] = read_sentiment(p, it.get("lang", "vi"), it.get("title") or "", it.get("text") or "",
+                                             self.insults, self.insult_len)
+
+
+def read_sentiment(model: str, lang: str, title: str, text: str, insults: set[tuple[str, ...]], insult_len: int) -> str:
+    """The Sentiment step's reading of one item from the model's: neutral in another language, or with no word
+    and no polar emoji ("12345", "=))"); negative with a listed insult. nlp/eval/sentiment_variants reads the same."""
+    if lang != "vi" and not (lang == "none" and has_polar_emoji(f"{title} {text}")):
+        return "neutral"
+    if model != "negative" and has_insult(f"{title} {text[:5000]}", insults, insult_len):
+        return "negative"
+    return model
 
 
 StepFactory = Callable[[Resources], Step]

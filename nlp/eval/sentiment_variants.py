@@ -130,19 +130,12 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
 
 def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]]) -> list[str]:
     """The Sentiment step's reading: classifier, then language and the insult rule."""
-    from nlp.steps import _insult_terms, has_insult
+    from nlp.steps import _insult_terms, read_sentiment
 
     X = clf.transform([c for c, _ in norm])
     preds = clf.predict_sentiment(X)
     terms, L = _insult_terms()
-    out = []
-    for (t, x), (_, lang), p in zip(texts, norm, preds):
-        if lang != "vi":
-            p = "neutral"
-        elif p != "negative" and has_insult(f"{t} {x[:5000]}", terms, L):
-            p = "negative"
-        out.append(p)
-    return out
+    return [read_sentiment(p, lang, t, x, terms, L) for (t, x), (_, lang), p in zip(texts, norm, preds)]
 
 
 def _macro_f1(gold: list[str], pred: list[str], idx: list[int]) -> float:
