@@ -283,7 +283,7 @@ def final_scores(clf, cache: NormCache, data: Path, rows: list[dict]) -> dict:
 def report(rule: dict, codes: list[str], sets: dict, news_form: bool = False) -> dict:
     """Final-model figures of one rule; `news_form`: the real-news items counted as titled (the product receives
     an RSS item as title + description; the proxy files give one text)."""
-    from nlp.eval.topic_variants import macro
+    from nlp.eval.topic_variants import hit_counts, macro
 
     res: dict = {}
     hit_all, n_all = Counter(), Counter()
@@ -300,10 +300,7 @@ def report(rule: dict, codes: list[str], sets: dict, news_form: bool = False) ->
         if not name.startswith("real_"):
             res[name] = round(macro(gold, pred)[0], 4)
             continue
-        hit, n = Counter(), Counter()
-        for g, p in zip(gold, pred):
-            n[g[0]] += 1
-            hit[g[0]] += g[0] in p
+        hit, n = hit_counts(gold, pred)
         if name != "real_vnexpress_rss":
             hit_all.update(hit)
             n_all.update(n)

@@ -134,10 +134,7 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
         if not name.startswith("real_"):
             res[name] = round(macro(gold, pred)[0], 4)
             continue
-        hit, n = Counter(), Counter()
-        for g, p in zip(gold, pred):
-            n[g[0]] += 1
-            hit[g[0]] += g[0] in p
+        hit, n = hit_counts(gold, pred)
         hit_all.update(hit)
         # ranking alone, whatever the rule: the section's topic among the best 1 / 2 scores
         order = np.argsort(-clf.topic_scores(X), axis=1)
@@ -155,6 +152,16 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     res["real_topics"] = {c: round(hit_all[c] / n_all[c], 3) for c in sorted(n_all)}
     cache.save()
     return res
+
+
+def hit_counts(gold: list[list[str]], pred: list[list[str]]) -> tuple[Counter, Counter]:
+    """(hits, items) per section topic: an item is a hit when its section's topic is among those predicted (the
+    real-news check's "hit rate"; nlp/eval/topic_rules.py counts the same way)."""
+    hit, n = Counter(), Counter()
+    for g, p in zip(gold, pred):
+        n[g[0]] += 1
+        hit[g[0]] += g[0] in p
+    return hit, n
 
 
 def main(argv: list[str] | None = None) -> int:
