@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pyarrow as pa
 
 from store.db import utcnow
+from store.tags import shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -143,7 +144,7 @@ def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
         f"""
         SELECT ids.item_id, coalesce(s.published_at, i.published_at) AS published_at,
                coalesce(s.outlet, i.outlet) AS outlet, coalesce(s.source_type, i.source_type) AS source_type,
-               coalesce(nullif(s.title_restored, ''), s.title, i.title) AS title, s.sentiment, s.topics, s.places,
+               {shown_title_sql('coalesce(s.title, i.title)', 's.title_restored')} AS title, s.sentiment, s.topics, s.places,
                s.in_area, i.url
         {_ALERT_ID_ROWS}
         WHERE s.item_id IS NOT NULL OR i.id IS NOT NULL

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.tags import LATEST_LABELS_JOIN
+from store.tags import LATEST_LABELS_JOIN, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -119,7 +119,7 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
 # The title item lists show: the restored one for an item written without diacritics (the NLP's
 # `title_restored`, as story titles already do), else the title as published. Needs `items i` and
 # `item_tags t`; the title as published stays in `title_raw` (Tin bài's detail shows it under the title).
-SHOWN_TITLE = "coalesce(nullif(t.title_restored, ''), i.title)"
+SHOWN_TITLE = shown_title_sql("i.title", "t.title_restored")
 
 
 def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False) -> tuple[str, str]:
@@ -223,11 +223,11 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
     eff = cur.execute(f"SELECT {sel} FROM (SELECT ? AS id) i {joins}",
                       [item_id, out["fetched_at"] - TAG_SLACK]).fetchone()
     out.update(dict(zip(("topics", "sentiment", "places", "in_area", "corrected"), eff)))
-    restored = cur.execute("SELECT nullif(title_restored, '') FROM item_tags WHERE item_id = ? AND tagged_at >= ?",
-                           [item_id, out["fetched_at"] - TAG_SLACK]).fetchone()
+    shown = cur.execute(f"""SELECT {shown_title_sql('i.title', 't.title_restored')} FROM items i
+                            LEFT JOIN item_tags t ON t.item_id = i.id AND t.tagged_at >= ? WHERE i.id = ?""",
+                        [out["fetched_at"] - TAG_SLACK, item_id]).fetchone()
     out["title_raw"] = out["title"]  # as published; `title` is what the lists show (restored when it had no marks)
-    if restored and restored[0]:
-        out["title"] = restored[0]
+    out["title"] = shown[0]
     out["links"] = [
         {"source": s, "url": u, "seen_at": t}
         for s, u, t in cur.execute(

@@ -24,7 +24,7 @@ import pandas as pd
 from store import cases as store_cases
 from store.alerts import get_alert
 from store.dashboard import unit_names
-from store.tags import LATEST_LABELS_JOIN
+from store.tags import LATEST_LABELS_JOIN, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,7 +65,7 @@ EFFECTIVE_COLS = ", ".join(f"coalesce({h}, t.{c}, s.{c}) AS {c}" for c, h in (
     ("in_area", "CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN)"),
 ))
 # The title shown for item row `i` (after EFFECTIVE_JOINS): restored when it was written without diacritics.
-SHOWN_TITLE = "coalesce(nullif(t.title_restored, ''), nullif(s.title_restored, ''), i.title)"
+SHOWN_TITLE = shown_title_sql("i.title", "t.title_restored", "s.title_restored")
 # True when item row `i` has tags from either source (after EFFECTIVE_JOINS).
 TAGGED_SQL = "t.item_id IS NOT NULL OR s.item_id IS NOT NULL"
 

@@ -249,6 +249,17 @@ def label_history(cur: "duckdb.DuckDBPyConnection", item_id: str) -> list[dict[s
             for f, v, u, c in rows]
 
 
+def shown_title_sql(title: str, *restored: str) -> str:
+    """SQL for the title an item list shows: the first non-empty `restored` column (the tagger's
+    `title_restored`) when the title `title` was written without any diacritics, else `title` as published.
+    Why the guard: the restorer also "restores" the unmarked words of a title that has marks (a name,
+    "Ông Nguyen Van A nói" → "… Nguyễn Văn Á …"), and a title with diacritics is never replaced, as story
+    titles already rule (store/stories.py `_TITLE_MARKS`)."""
+    marked = f"({title} <> strip_accents({title}) OR regexp_matches({title}, '[đĐ]'))"
+    alts = ", ".join(f"nullif({r}, '')" for r in restored)
+    return f"CASE WHEN {marked} THEN {title} ELSE coalesce({alts}, {title}) END"
+
+
 # The newest staff correction per item and field (h_topics, h_sentiment, h_places, h_in_area), as a join
 # onto `items i`; pages and reports overlay these on the model's tags.
 LATEST_LABELS_JOIN = """

@@ -26,6 +26,9 @@ SOCIAL_RAW = "bai thai than sau nha em sat roi mn oi"
 SOCIAL_RESTORED = "bãi thải than sau nhà em sạt rồi mn ơi"
 SOCIAL_ACCENTED = "Bãi thải than sạt vào nhà dân ở Vàng Danh, mọi người ơi"
 PRESS = "Bùn đất từ bãi thải than tràn vào hàng chục nhà dân ở phường Vàng Danh"
+# a title written with diacritics whose unmarked name the restorer would "restore" too: never replaced
+MARKED = "Ông Nguyen Van A nói về bãi thải than"
+MARKED_MISREAD = "Ông Nguyễn Văn Á nói về bãi thải than"
 BODY = "bun dat tu bai thai than sat lo tran vao nha dan phuong vang danh so tan ho dan"
 
 
@@ -159,15 +162,17 @@ def test_item_lists_show_the_restored_title_of_a_post_without_diacritics(env):
     t0 = now - timedelta(hours=2)
     _add(env, "r1", SOCIAL_RAW, "fb-uongbi24h", "social", t0, restored=SOCIAL_RESTORED)
     _add(env, "r2", PRESS, "baoquangninh", "press", t0 + timedelta(minutes=5))
+    _add(env, "r3", MARKED, "fb-uongbi24h", "social", t0 + timedelta(minutes=3), restored=MARKED_MISREAD)
     Detector(env.cfg, env.db).group(t0 + timedelta(minutes=6))
     with env.db.write() as cur:
         aid = store_alerts.raise_alert(cur, NewAlert.of(PRESS, "medium", "lý do", story_id="r2",
-                                                        item_ids=["r1", "r2"], n_items=2, n_outlets=2), t0)
+                                                        item_ids=["r1", "r2", "r3"], n_items=3, n_outlets=2), t0)
         wid = store_watch.create(cur, {"name": "bãi thải", "query": "bãi thải", "places": [], "topics": [],
                                        "source_types": [], "min_items": 2, "window_minutes": 60,
                                        "severity": "medium"}, "chuyenvien", now)
-        cur.execute("INSERT INTO watch_hits (watchlist_id, item_id, published_at, words, matched_at) "
-                    "VALUES (?, 'r1', ?, ['bãi thải'], ?)", [wid, t0, now])
+        for key in ("r1", "r3"):
+            cur.execute("INSERT INTO watch_hits (watchlist_id, item_id, published_at, words, matched_at) "
+                        "VALUES (?, ?, ?, ['bãi thải'], ?)", [wid, key, t0, now])
     with env.db.read() as cur:
         shown = {
             "latest": store_dash.latest_items(cur, 10),
@@ -178,10 +183,12 @@ def test_item_lists_show_the_restored_title_of_a_post_without_diacritics(env):
         }
         for name, df in shown.items():
             titles = dict(zip(df["id"] if "id" in df else df["item_id"], df["title"]))
-            assert titles["r1"] == SOCIAL_RESTORED, (name, titles)
+            assert titles["r1"] == SOCIAL_RESTORED and titles["r3"] == MARKED, (name, titles)
         detail = store_dash.item_detail(cur, "r1")
         assert detail["title"] == SOCIAL_RESTORED and detail["title_raw"] == SOCIAL_RAW
         assert store_dash.item_detail(cur, "r2")["title"] == PRESS
+        assert store_dash.item_detail(cur, "r3")["title"] == MARKED
         period = week_period(week_label(*to_iso(t0)), now)
         f = store_reports.weekly_figures(cur, period.window)
         assert SOCIAL_RESTORED in set(f["negative"]["title"]) and SOCIAL_RESTORED in set(f["appendix"]["title"])
+        assert MARKED in set(f["appendix"]["title"]) and MARKED_MISREAD not in set(f["appendix"]["title"])
