@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.dashboard import SHOWN_TITLE, _effective_sql
+from store.dashboard import TAG_SLACK, _effective_sql
+from store.tags import shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -180,11 +181,18 @@ def hit_totals(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[int, i
 
 def recent_hits(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, limit: int = 100) -> pd.DataFrame:
     """A watchlist's newest hits with the items' titles: item_id, published_at, outlet, title, url, words,
-    alert_id. The title is the restored one for an item written without diacritics, as in every item list."""
+    alert_id. The title is the restored one for an item written without diacritics, as in every item list;
+    the tags are read from the oldest shown hit's day on (TAG_SLACK), so item_tags is pruned, not scanned."""
     return cur.execute(f"""
-        SELECT h.item_id, h.published_at, i.outlet, {SHOWN_TITLE} AS title, i.url, h.words, h.alert_id
-        FROM watch_hits h JOIN items i ON i.id = h.item_id LEFT JOIN item_tags t ON t.item_id = i.id
-        WHERE h.watchlist_id = ?
-        ORDER BY h.published_at DESC, h.item_id LIMIT ?
-    """, [int(watchlist_id), int(limit)]).df()
+        WITH h AS (
+            SELECT h.item_id, h.published_at, h.words, h.alert_id, i.outlet, i.url, i.title, i.published_at AS p
+            FROM watch_hits h JOIN items i ON i.id = h.item_id
+            WHERE h.watchlist_id = ?
+            ORDER BY h.published_at DESC, h.item_id LIMIT ?
+        )
+        SELECT h.item_id, h.published_at, h.outlet, {shown_title_sql("h.title", "t.title_restored")} AS title, h.url,
+               h.words, h.alert_id
+        FROM h LEFT JOIN item_tags t ON t.item_id = h.item_id AND t.tagged_at >= (SELECT min(p) FROM h) - ?
+        ORDER BY h.published_at DESC, h.item_id
+    """, [int(watchlist_id), int(limit), TAG_SLACK]).df()
 
