@@ -208,8 +208,8 @@ def place_units(places: Any, details: Any, corrected: bool = False) -> list[str]
         for e in details:
             if isinstance(e, dict):
                 out.extend(unit_names(e.get("name_2025") or e.get("name")))
-    if not out:
-        out = [str(p) for p in (places if places is not None else []) if p]
+    if not out and hasattr(places, "__iter__") and not isinstance(places, str):  # an untagged item: NA, no places
+        out = [str(p) for p in places if p]
     return list(dict.fromkeys(out))
 
 

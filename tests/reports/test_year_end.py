@@ -98,3 +98,33 @@ def test_the_first_item_of_a_rapid_report_quotes_a_post_on_one_line_as_written()
     assert first_summary("Sạt lở bãi thải ở Vàng Danh", "Sáng nay,\n bùn đất  tràn xuống.") == \
         ". Sáng nay, bùn đất tràn xuống."
     assert first_summary("Tiêu đề", None) == "" and first_summary("Tiêu đề", " \n ") == ""
+
+
+def test_the_rapid_report_of_a_watchlist_alert_whose_item_is_not_tagged_yet(tmp_path):
+    """A watchlist matches an item whether or not it is tagged or grouped yet; its rapid report stopped on the
+    untagged item's missing places (TypeError: 'NAType' object is not iterable)."""
+    from datetime import timedelta
+
+    from devtools.rows import make_item, tag_row
+    from reports.rapid import build_rapid
+    from store import alerts as store_alerts
+    from store import reports as store_reports
+    from store.items import insert_items
+    from store.tags import save_tags
+    from vocab.alerts import NewAlert
+
+    db = Database(tmp_path / "r.duckdb")
+    t0 = datetime(2026, 11, 20, 3)
+    with db.write() as cur:
+        insert_items(cur, [make_item(url=f"https://x.example/{k}", title=t, summary=t, source="s", outlet="Báo X",
+                                     source_type="press", published_at=t0, fetched_at=t0, item_id=k)
+                           for k, t in (("i0", "Sạt lở bãi thải than ở Vàng Danh"), ("i1", "Bãi thải than sạt"))])
+        save_tags(cur, [tag_row("i0", topics=["disaster"], sentiment="negative", in_area=True,
+                                places=["phường Vàng Danh"], folded="x", model_version="t")])
+        aid = store_alerts.raise_alert(cur, NewAlert.of("Theo dõi “Sạt lở”: bãi thải", "high", "2 tin",
+                                                        kind="watchlist", story_id="W4", item_ids=["i0", "i1"],
+                                                        n_items=2, n_outlets=1), t0 + timedelta(hours=1))
+        f = store_reports.rapid_figures(cur, alert_id=aid)
+    assert list(f["items"]["place_units"]) == [["phường Vàng Danh"], []]
+    assert build_rapid(f, settings(charts=False), "", t0 + timedelta(hours=2)).n_items == 2
+    db.close()
