@@ -458,12 +458,13 @@ def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
         st = alerts.status.value_counts().to_dict()
         n_watch = int((alerts["kind"] == "watchlist").sum()) if "kind" in alerts else 0
         open_n = sum(_i(st.get(x, 0)) for x in OPEN_STATES)
+        kinds = (f" ({num(len(alerts) - n_watch)} vấn đề mới nổi, {num(n_watch)} theo danh sách từ khóa theo dõi)"
+                 if n_watch else " vấn đề mới nổi")  # a watchlist's alert is not an emerging story's
         B.append(Para.text(
-            f"Trong tuần, hệ thống phát sinh {num(len(alerts))} cảnh báo vấn đề mới nổi: "
+            f"Trong tuần, hệ thống phát sinh {num(len(alerts))} cảnh báo{kinds}: "
             f"{num(st.get('resolved', 0))} đã xử lý xong, {num(st.get('dismissed', 0))} được xác định không cần xử lý, "
             f"{num(open_n)} đang theo dõi, xử lý (trong đó {num(st.get('new', 0))} chưa tiếp nhận)"
-            + (f", {num(st.get('merged', 0))} đã gộp vào cảnh báo khác" if st.get("merged") else "") + "."
-            + (f" Trong đó {num(n_watch)} cảnh báo theo danh sách từ khóa theo dõi." if n_watch else "")))
+            + (f", {num(st.get('merged', 0))} đã gộp vào cảnh báo khác" if st.get("merged") else "") + "."))
         rows = []
         for k, r in enumerate(alerts.itertuples(), start=1):
             people = ", ".join(as_list(r.reviewers)) or _s(r.assignee)

@@ -80,7 +80,7 @@ def test_a_watchlist_alert_of_the_week_is_in_section_v(tmp_path):
     built = _build(db, WEEK, NOW)
     text = _text(built)
     assert "Trong tuần không phát sinh cảnh báo" not in text
-    assert "phát sinh 1 cảnh báo" in text and "Trong đó 1 cảnh báo theo danh sách từ khóa theo dõi." in text
+    assert "phát sinh 1 cảnh báo (0 vấn đề mới nổi, 1 theo danh sách từ khóa theo dõi): " in text, text
     table = next(b for b in built.doc.blocks if isinstance(b, Table) and "Cảnh báo phát sinh" in b.caption)
     assert [r[1] for r in table.rows] == ["A000001"]
     assert built.sheets[0].rows[-2][:2] == ["Cảnh báo phát sinh", 1]
