@@ -356,6 +356,8 @@ def has_polar_emoji(text: str) -> bool:
     """True when `text` holds an emoji or emoticon of EMO_POS or EMO_NEG (a laugh alone is friendly or mocking:
     without words it says nothing). The Sentiment step reads a reply made only of emoji when this holds."""
     return any(m.group(0) not in EMO_LAUGH for m in _EMO_RE.finditer(text.lower()))
+
+
 _QWORDS = {"không", "chưa", "sao", "gì", "nào", "đâu", "bao", "mấy", "ai", "hả", "à", "nhỉ", "ạ", "chứ",
            "hông", "ko", "k", "hem"}
 _QPHRASES = ("bao giờ", "bao nhiêu", "mấy giờ", "ở đâu", "cho hỏi", "cho em hỏi", "có ai", "ai biết", "thế nào",

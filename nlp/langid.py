@@ -33,8 +33,8 @@ SOCIAL_LOANS = {
     "ad", "admin", "ok", "oke", "okela", "okie", "oki", "okla", "tks", "thks", "thanks", "thank", "thanksss", "thx",
     "shop", "sop", "app", "ib", "inbox", "cmt", "rep", "like", "share", "ship", "shipper", "sale", "fb", "zalo",
     "web", "online", "wifi", "mail", "email", "otp", "atm", "sms", "hotline", "good", "nice", "wow", "vip", "sorry",
-    "sr", "plz", "pls", "bank", "banking", "card", "visa", "top", "hot", "best", "love", "cute", "ship", "live",
-    "team", "fan", "idol", "clip", "video", "link", "check", "test", "oke", "okk", "kk", "vcb", "mb", "tcb", "bidv",
+    "sr", "plz", "pls", "bank", "banking", "card", "visa", "top", "hot", "best", "love", "cute", "live",
+    "team", "fan", "idol", "clip", "video", "link", "check", "test", "okk", "kk", "vcb", "mb", "tcb", "bidv",
 }
 
 

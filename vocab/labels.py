@@ -42,7 +42,8 @@ SENTIMENT_LABELS: dict[str, str] = {
     "positive": "Tích cực",
 }
 
-LANG_LABELS: dict[str, str] = {"vi": "Tiếng Việt", "other": "Ngôn ngữ khác"}
+# item_tags.lang (nlp/langid.py): "none" is a text with no word at all, e.g. a reply made only of emoji.
+LANG_LABELS: dict[str, str] = {"vi": "Tiếng Việt", "other": "Ngôn ngữ khác", "none": "Không có chữ"}
 
 # Display forms: the codes above plus what the UI and reports show for untagged items.
 DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân loại"}
