@@ -39,6 +39,8 @@ class WorkCalendar:
     extra_worked: frozenset[date] = frozenset()
 
     def is_working_day(self, day: date) -> bool:
+        """The office's lists first (they record the government's decisions the package may not have yet),
+        then the package: a weekend day only when it is a known swap, a weekday unless it is a day off."""
         if day in self.extra_worked:
             return True
         if day in self.extra_off:
