@@ -44,12 +44,15 @@ _FINGERPRINT = "\x00fingerprint"  # the cache's entry that names what normalised
 
 
 def _fingerprint() -> tuple[str, str]:
-    """sha1 of the shipped restorer, the NSW table and the normaliser's code: a cache written with other ones is
-    stale (after round 9's retrain a reused cache read every text with the round-8 restorer)."""
-    from nlp import normalise
+    """sha1 of the shipped restorer, the NSW table, the normaliser's code and the code of the language step and of
+    `classify_text` (the cache keeps the language too): a cache written with other ones is stale (after round 9's
+    retrain a reused cache read every text with the round-8 restorer; round 10's "none" and loanwords changed the
+    language of texts a cache already held)."""
+    from nlp import langid, normalise, steps
 
     h = hashlib.sha1()
-    for p in (normalise.default_restorer_path(), normalise.NSW_PATH, Path(normalise.__file__)):
+    for p in (normalise.default_restorer_path(), normalise.NSW_PATH, Path(normalise.__file__), Path(langid.__file__),
+              Path(steps.__file__)):
         h.update(Path(p).read_bytes())
     return h.hexdigest(), ""
 
