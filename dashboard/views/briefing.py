@@ -95,8 +95,8 @@ def render() -> None:
             "Số tin": alerts["n_items"],
             "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
         })
-        ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.9, "Mức": 1.2, "Phát sinh": 1.4, "Trạng thái": 1.6,
-                              "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 4.2})
+        ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
+                              "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9})
         st.dataframe(
             view,
             hide_index=True, width="stretch", placeholder="—",

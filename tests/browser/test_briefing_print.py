@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # the right-hand columns Chromium used to cut off on A4 (section I and III), and the others
 COLUMNS = {
-    "I": ["Mã", "Vấn đề", "Mức", "Trạng thái", "Ưu tiên", "Giao cho", "Số tin", "Xử lý trong kỳ"],
+    "I": ["Mã", "Vấn đề", "Mức", "Phát sinh", "Trạng thái", "Ưu tiên", "Giao cho", "Số tin", "Xử lý trong kỳ"],
     "II": ["Vấn đề", "Số tin", "Số nguồn", "Tiêu cực", "Chủ đề", "Địa bàn", "Gần nhất"],
     "III": ["Thời gian", "Nguồn", "Tiêu đề", "Chủ đề", "Địa bàn", "Số nguồn đăng", "Liên kết"],
 }

@@ -75,7 +75,7 @@ def test_ingest_fetches_full_text_before_nlp(server, db, tmp_path, monkeypatch):
     cfg = make_config(tmp_path, [], fulltext={"per_host_spacing_seconds": 0.0})
     seen = {}
 
-    def nlp(cfg_, db_, ids):
+    def nlp(cfg_, db_, ids, **_):
         with db.read() as cur:
             seen.update(store_fulltext.texts_for(cur, ids))
 
@@ -93,7 +93,7 @@ def test_ingest_with_full_text_disabled_fetches_nothing(server, db, tmp_path, mo
         insert_items(cur, [it])
     cfg = make_config(tmp_path, [], fulltext={"enabled": False})
     tagged = []
-    monkeypatch.setattr(service, "tag_ids", lambda c, d, ids: tagged.extend(ids))
+    monkeypatch.setattr(service, "tag_ids", lambda c, d, ids, **_: tagged.extend(ids))
     ingest.processor(cfg, db)([it.id])
     assert tagged == [it.id] and not server.hits.get("/bai-1.html")
 
