@@ -150,6 +150,10 @@ def test_trend_panel_counts_now_and_before_and_share_of_voice(demo_env):
     at.radio(key="tr_kind").set_value("Từ khóa").run()
     at.text_input(key="tr_q").input('"').run()  # an unreadable query: a warning, not a traceback
     assert not at.exception
+    at.text_input(key="tr_q").input("xyzzyq").run()  # no item at all: a count axis from 0, never −1…1
+    assert not at.exception
+    daily = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "tr_daily"]
+    assert daily and daily[0]["layout"]["yaxis"]["range"] == [0, 1], daily[0]["layout"]["yaxis"] if daily else None
 
 
 def test_split_periods_aligns_the_previous_period_by_day():
