@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data
 from reports.generate import build_weekly_report
 from reports.html_out import render_html
-from reports.settings import ReportSettings, recent_weeks, week_period
+from reports.settings import ReportSettings, recent_weeks
 from store import reports as store_reports
 
 TTL = 10
@@ -26,12 +26,6 @@ def settings() -> ReportSettings:
 def weeks(n: int = 12) -> list[str]:
     """The current ISO week (Vietnam time) and the ones before it, newest first."""
     return recent_weeks(data.now(), n)
-
-
-def period_text(week: str) -> str:
-    from reports.weekly import period_text as _pt
-
-    return _pt(week_period(week, data.now()))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

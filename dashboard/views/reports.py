@@ -3,6 +3,8 @@ rapid reports on alerts, and the archive (scheduled and generated reports). Logi
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -21,8 +23,13 @@ LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
 
 
 def _week_label(week: str) -> str:
+    """'Tuần 49/2026 (30/11–06/12/2026)': short enough for the box at 1366 px (the report's own wording,
+    "từ ngày … đến ngày …", was cut off there); the year twice when the week spans two."""
     year, wk = parse_week(week)
-    return f"Tuần {wk}/{year} ({data_reports.period_text(week)})"
+    first = date.fromisocalendar(year, wk, 1)
+    last = first + timedelta(days=6)
+    span = f"{first:%d/%m}–{last:%d/%m/%Y}" if first.year == last.year else f"{first:%d/%m/%Y}–{last:%d/%m/%Y}"
+    return f"Tuần {wk}/{year} ({span})"
 
 
 def render() -> None:
