@@ -171,6 +171,9 @@ def _open(filters: dict[str, str] | None) -> None:
         ui.open_items(filters)
 
 
+LEGEND_ROW = 19  # px a legend entry takes at font size 10
+
+
 def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figure:
     """Stacked bars of n per local day and series (graph_objects: several times faster to build than
     express); each segment carries [series code, day] for the drill-down."""
@@ -183,7 +186,9 @@ def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figur
             fig.add_trace(go.Bar(x=piv.index, y=piv[code], name=str(label(code)),  # type: ignore[operator]
                                  customdata=[[str(code), d] for d in days],
                                  marker_color=PALETTE[k % len(PALETTE)]))
-    fig.update_layout(separators=ui.SEPARATORS, barmode="stack", title=title, height=300, margin=dict(l=0, r=0, t=40, b=0),
+    # tall enough for the legend: at 300 px it hid the last of 13 topics ("An sinh xã hội", "Chưa phân loại")
+    fig.update_layout(separators=ui.SEPARATORS, barmode="stack", title=title, height=max(300, 60 + LEGEND_ROW * len(fig.data)),
+                      margin=dict(l=0, r=0, t=40, b=0),
                       legend=dict(font=dict(size=10), title_text="", traceorder="normal"),
                       xaxis=dict(tickformat="%d/%m"),
                       yaxis=dict(title="Số tin"))
