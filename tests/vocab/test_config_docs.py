@@ -69,6 +69,16 @@ def test_defaults_load_with_real_sources():
     assert any("news.google.com/rss/search" in s.url for s in cfg.sources)
 
 
+def test_an_override_can_say_no_sources(tmp_path):
+    """An office that wants none of the default internet sources writes `sources = []` (README): an override
+    without the key keeps the defaults, and a new install started on them looks those hosts up at once."""
+    p = tmp_path / "o.toml"
+    p.write_text("sources = []\n", encoding="utf-8")
+    assert C.load(p).sources == ()
+    p.write_text('[area]\nprovince = "Quảng Ninh"\n', encoding="utf-8")
+    assert C.load(p).sources == C.load().sources
+
+
 def test_demo_config_points_only_at_loopback():
     cfg = C.load(DEMO_CONFIG_PATH)
     assert cfg.sources and all(s.url.startswith("http://127.0.0.1:") for s in cfg.sources)
