@@ -79,7 +79,7 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
     if len(df) >= ROW_CAP:
         m[3].caption(f"Đã đọc {ROW_CAP} tin mới nhất; kỳ trước có thể thiếu.")
     base = {kind: value, **drill.EVERY_ITEM}  # the panel reads every item, not only the watched area's
-    top = int(max(daily["n"].max(), daily["n_prev"].max())) if len(daily) else 0  # 0: an axis 0…1, not −1…1
+    top = int(max(daily["n"].max(), daily["n_prev"].max())) if len(daily) else 0
     fig = go.Figure([
         go.Bar(name="Cùng ngày kỳ trước", x=daily["day"], y=daily["n_prev"], marker_color="#b3c6e0"),
         go.Bar(name="Kỳ này", x=daily["day"], y=daily["n"], marker_color="#1f5fa8"),
@@ -87,7 +87,7 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
                    yaxis="y2", mode="lines+markers", line=dict(color="#c0392b"), connectgaps=False),
     ])
     fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=300, margin=dict(l=0, r=0, t=10, b=0), hovermode="x unified",
-                      yaxis=ui.count_axis(top, title="Số tin", **({"range": [0, 1]} if top == 0 else {})),
+                      yaxis=ui.count_axis(top, title="Số tin"),
                       xaxis=dict(tickformat="%d/%m"),
                       yaxis2=dict(title="Tiêu cực", overlaying="y", side="right", tickformat=".0%", range=[0, 1]),
                       legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))

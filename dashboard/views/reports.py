@@ -3,15 +3,13 @@ rapid reports on alerts, and the archive (scheduled and generated reports). Logi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, rapid_report_button
 from reports.generate import weekly_key
-from reports.settings import WEEKDAYS, parse_week
+from reports.settings import WEEKDAYS, dm, dmy, parse_week, week_period
 from vocab.numbers import fmt_num
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -26,10 +24,9 @@ def _week_label(week: str) -> str:
     """'Tuần 49/2026 (30/11–06/12/2026)': short enough for the box at 1366 px (the report's own wording,
     "từ ngày … đến ngày …", was cut off there); the year twice when the week spans two."""
     year, wk = parse_week(week)
-    first = date.fromisocalendar(year, wk, 1)
-    last = first + timedelta(days=6)
-    span = f"{first:%d/%m}–{last:%d/%m/%Y}" if first.year == last.year else f"{first:%d/%m/%Y}–{last:%d/%m/%Y}"
-    return f"Tuần {wk}/{year} ({span})"
+    p = week_period(week)
+    first, last = p.first_day, p.last_day
+    return f"Tuần {wk}/{year} ({dm(first) if first.year == last.year else dmy(first)}–{dmy(last)})"
 
 
 def render() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 from vocab.config import Config
@@ -61,7 +60,7 @@ def _open(cfg: Config, path: str | None):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from reports import rapid_report, weekly_report
-    from reports.settings import ReportSettings, parse_week, week_of, to_local
+    from reports.settings import ReportSettings, dmy, to_local, week_of, week_period
     from store.db import DatabaseLocked, utcnow
 
     if not getattr(args, "report_kind", None):
@@ -91,13 +90,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             today = to_local(utcnow()).date()
             week = args.week or week_of(today)
             try:
-                year, wk = parse_week(week)
+                first = week_period(week).first_day
             except ValueError as exc:
                 print(f"langnghe report: {exc}", file=sys.stderr)
                 return 2
-            if (first := date.fromisocalendar(year, wk, 1)) > today:  # a report of zeros dated before its week
-                print(f"langnghe report: tuần {week} chưa bắt đầu (từ ngày {first:%d/%m/%Y}); hôm nay là "
-                      f"{today:%d/%m/%Y}, chọn tuần hiện tại hoặc một tuần đã qua", file=sys.stderr)
+            if first > today:  # a report of zeros dated before its week
+                print(f"langnghe report: tuần {week} chưa bắt đầu (từ ngày {dmy(first)}); hôm nay là "
+                      f"{dmy(today)}, chọn tuần hiện tại hoặc một tuần đã qua", file=sys.stderr)
                 return 2
             res = weekly_report(db, s, week, args.out, area=args.area, proposals=proposals, formats=formats)
         else:
