@@ -124,11 +124,11 @@ def report(clf, X, gold: list[str], top: int, min_items: int, out=None, reading:
     return {f"{g}->{p}": cells[(g, p)] for g in LABELS for p in LABELS}
 
 
-def step_reading(clf, texts: list[str], norm: list[tuple[str, str]]) -> list[str]:
-    """The Sentiment step's reading of untitled `texts` (the reading eval_only scores)."""
+def step_reading(clf, texts: list[str], norm: list[tuple[str, str]], X) -> list[str]:  # noqa: N803
+    """The Sentiment step's reading of untitled `texts` (the reading eval_only scores); `X` is their matrix."""
     from nlp.eval.sentiment_variants import predict
 
-    return predict(clf, [("", t) for t in texts], norm)
+    return predict(clf, [("", t) for t in texts], norm, X)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     clf = load_model(args.model_dir)
     texts, gold = sets[args.set](Path(args.data))
     X, norm = normalised_matrix(clf, args.cache, texts)
-    report(clf, X, gold, args.top, max(args.min_items, 20), reading=step_reading(clf, texts, norm),
+    report(clf, X, gold, args.top, max(args.min_items, 20), reading=step_reading(clf, texts, norm, X),
            foreign=[lang not in ("vi", "none") for _, lang in norm])
     return 0
 

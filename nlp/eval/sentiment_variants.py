@@ -131,11 +131,13 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
     return out
 
 
-def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]]) -> list[str]:
-    """The Sentiment step's reading: classifier, then language and the insult rule."""
+def predict(clf, texts: list[tuple[str, str]], norm: list[tuple[str, str]], X=None) -> list[str]:  # noqa: N803
+    """The Sentiment step's reading: classifier, then language and the insult rule. `X`: the classifier's matrix of
+    `norm` when the caller already has it."""
     from nlp.steps import _insult_terms, read_sentiment
 
-    X = clf.transform([c for c, _ in norm])
+    if X is None:
+        X = clf.transform([c for c, _ in norm])
     preds = clf.predict_sentiment(X)
     terms, L = _insult_terms()
     return [read_sentiment(p, lang, t, x, terms, L) for (t, x), (_, lang), p in zip(texts, norm, preds)]
