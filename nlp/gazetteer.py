@@ -124,17 +124,17 @@ class _AreaMap:
     @classmethod
     def read(cls, mapping: list[dict[str, str]]) -> "_AreaMap":
         """From the mapping rows; each old district's 2025 units in code order."""
-        m_ = cls()
+        am = cls()
         for m in mapping:
-            m_.new_from_dist[m["new_ward"]][m["old_district"]] += 1
+            am.new_from_dist[m["new_ward"]][m["old_district"]] += 1
             if m["relation"] == "whole" or m["divided_default"] == "default":
-                m_.old_ward_to_new[(m["old_district"], m["old_ward"])] = (m["new_ward"], m["new_ward_code"])
-            if m["new_ward"] not in m_.dist_to_new[m["old_district"]]:
-                m_.dist_to_new[m["old_district"]].append(m["new_ward"])
+                am.old_ward_to_new[(m["old_district"], m["old_ward"])] = (m["new_ward"], m["new_ward_code"])
+            if m["new_ward"] not in am.dist_to_new[m["old_district"]]:
+                am.dist_to_new[m["old_district"]].append(m["new_ward"])
         code_of = {m["new_ward"]: m["new_ward_code"] for m in mapping}
-        for dist in m_.dist_to_new:
-            m_.dist_to_new[dist].sort(key=lambda w: code_of.get(w, ""))
-        return m_
+        for dist in am.dist_to_new:
+            am.dist_to_new[dist].sort(key=lambda w: code_of.get(w, ""))
+        return am
 
 
 @dataclass
