@@ -398,6 +398,82 @@ def baseline_rate(cells: set[tuple[str, str]], counts: dict[tuple[str, str], int
     return best, which
 
 
+@dataclass(frozen=True)
+class _Weight:
+    """A story's counts in the lookback window and the weight (score) they give."""
+    n: int
+    outlets: int
+    n_press: int
+    n_social: int
+    neg_share: float
+    area_share: float
+    mixed: bool       # both press and social carry it
+    score: float
+
+    @classmethod
+    def of(cls, stats: dict[str, Any], p: AlertParams) -> "_Weight":
+        n = int(stats["n_items"])
+        outlets = int(stats["n_outlets"])
+        n_press, n_social = int(stats.get("n_press", 0)), int(stats.get("n_social", 0))
+        neg_share = stats.get("n_negative", 0) / max(n, 1)
+        area_share = stats.get("n_in_area", 0) / max(n, 1)
+        mixed = n_press > 0 and n_social > 0
+        score = outlets * (p.negative_base + p.weight_negative * neg_share) * (1 + p.weight_in_area * area_share) * (
+            1 + (p.weight_mixed_types if mixed else 0.0))
+        return cls(n, outlets, n_press, n_social, neg_share, area_share, mixed, score)
+
+
+@dataclass(frozen=True)
+class _Burst:
+    """The burst automaton's verdict over the lookback window."""
+    states: list[int]
+    burst: bool
+    burst_from: datetime | None   # the first item in the first burst bin
+
+    @classmethod
+    def of(cls, times: Sequence[datetime], baseline_per_day: float, p: AlertParams, now: datetime) -> "_Burst":
+        start = now - timedelta(hours=p.lookback_hours)
+        counts = bin_counts(times, start, now, p.bin_minutes)
+        bins_per_day = 24 * 60 / p.bin_minutes
+        base_per_bin = baseline_per_day / bins_per_day
+        tau = p.burst_gamma * math.log(1 + p.baseline_days * bins_per_day)
+        states = kleinberg_two_state(counts, base_per_bin, p.burst_scale, tau)
+        burst = any(states)
+        burst_from = None
+        if burst:
+            b0 = start + timedelta(minutes=p.bin_minutes * states.index(1))
+            burst_from = min((t for t in times if t >= b0), default=b0)
+        return cls(states, burst, burst_from)
+
+
+@dataclass(frozen=True)
+class _Rate:
+    """The items against the baseline, in the figures the reason shows.
+
+    The ratio's window: from the first item, as long as the items' span but at least one bin (the burst
+    automaton's resolution), in the minutes the reason shows. The baseline is shown as its count over
+    baseline_days when it comes from a cell, and the expected count with the digits the reason shows,
+    so every figure is recomputable from the ones beside it."""
+    span_min: float
+    window_min: int
+    base_count: int | None
+    base_rate: float
+    expected: float
+    ratio: float
+    surprise: float
+
+    @classmethod
+    def of(cls, stats: dict[str, Any], n: int, baseline_per_day: float, baseline_cell: tuple[str, str] | None,
+           p: AlertParams) -> "_Rate":
+        span_min = max((stats["last_at"] - stats["first_at"]).total_seconds() / 60.0, 1.0)
+        window_min = shown_minutes(max(span_min, p.bin_minutes))
+        base_count = int(round(baseline_per_day * p.baseline_days)) if baseline_cell is not None else None
+        base_rate = base_count / p.baseline_days if base_count is not None else baseline_per_day
+        expected = round_sig(base_rate * window_min / (24 * 60), 2)
+        ratio = n / max(expected, 1e-12)
+        return cls(span_min, window_min, base_count, base_rate, expected, ratio, poisson_tail(n, expected))
+
+
 def evaluate_story(
     stats: dict[str, Any],
     times: Sequence[datetime],
@@ -409,89 +485,73 @@ def evaluate_story(
     now: datetime,
 ) -> Decision:
     """Decide whether one story alerts now, with the numbers and the Vietnamese reason."""
-    n = int(stats["n_items"])
-    outlets = int(stats["n_outlets"])
-    n_press, n_social = int(stats.get("n_press", 0)), int(stats.get("n_social", 0))
-    neg_share = stats.get("n_negative", 0) / max(n, 1)
-    area_share = stats.get("n_in_area", 0) / max(n, 1)
-    mixed = n_press > 0 and n_social > 0
-    score = outlets * (p.negative_base + p.weight_negative * neg_share) * (1 + p.weight_in_area * area_share) * (
-        1 + (p.weight_mixed_types if mixed else 0.0))
-
-    start = now - timedelta(hours=p.lookback_hours)
-    counts = bin_counts(times, start, now, p.bin_minutes)
-    bins_per_day = 24 * 60 / p.bin_minutes
-    base_per_bin = baseline_per_day / bins_per_day
-    tau = p.burst_gamma * math.log(1 + p.baseline_days * bins_per_day)
-    states = kleinberg_two_state(counts, base_per_bin, p.burst_scale, tau)
-    burst = any(states)
-    burst_from = None
-    if burst:
-        b0 = start + timedelta(minutes=p.bin_minutes * states.index(1))
-        burst_from = min((t for t in times if t >= b0), default=b0)
-
-    first_at, last_at = stats["first_at"], stats["last_at"]
-    span_min = max((last_at - first_at).total_seconds() / 60.0, 1.0)
-    # The ratio's window: from the first item, as long as the items' span but at least one bin (the burst
-    # automaton's resolution), in the minutes the reason shows. The baseline is shown as its count over
-    # baseline_days when it comes from a cell, and the expected count with the digits the reason shows,
-    # so every figure is recomputable from the ones beside it.
-    window_min = shown_minutes(max(span_min, p.bin_minutes))
-    base_count = int(round(baseline_per_day * p.baseline_days)) if baseline_cell is not None else None
-    base_rate = base_count / p.baseline_days if base_count is not None else baseline_per_day
-    expected = round_sig(base_rate * window_min / (24 * 60), 2)
-    ratio = n / max(expected, 1e-12)
-    surprise = poisson_tail(n, expected)
-
+    w = _Weight.of(stats, p)
+    b = _Burst.of(times, baseline_per_day, p, now)
+    r = _Rate.of(stats, w.n, baseline_per_day, baseline_cell, p)
     topics = [t for t, _ in _rank(stats.get("topics") or [])][:3]
     all_places = _rank(stats.get("places") or [])
     places = distinct_places(all_places, limit=3, area_province=p.area_province)
-    titles, types = stats.get("titles") or [], stats.get("types") or []
-    title = stats.get("title") or next((t for t, ty in zip(titles, types) if ty == "press" and t),
-                                       titles[0] if titles else "")  # the store's display title
-
     signals = harm_signals(stats.get("texts") or [])
-    severity, points, severity_why = severity_of(signals, mixed, score, p)
-    details = {
-        "n_items": n, "n_outlets": outlets, "n_sources": int(stats.get("n_sources", outlets)),
-        "n_press": n_press, "n_social": n_social, "negative_share": round(neg_share, 3),
-        "in_area_share": round(area_share, 3), "span_minutes": round(span_min, 1),
-        "baseline_per_day": round(base_rate, 4), "baseline_cell": list(baseline_cell or ("", "")),
-        "baseline_count": base_count, "baseline_days": p.baseline_days, "window_minutes": window_min,
-        "window_from": first_at.isoformat(), "expected_in_window": expected,
-        "rate_ratio": round(ratio, 1), "poisson_p": surprise, "burst": burst,
-        "n_negative": int(stats.get("n_negative", 0)), "severity_points": points, "severity_why": severity_why,
-        "harm": signals, "severity": severity,
-        "burst_from": burst_from.isoformat() if burst_from else None, "score": round(score, 2),
-        "total_items": int(total_items), "kleinberg_states": states[-12:],
-    }
-    decision = Decision(stats["story_id"], False, round(score, 2), burst, "", severity, details, title,
-                        tuple(topics), tuple(places))
-
-    gate = n >= p.min_items and outlets >= p.min_outlets and score >= p.min_score
-    regrowth = None
-    if previous is not None:
-        status = previous.get("status")
-        if status in ("resolved", "dismissed"):
-            before = int(previous.get("n_items") or 0)
-            grown = total_items - before
-            if total_items >= p.regrowth_factor * max(before, 1) and grown >= p.regrowth_min_items:
-                regrowth = (previous, before, grown)
-            else:
-                return decision  # closed and not grown enough
-        else:
-            return decision  # already alerted (open or merged): never twice
-    if regrowth is None and not (gate and burst):
+    severity = severity_of(signals, w.mixed, w.score, p)
+    details = _details(stats, w, b, r, baseline_cell, p, total_items, signals, severity)
+    decision = Decision(stats["story_id"], False, round(w.score, 2), b.burst, "", severity[0], details,
+                        _display_title(stats), tuple(topics), tuple(places))
+    may, regrowth = _regrowth(previous, total_items, p)
+    if not may:
         return decision
-    if regrowth is not None and not (outlets >= p.min_outlets and score >= p.min_score):
+    gate = w.n >= p.min_items and w.outlets >= p.min_outlets and w.score >= p.min_score
+    if regrowth is None and not (gate and b.burst):
         return decision
-
+    if regrowth is not None and not (w.outlets >= p.min_outlets and w.score >= p.min_score):
+        return decision
     decision.alert = True
     decision.reason = explain(stats, details, topics, places, baseline_cell, p, regrowth)
     if regrowth is not None:
         decision.previous_alert_id = regrowth[0].get("alert_id")
         details["regrowth_from"] = regrowth[1]
     return decision
+
+
+def _details(stats: dict[str, Any], w: _Weight, b: _Burst, r: _Rate, baseline_cell: tuple[str, str] | None,
+             p: AlertParams, total_items: int, signals: dict[str, Any],
+             severity: tuple[str, int, list[str]]) -> dict[str, Any]:
+    """The figures stored with the decision, which `explain` words and staff can recompute."""
+    level, points, severity_why = severity
+    return {
+        "n_items": w.n, "n_outlets": w.outlets, "n_sources": int(stats.get("n_sources", w.outlets)),
+        "n_press": w.n_press, "n_social": w.n_social, "negative_share": round(w.neg_share, 3),
+        "in_area_share": round(w.area_share, 3), "span_minutes": round(r.span_min, 1),
+        "baseline_per_day": round(r.base_rate, 4), "baseline_cell": list(baseline_cell or ("", "")),
+        "baseline_count": r.base_count, "baseline_days": p.baseline_days, "window_minutes": r.window_min,
+        "window_from": stats["first_at"].isoformat(), "expected_in_window": r.expected,
+        "rate_ratio": round(r.ratio, 1), "poisson_p": r.surprise, "burst": b.burst,
+        "n_negative": int(stats.get("n_negative", 0)), "severity_points": points, "severity_why": severity_why,
+        "harm": signals, "severity": level,
+        "burst_from": b.burst_from.isoformat() if b.burst_from else None, "score": round(w.score, 2),
+        "total_items": int(total_items), "kleinberg_states": b.states[-12:],
+    }
+
+
+def _display_title(stats: dict[str, Any]) -> str:
+    """The store's display title: the story's own, else its first press title, else its first title."""
+    titles, types = stats.get("titles") or [], stats.get("types") or []
+    return stats.get("title") or next((t for t, ty in zip(titles, types) if ty == "press" and t),
+                                      titles[0] if titles else "")
+
+
+def _regrowth(previous: dict[str, Any] | None, total_items: int,
+              p: AlertParams) -> tuple[bool, tuple[dict[str, Any], int, int] | None]:
+    """(may the story alert at all, (previous alert, its item count, items since) when it alerts again).
+    An open or merged alert: never twice; a resolved or dismissed one: only when the story grew enough."""
+    if previous is None:
+        return True, None
+    if previous.get("status") not in ("resolved", "dismissed"):
+        return False, None  # already alerted (open or merged): never twice
+    before = int(previous.get("n_items") or 0)
+    grown = total_items - before
+    if total_items >= p.regrowth_factor * max(before, 1) and grown >= p.regrowth_min_items:
+        return True, (previous, before, grown)
+    return False, None  # closed and not grown enough
 
 
 def explain(

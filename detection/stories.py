@@ -322,6 +322,32 @@ class StoryIndex:
         return out
 
     def _best(self, it: GroupItem, keys: set[str], idx: np.ndarray, val: np.ndarray) -> tuple[str | None, float]:
+        """The active story the item joins, with its similarity, or (None, 0.0): the candidates sharing
+        the most rare keys, scored by cosine (blended with the anchor), each held to its own threshold."""
+        p = self.p
+        cands, counts = self._candidates(it, keys)
+        if not cands:
+            return None, 0.0
+        sims = self._similarities(cands, idx, val)
+        floor = min(p.join_threshold, p.near_threshold)
+        passing = np.flatnonzero(sims >= floor)
+        if not len(passing):
+            return None, 0.0
+        topics = set(it.topics)
+        refers = bool(REFER_WORDS.search(it.folded[: p.text_chars]))
+        best_sid, best_sim = None, 0.0
+        for k in passing.tolist():
+            s, sim = cands[k], float(sims[k])
+            need = self._need(it, topics, s, counts[s.story_id], refers)
+            if need is None:
+                continue
+            if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
+                best_sid, best_sim = s.story_id, sim
+        return best_sid, round(best_sim, 4)
+
+    def _candidates(self, it: GroupItem, keys: set[str]) -> tuple[list[_Story], Counter[str]]:
+        """Active stories sharing the most keys with the item (at most max_candidates, most shared first,
+        ties by id), looked up by its rarest keys; and the count of shared keys per story."""
         p = self.p
         cutoff = it.published_at - timedelta(hours=p.window_hours)
         get = self.postings.get
@@ -329,9 +355,9 @@ class StoryIndex:
         if len(posts) > p.max_keys:  # the rarest keys say the most and cost the least (ties by key: deterministic)
             posts.sort()
             posts = posts[: p.max_keys]
-        if not posts:
-            return None, 0.0
         counts: Counter[str] = Counter()
+        if not posts:
+            return [], counts
         for _, _, lst in posts:
             counts.update(lst)
         top = counts.most_common(p.max_candidates * 2) if len(counts) > p.max_candidates * 2 else counts.items()
@@ -344,8 +370,12 @@ class StoryIndex:
             cands.append(s)
             if len(cands) >= p.max_candidates:
                 break
-        if not cands:
-            return None, 0.0
+        return cands, counts
+
+    def _similarities(self, cands: list[_Story], idx: np.ndarray, val: np.ndarray) -> np.ndarray:
+        """Cosine of the item with each candidate's centroid, all in one pass over a dense buffer; for
+        stories of two items or more blended with the anchor (the story's first item) by anchor_weight."""
+        p = self.p
         buf = self._buf
         buf[idx] = val
         all_idx = np.concatenate([s.c_idx for s in cands])
@@ -363,30 +393,26 @@ class StoryIndex:
                 for k, a in zip(grown, anchor.tolist()):
                     sims[k] = (1 - p.anchor_weight) * sims[k] + p.anchor_weight * a
         buf[idx] = 0.0
-        floor = min(p.join_threshold, p.near_threshold)
-        passing = np.flatnonzero(sims >= floor)
-        if not len(passing):
-            return None, 0.0
-        topics, wards = set(it.topics), it.wards
-        refers = bool(REFER_WORDS.search(it.folded[: p.text_chars]))
-        best_sid, best_sim = None, 0.0
-        for k in passing.tolist():
-            s, sim = cands[k], float(sims[k])
-            if places_conflict(wards, it.provinces, s.wards, s.provinces):
-                continue  # another province, or other units of the area: another incident
-            gap_h = (it.published_at - s.last_seen).total_seconds() / 3600
-            need = p.join_threshold
-            if wards and s.wards and wards & s.wards and topics and topics & s.main_topics() and abs(gap_h) <= p.near_hours:
-                need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
-            if topics and s.topics and not (topics & s.topics):
-                need = max(need, p.topic_conflict_threshold)
-            if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
-                if counts[s.story_id] < p.refer_min_keys:
-                    continue
-                need = max(need, p.refer_threshold if refers else p.refer_copy_threshold)
-            if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
-                best_sid, best_sim = s.story_id, sim
-        return best_sid, round(best_sim, 4)
+        return sims
+
+    def _need(self, it: GroupItem, topics: set[str], s: _Story, shared_keys: int, refers: bool) -> float | None:
+        """The similarity the item needs to join story `s`, or None when it may not join at all (places
+        in conflict; a quiet story the item shares too few keys with)."""
+        p = self.p
+        wards = it.wards
+        if places_conflict(wards, it.provinces, s.wards, s.provinces):
+            return None  # another province, or other units of the area: another incident
+        gap_h = (it.published_at - s.last_seen).total_seconds() / 3600
+        need = p.join_threshold
+        if wards and s.wards and wards & s.wards and topics and topics & s.main_topics() and abs(gap_h) <= p.near_hours:
+            need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
+        if topics and s.topics and not (topics & s.topics):
+            need = max(need, p.topic_conflict_threshold)
+        if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
+            if shared_keys < p.refer_min_keys:
+                return None
+            need = max(need, p.refer_threshold if refers else p.refer_copy_threshold)
+        return need
 
     def _start(self, it: GroupItem, keys: set[str], idx: np.ndarray, val: np.ndarray, sid: str | None = None) -> str:
         sid = sid or it.item_id

@@ -346,78 +346,30 @@ class Restorer:
         are laid out in the order their first state is visited, candidates in row order: the same order a
         dict keyed by next state would have, so the (stable) ranking breaks ties the same way. States with a
         trigram context are visited first (in beam order), then the best state of each syllable among those
-        without one."""
+        without one. Short segments are cached, as the same phrases recur across items."""
         lows = tuple([_NUM if _DIGIT.search(w) else w.lower() for w in seg])
         short = len(lows) <= SEGMENT_CACHE_WORDS
         if short:
             known = self._segs.get(lows)
             if known is not None:
                 return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, known)]
-        row_of = self._row
-        beam = self.beam
-        prune = PRUNE_LOG != float("inf")
+        out = self._viterbi(lows)
+        if short:
+            if len(self._segs) >= SEGMENT_CACHE:
+                self._segs.clear()
+            self._segs[lows] = tuple(out)  # a tuple of strings: the collector stops tracking it
+        return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
+
+    def _viterbi(self, lows: tuple[str, ...]) -> list[str]:
+        """The likeliest syllables of the lower-cased words: the beam stepped word by word, then the path
+        of the best state with the end of the segment scored."""
         states: list = [(0.0, (_BOS, None, self._ctxinfo.get((_BOS, _BOS))))]
         for low in lows:
             rows = self._bcache.get(low) or _NONE
             pre = self._pre.get(low) or _NONE
-            groups: dict[str, list] = {}  # p1 -> [row, scores, winning paths]
-            # a state with no trigram context scores every next syllable by the bigram alone, so of such
-            # states ending in the same syllable only the best can win: the others are skipped (exact; the
-            # beam is sorted best first, ties in order, so the first one seen is the one to keep)
-            plain: dict[str, tuple] = {}
-            for st in states:
-                sc, path = st
-                ci = path[2]
-                if ci is None:
-                    if path[0] not in plain:
-                        plain[path[0]] = st
-                    continue
-                p1 = path[0]
-                g = groups.get(p1)
-                row = g[0] if g is not None else (rows.get(p1) or pre.get(p1) or row_of(p1, low))
-                cv, lam, after = ci
-                if after.keys().isdisjoint(row[0]):  # no trigram count: (0.0 + lam × pb) / cv, the same floats
-                    vals = [sc + log(lam * pb / cv) for pb in row[1]]
-                else:
-                    vals = [sc + log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
-                            for c, pb in zip(map(after.get, row[0], _ZEROS), row[1])]
-                if g is None:
-                    groups[p1] = [row, vals, [path] * len(vals)]
-                else:
-                    best, src = g[1], g[2]
-                    for j, v in enumerate(vals):
-                        if v > best[j]:
-                            best[j] = v
-                            src[j] = path
-            for p1, (sc, path) in plain.items():
-                g = groups.get(p1)
-                if g is None:
-                    row = rows.get(p1) or pre.get(p1) or row_of(p1, low)
-                    vals = [sc + lp for lp in row[2]]
-                    groups[p1] = [row, vals, [path] * len(vals)]
-                else:
-                    best, src = g[1], g[2]
-                    for j, lp in enumerate(g[0][2]):
-                        v = sc + lp
-                        if v > best[j]:
-                            best[j] = v
-                            src[j] = path
-            if len(groups) == 1:
-                row, flat, srcs = next(iter(groups.values()))
-                ws, cis = row[0], row[3]
-            else:
-                flat, srcs, ws, cis = [], [], [], []
-                for row, vals, src in groups.values():
-                    flat += vals
-                    srcs += src
-                    ws += row[0]
-                    cis += row[3]
-            # best first (ties keep their order, as the next step's ties depend on it), at most `beam`
-            order = sorted(range(len(flat)), key=flat.__getitem__, reverse=True)[:beam]  # = heapq.nlargest
-            if prune and order:
-                floor = flat[order[0]] - PRUNE_LOG
-                order = [j for j in order if flat[j] >= floor]
-            states = [(flat[j], (ws[j], srcs[j], cis[j])) for j in order]
+            groups, plain = self._trigram_groups(states, low, rows, pre)
+            self._add_plain(groups, plain, low, rows, pre)
+            states = self._next_states(groups)
         end = self._end
         best = max(states, key=lambda st: st[0] + end(st[1]))
         out: list[str] = []
@@ -426,11 +378,80 @@ class Restorer:
             out.append(node[0])
             node = node[1]
         out.reverse()
-        if short:
-            if len(self._segs) >= SEGMENT_CACHE:
-                self._segs.clear()
-            self._segs[lows] = tuple(out)  # a tuple of strings: the collector stops tracking it
-        return [orig if new == _NUM else _case_like(orig, new) for orig, new in zip(seg, out)]
+        return out
+
+    def _trigram_groups(self, states: list, low: str, rows: dict,
+                        pre: dict) -> tuple[dict[str, list], dict[str, tuple]]:
+        """p1 -> [row, scores, winning paths] for the states with a trigram context, in beam order; and
+        the first (best) state of each syllable among those without one.
+
+        A state with no trigram context scores every next syllable by the bigram alone, so of such states
+        ending in the same syllable only the best can win: the others are skipped (exact; the beam is
+        sorted best first, ties in order, so the first one seen is the one to keep)."""
+        row_of = self._row
+        groups: dict[str, list] = {}
+        plain: dict[str, tuple] = {}
+        for st in states:
+            sc, path = st
+            ci = path[2]
+            if ci is None:
+                if path[0] not in plain:
+                    plain[path[0]] = st
+                continue
+            p1 = path[0]
+            g = groups.get(p1)
+            row = g[0] if g is not None else (rows.get(p1) or pre.get(p1) or row_of(p1, low))
+            cv, lam, after = ci
+            if after.keys().isdisjoint(row[0]):  # no trigram count: (0.0 + lam × pb) / cv, the same floats
+                vals = [sc + log(lam * pb / cv) for pb in row[1]]
+            else:
+                vals = [sc + log(((c - DISCOUNT if c > DISCOUNT else 0.0) + lam * pb) / cv)
+                        for c, pb in zip(map(after.get, row[0], _ZEROS), row[1])]
+            if g is None:
+                groups[p1] = [row, vals, [path] * len(vals)]
+            else:
+                best, src = g[1], g[2]
+                for j, v in enumerate(vals):
+                    if v > best[j]:
+                        best[j] = v
+                        src[j] = path
+        return groups, plain
+
+    def _add_plain(self, groups: dict[str, list], plain: dict[str, tuple], low: str, rows: dict,
+                   pre: dict) -> None:
+        """Add the best plain state of each syllable to `groups`, scored by the bigram alone."""
+        for p1, (sc, path) in plain.items():
+            g = groups.get(p1)
+            if g is None:
+                row = rows.get(p1) or pre.get(p1) or self._row(p1, low)
+                vals = [sc + lp for lp in row[2]]
+                groups[p1] = [row, vals, [path] * len(vals)]
+            else:
+                best, src = g[1], g[2]
+                for j, lp in enumerate(g[0][2]):
+                    v = sc + lp
+                    if v > best[j]:
+                        best[j] = v
+                        src[j] = path
+
+    def _next_states(self, groups: dict[str, list]) -> list:
+        """The groups' candidates laid out flat, best first (ties keep their order, as the next step's
+        ties depend on it), at most `beam`, and none more than PRUNE_LOG below the best."""
+        if len(groups) == 1:
+            row, flat, srcs = next(iter(groups.values()))
+            ws, cis = row[0], row[3]
+        else:
+            flat, srcs, ws, cis = [], [], [], []
+            for row, vals, src in groups.values():
+                flat += vals
+                srcs += src
+                ws += row[0]
+                cis += row[3]
+        order = sorted(range(len(flat)), key=flat.__getitem__, reverse=True)[:self.beam]  # = heapq.nlargest
+        if PRUNE_LOG != float("inf") and order:
+            floor = flat[order[0]] - PRUNE_LOG
+            order = [j for j in order if flat[j] >= floor]
+        return [(flat[j], (ws[j], srcs[j], cis[j])) for j in order]
 
     def restore(self, text: str, max_chars: int = 50_000) -> str:
         """Restore diacritics in `text` (at most `max_chars` characters are processed)."""

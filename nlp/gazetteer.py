@@ -101,6 +101,42 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
+def _dist_short(dist: str) -> str:
+    """'Thành phố Uông Bí' → 'TP Uông Bí', as staff write an old district."""
+    t, n = _strip_type(dist, _DIST_TYPES)
+    return f"{_SHORT_DIST.get(t, t)} {n}".strip()
+
+
+def _lower_type(name: str) -> str:
+    """'Phường Vàng Danh' → 'phường Vàng Danh', the unit type in lower case as inside a sentence."""
+    t, n = _strip_type(name, _WARD_TYPES)
+    return f"{t.lower()} {n}".strip()
+
+
+@dataclass
+class _AreaMap:
+    """The area's old → 2025 ward mapping, read once for the display texts of every level."""
+
+    new_from_dist: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    old_ward_to_new: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    dist_to_new: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def read(cls, mapping: list[dict[str, str]]) -> "_AreaMap":
+        """From the mapping rows; each old district's 2025 units in code order."""
+        am = cls()
+        for m in mapping:
+            am.new_from_dist[m["new_ward"]][m["old_district"]] += 1
+            if m["relation"] == "whole" or m["divided_default"] == "default":
+                am.old_ward_to_new[(m["old_district"], m["old_ward"])] = (m["new_ward"], m["new_ward_code"])
+            if m["new_ward"] not in am.dist_to_new[m["old_district"]]:
+                am.dist_to_new[m["old_district"]].append(m["new_ward"])
+        code_of = {m["new_ward"]: m["new_ward_code"] for m in mapping}
+        for dist in am.dist_to_new:
+            am.dist_to_new[dist].sort(key=lambda w: code_of.get(w, ""))
+        return am
+
+
 @dataclass
 class Entry:
     name: str                    # canonical, e.g. "Phường Vàng Danh"
@@ -198,11 +234,32 @@ class Gazetteer:
         self.index[key].append(e)
 
     def _build(self) -> None:
+        """The index from the national lists, then the configured area's units, names and landmarks."""
         d = self.data_dir
         area_key = fold(self.province)
+        prov_type, legacy, new = self._read_national(d)
+        ambiguous = {_key(ln.strip()) for ln in open(d / "ambiguous_names.txt", encoding="utf-8")
+                     if ln.strip() and not ln.startswith("#")}
+        self.risky_provinces = ambiguous
+        self._add_provinces(d, prov_type)
+        # the configured province: 2025 wards, old districts, old wards, mapping
+        new_rows = [r for r in new if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
+        old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
+        mpath = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
+        amap = _AreaMap.read(_read_csv(mpath) if mpath.exists() else [])
+        new_names = self._add_new_wards(new_rows, amap, ambiguous)
+        self._add_old_districts(old_rows, amap)
+        self._add_old_wards(old_rows, amap, ambiguous)
+        self._strengthen_known(d)
+        self.common_words = ambiguous
+        self._add_landmarks(d, new_names)
+
+    def _read_national(self, d: Path) -> tuple[dict[str, str], list[dict[str, str]], list[dict[str, str]]]:
+        """Old → new provinces, and which provinces have a unit of each name (legacy and 2025 province
+        names), so a weak name can lose to another province named nearby. Returns the province types
+        and the legacy and 2025 rows, which the area's units are taken from."""
         for r in _read_csv(d / "provinces_2025.csv"):
             self.old_to_new_province[r["old_province"]] = r["new_province"]
-        # national lists: which provinces have a unit of each name (legacy and 2025 province names)
         prov_type: dict[str, str] = {}
         legacy = _read_csv(d / "admin_units" / "vn_legacy_63prov_district_wards.csv")
         new = _read_csv(d / "admin_units" / "vn_2025_34prov_wards.csv")
@@ -216,11 +273,11 @@ class Gazetteer:
             pt, pname = _strip_type(r["province"], _PROV_TYPES)
             prov_type[pname] = pt
             self.unit_provinces[_key(_strip_type(r["ward"], _WARD_TYPES)[1])].add(pname)
-        ambiguous = {_key(ln.strip()) for ln in open(d / "ambiguous_names.txt", encoding="utf-8")
-                     if ln.strip() and not ln.startswith("#")}
-        self.risky_provinces = ambiguous
+        return prov_type, legacy, new
 
-        # provinces (every one; the configured one is in the area)
+    def _add_provinces(self, d: Path, prov_type: dict[str, str]) -> None:
+        """Every province (the configured one is in the area), under its old name and its aliases."""
+        area_key = fold(self.province)
         for old, newp in self.old_to_new_province.items():
             t = prov_type.get(old, "Tỉnh")
             tshort = "TP" if t == "Thành phố" else "tỉnh"
@@ -238,34 +295,10 @@ class Gazetteer:
             if base:
                 self._add(r["alias"], [b for b in base if b.level == "province"][0])
 
-        # the configured province: 2025 wards, old districts, old wards, mapping
-        new_rows = [r for r in new if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
-        old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
-        mapping: list[dict[str, str]] = []
-        mpath = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
-        if mpath.exists():
-            mapping = _read_csv(mpath)
-        new_from_dist: dict[str, Counter[str]] = defaultdict(Counter)
-        old_ward_to_new: dict[tuple[str, str], tuple[str, str]] = {}
-        dist_to_new: dict[str, list[str]] = defaultdict(list)
-        for m in mapping:
-            new_from_dist[m["new_ward"]][m["old_district"]] += 1
-            if m["relation"] == "whole" or m["divided_default"] == "default":
-                old_ward_to_new[(m["old_district"], m["old_ward"])] = (m["new_ward"], m["new_ward_code"])
-            if m["new_ward"] not in dist_to_new[m["old_district"]]:
-                dist_to_new[m["old_district"]].append(m["new_ward"])
-        code_of = {m["new_ward"]: m["new_ward_code"] for m in mapping}
-        for dist in dist_to_new:
-            dist_to_new[dist].sort(key=lambda w: code_of.get(w, ""))
-
-        def dist_short(dist: str) -> str:
-            t, n = _strip_type(dist, _DIST_TYPES)
-            return f"{_SHORT_DIST.get(t, t)} {n}".strip()
-
-        def lower_type(name: str) -> str:
-            t, n = _strip_type(name, _WARD_TYPES)
-            return f"{t.lower()} {n}".strip()
-
+    def _add_new_wards(self, new_rows: list[dict[str, str]], amap: _AreaMap,
+                       ambiguous: set[tuple[str, ...]]) -> dict[str, tuple[str, str]]:
+        """The area's 2025 wards, shown with the old district most of each came from; a name that is a
+        common word or a unit elsewhere is weak. Returns ward → (display, code) for the landmarks."""
         ambiguous_here = set()
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
@@ -275,54 +308,64 @@ class Gazetteer:
         new_names = {}
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
-            src = new_from_dist.get(r["ward"])
-            disp = lower_type(r["ward"])
+            src = amap.new_from_dist.get(r["ward"])
+            disp = _lower_type(r["ward"])
             if src:
-                disp += f" ({dist_short(src.most_common(1)[0][0])} cũ)"
+                disp += f" ({_dist_short(src.most_common(1)[0][0])} cũ)"
             new_names[r["ward"]] = (disp, r["wardCode"])
             e = Entry(name=r["ward"], level="ward_2025", province=self.province, in_area=True, display=disp,
                       name_2025=r["ward"], code_2025=r["wardCode"], strong=_key(nm) not in ambiguous_here,
                       district=src.most_common(1)[0][0] if src else None)
             self._add(nm, e)
-        districts = sorted({r["district"] for r in old_rows})
-        for dist in districts:
+        return new_names
+
+    def _add_old_districts(self, old_rows: list[dict[str, str]], amap: _AreaMap) -> None:
+        """The area's old districts, shown with the 2025 units they became (a count when more than four)."""
+        for dist in sorted({r["district"] for r in old_rows}):
             _t, nm = _strip_type(dist, _DIST_TYPES)
-            news = dist_to_new.get(dist, [])
+            news = amap.dist_to_new.get(dist, [])
             if 0 < len(news) <= 4:
-                now = ", ".join(lower_type(n) for n in news)
+                now = ", ".join(_lower_type(n) for n in news)
             elif news:
                 now = f"{len(news)} phường, xã"
             else:
                 now = ""
-            disp = f"{dist_short(dist)} cũ" + (f", nay {now}" if now else "")
+            disp = f"{_dist_short(dist)} cũ" + (f", nay {now}" if now else "")
             e = Entry(name=dist, level="district_old", province=self.province, in_area=True, display=disp,
                       name_2025=", ".join(news) or None, old_name=dist, strong=True, district=dist)
             self._add(nm, e)
+
+    def _add_old_wards(self, old_rows: list[dict[str, str]], amap: _AreaMap,
+                       ambiguous: set[tuple[str, ...]]) -> None:
+        """The area's old wards with the 2025 unit they went to; an old ward whose name a 2025 ward kept
+        only gives that ward its old name."""
         for r in old_rows:
             wt, nm = _strip_type(r["ward"], _WARD_TYPES)
             k = _key(nm)
             if any(e.level == "ward_2025" for e in self.index.get(k, [])):
                 for e in self.index[k]:
                     if e.level == "ward_2025" and not e.old_name:
-                        e.old_name = f"{r['ward']} ({dist_short(r['district'])})"
+                        e.old_name = f"{r['ward']} ({_dist_short(r['district'])})"
                 continue
-            target = old_ward_to_new.get((r["district"], r["ward"]))
+            target = amap.old_ward_to_new.get((r["district"], r["ward"]))
             if target:
-                ndisp = lower_type(target[0])
-                disp = f"{lower_type(r['ward'])} cũ, nay {ndisp} ({dist_short(r['district'])} cũ)"
+                ndisp = _lower_type(target[0])
+                disp = f"{_lower_type(r['ward'])} cũ, nay {ndisp} ({_dist_short(r['district'])} cũ)"
             else:
-                disp = f"{lower_type(r['ward'])} ({dist_short(r['district'])} cũ)"
+                disp = f"{_lower_type(r['ward'])} ({_dist_short(r['district'])} cũ)"
             strong = k not in ambiguous and not (self.unit_provinces[k] - {self.province})
             e = Entry(name=r["ward"], level="ward_old", province=self.province, in_area=True, display=disp,
                       name_2025=target[0] if target else None, code_2025=target[1] if target else None,
-                      old_name=f"{r['ward']} ({dist_short(r['district'])})", strong=strong, district=r["district"])
+                      old_name=f"{r['ward']} ({_dist_short(r['district'])})", strong=strong, district=r["district"])
             self._add(nm, e)
-        # a ward named like an old district ("xã Tiên Yên", "phường Đông Triều") is as well known as it
+
+    def _strengthen_known(self, d: Path) -> None:
+        """Names staff know count on their own: a ward named like an old district ("xã Tiên Yên",
+        "phường Đông Triều") and the area names in well_known_names.txt."""
         for entries in self.index.values():
             if any(e.level == "district_old" for e in entries):
                 for e in entries:
                     e.strong = True
-        self.common_words = ambiguous
         wk = d / "well_known_names.txt"
         if wk.exists():
             for ln in open(wk, encoding="utf-8"):
@@ -330,24 +373,27 @@ class Gazetteer:
                     for e in self.index.get(_key(ln.strip()), []):
                         if e.in_area:
                             e.strong = True
-        # landmarks (only those of the configured province: their ward must be one of its 2025 units)
+
+    def _add_landmarks(self, d: Path, new_names: dict[str, tuple[str, str]]) -> None:
+        """Landmarks of the configured province only: their ward must be one of its 2025 units."""
         lpath = d / "landmarks.csv"
-        if lpath.exists():
-            for r in _read_csv(lpath):
-                ward = r["ward_2025"].strip()
-                if ward not in new_names:
-                    continue
-                disp = f"{r['name']} ({lower_type(ward)})"
-                e = Entry(name=r["name"], level="landmark", province=self.province, in_area=True, display=disp,
-                          name_2025=ward, code_2025=new_names[ward][1],
-                          strong=r.get("strong", "yes").strip().lower() != "no")
-                for s in [r["name"], *[a for a in r["aliases"].split("|") if a.strip()]]:
-                    self._add(s.strip(), e)
-                    # a landmark shared with another province ("Yên Tử" spans Bắc Giang too):
-                    # that province named nearer than any area name wins
-                    for other in (r.get("also_in") or "").split("|"):
-                        if other.strip():
-                            self.unit_provinces[_key(s.strip())].add(other.strip())
+        if not lpath.exists():
+            return
+        for r in _read_csv(lpath):
+            ward = r["ward_2025"].strip()
+            if ward not in new_names:
+                continue
+            disp = f"{r['name']} ({_lower_type(ward)})"
+            e = Entry(name=r["name"], level="landmark", province=self.province, in_area=True, display=disp,
+                      name_2025=ward, code_2025=new_names[ward][1],
+                      strong=r.get("strong", "yes").strip().lower() != "no")
+            for s in [r["name"], *[a for a in r["aliases"].split("|") if a.strip()]]:
+                self._add(s.strip(), e)
+                # a landmark shared with another province ("Yên Tử" spans Bắc Giang too):
+                # that province named nearer than any area name wins
+                for other in (r.get("also_in") or "").split("|"):
+                    if other.strip():
+                        self.unit_provinces[_key(s.strip())].add(other.strip())
 
     # ---------------------------------------------------------------------------------- match
     def _prefix(self, toks: list[tuple[str, int, int]], i: int, text: str) -> str | None:
@@ -435,92 +481,43 @@ class Gazetteer:
         return hits
 
     def resolve(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> PlaceResult:
+        """The places a text names, judged as the module docstring says: other provinces named
+        explicitly, then one area reading per span, accepted when strong or anchored nearby."""
         hits = self.find(text, accented=accented, max_chars=max_chars)
-        toks_all = _tokens(text[:max_chars])
-
-        def toks_of(h: Hit) -> tuple[int, int]:
-            return toks_all[h.start][1], toks_all[h.end - 1][2]
         head = text[:max_chars]
-        mixed_case = accented and head != head.lower() and head != head.upper()
+        ctx = _Reading(text=text, toks=_tokens(head),
+                       mixed_case=accented and head != head.lower() and head != head.upper())
         # group alternative entries of one span
         spans: dict[tuple[int, int], list[Hit]] = defaultdict(list)
         for h in hits:
             spans[(h.start, h.end)].append(h)
+        ctx.others = self._other_provinces(spans, ctx)
+        cands = _area_candidates(spans, ctx)
+        accepted = self._accepted(cands, ctx.others)
+        return _place_result(accepted, ctx.others)
 
-        def case_ok(h: Hit) -> bool:
-            if not mixed_case:
-                return True
-            if h.entry.level == "landmark":
-                return any(w[:1].isupper() or w[:1].isdigit() for w in h.matched_text.split())
-            return h.capitalised
-
-        # 1. other provinces named explicitly
+    def _other_provinces(self, spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> list[Hit]:
+        """Provinces outside the area named explicitly (one hit per span); a province name that is also a
+        common word counts only after "tỉnh" or capitalised in mixed-case text."""
         others: list[Hit] = []
         for hs in spans.values():
             for h in hs:
                 e = h.entry
-                if e.level != "province" or e.in_area or h.prefix in ("street", "person") or not case_ok(h):
+                if e.level != "province" or e.in_area or h.prefix in ("street", "person") or not ctx.case_ok(h):
                     continue
                 if _key(e.province) in self.risky_provinces and not (
-                    h.prefix == "province" or (mixed_case and h.capitalised)
+                    h.prefix == "province" or (ctx.mixed_case and h.capitalised)
                 ):
                     continue
                 others.append(h)
                 break
+        return others
 
-        # 2. candidate area hits: one entry per span, chosen by the prefix
-        mentioned_districts = {h.entry.district for hs in spans.values() for h in hs
-                               if h.entry.level == "district_old"}
-        cands: list[Hit] = []
-        for hs in spans.values():
-            area = [h for h in hs if h.entry.in_area]
-            if not area:
-                continue
-            pref = area[0].prefix
-            if pref in ("street", "person") and (
-                others or not any(h.entry.strong and h.entry.level != "ward_old" for h in area)
-            ):
-                continue  # đường Quang Trung; đường Hạ Long (Vũng Tàu); but "đường Cẩm Phả bụi quá" counts
-            if _quoted(text, toks_of(area[0])):
-                continue  # "Hạ Long" as the name of a shop or a product
-            if not case_ok(area[0]):
-                continue
-
-            def rank(h: Hit) -> tuple[int, int]:
-                lv = h.entry.level
-                if pref == "ward":
-                    order = {"ward_2025": 0, "ward_old": 1, "landmark": 2, "district_old": 3, "province": 4}
-                elif pref == "district":
-                    order = {"district_old": 0, "province": 1, "ward_2025": 2, "ward_old": 3, "landmark": 4}
-                elif pref == "province":
-                    order = {"province": 0, "district_old": 1, "ward_2025": 2, "ward_old": 3, "landmark": 4}
-                else:
-                    order = {"province": 0, "landmark": 1, "district_old": 2, "ward_2025": 3, "ward_old": 4}
-                return (order[lv], 0 if h.entry.strong else 1)
-
-            best = sorted(area, key=rank)
-            # several units of the same name in the area: prefer the one whose old district is named
-            same = [h for h in best if rank(h) == rank(best[0])]
-            if len(same) > 1:
-                named = [h for h in same if h.entry.district in mentioned_districts]
-                if named:
-                    best = named + [h for h in best if h not in named]
-            # a ward type word before a name that is only a district/province elsewhere: keep the ward reading
-            if pref == "district" and not any(h.entry.level in ("district_old", "province") for h in best):
-                if all(not h.entry.strong for h in best):
-                    continue
-            cands.append(best[0])
-        def strong(h: Hit) -> bool:
-            # an old ward's bare name counts alone only while no other province is named
-            return h.entry.strong and not (h.entry.level == "ward_old" and h.prefix != "ward" and others)
-
-        anchors = [h for h in cands if strong(h)]
-
-        def nearest(h: Hit, pool: list[Hit]) -> int:
-            ds = [min(abs(o.start - h.end), abs(h.start - o.end)) for o in pool
-                  if o is not h and o.entry.display != h.entry.display]
-            return min(ds) if ds else 10**9
-
+    def _accepted(self, cands: list[Hit], others: list[Hit]) -> list[Hit]:
+        """The candidates that stand: strong ones, and weak ones with an area anchor near enough (or the
+        ward type word before them and no other province named), unless a nearer other province has a
+        unit of that name."""
+        anchors = [h for h in cands if _counts_alone(h, others)]
         accepted: list[Hit] = []
         for h in cands:
             e = h.entry
@@ -528,31 +525,125 @@ class Gazetteer:
             elsewhere = self.unit_provinces.get(nm_key, set())
             rivals = [o for o in others
                       if o.entry.province in elsewhere or self.old_to_new_province.get(o.entry.province) in elsewhere]
-            d_rival = nearest(h, rivals)
-            d_anchor = nearest(h, anchors)
+            d_rival = _nearest(h, rivals)
+            d_anchor = _nearest(h, anchors)
             if rivals and d_rival < d_anchor and e.level != "province":
                 continue  # an explicit other province that has a unit of this name wins
-            if strong(h):
+            if _counts_alone(h, others):
                 accepted.append(h)
                 continue
-            if d_anchor <= 8 and d_anchor < nearest(h, others):
+            if d_anchor <= 8 and d_anchor < _nearest(h, others):
                 accepted.append(h)
             elif h.prefix == "ward" and not others:
                 # "phường Thanh Sơn", "khu Quang Trung" and no other province named: the unit of the area
                 accepted.append(h)
-        # a weak name may also be accepted thanks to another accepted weak name next to it
-        res = PlaceResult()
-        seen: set[str] = set()
-        for h in sorted(accepted + others, key=lambda x: x.start):
-            e = h.entry
-            if e.display in seen:
-                continue
-            seen.add(e.display)
-            res.places.append(e.display)
-            res.details.append({
-                "name": e.name, "level": e.level, "name_2025": e.name_2025, "code_2025": e.code_2025,
-                "province": e.province, "matched_text": h.matched_text, "old_name": e.old_name,
-                "in_area": e.in_area, "display": e.display,
-            })
-        res.in_area = any(h.entry.in_area for h in accepted)
-        return res
+        return accepted
+
+
+@dataclass
+class _Reading:
+    """One text being resolved: what the judging steps of `Gazetteer.resolve` all look at."""
+
+    text: str
+    toks: list[tuple[str, int, int]]
+    mixed_case: bool
+    others: list[Hit] = field(default_factory=list)  # other provinces named explicitly
+
+    def span_of(self, h: Hit) -> tuple[int, int]:
+        """Character span of a hit in the text."""
+        return self.toks[h.start][1], self.toks[h.end - 1][2]
+
+    def case_ok(self, h: Hit) -> bool:
+        """In mixed-case text a name must be capitalised (phương Đông = the East); a landmark needs one
+        capitalised word or a number."""
+        if not self.mixed_case:
+            return True
+        if h.entry.level == "landmark":
+            return any(w[:1].isupper() or w[:1].isdigit() for w in h.matched_text.split())
+        return h.capitalised
+
+
+# level order by the word written before a name (None, a street or a person: the default)
+_LEVEL_ORDER: dict[str | None, dict[str, int]] = {
+    "ward": {"ward_2025": 0, "ward_old": 1, "landmark": 2, "district_old": 3, "province": 4},
+    "district": {"district_old": 0, "province": 1, "ward_2025": 2, "ward_old": 3, "landmark": 4},
+    "province": {"province": 0, "district_old": 1, "ward_2025": 2, "ward_old": 3, "landmark": 4},
+}
+_DEFAULT_ORDER = {"province": 0, "landmark": 1, "district_old": 2, "ward_2025": 3, "ward_old": 4}
+
+
+def _rank(h: Hit, pref: str | None) -> tuple[int, int]:
+    """Which reading of a span the prefix makes likeliest; strong before weak."""
+    order = _LEVEL_ORDER.get(pref, _DEFAULT_ORDER)
+    return (order[h.entry.level], 0 if h.entry.strong else 1)
+
+
+def _area_candidates(spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> list[Hit]:
+    """One area reading per span, chosen by the prefix, or none (a street, a quoted name, lower case)."""
+    mentioned_districts = {h.entry.district for hs in spans.values() for h in hs
+                           if h.entry.level == "district_old"}
+    cands: list[Hit] = []
+    for hs in spans.values():
+        area = [h for h in hs if h.entry.in_area]
+        if not area:
+            continue
+        pref = area[0].prefix
+        if pref in ("street", "person") and (
+            ctx.others or not any(h.entry.strong and h.entry.level != "ward_old" for h in area)
+        ):
+            continue  # đường Quang Trung; đường Hạ Long (Vũng Tàu); but "đường Cẩm Phả bụi quá" counts
+        if _quoted(ctx.text, ctx.span_of(area[0])):
+            continue  # "Hạ Long" as the name of a shop or a product
+        if not ctx.case_ok(area[0]):
+            continue
+        best = _best_reading(area, pref, mentioned_districts)
+        if best is not None:
+            cands.append(best)
+    return cands
+
+
+def _best_reading(area: list[Hit], pref: str | None, mentioned_districts: set[str | None]) -> Hit | None:
+    """The likeliest area reading of one span; several units of one name: the one whose old district is
+    named. None for a district type word before names that are only weak wards here."""
+    best = sorted(area, key=lambda h: _rank(h, pref))
+    same = [h for h in best if _rank(h, pref) == _rank(best[0], pref)]
+    if len(same) > 1:
+        named = [h for h in same if h.entry.district in mentioned_districts]
+        if named:
+            best = named + [h for h in best if h not in named]
+    # a ward type word before a name that is only a district/province elsewhere: keep the ward reading
+    if pref == "district" and not any(h.entry.level in ("district_old", "province") for h in best):
+        if all(not h.entry.strong for h in best):
+            return None
+    return best[0]
+
+
+def _counts_alone(h: Hit, others: list[Hit]) -> bool:
+    """Strong; but an old ward's bare name counts alone only while no other province is named."""
+    return h.entry.strong and not (h.entry.level == "ward_old" and h.prefix != "ward" and others)
+
+
+def _nearest(h: Hit, pool: list[Hit]) -> int:
+    """Tokens between h and the nearest hit of the pool that names another place (10**9: none)."""
+    ds = [min(abs(o.start - h.end), abs(h.start - o.end)) for o in pool
+          if o is not h and o.entry.display != h.entry.display]
+    return min(ds) if ds else 10**9
+
+
+def _place_result(accepted: list[Hit], others: list[Hit]) -> PlaceResult:
+    """Accepted and other-province places in text order, each display once."""
+    res = PlaceResult()
+    seen: set[str] = set()
+    for h in sorted(accepted + others, key=lambda x: x.start):
+        e = h.entry
+        if e.display in seen:
+            continue
+        seen.add(e.display)
+        res.places.append(e.display)
+        res.details.append({
+            "name": e.name, "level": e.level, "name_2025": e.name_2025, "code_2025": e.code_2025,
+            "province": e.province, "matched_text": h.matched_text, "old_name": e.old_name,
+            "in_area": e.in_area, "display": e.display,
+        })
+    res.in_area = any(h.entry.in_area for h in accepted)
+    return res

@@ -19,7 +19,7 @@ import queue
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from reports.settings import WEEKDAYS_SHORT, dm
 from vocab.labels import SOURCE_TYPES
@@ -87,65 +87,86 @@ def to_png(chart: Chart) -> bytes:
     fig = Figure(figsize=(chart.width / 100, chart.height / 100), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    d = chart.data
-    if chart.kind == "stacked_bars":
-        bottom = [0] * len(d["labels"])
-        tallest = max((sum(col) for col in zip(*(ys for _, ys, _ in d["series"]))), default=0)
-        for name, ys, color in d["series"]:
-            bars = ax.bar(d["labels"], ys, bottom=bottom, color=color, label=name, width=0.75)
-            # a number inside its segment, where the segment is tall enough to hold it
-            ax.bar_label(bars, labels=[_vn(y) if y and y >= 0.06 * tallest else "" for y in ys],
-                         label_type="center", color="white",
-                         fontsize=11)
-            bottom = [b + y for b, y in zip(bottom, ys)]
-        _legend(ax, len(d["series"]))
-    elif chart.kind == "hbars":
-        n = len(d["labels"])
-        pos = list(range(n))
-        if d["prev"] is not None:
-            h = 0.4
-            ax.barh([p + h / 2 for p in pos], d["prev"], height=h, color=PREV, label=d["prev_name"])
-            bars = ax.barh([p - h / 2 for p in pos], d["now"], height=h, color=PRESS, label=d["now_name"])
-            _legend(ax, 2)
-        else:
-            bars = ax.barh(pos, d["now"], height=0.7, color=PRESS, label=d["now_name"])
-        ax.bar_label(bars, labels=[_vn(v) for v in d["now"]], padding=3, fontsize=11)
-        ax.set_yticks(pos, d["labels"])
-        ax.invert_yaxis()  # the first (largest) at the top
-        ax.margins(x=0.12)
-    elif chart.kind == "donut":
-        shown = [(lab, v, c) for lab, v, c in zip(d["labels"], d["values"], d["colors"]) if v > 0]
-        total = sum(v for _, v, _ in shown)
-        if shown:
-            ax.pie([v for _, v, _ in shown], labels=[f"{lab}\n{v / total:.0%}" for lab, v, _ in shown],
-                   colors=[c for _, _, c in shown], startangle=90, counterclock=False,
-                   wedgeprops={"width": 0.55, "edgecolor": "white"}, textprops={"fontsize": 13})
-            ax.set_aspect("equal")
-        else:
-            ax.text(0.5, 0.5, "Không có số liệu", ha="center", va="center", color="#777777")
-            ax.set_axis_off()
-    elif chart.kind == "steps":
-        import matplotlib.dates as mdates
-
-        for name, ts, ys, color in d["lines"]:
-            ax.step(ts, ys, where="post", color=color, label=name, marker="o", markersize=4)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M\n%d/%m"))
-        if d["lines"]:
-            _legend(ax, len(d["lines"]))
-    else:
+    draw = _DRAW.get(chart.kind)
+    if draw is None:
         raise ValueError(f"unknown chart kind {chart.kind!r}")
+    draw(ax, chart.data)
     if chart.kind != "donut":
-        from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-        counts = ax.xaxis if chart.kind == "hbars" else ax.yaxis
-        counts.set_major_locator(MaxNLocator(integer=True))  # counts: never a 1.5 tick
-        counts.set_major_formatter(FuncFormatter(lambda v, _pos: _vn(v)))
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.grid(axis="x" if chart.kind == "hbars" else "y", color="#e5e5e5")
-        ax.set_axisbelow(True)
+        _count_axis(ax, chart.kind)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight", facecolor="white")
     return buf.getvalue()
+
+
+def _draw_stacked_bars(ax: Any, d: dict[str, Any]) -> None:
+    bottom = [0] * len(d["labels"])
+    tallest = max((sum(col) for col in zip(*(ys for _, ys, _ in d["series"]))), default=0)
+    for name, ys, color in d["series"]:
+        bars = ax.bar(d["labels"], ys, bottom=bottom, color=color, label=name, width=0.75)
+        # a number inside its segment, where the segment is tall enough to hold it
+        ax.bar_label(bars, labels=[_vn(y) if y and y >= 0.06 * tallest else "" for y in ys],
+                     label_type="center", color="white",
+                     fontsize=11)
+        bottom = [b + y for b, y in zip(bottom, ys)]
+    _legend(ax, len(d["series"]))
+
+
+def _draw_hbars(ax: Any, d: dict[str, Any]) -> None:
+    """Horizontal bars, this week's beside last week's when given; the first (largest) at the top."""
+    n = len(d["labels"])
+    pos = list(range(n))
+    if d["prev"] is not None:
+        h = 0.4
+        ax.barh([p + h / 2 for p in pos], d["prev"], height=h, color=PREV, label=d["prev_name"])
+        bars = ax.barh([p - h / 2 for p in pos], d["now"], height=h, color=PRESS, label=d["now_name"])
+        _legend(ax, 2)
+    else:
+        bars = ax.barh(pos, d["now"], height=0.7, color=PRESS, label=d["now_name"])
+    ax.bar_label(bars, labels=[_vn(v) for v in d["now"]], padding=3, fontsize=11)
+    ax.set_yticks(pos, d["labels"])
+    ax.invert_yaxis()  # the first (largest) at the top
+    ax.margins(x=0.12)
+
+
+def _draw_donut(ax: Any, d: dict[str, Any]) -> None:
+    """Shares of the non-zero parts, or a 'no figures' note when every part is zero."""
+    shown = [(lab, v, c) for lab, v, c in zip(d["labels"], d["values"], d["colors"]) if v > 0]
+    total = sum(v for _, v, _ in shown)
+    if shown:
+        ax.pie([v for _, v, _ in shown], labels=[f"{lab}\n{v / total:.0%}" for lab, v, _ in shown],
+               colors=[c for _, _, c in shown], startangle=90, counterclock=False,
+               wedgeprops={"width": 0.55, "edgecolor": "white"}, textprops={"fontsize": 13})
+        ax.set_aspect("equal")
+    else:
+        ax.text(0.5, 0.5, "Không có số liệu", ha="center", va="center", color="#777777")
+        ax.set_axis_off()
+
+
+def _draw_steps(ax: Any, d: dict[str, Any]) -> None:
+    import matplotlib.dates as mdates
+
+    for name, ts, ys, color in d["lines"]:
+        ax.step(ts, ys, where="post", color=color, label=name, marker="o", markersize=4)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M\n%d/%m"))
+    if d["lines"]:
+        _legend(ax, len(d["lines"]))
+
+
+_DRAW: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "stacked_bars": _draw_stacked_bars, "hbars": _draw_hbars, "donut": _draw_donut, "steps": _draw_steps,
+}
+
+
+def _count_axis(ax: Any, kind: str) -> None:
+    """The counts axis in whole numbers with Vietnamese thousands (never a 1.5 tick), a light grid."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    counts = ax.xaxis if kind == "hbars" else ax.yaxis
+    counts.set_major_locator(MaxNLocator(integer=True))  # counts: never a 1.5 tick
+    counts.set_major_formatter(FuncFormatter(lambda v, _pos: _vn(v)))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x" if kind == "hbars" else "y", color="#e5e5e5")
+    ax.set_axisbelow(True)
 
 
 def _legend(ax: Any, ncol: int) -> None:

@@ -10,13 +10,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 from reports import charts as C
-from reports.document import Column, Heading, Image, Para, Run, Table
+from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import Built, document, proposal_lines
 from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
@@ -63,28 +64,56 @@ def _actions_sentence(events: Any) -> str:
     return "Nhật ký xử lý trên hệ thống ghi nhận " + " và ".join(parts) + ", chi tiết như sau:"
 
 
+@dataclass(frozen=True)
+class _Case:
+    """What every section of the rapid report reads: the incident's title, its alert (None for a story),
+    its items (oldest first) and handling log."""
+    title: str
+    alert: dict[str, Any] | None
+    items: pd.DataFrame
+    events: pd.DataFrame
+    names: dict[str, str]          # login → display name, for the handling log's notes
+    times: list[datetime | None]   # the items' publication times
+    outlets: int                   # distinct outlets among the items
+
+    @property
+    def n(self) -> int:
+        return len(self.items)
+
+
 def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:
-    alert, story, items, events = f["alert"], f["story"], f["items"], f["events"]
+    """`f` is store.reports.rapid_figures(); one Doc with sections I–VI (module docstring), no sheets."""
+    alert, story, items = f["alert"], f["story"], f["items"]
     title = (alert or {}).get("title") or (story or {}).get("title") or ""
     # the closing names the incident, as staff would; the internal id stays in the subtitle only
     ref = f"vụ việc «{title}»" if title else "vụ việc nêu trên"
-    today = to_local(generated_at)
     n = len(items)
-    doc = document(s, today, title=["BÁO CÁO NHANH", f"Về: {title}"],
+    doc = document(s, to_local(generated_at), title=["BÁO CÁO NHANH", f"Về: {title}"],
                    subtitle=f"(Cảnh báo {alert['alert_id']})" if alert else "", meta_title=f"Báo cáo nhanh – {title}")
-    B = doc.blocks
+    c = _Case(title=title, alert=alert, items=items, events=f["events"], names=f.get("names", {}),
+              times=[_dt(x) for x in items["published_at"]] if n else [],
+              outlets=items["outlet"].nunique() if n else 0)
     figs: dict[str, Any] = {}
-    times = [_dt(x) for x in items["published_at"]] if n else []
-    outlets = items["outlet"].nunique() if n else 0
+    doc.blocks.extend(_situation(c))
+    doc.blocks.extend(_timeline(c, s, figs))
+    doc.blocks.extend(_spread(c))
+    doc.blocks.extend(_opinion(c))
+    doc.blocks.extend(_handling(c))
+    doc.blocks.extend(_proposals(proposals))
+    doc.blocks.append(Para.text(f"Trên đây là báo cáo nhanh về {ref} của {s.issuer_name}./."))
+    return Built(doc=doc, sheets=[], figs=figs, n_items=n)
 
-    # ------------------------------------------------------------------ I
-    B.append(Heading(1, "I. TÌNH HÌNH SỰ VIỆC"))
+
+def _situation(c: _Case) -> list[Block]:
+    """I. What happened: span and counts, the alert's reason and state, the first report."""
+    B: list[Block] = [Heading(1, "I. TÌNH HÌNH SỰ VIỆC")]
+    n, times, alert = c.n, c.times, c.alert
     if n:
         B.append(Para.text(
-            f"Từ {hm_dmy(times[0])} đến {hm_dmy(times[-1])}, hệ thống ghi nhận {num(n)} tin, bài trên {num(outlets)} "
-            f"nguồn (cơ quan báo chí, kênh mạng xã hội) phản ánh về nội dung: «{title}»."))
+            f"Từ {hm_dmy(times[0])} đến {hm_dmy(times[-1])}, hệ thống ghi nhận {num(n)} tin, bài trên {num(c.outlets)} "
+            f"nguồn (cơ quan báo chí, kênh mạng xã hội) phản ánh về nội dung: «{c.title}»."))
     else:
-        B.append(Para.text(f"Chưa có tin, bài nào được lưu cho nội dung: «{title}»."))
+        B.append(Para.text(f"Chưa có tin, bài nào được lưu cho nội dung: «{c.title}»."))
     if alert:
         B.append(Para.text(
             f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {hm_dmy(alert['raised_at'])}, mức độ "
@@ -93,106 +122,126 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
                            + (f"; giao cho: {alert.get('assignee_name') or alert['assignee']}" if alert.get("assignee") else "")
                            + "."))
     if n:
-        first = items.iloc[0]
+        first = c.items.iloc[0]
         B.append(Para([Run("Tin đầu tiên: ", italic=True),
                        Run(f"{first.outlet} ({hm_dmy(times[0])}): "), Run(first.title, url=first.url),
                        Run(first_summary(first.title, first.summary))]))
+    return B
 
-    # ------------------------------------------------------------------ II
-    B.append(Heading(1, "II. DIỄN BIẾN"))
-    shown = items.head(s.rapid_items)
+
+def _timeline(c: _Case, s: ReportSettings, figs: dict[str, Any]) -> list[Block]:
+    """II. The first `rapid_items` items in time order, and the cumulative chart (added to `figs`)."""
+    B: list[Block] = [Heading(1, "II. DIỄN BIẾN")]
+    shown = c.items.head(s.rapid_items)
     rows = []
     for k, r in enumerate(shown.itertuples(), start=1):
         rows.append([str(k), hm_dmy(_dt(r.published_at)), r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type),
                      Run(r.title, url=r.url), sentiment_label(r.sentiment)])
-    if n > len(shown):
-        B.append(Para.text(f"Bảng dưới liệt kê {len(shown)} tin, bài đầu tiên trong tổng số {num(n)}."))
+    if c.n > len(shown):
+        B.append(Para.text(f"Bảng dưới liệt kê {len(shown)} tin, bài đầu tiên trong tổng số {num(c.n)}."))
     B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Nguồn", 2.6), Column("Loại", 1.6),
                     Column("Tiêu đề (liên kết đến bài gốc)", 6.2), Column("Sắc thái", 1.5)], rows,
                    caption="Bảng 1. Diễn biến theo thời gian (giờ Việt Nam)", empty_text="Không có tin, bài."))
-    if n >= 2:
-        figs["timeline"] = C.cumulative_chart([to_local(t) for t in times], list(items["source_type"]))
+    if c.n >= 2:
+        figs["timeline"] = C.cumulative_chart([to_local(t) for t in c.times], list(c.items["source_type"]))
         B.append(Image("timeline", "Biểu đồ 1. Số tin, bài cộng dồn theo thời gian"))
+    return B
 
-    # ------------------------------------------------------------------ III
-    B.append(Heading(1, "III. NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN"))
-    if n:
-        by_type = items["source_type"].value_counts().to_dict()
-        p, so = int(by_type.get("press", 0)), int(by_type.get("social", 0))
-        ctv = int(by_type.get("ctv", 0))  # collaborators' in-person reports: counted apart, they have no link
-        text = (f"Báo chí: {num(p)} tin, bài; mạng xã hội: {num(so)} bài đăng"
-                + (f"; {SOURCE_TYPES['ctv']}: {num(ctv)} tin do cộng tác viên phản ánh trực tiếp (không có liên kết)"
-                   if ctv else "")
-                + f". Thông tin lan ra {num(outlets)} nguồn trong {_hours(times[0], times[-1])} kể từ tin đầu tiên.")
-        if p and so:
-            fp = _dt(items[items.source_type == "press"]["published_at"].min())
-            fs = _dt(items[items.source_type == "social"]["published_at"].min())
-            if fs < fp:
-                text += f" Thông tin xuất hiện trên mạng xã hội trước, báo chí đăng sau {_hours(fs, fp)}."
-            else:
-                text += f" Báo chí đăng trước, mạng xã hội lan truyền sau {_hours(fp, fs)}."
-        reach = int(items["n_sources"].sum())
-        text += f" Tổng số lượt nguồn đăng (kể cả đăng lại): {num(reach)}."
-        B.append(Para.text(text))
+
+def _spread(c: _Case) -> list[Block]:
+    """III. Sources and spread: counts by type, which came first, reach; the table of outlets."""
+    B: list[Block] = [Heading(1, "III. NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN")]
+    items = c.items
+    if c.n:
+        B.append(Para.text(_spread_text(c)))
     g = (items.groupby(["outlet", "source_type"], as_index=False)
          .agg(n=("id", "count"), first=("published_at", "min"), last=("published_at", "max"))
-         .sort_values(["first", "outlet"]) if n else pd.DataFrame(columns=["outlet", "source_type", "n", "first", "last"]))
+         .sort_values(["first", "outlet"]) if c.n else pd.DataFrame(columns=["outlet", "source_type", "n", "first", "last"]))
     rows = [[str(k), r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), num(r.n), hm_dmy(_dt(r.first)),
              hm_dmy(_dt(r.last))] for k, r in enumerate(g.itertuples(), start=1)]
     B.append(Table([Column("TT", 1.0, "center"), Column("Nguồn", 4.0), Column("Loại", 2.0),
                     Column("Số tin", 1.3, "right"), Column("Đăng lần đầu", 2.4), Column("Gần nhất", 2.4)], rows,
                    caption="Bảng 2. Các nguồn đăng tải", empty_text="Không có nguồn nào."))
+    return B
 
-    # ------------------------------------------------------------------ IV
-    B.append(Heading(1, "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN"))
-    if n:
-        counts = items["sentiment"].fillna("unknown").value_counts().to_dict()
-        parts = [f"{SENTIMENT_LABELS[c].lower()} {num(counts[c])} ({share(int(counts[c]), n)})"
-                 for c in SENTIMENT_ORDER if counts.get(c)]
-        B.append(Para.text("Sắc thái: " + "; ".join(parts) + "."))
-        places: dict[str, int] = {}
-        topics: dict[str, int] = {}
-        for pl, tp in zip(items["place_units"], items["topics"]):  # each 2025 unit, never a combined row
-            for x in as_list(pl):
-                places[x] = places.get(x, 0) + 1
-            for x in as_list(tp):
-                topics[x] = topics.get(x, 0) + 1
-        if places:
-            top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
-            B.append(Para.text("Địa bàn được nêu: " + "; ".join(f"{p_} ({c})" for p_, c in top) + "."))
+
+def _spread_text(c: _Case) -> str:
+    """Press and social counts (collaborators' reports apart), how far and fast it spread, who was first."""
+    items, times = c.items, c.times
+    by_type = items["source_type"].value_counts().to_dict()
+    p, so = int(by_type.get("press", 0)), int(by_type.get("social", 0))
+    ctv = int(by_type.get("ctv", 0))  # collaborators' in-person reports: counted apart, they have no link
+    text = (f"Báo chí: {num(p)} tin, bài; mạng xã hội: {num(so)} bài đăng"
+            + (f"; {SOURCE_TYPES['ctv']}: {num(ctv)} tin do cộng tác viên phản ánh trực tiếp (không có liên kết)"
+               if ctv else "")
+            + f". Thông tin lan ra {num(c.outlets)} nguồn trong {_hours(times[0], times[-1])} kể từ tin đầu tiên.")
+    if p and so:
+        fp = _dt(items[items.source_type == "press"]["published_at"].min())
+        fs = _dt(items[items.source_type == "social"]["published_at"].min())
+        if fs < fp:
+            text += f" Thông tin xuất hiện trên mạng xã hội trước, báo chí đăng sau {_hours(fs, fp)}."
         else:
-            B.append(Para.text("Các tin, bài chưa nêu địa bàn cụ thể."))
-        if topics:
-            top = sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
-            B.append(Para.text("Lĩnh vực: " + topics_text(k for k, _ in top) + "."))
+            text += f" Báo chí đăng trước, mạng xã hội lan truyền sau {_hours(fp, fs)}."
+    reach = int(items["n_sources"].sum())
+    return text + f" Tổng số lượt nguồn đăng (kể cả đăng lại): {num(reach)}."
 
-    # ------------------------------------------------------------------ V
-    B.append(Heading(1, "V. CÔNG TÁC XỬ LÝ"))
+
+def _opinion(c: _Case) -> list[Block]:
+    """IV. Sentiment counts, the places named (each 2025 unit) and the topics."""
+    B: list[Block] = [Heading(1, "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN")]
+    if not c.n:
+        return B
+    items, n = c.items, c.n
+    counts = items["sentiment"].fillna("unknown").value_counts().to_dict()
+    parts = [f"{SENTIMENT_LABELS[k].lower()} {num(counts[k])} ({share(int(counts[k]), n)})"
+             for k in SENTIMENT_ORDER if counts.get(k)]
+    B.append(Para.text("Sắc thái: " + "; ".join(parts) + "."))
+    places: dict[str, int] = {}
+    topics: dict[str, int] = {}
+    for pl, tp in zip(items["place_units"], items["topics"]):  # each 2025 unit, never a combined row
+        for x in as_list(pl):
+            places[x] = places.get(x, 0) + 1
+        for x in as_list(tp):
+            topics[x] = topics.get(x, 0) + 1
+    if places:
+        top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+        B.append(Para.text("Địa bàn được nêu: " + "; ".join(f"{p_} ({k})" for p_, k in top) + "."))
+    else:
+        B.append(Para.text("Các tin, bài chưa nêu địa bàn cụ thể."))
+    if topics:
+        top = sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
+        B.append(Para.text("Lĩnh vực: " + topics_text(k for k, _ in top) + "."))
+    return B
+
+
+def _handling(c: _Case) -> list[Block]:
+    """V. The alert's audit trail: a sentence counting staff and system actions apart, then the log."""
+    events = c.events
     rows = []
     for k, r in enumerate(events.itertuples(), start=1):
         state = ""
         if r.to_state and r.to_state != r.from_state:
             state = STATE_LABELS.get(r.to_state, r.to_state)
         rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống (tự động)" if r.username == "system" else _who(r),
-                     ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, f.get("names", {}))])
-    if not len(events):
-        B.append(Para.text("Chưa có thao tác xử lý nào được ghi nhận trên hệ thống."))
-    else:
-        B.append(Para.text(_actions_sentence(events)))
-    B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Người thực hiện", 2.0),
-                    Column("Thao tác", 2.4), Column("Trạng thái", 2.0), Column("Nội dung", 5.5)], rows,
-                   caption="Bảng 3. Nhật ký xử lý", empty_text="Chưa có thao tác."))
+                     ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, c.names)])
+    intro = (_actions_sentence(events) if len(events)
+             else "Chưa có thao tác xử lý nào được ghi nhận trên hệ thống.")
+    return [Heading(1, "V. CÔNG TÁC XỬ LÝ"), Para.text(intro),
+            Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Người thực hiện", 2.0),
+                   Column("Thao tác", 2.4), Column("Trạng thái", 2.0), Column("Nội dung", 5.5)], rows,
+                  caption="Bảng 3. Nhật ký xử lý", empty_text="Chưa có thao tác.")]
 
-    # ------------------------------------------------------------------ VI
-    B.append(Heading(1, "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ"))
+
+def _proposals(proposals: str) -> list[Block]:
+    """VI. The text staff entered, or a placeholder saying where to enter it."""
+    B: list[Block] = [Heading(1, "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ")]
     lines = proposal_lines(proposals)
     if lines:
         B.extend(Para.text(x) for x in lines)
     else:
         B.append(Para.text("(Chưa có đề xuất hướng xử lý; nhập tại cảnh báo trên Lắng Nghe trước khi xuất "
                            "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
-    B.append(Para.text(f"Trên đây là báo cáo nhanh về {ref} của {s.issuer_name}./."))
-    return Built(doc=doc, sheets=[], figs=figs, n_items=n)
+    return B
 
 
 def first_summary(title: str, summary: str | None, limit: int = 600) -> str:

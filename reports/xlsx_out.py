@@ -128,16 +128,49 @@ def _sheet_xml(sh: Sheet) -> str:
     return "".join(out)
 
 
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    'Target="docProps/core.xml"/></Relationships>'
+)
+
+
 def write_xlsx(sheets: list[Sheet], path: str | Path) -> Path:
+    """Write the workbook to `path` through a '.part' file renamed at the end, so a reader never sees
+    half a file."""
     path = Path(path)
+    names = _sheet_names(sheets)
+    n = len(sheets)
+    tmp = path.with_name(path.name + ".part")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
+        z.writestr("[Content_Types].xml", _content_types(n))
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("docProps/core.xml", _core(sheets[0].title if sheets else ""))
+        z.writestr("xl/workbook.xml", _workbook(names))
+        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
+        z.writestr("xl/styles.xml", _STYLES)
+        for i, sh in enumerate(sheets, start=1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sh))
+    tmp.replace(path)
+    return path
+
+
+def _sheet_names(sheets: list[Sheet]) -> list[str]:
+    """Names Excel accepts: no []:*?/\\, at most 31 characters, none twice (a number is added)."""
     names: list[str] = []
     for sh in sheets:
         name = " ".join(clean(sh.name).translate(_BAD_NAME).split())[:31] or f"Sheet{len(names) + 1}"
         while name in names:
             name = name[:28] + f" {len(names)}"
         names.append(name)
-    n = len(sheets)
-    content_types = (
+    return names
+
+
+def _content_types(n: int) -> str:
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -152,28 +185,30 @@ def write_xlsx(sheets: list[Sheet], path: str | Path) -> Path:
         + '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
         "</Types>"
     )
-    root_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-        'Target="docProps/core.xml"/></Relationships>'
-    )
-    title = escape(clean(sheets[0].title if sheets else ""))
-    core = (
+
+
+def _core(title: str) -> str:
+    """Document properties: the first sheet's title, and Lắng Nghe as the creator."""
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{title}</dc:title><dc:creator>Lắng Nghe</dc:creator></cp:coreProperties>"
+        f"<dc:title>{escape(clean(title))}</dc:title><dc:creator>Lắng Nghe</dc:creator></cp:coreProperties>"
     )
-    workbook = (
+
+
+def _workbook(names: list[str]) -> str:
+    return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS}><bookViews><workbookView/></bookViews>'
         "<sheets>" + "".join(f'<sheet name="{escape(nm, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
                              for i, nm in enumerate(names, start=1)) + "</sheets></workbook>"
     )
-    wb_rels = (
+
+
+def _workbook_rels(n: int) -> str:
+    """The workbook's parts: sheets rId1…rIdn, then the styles."""
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         + "".join(f'<Relationship Id="rId{i}" '
@@ -182,15 +217,3 @@ def write_xlsx(sheets: list[Sheet], path: str | Path) -> Path:
         + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
         'Target="styles.xml"/></Relationships>'
     )
-    tmp = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
-        z.writestr("[Content_Types].xml", content_types)
-        z.writestr("_rels/.rels", root_rels)
-        z.writestr("docProps/core.xml", core)
-        z.writestr("xl/workbook.xml", workbook)
-        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
-        z.writestr("xl/styles.xml", _STYLES)
-        for i, sh in enumerate(sheets, start=1):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sh))
-    tmp.replace(path)
-    return path

@@ -126,58 +126,11 @@ def insert_items(
     cur.register("_batch_all", all_rows)
     cur.register("_batch", unique)
     try:
-        new_ids = [
-            r[0]
-            for r in cur.execute(
-                """
-                INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type,
-                                   outlet, title, summary, author, guid, published_at, published_estimated,
-                                   fetched_at, flags)
-                SELECT b.id, b.canonical_url, b.url, b.content_hash, b.source, b.collector, b.source_type,
-                       b.outlet, b.title, b.summary, b.author, b.guid, b.published_at, b.published_estimated,
-                       b.fetched_at, b.flags
-                FROM _batch b
-                WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.canonical_url = b.canonical_url)
-                  AND NOT EXISTS (SELECT 1 FROM items i WHERE i.content_hash = b.content_hash)
-                ORDER BY b.ord
-                RETURNING id
-                """
-            ).fetchall()
-        ]
+        new_ids = _insert_new(cur)
         _fault_point("items_inserted")
-        # Link every sighting (also duplicates inside the batch) to the item that holds its URL or text.
-        cur.execute(
-            """
-            INSERT INTO item_links (item_id, source, url, seen_at)
-            SELECT item_id, source, arg_min(url, ord), min(fetched_at)
-            FROM (
-                SELECT coalesce(
-                           (SELECT i.id FROM items i WHERE i.canonical_url = b.canonical_url),
-                           (SELECT min(i.id) FROM items i WHERE i.content_hash = b.content_hash)
-                       ) AS item_id,
-                       b.source, b.url, b.fetched_at, b.ord
-                FROM _batch_all b
-            )
-            WHERE item_id IS NOT NULL
-            GROUP BY item_id, source
-            ON CONFLICT DO NOTHING
-            """
-        )
+        _link_sightings(cur)
         new_set = set(new_ids)  # built once: a per-item set made every batch quadratic
-        raws = [(it.id, it.fetched_at, it.raw) for it in items if it.raw is not None and it.id in new_set]
-        if raws:
-            cur.register(
-                "_raw",
-                pa.table(
-                    {
-                        "item_id": [r[0] for r in raws],
-                        "fetched_at": [r[1] for r in raws],
-                        "payload": [r[2] for r in raws],
-                    }
-                ),
-            )
-            cur.execute("INSERT INTO item_raw SELECT item_id, fetched_at, payload FROM _raw ON CONFLICT DO NOTHING")
-            cur.unregister("_raw")
+        _save_raws(cur, items, new_set)
         if n_cut:
             _count_cuts(cur, items, new_set)
     finally:
@@ -185,6 +138,69 @@ def insert_items(
         cur.unregister("_batch_all")
     search.index_items(cur, new_ids)  # same transaction: a stored item is always searchable
     return new_ids
+
+
+def _insert_new(cur: "duckdb.DuckDBPyConnection") -> list[str]:
+    """Insert the rows of `_batch` whose URL and text are not stored yet; their ids in batch order."""
+    return [
+        r[0]
+        for r in cur.execute(
+            """
+            INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type,
+                               outlet, title, summary, author, guid, published_at, published_estimated,
+                               fetched_at, flags)
+            SELECT b.id, b.canonical_url, b.url, b.content_hash, b.source, b.collector, b.source_type,
+                   b.outlet, b.title, b.summary, b.author, b.guid, b.published_at, b.published_estimated,
+                   b.fetched_at, b.flags
+            FROM _batch b
+            WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.canonical_url = b.canonical_url)
+              AND NOT EXISTS (SELECT 1 FROM items i WHERE i.content_hash = b.content_hash)
+            ORDER BY b.ord
+            RETURNING id
+            """
+        ).fetchall()
+    ]
+
+
+def _link_sightings(cur: "duckdb.DuckDBPyConnection") -> None:
+    """Link every sighting of `_batch_all` (also duplicates inside the batch) to the item that holds its
+    URL or text: one link per item and source, the first URL, the earliest time."""
+    cur.execute(
+        """
+        INSERT INTO item_links (item_id, source, url, seen_at)
+        SELECT item_id, source, arg_min(url, ord), min(fetched_at)
+        FROM (
+            SELECT coalesce(
+                       (SELECT i.id FROM items i WHERE i.canonical_url = b.canonical_url),
+                       (SELECT min(i.id) FROM items i WHERE i.content_hash = b.content_hash)
+                   ) AS item_id,
+                   b.source, b.url, b.fetched_at, b.ord
+            FROM _batch_all b
+        )
+        WHERE item_id IS NOT NULL
+        GROUP BY item_id, source
+        ON CONFLICT DO NOTHING
+        """
+    )
+
+
+def _save_raws(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"], new_set: set[str]) -> None:
+    """The raw entries of the new items (provenance; purged by retention), in one insert."""
+    raws = [(it.id, it.fetched_at, it.raw) for it in items if it.raw is not None and it.id in new_set]
+    if not raws:
+        return
+    cur.register(
+        "_raw",
+        pa.table(
+            {
+                "item_id": [r[0] for r in raws],
+                "fetched_at": [r[1] for r in raws],
+                "payload": [r[2] for r in raws],
+            }
+        ),
+    )
+    cur.execute("INSERT INTO item_raw SELECT item_id, fetched_at, payload FROM _raw ON CONFLICT DO NOTHING")
+    cur.unregister("_raw")
 
 
 _BULK_COLS = ("id, canonical_url, url, content_hash, source, collector, source_type, outlet, title, summary, "

@@ -20,14 +20,14 @@ Ranking: items whose text holds the unquoted words side by side first ("ô nhi�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
 from store.dashboard import SHOWN_TITLE, TAG_SLACK, _effective_sql, tag_filters
-from store.search_query import Query, QueryError, parse, word_keys
+from store.search_query import Query, QueryError, Term, parse, word_keys
 
 if TYPE_CHECKING:
     import duckdb
@@ -238,6 +238,20 @@ def _append_new(cur: "duckdb.DuckDBPyConnection", join: str, doc: str) -> int:
 
 # --- search -----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Filters:
+    """The page's filters, passed unchanged from `search` down to `_filtered_sql`."""
+
+    source_types: Sequence[str] = ()
+    outlets: Sequence[str] = ()
+    topics: Sequence[str] = ()
+    sentiments: Sequence[str] = ()
+    places: Sequence[str] = ()
+    in_area_only: bool = False
+    alert_id: str | None = None
+    watchlist_id: int | None = None
+
+
 def search(
     cur: "duckdb.DuckDBPyConnection",
     query: str | Query | None,
@@ -269,17 +283,23 @@ def search(
     if order not in ORDERS:
         raise ValueError(order)
     q = parse(query) if isinstance(query, str) or query is None else query
+    f = _Filters(source_types, outlets, topics, sentiments, places, in_area_only, alert_id, watchlist_id)
     if q is None and since is None and until is None:
         from store.db import utcnow
 
         t = now or utcnow()
-        kw = dict(source_types=source_types, outlets=outlets, topics=topics, sentiments=sentiments, places=places,
-                  in_area_only=in_area_only, order=order, limit=limit, alert_id=alert_id, watchlist_id=watchlist_id)
         for w in LIST_WINDOWS:
-            res = search(cur, None, since=t - w, until=None, **kw)  # type: ignore[arg-type]
+            res = _search_window(cur, None, t - w, None, f, order, limit)
             if res.total >= limit:
                 return SearchResult(res.items, res.total, total_exact=False)
-        return search(cur, None, since=datetime(1970, 1, 1), **kw)  # type: ignore[arg-type]
+        return _search_window(cur, None, datetime(1970, 1, 1), None, f, order, limit)
+    return _search_window(cur, q, since, until, f, order, limit)
+
+
+def _search_window(cur: "duckdb.DuckDBPyConnection", q: Query | None, since: datetime | None,
+                   until: datetime | None, f: _Filters, order: str, limit: int) -> SearchResult:
+    """`search` within [since, until): the matches (every item of the window for an empty query), the
+    filters, one query for the ranked page and the total, then the page's display columns."""
     lo = since if since is not None else datetime(1970, 1, 1)
     hi = until if until is not None else datetime(9999, 1, 1)
     params: list[Any] = []
@@ -291,25 +311,31 @@ def search(
     else:  # ranked on doc numbers; the item id is read for the filters, or for the winners only
         matches = _matches_sql(cur, q, lo, hi, params)
         key = "doc"
+    filtered = _filtered_sql(cur, lo, params, f.source_types, f.outlets, f.topics, f.sentiments, f.places,
+                             f.in_area_only, f.alert_id, f.watchlist_id)
+    top = _top(cur, matches, filtered, key, order, params, limit)
+    total = int(top["total"].iloc[0]) if len(top) else 0
+    if key == "doc":
+        top = _item_ids(cur, top)
+    return SearchResult(_display(cur, top), total)
+
+
+def _top(cur: "duckdb.DuckDBPyConnection", matches: str, filtered: str, key: str, order: str,
+         params: list[Any], limit: int) -> pd.DataFrame:
+    """The ranked page of `key`s with the count of all matches, in one query."""
     rank = (f"together DESC, score DESC, published_at DESC, {key}" if order == "relevance"
             else f"published_at DESC, score DESC, {key}")
-    filtered = _filtered_sql(cur, lo, params, source_types, outlets, topics, sentiments, places, in_area_only,
-                             alert_id, watchlist_id)
     if filtered != "SELECT * FROM m" and key == "doc":
         matches = f"SELECT x.*, s.item_id FROM ({matches}) x JOIN item_search s ON s.doc = x.doc"
     # the rows are kept once (materialized) for both the ranking and the count of all matches
     ctes = (f"m AS MATERIALIZED ({matches})" if filtered == "SELECT * FROM m"
             else f"m AS ({matches}), f AS MATERIALIZED ({filtered})")
     src = "m" if filtered == "SELECT * FROM m" else "f"
-    top = cur.execute(f"""
+    return cur.execute(f"""
         WITH {ctes}
         SELECT {key}, published_at, score, together, (SELECT count(*) FROM {src}) AS total FROM {src}
         ORDER BY {rank} LIMIT ?
     """, [*params, int(limit)]).df()
-    total = int(top["total"].iloc[0]) if len(top) else 0
-    if key == "doc":
-        top = _item_ids(cur, top)
-    return SearchResult(_display(cur, top), total)
 
 
 def _item_ids(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
@@ -452,6 +478,24 @@ def _phrase_sql(words: Sequence[str], within: str | None = None) -> str:
     return f"SELECT DISTINCT a0.doc FROM {frm}"
 
 
+@dataclass
+class _Ctes:
+    """The WITH clauses of a match query in order; phrase sets are named ph0, ph1… as they are added."""
+
+    items: list[str] = field(default_factory=list)
+    n_ph: int = 0
+
+    def add(self, cte: str) -> None:
+        self.items.append(cte)
+
+    def phrase(self, sql: str, materialized: bool = True) -> str:
+        """Add a phrase's doc set; returns its name."""
+        name = f"ph{self.n_ph}"
+        self.n_ph += 1
+        self.items.append(f"{name} AS {'MATERIALIZED ' if materialized else ''}({sql})")
+        return name
+
+
 def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: datetime, params: list[Any]) -> str:
     """SQL of (doc, published_at, score, together) for the items matching `q` in [lo, hi).
 
@@ -464,80 +508,91 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     idx = {w: k for k, w in enumerate(words)}
     scored = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
     agg = [w for w in words if w in scored]  # a word only in an excluded phrase needs no tf
-    # each word's scan fills its own tf column (NULL in the others): a plain sum per column, no FILTER
-    scans = " UNION ALL ".join(
-        "SELECT doc, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
-        + f" FROM ({_postings_sql(w, 'doc, tf')})" for w in agg)
-    tfs = ", ".join(f"sum(tf{idx[w]})::INTEGER AS tf{idx[w]}" for w in agg)  # sum() gives HUGEINT: slow arithmetic
-    ctes = [f"tfs AS MATERIALIZED (SELECT doc, {tfs} FROM ({scans}) GROUP BY doc)"]
-    sets: list[str] = []  # per group: SQL of its docs, or None when a condition on tfs says it all
-    conds: list[str] = []
-    n_ph = 0
-    for i, g in enumerate(q.groups):
-        # a phrase's words occur wherever the phrase does: its set says all (no tf condition needed)
-        cond = [f"tf{idx[t.words[0]]} IS NOT NULL" for t in g if not t.negated and not t.phrase]
-        cond += [f"tf{idx[t.words[0]]} IS NULL" for t in g if t.negated and not t.phrase]
-        phr = []
-        for t in g:
-            if not t.negated and t.phrase:
-                ctes.append(f"ph{n_ph} AS MATERIALIZED ({_phrase_sql(t.words)})")
-                phr.append(f"SELECT doc FROM ph{n_ph}")
-                n_ph += 1
-        if phr:
-            base = " INTERSECT ".join(phr)
-            if cond:
-                base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)} AND doc IN ({base})"
-        else:
-            base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)}"
-        negp = [t for t in g if t.negated and t.phrase]
-        if not negp and not phr:
-            conds.append("(" + " AND ".join(cond) + ")")
-            sets.append(base)
-            continue
-        conds.append("")
-        if negp:  # an excluded phrase is looked for only among the group's other matches
-            ctes.append(f"g{i} AS MATERIALIZED ({base})")
-            base = f"SELECT doc FROM g{i}"
-            for t in negp:
-                ctes.append(f"ph{n_ph} AS ({_phrase_sql(t.words, within=f'SELECT doc FROM g{i}')})")
-                base += f" EXCEPT SELECT doc FROM ph{n_ph}"
-                n_ph += 1
-        sets.append(base)
-    if all(conds):  # conditions on tfs alone (no phrase): no set operation
-        one = len(agg) == 1 and len(conds) == 1  # one word: every row of tfs is a match
-        ctes.append("hit AS (SELECT * FROM tfs)" if one else f"hit AS MATERIALIZED (SELECT * FROM tfs WHERE {' OR '.join(conds)})")
-    else:
-        cand = " UNION ".join(f"({x})" for x in sets)
-        ctes.append(f"hit AS MATERIALIZED (SELECT t.* FROM tfs t JOIN ({cand}) c ON c.doc = t.doc)")
+    ctes = _Ctes([_tfs_cte(agg, idx)])
+    groups = [_group_sql(i, g, idx, ctes) for i, g in enumerate(q.groups)]
+    ctes.add(_hit_cte(groups, agg))
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
     runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
     together = [f"({_phrase_sql(r, within='SELECT doc FROM hit')})" for r in runs if len(r) > 1]
     if together:
-        ctes.append("tog AS (" + " UNION ".join(together) + ")")
-    n_docs, avgdl = cur.execute(
-        "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
-        [lo, hi]).fetchone()
+        ctes.add("tog AS (" + " UNION ".join(together) + ")")
     positive = [idx[w] for w in q.positive_words()]
-    # idf per word from its df (the documents of the window holding it), computed once. Every constant is
-    # a DOUBLE: a literal like 0.75 is a DECIMAL in DuckDB, and decimal arithmetic over every match cost
-    # more than finding the matches.
-    n = float(int(n_docs))
-    idfs = ", ".join(f"ln(1.0::DOUBLE + ({n!r}::DOUBLE - count(tf{k}) + 0.5::DOUBLE) / (count(tf{k}) + 0.5::DOUBLE)) "
-                     f"AS idf{k}" for k in positive)
-    ctes.append(f"d AS (SELECT {idfs} FROM tfs)")
-    # BM25's length norm k1 * (1 - b + b * dl / avgdl) = c0 + c1 * dl, once per match
-    c0, c1 = K1 * (1 - B), K1 * B / (float(avgdl) or 1.0)
-    norm = f"({c0!r}::DOUBLE + {c1!r}::DOUBLE * (s.n_tokens + s.n_full))"
-    score = " + ".join(f"coalesce(idf{k} * x.tf{k} * {K1 + 1!r}::DOUBLE / (x.tf{k} + x.norm), 0.0::DOUBLE)"
-                       for k in positive) or "0.0::DOUBLE"
+    idf_cte, norm, score = _bm25_sql(cur, positive, lo, hi)
+    ctes.add(idf_cte)
     sql = f"""
-        WITH {", ".join(ctes)}
+        WITH {", ".join(ctes.items)}
         SELECT x.doc, x.published_at, {score} AS score,
                {"x.doc IN (SELECT doc FROM tog)" if together else "FALSE"} AS together
         FROM (SELECT hit.*, s.published_at, {norm} AS norm FROM hit JOIN item_search s ON s.doc = hit.doc) x
              CROSS JOIN d
     """
     return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
+
+
+def _tfs_cte(agg: list[str], idx: dict[str, int]) -> str:
+    """The aggregate on doc numbers: each word's scan fills its own tf column (NULL in the others), so a
+    plain sum per column gives a row per document with every word's tf, no FILTER."""
+    scans = " UNION ALL ".join(
+        "SELECT doc, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
+        + f" FROM ({_postings_sql(w, 'doc, tf')})" for w in agg)
+    tfs = ", ".join(f"sum(tf{idx[w]})::INTEGER AS tf{idx[w]}" for w in agg)  # sum() gives HUGEINT: slow arithmetic
+    return f"tfs AS MATERIALIZED (SELECT doc, {tfs} FROM ({scans}) GROUP BY doc)"
+
+
+def _group_sql(i: int, g: Sequence[Term], idx: dict[str, int], ctes: _Ctes) -> tuple[str, str]:
+    """One OR group (an AND of terms) as (its condition on tfs, or "" when phrases need set operations;
+    SQL of its docs). Phrase sets and the group's own set are added to `ctes`."""
+    # a phrase's words occur wherever the phrase does: its set says all (no tf condition needed)
+    cond = [f"tf{idx[t.words[0]]} IS NOT NULL" for t in g if not t.negated and not t.phrase]
+    cond += [f"tf{idx[t.words[0]]} IS NULL" for t in g if t.negated and not t.phrase]
+    phr = [f"SELECT doc FROM {ctes.phrase(_phrase_sql(t.words))}" for t in g if not t.negated and t.phrase]
+    if phr:
+        base = " INTERSECT ".join(phr)
+        if cond:
+            base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)} AND doc IN ({base})"
+    else:
+        base = f"SELECT doc FROM tfs WHERE {' AND '.join(cond)}"
+    negp = [t for t in g if t.negated and t.phrase]
+    if not negp and not phr:
+        return "(" + " AND ".join(cond) + ")", base
+    if negp:  # an excluded phrase is looked for only among the group's other matches
+        ctes.add(f"g{i} AS MATERIALIZED ({base})")
+        base = f"SELECT doc FROM g{i}"
+        for t in negp:
+            name = ctes.phrase(_phrase_sql(t.words, within=f"SELECT doc FROM g{i}"), materialized=False)
+            base += f" EXCEPT SELECT doc FROM {name}"
+    return "", base
+
+
+def _hit_cte(groups: list[tuple[str, str]], agg: list[str]) -> str:
+    """The matching rows of tfs: by conditions alone when no group has a phrase, else joined with the
+    union of the groups' doc sets."""
+    conds = [c for c, _ in groups]
+    if all(conds):  # conditions on tfs alone (no phrase): no set operation
+        one = len(agg) == 1 and len(conds) == 1  # one word: every row of tfs is a match
+        return "hit AS (SELECT * FROM tfs)" if one else f"hit AS MATERIALIZED (SELECT * FROM tfs WHERE {' OR '.join(conds)})"
+    cand = " UNION ".join(f"({x})" for _, x in groups)
+    return f"hit AS MATERIALIZED (SELECT t.* FROM tfs t JOIN ({cand}) c ON c.doc = t.doc)"
+
+
+def _bm25_sql(cur: "duckdb.DuckDBPyConnection", positive: list[int], lo: datetime,
+              hi: datetime) -> tuple[str, str, str]:
+    """BM25 over the window: (the idf CTE `d`, the length norm per match, the score expression)."""
+    n_docs, avgdl = cur.execute(
+        "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
+        [lo, hi]).fetchone()
+    # idf per word from its df (the documents of the window holding it), computed once. Every constant is
+    # a DOUBLE: a literal like 0.75 is a DECIMAL in DuckDB, and decimal arithmetic over every match cost
+    # more than finding the matches.
+    n = float(int(n_docs))
+    idfs = ", ".join(f"ln(1.0::DOUBLE + ({n!r}::DOUBLE - count(tf{k}) + 0.5::DOUBLE) / (count(tf{k}) + 0.5::DOUBLE)) "
+                     f"AS idf{k}" for k in positive)
+    # BM25's length norm k1 * (1 - b + b * dl / avgdl) = c0 + c1 * dl, once per match
+    c0, c1 = K1 * (1 - B), K1 * B / (float(avgdl) or 1.0)
+    norm = f"({c0!r}::DOUBLE + {c1!r}::DOUBLE * (s.n_tokens + s.n_full))"
+    score = " + ".join(f"coalesce(idf{k} * x.tf{k} * {K1 + 1!r}::DOUBLE / (x.tf{k} + x.norm), 0.0::DOUBLE)"
+                       for k in positive) or "0.0::DOUBLE"
+    return f"d AS (SELECT {idfs} FROM tfs)", norm, score
 
 
 def _ts(t: datetime) -> str:

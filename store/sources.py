@@ -193,6 +193,12 @@ def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome
         cur.unregister("_outcomes")
 
 
+# source_state columns as health rows name them (the row keys are the same words)
+_STATE_COLS = ("source", "last_attempt_at", "last_success_at", "last_error_at", "last_error_kind", "last_error",
+               "last_http_status", "consecutive_failures", "next_due_at", "last_entries_seen", "last_items_new",
+               "last_skipped", "last_decode_replaced", "last_items_repaired")
+
+
 def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: datetime) -> list[dict[str, Any]]:
     """One row per configured source: status, last success/error, failures, items published in the last 24 h
     and per day (7-day mean) — by publication time, not fetch time: a first run that fetches a feed's whole
@@ -201,20 +207,24 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
 
     `sources` are SourceConfig objects, so a configured source that never ran shows as 'chưa chạy'.
     """
-    states = {
-        r[0]: r
-        for r in cur.execute(
-            """
-            SELECT source, last_attempt_at, last_success_at, last_error_at, last_error_kind, last_error,
-                   last_http_status, consecutive_failures, next_due_at, last_entries_seen, last_items_new,
-                   last_skipped, last_decode_replaced, last_items_repaired
-            FROM source_state
-            """
-        ).fetchall()
-    }
+    states = {r[0]: r for r in cur.execute(f"SELECT {', '.join(_STATE_COLS)} FROM source_state").fetchall()}
+    volume = _volume(cur, now)
+    from store.items import cut_counts
+
+    cuts = cut_counts(cur)
+    out = []
+    for src in sources:
+        row = _health_row(src, states.get(src.name), volume.get(src.name, (0, 0)), cuts.get(src.name, {}))
+        row["status"] = _status(row)
+        out.append(row)
+    return out
+
+
+def _volume(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, tuple[int, int]]:
+    """Per source: items published in the 24 h and in the 7 days before `now` (one scan of the week)."""
     day_start = now - timedelta(hours=24)
     week_start = now - timedelta(days=7)
-    volume = {
+    return {
         r[0]: (r[1], r[2])
         for r in cur.execute(
             """
@@ -226,46 +236,40 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
             [day_start, week_start, week_start, now],
         ).fetchall()
     }
-    from store.items import cut_counts
 
-    cuts = cut_counts(cur)
-    out = []
-    for src in sources:
-        st = states.get(src.name)
-        today, week = volume.get(src.name, (0, 0))
-        row: dict[str, Any] = {
-            "source": src.name,
-            "outlet": src.outlet,
-            "kind": src.kind,
-            "source_type": src.source_type,
-            "enabled": src.enabled,
-            "last_attempt_at": None,
-            "last_success_at": None,
-            "last_error_at": None,
-            "last_error_kind": None,
-            "last_error": None,
-            "last_http_status": None,
-            "consecutive_failures": 0,
-            "next_due_at": None,
-            "last_entries_seen": None,
-            "last_items_new": None,
-            "last_skipped": {},
-            "last_decode_replaced": 0,
-            "last_items_repaired": 0,
-            "items_24h": today,
-            "items_per_day_7d": round(week / 7.0, 2),
-            "items_cut": cuts.get(src.name, {}),  # {"title": n, "text": n}: stored cut to the length caps
-        }
-        if st is not None:
-            keys = ["source", "last_attempt_at", "last_success_at", "last_error_at", "last_error_kind",
-                    "last_error", "last_http_status", "consecutive_failures", "next_due_at",
-                    "last_entries_seen", "last_items_new", "last_skipped", "last_decode_replaced",
-                    "last_items_repaired"]
-            row.update(dict(zip(keys, st)))
-            row["last_skipped"] = json.loads(st[11]) if st[11] else {}
-        row["status"] = _status(row)
-        out.append(row)
-    return out
+
+def _health_row(src: Any, st: tuple[Any, ...] | None, counts: tuple[int, int],
+                cut: dict[str, int]) -> dict[str, Any]:
+    """A source's health row without its status: the configured fields, then its saved state (the
+    defaults of a source that never ran), volume and cut counts."""
+    today, week = counts
+    row: dict[str, Any] = {
+        "source": src.name,
+        "outlet": src.outlet,
+        "kind": src.kind,
+        "source_type": src.source_type,
+        "enabled": src.enabled,
+        "last_attempt_at": None,
+        "last_success_at": None,
+        "last_error_at": None,
+        "last_error_kind": None,
+        "last_error": None,
+        "last_http_status": None,
+        "consecutive_failures": 0,
+        "next_due_at": None,
+        "last_entries_seen": None,
+        "last_items_new": None,
+        "last_skipped": {},
+        "last_decode_replaced": 0,
+        "last_items_repaired": 0,
+        "items_24h": today,
+        "items_per_day_7d": round(week / 7.0, 2),
+        "items_cut": cut,  # {"title": n, "text": n}: stored cut to the length caps
+    }
+    if st is not None:
+        row.update(dict(zip(_STATE_COLS, st)))
+        row["last_skipped"] = json.loads(st[11]) if st[11] else {}
+    return row
 
 
 def _status(row: dict[str, Any]) -> str:
