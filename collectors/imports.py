@@ -91,6 +91,18 @@ def source_type_of_outlet(outlet: str) -> str | None:
     return None
 
 
+# why a row was skipped (SkipItem reasons, kept as codes in import_log) → what staff read
+SKIP_LABELS = {
+    "no title or text": "không có tiêu đề và nội dung",
+    "not JSON": "dòng không phải JSON",
+    "not an object": "dòng JSON không phải một đối tượng",
+}
+
+
+def skip_label(reason: str) -> str:
+    return SKIP_LABELS.get(reason, reason)
+
+
 class ImportFormatError(ValueError):
     """The file cannot be read as CSV, JSONL or XLSX, or the mapping is wrong."""
 
@@ -102,13 +114,13 @@ def parse_mapping(spec: str) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise ImportFormatError(f"mapping part {part!r} is not field=column")
+            raise ImportFormatError(f"Phần ánh xạ «{part.strip()}» không có dạng trường=cột.")
         k, v = part.split("=", 1)
         k, v = k.strip(), v.strip()
         if k not in FIELDS:
-            raise ImportFormatError(f"unknown field {k!r}; fields: {', '.join(FIELDS)}")
+            raise ImportFormatError(f"Không có trường «{k}»; các trường: {', '.join(FIELDS)}.")
         if not v:
-            raise ImportFormatError(f"field {k!r} has no column")
+            raise ImportFormatError(f"Trường «{k}» chưa có tên cột.")
         out[k] = v
     return out
 
@@ -128,10 +140,11 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
 
 def check_mapping(mapping: Mapping[str, str], columns: list[str]) -> None:
     if "text" not in mapping and "title" not in mapping:
-        raise ImportFormatError("map at least text= or title= to a column")
+        raise ImportFormatError("Cần chọn cột cho ít nhất nội dung (text=) hoặc tiêu đề (title=); các cột của "
+                                f"tệp: {', '.join(columns) or '(không có)'}.")
     missing = [f"{k}={v}" for k, v in mapping.items() if not _has_column(v, columns)]
     if missing:
-        raise ImportFormatError(f"columns not in the file: {', '.join(missing)}; columns: {', '.join(columns)}")
+        raise ImportFormatError(f"Tệp không có cột: {', '.join(missing)}; các cột của tệp: {', '.join(columns)}.")
 
 
 def _has_column(col: str, columns: list[str]) -> bool:
@@ -189,7 +202,7 @@ def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
             yield table
         return
     else:
-        raise ImportFormatError(f"unsupported file type {suffix!r}: use CSV, JSONL or XLSX")
+        raise ImportFormatError(f"Không nhận loại tệp «{suffix or '(không có đuôi)'}»: hãy dùng CSV, JSONL hoặc XLSX.")
     with opener(stream, limits) as table:
         yield table
 
@@ -299,7 +312,7 @@ def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
             raise _csv_error(exc, lines, limits) from None
         columns = [tidy(c) for c in names]
         if not columns:
-            raise ImportFormatError("CSV has no header row")
+            raise ImportFormatError("Tệp CSV trống hoặc không có dòng tên cột.")
         _garbled(columns)
         reader.fieldnames = columns
         lines.record = 0
@@ -325,7 +338,7 @@ def _csv_error(exc: csv.Error, lines: _Lines, limits: ImportsConfig) -> ImportFo
         limit = min(limits.max_cell_chars, csv.field_size_limit())
         return ImportLimitError(f"Một ô ở dòng {_vn(lines.line_no)} dài quá giới hạn {_vn(limit)} ký tự "
                                 f"(imports.max_cell_chars).")
-    return ImportFormatError(f"CSV error at line {lines.line_no}: {exc}")
+    return ImportFormatError(f"Tệp CSV lỗi ở dòng {_vn(lines.line_no)} ({exc}).")
 
 
 @contextmanager
@@ -386,7 +399,7 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
             _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
             yield row
     except ijson.JSONError as exc:
-        raise ImportFormatError(f"not JSON: {str(exc).splitlines()[0]}") from None
+        raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
 
 
 def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
@@ -398,7 +411,7 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     try:
         infos = zipfile.ZipFile(stream).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFormatError(f"not a readable XLSX file ({type(exc).__name__})") from None
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
     total = sum(i.file_size for i in infos)
     limit_mb = limits.max_uncompressed_mb
     if total > limit_mb * 1e6:
@@ -419,7 +432,7 @@ def _check_zip_directory(stream: BinaryIO) -> None:
     stream.seek(0)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise ImportFormatError("not a readable XLSX file (no zip directory)")
+        raise ImportFormatError("Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX (không có mục lục zip).")
     parts, dir_size = struct.unpack_from("<HI", tail, at + 10)
     if parts > _ZIP_MAX_PARTS or dir_size > _ZIP_MAX_PARTS * 1024:
         raise ImportLimitError(f"Tệp XLSX có {_vn(parts)} phần, quá giới hạn {_vn(_ZIP_MAX_PARTS)} phần.")
@@ -433,7 +446,7 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
     try:
         wb = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
-        raise ImportFormatError(f"not a readable XLSX file ({type(exc).__name__})") from None
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
     try:
         if sheet and sheet not in wb.sheetnames:
             raise ImportFormatError(f"Không có trang tính «{sheet}»; các trang: {', '.join(wb.sheetnames)}.")
@@ -443,7 +456,7 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if not header:
-            raise ImportFormatError("the sheet is empty")
+            raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
         columns = [tidy(str(h)) if h is not None else f"col{i + 1}" for i, h in enumerate(header)]
         state = {"n": 1}
 

@@ -87,11 +87,11 @@ def test_xlsx(tmp_path):
 
 
 def test_mapping_errors():
-    with pytest.raises(imp.ImportFormatError, match="unknown field"):
+    with pytest.raises(imp.ImportFormatError, match="Không có trường"):
         imp.parse_mapping("titel=a")
-    with pytest.raises(imp.ImportFormatError, match="not in the file"):
+    with pytest.raises(imp.ImportFormatError, match="Tệp không có cột"):
         imp.check_mapping({"text": "message2"}, ["message"])
-    with pytest.raises(imp.ImportFormatError, match="at least"):
+    with pytest.raises(imp.ImportFormatError, match="ít nhất"):
         imp.check_mapping({"url": "link"}, ["link"])
     with pytest.raises(SkipItem):
         imp.map_row({"a": ""}, {"text": "a"}, _settings(), NOW)
@@ -109,7 +109,7 @@ def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, db: None)
     assert cli.main(["import", str(CSV), "--preview"]) == 0
     out = capsys.readouterr().out
-    assert "Ánh xạ:" in out and "bỏ qua 1: no title or text" in out
+    assert "Ánh xạ:" in out and "bỏ qua 1: không có tiêu đề và nội dung" in out
     assert not dbp.exists()
     assert cli.main(["import", str(CSV)]) == 2  # no --map: proposes one, writes nothing
     assert cli.main(["import", str(CSV), "--map", CSV_MAP]) == 0
@@ -279,3 +279,24 @@ def test_undated_rows_are_counted_before_import(tmp_path, monkeypatch, capsys):
 def _count(dbp):
     with Database(dbp) as d, d.read() as cur:
         return cur.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
+@pytest.mark.parametrize("name,data,args,said", [
+    ("khong-co.csv", None, [], "không mở được tệp"),
+    ("bai.docx", b"PK\x03\x04", ["--preview"], "Không nhận loại tệp «.docx»"),
+    ("bai.xlsx", b"PK\x03\x04 not a zip" * 10, ["--preview"], "tệp hỏng hoặc không phải XLSX"),
+    ("trong.csv", b"", ["--preview"], "Tệp CSV trống"),
+    ("bai.csv", "Tiêu đề,Nội dung\nA,B\n".encode(), [], "chưa có --map"),
+    ("bai.csv", "Tiêu đề,Nội dung\nA,B\n".encode(), ["--map", "text"], "không có dạng trường=cột"),
+    ("bai.csv", "x,y\nA,B\n".encode(), ["--preview"], "các cột của tệp: x, y"),
+])
+def test_cli_import_mistakes_are_said_in_vietnamese(tmp_path, monkeypatch, capsys, name, data, args, said):
+    """Staff saw English ('not a readable XLSX file', 'CSV has no header row', 'no --map given', a raw
+    '[Errno 2]') for their own mistakes with a file."""
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "i.duckdb"))
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    assert cli.main(["import", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
