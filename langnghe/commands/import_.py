@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import BinaryIO
 
 from collectors import imports as imp
+from langnghe.commands._files import open_error
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
 from vocab.labels import SOURCE_TYPES
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     try:
         fh = open(args.file, "rb")
     except OSError as exc:
-        return _fail(f"không mở được tệp {args.file}: {exc.strerror or exc}.")
+        return _fail(open_error(args.file, exc))
     with fh:
         try:
             mapping = imp.parse_mapping(args.mapping) if args.mapping else None

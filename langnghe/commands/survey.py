@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from langnghe.commands._files import open_error
 from langnghe.commands.import_ import _StopOnCtrlC
 from orchestration import surveys as importer
 from store import surveys as store_surveys
@@ -80,7 +81,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
     try:
         fh = open(args.file, "rb")
     except OSError as exc:
-        return _fail(exc)
+        return _fail(open_error(args.file, exc))
     with fh:
         try:
             pv = importer.preview(args.file, fh, cfg.imports, sheet=args.sheet)

@@ -282,7 +282,7 @@ def _count(dbp):
 
 
 @pytest.mark.parametrize("name,data,args,said", [
-    ("khong-co.csv", None, [], "không mở được tệp"),
+    ("khong-co.csv", None, [], "không có tệp"),
     ("bai.docx", b"PK\x03\x04", ["--preview"], "Không nhận loại tệp «.docx»"),
     ("bai.xlsx", b"PK\x03\x04 not a zip" * 10, ["--preview"], "tệp hỏng hoặc không phải XLSX"),
     ("trong.csv", b"", ["--preview"], "Tệp CSV trống"),
