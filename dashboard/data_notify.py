@@ -54,6 +54,9 @@ def save(user: User, sub: store_notify.Subscription) -> int:
         raise ValueError(f"Kênh không hợp lệ: {sub.channel}")
     if not sub.address.strip():
         raise ValueError("Cần địa chỉ nhận (thư điện tử, mã nhóm Telegram, địa chỉ webhook, mã người dùng Zalo).")
+    refused = notify_service.address_refusal(data.config(), sub.channel, sub.address)
+    if refused:
+        raise ValueError(refused)
     with data.db().write() as cur:
         sid = store_notify.save_subscription(cur, sub)
         store_users.audit(cur, user.username, "notify_subscription", f"subscription:{sid}",
