@@ -300,3 +300,15 @@ def test_cli_import_mistakes_are_said_in_vietnamese(tmp_path, monkeypatch, capsy
     assert cli.main(["import", str(path), *args]) == 2
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+
+
+def test_invisible_and_control_characters_are_dropped_from_imported_text():
+    """A pasted post 'phường Vàn\\u200bg Danh' (a zero-width space inside a word, a trick to slip past
+    keyword filters) was stored as is: search and place matching missed 'Vàng Danh', and \\x07 or a bidi
+    override went into the item too."""
+    data = ("Tiêu đề,Nội dung,Ngày đăng\n"
+            "Bụi\u200b than\x07,Dân phường Vàn\u200bg Danh\u00ad phản\u202e ánh\x0bbụi than\ufeff\x01,01/12/2026\n").encode()
+    rows, cols = imp.read_csv(data)
+    (item,), _ = imp.map_rows(rows, imp.guess_mapping(cols), _settings(), NOW)
+    assert item.title == "Bụi than"
+    assert item.summary == "Dân phường Vàng Danh phản ánh bụi than"
