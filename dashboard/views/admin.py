@@ -49,7 +49,7 @@ def _users() -> None:
     users = data.users()
     me = gate.current_user()
     if len(users):
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Tên đăng nhập": users["username"],
             "Họ tên": users["display_name"],
             "Vai trò": [ROLE_LABELS.get(r, r) for r in users["role"]],
@@ -96,7 +96,7 @@ def _lockouts() -> None:
     if not locked:
         st.caption("Không có tài khoản nào đang bị tạm khóa đăng nhập.")
         return
-    st.dataframe(pd.DataFrame({
+    ui.dataframe(pd.DataFrame({
         "Tên đăng nhập": [p["username"] for p in locked],
         "Địa chỉ": [p["client"] or "không rõ" for p in locked],
         "Số lần sai liên tiếp": [int(p["failures"]) for p in locked],
@@ -208,13 +208,13 @@ def _audit() -> None:
         st.table(recent.set_index("Thời gian"))
         if len(df) > 15:
             with st.expander(f"Toàn bộ nhật ký ({len(df)} thao tác): lọc, sắp xếp, tải về"):
-                st.dataframe(df, hide_index=True, width="stretch", placeholder="—", height=420,
+                ui.dataframe(df, hide_index=True, width="stretch", placeholder="—", height=420,
                              column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
                                             "Nội dung": st.column_config.TextColumn(width="large")})
     logins = log["logins"]
     with st.expander(f"Lịch sử đăng nhập ({len(logins)})"):
         if len(logins):
-            st.dataframe(pd.DataFrame({
+            ui.dataframe(pd.DataFrame({
                 "Thời gian": logins["at_time"], "Tên đăng nhập": logins["username"],
                 "Địa chỉ": logins["client"].fillna("máy chủ"), "Kết quả": ["thành công" if o else "sai" for o in logins["ok"]],
             }), hide_index=True, width="stretch", placeholder="—",

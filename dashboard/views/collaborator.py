@@ -15,6 +15,7 @@ import streamlit as st
 
 from collectors.base import SkipItem
 from collectors.collab import CHANNELS
+from dashboard import ui
 from orchestration import ingest
 from vocab.config import Config
 from store import collab as store_collab
@@ -121,7 +122,7 @@ def render() -> None:
 def _table(rows: list[dict[str, Any]]) -> None:
     import pandas as pd
 
-    st.dataframe(
+    ui.dataframe(
         pd.DataFrame({
             "Thời gian": [to_local(r["created_at"]) for r in rows],
             "Nguồn thông tin": [CHANNELS.get(r["channel"], r["channel"]) for r in rows],

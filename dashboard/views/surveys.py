@@ -78,7 +78,7 @@ def _overview(s, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
     c[2].metric("Câu hỏi", len([x for x in q.stored() if x.kind != "demographic"]))
     c[3].metric("Thông tin người trả lời", len(q.demographics()))
     st.caption(f"Tệp {md(s.file_name)}, nhập lúc {data.local(s.imported_at):%H:%M %d/%m/%Y}.")
-    st.dataframe(pd.DataFrame([{"Mã": x.code or "—", "Cột trong tệp": x.column, "Loại": KIND_LABELS[x.kind],
+    ui.dataframe(pd.DataFrame([{"Mã": x.code or "—", "Cột trong tệp": x.column, "Loại": KIND_LABELS[x.kind],
                                 "Phương án": " | ".join(x.options)} for x in q.questions]),
                  hide_index=True, width="stretch")
     for d in q.demographics():
@@ -136,7 +136,7 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     (st.success if ct.significant else st.info)(md(ct.note))  # names option and group words from the file
     shares = (100 * ct.shares).round(1)
     shares["Chung (%)"] = (100 * ct.counts.sum(axis=1) / max(1, ct.counts.to_numpy().sum())).round(1)
-    st.dataframe(shares.rename_axis("Phương án"), width="stretch")
+    ui.dataframe(shares.rename_axis("Phương án"), width="stretch")
     long = shares.drop(columns="Chung (%)").reset_index().melt(id_vars=shares.index.name or "index",
                                                                var_name="Nhóm", value_name="Tỷ lệ (%)")
     fig = px.bar(long, x="Nhóm", y="Tỷ lệ (%)", color=long.columns[0], barmode="stack")
@@ -155,7 +155,7 @@ def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
     for x in (x for x in q.stored() if x.kind in ("single", "likert")):
         rows_ = ds.compare(a, b, x.code)
         st.markdown(f"**{x.code}. {md(x.title)}**")
-        st.dataframe(pd.DataFrame([{"Phương án": r.option, f"Đợt {ds.survey(a).wave} (%)": round(100 * r.share_a, 1),
+        ui.dataframe(pd.DataFrame([{"Phương án": r.option, f"Đợt {ds.survey(a).wave} (%)": round(100 * r.share_a, 1),
                                     f"Đợt {ds.survey(b).wave} (%)": round(100 * r.share_b, 1),
                                     "Kiểm định": p_text(r.p) if r.p == r.p else "",
                                     "Khác biệt có ý nghĩa": "Có" if r.significant else ""} for r in rows_]),
@@ -177,7 +177,7 @@ def _free_text(sid: int, q: Questionnaire) -> None:
     ex["Chủ đề"] = ex["topics"].map(lambda t: TOPIC_LABELS.get(t, "Chưa xếp chủ đề") if isinstance(t, str) and t else "Chưa xếp chủ đề")
     counts = ex.groupby("Chủ đề").agg(**{"Số ý kiến": ("respondent", "size"),
                                          "Tiêu cực": ("sentiment", lambda s: int((s == "negative").sum()))})
-    st.dataframe(counts.sort_values("Số ý kiến", ascending=False), width="stretch")
+    ui.dataframe(counts.sort_values("Số ý kiến", ascending=False), width="stretch")
     for topic, grp in sorted(ex.groupby("Chủ đề"), key=lambda kv: -len(kv[1])):
         with st.expander(f"{topic} ({len(grp)})"):
             for _, r in grp.drop_duplicates("text").head(20).iterrows():
@@ -245,7 +245,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
                        "Nhóm (thông tin người trả lời)": st.column_config.SelectboxColumn(options=ROLE_CHOICES)})
     with st.expander("Xem trước 5 dòng đầu (đã bỏ cột dữ liệu cá nhân)"):
         hidden = {x.column for x in q.questions if x.kind == "pii"}
-        st.dataframe(pd.DataFrame(pv.sample).drop(columns=[c for c in hidden if c in pv.columns], errors="ignore"),
+        ui.dataframe(pd.DataFrame(pv.sample).drop(columns=[c for c in hidden if c in pv.columns], errors="ignore"),
                      hide_index=True)
     if st.button("Nhập khảo sát", type="primary", key="sv_go", icon=":material/upload:"):
         bar = st.progress(0.0, text="Đang nhập…")
