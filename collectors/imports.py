@@ -18,7 +18,8 @@ name and its external id (the `id` column) or, failing that, its text, time and 
 same file twice, or an export that overlaps an earlier one, adds nothing new.
 
 Times without an offset are local time (imports.utc_offset_hours, 7 for Việt Nam) and are stored as
-naive UTC. Accepted: ISO 8601, "dd/mm/yyyy HH:MM", epoch seconds/milliseconds, Excel date cells.
+naive UTC. Accepted: ISO 8601, "dd/mm/yyyy HH:MM", epoch seconds/milliseconds, Excel date cells, and
+Excel date numbers (a date column saved as "General": 45992 is 01/12/2025; 20,000–80,000 only).
 
 Not a collector kind (nothing is fetched): `langnghe import FILE --map … [--preview]` runs it, and so
 does the dashboard page Nhập dữ liệu (upload, mapping, preview, import) while `serve` holds the database.
@@ -535,12 +536,23 @@ def parse_time(v: Any, *, utc_offset_hours: float = 7.0) -> datetime | None:
             return v.astimezone(timezone.utc).replace(tzinfo=None)
         return v - timedelta(hours=utc_offset_hours)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if _EXCEL_SERIALS[0] <= v < _EXCEL_SERIALS[1]:  # a date cell saved as a number (column left "General")
+            return _EXCEL_EPOCH + timedelta(days=float(v)) - timedelta(hours=utc_offset_hours)
+        if v < _EPOCH_MIN:  # a year, a count, a phone number: not a time (it read as 1970)
+            return None
         secs = float(v) / 1000.0 if v > 10**11 else float(v)
         return _social.parse_iso(secs)
     s = str(v).strip()
     if re.fullmatch(r"\d{9,13}", s):
         return parse_time(int(s), utc_offset_hours=utc_offset_hours)
+    if re.fullmatch(r"\d{5}(?:[.,]\d+)?", s):
+        return parse_time(float(s.replace(",", ".")), utc_offset_hours=utc_offset_hours)
     return parse_vn_date(s, utc_offset_hours=utc_offset_hours)
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)   # day 0 of Excel's (1900) date numbers
+_EXCEL_SERIALS = (20_000, 80_000)       # 1954-10-03 … 2119-01-10 as Excel date numbers
+_EPOCH_MIN = 10**9                      # 2001-09-09 as epoch seconds: smaller numbers are not epoch times
 
 
 @dataclass(frozen=True)

@@ -312,3 +312,30 @@ def test_invisible_and_control_characters_are_dropped_from_imported_text():
     (item,), _ = imp.map_rows(rows, imp.guess_mapping(cols), _settings(), NOW)
     assert item.title == "Bụi than"
     assert item.summary == "Dân phường Vàng Danh phản ánh bụi than"
+
+
+def test_a_date_column_saved_as_numbers_is_read_as_excel_dates_not_1970():
+    """An XLSX whose date column was left 'General' holds Excel date numbers (45992 = 01/12/2025); they
+    were read as epoch seconds and the posts were stored as published on 01/01/1970 (then out of every
+    week, and first in line for the retention purge). A bare year is no date at all."""
+    import io
+
+    LATER = datetime(2026, 1, 1)
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tiêu đề", "Nội dung", "Ngày đăng"])
+    ws.append(["A", "Dân phản ánh bụi than", 45992])
+    ws.append(["B", "Dân phản ánh tiếng ồn", 45992.75])
+    ws.append(["C", "Dân phản ánh ngập", 2026])
+    buf = io.BytesIO()
+    wb.save(buf)
+    rows, cols = imp.read_bytes("x.xlsx", buf.getvalue())
+    a, b, c = imp.map_rows(rows, imp.guess_mapping(cols), _settings(), LATER)[0]
+    assert str(a.published_at) == "2025-11-30 17:00:00"          # 00:00 01/12/2025, Vietnam time
+    assert str(b.published_at) == "2025-12-01 11:00:00"          # 18:00
+    assert "unparsed_date" in c.flags and c.published_estimated
+    rows, cols = imp.read_csv("Tiêu đề,Nội dung,Ngày đăng\nA,Dân phản ánh bụi than,45992\n".encode())
+    assert str(imp.map_rows(rows, imp.guess_mapping(cols), _settings(), LATER)[0][0].published_at) == "2025-11-30 17:00:00"
