@@ -26,7 +26,7 @@ SCREENSHOT_MB = store_collab.MAX_SCREENSHOT_BYTES // (1024 * 1024)
 
 PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "analyst"}
 
-FIELD_KEYS = ("ctv_text", "ctv_place", "ctv_channel", "ctv_link")  # the form's fields, emptied after a saved report
+FIELD_KEYS = ("ctv_text", "ctv_place", "ctv_link")  # the form's text fields, emptied after a saved report
 
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
 
@@ -58,8 +58,9 @@ def render() -> None:
     db, cfg = _db_cfg()
     username, display = _user()
     if st.session_state.pop("_ctv_sent", False):  # emptied only once saved: a refused report keeps its text
-        for k in FIELD_KEYS:
-            st.session_state.pop(k, None)
+        for k in FIELD_KEYS:  # set, not deleted: the browser would send its old value back
+            st.session_state[k] = ""
+        st.session_state["ctv_channel"] = next(iter(CHANNELS.values()))
         st.session_state["_ctv_form_no"] = st.session_state.get("_ctv_form_no", 0) + 1  # a new, empty uploader
 
     labels = list(CHANNELS.values())
