@@ -127,6 +127,7 @@ def test_collect_refuses_clearly_while_serve_holds_the_db(tmp_path):
         res = cli(["--config", str(cfg), "collect", "--once"])
     assert res.returncode == 3
     assert "langnghe serve" in res.stderr
+    assert "đang được một tiến trình khác giữ" in res.stderr and "held by" not in res.stderr  # was English
 
 
 def test_bad_config_is_a_clear_error(tmp_path):
