@@ -291,6 +291,23 @@ def _position(stream: BinaryIO) -> Callable[[], float | None]:
     return lambda: min(1.0, stream.tell() / size) if size else None
 
 
+def unique_columns(names: list[str]) -> list[str]:
+    """Header names made unique by position: a repeated name gets " (2)", " (3)"…, an empty one "colN".
+    Rows are read into dicts by name, so two "Nội dung" columns (or two survey questions with the same
+    title) kept only the last one's values."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        base = name or f"col{i + 1}"
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base} ({n})"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
 def _garbled(columns: list[str]) -> None:
     if any("\x00" in c for c in columns):
         raise ImportFormatError("Tên cột chứa ký tự NUL: tệp có vẻ được lưu bằng UTF-16 (hoặc không phải tệp văn "
@@ -311,7 +328,7 @@ def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
             names = reader.fieldnames or []
         except csv.Error as exc:
             raise _csv_error(exc, lines, limits) from None
-        columns = [tidy(c) for c in names]
+        columns = unique_columns([tidy(c) for c in names])
         if not columns:
             raise ImportFormatError("Tệp CSV trống hoặc không có dòng tên cột.")
         _garbled(columns)
@@ -458,7 +475,7 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         header = next(it, None)
         if not header:
             raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
-        columns = [tidy(str(h)) if h is not None else f"col{i + 1}" for i, h in enumerate(header)]
+        columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
         state = {"n": 1}
 
         def position() -> float | None:

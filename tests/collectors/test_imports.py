@@ -339,3 +339,22 @@ def test_a_date_column_saved_as_numbers_is_read_as_excel_dates_not_1970():
     assert "unparsed_date" in c.flags and c.published_estimated
     rows, cols = imp.read_csv("Tiêu đề,Nội dung,Ngày đăng\nA,Dân phản ánh bụi than,45992\n".encode())
     assert str(imp.map_rows(rows, imp.guess_mapping(cols), _settings(), LATER)[0][0].published_at) == "2025-11-30 17:00:00"
+
+
+def test_repeated_column_names_keep_every_columns_values():
+    """Two columns named "Nội dung" (or two blank headers) read into one dict key: only the last column's
+    values were kept and the first column's text was lost without a word."""
+    rows, cols = imp.read_csv("Tiêu đề,Nội dung,Nội dung,,\nA,phần một,phần hai,x,y\n".encode())
+    assert cols == ["Tiêu đề", "Nội dung", "Nội dung (2)", "col4", "col5"]
+    assert rows == [{"Tiêu đề": "A", "Nội dung": "phần một", "Nội dung (2)": "phần hai", "col4": "x", "col5": "y"}]
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Câu 1", "Câu 1", ""])
+    wb.active.append(["a", "b", "c"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert imp.read_bytes("x.xlsx", buf.getvalue()) == ([{"Câu 1": "a", "Câu 1 (2)": "b", "col3": "c"}],
+                                                        ["Câu 1", "Câu 1 (2)", "col3"])
