@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from store.db import dicts
 from vocab.alerts import NewAlert
+from vocab.folding import fold
 from vocab.timefmt import to_local, to_utc
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
         return False
     if s.topics and not set(s.topics) & set(alert.topics):
         return False
-    if s.places and not any(any(p in ap for ap in alert.places) for p in s.places):
+    if s.places and not any(any(fold(p) in fold(ap) for ap in alert.places) for p in s.places):  # "vang danh" too
         return False
     if s.watchlists and int((alert.details or {}).get("watchlist_id", -1)) not in s.watchlists:
         return False

@@ -301,3 +301,14 @@ def test_a_webhook_to_the_servers_own_network_is_refused(env, monkeypatch):
         assert notify.deliver(opened, db, now=NOW + timedelta(hours=1))["sent"] == 1 and got == ["/hook"]
     finally:
         srv.shutdown()
+
+
+def test_a_place_typed_in_lower_case_or_without_diacritics_still_matches(env):
+    """The places filter matched only the exact spelling: 'vàng danh' or 'Vang Danh' never received the
+    alerts of 'Phường Vàng Danh', and nothing said so."""
+    _, db = env
+    for address, place in (("lower", "vàng danh"), ("plain", "Vang Danh"), ("other", "Yên Tử")):
+        subscribe(db, address=address, places=(place,))
+    raise_one(db)
+    with db.read() as cur:
+        assert sorted(r["address"] for r in store_notify.due_rows(cur, NOW)) == ["lower", "plain"]
