@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from collectors.encoding import decode
-from langnghe.commands._files import open_error
+from langnghe.commands._files import open_error, out_dir_error
 from vocab.config import Config
 
 
@@ -74,6 +74,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if bad or not formats:
         print(f"langnghe report: định dạng không hợp lệ: {','.join(bad) or '(trống)'} (chọn trong {','.join(allowed)})",
               file=sys.stderr)
+        return 2
+    if (why := out_dir_error(args.out)):
+        print(f"langnghe report: {why}", file=sys.stderr)
         return 2
     s = ReportSettings.from_config(cfg, **({"charts": False} if args.no_charts else {}))
     proposals = None

@@ -178,3 +178,13 @@ def test_cli_proposals_file_missing_or_saved_as_windows_1258(small_db, tmp_path,
     assert main([*args, "--proposals-file", str(legacy)]) == 0
     body = "\n".join(p.text for p in docx.Document(str(out / f"bao-cao-tuan-{WEEK}.docx")).paragraphs)
     assert "Kiến nghị kiểm tra xe chở than ở Vàng Danh." in body
+
+
+def test_cli_out_that_is_a_file_is_a_clear_error(small_db, tmp_path, capsys):
+    """`report weekly --out` naming an existing file ended in a FileExistsError traceback."""
+    path, _ = small_db
+    taken = tmp_path / "bao-cao"
+    taken.write_text("x")
+    assert main(["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(taken), "--no-charts"]) == 2
+    err = capsys.readouterr().err
+    assert "là một tệp, không phải thư mục" in err and "Traceback" not in err
