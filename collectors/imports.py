@@ -413,7 +413,7 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
                                f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
         for n, r in enumerate(ijson.items(text, "item", use_float=True), 1):
-            row = r if isinstance(r, dict) else {"_value": r}
+            row = r if isinstance(r, dict) else {"_error": f"element {n}: not an object"}  # said as such, not "no text"
             _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
             yield row
     except ijson.JSONError as exc:

@@ -358,3 +358,12 @@ def test_repeated_column_names_keep_every_columns_values():
     wb.save(buf)
     assert imp.read_bytes("x.xlsx", buf.getvalue()) == ([{"Câu 1": "a", "Câu 1 (2)": "b", "col3": "c"}],
                                                         ["Câu 1", "Câu 1 (2)", "col3"])
+
+
+def test_json_array_elements_that_are_not_objects_are_skipped_for_that_reason():
+    """A JSON array of strings or numbers was skipped as 'no title or text', which sent staff looking
+    for an empty column instead of at the file's shape."""
+    rows, _ = imp.read_bytes("x.json", '[{"text": "Bụi than ở Vàng Danh"}, "chuỗi", 5]'.encode())
+    items, skipped = imp.map_rows(rows, {"text": "text"}, _settings(), NOW)
+    assert len(items) == 1 and skipped == {"not an object": 2}
+    assert imp.skip_label("not an object") == "dòng JSON không phải một đối tượng"
