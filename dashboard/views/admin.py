@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
-from orchestration.accounts import ROLES, AuthError, AuthService, AuthSettings
+from orchestration.accounts import ROLES, AuthError, AuthService, AuthSettings, check_password_strength
 from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
@@ -82,6 +82,8 @@ def _users() -> None:
                 new_pw = st.text_input("Đặt lại mật khẩu (để trống nếu không đổi)", type="password")
                 if st.form_submit_button("Lưu"):
                     def go() -> None:
+                        if new_pw:  # before any change: a refused password left the new role saved, unsaid
+                            check_password_strength(new_pw, _auth().s.min_password_length)
                         actions.update_user(data.db(), _auth(), me, who, role=new_role, active=active)
                         if new_pw:
                             actions.reset_password(data.db(), _auth(), me, who, new_pw)

@@ -666,3 +666,18 @@ def test_explorer_masks_private_authors_unless_revealed(demo_env):
     at.toggle(key=f"reveal_{item_id}").set_value(True).run()
     no_exception(at)
     assert author in " ".join(c.value for c in at.caption)
+
+
+def test_admin_edit_with_a_too_short_password_changes_nothing(demo_env):
+    """Changing a role and typing a too-short new password in one "Lưu" saved the role, then said only
+    'Mật khẩu phải dài ít nhất…': the admin believed nothing had changed."""
+    demo_env.auth.create_user("phamhoa", "mat-khau-ban-dau-1", "viewer", by="test")
+    at = demo_env.page("admin", "admin").run()
+    at.selectbox(key="user_pick").set_value("phamhoa").run()
+    [s for s in at.selectbox if s.label == "Vai trò"][-1].set_value("analyst")   # the edit form's, not the new user's
+    next(t for t in at.text_input if t.label.startswith("Đặt lại mật khẩu")).set_value("ngan")
+    next(b for b in at.button if b.label == "Lưu").click().run()
+    no_exception(at)
+    assert any("ít nhất" in e.value for e in at.error)
+    with demo_env.db.read() as cur:
+        assert store_users.get_user(cur, "phamhoa")["role"] == "viewer"
