@@ -72,9 +72,8 @@ def render() -> None:
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
     try:
-        with imp.open_table(up.name, up, cfg.imports) as table:
-            pv = imp.preview(table.rows, columns, mapping, settings, data.now(), n=cfg.imports.preview_rows,
-                             chunk_rows=cfg.imports.chunk_rows)
+        pv = data.import_preview(up.file_id, up.name, up, tuple(sorted(mapping.items())), settings,
+                                 cfg.imports.preview_rows, cfg.imports.chunk_rows)
     except imp.ImportFormatError as exc:
         st.error(f"Không đọc được tệp: {exc}")
         return
