@@ -256,6 +256,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
         except (SurveyError, PermissionError, ValueError) as exc:
             st.error(f"Không nhập được: {exc} Không có gì được ghi.")
             return
+        st.session_state["sv_pick"] = res.survey_id  # show the wave just imported, not the one picked before
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"
                      + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else "."))
         st.rerun()

@@ -55,3 +55,18 @@ def test_the_files_words_are_shown_as_text_not_markdown(env, tmp_path):
     shown = [m.value for m in at.markdown]
     assert any("Ý kiến số 1 về" in v for v in shown)
     assert not [v for v in shown if "](http" in v or "<small>" in v]
+
+
+def test_after_an_import_the_page_shows_the_survey_just_imported(env):
+    """After 'Đã nhập «…», đợt 1', the page kept showing the survey picked before, so staff read another
+    survey's figures under the success message."""
+    env.add_users()
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = env.page("surveys", "analyst").run()
+    at.selectbox(key="sv_pick").set_value(1).run()
+    rows = ["Mức độ hài lòng,Ý kiến khác"] + [f"{['Hài lòng', 'Bình thường'][i % 2]},ý kiến {i}" for i in range(30)]
+    at.file_uploader(key="sv_file").set_value(("hai-long.csv", "\n".join(rows).encode(), "text/csv")).run()
+    next(b for b in at.button if b.label == "Nhập khảo sát").click().run()
+    no_exception(at)
+    assert at.selectbox(key="sv_pick").value == 3
+    assert any("Đã nhập «hai-long»" in s.value for s in at.success)
