@@ -62,15 +62,20 @@ def _users() -> None:
     st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
                "và thiết lập.")
     left, right = st.columns(2)
-    with left, st.form("user_add", enter_to_submit=False, clear_on_submit=True):
+    if st.session_state.pop("_user_added", False):  # emptied only once created: a refusal keeps what was typed
+        for k in ("ua_name", "ua_display", "ua_pw"):
+            st.session_state[k] = ""
+    with left, st.form("user_add", enter_to_submit=False):
         st.markdown("**Thêm người dùng**")
-        name = st.text_input("Tên đăng nhập (chữ thường không dấu)")
-        display = st.text_input("Họ tên hiển thị")
+        name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
+        display = st.text_input("Họ tên hiển thị", key="ua_display")
         role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get)
-        pw = st.text_input("Mật khẩu ban đầu", type="password")
+        pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
         if st.form_submit_button("Tạo tài khoản", type="primary"):
-            _do(lambda: actions.create_user(data.db(), _auth(), me, name, pw, role, display or None),
-                f"Đã tạo tài khoản {name.strip().lower()}.")
+            def add() -> None:
+                actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
+                st.session_state["_user_added"] = True
+            _do(add, f"Đã tạo tài khoản {name.strip().lower()}.")
     with right:
         if len(users):
             who = st.selectbox("Sửa tài khoản", list(users["username"]), key="user_pick")

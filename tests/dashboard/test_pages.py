@@ -699,3 +699,25 @@ def test_import_page_reads_the_file_once_not_on_every_click(demo_env, monkeypatc
     at.run()
     no_exception(at)
     assert {m.label: m.value for m in at.metric}["Nhập được"] == "1" and len(calls) == 1
+
+
+def test_admin_add_user_refused_keeps_the_name_and_a_created_one_empties_the_form(demo_env):
+    """A refused new account (password too short, name taken) emptied the whole form: the admin typed
+    the name and full name again."""
+    at = demo_env.page("admin", "admin").run()
+
+    def field(label: str):  # type: ignore[no-untyped-def]
+        return next(t for t in at.text_input if t.label == label)
+
+    field("Tên đăng nhập (chữ thường không dấu)").set_value("phamhoa")
+    field("Họ tên hiển thị").set_value("Phạm Thu Hoa")
+    field("Mật khẩu ban đầu").set_value("ngan")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    assert any("ít nhất" in e.value for e in at.error)
+    assert field("Tên đăng nhập (chữ thường không dấu)").value == "phamhoa"
+    assert field("Họ tên hiển thị").value == "Phạm Thu Hoa"
+    field("Mật khẩu ban đầu").set_value("mat-khau-ban-dau-1")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    no_exception(at)
+    assert demo_env.auth.login("phamhoa", "mat-khau-ban-dau-1").ok
+    assert field("Tên đăng nhập (chữ thường không dấu)").value == "" and field("Mật khẩu ban đầu").value == ""
