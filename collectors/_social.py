@@ -17,7 +17,6 @@ import gzip
 import json
 import re
 import time
-import unicodedata
 from datetime import datetime, timezone
 from collections import Counter
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
     Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
-from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy
+from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible
 from vocab.config import SourceConfig
 from vocab.timefmt import VN_TZ
 
@@ -139,7 +138,7 @@ def make_item(
     if not is_http_url(url) and not url.startswith("urn:"):
         raise SkipItem("no http(s) link")
     title = tidy(title)
-    text = unicodedata.normalize("NFC", text or "").strip()
+    text = visible(text).strip()
     if not title and not text:
         raise SkipItem("no title or text")
     if not title:

@@ -18,7 +18,8 @@ name and its external id (the `id` column) or, failing that, its text, time and 
 same file twice, or an export that overlaps an earlier one, adds nothing new.
 
 Times without an offset are local time (imports.utc_offset_hours, 7 for Việt Nam) and are stored as
-naive UTC. Accepted: ISO 8601, "dd/mm/yyyy HH:MM", epoch seconds/milliseconds, Excel date cells.
+naive UTC. Accepted: ISO 8601, "dd/mm/yyyy HH:MM", epoch seconds/milliseconds, Excel date cells, and
+Excel date numbers (a date column saved as "General": 45992 is 01/12/2025; 20,000–80,000 only).
 
 Not a collector kind (nothing is fetched): `langnghe import FILE --map … [--preview]` runs it, and so
 does the dashboard page Nhập dữ liệu (upload, mapping, preview, import) while `serve` holds the database.
@@ -91,6 +92,18 @@ def source_type_of_outlet(outlet: str) -> str | None:
     return None
 
 
+# why a row was skipped (SkipItem reasons, kept as codes in import_log) → what staff read
+SKIP_LABELS = {
+    "no title or text": "không có tiêu đề và nội dung",
+    "not JSON": "dòng không phải JSON",
+    "not an object": "dòng JSON không phải một đối tượng",
+}
+
+
+def skip_label(reason: str) -> str:
+    return SKIP_LABELS.get(reason, reason)
+
+
 class ImportFormatError(ValueError):
     """The file cannot be read as CSV, JSONL or XLSX, or the mapping is wrong."""
 
@@ -102,13 +115,13 @@ def parse_mapping(spec: str) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise ImportFormatError(f"mapping part {part!r} is not field=column")
+            raise ImportFormatError(f"Phần ánh xạ «{part.strip()}» không có dạng trường=cột.")
         k, v = part.split("=", 1)
         k, v = k.strip(), v.strip()
         if k not in FIELDS:
-            raise ImportFormatError(f"unknown field {k!r}; fields: {', '.join(FIELDS)}")
+            raise ImportFormatError(f"Không có trường «{k}»; các trường: {', '.join(FIELDS)}.")
         if not v:
-            raise ImportFormatError(f"field {k!r} has no column")
+            raise ImportFormatError(f"Trường «{k}» chưa có tên cột.")
         out[k] = v
     return out
 
@@ -128,10 +141,11 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
 
 def check_mapping(mapping: Mapping[str, str], columns: list[str]) -> None:
     if "text" not in mapping and "title" not in mapping:
-        raise ImportFormatError("map at least text= or title= to a column")
+        raise ImportFormatError("Cần chọn cột cho ít nhất nội dung (text=) hoặc tiêu đề (title=); các cột của "
+                                f"tệp: {', '.join(columns) or '(không có)'}.")
     missing = [f"{k}={v}" for k, v in mapping.items() if not _has_column(v, columns)]
     if missing:
-        raise ImportFormatError(f"columns not in the file: {', '.join(missing)}; columns: {', '.join(columns)}")
+        raise ImportFormatError(f"Tệp không có cột: {', '.join(missing)}; các cột của tệp: {', '.join(columns)}.")
 
 
 def _has_column(col: str, columns: list[str]) -> bool:
@@ -189,7 +203,7 @@ def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
             yield table
         return
     else:
-        raise ImportFormatError(f"unsupported file type {suffix!r}: use CSV, JSONL or XLSX")
+        raise ImportFormatError(f"Không nhận loại tệp «{suffix or '(không có đuôi)'}»: hãy dùng CSV, JSONL hoặc XLSX.")
     with opener(stream, limits) as table:
         yield table
 
@@ -277,6 +291,23 @@ def _position(stream: BinaryIO) -> Callable[[], float | None]:
     return lambda: min(1.0, stream.tell() / size) if size else None
 
 
+def unique_columns(names: list[str]) -> list[str]:
+    """Header names made unique by position: a repeated name gets " (2)", " (3)"…, an empty one "colN".
+    Rows are read into dicts by name, so two "Nội dung" columns (or two survey questions with the same
+    title) kept only the last one's values."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        base = name or f"col{i + 1}"
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base} ({n})"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
 def _garbled(columns: list[str]) -> None:
     if any("\x00" in c for c in columns):
         raise ImportFormatError("Tên cột chứa ký tự NUL: tệp có vẻ được lưu bằng UTF-16 (hoặc không phải tệp văn "
@@ -297,9 +328,9 @@ def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
             names = reader.fieldnames or []
         except csv.Error as exc:
             raise _csv_error(exc, lines, limits) from None
-        columns = [tidy(c) for c in names]
+        columns = unique_columns([tidy(c) for c in names])
         if not columns:
-            raise ImportFormatError("CSV has no header row")
+            raise ImportFormatError("Tệp CSV trống hoặc không có dòng tên cột.")
         _garbled(columns)
         reader.fieldnames = columns
         lines.record = 0
@@ -325,7 +356,7 @@ def _csv_error(exc: csv.Error, lines: _Lines, limits: ImportsConfig) -> ImportFo
         limit = min(limits.max_cell_chars, csv.field_size_limit())
         return ImportLimitError(f"Một ô ở dòng {_vn(lines.line_no)} dài quá giới hạn {_vn(limit)} ký tự "
                                 f"(imports.max_cell_chars).")
-    return ImportFormatError(f"CSV error at line {lines.line_no}: {exc}")
+    return ImportFormatError(f"Tệp CSV lỗi ở dòng {_vn(lines.line_no)} ({exc}).")
 
 
 @contextmanager
@@ -382,11 +413,11 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
                                f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
         for n, r in enumerate(ijson.items(text, "item", use_float=True), 1):
-            row = r if isinstance(r, dict) else {"_value": r}
+            row = r if isinstance(r, dict) else {"_error": f"element {n}: not an object"}  # said as such, not "no text"
             _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
             yield row
     except ijson.JSONError as exc:
-        raise ImportFormatError(f"not JSON: {str(exc).splitlines()[0]}") from None
+        raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
 
 
 def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
@@ -398,7 +429,7 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     try:
         infos = zipfile.ZipFile(stream).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFormatError(f"not a readable XLSX file ({type(exc).__name__})") from None
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
     total = sum(i.file_size for i in infos)
     limit_mb = limits.max_uncompressed_mb
     if total > limit_mb * 1e6:
@@ -419,7 +450,7 @@ def _check_zip_directory(stream: BinaryIO) -> None:
     stream.seek(0)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise ImportFormatError("not a readable XLSX file (no zip directory)")
+        raise ImportFormatError("Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX (không có mục lục zip).")
     parts, dir_size = struct.unpack_from("<HI", tail, at + 10)
     if parts > _ZIP_MAX_PARTS or dir_size > _ZIP_MAX_PARTS * 1024:
         raise ImportLimitError(f"Tệp XLSX có {_vn(parts)} phần, quá giới hạn {_vn(_ZIP_MAX_PARTS)} phần.")
@@ -433,7 +464,7 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
     try:
         wb = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
-        raise ImportFormatError(f"not a readable XLSX file ({type(exc).__name__})") from None
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
     try:
         if sheet and sheet not in wb.sheetnames:
             raise ImportFormatError(f"Không có trang tính «{sheet}»; các trang: {', '.join(wb.sheetnames)}.")
@@ -443,8 +474,8 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if not header:
-            raise ImportFormatError("the sheet is empty")
-        columns = [tidy(str(h)) if h is not None else f"col{i + 1}" for i, h in enumerate(header)]
+            raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
+        columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
         state = {"n": 1}
 
         def position() -> float | None:
@@ -522,12 +553,23 @@ def parse_time(v: Any, *, utc_offset_hours: float = 7.0) -> datetime | None:
             return v.astimezone(timezone.utc).replace(tzinfo=None)
         return v - timedelta(hours=utc_offset_hours)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if _EXCEL_SERIALS[0] <= v < _EXCEL_SERIALS[1]:  # a date cell saved as a number (column left "General")
+            return _EXCEL_EPOCH + timedelta(days=float(v)) - timedelta(hours=utc_offset_hours)
+        if v < _EPOCH_MIN:  # a year, a count, a phone number: not a time (it read as 1970)
+            return None
         secs = float(v) / 1000.0 if v > 10**11 else float(v)
         return _social.parse_iso(secs)
     s = str(v).strip()
     if re.fullmatch(r"\d{9,13}", s):
         return parse_time(int(s), utc_offset_hours=utc_offset_hours)
+    if re.fullmatch(r"\d{5}(?:[.,]\d+)?", s):
+        return parse_time(float(s.replace(",", ".")), utc_offset_hours=utc_offset_hours)
     return parse_vn_date(s, utc_offset_hours=utc_offset_hours)
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)   # day 0 of Excel's (1900) date numbers
+_EXCEL_SERIALS = (20_000, 80_000)       # 1954-10-03 … 2119-01-10 as Excel date numbers
+_EPOCH_MIN = 10**9                      # 2001-09-09 as epoch seconds: smaller numbers are not epoch times
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,26 @@ _TRACKING = re.compile(r"^(utm_|fbclid$|gclid$|zarsrc$|zalo_|_ga$|ref$|source$|m
 _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
 
 
+# Control characters and invisible format characters (zero-width spaces and joiners, soft hyphen, bidi
+# overrides, BOM) come in with pasted and exported text: they hide words from search and place matching
+# ("Vàng\u200bDanh", a trick to slip past keyword filters), can reorder what staff read, and break XML.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+
+
 def nfc(s: str | None) -> str:
     return unicodedata.normalize("NFC", s or "")
 
 
+def visible(s: str | None) -> str:
+    """NFC text without control or invisible characters; vertical tabs, form feeds and line/paragraph
+    separators become spaces (tab and newline stay)."""
+    return nfc(_INVISIBLE.sub("", _ODD_SPACE.sub(" ", s or "")))
+
+
 def tidy(s: str | None) -> str:
-    """NFC, HTML entities unescaped, whitespace collapsed."""
-    return _WS.sub(" ", nfc(html.unescape(s or ""))).strip()
+    """NFC, HTML entities unescaped, invisible characters dropped, whitespace collapsed."""
+    return _WS.sub(" ", visible(html.unescape(s or ""))).strip()
 
 
 class _Text(HTMLParser):

@@ -359,6 +359,18 @@ def author_masking() -> dict[str, Any]:
             "mask_mentions": bool(priv.get("mask_mentions", True))}
 
 
+@st.cache_data(max_entries=2, show_spinner="Đang đọc tệp…")
+def import_preview(file_id: str, file_name: str, _stream: Any, mapping: tuple[tuple[str, str], ...], settings: Any,
+                   n: int, chunk_rows: int) -> Any:
+    """The Nhập dữ liệu page's preview of one upload (its file_id) with one mapping and settings. The whole
+    file is read for it (a 50 MB CSV takes about 20 s), and the page reran it on every click of any of its
+    widgets; an unreadable file raises, and is not cached."""
+    from collectors import imports as imp
+
+    with imp.open_table(file_name, _stream, config().imports) as table:
+        return imp.preview(table.rows, table.columns, dict(mapping), settings, now(), n=n, chunk_rows=chunk_rows)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def recent_imports(limit: int = 20) -> list[dict[str, Any]]:
     from store import imports as store_imports

@@ -54,6 +54,14 @@ def save(user: User, sub: store_notify.Subscription) -> int:
         raise ValueError(f"Kênh không hợp lệ: {sub.channel}")
     if not sub.address.strip():
         raise ValueError("Cần địa chỉ nhận (thư điện tử, mã nhóm Telegram, địa chỉ webhook, mã người dùng Zalo).")
+    if sub.mode == "daily" and store_notify.hhmm(sub.daily_at) is None:
+        raise ValueError(f"Giờ gửi gộp ngày «{sub.daily_at}» phải có dạng giờ:phút, ví dụ 07:30.")
+    if sub.quiet_start or sub.quiet_end:
+        if store_notify.hhmm(sub.quiet_start) is None or store_notify.hhmm(sub.quiet_end) is None:
+            raise ValueError("Giờ yên lặng cần cả giờ bắt đầu và giờ kết thúc, dạng giờ:phút, ví dụ 22:00 đến 06:00.")
+    refused = notify_service.address_refusal(data.config(), sub.channel, sub.address)
+    if refused:
+        raise ValueError(refused)
     with data.db().write() as cur:
         sid = store_notify.save_subscription(cur, sub)
         store_users.audit(cur, user.username, "notify_subscription", f"subscription:{sid}",

@@ -12,6 +12,7 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from collectors.imports import SKIP_LABELS
 from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
 from vocab.numbers import number  # noqa: F401
@@ -119,12 +120,7 @@ def fmt_time(dt: Any, with_date: bool = True) -> str:
 
 
 # Why an entry or a row was skipped (collectors raise SkipItem with these short English reasons).
-SKIP_REASONS = {
-    "no title or text": "không có tiêu đề và nội dung",
-    "no http(s) link": "liên kết không phải http(s)",
-    "not JSON": "dòng không phải JSON",
-    "not an object": "dòng JSON không phải một đối tượng",
-}
+SKIP_REASONS = {**SKIP_LABELS, "no http(s) link": "liên kết không phải http(s)"}
 
 
 def skip_label(reason: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -176,8 +177,46 @@ def hour_axis(hours: list[Any], **kw: Any) -> dict[str, Any]:
     return {**kw, "range": [lo - pd.Timedelta(hours=1), hi + pd.Timedelta(hours=1)], "dtick": HOUR_MS * step}
 
 
+# A cell Excel or LibreOffice would run as a formula when a downloaded CSV is opened: = and @ always,
+# + and - unless the cell is just a signed number ("+25%", "-3"). Tab and CR start DDE payloads too.
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?!\s?[\d.,]+\s?%?$))")
+
+
+def inert_cell(v: Any) -> Any:
+    """Text that would start a spreadsheet formula, kept as text by a leading apostrophe (the OWASP CSV
+    injection rule). Numbers, dates and ordinary text are returned as they are."""
+    return "'" + v if isinstance(v, str) and _FORMULA.match(v) else v
+
+
+def csv_safe(data: Any) -> Any:
+    """`data` with every text cell, column name and index label made inert (inert_cell): the table's own
+    download button writes cells as they are, and feed titles, imported rows, survey answers and audit
+    notes come from outside ('=HYPERLINK("http://…?"&A1,"Xem")' leaks the sheet when opened in Excel)."""
+    if not isinstance(data, pd.DataFrame):
+        return data
+    out = data.copy(deep=False)
+    for c in out.columns:
+        if _texty(out[c].dtype):
+            out[c] = out[c].map(inert_cell)
+    if not isinstance(out.columns, pd.MultiIndex):
+        out.columns = [inert_cell(c) for c in out.columns]
+    if _texty(out.index.dtype) and not isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.map(inert_cell).rename(out.index.name)
+    return out
+
+
+def _texty(dtype: Any) -> bool:
+    return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or \
+        isinstance(dtype, pd.CategoricalDtype)
+
+
+def dataframe(data: Any, **kw: Any) -> Any:
+    """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe."""
+    return st.dataframe(csv_safe(data), **kw)
+
+
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
-    st.dataframe(items_view(df, **kw), hide_index=True, width="stretch", column_config=ITEM_COLUMNS,
+    dataframe(items_view(df, **kw), hide_index=True, width="stretch", column_config=ITEM_COLUMNS,
                  height=height or "auto", key=key, placeholder="—")
 
 

@@ -80,9 +80,10 @@ class AuthSettings:
         raw = {**AUTH_DEFAULTS, **section(cfg, "auth")}
         unknown = set(raw) - set(AUTH_DEFAULTS)
         if unknown:
-            raise ValueError(f"[auth] unknown setting(s): {', '.join(sorted(unknown))}")
+            raise ValueError(f"[auth] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
+                             "vocab/langnghe.toml)")
         if isinstance(raw["trusted_proxies"], str):
-            raise ValueError("[auth] trusted_proxies: a list of addresses, e.g. [\"127.0.0.1\"]")
+            raise ValueError("[auth] trusted_proxies phải là danh sách địa chỉ, ví dụ [\"127.0.0.1\"]")
         return cls(**{k: type(AUTH_DEFAULTS[k])(v) for k, v in raw.items()})
 
     def lock_until(self, failures: int, last_failed_at: datetime | None) -> datetime | None:
@@ -155,7 +156,7 @@ def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddre
     try:
         return tuple(ipaddress.ip_network(t.strip(), strict=False) for t in trusted)
     except ValueError as exc:
-        raise ValueError(f"[auth] trusted_proxies: {exc}") from None
+        raise ValueError(f"[auth] trusted_proxies: địa chỉ hoặc dải mạng không hợp lệ ({exc})") from None
 
 
 def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -18,12 +18,14 @@ and the scheduler's first step is a delivery pass (orchestration/jobs.py), befor
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import httpx
 
+from collectors import netguard
 from notify import message as render
 from notify import registry
 from notify.base import Message, SendError
@@ -87,6 +89,31 @@ def release_claims(db: Database) -> int:
     return len(rows)
 
 
+def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
+    """Why a subscription's address is refused (Vietnamese), or None. A webhook is any URL a signed-in
+    user types, POSTed to by the server: only public http(s) addresses, as for fetches
+    (collectors/netguard.py), unless its host is in [http] allow_private_hosts."""
+    if channel != "webhook":
+        return None
+    if not re.match(r"^https?://[^\s/]+", address.strip(), re.I):
+        return "Địa chỉ webhook phải bắt đầu bằng http:// hoặc https://."
+    return netguard.check_sync(address.strip(), netguard.parse_allow(cfg.http.allow_private_hosts))
+
+
+def _client(cfg: Config, timeout: float) -> httpx.Client:
+    """The channels' HTTP client: every request (webhook, Telegram, Zalo) checked by the public-address
+    guard just before it is sent, so an address saved earlier, or a name that now resolves to the
+    server's own network, is still refused."""
+    allow = netguard.parse_allow(cfg.http.allow_private_hosts)
+
+    def guard(request: httpx.Request) -> None:
+        why = netguard.check_sync(str(request.url), allow)
+        if why:
+            raise SendError(why)
+
+    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]})
+
+
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:
     return registry.get(channel).send(address, msg, channel_settings(cfg, channel), client)
 
@@ -112,7 +139,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     if not groups:
         return out
     hidden = _secrets(cfg)
-    with (client_factory() if client_factory else httpx.Client(timeout=s.timeout_seconds)) as client:
+    with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
         for (_, channel, address), grp in groups.items():
             ids = [r["id"] for r in grp]
             msg = replace(render.render([r for r in grp if r.get("alert_id")], s.public_url), key=delivery_key(grp))
@@ -144,7 +171,7 @@ def send_test(cfg: Config, db: Database, channel: str, address: str, username: s
     s = NotifySettings.from_config(cfg)
     msg = Message("Lắng Nghe: tin nhắn thử", f"Lắng Nghe: tin nhắn thử do {username} gửi từ trang Quản trị.", (), s.public_url)
     try:
-        with (client_factory() if client_factory else httpx.Client(timeout=s.timeout_seconds)) as client:
+        with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
             detail, ok = send_one(cfg, channel, address, msg, client), True
     except (SendError, KeyError) as exc:
         detail, ok = redact(str(exc), _secrets(cfg)), False

@@ -114,8 +114,9 @@ class Database:
         except duckdb.IOException as exc:
             if _is_lock_error(exc):
                 raise DatabaseLocked(
-                    f"{self.path} is held by another process (normally `langnghe serve`). "
-                    "Use that process, or read its snapshot (storage.snapshot_path)."
+                    f"Cơ sở dữ liệu {self.path} đang được một tiến trình khác giữ (thường là `langnghe serve`). "
+                    "Hãy làm việc này qua tiến trình đó (bảng điều khiển), hoặc đọc bản chụp của nó "
+                    "(storage.snapshot_path)."
                 ) from exc
             self._raise_storage(exc)
         except (duckdb.Error, OSError) as exc:

@@ -10,12 +10,14 @@ Outbox states: pending → sending (claimed, the channel is being called) → se
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
 from store.db import dicts
 from vocab.alerts import NewAlert
+from vocab.folding import fold
 from vocab.timefmt import to_local, to_utc
 
 if TYPE_CHECKING:
@@ -74,12 +76,20 @@ def delete_subscription(cur: "duckdb.DuckDBPyConnection", sub_id: int, username:
     cur.execute("DELETE FROM subscriptions WHERE id = ? AND username = ?", [sub_id, username])
 
 
-def _hhmm(s: str) -> tuple[int, int] | None:
-    try:
-        h, m = s.split(":")
-        return int(h), int(m)
-    except (ValueError, AttributeError):
+def hhmm(s: str | None) -> tuple[int, int] | None:
+    """'HH:MM' (also '7:30', '22h00', '24:00' for midnight) → (hour, minute); None for anything else.
+    Never raises: quiet hours and the digest time are read inside raise_alert's transaction, and one
+    subscription's '24:00' or '22:60' made every alert fail to be raised."""
+    m = re.fullmatch(r"\s*(\d{1,2})\s*[:hHgG]\s*(\d{2})\s*", s or "")
+    if not m:
         return None
+    h, mi = int(m.group(1)), int(m.group(2))
+    if (h, mi) == (24, 0):
+        h = 0
+    return (h, mi) if h < 24 and mi < 60 else None
+
+
+_hhmm = hhmm
 
 
 def in_quiet_hours(s: Subscription, at_utc: datetime) -> bool:
@@ -97,7 +107,7 @@ def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
         return False
     if s.topics and not set(s.topics) & set(alert.topics):
         return False
-    if s.places and not any(any(p in ap for ap in alert.places) for p in s.places):
+    if s.places and not any(any(fold(p) in fold(ap) for ap in alert.places) for p in s.places):  # "vang danh" too
         return False
     if s.watchlists and int((alert.details or {}).get("watchlist_id", -1)) not in s.watchlists:
         return False

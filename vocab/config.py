@@ -148,6 +148,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 _COERCE = {float: (int, float), int: (int,), bool: (bool,), str: (str,)}
 _STR_TUPLE = tuple[str, ...]
+_TYPE_WORDS = {float: "một số", int: "một số nguyên", bool: "true hoặc false", str: "một chuỗi trong ngoặc kép"}
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
@@ -155,7 +156,8 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = set(data) - known
     if unknown:
-        raise ConfigError(f"[{where}] unknown setting(s): {', '.join(sorted(unknown))}")
+        raise ConfigError(f"[{where}] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
+                          "vocab/langnghe.toml)")
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
         if f.name not in data:
@@ -165,17 +167,18 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
         ok = _COERCE.get(typ)
         if ok is not None:
             if typ is not bool and isinstance(value, bool) or not isinstance(value, ok):
-                raise ConfigError(f"[{where}] {f.name} must be {typ.__name__}, got {value!r}")
+                raise ConfigError(f"[{where}] {f.name} phải là {_TYPE_WORDS[typ]}, không phải {value!r}")
             value = typ(value)
         elif typ == _STR_TUPLE:  # a TOML list of strings, kept hashable
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"[{where}] {f.name} must be a list of strings, got {value!r}")
+                raise ConfigError(f"[{where}] {f.name} phải là danh sách chuỗi, ví dụ [\"a\", \"b\"], không phải {value!r}")
             value = tuple(value)
         kwargs[f.name] = value
     try:
         return cls(**kwargs)
     except TypeError as exc:  # a required key is missing
-        raise ConfigError(f"[{where}] {exc}") from None
+        missing = ", ".join(re.findall(r"'(\w+)'", str(exc))) or str(exc)
+        raise ConfigError(f"[{where}] thiếu thiết lập bắt buộc: {missing}") from None
 
 
 SECTIONS: dict[str, type] = {
@@ -200,9 +203,9 @@ def parse(data: dict[str, Any]) -> Config:
     for i, raw in enumerate(data.get("sources", [])):
         src = _build(SourceConfig, raw, f"sources[{i}]")
         if src.name in seen:
-            raise ConfigError(f"[sources] duplicate source name {src.name!r}")
+            raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
         if src.source_type not in ("press", "social"):
-            raise ConfigError(f"[sources] {src.name}: source_type must be 'press' or 'social'")
+            raise ConfigError(f"[sources] {src.name}: source_type phải là 'press' (báo chí) hoặc 'social' (mạng xã hội)")
         seen.add(src.name)
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
@@ -227,7 +230,7 @@ def parse_host_entries(entries: Iterable[str]) -> frozenset[tuple[str, int | Non
             try:
                 host, port = str(ipaddress.IPv6Address(entry)), None  # bare IPv6 such as ::1
             except ValueError:
-                raise ValueError(f"allow_private_hosts: {raw!r} is not 'host' or 'host:port'") from None
+                raise ValueError(f"allow_private_hosts: {raw!r} không có dạng 'host' hoặc 'host:port'") from None
         out.add((canonical_host(host), int(port) if port else None))
     return frozenset(out)
 
@@ -287,9 +290,9 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
+        raise ConfigError(f"không có tệp cấu hình {path}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: không đọc được TOML ({exc})") from None
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Config:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
-from orchestration.accounts import ROLES, AuthError, AuthService, AuthSettings
+from orchestration.accounts import ROLES, AuthError, AuthService, AuthSettings, check_password_strength
 from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
@@ -49,7 +49,7 @@ def _users() -> None:
     users = data.users()
     me = gate.current_user()
     if len(users):
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Tên đăng nhập": users["username"],
             "Họ tên": users["display_name"],
             "Vai trò": [ROLE_LABELS.get(r, r) for r in users["role"]],
@@ -62,15 +62,20 @@ def _users() -> None:
     st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
                "và thiết lập.")
     left, right = st.columns(2)
-    with left, st.form("user_add", enter_to_submit=False, clear_on_submit=True):
+    if st.session_state.pop("_user_added", False):  # emptied only once created: a refusal keeps what was typed
+        for k in ("ua_name", "ua_display", "ua_pw"):
+            st.session_state[k] = ""
+    with left, st.form("user_add", enter_to_submit=False):
         st.markdown("**Thêm người dùng**")
-        name = st.text_input("Tên đăng nhập (chữ thường không dấu)")
-        display = st.text_input("Họ tên hiển thị")
+        name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
+        display = st.text_input("Họ tên hiển thị", key="ua_display")
         role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get)
-        pw = st.text_input("Mật khẩu ban đầu", type="password")
+        pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
         if st.form_submit_button("Tạo tài khoản", type="primary"):
-            _do(lambda: actions.create_user(data.db(), _auth(), me, name, pw, role, display or None),
-                f"Đã tạo tài khoản {name.strip().lower()}.")
+            def add() -> None:
+                actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
+                st.session_state["_user_added"] = True
+            _do(add, f"Đã tạo tài khoản {name.strip().lower()}.")
     with right:
         if len(users):
             who = st.selectbox("Sửa tài khoản", list(users["username"]), key="user_pick")
@@ -82,6 +87,8 @@ def _users() -> None:
                 new_pw = st.text_input("Đặt lại mật khẩu (để trống nếu không đổi)", type="password")
                 if st.form_submit_button("Lưu"):
                     def go() -> None:
+                        if new_pw:  # before any change: a refused password left the new role saved, unsaid
+                            check_password_strength(new_pw, _auth().s.min_password_length)
                         actions.update_user(data.db(), _auth(), me, who, role=new_role, active=active)
                         if new_pw:
                             actions.reset_password(data.db(), _auth(), me, who, new_pw)
@@ -96,7 +103,7 @@ def _lockouts() -> None:
     if not locked:
         st.caption("Không có tài khoản nào đang bị tạm khóa đăng nhập.")
         return
-    st.dataframe(pd.DataFrame({
+    ui.dataframe(pd.DataFrame({
         "Tên đăng nhập": [p["username"] for p in locked],
         "Địa chỉ": [p["client"] or "không rõ" for p in locked],
         "Số lần sai liên tiếp": [int(p["failures"]) for p in locked],
@@ -208,13 +215,13 @@ def _audit() -> None:
         st.table(recent.set_index("Thời gian"))
         if len(df) > 15:
             with st.expander(f"Toàn bộ nhật ký ({len(df)} thao tác): lọc, sắp xếp, tải về"):
-                st.dataframe(df, hide_index=True, width="stretch", placeholder="—", height=420,
+                ui.dataframe(df, hide_index=True, width="stretch", placeholder="—", height=420,
                              column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
                                             "Nội dung": st.column_config.TextColumn(width="large")})
     logins = log["logins"]
     with st.expander(f"Lịch sử đăng nhập ({len(logins)})"):
         if len(logins):
-            st.dataframe(pd.DataFrame({
+            ui.dataframe(pd.DataFrame({
                 "Thời gian": logins["at_time"], "Tên đăng nhập": logins["username"],
                 "Địa chỉ": logins["client"].fillna("máy chủ"), "Kết quả": ["thành công" if o else "sai" for o in logins["ok"]],
             }), hide_index=True, width="stretch", placeholder="—",

@@ -42,7 +42,7 @@ def render() -> None:
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
     queue = sort_queue(df)
-    st.dataframe(
+    ui.dataframe(
         pd.DataFrame({
             "Mức": [SEVERITY_LABELS.get(s, s) for s in queue["severity"]],
             "Mã": queue["alert_id"],
@@ -126,13 +126,13 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
         complaints = data_cases.for_items(tuple(items["item_id"]))
         if len(complaints):
             st.markdown(f"**Phản ánh của người dân ({len(complaints)})** — xem và trả lời ở trang Phản ánh")
-            st.dataframe(pd.DataFrame({"Số": complaints["id"], "Nội dung": complaints["title"],
+            ui.dataframe(pd.DataFrame({"Số": complaints["id"], "Nội dung": complaints["title"],
                                        "Trạng thái": [CASE_STATES.get(s, s) for s in complaints["status"]]}),
                          hide_index=True, width="stretch")
     st.markdown("**Diễn biến xử lý**")
     hist = data.alert_history(alert_id)
     if len(hist):
-        st.dataframe(
+        ui.dataframe(
             pd.DataFrame({
                 "Thời gian": hist["at"],
                 "Người thực hiện": ["hệ thống" if u == "system" else _person(u) for u in hist["username"]],

@@ -97,7 +97,7 @@ def render() -> None:
         })
         ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
                               "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9})
-        st.dataframe(
+        ui.dataframe(
             view,
             hide_index=True, width="stretch", placeholder="—",
             column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
@@ -122,7 +122,7 @@ def render() -> None:
         })
         ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
                               "Địa bàn": 3.0, "Gần nhất": 1.5})
-        st.dataframe(
+        ui.dataframe(
             view,
             hide_index=True, width="stretch", placeholder="—",
             column_config={"Gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
@@ -146,7 +146,7 @@ def render() -> None:
         ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
                        {"Thời gian": 1.6, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
                         "Số nguồn đăng": 1.9, "Liên kết": 2.1})
-        st.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
+        ui.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
 
     st.divider()
     held = data.briefings(5)

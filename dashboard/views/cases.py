@@ -73,7 +73,7 @@ def render() -> None:
                  "tin) và từ tệp nhập hoặc báo cáo cộng tác viên đánh dấu là phản ánh." if choice == "Tất cả"
                  else "Không có phản ánh nào trong nhóm này.")
         return
-    st.dataframe(pd.DataFrame({
+    ui.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
         "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [person(u) for u in df["assignee"]],
@@ -100,7 +100,7 @@ def _figures() -> None:
     with st.expander("Số liệu 30 ngày theo kênh và theo địa bàn"):
         for by, label, fmt in (("channel", "Kênh", CHANNEL_LABELS.get), ("place", "Địa bàn", lambda k: k or "Chưa rõ")):
             t = f if by == "channel" else dc.figures(30, "place")
-            st.dataframe(pd.DataFrame({label: [fmt(k) for k in t["key"]], "Tiếp nhận": t["received"],
+            ui.dataframe(pd.DataFrame({label: [fmt(k) for k in t["key"]], "Tiếp nhận": t["received"],
                                        "Đã trả lời": t["handled"], "Đúng hạn": t["on_time"], "Quá hạn": t["overdue"],
                                        "Trung vị (giờ)": pd.to_numeric(t["median_hours"]).round(1)}), hide_index=True, width="stretch")
 
@@ -133,7 +133,7 @@ def _detail(cid: int) -> None:
                 f"{reply_status(c['reply_status'])}): {c['reply_text']}")
     ev = dc.events(cid)
     if len(ev):
-        st.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": [person(u) for u in ev["username"]],
+        ui.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": [person(u) for u in ev["username"]],
                                    "Thao tác": [ACTION_LABELS.get(a, a) for a in ev["action"]],
                                    "Sang": [STATE_LABELS.get(x, x or "") for x in ev["to_state"]],
                                    "Ghi chú": [event_note(a, n) for a, n in zip(ev["action"], ev["note"])]}), hide_index=True, width="stretch",

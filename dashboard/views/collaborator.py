@@ -15,6 +15,7 @@ import streamlit as st
 
 from collectors.base import SkipItem
 from collectors.collab import CHANNELS
+from dashboard import ui
 from orchestration import ingest
 from vocab.config import Config
 from store import collab as store_collab
@@ -24,6 +25,8 @@ from vocab.timefmt import to_local
 SCREENSHOT_MB = store_collab.MAX_SCREENSHOT_BYTES // (1024 * 1024)
 
 PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "analyst"}
+
+FIELD_KEYS = ("ctv_text", "ctv_place", "ctv_link")  # the form's text fields, emptied after a saved report
 
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
 
@@ -54,22 +57,29 @@ def render() -> None:
         (st.success if msg[0] == "ok" else st.error)(msg[1])
     db, cfg = _db_cfg()
     username, display = _user()
+    if st.session_state.pop("_ctv_sent", False):  # emptied only once saved: a refused report keeps its text
+        for k in FIELD_KEYS:  # set, not deleted: the browser would send its old value back
+            st.session_state[k] = ""
+        st.session_state["ctv_channel"] = next(iter(CHANNELS.values()))
+        st.session_state["_ctv_form_no"] = st.session_state.get("_ctv_form_no", 0) + 1  # a new, empty uploader
 
     labels = list(CHANNELS.values())
     keys = list(CHANNELS.keys())
-    with st.form("ctv_report", clear_on_submit=True):
+    with st.form("ctv_report", clear_on_submit=False):
         text = st.text_area(
             "Nội dung *",
+            key="ctv_text",
             height=160,
             placeholder="Ví dụ: Bà con khu 3 phường Vàng Danh bàn tán về việc xe chở than gây bụi, nhiều người bức xúc…",
             help="Không ghi họ tên, số điện thoại hay địa chỉ của người dân.",
         )
         c1, c2 = st.columns(2)
-        place = c1.text_input("Địa bàn", placeholder="phường Vàng Danh, khu 3 (tên cũ hay mới đều được)")
-        channel_label = c2.selectbox("Nghe/thấy ở đâu *", labels, index=0)
-        link = st.text_input("Liên kết (nếu có)", placeholder="https://…")
+        place = c1.text_input("Địa bàn", key="ctv_place", placeholder="phường Vàng Danh, khu 3 (tên cũ hay mới đều được)")
+        channel_label = c2.selectbox("Nghe/thấy ở đâu *", labels, index=0, key="ctv_channel")
+        link = st.text_input("Liên kết (nếu có)", placeholder="https://…", key="ctv_link")
         shot = st.file_uploader(f"Ảnh chụp màn hình (nếu có; PNG, JPG; tối đa {SCREENSHOT_MB} MB)",
-                                type=list(IMAGE_TYPES), max_upload_size=SCREENSHOT_MB)
+                                type=list(IMAGE_TYPES), max_upload_size=SCREENSHOT_MB,
+                                key=f"ctv_shot_{st.session_state.get('_ctv_form_no', 0)}")
         sent = st.form_submit_button("Gửi báo cáo", type="primary", icon=":material/send:")
 
     if sent:
@@ -97,6 +107,7 @@ def render() -> None:
             else:
                 text_ok = "Đã ghi nhận báo cáo; liên kết này đã có trong hệ thống nên báo cáo được gắn vào tin sẵn có."
             st.session_state["_ctv_flash"] = ("ok", text_ok)
+            st.session_state["_ctv_sent"] = True
             _clear_cache()
         st.rerun()
 
@@ -112,7 +123,7 @@ def render() -> None:
 def _table(rows: list[dict[str, Any]]) -> None:
     import pandas as pd
 
-    st.dataframe(
+    ui.dataframe(
         pd.DataFrame({
             "Thời gian": [to_local(r["created_at"]) for r in rows],
             "Nguồn thông tin": [CHANNELS.get(r["channel"], r["channel"]) for r in rows],

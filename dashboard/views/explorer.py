@@ -298,7 +298,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
     hist = d.get("history") or []
     if hist:
         st.markdown("**Lịch sử sửa nhãn**")
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Thời gian": [data.local(h["created_at"]) for h in hist],
             "Người sửa": [h["username"] for h in hist],
             "Trường": [FIELD_LABELS.get(h["field"], h["field"]) for h in hist],

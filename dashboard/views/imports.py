@@ -72,9 +72,8 @@ def render() -> None:
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
     try:
-        with imp.open_table(up.name, up, cfg.imports) as table:
-            pv = imp.preview(table.rows, columns, mapping, settings, data.now(), n=cfg.imports.preview_rows,
-                             chunk_rows=cfg.imports.chunk_rows)
+        pv = data.import_preview(up.file_id, up.name, up, tuple(sorted(mapping.items())), settings,
+                                 cfg.imports.preview_rows, cfg.imports.chunk_rows)
     except imp.ImportFormatError as exc:
         st.error(f"Không đọc được tệp: {exc}")
         return
@@ -93,7 +92,7 @@ def render() -> None:
         undated_ok = st.checkbox(f"Vẫn nhập {pv.undated} dòng không có ngày đăng với thời điểm nhập", key="imp_undated")
     if pv.items:
         st.markdown(f"**Xem trước {len(pv.items)} mục đầu**")
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Thời gian đăng (giờ Việt Nam)": [preview_time(it, settings.utc_offset_hours) for it in pv.items],
             "Loại": [SOURCE_TYPES.get(it.source_type, it.source_type) for it in pv.items],
             "Nơi đăng": [it.outlet for it in pv.items],
@@ -162,7 +161,7 @@ def _recent() -> None:
     if not recent:
         st.caption("Chưa nhập tệp nào.")
         return
-    st.dataframe(pd.DataFrame({
+    ui.dataframe(pd.DataFrame({
         "Lúc": [data.local(r["run_at"]) for r in recent],
         "Tệp": [r["file_name"] for r in recent],
         "Nguồn": [r["source"] for r in recent],

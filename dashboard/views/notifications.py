@@ -26,7 +26,7 @@ def render() -> None:
     subs = dn.my_subscriptions(user.username)
     labels = dn.channels()
     if subs:
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Kênh": [labels.get(s.channel, s.channel) for s in subs], "Gửi tới": [s.address for s in subs],
             "Từ mức": [SEVERITY_LABELS.get(s.min_severity, s.min_severity) for s in subs],
             "Chủ đề": [", ".join(TOPIC_LABELS.get(t, t) for t in s.topics) or "tất cả" for s in subs],
@@ -86,7 +86,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))
     log = dn.send_log()
     if len(log):
-        st.dataframe(pd.DataFrame({"Lúc": log["logged_at"], "Kênh": [labels.get(c, c) for c in log["channel"]],
+        ui.dataframe(pd.DataFrame({"Lúc": log["logged_at"], "Kênh": [labels.get(c, c) for c in log["channel"]],
                                    "Gửi tới": log["address"], "Kết quả": ["được" if ok else "lỗi" for ok in log["ok"]],
                                    "Chi tiết": log["detail"]}), hide_index=True, width="stretch",
                      column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm:ss")})

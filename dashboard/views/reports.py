@@ -127,7 +127,7 @@ def _archive() -> None:
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
         return
-    st.dataframe(
+    ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
             "Kỳ / cảnh báo": arch["period"],

@@ -47,7 +47,7 @@ def render() -> None:
         # problems first (failing, error, never run), then the rest in config order: sorted() is stable
         rank = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
         health = sorted(health, key=lambda h: rank.get(h["status"], 3))
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Nguồn": [h["source"] for h in health],
             "Cơ quan, kênh": [h["outlet"] for h in health],
             "Loại": [SOURCE_TYPES.get(h["source_type"], h["source_type"]) for h in health],
@@ -73,7 +73,7 @@ def render() -> None:
     if not len(alarms):
         st.caption("Không có cảnh báo nào về nguồn tin.")
     else:
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Nguồn": alarms["source"],
             "Loại": [ALARM_KINDS.get(k, k) for k in alarms["kind"]],
             "Đang diễn ra": ["có" if o else "đã hết" for o in alarms["open"]],
@@ -88,7 +88,7 @@ def render() -> None:
     errors = data.recent_errors(30)
     if len(errors):
         with st.expander(f"Lỗi thu thập gần đây ({len(errors)})"):
-            st.dataframe(pd.DataFrame({
+            ui.dataframe(pd.DataFrame({
                 "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
                 "Loại lỗi": errors["error_kind"], "Chi tiết": errors["error"],
             }), hide_index=True, width="stretch", placeholder="—",

@@ -17,6 +17,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import data, data_surveys as ds, gate, ui
+from dashboard.labels import md
 from dashboard.report_buttons import download_buttons
 from reports.settings import ReportSettings
 from surveys.model import KIND_LABELS, KINDS, ROLE_LABELS, Question, Questionnaire, SurveyError
@@ -76,8 +77,8 @@ def _overview(s, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
     c[1].metric("Đợt", s.wave)
     c[2].metric("Câu hỏi", len([x for x in q.stored() if x.kind != "demographic"]))
     c[3].metric("Thông tin người trả lời", len(q.demographics()))
-    st.caption(f"Tệp {s.file_name}, nhập lúc {data.local(s.imported_at):%H:%M %d/%m/%Y}.")
-    st.dataframe(pd.DataFrame([{"Mã": x.code or "—", "Cột trong tệp": x.column, "Loại": KIND_LABELS[x.kind],
+    st.caption(f"Tệp {md(s.file_name)}, nhập lúc {data.local(s.imported_at):%H:%M %d/%m/%Y}.")
+    ui.dataframe(pd.DataFrame([{"Mã": x.code or "—", "Cột trong tệp": x.column, "Loại": KIND_LABELS[x.kind],
                                 "Phương án": " | ".join(x.options)} for x in q.questions]),
                  hide_index=True, width="stretch")
     for d in q.demographics():
@@ -89,7 +90,7 @@ def _freq_chart(sid: int, x: Question, key: str) -> None:
     df = pd.DataFrame([{"Phương án": r.option, "Số phiếu": r.count, "Tỷ lệ (%)": round(100 * r.share, 1),
                         "Khoảng tin cậy 95%": f"{fmt_num(100 * r.ci_low, 1)}–{fmt_num(100 * r.ci_high, 1)}%"}
                        for r in f.rows])
-    st.markdown(f"**{x.code}. {x.title}** · {f.answered} người trả lời" + (f", {f.missing} bỏ trống" if f.missing else ""))
+    st.markdown(f"**{x.code}. {md(x.title)}** · {f.answered} người trả lời" + (f", {f.missing} bỏ trống" if f.missing else ""))
     c = st.columns([3, 2])
     fig = px.bar(df, x="Tỷ lệ (%)", y="Phương án", orientation="h", text="Tỷ lệ (%)",
                  error_x=[100 * (r.ci_high - r.share) for r in f.rows],
@@ -112,7 +113,7 @@ def _questions(sid: int, q: Questionnaire) -> None:
                            f"hai mức tiêu cực nhất {pct(lk.bottom2)}")
         elif x.kind == "number":
             n = ds.numbers(sid, x.code)
-            st.markdown(f"**{x.code}. {x.title}** · {n.answered} người trả lời")
+            st.markdown(f"**{x.code}. {md(x.title)}** · {n.answered} người trả lời")
             st.caption(f"Trung bình {fmt_num(n.mean, 1)} · trung vị {fmt_num(n.median, 1)} · "
                        f"thấp nhất {fmt_num(n.minimum, 1)} · cao nhất {fmt_num(n.maximum, 1)}")
         st.divider()
@@ -132,16 +133,16 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     by = c[1].selectbox("Theo", [d.code for d in demo], key="sv_ct_by", index=first_by,
                         format_func=lambda k: q.by_code(k).title)
     ct = ds.crosstab(sid, code, by)
-    (st.success if ct.significant else st.info)(ct.note)
+    (st.success if ct.significant else st.info)(md(ct.note))  # names option and group words from the file
     shares = (100 * ct.shares).round(1)
     shares["Chung (%)"] = (100 * ct.counts.sum(axis=1) / max(1, ct.counts.to_numpy().sum())).round(1)
-    st.dataframe(shares.rename_axis("Phương án"), width="stretch")
+    ui.dataframe(shares.rename_axis("Phương án"), width="stretch")
     long = shares.drop(columns="Chung (%)").reset_index().melt(id_vars=shares.index.name or "index",
                                                                var_name="Nhóm", value_name="Tỷ lệ (%)")
     fig = px.bar(long, x="Nhóm", y="Tỷ lệ (%)", color=long.columns[0], barmode="stack")
     fig.update_layout(separators=ui.SEPARATORS, height=360, margin=dict(l=0, r=0, t=10, b=10), legend_title_text="")
     st.plotly_chart(fig, key="sv_ct_chart", config={"displaylogo": False})
-    st.caption("Số phiếu từng ô: " + "; ".join(f"{g}: {int(n)}" for g, n in ct.counts.sum(axis=0).items()))
+    st.caption("Số phiếu từng ô: " + "; ".join(f"{md(g)}: {int(n)}" for g, n in ct.counts.sum(axis=0).items()))
 
 
 def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
@@ -153,8 +154,8 @@ def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
     a, b = (other, s.id) if ds.survey(other).wave < s.wave else (s.id, other)
     for x in (x for x in q.stored() if x.kind in ("single", "likert")):
         rows_ = ds.compare(a, b, x.code)
-        st.markdown(f"**{x.code}. {x.title}**")
-        st.dataframe(pd.DataFrame([{"Phương án": r.option, f"Đợt {ds.survey(a).wave} (%)": round(100 * r.share_a, 1),
+        st.markdown(f"**{x.code}. {md(x.title)}**")
+        ui.dataframe(pd.DataFrame([{"Phương án": r.option, f"Đợt {ds.survey(a).wave} (%)": round(100 * r.share_a, 1),
                                     f"Đợt {ds.survey(b).wave} (%)": round(100 * r.share_b, 1),
                                     "Kiểm định": p_text(r.p) if r.p == r.p else "",
                                     "Khác biệt có ý nghĩa": "Có" if r.significant else ""} for r in rows_]),
@@ -176,12 +177,13 @@ def _free_text(sid: int, q: Questionnaire) -> None:
     ex["Chủ đề"] = ex["topics"].map(lambda t: TOPIC_LABELS.get(t, "Chưa xếp chủ đề") if isinstance(t, str) and t else "Chưa xếp chủ đề")
     counts = ex.groupby("Chủ đề").agg(**{"Số ý kiến": ("respondent", "size"),
                                          "Tiêu cực": ("sentiment", lambda s: int((s == "negative").sum()))})
-    st.dataframe(counts.sort_values("Số ý kiến", ascending=False), width="stretch")
+    ui.dataframe(counts.sort_values("Số ý kiến", ascending=False), width="stretch")
     for topic, grp in sorted(ex.groupby("Chủ đề"), key=lambda kv: -len(kv[1])):
         with st.expander(f"{topic} ({len(grp)})"):
             for _, r in grp.drop_duplicates("text").head(20).iterrows():
-                st.markdown(f"- {r['text']}  \n  <small>{SENTIMENT_LABELS.get(r['sentiment'], '')}</small>",
-                            unsafe_allow_html=False)
+                # answers are the public's words: inert (no links, no images fetched from elsewhere)
+                label = SENTIMENT_LABELS.get(r["sentiment"], "")
+                st.markdown(f"- {md(r['text'])}" + (f"  \n  :gray[{label}]" if label else ""))
 
 
 def _report(s, rows) -> None:  # type: ignore[no-untyped-def]
@@ -243,7 +245,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
                        "Nhóm (thông tin người trả lời)": st.column_config.SelectboxColumn(options=ROLE_CHOICES)})
     with st.expander("Xem trước 5 dòng đầu (đã bỏ cột dữ liệu cá nhân)"):
         hidden = {x.column for x in q.questions if x.kind == "pii"}
-        st.dataframe(pd.DataFrame(pv.sample).drop(columns=[c for c in hidden if c in pv.columns], errors="ignore"),
+        ui.dataframe(pd.DataFrame(pv.sample).drop(columns=[c for c in hidden if c in pv.columns], errors="ignore"),
                      hide_index=True)
     if st.button("Nhập khảo sát", type="primary", key="sv_go", icon=":material/upload:"):
         bar = st.progress(0.0, text="Đang nhập…")
@@ -254,6 +256,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
         except (SurveyError, PermissionError, ValueError) as exc:
             st.error(f"Không nhập được: {exc} Không có gì được ghi.")
             return
+        st.session_state["sv_pick"] = res.survey_id  # show the wave just imported, not the one picked before
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"
                      + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else "."))
         st.rerun()

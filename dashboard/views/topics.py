@@ -52,7 +52,7 @@ def render() -> None:
                                  selection_mode="points")
             _open_topic(ev, list(topics["topic"]), days)
         with right:
-            ev = st.dataframe(pd.DataFrame({
+            ev = ui.dataframe(pd.DataFrame({
                 "Chủ đề": names,
                 "Kỳ này": topics["n_now"],
                 "Kỳ trước": topics["n_prev"],
@@ -71,7 +71,7 @@ def render() -> None:
         return
     left, right = st.columns([1.4, 1])
     with left:
-        ev = st.dataframe(pd.DataFrame({
+        ev = ui.dataframe(pd.DataFrame({
             "Đơn vị mới (2025)": places["name_2025"],
             "Kỳ này": places["n_now"],
             "Kỳ trước": places["n_prev"],

@@ -30,7 +30,7 @@ def render() -> None:
     if not wls:
         ui.empty("Chưa có danh sách theo dõi nào.")
     else:
-        st.dataframe(pd.DataFrame({
+        ui.dataframe(pd.DataFrame({
             "Tên": [w["name"] for w in wls],
             "Từ khóa": [w["query"] for w in wls],
             "Trạng thái": ["Đang theo dõi" if w["active"] else "Tạm dừng" for w in wls],
@@ -52,7 +52,7 @@ def render() -> None:
                             index=list(names).index(first_with_hits(wls, totals)))
         hits = data.watch_hits(pick)
         if len(hits):
-            st.dataframe(pd.DataFrame({
+            ui.dataframe(pd.DataFrame({
                 "Lúc đăng": hits["published_at"], "Nguồn": hits["outlet"], "Tiêu đề": hits["title"],
                 "Từ khớp": [", ".join(w) for w in hits["words"]],
                 "Cảnh báo": hits["alert_id"].fillna("chưa đủ ngưỡng"),

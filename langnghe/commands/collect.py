@@ -29,10 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    unknown = [n for n in args.source or () if n not in {s.name for s in cfg.sources}]
+    if unknown:  # a mistyped name collected nothing and said "Xong: 0 nguồn"
+        print(f"langnghe collect: không có nguồn {', '.join(f'«{n}»' for n in unknown)} trong cấu hình; "
+              "xem tên các nguồn bằng `langnghe sources`.", file=sys.stderr)
+        return 2
     try:
         db = Database(cfg.storage.db_path)
     except DatabaseLocked as exc:
-        print(f"langnghe collect: {exc}\n`langnghe serve` already collects on schedule.", file=sys.stderr)
+        print(f"langnghe collect: {exc}\n`langnghe serve` đang thu thập theo lịch.", file=sys.stderr)
         return 3
     stop = threading.Event()
     with db, stop_on_ctrl_c(stop):

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import BinaryIO
 
 from collectors import imports as imp
+from langnghe.commands._files import open_error
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
 from vocab.labels import SOURCE_TYPES
@@ -41,7 +42,7 @@ def _settings(args: argparse.Namespace, cfg: Config) -> imp.ImportSettings:
     return imp.settings_for(cfg, args.file, source=args.source, outlet=args.outlet, source_type=args.source_type)
 
 
-def _fail(exc: BaseException) -> int:
+def _fail(exc: BaseException | str) -> int:
     print(f"langnghe import: {exc}", file=sys.stderr)
     return 2
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     try:
         fh = open(args.file, "rb")
     except OSError as exc:
-        return _fail(exc)
+        return _fail(open_error(args.file, exc))
     with fh:
         try:
             mapping = imp.parse_mapping(args.mapping) if args.mapping else None
@@ -65,8 +66,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             if mapping is None:
                 mapping = imp.guess_mapping(columns)
                 if not args.preview:
-                    print("langnghe import: no --map given. Proposed (check with --preview):\n  --map "
-                          + ",".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
+                    print("langnghe import: chưa có --map (cột cho từng trường). Đề xuất theo tên cột (xem "
+                          "trước bằng --preview):\n  --map " + ",".join(f"{k}={v}" for k, v in mapping.items()),
+                          file=sys.stderr)
                     return 2
             imp.check_mapping(mapping, columns)
             return _preview(args, cfg, fh, mapping)
@@ -82,7 +84,7 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
     print("Ánh xạ: " + ", ".join(f"{k}={v}" for k, v in pv.mapping.items()))
     print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
     for reason, n in pv.skipped.most_common():
-        print(f"  bỏ qua {n}: {reason}")
+        print(f"  bỏ qua {n}: {imp.skip_label(reason)}")
     if pv.undated:
         print(f"Cảnh báo: {undated_warning(pv.undated)}")
     offset = timedelta(hours=cfg.imports.utc_offset_hours)
@@ -159,5 +161,5 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
     print(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} đã có; "
           f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():
-        print(f"  bỏ qua {n}: {reason}", file=sys.stderr)
+        print(f"  bỏ qua {n}: {imp.skip_label(reason)}", file=sys.stderr)
     return 0

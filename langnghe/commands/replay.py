@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from langnghe.commands._files import open_error
 from orchestration import ingest
 from vocab.config import Config
 
@@ -211,7 +212,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     try:
         step = parse_step(args.step)
         rows = read_stream(args.input)
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
+        print(f"langnghe replay: {open_error(args.input, exc)}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
         print(f"langnghe replay: {exc}", file=sys.stderr)
         return 2
     cfg = replace(cfg, storage=replace(cfg.storage, db_path=args.db))

@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from collectors.encoding import decode
+from langnghe.commands._files import open_error, out_dir_error
 from vocab.config import Config
 
 
@@ -73,10 +75,17 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"langnghe report: định dạng không hợp lệ: {','.join(bad) or '(trống)'} (chọn trong {','.join(allowed)})",
               file=sys.stderr)
         return 2
+    if (why := out_dir_error(args.out)):
+        print(f"langnghe report: {why}", file=sys.stderr)
+        return 2
     s = ReportSettings.from_config(cfg, **({"charts": False} if args.no_charts else {}))
     proposals = None
     if args.proposals_file:
-        proposals = Path(args.proposals_file).read_text(encoding="utf-8")
+        try:  # any encoding staff save text in (UTF-8, UTF-16, Windows-1258…), as for imported files
+            proposals = decode(Path(args.proposals_file).read_bytes())[0]
+        except OSError as exc:  # was a Python traceback
+            print(f"langnghe report: --proposals-file: {open_error(args.proposals_file, exc)}", file=sys.stderr)
+            return 2
     try:
         db = _open(cfg, args.db)
     except FileNotFoundError as exc:

@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from langnghe.commands._files import open_error, out_dir_error
 from langnghe.commands.import_ import _StopOnCtrlC
 from orchestration import surveys as importer
 from store import surveys as store_surveys
@@ -80,7 +81,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
     try:
         fh = open(args.file, "rb")
     except OSError as exc:
-        return _fail(exc)
+        return _fail(open_error(args.file, exc))
     with fh:
         try:
             pv = importer.preview(args.file, fh, cfg.imports, sheet=args.sheet)
@@ -167,6 +168,8 @@ def run_report(args: argparse.Namespace, cfg: Config) -> int:
             if store_surveys.get_survey(cur, args.id) is None:
                 return _fail(f"không có khảo sát số {args.id}.")
             compare = None if args.no_compare else (args.compare or previous_wave(cur, args.id))
+        if (why := out_dir_error(args.out)):
+            return _fail(why)
         try:
             files = write_survey_report(cfg, db, args.id, args.out, formats, compare_to=compare, now=utcnow())
         except (ValueError, PdfError) as exc:

@@ -51,13 +51,13 @@ def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         pw = sys.stdin.readline().rstrip("\r\n")
         if not pw:
-            raise SystemExit("langnghe users: no password on standard input")
+            raise SystemExit("langnghe users: không có mật khẩu ở đầu vào chuẩn.")
         return pw
     if not sys.stdin.isatty():
-        raise SystemExit("langnghe users: no terminal to ask for the password; use --password-stdin")
+        raise SystemExit("langnghe users: không có cửa sổ lệnh để hỏi mật khẩu; hãy dùng --password-stdin.")
     first = getpass.getpass("Mật khẩu: ")
     if first != getpass.getpass("Nhập lại mật khẩu: "):
-        raise SystemExit("langnghe users: the two passwords differ")
+        raise SystemExit("langnghe users: hai lần nhập mật khẩu không khớp.")
     return first
 
 

@@ -67,3 +67,23 @@ def test_empty_text_is_refused_in_vietnamese(app, db):
     with db.read() as cur:
         assert store_collab.count_reports(cur) == 0
     assert processed == []
+
+
+def test_a_refused_report_keeps_what_was_typed_and_a_saved_one_empties_the_form(app, db):
+    """A collaborator who typed a long report and a link without http:// lost the whole text when the
+    form was refused (the form was cleared on every submit)."""
+    at, _ = app
+    text = "Bà con khu 3 phường Vàng Danh bàn tán việc xe chở than gây bụi, nhiều người bức xúc. " * 10
+    at.text_area[0].input(text)
+    at.text_input[0].input("phường Vàng Danh")
+    at.text_input[1].input("www.facebook.com/groups/uongbi/posts/1")
+    at.button[0].click().run()
+    assert "liên kết phải bắt đầu" in at.error[0].value
+    assert at.text_area[0].value == text
+    assert at.text_input[0].value == "phường Vàng Danh"
+    at.text_input[1].input("https://www.facebook.com/groups/uongbi/posts/1")
+    at.button[0].click().run()
+    assert "Đã ghi nhận báo cáo" in at.success[0].value
+    assert at.text_area[0].value == "" and at.text_input[0].value == "" and at.text_input[1].value == ""
+    with db.read() as cur:
+        assert store_collab.count_reports(cur) == 1

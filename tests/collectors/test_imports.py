@@ -87,11 +87,11 @@ def test_xlsx(tmp_path):
 
 
 def test_mapping_errors():
-    with pytest.raises(imp.ImportFormatError, match="unknown field"):
+    with pytest.raises(imp.ImportFormatError, match="Không có trường"):
         imp.parse_mapping("titel=a")
-    with pytest.raises(imp.ImportFormatError, match="not in the file"):
+    with pytest.raises(imp.ImportFormatError, match="Tệp không có cột"):
         imp.check_mapping({"text": "message2"}, ["message"])
-    with pytest.raises(imp.ImportFormatError, match="at least"):
+    with pytest.raises(imp.ImportFormatError, match="ít nhất"):
         imp.check_mapping({"url": "link"}, ["link"])
     with pytest.raises(SkipItem):
         imp.map_row({"a": ""}, {"text": "a"}, _settings(), NOW)
@@ -109,7 +109,7 @@ def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, db: None)
     assert cli.main(["import", str(CSV), "--preview"]) == 0
     out = capsys.readouterr().out
-    assert "Ánh xạ:" in out and "bỏ qua 1: no title or text" in out
+    assert "Ánh xạ:" in out and "bỏ qua 1: không có tiêu đề và nội dung" in out
     assert not dbp.exists()
     assert cli.main(["import", str(CSV)]) == 2  # no --map: proposes one, writes nothing
     assert cli.main(["import", str(CSV), "--map", CSV_MAP]) == 0
@@ -279,3 +279,91 @@ def test_undated_rows_are_counted_before_import(tmp_path, monkeypatch, capsys):
 def _count(dbp):
     with Database(dbp) as d, d.read() as cur:
         return cur.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
+@pytest.mark.parametrize("name,data,args,said", [
+    ("khong-co.csv", None, [], "không có tệp"),
+    ("bai.docx", b"PK\x03\x04", ["--preview"], "Không nhận loại tệp «.docx»"),
+    ("bai.xlsx", b"PK\x03\x04 not a zip" * 10, ["--preview"], "tệp hỏng hoặc không phải XLSX"),
+    ("trong.csv", b"", ["--preview"], "Tệp CSV trống"),
+    ("bai.csv", "Tiêu đề,Nội dung\nA,B\n".encode(), [], "chưa có --map"),
+    ("bai.csv", "Tiêu đề,Nội dung\nA,B\n".encode(), ["--map", "text"], "không có dạng trường=cột"),
+    ("bai.csv", "x,y\nA,B\n".encode(), ["--preview"], "các cột của tệp: x, y"),
+])
+def test_cli_import_mistakes_are_said_in_vietnamese(tmp_path, monkeypatch, capsys, name, data, args, said):
+    """Staff saw English ('not a readable XLSX file', 'CSV has no header row', 'no --map given', a raw
+    '[Errno 2]') for their own mistakes with a file."""
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "i.duckdb"))
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    assert cli.main(["import", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+
+
+def test_invisible_and_control_characters_are_dropped_from_imported_text():
+    """A pasted post 'phường Vàn\\u200bg Danh' (a zero-width space inside a word, a trick to slip past
+    keyword filters) was stored as is: search and place matching missed 'Vàng Danh', and \\x07 or a bidi
+    override went into the item too."""
+    data = ("Tiêu đề,Nội dung,Ngày đăng\n"
+            "Bụi\u200b than\x07,Dân phường Vàn\u200bg Danh\u00ad phản\u202e ánh\x0bbụi than\ufeff\x01,01/12/2026\n").encode()
+    rows, cols = imp.read_csv(data)
+    (item,), _ = imp.map_rows(rows, imp.guess_mapping(cols), _settings(), NOW)
+    assert item.title == "Bụi than"
+    assert item.summary == "Dân phường Vàng Danh phản ánh bụi than"
+
+
+def test_a_date_column_saved_as_numbers_is_read_as_excel_dates_not_1970():
+    """An XLSX whose date column was left 'General' holds Excel date numbers (45992 = 01/12/2025); they
+    were read as epoch seconds and the posts were stored as published on 01/01/1970 (then out of every
+    week, and first in line for the retention purge). A bare year is no date at all."""
+    import io
+
+    LATER = datetime(2026, 1, 1)
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tiêu đề", "Nội dung", "Ngày đăng"])
+    ws.append(["A", "Dân phản ánh bụi than", 45992])
+    ws.append(["B", "Dân phản ánh tiếng ồn", 45992.75])
+    ws.append(["C", "Dân phản ánh ngập", 2026])
+    buf = io.BytesIO()
+    wb.save(buf)
+    rows, cols = imp.read_bytes("x.xlsx", buf.getvalue())
+    a, b, c = imp.map_rows(rows, imp.guess_mapping(cols), _settings(), LATER)[0]
+    assert str(a.published_at) == "2025-11-30 17:00:00"          # 00:00 01/12/2025, Vietnam time
+    assert str(b.published_at) == "2025-12-01 11:00:00"          # 18:00
+    assert "unparsed_date" in c.flags and c.published_estimated
+    rows, cols = imp.read_csv("Tiêu đề,Nội dung,Ngày đăng\nA,Dân phản ánh bụi than,45992\n".encode())
+    assert str(imp.map_rows(rows, imp.guess_mapping(cols), _settings(), LATER)[0][0].published_at) == "2025-11-30 17:00:00"
+
+
+def test_repeated_column_names_keep_every_columns_values():
+    """Two columns named "Nội dung" (or two blank headers) read into one dict key: only the last column's
+    values were kept and the first column's text was lost without a word."""
+    rows, cols = imp.read_csv("Tiêu đề,Nội dung,Nội dung,,\nA,phần một,phần hai,x,y\n".encode())
+    assert cols == ["Tiêu đề", "Nội dung", "Nội dung (2)", "col4", "col5"]
+    assert rows == [{"Tiêu đề": "A", "Nội dung": "phần một", "Nội dung (2)": "phần hai", "col4": "x", "col5": "y"}]
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Câu 1", "Câu 1", ""])
+    wb.active.append(["a", "b", "c"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert imp.read_bytes("x.xlsx", buf.getvalue()) == ([{"Câu 1": "a", "Câu 1 (2)": "b", "col3": "c"}],
+                                                        ["Câu 1", "Câu 1 (2)", "col3"])
+
+
+def test_json_array_elements_that_are_not_objects_are_skipped_for_that_reason():
+    """A JSON array of strings or numbers was skipped as 'no title or text', which sent staff looking
+    for an empty column instead of at the file's shape."""
+    rows, _ = imp.read_bytes("x.json", '[{"text": "Bụi than ở Vàng Danh"}, "chuỗi", 5]'.encode())
+    items, skipped = imp.map_rows(rows, {"text": "text"}, _settings(), NOW)
+    assert len(items) == 1 and skipped == {"not an object": 2}
+    assert imp.skip_label("not an object") == "dòng JSON không phải một đối tượng"

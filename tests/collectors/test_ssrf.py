@@ -221,7 +221,7 @@ def test_allow_list_entries_are_checked_at_load():
     ok = config_mod._merge(data, {"http": {"allow_private_hosts": ["intranet.tinh.vn", "10.0.0.5:8080", "[::1]:80"]}})
     assert config_mod.parse(ok).http.allow_private_hosts == ("intranet.tinh.vn", "10.0.0.5:8080", "[::1]:80")
     bad = config_mod._merge(data, {"http": {"allow_private_hosts": ["http://intranet.tinh.vn/"]}})
-    with pytest.raises(config_mod.ConfigError, match="is not 'host' or 'host:port'"):
+    with pytest.raises(config_mod.ConfigError, match="không có dạng 'host' hoặc 'host:port'"):
         config_mod.parse(bad)
 
 

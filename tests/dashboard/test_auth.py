@@ -175,7 +175,7 @@ def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path
     r = run("add", "admin", "--role", "viewer", "--password-stdin", stdin="mot-mat-khau-khac\n")
     assert r.returncode == 1 and "đã có" in r.stderr
     r = run("add", "lan", "--role", "analyst")  # no terminal, no --password-stdin: refuses instead of hanging
-    assert r.returncode != 0
+    assert r.returncode != 0 and "--password-stdin" in r.stderr and "no terminal" not in r.stderr
     with Database(tmp_path / "u.duckdb") as db:
         s = AuthService(db, AuthSettings(bcrypt_rounds=4))
         assert s.login("admin", secret).ok
@@ -350,3 +350,13 @@ def test_admin_page_lists_lockouts_and_lifts_them(demo_env):
     no_exception(at)
     assert demo_env.auth.lockouts() == []
     assert demo_env.auth.login("chuyenvien", PASSWORD, client="203.0.113.5").ok
+
+
+def test_auth_setting_mistakes_are_said_in_vietnamese(tmp_path):
+    """[auth] mistakes in the override file were answered in English ('unknown setting(s)', 'a list of addresses')."""
+    from tests.conftest import make_config
+
+    with pytest.raises(ValueError, match=r"^\[auth\] không có thiết lập: session_hourz"):
+        AuthSettings.from_config(make_config(tmp_path, auth={"session_hourz": 8}))
+    with pytest.raises(ValueError, match="phải là danh sách địa chỉ"):
+        AuthSettings.from_config(make_config(tmp_path, auth={"trusted_proxies": "127.0.0.1"}))

@@ -37,3 +37,40 @@ def test_admin_log_and_test_message(env, monkeypatch):
     no_exception(at)
     assert "Đã gửi thử" in texts(at) or any("(thử)" in str(v) for d in at.dataframe for v in d.value["Chi tiết"])
     assert "khong-duoc-hien" not in texts(at)
+
+
+def test_bad_hours_and_an_internal_webhook_are_refused_and_never_break_alerts(env):
+    """Quiet hours '22:00–24:00' were saved as typed, and raising any alert then failed ('hour must be in
+    0..23', inside raise_alert's transaction): one user's typo stopped every alert. A webhook to the
+    server's own network was saved too."""
+    from datetime import datetime
+
+    from store import alerts as store_alerts
+    from vocab.alerts import NewAlert
+
+    env.add_users()
+    at = env.page("notifications", "analyst").run()
+
+    def save(channel: str, address: str, q1: str = "", q2: str = "") -> None:
+        at.selectbox[0].set_value(channel)
+        at.text_input[0].input(address)
+        at.text_input[3].input(q1)
+        at.text_input[4].input(q2)
+        [b for b in at.button if b.label == "Lưu đăng ký"][0].click().run()
+        no_exception(at)
+
+    save("console", "chuyenvien", "22:00", "24:60")
+    assert any("Giờ yên lặng" in e.value for e in at.error)
+    save("webhook", "http://169.254.169.254/latest/meta-data")
+    assert any("169.254.169.254" in e.value for e in at.error)
+    with env.db.read() as cur:
+        assert store_notify.subscriptions(cur, "chuyenvien") == []
+    save("console", "chuyenvien", "22:00", "24:00")           # midnight, as people write it
+    with env.db.write() as cur:
+        store_notify.save_subscription(cur, store_notify.Subscription(0, "quantri", "console", "x", "low", (), (), (),
+                                                                      "daily", "25:00", "22:00", "24:60", True))
+        aid = store_alerts.raise_alert(cur, NewAlert.of("Bụi than ở Vàng Danh", "medium", "3 tin", n_items=3,
+                                                        n_outlets=2), datetime(2026, 12, 4, 16, 30))
+    assert aid
+    with env.db.read() as cur:
+        assert [s.quiet_end for s in store_notify.subscriptions(cur, "chuyenvien")] == ["24:00"]

@@ -666,3 +666,58 @@ def test_explorer_masks_private_authors_unless_revealed(demo_env):
     at.toggle(key=f"reveal_{item_id}").set_value(True).run()
     no_exception(at)
     assert author in " ".join(c.value for c in at.caption)
+
+
+def test_admin_edit_with_a_too_short_password_changes_nothing(demo_env):
+    """Changing a role and typing a too-short new password in one "Lưu" saved the role, then said only
+    'Mật khẩu phải dài ít nhất…': the admin believed nothing had changed."""
+    demo_env.auth.create_user("phamhoa", "mat-khau-ban-dau-1", "viewer", by="test")
+    at = demo_env.page("admin", "admin").run()
+    at.selectbox(key="user_pick").set_value("phamhoa").run()
+    [s for s in at.selectbox if s.label == "Vai trò"][-1].set_value("analyst")   # the edit form's, not the new user's
+    next(t for t in at.text_input if t.label.startswith("Đặt lại mật khẩu")).set_value("ngan")
+    next(b for b in at.button if b.label == "Lưu").click().run()
+    no_exception(at)
+    assert any("ít nhất" in e.value for e in at.error)
+    with demo_env.db.read() as cur:
+        assert store_users.get_user(cur, "phamhoa")["role"] == "viewer"
+
+
+def test_import_page_reads_the_file_once_not_on_every_click(demo_env, monkeypatch):
+    """The page read the whole uploaded file for its preview on every rerun (any click on the page): a
+    50 MB export took about 20 s each time."""
+    from collectors import imports as imp
+
+    calls = []
+    real = imp.preview
+    monkeypatch.setattr(imp, "preview", lambda *a, **k: calls.append(1) or real(*a, **k))
+    csv = "tieu de,noi dung,ngay dang\nDân phản ánh bụi than,Xe chở than chạy đêm,02/12/2026 08:00\n".encode()
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("mot-lan.csv", csv, "text/csv")).run()
+    assert {m.label: m.value for m in at.metric}["Nhập được"] == "1" and len(calls) == 1
+    at.run()
+    at.run()
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Nhập được"] == "1" and len(calls) == 1
+
+
+def test_admin_add_user_refused_keeps_the_name_and_a_created_one_empties_the_form(demo_env):
+    """A refused new account (password too short, name taken) emptied the whole form: the admin typed
+    the name and full name again."""
+    at = demo_env.page("admin", "admin").run()
+
+    def field(label: str):  # type: ignore[no-untyped-def]
+        return next(t for t in at.text_input if t.label == label)
+
+    field("Tên đăng nhập (chữ thường không dấu)").set_value("phamhoa")
+    field("Họ tên hiển thị").set_value("Phạm Thu Hoa")
+    field("Mật khẩu ban đầu").set_value("ngan")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    assert any("ít nhất" in e.value for e in at.error)
+    assert field("Tên đăng nhập (chữ thường không dấu)").value == "phamhoa"
+    assert field("Họ tên hiển thị").value == "Phạm Thu Hoa"
+    field("Mật khẩu ban đầu").set_value("mat-khau-ban-dau-1")
+    next(b for b in at.button if b.label == "Tạo tài khoản").click().run()
+    no_exception(at)
+    assert demo_env.auth.login("phamhoa", "mat-khau-ban-dau-1").ok
+    assert field("Tên đăng nhập (chữ thường không dấu)").value == "" and field("Mật khẩu ban đầu").value == ""

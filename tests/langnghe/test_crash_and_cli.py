@@ -127,6 +127,7 @@ def test_collect_refuses_clearly_while_serve_holds_the_db(tmp_path):
         res = cli(["--config", str(cfg), "collect", "--once"])
     assert res.returncode == 3
     assert "langnghe serve" in res.stderr
+    assert "đang được một tiến trình khác giữ" in res.stderr and "held by" not in res.stderr  # was English
 
 
 def test_bad_config_is_a_clear_error(tmp_path):
@@ -134,3 +135,14 @@ def test_bad_config_is_a_clear_error(tmp_path):
     p.write_text("[http]\nnope = 1\n", encoding="utf-8")
     res = cli(["--config", str(p), "status"])
     assert res.returncode == 2 and "nope" in res.stderr
+
+
+def test_collect_a_mistyped_source_and_replay_a_missing_file_are_said_clearly(tmp_path):
+    """`collect --source feeed0` collected nothing and said 'Xong: 0 nguồn' as if all went well;
+    `replay --input` of a missing file printed the OS's English '[Errno 2]'."""
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    res = cli(["--config", str(cfg), "collect", "--source", "feeed0"])
+    assert res.returncode == 2 and "không có nguồn «feeed0»" in res.stderr and "Xong" not in res.stderr
+    res = cli(["--config", str(cfg), "replay", "--input", str(tmp_path / "khong-co.jsonl"), "--db",
+               str(tmp_path / "r.duckdb"), "--alerts-out", str(tmp_path / "a.jsonl")])
+    assert res.returncode == 2 and "không có tệp" in res.stderr and "Errno" not in res.stderr

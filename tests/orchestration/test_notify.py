@@ -256,3 +256,59 @@ def test_serve_sends_the_waiting_outbox_before_the_model_has_loaded(tmp_path, mo
         with db.read() as cur:
             assert store_notify.outbox_counts(cur) == {"sent": 2}
         assert notify.deliver(cfg, db)["sent"] == 0 and len(sent) == 2   # the ticks' pass finds nothing more
+
+
+def test_a_webhook_to_the_servers_own_network_is_refused(env, monkeypatch):
+    """Any signed-in user could save a webhook to http://127.0.0.1:…, 169.254.169.254 or the office's
+    internal hosts, and the server POSTed every alert there (SSRF). Now only public addresses, unless
+    [http] allow_private_hosts lists the host, like fetches."""
+    import dataclasses
+    import http.server
+    import threading
+
+    cfg, db = env
+    monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
+    got: list[str] = []
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            got.append(self.path)
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_port}/hook"
+        closed = dataclasses.replace(cfg, http=dataclasses.replace(cfg.http, allow_private_hosts=()))
+        assert "Chặn truy cập 127.0.0.1" in notify.address_refusal(closed, "webhook", url)
+        assert "169.254.169.254" in notify.address_refusal(closed, "webhook", "http://169.254.169.254/latest/")
+        assert "http://" in notify.address_refusal(closed, "webhook", "file:///etc/passwd")
+        assert notify.address_refusal(closed, "telegram", "-1001") is None
+        subscribe(db, channel="webhook", address=url)   # saved before the check existed
+        raise_one(db)
+        assert notify.deliver(closed, db, now=NOW) == {"sent": 0, "retried": 1}
+        assert got == []
+        with db.read() as cur:
+            assert "Chặn truy cập 127.0.0.1" in store_notify.recent_log(cur)[0]["detail"]
+        opened = dataclasses.replace(cfg, http=dataclasses.replace(
+            cfg.http, allow_private_hosts=(f"127.0.0.1:{srv.server_port}",)))
+        assert notify.address_refusal(opened, "webhook", url) is None
+        assert notify.deliver(opened, db, now=NOW + timedelta(hours=1))["sent"] == 1 and got == ["/hook"]
+    finally:
+        srv.shutdown()
+
+
+def test_a_place_typed_in_lower_case_or_without_diacritics_still_matches(env):
+    """The places filter matched only the exact spelling: 'vàng danh' or 'Vang Danh' never received the
+    alerts of 'Phường Vàng Danh', and nothing said so."""
+    _, db = env
+    for address, place in (("lower", "vàng danh"), ("plain", "Vang Danh"), ("other", "Yên Tử")):
+        subscribe(db, address=address, places=(place,))
+    raise_one(db)
+    with db.read() as cur:
+        assert sorted(r["address"] for r in store_notify.due_rows(cur, NOW)) == ["lower", "plain"]

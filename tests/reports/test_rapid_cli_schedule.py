@@ -162,3 +162,29 @@ def test_proposals_text_is_replaced_not_appended(tmp_path):
     with pytest.raises(ValueError):
         with db.write() as cur:
             store_reports.save_text(cur, "weekly", "k", "x", "", NOW)
+
+
+def test_cli_proposals_file_missing_or_saved_as_windows_1258(small_db, tmp_path, capsys):
+    """A mistyped --proposals-file ended in a Python traceback (FileNotFoundError), and one saved by
+    Notepad/Word as Windows-1258 in a UnicodeDecodeError traceback."""
+    path, _ = small_db
+    out = tmp_path / "out"
+    args = ["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(out), "--no-charts", "--format", "docx"]
+    assert main([*args, "--proposals-file", str(tmp_path / "khong-co.txt")]) == 2
+    assert "không có tệp" in capsys.readouterr().err
+    legacy = tmp_path / "de-xuat.txt"
+    # "Kiến nghị kiểm tra xe chở than ở Vàng Danh." in Windows-1258 (base letters + combining tone marks)
+    legacy.write_bytes(b"Ki\xea\xecn nghi\xf2 ki\xea\xd2m tra xe ch\xf5\xd2 than \xf5\xd2 V\xe0ng Danh.")
+    assert main([*args, "--proposals-file", str(legacy)]) == 0
+    body = "\n".join(p.text for p in docx.Document(str(out / f"bao-cao-tuan-{WEEK}.docx")).paragraphs)
+    assert "Kiến nghị kiểm tra xe chở than ở Vàng Danh." in body
+
+
+def test_cli_out_that_is_a_file_is_a_clear_error(small_db, tmp_path, capsys):
+    """`report weekly --out` naming an existing file ended in a FileExistsError traceback."""
+    path, _ = small_db
+    taken = tmp_path / "bao-cao"
+    taken.write_text("x")
+    assert main(["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(taken), "--no-charts"]) == 2
+    err = capsys.readouterr().err
+    assert "là một tệp, không phải thư mục" in err and "Traceback" not in err

@@ -142,3 +142,15 @@ def test_a_long_file_is_streamed_in_chunks_with_progress(db, cfg, tmp_path):
     assert res.respondents == 2000
     assert len(seen) > 10 and [n for n, _ in seen] == sorted(n for n, _ in seen)
     assert all(s is None or 0 < s <= 1 for _, s in seen)
+
+
+def test_cli_a_missing_file_is_said_in_vietnamese(tmp_path, monkeypatch, capsys):
+    """`langnghe survey import` on a mistyped file name printed the OS's '[Errno 2] No such file or directory'."""
+    from langnghe import cli
+
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "s.duckdb"))
+    assert cli.main(["survey", "import", str(tmp_path / "khong-co.csv"), "--preview"]) == 2
+    err = capsys.readouterr().err
+    assert "không có tệp" in err and "Errno" not in err
+    assert cli.main(["survey", "import", str(tmp_path), "--preview"]) == 2
+    assert "là một thư mục" in capsys.readouterr().err

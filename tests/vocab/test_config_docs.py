@@ -103,10 +103,29 @@ def test_duplicate_source_names_refused(tmp_path):
     p = tmp_path / "o.toml"
     src = '[[sources]]\nname = "a"\nkind = "rss"\nurl = "http://x/"\noutlet = "X"\n'
     p.write_text(src + src, encoding="utf-8")
-    with pytest.raises(C.ConfigError, match="duplicate"):
+    with pytest.raises(C.ConfigError, match="bị trùng"):
         C.load(p)
 
 
 def test_env_overrides_db_path(monkeypatch, tmp_path):
     monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "z.duckdb"))
     assert C.load().storage.db_path == str(tmp_path / "z.duckdb")
+
+
+@pytest.mark.parametrize("toml,said", [
+    ("[http]\nmax_body_mbb = 3\n", "[http] không có thiết lập: max_body_mbb"),
+    ('[http]\nmax_concurrency = "lots"\n', "[http] max_concurrency phải là một số nguyên, không phải 'lots'"),
+    ('[http]\nallow_private_hosts = "x"\n', "phải là danh sách chuỗi"),
+    ('[[sources]]\nname = "a"\n', "[sources[0]] thiếu thiết lập bắt buộc: kind, url, outlet"),
+    ("[http\n", "không đọc được TOML"),
+])
+def test_config_mistakes_are_said_in_vietnamese(tmp_path, toml, said):
+    """An admin's mistake in the override file was answered in English ('unknown setting(s)', 'must be
+    int, got …', 'missing 3 required positional arguments', 'config file not found')."""
+    p = tmp_path / "o.toml"
+    p.write_text(toml, encoding="utf-8")
+    with pytest.raises(C.ConfigError) as err:
+        C.load(p)
+    assert said in str(err.value)
+    with pytest.raises(C.ConfigError, match="không có tệp cấu hình"):
+        C.load(tmp_path / "khong-co.toml")

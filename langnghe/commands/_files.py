@@ -1,0 +1,31 @@
+"""Why a file named on the command line cannot be opened, in Vietnamese (the OS says it in English).
+
+Not a command (the leading underscore keeps it out of `langnghe/cli.py` discovery).
+"""
+
+from __future__ import annotations
+
+
+def open_error(path: str, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"không có tệp «{path}» (kiểm tra tên và thư mục)."
+    if isinstance(exc, IsADirectoryError):
+        return f"«{path}» là một thư mục, không phải tệp."
+    if isinstance(exc, PermissionError):
+        return f"không có quyền đọc tệp «{path}»."
+    return f"không mở được tệp «{path}» ({exc.strerror or type(exc).__name__})."
+
+
+def out_dir_error(path: str) -> str | None:
+    """Create the folder reports are written to; why not, in Vietnamese (was a traceback), else None."""
+    from pathlib import Path
+
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        return f"--out «{path}» là một tệp, không phải thư mục; chọn một thư mục."
+    except PermissionError:
+        return f"không có quyền ghi vào thư mục «{path}»."
+    except OSError as exc:
+        return f"không tạo được thư mục «{path}» ({exc.strerror or type(exc).__name__})."
+    return None
