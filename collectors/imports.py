@@ -412,12 +412,23 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
         raise ImportLimitError(f"Tệp JSON dạng mảng lớn {_vn(size / 1e6)} MB, quá giới hạn {_vn(limit_mb)} MB "
                                f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
-        for n, r in enumerate(ijson.items(text, "item", use_float=True), 1):
+        for n, r in enumerate(ijson.items(_Utf8Bytes(text), "item", use_float=True), 1):
             row = r if isinstance(r, dict) else {"_error": f"element {n}: not an object"}  # said as such, not "no text"
             _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
             yield row
     except ijson.JSONError as exc:
         raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
+
+
+class _Utf8Bytes:
+    """The decoded text (any encoding, BOM gone) re-encoded as UTF-8 bytes, read by ijson in chunks:
+    ijson deprecates text streams (a future release refuses them) and reads bytes as UTF-8."""
+
+    def __init__(self, text: io.TextIOBase):
+        self.text = text
+
+    def read(self, size: int = -1) -> bytes:
+        return self.text.read(size).encode("utf-8", "surrogatepass")
 
 
 def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:

@@ -367,3 +367,18 @@ def test_json_array_elements_that_are_not_objects_are_skipped_for_that_reason():
     items, skipped = imp.map_rows(rows, {"text": "text"}, _settings(), NOW)
     assert len(items) == 1 and skipped == {"not an object": 2}
     assert imp.skip_label("not an object") == "dòng JSON không phải một đối tượng"
+
+
+def test_json_array_is_read_from_bytes_in_every_encoding_without_a_warning():
+    """ijson was handed a text stream and warned (DeprecationWarning) that this will become an error:
+    an ijson upgrade would have broken every JSON-array import. It reads bytes now, whatever the encoding."""
+    import codecs
+    import warnings
+
+    doc = '[{"text": "Bụi than ở Vàng Danh", "n": 1.5}, {"text": "Phường Quang Trung"}]'
+    for data in (doc.encode(), codecs.BOM_UTF8 + doc.encode(), doc.encode("utf-16"), doc.encode("utf-16-le")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            rows, columns = imp.read_bytes("x.json", data)
+        assert rows == [{"text": "Bụi than ở Vàng Danh", "n": 1.5}, {"text": "Phường Quang Trung"}], data[:8]
+        assert columns == ["text", "n"]
