@@ -604,6 +604,19 @@ def test_app_requires_login_and_routes_by_role(demo_env):
     assert "Đăng nhập: **Cán bộ xem** (Xem)" in [c.value for c in at.sidebar.caption]
 
 
+def test_the_sidebar_shows_a_display_name_as_text_not_markdown(demo_env):
+    """The sidebar drew the display name as Markdown: a name saved as '**Trưởng phòng** [bấm](…)' showed
+    bold type and a link under 'Đăng nhập'. It is inert text now."""
+    demo_env.auth.create_user("lan", PASSWORD, "viewer", display_name="**Lan** [bấm](https://vi.wikipedia.org)")
+    at = demo_env.app().run()
+    at.text_input(key="login_user").set_value("lan")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    no_exception(at)
+    shown = [c.value for c in at.sidebar.caption if c.value.startswith("Đăng nhập")]
+    assert shown == [r"Đăng nhập: **\*\*Lan\*\* \[bấm\]\(https\://vi\.wikipedia\.org\)** (Xem)"]
+
+
 def test_app_session_expiry_and_logout(demo_env):
     at = demo_env.app().run()
     at.text_input(key="login_user").set_value("quantri")
