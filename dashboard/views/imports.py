@@ -22,6 +22,7 @@ import streamlit as st
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
 from dashboard.labels import SOURCE_TYPES, skip_label
+from orchestration import imports as importer
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
 
@@ -68,6 +69,11 @@ def render() -> None:
         imp.check_mapping(mapping, columns)
     except (imp.ImportFormatError, KeyError) as exc:
         st.error(f"Ánh xạ cột chưa dùng được: {exc}")
+        return
+    try:
+        importer.check_source_name(cfg, data.db(), source.strip() or defaults.name)
+    except imp.ImportFormatError as exc:
+        st.error(f"Tên nguồn chưa dùng được: {exc}")
         return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)

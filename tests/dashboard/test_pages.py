@@ -559,6 +559,33 @@ def test_import_page_maps_previews_and_imports_once(demo_env):
     assert len(audit) == 2 and audit[0]["username"] == "chuyenvien" and tagged == 1
 
 
+def test_import_page_refuses_the_name_of_a_collected_source(demo_env):
+    """'Tên nguồn' took any text: naming an import after a configured or Nguồn-page source mixed the file's
+    rows into that source's items (its health, its filter). Refused now; a name used by an import before
+    (re-importing a file) is fine."""
+    from store import users as store_users_
+    from store.db import utcnow as now_
+
+    with demo_env.db.write() as cur:
+        store_users_.upsert_managed_source(cur, {"name": "trang-them", "kind": "rss", "url": "https://x.vn/rss",
+                                                 "outlet": "X"}, "quantri", now_())
+    csv = "tieu de,noi dung\nBụi than ở Vàng Danh,Xe chở than chạy đêm\n".encode("utf-8")
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("xuat-nhom.csv", csv, "text/csv")).run()
+    for taken in (demo_env.cfg.sources[0].name, "trang-them", " Trang-Them "):
+        at.text_input(key="imp_source").set_value(taken).run()
+        no_exception(at)
+        assert any("đã là tên của một nguồn tin" in e.value for e in at.error), taken
+        assert not [b for b in at.button if b.key == "imp_go"]
+    at.text_input(key="imp_source").set_value("import-nhom-zalo").run()
+    at.checkbox(key="imp_undated").check().run()  # the file has no date column
+    at.button(key="imp_go").click().run()
+    no_exception(at)
+    assert any("Đã nhập 1 mục mới" in s.value for s in at.success)
+    at.text_input(key="imp_source").set_value("import-nhom-zalo").run()  # the same import source again: fine
+    assert not at.error and [b for b in at.button if b.key == "imp_go"]
+
+
 def test_import_page_refuses_an_unreadable_file(demo_env):
     at = demo_env.page("imports", "analyst").run()
     at.file_uploader(key="imp_file").set_value(("x.xlsx", b"not a workbook", "application/octet-stream")).run()
