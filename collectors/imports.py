@@ -184,6 +184,7 @@ class Table:
     columns: list[str]
     rows: Iterator[dict[str, Any]]
     position: Callable[[], float | None] = lambda: None
+    notes: Counter[str] = field(default_factory=Counter)  # what reading quietly lost (NOTES), filled as rows are read
 
 
 @contextmanager
@@ -581,6 +582,34 @@ def parse_time(v: Any, *, utc_offset_hours: float = 7.0) -> datetime | None:
 _EXCEL_EPOCH = datetime(1899, 12, 30)   # day 0 of Excel's (1900) date numbers
 _EXCEL_SERIALS = (20_000, 80_000)       # 1954-10-03 … 2119-01-10 as Excel date numbers
 _EPOCH_MIN = 10**9                      # 2001-09-09 as epoch seconds: smaller numbers are not epoch times
+_SLASHED = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")
+
+
+def us_order_date(s: str) -> bool:
+    """A date that is impossible day-first but valid month-first (05/13/2026): an export in US order.
+    It is left undated and counted (NOTES["us_date"]), never swapped: 05/06/2026 cannot be told apart."""
+    m = _SLASHED.search(s)
+    if not m:
+        return False
+    first, second, year = (int(g) for g in m.groups())
+    try:
+        datetime(year + (2000 if year < 100 else 0), first, second)
+    except ValueError:
+        return False
+    return second > 12
+
+
+# Things a read loses without skipping a row, said in the preview and after the import (notes_text).
+NOTES = {
+    "us_date": "{n} dòng có ngày viết theo kiểu tháng/ngày/năm (ví dụ 05/13/2026), không đọc được theo "
+               "ngày/tháng/năm nên được coi là không có ngày. Hãy xuất lại tệp với ngày dạng ngày/tháng/năm "
+               "hoặc năm-tháng-ngày.",
+}
+
+
+def notes_text(notes: Mapping[str, int]) -> list[str]:
+    """The Vietnamese warnings for a read's notes, most frequent first."""
+    return [NOTES.get(k, k + ": {n}").format(n=_vn(n)) for k, n in sorted(notes.items(), key=lambda kv: -kv[1]) if n]
 
 
 @dataclass(frozen=True)
@@ -603,6 +632,8 @@ def map_row(row: Mapping[str, Any], mapping: Mapping[str, str], settings: Import
     flags = ["imported"]
     if mapping.get("published_at") and raw_time not in (None, "") and published is None:
         flags.append("unparsed_date")
+        if isinstance(raw_time, str) and us_order_date(raw_time):
+            flags.append("us_date")
     author = tidy(_str(_get(row, mapping.get("author")))) or None
     place = tidy(_str(_get(row, mapping.get("place"))))
     body = text + (f"\nĐịa bàn: {place}" if place else "")
@@ -645,6 +676,7 @@ class Preview:
     skipped: Counter[str] = field(default_factory=Counter)
     mappable: int = 0
     undated: int = 0          # mapped rows without a usable date: imported with the import time
+    notes: Counter[str] = field(default_factory=Counter)  # NOTES: what the read quietly lost
 
 
 def undated(items: Iterable[Item]) -> int:
@@ -664,7 +696,8 @@ def chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappin
 
 
 def preview(rows: Iterable[Mapping[str, Any]], columns: list[str], mapping: Mapping[str, str],
-            settings: ImportSettings, fetched_at: datetime, n: int = 10, chunk_rows: int = 5000) -> Preview:
+            settings: ImportSettings, fetched_at: datetime, n: int = 10, chunk_rows: int = 5000,
+            notes: Counter[str] | None = None) -> Preview:
     """What an import would do, without writing: the first `n` items and every skip reason. Reads the
     whole file (so a limit deep inside it shows here, before anything is written) in constant memory."""
     pv = Preview(columns=columns, mapping=dict(mapping), rows=0)
@@ -673,9 +706,16 @@ def preview(rows: Iterable[Mapping[str, Any]], columns: list[str], mapping: Mapp
         pv.rows += len(chunk)
         pv.mappable += len(items)
         pv.undated += undated(items)
+        pv.notes.update(item_notes(items))
         pv.skipped.update(skipped)
         pv.items.extend(items[:max(0, n - len(pv.items))])
+    pv.notes.update(notes or {})  # the table's own, complete once its rows are read
     return pv
+
+
+def item_notes(items: Iterable[Item]) -> Counter[str]:
+    """Notes carried by mapped items (a US-order date)."""
+    return Counter("us_date" for it in items if "us_date" in it.flags)
 
 
 def settings_for(cfg: Any, file_name: str, *, source: str | None = None, outlet: str | None = None,
@@ -702,3 +742,4 @@ class Imported:
     status: str = "done"                                # done · interrupted (stopped between chunks)
     log_id: int = 0
     undated: int = 0                                    # mapped without a date of their own
+    notes: Counter[str] = field(default_factory=Counter)  # NOTES: what the read quietly lost

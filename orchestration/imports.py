@@ -69,13 +69,16 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
                 res.items_new += len(new_ids)
                 res.items += len(items)
                 res.undated += imp.undated(items)
+                res.notes.update(imp.item_notes(items))
                 res.skipped.update(skipped)
                 if new_ids and proc is not None:
                     proc(new_ids)
                 if on_progress is not None:
                     on_progress(res.rows, res.items_new, table.position())
                 if should_stop is not None and should_stop():
+                    res.notes.update(table.notes)
                     return res
+            res.notes.update(table.notes)
         res.status = "done"
         return res
     except Exception as exc:

@@ -92,6 +92,8 @@ def render() -> None:
     m[2].metric("Bỏ qua", sum(pv.skipped.values()))
     for reason, k in pv.skipped.most_common():
         st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
+    for note in imp.notes_text(pv.notes):
+        st.warning(note)
     undated_ok = True
     if pv.undated:
         st.warning(undated_warning(pv.undated))
@@ -124,7 +126,8 @@ def render() -> None:
             return
         data.refresh()
         ui.set_flash(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} "
-                     f"mục đã có; bỏ qua {sum(res.skipped.values())}).")
+                     f"mục đã có; bỏ qua {sum(res.skipped.values())})."
+                     + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
         st.rerun()
     _recent()
 

@@ -382,3 +382,22 @@ def test_json_array_is_read_from_bytes_in_every_encoding_without_a_warning():
             rows, columns = imp.read_bytes("x.json", data)
         assert rows == [{"text": "Bụi than ở Vàng Danh", "n": 1.5}, {"text": "Phường Quang Trung"}], data[:8]
         assert columns == ["text", "n"]
+
+
+def test_two_digit_years_read_day_first_and_us_order_dates_are_undated_and_counted():
+    """'12/05/26' (a Vietnamese office's short date) was no date at all, and '05/13/2026' (an export in US
+    order) was undated without a word about why. Two-digit years are 20yy, day first; an impossible
+    day-first date that is a valid month-first one stays undated and is counted in the summary."""
+    assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)
+    assert imp.parse_time("05/06/2026") == datetime(2026, 6, 4, 17, 0)  # ambiguous: day first
+    assert imp.parse_time("2026-05-12") == datetime(2026, 5, 11, 17, 0)  # ISO kept (no 26-05-12 inside it)
+    assert imp.parse_time("2026-05-12T08:00:00+07:00") == datetime(2026, 5, 12, 1, 0)
+    assert imp.parse_time(45992) == datetime(2025, 11, 30, 17, 0)  # an Excel date number kept
+    assert imp.parse_time("05/13/2026") is None
+    csv_ = "noi dung,ngay\nBụi than ở Vàng Danh,05/13/2026\nĐèn đường hỏng,12/05/26\nNước sạch,31/02/2026\n"
+    rows, columns = imp.read_bytes("x.csv", csv_.encode())
+    pv = imp.preview(rows, columns, {"text": "noi dung", "published_at": "ngay"}, _settings(), NOW)
+    assert pv.undated == 2 and pv.notes == {"us_date": 1}  # 31/02 is simply wrong, not US order
+    assert imp.notes_text(pv.notes) == [
+        "1 dòng có ngày viết theo kiểu tháng/ngày/năm (ví dụ 05/13/2026), không đọc được theo ngày/tháng/năm nên "
+        "được coi là không có ngày. Hãy xuất lại tệp với ngày dạng ngày/tháng/năm hoặc năm-tháng-ngày."]
