@@ -335,10 +335,12 @@ def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
         _garbled(columns)
         reader.fieldnames = columns
         lines.record = 0
-        yield Table(columns, _csv_rows(reader, lines, limits), position)
+        notes: Counter[str] = Counter()
+        yield Table(columns, _csv_rows(reader, lines, limits, notes), position, notes)
 
 
-def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]:
+def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig,
+              notes: Counter[str]) -> Iterator[dict[str, Any]]:
     while True:
         try:
             raw = next(reader)
@@ -348,6 +350,8 @@ def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig) -> I
             raise _csv_error(exc, lines, limits) from None
         lines.record = 0
         row = {k: v for k, v in raw.items() if k is not None}
+        if any(str(v).strip() for v in raw.get(None) or ()):  # fields past the header: not imported
+            notes["extra_fields"] += 1
         _check_cells(row, limits.max_cell_chars, f"dòng {_vn(lines.line_no)}")
         yield row
 
@@ -489,17 +493,18 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
             raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
         columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
         state = {"n": 1}
+        notes: Counter[str] = Counter()
 
         def position() -> float | None:
             return min(1.0, state["n"] / declared) if declared else None
 
-        yield Table(columns, _xlsx_rows(it, columns, limits, state), position)
+        yield Table(columns, _xlsx_rows(it, columns, limits, state, notes), position, notes)
     finally:
         wb.close()
 
 
 def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
-               state: dict[str, int]) -> Iterator[dict[str, Any]]:
+               state: dict[str, int], notes: Counter[str]) -> Iterator[dict[str, Any]]:
     for values in it:
         state["n"] += 1
         if state["n"] > _XLSX_MAX_ROWS:
@@ -508,6 +513,8 @@ def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: Import
         if not values or all(v is None or v == "" for v in values):
             continue
         row = {columns[i]: v for i, v in enumerate(values) if i < len(columns)}
+        if any(v is not None and str(v).strip() for v in values[len(columns):]):  # cells right of the header
+            notes["extra_fields"] += 1
         _check_cells(row, limits.max_cell_chars, f"dòng {_vn(state['n'])}")
         yield row
 
@@ -601,6 +608,9 @@ def us_order_date(s: str) -> bool:
 
 # Things a read loses without skipping a row, said in the preview and after the import (notes_text).
 NOTES = {
+    "extra_fields": "{n} dòng có nhiều ô hơn số cột của dòng tiêu đề: các ô thừa (không có tên cột) không được "
+                    "nhập. Hãy kiểm tra tệp: dấu phân cách nằm trong nội dung mà thiếu dấu ngoặc kép, hoặc cột "
+                    "chưa có tên ở dòng tiêu đề.",
     "us_date": "{n} dòng có ngày viết theo kiểu tháng/ngày/năm (ví dụ 05/13/2026), không đọc được theo "
                "ngày/tháng/năm nên được coi là không có ngày. Hãy xuất lại tệp với ngày dạng ngày/tháng/năm "
                "hoặc năm-tháng-ngày.",

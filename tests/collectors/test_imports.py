@@ -401,3 +401,26 @@ def test_two_digit_years_read_day_first_and_us_order_dates_are_undated_and_count
     assert imp.notes_text(pv.notes) == [
         "1 dòng có ngày viết theo kiểu tháng/ngày/năm (ví dụ 05/13/2026), không đọc được theo ngày/tháng/năm nên "
         "được coi là không có ngày. Hãy xuất lại tệp với ngày dạng ngày/tháng/năm hoặc năm-tháng-ngày."]
+
+
+def test_cells_beyond_the_header_are_counted_not_dropped_silently():
+    """Extra CSV fields (a comma inside unquoted text) and XLSX cells right of the last header were dropped
+    without a word; the preview now says how many rows had them."""
+    import io
+
+    from openpyxl import Workbook
+
+    csv_ = "tieu de,noi dung\nBụi than,Xe chạy đêm, gây bụi\nĐèn đường,Hỏng cả tháng\nNước,Mất nước,,\n"
+    with imp.open_table("x.csv", io.BytesIO(csv_.encode()), imp.ImportsConfig()) as t:
+        pv = imp.preview(t.rows, t.columns, {"title": "tieu de", "text": "noi dung"}, _settings(), NOW, notes=t.notes)
+    assert pv.mappable == 3 and pv.notes == {"extra_fields": 1}  # empty trailing fields are no loss
+    assert imp.notes_text(pv.notes)[0].startswith("1 dòng có nhiều ô hơn số cột của dòng tiêu đề")
+    wb = Workbook()
+    wb.active.append(["Nội dung"])
+    wb.active.append(["Bụi than", "ô không tên"])
+    wb.active.append(["Đèn đường"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with imp.open_table("x.xlsx", buf, imp.ImportsConfig()) as t:
+        pv = imp.preview(t.rows, t.columns, {"text": "Nội dung"}, _settings(), NOW, notes=t.notes)
+    assert pv.mappable == 2 and pv.notes == {"extra_fields": 1}
