@@ -498,13 +498,13 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         def position() -> float | None:
             return min(1.0, state["n"] / declared) if declared else None
 
-        yield Table(columns, _xlsx_rows(it, columns, limits, state, notes), position, notes)
+        yield Table(columns, _xlsx_rows(it, columns, limits, state, notes, ws), position, notes)
     finally:
         wb.close()
 
 
 def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
-               state: dict[str, int], notes: Counter[str]) -> Iterator[dict[str, Any]]:
+               state: dict[str, int], notes: Counter[str], ws: Any = None) -> Iterator[dict[str, Any]]:
     for values in it:
         state["n"] += 1
         if state["n"] > _XLSX_MAX_ROWS:
@@ -517,6 +517,43 @@ def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: Import
             notes["extra_fields"] += 1
         _check_cells(row, limits.max_cell_chars, f"dòng {_vn(state['n'])}")
         yield row
+    if ws is not None:  # all rows read: now say which cells read as empty only because nothing computed them
+        if uncomputed := _uncomputed_formulas(ws):
+            notes["formula_no_value"] += uncomputed
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _uncomputed_formulas(ws: Any) -> int:
+    """Formula cells without a cached value. Excel and LibreOffice store each formula's result; other tools
+    (openpyxl, scripts) often write only the formula, and a values-only read sees an empty cell. A second,
+    streamed pass over the sheet's XML (openpyxl's read-only part), run only when the XML has a formula."""
+    from openpyxl.xml.functions import iterparse
+
+    with ws._get_source() as src:  # one pass of plain byte search: most exports have no formula at all
+        tail = b""
+        while chunk := src.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                break
+            tail = chunk[-16:]
+        else:
+            return 0
+    n = 0
+    with ws._get_source() as src:
+        rows = None
+        for event, el in iterparse(src, events=("start", "end")):
+            if event == "start":
+                if el.tag == f"{_SHEET_NS}sheetData":
+                    rows = el
+                continue
+            if el.tag == f"{_SHEET_NS}c":
+                if el.find(f"{_SHEET_NS}f") is not None and not (el.findtext(f"{_SHEET_NS}v") or "").strip():
+                    n += 1
+            elif el.tag == f"{_SHEET_NS}row" and rows is not None:
+                rows.remove(el)  # memory stays one row
+    return n
 
 
 def read_bytes(file_name: str, data: bytes, *, sheet: str | None = None,
@@ -608,6 +645,9 @@ def us_order_date(s: str) -> bool:
 
 # Things a read loses without skipping a row, said in the preview and after the import (notes_text).
 NOTES = {
+    "formula_no_value": "{n} ô có công thức nhưng chưa có giá trị tính sẵn (tệp do công cụ khác Excel tạo) nên "
+                        "được đọc là trống; dòng chỉ có các ô này bị bỏ qua vì không có nội dung. Hãy mở tệp "
+                        "bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại.",
     "extra_fields": "{n} dòng có nhiều ô hơn số cột của dòng tiêu đề: các ô thừa (không có tên cột) không được "
                     "nhập. Hãy kiểm tra tệp: dấu phân cách nằm trong nội dung mà thiếu dấu ngoặc kép, hoặc cột "
                     "chưa có tên ở dòng tiêu đề.",

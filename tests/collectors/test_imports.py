@@ -424,3 +424,32 @@ def test_cells_beyond_the_header_are_counted_not_dropped_silently():
     with imp.open_table("x.xlsx", buf, imp.ImportsConfig()) as t:
         pv = imp.preview(t.rows, t.columns, {"text": "Nội dung"}, _settings(), NOW, notes=t.notes)
     assert pv.mappable == 2 and pv.notes == {"extra_fields": 1}
+
+
+def test_formula_cells_without_a_computed_value_are_said_not_read_as_silence():
+    """An XLSX written by a script (openpyxl, no Excel) holds formulas without their computed values; they
+    read as empty and the rows were skipped as 'no text' with no hint why. The preview now counts them and
+    asks to open and save the file in Excel or LibreOffice."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Tiêu đề", "Nội dung"])
+    wb.active.append(["Bụi than", "Xe chạy đêm"])
+    wb.active.append(['=A2&" (bản sao)"', "=B2"])
+    wb.active.append(["Đèn đường", '=UPPER("hỏng")'])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with imp.open_table("x.xlsx", buf, imp.ImportsConfig()) as t:
+        pv = imp.preview(t.rows, t.columns, {"title": "Tiêu đề", "text": "Nội dung"}, _settings(), NOW,
+                         notes=t.notes)
+    assert pv.rows == 2 and pv.mappable == 2 and pv.notes == {"formula_no_value": 3}  # the all-formula row: gone
+    assert "Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại" in imp.notes_text(pv.notes)[0]
+    plain = Workbook()
+    plain.active.append(["Nội dung"])
+    plain.active.append(["Bụi than"])
+    buf = io.BytesIO()
+    plain.save(buf)
+    with imp.open_table("y.xlsx", buf, imp.ImportsConfig()) as t:
+        assert list(t.rows) and not +t.notes
