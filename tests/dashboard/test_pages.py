@@ -586,6 +586,24 @@ def test_import_page_refuses_the_name_of_a_collected_source(demo_env):
     assert not at.error and [b for b in at.button if b.key == "imp_go"]
 
 
+def test_import_page_says_what_the_read_lost(demo_env):
+    """US-order dates, fields past the header and uncomputed formulas were lost without a word on the page."""
+    csv = ("tieu de,noi dung,ngay dang\n"
+           "Bụi than ở Vàng Danh,Xe chạy đêm,05/13/2026\n"
+           "Đèn đường,Hỏng, cả tháng,12/05/26\n").encode("utf-8")
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("xuat-loi.csv", csv, "text/csv")).run()
+    no_exception(at)
+    warnings_ = [w.value for w in at.warning]
+    assert any(w.startswith("1 dòng có ngày viết theo kiểu tháng/ngày/năm") for w in warnings_), warnings_
+    assert any(w.startswith("1 dòng có nhiều ô hơn số cột") for w in warnings_), warnings_
+    at.checkbox(key="imp_undated").check().run()
+    at.button(key="imp_go").click().run()
+    no_exception(at)
+    done = [s.value for s in at.success if "Đã nhập" in s.value]
+    assert done and "Lưu ý: 1 dòng có ngày viết theo kiểu tháng/ngày/năm" in done[0]
+
+
 def test_import_page_refuses_an_unreadable_file(demo_env):
     at = demo_env.page("imports", "analyst").run()
     at.file_uploader(key="imp_file").set_value(("x.xlsx", b"not a workbook", "application/octet-stream")).run()
