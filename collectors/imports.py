@@ -488,7 +488,7 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         declared = ws.max_row if isinstance(ws.max_row, int) else None
         ws.reset_dimensions()  # no padding to a declared A1:XFD1048576
         it = ws.iter_rows(values_only=True)
-        header = next(it, None)
+        header = next(_xlsx_values(it, {"n": 0}), None)
         if not header:
             raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
         columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
@@ -505,7 +505,7 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
 
 def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
                state: dict[str, int], notes: Counter[str], ws: Any = None) -> Iterator[dict[str, Any]]:
-    for values in it:
+    for values in _xlsx_values(it, state):
         state["n"] += 1
         if state["n"] > _XLSX_MAX_ROWS:
             raise ImportLimitError(f"Trang tính có hơn {_vn(_XLSX_MAX_ROWS)} dòng (giới hạn của Excel); "
@@ -520,6 +520,21 @@ def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: Import
     if ws is not None:  # all rows read: now say which cells read as empty only because nothing computed them
         if uncomputed := _uncomputed_formulas(ws):
             notes["formula_no_value"] += uncomputed
+
+
+def _xlsx_values(it: Iterator[tuple[Any, ...]], state: dict[str, int]) -> Iterator[tuple[Any, ...]]:
+    """openpyxl's rows; a damaged cell (text in a number cell, a bad date, broken XML) raised a bare
+    ValueError/KeyError/XML error mid-file and ended the command in a traceback: said in Vietnamese now."""
+    while True:
+        try:
+            values = next(it)
+        except StopIteration:
+            return
+        except (ValueError, KeyError, IndexError, TypeError, SyntaxError) as exc:  # ParseError is a SyntaxError
+            raise ImportFormatError(f"Trang tính hỏng ở dòng {_vn(state['n'] + 1)}: có ô không đọc được "
+                                    f"({type(exc).__name__}). Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại "
+                                    "rồi nhập lại.") from None
+        yield values
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")

@@ -453,3 +453,28 @@ def test_formula_cells_without_a_computed_value_are_said_not_read_as_silence():
     plain.save(buf)
     with imp.open_table("y.xlsx", buf, imp.ImportsConfig()) as t:
         assert list(t.rows) and not +t.notes
+
+
+def test_a_damaged_xlsx_cell_is_a_clear_error_not_a_traceback():
+    """A number cell holding text ('<v>abc</v>', a hand-edited or broken export) raised openpyxl's bare
+    ValueError mid-file: `langnghe import` ended in a Python traceback."""
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Nội dung", "Số"])
+    wb.active.append(["Bụi than", 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w") as zout:
+        for it in zin.infolist():
+            data = zin.read(it.filename)
+            if it.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<v>1</v>", b"<v>abc</v>", data)
+            zout.writestr(it, data)
+    with pytest.raises(imp.ImportFormatError, match="Trang tính hỏng ở dòng 2"):
+        imp.read_bytes("x.xlsx", out.getvalue())
