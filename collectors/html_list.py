@@ -46,13 +46,15 @@ from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
 
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?")
 
 
 def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | None:
-    """A date as Vietnamese sites write it → naive UTC. Pure. None if no date is found."""
+    """A date as Vietnamese sites write it → naive UTC. Pure. None if no date is found.
+    Day first (12/05/2026 is 12 May; a two-digit year is 20yy); ISO dates; an impossible day/month
+    such as 05/13/2026 (US order) is no date, never swapped."""
     if not text:
         return None
     iso = _social.parse_iso(text.strip())
@@ -61,6 +63,7 @@ def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | Non
     m = _DMY.search(text)
     if m:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        year += 2000 if year < 100 else 0  # a Vietnamese office writes 12/05/26 for 12/05/2026
         rest = text[: m.start()] + " " + text[m.end():]
     else:
         m = _YMD.search(text)

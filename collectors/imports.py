@@ -184,6 +184,7 @@ class Table:
     columns: list[str]
     rows: Iterator[dict[str, Any]]
     position: Callable[[], float | None] = lambda: None
+    notes: Counter[str] = field(default_factory=Counter)  # what reading quietly lost (NOTES), filled as rows are read
 
 
 @contextmanager
@@ -334,10 +335,12 @@ def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
         _garbled(columns)
         reader.fieldnames = columns
         lines.record = 0
-        yield Table(columns, _csv_rows(reader, lines, limits), position)
+        notes: Counter[str] = Counter()
+        yield Table(columns, _csv_rows(reader, lines, limits, notes), position, notes)
 
 
-def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]:
+def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig,
+              notes: Counter[str]) -> Iterator[dict[str, Any]]:
     while True:
         try:
             raw = next(reader)
@@ -347,6 +350,8 @@ def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig) -> I
             raise _csv_error(exc, lines, limits) from None
         lines.record = 0
         row = {k: v for k, v in raw.items() if k is not None}
+        if any(str(v).strip() for v in raw.get(None) or ()):  # fields past the header: not imported
+            notes["extra_fields"] += 1
         _check_cells(row, limits.max_cell_chars, f"dòng {_vn(lines.line_no)}")
         yield row
 
@@ -412,12 +417,23 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
         raise ImportLimitError(f"Tệp JSON dạng mảng lớn {_vn(size / 1e6)} MB, quá giới hạn {_vn(limit_mb)} MB "
                                f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
-        for n, r in enumerate(ijson.items(text, "item", use_float=True), 1):
+        for n, r in enumerate(ijson.items(_Utf8Bytes(text), "item", use_float=True), 1):
             row = r if isinstance(r, dict) else {"_error": f"element {n}: not an object"}  # said as such, not "no text"
             _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
             yield row
     except ijson.JSONError as exc:
         raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
+
+
+class _Utf8Bytes:
+    """The decoded text (any encoding, BOM gone) re-encoded as UTF-8 bytes, read by ijson in chunks:
+    ijson deprecates text streams (a future release refuses them) and reads bytes as UTF-8."""
+
+    def __init__(self, text: io.TextIOBase):
+        self.text = text
+
+    def read(self, size: int = -1) -> bytes:
+        return self.text.read(size).encode("utf-8", "surrogatepass")
 
 
 def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
@@ -472,23 +488,24 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         declared = ws.max_row if isinstance(ws.max_row, int) else None
         ws.reset_dimensions()  # no padding to a declared A1:XFD1048576
         it = ws.iter_rows(values_only=True)
-        header = next(it, None)
+        header = next(_xlsx_values(it, {"n": 0}), None)
         if not header:
             raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
         columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
         state = {"n": 1}
+        notes: Counter[str] = Counter()
 
         def position() -> float | None:
             return min(1.0, state["n"] / declared) if declared else None
 
-        yield Table(columns, _xlsx_rows(it, columns, limits, state), position)
+        yield Table(columns, _xlsx_rows(it, columns, limits, state, notes, ws), position, notes)
     finally:
         wb.close()
 
 
 def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
-               state: dict[str, int]) -> Iterator[dict[str, Any]]:
-    for values in it:
+               state: dict[str, int], notes: Counter[str], ws: Any = None) -> Iterator[dict[str, Any]]:
+    for values in _xlsx_values(it, state):
         state["n"] += 1
         if state["n"] > _XLSX_MAX_ROWS:
             raise ImportLimitError(f"Trang tính có hơn {_vn(_XLSX_MAX_ROWS)} dòng (giới hạn của Excel); "
@@ -496,8 +513,62 @@ def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: Import
         if not values or all(v is None or v == "" for v in values):
             continue
         row = {columns[i]: v for i, v in enumerate(values) if i < len(columns)}
+        if any(v is not None and str(v).strip() for v in values[len(columns):]):  # cells right of the header
+            notes["extra_fields"] += 1
         _check_cells(row, limits.max_cell_chars, f"dòng {_vn(state['n'])}")
         yield row
+    if ws is not None:  # all rows read: now say which cells read as empty only because nothing computed them
+        if uncomputed := _uncomputed_formulas(ws):
+            notes["formula_no_value"] += uncomputed
+
+
+def _xlsx_values(it: Iterator[tuple[Any, ...]], state: dict[str, int]) -> Iterator[tuple[Any, ...]]:
+    """openpyxl's rows; a damaged cell (text in a number cell, a bad date, broken XML) raised a bare
+    ValueError/KeyError/XML error mid-file and ended the command in a traceback: said in Vietnamese now."""
+    while True:
+        try:
+            values = next(it)
+        except StopIteration:
+            return
+        except (ValueError, KeyError, IndexError, TypeError, SyntaxError) as exc:  # ParseError is a SyntaxError
+            raise ImportFormatError(f"Trang tính hỏng ở dòng {_vn(state['n'] + 1)}: có ô không đọc được "
+                                    f"({type(exc).__name__}). Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại "
+                                    "rồi nhập lại.") from None
+        yield values
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _uncomputed_formulas(ws: Any) -> int:
+    """Formula cells without a cached value. Excel and LibreOffice store each formula's result; other tools
+    (openpyxl, scripts) often write only the formula, and a values-only read sees an empty cell. A second,
+    streamed pass over the sheet's XML (openpyxl's read-only part), run only when the XML has a formula."""
+    from openpyxl.xml.functions import iterparse
+
+    with ws._get_source() as src:  # one pass of plain byte search: most exports have no formula at all
+        tail = b""
+        while chunk := src.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                break
+            tail = chunk[-16:]
+        else:
+            return 0
+    n = 0
+    with ws._get_source() as src:
+        rows = None
+        for event, el in iterparse(src, events=("start", "end")):
+            if event == "start":
+                if el.tag == f"{_SHEET_NS}sheetData":
+                    rows = el
+                continue
+            if el.tag == f"{_SHEET_NS}c":
+                if el.find(f"{_SHEET_NS}f") is not None and not (el.findtext(f"{_SHEET_NS}v") or "").strip():
+                    n += 1
+            elif el.tag == f"{_SHEET_NS}row" and rows is not None:
+                rows.remove(el)  # memory stays one row
+    return n
 
 
 def read_bytes(file_name: str, data: bytes, *, sheet: str | None = None,
@@ -570,6 +641,40 @@ def parse_time(v: Any, *, utc_offset_hours: float = 7.0) -> datetime | None:
 _EXCEL_EPOCH = datetime(1899, 12, 30)   # day 0 of Excel's (1900) date numbers
 _EXCEL_SERIALS = (20_000, 80_000)       # 1954-10-03 … 2119-01-10 as Excel date numbers
 _EPOCH_MIN = 10**9                      # 2001-09-09 as epoch seconds: smaller numbers are not epoch times
+_SLASHED = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")
+
+
+def us_order_date(s: str) -> bool:
+    """A date that is impossible day-first but valid month-first (05/13/2026): an export in US order.
+    It is left undated and counted (NOTES["us_date"]), never swapped: 05/06/2026 cannot be told apart."""
+    m = _SLASHED.search(s)
+    if not m:
+        return False
+    first, second, year = (int(g) for g in m.groups())
+    try:
+        datetime(year + (2000 if year < 100 else 0), first, second)
+    except ValueError:
+        return False
+    return second > 12
+
+
+# Things a read loses without skipping a row, said in the preview and after the import (notes_text).
+NOTES = {
+    "formula_no_value": "{n} ô có công thức nhưng chưa có giá trị tính sẵn (tệp do công cụ khác Excel tạo) nên "
+                        "được đọc là trống; dòng chỉ có các ô này bị bỏ qua vì không có nội dung. Hãy mở tệp "
+                        "bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại.",
+    "extra_fields": "{n} dòng có nhiều ô hơn số cột của dòng tiêu đề: các ô thừa (không có tên cột) không được "
+                    "nhập. Hãy kiểm tra tệp: dấu phân cách nằm trong nội dung mà thiếu dấu ngoặc kép, hoặc cột "
+                    "chưa có tên ở dòng tiêu đề.",
+    "us_date": "{n} dòng có ngày viết theo kiểu tháng/ngày/năm (ví dụ 05/13/2026), không đọc được theo "
+               "ngày/tháng/năm nên được coi là không có ngày. Hãy xuất lại tệp với ngày dạng ngày/tháng/năm "
+               "hoặc năm-tháng-ngày.",
+}
+
+
+def notes_text(notes: Mapping[str, int]) -> list[str]:
+    """The Vietnamese warnings for a read's notes, most frequent first."""
+    return [NOTES.get(k, k + ": {n}").format(n=_vn(n)) for k, n in sorted(notes.items(), key=lambda kv: -kv[1]) if n]
 
 
 @dataclass(frozen=True)
@@ -592,6 +697,8 @@ def map_row(row: Mapping[str, Any], mapping: Mapping[str, str], settings: Import
     flags = ["imported"]
     if mapping.get("published_at") and raw_time not in (None, "") and published is None:
         flags.append("unparsed_date")
+        if isinstance(raw_time, str) and us_order_date(raw_time):
+            flags.append("us_date")
     author = tidy(_str(_get(row, mapping.get("author")))) or None
     place = tidy(_str(_get(row, mapping.get("place"))))
     body = text + (f"\nĐịa bàn: {place}" if place else "")
@@ -634,6 +741,7 @@ class Preview:
     skipped: Counter[str] = field(default_factory=Counter)
     mappable: int = 0
     undated: int = 0          # mapped rows without a usable date: imported with the import time
+    notes: Counter[str] = field(default_factory=Counter)  # NOTES: what the read quietly lost
 
 
 def undated(items: Iterable[Item]) -> int:
@@ -653,7 +761,8 @@ def chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappin
 
 
 def preview(rows: Iterable[Mapping[str, Any]], columns: list[str], mapping: Mapping[str, str],
-            settings: ImportSettings, fetched_at: datetime, n: int = 10, chunk_rows: int = 5000) -> Preview:
+            settings: ImportSettings, fetched_at: datetime, n: int = 10, chunk_rows: int = 5000,
+            notes: Counter[str] | None = None) -> Preview:
     """What an import would do, without writing: the first `n` items and every skip reason. Reads the
     whole file (so a limit deep inside it shows here, before anything is written) in constant memory."""
     pv = Preview(columns=columns, mapping=dict(mapping), rows=0)
@@ -662,9 +771,16 @@ def preview(rows: Iterable[Mapping[str, Any]], columns: list[str], mapping: Mapp
         pv.rows += len(chunk)
         pv.mappable += len(items)
         pv.undated += undated(items)
+        pv.notes.update(item_notes(items))
         pv.skipped.update(skipped)
         pv.items.extend(items[:max(0, n - len(pv.items))])
+    pv.notes.update(notes or {})  # the table's own, complete once its rows are read
     return pv
+
+
+def item_notes(items: Iterable[Item]) -> Counter[str]:
+    """Notes carried by mapped items (a US-order date)."""
+    return Counter("us_date" for it in items if "us_date" in it.flags)
 
 
 def settings_for(cfg: Any, file_name: str, *, source: str | None = None, outlet: str | None = None,
@@ -691,3 +807,4 @@ class Imported:
     status: str = "done"                                # done · interrupted (stopped between chunks)
     log_id: int = 0
     undated: int = 0                                    # mapped without a date of their own
+    notes: Counter[str] = field(default_factory=Counter)  # NOTES: what the read quietly lost

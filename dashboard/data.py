@@ -368,7 +368,8 @@ def import_preview(file_id: str, file_name: str, _stream: Any, mapping: tuple[tu
     from collectors import imports as imp
 
     with imp.open_table(file_name, _stream, config().imports) as table:
-        return imp.preview(table.rows, table.columns, dict(mapping), settings, now(), n=n, chunk_rows=chunk_rows)
+        return imp.preview(table.rows, table.columns, dict(mapping), settings, now(), n=n, chunk_rows=chunk_rows,
+                           notes=table.notes)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

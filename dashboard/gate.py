@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import data, nav, ui
 from orchestration.accounts import SESSION_COOKIE, AuthService, AuthSettings, User, client_address, role_allows
-from dashboard.labels import ROLE_LABELS
+from dashboard.labels import ROLE_LABELS, md
 
 _EXPIRED = {
     "expired": "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
@@ -122,7 +122,7 @@ def require_login() -> User:
         st.session_state["auth_token"] = token
         st.session_state["user"] = {"username": user.username, "display_name": user.display_name, "role": user.role}
         with st.sidebar:
-            st.caption(f"Đăng nhập: **{user.display_name}** ({ROLE_LABELS.get(user.role, user.role)})")
+            st.caption(f"Đăng nhập: **{md(user.display_name)}** ({ROLE_LABELS.get(user.role, user.role)})")
             if st.button("Đăng xuất", key="logout", icon=":material/logout:"):
                 auth.logout(st.session_state.pop("auth_token", None))
                 st.session_state.pop("user", None)

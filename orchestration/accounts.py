@@ -212,6 +212,19 @@ def check_new_user(username: str, role: str) -> None:
         raise AuthError(f"Vai trò không hợp lệ: {role!r} (chọn viewer, analyst hoặc admin).")
 
 
+DISPLAY_NAME_MAX = 80  # characters: the sidebar, history rows and reports show it on one line
+
+
+def clean_display_name(name: str | None) -> str | None:
+    """A display name as stored: NFC, spaces trimmed; refused over DISPLAY_NAME_MAX characters."""
+    if name is None:
+        return None
+    name = unicodedata.normalize("NFC", name).strip()
+    if len(name) > DISPLAY_NAME_MAX:
+        raise AuthError(f"Họ tên dài quá {DISPLAY_NAME_MAX} ký tự (đang có {len(name)}): hãy rút gọn.")
+    return name
+
+
 def check_password_strength(password: str, min_length: int) -> None:
     if len(password) < min_length:
         raise AuthError(f"Mật khẩu phải dài ít nhất {min_length} ký tự.")
@@ -246,6 +259,7 @@ class AuthService:
                     by: str | None = None) -> User:
         username = normalise_username(username)
         check_new_user(username, role)
+        display_name = clean_display_name(display_name)
         check_password_strength(password, self.s.min_password_length)
         hashed = hash_password(password, self.s.bcrypt_rounds)
         now = self.clock()
@@ -282,8 +296,9 @@ class AuthService:
                 changes["role"] = role
             if active is not None and active != u["active"]:
                 changes["active"] = active
-            if display_name is not None and display_name.strip() and display_name != u["display_name"]:
-                changes["display_name"] = display_name.strip()
+            display_name = clean_display_name(display_name)
+            if display_name and display_name != u["display_name"]:
+                changes["display_name"] = display_name
             if not changes:
                 return {}
             demoting = changes.get("role", "admin") != "admin" or changes.get("active") is False

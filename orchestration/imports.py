@@ -19,8 +19,21 @@ from collectors.imports import (  # noqa: F401 - the reading half lives with the
 )
 from collectors import imports as imp
 from orchestration import ingest
+from orchestration.sources import effective_config
 from store import imports as store_imports
 from store.items import insert_items
+
+
+def check_source_name(cfg: Any, db: Any, name: str) -> None:
+    """Refuse to import under the name of a collected source (langnghe.toml or the Nguồn page): the rows
+    would mix with that source's items (its health, its filter). A name earlier imports used is fine:
+    import sources are not collected sources, and re-importing a file keeps its name."""
+    key = name.strip().casefold()
+    taken = next((s.name for s in effective_config(cfg, db).sources if s.name.casefold() == key), None)
+    if taken is not None:
+        raise ImportFormatError(f"«{name.strip()}» đã là tên của một nguồn tin đang thu thập («{taken}», trang "
+                                "Nguồn tin): tin nhập vào sẽ lẫn với tin của nguồn đó. Hãy đặt tên khác, ví dụ "
+                                "«import-tên-tệp».")
 
 
 def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Mapping[str, str],
@@ -33,6 +46,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     (an ImportFormatError deep in the file; the chunks before it stay, re-importing adds no duplicates)."""
 
 
+    check_source_name(cfg, db, settings.source.name)
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha1").hexdigest()
     with db.write() as cur:
@@ -55,13 +69,16 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
                 res.items_new += len(new_ids)
                 res.items += len(items)
                 res.undated += imp.undated(items)
+                res.notes.update(imp.item_notes(items))
                 res.skipped.update(skipped)
                 if new_ids and proc is not None:
                     proc(new_ids)
                 if on_progress is not None:
                     on_progress(res.rows, res.items_new, table.position())
                 if should_stop is not None and should_stop():
+                    res.notes.update(table.notes)
                     return res
+            res.notes.update(table.notes)
         res.status = "done"
         return res
     except Exception as exc:

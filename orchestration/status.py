@@ -15,6 +15,7 @@ from vocab.config import Config
 from store import items as store_items
 from store import sources as store_sources
 from store.db import Database, DatabaseLocked, StorageError, StorageReadOnly, utcnow
+from orchestration.sources import effective_config
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -50,8 +51,9 @@ def _snapshot_or_raise(cfg: Config, exc: StorageError) -> tuple[Database, str, s
 
 
 def _figures(db: Database, cfg: Config, now: datetime) -> tuple[dict[str, int], list[dict[str, Any]], Any, dict]:
+    sources = effective_config(cfg, db).sources  # what serve and collect collect, Nguồn page included
     with db.read() as cur:
-        return (store_items.totals(cur, now), store_sources.health(cur, cfg.sources, now),
+        return (store_items.totals(cur, now), store_sources.health(cur, sources, now),
                 store_sources.last_collection_at(cur), store_items.cut_counts(cur))
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
-from orchestration.accounts import ROLES, AuthError, AuthService, AuthSettings, check_password_strength
+from orchestration.accounts import DISPLAY_NAME_MAX, ROLES, AuthError, AuthService, AuthSettings, check_password_strength
 from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
@@ -68,7 +68,7 @@ def _users() -> None:
     with left, st.form("user_add", enter_to_submit=False):
         st.markdown("**Thêm người dùng**")
         name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
-        display = st.text_input("Họ tên hiển thị", key="ua_display")
+        display = st.text_input("Họ tên hiển thị", key="ua_display", max_chars=DISPLAY_NAME_MAX)
         role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get)
         pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
         if st.form_submit_button("Tạo tài khoản", type="primary"):

@@ -147,13 +147,18 @@ def _actions(c: dict) -> None:
     cid = int(c["id"])
     users = data.users()
     names = list(users["username"]) if len(users) else []
-    with st.form(f"case_act_{cid}", clear_on_submit=True):
+    keys = {"to": f"case_to_{cid}", "who": f"case_who_{cid}", "note": f"case_note_{cid}"}
+    if st.session_state.pop(f"_case_saved_{cid}", False):  # emptied only once saved: a refusal keeps the note
+        for k in keys.values():  # set, not deleted: the browser would send its old value back
+            st.session_state[k] = ""
+    with st.form(f"case_act_{cid}"):
         cols = st.columns(3)
-        to = cols[0].selectbox("Chuyển sang", ["", *ALLOWED.get(c["status"], ())], format_func=lambda s: STATE_LABELS.get(s, "—"))
-        who = cols[1].selectbox("Giao cho", ["", *names],
+        to = cols[0].selectbox("Chuyển sang", ["", *ALLOWED.get(c["status"], ())], key=keys["to"],
+                               format_func=lambda s: STATE_LABELS.get(s, "—"))
+        who = cols[1].selectbox("Giao cho", ["", *names], key=keys["who"],
                                 format_func=lambda u: "—" if not u else str(users.loc[users["username"] == u, "display_name"].iloc[0] or u))
         due = cols[2].date_input("Hạn trả lời", value=c["due_at"].date(), format="DD/MM/YYYY")
-        note = st.text_input("Ghi chú nội bộ")
+        note = st.text_input("Ghi chú nội bộ", key=keys["note"])
         if st.form_submit_button("Lưu", type="primary"):
             try:
                 if who:
@@ -165,6 +170,7 @@ def _actions(c: dict) -> None:
                 if due != c["due_at"].date():
                     dc.act(user, cid, "due", due=datetime.combine(due, time(23, 59, 59)))
                 ui.set_flash(f"Đã cập nhật phản ánh #{cid}.")
+                st.session_state[f"_case_saved_{cid}"] = True
             except Exception as exc:  # CaseError, PermissionError: said in Vietnamese
                 ui.set_flash(str(exc), ok=False)
             st.rerun()

@@ -22,6 +22,7 @@ import streamlit as st
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
 from dashboard.labels import SOURCE_TYPES, skip_label
+from orchestration import imports as importer
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
 
@@ -69,6 +70,11 @@ def render() -> None:
     except (imp.ImportFormatError, KeyError) as exc:
         st.error(f"Ánh xạ cột chưa dùng được: {exc}")
         return
+    try:
+        importer.check_source_name(cfg, data.db(), source.strip() or defaults.name)
+    except imp.ImportFormatError as exc:
+        st.error(f"Tên nguồn chưa dùng được: {exc}")
+        return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
     try:
@@ -86,6 +92,8 @@ def render() -> None:
     m[2].metric("Bỏ qua", sum(pv.skipped.values()))
     for reason, k in pv.skipped.most_common():
         st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
+    for note in imp.notes_text(pv.notes):
+        st.warning(note)
     undated_ok = True
     if pv.undated:
         st.warning(undated_warning(pv.undated))
@@ -118,7 +126,8 @@ def render() -> None:
             return
         data.refresh()
         ui.set_flash(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} "
-                     f"mục đã có; bỏ qua {sum(res.skipped.values())}).")
+                     f"mục đã có; bỏ qua {sum(res.skipped.values())})."
+                     + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
         st.rerun()
     _recent()
 

@@ -1,5 +1,8 @@
 """`langnghe collect --once`: one pass over the sources, with a progress line per source.
 
+The sources are the ones `serve` collects: the TOML's [[sources]] merged with those edited on the
+Nguồn page (orchestration.sources.effective_config).
+
 A huge batch shows its write progress chunk by chunk. The first Ctrl-C stops cleanly: fetches in flight
 are dropped, a batch being written stops after its current chunk (committed chunks are kept, the source
 says 'interrupted' and is fetched again next time), and the command exits with 130. A second Ctrl-C
@@ -16,6 +19,7 @@ import threading
 from collectors.runner import Runner
 from langnghe.commands._storing import stop_on_ctrl_c, tag_leftovers
 from orchestration import ingest
+from orchestration import sources as sources_store
 from vocab.config import Config
 from store.db import Database, DatabaseLocked, utcnow
 
@@ -29,11 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    unknown = [n for n in args.source or () if n not in {s.name for s in cfg.sources}]
-    if unknown:  # a mistyped name collected nothing and said "Xong: 0 nguồn"
-        print(f"langnghe collect: không có nguồn {', '.join(f'«{n}»' for n in unknown)} trong cấu hình; "
-              "xem tên các nguồn bằng `langnghe sources`.", file=sys.stderr)
-        return 2
     try:
         db = Database(cfg.storage.db_path)
     except DatabaseLocked as exc:
@@ -41,6 +40,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 3
     stop = threading.Event()
     with db, stop_on_ctrl_c(stop):
+        cfg = sources_store.effective_config(cfg, db)  # the sources serve collects: TOML + the Nguồn page
+        unknown = [n for n in args.source or () if n not in {s.name for s in cfg.sources}]
+        if unknown:  # a mistyped name collected nothing and said "Xong: 0 nguồn"
+            print(f"langnghe collect: không có nguồn {', '.join(f'«{n}»' for n in unknown)} trong cấu hình "
+                  "hay trang Nguồn; xem tên các nguồn bằng `langnghe sources`.", file=sys.stderr)
+            return 2
 
         def written(source: str, done: int, total: int) -> None:
             print(f"  {source}: đã ghi {done}/{total} mục", file=sys.stderr, flush=True)

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
     with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
         pv = imp.preview(table.rows, table.columns, mapping, _settings(args, cfg), utcnow(),
-                         n=cfg.imports.preview_rows, chunk_rows=cfg.imports.chunk_rows)
+                         n=cfg.imports.preview_rows, chunk_rows=cfg.imports.chunk_rows, notes=table.notes)
     print(f"Tệp: {args.file} — {pv.rows} dòng; cột: {', '.join(pv.columns)}")
     print("Ánh xạ: " + ", ".join(f"{k}={v}" for k, v in pv.mapping.items()))
     print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
@@ -87,6 +87,8 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
         print(f"  bỏ qua {n}: {imp.skip_label(reason)}")
     if pv.undated:
         print(f"Cảnh báo: {undated_warning(pv.undated)}")
+    for note in imp.notes_text(pv.notes):
+        print(f"Cảnh báo: {note}")
     offset = timedelta(hours=cfg.imports.utc_offset_hours)
     for it in pv.items:
         when = ("không có ngày (dùng thời điểm nhập)" if "undated" in it.flags
@@ -162,4 +164,6 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
           f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():
         print(f"  bỏ qua {n}: {imp.skip_label(reason)}", file=sys.stderr)
+    for note in imp.notes_text(res.notes):
+        print(f"Cảnh báo: {note}", file=sys.stderr)
     return 0

@@ -367,3 +367,114 @@ def test_json_array_elements_that_are_not_objects_are_skipped_for_that_reason():
     items, skipped = imp.map_rows(rows, {"text": "text"}, _settings(), NOW)
     assert len(items) == 1 and skipped == {"not an object": 2}
     assert imp.skip_label("not an object") == "dòng JSON không phải một đối tượng"
+
+
+def test_json_array_is_read_from_bytes_in_every_encoding_without_a_warning():
+    """ijson was handed a text stream and warned (DeprecationWarning) that this will become an error:
+    an ijson upgrade would have broken every JSON-array import. It reads bytes now, whatever the encoding."""
+    import codecs
+    import warnings
+
+    doc = '[{"text": "Bụi than ở Vàng Danh", "n": 1.5}, {"text": "Phường Quang Trung"}]'
+    for data in (doc.encode(), codecs.BOM_UTF8 + doc.encode(), doc.encode("utf-16"), doc.encode("utf-16-le")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            rows, columns = imp.read_bytes("x.json", data)
+        assert rows == [{"text": "Bụi than ở Vàng Danh", "n": 1.5}, {"text": "Phường Quang Trung"}], data[:8]
+        assert columns == ["text", "n"]
+
+
+def test_two_digit_years_read_day_first_and_us_order_dates_are_undated_and_counted():
+    """'12/05/26' (a Vietnamese office's short date) was no date at all, and '05/13/2026' (an export in US
+    order) was undated without a word about why. Two-digit years are 20yy, day first; an impossible
+    day-first date that is a valid month-first one stays undated and is counted in the summary."""
+    assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)
+    assert imp.parse_time("05/06/2026") == datetime(2026, 6, 4, 17, 0)  # ambiguous: day first
+    assert imp.parse_time("2026-05-12") == datetime(2026, 5, 11, 17, 0)  # ISO kept (no 26-05-12 inside it)
+    assert imp.parse_time("2026-05-12T08:00:00+07:00") == datetime(2026, 5, 12, 1, 0)
+    assert imp.parse_time(45992) == datetime(2025, 11, 30, 17, 0)  # an Excel date number kept
+    assert imp.parse_time("05/13/2026") is None
+    csv_ = "noi dung,ngay\nBụi than ở Vàng Danh,05/13/2026\nĐèn đường hỏng,12/05/26\nNước sạch,31/02/2026\n"
+    rows, columns = imp.read_bytes("x.csv", csv_.encode())
+    pv = imp.preview(rows, columns, {"text": "noi dung", "published_at": "ngay"}, _settings(), NOW)
+    assert pv.undated == 2 and pv.notes == {"us_date": 1}  # 31/02 is simply wrong, not US order
+    assert imp.notes_text(pv.notes) == [
+        "1 dòng có ngày viết theo kiểu tháng/ngày/năm (ví dụ 05/13/2026), không đọc được theo ngày/tháng/năm nên "
+        "được coi là không có ngày. Hãy xuất lại tệp với ngày dạng ngày/tháng/năm hoặc năm-tháng-ngày."]
+
+
+def test_cells_beyond_the_header_are_counted_not_dropped_silently():
+    """Extra CSV fields (a comma inside unquoted text) and XLSX cells right of the last header were dropped
+    without a word; the preview now says how many rows had them."""
+    import io
+
+    from openpyxl import Workbook
+
+    csv_ = "tieu de,noi dung\nBụi than,Xe chạy đêm, gây bụi\nĐèn đường,Hỏng cả tháng\nNước,Mất nước,,\n"
+    with imp.open_table("x.csv", io.BytesIO(csv_.encode()), imp.ImportsConfig()) as t:
+        pv = imp.preview(t.rows, t.columns, {"title": "tieu de", "text": "noi dung"}, _settings(), NOW, notes=t.notes)
+    assert pv.mappable == 3 and pv.notes == {"extra_fields": 1}  # empty trailing fields are no loss
+    assert imp.notes_text(pv.notes)[0].startswith("1 dòng có nhiều ô hơn số cột của dòng tiêu đề")
+    wb = Workbook()
+    wb.active.append(["Nội dung"])
+    wb.active.append(["Bụi than", "ô không tên"])
+    wb.active.append(["Đèn đường"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with imp.open_table("x.xlsx", buf, imp.ImportsConfig()) as t:
+        pv = imp.preview(t.rows, t.columns, {"text": "Nội dung"}, _settings(), NOW, notes=t.notes)
+    assert pv.mappable == 2 and pv.notes == {"extra_fields": 1}
+
+
+def test_formula_cells_without_a_computed_value_are_said_not_read_as_silence():
+    """An XLSX written by a script (openpyxl, no Excel) holds formulas without their computed values; they
+    read as empty and the rows were skipped as 'no text' with no hint why. The preview now counts them and
+    asks to open and save the file in Excel or LibreOffice."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Tiêu đề", "Nội dung"])
+    wb.active.append(["Bụi than", "Xe chạy đêm"])
+    wb.active.append(['=A2&" (bản sao)"', "=B2"])
+    wb.active.append(["Đèn đường", '=UPPER("hỏng")'])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with imp.open_table("x.xlsx", buf, imp.ImportsConfig()) as t:
+        pv = imp.preview(t.rows, t.columns, {"title": "Tiêu đề", "text": "Nội dung"}, _settings(), NOW,
+                         notes=t.notes)
+    assert pv.rows == 2 and pv.mappable == 2 and pv.notes == {"formula_no_value": 3}  # the all-formula row: gone
+    assert "Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại" in imp.notes_text(pv.notes)[0]
+    plain = Workbook()
+    plain.active.append(["Nội dung"])
+    plain.active.append(["Bụi than"])
+    buf = io.BytesIO()
+    plain.save(buf)
+    with imp.open_table("y.xlsx", buf, imp.ImportsConfig()) as t:
+        assert list(t.rows) and not +t.notes
+
+
+def test_a_damaged_xlsx_cell_is_a_clear_error_not_a_traceback():
+    """A number cell holding text ('<v>abc</v>', a hand-edited or broken export) raised openpyxl's bare
+    ValueError mid-file: `langnghe import` ended in a Python traceback."""
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Nội dung", "Số"])
+    wb.active.append(["Bụi than", 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w") as zout:
+        for it in zin.infolist():
+            data = zin.read(it.filename)
+            if it.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<v>1</v>", b"<v>abc</v>", data)
+            zout.writestr(it, data)
+    with pytest.raises(imp.ImportFormatError, match="Trang tính hỏng ở dòng 2"):
+        imp.read_bytes("x.xlsx", out.getvalue())

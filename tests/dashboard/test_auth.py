@@ -360,3 +360,14 @@ def test_auth_setting_mistakes_are_said_in_vietnamese(tmp_path):
         AuthSettings.from_config(make_config(tmp_path, auth={"session_hourz": 8}))
     with pytest.raises(ValueError, match="phải là danh sách địa chỉ"):
         AuthSettings.from_config(make_config(tmp_path, auth={"trusted_proxies": "127.0.0.1"}))
+
+
+def test_display_names_are_limited_in_length(svc):
+    """A display name had no length limit (a pasted paragraph filled the sidebar and every history row);
+    80 characters now, refused in Vietnamese on create and on change."""
+    with pytest.raises(AuthError, match="Họ tên dài quá 80 ký tự"):
+        svc.create_user("lan", "du-dai-roi-123", "analyst", display_name="Nguyễn Thị Lan " * 10)
+    svc.create_user("lan", "du-dai-roi-123", "analyst", display_name="L" * 80)
+    with pytest.raises(AuthError, match="Họ tên dài quá 80 ký tự"):
+        svc.update("lan", by="quantri", display_name="Lan " * 30)
+    assert svc.update("lan", by="quantri", display_name="  Nguyễn Thị Lan  ")["display_name"]["sau"] == "Nguyễn Thị Lan"

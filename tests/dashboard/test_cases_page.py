@@ -101,3 +101,29 @@ def test_case_names_its_story_and_outlet_not_internal_ids(env):
     assert sid not in body and "import-pakn" not in body
     assert "Tệp nhập" in body and f"cảnh báo {aid}" in body and "Đèn đường tổ 2 hỏng cả tháng" in body
     assert not any("javascript" in m.value for m in at.markdown)
+
+
+def test_a_refused_save_keeps_the_typed_note(env):
+    """The 'Lưu' form cleared on every submit: a change refused (the case closed meanwhile by a colleague)
+    said why and threw away the note staff had typed. The note is emptied only after a saved change."""
+    env.add_users()
+    _old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    with env.db.write() as cur:  # a colleague closes it while this page is open
+        store_cases.transition(cur, new, "closed", "truongphong", utcnow())
+    [s for s in at.selectbox if s.label == "Giao cho"][0].set_value("chuyenvien")
+    [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Đã gọi điện cho tổ trưởng")
+    [b for b in at.button if b.label == "Lưu"][0].click().run()
+    no_exception(at)
+    assert "mở lại trước khi giao" in texts(at)
+    assert [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].value == "Đã gọi điện cho tổ trưởng"
+    with env.db.write() as cur:
+        store_cases.transition(cur, new, "in_progress", "truongphong", utcnow())
+    at.run()
+    [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Đã gọi điện cho tổ trưởng")
+    [b for b in at.button if b.label == "Lưu"][0].click().run()
+    no_exception(at)
+    with env.db.read() as cur:
+        assert store_cases.case_events(cur, new)[-1]["note"].endswith("Đã gọi điện cho tổ trưởng")
+    assert [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].value == ""  # saved: emptied

@@ -559,6 +559,51 @@ def test_import_page_maps_previews_and_imports_once(demo_env):
     assert len(audit) == 2 and audit[0]["username"] == "chuyenvien" and tagged == 1
 
 
+def test_import_page_refuses_the_name_of_a_collected_source(demo_env):
+    """'Tên nguồn' took any text: naming an import after a configured or Nguồn-page source mixed the file's
+    rows into that source's items (its health, its filter). Refused now; a name used by an import before
+    (re-importing a file) is fine."""
+    from store import users as store_users_
+    from store.db import utcnow as now_
+
+    with demo_env.db.write() as cur:
+        store_users_.upsert_managed_source(cur, {"name": "trang-them", "kind": "rss", "url": "https://x.vn/rss",
+                                                 "outlet": "X"}, "quantri", now_())
+    csv = "tieu de,noi dung\nBụi than ở Vàng Danh,Xe chở than chạy đêm\n".encode("utf-8")
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("xuat-nhom.csv", csv, "text/csv")).run()
+    for taken in (demo_env.cfg.sources[0].name, "trang-them", " Trang-Them "):
+        at.text_input(key="imp_source").set_value(taken).run()
+        no_exception(at)
+        assert any("đã là tên của một nguồn tin" in e.value for e in at.error), taken
+        assert not [b for b in at.button if b.key == "imp_go"]
+    at.text_input(key="imp_source").set_value("import-nhom-zalo").run()
+    at.checkbox(key="imp_undated").check().run()  # the file has no date column
+    at.button(key="imp_go").click().run()
+    no_exception(at)
+    assert any("Đã nhập 1 mục mới" in s.value for s in at.success)
+    at.text_input(key="imp_source").set_value("import-nhom-zalo").run()  # the same import source again: fine
+    assert not at.error and [b for b in at.button if b.key == "imp_go"]
+
+
+def test_import_page_says_what_the_read_lost(demo_env):
+    """US-order dates, fields past the header and uncomputed formulas were lost without a word on the page."""
+    csv = ("tieu de,noi dung,ngay dang\n"
+           "Bụi than ở Vàng Danh,Xe chạy đêm,05/13/2026\n"
+           "Đèn đường,Hỏng, cả tháng,12/05/26\n").encode("utf-8")
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("xuat-loi.csv", csv, "text/csv")).run()
+    no_exception(at)
+    warnings_ = [w.value for w in at.warning]
+    assert any(w.startswith("1 dòng có ngày viết theo kiểu tháng/ngày/năm") for w in warnings_), warnings_
+    assert any(w.startswith("1 dòng có nhiều ô hơn số cột") for w in warnings_), warnings_
+    at.checkbox(key="imp_undated").check().run()
+    at.button(key="imp_go").click().run()
+    no_exception(at)
+    done = [s.value for s in at.success if "Đã nhập" in s.value]
+    assert done and "Lưu ý: 1 dòng có ngày viết theo kiểu tháng/ngày/năm" in done[0]
+
+
 def test_import_page_refuses_an_unreadable_file(demo_env):
     at = demo_env.page("imports", "analyst").run()
     at.file_uploader(key="imp_file").set_value(("x.xlsx", b"not a workbook", "application/octet-stream")).run()
@@ -602,6 +647,19 @@ def test_app_requires_login_and_routes_by_role(demo_env):
     pages = at.session_state["_pages"]
     assert "admin" not in pages and "alerts" in pages
     assert "Đăng nhập: **Cán bộ xem** (Xem)" in [c.value for c in at.sidebar.caption]
+
+
+def test_the_sidebar_shows_a_display_name_as_text_not_markdown(demo_env):
+    """The sidebar drew the display name as Markdown: a name saved as '**Trưởng phòng** [bấm](…)' showed
+    bold type and a link under 'Đăng nhập'. It is inert text now."""
+    demo_env.auth.create_user("lan", PASSWORD, "viewer", display_name="**Lan** [bấm](https://vi.wikipedia.org)")
+    at = demo_env.app().run()
+    at.text_input(key="login_user").set_value("lan")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    no_exception(at)
+    shown = [c.value for c in at.sidebar.caption if c.value.startswith("Đăng nhập")]
+    assert shown == [r"Đăng nhập: **\*\*Lan\*\* \[bấm\]\(https\://vi\.wikipedia\.org\)** (Xem)"]
 
 
 def test_app_session_expiry_and_logout(demo_env):

@@ -146,3 +146,23 @@ def test_collect_a_mistyped_source_and_replay_a_missing_file_are_said_clearly(tm
     res = cli(["--config", str(cfg), "replay", "--input", str(tmp_path / "khong-co.jsonl"), "--db",
                str(tmp_path / "r.duckdb"), "--alerts-out", str(tmp_path / "a.jsonl")])
     assert res.returncode == 2 and "không có tệp" in res.stderr and "Errno" not in res.stderr
+
+
+def test_collect_and_sources_include_the_sources_added_on_the_nguon_page(tmp_path, server):
+    """`collect` read only the TOML's [[sources]]: a source staff added on the Nguồn page was never
+    collected by the CLI (serve collected it), and `collect --source` said it did not exist."""
+    from store import users as store_users
+    from store.db import Database, utcnow
+
+    feed_server(server)
+    cfg = write_config(tmp_path, server.base, n_feeds=1)
+    with Database(tmp_path / "c.duckdb") as db, db.write() as cur:
+        store_users.upsert_managed_source(cur, {"name": "trang-them", "kind": "rss", "url": f"{server.base}/f1.rss",
+                                                "outlet": "Báo 1"}, "quantri", utcnow())
+    res = cli(["--config", str(cfg), "collect", "--source", "trang-them"])
+    assert res.returncode == 0, res.stderr
+    assert "[1/1] trang-them: +201 mới" in res.stderr
+    res = cli(["--config", str(cfg), "collect", "--once"])
+    assert res.returncode == 0 and "Xong: 2 nguồn" in res.stderr, res.stderr
+    listed = json.loads(cli(["--config", str(cfg), "sources", "--json"]).stdout)
+    assert [s["source"] for s in listed] == ["feed0", "trang-them"]
