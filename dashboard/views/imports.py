@@ -121,8 +121,8 @@ def render() -> None:
                                         on_progress=progress)
         except imp.ImportFormatError as exc:
             data.refresh()
-            st.error(f"Dừng nhập: {exc} Các khối đã ghi trước lỗi được giữ lại; nhập lại sau khi sửa tệp "
-                     "không tạo tin trùng.")
+            st.error(f"Dừng nhập: {exc} Khối nào đã ghi trước lỗi (nếu có) được giữ lại; nhập lại sau khi "
+                     "sửa tệp không tạo tin trùng.")
             return
         data.refresh()
         ui.set_flash(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} "

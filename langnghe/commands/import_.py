@@ -153,8 +153,8 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
             if res.status != "interrupted":
                 tag_leftovers(cfg, db)  # none stays untagged: this file's items if their tagging failed, older ones
         except imp.ImportFormatError as exc:
-            print(f"langnghe import: {exc}\nCác khối đã ghi trước lỗi được giữ lại (xem import_log); nhập lại "
-                  "sau khi sửa tệp không tạo mục trùng.", file=sys.stderr)
+            print(f"langnghe import: {exc}\nKhối nào đã ghi trước lỗi (nếu có) được giữ lại (xem import_log); "
+                  "nhập lại sau khi sửa tệp không tạo mục trùng.", file=sys.stderr)
             return 2
     if res.status == "interrupted":
         print(f"Đã dừng theo yêu cầu: đã ghi {res.items_new} mục mới từ {res.rows} dòng đầu. Nhập lại cùng tệp "
