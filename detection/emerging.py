@@ -567,35 +567,9 @@ def explain(
     '12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày (4 tin trong 14 ngày: …);
     so với nền, trong 4 giờ từ 06:00 11/09: dự kiến 0,071 tin, có 12 tin, gấp 169 lần; 83% tiêu cực
     (10/12 tin); địa bàn: phường Vàng Danh; …; mức cao: vùi lấp, sơ tán; …'."""
-    parts = []
-    head = f"{d['n_items']} tin từ {d['n_outlets']} nguồn trong {fmt_duration(d['span_minutes'])}"
-    if d["n_press"] and d["n_social"]:
-        head += f" ({d['n_press']} báo chí, {d['n_social']} mạng xã hội)"
-    elif d["n_social"]:
-        head += " (mạng xã hội)"
-    else:
-        head += " (báo chí)"
-    base = f"nền {fmt_rate(d['baseline_per_day'])} tin/ngày"
-    if cell is not None:
-        what = " tại ".join(x for x in (f"«{topic_label(cell[0])}»" if cell[0] else "", place_head(cell[1])) if x)
-        base += (f" ({d['baseline_count']} tin trong {fmt_num(p.baseline_days, 0)} ngày"
-                 + (f": {what})" if what else ")"))
-    else:
-        base += (f" (mức sàn: {fmt_num(p.baseline_days, 0)} ngày qua có dưới "
-                 f"{fmt_num(math.ceil(p.baseline_floor_per_day * p.baseline_days), 0)} tin cùng chủ đề tại địa bàn này)")
-    parts.append(f"{head}, {base}")
-    ratio = d["rate_ratio"]
-    parts.append(
-        f"so với nền, trong {fmt_duration(d['window_minutes'])} từ {fmt_local(datetime.fromisoformat(d['window_from']))}: "
-        f"dự kiến {fmt_sig(d['expected_in_window'])} tin, có {d['n_items']} tin, "
-        f"gấp {fmt_num(ratio, 0) if ratio >= 10 else fmt_num(ratio, 1)} lần")
-    parts.append(f"{fmt_pct(d['negative_share'])} tiêu cực ({d.get('n_negative', 0)}/{d['n_items']} tin)")
-    if d["in_area_share"] > 0 and places:
-        parts.append("địa bàn: " + ", ".join(places))
-    elif places:
-        parts.append("ngoài địa bàn (" + ", ".join(places) + ")")
-    else:
-        parts.append("chưa xác định địa bàn")
+    parts = [f"{_explain_head(d)}, {_explain_base(d, cell, p)}", _explain_rate(d),
+             f"{fmt_pct(d['negative_share'])} tiêu cực ({d.get('n_negative', 0)}/{d['n_items']} tin)",
+             _explain_places(d, places)]
     if topics:
         parts.append("chủ đề: " + ", ".join(topic_label(t) for t in topics))
     if d.get("burst_from"):
@@ -605,16 +579,59 @@ def explain(
         parts.append(sev + (": " + "; ".join(d["severity_why"]) if d["severity_why"] else ""))
     text = "; ".join(parts)
     if regrowth is not None:
-        prev, before, grown = regrowth
-        was = "bỏ qua" if prev.get("status") == "dismissed" else "xử lý xong"
-        why = f", lý do: {prev['close_reason']}" if prev.get("close_reason") else ""
-        when = fmt_local(prev["updated_at"]) if prev.get("updated_at") else ""
-        text = (
-            f"Tái cảnh báo vì tăng mạnh: cảnh báo {prev.get('alert_id')} đã được đánh dấu {was}"
-            f"{(' lúc ' + when) if when else ''}{why} khi có {before} tin; nay {d['total_items']} tin "
-            f"(thêm {grown}, gấp {fmt_num(d['total_items'] / max(before, 1), 1)} lần). " + text
-        )
+        text = _explain_regrowth(d, regrowth) + text
     return text
+
+
+def _explain_head(d: dict[str, Any]) -> str:
+    """'12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội)': the size and mix of the story."""
+    head = f"{d['n_items']} tin từ {d['n_outlets']} nguồn trong {fmt_duration(d['span_minutes'])}"
+    if d["n_press"] and d["n_social"]:
+        return head + f" ({d['n_press']} báo chí, {d['n_social']} mạng xã hội)"
+    if d["n_social"]:
+        return head + " (mạng xã hội)"
+    return head + " (báo chí)"
+
+
+def _explain_base(d: dict[str, Any], cell: tuple[str, str] | None, p: AlertParams) -> str:
+    """The baseline and where it comes from: the (topic, place) cell counted, or the floor used."""
+    base = f"nền {fmt_rate(d['baseline_per_day'])} tin/ngày"
+    if cell is None:
+        return base + (f" (mức sàn: {fmt_num(p.baseline_days, 0)} ngày qua có dưới "
+                       f"{fmt_num(math.ceil(p.baseline_floor_per_day * p.baseline_days), 0)} tin cùng chủ đề tại địa bàn này)")
+    what = " tại ".join(x for x in (f"«{topic_label(cell[0])}»" if cell[0] else "", place_head(cell[1])) if x)
+    return base + (f" ({d['baseline_count']} tin trong {fmt_num(p.baseline_days, 0)} ngày"
+                   + (f": {what})" if what else ")"))
+
+
+def _explain_rate(d: dict[str, Any]) -> str:
+    """The window's expected count against the seen one, so the ratio can be recomputed."""
+    ratio = d["rate_ratio"]
+    return (f"so với nền, trong {fmt_duration(d['window_minutes'])} từ {fmt_local(datetime.fromisoformat(d['window_from']))}: "
+            f"dự kiến {fmt_sig(d['expected_in_window'])} tin, có {d['n_items']} tin, "
+            f"gấp {fmt_num(ratio, 0) if ratio >= 10 else fmt_num(ratio, 1)} lần")
+
+
+def _explain_places(d: dict[str, Any], places: Sequence[str]) -> str:
+    """Whether the story is in the area, outside it (naming where), or placed nowhere yet."""
+    if d["in_area_share"] > 0 and places:
+        return "địa bàn: " + ", ".join(places)
+    if places:
+        return "ngoài địa bàn (" + ", ".join(places) + ")"
+    return "chưa xác định địa bàn"
+
+
+def _explain_regrowth(d: dict[str, Any], regrowth: tuple[dict[str, Any], int, int]) -> str:
+    """The lead-in of a re-alert: which closed alert grew again, since when, and by how much."""
+    prev, before, grown = regrowth
+    was = "bỏ qua" if prev.get("status") == "dismissed" else "xử lý xong"
+    why = f", lý do: {prev['close_reason']}" if prev.get("close_reason") else ""
+    when = fmt_local(prev["updated_at"]) if prev.get("updated_at") else ""
+    return (
+        f"Tái cảnh báo vì tăng mạnh: cảnh báo {prev.get('alert_id')} đã được đánh dấu {was}"
+        f"{(' lúc ' + when) if when else ''}{why} khi có {before} tin; nay {d['total_items']} tin "
+        f"(thêm {grown}, gấp {fmt_num(d['total_items'] / max(before, 1), 1)} lần). "
+    )
 
 
 # ------------------------------------------------------------------------------------------ sources

@@ -176,6 +176,20 @@ def _quoted(text: str, span: tuple[int, int]) -> bool:
     return before in ('"', "“", "'", "‘") and after in ('"', "”", "'", "’")
 
 
+def _non_overlapping(found: list[tuple[int, int, list[Entry]]], n: int) -> list[tuple[int, int, list[Entry]]]:
+    """The matches kept, in text order: area names first, then longer, then earlier, each only when
+    none of its n tokens is taken by one kept before."""
+    taken = [False] * n
+    chosen = []
+    for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):
+        if any(taken[i:i + L]):
+            continue
+        for k in range(i, i + L):
+            taken[k] = True
+        chosen.append((i, L, entries))
+    return sorted(chosen, key=lambda c: c[0])
+
+
 class Gazetteer:
     def __init__(self, province: str = "Quảng Ninh", data_dir: Path = DATA):
         self.province = province.removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
@@ -437,48 +451,42 @@ class Gazetteer:
         text = text[:max_chars]
         toks = _tokens(text)
         folds = [fold_word(t[0]) for t in toks]
-        lows = [t[0].lower() for t in toks]
-        hits: list[Hit] = []
-        n = len(toks)
+        lows = [t[0].lower() for t in toks] if accented else None
         # the longest match at every start, then non-overlapping ones: area names first, longer first
         # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics)
         found: list[tuple[int, int, list[Entry]]] = []
         first = self.first_tokens
-        for i in range(n):
-            if folds[i] not in first:
+        for i in range(len(toks)):
+            if folds[i] not in first or not self._longest_at(i, toks, folds, lows, text, found):
                 self._find_fuzzy(i, toks, folds, text, found)
-                continue
-            for L in range(min(self.maxlen, n - i), 0, -1):
-                key = tuple(folds[i:i + L])
-                entries = self.index.get(key)
-                if not entries:
-                    continue
-                if L > 1 and not all(_GAP_OK.match(text[toks[j][2]:toks[j + 1][1]]) for j in range(i, i + L - 1)):
-                    continue
-                if accented:
-                    acc = tuple(lows[i:i + L])
-                    entries = [e for e in entries if e.acc == acc]
-                    if not entries:
-                        continue
-                found.append((i, L, entries))
-                break
-            else:
-                self._find_fuzzy(i, toks, folds, text, found)
-        taken = [False] * n
-        chosen = []
-        for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):
-            if any(taken[i:i + L]):
-                continue
-            for k in range(i, i + L):
-                taken[k] = True
-            chosen.append((i, L, entries))
-        for i, L, entries in sorted(chosen, key=lambda c: c[0]):
+        hits: list[Hit] = []
+        for i, L, entries in _non_overlapping(found, len(toks)):
             span = toks[i:i + L]
             words = [t[0] for t in span if not t[0].isdigit()]
             cap = all(w[:1].isupper() for w in words) if words else True
             for e in entries:
                 hits.append(Hit(e, i, i + L, text[span[0][1]:span[-1][2]], self._prefix(toks, i, text), cap))
         return hits
+
+    def _longest_at(self, i: int, toks: list[tuple[str, int, int]], folds: list[str], lows: list[str] | None, text: str,
+                    found: list[tuple[int, int, list[Entry]]]) -> bool:
+        """Append the longest indexed name starting at token i (joined only by allowed gaps, and
+        accent-exact when `lows` is given) to `found`; False when none starts there."""
+        n = len(toks)
+        for L in range(min(self.maxlen, n - i), 0, -1):
+            entries = self.index.get(tuple(folds[i:i + L]))
+            if not entries:
+                continue
+            if L > 1 and not all(_GAP_OK.match(text[toks[j][2]:toks[j + 1][1]]) for j in range(i, i + L - 1)):
+                continue
+            if lows is not None:
+                acc = tuple(lows[i:i + L])
+                entries = [e for e in entries if e.acc == acc]
+                if not entries:
+                    continue
+            found.append((i, L, entries))
+            return True
+        return False
 
     def resolve(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> PlaceResult:
         """The places a text names, judged as the module docstring says: other provinces named

@@ -57,13 +57,7 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    cur.execute(
-        "CREATE OR REPLACE TEMP TABLE _search_ids AS SELECT DISTINCT unnest(?::VARCHAR[]) AS id "
-        "EXCEPT SELECT item_id FROM item_search WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
-        [ids, ids],
-    )
-    todo = [r[0] for r in cur.execute("SELECT id FROM _search_ids").fetchall()]
-    cur.execute("DROP TABLE _search_ids")
+    todo = _not_indexed(cur, ids)
     if not todo:
         return 0
     # tokenised once, for the postings and the pair terms
@@ -71,31 +65,47 @@ def index_items(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:
                 [todo])
     cur.execute("CREATE OR REPLACE TEMP TABLE _search_new AS SELECT * FROM search_postings_in('_search_toks')")
     try:
-        first = _next_doc(cur)
-        cur.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _search_docs AS
-            SELECT ({first} - 1 + row_number() OVER (ORDER BY i.published_at, i.id))::INTEGER AS doc, i.id AS item_id,
-                   i.published_at, coalesce(s.plain, TRUE) AS plain, coalesce(s.n_title, 0) AS n_tokens,
-                   coalesce(s.n_full, 0) AS n_full, coalesce(s.n_full, 0) > 0 AS fulltext
-            FROM items i LEFT JOIN ({_LENGTHS}) s ON s.item_id = i.id
-            WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
-            """,
-            [todo],
-        )
-        cur.execute(f"INSERT INTO item_search ({_ITEM_COLS}) SELECT {_ITEM_COLS} FROM _search_docs ORDER BY doc")
-        cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
+        _number_docs(cur, todo)
         n = _append_new(cur, "JOIN _search_docs d ON d.item_id = n.item_id", "d.doc")
         # the pair terms by doc number, appended unsorted (a tail row group spans all terms anyway)
         cur.execute("CREATE OR REPLACE TEMP TABLE _search_pair_toks AS "
                     "SELECT d.doc, t.* FROM _search_toks t JOIN _search_docs d ON d.item_id = t.item_id")
         cur.execute("INSERT INTO search_pairs SELECT * FROM search_pairs_in('_search_pair_toks')")
     finally:
-        cur.execute("DROP TABLE IF EXISTS _search_new")
-        cur.execute("DROP TABLE IF EXISTS _search_docs")
-        cur.execute("DROP TABLE IF EXISTS _search_toks")
-        cur.execute("DROP TABLE IF EXISTS _search_pair_toks")
+        for table in ("_search_new", "_search_docs", "_search_toks", "_search_pair_toks"):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
     return n
+
+
+def _not_indexed(cur: "duckdb.DuckDBPyConnection", ids: list[str]) -> list[str]:
+    """The distinct ids not yet in item_search (a repeat of index_items must add nothing)."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _search_ids AS SELECT DISTINCT unnest(?::VARCHAR[]) AS id "
+        "EXCEPT SELECT item_id FROM item_search WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
+        [ids, ids],
+    )
+    todo = [r[0] for r in cur.execute("SELECT id FROM _search_ids").fetchall()]
+    cur.execute("DROP TABLE _search_ids")
+    return todo
+
+
+def _number_docs(cur: "duckdb.DuckDBPyConnection", todo: list[str]) -> None:
+    """Give the new items the next doc numbers in publication order (`_search_docs`), store their
+    lengths in item_search and move search_state.next_doc past them."""
+    first = _next_doc(cur)
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _search_docs AS
+        SELECT ({first} - 1 + row_number() OVER (ORDER BY i.published_at, i.id))::INTEGER AS doc, i.id AS item_id,
+               i.published_at, coalesce(s.plain, TRUE) AS plain, coalesce(s.n_title, 0) AS n_tokens,
+               coalesce(s.n_full, 0) AS n_full, coalesce(s.n_full, 0) > 0 AS fulltext
+        FROM items i LEFT JOIN ({_LENGTHS}) s ON s.item_id = i.id
+        WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [todo],
+    )
+    cur.execute(f"INSERT INTO item_search ({_ITEM_COLS}) SELECT {_ITEM_COLS} FROM _search_docs ORDER BY doc")
+    cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
 
 
 def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:

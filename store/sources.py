@@ -145,7 +145,16 @@ def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome
         for o in outcomes:
             record_outcome(cur, o)
         return
-    rows = pa.Table.from_pylist(
+    cur.register("_outcomes", _outcome_table(outcomes))
+    try:
+        _write_outcomes(cur, outcomes)
+    finally:
+        cur.unregister("_outcomes")
+
+
+def _outcome_table(outcomes: Sequence[Outcome]) -> pa.Table:
+    """The outcomes as one Arrow table (in order, `ord`), so each statement below reads them all at once."""
+    return pa.Table.from_pylist(
         [
             {
                 "ord": i, "source": o.source, "started_at": o.started_at, "finished_at": o.finished_at,
@@ -160,37 +169,37 @@ def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome
         ],
         schema=_OUTCOMES,
     )
-    cur.register("_outcomes", rows)
-    try:
+
+
+def _write_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome]) -> None:
+    """The fetch_log rows, then the failed and the successful sources' state, from the registered `_outcomes`."""
+    cur.execute(
+        f"""
+        {_FETCH_LOG}
+        SELECT source, started_at, finished_at, outcome, http_status, entries_seen, items_new,
+               skipped_total, error_kind, error, decode_replaced, items_repaired
+        FROM _outcomes ORDER BY ord
+        """
+    )
+    if any(o.outcome == "error" for o in outcomes):
         cur.execute(
             f"""
-            {_FETCH_LOG}
-            SELECT source, started_at, finished_at, outcome, http_status, entries_seen, items_new,
-                   skipped_total, error_kind, error, decode_replaced, items_repaired
-            FROM _outcomes ORDER BY ord
+            {_ERROR_STATE}
+            SELECT source, finished_at, finished_at, error_kind, error, http_status, 1, next_due_at
+            FROM _outcomes WHERE outcome = 'error'
+            {_ERROR_UPSERT}
             """
         )
-        if any(o.outcome == "error" for o in outcomes):
-            cur.execute(
-                f"""
-                {_ERROR_STATE}
-                SELECT source, finished_at, finished_at, error_kind, error, http_status, 1, next_due_at
-                FROM _outcomes WHERE outcome = 'error'
-                {_ERROR_UPSERT}
-                """
-            )
-        if any(o.outcome != "error" for o in outcomes):
-            cur.execute(
-                f"""
-                {_SUCCESS_STATE}
-                SELECT source, etag, last_modified, finished_at, finished_at, http_status, 0, next_due_at,
-                       entries_seen, items_new, skipped_json, decode_replaced, items_repaired
-                FROM _outcomes WHERE outcome <> 'error'
-                {_SUCCESS_UPSERT}
-                """
-            )
-    finally:
-        cur.unregister("_outcomes")
+    if any(o.outcome != "error" for o in outcomes):
+        cur.execute(
+            f"""
+            {_SUCCESS_STATE}
+            SELECT source, etag, last_modified, finished_at, finished_at, http_status, 0, next_due_at,
+                   entries_seen, items_new, skipped_json, decode_replaced, items_repaired
+            FROM _outcomes WHERE outcome <> 'error'
+            {_SUCCESS_UPSERT}
+            """
+        )
 
 
 # source_state columns as health rows name them (the row keys are the same words)

@@ -89,67 +89,94 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
     items = data.alert_items(alert_id)
     left, right = st.columns([1.6, 1])
     with left:
-        st.markdown("**Vì sao có cảnh báo này**")
-        st.text(a["reason"])
-        if a.get("close_reason"):
-            st.text(f"Lý do đóng: {a['close_reason']}")
-        st.markdown("**Tin bài**")
-        gone = data.alert_items_gone(alert_id)
-        if len(items):
-            ui.items_table(items, height=min(38 + 35 * len(items), 280), key=f"items_{alert_id}")
-            if gone:
-                st.caption(f"{gone} tin khác của cảnh báo đã bị xóa theo thời hạn lưu trữ dữ liệu.")
-        else:
-            st.caption("Không còn tin nào của cảnh báo này trong cơ sở dữ liệu"
-                       + (f" ({gone} tin đã bị xóa theo thời hạn lưu trữ)." if gone else "."))
+        _why_and_items(alert_id, a, items)
     with right:
-        st.markdown("**Chủ đề:** " + md(topics_text(as_list(a.get("topics"))) or "—"))
-        places = as_list(a.get("places"))
-        st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
-        if len(items):
-            outlets = items.groupby("outlet").size().sort_values(ascending=False)
-            st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
-        per_hour = data.alert_timeline(alert_id).rename(columns={"hour": "h"})  # items that still exist
-        if len(per_hour):
-            fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin", width=ui.HOUR_MS * 0.8,
-                                   customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
-            fig.update_layout(separators=ui.SEPARATORS, height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
-                              xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
-                              yaxis=ui.count_axis(per_hour["n"].max()))
-            ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
-                                 selection_mode="points")
-            st.caption("Bấm vào một cột để xem các tin của cảnh báo trong giờ đó ở trang Tin bài.")
-            f = drill.from_points(ev, lambda p: hour_filter(p, alert_id))
-            if f:
-                ui.open_items(f)
+        _facts(a, items)
+        _timeline(alert_id)
     if len(items):
-        complaints = data_cases.for_items(tuple(items["item_id"]))
-        if len(complaints):
-            st.markdown(f"**Phản ánh của người dân ({len(complaints)})** — xem và trả lời ở trang Phản ánh")
-            ui.dataframe(pd.DataFrame({"Số": complaints["id"], "Nội dung": complaints["title"],
-                                       "Trạng thái": [CASE_STATES.get(s, s) for s in complaints["status"]]}),
-                         hide_index=True, width="stretch")
-    st.markdown("**Diễn biến xử lý**")
-    hist = data.alert_history(alert_id)
-    if len(hist):
-        ui.dataframe(
-            pd.DataFrame({
-                "Thời gian": hist["at"],
-                "Người thực hiện": ["hệ thống" if u == "system" else _person(u) for u in hist["username"]],
-                "Thao tác": [ACTION_LABELS.get(x, x) for x in hist["action"]],
-                "Từ": [STATE_LABELS.get(x, x or "") for x in hist["from_state"]],
-                "Sang": [STATE_LABELS.get(x, x or "") for x in hist["to_state"]],
-                "Nội dung": [names_in_note(n, data.display_names()) for n in hist["note"]],
-            }),
-            hide_index=True, width="stretch", placeholder="—",
-            column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-                           "Nội dung": st.column_config.TextColumn(width="large")},
-        )
+        _complaints(items)
+    _history(alert_id)
     rapid_report_button(alert_id)
     if gate.can("analyst"):
         _actions(a, queue)
     else:
         st.caption("Tài khoản xem chỉ đọc; chuyên viên mới xử lý được cảnh báo.")
+
+
+def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
+    """The alert's reason (and why it was closed), then its items, saying how many the retention removed."""
+    st.markdown("**Vì sao có cảnh báo này**")
+    st.text(a["reason"])
+    if a.get("close_reason"):
+        st.text(f"Lý do đóng: {a['close_reason']}")
+    st.markdown("**Tin bài**")
+    gone = data.alert_items_gone(alert_id)
+    if len(items):
+        ui.items_table(items, height=min(38 + 35 * len(items), 280), key=f"items_{alert_id}")
+        if gone:
+            st.caption(f"{gone} tin khác của cảnh báo đã bị xóa theo thời hạn lưu trữ dữ liệu.")
+    else:
+        st.caption("Không còn tin nào của cảnh báo này trong cơ sở dữ liệu"
+                   + (f" ({gone} tin đã bị xóa theo thời hạn lưu trữ)." if gone else "."))
+
+
+def _facts(a: dict, items: pd.DataFrame) -> None:
+    """Topics, places and the outlets that published the alert's items."""
+    st.markdown("**Chủ đề:** " + md(topics_text(as_list(a.get("topics"))) or "—"))
+    places = as_list(a.get("places"))
+    st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
+    if len(items):
+        outlets = items.groupby("outlet").size().sort_values(ascending=False)
+        st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
+
+
+def _timeline(alert_id: str) -> None:
+    """Items per hour of the items that still exist; a click on a bar opens that hour's items."""
+    per_hour = data.alert_timeline(alert_id).rename(columns={"hour": "h"})
+    if not len(per_hour):
+        return
+    fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin", width=ui.HOUR_MS * 0.8,
+                           customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
+    fig.update_layout(separators=ui.SEPARATORS, height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
+                      xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
+                      yaxis=ui.count_axis(per_hour["n"].max()))
+    ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
+                         selection_mode="points")
+    st.caption("Bấm vào một cột để xem các tin của cảnh báo trong giờ đó ở trang Tin bài.")
+    f = drill.from_points(ev, lambda p: hour_filter(p, alert_id))
+    if f:
+        ui.open_items(f)
+
+
+def _complaints(items: pd.DataFrame) -> None:
+    """Citizens' complaints linked to the alert's items (answered on Phản ánh)."""
+    complaints = data_cases.for_items(tuple(items["item_id"]))
+    if len(complaints):
+        st.markdown(f"**Phản ánh của người dân ({len(complaints)})** — xem và trả lời ở trang Phản ánh")
+        ui.dataframe(pd.DataFrame({"Số": complaints["id"], "Nội dung": complaints["title"],
+                                   "Trạng thái": [CASE_STATES.get(s, s) for s in complaints["status"]]}),
+                     hide_index=True, width="stretch")
+
+
+def _history(alert_id: str) -> None:
+    """Every handling step of the alert: when, who, what, from and to which state, the note."""
+    st.markdown("**Diễn biến xử lý**")
+    hist = data.alert_history(alert_id)
+    if not len(hist):
+        return
+    ui.dataframe(
+        pd.DataFrame({
+            "Thời gian": hist["at"],
+            "Người thực hiện": ["hệ thống" if u == "system" else _person(u) for u in hist["username"]],
+            "Thao tác": [ACTION_LABELS.get(x, x) for x in hist["action"]],
+            "Từ": [STATE_LABELS.get(x, x or "") for x in hist["from_state"]],
+            "Sang": [STATE_LABELS.get(x, x or "") for x in hist["to_state"]],
+            "Nội dung": [names_in_note(n, data.display_names()) for n in hist["note"]],
+        }),
+        hide_index=True, width="stretch", placeholder="—",
+        column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+                       "Nội dung": st.column_config.TextColumn(width="large")},
+    )
 
 
 def _person(username: object) -> str:

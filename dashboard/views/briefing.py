@@ -49,6 +49,22 @@ def render() -> None:
     st.html(ui.PRINT_CSS)
     ui.flash()
     cfg = data.config()
+    since = _period(cfg.area.name)
+    b = data.briefing(since, cfg.dashboard.briefing_negative_items)
+    st.subheader("I. Cảnh báo mới và đang mở")
+    _alerts(b["alerts"], b["notes"])
+    st.subheader("II. Vấn đề được đăng nhiều nhất")
+    _stories(b["stories"])
+    st.subheader("III. Tin tiêu cực đáng chú ý")
+    _negative(b["negative"])
+    st.divider()
+    _held_before()
+    if gate.can("analyst"):
+        _mark_held(since)
+
+
+def _period(area: str) -> datetime:
+    """The title, the 'from' boxes (default: the last briefing) and the period line; the start in UTC."""
     default, why = _default_since()
     st.title("Trước giao ban")
     c = st.columns([1, 1, 2.4])
@@ -63,109 +79,122 @@ def render() -> None:
     c[2].caption(f"Mặc định: từ {why}. Bấm Ctrl+P để in trang này.")
     st.markdown(
         f"**Tình hình dư luận từ {since_local:%H:%M ngày %d/%m/%Y} đến {now_local:%H:%M ngày %d/%m/%Y}** — "
-        f"{md(cfg.area.name)}"
+        f"{md(area)}"
     )
-    b = data.briefing(since, cfg.dashboard.briefing_negative_items)
+    return since
 
-    st.subheader("I. Cảnh báo mới và đang mở")
-    alerts = b["alerts"]
+
+def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
+    """The last three handling steps of each alert in the period, one line each, for its table cell."""
+    last_note = {}
+    if len(notes):
+        for aid, grp in notes.groupby("alert_id"):
+            g = grp.sort_values("at")
+            last_note[aid] = "\n".join(
+                f"{r['at']:%d/%m %H:%M} {_person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
+                + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
+                for _, r in g.tail(3).iterrows()
+            )
+    return last_note
+
+
+def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame) -> None:
+    """Section I: new and open alerts in queue order, with who handles them and what was done."""
     if not len(alerts):
         st.caption("Không có cảnh báo mới và không còn cảnh báo nào đang mở.")
-    else:
-        alerts = sort_queue(alerts)
-        notes = b["notes"]
-        last_note = {}
-        if len(notes):
-            for aid, grp in notes.groupby("alert_id"):
-                g = grp.sort_values("at")
-                last_note[aid] = "\n".join(
-                    f"{r['at']:%d/%m %H:%M} {_person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
-                    + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
-                    for _, r in g.tail(3).iterrows()
-                )
-        view = pd.DataFrame({
-            "Mã": alerts["alert_id"],
-            "Vấn đề": alerts["title"],
-            "Mức": [SEVERITY_LABELS.get(s, s) for s in alerts["severity"]],
-            # raised since the last briefing or before it: a column of its own ("Mới (mới)" read as a stutter)
-            "Phát sinh": ["trong kỳ" if n else "kỳ trước" for n in alerts["is_new"]],
-            "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
-            "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
-            "Giao cho": [_person(u) for u in alerts["assignee"]],
-            "Số tin": alerts["n_items"],
-            "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
-        })
-        ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
-                              "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9})
-        ui.dataframe(
-            view,
-            hide_index=True, width="stretch", placeholder="—",
-            column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
-                           "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
-        )
-        st.caption(f"{int(alerts['is_new'].sum())} cảnh báo mới trong kỳ; "
-                   f"{int(alerts['status'].isin(['new', 'acknowledged', 'assigned', 'reopened']).sum())} đang mở.")
+        return
+    alerts = sort_queue(alerts)
+    last_note = _last_notes(notes)
+    view = pd.DataFrame({
+        "Mã": alerts["alert_id"],
+        "Vấn đề": alerts["title"],
+        "Mức": [SEVERITY_LABELS.get(s, s) for s in alerts["severity"]],
+        # raised since the last briefing or before it: a column of its own ("Mới (mới)" read as a stutter)
+        "Phát sinh": ["trong kỳ" if n else "kỳ trước" for n in alerts["is_new"]],
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
+        "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
+        "Giao cho": [_person(u) for u in alerts["assignee"]],
+        "Số tin": alerts["n_items"],
+        "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
+    })
+    ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
+                          "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9})
+    ui.dataframe(
+        view,
+        hide_index=True, width="stretch", placeholder="—",
+        column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
+                       "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
+    )
+    st.caption(f"{int(alerts['is_new'].sum())} cảnh báo mới trong kỳ; "
+               f"{int(alerts['status'].isin(['new', 'acknowledged', 'assigned', 'reopened']).sum())} đang mở.")
 
-    st.subheader("II. Vấn đề được đăng nhiều nhất")
-    stories = b["stories"]
+
+def _stories(stories: pd.DataFrame) -> None:
+    """Section II: the most published stories of the period."""
     if not len(stories):
         st.caption("Không có vấn đề nào trong kỳ.")
-    else:
-        view = pd.DataFrame({
-            "Vấn đề": stories["title"],
-            "Số tin": stories["n_items"],
-            "Số nguồn": stories["n_outlets"],
-            "Tiêu cực": stories["n_negative"],
-            "Chủ đề": [topics_text(as_list(t)) for t in stories["topics"]],
-            "Địa bàn": [places_brief(as_list(p)) for p in stories["places"]],
-            "Gần nhất": stories["last_seen"],
-        })
-        ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
-                              "Địa bàn": 3.0, "Gần nhất": 1.5})
-        ui.dataframe(
-            view,
-            hide_index=True, width="stretch", placeholder="—",
-            column_config={"Gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                           "Vấn đề": st.column_config.TextColumn(width="large")},
-        )
+        return
+    view = pd.DataFrame({
+        "Vấn đề": stories["title"],
+        "Số tin": stories["n_items"],
+        "Số nguồn": stories["n_outlets"],
+        "Tiêu cực": stories["n_negative"],
+        "Chủ đề": [topics_text(as_list(t)) for t in stories["topics"]],
+        "Địa bàn": [places_brief(as_list(p)) for p in stories["places"]],
+        "Gần nhất": stories["last_seen"],
+    })
+    ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
+                          "Địa bàn": 3.0, "Gần nhất": 1.5})
+    ui.dataframe(
+        view,
+        hide_index=True, width="stretch", placeholder="—",
+        column_config={"Gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                       "Vấn đề": st.column_config.TextColumn(width="large")},
+    )
 
-    st.subheader("III. Tin tiêu cực đáng chú ý")
-    neg = b["negative"]
+
+def _negative(neg: pd.DataFrame) -> None:
+    """Section III: notable negative items (on paper the link shows only its site)."""
     if not len(neg):
         st.caption("Không có tin tiêu cực trong kỳ.")
-    else:
-        view = pd.DataFrame({
-            "Thời gian": neg["published_at"],
-            "Nguồn": neg["outlet"],
-            "Tiêu đề": neg["title"],
-            "Chủ đề": [topics_text(as_list(t)) for t in neg["topics"]],
-            "Địa bàn": [places_brief(as_list(p)) for p in neg["places"]],
-            "Số nguồn đăng": neg["n_sources"],
-            "Liên kết": [safe_link(u) for u in neg["url"]],
-        })
-        ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
-                       {"Thời gian": 1.6, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
-                        "Số nguồn đăng": 1.9, "Liên kết": 2.1})
-        ui.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
+        return
+    view = pd.DataFrame({
+        "Thời gian": neg["published_at"],
+        "Nguồn": neg["outlet"],
+        "Tiêu đề": neg["title"],
+        "Chủ đề": [topics_text(as_list(t)) for t in neg["topics"]],
+        "Địa bàn": [places_brief(as_list(p)) for p in neg["places"]],
+        "Số nguồn đăng": neg["n_sources"],
+        "Liên kết": [safe_link(u) for u in neg["url"]],
+    })
+    ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
+                   {"Thời gian": 1.6, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
+                    "Số nguồn đăng": 1.9, "Liên kết": 2.1})
+    ui.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
 
-    st.divider()
+
+def _held_before() -> None:
+    """The last five briefings held, and by whom."""
     held = data.briefings(5)
     if len(held):
         st.caption("Các lần giao ban gần đây: " + "; ".join(
             f"{r['held_at']:%H:%M %d/%m/%Y} ({_person(r['username'])})" for _, r in held.iterrows()))
-    if gate.can("analyst"):
-        with st.container(key="brief_actions"):
-            note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", key="brief_note")
-            if st.button("Đánh dấu đã giao ban", type="primary", icon=":material/event_available:",
-                         help="Ghi nhận buổi giao ban lúc này; lần sau trang sẽ tính từ thời điểm này."):
-                try:
-                    actions.mark_briefing_held(data.db(), gate.current_user(), since, note)
-                except (ValueError, PermissionError) as exc:
-                    ui.set_flash(str(exc), ok=False)
-                else:
-                    ui.set_flash(f"Đã ghi nhận buổi giao ban lúc {data.local(data.now()):%H:%M %d/%m/%Y}.")
-                    for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
-                        st.session_state.pop(k, None)
-                    st.session_state.pop("brief_note", None)
-                data.refresh()
-                st.rerun()
+
+
+def _mark_held(since: datetime) -> None:
+    """'Đánh dấu đã giao ban': record the briefing, then give the next visit fresh 'from' boxes."""
+    with st.container(key="brief_actions"):
+        note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", key="brief_note")
+        if st.button("Đánh dấu đã giao ban", type="primary", icon=":material/event_available:",
+                     help="Ghi nhận buổi giao ban lúc này; lần sau trang sẽ tính từ thời điểm này."):
+            try:
+                actions.mark_briefing_held(data.db(), gate.current_user(), since, note)
+            except (ValueError, PermissionError) as exc:
+                ui.set_flash(str(exc), ok=False)
+            else:
+                ui.set_flash(f"Đã ghi nhận buổi giao ban lúc {data.local(data.now()):%H:%M %d/%m/%Y}.")
+                for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
+                    st.session_state.pop(k, None)
+                st.session_state.pop("brief_note", None)
+            data.refresh()
+            st.rerun()

@@ -64,22 +64,39 @@ def render() -> None:
     order = ORDERS[qcol[1].selectbox("Sắp xếp", list(ORDERS), key="x_order", disabled=not query.strip())]
     r1 = st.columns([1.1, 1, 1.6, 1.6])
     period = r1[0].selectbox("Thời gian", list(PERIODS), index=1, key="x_period")
+    since, until = _window(r1[0], period)
+    types, outlets, topics, sentiments, places, in_area = _filters(r1, opts)
+    alert, watch = _scope()
+
+    _write_query_params(query, period, types, outlets, topics, sentiments, places)
+    filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
+    _results(query, order, since, until, filters, alert, watch, cfg.dashboard.explorer_limit, opts["places"])
+
+
+def _window(col: Any, period: str) -> tuple[datetime | None, datetime | None]:
+    """(since, until) in UTC of the period picked: a day range, the last N days (or the N days before
+    them), or one hour of a chart opened from elsewhere; None for no bound."""
     since = until = None
     if PERIODS[period] == -1:
         today = data.local(data.now()).date()
-        rng = r1[0].date_input("Khoảng ngày", value=(today - timedelta(days=7), today), format="DD/MM/YYYY",
-                               key="x_range")
+        rng = col.date_input("Khoảng ngày", value=(today - timedelta(days=7), today), format="DD/MM/YYYY",
+                             key="x_range")
         if isinstance(rng, (list, tuple)) and len(rng) == 2:
             since = data.utc_from_local(datetime.combine(rng[0], time.min))
             until = data.utc_from_local(datetime.combine(rng[1], time.min) + timedelta(days=1))
     elif PERIODS[period]:
         since = data.now() - timedelta(days=PERIODS[period])
-        if r1[0].checkbox("Lùi về kỳ liền trước", key="x_prev",
-                          help="Xem cùng độ dài thời gian ngay trước đó (tuần trước, tháng trước) để so sánh."):
+        if col.checkbox("Lùi về kỳ liền trước", key="x_prev",
+                        help="Xem cùng độ dài thời gian ngay trước đó (tuần trước, tháng trước) để so sánh."):
             since, until = since - timedelta(days=PERIODS[period]), since
-    hour = _hour_window(r1[0], period)
+    hour = _hour_window(col, period)
     if hour is not None:  # one hour of a chart (the alert's timeline): narrower than the day picked
         since, until = hour
+    return since, until
+
+
+def _filters(r1: list[Any], opts: dict[str, Any]) -> tuple[list, list, list, list, list, bool]:
+    """The source type, outlet, topic, sentiment, place and in-area filters, in their two rows."""
     types = r1[1].multiselect("Loại nguồn", list(SOURCE_TYPES), format_func=SOURCE_TYPES.get, key="x_types",
                               placeholder="Tất cả")
     outlets = r1[2].multiselect("Cơ quan, kênh", _with_chosen(opts["outlets"], "x_outlets"), key="x_outlets",
@@ -94,11 +111,12 @@ def render() -> None:
     st.session_state.setdefault("x_in_area", True)  # the page opens on the watched area
     in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area",
                              help="Trang mở trên tin về địa bàn; bỏ chọn để xem mọi tin, cả tin toàn quốc.")
-    alert, watch = _scope()
+    return types, outlets, topics, sentiments, places, in_area
 
-    _write_query_params(query, period, types, outlets, topics, sentiments, places)
-    limit = cfg.dashboard.explorer_limit
-    filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
+
+def _results(query: str, order: str, since: datetime | None, until: datetime | None, filters: tuple,
+             alert: str | None, watch: int | None, limit: int, places: list[str]) -> None:
+    """The matching items (or why the query could not run), and the detail of the one picked."""
     try:  # one search function for every list: an empty query lists the newest items
         df, total, exact = data.search_text(query, since, until, *filters, order if query.strip() else "newest", limit,
                                             alert, watch)
@@ -119,7 +137,7 @@ def render() -> None:
     item_id = st.selectbox("Xem chi tiết tin", list(df["id"]), key="x_item",
                            format_func=lambda i: " ".join(str(titles.get(i, "")).split())[:140])
     if item_id:
-        _detail(item_id, opts["places"])
+        _detail(item_id, places)
 
 
 QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to", "hour", "all",

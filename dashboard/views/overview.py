@@ -40,9 +40,24 @@ def _live() -> None:
         )
     today = data.today_vs_usual(cfg.dashboard.baseline_days)
     open_alerts = data.alerts(OPEN_STATES, 200)
+    _metrics(t, today, len(open_alerts), cfg.dashboard.baseline_days)
+    left, right = st.columns([2.2, 1])
+    with left:
+        _topics_chart()
+    with right:
+        _sentiment_chart(t["items"])
+    st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
+    st.subheader("Cảnh báo đang mở")
+    _open_alerts(open_alerts)
+    st.subheader("Tin mới nhất")
+    _latest(cfg.dashboard.latest_items)
+    _health_line()
 
+
+def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
+    """The five figures: the area today, the country today, negative today, open alerts, all items."""
     c = st.columns(5)
-    usual = f"so với trung bình cùng khung giờ của {cfg.dashboard.baseline_days} ngày trước"
+    usual = f"so với trung bình cùng khung giờ của {baseline_days} ngày trước"
     # the area first: staff watch their area; the national total stands beside it
     if today["tagged"]:
         c[0].metric("Tin hôm nay", number(today["in_area"]),
@@ -58,84 +73,93 @@ def _live() -> None:
                     delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off")
     else:
         c[2].metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
-    c[3].metric("Cảnh báo đang mở", number(len(open_alerts)))
+    c[3].metric("Cảnh báo đang mở", number(n_open))
     c[4].metric("Tổng số tin", number(t["items"]),
                 delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
                 + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
                 delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
 
-    left, right = st.columns([2.2, 1])
-    with left:
-        over = data.topics_over_time(OVER_DAYS)
-        if len(over):
-            over = over.assign(series=over["topic"])
-            title, param = f"Tin theo chủ đề, {OVER_DAYS} ngày qua", "topic"
-        else:
-            over = data.items_over_time(OVER_DAYS, "day").rename(columns={"outlet": "series"})
-            title, param = f"Tin theo ngày và nguồn, {OVER_DAYS} ngày qua (chưa phân loại chủ đề)", "outlet"
-        if len(over):
-            fig = _stacked_bars(over, title, topic_label if param == "topic" else str)
-            ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun",
-                                 selection_mode="points")
-            _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
-        else:  # not an empty grid whose axis runs from −1 to 5
-            st.markdown(f"**Tin theo ngày, {OVER_DAYS} ngày qua**")
-            ui.empty(f"Chưa có tin nào trong {OVER_DAYS} ngày qua.")
-    with right:
-        share = data.sentiment_share(SHARE_DAYS)
-        if len(share):
-            share = share.assign(_o=[SENTIMENT_ORDER.index(x) if x in SENTIMENT_ORDER else 9
-                                     for x in share["sentiment"]]).sort_values("_o")
-            codes = list(share["sentiment"])
-            labels = [sentiment_label(s) for s in codes]
-            total = max(int(share["n"].sum()), 1)
-            # bars, not a pie: Streamlit reports no selection for a click on a pie slice
-            fig = go.Figure(go.Bar(y=labels, x=share["n"], orientation="h", customdata=codes,
-                                   text=[f"{n / total:.0%}" for n in share["n"]], textposition="auto",
-                                   marker_color=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels]))
-            fig.update_layout(separators=ui.SEPARATORS, title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
-                              margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"),
-                              xaxis_title="Số tin")
-            ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
-                                 selection_mode="points")
-            _open(drill.from_points(ev, slice_filter))
-        else:
-            st.markdown(f"**Sắc thái tin, {SHARE_DAYS} ngày qua**")
-            ui.empty("Chưa có tin nào để phân tích sắc thái." if t["items"] == 0 else
-                     "Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy.")
-    st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
 
-    st.subheader("Cảnh báo đang mở")
+def _topics_chart() -> None:
+    """Items per day by topic (by outlet while nothing is classified); a click opens those items."""
+    over = data.topics_over_time(OVER_DAYS)
+    if len(over):
+        over = over.assign(series=over["topic"])
+        title, param = f"Tin theo chủ đề, {OVER_DAYS} ngày qua", "topic"
+    else:
+        over = data.items_over_time(OVER_DAYS, "day").rename(columns={"outlet": "series"})
+        title, param = f"Tin theo ngày và nguồn, {OVER_DAYS} ngày qua (chưa phân loại chủ đề)", "outlet"
+    if len(over):
+        fig = _stacked_bars(over, title, topic_label if param == "topic" else str)
+        ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun",
+                             selection_mode="points")
+        _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
+    else:  # not an empty grid whose axis runs from −1 to 5
+        st.markdown(f"**Tin theo ngày, {OVER_DAYS} ngày qua**")
+        ui.empty(f"Chưa có tin nào trong {OVER_DAYS} ngày qua.")
+
+
+def _sentiment_chart(n_items: int) -> None:
+    """The sentiment share of the last SHARE_DAYS days as bars; a click opens those items."""
+    share = data.sentiment_share(SHARE_DAYS)
+    if not len(share):
+        st.markdown(f"**Sắc thái tin, {SHARE_DAYS} ngày qua**")
+        ui.empty("Chưa có tin nào để phân tích sắc thái." if n_items == 0 else
+                 "Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy.")
+        return
+    share = share.assign(_o=[SENTIMENT_ORDER.index(x) if x in SENTIMENT_ORDER else 9
+                             for x in share["sentiment"]]).sort_values("_o")
+    codes = list(share["sentiment"])
+    labels = [sentiment_label(s) for s in codes]
+    total = max(int(share["n"].sum()), 1)
+    # bars, not a pie: Streamlit reports no selection for a click on a pie slice
+    fig = go.Figure(go.Bar(y=labels, x=share["n"], orientation="h", customdata=codes,
+                           text=[f"{n / total:.0%}" for n in share["n"]], textposition="auto",
+                           marker_color=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels]))
+    fig.update_layout(separators=ui.SEPARATORS, title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
+                      margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"),
+                      xaxis_title="Số tin")
+    ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
+                         selection_mode="points")
+    _open(drill.from_points(ev, slice_filter))
+
+
+def _open_alerts(open_alerts: pd.DataFrame) -> None:
+    """The six most severe open alerts, newest first within a level, in two columns."""
     if not len(open_alerts):
         st.caption("Không có cảnh báo nào đang mở.")
-    else:
-        sev_rank = {"high": 0, "medium": 1, "low": 2}
-        top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
-            .sort_values(["_r", "raised_at"], ascending=[True, False]).head(6)
-        cols = st.columns(2)
-        for k, (_, a) in enumerate(top.iterrows()):
-            cols[k % 2].markdown(
-                f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
-                f":gray[{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
-                f"{a['raised_at']:%d/%m %H:%M}]"
-            )
-        if len(open_alerts) > len(top):
-            st.caption(f"… và {len(open_alerts) - len(top)} cảnh báo khác.")
-        ui.page_link("alerts", "Xem hàng đợi cảnh báo")
+        return
+    sev_rank = {"high": 0, "medium": 1, "low": 2}
+    top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
+        .sort_values(["_r", "raised_at"], ascending=[True, False]).head(6)
+    cols = st.columns(2)
+    for k, (_, a) in enumerate(top.iterrows()):
+        cols[k % 2].markdown(
+            f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
+            f":gray[{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
+            f"{a['raised_at']:%d/%m %H:%M}]"
+        )
+    if len(open_alerts) > len(top):
+        st.caption(f"… và {len(open_alerts) - len(top)} cảnh báo khác.")
+    ui.page_link("alerts", "Xem hàng đợi cảnh báo")
 
-    st.subheader("Tin mới nhất")
+
+def _latest(n: int) -> None:
+    """The newest items, of the area only unless the toggle is off."""
     area_only = st.toggle("Chỉ tin về địa bàn theo dõi", value=True, key="o_latest_area",
                           help="Tắt để xem tin mới nhất của mọi nguồn, cả tin toàn quốc.")
-    latest = data.latest_items(cfg.dashboard.latest_items, area_only)
+    latest = data.latest_items(n, area_only)
     if len(latest):
         ui.items_table(latest, height=320, extra={"Số nguồn đăng": latest["n_sources"]})
     else:
         st.caption("Chưa có tin về địa bàn theo dõi; tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin."
                    if area_only else "Chưa có tin.")
 
-    health = data.source_health()
+
+def _health_line() -> None:
+    """One line of source health (how many sources in each state) and the last collection time."""
     counts: dict[str, int] = {}
-    for h in health:
+    for h in data.source_health():
         counts[h["status"]] = counts.get(h["status"], 0) + 1
     parts = [f"{HEALTH_STATUS.get(k, k)}: {v}" for k, v in sorted(counts.items())]
     last = data.last_collection_at()

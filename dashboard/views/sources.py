@@ -38,66 +38,80 @@ def render() -> None:
     if not health:
         ui.empty("Chưa cấu hình nguồn tin nào.")
     else:
-        counts: dict[str, int] = {}
-        for h in health:
-            counts[h["status"]] = counts.get(h["status"], 0) + 1
-        cols = st.columns(len(HEALTH_STATUS))
-        for col, (k, label) in zip(cols, HEALTH_STATUS.items()):
-            col.metric(label, counts.get(k, 0))
-        # problems first (failing, error, never run), then the rest in config order: sorted() is stable
-        rank = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
-        health = sorted(health, key=lambda h: rank.get(h["status"], 3))
-        ui.dataframe(pd.DataFrame({
-            "Nguồn": [h["source"] for h in health],
-            "Cơ quan, kênh": [h["outlet"] for h in health],
-            "Loại": [SOURCE_TYPES.get(h["source_type"], h["source_type"]) for h in health],
-            "Trạng thái": [HEALTH_STATUS.get(h["status"], h["status"]) for h in health],
-            "Thành công gần nhất": [h["last_success_at"] for h in health],
-            "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
-            "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
-            # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
-            "Lỗi mã hoá": [h.get("last_decode_replaced") or None for h in health],
-            "Tin đăng trong 24 giờ": [h["items_24h"] for h in health],
-            "TB/ngày (7 ngày, theo giờ đăng)": [h["items_per_day_7d"] for h in health],
-            "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
-            "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}) for h in health],
-            "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
-        }), hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(health), 420),
-            column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                           "Tin đăng trong 24 giờ": st.column_config.NumberColumn(
-                               help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
-                           "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
-
+        health = _health(health, managed)
     st.subheader("Cảnh báo nguồn tin")
-    alarms = data.source_alarms()
-    if not len(alarms):
-        st.caption("Không có cảnh báo nào về nguồn tin.")
-    else:
-        ui.dataframe(pd.DataFrame({
-            "Nguồn": alarms["source"],
-            "Loại": [ALARM_KINDS.get(k, k) for k in alarms["kind"]],
-            "Đang diễn ra": ["có" if o else "đã hết" for o in alarms["open"]],
-            "Từ lúc": alarms["raised_at"],
-            "Hết lúc": alarms["cleared_at"],
-            "Nội dung": alarms["reason"],
-        }), hide_index=True, width="stretch", placeholder="—",
-            column_config={"Từ lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                           "Hết lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                           "Nội dung": st.column_config.TextColumn(width="large")})
-
-    errors = data.recent_errors(30)
-    if len(errors):
-        with st.expander(f"Lỗi thu thập gần đây ({len(errors)})"):
-            ui.dataframe(pd.DataFrame({
-                "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
-                "Loại lỗi": errors["error_kind"], "Chi tiết": errors["error"],
-            }), hide_index=True, width="stretch", placeholder="—",
-                column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
-
+    _alarms()
+    _errors()
     last = data.last_collection_at()
     st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else "Chưa thu thập lần nào.")
     if gate.can("admin"):
         _manage(health)
+
+
+def _health(health: list[dict], managed: set[str]) -> list[dict]:
+    """The count of sources per state, then one row per source, problems first; returns them in that order."""
+    counts: dict[str, int] = {}
+    for h in health:
+        counts[h["status"]] = counts.get(h["status"], 0) + 1
+    cols = st.columns(len(HEALTH_STATUS))
+    for col, (k, label) in zip(cols, HEALTH_STATUS.items()):
+        col.metric(label, counts.get(k, 0))
+    # problems first (failing, error, never run), then the rest in config order: sorted() is stable
+    rank = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
+    health = sorted(health, key=lambda h: rank.get(h["status"], 3))
+    ui.dataframe(pd.DataFrame({
+        "Nguồn": [h["source"] for h in health],
+        "Cơ quan, kênh": [h["outlet"] for h in health],
+        "Loại": [SOURCE_TYPES.get(h["source_type"], h["source_type"]) for h in health],
+        "Trạng thái": [HEALTH_STATUS.get(h["status"], h["status"]) for h in health],
+        "Thành công gần nhất": [h["last_success_at"] for h in health],
+        "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
+        "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
+        # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
+        "Lỗi mã hoá": [h.get("last_decode_replaced") or None for h in health],
+        "Tin đăng trong 24 giờ": [h["items_24h"] for h in health],
+        "TB/ngày (7 ngày, theo giờ đăng)": [h["items_per_day_7d"] for h in health],
+        "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
+        "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}) for h in health],
+        "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
+    }), hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(health), 420),
+        column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                       "Tin đăng trong 24 giờ": st.column_config.NumberColumn(
+                           help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
+                       "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
+    return health
+
+
+def _alarms() -> None:
+    """Source alarms (failing for long, volume dropped), the open ones and those already over."""
+    alarms = data.source_alarms()
+    if not len(alarms):
+        st.caption("Không có cảnh báo nào về nguồn tin.")
+        return
+    ui.dataframe(pd.DataFrame({
+        "Nguồn": alarms["source"],
+        "Loại": [ALARM_KINDS.get(k, k) for k in alarms["kind"]],
+        "Đang diễn ra": ["có" if o else "đã hết" for o in alarms["open"]],
+        "Từ lúc": alarms["raised_at"],
+        "Hết lúc": alarms["cleared_at"],
+        "Nội dung": alarms["reason"],
+    }), hide_index=True, width="stretch", placeholder="—",
+        column_config={"Từ lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                       "Hết lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+                       "Nội dung": st.column_config.TextColumn(width="large")})
+
+
+def _errors() -> None:
+    """The last 30 fetch errors, folded away in an expander."""
+    errors = data.recent_errors(30)
+    if not len(errors):
+        return
+    with st.expander(f"Lỗi thu thập gần đây ({len(errors)})"):
+        ui.dataframe(pd.DataFrame({
+            "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
+            "Loại lỗi": errors["error_kind"], "Chi tiết": errors["error"],
+        }), hide_index=True, width="stretch", placeholder="—",
+            column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
 
 
 def _manage(health: list[dict]) -> None:
