@@ -901,6 +901,46 @@ def evaluate_topics(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     return {k: s[k] for k in ("n", "topic_macro_f1", "topic_f1")}
 
 
+def has_comment_topics(row: dict) -> bool:
+    """A social-register line whose topics are labelled (round 11, GUIDELINE_topics_comments.md); before round 11
+    these lines carried sentiment only (`_no_topics`)."""
+    return is_social_set(row) and not row.get("_no_topics")
+
+
+def evaluate_comment_topics(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
+    """Topics on comments (`has_comment_topics` rows): macro-F1 over the topics present, micro-F1, and the two
+    figures staff feel — the share of comments given a topic (predicted vs gold) and the precision of the topic
+    chips — overall and on the lines typed without diacritics. Rows without labelled topics are left out."""
+    rows = [r for r in rows if has_comment_topics(r)]
+    if not rows:
+        return {"n": 0}
+    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    gold, pred = [list(r["topics"]) for r in rows], [list(o["topics"]) for o in out]
+    res = comment_topic_scores(gold, pred)
+    nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
+    if nd:
+        res["no_diacritics"] = comment_topic_scores([gold[i] for i in nd], [pred[i] for i in nd])
+    return res
+
+
+def comment_topic_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[str, Any]:
+    """The figures of `evaluate_comment_topics` from gold and predicted topic lists (one per comment)."""
+    Yt = np.array([[c in g for c in TOPICS] for g in gold], dtype=bool).reshape(len(gold), len(TOPICS))
+    Yp = np.array([[c in p for c in TOPICS] for p in pred], dtype=bool).reshape(len(pred), len(TOPICS))
+    present = [j for j in range(len(TOPICS)) if Yt[:, j].any()]
+    per_topic = {TOPICS[j]: round(float(f1_score(Yt[:, j], Yp[:, j], zero_division=0)), 4) for j in present}
+    tp, n_pred, n_gold = int((Yt & Yp).sum()), int(Yp.sum()), int(Yt.sum())
+    return {"n": len(gold),
+            "topic_macro_f1": round(float(np.mean(list(per_topic.values()))), 4) if per_topic else None,
+            "topic_micro_f1": round(2 * tp / (n_pred + n_gold), 4) if n_pred + n_gold else None,
+            "topic_f1": per_topic,
+            # staff count the chips: how many comments carry one, and how many of the chips are right
+            "with_topic_predicted": round(float(Yp.any(axis=1).mean()), 4) if len(gold) else None,
+            "with_topic_gold": round(float(Yt.any(axis=1).mean()), 4) if len(gold) else None,
+            "chip_precision": round(tp / n_pred, 4) if n_pred else None,
+            "chips": n_pred}
+
+
 def _scores(rows: list[dict], out: list[dict]) -> dict[str, Any]:
     Yt = np.array([[1 if c in r["topics"] else 0 for c in TOPICS] for r in rows])
     Yp = np.array([[1 if c in o["topics"] else 0 for c in TOPICS] for o in out])
