@@ -144,6 +144,17 @@ TOPIC_RULE_ON_NEWS = True
 # or "small" (threshold × fallback, top 2, no margin); optionally one threshold per topic after it.
 TOPIC_RULE_GRID = "small"
 TOPIC_THRESHOLD_PER_TOPIC = False
+# Round 11 (docs/NLP.md, "Round 11: topics on comments"): items without a title (comments, posts) take a decision
+# rule of their own (threshold × fallback), chosen jointly with the titled items' rule on the same out-of-fold
+# scores (the macro-F1 over all rows; per-topic counts of the two row groups add up, so every pair is scored).
+# A comment names no matter of ours far more often than an article does. False: one rule for every item.
+TOPIC_RULE_UNTITLED = True
+# Round 11: TOPIC_VOCAB_SOCIAL — the topic models' own vocabulary is fitted with the social lines whose topics are
+# labelled too (their words — "shop", "ship", "cô giáo" in teencode — get columns of their own); False: as before,
+# the comment-only rows are only transformed. TOPIC_SOCIAL_WEIGHT — sample weight of a social line (and its
+# stripped copy) in the topic models; None keeps SOCIAL_WEIGHT, the sentiment model's.
+TOPIC_VOCAB_SOCIAL = False
+TOPIC_SOCIAL_WEIGHT: float | None = None
 # Seeds of the repeated 4-fold cross-validation that chooses the topic rule (its macro-F1 is averaged over them):
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
 # seed to the next.
@@ -417,6 +428,12 @@ def in_shared_vocabulary(doc: dict) -> bool:
     return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
 
 
+def in_topic_vocabulary(doc: dict) -> bool:
+    """Whether a training document is one the topic models' own vocabulary is fitted on: not the comment-only
+    rows, unless TOPIC_VOCAB_SOCIAL and the row is a social line whose topics are labelled (round 11)."""
+    return not comment_only(doc) or (TOPIC_VOCAB_SOCIAL and is_social_set(doc) and not doc.get("_no_topics"))
+
+
 def topic_model(alpha: float, word_columns: int = 0):
     """One topic's one-vs-rest model of the family TOPIC_MODEL (every family is linear: Classifier stacks
     coef_ / intercept_). `word_columns`: width of the word block that starts the matrix ("nb-word" reads only
@@ -493,7 +510,7 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
                      alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
-                     oof: dict | None = None) -> dict[str, Any]:
+                     oof: dict | None = None, untitled: np.ndarray | None = None) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
@@ -504,6 +521,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     `oof`, when given, receives the out-of-fold scores the rule is chosen on ("scores": one matrix per repeat, after
     the NB shares and the Platt scale; "rows": the indices of their rows among the first n_labelled; "Y"), so that
     nlp/eval/topic_rules.py can measure other decision rules on exactly what this search reads.
+    `untitled` (the first n_labelled rows without a title): with TOPIC_RULE_UNTITLED they take a rule of their own
+    (`_split_rule`), returned as "untitled" when it beats the one rule in cross-validation.
     """
     import itertools
 
@@ -590,6 +609,17 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
              {round(t, 3): round(v, 4) for t, v in sorted(by_threshold.items()) if v >= best[0] - 0.01})
     log.info("topic rule %s (cross-validated macro-F1 %.4f)", best[1], best[0])
     out: dict[str, Any] = {**best[1], "cv_macro_f1": round(best[0], 4)}
+    if TOPIC_RULE_UNTITLED and untitled is not None and TOPIC_RULE_GRID == "small":
+        u = np.asarray(untitled[:n_labelled], dtype=bool)[keep]
+        if u.any() and (~u).any():
+            split_rule = _split_rule(repeats, Yl, u, ths, fbs, present)
+            log.info("topic rule with items without a title apart: titled %s, untitled %s (cross-validated "
+                     "macro-F1 %.4f against %.4f)", split_rule[1], split_rule[2], split_rule[0], best[0])
+            if split_rule[0] > best[0] + 1e-9:
+                out.update(split_rule[1])
+                out["untitled"] = {**split_rule[2], "margin": 9.0, "top_k": 2}
+                out["cv_macro_f1"] = round(split_rule[0], 4)
+            out["cv_macro_f1_one_rule"] = round(best[0], 4)
     if calib is not None:
         out["calibration"] = calib
     if nb_shares is not None:
@@ -602,6 +632,37 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         log.info("per-topic thresholds %s (cross-validated macro-F1 %.4f)", out["thresholds"],
                  out["cv_macro_f1_per_topic"])
     return out
+
+
+def _split_rule(repeats: list[np.ndarray], Y: np.ndarray, untitled: np.ndarray, ths, fbs, present: list[int]
+                ) -> tuple[float, dict[str, float], dict[str, float]]:
+    """The best pair (rule of the titled rows, rule of the untitled rows) of the small grid (threshold × fallback,
+    top 2): mean over the repeats of the macro-F1 over all rows. The per-topic counts of each row group are
+    computed once per rule and added for every pair. Returns (macro-F1, titled rule, untitled rule)."""
+    import itertools
+
+    from nlp.classify import decide_topics
+
+    rules = [{"threshold": float(t), "fallback": float(f)} for t, f in itertools.product(ths, fbs)]
+    g = (Y > 0).sum(axis=0).astype(float)
+    total = np.zeros((len(rules), len(rules)))
+    for S in repeats:
+        counts = []
+        for rows in (~untitled, untitled):
+            Yr = Y[rows] > 0
+            c = []
+            for r in rules:
+                P = decide_topics(S[rows], r["threshold"], fallback=r["fallback"], top_k=2)
+                c.append(((P & Yr).sum(axis=0), P.sum(axis=0)))
+            counts.append(np.array(c, dtype=float))  # (rules, 2, topics)
+        ct, cu = counts
+        tp = ct[:, None, 0, :] + cu[None, :, 0, :]
+        pp = ct[:, None, 1, :] + cu[None, :, 1, :]
+        f1 = np.where(pp + g > 0, 2 * tp / np.maximum(pp + g, 1), 0.0)
+        total += f1[..., present].mean(axis=-1)
+    total /= len(repeats)
+    a, b = np.unravel_index(int(np.argmax(total)), total.shape)
+    return float(total[a, b]), rules[a], rules[b]
 
 
 def _per_topic_thresholds(scores: np.ndarray, rule: dict[str, float], macro) -> list[float]:
@@ -660,6 +721,8 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "features": int(X.shape[1]), "topic_features": int(X_top.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
+            **({"topic_rule_untitled": rule["untitled"], "topic_cv_macro_f1_one_rule": rule["cv_macro_f1_one_rule"]}
+               if "untitled" in rule else {}),
             "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
                               "wish_cues": WISH_CUES, "wish_mark": WISH_MARK,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE,
@@ -679,8 +742,12 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     topic_feats, X_top = None, X
     if TOPIC_VOCABULARY:  # the topic models' own vocabulary: the same rows plus the news slices
         topic_feats = make_features().set_params(**TOPIC_FEATURE_PARAMS).fit(
-            [t for t, d in zip(X_text, docs) if not comment_only(d)])
+            [t for t, d in zip(X_text, docs) if in_topic_vocabulary(d)])
         X_top = topic_feats.transform(X_text)
+    if TOPIC_SOCIAL_WEIGHT is not None:  # the social lines' weight in the topic models (not in sentiment)
+        weights = weights.copy()
+        social = np.array([is_social_set(d) for d in docs])
+        weights[social] = weights[social] / (SOCIAL_WEIGHT or 1.0) * TOPIC_SOCIAL_WEIGHT
     # the word block's width ("nb-word"); without TOPIC_VOCABULARY, 0: NB reads all the shared columns
     n_word = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
@@ -700,7 +767,8 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof)
+    untitled = np.array([t.startswith("\n") for t in X_text[:len(sup)]])  # as the flag column reads items
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof, untitled)
     for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
         m = topic_models.get(code)
         if m is None:
