@@ -154,6 +154,12 @@ TOPIC_RULE_UNTITLED = True
 # the comment-only rows are only transformed. TOPIC_SOCIAL_WEIGHT — sample weight of a social line (and its
 # stripped copy) in the topic models; None keeps SOCIAL_WEIGHT, the sentiment model's.
 TOPIC_VOCAB_SOCIAL = False
+# TOPIC_RULE_ON_SOCIAL — the social lines are scored in the rule search (NB shares, Platt scale, thresholds, the
+# rule of items without a title); False: they train every fold and are never scored, as the VNTC articles.
+TOPIC_RULE_ON_SOCIAL = True
+# TOPIC_SOCIAL_EMPTY — the social lines labelled with no topic train the topic models (as negatives of every topic);
+# False: they are only scored in the rule search (they still choose the rule of items without a title).
+TOPIC_SOCIAL_EMPTY = True
 TOPIC_SOCIAL_WEIGHT: float | None = None
 # Seeds of the repeated 4-fold cross-validation that chooses the topic rule (its macro-F1 is averaged over them):
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
@@ -500,7 +506,8 @@ class _NBTopic:
 def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
     """trains[i, j]: document i trains topic j's model (NEWS_TOPIC_SCOPE: a news row trains the models of the
     topics in the scope, and of the topics it is labelled with)."""
-    trains = np.array([not d.get("_no_topics") for d in docs])[:, None].repeat(Y.shape[1], axis=1)
+    trains = np.array([not d.get("_no_topics") and (TOPIC_SOCIAL_EMPTY or not (is_social_set(d) and not d.get("topics")))
+                       for d in docs])[:, None].repeat(Y.shape[1], axis=1)
     if NEWS_TOPIC_SCOPE is not None:
         news = np.array([is_news_set(d) for d in docs], dtype=bool)
         out_of_scope = np.array([c not in NEWS_TOPIC_SCOPE for c in TOPICS])
@@ -766,6 +773,8 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
+    if not TOPIC_RULE_ON_SOCIAL:  # social lines train every fold and are never scored, like the VNTC articles
+        groups[np.array([is_social_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
     untitled = np.array([t.startswith("\n") for t in X_text[:len(sup)]])  # as the flag column reads items
     rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof, untitled)
