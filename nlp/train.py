@@ -149,20 +149,23 @@ TOPIC_THRESHOLD_PER_TOPIC = False
 # fallback), chosen in the rule search on the untitled rows (with TOPIC_SOCIAL_TRAIN False the titled rule is the one
 # chosen without the social lines; with it True both are chosen jointly, per-topic counts added for every pair).
 # A comment names no matter of ours far more often than an article does. False: one rule for every item.
-TOPIC_RULE_UNTITLED = True
-# TOPIC_SOCIAL_TRAIN — the social lines whose topics are labelled train the topic models. Shipped False: they only
-# choose the untitled rule (scored out of fold, never trained on; the NB shares, Platt scale and titled rule are
-# chosen without them). True reads comments far better (held-out comments macro-F1 0.49 → 0.76, chip precision
-# 0.49 → 0.79) but puts the own held-out topics under issue 13's floors (0.815 / 0.754 against 0.828 / 0.815),
-# with every variant below tried (lead's decision, docs/NLP.md).
+# Shipped False: cross-validation chose one (untitled p > 0.50, no fallback; CV 0.651 → 0.697), but an article fed as
+# one text without a title is "untitled" too, and the real-news proxy (nlp/eval/topics_real.py feeds title + lead
+# as the text) fell 0.66 → 0.56, 2,669 of baomoi's 10,000 items left without a topic. With the three switches off
+# (TOPIC_RULE_UNTITLED, TOPIC_SOCIAL_TRAIN, TOPIC_RULE_ON_SOCIAL) training gives model 1.0 exactly.
+TOPIC_RULE_UNTITLED = False
+# TOPIC_SOCIAL_TRAIN — the social lines whose topics are labelled train the topic models; False: they do not (with
+# TOPIC_RULE_UNTITLED and TOPIC_RULE_ON_SOCIAL they are scored out of fold and choose only the untitled rule; the NB
+# shares, Platt scale and titled rule are chosen without them). Shipped False: True reads comments far better
+# (held-out comments macro-F1 0.49 → 0.76, chip precision 0.49 → 0.79) but puts the own held-out topics under issue
+# 13's floors (0.815 / 0.754 against 0.828 / 0.815), with every variant below (the lead's decision, docs/NLP.md).
 TOPIC_SOCIAL_TRAIN = False
-# With TOPIC_SOCIAL_TRAIN (variants of the round, none kept the own floors):
-# TOPIC_RULE_ON_SOCIAL — the social lines are scored in the rule search; False: they train every fold and are never
-# scored, as the VNTC articles. TOPIC_SOCIAL_EMPTY — the lines with no topic train the models as negatives of every
-# topic; False: only scored. TOPIC_SOCIAL_WEIGHT — a social line's sample weight in the topic models (None:
-# SOCIAL_WEIGHT, the sentiment model's). TOPIC_VOCAB_SOCIAL — the topic vocabulary is fitted with the labelled
-# social lines too (not measured in the round).
-TOPIC_RULE_ON_SOCIAL = True
+# TOPIC_RULE_ON_SOCIAL — the social lines are scored in the rule search (needed by TOPIC_RULE_UNTITLED to choose
+# the comments' rule); False: never scored. With TOPIC_SOCIAL_TRAIN (variants of the round, none kept the own
+# floors): TOPIC_SOCIAL_EMPTY — the lines with no topic train the models as negatives of every topic (False: only
+# scored); TOPIC_SOCIAL_WEIGHT — a social line's sample weight in the topic models (None: SOCIAL_WEIGHT, the
+# sentiment model's); TOPIC_VOCAB_SOCIAL — the topic vocabulary is fitted with the labelled lines too (not measured).
+TOPIC_RULE_ON_SOCIAL = False
 TOPIC_SOCIAL_EMPTY = True
 TOPIC_SOCIAL_WEIGHT: float | None = None
 TOPIC_VOCAB_SOCIAL = False
