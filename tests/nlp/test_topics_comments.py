@@ -87,3 +87,19 @@ def _macro(Y: np.ndarray, P: np.ndarray) -> list[float]:
     from sklearn.metrics import f1_score
 
     return [f1_score(Y[:, j], P[:, j], zero_division=0) for j in range(Y.shape[1])]
+
+
+def test_social_lines_train_topics_only_with_the_switch(monkeypatch):
+    import nlp.train as T
+
+    docs = [{"id": "S1-0001", "_file": "labelled_S1.jsonl", "topics": ["education"]},
+            {"id": "S1-0002", "_file": "labelled_S1.jsonl", "topics": []},
+            {"id": "A-0001", "_file": "labelled_A.jsonl", "topics": ["land"]},
+            {"id": "S9-0001", "_file": "labelled_S9.jsonl", "topics": [], "_no_topics": True}]
+    Y = np.array([[c in d["topics"] for c in TOPICS] for d in docs], dtype=int)
+    monkeypatch.setattr(T, "TOPIC_SOCIAL_TRAIN", False)
+    assert T.topic_rows(docs, Y)[:, 0].tolist() == [False, False, True, False]
+    monkeypatch.setattr(T, "TOPIC_SOCIAL_TRAIN", True)
+    assert T.topic_rows(docs, Y)[:, 0].tolist() == [True, True, True, False]
+    monkeypatch.setattr(T, "TOPIC_SOCIAL_EMPTY", False)  # lines with no topic: scored, not trained on
+    assert T.topic_rows(docs, Y)[:, 0].tolist() == [True, False, True, False]
