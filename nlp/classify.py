@@ -301,10 +301,12 @@ class Classifier:
             return None
         return np.asarray(self._sentiment_columns(X)[:, -1].todense()).ravel() != 0
 
-    def predict_topics(self, X, untitled: np.ndarray | None = None) -> list[list[str]]:  # noqa: N803
+    def predict_topics(self, X, untitled: Sequence[bool] | None = None,  # noqa: N803
+                       n_words: Sequence[int] | None = None) -> list[list[str]]:
         """Topics of each row by the cross-validated rule; rows of items without a title (`untitled`, else read
         from the flag column) take the rule chosen for them when the model has one ("topic_rule_untitled", round
-        11: a comment names no matter of ours far more often than an article does)."""
+        11: a comment names no matter of ours far more often than an article does); with its "max_words", only
+        those of at most that many words (`n_words`), so that an article given as one text keeps the titled rule."""
         if not self.codes:
             return [[] for _ in range(X.shape[0])]
         S = self.topic_scores(X)
@@ -312,6 +314,8 @@ class Classifier:
         own = self.info.get("topic_rule_untitled")
         if own:
             rows = self.untitled_rows(X) if untitled is None else np.asarray(untitled, dtype=bool)
+            if rows is not None and n_words is not None and own.get("max_words"):  # short items only
+                rows = rows & (np.asarray(n_words) <= own["max_words"])
             if rows is not None and rows.any():
                 P[rows] = decide_topics(S[rows], own["threshold"],
                                         **{k: own[k] for k in ("fallback", "margin", "top_k") if k in own})

@@ -154,6 +154,10 @@ TOPIC_THRESHOLD_PER_TOPIC = False
 # as the text) fell 0.66 → 0.56, 2,669 of baomoi's 10,000 items left without a topic. With the three switches off
 # (TOPIC_RULE_UNTITLED, TOPIC_SOCIAL_TRAIN, TOPIC_RULE_ON_SOCIAL) training gives model 1.0 exactly.
 TOPIC_RULE_UNTITLED = False
+# TOPIC_RULE_UNTITLED_MAX_WORDS — the untitled rule reads only items of at most this many words (the classifier text:
+# title + text up to classify_chars), so that an article given as one text keeps the titled rule; 0: any length.
+# 94% of the social lines have ≤ 20 words, 26% of the own untitled posts.
+TOPIC_RULE_UNTITLED_MAX_WORDS = 20
 # TOPIC_SOCIAL_TRAIN — the social lines whose topics are labelled train the topic models; False: they do not (with
 # TOPIC_RULE_UNTITLED and TOPIC_RULE_ON_SOCIAL they are scored out of fold and choose only the untitled rule; the NB
 # shares, Platt scale and titled rule are chosen without them). Shipped False: True reads comments far better
@@ -653,6 +657,8 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if split_rule[0] > one + 1e-9:
                 out.update(split_rule[1])
                 out["untitled"] = {**split_rule[2], "margin": 9.0, "top_k": 2}
+                if TOPIC_RULE_UNTITLED_MAX_WORDS:
+                    out["untitled"]["max_words"] = int(TOPIC_RULE_UNTITLED_MAX_WORDS)
                 out["cv_macro_f1"] = round(split_rule[0], 4)
             out["cv_macro_f1_one_rule"] = round(one, 4)
     if calib is not None:
@@ -806,7 +812,10 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_SOCIAL:  # social lines train every fold and are never scored, like the VNTC articles
         groups[np.array([is_social_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    untitled = np.array([t.startswith("\n") for t in X_text[:len(sup)]])  # as the flag column reads items
+    # items without a title (as the flag column reads them) and, with TOPIC_RULE_UNTITLED_MAX_WORDS, short
+    untitled = np.array([t.startswith("\n") and (not TOPIC_RULE_UNTITLED_MAX_WORDS
+                                                  or len(t.split()) <= TOPIC_RULE_UNTITLED_MAX_WORDS)
+                         for t in X_text[:len(sup)]])
     # social lines that do not train the topic models (TOPIC_SOCIAL_TRAIN False) only choose the untitled rule
     rule_only = np.array([is_social_set(d) and not TOPIC_SOCIAL_TRAIN for d in sup])
     rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof, untitled, rule_only)

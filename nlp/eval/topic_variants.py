@@ -132,7 +132,7 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     for name, items in eval_sets(data, rows).items():
         norm = cache.get([p for p, _ in items])
         X = clf.transform([c for c, _ in norm])
-        P = clf.predict_topics(X, untitled=[c.startswith("\n") for c, _ in norm])
+        P = clf.predict_topics(X, untitled=[c.startswith("\n") for c, _ in norm], n_words=[len(c.split()) for c, _ in norm])
         pred = [p if lang == "vi" else [] for p, (_, lang) in zip(P, norm)]
         gold = [g for _, g in items]
         if not name.startswith("real_"):

@@ -103,3 +103,13 @@ def test_social_lines_train_topics_only_with_the_switch(monkeypatch):
     assert T.topic_rows(docs, Y)[:, 0].tolist() == [True, True, True, False]
     monkeypatch.setattr(T, "TOPIC_SOCIAL_EMPTY", False)  # lines with no topic: scored, not trained on
     assert T.topic_rows(docs, Y)[:, 0].tolist() == [True, False, True, False]
+
+
+def test_untitled_rule_reads_only_short_items_when_it_has_max_words():
+    import scipy.sparse as sp
+
+    X = sp.csr_matrix(np.array([[-1.5, -3.0], [-1.5, -3.0]], dtype=np.float32))  # best p ≈ 0.18
+    clf = _classifier({"topic_rule": {"fallback": -1.992, "margin": 9.0, "top_k": 2},
+                       "topic_rule_untitled": {"threshold": -0.405, "fallback": 9.0, "max_words": 20}})
+    # a 6-word comment takes the untitled rule (no fallback); an article of 45 words given as one text does not
+    assert clf.predict_topics(X, untitled=[True, True], n_words=[6, 45]) == [[], [TOPICS[0]]]
