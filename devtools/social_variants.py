@@ -78,15 +78,28 @@ def variants(rng: random.Random) -> list[tuple[str, str]]:
     return out
 
 
+def _topic_labels() -> dict[tuple[str, str], list[str]]:
+    """(id, text) → topics of the lines of the current file whose topics are labelled (hand-written labels that a
+    regeneration must not drop)."""
+    if not OUT.exists():
+        return {}
+    with open(OUT, encoding="utf-8") as fh:
+        rows = [json.loads(ln) for ln in fh if ln.strip()]
+    return {(r["id"], r["text"]): r["topics"] for r in rows if r.get("topics_labelled")}
+
+
 def main() -> None:
     from vocab.folding import VI_MARKED
 
     rng = random.Random(13)
     rows = variants(rng)
     rng.shuffle(rows)
+    kept = _topic_labels()
     with open(OUT, "w", encoding="utf-8") as fh:
         for i, (label, text) in enumerate(rows, 1):
-            r = {"id": f"S9-{i:04d}", "title": "", "text": text, "topics": [], "topics_labelled": False,
+            topics = kept.get((f"S9-{i:04d}", text))  # round 11: the topics labelled by hand stay with their line
+            r = {"id": f"S9-{i:04d}", "title": "", "text": text, "topics": topics or [],
+                 "topics_labelled": topics is not None,
                  "sentiment": label, "in_area": "Uông Bí" in text, "places": ["Uông Bí"] if "Uông Bí" in text else [],
                  "style": "social", "diacritics": any(ch in VI_MARKED for ch in text.lower()),
                  "generated": True}

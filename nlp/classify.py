@@ -294,10 +294,31 @@ class Classifier:
             X = X[:, :self.W.shape[0]]
         return np.asarray(X @ self.W) + self.b
 
-    def predict_topics(self, X) -> list[list[str]]:  # noqa: N803
+    def untitled_rows(self, X) -> np.ndarray | None:  # noqa: N803
+        """Rows of items without a title (comments, posts): the flag column of sentiment_matrix, which only a
+        model with a press sentiment model has; None when it cannot tell."""
+        if getattr(self, "press_sentiment_model", None) is None or self.sentiment_model is None or not X.shape[0]:
+            return None
+        return np.asarray(self._sentiment_columns(X)[:, -1].todense()).ravel() != 0
+
+    def predict_topics(self, X, untitled: Sequence[bool] | None = None,  # noqa: N803
+                       n_words: Sequence[int] | None = None) -> list[list[str]]:
+        """Topics of each row by the cross-validated rule; rows of items without a title (`untitled`, else read
+        from the flag column) take the rule chosen for them when the model has one ("topic_rule_untitled", round
+        11: a comment names no matter of ours far more often than an article does); with its "max_words", only
+        those of at most that many words (`n_words`), so that an article given as one text keeps the titled rule."""
         if not self.codes:
             return [[] for _ in range(X.shape[0])]
-        P = decide_topics(self.topic_scores(X), self.th, **self.info.get("topic_rule", {}))
+        S = self.topic_scores(X)
+        P = decide_topics(S, self.th, **self.info.get("topic_rule", {}))
+        own = self.info.get("topic_rule_untitled")
+        if own:
+            rows = self.untitled_rows(X) if untitled is None else np.asarray(untitled, dtype=bool)
+            if rows is not None and n_words is not None and own.get("max_words"):  # short items only
+                rows = rows & (np.asarray(n_words) <= own["max_words"])
+            if rows is not None and rows.any():
+                P[rows] = decide_topics(S[rows], own["threshold"],
+                                        **{k: own[k] for k in ("fallback", "margin", "top_k") if k in own})
         return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
 
     def sentiment_scores(self, X) -> tuple[np.ndarray, list[str]]:  # noqa: N803

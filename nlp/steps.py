@@ -151,7 +151,9 @@ class Topics(_Classified):
         if not live:
             return
         X = live[0]["_X"][0]
-        preds = self.res.classifier.predict_topics(X)
+        # items without a title (classify_text starts with "\n") may take a decision rule of their own
+        preds = self.res.classifier.predict_topics(X, untitled=[not it.get("_title") for it in live],
+                                                   n_words=[len(it.get("_text", "").split()) for it in live])
         for it, p in zip(live, preds):
             it["topics"] = p if it.get("lang", "vi") == "vi" else []
 

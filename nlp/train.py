@@ -144,6 +144,37 @@ TOPIC_RULE_ON_NEWS = True
 # or "small" (threshold × fallback, top 2, no margin); optionally one threshold per topic after it.
 TOPIC_RULE_GRID = "small"
 TOPIC_THRESHOLD_PER_TOPIC = False
+# Round 11 (docs/NLP.md, "Round 11: topics on comments"; the social lines' topics are labelled since then).
+# TOPIC_RULE_UNTITLED — items without a title (comments, posts) take a decision rule of their own (threshold ×
+# fallback), chosen in the rule search on the untitled rows (with TOPIC_SOCIAL_TRAIN False the titled rule is the one
+# chosen without the social lines; with it True both are chosen jointly, per-topic counts added for every pair).
+# A comment names no matter of ours far more often than an article does. False: one rule for every item.
+# Shipped False: cross-validation chose one (untitled p > 0.50, no fallback; CV 0.651 → 0.697), but an article fed as
+# one text without a title is "untitled" too, and the real-news proxy (nlp/eval/topics_real.py feeds title + lead
+# as the text) fell 0.66 → 0.56, 2,669 of baomoi's 10,000 items left without a topic. With the three switches off
+# (TOPIC_RULE_UNTITLED, TOPIC_SOCIAL_TRAIN, TOPIC_RULE_ON_SOCIAL) training gives model 1.0 exactly.
+TOPIC_RULE_UNTITLED = False
+# TOPIC_RULE_UNTITLED_MAX_WORDS — the untitled rule reads only items of at most this many words (the classifier text:
+# title + text up to classify_chars), so that an article given as one text keeps the titled rule; 0: any length.
+# 94% of the social lines have ≤ 20 words, 26% of the own untitled posts. Measured with TOPIC_RULE_UNTITLED (variant
+# G): real-news proxy 0.66 → 0.65, but headlines given alone are short too (ViCTSD titles 0.81 → 0.64, VNTC 0.78 →
+# 0.61), so the rule stays off.
+TOPIC_RULE_UNTITLED_MAX_WORDS = 20
+# TOPIC_SOCIAL_TRAIN — the social lines whose topics are labelled train the topic models; False: they do not (with
+# TOPIC_RULE_UNTITLED and TOPIC_RULE_ON_SOCIAL they are scored out of fold and choose only the untitled rule; the NB
+# shares, Platt scale and titled rule are chosen without them). Shipped False: True reads comments far better
+# (held-out comments macro-F1 0.49 → 0.76, chip precision 0.49 → 0.79) but puts the own held-out topics under issue
+# 13's floors (0.815 / 0.754 against 0.828 / 0.815), with every variant below (the lead's decision, docs/NLP.md).
+TOPIC_SOCIAL_TRAIN = False
+# TOPIC_RULE_ON_SOCIAL — the social lines are scored in the rule search (needed by TOPIC_RULE_UNTITLED to choose
+# the comments' rule); False: never scored. With TOPIC_SOCIAL_TRAIN (variants of the round, none kept the own
+# floors): TOPIC_SOCIAL_EMPTY — the lines with no topic train the models as negatives of every topic (False: only
+# scored); TOPIC_SOCIAL_WEIGHT — a social line's sample weight in the topic models (None: SOCIAL_WEIGHT, the
+# sentiment model's); TOPIC_VOCAB_SOCIAL — the topic vocabulary is fitted with the labelled lines too (not measured).
+TOPIC_RULE_ON_SOCIAL = False
+TOPIC_SOCIAL_EMPTY = True
+TOPIC_SOCIAL_WEIGHT: float | None = None
+TOPIC_VOCAB_SOCIAL = False
 # Seeds of the repeated 4-fold cross-validation that chooses the topic rule (its macro-F1 is averaged over them):
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
 # seed to the next.
@@ -417,6 +448,12 @@ def in_shared_vocabulary(doc: dict) -> bool:
     return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
 
 
+def in_topic_vocabulary(doc: dict) -> bool:
+    """Whether a training document is one the topic models' own vocabulary is fitted on: not the comment-only
+    rows, unless TOPIC_VOCAB_SOCIAL and the row is a social line whose topics are labelled (round 11)."""
+    return not comment_only(doc) or (TOPIC_VOCAB_SOCIAL and is_social_set(doc) and not doc.get("_no_topics"))
+
+
 def topic_model(alpha: float, word_columns: int = 0):
     """One topic's one-vs-rest model of the family TOPIC_MODEL (every family is linear: Classifier stacks
     coef_ / intercept_). `word_columns`: width of the word block that starts the matrix ("nb-word" reads only
@@ -483,7 +520,9 @@ class _NBTopic:
 def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
     """trains[i, j]: document i trains topic j's model (NEWS_TOPIC_SCOPE: a news row trains the models of the
     topics in the scope, and of the topics it is labelled with)."""
-    trains = np.array([not d.get("_no_topics") for d in docs])[:, None].repeat(Y.shape[1], axis=1)
+    trains = np.array([not d.get("_no_topics") and not (is_social_set(d) and (
+        not TOPIC_SOCIAL_TRAIN or (not TOPIC_SOCIAL_EMPTY and not d.get("topics")))) for d in docs]
+    )[:, None].repeat(Y.shape[1], axis=1)
     if NEWS_TOPIC_SCOPE is not None:
         news = np.array([is_news_set(d) for d in docs], dtype=bool)
         out_of_scope = np.array([c not in NEWS_TOPIC_SCOPE for c in TOPICS])
@@ -493,7 +532,8 @@ def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
 
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
                      alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
-                     oof: dict | None = None) -> dict[str, Any]:
+                     oof: dict | None = None, untitled: np.ndarray | None = None,
+                     rule_only: np.ndarray | None = None) -> dict[str, Any]:
     """The topic decision rule (threshold, fallback, margin, top_k; see classify.decide_topics), chosen
     by 4-fold cross-validation on the labelled training rows, repeated with each of TOPIC_RULE_CV_SEEDS:
     macro-F1 of the out-of-fold scores, averaged over the repeats. With TOPIC_CALIBRATION, a Platt scale per topic
@@ -504,6 +544,10 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     `oof`, when given, receives the out-of-fold scores the rule is chosen on ("scores": one matrix per repeat, after
     the NB shares and the Platt scale; "rows": the indices of their rows among the first n_labelled; "Y"), so that
     nlp/eval/topic_rules.py can measure other decision rules on exactly what this search reads.
+    `untitled` (the first n_labelled rows without a title): with TOPIC_RULE_UNTITLED they take a rule of their own
+    (`_split_rule`), returned as "untitled" when it beats the one rule in cross-validation. `rule_only` (among the
+    first n_labelled): scored rows that choose only that rule of the untitled rows — the NB shares, the Platt scale
+    and the titled rule are chosen without them.
     """
     import itertools
 
@@ -530,8 +574,12 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
                     part[0, te, j], part[1, te, j] = m.part_scores(X[te])
         repeats.append(scores[keep])
         parts.append(part[:, keep])
+    ro = np.zeros(int(keep.sum()), dtype=bool) if rule_only is None else np.asarray(rule_only[:n_labelled], bool)[keep]
+    Y_all = Y[:n_labelled][keep]
+    repeats_all, parts_all = repeats, parts
+    repeats, parts = [S[~ro] for S in repeats_all], [P[:, ~ro] for P in parts_all]
     scores = repeats[0]
-    Yl = Y[:n_labelled][keep]
+    Yl = Y_all[~ro]
     present = [j for j in range(Y.shape[1]) if Yl[:, j].sum() > 0]
     nb_shares = None
     if shares:  # per topic, the share whose out-of-fold scores rank the topic's rows best (mean over repeats)
@@ -542,8 +590,9 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             ap = {v: np.mean([average_precision_score(Yl[:, j], (1 - v) * P[0][:, j] + v * P[1][:, j])
                               for P in parts]) for v in TOPIC_NB_SHARES}
             nb_shares[j] = float(max(ap, key=ap.get))
-        for S, P in zip(repeats, parts):
+        for S, P in zip(repeats_all, parts_all):
             S[:] = (1 - np.array(nb_shares, dtype=np.float32)) * P[0] + np.array(nb_shares, dtype=np.float32) * P[1]
+        repeats = [S[~ro] for S in repeats_all]
         scores = repeats[0]
         log.info("NB shares per topic %s", dict(zip(TOPICS, nb_shares)))
     calib = None
@@ -561,11 +610,12 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             calib.append((float(lr.coef_[0, 0]), float(lr.intercept_[0])))
         a = np.array([c[0] for c in calib], dtype=np.float32)
         c = np.array([c[1] for c in calib], dtype=np.float32)
-        repeats = [S * a + c for S in repeats]
+        repeats_all = [S * a + c for S in repeats_all]
+        repeats = [S[~ro] for S in repeats_all]
         scores = repeats[0]
 
     if oof is not None:
-        oof.update(scores=repeats, rows=np.flatnonzero(keep), Y=Yl)
+        oof.update(scores=repeats, rows=np.flatnonzero(keep)[~ro], Y=Yl)
 
     def macro(P: np.ndarray) -> float:
         return float(np.mean([f1_score(Yl[:, j], P[:, j], zero_division=0) for j in present]))
@@ -590,6 +640,29 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
              {round(t, 3): round(v, 4) for t, v in sorted(by_threshold.items()) if v >= best[0] - 0.01})
     log.info("topic rule %s (cross-validated macro-F1 %.4f)", best[1], best[0])
     out: dict[str, Any] = {**best[1], "cv_macro_f1": round(best[0], 4)}
+    if TOPIC_RULE_UNTITLED and untitled is not None and TOPIC_RULE_GRID == "small":
+        u = np.asarray(untitled[:n_labelled], dtype=bool)[keep]
+        if u.any() and (~u).any():
+            one = best[0]
+            titled_rules = None
+            if ro.any():  # the titled rule stays the one chosen without the rule-only rows
+                titled_rules = [{"threshold": best[1]["threshold"], "fallback": best[1]["fallback"]}]
+                present_all = [j for j in range(Y.shape[1]) if Y_all[:, j].sum() > 0]
+                one = float(np.mean([np.mean([f1_score(Y_all[:, j], P[:, j], zero_division=0) for j in present_all])
+                                     for P in (decide_topics(S, best[1]["threshold"], fallback=best[1]["fallback"],
+                                                             top_k=2) for S in repeats_all)]))
+            else:
+                present_all = present
+            split_rule = _split_rule(repeats_all, Y_all, u, ths, fbs, present_all, titled_rules)
+            log.info("topic rule with items without a title apart: titled %s, untitled %s (cross-validated "
+                     "macro-F1 %.4f against %.4f)", split_rule[1], split_rule[2], split_rule[0], one)
+            if split_rule[0] > one + 1e-9:
+                out.update(split_rule[1])
+                out["untitled"] = {**split_rule[2], "margin": 9.0, "top_k": 2}
+                if TOPIC_RULE_UNTITLED_MAX_WORDS:
+                    out["untitled"]["max_words"] = int(TOPIC_RULE_UNTITLED_MAX_WORDS)
+                out["cv_macro_f1"] = round(split_rule[0], 4)
+            out["cv_macro_f1_one_rule"] = round(one, 4)
     if calib is not None:
         out["calibration"] = calib
     if nb_shares is not None:
@@ -602,6 +675,39 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
         log.info("per-topic thresholds %s (cross-validated macro-F1 %.4f)", out["thresholds"],
                  out["cv_macro_f1_per_topic"])
     return out
+
+
+def _split_rule(repeats: list[np.ndarray], Y: np.ndarray, untitled: np.ndarray, ths, fbs, present: list[int],
+                titled_rules: list[dict[str, float]] | None = None) -> tuple[float, dict[str, float], dict[str, float]]:
+    """The best pair (rule of the titled rows, rule of the untitled rows) of the small grid (threshold × fallback,
+    top 2): mean over the repeats of the macro-F1 over all rows. The per-topic counts of each row group are
+    computed once per rule and added for every pair; `titled_rules` limits the titled rows' candidates. Returns
+    (macro-F1, titled rule, untitled rule)."""
+    import itertools
+
+    from nlp.classify import decide_topics
+
+    rules = [{"threshold": float(t), "fallback": float(f)} for t, f in itertools.product(ths, fbs)]
+    t_rules = rules if titled_rules is None else titled_rules
+    g = (Y > 0).sum(axis=0).astype(float)
+    total = np.zeros((len(t_rules), len(rules)))
+    for S in repeats:
+        counts = []
+        for rows, cand in ((~untitled, t_rules), (untitled, rules)):
+            Yr = Y[rows] > 0
+            c = []
+            for r in cand:
+                P = decide_topics(S[rows], r["threshold"], fallback=r["fallback"], top_k=2)
+                c.append(((P & Yr).sum(axis=0), P.sum(axis=0)))
+            counts.append(np.array(c, dtype=float))  # (rules, 2, topics)
+        ct, cu = counts
+        tp = ct[:, None, 0, :] + cu[None, :, 0, :]
+        pp = ct[:, None, 1, :] + cu[None, :, 1, :]
+        f1 = np.where(pp + g > 0, 2 * tp / np.maximum(pp + g, 1), 0.0)
+        total += f1[..., present].mean(axis=-1)
+    total /= len(repeats)
+    a, b = np.unravel_index(int(np.argmax(total)), total.shape)
+    return float(total[a, b]), t_rules[a], rules[b]
 
 
 def _per_topic_thresholds(scores: np.ndarray, rule: dict[str, float], macro) -> list[float]:
@@ -660,6 +766,8 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "features": int(X.shape[1]), "topic_features": int(X_top.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],
+            **({"topic_rule_untitled": rule["untitled"], "topic_cv_macro_f1_one_rule": rule["cv_macro_f1_one_rule"]}
+               if "untitled" in rule else {}),
             "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
                               "wish_cues": WISH_CUES, "wish_mark": WISH_MARK,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE,
@@ -679,8 +787,12 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     topic_feats, X_top = None, X
     if TOPIC_VOCABULARY:  # the topic models' own vocabulary: the same rows plus the news slices
         topic_feats = make_features().set_params(**TOPIC_FEATURE_PARAMS).fit(
-            [t for t, d in zip(X_text, docs) if not comment_only(d)])
+            [t for t, d in zip(X_text, docs) if in_topic_vocabulary(d)])
         X_top = topic_feats.transform(X_text)
+    if TOPIC_SOCIAL_WEIGHT is not None:  # the social lines' weight in the topic models (not in sentiment)
+        weights = weights.copy()
+        social = np.array([is_social_set(d) for d in docs])
+        weights[social] = weights[social] / (SOCIAL_WEIGHT or 1.0) * TOPIC_SOCIAL_WEIGHT
     # the word block's width ("nb-word"); without TOPIC_VOCABULARY, 0: NB reads all the shared columns
     n_word = len(topic_feats.transformer_list[0][1].vocabulary_) if topic_feats is not None else 0
     Y = np.array([[1 if c in (d.get("topics") or []) else 0 for c in TOPICS] for d in docs])
@@ -699,8 +811,16 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     groups = np.array(list(range(len(sup))) + [src[a["id"]] for a in aug] + [-1] * len(vntc))
     if not TOPIC_RULE_ON_NEWS:  # news rows train every fold and are never scored, like the VNTC articles
         groups[np.array([is_news_set(d) for d in docs])] = -1
+    if not TOPIC_RULE_ON_SOCIAL:  # social lines train every fold and are never scored, like the VNTC articles
+        groups[np.array([is_social_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
-    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof)
+    # items without a title (as the flag column reads them) and, with TOPIC_RULE_UNTITLED_MAX_WORDS, short
+    untitled = np.array([t.startswith("\n") and (not TOPIC_RULE_UNTITLED_MAX_WORDS
+                                                  or len(t.split()) <= TOPIC_RULE_UNTITLED_MAX_WORDS)
+                         for t in X_text[:len(sup)]])
+    # social lines that do not train the topic models (TOPIC_SOCIAL_TRAIN False) only choose the untitled rule
+    rule_only = np.array([is_social_set(d) and not TOPIC_SOCIAL_TRAIN for d in sup])
+    rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof, untitled, rule_only)
     for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
         m = topic_models.get(code)
         if m is None:
@@ -899,6 +1019,46 @@ def evaluate_topics(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
     s = _scores(rows, out)
     return {k: s[k] for k in ("n", "topic_macro_f1", "topic_f1")}
+
+
+def has_comment_topics(row: dict) -> bool:
+    """A social-register line whose topics are labelled (round 11, GUIDELINE_topics_comments.md); before round 11
+    these lines carried sentiment only (`_no_topics`)."""
+    return is_social_set(row) and not row.get("_no_topics")
+
+
+def evaluate_comment_topics(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
+    """Topics on comments (`has_comment_topics` rows): macro-F1 over the topics present, micro-F1, and the two
+    figures staff feel — the share of comments given a topic (predicted vs gold) and the precision of the topic
+    chips — overall and on the lines typed without diacritics. Rows without labelled topics are left out."""
+    rows = [r for r in rows if has_comment_topics(r)]
+    if not rows:
+        return {"n": 0}
+    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    gold, pred = [list(r["topics"]) for r in rows], [list(o["topics"]) for o in out]
+    res = comment_topic_scores(gold, pred)
+    nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
+    if nd:
+        res["no_diacritics"] = comment_topic_scores([gold[i] for i in nd], [pred[i] for i in nd])
+    return res
+
+
+def comment_topic_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[str, Any]:
+    """The figures of `evaluate_comment_topics` from gold and predicted topic lists (one per comment)."""
+    Yt = np.array([[c in g for c in TOPICS] for g in gold], dtype=bool).reshape(len(gold), len(TOPICS))
+    Yp = np.array([[c in p for c in TOPICS] for p in pred], dtype=bool).reshape(len(pred), len(TOPICS))
+    present = [j for j in range(len(TOPICS)) if Yt[:, j].any()]
+    per_topic = {TOPICS[j]: round(float(f1_score(Yt[:, j], Yp[:, j], zero_division=0)), 4) for j in present}
+    tp, n_pred, n_gold = int((Yt & Yp).sum()), int(Yp.sum()), int(Yt.sum())
+    return {"n": len(gold),
+            "topic_macro_f1": round(float(np.mean(list(per_topic.values()))), 4) if per_topic else None,
+            "topic_micro_f1": round(2 * tp / (n_pred + n_gold), 4) if n_pred + n_gold else None,
+            "topic_f1": per_topic,
+            # staff count the chips: how many comments carry one, and how many of the chips are right
+            "with_topic_predicted": round(float(Yp.any(axis=1).mean()), 4) if len(gold) else None,
+            "with_topic_gold": round(float(Yt.any(axis=1).mean()), 4) if len(gold) else None,
+            "chip_precision": round(tp / n_pred, 4) if n_pred else None,
+            "chips": n_pred}
 
 
 def _scores(rows: list[dict], out: list[dict]) -> dict[str, Any]:

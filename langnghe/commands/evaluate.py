@@ -1,5 +1,9 @@
 """`langnghe evaluate`: figures of the installed models on the labelled set's held-out split.
 
+The press/official/forum rows as `langnghe train`'s "heldout", and apart the topics of the comment lines whose
+topics are labelled ("social_topics", nlp.train.evaluate_comment_topics). `--comment-topics --all` measures a
+model on every such line: the shipped model before round 11 never trained on their topics ("before" figure).
+
 Use it after editing the gazetteer files or installing another model version; it trains nothing.
 """
 
@@ -14,6 +18,9 @@ from vocab.config import Config
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="đánh giá mô hình hiện tại (chủ đề, sắc thái, địa bàn) trên phần dữ liệu để riêng")
     p.add_argument("--all", action="store_true", help="đánh giá trên mọi tin đã gán nhãn (kể cả dữ liệu huấn luyện)")
+    p.add_argument("--comment-topics", action="store_true",
+                   help="chỉ đánh giá chủ đề của bình luận/bài đăng mạng xã hội đã gán nhãn chủ đề "
+                        "(với --all: mọi dòng, để đo mô hình chưa từng học chủ đề của chúng)")
     p.set_defaults(func=run)
 
 
@@ -24,7 +31,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     pipeline = Pipeline.from_config(cfg)
     rows = T.load_labelled()
     subset = rows if args.all else T.split(rows)[1]
-    res = T.evaluate(pipeline, subset)
+    if args.comment_topics:  # topics on comments (labelled_S* lines with topics), nothing else
+        res = {"social_topics": T.evaluate_comment_topics(pipeline, subset)}
+    else:
+        res = T.evaluate(pipeline, [r for r in subset if not T.is_social_set(r) and not T.is_news_set(r)])
+        res["social_topics"] = T.evaluate_comment_topics(pipeline, subset)
     print(json.dumps({"model_version": pipeline.model_version, "rows": "all" if args.all else "heldout",
                       **res}, ensure_ascii=False, indent=2))
     return 0

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     pipe = Pipeline(res, settings.get("steps") or None or ("normalise", "language", "places", "topics", "sentiment"),
                     version)
     # the held-out part of the press/official/social set (comparable with earlier versions), and apart
-    # the held-out part of the social-register slices (sentiment only)
+    # the held-out part of the social-register slices (sentiment; topics where labelled)
     metrics = T.evaluate(pipe, [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)])
     result.metrics["heldout"] = metrics
     news = [r for r in held if T.is_news_set(r)]
@@ -106,7 +106,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     social = [r for r in held if T.is_social_set(r)]
     if social:
         result.metrics["heldout_social"] = T.evaluate_sentiment(pipe, social)
+        # the topics of the social lines whose topics are labelled (round 11), reported apart
+        result.metrics["heldout_social_topics"] = T.evaluate_comment_topics(pipe, social)
     print(json.dumps({"version": version, "heldout": metrics, "heldout_social": result.metrics.get("heldout_social"),
+                      "heldout_social_topics": result.metrics.get("heldout_social_topics"),
                       "heldout_news": result.metrics.get("heldout_news")}, ensure_ascii=False, indent=2))
     if not args.no_save:
         out = Path(args.out) if args.out else model_dir(settings)

@@ -119,16 +119,20 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     feats, _, models, rule = T.fit_topics(None, X_text, docs, w, sup, aug, vntc, T.TOPIC_ALPHA)
     th = {c: rule["thresholds"][j] if "thresholds" in rule else rule["threshold"] for j, c in enumerate(T.TOPICS)}
     info = {"topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}}
+    if "untitled" in rule:  # items without a title decided by their own rule, as Classifier reads it
+        info["topic_rule_untitled"] = rule["untitled"]
     clf = Classifier(feats, models, th, None, "lab", info)  # type: ignore[arg-type]
     res: dict = {"variant": variant, "fit_s": round(time.time() - t0),
                  "rule": {k: rule[k] for k in ("threshold", "fallback", "top_k")}, "cv": rule["cv_macro_f1"]}
+    if "untitled" in rule:
+        res["rule_untitled"] = {k: rule["untitled"][k] for k in ("threshold", "fallback")}
     if "nb_shares" in rule:
         res["nb_shares"] = {c: v for c, v in zip(T.TOPICS, rule["nb_shares"]) if c in models}
     hit_all, n_all, rank_hit = Counter(), Counter(), Counter()
     for name, items in eval_sets(data, rows).items():
         norm = cache.get([p for p, _ in items])
         X = clf.transform([c for c, _ in norm])
-        P = clf.predict_topics(X)
+        P = clf.predict_topics(X, untitled=[c.startswith("\n") for c, _ in norm], n_words=[len(c.split()) for c, _ in norm])
         pred = [p if lang == "vi" else [] for p, (_, lang) in zip(P, norm)]
         gold = [g for _, g in items]
         if not name.startswith("real_"):

@@ -12,7 +12,7 @@ import pytest
 from nlp.classify import CUE_NAMES, SentimentCues
 from nlp.normalise import clean, squash_stretched
 from nlp.train import LABELLED_DIR, evaluate_sentiment, is_social_set, load_labelled, split
-from vocab.labels import SENTIMENTS
+from vocab.labels import SENTIMENTS, TOPICS
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,12 @@ def test_social_files_parse_and_follow_the_schema():
                 assert REQUIRED <= set(r), (p.name, r)
                 assert r["id"].startswith(p.stem.removeprefix("labelled_") + "-") and r["id"] not in ids
                 ids.add(r["id"])
-                assert r["sentiment"] in SENTIMENTS and r["topics"] == [] and r["topics_labelled"] is False
+                assert r["sentiment"] in SENTIMENTS
+                if r["topics_labelled"] is False:  # sentiment only
+                    assert r["topics"] == []
+                else:  # round 11: topics labelled by GUIDELINE_topics_comments.md, at most two
+                    assert r["topics_labelled"] is True and set(r["topics"]) <= set(TOPICS), r
+                    assert len(set(r["topics"])) == len(r["topics"]) <= 2, r
                 assert r["text"] and unicodedata.normalize("NFC", r["text"]) == r["text"]
                 assert r["style"] == "social" and isinstance(r["diacritics"], bool)
                 if not r.get("generated"):  # the written slices hold no line twice
@@ -120,9 +125,15 @@ def test_social_files_parse_and_follow_the_schema():
     assert generated / total < 0.2  # most lines are written one by one
 
 
-def test_social_rows_load_without_topics():
+def test_social_rows_load_with_topics_only_where_labelled():
     rows = [r for r in load_labelled() if is_social_set(r)]
-    assert len(rows) >= 4000 and all(r["_no_topics"] for r in rows)
+    assert len(rows) >= 4000
+    labelled = [r for r in rows if r.get("topics_labelled")]
+    assert all(r.get("_no_topics") for r in rows if not r.get("topics_labelled"))
+    assert all(not r.get("_no_topics") for r in labelled)
+    assert len(labelled) >= 8000  # S1–S57 (round 11)
+    # most comments name one matter of ours or none; a fair share names none
+    assert 0.2 < sum(not r["topics"] for r in labelled) / len(labelled) < 0.6
 
 
 def test_social_heldout_floor(pipeline):

@@ -1,0 +1,115 @@
+"""Topics on comments (round 11): the figures staff feel, and the decision rule of items without a title."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nlp.classify import Classifier, LinearTopicModel, decide_topics
+from nlp.train import _split_rule, comment_topic_scores, evaluate_comment_topics
+from vocab.labels import TOPICS
+
+
+def test_comment_topic_scores_count_chips_and_empty_comments():
+    gold = [["education"], [], [], ["environment", "traffic"]]
+    pred = [["education"], ["land"], [], ["traffic"]]
+    s = comment_topic_scores(gold, pred)
+    assert s["n"] == 4 and s["chips"] == 3
+    assert s["with_topic_predicted"] == 0.75 and s["with_topic_gold"] == 0.5
+    assert s["chip_precision"] == round(2 / 3, 4)  # the "land" chip on an empty comment is wrong
+    assert s["topic_micro_f1"] == round(2 * 2 / (3 + 3), 4)
+    # macro over the topics present in gold only: education 1, environment 0, traffic 1
+    assert set(s["topic_f1"]) == {"education", "environment", "traffic"}
+    assert s["topic_macro_f1"] == round(2 / 3, 4)
+
+
+class _Pipe:
+    def __init__(self, topics: dict[str, list[str]]):
+        self.topics = topics
+
+    def tag(self, items):
+        return [{"id": it["id"], "topics": self.topics[it["id"]]} for it in items]
+
+
+def test_evaluate_comment_topics_reads_only_social_lines_with_topics():
+    rows = [{"id": "S1-0001", "_file": "labelled_S1.jsonl", "topics": ["health"], "diacritics": True},
+            {"id": "S1-0002", "_file": "labelled_S1.jsonl", "topics": [], "diacritics": False},
+            {"id": "S9-0001", "_file": "labelled_S9.jsonl", "topics": [], "_no_topics": True},  # not labelled
+            {"id": "A-0001", "_file": "labelled_A.jsonl", "topics": ["land"]}]  # not a comment line
+    pipe = _Pipe({"S1-0001": ["health"], "S1-0002": ["economy"], "S9-0001": ["land"], "A-0001": []})
+    res = evaluate_comment_topics(pipe, rows)
+    assert res["n"] == 2 and res["chip_precision"] == 0.5 and res["with_topic_gold"] == 0.5
+    assert res["no_diacritics"]["n"] == 1 and res["no_diacritics"]["chip_precision"] == 0.0
+
+
+def _classifier(info: dict) -> Classifier:
+    """Two topics whose score is the first / second column of X (log-odds), no vocabulary needed."""
+    models = {TOPICS[0]: LinearTopicModel(np.array([1.0, 0.0]), 0.0),
+              TOPICS[1]: LinearTopicModel(np.array([0.0, 1.0]), 0.0)}
+    return Classifier(None, models, {c: -0.405 for c in models}, None, "t", info)  # type: ignore[arg-type]
+
+
+def test_untitled_rows_take_their_own_rule():
+    import scipy.sparse as sp
+
+    X = sp.csr_matrix(np.array([[-1.5, -3.0], [-1.5, -3.0]], dtype=np.float32))  # best p ≈ 0.18
+    one = {"topic_rule": {"fallback": -1.992, "margin": 9.0, "top_k": 2}}  # fallback p 0.12: the best is given
+    clf = _classifier(one)
+    assert clf.predict_topics(X, untitled=[False, True]) == [[TOPICS[0]], [TOPICS[0]]]
+    own = {**one, "topic_rule_untitled": {"threshold": -0.405, "fallback": 9.0, "margin": 9.0, "top_k": 2}}
+    clf = _classifier(own)
+    assert clf.predict_topics(X, untitled=[False, True]) == [[TOPICS[0]], []]
+    # without the flag column (no press sentiment model) and no `untitled`: one rule for every row, as before
+    assert clf.predict_topics(X) == [[TOPICS[0]], [TOPICS[0]]]
+
+
+def test_split_rule_finds_a_stricter_rule_for_comments():
+    rng = np.random.default_rng(1)
+    n, k = 600, 4
+    Y = np.zeros((n, k), dtype=int)
+    untitled = np.arange(n) >= n // 2
+    titled_topic = rng.integers(0, k, size=n)
+    Y[~untitled, titled_topic[~untitled]] = 1  # every titled row has a topic
+    has = rng.random(n) < 0.3
+    Y[untitled & has, titled_topic[untitled & has]] = 1  # most comments have none
+    S = rng.normal(-3.0, 0.7, size=(n, k)).astype(np.float32)
+    S[Y > 0] = rng.normal(-1.2, 0.7, size=int(Y.sum()))  # the right topic scores higher, often under p 0.4
+    ths = [float(np.log(p / (1 - p))) for p in (0.2, 0.3, 0.4, 0.5)]
+    fbs = [9.0] + [float(np.log(p / (1 - p))) for p in (0.01, 0.05, 0.12)]
+    present = list(range(k))
+    v, titled_rule, untitled_rule = _split_rule([S], Y, untitled, ths, fbs, present)
+    assert untitled_rule["fallback"] == 9.0 and titled_rule["fallback"] < 9.0  # titled rows: always their best
+    one = max(np.mean([f1 for f1 in _macro(Y, decide_topics(S, t, fallback=f, top_k=2))])
+              for t in ths for f in fbs)
+    assert v > one
+
+
+def _macro(Y: np.ndarray, P: np.ndarray) -> list[float]:
+    from sklearn.metrics import f1_score
+
+    return [f1_score(Y[:, j], P[:, j], zero_division=0) for j in range(Y.shape[1])]
+
+
+def test_social_lines_train_topics_only_with_the_switch(monkeypatch):
+    import nlp.train as T
+
+    docs = [{"id": "S1-0001", "_file": "labelled_S1.jsonl", "topics": ["education"]},
+            {"id": "S1-0002", "_file": "labelled_S1.jsonl", "topics": []},
+            {"id": "A-0001", "_file": "labelled_A.jsonl", "topics": ["land"]},
+            {"id": "S9-0001", "_file": "labelled_S9.jsonl", "topics": [], "_no_topics": True}]
+    Y = np.array([[c in d["topics"] for c in TOPICS] for d in docs], dtype=int)
+    monkeypatch.setattr(T, "TOPIC_SOCIAL_TRAIN", False)
+    assert T.topic_rows(docs, Y)[:, 0].tolist() == [False, False, True, False]
+    monkeypatch.setattr(T, "TOPIC_SOCIAL_TRAIN", True)
+    assert T.topic_rows(docs, Y)[:, 0].tolist() == [True, True, True, False]
+    monkeypatch.setattr(T, "TOPIC_SOCIAL_EMPTY", False)  # lines with no topic: scored, not trained on
+    assert T.topic_rows(docs, Y)[:, 0].tolist() == [True, False, True, False]
+
+
+def test_untitled_rule_reads_only_short_items_when_it_has_max_words():
+    import scipy.sparse as sp
+
+    X = sp.csr_matrix(np.array([[-1.5, -3.0], [-1.5, -3.0]], dtype=np.float32))  # best p ≈ 0.18
+    clf = _classifier({"topic_rule": {"fallback": -1.992, "margin": 9.0, "top_k": 2},
+                       "topic_rule_untitled": {"threshold": -0.405, "fallback": 9.0, "max_words": 20}})
+    # a 6-word comment takes the untitled rule (no fallback); an article of 45 words given as one text does not
+    assert clf.predict_topics(X, untitled=[True, True], n_words=[6, 45]) == [[], [TOPICS[0]]]
