@@ -228,7 +228,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     try:
         pv = ds.preview(up.name, up)
     except (SurveyError, ValueError) as exc:
-        st.error(f"Không dùng được tệp: {exc}")
+        st.error(f"Không dùng được tệp: {md(exc)}")  # names the file's columns
         return
     series = {r.series: r for r in rows}
     c = st.columns(2)
@@ -254,7 +254,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
                                    on_progress=lambda n, share: bar.progress(min(1.0, share or 0.0),
                                                                              text=f"Đã đọc {fmt_num(n)} phiếu"))
         except (SurveyError, PermissionError, ValueError) as exc:
-            st.error(f"Không nhập được: {exc} Không có gì được ghi.")
+            st.error(f"Không nhập được: {md(exc)} Không có gì được ghi.")
             return
         st.session_state["sv_pick"] = res.survey_id  # show the wave just imported, not the one picked before
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"
