@@ -367,3 +367,13 @@ def test_json_array_elements_that_are_not_objects_are_skipped_for_that_reason():
     items, skipped = imp.map_rows(rows, {"text": "text"}, _settings(), NOW)
     assert len(items) == 1 and skipped == {"not an object": 2}
     assert imp.skip_label("not an object") == "dòng JSON không phải một đối tượng"
+
+
+def test_a_zero_width_joiner_inside_an_emoji_sequence_is_kept():
+    """visible() dropped every U+200D: '👨‍👩‍👧' became three separate faces and '🏳️‍🌈' a white flag and a
+    rainbow. A joiner between two emoji is part of the picture and stays; one inside a word still goes."""
+    from collectors.textutil import visible
+
+    family, rainbow = "👨\u200d👩\u200d👧", "🏳\ufe0f\u200d🌈"
+    assert visible(f"Cả nhà {family} đi Yên Tử {rainbow}") == f"Cả nhà {family} đi Yên Tử {rainbow}"
+    assert visible("Vàn\u200dg Danh \u200d👍 Uông\u200d Bí") == "Vàng Danh 👍 Uông Bí"
