@@ -101,13 +101,23 @@ def in_quiet_hours(s: Subscription, at_utc: datetime) -> bool:
     return start <= t < end if start <= end else (t >= start or t < end)
 
 
+def _words(place: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", fold(place))) + " "
+
+
+def _place_in(wanted: str, place: str) -> bool:
+    """'vàng danh', 'Vang Danh' or 'Vàng' is in 'Phường Vàng Danh'; whole words only, since folded
+    letters alone ('an') are inside many names ('vang danh', 'quang ninh')."""
+    return _words(wanted).strip() != "" and _words(wanted) in _words(place)
+
+
 def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
     """Does this subscription want this alert now? Severity, topics, places, watchlists, quiet hours."""
     if not s.active or SEVERITY_RANK.get(alert.severity, 0) < SEVERITY_RANK.get(s.min_severity, 1):
         return False
     if s.topics and not set(s.topics) & set(alert.topics):
         return False
-    if s.places and not any(any(fold(p) in fold(ap) for ap in alert.places) for p in s.places):  # "vang danh" too
+    if s.places and not any(any(_place_in(p, ap) for ap in alert.places) for p in s.places):
         return False
     if s.watchlists and int((alert.details or {}).get("watchlist_id", -1)) not in s.watchlists:
         return False

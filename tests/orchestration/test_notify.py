@@ -335,3 +335,15 @@ def test_a_channel_request_whose_name_does_not_resolve_at_the_check_is_not_sent(
     with notify._client(cfg, 5) as client, pytest.raises(SendError, match="Không tra được địa chỉ"):
         client.post("http://doi-ten.example/hook", content=b"{}")
     assert sent == []
+
+
+def test_a_place_matches_whole_words_not_letters_inside_another_name(env):
+    """Folded places matched any run of letters: a subscription to 'An' (for An Sinh) got the alerts of
+    'Phường Vàng Danh' ('vang danh' holds 'an') and of Quảng Ninh. A subscription's place now matches
+    whole words of an alert's place, in any case or diacritics."""
+    _, db = env
+    for address, place in (("an", "An"), ("vang", "vàng"), ("both", "VANG DANH"), ("tail", "ng Danh")):
+        subscribe(db, address=address, places=(place,))
+    raise_one(db)
+    with db.read() as cur:
+        assert sorted(r["address"] for r in store_notify.due_rows(cur, NOW)) == ["both", "vang"]
