@@ -97,7 +97,8 @@ def _freq_chart(sid: int, x: Question, key: str) -> None:
                  error_x_minus=[100 * (r.share - r.ci_low) for r in f.rows])
     fig.update_layout(separators=ui.SEPARATORS, height=70 + 38 * len(df), margin=dict(l=0, r=10, t=10, b=10), yaxis=dict(autorange="reversed", title=""))
     c[0].plotly_chart(fig, key=key, config={"displaylogo": False})
-    c[1].dataframe(df, hide_index=True, width="stretch")
+    with c[1]:
+        ui.dataframe(df, hide_index=True, width="stretch")  # the options are the file's words
 
 
 def _questions(sid: int, q: Questionnaire) -> None:
