@@ -92,7 +92,8 @@ def _freq_chart(sid: int, x: Question, key: str) -> None:
                        for r in f.rows])
     st.markdown(f"**{x.code}. {md(x.title)}** · {f.answered} người trả lời" + (f", {f.missing} bỏ trống" if f.missing else ""))
     c = st.columns([3, 2])
-    fig = px.bar(df, x="Tỷ lệ (%)", y="Phương án", orientation="h", text="Tỷ lệ (%)",
+    fig = px.bar(df.assign(**{"Phương án": df["Phương án"].map(ui.chart_label)}), x="Tỷ lệ (%)", y="Phương án",
+                 orientation="h", text="Tỷ lệ (%)",
                  error_x=[100 * (r.ci_high - r.share) for r in f.rows],
                  error_x_minus=[100 * (r.share - r.ci_low) for r in f.rows])
     fig.update_layout(separators=ui.SEPARATORS, height=70 + 38 * len(df), margin=dict(l=0, r=10, t=10, b=10), yaxis=dict(autorange="reversed", title=""))
@@ -140,6 +141,8 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     ui.dataframe(shares.rename_axis("Phương án"), width="stretch")
     long = shares.drop(columns="Chung (%)").reset_index().melt(id_vars=shares.index.name or "index",
                                                                var_name="Nhóm", value_name="Tỷ lệ (%)")
+    for col in (long.columns[0], "Nhóm"):  # options and groups are the file's words
+        long[col] = long[col].map(ui.chart_label)
     fig = px.bar(long, x="Nhóm", y="Tỷ lệ (%)", color=long.columns[0], barmode="stack")
     fig.update_layout(separators=ui.SEPARATORS, height=360, margin=dict(l=0, r=0, t=10, b=10), legend_title_text="")
     st.plotly_chart(fig, key="sv_ct_chart", config={"displaylogo": False})
