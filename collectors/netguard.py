@@ -1,6 +1,7 @@
 """Only public addresses are fetched (SSRF guard), unless the deployment allows a host.
 
-    every request the Fetcher sends (source, each redirect hop, article, robots.txt)
+    every request the Fetcher sends (source, each redirect hop, article, robots.txt), and every
+    notification channel request (orchestration/notify._client: check_sync, an unresolvable name refused)
         │ host, port as httpx will connect to them
         ├─ listed in [http] allow_private_hosts ("host" or "host:port")  ──▶ sent, no lookup
         ├─ literal IP                                                    ──▶ checked as is
