@@ -89,11 +89,8 @@ def hhmm(s: str | None) -> tuple[int, int] | None:
     return (h, mi) if h < 24 and mi < 60 else None
 
 
-_hhmm = hhmm
-
-
 def in_quiet_hours(s: Subscription, at_utc: datetime) -> bool:
-    a, b = _hhmm(s.quiet_start), _hhmm(s.quiet_end)
+    a, b = hhmm(s.quiet_start), hhmm(s.quiet_end)
     if a is None or b is None:
         return False
     t = to_local(at_utc).time()
@@ -131,7 +128,7 @@ def due_time(s: Subscription, at_utc: datetime) -> datetime:
     if s.mode == "hourly":
         return (at_utc + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
     if s.mode == "daily":
-        hm = _hhmm(s.daily_at) or (7, 30)
+        hm = hhmm(s.daily_at) or (7, 30)
         local = to_local(at_utc)
         target = local.replace(hour=hm[0], minute=hm[1], second=0, microsecond=0)
         if target <= local:
