@@ -1,6 +1,7 @@
 """Only public addresses are fetched (SSRF guard), unless the deployment allows a host.
 
-    every request the Fetcher sends (source, each redirect hop, article, robots.txt)
+    every request the Fetcher sends (source, each redirect hop, article, robots.txt), and every
+    notification channel request (orchestration/notify._client: check_sync, an unresolvable name refused)
         │ host, port as httpx will connect to them
         ├─ listed in [http] allow_private_hosts ("host" or "host:port")  ──▶ sent, no lookup
         ├─ literal IP                                                    ──▶ checked as is
@@ -129,9 +130,12 @@ async def check(url: str | httpx.URL, allow: AllowList, resolve: Resolver | None
         raise BlockedAddressError(message)
 
 
-def check_sync(url: str, allow: AllowList, resolve: SyncResolver | None = None) -> str | None:
-    """For forms (admins adding a source): the refusal message, or None. A name that does not resolve
-    now is accepted (the fetch checks again each time)."""
+def check_sync(url: str, allow: AllowList, resolve: SyncResolver | None = None, *,
+               unresolved_ok: bool = True) -> str | None:
+    """The refusal message, or None. For forms (admins adding a source) a name that does not resolve
+    now is accepted (the fetch checks again each time); just before a request is sent
+    (`unresolved_ok=False`) it is refused, since httpx resolves again to connect and a name whose
+    lookup fails for the check but answers a private address for the connect would get through."""
     try:
         host, port = host_port(url)
     except (httpx.InvalidURL, UnicodeError):
@@ -142,5 +146,5 @@ def check_sync(url: str, allow: AllowList, resolve: SyncResolver | None = None) 
         return refusal(host, port, [host])
     try:
         return refusal(host, port, (resolve or system_resolve_sync)(host, port))
-    except OSError:
-        return None
+    except OSError as exc:
+        return None if unresolved_ok else f"Không tra được địa chỉ của {host} ({exc}): không gửi."

@@ -18,7 +18,10 @@ _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blo
 # Control characters and invisible format characters (zero-width spaces and joiners, soft hyphen, bidi
 # overrides, BOM) come in with pasted and exported text: they hide words from search and place matching
 # ("Vàng\u200bDanh", a trick to slip past keyword filters), can reorder what staff read, and break XML.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# The zero-width joiner also glues emoji into one picture ('👨‍👩‍👧', '🏳️‍🌈'): kept between two emoji.
+_EMOJI = "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+_LONE_ZWJ = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
 _ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 
 
@@ -28,8 +31,8 @@ def nfc(s: str | None) -> str:
 
 def visible(s: str | None) -> str:
     """NFC text without control or invisible characters; vertical tabs, form feeds and line/paragraph
-    separators become spaces (tab and newline stay)."""
-    return nfc(_INVISIBLE.sub("", _ODD_SPACE.sub(" ", s or "")))
+    separators become spaces (tab and newline stay); a joiner between two emoji stays."""
+    return nfc(_INVISIBLE.sub("", _LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", s or ""))))
 
 
 def tidy(s: str | None) -> str:

@@ -210,6 +210,13 @@ def _texty(dtype: Any) -> bool:
         isinstance(dtype, pd.CategoricalDtype)
 
 
+def chart_label(v: Any) -> str:
+    """Text from outside (survey options, outlet names) as a Plotly label: Plotly draws '<a href=…>', '<b>'
+    and '<br>' in axis, legend and hover text, so a page named '<a href="http://…">…</a>' would be a link
+    on the chart. Its entities (&lt;) show as the characters they stand for."""
+    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def dataframe(data: Any, **kw: Any) -> Any:
     """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe."""
     return st.dataframe(csv_safe(data), **kw)

@@ -103,11 +103,11 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
 def _client(cfg: Config, timeout: float) -> httpx.Client:
     """The channels' HTTP client: every request (webhook, Telegram, Zalo) checked by the public-address
     guard just before it is sent, so an address saved earlier, or a name that now resolves to the
-    server's own network, is still refused."""
+    server's own network, is still refused; a name that does not resolve now is refused too."""
     allow = netguard.parse_allow(cfg.http.allow_private_hosts)
 
     def guard(request: httpx.Request) -> None:
-        why = netguard.check_sync(str(request.url), allow)
+        why = netguard.check_sync(str(request.url), allow, unresolved_ok=False)
         if why:
             raise SendError(why)
 

@@ -54,7 +54,8 @@ class ReportSettings:
         known = {f.name for f in fields(cls)} - {"province_label"}
         unknown = set(raw) - known
         if unknown:
-            raise ConfigError(f"[reports] unknown setting(s): {', '.join(sorted(unknown))}")
+            raise ConfigError(f"[reports] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
+                              "vocab/langnghe.toml)")
         kw: dict[str, Any] = {}
         for f in fields(cls):
             if f.name not in raw:
@@ -63,25 +64,25 @@ class ReportSettings:
             default = f.default
             if isinstance(default, tuple):
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-                    raise ConfigError(f"[reports] {f.name} must be a list of strings")
+                    raise ConfigError(f"[reports] {f.name} phải là danh sách chuỗi, ví dụ [\"a\", \"b\"]")
                 v = tuple(v)
             elif isinstance(default, bool):
                 if not isinstance(v, bool):
-                    raise ConfigError(f"[reports] {f.name} must be true or false")
+                    raise ConfigError(f"[reports] {f.name} phải là true hoặc false")
             elif isinstance(default, (int, float)):
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    raise ConfigError(f"[reports] {f.name} must be a number")
+                    raise ConfigError(f"[reports] {f.name} phải là một số")
                 v = type(default)(v)
             elif isinstance(default, str) and not isinstance(v, str):
-                raise ConfigError(f"[reports] {f.name} must be a string")
+                raise ConfigError(f"[reports] {f.name} phải là một chuỗi trong ngoặc kép")
             kw[f.name] = v
         kw["province_label"] = cfg.area.name
         kw.update(overrides)
         s = cls(**kw)
         if s.pdf_engine not in ("auto", "chromium", "weasyprint"):
-            raise ConfigError("[reports] pdf_engine must be auto, chromium or weasyprint")
+            raise ConfigError("[reports] pdf_engine phải là auto, chromium hoặc weasyprint")
         if not 0 <= s.schedule_weekday <= 7:
-            raise ConfigError("[reports] schedule_weekday must be 0 (off) or 1–7")
+            raise ConfigError("[reports] schedule_weekday phải là 0 (tắt) hoặc 1–7 (thứ Hai … Chủ nhật)")
         parse_hhmm(s.schedule_time)
         check_layout(s)
         return s
@@ -142,7 +143,7 @@ def check_layout(s: ReportSettings) -> None:
 def parse_hhmm(s: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", s or "")
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ConfigError(f"[reports] schedule_time must be HH:MM, got {s!r}")
+        raise ConfigError(f"[reports] schedule_time phải có dạng giờ:phút, ví dụ \"07:30\", không phải {s!r}")
     return int(m.group(1)), int(m.group(2))
 
 

@@ -89,16 +89,23 @@ def hhmm(s: str | None) -> tuple[int, int] | None:
     return (h, mi) if h < 24 and mi < 60 else None
 
 
-_hhmm = hhmm
-
-
 def in_quiet_hours(s: Subscription, at_utc: datetime) -> bool:
-    a, b = _hhmm(s.quiet_start), _hhmm(s.quiet_end)
+    a, b = hhmm(s.quiet_start), hhmm(s.quiet_end)
     if a is None or b is None:
         return False
     t = to_local(at_utc).time()
     start, end = t.replace(hour=a[0], minute=a[1], second=0, microsecond=0), t.replace(hour=b[0], minute=b[1], second=0, microsecond=0)
     return start <= t < end if start <= end else (t >= start or t < end)
+
+
+def _words(place: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", fold(place))) + " "
+
+
+def _place_in(wanted: str, place: str) -> bool:
+    """'vàng danh', 'Vang Danh' or 'Vàng' is in 'Phường Vàng Danh'; whole words only, since folded
+    letters alone ('an') are inside many names ('vang danh', 'quang ninh')."""
+    return _words(wanted).strip() != "" and _words(wanted) in _words(place)
 
 
 def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
@@ -107,7 +114,7 @@ def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
         return False
     if s.topics and not set(s.topics) & set(alert.topics):
         return False
-    if s.places and not any(any(fold(p) in fold(ap) for ap in alert.places) for p in s.places):  # "vang danh" too
+    if s.places and not any(any(_place_in(p, ap) for ap in alert.places) for p in s.places):
         return False
     if s.watchlists and int((alert.details or {}).get("watchlist_id", -1)) not in s.watchlists:
         return False
@@ -121,7 +128,7 @@ def due_time(s: Subscription, at_utc: datetime) -> datetime:
     if s.mode == "hourly":
         return (at_utc + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
     if s.mode == "daily":
-        hm = _hhmm(s.daily_at) or (7, 30)
+        hm = hhmm(s.daily_at) or (7, 30)
         local = to_local(at_utc)
         target = local.replace(hour=hm[0], minute=hm[1], second=0, microsecond=0)
         if target <= local:

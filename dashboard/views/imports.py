@@ -21,7 +21,7 @@ import streamlit as st
 
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
-from dashboard.labels import SOURCE_TYPES, skip_label
+from dashboard.labels import SOURCE_TYPES, md, skip_label
 from orchestration import imports as importer
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
@@ -53,7 +53,7 @@ def render() -> None:
         with imp.open_table(up.name, up, cfg.imports) as table:
             columns = table.columns
     except imp.ImportFormatError as exc:
-        st.error(f"Không đọc được tệp: {exc}")
+        st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
         return
     mapping = _mapping_form(columns, imp.guess_mapping(columns), up.name)
     defaults = imp.settings_for(cfg, up.name).source
@@ -68,12 +68,12 @@ def render() -> None:
     try:
         imp.check_mapping(mapping, columns)
     except (imp.ImportFormatError, KeyError) as exc:
-        st.error(f"Ánh xạ cột chưa dùng được: {exc}")
+        st.error(f"Ánh xạ cột chưa dùng được: {md(exc)}")
         return
     try:
         importer.check_source_name(cfg, data.db(), source.strip() or defaults.name)
     except imp.ImportFormatError as exc:
-        st.error(f"Tên nguồn chưa dùng được: {exc}")
+        st.error(f"Tên nguồn chưa dùng được: {md(exc)}")
         return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
@@ -81,7 +81,7 @@ def render() -> None:
         pv = data.import_preview(up.file_id, up.name, up, tuple(sorted(mapping.items())), settings,
                                  cfg.imports.preview_rows, cfg.imports.chunk_rows)
     except imp.ImportFormatError as exc:
-        st.error(f"Không đọc được tệp: {exc}")
+        st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
         return
     if not pv.rows:
         st.warning("Tệp không có dòng dữ liệu nào.")
@@ -121,7 +121,7 @@ def render() -> None:
                                         on_progress=progress)
         except imp.ImportFormatError as exc:
             data.refresh()
-            st.error(f"Dừng nhập: {exc} Khối nào đã ghi trước lỗi (nếu có) được giữ lại; nhập lại sau khi "
+            st.error(f"Dừng nhập: {md(exc)} Khối nào đã ghi trước lỗi (nếu có) được giữ lại; nhập lại sau khi "
                      "sửa tệp không tạo tin trùng.")
             return
         data.refresh()

@@ -92,12 +92,14 @@ def _freq_chart(sid: int, x: Question, key: str) -> None:
                        for r in f.rows])
     st.markdown(f"**{x.code}. {md(x.title)}** · {f.answered} người trả lời" + (f", {f.missing} bỏ trống" if f.missing else ""))
     c = st.columns([3, 2])
-    fig = px.bar(df, x="Tỷ lệ (%)", y="Phương án", orientation="h", text="Tỷ lệ (%)",
+    fig = px.bar(df.assign(**{"Phương án": df["Phương án"].map(ui.chart_label)}), x="Tỷ lệ (%)", y="Phương án",
+                 orientation="h", text="Tỷ lệ (%)",
                  error_x=[100 * (r.ci_high - r.share) for r in f.rows],
                  error_x_minus=[100 * (r.share - r.ci_low) for r in f.rows])
     fig.update_layout(separators=ui.SEPARATORS, height=70 + 38 * len(df), margin=dict(l=0, r=10, t=10, b=10), yaxis=dict(autorange="reversed", title=""))
     c[0].plotly_chart(fig, key=key, config={"displaylogo": False})
-    c[1].dataframe(df, hide_index=True, width="stretch")
+    with c[1]:
+        ui.dataframe(df, hide_index=True, width="stretch")  # the options are the file's words
 
 
 def _questions(sid: int, q: Questionnaire) -> None:
@@ -139,6 +141,8 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     ui.dataframe(shares.rename_axis("Phương án"), width="stretch")
     long = shares.drop(columns="Chung (%)").reset_index().melt(id_vars=shares.index.name or "index",
                                                                var_name="Nhóm", value_name="Tỷ lệ (%)")
+    for col in (long.columns[0], "Nhóm"):  # options and groups are the file's words
+        long[col] = long[col].map(ui.chart_label)
     fig = px.bar(long, x="Nhóm", y="Tỷ lệ (%)", color=long.columns[0], barmode="stack")
     fig.update_layout(separators=ui.SEPARATORS, height=360, margin=dict(l=0, r=0, t=10, b=10), legend_title_text="")
     st.plotly_chart(fig, key="sv_ct_chart", config={"displaylogo": False})
@@ -228,7 +232,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     try:
         pv = ds.preview(up.name, up)
     except (SurveyError, ValueError) as exc:
-        st.error(f"Không dùng được tệp: {exc}")
+        st.error(f"Không dùng được tệp: {md(exc)}")  # names the file's columns
         return
     series = {r.series: r for r in rows}
     c = st.columns(2)
@@ -254,7 +258,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
                                    on_progress=lambda n, share: bar.progress(min(1.0, share or 0.0),
                                                                              text=f"Đã đọc {fmt_num(n)} phiếu"))
         except (SurveyError, PermissionError, ValueError) as exc:
-            st.error(f"Không nhập được: {exc} Không có gì được ghi.")
+            st.error(f"Không nhập được: {md(exc)} Không có gì được ghi.")
             return
         st.session_state["sv_pick"] = res.survey_id  # show the wave just imported, not the one picked before
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"

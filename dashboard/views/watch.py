@@ -75,7 +75,7 @@ def _counts_chart(counts: pd.DataFrame) -> go.Figure:
     """Hits per local day, stacked by watchlist; each bar carries [watchlist id, day]."""
     fig = go.Figure()
     for k, (wid, g) in enumerate(counts.groupby("watchlist_id", sort=False)):
-        fig.add_trace(go.Bar(x=g["t"], y=g["n"], name=str(g["name"].iloc[0]), marker_color=PALETTE[k % len(PALETTE)],
+        fig.add_trace(go.Bar(x=g["t"], y=g["n"], name=ui.chart_label(g["name"].iloc[0]), marker_color=PALETTE[k % len(PALETTE)],
                              customdata=[[int(wid), drill.day_iso(t)] for t in g["t"]]))
     fig.update_layout(separators=ui.SEPARATORS, height=280, margin=dict(l=0, r=0, t=10, b=0), legend_title_text="", barmode="stack",
                       xaxis=dict(tickformat="%d/%m"),

@@ -478,3 +478,13 @@ def test_a_damaged_xlsx_cell_is_a_clear_error_not_a_traceback():
             zout.writestr(it, data)
     with pytest.raises(imp.ImportFormatError, match="Trang tính hỏng ở dòng 2"):
         imp.read_bytes("x.xlsx", out.getvalue())
+
+
+def test_a_zero_width_joiner_inside_an_emoji_sequence_is_kept():
+    """visible() dropped every U+200D: '👨‍👩‍👧' became three separate faces and '🏳️‍🌈' a white flag and a
+    rainbow. A joiner between two emoji is part of the picture and stays; one inside a word still goes."""
+    from collectors.textutil import visible
+
+    family, rainbow = "👨\u200d👩\u200d👧", "🏳\ufe0f\u200d🌈"
+    assert visible(f"Cả nhà {family} đi Yên Tử {rainbow}") == f"Cả nhà {family} đi Yên Tử {rainbow}"
+    assert visible("Vàn\u200dg Danh \u200d👍 Uông\u200d Bí") == "Vàng Danh 👍 Uông Bí"

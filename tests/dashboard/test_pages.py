@@ -611,6 +611,19 @@ def test_import_page_refuses_an_unreadable_file(demo_env):
     assert any("Không đọc được tệp" in e.value for e in at.error)
 
 
+def test_import_errors_show_the_files_column_names_as_text(demo_env):
+    """The mapping error lists the file's columns and went to st.error, which renders Markdown: a header
+    '![ảnh](http://…/p.png)' made the browser fetch an image from another machine, '[Nhấn](http://…)'
+    showed a link. The error's words from the file are inert now."""
+    csv = "![ảnh](http://example.org/p.png),[Nhấn vào đây](http://example.org/phish)\n1,2\n".encode()
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("cot-la.csv", csv, "text/csv")).run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert any("các cột của tệp" in e for e in errors)
+    assert not [e for e in errors if "](http" in e]
+
+
 def test_import_page_refuses_an_xlsx_bomb_naming_the_limit(tmp_path):
     from bench.imports import write_xlsx_bomb
     from tests.dashboard.conftest import Env
@@ -621,7 +634,7 @@ def test_import_page_refuses_an_xlsx_bomb_naming_the_limit(tmp_path):
         at = env.page("imports", "analyst").run()
         at.file_uploader(key="imp_file").set_value(("bom.xlsx", bomb, "application/octet-stream")).run()
         no_exception(at)
-        assert any("quá giới hạn 1 MB (imports.max_uncompressed_mb)" in e.value for e in at.error)
+        assert any("quá giới hạn 1 MB (imports.max_uncompressed_mb)" in e.value.replace("\\", "") for e in at.error)  # shown inert (md)
         assert not at.metric  # no preview, no import button
     finally:
         env.close()

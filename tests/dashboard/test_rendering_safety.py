@@ -150,10 +150,13 @@ def test_tables_hold_no_spreadsheet_formula_for_their_csv_download(demo_env, pag
 
 
 def test_every_table_goes_through_ui_dataframe():
-    """A new st.dataframe call would skip the formula guard (ui.csv_safe)."""
+    """A new st.dataframe call would skip the formula guard (ui.csv_safe); so would a column's or a tab's
+    own `.dataframe(` (`c[1].dataframe(df)` drew the survey options' table unguarded)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "dashboard"
-    raw = [str(p.relative_to(root)) for p in root.rglob("*.py")
-           if p.name != "ui.py" and re.search(r"\bst\.(dataframe|data_editor)\(", p.read_text(encoding="utf-8"))]
-    assert raw == ["views/surveys.py"]  # the survey questionnaire editor: the file's own column names, edited
+    raw = [(str(p.relative_to(root)), m.group(0)) for p in sorted(root.rglob("*.py")) if p.name != "ui.py"
+           for m in re.finditer(r"[\w\]\)]+\.(dataframe|data_editor)\(", p.read_text(encoding="utf-8"))
+           if not m.group(0).startswith("ui.")]
+    # the survey questionnaire editor: the file's own column names, edited
+    assert raw == [("views/surveys.py", "st.data_editor(")]

@@ -70,3 +70,28 @@ def test_after_an_import_the_page_shows_the_survey_just_imported(env):
     no_exception(at)
     assert at.selectbox(key="sv_pick").value == 3
     assert any("Đã nhập «hai-long»" in s.value for s in at.success)
+
+
+def test_the_files_words_in_charts_are_text_not_links(env):
+    """Plotly draws '<a href=…>', '<b>' and '<br>' in axis, legend and hover labels: a survey option
+    '<a href="http://…">Nhấn vào đây</a>' became a clickable link on the question's chart (and a Facebook
+    page named so, on Xu hướng's outlet chart). Labels from outside are drawn as the text they are."""
+    import io
+    import json
+    from orchestration import surveys as importer
+    from store.db import utcnow
+
+    env.add_users()
+    link = '<a href="http://example.org/phish">Nhấn vào đây</a>'
+    opts = ["Hài lòng", "Bình thường", link]
+    rows = ["Mức độ hài lòng,Nơi ở"] + [f"{opts[i % 3]},{['Vàng Danh', '<b>Yên Thanh</b>'][i % 2]}"
+                                        for i in range(60)]
+    data = io.BytesIO("\n".join(rows).replace(link, '"' + link.replace('"', '""') + '"').encode())
+    q = importer.preview("z.csv", data, env.cfg.imports).questionnaire
+    importer.import_survey(env.db, env.cfg, "z.csv", data, q, title="Thử", username="hệ thống", now=utcnow(),
+                           tag=False)
+    at = env.page("surveys", "viewer").run()
+    no_exception(at)
+    specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+    assert specs and any("Nhấn vào đây" in s for s in specs)
+    assert not [s for s in specs if "<a href" in s or "<b>" in s]

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from collectors import netguard
+from notify.base import SendError
 from orchestration import notify
 from store import alerts as store_alerts
 from store import notify as store_notify
@@ -312,3 +314,36 @@ def test_a_place_typed_in_lower_case_or_without_diacritics_still_matches(env):
     raise_one(db)
     with db.read() as cur:
         assert sorted(r["address"] for r in store_notify.due_rows(cur, NOW)) == ["lower", "plain"]
+
+
+def test_a_channel_request_whose_name_does_not_resolve_at_the_check_is_not_sent(env, monkeypatch):
+    """The send-time guard let a request through when the name's lookup failed, and httpx then resolved
+    the name again to connect: a name that fails the check's lookup and answers 127.0.0.1 for the
+    connect reached the server's own network. The guard now refuses a name it cannot resolve."""
+    cfg, _ = env
+    sent: list[str] = []
+
+    def no_lookup(host: str, port: int) -> list[str]:
+        raise OSError("tra cứu tên thất bại")
+
+    def connect(self, request):  # the connect's own lookup answered (a private address)
+        sent.append(str(request.url))
+        return httpx.Response(204)
+
+    monkeypatch.setattr(netguard, "system_resolve_sync", no_lookup)
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", connect)
+    with notify._client(cfg, 5) as client, pytest.raises(SendError, match="Không tra được địa chỉ"):
+        client.post("http://doi-ten.example/hook", content=b"{}")
+    assert sent == []
+
+
+def test_a_place_matches_whole_words_not_letters_inside_another_name(env):
+    """Folded places matched any run of letters: a subscription to 'An' (for An Sinh) got the alerts of
+    'Phường Vàng Danh' ('vang danh' holds 'an') and of Quảng Ninh. A subscription's place now matches
+    whole words of an alert's place, in any case or diacritics."""
+    _, db = env
+    for address, place in (("an", "An"), ("vang", "vàng"), ("both", "VANG DANH"), ("tail", "ng Danh")):
+        subscribe(db, address=address, places=(place,))
+    raise_one(db)
+    with db.read() as cur:
+        assert sorted(r["address"] for r in store_notify.due_rows(cur, NOW)) == ["both", "vang"]

@@ -350,3 +350,23 @@ def test_pdf_layout_header_side_by_side_title_centred(report):
     text_centre = (30 + (210 - 15)) / 2 / 25.4 * 72  # between the 30 mm and 15 mm margins
     assert abs(centre - text_centre) < 6
     assert bao[0][1] > cong[1] + 40  # title under the header
+
+
+@pytest.mark.parametrize("over,said", [
+    ({"chartz": False}, "[reports] không có thiết lập: chartz"),
+    ({"charts": "yes"}, "[reports] charts phải là true hoặc false"),
+    ({"top_stories": "mười"}, "[reports] top_stories phải là một số"),
+    ({"schedule_time": "24:30"}, "[reports] schedule_time phải có dạng giờ:phút"),
+    ({"schedule_weekday": 9}, "[reports] schedule_weekday phải là 0"),
+    ({"pdf_engine": "word"}, "[reports] pdf_engine phải là"),
+])
+def test_report_setting_mistakes_are_said_in_vietnamese(tmp_path, over, said):
+    """The [reports] section's mistakes were still answered in English ('unknown setting(s)', 'must be
+    true or false', 'schedule_time must be HH:MM') when the rest of the settings spoke Vietnamese."""
+    from reports.settings import ReportSettings
+    from tests.conftest import make_config
+    from vocab.config import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        ReportSettings.from_config(make_config(tmp_path, reports=over))
+    assert said in str(err.value)
