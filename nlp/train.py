@@ -71,7 +71,7 @@ COMMENT_VOCAB = True
 # Items with a title get a sentiment model of their own, trained without the social slices on the shared
 # columns (nlp.classify.Classifier.predict_sentiment); False reads every item with the one model.
 PRESS_MODEL = True
-# The comment model (round 6, docs/NLP.md "Fourth round (model side)"; chosen on the cross-validated social figure
+# The comment model (round 6, docs/NLP_ROUNDS.md "Fourth round (model side)"; chosen on the cross-validated social figure
 # and the own held-out, 3 fold seeds: 0.869 → 0.880, own 0.883 → 0.891):
 # NEG_SCOPE — in the comment-only word vocabulary the words after a negator, up to the clause end (NEG_WINDOW > 0:
 # at most that many words), read as other words, "không tốt lắm" → "không neg_tốt neg_lắm" (nlp.classify.ScopeMarker;
@@ -86,14 +86,14 @@ CONTRAST_SCOPE = ""
 # features (smoothing NB_ALPHA) before the class's LinearSVC; the ratios are folded into the weights, so the saved
 # model is one LinearSVC as before and costs nothing more per item. "" = plain LinearSVC. Shipped "": with the
 # fourth-round data (S32–S41 and the label audit) "all" won cross-validation (0.878 → 0.889) but put the own
-# held-out without diacritics under issue 13's floor (0.887 → 0.873) and cost VLSP 0.03 (docs/NLP.md, "Fourth round
+# held-out without diacritics under issue 13's floor (0.887 → 0.873) and cost VLSP 0.03 (docs/NLP_ROUNDS.md, "Fourth round
 # (model side)", "With the merged data").
 SENT_NB = ""
 NB_ALPHA = 1.0
 # SENT_C — C of the comment model's LinearSVC(s) (the press model keeps 0.3). (A logistic regression was tried as
 # the comment model too: worse, its code removed after the round.)
 SENT_C = 0.3
-# Round 7 (docs/NLP.md, "Round 7: a second model family for comments"). SENT_MIX — the comment model's scores mixed
+# Round 7 (docs/NLP_ROUNDS.md, "Round 7: a second model family for comments"). SENT_MIX — the comment model's scores mixed
 # with a second model's, as the topic models mix ridge and NB (round 5): "mnb" = MultinomialNB (smoothing
 # SENT_MIX_ALPHA) on the word columns. Each class's NB score is matched to the SVM score's mean and spread on the
 # comment rows of training and takes the share SENT_MIX_SHARE; the mix is folded into the one LinearSVC's coef_ /
@@ -101,11 +101,11 @@ SENT_C = 0.3
 # Shipped: alpha 0.1, share 0.5 — cross-validated social macro-F1 0.879 → 0.890 (3 fold seeds, each
 # +0.007…+0.013), own held-out 0.885 / 0.887 → 0.885 / 0.880 (over issue 13's 0.881 / 0.877). ComplementNB, logistic
 # regression, a char-only LinearSVC, the press model's scores and Platt scaling before the mix did no better (the
-# table in docs/NLP.md); their code was removed after the round and is in commit b3e4cbc.
+# table in docs/NLP_ROUNDS.md); their code was removed after the round and is in commit b3e4cbc.
 SENT_MIX = "mnb"
 SENT_MIX_SHARE = 0.5
 SENT_MIX_ALPHA = 0.1
-# Round 8 (docs/NLP.md, "Round 8: wishes that name a fault"): a wish scope. In a clause opened by a suggestion or
+# Round 8 (docs/NLP_ROUNDS.md, "Round 8: wishes that name a fault"): a wish scope. In a clause opened by a suggestion or
 # wish ("nên …", "mong …", "cần …"), praise words are wished, not said: "nên giảng dễ hiểu hơn" names what is lacking.
 # WISH_CUES — "add": two more cue columns, `wish_pos` (praise words after the opener) and `wish_more` (a "hơn / thêm
 # / nữa / lại / chút" after it); "move": the same, and those praise words leave lex_pos and balance; "": the 24 cues
@@ -121,7 +121,7 @@ WISH_MARK = False
 SOCIAL_WEIGHT = 0.5
 # The real-variety news slices (labelled_N*.jsonl, `is_news_set`) train the topic models only: not the sentiment
 # model, not the restorer, and the TF-IDF vocabulary is fitted without them, so that sentiment and restoration are
-# exactly what they were without the slices (docs/NLP.md, "Topics on real news", has the measurements).
+# exactly what they were without the slices (docs/NLP_ROUNDS.md, "Topics on real news", has the measurements).
 NEWS_SENTIMENT = False
 NEWS_RESTORER = False
 NEWS_IN_VOCABULARY = False
@@ -130,7 +130,7 @@ NEWS_IN_VOCABULARY = False
 TOPIC_VOCABULARY = True
 # Topic models that read every news row (e.g. the five topics the slices are about); the other topics' models then
 # read only the news rows labelled with them. None: every topic model reads every news row. Not taken: it lowered
-# the cross-validated macro-F1 (0.788 → 0.783) and the rule chosen with it (docs/NLP.md, "Topics on real news").
+# the cross-validated macro-F1 (0.788 → 0.783) and the rule chosen with it (docs/NLP_ROUNDS.md, "Topics on real news").
 NEWS_TOPIC_SCOPE: tuple[str, ...] | None = None
 NEWS_WEIGHT = 1.0   # sample weight of a news row (and its stripped copy) in the topic models
 NEWS_AUGMENT = True  # add their stripped copies (no diacritics, half lowercased) like for every accented row
@@ -138,13 +138,13 @@ NEWS_AUGMENT = True  # add their stripped copies (no diacritics, half lowercased
 # stripped copy in the same fold). With the 766 items of N0–N5 it was left off (the news slices have no item
 # without a topic, a real stream has); with the 1,592 of N0–N11 the rule cross-validated on the local set alone
 # flipped to "no fallback" (threshold -0.25: real-news and ViCTSD figures fall, 10% of articles get no topic),
-# while scoring both registers the product reads keeps fallback -0.4 (threshold -0.1). docs/NLP.md, round 4.
+# while scoring both registers the product reads keeps fallback -0.4 (threshold -0.1). docs/NLP_ROUNDS.md, round 4.
 TOPIC_RULE_ON_NEWS = True
 # Topic decision rule search (nlp.classify.decide_topics): "full" grid of threshold × fallback × margin × top_k,
 # or "small" (threshold × fallback, top 2, no margin); optionally one threshold per topic after it.
 TOPIC_RULE_GRID = "small"
 TOPIC_THRESHOLD_PER_TOPIC = False
-# Round 11 (docs/NLP.md, "Round 11: topics on comments"; the social lines' topics are labelled since then).
+# Round 11 (docs/NLP_ROUNDS.md, "Round 11: topics on comments"; the social lines' topics are labelled since then).
 # TOPIC_RULE_UNTITLED — items without a title (comments, posts) take a decision rule of their own (threshold ×
 # fallback), chosen in the rule search on the untitled rows (with TOPIC_SOCIAL_TRAIN False the titled rule is the one
 # chosen without the social lines; with it True both are chosen jointly, per-topic counts added for every pair).
@@ -164,7 +164,7 @@ TOPIC_RULE_UNTITLED_MAX_WORDS = 20
 # TOPIC_RULE_UNTITLED and TOPIC_RULE_ON_SOCIAL they are scored out of fold and choose only the untitled rule; the NB
 # shares, Platt scale and titled rule are chosen without them). Shipped False: True reads comments far better
 # (held-out comments macro-F1 0.49 → 0.76, chip precision 0.49 → 0.79) but puts the own held-out topics under issue
-# 13's floors (0.815 / 0.754 against 0.828 / 0.815), with every variant below (the lead's decision, docs/NLP.md).
+# 13's floors (0.815 / 0.754 against 0.828 / 0.815), with every variant below (the lead's decision, docs/NLP_ROUNDS.md).
 TOPIC_SOCIAL_TRAIN = False
 # TOPIC_RULE_ON_SOCIAL — the social lines are scored in the rule search (needed by TOPIC_RULE_UNTITLED to choose
 # the comments' rule); False: never scored. With TOPIC_SOCIAL_TRAIN (variants of the round, none kept the own
@@ -181,7 +181,7 @@ TOPIC_VOCAB_SOCIAL = False
 TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
 # Family of the topic models (nlp.train.topic_model): "ridge" (RidgeClassifier, alpha TOPIC_ALPHA), "svm"
 # (LinearSVC), "nb" / "nb-word" (ComplementNB on all / the word columns) or "ridge+nb" / "ridge+nb-word" (the mean of
-# the two scores); TOPIC_C is C or NB alpha. docs/NLP.md, "Round 5: topic model family", has the measurements
+# the two scores); TOPIC_C is C or NB alpha. docs/NLP_ROUNDS.md, "Round 5: topic model family", has the measurements
 # (logistic regression and SGD modified_huber were tried too: worse, their code removed after the round).
 # Shipped: "ridge+nb-word" with NB alpha 0.1 and Platt scaling — cross-validated macro-F1 0.816 → 0.829 and the
 # real-news proxy 0.63 → 0.65 against one ridge per topic (the setting before round 5).
@@ -198,7 +198,7 @@ TOPIC_NB_WEIGHT = 0.5
 # Parameters set on the topic vocabulary's blocks (FeatureUnion.set_params, e.g. {"word__sublinear_tf": False});
 # only IDF / norm parameters, the n-grams must stay those of the shared vocabulary (classify.SharedAnalysis).
 TOPIC_FEATURE_PARAMS: dict[str, Any] = {}
-# Round 6 (docs/NLP.md, "Round 6: NB share per topic, VNTC Kinh doanh"). TOPIC_NB_SHARES — with a "ridge+nb"
+# Round 6 (docs/NLP_ROUNDS.md, "Round 6: NB share per topic, VNTC Kinh doanh"). TOPIC_NB_SHARES — with a "ridge+nb"
 # family, the NB share is chosen per topic from these by the out-of-fold average precision of the rule search
 # (empty: every topic takes TOPIC_NB_WEIGHT). (Tried in that round and lost, their code removed after it: a second
 # NB on the char block, news rows of some topics weighted up, Platt scaling with the two registers weighing half.)
@@ -215,7 +215,7 @@ VNTC_TOPICS = {
 }
 # Per-section factor on VNTC_WEIGHT (sections not named: 1.0). Kinh doanh ×2 (round 6): national business news is
 # the economy that real news carries and the local set lacks (the other sections stay at VNTC_WEIGHT; ×3 and ×1.5
-# measured too, docs/NLP.md "Round 6").
+# measured too, docs/NLP_ROUNDS.md "Round 6").
 VNTC_SECTION_WEIGHT: dict[str, float] = {"Kinh doanh": 2.0}
 
 

@@ -42,7 +42,7 @@ _VNE_LINK = re.compile(r"https?://(?:([a-z]+)\.)?vnexpress\.net/(?:tin-tuc|photo
 APART = "vnexpress_rss"  # printed, not counted in "all"
 # baomoi's "khoa học – sinh thái" and "bất động sản" shelves (science with some environment; the real-estate market,
 # which our guideline calls economy): mapped for completeness, but they hold few items of our environment and land
-# topics (docs/NLP.md), so "all" is printed once more without them.
+# topics (docs/NLP_ROUNDS.md), so "all" is printed once more without them.
 SHELVES = {"environment", "land"}
 
 

@@ -1,4 +1,4 @@
-"""Scope marking for the comment model's own vocabulary (negation, contrast) and NB-SVM (docs/NLP.md, "Fourth
+"""Scope marking for the comment model's own vocabulary (negation, contrast) and NB-SVM (docs/NLP_ROUNDS.md, "Fourth
 round (model side)"): pure functions on small examples, questions and comparisons included."""
 
 from __future__ import annotations

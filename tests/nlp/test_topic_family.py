@@ -1,4 +1,4 @@
-"""The topic models' family (docs/NLP.md, "Round 5: topic model family"): the mean of a ridge score and a word-block
+"""The topic models' family (docs/NLP_ROUNDS.md, "Round 5: topic model family"): the mean of a ridge score and a word-block
 complement-NB score, Platt-scaled per topic so that the rule's threshold is one probability for every topic, folded
 into one linear model per topic that a saved Classifier keeps."""
 
@@ -96,7 +96,7 @@ def test_linear_topic_models_keep_float32_weights(fitted):
     assert np.array_equal(a.topic_scores(a.transform(texts)), b.topic_scores(b.transform(texts)))
 
 
-# Round 6 (docs/NLP.md, "Round 6: NB share per topic, VNTC Kinh doanh")
+# Round 6 (docs/NLP_ROUNDS.md, "Round 6: NB share per topic, VNTC Kinh doanh")
 
 def test_shipped_setting_chooses_nb_share_per_topic_and_weighs_vntc_business_twice():
     assert len(T.TOPIC_NB_SHARES) >= 3 and T.VNTC_SECTION_WEIGHT == {"Kinh doanh": 2.0}

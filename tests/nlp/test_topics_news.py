@@ -127,7 +127,7 @@ def test_topic_rule_is_chosen_on_the_mean_of_repeated_cross_validation(monkeypat
 
     import nlp.train as T
 
-    assert len(T.TOPIC_RULE_CV_SEEDS) >= 2  # one split flipped the rule (docs/NLP.md, "Round 4")
+    assert len(T.TOPIC_RULE_CV_SEEDS) >= 2  # one split flipped the rule (docs/NLP_ROUNDS.md, "Round 4")
     monkeypatch.setattr(T, "TOPIC_MODEL", "ridge")  # the features below are not TF-IDF (negative: no NB)
     monkeypatch.setattr(T, "TOPIC_CALIBRATION", False)  # Platt scales fitted on each set of repeats differ
     rng = np.random.default_rng(1)
