@@ -177,9 +177,11 @@ def hour_axis(hours: list[Any], **kw: Any) -> dict[str, Any]:
     return {**kw, "range": [lo - pd.Timedelta(hours=1), hi + pd.Timedelta(hours=1)], "dtick": HOUR_MS * step}
 
 
-# A cell Excel or LibreOffice would run as a formula when a downloaded CSV is opened: = and @ always,
-# + and - unless the cell is just a signed number ("+25%", "-3"). Tab and CR start DDE payloads too.
-_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?!\s?[\d.,]+\s?%?$))")
+# A cell that Excel or LibreOffice would run as a harmful formula when a downloaded CSV is opened: "=" always
+# (=HYPERLINK leaks the sheet), tab and CR (DDE); "+", "-" and "@" when a call, a DDE pipe, a sheet reference or
+# an "=" follows ("+HYPERLINK(…)", "-2+3+cmd|' /C calc'!A0", "@SUM(…)"). Staff see these cells on screen too, so
+# an everyday "- Tin…", "+84 …" or a reply "@Lan xem này" keeps its text: Excel at worst shows #NAME? for it.
+_FORMULA = re.compile(r"^(?:[=\t\r]|[+\-@](?=.*[(|!=]))", re.S)
 
 
 def inert_cell(v: Any) -> Any:

@@ -8,7 +8,7 @@ PROVENANCE files) and counts, per clause, the one- and two-syllable words right 
 word is unknown), the two-syllable phrases after "không/chưa/chẳng" and "thiếu/kém/bị", and the words before a
 clause-final "quá/lắm". Prints "count<TAB>phrase" for those not yet in the lexicon, most frequent first.
 The team labels them by hand against data/training/GUIDELINE_sentiment.md (pos, neg, eval for words whose
-polarity depends on the thing judged, or left out); docs/NLP.md "Third round" says which rows came from here.
+polarity depends on the thing judged, or left out); docs/NLP_ROUNDS.md "Third round" says which rows came from here.
 """
 
 from __future__ import annotations
