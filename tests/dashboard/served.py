@@ -1,11 +1,13 @@
 """A `langnghe serve` process on a seeded temporary database, for the browser test and screenshots.
 
     prepare(tmp) → (config path, {username: password})   synthetic demo data, a malicious item, 3 users
-    then ServerProcess(["--config", cfg, "serve", "--port", port]) from tests/browser/helpers
+    with serving(cfg, tmp) as (srv, port): …               `langnghe serve` up and healthy, stopped after
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,3 +90,20 @@ def archive_report(cfg_path: Path) -> Path:
                                       generated_by="chuyenvien", dir=str(out),
                                       files=[p.name for p in res.files.values()], n_items=res.n_items, seconds=1.0)
     return res.files["docx"]
+
+
+@contextmanager
+def serving(cfg_path: Path, tmp: Path) -> Iterator[tuple[object, int]]:
+    """`langnghe serve` on `cfg_path` at a free port, up (its banner printed) and healthy; stopped on exit,
+    whatever the test did. Yields the ServerProcess (its `.output` for asserts) and the port."""
+    from tests.browser.helpers import ServerProcess, wait_http
+    from tests.conftest import free_port
+
+    port = free_port()
+    srv = ServerProcess(["--config", str(cfg_path), "serve", "--port", str(port)], cwd=tmp)
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        yield srv, port
+    finally:
+        srv.stop()

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
-from tests.conftest import free_port
-from tests.dashboard.served import prepare
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.dashboard.served import prepare, serving
 from tests.dashboard.test_browser import _goto, _login, _settle, _type
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -40,11 +39,7 @@ def test_a_refused_case_change_keeps_the_note_in_chromium(tmp_path):
 
     cfg, pw = prepare(tmp_path, n_items=60)
     _answered_case(cfg)
-    port = free_port()
-    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp_path)
-    try:
-        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+    with serving(cfg, tmp_path) as (_, port):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -71,5 +66,3 @@ def test_a_refused_case_change_keeps_the_note_in_chromium(tmp_path):
             _settle(page)
             assert page.get_by_label("Ghi chú nội bộ").input_value() == NOTE
             browser.close()
-    finally:
-        srv.stop()
