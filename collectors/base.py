@@ -110,6 +110,20 @@ class SkipItem(Exception):
     """Raised by a mapping function for one unusable entry; the message is the counted reason."""
 
 
+# why an entry or a row was skipped (SkipItem reasons, kept as codes in fetch and import logs) → what staff read
+SKIP_LABELS: dict[str, str] = {
+    "no title or text": "không có tiêu đề và nội dung",
+    "not JSON": "dòng không phải JSON",
+    "not an object": "dòng JSON không phải một đối tượng",
+    "no http(s) link": "liên kết không phải http(s)",
+}
+
+
+def skip_label(reason: str) -> str:
+    """A skip reason in Vietnamese; a reason without a label is shown as it is (a new collector's own)."""
+    return SKIP_LABELS.get(reason, reason)
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from collectors import _social
+from collectors import base
 from collectors.base import SkipItem
 from vocab.item import Item
 from vocab.labels import SOURCE_TYPES
@@ -92,16 +93,8 @@ def source_type_of_outlet(outlet: str) -> str | None:
     return None
 
 
-# why a row was skipped (SkipItem reasons, kept as codes in import_log) → what staff read
-SKIP_LABELS = {
-    "no title or text": "không có tiêu đề và nội dung",
-    "not JSON": "dòng không phải JSON",
-    "not an object": "dòng JSON không phải một đối tượng",
-}
-
-
-def skip_label(reason: str) -> str:
-    return SKIP_LABELS.get(reason, reason)
+# why a row was skipped: the labels live with SkipItem (collectors/base.py), shared by feeds and imports
+SKIP_LABELS, skip_label = base.SKIP_LABELS, base.skip_label
 
 
 class ImportFormatError(ValueError):

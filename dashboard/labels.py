@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from collectors.imports import SKIP_LABELS
+from collectors.base import skip_label  # noqa: F401
 from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
 from vocab.numbers import number  # noqa: F401
@@ -117,12 +117,3 @@ def fmt_time(dt: Any, with_date: bool = True) -> str:
         return dt.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
     except (AttributeError, ValueError):
         return ""
-
-
-# Why an entry or a row was skipped (collectors raise SkipItem with these short English reasons).
-SKIP_REASONS = {**SKIP_LABELS, "no http(s) link": "liên kết không phải http(s)"}
-
-
-def skip_label(reason: str) -> str:
-    return SKIP_REASONS.get(reason, reason)
-
