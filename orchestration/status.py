@@ -8,6 +8,7 @@ one is read as it is.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,19 @@ from store import items as store_items
 from store import sources as store_sources
 from store.db import Database, DatabaseLocked, StorageError, StorageReadOnly, utcnow
 from orchestration.sources import effective_config
+
+# problems first (failing, error, never run), then the rest; a state not listed sorts with "ok"
+_STATE_RANK = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
+
+
+def state_counts(health: list[dict[str, Any]]) -> Counter[str]:
+    """How many sources are in each state (store.sources.health rows): Tổng quan's line and Nguồn's metrics."""
+    return Counter(h["status"] for h in health)
+
+
+def problems_first(health: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failing, erroring and never-run sources first, then the rest in configuration order (a stable sort)."""
+    return sorted(health, key=lambda h: _STATE_RANK.get(h["status"], 3))
 
 
 def _iso(dt: datetime | None) -> str | None:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, drill, ui
+from orchestration import status
 from vocab.labels import SENTIMENT_ORDER
 from dashboard.labels import (
     HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, STATE_LABELS, delta_text, md, number,
@@ -158,9 +159,7 @@ def _latest(n: int) -> None:
 
 def _health_line() -> None:
     """One line of source health (how many sources in each state) and the last collection time."""
-    counts: dict[str, int] = {}
-    for h in data.source_health():
-        counts[h["status"]] = counts.get(h["status"], 0) + 1
+    counts = status.state_counts(data.source_health())
     parts = [f"{HEALTH_STATUS.get(k, k)}: {v}" for k, v in sorted(counts.items())]
     last = data.last_collection_at()
     st.caption(

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import actions, data, gate, ui
 from dashboard.labels import HEALTH_STATUS, SOURCE_TYPES, safe_link
 from orchestration import sources as sources_store
+from orchestration import status
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
 ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
 
@@ -50,15 +51,11 @@ def render() -> None:
 
 def _health(health: list[dict], managed: set[str]) -> list[dict]:
     """The count of sources per state, then one row per source, problems first; returns them in that order."""
-    counts: dict[str, int] = {}
-    for h in health:
-        counts[h["status"]] = counts.get(h["status"], 0) + 1
+    counts = status.state_counts(health)
     cols = st.columns(len(HEALTH_STATUS))
     for col, (k, label) in zip(cols, HEALTH_STATUS.items()):
         col.metric(label, counts.get(k, 0))
-    # problems first (failing, error, never run), then the rest in config order: sorted() is stable
-    rank = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
-    health = sorted(health, key=lambda h: rank.get(h["status"], 3))
+    health = status.problems_first(health)
     ui.dataframe(pd.DataFrame({
         "Nguồn": [h["source"] for h in health],
         "Cơ quan, kênh": [h["outlet"] for h in health],
