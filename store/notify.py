@@ -90,9 +90,13 @@ def hhmm(s: str | None) -> tuple[int, int] | None:
 
 
 def in_quiet_hours(s: Subscription, at_utc: datetime) -> bool:
+    """Inside the subscription's quiet hours (Vietnam time; across midnight when the end is earlier). The same
+    start and end, as in '00:00–24:00', is quiet all day: it read as never quiet."""
     a, b = hhmm(s.quiet_start), hhmm(s.quiet_end)
     if a is None or b is None:
         return False
+    if a == b:
+        return True
     t = to_local(at_utc).time()
     start, end = t.replace(hour=a[0], minute=a[1], second=0, microsecond=0), t.replace(hour=b[0], minute=b[1], second=0, microsecond=0)
     return start <= t < end if start <= end else (t >= start or t < end)
