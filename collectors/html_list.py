@@ -46,24 +46,29 @@ from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
 
-_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
+DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?")
 
 
+def full_year(year: int) -> int:
+    """A year as written, two digits made four by strptime's %y rule: 00–68 are 20yy, 69–99 are 19yy. '31/12/99'
+    is 1999; read as 2099 it was a date 73 years ahead that the future-date guard replaced by the fetch time."""
+    return year if year >= 100 else year + (2000 if year < 69 else 1900)
+
+
 def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | None:
     """A date as Vietnamese sites write it → naive UTC. Pure. None if no date is found.
-    Day first (12/05/2026 is 12 May; a two-digit year is 20yy); ISO dates; an impossible day/month
+    Day first (12/05/2026 is 12 May; a two-digit year as full_year reads it); ISO dates; an impossible day/month
     such as 05/13/2026 (US order) is no date, never swapped."""
     if not text:
         return None
     iso = _social.parse_iso(text.strip())
     if iso is not None and re.search(r"(Z|[+-]\d{2}:?\d{2})\s*$", text.strip()):
         return iso
-    m = _DMY.search(text)
+    m = DMY.search(text)
     if m:
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        year += 2000 if year < 100 else 0  # a Vietnamese office writes 12/05/26 for 12/05/2026
+        day, month, year = int(m.group(1)), int(m.group(2)), full_year(int(m.group(3)))  # 12/05/26: 12/05/2026
         rest = text[: m.start()] + " " + text[m.end():]
     else:
         m = _YMD.search(text)

@@ -488,3 +488,14 @@ def test_a_zero_width_joiner_inside_an_emoji_sequence_is_kept():
     family, rainbow = "👨\u200d👩\u200d👧", "🏳\ufe0f\u200d🌈"
     assert visible(f"Cả nhà {family} đi Yên Tử {rainbow}") == f"Cả nhà {family} đi Yên Tử {rainbow}"
     assert visible("Vàn\u200dg Danh \u200d👍 Uông\u200d Bí") == "Vàng Danh 👍 Uông Bí"
+
+
+def test_two_digit_years_from_69_are_the_last_century():
+    """'31/12/99' read as 31/12/2099, a date 73 years ahead that the future-date guard replaced by the import
+    time: a two-digit year follows strptime's %y (69–99 → 19yy, 00–68 → 20yy)."""
+    assert imp.parse_time("31/12/99") == datetime(1999, 12, 30, 17, 0)
+    assert imp.parse_time("1/2/03 14:30") == datetime(2003, 2, 1, 7, 30)
+    assert imp.parse_time("12/05/68") == datetime(2068, 5, 11, 17, 0)
+    assert imp.parse_time("12/05/69") == datetime(1969, 5, 11, 17, 0)
+    assert imp.parse_time("29/02/2025") is None and not imp.us_order_date("29/02/2025")
+    assert imp.parse_time("29/02/00") == datetime(2000, 2, 28, 17, 0)  # 2000 was a leap year, 1900 was not
