@@ -47,6 +47,7 @@ from collectors.textutil import tidy
 from vocab.config import SourceConfig
 
 DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
+_DMY4 = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?")
 
@@ -66,16 +67,11 @@ def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | Non
     iso = _social.parse_iso(text.strip())
     if iso is not None and re.search(r"(Z|[+-]\d{2}:?\d{2})\s*$", text.strip()):
         return iso
-    m = DMY.search(text)
-    if m:
-        day, month, year = int(m.group(1)), int(m.group(2)), full_year(int(m.group(3)))  # 12/05/26: 12/05/2026
-        rest = text[: m.start()] + " " + text[m.end():]
-    else:
-        m = _YMD.search(text)
-        if not m:
-            return None
-        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        rest = text[: m.start()] + " " + text[m.end():]
+    found = _find_date(text)
+    if found is None:
+        return None
+    (year, month, day), m = found
+    rest = text[: m.start()] + " " + text[m.end():]
     hm = _HM.search(rest)
     hour, minute, sec = (int(hm.group(1)), int(hm.group(2)), int(hm.group(3) or 0)) if hm else (0, 0, 0)
     try:
@@ -83,6 +79,18 @@ def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | Non
     except ValueError:
         return None
     return local - timedelta(hours=utc_offset_hours)
+
+
+def _find_date(text: str) -> tuple[tuple[int, int, int], re.Match[str]] | None:
+    """(year, month, day) and where: a four-digit-year date (day first, then ISO) before a two-digit-year one,
+    so that a dotted time ("2026-05-12 08.30.00", "10.11.12") is never read as the date 08/30/2000 or 10/11/2012."""
+    if m := _DMY4.search(text):
+        return (int(m.group(3)), int(m.group(2)), int(m.group(1))), m
+    if m := _YMD.search(text):
+        return (int(m.group(1)), int(m.group(2)), int(m.group(3))), m
+    if m := DMY.search(text):
+        return (full_year(int(m.group(3))), int(m.group(2)), int(m.group(1))), m
+    return None
 
 
 def _text(node: Any) -> str:

@@ -499,3 +499,12 @@ def test_two_digit_years_from_69_are_the_last_century():
     assert imp.parse_time("12/05/69") == datetime(1969, 5, 11, 17, 0)
     assert imp.parse_time("29/02/2025") is None and not imp.us_order_date("29/02/2025")
     assert imp.parse_time("29/02/00") == datetime(2000, 2, 28, 17, 0)  # 2000 was a leap year, 1900 was not
+
+
+def test_a_dotted_time_is_not_read_as_a_two_digit_year_date():
+    """With two-digit years, '2026-05-12 08.30.00' lost its date (08.30.00 read first, day 8 of month 30) and
+    'Ngày 2026-05-12, 10.11.12' became 10 Nov 2012: a four-digit-year date is looked for first, as before."""
+    assert imp.parse_time("2026-05-12 08.30.00") == datetime(2026, 5, 11, 17, 0)
+    assert imp.parse_time("Ngày 2026-05-12, 10.11.12") == datetime(2026, 5, 11, 17, 0)
+    assert imp.parse_time("08.30.00 12/05/2026") == datetime(2026, 5, 11, 17, 0)
+    assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)  # two digits still read alone
