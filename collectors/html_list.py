@@ -49,7 +49,7 @@ from vocab.config import SourceConfig
 DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
 _DMY4 = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?")
+_HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?(?:\s*(SA|CH|AM|PM)\b)?", re.I)  # SA/CH: vi-VN's AM/PM
 
 
 def full_year(year: int) -> int:
@@ -73,12 +73,20 @@ def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | Non
     (year, month, day), m = found
     rest = text[: m.start()] + " " + text[m.end():]
     hm = _HM.search(rest)
-    hour, minute, sec = (int(hm.group(1)), int(hm.group(2)), int(hm.group(3) or 0)) if hm else (0, 0, 0)
+    hour, minute, sec = (_hour(int(hm.group(1)), hm.group(4)), int(hm.group(2)), int(hm.group(3) or 0)) if hm else (0, 0, 0)
     try:
         local = datetime(year, month, day, hour, minute, sec)
     except ValueError:
         return None
     return local - timedelta(hours=utc_offset_hours)
+
+
+def _hour(hour: int, half: str | None) -> int:
+    """The hour on a 24-hour clock: '9:05 CH' / '9:05 PM' is 21:05 (it read as 09:05), '12:10 SA' is 00:10.
+    An hour over 12 with a marker stays as written (then no date, as for any impossible time)."""
+    if not half or hour > 12:
+        return hour
+    return hour % 12 + (12 if half.upper() in ("CH", "PM") else 0)
 
 
 def _find_date(text: str) -> tuple[tuple[int, int, int], re.Match[str]] | None:

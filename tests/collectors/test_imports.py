@@ -508,3 +508,13 @@ def test_a_dotted_time_is_not_read_as_a_two_digit_year_date():
     assert imp.parse_time("Ngày 2026-05-12, 10.11.12") == datetime(2026, 5, 11, 17, 0)
     assert imp.parse_time("08.30.00 12/05/2026") == datetime(2026, 5, 11, 17, 0)
     assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)  # two digits still read alone
+
+
+def test_afternoon_times_with_a_12_hour_marker_are_afternoon():
+    """'12/05/2026 9:05 CH' (vi-VN writes SA/CH for AM/PM) and '… 9:05 PM' were read as 09:05, twelve hours early."""
+    assert imp.parse_time("12/05/2026 9:05 CH") == datetime(2026, 5, 12, 14, 5)
+    assert imp.parse_time("12/05/2026 09:05:30 pm") == datetime(2026, 5, 12, 14, 5, 30)
+    assert imp.parse_time("12/05/2026 12:10 SA") == datetime(2026, 5, 11, 17, 10)  # 00:10 local
+    assert imp.parse_time("12/05/2026 12:10 CH") == datetime(2026, 5, 12, 5, 10)  # noon
+    assert imp.parse_time("12/05/2026 9:05 SA") == datetime(2026, 5, 12, 2, 5)
+    assert imp.parse_time("12/05/2026 21:05") == datetime(2026, 5, 12, 14, 5)
