@@ -49,7 +49,8 @@ from vocab.config import SourceConfig
 DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
 _DMY4 = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?(?:\s*(SA|CH|AM|PM)\b)?", re.I)  # SA/CH: vi-VN's AM/PM
+# 14:30, 14h30, 14g30, 14:30:05, and a bare hour "14h" / "14g" (then :00); SA/CH are vi-VN's AM/PM
+_HM = re.compile(r"(?<!\d)(\d{1,2})(?:[:hg](\d{2})(?::(\d{2}))?|[hg](?!\w))(?:\s*(SA|CH|AM|PM)\b)?", re.I)
 
 
 def full_year(year: int) -> int:
@@ -73,7 +74,7 @@ def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | Non
     (year, month, day), m = found
     rest = text[: m.start()] + " " + text[m.end():]
     hm = _HM.search(rest)
-    hour, minute, sec = (_hour(int(hm.group(1)), hm.group(4)), int(hm.group(2)), int(hm.group(3) or 0)) if hm else (0, 0, 0)
+    hour, minute, sec = (_hour(int(hm.group(1)), hm.group(4)), int(hm.group(2) or 0), int(hm.group(3) or 0)) if hm else (0, 0, 0)
     try:
         local = datetime(year, month, day, hour, minute, sec)
     except ValueError:

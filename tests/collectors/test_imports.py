@@ -518,3 +518,13 @@ def test_afternoon_times_with_a_12_hour_marker_are_afternoon():
     assert imp.parse_time("12/05/2026 12:10 CH") == datetime(2026, 5, 12, 5, 10)  # noon
     assert imp.parse_time("12/05/2026 9:05 SA") == datetime(2026, 5, 12, 2, 5)
     assert imp.parse_time("12/05/2026 21:05") == datetime(2026, 5, 12, 14, 5)
+
+
+def test_a_bare_hour_is_that_hour():
+    """'14h ngày 12/5/2026' (how Vietnamese news write an hour) read as midnight, 14 hours early."""
+    assert imp.parse_time("14h ngày 12/5/2026") == datetime(2026, 5, 12, 7, 0)
+    assert imp.parse_time("12/05/2026 lúc 8g") == datetime(2026, 5, 12, 1, 0)
+    assert imp.parse_time("12/05/2026 9h CH") == datetime(2026, 5, 12, 14, 0)
+    assert imp.parse_time("12/05/2026 14h30") == datetime(2026, 5, 12, 7, 30)
+    assert imp.parse_time("12/05/2026 123h") == datetime(2026, 5, 11, 17, 0)  # not an hour: midnight as before
+    assert imp.parse_time("12/05/2026 08:05 Chủ nhật") == datetime(2026, 5, 12, 1, 5)
