@@ -46,38 +46,60 @@ from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
 
-_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
+DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
+_DMY4 = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_HM = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?")
+# 14:30, 14h30, 14g30, 14:30:05, and a bare hour "14h" / "14g" (then :00); SA/CH are vi-VN's AM/PM
+_HM = re.compile(r"(?<!\d)(\d{1,2})(?:[:hg](\d{2})(?::(\d{2}))?|[hg](?!\w))(?:\s*(SA|CH|AM|PM)\b)?", re.I)
+
+
+def full_year(year: int) -> int:
+    """A year as written, two digits made four by strptime's %y rule: 00–68 are 20yy, 69–99 are 19yy. '31/12/99'
+    is 1999; read as 2099 it was a date 73 years ahead that the future-date guard replaced by the fetch time."""
+    return year if year >= 100 else year + (2000 if year < 69 else 1900)
 
 
 def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | None:
     """A date as Vietnamese sites write it → naive UTC. Pure. None if no date is found.
-    Day first (12/05/2026 is 12 May; a two-digit year is 20yy); ISO dates; an impossible day/month
+    Day first (12/05/2026 is 12 May; a two-digit year as full_year reads it); ISO dates; an impossible day/month
     such as 05/13/2026 (US order) is no date, never swapped."""
     if not text:
         return None
     iso = _social.parse_iso(text.strip())
     if iso is not None and re.search(r"(Z|[+-]\d{2}:?\d{2})\s*$", text.strip()):
         return iso
-    m = _DMY.search(text)
-    if m:
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        year += 2000 if year < 100 else 0  # a Vietnamese office writes 12/05/26 for 12/05/2026
-        rest = text[: m.start()] + " " + text[m.end():]
-    else:
-        m = _YMD.search(text)
-        if not m:
-            return None
-        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        rest = text[: m.start()] + " " + text[m.end():]
+    found = _find_date(text)
+    if found is None:
+        return None
+    (year, month, day), m = found
+    rest = text[: m.start()] + " " + text[m.end():]
     hm = _HM.search(rest)
-    hour, minute, sec = (int(hm.group(1)), int(hm.group(2)), int(hm.group(3) or 0)) if hm else (0, 0, 0)
+    hour, minute, sec = (_hour(int(hm.group(1)), hm.group(4)), int(hm.group(2) or 0), int(hm.group(3) or 0)) if hm else (0, 0, 0)
     try:
         local = datetime(year, month, day, hour, minute, sec)
     except ValueError:
         return None
     return local - timedelta(hours=utc_offset_hours)
+
+
+def _hour(hour: int, half: str | None) -> int:
+    """The hour on a 24-hour clock: '9:05 CH' / '9:05 PM' is 21:05 (it read as 09:05), '12:10 SA' is 00:10.
+    An hour over 12 with a marker stays as written (then no date, as for any impossible time)."""
+    if not half or hour > 12:
+        return hour
+    return hour % 12 + (12 if half.upper() in ("CH", "PM") else 0)
+
+
+def _find_date(text: str) -> tuple[tuple[int, int, int], re.Match[str]] | None:
+    """(year, month, day) and where: a four-digit-year date (day first, then ISO) before a two-digit-year one,
+    so that a dotted time ("2026-05-12 08.30.00", "10.11.12") is never read as the date 08/30/2000 or 10/11/2012."""
+    if m := _DMY4.search(text):
+        return (int(m.group(3)), int(m.group(2)), int(m.group(1))), m
+    if m := _YMD.search(text):
+        return (int(m.group(1)), int(m.group(2)), int(m.group(3))), m
+    if m := DMY.search(text):
+        return (full_year(int(m.group(3))), int(m.group(2)), int(m.group(1))), m
+    return None
 
 
 def _text(node: Any) -> str:

@@ -48,7 +48,7 @@ from collectors.base import SkipItem
 from vocab.item import Item
 from vocab.labels import SOURCE_TYPES
 from collectors.encoding import decode
-from collectors.html_list import parse_vn_date
+from collectors.html_list import DMY, full_year, parse_vn_date
 from collectors.textutil import is_http_url, sha1, strip_html, tidy
 from vocab.config import ImportsConfig, SourceConfig
 from vocab.folding import fold
@@ -634,18 +634,17 @@ def parse_time(v: Any, *, utc_offset_hours: float = 7.0) -> datetime | None:
 _EXCEL_EPOCH = datetime(1899, 12, 30)   # day 0 of Excel's (1900) date numbers
 _EXCEL_SERIALS = (20_000, 80_000)       # 1954-10-03 … 2119-01-10 as Excel date numbers
 _EPOCH_MIN = 10**9                      # 2001-09-09 as epoch seconds: smaller numbers are not epoch times
-_SLASHED = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")
 
 
 def us_order_date(s: str) -> bool:
     """A date that is impossible day-first but valid month-first (05/13/2026): an export in US order.
     It is left undated and counted (NOTES["us_date"]), never swapped: 05/06/2026 cannot be told apart."""
-    m = _SLASHED.search(s)
+    m = DMY.search(s)
     if not m:
         return False
     first, second, year = (int(g) for g in m.groups())
     try:
-        datetime(year + (2000 if year < 100 else 0), first, second)
+        datetime(full_year(year), first, second)
     except ValueError:
         return False
     return second > 12

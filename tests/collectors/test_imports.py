@@ -488,3 +488,43 @@ def test_a_zero_width_joiner_inside_an_emoji_sequence_is_kept():
     family, rainbow = "👨\u200d👩\u200d👧", "🏳\ufe0f\u200d🌈"
     assert visible(f"Cả nhà {family} đi Yên Tử {rainbow}") == f"Cả nhà {family} đi Yên Tử {rainbow}"
     assert visible("Vàn\u200dg Danh \u200d👍 Uông\u200d Bí") == "Vàng Danh 👍 Uông Bí"
+
+
+def test_two_digit_years_from_69_are_the_last_century():
+    """'31/12/99' read as 31/12/2099, a date 73 years ahead that the future-date guard replaced by the import
+    time: a two-digit year follows strptime's %y (69–99 → 19yy, 00–68 → 20yy)."""
+    assert imp.parse_time("31/12/99") == datetime(1999, 12, 30, 17, 0)
+    assert imp.parse_time("1/2/03 14:30") == datetime(2003, 2, 1, 7, 30)
+    assert imp.parse_time("12/05/68") == datetime(2068, 5, 11, 17, 0)
+    assert imp.parse_time("12/05/69") == datetime(1969, 5, 11, 17, 0)
+    assert imp.parse_time("29/02/2025") is None and not imp.us_order_date("29/02/2025")
+    assert imp.parse_time("29/02/00") == datetime(2000, 2, 28, 17, 0)  # 2000 was a leap year, 1900 was not
+
+
+def test_a_dotted_time_is_not_read_as_a_two_digit_year_date():
+    """With two-digit years, '2026-05-12 08.30.00' lost its date (08.30.00 read first, day 8 of month 30) and
+    'Ngày 2026-05-12, 10.11.12' became 10 Nov 2012: a four-digit-year date is looked for first, as before."""
+    assert imp.parse_time("2026-05-12 08.30.00") == datetime(2026, 5, 11, 17, 0)
+    assert imp.parse_time("Ngày 2026-05-12, 10.11.12") == datetime(2026, 5, 11, 17, 0)
+    assert imp.parse_time("08.30.00 12/05/2026") == datetime(2026, 5, 11, 17, 0)
+    assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)  # two digits still read alone
+
+
+def test_afternoon_times_with_a_12_hour_marker_are_afternoon():
+    """'12/05/2026 9:05 CH' (vi-VN writes SA/CH for AM/PM) and '… 9:05 PM' were read as 09:05, twelve hours early."""
+    assert imp.parse_time("12/05/2026 9:05 CH") == datetime(2026, 5, 12, 14, 5)
+    assert imp.parse_time("12/05/2026 09:05:30 pm") == datetime(2026, 5, 12, 14, 5, 30)
+    assert imp.parse_time("12/05/2026 12:10 SA") == datetime(2026, 5, 11, 17, 10)  # 00:10 local
+    assert imp.parse_time("12/05/2026 12:10 CH") == datetime(2026, 5, 12, 5, 10)  # noon
+    assert imp.parse_time("12/05/2026 9:05 SA") == datetime(2026, 5, 12, 2, 5)
+    assert imp.parse_time("12/05/2026 21:05") == datetime(2026, 5, 12, 14, 5)
+
+
+def test_a_bare_hour_is_that_hour():
+    """'14h ngày 12/5/2026' (how Vietnamese news write an hour) read as midnight, 14 hours early."""
+    assert imp.parse_time("14h ngày 12/5/2026") == datetime(2026, 5, 12, 7, 0)
+    assert imp.parse_time("12/05/2026 lúc 8g") == datetime(2026, 5, 12, 1, 0)
+    assert imp.parse_time("12/05/2026 9h CH") == datetime(2026, 5, 12, 14, 0)
+    assert imp.parse_time("12/05/2026 14h30") == datetime(2026, 5, 12, 7, 30)
+    assert imp.parse_time("12/05/2026 123h") == datetime(2026, 5, 11, 17, 0)  # not an hour: midnight as before
+    assert imp.parse_time("12/05/2026 08:05 Chủ nhật") == datetime(2026, 5, 12, 1, 5)
