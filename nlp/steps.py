@@ -151,9 +151,12 @@ class Topics(_Classified):
         if not live:
             return
         X = live[0]["_X"][0]
-        # items without a title (classify_text starts with "\n") may take a decision rule of their own
-        preds = self.res.classifier.predict_topics(X, untitled=[not it.get("_title") for it in live],
-                                                   n_words=[len(it.get("_text", "").split()) for it in live])
+        clf = self.res.classifier
+        if clf.info.get("topic_rule_untitled"):  # a model with a rule for items without a title (off since round 11)
+            preds = clf.predict_topics(X, untitled=[not it.get("_title") for it in live],
+                                       n_words=[len(it.get("_text", "").split()) for it in live])
+        else:  # the shipped model: no word counts on the tagging path
+            preds = clf.predict_topics(X)
         for it, p in zip(live, preds):
             it["topics"] = p if it.get("lang", "vi") == "vi" else []
 
