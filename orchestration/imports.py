@@ -44,8 +44,6 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     `should_stop()` is asked after each chunk (Ctrl-C in the CLI). Whatever ends the run, its log row
     says so: done, interrupted (also on KeyboardInterrupt; the chunk in flight is rolled back) or error
     (an ImportFormatError deep in the file; the chunks before it stay, re-importing adds no duplicates)."""
-
-
     check_source_name(cfg, db, settings.source.name)
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha1").hexdigest()
