@@ -178,10 +178,11 @@ def hour_axis(hours: list[Any], **kw: Any) -> dict[str, Any]:
 
 
 # A cell that Excel or LibreOffice would run as a harmful formula when a downloaded CSV is opened: "=" always
-# (=HYPERLINK leaks the sheet), tab and CR (DDE); "+", "-" and "@" when a call, a DDE pipe, a sheet reference or
-# an "=" follows ("+HYPERLINK(…)", "-2+3+cmd|' /C calc'!A0", "@SUM(…)"). Staff see these cells on screen too, so
-# an everyday "- Tin…", "+84 …" or a reply "@Lan xem này" keeps its text: Excel at worst shows #NAME? for it.
-_FORMULA = re.compile(r"^(?:[=\t\r]|[+\-@](?=.*[(|!=]))", re.S)
+# (=HYPERLINK leaks the sheet), tab, CR and NUL (DDE; OWASP, ASVS 1.2.10); "+", "-" and "@" when a call, a DDE
+# pipe, a sheet reference or an "=" follows ("+HYPERLINK(…)", "-2+3+cmd|' /C calc'!A0", "@SUM(…)"). Staff see
+# these cells on screen too, so an everyday "- Tin…", "+84 …" or a reply "@Lan xem này" keeps its text: Excel
+# at worst shows #NAME? for it.
+_FORMULA = re.compile(r"^(?:[=\t\r\0]|[+\-@](?=.*[(|!=]))", re.S)
 
 
 def inert_cell(v: Any) -> Any:

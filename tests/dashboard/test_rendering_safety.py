@@ -148,7 +148,7 @@ def test_tables_hold_no_spreadsheet_formula_for_their_csv_download(demo_env, pag
         assert "'" + FORMULA in cells
     plain = ("+25%", "-3", "- Tin nóng", "+84 912 345 678", "@Lan xem này", "-1+A1")
     assert [ui.inert_cell(v) for v in plain] == list(plain)  # shown on screen as written
-    harmful = ("=1+1", "\tx", "+HYPERLINK(\"http://x\")", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "- a=b")
+    harmful = ("=1+1", "\tx", "\0=1+1", "+HYPERLINK(\"http://x\")", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)", "- a=b")
     assert [ui.inert_cell(v) for v in harmful] == ["'" + v for v in harmful]
 
 
