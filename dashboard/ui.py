@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -217,7 +218,7 @@ def chart_label(v: Any) -> str:
     """Text from outside (survey options, outlet names) as a Plotly label: Plotly draws '<a href=…>', '<b>'
     and '<br>' in axis, legend and hover text, so a page named '<a href="http://…">…</a>' would be a link
     on the chart. Its entities (&lt;) show as the characters they stand for."""
-    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(str(v), quote=False)
 
 
 def dataframe(data: Any, **kw: Any) -> Any:
