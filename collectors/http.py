@@ -3,7 +3,8 @@
     Fetcher.get(url, etag=…, last_modified=…)
       ├─ global semaphore      http.max_concurrency fetches in flight
       ├─ public addresses only every hop checked before it is sent (collectors/netguard.py), except
-      │                        the hosts in http.allow_private_hosts; redirects are followed here
+      │                        the hosts in http.allow_private_hosts; redirects are followed here;
+      │                        the connection dials only the addresses it checked (no DNS rebinding)
       ├─ per-host spacing      http.per_host_spacing_seconds between requests to one host
       ├─ whole-fetch deadline  http.fetch_deadline_seconds (a body that never ends cannot hang a worker)
       ├─ streamed body cap     http.max_body_mb (Content-Length checked first, then counted while reading)
@@ -64,6 +65,9 @@ class Fetcher:
         self._allow = netguard.parse_allow(cfg.allow_private_hosts)
         self._resolve = resolver  # None: the event loop's getaddrinfo
         self._own_client = client is None
+        limits = httpx.Limits(max_connections=max(cfg.max_concurrency, 1) * 2)
+        if client is None and transport is None and not netguard.env_proxy():
+            transport = netguard.async_transport(self._allow, resolver, limits)  # dials checked addresses only
         self.client = client or httpx.AsyncClient(
             transport=transport,
             follow_redirects=False,  # _send follows them, checking each hop's address
@@ -75,7 +79,7 @@ class Fetcher:
                 pool=cfg.fetch_deadline_seconds,
             ),
             headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
-            limits=httpx.Limits(max_connections=max(cfg.max_concurrency, 1) * 2),
+            limits=limits,
         )
         self._sem = asyncio.Semaphore(max(cfg.max_concurrency, 1))
         self._host_locks: dict[str, asyncio.Lock] = {}

@@ -13,10 +13,14 @@ the cloud metadata service, fe80::/10), CGNAT 100.64/10, multicast, reserved, un
 documentation ranges. An IPv4 address carried in IPv6 (::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4
 2002::/16) is judged by its IPv4 part.
 
-Residual window (DNS rebinding): the name is resolved here and resolved again when httpx connects.
-A name with a zero TTL that answers a public address to the check and a private one to the connect
-gets through; httpx has no public way to make the connection use the checked address. Literal IPs and
-redirects are not affected (checked exactly as connected).
+DNS rebinding (a name with a zero TTL that answers a public address to the check and a private one
+to the connect) is closed by connecting only to checked addresses: `async_transport` / `sync_transport`
+give httpx a connection pool whose network backend (`GuardedBackend`, `GuardedSyncBackend`) resolves
+the name, checks every address and dials one of those very addresses. TLS and the Host header still
+use the name (httpcore takes them from the URL, not from the dialled address). The check before each
+request stays: it gives the staff-facing refusal early and covers injected transports (tests). With
+an HTTP(S) proxy in the environment (HTTP_PROXY…), the proxy connects for us and the default
+transport is kept, so only the check before the request applies.
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import urllib.request
 from typing import Awaitable, Callable, Iterable
 
+import httpcore
 import httpx
 
 from collectors.base import BlockedAddressError, TransportError
@@ -116,18 +122,8 @@ def system_resolve_sync(host: str, port: int) -> list[str]:
 async def check(url: str | httpx.URL, allow: AllowList, resolve: Resolver | None = None) -> None:
     """Raise BlockedAddressError unless `url` may be fetched; TransportError if its name does not resolve."""
     host, port = host_port(url)
-    if allows(allow, host, port):
-        return
-    if _is_ip(host):
-        addresses = [host]
-    else:
-        try:
-            addresses = await (resolve or system_resolve)(host, port)
-        except OSError as exc:
-            raise TransportError(f"DNS: {host}: {exc}") from None
-    message = refusal(host, port, addresses)
-    if message:
-        raise BlockedAddressError(message)
+    if not allows(allow, host, port):
+        await connect_addresses(host, port, allow, resolve)
 
 
 def check_sync(url: str, allow: AllowList, resolve: SyncResolver | None = None, *,
@@ -148,3 +144,109 @@ def check_sync(url: str, allow: AllowList, resolve: SyncResolver | None = None, 
         return refusal(host, port, (resolve or system_resolve_sync)(host, port))
     except OSError as exc:
         return None if unresolved_ok else f"Không tra được địa chỉ của {host} ({exc}): không gửi."
+
+
+def _checked(host: str, port: int, allow: AllowList, addresses: list[str]) -> list[str]:
+    if not allows(allow, host, port):
+        message = refusal(host, port, addresses)
+        if message:
+            raise BlockedAddressError(message)
+    return addresses
+
+
+async def connect_addresses(host: str, port: int, allow: AllowList, resolve: Resolver | None = None) -> list[str]:
+    """The addresses a connection to `host` may dial: every address the name resolves to, each one
+    checked (BlockedAddressError if any is not public, as `check`); an allowed host's addresses unchecked."""
+    if _is_ip(host):
+        return _checked(host, port, allow, [host])
+    try:
+        return _checked(host, port, allow, await (resolve or system_resolve)(host, port))
+    except OSError as exc:
+        raise TransportError(f"DNS: {host}: {exc}") from None
+
+
+def connect_addresses_sync(host: str, port: int, allow: AllowList,
+                           resolve: SyncResolver | None = None) -> list[str]:
+    """`connect_addresses` for the blocking notification client."""
+    if _is_ip(host):
+        return _checked(host, port, allow, [host])
+    try:
+        return _checked(host, port, allow, (resolve or system_resolve_sync)(host, port))
+    except OSError as exc:
+        raise TransportError(f"DNS: {host}: {exc}") from None
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Dials only addresses it has just resolved and checked, so no second lookup can swap them."""
+
+    def __init__(self, allow: AllowList, resolve: Resolver | None = None,
+                 inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._allow, self._resolve = allow, resolve
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable | None = None) -> httpcore.AsyncNetworkStream:
+        error: Exception | None = None
+        for address in await connect_addresses(host, port, self._allow, self._resolve):
+            try:
+                return await self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
+                                                     socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc  # the next address of the name, as a normal connect would
+        raise error or httpcore.ConnectError(f"{host}: no address")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class GuardedSyncBackend(httpcore.NetworkBackend):
+    """`GuardedBackend` for the blocking notification client."""
+
+    def __init__(self, allow: AllowList, resolve: SyncResolver | None = None) -> None:
+        self._allow, self._resolve = allow, resolve
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable | None = None) -> httpcore.NetworkStream:
+        error: Exception | None = None
+        for address in connect_addresses_sync(host, port, self._allow, self._resolve):
+            try:
+                return self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
+                                               socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error or httpcore.ConnectError(f"{host}: no address")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def env_proxy() -> bool:
+    """True when the environment names an HTTP(S) proxy: then httpx's default transport (which honours
+    it) is kept, and the proxy, not this machine, connects to the source."""
+    proxies = urllib.request.getproxies()
+    return any(k in proxies for k in ("http", "https", "all"))
+
+
+def _pool_kwargs(limits: httpx.Limits) -> dict:
+    return {"ssl_context": httpx.create_ssl_context(), "max_connections": limits.max_connections,
+            "max_keepalive_connections": limits.max_keepalive_connections,
+            "keepalive_expiry": limits.keepalive_expiry}
+
+
+def async_transport(allow: AllowList, resolve: Resolver | None, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """httpx's transport with its connection pool on `GuardedBackend`. httpx (0.29) has no parameter for
+    a network backend (encode/httpx PR 3749, open), so the pool it built is replaced after __init__."""
+    transport = httpx.AsyncHTTPTransport(limits=limits)
+    transport._pool = httpcore.AsyncConnectionPool(  # noqa: SLF001 - no public hook; see docstring
+        network_backend=GuardedBackend(allow, resolve), **_pool_kwargs(limits))
+    return transport
+
+
+def sync_transport(allow: AllowList, resolve: SyncResolver | None, limits: httpx.Limits) -> httpx.HTTPTransport:
+    """`async_transport` for the blocking notification client."""
+    transport = httpx.HTTPTransport(limits=limits)
+    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
+        network_backend=GuardedSyncBackend(allow, resolve), **_pool_kwargs(limits))
+    return transport

@@ -26,6 +26,7 @@ from typing import Any, Callable
 import httpx
 
 from collectors import netguard
+from collectors.base import FetchError
 from notify import message as render
 from notify import registry
 from notify.base import Message, SendError
@@ -103,7 +104,8 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
 def _client(cfg: Config, timeout: float) -> httpx.Client:
     """The channels' HTTP client: every request (webhook, Telegram, Zalo) checked by the public-address
     guard just before it is sent, so an address saved earlier, or a name that now resolves to the
-    server's own network, is still refused; a name that does not resolve now is refused too."""
+    server's own network, is still refused; a name that does not resolve now is refused too. The
+    connection then dials only addresses it checked itself (collectors/netguard: no DNS rebinding)."""
     allow = netguard.parse_allow(cfg.http.allow_private_hosts)
 
     def guard(request: httpx.Request) -> None:
@@ -111,7 +113,9 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
         if why:
             raise SendError(why)
 
-    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]})
+    limits = httpx.Limits()
+    transport = None if netguard.env_proxy() else netguard.sync_transport(allow, None, limits)  # checked addresses only
+    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]}, transport=transport, limits=limits)
 
 
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:
@@ -148,7 +152,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
             try:
                 detail = send_one(cfg, channel, address, msg, client)
                 ok = True
-            except (SendError, KeyError) as exc:
+            except (SendError, KeyError, FetchError) as exc:
                 detail, ok = redact(str(exc), hidden), False
             except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
                 detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
@@ -173,7 +177,7 @@ def send_test(cfg: Config, db: Database, channel: str, address: str, username: s
     try:
         with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
             detail, ok = send_one(cfg, channel, address, msg, client), True
-    except (SendError, KeyError) as exc:
+    except (SendError, KeyError, FetchError) as exc:
         detail, ok = redact(str(exc), _secrets(cfg)), False
     with db.write() as cur:
         store_notify.log_send(cur, utcnow(), channel, address, [], ok, f"(thử) {detail}")

@@ -230,3 +230,48 @@ def test_demo_config_allows_only_its_own_feed_server():
 
     assert demo_config(8765).http.allow_private_hosts == ("127.0.0.1:8765",)
     assert demo_config(9123).http.allow_private_hosts == ("127.0.0.1:9123",)
+
+
+def test_name_that_rebinds_after_the_check_is_not_dialled(server):
+    """DNS rebinding: the first answer (the check) is public, the next (httpx's own lookup, before the
+    fix) is loopback. The connection dials only addresses it checked itself, so it is refused."""
+    server.routes["/feed.rss"] = lambda r: send(r, 200, FEED)
+    answers = iter([["8.8.8.8"]])
+
+    async def rebinding_dns(host: str, port: int) -> list[str]:
+        return next(answers, ["127.0.0.1"])
+
+    with pytest.raises(FetchError) as err:
+        fetch(f"http://tin.example.vn:{server.port}/feed.rss", resolver=rebinding_dns)
+    assert err.value.kind == "blocked_address" and "tin.example.vn (127.0.0.1)" in str(err.value)
+    assert server.hits == {}
+
+
+def test_allowed_name_is_dialled_at_the_address_its_lookup_gave(server):
+    """The connection uses the checked lookup's address, not a second lookup of its own (the name is
+    unknown to the system resolver)."""
+    server.routes["/feed.rss"] = lambda r: send(r, 200, FEED)
+    http = replace(strict_http(), allow_private_hosts=(f"feed.noibo.test:{server.port}",))
+
+    async def dns(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"] if host == "feed.noibo.test" else []
+
+    assert fetch(f"http://feed.noibo.test:{server.port}/feed.rss", http, resolver=dns).status == 200
+    assert "/feed.rss" in server.hits
+
+
+def test_notification_client_dials_only_checked_addresses(server):
+    """The blocking client of the notifiers: same guard at connect time."""
+    from collectors import netguard
+    from collectors.base import BlockedAddressError
+
+    server.routes["/hook"] = lambda r: send(r, 200, b"ok", "text/plain")
+    limits = httpx.Limits()
+    blocked = netguard.sync_transport(frozenset(), lambda h, p: ["127.0.0.1"], limits)
+    with httpx.Client(transport=blocked) as client, pytest.raises(BlockedAddressError):
+        client.get(f"http://hook.example.vn:{server.port}/hook")
+    allowed = netguard.sync_transport(netguard.parse_allow([f"hook.noibo.test:{server.port}"]),
+                                      lambda h, p: ["127.0.0.1"], limits)
+    with httpx.Client(transport=allowed) as client:
+        assert client.get(f"http://hook.noibo.test:{server.port}/hook").status_code == 200
+    assert list(server.hits) == ["/hook"]
