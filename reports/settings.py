@@ -13,7 +13,7 @@ from vocab.config import Config, ConfigError, section
 from store.reports import Window
 
 from vocab.numbers import number
-from vocab.timefmt import VN_OFFSET
+from vocab.timefmt import VN_OFFSET, hhmm
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
@@ -141,10 +141,11 @@ def check_layout(s: ReportSettings) -> None:
 
 
 def parse_hhmm(s: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", s or "")
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+    """[reports] schedule_time by the one time-of-day reader (vocab.timefmt.hhmm: '07:30', '7h30', '24:00')."""
+    hm = hhmm(s)
+    if hm is None:
         raise ConfigError(f"[reports] schedule_time phải có dạng giờ:phút, ví dụ \"07:30\", không phải {s!r}")
-    return int(m.group(1)), int(m.group(2))
+    return hm
 
 
 # --------------------------------------------------------------------------------------------- periods

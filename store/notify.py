@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from store.db import dicts
 from vocab.alerts import NewAlert
 from vocab.folding import fold
-from vocab.timefmt import to_local, to_utc
+from vocab.timefmt import hhmm, to_local, to_utc  # hhmm: store_notify.hhmm for the pages
 
 if TYPE_CHECKING:
     import duckdb
@@ -74,19 +74,6 @@ def subscriptions(cur: "duckdb.DuckDBPyConnection", username: str | None = None)
 
 def delete_subscription(cur: "duckdb.DuckDBPyConnection", sub_id: int, username: str) -> None:
     cur.execute("DELETE FROM subscriptions WHERE id = ? AND username = ?", [sub_id, username])
-
-
-def hhmm(s: str | None) -> tuple[int, int] | None:
-    """'HH:MM' (also '7:30', '22h00', '24:00' for midnight) → (hour, minute); None for anything else.
-    Never raises: quiet hours and the digest time are read inside raise_alert's transaction, and one
-    subscription's '24:00' or '22:60' made every alert fail to be raised."""
-    m = re.fullmatch(r"\s*(\d{1,2})\s*[:hHgG]\s*(\d{2})\s*", s or "")
-    if not m:
-        return None
-    h, mi = int(m.group(1)), int(m.group(2))
-    if (h, mi) == (24, 0):
-        h = 0
-    return (h, mi) if h < 24 and mi < 60 else None
 
 
 def in_quiet_hours(s: Subscription, at_utc: datetime) -> bool:

@@ -5,6 +5,7 @@ Asia/Ho_Chi_Minh has had no daylight saving time since 1975, so a fixed offset i
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 TZ_NAME = "Asia/Ho_Chi_Minh"
@@ -27,3 +28,17 @@ def fmt_local(dt: datetime) -> str:
     """Naive UTC → 'HH:MM dd/mm' in Vietnam time."""
     t = to_local(dt)
     return f"{t:%H:%M} {t:%d/%m}"
+
+
+def hhmm(s: str | None) -> tuple[int, int] | None:
+    """'HH:MM' (also '7:30', '22h00', '24:00' for midnight) → (hour, minute); None for anything else.
+    The one reader of a time of day typed by staff (quiet hours, digest time, report schedule). Never
+    raises: quiet hours and the digest time are read inside raise_alert's transaction, and one
+    subscription's '24:00' or '22:60' made every alert fail to be raised."""
+    m = re.fullmatch(r"\s*(\d{1,2})\s*[:hHgG]\s*(\d{2})\s*", s or "")
+    if not m:
+        return None
+    h, mi = int(m.group(1)), int(m.group(2))
+    if (h, mi) == (24, 0):
+        h = 0
+    return (h, mi) if h < 24 and mi < 60 else None

@@ -370,3 +370,13 @@ def test_report_setting_mistakes_are_said_in_vietnamese(tmp_path, over, said):
     with pytest.raises(ConfigError) as err:
         ReportSettings.from_config(make_config(tmp_path, reports=over))
     assert said in str(err.value)
+
+
+def test_schedule_time_is_read_like_the_other_times_of_day():
+    """One reader of a time of day: quiet hours and digest time took "7h30" and "24:00", the report
+    schedule refused them (two readers with different acceptance)."""
+    from reports.settings import parse_hhmm
+    from store import notify as store_notify
+
+    for typed, want in (("07:30", (7, 30)), ("7h30", (7, 30)), ("16g00", (16, 0)), ("24:00", (0, 0))):
+        assert parse_hhmm(typed) == want == store_notify.hhmm(typed)
