@@ -27,9 +27,11 @@ from store.items import insert_items
 def check_source_name(cfg: Any, db: Any, name: str) -> None:
     """Refuse to import under the name of a collected source (langnghe.toml or the Nguồn page): the rows
     would mix with that source's items (its health, its filter). A name earlier imports used is fine:
-    import sources are not collected sources, and re-importing a file keeps its name."""
+    import sources are not collected sources, and re-importing a file keeps its name. `db` None: the
+    sources of langnghe.toml only (a preview when the database is absent or held by the server)."""
     key = name.strip().casefold()
-    taken = next((s.name for s in effective_config(cfg, db).sources if s.name.casefold() == key), None)
+    sources = (cfg if db is None else effective_config(cfg, db)).sources
+    taken = next((s.name for s in sources if s.name.casefold() == key), None)
     if taken is not None:
         raise ImportFormatError(f"«{name.strip()}» đã là tên của một nguồn tin đang thu thập («{taken}», trang "
                                 "Nguồn tin): tin nhập vào sẽ lẫn với tin của nguồn đó. Hãy đặt tên khác, ví dụ "

@@ -12,6 +12,7 @@ import argparse
 import signal
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import BinaryIO
 
 from collectors import imports as imp
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                           file=sys.stderr)
                     return 2
             imp.check_mapping(mapping, columns)
+            _check_name(args, cfg)
             return _preview(args, cfg, fh, mapping)
         except (imp.ImportFormatError, KeyError) as exc:
             return _fail(exc)
@@ -95,6 +97,20 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
                 else f"{it.published_at + offset:%H:%M %d/%m/%Y} giờ VN" + (" (ước tính)" if it.published_estimated else ""))
         print(f"- [{it.source_type}] {when} | {it.outlet} | {it.title[:90]}")
     return 0
+
+
+def _check_name(args: argparse.Namespace, cfg: Config) -> None:
+    """--preview refuses what the import would refuse: the name of a collected source. The database is read
+    only when it exists (a preview creates nothing) and is free (a running server holds it); otherwise the
+    sources of langnghe.toml are checked."""
+    name = _settings(args, cfg).source.name
+    if Path(cfg.storage.db_path).exists():
+        try:
+            with Database(cfg.storage.db_path) as db:
+                return importer.check_source_name(cfg, db, name)
+        except DatabaseLocked:
+            pass
+    importer.check_source_name(cfg, None, name)
 
 
 def undated_warning(n: int) -> str:

@@ -528,3 +528,20 @@ def test_a_bare_hour_is_that_hour():
     assert imp.parse_time("12/05/2026 14h30") == datetime(2026, 5, 12, 7, 30)
     assert imp.parse_time("12/05/2026 123h") == datetime(2026, 5, 11, 17, 0)  # not an hour: midnight as before
     assert imp.parse_time("12/05/2026 08:05 Chủ nhật") == datetime(2026, 5, 12, 1, 5)
+
+
+def test_cli_preview_refuses_the_name_of_a_collected_source_and_creates_no_database(tmp_path, monkeypatch, capsys):
+    """The import refused a --source that is a collected source's name, but --preview, run first to check
+    the file, accepted it and showed the rows under that source."""
+    from vocab import config as config_mod
+
+    db_path = tmp_path / "i.duckdb"
+    monkeypatch.setenv("LANGNGHE_DB", str(db_path))
+    taken = config_mod.load().sources[0].name
+    path = tmp_path / "bai.csv"
+    path.write_bytes("Tiêu đề,Nội dung,Ngày đăng\nA,B,01/12/2026\n".encode())
+    args = ["import", str(path), "--map", "title=Tiêu đề,text=Nội dung,published_at=Ngày đăng", "--preview"]
+    assert cli.main([*args, "--source", taken.upper()]) == 2
+    assert "đã là tên của một nguồn tin" in capsys.readouterr().err
+    assert cli.main([*args, "--source", "import-bai"]) == 0
+    assert not db_path.exists()
