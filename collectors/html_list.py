@@ -49,8 +49,9 @@ from vocab.config import SourceConfig
 DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
 _DMY4 = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-# 14:30, 14h30, 14g30, 14:30:05, and a bare hour "14h" / "14g" (then :00); SA/CH are vi-VN's AM/PM
-_HM = re.compile(r"(?<!\d)(\d{1,2})(?:[:hg](\d{2})(?::(\d{2}))?|[hg](?!\w))(?:\s*(SA|CH|AM|PM)\b)?", re.I)
+# 14:30, 14h30, 14g30, 14:30:05, 14.30 (not "1.000": nothing may follow the minutes' two digits), and a
+# bare hour "14h" / "14g" (then :00); SA/CH are vi-VN's AM/PM
+_HM = re.compile(r"(?<!\d)(\d{1,2})(?:[:hg.](\d{2})(?!\d)(?:[:.](\d{2})(?!\d))?|[hg](?!\w))(?:\s*(SA|CH|AM|PM)\b)?", re.I)
 
 
 def full_year(year: int) -> int:
@@ -76,9 +77,11 @@ def parse_vn_date(text: str, *, utc_offset_hours: float = 7.0) -> datetime | Non
     hm = _HM.search(rest)
     hour, minute, sec = (_hour(int(hm.group(1)), hm.group(4)), int(hm.group(2) or 0), int(hm.group(3) or 0)) if hm else (0, 0, 0)
     try:
-        local = datetime(year, month, day, hour, minute, sec)
+        local = datetime(year, month, day)
     except ValueError:
         return None
+    if hour < 24 and minute < 60 and sec < 60:  # an impossible time ("25:10") loses the time, not the date
+        local = local.replace(hour=hour, minute=minute, second=sec)
     return local - timedelta(hours=utc_offset_hours)
 
 

@@ -60,6 +60,9 @@ def test_missing_title_in_one_entry_is_counted(server):
     ("20-11-2024 8h15", "2024-11-20 01:15:00"),
     ("không có ngày", "None"),
     ("31/02/2024", "None"),
+    ("20/11/2024 14.30", "2024-11-20 07:30:00"),  # a dotted time was not read: midnight
+    ("20/11/2024 - 1.000 lượt xem", "2024-11-19 17:00:00"),  # a number is not a time
+    ("20/11/2024 25:10", "2024-11-19 17:00:00"),  # an impossible time lost the date too
 ])
 def test_vietnamese_dates(text, expected):
     assert str(html_list.parse_vn_date(text)) == expected

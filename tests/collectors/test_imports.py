@@ -503,10 +503,11 @@ def test_two_digit_years_from_69_are_the_last_century():
 
 def test_a_dotted_time_is_not_read_as_a_two_digit_year_date():
     """With two-digit years, '2026-05-12 08.30.00' lost its date (08.30.00 read first, day 8 of month 30) and
-    'Ngày 2026-05-12, 10.11.12' became 10 Nov 2012: a four-digit-year date is looked for first, as before."""
-    assert imp.parse_time("2026-05-12 08.30.00") == datetime(2026, 5, 11, 17, 0)
-    assert imp.parse_time("Ngày 2026-05-12, 10.11.12") == datetime(2026, 5, 11, 17, 0)
-    assert imp.parse_time("08.30.00 12/05/2026") == datetime(2026, 5, 11, 17, 0)
+    'Ngày 2026-05-12, 10.11.12' became 10 Nov 2012: a four-digit-year date is looked for first, as before.
+    The dotted time itself is read since (it was dropped: midnight)."""
+    assert imp.parse_time("2026-05-12 08.30.00") == datetime(2026, 5, 12, 1, 30)
+    assert imp.parse_time("Ngày 2026-05-12, 10.11.12") == datetime(2026, 5, 12, 3, 11, 12)
+    assert imp.parse_time("08.30.00 12/05/2026") == datetime(2026, 5, 12, 1, 30)
     assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)  # two digits still read alone
 
 
