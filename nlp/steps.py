@@ -213,14 +213,3 @@ def read_sentiment(model: str, lang: str, title: str, text: str, insults: set[tu
 
 
 StepFactory = Callable[[Resources], Step]
-
-
-@register
-class Exclaim(Step):
-    """Toy: counts exclamation marks."""
-
-    name = "exclaim"
-    adds = ("exclaims",)
-
-    def run_one(self, item: dict) -> None:
-        item["exclaims"] = (item.get("title", "") + item.get("text", "")).count("!")

@@ -150,7 +150,4 @@ SPECS: dict[str, KindSpec] = {
                           "<!DOCTYPE html><html><body><table class='ds-pakn'><tr><td>Giao diện mới</td></tr></table></body></html>".encode(),
                           "<!DOCTYPE html><html><body><ul class='pakn-list'></ul><p class='pakn-empty'>Không có phản ánh</p></body></html>".encode(),
                           html_cp1258, options=PAKN_OPTIONS, robots=True),
-    "jsonl_feed": KindSpec("jsonl_feed", "jsonl_feed/posts.jsonl", "/posts.jsonl", "application/x-ndjson; charset=utf-8",
-                           2, {"no http(s) link": 1}, b"{not json", b"",
-                           lambda b: (codecs.BOM_UTF8 + b, "application/x-ndjson")),
 }
