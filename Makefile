@@ -6,8 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test venv system-deps bench clean
 
+# Checked before .venv is made: a venv made without ensurepip leaves .venv/bin/python behind, and every later
+# `make` then skips this step and fails on a missing .venv/bin/pip.
 $(BIN)/python:
-	$(PY) -m venv $(VENV)
+	@$(PY) -c 'import sys, ensurepip; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "Cần Python 3.11 có mô-đun venv: trên Debian 12 'sudo apt-get install python3-venv';"; \
+	  echo "Python khác tên thì chỉ rõ, ví dụ 'make demo PY=python3.11'."; exit 1; }
+	$(PY) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(BIN)/pip install -q --upgrade pip
 
 # Reinstall only when the package metadata changes.
@@ -24,7 +29,7 @@ system-deps:
 demo: venv
 	$(BIN)/langnghe demo
 
-test: venv system-deps
+test: system-deps venv
 	$(BIN)/python -m pytest -q
 
 bench: venv

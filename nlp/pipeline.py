@@ -3,7 +3,8 @@
     Pipeline.from_config(cfg)        loads the restorer, gazetteer and classifier once
     pipeline.tag(rows) -> rows       rows: id, title, text (+ source, url, published)
                                      out:  id, topics, sentiment, in_area, places, place_details,
-                                           lang, model_version, no_diacritics, folded
+                                           lang, model_version, no_diacritics, folded, and the
+                                           fields any other configured step declares in `adds`
 
 Step order comes from `[nlp] steps`; see nlp/steps.py for the step contract.
 `tag_parallel` spreads a large batch over worker processes (fork; models shared copy-on-write).
@@ -82,6 +83,9 @@ class Pipeline:
         if unknown:
             raise ValueError(f"unknown nlp step(s): {unknown}; known: {sorted(STEPS)}")
         self.steps: list[Step] = [STEPS[s](res) for s in steps]
+        # a step's own fields reach the output with the shipped ones: a new step needs no edit here
+        self.output_fields = OUTPUT_FIELDS + tuple(dict.fromkeys(
+            f for st in self.steps for f in st.adds if not f.startswith("_") and f not in OUTPUT_FIELDS))
 
     @classmethod
     def from_config(cls, cfg: Any = None, *, settings: dict[str, Any] | None = None) -> "Pipeline":
@@ -125,7 +129,7 @@ class Pipeline:
             step.run(items)
         out = []
         for it in items:
-            row = {k: it.get(k, _DEFAULTS.get(k)) for k in OUTPUT_FIELDS}
+            row = {k: it.get(k, _DEFAULTS.get(k)) for k in self.output_fields}
             row["model_version"] = self.model_version
             for k, v in _DEFAULTS.items():
                 if row[k] is None:

@@ -55,7 +55,10 @@ class NotifySettings:
 
 
 def channel_settings(cfg: Config, channel: str) -> dict[str, Any]:
-    return dict(section(cfg, "notify").get(channel, {}) or {})
+    """`[notify.<channel>]`, with `[notify] timeout_seconds`: a channel that opens its own connection (SMTP)
+    rather than using the injected client needs it too."""
+    timeout = {"timeout_seconds": NotifySettings.from_config(cfg).timeout_seconds}
+    return {**timeout, **(section(cfg, "notify").get(channel, {}) or {})}
 
 
 def _secrets(cfg: Config) -> list[str | None]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measure the one-way layering rules R1–R5 from the code's own imports (stdlib `ast`, nothing run).
+"""Measure the one-way layering rules R1–R6 from the code's own imports (stdlib `ast`, nothing run).
 
     every first-party .py file ──ast──▶ import edges (module-level, in functions, under TYPE_CHECKING)
                                       ├─ guarded edges (inside try/except ImportError|ModuleNotFoundError)
@@ -9,6 +9,8 @@
           ──▶ R3 only a `service`/`server` module imports dashboard/
           ──▶ R4 no guarded first-party import; dynamic loading only in plugin registries
           ──▶ R5 no cycle between top-level packages
+          ──▶ R6 each package imports only packages on a lower floor (FLOORS: the diagram in
+                 docs/ARCHITECTURE.md); a new top-level package needs a floor there
 
 Usage: `python scripts/check_imports.py [--root DIR] [--strict] [--verbose]`. It prints one line per
 rule with its count; `--verbose` lists each violation; `--strict` exits 1 when any count is not 0
@@ -29,6 +31,9 @@ VOCAB = "vocab"
 # Modules allowed to load plugins by name (collector kinds, CLI commands, pages, notifiers).
 REGISTRIES = {"collectors.registry", "langnghe.cli", "dashboard.nav", "notify.registry"}
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
+# The floors of docs/ARCHITECTURE.md's diagram, ground floor 1: a package imports only lower floors.
+FLOORS = {"vocab": 1, "store": 2, "notify": 2, "surveys": 2, "collectors": 3, "nlp": 3, "detection": 3,
+          "reports": 3, "orchestration": 4, "dashboard": 5, "devtools": 5, "langnghe": 6}
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,7 @@ def _is_service(mod: str) -> bool:
 
 
 def rule_violations(graph: Graph) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {f"R{i}": [] for i in range(1, 6)}
+    out: dict[str, list[str]] = {f"R{i}": [] for i in range(1, 7)}
     seen: set[tuple[str, str, str]] = set()
 
     def flag(rule: str, e: Edge) -> None:
@@ -170,10 +175,14 @@ def rule_violations(graph: Graph) -> dict[str, list[str]]:
             flag("R3", e)
         if e.guarded:
             flag("R4", e)
+        if s != d and s in FLOORS and d in FLOORS and FLOORS[d] >= FLOORS[s]:
+            flag("R6", e)
     for mod, line, what in graph.dynamic:
         out["R4"].append(f"{mod}:{line} import_module({what})")
         if "'dashboard." in what and top(mod) != "dashboard" and not _is_service(mod):
             out["R3"].append(f"{mod}:{line} loads {what}")
+    out["R6"] += [f"{p}: no floor in FLOORS (scripts/check_imports.py, docs/ARCHITECTURE.md)"
+                  for p in sorted(graph.packages - set(FLOORS))]
     adj = package_graph(graph)
     out["R5"] = [f"{a} ⇄ {b}" for a in sorted(adj) for b in sorted(adj[a]) if a < b and a in adj[b]]
     out["R5"] += [" → ".join(c) for c in package_cycles(graph) if len(c) > 3]

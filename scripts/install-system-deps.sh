@@ -6,8 +6,10 @@
 #   fonts-dejavu-core  DejaVu Serif, the last fallback font for PDF reports
 #   poppler-utils   pdftotext / pdftoppm, used to check generated reports
 #   libpango-1.0-0 libpangoft2-1.0-0  text layout for WeasyPrint, the PDF fallback without a browser
+#   python3-venv    `python3 -m venv`, which `make` uses to create .venv (not in a minimal Debian)
 set -euo pipefail
-want=(chromium fonts-noto-core fonts-liberation2 fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0)
+want=(chromium fonts-noto-core fonts-liberation2 fonts-dejavu-core poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+      python3-venv)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,4 +1,4 @@
-"""The one-way layers hold: scripts/check_imports.py finds no broken rule (R1–R5, see its docstring)."""
+"""The one-way layers hold: scripts/check_imports.py finds no broken rule (R1–R6, see its docstring)."""
 
 from __future__ import annotations
 
@@ -26,3 +26,20 @@ def test_the_check_can_fail(tmp_path):
                           "--strict", "--verbose"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 1 and "store.items:2 → collectors.rss" in res.stdout
     assert "R5 = 1" in res.stdout or "R1 = 1" in res.stdout
+
+
+def test_a_package_importing_its_own_floor_or_above_is_caught(tmp_path):
+    """R6 keeps docs/ARCHITECTURE.md's diagram true: reports/ (floor 3) importing nlp/ (floor 3) or notify/ importing
+    store/ (both floor 2) breaks no other rule; a package without a floor is named."""
+    for pkg in ("vocab", "store", "notify", "nlp", "reports", "extra"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+    (tmp_path / "nlp" / "steps.py").write_text("X = 1\n")
+    (tmp_path / "store" / "db.py").write_text("Y = 1\n")
+    (tmp_path / "reports" / "weekly.py").write_text("from nlp.steps import X\n")
+    (tmp_path / "notify" / "base.py").write_text("from store.db import Y\n")
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py"), "--root", str(tmp_path),
+                          "--strict", "--verbose"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "R6 = 3" in res.stdout, res.stdout
+    assert "reports.weekly:1 → nlp.steps" in res.stdout and "notify.base:1 → store.db" in res.stdout
+    assert "extra: no floor" in res.stdout

@@ -300,11 +300,30 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
     data = read_toml(DEFAULTS_PATH)
     override = path or os.environ.get("LANGNGHE_CONFIG")
     if override:
-        data = _merge(data, read_toml(override))
+        over = read_toml(override)
+        unknown = _unknown_keys(over, data)
+        if unknown:
+            raise ConfigError(f"{override}: không có thiết lập {', '.join(unknown)} (các thiết lập có ghi trong "
+                              "vocab/langnghe.toml)")
+        data = _merge(data, over)
     db = os.environ.get("LANGNGHE_DB")
     if db:
         data = _merge(data, {"storage": {"db_path": db}})
     return parse(data)
+
+
+def _unknown_keys(over: dict[str, Any], base: dict[str, Any], where: str = "") -> list[str]:
+    """Keys of an override file that the defaults do not have. The typed sections check their own keys
+    (`_build`); the parts' sections (nlp, alerts, notify…) are read as dicts, where a typo would be ignored."""
+    out: list[str] = []
+    for key, value in over.items():
+        if not where and (key in SECTIONS or key == "sources"):
+            continue
+        if key not in base:
+            out.append(f"[{where}] {key}" if where else f"[{key}]")
+        elif isinstance(value, dict) and isinstance(base[key], dict):
+            out += _unknown_keys(value, base[key], f"{where}.{key}" if where else key)
+    return out
 
 
 def section(cfg: Config, name: str) -> dict[str, Any]:

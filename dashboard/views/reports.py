@@ -1,5 +1,5 @@
 """Báo cáo: the weekly summary (week and area pickers, the proposals box, a preview, DOCX / XLSX / PDF),
-rapid reports on alerts, and the archive (scheduled and generated reports). Logic: langnghe/reports."""
+rapid reports on alerts, and the archive (scheduled and generated reports). Logic: reports/ (dashboard/report_actions.py, data_reports.py)."""
 
 from __future__ import annotations
 

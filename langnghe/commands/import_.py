@@ -25,7 +25,7 @@ from store.db import Database, DatabaseLocked, utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="nhập bài đăng từ tệp CSV, JSONL hoặc XLSX (nhập lại không tạo tin trùng)")
+    p = sub.add_parser("import", help="nhập bài đăng từ tệp CSV, TSV, JSONL, JSON hoặc XLSX (nhập lại không tạo tin trùng)")
     p.add_argument("file", help="tệp đã xuất (.csv, .tsv, .jsonl, .json, .xlsx)")
     p.add_argument("--map", dest="mapping", default="",
                    help=f"các cặp trường=cột, cách nhau bởi dấu phẩy; trường: {', '.join(imp.FIELDS)}")

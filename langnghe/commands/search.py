@@ -46,7 +46,7 @@ def _date(text: str) -> date:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search", help="tìm tin bài (như trang Tin bài)", description="Tìm tin bài theo từ khoá.",
                        epilog=SYNTAX_HELP, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
-    p._positionals.title, p._optionals.title = "đối số", "tuỳ chọn"
+    p._positionals.title, p._optionals.title = "tham số", "tuỳ chọn"
     p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
     p.add_argument("query", metavar="QUERY", help="từ khoá (xem cú pháp bên dưới)")
     p.add_argument("--json", action="store_true", help="in mỗi tin một dòng JSON (cho chương trình khác đọc)")

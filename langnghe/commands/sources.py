@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from collectors import registry
 from vocab.config import Config
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if args.kinds:
         kinds = registry.kinds()
         print(json.dumps(kinds) if args.json else "\n".join(kinds))
-        return 0
+        return _load_errors()
     status = collect_status(cfg)
     rows = status["sources"]
     if args.json:
@@ -37,3 +38,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if status.get("note"):
         print(f"\n({status['note']})")
     return 0
+
+
+def _load_errors() -> int:
+    """A kind module that fails to import only disables its own kind (collectors/registry.py): say which, so a
+    new kind with a mistake does not just go missing from the list. 1 when any failed."""
+    for mod, err in sorted(registry.LOAD_ERRORS.items()):
+        print(f"Lỗi: không nạp được collectors/{mod}.py ({err}); loại nguồn của nó không dùng được.", file=sys.stderr)
+    return 1 if registry.LOAD_ERRORS else 0

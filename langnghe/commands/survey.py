@@ -28,14 +28,14 @@ from collectors.imports import ImportFormatError
 
 def _parser(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help_, description=help_, add_help=False)
-    p._positionals.title, p._optionals.title = "đối số", "tuỳ chọn"
+    p._positionals.title, p._optionals.title = "tham số", "tuỳ chọn"
     p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
     return p
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = _parser(sub, "survey", "phiếu khảo sát dư luận xã hội: nhập, liệt kê, lập báo cáo")
-    ss = p.add_subparsers(dest="survey_cmd", metavar="{import,list,report}", required=True)
+    ss = p.add_subparsers(dest="survey_cmd", metavar="VIỆC", required=True)
     i = _parser(ss, "import", "nhập một đợt khảo sát từ CSV/XLSX (Google Forms, Microsoft Forms, KoboToolbox, bảng gõ tay)")
     i.add_argument("file", help="tệp xuất từ công cụ khảo sát (.csv, .xlsx)")
     i.add_argument("--title", help="tên khảo sát (mặc định: tên tệp, hoặc tên của khảo sát --like)")

@@ -38,7 +38,7 @@ TAG_HELP = """Đầu vào, mỗi dòng một tin, một trong hai dạng:
   đối tượng JSON     {"id": "a1", "title": "…", "text": "…", "source": "…", "url": "…", "published": "2026-11-20T08:00:00+07:00"}
                      (cần title hoặc text; id, source, url, published không bắt buộc)
 Đầu ra, mỗi dòng một JSON: id, topics, sentiment, in_area, places, place_details, lang, model_version,
-no_diacritics, folded; dòng bắt đầu bằng "{" mà không phải JSON hợp lệ cho {"id": null, "error": …} và
+no_diacritics, title_restored, folded; dòng bắt đầu bằng "{" mà không phải JSON hợp lệ cho {"id": null, "error": …} và
 lệnh kết thúc với mã 1.
 
 Ví dụ:  echo "Người dân phản ánh bụi than ở Vàng Danh" | langnghe tag --compact"""

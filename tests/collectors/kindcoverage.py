@@ -1,6 +1,7 @@
 """What each source kind covers, in staff's words, and what cannot be collected at all.
 
-    KINDS           kind → (Vietnamese label, what it covers, its limits)   for the sources page
+    KINDS           kind → (Vietnamese label, what it covers, its limits); written for the Nguồn tin page,
+                    which does not show it yet: test_contract.py checks every registered kind has a row
     NOT_COLLECTED   platforms with no open access, and how their posts come in instead
     coverage(cfg)   one row per kind: label, covers, limits, sources enabled / paused
 

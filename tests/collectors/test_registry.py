@@ -39,3 +39,17 @@ def test_duplicate_kind_is_refused():
 def test_unknown_kind_names_the_known_ones():
     with pytest.raises(KeyError, match="rss"):
         registry.get("no-such-kind")
+
+
+def test_sources_kinds_says_which_module_failed_to_import(monkeypatch, capsys):
+    """A new kind with a mistake used to vanish from `langnghe sources --kinds` with no word on the console."""
+    import argparse
+
+    from langnghe.commands import sources
+
+    monkeypatch.setitem(registry.LOAD_ERRORS, "jsonl_feed", "SyntaxError: invalid syntax (jsonl_feed.py, line 3)")
+    assert sources.run(argparse.Namespace(kinds=True, json=False), None) == 1
+    err = capsys.readouterr().err
+    assert "collectors/jsonl_feed.py" in err and "SyntaxError" in err and "không nạp được" in err
+    monkeypatch.delitem(registry.LOAD_ERRORS, "jsonl_feed")
+    assert sources.run(argparse.Namespace(kinds=True, json=True), None) == 0

@@ -27,6 +27,7 @@ def test_every_subcommand_help_is_vietnamese():
         seen += 1
         text = parser.format_help()
         assert not any(w in text for w in ENGLISH), f"{path}: English in\n{text}"
+        assert "đối số" not in text, f"{path}: positional arguments are 'tham số' in every other command"
         for action in parser._actions:
             if action.help == argparse.SUPPRESS or isinstance(action, argparse._SubParsersAction):
                 continue

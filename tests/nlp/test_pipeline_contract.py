@@ -67,3 +67,21 @@ def test_insult_rule_forces_negative(pipeline):
     ])
     assert out[0]["sentiment"] == "negative"
     assert out[1]["sentiment"] != "negative"
+
+
+def test_a_steps_declared_fields_reach_the_output(pipeline):
+    """ARCHITECTURE.md's recipe: a new step declares `adds`; its fields come out of `tag` with no other edit."""
+    class Exclaims(Step):
+        name = "test_exclaims"
+        adds = ("exclaims", "_scratch")
+
+        def run_one(self, item):
+            item["_scratch"] = 1
+            item["exclaims"] = (item["title"] + item["text"]).count("!")
+
+    if "test_exclaims" not in STEPS:
+        register(Exclaims)
+    p = Pipeline(pipeline.res, ["normalise", "test_exclaims"])
+    out = p.tag([{"id": "a", "title": "Bức xúc!!", "text": "Quá tệ!"}])
+    assert out[0]["exclaims"] == 3 and "_scratch" not in out[0]
+    assert "exclaims" not in pipeline.tag([{"id": "b", "title": "Tin", "text": ""}])[0]  # not configured: absent

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from collectors import netguard
-from notify.base import SendError
+from notify.base import Message, SendError
 from orchestration import notify
 from store import alerts as store_alerts
 from store import notify as store_notify
@@ -347,3 +347,24 @@ def test_a_place_matches_whole_words_not_letters_inside_another_name(env):
     raise_one(db)
     with db.read() as cur:
         assert sorted(r["address"] for r in store_notify.due_rows(cur, NOW)) == ["both", "vang"]
+
+
+def test_the_smtp_connection_waits_notify_timeout_seconds(tmp_path, monkeypatch):
+    """[notify] timeout_seconds ("seconds a channel may take") reached the httpx channels only: e-mail read a
+    timeout_seconds from [notify.email], which langnghe.toml does not have, so SMTP always waited 20 s."""
+    import smtplib
+
+    seen = {}
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            seen["timeout"] = timeout
+            raise OSError("no server here")
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    cfg = make_config(tmp_path, notify={"timeout_seconds": 3, "email": {"host": "127.0.0.1", "port": 2525,
+                                                                        "security": "none"}})
+    assert notify.channel_settings(cfg, "email")["timeout_seconds"] == 3
+    with pytest.raises(SendError):
+        notify.send_one(cfg, "email", "a@example.vn", Message("t", "x", ("A1",), ""), httpx.Client())
+    assert seen["timeout"] == 3

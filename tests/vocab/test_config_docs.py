@@ -129,3 +129,22 @@ def test_config_mistakes_are_said_in_vietnamese(tmp_path, toml, said):
     assert said in str(err.value)
     with pytest.raises(C.ConfigError, match="không có tệp cấu hình"):
         C.load(tmp_path / "khong-co.toml")
+
+
+def test_a_typo_in_a_parts_section_is_an_error(tmp_path):
+    """[nlp], [alerts], [notify.email]… are read as dicts: an override's misspelt key was silently ignored, the
+    default used instead, though this module promised that typos never pass."""
+    p = tmp_path / "o.toml"
+    p.write_text('[alerts]\nmin_outlet = 5\n\n[notify.email]\nhots = "smtp.example.vn"\n\n[nlpp]\nsteps = []\n',
+                 encoding="utf-8")
+    with pytest.raises(C.ConfigError) as ei:
+        C.load(p)
+    msg = str(ei.value)
+    assert "[alerts] min_outlet" in msg and "[notify.email] hots" in msg and "[nlpp]" in msg
+    p.write_text('[alerts]\nmin_outlets = 5\n\n[notify.email]\nhost = "smtp.example.vn"\n', encoding="utf-8")
+    cfg = C.load(p)
+    assert C.section(cfg, "alerts")["min_outlets"] == 5
+
+
+def test_the_demo_config_loads():
+    assert C.load(DEMO_CONFIG_PATH).sources
