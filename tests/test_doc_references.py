@@ -96,8 +96,8 @@ def test_files_the_docs_name_exist() -> None:
     bad = []
     for doc in _maintained_docs():
         for ref in _FILE.findall(doc.read_text(encoding="utf-8")):
-            if "NNN" in ref or (doc.name, ref) in NOT_HERE:
-                continue
+            if "NNN" in ref or (doc.name, ref) in NOT_HERE or ref.startswith(("test-artifacts/", "var/")):
+                continue  # written by a test run or by the product, absent from a clean clone
             if not (ROOT / ref).exists():
                 bad.append((doc.name, ref))
     assert not bad, bad
