@@ -792,3 +792,26 @@ def test_admin_add_user_refused_keeps_the_name_and_a_created_one_empties_the_for
     no_exception(at)
     assert demo_env.auth.login("phamhoa", "mat-khau-ban-dau-1").ok
     assert field("Tên đăng nhập (chữ thường không dấu)").value == "" and field("Mật khẩu ban đầu").value == ""
+
+
+def _raise_open_alerts(db, n: int) -> None:
+    """`n` new alerts, more than any capped read of the queue holds (an office's year)."""
+    from store import alerts as A
+    from vocab.alerts import NewAlert
+
+    now = utcnow()
+    with db.write() as cur:
+        for k in range(n):
+            A.raise_alert(cur, NewAlert.of(title=f"Vấn đề {k}", severity="medium", reason="thử"),
+                          now - timedelta(hours=k))
+
+
+def test_overview_counts_every_open_alert(env):
+    """Walk at 300k items: with 700 alerts open, Tổng quan said 200 (the length of a read capped at 200)
+    and "… và 194 cảnh báo khác"."""
+    _raise_open_alerts(env.db, 205)
+    at = env.page("overview", "viewer").run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Cảnh báo đang mở"] == "205"
+    assert "… và 199 cảnh báo khác." in texts(at)
