@@ -195,10 +195,11 @@ def briefings(limit: int = 10) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def briefing(since: datetime, n_negative: int) -> dict[str, pd.DataFrame]:
+def briefing(since: datetime, n_negative: int) -> dict[str, Any]:
     with db().read() as cur:
         return {
             "alerts": to_local(q.alerts_for_briefing(cur, since), "raised_at", "updated_at"),
+            "alert_counts": q.briefing_alert_counts(cur, since),
             "notes": to_local(q.alert_notes_since(cur, since), "at"),
             "stories": to_local(q.top_stories(cur, since, 10), "first_seen", "last_seen"),
             "negative": to_local(q.negative_items(cur, since, n_negative), "published_at"),

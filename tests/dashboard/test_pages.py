@@ -795,15 +795,16 @@ def test_admin_add_user_refused_keeps_the_name_and_a_created_one_empties_the_for
 
 
 def _raise_open_alerts(db, n: int) -> None:
-    """`n` new alerts, more than any capped read of the queue holds (an office's year)."""
+    """`n` new alerts an hour apart, more than any capped read of the queue holds (an office's year); the
+    oldest is the only high one."""
     from store import alerts as A
     from vocab.alerts import NewAlert
 
     now = utcnow()
     with db.write() as cur:
         for k in range(n):
-            A.raise_alert(cur, NewAlert.of(title=f"Vấn đề {k}", severity="medium", reason="thử"),
-                          now - timedelta(hours=k))
+            A.raise_alert(cur, NewAlert.of(title=f"Vấn đề {k}", severity="high" if k == n - 1 else "medium",
+                                           reason="thử"), now - timedelta(hours=k))
 
 
 def test_overview_counts_every_open_alert(env):
@@ -815,3 +816,16 @@ def test_overview_counts_every_open_alert(env):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Cảnh báo đang mở"] == "205"
     assert "… và 199 cảnh báo khác." in texts(at)
+
+
+def test_briefing_counts_every_open_alert_and_keeps_the_most_severe(env):
+    """Walk at 300k items: Trước giao ban read the 200 newest alerts, said "200 đang mở" of 700, and an older
+    high-severity alert left the table."""
+    _raise_open_alerts(env.db, 205)
+    at = env.page("briefing", "viewer").run()
+    no_exception(at)
+    body = texts(at)
+    assert "205 đang mở." in body
+    assert "Bảng liệt kê 200 cảnh báo đầu hàng đợi" in body
+    table = at.dataframe[0].value
+    assert len(table) == 200 and table.iloc[0]["Vấn đề"] == "Vấn đề 204"
