@@ -14,7 +14,7 @@ from vocab.cases import STATE_LABELS as CASE_STATES
 from detection.queue import allowed_actions, sort_queue
 from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
-    names_in_note, topics_text,
+    names_in_note, number, topics_text,
 )
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
@@ -34,7 +34,8 @@ def render() -> None:
     c1, c2 = st.columns([1.2, 2])
     choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
     c2.caption(
-        f"Đang mở: {open_n} · " + " · ".join(f"{STATE_LABELS.get(k, k)}: {v}" for k, v in sorted(counts.items()))
+        f"Đang mở: {number(open_n)} · "
+        + " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}" for k, v in sorted(counts.items()))
     )
     df = data.alerts(FILTERS[choice], 2000)
     if not len(df):

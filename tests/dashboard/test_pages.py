@@ -829,3 +829,22 @@ def test_briefing_counts_every_open_alert_and_keeps_the_most_severe(env):
     assert "Bảng liệt kê 200 cảnh báo đầu hàng đợi" in body
     table = at.dataframe[0].value
     assert len(table) == 200 and table.iloc[0]["Vấn đề"] == "Vấn đề 204"
+
+
+def test_counts_above_999_use_the_thousands_dot(env):
+    """Walk at 300k items: Tin bài said "5309 tin (hiện 500 tin mới nhất…)" and the map on Chủ đề & địa bàn
+    "Phường Uông Bí (3081)"; Vietnamese writes 5.309 and 3.081."""
+    import re
+
+    env.seed(n_items=4000, n_stories=0, n_alerts=0, days=5)
+    at = env.page("explorer", "viewer")
+    at.session_state["x_in_area"] = False
+    at.run()
+    no_exception(at)
+    assert any(re.match(r"\d\.\d{3} tin \(hiện 500 tin", c.value) for c in at.caption), [c.value for c in at.caption]
+    at = env.page("topics", "viewer").run()
+    no_exception(at)
+    labels = [t for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]
+              if tr.get("mode") == "text" for t in tr.get("text", [])]
+    assert any(re.search(r"\(\d\.\d{3}\)$", t) for t in labels), labels
+    assert not any(re.search(r"\(\d{4,}\)$", t) for t in labels), labels
