@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     proc = subprocess.Popen([sys.executable, "-m", "langnghe", "--config", str(cfg), "serve", "--port", str(a.port),
                              "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{a.port}"
-    names = [s.name for s in nav.discover() if not a.pages or s.name in a.pages.split(",")]
+    specs = nav.discover()
+    home = specs[0].name  # the default page is served at "/" (its own name answers "Page not found")
+    names = [s.name for s in specs if not a.pages or s.name in a.pages.split(",")]
     try:
         wait_http(f"{base}/_stcore/health")
         with sync_playwright() as p:
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 took = []
                 for _ in range(2):
                     t = time.perf_counter()
-                    page.goto(f"{base}/{name}", wait_until="networkidle")
+                    page.goto(f"{base}/{'' if name == home else name}", wait_until="networkidle")
                     settle(page)
                     took.append(time.perf_counter() - t)
                 page.screenshot(path=str(shots / f"{name}.png"), full_page=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest outside a server warns on every cached call
 PASSWORD = "mat-khau-office-1"
 
 
@@ -58,6 +59,7 @@ def time_pages(cfg_path: Path, repeat: int, only: list[str]) -> dict[str, float]
     """Median wall ms of each page's AppTest render, cache cleared before each run."""
     import logging
 
+    logging.disable(logging.WARNING)
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -97,19 +99,35 @@ def time_pages(cfg_path: Path, repeat: int, only: list[str]) -> dict[str, float]
     return out
 
 
+def _hwm_mb(pid: int) -> float:
+    """The process's own peak RSS (VmHWM; getrusage's ru_maxrss of a child keeps this bench's own peak
+    across fork + exec, so it cannot be used)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_cli(cfg_path: Path, args: list[str]) -> tuple[float, float, int]:
-    """(wall s, peak RSS MB, exit code) of one `langnghe` command in a fresh process."""
+    """(wall s, peak RSS MB of the Python process, sampled every 50 ms, exit code) of one `langnghe`
+    command in a fresh process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("LANGNGHE_DB", None)
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "langnghe", "--config", str(cfg_path), *args], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _hwm_mb(proc.pid))
+        time.sleep(0.05)
     wall = time.perf_counter() - t
-    code = os.waitstatus_to_exitcode(status)
+    code = proc.returncode
     if code:
         print(f"    exit {code}: {proc.stderr.read().decode()[-400:] if proc.stderr else ''}", flush=True)
-    return wall, usage.ru_maxrss / 1024, code
+    return wall, peak, code
 
 
 def time_exports(cfg_path: Path, out_dir: Path) -> dict[str, tuple[float, float]]:

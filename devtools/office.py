@@ -55,10 +55,10 @@ _SOCIAL = [
 WATCHLISTS = [  # (name, a phrase in synth's titles, severity)
     ("Đền bù GPMB", '"đền bù"', "high"), ("Bụi than", '"bụi than"', "medium"),
     ("Bệnh viện Việt Nam – Thụy Điển", '"Thụy Điển"', "high"), ("Dạy thêm, học thêm", '"dạy thêm"', "medium"),
-    ("Lừa đảo qua mạng", '"lừa đảo"', "high"), ("Chùa Ba Vàng", '"Ba Vàng"', "medium"),
+    ("Lừa đảo qua mạng", '"lừa đảo"', "high"), ("Ba Vàng (vong báo oán)", '"Ba Vàng"', "medium"),
 ]
 _WATCH_PHRASES = {"Đền bù GPMB": "đền bù", "Bụi than": "Bụi than", "Bệnh viện Việt Nam – Thụy Điển": "Thụy Điển",
-                  "Dạy thêm, học thêm": "dạy thêm", "Lừa đảo qua mạng": "lừa đảo", "Chùa Ba Vàng": "Ba Vàng"}
+                  "Dạy thêm, học thêm": "dạy thêm", "Lừa đảo qua mạng": "lừa đảo", "Ba Vàng (vong báo oán)": "Ba Vàng"}
 
 
 def outlets() -> list[tuple[str, str, str, str]]:
@@ -82,7 +82,7 @@ def seed_office(db: Database, *, n_items: int = 300_000, days: float = 365, now:
     now = now or utcnow()
     counts = synth.seed(db, n_items=n_items, n_stories=max(n_items // 60, 40), n_alerts=max(n_items // 300, 12),
                         days=days, now=now, seed=seed, progress=progress, outlets=outlets(),
-                        outlet_weights=outlet_weights())
+                        outlet_weights=outlet_weights(), burst=max(n_items // 2000, 20))
     counts["sources"] = len(outlets())
     counts["cases"] = _seed_cases(db, np.random.default_rng(seed + 1), n_items // 200, now)
     counts.update(_seed_watchlists(db, now))

@@ -148,9 +148,10 @@ TAG_SCHEMA = pa.schema([
 def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int = 12, days: float = 14,
          now: datetime | None = None, seed: int = 7, chunk: int = 200_000, progress: Any = None,
          outlets: list[tuple[str, str, str, str]] | None = None,
-         outlet_weights: np.ndarray | None = None) -> dict[str, int]:
+         outlet_weights: np.ndarray | None = None, burst: int | None = None) -> dict[str, int]:
     """Write synthetic data; returns what was written per table. `outlets` (feed, outlet, source_type,
-    domain) and their weights replace the 14 demo outlets (devtools/office.py passes 60+)."""
+    domain) and their weights replace the 14 demo outlets (devtools/office.py passes 60+); `burst` items
+    (default: the newest 1/40) are moved into the last 6 hours."""
     now = now or utcnow()
     outlets = outlets or OUTLETS
     weights = _OUTLET_WEIGHTS if outlet_weights is None else np.asarray(outlet_weights, dtype=float)
@@ -161,8 +162,12 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
     span = timedelta(days=days).total_seconds()
     # a mild upward trend and a burst in the last day, so "today vs usual" has something to say
     ages = np.sort(rng.power(1.15, n_items) * span)[::-1]  # seconds before now, oldest first
-    n_recent = min(max(n_items // 40, 5), n_items)
-    ages[-n_recent:] = np.sort(rng.uniform(0, 6 * 3600, n_recent))[::-1]
+    if burst is None:  # the newest 1/40 moved into the last 6 hours (a 14-day span keeps its shape)
+        n_recent = min(max(n_items // 40, 5), n_items)
+        ages[-n_recent:] = np.sort(rng.uniform(0, 6 * 3600, n_recent))[::-1]
+    else:  # `burst` items drawn from anywhere: a year's newest 1/40 would leave the last two weeks empty
+        pick = rng.choice(n_items, min(burst, n_items), replace=False)
+        ages[pick] = rng.uniform(0, 6 * 3600, len(pick))
     ages = np.sort(ages)[::-1]
     tmpl_idx = rng.integers(0, len(TEMPLATES), n_items)
     place_idx = rng.choice(len(PLACES), n_items, p=_place_p())
