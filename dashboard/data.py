@@ -333,14 +333,17 @@ def display_names() -> dict[str, str]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def audit(days: int, limit: int = 1000) -> dict[str, pd.DataFrame]:
+def audit(days: int, limit: int = 1000, include_system: bool = False) -> dict[str, Any]:
+    """The newest `limit` rows of each log over `days` days, and how many there are in all (`total`: alert
+    events, staff's only unless `include_system`, plus dashboard actions)."""
     since = utcnow() - timedelta(days=days)
     with db().read() as cur:
         dash = pd.DataFrame(store_users.list_audit(cur, since, limit))
         logins = pd.DataFrame(store_users.recent_logins(cur, limit))
-        alerts_log = store_alerts.audit_log(cur, since=since, limit=limit)
+        alerts_log = store_alerts.audit_log(cur, since=since, limit=limit, include_system=include_system)
+        total = store_alerts.count_events(cur, since, include_system) + store_users.count_audit(cur, since)
     return {"dashboard": to_local(dash, "at_time"), "logins": to_local(logins, "at_time"),
-            "alerts": to_local(alerts_log, "at")}
+            "alerts": to_local(alerts_log, "at"), "total": total}
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -183,16 +183,32 @@ def alert_timeline(cur: "duckdb.DuckDBPyConnection", alert_id: str, offset_hours
     ).df()
 
 
-def audit_log(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500) -> Any:
-    """Every alert event, newest first: alert_id, at, username, action, from_state, to_state, note."""
-    where, params = "", []
+def _audit_where(since: datetime | None, include_system: bool) -> tuple[str, list[Any]]:
+    where, params = ["TRUE"], []
     if since is not None:
-        where, params = 'WHERE "at" >= ?', [since]
+        where.append('"at" >= ?')
+        params.append(since)
+    if not include_system:
+        where.append("username <> 'system'")
+    return " AND ".join(where), params
+
+
+def audit_log(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500,
+              include_system: bool = True) -> Any:
+    """Every alert event (or only staff's), newest first: alert_id, at, username, action, from_state, to_state,
+    note."""
+    where, params = _audit_where(since, include_system)
     return cur.execute(
-        f"""SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events {where}
+        f"""SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events WHERE {where}
             ORDER BY "at" DESC, id DESC LIMIT ?""",
         [*params, int(limit)],
     ).df()
+
+
+def count_events(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, include_system: bool = True) -> int:
+    """How many alert events `audit_log` would list without its limit."""
+    where, params = _audit_where(since, include_system)
+    return int(cur.execute(f"SELECT count(*) FROM alert_events WHERE {where}", params).fetchone()[0])
 
 
 # ------------------------------------------------------------------------------------------ lifecycle
