@@ -163,9 +163,10 @@ SEPARATORS = ",."
 
 
 def count_axis(max_count: float, **kw: Any) -> dict[str, Any]:
-    """A y axis of item counts: whole numbers only (with few items Plotly put ticks at 0.5 and 1.5 "tin"), and
-    0…1 when there is nothing to count (Plotly drew −1…1)."""
-    return {**kw, "rangemode": "tozero", "tickformat": "d", **({"dtick": 1} if max_count <= 6 else {}),
+    """An axis of item counts: whole numbers only (with few items Plotly put ticks at 0.5 and 1.5 "tin"), with
+    the thousands dot from 1.000 on (Plotly's own ticks wrote "1500"), and 0…1 when there is nothing to count
+    (Plotly drew −1…1)."""
+    return {**kw, "rangemode": "tozero", "tickformat": ",d", **({"dtick": 1} if max_count <= 6 else {}),
             **({"range": [0, 1]} if max_count <= 0 else {})}
 
 

@@ -121,7 +121,7 @@ def _sentiment_chart(n_items: int) -> None:
                            marker_color=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels]))
     fig.update_layout(separators=ui.SEPARATORS, title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
                       margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"),
-                      xaxis_title="Số tin")
+                      xaxis=ui.count_axis(int(share["n"].max()), title="Số tin"))
     ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
                          selection_mode="points")
     _open(drill.from_points(ev, slice_filter))
@@ -218,5 +218,6 @@ def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figur
                       margin=dict(l=0, r=0, t=40, b=0),
                       legend=dict(font=dict(size=10), title_text="", traceorder="normal"),
                       xaxis=dict(tickformat="%d/%m"),
-                      yaxis=dict(title="Số tin"))
+                      yaxis=ui.count_axis(float(df.groupby("bucket")["n"].sum().max()) if len(df) else 0,
+                                          title="Số tin"))
     return fig

@@ -47,7 +47,9 @@ def render() -> None:
                 go.Bar(name="Kỳ này", y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
             ])
             fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)), margin=dict(l=0, r=0, t=10, b=0),
-                              yaxis=dict(autorange="reversed"), xaxis_title="Số tin",
+                              yaxis=dict(autorange="reversed"),
+                              xaxis=ui.count_axis(int(max(topics["n_now"].max(), topics["n_prev"].max())),
+                                                  title="Số tin"),
                               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
             ev = st.plotly_chart(fig, width="stretch", key="topic_bars", on_select="rerun",
                                  selection_mode="points")

@@ -169,7 +169,7 @@ def test_count_charts_tick_whole_numbers_and_one_hour_is_not_the_whole_chart():
     import plotly.graph_objects as go
 
     y = ui.count_axis(3)
-    assert y["tickformat"] == "d" and y["dtick"] == 1 and y["rangemode"] == "tozero"
+    assert y["tickformat"] == ",d" and y["dtick"] == 1 and y["rangemode"] == "tozero"
     assert "dtick" not in ui.count_axis(250)
     h = datetime(2026, 12, 5, 8)
     x = ui.hour_axis([h], tickformat="%Hh %d/%m")
