@@ -35,6 +35,13 @@ def settle(page, timeout_ms: int = 120_000) -> None:  # type: ignore[no-untyped-
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=timeout_ms)
 
 
+def _status_mb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
 def wait_http(url: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -93,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:16} {took[0]:7.1f}s {took[1]:7.1f}s" + (f"   {errs} exception(s)!" if errs else ""),
                       flush=True)
             browser.close()
+        print(f"serve process: {_status_mb(proc.pid, 'VmRSS')} MB now, peak {_status_mb(proc.pid, 'VmHWM')} MB",
+              flush=True)
     finally:
         proc.terminate()
         try:
