@@ -145,8 +145,12 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
     return view
 
 
+# A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the
+# year: "05/12 20:33" was both last December and this one.
+DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"
+
 ITEM_COLUMNS = {
-    "Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm", width="small"),
+    "Thời gian": st.column_config.DatetimeColumn(format=DATE_TIME_FORMAT, width=110),
     "Nguồn": st.column_config.TextColumn(width="small"),
     "Tiêu đề": st.column_config.TextColumn(width="large"),
     "Chủ đề": st.column_config.TextColumn(width="small"),

@@ -56,7 +56,7 @@ def render() -> None:
             "Phát hiện lúc": queue["raised_at"],
         }),
         hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(queue), 260),
-        column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+        column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Vấn đề": st.column_config.TextColumn(width="large")},
     )
     ids = list(queue["alert_id"])

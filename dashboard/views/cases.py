@@ -79,8 +79,8 @@ def render() -> None:
         "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [person(u) for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
         hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(df), 300),
-        column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                       "Nhận lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+        column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
+                       "Nhận lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Nội dung": st.column_config.TextColumn(width="large")})
     cid = st.selectbox("Xem phản ánh", list(df["id"]), key="case_pick",
                        format_func=lambda i: f"#{i} · {md(df.loc[df['id'] == i, 'title'].iloc[0], 90)}")
