@@ -18,6 +18,7 @@ from dashboard.labels import (
 )
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
+QUEUE_ROWS = 2000  # the newest alerts of the chosen group the queue reads (the caption counts them all)
 
 FILTERS = {
     "Đang mở": OPEN_STATES,
@@ -37,7 +38,9 @@ def render() -> None:
         f"Đang mở: {number(open_n)} · "
         + " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}" for k, v in sorted(counts.items()))
     )
-    df = data.alerts(FILTERS[choice], 2000)
+    df = data.alerts(FILTERS[choice], QUEUE_ROWS)
+    wanted = FILTERS[choice]
+    total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
     if not len(df):
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
@@ -59,6 +62,8 @@ def render() -> None:
         column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Vấn đề": st.column_config.TextColumn(width="large")},
     )
+    if total > len(queue):  # two years of an office: more alerts than the table reads; say so
+        st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo mới nhất trong {number(total)}.")
     ids = list(queue["alert_id"])
     wanted = st.query_params.get("alert")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:
