@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
+from vocab.numbers import number
 
 BASE_CSS = """
 <style>
@@ -227,8 +228,21 @@ def chart_label(v: Any) -> str:
 
 
 def dataframe(data: Any, **kw: Any) -> Any:
-    """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe."""
-    return st.dataframe(csv_safe(data), **kw)
+    """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe, and
+    whole numbers from 1.000 on with the thousands dot."""
+    return st.dataframe(thousands_dot(csv_safe(data)), **kw)
+
+
+def thousands_dot(df: Any) -> Any:
+    """A table whose integer columns hold 1.000 or more, as a Styler that shows them "1.266" (st.dataframe
+    wrote "1266", and a NumberColumn format has only the comma or the browser's locale); the values stay
+    numbers, so the columns still sort as numbers. Other tables are returned as they are."""
+    if not isinstance(df, pd.DataFrame) or not len(df):
+        return df
+    big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and df[c].abs().max() >= 1000]
+    if not big:
+        return df
+    return df.style.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
 
 
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:

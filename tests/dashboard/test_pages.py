@@ -904,3 +904,20 @@ def test_alert_queue_longer_than_the_table_says_so(env, monkeypatch):
     no_exception(at)
     assert len(at.dataframe[0].value) == 10
     assert "Bảng liệt kê 10 cảnh báo mới nhất trong 12." in [c.value for c in at.caption]
+
+
+def test_table_counts_use_the_thousands_dot(env):
+    """Walk at 300k items: Chủ đề & địa bàn's tables wrote "Kỳ này 3081" (st.dataframe's own number format
+    has only the comma, or the browser's locale); the cells show 3.081 and stay numbers (they sort as such)."""
+    import re
+
+    import pyarrow as pa
+
+    env.seed(n_items=4000, n_stories=0, n_alerts=0, days=5)
+    at = env.page("topics", "viewer").run()
+    no_exception(at)
+    places = next(d for d in at.dataframe if "Đơn vị mới (2025)" in d.value.columns)
+    assert str(places.value["Kỳ này"].dtype).startswith(("int", "Int")) and places.value["Kỳ này"].max() >= 1000
+    shown = pa.ipc.open_stream(places.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    top = shown["Kỳ này"].iloc[int(places.value["Kỳ này"].to_numpy().argmax())]
+    assert re.fullmatch(r"\d\.\d{3}", top), top
