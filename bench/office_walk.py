@@ -72,6 +72,7 @@ def time_pages(cfg_path: Path, repeat: int, only: list[str]) -> dict[str, float]
     cfg = config_mod.load(cfg_path)
     db = Database(cfg.storage.db_path)
     runtime.install(cfg, db)
+    st.cache_resource.clear()  # dashboard.data.db() would hand out the previous size's (closed) database
     out: dict[str, float] = {}
     try:
         for spec in nav.discover():
