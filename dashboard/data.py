@@ -123,9 +123,9 @@ def latest_items(limit: int = 50, in_area_only: bool = False) -> pd.DataFrame:
 # --- alerts ----------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500) -> pd.DataFrame:
+def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500, order: str = "newest") -> pd.DataFrame:
     with db().read() as cur:
-        df = store_alerts.list_alerts(cur, statuses=list(statuses) if statuses else None, limit=limit)
+        df = store_alerts.list_alerts(cur, statuses=list(statuses) if statuses else None, limit=limit, order=order)
     return to_local(df, "raised_at", "updated_at")
 
 

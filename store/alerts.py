@@ -101,14 +101,24 @@ def regrade_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, severity: str
         _event(cur, alert_id, at, "system", "severity", None, None, note)
 
 
-def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None = None, limit: int = 200) -> Any:
-    """Alerts newest first, optionally only those in `statuses`, as a DataFrame."""
+_ORDERS = {
+    "newest": "raised_at DESC, seq DESC",
+    # the most severe first, newest first within a level: a few read from hundreds open keep the high ones
+    "severity": "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, "
+                "raised_at DESC, seq DESC",
+}
+
+
+def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None = None, limit: int = 200,
+                order: str = "newest") -> Any:
+    """Alerts newest first (or most severe first: order="severity"), optionally only those in `statuses`,
+    as a DataFrame."""
     where, params = "", []
     if statuses:
         where = f"WHERE status IN ({', '.join('?' for _ in statuses)})"
         params = list(statuses)
     return cur.execute(
-        f"SELECT {', '.join(_ALERT_COLS)} FROM alerts {where} ORDER BY raised_at DESC, seq DESC LIMIT ?",
+        f"SELECT {', '.join(_ALERT_COLS)} FROM alerts {where} ORDER BY {_ORDERS[order]} LIMIT ?",
         [*params, int(limit)],
     ).df()
 

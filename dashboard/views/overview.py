@@ -40,7 +40,7 @@ def _live() -> None:
             "Nguồn tin để biết nguồn nào đã chạy và lỗi gì."
         )
     today = data.today_vs_usual(cfg.dashboard.baseline_days)
-    open_alerts = data.alerts(OPEN_STATES, OPEN_ALERTS_READ)
+    open_alerts = data.alerts(OPEN_STATES, OPEN_ALERTS_SHOWN, "severity")
     counts = data.alert_status_counts()  # the count, not len() of a capped read: a year's office has hundreds open
     n_open = sum(counts.get(s, 0) for s in OPEN_STATES)
     _metrics(t, today, n_open, cfg.dashboard.baseline_days)
@@ -128,14 +128,14 @@ def _sentiment_chart(n_items: int) -> None:
 
 
 def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
-    """The six most severe of the newest open alerts, newest first within a level, in two columns; `n_open`
-    counts them all."""
+    """The six most severe open alerts (read so from the store), newest first within a level, in two columns;
+    `n_open` counts them all."""
     if not len(open_alerts):
         st.caption("Không có cảnh báo nào đang mở.")
         return
     sev_rank = {"high": 0, "medium": 1, "low": 2}
     top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
-        .sort_values(["_r", "raised_at"], ascending=[True, False]).head(6)
+        .sort_values(["_r", "raised_at"], ascending=[True, False]).head(OPEN_ALERTS_SHOWN)
     cols = st.columns(2)
     for k, (_, a) in enumerate(top.iterrows()):
         cols[k % 2].markdown(
@@ -172,7 +172,7 @@ def _health_line() -> None:
     )
 
 
-OPEN_ALERTS_READ = 200  # the newest open alerts the panel picks its six from (the metric counts them all)
+OPEN_ALERTS_SHOWN = 6  # the most severe open alerts the panel shows (the metric counts them all)
 OVER_DAYS = 14  # local days of the stacked bars, today included
 SHARE_DAYS = 7  # the sentiment share: the last 7 × 24 hours (Tin bài's "7 ngày qua")
 
