@@ -96,6 +96,15 @@ def main(argv: list[str] | None = None) -> int:
                     settle(page)
                     took.append(time.perf_counter() - t)
                 page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+                for k in (2, 3, 4):  # Streamlit scrolls inside its main section: the screens below too
+                    moved = page.evaluate(
+                        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                                   if (!m) return false; const before = m.scrollTop;
+                                   m.scrollBy(0, 800); return m.scrollTop > before; }""")
+                    if not moved:
+                        break
+                    page.wait_for_timeout(300)
+                    page.screenshot(path=str(shots / f"{name}_{k}.png"))
                 errs = page.locator('[data-testid="stException"]').count()
                 print(f"{name:16} {took[0]:7.1f}s {took[1]:7.1f}s" + (f"   {errs} exception(s)!" if errs else ""),
                       flush=True)

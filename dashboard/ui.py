@@ -233,13 +233,20 @@ def dataframe(data: Any, **kw: Any) -> Any:
     return st.dataframe(thousands_dot(csv_safe(data)), **kw)
 
 
+def _at_least_1000(col: pd.Series) -> bool:
+    """Whether a (nullable) integer column holds a value of 1.000 or more; an all-empty one does not (its max
+    is NA, whose truth value raises)."""
+    top = col.abs().max()
+    return bool(pd.notna(top) and top >= 1000)
+
+
 def thousands_dot(df: Any) -> Any:
     """A table whose integer columns hold 1.000 or more, as a Styler that shows them "1.266" (st.dataframe
     wrote "1266", and a NumberColumn format has only the comma or the browser's locale); the values stay
     numbers, so the columns still sort as numbers. Other tables are returned as they are."""
     if not isinstance(df, pd.DataFrame) or not len(df):
         return df
-    big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and df[c].abs().max() >= 1000]
+    big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and _at_least_1000(df[c])]
     if not big:
         return df
     return df.style.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
