@@ -249,7 +249,8 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
 
 def filter_options(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[str, list[str]]:
     """Values offered by the explorer's filters: outlets (all), places seen since `since`."""
-    outlets = [r[0] for r in cur.execute("SELECT DISTINCT outlet FROM items ORDER BY outlet").fetchall()]
+    outlets = [r[0] for r in cur.execute(  # Vietnamese order: «Đài PT-TH» under D, not after «Znews»
+        "SELECT DISTINCT outlet FROM items ORDER BY outlet COLLATE vi").fetchall()]
     places = [r[0] for r in cur.execute(
         """
         SELECT p FROM (
