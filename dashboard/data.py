@@ -123,9 +123,9 @@ def latest_items(limit: int = 50, in_area_only: bool = False) -> pd.DataFrame:
 # --- alerts ----------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500) -> pd.DataFrame:
+def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500, order: str = "newest") -> pd.DataFrame:
     with db().read() as cur:
-        df = store_alerts.list_alerts(cur, statuses=list(statuses) if statuses else None, limit=limit)
+        df = store_alerts.list_alerts(cur, statuses=list(statuses) if statuses else None, limit=limit, order=order)
     return to_local(df, "raised_at", "updated_at")
 
 
@@ -195,10 +195,11 @@ def briefings(limit: int = 10) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def briefing(since: datetime, n_negative: int) -> dict[str, pd.DataFrame]:
+def briefing(since: datetime, n_negative: int) -> dict[str, Any]:
     with db().read() as cur:
         return {
             "alerts": to_local(q.alerts_for_briefing(cur, since), "raised_at", "updated_at"),
+            "alert_counts": q.briefing_alert_counts(cur, since),
             "notes": to_local(q.alert_notes_since(cur, since), "at"),
             "stories": to_local(q.top_stories(cur, since, 10), "first_seen", "last_seen"),
             "negative": to_local(q.negative_items(cur, since, n_negative), "published_at"),
@@ -332,14 +333,17 @@ def display_names() -> dict[str, str]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def audit(days: int, limit: int = 1000) -> dict[str, pd.DataFrame]:
+def audit(days: int, limit: int = 1000, include_system: bool = False) -> dict[str, Any]:
+    """The newest `limit` rows of each log over `days` days, and how many there are in all (`total`: alert
+    events, staff's only unless `include_system`, plus dashboard actions)."""
     since = utcnow() - timedelta(days=days)
     with db().read() as cur:
         dash = pd.DataFrame(store_users.list_audit(cur, since, limit))
         logins = pd.DataFrame(store_users.recent_logins(cur, limit))
-        alerts_log = store_alerts.audit_log(cur, since=since, limit=limit)
+        alerts_log = store_alerts.audit_log(cur, since=since, limit=limit, include_system=include_system)
+        total = store_alerts.count_events(cur, since, include_system) + store_users.count_audit(cur, since)
     return {"dashboard": to_local(dash, "at_time"), "logins": to_local(logins, "at_time"),
-            "alerts": to_local(alerts_log, "at")}
+            "alerts": to_local(alerts_log, "at"), "total": total}
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -19,11 +19,14 @@ TTL = 10
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def queue(statuses: tuple[str, ...] | None, channels: tuple[str, ...] | None, assignee: str | None) -> pd.DataFrame:
+def queue(statuses: tuple[str, ...] | None, channels: tuple[str, ...] | None, assignee: str | None,
+          limit: int = 500) -> tuple[pd.DataFrame, int]:
+    """The head of the queue (at most `limit` cases) and how many cases the filter holds in all."""
     with data.db().read() as cur:
         df = pd.DataFrame(store_cases.list_cases(cur, statuses=statuses, channels=channels, assignee=assignee,
-                                                 now=utcnow()))
-    return data.to_local(df, "opened_at", "due_at", "answered_at", "closed_at") if len(df) else df
+                                                 now=utcnow(), limit=limit))
+        total = store_cases.count_cases(cur, statuses=statuses, channels=channels, assignee=assignee)
+    return (data.to_local(df, "opened_at", "due_at", "answered_at", "closed_at") if len(df) else df), total
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
+from vocab.numbers import number
 
 BASE_CSS = """
 <style>
@@ -145,8 +146,12 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
     return view
 
 
+# A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the
+# year: "05/12 20:33" was both last December and this one.
+DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"
+
 ITEM_COLUMNS = {
-    "Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm", width="small"),
+    "Thời gian": st.column_config.DatetimeColumn(format=DATE_TIME_FORMAT, width=110),
     "Nguồn": st.column_config.TextColumn(width="small"),
     "Tiêu đề": st.column_config.TextColumn(width="large"),
     "Chủ đề": st.column_config.TextColumn(width="small"),
@@ -163,9 +168,10 @@ SEPARATORS = ",."
 
 
 def count_axis(max_count: float, **kw: Any) -> dict[str, Any]:
-    """A y axis of item counts: whole numbers only (with few items Plotly put ticks at 0.5 and 1.5 "tin"), and
-    0…1 when there is nothing to count (Plotly drew −1…1)."""
-    return {**kw, "rangemode": "tozero", "tickformat": "d", **({"dtick": 1} if max_count <= 6 else {}),
+    """An axis of item counts: whole numbers only (with few items Plotly put ticks at 0.5 and 1.5 "tin"), with
+    the thousands dot from 1.000 on (Plotly's own ticks wrote "1500"), and 0…1 when there is nothing to count
+    (Plotly drew −1…1)."""
+    return {**kw, "rangemode": "tozero", "tickformat": ",d", **({"dtick": 1} if max_count <= 6 else {}),
             **({"range": [0, 1]} if max_count <= 0 else {})}
 
 
@@ -222,8 +228,28 @@ def chart_label(v: Any) -> str:
 
 
 def dataframe(data: Any, **kw: Any) -> Any:
-    """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe."""
-    return st.dataframe(csv_safe(data), **kw)
+    """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe, and
+    whole numbers from 1.000 on with the thousands dot."""
+    return st.dataframe(thousands_dot(csv_safe(data)), **kw)
+
+
+def _at_least_1000(col: pd.Series) -> bool:
+    """Whether a (nullable) integer column holds a value of 1.000 or more; an all-empty one does not (its max
+    is NA, whose truth value raises)."""
+    top = col.abs().max()
+    return bool(pd.notna(top) and top >= 1000)
+
+
+def thousands_dot(df: Any) -> Any:
+    """A table whose integer columns hold 1.000 or more, as a Styler that shows them "1.266" (st.dataframe
+    wrote "1266", and a NumberColumn format has only the comma or the browser's locale); the values stay
+    numbers, so the columns still sort as numbers. Other tables are returned as they are."""
+    if not isinstance(df, pd.DataFrame) or not len(df):
+        return df
+    big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and _at_least_1000(df[c])]
+    if not big:
+        return df
+    return df.style.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
 
 
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:

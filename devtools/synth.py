@@ -146,9 +146,15 @@ TAG_SCHEMA = pa.schema([
 
 
 def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int = 12, days: float = 14,
-         now: datetime | None = None, seed: int = 7, chunk: int = 200_000, progress: Any = None) -> dict[str, int]:
-    """Write synthetic data; returns what was written per table."""
+         now: datetime | None = None, seed: int = 7, chunk: int = 200_000, progress: Any = None,
+         outlets: list[tuple[str, str, str, str]] | None = None,
+         outlet_weights: np.ndarray | None = None, burst: int | None = None) -> dict[str, int]:
+    """Write synthetic data; returns what was written per table. `outlets` (feed, outlet, source_type,
+    domain) and their weights replace the 14 demo outlets (devtools/office.py passes 60+); `burst` items
+    (default: the newest 1/40) are moved into the last 6 hours."""
     now = now or utcnow()
+    outlets = outlets or OUTLETS
+    weights = _OUTLET_WEIGHTS if outlet_weights is None else np.asarray(outlet_weights, dtype=float)
     rng = np.random.default_rng(seed)
     counts: dict[str, int] = {}
 
@@ -156,12 +162,16 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
     span = timedelta(days=days).total_seconds()
     # a mild upward trend and a burst in the last day, so "today vs usual" has something to say
     ages = np.sort(rng.power(1.15, n_items) * span)[::-1]  # seconds before now, oldest first
-    n_recent = min(max(n_items // 40, 5), n_items)
-    ages[-n_recent:] = np.sort(rng.uniform(0, 6 * 3600, n_recent))[::-1]
+    if burst is None:  # the newest 1/40 moved into the last 6 hours (a 14-day span keeps its shape)
+        n_recent = min(max(n_items // 40, 5), n_items)
+        ages[-n_recent:] = np.sort(rng.uniform(0, 6 * 3600, n_recent))[::-1]
+    else:  # `burst` items drawn from anywhere: a year's newest 1/40 would leave the last two weeks empty
+        pick = rng.choice(n_items, min(burst, n_items), replace=False)
+        ages[pick] = rng.uniform(0, 6 * 3600, len(pick))
     ages = np.sort(ages)[::-1]
     tmpl_idx = rng.integers(0, len(TEMPLATES), n_items)
     place_idx = rng.choice(len(PLACES), n_items, p=_place_p())
-    outlet_idx = rng.choice(len(OUTLETS), n_items, p=_OUTLET_WEIGHTS / _OUTLET_WEIGHTS.sum())
+    outlet_idx = rng.choice(len(outlets), n_items, p=weights / weights.sum())
     nums = rng.integers(2, 300, n_items)
     place_details = [json.dumps([{"name": p[2] or p[0], "level": p[3], "name_2025": p[1], "old_name": p[2],
                                   "in_area": p[4], "display": p[0]}], ensure_ascii=False) for p in PLACES]
@@ -175,7 +185,7 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
         tag: dict[str, list[Any]] = {k: [] for k in (
             "item_id", "topics", "sentiment", "in_area", "places", "place_details", "folded", "tagged_at")}
         for k in range(lo, hi):
-            src, outlet, stype, domain = OUTLETS[outlet_idx[k]]
+            src, outlet, stype, domain = outlets[outlet_idx[k]]
             topics, sent, ttl, summ = TEMPLATES[tmpl_idx[k]]
             pi = place_idx[k]
             title = ttl.format(p=_PLACE_SHORT[pi], n=int(nums[k]))
@@ -234,18 +244,18 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
 
     # ---- sources: state, fetch log (as the runner records a fetch)
     with db.write() as cur:
-        for i, (src, _o, _t, _d) in enumerate(OUTLETS):
-            _seed_source(cur, src, now, failing=i == len(OUTLETS) - 1)
+        for i, (src, _o, _t, _d) in enumerate(outlets):
+            _seed_source(cur, src, now, failing=i == len(outlets) - 1)
 
     # ---- stories and alerts
     if n_stories:
         pool.reverse()  # newest first
         counts.update(_seed_stories(db, rng, pool, n_stories, n_alerts, now))
     with db.write() as cur:
-        A.raise_source_alarm(cur, OUTLETS[-1][0], "failing", now - timedelta(hours=28),
+        A.raise_source_alarm(cur, outlets[-1][0], "failing", now - timedelta(hours=28),
                              "Nguồn Mastodon #QuangNinh lỗi liên tiếp 4 lần (HTTP 503) từ 28 giờ trước.",
                              {"failures": 4})
-        A.raise_source_alarm(cur, OUTLETS[5][0], "volume_drop", now - timedelta(hours=5),
+        A.raise_source_alarm(cur, outlets[5][0], "volume_drop", now - timedelta(hours=5),
                              "VietNamNet: 0 tin trong 6 giờ qua, thường 9 tin (giảm 100%).", {"expected": 9, "seen": 0})
     counts["source_alarms"] = 2
     return counts

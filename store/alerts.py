@@ -101,14 +101,24 @@ def regrade_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, severity: str
         _event(cur, alert_id, at, "system", "severity", None, None, note)
 
 
-def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None = None, limit: int = 200) -> Any:
-    """Alerts newest first, optionally only those in `statuses`, as a DataFrame."""
+_ORDERS = {
+    "newest": "raised_at DESC, seq DESC",
+    # the most severe first, newest first within a level: a few read from hundreds open keep the high ones
+    "severity": "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, "
+                "raised_at DESC, seq DESC",
+}
+
+
+def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None = None, limit: int = 200,
+                order: str = "newest") -> Any:
+    """Alerts newest first (or most severe first: order="severity"), optionally only those in `statuses`,
+    as a DataFrame."""
     where, params = "", []
     if statuses:
         where = f"WHERE status IN ({', '.join('?' for _ in statuses)})"
         params = list(statuses)
     return cur.execute(
-        f"SELECT {', '.join(_ALERT_COLS)} FROM alerts {where} ORDER BY raised_at DESC, seq DESC LIMIT ?",
+        f"SELECT {', '.join(_ALERT_COLS)} FROM alerts {where} ORDER BY {_ORDERS[order]} LIMIT ?",
         [*params, int(limit)],
     ).df()
 
@@ -183,16 +193,32 @@ def alert_timeline(cur: "duckdb.DuckDBPyConnection", alert_id: str, offset_hours
     ).df()
 
 
-def audit_log(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500) -> Any:
-    """Every alert event, newest first: alert_id, at, username, action, from_state, to_state, note."""
-    where, params = "", []
+def _audit_where(since: datetime | None, include_system: bool) -> tuple[str, list[Any]]:
+    where, params = ["TRUE"], []
     if since is not None:
-        where, params = 'WHERE "at" >= ?', [since]
+        where.append('"at" >= ?')
+        params.append(since)
+    if not include_system:
+        where.append("username <> 'system'")
+    return " AND ".join(where), params
+
+
+def audit_log(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500,
+              include_system: bool = True) -> Any:
+    """Every alert event (or only staff's), newest first: alert_id, at, username, action, from_state, to_state,
+    note."""
+    where, params = _audit_where(since, include_system)
     return cur.execute(
-        f"""SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events {where}
+        f"""SELECT alert_id, "at", username, action, from_state, to_state, note FROM alert_events WHERE {where}
             ORDER BY "at" DESC, id DESC LIMIT ?""",
         [*params, int(limit)],
     ).df()
+
+
+def count_events(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, include_system: bool = True) -> int:
+    """How many alert events `audit_log` would list without its limit."""
+    where, params = _audit_where(since, include_system)
+    return int(cur.execute(f"SELECT count(*) FROM alert_events WHERE {where}", params).fetchone()[0])
 
 
 # ------------------------------------------------------------------------------------------ lifecycle

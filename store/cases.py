@@ -75,10 +75,8 @@ def get_case(cur: "duckdb.DuckDBPyConnection", case_id: int) -> dict[str, Any] |
     return out
 
 
-def list_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | None = None,
-               channels: Sequence[str] | None = None, assignee: str | None = None, now: datetime,
-               limit: int = 500) -> list[dict[str, Any]]:
-    """The queue: overdue open cases first, then by due date; closed ones last, newest first."""
+def _queue_where(statuses: Sequence[str] | None, channels: Sequence[str] | None,
+                 assignee: str | None) -> tuple[list[str], list[Any]]:
     where, params = ["1=1"], []
     if statuses:
         where.append("c.status IN (SELECT unnest(?))")
@@ -89,6 +87,21 @@ def list_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | No
     if assignee:
         where.append("c.assignee = ?")
         params.append(assignee)
+    return where, params
+
+
+def count_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | None = None,
+                channels: Sequence[str] | None = None, assignee: str | None = None) -> int:
+    """How many cases `list_cases` would list without its limit."""
+    where, params = _queue_where(statuses, channels, assignee)
+    return int(cur.execute(f"SELECT count(*) FROM cases c WHERE {' AND '.join(where)}", params).fetchone()[0])
+
+
+def list_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | None = None,
+               channels: Sequence[str] | None = None, assignee: str | None = None, now: datetime,
+               limit: int = 500) -> list[dict[str, Any]]:
+    """The queue: overdue open cases first, then by due date; closed ones last, newest first."""
+    where, params = _queue_where(statuses, channels, assignee)
     cur.execute(f"""SELECT {_COLS}, i.title, i.summary AS text,
                            (c.status IN (SELECT unnest(?)) AND c.due_at < ?) AS overdue
                     FROM cases c JOIN items i ON i.id = c.item_id

@@ -249,7 +249,8 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
 
 def filter_options(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[str, list[str]]:
     """Values offered by the explorer's filters: outlets (all), places seen since `since`."""
-    outlets = [r[0] for r in cur.execute("SELECT DISTINCT outlet FROM items ORDER BY outlet").fetchall()]
+    outlets = [r[0] for r in cur.execute(  # Vietnamese order: «Đài PT-TH» under D, not after «Znews»
+        "SELECT DISTINCT outlet FROM items ORDER BY outlet COLLATE vi").fetchall()]
     places = [r[0] for r in cur.execute(
         """
         SELECT p FROM (
@@ -467,18 +468,38 @@ def alert_notes_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> pd.D
     ).df()
 
 
+_OPEN_SQL = "status IN ('new', 'acknowledged', 'assigned', 'reopened')"
+
+
 def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> pd.DataFrame:
-    """Alerts raised since `since`, plus every alert still open (whatever its age)."""
+    """Alerts raised since `since`, plus every alert still open (whatever its age): the first `limit` in the
+    queue's order (detection/queue.py: open first, then severity, priority, status, newest), so a cut keeps
+    the ones that matter; `briefing_alert_counts` counts them all."""
     return cur.execute(
-        """
+        f"""
         SELECT alert_id, raised_at, title, topics, places, n_items, n_outlets, severity, score, reason, status,
                priority, assignee, close_reason, updated_at, raised_at >= ? AS is_new
         FROM alerts
-        WHERE status <> 'merged' AND (raised_at >= ? OR status IN ('new', 'acknowledged', 'assigned', 'reopened'))
-        ORDER BY raised_at DESC LIMIT ?
+        WHERE status <> 'merged' AND (raised_at >= ? OR {_OPEN_SQL})
+        ORDER BY CASE WHEN {_OPEN_SQL} THEN 0 ELSE 1 END,
+                 CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 9 END,
+                 CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 3
+                               ELSE 9 END,
+                 CASE status WHEN 'new' THEN 0 WHEN 'reopened' THEN 1 WHEN 'acknowledged' THEN 2
+                             WHEN 'assigned' THEN 3 ELSE 9 END,
+                 raised_at DESC
+        LIMIT ?
         """,
         [since, since, limit],
     ).df()
+
+
+def briefing_alert_counts(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[str, int]:
+    """What section I of the briefing counts: alerts in it (`total`), raised since `since` (`new`), open (`open`)."""
+    row = cur.execute(
+        f"""SELECT count(*), count(*) FILTER (WHERE raised_at >= ?), count(*) FILTER (WHERE {_OPEN_SQL})
+            FROM alerts WHERE status <> 'merged' AND (raised_at >= ? OR {_OPEN_SQL})""", [since, since]).fetchone()
+    return {"total": int(row[0]), "new": int(row[1]), "open": int(row[2])}
 
 
 def alert_status_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:

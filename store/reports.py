@@ -70,6 +70,16 @@ SHOWN_TITLE = shown_title_sql("i.title", "t.title_restored", "s.title_restored")
 TAGGED_SQL = "t.item_id IS NOT NULL OR s.item_id IS NOT NULL"
 
 
+def _joins_for_ids() -> str:
+    """EFFECTIVE_JOINS with each joined table cut to the item ids of a CTE `ids` first: a rapid report on
+    nine items built hash tables of every tag row (+200 MB at 300,000 items, growing with the database)."""
+    only = "WHERE item_id IN (SELECT item_id FROM ids)"
+    return (EFFECTIVE_JOINS
+            .replace("LEFT JOIN item_tags t", f"LEFT JOIN (SELECT * FROM item_tags {only}) t")
+            .replace("LEFT JOIN story_items s", f"LEFT JOIN (SELECT * FROM story_items {only}) s")
+            .replace("FROM human_labels GROUP BY", f"FROM human_labels {only} GROUP BY"))
+
+
 # --------------------------------------------------------------------------------------------- weekly
 @dataclass(frozen=True)
 class Window:
@@ -343,12 +353,15 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
         ids_sql, params = "SELECT unnest(?::VARCHAR[]) AS item_id", [list(alert.get("item_ids") or [])]  # type: ignore[union-attr]
     items = cur.execute(
         f"""
+        WITH ids AS MATERIALIZED ({ids_sql})
         SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, {SHOWN_TITLE} AS title, i.summary, i.url,
                {EFFECTIVE_COLS},
-               (SELECT count(*) FROM item_links l WHERE l.item_id = i.id) AS n_sources,
+               coalesce(ln.n, 0) AS n_sources,
                CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected
-        FROM items i {EFFECTIVE_JOINS}
-        WHERE i.id IN ({ids_sql})
+        FROM items i {_joins_for_ids()}
+        LEFT JOIN (SELECT item_id, count(*) AS n FROM item_links WHERE item_id IN (SELECT item_id FROM ids)
+                   GROUP BY item_id) ln ON ln.item_id = i.id
+        WHERE i.id IN (SELECT item_id FROM ids)
         ORDER BY i.published_at, i.id
         """,
         params,

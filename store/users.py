@@ -179,6 +179,12 @@ def audit(cur: "duckdb.DuckDBPyConnection", username: str, action: str, target: 
     )
 
 
+def count_audit(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None) -> int:
+    """How many dashboard audit rows `list_audit` would list without its limit."""
+    return int(cur.execute("SELECT count(*) FROM dashboard_audit WHERE (? IS NULL OR logged_at >= ?)",
+                           [since, since]).fetchone()[0])
+
+
 def list_audit(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500) -> list[dict[str, Any]]:
     return _dicts(
         cur,

@@ -35,7 +35,7 @@ class Hit:
 
 
 def _rows(cur: "duckdb.DuckDBPyConnection", where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    res = cur.execute(f"SELECT {', '.join(_COLS)} FROM watchlists {where} ORDER BY lower(name), id", list(params))
+    res = cur.execute(f"SELECT {', '.join(_COLS)} FROM watchlists {where} ORDER BY name COLLATE vi, id", list(params))
     return [dict(zip(_COLS, r)) for r in res.fetchall()]
 
 

@@ -118,7 +118,7 @@ def _share(counts: pd.Series, title: str, param: str, base: dict, key: str, code
                            marker_color="#1f5fa8",
                            text=[f"{v / total:.0%}" for v in counts], textposition="auto"))
     fig.update_layout(separators=ui.SEPARATORS, height=max(160, 26 * len(counts)), margin=dict(l=0, r=0, t=0, b=0),
-                      yaxis=dict(autorange="reversed"), xaxis_title="Số tin")
+                      yaxis=dict(autorange="reversed"), xaxis=ui.count_axis(int(counts.max()), title="Số tin"))
     ev = st.plotly_chart(fig, width="stretch", key=key, on_select="rerun", selection_mode="points")
     keys = codes or list(counts.index)
     for p in drill.points(ev):

@@ -11,8 +11,10 @@ import streamlit as st
 from dashboard import actions, data, gate, ui
 from orchestration.accounts import DISPLAY_NAME_MAX, ROLES, AuthError, AuthService, AuthSettings, check_password_strength
 from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS
+from vocab.numbers import number
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
+AUDIT_ROWS = 1000  # rows of the audit table (the caption counts every action of the period)
 
 
 def _auth() -> AuthService:
@@ -183,7 +185,8 @@ def _detail_text(s: object) -> str:
 def _audit() -> None:
     days = st.segmented_control("Khoảng thời gian", [1, 7, 30, 365], default=7, key="audit_days",
                                 format_func=lambda d: f"{d} ngày") or 7
-    log = data.audit(days)
+    show_system = st.checkbox("Hiện cả thao tác tự động của hệ thống (phát hiện cảnh báo)", key="audit_system")
+    log = data.audit(days, AUDIT_ROWS, show_system)
     rows = []
     al = log["alerts"]
     for _, r in al.iterrows():
@@ -201,12 +204,12 @@ def _audit() -> None:
     n_lock = int((dash["action"] == "login.lockout").sum()) if len(dash) else 0
     if n_lock:
         st.caption(f"{n_lock} lần tạm khóa đăng nhập do nhập sai mật khẩu trong {days} ngày qua.")
-    show_system = st.checkbox("Hiện cả thao tác tự động của hệ thống (phát hiện cảnh báo)", key="audit_system")
     df = pd.DataFrame(rows, columns=["Thời gian", "Người thực hiện", "Thao tác", "Đối tượng", "Thay đổi", "Nội dung"])
-    if not show_system and len(df):
-        df = df[df["Người thực hiện"] != "hệ thống"]
-    df = df.sort_values("Thời gian", ascending=False) if len(df) else df
-    st.caption(f"{len(df)} thao tác trong {days} ngày qua.")
+    # the newest AUDIT_ROWS of both logs together (each log was read up to AUDIT_ROWS); the count is of them all
+    df = df.sort_values("Thời gian", ascending=False).head(AUDIT_ROWS) if len(df) else df
+    total = int(log["total"])
+    st.caption(f"{number(total)} thao tác trong {days} ngày qua"
+               + (f"; bảng liệt kê {number(len(df))} thao tác mới nhất." if total > len(df) else "."))
     if not len(df):
         ui.empty("Chưa có thao tác nào trong khoảng thời gian này.")
     else:
@@ -214,7 +217,7 @@ def _audit() -> None:
         recent = df.head(15).assign(**{"Thời gian": [f"{t:%d/%m/%Y %H:%M:%S}" for t in df.head(15)["Thời gian"]]})
         st.table(recent.set_index("Thời gian"))
         if len(df) > 15:
-            with st.expander(f"Toàn bộ nhật ký ({len(df)} thao tác): lọc, sắp xếp, tải về"):
+            with st.expander(f"Nhật ký ({number(len(df))} thao tác): lọc, sắp xếp, tải về"):
                 ui.dataframe(df, hide_index=True, width="stretch", placeholder="—", height=420,
                              column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
                                             "Nội dung": st.column_config.TextColumn(width="large")})

@@ -14,10 +14,11 @@ from vocab.cases import STATE_LABELS as CASE_STATES
 from detection.queue import allowed_actions, sort_queue
 from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
-    names_in_note, topics_text,
+    names_in_note, number, topics_text,
 )
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
+QUEUE_ROWS = 2000  # the newest alerts of the chosen group the queue reads (the caption counts them all)
 
 FILTERS = {
     "Đang mở": OPEN_STATES,
@@ -34,9 +35,12 @@ def render() -> None:
     c1, c2 = st.columns([1.2, 2])
     choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
     c2.caption(
-        f"Đang mở: {open_n} · " + " · ".join(f"{STATE_LABELS.get(k, k)}: {v}" for k, v in sorted(counts.items()))
+        f"Đang mở: {number(open_n)} · "
+        + " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}" for k, v in sorted(counts.items()))
     )
-    df = data.alerts(FILTERS[choice], 2000)
+    df = data.alerts(FILTERS[choice], QUEUE_ROWS)
+    wanted = FILTERS[choice]
+    total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
     if not len(df):
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
@@ -55,9 +59,11 @@ def render() -> None:
             "Phát hiện lúc": queue["raised_at"],
         }),
         hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(queue), 260),
-        column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+        column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Vấn đề": st.column_config.TextColumn(width="large")},
     )
+    if total > len(queue):  # two years of an office: more alerts than the table reads; say so
+        st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo mới nhất trong {number(total)}.")
     ids = list(queue["alert_id"])
     wanted = st.query_params.get("alert")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:

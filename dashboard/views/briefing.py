@@ -13,7 +13,8 @@ from dashboard import actions, data, gate, ui
 from detection.queue import sort_queue
 from reports.labels import places_brief
 from dashboard.labels import (
-    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, names_in_note, safe_link, topics_text,
+    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, names_in_note, number, safe_link,
+    topics_text,
 )
 
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
@@ -52,7 +53,7 @@ def render() -> None:
     since = _period(cfg.area.name)
     b = data.briefing(since, cfg.dashboard.briefing_negative_items)
     st.subheader("I. Cảnh báo mới và đang mở")
-    _alerts(b["alerts"], b["notes"])
+    _alerts(b["alerts"], b["notes"], b["alert_counts"])
     st.subheader("II. Vấn đề được đăng nhiều nhất")
     _stories(b["stories"])
     st.subheader("III. Tin tiêu cực đáng chú ý")
@@ -98,8 +99,9 @@ def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
     return last_note
 
 
-def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame) -> None:
-    """Section I: new and open alerts in queue order, with who handles them and what was done."""
+def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -> None:
+    """Section I: new and open alerts in queue order, with who handles them and what was done; the counts
+    are of them all (the table holds the head of the queue)."""
     if not len(alerts):
         st.caption("Không có cảnh báo mới và không còn cảnh báo nào đang mở.")
         return
@@ -125,8 +127,9 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame) -> None:
         column_config={"Vấn đề": st.column_config.TextColumn(width="large"),
                        "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
     )
-    st.caption(f"{int(alerts['is_new'].sum())} cảnh báo mới trong kỳ; "
-               f"{int(alerts['status'].isin(['new', 'acknowledged', 'assigned', 'reopened']).sum())} đang mở.")
+    st.caption(f"{number(counts['new'])} cảnh báo mới trong kỳ; {number(counts['open'])} đang mở."
+               + (f" Bảng liệt kê {number(len(alerts))} cảnh báo đầu hàng đợi (mức cao, ưu tiên trước) trong "
+                  f"{number(counts['total'])}; xem đủ ở trang Cảnh báo." if counts["total"] > len(alerts) else ""))
 
 
 def _stories(stories: pd.DataFrame) -> None:

@@ -67,7 +67,7 @@ def render() -> None:
     choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="case_filter") or "Đang mở"
     channels = c2.multiselect("Kênh", list(CHANNEL_LABELS), format_func=CHANNEL_LABELS.get, key="case_channels",
                               placeholder="Tất cả các kênh")
-    df = dc.queue(FILTERS[choice], tuple(channels) or None, None)
+    df, total = dc.queue(FILTERS[choice], tuple(channels) or None, None)
     if not len(df):
         ui.empty("Chưa có phản ánh nào. Phản ánh đến từ các nguồn fanpage, Zalo OA, hộp thư của cơ quan (trang Nguồn "
                  "tin) và từ tệp nhập hoặc báo cáo cộng tác viên đánh dấu là phản ánh." if choice == "Tất cả"
@@ -79,9 +79,12 @@ def render() -> None:
         "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [person(u) for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
         hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(df), 300),
-        column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                       "Nhận lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+        column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
+                       "Nhận lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Nội dung": st.column_config.TextColumn(width="large")})
+    if total > len(df):  # a year's office has more cases than the table holds: say so, not a silent cut
+        st.caption(f"Bảng liệt kê {fmt_num(len(df))} phản ánh đầu hàng đợi trong {fmt_num(total)}; chọn kênh "
+                   "hoặc nhóm để thu hẹp.")
     cid = st.selectbox("Xem phản ánh", list(df["id"]), key="case_pick",
                        format_func=lambda i: f"#{i} · {md(df.loc[df['id'] == i, 'title'].iloc[0], 90)}")
     _detail(int(cid))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from vocab.privacy import mask_author, mask_mentions
 from dashboard import actions, data, gate, ui
+from vocab.numbers import number
 from dashboard.labels import (
     SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
 )
@@ -126,8 +127,8 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
             st.markdown(SEARCH_HELP)
         return
     shown = "phù hợp nhất" if order == "relevance" and query.strip() else "mới nhất"
-    st.caption(f"{total}{'' if exact else '+'} tin" + (" khớp" if query.strip() else "")
-               + (f" (hiện {limit} tin {shown}; thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
+    st.caption(f"{number(total)}{'' if exact else '+'} tin" + (" khớp" if query.strip() else "")
+               + (f" (hiện {number(limit)} tin {shown}; thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
     if not len(df):
         ui.empty("Không có tin nào khớp bộ lọc." if data.totals()["items"] else "Chưa có tin bài nào trong cơ sở dữ liệu.")
         return

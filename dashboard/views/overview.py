@@ -40,8 +40,10 @@ def _live() -> None:
             "Nguồn tin để biết nguồn nào đã chạy và lỗi gì."
         )
     today = data.today_vs_usual(cfg.dashboard.baseline_days)
-    open_alerts = data.alerts(OPEN_STATES, 200)
-    _metrics(t, today, len(open_alerts), cfg.dashboard.baseline_days)
+    open_alerts = data.alerts(OPEN_STATES, OPEN_ALERTS_SHOWN, "severity")
+    counts = data.alert_status_counts()  # the count, not len() of a capped read: a year's office has hundreds open
+    n_open = sum(counts.get(s, 0) for s in OPEN_STATES)
+    _metrics(t, today, n_open, cfg.dashboard.baseline_days)
     left, right = st.columns([2.2, 1])
     with left:
         _topics_chart()
@@ -49,7 +51,7 @@ def _live() -> None:
         _sentiment_chart(t["items"])
     st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
     st.subheader("Cảnh báo đang mở")
-    _open_alerts(open_alerts)
+    _open_alerts(open_alerts, n_open)
     st.subheader("Tin mới nhất")
     _latest(cfg.dashboard.latest_items)
     _health_line()
@@ -119,20 +121,21 @@ def _sentiment_chart(n_items: int) -> None:
                            marker_color=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels]))
     fig.update_layout(separators=ui.SEPARATORS, title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
                       margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"),
-                      xaxis_title="Số tin")
+                      xaxis=ui.count_axis(int(share["n"].max()), title="Số tin"))
     ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
                          selection_mode="points")
     _open(drill.from_points(ev, slice_filter))
 
 
-def _open_alerts(open_alerts: pd.DataFrame) -> None:
-    """The six most severe open alerts, newest first within a level, in two columns."""
+def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
+    """The six most severe open alerts (read so from the store), newest first within a level, in two columns;
+    `n_open` counts them all."""
     if not len(open_alerts):
         st.caption("Không có cảnh báo nào đang mở.")
         return
     sev_rank = {"high": 0, "medium": 1, "low": 2}
     top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
-        .sort_values(["_r", "raised_at"], ascending=[True, False]).head(6)
+        .sort_values(["_r", "raised_at"], ascending=[True, False]).head(OPEN_ALERTS_SHOWN)
     cols = st.columns(2)
     for k, (_, a) in enumerate(top.iterrows()):
         cols[k % 2].markdown(
@@ -140,8 +143,8 @@ def _open_alerts(open_alerts: pd.DataFrame) -> None:
             f":gray[{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
             f"{a['raised_at']:%d/%m %H:%M}]"
         )
-    if len(open_alerts) > len(top):
-        st.caption(f"… và {len(open_alerts) - len(top)} cảnh báo khác.")
+    if n_open > len(top):
+        st.caption(f"… và {number(n_open - len(top))} cảnh báo khác.")
     ui.page_link("alerts", "Xem hàng đợi cảnh báo")
 
 
@@ -169,6 +172,7 @@ def _health_line() -> None:
     )
 
 
+OPEN_ALERTS_SHOWN = 6  # the most severe open alerts the panel shows (the metric counts them all)
 OVER_DAYS = 14  # local days of the stacked bars, today included
 SHARE_DAYS = 7  # the sentiment share: the last 7 × 24 hours (Tin bài's "7 ngày qua")
 
@@ -214,5 +218,6 @@ def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figur
                       margin=dict(l=0, r=0, t=40, b=0),
                       legend=dict(font=dict(size=10), title_text="", traceorder="normal"),
                       xaxis=dict(tickformat="%d/%m"),
-                      yaxis=dict(title="Số tin"))
+                      yaxis=ui.count_axis(float(df.groupby("bucket")["n"].sum().max()) if len(df) else 0,
+                                          title="Số tin"))
     return fig

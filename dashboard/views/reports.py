@@ -10,7 +10,7 @@ from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, rapid_report_button
 from reports.generate import weekly_key
 from reports.settings import WEEKDAYS, dm, dmy, parse_week, week_period
-from vocab.numbers import fmt_num
+from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
@@ -105,7 +105,7 @@ def _weekly(s) -> None:  # type: ignore[no-untyped-def]
         download_buttons(made["files"], key="rep_dl")
     st.markdown("**Xem trước**")
     html, n = data_reports.preview_html(week, area, body)
-    st.caption(f"{n} tin, bài trong phụ lục. Bản xem trước cắt các bảng dài ở {data_reports.PREVIEW_ROWS} dòng; "
+    st.caption(f"{number(n)} tin, bài trong phụ lục. Bản xem trước cắt các bảng dài ở {data_reports.PREVIEW_ROWS} dòng; "
                "biểu đồ có trong tệp tải về.")
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
 

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import data, drill, ui
 from dashboard.views import _trend
 from dashboard.labels import as_list, topic_label
+from vocab.numbers import number
 
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
 PERIODS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90}
@@ -46,7 +47,9 @@ def render() -> None:
                 go.Bar(name="Kỳ này", y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
             ])
             fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)), margin=dict(l=0, r=0, t=10, b=0),
-                              yaxis=dict(autorange="reversed"), xaxis_title="Số tin",
+                              yaxis=dict(autorange="reversed"),
+                              xaxis=ui.count_axis(int(max(topics["n_now"].max(), topics["n_prev"].max())),
+                                                  title="Số tin"),
                               legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
             ev = st.plotly_chart(fig, width="stretch", key="topic_bars", on_select="rerun",
                                  selection_mode="points")
@@ -169,19 +172,19 @@ def _map(places: pd.DataFrame, days: int) -> None:
         xs, ys = _outline(f["geometry"])
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", line=dict(width=0.6, color="#7a8594"),
                                  fillcolor=shades.get(name, "#f2f4f7") if n else "#f2f4f7", hoveron="fills",
-                                 text=f"{name}: {n} tin, {neg} tiêu cực", hoverinfo="text", showlegend=False))
+                                 text=f"{name}: {number(n)} tin, {number(neg)} tiêu cực", hoverinfo="text", showlegend=False))
     hit = m[m["n_now"] > 0]
     fig.add_trace(go.Scatter(  # one clickable point per unit with news
         x=hit["lon"], y=hit["lat"], mode="markers", customdata=hit[["name_2025", "n_now", "neg_now"]],
         marker=dict(size=[min(7 + n ** 0.5 * 1.5, 22) for n in hit["n_now"]],
                     color=(hit["neg_now"] / hit["n_now"].clip(lower=1)), colorscale="RdYlGn_r", cmin=0, cmax=1,
                     line=dict(width=1, color="#333"), colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10)),
-        hovertemplate="%{customdata[0]}: %{customdata[1]} tin, %{customdata[2]} tiêu cực"
+        hovertemplate="%{customdata[0]}: %{customdata[1]:,} tin, %{customdata[2]:,} tiêu cực"
                       "<br>bấm để xem tin<extra></extra>", showlegend=False,
     ))
     lab = _label_spots(m)
     fig.add_trace(go.Scatter(x=lab["lon"], y=lab["lat"], mode="text", hoverinfo="skip", cliponaxis=False,
-                             text=[f"{n} ({c})" for n, c in zip(lab["name_2025"], lab["n_now"])],
+                             text=[f"{n} ({number(c)})" for n, c in zip(lab["name_2025"], lab["n_now"])],
                              textposition="top center", textfont=dict(size=10, color="#111"), showlegend=False))
     lat0 = float(m["lat"].mean())
     fig.update_layout(separators=ui.SEPARATORS, height=420, margin=dict(l=0, r=0, t=30, b=0), showlegend=False, plot_bgcolor="white",

@@ -127,3 +127,18 @@ def test_a_refused_save_keeps_the_typed_note(env):
     with env.db.read() as cur:
         assert store_cases.case_events(cur, new)[-1]["note"].endswith("Đã gọi điện cho tổ trưởng")
     assert [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].value == ""  # saved: emptied
+
+
+def test_a_queue_longer_than_the_table_says_so(env):
+    """Walk at 300k items: a year's 1.500 cases, and Phản ánh › Tất cả listed 500 of them without a word."""
+    env.add_users()
+    now = utcnow()
+    with env.db.write() as cur:
+        ids = insert_items(cur, [complaint(i, now - timedelta(hours=i)) for i in range(505)])
+        store_cases.open_cases(cur, [store_cases.NewCase(i, "import", "import-pakn", now, now + timedelta(days=7))
+                                     for i in ids])
+    at = env.page("cases", "viewer").run()
+    no_exception(at)
+    table = next(d.value for d in at.dataframe if "Số" in d.value.columns)
+    assert len(table) == 500
+    assert "Bảng liệt kê 500 phản ánh đầu hàng đợi trong 505; chọn kênh hoặc nhóm để thu hẹp." in texts(at)

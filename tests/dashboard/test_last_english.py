@@ -169,7 +169,7 @@ def test_count_charts_tick_whole_numbers_and_one_hour_is_not_the_whole_chart():
     import plotly.graph_objects as go
 
     y = ui.count_axis(3)
-    assert y["tickformat"] == "d" and y["dtick"] == 1 and y["rangemode"] == "tozero"
+    assert y["tickformat"] == ",d" and y["dtick"] == 1 and y["rangemode"] == "tozero"
     assert "dtick" not in ui.count_axis(250)
     h = datetime(2026, 12, 5, 8)
     x = ui.hour_axis([h], tickformat="%Hh %d/%m")
@@ -177,3 +177,17 @@ def test_count_charts_tick_whole_numbers_and_one_hour_is_not_the_whole_chart():
     assert [str(t) for t in x["range"]] == ["2026-12-05 07:00:00", "2026-12-05 09:00:00"]
     assert ui.hour_axis([datetime(2026, 12, 1), datetime(2026, 12, 5)])["dtick"] == ui.HOUR_MS * 13  # 98 h / 8
     go.Figure(go.Bar(x=[h], y=[3])).update_layout(xaxis=x, yaxis=y).to_plotly_json()  # valid for Plotly
+
+
+def test_thousands_dot_on_nullable_and_empty_integer_columns():
+    """Walk at 300k items: Nguồn tin › Lỗi thu thập gần đây crashed ("boolean value of NA is ambiguous") on
+    an HTTP-status column of nullable integers that were all empty."""
+    import pandas as pd
+
+    from dashboard import ui
+
+    empty = pd.DataFrame({"Mã HTTP": pd.array([None, None], dtype="Int64"), "Lỗi": ["a", "b"]})
+    assert ui.thousands_dot(empty) is empty
+    mixed = pd.DataFrame({"n": pd.array([None, 1500], dtype="Int64")})
+    styled = ui.thousands_dot(mixed)
+    assert styled is not mixed and "1.500" in styled.to_html()

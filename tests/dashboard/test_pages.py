@@ -792,3 +792,141 @@ def test_admin_add_user_refused_keeps_the_name_and_a_created_one_empties_the_for
     no_exception(at)
     assert demo_env.auth.login("phamhoa", "mat-khau-ban-dau-1").ok
     assert field("Tên đăng nhập (chữ thường không dấu)").value == "" and field("Mật khẩu ban đầu").value == ""
+
+
+def _raise_open_alerts(db, n: int) -> None:
+    """`n` new alerts an hour apart, more than any capped read of the queue holds (an office's year); the
+    oldest is the only high one."""
+    from store import alerts as A
+    from vocab.alerts import NewAlert
+
+    now = utcnow()
+    with db.write() as cur:
+        for k in range(n):
+            A.raise_alert(cur, NewAlert.of(title=f"Vấn đề {k}", severity="high" if k == n - 1 else "medium",
+                                           reason="thử"), now - timedelta(hours=k))
+
+
+def test_overview_counts_every_open_alert(env):
+    """Walk at 300k items: with 700 alerts open, Tổng quan said 200 (the length of a read capped at 200)
+    and "… và 194 cảnh báo khác"."""
+    _raise_open_alerts(env.db, 205)
+    at = env.page("overview", "viewer").run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Cảnh báo đang mở"] == "205"
+    assert "… và 199 cảnh báo khác." in texts(at)
+
+
+def test_briefing_counts_every_open_alert_and_keeps_the_most_severe(env):
+    """Walk at 300k items: Trước giao ban read the 200 newest alerts, said "200 đang mở" of 700, and an older
+    high-severity alert left the table."""
+    _raise_open_alerts(env.db, 205)
+    at = env.page("briefing", "viewer").run()
+    no_exception(at)
+    body = texts(at)
+    assert "205 đang mở." in body
+    assert "Bảng liệt kê 200 cảnh báo đầu hàng đợi" in body
+    table = at.dataframe[0].value
+    assert len(table) == 200 and table.iloc[0]["Vấn đề"] == "Vấn đề 204"
+
+
+def test_counts_above_999_use_the_thousands_dot(env):
+    """Walk at 300k items: Tin bài said "5309 tin (hiện 500 tin mới nhất…)" and the map on Chủ đề & địa bàn
+    "Phường Uông Bí (3081)"; Vietnamese writes 5.309 and 3.081."""
+    import re
+
+    env.seed(n_items=4000, n_stories=0, n_alerts=0, days=5)
+    at = env.page("explorer", "viewer")
+    at.session_state["x_in_area"] = False
+    at.run()
+    no_exception(at)
+    assert any(re.match(r"\d\.\d{3} tin \(hiện 500 tin", c.value) for c in at.caption), [c.value for c in at.caption]
+    at = env.page("topics", "viewer").run()
+    no_exception(at)
+    labels = [t for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]
+              if tr.get("mode") == "text" for t in tr.get("text", [])]
+    assert any(re.search(r"\(\d\.\d{3}\)$", t) for t in labels), labels
+    assert not any(re.search(r"\(\d{4,}\)$", t) for t in labels), labels
+
+
+def test_admin_audit_counts_staff_actions_behind_a_year_of_system_events(env):
+    """Walk at 300k items, Quản trị › 365 ngày: the log read the newest 1000 alert events, most of them the
+    system's own raises, then hid those, so staff's older actions vanished from the table and the count."""
+    from store import alerts as A
+    from vocab.alerts import NewAlert
+
+    env.add_users()
+    now = utcnow()
+    with env.db.write() as cur:
+        ids = [A.raise_alert(cur, NewAlert.of(title=f"Cũ {k}", severity="low", reason="thử"), now - timedelta(days=3))
+               for k in range(5)]
+        for aid in ids:
+            A.transition(cur, aid, "acknowledged", "chuyenvien", at=now - timedelta(days=2))
+        for k in range(1000):
+            A.raise_alert(cur, NewAlert.of(title=f"Mới {k}", severity="low", reason="thử"), now - timedelta(hours=1))
+    at = env.page("admin", "admin").run()
+    no_exception(at)
+    # the five acknowledgements and the three accounts add_users created
+    assert "8 thao tác trong 7 ngày qua." in [c.value for c in at.caption], [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("page", ["overview", "topics"])
+def test_count_axes_write_the_thousands_dot(demo_env, page):
+    """Walk at 300k items: the axes of the charts counted "0 500 1000 1500" (Plotly writes 4 digits without
+    a separator); every "Số tin" axis is formatted ",d", which with the charts' separators gives 1.500."""
+    at = demo_env.page(page, "viewer").run()
+    no_exception(at)
+    axes = [ax for c in at.get("plotly_chart") for k, ax in json.loads(c.proto.spec)["layout"].items()
+            if k.startswith(("xaxis", "yaxis")) and "Số tin" in json.dumps(ax.get("title", ""), ensure_ascii=False)]
+    assert axes, page
+    assert all(ax.get("tickformat") == ",d" for ax in axes), axes
+
+
+@pytest.mark.parametrize("page, column", [("alerts", "Phát hiện lúc"), ("explorer", "Thời gian")])
+def test_lists_that_span_years_show_the_year(demo_env, page, column):
+    """Walk at 300k items: a year of alerts (Cảnh báo › Tất cả) and Tin bài over every period showed
+    "05/12 20:33", for last December as for this one."""
+    at = demo_env.page(page, "viewer").run()
+    no_exception(at)
+    cfg = json.loads(at.dataframe[0].proto.columns)
+    assert cfg[column]["type_config"]["format"] == "DD/MM/YYYY HH:mm", cfg[column]
+
+
+def test_alert_queue_longer_than_the_table_says_so(env, monkeypatch):
+    """Walk at 300k items (1.000 alerts a year): «Tất cả» read the newest 2.000 alerts and said nothing of
+    the rest; here with a table of 10 rows."""
+    from dashboard.views import alerts as page
+
+    monkeypatch.setattr(page, "QUEUE_ROWS", 10, raising=False)
+    _raise_open_alerts(env.db, 12)
+    at = env.page("alerts", "viewer").run()
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 10
+    assert "Bảng liệt kê 10 cảnh báo mới nhất trong 12." in [c.value for c in at.caption]
+
+
+def test_table_counts_use_the_thousands_dot(env):
+    """Walk at 300k items: Chủ đề & địa bàn's tables wrote "Kỳ này 3081" (st.dataframe's own number format
+    has only the comma, or the browser's locale); the cells show 3.081 and stay numbers (they sort as such)."""
+    import re
+
+    import pyarrow as pa
+
+    env.seed(n_items=4000, n_stories=0, n_alerts=0, days=5)
+    at = env.page("topics", "viewer").run()
+    no_exception(at)
+    places = next(d for d in at.dataframe if "Đơn vị mới (2025)" in d.value.columns)
+    assert str(places.value["Kỳ này"].dtype).startswith(("int", "Int")) and places.value["Kỳ này"].max() >= 1000
+    shown = pa.ipc.open_stream(places.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    top = shown["Kỳ này"].iloc[int(places.value["Kỳ này"].to_numpy().argmax())]
+    assert re.fullmatch(r"\d\.\d{3}", top), top
+
+
+def test_overview_shows_the_most_severe_open_alerts_whatever_their_age(env):
+    """Walk at 300k items: Tổng quan picked its six alerts from the 200 newest open ones, so an older high
+    alert among 700 open never showed."""
+    _raise_open_alerts(env.db, 205)
+    at = env.page("overview", "viewer").run()
+    no_exception(at)
+    assert any("Vấn đề 204" in m.value for m in at.markdown), "the only high alert is missing"
