@@ -35,8 +35,8 @@ from sklearn.linear_model import RidgeClassifier
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-from nlp.classify import (Classifier, LinearTopicModel, ScopeMarker, SentimentCues, make_features,
-                          sentiment_matrix)
+from nlp.classify import (Classifier, CommentTopicModel, LinearTopicModel, ScopeMarker, SentimentCues,
+                          make_features, sentiment_matrix)
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
 from vocab.labels import SENTIMENTS, TOPICS
@@ -175,6 +175,23 @@ TOPIC_RULE_ON_SOCIAL = False
 TOPIC_SOCIAL_EMPTY = True
 TOPIC_SOCIAL_WEIGHT: float | None = None
 TOPIC_VOCAB_SOCIAL = False
+# Round 12 (docs/NLP_ROUNDS.md, "Round 12: topics on comments by source type"). COMMENT_TOPICS — a second topic model
+# for social items without a real title (nlp.classify.CommentTopicModel, routed by the Topics step:
+# nlp.steps.reads_as_comment), of the TOPIC_MODEL family on the press topic models' columns, trained on the
+# `trains_comment_topics` rows with a decision rule of its own chosen by cross-validation on them (the same search
+# as the press rule: `_tune_topic_rule`). The press topic models and rule are trained exactly as without it.
+# False: no comment model, the press topic models read every item (as model 1.0).
+COMMENT_TOPICS = True
+# COMMENT_TOPICS_OWN — our own labelled set's social rows without a title (style "social", training split) train the
+# comment model too, with the social slices' lines; False: the slices' lines (and staff corrections of social items)
+# only.
+COMMENT_TOPICS_OWN = True
+# COMMENT_TOPICS_MAX_WORDS — candidates for the longest social item (words of its text) the comment model reads;
+# longer posts ("a resident's report of an incident", most of our own social rows) read like articles and keep the
+# press model. Chosen by cross-validation (`_comment_max_words`): the mean of the macro-F1 of the social slices'
+# lines and of our own social rows without a title, each read by the comment model's out-of-fold decisions up to the
+# length and by the press model's beyond it (None: any length).
+COMMENT_TOPICS_MAX_WORDS: tuple[int | None, ...] = (10, 15, 20, 25, 30, 40, 60, None)
 # Seeds of the repeated 4-fold cross-validation that chooses the topic rule (its macro-F1 is averaged over them):
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
 # seed to the next.
@@ -293,7 +310,7 @@ def sentiment_models(row: dict) -> tuple[str, ...]:
 
 
 def correction_rows(corrections: list[dict]) -> list[dict]:
-    """Staff corrections ({id, title, text, topics|None, sentiment|None}, `langnghe train`) as training rows:
+    """Staff corrections ({id, title, text, topics|None, sentiment|None[, source_type]}, `langnghe train`) as training rows:
     a field not corrected is not trained on (topics left out: `_no_topics`; sentiment left out: None)."""
     out = []
     for c in corrections:
@@ -303,6 +320,8 @@ def correction_rows(corrections: list[dict]) -> list[dict]:
              "title": c.get("title") or "", "text": c.get("text") or "",
              "topics": [t for t in (c.get("topics") or []) if t in TOPICS],
              "sentiment": c.get("sentiment") if c.get("sentiment") in SENTIMENTS else None}
+        if c.get("source_type"):  # routes the topic correction (`is_social_correction`)
+            r["source_type"] = c["source_type"]
         if c.get("topics") is None:
             r["_no_topics"] = True
         out.append(r)
@@ -517,10 +536,36 @@ class _NBTopic:
         return np.asarray(X @ self.coef_.ravel()).ravel() + self.intercept_[0]
 
 
+def is_social_correction(row: dict) -> bool:
+    """A staff correction of a social item without a real title: it trains the comment topic model, not the press
+    one (with COMMENT_TOPICS), as the Topics step routes such items (nlp.steps.reads_as_comment)."""
+    from nlp.steps import reads_as_comment
+
+    return is_correction(row) and reads_as_comment(row)
+
+
+def trains_comment_topics(row: dict) -> bool:
+    """A training row of the comment topic model (round 12): a social-slice line whose topics are labelled (those
+    with none train as negatives of every topic), a staff correction of a social item's topics and, with
+    COMMENT_TOPICS_OWN, our own labelled social rows without a title. Held-out rows never reach it (the caller
+    passes training rows; `is_heldout` is checked again for the labelled set)."""
+    if row.get("_no_topics") or is_news_set(row):
+        return False
+    if is_correction(row):
+        return is_social_correction(row)
+    if is_heldout(row["id"]):
+        return False
+    if is_social_set(row):
+        return True
+    return COMMENT_TOPICS_OWN and row.get("style") == "social" and not str(row.get("title") or "").strip()
+
+
 def topic_rows(docs: list[dict], Y: np.ndarray) -> np.ndarray:
     """trains[i, j]: document i trains topic j's model (NEWS_TOPIC_SCOPE: a news row trains the models of the
-    topics in the scope, and of the topics it is labelled with)."""
-    trains = np.array([not d.get("_no_topics") and not (is_social_set(d) and (
+    topics in the scope, and of the topics it is labelled with). With COMMENT_TOPICS, staff corrections of social
+    items train the comment topic model instead (`is_social_correction`)."""
+    trains = np.array([not d.get("_no_topics") and not (COMMENT_TOPICS and is_social_correction(d)) and not (
+        is_social_set(d) and (
         not TOPIC_SOCIAL_TRAIN or (not TOPIC_SOCIAL_EMPTY and not d.get("topics")))) for d in docs]
     )[:, None].repeat(Y.shape[1], axis=1)
     if NEWS_TOPIC_SCOPE is not None:
@@ -756,8 +801,15 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
     # social slices); the social rows are then only transformed
     feats.fit([t for t, d in zip(X_text, docs) if in_shared_vocabulary(d)])
     X = feats.transform(X_text)
-    topic_feats, X_top, topic_models, rule = fit_topics(X, X_text, docs, weights, sup, aug, vntc, alpha_topic)
+    press_oof: dict = {}  # the press rule search's out-of-fold scores (the comment model's length is chosen on them)
+    topic_feats, X_top, topic_models, rule = fit_topics(X, X_text, docs, weights, sup, aug, vntc, alpha_topic,
+                                                        oof=press_oof)
     th = {code: rule["thresholds"][j] if "thresholds" in rule else rule["threshold"] for j, code in enumerate(TOPICS)}
+    comment_topics = None
+    if COMMENT_TOPICS and topic_feats is not None:  # read from the topic models' own columns
+        comment_topics = fit_comment_topics(X_top, docs, sup, aug, alpha_topic,
+                                            len(topic_feats.transformer_list[0][1].vocabulary_), X_text,
+                                            (topic_models, rule["threshold"], rule, press_oof))
     cues, comment_feats, sent, press_sent = fit_sentiment(X, X_text, docs, weights, cue_scale=cue_scale,
                                                           comment_vocab=comment_vocab, press_model=press_model,
                                                           C_sent=C_sent, seed=seed, features=feats)
@@ -768,13 +820,14 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
             "topic_cv_macro_f1": rule["cv_macro_f1"],
             **({"topic_rule_untitled": rule["untitled"], "topic_cv_macro_f1_one_rule": rule["cv_macro_f1_one_rule"]}
                if "untitled" in rule else {}),
+            **({"comment_topics": comment_topics.info} if comment_topics is not None else {}),
             "comment_model": {"model": "svc", "C": float(sent.C), "nb": SENT_NB, "neg_scope": NEG_SCOPE,
                               "wish_cues": WISH_CUES, "wish_mark": WISH_MARK,
                               "neg_window": NEG_WINDOW, "contrast_scope": CONTRAST_SCOPE,
                               "mix": {"family": SENT_MIX, "share": SENT_MIX_SHARE, "alpha": SENT_MIX_ALPHA}
                               if SENT_MIX else None}}
     clf = Classifier(feats, topic_models, th, sent, version, info, cues=cues, comment_features=comment_feats,
-                     press_sentiment_model=press_sent, topic_features=topic_feats)
+                     press_sentiment_model=press_sent, topic_features=topic_feats, comment_topics=comment_topics)
     log.info("classifier trained on %d docs, %d features (%.1fs)", len(docs), X.shape[1], time.time() - t0)
     return TrainResult(version, clf, restorer, {"info": info})
 
@@ -814,6 +867,8 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     if not TOPIC_RULE_ON_SOCIAL:  # social lines train every fold and are never scored, like the VNTC articles
         groups[np.array([is_social_set(d) for d in docs])] = -1
     groups[~has_topics] = -2  # a staff correction of sentiment only says nothing about topics
+    if COMMENT_TOPICS:  # corrections of social items train and choose the comment model's rule, not this one
+        groups[np.array([is_social_correction(d) for d in docs])] = -2
     # items without a title (as the flag column reads them) and, with TOPIC_RULE_UNTITLED_MAX_WORDS, short
     untitled = np.array([t.startswith("\n") and (not TOPIC_RULE_UNTITLED_MAX_WORDS
                                                   or len(t.split()) <= TOPIC_RULE_UNTITLED_MAX_WORDS)
@@ -833,6 +888,102 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
         elif isinstance(m, _NBTopic):
             topic_models[code] = LinearTopicModel(m.coef_, m.intercept_[0])
     return topic_feats, X_top, topic_models, rule
+
+
+def fit_comment_topics(X_top, docs: list[dict], sup: list[dict], aug: list[dict], alpha: float = 1.0,  # noqa: N803
+                       word_columns: int = 0, X_text: list[str] | None = None,
+                       press: tuple[dict, float, dict, dict] | None = None) -> CommentTopicModel | None:
+    """The comment topic model (round 12, COMMENT_TOPICS) on the topic columns `X_top` of `docs` (sup + aug + …, as
+    `training_docs` orders them): one TOPIC_MODEL per topic on the `trains_comment_topics` rows and their stripped
+    copies (sample weight 1: the rows are all of one register), its rule, NB shares and Platt scale chosen by the
+    same cross-validation as the press rule, on these rows only (a fold never trains on a copy of a row it scores).
+    With `press` (the press models, threshold, rule and out-of-fold scores of `fit_topics`) and `X_text`, the longest
+    item it reads is chosen too (`_comment_max_words`). None when there are no such rows."""
+    orig = [i for i in range(len(sup)) if trains_comment_topics(docs[i])]
+    if not orig:
+        return None
+    pos = {docs[i]["id"]: k for k, i in enumerate(orig)}
+    copies = [len(sup) + k for k, a in enumerate(aug) if a["id"] in pos]
+    idx = np.array(orig + copies)
+    groups = np.array(list(range(len(orig))) + [pos[docs[i]["id"]] for i in copies])
+    Xc = X_top[idx]
+    Y = np.array([[1 if c in (docs[i].get("topics") or []) else 0 for c in TOPICS] for i in idx])
+    w = np.array([1.0] * len(orig) + [AUG_WEIGHT] * len(copies))
+    models: dict[str, Any] = {}
+    for j, code in enumerate(TOPICS):
+        if Y[:, j].min() == Y[:, j].max():
+            continue  # a topic no comment names: the comment model never gives it
+        models[code] = topic_model(alpha, word_columns).fit(Xc, Y[:, j], sample_weight=w)
+    if not models:
+        return None
+    coof: dict = {}
+    rule = _tune_topic_rule(Xc, Y, w, groups, len(orig), alpha, None, word_columns, coof)
+    max_words, by_length = None, {}
+    if press is not None and X_text is not None and COMMENT_TOPICS_MAX_WORDS:
+        max_words, by_length = _comment_max_words(X_top, docs, orig, X_text, Y[:len(orig)], rule, coof, *press)
+    for j, code in enumerate(TOPICS):  # as fit_topics keeps them: NB share chosen, Platt scale folded in
+        m = models.get(code)
+        if m is None:
+            continue
+        if isinstance(m, _NBTopic) and "nb_shares" in rule:
+            m.combine(rule["nb_shares"][j])
+        if "calibration" in rule:
+            a, c = rule["calibration"][j]
+            models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
+        elif isinstance(m, _NBTopic):
+            models[code] = LinearTopicModel(m.coef_, m.intercept_[0])
+    info = {"rows": len(orig), "copies": len(copies), "own_rows": bool(COMMENT_TOPICS_OWN),
+            "corrections": sum(is_correction(docs[i]) for i in orig), "threshold": rule["threshold"],
+            "rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "cv_macro_f1": rule["cv_macro_f1"],
+            "max_words": max_words, "cv_by_max_words": by_length}
+    log.info("comment topic model: %s", info)
+    return CommentTopicModel(models, rule["threshold"], rule, info, max_words=max_words)
+
+
+def _comment_max_words(X_top, docs: list[dict], orig: list[int], X_text: list[str], Y: np.ndarray,  # noqa: N803
+                       rule: dict, coof: dict, press_models: dict, press_th: float, press_rule: dict,
+                       press_oof: dict) -> tuple[int | None, dict]:
+    """The longest social item (words) the comment model reads, from COMMENT_TOPICS_MAX_WORDS: for each candidate,
+    the social slices' lines and our own social rows (the comment model's training rows, `orig`) are read by the
+    comment model's out-of-fold decisions when they have at most that many words and by the press model's beyond it
+    — out of fold for our own rows (the press rule search scores them), the final press model for the slices' lines
+    (it never trains on them) — and the two groups' macro-F1 are averaged (each kind of social text weighs the same),
+    then over the repeats. Returns (the best candidate, the figure of every candidate)."""
+    from nlp.classify import decide_topics
+
+    n_words = np.array([len(X_text[i].split()) for i in orig])
+    slices = np.array([is_social_set(docs[i]) for i in orig])
+    pos = {int(r): k for k, r in enumerate(press_oof["rows"])}
+    own_rows = [k for k, i in enumerate(orig) if not slices[k] and i in pos]
+    codes = [c for c in TOPICS if c in press_models]
+    W = np.vstack([press_models[c].coef_.ravel() for c in codes]).T.astype(np.float32)
+    b = np.array([press_models[c].intercept_[0] for c in codes], dtype=np.float32)
+    S_slices = np.zeros((int(slices.sum()), len(TOPICS)), dtype=np.float32) - 50.0
+    S_slices[:, [TOPICS.index(c) for c in codes]] = np.asarray(X_top[np.array(orig)[slices]] @ W) + b
+    p_rule = {k: press_rule[k] for k in ("fallback", "margin", "top_k")}
+    c_rule = {k: rule[k] for k in ("fallback", "margin", "top_k")}
+    P_slices = decide_topics(S_slices, press_th, **p_rule)
+    groups = [np.flatnonzero(slices), np.array(own_rows, dtype=int)]
+    out: dict = {}
+    for cand in COMMENT_TOPICS_MAX_WORDS:
+        short = np.ones(len(orig), bool) if cand is None else n_words <= cand
+        vals = []
+        for Sc, Sp in zip(coof["scores"], press_oof["scores"]):
+            P = decide_topics(Sc, rule["threshold"], **c_rule)
+            Pp = np.zeros_like(P)
+            Pp[slices] = P_slices
+            Pp[own_rows] = decide_topics(Sp[[pos[orig[k]] for k in own_rows]], press_th, **p_rule)
+            P = np.where(short[:, None], P, Pp)
+            f = []
+            for g in (g for g in groups if len(g)):
+                present = [j for j in range(Y.shape[1]) if Y[g, j].any()]
+                f.append(np.mean([f1_score(Y[g, j], P[g, j], zero_division=0) for j in present]))
+            vals.append(np.mean(f))
+        out["any" if cand is None else str(cand)] = round(float(np.mean(vals)), 4)
+    best = max(COMMENT_TOPICS_MAX_WORDS, key=lambda c: out["any" if c is None else str(c)])
+    log.info("comment topic model: cross-validated mean of the two social groups' macro-F1 by longest item %s; "
+             "chosen %s", out, best)
+    return best, out
 
 
 def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *,  # noqa: N803
@@ -984,10 +1135,20 @@ def save(result: TrainResult, directory: Path = MODELS_DIR) -> dict[str, Path]:
 
 
 # ------------------------------------------------------------------------------------ evaluation
+def pipeline_row(row: dict) -> dict:
+    """A labelled row as the product feeds the pipeline (round 12): the social slices' lines and our own social
+    rows as social items (`source_type` "social": the Topics step reads those without a real title with the comment
+    topic model), every other row without a source type (the press model, as the hidden checks feed items)."""
+    out = {"id": row["id"], "title": row.get("title", ""), "text": row.get("text", "")}
+    if is_social_set(row) or row.get("style") == "social":
+        out["source_type"] = "social"
+    return out
+
+
 def evaluate(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     """Topic macro-F1, sentiment macro-F1 and in_area accuracy of `pipeline` on labelled rows,
     overall and on the no-diacritics subset."""
-    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    out = pipeline.tag([pipeline_row(r) for r in rows])
     res = {"all": _scores(rows, out)}
     nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
     if nd:
@@ -997,7 +1158,7 @@ def evaluate(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
 
 def evaluate_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     """Sentiment macro-F1 (and per class) of `pipeline` on rows that carry only a sentiment label."""
-    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    out = pipeline.tag([pipeline_row(r) for r in rows])
     res = _sentiment_scores([r["sentiment"] for r in rows], [o["sentiment"] for o in out])
     nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
     if nd:  # the lines typed without diacritics, which the classifiers read restored
@@ -1016,7 +1177,7 @@ def _sentiment_scores(s_true: list[str], s_pred: list[str]) -> dict[str, Any]:
 
 def evaluate_topics(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     """Topic macro-F1 (and per topic) of `pipeline` on rows that carry only topic labels (the news slices)."""
-    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    out = pipeline.tag([pipeline_row(r) for r in rows])
     s = _scores(rows, out)
     return {k: s[k] for k in ("n", "topic_macro_f1", "topic_f1")}
 
@@ -1034,7 +1195,7 @@ def evaluate_comment_topics(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     rows = [r for r in rows if has_comment_topics(r)]
     if not rows:
         return {"n": 0}
-    out = pipeline.tag([{"id": r["id"], "title": r.get("title", ""), "text": r.get("text", "")} for r in rows])
+    out = pipeline.tag([pipeline_row(r) for r in rows])
     gold, pred = [list(r["topics"]) for r in rows], [list(o["topics"]) for o in out]
     res = comment_topic_scores(gold, pred)
     nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
