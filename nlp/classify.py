@@ -232,9 +232,11 @@ class CommentTopicModel:
     chosen by cross-validation on its own training rows (nlp.train.fit_comment_topics)."""
 
     def __init__(self, models: dict[str, Any], threshold: float, rule: dict[str, float], info: dict | None = None,
-                 max_words: int | None = None):
+                 max_words: int | None = None, press_share: float = 0.0):
         # the longest item (words of its text) it reads; longer social posts read like articles (press model)
         self.max_words = max_words
+        # the press topic models' share v in the score of the items it reads: (1 − v)·own + v·press (log-odds)
+        self.press_share = press_share
         self.codes = [c for c in TOPICS if c in models]
         self.W = np.vstack([models[c].coef_.ravel() for c in self.codes]).T.astype(np.float32)
         self.b = np.array([models[c].intercept_[0] for c in self.codes], dtype=np.float32)
@@ -249,12 +251,24 @@ class CommentTopicModel:
     def scores(self, X) -> np.ndarray:  # noqa: N803
         return np.asarray(X @ self.W) + self.b
 
-    def predict(self, X) -> list[list[str]]:  # noqa: N803
-        """Topic codes of each row (X: the topic columns)."""
+    def predict(self, X, press_scores: np.ndarray | None = None,  # noqa: N803
+                press_codes: Sequence[str] = ()) -> list[list[str]]:
+        """Topic codes of each row (X: the topic columns; `press_scores`: the press models' scores of the same rows,
+        columns `press_codes`, needed when `press_share` > 0)."""
         if not X.shape[0]:
             return []
-        P = decide_topics(self.scores(X), self.threshold, **self.rule)
-        return [[self.codes[j] for j in np.flatnonzero(row)] for row in P]
+        S, codes = self.scores(X), self.codes
+        if self.press_share:
+            if press_scores is None:
+                raise ValueError("the comment topic model mixes the press scores: pass them")
+            mine = {c: j for j, c in enumerate(self.codes)}
+            own = np.full((X.shape[0], len(press_codes)), -50.0, dtype=np.float32)  # a topic it lacks: p ≈ 0
+            for k, c in enumerate(press_codes):
+                if c in mine:
+                    own[:, k] = S[:, mine[c]]
+            S, codes = (1 - self.press_share) * own + self.press_share * np.asarray(press_scores), list(press_codes)
+        P = decide_topics(S, self.threshold, **self.rule)
+        return [[codes[j] for j in np.flatnonzero(row)] for row in P]
 
 
 class Classifier:
@@ -369,7 +383,8 @@ class Classifier:
         if len(rows):
             out = self.predict_topics(X, untitled, n_words)
             Xs = self.topic_columns(X[rows]) if X_social is None else X_social
-            for i, codes in zip(rows, comment.predict(Xs)):
+            Sp = np.asarray(Xs @ self.W) + self.b if getattr(comment, "press_share", 0.0) else None
+            for i, codes in zip(rows, comment.predict(Xs, Sp, self.codes)):
                 out[i] = codes
             return out
         S = self.topic_scores(X)

@@ -49,7 +49,9 @@ def measure(pipe, routed: bool = True) -> dict:
               "titled": lambda r: r.get("style") != "social" and bool(str(r.get("title") or "").strip()),
               "untitled": lambda r: r.get("style") != "social" and not str(r.get("title") or "").strip(),
               "social": lambda r: r.get("style") == "social",
-              "social_untitled": lambda r: r.get("style") == "social" and not str(r.get("title") or "").strip()}
+              "social_untitled": lambda r: r.get("style") == "social" and not str(r.get("title") or "").strip(),
+              "not_social_no_diacritics": lambda r: r.get("style") != "social" and r.get("diacritics") is False,
+              "social_no_diacritics": lambda r: r.get("style") == "social" and r.get("diacritics") is False}
     own_res = {}
     for name, keep in groups.items():
         idx = [i for i, r in enumerate(own) if keep(r)]

@@ -153,3 +153,21 @@ def test_store_returns_source_type_for_tagging(tmp_path):
         assert [r["source_type"] for r in tag_store.items_for_tagging(cur, ["s", "p"])] == ["social", "press"]
         assert [h["source_type"] for h in tag_store.human_labels(cur)] == ["social"]
     db.close()
+
+
+def test_comment_model_mixes_the_press_score_by_its_share():
+    clf = _classifier(comment=True)
+    Xm = sp.csr_matrix(np.array([[3.0, -1.0]], dtype=np.float32))  # press: A 3, B −1; comment: A −1, B 3
+    clf.comment_topics.press_share = 0.75  # A: 0.25·−1 + 0.75·3 = 2 > 0; B: 0.25·3 + 0.75·−1 = 0
+    assert clf.predict_topics(Xm, social=[True]) == [[A]]
+    clf.comment_topics.press_share = 0.25  # A: 0; B: 2
+    assert clf.predict_topics(Xm, social=[True]) == [[B]]
+
+
+def test_long_social_posts_keep_the_press_model():
+    clf = _Clf(comment=True)
+    clf.comment_topics.max_words = 3
+    items = [{"title": "", "text": t, "_title": "", "_text": t, "lang": "vi", "source_type": "social"}
+             for t in ("ngập quá", "nước ngập sâu cả mét sau mưa")]
+    Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
+    assert [i["topics"] for i in items] == [[B], [A]]
