@@ -194,17 +194,17 @@ class Topics(_Classified):
         """The comment model's input: the topic columns of the text alone, as it was trained (the social lines
         have no title). An item without a title has them in X already; one whose title is a copy of the text is
         transformed again without it."""
+        import numpy as np
         import scipy.sparse as sp
 
         clf = self.res.classifier
         out = clf.topic_columns(X[rows])
         copied = [k for k, it in enumerate(items) if it.get("_title")]
         if copied:
-            out = sp.lil_matrix(out)
             redo = clf.topic_transform([f"\n{items[k].get('_text', '')[: self.res.classify_chars]}" for k in copied])
-            for n, k in enumerate(copied):
-                out[k] = redo[n]
-            out = out.tocsr()
+            take = np.arange(out.shape[0])
+            take[copied] = out.shape[0] + np.arange(len(copied))  # each copied row from `redo`, in place
+            out = sp.vstack([sp.csr_matrix(out), sp.csr_matrix(redo)], format="csr")[take]
         return out
 
 

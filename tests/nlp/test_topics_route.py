@@ -77,9 +77,9 @@ class _Clf:
     def topic_columns(self, X):  # noqa: N803
         return self.inner.topic_columns(X)
 
-    def topic_transform(self, texts):
+    def topic_transform(self, texts):  # the text without its copied title: no topic passes
         self.redone.extend(texts)
-        return sp.csr_matrix(np.tile([2.0, -2.0], (len(texts), 1)).astype(np.float32))
+        return sp.csr_matrix(np.tile([-2.0, -2.0], (len(texts), 1)).astype(np.float32))
 
     def predict_topics(self, X, **kw):  # noqa: N803
         return self.inner.predict_topics(X, **kw)
@@ -98,8 +98,8 @@ def test_topics_step_routes_by_source_type(comment):
     clf = _Clf(comment)
     items = _items()
     Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
-    social = [B if comment else A for _ in range(2)]
-    assert [i["topics"] for i in items] == [[A], [social[0]], [social[1]], [A], [A]]
+    social = [[B], []] if comment else [[A], [A]]
+    assert [i["topics"] for i in items] == [[A], social[0], social[1], [A], [A]]
     # the post titled with its own first line is read again without the copy, as the comment model was trained
     assert clf.redone == (["\nBài c dài hơn"] if comment else [])
 
@@ -118,6 +118,7 @@ def test_comment_model_rows(monkeypatch):
             {"id": "N1-0001", "_file": "labelled_N1.jsonl", "topics": ["land"], "title": ""},
             {"id": "human:c1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "social"},
             {"id": "human:p1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "press"}]
+    monkeypatch.setattr(T, "COMMENT_TOPICS", True)
     monkeypatch.setattr(T, "is_heldout", lambda i, percent=20: False)
     assert [T.trains_comment_topics(r) for r in rows] == [True, True, False, False, False, True, False]
     monkeypatch.setattr(T, "COMMENT_TOPICS_OWN", False)
@@ -171,3 +172,27 @@ def test_long_social_posts_keep_the_press_model():
              for t in ("ngập quá", "nước ngập sâu cả mét sau mưa")]
     Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
     assert [i["topics"] for i in items] == [[B], [A]]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_train_fits_a_comment_model_only_with_the_switch(monkeypatch, on):
+    """End to end at a small scale: the comment lines' topics give a comment model, chosen with its route."""
+    monkeypatch.setattr(T, "COMMENT_TOPICS", on)
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
+    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
+    rows = []
+    for i in range(60):
+        s = list(words)[i % 3]
+        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s] + " bụi than" * (i % 2),
+                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s,
+                     "_file": "labelled_A.jsonl"})
+        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá" + (" bụi than" if i % 3 == 0 else ""),
+                     "topics": ["environment"] if i % 3 == 0 else [], "sentiment": s, "_file": "labelled_S1.jsonl"})
+    clf = T.train(labelled=rows, use_vntc=False).classifier
+    if not on:
+        assert clf.comment_topics is None and "comment_topics" not in clf.info
+        return
+    ct = clf.comment_topics
+    assert ct.codes == ["environment"]  # the only topic a comment line names
+    assert ct.info["rows"] == sum(r["_file"] == "labelled_S1.jsonl" and not T.is_heldout(r["id"]) for r in rows)
+    assert "max_words" in ct.info["route"] and ct.press_share in T.COMMENT_TOPICS_PRESS_SHARES
