@@ -434,7 +434,8 @@ class Classifier:
         return joblib.load(path)
 
 
-__all__ = ["Classifier", "CommentTopicModel", "LexiconFeatures", "SentimentCues", "make_features", "load_lexicon", "SENTIMENTS", "TOPICS"]
+__all__ = ["Classifier", "CommentTopicModel", "LexiconFeatures", "SentimentCues", "make_features", "load_lexicon",
+           "SENTIMENTS", "TOPICS"]
 
 
 # ------------------------------------------------------------------ sentiment cues for social text

@@ -177,8 +177,8 @@ class Topics(_Classified):
         kw: dict = {}
         comment = getattr(clf, "comment_topics", None)
         if comment is not None:  # round 12: social items by the comment model, up to its length
-            social = [reads_as_comment(it) and comment.reads(len(it.get("_text", "")[: self.res.classify_chars].split()))
-                      for it in live]
+            limit = self.res.classify_chars
+            social = [reads_as_comment(it) and comment.reads(len(it.get("_text", "")[:limit].split())) for it in live]
             if any(social):
                 kw = {"social": social, "X_social": self._comment_columns(
                     [it for it, s in zip(live, social) if s], X, [i for i, s in enumerate(social) if s])}
