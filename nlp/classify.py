@@ -222,14 +222,67 @@ def _class_scores(model, X) -> np.ndarray:  # noqa: N803
     return np.column_stack([-S, S]) if S.ndim == 1 else S
 
 
+class CommentTopicModel:
+    """Round 12: the topic models of social items without a real title (comments, posts), on the press topic
+    models' columns, with a decision rule of their own. A comment names no matter of ours far more often than an
+    article does, and in words articles do not use; one model for both registers read comments badly (trained on
+    the press rows) or cost the press figures (trained on both: docs/NLP_ROUNDS.md, round 11). Kept as stacked
+    weights: `codes` (the topics it has a model for: others are never given), W (columns × codes), b, the
+    threshold and the rule (decide_topics' fallback, margin, top_k) and the longest item it reads (`max_words`), all
+    chosen by cross-validation on its own training rows (nlp.train.fit_comment_topics)."""
+
+    def __init__(self, models: dict[str, Any], threshold: float, rule: dict[str, float], info: dict | None = None,
+                 max_words: int | None = None, press_share: float = 0.0):
+        # the longest item (words of its text) it reads; longer social posts read like articles (press model)
+        self.max_words = max_words
+        # the press topic models' share v in the score of the items it reads: (1 − v)·own + v·press (log-odds)
+        self.press_share = press_share
+        self.codes = [c for c in TOPICS if c in models]
+        self.W = np.vstack([models[c].coef_.ravel() for c in self.codes]).T.astype(np.float32)
+        self.b = np.array([models[c].intercept_[0] for c in self.codes], dtype=np.float32)
+        self.threshold = float(threshold)
+        self.rule = {k: rule[k] for k in ("fallback", "margin", "top_k") if k in rule}
+        self.info = info or {}
+
+    def reads(self, n_words: int) -> bool:
+        """Whether an item of `n_words` words (its text's) is this model's to read."""
+        return self.max_words is None or n_words <= self.max_words
+
+    def scores(self, X) -> np.ndarray:  # noqa: N803
+        return np.asarray(X @ self.W) + self.b
+
+    def predict(self, X, press_scores: np.ndarray | None = None,  # noqa: N803
+                press_codes: Sequence[str] = ()) -> list[list[str]]:
+        """Topic codes of each row (X: the topic columns; `press_scores`: the press models' scores of the same rows,
+        columns `press_codes`, needed when `press_share` > 0)."""
+        if not X.shape[0]:
+            return []
+        S, codes = self.scores(X), self.codes
+        if self.press_share:
+            if press_scores is None:
+                raise ValueError("the comment topic model mixes the press scores: pass them")
+            mine = {c: j for j, c in enumerate(self.codes)}
+            own = np.full((X.shape[0], len(press_codes)), -50.0, dtype=np.float32)  # a topic it lacks: p ≈ 0
+            for k, c in enumerate(press_codes):
+                if c in mine:
+                    own[:, k] = S[:, mine[c]]
+            S, codes = (1 - self.press_share) * own + self.press_share * np.asarray(press_scores), list(press_codes)
+        P = decide_topics(S, self.threshold, **self.rule)
+        return [[codes[j] for j in np.flatnonzero(row)] for row in P]
+
+
 class Classifier:
     """Features + topic models + sentiment model, with the version they were trained as."""
 
     def __init__(self, features: FeatureUnion, topic_models: dict[str, Any], thresholds: dict[str, float],
                  sentiment_model: LinearSVC, version: str, info: dict | None = None,
                  cues: "SentimentCues | None" = None, comment_features: FeatureUnion | None = None,
-                 press_sentiment_model: LinearSVC | None = None, topic_features: FeatureUnion | None = None):
+                 press_sentiment_model: LinearSVC | None = None, topic_features: FeatureUnion | None = None,
+                 comment_topics: "CommentTopicModel | None" = None):
         self.features = features
+        # round 12: the topic model of social items without a real title (predict_topics `social`); None: the press
+        # topic models read every item, as before
+        self.comment_topics = comment_topics
         # the topic models' own vocabulary (fitted with the news slices, nlp.train.TOPIC_VOCABULARY); None: they
         # read the shared columns
         self.topic_features = topic_features
@@ -257,6 +310,7 @@ class Classifier:
         state.setdefault("comment_features", None)  # models saved before the comment-only vocabulary
         state.setdefault("press_sentiment_model", None)  # models saved before the per-register models
         state.setdefault("topic_features", None)  # models saved before the topic models' own vocabulary
+        state.setdefault("comment_topics", None)  # models saved before round 12: the press topic models read all
         state["_shared"] = None
         self.__dict__.update(state)
         self._stack()
@@ -287,12 +341,23 @@ class Classifier:
             return X
         return X[:, :self.sentiment_model.coef_.shape[1]]
 
-    def topic_scores(self, X) -> np.ndarray:  # noqa: N803
+    def topic_columns(self, X):  # noqa: N803
+        """The columns the topic models read: their own, last (with `topic_features`), else the shared ones."""
         if self.topic_features is not None:
-            X = X[:, X.shape[1] - self.W.shape[0]:]  # the topic models' own columns, last
-        elif X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
-            X = X[:, :self.W.shape[0]]
-        return np.asarray(X @ self.W) + self.b
+            return X[:, X.shape[1] - self.W.shape[0]:]
+        if X.shape[1] > self.W.shape[0]:  # the sentiment-only columns (see sentiment_matrix)
+            return X[:, :self.W.shape[0]]
+        return X
+
+    def topic_scores(self, X) -> np.ndarray:  # noqa: N803
+        return np.asarray(self.topic_columns(X) @ self.W) + self.b
+
+    def topic_transform(self, texts: Sequence[str]):
+        """The topic columns alone of `texts` (the comment topic model's input for a social item whose title is
+        a copy of its text, read without it: Topics step); one TF-IDF transform, not the sentiment blocks."""
+        if self.topic_features is None:
+            return self.topic_columns(self.features.transform(list(texts)))
+        return self.topic_features.transform(list(texts))
 
     def untitled_rows(self, X) -> np.ndarray | None:  # noqa: N803
         """Rows of items without a title (comments, posts): the flag column of sentiment_matrix, which only a
@@ -302,13 +367,26 @@ class Classifier:
         return np.asarray(self._sentiment_columns(X)[:, -1].todense()).ravel() != 0
 
     def predict_topics(self, X, untitled: Sequence[bool] | None = None,  # noqa: N803
-                       n_words: Sequence[int] | None = None) -> list[list[str]]:
+                       n_words: Sequence[int] | None = None, social: Sequence[bool] | None = None,
+                       X_social=None) -> list[list[str]]:  # noqa: N803
         """Topics of each row by the cross-validated rule; rows of items without a title (`untitled`, else read
         from the flag column) take the rule chosen for them when the model has one ("topic_rule_untitled", round
         11: a comment names no matter of ours far more often than an article does); with its "max_words", only
-        those of at most that many words (`n_words`), so that an article given as one text keeps the titled rule."""
+        those of at most that many words (`n_words`), so that an article given as one text keeps the titled rule.
+        Rows marked `social` (round 12: social items without a real title, routed by the Topics step) are read by
+        the comment topic model when the model has one, from their rows of X or, when given, from `X_social` (their
+        topic columns, one row per social row, in order: Classifier.topic_transform)."""
         if not self.codes:
             return [[] for _ in range(X.shape[0])]
+        comment = getattr(self, "comment_topics", None)
+        rows = np.flatnonzero(np.asarray(social, dtype=bool)) if social is not None and comment is not None else []
+        if len(rows):
+            out = self.predict_topics(X, untitled, n_words)
+            Xs = self.topic_columns(X[rows]) if X_social is None else X_social
+            Sp = np.asarray(Xs @ self.W) + self.b if getattr(comment, "press_share", 0.0) else None
+            for i, codes in zip(rows, comment.predict(Xs, Sp, self.codes)):
+                out[i] = codes
+            return out
         S = self.topic_scores(X)
         P = decide_topics(S, self.th, **self.info.get("topic_rule", {}))
         own = self.info.get("topic_rule_untitled")
@@ -356,7 +434,8 @@ class Classifier:
         return joblib.load(path)
 
 
-__all__ = ["Classifier", "LexiconFeatures", "SentimentCues", "make_features", "load_lexicon", "SENTIMENTS", "TOPICS"]
+__all__ = ["Classifier", "CommentTopicModel", "LexiconFeatures", "SentimentCues", "make_features", "load_lexicon",
+           "SENTIMENTS", "TOPICS"]
 
 
 # ------------------------------------------------------------------ sentiment cues for social text

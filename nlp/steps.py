@@ -141,6 +141,28 @@ class _Classified(Step):
         return live
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def title_is_copy(title: str, text: str) -> bool:
+    """The title is the text's own beginning (social collectors title a post with its first line, cut at a word
+    boundary and ended with "…": collectors._social.title_from_text): not a title of its own."""
+    t = _SPACES.sub(" ", title).strip().rstrip("…").rstrip()
+    return bool(t) and _SPACES.sub(" ", text).strip().startswith(t)
+
+
+def reads_as_comment(it: dict) -> bool:
+    """Round 12: the item's topics are read by the comment topic model — a social item (`source_type` "social":
+    posts and comments from social collectors, social imports and collaborators' social reports; survey answers
+    are tagged as such) without a title of its own (none, or a copy of the text's beginning). A social item with a
+    real title (a forum thread, a shared article) reads like an article; press items, "ctv" reports and rows
+    without a source type (evaluation harnesses, `langnghe tag` input without the field) keep the press model."""
+    if it.get("source_type") != "social":
+        return False
+    title = str(it.get("title") or "")
+    return not title.strip() or title_is_copy(title, str(it.get("text") or ""))
+
+
 @register
 class Topics(_Classified):
     name = "topics"
@@ -152,13 +174,38 @@ class Topics(_Classified):
             return
         X = live[0]["_X"][0]
         clf = self.res.classifier
+        kw: dict = {}
+        comment = getattr(clf, "comment_topics", None)
+        if comment is not None:  # round 12: social items by the comment model, up to its length
+            limit = self.res.classify_chars
+            social = [reads_as_comment(it) and comment.reads(len(it.get("_text", "")[:limit].split())) for it in live]
+            if any(social):
+                kw = {"social": social, "X_social": self._comment_columns(
+                    [it for it, s in zip(live, social) if s], X, [i for i, s in enumerate(social) if s])}
         if clf.info.get("topic_rule_untitled"):  # a model with a rule for items without a title (off since round 11)
             preds = clf.predict_topics(X, untitled=[not it.get("_title") for it in live],
-                                       n_words=[len(it.get("_text", "").split()) for it in live])
+                                       n_words=[len(it.get("_text", "").split()) for it in live], **kw)
         else:  # the shipped model: no word counts on the tagging path
-            preds = clf.predict_topics(X)
+            preds = clf.predict_topics(X, **kw)
         for it, p in zip(live, preds):
             it["topics"] = p if it.get("lang", "vi") == "vi" else []
+
+    def _comment_columns(self, items: list[dict], X, rows: list[int]):  # noqa: N803
+        """The comment model's input: the topic columns of the text alone, as it was trained (the social lines
+        have no title). An item without a title has them in X already; one whose title is a copy of the text is
+        transformed again without it."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        clf = self.res.classifier
+        out = clf.topic_columns(X[rows])
+        copied = [k for k, it in enumerate(items) if it.get("_title")]
+        if copied:
+            redo = clf.topic_transform([f"\n{items[k].get('_text', '')[: self.res.classify_chars]}" for k in copied])
+            take = np.arange(out.shape[0])
+            take[copied] = out.shape[0] + np.arange(len(copied))  # each copied row from `redo`, in place
+            out = sp.vstack([sp.csr_matrix(out), sp.csr_matrix(redo)], format="csr")[take]
+        return out
 
 
 def _insult_terms() -> tuple[set[tuple[str, ...]], int]:

@@ -100,12 +100,13 @@ def bulk_load_arrow(cur: "duckdb.DuckDBPyConnection", table: pa.Table) -> int:
 
 def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: int = 500,
                  fulltext_chars: int = 0, *, only_untagged: bool = False) -> list[dict[str, Any]]:
-    """Items with no tags, or tags from another model version: id, title, text, source, url, published.
+    """Items with no tags, or tags from another model version: id, title, text, source, url, published,
+    source_type.
     text = the summary, then up to `fulltext_chars` of the article's full text when it was fetched.
     `only_untagged` leaves out items tagged by another model (the commands' quick catch-up)."""
     rows = cur.execute(
         """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type
         FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
         WHERE t.item_id IS NULL OR (NOT ? AND t.model_version <> ?)
         ORDER BY i.published_at DESC, i.id
@@ -125,13 +126,13 @@ def count_untagged(cur: "duckdb.DuckDBPyConnection") -> int:
 
 def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
                       fulltext_chars: int = 0) -> list[dict[str, Any]]:
-    """The given items as pipeline input rows (id, title, text, source, url, published); text as in
+    """The given items as pipeline input rows (id, title, text, source, url, published, source_type); text as in
     items_to_tag."""
     if not ids:
         return []
     rows = cur.execute(
         """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type
         FROM items i WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
         """,
         [list(ids)],
@@ -163,8 +164,9 @@ def summary_and_article(summary: str, article: str, chars: int) -> str:
 
 
 def _item_row(r: tuple) -> dict[str, Any]:
+    """A pipeline input row; `source_type` routes the item's topics (nlp.steps.reads_as_comment)."""
     return {"id": r[0], "title": r[1] or "", "text": r[2] or "", "source": r[3], "url": r[4],
-            "published": r[5].isoformat() if r[5] is not None else None}
+            "published": r[5].isoformat() if r[5] is not None else None, "source_type": r[6]}
 
 
 def get_tags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
@@ -217,10 +219,11 @@ def add_human_label(cur: "duckdb.DuckDBPyConnection", item_id: str, field: str, 
 
 def human_labels(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
     """The latest correction per (item, field), with the item's title and text, oldest item first:
-    [{item_id, title, text, labels: {field: value}, username, created_at}]."""
+    [{item_id, title, text, source_type, labels: {field: value}, username, created_at}] (source_type: which topic
+    model the correction trains, nlp.train.correction_rows)."""
     rows = cur.execute(
         """
-        SELECT h.item_id, h.field, h.value, h.username, h.created_at, i.title, i.summary
+        SELECT h.item_id, h.field, h.value, h.username, h.created_at, i.title, i.summary, i.source_type
         FROM (
             SELECT *, row_number() OVER (PARTITION BY item_id, field ORDER BY created_at DESC, id DESC) AS rn
             FROM human_labels
@@ -230,9 +233,9 @@ def human_labels(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
         """
     ).fetchall()
     out: dict[str, dict[str, Any]] = {}
-    for item_id, field, value, username, created_at, title, summary in rows:
-        d = out.setdefault(item_id, {"item_id": item_id, "title": title, "text": summary, "labels": {},
-                                     "username": username, "created_at": created_at})
+    for item_id, field, value, username, created_at, title, summary, source_type in rows:
+        d = out.setdefault(item_id, {"item_id": item_id, "title": title, "text": summary, "source_type": source_type,
+                                     "labels": {}, "username": username, "created_at": created_at})
         d["labels"][field] = json.loads(value) if isinstance(value, str) else value
         if created_at > d["created_at"]:
             d["created_at"], d["username"] = created_at, username

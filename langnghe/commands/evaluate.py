@@ -4,6 +4,10 @@ The press/official/forum rows as `langnghe train`'s "heldout", and apart the top
 topics are labelled ("social_topics", nlp.train.evaluate_comment_topics). `--comment-topics --all` measures a
 model on every such line: the shipped model before round 11 never trained on their topics ("before" figure).
 
+Rows are fed as the product feeds items (round 12, nlp.train.pipeline_row): the social slices' lines and our own
+social rows as social items (the comment topic model reads those without a real title, when the model has one), the
+other rows without a source type (the press topic model).
+
 Use it after editing the gazetteer files or installing another model version; it trains nothing.
 """
 

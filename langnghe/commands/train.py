@@ -53,7 +53,7 @@ def human_rows(cfg: Config) -> list[dict]:
             if not title.strip() and not text.strip():
                 continue  # the item is gone or empty: nothing to learn from
             lab = h["labels"]
-            row = {"id": f"human:{h['item_id']}", "title": title, "text": text}
+            row = {"id": f"human:{h['item_id']}", "title": title, "text": text, "source_type": h.get("source_type")}
             row["topics"] = lab.get("topics", None)
             row["sentiment"] = lab.get("sentiment", None)
             if row["topics"] is None and row["sentiment"] is None:

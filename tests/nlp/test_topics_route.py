@@ -1,0 +1,198 @@
+"""Topics routed by source type (round 12): social items without a real title are read by the comment topic model,
+everything else (and every item of a model without one) by the press topic models, as before."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from nlp import train as T
+from nlp.classify import Classifier, CommentTopicModel, LinearTopicModel
+from nlp.steps import Resources, Topics, reads_as_comment, title_is_copy
+from vocab.labels import TOPICS
+
+A, B = TOPICS[0], TOPICS[1]
+
+
+def _classifier(comment: bool) -> Classifier:
+    """Press models: topic A is the first column of X, B the second (log-odds); the comment model reads the same
+    columns the other way round (A from the second), so that who read a row shows in its topics."""
+    press = {A: LinearTopicModel(np.array([1.0, 0.0]), 0.0), B: LinearTopicModel(np.array([0.0, 1.0]), 0.0)}
+    ct = None
+    if comment:
+        ct = CommentTopicModel({A: LinearTopicModel(np.array([0.0, 1.0]), 0.0),
+                                B: LinearTopicModel(np.array([1.0, 0.0]), 0.0)},
+                               0.0, {"fallback": 9.0, "margin": 9.0, "top_k": 2})
+    info = {"topic_rule": {"fallback": 9.0, "margin": 9.0, "top_k": 2}}
+    return Classifier(None, press, {c: 0.0 for c in press}, None, "t", info, comment_topics=ct)  # type: ignore[arg-type]
+
+
+X = sp.csr_matrix(np.array([[2.0, -2.0], [2.0, -2.0]], dtype=np.float32))  # press: A; comment model: B
+
+
+def test_comment_model_reads_only_social_rows():
+    clf = _classifier(comment=True)
+    assert clf.predict_topics(X, social=[False, True]) == [[A], [B]]
+    assert clf.predict_topics(X) == [[A], [A]]  # no route given: the press models, as a harness feeds items
+
+
+def test_old_model_without_comment_model_reads_social_rows_with_the_press_model():
+    clf = _classifier(comment=True)
+    state = clf.__getstate__()
+    del state["comment_topics"]  # a model file saved before round 12
+    old = Classifier.__new__(Classifier)
+    old.__setstate__(pickle.loads(pickle.dumps(state)))
+    assert old.comment_topics is None
+    assert old.predict_topics(X, social=[False, True]) == [[A], [A]]
+
+
+def test_routing_rule():
+    assert reads_as_comment({"source_type": "social", "title": "", "text": "đường ngập quá"})
+    # social collectors title a post with its first line (collectors._social.title_from_text): not a title
+    assert reads_as_comment({"source_type": "social", "title": "Đường Quang Trung ngập…",
+                             "text": "Đường  Quang Trung ngập sâu sau mưa, xe chết máy"})
+    assert not reads_as_comment({"source_type": "social", "title": "Hỏi về học phí năm nay",
+                                 "text": "Các bác cho hỏi học phí"})  # a forum thread's own title
+    assert not reads_as_comment({"source_type": "press", "title": "", "text": "đường ngập quá"})
+    assert not reads_as_comment({"source_type": "ctv", "title": "", "text": "đường ngập quá"})
+    assert not reads_as_comment({"title": "", "text": "đường ngập quá"})  # no source type: press
+    assert title_is_copy("a b…", "a b c") and not title_is_copy("", "a")
+
+
+class _Clf:
+    """A classifier whose matrix is fixed (two topic columns per row), recording what is transformed again."""
+
+    def __init__(self, comment: bool):
+        self.inner = _classifier(comment)
+        self.info = self.inner.info
+        self.comment_topics = self.inner.comment_topics
+        self.redone: list[str] = []
+
+    def transform(self, texts):
+        return sp.csr_matrix(np.tile([2.0, -2.0], (len(texts), 1)).astype(np.float32))
+
+    def topic_columns(self, X):  # noqa: N803
+        return self.inner.topic_columns(X)
+
+    def topic_transform(self, texts):  # the text without its copied title: no topic passes
+        self.redone.extend(texts)
+        return sp.csr_matrix(np.tile([-2.0, -2.0], (len(texts), 1)).astype(np.float32))
+
+    def predict_topics(self, X, **kw):  # noqa: N803
+        return self.inner.predict_topics(X, **kw)
+
+
+def _items():
+    def it(st, title, text):
+        row = {"title": title, "text": text, "_title": title, "_text": text, "lang": "vi"}
+        return {**row, "source_type": st} if st else row
+    return [it("press", "", "a"), it("social", "", "b"), it("social", "Bài c", "Bài c dài hơn"),
+            it("social", "Tiêu đề riêng", "d"), it(None, "", "e")]
+
+
+@pytest.mark.parametrize("comment", [True, False])
+def test_topics_step_routes_by_source_type(comment):
+    clf = _Clf(comment)
+    items = _items()
+    Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
+    social = [[B], []] if comment else [[A], [A]]
+    assert [i["topics"] for i in items] == [[A], social[0], social[1], [A], [A]]
+    # the post titled with its own first line is read again without the copy, as the comment model was trained
+    assert clf.redone == (["\nBài c dài hơn"] if comment else [])
+
+
+def test_pipeline_passes_source_type(pipeline):
+    """The shipped model (no comment model) reads a social row as a press one: same topics either way."""
+    rows = [{"id": "1", "title": "", "text": "Đường Quang Trung ngập sâu, xe chết máy hàng loạt"}]
+    assert pipeline.tag(rows)[0]["topics"] == pipeline.tag([{**rows[0], "source_type": "social"}])[0]["topics"]
+
+
+def test_comment_model_rows(monkeypatch):
+    rows = [{"id": "S1-0001", "_file": "labelled_S1.jsonl", "topics": ["education"], "title": ""},
+            {"id": "A-0001", "_file": "labelled_A.jsonl", "topics": ["land"], "style": "social", "title": ""},
+            {"id": "A-0002", "_file": "labelled_A.jsonl", "topics": ["land"], "style": "social", "title": "Tin"},
+            {"id": "A-0003", "_file": "labelled_A.jsonl", "topics": ["land"], "style": "press", "title": ""},
+            {"id": "N1-0001", "_file": "labelled_N1.jsonl", "topics": ["land"], "title": ""},
+            {"id": "human:c1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "social"},
+            {"id": "human:p1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "press"}]
+    monkeypatch.setattr(T, "COMMENT_TOPICS", True)
+    monkeypatch.setattr(T, "is_heldout", lambda i, percent=20: False)
+    assert [T.trains_comment_topics(r) for r in rows] == [True, True, False, False, False, True, False]
+    monkeypatch.setattr(T, "COMMENT_TOPICS_OWN", False)
+    assert [T.trains_comment_topics(r) for r in rows] == [True, False, False, False, False, True, False]
+    monkeypatch.setattr(T, "is_heldout", lambda i, percent=20: True)  # held-out rows never train it
+    assert [T.trains_comment_topics(r) for r in rows][:2] == [False, False]
+    # a correction of a social item trains the comment model, not the press one
+    Y = np.array([[c in r["topics"] for c in TOPICS] for r in rows], dtype=int)
+    assert T.topic_rows(rows, Y)[:, 0].tolist()[5:] == [False, True]
+    monkeypatch.setattr(T, "COMMENT_TOPICS", False)
+    assert T.topic_rows(rows, Y)[:, 0].tolist()[5:] == [True, True]
+
+
+def test_store_returns_source_type_for_tagging(tmp_path):
+    from datetime import datetime
+
+    from store import tags as tag_store
+    from store.db import Database
+
+    db = Database(tmp_path / "t.duckdb")
+    now = datetime(2026, 12, 1, 8, 0)
+    with db.write() as cur:
+        for item_id, st in (("p", "press"), ("s", "social")):
+            cur.execute(
+                """INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type, outlet,
+                   title, summary, published_at, published_estimated, fetched_at, flags)
+                   VALUES (?, ?, ?, ?, 's', 'rss', ?, 'O', 'T', 'x', ?, false, ?, [])""",
+                [item_id, f"https://x/{item_id}", f"https://x/{item_id}", f"h{item_id}", st, now, now])
+        tag_store.add_human_label(cur, "s", "topics", ["traffic"], "hoa")
+    with db.read() as cur:
+        assert {r["id"]: r["source_type"] for r in tag_store.items_to_tag(cur, "v", 10)} == {"p": "press",
+                                                                                          "s": "social"}
+        assert [r["source_type"] for r in tag_store.items_for_tagging(cur, ["s", "p"])] == ["social", "press"]
+        assert [h["source_type"] for h in tag_store.human_labels(cur)] == ["social"]
+    db.close()
+
+
+def test_comment_model_mixes_the_press_score_by_its_share():
+    clf = _classifier(comment=True)
+    Xm = sp.csr_matrix(np.array([[3.0, -1.0]], dtype=np.float32))  # press: A 3, B −1; comment: A −1, B 3
+    clf.comment_topics.press_share = 0.75  # A: 0.25·−1 + 0.75·3 = 2 > 0; B: 0.25·3 + 0.75·−1 = 0
+    assert clf.predict_topics(Xm, social=[True]) == [[A]]
+    clf.comment_topics.press_share = 0.25  # A: 0; B: 2
+    assert clf.predict_topics(Xm, social=[True]) == [[B]]
+
+
+def test_long_social_posts_keep_the_press_model():
+    clf = _Clf(comment=True)
+    clf.comment_topics.max_words = 3
+    items = [{"title": "", "text": t, "_title": "", "_text": t, "lang": "vi", "source_type": "social"}
+             for t in ("ngập quá", "nước ngập sâu cả mét sau mưa")]
+    Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
+    assert [i["topics"] for i in items] == [[B], [A]]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_train_fits_a_comment_model_only_with_the_switch(monkeypatch, on):
+    """End to end at a small scale: the comment lines' topics give a comment model, chosen with its route."""
+    monkeypatch.setattr(T, "COMMENT_TOPICS", on)
+    monkeypatch.setattr(T, "corpus_texts", lambda: iter(["bụi than ô nhiễm", "thông báo lịch họp phường"]))
+    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
+    rows = []
+    for i in range(60):
+        s = list(words)[i % 3]
+        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s] + " bụi than" * (i % 2),
+                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s,
+                     "_file": "labelled_A.jsonl"})
+        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá" + (" bụi than" if i % 3 == 0 else ""),
+                     "topics": ["environment"] if i % 3 == 0 else [], "sentiment": s, "_file": "labelled_S1.jsonl"})
+    clf = T.train(labelled=rows, use_vntc=False).classifier
+    if not on:
+        assert clf.comment_topics is None and "comment_topics" not in clf.info
+        return
+    ct = clf.comment_topics
+    assert ct.codes == ["environment"]  # the only topic a comment line names
+    assert ct.info["rows"] == sum(r["_file"] == "labelled_S1.jsonl" and not T.is_heldout(r["id"]) for r in rows)
+    assert "max_words" in ct.info["route"] and ct.press_share in T.COMMENT_TOPICS_PRESS_SHARES
