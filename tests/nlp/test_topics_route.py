@@ -63,23 +63,20 @@ def test_routing_rule():
 
 
 class _Clf:
-    """A classifier whose matrix is fixed (two topic columns per row), recording what is transformed again."""
+    """A classifier whose matrix is fixed (two topic columns per row), recording the texts it transforms."""
 
     def __init__(self, comment: bool):
         self.inner = _classifier(comment)
         self.info = self.inner.info
         self.comment_topics = self.inner.comment_topics
-        self.redone: list[str] = []
+        self.texts: list[str] = []
 
     def transform(self, texts):
+        self.texts.extend(texts)
         return sp.csr_matrix(np.tile([2.0, -2.0], (len(texts), 1)).astype(np.float32))
 
     def topic_columns(self, X):  # noqa: N803
         return self.inner.topic_columns(X)
-
-    def topic_transform(self, texts):  # the text without its copied title: no topic passes
-        self.redone.extend(texts)
-        return sp.csr_matrix(np.tile([-2.0, -2.0], (len(texts), 1)).astype(np.float32))
 
     def predict_topics(self, X, **kw):  # noqa: N803
         return self.inner.predict_topics(X, **kw)
@@ -98,10 +95,11 @@ def test_topics_step_routes_by_source_type(comment):
     clf = _Clf(comment)
     items = _items()
     Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
-    social = [[B], []] if comment else [[A], [A]]
-    assert [i["topics"] for i in items] == [[A], social[0], social[1], [A], [A]]
-    # the post titled with its own first line is read again without the copy, as the comment model was trained
-    assert clf.redone == (["\nBài c dài hơn"] if comment else [])
+    social = [B] if comment else [A]
+    assert [i["topics"] for i in items] == [[A], social, social, [A], [A]]
+    # the post titled with its own first line is read without the copy (classify_text), as the comment model
+    # was trained; a social post with a title of its own keeps it
+    assert clf.texts == ["\na", "\nb", "\nBài c dài hơn", "Tiêu đề riêng\nd", "\ne"]
 
 
 def test_pipeline_passes_source_type(pipeline):
@@ -196,3 +194,32 @@ def test_train_fits_a_comment_model_only_with_the_switch(monkeypatch, on):
     assert ct.codes == ["environment"]  # the only topic a comment line names
     assert ct.info["rows"] == sum(r["_file"] == "labelled_S1.jsonl" and not T.is_heldout(r["id"]) for r in rows)
     assert "max_words" in ct.info["route"] and ct.press_share in T.COMMENT_TOPICS_PRESS_SHARES
+
+
+POSTS = [  # social posts as collectors store them: the title repeats the first line (title_from_text)
+    "cảm ơn các anh công an phường đã giúp bà cụ nhà em về tận nhà, quá tuyệt vời ❤️",
+    "bãi thải than sau nhà em sạt rồi mn ơi, bùn tràn vào tận bếp, sợ quá",
+    "đường Quang Trung đang thi công, đi qua bụi lắm nha mọi người",
+    "khu mình mất nước từ sáng đến giờ chưa có lại, gọi tổng đài không ai nghe",
+]
+
+
+def test_a_social_posts_copied_title_is_not_read_as_a_title():
+    """The classifiers read a social post whose title only repeats its first line as the comment it is. With the
+    copy the post read as a titled item, by the press sentiment model: on the social held-out lines fed as the
+    collectors store them, sentiment macro-F1 was 0.60 instead of 0.88 (docs/NLP.md)."""
+    from nlp.steps import classify_text
+
+    it = {"source_type": "social", "title": "bãi thải sạt rồi…", "text": "bãi thải sạt rồi mn ơi",
+          "_title": "bãi thải sạt rồi…", "_text": "bãi thải sạt rồi mn ơi"}
+    assert classify_text(it, 100) == "\nbãi thải sạt rồi mn ơi"
+    assert classify_text({**it, "source_type": "press"}, 100).startswith("bãi thải sạt rồi…\n")
+
+
+def test_social_posts_with_a_copied_title_read_as_without_it(pipeline):
+    from collectors._social import title_from_text
+
+    bare = pipeline.tag([{"id": str(i), "title": "", "text": t, "source_type": "social"} for i, t in enumerate(POSTS)])
+    stored = pipeline.tag([{"id": str(i), "title": title_from_text(t), "text": t, "source_type": "social"}
+                           for i, t in enumerate(POSTS)])
+    assert [(o["sentiment"], o["topics"]) for o in stored] == [(o["sentiment"], o["topics"]) for o in bare]
