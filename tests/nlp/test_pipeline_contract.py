@@ -69,6 +69,16 @@ def test_insult_rule_forces_negative(pipeline):
     assert out[1]["sentiment"] != "negative"
 
 
+def test_vulgar_intensifiers_are_not_insults(pipeline):
+    """"vl" / "vcl" intensify praise as often as complaint; the insult rule made "ngon vl" negative."""
+    from nlp.steps import _insult_terms, has_insult
+
+    terms, n = _insult_terms()
+    assert not has_insult("ngon vl, bánh cuốn nóng nhà bà Tư sáng nào cũng hết sớm", terms, n)
+    assert not has_insult("trận này hay vcl", terms, n)
+    assert has_insult("bọn ngu xuẩn", terms, n)
+
+
 def test_a_steps_declared_fields_reach_the_output(pipeline):
     """ARCHITECTURE.md's recipe: a new step declares `adds`; its fields come out of `tag` with no other edit."""
     class Exclaims(Step):
