@@ -893,18 +893,23 @@ def fit_topics(X, X_text: list[str], docs: list[dict], weights: np.ndarray, sup:
     # social lines that do not train the topic models (TOPIC_SOCIAL_TRAIN False) only choose the untitled rule
     rule_only = np.array([is_social_set(d) and not TOPIC_SOCIAL_TRAIN for d in sup])
     rule = _tune_topic_rule(X_top, Y, weights, groups, len(sup), alpha, trains, n_word, oof, untitled, rule_only)
-    for j, code in enumerate(TOPICS):  # each model as Classifier keeps it: NB share chosen, Platt scale folded in
-        m = topic_models.get(code)
+    _finish_topic_models(topic_models, rule)
+    return topic_feats, X_top, topic_models, rule
+
+
+def _finish_topic_models(models: dict[str, Any], rule: dict) -> None:
+    """Each model as Classifier keeps it (in place): the NB share chosen, the Platt scale folded in."""
+    for j, code in enumerate(TOPICS):
+        m = models.get(code)
         if m is None:
             continue
         if isinstance(m, _NBTopic) and "nb_shares" in rule:
             m.combine(rule["nb_shares"][j])
         if "calibration" in rule:
             a, c = rule["calibration"][j]
-            topic_models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
+            models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
         elif isinstance(m, _NBTopic):
-            topic_models[code] = LinearTopicModel(m.coef_, m.intercept_[0])
-    return topic_feats, X_top, topic_models, rule
+            models[code] = LinearTopicModel(m.coef_, m.intercept_[0])
 
 
 def fit_comment_topics(X_top, docs: list[dict], sup: list[dict], aug: list[dict], alpha: float = 1.0,  # noqa: N803
@@ -941,17 +946,7 @@ def fit_comment_topics(X_top, docs: list[dict], sup: list[dict], aug: list[dict]
     if press is not None and X_text is not None:
         route, table = _comment_route_rule(X_top, docs, orig, X_text, Y[:len(orig)], coof, *press)
         rule = {**rule, **{k: route[k] for k in ("threshold", "fallback", "margin", "top_k")}}
-    for j, code in enumerate(TOPICS):  # as fit_topics keeps them: NB share chosen, Platt scale folded in
-        m = models.get(code)
-        if m is None:
-            continue
-        if isinstance(m, _NBTopic) and "nb_shares" in rule:
-            m.combine(rule["nb_shares"][j])
-        if "calibration" in rule:
-            a, c = rule["calibration"][j]
-            models[code] = LinearTopicModel(a * m.coef_.ravel(), a * float(np.ravel(m.intercept_)[0]) + c)
-        elif isinstance(m, _NBTopic):
-            models[code] = LinearTopicModel(m.coef_, m.intercept_[0])
+    _finish_topic_models(models, rule)  # as fit_topics keeps them
     info = {"rows": len(orig), "copies": len(copies), "own_rows": bool(COMMENT_TOPICS_OWN),
             "corrections": sum(is_correction(docs[i]) for i in orig), "threshold": rule["threshold"],
             "rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "cv_macro_f1": rule["cv_macro_f1"],
