@@ -2,6 +2,7 @@
 
     every request the Fetcher sends (source, each redirect hop, article, robots.txt), and every
     notification channel request (orchestration/notify._client: check_sync, an unresolvable name refused)
+    and every reply / token renewal of a complaint channel (orchestration/cases._client, the same)
         │ host, port as httpx will connect to them
         ├─ listed in [http] allow_private_hosts ("host" or "host:port")  ──▶ sent, no lookup
         ├─ literal IP                                                    ──▶ checked as is
