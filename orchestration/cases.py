@@ -99,8 +99,10 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
         if why:
             raise ApiError(why)
 
-    transport = None if netguard.env_proxy() else netguard.sync_transport(allow, None, httpx.Limits())
-    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]}, transport=transport)
+    limits = httpx.Limits()
+    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
+                        transport=netguard.sync_transport(allow, None, limits),  # checked addresses only
+                        mounts=netguard.proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))
 
 
 def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str, *,
