@@ -66,10 +66,13 @@ class Fetcher:
         self._resolve = resolver  # None: the event loop's getaddrinfo
         self._own_client = client is None
         limits = httpx.Limits(max_connections=max(cfg.max_concurrency, 1) * 2)
-        if client is None and transport is None and not netguard.env_proxy():
+        mounts: dict = {}
+        if client is None and transport is None:
             transport = netguard.async_transport(self._allow, resolver, limits)  # dials checked addresses only
+            mounts = netguard.proxy_mounts(lambda url: httpx.AsyncHTTPTransport(proxy=url, limits=limits))
         self.client = client or httpx.AsyncClient(
             transport=transport,
+            mounts=mounts,  # the environment's proxies; what they do not carry goes through `transport`
             follow_redirects=False,  # _send follows them, checking each hop's address
             max_redirects=cfg.max_redirects,
             timeout=httpx.Timeout(

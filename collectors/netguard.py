@@ -2,6 +2,7 @@
 
     every request the Fetcher sends (source, each redirect hop, article, robots.txt), and every
     notification channel request (orchestration/notify._client: check_sync, an unresolvable name refused)
+    and every reply / token renewal of a complaint channel (orchestration/cases._client, the same)
         │ host, port as httpx will connect to them
         ├─ listed in [http] allow_private_hosts ("host" or "host:port")  ──▶ sent, no lookup
         ├─ literal IP                                                    ──▶ checked as is
@@ -19,8 +20,9 @@ give httpx a connection pool whose network backend (`GuardedBackend`, `GuardedSy
 the name, checks every address and dials one of those very addresses. TLS and the Host header still
 use the name (httpcore takes them from the URL, not from the dialled address). The check before each
 request stays: it gives the staff-facing refusal early and covers injected transports (tests). With
-an HTTP(S) proxy in the environment (HTTP_PROXY…), the proxy connects for us and the default
-transport is kept, so only the check before the request applies.
+an HTTP(S) proxy in the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY), the requests it carries are
+connected by the proxy (only the check before the request applies to them); what it does not carry (the
+other scheme, NO_PROXY hosts) still goes through the guarded pool (`proxy_mounts`).
 """
 
 from __future__ import annotations
@@ -28,8 +30,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import urllib.request
-from typing import Awaitable, Callable, Iterable
+from typing import Awaitable, Callable, Iterable, TypeVar
 
 import httpcore
 import httpx
@@ -222,11 +223,17 @@ class GuardedSyncBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def env_proxy() -> bool:
-    """True when the environment names an HTTP(S) proxy: then httpx's default transport (which honours
-    it) is kept, and the proxy, not this machine, connects to the source."""
-    proxies = urllib.request.getproxies()
-    return any(k in proxies for k in ("http", "https", "all"))
+T = TypeVar("T")
+
+
+def proxy_mounts(proxy_transport: Callable[[str], T]) -> dict[str, T | None]:
+    """The environment's proxies as httpx `mounts`, read as httpx reads them (it ignores them once a transport is
+    passed): a proxied pattern gets `proxy_transport(proxy_url)` (the proxy connects to the source); a NO_PROXY
+    host maps to None, that is the client's own transport — the guarded pool — as does any scheme no proxy
+    carries. Empty without proxies."""
+    from httpx._utils import get_environment_proxies  # noqa: PLC2701 - httpx's own reading; no public one
+
+    return {pattern: (proxy_transport(url) if url else None) for pattern, url in get_environment_proxies().items()}
 
 
 def _pool_kwargs(limits: httpx.Limits) -> dict:

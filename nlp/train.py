@@ -305,8 +305,11 @@ def is_correction(row: dict) -> bool:
 
 
 def is_comment_correction(row: dict) -> bool:
-    """A staff correction of an item without a title (a comment or post)."""
-    return is_correction(row) and not str(row.get("title") or "").strip()
+    """A staff correction of an item read as a comment: no title, or a social post whose title only repeats its
+    first line (collectors title posts so; the pipeline leaves that copy out: nlp.steps.reads_as_comment)."""
+    from nlp.steps import reads_as_comment
+
+    return is_correction(row) and (not str(row.get("title") or "").strip() or reads_as_comment(row))
 
 
 def comment_only(row: dict) -> bool:
@@ -446,7 +449,9 @@ def _prepare(norm: Normaliser, rows: list[dict]) -> list[str]:
     from nlp.steps import Normalise, Resources, classify_text
 
     step = Normalise(Resources(normaliser=norm, gazetteer=None, classifier=None))  # type: ignore[arg-type]
-    items = [{"title": r.get("title") or "", "text": r.get("text") or ""} for r in rows]
+    # source_type kept: a social correction's copied title is left out as the pipeline leaves it (classify_text)
+    items = [{"title": r.get("title") or "", "text": r.get("text") or "", "source_type": r.get("source_type")}
+             for r in rows]
     step.run(items)
     return [classify_text(it, 1_500) for it in items]
 

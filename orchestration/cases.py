@@ -19,8 +19,8 @@ from typing import Callable
 
 import httpx
 
-from collectors import facebook_page, zalo_oa
-from collectors.base import ApiError
+from collectors import facebook_page, netguard, zalo_oa
+from collectors.base import ApiError, FetchError
 from store import cases as store_cases
 from store import sources as store_sources
 from store.db import Database, utcnow
@@ -88,6 +88,23 @@ def _source(cfg: Config, db: Database, name: str) -> SourceConfig | None:
     return next((src for src in effective_config(cfg, db).sources if src.name == name), None)
 
 
+def _client(cfg: Config, timeout: float) -> httpx.Client:
+    """The client of replies and token renewals: their addresses come from a source's settings (its Graph or
+    Zalo base, oauth_base), so the public-address guard applies as to every fetch — checked before each request,
+    then only checked addresses dialled (collectors/netguard)."""
+    allow = netguard.parse_allow(cfg.http.allow_private_hosts)
+
+    def guard(request: httpx.Request) -> None:
+        why = netguard.check_sync(str(request.url), allow, unresolved_ok=False)
+        if why:
+            raise ApiError(why)
+
+    limits = httpx.Limits()
+    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
+                        transport=netguard.sync_transport(allow, None, limits),  # checked addresses only
+                        mounts=netguard.proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))
+
+
 def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str, *,
                client_factory: Callable[[], httpx.Client] | None = None, manual: bool = False,
                now: datetime | None = None) -> str:
@@ -110,10 +127,10 @@ def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str
         try:
             if src is None:
                 raise ApiError(f"Nguồn {case['source']} không còn trong cấu hình.")
-            with (client_factory() if client_factory else httpx.Client(timeout=timeout)) as client:
+            with (client_factory() if client_factory else _client(cfg, timeout)) as client:
                 ref = _REPLY[case["channel"]](client, src, tuple(flags), text)
             status = "sent" + (f" ({ref})" if ref else "")
-        except (ApiError, httpx.HTTPError) as exc:
+        except (FetchError, httpx.HTTPError) as exc:  # FetchError: ApiError, or refused by the guard
             status = f"failed: {exc}"
     with db.write() as cur:
         store_cases.record_reply(cur, case_id, text, via, "sent" if status.startswith("sent") else status,
@@ -131,10 +148,10 @@ def refresh_zalo_tokens(cfg: Config, db: Database, *, client_factory: Callable[[
         if src.kind != "zalo_oa" or not src.enabled or src.name not in expired:
             continue
         try:
-            with (client_factory() if client_factory else httpx.Client(timeout=20)) as client:
+            with (client_factory() if client_factory else _client(cfg, 20)) as client:
                 zalo_oa.refresh(client, src)
             done += 1
-        except (ApiError, httpx.HTTPError) as exc:
+        except (FetchError, httpx.HTTPError) as exc:
             log.warning("Zalo OA %s: %s", src.name, exc)
     return done
 

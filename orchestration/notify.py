@@ -117,8 +117,9 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
             raise SendError(why)
 
     limits = httpx.Limits()
-    transport = None if netguard.env_proxy() else netguard.sync_transport(allow, None, limits)  # checked addresses only
-    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]}, transport=transport, limits=limits)
+    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
+                        transport=netguard.sync_transport(allow, None, limits),  # checked addresses only
+                        mounts=netguard.proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))
 
 
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:

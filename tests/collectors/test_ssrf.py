@@ -275,3 +275,41 @@ def test_notification_client_dials_only_checked_addresses(server):
     with httpx.Client(transport=allowed) as client:
         assert client.get(f"http://hook.noibo.test:{server.port}/hook").status_code == 200
     assert list(server.hits) == ["/hook"]
+
+
+def _proxy_env(monkeypatch, **env: str) -> None:
+    for k in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(k, raising=False)
+        monkeypatch.delenv(k.upper(), raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+
+
+@pytest.mark.parametrize("env", [{"HTTPS_PROXY": "http://127.0.0.1:9"},  # a proxy for https only
+                                 {"HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "tin.example.vn"}])
+def test_requests_the_proxy_does_not_carry_still_dial_only_checked_addresses(server, monkeypatch, env):
+    """With a proxy in the environment, what goes direct (the other scheme, a NO_PROXY host) is connected by this
+    machine: the rebinding guard must stay on for it (it was dropped for every request as soon as any proxy was set)."""
+    _proxy_env(monkeypatch, **env)
+    server.routes["/feed.rss"] = lambda r: send(r, 200, FEED)
+    answers = iter([["8.8.8.8"]])
+
+    async def rebinding_dns(host: str, port: int) -> list[str]:
+        return next(answers, ["127.0.0.1"])
+
+    with pytest.raises(FetchError) as err:
+        fetch(f"http://tin.example.vn:{server.port}/feed.rss", resolver=rebinding_dns)
+    assert err.value.kind == "blocked_address"
+    assert server.hits == {}
+
+
+def test_proxied_requests_go_to_the_proxy(server, monkeypatch):
+    """The proxy named by HTTP_PROXY still carries http requests (here the test server plays the proxy: it gets
+    the request with the absolute URL); the check before the request applies to the source's name."""
+    _proxy_env(monkeypatch, HTTP_PROXY=f"http://127.0.0.1:{server.port}")
+    server.routes["http://tin.example.vn/feed.rss"] = lambda r: send(r, 200, FEED)  # a proxy's request line
+
+    async def dns(host: str, port: int) -> list[str]:
+        return ["8.8.8.8"]
+
+    assert fetch("http://tin.example.vn/feed.rss", resolver=dns).status == 200

@@ -119,3 +119,26 @@ def test_train_feeds_comment_corrections_to_the_comment_model_only(monkeypatch, 
     assert runs["comments"]["press"] == runs["none"]["press"]  # comments never reach the press model
     assert runs["all"]["press"] == runs["none"]["press"] + 2
     assert runs["all"]["comment"] == runs["none"]["comment"] + 6
+
+
+def test_correction_of_a_collected_post_trains_as_the_pipeline_reads_it():
+    """A Facebook post as collected (title = its first line, collectors._social.title_from_text) is read by the
+    pipeline without that copy, as a comment (nlp.steps.classify_text): its staff correction must train the same
+    way — the comment model only, on the text without the copied title."""
+    text = "Đường vào xóm ngập nước mấy hôm nay\nxe máy không đi được"
+    post = T.correction_rows([{"id": "human:f1", "title": "Đường vào xóm ngập nước mấy hôm nay", "text": text,
+                               "topics": None, "sentiment": "negative", "source_type": "social"}])[0]
+    article = T.correction_rows([{"id": "human:a1", "title": "Đường vào xóm ngập nước mấy hôm nay", "text": text,
+                                  "topics": None, "sentiment": "negative"}])[0]  # no source type: a titled item
+    assert T.sentiment_models(post) == ("comment",)
+    assert T.sentiment_models(article) == ("press", "comment")
+
+    class Plain:  # the normaliser's interface, leaving text as is (diacritics present)
+        def normalise(self, s, restore=None):
+            return s, False
+
+        def is_unaccented(self, s):
+            return False
+
+    prepared = T._prepare(Plain(), [post, article])  # type: ignore[arg-type]
+    assert prepared[0] == "\n" + text and prepared[1] == f"{post['title']}\n{text}"

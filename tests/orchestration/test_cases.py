@@ -205,3 +205,18 @@ def test_retention_purges_a_case_with_its_item_and_history(env):
         left = cur.execute("SELECT count(*) FROM cases").fetchone()[0], \
             cur.execute("SELECT count(*) FROM case_events").fetchone()[0]
     assert ids and left == (0, 0)
+
+
+def test_a_reply_to_a_private_address_is_refused_by_the_ssrf_guard(env):
+    """A reply goes to the address in the source's settings (an admin can add a source from the dashboard): like
+    every fetch, it is sent only to a public address; here nothing is sent and the case says why."""
+    from collectors import netguard
+
+    cfg, db = env
+    cid = cases.open_for_items(cfg, db, store(db, fb_items(cfg)), now=NOW)[0]
+    src = replace(cfg.sources[0], url="http://127.0.0.1:9/v21.0/104512345678901/feed")
+    cfg = replace(cfg, sources=[src], http=replace(cfg.http, allow_private_hosts=()))  # the tests allow 127.0.0.1
+    status = cases.send_reply(cfg, db, cid, "Trả lời", "chuyenvien")
+    assert status == "failed: " + netguard.refusal("127.0.0.1", 9, ["127.0.0.1"])
+    with db.read() as cur:
+        assert store_cases.get_case(cur, cid)["status"] == "new"
