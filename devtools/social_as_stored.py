@@ -10,7 +10,7 @@ collectors and the collaborators' form store a post with its first line as the t
 made the post a titled item, read by the press sentiment model (0.60 here instead of 0.88); the two readings
 must now agree (nlp.steps.classify_text leaves the copy out).
 
-    PYTHONPATH=. python -m nlp.eval.social_as_stored [--model-dir D]
+    PYTHONPATH=. python -m devtools.social_as_stored [--model-dir D]
 """
 
 from __future__ import annotations
