@@ -127,11 +127,23 @@ class Places(Step):
 _SPACES = re.compile(r"\s+")
 
 
+COPY_WINDOW = 300  # characters of the text's start a copied title may sit after (a content warning, a label)
+
+
 def title_is_copy(title: str, text: str) -> bool:
-    """The title is the text's own beginning (social collectors title a post with its first line, cut at a word
-    boundary and ended with "…": collectors._social.title_from_text): not a title of its own."""
+    """The title is the text's own first line (social collectors title a post with it, cut at a word boundary and
+    ended with "…": collectors._social.title_from_text): not a title of its own. The copy may follow a short
+    prefix of the stored text (Mastodon stores a content warning before the post), and must end at a word
+    boundary ("Xe" is no copy of "Xem…")."""
     t = _SPACES.sub(" ", title).strip().rstrip("…").rstrip()
-    return bool(t) and _SPACES.sub(" ", text).strip().startswith(t)
+    if not t:
+        return False
+    x = _SPACES.sub(" ", text).strip()
+    i = x[: len(t) + COPY_WINDOW].find(t)
+    if i < 0 or (i > 0 and x[i - 1].isalnum()):
+        return False
+    end = i + len(t)
+    return end >= len(x) or not x[end].isalnum()
 
 
 def reads_as_comment(it: dict) -> bool:

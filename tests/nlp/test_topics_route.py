@@ -60,6 +60,9 @@ def test_routing_rule():
     assert not reads_as_comment({"source_type": "ctv", "title": "", "text": "đường ngập quá"})
     assert not reads_as_comment({"title": "", "text": "đường ngập quá"})  # no source type: press
     assert title_is_copy("a b…", "a b c") and not title_is_copy("", "a")
+    # the review: a Mastodon post stores its content warning first; a prefix that ends inside a word is no copy
+    assert title_is_copy("Đường ngập sâu…", "Cảnh báo: ngập. Đường ngập sâu sau mưa")
+    assert not title_is_copy("Xe", "Xem clip này") and title_is_copy("Xem", "Xem clip này")
 
 
 class _Clf:
