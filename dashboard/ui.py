@@ -244,8 +244,8 @@ def thousands_dot(df: Any) -> Any:
     """A table whose integer columns hold 1.000 or more, as a Styler that shows them "1.266" (st.dataframe
     wrote "1266", and a NumberColumn format has only the comma or the browser's locale); the values stay
     numbers, so the columns still sort as numbers. Other tables are returned as they are."""
-    if not isinstance(df, pd.DataFrame) or not len(df):
-        return df
+    if not isinstance(df, pd.DataFrame) or not len(df) or df.size > pd.get_option("styler.render.max_elements"):
+        return df  # pandas refuses to style more cells than that (an English error on the page): plain numbers
     big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and _at_least_1000(df[c])]
     if not big:
         return df

@@ -191,3 +191,16 @@ def test_thousands_dot_on_nullable_and_empty_integer_columns():
     mixed = pd.DataFrame({"n": pd.array([None, 1500], dtype="Int64")})
     styled = ui.thousands_dot(mixed)
     assert styled is not mixed and "1.500" in styled.to_html()
+
+
+def test_thousands_dot_leaves_tables_too_big_to_style_as_they_are():
+    """pandas refuses to style more than styler.render.max_elements cells: the page showed its English error."""
+    import pandas as pd
+
+    from dashboard import ui
+
+    n = pd.get_option("styler.render.max_elements") // 2 + 1
+    big = pd.DataFrame({"a": [1500] * n, "b": [2] * n})
+    assert ui.thousands_dot(big) is big
+    small = big.head(10)
+    assert ui.thousands_dot(small) is not small
