@@ -257,3 +257,20 @@ def sync_transport(allow: AllowList, resolve: SyncResolver | None, limits: httpx
     transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
         network_backend=GuardedSyncBackend(allow, resolve), **_pool_kwargs(limits))
     return transport
+
+
+def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exception]) -> httpx.Client:
+    """The blocking client of requests to addresses that settings or users give (notification channels, complaint
+    replies, token renewals): every request checked just before it is sent — a refusal raises `refuse(message)`,
+    and a name that does not resolve now is refused too —, then only checked addresses dialled; the
+    environment's proxies mounted over it (`proxy_mounts`)."""
+
+    def guard(request: httpx.Request) -> None:
+        why = check_sync(str(request.url), allow, unresolved_ok=False)
+        if why:
+            raise refuse(why)
+
+    limits = httpx.Limits()
+    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
+                        transport=sync_transport(allow, None, limits),
+                        mounts=proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))

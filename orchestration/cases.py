@@ -92,17 +92,7 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
     """The client of replies and token renewals: their addresses come from a source's settings (its Graph or
     Zalo base, oauth_base), so the public-address guard applies as to every fetch — checked before each request,
     then only checked addresses dialled (collectors/netguard)."""
-    allow = netguard.parse_allow(cfg.http.allow_private_hosts)
-
-    def guard(request: httpx.Request) -> None:
-        why = netguard.check_sync(str(request.url), allow, unresolved_ok=False)
-        if why:
-            raise ApiError(why)
-
-    limits = httpx.Limits()
-    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
-                        transport=netguard.sync_transport(allow, None, limits),  # checked addresses only
-                        mounts=netguard.proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))
+    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, ApiError)
 
 
 def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str, *,

@@ -109,17 +109,7 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
     guard just before it is sent, so an address saved earlier, or a name that now resolves to the
     server's own network, is still refused; a name that does not resolve now is refused too. The
     connection then dials only addresses it checked itself (collectors/netguard: no DNS rebinding)."""
-    allow = netguard.parse_allow(cfg.http.allow_private_hosts)
-
-    def guard(request: httpx.Request) -> None:
-        why = netguard.check_sync(str(request.url), allow, unresolved_ok=False)
-        if why:
-            raise SendError(why)
-
-    limits = httpx.Limits()
-    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
-                        transport=netguard.sync_transport(allow, None, limits),  # checked addresses only
-                        mounts=netguard.proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))
+    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, SendError)
 
 
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:
