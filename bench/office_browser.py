@@ -16,14 +16,12 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from devtools.screenshots import ARGS, CHROMIUM, scroll_main  # noqa: E402 - after sys.path
+from devtools.serve_rig import wait_http  # noqa: E402
 
 
 def settle(page, timeout_ms: int = 120_000) -> None:  # type: ignore[no-untyped-def]
@@ -40,18 +38,6 @@ def _status_mb(pid: int, key: str) -> int:
         if line.startswith(key + ":"):
             return int(line.split()[1]) // 1024
     return 0
-
-
-def wait_http(url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer within {timeout} s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     home = specs[0].name  # the default page is served at "/" (its own name answers "Page not found")
     names = [s.name for s in specs if not a.pages or s.name in a.pages.split(",")]
     try:
-        wait_http(f"{base}/_stcore/health")
+        wait_http(f"{base}/_stcore/health", timeout=120, interval=0.5)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -97,11 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                     took.append(time.perf_counter() - t)
                 page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
                 for k in (2, 3, 4):  # Streamlit scrolls inside its main section: the screens below too
-                    moved = page.evaluate(
-                        """() => { const m = document.querySelector('[data-testid="stMain"]');
-                                   if (!m) return false; const before = m.scrollTop;
-                                   m.scrollBy(0, 800); return m.scrollTop > before; }""")
-                    if not moved:
+                    if not scroll_main(page, 800):
                         break
                     page.wait_for_timeout(300)
                     page.screenshot(path=str(shots / f"{name}_{k}.png"))

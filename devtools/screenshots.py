@@ -27,6 +27,14 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def scroll_main(page, pixels: int) -> bool:  # type: ignore[no-untyped-def]
+    """Scroll Streamlit's main section (the page itself does not scroll) by `pixels`; False at its end."""
+    return page.evaluate(
+        """(px) => { const m = document.querySelector('[data-testid="stMain"]');
+                     if (!m) return false; const before = m.scrollTop;
+                     m.scrollBy(0, px); return m.scrollTop > before; }""", pixels)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -184,3 +185,18 @@ class ServeProcess(CliProcess):
 
     def __init__(self, config: Path, cwd: Path, env: dict[str, str] | None = None):
         super().__init__(["--config", str(config), "serve"], cwd, serve_env(env))
+
+
+def wait_http(url: str, timeout: float = 60, interval: float = 0.3) -> None:
+    """Until `url` answers 200 (a server process is up: the browser tests and bench/office_browser.py);
+    TimeoutError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(interval)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+

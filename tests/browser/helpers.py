@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from devtools.serve_rig import CliProcess
+from devtools.serve_rig import CliProcess, wait_http  # noqa: F401 - wait_http: the tests import it from here
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -44,18 +42,6 @@ class ServerProcess(CliProcess):
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         return self.proc.returncode
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from devtools.screenshots import scroll_main
 from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
@@ -56,11 +57,7 @@ def _shot(page, name: str, full: bool = False) -> None:  # type: ignore[no-untyp
     page.screenshot(path=str(SHOTS / f"{name}.png"))  # what a 1366×768 screen shows
     if full:  # Streamlit scrolls inside its main section: scroll it and take the next screens too
         for k in (2, 3):
-            moved = page.evaluate(
-                """() => { const m = document.querySelector('[data-testid="stMain"]');
-                           if (!m) return false; const before = m.scrollTop;
-                           m.scrollBy(0, 650); return m.scrollTop > before; }""")
-            if not moved:
+            if not scroll_main(page, 650):
                 break
             page.wait_for_timeout(400)
             page.screenshot(path=str(SHOTS / f"{name}_{k}.png"))
