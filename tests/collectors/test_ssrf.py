@@ -232,15 +232,21 @@ def test_demo_config_allows_only_its_own_feed_server():
     assert demo_config(9123).http.allow_private_hosts == ("127.0.0.1:9123",)
 
 
-def test_name_that_rebinds_after_the_check_is_not_dialled(server):
-    """DNS rebinding: the first answer (the check) is public, the next (httpx's own lookup, before the
-    fix) is loopback. The connection dials only addresses it checked itself, so it is refused."""
-    server.routes["/feed.rss"] = lambda r: send(r, 200, FEED)
+def _rebinding_dns():  # type: ignore[no-untyped-def]
+    """A resolver whose first answer (the check before the request) is public and every later one loopback."""
     answers = iter([["8.8.8.8"]])
 
     async def rebinding_dns(host: str, port: int) -> list[str]:
         return next(answers, ["127.0.0.1"])
 
+    return rebinding_dns
+
+
+def test_name_that_rebinds_after_the_check_is_not_dialled(server):
+    """DNS rebinding: the first answer (the check) is public, the next (httpx's own lookup, before the
+    fix) is loopback. The connection dials only addresses it checked itself, so it is refused."""
+    server.routes["/feed.rss"] = lambda r: send(r, 200, FEED)
+    rebinding_dns = _rebinding_dns()
     with pytest.raises(FetchError) as err:
         fetch(f"http://tin.example.vn:{server.port}/feed.rss", resolver=rebinding_dns)
     assert err.value.kind == "blocked_address" and "tin.example.vn (127.0.0.1)" in str(err.value)
@@ -292,11 +298,7 @@ def test_requests_the_proxy_does_not_carry_still_dial_only_checked_addresses(ser
     machine: the rebinding guard must stay on for it (it was dropped for every request as soon as any proxy was set)."""
     _proxy_env(monkeypatch, **env)
     server.routes["/feed.rss"] = lambda r: send(r, 200, FEED)
-    answers = iter([["8.8.8.8"]])
-
-    async def rebinding_dns(host: str, port: int) -> list[str]:
-        return next(answers, ["127.0.0.1"])
-
+    rebinding_dns = _rebinding_dns()
     with pytest.raises(FetchError) as err:
         fetch(f"http://tin.example.vn:{server.port}/feed.rss", resolver=rebinding_dns)
     assert err.value.kind == "blocked_address"
