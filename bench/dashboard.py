@@ -218,28 +218,38 @@ def search_summary(qres: dict[str, dict[str, float]], n_items: int) -> bool:
     return all(r["p95"] < QUERY_TARGET_MS for _, r in rows)
 
 
-def time_pages(cfg: Any, db: Any, repeat: int) -> dict[str, dict[str, float]]:
+def page_run_ms(name: str, repeat: int, timeout: float) -> tuple[list[float], str | None]:
+    """Wall ms of `repeat` AppTest runs of page `name` as the admin, the data cache cleared before each (a first
+    run, which imports the page's modules, is not counted); or the exception of the run that failed. Also
+    bench/office_walk.py's."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    script = f"from dashboard.views import {name} as _p\n_p.render()\n"
+    ms: list[float] = []
+    for i in range(repeat + 1):
+        st.cache_data.clear()
+        at = AppTest.from_string(script, default_timeout=timeout)
+        at.session_state["user"] = {"username": "quantri", "display_name": "Quản trị", "role": "admin"}
+        t = time.perf_counter()
+        at.run()
+        took = (time.perf_counter() - t) * 1000
+        if at.exception:
+            return ms, str(at.exception[0].value)
+        if i:
+            ms.append(took)
+    return ms, None
+
+
+def time_pages(cfg: Any, db: Any, repeat: int) -> dict[str, dict[str, float]]:
     from dashboard import nav
     from orchestration import runtime
     runtime.install(cfg, db)
     out = {}
     for spec in nav.discover():
-        script = f"from dashboard.views import {spec.name} as _p\n_p.render()\n"
-        ms = []
-        for i in range(repeat + 1):
-            st.cache_data.clear()
-            at = AppTest.from_string(script, default_timeout=120)
-            at.session_state["user"] = {"username": "quantri", "display_name": "Quản trị", "role": "admin"}
-            t = time.perf_counter()
-            at.run()
-            took = (time.perf_counter() - t) * 1000
-            if at.exception:
-                raise SystemExit(f"page {spec.name} failed: {at.exception[0].value}")
-            if i:  # the first run imports the page's modules
-                ms.append(took)
+        ms, failed = page_run_ms(spec.name, repeat, 120)
+        if failed:
+            raise SystemExit(f"page {spec.name} failed: {failed}")
         out[spec.name] = {"p50": statistics.median(ms), "p95": pct(ms, 95), "max": max(ms)}
         print(f"  {spec.name:38} p50 {out[spec.name]['p50']:7.0f} ms   p95 {out[spec.name]['p95']:7.0f} ms",
               flush=True)

@@ -61,8 +61,7 @@ def time_pages(cfg_path: Path, repeat: int, only: list[str]) -> dict[str, float]
 
     logging.disable(logging.WARNING)
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
+    from bench.dashboard import page_run_ms
     from dashboard import nav
     from orchestration import runtime
     from store.db import Database
@@ -78,21 +77,10 @@ def time_pages(cfg_path: Path, repeat: int, only: list[str]) -> dict[str, float]
         for spec in nav.discover():
             if only and spec.name not in only:
                 continue
-            script = f"from dashboard.views import {spec.name} as _p\n_p.render()\n"
-            ms = []
-            for i in range(repeat + 1):
-                st.cache_data.clear()
-                at = AppTest.from_string(script, default_timeout=300)
-                at.session_state["user"] = {"username": "quantri", "display_name": "Quản trị", "role": "admin"}
-                t = time.perf_counter()
-                at.run()
-                took = (time.perf_counter() - t) * 1000
-                if at.exception:
-                    print(f"  {spec.name:16} FAILED: {at.exception[0].value}", flush=True)
-                    break
-                if i:
-                    ms.append(took)
-            if ms:
+            ms, failed = page_run_ms(spec.name, repeat, 300)
+            if failed:
+                print(f"  {spec.name:16} FAILED: {failed}", flush=True)
+            elif ms:
                 out[spec.name] = statistics.median(ms)
                 print(f"  {spec.name:16} {out[spec.name]:8.0f} ms", flush=True)
     finally:
