@@ -7,12 +7,18 @@
                                            fields any other configured step declares in `adds`
 
 Step order comes from `[nlp] steps`; see nlp/steps.py for the step contract.
+
+The `model_version` stamped on every tag row is more than the model files' version: `stamp_version` adds the
+pipeline's code revision and a fingerprint of what else decides a tag (the steps, the province, the gazetteer
+and lexicon files). Stored items whose stamp differs are re-tagged in the background (`nlp.service`), so a code
+fix, an edited landmarks file or a new province reaches items already stored, as a retrain does.
 `tag_parallel` spreads a large batch over worker processes (fork; models shared copy-on-write).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import multiprocessing as mp
 import os
@@ -35,6 +41,33 @@ OUTPUT_FIELDS = ("id", "topics", "sentiment", "in_area", "places", "place_detail
 _DEFAULTS: dict[str, Any] = {"topics": [], "sentiment": "neutral", "in_area": False, "places": [],
                              "place_details": [], "lang": "other", "no_diacritics": False,
                              "title_restored": "", "folded": ""}
+
+
+# Bump when a code change alters what the steps return for the same models and data files (what is read, how
+# it is judged): stored items are then re-tagged after the upgrade. 2: a social post's title that repeats its
+# first line is left out, so collected posts are read by the comment sentiment model (round 12).
+PIPELINE_REVISION = 2
+DATA_DIR = PACKAGE_DIR / "data"
+# the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
+_TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
+
+
+def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """A short hash of the gazetteer, lexicon and NSW files that tagging reads: an edit re-tags stored items."""
+    h = hashlib.sha1()
+    for f in sorted(data_dir.rglob("*")):
+        rel = f.relative_to(data_dir)
+        if f.is_file() and rel.parts[0] != "corpus" and f.suffix in _TAG_DATA_SUFFIXES:
+            h.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def stamp_version(model_version: str, steps: Iterable[str], province: str, data_dir: Path = DATA_DIR) -> str:
+    """The version stored with each tag row, e.g. "1.0/p2-3fa9c1": model files, code revision, and a
+    fingerprint of the steps, the province and the data files. Stored items with another stamp are re-tagged."""
+    h = hashlib.sha1(data_fingerprint(data_dir).encode())
+    h.update(("\0".join(steps) + "\0" + province).encode())
+    return f"{model_version}/p{PIPELINE_REVISION}-{h.hexdigest()[:6]}"
 
 
 def nlp_settings(cfg: Any) -> dict[str, Any]:
@@ -106,7 +139,7 @@ class Pipeline:
         res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,
                         classify_chars=classify_chars)
         steps = s.get("steps") or DEFAULT_STEPS
-        p = cls(res, steps, version)
+        p = cls(res, steps, stamp_version(version, steps, province))
         p.workers = int(s.get("workers", 1))
         # The models are hundreds of thousands of long-lived objects (n-gram tables, vocabularies): moved out
         # of the collector's reach, the full collections that the restorer's cache growth triggers no longer

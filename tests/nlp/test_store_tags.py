@@ -178,3 +178,42 @@ def test_summary_and_article():
     assert T.summary_and_article("", "abc", 2) == "ab"
     assert T.summary_and_article("Mở đầu.", "Khác hẳn.", 100) == "Mở đầu.\n\nKhác hẳn."
     assert T.summary_and_article("Mở   đầu bài.", "Mở đầu bài. Thân bài.", 100) == "Mở đầu bài. Thân bài."
+
+
+def test_stored_tags_from_an_older_pipeline_are_retagged(db, cfg, pipeline):
+    """Round 12 changed how posts are read without a new model: items stamped by the older pipeline (the bare
+    model version, "1.0") are picked again, and once re-tagged they are left alone."""
+    from nlp import service
+
+    _insert_items(db, [("o1", "Người dân phường Vàng Danh phản ánh bụi than", "Xe chở than chạy suốt đêm")])
+    old = pipeline.model_version.split("/")[0]
+    with db.write() as cur:
+        T.save_tags(cur, [{"id": "o1", "model_version": old, "topics": [], "sentiment": "neutral", "places": []}])
+    assert pipeline.model_version != old
+    assert service.tag_pending(cfg, db, pipeline=pipeline) == 1
+    with db.read() as cur:
+        t = T.get_tags(cur, "o1")
+        assert t["model_version"] == pipeline.model_version and t["in_area"] is True
+    assert service.tag_pending(cfg, db, pipeline=pipeline) == 0
+
+
+def test_version_stamp_follows_code_steps_province_and_data_files(tmp_path, monkeypatch):
+    import shutil
+
+    from nlp import pipeline as P
+
+    data = tmp_path / "data"
+    shutil.copytree(P.DATA_DIR, data, ignore=shutil.ignore_patterns("corpus", "vn_legacy_*"))
+    steps = P.DEFAULT_STEPS
+    base = P.stamp_version("1.0", steps, "Quảng Ninh", data)
+    assert base.startswith("1.0/p") and base == P.stamp_version("1.0", steps, "Quảng Ninh", data)
+    assert P.stamp_version("1.0", steps[:-1], "Quảng Ninh", data) != base
+    assert P.stamp_version("1.0", steps, "Hải Phòng", data) != base
+    (data / "PROVENANCE.md").write_text("ghi chú", encoding="utf-8")  # decides nothing: same stamp
+    assert P.stamp_version("1.0", steps, "Quảng Ninh", data) == base
+    with (data / "landmarks.csv").open("a", encoding="utf-8") as f:  # staff add a landmark: re-tag
+        f.write("Chợ Mới,Uông Bí\n")
+    edited = P.stamp_version("1.0", steps, "Quảng Ninh", data)
+    assert edited != base
+    monkeypatch.setattr(P, "PIPELINE_REVISION", P.PIPELINE_REVISION + 1)
+    assert P.stamp_version("1.0", steps, "Quảng Ninh", data) not in (base, edited)
