@@ -8,21 +8,18 @@
 
 Step order comes from `[nlp] steps`; see nlp/steps.py for the step contract.
 
-The `model_version` stamped on every tag row is more than the model files' version: `stamp_version` adds the
-pipeline's code revision and a fingerprint of what else decides a tag (the steps, the province, the gazetteer
-and lexicon files). Stored items whose stamp differs are re-tagged in the background (`nlp.service`), so a code
-fix, an edited landmarks file or a new province reaches items already stored, as a retrain does.
+The `model_version` stamped on every tag row is more than the model files' version (nlp/version.py): it adds
+the pipeline's code revision and a fingerprint of the steps, the province and the data files, so a code fix or
+an edited landmarks file reaches stored items (re-tagged by `nlp.service`), as a retrain does.
 `tag_parallel` spreads a large batch over worker processes (fork; models shared copy-on-write).
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import multiprocessing as mp
 import os
-from pathlib import Path
 from typing import Any, Iterable
 
 from nlp.classify import Classifier
@@ -30,82 +27,16 @@ from nlp.gazetteer import Gazetteer
 from nlp.normalise import Normaliser, load_nsw
 from nlp.diacritics import Restorer
 from nlp.steps import STEPS, Resources, Step
+# find_models, model_dir and nlp_settings are imported from here by the commands and tools too
+from nlp.version import DEFAULT_STEPS, find_models, model_dir, nlp_settings, province_of, stamp_version
 
 log = logging.getLogger("langnghe.nlp")
 
-PACKAGE_DIR = Path(__file__).parent
-MODELS_DIR = PACKAGE_DIR / "models"
-DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 OUTPUT_FIELDS = ("id", "topics", "sentiment", "in_area", "places", "place_details", "lang", "model_version",
                  "no_diacritics", "title_restored", "folded")
 _DEFAULTS: dict[str, Any] = {"topics": [], "sentiment": "neutral", "in_area": False, "places": [],
                              "place_details": [], "lang": "other", "no_diacritics": False,
                              "title_restored": "", "folded": ""}
-
-
-# Bump when a code change alters what the steps return for the same models and data files (what is read, how
-# it is judged): stored items are then re-tagged after the upgrade. 2: a social post's title that repeats its
-# first line is left out, so collected posts are read by the comment sentiment model (round 12).
-PIPELINE_REVISION = 2
-DATA_DIR = PACKAGE_DIR / "data"
-# the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
-_TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
-
-
-def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """A short hash of the gazetteer, lexicon and NSW files that tagging reads: an edit re-tags stored items."""
-    h = hashlib.sha1()
-    for f in sorted(data_dir.rglob("*")):
-        rel = f.relative_to(data_dir)
-        if f.is_file() and rel.parts[0] != "corpus" and f.suffix in _TAG_DATA_SUFFIXES:
-            h.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def stamp_version(model_version: str, steps: Iterable[str], province: str, data_dir: Path = DATA_DIR) -> str:
-    """The version stored with each tag row, e.g. "1.0/p2-3fa9c1": model files, code revision, and a
-    fingerprint of the steps, the province and the data files. Stored items with another stamp are re-tagged."""
-    h = hashlib.sha1(data_fingerprint(data_dir).encode())
-    h.update(("\0".join(steps) + "\0" + province).encode())
-    return f"{model_version}/p{PIPELINE_REVISION}-{h.hexdigest()[:6]}"
-
-
-def nlp_settings(cfg: Any) -> dict[str, Any]:
-    if cfg is None:
-        return {}
-    from vocab.config import section
-
-    return section(cfg, "nlp")
-
-
-def model_dir(settings: dict[str, Any]) -> Path:
-    d = settings.get("model_dir") or ""
-    if not d:
-        return MODELS_DIR
-    p = Path(d)
-    return p if p.is_absolute() else PACKAGE_DIR.parent / p
-
-
-def find_models(directory: Path, version: str = "") -> tuple[Path, Path, str]:
-    """(classifier path, restorer path, version): the newest version unless one is named."""
-    if version:
-        c = directory / f"classifier-{version}.joblib"
-        r = directory / f"diacritics-{version}.pkl.gz"
-        if not c.exists() or not r.exists():
-            raise FileNotFoundError(f"model version {version!r} not found in {directory}")
-        return c, r, version
-    found = sorted(directory.glob("classifier-*.joblib"), key=lambda p: p.stat().st_mtime)
-    found = sorted(found, key=lambda p: _version_key(p.name[len("classifier-"):-len(".joblib")]))
-    for c in reversed(found):
-        v = c.name[len("classifier-"):-len(".joblib")]
-        r = directory / f"diacritics-{v}.pkl.gz"
-        if r.exists():
-            return c, r, v
-    raise FileNotFoundError(f"no trained models in {directory}; run `langnghe train`")
-
-
-def _version_key(v: str) -> tuple:
-    return tuple(int(x) if x.isdigit() else x for x in v.replace("-", ".").split("."))
 
 
 class Pipeline:
@@ -133,7 +64,7 @@ class Pipeline:
         normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,
                                 min_marked_share=float(s.get("min_marked_share", 0.12)),
                                 restore_chars=classify_chars + 500)
-        province = getattr(getattr(cfg, "area", None), "province", None) or s.get("province") or "Quảng Ninh"
+        province = province_of(cfg, s)
         gazetteer = Gazetteer(province)
         classifier = Classifier.load(cpath)
         res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,

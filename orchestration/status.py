@@ -15,8 +15,10 @@ from typing import Any
 from vocab.config import Config
 from store import items as store_items
 from store import sources as store_sources
+from store import tags as store_tags
 from store.db import Database, DatabaseLocked, StorageError, StorageReadOnly, utcnow
 from orchestration.sources import effective_config
+from nlp.version import current_stamp
 
 # problems first (failing, error, never run), then the rest; a state not listed sorts with "ok"
 _STATE_RANK = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
@@ -66,9 +68,20 @@ def _snapshot_or_raise(cfg: Config, exc: StorageError) -> tuple[Database, str, s
 
 def _figures(db: Database, cfg: Config, now: datetime) -> tuple[dict[str, int], list[dict[str, Any]], Any, dict]:
     sources = effective_config(cfg, db).sources  # what serve and collect collect, Nguồn page included
+    stamp = _stamp(cfg)
     with db.read() as cur:
-        return (store_items.totals(cur, now), store_sources.health(cur, sources, now),
+        totals = store_items.totals(cur, now)
+        totals["to_tag"] = store_tags.count_to_tag(cur, stamp) if stamp else None
+        return (totals, store_sources.health(cur, sources, now),
                 store_sources.last_collection_at(cur), store_items.cut_counts(cur))
+
+
+def _stamp(cfg: Config) -> str | None:
+    """The stamp `serve` tags with; None without trained models (then nothing can be tagged anyway)."""
+    try:
+        return current_stamp(cfg)
+    except FileNotFoundError:
+        return None
 
 
 def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
@@ -108,6 +121,8 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         "items_by_source_type": {"press": totals["press"], "social": totals["social"],
                                  "ctv": totals["ctv"]},
         "outlets": totals["outlets"],
+        # untagged, or tagged by another model or pipeline: serve tags them a batch per tick, newest first
+        "items_to_tag": totals["to_tag"],
         "last_collection_at": _iso(last),
         "sources_failing": sum(1 for r in health if r["status"] in ("error", "failing")),
         "sources": health,

@@ -203,6 +203,13 @@ def count_tagged(cur: "duckdb.DuckDBPyConnection", model_version: str | None = N
     return int(cur.execute("SELECT count(*) FROM item_tags WHERE model_version = ?", [model_version]).fetchone()[0])
 
 
+def count_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str) -> int:
+    """Items `items_to_tag` would still pick: no tags, or tags stamped by another model or pipeline."""
+    return int(cur.execute(
+        """SELECT count(*) FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
+           WHERE t.item_id IS NULL OR t.model_version <> ?""", [model_version]).fetchone()[0])
+
+
 def add_human_label(cur: "duckdb.DuckDBPyConnection", item_id: str, field: str, value: Any, username: str,
                     now: datetime | None = None) -> None:
     """Record a staff correction of one field of one item (topics: list of codes; sentiment: code;

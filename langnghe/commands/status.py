@@ -22,6 +22,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 0
     print(f"Cơ sở dữ liệu: {st['db_path']} ({st['origin']})")
     print(f"Tin bài: {st['items']} (24 giờ qua: {st.get('items_last_24h', 0)})")
+    if st.get("items_to_tag"):
+        print(f"Tin chờ gán nhãn (chưa có nhãn, hoặc nhãn của mô hình/phiên bản cũ): {st['items_to_tag']} "
+              "— serve đang gán dần, tin mới trước")
     print(f"Lần thu thập gần nhất: {st['last_collection_at'] or 'chưa có'}")
     print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
     if st.get("note"):

@@ -190,7 +190,13 @@ def test_stored_tags_from_an_older_pipeline_are_retagged(db, cfg, pipeline):
     with db.write() as cur:
         T.save_tags(cur, [{"id": "o1", "model_version": old, "topics": [], "sentiment": "neutral", "places": []}])
     assert pipeline.model_version != old
+    from orchestration.status import collect_status
+    from nlp.version import current_stamp
+
+    assert current_stamp(cfg) == pipeline.model_version  # status counts without loading the models
+    assert collect_status(cfg, db)["items_to_tag"] == 1
     assert service.tag_pending(cfg, db, pipeline=pipeline) == 1
+    assert collect_status(cfg, db)["items_to_tag"] == 0
     with db.read() as cur:
         t = T.get_tags(cur, "o1")
         assert t["model_version"] == pipeline.model_version and t["in_area"] is True
@@ -200,7 +206,7 @@ def test_stored_tags_from_an_older_pipeline_are_retagged(db, cfg, pipeline):
 def test_version_stamp_follows_code_steps_province_and_data_files(tmp_path, monkeypatch):
     import shutil
 
-    from nlp import pipeline as P
+    from nlp import version as P
 
     data = tmp_path / "data"
     shutil.copytree(P.DATA_DIR, data, ignore=shutil.ignore_patterns("corpus", "vn_legacy_*"))

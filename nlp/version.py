@@ -1,0 +1,96 @@
+"""Which models and which pipeline wrote a tag row: model files on disk, and the stamp stored with each row.
+
+    find_models(dir, version)   → (classifier path, restorer path, version): the newest unless one is named
+    stamp_version(version, …)   → "1.0/p2-77f532": model version / code revision - fingerprint of the steps,
+                                  the province and the data files read at tagging time (nlp/data, not corpus/)
+    current_stamp(cfg)          → what a pipeline loaded from cfg stamps, without loading a model
+
+Kept apart from nlp/pipeline.py so that `langnghe status` can tell how many stored items wait for (re-)tagging
+without importing scikit-learn and the models. Stored items whose stamp differs from the current one are
+re-tagged (`nlp.service.tag_pending`, serve's tag job), as after a retrain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Iterable
+
+PACKAGE_DIR = Path(__file__).parent
+MODELS_DIR = PACKAGE_DIR / "models"
+DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
+# Bump when a code change alters what the steps return for the same models and data files (what is read, how
+# it is judged): stored items are then re-tagged after the upgrade. 2: a social post's title that repeats its
+# first line is left out, so collected posts are read by the comment sentiment model (round 12).
+PIPELINE_REVISION = 2
+DATA_DIR = PACKAGE_DIR / "data"
+# the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
+_TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
+
+
+def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """A short hash of the gazetteer, lexicon and NSW files that tagging reads: an edit re-tags stored items."""
+    h = hashlib.sha1()
+    for f in sorted(data_dir.rglob("*")):
+        rel = f.relative_to(data_dir)
+        if f.is_file() and rel.parts[0] != "corpus" and f.suffix in _TAG_DATA_SUFFIXES:
+            h.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def stamp_version(model_version: str, steps: Iterable[str], province: str, data_dir: Path = DATA_DIR) -> str:
+    """The version stored with each tag row, e.g. "1.0/p2-3fa9c1": model files, code revision, and a
+    fingerprint of the steps, the province and the data files. Stored items with another stamp are re-tagged."""
+    h = hashlib.sha1(data_fingerprint(data_dir).encode())
+    h.update(("\0".join(steps) + "\0" + province).encode())
+    return f"{model_version}/p{PIPELINE_REVISION}-{h.hexdigest()[:6]}"
+
+
+def nlp_settings(cfg: Any) -> dict[str, Any]:
+    if cfg is None:
+        return {}
+    from vocab.config import section
+
+    return section(cfg, "nlp")
+
+
+def model_dir(settings: dict[str, Any]) -> Path:
+    d = settings.get("model_dir") or ""
+    if not d:
+        return MODELS_DIR
+    p = Path(d)
+    return p if p.is_absolute() else PACKAGE_DIR.parent / p
+
+
+def find_models(directory: Path, version: str = "") -> tuple[Path, Path, str]:
+    """(classifier path, restorer path, version): the newest version unless one is named."""
+    if version:
+        c = directory / f"classifier-{version}.joblib"
+        r = directory / f"diacritics-{version}.pkl.gz"
+        if not c.exists() or not r.exists():
+            raise FileNotFoundError(f"model version {version!r} not found in {directory}")
+        return c, r, version
+    found = sorted(directory.glob("classifier-*.joblib"), key=lambda p: p.stat().st_mtime)
+    found = sorted(found, key=lambda p: _version_key(p.name[len("classifier-"):-len(".joblib")]))
+    for c in reversed(found):
+        v = c.name[len("classifier-"):-len(".joblib")]
+        r = directory / f"diacritics-{v}.pkl.gz"
+        if r.exists():
+            return c, r, v
+    raise FileNotFoundError(f"no trained models in {directory}; run `langnghe train`")
+
+
+def _version_key(v: str) -> tuple:
+    return tuple(int(x) if x.isdigit() else x for x in v.replace("-", ".").split("."))
+
+
+def province_of(cfg: Any, settings: dict[str, Any]) -> str:
+    """The gazetteer's province: `[area] province`, else `[nlp] province`, else Quảng Ninh."""
+    return getattr(getattr(cfg, "area", None), "province", None) or settings.get("province") or "Quảng Ninh"
+
+
+def current_stamp(cfg: Any) -> str:
+    """The stamp a pipeline loaded from `cfg` writes, without loading the models (`langnghe status` reads it)."""
+    s = nlp_settings(cfg)
+    _, _, version = find_models(model_dir(s), s.get("model_version", ""))
+    return stamp_version(version, s.get("steps") or DEFAULT_STEPS, province_of(cfg, s))
