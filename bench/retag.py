@@ -1,0 +1,60 @@
+"""How long an office's database takes to be re-tagged after an upgrade (a new model or pipeline stamp).
+
+    PYTHONPATH=. .venv/bin/python bench/retag.py [--items 30000] [--batches 6]
+
+Seeds an office database (devtools/office.py: items tagged "synthetic", so every one waits, as after an
+upgrade), then runs serve's tag job (`nlp.service.scheduler_hook`: one batch of `[nlp] batch_size` per tick,
+newest first) for a few ticks and prints: items waiting before and after (`langnghe status`'s count), seconds
+and CPU per batch, peak RSS, and how long the whole database would take at the default tick. Nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from devtools.office import seed_office
+from nlp import service
+from nlp.version import current_stamp
+from store import tags as store_tags
+from store.db import Database
+from vocab import config as config_mod
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--items", type=int, default=30_000)
+    ap.add_argument("--batches", type=int, default=6)
+    args = ap.parse_args()
+    cfg = config_mod.parse(config_mod.read_toml(config_mod.DEFAULTS_PATH))
+    tick = float(config_mod.section(cfg, "schedule").get("tick_seconds", 20))
+    batch = int(config_mod.section(cfg, "nlp").get("batch_size", 500))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(str(Path(tmp) / "office.duckdb"))
+        seed_office(db, n_items=args.items)
+        stamp = current_stamp(cfg)
+        with db.read() as cur:
+            waiting = store_tags.count_to_tag(cur, stamp)
+        hook = service.scheduler_hook(cfg, db)
+        hook()  # the first tick loads the models: not counted
+        wall, cpu = time.perf_counter(), time.process_time()
+        for _ in range(args.batches):
+            hook()
+        wall, cpu = (time.perf_counter() - wall) / args.batches, (time.process_time() - cpu) / args.batches
+        with db.read() as cur:
+            left = store_tags.count_to_tag(cur, stamp)
+        db.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"stamp {stamp}; items {args.items:,}; waiting before {waiting:,}, after {args.batches + 1} ticks {left:,}")
+    print(f"per tick ({batch} items): {wall:.2f} s wall, {cpu:.2f} s CPU ({1000 * cpu / batch:.2f} ms per item); "
+          f"peak RSS {rss:.0f} MB")
+    for n in (args.items, 300_000):
+        ticks = -(-n // batch)
+        print(f"{n:,} items: {ticks} ticks, ≈ {ticks * max(tick, wall) / 3600:.1f} h at tick_seconds = {tick:g}")
+
+
+if __name__ == "__main__":
+    main()
