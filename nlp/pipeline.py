@@ -100,7 +100,9 @@ class Pipeline:
         normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,
                                 min_marked_share=float(s.get("min_marked_share", 0.12)),
                                 restore_chars=classify_chars + 500)
-        province = getattr(getattr(cfg, "area", None), "province", None) or s.get("province") or "Quảng Ninh"
+        # [area] province only: an [nlp] province was read here but could never be set (the loader refuses a key
+        # the defaults lack), and one province for the whole deployment keeps in_area and alerts agreeing
+        province = getattr(getattr(cfg, "area", None), "province", None) or "Quảng Ninh"
         gazetteer = Gazetteer(province)
         classifier = Classifier.load(cpath)
         res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,
