@@ -122,6 +122,35 @@ def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
         assert cur.execute("SELECT items_new FROM import_log ORDER BY id").fetchall() == [(3,), (0,)]
 
 
+
+def test_preview_opens_the_database_read_only_and_never_migrates(tmp_path, monkeypatch, capsys):
+    """--preview opened the database read-write, so opening it ran pending migrations: a preview changed
+    the file (and could fail half-way through a migration). Now read-only; an older schema is said."""
+    import hashlib
+
+    import duckdb
+
+    from store.db import migrations
+
+    dbp = tmp_path / "i.duckdb"
+    monkeypatch.setenv("LANGNGHE_DB", str(dbp))
+    last = migrations()[-1][0]
+    with Database(dbp) as d, d.write() as cur:
+        cur.execute("DELETE FROM schema_migrations WHERE version = ?", [last])  # a file from the version before
+    before = hashlib.sha256(dbp.read_bytes()).hexdigest()
+    assert cli.main(["import", str(CSV), "--map", CSV_MAP, "--preview"]) == 0
+    captured = capsys.readouterr()
+    assert "Sẽ nhập được 3 mục" in captured.out
+    assert "cấu trúc cũ hơn" in captured.err and "langnghe init-db" in captured.err
+    assert hashlib.sha256(dbp.read_bytes()).hexdigest() == before
+    with Database(dbp, read_only=True) as d:
+        assert d.missing_migrations() == [last]
+    con = duckdb.connect(str(dbp))  # as after `langnghe init-db`: the preview reads the database again
+    con.execute("INSERT INTO schema_migrations VALUES (?, 'x', now())", [last])
+    con.close()
+    assert cli.main(["import", str(CSV), "--map", CSV_MAP, "--preview"]) == 0
+    assert "cấu trúc cũ hơn" not in capsys.readouterr().err
+
 # --- bounded, streamed imports -------------------------------------------------------------------
 
 IMPORTS_LIMITS = "[imports]\nmax_uncompressed_mb = 1\nmax_cell_chars = 1000\nmax_line_bytes = 20000\nchunk_rows = 2\n"
