@@ -19,12 +19,15 @@ from typing import Callable
 import httpx
 import pytest
 
+from collectors import netguard
 from notify import registry
 from notify.base import Channel, Message, SendError
 
 MSG = Message("Lắng Nghe: cảnh báo Bùn đất tràn vào nhà dân", "[Cao] Bùn đất từ bãi thải\nVì sao: 3 tin từ 3 nguồn",
               ("A000001",), "http://127.0.0.1:8501/alerts?alert=A000001")
 SECRET = "bi-mat-rat-dai-123"
+# what orchestration/notify.channel_settings gives the e-mail channel: the guard, with the test servers allowed
+LOCAL_DIAL = netguard.dialer(netguard.parse_allow(["127.0.0.1"]), refuse=SendError)
 
 
 def mock(handler):
@@ -104,7 +107,8 @@ def smtp_server():
 
 def test_email_over_a_local_smtp_server(smtp_server):
     box, port = smtp_server
-    settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "lang-nghe@example.vn"}
+    settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "lang-nghe@example.vn",
+                "dial": LOCAL_DIAL}
     keyed = dataclasses.replace(MSG, key="langnghe.20261204030000000000.7")
     for m in (keyed, keyed, MSG):  # a repeat of one outbox message, then the admin's test (no key)
         registry.get("email").send("canbo@example.vn", m, settings, mock(lambda r: None))
@@ -166,8 +170,8 @@ def _console_deliver(request: pytest.FixtureRequest) -> str:
 
 def _email_deliver(request: pytest.FixtureRequest) -> str:
     box, port = request.getfixturevalue("smtp_server")
-    registry.get("email").send("canbo@example.vn", MSG, {"host": "127.0.0.1", "port": port, "security": "none"},
-                               mock(lambda r: None))
+    registry.get("email").send("canbo@example.vn", MSG, {"host": "127.0.0.1", "port": port, "security": "none",
+                                                         "dial": LOCAL_DIAL}, mock(lambda r: None))
     parsed = email.message_from_bytes(box.messages[0][1], policy=email.policy.default)
     return f"{parsed['Subject']}\n{parsed.get_content()}"
 
@@ -178,7 +182,8 @@ def _email_refuse(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("monkeypatch").setenv("LANGNGHE_SMTP_PASSWORD", SECRET)
     request.getfixturevalue("monkeypatch").setenv("LANGNGHE_SMTP_USER", "canbo")
     registry.get("email").send("canbo@example.vn", MSG, {"host": "127.0.0.1", "port": free_port(),  # nobody there
-                                                         "security": "none", "timeout_seconds": 2}, mock(lambda r: None))
+                                                         "security": "none", "timeout_seconds": 2,
+                                                         "dial": LOCAL_DIAL}, mock(lambda r: None))
 
 
 SPECS: dict[str, Spec] = {
