@@ -30,6 +30,8 @@ from collectors.encoding import Decoded, decode_full
 from vocab.item import Item
 
 if TYPE_CHECKING:
+    import socket
+
     from vocab.config import SourceConfig
 
 
@@ -150,6 +152,10 @@ class CollectContext:
     etag: str | None = None
     last_modified: str | None = None
     future_tolerance_minutes: float = 60.0
+    # how a kind that speaks no HTTP (IMAP) opens a TCP connection: (host, port, timeout) -> socket, through the
+    # public-address guard with the deployment's allow-list (netguard.dialer; the runner gives it). None: the
+    # guard with no allow-list, public addresses only
+    dial: Callable[[str, int, float | None], "socket.socket"] | None = None
 
 
 @runtime_checkable

@@ -12,6 +12,10 @@
     crash or a full disk between fetch and store leaves the messages unseen for the next poll.
 
 imaplib is blocking: the whole poll runs in a worker thread. Timeouts: http.read_timeout_seconds.
+The connection goes through the public-address guard like every fetch (collectors/netguard.py): the server's
+name is resolved once, each address judged (a private one only when listed in [http] allow_private_hosts,
+else BlockedAddressError), and only a judged address dialled (`ctx.dial`); TLS still checks the certificate
+against the name in the source URL (SNI too).
 
 options: username_env (default LANGNGHE_MAIL_USER), password_env (default LANGNGHE_MAIL_PASSWORD),
          max_messages (int, default 50), timeout_seconds (float, default 30)
@@ -25,6 +29,7 @@ import email.policy
 import hashlib
 import imaplib
 import re
+import socket
 import ssl
 import unicodedata
 from collections import Counter
@@ -34,9 +39,10 @@ from email.utils import parseaddr, parsedate_to_datetime
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from collectors import _social
+from collectors import _social, netguard
 from collectors.base import ApiError, Batch, CollectContext, SkipItem, TokenExpiredError, TransportError, map_all
 from collectors.registry import register
+from collectors.netguard import Dial
 from collectors.textutil import strip_html, tidy
 from vocab.config import SourceConfig
 from vocab.item import Item
@@ -98,17 +104,39 @@ def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime
                              flags=["own_channel", "email", f"mail_uid:{uid}"])
 
 
-def _connect(source: SourceConfig) -> tuple[imaplib.IMAP4, str]:
+class _GuardedIMAP4(imaplib.IMAP4):
+    """imaplib connecting through `dial` (netguard): the judged address, never a second lookup."""
+
+    def __init__(self, host: str, port: int, *, dial: Dial, timeout: float) -> None:
+        self._dial = dial
+        super().__init__(host, port, timeout)
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        return self._dial(self.host, self.port, timeout)
+
+
+class _GuardedIMAP4_SSL(imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's own naming
+    """`_GuardedIMAP4` with TLS: the certificate and SNI are checked against the configured name."""
+
+    def __init__(self, host: str, port: int, *, dial: Dial, ssl_context: ssl.SSLContext, timeout: float) -> None:
+        self._dial = dial
+        super().__init__(host, port, ssl_context=ssl_context, timeout=timeout)
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        return self.ssl_context.wrap_socket(self._dial(self.host, self.port, timeout), server_hostname=self.host)
+
+
+def _connect(source: SourceConfig, dial: Dial) -> tuple[imaplib.IMAP4, str]:
     u = urlsplit(source.url)
     if u.scheme not in ("imaps", "imap") or not u.hostname:
         raise ApiError(f"Nguồn {source.name}: địa chỉ phải có dạng imaps://máy-chủ:993/INBOX.")
     timeout = _social.opt(source, "timeout_seconds", 30.0)
     try:
         if u.scheme == "imaps":
-            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(u.hostname, u.port or 993, ssl_context=ssl.create_default_context(),
-                                                    timeout=timeout)
+            conn: imaplib.IMAP4 = _GuardedIMAP4_SSL(u.hostname, u.port or 993, dial=dial, timeout=timeout,
+                                                    ssl_context=ssl.create_default_context())
         else:
-            conn = imaplib.IMAP4(u.hostname, u.port or 143, timeout=timeout)
+            conn = _GuardedIMAP4(u.hostname, u.port or 143, dial=dial, timeout=timeout)
     except (OSError, imaplib.IMAP4.error) as exc:
         raise TransportError(f"Không kết nối được máy chủ thư {u.hostname}: {exc}") from None
     return conn, unquote(u.path.strip("/")) or "INBOX"
@@ -128,9 +156,12 @@ def _login(conn: imaplib.IMAP4, source: SourceConfig) -> None:
                                 "(hoặc mật khẩu ứng dụng).") from None
 
 
-def fetch_unseen(source: SourceConfig) -> tuple[list[tuple[str, bytes]], Callable[[list[str]], None]]:
-    """The unseen messages (uid, raw), and a function that marks uids seen (run after the store)."""
-    conn, mailbox = _connect(source)
+def fetch_unseen(source: SourceConfig, dial: Dial | None = None
+                 ) -> tuple[list[tuple[str, bytes]], Callable[[list[str]], None]]:
+    """The unseen messages (uid, raw), and a function that marks uids seen (run after the store). `dial`:
+    the runner's guarded connect (CollectContext.dial); None is the guard with no allow-list."""
+    dial = dial or netguard.dialer(frozenset())
+    conn, mailbox = _connect(source, dial)
     try:
         _login(conn, source)
         typ, _ = conn.select(mailbox)
@@ -153,7 +184,7 @@ def fetch_unseen(source: SourceConfig) -> tuple[list[tuple[str, bytes]], Callabl
     def mark_seen(stored: list[str]) -> None:
         if not stored:
             return
-        c, box = _connect(source)
+        c, box = _connect(source, dial)
         try:
             _login(c, source)
             c.select(box)
@@ -170,7 +201,7 @@ class EmailInboxCollector:
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         try:
-            messages, mark_seen = await asyncio.to_thread(fetch_unseen, source)
+            messages, mark_seen = await asyncio.to_thread(fetch_unseen, source, ctx.dial)
         except (OSError, imaplib.IMAP4.error) as exc:
             raise TransportError(f"Lỗi khi đọc hộp thư: {exc}") from None
         items, skipped = map_all(messages, lambda m: map_message(m[1], m[0], source, ctx.now,

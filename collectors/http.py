@@ -63,6 +63,7 @@ class Fetcher:
     ):
         self.cfg = cfg
         self._allow = netguard.parse_allow(cfg.allow_private_hosts)
+        self.allow = self._allow  # for the kinds that dial themselves (CollectContext.dial)
         self._resolve = resolver  # None: the event loop's getaddrinfo
         self._own_client = client is None
         limits = httpx.Limits(max_connections=max(cfg.max_concurrency, 1) * 2)

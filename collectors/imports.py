@@ -19,7 +19,10 @@ same file twice, or an export that overlaps an earlier one, adds nothing new.
 
 Times without an offset are local time (imports.utc_offset_hours, 7 for Việt Nam) and are stored as
 naive UTC. Accepted: ISO 8601, "dd/mm/yyyy HH:MM", epoch seconds/milliseconds, Excel date cells, and
-Excel date numbers (a date column saved as "General": 45992 is 01/12/2025; 20,000–80,000 only).
+Excel date numbers (a date column saved as "General": 45992 is 01/12/2025; 20,000–80,000 only). A workbook
+saved with the 1904 date system (Mac Excel; `wb.epoch`) counts its numbers from 01/01/1904: openpyxl applies
+that to date cells, and the reader marks such a workbook's numbers (`Serial1904`) so a number read as a date
+is not 4 years and a day early.
 
 Not a collector kind (nothing is fetched): `langnghe import FILE --map … [--preview]` runs it, and so
 does the dashboard page Nhập dữ liệu (upload, mapping, preview, import) while `serve` holds the database.
@@ -481,6 +484,8 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         declared = ws.max_row if isinstance(ws.max_row, int) else None
         ws.reset_dimensions()  # no padding to a declared A1:XFD1048576
         it = ws.iter_rows(values_only=True)
+        if wb.epoch == _EXCEL_EPOCH_1904:
+            it = (tuple(_mark_1904(v) for v in values) for values in it)
         header = next(_xlsx_values(it, {"n": 0}), None)
         if not header:
             raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
@@ -494,6 +499,18 @@ def _xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> I
         yield Table(columns, _xlsx_rows(it, columns, limits, state, notes, ws), position, notes)
     finally:
         wb.close()
+
+
+class Serial1904(float):
+    """A number cell of a workbook saved with the 1904 date system (Mac Excel): as an Excel date number it
+    counts days from 01/01/1904, not from 30/12/1899. As a number it is the cell's value."""
+
+    def __str__(self) -> str:
+        return _str(int(self) if self.is_integer() else float(self))
+
+
+def _mark_1904(v: Any) -> Any:
+    return Serial1904(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
 def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
@@ -618,7 +635,8 @@ def parse_time(v: Any, *, utc_offset_hours: float = 7.0) -> datetime | None:
         return v - timedelta(hours=utc_offset_hours)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if _EXCEL_SERIALS[0] <= v < _EXCEL_SERIALS[1]:  # a date cell saved as a number (column left "General")
-            return _EXCEL_EPOCH + timedelta(days=float(v)) - timedelta(hours=utc_offset_hours)
+            epoch = _EXCEL_EPOCH_1904 if isinstance(v, Serial1904) else _EXCEL_EPOCH
+            return epoch + timedelta(days=float(v)) - timedelta(hours=utc_offset_hours)
         if v < _EPOCH_MIN:  # a year, a count, a phone number: not a time (it read as 1970)
             return None
         secs = float(v) / 1000.0 if v > 10**11 else float(v)
@@ -632,6 +650,7 @@ def parse_time(v: Any, *, utc_offset_hours: float = 7.0) -> datetime | None:
 
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)   # day 0 of Excel's (1900) date numbers
+_EXCEL_EPOCH_1904 = datetime(1904, 1, 1)  # day 0 of a 1904-system workbook (openpyxl.utils.datetime.CALENDAR_MAC_1904)
 _EXCEL_SERIALS = (20_000, 80_000)       # 1954-10-03 … 2119-01-10 as Excel date numbers
 _EPOCH_MIN = 10**9                      # 2001-09-09 as epoch seconds: smaller numbers are not epoch times
 

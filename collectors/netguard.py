@@ -2,7 +2,9 @@
 
     every request the Fetcher sends (source, each redirect hop, article, robots.txt), and every
     notification channel request (orchestration/notify._client: check_sync, an unresolvable name refused)
-    and every reply / token renewal of a complaint channel (orchestration/cases._client, the same)
+    and every reply / token renewal of a complaint channel (orchestration/cases._client, the same),
+    and every IMAP and SMTP connection (`dialer`: collectors/email_inbox, and notify/channels/email through
+    the `dial` orchestration/notify.channel_settings hands it; TLS then verifies the configured name)
         │ host, port as httpx will connect to them
         ├─ listed in [http] allow_private_hosts ("host" or "host:port")  ──▶ sent, no lookup
         ├─ literal IP                                                    ──▶ checked as is
@@ -221,6 +223,40 @@ class GuardedSyncBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
+
+
+Dial = Callable[[str, int, "float | None"], socket.socket]
+
+
+def dial_sync(host: str, port: int, timeout: float | None, allow: AllowList, resolve: SyncResolver | None = None,
+              refuse: Callable[[str], Exception] | None = None) -> socket.socket:
+    """A TCP connection for the protocols httpx does not speak (IMAP for the complaints mailbox, SMTP for
+    e-mail notifications): the name resolved once, every address judged as for a fetch (BlockedAddressError, or
+    `refuse(message)`; a name that does not resolve is refused too), then only those addresses dialled. The
+    caller starts TLS on the socket with the configured name (SNI and certificate check), never the address."""
+    try:
+        addresses = connect_addresses_sync(host, port, allow, resolve)
+    except (BlockedAddressError, TransportError) as exc:
+        if refuse is None:
+            raise
+        raise refuse(str(exc)) from None
+    error: OSError | None = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as exc:
+            error = exc  # the next address of the name, as a normal connect would
+    raise error or OSError(f"{host}: no address")
+
+
+def dialer(allow: AllowList, resolve: SyncResolver | None = None,
+           refuse: Callable[[str], Exception] | None = None) -> Dial:
+    """`dial_sync` with the deployment's allow-list bound: what the imaplib/smtplib subclasses call to connect."""
+
+    def dial(host: str, port: int, timeout: float | None) -> socket.socket:
+        return dial_sync(host, port, timeout, allow, resolve, refuse)
+
+    return dial
 
 
 T = TypeVar("T")

@@ -42,6 +42,7 @@ from collectors.encoding import plan_repairs
 from vocab.item import Item
 from collectors.http import Fetcher
 from vocab.config import Config, SourceConfig
+from collectors import netguard
 from collectors.netguard import Resolver
 from store import items as store_items
 from store import sources as store_sources
@@ -184,6 +185,7 @@ class Runner:
             etag=state.etag if state else None,
             last_modified=state.last_modified if state else None,
             future_tolerance_minutes=self.cfg.http.future_tolerance_minutes,
+            dial=netguard.dialer(fetcher.allow),  # IMAP: the same public-address guard as every fetch
         )
         failures = (state.consecutive_failures if state else 0) + 1
         try:

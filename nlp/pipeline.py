@@ -64,7 +64,7 @@ class Pipeline:
         normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,
                                 min_marked_share=float(s.get("min_marked_share", 0.12)),
                                 restore_chars=classify_chars + 500)
-        province = province_of(cfg, s)
+        province = province_of(cfg)
         gazetteer = Gazetteer(province)
         classifier = Classifier.load(cpath)
         res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,

@@ -84,13 +84,14 @@ def _version_key(v: str) -> tuple:
     return tuple(int(x) if x.isdigit() else x for x in v.replace("-", ".").split("."))
 
 
-def province_of(cfg: Any, settings: dict[str, Any]) -> str:
-    """The gazetteer's province: `[area] province`, else `[nlp] province`, else Quảng Ninh."""
-    return getattr(getattr(cfg, "area", None), "province", None) or settings.get("province") or "Quảng Ninh"
+def province_of(cfg: Any) -> str:
+    """The gazetteer's province: `[area] province` only (one province for the whole deployment keeps in_area and
+    alerts agreeing; an `[nlp] province` could never be set, the loader refuses keys the defaults lack)."""
+    return getattr(getattr(cfg, "area", None), "province", None) or "Quảng Ninh"
 
 
 def current_stamp(cfg: Any) -> str:
     """The stamp a pipeline loaded from `cfg` writes, without loading the models (`langnghe status` reads it)."""
     s = nlp_settings(cfg)
     _, _, version = find_models(model_dir(s), s.get("model_version", ""))
-    return stamp_version(version, s.get("steps") or DEFAULT_STEPS, province_of(cfg, s))
+    return stamp_version(version, s.get("steps") or DEFAULT_STEPS, province_of(cfg))

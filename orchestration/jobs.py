@@ -2,8 +2,11 @@
 
     Scheduler.run(), once at start, before anything loads the NLP model:
         each job marked at_start (notify: the outbox a stopped server left, claims already released)
-    then every schedule.tick_seconds:
+    then every schedule.tick_seconds, for as long as serve runs:
         sources (langnghe.toml, with admins' edits merged) ─▶ Runner.run_due ─▶ ingest.processor
+            (a pass fetches only the sources that are due: a source's next poll is its interval_minutes,
+            or schedule.default_interval_minutes, after its last one, or later when it backs off; the
+            tick only bounds how late a due source is picked up, so every source repeats on its interval)
         then each job in JOBS, in order (each decides itself whether it is due):
             tag         nlp.service        items still untagged, or tagged by an older model
             detect      detection.jobs     stories and emerging-issue alerts
@@ -26,6 +29,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 import httpx
@@ -170,13 +174,15 @@ def install_jobs(scheduler: "Scheduler", cfg: Config, db: Database) -> list[str]
 class Scheduler(threading.Thread):
     """Collects due sources on a fixed tick and publishes snapshots, until stopped."""
 
-    def __init__(self, cfg: Config, db: Database, *, runner: Runner | None = None):
+    def __init__(self, cfg: Config, db: Database, *, runner: Runner | None = None,
+                 clock: Callable[[], datetime] = utcnow):
         super().__init__(name="langnghe-scheduler", daemon=True)
         self.cfg = cfg
         self.db = db
         self._stop_event = threading.Event()  # not `_stop`: Thread.join() calls its own _stop()
-        # stopping serve also ends a huge batch between two chunks
-        self.runner = runner or Runner(cfg, db, on_new_items=ingest.processor(cfg, db), stop=self._stop_event)
+        # stopping serve also ends a huge batch between two chunks; `clock` decides which sources are due
+        self.runner = runner or Runner(cfg, db, on_new_items=ingest.processor(cfg, db), stop=self._stop_event,
+                                       clock=clock)
         self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self.passes = 0
         self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)

@@ -55,10 +55,12 @@ class NotifySettings:
 
 
 def channel_settings(cfg: Config, channel: str) -> dict[str, Any]:
-    """`[notify.<channel>]`, with `[notify] timeout_seconds`: a channel that opens its own connection (SMTP)
-    rather than using the injected client needs it too."""
-    timeout = {"timeout_seconds": NotifySettings.from_config(cfg).timeout_seconds}
-    return {**timeout, **(section(cfg, "notify").get(channel, {}) or {})}
+    """`[notify.<channel>]`, with what a channel that opens its own connection (SMTP) rather than using the
+    injected client needs too: `[notify] timeout_seconds`, and `dial`, the public-address guard's connect
+    (collectors/netguard.dialer with [http] allow_private_hosts; a refusal is a SendError)."""
+    extra = {"timeout_seconds": NotifySettings.from_config(cfg).timeout_seconds,
+             "dial": netguard.dialer(netguard.parse_allow(cfg.http.allow_private_hosts), refuse=SendError)}
+    return {**extra, **(section(cfg, "notify").get(channel, {}) or {})}
 
 
 def _secrets(cfg: Config) -> list[str | None]:

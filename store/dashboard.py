@@ -122,11 +122,13 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
 SHOWN_TITLE = shown_title_sql("i.title", "t.title_restored")
 
 
-def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False) -> tuple[str, str]:
+def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False, tags_where: str = "") -> tuple[str, str]:
     """(joins, select-list) giving topics, sentiment, places, in_area, corrected for every item row `i`.
     With `bounded`, the joins take one parameter: the lowest tagged_at to look at (see TAG_SLACK).
+    `tags_where` (a `WHERE …` on item_tags, with its own parameters) cuts the tag rows before the join.
     `cur` is not read (the tables are always there); it stays so the callers need no edit."""
-    joins = "LEFT JOIN item_tags t ON t.item_id = i.id" + (" AND t.tagged_at >= ?" if bounded else "")
+    tags = f"(SELECT * FROM item_tags {tags_where})" if tags_where else "item_tags"
+    joins = f"LEFT JOIN {tags} t ON t.item_id = i.id" + (" AND t.tagged_at >= ?" if bounded else "")
     joins += LATEST_LABELS_JOIN
     sel = """coalesce(from_json(h.h_topics, '["VARCHAR"]'), t.topics) AS topics,
              coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,

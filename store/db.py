@@ -169,6 +169,16 @@ class Database:
             cur.close()
         return applied
 
+    def missing_migrations(self) -> list[int]:
+        """The migrations this code has that the file lacks. What a read-only opener asks before reading
+        (it cannot migrate): an older file may lack the tables and columns the code's queries name."""
+        with self.read() as cur:
+            try:
+                done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+            except duckdb.CatalogException:  # not even the first migration: an empty or foreign file
+                done = set()
+        return [version for version, _, _ in migrations() if version not in done]
+
     def schema_version(self) -> int:
         with self.read() as cur:
             row = cur.execute("SELECT max(version) FROM schema_migrations").fetchone()

@@ -24,7 +24,7 @@ import pandas as pd
 from store import cases as store_cases
 from store.alerts import get_alert
 from store.dashboard import unit_names
-from store.tags import LATEST_LABELS_JOIN, shown_title_sql
+from store.tags import latest_labels_join, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -53,11 +53,19 @@ def _place_match_sql(col: str, pattern: str) -> str:
             f"'{pattern}'))) > 0, FALSE)")
 
 
-# The effective topics, sentiment, places, in_area of item row `i`: a staff correction (human_labels)
-# first, then the NLP tags (item_tags), then the copy the story grouping keeps (story_items;
-# `langnghe replay --tagger fixture` fills only that one).
-EFFECTIVE_JOINS = ("LEFT JOIN item_tags t ON t.item_id = i.id LEFT JOIN story_items s ON s.item_id = i.id"
-                   + LATEST_LABELS_JOIN)
+def effective_joins(where: str = "") -> str:
+    """The joins giving item row `i` its effective topics, sentiment, places, in_area: a staff correction
+    (human_labels) first, then the NLP tags (item_tags), then the copy the story grouping keeps (story_items;
+    `langnghe replay --tagger fixture` fills only that one). `where` (a `WHERE …` on item_id) cuts each of
+    the three tables before it is joined: one owner of the join, with or without the cut."""
+    def table(name: str) -> str:
+        return f"(SELECT * FROM {name} {where})" if where else name
+
+    return (f"LEFT JOIN {table('item_tags')} t ON t.item_id = i.id "
+            f"LEFT JOIN {table('story_items')} s ON s.item_id = i.id" + latest_labels_join(where))
+
+
+EFFECTIVE_JOINS = effective_joins()
 EFFECTIVE_COLS = ", ".join(f"coalesce({h}, t.{c}, s.{c}) AS {c}" for c, h in (
     ("topics", "from_json(h.h_topics, '[\"VARCHAR\"]')"),
     ("sentiment", "json_extract_string(h.h_sentiment, '$')"),
@@ -71,13 +79,9 @@ TAGGED_SQL = "t.item_id IS NOT NULL OR s.item_id IS NOT NULL"
 
 
 def _joins_for_ids() -> str:
-    """EFFECTIVE_JOINS with each joined table cut to the item ids of a CTE `ids` first: a rapid report on
+    """The effective joins with each joined table cut to the item ids of a CTE `ids` first: a rapid report on
     nine items built hash tables of every tag row (+200 MB at 300,000 items, growing with the database)."""
-    only = "WHERE item_id IN (SELECT item_id FROM ids)"
-    return (EFFECTIVE_JOINS
-            .replace("LEFT JOIN item_tags t", f"LEFT JOIN (SELECT * FROM item_tags {only}) t")
-            .replace("LEFT JOIN story_items s", f"LEFT JOIN (SELECT * FROM story_items {only}) s")
-            .replace("FROM human_labels GROUP BY", f"FROM human_labels {only} GROUP BY"))
+    return effective_joins("WHERE item_id IN (SELECT item_id FROM ids)")
 
 
 # --------------------------------------------------------------------------------------------- weekly

@@ -414,7 +414,6 @@ def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFram
 def _display_rows(cur: "duckdb.DuckDBPyConnection", ids: list[str], lo: Any, hi: Any) -> pd.DataFrame:
     """Display columns and effective tags of `ids`, published within [lo, hi] when given. The ids go in
     as one list parameter (500 literals cost more to plan than the whole lookup)."""
-    joins, sel = _effective_sql(cur, bounded=False)
     item_params: list[Any] = [ids]
     tag_params: list[Any] = [ids]
     when = tags_when = ""
@@ -423,8 +422,7 @@ def _display_rows(cur: "duckdb.DuckDBPyConnection", ids: list[str], lo: Any, hi:
         when, tags_when = " AND published_at BETWEEN ? AND ?", " AND tagged_at >= ?"
         item_params += [lo, hi]
         tag_params.append(lo - TAG_SLACK)
-    joins = joins.replace("LEFT JOIN item_tags t ON", "LEFT JOIN (SELECT * FROM item_tags WHERE item_id IN "
-                          f"(SELECT unnest(?::VARCHAR[])){tags_when}) t ON", 1)
+    joins, sel = _effective_sql(cur, tags_where=f"WHERE item_id IN (SELECT unnest(?::VARCHAR[])){tags_when}")
     return cur.execute(f"""
         SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, {SHOWN_TITLE} AS title, i.summary, i.url,
                i.author, {sel}

@@ -270,17 +270,22 @@ def shown_title_sql(title: str, *restored: str) -> str:
     return f"CASE WHEN {marked} THEN {title} ELSE coalesce({alts}, {title}) END"
 
 
-# The newest staff correction per item and field (h_topics, h_sentiment, h_places, h_in_area), as a join
-# onto `items i`; pages and reports overlay these on the model's tags.
-LATEST_LABELS_JOIN = """
+def latest_labels_join(where: str = "") -> str:
+    """The newest staff correction per item and field (h_topics, h_sentiment, h_places, h_in_area), as a join
+    onto `items i`; pages and reports overlay these on the model's tags. `where` (a `WHERE …` on human_labels'
+    columns) cuts the rows read before grouping: a report on a few items need not group every correction."""
+    return f"""
         LEFT JOIN (
             SELECT item_id,
                    arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
                    arg_max(value, id) FILTER (WHERE field = 'sentiment') AS h_sentiment,
                    arg_max(value, id) FILTER (WHERE field = 'places') AS h_places,
                    arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
-            FROM human_labels GROUP BY item_id
+            FROM human_labels {where} GROUP BY item_id
         ) h ON h.item_id = i.id"""
+
+
+LATEST_LABELS_JOIN = latest_labels_join()
 
 
 def forget_tags(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> None:

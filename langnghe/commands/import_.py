@@ -100,14 +100,20 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
 
 
 def _check_name(args: argparse.Namespace, cfg: Config) -> None:
-    """--preview refuses what the import would refuse: the name of a collected source. The database is read
-    only when it exists (a preview creates nothing) and is free (a running server holds it); otherwise the
-    sources of langnghe.toml are checked."""
+    """--preview refuses what the import would refuse: the name of a collected source. A preview changes
+    nothing: the database is opened read-only (no migration runs, no file is created), and only when it exists,
+    is free (a running server holds it) and has this version's schema; otherwise the sources of
+    langnghe.toml are checked, and an older schema is said."""
     name = _settings(args, cfg).source.name
     if Path(cfg.storage.db_path).exists():
         try:
-            with Database(cfg.storage.db_path) as db:
-                return importer.check_source_name(cfg, db, name)
+            with Database(cfg.storage.db_path, read_only=True) as db:
+                if not db.missing_migrations():
+                    return importer.check_source_name(cfg, db, name)
+                print(f"Lưu ý: cơ sở dữ liệu {cfg.storage.db_path} có cấu trúc cũ hơn phiên bản này; xem trước "
+                      "không nâng cấp nó, nên chỉ đối chiếu tên nguồn với langnghe.toml (không gồm nguồn thêm "
+                      "ở trang Nguồn tin). Chạy `langnghe init-db` (hoặc `langnghe serve`) để nâng cấp trước.",
+                      file=sys.stderr)
         except DatabaseLocked:
             pass
     importer.check_source_name(cfg, None, name)

@@ -1,20 +1,52 @@
 """email: SMTP with STARTTLS, SSL or (local test servers only) plain, with login
-([notify.email] host, port, security, sender, username_env, password_env)."""
+([notify.email] host, port, security, sender, username_env, password_env).
+
+The connection is opened by `settings["dial"]`, (host, port, timeout) -> socket: orchestration/notify.py gives
+the public-address guard (collectors/netguard.dialer with [http] allow_private_hosts), which resolves the
+server's name once, judges each address and dials only a judged one. TLS (SSL or STARTTLS) still verifies
+the certificate against the configured host name (SNI too). Without a `dial` nothing is sent: this layer
+cannot judge addresses itself (notify/ imports only vocab)."""
 
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from email.header import Header
 from email.utils import make_msgid
 from email.mime.text import MIMEText
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import httpx
 
 from notify.base import Message, SendError
 from notify.registry import register
 from vocab.secrets import secret
+
+
+Dial = Callable[[str, int, "float | None"], socket.socket]
+
+
+class _GuardedSMTP(smtplib.SMTP):
+    """smtplib connecting through `dial`: the address the guard judged, never a lookup of its own."""
+
+    def __init__(self, host: str, port: int, *, dial: Dial, timeout: float) -> None:
+        self._dial = dial
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float | None) -> socket.socket:
+        return self._dial(host, port, timeout)
+
+
+class _GuardedSMTP_SSL(smtplib.SMTP_SSL):  # noqa: N801 - smtplib's own naming
+    """`_GuardedSMTP` with implicit TLS, verified against the configured name (smtplib keeps it as `_host`)."""
+
+    def __init__(self, host: str, port: int, *, dial: Dial, timeout: float, context: ssl.SSLContext) -> None:
+        self._dial = dial
+        super().__init__(host, port, timeout=timeout, context=context)
+
+    def _get_socket(self, host: str, port: int, timeout: float | None) -> socket.socket:
+        return self.context.wrap_socket(self._dial(host, port, timeout), server_hostname=self._host)
 
 
 def message_id(key: str, sender: str) -> str:
@@ -44,11 +76,15 @@ class Email:
         user = secret(str(settings.get("username_env", "LANGNGHE_SMTP_USER")))
         password = secret(str(settings.get("password_env", "LANGNGHE_SMTP_PASSWORD")))
         timeout = float(settings.get("timeout_seconds", 20))
+        dial = settings.get("dial")
+        if not callable(dial):
+            raise SendError("chưa có bộ kiểm tra địa chỉ máy chủ thư (settings[\"dial\"]): không gửi")
         try:
             if security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+                smtp: smtplib.SMTP = _GuardedSMTP_SSL(host, port, dial=dial, timeout=timeout,
+                                                      context=ssl.create_default_context())
             else:
-                smtp = smtplib.SMTP(host, port, timeout=timeout)
+                smtp = _GuardedSMTP(host, port, dial=dial, timeout=timeout)
             with smtp:
                 if security == "starttls":
                     smtp.starttls(context=ssl.create_default_context())

@@ -1,10 +1,12 @@
 """A tiny IMAP4rev1 server on 127.0.0.1 for the email_inbox kind: LOGIN, SELECT, UID SEARCH UNSEEN,
-UID FETCH (BODY.PEEK[]), UID STORE +FLAGS (\\Seen), LOGOUT — what imaplib sends, nothing more."""
+UID FETCH (BODY.PEEK[]), UID STORE +FLAGS (\\Seen), LOGOUT — what imaplib sends, nothing more. Plain or, with
+a server context, implicit TLS (IMAPS); `connections` counts the clients that reached it."""
 
 from __future__ import annotations
 
 import re
 import socketserver
+import ssl
 import threading
 
 
@@ -76,10 +78,23 @@ class _Handler(socketserver.StreamRequestHandler):
         self.w(f"{tag} OK UID {sub}")
 
 
+class _Server(socketserver.ThreadingTCPServer):
+    """Counts connections; with `tls`, speaks IMAPS (implicit TLS) with that server context."""
+
+    tls: ssl.SSLContext | None = None
+    connections = 0
+
+    def get_request(self):  # noqa: ANN201 - socketserver's signature
+        sock, addr = super().get_request()
+        self.connections += 1
+        return (self.tls.wrap_socket(sock, server_side=True) if self.tls else sock), addr
+
+
 class ImapServer:
-    def __init__(self, box: Mailbox) -> None:
+    def __init__(self, box: Mailbox, tls: ssl.SSLContext | None = None) -> None:
         handler = type("H", (_Handler,), {"box": box})
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
+        self.server.tls = tls
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from collectors import _social, registry, robots
+from collectors import _social, netguard, registry, robots
 from collectors.base import Batch, CollectContext
 from collectors.http import Fetcher
 from vocab import config as config_mod
@@ -45,7 +45,7 @@ def source(kind: str, url: str, *, options: dict[str, Any] | None = None, source
 def collect(src: SourceConfig, now=NOW) -> Batch:
     async def go() -> Batch:
         async with Fetcher(http_cfg()) as f:
-            ctx = CollectContext(fetch=f.get, now=now)
+            ctx = CollectContext(fetch=f.get, now=now, dial=netguard.dialer(f.allow))  # as the runner does
             return await registry.get(src.kind).collect(src, ctx)
 
     return asyncio.run(go())

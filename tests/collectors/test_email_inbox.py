@@ -3,17 +3,19 @@ attachments by name only, login errors on health, and messages marked seen only 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import quopri
+import ssl
 import sys
 from pathlib import Path
 
 import pytest
 
-from collectors import email_inbox
-from collectors.base import TokenExpiredError
+from collectors import email_inbox, netguard
+from collectors.base import BlockedAddressError, CollectContext, TokenExpiredError, TransportError
 from kindhelpers import collect, source  # noqa: F401
-from kindspecs import to_cp1258
+from kindspecs import NOW, to_cp1258
 
 sys.path.insert(0, str(Path(__file__).parent))
 from imap_server import ImapServer, Mailbox  # noqa: E402
@@ -108,3 +110,64 @@ def test_map_message_is_pure_and_skips_empty():
     assert it.title == "Đèn đường hỏng ở khu Nam Sơn" and "mail_uid:7" in it.flags
     with pytest.raises(SkipItem):
         email_inbox.map_message(b"From: a@b.vn\r\n\r\n", "8", src, NOW)
+
+
+# --- the public-address guard (collectors/netguard.py) on the IMAP connection ---------------------------------
+
+TLS = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
+
+
+def collect_dialling(src, dial):
+    """One poll with the runner's kind of `ctx.dial` (here with a chosen allow-list and resolver)."""
+    async def go():
+        ctx = CollectContext(fetch=None, now=NOW, dial=dial)  # type: ignore[arg-type] - IMAP fetches nothing
+        return await email_inbox.EmailInboxCollector().collect(src, ctx)
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def tls_mail(monkeypatch):
+    """An IMAPS server on 127.0.0.1 whose certificate names only mail.noibo.test, and a client trusting its CA."""
+    box = Mailbox()
+    box.add(msg_utf8_qp())
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(TLS / "mail.pem", TLS / "mail.key")
+    srv = ImapServer(box, tls=server_ctx)
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "ca.pem"))  # ssl.create_default_context() trusts the test CA
+    monkeypatch.setenv("LANGNGHE_MAIL_USER", box.user)
+    monkeypatch.setenv("LANGNGHE_MAIL_PASSWORD", box.password)
+    yield srv
+    srv.stop()
+
+
+def test_a_private_mail_server_is_refused_before_connecting(mail):
+    """IMAP opened its socket outside the guard: a mailbox URL (admins edit sources in the dashboard) could
+    reach any host of the server's network. Now refused unless [http] allow_private_hosts lists it."""
+    box, src = mail
+    logins = box.logins
+    with pytest.raises(BlockedAddressError) as ei:
+        collect_dialling(src, netguard.dialer(frozenset()))  # no allow-list: the runner's default
+    assert "Chặn truy cập 127.0.0.1" in str(ei.value) and "allow_private_hosts" in str(ei.value)
+    assert box.logins == logins
+    named = source("email_inbox", "imaps://mail.example.vn/INBOX")
+    with pytest.raises(BlockedAddressError, match=r"mail\.example\.vn \(10\.0\.0\.8\): địa chỉ mạng nội bộ"):
+        collect_dialling(named, netguard.dialer(frozenset(), resolve=lambda h, p: ["10.0.0.8"]))
+
+
+def test_imaps_dials_the_checked_address_and_verifies_the_configured_name(tls_mail):
+    port = tls_mail.port
+    allow = netguard.parse_allow([f"mail.noibo.test:{port}", f"khac.noibo.test:{port}"])
+    looked_up = []
+
+    def resolve(host, p):
+        looked_up.append(host)
+        return ["127.0.0.1"]
+
+    batch = collect_dialling(source("email_inbox", f"imaps://mail.noibo.test:{port}/INBOX"),
+                             netguard.dialer(allow, resolve))
+    assert [i.title for i in batch.items] == ["Phản ánh: bãi thải than sạt vào nhà dân"]
+    assert looked_up == ["mail.noibo.test"]  # one lookup per connection: the address judged is the one dialled
+    # the certificate is checked against the name in the source, not the dialled 127.0.0.1
+    with pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+        collect_dialling(source("email_inbox", f"imaps://khac.noibo.test:{port}/INBOX"), netguard.dialer(allow, resolve))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -121,6 +121,35 @@ def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
         assert cur.execute("SELECT count(*) FROM item_raw").fetchone()[0] == 3
         assert cur.execute("SELECT items_new FROM import_log ORDER BY id").fetchall() == [(3,), (0,)]
 
+
+
+def test_preview_opens_the_database_read_only_and_never_migrates(tmp_path, monkeypatch, capsys):
+    """--preview opened the database read-write, so opening it ran pending migrations: a preview changed
+    the file (and could fail half-way through a migration). Now read-only; an older schema is said."""
+    import hashlib
+
+    import duckdb
+
+    from store.db import migrations
+
+    dbp = tmp_path / "i.duckdb"
+    monkeypatch.setenv("LANGNGHE_DB", str(dbp))
+    last = migrations()[-1][0]
+    with Database(dbp) as d, d.write() as cur:
+        cur.execute("DELETE FROM schema_migrations WHERE version = ?", [last])  # a file from the version before
+    before = hashlib.sha256(dbp.read_bytes()).hexdigest()
+    assert cli.main(["import", str(CSV), "--map", CSV_MAP, "--preview"]) == 0
+    captured = capsys.readouterr()
+    assert "Sẽ nhập được 3 mục" in captured.out
+    assert "cấu trúc cũ hơn" in captured.err and "langnghe init-db" in captured.err
+    assert hashlib.sha256(dbp.read_bytes()).hexdigest() == before
+    with Database(dbp, read_only=True) as d:
+        assert d.missing_migrations() == [last]
+    con = duckdb.connect(str(dbp))  # as after `langnghe init-db`: the preview reads the database again
+    con.execute("INSERT INTO schema_migrations VALUES (?, 'x', now())", [last])
+    con.close()
+    assert cli.main(["import", str(CSV), "--map", CSV_MAP, "--preview"]) == 0
+    assert "cấu trúc cũ hơn" not in capsys.readouterr().err
 
 # --- bounded, streamed imports -------------------------------------------------------------------
 
@@ -453,6 +482,31 @@ def test_formula_cells_without_a_computed_value_are_said_not_read_as_silence():
     plain.save(buf)
     with imp.open_table("y.xlsx", buf, imp.ImportsConfig()) as t:
         assert list(t.rows) and not +t.notes
+
+
+def test_a_1904_workbook_dates_its_numbers_from_1904():
+    """A workbook saved with the 1904 date system (Mac Excel) holds a date left "General" as days since
+    01/01/1904: read with the 1900 day 0 its posts were dated 4 years and a day early. Date cells were right
+    (openpyxl applies wb.epoch); other numbers stay numbers."""
+    import io
+
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
+
+    when = datetime(2025, 12, 1, 18, 0)
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(["Tiêu đề", "Nội dung", "Ngày đăng", "Mã"])
+    ws.append(["A", "Dân phản ánh bụi than", to_excel(when, CALENDAR_MAC_1904), 45000])  # "General": a number
+    ws.append(["B", "Dân phản ánh tiếng ồn", when, 7])                                   # a date cell
+    buf = io.BytesIO()
+    wb.save(buf)
+    rows, cols = imp.read_bytes("x.xlsx", buf.getvalue())
+    mapping = {"title": "Tiêu đề", "text": "Nội dung", "published_at": "Ngày đăng", "id": "Mã"}
+    a, b = imp.map_rows(rows, mapping, _settings(), datetime(2026, 1, 1))[0]
+    assert a.published_at == b.published_at == when - timedelta(hours=7)
+    assert str(rows[0]["Mã"]) == "45000" and rows[0]["Mã"] == 45000
 
 
 def test_a_damaged_xlsx_cell_is_a_clear_error_not_a_traceback():

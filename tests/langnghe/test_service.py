@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import duckdb
 
@@ -41,3 +42,41 @@ def test_scheduler_collects_runs_hooks_and_snapshots(tmp_path, server):
     snap = duckdb.connect(cfg.storage.snapshot_path, read_only=True)
     assert snap.execute("SELECT count(*) FROM items").fetchone()[0] == 3
     snap.close()
+
+
+def test_serve_collects_each_source_again_on_its_own_interval(tmp_path, server):
+    """Was `serve` collecting once at start whatever tick_seconds said? No: each tick fetches the sources
+    whose interval has passed since their last poll, for as long as it runs. Pinned with the scheduler's
+    injected clock moved 5 minutes a pass (tick_seconds 0: no sleeping)."""
+    hits = {"a": 0, "b": 0, "c": 0}
+
+    def feed(name):
+        def route(req):
+            hits[name] += 1
+            return send(req, 200, rss_doc([{"title": f"Tin {name}{hits[name]} về Hạ Long",
+                                            "link": f"https://a.vn/{name}/{hits[name]}"}]))
+        return route
+
+    for name in hits:
+        server.routes[f"/{name}.rss"] = feed(name)
+    cfg = make_config(tmp_path, [rss_source("a", server.url("/a.rss"), interval_minutes=10),
+                                 rss_source("b", server.url("/b.rss"), interval_minutes=25),
+                                 rss_source("c", server.url("/c.rss"))],  # schedule.default_interval_minutes
+                      schedule={"tick_seconds": 0, "default_interval_minutes": 15},
+                      storage={"snapshot_every_minutes": 0}, fulltext={"enabled": False})
+    now = [datetime(2026, 1, 5, 8, 0)]
+    with Database(cfg.storage.db_path) as db:
+        sched = Scheduler(cfg, db, clock=lambda: now[0])
+
+        def next_pass():
+            now[0] += timedelta(minutes=5)
+            if sched.passes >= 11:  # passes at 8:00, 8:05 … 8:55
+                sched.stop()
+
+        sched.hooks.append(next_pass)
+        sched.run()  # in this thread: returns when stopped
+        with db.read() as cur:
+            stored = cur.execute("SELECT source, count(*) FROM items GROUP BY source ORDER BY source").fetchall()
+    assert sched.passes == 12
+    assert hits == {"a": 6, "b": 3, "c": 4}  # 0,10…50 · 0,25,50 · 0,15,30,45
+    assert stored == [("a", 6), ("b", 3), ("c", 4)]

@@ -1,6 +1,9 @@
-"""Contract over every notification channel: registered by name (duplicates refused), delivers a Vietnamese
-message to a local stand-in on 127.0.0.1 (SMTP via aiosmtpd; Telegram, Zalo and webhook via httpx
-MockTransport), fails with SendError — never a secret in the message — when the far end refuses."""
+"""Contract over every notification channel, driven by the registry (as 4CAT's test_modules.py walks its
+modules): each registered channel is a well-formed plugin (its module, name, label, send), refuses a second
+registration of its name, delivers a Vietnamese message to a local stand-in on 127.0.0.1 (SMTP via aiosmtpd;
+Telegram, Zalo and webhook via httpx MockTransport), and fails with SendError — never a secret in the message —
+when the far end refuses. A new channel fails `test_every_registered_channel_has_a_spec` until SPECS says how
+to reach its stand-in; the tests after SPECS then run for it with no other edit."""
 
 from __future__ import annotations
 
@@ -8,25 +11,23 @@ import dataclasses
 import email.policy
 import hashlib
 import hmac
+import inspect
 import json
+from dataclasses import dataclass
+from typing import Callable
 
 import httpx
 import pytest
 
+from collectors import netguard
 from notify import registry
-from notify.base import Message, SendError
+from notify.base import Channel, Message, SendError
 
 MSG = Message("Lắng Nghe: cảnh báo Bùn đất tràn vào nhà dân", "[Cao] Bùn đất từ bãi thải\nVì sao: 3 tin từ 3 nguồn",
               ("A000001",), "http://127.0.0.1:8501/alerts?alert=A000001")
 SECRET = "bi-mat-rat-dai-123"
-
-
-def test_every_channel_is_registered_once():
-    assert registry.names() == ["console", "email", "telegram", "webhook", "zalo"]
-    with pytest.raises(registry.DuplicateChannel):
-        @registry.register
-        class Other:  # noqa: F811
-            name = "console"
+# what orchestration/notify.channel_settings gives the e-mail channel: the guard, with the test servers allowed
+LOCAL_DIAL = netguard.dialer(netguard.parse_allow(["127.0.0.1"]), refuse=SendError)
 
 
 def mock(handler):
@@ -106,7 +107,8 @@ def smtp_server():
 
 def test_email_over_a_local_smtp_server(smtp_server):
     box, port = smtp_server
-    settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "lang-nghe@example.vn"}
+    settings = {"host": "127.0.0.1", "port": port, "security": "none", "sender": "lang-nghe@example.vn",
+                "dial": LOCAL_DIAL}
     keyed = dataclasses.replace(MSG, key="langnghe.20261204030000000000.7")
     for m in (keyed, keyed, MSG):  # a repeat of one outbox message, then the admin's test (no key)
         registry.get("email").send("canbo@example.vn", m, settings, mock(lambda r: None))
@@ -122,3 +124,114 @@ def test_email_over_a_local_smtp_server(smtp_server):
 def test_console_prints(capsys):
     registry.get("console").send("demo", MSG, {}, mock(lambda r: None))
     assert "Bùn đất từ bãi thải" in capsys.readouterr().out
+
+
+# --- the contract, one run per registered channel ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How the contract reaches one channel: `deliver(request)` sends MSG to a stand-in and returns the text that
+    arrived there; `refuse(request)` sends where the far end refuses (None: nothing can refuse, say why)."""
+
+    deliver: Callable[[pytest.FixtureRequest], str]
+    refuse: Callable[[pytest.FixtureRequest], None] | None
+    why_no_refusal: str = ""
+
+
+def _http_channel(name: str, env: str, address: str, settings: dict, answer: httpx.Response) -> Spec:
+    def deliver(request: pytest.FixtureRequest) -> str:
+        request.getfixturevalue("monkeypatch").setenv(env, SECRET)
+        bodies: list[bytes] = []
+
+        def h(req: httpx.Request) -> httpx.Response:
+            bodies.append(req.content)
+            return answer
+
+        registry.get(name).send(address, MSG, settings, mock(h))
+        return json.dumps(json.loads(bodies[0]), ensure_ascii=False)
+
+    def refuse(request: pytest.FixtureRequest) -> None:
+        request.getfixturevalue("monkeypatch").setenv(env, SECRET)
+
+        def down(req: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError(f"cannot reach {req.url} {dict(req.headers)}")  # the URL/headers may hold it
+
+        registry.get(name).send(address, MSG, settings, mock(down))
+
+    return Spec(deliver, refuse)
+
+
+def _console_deliver(request: pytest.FixtureRequest) -> str:
+    capsys = request.getfixturevalue("capsys")  # capturing starts here
+    registry.get("console").send("demo", MSG, {}, mock(lambda r: None))
+    return capsys.readouterr().out
+
+
+def _email_deliver(request: pytest.FixtureRequest) -> str:
+    box, port = request.getfixturevalue("smtp_server")
+    registry.get("email").send("canbo@example.vn", MSG, {"host": "127.0.0.1", "port": port, "security": "none",
+                                                         "dial": LOCAL_DIAL}, mock(lambda r: None))
+    parsed = email.message_from_bytes(box.messages[0][1], policy=email.policy.default)
+    return f"{parsed['Subject']}\n{parsed.get_content()}"
+
+
+def _email_refuse(request: pytest.FixtureRequest) -> None:
+    from tests.conftest import free_port
+
+    request.getfixturevalue("monkeypatch").setenv("LANGNGHE_SMTP_PASSWORD", SECRET)
+    request.getfixturevalue("monkeypatch").setenv("LANGNGHE_SMTP_USER", "canbo")
+    registry.get("email").send("canbo@example.vn", MSG, {"host": "127.0.0.1", "port": free_port(),  # nobody there
+                                                         "security": "none", "timeout_seconds": 2,
+                                                         "dial": LOCAL_DIAL}, mock(lambda r: None))
+
+
+SPECS: dict[str, Spec] = {
+    "console": Spec(_console_deliver, None, "in ra màn hình máy chủ: không có đầu bên kia để từ chối"),
+    "email": Spec(_email_deliver, _email_refuse),
+    "telegram": _http_channel("telegram", "LANGNGHE_TELEGRAM_TOKEN", "-100123", {"base_url": "http://telegram.test"},
+                              httpx.Response(200, json={"ok": True, "result": {"message_id": 7}})),
+    "webhook": _http_channel("webhook", "LANGNGHE_WEBHOOK_SECRET", "http://127.0.0.1/hook", {},
+                             httpx.Response(204)),
+    "zalo": _http_channel("zalo", "LANGNGHE_ZALO_TOKEN", "5566", {"base_url": "http://zalo.test"},
+                          httpx.Response(200, json={"error": 0, "data": {"message_id": "z1"}})),
+}
+CHANNELS = registry.names()
+
+
+def test_every_registered_channel_has_a_spec():
+    assert CHANNELS, "the registry found no channel"
+    assert sorted(SPECS) == CHANNELS, "a channel without a stand-in in SPECS (or a spec without a channel)"
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+def test_channel_is_a_well_formed_plugin(name):
+    channel = registry.get(name)
+    cls = type(channel)
+    assert isinstance(channel, Channel) and cls.name == name
+    assert cls.__module__ == f"notify.channels.{name}"  # one module per channel, named after it
+    assert isinstance(cls.label, str) and cls.label.strip() and registry.labels()[name] == cls.label
+    assert list(inspect.signature(cls.send).parameters) == ["self", "address", "message", "settings", "client"]
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+def test_a_second_channel_of_the_same_name_is_refused(name):
+    with pytest.raises(registry.DuplicateChannel):
+        registry.register(type("Other", (), {"name": name}))
+    assert type(registry.get(name)).__module__ == f"notify.channels.{name}"  # the first one stays
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+def test_channel_delivers_the_vietnamese_message(name, request):
+    assert "Bùn đất từ bãi thải" in SPECS[name].deliver(request)  # NFC Vietnamese arrives intact
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+def test_a_refusal_is_a_send_error_without_the_secret(name, request):
+    spec = SPECS[name]
+    if spec.refuse is None:
+        assert spec.why_no_refusal, f"{name}: say why nothing can refuse"
+        return
+    with pytest.raises(SendError) as ei:
+        spec.refuse(request)
+    assert SECRET not in str(ei.value) and str(ei.value).strip()

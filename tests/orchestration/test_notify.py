@@ -352,16 +352,15 @@ def test_a_place_matches_whole_words_not_letters_inside_another_name(env):
 def test_the_smtp_connection_waits_notify_timeout_seconds(tmp_path, monkeypatch):
     """[notify] timeout_seconds ("seconds a channel may take") reached the httpx channels only: e-mail read a
     timeout_seconds from [notify.email], which langnghe.toml does not have, so SMTP always waited 20 s."""
-    import smtplib
+    from collectors import netguard
 
     seen = {}
 
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            seen["timeout"] = timeout
-            raise OSError("no server here")
+    def fake_dial(host, port, timeout, *args):  # the guarded connect the channel's smtplib goes through
+        seen["timeout"] = timeout
+        raise OSError("no server here")
 
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setattr(netguard, "dial_sync", fake_dial)
     cfg = make_config(tmp_path, notify={"timeout_seconds": 3, "email": {"host": "127.0.0.1", "port": 2525,
                                                                         "security": "none"}})
     assert notify.channel_settings(cfg, "email")["timeout_seconds"] == 3

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
 from vocab import config as C
 from devtools import DEMO_CONFIG_PATH
 KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=")
+ROOT = Path(__file__).resolve().parents[2]
 TABLE = re.compile(r"^\[\[?([A-Za-z0-9_.]+)\]\]?\s*$")
 
 
@@ -148,3 +151,71 @@ def test_a_typo_in_a_parts_section_is_an_error(tmp_path):
 
 def test_the_demo_config_loads():
     assert C.load(DEMO_CONFIG_PATH).sources
+
+
+# how code reads a section that is a plain dict: `section(cfg, "nlp")` and the helpers that wrap it
+_SECTION_HELPERS = {"nlp_settings": "nlp"}
+
+
+def _section_of(node) -> str | None:
+    """The table a call reads whole (`section(cfg, "x")`, `nlp_settings(cfg)`), else None."""
+    if not isinstance(node, ast.Call):
+        return None
+    name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+    if name == "section" and len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
+        return str(node.args[1].value)
+    return _SECTION_HELPERS.get(name or "")
+
+
+def _key_read(node) -> tuple[ast.expr, str] | None:
+    """(the object, the key) of `obj.get("key", …)` or `obj["key"]`."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return node.func.value, node.args[0].value
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.value, node.slice.value
+    return None
+
+
+def section_reads(tree: ast.AST) -> set[tuple[str, str]]:
+    """{(table, key)} the code reads from a dict section: `section(cfg, "t").get("k")`, and `.get("k")` /
+    `["k"]` on a name that a function assigned from an expression holding such a call."""
+    out: set[tuple[str, str]] = set()
+    for fn in [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]:
+        names: dict[str, str] = {}
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                table = next((t for sub in ast.walk(node.value) if (t := _section_of(sub))), None)
+                if table:
+                    names[node.targets[0].id] = table
+        for node in ast.walk(fn):
+            read = _key_read(node)
+            if read is None:
+                continue
+            obj, key = read
+            table = _section_of(obj) or (names.get(obj.id) if isinstance(obj, ast.Name) else None)
+            if table:
+                out.add((table, key))
+    return out
+
+
+def test_every_key_code_reads_from_a_dict_section_is_in_defaults():
+    """The dataclass sections are checked above; [nlp], [notify], [cases]… are dicts read with `.get(key,
+    fallback)`, so a key the code reads but the defaults lack (an [nlp] province) had a silent fallback and
+    no documentation, and an override could not even set it (the loader refuses keys the defaults lack)."""
+    keys = set(documented_keys(C.DEFAULTS_PATH))
+    reads: set[tuple[str, str]] = set()
+    for package in ("vocab", "store", "collectors", "nlp", "detection", "reports", "notify", "surveys",
+                    "orchestration", "langnghe", "dashboard"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            reads |= {(t, k) for t, k in section_reads(ast.parse(path.read_text(encoding="utf-8")))
+                      if t not in C.SECTIONS}
+    assert reads, "no section reads found: the scan is broken"
+    missing = sorted(f"[{t}] {k}" for t, k in reads if (t, k) not in keys)
+    assert not missing, f"settings read by code but absent from langnghe.toml: {missing}"
+
+
+def test_section_scan_sees_a_read_through_a_variable():
+    code = ("def f(cfg, settings=None):\n    s = dict(settings if settings is not None else nlp_settings(cfg))\n"
+            "    return s.get('province'), section(cfg, 'cases')['due_days'], s['steps']\n")
+    assert section_reads(ast.parse(code)) == {("nlp", "province"), ("nlp", "steps"), ("cases", "due_days")}
