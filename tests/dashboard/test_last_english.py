@@ -204,3 +204,19 @@ def test_thousands_dot_leaves_tables_too_big_to_style_as_they_are():
     assert ui.thousands_dot(big) is big
     small = big.head(10)
     assert ui.thousands_dot(small) is not small
+
+
+def test_thousands_dot_leaves_years_codes_and_ids_as_plain_digits():
+    """A year column written "2.026" reads as two thousand and twenty-six of something; so do codes and IDs."""
+    import pandas as pd
+
+    from dashboard import ui
+
+    df = pd.DataFrame({"Năm": [2025, 2026], "Mã số": [1203, 1204], "survey_id": [1001, 1002],
+                       "Số tin": [1500, 20]})
+    html = ui.thousands_dot(df).to_html()
+    assert "1.500" in html  # a count still gets the dot
+    assert "2026" in html and "2.026" not in html
+    assert "1203" in html and "1.203" not in html and "1.001" not in html
+    assert ui.is_label_number("năm") and ui.is_label_number("ID") and not ui.is_label_number("Số tin")
+    assert ui.thousands_dot(pd.DataFrame({"Năm": [2026]})).__class__ is pd.DataFrame  # nothing to style
