@@ -469,6 +469,22 @@ def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
     assert health.set_index("Nguồn")["Lỗi mã hoá"][name] == 3
 
 
+def test_admins_adding_a_source_see_what_each_kind_brings_in(demo_env):
+    """Nguồn tin showed kind names only ("xenforo", "html_list") to staff adding a source: every registered
+    kind's label and one-line description (from its own module) is on the page, and the kind box names it."""
+    from collectors import registry
+
+    at = demo_env.page("sources", "admin").run()
+    no_exception(at)
+    table = next(d.value for d in at.dataframe if "Mã loại" in d.value.columns)
+    assert list(table["Mã loại"]) == registry.kinds()
+    described = dict(zip(table["Mã loại"], table["Lấy được gì, giới hạn"]))
+    assert described["xenforo"].startswith("Chủ đề mới và bài mở đầu") and "—" not in described.values()
+    assert dict(zip(table["Mã loại"], table["Loại"]))["html_list"] == "Trang web không có RSS"
+    box = next(b for b in at.selectbox if b.label == "Loại bộ thu thập")
+    assert "Báo điện tử (RSS) · rss" in box.options
+
+
 def test_admin_adds_pauses_and_edits_sources_in_the_config_store(demo_env):
     from orchestration import sources as sources_store
     at = demo_env.page("sources", "admin").run()
