@@ -157,7 +157,7 @@ def test_surveys_page_and_its_editor_have_no_english(env):
     frame = surveys._editor_frame(q)
     assert list(frame["Loại"]) == ["Thông tin người trả lời", "Thang đo (Likert)"]
     assert list(frame["Nhóm (thông tin người trả lời)"]) == ["Nhóm tuổi", ""]
-    back = surveys._from_editor(frame)
+    back = surveys._from_editor(frame, q, 1000)
     assert [(x.kind, x.role) for x in back.questions] == [("demographic", "age_group"), ("likert", "")]
 
 
