@@ -16,6 +16,26 @@ def test_an_analyst_opening_admin_is_told_the_page_needs_the_admin_role():
     assert nav.denied_page("http://127.0.0.1:8501/", "viewer") is None
 
 
+def test_an_address_no_page_answers_is_landed_with_a_vietnamese_word():
+    """/overview (the first page's own name: Streamlit serves it only at the root), a typo and a page the role
+    may not open showed Streamlit's English «Page not found»; app.py and the login gate add a hidden page at
+    such a path (tests/browser/test_unknown_paths.py walks it in Chromium)."""
+    from dashboard.labels import ROLE_LABELS
+
+    served = ["alerts", "explorer"]
+    assert nav.unknown_name("http://127.0.0.1:8501/overview", served) == "overview"
+    assert nav.unknown_name("http://127.0.0.1:8501/khong-co/", served) == "khong-co"
+    assert nav.unknown_name("http://127.0.0.1:8501/alerts", served) is None
+    assert nav.unknown_name("http://127.0.0.1:8501/", served) is None and nav.unknown_name(None, served) is None
+    assert nav.unknown_name(f"http://127.0.0.1:8501/{nav.HOME_PATH}", served) is None  # the first page's own
+    assert nav.landing_notice("overview", "viewer", ROLE_LABELS) is None  # the same page: nothing to say
+    assert nav.landing_notice("khong-co", "viewer", ROLE_LABELS) == (
+        "Không có trang «/khong-co» (địa chỉ cũ hoặc gõ nhầm). Đang mở trang đầu «Tổng quan»; các trang khác ở "
+        "thanh bên trái.")
+    said = nav.landing_notice("admin", "analyst", ROLE_LABELS)
+    assert said is not None and "cần vai trò Quản trị" in said and "vai trò Chuyên viên" in said
+
+
 def test_audit_rows_name_roles_in_vietnamese():
     from dashboard.views.admin import _detail_text
 
