@@ -161,6 +161,8 @@ class CollectContext:
 @runtime_checkable
 class Collector(Protocol):
     kind: ClassVar[str]
+    label: ClassVar[str]        # the kind's Vietnamese name on the Nguồn tin page ("Báo điện tử (RSS)")
+    description: ClassVar[str]  # one Vietnamese line for staff adding a source: what it brings in, its limits
 
     async def collect(self, source: "SourceConfig", ctx: CollectContext) -> Batch: ...
 

@@ -57,4 +57,7 @@ def map_bing_entry(
 @register
 class BingNewsCollector(FeedCollector):
     kind = "bing_news"
+    label = "Bing News (tìm kiếm)"
+    description = ("Bài báo nhắc tới địa bàn; có địa chỉ gốc của bài. "
+                   "10–20 kết quả mỗi truy vấn.")
     map_entry = staticmethod(map_bing_entry)

@@ -99,6 +99,9 @@ def posts_of(doc: Any) -> list[Any] | None:
 @register
 class BlueskyCollector:
     kind = "bluesky"
+    label = "Bluesky"
+    description = ("Tìm bài công khai; bài của các tài khoản theo dõi. "
+                   "Tìm kiếm không đăng nhập thường bị Bluesky tắt (403); theo dõi tài khoản vẫn được.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await GATE.fetch(ctx, source.url, source, 1.0, headers=_social.JSON_ACCEPT)

@@ -198,6 +198,9 @@ def fetch_unseen(source: SourceConfig, dial: Dial | None = None
 @register
 class EmailInboxCollector:
     kind = "email_inbox"
+    label = "Hộp thư phản ánh (IMAP)"
+    description = ("Thư chưa đọc trong hộp thư phản ánh; mở phản ánh. "
+                   "IMAP qua TLS; chỉ lưu tên tệp đính kèm.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         try:

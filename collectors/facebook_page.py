@@ -258,6 +258,9 @@ async def _paged(ctx: CollectContext, first: str, source: SourceConfig, tok: str
 @register
 class FacebookPageCollector:
     kind = "facebook_page"
+    label = "Fanpage của cơ quan (Graph API)"
+    description = ("Bài, bình luận, trả lời và tin nhắn trên fanpage do cơ quan quản lý; mở phản ánh. "
+                   "Cần mã truy cập trang (Page access token); trang khác cần Meta duyệt quyền.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         base, page_id = split_url(source.url)

@@ -67,4 +67,7 @@ def map_gnews_entry(
 @register
 class GoogleNewsCollector(FeedCollector):
     kind = "google_news"
+    label = "Google Tin tức (tìm kiếm)"
+    description = ("Bài báo nhắc tới tên địa bàn (tên cũ và mới, có và không dấu) trên mọi báo. "
+                   "Khoảng 100 kết quả mỗi truy vấn; liên kết qua Google; hỏi dày bị chặn (429).")
     map_entry = staticmethod(map_gnews_entry)

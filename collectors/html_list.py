@@ -173,6 +173,9 @@ def map_row(
 @register
 class HtmlListCollector:
     kind = "html_list"
+    label = "Trang web không có RSS"
+    description = ("Danh sách phản ánh kiến nghị, tin của trang địa phương. "
+                   "Cần khai báo bộ chọn CSS; tuân thủ robots.txt; trang đổi giao diện thì phải sửa.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         if _social.opt(source, "respect_robots", True):

@@ -101,6 +101,9 @@ def statuses_of(doc: Any) -> list[Any] | None:
 @register
 class MastodonCollector:
     kind = "mastodon"
+    label = "Mastodon (hashtag)"
+    description = ("Bài công khai gắn hashtag trên máy chủ đã cấu hình. "
+                   "300 lượt hỏi/5 phút; tìm theo nội dung cần đăng nhập.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await GATE.fetch(ctx, source.url, source, 2.0, headers=_social.JSON_ACCEPT)

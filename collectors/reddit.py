@@ -96,6 +96,9 @@ def children_of(doc: Any) -> list[Any] | None:
 @register
 class RedditCollector:
     kind = "reddit"
+    label = "Reddit (tìm kiếm)"
+    description = ("Bài đăng công khai có từ khóa. "
+                   "Khoảng 10 lượt hỏi/phút khi không đăng nhập; ít người Việt dùng.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await GATE.fetch(ctx, source.url, source, 7.0, headers=_social.JSON_ACCEPT)

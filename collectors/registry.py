@@ -1,6 +1,7 @@
 """Collector kinds register by name; a second module claiming a name is an error, not an override.
 
-Adding a kind = adding a module in collectors/ that decorates its class with `@register`.
+Adding a kind = adding a module in collectors/ that decorates its class with `@register` (the class names its
+`kind`, a Vietnamese `label` and a one-line `description` for staff; `describe()` lists them).
 `load_all()` imports every module of the package once, so nothing else needs editing.
 """
 
@@ -70,3 +71,15 @@ def get(kind: str) -> Collector:
 def kinds() -> list[str]:
     load_all()
     return sorted(_REGISTRY)
+
+
+def describe() -> dict[str, tuple[str, str]]:
+    """kind → (Vietnamese label, one-line description), each from the kind's own class (a subclass never shows
+    its parent's words: google_news is not described as rss); a kind without them shows its name and "".
+    The Nguồn tin page lists them for staff adding a source."""
+    load_all()
+    out = {}
+    for kind in sorted(_REGISTRY):
+        own = vars(_REGISTRY[kind])
+        out[kind] = (str(own.get("label") or kind), " ".join(str(own.get("description") or "").split()))
+    return out

@@ -166,6 +166,9 @@ class FeedCollector:
     """
 
     kind = "rss"
+    label = "Báo điện tử (RSS)"
+    description = ("Các chuyên mục báo có RSS: Báo Quảng Ninh, VnExpress, Tuổi Trẻ… "
+                   "Chỉ tin mới nhất của chuyên mục (20–50 tin mỗi lần).")
     map_entry = staticmethod(map_entry)
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:

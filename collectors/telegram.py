@@ -109,6 +109,9 @@ def map_message(
 @register
 class TelegramCollector:
     kind = "telegram"
+    label = "Kênh Telegram công khai"
+    description = ("Bài mới của kênh công khai (trang xem trước t.me/s). "
+                   "Khoảng 20 bài mới nhất; nhóm kín và kênh riêng tư không xem được.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         if _social.opt(source, "respect_robots", True):

@@ -69,4 +69,7 @@ def map_xenforo_entry(
 @register
 class XenForoCollector(FeedCollector):
     kind = "xenforo"
+    label = "Diễn đàn (XenForo: voz.vn…)"
+    description = ("Chủ đề mới và bài mở đầu trong chuyên mục diễn đàn. "
+                   "Khoảng 20 chủ đề mới nhất; không có các trả lời.")
     map_entry = staticmethod(map_xenforo_entry)

@@ -67,4 +67,7 @@ def map_youtube_entry(
 @register
 class YouTubeCollector(FeedCollector):
     kind = "youtube"
+    label = "Kênh YouTube"
+    description = ("Video mới của kênh (QTV…): tiêu đề và mô tả. "
+                   "15 video mới nhất; không có bình luận, không tìm kiếm.")
     map_entry = staticmethod(map_youtube_entry)

@@ -117,6 +117,9 @@ async def _get(ctx: CollectContext, url: str, source: SourceConfig, tok: str) ->
 @register
 class ZaloOACollector:
     kind = "zalo_oa"
+    label = "Zalo OA của cơ quan"
+    description = ("Tin nhắn người dân gửi Official Account; mở phản ánh. "
+                   "Cần mã truy cập OA (tự làm mới bằng mã làm mới); không đọc được nhóm Zalo.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         tok = token(source)

@@ -4,6 +4,7 @@ data access in dashboard/data.py, and the page list for the user's role comes fr
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from dashboard import gate, nav
 from dashboard.labels import ROLE_LABELS
@@ -15,22 +16,34 @@ from store.db import StorageError
 st.set_page_config(page_title="Lắng Nghe", page_icon=str(Path(__file__).with_name("static") / "favicon.png"),
                    layout="wide")
 
+
+def _land(home: StreamlitPage, notice: str | None) -> None:
+    """An address no page answers: on to the first page (the address bar shows the root), saying why there."""
+    if notice:
+        st.session_state["_landing_notice"] = notice
+    st.switch_page(home)
+
+
 try:
     user = gate.require_login()
     if runtime.storage_problem():  # the scheduler cannot store (disk full…): say it on every page
         st.error(runtime.storage_problem(), icon=":material/error:")
-    pages = {
-        s.name: st.Page(s.render, title=s.title, icon=s.icon, url_path=s.name, default=(i == 0))
+    pages = {  # the first page is served at the root; its own path is nav.HOME_PATH, so /overview stays free
+        s.name: st.Page(s.render, title=s.title, icon=s.icon, url_path=nav.HOME_PATH if i == 0 else s.name,
+                        default=(i == 0))
         for i, s in enumerate(nav.pages_for(user.role))
     }
     st.session_state["_pages"] = pages  # for links between pages (dashboard.ui.page_link)
-    url = st.context.url
-    denied = nav.denied_page(url, user.role)
-    if denied is not None and st.session_state.get("_denied_url") != url:
-        st.session_state["_denied_url"] = url  # said once, not on every rerun of the page shown instead
-        st.warning(f"Trang «{denied.title}» cần vai trò {ROLE_LABELS.get(denied.min_role, denied.min_role)}; "
-                   f"tài khoản của bạn có vai trò {ROLE_LABELS.get(user.role, user.role)}. Đang mở trang đầu.",
-                   icon=":material/lock:")
-    st.navigation(list(pages.values()), expanded=True).run()  # every page listed (Streamlit folds after 10)
+    notice = st.session_state.pop("_landing_notice", None)  # said once, on the page landed on
+    if notice:
+        st.warning(notice, icon=":material/info:")
+    listed = list(pages.values())
+    # An address no page answers (an old bookmark, /overview, a page the role may not open): a hidden page at
+    # that path lands on the first page with a Vietnamese word, instead of Streamlit's English «Page not found».
+    asked = nav.unknown_name(st.context.url, [p.url_path for p in listed])
+    if asked:
+        home, said = listed[0], nav.landing_notice(asked, user.role, ROLE_LABELS)
+        listed.append(st.Page(lambda: _land(home, said), title=home.title, url_path=asked, visibility="hidden"))
+    st.navigation(listed, expanded=True).run()  # every page listed (Streamlit folds after 10)
 except StorageError as exc:  # corrupt, read-only or full database: plain Vietnamese, no traceback
     st.error(str(exc), icon=":material/error:")

@@ -315,6 +315,13 @@ def collector_kinds() -> list[str]:
     return sorted(registry.kinds())
 
 
+def collector_kind_descriptions() -> dict[str, tuple[str, str]]:
+    """kind → (Vietnamese label, one-line description), from each kind's own module."""
+    from collectors import registry
+
+    return registry.describe()
+
+
 # --- admin -----------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -24,7 +24,8 @@ def settings() -> ReportSettings:
 
 
 def weeks(n: int = 12) -> list[str]:
-    """The current ISO week (Vietnam time) and the ones before it, newest first."""
+    """The current ISO week (Vietnam time) and the ones before it, newest first: the second is
+    reports.settings.last_complete_week, the page's default."""
     return recent_weeks(data.now(), n)
 
 

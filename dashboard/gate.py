@@ -144,10 +144,13 @@ def require_login() -> User:
     # shows the real page: deep links survive a login. The page modules live in dashboard/views/, not
     # pages/: a pages/ folder beside app.py made a fresh server run pages/<name>.py itself for a deep link
     # opened before any session had run app.py (a blank page, and no gate).
-    login = [
-        st.Page(lambda: _login_form(auth), title="Đăng nhập", url_path=s.name, default=(i == 0))
-        for i, s in enumerate(nav.discover())
-    ]
+    # The root and every page's name are login pages (the first page's own /overview too: see nav.HOME_PATH),
+    # and so is any other address, so none shows Streamlit's English «Page not found» before the form.
+    names = [s.name for s in nav.discover()]
+    login = [st.Page(lambda: _login_form(auth), title="Đăng nhập", url_path=nav.HOME_PATH, default=True)]
+    asked = nav.unknown_name(st.context.url, names)
+    login += [st.Page(lambda: _login_form(auth), title="Đăng nhập", url_path=name)
+              for name in names + ([asked] if asked else [])]
     st.navigation(login, position="hidden").run()
     st.stop()
     raise RuntimeError("unreachable")  # st.stop() raises

@@ -11,7 +11,7 @@ import logging
 import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable
+from typing import Callable, Iterable
 
 ROLES = ("viewer", "analyst", "admin")
 log = logging.getLogger("langnghe.dashboard")
@@ -68,14 +68,49 @@ def pages_for(role: str) -> list[PageSpec]:
     return [s for s in discover() if role_allows(role, s.min_role)]
 
 
+# The first page's own url_path. Streamlit serves the default page at the root and answers its url_path with
+# nothing ("/overview", an old bookmark, showed «Page not found»), so the default page gets a path of its own
+# and the page names stay free for landing_page() to answer.
+HOME_PATH = "trang-dau"
+
+
+def path_name(url: str | None) -> str:
+    """The page name an address asks for: its last path segment ("" for the root)."""
+    if not url:
+        return ""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def unknown_name(url: str | None, served: Iterable[str]) -> str | None:
+    """The name `url` asks for when no page of the navigation answers it (`served`: their url paths), else
+    None. Streamlit shows such an address its English «Page not found» dialog over the first page (the text
+    is the frontend's, not configurable, docs/DASHBOARD.md); a hidden page at that path lands it instead."""
+    name = path_name(url)
+    return name if name and name not in set(served) | {HOME_PATH} else None
+
+
+def landing_notice(name: str, role: str, role_labels: dict[str, str]) -> str | None:
+    """What staff who opened /`name` are told on the first page, where they land: nothing for the first page's
+    own old address, the role a page needs, or that there is no such page."""
+    first = pages_for(role)[0]
+    if name == first.name:
+        return None
+    denied = denied_page(f"/{name}", role)
+    if denied is not None:
+        return (f"Trang «{denied.title}» cần vai trò {role_labels.get(denied.min_role, denied.min_role)}; tài khoản "
+                f"của bạn có vai trò {role_labels.get(role, role)}. Đang mở trang đầu «{first.title}».")
+    return (f"Không có trang «/{name}» (địa chỉ cũ hoặc gõ nhầm). Đang mở trang đầu «{first.title}»; các trang "
+            "khác ở thanh bên trái.")
+
+
 def denied_page(url: str | None, role: str) -> PageSpec | None:
     """The page a URL asks for when the role may not see it (an analyst opening /admin), else None:
     Streamlit would silently show the first page instead."""
-    if not url:
+    name = path_name(url)
+    if not name:
         return None
-    from urllib.parse import urlsplit
-
-    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
     for s in discover():
         if s.name == name and not role_allows(role, s.min_role):
             return s

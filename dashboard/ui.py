@@ -240,13 +240,28 @@ def _at_least_1000(col: pd.Series) -> bool:
     return bool(pd.notna(top) and top >= 1000)
 
 
+# Integer columns that name a thing rather than count it, by the column's first word: a year ("Năm": 2026,
+# never "2.026"), a code or an ID ("Mã", "Mã số", "ID", "Số hiệu", or an English `…_id` / `id` / `year` /
+# `code` before the page renames it). Their digits are shown as they are.
+LABEL_NUMBER_WORDS = ("năm", "mã", "id", "số hiệu", "year", "code")
+
+
+def is_label_number(column: Any) -> bool:
+    """Whether an integer column holds years, codes or IDs (LABEL_NUMBER_WORDS, or a name ending in `_id`):
+    the thousands dot would misread 2026 as "2.026" there."""
+    name = " ".join(str(column).split()).casefold()
+    return name.endswith("_id") or any(name == w or name.startswith(w + " ") for w in LABEL_NUMBER_WORDS)
+
+
 def thousands_dot(df: Any) -> Any:
     """A table whose integer columns hold 1.000 or more, as a Styler that shows them "1.266" (st.dataframe
     wrote "1266", and a NumberColumn format has only the comma or the browser's locale); the values stay
-    numbers, so the columns still sort as numbers. Other tables are returned as they are."""
+    numbers, so the columns still sort as numbers. Years, codes and IDs (is_label_number) keep their plain
+    digits. Other tables are returned as they are."""
     if not isinstance(df, pd.DataFrame) or not len(df) or df.size > pd.get_option("styler.render.max_elements"):
         return df  # pandas refuses to style more cells than that (an English error on the page): plain numbers
-    big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and _at_least_1000(df[c])]
+    big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and not is_label_number(c)
+           and _at_least_1000(df[c])]
     if not big:
         return df
     return df.style.format(lambda v: number(v) if pd.notna(v) else "", subset=big)

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vocab.alerts import ALLOWED
-
-# open first (new and reopened ahead of those already in hand), then closed, merged last
-STATUS_RANK = {"new": 0, "reopened": 1, "acknowledged": 2, "assigned": 3, "resolved": 4, "dismissed": 5, "merged": 6}
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+from vocab.alerts import ALLOWED, PRIORITY_RANK, SEVERITY_RANK, STATUS_RANK
 
 
 
 def sort_queue(df: pd.DataFrame) -> pd.DataFrame:
-    """Open before closed; within a group: severity, then priority, then newest."""
+    """Open before closed; within a group: severity, then priority, then newest (the ranks of vocab/alerts.py;
+    store.alerts.list_alerts(order="queue") reads in the same order)."""
     if not len(df):
         return df
     key = df.assign(

@@ -222,6 +222,13 @@ def week_period(week: str, now_utc: datetime | None = None) -> Period:
     return Period(week=week_label(year, wk), window=w, local_start=local_start, local_end=local_end, cut=cut)
 
 
+def last_complete_week(now_utc: datetime) -> str:
+    """The newest ISO week (Vietnam time, Monday 00:00 to Sunday 24:00) that has ended: the week staff file the
+    weekly summary for, so the default of the Báo cáo page and of `langnghe report weekly`. From Monday 00:00
+    it is the week just ended; the current week is never complete."""
+    return week_of(to_local(now_utc).date() - timedelta(days=7))
+
+
 def recent_weeks(now_utc: datetime, n: int = 12) -> list[str]:
     """The current ISO week (Vietnam time) and the n-1 before it, newest first."""
     d = to_local(now_utc).date()

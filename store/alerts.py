@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 from store import notify as store_notify
 from vocab.alerts import (  # noqa: F401 - the lifecycle is vocabulary; store enforces it
-    ALLOWED, NewAlert, CLOSED_STATES, OPEN_STATES, PRIORITIES, PRIORITY_LABELS, STATE_LABELS, STATES,
+    ALLOWED, NewAlert, CLOSED_STATES, OPEN_STATES, PRIORITIES, PRIORITY_LABELS, PRIORITY_RANK, SEVERITY_RANK,
+    STATE_LABELS, STATES, STATUS_RANK,
 )
 
 _ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "topics", "places", "item_ids",
@@ -101,18 +102,33 @@ def regrade_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, severity: str
         _event(cur, alert_id, at, "system", "severity", None, None, note)
 
 
+def _rank_sql(column: str, ranks: dict[str, int]) -> str:
+    """A CASE turning `column`'s codes into their rank (unknown codes last); the codes are vocab constants."""
+    whens = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in ranks.items())
+    return f"CASE {column} {whens} ELSE 9 END"
+
+
+_OPEN_RANK = max(STATUS_RANK[s] for s in OPEN_STATES)
+# The review queue (vocab/alerts.py ranks, as detection.queue.sort_queue): open before closed, then severity,
+# priority, status, newest. Read in this order, a capped list keeps the most important alerts, never an old
+# high-severity open one dropped for newer low ones.
+QUEUE_ORDER_SQL = (f"CASE WHEN {_rank_sql('status', STATUS_RANK)} <= {_OPEN_RANK} THEN 0 ELSE 1 END, "
+                   f"{_rank_sql('severity', SEVERITY_RANK)}, {_rank_sql('priority', PRIORITY_RANK)}, "
+                   f"{_rank_sql('status', STATUS_RANK)}, raised_at DESC, seq DESC")
+
 _ORDERS = {
     "newest": "raised_at DESC, seq DESC",
     # the most severe first, newest first within a level: a few read from hundreds open keep the high ones
-    "severity": "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, "
-                "raised_at DESC, seq DESC",
+    "severity": f"{_rank_sql('severity', SEVERITY_RANK)}, raised_at DESC, seq DESC",
+    "queue": QUEUE_ORDER_SQL,
 }
 
 
 def list_alerts(cur: "duckdb.DuckDBPyConnection", statuses: Sequence[str] | None = None, limit: int = 200,
                 order: str = "newest") -> Any:
-    """Alerts newest first (or most severe first: order="severity"), optionally only those in `statuses`,
-    as a DataFrame."""
+    """Alerts newest first (or most severe first: order="severity"; in the review queue's order:
+    order="queue"), optionally only those in `statuses`, as a DataFrame. The order is applied before the
+    LIMIT, so a cut keeps the head of that order."""
     where, params = "", []
     if statuses:
         where = f"WHERE status IN ({', '.join('?' for _ in statuses)})"

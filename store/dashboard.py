@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store.alerts import QUEUE_ORDER_SQL
 from store.tags import LATEST_LABELS_JOIN, shown_title_sql
 
 if TYPE_CHECKING:
@@ -475,7 +476,7 @@ _OPEN_SQL = "status IN ('new', 'acknowledged', 'assigned', 'reopened')"
 
 def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> pd.DataFrame:
     """Alerts raised since `since`, plus every alert still open (whatever its age): the first `limit` in the
-    queue's order (detection/queue.py: open first, then severity, priority, status, newest), so a cut keeps
+    queue's order (store.alerts.QUEUE_ORDER_SQL: open first, then severity, priority, status, newest), so a cut keeps
     the ones that matter; `briefing_alert_counts` counts them all."""
     return cur.execute(
         f"""
@@ -483,13 +484,7 @@ def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit
                priority, assignee, close_reason, updated_at, raised_at >= ? AS is_new
         FROM alerts
         WHERE status <> 'merged' AND (raised_at >= ? OR {_OPEN_SQL})
-        ORDER BY CASE WHEN {_OPEN_SQL} THEN 0 ELSE 1 END,
-                 CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 9 END,
-                 CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 3
-                               ELSE 9 END,
-                 CASE status WHEN 'new' THEN 0 WHEN 'reopened' THEN 1 WHEN 'acknowledged' THEN 2
-                             WHEN 'assigned' THEN 3 ELSE 9 END,
-                 raised_at DESC
+        ORDER BY {QUEUE_ORDER_SQL}
         LIMIT ?
         """,
         [since, since, limit],

@@ -38,6 +38,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_LABELS = {"low": "Thấp", "normal": "Bình thường", "high": "Cao", "urgent": "Khẩn"}
 SEVERITIES = ("high", "medium", "low")
+# The review queue's order (detection/queue.py sorts a frame by it, store/alerts.py's QUEUE_ORDER_SQL reads
+# in it, so a cut list keeps the head of the queue): open before closed (new and reopened ahead of those
+# already in hand), merged last; then severity, priority, newest.
+STATUS_RANK = {"new": 0, "reopened": 1, "acknowledged": 2, "assigned": 3, "resolved": 4, "dismissed": 5, "merged": 6}
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 SEVERITY_LABELS = {"high": "Cao", "medium": "Trung bình", "low": "Thấp"}
 
 

@@ -11,14 +11,14 @@ import streamlit as st
 from dashboard.report_buttons import rapid_report_button
 from dashboard import actions, data, data_cases, drill, gate, ui
 from vocab.cases import STATE_LABELS as CASE_STATES
-from detection.queue import allowed_actions, sort_queue
+from detection.queue import allowed_actions
 from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     names_in_note, number, topics_text,
 )
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
-QUEUE_ROWS = 2000  # the newest alerts of the chosen group the queue reads (the caption counts them all)
+QUEUE_ROWS = 2000  # the head of the chosen group's queue, cut in the store (the caption counts them all)
 
 FILTERS = {
     "Đang mở": OPEN_STATES,
@@ -38,14 +38,13 @@ def render() -> None:
         f"Đang mở: {number(open_n)} · "
         + " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}" for k, v in sorted(counts.items()))
     )
-    df = data.alerts(FILTERS[choice], QUEUE_ROWS)
+    queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
     wanted = FILTERS[choice]
     total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
-    if not len(df):
+    if not len(queue):
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
-    queue = sort_queue(df)
     ui.dataframe(
         pd.DataFrame({
             "Mức": [SEVERITY_LABELS.get(s, s) for s in queue["severity"]],
@@ -63,7 +62,9 @@ def render() -> None:
                        "Vấn đề": st.column_config.TextColumn(width="large")},
     )
     if total > len(queue):  # two years of an office: more alerts than the table reads; say so
-        st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo mới nhất trong {number(total)}.")
+        st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo đứng đầu hàng đợi trong {number(total)} "
+                   "(đang mở trước, rồi theo mức độ, mức ưu tiên, mới nhất); các cảnh báo còn lại ít quan trọng "
+                   "hơn, đã cũ.")
     ids = list(queue["alert_id"])
     wanted = st.query_params.get("alert")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:

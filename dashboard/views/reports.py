@@ -51,9 +51,14 @@ def render() -> None:
 
 def _weekly(s) -> None:  # type: ignore[no-untyped-def]
     cfg = data.config()
-    weeks = data_reports.weeks(12)
+    weeks = data_reports.weeks(12)  # the current week first, then those that have ended
     c1, c2, c3 = st.columns([1.4, 1, 1])
-    week = c1.selectbox("Tuần", weeks, format_func=_week_label, key="rep_week")
+    # staff file the summary of the week that has ended (Monday–Sunday, Vietnam time): it is the default, the
+    # current, unfinished week is the first option, one click away
+    week = c1.selectbox("Tuần", weeks, index=1, key="rep_week",
+                        format_func=lambda w: _week_label(w) + (" — đang diễn ra" if w == weeks[0] else ""),
+                        help="Mặc định là tuần đã kết thúc gần nhất (thứ Hai đến hết Chủ nhật, giờ Việt Nam). "
+                             "Tuần đang diễn ra ở đầu danh sách; báo cáo của nó chỉ tính đến lúc lập.")
     focus = cfg.area.focus.strip()
     options = [WHOLE] + ([focus] if focus else []) + [OTHER]
     pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",

@@ -117,6 +117,7 @@ def _manage(health: list[dict]) -> None:
                "lực từ lượt thu thập kế tiếp. Mọi thay đổi được ghi nhật ký.")
     srcs = {s.name: sources_store.as_row(s) for s in data.effective_sources()}
     kinds = data.collector_kinds()
+    _kinds_help()
     tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm nguồn"])
     with tab_edit:
         if not srcs:
@@ -141,6 +142,25 @@ def _manage(health: list[dict]) -> None:
                           "interval_minutes": 0.0, "enabled": True, "options": {}}, kinds, editing=False)
 
 
+def _kinds_help() -> None:
+    """What each kind of collector brings in and its limits, in the kind's own words (collectors/<kind>.py):
+    staff choosing a kind for a new source saw names like "xenforo" only."""
+    described = data.collector_kind_descriptions()
+    with st.expander("Các loại bộ thu thập: mỗi loại lấy được gì", icon=":material/help:"):
+        ui.dataframe(pd.DataFrame({
+            "Loại": [label for label, _ in described.values()],
+            "Mã loại": list(described),
+            "Lấy được gì, giới hạn": [text or "—" for _, text in described.values()],
+        }), hide_index=True, width="stretch",
+            column_config={"Lấy được gì, giới hạn": st.column_config.TextColumn(width="large")})
+
+
+def kind_label(kind: str) -> str:
+    """A kind as the form's box shows it: "Báo điện tử (RSS) · rss" (the code is what the config file uses)."""
+    label = data.collector_kind_descriptions().get(kind, (kind, ""))[0]
+    return kind if label == kind else f"{label} · {kind}"
+
+
 def _save(fn: Any, ok_text: str) -> None:
     ui.save_and_rerun(fn, ok_text, data.refresh)
 
@@ -154,7 +174,8 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
     with st.form(key, enter_to_submit=False):
         c = st.columns([1.2, 1, 1])
         name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
-        kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0)
+        kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0,
+                              format_func=kind_label, help="Mỗi loại lấy được gì: xem «Các loại bộ thu thập» ở trên.")
         configurable = ["press", "social"]  # "ctv" is only for collaborators' in-person reports
         stype = c[2].selectbox("Loại nguồn", configurable, format_func=SOURCE_TYPES.get,
                                index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0)

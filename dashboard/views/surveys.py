@@ -205,21 +205,41 @@ def _report(s, rows) -> None:  # type: ignore[no-untyped-def]
 
 
 # ------------------------------------------------------------------------------------------ import
+OPTIONS_COL = "Phương án theo thứ tự (ngăn bằng |)"
+
+
 def _editor_frame(q: Questionnaire) -> pd.DataFrame:
-    return pd.DataFrame([{"Cột trong tệp": x.column, "Loại": KIND_LABELS.get(x.kind, x.kind),
-                          "Nhóm (thông tin người trả lời)": ROLE_LABELS.get(x.role, x.role),
-                          "Phương án theo thứ tự (ngăn bằng |)": " | ".join(x.options), "Tách lựa chọn bằng": x.separator,
-                          "Giữ dữ liệu cá nhân": x.keep} for x in q.questions])
+    """The proposed questionnaire as the editor shows it, cells made inert (ui.csv_safe): the editor's toolbar
+    downloads it as CSV, and column names and options come from the uploaded file ('=HYPERLINK(…)' as a
+    header ran as a formula when that CSV was opened). _from_editor undoes it."""
+    return ui.csv_safe(pd.DataFrame([{"Cột trong tệp": x.column, "Loại": KIND_LABELS.get(x.kind, x.kind),
+                                      "Nhóm (thông tin người trả lời)": ROLE_LABELS.get(x.role, x.role),
+                                      OPTIONS_COL: " | ".join(x.options), "Tách lựa chọn bằng": x.separator,
+                                      "Giữ dữ liệu cá nhân": x.keep} for x in q.questions]))
 
 
-def _from_editor(df: pd.DataFrame) -> Questionnaire:
+def _from_editor(df: pd.DataFrame, q: Questionnaire, max_cell_chars: int) -> Questionnaire:
+    """The questionnaire staff checked in the editor. What comes back is bounded (one row per question of `q`,
+    no cell over [imports] max_cell_chars: a paste into a cell is not), and the inert marks of _editor_frame
+    are undone: each row's file column is `q`'s own (the column is read-only), and an option or separator
+    shown with the apostrophe comes back as the file's text."""
+    if len(df) != len(q.questions):
+        raise SurveyError(f"Mô tả phiếu có {len(df)} dòng nhưng tệp có {len(q.questions)} cột: mỗi cột một dòng, "
+                          "không thêm, không bớt.")
+    for col in df.columns:
+        for v in df[col]:
+            if isinstance(v, str) and len(v) > max_cell_chars:
+                raise SurveyError(f"Ô «{col}» của mô tả phiếu dài {fmt_num(len(v))} ký tự, quá giới hạn "
+                                  f"{fmt_num(max_cell_chars)} ký tự (imports.max_cell_chars).")
     qs = []
-    for _, r in df.iterrows():
-        opts = [o.strip() for o in re.split(r"\s*\|\s*", str(r["Phương án theo thứ tự (ngăn bằng |)"] or "")) if o.strip()]
+    for x, (_, r) in zip(q.questions, df.iterrows()):
+        shown = {ui.inert_cell(o): o for o in x.options}
+        opts = [shown.get(o, o) for o in (o.strip() for o in re.split(r"\s*\|\s*", str(r[OPTIONS_COL] or ""))) if o]
+        sep = str(r["Tách lựa chọn bằng"] or "")
         role = str(r["Nhóm (thông tin người trả lời)"] or "")
-        qs.append(Question(str(r["Cột trong tệp"]), KIND_BY_LABEL.get(r["Loại"], r["Loại"]), options=opts,
-                           separator=str(r["Tách lựa chọn bằng"] or ""), role=ROLE_BY_LABEL.get(role, role),
-                           keep=bool(r["Giữ dữ liệu cá nhân"])))
+        qs.append(Question(x.column, KIND_BY_LABEL.get(r["Loại"], r["Loại"]), options=opts,
+                           separator=x.separator if sep == ui.inert_cell(x.separator) else sep,
+                           role=ROLE_BY_LABEL.get(role, role), keep=bool(r["Giữ dữ liệu cá nhân"])))
     return Questionnaire(qs)
 
 
@@ -242,7 +262,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     title = c[0].text_input("Tên khảo sát", value=series[like].title if like else Path(up.name).stem, key="sv_title")
     st.caption("Mô tả phiếu đề xuất từ tệp: kiểm tra loại câu hỏi và thứ tự phương án trước khi nhập.")
     edited = st.data_editor(
-        _editor_frame(q), hide_index=True, width="stretch", key=f"sv_editor_{like}",
+        _editor_frame(q), hide_index=True, width="stretch", key=f"sv_editor_{like}", num_rows="fixed",
         disabled=["Cột trong tệp"] + ([] if gate.role_allows(user.role, "admin") else ["Giữ dữ liệu cá nhân"]),
         column_config={"Loại": st.column_config.SelectboxColumn(options=[KIND_LABELS[k] for k in KINDS], required=True,
                                                                  help="Loại câu hỏi: " + ", ".join(KIND_LABELS.values())),
@@ -254,7 +274,8 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     if st.button("Nhập khảo sát", type="primary", key="sv_go", icon=":material/upload:"):
         bar = st.progress(0.0, text="Đang nhập…")
         try:
-            res = ds.import_upload(user, up.name, up, _from_editor(edited), title=title, series=like or None,
+            res = ds.import_upload(user, up.name, up, _from_editor(edited, q, data.config().imports.max_cell_chars),
+                                   title=title, series=like or None,
                                    on_progress=lambda n, share: bar.progress(min(1.0, share or 0.0),
                                                                              text=f"Đã đọc {fmt_num(n)} phiếu"))
         except (SurveyError, PermissionError, ValueError) as exc:

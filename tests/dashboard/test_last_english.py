@@ -16,6 +16,26 @@ def test_an_analyst_opening_admin_is_told_the_page_needs_the_admin_role():
     assert nav.denied_page("http://127.0.0.1:8501/", "viewer") is None
 
 
+def test_an_address_no_page_answers_is_landed_with_a_vietnamese_word():
+    """/overview (the first page's own name: Streamlit serves it only at the root), a typo and a page the role
+    may not open showed Streamlit's English «Page not found»; app.py and the login gate add a hidden page at
+    such a path (tests/browser/test_unknown_paths.py walks it in Chromium)."""
+    from dashboard.labels import ROLE_LABELS
+
+    served = ["alerts", "explorer"]
+    assert nav.unknown_name("http://127.0.0.1:8501/overview", served) == "overview"
+    assert nav.unknown_name("http://127.0.0.1:8501/khong-co/", served) == "khong-co"
+    assert nav.unknown_name("http://127.0.0.1:8501/alerts", served) is None
+    assert nav.unknown_name("http://127.0.0.1:8501/", served) is None and nav.unknown_name(None, served) is None
+    assert nav.unknown_name(f"http://127.0.0.1:8501/{nav.HOME_PATH}", served) is None  # the first page's own
+    assert nav.landing_notice("overview", "viewer", ROLE_LABELS) is None  # the same page: nothing to say
+    assert nav.landing_notice("khong-co", "viewer", ROLE_LABELS) == (
+        "Không có trang «/khong-co» (địa chỉ cũ hoặc gõ nhầm). Đang mở trang đầu «Tổng quan»; các trang khác ở "
+        "thanh bên trái.")
+    said = nav.landing_notice("admin", "analyst", ROLE_LABELS)
+    assert said is not None and "cần vai trò Quản trị" in said and "vai trò Chuyên viên" in said
+
+
 def test_audit_rows_name_roles_in_vietnamese():
     from dashboard.views.admin import _detail_text
 
@@ -157,7 +177,7 @@ def test_surveys_page_and_its_editor_have_no_english(env):
     frame = surveys._editor_frame(q)
     assert list(frame["Loại"]) == ["Thông tin người trả lời", "Thang đo (Likert)"]
     assert list(frame["Nhóm (thông tin người trả lời)"]) == ["Nhóm tuổi", ""]
-    back = surveys._from_editor(frame)
+    back = surveys._from_editor(frame, q, 1000)
     assert [(x.kind, x.role) for x in back.questions] == [("demographic", "age_group"), ("likert", "")]
 
 
@@ -204,3 +224,19 @@ def test_thousands_dot_leaves_tables_too_big_to_style_as_they_are():
     assert ui.thousands_dot(big) is big
     small = big.head(10)
     assert ui.thousands_dot(small) is not small
+
+
+def test_thousands_dot_leaves_years_codes_and_ids_as_plain_digits():
+    """A year column written "2.026" reads as two thousand and twenty-six of something; so do codes and IDs."""
+    import pandas as pd
+
+    from dashboard import ui
+
+    df = pd.DataFrame({"Năm": [2025, 2026], "Mã số": [1203, 1204], "survey_id": [1001, 1002],
+                       "Số tin": [1500, 20]})
+    html = ui.thousands_dot(df).to_html()
+    assert "1.500" in html  # a count still gets the dot
+    assert "2026" in html and "2.026" not in html
+    assert "1203" in html and "1.203" not in html and "1.001" not in html
+    assert ui.is_label_number("năm") and ui.is_label_number("ID") and not ui.is_label_number("Số tin")
+    assert ui.thousands_dot(pd.DataFrame({"Năm": [2026]})).__class__ is pd.DataFrame  # nothing to style

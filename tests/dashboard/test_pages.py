@@ -469,6 +469,22 @@ def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
     assert health.set_index("Nguồn")["Lỗi mã hoá"][name] == 3
 
 
+def test_admins_adding_a_source_see_what_each_kind_brings_in(demo_env):
+    """Nguồn tin showed kind names only ("xenforo", "html_list") to staff adding a source: every registered
+    kind's label and one-line description (from its own module) is on the page, and the kind box names it."""
+    from collectors import registry
+
+    at = demo_env.page("sources", "admin").run()
+    no_exception(at)
+    table = next(d.value for d in at.dataframe if "Mã loại" in d.value.columns)
+    assert list(table["Mã loại"]) == registry.kinds()
+    described = dict(zip(table["Mã loại"], table["Lấy được gì, giới hạn"]))
+    assert described["xenforo"].startswith("Chủ đề mới và bài mở đầu") and "—" not in described.values()
+    assert dict(zip(table["Mã loại"], table["Loại"]))["html_list"] == "Trang web không có RSS"
+    box = next(b for b in at.selectbox if b.label == "Loại bộ thu thập")
+    assert "Báo điện tử (RSS) · rss" in box.options
+
+
 def test_admin_adds_pauses_and_edits_sources_in_the_config_store(demo_env):
     from orchestration import sources as sources_store
     at = demo_env.page("sources", "admin").run()
@@ -902,8 +918,13 @@ def test_alert_queue_longer_than_the_table_says_so(env, monkeypatch):
     _raise_open_alerts(env.db, 12)
     at = env.page("alerts", "viewer").run()
     no_exception(at)
-    assert len(at.dataframe[0].value) == 10
-    assert "Bảng liệt kê 10 cảnh báo mới nhất trong 12." in [c.value for c in at.caption]
+    table = at.dataframe[0].value
+    assert len(table) == 10
+    # the cut is made in the store in queue order: the oldest alert, the only high one, heads the table
+    # (read newest first and sorted after, it fell out of the 10)
+    assert table["Vấn đề"].iloc[0] == "Vấn đề 11" and table["Mức"].iloc[0] == "Cao"
+    assert any(c.value.startswith("Bảng liệt kê 10 cảnh báo đứng đầu hàng đợi trong 12 (đang mở trước")
+               for c in at.caption)
 
 
 def test_table_counts_use_the_thousands_dot(env):

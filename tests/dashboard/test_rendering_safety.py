@@ -161,5 +161,6 @@ def test_every_table_goes_through_ui_dataframe():
     raw = [(str(p.relative_to(root)), m.group(0)) for p in sorted(root.rglob("*.py")) if p.name != "ui.py"
            for m in re.finditer(r"[\w\]\)]+\.(dataframe|data_editor)\(", p.read_text(encoding="utf-8"))
            if not m.group(0).startswith("ui.")]
-    # the survey questionnaire editor: the file's own column names, edited
+    # the survey questionnaire editor: its frame is made inert by ui.csv_safe in surveys._editor_frame and read
+    # back bounded by _from_editor (tests/dashboard/test_surveys_page.py)
     assert raw == [("views/surveys.py", "st.data_editor(")]

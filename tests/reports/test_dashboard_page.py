@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from reports.generate import rapid_key, weekly_key
 from devtools.sample_reports import seed_week
-from reports.settings import to_local, week_of
+from reports.settings import last_complete_week, to_local, week_of
 from store import reports as store_reports
 from store.db import utcnow
 from tests.dashboard.conftest import Env, no_exception, texts
@@ -28,6 +28,11 @@ def _this_week() -> str:
     return week_of(to_local(utcnow()))
 
 
+def _last_week() -> str:
+    """The week the page opens on: the last one that has ended (the page reads the real clock)."""
+    return last_complete_week(utcnow())
+
+
 def test_page_on_empty_database(env):
     at = env.page("reports", "viewer").run()
     no_exception(at)
@@ -39,11 +44,25 @@ def test_page_on_empty_database(env):
     # the page names the layout the reports are made in (Party by default), not always Decree 30
     assert "Hướng dẫn 36-HD/VPTW" in body and "Nghị định 30" not in body
     assert all(b.disabled for b in at.button if b.key in ("rep_save", "rep_go"))
-    assert at.text_area(key=f"rep_text_{weekly_key(_this_week(), '')}").disabled
+    assert at.text_area(key=f"rep_text_{weekly_key(_last_week(), '')}").disabled
+
+
+def test_the_page_opens_on_the_week_that_has_ended_and_offers_the_current_one_first(env):
+    """Staff file the weekly summary for the week that has ended (Monday–Sunday): the page opened on the
+    unfinished current week."""
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    box = at.selectbox(key="rep_week")
+    assert box.value == _last_week() != _this_week()
+    assert box.options[0].startswith(f"Tuần {int(_this_week()[-2:])}/") and box.options[0].endswith("— đang diễn ra")
+    assert "đang diễn ra" not in box.options[1]
+    box.select(_this_week()).run()  # one click away
+    no_exception(at)
+    assert at.text_area(key=f"rep_text_{weekly_key(_this_week(), '')}") is not None
 
 
 def test_analyst_saves_proposals_and_generates(env):
-    week = _this_week()
+    week = _last_week()
     seed_week(env.db, week, n_items=60, n_stories=1, n_alerts=1, seed=5)
     at = env.page("reports", "analyst").run()
     no_exception(at)

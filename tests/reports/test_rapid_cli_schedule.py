@@ -188,3 +188,25 @@ def test_cli_out_that_is_a_file_is_a_clear_error(small_db, tmp_path, capsys):
     assert main(["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(taken), "--no-charts"]) == 2
     err = capsys.readouterr().err
     assert "là một tệp, không phải thư mục" in err and "Traceback" not in err
+
+
+def test_cli_weekly_defaults_to_the_week_that_has_ended(small_db, tmp_path):
+    """The Báo cáo page and `langnghe report weekly` without --week default to the same week: the last one
+    that has ended (Monday–Sunday, Vietnam time), not the unfinished current one."""
+    from reports.settings import last_complete_week
+    from store.db import utcnow
+
+    path, _ = small_db
+    out = tmp_path / "default"
+    assert main(["report", "weekly", "--db", str(path), "--out", str(out), "--no-charts", "--format", "docx"]) == 0
+    assert [p.name for p in out.iterdir()] == [f"bao-cao-tuan-{last_complete_week(utcnow())}.docx"]
+
+
+def test_the_last_complete_week_turns_at_monday_midnight_vietnam_time():
+    from reports.settings import last_complete_week
+
+    # Sunday 06/12/2026 23:59 in Việt Nam (16:59 UTC): week 49 is not over, week 48 is the last complete one
+    assert last_complete_week(datetime(2026, 12, 6, 16, 59)) == "2026-W48"
+    # Monday 07/12/2026 00:00 in Việt Nam (Sunday 17:00 UTC): week 49 has just ended
+    assert last_complete_week(datetime(2026, 12, 6, 17, 0)) == "2026-W49"
+    assert last_complete_week(datetime(2027, 1, 4, 17, 0)) == "2026-W53"  # Tuesday of 2027-W01: a 53-week year
