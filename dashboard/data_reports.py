@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data
 from reports.generate import build_weekly_report
 from reports.html_out import render_html
-from reports.settings import ReportSettings, recent_weeks
+from reports.settings import ReportSettings, recent_weeks, report_week
 from store import reports as store_reports
 
 TTL = 10
@@ -24,9 +24,15 @@ def settings() -> ReportSettings:
 
 
 def weeks(n: int = 12) -> list[str]:
-    """The current ISO week (Vietnam time) and the ones before it, newest first: the second is
-    reports.settings.last_complete_week, the page's default."""
+    """The current ISO week (Vietnam time) and the ones before it, newest first."""
     return recent_weeks(data.now(), n)
+
+
+def default_week() -> str:
+    """The week the page opens on: the one the office files now (reports.settings.report_week), as the CLI and
+    the schedule."""
+    s = settings()
+    return report_week(data.now(), s.schedule_weekday, s.schedule_time)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -18,23 +18,13 @@ from typing import Callable
 
 from vocab.config import Config
 from reports.generate import archive_weekly
-from reports.settings import ReportSettings, parse_hhmm, parse_week, to_local, week_of
+from reports.settings import ReportSettings, due_time, to_local, week_of  # noqa: F401  (due_time: tests)
 from store import reports as store_reports
 from store.db import Database, utcnow
 
 log = logging.getLogger("reports.schedule")
 RETRY_MINUTES = 30
 GENERATED_BY = "schedule"
-
-
-def due_time(week: str, weekday: int, hhmm: str) -> datetime:
-    """Local (Vietnam) time the scheduled report of `week` is due."""
-    from datetime import date
-
-    year, wk = parse_week(week)
-    h, m = parse_hhmm(hhmm)
-    d = date.fromisocalendar(year, wk, weekday)
-    return datetime(d.year, d.month, d.day, h, m)
 
 
 def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = None,

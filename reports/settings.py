@@ -223,10 +223,30 @@ def week_period(week: str, now_utc: datetime | None = None) -> Period:
 
 
 def last_complete_week(now_utc: datetime) -> str:
-    """The newest ISO week (Vietnam time, Monday 00:00 to Sunday 24:00) that has ended: the week staff file the
-    weekly summary for, so the default of the Báo cáo page and of `langnghe report weekly`. From Monday 00:00
-    it is the week just ended; the current week is never complete."""
+    """The newest ISO week (Vietnam time, Monday 00:00 to Sunday 24:00) that has ended: from Monday 00:00 it is
+    the week just ended; the current week is never complete."""
     return week_of(to_local(now_utc).date() - timedelta(days=7))
+
+
+def due_time(week: str, weekday: int, hhmm_text: str) -> datetime:
+    """Local (Vietnam) time the weekly report of `week` is due: `weekday` (1 = Monday) at `hhmm_text`."""
+    year, wk = parse_week(week)
+    h, m = parse_hhmm(hhmm_text)
+    d = date.fromisocalendar(year, wk, weekday)
+    return datetime(d.year, d.month, d.day, h, m)
+
+
+def report_week(now_utc: datetime, weekday: int = 5, hhmm_text: str = "16:00") -> str:
+    """The week staff file the weekly summary for now — the default of the Báo cáo page and of `langnghe report
+    weekly`, so both agree with the schedule that archives it: the current week once the office's report time
+    ([reports] schedule_weekday / schedule_time, Friday 16:00 by default) has passed, the report then covering
+    Monday up to now; before it, the last week that has ended. With the schedule off (weekday 0), always the last
+    week that has ended."""
+    local = to_local(now_utc)
+    current = week_of(local)
+    if weekday and local >= due_time(current, weekday, hhmm_text):
+        return current
+    return last_complete_week(now_utc)
 
 
 def recent_weeks(now_utc: datetime, n: int = 12) -> list[str]:

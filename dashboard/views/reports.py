@@ -53,12 +53,14 @@ def _weekly(s) -> None:  # type: ignore[no-untyped-def]
     cfg = data.config()
     weeks = data_reports.weeks(12)  # the current week first, then those that have ended
     c1, c2, c3 = st.columns([1.4, 1, 1])
-    # staff file the summary of the week that has ended (Monday–Sunday, Vietnam time): it is the default, the
-    # current, unfinished week is the first option, one click away
-    week = c1.selectbox("Tuần", weeks, index=1, key="rep_week",
+    # the week the office files now: the current one from the report time (Friday 16:00 by default), else the
+    # one that has ended; the other is one click away
+    week = c1.selectbox("Tuần", weeks, index=weeks.index(data_reports.default_week()), key="rep_week",
                         format_func=lambda w: _week_label(w) + (" — đang diễn ra" if w == weeks[0] else ""),
-                        help="Mặc định là tuần đã kết thúc gần nhất (thứ Hai đến hết Chủ nhật, giờ Việt Nam). "
-                             "Tuần đang diễn ra ở đầu danh sách; báo cáo của nó chỉ tính đến lúc lập.")
+                        help="Mặc định là tuần đang diễn ra nếu đã đến giờ lập báo cáo tuần (mặc định 16:00 "
+                             "thứ Sáu, như báo cáo tự động vào kho), nếu chưa thì tuần đã kết thúc gần nhất "
+                             "(thứ Hai đến hết Chủ nhật, giờ Việt Nam). Báo cáo của tuần đang diễn ra chỉ tính "
+                             "đến lúc lập.")
     focus = cfg.area.focus.strip()
     options = [WHOLE] + ([focus] if focus else []) + [OTHER]
     pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",

@@ -24,8 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="lập báo cáo tuần / báo cáo nhanh dạng DOCX, XLSX, PDF")
     rs = p.add_subparsers(dest="report_kind", metavar="LOẠI")
     w = rs.add_parser("weekly", help="báo cáo tổng hợp tuần về báo chí và dư luận xã hội (DOCX, XLSX, PDF)")
-    w.add_argument("--week", help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần đã kết thúc gần nhất, thứ Hai–Chủ nhật "
-                                   "giờ Việt Nam; tuần đang diễn ra phải ghi rõ)")
+    w.add_argument("--week", help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần đang diễn ra nếu đã đến giờ lập báo cáo "
+                                   "tuần — [reports] schedule_weekday/schedule_time, mặc định 16:00 thứ Sáu — nếu "
+                                   "chưa thì tuần đã kết thúc gần nhất, thứ Hai–Chủ nhật giờ Việt Nam)")
     w.add_argument("--area", default="", help='một địa bàn, ví dụ "Uông Bí" (mặc định: toàn tỉnh)')
     w.add_argument("--proposals-file", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
     _common(w, "docx,xlsx,pdf")
@@ -63,7 +64,7 @@ def _open(cfg: Config, path: str | None):  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from reports import rapid_report, weekly_report
-    from reports.settings import ReportSettings, dmy, last_complete_week, to_local, week_period
+    from reports.settings import ReportSettings, dmy, report_week, to_local, week_period
     from store.db import DatabaseLocked, utcnow
 
     if not getattr(args, "report_kind", None):
@@ -98,7 +99,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     try:
         if args.report_kind == "weekly":
             today = to_local(utcnow()).date()
-            week = args.week or last_complete_week(utcnow())  # the week that has ended, as the Báo cáo page
+            # the week the office files now, as the Báo cáo page and the schedule: reports.settings.report_week
+            week = args.week or report_week(utcnow(), s.schedule_weekday, s.schedule_time)
             try:
                 first = week_period(week).first_day
             except ValueError as exc:

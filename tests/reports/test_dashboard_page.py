@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from reports.generate import rapid_key, weekly_key
 from devtools.sample_reports import seed_week
-from reports.settings import last_complete_week, to_local, week_of
+from reports.settings import last_complete_week, report_week, to_local, week_of
 from store import reports as store_reports
 from store.db import utcnow
 from tests.dashboard.conftest import Env, no_exception, texts
@@ -29,8 +29,8 @@ def _this_week() -> str:
 
 
 def _last_week() -> str:
-    """The week the page opens on: the last one that has ended (the page reads the real clock)."""
-    return last_complete_week(utcnow())
+    """The week the page opens on: the one the office files now (the page reads the real clock; Friday 16:00)."""
+    return report_week(utcnow())
 
 
 def test_page_on_empty_database(env):
@@ -47,18 +47,38 @@ def test_page_on_empty_database(env):
     assert at.text_area(key=f"rep_text_{weekly_key(_last_week(), '')}").disabled
 
 
-def test_the_page_opens_on_the_week_that_has_ended_and_offers_the_current_one_first(env):
-    """Staff file the weekly summary for the week that has ended (Monday–Sunday): the page opened on the
-    unfinished current week."""
-    at = env.page("reports", "viewer").run()
-    no_exception(at)
-    box = at.selectbox(key="rep_week")
-    assert box.value == _last_week() != _this_week()
-    assert box.options[0].startswith(f"Tuần {int(_this_week()[-2:])}/") and box.options[0].endswith("— đang diễn ra")
-    assert "đang diễn ra" not in box.options[1]
-    box.select(_this_week()).run()  # one click away
-    no_exception(at)
-    assert at.text_area(key=f"rep_text_{weekly_key(_this_week(), '')}") is not None
+def test_the_page_opens_on_the_week_that_has_ended_and_offers_the_current_one_first(tmp_path):
+    """With the schedule off, the page opens on the week that has ended (Monday–Sunday); until round 13 it opened
+    on the unfinished current week. The current week is the first option, one click away."""
+    e = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive"), "schedule_weekday": 0})
+    e.add_users()
+    try:
+        at = e.page("reports", "viewer").run()
+        no_exception(at)
+        box = at.selectbox(key="rep_week")
+        assert box.value == last_complete_week(utcnow()) != _this_week()
+        assert box.options[0].startswith(f"Tuần {int(_this_week()[-2:])}/")
+        assert box.options[0].endswith("— đang diễn ra") and "đang diễn ra" not in box.options[1]
+        box.select(_this_week()).run()  # one click away
+        no_exception(at)
+        assert at.text_area(key=f"rep_text_{weekly_key(_this_week(), '')}") is not None
+    finally:
+        e.close()
+
+
+def test_from_the_report_time_the_page_opens_on_the_current_week(tmp_path):
+    """Once the office's report time of this week has passed ([reports] schedule_weekday / schedule_time, the
+    scheduled archive's), the week staff file is the current one: the page, the CLI and the schedule agree."""
+    today = to_local(utcnow()).isoweekday()
+    e = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive"),
+                               "schedule_weekday": today, "schedule_time": "00:00"})
+    e.add_users()
+    try:
+        at = e.page("reports", "viewer").run()
+        no_exception(at)
+        assert at.selectbox(key="rep_week").value == _this_week()
+    finally:
+        e.close()
 
 
 def test_analyst_saves_proposals_and_generates(env):

@@ -190,16 +190,30 @@ def test_cli_out_that_is_a_file_is_a_clear_error(small_db, tmp_path, capsys):
     assert "là một tệp, không phải thư mục" in err and "Traceback" not in err
 
 
-def test_cli_weekly_defaults_to_the_week_that_has_ended(small_db, tmp_path):
-    """The Báo cáo page and `langnghe report weekly` without --week default to the same week: the last one
-    that has ended (Monday–Sunday, Vietnam time), not the unfinished current one."""
-    from reports.settings import last_complete_week
+def test_cli_weekly_defaults_to_the_week_the_office_files(small_db, tmp_path):
+    """The Báo cáo page and `langnghe report weekly` without --week default to the same week: the one the office
+    files now (reports.settings.report_week with the shipped Friday 16:00)."""
+    from reports.settings import report_week
     from store.db import utcnow
 
     path, _ = small_db
     out = tmp_path / "default"
     assert main(["report", "weekly", "--db", str(path), "--out", str(out), "--no-charts", "--format", "docx"]) == 0
-    assert [p.name for p in out.iterdir()] == [f"bao-cao-tuan-{last_complete_week(utcnow())}.docx"]
+    assert [p.name for p in out.iterdir()] == [f"bao-cao-tuan-{report_week(utcnow())}.docx"]
+
+
+def test_the_report_week_turns_at_the_office_report_time():
+    """Friday 16:00 (Vietnam) by default, when the schedule archives the week: before it the week that has ended,
+    from it the current week (cut at the time of the report); the schedule off, always the week that has ended."""
+    from reports.settings import report_week
+
+    # Friday 04/12/2026 15:59 and 16:00 in Việt Nam (08:59 / 09:00 UTC), 2026-W49
+    assert report_week(datetime(2026, 12, 4, 8, 59)) == "2026-W48"
+    assert report_week(datetime(2026, 12, 4, 9, 0)) == "2026-W49"
+    assert report_week(datetime(2026, 12, 6, 16, 59)) == "2026-W49"  # Sunday 23:59
+    assert report_week(datetime(2026, 12, 6, 17, 0)) == "2026-W49"  # Monday 00:00: W49 has ended, W50's time not yet
+    assert report_week(datetime(2026, 12, 4, 9, 0), 0) == "2026-W48"
+    assert report_week(datetime(2026, 12, 7, 1, 0), 1, "7h30") == "2026-W50"  # Monday 08:00, report time 7h30
 
 
 def test_the_last_complete_week_turns_at_monday_midnight_vietnam_time():
