@@ -315,10 +315,7 @@ def _garbled(columns: list[str]) -> None:
 def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
     position = _position(stream)
     with _text(stream) as (text, head):
-        try:
-            dialect: Any = csv.Sniffer().sniff(head[:8192], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
+        dialect = _dialect(head[:8192])
         lines = _Lines(text, limits.max_line_bytes)
         reader = csv.DictReader(lines, dialect=dialect)
         try:
@@ -333,6 +330,18 @@ def _csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
         lines.record = 0
         notes: Counter[str] = Counter()
         yield Table(columns, _csv_rows(reader, lines, limits, notes), position, notes)
+
+
+def _dialect(head: str) -> type[csv.Dialect]:
+    """The sniffed delimiter, read on LF lines: on Excel's CRLF lines the Sniffer misses doubled quotes (a
+    doubled quote came out as two) or the delimiter. Quotes are doubled whatever it guesses: Excel, Google
+    Sheets and RFC 4180 all write them so, and nothing we are sent escapes them otherwise."""
+    try:
+        sniffed = csv.Sniffer().sniff(head.replace("\r\n", "\n"), delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+    return type("Sniffed", (csv.excel,), {"delimiter": sniffed.delimiter, "quotechar": sniffed.quotechar or '"',
+                                          "skipinitialspace": sniffed.skipinitialspace, "doublequote": True})
 
 
 def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig,

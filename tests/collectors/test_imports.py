@@ -32,6 +32,15 @@ def test_csv_with_bom_semicolons_and_quotes():
     assert len(rows) == 4 and "bà con tổ 5 Trưng Vương" in rows[1]["message"]
 
 
+def test_excel_crlf_csv_keeps_doubled_quotes_and_its_delimiter():
+    """Excel writes CRLF lines; on them the Sniffer read a doubled quote as two quotes (doublequote off), and on
+    another file could not find the ';' and fell back to ','."""
+    rows, cols = imp.read_csv('h1,h2\r\nx,"y ""z"""\r\n'.encode())
+    assert cols == ["h1", "h2"] and rows == [{"h1": "x", "h2": 'y "z"'}]
+    rows, cols = imp.read_csv('q;"a;""b"""\r\n1;2\r\n'.encode())
+    assert cols == ["q", 'a;"b"'] and rows == [{"q": "1", 'a;"b"': "2"}]
+
+
 def test_map_rows_from_csv():
     rows, cols = imp.read_csv(CSV.read_bytes())
     items, skipped = imp.map_rows(rows, imp.parse_mapping(CSV_MAP), _settings(), NOW)
