@@ -21,7 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     if args.kinds:
         kinds = registry.kinds()
-        print(json.dumps(kinds) if args.json else "\n".join(kinds))
+        if args.json:
+            print(json.dumps(kinds))
+        else:  # with the words the Nguồn tin page shows (registry.describe)
+            words = registry.describe()
+            print("\n".join(_kind_line(k, *words.get(k, (k, ""))) for k in kinds))
         return _load_errors()
     status = collect_status(cfg)
     rows = status["sources"]
@@ -46,3 +50,7 @@ def _load_errors() -> int:
     for mod, err in sorted(registry.LOAD_ERRORS.items()):
         print(f"Lỗi: không nạp được collectors/{mod}.py ({err}); loại nguồn của nó không dùng được.", file=sys.stderr)
     return 1 if registry.LOAD_ERRORS else 0
+
+
+def _kind_line(kind: str, label: str, description: str) -> str:
+    return f"{kind:<14} {label}" + (f" — {description}" if description else "")

@@ -53,3 +53,16 @@ def test_sources_kinds_says_which_module_failed_to_import(monkeypatch, capsys):
     assert "collectors/jsonl_feed.py" in err and "SyntaxError" in err and "không nạp được" in err
     monkeypatch.delitem(registry.LOAD_ERRORS, "jsonl_feed")
     assert sources.run(argparse.Namespace(kinds=True, json=True), None) == 0
+
+
+def test_sources_kinds_prints_each_kind_with_the_words_staff_see(capsys):
+    """`langnghe sources --kinds` listed bare codes; it now says what each kind is, as the Nguồn tin page."""
+    import argparse
+
+    from langnghe.commands import sources
+
+    assert sources.run(argparse.Namespace(kinds=True, json=False), None) == 0
+    lines = capsys.readouterr().out.splitlines()
+    label, description = registry.describe()["rss"]
+    assert len(lines) == len(registry.kinds())
+    assert any(ln.startswith("rss ") and label in ln and description in ln for ln in lines)
