@@ -41,17 +41,18 @@ log = logging.getLogger("langnghe.notify")
 @dataclass(frozen=True)
 class NotifySettings:
     enabled: bool = True
-    max_attempts: int = 6
+    max_attempts: int = 100
     retry_base_seconds: float = 60.0
+    retry_max_seconds: float = 900.0
     timeout_seconds: float = 20.0
     public_url: str = ""
 
     @classmethod
     def from_config(cls, cfg: Config) -> "NotifySettings":
         raw = section(cfg, "notify")
-        return cls(bool(raw.get("enabled", True)), int(raw.get("max_attempts", 6)),
-                   float(raw.get("retry_base_seconds", 60)), float(raw.get("timeout_seconds", 20)),
-                   str(raw.get("public_url", "")))
+        return cls(bool(raw.get("enabled", True)), int(raw.get("max_attempts", 100)),
+                   float(raw.get("retry_base_seconds", 60)), float(raw.get("retry_max_seconds", 900)),
+                   float(raw.get("timeout_seconds", 20)), str(raw.get("public_url", "")))
 
 
 def channel_settings(cfg: Config, channel: str) -> dict[str, Any]:
@@ -155,7 +156,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                     store_notify.mark_sent(cur, ids, stamp())
                 else:
                     store_notify.mark_retry(cur, ids, detail, stamp(), max_attempts=s.max_attempts,
-                                            base_seconds=s.retry_base_seconds)
+                                            base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
                 store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
             out["sent" if ok else "retried"] += len(ids)
             if not ok:

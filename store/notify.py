@@ -176,13 +176,20 @@ def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetim
 
 
 def mark_retry(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error: str, now: datetime, *,
-               max_attempts: int, base_seconds: float) -> None:
-    """Back off exponentially (base × 2^attempts); give up after max_attempts (status failed)."""
+               max_attempts: int, base_seconds: float, max_seconds: float | None = None) -> None:
+    """Back off exponentially (base × 2^attempts), at most `max_seconds` between tries, so a channel back
+    after an hour's outage gets the message within that wait, not hours later; give up after max_attempts
+    (status failed)."""
     for oid in ids:
         att = int(cur.execute("SELECT attempts FROM outbox WHERE id = ?", [oid]).fetchone()[0]) + 1
         status = "failed" if att >= max_attempts else "pending"
         cur.execute("UPDATE outbox SET attempts = ?, status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                    [att, status, error[:500], now + timedelta(seconds=base_seconds * (2 ** (att - 1))), oid])
+                    [att, status, error[:500], now + timedelta(seconds=_backoff(att, base_seconds, max_seconds)), oid])
+
+
+def _backoff(attempt: int, base_seconds: float, max_seconds: float | None) -> float:
+    wait = base_seconds * (2 ** min(attempt - 1, 30))  # the exponent capped: 2^100 seconds overflows a timedelta
+    return min(wait, max_seconds) if max_seconds else wait
 
 
 def log_send(cur: "duckdb.DuckDBPyConnection", now: datetime, channel: str, address: str, ids: Sequence[int],

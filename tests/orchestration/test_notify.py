@@ -164,8 +164,9 @@ def test_a_channel_bug_is_a_retry_not_a_stuck_claim(env, monkeypatch):
         assert store_notify.outbox_counts(cur) == {"pending": 1}
 
 
-def test_failures_back_off_then_give_up_and_the_token_never_reaches_the_log(env):
-    cfg, db = env
+def test_failures_back_off_then_give_up_and_the_token_never_reaches_the_log(env, tmp_path):
+    _, db = env
+    cfg = make_config(tmp_path, notify={"max_attempts": 6, "telegram": {"base_url": "http://telegram.test"}})
     subscribe(db)
     raise_one(db)
     bad = Telegram(fail=True)
@@ -368,3 +369,26 @@ def test_the_smtp_connection_waits_notify_timeout_seconds(tmp_path, monkeypatch)
     with pytest.raises(SendError):
         notify.send_one(cfg, "email", "a@example.vn", Message("t", "x", ("A1",), ""), httpx.Client())
     assert seen["timeout"] == 3
+
+
+def test_an_hour_long_outage_loses_nothing_and_the_message_goes_soon_after(env):
+    """The shipped settings: the channel refuses for an hour, the scheduler ticks every minute; once the
+    channel is back the waiting message goes out once, within [notify] retry_max_seconds, not given up."""
+    cfg, db = env
+    subscribe(db)
+    raise_one(db)
+    bad, good = Telegram(fail=True), Telegram()
+    t = NOW
+    while t < NOW + timedelta(hours=1):
+        notify.deliver(cfg, db, client_factory=bad.client, now=t)
+        t += timedelta(minutes=1)
+    back, sent_at = t, None
+    while t < back + timedelta(hours=1):
+        notify.deliver(cfg, db, client_factory=good.client, now=t)
+        if good.sent and sent_at is None:
+            sent_at = t
+        t += timedelta(minutes=1)
+    assert len(good.sent) == 1
+    assert sent_at is not None and sent_at - back <= timedelta(seconds=notify.NotifySettings.from_config(cfg).retry_max_seconds)
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 1}
