@@ -117,6 +117,14 @@ def send_one(cfg: Config, channel: str, address: str, msg: Message, client: http
     return registry.get(channel).send(address, msg, channel_settings(cfg, channel), client)
 
 
+def _max_chars(channel: str) -> int | None:
+    """The channel's message size limit (Telegram, Zalo), so a digest is fitted to it rather than refused."""
+    try:
+        return getattr(registry.get(channel), "max_chars", None)
+    except KeyError:
+        return None  # an unknown channel: its send fails below and is logged as a retry
+
+
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
             now: Any = None) -> dict[str, int]:
     """One pass over the due outbox; returns counts {sent, retried}."""
@@ -141,7 +149,8 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
         for (_, channel, address), grp in groups.items():
             ids = [r["id"] for r in grp]
-            msg = replace(render.render([r for r in grp if r.get("alert_id")], s.public_url), key=delivery_key(grp))
+            msg = replace(render.render([r for r in grp if r.get("alert_id")], s.public_url, _max_chars(channel)),
+                          key=delivery_key(grp))
             with db.write() as cur:
                 store_notify.claim(cur, ids)
             try:

@@ -15,6 +15,7 @@ from vocab.secrets import secret
 class Telegram:
     name = "telegram"
     label = "Telegram (bot)"
+    max_chars = 4096  # sendMessage refuses a longer text ("message is too long"): digests are fitted to it
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         token = secret(str(settings.get("token_env", "LANGNGHE_TELEGRAM_TOKEN")))

@@ -16,6 +16,7 @@ from vocab.secrets import secret
 class Zalo:
     name = "zalo"
     label = "Zalo OA"
+    max_chars = 2000  # the OA message's text limit: digests are fitted to it (notify/message.py)
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         token = secret(str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN")))

@@ -5,6 +5,7 @@ up, digests wait for their hour, and no secret reaches the log."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 
 import httpx
@@ -392,3 +393,43 @@ def test_an_hour_long_outage_loses_nothing_and_the_message_goes_soon_after(env):
     assert sent_at is not None and sent_at - back <= timedelta(seconds=notify.NotifySettings.from_config(cfg).retry_max_seconds)
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sent": 1}
+
+
+class StrictTelegram(Telegram):
+    """As the real Bot API: a text over 4096 characters is refused with 400 "message is too long"."""
+
+    def __call__(self, req: httpx.Request) -> httpx.Response:
+        if len(json.loads(req.content)["text"]) > 4096:
+            return httpx.Response(400, json={"ok": False, "description": "Bad Request: message is too long"})
+        return super().__call__(req)
+
+
+def test_a_burst_of_50_alerts_is_one_message_the_channel_accepts_and_names_them_all(env):
+    """NOTIFY.md: due rows go as one message per subscription. 50 alerts in one tick made a ~20 000
+    character digest: Telegram refused it on every try (and Zalo's cut to 2000 dropped the tail silently)."""
+    cfg, db = env
+    subscribe(db)
+    for k in range(50):
+        raise_one(db, NewAlert.of(f"Sự việc số {k + 1} ở phường Vàng Danh cần theo dõi", "high",
+                                  "5 tin từ 4 nguồn trong 30 phút; nền 0,2 tin/ngày", topics=["environment"],
+                                  places=["Phường Vàng Danh"], n_items=5, n_outlets=4))
+    tg = StrictTelegram()
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=NOW) == {"sent": 50, "retried": 0}
+    (msg,) = tg.sent
+    text = msg["text"]
+    assert text.startswith("Lắng Nghe — 50 cảnh báo mới") and len(text) <= 4096
+    assert "Sự việc số 1 " in text and "Vì sao:" in text                    # the first in full
+    shown = len(set(re.findall(r"Sự việc số (\d+) ", text)))
+    more = re.search(r"… và (\d+) cảnh báo khác: xem tất cả ở http://127.0.0.1:8501/alerts", text)
+    assert more and shown + int(more.group(1)) == 50                          # the rest counted, with the link
+
+
+def test_a_digest_for_zalo_fits_its_2000_characters_and_counts_the_rest():
+    from notify import message as render
+    rows = [{"alert_id": f"A{k:06d}", "title": f"Sự việc số {k}", "severity": "medium", "reason": "lý do " * 30,
+             "places": ["Phường Vàng Danh"], "n_items": 3, "n_outlets": 2} for k in range(80)]
+    text = render.render(rows, "http://lang-nghe.test", max_chars=2000).text
+    assert len(text) <= 2000
+    shown = len(set(re.findall(r"Sự việc số (\d+)\b", text)))
+    more = re.search(r"… và (\d+) cảnh báo khác", text)
+    assert more and 0 < shown and shown + int(more.group(1)) == 80
