@@ -125,6 +125,23 @@ def _max_chars(channel: str) -> int | None:
         return None  # an unknown channel: its send fails below and is logged as a retry
 
 
+DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
+
+
+def _drop_dismissed(db: Database, rows: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
+    """Rows whose alert staff dismissed while they waited (a digest's hour, quiet hours, a channel's
+    back-off) are marked 'dropped' and logged, not pushed to a chat group as if the issue were live."""
+    gone = [r for r in rows if r.get("alert_status") == "dismissed"]
+    if not gone:
+        return rows
+    with db.write() as cur:
+        store_notify.mark_dropped(cur, [r["id"] for r in gone], DROPPED_NOTE)
+        for r in gone:
+            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True,
+                                  f"{DROPPED_NOTE} ({r['alert_id']})")
+    return [r for r in rows if r.get("alert_status") != "dismissed"]
+
+
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
             now: Any = None) -> dict[str, int]:
     """One pass over the due outbox; returns counts {sent, retried}."""
@@ -139,6 +156,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     now = stamp()
     with db.read() as cur:
         rows = store_notify.due_rows(cur, now)
+    rows = _drop_dismissed(db, rows, now)
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[(r["subscription_id"], r["channel"], r["address"])].append(r)

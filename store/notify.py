@@ -5,7 +5,8 @@
     orchestration.notify.deliver ─▶ due_rows ─▶ claim ─▶ channel ─▶ mark_sent / mark_retry / log_send
     serve starting ─▶ release_claims: rows left 'sending' by a process that died mid-send go back to pending
 UNIQUE (event_key, subscription_id) means a second raise of the same alert never enqueues twice.
-Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed.
+Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed;
+pending → dropped (its alert was dismissed by staff before the row went out).
 """
 
 from __future__ import annotations
@@ -148,7 +149,8 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
     """Pending rows whose time has come, with their alert, oldest first."""
     cur.execute(
         """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at,
-                  a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at
+                  a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
+                  a.status AS alert_status
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
            WHERE o.status = 'pending' AND o.next_attempt_at <= ?
            ORDER BY o.subscription_id, o.created_at LIMIT ?""", [now, limit])
@@ -168,6 +170,12 @@ def release_claims(cur: "duckdb.DuckDBPyConnection", note: str) -> list[dict[str
     cur.execute("""UPDATE outbox SET status = 'pending', last_error = ?
                    WHERE status = 'sending' RETURNING id, channel, address""", [note[:500]])
     return dicts(cur)
+
+
+def mark_dropped(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], note: str) -> None:
+    """Not sent, on purpose (its alert was dismissed while the row waited): status 'dropped', the why kept."""
+    cur.execute("UPDATE outbox SET status = 'dropped', last_error = ? WHERE id IN (SELECT unnest(?)) AND status = 'pending'",
+                [note[:500], list(ids)])
 
 
 def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:

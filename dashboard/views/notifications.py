@@ -13,7 +13,8 @@ from vocab.alerts import SEVERITY_LABELS
 from vocab.labels import TOPIC_LABELS
 
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
-QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)"}
+QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)",
+                "dropped": "không gửi (cảnh báo đã bỏ qua)"}
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 
 

@@ -433,3 +433,20 @@ def test_a_digest_for_zalo_fits_its_2000_characters_and_counts_the_rest():
     shown = len(set(re.findall(r"Sự việc số (\d+)\b", text)))
     more = re.search(r"… và (\d+) cảnh báo khác", text)
     assert more and 0 < shown and shown + int(more.group(1)) == 80
+
+
+def test_an_alert_dismissed_before_its_digest_hour_is_not_pushed_and_says_why(env):
+    cfg, db = env
+    subscribe(db, mode="daily", daily_at="16:30")
+    noise = raise_one(db)
+    raise_one(db, alert(places=("Phường Uông Bí",)))
+    with db.write() as cur:
+        store_alerts.transition(cur, noise, "dismissed", "chuyenvien", reason="tin trùng, không phải sự việc mới",
+                                at=NOW + timedelta(hours=1))
+    tg = Telegram()
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=datetime(2026, 12, 4, 9, 30))["sent"] == 1
+    (msg,) = tg.sent
+    assert noise not in msg["text"] and "Phường Uông Bí" in msg["text"]
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 1, "dropped": 1}
+        assert any("bỏ qua" in r["detail"] and noise in r["detail"] for r in store_notify.recent_log(cur))
