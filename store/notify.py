@@ -146,14 +146,19 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
 
 
 def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) -> list[dict[str, Any]]:
-    """Pending rows whose time has come, with their alert, oldest first."""
+    """Pending rows whose time has come, with their alert, oldest first. A subscription is tried as a whole:
+    once one of its rows is due for a try, every row of it past its due time goes too, backing off or not,
+    so after an outage the backlog goes as one message in the order raised (a newer row, with a shorter
+    back-off, went first and alone before)."""
     cur.execute(
         """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at,
                   a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
                   a.status AS alert_status
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
-           WHERE o.status = 'pending' AND o.next_attempt_at <= ?
-           ORDER BY o.subscription_id, o.created_at LIMIT ?""", [now, limit])
+           WHERE o.status = 'pending' AND o.due_at <= ?
+             AND o.subscription_id IN (SELECT subscription_id FROM outbox
+                                       WHERE status = 'pending' AND next_attempt_at <= ?)
+           ORDER BY o.subscription_id, o.created_at, o.id LIMIT ?""", [now, now, limit])
     return dicts(cur)
 
 

@@ -450,3 +450,24 @@ def test_an_alert_dismissed_before_its_digest_hour_is_not_pushed_and_says_why(en
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sent": 1, "dropped": 1}
         assert any("bỏ qua" in r["detail"] and noise in r["detail"] for r in store_notify.recent_log(cur))
+
+
+def test_after_an_outage_the_backlog_goes_once_in_the_order_raised_with_its_times(env):
+    """A, raised first, has tried more and backs off longer than B, raised during the outage: when the
+    channel is back, B's try takes A along, oldest first, each with the time it was raised."""
+    cfg, db = env
+    subscribe(db)
+    a = raise_one(db, NewAlert.of("Sự việc A", "high", "lý do A", places=["Phường Vàng Danh"]), NOW)
+    bad, good = Telegram(fail=True), Telegram()
+    for m in (0, 1, 3, 7):
+        notify.deliver(cfg, db, client_factory=bad.client, now=NOW + timedelta(minutes=m))
+    b = raise_one(db, NewAlert.of("Sự việc B", "high", "lý do B", places=["Phường Vàng Danh"]), NOW + timedelta(minutes=10))
+    notify.deliver(cfg, db, client_factory=bad.client, now=NOW + timedelta(minutes=10))
+    for m in range(11, 40):                                  # the channel is back
+        notify.deliver(cfg, db, client_factory=good.client, now=NOW + timedelta(minutes=m))
+    assert len(good.sent) == 1                                # one message, not B then A
+    msg = good.sent[0]["text"]
+    assert msg.index(a) < msg.index(b)
+    assert "10:00 04/12" in msg and "10:10 04/12" in msg       # raised at, Vietnam time
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 2}
