@@ -217,5 +217,23 @@ def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[
     return dicts(cur)
 
 
+def delivery_trouble(cur: "duckdb.DuckDBPyConnection", since: datetime,
+                     username: str | None = None) -> list[dict[str, Any]]:
+    """Subscriptions whose pushes are failing: rows waiting for a retry (a try failed), rows given up
+    since `since`; with the oldest waiting row's time, the next try and the latest error. For the pages
+    that tell staff their pushes are not arriving."""
+    cur.execute(
+        """SELECT s.id AS subscription_id, s.username, s.channel, s.address,
+                  count(*) FILTER (WHERE o.status = 'pending') AS waiting,
+                  count(*) FILTER (WHERE o.status = 'failed') AS failed,
+                  min(o.created_at) AS since, min(o.next_attempt_at) FILTER (WHERE o.status = 'pending') AS next_try,
+                  arg_max(o.last_error, o.id) AS last_error
+           FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
+           WHERE ((o.status = 'pending' AND o.attempts > 0) OR (o.status = 'failed' AND o.created_at >= ?))
+             AND (CAST(? AS VARCHAR) IS NULL OR s.username = ?)
+           GROUP BY ALL ORDER BY s.id""", [since, username, username])
+    return dicts(cur)
+
+
 def outbox_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
     return dict(cur.execute("SELECT status, count(*) FROM outbox GROUP BY 1").fetchall())

@@ -37,6 +37,8 @@ def render() -> None:
             "Bật": [s.active for s in subs]}), hide_index=True, width="stretch")
     else:
         ui.empty("Bạn chưa đăng ký nhận thông báo nào. Thêm một đăng ký ở dưới.")
+    for t in dn.delivery_trouble(user.username):  # staff must know a push is not reaching them
+        st.warning(dn.trouble_text(t, labels), icon=":material/notifications_off:")
     _form(user, labels)
     if subs:
         with st.expander("Xoá một đăng ký"):
@@ -83,6 +85,9 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
 def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     st.divider()
     st.subheader("Quản trị: nhật ký gửi")
+    for t in dn.delivery_trouble():
+        if t["username"] != user.username:
+            st.warning(f"{t['username']}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
     counts = dn.outbox_counts()
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))
     log = dn.send_log()
