@@ -109,8 +109,11 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
     """The channels' HTTP client: every request (webhook, Telegram, Zalo) checked by the public-address
     guard just before it is sent, so an address saved earlier, or a name that now resolves to the
     server's own network, is still refused; a name that does not resolve now is refused too. The
-    connection then dials only addresses it checked itself (collectors/netguard: no DNS rebinding)."""
-    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, SendError)
+    connection then dials only addresses it checked itself (collectors/netguard: no DNS rebinding). Each
+    request is over within `timeout` seconds in all, so an address that answers a byte at a time cannot
+    hold the scheduler thread (collection, tagging) beyond it."""
+    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, SendError,
+                                   deadline_seconds=timeout)
 
 
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:

@@ -471,3 +471,56 @@ def test_after_an_outage_the_backlog_goes_once_in_the_order_raised_with_its_time
     assert "10:00 04/12" in msg and "10:10 04/12" in msg       # raised at, Vietnam time
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sent": 2}
+
+
+class TrickleServer:
+    """A webhook receiver on 127.0.0.1 that answers 200 one byte every 0.2 s (40 bytes): each wait is
+    short, the whole answer is not."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        import time
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                try:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n")
+                    for _ in range(40):
+                        time.sleep(0.2)  # the far end's pace, not a measurement
+                        conn.sendall(b"x")
+                except OSError:
+                    pass
+
+    def close(self):
+        self.sock.close()
+
+
+def test_a_webhook_that_answers_a_byte_at_a_time_does_not_hold_the_scheduler(tmp_path, monkeypatch):
+    """[notify] timeout_seconds is the most a message may take (NOTIFY.md); httpx's timeout bounds each
+    wait alone, so this receiver held the delivery pass — and with it collection and tagging — for as long
+    as it kept trickling. Now the request ends at the deadline and is retried later."""
+    monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
+    srv = TrickleServer()
+    cfg = make_config(tmp_path, notify={"timeout_seconds": 1})
+    db = Database(cfg.storage.db_path)
+    try:
+        subscribe(db, channel="webhook", address=f"http://127.0.0.1:{srv.port}/hook")
+        raise_one(db)
+        assert notify.deliver(cfg, db, now=NOW) == {"sent": 0, "retried": 1}
+        with db.read() as cur:
+            assert "ReadTimeout" in store_notify.recent_log(cur)[0]["detail"]
+    finally:
+        db.close()
+        srv.close()
