@@ -128,6 +128,22 @@ def _max_chars(channel: str) -> int | None:
         return None  # an unknown channel: its send fails below and is logged as a retry
 
 
+REPEAT_LINE = ("(Gửi lại: máy chủ dừng đột ngột khi đang gửi tin này. Nếu đã nhận tin này trước đó, "
+               "đây là bản trùng.)")
+
+
+def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Message:
+    """The group's message, fitted to the channel, with its delivery key; after a crash mid-send it opens
+    with REPEAT_LINE: Telegram and Zalo carry no key, so their readers could not tell a repeat otherwise."""
+    repeat = any(r.get("last_error") == RESTART_NOTE for r in grp)
+    limit = _max_chars(channel)
+    room = limit - len(REPEAT_LINE) - 1 if limit and repeat else limit
+    msg = replace(render.render([r for r in grp if r.get("alert_id")], public_url, room), key=delivery_key(grp))
+    if repeat:
+        msg = replace(msg, subject=f"(Gửi lại) {msg.subject}", text=f"{REPEAT_LINE}\n{msg.text}")
+    return msg
+
+
 DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
 
 
@@ -170,8 +186,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
         for (_, channel, address), grp in groups.items():
             ids = [r["id"] for r in grp]
-            msg = replace(render.render([r for r in grp if r.get("alert_id")], s.public_url, _max_chars(channel)),
-                          key=delivery_key(grp))
+            msg = _message(grp, s.public_url, channel)
             with db.write() as cur:
                 store_notify.claim(cur, ids)
             try:

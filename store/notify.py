@@ -151,7 +151,7 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
     so after an outage the backlog goes as one message in the order raised (a newer row, with a shorter
     back-off, went first and alone before)."""
     cur.execute(
-        """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at,
+        """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at, o.last_error,
                   a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
                   a.status AS alert_status
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id

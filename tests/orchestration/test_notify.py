@@ -144,7 +144,8 @@ def test_a_crash_after_the_channel_accepted_repeats_it_once_with_the_same_key(en
     assert notify.release_claims(db2) == 1 and notify.release_claims(db2) == 0
     assert notify.deliver(cfg, db2, client_factory=hook.client, now=NOW)["sent"] == 1
     notify.deliver(cfg, db2, client_factory=hook.client, now=NOW + timedelta(hours=1))
-    assert len(hook.got) == 2 and hook.got[0] == hook.got[1] and hook.got[0][0].startswith("langnghe.")
+    assert len(hook.got) == 2 and hook.got[0][0] == hook.got[1][0] and hook.got[0][0].startswith("langnghe.")
+    assert hook.got[1][1]["text"] == notify.REPEAT_LINE + "\n" + hook.got[0][1]["text"]
     with db2.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sent": 1}
         assert any("có thể đã gửi" in r["detail"] for r in store_notify.recent_log(cur))
@@ -524,3 +525,25 @@ def test_a_webhook_that_answers_a_byte_at_a_time_does_not_hold_the_scheduler(tmp
     finally:
         db.close()
         srv.close()
+
+
+def test_a_telegram_repeat_after_a_crash_mid_send_says_it_may_be_a_duplicate(env, monkeypatch):
+    """Walked in round 13: serve killed while Telegram had the message but its answer was still on the
+    way (a slow far end: seconds, not the milliseconds of the mark) — the group got the same text twice,
+    nothing telling them apart (Telegram has no delivery key). The repeat now says what it is."""
+    cfg, db = env
+    subscribe(db)
+    raise_one(db)
+    tg = Telegram()
+    with monkeypatch.context() as m:
+        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
+    db.close()
+    db2 = Database(cfg.storage.db_path)                       # the restart
+    notify.release_claims(db2)
+    assert notify.deliver(cfg, db2, client_factory=tg.client, now=NOW)["sent"] == 1
+    first, again = (s["text"] for s in tg.sent)
+    assert not first.startswith("(Gửi lại") and again.startswith("(Gửi lại: máy chủ dừng đột ngột")
+    assert again.endswith(first)
+    db2.close()
