@@ -110,9 +110,21 @@ def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
         return False
     if s.watchlists and int((alert.details or {}).get("watchlist_id", -1)) not in s.watchlists:
         return False
-    if in_quiet_hours(s, at_utc) and alert.severity != "high":
-        return False
+    if in_quiet_hours(s, at_utc) and alert.severity != "high" and quiet_end_after(s, at_utc) is None:
+        return False  # quiet all day: only high alerts, as the subscriber chose
     return True
+
+
+def quiet_end_after(s: Subscription, at_utc: datetime) -> datetime | None:
+    """When the quiet hours `at_utc` falls in end (UTC), or None when quiet all day (same start and end)."""
+    a, b = hhmm(s.quiet_start), hhmm(s.quiet_end)
+    if a is None or b is None or a == b:
+        return None
+    local = to_local(at_utc)
+    end = local.replace(hour=b[0], minute=b[1], second=0, microsecond=0)
+    if end <= local:
+        end += timedelta(days=1)
+    return to_utc(end)
 
 
 def due_time(s: Subscription, at_utc: datetime) -> datetime:
@@ -136,6 +148,9 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
         if not wants(s, alert, at):
             continue
         due = due_time(s, at)
+        if alert.severity != "high" and in_quiet_hours(s, at):
+            # held, not dropped: it goes when the quiet hours end, with the night's others in one message
+            due = max(due, quiet_end_after(s, at) or due)
         row = cur.execute(
             """INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
                                    next_attempt_at)

@@ -68,7 +68,8 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
         c = st.columns(4)
         mode = c[0].selectbox("Cách gửi", list(MODES), format_func=MODES.get)
         daily = c[1].text_input("Giờ gửi gộp ngày", value="07:30")
-        q1 = c[2].text_input("Yên lặng từ", placeholder="22:00", help="Trong giờ yên lặng chỉ cảnh báo mức Cao được gửi. 00:00 đến 24:00: yên lặng cả ngày.")
+        q1 = c[2].text_input("Yên lặng từ", placeholder="22:00", help="Trong giờ yên lặng chỉ cảnh báo mức Cao được gửi ngay; cảnh báo khác được gửi gộp "
+                                     "lúc hết giờ yên lặng. 00:00 đến 24:00: yên lặng cả ngày, chỉ nhận mức Cao.")
         q2 = c[3].text_input("đến", placeholder="06:00")
         active = st.checkbox("Bật", value=True)
         if st.form_submit_button("Lưu đăng ký", type="primary"):

@@ -547,3 +547,26 @@ def test_a_telegram_repeat_after_a_crash_mid_send_says_it_may_be_a_duplicate(env
     assert not first.startswith("(Gửi lại") and again.startswith("(Gửi lại: máy chủ dừng đột ngột")
     assert again.endswith(first)
     db2.close()
+
+
+def test_quiet_hours_across_midnight_hold_medium_alerts_until_they_end(env):
+    """22:00–06:00 Vietnam time: a high alert goes at once; medium ones raised at 23:30 and 02:00 were never
+    pushed at all (only the dashboard knew); now they come together at 06:00, oldest first."""
+    cfg, db = env
+    subscribe(db, quiet_start="22:00", quiet_end="06:00")
+    night = datetime(2026, 12, 4, 16, 30)                     # 23:30 Vietnam time
+    raise_one(db, alert(severity="medium", places=("Phường Yên Tử",)), night)
+    raise_one(db, alert(severity="high"), night + timedelta(minutes=15))
+    raise_one(db, alert(severity="medium", places=("Phường Uông Bí",)), night + timedelta(hours=2, minutes=30))
+    tg = Telegram()
+    t = night
+    while t <= night + timedelta(hours=6, minutes=30):        # until 06:00 local
+        notify.deliver(cfg, db, client_factory=tg.client, now=t)
+        if len(tg.sent) == 1:
+            assert "[Cao]" in tg.sent[0]["text"] and "Yên Tử" not in tg.sent[0]["text"]
+        t += timedelta(minutes=10)
+    assert len(tg.sent) == 2
+    morning = tg.sent[1]["text"]
+    assert morning.startswith("Lắng Nghe — 2 cảnh báo mới") and morning.index("Yên Tử") < morning.index("Uông Bí")
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 3}
