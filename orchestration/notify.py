@@ -1,9 +1,11 @@
 """Delivering notifications: the scheduler job that empties the outbox (store/notify.py).
 
-Each tick: due rows (immediate ones at once, digests at their hour), grouped per subscription so a
-digest is one message, rendered (notify/message.py), claimed ('sending', committed), sent through the
-channel (notify/registry.py) with an httpx client made here (tests inject a transport), then marked
-sent — or retried with back-off and given up after [notify] max_attempts. Every try is logged.
+Each tick: due rows (immediate ones at once, digests at their hour; a subscription's whole backlog once
+one of its rows is due for a try), rows of alerts staff dismissed meanwhile dropped, the rest grouped per
+subscription so a digest is one message, rendered to fit the channel (notify/message.py), claimed
+('sending', committed), sent through the channel (notify/registry.py) with an httpx client made here
+(tests inject a transport; each request bounded by [notify] timeout_seconds in all), then marked sent — or
+retried with a capped back-off and given up after [notify] max_attempts (about a day). Every try is logged.
 
 What a crash (kill -9, power cut) does, by where it lands:
     before the claim             the row is pending: sent after the restart, once
