@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -31,7 +32,7 @@ from collectors import netguard
 from collectors.base import FetchError
 from notify import message as render
 from notify import registry
-from notify.base import Message, SendError
+from notify.base import Message, NoAnswer, SendError
 from store import notify as store_notify
 from store.db import Database, utcnow
 from vocab.config import Config, section
@@ -163,6 +164,13 @@ def _drop_dismissed(db: Database, rows: list[dict[str, Any]], now: Any) -> list[
     return [r for r in rows if r.get("alert_status") != "dismissed"]
 
 
+def _server(channel: str, address: str) -> str:
+    """Who answers a send: a webhook's host; for the other channels one server serves every address."""
+    if channel == "webhook":
+        return f"webhook:{urlsplit(address.strip()).netloc.lower()}"
+    return channel
+
+
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
             now: Any = None) -> dict[str, int]:
     """One pass over the due outbox; returns counts {sent, retried}."""
@@ -185,19 +193,27 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     if not groups:
         return out
     hidden = _secrets(cfg)
+    silent: dict[str, str] = {}  # servers that did not answer in this pass → why
     with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
         for (_, channel, address), grp in groups.items():
             ids = [r["id"] for r in grp]
-            msg = _message(grp, s.public_url, channel)
-            with db.write() as cur:
-                store_notify.claim(cur, ids)
-            try:
-                detail = send_one(cfg, channel, address, msg, client)
-                ok = True
-            except (SendError, KeyError, FetchError) as exc:
-                detail, ok = redact(str(exc), hidden), False
-            except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
-                detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
+            server = _server(channel, address)
+            if server in silent:  # a failed try like the one before it, without waiting timeout_seconds again
+                detail, ok = f"chưa gửi lượt này: {silent[server]}", False
+            else:
+                msg = _message(grp, s.public_url, channel)
+                with db.write() as cur:
+                    store_notify.claim(cur, ids)
+                try:
+                    detail = send_one(cfg, channel, address, msg, client)
+                    ok = True
+                except NoAnswer as exc:
+                    detail, ok = redact(str(exc), hidden), False
+                    silent[server] = detail
+                except (SendError, KeyError, FetchError) as exc:
+                    detail, ok = redact(str(exc), hidden), False
+                except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
+                    detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
             with db.write() as cur:
                 if ok:
                     store_notify.mark_sent(cur, ids, stamp())

@@ -570,3 +570,31 @@ def test_quiet_hours_across_midnight_hold_medium_alerts_until_they_end(env):
     assert morning.startswith("Lắng Nghe — 2 cảnh báo mới") and morning.index("Yên Tử") < morning.index("Uông Bí")
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sent": 3}
+
+
+def test_a_server_that_does_not_answer_is_waited_for_once_a_pass_not_once_a_message(env, monkeypatch):
+    """Walked in round 13 with a Telegram stand-in that never answers: every subscription's message waits
+    [notify] timeout_seconds in turn, in the scheduler thread (an office's 15 Telegram groups: 15 × 20 s,
+    5 minutes without collecting, at every retry).
+    Now the first timeout holds back the others to that server for this pass, as failed tries; another
+    server (a webhook elsewhere) is still tried."""
+    cfg, db = env
+    monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
+    for k in range(5):
+        subscribe(db, address=f"-100{k}")
+    subscribe(db, channel="webhook", address="http://hook.test/lang-nghe")
+    raise_one(db)
+    calls: list[str] = []
+
+    def hang(req: httpx.Request) -> httpx.Response:
+        calls.append(req.url.host)
+        if req.url.host == "telegram.test":
+            raise httpx.ReadTimeout("no answer", request=req)
+        return httpx.Response(204)
+
+    res = notify.deliver(cfg, db, client_factory=lambda: httpx.Client(transport=httpx.MockTransport(hang)), now=NOW)
+    assert calls == ["telegram.test", "hook.test"] and res == {"sent": 1, "retried": 5}
+    with db.read() as cur:
+        log = store_notify.recent_log(cur)
+        assert store_notify.outbox_counts(cur) == {"pending": 5, "sent": 1}
+    assert sum("chưa gửi lượt này: Telegram không trả lời: ReadTimeout" in r["detail"] for r in log) == 4
