@@ -141,9 +141,18 @@ def due_time(s: Subscription, at_utc: datetime) -> datetime:
     return at_utc
 
 
+def _destination(s: Subscription) -> tuple[str, str]:
+    """Where a subscription's messages land: two staff who both subscribe their office's Telegram group
+    (or one mailbox) share it."""
+    address = s.address.strip()
+    return s.channel, address.casefold() if s.channel == "email" else address
+
+
 def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: NewAlert, at: datetime) -> int:
-    """Outbox rows for every subscription that wants this alert (call inside raise_alert's transaction)."""
-    n = 0
+    """Outbox rows for the subscriptions that want this alert (call inside raise_alert's transaction): one
+    per destination — of several subscriptions to the same chat group or address, the one due first — so
+    a group never gets the same alert twice."""
+    chosen: dict[tuple[str, str], tuple[datetime, Subscription]] = {}
     for s in subscriptions(cur):
         if not wants(s, alert, at):
             continue
@@ -151,6 +160,14 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
         if alert.severity != "high" and in_quiet_hours(s, at):
             # held, not dropped: it goes when the quiet hours end, with the night's others in one message
             due = max(due, quiet_end_after(s, at) or due)
+        key = _destination(s)
+        if key not in chosen or due < chosen[key][0]:
+            chosen[key] = (due, s)
+    n = 0
+    for due, s in chosen.values():
+        if cur.execute("SELECT 1 FROM outbox WHERE event_key = ? AND channel = ? AND address = ? LIMIT 1",
+                       [f"alert:{alert_id}", s.channel, s.address]).fetchone():
+            continue  # enqueued before, for another subscription to the same place
         row = cur.execute(
             """INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
                                    next_attempt_at)

@@ -598,3 +598,23 @@ def test_a_server_that_does_not_answer_is_waited_for_once_a_pass_not_once_a_mess
         log = store_notify.recent_log(cur)
         assert store_notify.outbox_counts(cur) == {"pending": 5, "sent": 1}
     assert sum("chưa gửi lượt này: Telegram không trả lời: ReadTimeout" in r["detail"] for r in log) == 4
+
+
+def test_two_staff_subscribed_to_the_same_group_chat_send_it_one_message(env):
+    """An office's Telegram group, subscribed by two staff (one immediate, one daily): each alert reached
+    the group twice. Now once, by the subscription due first; a second enqueue adds nothing."""
+    cfg, db = env
+    subscribe(db, username="chuyenvien", address="-100777")
+    subscribe(db, username="truongban", address="-100777", mode="daily")
+    subscribe(db, username="truongban", channel="email", address="TruongBan@uongbi.test")
+    subscribe(db, username="chuyenvien", channel="email", address="truongban@uongbi.test")
+    aid = raise_one(db)
+    with db.write() as cur:
+        assert store_notify.enqueue_for_alert(cur, aid, alert(), NOW) == 0
+    tg = Telegram()
+    for h in range(0, 25, 6):
+        notify.deliver(cfg, db, client_factory=tg.client, now=NOW + timedelta(hours=h))
+    assert len(tg.sent) == 1 and tg.sent[0]["chat_id"] == "-100777"
+    with db.read() as cur:
+        rows = cur.execute("SELECT channel, lower(address) FROM outbox ORDER BY id").fetchall()
+    assert rows == [("telegram", "-100777"), ("email", "truongban@uongbi.test")]
