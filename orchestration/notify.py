@@ -1,7 +1,7 @@
 """Delivering notifications: the scheduler job that empties the outbox (store/notify.py).
 
 Each tick: due rows (immediate ones at once, digests at their hour; a subscription's whole backlog once
-one of its rows is due for a try), rows of alerts staff dismissed meanwhile dropped, the rest grouped per
+one of its rows is due for a try), rows of alerts staff dismissed (or subscriptions turned off) meanwhile dropped, the rest grouped per
 subscription so a digest is one message, rendered to fit the channel (notify/message.py), claimed
 ('sending', committed), sent through the channel (notify/registry.py) with an httpx client made here
 (tests inject a transport; each request bounded by [notify] timeout_seconds in all), then marked sent — or
@@ -148,20 +148,29 @@ def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Messag
 
 
 DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
+UNSUBSCRIBED_NOTE = "không gửi: đăng ký nhận thông báo đã tắt hoặc đã xoá trước khi đến lượt gửi"
 
 
-def _drop_dismissed(db: Database, rows: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
-    """Rows whose alert staff dismissed while they waited (a digest's hour, quiet hours, a channel's
-    back-off) are marked 'dropped' and logged, not pushed to a chat group as if the issue were live."""
-    gone = [r for r in rows if r.get("alert_status") == "dismissed"]
+def _why_dropped(r: dict[str, Any]) -> str | None:
+    if r.get("alert_status") == "dismissed":
+        return DROPPED_NOTE
+    if not r.get("subscription_active"):  # False: turned off; None: deleted
+        return UNSUBSCRIBED_NOTE
+    return None
+
+
+def _drop_unwanted(db: Database, rows: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
+    """Rows that should no longer go while they waited (a digest's hour, quiet hours, a channel's back-off):
+    the alert was dismissed by staff, or the subscriber turned the subscription off or deleted it. They are
+    marked 'dropped' and logged, not pushed to a chat group as if the issue were live or still wanted."""
+    gone = [(r, why) for r in rows if (why := _why_dropped(r))]
     if not gone:
         return rows
     with db.write() as cur:
-        store_notify.mark_dropped(cur, [r["id"] for r in gone], DROPPED_NOTE)
-        for r in gone:
-            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True,
-                                  f"{DROPPED_NOTE} ({r['alert_id']})")
-    return [r for r in rows if r.get("alert_status") != "dismissed"]
+        for r, why in gone:
+            store_notify.mark_dropped(cur, [r["id"]], why)
+            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({r['alert_id']})")
+    return [r for r in rows if not _why_dropped(r)]
 
 
 def _server(channel: str, address: str) -> str:
@@ -185,7 +194,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     now = stamp()
     with db.read() as cur:
         rows = store_notify.due_rows(cur, now)
-    rows = _drop_dismissed(db, rows, now)
+    rows = _drop_unwanted(db, rows, now)
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[(r["subscription_id"], r["channel"], r["address"])].append(r)

@@ -6,7 +6,7 @@
     serve starting ─▶ release_claims: rows left 'sending' by a process that died mid-send go back to pending
 UNIQUE (event_key, subscription_id) means a second raise of the same alert never enqueues twice.
 Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed;
-pending → dropped (its alert was dismissed by staff before the row went out).
+pending → dropped (its alert was dismissed, or its subscription turned off or deleted, before it went out).
 """
 
 from __future__ import annotations
@@ -185,8 +185,9 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
     cur.execute(
         """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at, o.last_error,
                   a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
-                  a.status AS alert_status
+                  a.status AS alert_status, sub.active AS subscription_active
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
+                LEFT JOIN subscriptions sub ON sub.id = o.subscription_id
            WHERE o.status = 'pending' AND o.due_at <= ?
              AND o.subscription_id IN (SELECT subscription_id FROM outbox
                                        WHERE status = 'pending' AND next_attempt_at <= ?)

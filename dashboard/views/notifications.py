@@ -14,7 +14,7 @@ from vocab.labels import TOPIC_LABELS
 
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
 QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)",
-                "dropped": "không gửi (cảnh báo đã bỏ qua)"}
+                "dropped": "không gửi (cảnh báo đã bỏ qua hoặc đăng ký đã tắt)"}
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 
 

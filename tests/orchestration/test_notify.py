@@ -618,3 +618,20 @@ def test_two_staff_subscribed_to_the_same_group_chat_send_it_one_message(env):
     with db.read() as cur:
         rows = cur.execute("SELECT channel, lower(address) FROM outbox ORDER BY id").fetchall()
     assert rows == [("telegram", "-100777"), ("email", "truongban@uongbi.test")]
+
+
+def test_a_digest_of_a_subscription_turned_off_or_deleted_meanwhile_is_not_sent(env):
+    cfg, db = env
+    off = subscribe(db, address="-1001", mode="daily", daily_at="16:30")
+    gone = subscribe(db, address="-1002", mode="daily", daily_at="16:30")
+    raise_one(db)
+    with db.write() as cur:
+        store_notify.save_subscription(cur, store_notify.Subscription(off, "chuyenvien", "telegram", "-1001",
+                                                                      mode="daily", daily_at="16:30", active=False))
+        store_notify.delete_subscription(cur, gone, "chuyenvien")
+    tg = Telegram()
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=datetime(2026, 12, 4, 9, 30))["sent"] == 0
+    assert tg.sent == []
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"dropped": 2}
+        assert sum("đăng ký nhận thông báo đã tắt hoặc đã xoá" in r["detail"] for r in store_notify.recent_log(cur)) == 2
