@@ -34,7 +34,7 @@ def one(row: Mapping[str, Any], public_url: str) -> str:
         f"[{SEVERITY_LABELS.get(row.get('severity') or '', row.get('severity') or '')}] {row.get('title') or row['alert_id']}",
         f"Vì sao: {_why(row.get('reason') or '')}",
         f"Địa bàn: {places} · {row.get('n_items') or 0} tin, {row.get('n_outlets') or 0} nguồn"
-        + (f" · {fmt_local(row['raised_at'])}" if row.get("raised_at") else ""),
+        + (f" · phát hiện lúc {fmt_local(row['raised_at'])}" if row.get("raised_at") else ""),
         f"Xem: {link}" if link else "",
     ) if x)
 

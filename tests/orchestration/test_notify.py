@@ -469,7 +469,7 @@ def test_after_an_outage_the_backlog_goes_once_in_the_order_raised_with_its_time
     assert len(good.sent) == 1                                # one message, not B then A
     msg = good.sent[0]["text"]
     assert msg.index(a) < msg.index(b)
-    assert "10:00 04/12" in msg and "10:10 04/12" in msg       # raised at, Vietnam time
+    assert "phát hiện lúc 10:00 04/12" in msg and "phát hiện lúc 10:10 04/12" in msg  # raised at, Vietnam time
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sent": 2}
 
