@@ -211,7 +211,8 @@ def release_claims(cur: "duckdb.DuckDBPyConnection", note: str) -> list[dict[str
 
 
 def mark_dropped(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], note: str) -> None:
-    """Not sent, on purpose (its alert was dismissed while the row waited): status 'dropped', the why kept."""
+    """Not sent, on purpose (its alert dismissed, its subscription off or deleted, while it waited): status
+    'dropped', the why kept."""
     cur.execute("UPDATE outbox SET status = 'dropped', last_error = ? WHERE id IN (SELECT unnest(?)) AND status = 'pending'",
                 [note[:500], list(ids)])
 
