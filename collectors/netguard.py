@@ -32,7 +32,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from typing import Awaitable, Callable, Iterable, TypeVar
+import time
+from typing import Any, Awaitable, Callable, Iterable, TypeVar
 
 import httpcore
 import httpx
@@ -204,19 +205,38 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 class GuardedSyncBackend(httpcore.NetworkBackend):
-    """`GuardedBackend` for the blocking notification client."""
+    """`GuardedBackend` for the blocking notification client. With `deadline_seconds`, a whole request
+    (connect, send, every read of the answer) ends by then (`start_request` sets the clock at each request):
+    httpx's timeout bounds each wait alone, so an address that answers a byte at a time held the caller
+    for as long as it liked — the scheduler thread, for a notification."""
 
-    def __init__(self, allow: AllowList, resolve: SyncResolver | None = None) -> None:
+    def __init__(self, allow: AllowList, resolve: SyncResolver | None = None,
+                 deadline_seconds: float | None = None) -> None:
         self._allow, self._resolve = allow, resolve
         self._inner = httpcore.SyncBackend()
+        self.deadline_seconds = deadline_seconds
+        self.deadline: float | None = None
+
+    def start_request(self) -> None:
+        self.deadline = time.monotonic() + self.deadline_seconds if self.deadline_seconds else None
+
+    def left(self, timeout: float | None, error: type[Exception]) -> float | None:
+        """The wait allowed now: httpx's per-step timeout, cut to what is left of the request's deadline."""
+        if self.deadline is None:
+            return timeout
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise error(f"no complete answer within {self.deadline_seconds:g} s (request deadline)")
+        return remaining if timeout is None else min(timeout, remaining)
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable | None = None) -> httpcore.NetworkStream:
         error: Exception | None = None
         for address in connect_addresses_sync(host, port, self._allow, self._resolve):
             try:
-                return self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
-                                               socket_options=socket_options)
+                stream = self._inner.connect_tcp(address, port, timeout=self.left(timeout, httpcore.ConnectTimeout),
+                                                 local_address=local_address, socket_options=socket_options)
+                return _DeadlineStream(stream, self)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         raise error or httpcore.ConnectError(f"{host}: no address")
@@ -259,6 +279,30 @@ def dialer(allow: AllowList, resolve: SyncResolver | None = None,
     return dial
 
 
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write waits at most until its backend's request deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, backend: GuardedSyncBackend) -> None:
+        self._inner, self._backend = inner, backend
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._backend.left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._backend.left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._backend.left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner, self._backend)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 T = TypeVar("T")
 
 
@@ -287,26 +331,31 @@ def async_transport(allow: AllowList, resolve: Resolver | None, limits: httpx.Li
     return transport
 
 
-def sync_transport(allow: AllowList, resolve: SyncResolver | None, limits: httpx.Limits) -> httpx.HTTPTransport:
+def sync_transport(allow: AllowList, resolve: SyncResolver | None, limits: httpx.Limits,
+                   backend: GuardedSyncBackend | None = None) -> httpx.HTTPTransport:
     """`async_transport` for the blocking notification client."""
     transport = httpx.HTTPTransport(limits=limits)
     transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
-        network_backend=GuardedSyncBackend(allow, resolve), **_pool_kwargs(limits))
+        network_backend=backend or GuardedSyncBackend(allow, resolve), **_pool_kwargs(limits))
     return transport
 
 
-def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exception]) -> httpx.Client:
+def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exception],
+                   deadline_seconds: float | None = None) -> httpx.Client:
     """The blocking client of requests to addresses that settings or users give (notification channels, complaint
     replies, token renewals): every request checked just before it is sent — a refusal raises `refuse(message)`,
     and a name that does not resolve now is refused too —, then only checked addresses dialled; the
-    environment's proxies mounted over it (`proxy_mounts`)."""
+    environment's proxies mounted over it (`proxy_mounts`). With `deadline_seconds`, each request through the
+    guarded pool is over by then, however slowly the far end answers (`GuardedSyncBackend`)."""
+    backend = GuardedSyncBackend(allow, None, deadline_seconds)
 
     def guard(request: httpx.Request) -> None:
         why = check_sync(str(request.url), allow, unresolved_ok=False)
         if why:
             raise refuse(why)
+        backend.start_request()
 
     limits = httpx.Limits()
     return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
-                        transport=sync_transport(allow, None, limits),
+                        transport=sync_transport(allow, None, limits, backend),
                         mounts=proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))

@@ -3,6 +3,8 @@ orchestration/notify.py; no SQL here)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -38,6 +40,28 @@ def watchlists() -> dict[int, str]:
 def send_log(limit: int = 200) -> pd.DataFrame:
     with data.db().read() as cur:
         return data.to_local(pd.DataFrame(store_notify.recent_log(cur, limit)), "logged_at")
+
+
+TROUBLE_DAYS = 7  # a push given up stays on the pages this long
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def delivery_trouble(username: str | None = None) -> list[dict]:
+    """Subscriptions (one user's, or everyone's) whose pushes are failing now or were given up lately."""
+    with data.db().read() as cur:
+        return store_notify.delivery_trouble(cur, data.now() - timedelta(days=TROUBLE_DAYS), username)
+
+
+def trouble_text(t: dict, labels: dict[str, str]) -> str:
+    """One Vietnamese sentence: which subscription, how many waiting or given up, since when, why."""
+    parts = []
+    if t["waiting"]:
+        parts.append(f"{t['waiting']} tin chờ gửi lại (cũ nhất lúc {data.local(t['since']):%H:%M %d/%m}"
+                     + (f", thử lại lúc {data.local(t['next_try']):%H:%M}" if t.get("next_try") else "") + ")")
+    if t["failed"]:
+        parts.append(f"{t['failed']} tin đã bỏ sau nhiều lần gửi không được")
+    return (f"Thông báo qua {labels.get(t['channel'], t['channel'])} tới {t['address']} đang lỗi: "
+            + "; ".join(parts) + (f". Lỗi gần nhất: {t['last_error']}" if t.get("last_error") else "."))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

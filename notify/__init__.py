@@ -7,7 +7,7 @@
         ─▶ claim ('sending', committed; a dead process's claims are released when serve starts)
         ─▶ notify.registry.get(channel).send(address, message, settings, client)
            (message.key is the same on every try: e-mail Message-ID, webhook X-LangNghe-Delivery)
-        ─▶ sent, or retried with back-off ([notify] max_attempts, retry_base_seconds); every try logged
+        ─▶ sent, or retried with back-off ([notify] max_attempts, retry_base_seconds, retry_max_seconds); every try logged
 
 A channel is one module in notify/channels/ registered by name (like collector kinds). Its base address
 is a setting; secrets come from vocab.secrets (environment or the secrets directory), never the TOML.

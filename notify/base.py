@@ -12,6 +12,11 @@ class SendError(Exception):
     """The channel could not deliver; the message is kept and retried. Never contains a secret."""
 
 
+class NoAnswer(SendError):
+    """The far end did not answer within [notify] timeout_seconds. The delivery pass then holds back the
+    other messages to the same server for this pass: each would hold the scheduler thread as long."""
+
+
 @dataclass(frozen=True)
 class Message:
     subject: str          # one line (e-mail subject, first line elsewhere)

@@ -1,5 +1,10 @@
 """The notification text: Vietnamese and short — title, why (the reason's first clause), places, the
-number of items and sources, and a link to the alert page (dashboard.public_url)."""
+number of items and sources, and a link to the alert page (dashboard.public_url).
+
+A digest that would pass its channel's size limit (Telegram 4096 characters, Zalo 2000: `max_chars` on
+the channel class) keeps whole entries while they fit, then one line per alert, then says how many more
+there are and links to the alert list: a burst of 50 alerts is one message the channel accepts, and none
+is cut off without a word (Telegram refused the whole message; Zalo's cut dropped the tail silently)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from vocab.alerts import SEVERITY_LABELS
 from vocab.timefmt import fmt_local
 
 WHY_CHARS = 220
+FULL_SHARE = 0.6  # of a fitted digest, for whole entries; the rest lists more alerts one line each
 
 
 def _why(reason: str) -> str:
@@ -28,18 +34,55 @@ def one(row: Mapping[str, Any], public_url: str) -> str:
         f"[{SEVERITY_LABELS.get(row.get('severity') or '', row.get('severity') or '')}] {row.get('title') or row['alert_id']}",
         f"Vì sao: {_why(row.get('reason') or '')}",
         f"Địa bàn: {places} · {row.get('n_items') or 0} tin, {row.get('n_outlets') or 0} nguồn"
-        + (f" · {fmt_local(row['raised_at'])}" if row.get("raised_at") else ""),
+        + (f" · phát hiện lúc {fmt_local(row['raised_at'])}" if row.get("raised_at") else ""),
         f"Xem: {link}" if link else "",
     ) if x)
 
 
-def render(rows: Sequence[Mapping[str, Any]], public_url: str) -> Message:
-    """One message for one alert, or a digest of several."""
+def _line(row: Mapping[str, Any]) -> str:
+    """One alert in one line, for a digest too long to give each its full entry."""
+    sev = SEVERITY_LABELS.get(row.get("severity") or "", row.get("severity") or "")
+    when = f" ({fmt_local(row['raised_at'])})" if row.get("raised_at") else ""
+    return f"- [{sev}] {row.get('title') or row['alert_id']}"[:200] + when
+
+
+def _fitted(head: str, rows: Sequence[Mapping[str, Any]], public_url: str, max_chars: int) -> str:
+    """The digest within max_chars: full entries, then one-liners, then "… và N cảnh báo khác"."""
+    list_link = f"{public_url.rstrip('/')}/alerts" if public_url else ""
+    reserve = 120 + len(list_link)  # room for the closing line
+    parts, size, k = [head], len(head), 0
+    for k, r in enumerate(rows):
+        entry = "\n\n" + one(r, public_url)
+        if size + len(entry) > (max_chars - reserve) * FULL_SHARE:
+            break
+        parts.append(entry)
+        size += len(entry)
+    else:
+        return "".join(parts)
+    first = k
+    for j in range(first, len(rows)):
+        line = ("\n\n" if j == first else "\n") + _line(rows[j])
+        if size + len(line) > max_chars - reserve:
+            break
+        parts.append(line)
+        size += len(line)
+        k = j + 1
+    if k < len(rows):
+        parts.append(f"\n… và {len(rows) - k} cảnh báo khác" + (f": xem tất cả ở {list_link}" if list_link else
+                                                                  " trên trang Cảnh báo"))
+    return "".join(parts)
+
+
+def render(rows: Sequence[Mapping[str, Any]], public_url: str, max_chars: int | None = None) -> Message:
+    """One message for one alert, or a digest of several, within the channel's `max_chars` if it has one."""
     ids = tuple(r["alert_id"] for r in rows)
     if len(rows) == 1:
         r = rows[0]
-        return Message(f"Lắng Nghe: cảnh báo {r.get('title') or r['alert_id']}"[:150], one(r, public_url), ids,
-                       _link(public_url, r["alert_id"]))
-    body = "\n\n".join(one(r, public_url) for r in rows)
-    return Message(f"Lắng Nghe: {len(rows)} cảnh báo mới", f"Lắng Nghe — {len(rows)} cảnh báo mới\n\n{body}", ids,
-                   public_url)
+        text = one(r, public_url)
+        return Message(f"Lắng Nghe: cảnh báo {r.get('title') or r['alert_id']}"[:150],
+                       text[:max_chars] if max_chars else text, ids, _link(public_url, r["alert_id"]))
+    head = f"Lắng Nghe — {len(rows)} cảnh báo mới"
+    text = f"{head}\n\n" + "\n\n".join(one(r, public_url) for r in rows)
+    if max_chars and len(text) > max_chars:
+        text = _fitted(head, rows, public_url, max_chars)
+    return Message(f"Lắng Nghe: {len(rows)} cảnh báo mới", text, ids, public_url)

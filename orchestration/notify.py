@@ -1,9 +1,11 @@
 """Delivering notifications: the scheduler job that empties the outbox (store/notify.py).
 
-Each tick: due rows (immediate ones at once, digests at their hour), grouped per subscription so a
-digest is one message, rendered (notify/message.py), claimed ('sending', committed), sent through the
-channel (notify/registry.py) with an httpx client made here (tests inject a transport), then marked
-sent — or retried with back-off and given up after [notify] max_attempts. Every try is logged.
+Each tick: due rows (immediate ones at once, digests at their hour; a subscription's whole backlog once
+one of its rows is due for a try), rows of alerts staff dismissed (or subscriptions turned off) meanwhile dropped, the rest grouped per
+subscription so a digest is one message, rendered to fit the channel (notify/message.py), claimed
+('sending', committed), sent through the channel (notify/registry.py) with an httpx client made here
+(tests inject a transport; each request bounded by [notify] timeout_seconds in all), then marked sent — or
+retried with a capped back-off and given up after [notify] max_attempts (about a day). Every try is logged.
 
 What a crash (kill -9, power cut) does, by where it lands:
     before the claim             the row is pending: sent after the restart, once
@@ -22,6 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -29,7 +32,7 @@ from collectors import netguard
 from collectors.base import FetchError
 from notify import message as render
 from notify import registry
-from notify.base import Message, SendError
+from notify.base import Message, NoAnswer, SendError
 from store import notify as store_notify
 from store.db import Database, utcnow
 from vocab.config import Config, section
@@ -41,17 +44,18 @@ log = logging.getLogger("langnghe.notify")
 @dataclass(frozen=True)
 class NotifySettings:
     enabled: bool = True
-    max_attempts: int = 6
+    max_attempts: int = 100
     retry_base_seconds: float = 60.0
+    retry_max_seconds: float = 900.0
     timeout_seconds: float = 20.0
     public_url: str = ""
 
     @classmethod
     def from_config(cls, cfg: Config) -> "NotifySettings":
         raw = section(cfg, "notify")
-        return cls(bool(raw.get("enabled", True)), int(raw.get("max_attempts", 6)),
-                   float(raw.get("retry_base_seconds", 60)), float(raw.get("timeout_seconds", 20)),
-                   str(raw.get("public_url", "")))
+        return cls(bool(raw.get("enabled", True)), int(raw.get("max_attempts", 100)),
+                   float(raw.get("retry_base_seconds", 60)), float(raw.get("retry_max_seconds", 900)),
+                   float(raw.get("timeout_seconds", 20)), str(raw.get("public_url", "")))
 
 
 def channel_settings(cfg: Config, channel: str) -> dict[str, Any]:
@@ -110,12 +114,72 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
     """The channels' HTTP client: every request (webhook, Telegram, Zalo) checked by the public-address
     guard just before it is sent, so an address saved earlier, or a name that now resolves to the
     server's own network, is still refused; a name that does not resolve now is refused too. The
-    connection then dials only addresses it checked itself (collectors/netguard: no DNS rebinding)."""
-    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, SendError)
+    connection then dials only addresses it checked itself (collectors/netguard: no DNS rebinding). Each
+    request is over within `timeout` seconds in all, so an address that answers a byte at a time cannot
+    hold the scheduler thread (collection, tagging) beyond it."""
+    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, SendError,
+                                   deadline_seconds=timeout)
 
 
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:
     return registry.get(channel).send(address, msg, channel_settings(cfg, channel), client)
+
+
+def _max_chars(channel: str) -> int | None:
+    """The channel's message size limit (Telegram, Zalo), so a digest is fitted to it rather than refused."""
+    try:
+        return getattr(registry.get(channel), "max_chars", None)
+    except KeyError:
+        return None  # an unknown channel: its send fails below and is logged as a retry
+
+
+REPEAT_LINE = ("(Gửi lại: máy chủ dừng đột ngột khi đang gửi tin này. Nếu đã nhận tin này trước đó, "
+               "đây là bản trùng.)")
+
+
+def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Message:
+    """The group's message, fitted to the channel, with its delivery key; after a crash mid-send it opens
+    with REPEAT_LINE: Telegram and Zalo carry no key, so their readers could not tell a repeat otherwise."""
+    repeat = any(r.get("last_error") == RESTART_NOTE for r in grp)
+    limit = _max_chars(channel)
+    room = limit - len(REPEAT_LINE) - 1 if limit and repeat else limit
+    msg = replace(render.render([r for r in grp if r.get("alert_id")], public_url, room), key=delivery_key(grp))
+    if repeat:
+        msg = replace(msg, subject=f"(Gửi lại) {msg.subject}", text=f"{REPEAT_LINE}\n{msg.text}")
+    return msg
+
+
+DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
+UNSUBSCRIBED_NOTE = "không gửi: đăng ký nhận thông báo đã tắt hoặc đã xoá trước khi đến lượt gửi"
+
+
+def _why_dropped(r: dict[str, Any]) -> str | None:
+    if r.get("alert_status") == "dismissed":
+        return DROPPED_NOTE
+    if not r.get("subscription_active"):  # False: turned off; None: deleted
+        return UNSUBSCRIBED_NOTE
+    return None
+
+
+def _drop_unwanted(db: Database, rows: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
+    """Rows that should no longer go while they waited (a digest's hour, quiet hours, a channel's back-off):
+    the alert was dismissed by staff, or the subscriber turned the subscription off or deleted it. They are
+    marked 'dropped' and logged, not pushed to a chat group as if the issue were live or still wanted."""
+    gone = [(r, why) for r in rows if (why := _why_dropped(r))]
+    if not gone:
+        return rows
+    with db.write() as cur:
+        for r, why in gone:
+            store_notify.mark_dropped(cur, [r["id"]], why)
+            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({r['alert_id']})")
+    return [r for r in rows if not _why_dropped(r)]
+
+
+def _server(channel: str, address: str) -> str:
+    """Who answers a send: a webhook's host; for the other channels one server serves every address."""
+    if channel == "webhook":
+        return f"webhook:{urlsplit(address.strip()).netloc.lower()}"
+    return channel
 
 
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
@@ -132,6 +196,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     now = stamp()
     with db.read() as cur:
         rows = store_notify.due_rows(cur, now)
+    rows = _drop_unwanted(db, rows, now)
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         groups[(r["subscription_id"], r["channel"], r["address"])].append(r)
@@ -139,25 +204,33 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     if not groups:
         return out
     hidden = _secrets(cfg)
+    silent: dict[str, str] = {}  # servers that did not answer in this pass → why
     with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
         for (_, channel, address), grp in groups.items():
             ids = [r["id"] for r in grp]
-            msg = replace(render.render([r for r in grp if r.get("alert_id")], s.public_url), key=delivery_key(grp))
-            with db.write() as cur:
-                store_notify.claim(cur, ids)
-            try:
-                detail = send_one(cfg, channel, address, msg, client)
-                ok = True
-            except (SendError, KeyError, FetchError) as exc:
-                detail, ok = redact(str(exc), hidden), False
-            except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
-                detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
+            server = _server(channel, address)
+            if server in silent:  # a failed try like the one before it, without waiting timeout_seconds again
+                detail, ok = f"chưa gửi lượt này: {silent[server]}", False
+            else:
+                msg = _message(grp, s.public_url, channel)
+                with db.write() as cur:
+                    store_notify.claim(cur, ids)
+                try:
+                    detail = send_one(cfg, channel, address, msg, client)
+                    ok = True
+                except NoAnswer as exc:
+                    detail, ok = redact(str(exc), hidden), False
+                    silent[server] = detail
+                except (SendError, KeyError, FetchError) as exc:
+                    detail, ok = redact(str(exc), hidden), False
+                except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
+                    detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], hidden), False
             with db.write() as cur:
                 if ok:
                     store_notify.mark_sent(cur, ids, stamp())
                 else:
                     store_notify.mark_retry(cur, ids, detail, stamp(), max_attempts=s.max_attempts,
-                                            base_seconds=s.retry_base_seconds)
+                                            base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
                 store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
             out["sent" if ok else "retried"] += len(ids)
             if not ok:

@@ -5,7 +5,8 @@
     orchestration.notify.deliver ─▶ due_rows ─▶ claim ─▶ channel ─▶ mark_sent / mark_retry / log_send
     serve starting ─▶ release_claims: rows left 'sending' by a process that died mid-send go back to pending
 UNIQUE (event_key, subscription_id) means a second raise of the same alert never enqueues twice.
-Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed.
+Outbox states: pending → sending (claimed, the channel is being called) → sent | pending (retry) | failed;
+pending → dropped (its alert was dismissed, or its subscription turned off or deleted, before it went out).
 """
 
 from __future__ import annotations
@@ -109,9 +110,21 @@ def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
         return False
     if s.watchlists and int((alert.details or {}).get("watchlist_id", -1)) not in s.watchlists:
         return False
-    if in_quiet_hours(s, at_utc) and alert.severity != "high":
-        return False
+    if in_quiet_hours(s, at_utc) and alert.severity != "high" and quiet_end_after(s, at_utc) is None:
+        return False  # quiet all day: only high alerts, as the subscriber chose
     return True
+
+
+def quiet_end_after(s: Subscription, at_utc: datetime) -> datetime | None:
+    """When the quiet hours `at_utc` falls in end (UTC), or None when quiet all day (same start and end)."""
+    a, b = hhmm(s.quiet_start), hhmm(s.quiet_end)
+    if a is None or b is None or a == b:
+        return None
+    local = to_local(at_utc)
+    end = local.replace(hour=b[0], minute=b[1], second=0, microsecond=0)
+    if end <= local:
+        end += timedelta(days=1)
+    return to_utc(end)
 
 
 def due_time(s: Subscription, at_utc: datetime) -> datetime:
@@ -128,13 +141,33 @@ def due_time(s: Subscription, at_utc: datetime) -> datetime:
     return at_utc
 
 
+def _destination(s: Subscription) -> tuple[str, str]:
+    """Where a subscription's messages land: two staff who both subscribe their office's Telegram group
+    (or one mailbox) share it."""
+    address = s.address.strip()
+    return s.channel, address.casefold() if s.channel == "email" else address
+
+
 def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: NewAlert, at: datetime) -> int:
-    """Outbox rows for every subscription that wants this alert (call inside raise_alert's transaction)."""
-    n = 0
+    """Outbox rows for the subscriptions that want this alert (call inside raise_alert's transaction): one
+    per destination — of several subscriptions to the same chat group or address, the one due first — so
+    a group never gets the same alert twice."""
+    chosen: dict[tuple[str, str], tuple[datetime, Subscription]] = {}
     for s in subscriptions(cur):
         if not wants(s, alert, at):
             continue
         due = due_time(s, at)
+        if alert.severity != "high" and in_quiet_hours(s, at):
+            # held, not dropped: it goes when the quiet hours end, with the night's others in one message
+            due = max(due, quiet_end_after(s, at) or due)
+        key = _destination(s)
+        if key not in chosen or due < chosen[key][0]:
+            chosen[key] = (due, s)
+    n = 0
+    for due, s in chosen.values():
+        if cur.execute("SELECT 1 FROM outbox WHERE event_key = ? AND channel = ? AND address = ? LIMIT 1",
+                       [f"alert:{alert_id}", s.channel, s.address]).fetchone():
+            continue  # enqueued before, for another subscription to the same place
         row = cur.execute(
             """INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
                                    next_attempt_at)
@@ -145,13 +178,20 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
 
 
 def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) -> list[dict[str, Any]]:
-    """Pending rows whose time has come, with their alert, oldest first."""
+    """Pending rows whose time has come, with their alert, oldest first. A subscription is tried as a whole:
+    once one of its rows is due for a try, every row of it past its due time goes too, backing off or not,
+    so after an outage the backlog goes as one message in the order raised (a newer row, with a shorter
+    back-off, went first and alone before)."""
     cur.execute(
-        """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at,
-                  a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at
+        """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at, o.last_error,
+                  a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
+                  a.status AS alert_status, sub.active AS subscription_active
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
-           WHERE o.status = 'pending' AND o.next_attempt_at <= ?
-           ORDER BY o.subscription_id, o.created_at LIMIT ?""", [now, limit])
+                LEFT JOIN subscriptions sub ON sub.id = o.subscription_id
+           WHERE o.status = 'pending' AND o.due_at <= ?
+             AND o.subscription_id IN (SELECT subscription_id FROM outbox
+                                       WHERE status = 'pending' AND next_attempt_at <= ?)
+           ORDER BY o.subscription_id, o.created_at, o.id LIMIT ?""", [now, now, limit])
     return dicts(cur)
 
 
@@ -170,19 +210,33 @@ def release_claims(cur: "duckdb.DuckDBPyConnection", note: str) -> list[dict[str
     return dicts(cur)
 
 
+def mark_dropped(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], note: str) -> None:
+    """Not sent, on purpose (its alert dismissed, its subscription off or deleted, while it waited): status
+    'dropped', the why kept."""
+    cur.execute("UPDATE outbox SET status = 'dropped', last_error = ? WHERE id IN (SELECT unnest(?)) AND status = 'pending'",
+                [note[:500], list(ids)])
+
+
 def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:
     cur.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id IN (SELECT unnest(?))",
                 [now, list(ids)])
 
 
 def mark_retry(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error: str, now: datetime, *,
-               max_attempts: int, base_seconds: float) -> None:
-    """Back off exponentially (base × 2^attempts); give up after max_attempts (status failed)."""
+               max_attempts: int, base_seconds: float, max_seconds: float | None = None) -> None:
+    """Back off exponentially (base × 2^attempts), at most `max_seconds` between tries, so a channel back
+    after an hour's outage gets the message within that wait, not hours later; give up after max_attempts
+    (status failed)."""
     for oid in ids:
         att = int(cur.execute("SELECT attempts FROM outbox WHERE id = ?", [oid]).fetchone()[0]) + 1
         status = "failed" if att >= max_attempts else "pending"
         cur.execute("UPDATE outbox SET attempts = ?, status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                    [att, status, error[:500], now + timedelta(seconds=base_seconds * (2 ** (att - 1))), oid])
+                    [att, status, error[:500], now + timedelta(seconds=_backoff(att, base_seconds, max_seconds)), oid])
+
+
+def _backoff(attempt: int, base_seconds: float, max_seconds: float | None) -> float:
+    wait = base_seconds * (2 ** min(attempt - 1, 30))  # the exponent capped: 2^100 seconds overflows a timedelta
+    return min(wait, max_seconds) if max_seconds else wait
 
 
 def log_send(cur: "duckdb.DuckDBPyConnection", now: datetime, channel: str, address: str, ids: Sequence[int],
@@ -194,6 +248,24 @@ def log_send(cur: "duckdb.DuckDBPyConnection", now: datetime, channel: str, addr
 def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[str, Any]]:
     cur.execute("SELECT logged_at, channel, address, outbox_ids, ok, detail FROM notify_log ORDER BY id DESC LIMIT ?",
                 [limit])
+    return dicts(cur)
+
+
+def delivery_trouble(cur: "duckdb.DuckDBPyConnection", since: datetime,
+                     username: str | None = None) -> list[dict[str, Any]]:
+    """Subscriptions whose pushes are failing: rows waiting for a retry (a try failed), rows given up
+    since `since`; with the oldest waiting row's time, the next try and the latest error. For the pages
+    that tell staff their pushes are not arriving."""
+    cur.execute(
+        """SELECT s.id AS subscription_id, s.username, s.channel, s.address,
+                  count(*) FILTER (WHERE o.status = 'pending') AS waiting,
+                  count(*) FILTER (WHERE o.status = 'failed') AS failed,
+                  min(o.created_at) AS since, min(o.next_attempt_at) FILTER (WHERE o.status = 'pending') AS next_try,
+                  arg_max(o.last_error, o.id) AS last_error
+           FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
+           WHERE ((o.status = 'pending' AND o.attempts > 0) OR (o.status = 'failed' AND o.created_at >= ?))
+             AND (CAST(? AS VARCHAR) IS NULL OR s.username = ?)
+           GROUP BY ALL ORDER BY s.id""", [since, username, username])
     return dicts(cur)
 
 

@@ -13,7 +13,8 @@ from vocab.alerts import SEVERITY_LABELS
 from vocab.labels import TOPIC_LABELS
 
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
-QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)"}
+QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)",
+                "dropped": "không gửi (cảnh báo đã bỏ qua hoặc đăng ký đã tắt)"}
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 
 
@@ -36,6 +37,8 @@ def render() -> None:
             "Bật": [s.active for s in subs]}), hide_index=True, width="stretch")
     else:
         ui.empty("Bạn chưa đăng ký nhận thông báo nào. Thêm một đăng ký ở dưới.")
+    for t in dn.delivery_trouble(user.username):  # staff must know a push is not reaching them
+        st.warning(dn.trouble_text(t, labels), icon=":material/notifications_off:")
     _form(user, labels)
     if subs:
         with st.expander("Xoá một đăng ký"):
@@ -65,7 +68,8 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
         c = st.columns(4)
         mode = c[0].selectbox("Cách gửi", list(MODES), format_func=MODES.get)
         daily = c[1].text_input("Giờ gửi gộp ngày", value="07:30")
-        q1 = c[2].text_input("Yên lặng từ", placeholder="22:00", help="Trong giờ yên lặng chỉ cảnh báo mức Cao được gửi. 00:00 đến 24:00: yên lặng cả ngày.")
+        q1 = c[2].text_input("Yên lặng từ", placeholder="22:00", help="Trong giờ yên lặng chỉ cảnh báo mức Cao được gửi ngay; cảnh báo khác được gửi gộp "
+                                     "lúc hết giờ yên lặng. 00:00 đến 24:00: yên lặng cả ngày, chỉ nhận mức Cao.")
         q2 = c[3].text_input("đến", placeholder="06:00")
         active = st.checkbox("Bật", value=True)
         if st.form_submit_button("Lưu đăng ký", type="primary"):
@@ -82,6 +86,9 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
 def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     st.divider()
     st.subheader("Quản trị: nhật ký gửi")
+    for t in dn.delivery_trouble():
+        if t["username"] != user.username:
+            st.warning(f"{t['username']}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
     counts = dn.outbox_counts()
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))
     log = dn.send_log()

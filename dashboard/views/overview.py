@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, drill, ui
+from dashboard import data, data_notify as dn, drill, ui
 from orchestration import status
 from vocab.labels import SENTIMENT_ORDER
 from dashboard.labels import (
@@ -33,6 +33,7 @@ def render() -> None:
 
 def _live() -> None:
     cfg = data.config()
+    _push_trouble()
     t = data.totals()
     if t["items"] == 0:
         ui.empty(
@@ -55,6 +56,23 @@ def _live() -> None:
     st.subheader("Tin mới nhất")
     _latest(cfg.dashboard.latest_items)
     _health_line()
+
+
+def _push_trouble() -> None:
+    """Staff who rely on pushes must see, where they watch, that pushes are not going out."""
+    trouble = dn.delivery_trouble()
+    if not trouble:
+        return
+    waiting, failed = sum(t["waiting"] for t in trouble), sum(t["failed"] for t in trouble)
+    labels = dn.channels()
+    chans = ", ".join(dict.fromkeys(labels.get(t["channel"], t["channel"]) for t in trouble))
+    since = min(t["since"] for t in trouble)
+    st.warning(
+        f"Thông báo đẩy đang lỗi ({chans}): "
+        + "; ".join(x for x in (f"{waiting} tin chờ gửi lại" if waiting else "",
+                                f"{failed} tin đã bỏ" if failed else "") if x)
+        + f", từ {data.local(since):%H:%M %d/%m}. Cảnh báo vẫn hiện trên trang này và trang Cảnh báo; "
+          "chi tiết ở trang Thông báo.", icon=":material/notifications_off:")
 
 
 def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:

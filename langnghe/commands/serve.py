@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from dataclasses import replace
 
+from store.db import DatabaseLocked
 from vocab.config import Config
 
 
@@ -24,4 +26,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         dash = replace(dash, port=args.port)
     if args.host:
         dash = replace(dash, host=args.host)
-    return serve(replace(cfg, dashboard=dash), config_path=args.config or os.environ.get("LANGNGHE_CONFIG"))
+    try:
+        return serve(replace(cfg, dashboard=dash), config_path=args.config or os.environ.get("LANGNGHE_CONFIG"))
+    except DatabaseLocked as exc:  # a second serve on the same file: the reason, not a traceback
+        print(f"langnghe serve: {exc}\nMột `langnghe serve` khác đang chạy trên cơ sở dữ liệu này: dùng bảng "
+              "điều khiển của nó, hoặc dừng nó trước khi chạy lại.", file=sys.stderr)
+        return 3

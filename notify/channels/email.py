@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 import httpx
 
-from notify.base import Message, SendError
+from notify.base import Message, NoAnswer, SendError
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -92,7 +92,8 @@ class Email:
                     smtp.login(user, password)
                 refused = smtp.send_message(msg)
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendError(f"gửi thư không được: {type(exc).__name__}: {str(exc)[:120]}") from None
+            raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
+                f"gửi thư không được: {type(exc).__name__}: {str(exc)[:120]}") from None
         if refused:
             raise SendError(f"máy chủ thư từ chối người nhận {address}")
         return "accepted"

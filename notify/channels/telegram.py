@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, SendError
+from notify.base import Message, NoAnswer, SendError
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -15,6 +15,7 @@ from vocab.secrets import secret
 class Telegram:
     name = "telegram"
     label = "Telegram (bot)"
+    max_chars = 4096  # sendMessage refuses a longer text ("message is too long"): digests are fitted to it
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         token = secret(str(settings.get("token_env", "LANGNGHE_TELEGRAM_TOKEN")))
@@ -25,7 +26,8 @@ class Telegram:
             r = client.post(f"{base}/bot{token}/sendMessage", json={"chat_id": address, "text": message.text,
                                                                  "disable_web_page_preview": True})
         except httpx.HTTPError as exc:
-            raise SendError(f"Telegram không trả lời: {type(exc).__name__}") from None  # the URL holds the token
+            raise (NoAnswer if isinstance(exc, httpx.TimeoutException) else SendError)(
+                f"Telegram không trả lời: {type(exc).__name__}") from None  # the URL holds the token
         data = r.json() if r.content else {}
         if r.status_code >= 300 or not data.get("ok"):
             raise SendError(f"Telegram từ chối (HTTP {r.status_code}: {str(data.get('description', ''))[:120]})")

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, SendError
+from notify.base import Message, NoAnswer, SendError
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -16,6 +16,7 @@ from vocab.secrets import secret
 class Zalo:
     name = "zalo"
     label = "Zalo OA"
+    max_chars = 2000  # the OA message's text limit: digests are fitted to it (notify/message.py)
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         token = secret(str(settings.get("token_env", "LANGNGHE_ZALO_TOKEN")))
@@ -26,7 +27,8 @@ class Zalo:
             r = client.post(f"{base}/v3.0/oa/message/cs", headers={"access_token": token},
                             json={"recipient": {"user_id": address}, "message": {"text": message.text[:2000]}})
         except httpx.HTTPError as exc:
-            raise SendError(f"Zalo không trả lời: {type(exc).__name__}") from None
+            raise (NoAnswer if isinstance(exc, httpx.TimeoutException) else SendError)(
+                f"Zalo không trả lời: {type(exc).__name__}") from None
         data = r.json() if r.content else {}
         if r.status_code >= 300 or int(data.get("error", -1)) != 0:
             raise SendError(f"Zalo từ chối (mã {data.get('error')}: {str(data.get('message', ''))[:120]})")

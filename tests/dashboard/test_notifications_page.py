@@ -74,3 +74,29 @@ def test_bad_hours_and_an_internal_webhook_are_refused_and_never_break_alerts(en
     assert aid
     with env.db.read() as cur:
         assert [s.quiet_end for s in store_notify.subscriptions(cur, "chuyenvien")] == ["24:00"]
+
+
+def test_staff_see_where_they_watch_that_their_pushes_are_failing(env):
+    """The channel refuses: the subscriber's Thông báo page and the live Tổng quan say so in Vietnamese
+    (before, only an admin's queue count «chờ gửi: 1» showed it, and nothing on the live page)."""
+    from orchestration import notify
+    from store import alerts as store_alerts
+    from store.db import utcnow
+    from tests.conftest import free_port
+    from vocab.alerts import NewAlert
+
+    env.add_users()
+    hook = f"http://127.0.0.1:{free_port()}/hook"                # nothing listens: connection refused
+    with env.db.write() as cur:
+        store_notify.save_subscription(cur, store_notify.Subscription(0, "chuyenvien", "webhook", hook))
+        store_alerts.raise_alert(cur, NewAlert.of("Bụi than ở Vàng Danh", "high", "3 tin", n_items=3, n_outlets=2),
+                                 utcnow())
+    assert notify.deliver(env.cfg, env.db)["retried"] == 1
+    at = env.page("notifications", "analyst").run()
+    no_exception(at)
+    (warn,) = [w.value for w in at.warning]
+    assert "đang lỗi" in warn and "1 tin chờ gửi lại" in warn and hook in warn
+    at = env.page("overview", "viewer").run()
+    no_exception(at)
+    assert any("Thông báo đẩy đang lỗi" in w.value and "1 tin chờ gửi lại" in w.value for w in at.warning)
+    assert hook not in texts(at)                                 # the live page names no one's address

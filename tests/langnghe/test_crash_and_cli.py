@@ -166,3 +166,15 @@ def test_collect_and_sources_include_the_sources_added_on_the_nguon_page(tmp_pat
     assert res.returncode == 0 and "Xong: 2 nguồn" in res.stderr, res.stderr
     listed = json.loads(cli(["--config", str(cfg), "sources", "--json"]).stdout)
     assert [s["source"] for s in listed] == ["feed0", "trang-them"]
+
+
+def test_a_second_serve_refuses_clearly_while_one_holds_the_db(tmp_path):
+    """Walked in round 13: a second `serve` on the same file printed a Python traceback ending in
+    store.db.DatabaseLocked; now the reason in Vietnamese and exit 3, as `collect` does."""
+    from store.db import Database
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb"):
+        res = cli(["--config", str(cfg), "serve"])
+    assert res.returncode == 3, res.stderr
+    assert "đang được một tiến trình khác giữ" in res.stderr and "Traceback" not in res.stderr
