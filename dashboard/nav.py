@@ -83,7 +83,9 @@ def path_name(url: str | None) -> str:
         return ""
     from urllib.parse import unquote, urlsplit
 
-    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    raw = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    name = unquote(raw).strip()  # st.Page strips a url_path and refuses one that is empty or holds "/"
+    return raw if "/" in name else name
 
 
 def unknown_name(url: str | None, served: Iterable[str]) -> str | None:
