@@ -75,12 +75,17 @@ HOME_PATH = "trang-dau"
 
 
 def path_name(url: str | None) -> str:
-    """The page name an address asks for: its last path segment ("" for the root)."""
+    """The page name an address asks for: its last path segment ("" for the root), percent-decoded.
+    st.context.url keeps the browser's encoding ("/c%E1%BA%A3nh-b%C3%A1o") while Streamlit matches pages by
+    the decoded name ("cảnh-báo"): a hidden page at the encoded name answered nothing, and a Vietnamese typed
+    address still showed the English «Page not found»."""
     if not url:
         return ""
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 
-    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    raw = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    name = unquote(raw).strip()  # st.Page strips a url_path and refuses one that is empty or holds "/"
+    return raw if "/" in name else name
 
 
 def unknown_name(url: str | None, served: Iterable[str]) -> str | None:

@@ -53,6 +53,9 @@ def test_unknown_addresses_land_on_the_first_page_in_vietnamese(tmp_path):
             page.get_by_text(FIRST_PAGE).first.wait_for(timeout=30_000)
             _no_english_dialog(page, "typo")
             assert page.url.rstrip("/") == origin  # landed: the address bar shows the first page's
+            page.goto(f"{origin}/c%E1%BA%A3nh-b%C3%A1o", wait_until="networkidle")  # typed as /cảnh-báo
+            page.get_by_text("Không có trang «/cảnh-báo»").first.wait_for(timeout=30_000)
+            _no_english_dialog(page, "vietnamese_typo")
             page.goto(f"{origin}/admin", wait_until="networkidle")
             page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
             _no_english_dialog(page, "admin")

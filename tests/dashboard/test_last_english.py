@@ -28,6 +28,12 @@ def test_an_address_no_page_answers_is_landed_with_a_vietnamese_word():
     assert nav.unknown_name("http://127.0.0.1:8501/alerts", served) is None
     assert nav.unknown_name("http://127.0.0.1:8501/", served) is None and nav.unknown_name(None, served) is None
     assert nav.unknown_name(f"http://127.0.0.1:8501/{nav.HOME_PATH}", served) is None  # the first page's own
+    # a Vietnamese address typed by staff: the browser sends it encoded, Streamlit looks the page up decoded
+    assert nav.unknown_name("http://127.0.0.1:8501/c%E1%BA%A3nh-b%C3%A1o", served) == "cảnh-báo"
+    assert nav.unknown_name("http://127.0.0.1:8501/%61lerts", served) is None
+    for odd in ("a%2Fb", "%20", "%20x%20", "%2F"):  # each name becomes a hidden st.Page: never a url_path it
+        name = nav.unknown_name(f"http://127.0.0.1:8501/{odd}", served)  # refuses (empty, "/") or strips
+        assert name is None or (name and "/" not in name and name == name.strip()), (odd, name)
     assert nav.landing_notice("overview", "viewer", ROLE_LABELS) is None  # the same page: nothing to say
     assert nav.landing_notice("khong-co", "viewer", ROLE_LABELS) == (
         "Không có trang «/khong-co» (địa chỉ cũ hoặc gõ nhầm). Đang mở trang đầu «Tổng quan»; các trang khác ở "
