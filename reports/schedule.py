@@ -18,13 +18,25 @@ from typing import Callable
 
 from vocab.config import Config
 from reports.generate import archive_weekly
-from reports.settings import ReportSettings, due_time, to_local, week_of  # noqa: F401  (due_time: tests)
+from reports.settings import ReportSettings, due_time, to_local, week_of
 from store import reports as store_reports
 from store.db import Database, utcnow
 
 log = logging.getLogger("reports.schedule")
 RETRY_MINUTES = 30
 GENERATED_BY = "schedule"
+
+
+def due_week(local: datetime, weekday: int, hhmm_text: str) -> str | None:
+    """The week whose scheduled report is due at `local` (Vietnam time): this week once its time has passed;
+    at "24:00" on Sunday that time is the next week's first minute, so then the week just ended; else None."""
+    week = week_of(local)
+    if local >= due_time(week, weekday, hhmm_text):
+        return week
+    prev = week_of(local - timedelta(days=7))
+    if due_time(prev, weekday, hhmm_text) >= due_time(week, 1, "00:00"):  # last week's time is this week's start
+        return prev
+    return None
 
 
 def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = None,
@@ -38,9 +50,8 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
         if not s.schedule_weekday:
             return
         now = clock()
-        local = to_local(now)
-        week = week_of(local)
-        if local < due_time(week, s.schedule_weekday, s.schedule_time):
+        week = due_week(to_local(now), s.schedule_weekday, s.schedule_time)
+        if week is None:
             return
         for area in s.schedule_areas:
             key = (week, area)

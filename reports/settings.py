@@ -13,7 +13,7 @@ from vocab.config import Config, ConfigError, section
 from store.reports import Window
 
 from vocab.numbers import number
-from vocab.timefmt import VN_OFFSET, hhmm
+from vocab.timefmt import VN_OFFSET, hhmm, is_end_of_day
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
@@ -233,6 +233,8 @@ def due_time(week: str, weekday: int, hhmm_text: str) -> datetime:
     year, wk = parse_week(week)
     h, m = parse_hhmm(hhmm_text)
     d = date.fromisocalendar(year, wk, weekday)
+    if is_end_of_day(hhmm_text):  # "24:00" of Sunday is the week's end, not Sunday's first minute
+        d += timedelta(days=1)
     return datetime(d.year, d.month, d.day, h, m)
 
 

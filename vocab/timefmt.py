@@ -30,6 +30,12 @@ def fmt_local(dt: datetime) -> str:
     return f"{t:%H:%M} {t:%d/%m}"
 
 
+def is_end_of_day(s: str | None) -> bool:
+    """'24:00' (any form `hhmm` reads): `hhmm` gives (0, 0), which is right for a span of quiet hours but, for a
+    point in time on a given day (the weekly report's schedule), is the day's start, not its end."""
+    return hhmm(s) == (0, 0) and bool(re.match(r"\s*24", s or ""))
+
+
 def hhmm(s: str | None) -> tuple[int, int] | None:
     """'HH:MM' (also '7:30', '22h00', '24:00' for midnight) → (hour, minute); None for anything else.
     The one reader of a time of day typed by staff (quiet hours, digest time, report schedule). Never

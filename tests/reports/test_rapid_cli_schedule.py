@@ -116,6 +116,19 @@ def test_cli_weekly_and_rapid(small_db, tmp_path, capsys):
     assert main(["report", "weekly", "--week", WEEK, "--db", str(path), "--out", str(out), "--format", "odt"]) == 2
 
 
+def test_the_schedule_due_week_and_sunday_24_00():
+    """A report scheduled at "24:00" on Sunday covers the whole week and is due at Monday's first minute — which
+    is in the next week, so the hook must then reach back to the week just ended (it was read as Sunday 00:00)."""
+    from reports.schedule import due_week
+
+    assert due_week(datetime(2026, 12, 4, 15, 59), 5, "16:00") is None  # Friday 04/12 (2026-W49), local time
+    assert due_week(datetime(2026, 12, 4, 16, 0), 5, "16:00") == "2026-W49"
+    assert due_week(datetime(2026, 12, 7, 9, 0), 5, "16:00") is None  # Monday: W49's was due last Friday
+    assert due_week(datetime(2026, 12, 6, 23, 59), 7, "24:00") == "2026-W48"  # already archived last Monday
+    assert due_week(datetime(2026, 12, 7, 0, 0), 7, "24:00") == "2026-W49"
+    assert due_week(datetime(2026, 12, 10, 12, 0), 7, "24:00") == "2026-W49"  # a serve down on Monday catches up
+
+
 def test_schedule_generates_once_per_week_at_the_configured_time(small_db, tmp_path):
     need("chromium")
     path, _ = small_db
@@ -214,6 +227,10 @@ def test_the_report_week_turns_at_the_office_report_time():
     assert report_week(datetime(2026, 12, 6, 17, 0)) == "2026-W49"  # Monday 00:00: W49 has ended, W50's time not yet
     assert report_week(datetime(2026, 12, 4, 9, 0), 0) == "2026-W48"
     assert report_week(datetime(2026, 12, 7, 1, 0), 1, "7h30") == "2026-W50"  # Monday 08:00, report time 7h30
+    # "24:00" on Sunday is the end of the week (it was read as Sunday 00:00, a day early), here and for the schedule
+    assert report_week(datetime(2026, 12, 6, 16, 59), 7, "24:00") == "2026-W48"
+    assert report_week(datetime(2026, 12, 6, 17, 0), 7, "24:00") == "2026-W49"
+    assert due_time("2026-W49", 7, "24:00") == datetime(2026, 12, 7, 0, 0)
 
 
 def test_the_last_complete_week_turns_at_monday_midnight_vietnam_time():
