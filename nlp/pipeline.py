@@ -28,7 +28,8 @@ from nlp.normalise import Normaliser, load_nsw
 from nlp.diacritics import Restorer
 from nlp.steps import STEPS, Resources, Step
 # find_models, model_dir and nlp_settings are imported from here by the commands and tools too
-from nlp.version import DEFAULT_STEPS, find_models, model_dir, nlp_settings, province_of, stamp_version
+from nlp.version import (DEFAULT_STEPS, find_models, model_dir, nlp_settings, province_of, stamp_version,
+                         tag_settings)
 
 log = logging.getLogger("langnghe.nlp")
 
@@ -59,18 +60,17 @@ class Pipeline:
         restorer = Restorer.load(rpath)
         if s.get("preload_rows", True):
             restorer.preload_rows()  # before the freeze below: the rows join the frozen model objects
-        max_chars = int(s.get("max_chars", 20_000))
-        classify_chars = int(s.get("classify_chars", 1_500))
+        tags = tag_settings(s)
+        max_chars, classify_chars = int(tags["max_chars"]), int(tags["classify_chars"])
         normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,
-                                min_marked_share=float(s.get("min_marked_share", 0.12)),
-                                restore_chars=classify_chars + 500)
+                                min_marked_share=float(tags["min_marked_share"]), restore_chars=classify_chars + 500)
         province = province_of(cfg)
         gazetteer = Gazetteer(province)
         classifier = Classifier.load(cpath)
         res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,
                         classify_chars=classify_chars)
         steps = s.get("steps") or DEFAULT_STEPS
-        p = cls(res, steps, stamp_version(version, steps, province))
+        p = cls(res, steps, stamp_version(version, steps, province, settings=tags))
         p.workers = int(s.get("workers", 1))
         # The models are hundreds of thousands of long-lived objects (n-gram tables, vocabularies): moved out
         # of the collector's reach, the full collections that the restorer's cache growth triggers no longer

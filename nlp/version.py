@@ -38,11 +38,25 @@ def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
     return h.hexdigest()
 
 
-def stamp_version(model_version: str, steps: Iterable[str], province: str, data_dir: Path = DATA_DIR) -> str:
+# [nlp] settings that change what the steps return (how much is read, when text is restored), with their
+# defaults: part of the stamp, so changing one re-tags stored items
+TAG_SETTINGS: dict[str, int | float] = {"max_chars": 20_000, "classify_chars": 1_500, "min_marked_share": 0.12}
+
+
+def tag_settings(settings: dict[str, Any]) -> dict[str, int | float]:
+    """The TAG_SETTINGS values of an `[nlp]` table, defaults filled in: what Pipeline.from_config uses."""
+    return {k: type(d)(settings.get(k, d)) for k, d in TAG_SETTINGS.items()}
+
+
+def stamp_version(model_version: str, steps: Iterable[str], province: str, data_dir: Path = DATA_DIR,
+                  settings: dict[str, int | float] | None = None) -> str:
     """The version stored with each tag row, e.g. "1.0/p2-3fa9c1": model files, code revision, and a
-    fingerprint of the steps, the province and the data files. Stored items with another stamp are re-tagged."""
+    fingerprint of the steps, the province, the tag settings and the data files. Stored items with another
+    stamp are re-tagged."""
     h = hashlib.sha1(data_fingerprint(data_dir).encode())
     h.update(("\0".join(steps) + "\0" + province).encode())
+    given = dict(TAG_SETTINGS, **(settings or {}))
+    h.update(repr(sorted(given.items())).encode())
     return f"{model_version}/p{PIPELINE_REVISION}-{h.hexdigest()[:6]}"
 
 
@@ -94,4 +108,4 @@ def current_stamp(cfg: Any) -> str:
     """The stamp a pipeline loaded from `cfg` writes, without loading the models (`langnghe status` reads it)."""
     s = nlp_settings(cfg)
     _, _, version = find_models(model_dir(s), s.get("model_version", ""))
-    return stamp_version(version, s.get("steps") or DEFAULT_STEPS, province_of(cfg))
+    return stamp_version(version, s.get("steps") or DEFAULT_STEPS, province_of(cfg), settings=tag_settings(s))

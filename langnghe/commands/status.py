@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     print(f"Tin bài: {st['items']} (24 giờ qua: {st.get('items_last_24h', 0)})")
     if st.get("items_to_tag"):
         print(f"Tin chờ gán nhãn (chưa có nhãn, hoặc nhãn của mô hình/phiên bản cũ): {st['items_to_tag']} "
-              "— serve đang gán dần, tin mới trước")
+              "— serve gán dần khi chạy, tin mới trước; hoặc dừng serve rồi chạy `langnghe tag --pending`")
     print(f"Lần thu thập gần nhất: {st['last_collection_at'] or 'chưa có'}")
     print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
     if st.get("note"):

@@ -215,6 +215,8 @@ def test_version_stamp_follows_code_steps_province_and_data_files(tmp_path, monk
     assert base.startswith("1.0/p") and base == P.stamp_version("1.0", steps, "Quảng Ninh", data)
     assert P.stamp_version("1.0", steps[:-1], "Quảng Ninh", data) != base
     assert P.stamp_version("1.0", steps, "Hải Phòng", data) != base
+    assert P.stamp_version("1.0", steps, "Quảng Ninh", data, settings=dict(P.TAG_SETTINGS)) == base
+    assert P.stamp_version("1.0", steps, "Quảng Ninh", data, settings={"classify_chars": 3000}) != base
     (data / "PROVENANCE.md").write_text("ghi chú", encoding="utf-8")  # decides nothing: same stamp
     assert P.stamp_version("1.0", steps, "Quảng Ninh", data) == base
     with (data / "landmarks.csv").open("a", encoding="utf-8") as f:  # staff add a landmark: re-tag
