@@ -140,6 +140,13 @@ def check_sync(url: str, allow: AllowList, resolve: SyncResolver | None = None, 
         host, port = host_port(url)
     except (httpx.InvalidURL, UnicodeError):
         return None  # the form's own URL check reports it
+    return check_host_sync(host, port, allow, resolve, unresolved_ok=unresolved_ok)
+
+
+def check_host_sync(host: str, port: int, allow: AllowList, resolve: SyncResolver | None = None, *,
+                    unresolved_ok: bool = True) -> str | None:
+    """`check_sync` for a host and port (a mail server's, which has no http URL)."""
+    host = canonical_host(host)
     if allows(allow, host, port):
         return None
     if _is_ip(host):

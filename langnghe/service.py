@@ -112,6 +112,21 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
+def _warn_mail_servers(cfg: Config, db: Database) -> None:
+    """Mail servers the address guard will refuse (orchestration/preflight.py), said once at start."""
+    from orchestration.preflight import mail_servers_refused
+    from orchestration.sources import effective_config
+
+    try:
+        warnings = mail_servers_refused(cfg, effective_config(cfg, db).sources)
+    except Exception:  # a check must never stop serve
+        log.exception("mail server check failed")
+        return
+    for w in warnings:
+        log.warning("%s", w)
+        print(f"Cảnh báo: {w}", file=sys.stderr, flush=True)
+
+
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
           config_path: str | None = None) -> int:
     """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
@@ -136,6 +151,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     url = f"http://{cfg.dashboard.host}:{cfg.dashboard.port}"
     print(f"Lắng Nghe đang chạy: mở {url} (Ctrl+C để dừng)", flush=True)
     print(f"Đang thu thập tin theo lịch; nhật ký chi tiết: {log_path}", flush=True)
+    _warn_mail_servers(cfg, db)
     _stop_on_sigterm()
     try:
         run_dashboard(cfg)
