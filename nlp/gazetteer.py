@@ -256,9 +256,15 @@ class Gazetteer:
                      if ln.strip() and not ln.startswith("#")}
         self.risky_provinces = ambiguous
         self._add_provinces(d, prov_type)
+        # the provinces merged into the configured one on 1 July 2025 (Hải Dương into Hải Phòng, Bắc Giang
+        # into Bắc Ninh): their old districts and wards are the area's too, and a name found only there is
+        # no "unit elsewhere"
+        self.area_provinces = {self.province} | {old for old, newp in self.old_to_new_province.items()
+                                                 if fold(newp) == area_key}
+        area_keys = {fold(p) for p in self.area_provinces}
         # the configured province: 2025 wards, old districts, old wards, mapping
         new_rows = [r for r in new if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
-        old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
+        old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) in area_keys]
         mpath = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
         amap = _AreaMap.read(_read_csv(mpath) if mpath.exists() else [])
         new_names = self._add_new_wards(new_rows, amap, ambiguous)
@@ -276,6 +282,9 @@ class Gazetteer:
             self.old_to_new_province[r["old_province"]] = r["new_province"]
         prov_type: dict[str, str] = {}
         legacy = _read_csv(d / "admin_units" / "vn_legacy_63prov_district_wards.csv")
+        for r in legacy:  # three districts are spelt "Thị Xã" (Việt Yên, Mường Lay, Buôn Hồ): no type found
+            if r["district"].startswith("Thị Xã "):
+                r["district"] = "Thị xã " + r["district"][len("Thị Xã "):]
         new = _read_csv(d / "admin_units" / "vn_2025_34prov_wards.csv")
         for r in legacy:
             pt, pname = _strip_type(r["province"], _PROV_TYPES)
@@ -317,7 +326,7 @@ class Gazetteer:
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
             k = _key(nm)
-            if k in ambiguous or (self.unit_provinces[k] - {self.province}):
+            if k in ambiguous or (self.unit_provinces[k] - self.area_provinces):
                 ambiguous_here.add(k)
         new_names = {}
         for r in new_rows:
@@ -367,7 +376,7 @@ class Gazetteer:
                 disp = f"{_lower_type(r['ward'])} cũ, nay {ndisp} ({_dist_short(r['district'])} cũ)"
             else:
                 disp = f"{_lower_type(r['ward'])} ({_dist_short(r['district'])} cũ)"
-            strong = k not in ambiguous and not (self.unit_provinces[k] - {self.province})
+            strong = k not in ambiguous and not (self.unit_provinces[k] - self.area_provinces)
             e = Entry(name=r["ward"], level="ward_old", province=self.province, in_area=True, display=disp,
                       name_2025=target[0] if target else None, code_2025=target[1] if target else None,
                       old_name=f"{r['ward']} ({_dist_short(r['district'])})", strong=strong, district=r["district"])
