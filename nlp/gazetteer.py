@@ -265,14 +265,27 @@ class Gazetteer:
         # the configured province: 2025 wards, old districts, old wards, mapping
         new_rows = [r for r in new if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
         old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) in area_keys]
-        mpath = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
-        amap = _AreaMap.read(_read_csv(mpath) if mpath.exists() else [])
+        amap = _AreaMap.read(self._mapping_rows(d, area_key))
         new_names = self._add_new_wards(new_rows, amap, ambiguous)
         self._add_old_districts(old_rows, amap)
         self._add_old_wards(old_rows, amap, ambiguous)
         self._strengthen_known(d)
         self.common_words = ambiguous
         self._add_landmarks(d, new_names)
+
+    @staticmethod
+    def _mapping_rows(d: Path, area_key: str) -> list[dict[str, str]]:
+        """The area's old → 2025 ward rows: its own file when shipped (Quảng Ninh, checked by hand), else
+        its rows of the national mapping (scripts/build_ward_mapping.py), so every province's old units
+        show the 2025 unit they became."""
+        own = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
+        if own.exists():
+            return _read_csv(own)
+        national = d / "admin_units" / "vn_old_to_2025_mapping.csv"
+        if not national.exists():
+            return []
+        return [r for r in _read_csv(national)
+                if fold(_strip_type(r["new_province"], _PROV_TYPES)[1]) == area_key]
 
     def _read_national(self, d: Path) -> tuple[dict[str, str], list[dict[str, str]], list[dict[str, str]]]:
         """Old → new provinces, and which provinces have a unit of each name (legacy and 2025 province
@@ -365,9 +378,11 @@ class Gazetteer:
         for r in old_rows:
             wt, nm = _strip_type(r["ward"], _WARD_TYPES)
             k = _key(nm)
-            if any(e.level == "ward_2025" for e in self.index.get(k, [])):
+            # the same unit renamed or kept (phường Vàng Danh), not a namesake elsewhere in the province
+            # (phường Trần Phú of TP Hải Dương is not xã Trần Phú, ex-Nam Sách)
+            if any(e.level == "ward_2025" and e.district in (None, r["district"]) for e in self.index.get(k, [])):
                 for e in self.index[k]:
-                    if e.level == "ward_2025" and not e.old_name:
+                    if e.level == "ward_2025" and e.district in (None, r["district"]) and not e.old_name:
                         e.old_name = f"{r['ward']} ({_dist_short(r['district'])})"
                 continue
             target = amap.old_ward_to_new.get((r["district"], r["ward"]))
@@ -626,6 +641,12 @@ def _best_reading(area: list[Hit], pref: str | None, mentioned_districts: set[st
     same = [h for h in best if _rank(h, pref) == _rank(best[0], pref)]
     if len(same) > 1:
         named = [h for h in same if h.entry.district in mentioned_districts]
+        if named:
+            best = named + [h for h in best if h not in named]
+    elif best[0].entry.district not in mentioned_districts:
+        # "phường Trần Phú, TP Hải Dương": the old ward of the district named, not the 2025 namesake elsewhere
+        named = [h for h in best if h.entry.level in WARD_LEVELS and h.entry.district in mentioned_districts
+                 and h.entry.district is not None]
         if named:
             best = named + [h for h in best if h not in named]
     # a ward type word before a name that is only a district/province elsewhere: keep the ward reading
