@@ -643,7 +643,7 @@ def _best_reading(area: list[Hit], pref: str | None, mentioned_districts: set[st
         named = [h for h in same if h.entry.district in mentioned_districts]
         if named:
             best = named + [h for h in best if h not in named]
-    elif best[0].entry.district not in mentioned_districts:
+    elif pref == "ward" and best[0].entry.level in WARD_LEVELS and best[0].entry.district not in mentioned_districts:
         # "phường Trần Phú, TP Hải Dương": the old ward of the district named, not the 2025 namesake elsewhere
         named = [h for h in best if h.entry.level in WARD_LEVELS and h.entry.district in mentioned_districts
                  and h.entry.district is not None]

@@ -68,3 +68,10 @@ def test_national_mapping_reproduces_the_hand_checked_quang_ninh_file():
 
     qn = rows(ADMIN / "vn_old_to_2025_mapping.csv", lambda r: r["new_province"] == "Tỉnh Quảng Ninh")
     assert qn == rows(ADMIN / "quang_ninh_old_to_2025_mapping.csv") and len(qn) == 184
+
+
+def test_an_old_ward_is_not_folded_into_a_namesake_of_another_district():
+    """Quảng Ninh too: phường Hải Hòa (TP Móng Cái) was read as xã Hải Hòa (ex-Tiên Yên), the 2025 ward of
+    the same name, which the old ward never became."""
+    r = gaz("Quảng Ninh").resolve("Người dân phường Hải Hòa (Móng Cái) phản ánh mộ phần")
+    assert any(p.startswith("phường Hải Hòa cũ, nay phường Móng Cái 1") for p in r.places), r.places
