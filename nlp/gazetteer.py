@@ -210,7 +210,8 @@ class Gazetteer:
         for key, entries in self.index.items():
             if len(key) < 2 or sum(len(t) for t in key) < FUZZY_MIN_LETTERS:
                 continue
-            if any(e.in_area and e.strong for e in entries):
+            if any(e.in_area and e.strong and not (e.level in ("ward_old", "district_old")
+                                                    and e.district in self.absorbed_districts) for e in entries):
                 self.fuzzy[(len(key), key[0][0])].append((" ".join(key), key))
 
     def _fuzzy_match(self, words: list[str]) -> tuple[str, ...] | None:
@@ -265,6 +266,10 @@ class Gazetteer:
         # the configured province: 2025 wards, old districts, old wards, mapping
         new_rows = [r for r in new if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
         old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) in area_keys]
+        # old districts of an absorbed province: their names are exact matches only (OCR'd documents are the
+        # office's own; a thousand more approximate names read "Bắc Sơn" as Bảo Sơn, ex-Lục Nam)
+        self.absorbed_districts = {r["district"] for r in old_rows
+                                   if fold(_strip_type(r["province"], _PROV_TYPES)[1]) != area_key}
         amap = _AreaMap.read(self._mapping_rows(d, area_key))
         new_names = self._add_new_wards(new_rows, amap, ambiguous)
         self._add_old_districts(old_rows, amap)
@@ -339,8 +344,8 @@ class Gazetteer:
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
             k = _key(nm)
-            if k in ambiguous or (self.unit_provinces[k] - self.area_provinces):
-                ambiguous_here.add(k)
+            if k in ambiguous or len(k) == 1 or (self.unit_provinces[k] - self.area_provinces):
+                ambiguous_here.add(k)  # one syllable (thị trấn Thắng, xã Nà): nearly always a common word too
         new_names = {}
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
@@ -391,7 +396,7 @@ class Gazetteer:
                 disp = f"{_lower_type(r['ward'])} cũ, nay {ndisp} ({_dist_short(r['district'])} cũ)"
             else:
                 disp = f"{_lower_type(r['ward'])} ({_dist_short(r['district'])} cũ)"
-            strong = k not in ambiguous and not (self.unit_provinces[k] - self.area_provinces)
+            strong = k not in ambiguous and len(k) > 1 and not (self.unit_provinces[k] - self.area_provinces)
             e = Entry(name=r["ward"], level="ward_old", province=self.province, in_area=True, display=disp,
                       name_2025=target[0] if target else None, code_2025=target[1] if target else None,
                       old_name=f"{r['ward']} ({_dist_short(r['district'])})", strong=strong, district=r["district"])
