@@ -7,9 +7,9 @@
     bing_news_url(names)    →  www.bing.com/news/search?q="Uông Bí" OR "Uong Bi"&format=rss…
     search_sources(groups)  →  [[sources]] dicts (kind google_news / bing_news) ready for the config
 
-Names come from the NLP gazetteer (`nlp.gazetteer.Gazetteer`: the focus unit's old wards and the
-2025 wards it became); if it cannot load, from the small built-in list below (Uông Bí's 10 old units and its 3 wards since 1 July 2025, with the city and
-province names). Old names stay in the press for years, so both generations are queried.
+Names come from the NLP gazetteer of the configured [area] (`orchestration/search_feeds.py`: the focus
+unit's old wards and the 2025 wards it became, or the province's old districts). Old names stay in the press
+for years, so both generations are queried.
 
 Not a collector kind: a helper for the `google_news` and `bing_news` kinds and for `langnghe`
 configuration. Google limits a query to about 32 words, so long name lists are split into groups.
@@ -21,15 +21,6 @@ import re
 import unicodedata
 from typing import Iterable
 from urllib.parse import quote_plus
-
-# (group label, names) — the worked example. Old units (before 1 July 2025) and the 2025 wards.
-BUILTIN_GROUPS: list[tuple[str, list[str]]] = [
-    ("quang-ninh", ["Quảng Ninh"]),
-    ("uong-bi", ["Uông Bí"]),
-    ("uong-bi-2025", ["phường Vàng Danh", "phường Yên Tử", "phường Uông Bí"]),
-    ("uong-bi-cu-1", ["Trưng Vương", "Quang Trung Uông Bí", "Thanh Sơn Uông Bí", "Bắc Sơn Uông Bí", "Nam Khê"]),
-    ("uong-bi-cu-2", ["Yên Thanh Uông Bí", "Phương Đông Uông Bí", "Phương Nam Uông Bí", "Thượng Yên Công"]),
-]
 
 
 def strip_diacritics(s: str) -> str:

@@ -263,14 +263,14 @@ def unit_place_names(units: tuple[str, ...]) -> list[str]:
 def ward_cells() -> dict[str, Any] | None:
     from dashboard.places import ward_cells as wc
 
-    return wc()
+    return wc(config().area.province)
 
 
 @st.cache_data(ttl=None, show_spinner=False)
 def ward_coordinates() -> pd.DataFrame:
     from dashboard.places import ward_coordinates as wc
 
-    return wc()
+    return wc(config().area.province)
 
 
 # --- sources ---------------------------------------------------------------------------------

@@ -210,7 +210,8 @@ class Gazetteer:
         for key, entries in self.index.items():
             if len(key) < 2 or sum(len(t) for t in key) < FUZZY_MIN_LETTERS:
                 continue
-            if any(e.in_area and e.strong for e in entries):
+            if any(e.in_area and e.strong and not (e.level in ("ward_old", "district_old")
+                                                    and e.district in self.absorbed_districts) for e in entries):
                 self.fuzzy[(len(key), key[0][0])].append((" ".join(key), key))
 
     def _fuzzy_match(self, words: list[str]) -> tuple[str, ...] | None:
@@ -256,17 +257,40 @@ class Gazetteer:
                      if ln.strip() and not ln.startswith("#")}
         self.risky_provinces = ambiguous
         self._add_provinces(d, prov_type)
+        # the provinces merged into the configured one on 1 July 2025 (Hải Dương into Hải Phòng, Bắc Giang
+        # into Bắc Ninh): their old districts and wards are the area's too, and a name found only there is
+        # no "unit elsewhere"
+        self.area_provinces = {self.province} | {old for old, newp in self.old_to_new_province.items()
+                                                 if fold(newp) == area_key}
+        area_keys = {fold(p) for p in self.area_provinces}
         # the configured province: 2025 wards, old districts, old wards, mapping
         new_rows = [r for r in new if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
-        old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) == area_key]
-        mpath = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
-        amap = _AreaMap.read(_read_csv(mpath) if mpath.exists() else [])
+        old_rows = [r for r in legacy if fold(_strip_type(r["province"], _PROV_TYPES)[1]) in area_keys]
+        # old districts of an absorbed province: their names are exact matches only (OCR'd documents are the
+        # office's own; a thousand more approximate names read "Bắc Sơn" as Bảo Sơn, ex-Lục Nam)
+        self.absorbed_districts = {r["district"] for r in old_rows
+                                   if fold(_strip_type(r["province"], _PROV_TYPES)[1]) != area_key}
+        amap = _AreaMap.read(self._mapping_rows(d, area_key))
         new_names = self._add_new_wards(new_rows, amap, ambiguous)
         self._add_old_districts(old_rows, amap)
         self._add_old_wards(old_rows, amap, ambiguous)
         self._strengthen_known(d)
         self.common_words = ambiguous
         self._add_landmarks(d, new_names)
+
+    @staticmethod
+    def _mapping_rows(d: Path, area_key: str) -> list[dict[str, str]]:
+        """The area's old → 2025 ward rows: its own file when shipped (Quảng Ninh, checked by hand), else
+        its rows of the national mapping (scripts/build_ward_mapping.py), so every province's old units
+        show the 2025 unit they became."""
+        own = d / "admin_units" / f"{area_key.replace(' ', '_')}_old_to_2025_mapping.csv"
+        if own.exists():
+            return _read_csv(own)
+        national = d / "admin_units" / "vn_old_to_2025_mapping.csv"
+        if not national.exists():
+            return []
+        return [r for r in _read_csv(national)
+                if fold(_strip_type(r["new_province"], _PROV_TYPES)[1]) == area_key]
 
     def _read_national(self, d: Path) -> tuple[dict[str, str], list[dict[str, str]], list[dict[str, str]]]:
         """Old → new provinces, and which provinces have a unit of each name (legacy and 2025 province
@@ -276,6 +300,9 @@ class Gazetteer:
             self.old_to_new_province[r["old_province"]] = r["new_province"]
         prov_type: dict[str, str] = {}
         legacy = _read_csv(d / "admin_units" / "vn_legacy_63prov_district_wards.csv")
+        for r in legacy:  # three districts are spelt "Thị Xã" (Việt Yên, Mường Lay, Buôn Hồ): no type found
+            if r["district"].startswith("Thị Xã "):
+                r["district"] = "Thị xã " + r["district"][len("Thị Xã "):]
         new = _read_csv(d / "admin_units" / "vn_2025_34prov_wards.csv")
         for r in legacy:
             pt, pname = _strip_type(r["province"], _PROV_TYPES)
@@ -317,8 +344,8 @@ class Gazetteer:
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
             k = _key(nm)
-            if k in ambiguous or (self.unit_provinces[k] - {self.province}):
-                ambiguous_here.add(k)
+            if k in ambiguous or len(k) == 1 or (self.unit_provinces[k] - self.area_provinces):
+                ambiguous_here.add(k)  # one syllable (thị trấn Thắng, xã Nà): nearly always a common word too
         new_names = {}
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
@@ -356,9 +383,11 @@ class Gazetteer:
         for r in old_rows:
             wt, nm = _strip_type(r["ward"], _WARD_TYPES)
             k = _key(nm)
-            if any(e.level == "ward_2025" for e in self.index.get(k, [])):
+            # the same unit renamed or kept (phường Vàng Danh), not a namesake elsewhere in the province
+            # (phường Trần Phú of TP Hải Dương is not xã Trần Phú, ex-Nam Sách)
+            if any(e.level == "ward_2025" and e.district in (None, r["district"]) for e in self.index.get(k, [])):
                 for e in self.index[k]:
-                    if e.level == "ward_2025" and not e.old_name:
+                    if e.level == "ward_2025" and e.district in (None, r["district"]) and not e.old_name:
                         e.old_name = f"{r['ward']} ({_dist_short(r['district'])})"
                 continue
             target = amap.old_ward_to_new.get((r["district"], r["ward"]))
@@ -367,7 +396,7 @@ class Gazetteer:
                 disp = f"{_lower_type(r['ward'])} cũ, nay {ndisp} ({_dist_short(r['district'])} cũ)"
             else:
                 disp = f"{_lower_type(r['ward'])} ({_dist_short(r['district'])} cũ)"
-            strong = k not in ambiguous and not (self.unit_provinces[k] - {self.province})
+            strong = k not in ambiguous and len(k) > 1 and not (self.unit_provinces[k] - self.area_provinces)
             e = Entry(name=r["ward"], level="ward_old", province=self.province, in_area=True, display=disp,
                       name_2025=target[0] if target else None, code_2025=target[1] if target else None,
                       old_name=f"{r['ward']} ({_dist_short(r['district'])})", strong=strong, district=r["district"])
@@ -617,6 +646,12 @@ def _best_reading(area: list[Hit], pref: str | None, mentioned_districts: set[st
     same = [h for h in best if _rank(h, pref) == _rank(best[0], pref)]
     if len(same) > 1:
         named = [h for h in same if h.entry.district in mentioned_districts]
+        if named:
+            best = named + [h for h in best if h not in named]
+    elif pref == "ward" and best[0].entry.level in WARD_LEVELS and best[0].entry.district not in mentioned_districts:
+        # "phường Trần Phú, TP Hải Dương": the old ward of the district named, not the 2025 namesake elsewhere
+        named = [h for h in best if h.entry.level in WARD_LEVELS and h.entry.district in mentioned_districts
+                 and h.entry.district is not None]
         if named:
             best = named + [h for h in best if h not in named]
     # a ward type word before a name that is only a district/province elsewhere: keep the ward reading

@@ -76,6 +76,7 @@ class ReportSettings:
             elif isinstance(default, str) and not isinstance(v, str):
                 raise ConfigError(f"[reports] {f.name} phải là một chuỗi trong ngoặc kép")
             kw[f.name] = v
+        kw = {k: _fill_area(v, cfg) if k in AREA_FILLED else v for k, v in kw.items()}
         kw["province_label"] = cfg.area.name
         kw.update(overrides)
         s = cls(**kw)
@@ -113,6 +114,20 @@ class ReportSettings:
 
 
 NBSP = "\u00a0"
+# Settings where "{tỉnh}" and "{tỉnh ủy}" stand for the configured [area], so the shipped defaults fit any
+# province: "{tỉnh ủy} {tỉnh}" → "Tỉnh ủy Quảng Ninh", "Thành ủy Hải Phòng" (a city under the centre).
+AREA_FILLED = frozenset({"parent_body", "issuing_body", "issuer_name", "place", "area_label", "signer_title",
+                         "recipients"})
+
+
+def _fill_area(value: Any, cfg: Config) -> Any:
+    """The value with {tỉnh} (the province's name, "Bắc Ninh") and {tỉnh ủy} ("Tỉnh ủy", or "Thành ủy" when
+    [area] name is a "thành phố") put in; tuples item by item."""
+    if isinstance(value, tuple):
+        return tuple(_fill_area(v, cfg) for v in value)
+    province = cfg.area.province.strip().removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
+    city = cfg.area.name.strip().lower().startswith(("thành phố", "tp "))
+    return value.replace("{tỉnh ủy}", "Thành ủy" if city else "Tỉnh ủy").replace("{tỉnh}", province)
 # Signer authority prefixes: the Party writes "T/M", "K/T", "T/L", "T/UQ" (36-HD/VPTW); the state
 # "TM.", "KT.", "TL.", "TUQ." (Nghị định 30/2020, Phụ lục I); a title without one (e.g. "TRƯỞNG BAN") is allowed.
 _PARTY_SIGN = re.compile(r"^(T/M|K/T|T/L|T/UQ)\s")

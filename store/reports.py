@@ -48,9 +48,13 @@ _FOLD_SQL = "lower(strip_accents(replace(replace({x}, 'đ', 'd'), 'Đ', 'D')))"
 
 
 def _place_match_sql(col: str, pattern: str) -> str:
+    """A place of `col` names the area, and is not a province: most provincial capitals share their province's
+    name, so "tỉnh Bắc Giang cũ, nay tỉnh Bắc Ninh" or "tỉnh Lào Cai" (the whole province) must not put an
+    item in the report of TP Bắc Giang cũ or TP Lào Cai cũ."""
     # `pattern` holds only [a-z0-9], \b and \s+ (area_regex), so it is safe inside a literal.
-    return (f"coalesce(len(list_filter({col}, lambda p: regexp_matches({_FOLD_SQL.format(x='p')}, "
-            f"'{pattern}'))) > 0, FALSE)")
+    folded = _FOLD_SQL.format(x='p')
+    return (f"coalesce(len(list_filter({col}, lambda p: regexp_matches({folded}, '{pattern}') "
+            f"AND NOT starts_with({folded}, 'tinh '))) > 0, FALSE)")
 
 
 def effective_joins(where: str = "") -> str:

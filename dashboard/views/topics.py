@@ -154,7 +154,7 @@ def _outline(geom: dict) -> tuple[list, list]:
 def _map(places: pd.DataFrame, days: int) -> None:
     wards = data.ward_coordinates()
     cells = data.ward_cells()
-    if not len(wards) or cells is None:
+    if not len(wards):
         st.caption("Không có dữ liệu các đơn vị hành chính để vẽ bản đồ.")
         return
     m = wards.merge(places[["name_2025", "n_now", "neg_now"]], on="name_2025", how="left").fillna({"n_now": 0,
@@ -166,7 +166,7 @@ def _map(places: pd.DataFrame, days: int) -> None:
     shades = dict(zip(m["name_2025"], sample_colorscale("Blues", [0.08 + 0.87 * (n / top) ** 0.5 if n else 0.0
                                                                    for n in m["n_now"]])))
     counts = dict(zip(m["name_2025"], zip(m["n_now"], m["neg_now"])))
-    for f in cells["features"]:  # plotly's geo traces fetch a world map from a CDN: plain x/y shapes instead
+    for f in (cells or {}).get("features", []):  # plotly's geo traces fetch a world map from a CDN: plain x/y shapes instead
         name = f["id"]
         n, neg = counts.get(name, (0, 0))
         xs, ys = _outline(f["geometry"])
@@ -192,6 +192,7 @@ def _map(places: pd.DataFrame, days: int) -> None:
                       xaxis=dict(visible=False),
                       yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))
     ev = st.plotly_chart(fig, width="stretch", key="place_map", on_select="rerun", selection_mode="points")
-    st.caption("Hình các đơn vị là ô gần đúng quanh trung tâm mỗi phường, xã (không phải ranh giới chính thức). "
-               "Bấm vào vòng tròn của một đơn vị để xem các tin bài của đơn vị đó.")
+    st.caption(("Hình các đơn vị là ô gần đúng quanh trung tâm mỗi phường, xã (không phải ranh giới chính thức). "
+                if cells else "Chưa có hình các đơn vị của tỉnh này: mỗi đơn vị có tin là một vòng tròn tại trung tâm. ")
+               + "Bấm vào vòng tròn của một đơn vị để xem các tin bài của đơn vị đó.")
     _open_unit(ev, days)

@@ -74,9 +74,24 @@ def test_groups_cover_old_and_2025_names():
     assert toml.startswith("[[sources]]") and 'kind = "google_news"' in toml
 
 
-def test_builtin_list_when_the_focus_is_not_a_district_of_the_province():
-    groups, origin = gazetteer_groups("Quảng Ninh", "Nơi Không Có")
-    assert origin == "built-in list" and groups == sf.BUILTIN_GROUPS
+def test_a_focus_that_was_no_district_is_queried_as_written_never_uong_bi():
+    groups, origin = gazetteer_groups("Bắc Ninh", "phường Kinh Bắc")
+    assert origin == "nlp.gazetteer"
+    assert groups == [("bac-ninh", ["Bắc Ninh"]), ("phuong-kinh-bac", ["phường Kinh Bắc"])]
+
+
+def test_whole_province_queries_its_old_districts_and_the_absorbed_provinces():
+    groups, _ = gazetteer_groups("Bắc Ninh", "")
+    names = [n for _, ns in groups for n in ns]
+    assert names[0] == "Bắc Ninh" and names.count("Bắc Ninh") == 1 and all(ns for _, ns in groups)
+    assert {"Yên Phong", "Việt Yên", "Lục Ngạn"} <= set(names)   # Việt Yên, Lục Ngạn: Bắc Giang before 2025
+    assert not {"Uông Bí", "Quảng Ninh"} & set(names)
+
+
+def test_a_focus_without_the_2025_mapping_has_no_empty_group():
+    groups, _ = gazetteer_groups("Hải Phòng", "Hải Dương")
+    assert groups[:2] == [("hai-phong", ["Hải Phòng"]), ("hai-duong", ["Hải Dương"])]
+    assert all(ns for _, ns in groups) and any("Cẩm Thượng" in n for _, ns in groups for n in ns)
 
 
 def test_search_feeds_command_prints_valid_sources(capsys):

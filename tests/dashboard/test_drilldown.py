@@ -233,3 +233,14 @@ def test_a_forged_alert_link_is_shown_as_text(demo_env):
     label = at.checkbox(key="x_alert_on").label
     assert "\\*\\*A1\\*\\*" in label and "\\<img" in label
     assert at.caption and any(c.value.startswith("0 tin") for c in at.caption)  # no alert of that name
+
+
+def test_map_units_are_the_configured_provinces():
+    """A Bắc Ninh office's Bản đồ drew Quảng Ninh's 54 shapes (its own wards matched none) and offered
+    Quảng Ninh's wards in the trend's unit picker: coordinates follow [area] province; the shapes, shipped
+    for Quảng Ninh only, are left out elsewhere."""
+    bn = places_mod.ward_coordinates("Bắc Ninh")
+    assert {"Phường Kinh Bắc", "Phường Bắc Giang"} <= set(bn["name_2025"])
+    assert "Phường Uông Bí" not in set(bn["name_2025"])
+    assert places_mod.ward_cells("Bắc Ninh") is None
+    assert places_mod.ward_cells("Tỉnh Quảng Ninh") is not None

@@ -188,3 +188,19 @@ def test_story_items_tags_stand_in_for_missing_item_tags(tmp_path):
     f = weekly_figures(db, settings(), week_period(WEEK, NOW))
     assert f["totals"]["tagged_now"] == f["totals"]["scope_now"] == info["n_story_items"]
     assert len(f["stories"]) == 3 and f["stories"]["alert_id"].notna().sum() == 1
+
+
+def test_a_city_named_like_its_province_gets_its_own_items_only(tmp_path):
+    """TP Bắc Giang, TP Lào Cai, TP Hải Dương share their province's name: the report of "Bắc Giang" counted
+    every item placed in "tỉnh Bắc Giang cũ, nay tỉnh Bắc Ninh" (the whole old province) as the city's."""
+    db = Database(tmp_path / "city.duckdb")
+    w = week_period(WEEK, NOW).window
+    places = [["TP Bắc Giang cũ, nay 8 phường, xã"], ["phường Bắc Giang (TP Bắc Giang cũ)"],
+              ["tỉnh Bắc Giang cũ, nay tỉnh Bắc Ninh"], ["tỉnh Bắc Giang cũ, nay tỉnh Bắc Ninh", "huyện Lục Ngạn cũ"]]
+    items = [_item(i, f"Tin số {i}", w.start + timedelta(hours=i)) for i in range(len(places))]
+    with db.write() as cur:
+        insert_items(cur, items)
+        save_tags(cur, [{"id": it.id, "topics": ["economy"], "sentiment": "neutral", "in_area": True, "places": p,
+                         "place_details": [], "model_version": "t"} for it, p in zip(items, places)], now=NOW)
+    f = weekly_figures(db, settings(), week_period(WEEK, NOW), "Bắc Giang")
+    assert sorted(map(list, f["appendix"]["places"])) == sorted(places[:2])

@@ -380,3 +380,24 @@ def test_schedule_time_is_read_like_the_other_times_of_day():
 
     for typed, want in (("07:30", (7, 30)), ("7h30", (7, 30)), ("16g00", (16, 0)), ("24:00", (0, 0))):
         assert parse_hhmm(typed) == want == store_notify.hhmm(typed)
+
+
+@pytest.mark.parametrize("area,parent,place,issuer", [
+    ({}, "Tỉnh ủy Quảng Ninh", "Quảng Ninh", "Ban Tuyên giáo và Dân vận Tỉnh ủy"),
+    ({"province": "Bắc Ninh", "name": "tỉnh Bắc Ninh", "focus": ""},
+     "Tỉnh ủy Bắc Ninh", "Bắc Ninh", "Ban Tuyên giáo và Dân vận Tỉnh ủy"),
+    ({"province": "Hải Phòng", "name": "thành phố Hải Phòng", "focus": "Hải Dương"},
+     "Thành ủy Hải Phòng", "Hải Phòng", "Ban Tuyên giáo và Dân vận Thành ủy"),
+])
+def test_issuer_block_follows_the_area(tmp_path, area, parent, place, issuer):
+    """An office that set only [area] (Bắc Ninh, Hải Phòng) filed reports headed "TỈNH ỦY QUẢNG NINH",
+    dated "Quảng Ninh, ngày …": the shipped issuer texts were Quảng Ninh's, not the area's."""
+    from reports.settings import ReportSettings
+    from tests.conftest import make_config
+
+    s = ReportSettings.from_config(make_config(tmp_path, area=area))
+    assert (s.parent_body, s.place, s.issuer_name) == (parent, place, issuer)
+    assert s.recipients[0] == f"Thường trực {parent.split(' ')[0]} {parent.split(' ')[1]} (để báo cáo)"
+    own = ReportSettings.from_config(make_config(tmp_path, area=area, reports={"parent_body": "UBND TỈNH X",
+                                                                                "place": ""}))
+    assert (own.parent_body, own.place) == ("UBND TỈNH X", "")   # an office's own text is kept as written
