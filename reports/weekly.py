@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -83,6 +83,8 @@ def _local(ts: Any) -> datetime | None:
 def period_text(p: Period) -> str:
     if p.cut:
         end = p.local_end
+        if (end.hour, end.minute) == (0, 0):  # a cut at midnight is the end of the day before, as offices write it
+            return f"từ ngày {dmy(p.first_day)} đến 24 giờ 00 ngày {dmy(end - timedelta(minutes=1))}"
         return f"từ ngày {dmy(p.first_day)} đến {end.hour:02d} giờ {end.minute:02d} ngày {dmy(end)}"
     return f"từ ngày {dmy(p.first_day)} đến ngày {dmy(p.last_day)}"
 

@@ -241,3 +241,14 @@ def test_the_last_complete_week_turns_at_monday_midnight_vietnam_time():
     # Monday 07/12/2026 00:00 in Việt Nam (Sunday 17:00 UTC): week 49 has just ended
     assert last_complete_week(datetime(2026, 12, 6, 17, 0)) == "2026-W49"
     assert last_complete_week(datetime(2027, 1, 4, 17, 0)) == "2026-W53"  # Tuesday of 2027-W01: a 53-week year
+
+
+def test_a_week_cut_at_midnight_ends_at_24_00_of_the_day_before():
+    """A report made at 00:00 Sunday (Vietnam) read «đến 00 giờ 00 ngày 06/12»: offices write the day's end."""
+    from reports.settings import week_period
+    from reports.weekly import period_text
+
+    p = week_period("2026-W49", datetime(2026, 12, 5, 17, 0))  # Sunday 06/12/2026 00:00 in Việt Nam
+    assert period_text(p) == "từ ngày 30/11/2026 đến 24 giờ 00 ngày 05/12/2026"
+    p = week_period("2026-W49", datetime(2026, 12, 5, 17, 1))
+    assert period_text(p) == "từ ngày 30/11/2026 đến 00 giờ 01 ngày 06/12/2026"
