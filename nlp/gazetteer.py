@@ -87,6 +87,9 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+tokens = _tokens  # (word, start, end) as `find` counts them: a Hit's start/end index this list
+
+
 def _key(name: str) -> tuple[str, ...]:
     return tuple(fold(t) for t, _, _ in _tokens(name))
 
@@ -475,8 +478,11 @@ class Gazetteer:
                 found.append((i, L, [e for e in self.index[key] if e.in_area]))
                 return
 
-    def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> list[Hit]:
-        """Raw matches of gazetteer names, longest first, accent-exact when `accented`."""
+    def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000,
+             unmarked: list[Hit] | None = None) -> list[Hit]:
+        """Raw matches of gazetteer names, longest first, accent-exact when `accented`. With `unmarked`, an
+        accented reading also collects there, at no extra pass, the names of two syllables or more that match
+        only folded and are written wholly without marks ("ở uong bi": nlp/mixed.py judges them)."""
         text = text[:max_chars]
         toks = _tokens(text)
         folds = [fold_word(t[0]) for t in toks]
@@ -485,11 +491,17 @@ class Gazetteer:
         # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics)
         found: list[tuple[int, int, list[Entry]]] = []
         first = self.first_tokens
+        loose: list[tuple[int, int, list[Entry]]] | None = [] if (unmarked is not None and lows) else None
         for i in range(len(toks)):
-            if folds[i] not in first or not self._longest_at(i, toks, folds, lows, text, found):
+            if folds[i] not in first or not self._longest_at(i, toks, folds, lows, text, found, loose):
                 self._find_fuzzy(i, toks, folds, text, found)
+        if loose:
+            unmarked += self._hits(loose, toks, text)
+        return self._hits(_non_overlapping(found, len(toks)), toks, text)
+
+    def _hits(self, found: list[tuple[int, int, list[Entry]]], toks: list[tuple[str, int, int]], text: str) -> list[Hit]:
         hits: list[Hit] = []
-        for i, L, entries in _non_overlapping(found, len(toks)):
+        for i, L, entries in found:
             span = toks[i:i + L]
             words = [t[0] for t in span if not t[0].isdigit()]
             cap = all(w[:1].isupper() for w in words) if words else True
@@ -498,9 +510,11 @@ class Gazetteer:
         return hits
 
     def _longest_at(self, i: int, toks: list[tuple[str, int, int]], folds: list[str], lows: list[str] | None, text: str,
-                    found: list[tuple[int, int, list[Entry]]]) -> bool:
+                    found: list[tuple[int, int, list[Entry]]],
+                    loose: list[tuple[int, int, list[Entry]]] | None = None) -> bool:
         """Append the longest indexed name starting at token i (joined only by allowed gaps, and
-        accent-exact when `lows` is given) to `found`; False when none starts there."""
+        accent-exact when `lows` is given) to `found`; False when none starts there. `loose` collects the
+        longer names that matched only folded, written without any mark (see `find`)."""
         n = len(toks)
         for L in range(min(self.maxlen, n - i), 0, -1):
             entries = self.index.get(tuple(folds[i:i + L]))
@@ -510,17 +524,22 @@ class Gazetteer:
                 continue
             if lows is not None:
                 acc = tuple(lows[i:i + L])
-                entries = [e for e in entries if e.acc == acc]
-                if not entries:
+                exact = [e for e in entries if e.acc == acc]
+                if not exact:
+                    if loose is not None and L > 1 and acc == tuple(folds[i:i + L]):
+                        loose.append((i, L, entries))
                     continue
+                entries = exact
             found.append((i, L, entries))
             return True
         return False
 
-    def resolve(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> PlaceResult:
+    def resolve(self, text: str, *, accented: bool = True, max_chars: int = 20_000,
+                unmarked: list[Hit] | None = None) -> PlaceResult:
         """The places a text names, judged as the module docstring says: other provinces named
-        explicitly, then one area reading per span, accepted when strong or anchored nearby."""
-        hits = self.find(text, accented=accented, max_chars=max_chars)
+        explicitly, then one area reading per span, accepted when strong or anchored nearby. `unmarked`: see
+        `find`."""
+        hits = self.find(text, accented=accented, max_chars=max_chars, unmarked=unmarked)
         head = text[:max_chars]
         ctx = _Reading(text=text, toks=_tokens(head),
                        mixed_case=accented and head != head.lower() and head != head.upper())

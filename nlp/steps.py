@@ -21,6 +21,7 @@ from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.folding import fold
 from nlp.gazetteer import Gazetteer
+from nlp.mixed import accent_unmarked_names
 from nlp.normalise import Normaliser
 
 
@@ -118,7 +119,12 @@ class Places(Step):
             raw = f"{it.get('title') or ''}\n\n{it.get('text') or ''}"
             r = self.res.gazetteer.resolve(raw, accented=False, max_chars=self.res.max_chars)
         else:
-            r = self.res.gazetteer.resolve(text, accented=True, max_chars=self.res.max_chars)
+            gaz, loose = self.res.gazetteer, []
+            r = gaz.resolve(text, accented=True, max_chars=self.res.max_chars, unmarked=loose)
+            if loose:  # names typed without marks in a text with them ("ở uong bi"): nlp/mixed.py
+                fixed = accent_unmarked_names(text, gaz, self.res.normaliser.restorer, self.res.max_chars, loose)
+                if fixed != text:
+                    r = gaz.resolve(fixed, accented=True, max_chars=self.res.max_chars)
         it["places"] = r.places
         it["place_details"] = r.details
         it["in_area"] = r.in_area

@@ -7,6 +7,8 @@
    break inside the name). Prints the share tagged in the area, per kind.
 2. Clean text (false places): items of the labelled set and the demo corpus whose place list changes
    when approximate matching is switched off, so the count printed is exactly what it adds.
+4. Names typed without marks in marked text ("ở uong bi", nlp/mixed.py): places added on clean marked text,
+   and the share of in-area items still in the area once their name is rewritten without marks.
 3. `--seed FILE`: paragraphs of an OCR'd document that name Uông Bí in some form, tagged in the area.
    Measured only; the file is not shipped and tests never read it.
 Run with PYTHONPATH of another checkout to get the figures before a change.
@@ -85,6 +87,54 @@ def clean_items() -> list[str]:
     return out
 
 
+def _mixed(gaz, texts: list[str]) -> None:
+    """4. Names typed without marks in a text that has them (nlp/mixed.py): on clean text, the places it adds
+    (false ones, unless a name really was typed so); then each in-area name of a marked item rewritten without
+    marks, lowercase ("ở uong bi") and as typed with capitals ("ở Uong Bi"): the share still in the area."""
+    from nlp.diacritics import Restorer, _has_marks
+    from nlp.mixed import accent_unmarked_names
+    from nlp.version import MODELS_DIR, find_models
+    from vocab.folding import fold, strip_marks
+
+    restorer = Restorer.load(find_models(MODELS_DIR)[1])
+
+    def product(t: str) -> str:  # as nlp/steps.Places reads a marked text
+        loose: list = []
+        gaz.resolve(t, unmarked=loose)
+        return accent_unmarked_names(t, gaz, restorer, hits=loose) if loose else t
+
+    # what the Places step reads accent-exact: texts with marks (those without go the no-diacritics way)
+    marked = [t for t in texts if any(_has_marks(w) for w in t.split())]
+    added, examples = 0, []
+    for t in marked:
+        before = gaz.resolve(t).places
+        new = [p for p in gaz.resolve(product(t)).places if p not in before]
+        added += len(new)
+        examples += new
+    print(f"4. names typed without marks in marked text (nlp/mixed.py): on {len(marked)} clean marked items it adds "
+          f"{added} places" + (f" ({', '.join(examples[:5])})" if examples else ""))
+    rewritten = Counter()
+    found = Counter()
+    for t in marked:
+        r = gaz.resolve(t)
+        if not r.in_area:
+            continue
+        for h in gaz.find(t):
+            if not h.entry.in_area or len(h.entry.acc) < 2 or fold(h.matched_text) == h.matched_text:
+                continue
+            plain = strip_marks(h.matched_text)
+            for style, written in (("lowercase", plain.lower()), ("capitals", plain)):
+                u = t.replace(h.matched_text, written)
+                rewritten[style] += 1
+                found[(style, "before")] += gaz.resolve(u).in_area
+                found[(style, "after")] += gaz.resolve(product(u)).in_area
+            break
+    for style in ("lowercase", "capitals"):
+        n = rewritten[style] or 1
+        print(f"   {style:<10} {rewritten[style]} items: in the area before {found[(style, 'before')] / n:.0%}, "
+              f"after {found[(style, 'after')] / n:.0%}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", help="an OCR'd document (measured only)")
@@ -123,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(len(gaz.resolve(t, accented=t != fold(t)).places) for t in texts)
     print(f"2. clean text: {len(texts)} items, {total} places; added by approximate matching: {added}"
           + (f" ({', '.join(examples[:5])})" if examples else ""))
+
+    _mixed(gaz, texts)
 
     if args.seed:
         text = Path(args.seed).read_text(encoding="utf-8")

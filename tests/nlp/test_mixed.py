@@ -1,0 +1,39 @@
+"""Place names typed without marks inside a text that has them (nlp/mixed.py, the Places step)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _places(pipeline, text: str) -> tuple[bool, str]:
+    out = pipeline.tag([{"id": "m", "title": "", "text": text, "source_type": "social"}])[0]
+    return out["in_area"], " | ".join(out["places"])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Bệnh viện uong bi đông nghẹt người", "Uông Bí"),           # "uong" is no word without its marks
+    ("Đường lên yen tu đông quá, tắc cả tiếng", "Yên Tử"),
+    ("mn oi đường ở phường trung vuong ngập hết rồi", "Trưng Vương"),  # a unit word before it
+    ("Nhà hàng ở Ha Long rất ngon, giá hợp lý", "Hạ Long"),       # capitals: a name
+    ("Sạt lở ở Vang Danh hôm nay, bùn đất tràn vào nhà", "Vàng Danh"),
+])
+def test_a_name_typed_without_marks_in_a_marked_post_is_found(pipeline, text, name):
+    """Before round 13 a text with marks was read accent-exact only: each of these named no place."""
+    in_area, places = _places(pipeline, text)
+    assert in_area and name in places
+
+
+@pytest.mark.parametrize("text", [
+    "Tiếng đàn vang danh cả vùng",                    # "vang danh" = famed: words, lowercase, no unit word
+    "Sạt lở ở vang danh hôm nay",                     # the same words: not enough to call it the ward
+    "Nhà hàng ở ha long rất ngon",
+    "Cô ấy học ở cam pha từ nhỏ",
+])
+def test_unmarked_words_that_are_words_need_a_capital_or_a_unit_word(pipeline, text):
+    assert _places(pipeline, text) == (False, "")
+
+
+def test_marked_names_and_other_provinces_read_as_before(pipeline):
+    assert "Vàng Danh" in _places(pipeline, "Sạt lở ở phường Vàng Danh hôm nay")[1]
+    in_area, places = _places(pipeline, "Lũ quét ở yen bai, nhiều nhà bị cuốn trôi")
+    assert not in_area and "Yên Bái" in places  # another province, named by its unmarked name: not the area
