@@ -1,4 +1,5 @@
-"""The retention job: purge raw payloads and old items at the ages admins set (or langnghe.toml's).
+"""The retention job: purge raw payloads and old items at the ages admins set (or langnghe.toml's), and the
+notifications' done outbox rows and send log after [retention] notify_days.
 
 Run by `langnghe retention` and, once a day, by the scheduler (orchestration.jobs).
 """
@@ -24,7 +25,7 @@ def run_retention(cfg: Config, db: Database, *, dry_run: bool = False) -> list[s
     items_days, raw_days = effective_days(cfg, db)
     with db.write() as cur:
         return store_retention.purge(cur, utcnow(), raw_payload_days=raw_days, items_days=items_days,
-                                     dry_run=dry_run)
+                                     notify_days=cfg.retention.notify_days, dry_run=dry_run)
 
 
 def hook(cfg: Config, db: Database, *, every_hours: float = 24.0):  # type: ignore[no-untyped-def]

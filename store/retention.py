@@ -7,6 +7,10 @@
                                  (links, raw, full text, tags, collaborator reports, grouped
                                  story items…); the stories they touched are recounted, and a
                                  story left with no items is dropped (alerts keep their item lists)
+    outbox (notifications)       rows done — sent, dropped, failed — last touched (sent, last try)
+                                 before retention.notify_days; pending and sending rows are never
+                                 purged, however old
+    notify_log                   send-log rows logged before retention.notify_days
     retention_log                one row per kind of data purged: run_at, what, cutoff, rows, dry_run
 """
 
@@ -47,10 +51,14 @@ def purge(
     *,
     raw_payload_days: int,
     items_days: int,
+    notify_days: int | None = None,
     dry_run: bool = False,
 ) -> list[Purged]:
-    """Purge (or, with dry_run, only count) and log. Call inside `Database.write()`."""
+    """Purge (or, with dry_run, only count) and log. Call inside `Database.write()`. `notify_days` None
+    keeps the notifications' outbox and send log."""
     out: list[Purged] = []
+    if notify_days is not None:
+        out += _purge_notify(cur, now - timedelta(days=notify_days), dry_run)
     raw_cut = now - timedelta(days=raw_payload_days)
     n_raw = cur.execute("SELECT count(*) FROM item_raw WHERE fetched_at < ?", [raw_cut]).fetchone()[0]
     if not dry_run and n_raw:
@@ -97,6 +105,25 @@ def purge(
             "INSERT INTO retention_log (run_at, what, cutoff, rows, dry_run) VALUES (?, ?, ?, ?, ?)",
             [now, p.what, p.cutoff, p.rows, dry_run],
         )
+    return out
+
+
+_NOTIFY_PURGES = (  # (what, table, which rows): an outbox row still waiting (pending, sending) is never purged
+    ("notify_outbox", "outbox",
+     "status IN ('sent', 'dropped', 'failed') AND greatest(created_at, coalesce(sent_at, next_attempt_at)) < ?"),
+    ("notify_log", "notify_log", "logged_at < ?"),
+)
+
+
+def _purge_notify(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bool) -> list[Purged]:
+    """Old outbox and send-log rows: without this a broken subscription's ~100 logged tries a day
+    piled up for ever."""
+    out = []
+    for what, table, where in _NOTIFY_PURGES:
+        n = int(cur.execute(f"SELECT count(*) FROM {table} WHERE {where}", [cutoff]).fetchone()[0])
+        if n and not dry_run:
+            cur.execute(f"DELETE FROM {table} WHERE {where}", [cutoff])
+        out.append(Purged(what, cutoff, n))
     return out
 
 

@@ -50,6 +50,7 @@ class RetentionConfig:
     items_days: int
     raw_payload_days: int
     mask_author_handles: bool
+    notify_days: int = 90
 
 
 @dataclass(frozen=True)

@@ -634,3 +634,34 @@ def test_a_digest_of_a_subscription_turned_off_or_deleted_meanwhile_is_not_sent(
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"dropped": 2}
         assert sum("đăng ký nhận thông báo đã tắt hoặc đã xoá" in r["detail"] for r in store_notify.recent_log(cur)) == 2
+
+
+def test_retention_purges_old_sent_dropped_and_failed_rows_and_the_send_log_never_waiting_ones(env):
+    """A broken subscription logs ~100 tries a day and its given-up rows stayed for ever: the retention job
+    now purges done outbox rows and send-log rows after [retention] notify_days (90); rows still waiting
+    (notify turned off for months, a claim left by a crash) stay, however old."""
+    from orchestration import retention
+    from store.db import utcnow
+
+    cfg, db = env
+    old = utcnow() - timedelta(days=cfg.retention.notify_days + 5)
+    subscribe(db, address="-1001")                                   # sent
+    subscribe(db, address="-1002", channel="webhook")                # given up (unknown host: refused)
+    raise_one(db, at=old)
+    notify.deliver(cfg, db, client_factory=Telegram().client, now=old)
+    with db.write() as cur:
+        cur.execute("UPDATE outbox SET status = 'failed' WHERE channel = 'webhook'")
+        waiting = store_alerts.raise_alert(cur, alert(severity="medium", places=("Phường Bắc Sơn",)), old)
+        cur.execute("UPDATE outbox SET status = 'sending' WHERE alert_id = ? AND channel = 'webhook'", [waiting])
+    recent = raise_one(db, alert(places=("Phường Quang Trung",)), at=utcnow())
+    notify.deliver(cfg, db, client_factory=Telegram().client, now=utcnow())
+    with db.read() as cur:
+        n_log = cur.execute("SELECT count(*) FROM notify_log").fetchone()[0]
+    got = {p.what: p.rows for p in retention.run_retention(cfg, db)}
+    assert got["notify_outbox"] == 2 and got["notify_log"] == n_log - 2
+    with db.read() as cur:
+        left = cur.execute("SELECT alert_id, status FROM outbox ORDER BY id").fetchall()
+        logs = cur.execute("SELECT count(*) FROM notify_log").fetchone()[0]
+    assert (waiting, "sending") in left                  # never purged while waiting
+    assert (waiting, "sent") in left                     # raised long ago, sent today: kept from today
+    assert {a for a, _ in left} == {waiting, recent} and logs == 2
