@@ -171,7 +171,8 @@ def _drop_unwanted(db: Database, rows: list[dict[str, Any]], now: Any) -> list[d
     with db.write() as cur:
         for r, why in gone:
             store_notify.mark_dropped(cur, [r["id"]], why)
-            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({r['alert_id']})")
+            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({r['alert_id']})",
+                                  dropped=True)
     return [r for r in rows if not _why_dropped(r)]
 
 

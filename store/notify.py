@@ -240,13 +240,15 @@ def _backoff(attempt: int, base_seconds: float, max_seconds: float | None) -> fl
 
 
 def log_send(cur: "duckdb.DuckDBPyConnection", now: datetime, channel: str, address: str, ids: Sequence[int],
-             ok: bool, detail: str) -> None:
-    cur.execute("INSERT INTO notify_log (logged_at, channel, address, outbox_ids, ok, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                [now, channel, address, list(ids), ok, detail[:500]])
+             ok: bool, detail: str, *, dropped: bool = False) -> None:
+    """One line of the send log; `dropped`: not sent on purpose (mark_dropped), so the page does not say «được»."""
+    cur.execute("""INSERT INTO notify_log (logged_at, channel, address, outbox_ids, ok, detail, dropped)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""", [now, channel, address, list(ids), ok, detail[:500], dropped])
 
 
 def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[str, Any]]:
-    cur.execute("SELECT logged_at, channel, address, outbox_ids, ok, detail FROM notify_log ORDER BY id DESC LIMIT ?",
+    cur.execute("""SELECT logged_at, channel, address, outbox_ids, ok, dropped, detail FROM notify_log
+                   ORDER BY id DESC LIMIT ?""",
                 [limit])
     return dicts(cur)
 

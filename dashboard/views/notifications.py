@@ -15,6 +15,7 @@ from vocab.labels import TOPIC_LABELS
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
 QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)",
                 "dropped": "không gửi (cảnh báo đã bỏ qua hoặc đăng ký đã tắt)"}
+RESULTS = {"sent": "được", "failed": "lỗi", "dropped": "không gửi"}  # the send log's Kết quả column
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 
 
@@ -83,6 +84,11 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
             st.rerun()
 
 
+def _result(row) -> str:  # type: ignore[no-untyped-def]
+    """«không gửi» for a row dropped on purpose (alert dismissed, subscription off): it read «được» before."""
+    return RESULTS["dropped" if row.dropped else "sent" if row.ok else "failed"]
+
+
 def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     st.divider()
     st.subheader("Quản trị: nhật ký gửi")
@@ -94,7 +100,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     log = dn.send_log()
     if len(log):
         ui.dataframe(pd.DataFrame({"Lúc": log["logged_at"], "Kênh": [labels.get(c, c) for c in log["channel"]],
-                                   "Gửi tới": log["address"], "Kết quả": ["được" if ok else "lỗi" for ok in log["ok"]],
+                                   "Gửi tới": log["address"], "Kết quả": [_result(r) for r in log.itertuples()],
                                    "Chi tiết": log["detail"]}), hide_index=True, width="stretch",
                      column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm:ss")})
     else:

@@ -100,3 +100,28 @@ def test_staff_see_where_they_watch_that_their_pushes_are_failing(env):
     no_exception(at)
     assert any("Thông báo đẩy đang lỗi" in w.value and "1 tin chờ gửi lại" in w.value for w in at.warning)
     assert hook not in texts(at)                                 # the live page names no one's address
+
+
+def test_the_send_log_says_not_sent_for_a_row_dropped_on_purpose(env):
+    """An alert dismissed before its digest hour is not pushed ('dropped'); the admin's send log said
+    «được» for it, with «không gửi: …» only in the detail."""
+    from datetime import timedelta
+
+    from orchestration import notify
+    from store import alerts as store_alerts
+    from store.db import utcnow
+    from vocab.alerts import NewAlert
+
+    env.add_users()
+    now = utcnow()
+    with env.db.write() as cur:
+        store_notify.save_subscription(cur, store_notify.Subscription(0, "quantri", "console", "quantri",
+                                                                      mode="daily", daily_at="07:30"))
+        aid = store_alerts.raise_alert(cur, NewAlert.of("Bụi than ở Vàng Danh", "high", "3 tin", n_items=3,
+                                                        n_outlets=2), now)
+        store_alerts.transition(cur, aid, "dismissed", "quantri", reason="tin trùng", at=now)
+    notify.deliver(env.cfg, env.db, now=now + timedelta(days=1))
+    at = env.page("notifications", "admin").run()
+    no_exception(at)
+    (log,) = [d.value for d in at.dataframe if "Kết quả" in d.value]
+    assert list(log["Kết quả"]) == ["không gửi"] and "bỏ qua" in log["Chi tiết"][0]
