@@ -271,5 +271,23 @@ def delivery_trouble(cur: "duckdb.DuckDBPyConnection", since: datetime,
     return dicts(cur)
 
 
+RESEND_NOTE = "gửi lại theo yêu cầu của cán bộ sau khi đã bỏ vì gửi nhiều lần không được"
+
+
+def subscription(cur: "duckdb.DuckDBPyConnection", sub_id: int) -> Subscription | None:
+    row = cur.execute(f"SELECT {_SUB_COLS} FROM subscriptions WHERE id = ?", [sub_id]).fetchone()
+    return _sub(row) if row else None
+
+
+def requeue_failed(cur: "duckdb.DuckDBPyConnection", sub_id: int, since: datetime, now: datetime) -> list[int]:
+    """A subscription's given-up rows raised since `since` go back to waiting, due now, with a fresh attempt
+    count (the "Gửi lại các tin lỗi" of Thông báo once the channel is fixed); the next pass sends them with
+    the subscription's other due rows as one message, oldest first (due_rows). Returns their ids."""
+    cur.execute("""UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = ?
+                   WHERE subscription_id = ? AND status = 'failed' AND created_at >= ? RETURNING id""",
+                [now, RESEND_NOTE, sub_id, since])
+    return sorted(int(r[0]) for r in cur.fetchall())
+
+
 def outbox_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
     return dict(cur.execute("SELECT status, count(*) FROM outbox GROUP BY 1").fetchall())

@@ -40,6 +40,7 @@ def render() -> None:
         ui.empty("Bạn chưa đăng ký nhận thông báo nào. Thêm một đăng ký ở dưới.")
     for t in dn.delivery_trouble(user.username):  # staff must know a push is not reaching them
         st.warning(dn.trouble_text(t, labels), icon=":material/notifications_off:")
+        _resend_button(user, t)
     _form(user, labels)
     if subs:
         with st.expander("Xoá một đăng ký"):
@@ -84,6 +85,21 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
             st.rerun()
 
 
+def _resend_button(user, t: dict) -> None:  # type: ignore[no-untyped-def]
+    """Under a warning with given-up rows: put them back in the queue once the channel is fixed."""
+    if not t["failed"]:
+        return
+    if st.button("Gửi lại các tin lỗi", key=f"nt_resend_{t['subscription_id']}", icon=":material/send:",
+                 help="Đưa các tin đã bỏ (trong 7 ngày qua) của đăng ký này vào hàng đợi, đếm lại số lần thử; "
+                      "lượt gửi tới gửi chúng thành một tin, cũ trước mới sau."):
+        try:
+            n = dn.resend_failed(user, int(t["subscription_id"]))
+            ui.set_flash(f"Đã đưa {n} tin lỗi vào hàng đợi; lượt gửi tới sẽ gửi chúng thành một tin.")
+        except (ValueError, PermissionError) as exc:
+            ui.set_flash(str(exc), ok=False)
+        st.rerun()
+
+
 def _result(row) -> str:  # type: ignore[no-untyped-def]
     """«không gửi» for a row dropped on purpose (alert dismissed, subscription off): it read «được» before."""
     return RESULTS["dropped" if row.dropped else "sent" if row.ok else "failed"]
@@ -95,6 +111,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     for t in dn.delivery_trouble():
         if t["username"] != user.username:
             st.warning(f"{t['username']}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
+            _resend_button(user, t)
     counts = dn.outbox_counts()
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))
     log = dn.send_log()

@@ -3,6 +3,8 @@ and send a console test; no secret value is ever drawn."""
 
 from __future__ import annotations
 
+import pytest
+
 from store import notify as store_notify
 from store import users as store_users
 from tests.dashboard.conftest import no_exception, texts
@@ -125,3 +127,64 @@ def test_the_send_log_says_not_sent_for_a_row_dropped_on_purpose(env):
     no_exception(at)
     (log,) = [d.value for d in at.dataframe if "Kết quả" in d.value]
     assert list(log["Kết quả"]) == ["không gửi"] and "bỏ qua" in log["Chi tiết"][0]
+
+
+def _failed_rows(env, owner: str, ages_days: tuple[float, ...]) -> int:
+    """A console subscription of `owner` with one given-up row per age (days ago), as after a day's outage."""
+    from datetime import timedelta
+
+    from store import alerts as store_alerts
+    from store.db import utcnow
+    from vocab.alerts import NewAlert
+
+    with env.db.write() as cur:
+        sid = store_notify.save_subscription(cur, store_notify.Subscription(0, owner, "console", owner))
+        for i, days in enumerate(ages_days):
+            store_alerts.raise_alert(cur, NewAlert.of(f"Bụi than ở Vàng Danh lần {i + 1}", "high", "3 tin",
+                                                      places=[f"Khu {i + 1}"], n_items=3, n_outlets=2),
+                                     utcnow() - timedelta(days=days))
+        cur.execute("UPDATE outbox SET status = 'failed', attempts = 100, last_error = 'HTTP 502'")
+    return sid
+
+
+def test_failed_pushes_are_resent_by_their_owner_as_one_message_oldest_first(env, capsys):
+    """Rows given up after a day's outage kept their warning for 7 days and could never be resent once the
+    channel was fixed; now «Gửi lại các tin lỗi» puts the last 7 days' back in the queue (audited) and the
+    next pass sends them as one message, oldest first. Older given-up rows stay given up."""
+    from orchestration import notify
+    from store import users as store_users
+
+    env.add_users()
+    sid = _failed_rows(env, "chuyenvien", (2, 1, 9))
+    at = env.page("notifications", "analyst").run()
+    no_exception(at)
+    (warn,) = [w.value for w in at.warning]
+    assert "2 tin đã bỏ" in warn
+    at.button(key=f"nt_resend_{sid}").click().run()
+    no_exception(at)
+    assert "Đã đưa 2 tin lỗi vào hàng đợi" in texts(at) and not at.warning
+    with env.db.read() as cur:
+        rows = cur.execute("SELECT status, attempts FROM outbox ORDER BY created_at").fetchall()
+        audit = store_users.list_audit(cur)
+    assert rows == [("failed", 100), ("pending", 0), ("pending", 0)]
+    assert audit[0]["action"] == "notify_resend_failed" and audit[0]["username"] == "chuyenvien"
+    capsys.readouterr()
+    assert notify.deliver(env.cfg, env.db) == {"sent": 2, "retried": 0}
+    out = capsys.readouterr().out
+    assert out.count("📣") == 1 and out.index("lần 1") < out.index("lần 2") and "lần 3" not in out
+
+
+def test_an_admin_resends_another_users_failed_pushes_a_viewer_cannot(env):
+    from dashboard import data_notify
+    from orchestration.accounts import User
+
+    env.add_users()
+    sid = _failed_rows(env, "chuyenvien", (1,))
+    at = env.page("notifications", "admin").run()
+    no_exception(at)
+    at.button(key=f"nt_resend_{sid}").click().run()
+    no_exception(at)
+    with env.db.read() as cur:
+        assert cur.execute("SELECT status FROM outbox").fetchall() == [("pending",)]
+    with pytest.raises(PermissionError):
+        data_notify.resend_failed(User("xem", "Cán bộ xem", "viewer"), sid)
