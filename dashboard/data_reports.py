@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,16 @@ def default_week() -> str:
 def saved_text(kind: str, key: str) -> dict[str, Any] | None:
     with data.db().read() as cur:
         return store_reports.get_text(cur, kind, key)
+
+
+SCHEDULE_FAILURE_DAYS = 14  # a failed scheduled report stays on Báo cáo this long unless a try archives it
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def schedule_failures() -> list[dict[str, Any]]:
+    """Scheduled weekly reports not archived because their latest try failed (reports/schedule.py)."""
+    with data.db().read() as cur:
+        return store_reports.schedule_failures(cur, data.now() - timedelta(days=SCHEDULE_FAILURE_DAYS))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -5,7 +5,8 @@ report for each of `schedule_areas` into the archive, once per week and area.
     every scheduler tick ── now ≥ this week's due time? ── already archived by the schedule? ── generate
                                                                                                └ record in report_archive
 
-A failed run is logged and retried after `RETRY_MINUTES`. The check itself costs nothing until the due time,
+A failed run is logged, recorded in report_schedule_failures (the Báo cáo page shows it until a later try
+archives the report) and retried after `RETRY_MINUTES`. The check itself costs nothing until the due time,
 then one small query per area until the report exists. Generation runs in the scheduler thread (a few
 seconds once a week), so collection pauses meanwhile.
 """
@@ -66,18 +67,32 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                     continue
             try:
                 res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now)
-            except Exception:  # noqa: BLE001 - keep the scheduler alive; retry later
+            except Exception as exc:  # noqa: BLE001 - keep the scheduler alive; retry later
                 log.exception("scheduled weekly report %s %r failed", week, area)
                 failed_at[key] = now
+                _record_failure(db, week, area, now, f"{type(exc).__name__}: {exc}")
                 continue
             for err in res.errors:
                 log.warning("scheduled weekly report %s %r: %s", week, area, err)
             if res.files:
                 done.add(key)
                 failed_at.pop(key, None)
+                with db.write() as cur:
+                    store_reports.clear_schedule_failure(cur, week, area)
                 log.info("weekly report %s %r archived in %.1f s: %s", week, area or "(toàn tỉnh)", res.seconds,
                          ", ".join(p.name for p in res.files.values()))
             else:
                 failed_at[key] = now
+                _record_failure(db, week, area, now, "; ".join(res.errors) or "không tạo được tệp nào")
 
     return hook
+
+
+def _record_failure(db: Database, week: str, area: str, now: datetime, error: str) -> None:
+    """Shown on Báo cáo until a later try archives the report: staff waiting for Friday's report otherwise
+    saw nothing, the error being only in the server log."""
+    try:
+        with db.write() as cur:
+            store_reports.record_schedule_failure(cur, week, area, now, error)
+    except Exception:  # noqa: BLE001 - the scheduler goes on; the log has the failure
+        log.exception("could not record the failed weekly report %s %r", week, area)

@@ -464,6 +464,27 @@ def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str
     return bool(cur.execute(sql, params).fetchone()[0])
 
 
+def record_schedule_failure(cur: "duckdb.DuckDBPyConnection", period: str, area: str, at: datetime,
+                            error: str) -> None:
+    """A scheduled weekly report's try failed: kept (latest error, count of tries) for the Báo cáo page."""
+    cur.execute(
+        """INSERT INTO report_schedule_failures (period, area, failed_at, error) VALUES (?, ?, ?, ?)
+           ON CONFLICT (period, area) DO UPDATE SET failed_at = excluded.failed_at, error = excluded.error,
+             tries = report_schedule_failures.tries + 1""", [period, area or "", at, error[:500]])
+
+
+def clear_schedule_failure(cur: "duckdb.DuckDBPyConnection", period: str, area: str) -> None:
+    cur.execute("DELETE FROM report_schedule_failures WHERE period = ? AND area = ?", [period, area or ""])
+
+
+def schedule_failures(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[dict[str, Any]]:
+    """Scheduled weekly reports still not archived whose latest try failed since `since`, newest first."""
+    cur.execute("""SELECT period, area, failed_at, tries, error FROM report_schedule_failures
+                   WHERE failed_at >= ? ORDER BY failed_at DESC""", [since])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
 def in_area_places(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> list[str]:
     """Place names (as tagged) of in-area items since `since`, most frequent first (the area picker)."""
     return [r[0] for r in cur.execute(

@@ -29,6 +29,13 @@ def _week_label(week: str) -> str:
     return f"Tuần {wk}/{year} ({dm(first) if first.year == last.year else dmy(first)}–{dmy(last)})"
 
 
+def _failure_text(f: dict) -> str:
+    """One Vietnamese sentence for a scheduled weekly report the schedule could not make."""
+    return (f"Báo cáo tuần {f['period']} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
+            f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. Hệ thống tự thử lại "
+            "sau mỗi 30 phút; có thể tạo tay ở thẻ «Báo cáo tuần».")
+
+
 def render() -> None:
     st.title("Báo cáo")
     ui.flash()
@@ -40,6 +47,8 @@ def render() -> None:
         "PDF để gửi."
         + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»." if when else "")
     )
+    for f in data_reports.schedule_failures():  # a failed scheduled run went only to the server log
+        st.error(_failure_text(f), icon=":material/error:")
     weekly, rapid, archive = st.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"])
     with weekly:
         _weekly(s)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from reports.generate import rapid_key, weekly_key
@@ -161,3 +162,37 @@ def test_the_week_box_names_a_week_briefly_and_a_year_end_week_with_both_years()
     assert _week_label("2026-W49") == "Tuần 49/2026 (30/11–06/12/2026)"
     assert _week_label("2026-W53") == "Tuần 53/2026 (28/12/2026–03/01/2027)"
     assert _week_label("2026-W01") == "Tuần 1/2026 (29/12/2025–04/01/2026)"
+
+
+def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env, monkeypatch):
+    """A scheduled weekly run that failed went only to the server log: staff waiting for Friday's report
+    saw nothing on Báo cáo. Now the page says which week failed, how often, when and why, until a later
+    try archives it."""
+    from reports import schedule
+    from reports.generate import archive_weekly
+    from reports.settings import ReportSettings
+
+    s = ReportSettings.from_config(env.cfg)
+    s = type(s)(**{**s.__dict__, "schedule_weekday": 1, "schedule_time": "00:00", "schedule_areas": ("",)})
+    clock = {"now": utcnow()}
+
+    def broken(*a, **kw):  # type: ignore[no-untyped-def]
+        raise OSError("ổ đĩa lưu trữ đầy")
+
+    monkeypatch.setattr(schedule, "archive_weekly", broken)
+    hook = schedule.weekly_hook(env.cfg, env.db, settings=s, clock=lambda: clock["now"])
+    hook()
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    (err,) = [e.value for e in at.error]
+    assert f"Báo cáo tuần {_this_week()} (Toàn tỉnh) theo lịch chưa tạo được" in err and "ổ đĩa lưu trữ đầy" in err
+    monkeypatch.setattr(schedule, "archive_weekly", archive_weekly)
+    clock["now"] += timedelta(minutes=schedule.RETRY_MINUTES + 1)
+    hook()
+    with env.db.read() as cur:
+        assert store_reports.archived(cur, "weekly", _this_week(), "", "schedule")
+        assert store_reports.schedule_failures(cur, clock["now"] - timedelta(days=1)) == []
+    st.cache_data.clear()                                        # the page's 10 s cache, as a reload after it
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
