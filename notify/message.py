@@ -4,7 +4,8 @@ number of items and sources, and a link to the alert page (dashboard.public_url)
 A digest that would pass its channel's size limit (Telegram 4096 characters, Zalo 2000: `max_chars` on
 the channel class) keeps whole entries while they fit, then one line per alert, then says how many more
 there are and links to the alert list: a burst of 50 alerts is one message the channel accepts, and none
-is cut off without a word (Telegram refused the whole message; Zalo's cut dropped the tail silently)."""
+is cut off without a word (Telegram refused the whole message; Zalo's cut dropped the tail silently).
+A row that is not an alert (the weekly report archived: a `note` and its page) opens the message."""
 
 from __future__ import annotations
 
@@ -73,8 +74,30 @@ def _fitted(head: str, rows: Sequence[Mapping[str, Any]], public_url: str, max_c
     return "".join(parts)
 
 
+def _note(row: Mapping[str, Any], public_url: str) -> str:
+    """A row that is not an alert (the weekly report archived): its line, and its page's link."""
+    link = f"{public_url.rstrip('/')}{row.get('note_path') or ''}" if public_url else ""
+    return str(row["note"]) + (f"\nXem: {link}" if link else "")
+
+
 def render(rows: Sequence[Mapping[str, Any]], public_url: str, max_chars: int | None = None) -> Message:
-    """One message for one alert, or a digest of several, within the channel's `max_chars` if it has one."""
+    """One message for one alert, or a digest of several, within the channel's `max_chars` if it has one;
+    rows that are not alerts (a weekly report archived) open it, or make it alone."""
+    notes = [r for r in rows if not r.get("alert_id") and r.get("note")]
+    alerts = [r for r in rows if r.get("alert_id")]
+    if not notes:
+        return _alerts(alerts, public_url, max_chars)
+    head = "\n\n".join(_note(r, public_url) for r in notes)
+    if max_chars:
+        head = head[:max_chars]
+    if not alerts:
+        return Message(f"Lắng Nghe: {notes[0]['note']}"[:150], head, (), public_url)
+    room = max(max_chars - len(head) - 2, 200) if max_chars else None
+    msg = _alerts(alerts, public_url, room)
+    return Message(msg.subject, f"{head}\n\n{msg.text}", msg.alert_ids, msg.link)
+
+
+def _alerts(rows: Sequence[Mapping[str, Any]], public_url: str, max_chars: int | None) -> Message:
     ids = tuple(r["alert_id"] for r in rows)
     if len(rows) == 1:
         r = rows[0]

@@ -143,7 +143,7 @@ def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Messag
     repeat = any(r.get("last_error") == RESTART_NOTE for r in grp)
     limit = _max_chars(channel)
     room = limit - len(REPEAT_LINE) - 1 if limit and repeat else limit
-    msg = replace(render.render([r for r in grp if r.get("alert_id")], public_url, room), key=delivery_key(grp))
+    msg = replace(render.render(grp, public_url, room), key=delivery_key(grp))
     if repeat:
         msg = replace(msg, subject=f"(Gửi lại) {msg.subject}", text=f"{REPEAT_LINE}\n{msg.text}")
     return msg
@@ -171,8 +171,8 @@ def _drop_unwanted(db: Database, rows: list[dict[str, Any]], now: Any) -> list[d
     with db.write() as cur:
         for r, why in gone:
             store_notify.mark_dropped(cur, [r["id"]], why)
-            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({r['alert_id']})",
-                                  dropped=True)
+            what = r["alert_id"] or (r.get("note") or "")[:60]
+            store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({what})", dropped=True)
     return [r for r in rows if not _why_dropped(r)]
 
 

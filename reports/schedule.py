@@ -4,6 +4,8 @@ report for each of `schedule_areas` into the archive, once per week and area.
 
     every scheduler tick ── now ≥ this week's due time? ── already archived by the schedule? ── generate
                                                                                                └ record in report_archive
+                                                                                               └ [reports] schedule_notify:
+                                                                                                 push through the outbox
 
 A failed run is logged, recorded in report_schedule_failures (the Báo cáo page shows it until a later try
 archives the report) and retried after `RETRY_MINUTES`. The check itself costs nothing until the due time,
@@ -19,7 +21,8 @@ from typing import Callable
 
 from vocab.config import Config
 from reports.generate import archive_weekly
-from reports.settings import ReportSettings, due_time, to_local, week_of
+from reports.settings import ReportSettings, dm, dmy, due_time, parse_week, to_local, week_of, week_period
+from store import notify as store_notify
 from store import reports as store_reports
 from store.db import Database, utcnow
 
@@ -38,6 +41,15 @@ def due_week(local: datetime, weekday: int, hhmm_text: str) -> str | None:
     if due_time(prev, weekday, hhmm_text) >= due_time(week, 1, "00:00"):  # last week's time is this week's start
         return prev
     return None
+
+
+def ready_note(week: str, area: str) -> str:
+    """The push when the schedule has archived a week's report: staff learn it is there without opening the page."""
+    year, wk = parse_week(week)
+    p = week_period(week)
+    span = f"{dm(p.first_day) if p.first_day.year == p.last_day.year else dmy(p.first_day)}–{dmy(p.last_day)}"
+    return (f"Lắng Nghe: báo cáo tuần {wk}/{year} ({span}), {area or 'toàn tỉnh'}, đã tạo xong; tải DOCX, XLSX, "
+            "PDF ở trang Báo cáo, thẻ «Lưu trữ».")
 
 
 def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = None,
@@ -79,6 +91,9 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                 failed_at.pop(key, None)
                 with db.write() as cur:
                     store_reports.clear_schedule_failure(cur, week, area)
+                    if s.schedule_notify:
+                        store_notify.enqueue_note(cur, f"report:weekly:{week}:{area}", ready_note(week, area),
+                                                  "/reports", area, now)
                 log.info("weekly report %s %r archived in %.1f s: %s", week, area or "(toàn tỉnh)", res.seconds,
                          ", ".join(p.name for p in res.files.values()))
             else:

@@ -45,6 +45,7 @@ class ReportSettings:
     schedule_weekday: int = 5
     schedule_time: str = "16:00"
     schedule_areas: tuple[str, ...] = ("",)
+    schedule_notify: bool = True    # push «the week's report is ready» to subscribers (store.notify outbox)
     archive_dir: str = "var/reports"
     province_label: str = field(default="tỉnh Quảng Ninh", compare=False)
 

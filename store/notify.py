@@ -2,6 +2,7 @@
 
     store.alerts.raise_alert ─▶ enqueue_for_alert(cur, …)   same transaction: an alert is never raised
                                                               without its notifications, nor they without it
+    reports.schedule ─▶ enqueue_note(cur, …)                  the weekly report archived: a line and a link
     orchestration.notify.deliver ─▶ due_rows ─▶ claim ─▶ channel ─▶ mark_sent / mark_retry / log_send
     serve starting ─▶ release_claims: rows left 'sending' by a process that died mid-send go back to pending
 UNIQUE (event_key, subscription_id) means a second raise of the same alert never enqueues twice.
@@ -177,6 +178,37 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
     return n
 
 
+def enqueue_note(cur: "duckdb.DuckDBPyConnection", event_key: str, note: str, path: str, area: str,
+                 at: datetime) -> int:
+    """Outbox rows for an event that is not an alert (the scheduled weekly report archived), one per
+    destination: every active subscription for the whole province (area ''), else those with no place
+    filter or one naming the area. Severity, topics and watchlists filter alerts, not this. Digests and
+    quiet hours hold it as they hold a medium alert (quiet all day: not sent). UNIQUE (event_key,
+    subscription) keeps a second call from enqueueing twice."""
+    chosen: dict[tuple[str, str], tuple[datetime, Subscription]] = {}
+    for s in subscriptions(cur):
+        if not s.active or (area and s.places and not any(_place_in(p, area) for p in s.places)):
+            continue
+        due = due_time(s, at)
+        if in_quiet_hours(s, at):
+            end = quiet_end_after(s, at)
+            if end is None:
+                continue
+            due = max(due, end)
+        key = _destination(s)
+        if key not in chosen or due < chosen[key][0]:
+            chosen[key] = (due, s)
+    n = 0
+    for due, s in chosen.values():
+        row = cur.execute(
+            """INSERT INTO outbox (event_key, subscription_id, channel, address, created_at, due_at, next_attempt_at,
+                                   note, note_path)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
+            [event_key, s.id, s.channel, s.address, at, due, due, note, path]).fetchone()
+        n += row is not None
+    return n
+
+
 def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) -> list[dict[str, Any]]:
     """Pending rows whose time has come, with their alert, oldest first. A subscription is tried as a whole:
     once one of its rows is due for a try, every row of it past its due time goes too, backing off or not,
@@ -184,7 +216,7 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
     back-off, went first and alone before)."""
     cur.execute(
         """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at, o.last_error,
-                  a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
+                  o.note, o.note_path, a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
                   a.status AS alert_status, sub.active AS subscription_active
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
                 LEFT JOIN subscriptions sub ON sub.id = o.subscription_id

@@ -196,3 +196,42 @@ def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env
     at = env.page("reports", "viewer").run()
     no_exception(at)
     assert not at.error, [e.value for e in at.error]
+
+
+def test_a_scheduled_weekly_report_is_pushed_to_subscribers_once_through_the_outbox(tmp_path, capsys):
+    """The schedule archived the week's report and told no one: staff learnt of it only by opening Báo cáo.
+    Now each subscriber's destination gets one short message with the link, through the outbox (retries,
+    digests, quiet hours as for alerts); a place-filtered subscription only for its own area's report."""
+    from orchestration import notify
+    from reports import schedule
+    from reports.settings import ReportSettings
+    from store import notify as store_notify
+
+    e = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive"), "schedule_weekday": 1,
+                               "schedule_time": "00:00"},
+            notify={"public_url": "http://127.0.0.1:8501"})
+    try:
+        with e.db.write() as cur:
+            for who, places in (("chuyenvien", ()), ("quantri", ("Vàng Danh",))):
+                store_notify.save_subscription(cur, store_notify.Subscription(0, who, "console", who, "high",
+                                                                              places=places))
+        hook = schedule.weekly_hook(e.cfg, e.db, settings=ReportSettings.from_config(e.cfg))
+        hook()
+        hook()
+        capsys.readouterr()
+        assert notify.deliver(e.cfg, e.db) == {"sent": 2, "retried": 0}
+        out = capsys.readouterr().out
+        assert out.count("📣") == 2 and out.count(f"báo cáo tuần {int(_this_week()[-2:])}/") == 2
+        assert "toàn tỉnh, đã tạo xong" in out and "Xem: http://127.0.0.1:8501/reports" in out
+        schedule.weekly_hook(e.cfg, e.db)()                      # a restart finds it archived: nothing again
+        assert notify.deliver(e.cfg, e.db) == {"sent": 0, "retried": 0}
+        with e.db.write() as cur:                                # an area's report: the Vàng Danh filter only
+            store_notify.enqueue_note(cur, "report:weekly:X:Phường Vàng Danh", "tuần X", "/reports",
+                                      "Phường Vàng Danh", utcnow())
+            store_notify.enqueue_note(cur, "report:weekly:X:Phường Bắc Sơn", "tuần X", "/reports",
+                                      "Phường Bắc Sơn", utcnow())
+            got = cur.execute("SELECT event_key, address FROM outbox WHERE event_key LIKE '%:X:%' ORDER BY 1, 2").fetchall()
+        assert got == [("report:weekly:X:Phường Bắc Sơn", "chuyenvien"),
+                       ("report:weekly:X:Phường Vàng Danh", "chuyenvien"), ("report:weekly:X:Phường Vàng Danh", "quantri")]
+    finally:
+        e.close()
