@@ -228,9 +228,11 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
             with db.write() as cur:
                 if ok:
                     store_notify.mark_sent(cur, ids, stamp())
-                else:
-                    store_notify.mark_retry(cur, ids, detail, stamp(), max_attempts=s.max_attempts,
+                else:  # a try counts for the rows due for one; the rows taken along keep their own schedule
+                    tried = [r["id"] for r in grp if r["next_attempt_at"] <= now]
+                    store_notify.mark_retry(cur, tried, detail, stamp(), max_attempts=s.max_attempts,
                                             base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
+                    store_notify.release_carried(cur, sorted(set(ids) - set(tried)), detail)
                 store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
             out["sent" if ok else "retried"] += len(ids)
             if not ok:

@@ -184,6 +184,7 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
     back-off, went first and alone before)."""
     cur.execute(
         """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at, o.last_error,
+                  o.next_attempt_at,
                   a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
                   a.status AS alert_status, sub.active AS subscription_active
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
@@ -215,6 +216,15 @@ def mark_dropped(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], note: str
     'dropped', the why kept."""
     cur.execute("UPDATE outbox SET status = 'dropped', last_error = ? WHERE id IN (SELECT unnest(?)) AND status = 'pending'",
                 [note[:500], list(ids)])
+
+
+def release_carried(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error: str) -> None:
+    """Rows that went along in a failed try of their subscription before their own next try was due: back to
+    pending with the error, their attempts and next try unchanged — counting these tries gave up a push
+    raised early in an outage hours before [notify] max_attempts meant (each newer alert's short back-off
+    tried the whole backlog again)."""
+    cur.execute("UPDATE outbox SET status = 'pending', last_error = ? WHERE id IN (SELECT unnest(?))",
+                [error[:500], list(ids)])
 
 
 def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:

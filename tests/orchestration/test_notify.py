@@ -634,3 +634,22 @@ def test_a_digest_of_a_subscription_turned_off_or_deleted_meanwhile_is_not_sent(
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"dropped": 2}
         assert sum("đăng ký nhận thông báo đã tắt hoặc đã xoá" in r["detail"] for r in store_notify.recent_log(cur)) == 2
+
+
+def test_alerts_raised_during_an_outage_do_not_use_up_the_first_ones_tries(env):
+    """[notify] max_attempts 100 with a 900 s cap is about a day of tries. A subscription is tried as a whole,
+    so each new alert's short back-off took the backlog along: counted as tries, an alert every 15 minutes
+    gave up the outage's first push after about 6 hours. A try now counts only for the rows due for one."""
+    cfg, db = env
+    subscribe(db)
+    bad = Telegram(fail=True)
+    first = None
+    for m in range(0, 12 * 60, 5):                            # 12 hours of outage, a tick every 5 minutes
+        t = NOW + timedelta(minutes=m)
+        if m % 15 == 0:
+            a = raise_one(db, NewAlert.of(f"Sự việc {m}", "high", "lý do", places=["Phường Vàng Danh"]), t)
+            first = first or a
+        notify.deliver(cfg, db, client_factory=bad.client, now=t)
+    with db.read() as cur:
+        status, attempts = cur.execute("SELECT status, attempts FROM outbox WHERE alert_id = ?", [first]).fetchone()
+    assert status == "pending" and attempts < 60
