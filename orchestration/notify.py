@@ -140,13 +140,23 @@ REPEAT_LINE = ("(Gửi lại: máy chủ dừng đột ngột khi đang gửi ti
 def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Message:
     """The group's message, fitted to the channel, with its delivery key; after a crash mid-send it opens
     with REPEAT_LINE: Telegram and Zalo carry no key, so their readers could not tell a repeat otherwise."""
-    repeat = any(r.get("last_error") == RESTART_NOTE for r in grp)
+    repeat = any(str(r.get("last_error") or "").startswith(RESTART_NOTE) for r in grp)
     limit = _max_chars(channel)
     room = limit - len(REPEAT_LINE) - 1 if limit and repeat else limit
     msg = replace(render.render([r for r in grp if r.get("alert_id")], public_url, room), key=delivery_key(grp))
     if repeat:
         msg = replace(msg, subject=f"(Gửi lại) {msg.subject}", text=f"{REPEAT_LINE}\n{msg.text}")
     return msg
+
+
+def _errors(grp: list[dict[str, Any]], detail: str) -> dict[str, list[dict[str, Any]]]:
+    """The error each row of a failed try keeps: a row the far end may already have (a crash mid-send) keeps
+    RESTART_NOTE in front, so the try that succeeds later still opens with REPEAT_LINE."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in grp:
+        repeat = str(r.get("last_error") or "").startswith(RESTART_NOTE)
+        out[f"{RESTART_NOTE} — lần thử sau: {detail}" if repeat else detail].append(r)
+    return out
 
 
 DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
@@ -229,10 +239,11 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 if ok:
                     store_notify.mark_sent(cur, ids, stamp())
                 else:  # a try counts for the rows due for one; the rows taken along keep their own schedule
-                    tried = [r["id"] for r in grp if r["next_attempt_at"] <= now]
-                    store_notify.mark_retry(cur, tried, detail, stamp(), max_attempts=s.max_attempts,
-                                            base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
-                    store_notify.release_carried(cur, sorted(set(ids) - set(tried)), detail)
+                    for error, part in _errors(grp, detail).items():
+                        tried = [r["id"] for r in part if r["next_attempt_at"] <= now]
+                        store_notify.mark_retry(cur, tried, error, stamp(), max_attempts=s.max_attempts,
+                                                base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
+                        store_notify.release_carried(cur, [r["id"] for r in part if r["id"] not in tried], error)
                 store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
             out["sent" if ok else "retried"] += len(ids)
             if not ok:

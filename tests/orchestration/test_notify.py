@@ -653,3 +653,23 @@ def test_alerts_raised_during_an_outage_do_not_use_up_the_first_ones_tries(env):
     with db.read() as cur:
         status, attempts = cur.execute("SELECT status, attempts FROM outbox WHERE alert_id = ?", [first]).fetchone()
     assert status == "pending" and attempts < 60
+
+
+def test_a_repeat_after_a_crash_still_says_so_when_the_first_try_after_the_restart_fails(env, monkeypatch):
+    """The far end may have the message from before the crash; the restart's try is refused (Telegram still
+    down), the next one goes: it must still open with «Gửi lại» — the failed try had overwritten the note."""
+    cfg, db = env
+    subscribe(db)
+    raise_one(db)
+    tg = Telegram()
+    with monkeypatch.context() as m:
+        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
+    db.close()
+    db2 = Database(cfg.storage.db_path)                       # the restart
+    notify.release_claims(db2)
+    assert notify.deliver(cfg, db2, client_factory=Telegram(fail=True).client, now=NOW)["retried"] == 1
+    assert notify.deliver(cfg, db2, client_factory=tg.client, now=NOW + timedelta(minutes=5))["sent"] == 1
+    assert tg.sent[-1]["text"].startswith("(Gửi lại: máy chủ dừng đột ngột")
+    db2.close()
