@@ -27,7 +27,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rapidfuzz.distance import Levenshtein
 
@@ -176,12 +176,20 @@ def _quoted(text: str, span: tuple[int, int]) -> bool:
     return before in ('"', "“", "'", "‘") and after in ('"', "”", "'", "’")
 
 
-def _non_overlapping(found: list[tuple[int, int, list[Entry]]], n: int) -> list[tuple[int, int, list[Entry]]]:
+def _non_overlapping(found: list[tuple[int, int, list[Entry]]], n: int,
+                     case_ok: Callable[[int, int, Entry], bool] = lambda i, L, e: True,
+                     ) -> list[tuple[int, int, list[Entry]]]:
     """The matches kept, in text order: area names first, then longer, then earlier, each only when
-    none of its n tokens is taken by one kept before."""
+    none of its n tokens is taken by one kept before. An area name that `resolve` will drop for its case
+    (mixed-case text, not capitalised) comes last: «Công an Hà Nội» is Hà Nội, not xã An Hà (Bắc Ninh)."""
+    def rank(i: int, L: int, entries: list[Entry]) -> int:
+        if any(e.in_area and case_ok(i, L, e) for e in entries):
+            return 0
+        return 1 if any(not e.in_area for e in entries) else 2
+
     taken = [False] * n
     chosen = []
-    for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):
+    for i, L, entries in sorted(found, key=lambda f: (rank(*f), -f[1], f[0])):
         if any(taken[i:i + L]):
             continue
         for k in range(i, i + L):
@@ -482,14 +490,25 @@ class Gazetteer:
         folds = [fold_word(t[0]) for t in toks]
         lows = [t[0].lower() for t in toks] if accented else None
         # the longest match at every start, then non-overlapping ones: area names first, longer first
-        # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics)
+        # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics), unless their case
+        # rules them out in mixed-case text («Công an Hà Nội»)
         found: list[tuple[int, int, list[Entry]]] = []
         first = self.first_tokens
         for i in range(len(toks)):
             if folds[i] not in first or not self._longest_at(i, toks, folds, lows, text, found):
                 self._find_fuzzy(i, toks, folds, text, found)
+        mixed = accented and text != text.lower() and text != text.upper()
+
+        def case_ok(i: int, L: int, e: Entry) -> bool:  # as _Reading.case_ok judges the hit in resolve
+            words = [t[0] for t in toks[i:i + L]]
+            if not mixed:
+                return True
+            if e.level == "landmark":
+                return any(w[:1].isupper() or w[:1].isdigit() for w in words)
+            return all(w[:1].isupper() for w in words if not w.isdigit())
+
         hits: list[Hit] = []
-        for i, L, entries in _non_overlapping(found, len(toks)):
+        for i, L, entries in _non_overlapping(found, len(toks), case_ok):
             span = toks[i:i + L]
             words = [t[0] for t in span if not t[0].isdigit()]
             cap = all(w[:1].isupper() for w in words) if words else True

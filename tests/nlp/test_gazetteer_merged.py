@@ -93,3 +93,11 @@ def test_common_words_and_near_spellings_are_no_places(province, text):
 def test_one_syllable_unit_still_counts_after_its_type_word():
     r = gaz("Bắc Ninh").resolve("Thị trấn Chờ tổ chức lễ hội")
     assert r.in_area and any("Chờ" in p for p in r.places), r.places
+
+
+def test_a_lower_case_area_name_does_not_hide_another_province():
+    """Bắc Giang's old wards made «an Hà» (xã An Hà, ex-Lạng Giang) an area name for Bắc Ninh; in «Công an Hà
+    Nội» it took the tokens of Hà Nội though resolve drops a lower-case area name in mixed-case text, so
+    the item lost its other province (which keeps weak area names elsewhere in it out)."""
+    r = gaz("Bắc Ninh").resolve("Công an Hà Nội triệu tập người tung tin thất thiệt về cắt nước.")
+    assert r.places == ["TP Hà Nội"] and not r.in_area
