@@ -673,3 +673,26 @@ def test_a_repeat_after_a_crash_still_says_so_when_the_first_try_after_the_resta
     assert notify.deliver(cfg, db2, client_factory=tg.client, now=NOW + timedelta(minutes=5))["sent"] == 1
     assert tg.sent[-1]["text"].startswith("(Gửi lại: máy chủ dừng đột ngột")
     db2.close()
+
+
+def test_a_webhook_answering_a_byte_at_a_time_through_the_offices_proxy_does_not_hold_the_scheduler(tmp_path,
+                                                                                                     monkeypatch):
+    """The request deadline was on the guarded pool only: with HTTP_PROXY set (an office behind a proxy) the
+    proxy's pool waited per read again, and the far end's trickle, relayed, held the delivery pass. Here the
+    proxy on 127.0.0.1 trickles the answer itself."""
+    monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
+    for k in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(k, raising=False)
+    proxy = TrickleServer()
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+    cfg = make_config(tmp_path, notify={"timeout_seconds": 1}, http={"allow_private_hosts": ["127.0.0.1"]})
+    db = Database(cfg.storage.db_path)
+    try:
+        subscribe(db, channel="webhook", address="http://127.0.0.1:9/hook")  # reached only through the proxy
+        raise_one(db)
+        assert notify.deliver(cfg, db, now=NOW) == {"sent": 0, "retried": 1}
+        with db.read() as cur:
+            assert "ReadTimeout" in store_notify.recent_log(cur)[0]["detail"]
+    finally:
+        db.close()
+        proxy.close()
