@@ -12,8 +12,10 @@ What a crash (kill -9, power cut) does, by where it lands:
     between claim and acceptance  the far end has nothing: sent after the restart, once
     between acceptance and mark   the far end has it: sent AGAIN after the restart (at least once, never
                                   lost), with the same delivery key (e-mail Message-ID, webhook
-                                  X-LangNghe-Delivery) and a log line saying it may be a repeat
-The last window is the few milliseconds of one local write. At start, release_claims() applies the rule,
+                                  X-LangNghe-Delivery), opening with REPEAT_LINE, and a log line saying it
+                                  may be a repeat
+The last window lasts from the far end reading the request to the local write after its answer: milliseconds
+when it answers at once, up to timeout_seconds when it is slow (docs/NOTIFY.md). At start, release_claims() applies the rule,
 and the scheduler's first step is a delivery pass (orchestration/jobs.py), before the NLP model loads.
 """
 
