@@ -16,7 +16,8 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from collectors import netguard
-from vocab.config import Config, SourceConfig, section
+from orchestration.notify import channel_settings
+from vocab.config import Config, SourceConfig
 
 _IMAP_PORTS = {"imaps": 993, "imap": 143}
 
@@ -27,7 +28,7 @@ def mail_servers_refused(cfg: Config, sources: Iterable[SourceConfig],
     reported: the connection says so when it happens)."""
     allow = netguard.parse_allow(cfg.http.allow_private_hosts)
     out = []
-    mail = section(cfg, "notify").get("email", {}) or {}
+    mail = channel_settings(cfg, "email")  # [notify.email], as the e-mail channel gets it
     if str(mail.get("host") or "").strip():
         host, port = str(mail["host"]).strip(), int(mail.get("port") or 587)
         why = netguard.check_host_sync(host, port, allow, resolve)
