@@ -218,9 +218,12 @@ class Gazetteer:
         for key, entries in self.index.items():
             if len(key) < 2 or sum(len(t) for t in key) < FUZZY_MIN_LETTERS:
                 continue
-            if any(e.in_area and e.strong and not (e.level in ("ward_old", "district_old")
-                                                    and e.district in self.absorbed_districts) for e in entries):
+            if any(e.in_area and e.strong and not self._absorbed_old(e) for e in entries):
                 self.fuzzy[(len(key), key[0][0])].append((" ".join(key), key))
+
+    def _absorbed_old(self, e: Entry) -> bool:
+        """An old unit of a province absorbed in 2025: matched exactly only, never as an OCR misspelling."""
+        return e.level in ("ward_old", "district_old") and e.district in self.absorbed_districts
 
     def _fuzzy_match(self, words: list[str]) -> tuple[str, ...] | None:
         """The gazetteer key that a window of OCR'd words misspells, or None.
@@ -480,7 +483,9 @@ class Gazetteer:
                 continue  # a name written with other accents is not a misspelling of another name
             key = self._fuzzy_match(folds[i:i + L])
             if key:
-                found.append((i, L, [e for e in self.index[key] if e.in_area]))
+                # the readings the name was indexed for, not an absorbed old unit sharing it ("Lục Nà" is xã
+                # Lục Nam, not huyện Lục Nam cũ, ex-Bắc Giang)
+                found.append((i, L, [e for e in self.index[key] if e.in_area and not self._absorbed_old(e)]))
                 return
 
     def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000) -> list[Hit]:

@@ -101,3 +101,10 @@ def test_a_lower_case_area_name_does_not_hide_another_province():
     the item lost its other province (which keeps weak area names elsewhere in it out)."""
     r = gaz("Bắc Ninh").resolve("Công an Hà Nội triệu tập người tung tin thất thiệt về cắt nước.")
     assert r.places == ["TP Hà Nội"] and not r.in_area
+
+
+def test_an_absorbed_provinces_old_unit_is_never_an_ocr_reading_even_when_a_2025_ward_shares_its_name():
+    """xã Lục Nam (2025, Bắc Ninh's own) may be matched approximately; huyện Lục Nam (ex-Bắc Giang) may not —
+    but an approximate match returned every area reading of the name, so «Lục Nà» read as the old district."""
+    r = gaz("Bắc Ninh").resolve("Lễ hội Đình Lục Nà của người Tày Bình Liêu")
+    assert not any(p.startswith("huyện Lục Nam") for p in r.places), r.places
