@@ -181,7 +181,8 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
     """Pending rows whose time has come, with their alert, oldest first. A subscription is tried as a whole:
     once one of its rows is due for a try, every row of it past its due time goes too, backing off or not,
     so after an outage the backlog goes as one message in the order raised (a newer row, with a shorter
-    back-off, went first and alone before)."""
+    back-off, went first and alone before). Past `limit` rows, those due for a try are kept before the ones
+    taken along, so a backlog longer than `limit` cannot keep its due rows out of every pass."""
     cur.execute(
         """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at, o.last_error,
                   o.next_attempt_at,
@@ -192,8 +193,8 @@ def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) 
            WHERE o.status = 'pending' AND o.due_at <= ?
              AND o.subscription_id IN (SELECT subscription_id FROM outbox
                                        WHERE status = 'pending' AND next_attempt_at <= ?)
-           ORDER BY o.subscription_id, o.created_at, o.id LIMIT ?""", [now, now, limit])
-    return dicts(cur)
+           ORDER BY o.subscription_id, o.next_attempt_at > ?, o.created_at, o.id LIMIT ?""", [now, now, now, limit])
+    return sorted(dicts(cur), key=lambda r: (r["subscription_id"], r["created_at"], r["id"]))
 
 
 def claim(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int]) -> None:

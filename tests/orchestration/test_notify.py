@@ -696,3 +696,25 @@ def test_a_webhook_answering_a_byte_at_a_time_through_the_offices_proxy_does_not
     finally:
         db.close()
         proxy.close()
+
+
+def test_a_backlog_longer_than_a_pass_still_backs_off(env):
+    """A pass reads at most 200 rows, oldest first. With 201 waiting, the newest — the one due for a try —
+    was left out while the 200 older ones, backing off, went along: each pass (a tick, 10 s here) called the
+    channel again, and the newest was never tried. Rows due for a try are now read first."""
+    cfg, db = env
+    subscribe(db)
+    for k in range(201):
+        raise_one(db, NewAlert.of(f"Sự việc {k}", "high", "lý do", places=["Phường Vàng Danh"]), NOW)
+    calls = []
+
+    def refuse(req: httpx.Request) -> httpx.Response:
+        calls.append(req)
+        return httpx.Response(502, json={"ok": False, "description": "bad gateway"})
+
+    for s in range(0, 300, 10):                                # 5 minutes of ticks every 10 s, channel down
+        notify.deliver(cfg, db, client_factory=lambda: httpx.Client(transport=httpx.MockTransport(refuse)),
+                       now=NOW + timedelta(seconds=s))
+    with db.read() as cur:
+        untried = cur.execute("SELECT count(*) FROM outbox WHERE attempts = 0").fetchone()[0]
+    assert untried == 0 and len(calls) <= 10, (untried, len(calls))
