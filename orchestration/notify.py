@@ -176,12 +176,19 @@ def _why_dropped(r: dict[str, Any]) -> str | None:
 def _drop_unwanted(db: Database, rows: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
     """Rows that should no longer go while they waited (a digest's hour, quiet hours, a channel's back-off):
     the alert was dismissed by staff, or the subscriber turned the subscription off or deleted it. They are
-    marked 'dropped' and logged, not pushed to a chat group as if the issue were live or still wanted."""
+    marked 'dropped' and logged, not pushed to a chat group as if the issue were live or still wanted — but
+    a row whose destination another active subscription shares and wants is handed to that one (it goes
+    from the next pass)."""
     gone = [(r, why) for r in rows if (why := _why_dropped(r))]
     if not gone:
         return rows
     with db.write() as cur:
         for r, why in gone:
+            if why == UNSUBSCRIBED_NOTE and (other := store_notify.hand_over(cur, r["id"])):
+                # another subscription to the same group or mailbox still wants it: it goes under that one
+                store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True,
+                                      f"chuyển sang đăng ký số {other} cùng nơi nhận ({r['alert_id']})")
+                continue
             store_notify.mark_dropped(cur, [r["id"]], why)
             store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({r['alert_id']})")
     return [r for r in rows if not _why_dropped(r)]

@@ -11,6 +11,7 @@ pending → dropped (its alert was dismissed, or its subscription turned off or 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -175,6 +176,31 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
             [f"alert:{alert_id}", s.id, s.channel, s.address, alert_id, at, due, due]).fetchone()
         n += row is not None
     return n
+
+
+def hand_over(cur: "duckdb.DuckDBPyConnection", outbox_id: int) -> int | None:
+    """A waiting row whose subscription was turned off or deleted goes to another active subscription to the
+    same destination that wants its alert, due by that one's timing; returns its id, or None. The alert was
+    queued once per destination (enqueue_for_alert), so dropping the row left the other subscriber of an
+    office's group without it."""
+    row = cur.execute(
+        """SELECT o.subscription_id, o.channel, o.address, o.due_at, a.title, a.severity, a.reason, a.topics,
+                  a.places, a.details, a.raised_at, o.event_key
+           FROM outbox o JOIN alerts a ON a.alert_id = o.alert_id WHERE o.id = ?""", [outbox_id]).fetchone()
+    if row is None:
+        return None
+    sub_id, channel, address, due_at, title, severity, reason, topics, places, details, raised, event = row
+    # rows queued before one-per-destination: a subscription with its own row for the event needs no other
+    has_own = {r[0] for r in cur.execute("SELECT subscription_id FROM outbox WHERE event_key = ?", [event]).fetchall()}
+    alert = NewAlert.of(title, severity, reason, topics=topics or (), places=places or (),
+                        details=json.loads(details) if details else {})
+    dest = _destination(Subscription(0, "", channel, address))
+    for s in subscriptions(cur):
+        if s.id not in has_own and _destination(s) == dest and wants(s, alert, raised):
+            cur.execute("UPDATE outbox SET subscription_id = ?, due_at = ? WHERE id = ?",
+                        [s.id, max(due_at, due_time(s, raised)), outbox_id])
+            return s.id
+    return None
 
 
 def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) -> list[dict[str, Any]]:

@@ -718,3 +718,41 @@ def test_a_backlog_longer_than_a_pass_still_backs_off(env):
     with db.read() as cur:
         untried = cur.execute("SELECT count(*) FROM outbox WHERE attempts = 0").fetchone()[0]
     assert untried == 0 and len(calls) <= 10, (untried, len(calls))
+
+
+def test_a_group_chat_still_gets_the_alert_when_the_subscription_that_carried_it_is_deleted(env):
+    """One row per destination: two staff subscribe the office group, the alert is queued under the first.
+    Telegram is down; meanwhile the first one's subscription is deleted (the officer left). The row was
+    dropped, and the group — still subscribed by the second — never got the alert."""
+    cfg, db = env
+    first = subscribe(db, username="chuyenvien", address="-100777")
+    subscribe(db, username="truongban", address="-100777")
+    raise_one(db)
+    notify.deliver(cfg, db, client_factory=Telegram(fail=True).client, now=NOW)
+    with db.write() as cur:
+        store_notify.delete_subscription(cur, first, "chuyenvien")
+    tg = Telegram()
+    for m in range(1, 6):
+        notify.deliver(cfg, db, client_factory=tg.client, now=NOW + timedelta(minutes=m))
+    assert len(tg.sent) == 1 and tg.sent[0]["chat_id"] == "-100777"
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 1}
+
+
+def test_a_row_queued_before_one_per_destination_is_dropped_not_handed_to_a_subscription_that_has_its_own(env):
+    """An upgraded database holds one row per subscription for alerts raised before: the deleted one's row
+    must not move onto a subscription that has its own (UNIQUE (event_key, subscription_id))."""
+    cfg, db = env
+    first = subscribe(db, username="chuyenvien", address="-100777")
+    second = subscribe(db, username="truongban", address="-100777")
+    aid = raise_one(db)
+    with db.write() as cur:                                    # the second row, as the old enqueue wrote it
+        cur.execute("""INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
+                                           next_attempt_at) VALUES (?, ?, 'telegram', '-100777', ?, ?, ?, ?)""",
+                    [f"alert:{aid}", second, aid, NOW, NOW, NOW])
+        store_notify.delete_subscription(cur, first, "chuyenvien")
+    tg = Telegram()
+    notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
+    assert len(tg.sent) == 1
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 1, "dropped": 1}
