@@ -149,6 +149,15 @@ def _destination(s: Subscription) -> tuple[str, str]:
     return s.channel, address.casefold() if s.channel == "email" else address
 
 
+def _due_for(s: Subscription, alert: NewAlert, at: datetime) -> datetime:
+    """When the subscription's message about an alert raised at `at` goes: its mode's time, and a lower alert
+    raised in quiet hours held, not dropped, until they end (with the night's others in one message)."""
+    due = due_time(s, at)
+    if alert.severity != "high" and in_quiet_hours(s, at):
+        due = max(due, quiet_end_after(s, at) or due)
+    return due
+
+
 def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: NewAlert, at: datetime) -> int:
     """Outbox rows for the subscriptions that want this alert (call inside raise_alert's transaction): one
     per destination — of several subscriptions to the same chat group or address, the one due first — so
@@ -157,10 +166,7 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
     for s in subscriptions(cur):
         if not wants(s, alert, at):
             continue
-        due = due_time(s, at)
-        if alert.severity != "high" and in_quiet_hours(s, at):
-            # held, not dropped: it goes when the quiet hours end, with the night's others in one message
-            due = max(due, quiet_end_after(s, at) or due)
+        due = _due_for(s, alert, at)
         key = _destination(s)
         if key not in chosen or due < chosen[key][0]:
             chosen[key] = (due, s)
@@ -198,7 +204,7 @@ def hand_over(cur: "duckdb.DuckDBPyConnection", outbox_id: int) -> int | None:
     for s in subscriptions(cur):
         if s.id not in has_own and _destination(s) == dest and wants(s, alert, raised):
             cur.execute("UPDATE outbox SET subscription_id = ?, due_at = ? WHERE id = ?",
-                        [s.id, max(due_at, due_time(s, raised)), outbox_id])
+                        [s.id, max(due_at, _due_for(s, alert, raised)), outbox_id])
             return s.id
     return None
 
