@@ -38,7 +38,7 @@ ADMIN = DATA / "admin_units"
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # a line break may split a name in OCR'd text ("Thanh uy Ubng\nBi")
-_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}$|^[ \t]{0,2}\n[ \t]{0,2}$")
+_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}\Z|^[ \t]{0,2}\n[ \t]{0,2}\Z")
 _WARD_TYPES = ("Phường", "Xã", "Thị trấn", "Đặc khu")
 _DIST_TYPES = ("Thành phố", "Thị xã", "Huyện", "Quận")
 _PROV_TYPES = ("Tỉnh", "Thành phố")
