@@ -310,6 +310,28 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """The plain backend of an environment proxy's pool (the proxy is the office's, not checked by the
+    guard), on the same request deadline as the guarded pool: a far end that trickles its answer through
+    the proxy held the caller as long as it liked."""
+
+    def __init__(self, clock: GuardedSyncBackend) -> None:
+        self._clock, self._inner = clock, httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable | None = None) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(host, port, timeout=self._clock.left(timeout, httpcore.ConnectTimeout),
+                                         local_address=local_address, socket_options=socket_options)
+        return _DeadlineStream(stream, self._clock)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable | None = None) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
 T = TypeVar("T")
 
 
@@ -352,8 +374,8 @@ def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exc
     """The blocking client of requests to addresses that settings or users give (notification channels, complaint
     replies, token renewals): every request checked just before it is sent — a refusal raises `refuse(message)`,
     and a name that does not resolve now is refused too —, then only checked addresses dialled; the
-    environment's proxies mounted over it (`proxy_mounts`). With `deadline_seconds`, each request through the
-    guarded pool is over by then, however slowly the far end answers (`GuardedSyncBackend`)."""
+    environment's proxies mounted over it (`proxy_mounts`). With `deadline_seconds`, each request is over by then,
+    however slowly the far end answers, directly (`GuardedSyncBackend`) or through a proxy (`_DeadlineBackend`)."""
     backend = GuardedSyncBackend(allow, None, deadline_seconds)
 
     def guard(request: httpx.Request) -> None:
@@ -363,6 +385,12 @@ def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exc
         backend.start_request()
 
     limits = httpx.Limits()
+
+    def proxied(url: str) -> httpx.HTTPTransport:
+        transport = httpx.HTTPTransport(proxy=url, limits=limits)
+        if deadline_seconds:  # httpx has no parameter for the proxy pool's backend either (see async_transport)
+            transport._pool._network_backend = _DeadlineBackend(backend)  # noqa: SLF001
+        return transport
+
     return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
-                        transport=sync_transport(allow, None, limits, backend),
-                        mounts=proxy_mounts(lambda url: httpx.HTTPTransport(proxy=url, limits=limits)))
+                        transport=sync_transport(allow, None, limits, backend), mounts=proxy_mounts(proxied))

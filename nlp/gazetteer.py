@@ -27,7 +27,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rapidfuzz.distance import Levenshtein
 
@@ -38,7 +38,7 @@ ADMIN = DATA / "admin_units"
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # a line break may split a name in OCR'd text ("Thanh uy Ubng\nBi")
-_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}$|^[ \t]{0,2}\n[ \t]{0,2}$")
+_GAP_OK = re.compile(r"^[ \t\-–.]{0,4}\Z|^[ \t]{0,2}\n[ \t]{0,2}\Z")
 _WARD_TYPES = ("Phường", "Xã", "Thị trấn", "Đặc khu")
 _DIST_TYPES = ("Thành phố", "Thị xã", "Huyện", "Quận")
 _PROV_TYPES = ("Tỉnh", "Thành phố")
@@ -179,12 +179,20 @@ def _quoted(text: str, span: tuple[int, int]) -> bool:
     return before in ('"', "“", "'", "‘") and after in ('"', "”", "'", "’")
 
 
-def _non_overlapping(found: list[tuple[int, int, list[Entry]]], n: int) -> list[tuple[int, int, list[Entry]]]:
+def _non_overlapping(found: list[tuple[int, int, list[Entry]]], n: int,
+                     case_ok: Callable[[int, int, Entry], bool] = lambda i, L, e: True,
+                     ) -> list[tuple[int, int, list[Entry]]]:
     """The matches kept, in text order: area names first, then longer, then earlier, each only when
-    none of its n tokens is taken by one kept before."""
+    none of its n tokens is taken by one kept before. An area name that `resolve` will drop for its case
+    (mixed-case text, not capitalised) comes last: «Công an Hà Nội» is Hà Nội, not xã An Hà (Bắc Ninh)."""
+    def rank(i: int, L: int, entries: list[Entry]) -> int:
+        if any(e.in_area and case_ok(i, L, e) for e in entries):
+            return 0
+        return 1 if any(not e.in_area for e in entries) else 2
+
     taken = [False] * n
     chosen = []
-    for i, L, entries in sorted(found, key=lambda f: (not any(e.in_area for e in f[2]), -f[1], f[0])):
+    for i, L, entries in sorted(found, key=lambda f: (rank(*f), -f[1], f[0])):
         if any(taken[i:i + L]):
             continue
         for k in range(i, i + L):
@@ -213,9 +221,12 @@ class Gazetteer:
         for key, entries in self.index.items():
             if len(key) < 2 or sum(len(t) for t in key) < FUZZY_MIN_LETTERS:
                 continue
-            if any(e.in_area and e.strong and not (e.level in ("ward_old", "district_old")
-                                                    and e.district in self.absorbed_districts) for e in entries):
+            if any(e.in_area and e.strong and not self._absorbed_old(e) for e in entries):
                 self.fuzzy[(len(key), key[0][0])].append((" ".join(key), key))
+
+    def _absorbed_old(self, e: Entry) -> bool:
+        """An old unit of a province absorbed in 2025: matched exactly only, never as an OCR misspelling."""
+        return e.level in ("ward_old", "district_old") and e.district in self.absorbed_districts
 
     def _fuzzy_match(self, words: list[str]) -> tuple[str, ...] | None:
         """The gazetteer key that a window of OCR'd words misspells, or None.
@@ -475,7 +486,9 @@ class Gazetteer:
                 continue  # a name written with other accents is not a misspelling of another name
             key = self._fuzzy_match(folds[i:i + L])
             if key:
-                found.append((i, L, [e for e in self.index[key] if e.in_area]))
+                # the readings the name was indexed for, not an absorbed old unit sharing it ("Lục Nà" is xã
+                # Lục Nam, not huyện Lục Nam cũ, ex-Bắc Giang)
+                found.append((i, L, [e for e in self.index[key] if e.in_area and not self._absorbed_old(e)]))
                 return
 
     def find(self, text: str, *, accented: bool = True, max_chars: int = 20_000,
@@ -488,7 +501,8 @@ class Gazetteer:
         folds = [fold_word(t[0]) for t in toks]
         lows = [t[0].lower() for t in toks] if accented else None
         # the longest match at every start, then non-overlapping ones: area names first, longer first
-        # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics)
+        # ("tuyen Quang Ninh": "Quang Ninh" beats "Tuyen Quang" in text without diacritics), unless their case
+        # rules them out in mixed-case text («Công an Hà Nội»)
         found: list[tuple[int, int, list[Entry]]] = []
         first = self.first_tokens
         loose: list[tuple[int, int, list[Entry]]] | None = [] if (unmarked is not None and lows) else None
@@ -497,7 +511,17 @@ class Gazetteer:
                 self._find_fuzzy(i, toks, folds, text, found)
         if loose:
             unmarked += self._hits(loose, toks, text)
-        return self._hits(_non_overlapping(found, len(toks)), toks, text)
+        mixed = accented and text != text.lower() and text != text.upper()
+
+        def case_ok(i: int, L: int, e: Entry) -> bool:  # as _Reading.case_ok judges the hit in resolve
+            words = [t[0] for t in toks[i:i + L]]
+            if not mixed:
+                return True
+            if e.level == "landmark":
+                return any(w[:1].isupper() or w[:1].isdigit() for w in words)
+            return all(w[:1].isupper() for w in words if not w.isdigit())
+
+        return self._hits(_non_overlapping(found, len(toks), case_ok), toks, text)
 
     def _hits(self, found: list[tuple[int, int, list[Entry]]], toks: list[tuple[str, int, int]], text: str) -> list[Hit]:
         hits: list[Hit] = []

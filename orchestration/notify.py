@@ -12,8 +12,10 @@ What a crash (kill -9, power cut) does, by where it lands:
     between claim and acceptance  the far end has nothing: sent after the restart, once
     between acceptance and mark   the far end has it: sent AGAIN after the restart (at least once, never
                                   lost), with the same delivery key (e-mail Message-ID, webhook
-                                  X-LangNghe-Delivery) and a log line saying it may be a repeat
-The last window is the few milliseconds of one local write. At start, release_claims() applies the rule,
+                                  X-LangNghe-Delivery), opening with REPEAT_LINE, and a log line saying it
+                                  may be a repeat
+The last window lasts from the far end reading the request to the local write after its answer: milliseconds
+when it answers at once, up to timeout_seconds when it is slow (docs/NOTIFY.md). At start, release_claims() applies the rule,
 and the scheduler's first step is a delivery pass (orchestration/jobs.py), before the NLP model loads.
 """
 
@@ -140,13 +142,23 @@ REPEAT_LINE = ("(Gửi lại: máy chủ dừng đột ngột khi đang gửi ti
 def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Message:
     """The group's message, fitted to the channel, with its delivery key; after a crash mid-send it opens
     with REPEAT_LINE: Telegram and Zalo carry no key, so their readers could not tell a repeat otherwise."""
-    repeat = any(r.get("last_error") == RESTART_NOTE for r in grp)
+    repeat = any(str(r.get("last_error") or "").startswith(RESTART_NOTE) for r in grp)
     limit = _max_chars(channel)
     room = limit - len(REPEAT_LINE) - 1 if limit and repeat else limit
     msg = replace(render.render(grp, public_url, room), key=delivery_key(grp))
     if repeat:
         msg = replace(msg, subject=f"(Gửi lại) {msg.subject}", text=f"{REPEAT_LINE}\n{msg.text}")
     return msg
+
+
+def _errors(grp: list[dict[str, Any]], detail: str) -> dict[str, list[dict[str, Any]]]:
+    """The error each row of a failed try keeps: a row the far end may already have (a crash mid-send) keeps
+    RESTART_NOTE in front, so the try that succeeds later still opens with REPEAT_LINE."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in grp:
+        repeat = str(r.get("last_error") or "").startswith(RESTART_NOTE)
+        out[f"{RESTART_NOTE} — lần thử sau: {detail}" if repeat else detail].append(r)
+    return out
 
 
 DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
@@ -164,12 +176,19 @@ def _why_dropped(r: dict[str, Any]) -> str | None:
 def _drop_unwanted(db: Database, rows: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
     """Rows that should no longer go while they waited (a digest's hour, quiet hours, a channel's back-off):
     the alert was dismissed by staff, or the subscriber turned the subscription off or deleted it. They are
-    marked 'dropped' and logged, not pushed to a chat group as if the issue were live or still wanted."""
+    marked 'dropped' and logged, not pushed to a chat group as if the issue were live or still wanted — but
+    a row whose destination another active subscription shares and wants is handed to that one (it goes
+    from the next pass)."""
     gone = [(r, why) for r in rows if (why := _why_dropped(r))]
     if not gone:
         return rows
     with db.write() as cur:
         for r, why in gone:
+            if why == UNSUBSCRIBED_NOTE and (other := store_notify.hand_over(cur, r["id"])):
+                # another subscription to the same group or mailbox still wants it: it goes under that one
+                store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True,
+                                      f"chuyển sang đăng ký số {other} cùng nơi nhận ({r['alert_id']})")
+                continue
             store_notify.mark_dropped(cur, [r["id"]], why)
             what = r["alert_id"] or (r.get("note") or "")[:60]
             store_notify.log_send(cur, now, r["channel"], r["address"], [r["id"]], True, f"{why} ({what})", dropped=True)
@@ -229,9 +248,12 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
             with db.write() as cur:
                 if ok:
                     store_notify.mark_sent(cur, ids, stamp())
-                else:
-                    store_notify.mark_retry(cur, ids, detail, stamp(), max_attempts=s.max_attempts,
-                                            base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
+                else:  # a try counts for the rows due for one; the rows taken along keep their own schedule
+                    for error, part in _errors(grp, detail).items():
+                        tried = [r["id"] for r in part if r["next_attempt_at"] <= now]
+                        store_notify.mark_retry(cur, tried, error, stamp(), max_attempts=s.max_attempts,
+                                                base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
+                        store_notify.release_carried(cur, [r["id"] for r in part if r["id"] not in tried], error)
                 store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
             out["sent" if ok else "retried"] += len(ids)
             if not ok:

@@ -12,6 +12,7 @@ pending → dropped (its alert was dismissed, or its subscription turned off or 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -149,6 +150,15 @@ def _destination(s: Subscription) -> tuple[str, str]:
     return s.channel, address.casefold() if s.channel == "email" else address
 
 
+def _due_for(s: Subscription, alert: NewAlert, at: datetime) -> datetime:
+    """When the subscription's message about an alert raised at `at` goes: its mode's time, and a lower alert
+    raised in quiet hours held, not dropped, until they end (with the night's others in one message)."""
+    due = due_time(s, at)
+    if alert.severity != "high" and in_quiet_hours(s, at):
+        due = max(due, quiet_end_after(s, at) or due)
+    return due
+
+
 def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: NewAlert, at: datetime) -> int:
     """Outbox rows for the subscriptions that want this alert (call inside raise_alert's transaction): one
     per destination — of several subscriptions to the same chat group or address, the one due first — so
@@ -157,10 +167,7 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
     for s in subscriptions(cur):
         if not wants(s, alert, at):
             continue
-        due = due_time(s, at)
-        if alert.severity != "high" and in_quiet_hours(s, at):
-            # held, not dropped: it goes when the quiet hours end, with the night's others in one message
-            due = max(due, quiet_end_after(s, at) or due)
+        due = _due_for(s, alert, at)
         key = _destination(s)
         if key not in chosen or due < chosen[key][0]:
             chosen[key] = (due, s)
@@ -209,22 +216,49 @@ def enqueue_note(cur: "duckdb.DuckDBPyConnection", event_key: str, note: str, pa
     return n
 
 
+def hand_over(cur: "duckdb.DuckDBPyConnection", outbox_id: int) -> int | None:
+    """A waiting row whose subscription was turned off or deleted goes to another active subscription to the
+    same destination that wants its alert, due by that one's timing; returns its id, or None. The alert was
+    queued once per destination (enqueue_for_alert), so dropping the row left the other subscriber of an
+    office's group without it."""
+    row = cur.execute(
+        """SELECT o.subscription_id, o.channel, o.address, o.due_at, a.title, a.severity, a.reason, a.topics,
+                  a.places, a.details, a.raised_at, o.event_key
+           FROM outbox o JOIN alerts a ON a.alert_id = o.alert_id WHERE o.id = ?""", [outbox_id]).fetchone()
+    if row is None:
+        return None
+    sub_id, channel, address, due_at, title, severity, reason, topics, places, details, raised, event = row
+    # rows queued before one-per-destination: a subscription with its own row for the event needs no other
+    has_own = {r[0] for r in cur.execute("SELECT subscription_id FROM outbox WHERE event_key = ?", [event]).fetchall()}
+    alert = NewAlert.of(title, severity, reason, topics=topics or (), places=places or (),
+                        details=json.loads(details) if details else {})
+    dest = _destination(Subscription(0, "", channel, address))
+    for s in subscriptions(cur):
+        if s.id not in has_own and _destination(s) == dest and wants(s, alert, raised):
+            cur.execute("UPDATE outbox SET subscription_id = ?, due_at = ? WHERE id = ?",
+                        [s.id, max(due_at, _due_for(s, alert, raised)), outbox_id])
+            return s.id
+    return None
+
+
 def due_rows(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int = 200) -> list[dict[str, Any]]:
     """Pending rows whose time has come, with their alert, oldest first. A subscription is tried as a whole:
     once one of its rows is due for a try, every row of it past its due time goes too, backing off or not,
     so after an outage the backlog goes as one message in the order raised (a newer row, with a shorter
-    back-off, went first and alone before)."""
+    back-off, went first and alone before). Past `limit` rows, those due for a try are kept before the ones
+    taken along, so a backlog longer than `limit` cannot keep its due rows out of every pass."""
     cur.execute(
         """SELECT o.id, o.subscription_id, o.channel, o.address, o.alert_id, o.attempts, o.created_at, o.last_error,
-                  o.note, o.note_path, a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
+                  o.note, o.note_path, o.next_attempt_at,
+                  a.title, a.reason, a.severity, a.places, a.n_items, a.n_outlets, a.raised_at,
                   a.status AS alert_status, sub.active AS subscription_active
            FROM outbox o LEFT JOIN alerts a ON a.alert_id = o.alert_id
                 LEFT JOIN subscriptions sub ON sub.id = o.subscription_id
            WHERE o.status = 'pending' AND o.due_at <= ?
              AND o.subscription_id IN (SELECT subscription_id FROM outbox
                                        WHERE status = 'pending' AND next_attempt_at <= ?)
-           ORDER BY o.subscription_id, o.created_at, o.id LIMIT ?""", [now, now, limit])
-    return dicts(cur)
+           ORDER BY o.subscription_id, o.next_attempt_at > ?, o.created_at, o.id LIMIT ?""", [now, now, now, limit])
+    return sorted(dicts(cur), key=lambda r: (r["subscription_id"], r["created_at"], r["id"]))
 
 
 def claim(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int]) -> None:
@@ -247,6 +281,15 @@ def mark_dropped(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], note: str
     'dropped', the why kept."""
     cur.execute("UPDATE outbox SET status = 'dropped', last_error = ? WHERE id IN (SELECT unnest(?)) AND status = 'pending'",
                 [note[:500], list(ids)])
+
+
+def release_carried(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error: str) -> None:
+    """Rows that went along in a failed try of their subscription before their own next try was due: back to
+    pending with the error, their attempts and next try unchanged — counting these tries gave up a push
+    raised early in an outage hours before [notify] max_attempts meant (each newer alert's short back-off
+    tried the whole backlog again)."""
+    cur.execute("UPDATE outbox SET status = 'pending', last_error = ? WHERE id IN (SELECT unnest(?))",
+                [error[:500], list(ids)])
 
 
 def mark_sent(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], now: datetime) -> None:

@@ -665,3 +665,125 @@ def test_retention_purges_old_sent_dropped_and_failed_rows_and_the_send_log_neve
     assert (waiting, "sending") in left                  # never purged while waiting
     assert (waiting, "sent") in left                     # raised long ago, sent today: kept from today
     assert {a for a, _ in left} == {waiting, recent} and logs == 2
+
+
+def test_alerts_raised_during_an_outage_do_not_use_up_the_first_ones_tries(env):
+    """[notify] max_attempts 100 with a 900 s cap is about a day of tries. A subscription is tried as a whole,
+    so each new alert's short back-off took the backlog along: counted as tries, an alert every 15 minutes
+    gave up the outage's first push after about 6 hours. A try now counts only for the rows due for one."""
+    cfg, db = env
+    subscribe(db)
+    bad = Telegram(fail=True)
+    first = None
+    for m in range(0, 12 * 60, 5):                            # 12 hours of outage, a tick every 5 minutes
+        t = NOW + timedelta(minutes=m)
+        if m % 15 == 0:
+            a = raise_one(db, NewAlert.of(f"Sự việc {m}", "high", "lý do", places=["Phường Vàng Danh"]), t)
+            first = first or a
+        notify.deliver(cfg, db, client_factory=bad.client, now=t)
+    with db.read() as cur:
+        status, attempts = cur.execute("SELECT status, attempts FROM outbox WHERE alert_id = ?", [first]).fetchone()
+    assert status == "pending" and attempts < 60
+
+
+def test_a_repeat_after_a_crash_still_says_so_when_the_first_try_after_the_restart_fails(env, monkeypatch):
+    """The far end may have the message from before the crash; the restart's try is refused (Telegram still
+    down), the next one goes: it must still open with «Gửi lại» — the failed try had overwritten the note."""
+    cfg, db = env
+    subscribe(db)
+    raise_one(db)
+    tg = Telegram()
+    with monkeypatch.context() as m:
+        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
+    db.close()
+    db2 = Database(cfg.storage.db_path)                       # the restart
+    notify.release_claims(db2)
+    assert notify.deliver(cfg, db2, client_factory=Telegram(fail=True).client, now=NOW)["retried"] == 1
+    assert notify.deliver(cfg, db2, client_factory=tg.client, now=NOW + timedelta(minutes=5))["sent"] == 1
+    assert tg.sent[-1]["text"].startswith("(Gửi lại: máy chủ dừng đột ngột")
+    db2.close()
+
+
+def test_a_webhook_answering_a_byte_at_a_time_through_the_offices_proxy_does_not_hold_the_scheduler(tmp_path,
+                                                                                                     monkeypatch):
+    """The request deadline was on the guarded pool only: with HTTP_PROXY set (an office behind a proxy) the
+    proxy's pool waited per read again, and the far end's trickle, relayed, held the delivery pass. Here the
+    proxy on 127.0.0.1 trickles the answer itself."""
+    monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
+    for k in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(k, raising=False)
+    proxy = TrickleServer()
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+    cfg = make_config(tmp_path, notify={"timeout_seconds": 1}, http={"allow_private_hosts": ["127.0.0.1"]})
+    db = Database(cfg.storage.db_path)
+    try:
+        subscribe(db, channel="webhook", address="http://127.0.0.1:9/hook")  # reached only through the proxy
+        raise_one(db)
+        assert notify.deliver(cfg, db, now=NOW) == {"sent": 0, "retried": 1}
+        with db.read() as cur:
+            assert "ReadTimeout" in store_notify.recent_log(cur)[0]["detail"]
+    finally:
+        db.close()
+        proxy.close()
+
+
+def test_a_backlog_longer_than_a_pass_still_backs_off(env):
+    """A pass reads at most 200 rows, oldest first. With 201 waiting, the newest — the one due for a try —
+    was left out while the 200 older ones, backing off, went along: each pass (a tick, 10 s here) called the
+    channel again, and the newest was never tried. Rows due for a try are now read first."""
+    cfg, db = env
+    subscribe(db)
+    for k in range(201):
+        raise_one(db, NewAlert.of(f"Sự việc {k}", "high", "lý do", places=["Phường Vàng Danh"]), NOW)
+    calls = []
+
+    def refuse(req: httpx.Request) -> httpx.Response:
+        calls.append(req)
+        return httpx.Response(502, json={"ok": False, "description": "bad gateway"})
+
+    for s in range(0, 300, 10):                                # 5 minutes of ticks every 10 s, channel down
+        notify.deliver(cfg, db, client_factory=lambda: httpx.Client(transport=httpx.MockTransport(refuse)),
+                       now=NOW + timedelta(seconds=s))
+    with db.read() as cur:
+        untried = cur.execute("SELECT count(*) FROM outbox WHERE attempts = 0").fetchone()[0]
+    assert untried == 0 and len(calls) <= 10, (untried, len(calls))
+
+
+def test_a_group_chat_still_gets_the_alert_when_the_subscription_that_carried_it_is_deleted(env):
+    """One row per destination: two staff subscribe the office group, the alert is queued under the first.
+    Telegram is down; meanwhile the first one's subscription is deleted (the officer left). The row was
+    dropped, and the group — still subscribed by the second — never got the alert."""
+    cfg, db = env
+    first = subscribe(db, username="chuyenvien", address="-100777")
+    subscribe(db, username="truongban", address="-100777")
+    raise_one(db)
+    notify.deliver(cfg, db, client_factory=Telegram(fail=True).client, now=NOW)
+    with db.write() as cur:
+        store_notify.delete_subscription(cur, first, "chuyenvien")
+    tg = Telegram()
+    for m in range(1, 6):
+        notify.deliver(cfg, db, client_factory=tg.client, now=NOW + timedelta(minutes=m))
+    assert len(tg.sent) == 1 and tg.sent[0]["chat_id"] == "-100777"
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 1}
+
+
+def test_a_row_queued_before_one_per_destination_is_dropped_not_handed_to_a_subscription_that_has_its_own(env):
+    """An upgraded database holds one row per subscription for alerts raised before: the deleted one's row
+    must not move onto a subscription that has its own (UNIQUE (event_key, subscription_id))."""
+    cfg, db = env
+    first = subscribe(db, username="chuyenvien", address="-100777")
+    second = subscribe(db, username="truongban", address="-100777")
+    aid = raise_one(db)
+    with db.write() as cur:                                    # the second row, as the old enqueue wrote it
+        cur.execute("""INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
+                                           next_attempt_at) VALUES (?, ?, 'telegram', '-100777', ?, ?, ?, ?)""",
+                    [f"alert:{aid}", second, aid, NOW, NOW, NOW])
+        store_notify.delete_subscription(cur, first, "chuyenvien")
+    tg = Telegram()
+    notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
+    assert len(tg.sent) == 1
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"sent": 1, "dropped": 1}
