@@ -526,10 +526,9 @@ def test_a_webhook_that_answers_a_byte_at_a_time_does_not_hold_the_scheduler(tmp
         srv.close()
 
 
-def test_a_telegram_repeat_after_a_crash_mid_send_says_it_may_be_a_duplicate(env, monkeypatch):
-    """Walked in round 13: serve killed while Telegram had the message but its answer was still on the
-    way (a slow far end: seconds, not the milliseconds of the mark) — the group got the same text twice,
-    nothing telling them apart (Telegram has no delivery key). The repeat now says what it is."""
+def _killed_mid_send_then_restarted(env, monkeypatch):
+    """One alert sent to a Telegram stand-in that got it, serve killed before the send was recorded, then the
+    restart's database with the claims released: (cfg, the stand-in, the new Database)."""
     cfg, db = env
     subscribe(db)
     raise_one(db)
@@ -539,8 +538,16 @@ def test_a_telegram_repeat_after_a_crash_mid_send_says_it_may_be_a_duplicate(env
         with pytest.raises(SystemExit):
             notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
     db.close()
-    db2 = Database(cfg.storage.db_path)                       # the restart
+    db2 = Database(cfg.storage.db_path)
     notify.release_claims(db2)
+    return cfg, tg, db2
+
+
+def test_a_telegram_repeat_after_a_crash_mid_send_says_it_may_be_a_duplicate(env, monkeypatch):
+    """Walked in round 13: serve killed while Telegram had the message but its answer was still on the
+    way (a slow far end: seconds, not the milliseconds of the mark) — the group got the same text twice,
+    nothing telling them apart (Telegram has no delivery key). The repeat now says what it is."""
+    cfg, tg, db2 = _killed_mid_send_then_restarted(env, monkeypatch)
     assert notify.deliver(cfg, db2, client_factory=tg.client, now=NOW)["sent"] == 1
     first, again = (s["text"] for s in tg.sent)
     assert not first.startswith("(Gửi lại") and again.startswith("(Gửi lại: máy chủ dừng đột ngột")
@@ -689,17 +696,7 @@ def test_alerts_raised_during_an_outage_do_not_use_up_the_first_ones_tries(env):
 def test_a_repeat_after_a_crash_still_says_so_when_the_first_try_after_the_restart_fails(env, monkeypatch):
     """The far end may have the message from before the crash; the restart's try is refused (Telegram still
     down), the next one goes: it must still open with «Gửi lại» — the failed try had overwritten the note."""
-    cfg, db = env
-    subscribe(db)
-    raise_one(db)
-    tg = Telegram()
-    with monkeypatch.context() as m:
-        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
-        with pytest.raises(SystemExit):
-            notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
-    db.close()
-    db2 = Database(cfg.storage.db_path)                       # the restart
-    notify.release_claims(db2)
+    cfg, tg, db2 = _killed_mid_send_then_restarted(env, monkeypatch)
     assert notify.deliver(cfg, db2, client_factory=Telegram(fail=True).client, now=NOW)["retried"] == 1
     assert notify.deliver(cfg, db2, client_factory=tg.client, now=NOW + timedelta(minutes=5))["sent"] == 1
     assert tg.sent[-1]["text"].startswith("(Gửi lại: máy chủ dừng đột ngột")
