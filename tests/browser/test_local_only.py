@@ -1,4 +1,5 @@
-"""Nothing leaves the machine, and the last English is gone (issue 15), in real headless Chromium.
+"""Nothing leaves the machine, the last English is gone (issue 15), and addresses no page answers land in
+Vietnamese (round 13), in real headless Chromium, on one demo server.
 
 Every request the browser makes is checked: one to a host other than the dashboard's fails the test
 (it is aborted, so the test also passes offline). Seen before the fix: the favicon came from
@@ -23,53 +24,109 @@ PAGES = ("", "explorer", "alerts", "sources", "imports", "collaborator")
 ENGLISH = ("200MB per file", "per file", "Browse files", "Drag and drop", "Download plot", "Upload")
 
 
-def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(tmp_path):
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """One demo server for this module's walks (each starts its own browser and signs in): (server, host:port)."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
     port, feed_port = free_port(), free_port()
-    origin = f"127.0.0.1:{port}"
-    outside: list[str] = []
-    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)], cwd=tmp_path)
+    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)],
+                        cwd=tmp_path_factory.mktemp("demo"))
     try:
         srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=120)
-        wait_http(f"http://{origin}/_stcore/health", timeout=60)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
         ARTIFACTS.mkdir(exist_ok=True)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
-
-            def guard(route):  # type: ignore[no-untyped-def]
-                url = route.request.url
-                if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == origin:
-                    route.continue_()
-                else:
-                    outside.append(url)
-                    route.abort()
-
-            page.route("**/*", guard)
-            page.goto(f"http://{origin}/", wait_until="networkidle")
-            login_if_asked(page, srv.output)  # the first account printed: the analyst
-            page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=90_000)
-            for name in PAGES:
-                page.goto(f"http://{origin}/{name}", wait_until="networkidle")
-                page.wait_for_timeout(2500)
-                body = page.inner_text("body")
-                assert "Traceback" not in body, name
-                found = [w for w in ENGLISH if w in body]
-                if found:
-                    page.screenshot(path=str(ARTIFACTS / f"english_{name or 'overview'}.png"), full_page=True)
-                assert not found, f"/{name}: {found}"
-            page.goto(f"http://{origin}/imports", wait_until="networkidle")
-            button = page.locator('[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]').first
-            button.wait_for(timeout=30_000)
-            assert "Chọn tệp" in button.evaluate("e => getComputedStyle(e, '::after').content")
-            page.screenshot(path=str(ARTIFACTS / "imports_upload_box.png"))
-            page.goto(f"http://{origin}/admin", wait_until="networkidle")
-            page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
-            browser.close()
+        yield srv, f"127.0.0.1:{port}"
     finally:
         srv.stop()
+
+
+def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
+    from playwright.sync_api import sync_playwright
+
+    srv, origin = demo
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+
+        def guard(route):  # type: ignore[no-untyped-def]
+            url = route.request.url
+            if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == origin:
+                route.continue_()
+            else:
+                outside.append(url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.goto(f"http://{origin}/", wait_until="networkidle")
+        login_if_asked(page, srv.output)  # the first account printed: the analyst
+        page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=90_000)
+        for name in PAGES:
+            page.goto(f"http://{origin}/{name}", wait_until="networkidle")
+            page.wait_for_timeout(2500)
+            body = page.inner_text("body")
+            assert "Traceback" not in body, name
+            found = [w for w in ENGLISH if w in body]
+            if found:
+                page.screenshot(path=str(ARTIFACTS / f"english_{name or 'overview'}.png"), full_page=True)
+            assert not found, f"/{name}: {found}"
+        page.goto(f"http://{origin}/imports", wait_until="networkidle")
+        button = page.locator('[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]').first
+        button.wait_for(timeout=30_000)
+        assert "Chọn tệp" in button.evaluate("e => getComputedStyle(e, '::after').content")
+        page.screenshot(path=str(ARTIFACTS / "imports_upload_box.png"))
+        page.goto(f"http://{origin}/admin", wait_until="networkidle")
+        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
+        browser.close()
     assert not outside, f"requests left the machine: {sorted(set(outside))[:5]}"
     assert "You can now view" not in srv.output and "full text:" not in srv.output  # the console stays short
     assert re.search(r"nhật ký chi tiết: \S+langnghe-serve\.log", srv.output)
+
+
+FIRST_PAGE = "Tình trạng nguồn tin"  # on Tổng quan
+
+
+def _no_english_dialog(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(2500)  # the dialog comes with the first script run's messages
+    body = page.inner_text("body")
+    if "Page not found" in body:
+        page.screenshot(path=str(ARTIFACTS / f"page_not_found_{name}.png"), full_page=True)
+    assert "Page not found" not in body and "Traceback" not in body, name
+
+
+def test_unknown_addresses_land_on_the_first_page_in_vietnamese(demo):
+    """Addresses no page answers: an old bookmark (/overview, the first page's own name, which Streamlit serves
+    only at the root), a typo, one typed in Vietnamese, a page the role may not open. Each showed Streamlit's
+    English «Page not found» dialog (the frontend's text, not configurable); now each lands on the first page
+    with a Vietnamese word, before and after signing in."""
+    from playwright.sync_api import sync_playwright
+
+    srv, host = demo
+    origin = f"http://{host}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{origin}/overview", wait_until="networkidle")  # before signing in: the login form
+        _no_english_dialog(page, "login_overview")
+        login_if_asked(page, srv.output)  # the first account printed: the analyst
+        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
+        _no_english_dialog(page, "overview")
+        assert not page.get_by_text("Không có trang").count()  # the first page's own old address: no notice
+        page.goto(f"{origin}/khong-co-trang-nay", wait_until="networkidle")
+        page.get_by_text("Không có trang «/khong-co-trang-nay»").first.wait_for(timeout=30_000)
+        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=30_000)
+        _no_english_dialog(page, "typo")
+        assert page.url.rstrip("/") == origin  # landed: the address bar shows the first page's
+        page.goto(f"{origin}/c%E1%BA%A3nh-b%C3%A1o", wait_until="networkidle")  # typed as /cảnh-báo
+        page.get_by_text("Không có trang «/cảnh-báo»").first.wait_for(timeout=30_000)
+        _no_english_dialog(page, "vietnamese_typo")
+        page.goto(f"{origin}/admin", wait_until="networkidle")
+        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
+        _no_english_dialog(page, "admin")
+        page.goto(f"{origin}/overview", wait_until="networkidle")  # the old bookmark, signed in already
+        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=30_000)
+        _no_english_dialog(page, "overview_signed_in")
+        page.goto(f"{origin}/alerts", wait_until="networkidle")  # a real page still opens as itself
+        page.get_by_text("Cảnh báo — vấn đề nổi cộm").first.wait_for(timeout=30_000)
+        _no_english_dialog(page, "alerts")
+        browser.close()

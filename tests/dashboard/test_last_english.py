@@ -19,7 +19,7 @@ def test_an_analyst_opening_admin_is_told_the_page_needs_the_admin_role():
 def test_an_address_no_page_answers_is_landed_with_a_vietnamese_word():
     """/overview (the first page's own name: Streamlit serves it only at the root), a typo and a page the role
     may not open showed Streamlit's English «Page not found»; app.py and the login gate add a hidden page at
-    such a path (tests/browser/test_unknown_paths.py walks it in Chromium)."""
+    such a path (tests/browser/test_local_only.py walks it in Chromium)."""
     from dashboard.labels import ROLE_LABELS
 
     served = ["alerts", "explorer"]
