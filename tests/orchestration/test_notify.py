@@ -513,17 +513,24 @@ def test_a_webhook_that_answers_a_byte_at_a_time_does_not_hold_the_scheduler(tmp
     as it kept trickling. Now the request ends at the deadline and is retried later."""
     monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
     srv = TrickleServer()
-    cfg = make_config(tmp_path, notify={"timeout_seconds": 1})
+    try:
+        _webhook_times_out(make_config(tmp_path, notify={"timeout_seconds": 1}),
+                           f"http://127.0.0.1:{srv.port}/hook")
+    finally:
+        srv.close()
+
+
+def _webhook_times_out(cfg, address: str) -> None:  # type: ignore[no-untyped-def]
+    """One alert to a webhook at `address`: the pass ends with the request cut at the deadline, to retry."""
     db = Database(cfg.storage.db_path)
     try:
-        subscribe(db, channel="webhook", address=f"http://127.0.0.1:{srv.port}/hook")
+        subscribe(db, channel="webhook", address=address)
         raise_one(db)
         assert notify.deliver(cfg, db, now=NOW) == {"sent": 0, "retried": 1}
         with db.read() as cur:
             assert "ReadTimeout" in store_notify.recent_log(cur)[0]["detail"]
     finally:
         db.close()
-        srv.close()
 
 
 def _killed_mid_send_then_restarted(env, monkeypatch):
@@ -714,15 +721,9 @@ def test_a_webhook_answering_a_byte_at_a_time_through_the_offices_proxy_does_not
     proxy = TrickleServer()
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
     cfg = make_config(tmp_path, notify={"timeout_seconds": 1}, http={"allow_private_hosts": ["127.0.0.1"]})
-    db = Database(cfg.storage.db_path)
     try:
-        subscribe(db, channel="webhook", address="http://127.0.0.1:9/hook")  # reached only through the proxy
-        raise_one(db)
-        assert notify.deliver(cfg, db, now=NOW) == {"sent": 0, "retried": 1}
-        with db.read() as cur:
-            assert "ReadTimeout" in store_notify.recent_log(cur)[0]["detail"]
+        _webhook_times_out(cfg, "http://127.0.0.1:9/hook")  # reached only through the proxy
     finally:
-        db.close()
         proxy.close()
 
 
