@@ -1,6 +1,6 @@
 """Place names typed without marks inside a text that has them: "Sạt lở ở uong bi hôm nay".
 
-    text with marks ──Gazetteer.resolve(accented=True, unmarked=[…])──▶ names that match only folded, every
+    text with marks ──resolve_marked: Gazetteer.resolve(accented=True, unmarked=[…])──▶ names that match only folded, every
         │                                 written syllable unmarked, two syllables or more (no extra pass)
         ├─ evidence: a unit word before it ("phường vang danh"), the span capitalised ("Ha Long"), or one of
         │            its syllables rarely written unmarked
@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nlp.diacritics import _has_marks
+from nlp.gazetteer import tokens
 
 if TYPE_CHECKING:
     from nlp.diacritics import Restorer
-    from nlp.gazetteer import Gazetteer, Hit
+    from nlp.gazetteer import Gazetteer, Hit, PlaceResult
 
 # an unmarked syllable is "rarely written so" when it occurs at most this share of its marked form's count
 RARE_UNMARKED_SHARE = 0.03
@@ -31,26 +31,28 @@ CONTEXT = 120  # characters either side of a candidate the restorer reads
 _UNIT_HINTS = ("ward", "district", "province")  # gazetteer.PREFIX_HINTS of unit words; not streets or people
 
 
-def accent_unmarked_names(text: str, gazetteer: "Gazetteer", restorer: "Restorer", max_chars: int = 20_000,
-                          hits: "list[Hit] | None" = None) -> str:
-    """`text` with each confirmed unmarked place name written as the name; the text itself when there is none.
-    `hits`: the candidates an accented `Gazetteer.resolve(…, unmarked=hits)` of this text collected (the
-    Places step: no extra pass; the restorer runs only when there is one); without, a folded `find`."""
-    from nlp.gazetteer import tokens
+def resolve_marked(text: str, gazetteer: "Gazetteer", restorer: "Restorer", max_chars: int = 20_000) -> "PlaceResult":
+    """The places of a text with marks, as the Places step reads it: accent-exact; when that reading met names
+    written wholly without marks, again with the confirmed ones written as the name."""
+    loose: list[Hit] = []
+    r = gazetteer.resolve(text, accented=True, max_chars=max_chars, unmarked=loose)
+    if not loose:
+        return r
+    fixed = accent_unmarked_names(text, loose, restorer, max_chars)
+    return r if fixed == text else gazetteer.resolve(fixed, accented=True, max_chars=max_chars)
 
+
+def accent_unmarked_names(text: str, hits: "list[Hit]", restorer: "Restorer", max_chars: int = 20_000) -> str:
+    """`text` with each confirmed name of `hits` written as the name; the text itself when there is none.
+    `hits`: what an accented `Gazetteer.resolve(…, unmarked=hits)` of this text collected (names that match only
+    folded, two syllables or more, every written syllable unmarked)."""
     head = text[:max_chars]
-    if hits is None:
-        hits = gazetteer.find(head, accented=False, max_chars=max_chars)
-    hits = [h for h in hits if _candidate(h)]
+    hits = [h for h in hits if _candidate(h) and _evidence(h, restorer)]
     if not hits:
         return text
     toks = tokens(head)
-    spans = [(h, (toks[h.start][1], toks[h.end - 1][2])) for h in hits]
-    spans = [(h, s) for h, s in spans if _evidence(head[s[0]:s[1]], h, restorer)]
-    if not spans:
-        return text
     out, pos = [], 0
-    for h, (a, b) in sorted(spans, key=lambda x: x[1]):
+    for h, (a, b) in sorted(((h, (toks[h.start][1], toks[h.end - 1][2])) for h in hits), key=lambda x: x[1]):
         if a < pos or _restored(head, a, b, restorer).lower().split() != list(h.entry.acc):
             continue
         out += [head[pos:a], " ".join(w[:1].upper() + w[1:] for w in h.entry.acc)]
@@ -71,14 +73,14 @@ def _restored(head: str, a: int, b: int, restorer: "Restorer") -> str:
 
 
 def _candidate(h: "Hit") -> bool:
-    """Two syllables or more, each written without marks, of a name that has marks."""
+    """Written as words only, one per syllable of the name (not "Ha-Long", not a number in it); that they are
+    unmarked, two or more, of a name with marks, `Gazetteer.find` already holds."""
     words = h.matched_text.split()
-    return (len(h.entry.acc) >= 2 and len(words) == len(h.entry.acc) and not any(_has_marks(w) for w in words)
-            and any(_has_marks(a) for a in h.entry.acc) and all(w.isalpha() for w in words))
+    return len(words) == len(h.entry.acc) and all(w.isalpha() for w in words)
 
 
-def _evidence(written: str, h: "Hit", restorer: "Restorer") -> bool:
-    words = written.split()
+def _evidence(h: "Hit", restorer: "Restorer") -> bool:
+    words = h.matched_text.split()
     if h.prefix in _UNIT_HINTS or all(w[:1].isupper() for w in words):  # "phường trung vuong", "Ha Long"
         return True
     for w, acc in zip((w.lower() for w in words), h.entry.acc):

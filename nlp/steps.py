@@ -21,7 +21,7 @@ from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.folding import fold
 from nlp.gazetteer import Gazetteer
-from nlp.mixed import accent_unmarked_names
+from nlp.mixed import resolve_marked
 from nlp.normalise import Normaliser
 
 
@@ -118,13 +118,8 @@ class Places(Step):
         if it.get("no_diacritics"):
             raw = f"{it.get('title') or ''}\n\n{it.get('text') or ''}"
             r = self.res.gazetteer.resolve(raw, accented=False, max_chars=self.res.max_chars)
-        else:
-            gaz, loose = self.res.gazetteer, []
-            r = gaz.resolve(text, accented=True, max_chars=self.res.max_chars, unmarked=loose)
-            if loose:  # names typed without marks in a text with them ("ở uong bi"): nlp/mixed.py
-                fixed = accent_unmarked_names(text, gaz, self.res.normaliser.restorer, self.res.max_chars, loose)
-                if fixed != text:
-                    r = gaz.resolve(fixed, accented=True, max_chars=self.res.max_chars)
+        else:  # accent-exact, and names typed without marks in it ("ở uong bi"): nlp/mixed.py
+            r = resolve_marked(text, self.res.gazetteer, self.res.normaliser.restorer, self.res.max_chars)
         it["places"] = r.places
         it["place_details"] = r.details
         it["in_area"] = r.in_area

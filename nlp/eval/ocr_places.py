@@ -92,23 +92,18 @@ def _mixed(gaz, texts: list[str]) -> None:
     (false ones, unless a name really was typed so); then each in-area name of a marked item rewritten without
     marks, lowercase ("ở uong bi") and as typed with capitals ("ở Uong Bi"): the share still in the area."""
     from nlp.diacritics import Restorer, _has_marks
-    from nlp.mixed import accent_unmarked_names
+    from nlp.mixed import resolve_marked
     from nlp.version import MODELS_DIR, find_models
     from vocab.folding import fold, strip_marks
 
     restorer = Restorer.load(find_models(MODELS_DIR)[1])
-
-    def product(t: str) -> str:  # as nlp/steps.Places reads a marked text
-        loose: list = []
-        gaz.resolve(t, unmarked=loose)
-        return accent_unmarked_names(t, gaz, restorer, hits=loose) if loose else t
 
     # what the Places step reads accent-exact: texts with marks (those without go the no-diacritics way)
     marked = [t for t in texts if any(_has_marks(w) for w in t.split())]
     added, examples = 0, []
     for t in marked:
         before = gaz.resolve(t).places
-        new = [p for p in gaz.resolve(product(t)).places if p not in before]
+        new = [p for p in resolve_marked(t, gaz, restorer).places if p not in before]
         added += len(new)
         examples += new
     print(f"4. names typed without marks in marked text (nlp/mixed.py): on {len(marked)} clean marked items it adds "
@@ -127,7 +122,7 @@ def _mixed(gaz, texts: list[str]) -> None:
                 u = t.replace(h.matched_text, written)
                 rewritten[style] += 1
                 found[(style, "before")] += gaz.resolve(u).in_area
-                found[(style, "after")] += gaz.resolve(product(u)).in_area
+                found[(style, "after")] += resolve_marked(u, gaz, restorer).in_area
             break
     for style in ("lowercase", "capitals"):
         n = rewritten[style] or 1
