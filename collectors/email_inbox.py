@@ -126,20 +126,33 @@ class _GuardedIMAP4_SSL(imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's own naming
         return self.ssl_context.wrap_socket(self._dial(self.host, self.port, timeout), server_hostname=self.host)
 
 
+_IMAP_PORTS = {"imaps": 993, "imap": 143}
+
+
+def imap_server(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a source URL as `_connect` dials it, or None when it is no imap(s) URL with a host.
+    orchestration/preflight.py judges the same server at start."""
+    u = urlsplit(url)
+    if u.scheme not in _IMAP_PORTS or not u.hostname:
+        return None
+    return u.scheme, u.hostname, u.port or _IMAP_PORTS[u.scheme]
+
+
 def _connect(source: SourceConfig, dial: Dial) -> tuple[imaplib.IMAP4, str]:
-    u = urlsplit(source.url)
-    if u.scheme not in ("imaps", "imap") or not u.hostname:
+    server = imap_server(source.url)
+    if server is None:
         raise ApiError(f"Nguồn {source.name}: địa chỉ phải có dạng imaps://máy-chủ:993/INBOX.")
+    scheme, host, port = server
     timeout = _social.opt(source, "timeout_seconds", 30.0)
     try:
-        if u.scheme == "imaps":
-            conn: imaplib.IMAP4 = _GuardedIMAP4_SSL(u.hostname, u.port or 993, dial=dial, timeout=timeout,
+        if scheme == "imaps":
+            conn: imaplib.IMAP4 = _GuardedIMAP4_SSL(host, port, dial=dial, timeout=timeout,
                                                     ssl_context=ssl.create_default_context())
         else:
-            conn = _GuardedIMAP4(u.hostname, u.port or 143, dial=dial, timeout=timeout)
+            conn = _GuardedIMAP4(host, port, dial=dial, timeout=timeout)
     except (OSError, imaplib.IMAP4.error) as exc:
-        raise TransportError(f"Không kết nối được máy chủ thư {u.hostname}: {exc}") from None
-    return conn, unquote(u.path.strip("/")) or "INBOX"
+        raise TransportError(f"Không kết nối được máy chủ thư {host}: {exc}") from None
+    return conn, unquote(urlsplit(source.url).path.strip("/")) or "INBOX"
 
 
 def _login(conn: imaplib.IMAP4, source: SourceConfig) -> None:

@@ -13,13 +13,12 @@ a push that never goes out is easy to miss, so serve says it once, at start.
 from __future__ import annotations
 
 from typing import Iterable
-from urllib.parse import urlsplit
 
 from collectors import netguard
+from collectors.email_inbox import imap_server
+from notify.channels.email import smtp_server
 from orchestration.notify import channel_settings
 from vocab.config import Config, SourceConfig
-
-_IMAP_PORTS = {"imaps": 993, "imap": 143}
 
 
 def mail_servers_refused(cfg: Config, sources: Iterable[SourceConfig],
@@ -28,20 +27,17 @@ def mail_servers_refused(cfg: Config, sources: Iterable[SourceConfig],
     reported: the connection says so when it happens)."""
     allow = netguard.parse_allow(cfg.http.allow_private_hosts)
     out = []
-    mail = channel_settings(cfg, "email")  # [notify.email], as the e-mail channel reads it
-    if str(mail.get("host") or "").strip():
-        host, port = str(mail["host"]).strip(), int(mail.get("port") or 587)
+    host, port = smtp_server(channel_settings(cfg, "email"))  # [notify.email], as the e-mail channel reads it
+    if host.strip():
         why = netguard.check_host_sync(host, port, allow, resolve)
         if why:
             out.append(f"Thư thông báo sẽ không gửi được qua máy chủ SMTP {host}:{port}. {why}")
     for src in sources:
-        if src.kind != "email_inbox" or not src.enabled:
+        server = imap_server(src.url) if src.kind == "email_inbox" and src.enabled else None
+        if server is None:  # not a mailbox, paused, or an address the collector refuses anyway
             continue
-        u = urlsplit(src.url)
-        if not u.hostname:
-            continue
-        port = u.port or _IMAP_PORTS.get(u.scheme.lower(), 993)
-        why = netguard.check_host_sync(u.hostname, port, allow, resolve)
+        _, host, port = server
+        why = netguard.check_host_sync(host, port, allow, resolve)
         if why:
             out.append(f"Nguồn «{src.name}» (hộp thư phản ánh) sẽ không đọc được thư. {why}")
     return out

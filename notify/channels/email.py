@@ -56,13 +56,19 @@ def message_id(key: str, sender: str) -> str:
     return f"<{key}@{domain}>"
 
 
+def smtp_server(settings: Mapping[str, Any]) -> tuple[str, int]:
+    """([notify.email] host, port) as the channel connects to them; host "" when e-mail is not configured.
+    orchestration/preflight.py judges the same pair at start."""
+    return str(settings.get("host", "")), int(settings.get("port", 587))
+
+
 @register
 class Email:
     name = "email"
     label = "Thư điện tử (SMTP)"
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
-        host, port = str(settings.get("host", "")), int(settings.get("port", 587))
+        host, port = smtp_server(settings)
         if not host:
             raise SendError("chưa cấu hình máy chủ thư ([notify.email] host)")
         security = str(settings.get("security", "starttls"))
