@@ -123,6 +123,14 @@ class Hook:
         return httpx.Client(transport=httpx.MockTransport(self))
 
 
+def _kill_mid_send(cfg, db, client_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A delivery pass whose far end accepts the message and whose process dies before the send is recorded."""
+    with monkeypatch.context() as m:
+        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
+        with pytest.raises(SystemExit):
+            notify.deliver(cfg, db, client_factory=client_factory, now=NOW)
+
+
 def test_a_crash_after_the_channel_accepted_repeats_it_once_with_the_same_key(env, monkeypatch):
     """The one window the outbox cannot close: the far end has the message, the mark never committed.
     At least once, never lost: the next start sends it again, recognisably (same key), and says so."""
@@ -131,10 +139,7 @@ def test_a_crash_after_the_channel_accepted_repeats_it_once_with_the_same_key(en
     subscribe(db, channel="webhook", address="http://hook.test/lang-nghe")
     raise_one(db)
     hook = Hook()
-    with monkeypatch.context() as m:
-        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
-        with pytest.raises(SystemExit):
-            notify.deliver(cfg, db, client_factory=hook.client, now=NOW)
+    _kill_mid_send(cfg, db, hook.client, monkeypatch)
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sending": 1}
     notify.deliver(cfg, db, client_factory=hook.client, now=NOW)  # the same process never re-sends a claim
@@ -540,10 +545,7 @@ def _killed_mid_send_then_restarted(env, monkeypatch):
     subscribe(db)
     raise_one(db)
     tg = Telegram()
-    with monkeypatch.context() as m:
-        m.setattr(store_notify, "mark_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit("killed")))
-        with pytest.raises(SystemExit):
-            notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
+    _kill_mid_send(cfg, db, tg.client, monkeypatch)
     db.close()
     db2 = Database(cfg.storage.db_path)
     notify.release_claims(db2)
