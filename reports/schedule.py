@@ -38,7 +38,7 @@ def due_week(local: datetime, weekday: int, hhmm_text: str) -> str | None:
     if local >= due_time(week, weekday, hhmm_text):
         return week
     prev = week_of(local - timedelta(days=7))
-    if due_time(prev, weekday, hhmm_text) >= due_time(week, 1, "00:00"):  # last week's time is this week's start
+    if due_time(prev, weekday, hhmm_text) >= week_period(week).local_start:  # last week's time is this week's start
         return prev
     return None
 
