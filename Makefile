@@ -29,8 +29,9 @@ system-deps:
 demo: venv
 	$(BIN)/langnghe demo
 
+# -n auto: one worker per core (pytest-xdist); every test owns its files and ports, so the order does not matter
 test: system-deps venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: venv
 	$(BIN)/python bench/collect.py
