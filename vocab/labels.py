@@ -53,3 +53,23 @@ SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown"
 # "ctv": a collaborator's report of something heard or seen in person (no link, no platform): counted
 # apart from press and social media in charts and tallies.
 SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hội", "ctv": "CTV / trực tiếp"}
+
+# What a retention run purged (store/retention.py `Purged.what`), as `langnghe retention` prints it.
+# "item_rows:TABLE" are the rows of another table that belonged to purged items.
+PURGE_LABELS: dict[str, str] = {
+    "raw_payloads": "dữ liệu gốc của tin",
+    "items": "tin bài",
+    "stories": "sự việc không còn tin nào",
+    "notify_outbox": "thông báo đã gửi xong hoặc bỏ",
+    "notify_log": "nhật ký gửi thông báo",
+    "item_rows:search_postings": "mục chỉ mục tìm kiếm",
+}
+
+
+def purge_label(what: str) -> str:
+    """Vietnamese for a retention log's `what`; an item table not named above reads by its table name."""
+    if what in PURGE_LABELS:
+        return PURGE_LABELS[what]
+    if what.startswith("item_rows:"):
+        return f"dòng kèm tin trong bảng {what.split(':', 1)[1]}"
+    return what

@@ -12,6 +12,7 @@ import sys
 from orchestration.retention import run_retention
 from store import retention as store_retention
 from vocab.config import Config
+from vocab.labels import purge_label
 from store.db import Database, DatabaseLocked
 
 
@@ -33,10 +34,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             with db.read() as cur:
                 for r in store_retention.recent_log(cur):
                     flag = " (thử)" if r["dry_run"] else ""
-                    print(f"{r['run_at']:%Y-%m-%d %H:%M} {r['what']:28} {r['rows']:>8} dòng  trước {r['cutoff']:%Y-%m-%d}{flag}")
+                    print(f"{r['run_at']:%d/%m/%Y %H:%M}  {r['rows']:>8} dòng  {purge_label(r['what'])}, "
+                          f"cũ hơn {r['cutoff']:%d/%m/%Y}{flag}")
             return 0
         purged = run_retention(cfg, db, dry_run=args.dry_run)
     verb = "Sẽ xoá" if args.dry_run else "Đã xoá"
     for p in purged:
-        print(f"{verb} {p.rows} dòng {p.what} (cũ hơn {p.cutoff:%Y-%m-%d %H:%M} UTC)")
+        print(f"{verb} {p.rows} dòng {purge_label(p.what)} (cũ hơn {p.cutoff:%d/%m/%Y %H:%M} UTC)")
     return 0
