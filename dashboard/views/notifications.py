@@ -90,7 +90,7 @@ def _resend_button(user, t: dict) -> None:  # type: ignore[no-untyped-def]
     if not t["failed"]:
         return
     if st.button("Gửi lại các tin lỗi", key=f"nt_resend_{t['subscription_id']}", icon=":material/send:",
-                 help="Đưa các tin đã bỏ (trong 7 ngày qua) của đăng ký này vào hàng đợi, đếm lại số lần thử; "
+                 help=f"Đưa các tin đã bỏ (trong {dn.TROUBLE_DAYS} ngày qua) của đăng ký này vào hàng đợi, đếm lại số lần thử; "
                       "lượt gửi tới gửi chúng thành một tin, cũ trước mới sau."):
         try:
             n = dn.resend_failed(user, int(t["subscription_id"]))
