@@ -27,7 +27,7 @@ from typing import Any, Iterable, Sequence
 
 from store import alerts as store_alerts
 from store import watchlists as store_watch
-from store.dashboard import TAG_SLACK
+from store.sqlparts import TAG_SLACK
 from store.db import Database
 from store.search_query import Query, QueryError, Term, fold, parse, syllables, word_keys
 from vocab.alerts import OPEN_STATES, NewAlert

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measure the one-way layering rules R1–R6 from the code's own imports (stdlib `ast`, nothing run).
+"""Measure the one-way layering rules R1–R7 from the code's own imports (stdlib `ast`, nothing run).
 
     every first-party .py file ──ast──▶ import edges (module-level, in functions, under TYPE_CHECKING)
                                       ├─ guarded edges (inside try/except ImportError|ModuleNotFoundError)
@@ -11,6 +11,8 @@
           ──▶ R5 no cycle between top-level packages
           ──▶ R6 each package imports only packages on a lower floor (FLOORS: the diagram in
                  docs/ARCHITECTURE.md); a new top-level package needs a floor there
+          ──▶ R7 no import circle among the modules of one package (imports inside functions
+                 count: an import moved into a function to dodge a circle still is one)
 
 Usage: `python scripts/check_imports.py [--root DIR] [--strict] [--verbose]`. It prints one line per
 rule with its count; `--verbose` lists each violation; `--strict` exits 1 when any count is not 0
@@ -151,7 +153,7 @@ def _is_service(mod: str) -> bool:
 
 
 def rule_violations(graph: Graph) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {f"R{i}": [] for i in range(1, 7)}
+    out: dict[str, list[str]] = {f"R{i}": [] for i in range(1, 8)}
     seen: set[tuple[str, str, str]] = set()
 
     def flag(rule: str, e: Edge) -> None:
@@ -186,7 +188,43 @@ def rule_violations(graph: Graph) -> dict[str, list[str]]:
     adj = package_graph(graph)
     out["R5"] = [f"{a} ⇄ {b}" for a in sorted(adj) for b in sorted(adj[a]) if a < b and a in adj[b]]
     out["R5"] += [" → ".join(c) for c in package_cycles(graph) if len(c) > 3]
+    out["R7"] = [" ⇄ ".join(c) for c in module_circles(graph)]
     return out
+
+
+def module_circles(graph: Graph) -> list[list[str]]:
+    """Groups of modules of one package that import each other round a circle (strongly connected
+    components of more than one module, Tarjan). Why: such a circle only works while someone keeps the
+    import order right, and it hides which module owns what; store/ had one until store/sqlparts.py."""
+    adj: dict[str, set[str]] = {}
+    for e in graph.edges:
+        if e.src != e.dst and top(e.src) == top(e.dst):
+            adj.setdefault(e.src, set()).add(e.dst)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:  # the graph is small (a few hundred modules): recursion is fine
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(adj.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = [stack.pop()]
+            while comp[-1] != v:
+                comp.append(stack.pop())
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(adj):
+        if v not in index:
+            visit(v)
+    return sorted(out)
 
 
 def package_graph(graph: Graph) -> dict[str, set[str]]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pyarrow as pa
 
 from store.db import utcnow
-from store.tags import shown_title_sql
+from store.sqlparts import QUEUE_ORDER_SQL, rank_sql, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -102,24 +102,10 @@ def regrade_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, severity: str
         _event(cur, alert_id, at, "system", "severity", None, None, note)
 
 
-def _rank_sql(column: str, ranks: dict[str, int]) -> str:
-    """A CASE turning `column`'s codes into their rank (unknown codes last); the codes are vocab constants."""
-    whens = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in ranks.items())
-    return f"CASE {column} {whens} ELSE 9 END"
-
-
-_OPEN_RANK = max(STATUS_RANK[s] for s in OPEN_STATES)
-# The review queue (vocab/alerts.py ranks, as detection.queue.sort_queue): open before closed, then severity,
-# priority, status, newest. Read in this order, a capped list keeps the most important alerts, never an old
-# high-severity open one dropped for newer low ones.
-QUEUE_ORDER_SQL = (f"CASE WHEN {_rank_sql('status', STATUS_RANK)} <= {_OPEN_RANK} THEN 0 ELSE 1 END, "
-                   f"{_rank_sql('severity', SEVERITY_RANK)}, {_rank_sql('priority', PRIORITY_RANK)}, "
-                   f"{_rank_sql('status', STATUS_RANK)}, raised_at DESC, seq DESC")
-
 _ORDERS = {
     "newest": "raised_at DESC, seq DESC",
     # the most severe first, newest first within a level: a few read from hundreds open keep the high ones
-    "severity": f"{_rank_sql('severity', SEVERITY_RANK)}, raised_at DESC, seq DESC",
+    "severity": f"{rank_sql('severity', SEVERITY_RANK)}, raised_at DESC, seq DESC",
     "queue": QUEUE_ORDER_SQL,
 }
 

@@ -13,17 +13,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.alerts import QUEUE_ORDER_SQL
-from store.tags import LATEST_LABELS_JOIN, shown_title_sql
+from store.sqlparts import QUEUE_ORDER_SQL, SHOWN_TITLE, TAG_SLACK, effective_sql, shown_title_sql, tag_filters
 
 if TYPE_CHECKING:
     import duckdb
 
-# Tags are written after their item is stored, so tagged_at >= fetched_at, and published_at is never
-# more than http.future_tolerance_minutes after fetched_at. Hence an item published at or after T has
-# tagged_at >= T - TAG_SLACK, a bound DuckDB turns into row-group pruning of item_tags (appended in time
-# order) instead of probing every tag row. Links likewise: seen_at >= fetched_at.
-TAG_SLACK = timedelta(days=1)
 FAR_FUTURE = datetime(9999, 1, 1)
 
 # --- overview --------------------------------------------------------------------------------
@@ -71,9 +65,9 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
 
 def _tagged_items_sql(cur: "duckdb.DuckDBPyConnection", extra: str = "") -> str:
     """Items published in [?, ?) that the NLP or a staff member has tagged, with their effective tags
-    (`_effective_sql`): what the charts count, so that a click opens Tin bài on exactly the same items
+    (`effective_sql`): what the charts count, so that a click opens Tin bài on exactly the same items
     (Tin bài filters the same effective tags). Parameters: the tag bound, since, until."""
-    joins, sel = _effective_sql(cur, bounded=True)
+    joins, sel = effective_sql(cur, bounded=True)
     return f"""SELECT * FROM (
             SELECT i.id, i.published_at, i.source_type, i.outlet {extra}, {sel}
             FROM items i {joins}
@@ -117,29 +111,6 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
 
 # --- single items: the effective tags (model, overridden by staff corrections) -----------------
 
-# The title item lists show: the restored one for an item written without diacritics (the NLP's
-# `title_restored`, as story titles already do), else the title as published. Needs `items i` and
-# `item_tags t`; the title as published stays in `title_raw` (Tin bài's detail shows it under the title).
-SHOWN_TITLE = shown_title_sql("i.title", "t.title_restored")
-
-
-def _effective_sql(cur: "duckdb.DuckDBPyConnection", bounded: bool = False, tags_where: str = "") -> tuple[str, str]:
-    """(joins, select-list) giving topics, sentiment, places, in_area, corrected for every item row `i`.
-    With `bounded`, the joins take one parameter: the lowest tagged_at to look at (see TAG_SLACK).
-    `tags_where` (a `WHERE …` on item_tags, with its own parameters) cuts the tag rows before the join.
-    `cur` is not read (the tables are always there); it stays so the callers need no edit."""
-    tags = f"(SELECT * FROM item_tags {tags_where})" if tags_where else "item_tags"
-    joins = f"LEFT JOIN {tags} t ON t.item_id = i.id" + (" AND t.tagged_at >= ?" if bounded else "")
-    joins += LATEST_LABELS_JOIN
-    sel = """coalesce(from_json(h.h_topics, '["VARCHAR"]'), t.topics) AS topics,
-             coalesce(json_extract_string(h.h_sentiment, '$'), t.sentiment) AS sentiment,
-             coalesce(from_json(h.h_places, '["VARCHAR"]'), t.places) AS places,
-             coalesce(CAST(json_extract_string(h.h_in_area, '$') AS BOOLEAN), t.in_area) AS in_area,
-             h.item_id IS NOT NULL AS corrected,
-             (t.item_id IS NOT NULL OR h.item_id IS NOT NULL) AS tagged"""
-    return joins, sel
-
-
 def _n_sources(cur: "duckdb.DuckDBPyConnection", df: pd.DataFrame, since: datetime | None) -> pd.DataFrame:
     """Add n_sources (how many sources carried each item) to a small result frame."""
     if not len(df):
@@ -165,7 +136,7 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50, in_area_only
         bound_sql = "SELECT min(published_at) FROM (SELECT published_at FROM items ORDER BY published_at DESC LIMIT ?)"
     row = cur.execute(bound_sql, [limit]).fetchall()
     oldest = row[0][0] if row and row[0][0] else datetime(1970, 1, 1) + TAG_SLACK
-    joins, sel = _effective_sql(cur, bounded=True)
+    joins, sel = effective_sql(cur, bounded=True)
     area = "WHERE coalesce(in_area, FALSE)" if in_area_only else ""
     df = cur.execute(
         f"""
@@ -182,34 +153,6 @@ def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50, in_area_only
     return _n_sources(cur, df, oldest)
 
 
-def tag_filters(topics: Sequence[str], sentiments: Sequence[str], places: Sequence[str],
-                in_area_only: bool) -> tuple[list[str], list[Any]]:
-    """Conditions (and their parameters) on an item's effective tags, as the item lists filter them;
-    they apply to the columns `_effective_sql` selects (topics, sentiment, places, in_area, tagged).
-    Topic 'other' is a tagged item with no topic and sentiment 'unknown' one with no sentiment: the
-    charts' "Chưa phân loại" and "Chưa rõ" buckets."""
-    conds: list[str] = []
-    params: list[Any] = []
-    if topics:
-        cond = "list_has_any(topics, ?::VARCHAR[])"
-        if "other" in topics:
-            cond = f"({cond} OR (tagged AND coalesce(len(topics), 0) = 0))"
-        conds.append(cond)
-        params.append(list(topics))
-    if sentiments:
-        cond = "sentiment IN (SELECT unnest(?::VARCHAR[]))"
-        if "unknown" in sentiments:
-            cond = f"({cond} OR (tagged AND sentiment IS NULL))"
-        conds.append(cond)
-        params.append(list(sentiments))
-    if places:
-        conds.append("list_has_any(places, ?::VARCHAR[])")
-        params.append(list(places))
-    if in_area_only:
-        conds.append("coalesce(in_area, FALSE)")
-    return conds, params
-
-
 def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
     """One item with its effective tags, the model's own tags, its links (every source that carried it)."""
     res = cur.execute(
@@ -222,7 +165,7 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
     if row is None:
         return None
     out = dict(zip(cols, row))
-    joins, sel = _effective_sql(cur, bounded=True)
+    joins, sel = effective_sql(cur, bounded=True)
     eff = cur.execute(f"SELECT {sel} FROM (SELECT ? AS id) i {joins}",
                       [item_id, out["fetched_at"] - TAG_SLACK]).fetchone()
     out.update(dict(zip(("topics", "sentiment", "places", "in_area", "corrected"), eff)))
@@ -405,7 +348,7 @@ def top_stories(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 
 def negative_items(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 30) -> pd.DataFrame:
     """Notable negative items since `since`: in the area first, then most widely carried, newest. By the
     effective tags (a staff correction of sentiment, topics or places counts, as on Tin bài and the charts)."""
-    joins, sel = _effective_sql(cur, bounded=True)
+    joins, sel = effective_sql(cur, bounded=True)
     return cur.execute(
         f"""
         WITH eff AS (
@@ -476,7 +419,7 @@ _OPEN_SQL = "status IN ('new', 'acknowledged', 'assigned', 'reopened')"
 
 def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit: int = 200) -> pd.DataFrame:
     """Alerts raised since `since`, plus every alert still open (whatever its age): the first `limit` in the
-    queue's order (store.alerts.QUEUE_ORDER_SQL: open first, then severity, priority, status, newest), so a cut keeps
+    queue's order (store.sqlparts.QUEUE_ORDER_SQL: open first, then severity, priority, status, newest), so a cut keeps
     the ones that matter; `briefing_alert_counts` counts them all."""
     return cur.execute(
         f"""

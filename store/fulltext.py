@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from store import search
 
 if TYPE_CHECKING:
     import duckdb
@@ -61,8 +62,6 @@ def save(
         [item_id, text, status, url, now],
     )
     if status == "ok" and text:
-        from store import search  # here, not at the top: search → dashboard → tags → fulltext
-
         search.index_fulltext(cur, item_id)  # the body becomes searchable with the text
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from store import cases as store_cases
 from store.alerts import get_alert
 from store.dashboard import unit_names
-from store.tags import latest_labels_join, shown_title_sql
+from store.sqlparts import latest_labels_join, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.dashboard import SHOWN_TITLE, TAG_SLACK, _effective_sql, tag_filters
+from store.sqlparts import SHOWN_TITLE, TAG_SLACK, effective_sql, tag_filters
 from store.search_query import Query, QueryError, Term, parse, word_keys
 
 if TYPE_CHECKING:
@@ -383,7 +383,7 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
     extra += tag_params
     if not where and not outer:
         return "SELECT * FROM m"
-    joins, sel = _effective_sql(cur, bounded=True) if outer else ("", "")
+    joins, sel = effective_sql(cur, bounded=True) if outer else ("", "")
     params += ([lo - TAG_SLACK] if outer else []) + extra
     return f"""
         SELECT * FROM (
@@ -422,7 +422,7 @@ def _display_rows(cur: "duckdb.DuckDBPyConnection", ids: list[str], lo: Any, hi:
         when, tags_when = " AND published_at BETWEEN ? AND ?", " AND tagged_at >= ?"
         item_params += [lo, hi]
         tag_params.append(lo - TAG_SLACK)
-    joins, sel = _effective_sql(cur, tags_where=f"WHERE item_id IN (SELECT unnest(?::VARCHAR[])){tags_when}")
+    joins, sel = effective_sql(cur, tags_where=f"WHERE item_id IN (SELECT unnest(?::VARCHAR[])){tags_when}")
     return cur.execute(f"""
         SELECT i.id, i.published_at, i.outlet, i.source_type, i.source, {SHOWN_TITLE} AS title, i.summary, i.url,
                i.author, {sel}

@@ -259,35 +259,6 @@ def label_history(cur: "duckdb.DuckDBPyConnection", item_id: str) -> list[dict[s
             for f, v, u, c in rows]
 
 
-def shown_title_sql(title: str, *restored: str) -> str:
-    """SQL for the title an item list shows: the first non-empty `restored` column (the tagger's
-    `title_restored`) when the title `title` was written without any diacritics, else `title` as published.
-    Why the guard: the restorer also "restores" the unmarked words of a title that has marks (a name,
-    "Ông Nguyen Van A nói" → "… Nguyễn Văn Á …"), and a title with diacritics is never replaced, as story
-    titles already rule (store/stories.py `_TITLE_MARKS`)."""
-    marked = f"({title} <> strip_accents({title}) OR regexp_matches({title}, '[đĐ]'))"
-    alts = ", ".join(f"nullif({r}, '')" for r in restored)
-    return f"CASE WHEN {marked} THEN {title} ELSE coalesce({alts}, {title}) END"
-
-
-def latest_labels_join(where: str = "") -> str:
-    """The newest staff correction per item and field (h_topics, h_sentiment, h_places, h_in_area), as a join
-    onto `items i`; pages and reports overlay these on the model's tags. `where` (a `WHERE …` on human_labels'
-    columns) cuts the rows read before grouping: a report on a few items need not group every correction."""
-    return f"""
-        LEFT JOIN (
-            SELECT item_id,
-                   arg_max(value, id) FILTER (WHERE field = 'topics') AS h_topics,
-                   arg_max(value, id) FILTER (WHERE field = 'sentiment') AS h_sentiment,
-                   arg_max(value, id) FILTER (WHERE field = 'places') AS h_places,
-                   arg_max(value, id) FILTER (WHERE field = 'in_area') AS h_in_area
-            FROM human_labels {where} GROUP BY item_id
-        ) h ON h.item_id = i.id"""
-
-
-LATEST_LABELS_JOIN = latest_labels_join()
-
-
 def forget_tags(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> None:
     """Drop the tags of items whose text changed (store.items.repair_texts), so `items_to_tag` offers
     them again; staff corrections in human_labels stay."""

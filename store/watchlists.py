@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
-from store.dashboard import TAG_SLACK, _effective_sql
-from store.tags import shown_title_sql
+from store.sqlparts import TAG_SLACK, effective_sql, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -85,7 +84,7 @@ def item_docs(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
     """What matching reads for new items: id, published_at, source_type, outlet, title, summary, full
     text (or ""), the restored title (NULL when it had diacritics), effective topics and places. `tagged_since` bounds the tags read (new items were
     tagged moments ago; an older tag is simply not seen)."""
-    joins, sel = _effective_sql(cur, bounded=True)
+    joins, sel = effective_sql(cur, bounded=True)
     return cur.execute(f"""
         SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.summary,
                coalesce(f.text, '') AS fulltext, t.title_restored, {sel}

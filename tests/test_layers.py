@@ -43,3 +43,18 @@ def test_a_package_importing_its_own_floor_or_above_is_caught(tmp_path):
     assert res.returncode == 1 and "R6 = 3" in res.stdout, res.stdout
     assert "reports.weekly:1 → nlp.steps" in res.stdout and "notify.base:1 → store.db" in res.stdout
     assert "extra: no floor" in res.stdout
+
+
+def test_a_circle_among_one_packages_modules_is_caught(tmp_path):
+    """R7: store/ held alerts → tags → fulltext → search → dashboard → alerts, kept alive by an import inside a
+    function; a circle of two modules, one import in a function, is named."""
+    for pkg in ("vocab", "store"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+    (tmp_path / "store" / "a.py").write_text("from store.b import Y\nX = 1\n")
+    (tmp_path / "store" / "b.py").write_text("Y = 2\n\n\ndef f():\n    from store.a import X\n    return X\n")
+    (tmp_path / "store" / "c.py").write_text("from store.a import X\n")  # imports into the circle: not part of it
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py"), "--root", str(tmp_path),
+                          "--strict", "--verbose"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "R7 = 1" in res.stdout and "store.a ⇄ store.b" in res.stdout
+    assert "store.c" not in res.stdout.split("R7 = 1", 1)[1]

@@ -1,4 +1,4 @@
-"""One owner of the effective-tags join (store.reports.effective_joins, store.tags.latest_labels_join): the rapid
+"""One owner of the effective-tags join (store.reports.effective_joins, store.sqlparts.latest_labels_join): the rapid
 report's cut join (`_joins_for_ids`) was the shared join text edited with str.replace, so a change to that text
 (a new table, a reworded labels join) silently dropped the cut (+200 MB at 300,000 items) or the overlay."""
 
