@@ -8,6 +8,7 @@ import pytest
 
 from store import tags as T
 from store.db import Database
+from vocab import config as config_mod
 
 
 @pytest.fixture
@@ -149,6 +150,28 @@ def test_scheduler_hook_tags_a_batch(db, cfg, pipeline, monkeypatch):
     service.scheduler_hook(cfg, db)()
     with db.read() as cur:
         assert T.count_tagged(cur, pipeline.model_version) == 2
+
+
+def test_scheduler_hook_tags_batches_until_its_time_is_spent(db, cfg, pipeline, monkeypatch):
+    """After an upgrade every stored item waits: one tick tags batch after batch for `tag_seconds_per_tick`
+    (clock injected: each batch "takes" 1 s), and 0 keeps the old one batch a tick."""
+    from nlp import service
+
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: pipeline)
+    _insert_items(db, [(f"b{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(9)])
+    ticks = iter(range(1000))
+
+    def settings(seconds: float):  # the shipped defaults with a small batch
+        raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
+        raw["nlp"].update(batch_size=2, tag_seconds_per_tick=seconds)
+        return config_mod.parse(raw)
+
+    service.scheduler_hook(settings(2.5), db, clock=lambda: float(next(ticks)))()
+    with db.read() as cur:
+        assert T.count_tagged(cur, pipeline.model_version) == 6  # batches end at 1, 2, 3 s: the third passes 2.5
+    service.scheduler_hook(settings(0), db, clock=lambda: float(next(ticks)))()
+    with db.read() as cur:
+        assert T.count_tagged(cur, pipeline.model_version) == 8
 
 
 def test_full_text_joins_the_summary_for_tagging(db):
