@@ -305,11 +305,21 @@ class _Writer:
             self.page_break()
 
 
+CORE_MAX = 255  # python-docx refuses a longer core property (title, author): ValueError
+
+
+def core_text(text: str) -> str:
+    """A core property's text within CORE_MAX characters: a rapid report's title is the story's, which can be a
+    whole sentence of 300+ characters, and raised before the document was written (walk 6: no DOCX, a traceback)."""
+    text = clean(text)
+    return text if len(text) <= CORE_MAX else text[: CORE_MAX - 1].rstrip() + "…"
+
+
 def write_docx(doc: Doc, path: str | Path, *, font: str = "Times New Roman", size: int = 14) -> Path:
     w = _Writer(font, size)
     props = w.doc.core_properties
-    props.title = clean(doc.meta_title or " ".join(doc.title))
-    props.author = clean(doc.header.issuing_body)
+    props.title = core_text(doc.meta_title or " ".join(doc.title))
+    props.author = core_text(doc.header.issuing_body)
     w.header(doc)
     for b in doc.blocks:
         w.block(b)

@@ -1,0 +1,39 @@
+"""What a staff walk of the filed reports found (round 14, walk 6): each test fails without its fix.
+
+Layout is read from the DOCX with python-docx (no rendering). Widths are checked with the Times New Roman
+advance widths (Adobe Times-Roman metrics, which Liberation Serif shares): a token wider than its column is
+broken mid-word by Word and LibreOffice ("A000 134", "02/01/2 027")."""
+
+from __future__ import annotations
+
+import docx
+import pandas as pd
+
+from reports.docx_out import write_docx
+from reports.rapid import build_rapid
+from tests.reports.conftest import NOW, settings
+
+LONG_TITLE = ("Người dân khu 5 phường Trưng Vương (nay là phường Uông Bí) tiếp tục phản ánh việc chậm chi trả tiền "
+              "bồi thường, hỗ trợ và tái định cư khi giải phóng mặt bằng dự án đường nối quốc lộ 18 với cao tốc Hạ "
+              "Long – Hải Phòng, đề nghị UBND tỉnh Quảng Ninh và các sở, ngành liên quan sớm tổ chức đối thoại, công "
+              "khai phương án và giải quyết dứt điểm kiến nghị kéo dài nhiều năm")
+
+ITEM_COLS = ["id", "published_at", "outlet", "source_type", "title", "url", "summary", "sentiment", "n_sources",
+             "place_units", "topics"]
+
+
+def _rapid_doc(title: str, items: pd.DataFrame | None = None):  # type: ignore[no-untyped-def]
+    f = {"alert": None, "story": {"title": title}, "items": items if items is not None else pd.DataFrame(columns=ITEM_COLS),
+         "events": pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state", "to_state", "note",
+                                         "display_name"]), "names": {}}
+    return build_rapid(f, settings(charts=False), "", NOW).doc
+
+
+def test_a_rapid_report_on_a_story_with_a_very_long_title_is_written(tmp_path):
+    """The DOCX's core title is the report's title; python-docx refuses more than 255 characters."""
+    assert len(LONG_TITLE) > 300
+    path = write_docx(_rapid_doc(LONG_TITLE), tmp_path / "r.docx")
+    d = docx.Document(str(path))
+    assert len(d.core_properties.title) <= 255 and d.core_properties.title.startswith("Báo cáo nhanh – Người dân")
+    assert d.core_properties.title.endswith("…")
+    assert any(LONG_TITLE in p.text for p in d.paragraphs)  # the document itself keeps the whole title
