@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import docx
 import pandas as pd
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from reports.docx_out import write_docx
 from reports.rapid import build_rapid
@@ -37,3 +39,20 @@ def test_a_rapid_report_on_a_story_with_a_very_long_title_is_written(tmp_path):
     assert len(d.core_properties.title) <= 255 and d.core_properties.title.startswith("Báo cáo nhanh – Người dân")
     assert d.core_properties.title.endswith("…")
     assert any(LONG_TITLE in p.text for p in d.paragraphs)  # the document itself keeps the whole title
+
+
+def _closing_table(d):  # type: ignore[no-untyped-def]
+    return next(t for t in d.tables if t.rows[0].cells[0].paragraphs[0].text.startswith("Nơi nhận"))
+
+
+def test_the_closing_block_is_never_split_across_pages(tmp_path):
+    """Nơi nhận and the signing block are one borderless row: LibreOffice split it (a 520-item rapid report ended
+    with "- Các phòng thuộc Ban; - Lưu VT." alone on its last page). The row cannot split, and the closing sentence
+    keeps with it."""
+    d = docx.Document(str(write_docx(_rapid_doc("Bụi than ở phường Vàng Danh"), tmp_path / "r.docx")))
+    row = _closing_table(d)._tbl.tr_lst[0]
+    assert row.trPr is not None and row.trPr.find(qn("w:cantSplit")) is not None
+    before = _closing_table(d)._tbl.getprevious()
+    assert before.tag == qn("w:p")
+    assert Paragraph(before, None).paragraph_format.keep_with_next
+    assert Paragraph(before, None).text.startswith("Trên đây là báo cáo nhanh")
