@@ -61,6 +61,7 @@ h1, h2 {{ font-weight: bold; }} h3 {{ font-weight: normal; font-style: italic; }
 a {{ color: #0563c1; }}
 table.hdr, table.end {{ width: 100%; border-collapse: collapse; }}
 table.hdr td, table.end td {{ vertical-align: top; text-align: center; padding: 0; }}
+table.end, table.end tr, table.end td, div.keep {{ break-inside: avoid; page-break-inside: avoid; }}
 table.hdr td.l {{ width: 46%; }} table.end td.l {{ width: 48%; text-align: left; }}
 .hs {{ font-size: 12pt; }} .hm {{ font-size: {small}pt; }} .hp {{ font-size: 14pt; }}
 .hp.b {{ font-size: 15pt; }} table.hdr td.l .hp.b {{ font-size: 14pt; }} .ul {{ text-decoration: underline; }}
@@ -181,8 +182,12 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
     if doc.subtitle:
         parts.append(f"<p class='sub'>{escape(doc.subtitle)}</p>")
     parts.append("<div class='rule' style='width:4cm;margin-top:4pt'></div>")
-    parts.extend(_block(b, size, max_rows) for b in doc.blocks)
     c = doc.closing
+    # the closing sentence and the closing block go to a page together (as keepNext and cantSplit in the DOCX)
+    last = doc.blocks[-1] if c is not None and doc.blocks and isinstance(doc.blocks[-1], Para) else None
+    parts.extend(_block(b, size, max_rows) for b in (doc.blocks[:-1] if last is not None else doc.blocks))
+    if last is not None:
+        parts.append("<div class='keep'>" + _block(last, size, max_rows))
     if c is not None:
         recips = [*c.recipients, c.archive_line]
         lines = []
@@ -196,6 +201,8 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
                else "<div class='b i' style='font-size:12pt'>Nơi nhận:</div>") + "".join(lines) + "</td>"
             f"<td>{signer}<div class='sign'></div><div class='b'>{escape(c.signer_name)}</div></td></tr></table>"
         )
+        if last is not None:
+            parts.append("</div>")
     if doc.appendix:
         parts.append('<div class="pb"></div>')
         parts.extend(_block(b, size, max_rows) for b in doc.appendix)

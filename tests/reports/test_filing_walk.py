@@ -56,3 +56,17 @@ def test_the_closing_block_is_never_split_across_pages(tmp_path):
     assert before.tag == qn("w:p")
     assert Paragraph(before, None).paragraph_format.keep_with_next
     assert Paragraph(before, None).text.startswith("Trên đây là báo cáo nhanh")
+
+
+def test_the_pdf_keeps_the_closing_sentence_recipients_and_signature_on_one_page():
+    """The PDF's HTML: the closing sentence and the Nơi nhận / signature table sit in one block that cannot break
+    (Chromium put "Nơi nhận:" on one page and "- Lưu VT." on the next in three of nine walk reports)."""
+    import re
+
+    from reports.html_out import render_html
+
+    html = render_html(_rapid_doc("Bụi than ở phường Vàng Danh"), size=14)
+    start = html.find("<div class='keep'>")
+    block = html[start:html.index("</table></div>", start)] if start >= 0 else ""
+    assert "Trên đây là báo cáo nhanh" in block and "Nơi nhận:" in block and "Lưu VT" in block
+    assert re.search(r"div\.keep \{ break-inside: avoid", html)
