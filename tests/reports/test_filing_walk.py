@@ -70,3 +70,48 @@ def test_the_pdf_keeps_the_closing_sentence_recipients_and_signature_on_one_page
     block = html[start:html.index("</table></div>", start)] if start >= 0 else ""
     assert "Trên đây là báo cáo nhanh" in block and "Nơi nhận:" in block and "Lưu VT" in block
     assert re.search(r"div\.keep \{ break-inside: avoid", html)
+
+
+# Adobe Times-Roman advance widths (1/1000 em), regular and bold alike for these characters; Liberation Serif,
+# which LibreOffice and the PDF use for Times New Roman, has the same metrics.
+_TIMES = {**{d: 500 for d in "0123456789"}, "/": 278, ":": 278, "A": 722}
+_CELL_MARGINS_TW = 2 * 70  # docx_out: w:tblCellMar left and right
+
+
+def _token_pt(token: str, size_pt: float) -> float:
+    return sum(_TIMES[c] for c in token) * size_pt / 1000
+
+
+def _table_after(d, caption_start: str):  # type: ignore[no-untyped-def]
+    """The table that follows the caption paragraph starting with `caption_start`."""
+    body = list(d.element.body.iterchildren())
+    for i, el in enumerate(body):
+        if el.tag == qn("w:p") and Paragraph(el, None).text.startswith(caption_start):
+            return next(e for e in body[i + 1:] if e.tag == qn("w:tbl"))
+    raise AssertionError(caption_start)
+
+
+def _column_text_pt(tbl, title: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(text width in points of the column headed `title`, the table's font size in points)."""
+    header = tbl.findall(qn("w:tr"))[0]
+    titles = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in header.findall(qn("w:tc"))]
+    grid = [int(g.get(qn("w:w"))) for g in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+    size = int(header.find(".//" + qn("w:sz")).get(qn("w:val"))) / 2
+    return (grid[titles.index(title)] - _CELL_MARGINS_TW) / 20, size
+
+
+def _weekly_docx(seeded, tmp_path):  # type: ignore[no-untyped-def]
+    from reports.generate import build_weekly_report
+    from tests.reports.conftest import WEEK
+
+    db, _ = seeded
+    built, _ = build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")
+    return docx.Document(str(write_docx(built.doc, tmp_path / "w.docx")))
+
+
+def test_bang3_first_seen_column_holds_a_date_with_its_year(seeded, tmp_path):
+    """Bảng 3 writes "dd/mm/yyyy" when a story was first seen in another year than the week's first day (every
+    week that spans 31/12, and stories older than the year); the column was 41 pt wide for a 55 pt date, and
+    Word and LibreOffice printed "02/01/2 027"."""
+    width, size = _column_text_pt(_table_after(_weekly_docx(seeded, tmp_path), "Bảng 3."), "Xuất hiện lần đầu")
+    assert width >= _token_pt("00/00/0000", size), (width, _token_pt("00/00/0000", size))
