@@ -481,9 +481,10 @@ def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
             ax.append([k, r.alert_id, _local(r.raised_at), r.title, SEVERITY_LABELS.get(r.severity, r.severity),
                        STATE_LABELS.get(r.status, r.status), _i(r.n_items), _i(r.n_outlets), _s(r.assignee), people,
                        " | ".join(notes), _local(r.last_action_at)])
-        B.append(Table([Column("TT", 1.0, "center"), Column("Mã", 1.4), Column("Thời điểm", 1.7),
-                        Column("Nội dung", 4.2), Column("Mức độ", 1.3), Column("Trạng thái", 1.8),
-                        Column("Người xử lý", 1.8), Column("Ghi chú, kết quả", 3.6)], rows,
+        # "Mã" fits an alert id and "Mức độ" the word "Trung" at 12 pt (they printed "A000 134", "Trun g bình")
+        B.append(Table([Column("TT", 1.0, "center"), Column("Mã", 1.9), Column("Thời điểm", 1.7),
+                        Column("Nội dung", 3.9), Column("Mức độ", 1.5), Column("Trạng thái", 1.8),
+                        Column("Người xử lý", 1.8), Column("Ghi chú, kết quả", 3.2)], rows,
                        caption="Bảng 8. Cảnh báo phát sinh trong tuần và kết quả xử lý"))
     return _Part(B, [Sheet("Cảnh báo", "Cảnh báo và kết quả xử lý", [
         ("TT", 5), ("Mã", 10), ("Thời điểm", 17), ("Nội dung", 60), ("Mức độ", 11), ("Trạng thái", 18),

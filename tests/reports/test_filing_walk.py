@@ -74,7 +74,8 @@ def test_the_pdf_keeps_the_closing_sentence_recipients_and_signature_on_one_page
 
 # Adobe Times-Roman advance widths (1/1000 em), regular and bold alike for these characters; Liberation Serif,
 # which LibreOffice and the PDF use for Times New Roman, has the same metrics.
-_TIMES = {**{d: 500 for d in "0123456789"}, "/": 278, ":": 278, "A": 722}
+_TIMES = {**{d: 500 for d in "0123456789"}, "/": 278, ":": 278, "A": 722, "T": 611, "r": 333, "u": 500, "n": 500,
+          "g": 500}
 _CELL_MARGINS_TW = 2 * 70  # docx_out: w:tblCellMar left and right
 
 
@@ -115,3 +116,13 @@ def test_bang3_first_seen_column_holds_a_date_with_its_year(seeded, tmp_path):
     Word and LibreOffice printed "02/01/2 027"."""
     width, size = _column_text_pt(_table_after(_weekly_docx(seeded, tmp_path), "Bảng 3."), "Xuất hiện lần đầu")
     assert width >= _token_pt("00/00/0000", size), (width, _token_pt("00/00/0000", size))
+
+
+def test_bang8_alert_id_column_holds_an_alert_id(seeded, tmp_path):
+    """Bảng 8's "Mã" column was 32 pt wide for a 45 pt alert id: every filed weekly report read "A000 134"; and
+    "Mức độ" held "Trung" with nothing to spare (LibreOffice printed "Trun g bình")."""
+    table = _table_after(_weekly_docx(seeded, tmp_path), "Bảng 8.")
+    width, size = _column_text_pt(table, "Mã")
+    assert width >= _token_pt("A000000", size), (width, _token_pt("A000000", size))
+    width, size = _column_text_pt(table, "Mức độ")
+    assert width >= _token_pt("Trung", size) + 2, (width, _token_pt("Trung", size))
