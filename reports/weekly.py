@@ -26,7 +26,7 @@ import pandas as pd
 from reports import cases_section
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import Built, document, proposal_lines
+from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
     places_brief, sentiment_label, topics_text,
@@ -115,6 +115,7 @@ class _Part:
 def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, proposals: str,
                  generated_at: datetime) -> Built:
     """`f` is store.reports.weekly_figures(); `area` '' means the whole province; times naive UTC."""
+    f = masked(f, s)
     w = _week(f["totals"], s, p, area, generated_at)
     doc = document(
         s, w.today,

@@ -126,3 +126,60 @@ def test_bang8_alert_id_column_holds_an_alert_id(seeded, tmp_path):
     assert width >= _token_pt("A000000", size), (width, _token_pt("A000000", size))
     width, size = _column_text_pt(table, "Mức độ")
     assert width >= _token_pt("Trung", size) + 2, (width, _token_pt("Trung", size))
+
+
+def _mention_items() -> pd.DataFrame:
+    from datetime import datetime
+
+    rows = [dict(id=f"i{k}", published_at=datetime(2026, 12, 8, 1 + k), outlet="Uông Bí Online", source_type="social",
+                 title=f"@nguoidung{k} ơi, xe chở than gây bụi mù mịt đường Vàng Danh",
+                 url=f"https://facebook.com/p/{k}", summary=f"@nguoidung{k} ơi, xe chở than gây bụi mù mịt, hỏi "
+                 "@hoanganh.bsky.social xem", sentiment="negative", n_sources=1, place_units=["Phường Vàng Danh"],
+                 topics=["environment"]) for k in range(3)]
+    return pd.DataFrame(rows, columns=ITEM_COLS)
+
+
+def _all_text(doc) -> str:  # type: ignore[no-untyped-def]
+    from reports.document import Para, Table, cell_runs
+
+    out = [doc.subtitle, *doc.title]
+    for b in [*doc.blocks, *doc.appendix]:
+        if isinstance(b, Para):
+            out += [r.text for r in b.runs]
+        elif isinstance(b, Table):
+            out += [r.text for row in b.rows for c in row for r in cell_runs(c)]
+    return "\n".join(out)
+
+
+def test_reports_mask_mentions_of_people_as_the_dashboard_does():
+    """[privacy] mask_mentions: "Mask @mentions of people inside post text in the UI and exports too". A social
+    post's title is its first words and the rapid report quotes its text: both printed "@nguoidung4" in full."""
+    f = {"alert": None, "story": {"title": "@nguoidung0 ơi, xe chở than gây bụi mù mịt đường Vàng Danh"},
+         "items": _mention_items(), "events": pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state",
+                                                                     "to_state", "note", "display_name"]), "names": {}}
+    text = _all_text(build_rapid(f, settings(charts=False), "", NOW).doc)
+    assert "@n***0 ơi, xe chở than" in text and "hỏi @h***l xem" in text
+    assert "@nguoidung" not in text and "hoanganh" not in text
+    assert not f["items"]["title"].str.contains(r"\*\*\*").any()  # the caller's figures are left as they were
+    text = _all_text(build_rapid(f, settings(charts=False, mask_mentions=False), "", NOW).doc)
+    assert "@nguoidung0 ơi" in text  # masking off ([retention] mask_author_handles = false): as written
+
+
+def test_the_weekly_report_and_its_workbook_mask_mentions(tmp_path):
+    from devtools.sample_reports import seed_week
+    from reports.generate import build_weekly_report
+    from store.db import Database
+    from tests.reports.conftest import WEEK
+
+    db = Database(tmp_path / "m.duckdb")
+    seed_week(db, WEEK, n_items=80, n_stories=3, n_alerts=2)
+    with db.write() as cur:  # every title and summary names somebody, as social posts do
+        cur.execute("UPDATE items SET title = '@nguoidung ' || title, summary = 'hỏi @hoanganh: ' || summary")
+        cur.execute("UPDATE stories SET title = '@nguoidung ' || title")
+        cur.execute("UPDATE alerts SET title = '@nguoidung ' || title")
+    built, _ = build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")
+    db.close()
+    text = _all_text(built.doc)
+    assert "@n***g" in text and "@nguoidung" not in text
+    cells = [str(c) for sh in built.sheets for row in sh.rows for c in row]
+    assert any("@n***g" in c for c in cells) and not [c for c in cells if "@nguoidung" in c or "@hoanganh" in c]
