@@ -183,3 +183,18 @@ def test_the_weekly_report_and_its_workbook_mask_mentions(tmp_path):
     assert "@n***g" in text and "@nguoidung" not in text
     cells = [str(c) for sh in built.sheets for row in sh.rows for c in row]
     assert any("@n***g" in c for c in cells) and not [c for c in cells if "@nguoidung" in c or "@hoanganh" in c]
+
+
+def test_the_workbook_answer_rate_is_a_percentage(tmp_path):
+    """Phản ánh's "Tỷ lệ" column held 0.333 in the General format: "0,333" in a Vietnamese Excel, beside "33%" in the
+    DOCX. It is a number formatted as a percentage (still a number, so staff can sum and sort it)."""
+    import openpyxl
+
+    from reports.cases_section import complaints
+    from reports.xlsx_out import write_xlsx
+
+    rows = [dict(key="zalo_oa", received=3, handled=1, on_time=1, overdue=0, median_hours=50.0)]
+    _, sheets = complaints(rows, "Tuần 53/2026")
+    ws = openpyxl.load_workbook(write_xlsx(sheets, tmp_path / "p.xlsx"))["Phản ánh"]
+    assert ws["D4"].value == "Tỷ lệ"
+    assert ws["D5"].number_format == "0%" and abs(ws["D5"].value - 1 / 3) < 0.001
