@@ -198,3 +198,19 @@ def test_the_workbook_answer_rate_is_a_percentage(tmp_path):
     ws = openpyxl.load_workbook(write_xlsx(sheets, tmp_path / "p.xlsx"))["Phản ánh"]
     assert ws["D4"].value == "Tỷ lệ"
     assert ws["D5"].number_format == "0%" and abs(ws["D5"].value - 1 / 3) < 0.001
+
+
+def test_the_cli_counts_a_rapid_reports_items_without_an_appendix(tmp_path, capsys):
+    """A rapid report has no appendix; the CLI said "520 tin, bài trong phụ lục" of it."""
+    from devtools.sample_reports import seed_week
+    from langnghe.cli import main
+    from store.db import Database
+    from tests.reports.conftest import WEEK
+
+    db = Database(tmp_path / "c.duckdb")
+    info = seed_week(db, WEEK, n_items=40, n_stories=1, n_alerts=1)
+    db.close()
+    rc = main(["report", "rapid", "--alert", info["alerts"][0], "--db", str(tmp_path / "c.duckdb"),
+               "--out", str(tmp_path / "out"), "--no-charts", "--format", "docx"])
+    err = capsys.readouterr().err
+    assert rc == 0 and f"{len(info['stories'][0]['item_ids'])} tin, bài trong báo cáo;" in err and "phụ lục" not in err
