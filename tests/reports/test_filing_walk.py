@@ -214,3 +214,29 @@ def test_the_cli_counts_a_rapid_reports_items_without_an_appendix(tmp_path, caps
                "--out", str(tmp_path / "out"), "--no-charts", "--format", "docx"])
     err = capsys.readouterr().err
     assert rc == 0 and f"{len(info['stories'][0]['item_ids'])} tin, bài trong báo cáo;" in err and "phụ lục" not in err
+
+
+def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_still_written(tmp_path, capsys, monkeypatch):
+    """docs/REPORTS.md: exit 1 when one file failed, the others still written, the reason printed. A DOCX that could
+    not be written (the 255-character title, a full disk) ended the command in a Python traceback instead."""
+    from devtools.sample_reports import seed_week
+    from langnghe.cli import main
+    from reports import generate
+    from store.db import Database
+    from tests.reports.conftest import WEEK
+
+    db = Database(tmp_path / "c.duckdb")
+    seed_week(db, WEEK, n_items=40, n_stories=1, n_alerts=1)
+    db.close()
+
+    def full_disk(*a, **k):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(generate, "write_docx", full_disk)
+    out = tmp_path / "out"
+    rc = main(["report", "weekly", "--week", WEEK, "--db", str(tmp_path / "c.duckdb"), "--out", str(out),
+               "--no-charts", "--format", "docx,xlsx"])
+    cap = capsys.readouterr()
+    assert rc == 1 and (out / f"bao-cao-tuan-{WEEK}.xlsx").is_file() and f"xlsx\t{out}" in cap.out
+    assert "Không ghi được tệp DOCX" in cap.err and "No space left on device" in cap.err
+    assert not (out / f"bao-cao-tuan-{WEEK}.docx").exists()
