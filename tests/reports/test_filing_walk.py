@@ -75,7 +75,7 @@ def test_the_pdf_keeps_the_closing_sentence_recipients_and_signature_on_one_page
 # Adobe Times-Roman advance widths (1/1000 em), regular and bold alike for these characters; Liberation Serif,
 # which LibreOffice and the PDF use for Times New Roman, has the same metrics.
 _TIMES = {**{d: 500 for d in "0123456789"}, "/": 278, ":": 278, "A": 722, "T": 611, "r": 333, "u": 500, "n": 500,
-          "g": 500}
+          "g": 500, "V": 722, "i": 278, "e": 444, "t": 278, "N": 722, "a": 444, "m": 778}
 _CELL_MARGINS_TW = 2 * 70  # docx_out: w:tblCellMar left and right
 
 
@@ -240,3 +240,12 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_still_writ
     assert rc == 1 and (out / f"bao-cao-tuan-{WEEK}.xlsx").is_file() and f"xlsx\t{out}" in cap.out
     assert "Không ghi được tệp DOCX" in cap.err and "No space left on device" in cap.err
     assert not (out / f"bao-cao-tuan-{WEEK}.docx").exists()
+
+
+def test_the_appendix_source_column_holds_an_outlet_name(seeded, tmp_path):
+    """The appendix's "Nguồn" column (11 pt) was 53.5 pt wide: "VietNamNet" (56 pt), a national outlet the
+    collectors follow, printed as "VietNamNe t" on every row."""
+    body = list(_weekly_docx(seeded, tmp_path).element.body.iterchildren())
+    appendix = [e for e in body if e.tag == qn("w:tbl")][-1]  # after the closing, on its own pages
+    width, size = _column_text_pt(appendix, "Nguồn")
+    assert width >= _token_pt("VietNamNet", size), (width, _token_pt("VietNamNet", size))
