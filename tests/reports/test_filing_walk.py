@@ -249,3 +249,21 @@ def test_the_appendix_source_column_holds_an_outlet_name(seeded, tmp_path):
     appendix = [e for e in body if e.tag == qn("w:tbl")][-1]  # after the closing, on its own pages
     width, size = _column_text_pt(appendix, "Nguồn")
     assert width >= _token_pt("VietNamNet", size), (width, _token_pt("VietNamNet", size))
+
+
+def test_the_pdf_prints_the_recipients_at_the_size_of_the_layout():
+    """36-HD/VPTW recipients at 12 pt, Decree 30 at 11 pt, as the DOCX prints them; the PDF used 11 pt for both."""
+    import re
+
+    from reports.html_out import render_html
+
+    for layout, size in (("party", 12), ("state", 11)):
+        s = settings(charts=False) if layout == "party" else settings(
+            charts=False, layout="state", symbol="BC-SVHTTDL", signer_title=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"))
+        doc = build_rapid({"alert": None, "story": {"title": "Bụi than"}, "items": pd.DataFrame(columns=ITEM_COLS),
+                           "events": pd.DataFrame(columns=["alert_id", "at", "username", "action", "from_state",
+                                                           "to_state", "note", "display_name"]), "names": {}},
+                          s, "", NOW).doc
+        html = render_html(doc, size=14)
+        rule = re.search(r"\.end \.rcp \{ font-size: (\d+)pt", html)
+        assert rule and int(rule.group(1)) == size, (layout, rule and rule.group(0))
