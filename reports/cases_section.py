@@ -10,7 +10,7 @@ from typing import Any
 
 from reports.document import Block, Column, Para, Table
 from reports.settings import num
-from reports.xlsx_out import Sheet
+from reports.xlsx_out import Pct, Sheet
 from vocab.cases import CHANNEL_LABELS
 from vocab.numbers import fmt_num
 
@@ -46,6 +46,6 @@ def complaints(rows: list[dict[str, Any]], subtitle: str) -> tuple[list[Block], 
     blocks: list[Block] = [Para.text(lead), Table(cols, table_rows, caption="Bảng 9. Tiếp nhận, xử lý phản ánh theo kênh")]
     sheet = Sheet("Phản ánh", TITLE, [(c.title, 14.0 if i else 22.0) for i, c in enumerate(cols)],
                   [[CHANNEL_LABELS.get(r["key"], r["key"]), int(r["received"]), int(r["handled"]),
-                    round(int(r["handled"]) / int(r["received"]), 3) if r["received"] else None, int(r["on_time"]),
+                    Pct(int(r["handled"]) / int(r["received"])) if r["received"] else None, int(r["on_time"]),
                     int(r["overdue"]), r.get("median_hours")] for r in rows], subtitle=subtitle)
     return blocks, [sheet]

@@ -236,7 +236,9 @@ class _Writer:
     def _grid_table(self, widths: list[int], rows: list[list[list[str]]]) -> None:
         nil = "".join(f'<w:{s} w:val="nil"/>' for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-        trs = "".join("<w:tr>" + "".join(self._cell(w, c) for w, c in zip(widths, r)) + "</w:tr>" for r in rows)
+        # a row never breaks across pages: Nơi nhận and the signing block stay whole, on the page that is signed
+        trs = "".join("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(self._cell(w, c) for w, c in zip(widths, r))
+                      + "</w:tr>" for r in rows)
         self._append(
             f"<w:tbl {nsdecls('w', 'r')}><w:tblPr><w:tblW w:w=\"{sum(widths)}\" w:type=\"dxa\"/>"
             f"<w:jc w:val=\"center\"/><w:tblBorders>{nil}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
@@ -290,7 +292,22 @@ class _Writer:
                  for i, line in enumerate(c.signer_title)]
         right += [self._p("", size=self.size) for _ in range(4)]
         right.append(self._p(c.signer_name or "", size=self.size, bold=True))
+        self._keep_last_para_with_next()
         self._grid_table([_tw(8.0), _tw(TEXT_WIDTH_CM - 8.0)], [[left, right]])
+
+    def _keep_last_para_with_next(self) -> None:
+        """The closing sentence ("Trên đây là báo cáo …") goes to the next page with the signing block rather than
+        leaving a page with only the signature on it."""
+        body = self.doc.element.body
+        last = body.find(qn("w:sectPr")).getprevious()
+        if last is None or last.tag != qn("w:p"):
+            return
+        ppr = last.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = parse_xml(f"<w:pPr {nsdecls('w')}/>")
+            last.insert(0, ppr)
+        if ppr.find(qn("w:keepNext")) is None:
+            ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, parse_xml(f"<w:keepNext {nsdecls('w')}/>"))
 
     def block(self, b: object) -> None:
         if isinstance(b, Heading):
@@ -305,11 +322,21 @@ class _Writer:
             self.page_break()
 
 
+CORE_MAX = 255  # python-docx refuses a longer core property (title, author): ValueError
+
+
+def core_text(text: str) -> str:
+    """A core property's text within CORE_MAX characters: a rapid report's title is the story's, which can be a
+    whole sentence of 300+ characters, and raised before the document was written (walk 6: no DOCX, a traceback)."""
+    text = clean(text)
+    return text if len(text) <= CORE_MAX else text[: CORE_MAX - 1].rstrip() + "…"
+
+
 def write_docx(doc: Doc, path: str | Path, *, font: str = "Times New Roman", size: int = 14) -> Path:
     w = _Writer(font, size)
     props = w.doc.core_properties
-    props.title = clean(doc.meta_title or " ".join(doc.title))
-    props.author = clean(doc.header.issuing_body)
+    props.title = core_text(doc.meta_title or " ".join(doc.title))
+    props.author = core_text(doc.header.issuing_body)
     w.header(doc)
     for b in doc.blocks:
         w.block(b)

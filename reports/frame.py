@@ -5,6 +5,7 @@ body's (Hướng dẫn 36-HD/VPTW) or a state agency's (Nghị định 30/2020/N
     title lines and the italic line under them                   document()
     Nơi nhận | signer title and name                             closing()
     staff's proposals text, one paragraph per line               proposal_lines()
+    the figures with people's @mentions masked                   masked()
     what a builder returns: Doc + XLSX sheets + chart specs      Built
 
 Kept apart from weekly.py and rapid.py so neither report imports the other.
@@ -16,9 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
+
 from reports.document import Closing, Doc, Header
 from reports.settings import ReportSettings, place_date
 from reports.xlsx_out import Sheet
+from vocab.privacy import mask_mentions
 
 NBSP = "\u00a0"
 
@@ -52,3 +56,25 @@ def document(s: ReportSettings, today_local: datetime, title: list[str], subtitl
 def proposal_lines(proposals: str | None) -> list[str]:
     """Staff's proposals text as non-empty stripped lines (one paragraph each)."""
     return [x.strip() for x in (proposals or "").splitlines() if x.strip()]
+
+
+MASKED_COLUMNS = ("title", "summary")  # feed text a post's author wrote; outlets, places and staff notes are not
+
+
+def masked(f: dict[str, Any], s: ReportSettings) -> dict[str, Any]:
+    """A copy of store.reports' figures with @mentions in titles and post text masked ("@n***4"), as the dashboard
+    and every export masks them ([privacy] mask_mentions): a social post's title is its first words, and the rapid
+    report quotes its text. The caller's frames are not changed."""
+    if not s.mask_mentions:
+        return f
+    out: dict[str, Any] = {}
+    for key, v in f.items():
+        if isinstance(v, pd.DataFrame) and any(c in v.columns for c in MASKED_COLUMNS):
+            v = v.copy()
+            for c in MASKED_COLUMNS:
+                if c in v.columns:
+                    v[c] = [mask_mentions(x) if isinstance(x, str) else x for x in v[c]]
+        elif isinstance(v, dict) and isinstance(v.get("title"), str):
+            v = {**v, "title": mask_mentions(v["title"])}
+        out[key] = v
+    return out

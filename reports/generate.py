@@ -6,7 +6,7 @@
         ├─ child:  Chromium prints the HTML to PDF                          ┐ overlapped
         └─ main:   XLSX, then DOCX                                          ┘
 
-A chart or PDF failure does not stop the other files; it is reported in `Result.errors` and the
+A chart, PDF, DOCX or XLSX failure does not stop the other files; it is reported in `Result.errors` and the
 document says the chart could not be drawn.
 """
 
@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from reports import charts
 from reports.docx_out import write_docx
@@ -174,10 +174,10 @@ def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: 
                         timeout=s.browser_timeout_seconds)
     try:
         if "xlsx" in formats and built.sheets:
-            res.files["xlsx"] = write_xlsx(built.sheets, out / f"{stem}.xlsx")
+            _write(res, "xlsx", lambda: write_xlsx(built.sheets, out / f"{stem}.xlsx"))
             res.timings["xlsx"] = time.perf_counter() - t
         if "docx" in formats:
-            res.files["docx"] = write_docx(built.doc, out / f"{stem}.docx", font=s.docx_font, size=s.font_size)
+            _write(res, "docx", lambda: write_docx(built.doc, out / f"{stem}.docx", font=s.docx_font, size=s.font_size))
             res.timings["docx"] = time.perf_counter() - t
     finally:
         if job is not None:
@@ -188,6 +188,15 @@ def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: 
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)  # type: ignore[arg-type]
             res.timings["pdf"] = time.perf_counter() - t
+
+
+def _write(res: Result, fmt: str, write: Callable[[], Path]) -> None:
+    """One file; a failure (a full disk, a value python-docx refuses) is the reason printed for that file while
+    the others are still written (exit 1), not a traceback that also hides the files already made."""
+    try:
+        res.files[fmt] = write()
+    except (OSError, ValueError) as exc:
+        res.errors.append(f"Không ghi được tệp {fmt.upper()}: {exc}")
 
 
 # --------------------------------------------------------------------------------------------- archive

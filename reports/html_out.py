@@ -34,7 +34,9 @@ def find_font(prefixes: tuple[str, ...] | list[str]) -> dict[str, Path] | None:
     return None
 
 
-def _css(size: int, fonts: dict[str, Path] | None) -> str:
+def _css(size: int, fonts: dict[str, Path] | None, recipients_pt: int = 11) -> str:
+    """`recipients_pt`: Nơi nhận's lines, 12 pt in a Party document (36-HD/VPTW) and 11 pt in a state one, as in
+    the DOCX."""
     faces = ""
     family = '"Times New Roman", "Liberation Serif", "Noto Serif", "DejaVu Serif", serif'
     if fonts:
@@ -61,6 +63,7 @@ h1, h2 {{ font-weight: bold; }} h3 {{ font-weight: normal; font-style: italic; }
 a {{ color: #0563c1; }}
 table.hdr, table.end {{ width: 100%; border-collapse: collapse; }}
 table.hdr td, table.end td {{ vertical-align: top; text-align: center; padding: 0; }}
+table.end, table.end tr, table.end td, div.keep {{ break-inside: avoid; page-break-inside: avoid; }}
 table.hdr td.l {{ width: 46%; }} table.end td.l {{ width: 48%; text-align: left; }}
 .hs {{ font-size: 12pt; }} .hm {{ font-size: {small}pt; }} .hp {{ font-size: 14pt; }}
 .hp.b {{ font-size: 15pt; }} table.hdr td.l .hp.b {{ font-size: 14pt; }} .ul {{ text-decoration: underline; }}
@@ -80,7 +83,7 @@ td.r {{ text-align: right; }} td.c {{ text-align: center; }} td.empty {{ text-al
 .fig {{ text-align: center; margin-top: 6pt; break-inside: avoid; }}
 .fig img {{ max-width: 100%; }}
 .pb {{ break-before: page; page-break-before: always; height: 0; }}
-.end .rcp {{ font-size: 11pt; margin: 0; text-indent: 0; text-align: left; }}
+.end .rcp {{ font-size: {recipients_pt}pt; margin: 0; text-indent: 0; text-align: left; }}
 .end .sign {{ height: 70pt; }}
 """
 
@@ -163,7 +166,8 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
         # no script can run even if some text escaped escaping; images are inline, fonts local files
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
         "style-src 'unsafe-inline'; font-src file: data:\">",
-        f"<title>{escape(doc.meta_title or ' '.join(doc.title))}</title><style>{_css(size, fonts)}</style></head>",
+        f"<title>{escape(doc.meta_title or ' '.join(doc.title))}</title>"
+        f"<style>{_css(size, fonts, 12 if doc.closing and doc.closing.layout == 'party' else 11)}</style></head>",
         "<body><div class='sheet'>",
         "<table class='hdr'><tr><td class='l'>",
         f"<div class='{hs}'>{escape(h.parent_body.upper())}</div>" if h.parent_body else "",
@@ -181,8 +185,12 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
     if doc.subtitle:
         parts.append(f"<p class='sub'>{escape(doc.subtitle)}</p>")
     parts.append("<div class='rule' style='width:4cm;margin-top:4pt'></div>")
-    parts.extend(_block(b, size, max_rows) for b in doc.blocks)
     c = doc.closing
+    # the closing sentence and the closing block go to a page together (as keepNext and cantSplit in the DOCX)
+    last = doc.blocks[-1] if c is not None and doc.blocks and isinstance(doc.blocks[-1], Para) else None
+    parts.extend(_block(b, size, max_rows) for b in (doc.blocks[:-1] if last is not None else doc.blocks))
+    if last is not None:
+        parts.append("<div class='keep'>" + _block(last, size, max_rows))
     if c is not None:
         recips = [*c.recipients, c.archive_line]
         lines = []
@@ -196,6 +204,8 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
                else "<div class='b i' style='font-size:12pt'>Nơi nhận:</div>") + "".join(lines) + "</td>"
             f"<td>{signer}<div class='sign'></div><div class='b'>{escape(c.signer_name)}</div></td></tr></table>"
         )
+        if last is not None:
+            parts.append("</div>")
     if doc.appendix:
         parts.append('<div class="pb"></div>')
         parts.extend(_block(b, size, max_rows) for b in doc.appendix)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import Built, document, proposal_lines
+from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
     sentiment_label, topics_text,
@@ -83,6 +83,7 @@ class _Case:
 
 def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:
     """`f` is store.reports.rapid_figures(); one Doc with sections I–VI (module docstring), no sheets."""
+    f = masked(f, s)
     alert, story, items = f["alert"], f["story"], f["items"]
     title = (alert or {}).get("title") or (story or {}).get("title") or ""
     # the closing names the incident, as staff would; the internal id stays in the subtitle only

@@ -48,11 +48,14 @@ class ReportSettings:
     schedule_notify: bool = True    # push «the week's report is ready» to subscribers (store.notify outbox)
     archive_dir: str = "var/reports"
     province_label: str = field(default="tỉnh Quảng Ninh", compare=False)
+    # @mentions in titles and post text masked ("@n***4"), as the dashboard masks them: [privacy] mask_mentions
+    # while [retention] mask_author_handles is on (reports are exports; not a [reports] setting)
+    mask_mentions: bool = True
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides: Any) -> "ReportSettings":
         raw = section(cfg, "reports")
-        known = {f.name for f in fields(cls)} - {"province_label"}
+        known = {f.name for f in fields(cls)} - {"province_label", "mask_mentions"}
         unknown = set(raw) - known
         if unknown:
             raise ConfigError(f"[reports] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
@@ -79,6 +82,8 @@ class ReportSettings:
             kw[f.name] = v
         kw = {k: _fill_area(v, cfg) if k in AREA_FILLED else v for k, v in kw.items()}
         kw["province_label"] = cfg.area.name
+        kw["mask_mentions"] = bool(section(cfg, "privacy").get("mask_mentions", True)) and bool(
+            cfg.retention.mask_author_handles)
         kw.update(overrides)
         s = cls(**kw)
         if s.pdf_engine not in ("auto", "chromium", "weasyprint"):

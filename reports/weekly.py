@@ -26,7 +26,7 @@ import pandas as pd
 from reports import cases_section
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import Built, document, proposal_lines
+from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
     places_brief, sentiment_label, topics_text,
@@ -115,6 +115,7 @@ class _Part:
 def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, proposals: str,
                  generated_at: datetime) -> Built:
     """`f` is store.reports.weekly_figures(); `area` '' means the whole province; times naive UTC."""
+    f = masked(f, s)
     w = _week(f["totals"], s, p, area, generated_at)
     doc = document(
         s, w.today,
@@ -322,8 +323,10 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
                       first, _s(r.alert_id), STATE_LABELS.get(_s(r.alert_status), _s(r.alert_status)),
                       ", ".join(as_list(r.reviewers)), " | ".join(as_list(r.notes))])
     if len(stories):
-        B.append(Table([Column("TT", 0.8, "center"), Column("Vấn đề", 4.6), Column("Số tin / nguồn", 1.5),
-                        Column("Sắc thái", 1.9), Column("Địa bàn", 2.5), Column("Xuất hiện lần đầu", 1.6),
+        # "Xuất hiện lần đầu" fits "dd/mm/yyyy" at 12 pt: a story first seen in another year than the week's first
+        # day (any week over 31/12) is dated with its year, which broke as "02/01/2 027" in a 1.6 column
+        B.append(Table([Column("TT", 0.8, "center"), Column("Vấn đề", 4.3), Column("Số tin / nguồn", 1.5),
+                        Column("Sắc thái", 1.7), Column("Địa bàn", 2.5), Column("Xuất hiện lần đầu", 2.1),
                         Column("Xử lý", 2.6)], rows,
                        caption="Bảng 3. Các vấn đề nổi bật trong tuần"))
     return _Part(B, [Sheet("Vấn đề nổi bật", "Các vấn đề được dư luận quan tâm nhiều nhất", [
@@ -479,9 +482,10 @@ def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
             ax.append([k, r.alert_id, _local(r.raised_at), r.title, SEVERITY_LABELS.get(r.severity, r.severity),
                        STATE_LABELS.get(r.status, r.status), _i(r.n_items), _i(r.n_outlets), _s(r.assignee), people,
                        " | ".join(notes), _local(r.last_action_at)])
-        B.append(Table([Column("TT", 1.0, "center"), Column("Mã", 1.4), Column("Thời điểm", 1.7),
-                        Column("Nội dung", 4.2), Column("Mức độ", 1.3), Column("Trạng thái", 1.8),
-                        Column("Người xử lý", 1.8), Column("Ghi chú, kết quả", 3.6)], rows,
+        # "Mã" fits an alert id and "Mức độ" the word "Trung" at 12 pt (they printed "A000 134", "Trun g bình")
+        B.append(Table([Column("TT", 1.0, "center"), Column("Mã", 1.9), Column("Thời điểm", 1.7),
+                        Column("Nội dung", 3.9), Column("Mức độ", 1.5), Column("Trạng thái", 1.8),
+                        Column("Người xử lý", 1.8), Column("Ghi chú, kết quả", 3.2)], rows,
                        caption="Bảng 8. Cảnh báo phát sinh trong tuần và kết quả xử lý"))
     return _Part(B, [Sheet("Cảnh báo", "Cảnh báo và kết quả xử lý", [
         ("TT", 5), ("Mã", 10), ("Thời điểm", 17), ("Nội dung", 60), ("Mức độ", 11), ("Trạng thái", 18),
@@ -549,8 +553,9 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
             k_doc += 1
             rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
                          Run(_link_text(r.url), url=r.url)])
-    A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.2),
-                    Column("Tiêu đề", 5.2), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
+    # "Nguồn" fits an outlet's one-word name at 11 pt ("VietNamNet" printed as "VietNamNe t" in 2.2)
+    A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.5),
+                    Column("Tiêu đề", 4.9), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
                    rows, size_delta=-3, empty_text=f"Trong tuần không có tin, bài nào phản ánh về {area_label}."))
     return _Part(A, [Sheet("Phụ lục", f"Phụ lục: danh sách tin, bài phản ánh về {area_label}", [
         ("TT", 7), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 80), ("Chủ đề", 28), ("Sắc thái", 11),

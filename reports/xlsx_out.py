@@ -25,6 +25,12 @@ class Link:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Pct:
+    """A share (0.333) written as a number in the "0%" format: the DOCX's "33%", still a number in the workbook."""
+    value: float
+
+
 @dataclass
 class Sheet:
     name: str                                  # ≤ 31 characters, no []:*?/\
@@ -35,7 +41,7 @@ class Sheet:
     note: str = ""                             # written under the table (e.g. why it is empty)
 
 
-# cellXfs: 0 plain · 1 title · 2 header · 3 date-time · 4 date · 5 link · 6 italic note
+# cellXfs: 0 plain · 1 title · 2 header · 3 date-time · 4 date · 5 link · 6 italic note · 7 percentage
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/></numFmts>
@@ -50,7 +56,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFE7E6E6"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="7">
+<cellXfs count="8">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
@@ -58,6 +64,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -92,6 +99,8 @@ def _value(ref: str, v: Any) -> str:
             f = 'HYPERLINK("{}","{}")'.format(url.replace('"', '""'), text[:250].replace('"', '""'))
             return f'<c r="{ref}" s="5"><f>{escape(f)}</f></c>'
         return _text(ref, text)
+    if isinstance(v, Pct):
+        return f'<c r="{ref}" s="7"><v>{v.value}</v></c>' if v.value == v.value else ""
     if isinstance(v, bool):
         return f'<c r="{ref}" t="b"><v>{int(v)}</v></c>'
     if isinstance(v, (int, float)) and not (isinstance(v, float) and v != v):

@@ -125,6 +125,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     for err in res.errors:
         print(f"langnghe report: {err}", file=sys.stderr)
     phases = ", ".join(f"{k} {v:.2f}s" for k, v in res.timings.items())
-    print(f"{res.n_items} tin, bài trong phụ lục; {phases}", file=sys.stderr)
+    where = "trong phụ lục" if args.report_kind == "weekly" else "trong báo cáo"  # a rapid report has no appendix
+    print(f"{res.n_items} tin, bài {where}; {phases}", file=sys.stderr)
     missing = [f for f in formats if f not in res.files]
     return 1 if missing else 0
