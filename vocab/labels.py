@@ -54,8 +54,9 @@ SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown"
 # apart from press and social media in charts and tallies.
 SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hội", "ctv": "CTV / trực tiếp"}
 
-# What a retention run purged (store/retention.py `Purged.what`), as `langnghe retention` prints it.
-# "item_rows:TABLE" are the rows of another table that belonged to purged items.
+# What a retention run purged (store/retention.py `Purged.what`), as `langnghe retention` prints it after
+# "N dòng". "item_rows:TABLE" are the rows of another table that belonged to purged items: every table with an
+# `item_id` column (store.retention._item_tables) has its name here, so no table name reaches staff.
 PURGE_LABELS: dict[str, str] = {
     "raw_payloads": "dữ liệu gốc của tin",
     "items": "tin bài",
@@ -63,13 +64,24 @@ PURGE_LABELS: dict[str, str] = {
     "notify_outbox": "thông báo đã gửi xong hoặc bỏ",
     "notify_log": "nhật ký gửi thông báo",
     "item_rows:search_postings": "mục chỉ mục tìm kiếm",
+    "item_rows:item_search": "mục tìm kiếm của tin đã xoá",
+    "item_rows:item_links": "liên kết của tin đã xoá",
+    "item_rows:item_raw": "dữ liệu gốc của tin đã xoá",
+    "item_rows:item_fulltext": "toàn văn của tin đã xoá",
+    "item_rows:item_tags": "nhãn phân tích của tin đã xoá",
+    "item_rows:human_labels": "nhãn cán bộ sửa của tin đã xoá",
+    "item_rows:story_items": "mục sự việc của tin đã xoá",
+    "item_rows:cases": "phản ánh của tin đã xoá",
+    "item_rows:collab_reports": "báo cáo CTV của tin đã xoá",
+    "item_rows:watch_hits": "kết quả theo dõi của tin đã xoá",
 }
 
 
 def purge_label(what: str) -> str:
-    """Vietnamese for a retention log's `what`; an item table not named above reads by its table name."""
+    """Vietnamese for a retention log's `what`, read after "N dòng"; a table added later and not named above
+    reads as rows kept with the purged items, not by its table name."""
     if what in PURGE_LABELS:
         return PURGE_LABELS[what]
     if what.startswith("item_rows:"):
-        return f"dòng kèm tin trong bảng {what.split(':', 1)[1]}"
+        return "dữ liệu khác của tin đã xoá"
     return what

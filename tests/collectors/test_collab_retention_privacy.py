@@ -9,6 +9,7 @@ import re
 import pytest
 
 from vocab import privacy
+from vocab.labels import PURGE_LABELS
 from collectors.base import SkipItem
 from collectors.collab import map_report, report_id
 from langnghe import cli
@@ -112,6 +113,24 @@ def test_retention_cli(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "dòng tin bài" in out and "nhật ký gửi thông báo" in out
     assert not re.search(r"raw_payloads|notify_|item_rows", out)  # no internal key reaches staff
+
+
+def test_retention_cli_names_every_purged_table_in_vietnamese(tmp_path, monkeypatch, capsys):
+    """A real purge also reports the rows of each table that belonged to the purged items
+    ("item_rows:TABLE"): each prints in Vietnamese, once "dòng", never a table name."""
+    from store.db import Database
+
+    path = tmp_path / "r.duckdb"
+    with Database(path) as db:
+        _aged(db, 800, 800, 1)
+        with db.read() as cur:
+            tables = retention._item_tables(cur)
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    assert cli.main(["retention"]) == 0 and cli.main(["retention", "--log"]) == 0
+    out = capsys.readouterr().out
+    assert "Đã xoá 1 dòng tin bài" in out and "dòng liên kết của tin đã xoá" in out
+    assert "dòng dòng" not in out and not re.search(r"item_|bảng ", out), out
+    assert [t for t in tables if f"item_rows:{t}" not in PURGE_LABELS] == []  # a new item table: name it there
 
 
 @pytest.mark.parametrize("author,stype,collector,expected", [
