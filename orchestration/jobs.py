@@ -205,6 +205,19 @@ class Scheduler(threading.Thread):
             except Exception:
                 log.exception("start-up job failed; it runs again in the first tick")
 
+    @staticmethod
+    def _run_job(hook: Callable[[], None]) -> None:
+        """One periodic job of the tick. Why alone: the jobs run in one pass, tagging first, and a job that
+        keeps failing (a stored item a step cannot tag) would otherwise leave detection and notification
+        sending out of every tick. A storage error still ends the pass: staff must act, and the later jobs
+        would fail on it too."""
+        try:
+            hook()
+        except StorageError:
+            raise
+        except Exception:
+            log.exception("periodic job failed; the other jobs of this tick still run")
+
     def catch_up(self) -> int:
         """Tag what earlier runs left untagged (a crash between commit and tagging), before collecting."""
         try:
@@ -235,7 +248,7 @@ class Scheduler(threading.Thread):
                         status_log.info("Đã thu thập %d nguồn: %d tin mới%s.", len(summary.outcomes), summary.items_new,
                                         f", {len(summary.errors)} nguồn lỗi" if summary.errors else "")
                     for hook in self.hooks:
-                        hook()
+                        self._run_job(hook)
                     runtime.set_storage_problem(None)
                 except StorageError as exc:  # disk full, read-only or damaged file: staff must act
                     log.error("scheduler pass failed: %s", exc)

@@ -80,3 +80,21 @@ def test_serve_collects_each_source_again_on_its_own_interval(tmp_path, server):
     assert sched.passes == 12
     assert hits == {"a": 6, "b": 3, "c": 4}  # 0,10…50 · 0,25,50 · 0,15,30,45
     assert stored == [("a", 6), ("b", 3), ("c", 4)]
+
+
+def test_a_failing_job_does_not_stop_the_later_jobs_of_the_tick(tmp_path):
+    """The tag job runs first each tick: a batch that keeps failing (a step's bug on one stored item) must
+    not leave detection and notification sending out of every tick, as long as it keeps failing."""
+    cfg = make_config(tmp_path, [], schedule={"tick_seconds": 0}, storage={"snapshot_every_minutes": 0})
+    later = []
+    with Database(cfg.storage.db_path) as db:
+        sched = Scheduler(cfg, db)
+
+        def failing_tag_job():
+            if sched.passes >= 2:
+                sched.stop()
+            raise RuntimeError("một bước gắn nhãn lỗi")
+
+        sched.hooks += [failing_tag_job, lambda: later.append(sched.passes)]
+        sched.run()  # in this thread: returns when stopped
+    assert later == [0, 1, 2]
