@@ -346,7 +346,13 @@ def write_docx(doc: Doc, path: str | Path, *, font: str = "Times New Roman", siz
         for b in doc.appendix:
             w.block(b)
     path = Path(path)
-    w.doc.save(str(path))
+    tmp = path.with_name(path.name + ".part")
+    try:  # through a '.part' renamed at the end: a full disk leaves no half document under the report's name
+        w.doc.save(str(tmp))
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 

@@ -148,22 +148,26 @@ _ROOT_RELS = (
 
 
 def write_xlsx(sheets: list[Sheet], path: str | Path) -> Path:
-    """Write the workbook to `path` through a '.part' file renamed at the end, so a reader never sees
-    half a file."""
+    """Write the workbook to `path` through a '.part' file renamed at the end (removed if writing fails), so a
+    reader never sees half a file."""
     path = Path(path)
     names = _sheet_names(sheets)
     n = len(sheets)
     tmp = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
-        z.writestr("[Content_Types].xml", _content_types(n))
-        z.writestr("_rels/.rels", _ROOT_RELS)
-        z.writestr("docProps/core.xml", _core(sheets[0].title if sheets else ""))
-        z.writestr("xl/workbook.xml", _workbook(names))
-        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
-        z.writestr("xl/styles.xml", _STYLES)
-        for i, sh in enumerate(sheets, start=1):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sh))
-    tmp.replace(path)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
+            z.writestr("[Content_Types].xml", _content_types(n))
+            z.writestr("_rels/.rels", _ROOT_RELS)
+            z.writestr("docProps/core.xml", _core(sheets[0].title if sheets else ""))
+            z.writestr("xl/workbook.xml", _workbook(names))
+            z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
+            z.writestr("xl/styles.xml", _STYLES)
+            for i, sh in enumerate(sheets, start=1):
+                z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sh))
+        tmp.replace(path)
+    except BaseException:  # a full disk: no '.part' left beside the other files
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 
