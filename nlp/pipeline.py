@@ -40,6 +40,13 @@ _DEFAULTS: dict[str, Any] = {"topics": [], "sentiment": "neutral", "in_area": Fa
                              "title_restored": "", "folded": ""}
 
 
+def dropped_row(item_id: Any, model_version: str, reason: str) -> dict[str, Any]:
+    """The output row of an item the pipeline could not tag (a step's unexpected error): the defaults, marked
+    dropped like a DropItem, so saving it takes the item out of the waiting ones instead of offering it again."""
+    row: dict[str, Any] = {k: (list(v) if isinstance(v, list) else v) for k, v in _DEFAULTS.items()}
+    return {**row, "id": item_id, "model_version": model_version, "dropped": reason}
+
+
 class Pipeline:
     def __init__(self, res: Resources, steps: Iterable[str] = DEFAULT_STEPS, model_version: str = ""):
         self.res = res

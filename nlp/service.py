@@ -53,6 +53,26 @@ def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None, now: dateti
         return tag_store.save_tags(cur, [o for o in out if not o.get("dropped")], now)
 
 
+def tag_batch(pipeline: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`pipeline.tag(rows)`; when it raises (a step's bug on one item), the rows one by one, and an item that
+    still raises is a dropped row (logged). Why: the stored-items queries offer the newest waiting items first,
+    so a batch that always failed came back every tick and nothing older was ever re-tagged."""
+    try:
+        return pipeline.tag(rows)
+    except Exception:
+        log.exception("tagging a batch of %d stored items failed; tagging them one by one", len(rows))
+    from nlp.pipeline import dropped_row
+
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        try:
+            out += pipeline.tag([r])
+        except Exception as exc:
+            log.error("item %s cannot be tagged, saved without tags: %r", r.get("id"), exc)
+            out.append(dropped_row(r.get("id"), pipeline.model_version, f"error: {exc!r}"[:200]))
+    return out
+
+
 def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, only_untagged: bool = False,
                 limit: int | None = None, stop: threading.Event | None = None,
                 progress: Callable[[int], None] | None = None) -> int:
@@ -68,7 +88,7 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, on
                                           only_untagged=only_untagged)
         if not rows:
             break
-        out = pipeline.tag(rows)
+        out = tag_batch(pipeline, rows)
         with db.write() as cur:
             tag_store.save_tags(cur, out)
         done += len(rows)
@@ -100,7 +120,7 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
                 rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, fulltext_chars(cfg))
             if not rows:
                 break
-            out = pipeline.tag(rows)
+            out = tag_batch(pipeline, rows)
             with db.write() as cur:
                 tag_store.save_tags(cur, out)
             done += len(rows)

@@ -248,3 +248,28 @@ def test_version_stamp_follows_code_steps_province_and_data_files(tmp_path, monk
     assert edited != base
     monkeypatch.setattr(P, "PIPELINE_REVISION", P.PIPELINE_REVISION + 1)
     assert P.stamp_version("1.0", steps, "Quảng Ninh", data) not in (base, edited)
+
+
+def test_scheduler_hook_gets_past_an_item_the_pipeline_cannot_tag(db, pipeline, monkeypatch):
+    """A step that raises on one stored item (not DropItem: a bug) failed its whole batch, and the newest-first
+    query offered the same batch again every tick: nothing older was ever re-tagged. The batch is tagged item by
+    item instead, and the one item is saved as dropped (as a DropItem is), so the next batches run."""
+    from nlp import service
+
+    class OneBadItem:
+        model_version = pipeline.model_version
+
+        def tag(self, rows):  # type: ignore[no-untyped-def]
+            if any(r["id"] == "p1" for r in rows):
+                raise ValueError("lỗi của một bước")
+            return pipeline.tag(rows)
+
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: OneBadItem())
+    _insert_items(db, [(f"p{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(5)])
+    raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
+    raw["nlp"].update(batch_size=2)
+    service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)()
+    with db.read() as cur:
+        assert T.count_to_tag(cur, pipeline.model_version) == 0
+        assert T.get_tags(cur, "p0")["places"] and T.get_tags(cur, "p4")["places"]
+        assert not T.get_tags(cur, "p1")["places"]
