@@ -31,11 +31,11 @@ def test_scheduler_collects_runs_hooks_and_snapshots(tmp_path, server):
         sched = Scheduler(cfg, db)
         sched.hooks.append(lambda: calls.append(1))
         sched.start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # a guard against hanging: the first pass loads the model (make test -n auto)
         while sched.passes < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         sched.stop()
-        sched.join(timeout=10)
+        sched.join(timeout=60)
         with db.read() as cur:
             n = cur.execute("SELECT count(*) FROM items").fetchone()[0]
     assert sched.passes >= 2 and calls and n == 3
@@ -98,3 +98,4 @@ def test_a_failing_job_does_not_stop_the_later_jobs_of_the_tick(tmp_path):
         sched.hooks += [failing_tag_job, lambda: later.append(sched.passes)]
         sched.run()  # in this thread: returns when stopped
     assert later == [0, 1, 2]
+
