@@ -248,6 +248,8 @@ class Scheduler(threading.Thread):
                         status_log.info("Đã thu thập %d nguồn: %d tin mới%s.", len(summary.outcomes), summary.items_new,
                                         f", {len(summary.errors)} nguồn lỗi" if summary.errors else "")
                     for hook in self.hooks:
+                        if self._stop_event.is_set():  # the rest is due again at the next start: stop now
+                            break
                         self._run_job(hook)
                     runtime.set_storage_problem(None)
                 except StorageError as exc:  # disk full, read-only or damaged file: staff must act

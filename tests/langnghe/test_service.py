@@ -91,11 +91,26 @@ def test_a_failing_job_does_not_stop_the_later_jobs_of_the_tick(tmp_path):
         sched = Scheduler(cfg, db)
 
         def failing_tag_job():
-            if sched.passes >= 2:
-                sched.stop()
             raise RuntimeError("một bước gắn nhãn lỗi")
 
-        sched.hooks += [failing_tag_job, lambda: later.append(sched.passes)]
+        def next_pass():
+            later.append(sched.passes)
+            if sched.passes >= 2:
+                sched.stop()
+
+        sched.hooks += [failing_tag_job, next_pass]
         sched.run()  # in this thread: returns when stopped
     assert later == [0, 1, 2]
 
+
+def test_a_stop_skips_the_rest_of_the_tick(tmp_path):
+    """Ctrl+C or SIGTERM during a tick: the jobs still to run (re-tagging for up to [nlp] tag_seconds_per_tick,
+    full-text fetches, notification sends with their timeouts) wait for the next start instead of holding the
+    stop; serve was killed when a stop took past the operator's or the test rig's wait."""
+    cfg = make_config(tmp_path, [], schedule={"tick_seconds": 0}, storage={"snapshot_every_minutes": 0})
+    later = []
+    with Database(cfg.storage.db_path) as db:
+        sched = Scheduler(cfg, db)
+        sched.hooks += [sched.stop, lambda: later.append(sched.passes)]
+        sched.run()
+    assert sched.passes == 1 and later == []
