@@ -32,6 +32,7 @@ from reports.settings import Period, ReportSettings, fold_slug, to_local, week_p
 from reports.weekly import build_weekly
 from reports.xlsx_out import write_xlsx
 from store import reports as store_reports
+from store import users as store_users
 from store.db import Database, utcnow
 
 log = logging.getLogger("reports")
@@ -81,10 +82,17 @@ def build_weekly_report(db: Database, s: ReportSettings, week: str, area: str = 
     """The weekly Doc without files (the dashboard preview uses this)."""
     now = now or utcnow()
     period = week_period(week, now)
+    s = saved_masking(db, s)
     f = weekly_figures(db, s, period, area)
     if proposals is None:
         proposals = saved_text(db, "weekly", weekly_key(period.week, area))
     return build_weekly(f, s, period, area, proposals, now), period
+
+
+def saved_masking(db: Database, s: ReportSettings) -> ReportSettings:
+    """`s` with the masking switch an admin saved in the dashboard, as the pages obey it."""
+    with db.read() as cur:
+        return s.with_saved_masking(store_users.get_settings(cur))
 
 
 def saved_text(db: Database, kind: str, key: str) -> str:
@@ -125,7 +133,7 @@ def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_
             f = store_reports.rapid_figures(cur, alert_id=alert_id, story_id=story_id)
         if proposals is None:
             proposals = saved_text(db, "rapid", rapid_key(alert_id, story_id))
-        built = build_rapid(f, s, proposals, now)
+        built = build_rapid(f, saved_masking(db, s), proposals, now)
     except BaseException:
         renderer and renderer.draw(None)
         raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,13 +49,15 @@ class ReportSettings:
     archive_dir: str = "var/reports"
     province_label: str = field(default="tỉnh Quảng Ninh", compare=False)
     # @mentions in titles and post text masked ("@n***4"), as the dashboard masks them: [privacy] mask_mentions
-    # while [retention] mask_author_handles is on (reports are exports; not a [reports] setting)
+    # while [retention] mask_author_handles is on (reports are exports; not a [reports] setting); the admin's
+    # saved switch over the config's, as on the pages (with_saved_masking)
     mask_mentions: bool = True
+    mentions_rule: bool = field(default=True, compare=False)  # [privacy] mask_mentions alone
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides: Any) -> "ReportSettings":
         raw = section(cfg, "reports")
-        known = {f.name for f in fields(cls)} - {"province_label", "mask_mentions"}
+        known = {f.name for f in fields(cls)} - {"province_label", "mask_mentions", "mentions_rule"}
         unknown = set(raw) - known
         if unknown:
             raise ConfigError(f"[reports] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
@@ -82,8 +84,8 @@ class ReportSettings:
             kw[f.name] = v
         kw = {k: _fill_area(v, cfg) if k in AREA_FILLED else v for k, v in kw.items()}
         kw["province_label"] = cfg.area.name
-        kw["mask_mentions"] = bool(section(cfg, "privacy").get("mask_mentions", True)) and bool(
-            cfg.retention.mask_author_handles)
+        kw["mentions_rule"] = bool(section(cfg, "privacy").get("mask_mentions", True))
+        kw["mask_mentions"] = kw["mentions_rule"] and bool(cfg.retention.mask_author_handles)
         kw.update(overrides)
         s = cls(**kw)
         if s.pdf_engine not in ("auto", "chromium", "weasyprint"):
@@ -93,6 +95,15 @@ class ReportSettings:
         parse_hhmm(s.schedule_time)
         check_layout(s)
         return s
+
+    def with_saved_masking(self, saved: dict[str, Any]) -> "ReportSettings":
+        """These settings with the masking switch an admin saved in the dashboard (store.users ui_settings
+        "retention.mask_author_handles"), which the pages obey over the config's: a report must not print what
+        the pages mask."""
+        key = "retention.mask_author_handles"
+        if key not in saved:
+            return self
+        return replace(self, mask_mentions=self.mentions_rule and bool(saved[key]))
 
     def number_line(self) -> str:
         """The number left blank for the office: Party "Số      -BC/BTGDVTU", state "Số:      /BC-SVHTTDL"."""

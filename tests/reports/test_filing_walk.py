@@ -294,3 +294,24 @@ def test_a_file_the_disk_cannot_take_leaves_no_half_file(tmp_path, monkeypatch):
         else:
             raise AssertionError(f"{name}: the full disk was not hit")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_reports_follow_the_masking_switch_an_admin_saved_in_the_dashboard(tmp_path):
+    """The dashboard masks by the admin's saved "retention.mask_author_handles" over the config's; the reports read
+    the config's only: an office with it off in langnghe.toml and turned on in Quản trị still printed the
+    @mentions in every report. The saved switch now rules the reports as it rules the pages."""
+    from devtools.sample_reports import seed_week
+    from reports.generate import build_weekly_report
+    from store import users as store_users
+    from store.db import Database
+    from tests.reports.conftest import WEEK
+
+    db = Database(tmp_path / "m.duckdb")
+    seed_week(db, WEEK, n_items=40, n_stories=1, n_alerts=1)
+    with db.write() as cur:
+        cur.execute("UPDATE items SET title = '@nguoidung ' || title")
+        store_users.set_setting(cur, "retention.mask_author_handles", True, "quantri", NOW)
+    built, _ = build_weekly_report(db, settings(charts=False, mask_mentions=False), WEEK, now=NOW, proposals="")
+    db.close()
+    text = _all_text(built.doc)
+    assert "@n***g" in text and "@nguoidung" not in text
