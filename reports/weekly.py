@@ -34,7 +34,7 @@ from reports.labels import (
 from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
 )
-from reports.xlsx_out import Link, Sheet
+from reports.xlsx_out import Change, Link, Sheet
 
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 
@@ -563,21 +563,29 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
         note="" if xrows else "Trong tuần không có tin, bài nào.")])
 
 
+def _change_cell(now: int, prev: int) -> Change | str:
+    """The workbook's "Tăng/giảm": a signed number (as change_short prints it), "mới" when the previous week had none."""
+    now, prev = int(now), int(prev)
+    if prev == 0:
+        return Change(0.0) if now == 0 else "mới"
+    return Change((now - prev) / prev)
+
+
 def _overview_sheet(w: _Week, title: str, t: dict[str, Any], by_type: dict[str, tuple[int, int]],
                     sent: dict[str, tuple[int, int]], stories_total: int, n_alerts: int) -> Sheet:
     """The XLSX «Tổng quan» sheet (first in the workbook): the week's key figures vs the previous week."""
     overview = Sheet("Tổng quan", title, [("Chỉ tiêu", 44), ("Tuần này", 12), ("Tuần trước", 12),
                      ("Tăng/giảm", 14)], subtitle=w.sub)
     overview.rows = [
-        ["Tin, bài thu thập được (mọi địa bàn)", t["all_now"], t["all_prev"], change_short(t["all_now"], t["all_prev"])],
-        [f"Tin, bài phản ánh về {w.area_label}", w.now_n, w.prev_n, change_short(w.now_n, w.prev_n)],
-        ["– Báo chí", by_type["press"][0], by_type["press"][1], change_short(*by_type["press"])],
-        ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], change_short(*by_type["social"])],
-        [f"– {SOURCE_TYPES['ctv']}", by_type["ctv"][0], by_type["ctv"][1], change_short(*by_type["ctv"])],
+        ["Tin, bài thu thập được (mọi địa bàn)", t["all_now"], t["all_prev"], _change_cell(t["all_now"], t["all_prev"])],
+        [f"Tin, bài phản ánh về {w.area_label}", w.now_n, w.prev_n, _change_cell(w.now_n, w.prev_n)],
+        ["– Báo chí", by_type["press"][0], by_type["press"][1], _change_cell(*by_type["press"])],
+        ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], _change_cell(*by_type["social"])],
+        [f"– {SOURCE_TYPES['ctv']}", by_type["ctv"][0], by_type["ctv"][1], _change_cell(*by_type["ctv"])],
     ]
     for code in ("negative", "neutral", "positive"):
         a, b = sent.get(code, (0, 0))
-        overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, change_short(a, b)])
+        overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, _change_cell(a, b)])
     overview.rows += [
         ["Vấn đề (nhóm tin) trong tuần", stories_total, "", ""],
         ["Cảnh báo phát sinh", n_alerts, "", ""],

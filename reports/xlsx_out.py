@@ -31,6 +31,13 @@ class Pct:
     value: float
 
 
+@dataclass(frozen=True)
+class Change:
+    """A change on the previous week (−0.098) as a signed number in the "+0.0%" format: the DOCX's "−9,8%", but a number
+    staff can sort and filter (the "Tăng/giảm" columns were text until the second reports walk of round 14)."""
+    value: float
+
+
 @dataclass
 class Sheet:
     name: str                                  # ≤ 31 characters, no []:*?/\
@@ -42,9 +49,10 @@ class Sheet:
 
 
 # cellXfs: 0 plain · 1 title · 2 header · 3 date-time · 4 date · 5 link · 6 italic note · 7 percentage
+#          · 8 signed change (+9.8%, −9.8%, 0%)
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/></numFmts>
+<numFmts count="3"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/><numFmt numFmtId="166" formatCode="&quot;+&quot;0.0%;&quot;−&quot;0.0%;0%"/></numFmts>
 <fonts count="5">
 <font><sz val="11"/><name val="Calibri"/><family val="2"/></font>
 <font><b/><sz val="13"/><name val="Calibri"/><family val="2"/></font>
@@ -56,7 +64,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFE7E6E6"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="8">
+<cellXfs count="9">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
@@ -65,6 +73,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -101,6 +110,8 @@ def _value(ref: str, v: Any) -> str:
         return _text(ref, text)
     if isinstance(v, Pct):
         return f'<c r="{ref}" s="7"><v>{v.value}</v></c>' if v.value == v.value else ""
+    if isinstance(v, Change):
+        return f'<c r="{ref}" s="8"><v>{v.value}</v></c>' if v.value == v.value else ""
     if isinstance(v, bool):
         return f'<c r="{ref}" t="b"><v>{int(v)}</v></c>'
     if isinstance(v, (int, float)) and not (isinstance(v, float) and v != v):

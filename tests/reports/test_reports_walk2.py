@@ -40,3 +40,23 @@ def test_bang8_lists_a_note_given_with_a_status_change_or_an_assignment(seeded):
     assert "Lý do: " not in text    # the close reason is printed once, as «Lý do đóng: …»
     sheet = next(s for s in built.sheets if s.name == "Cảnh báo")
     assert any("Đã nắm thông tin" in str(r[10]) for r in sheet.rows)
+
+
+def test_the_workbook_change_column_is_a_signed_number(seeded, tmp_path):
+    """«Tổng quan»'s "Tăng/giảm" held text ("−9,8%"), which Excel sorts as text: it is a number in a signed percent
+    format; only a figure new this week (nothing the week before) stays the word "mới"."""
+    import openpyxl
+
+    from reports.xlsx_out import write_xlsx
+
+    built = _weekly(seeded)
+    ws = openpyxl.load_workbook(write_xlsx(built.sheets, tmp_path / "w.xlsx"))["Tổng quan"]
+    assert ws["D4"].value == "Tăng/giảm"
+    values = [(ws[f"B{r}"].value, ws[f"C{r}"].value, ws[f"D{r}"]) for r in range(5, 15) if ws[f"D{r}"].value is not None]
+    assert len(values) >= 5
+    for now, prev, cell in values:
+        if prev:
+            assert isinstance(cell.value, float) and abs(cell.value - (now - prev) / prev) < 1e-9, cell.value
+            assert cell.number_format.startswith('"+"0.0%'), cell.number_format
+        else:
+            assert cell.value == ("mới" if now else 0)
