@@ -17,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reports.document import clean, safe_url
+from reports.partfile import written_through_part
 
 
 @dataclass
@@ -160,12 +161,11 @@ _ROOT_RELS = (
 
 def write_xlsx(sheets: list[Sheet], path: str | Path) -> Path:
     """Write the workbook to `path` through a '.part' file renamed at the end, so a reader never sees
-    half a file."""
+    half a file (and a failed write leaves no '.part' behind)."""
     path = Path(path)
     names = _sheet_names(sheets)
     n = len(sheets)
-    tmp = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
+    with written_through_part(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
         z.writestr("[Content_Types].xml", _content_types(n))
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr("docProps/core.xml", _core(sheets[0].title if sheets else ""))
@@ -174,7 +174,6 @@ def write_xlsx(sheets: list[Sheet], path: str | Path) -> Path:
         z.writestr("xl/styles.xml", _STYLES)
         for i, sh in enumerate(sheets, start=1):
             z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sh))
-    tmp.replace(path)
     return path
 
 

@@ -60,3 +60,48 @@ def test_the_workbook_change_column_is_a_signed_number(seeded, tmp_path):
             assert cell.number_format.startswith('"+"0.0%'), cell.number_format
         else:
             assert cell.value == ("mới" if now else 0)
+
+
+def test_a_docx_that_fails_while_saving_leaves_no_partial_file(tmp_path, monkeypatch):
+    """python-docx writes the zip as it goes: a save that failed half-way (a full disk) left a truncated .docx at the
+    real name, which the archive offered. It is written through a '.part' file renamed at the end, as the XLSX."""
+    import pytest
+    from docx.document import Document
+
+    from reports.docx_out import write_docx
+    from tests.reports.test_filing_walk import _rapid_doc
+
+    def half_save(self, path):  # type: ignore[no-untyped-def]
+        with open(path, "wb") as fh:
+            fh.write(b"PK\x03\x04 half a document")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Document, "save", half_save)
+    with pytest.raises(OSError):
+        write_docx(_rapid_doc("Sạt lở đất tại phường Vàng Danh"), tmp_path / "r.docx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_pdf_the_browser_fails_to_finish_leaves_no_partial_file(tmp_path):
+    """Chromium printed straight to the real name: a browser that failed or was killed at its timeout left a truncated
+    PDF there. A stand-in browser writes half a file and fails; then one that hangs past the timeout."""
+    import os
+    import stat
+
+    import pytest
+
+    from reports.pdf_out import PdfError, start_pdf
+
+    html = tmp_path / "r.html"
+    html.write_text("<p>Báo cáo</p>", encoding="utf-8")
+    for body in ("exit 3", "exec sleep 30"):
+        fake = tmp_path / "chromium"
+        fake.write_text("#!/bin/sh\nfor a in \"$@\"; do case $a in --print-to-pdf=*) printf '%%PDF-1.4 half' > "
+                        "\"${a#--print-to-pdf=}\";; esac; done\n" + body + "\n", encoding="utf-8")
+        fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+        out = tmp_path / "out"
+        out.mkdir(exist_ok=True)
+        job = start_pdf(html, out / "r.pdf", engine="chromium", chromium=str(fake), timeout=1.0)
+        with pytest.raises(PdfError):
+            job.wait()
+        assert os.listdir(out) == [], body
