@@ -105,3 +105,27 @@ def test_a_pdf_the_browser_fails_to_finish_leaves_no_partial_file(tmp_path):
         with pytest.raises(PdfError):
             job.wait()
         assert os.listdir(out) == [], body
+
+
+def test_the_rapid_report_heading_has_the_subject_under_the_type_and_no_alert_id(seeded, tmp_path):
+    """36-HD/VPTW and Decree 30 put the trích yếu straight under "BÁO CÁO …" (seed 002: "BÁO CÁO / Tổng kết 10 năm
+    …"); the report read "Về: <title>" and, under it, "(Cảnh báo A000134)", an id staff do not know. Both layouts."""
+    import docx
+
+    from reports.docx_out import write_docx
+    from reports.rapid import build_rapid
+    from store import reports as store_reports
+    from tests.reports.test_weekly import STATE
+
+    db, info = seeded
+    aid = info["alerts"][0]
+    with db.read() as cur:
+        f = store_reports.rapid_figures(cur, alert_id=aid)
+    for kw in ({}, STATE):
+        built = build_rapid(f, settings(charts=False, **kw), "", NOW)
+        paras = [p.text for p in docx.Document(str(write_docx(built.doc, tmp_path / "r.docx"))).paragraphs]
+        k = paras.index("BÁO CÁO NHANH")
+        assert paras[k + 1] == f["alert"]["title"], paras[k: k + 3]
+        heading = paras[: paras.index("I. TÌNH HÌNH SỰ VIỆC")]
+        assert not [p for p in heading if p.startswith("Về:") or aid in p], heading
+        assert any(aid in p for p in paras[k:])  # named once in section I, for looking the alert up
