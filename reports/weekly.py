@@ -35,6 +35,7 @@ from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
 )
 from reports.xlsx_out import Change, Link, Sheet
+from vocab.public_holidays import holiday_name
 
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 
@@ -224,11 +225,34 @@ def _section_overview(w: _Week, t: dict[str, Any]) -> _Part:
             f"Trong tuần, hệ thống thu thập được {num(t['all_now'])} tin, bài từ các nguồn được theo dõi, trong đó "
             f"{num(now_n)} tin, bài phản ánh về {area_label}, {change(now_n, prev_n)} so với tuần trước "
             f"({num(prev_n)} tin, bài)."))
+    if note := _holiday_note(w):
+        B.append(Para.text(note, italic=True))
     if t["tagged_now"] < t["all_now"]:
         B.append(Para.text(
             f"Có {num(t['all_now'] - t['tagged_now'])} tin, bài chưa được phân loại tự động (chủ đề, sắc thái, địa "
             f"bàn) nên chưa được tính vào các số liệu theo địa bàn dưới đây.", italic=True))
     return _Part(B)
+
+
+def _holidays(days: list[Any]) -> list[tuple[Any, str]]:
+    """(day, name) of the statutory days off among `days`."""
+    return [(d, n) for d in days if (n := holiday_name(d))]
+
+
+def _holiday_note(w: _Week) -> str:
+    """A line under the week-on-week comparison when either week had a day off (over the same span): volumes drop
+    on 01/01, Tết, 30/4, 02/9, so a fall is not by itself less interest. Empty when neither had one."""
+    days = w.p.days()
+    now = _holidays(days)
+    prev = _holidays([d - timedelta(days=7) for d in days])
+    if not (now or prev):
+        return ""
+    def listed(hs: list[tuple[Any, str]]) -> str:
+        return "; ".join(f"{dm(d)} – {n}" for d, n in hs)
+    which = "; ".join(x for x in (f"tuần này: {listed(now)}" if now else "",
+                                  f"tuần trước: {listed(prev)}" if prev else "") if x)
+    return (f"Lưu ý khi so sánh: có ngày nghỉ lễ ({which}); trong ngày nghỉ lễ số tin, bài thường giảm so với ngày "
+            f"thường.")
 
 
 def _section_sources(w: _Week, outlets: pd.DataFrame, by_type: dict[str, tuple[int, int]]) -> _Part:
@@ -405,12 +429,13 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
     week_days = set(days)
     types = [st for st in SOURCE_TYPES if st != "ctv" or any(c.get("ctv") for d, c in counts.items() if d in week_days)]
     drows, dx = [], []
+    off = dict(_holidays(days))  # a day off is marked: volumes drop on it (and a "Ghi chú" column names it in the XLSX)
     for d in days:
         c = counts.get(d, {})
         ns = [c.get(st, 0) for st in types]
         drows.append([f"{('Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật')[d.weekday()]}, "
-                      f"{dmy(d)}", *(num(x) for x in ns), num(sum(ns))])
-        dx.append([d, *ns, sum(ns)])
+                      f"{dmy(d)}" + (" (nghỉ lễ)" if d in off else ""), *(num(x) for x in ns), num(sum(ns))])
+        dx.append([d, *ns, sum(ns), *([f"Nghỉ lễ: {off[d]}" if d in off else ""] if off else [])])
     B.append(Table([Column("Ngày", 4.0), *(Column(SOURCE_TYPES[st], 2.0, "right") for st in types),
                     Column("Cộng", 2.0, "right")], drows, caption="Bảng 6. Số tin, bài theo ngày"))
     if w.now_n:
@@ -418,8 +443,8 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
         figs["daily"] = C.daily_chart(days, by["press"], by["social"], by.get("ctv"))
         B.append(Image("daily", "Biểu đồ 4. Số tin, bài theo ngày"))
     return _Part(B, [Sheet("Theo ngày", "Số tin, bài theo ngày",
-                           [("Ngày", 14), *((SOURCE_TYPES[st], 13) for st in types), ("Cộng", 11)], dx,
-                           subtitle=w.sub)], figs)
+                           [("Ngày", 14), *((SOURCE_TYPES[st], 13) for st in types), ("Cộng", 11),
+                            *([("Ghi chú", 36)] if off else [])], dx, subtitle=w.sub)], figs)
 
 
 def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, int]]) -> _Part:

@@ -13,10 +13,13 @@ def _weekly(seeded, **kw):  # type: ignore[no-untyped-def]
     return built
 
 
-def _table(built, caption_start: str):  # type: ignore[no-untyped-def]
+def _table(built, caption: str):  # type: ignore[no-untyped-def]
+    """The table whose caption starts with `caption` ("Bảng 8.") or, in a week whose empty sections shift the
+    numbers, ends with it ("Số tin, bài theo ngày")."""
     from reports.document import Table
 
-    return next(b for b in built.doc.blocks if isinstance(b, Table) and b.caption.startswith(caption_start))
+    return next(b for b in built.doc.blocks
+                if isinstance(b, Table) and (b.caption.startswith(caption) or b.caption.endswith(caption)))
 
 
 def _cell_text(cell) -> str:  # type: ignore[no-untyped-def]
@@ -129,3 +132,43 @@ def test_the_rapid_report_heading_has_the_subject_under_the_type_and_no_alert_id
         heading = paras[: paras.index("I. TÌNH HÌNH SỰ VIỆC")]
         assert not [p for p in heading if p.startswith("Về:") or aid in p], heading
         assert any(aid in p for p in paras[k:])  # named once in section I, for looking the alert up
+
+
+def test_public_holidays_are_marked_in_the_daily_table_and_the_comparison(tmp_path):
+    """Volumes drop on a day off; nothing in Bảng 6 or the week-on-week comparison said 01/01 was one. Week 53 of
+    2026 holds 01/01/2027; week 1 of 2027 is compared with it; week 47 has none (nor the week before)."""
+    from datetime import datetime
+
+    from reports.generate import build_weekly_report
+    from store.db import Database
+
+    db = Database(tmp_path / "empty.duckdb")
+
+    def build(week: str, now: datetime):  # type: ignore[no-untyped-def]
+        built, _ = build_weekly_report(db, settings(charts=False), week, now=now, proposals="")
+        paras = [r.text for b in built.doc.blocks for r in getattr(b, "runs", [])]
+        days = [_cell_text(r[0]) for r in _table(built, "Số tin, bài theo ngày").rows]
+        sheet = next(s for s in built.sheets if s.name == "Theo ngày")
+        return paras, days, sheet
+
+    paras, days, sheet = build("2026-W53", datetime(2027, 1, 10))
+    assert "Thứ Sáu, 01/01/2027 (nghỉ lễ)" in days and sum("nghỉ lễ" in d for d in days) == 1, days
+    assert any("tuần này: 01/01 – Tết Dương lịch" in p for p in paras), paras
+    assert sheet.columns[-1][0] == "Ghi chú" and [r[-1] for r in sheet.rows].count("Nghỉ lễ: Tết Dương lịch") == 1
+    paras, days, _ = build("2027-W01", datetime(2027, 1, 17))
+    assert any("tuần trước: 01/01 – Tết Dương lịch" in p for p in paras) and not any("nghỉ lễ" in d for d in days)
+    paras, days, sheet = build(WEEK, NOW)
+    assert not any("nghỉ lễ" in p for p in paras + days) and sheet.columns[-1][0] == "Cộng"
+    db.close()
+
+
+def test_the_holiday_lookup_sits_in_vocab_and_the_case_calendar_uses_it():
+    """reports/ may not import orchestration/: the lookup moved down to vocab/, and orchestration.workdays keeps using
+    the same days (30/4 is off, and Tết follows the lunar calendar)."""
+    from datetime import date
+
+    from orchestration.workdays import WorkCalendar
+    from vocab.public_holidays import holiday_name, statutory
+
+    assert holiday_name(date(2027, 4, 30)) and holiday_name(date(2027, 5, 4)) is None
+    assert date(2026, 2, 17) in statutory(2026)[0] and not WorkCalendar().is_working_day(date(2026, 2, 17))
