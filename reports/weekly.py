@@ -370,8 +370,7 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
         top = topics[topics.n_now > 0].iloc[0]
         B.append(Para.text(
             f"Chủ đề được phản ánh nhiều nhất là «{TOPIC_LABELS.get(top.topic, top.topic)}» với "
-            f"{num(top.n_now)} tin, bài ({change(top.n_now, top.n_prev)} so với tuần trước). Một tin, bài có "
-            f"thể thuộc nhiều chủ đề."))
+            f"{num(top.n_now)} tin, bài ({change(top.n_now, top.n_prev)} so với tuần trước)."))
     for k, r in enumerate(topics.itertuples(), start=1):
         label = TOPIC_LABELS.get(r.topic, r.topic)
         trows.append([str(k), label, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
@@ -380,6 +379,8 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
                     Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
                     Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
                    empty_text="Không có tin, bài."))
+    scope = _topics_scope(w)
+    B.append(Para.text(scope, italic=True, indent=False, size=w.s.font_size - 2))
     shown = topics[topics.n_now > 0].head(12)
     if len(shown):
         figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
@@ -387,7 +388,15 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
         B.append(Image("topics", "Biểu đồ 2. Số tin, bài theo chủ đề (so với tuần trước)"))
     return _Part(B, [Sheet("Chủ đề", "Số tin, bài theo chủ đề", [("TT", 5), ("Chủ đề", 30), ("Tuần này", 11),
                                                                  ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], tx,
-                           subtitle=w.sub)], figs)
+                           subtitle=w.sub, note=scope)], figs)
+
+
+def _topics_scope(w: _Week) -> str:
+    """Bảng 4's note on what it counts: the dashboard's «Chủ đề & địa bàn» counts every tagged item in any area over
+    the last 7 days (757 «An ninh trật tự» beside the report's 672 in the walk), and staff could not tell why."""
+    return (f"Ghi chú: Bảng chỉ tính tin, bài phản ánh về {w.area_label} trong tuần; một tin, bài có thể thuộc nhiều "
+            f"chủ đề. Trang «Chủ đề & địa bàn» của hệ thống tính mọi tin, bài đã phân loại ở mọi địa bàn, trong số ngày "
+            f"gần nhất đã chọn, nên số liệu ở đó thường lớn hơn.")
 
 
 def _section_places(w: _Week, places: pd.DataFrame) -> _Part:

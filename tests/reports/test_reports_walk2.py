@@ -172,3 +172,17 @@ def test_the_holiday_lookup_sits_in_vocab_and_the_case_calendar_uses_it():
 
     assert holiday_name(date(2027, 4, 30)) and holiday_name(date(2027, 5, 4)) is None
     assert date(2026, 2, 17) in statutory(2026)[0] and not WorkCalendar().is_working_day(date(2026, 2, 17))
+
+
+def test_bang4_says_it_counts_only_items_about_the_area(seeded):
+    """The dashboard's «Chủ đề & địa bàn» counted 757 «An ninh trật tự» items in a week, Bảng 4 672 (only items about
+    the area): neither said which. Bảng 4 and its sheet now say what they count and why the page's figure differs."""
+    from reports.document import Para
+
+    built = _weekly(seeded)
+    blocks = built.doc.blocks
+    k = blocks.index(_table(built, "Bảng 4."))
+    note = blocks[k + 1]
+    assert isinstance(note, Para) and "chỉ tính tin, bài phản ánh về" in note.plain and "«Chủ đề & địa bàn»" in note.plain
+    sheet = next(s for s in built.sheets if s.name == "Chủ đề")
+    assert sheet.note == note.plain
