@@ -50,6 +50,11 @@ class StorageReadOnly(StorageError):
     """The file, its folder or its file system does not allow writing."""
 
 
+class DatabaseTooNew(StorageError):
+    """The file holds migrations this code does not have: a newer release wrote it. Opening it anyway would
+    let older queries write rows the newer schema reads differently, so it is refused before any change."""
+
+
 _FULL = ("no space left on device", "disk full", "disk quota exceeded")
 _CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does not match stored checksum")
 _READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
@@ -125,9 +130,11 @@ class Database:
         if not read_only:
             try:
                 self.migrate()
-            except (duckdb.Error, OSError) as exc:  # a damaged block is often first read here
+            except BaseException as exc:  # a damaged block is often first read here
                 self._con.close()
-                self._raise_storage(exc)
+                if isinstance(exc, (duckdb.Error, OSError)):
+                    self._raise_storage(exc)
+                raise
 
     def _raise_storage(self, exc: BaseException) -> NoReturn:
         """Re-raise `exc` as the StorageError it means, or unchanged."""
@@ -154,7 +161,9 @@ class Database:
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
             )
             done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
-            for version, name, path in migrations():
+            known = migrations()
+            _refuse_newer(self.path, done, {v for v, _, _ in known})
+            for version, name, path in known:
                 if version in done:
                     continue
                 cur.execute("BEGIN")
@@ -240,6 +249,17 @@ class Database:
                 cur.close()
         os.replace(tmp, dest)
         return dest
+
+
+def _refuse_newer(path: str, done: set[int], known: set[int]) -> None:
+    """Refuse a file a newer release migrated (a downgrade, or an old copy of the code pointed at it)."""
+    newer = sorted(done - known)
+    if newer:
+        raise DatabaseTooNew(
+            f"Cơ sở dữ liệu {path} do một phiên bản Lắng Nghe mới hơn tạo hoặc nâng cấp (có bước nâng cấp cấu trúc "
+            f"{', '.join(f'{v:03d}' for v in newer)} mà phiên bản đang chạy không có). Không mở để tránh ghi sai "
+            "dữ liệu: hãy chạy phiên bản mới hơn đó, hoặc khôi phục bản sao lưu lấy trước khi nâng cấp.",
+            path, f"phiên bản cấu trúc của tệp: {max(done)}, của mã: {max(known)}")
 
 
 def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
