@@ -229,26 +229,41 @@ class Database:
                 cur.close()
 
     def snapshot(self, dest: str | os.PathLike[str]) -> Path:
-        """Write a consistent copy to `dest` (atomic replace), for readers in other processes."""
-        dest = Path(dest)
+        """Write a consistent copy to `dest` (atomic replace), for readers in other processes and as the backup.
+        A copy that fails (disk full) is removed: left behind, it would hold the space the database needs."""
+        with self._write_lock:
+            return self._copy_locked(Path(dest))
+
+    def _copy_locked(self, dest: Path) -> Path:
+        """`snapshot`'s work, for a caller that holds the write lock (`migrate` copies before it changes)."""
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".tmp")
-        for p in (tmp, Path(str(tmp) + ".wal")):
-            if p.exists():
-                p.unlink()
-        with self._write_lock:
-            cur = self._con.cursor()
+        _remove_copy(tmp)
+        cur = self._con.cursor()
+        try:
+            src = cur.execute("SELECT current_database()").fetchone()[0]
+            cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
             try:
-                src = cur.execute("SELECT current_database()").fetchone()[0]
-                cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
-                try:
-                    cur.execute(f'COPY FROM DATABASE "{src}" TO __snap')
-                finally:
-                    cur.execute("DETACH __snap")
+                cur.execute(f'COPY FROM DATABASE "{src}" TO __snap')
             finally:
-                cur.close()
+                cur.execute("DETACH __snap")
+        except BaseException as exc:
+            _remove_copy(tmp)
+            if isinstance(exc, (duckdb.Error, OSError)):
+                err = storage_error(exc, str(dest))
+                if err is not None:
+                    raise err from exc
+            raise
+        finally:
+            cur.close()
         os.replace(tmp, dest)
         return dest
+
+
+def _remove_copy(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log if they exist."""
+    for p in (path, Path(str(path) + ".wal")):
+        p.unlink(missing_ok=True)
 
 
 def _refuse_newer(path: str, done: set[int], known: set[int]) -> None:
