@@ -133,9 +133,9 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     goes into the state file so that other commands use the same config and database."""
     from langnghe import state
 
+    log_path = route_logs(cfg)  # first: an upgrade's lines (store.db: the copy taken, the steps) reach the log file
     db = Database(cfg.storage.db_path)
     state.record(cfg, config_path)
-    log_path = route_logs(cfg)
     runtime.install(cfg, db)
     if before_start:
         before_start(db)

@@ -163,9 +163,10 @@ class Database:
             done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
             known = migrations()
             _refuse_newer(self.path, done, {v for v, _, _ in known})
-            for version, name, path in known:
-                if version in done:
-                    continue
+            pending = [m for m in known if m[0] not in done]
+            if pending and done and self.path != ":memory:":
+                self._copy_before_upgrade([v for v, _, _ in pending])
+            for version, name, path in pending:
                 cur.execute("BEGIN")
                 try:
                     cur.execute(path.read_text(encoding="utf-8"))
@@ -176,7 +177,32 @@ class Database:
                     raise
                 applied.append(version)
             cur.close()
+        if applied and done:
+            log.warning("Đã nâng cấp xong cấu trúc cơ sở dữ liệu %s: %d bước (%s).", self.path, len(applied),
+                        ", ".join(f"{v:03d}" for v in applied))
         return applied
+
+    def _copy_before_upgrade(self, pending: list[int]) -> Path:
+        """Copy the file as it is before the first migration changes it (the write lock is held): a release
+        whose migration goes wrong, or an upgrade killed half way, can then be undone by copying it back."""
+        base = Path(self.path)
+        for stray in base.parent.glob(f"{base.stem}.truoc-nang-cap-*.duckdb.tmp*"):  # a copy killed half way
+            stray.unlink(missing_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        dest = base.with_name(f"{base.stem}.truoc-nang-cap-{stamp}.duckdb")
+        steps = ", ".join(f"{v:03d}" for v in pending)
+        log.warning("Cơ sở dữ liệu %s cần nâng cấp cấu trúc (%d bước: %s). Đang chép bản sao lưu trước nâng cấp "
+                    "vào %s …", self.path, len(pending), steps, dest)
+        try:
+            self._copy_locked(dest)
+        except StorageError as err:
+            raise type(err)(
+                f"Chưa nâng cấp cấu trúc cơ sở dữ liệu {self.path}, dữ liệu vẫn nguyên như cũ: không chép được bản "
+                f"sao lưu trước nâng cấp {dest}. Hãy giải phóng dung lượng (cần khoảng bằng kích thước tệp cơ sở dữ "
+                "liệu) hoặc sửa quyền ghi thư mục, rồi chạy lại.", self.path, err.detail) from err
+        log.warning("Đã chép bản sao lưu %s. Nếu nâng cấp hỏng: dừng Lắng Nghe, chép tệp này đè lên %s (xóa tệp "
+                    "%s.wal nếu có) rồi chạy lại phiên bản cũ.", dest, self.path, self.path)
+        return dest
 
     def missing_migrations(self) -> list[int]:
         """The migrations this code has that the file lacks. What a read-only opener asks before reading

@@ -1,11 +1,16 @@
-"""Upgrades and copies as an operator meets them: a file a newer release migrated is refused before any change;
-a snapshot that fails leaves nothing behind."""
+"""Upgrades and copies as an operator meets them: an upgrade copies the file before its first migration (and
+migrates nothing when it cannot); a file a newer release migrated is refused before any change; a snapshot
+that fails leaves nothing behind."""
 
 from __future__ import annotations
+
+import logging
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from store import db as db_mod
 from store.db import Database, DatabaseTooNew, StorageFull, migrations
 
 
@@ -55,3 +60,58 @@ def test_a_snapshot_that_fills_the_disk_leaves_no_partial_copy(tmp_path):
         assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("snap")]
         with db.write() as cur:  # the database itself goes on
             cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+
+
+def _old_release(monkeypatch: pytest.MonkeyPatch, below: int) -> None:
+    """Make this code an older release: only the migrations numbered below `below`."""
+    known = migrations()
+    monkeypatch.setattr(db_mod, "migrations", lambda: [m for m in known if m[0] < below])
+
+
+def _old_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "langnghe.duckdb"
+    with monkeypatch.context() as m:
+        _old_release(m, 150)
+        with Database(path) as db, db.write() as cur:
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+    return path
+
+
+def test_an_upgrade_copies_the_database_first_and_says_where(tmp_path, monkeypatch, caplog):
+    path = _old_database(tmp_path, monkeypatch)
+    killed = tmp_path / "langnghe.truoc-nang-cap-20261205-194516.duckdb.tmp"  # an earlier try killed mid-copy
+    killed.write_bytes(b"x")
+    Path(f"{killed}.wal").write_bytes(b"x")
+    caplog.set_level(logging.WARNING, logger="langnghe.store")
+    with Database(path) as db:
+        assert db.schema_version() == migrations()[-1][0]
+    copies = list(tmp_path.glob("langnghe.truoc-nang-cap-*.duckdb"))
+    assert len(copies) == 1 and str(copies[0]) in caplog.text and "Đã nâng cấp xong" in caplog.text
+    assert not killed.exists() and not Path(f"{killed}.wal").exists()
+    with Database(copies[0], read_only=True) as old, old.read() as cur:  # the file as it was
+        assert old.schema_version() < 150 and 150 in old.missing_migrations()
+        assert cur.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone() == ("1",)
+    with Database(path):  # up to date: no second copy
+        pass
+    assert len(list(tmp_path.glob("langnghe.truoc-nang-cap-*"))) == 1
+
+
+def test_a_new_database_takes_no_copy(tmp_path):
+    with Database(tmp_path / "langnghe.duckdb"):
+        pass
+    assert not list(tmp_path.glob("*truoc-nang-cap*"))
+
+
+def test_no_room_for_the_copy_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = _old_database(tmp_path, monkeypatch)
+    real = Database._copy_locked
+
+    def full_disk(self: Database, dest: Path) -> Path:
+        raise StorageFull("Ổ đĩa đã đầy", str(dest), "No space left on device")
+
+    monkeypatch.setattr(Database, "_copy_locked", full_disk)
+    with pytest.raises(StorageFull, match="Chưa nâng cấp.*vẫn nguyên"):
+        Database(path)
+    monkeypatch.setattr(Database, "_copy_locked", real)
+    with Database(path, read_only=True) as db:
+        assert db.schema_version() < 150
