@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.verbose:  # one line per HTTP request drowns the collector's own summary lines
         logging.getLogger("httpx").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:  # tokens read from secrets never reach a log line
+        secrets.redact_logs(handler)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -26,6 +26,7 @@ from orchestration import runtime
 from orchestration.jobs import Scheduler, install_jobs
 from store.db import Database
 from vocab.config import Config
+from vocab.secrets import redact_logs
 
 log = logging.getLogger("langnghe.serve")
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -71,6 +72,7 @@ def route_logs(cfg: Config) -> Path:
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         fh = RotatingFileHandler(path, maxBytes=10_000_000, backupCount=3, encoding="utf-8")
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        redact_logs(fh)  # a token read from secrets (the Telegram bot's, in its URL) never reaches the file
         root.addHandler(fh)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
