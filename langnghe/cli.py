@@ -14,7 +14,7 @@ import pkgutil
 import sys
 
 from langnghe import commands, state
-from store.db import StorageError
+from store.db import DatabaseLocked, StorageError
 from vocab import secrets
 from vocab.config import Config, ConfigError, load, section
 
@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"langnghe: lỗi cấu hình: {exc}", file=sys.stderr)
         return 2
+    except DatabaseLocked as exc:  # `serve` holds the file and the command has no way round it: as `collect` says it
+        print(f"langnghe: {exc}", file=sys.stderr)
+        return 3
     except StorageError as exc:  # disk full, corrupt or read-only database: plain words, no traceback
         print(f"langnghe: {exc}", file=sys.stderr)
         return 4

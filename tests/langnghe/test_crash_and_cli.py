@@ -119,6 +119,18 @@ def test_status_reads_snapshot_while_db_is_held(tmp_path):
     assert st["origin"] == "snapshot" and "bản chụp" in st["note"]
 
 
+def test_status_without_a_snapshot_while_the_db_is_held_is_said_clearly(tmp_path):
+    """Walked in round 14: `status` in serve's first minutes (no snapshot yet, or snapshots off) printed a
+    Python traceback ending in store.db.DatabaseLocked."""
+    from store.db import Database
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb"):
+        res = cli(["--config", str(cfg), "status"])
+    assert res.returncode == 3, res.stderr
+    assert "Traceback" not in res.stderr and "Chưa có bản chụp" in res.stderr
+
+
 def test_collect_refuses_clearly_while_serve_holds_the_db(tmp_path):
     from store.db import Database
 
