@@ -69,6 +69,12 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
         return StorageFull(
             f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {path}. Phần đang ghi dở đã được hủy, dữ liệu "
             "đã lưu trước đó vẫn còn nguyên. Hãy giải phóng dung lượng ổ đĩa rồi chạy lại.", path, str(exc))
+    if "wal does not match database file" in text:
+        return StorageCorrupt(
+            f"Tệp nhật ký ghi {path}.wal không khớp với tệp cơ sở dữ liệu {path}: thường là một bản sao lưu vừa được "
+            "chép đè lên mà tệp .wal của cơ sở dữ liệu cũ vẫn còn. Nếu vừa khôi phục: chuyển tệp .wal đó ra chỗ khác "
+            "rồi chạy lại. Nếu không, đừng xóa gì: chép cả hai tệp ra chỗ khác rồi khôi phục từ bản sao lưu.",
+            path, str(exc))
     if any(s in text for s in _CORRUPT):
         return StorageCorrupt(
             f"Tệp cơ sở dữ liệu {path} bị hỏng hoặc không phải tệp DuckDB. Hãy khôi phục từ bản chụp gần nhất "

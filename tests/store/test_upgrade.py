@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from store import db as db_mod
-from store.db import Database, DatabaseTooNew, StorageFull, migrations
+from store.db import Database, DatabaseTooNew, StorageCorrupt, StorageFull, migrations
 
 
 def test_a_database_from_a_newer_release_is_refused_untouched(tmp_path):
@@ -115,3 +115,24 @@ def test_no_room_for_the_copy_leaves_the_database_as_it_was(tmp_path, monkeypatc
     monkeypatch.setattr(Database, "_copy_locked", real)
     with Database(path, read_only=True) as db:
         assert db.schema_version() < 150
+
+
+def test_a_restored_copy_beside_the_old_wal_is_said_clearly(tmp_path):
+    """Restoring by copying a backup over the database but leaving the old `.wal` beside it: DuckDB refuses to
+    replay it (a traceback before); the message names the .wal and what to do, and the file is left as it is."""
+    live = tmp_path / "live" / "langnghe.duckdb"
+    with Database(live) as db:
+        db.snapshot(tmp_path / "backup.duckdb")
+        with db.write() as cur:  # written after the backup: sits in the live file's write-ahead log
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+        wal = (tmp_path / "live" / "langnghe.duckdb.wal").read_bytes()
+    assert wal
+    restored = tmp_path / "restored" / "langnghe.duckdb"
+    restored.parent.mkdir()
+    restored.write_bytes((tmp_path / "backup.duckdb").read_bytes())
+    Path(f"{restored}.wal").write_bytes(wal)
+    with pytest.raises(StorageCorrupt, match=r"langnghe\.duckdb\.wal không khớp.*chuyển tệp \.wal"):
+        Database(restored)
+    Path(f"{restored}.wal").unlink()
+    with Database(restored) as db:
+        assert db.missing_migrations() == []
