@@ -292,6 +292,39 @@ class Database:
         return dest
 
 
+def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
+    """A consistent copy of a database file no process writes to (serve stopped, or serve's snapshot) into `dest`,
+    read without migrating it: the backup command's copy. Written beside `dest` and renamed when complete; a
+    failed copy is deleted. DatabaseLocked when a process holds `src`."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    _remove_copy(tmp)
+    con = duckdb.connect(":memory:")
+    try:
+        try:
+            con.execute(f"ATTACH '{_sql_str(str(src))}' AS __src (READ_ONLY)")
+        except duckdb.IOException as exc:
+            if _is_lock_error(exc):
+                raise DatabaseLocked(
+                    f"Cơ sở dữ liệu {src} đang được một tiến trình khác giữ (thường là `langnghe serve`).") from exc
+            raise
+        con.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __dest")
+        con.execute("COPY FROM DATABASE __src TO __dest")
+        con.execute("DETACH __dest")
+    except BaseException as exc:
+        con.close()
+        _remove_copy(tmp)
+        if isinstance(exc, (duckdb.Error, OSError)):
+            err = storage_error(exc, str(dest))
+            if err is not None:
+                raise err from exc
+        raise
+    con.close()
+    os.replace(tmp, dest)
+    return dest
+
+
 def _remove_copy(path: Path) -> None:
     """Delete a DuckDB file and its write-ahead log if they exist."""
     for p in (path, Path(str(path) + ".wal")):
