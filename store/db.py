@@ -3,6 +3,8 @@
 Migrations are `store/migrations/NNN_name.sql`, applied once each in number order and recorded in
 `schema_migrations`. Number ranges keep parts from colliding: 001–009 foundation, 010–019 nlp,
 020–029 stories/alerts, 030–039 extra collectors, 040–049 dashboard/auth, 050–059 reports.
+Before the first migration changes an existing file it is copied beside it (`*.truoc-nang-cap-*.duckdb`); a file
+holding a migration this code lacks (a newer release's) is refused before any change.
 """
 
 from __future__ import annotations
@@ -304,10 +306,13 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
     try:
         try:
             con.execute(f"ATTACH '{_sql_str(str(src))}' AS __src (READ_ONLY)")
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             if _is_lock_error(exc):
                 raise DatabaseLocked(
                     f"Cơ sở dữ liệu {src} đang được một tiến trình khác giữ (thường là `langnghe serve`).") from exc
+            err = storage_error(exc, str(src))  # the source is damaged or unreadable, not the copy
+            if err is not None:
+                raise err from exc
             raise
         con.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __dest")
         con.execute("COPY FROM DATABASE __src TO __dest")

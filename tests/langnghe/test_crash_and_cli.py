@@ -91,7 +91,8 @@ def test_sigkill_mid_batch_then_restart_keeps_every_item_exactly_once(tmp_path, 
 def test_cli_init_collect_status_sources(tmp_path, server):
     feed_server(server)
     cfg = write_config(tmp_path, server.base, n_feeds=2)
-    assert cli(["--config", str(cfg), "init-db"]).returncode == 0
+    made = cli(["--config", str(cfg), "init-db"])
+    assert made.returncode == 0 and "phiên bản cấu trúc" in made.stdout and "schema" not in made.stdout
     res = cli(["--config", str(cfg), "collect", "--once"])
     assert res.returncode == 0, res.stderr
     assert "[2/2]" in res.stderr and "tin mới" in res.stderr  # progress per source
