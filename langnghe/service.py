@@ -58,8 +58,8 @@ CONSOLE_LOGGERS = ("langnghe.status",)  # INFO lines that still reach the consol
 
 
 def route_logs(cfg: Config) -> Path:
-    """Details go to a log file beside the database (rotated, 3 × 10 MB); the console keeps warnings,
-    errors and the `langnghe.status` lines. Returns the log file's path (serve prints it)."""
+    """Details go to a log file beside the database (rotated at 10 MB, 3 older files kept: 40 MB at most); the
+    console keeps warnings, errors and the `langnghe.status` lines. Returns the log file's path (serve prints it)."""
     from logging.handlers import RotatingFileHandler
 
     path = Path(cfg.storage.db_path).resolve().parent / LOG_NAME
