@@ -52,6 +52,10 @@ class StorageReadOnly(StorageError):
     """The file, its folder or its file system does not allow writing."""
 
 
+class MigrationFailed(StorageError):
+    """A migration failed and was rolled back: the file stays at the migration before it (a bug of the release)."""
+
+
 class DatabaseTooNew(StorageError):
     """The file holds migrations this code does not have: a newer release wrote it. Opening it anyway would
     let older queries write rows the newer schema reads differently, so it is refused before any change."""
@@ -172,17 +176,25 @@ class Database:
             known = migrations()
             _refuse_newer(self.path, done, {v for v, _, _ in known})
             pending = [m for m in known if m[0] not in done]
+            copy = None
             if pending and done and self.path != ":memory:":
-                self._copy_before_upgrade([v for v, _, _ in pending])
+                copy = self._copy_before_upgrade([v for v, _, _ in pending])
             for version, name, path in pending:
                 cur.execute("BEGIN")
                 try:
                     cur.execute(path.read_text(encoding="utf-8"))
                     cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
                     cur.execute("COMMIT")
-                except Exception:
+                except Exception as exc:
                     cur.execute("ROLLBACK")
-                    raise
+                    if storage_error(exc, self.path) is not None:
+                        raise
+                    raise MigrationFailed(
+                        f"Bước nâng cấp cấu trúc {version:03d} ({name}) của cơ sở dữ liệu {self.path} bị lỗi và đã được "
+                        "hủy: cơ sở dữ liệu dừng ở bước trước đó, không mất gì"
+                        + (f"; bản sao trước nâng cấp: {copy}" if copy else "")
+                        + ". Đây là lỗi của phiên bản đang cài: hãy báo cho người phát triển, hoặc chạy lại phiên bản "
+                        "cũ với bản sao đó.", self.path, f"{type(exc).__name__}: {exc}") from exc
                 applied.append(version)
             cur.close()
         if applied and done:

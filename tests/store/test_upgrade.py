@@ -136,3 +136,22 @@ def test_a_restored_copy_beside_the_old_wal_is_said_clearly(tmp_path):
     Path(f"{restored}.wal").unlink()
     with Database(restored) as db:
         assert db.missing_migrations() == []
+
+
+def test_a_migration_that_fails_is_undone_and_said_with_the_copy(tmp_path, monkeypatch):
+    """A release whose migration fails half way (here its second statement): the file stays at the migration
+    before it, the copy taken first is named, and the operator reads Vietnamese, not DuckDB's CatalogException."""
+    path = _old_database(tmp_path, monkeypatch)
+    broken = tmp_path / "migrations" / "999_broken.sql"
+    broken.parent.mkdir()
+    broken.write_text("CREATE TABLE half_done (a INTEGER);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8")
+    known = migrations()
+    monkeypatch.setattr(db_mod, "migrations", lambda: known + [(999, "broken", broken)])
+    with pytest.raises(db_mod.MigrationFailed, match="999.*đã được hủy.*truoc-nang-cap") as err:
+        Database(path)
+    assert "no_such_table" in err.value.detail
+    monkeypatch.setattr(db_mod, "migrations", lambda: known)
+    with Database(path) as db, db.read() as cur:  # everything before 999 applied, nothing of it left
+        assert db.missing_migrations() == [] and db.schema_version() == known[-1][0]
+        tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert "half_done" not in tables
