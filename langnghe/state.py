@@ -121,7 +121,9 @@ def _started_after(pid: int, recorded: str | None) -> bool:
     if when is None:
         return False
     ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, starttime, in clock ticks after boot
-    return boot + ticks / os.sysconf("SC_CLK_TCK") > when + 2  # started_at has whole seconds
+    # 2 minutes of slack: a clock stepped after boot (NTP) moves btime, never by this much in practice, and a
+    # reused pid belongs to a process started after a reboot, well after the dead serve wrote the file
+    return boot + ticks / os.sysconf("SC_CLK_TCK") > when + 120
 
 
 def _alive(pid: int) -> bool:
