@@ -21,8 +21,9 @@ from typing import Any, BinaryIO, Callable, Iterable, Mapping
 from collectors import imports as imp
 from store import surveys as store_surveys
 from store import users as store_users
-from surveys.model import Question, Questionnaire, SurveyError
+from surveys.model import CHOICE, Question, Questionnaire, SurveyError
 from surveys.propose import propose, text
+from vocab.folding import fold
 
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
 TAG_CHUNK = 500
@@ -87,12 +88,21 @@ def _check(questionnaire: Questionnaire, columns: list[str]) -> None:
         raise SurveyError("Tệp thiếu các cột của mô tả phiếu: " + ", ".join(f"«{c}»" for c in missing) + ".")
 
 
-def _answers(q: Question, raw: Any) -> list[str]:
+def _canon(q: Question) -> dict[str, str]:
+    """Folded option → the option as the questionnaire writes it: answers typed without diacritics or in
+    another case ("dong y", "hai long") count as the option, not as an option of their own."""
+    return {fold(o): o for o in reversed(q.options)} if q.kind in CHOICE else {}   # the first one wins
+
+
+def _answers(q: Question, raw: Any, canon: Mapping[str, str] | None = None) -> list[str]:
     v = text(raw)
     if not v:
         return []
     if q.kind == "multi" and q.separator:
-        return [p.strip() for p in v.split(q.separator) if p.strip()]
+        parts = [p.strip() for p in v.split(q.separator) if p.strip()]
+        return [canon.get(fold(p), p) for p in parts] if canon else parts
+    if canon:
+        return [canon.get(fold(v), v)]
     if q.kind == "number":
         try:
             float(v.replace(",", "."))
@@ -108,8 +118,9 @@ def _write(cur: Any, survey_id: int, rows: Iterable[Mapping[str, Any]], stored: 
     resp: list[int] = []
     codes: list[str] = []
     values: list[str] = []
+    canon = {q.code: _canon(q) for q in stored}
     for row in rows:
-        got = [(q.code, v, q.kind) for q in stored for v in _answers(q, row.get(q.column))]
+        got = [(q.code, v, q.kind) for q in stored for v in _answers(q, row.get(q.column), canon[q.code])]
         if not got:
             empty += 1
             continue

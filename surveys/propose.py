@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping
 
 from surveys.model import Question, Questionnaire
-from vocab.folding import fold
+from vocab.folding import fold, strip_marks
 
 SAMPLE_ROWS = 500
 
@@ -103,9 +103,22 @@ def _first_number(s: str) -> float:
     return n - 0.5 if fold(s).startswith(("duoi", "tu duoi", "nho hon")) else n
 
 
+def _merge_spellings(counts: Counter[str]) -> Counter[str]:
+    """One option per accent-folded spelling ("Đồng ý", "dong y", "ĐỒNG Ý"), written as the most common
+    spelling with diacritics: the import counts the others as it (orchestration.surveys._canon)."""
+    groups: dict[str, list[str]] = {}
+    for v in counts:
+        groups.setdefault(fold(v), []).append(v)
+    out: Counter[str] = Counter()
+    for variants in groups.values():
+        best = max(variants, key=lambda v: (strip_marks(v) != v, counts[v]))
+        out[best] = sum(counts[v] for v in variants)
+    return out
+
+
 def order_options(values: Iterable[str], role: str = "") -> list[str]:
     """Options in a sensible order: age groups and numbers by their first number, others by count."""
-    counts = Counter(values)
+    counts = _merge_spellings(Counter(values))
     if role == "age_group" or all(re.search(r"\d", v) for v in counts):
         return sorted(counts, key=lambda v: (_first_number(v), v))
     return [v for v, _ in counts.most_common()]

@@ -154,3 +154,21 @@ def test_cli_a_missing_file_is_said_in_vietnamese(tmp_path, monkeypatch, capsys)
     assert "không có tệp" in err and "Errno" not in err
     assert cli.main(["survey", "import", str(tmp_path), "--preview"]) == 2
     assert "là một thư mục" in capsys.readouterr().err
+
+
+def test_answers_typed_without_diacritics_count_as_the_option(db, cfg):
+    """A typed-up paper form or a phone keyboard gives "dong y", "Hai long": they were options of their own,
+    left out of the Likert mean and the top-two box while the base counted them."""
+    from surveys.model import Question, Questionnaire
+
+    scale = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+    q = Questionnaire([Question("Mức độ hài lòng", "likert", options=scale),
+                       Question("Vấn đề quan tâm", "multi", options=["Y tế", "Giáo dục"], separator=", ")])
+    rows = [{"Mức độ hài lòng": v, "Vấn đề quan tâm": m} for v, m in
+            [("Hài lòng", "Y tế"), ("hai long", "y te, Giao duc"), ("HÀI LÒNG", "Giáo dục"), ("Rat hai long", "Y tế")]]
+    res = importer.import_survey(db, cfg, "k.csv", csv_file(rows), q, title="k", username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        likert = store_surveys.answers_long(cur, res.survey_id, "C1")["value"].tolist()
+        multi = store_surveys.answers_long(cur, res.survey_id, "C2")["value"].tolist()
+    assert likert == ["Hài lòng", "Hài lòng", "Hài lòng", "Rất hài lòng"]
+    assert sorted(multi) == ["Giáo dục", "Giáo dục", "Y tế", "Y tế", "Y tế"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from surveys.model import Question, Questionnaire, SurveyError
-from surveys.propose import propose
+from surveys.propose import propose, propose_column
 
 AGREE = ["Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"]
 
@@ -89,3 +89,9 @@ def test_questionnaire_round_trips_as_json_and_refuses_duplicates():
     assert Questionnaire.from_json(q.to_json()) == q
     with pytest.raises(SurveyError, match="hai lần"):
         Questionnaire([Question("A", "single"), Question("A", "text")])
+
+
+def test_one_option_per_spelling_with_or_without_diacritics():
+    """«Có» and «co» were two options of a proposed one-choice question."""
+    q = propose_column("Gia đình có con học thêm không?", ["Có", "Không", "co", "Có", "khong", "Có", "Không"] * 3)
+    assert q.kind == "single" and q.options == ["Có", "Không"]
