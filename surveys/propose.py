@@ -132,11 +132,14 @@ def propose_column(column: str, values: list[str]) -> Question:
     h = raw.replace("_", " ")   # KoboToolbox names: gioi_tinh
     if h in ("ten", "ho", "email", "name") or _has(h, _PII_WORDS) or _pii_values(values):
         return Question(column, "pii")
-    for word, role in _DEMOGRAPHIC_WORDS:
-        if _has(h, (word,)):
-            return Question(column, "demographic", options=order_options(values, role), role=role)
     distinct = set(values)
     scale = _likert_scale(distinct)
+    # a rating ("Đánh giá … tại phường (1-5)", "Mức độ hài lòng … theo độ tuổi") names a place or an age
+    # without asking for one: the scale or the rating words win over the demographic words
+    if not scale and not _has(h, _LIKERT_HINT):
+        for word, role in _DEMOGRAPHIC_WORDS:
+            if _has(h, (word,)):
+                return Question(column, "demographic", options=order_options(values, role), role=role)
     if scale:
         return Question(column, "likert", options=list(scale))
     if all(_NUMBER.match(v) for v in values):

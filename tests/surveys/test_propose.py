@@ -95,3 +95,20 @@ def test_one_option_per_spelling_with_or_without_diacritics():
     """«Có» and «co» were two options of a proposed one-choice question."""
     q = propose_column("Gia đình có con học thêm không?", ["Có", "Không", "co", "Có", "khong", "Có", "Không"] * 3)
     assert q.kind == "single" and q.options == ["Có", "Không"]
+
+
+@pytest.mark.parametrize("header,values,options", [
+    ("Đánh giá chất lượng dịch vụ y tế tại phường (1-5)", ["1", "2", "3", "4", "5"] * 4, [str(i) for i in range(1, 6)]),
+    ("Anh/chị có đồng ý việc sáp nhập tổ dân phố không?", ["Đồng ý", "Không đồng ý", "Rất đồng ý"] * 4,
+     ["Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"]),
+])
+def test_a_rating_that_names_a_place_is_a_likert_question_not_the_respondents_ward(header, values, options):
+    """A header with «phường» or «tổ dân phố» made the question the respondent profile's «Nơi ở»: the rating
+    had no result of its own in the report."""
+    q = propose_column(header, values)
+    assert (q.kind, q.options) == ("likert", options)
+
+
+def test_a_ward_question_is_still_demographic():
+    q = propose_column("Phường nơi anh/chị sinh sống", ["Phường Uông Bí", "Phường Vàng Danh", "Phường Yên Tử"] * 4)
+    assert (q.kind, q.role) == ("demographic", "ward")
