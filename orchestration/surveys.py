@@ -22,7 +22,7 @@ from collectors import imports as imp
 from store import surveys as store_surveys
 from store import users as store_users
 from surveys.model import CHOICE, Question, Questionnaire, SurveyError
-from surveys.propose import propose, text
+from surveys.propose import is_total_row, propose, text
 from vocab.folding import fold
 
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
@@ -120,6 +120,9 @@ def _write(cur: Any, survey_id: int, rows: Iterable[Mapping[str, Any]], stored: 
     values: list[str] = []
     canon = {q.code: _canon(q) for q in stored}
     for row in rows:
+        if is_total_row(row):
+            empty += 1
+            continue
         got = [(q.code, v, q.kind) for q in stored for v in _answers(q, row.get(q.column), canon[q.code])]
         if not got:
             empty += 1

@@ -62,6 +62,19 @@ def text(v: Any) -> str:
     return unicodedata.normalize("NFC", str(v)).strip()
 
 
+_TOTAL_WORDS = frozenset({"tong", "tong cong", "tong so", "tong so phieu", "cong", "total", "sum"})
+
+
+def is_total_row(row: Mapping[str, Any]) -> bool:
+    """A tally's totals row ("Tổng cộng", 20, 12 …) at the bottom of a typed-up sheet: its first filled cell
+    says so. It is not a respondent, and its counts are not answers."""
+    for v in row.values():
+        t = text(v)
+        if t:
+            return fold(t).rstrip(" :.") in _TOTAL_WORDS
+    return False
+
+
 def _has(folded: str, words: Iterable[str]) -> bool:
     return any(re.search(rf"(^|[^a-z]){re.escape(w)}($|[^a-z])", folded) for w in words)
 
@@ -166,6 +179,8 @@ def propose(columns: list[str], rows: Iterable[Mapping[str, Any]]) -> Questionna
     for i, row in enumerate(rows):
         if i >= SAMPLE_ROWS:
             break
+        if is_total_row(row):
+            continue
         for c in columns:
             v = text(row.get(c))
             if v:

@@ -118,7 +118,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
     if res.dropped_pii:
         print("Đã bỏ các cột dữ liệu cá nhân: " + ", ".join(f"«{c}»" for c in res.dropped_pii))
     if res.empty_rows:
-        print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào.")
+        print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
     _print_questionnaire(q)
     return 0
 

@@ -172,3 +172,25 @@ def test_answers_typed_without_diacritics_count_as_the_option(db, cfg):
         multi = store_surveys.answers_long(cur, res.survey_id, "C2")["value"].tolist()
     assert likert == ["Hài lòng", "Hài lòng", "Hài lòng", "Rất hài lòng"]
     assert sorted(multi) == ["Giáo dục", "Giáo dục", "Y tế", "Y tế", "Y tế"]
+
+
+def test_a_typed_up_tally_with_a_totals_row_and_blank_rows(db, cfg):
+    """A paper tally typed into Excel ends with «Tổng cộng» and the column totals: it was a 21st respondent,
+    and «20» an answer option of every question."""
+    import csv
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["STT", "Giới tính", "Anh/chị có đồng ý hạn chế dạy thêm?"])
+    for i in range(20):
+        w.writerow([i + 1, ["Nam", "Nữ"][i % 2], ["Đồng ý", "Không đồng ý", "Phân vân", "Đồng ý"][i % 4]])
+        if i == 9:
+            w.writerow(["", "", ""])
+    w.writerow(["Tổng cộng:", "20", "20"])
+    f = io.BytesIO(buf.getvalue().encode("utf-8"))
+    q = importer.preview("kiem-dem.csv", f, cfg.imports).questionnaire
+    assert all("20" not in x.options for x in q.questions)
+    res = importer.import_survey(db, cfg, "kiem-dem.csv", f, q, title="t", username="u", now=utcnow(), tag=False)
+    assert (res.respondents, res.empty_rows) == (20, 2)
+    with db.read() as cur:
+        assert "20" not in set(store_surveys.answers_long(cur, res.survey_id, "C1")["value"])
