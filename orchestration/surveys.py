@@ -24,6 +24,7 @@ from store import users as store_users
 from surveys.model import CHOICE, Question, Questionnaire, SurveyError
 from surveys.propose import is_total_row, propose, text
 from vocab.folding import fold
+from vocab.privacy import mask_personal_text
 
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
 TAG_CHUNK = 500
@@ -94,15 +95,23 @@ def _canon(q: Question) -> dict[str, str]:
     return {fold(o): o for o in reversed(q.options)} if q.kind in CHOICE else {}   # the first one wins
 
 
+def _option(v: str, canon: Mapping[str, str] | None) -> str:
+    """The questionnaire's option, or the answer as typed («Khác: …» of Google Forms) with any phone, e-mail
+    or name in it masked."""
+    return (canon or {}).get(fold(v)) or mask_personal_text(v)
+
+
 def _answers(q: Question, raw: Any, canon: Mapping[str, str] | None = None) -> list[str]:
     v = text(raw)
     if not v:
         return []
+    if q.kind == "text":
+        return [mask_personal_text(v)]
     if q.kind == "multi" and q.separator:
         parts = [p.strip() for p in v.split(q.separator) if p.strip()]
-        return [canon.get(fold(p), p) for p in parts] if canon else parts
-    if canon:
-        return [canon.get(fold(v), v)]
+        return [_option(p, canon) for p in parts]
+    if q.kind in CHOICE:
+        return [_option(v, canon)]
     if q.kind == "number":
         try:
             float(v.replace(",", "."))

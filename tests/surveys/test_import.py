@@ -194,3 +194,23 @@ def test_a_typed_up_tally_with_a_totals_row_and_blank_rows(db, cfg):
     assert (res.respondents, res.empty_rows) == (20, 2)
     with db.read() as cur:
         assert "20" not in set(store_surveys.answers_long(cur, res.survey_id, "C1")["value"])
+
+
+def test_a_name_or_phone_written_into_an_answer_is_not_stored(db, cfg):
+    """Respondents sign their opinion («Tôi là …, sđt …») or type it into Google Forms' «Khác»: it was stored
+    and quoted as it was in the report's free-text examples and the page."""
+    from surveys.model import Question, Questionnaire
+
+    q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Ôn thi"], separator=", "),
+                       Question("Ý kiến khác", "text")])
+    rows = [{"Lý do": "Con học yếu, nhờ gọi 0912 345 678", "Ý kiến khác":
+             "Tôi là Nguyễn Văn Hùng, sđt 0912345678, email hung.nv@gmail.com, đề nghị xử lý việc ép học thêm"},
+            {"Lý do": "Ôn thi", "Ý kiến khác": "Học phí 500000 đồng một tháng là quá cao"}]
+    res = importer.import_survey(db, cfg, "p.csv", csv_file(rows), q, title="p", username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        stored = " | ".join(cur.execute("SELECT value FROM survey_answers WHERE survey_id = ?",
+                                        [res.survey_id]).df()["value"])
+    for secret in ("Nguyễn Văn Hùng", "0912345678", "0912 345 678", "hung.nv@gmail.com"):
+        assert secret not in stored
+    assert "Tôi là [họ tên], sđt [số điện thoại], email [email], đề nghị xử lý việc ép học thêm" in stored
+    assert "Học phí 500000 đồng một tháng là quá cao" in stored and "nhờ gọi [số điện thoại]" in stored
