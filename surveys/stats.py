@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency
+from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from vocab.numbers import fmt_num
 
 ALPHA = 0.05
-MIN_EXPECTED = 5.0         # chi-square is trusted when ≥ 80% of cells expect ≥ 5 and none < 1
+MIN_EXPECTED = 5.0         # chi-square is trusted when ≥ 80% of cells expect ≥ 5 and none < 1;
+                           # below that a 2×2 table is tested exactly (Fisher), a larger one is not judged
 
 
 def pct(x: float) -> str:
@@ -127,11 +128,13 @@ class CrossTab:
     significant: bool
     note: str                  # plain Vietnamese, for staff
     notable: list[tuple[str, str, float, float]] = field(default_factory=list)  # (group, option, group share, overall share)
+    exact: bool = False        # a 2×2 table too small for χ²: p is Fisher's exact test (scipy)
 
 
 def crosstab(answers: pd.Series, groups: pd.Series, options: list[str], group_options: list[str],
              *, question: str = "", by: str = "") -> CrossTab:
-    """Answers by group, column percentages, and a chi-square test of independence (scipy)."""
+    """Answers by group, column percentages, and a chi-square test of independence (scipy); a 2×2 table
+    whose cells are too small for chi-square gets Fisher's exact test instead."""
     df = pd.DataFrame({"a": answers, "g": groups}).dropna()
     df = df.astype(str)
     rows = [o for o in options if o in set(df["a"])] + sorted(set(df["a"]) - set(options))
@@ -143,10 +146,15 @@ def crosstab(answers: pd.Series, groups: pd.Series, options: list[str], group_op
                         f"Không đủ nhóm để so sánh theo {by.lower() or 'nhóm'}.")
     chi2, p, dof, expected = chi2_contingency(counts.to_numpy())
     reliable = bool((expected >= MIN_EXPECTED).mean() >= 0.8 and expected.min() >= 1)
+    exact = not reliable and counts.shape == (2, 2)
+    if exact:  # two groups, two answers, few forms: Fisher's exact test needs no large cells
+        p, reliable = float(fisher_exact(counts.to_numpy()).pvalue), True
     significant = reliable and p < ALPHA
     notable = _notable(counts, shares) if significant else []
+    test = (f"kiểm định chính xác Fisher, {p_text(float(p))}" if exact
+            else f"χ² = {fmt_num(float(chi2), 1)}; bậc tự do {int(dof)}; {p_text(float(p))}")
     return CrossTab(counts, shares, float(chi2), float(p), int(dof), reliable, significant,
-                    _crosstab_note(reliable, significant, float(chi2), int(dof), float(p), by, notable), notable)
+                    _crosstab_note(reliable, significant, test, by, notable), notable, exact)
 
 
 def _notable(counts: pd.DataFrame, shares: pd.DataFrame) -> list[tuple[str, str, float, float]]:
@@ -165,10 +173,9 @@ def _notable(counts: pd.DataFrame, shares: pd.DataFrame) -> list[tuple[str, str,
     return [(g, o, s, p0) for z, g, o, s, p0 in out[:3] if z > 2 and s > p0]
 
 
-def _crosstab_note(reliable: bool, significant: bool, chi2: float, dof: int, p: float, by: str,
+def _crosstab_note(reliable: bool, significant: bool, test: str, by: str,
                    notable: list[tuple[str, str, float, float]]) -> str:
     by = by.lower() or "nhóm"
-    test = f"χ² = {fmt_num(chi2, 1)}; bậc tự do {dof}; {p_text(p)}"
     if not reliable:
         return (f"Số phiếu trong một số ô quá ít để kết luận về khác biệt theo {by} ({test}); "
                 "cần gộp nhóm hoặc thêm phiếu.")

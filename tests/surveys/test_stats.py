@@ -84,3 +84,22 @@ def test_two_waves_two_proportion_z_test_by_hand():
     assert rows[0].option == "Có" and rows[0].share_a == 0.6 and rows[0].share_b == 0.4
     assert rows[0].p == pytest.approx(p) and rows[0].significant
     assert "«Có» 60% → 40%" in stats.wave_note(rows, "Câu 1")
+
+
+def test_a_small_two_by_two_table_gets_fishers_exact_test():
+    """12 forms, Nam 6 «Có» of 6, Nữ 1 of 6: cells expect < 5, so χ² could not judge it, and the clear
+    difference was dropped as «too few forms». Fisher by hand: rows 7/5, groups 6/6; the tables as extreme
+    are Nam 6 or 1 «Có»: p = (C(7,6)·C(5,0) + C(7,1)·C(5,5)) / C(12,6) = 14/924."""
+    a = pd.Series(["Có"] * 6 + ["Có"] + ["Không"] * 5)
+    g = pd.Series(["Nam"] * 6 + ["Nữ"] * 6)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
+    assert ct.exact and ct.reliable and ct.significant
+    assert ct.p == pytest.approx(14 / 924)
+    assert "kiểm định chính xác Fisher" in ct.note and "χ²" not in ct.note
+
+
+def test_a_small_two_by_two_table_without_a_difference_is_not_significant():
+    a = pd.Series(["Có", "Không", "Có", "Không", "Có", "Không", "Có", "Có"])
+    g = pd.Series(["Nam"] * 4 + ["Nữ"] * 4)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
+    assert ct.exact and not ct.significant and ct.note.startswith("Không thấy khác biệt")
