@@ -14,7 +14,7 @@ from orchestration.accounts import User, role_allows
 from store import surveys as store_surveys
 from store.db import utcnow
 from surveys import stats
-from surveys.model import Questionnaire, SurveyError
+from surveys.model import Question, Questionnaire, SurveyError
 
 TTL = 30
 
@@ -77,9 +77,13 @@ def crosstab(sid: int, code: str, by: str) -> stats.CrossTab:
     return stats.crosstab(w[code], w[by], q.options, d.options, question=q.title, by=d.title)
 
 
-def compare(sid_a: int, sid_b: int, code: str) -> list[stats.WaveRow]:
-    q = questionnaire(sid_b).by_code(code)
-    return stats.compare_waves(wide(sid_a, (code,))[code], wide(sid_b, (code,))[code], q.options)
+def compare(sid_a: int, sid_b: int, x: Question) -> list[stats.WaveRow] | None:
+    """Question `x` in wave A and wave B, matched by column (codes shift when the form gained a question);
+    None when one wave did not ask it."""
+    qa, qb = questionnaire(sid_a).same_question(x), questionnaire(sid_b).same_question(x)
+    if qa is None or qb is None:
+        return None
+    return stats.compare_waves(wide(sid_a, (qa.code,))[qa.code], wide(sid_b, (qb.code,))[qb.code], qb.options)
 
 
 def preview(file_name: str, stream: BinaryIO) -> importer.Preview:

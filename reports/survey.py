@@ -30,7 +30,6 @@ from store import surveys as store_surveys
 from surveys import stats
 from surveys.model import ROLE_LABELS, Question, Questionnaire
 from vocab.labels import SENTIMENT_LABELS, TOPIC_LABELS
-from vocab.folding import fold
 from vocab.numbers import fmt_num
 
 FREE_TEXT_EXAMPLES = 3
@@ -182,9 +181,8 @@ def _compare(cur: Any, out: SurveyTables, q: Questionnaire, sid: int, other: int
         raise ValueError(f"Không có khảo sát số {other} để so sánh.")
     # the same question in the other wave by its column, not its code: a question added to the form between
     # waves shifts the codes (C3 of wave 2 can be C2 of wave 1), and a question only one wave asked is left out
-    theirs = {fold(y.column): y for y in Questionnaire.from_json(o.questionnaire).stored()}
-    pairs = [(x, theirs[fold(x.column)]) for x in main
-             if x.kind in ("single", "likert") and fold(x.column) in theirs]
+    theirs = Questionnaire.from_json(o.questionnaire)
+    pairs = [(x, y) for x in main if x.kind in ("single", "likert") and (y := theirs.same_question(x))]
     for i, (x, y) in enumerate(pairs):
         a = store_surveys.answers_wide(cur, other, [y.code])[y.code]
         b = store_surveys.answers_wide(cur, sid, [x.code])[x.code]

@@ -157,7 +157,9 @@ def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
     other = st.selectbox("So với đợt", [r.id for r in others], key="sv_wave", format_func=lambda i: _label(ds.survey(i)))
     a, b = (other, s.id) if ds.survey(other).wave < s.wave else (s.id, other)
     for x in (x for x in q.stored() if x.kind in ("single", "likert")):
-        rows_ = ds.compare(a, b, x.code)
+        rows_ = ds.compare(a, b, x)
+        if rows_ is None:
+            continue  # the other wave did not ask it
         st.markdown(f"**{x.code}. {md(x.title)}**")
         ui.dataframe(pd.DataFrame([{"Phương án": r.option, f"Đợt {ds.survey(a).wave} (%)": round(100 * r.share_a, 1),
                                     f"Đợt {ds.survey(b).wave} (%)": round(100 * r.share_b, 1),

@@ -162,3 +162,31 @@ def test_what_the_questionnaire_editor_gives_back_is_bounded():
         _from_editor(long, q, 100)
     with pytest.raises(SurveyError, match="mỗi cột một dòng"):
         _from_editor(pd.concat([shown, shown.tail(1)], ignore_index=True), q, 100)
+
+
+def test_waves_are_compared_by_question_when_the_form_gained_one(env):
+    """Wave 2 asks «Nghề nghiệp» after «Giới tính», shifting its codes: the Đợt tab compared wave 2's C3 with
+    wave 1's C3 (another question) and showed a significant change where the answers were the same."""
+    import io
+    from orchestration import surveys as importer
+    from store.db import utcnow
+
+    env.add_users()
+
+    def wave(header: str, line, name: str) -> int:
+        data = io.BytesIO("\n".join([header] + [line(i) for i in range(100)]).encode())
+        q = importer.preview(name, data, env.cfg.imports).questionnaire
+        return importer.import_survey(env.db, env.cfg, name, data, q, title="Y tế", username="u", now=utcnow(),
+                                      tag=False).survey_id
+
+    wave("Giới tính,Có con đi học thêm?,Hài lòng với trạm y tế?",
+         lambda i: f"{['Nam', 'Nữ'][i % 2]},{'Có' if i % 5 else 'Không'},{'Có' if i % 2 else 'Không'}", "d1.csv")
+    w2 = wave("Giới tính,Nghề nghiệp,Có con đi học thêm?,Hài lòng với trạm y tế?",
+              lambda i: f"{['Nam', 'Nữ'][i % 2]},{['Công nhân', 'Hưu trí'][i % 2]},{'Có' if i % 5 else 'Không'},"
+                        f"{'Có' if i % 2 else 'Không'}", "d2.csv")
+    at = env.page("surveys", "viewer").run()
+    at.selectbox(key="sv_pick").set_value(w2)
+    at.run()
+    no_exception(at)
+    waves = [df.value for df in at.dataframe if "Khác biệt có ý nghĩa" in df.value.columns]
+    assert len(waves) == 2 and all((w["Khác biệt có ý nghĩa"] == "").all() for w in waves)
