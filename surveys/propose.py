@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from surveys.model import Question, Questionnaire
 from vocab.folding import fold, strip_marks
@@ -94,8 +94,52 @@ def _likert_scale(values: set[str]) -> tuple[str, ...] | None:
     return None
 
 
+def split_choices(v: str, sep: str, options: Sequence[str] = ()) -> list[str]:
+    """The options chosen in one multiple-choice answer. Google Forms joins them with ", " and does not
+    escape an option that holds a comma itself ("Không có người trông, đón con"): such an option of the
+    questionnaire is kept whole (compared accent-folded), not counted as two options."""
+    parts = [p.strip() for p in v.split(sep) if p.strip()]
+    whole: dict[int, set[str]] = {}
+    for o in options:
+        k = len([p for p in o.split(sep) if p.strip()])
+        if k > 1:
+            whole.setdefault(k, set()).add(fold(sep.join(p.strip() for p in o.split(sep) if p.strip())))
+    if not whole:
+        return parts
+    out, i = [], 0
+    while i < len(parts):
+        k = next((k for k in sorted(whole, reverse=True)
+                  if i + k <= len(parts) and fold(sep.join(parts[i:i + k])) in whole[k]), 1)
+        out.append(sep.join(parts[i:i + k]))
+        i += k
+    return out
+
+
+def _joined_options(values: list[str], sep: str) -> list[str]:
+    """Options that hold the separator themselves, seen in the sample: a part that starts in lower case
+    ("đón con") and always follows the same part is the rest of that option, not an option of its own."""
+    answers = [[p.strip() for p in v.split(sep) if p.strip()] for v in values]
+    counts = Counter(p for a in answers for p in a)
+    before: dict[str, set[str]] = {}
+    for a in answers:
+        for i, p in enumerate(a):
+            before.setdefault(p, set()).add(a[i - 1] if i else "")
+    out: list[str] = []
+    for a in answers:
+        i = 0
+        while i < len(a):
+            j = i + 1
+            while j < len(a) and a[j][:1].islower() and before[a[j]] == {a[j - 1]} and counts[a[j]] >= 2:
+                j += 1
+            if j > i + 1:
+                out.append(sep.join(a[i:j]))
+            i = j
+    return list(dict.fromkeys(out))
+
+
 def _split(values: list[str], sep: str) -> list[str]:
-    return [p.strip() for v in values for p in v.split(sep) if p.strip()]
+    joined = _joined_options(values, sep)
+    return [p for v in values for p in split_choices(v, sep, joined)]
 
 
 def _multi_separator(values: list[str]) -> str:

@@ -214,3 +214,15 @@ def test_a_name_or_phone_written_into_an_answer_is_not_stored(db, cfg):
         assert secret not in stored
     assert "Tôi là [họ tên], sđt [số điện thoại], email [email], đề nghị xử lý việc ép học thêm" in stored
     assert "Học phí 500000 đồng một tháng là quá cao" in stored and "nhờ gọi [số điện thoại]" in stored
+
+
+def test_a_chosen_option_holding_the_separator_is_counted_once(db, cfg):
+    from surveys.model import Question, Questionnaire
+
+    q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Không có người trông, đón con"],
+                                separator=", ")])
+    rows = [{"Lý do": "Con học yếu, Không có người trông, đón con"}, {"Lý do": "khong co nguoi trong, don con"}]
+    res = importer.import_survey(db, cfg, "m.csv", csv_file(rows), q, title="m", username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        vals = store_surveys.answers_long(cur, res.survey_id, "C1")["value"].tolist()
+    assert vals == ["Con học yếu", "Không có người trông, đón con", "Không có người trông, đón con"]

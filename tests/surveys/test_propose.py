@@ -112,3 +112,12 @@ def test_a_rating_that_names_a_place_is_a_likert_question_not_the_respondents_wa
 def test_a_ward_question_is_still_demographic():
     q = propose_column("Phường nơi anh/chị sinh sống", ["Phường Uông Bí", "Phường Vàng Danh", "Phường Yên Tử"] * 4)
     assert (q.kind, q.role) == ("demographic", "ward")
+
+
+def test_a_multiple_choice_option_with_a_comma_stays_one_option():
+    """Google Forms joins the chosen options with ", " and an option «Không có người trông, đón con» was
+    proposed as two options, «Không có người trông» and «đón con», each counted."""
+    reasons = ["Con học yếu", "Ôn thi vào lớp 10", "Không có người trông, đón con", "Theo phong trào"]
+    values = [", ".join(reasons[j] for j in range(4) if (i >> j) & 1) for i in range(1, 16)] * 2
+    q = propose_column("Lý do cho con học thêm", values)
+    assert q.kind == "multi" and sorted(q.options) == sorted(reasons)
