@@ -151,7 +151,29 @@ def _multi_separator(values: list[str]) -> str:
         parts = Counter(_split(values, sep))
         if len(parts) <= 30 and sum(1 for c in parts.values() if c >= 2) >= 0.6 * len(parts):
             return sep
+        if _mostly_recurring(parts, 30):   # Google Forms' «Khác»: a few options and many one-off answers
+            return sep
     return ""
+
+
+OTHER_MIN_ANSWERS = 50     # from this many sampled answers, an answer given once is a «Khác: …», not an option
+
+
+def _mostly_recurring(counts: Counter[str], most: int) -> bool:
+    """A choice column with «Khác» (free words) open: at most `most` answers recur, and they make 80% of all."""
+    merged = _merge_spellings(counts)
+    recurring = [c for c in merged.values() if c >= 2]
+    return 2 <= len(recurring) <= most and sum(recurring) >= 0.8 * sum(merged.values())
+
+
+def _options(values: list[str]) -> list[str]:
+    """The options of a choice column: in a large sample, the answers given at least twice (the one-off
+    answers typed into «Khác» are reported together as «Khác», stats.OTHER); in a small one, all."""
+    if len(values) < OTHER_MIN_ANSWERS:
+        return order_options(values)
+    merged = _merge_spellings(Counter(values))
+    keep = {fold(v) for v, c in merged.items() if c >= 2}
+    return order_options([v for v in values if fold(v) in keep])
 
 
 def _first_number(s: str) -> float:
@@ -209,11 +231,13 @@ def propose_column(column: str, values: list[str]) -> Question:
         return Question(column, "text")
     sep = _multi_separator(values)
     if sep:
-        return Question(column, "multi", options=order_options(_split(values, sep)), separator=sep)
+        return Question(column, "multi", options=_options(_split(values, sep)), separator=sep)
     if sum(len(v) for v in values) / len(values) > 40:
         return Question(column, "text")
     if len(distinct) <= 25 and len(distinct) <= 0.5 * len(values):
-        return Question(column, "single", options=order_options(values))
+        return Question(column, "single", options=_options(values))
+    if len(values) >= OTHER_MIN_ANSWERS and _mostly_recurring(Counter(values), 25):
+        return Question(column, "single", options=_options(values))
     return Question(column, "text")
 
 

@@ -21,6 +21,17 @@ MIN_EXPECTED = 5.0         # chi-square is trusted when ≥ 80% of cells expect 
                            # below that a 2×2 table is tested exactly (Fisher), a larger one is not judged
 
 
+OTHER = "Khác (trả lời riêng)"   # every answer outside the questionnaire's options, as one row
+
+
+def _known(answers: pd.Series, options: list[str]) -> pd.Series:
+    """Answers outside the options (the words typed into Google Forms' «Khác», each given once) as one
+    OTHER row: a row per one-off answer made tables of hundreds of rows, each a single identifiable person."""
+    if not options:
+        return answers
+    return answers.where(answers.isin(options) | answers.isna(), OTHER)
+
+
 def pct(x: float) -> str:
     """0.4567 → '45,7%'."""
     return f"{fmt_num(100 * x, 1)}%"
@@ -66,7 +77,7 @@ def _rows(counts: pd.Series, options: list[str], base: int) -> list[FreqRow]:
 
 def frequency(answers: pd.Series, options: list[str]) -> Frequency:
     """One-choice question: count, share and 95% CI per option, in the questionnaire's order."""
-    given = answers.dropna().astype(str)
+    given = _known(answers.dropna().astype(str), options)
     return Frequency(_rows(given.value_counts(), options, len(given)), len(given), int(answers.isna().sum()))
 
 
@@ -74,6 +85,7 @@ def multi_frequency(chosen: pd.DataFrame, respondents: int, options: list[str]) 
     """Multiple choice: share of the respondents who answered the question that chose each option
     (shares add up to more than 100%). `chosen` has columns respondent, value."""
     answered = int(chosen["respondent"].nunique()) if len(chosen) else 0
+    chosen = chosen.assign(value=_known(chosen["value"].astype(str), options)) if len(chosen) else chosen
     counts = chosen.drop_duplicates(["respondent", "value"])["value"].value_counts()
     return Frequency(_rows(counts, options, answered), answered, respondents - answered)
 
@@ -137,6 +149,7 @@ def crosstab(answers: pd.Series, groups: pd.Series, options: list[str], group_op
     whose cells are too small for chi-square gets Fisher's exact test instead."""
     df = pd.DataFrame({"a": answers, "g": groups}).dropna()
     df = df.astype(str)
+    df["a"], df["g"] = _known(df["a"], options), _known(df["g"], group_options)
     rows = [o for o in options if o in set(df["a"])] + sorted(set(df["a"]) - set(options))
     cols = [o for o in group_options if o in set(df["g"])] + sorted(set(df["g"]) - set(group_options))
     counts = pd.crosstab(df["a"], df["g"]).reindex(index=rows, columns=cols, fill_value=0)
@@ -197,7 +210,7 @@ class WaveRow:
 
 def compare_waves(a: pd.Series, b: pd.Series, options: list[str]) -> list[WaveRow]:
     """Per option, the share in wave A and wave B and a two-proportion z-test (statsmodels)."""
-    a, b = a.dropna().astype(str), b.dropna().astype(str)
+    a, b = _known(a.dropna().astype(str), options), _known(b.dropna().astype(str), options)
     ca, cb = a.value_counts(), b.value_counts()
     out = []
     for o in list(options) + sorted((set(ca.index) | set(cb.index)) - set(options)):

@@ -121,3 +121,17 @@ def test_a_multiple_choice_option_with_a_comma_stays_one_option():
     values = [", ".join(reasons[j] for j in range(4) if (i >> j) & 1) for i in range(1, 16)] * 2
     q = propose_column("Lý do cho con học thêm", values)
     assert q.kind == "multi" and sorted(q.options) == sorted(reasons)
+
+
+def test_a_choice_question_with_google_forms_other_answers_stays_a_choice_question():
+    """Google Forms puts the words typed into «Khác» among the chosen options: with one answer in fifty
+    doing so, the checkbox question was proposed as free text (no table, no percentages)."""
+    reasons = ["Con học yếu", "Ôn thi vào lớp 10", "Theo phong trào"]
+    values = [", ".join(reasons[j] for j in range(3) if ((i % 7) + 1) >> j & 1) for i in range(500)]
+    values[::50] = [v + f", lý do riêng số {i} của gia đình" for i, v in enumerate(values[::50])]
+    q = propose_column("Lý do cho con học thêm", values)
+    assert (q.kind, sorted(q.options)) == ("multi", sorted(reasons))
+    single = [["Có", "Không", "Chưa rõ"][i % 3] for i in range(500)]
+    single[::20] = [f"ý khác số {i}" for i in range(25)]
+    q = propose_column("Gia đình có cho con học thêm?", single)
+    assert (q.kind, sorted(q.options)) == ("single", sorted(["Có", "Không", "Chưa rõ"]))

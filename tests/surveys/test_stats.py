@@ -103,3 +103,13 @@ def test_a_small_two_by_two_table_without_a_difference_is_not_significant():
     g = pd.Series(["Nam"] * 4 + ["Nữ"] * 4)
     ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
     assert ct.exact and not ct.significant and ct.note.startswith("Không thấy khác biệt")
+
+
+def test_answers_outside_the_options_are_one_other_row():
+    """Each word typed into «Khác» was a row of its own: hundreds of rows of one person each."""
+    a = pd.Series(["Có"] * 6 + ["Không"] * 3 + ["con tôi ở tổ 5", "ý kiến riêng"] + [None])
+    f = stats.frequency(a, ["Có", "Không"])
+    assert [(r.option, r.count) for r in f.rows] == [("Có", 6), ("Không", 3), (stats.OTHER, 2)]
+    chosen = pd.DataFrame({"respondent": [1, 1, 1, 2, 3], "value": ["Có", "riêng 1", "riêng 2", "Không", "Có"]})
+    m = stats.multi_frequency(chosen, 3, ["Có", "Không"])
+    assert [(r.option, r.count) for r in m.rows] == [("Có", 2), ("Không", 1), (stats.OTHER, 1)]
