@@ -22,7 +22,7 @@ from collectors import imports as imp
 from store import surveys as store_surveys
 from store import users as store_users
 from surveys.model import CHOICE, Question, Questionnaire, SurveyError
-from surveys.propose import is_total_row, propose, split_choices, text
+from surveys.propose import is_no_opinion, is_total_row, propose, split_choices, text
 from vocab.folding import fold
 from vocab.privacy import mask_personal_text
 
@@ -106,7 +106,7 @@ def _answers(q: Question, raw: Any, canon: Mapping[str, str] | None = None) -> l
     if not v:
         return []
     if q.kind == "text":
-        return [mask_personal_text(v)]
+        return [] if is_no_opinion(v) else [mask_personal_text(v)]
     if q.kind == "multi" and q.separator:
         return [_option(p, canon) for p in split_choices(v, q.separator, q.options)]
     if q.kind in CHOICE:

@@ -75,6 +75,21 @@ def is_total_row(row: Mapping[str, Any]) -> bool:
     return False
 
 
+# what a respondent writes in an optional free-text box to say they have nothing to add (folded)
+_NO_OPINION = frozenset({
+    "", "khong", "ko", "k", "kg", "khong co", "ko co", "k co", "khong co y kien", "ko co y kien", "khong y kien",
+    "khong co y kien gi", "khong co gi", "khong co gi them", "khong co y kien khac", "khong co kien nghi",
+    "khong co de xuat", "khong co gop y", "khong gop y", "chua co", "chua co y kien", "het", "none", "no", "n/a",
+    "na", "nothing", "khong co a", "khong a",
+})
+
+
+def is_no_opinion(value: str) -> bool:
+    """«Không», «Không có ý kiến», «ko», «.», «-»: no opinion. Counted as not answered, so a report's
+    «N ý kiến» counts opinions and the NLP pipeline does not give «Không có ý kiến» a topic."""
+    return " ".join(re.sub(r"[^\w/ ]+", " ", fold(value)).split()) in _NO_OPINION
+
+
 def _has(folded: str, words: Iterable[str]) -> bool:
     return any(re.search(rf"(^|[^a-z]){re.escape(w)}($|[^a-z])", folded) for w in words)
 

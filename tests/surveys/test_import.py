@@ -226,3 +226,20 @@ def test_a_chosen_option_holding_the_separator_is_counted_once(db, cfg):
     with db.read() as cur:
         vals = store_surveys.answers_long(cur, res.survey_id, "C1")["value"].tolist()
     assert vals == ["Con học yếu", "Không có người trông, đón con", "Không có người trông, đón con"]
+
+
+def test_no_opinion_in_a_free_text_box_is_not_an_opinion(db, cfg):
+    """«Không», «Không có ý kiến.», «ko», «-» were counted as opinions («N ý kiến» in the report) and given a
+    topic by the NLP pipeline."""
+    from surveys.model import Question, Questionnaire
+
+    q = Questionnaire([Question("Giới tính", "demographic", role="gender", options=["Nam", "Nữ"]),
+                       Question("Ý kiến khác", "text")])
+    rows = [{"Giới tính": "Nam", "Ý kiến khác": t} for t in
+            ["Không", "Không có ý kiến.", "ko", "-", "Không có gì thêm!", "Không đồng ý với việc ép học thêm",
+             "Học phí cao"]]
+    res = importer.import_survey(db, cfg, "n.csv", csv_file(rows), q, title="n", username="u", now=utcnow(), tag=False)
+    assert (res.respondents, res.text_answers) == (7, 2)
+    with db.read() as cur:
+        assert store_surveys.answers_long(cur, res.survey_id, "C2")["value"].tolist() == [
+            "Không đồng ý với việc ép học thêm", "Học phí cao"]
