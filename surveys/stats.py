@@ -17,6 +17,7 @@ from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 from vocab.numbers import fmt_num
 
 ALPHA = 0.05
+MIN_GROUP = 5              # a cross-tab leaves out a group of fewer respondents: its column would show each one's answer
 MIN_EXPECTED = 5.0         # chi-square is trusted when ≥ 80% of cells expect ≥ 5 and none < 1;
                            # below that a 2×2 table is tested exactly (Fisher), a larger one is not judged
 
@@ -153,10 +154,15 @@ def crosstab(answers: pd.Series, groups: pd.Series, options: list[str], group_op
     rows = [o for o in options if o in set(df["a"])] + sorted(set(df["a"]) - set(options))
     cols = [o for o in group_options if o in set(df["g"])] + sorted(set(df["g"]) - set(group_options))
     counts = pd.crosstab(df["a"], df["g"]).reindex(index=rows, columns=cols, fill_value=0)
+    small = [str(g) for g in counts.columns if counts[g].sum() < MIN_GROUP]
+    counts = counts.drop(columns=small)
+    counts = counts.loc[counts.sum(axis=1) > 0]
     shares = counts / counts.sum(axis=0).replace(0, np.nan)
+    left_out = (f" Nhóm dưới {MIN_GROUP} phiếu không tách riêng để không lộ câu trả lời của từng người: "
+                + ", ".join(f"«{g}»" for g in small) + ".") if small else ""
     if counts.shape[0] < 2 or counts.shape[1] < 2:
         return CrossTab(counts, shares, float("nan"), float("nan"), 0, False, False,
-                        f"Không đủ nhóm để so sánh theo {by.lower() or 'nhóm'}.")
+                        f"Không đủ nhóm để so sánh theo {by.lower() or 'nhóm'}.{left_out}")
     chi2, p, dof, expected = chi2_contingency(counts.to_numpy())
     reliable = bool((expected >= MIN_EXPECTED).mean() >= 0.8 and expected.min() >= 1)
     exact = not reliable and counts.shape == (2, 2)
@@ -167,7 +173,7 @@ def crosstab(answers: pd.Series, groups: pd.Series, options: list[str], group_op
     test = (f"kiểm định chính xác Fisher, {p_text(float(p))}" if exact
             else f"χ² = {fmt_num(float(chi2), 1)}; bậc tự do {int(dof)}; {p_text(float(p))}")
     return CrossTab(counts, shares, float(chi2), float(p), int(dof), reliable, significant,
-                    _crosstab_note(reliable, significant, test, by, notable), notable, exact)
+                    _crosstab_note(reliable, significant, test, by, notable) + left_out, notable, exact)
 
 
 def _notable(counts: pd.DataFrame, shares: pd.DataFrame) -> list[tuple[str, str, float, float]]:

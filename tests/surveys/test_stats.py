@@ -61,8 +61,8 @@ def test_chi_square_2x2_with_yates_by_hand():
 
 
 def test_small_cells_are_not_called_significant():
-    a = pd.Series(["Có", "Không", "Có", "Có", "Không", "Có"])
-    g = pd.Series(["A", "A", "B", "B", "C", "C"])
+    a = pd.Series(["Có", "Không", "Có", "Có", "Không"] * 3)                     # groups of 5: shown, too few to judge
+    g = pd.Series(["A"] * 5 + ["B"] * 5 + ["C"] * 5)
     ct = stats.crosstab(a, g, ["Có", "Không"], ["A", "B", "C"], by="Phường")
     assert not ct.reliable and not ct.significant
     assert "quá ít để kết luận" in ct.note
@@ -99,8 +99,8 @@ def test_a_small_two_by_two_table_gets_fishers_exact_test():
 
 
 def test_a_small_two_by_two_table_without_a_difference_is_not_significant():
-    a = pd.Series(["Có", "Không", "Có", "Không", "Có", "Không", "Có", "Có"])
-    g = pd.Series(["Nam"] * 4 + ["Nữ"] * 4)
+    a = pd.Series(["Có", "Không", "Có", "Không", "Có", "Không", "Có", "Có", "Không", "Có"])
+    g = pd.Series(["Nam"] * 5 + ["Nữ"] * 5)
     ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
     assert ct.exact and not ct.significant and ct.note.startswith("Không thấy khác biệt")
 
@@ -113,3 +113,17 @@ def test_answers_outside_the_options_are_one_other_row():
     chosen = pd.DataFrame({"respondent": [1, 1, 1, 2, 3], "value": ["Có", "riêng 1", "riêng 2", "Không", "Có"]})
     m = stats.multi_frequency(chosen, 3, ["Có", "Không"])
     assert [(r.option, r.count) for r in m.rows] == [("Có", 2), ("Không", 1), (stats.OTHER, 1)]
+
+
+def test_a_group_of_fewer_than_five_is_not_shown_apart():
+    """One woman over 60 among 30: her column of the cross-tab was her own answer («100% (1)»), and with
+    Fisher's test the note said «nhóm «Trên 60» chọn «Có» 100%»."""
+    a = pd.Series(["Có"] + ["Không"] * 29)
+    g = pd.Series(["Trên 60"] + ["Dưới 60"] * 29)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Dưới 60", "Trên 60"], by="Độ tuổi")
+    assert "Trên 60" not in ct.counts.columns and not ct.significant
+    assert "Nhóm dưới 5 phiếu không tách riêng" in ct.note and "«Trên 60»" in ct.note
+    a = pd.Series(["Có", "Không"] * 10 + ["Có"] * 4)
+    g = pd.Series(["Nam"] * 10 + ["Nữ"] * 10 + ["Khác"] * 4)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ", "Khác"], by="Giới tính")
+    assert list(ct.counts.columns) == ["Nam", "Nữ"] and int(ct.counts.to_numpy().sum()) == 20
