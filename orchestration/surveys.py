@@ -80,7 +80,21 @@ def _preview(file_name: str, stream: BinaryIO, limits: Any, sheet: str | None, r
                 break
         if not sample:
             raise SurveyError("Tệp chỉ có dòng tiêu đề, không có phiếu trả lời nào.")
+        _title_row(table, len(sample))
         return Preview(list(table.columns), propose(list(table.columns), sample), head)
+
+
+def _title_row(table: imp.Table, sampled: int) -> None:
+    """A sheet typed up from paper often opens with the form's title (merged across the columns) or
+    question names in merged cells over a row of options: the first row then names fewer columns than
+    most rows fill. Say so and how to fix it, rather than «no answer column»."""
+    if table.notes.get("extra_fields", 0) * 2 < sampled:
+        return
+    first = ", ".join(f"«{c}»" for c in table.columns[:3] if c)
+    raise SurveyError(f"Dòng đầu của tệp chỉ có {len(table.columns)} tên cột ({first}) nhưng phần lớn các dòng "
+                      "có nhiều ô hơn: dòng đầu có lẽ là tiêu đề của phiếu, hoặc tên câu hỏi nằm trong ô gộp. "
+                      "Dòng đầu tiên phải là tên các câu hỏi, mỗi câu một cột, mỗi dòng sau là một phiếu: xóa các "
+                      "dòng tiêu đề phía trên, bỏ gộp ô, rồi nhập lại.")
 
 
 def _check(questionnaire: Questionnaire, columns: list[str]) -> None:

@@ -243,3 +243,21 @@ def test_no_opinion_in_a_free_text_box_is_not_an_opinion(db, cfg):
     with db.read() as cur:
         assert store_surveys.answers_long(cur, res.survey_id, "C2")["value"].tolist() == [
             "Không đồng ý với việc ép học thêm", "Học phí cao"]
+
+
+def test_a_sheet_opening_with_the_forms_title_gets_a_way_to_fix_it(cfg):
+    """A tally typed into Excel opens with «PHIẾU ĐIỀU TRA …» merged over the columns: the first row named
+    one column, and staff read «Tệp không có cột câu trả lời nào», which says nothing of the title row."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["PHIẾU ĐIỀU TRA DƯ LUẬN XÃ HỘI - PHƯỜNG VÀNG DANH"])
+    ws.merge_cells("A1:D1")
+    ws.append(["STT", "Giới tính", "Anh/chị có đồng ý hạn chế dạy thêm?", "Ý kiến khác"])
+    for i in range(10):
+        ws.append([i + 1, ["Nam", "Nữ"][i % 2], ["Đồng ý", "Không đồng ý"][i % 2], "Học phí cao"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(SurveyError, match="dòng đầu có lẽ là tiêu đề của phiếu"):
+        importer.preview("kiem-dem.xlsx", buf, cfg.imports)
