@@ -167,6 +167,21 @@ def _write(cur: Any, survey_id: int, rows: Iterable[Mapping[str, Any]], stored: 
     return n, answers + len(resp), texts, empty
 
 
+def _refuse_same_answers(cur: Any, survey_id: int, n: int) -> None:
+    """The same forms imported again under another file's bytes (an XLSX saved again, a CSV re-exported)
+    or inside a longer export downloaded after more forms came in: they would be counted twice."""
+    o = store_surveys.same_answers(cur, survey_id, n)
+    if o is None:
+        return
+    if o.respondents == n:
+        raise SurveyError(f"Các phiếu của tệp này đã được nhập (khảo sát số {o.id}, tệp «{o.file_name}»): cùng "
+                          "các câu trả lời dù tệp đã được lưu lại; không nhập lại.")
+    raise SurveyError(f"{o.respondents} phiếu đầu của tệp này đã được nhập ở khảo sát số {o.id} (tệp "
+                      f"«{o.file_name}»), có lẽ tệp được tải lại sau khi có thêm phiếu. Không nhập để các phiếu đó "
+                      f"không bị đếm hai lần; muốn thay bằng tệp mới, xóa khảo sát số {o.id} "
+                      f"(langnghe survey delete {o.id}) rồi nhập lại.")
+
+
 def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionnaire: Questionnaire, *,
                   title: str, username: str, now: datetime, series: str | None = None, sheet: str | None = None,
                   on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
@@ -195,6 +210,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
             if n == 0:
                 raise SurveyError("Tệp không có phiếu nào có câu trả lời.")
             store_surveys.set_respondents(cur, sid, n)
+            _refuse_same_answers(cur, sid, n)
             kept = [q.column for q in questionnaire.questions if q.kind == "pii" and q.keep]
             for col in kept:
                 store_users.audit(cur, username, "survey_keep_personal_data", f"survey:{sid}",

@@ -1,7 +1,8 @@
-"""`langnghe survey import|list|report`: public-opinion survey forms (phiếu điều tra dư luận xã hội).
+"""`langnghe survey import|list|delete|report`: public-opinion survey forms (phiếu điều tra dư luận xã hội).
 
     langnghe survey import FILE [--title T] [--like ID] [--keep-pii COT] [--preview]
     langnghe survey list
+    langnghe survey delete ID
     langnghe survey report ID [--format docx,xlsx] [--compare ID|--no-compare] [--out DIR]
 
 `import` proposes the questionnaire from the file (question kinds, answer order, personal-data columns
@@ -20,6 +21,7 @@ from langnghe.commands._files import open_error, out_dir_error
 from langnghe.commands.import_ import _StopOnCtrlC
 from orchestration import surveys as importer
 from store import surveys as store_surveys
+from store import users as store_users
 from store.db import Database, DatabaseLocked, utcnow
 from surveys.model import KIND_LABELS, ROLE_LABELS, Questionnaire, SurveyError
 from vocab.config import Config
@@ -47,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.set_defaults(func=run_import)
     li = _parser(ss, "list", "liệt kê các khảo sát đã nhập")
     li.set_defaults(func=run_list)
+    d = _parser(ss, "delete", "xóa một khảo sát đã nhập (nhập nhầm, hoặc để nhập lại tệp đầy đủ hơn); có ghi nhật ký")
+    d.add_argument("id", type=int, metavar="ID", help="số khảo sát (xem `langnghe survey list`)")
+    d.set_defaults(func=run_delete)
     r = _parser(ss, "report", "lập báo cáo kết quả khảo sát (DOCX, XLSX) với các phụ lục")
     r.add_argument("id", type=int, metavar="ID", help="số khảo sát (xem `langnghe survey list`)")
     r.add_argument("--format", default="docx,xlsx", help="docx, xlsx, pdf (một hoặc nhiều, cách nhau dấu phẩy)")
@@ -120,6 +125,23 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
     if res.empty_rows:
         print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
     _print_questionnaire(q)
+    return 0
+
+
+def run_delete(args: argparse.Namespace, cfg: Config) -> int:
+    """A wrong import could not be undone: delete the survey (answers, tags) in one transaction, audited."""
+    db = _open_db(cfg)
+    if db is None:
+        return 3
+    with db:
+        with db.write() as cur:
+            s = store_surveys.get_survey(cur, args.id)
+            if s is None:
+                return _fail(f"không có khảo sát số {args.id}.")
+            store_surveys.delete_survey(cur, args.id)
+            store_users.audit(cur, "cli", "survey_delete", f"survey:{args.id}",
+                              {"tên": s.title, "đợt": s.wave, "tệp": s.file_name, "số phiếu": s.respondents}, utcnow())
+    print(f"Đã xóa khảo sát số {s.id} «{s.title}», đợt {s.wave} ({s.respondents} phiếu, tệp «{s.file_name}»).")
     return 0
 
 

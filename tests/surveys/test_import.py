@@ -261,3 +261,39 @@ def test_a_sheet_opening_with_the_forms_title_gets_a_way_to_fix_it(cfg):
     wb.save(buf)
     with pytest.raises(SurveyError, match="dòng đầu có lẽ là tiêu đề của phiếu"):
         importer.preview("kiem-dem.xlsx", buf, cfg.imports)
+
+
+def test_the_same_forms_under_other_bytes_or_in_a_longer_export_are_refused(db, cfg, tmp_path, capsys):
+    """The file check compared bytes: the same CSV saved again (CRLF), or the Google Forms export downloaded
+    again after 10 more forms came in, was imported as wave 2 and every form counted twice."""
+    from langnghe import cli
+
+    def lines(n: int, eol: str) -> bytes:
+        rows = ["Giới tính,Anh/chị có đồng ý hạn chế dạy thêm?"]
+        rows += [f"{['Nam', 'Nữ'][i % 2]},{['Đồng ý', 'Không đồng ý', 'Phân vân'][i % 3]}" for i in range(n)]
+        return eol.join(rows).encode() + eol.encode()
+
+    def imp(data: bytes, name: str):
+        f = io.BytesIO(data)
+        q = importer.preview(name, f, cfg.imports).questionnaire
+        return importer.import_survey(db, cfg, name, f, q, title="Dạy thêm", username="u", now=utcnow(), tag=False)
+
+    first = imp(lines(30, "\n"), "khao-sat.csv")
+    with pytest.raises(SurveyError, match="đã được nhập \\(khảo sát số 1, tệp «khao-sat.csv»\\)"):
+        imp(lines(30, "\r\n"), "khao-sat (1).csv")
+    with pytest.raises(SurveyError, match="30 phiếu đầu của tệp này đã được nhập ở khảo sát số 1"):
+        imp(lines(40, "\n"), "khao-sat-moi.csv")
+    assert counts(db)[0] == 1
+    db.close()
+    conf = tmp_path / "c.toml"
+    conf.write_text(f'[storage]\ndb_path = "{cfg.storage.db_path}"\nsnapshot_path = "{tmp_path}/s.duckdb"\n',
+                    encoding="utf-8")
+    assert cli.main(["--config", str(conf), "survey", "delete", str(first.survey_id)]) == 0
+    assert "Đã xóa khảo sát số 1 «Dạy thêm», đợt 1 (30 phiếu" in capsys.readouterr().out
+    from store.db import Database
+
+    again = Database(cfg.storage.db_path)
+    with again.read() as cur:
+        assert cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 0
+        assert [a["action"] for a in store_users.list_audit(cur)] == ["survey_delete"]
+    again.close()
