@@ -52,6 +52,7 @@ class SurveyImport:
     dropped_pii: list[str] = field(default_factory=list)
     kept_pii: list[str] = field(default_factory=list)
     empty_rows: int = 0
+    unknown_columns: list[str] = field(default_factory=list)   # in the file, not in the (saved) questionnaire
 
 
 def preview(file_name: str, stream: BinaryIO, limits: Any, *, sheet: str | None = None, rows: int = 5) -> Preview:
@@ -100,7 +101,9 @@ def _title_row(table: imp.Table, sampled: int) -> None:
 def _check(questionnaire: Questionnaire, columns: list[str]) -> None:
     missing = [q.column for q in questionnaire.stored() if q.column not in columns]
     if missing:
-        raise SurveyError("Tệp thiếu các cột của mô tả phiếu: " + ", ".join(f"«{c}»" for c in missing) + ".")
+        raise SurveyError("Tệp thiếu các cột của mô tả phiếu: " + ", ".join(f"«{c}»" for c in missing) + ". "
+                          "Nếu phiếu đã được sửa (đổi tên hoặc bỏ câu hỏi), nhập tệp như khảo sát mới với cùng tên "
+                          "khảo sát: tệp vẫn là đợt sau của khảo sát đó, và các câu giữ nguyên được so sánh giữa hai đợt.")
 
 
 def _canon(q: Question) -> dict[str, str]:
@@ -199,6 +202,8 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
         raise SurveyError(f"Tệp này đã được nhập (khảo sát số {dup}); không nhập lại.")
     with imp.open_table(file_name, stream, cfg.imports, sheet=sheet) as table:
         _check(questionnaire, list(table.columns))
+        described = {q.column for q in questionnaire.questions}
+        unknown = [c for c in table.columns if c and c not in described]   # a question added to the form
         with db.write() as cur:
             wave = store_surveys.next_wave(cur, series)
             sid = store_surveys.add_survey(cur, title=title.strip(), series=series, wave=wave,
@@ -217,7 +222,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
                                   {"giữ cột dữ liệu cá nhân": col}, now)
     res = SurveyImport(sid, series, wave, n, answers, texts,
                        dropped_pii=[q.column for q in questionnaire.questions if q.kind == "pii" and not q.keep],
-                       kept_pii=kept, empty_rows=empty)
+                       kept_pii=kept, empty_rows=empty, unknown_columns=unknown)
     if tag and texts:
         tag_free_text(db, cfg, sid, [q.code for q in stored if q.kind == "text"])
     return res

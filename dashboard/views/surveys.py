@@ -285,5 +285,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
             return
         st.session_state["sv_pick"] = res.survey_id  # show the wave just imported, not the one picked before
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"
-                     + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else "."))
+                     + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else ".")
+                     + (" Các cột không có trong mô tả phiếu đã lưu, không được nhập: "
+                        + ", ".join(f"«{md(c)}»" for c in res.unknown_columns) + "." if res.unknown_columns else ""))
         st.rerun()

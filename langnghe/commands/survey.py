@@ -122,6 +122,10 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
           f"{res.text_answers} ý kiến tự do.")
     if res.dropped_pii:
         print("Đã bỏ các cột dữ liệu cá nhân: " + ", ".join(f"«{c}»" for c in res.dropped_pii))
+    if res.unknown_columns:
+        print("Các cột của tệp không có trong mô tả phiếu đã lưu, không được nhập: "
+              + ", ".join(f"«{c}»" for c in res.unknown_columns)
+              + ". Muốn có các câu mới này, nhập tệp như khảo sát mới với cùng tên (--title), không dùng --like.")
     if res.empty_rows:
         print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
     _print_questionnaire(q)

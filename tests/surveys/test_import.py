@@ -13,7 +13,7 @@ from orchestration import surveys as importer
 from store import surveys as store_surveys
 from store import users as store_users
 from store.db import utcnow
-from surveys.model import SurveyError
+from surveys.model import Questionnaire, SurveyError
 from tests.surveys.conftest import csv_file
 
 WAVE1 = demo_survey.DIR / demo_survey.WAVE_FILES[0]
@@ -297,3 +297,18 @@ def test_the_same_forms_under_other_bytes_or_in_a_longer_export_are_refused(db, 
         assert cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 0
         assert [a["action"] for a in store_users.list_audit(cur)] == ["survey_delete"]
     again.close()
+
+
+def test_a_later_wave_whose_form_gained_or_renamed_a_question(db, cfg):
+    """With the saved questionnaire (--like, «Đợt sau của»), a question added to the form was dropped without
+    a word, and a renamed one stopped the import with no way forward."""
+    first = csv_file([{"Giới tính": ["Nam", "Nữ"][i % 2], "Hài lòng?": "Có"} for i in range(10)])
+    q = importer.preview("d1.csv", first, cfg.imports).questionnaire
+    importer.import_survey(db, cfg, "d1.csv", first, q, title="Y tế", username="u", now=utcnow(), tag=False)
+    grown = csv_file([{"Giới tính": "Nam", "Hài lòng?": "Không", "Nghề nghiệp": "Hưu trí"} for _ in range(10)])
+    res = importer.import_survey(db, cfg, "d2.csv", grown, Questionnaire.from_json(q.to_json()), title="Y tế",
+                                 username="u", now=utcnow(), tag=False)
+    assert (res.wave, res.unknown_columns) == (2, ["Nghề nghiệp"])
+    renamed = csv_file([{"Giới tính": "Nam", "Anh/chị có hài lòng?": "Có"} for _ in range(10)])
+    with pytest.raises(SurveyError, match="nhập tệp như khảo sát mới với cùng tên khảo sát"):
+        importer.import_survey(db, cfg, "d3.csv", renamed, q, title="Y tế", username="u", now=utcnow(), tag=False)
