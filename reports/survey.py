@@ -95,10 +95,10 @@ def _question_table(cur: Any, sid: int, q: Question, n: int, number: str) -> tup
         lk = stats.likert(answers, q.options)
         rows.append([f"Điểm trung bình (1 = «{q.options[0]}», {len(q.options)} = «{q.options[-1]}»)",
                      "", fmt_num(lk.mean, 2), ""])
-        rows.append([f"Hai mức tích cực nhất («{q.options[-2]}», «{q.options[-1]}»)", "",
-                     fmt_num(100 * lk.top2, 1), _ci(*lk.top2_ci)])
-        line = (f"«{q.title}»: {stats.pct(lk.top2)} chọn hai mức «{q.options[-2]}»/«{q.options[-1]}», "
-                f"{stats.pct(lk.bottom2)} chọn hai mức «{q.options[0]}»/«{q.options[1]}» "
+        top = lk.top_words(q.options)
+        rows.append([f"{top[0].upper()}{top[1:]} (tích cực nhất)", "", fmt_num(100 * lk.top2, 1), _ci(*lk.top2_ci)])
+        line = (f"«{q.title}»: {stats.pct(lk.top2)} chọn {top}, "
+                f"{stats.pct(lk.bottom2)} chọn {lk.bottom_words(q.options)} "
                 f"(điểm trung bình {fmt_num(lk.mean, 2)}/{len(q.options)}).")
     else:
         top = max(f.rows, key=lambda r: r.count)

@@ -99,19 +99,34 @@ class Likert:
     top2_ci: tuple[float, float]
     bottom2: float
     answered: int
+    box: int = 2               # points in the top and bottom box: 2, or 1 on a scale of 3 (the middle is neutral)
+
+    def top_words(self, options: list[str]) -> str:
+        """«hai mức «Đồng ý»/«Rất đồng ý»» or, on a scale of three, «mức «Đồng ý»»."""
+        return _box_words(options[-self.box:], self.box)
+
+    def bottom_words(self, options: list[str]) -> str:
+        return _box_words(options[:self.box], self.box)
+
+
+def _box_words(points: list[str], box: int) -> str:
+    return ("hai mức " if box == 2 else "mức ") + "/".join(f"«{p}»" for p in points)
 
 
 def likert(answers: pd.Series, options: list[str]) -> Likert:
-    """Mean score (1 = the first, most negative option) and top-two-box share with its 95% CI."""
+    """Mean score (1 = the first, most negative option) and top-two-box share with its 95% CI (top box
+    on a scale of three)."""
     score = {o: i + 1 for i, o in enumerate(options)}
     s = answers.dropna().astype(str).map(score).dropna()
     n = len(s)
     if n == 0:
-        return Likert(float("nan"), float("nan"), 0.0, (0.0, 0.0), 0.0, 0)
+        return Likert(float("nan"), float("nan"), 0.0, (0.0, 0.0), 0.0, 0, 1 if len(options) <= 3 else 2)
     k = len(options)
-    top = int((s >= k - 1).sum())
-    bottom = int((s <= 2).sum())
-    return Likert(float(s.mean()), float(s.std(ddof=1)) if n > 1 else 0.0, top / n, wilson(top, n), bottom / n, n)
+    box = 1 if k <= 3 else 2   # on Không đồng ý / Phân vân / Đồng ý, a top two would count «Phân vân» as agreeing
+    top = int((s >= k - box + 1).sum())
+    bottom = int((s <= box).sum())
+    return Likert(float(s.mean()), float(s.std(ddof=1)) if n > 1 else 0.0, top / n, wilson(top, n), bottom / n, n,
+                  box)
 
 
 @dataclass

@@ -110,9 +110,10 @@ def _questions(sid: int, q: Questionnaire) -> None:
                 st.caption("Nhiều lựa chọn: tỷ lệ tính trên số người trả lời câu này, tổng có thể vượt 100%.")
             if x.kind == "likert":
                 lk = ds.likert(sid, x.code)
-                st.caption(f"Điểm trung bình {fmt_num(lk.mean, 2)}/{len(x.options)} · hai mức tích cực nhất "
+                most = "hai mức" if lk.box == 2 else "mức"
+                st.caption(f"Điểm trung bình {fmt_num(lk.mean, 2)}/{len(x.options)} · {most} tích cực nhất "
                            f"{pct(lk.top2)} (khoảng tin cậy 95%: {pct(lk.top2_ci[0])}–{pct(lk.top2_ci[1])}) · "
-                           f"hai mức tiêu cực nhất {pct(lk.bottom2)}")
+                           f"{most} tiêu cực nhất {pct(lk.bottom2)}")
         elif x.kind == "number":
             n = ds.numbers(sid, x.code)
             st.markdown(f"**{x.code}. {md(x.title)}** · {n.answered} người trả lời")

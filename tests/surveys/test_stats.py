@@ -127,3 +127,14 @@ def test_a_group_of_fewer_than_five_is_not_shown_apart():
     g = pd.Series(["Nam"] * 10 + ["Nữ"] * 10 + ["Khác"] * 4)
     ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ", "Khác"], by="Giới tính")
     assert list(ct.counts.columns) == ["Nam", "Nữ"] and int(ct.counts.to_numpy().sum()) == 20
+
+
+def test_a_three_point_scale_has_a_top_box_not_a_top_two():
+    """On «Không đồng ý / Phân vân / Đồng ý» the top two counted «Phân vân» as agreeing: 70% «agreed»
+    where 30% did."""
+    scale = ["Không đồng ý", "Phân vân", "Đồng ý"]
+    lk = stats.likert(pd.Series(["Đồng ý"] * 3 + ["Phân vân"] * 4 + ["Không đồng ý"] * 3), scale)
+    assert (lk.box, lk.top2, lk.bottom2) == (1, pytest.approx(0.3), pytest.approx(0.3))
+    assert lk.top_words(scale) == "mức «Đồng ý»"
+    five = ["Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"]
+    assert stats.likert(pd.Series(["Đồng ý"]), five).top_words(five) == "hai mức «Đồng ý»/«Rất đồng ý»"
