@@ -152,6 +152,16 @@ def _joined_options(values: list[str], sep: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _scale_asked(scale: tuple[str, ...], values: set[str], answered: int) -> list[str]:
+    """The scale the form offered: a five-point scale whose two ends nobody of many chose was a three-point
+    question (Không đồng ý / Phân vân / Đồng ý) — shown as five, the report had two empty «Rất …» rows and a
+    mean «/5» for a question that never offered them."""
+    seen = {fold(v) for v in values}
+    if len(scale) == 5 and answered >= OTHER_MIN_ANSWERS and not seen & {fold(scale[0]), fold(scale[-1])}:
+        return list(scale[1:4])
+    return list(scale)
+
+
 def _split(values: list[str], sep: str) -> list[str]:
     joined = _joined_options(values, sep)
     return [p for v in values for p in split_choices(v, sep, joined)]
@@ -235,7 +245,7 @@ def propose_column(column: str, values: list[str]) -> Question:
             if _has(h, (word,)):
                 return Question(column, "demographic", options=order_options(values, role), role=role)
     if scale:
-        return Question(column, "likert", options=list(scale))
+        return Question(column, "likert", options=_scale_asked(scale, distinct, len(values)))
     if all(_NUMBER.match(v) for v in values):
         nums = {float(v.replace(",", ".")) for v in values}
         if all(n.is_integer() and 1 <= n <= 10 for n in nums) and (_has(h, _LIKERT_HINT) or max(nums) <= 5):

@@ -135,3 +135,10 @@ def test_a_choice_question_with_google_forms_other_answers_stays_a_choice_questi
     single[::20] = [f"ý khác số {i}" for i in range(25)]
     q = propose_column("Gia đình có cho con học thêm?", single)
     assert (q.kind, sorted(q.options)) == ("single", sorted(["Có", "Không", "Chưa rõ"]))
+
+
+def test_a_three_option_agreement_question_is_a_three_point_scale():
+    values = ["Đồng ý", "Không đồng ý", "Phân vân"] * 20
+    assert propose_column("Anh/chị có đồng ý hạn chế dạy thêm?", values).options == ["Không đồng ý", "Phân vân", "Đồng ý"]
+    assert len(propose_column("Anh/chị có đồng ý hạn chế dạy thêm?", values[:30]).options) == 5   # few: unsure
+    assert len(propose_column("Anh/chị có đồng ý?", values + ["Rất đồng ý"]).options) == 5
