@@ -103,6 +103,15 @@ def import_upload(user: User, file_name: str, stream: BinaryIO, q: Questionnaire
     return res
 
 
+def delete(user: User, sid: int) -> store_surveys.SurveyRow:
+    """Admins only: undo an import (audited by the orchestration)."""
+    if not role_allows(user.role, "admin"):
+        raise PermissionError("Chỉ quản trị viên được xóa khảo sát.")
+    s = importer.delete_survey(data.db(), sid, username=user.username, now=utcnow())
+    st.cache_data.clear()
+    return s
+
+
 def report_files(sid: int, compare_to: int | None, out_dir: str) -> dict[str, Any]:
     from reports.survey import write_survey_report
 

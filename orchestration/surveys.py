@@ -228,6 +228,19 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
     return res
 
 
+def delete_survey(db: Any, survey_id: int, *, username: str, now: datetime) -> store_surveys.SurveyRow:
+    """Undo an import (wrong file, wrong description, an export to be replaced by a longer one): the survey,
+    its answers and tags go in one transaction, written to the audit log. SurveyError if there is none."""
+    with db.write() as cur:
+        s = store_surveys.get_survey(cur, survey_id)
+        if s is None:
+            raise SurveyError(f"Không có khảo sát số {survey_id}.")
+        store_surveys.delete_survey(cur, survey_id)
+        store_users.audit(cur, username, "survey_delete", f"survey:{survey_id}",
+                          {"tên": s.title, "đợt": s.wave, "tệp": s.file_name, "số phiếu": s.respondents}, now)
+    return s
+
+
 def tag_free_text(db: Any, cfg: Any, survey_id: int, codes: list[str], pipeline: Any = None) -> int:
     """Topics, sentiment and places of the free-text answers (the items' pipeline), in chunks."""
     from nlp.service import get_pipeline

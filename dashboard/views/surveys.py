@@ -55,6 +55,8 @@ def render() -> None:
     tabs = st.tabs(["Tổng quan", "Từng câu hỏi", "Phân tích chéo", "So sánh các đợt", "Ý kiến tự do", "Báo cáo"])
     with tabs[0]:
         _overview(s, q)
+        if gate.role_allows(user.role, "admin"):
+            _delete(user, s)
     with tabs[1]:
         _questions(sid, q)
     with tabs[2]:
@@ -69,6 +71,23 @@ def render() -> None:
 
 def _label(s) -> str:  # type: ignore[no-untyped-def]
     return f"{s.id}. {s.title} — đợt {s.wave} ({fmt_num(s.respondents)} phiếu)" if s else "?"
+
+
+def _delete(user, s) -> None:  # type: ignore[no-untyped-def]
+    """Undo a wrong import (or make room for a longer export of the same forms); admins, audited."""
+    with st.expander("Xóa khảo sát này", icon=":material/delete:"):
+        st.caption("Xóa đợt này cùng mọi câu trả lời của nó (nhập nhầm tệp, sai mô tả phiếu, hoặc để nhập lại tệp "
+                   "đầy đủ hơn). Việc xóa được ghi nhật ký.")
+        sure = st.checkbox(f"Tôi muốn xóa «{md(s.title)}», đợt {s.wave}", key=f"sv_del_ok_{s.id}")
+        if st.button("Xóa", key=f"sv_del_{s.id}", disabled=not sure, icon=":material/delete:"):
+            try:
+                gone = ds.delete(user, s.id)
+            except (SurveyError, PermissionError) as exc:
+                st.error(f"Không xóa được: {md(exc)}")
+                return
+            st.session_state.pop("sv_pick", None)
+            ui.set_flash(f"Đã xóa khảo sát số {gone.id} «{md(gone.title)}», đợt {gone.wave} ({fmt_num(gone.respondents)} phiếu).")
+            st.rerun()
 
 
 def _overview(s, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]

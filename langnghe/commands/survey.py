@@ -21,7 +21,6 @@ from langnghe.commands._files import open_error, out_dir_error
 from langnghe.commands.import_ import _StopOnCtrlC
 from orchestration import surveys as importer
 from store import surveys as store_surveys
-from store import users as store_users
 from store.db import Database, DatabaseLocked, utcnow
 from surveys.model import KIND_LABELS, ROLE_LABELS, Questionnaire, SurveyError
 from vocab.config import Config
@@ -138,13 +137,10 @@ def run_delete(args: argparse.Namespace, cfg: Config) -> int:
     if db is None:
         return 3
     with db:
-        with db.write() as cur:
-            s = store_surveys.get_survey(cur, args.id)
-            if s is None:
-                return _fail(f"không có khảo sát số {args.id}.")
-            store_surveys.delete_survey(cur, args.id)
-            store_users.audit(cur, "cli", "survey_delete", f"survey:{args.id}",
-                              {"tên": s.title, "đợt": s.wave, "tệp": s.file_name, "số phiếu": s.respondents}, utcnow())
+        try:
+            s = importer.delete_survey(db, args.id, username="cli", now=utcnow())
+        except SurveyError as exc:
+            return _fail(exc)
     print(f"Đã xóa khảo sát số {s.id} «{s.title}», đợt {s.wave} ({s.respondents} phiếu, tệp «{s.file_name}»).")
     return 0
 

@@ -190,3 +190,26 @@ def test_waves_are_compared_by_question_when_the_form_gained_one(env):
     no_exception(at)
     waves = [df.value for df in at.dataframe if "Khác biệt có ý nghĩa" in df.value.columns]
     assert len(waves) == 2 and all((w["Khác biệt có ý nghĩa"] == "").all() for w in waves)
+
+
+def test_an_admin_deletes_a_wrong_import_and_it_is_audited(env):
+    """A wrong import (or an export to be replaced by a longer one) could not be undone on the page."""
+    import io
+    from orchestration import surveys as importer
+    from store import users as store_users
+    from store.db import utcnow
+
+    env.add_users()
+    data = io.BytesIO("\n".join(["Giới tính,Hài lòng?"] + [f"{['Nam', 'Nữ'][i % 2]},Có" for i in range(10)]).encode())
+    q = importer.preview("sai.csv", data, env.cfg.imports).questionnaire
+    importer.import_survey(env.db, env.cfg, "sai.csv", data, q, title="Nhập nhầm", username="u", now=utcnow(), tag=False)
+    at = env.page("surveys", "analyst").run()
+    assert not [e for e in at.expander if "Xóa khảo sát" in e.label]
+    at = env.page("surveys", "admin").run()
+    at.checkbox(key="sv_del_ok_1").check().run()
+    at.button(key="sv_del_1").click().run()
+    no_exception(at)
+    assert "Chưa có khảo sát nào" in texts(at)
+    with env.db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 0
+        assert [a["username"] for a in store_users.list_audit(cur) if a["action"] == "survey_delete"] == ["quantri"]
