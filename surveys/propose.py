@@ -193,11 +193,11 @@ def _mostly_recurring(counts: Counter[str], most: int) -> bool:
 
 def _options(values: list[str]) -> list[str]:
     """The options of a choice column: in a large sample, the answers given at least twice (the one-off
-    answers typed into «Khác» are reported together as «Khác», stats.OTHER); in a small one, all."""
-    if len(values) < OTHER_MIN_ANSWERS:
-        return order_options(values)
+    answers typed into «Khác» are reported together as «Khác», stats.OTHER); in a small one, all but a
+    one-off that starts in lower case (options are written capitalised, «con tôi …» was typed in)."""
     merged = _merge_spellings(Counter(values))
-    keep = {fold(v) for v, c in merged.items() if c >= 2}
+    small = len(values) < OTHER_MIN_ANSWERS
+    keep = {fold(v) for v, c in merged.items() if c >= 2 or (small and not v[:1].islower())}
     return order_options([v for v in values if fold(v) in keep])
 
 

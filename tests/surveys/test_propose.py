@@ -142,3 +142,12 @@ def test_a_three_option_agreement_question_is_a_three_point_scale():
     assert propose_column("Anh/chị có đồng ý hạn chế dạy thêm?", values).options == ["Không đồng ý", "Phân vân", "Đồng ý"]
     assert len(propose_column("Anh/chị có đồng ý hạn chế dạy thêm?", values[:30]).options) == 5   # few: unsure
     assert len(propose_column("Anh/chị có đồng ý?", values + ["Rất đồng ý"]).options) == 5
+
+
+def test_in_a_small_survey_a_lower_case_one_off_is_an_other_answer():
+    """30 forms: «con tôi thích học cô Lan ở tổ 5» typed into «Khác» was an option (a row of one person)."""
+    values = ["Con học yếu, Theo phong trào", "Ôn thi vào lớp 10", "Con học yếu"] * 9 + [
+        "Con học yếu, con tôi thích học cô Lan ở tổ 5", "Học cùng bạn"]
+    q = propose_column("Lý do cho con học thêm", values)
+    assert q.kind == "multi"
+    assert sorted(q.options) == sorted(["Con học yếu", "Theo phong trào", "Ôn thi vào lớp 10", "Học cùng bạn"])
