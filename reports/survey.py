@@ -13,6 +13,7 @@ anyone's name or number.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -232,13 +233,23 @@ def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
     return doc
 
 
+_VN_NUMBER = re.compile(r"^-?\d+(,\d+)?$")
+
+
+def _cell(v: Any) -> Any:
+    """A share or mean written for the DOCX («53,3») as a number for the XLSX: text cells could not be
+    summed or charted, and Excel flagged each one «number stored as text»."""
+    return float(v.replace(",", ".")) if isinstance(v, str) and _VN_NUMBER.match(v) else v
+
+
 def _sheets(t: SurveyTables) -> list[Sheet]:
     out = [Sheet("Kết quả chủ yếu", f"Kết quả chủ yếu: {t.title}", [("Kết quả", 120.0)],
                  [[x] for x in t.findings], subtitle=f"Đợt {t.wave}, {t.respondents} phiếu")]
     for tb in t.tables:
         width = [max(12.0, 8.0 * w) for _, w in tb.columns]
         out.append(Sheet(f"PL {tb.number}", f"Phụ lục {tb.number}: {tb.title}",
-                         [(h, wd) for (h, _), wd in zip(tb.columns, width)], tb.rows, note=tb.note))
+                         [(h, wd) for (h, _), wd in zip(tb.columns, width)], [[_cell(c) for c in r] for r in tb.rows],
+                         note=tb.note))
     return out
 
 

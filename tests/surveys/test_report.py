@@ -51,6 +51,10 @@ def test_docx_and_xlsx_read_back(db, cfg, loaded, tmp_path):
     assert "PL 2B" in wb.sheetnames and wb.sheetnames[0] == "Kết quả chủ yếu"
     rows = list(wb["PL 2B"].iter_rows(values_only=True))
     assert any(r and r[0] == "Rất đồng ý" for r in rows)
+    # shares and means are numbers Excel can sum and chart, not text «53,3» (the interval stays text)
+    agree = next(r for r in rows if r and r[0] == "Rất đồng ý")
+    assert isinstance(agree[1], int) and isinstance(agree[2], float) and isinstance(agree[3], str)
+    assert any(r and str(r[0]).startswith("Điểm trung bình") and isinstance(r[2], float) for r in rows)
 
 
 def test_cli_import_list_report(tmp_path, cfg, capsys, monkeypatch):
