@@ -28,6 +28,7 @@ from vocab.privacy import mask_personal_text
 
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
 TAG_CHUNK = 500
+MEMO_VALUES = 5000   # distinct values remembered per choice column (one-off «Khác» answers are not many more)
 
 
 class SurveyInterrupted(Exception):
@@ -144,11 +145,25 @@ def _write(cur: Any, survey_id: int, rows: Iterable[Mapping[str, Any]], stored: 
     codes: list[str] = []
     values: list[str] = []
     canon = {q.code: _canon(q) for q in stored}
+    memo: dict[str, dict[Any, list[str]]] = {q.code: {} for q in stored if q.kind in CHOICE}
+
+    def read(q: Question, raw: Any) -> list[str]:
+        """A choice column repeats a few values: each is read (folded, split, matched) once."""
+        seen = memo.get(q.code)
+        if seen is None or not isinstance(raw, (str, int, float)):
+            return _answers(q, raw, canon[q.code])
+        got = seen.get(raw)
+        if got is None:
+            got = _answers(q, raw, canon[q.code])
+            if len(seen) < MEMO_VALUES:
+                seen[raw] = got
+        return got
+
     for row in rows:
         if is_total_row(row):
             empty += 1
             continue
-        got = [(q.code, v, q.kind) for q in stored for v in _answers(q, row.get(q.column), canon[q.code])]
+        got = [(q.code, v, q.kind) for q in stored for v in read(q, row.get(q.column))]
         if not got:
             empty += 1
             continue

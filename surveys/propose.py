@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from surveys.model import Question, Questionnaire
@@ -87,6 +88,8 @@ _NO_OPINION = frozenset({
 def is_no_opinion(value: str) -> bool:
     """«Không», «Không có ý kiến», «ko», «.», «-»: no opinion. Counted as not answered, so a report's
     «N ý kiến» counts opinions and the NLP pipeline does not give «Không có ý kiến» a topic."""
+    if len(value) > 40:   # an opinion; the phrases below are shorter (and folding long texts is not free)
+        return False
     return " ".join(re.sub(r"[^\w/ ]+", " ", fold(value)).split()) in _NO_OPINION
 
 
@@ -109,22 +112,28 @@ def _likert_scale(values: set[str]) -> tuple[str, ...] | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _whole_options(sep: str, options: tuple[str, ...]) -> dict[int, frozenset[str]]:
+    """Per number of parts, the folded options that hold the separator (computed once per question)."""
+    whole: dict[int, set[str]] = {}
+    for o in options:
+        parts = [p.strip() for p in o.split(sep) if p.strip()]
+        if len(parts) > 1:
+            whole.setdefault(len(parts), set()).add(fold(sep.join(parts)))
+    return {k: frozenset(v) for k, v in sorted(whole.items(), reverse=True)}
+
+
 def split_choices(v: str, sep: str, options: Sequence[str] = ()) -> list[str]:
     """The options chosen in one multiple-choice answer. Google Forms joins them with ", " and does not
     escape an option that holds a comma itself ("Không có người trông, đón con"): such an option of the
     questionnaire is kept whole (compared accent-folded), not counted as two options."""
     parts = [p.strip() for p in v.split(sep) if p.strip()]
-    whole: dict[int, set[str]] = {}
-    for o in options:
-        k = len([p for p in o.split(sep) if p.strip()])
-        if k > 1:
-            whole.setdefault(k, set()).add(fold(sep.join(p.strip() for p in o.split(sep) if p.strip())))
+    whole = _whole_options(sep, tuple(options))
     if not whole:
         return parts
     out, i = [], 0
     while i < len(parts):
-        k = next((k for k in sorted(whole, reverse=True)
-                  if i + k <= len(parts) and fold(sep.join(parts[i:i + k])) in whole[k]), 1)
+        k = next((k for k in whole if i + k <= len(parts) and fold(sep.join(parts[i:i + k])) in whole[k]), 1)
         out.append(sep.join(parts[i:i + k]))
         i += k
     return out

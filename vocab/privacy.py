@@ -110,6 +110,7 @@ _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)")
 _IDNO_IN_TEXT = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
 _NAME_CUE = re.compile(r"(?i)\b(tôi là|tên tôi là|tên là|tên|họ tên|họ và tên|tôi tên)(\s*:?\s+)")
+_DIGIT = re.compile(r"\d")
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -139,9 +140,11 @@ def mask_personal_text(text: str) -> str:
     sign their opinion (surveys store answers only this way)."""
     if not text:
         return text
-    text = _EMAIL_IN_TEXT.sub("[email]", text)
-    text = _PHONE_IN_TEXT.sub("[số điện thoại]", text)
-    text = _IDNO_IN_TEXT.sub("[số giấy tờ]", text)
+    if "@" in text:
+        text = _EMAIL_IN_TEXT.sub("[email]", text)
+    if _DIGIT.search(text):
+        text = _PHONE_IN_TEXT.sub("[số điện thoại]", text)
+        text = _IDNO_IN_TEXT.sub("[số giấy tờ]", text)
     out, pos = [], 0
     for m in _NAME_CUE.finditer(text):
         if m.start() < pos:
