@@ -196,8 +196,8 @@ def _refuse_same_answers(cur: Any, survey_id: int, n: int) -> None:
                           "các câu trả lời dù tệp đã được lưu lại; không nhập lại.")
     raise SurveyError(f"{o.respondents} phiếu đầu của tệp này đã được nhập ở khảo sát số {o.id} (tệp "
                       f"«{o.file_name}»), có lẽ tệp được tải lại sau khi có thêm phiếu. Không nhập để các phiếu đó "
-                      f"không bị đếm hai lần; muốn thay bằng tệp mới, xóa khảo sát số {o.id} "
-                      f"(langnghe survey delete {o.id}) rồi nhập lại.")
+                      f"không bị đếm hai lần; muốn thay bằng tệp mới, quản trị viên xóa khảo sát số {o.id} (trang "
+                      f"Khảo sát, thẻ Tổng quan, hoặc langnghe survey delete {o.id}) rồi nhập lại.")
 
 
 def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionnaire: Questionnaire, *,
