@@ -189,7 +189,8 @@ def _compare(cur: Any, out: SurveyTables, q: Questionnaire, sid: int, other: int
         b = store_surveys.answers_wide(cur, sid, [x.code])[x.code]
         rows_ = stats.compare_waves(a, b, x.options)
         rows = [[r.option, fmt_num(100 * r.share_a, 1), fmt_num(100 * r.share_b, 1),
-                 fmt_num(100 * (r.share_b - r.share_a), 1), stats.p_text(r.p) if r.p == r.p else "",
+                 fmt_num(100 * (r.share_b - r.share_a), 1),
+                 (stats.p_text(r.p) + (" (Fisher)" if r.exact else "")) if r.p == r.p else "",
                  "Có" if r.significant else "Không"] for r in rows_]
         note = stats.wave_note(rows_, x.title)
         out.tables.append(AppendixTable(

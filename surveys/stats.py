@@ -227,22 +227,29 @@ class WaveRow:
     share_b: float
     p: float
     significant: bool
+    exact: bool = False        # Fisher's exact test (cells expect < 5), not the two-proportion z-test
 
 
 def compare_waves(a: pd.Series, b: pd.Series, options: list[str]) -> list[WaveRow]:
-    """Per option, the share in wave A and wave B and a two-proportion z-test (statsmodels)."""
+    """Per option, the share in wave A and wave B and a two-proportion z-test (statsmodels), or Fisher's
+    exact test (scipy) when a cell of the 2×2 table expects fewer than 5 forms."""
     a, b = _known(a.dropna().astype(str), options), _known(b.dropna().astype(str), options)
     ca, cb = a.value_counts(), b.value_counts()
     out = []
     for o in list(options) + sorted((set(ca.index) | set(cb.index)) - set(options)):
         x = np.array([int(ca.get(o, 0)), int(cb.get(o, 0))])
         n = np.array([len(a), len(b)])
+        table = np.array([x, n - x]).T                     # rows: wave A, wave B · columns: chose, did not
+        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / max(n.sum(), 1)
+        exact = False
         if n.min() == 0 or x.sum() == 0 or x.sum() == n.sum():
             p = float("nan")
+        elif expected.min() < MIN_EXPECTED:   # few forms or a rare option: the z-test's normal curve is off
+            p, exact = float(fisher_exact(table).pvalue), True
         else:
             _, p = proportions_ztest(x, n)
         out.append(WaveRow(o, float(x[0] / n[0]) if n[0] else 0.0, float(x[1] / n[1]) if n[1] else 0.0, float(p),
-                           bool(p == p and p < ALPHA)))
+                           bool(p == p and p < ALPHA), exact))
     return out
 
 

@@ -183,7 +183,7 @@ def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
         st.markdown(f"**{x.code}. {md(x.title)}**")
         ui.dataframe(pd.DataFrame([{"Phương án": r.option, f"Đợt {ds.survey(a).wave} (%)": round(100 * r.share_a, 1),
                                     f"Đợt {ds.survey(b).wave} (%)": round(100 * r.share_b, 1),
-                                    "Kiểm định": p_text(r.p) if r.p == r.p else "",
+                                    "Kiểm định": (p_text(r.p) + (" (Fisher)" if r.exact else "")) if r.p == r.p else "",
                                     "Khác biệt có ý nghĩa": "Có" if r.significant else ""} for r in rows_]),
                      hide_index=True, width="stretch")
 

@@ -138,3 +138,13 @@ def test_a_three_point_scale_has_a_top_box_not_a_top_two():
     assert lk.top_words(scale) == "mức «Đồng ý»"
     five = ["Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"]
     assert stats.likert(pd.Series(["Đồng ý"]), five).top_words(five) == "hai mức «Đồng ý»/«Rất đồng ý»"
+
+
+def test_two_small_waves_are_compared_with_fishers_exact_test():
+    """«Rất đồng ý» 0 of 10 in wave 1, 4 of 10 in wave 2: the z-test said p = 0,025, a significant change, on
+    cells expecting 2 forms. Fisher by hand: 4 successes of 20, P(0 in wave 1) = P(4) = C(10,4)/C(20,4)
+    = 210/4845, p = 420/4845 ≈ 0,087: not significant."""
+    a = pd.Series(["Đồng ý"] * 10)
+    b = pd.Series(["Rất đồng ý"] * 4 + ["Đồng ý"] * 6)
+    row = next(r for r in stats.compare_waves(a, b, ["Đồng ý", "Rất đồng ý"]) if r.option == "Rất đồng ý")
+    assert row.exact and row.p == pytest.approx(420 / 4845) and not row.significant
