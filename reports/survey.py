@@ -220,7 +220,7 @@ def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
         Para.text("Tỷ lệ phần trăm tính trên số người trả lời từng câu. Khoảng tin cậy 95% tính theo phương pháp "
                   "Wilson. Khác biệt giữa các nhóm được kiểm định khi bình phương (χ²) ở mức ý nghĩa 5%, chỉ khi "
                   "số phiếu trong các ô đủ lớn (bảng hai nhóm, hai phương án ít phiếu: kiểm định chính xác Fisher); "
-                  "khác biệt giữa hai đợt được kiểm định hai tỷ lệ."),
+                  "khác biệt giữa hai đợt được kiểm định hai tỷ lệ (ít phiếu: kiểm định chính xác Fisher)."),
         Heading(1, "III. KẾT QUẢ CHỦ YẾU"),
     ]
     doc.blocks += [Para.text(f"- {line}") for line in t.findings] or [Para.text("Không có kết quả.")]
