@@ -107,8 +107,9 @@ def mask_frame(df, *, enabled: bool = True, public_authors: Iterable[str] = ()):
 
 # personal data written into a free-text answer ("Tôi là Nguyễn Văn Hùng, sđt 0912 345 678 …")
 _EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)")
-_IDNO_IN_TEXT = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
+_MONEY_AFTER = r"(?!\s*(?:đồng|đ|vnđ|vnd|triệu|tỷ|nghìn|ngàn)(?!\w))"   # «350000000 đồng» is an amount
+_PHONE_IN_TEXT = re.compile(r"(?i)(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)" + _MONEY_AFTER)
+_IDNO_IN_TEXT = re.compile(r"(?i)(?<!\d)(?:\d{12}|\d{9})(?!\d)" + _MONEY_AFTER)
 _NAME_CUE = re.compile(r"(?i)\b(tôi là|tên tôi là|tên là|tên|họ tên|họ và tên|tôi tên)(\s*:?\s+)")
 _DIGIT = re.compile(r"\d")
 _NAME_WORD = re.compile(r"[^\W\d_]+")

@@ -312,3 +312,12 @@ def test_a_later_wave_whose_form_gained_or_renamed_a_question(db, cfg):
     renamed = csv_file([{"Giới tính": "Nam", "Anh/chị có hài lòng?": "Có"} for _ in range(10)])
     with pytest.raises(SurveyError, match="nhập tệp như khảo sát mới với cùng tên khảo sát"):
         importer.import_survey(db, cfg, "d3.csv", renamed, q, title="Y tế", username="u", now=utcnow(), tag=False)
+
+
+def test_an_amount_of_money_in_an_answer_is_not_taken_for_an_id_number():
+    """«Tiền đền bù 350000000 đồng quá thấp» was stored as «[số giấy tờ] đồng quá thấp»."""
+    from vocab.privacy import mask_personal_text
+
+    assert mask_personal_text("Tiền đền bù 350000000 đồng quá thấp, chỉ 120000000đ") == \
+        "Tiền đền bù 350000000 đồng quá thấp, chỉ 120000000đ"
+    assert mask_personal_text("CCCD 022190001234, gọi 0912 345 678") == "CCCD [số giấy tờ], gọi [số điện thoại]"
