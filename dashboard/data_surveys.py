@@ -14,7 +14,7 @@ from orchestration.accounts import User, role_allows
 from store import surveys as store_surveys
 from store.db import utcnow
 from surveys import stats
-from surveys.model import Questionnaire, SurveyError
+from surveys.model import Question, Questionnaire, SurveyError
 
 TTL = 30
 
@@ -77,9 +77,13 @@ def crosstab(sid: int, code: str, by: str) -> stats.CrossTab:
     return stats.crosstab(w[code], w[by], q.options, d.options, question=q.title, by=d.title)
 
 
-def compare(sid_a: int, sid_b: int, code: str) -> list[stats.WaveRow]:
-    q = questionnaire(sid_b).by_code(code)
-    return stats.compare_waves(wide(sid_a, (code,))[code], wide(sid_b, (code,))[code], q.options)
+def compare(sid_a: int, sid_b: int, x: Question) -> list[stats.WaveRow] | None:
+    """Question `x` in wave A and wave B, matched by column (codes shift when the form gained a question);
+    None when one wave did not ask it."""
+    qa, qb = questionnaire(sid_a).same_question(x), questionnaire(sid_b).same_question(x)
+    if qa is None or qb is None:
+        return None
+    return stats.compare_waves(wide(sid_a, (qa.code,))[qa.code], wide(sid_b, (qb.code,))[qb.code], qb.options)
 
 
 def preview(file_name: str, stream: BinaryIO) -> importer.Preview:
@@ -97,6 +101,15 @@ def import_upload(user: User, file_name: str, stream: BinaryIO, q: Questionnaire
                                  username=user.username, now=utcnow(), on_progress=on_progress)
     st.cache_data.clear()
     return res
+
+
+def delete(user: User, sid: int) -> store_surveys.SurveyRow:
+    """Admins only: undo an import (audited by the orchestration)."""
+    if not role_allows(user.role, "admin"):
+        raise PermissionError("Chỉ quản trị viên được xóa khảo sát.")
+    s = importer.delete_survey(data.db(), sid, username=user.username, now=utcnow())
+    st.cache_data.clear()
+    return s
 
 
 def report_files(sid: int, compare_to: int | None, out_dir: str) -> dict[str, Any]:

@@ -59,6 +59,11 @@ def generate_rapid(db: Database, s: ReportSettings, user: User, alert_id: str) -
         raise ValueError(f"Không tìm thấy cảnh báo {alert_id}.") from None
 
 
-def archived_files(dir: str, files: list[str]) -> list[Path]:
-    """The files of an archive row that still exist on disk."""
-    return [p for p in (Path(dir) / f for f in files) if p.is_file()]
+def archived_files(dir: str, files: list[str], root: str | None = None) -> list[Path]:
+    """The files of an archive row that still exist on disk. A row keeps the absolute folder it was written to;
+    after the installation moved (another machine or path, `var/reports/` copied along) that folder is gone, so
+    the same `kind/period/time` folder is looked for under today's `[reports] archive_dir` (`root`)."""
+    folder = Path(dir)
+    if not folder.is_dir() and root and len(folder.parts) >= 3:
+        folder = Path(root).resolve().joinpath(*folder.parts[-3:])
+    return [p for p in (folder / f for f in files) if p.is_file()]

@@ -77,7 +77,8 @@ def rapid_report_button(alert_id: str) -> None:
             if len(arch):
                 row = arch.iloc[0]
                 st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {row['generated_by']} tạo.")
-                files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]))]
+                files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]),
+                                                                          data_reports.settings().archive_dir)]
         if files:
             download_buttons(files, key=f"rr_dl_{alert_id}")
         elif not analyst:

@@ -14,7 +14,7 @@ import pkgutil
 import sys
 
 from langnghe import commands, state
-from store.db import StorageError
+from store.db import DatabaseLocked, StorageError
 from vocab import secrets
 from vocab.config import Config, ConfigError, load, section
 
@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.verbose:  # one line per HTTP request drowns the collector's own summary lines
         logging.getLogger("httpx").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:  # tokens read from secrets never reach a log line
+        secrets.redact_logs(handler)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -102,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"langnghe: lỗi cấu hình: {exc}", file=sys.stderr)
         return 2
+    except DatabaseLocked as exc:  # `serve` holds the file and the command has no way round it: as `collect` says it
+        print(f"langnghe: {exc}", file=sys.stderr)
+        return 3
     except StorageError as exc:  # disk full, corrupt or read-only database: plain words, no traceback
         print(f"langnghe: {exc}", file=sys.stderr)
         return 4

@@ -26,6 +26,7 @@ from orchestration import runtime
 from orchestration.jobs import Scheduler, install_jobs
 from store.db import Database
 from vocab.config import Config
+from vocab.secrets import redact_logs
 
 log = logging.getLogger("langnghe.serve")
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -57,8 +58,8 @@ CONSOLE_LOGGERS = ("langnghe.status",)  # INFO lines that still reach the consol
 
 
 def route_logs(cfg: Config) -> Path:
-    """Details go to a log file beside the database (rotated, 3 × 10 MB); the console keeps warnings,
-    errors and the `langnghe.status` lines. Returns the log file's path (serve prints it)."""
+    """Details go to a log file beside the database (rotated at 10 MB, 3 older files kept: 40 MB at most); the
+    console keeps warnings, errors and the `langnghe.status` lines. Returns the log file's path (serve prints it)."""
     from logging.handlers import RotatingFileHandler
 
     path = Path(cfg.storage.db_path).resolve().parent / LOG_NAME
@@ -71,6 +72,7 @@ def route_logs(cfg: Config) -> Path:
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         fh = RotatingFileHandler(path, maxBytes=10_000_000, backupCount=3, encoding="utf-8")
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        redact_logs(fh)  # a token read from secrets (the Telegram bot's, in its URL) never reaches the file
         root.addHandler(fh)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
@@ -133,9 +135,9 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     goes into the state file so that other commands use the same config and database."""
     from langnghe import state
 
+    log_path = route_logs(cfg)  # first: an upgrade's lines (store.db: the copy taken, the steps) reach the log file
     db = Database(cfg.storage.db_path)
     state.record(cfg, config_path)
-    log_path = route_logs(cfg)
     runtime.install(cfg, db)
     if before_start:
         before_start(db)

@@ -81,6 +81,8 @@ def running() -> dict[str, Any] | None:
     st = _read()
     if not st or not isinstance(st.get("pid"), int) or not _alive(st["pid"]):
         return None
+    if _started_after(st["pid"], st.get("started_at")):  # the pid was reused: that serve died unrecorded
+        return None
     return st
 
 
@@ -103,6 +105,25 @@ def _read() -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return st if isinstance(st, dict) and st.get("db_path") else None
+
+
+def _started_after(pid: int, recorded: str | None) -> bool:
+    """True when process `pid` started after the state file was written, so it is not the serve that wrote it:
+    after a power cut or a SIGKILL the file keeps its pid, and after a reboot (or on the machine a backup of
+    `var/` was restored to) another process may hold that number. Linux /proc only; elsewhere False."""
+    try:
+        when = datetime.fromisoformat(recorded).timestamp() if recorded else None
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text(encoding="ascii").splitlines()
+                    if line.startswith("btime "))
+    except (OSError, ValueError, StopIteration, TypeError):
+        return False
+    if when is None:
+        return False
+    ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, starttime, in clock ticks after boot
+    # 2 minutes of slack: a clock stepped after boot (NTP) moves btime, never by this much in practice, and a
+    # reused pid belongs to a process started after a reboot, well after the dead serve wrote the file
+    return boot + ticks / os.sysconf("SC_CLK_TCK") > when + 120
 
 
 def _alive(pid: int) -> bool:

@@ -42,9 +42,11 @@ def _open(cfg: Config) -> tuple[Database, str, str | None]:
     """(database, origin, note): the live file if it can be opened, else what can still be read."""
     try:
         return Database(cfg.storage.db_path), "database", None
-    except DatabaseLocked:
+    except DatabaseLocked as exc:
         if not os.path.exists(cfg.storage.snapshot_path):
-            raise
+            raise DatabaseLocked(
+                f"{exc} Chưa có bản chụp {cfg.storage.snapshot_path}: serve ghi bản đầu tiên sau lượt thu thập đầu, "
+                f"rồi mỗi {cfg.storage.snapshot_every_minutes} phút (storage.snapshot_every_minutes; 0 là tắt).") from exc
         return (Database(cfg.storage.snapshot_path, read_only=True), "snapshot",
                 f"dữ liệu từ bản chụp {cfg.storage.snapshot_path} (serve đang giữ cơ sở dữ liệu)")
     except StorageReadOnly as exc:

@@ -21,11 +21,14 @@ from typing import Any, BinaryIO, Callable, Iterable, Mapping
 from collectors import imports as imp
 from store import surveys as store_surveys
 from store import users as store_users
-from surveys.model import Question, Questionnaire, SurveyError
-from surveys.propose import propose, text
+from surveys.model import CHOICE, Question, Questionnaire, SurveyError
+from surveys.propose import is_no_opinion, is_total_row, propose, split_choices, text
+from vocab.folding import fold
+from vocab.privacy import mask_personal_text
 
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
 TAG_CHUNK = 500
+MEMO_VALUES = 5000   # distinct values remembered per choice column (one-off «Khác» answers are not many more)
 
 
 class SurveyInterrupted(Exception):
@@ -50,6 +53,7 @@ class SurveyImport:
     dropped_pii: list[str] = field(default_factory=list)
     kept_pii: list[str] = field(default_factory=list)
     empty_rows: int = 0
+    unknown_columns: list[str] = field(default_factory=list)   # in the file, not in the (saved) questionnaire
 
 
 def preview(file_name: str, stream: BinaryIO, limits: Any, *, sheet: str | None = None, rows: int = 5) -> Preview:
@@ -78,21 +82,53 @@ def _preview(file_name: str, stream: BinaryIO, limits: Any, sheet: str | None, r
                 break
         if not sample:
             raise SurveyError("Tệp chỉ có dòng tiêu đề, không có phiếu trả lời nào.")
+        _title_row(table, len(sample))
         return Preview(list(table.columns), propose(list(table.columns), sample), head)
+
+
+def _title_row(table: imp.Table, sampled: int) -> None:
+    """A sheet typed up from paper often opens with the form's title (merged across the columns) or
+    question names in merged cells over a row of options: the first row then names fewer columns than
+    most rows fill. Say so and how to fix it, rather than «no answer column»."""
+    if table.notes.get("extra_fields", 0) * 2 < sampled:
+        return
+    first = ", ".join(f"«{c}»" for c in table.columns[:3] if c)
+    raise SurveyError(f"Dòng đầu của tệp chỉ có {len(table.columns)} tên cột ({first}) nhưng phần lớn các dòng "
+                      "có nhiều ô hơn: dòng đầu có lẽ là tiêu đề của phiếu, hoặc tên câu hỏi nằm trong ô gộp. "
+                      "Dòng đầu tiên phải là tên các câu hỏi, mỗi câu một cột, mỗi dòng sau là một phiếu: xóa các "
+                      "dòng tiêu đề phía trên, bỏ gộp ô, rồi nhập lại.")
 
 
 def _check(questionnaire: Questionnaire, columns: list[str]) -> None:
     missing = [q.column for q in questionnaire.stored() if q.column not in columns]
     if missing:
-        raise SurveyError("Tệp thiếu các cột của mô tả phiếu: " + ", ".join(f"«{c}»" for c in missing) + ".")
+        raise SurveyError("Tệp thiếu các cột của mô tả phiếu: " + ", ".join(f"«{c}»" for c in missing) + ". "
+                          "Nếu phiếu đã được sửa (đổi tên hoặc bỏ câu hỏi), nhập tệp như khảo sát mới với cùng tên "
+                          "khảo sát: tệp vẫn là đợt sau của khảo sát đó, và các câu giữ nguyên được so sánh giữa hai đợt.")
 
 
-def _answers(q: Question, raw: Any) -> list[str]:
+def _canon(q: Question) -> dict[str, str]:
+    """Folded option → the option as the questionnaire writes it: answers typed without diacritics or in
+    another case ("dong y", "hai long") count as the option, not as an option of their own."""
+    return {fold(o): o for o in reversed(q.options)} if q.kind in CHOICE else {}   # the first one wins
+
+
+def _option(v: str, canon: Mapping[str, str] | None) -> str:
+    """The questionnaire's option, or the answer as typed («Khác: …» of Google Forms) with any phone, e-mail
+    or name in it masked."""
+    return (canon or {}).get(fold(v)) or mask_personal_text(v)
+
+
+def _answers(q: Question, raw: Any, canon: Mapping[str, str] | None = None) -> list[str]:
     v = text(raw)
     if not v:
         return []
+    if q.kind == "text":
+        return [] if is_no_opinion(v) else [mask_personal_text(v)]
     if q.kind == "multi" and q.separator:
-        return [p.strip() for p in v.split(q.separator) if p.strip()]
+        return [_option(p, canon) for p in split_choices(v, q.separator, q.options)]
+    if q.kind in CHOICE:
+        return [_option(v, canon)]
     if q.kind == "number":
         try:
             float(v.replace(",", "."))
@@ -108,8 +144,26 @@ def _write(cur: Any, survey_id: int, rows: Iterable[Mapping[str, Any]], stored: 
     resp: list[int] = []
     codes: list[str] = []
     values: list[str] = []
+    canon = {q.code: _canon(q) for q in stored}
+    memo: dict[str, dict[Any, list[str]]] = {q.code: {} for q in stored if q.kind in CHOICE}
+
+    def read(q: Question, raw: Any) -> list[str]:
+        """A choice column repeats a few values: each is read (folded, split, matched) once."""
+        seen = memo.get(q.code)
+        if seen is None or not isinstance(raw, (str, int, float)):
+            return _answers(q, raw, canon[q.code])
+        got = seen.get(raw)
+        if got is None:
+            got = _answers(q, raw, canon[q.code])
+            if len(seen) < MEMO_VALUES:
+                seen[raw] = got
+        return got
+
     for row in rows:
-        got = [(q.code, v, q.kind) for q in stored for v in _answers(q, row.get(q.column))]
+        if is_total_row(row):
+            empty += 1
+            continue
+        got = [(q.code, v, q.kind) for q in stored for v in read(q, row.get(q.column))]
         if not got:
             empty += 1
             continue
@@ -131,6 +185,21 @@ def _write(cur: Any, survey_id: int, rows: Iterable[Mapping[str, Any]], stored: 
     return n, answers + len(resp), texts, empty
 
 
+def _refuse_same_answers(cur: Any, survey_id: int, n: int) -> None:
+    """The same forms imported again under another file's bytes (an XLSX saved again, a CSV re-exported)
+    or inside a longer export downloaded after more forms came in: they would be counted twice."""
+    o = store_surveys.same_answers(cur, survey_id, n)
+    if o is None:
+        return
+    if o.respondents == n:
+        raise SurveyError(f"Các phiếu của tệp này đã được nhập (khảo sát số {o.id}, tệp «{o.file_name}»): cùng "
+                          "các câu trả lời dù tệp đã được lưu lại; không nhập lại.")
+    raise SurveyError(f"{o.respondents} phiếu đầu của tệp này đã được nhập ở khảo sát số {o.id} (tệp "
+                      f"«{o.file_name}»), có lẽ tệp được tải lại sau khi có thêm phiếu. Không nhập để các phiếu đó "
+                      f"không bị đếm hai lần; muốn thay bằng tệp mới, quản trị viên xóa khảo sát số {o.id} (trang "
+                      f"Khảo sát, thẻ Tổng quan, hoặc langnghe survey delete {o.id}) rồi nhập lại.")
+
+
 def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionnaire: Questionnaire, *,
                   title: str, username: str, now: datetime, series: str | None = None, sheet: str | None = None,
                   on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
@@ -148,6 +217,8 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
         raise SurveyError(f"Tệp này đã được nhập (khảo sát số {dup}); không nhập lại.")
     with imp.open_table(file_name, stream, cfg.imports, sheet=sheet) as table:
         _check(questionnaire, list(table.columns))
+        described = {q.column for q in questionnaire.questions}
+        unknown = [c for c in table.columns if c and c not in described]   # a question added to the form
         with db.write() as cur:
             wave = store_surveys.next_wave(cur, series)
             sid = store_surveys.add_survey(cur, title=title.strip(), series=series, wave=wave,
@@ -159,16 +230,30 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
             if n == 0:
                 raise SurveyError("Tệp không có phiếu nào có câu trả lời.")
             store_surveys.set_respondents(cur, sid, n)
+            _refuse_same_answers(cur, sid, n)
             kept = [q.column for q in questionnaire.questions if q.kind == "pii" and q.keep]
             for col in kept:
                 store_users.audit(cur, username, "survey_keep_personal_data", f"survey:{sid}",
                                   {"giữ cột dữ liệu cá nhân": col}, now)
     res = SurveyImport(sid, series, wave, n, answers, texts,
                        dropped_pii=[q.column for q in questionnaire.questions if q.kind == "pii" and not q.keep],
-                       kept_pii=kept, empty_rows=empty)
+                       kept_pii=kept, empty_rows=empty, unknown_columns=unknown)
     if tag and texts:
         tag_free_text(db, cfg, sid, [q.code for q in stored if q.kind == "text"])
     return res
+
+
+def delete_survey(db: Any, survey_id: int, *, username: str, now: datetime) -> store_surveys.SurveyRow:
+    """Undo an import (wrong file, wrong description, an export to be replaced by a longer one): the survey,
+    its answers and tags go in one transaction, written to the audit log. SurveyError if there is none."""
+    with db.write() as cur:
+        s = store_surveys.get_survey(cur, survey_id)
+        if s is None:
+            raise SurveyError(f"Không có khảo sát số {survey_id}.")
+        store_surveys.delete_survey(cur, survey_id)
+        store_users.audit(cur, username, "survey_delete", f"survey:{survey_id}",
+                          {"tên": s.title, "đợt": s.wave, "tệp": s.file_name, "số phiếu": s.respondents}, now)
+    return s
 
 
 def tag_free_text(db: Any, cfg: Any, survey_id: int, codes: list[str], pipeline: Any = None) -> int:

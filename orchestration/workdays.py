@@ -1,11 +1,9 @@
 """Vietnam's working days, for the due date of a complaint case (orchestration/cases.py).
 
-Why a package rather than a list typed by hand: Tết Nguyên đán and Giỗ Tổ Hùng Vương follow the lunar
-calendar, and a hand-typed list runs out every January without anyone noticing. The `holidays` package
-computes Vietnam's statutory days off for any year (Labour Code 2019 art. 112: Tết Dương lịch, five days of
-Tết, Giỗ Tổ, 30/4, 1/5, 2/9 and the day beside it, 24/11 since 2026), the weekday that replaces one falling
-on a weekend, and the government's swaps it knows of (a Monday off for a Saturday worked). What it cannot
-know, the government's decision for a year not yet in the package, comes from the configuration:
+The statutory days off come from vocab/public_holidays.py (the `holidays` package, for any year; in vocab/ so the
+weekly report can mark them too): the days off, the weekday that replaces one falling on a weekend, and the
+government's swaps the package knows of (a Monday off for a Saturday worked). What it cannot know, the
+government's decision for a year not yet in the package, comes from the configuration:
 
     working day = Monday–Friday that is not a statutory day off, or a weekend day the package knows is worked
                   — then minus [cases] holidays (extra days off), plus [cases] working_days (Saturdays worked)
@@ -15,18 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
-
-@lru_cache(maxsize=32)
-def statutory(year: int) -> tuple[frozenset[date], frozenset[date]]:
-    """(days off, weekend days worked) in Vietnam in `year`, from the `holidays` package. The years either
-    side are built too because a swap is filed under the year of its day off (2014-12-27 worked for 2015-01-02)."""
-    import holidays  # here, not at the top: 0.1 s to import, and only the case path needs it
-
-    vn = holidays.country_holidays("VN", years=(year - 1, year, year + 1))
-    return (frozenset(d for d in vn if d.year == year),
-            frozenset(d for d in vn.weekend_workdays if d.year == year))
+from vocab.public_holidays import statutory
 
 
 @dataclass(frozen=True)

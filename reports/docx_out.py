@@ -21,6 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from reports.document import Cell, Doc, Heading, Image, PageBreak, Para, Run, Table, cell_runs, clean
+from reports.partfile import written_through_part
 
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5  # A4 minus left and right margins
 _TW_PER_CM = 567  # twips
@@ -346,13 +347,8 @@ def write_docx(doc: Doc, path: str | Path, *, font: str = "Times New Roman", siz
         for b in doc.appendix:
             w.block(b)
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:  # through a '.part' renamed at the end: a full disk leaves no half document under the report's name
+    with written_through_part(path) as tmp:  # a failed save left a truncated .docx at the real name
         w.doc.save(str(tmp))
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from reports.partfile import part_path, written_through_part
+
 log = logging.getLogger("reports.pdf")
 
 CHROMIUM_FLAGS = (
@@ -46,6 +48,9 @@ class PdfJob:
         self.error = error
 
     def wait(self) -> Path:
+        """The PDF's path once printed whole: the browser prints to a '.part' file renamed here, so a browser killed
+        at its timeout or failing half-way leaves no truncated PDF at the real name (it left one until round 14)."""
+        part = part_path(self.pdf_path)
         try:
             if self.error:
                 raise PdfError(self.error)
@@ -56,11 +61,13 @@ class PdfJob:
                     self.proc.kill()
                     self.proc.communicate()
                     raise PdfError(f"Trình duyệt in PDF quá {self.timeout:g} giây.") from None
-                if self.proc.returncode != 0 or not self.pdf_path.is_file() or self.pdf_path.stat().st_size == 0:
+                if self.proc.returncode != 0 or not part.is_file() or part.stat().st_size == 0:
                     tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
                     raise PdfError(f"Chromium không in được PDF (mã {self.proc.returncode}): {' | '.join(tail)}")
+                part.replace(self.pdf_path)
             return self.pdf_path
         finally:
+            part.unlink(missing_ok=True)
             if self.tmp:
                 shutil.rmtree(self.tmp, ignore_errors=True)
                 self.tmp = None
@@ -73,7 +80,7 @@ def start_pdf(html_path: Path, pdf_path: Path, *, engine: str, chromium: str | N
         pdf_path.unlink()
     if engine in ("auto", "chromium") and chromium:
         tmp = tempfile.mkdtemp(prefix="langnghe-pdf-")
-        cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}", f"--print-to-pdf={pdf_path.resolve()}",
+        cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}", f"--print-to-pdf={part_path(pdf_path).resolve()}",
                Path(html_path).resolve().as_uri()]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         return PdfJob(pdf_path, proc, tmp, timeout)
@@ -84,7 +91,8 @@ def start_pdf(html_path: Path, pdf_path: Path, *, engine: str, chromium: str | N
     except Exception as exc:  # noqa: BLE001 - missing package or system library
         return PdfJob(pdf_path, error=f"Không có Chromium và WeasyPrint không dùng được: {exc}")
     try:
-        HTML(filename=str(html_path)).write_pdf(str(pdf_path))
+        with written_through_part(pdf_path) as part:
+            HTML(filename=str(html_path)).write_pdf(str(part))
     except Exception as exc:  # noqa: BLE001
         return PdfJob(pdf_path, error=f"WeasyPrint không in được PDF: {exc}")
     return PdfJob(pdf_path)

@@ -86,11 +86,14 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     f = masked(f, s)
     alert, story, items = f["alert"], f["story"], f["items"]
     title = (alert or {}).get("title") or (story or {}).get("title") or ""
-    # the closing names the incident, as staff would; the internal id stays in the subtitle only
+    # the closing names the incident, as staff would
     ref = f"vụ việc «{title}»" if title else "vụ việc nêu trên"
     n = len(items)
-    doc = document(s, to_local(generated_at), title=["BÁO CÁO NHANH", f"Về: {title}"],
-                   subtitle=f"(Cảnh báo {alert['alert_id']})" if alert else "", meta_title=f"Báo cáo nhanh – {title}")
+    # the trích yếu goes straight under the document type, without "Về:" (36-HD/VPTW and Decree 30 alike, as seed
+    # 002's "BÁO CÁO / Tổng kết 10 năm …"); the alert id, which staff do not know, is no subtitle: section I names it
+    # once ("Hệ thống phát sinh cảnh báo A000134 lúc …") for whoever looks the alert up on the Cảnh báo page
+    doc = document(s, to_local(generated_at), title=["BÁO CÁO NHANH", title] if title else ["BÁO CÁO NHANH"],
+                   subtitle="", meta_title=f"Báo cáo nhanh – {title}")
     c = _Case(title=title, alert=alert, items=items, events=f["events"], names=f.get("names", {}),
               times=[_dt(x) for x in items["published_at"]] if n else [],
               outlets=items["outlet"].nunique() if n else 0)

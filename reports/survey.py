@@ -13,6 +13,7 @@ anyone's name or number.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -95,10 +96,10 @@ def _question_table(cur: Any, sid: int, q: Question, n: int, number: str) -> tup
         lk = stats.likert(answers, q.options)
         rows.append([f"Điểm trung bình (1 = «{q.options[0]}», {len(q.options)} = «{q.options[-1]}»)",
                      "", fmt_num(lk.mean, 2), ""])
-        rows.append([f"Hai mức tích cực nhất («{q.options[-2]}», «{q.options[-1]}»)", "",
-                     fmt_num(100 * lk.top2, 1), _ci(*lk.top2_ci)])
-        line = (f"«{q.title}»: {stats.pct(lk.top2)} chọn hai mức «{q.options[-2]}»/«{q.options[-1]}», "
-                f"{stats.pct(lk.bottom2)} chọn hai mức «{q.options[0]}»/«{q.options[1]}» "
+        top = lk.top_words(q.options)
+        rows.append([f"{top[0].upper()}{top[1:]} (tích cực nhất)", "", fmt_num(100 * lk.top2, 1), _ci(*lk.top2_ci)])
+        line = (f"«{q.title}»: {stats.pct(lk.top2)} chọn {top}, "
+                f"{stats.pct(lk.bottom2)} chọn {lk.bottom_words(q.options)} "
                 f"(điểm trung bình {fmt_num(lk.mean, 2)}/{len(q.options)}).")
     else:
         top = max(f.rows, key=lambda r: r.count)
@@ -179,12 +180,17 @@ def _compare(cur: Any, out: SurveyTables, q: Questionnaire, sid: int, other: int
     o = store_surveys.get_survey(cur, other)
     if o is None:
         raise ValueError(f"Không có khảo sát số {other} để so sánh.")
-    for i, x in enumerate(m for m in main if m.kind in ("single", "likert")):
-        a = store_surveys.answers_wide(cur, other, [x.code])[x.code]
+    # the same question in the other wave by its column, not its code: a question added to the form between
+    # waves shifts the codes (C3 of wave 2 can be C2 of wave 1), and a question only one wave asked is left out
+    theirs = Questionnaire.from_json(o.questionnaire)
+    pairs = [(x, y) for x in main if x.kind in ("single", "likert") and (y := theirs.same_question(x))]
+    for i, (x, y) in enumerate(pairs):
+        a = store_surveys.answers_wide(cur, other, [y.code])[y.code]
         b = store_surveys.answers_wide(cur, sid, [x.code])[x.code]
         rows_ = stats.compare_waves(a, b, x.options)
         rows = [[r.option, fmt_num(100 * r.share_a, 1), fmt_num(100 * r.share_b, 1),
-                 fmt_num(100 * (r.share_b - r.share_a), 1), stats.p_text(r.p) if r.p == r.p else "",
+                 fmt_num(100 * (r.share_b - r.share_a), 1),
+                 (stats.p_text(r.p) + (" (Fisher)" if r.exact else "")) if r.p == r.p else "",
                  "Có" if r.significant else "Không"] for r in rows_]
         note = stats.wave_note(rows_, x.title)
         out.tables.append(AppendixTable(
@@ -213,7 +219,8 @@ def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
                   "các cột có thông tin cá nhân (họ tên, số điện thoại…) không được lưu."),
         Para.text("Tỷ lệ phần trăm tính trên số người trả lời từng câu. Khoảng tin cậy 95% tính theo phương pháp "
                   "Wilson. Khác biệt giữa các nhóm được kiểm định khi bình phương (χ²) ở mức ý nghĩa 5%, chỉ khi "
-                  "số phiếu trong các ô đủ lớn; khác biệt giữa hai đợt được kiểm định hai tỷ lệ."),
+                  "số phiếu trong các ô đủ lớn (bảng hai nhóm, hai phương án ít phiếu: kiểm định chính xác Fisher); "
+                  "khác biệt giữa hai đợt được kiểm định hai tỷ lệ (ít phiếu: kiểm định chính xác Fisher)."),
         Heading(1, "III. KẾT QUẢ CHỦ YẾU"),
     ]
     doc.blocks += [Para.text(f"- {line}") for line in t.findings] or [Para.text("Không có kết quả.")]
@@ -227,13 +234,23 @@ def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
     return doc
 
 
+_VN_NUMBER = re.compile(r"^-?\d+(,\d+)?$")
+
+
+def _cell(v: Any) -> Any:
+    """A share or mean written for the DOCX («53,3») as a number for the XLSX: text cells could not be
+    summed or charted, and Excel flagged each one «number stored as text»."""
+    return float(v.replace(",", ".")) if isinstance(v, str) and _VN_NUMBER.match(v) else v
+
+
 def _sheets(t: SurveyTables) -> list[Sheet]:
     out = [Sheet("Kết quả chủ yếu", f"Kết quả chủ yếu: {t.title}", [("Kết quả", 120.0)],
                  [[x] for x in t.findings], subtitle=f"Đợt {t.wave}, {t.respondents} phiếu")]
     for tb in t.tables:
         width = [max(12.0, 8.0 * w) for _, w in tb.columns]
         out.append(Sheet(f"PL {tb.number}", f"Phụ lục {tb.number}: {tb.title}",
-                         [(h, wd) for (h, _), wd in zip(tb.columns, width)], tb.rows, note=tb.note))
+                         [(h, wd) for (h, _), wd in zip(tb.columns, width)], [[_cell(c) for c in r] for r in tb.rows],
+                         note=tb.note))
     return out
 
 

@@ -34,7 +34,8 @@ from reports.labels import (
 from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
 )
-from reports.xlsx_out import Link, Sheet
+from reports.xlsx_out import Change, Link, Sheet
+from vocab.public_holidays import holiday_name
 
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 
@@ -224,11 +225,34 @@ def _section_overview(w: _Week, t: dict[str, Any]) -> _Part:
             f"Trong tuần, hệ thống thu thập được {num(t['all_now'])} tin, bài từ các nguồn được theo dõi, trong đó "
             f"{num(now_n)} tin, bài phản ánh về {area_label}, {change(now_n, prev_n)} so với tuần trước "
             f"({num(prev_n)} tin, bài)."))
+    if note := _holiday_note(w):
+        B.append(Para.text(note, italic=True))
     if t["tagged_now"] < t["all_now"]:
         B.append(Para.text(
             f"Có {num(t['all_now'] - t['tagged_now'])} tin, bài chưa được phân loại tự động (chủ đề, sắc thái, địa "
             f"bàn) nên chưa được tính vào các số liệu theo địa bàn dưới đây.", italic=True))
     return _Part(B)
+
+
+def _holidays(days: list[Any]) -> list[tuple[Any, str]]:
+    """(day, name) of the statutory days off among `days`."""
+    return [(d, n) for d in days if (n := holiday_name(d))]
+
+
+def _holiday_note(w: _Week) -> str:
+    """A line under the week-on-week comparison when either week had a day off (over the same span): volumes drop
+    on 01/01, Tết, 30/4, 02/9, so a fall is not by itself less interest. Empty when neither had one."""
+    days = w.p.days()
+    now = _holidays(days)
+    prev = _holidays([d - timedelta(days=7) for d in days])
+    if not (now or prev):
+        return ""
+    def listed(hs: list[tuple[Any, str]]) -> str:
+        return "; ".join(f"{dm(d)} – {n}" for d, n in hs)
+    which = "; ".join(x for x in (f"tuần này: {listed(now)}" if now else "",
+                                  f"tuần trước: {listed(prev)}" if prev else "") if x)
+    return (f"Lưu ý khi so sánh: có ngày nghỉ lễ ({which}); trong ngày nghỉ lễ số tin, bài thường giảm so với ngày "
+            f"thường.")
 
 
 def _section_sources(w: _Week, outlets: pd.DataFrame, by_type: dict[str, tuple[int, int]]) -> _Part:
@@ -346,8 +370,7 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
         top = topics[topics.n_now > 0].iloc[0]
         B.append(Para.text(
             f"Chủ đề được phản ánh nhiều nhất là «{TOPIC_LABELS.get(top.topic, top.topic)}» với "
-            f"{num(top.n_now)} tin, bài ({change(top.n_now, top.n_prev)} so với tuần trước). Một tin, bài có "
-            f"thể thuộc nhiều chủ đề."))
+            f"{num(top.n_now)} tin, bài ({change(top.n_now, top.n_prev)} so với tuần trước)."))
     for k, r in enumerate(topics.itertuples(), start=1):
         label = TOPIC_LABELS.get(r.topic, r.topic)
         trows.append([str(k), label, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
@@ -356,6 +379,8 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
                     Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
                     Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
                    empty_text="Không có tin, bài."))
+    scope = _topics_scope(w)
+    B.append(Para.text(scope, italic=True, indent=False, size=w.s.font_size - 2))
     shown = topics[topics.n_now > 0].head(12)
     if len(shown):
         figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
@@ -363,7 +388,15 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
         B.append(Image("topics", "Biểu đồ 2. Số tin, bài theo chủ đề (so với tuần trước)"))
     return _Part(B, [Sheet("Chủ đề", "Số tin, bài theo chủ đề", [("TT", 5), ("Chủ đề", 30), ("Tuần này", 11),
                                                                  ("Tuần trước", 11), ("Trong đó tiêu cực", 16)], tx,
-                           subtitle=w.sub)], figs)
+                           subtitle=w.sub, note=scope)], figs)
+
+
+def _topics_scope(w: _Week) -> str:
+    """Bảng 4's note on what it counts: the dashboard's «Chủ đề & địa bàn» counts every tagged item in any area over
+    the last 7 days (757 «An ninh trật tự» beside the report's 672 in the walk), and staff could not tell why."""
+    return (f"Ghi chú: Bảng chỉ tính tin, bài phản ánh về {w.area_label} trong tuần; một tin, bài có thể thuộc nhiều "
+            f"chủ đề. Trang «Chủ đề & địa bàn» của hệ thống tính mọi tin, bài đã phân loại ở mọi địa bàn, trong số ngày "
+            f"gần nhất đã chọn, nên số liệu ở đó thường lớn hơn.")
 
 
 def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
@@ -405,12 +438,13 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
     week_days = set(days)
     types = [st for st in SOURCE_TYPES if st != "ctv" or any(c.get("ctv") for d, c in counts.items() if d in week_days)]
     drows, dx = [], []
+    off = dict(_holidays(days))  # a day off is marked: volumes drop on it (and a "Ghi chú" column names it in the XLSX)
     for d in days:
         c = counts.get(d, {})
         ns = [c.get(st, 0) for st in types]
         drows.append([f"{('Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật')[d.weekday()]}, "
-                      f"{dmy(d)}", *(num(x) for x in ns), num(sum(ns))])
-        dx.append([d, *ns, sum(ns)])
+                      f"{dmy(d)}" + (" (nghỉ lễ)" if d in off else ""), *(num(x) for x in ns), num(sum(ns))])
+        dx.append([d, *ns, sum(ns), *([f"Nghỉ lễ: {off[d]}" if d in off else ""] if off else [])])
     B.append(Table([Column("Ngày", 4.0), *(Column(SOURCE_TYPES[st], 2.0, "right") for st in types),
                     Column("Cộng", 2.0, "right")], drows, caption="Bảng 6. Số tin, bài theo ngày"))
     if w.now_n:
@@ -418,8 +452,8 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
         figs["daily"] = C.daily_chart(days, by["press"], by["social"], by.get("ctv"))
         B.append(Image("daily", "Biểu đồ 4. Số tin, bài theo ngày"))
     return _Part(B, [Sheet("Theo ngày", "Số tin, bài theo ngày",
-                           [("Ngày", 14), *((SOURCE_TYPES[st], 13) for st in types), ("Cộng", 11)], dx,
-                           subtitle=w.sub)], figs)
+                           [("Ngày", 14), *((SOURCE_TYPES[st], 13) for st in types), ("Cộng", 11),
+                            *([("Ghi chú", 36)] if off else [])], dx, subtitle=w.sub)], figs)
 
 
 def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, int]]) -> _Part:
@@ -563,21 +597,29 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
         note="" if xrows else "Trong tuần không có tin, bài nào.")])
 
 
+def _change_cell(now: int, prev: int) -> Change | str:
+    """The workbook's "Tăng/giảm": a signed number (as change_short prints it), "mới" when the previous week had none."""
+    now, prev = int(now), int(prev)
+    if prev == 0:
+        return Change(0.0) if now == 0 else "mới"
+    return Change((now - prev) / prev)
+
+
 def _overview_sheet(w: _Week, title: str, t: dict[str, Any], by_type: dict[str, tuple[int, int]],
                     sent: dict[str, tuple[int, int]], stories_total: int, n_alerts: int) -> Sheet:
     """The XLSX «Tổng quan» sheet (first in the workbook): the week's key figures vs the previous week."""
     overview = Sheet("Tổng quan", title, [("Chỉ tiêu", 44), ("Tuần này", 12), ("Tuần trước", 12),
                      ("Tăng/giảm", 14)], subtitle=w.sub)
     overview.rows = [
-        ["Tin, bài thu thập được (mọi địa bàn)", t["all_now"], t["all_prev"], change_short(t["all_now"], t["all_prev"])],
-        [f"Tin, bài phản ánh về {w.area_label}", w.now_n, w.prev_n, change_short(w.now_n, w.prev_n)],
-        ["– Báo chí", by_type["press"][0], by_type["press"][1], change_short(*by_type["press"])],
-        ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], change_short(*by_type["social"])],
-        [f"– {SOURCE_TYPES['ctv']}", by_type["ctv"][0], by_type["ctv"][1], change_short(*by_type["ctv"])],
+        ["Tin, bài thu thập được (mọi địa bàn)", t["all_now"], t["all_prev"], _change_cell(t["all_now"], t["all_prev"])],
+        [f"Tin, bài phản ánh về {w.area_label}", w.now_n, w.prev_n, _change_cell(w.now_n, w.prev_n)],
+        ["– Báo chí", by_type["press"][0], by_type["press"][1], _change_cell(*by_type["press"])],
+        ["– Mạng xã hội", by_type["social"][0], by_type["social"][1], _change_cell(*by_type["social"])],
+        [f"– {SOURCE_TYPES['ctv']}", by_type["ctv"][0], by_type["ctv"][1], _change_cell(*by_type["ctv"])],
     ]
     for code in ("negative", "neutral", "positive"):
         a, b = sent.get(code, (0, 0))
-        overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, change_short(a, b)])
+        overview.rows.append([f"– {SENTIMENT_LABELS[code]}", a, b, _change_cell(a, b)])
     overview.rows += [
         ["Vấn đề (nhóm tin) trong tuần", stories_total, "", ""],
         ["Cảnh báo phát sinh", n_alerts, "", ""],

@@ -17,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reports.document import clean, safe_url
+from reports.partfile import written_through_part
 
 
 @dataclass
@@ -31,6 +32,13 @@ class Pct:
     value: float
 
 
+@dataclass(frozen=True)
+class Change:
+    """A change on the previous week (−0.098) as a signed number in the "+0.0%" format: the DOCX's "−9,8%", but a number
+    staff can sort and filter (the "Tăng/giảm" columns were text until the second reports walk of round 14)."""
+    value: float
+
+
 @dataclass
 class Sheet:
     name: str                                  # ≤ 31 characters, no []:*?/\
@@ -42,9 +50,10 @@ class Sheet:
 
 
 # cellXfs: 0 plain · 1 title · 2 header · 3 date-time · 4 date · 5 link · 6 italic note · 7 percentage
+#          · 8 signed change (+9.8%, −9.8%, 0%)
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/></numFmts>
+<numFmts count="3"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/><numFmt numFmtId="166" formatCode="&quot;+&quot;0.0%;&quot;−&quot;0.0%;0%"/></numFmts>
 <fonts count="5">
 <font><sz val="11"/><name val="Calibri"/><family val="2"/></font>
 <font><b/><sz val="13"/><name val="Calibri"/><family val="2"/></font>
@@ -56,7 +65,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFE7E6E6"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="8">
+<cellXfs count="9">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
@@ -65,6 +74,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -101,6 +111,8 @@ def _value(ref: str, v: Any) -> str:
         return _text(ref, text)
     if isinstance(v, Pct):
         return f'<c r="{ref}" s="7"><v>{v.value}</v></c>' if v.value == v.value else ""
+    if isinstance(v, Change):
+        return f'<c r="{ref}" s="8"><v>{v.value}</v></c>' if v.value == v.value else ""
     if isinstance(v, bool):
         return f'<c r="{ref}" t="b"><v>{int(v)}</v></c>'
     if isinstance(v, (int, float)) and not (isinstance(v, float) and v != v):
@@ -148,26 +160,20 @@ _ROOT_RELS = (
 
 
 def write_xlsx(sheets: list[Sheet], path: str | Path) -> Path:
-    """Write the workbook to `path` through a '.part' file renamed at the end (removed if writing fails), so a
-    reader never sees half a file."""
+    """Write the workbook to `path` through a '.part' file renamed at the end, so a reader never sees
+    half a file (and a failed write leaves no '.part' behind)."""
     path = Path(path)
     names = _sheet_names(sheets)
     n = len(sheets)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
-            z.writestr("[Content_Types].xml", _content_types(n))
-            z.writestr("_rels/.rels", _ROOT_RELS)
-            z.writestr("docProps/core.xml", _core(sheets[0].title if sheets else ""))
-            z.writestr("xl/workbook.xml", _workbook(names))
-            z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
-            z.writestr("xl/styles.xml", _STYLES)
-            for i, sh in enumerate(sheets, start=1):
-                z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sh))
-        tmp.replace(path)
-    except BaseException:  # a full disk: no '.part' left beside the other files
-        tmp.unlink(missing_ok=True)
-        raise
+    with written_through_part(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as z:
+        z.writestr("[Content_Types].xml", _content_types(n))
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("docProps/core.xml", _core(sheets[0].title if sheets else ""))
+        z.writestr("xl/workbook.xml", _workbook(names))
+        z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
+        z.writestr("xl/styles.xml", _STYLES)
+        for i, sh in enumerate(sheets, start=1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sh))
     return path
 
 

@@ -3,6 +3,8 @@
 Migrations are `store/migrations/NNN_name.sql`, applied once each in number order and recorded in
 `schema_migrations`. Number ranges keep parts from colliding: 001–009 foundation, 010–019 nlp,
 020–029 stories/alerts, 030–039 extra collectors, 040–049 dashboard/auth, 050–059 reports.
+Before the first migration changes an existing file it is copied beside it (`*.truoc-nang-cap-*.duckdb`); a file
+holding a migration this code lacks (a newer release's) is refused before any change.
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ class StorageReadOnly(StorageError):
     """The file, its folder or its file system does not allow writing."""
 
 
+class MigrationFailed(StorageError):
+    """A migration failed and was rolled back: the file stays at the migration before it (a bug of the release)."""
+
+
+class DatabaseTooNew(StorageError):
+    """The file holds migrations this code does not have: a newer release wrote it. Opening it anyway would
+    let older queries write rows the newer schema reads differently, so it is refused before any change."""
+
+
 _FULL = ("no space left on device", "disk full", "disk quota exceeded")
 _CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does not match stored checksum")
 _READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
@@ -64,6 +75,12 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
         return StorageFull(
             f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {path}. Phần đang ghi dở đã được hủy, dữ liệu "
             "đã lưu trước đó vẫn còn nguyên. Hãy giải phóng dung lượng ổ đĩa rồi chạy lại.", path, str(exc))
+    if "wal does not match database file" in text:
+        return StorageCorrupt(
+            f"Tệp nhật ký ghi {path}.wal không khớp với tệp cơ sở dữ liệu {path}: thường là một bản sao lưu vừa được "
+            "chép đè lên mà tệp .wal của cơ sở dữ liệu cũ vẫn còn. Nếu vừa khôi phục: chuyển tệp .wal đó ra chỗ khác "
+            "rồi chạy lại. Nếu không, đừng xóa gì: chép cả hai tệp ra chỗ khác rồi khôi phục từ bản sao lưu.",
+            path, str(exc))
     if any(s in text for s in _CORRUPT):
         return StorageCorrupt(
             f"Tệp cơ sở dữ liệu {path} bị hỏng hoặc không phải tệp DuckDB. Hãy khôi phục từ bản chụp gần nhất "
@@ -125,9 +142,11 @@ class Database:
         if not read_only:
             try:
                 self.migrate()
-            except (duckdb.Error, OSError) as exc:  # a damaged block is often first read here
+            except BaseException as exc:  # a damaged block is often first read here
                 self._con.close()
-                self._raise_storage(exc)
+                if isinstance(exc, (duckdb.Error, OSError)):
+                    self._raise_storage(exc)
+                raise
 
     def _raise_storage(self, exc: BaseException) -> NoReturn:
         """Re-raise `exc` as the StorageError it means, or unchanged."""
@@ -154,20 +173,56 @@ class Database:
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
             )
             done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
-            for version, name, path in migrations():
-                if version in done:
-                    continue
+            known = migrations()
+            _refuse_newer(self.path, done, {v for v, _, _ in known})
+            pending = [m for m in known if m[0] not in done]
+            copy = None
+            if pending and done and self.path != ":memory:":
+                copy = self._copy_before_upgrade([v for v, _, _ in pending])
+            for version, name, path in pending:
                 cur.execute("BEGIN")
                 try:
                     cur.execute(path.read_text(encoding="utf-8"))
                     cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
                     cur.execute("COMMIT")
-                except Exception:
+                except Exception as exc:
                     cur.execute("ROLLBACK")
-                    raise
+                    if storage_error(exc, self.path) is not None:
+                        raise
+                    raise MigrationFailed(
+                        f"Bước nâng cấp cấu trúc {version:03d} ({name}) của cơ sở dữ liệu {self.path} bị lỗi và đã được "
+                        "hủy: cơ sở dữ liệu dừng ở bước trước đó, không mất gì"
+                        + (f"; bản sao trước nâng cấp: {copy}" if copy else "")
+                        + ". Đây là lỗi của phiên bản đang cài: hãy báo cho người phát triển, hoặc chạy lại phiên bản "
+                        "cũ với bản sao đó.", self.path, f"{type(exc).__name__}: {exc}") from exc
                 applied.append(version)
             cur.close()
+        if applied and done:
+            log.warning("Đã nâng cấp xong cấu trúc cơ sở dữ liệu %s: %d bước (%s).", self.path, len(applied),
+                        ", ".join(f"{v:03d}" for v in applied))
         return applied
+
+    def _copy_before_upgrade(self, pending: list[int]) -> Path:
+        """Copy the file as it is before the first migration changes it (the write lock is held): a release
+        whose migration goes wrong, or an upgrade killed half way, can then be undone by copying it back."""
+        base = Path(self.path)
+        for stray in base.parent.glob(f"{base.stem}.truoc-nang-cap-*.duckdb.tmp*"):  # a copy killed half way
+            stray.unlink(missing_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        dest = base.with_name(f"{base.stem}.truoc-nang-cap-{stamp}.duckdb")
+        steps = ", ".join(f"{v:03d}" for v in pending)
+        log.warning("Cơ sở dữ liệu %s cần nâng cấp cấu trúc (%d bước: %s). Đang chép bản sao lưu trước nâng cấp "
+                    "vào %s …", self.path, len(pending), steps, dest)
+        try:
+            self._copy_locked(dest)
+        except StorageError as err:
+            raise type(err)(
+                f"Chưa nâng cấp cấu trúc cơ sở dữ liệu {self.path}, dữ liệu vẫn nguyên như cũ: không chép được bản "
+                f"sao lưu trước nâng cấp {dest}. Hãy giải phóng dung lượng (cần khoảng bằng kích thước tệp cơ sở dữ "
+                "liệu) hoặc sửa quyền ghi thư mục, rồi chạy lại.", self.path, err.detail) from err
+        log.warning("Đã chép bản sao lưu %s. Nếu nâng cấp hỏng: dừng Lắng Nghe, chép tệp này đè lên %s (xóa tệp "
+                    "%s.wal nếu có) rồi chạy lại phiên bản cũ.", dest, self.path, self.path)
+        return dest
 
     def missing_migrations(self) -> list[int]:
         """The migrations this code has that the file lacks. What a read-only opener asks before reading
@@ -220,26 +275,88 @@ class Database:
                 cur.close()
 
     def snapshot(self, dest: str | os.PathLike[str]) -> Path:
-        """Write a consistent copy to `dest` (atomic replace), for readers in other processes."""
-        dest = Path(dest)
+        """Write a consistent copy to `dest` (atomic replace), for readers in other processes and as the backup.
+        A copy that fails (disk full) is removed: left behind, it would hold the space the database needs."""
+        with self._write_lock:
+            return self._copy_locked(Path(dest))
+
+    def _copy_locked(self, dest: Path) -> Path:
+        """`snapshot`'s work, for a caller that holds the write lock (`migrate` copies before it changes)."""
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".tmp")
-        for p in (tmp, Path(str(tmp) + ".wal")):
-            if p.exists():
-                p.unlink()
-        with self._write_lock:
-            cur = self._con.cursor()
+        _remove_copy(tmp)
+        cur = self._con.cursor()
+        try:
+            src = cur.execute("SELECT current_database()").fetchone()[0]
+            cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
             try:
-                src = cur.execute("SELECT current_database()").fetchone()[0]
-                cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
-                try:
-                    cur.execute(f'COPY FROM DATABASE "{src}" TO __snap')
-                finally:
-                    cur.execute("DETACH __snap")
+                cur.execute(f'COPY FROM DATABASE "{src}" TO __snap')
             finally:
-                cur.close()
+                cur.execute("DETACH __snap")
+        except BaseException as exc:
+            _remove_copy(tmp)
+            if isinstance(exc, (duckdb.Error, OSError)):
+                err = storage_error(exc, str(dest))
+                if err is not None:
+                    raise err from exc
+            raise
+        finally:
+            cur.close()
         os.replace(tmp, dest)
         return dest
+
+
+def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
+    """A consistent copy of a database file no process writes to (serve stopped, or serve's snapshot) into `dest`,
+    read without migrating it: the backup command's copy. Written beside `dest` and renamed when complete; a
+    failed copy is deleted. DatabaseLocked when a process holds `src`."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    _remove_copy(tmp)
+    con = duckdb.connect(":memory:")
+    try:
+        try:
+            con.execute(f"ATTACH '{_sql_str(str(src))}' AS __src (READ_ONLY)")
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise DatabaseLocked(
+                    f"Cơ sở dữ liệu {src} đang được một tiến trình khác giữ (thường là `langnghe serve`).") from exc
+            err = storage_error(exc, str(src))  # the source is damaged or unreadable, not the copy
+            if err is not None:
+                raise err from exc
+            raise
+        con.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __dest")
+        con.execute("COPY FROM DATABASE __src TO __dest")
+        con.execute("DETACH __dest")
+    except BaseException as exc:
+        con.close()
+        _remove_copy(tmp)
+        if isinstance(exc, (duckdb.Error, OSError)):
+            err = storage_error(exc, str(dest))
+            if err is not None:
+                raise err from exc
+        raise
+    con.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def _remove_copy(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log if they exist."""
+    for p in (path, Path(str(path) + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def _refuse_newer(path: str, done: set[int], known: set[int]) -> None:
+    """Refuse a file a newer release migrated (a downgrade, or an old copy of the code pointed at it)."""
+    newer = sorted(done - known)
+    if newer:
+        raise DatabaseTooNew(
+            f"Cơ sở dữ liệu {path} do một phiên bản Lắng Nghe mới hơn tạo hoặc nâng cấp (có bước nâng cấp cấu trúc "
+            f"{', '.join(f'{v:03d}' for v in newer)} mà phiên bản đang chạy không có). Không mở để tránh ghi sai "
+            "dữ liệu: hãy chạy phiên bản mới hơn đó, hoặc khôi phục bản sao lưu lấy trước khi nâng cấp.",
+            path, f"phiên bản cấu trúc của tệp: {max(done)}, của mã: {max(known)}")
 
 
 def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:

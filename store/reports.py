@@ -280,6 +280,20 @@ def _stories(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
     return df[cols]
 
 
+def _staff_note_sql(alert: str) -> str:
+    """The note staff typed with an event, as SQL over `e` (alert_events) and the alert `alert`: a note given with a
+    status change or an assignment ("Đã nắm thông tin") is stored after the system's own words ("Giao cho: nv.an; …",
+    "Lý do: …; …"), and Bảng 8 listed only separate notes until round 14. The assignee has its own column and the
+    alert's close reason is printed as «Lý do đóng», so those prefixes are cut; an older closure's reason stays."""
+    reason = f"'Lý do: ' || {alert}.close_reason"
+    return f"""CASE e.action
+        WHEN 'note' THEN e.note
+        WHEN 'assign' THEN nullif(regexp_replace(e.note, '^Giao cho: [^;]*(; )?', ''), '')
+        WHEN 'transition' THEN nullif(CASE WHEN {alert}.close_reason IS NOT NULL AND starts_with(e.note, {reason})
+            THEN regexp_replace(substr(e.note, length({reason}) + 1), '^; ', '') ELSE e.note END, '')
+        END"""
+
+
 def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """story_id → its latest alert (not one merged away): alert_id, alert_status, severity, assignee,
     reviewers (people who acted on any of the story's alerts), notes (notes and close reasons, oldest first).
@@ -287,7 +301,7 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -
     if not story_ids:
         return {}
     rows = cur.execute(
-        """
+        f"""
         WITH a AS (SELECT * FROM alerts WHERE story_id IN (SELECT unnest(?::VARCHAR[])) AND status <> 'merged'),
              latest AS (SELECT story_id, arg_max(alert_id, seq) AS alert_id, arg_max(status, seq) AS status,
                                arg_max(severity, seq) AS severity, arg_max(assignee, seq) AS assignee,
@@ -299,8 +313,9 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -
                (SELECT list_sort(list_distinct(list(coalesce(u.display_name, e.username))))
                 FROM alert_events e JOIN alerts x USING (alert_id) LEFT JOIN users u ON u.username = e.username
                 WHERE x.story_id = l.story_id AND e.username <> 'system') AS reviewers,
-               (SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e JOIN alerts x USING (alert_id)
-                WHERE x.story_id = l.story_id AND e.action = 'note' AND e.note IS NOT NULL) AS notes
+               (SELECT list(n ORDER BY t, k) FROM (SELECT e.at AS t, e.id AS k, {_staff_note_sql('x')} AS n
+                FROM alert_events e JOIN alerts x USING (alert_id) WHERE x.story_id = l.story_id) WHERE n IS NOT NULL)
+               AS notes
         FROM latest l
         """,
         [list(story_ids)],
@@ -327,8 +342,8 @@ def _alerts_raised(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | N
                (SELECT list_sort(list_distinct(list(coalesce(u.display_name, e.username)))) FROM alert_events e
                 LEFT JOIN users u ON u.username = e.username
                 WHERE e.alert_id = a.alert_id AND e.username <> 'system') AS reviewers,
-               (SELECT list(e.note ORDER BY e.at, e.id) FROM alert_events e
-                WHERE e.alert_id = a.alert_id AND e.action = 'note' AND e.note IS NOT NULL) AS notes,
+               (SELECT list(n ORDER BY t, k) FROM (SELECT e.at AS t, e.id AS k, {_staff_note_sql('a')} AS n
+                FROM alert_events e WHERE e.alert_id = a.alert_id) WHERE n IS NOT NULL) AS notes,
                (SELECT max(e.at) FROM alert_events e WHERE e.alert_id = a.alert_id) AS last_action_at
         FROM alerts a
         WHERE a.raised_at >= ? AND a.raised_at < ? AND {where}

@@ -73,6 +73,27 @@ def find_by_sha1(cur: "duckdb.DuckDBPyConnection", file_sha1: str) -> int | None
     return int(row[0]) if row else None
 
 
+SAME_MIN_RESPONDENTS = 5   # fewer forms can match another survey's by chance
+
+
+def _digest(cur: "duckdb.DuckDBPyConnection", survey_id: int, upto: int) -> int:
+    """Order-free fingerprint of a survey's answers of respondents 1…upto."""
+    row = cur.execute("SELECT coalesce(sum(hash(respondent, code, value)), 0)::VARCHAR FROM survey_answers "
+                      "WHERE survey_id = ? AND respondent <= ?", [survey_id, upto]).fetchone()
+    return int(row[0])
+
+
+def same_answers(cur: "duckdb.DuckDBPyConnection", survey_id: int, respondents: int) -> "SurveyRow | None":
+    """An earlier survey whose answers are this one's first respondents (the same file saved again, or
+    an export downloaded again after more forms came in), if any."""
+    rows = cur.execute(f"SELECT {_COLS} FROM surveys WHERE id <> ? AND respondents BETWEEN ? AND ? ORDER BY id",
+                       [survey_id, SAME_MIN_RESPONDENTS, respondents]).fetchall()
+    for r in map(lambda r: SurveyRow(*r), rows):
+        if _digest(cur, r.id, r.respondents) == _digest(cur, survey_id, r.respondents):
+            return r
+    return None
+
+
 def list_surveys(cur: "duckdb.DuckDBPyConnection") -> list[SurveyRow]:
     rows = cur.execute(f"SELECT {_COLS} FROM surveys ORDER BY series, wave").fetchall()
     return [SurveyRow(*r) for r in rows]

@@ -13,6 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from vocab.folding import fold
+
 Kind = Literal["single", "multi", "likert", "number", "text", "demographic", "pii", "skip"]
 KINDS: tuple[Kind, ...] = ("single", "multi", "likert", "number", "text", "demographic", "pii", "skip")
 STORED: frozenset[str] = frozenset({"single", "multi", "likert", "number", "text", "demographic"})
@@ -81,6 +83,12 @@ class Questionnaire:
             if q.code == code:
                 return q
         raise SurveyError(f"Không có câu hỏi {code}.")
+
+    def same_question(self, q: Question) -> Question | None:
+        """This questionnaire's stored question over the same file column as `q` (another wave's), if any:
+        waves are matched by column, because a question added to the form between waves shifts the codes."""
+        key = fold(q.column)
+        return next((x for x in self.stored() if fold(x.column) == key), None)
 
     def demographics(self) -> list[Question]:
         return [q for q in self.questions if q.kind == "demographic"]

@@ -152,13 +152,31 @@ _STR_TUPLE = tuple[str, ...]
 _TYPE_WORDS = {float: "một số", int: "một số nguyên", bool: "true hoặc false", str: "một chuỗi trong ngoặc kép"}
 
 
+# Settings an older release had, with what became of them: an override file brought from that release is told
+# what to do with the line, not only that the key is unknown. Add a line here when a release drops or renames one.
+RETIRED = {
+    "[stories] conflict_threshold": "đã tách thành [stories] topic_conflict_threshold (khi tin và vụ việc không "
+                                    "chung chủ đề nào); tin ở phường/xã khác nhau nay không bao giờ gộp",
+    "[stories] ward_conflict_threshold": "đã bỏ: tin ở hai phường/xã khác nhau (đơn vị 2025) nay không bao giờ "
+                                         "gộp vào một vụ việc, không còn ngưỡng để chỉnh",
+}
+
+
+def unknown_keys_error(where: str, keys: list[str]) -> ConfigError:
+    """The error for an override file's settings the defaults lack: each named, a retired one with what became
+    of it."""
+    parts = [f"{k} ({RETIRED[k]}; xóa dòng này)" if k in RETIRED else k for k in keys]
+    return ConfigError(f"{where}không có thiết lập {', '.join(parts)} (các thiết lập có ghi trong vocab/langnghe.toml)")
+
+
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     hints = get_type_hints(cls)
     known = {f.name for f in fields(cls)}
     unknown = set(data) - known
     if unknown:
-        raise ConfigError(f"[{where}] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
-                          "vocab/langnghe.toml)")
+        names = ", ".join(f"{k} ({RETIRED[f'[{where}] {k}']})" if f"[{where}] {k}" in RETIRED else k
+                          for k in sorted(unknown))
+        raise ConfigError(f"[{where}] không có thiết lập: {names} (các thiết lập có ghi trong vocab/langnghe.toml)")
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
         if f.name not in data:
@@ -304,8 +322,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
         over = read_toml(override)
         unknown = _unknown_keys(over, data)
         if unknown:
-            raise ConfigError(f"{override}: không có thiết lập {', '.join(unknown)} (các thiết lập có ghi trong "
-                              "vocab/langnghe.toml)")
+            raise unknown_keys_error(f"{override}: ", unknown)
         data = _merge(data, over)
     db = os.environ.get("LANGNGHE_DB")
     if db:

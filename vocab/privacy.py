@@ -103,3 +103,54 @@ def mask_frame(df, *, enabled: bool = True, public_authors: Iterable[str] = ()):
         for a, s, c in zip(out["author"], stypes, coll)
     ]
     return out
+
+
+# personal data written into a free-text answer ("Tôi là Nguyễn Văn Hùng, sđt 0912 345 678 …")
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MONEY_AFTER = r"(?!\s*(?:đồng|đ|vnđ|vnd|triệu|tỷ|nghìn|ngàn)(?!\w))"   # «350000000 đồng» is an amount
+_PHONE_IN_TEXT = re.compile(r"(?i)(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)" + _MONEY_AFTER)
+_IDNO_IN_TEXT = re.compile(r"(?i)(?<!\d)(?:\d{12}|\d{9})(?!\d)" + _MONEY_AFTER)
+_NAME_CUE = re.compile(r"(?i)\b(tôi là|tên tôi là|tên là|tên|họ tên|họ và tên|tôi tên)(\s*:?\s+)")
+_DIGIT = re.compile(r"\d")
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _mask_name_after(text: str, m: re.Match[str]) -> tuple[str, int]:
+    """The capitalised words (2–5, a Vietnamese full name) right after a cue, replaced; else as it was."""
+    pos, words = m.end(), 0
+    end = pos
+    while words < 5:
+        w = _NAME_WORD.match(text, end)
+        if not w or not w.group()[0].isupper():
+            break
+        words += 1
+        end = w.end()
+        nxt = end + (1 if text[end:end + 1] == " " else 0)
+        if nxt == end:
+            break
+        end = nxt
+    end = end - 1 if text[end - 1:end] == " " else end
+    if words < 2:
+        return text[m.start():m.end()], m.end()
+    return text[m.start():m.end()] + "[họ tên]", end
+
+
+def mask_personal_text(text: str) -> str:
+    """A free-text answer with the writer's phone numbers, e-mail addresses, ID numbers and a name given
+    after «tôi là / tên / họ tên» replaced by a placeholder: a respondent stays anonymous even when they
+    sign their opinion (surveys store answers only this way)."""
+    if not text:
+        return text
+    if "@" in text:
+        text = _EMAIL_IN_TEXT.sub("[email]", text)
+    if _DIGIT.search(text):
+        text = _PHONE_IN_TEXT.sub("[số điện thoại]", text)
+        text = _IDNO_IN_TEXT.sub("[số giấy tờ]", text)
+    out, pos = [], 0
+    for m in _NAME_CUE.finditer(text):
+        if m.start() < pos:
+            continue
+        piece, pos2 = _mask_name_after(text, m)
+        out.append(text[pos:m.start()] + piece)
+        pos = pos2
+    return "".join(out) + text[pos:]

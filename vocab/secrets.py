@@ -6,11 +6,14 @@
 Never from the TOML in the repository: settings name the variable (`token_env = "…"`), not the value.
 A secrets file readable by group or others is refused (SecretError), so a token copied carelessly does
 not silently work. `store_secret` writes a rotated token (Zalo's refresh token changes on every use)
-atomically with mode 600. `redact(text, values)` replaces known secret values before text is logged.
+atomically with mode 600. `redact(text, values)` replaces known secret values before text is logged;
+`RedactSecrets`, a filter on the log handlers (CLI and serve), does it for every value `secret()` returned, in any
+library's log line (httpx logs each request's URL, and the Telegram bot token is part of that URL).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Iterable, Mapping
 
 DEFAULT_DIR = "var/secrets"
 _dir = DEFAULT_DIR
+_read: set[str] = set()  # every value secret() returned in this process: what RedactSecrets hides
 
 
 class SecretError(RuntimeError):
@@ -40,7 +44,7 @@ def secret(name: str, *, env: Mapping[str, str] | None = None, directory: str | 
     """The secret's value, or None when neither the variable nor the file exists."""
     env = os.environ if env is None else env
     if env.get(name):
-        return env[name].strip()
+        return _remember(env[name].strip())
     p = _path(name, directory)
     try:
         st = p.stat()
@@ -49,7 +53,13 @@ def secret(name: str, *, env: Mapping[str, str] | None = None, directory: str | 
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
         raise SecretError(f"tệp bí mật {p} phải thuộc tài khoản chạy dịch vụ và chỉ tài khoản đó đọc được "
                           f"(chmod 600 {p}).")
-    return p.read_text(encoding="utf-8").strip() or None
+    return _remember(p.read_text(encoding="utf-8").strip()) or None
+
+
+def _remember(value: str) -> str:
+    if value:
+        _read.add(value)
+    return value
 
 
 def store_secret(name: str, value: str, *, directory: str | None = None) -> Path:
@@ -61,6 +71,7 @@ def store_secret(name: str, value: str, *, directory: str | None = None) -> Path
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(value)
     os.replace(tmp, p)
+    _remember(value)
     return p
 
 
@@ -69,3 +80,22 @@ def redact(text: str, values: Iterable[str | None]) -> str:
         if v and len(v) >= 6:
             text = text.replace(v, "***")
     return text
+
+
+class RedactSecrets(logging.Filter):
+    """A handler filter: every secret value read in this process becomes *** in the record's message, whoever
+    logged it (`langnghe -v` lets httpx log request URLs, and a Telegram bot's URL holds its token)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _read:
+            message = record.getMessage()
+            hidden = redact(message, _read)
+            if hidden != message:
+                record.msg, record.args = hidden, None
+        return True
+
+
+def redact_logs(handler: logging.Handler) -> None:
+    """Add RedactSecrets to `handler` once."""
+    if not any(isinstance(f, RedactSecrets) for f in handler.filters):
+        handler.addFilter(RedactSecrets())

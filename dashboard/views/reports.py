@@ -159,4 +159,5 @@ def _archive() -> None:
     pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick")
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]
-        download_buttons(report_actions.archived_files(row["dir"], list(row["files"])), key=f"rep_arch_{pick}")
+        files = report_actions.archived_files(row["dir"], list(row["files"]), data_reports.settings().archive_dir)
+        download_buttons(files, key=f"rep_arch_{pick}")

@@ -55,6 +55,8 @@ def render() -> None:
     tabs = st.tabs(["Tổng quan", "Từng câu hỏi", "Phân tích chéo", "So sánh các đợt", "Ý kiến tự do", "Báo cáo"])
     with tabs[0]:
         _overview(s, q)
+        if gate.role_allows(user.role, "admin"):
+            _delete(user, s)
     with tabs[1]:
         _questions(sid, q)
     with tabs[2]:
@@ -69,6 +71,23 @@ def render() -> None:
 
 def _label(s) -> str:  # type: ignore[no-untyped-def]
     return f"{s.id}. {s.title} — đợt {s.wave} ({fmt_num(s.respondents)} phiếu)" if s else "?"
+
+
+def _delete(user, s) -> None:  # type: ignore[no-untyped-def]
+    """Undo a wrong import (or make room for a longer export of the same forms); admins, audited."""
+    with st.expander("Xóa khảo sát này", icon=":material/delete:"):
+        st.caption("Xóa đợt này cùng mọi câu trả lời của nó (nhập nhầm tệp, sai mô tả phiếu, hoặc để nhập lại tệp "
+                   "đầy đủ hơn). Việc xóa được ghi nhật ký.")
+        sure = st.checkbox(f"Tôi muốn xóa «{md(s.title)}», đợt {s.wave}", key=f"sv_del_ok_{s.id}")
+        if st.button("Xóa", key=f"sv_del_{s.id}", disabled=not sure, icon=":material/delete:"):
+            try:
+                gone = ds.delete(user, s.id)
+            except (SurveyError, PermissionError) as exc:
+                st.error(f"Không xóa được: {md(exc)}")
+                return
+            st.session_state.pop("sv_pick", None)
+            ui.set_flash(f"Đã xóa khảo sát số {gone.id} «{md(gone.title)}», đợt {gone.wave} ({fmt_num(gone.respondents)} phiếu).")
+            st.rerun()
 
 
 def _overview(s, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
@@ -110,9 +129,10 @@ def _questions(sid: int, q: Questionnaire) -> None:
                 st.caption("Nhiều lựa chọn: tỷ lệ tính trên số người trả lời câu này, tổng có thể vượt 100%.")
             if x.kind == "likert":
                 lk = ds.likert(sid, x.code)
-                st.caption(f"Điểm trung bình {fmt_num(lk.mean, 2)}/{len(x.options)} · hai mức tích cực nhất "
+                most = "hai mức" if lk.box == 2 else "mức"
+                st.caption(f"Điểm trung bình {fmt_num(lk.mean, 2)}/{len(x.options)} · {most} tích cực nhất "
                            f"{pct(lk.top2)} (khoảng tin cậy 95%: {pct(lk.top2_ci[0])}–{pct(lk.top2_ci[1])}) · "
-                           f"hai mức tiêu cực nhất {pct(lk.bottom2)}")
+                           f"{most} tiêu cực nhất {pct(lk.bottom2)}")
         elif x.kind == "number":
             n = ds.numbers(sid, x.code)
             st.markdown(f"**{x.code}. {md(x.title)}** · {n.answered} người trả lời")
@@ -157,11 +177,13 @@ def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
     other = st.selectbox("So với đợt", [r.id for r in others], key="sv_wave", format_func=lambda i: _label(ds.survey(i)))
     a, b = (other, s.id) if ds.survey(other).wave < s.wave else (s.id, other)
     for x in (x for x in q.stored() if x.kind in ("single", "likert")):
-        rows_ = ds.compare(a, b, x.code)
+        rows_ = ds.compare(a, b, x)
+        if rows_ is None:
+            continue  # the other wave did not ask it
         st.markdown(f"**{x.code}. {md(x.title)}**")
         ui.dataframe(pd.DataFrame([{"Phương án": r.option, f"Đợt {ds.survey(a).wave} (%)": round(100 * r.share_a, 1),
                                     f"Đợt {ds.survey(b).wave} (%)": round(100 * r.share_b, 1),
-                                    "Kiểm định": p_text(r.p) if r.p == r.p else "",
+                                    "Kiểm định": (p_text(r.p) + (" (Fisher)" if r.exact else "")) if r.p == r.p else "",
                                     "Khác biệt có ý nghĩa": "Có" if r.significant else ""} for r in rows_]),
                      hide_index=True, width="stretch")
 
@@ -283,5 +305,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
             return
         st.session_state["sv_pick"] = res.survey_id  # show the wave just imported, not the one picked before
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"
-                     + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else "."))
+                     + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else ".")
+                     + (" Các cột không có trong mô tả phiếu đã lưu, không được nhập: "
+                        + ", ".join(f"«{md(c)}»" for c in res.unknown_columns) + "." if res.unknown_columns else ""))
         st.rerun()

@@ -18,6 +18,11 @@ from vocab.numbers import number
 
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
 PERIODS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90}
+# what the topic counts count, so staff can reconcile them with the weekly report's Bảng 4 (which says what it counts)
+TOPICS_SCOPE = ("Số tin tính mọi tin, bài đã phân loại chủ đề trong kỳ, ở mọi địa bàn (kể cả tin không phản ánh về "
+                "địa bàn theo dõi); một tin, bài có thể thuộc nhiều chủ đề. Bảng «Số tin, bài theo chủ đề» của báo cáo "
+                "tuần chỉ tính tin, bài phản ánh về địa bàn báo cáo, trong tuần từ thứ Hai đến Chủ nhật, nên thường "
+                "nhỏ hơn.")
 
 
 def _change(now: int, prev: int) -> str:
@@ -36,6 +41,7 @@ def render() -> None:
     topics, places = tr["topics"], tr["places"]
 
     st.subheader("Theo chủ đề")
+    st.caption(TOPICS_SCOPE)
     if not len(topics):
         st.caption("Chưa có tin nào được phân loại chủ đề trong hai kỳ.")
     else:

@@ -15,5 +15,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     with Database(cfg.storage.db_path) as db:
-        print(f"{cfg.storage.db_path}: schema version {db.schema_version()}")
+        print(f"{cfg.storage.db_path}: sẵn sàng, phiên bản cấu trúc {db.schema_version()}")
     return 0

@@ -1,7 +1,8 @@
-"""`langnghe survey import|list|report`: public-opinion survey forms (phiếu điều tra dư luận xã hội).
+"""`langnghe survey import|list|delete|report`: public-opinion survey forms (phiếu điều tra dư luận xã hội).
 
     langnghe survey import FILE [--title T] [--like ID] [--keep-pii COT] [--preview]
     langnghe survey list
+    langnghe survey delete ID
     langnghe survey report ID [--format docx,xlsx] [--compare ID|--no-compare] [--out DIR]
 
 `import` proposes the questionnaire from the file (question kinds, answer order, personal-data columns
@@ -47,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.set_defaults(func=run_import)
     li = _parser(ss, "list", "liệt kê các khảo sát đã nhập")
     li.set_defaults(func=run_list)
+    d = _parser(ss, "delete", "xóa một khảo sát đã nhập (nhập nhầm, hoặc để nhập lại tệp đầy đủ hơn); có ghi nhật ký")
+    d.add_argument("id", type=int, metavar="ID", help="số khảo sát (xem `langnghe survey list`)")
+    d.set_defaults(func=run_delete)
     r = _parser(ss, "report", "lập báo cáo kết quả khảo sát (DOCX, XLSX) với các phụ lục")
     r.add_argument("id", type=int, metavar="ID", help="số khảo sát (xem `langnghe survey list`)")
     r.add_argument("--format", default="docx,xlsx", help="docx, xlsx, pdf (một hoặc nhiều, cách nhau dấu phẩy)")
@@ -117,9 +121,27 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
           f"{res.text_answers} ý kiến tự do.")
     if res.dropped_pii:
         print("Đã bỏ các cột dữ liệu cá nhân: " + ", ".join(f"«{c}»" for c in res.dropped_pii))
+    if res.unknown_columns:
+        print("Các cột của tệp không có trong mô tả phiếu đã lưu, không được nhập: "
+              + ", ".join(f"«{c}»" for c in res.unknown_columns)
+              + ". Muốn có các câu mới này, nhập tệp như khảo sát mới với cùng tên (--title), không dùng --like.")
     if res.empty_rows:
-        print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào.")
+        print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
     _print_questionnaire(q)
+    return 0
+
+
+def run_delete(args: argparse.Namespace, cfg: Config) -> int:
+    """A wrong import could not be undone: delete the survey (answers, tags) in one transaction, audited."""
+    db = _open_db(cfg)
+    if db is None:
+        return 3
+    with db:
+        try:
+            s = importer.delete_survey(db, args.id, username="cli", now=utcnow())
+        except SurveyError as exc:
+            return _fail(exc)
+    print(f"Đã xóa khảo sát số {s.id} «{s.title}», đợt {s.wave} ({s.respondents} phiếu, tệp «{s.file_name}»).")
     return 0
 
 

@@ -441,6 +441,15 @@ def test_topics_and_places_compare_periods_with_old_and_new_names(demo_env):
     no_exception(at)
 
 
+def test_topics_say_what_they_count_beside_the_weekly_reports_bang4(demo_env):
+    """The page counts every tagged item in any area, the weekly report's Bảng 4 only items about the area (757 against
+    672 «An ninh trật tự» in the reports walk of round 14): the page says which, and why the report's is smaller."""
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    body = texts(at)
+    assert "mọi tin, bài đã phân loại chủ đề trong kỳ, ở mọi địa bàn" in body and "báo cáo tuần chỉ tính" in body
+
+
 # --- sources --------------------------------------------------------------------------------
 
 def test_sources_health_and_alarms(demo_env):

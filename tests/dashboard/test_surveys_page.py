@@ -162,3 +162,54 @@ def test_what_the_questionnaire_editor_gives_back_is_bounded():
         _from_editor(long, q, 100)
     with pytest.raises(SurveyError, match="mỗi cột một dòng"):
         _from_editor(pd.concat([shown, shown.tail(1)], ignore_index=True), q, 100)
+
+
+def test_waves_are_compared_by_question_when_the_form_gained_one(env):
+    """Wave 2 asks «Nghề nghiệp» after «Giới tính», shifting its codes: the Đợt tab compared wave 2's C3 with
+    wave 1's C3 (another question) and showed a significant change where the answers were the same."""
+    import io
+    from orchestration import surveys as importer
+    from store.db import utcnow
+
+    env.add_users()
+
+    def wave(header: str, line, name: str) -> int:
+        data = io.BytesIO("\n".join([header] + [line(i) for i in range(100)]).encode())
+        q = importer.preview(name, data, env.cfg.imports).questionnaire
+        return importer.import_survey(env.db, env.cfg, name, data, q, title="Y tế", username="u", now=utcnow(),
+                                      tag=False).survey_id
+
+    wave("Giới tính,Có con đi học thêm?,Hài lòng với trạm y tế?",
+         lambda i: f"{['Nam', 'Nữ'][i % 2]},{'Có' if i % 5 else 'Không'},{'Có' if i % 2 else 'Không'}", "d1.csv")
+    w2 = wave("Giới tính,Nghề nghiệp,Có con đi học thêm?,Hài lòng với trạm y tế?",
+              lambda i: f"{['Nam', 'Nữ'][i % 2]},{['Công nhân', 'Hưu trí'][i % 2]},{'Có' if i % 5 else 'Không'},"
+                        f"{'Có' if i % 2 else 'Không'}", "d2.csv")
+    at = env.page("surveys", "viewer").run()
+    at.selectbox(key="sv_pick").set_value(w2)
+    at.run()
+    no_exception(at)
+    waves = [df.value for df in at.dataframe if "Khác biệt có ý nghĩa" in df.value.columns]
+    assert len(waves) == 2 and all((w["Khác biệt có ý nghĩa"] == "").all() for w in waves)
+
+
+def test_an_admin_deletes_a_wrong_import_and_it_is_audited(env):
+    """A wrong import (or an export to be replaced by a longer one) could not be undone on the page."""
+    import io
+    from orchestration import surveys as importer
+    from store import users as store_users
+    from store.db import utcnow
+
+    env.add_users()
+    data = io.BytesIO("\n".join(["Giới tính,Hài lòng?"] + [f"{['Nam', 'Nữ'][i % 2]},Có" for i in range(10)]).encode())
+    q = importer.preview("sai.csv", data, env.cfg.imports).questionnaire
+    importer.import_survey(env.db, env.cfg, "sai.csv", data, q, title="Nhập nhầm", username="u", now=utcnow(), tag=False)
+    at = env.page("surveys", "analyst").run()
+    assert not [e for e in at.expander if "Xóa khảo sát" in e.label]
+    at = env.page("surveys", "admin").run()
+    at.checkbox(key="sv_del_ok_1").check().run()
+    at.button(key="sv_del_1").click().run()
+    no_exception(at)
+    assert "Chưa có khảo sát nào" in texts(at)
+    with env.db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 0
+        assert [a["username"] for a in store_users.list_audit(cur) if a["action"] == "survey_delete"] == ["quantri"]

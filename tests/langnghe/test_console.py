@@ -35,3 +35,24 @@ def test_details_go_to_the_log_file_and_the_console_keeps_the_status(tmp_path, m
 def test_streamlit_banner_is_off(tmp_path):
     flags = service.streamlit_flags(make_config(tmp_path))
     assert flags["logger_hideWelcomeMessage"] is True
+
+
+def test_a_token_read_from_secrets_never_reaches_the_log_file(tmp_path, monkeypatch):
+    """`langnghe -v serve` lets httpx log each request's URL; a Telegram bot's URL holds its token."""
+    from vocab import secrets
+
+    token = "123456:AAbbCCddEEffGGhhIIjj"
+    assert secrets.secret("LANGNGHE_TELEGRAM_TOKEN", env={"LANGNGHE_TELEGRAM_TOKEN": token}) == token
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "level", logging.DEBUG)
+    path = service.route_logs(make_config(tmp_path))
+    try:
+        logging.getLogger("httpx").warning('HTTP Request: POST %s "HTTP/1.1 200 OK"',
+                                           f"https://api.telegram.org/bot{token}/sendMessage")
+    finally:
+        for h in list(root.handlers):
+            if getattr(h, "baseFilename", None) == str(path):
+                root.removeHandler(h)
+                h.close()
+    logged = path.read_text(encoding="utf-8")
+    assert "/bot***/sendMessage" in logged and token not in logged

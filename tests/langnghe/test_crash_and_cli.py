@@ -91,7 +91,8 @@ def test_sigkill_mid_batch_then_restart_keeps_every_item_exactly_once(tmp_path, 
 def test_cli_init_collect_status_sources(tmp_path, server):
     feed_server(server)
     cfg = write_config(tmp_path, server.base, n_feeds=2)
-    assert cli(["--config", str(cfg), "init-db"]).returncode == 0
+    made = cli(["--config", str(cfg), "init-db"])
+    assert made.returncode == 0 and "phiên bản cấu trúc" in made.stdout and "schema" not in made.stdout
     res = cli(["--config", str(cfg), "collect", "--once"])
     assert res.returncode == 0, res.stderr
     assert "[2/2]" in res.stderr and "tin mới" in res.stderr  # progress per source
@@ -117,6 +118,18 @@ def test_status_reads_snapshot_while_db_is_held(tmp_path):
     assert res.returncode == 0, res.stderr
     st = json.loads(res.stdout)
     assert st["origin"] == "snapshot" and "bản chụp" in st["note"]
+
+
+def test_status_without_a_snapshot_while_the_db_is_held_is_said_clearly(tmp_path):
+    """Walked in round 14: `status` in serve's first minutes (no snapshot yet, or snapshots off) printed a
+    Python traceback ending in store.db.DatabaseLocked."""
+    from store.db import Database
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb"):
+        res = cli(["--config", str(cfg), "status"])
+    assert res.returncode == 3, res.stderr
+    assert "Traceback" not in res.stderr and "Chưa có bản chụp" in res.stderr
 
 
 def test_collect_refuses_clearly_while_serve_holds_the_db(tmp_path):

@@ -55,3 +55,23 @@ def test_clear_marks_only_our_own_state_stopped_and_then_a_command_says_which_co
     assert cli.main(["status", "--json"]) == 0
     err = capsys.readouterr().err
     assert "--config " + str(tmp_path / "demo.toml") in err and "chưa có cơ sở dữ liệu" in err
+
+
+def test_a_state_file_whose_pid_now_belongs_to_another_process_is_ignored(tmp_path, monkeypatch):
+    """After a power cut (or on the machine a backup of var/ was restored to) the file keeps the dead serve's
+    pid, and another process may hold that number: commands then followed the old config and database."""
+    import subprocess
+
+    _server_state(tmp_path, monkeypatch, os.getpid())
+    assert state.running() is not None  # this process started before the file was written
+    other = subprocess.Popen(["sleep", "30"])
+    try:
+        _server_state(tmp_path, monkeypatch, other.pid)
+        path = state.state_path()
+        body = json.loads(path.read_text(encoding="utf-8"))
+        earlier = "2000-01-01T00:00:00+00:00"  # written long before `sleep` started
+        path.write_text(json.dumps({**body, "started_at": earlier}), encoding="utf-8")
+        assert state.running() is None
+    finally:
+        other.kill()
+        other.wait()

@@ -235,3 +235,19 @@ def test_a_scheduled_weekly_report_is_pushed_to_subscribers_once_through_the_out
                        ("report:weekly:X:Phường Vàng Danh", "chuyenvien"), ("report:weekly:X:Phường Vàng Danh", "quantri")]
     finally:
         e.close()
+
+
+def test_an_archived_report_is_found_after_the_installation_moved(env, tmp_path):
+    """A row keeps the absolute folder it was written to; restored on another machine or path (`var/reports/`
+    copied along), the Lưu trữ tab said «Không còn tệp nào trên máy chủ» and the files were unreachable."""
+    folder = tmp_path / "archive" / "weekly" / "2026-W49" / "20261206-023737"
+    folder.mkdir(parents=True)
+    (folder / "bao-cao-tuan-2026-W49.docx").write_bytes(b"PK")
+    with env.db.write() as cur:
+        store_reports.add_archive(cur, kind="weekly", period="2026-W49", area="", generated_at=utcnow(),
+                                  generated_by="schedule", dir="/srv/may-cu/var/reports/weekly/2026-W49/20261206-023737",
+                                  files=["bao-cao-tuan-2026-W49.docx"], n_items=3, seconds=1.0)
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    assert "Không còn tệp nào trên máy chủ." not in texts(at)
+    assert any(getattr(b, "label", "") for b in at.get("link_button"))

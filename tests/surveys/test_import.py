@@ -13,7 +13,7 @@ from orchestration import surveys as importer
 from store import surveys as store_surveys
 from store import users as store_users
 from store.db import utcnow
-from surveys.model import SurveyError
+from surveys.model import Questionnaire, SurveyError
 from tests.surveys.conftest import csv_file
 
 WAVE1 = demo_survey.DIR / demo_survey.WAVE_FILES[0]
@@ -154,3 +154,170 @@ def test_cli_a_missing_file_is_said_in_vietnamese(tmp_path, monkeypatch, capsys)
     assert "không có tệp" in err and "Errno" not in err
     assert cli.main(["survey", "import", str(tmp_path), "--preview"]) == 2
     assert "là một thư mục" in capsys.readouterr().err
+
+
+def test_answers_typed_without_diacritics_count_as_the_option(db, cfg):
+    """A typed-up paper form or a phone keyboard gives "dong y", "Hai long": they were options of their own,
+    left out of the Likert mean and the top-two box while the base counted them."""
+    from surveys.model import Question, Questionnaire
+
+    scale = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+    q = Questionnaire([Question("Mức độ hài lòng", "likert", options=scale),
+                       Question("Vấn đề quan tâm", "multi", options=["Y tế", "Giáo dục"], separator=", ")])
+    rows = [{"Mức độ hài lòng": v, "Vấn đề quan tâm": m} for v, m in
+            [("Hài lòng", "Y tế"), ("hai long", "y te, Giao duc"), ("HÀI LÒNG", "Giáo dục"), ("Rat hai long", "Y tế")]]
+    res = importer.import_survey(db, cfg, "k.csv", csv_file(rows), q, title="k", username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        likert = store_surveys.answers_long(cur, res.survey_id, "C1")["value"].tolist()
+        multi = store_surveys.answers_long(cur, res.survey_id, "C2")["value"].tolist()
+    assert likert == ["Hài lòng", "Hài lòng", "Hài lòng", "Rất hài lòng"]
+    assert sorted(multi) == ["Giáo dục", "Giáo dục", "Y tế", "Y tế", "Y tế"]
+
+
+def test_a_typed_up_tally_with_a_totals_row_and_blank_rows(db, cfg):
+    """A paper tally typed into Excel ends with «Tổng cộng» and the column totals: it was a 21st respondent,
+    and «20» an answer option of every question."""
+    import csv
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["STT", "Giới tính", "Anh/chị có đồng ý hạn chế dạy thêm?"])
+    for i in range(20):
+        w.writerow([i + 1, ["Nam", "Nữ"][i % 2], ["Đồng ý", "Không đồng ý", "Phân vân", "Đồng ý"][i % 4]])
+        if i == 9:
+            w.writerow(["", "", ""])
+    w.writerow(["Tổng cộng:", "20", "20"])
+    f = io.BytesIO(buf.getvalue().encode("utf-8"))
+    q = importer.preview("kiem-dem.csv", f, cfg.imports).questionnaire
+    assert all("20" not in x.options for x in q.questions)
+    res = importer.import_survey(db, cfg, "kiem-dem.csv", f, q, title="t", username="u", now=utcnow(), tag=False)
+    assert (res.respondents, res.empty_rows) == (20, 2)
+    with db.read() as cur:
+        assert "20" not in set(store_surveys.answers_long(cur, res.survey_id, "C1")["value"])
+
+
+def test_a_name_or_phone_written_into_an_answer_is_not_stored(db, cfg):
+    """Respondents sign their opinion («Tôi là …, sđt …») or type it into Google Forms' «Khác»: it was stored
+    and quoted as it was in the report's free-text examples and the page."""
+    from surveys.model import Question, Questionnaire
+
+    q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Ôn thi"], separator=", "),
+                       Question("Ý kiến khác", "text")])
+    rows = [{"Lý do": "Con học yếu, nhờ gọi 0912 345 678", "Ý kiến khác":
+             "Tôi là Nguyễn Văn Hùng, sđt 0912345678, email hung.nv@gmail.com, đề nghị xử lý việc ép học thêm"},
+            {"Lý do": "Ôn thi", "Ý kiến khác": "Học phí 500000 đồng một tháng là quá cao"}]
+    res = importer.import_survey(db, cfg, "p.csv", csv_file(rows), q, title="p", username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        stored = " | ".join(cur.execute("SELECT value FROM survey_answers WHERE survey_id = ?",
+                                        [res.survey_id]).df()["value"])
+    for secret in ("Nguyễn Văn Hùng", "0912345678", "0912 345 678", "hung.nv@gmail.com"):
+        assert secret not in stored
+    assert "Tôi là [họ tên], sđt [số điện thoại], email [email], đề nghị xử lý việc ép học thêm" in stored
+    assert "Học phí 500000 đồng một tháng là quá cao" in stored and "nhờ gọi [số điện thoại]" in stored
+
+
+def test_a_chosen_option_holding_the_separator_is_counted_once(db, cfg):
+    from surveys.model import Question, Questionnaire
+
+    q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Không có người trông, đón con"],
+                                separator=", ")])
+    rows = [{"Lý do": "Con học yếu, Không có người trông, đón con"}, {"Lý do": "khong co nguoi trong, don con"}]
+    res = importer.import_survey(db, cfg, "m.csv", csv_file(rows), q, title="m", username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        vals = store_surveys.answers_long(cur, res.survey_id, "C1")["value"].tolist()
+    assert vals == ["Con học yếu", "Không có người trông, đón con", "Không có người trông, đón con"]
+
+
+def test_no_opinion_in_a_free_text_box_is_not_an_opinion(db, cfg):
+    """«Không», «Không có ý kiến.», «ko», «-» were counted as opinions («N ý kiến» in the report) and given a
+    topic by the NLP pipeline."""
+    from surveys.model import Question, Questionnaire
+
+    q = Questionnaire([Question("Giới tính", "demographic", role="gender", options=["Nam", "Nữ"]),
+                       Question("Ý kiến khác", "text")])
+    rows = [{"Giới tính": "Nam", "Ý kiến khác": t} for t in
+            ["Không", "Không có ý kiến.", "ko", "-", "Không có gì thêm!", "Không đồng ý với việc ép học thêm",
+             "Học phí cao"]]
+    res = importer.import_survey(db, cfg, "n.csv", csv_file(rows), q, title="n", username="u", now=utcnow(), tag=False)
+    assert (res.respondents, res.text_answers) == (7, 2)
+    with db.read() as cur:
+        assert store_surveys.answers_long(cur, res.survey_id, "C2")["value"].tolist() == [
+            "Không đồng ý với việc ép học thêm", "Học phí cao"]
+
+
+def test_a_sheet_opening_with_the_forms_title_gets_a_way_to_fix_it(cfg):
+    """A tally typed into Excel opens with «PHIẾU ĐIỀU TRA …» merged over the columns: the first row named
+    one column, and staff read «Tệp không có cột câu trả lời nào», which says nothing of the title row."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["PHIẾU ĐIỀU TRA DƯ LUẬN XÃ HỘI - PHƯỜNG VÀNG DANH"])
+    ws.merge_cells("A1:D1")
+    ws.append(["STT", "Giới tính", "Anh/chị có đồng ý hạn chế dạy thêm?", "Ý kiến khác"])
+    for i in range(10):
+        ws.append([i + 1, ["Nam", "Nữ"][i % 2], ["Đồng ý", "Không đồng ý"][i % 2], "Học phí cao"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(SurveyError, match="dòng đầu có lẽ là tiêu đề của phiếu"):
+        importer.preview("kiem-dem.xlsx", buf, cfg.imports)
+
+
+def test_the_same_forms_under_other_bytes_or_in_a_longer_export_are_refused(db, cfg, tmp_path, capsys):
+    """The file check compared bytes: the same CSV saved again (CRLF), or the Google Forms export downloaded
+    again after 10 more forms came in, was imported as wave 2 and every form counted twice."""
+    from langnghe import cli
+
+    def lines(n: int, eol: str) -> bytes:
+        rows = ["Giới tính,Anh/chị có đồng ý hạn chế dạy thêm?"]
+        rows += [f"{['Nam', 'Nữ'][i % 2]},{['Đồng ý', 'Không đồng ý', 'Phân vân'][i % 3]}" for i in range(n)]
+        return eol.join(rows).encode() + eol.encode()
+
+    def imp(data: bytes, name: str):
+        f = io.BytesIO(data)
+        q = importer.preview(name, f, cfg.imports).questionnaire
+        return importer.import_survey(db, cfg, name, f, q, title="Dạy thêm", username="u", now=utcnow(), tag=False)
+
+    first = imp(lines(30, "\n"), "khao-sat.csv")
+    with pytest.raises(SurveyError, match="đã được nhập \\(khảo sát số 1, tệp «khao-sat.csv»\\)"):
+        imp(lines(30, "\r\n"), "khao-sat (1).csv")
+    with pytest.raises(SurveyError, match="30 phiếu đầu của tệp này đã được nhập ở khảo sát số 1"):
+        imp(lines(40, "\n"), "khao-sat-moi.csv")
+    assert counts(db)[0] == 1
+    db.close()
+    conf = tmp_path / "c.toml"
+    conf.write_text(f'[storage]\ndb_path = "{cfg.storage.db_path}"\nsnapshot_path = "{tmp_path}/s.duckdb"\n',
+                    encoding="utf-8")
+    assert cli.main(["--config", str(conf), "survey", "delete", str(first.survey_id)]) == 0
+    assert "Đã xóa khảo sát số 1 «Dạy thêm», đợt 1 (30 phiếu" in capsys.readouterr().out
+    from store.db import Database
+
+    again = Database(cfg.storage.db_path)
+    with again.read() as cur:
+        assert cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 0
+        assert [a["action"] for a in store_users.list_audit(cur)] == ["survey_delete"]
+    again.close()
+
+
+def test_a_later_wave_whose_form_gained_or_renamed_a_question(db, cfg):
+    """With the saved questionnaire (--like, «Đợt sau của»), a question added to the form was dropped without
+    a word, and a renamed one stopped the import with no way forward."""
+    first = csv_file([{"Giới tính": ["Nam", "Nữ"][i % 2], "Hài lòng?": "Có"} for i in range(10)])
+    q = importer.preview("d1.csv", first, cfg.imports).questionnaire
+    importer.import_survey(db, cfg, "d1.csv", first, q, title="Y tế", username="u", now=utcnow(), tag=False)
+    grown = csv_file([{"Giới tính": "Nam", "Hài lòng?": "Không", "Nghề nghiệp": "Hưu trí"} for _ in range(10)])
+    res = importer.import_survey(db, cfg, "d2.csv", grown, Questionnaire.from_json(q.to_json()), title="Y tế",
+                                 username="u", now=utcnow(), tag=False)
+    assert (res.wave, res.unknown_columns) == (2, ["Nghề nghiệp"])
+    renamed = csv_file([{"Giới tính": "Nam", "Anh/chị có hài lòng?": "Có"} for _ in range(10)])
+    with pytest.raises(SurveyError, match="nhập tệp như khảo sát mới với cùng tên khảo sát"):
+        importer.import_survey(db, cfg, "d3.csv", renamed, q, title="Y tế", username="u", now=utcnow(), tag=False)
+
+
+def test_an_amount_of_money_in_an_answer_is_not_taken_for_an_id_number():
+    """«Tiền đền bù 350000000 đồng quá thấp» was stored as «[số giấy tờ] đồng quá thấp»."""
+    from vocab.privacy import mask_personal_text
+
+    assert mask_personal_text("Tiền đền bù 350000000 đồng quá thấp, chỉ 120000000đ") == \
+        "Tiền đền bù 350000000 đồng quá thấp, chỉ 120000000đ"
+    assert mask_personal_text("CCCD 022190001234, gọi 0912 345 678") == "CCCD [số giấy tờ], gọi [số điện thoại]"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from surveys.model import Question, Questionnaire, SurveyError
-from surveys.propose import propose
+from surveys.propose import propose, propose_column
 
 AGREE = ["Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"]
 
@@ -89,3 +89,65 @@ def test_questionnaire_round_trips_as_json_and_refuses_duplicates():
     assert Questionnaire.from_json(q.to_json()) == q
     with pytest.raises(SurveyError, match="hai lần"):
         Questionnaire([Question("A", "single"), Question("A", "text")])
+
+
+def test_one_option_per_spelling_with_or_without_diacritics():
+    """«Có» and «co» were two options of a proposed one-choice question."""
+    q = propose_column("Gia đình có con học thêm không?", ["Có", "Không", "co", "Có", "khong", "Có", "Không"] * 3)
+    assert q.kind == "single" and q.options == ["Có", "Không"]
+
+
+@pytest.mark.parametrize("header,values,options", [
+    ("Đánh giá chất lượng dịch vụ y tế tại phường (1-5)", ["1", "2", "3", "4", "5"] * 4, [str(i) for i in range(1, 6)]),
+    ("Anh/chị có đồng ý việc sáp nhập tổ dân phố không?", ["Đồng ý", "Không đồng ý", "Rất đồng ý"] * 4,
+     ["Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"]),
+])
+def test_a_rating_that_names_a_place_is_a_likert_question_not_the_respondents_ward(header, values, options):
+    """A header with «phường» or «tổ dân phố» made the question the respondent profile's «Nơi ở»: the rating
+    had no result of its own in the report."""
+    q = propose_column(header, values)
+    assert (q.kind, q.options) == ("likert", options)
+
+
+def test_a_ward_question_is_still_demographic():
+    q = propose_column("Phường nơi anh/chị sinh sống", ["Phường Uông Bí", "Phường Vàng Danh", "Phường Yên Tử"] * 4)
+    assert (q.kind, q.role) == ("demographic", "ward")
+
+
+def test_a_multiple_choice_option_with_a_comma_stays_one_option():
+    """Google Forms joins the chosen options with ", " and an option «Không có người trông, đón con» was
+    proposed as two options, «Không có người trông» and «đón con», each counted."""
+    reasons = ["Con học yếu", "Ôn thi vào lớp 10", "Không có người trông, đón con", "Theo phong trào"]
+    values = [", ".join(reasons[j] for j in range(4) if (i >> j) & 1) for i in range(1, 16)] * 2
+    q = propose_column("Lý do cho con học thêm", values)
+    assert q.kind == "multi" and sorted(q.options) == sorted(reasons)
+
+
+def test_a_choice_question_with_google_forms_other_answers_stays_a_choice_question():
+    """Google Forms puts the words typed into «Khác» among the chosen options: with one answer in fifty
+    doing so, the checkbox question was proposed as free text (no table, no percentages)."""
+    reasons = ["Con học yếu", "Ôn thi vào lớp 10", "Theo phong trào"]
+    values = [", ".join(reasons[j] for j in range(3) if ((i % 7) + 1) >> j & 1) for i in range(500)]
+    values[::50] = [v + f", lý do riêng số {i} của gia đình" for i, v in enumerate(values[::50])]
+    q = propose_column("Lý do cho con học thêm", values)
+    assert (q.kind, sorted(q.options)) == ("multi", sorted(reasons))
+    single = [["Có", "Không", "Chưa rõ"][i % 3] for i in range(500)]
+    single[::20] = [f"ý khác số {i}" for i in range(25)]
+    q = propose_column("Gia đình có cho con học thêm?", single)
+    assert (q.kind, sorted(q.options)) == ("single", sorted(["Có", "Không", "Chưa rõ"]))
+
+
+def test_a_three_option_agreement_question_is_a_three_point_scale():
+    values = ["Đồng ý", "Không đồng ý", "Phân vân"] * 20
+    assert propose_column("Anh/chị có đồng ý hạn chế dạy thêm?", values).options == ["Không đồng ý", "Phân vân", "Đồng ý"]
+    assert len(propose_column("Anh/chị có đồng ý hạn chế dạy thêm?", values[:30]).options) == 5   # few: unsure
+    assert len(propose_column("Anh/chị có đồng ý?", values + ["Rất đồng ý"]).options) == 5
+
+
+def test_in_a_small_survey_a_lower_case_one_off_is_an_other_answer():
+    """30 forms: «con tôi thích học cô Lan ở tổ 5» typed into «Khác» was an option (a row of one person)."""
+    values = ["Con học yếu, Theo phong trào", "Ôn thi vào lớp 10", "Con học yếu"] * 9 + [
+        "Con học yếu, con tôi thích học cô Lan ở tổ 5", "Học cùng bạn"]
+    q = propose_column("Lý do cho con học thêm", values)
+    assert q.kind == "multi"
+    assert sorted(q.options) == sorted(["Con học yếu", "Theo phong trào", "Ôn thi vào lớp 10", "Học cùng bạn"])

@@ -51,6 +51,10 @@ def test_docx_and_xlsx_read_back(db, cfg, loaded, tmp_path):
     assert "PL 2B" in wb.sheetnames and wb.sheetnames[0] == "Kết quả chủ yếu"
     rows = list(wb["PL 2B"].iter_rows(values_only=True))
     assert any(r and r[0] == "Rất đồng ý" for r in rows)
+    # shares and means are numbers Excel can sum and chart, not text «53,3» (the interval stays text)
+    agree = next(r for r in rows if r and r[0] == "Rất đồng ý")
+    assert isinstance(agree[1], int) and isinstance(agree[2], float) and isinstance(agree[3], str)
+    assert any(r and str(r[0]).startswith("Điểm trung bình") and isinstance(r[2], float) for r in rows)
 
 
 def test_cli_import_list_report(tmp_path, cfg, capsys, monkeypatch):
@@ -71,3 +75,29 @@ def test_cli_import_list_report(tmp_path, cfg, capsys, monkeypatch):
     assert ".docx" in capsys.readouterr().out
     assert cli.main([*base, "report", "9"]) == 2
     assert "không có khảo sát số 9" in capsys.readouterr().err
+
+
+def test_waves_are_compared_question_by_question_when_the_form_gained_a_question(db, cfg):
+    """Wave 2's form asks «Nghề nghiệp» after «Giới tính», so its codes shift by one: the comparison set
+    wave 2's «Hài lòng?» (C3) against wave 1's C3, another question, and called the change significant."""
+    from orchestration import surveys as importer
+    from tests.surveys.conftest import csv_file
+
+    def wave(rows, name):
+        f = csv_file(rows)
+        q = importer.preview(name, f, cfg.imports).questionnaire
+        return importer.import_survey(db, cfg, name, f, q, title="Khảo sát về y tế", username="u", now=utcnow(),
+                                      tag=False).survey_id
+
+    w1 = wave([{"Giới tính": ["Nam", "Nữ"][i % 2], "Có con đi học thêm?": "Có" if i % 5 else "Không",
+                "Hài lòng với trạm y tế?": "Có" if i % 2 else "Không"} for i in range(100)], "dot1.csv")
+    w2 = wave([{"Giới tính": ["Nam", "Nữ"][i % 2], "Nghề nghiệp": ["Công nhân", "Hưu trí"][i % 2],
+                "Có con đi học thêm?": "Có" if i % 5 else "Không",
+                "Hài lòng với trạm y tế?": "Có" if i % 2 else "Không"} for i in range(100)], "dot2.csv")
+    with db.read() as cur:
+        t = build_tables(cur, w2, w1)
+    compared = [x for x in t.tables if x.number.startswith("4")]
+    assert [x.title for x in compared] == ["Câu C3 «Có con đi học thêm?»: đợt 1 so với đợt 2",
+                                           "Câu C4 «Hài lòng với trạm y tế?»: đợt 1 so với đợt 2"]
+    assert all(r[5] == "Không" for x in compared for r in x.rows)          # the same answers: no change
+    assert not any("thay đổi có ý nghĩa" in line for line in t.findings)

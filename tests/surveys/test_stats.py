@@ -61,8 +61,8 @@ def test_chi_square_2x2_with_yates_by_hand():
 
 
 def test_small_cells_are_not_called_significant():
-    a = pd.Series(["Có", "Không", "Có", "Có", "Không", "Có"])
-    g = pd.Series(["A", "A", "B", "B", "C", "C"])
+    a = pd.Series(["Có", "Không", "Có", "Có", "Không"] * 3)                     # groups of 5: shown, too few to judge
+    g = pd.Series(["A"] * 5 + ["B"] * 5 + ["C"] * 5)
     ct = stats.crosstab(a, g, ["Có", "Không"], ["A", "B", "C"], by="Phường")
     assert not ct.reliable and not ct.significant
     assert "quá ít để kết luận" in ct.note
@@ -84,3 +84,67 @@ def test_two_waves_two_proportion_z_test_by_hand():
     assert rows[0].option == "Có" and rows[0].share_a == 0.6 and rows[0].share_b == 0.4
     assert rows[0].p == pytest.approx(p) and rows[0].significant
     assert "«Có» 60% → 40%" in stats.wave_note(rows, "Câu 1")
+
+
+def test_a_small_two_by_two_table_gets_fishers_exact_test():
+    """12 forms, Nam 6 «Có» of 6, Nữ 1 of 6: cells expect < 5, so χ² could not judge it, and the clear
+    difference was dropped as «too few forms». Fisher by hand: rows 7/5, groups 6/6; the tables as extreme
+    are Nam 6 or 1 «Có»: p = (C(7,6)·C(5,0) + C(7,1)·C(5,5)) / C(12,6) = 14/924."""
+    a = pd.Series(["Có"] * 6 + ["Có"] + ["Không"] * 5)
+    g = pd.Series(["Nam"] * 6 + ["Nữ"] * 6)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
+    assert ct.exact and ct.reliable and ct.significant
+    assert ct.p == pytest.approx(14 / 924)
+    assert "kiểm định chính xác Fisher" in ct.note and "χ²" not in ct.note
+
+
+def test_a_small_two_by_two_table_without_a_difference_is_not_significant():
+    a = pd.Series(["Có", "Không", "Có", "Không", "Có", "Không", "Có", "Có", "Không", "Có"])
+    g = pd.Series(["Nam"] * 5 + ["Nữ"] * 5)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ"], by="Giới tính")
+    assert ct.exact and not ct.significant and ct.note.startswith("Không thấy khác biệt")
+
+
+def test_answers_outside_the_options_are_one_other_row():
+    """Each word typed into «Khác» was a row of its own: hundreds of rows of one person each."""
+    a = pd.Series(["Có"] * 6 + ["Không"] * 3 + ["con tôi ở tổ 5", "ý kiến riêng"] + [None])
+    f = stats.frequency(a, ["Có", "Không"])
+    assert [(r.option, r.count) for r in f.rows] == [("Có", 6), ("Không", 3), (stats.OTHER, 2)]
+    chosen = pd.DataFrame({"respondent": [1, 1, 1, 2, 3], "value": ["Có", "riêng 1", "riêng 2", "Không", "Có"]})
+    m = stats.multi_frequency(chosen, 3, ["Có", "Không"])
+    assert [(r.option, r.count) for r in m.rows] == [("Có", 2), ("Không", 1), (stats.OTHER, 1)]
+
+
+def test_a_group_of_fewer_than_five_is_not_shown_apart():
+    """One woman over 60 among 30: her column of the cross-tab was her own answer («100% (1)»), and with
+    Fisher's test the note said «nhóm «Trên 60» chọn «Có» 100%»."""
+    a = pd.Series(["Có"] + ["Không"] * 29)
+    g = pd.Series(["Trên 60"] + ["Dưới 60"] * 29)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Dưới 60", "Trên 60"], by="Độ tuổi")
+    assert "Trên 60" not in ct.counts.columns and not ct.significant
+    assert "Nhóm dưới 5 phiếu không tách riêng" in ct.note and "«Trên 60»" in ct.note
+    a = pd.Series(["Có", "Không"] * 10 + ["Có"] * 4)
+    g = pd.Series(["Nam"] * 10 + ["Nữ"] * 10 + ["Khác"] * 4)
+    ct = stats.crosstab(a, g, ["Có", "Không"], ["Nam", "Nữ", "Khác"], by="Giới tính")
+    assert list(ct.counts.columns) == ["Nam", "Nữ"] and int(ct.counts.to_numpy().sum()) == 20
+
+
+def test_a_three_point_scale_has_a_top_box_not_a_top_two():
+    """On «Không đồng ý / Phân vân / Đồng ý» the top two counted «Phân vân» as agreeing: 70% «agreed»
+    where 30% did."""
+    scale = ["Không đồng ý", "Phân vân", "Đồng ý"]
+    lk = stats.likert(pd.Series(["Đồng ý"] * 3 + ["Phân vân"] * 4 + ["Không đồng ý"] * 3), scale)
+    assert (lk.box, lk.top2, lk.bottom2) == (1, pytest.approx(0.3), pytest.approx(0.3))
+    assert lk.top_words(scale) == "mức «Đồng ý»"
+    five = ["Rất không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Rất đồng ý"]
+    assert stats.likert(pd.Series(["Đồng ý"]), five).top_words(five) == "hai mức «Đồng ý»/«Rất đồng ý»"
+
+
+def test_two_small_waves_are_compared_with_fishers_exact_test():
+    """«Rất đồng ý» 0 of 10 in wave 1, 4 of 10 in wave 2: the z-test said p = 0,025, a significant change, on
+    cells expecting 2 forms. Fisher by hand: 4 successes of 20, P(0 in wave 1) = P(4) = C(10,4)/C(20,4)
+    = 210/4845, p = 420/4845 ≈ 0,087: not significant."""
+    a = pd.Series(["Đồng ý"] * 10)
+    b = pd.Series(["Rất đồng ý"] * 4 + ["Đồng ý"] * 6)
+    row = next(r for r in stats.compare_waves(a, b, ["Đồng ý", "Rất đồng ý"]) if r.option == "Rất đồng ý")
+    assert row.exact and row.p == pytest.approx(420 / 4845) and not row.significant

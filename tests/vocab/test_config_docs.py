@@ -219,3 +219,19 @@ def test_section_scan_sees_a_read_through_a_variable():
     code = ("def f(cfg, settings=None):\n    s = dict(settings if settings is not None else nlp_settings(cfg))\n"
             "    return s.get('province'), section(cfg, 'cases')['due_days'], s['steps']\n")
     assert section_reads(ast.parse(code)) == {("nlp", "province"), ("nlp", "steps"), ("cases", "due_days")}
+
+
+def test_a_setting_an_older_release_had_is_named_with_what_became_of_it(tmp_path):
+    """An override file brought from an older release: the dropped key is named with what replaced it and
+    what to do, not only refused as unknown."""
+    p = tmp_path / "o.toml"
+    p.write_text("[stories]\nward_conflict_threshold = 0.9\nconflict_threshold = 0.7\n", encoding="utf-8")
+    with pytest.raises(C.ConfigError) as err:
+        C.load(p)
+    said = str(err.value)
+    assert "[stories] ward_conflict_threshold (đã bỏ" in said and "topic_conflict_threshold" in said
+    assert said.count("xóa dòng này") == 2
+    defaults = C.read_toml(C.DEFAULTS_PATH)
+    for key in C.RETIRED:  # a retired key is not a setting again
+        section, name = key[1:].split("] ")
+        assert name not in defaults.get(section, {})

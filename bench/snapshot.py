@@ -1,0 +1,71 @@
+"""What a snapshot and a backup cost as the database grows: `Database.snapshot` (serve's, every
+`storage.snapshot_every_minutes`; it holds the write lock, so collection and dashboard writes wait that long)
+and `store.db.copy_database` (`langnghe backup` with serve stopped, and the copy of serve's snapshot).
+
+    .venv/bin/python bench/snapshot.py [--items 100000] [--db PATH] [--repeat 3]
+
+`--items` synthetic items (devtools/synth.py: items, links, tags) are loaded first into a fresh file, or
+`--db` names an existing one (copied first, never changed). Prints the file size, then the wall seconds of
+each copy (best and worst of `--repeat`) and MB/s. Wall time on a shared machine varies with its load:
+the load average is printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from store.db import Database, copy_database
+
+
+def _timed(fn, repeat: int) -> tuple[float, float]:
+    took = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        took.append(time.perf_counter() - t)
+    return min(took), max(took)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--items", type=int, default=100_000, help="synthetic items to load into a fresh file")
+    ap.add_argument("--db", help="an existing database file to measure (a copy of it)")
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "langnghe.duckdb"
+        if a.db:
+            shutil.copyfile(a.db, src)
+        else:
+            from devtools.synth import seed
+
+            with Database(src) as db:
+                t = time.perf_counter()
+                seed(db, n_items=a.items, n_stories=0, n_alerts=0, days=365)
+                print(f"loaded {a.items:,} items in {time.perf_counter() - t:.0f} s (untimed)", flush=True)
+        with Database(src) as db:
+            with db.write() as cur:
+                n = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+            db._con.execute("CHECKPOINT")
+            mb = src.stat().st_size / 1e6
+            print(f"{n:,} items, file {mb:,.0f} MB, load average {os.getloadavg()[0]:.1f}")
+            lo, hi = _timed(lambda: db.snapshot(Path(tmp) / "snap.duckdb"), a.repeat)
+            print(f"Database.snapshot (write lock held):  {lo:6.2f}–{hi:6.2f} s  {mb / lo:5.0f} MB/s")
+        dest = Path(tmp) / "backup.duckdb"
+
+        def backup() -> None:
+            dest.unlink(missing_ok=True)
+            copy_database(src, dest)
+
+        lo, hi = _timed(backup, a.repeat)
+        print(f"copy_database (langnghe backup):       {lo:6.2f}–{hi:6.2f} s  {mb / lo:5.0f} MB/s; "
+              f"copy {dest.stat().st_size / 1e6:,.0f} MB, load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

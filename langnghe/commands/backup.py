@@ -1,0 +1,62 @@
+"""`langnghe backup ĐÍCH`: a consistent copy of the database, whether `serve` runs or not.
+
+A plain `cp var/langnghe.duckdb` while `serve` runs misses what sits in the `.wal` (seen: an upgrade's three
+migrations and a sent notification) and can catch a checkpoint half written. So: with `serve` stopped the file
+itself is copied through DuckDB, without migrating it; while `serve` holds it, its last snapshot is, and the copy
+says how old that is. The copy is opened again to check it before the command says it is done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from store import items as store_items
+from store.db import Database, DatabaseLocked, copy_database, utcnow
+from vocab.config import Config
+from vocab.timefmt import fmt_local, to_local
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="chép một bản sao lưu nhất quán của cơ sở dữ liệu (cả khi serve đang chạy)")
+    p.add_argument("dest", metavar="ĐÍCH",
+                   help="tệp .duckdb sẽ tạo, hoặc một thư mục (tên tệp: langnghe-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.duckdb)")
+    p.set_defaults(func=run)
+
+
+def target(dest: str, now: datetime) -> Path:
+    """The file to write: `dest`, or a name dated in Vietnam time inside it when it is a folder."""
+    p = Path(dest)
+    return p / f"langnghe-{now:%Y%m%d-%H%M%S}.duckdb" if p.is_dir() else p
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    dest = target(args.dest, to_local(utcnow()))
+    if dest.exists():
+        print(f"langnghe backup: đã có tệp {dest}; chọn tên khác (bản sao lưu không ghi đè tệp nào).", file=sys.stderr)
+        return 2
+    note = ""
+    try:
+        copy_database(cfg.storage.db_path, dest)
+    except DatabaseLocked as exc:
+        snap = cfg.storage.snapshot_path
+        if not os.path.exists(snap):
+            raise DatabaseLocked(f"{exc} Chưa có bản chụp {snap} để sao lưu: đợi serve ghi bản chụp (mỗi "
+                                 f"{cfg.storage.snapshot_every_minutes} phút, storage.snapshot_every_minutes), "
+                                 "hoặc dừng serve rồi chạy lại.") from exc
+        taken = datetime.fromtimestamp(os.path.getmtime(snap), timezone.utc).replace(tzinfo=None)
+        copy_database(snap, dest)
+        minutes = int((utcnow() - taken).total_seconds() // 60)
+        note = (f" serve đang giữ cơ sở dữ liệu nên đã sao lưu bản chụp của nó, lúc {fmt_local(taken)} "
+                f"({minutes} phút trước): những gì ghi sau đó chưa có trong bản này.")
+    with Database(dest, read_only=True) as db, db.read() as cur:
+        n = store_items.count_items(cur)
+        version = db.schema_version()
+    size = dest.stat().st_size / 1_000_000
+    print(f"Đã sao lưu vào {dest}: {n} tin bài, {size:.1f} MB, cấu trúc phiên bản {version}.{note}")
+    print("Khôi phục: dừng serve, chuyển tệp cơ sở dữ liệu cũ và tệp .wal của nó ra chỗ khác, chép bản này vào "
+          f"{cfg.storage.db_path}, rồi chạy serve.")
+    return 0

@@ -1,0 +1,157 @@
+"""Upgrades and copies as an operator meets them: an upgrade copies the file before its first migration (and
+migrates nothing when it cannot); a file a newer release migrated is refused before any change; a snapshot
+that fails leaves nothing behind."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from store import db as db_mod
+from store.db import Database, DatabaseTooNew, StorageCorrupt, StorageFull, migrations
+
+
+def test_a_database_from_a_newer_release_is_refused_untouched(tmp_path):
+    path = tmp_path / "langnghe.duckdb"
+    with Database(path) as db:
+        with db.write() as cur:
+            cur.execute("INSERT INTO schema_migrations VALUES (999, 'tuong_lai', now()::TIMESTAMP)")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNew) as err:
+        Database(path)
+    assert "mới hơn" in str(err.value) and "999" in str(err.value) and str(path) in str(err.value)
+    assert path.read_bytes() == before
+    with Database(path, read_only=True) as db:  # the refusal closed the handle: the file opens again
+        assert db.schema_version() == 999
+        assert db.missing_migrations() == []
+    assert migrations()[-1][0] < 999
+
+
+class _DiskFullOnCopy:
+    """The connection, except that copying into the snapshot fails as a full disk makes it fail."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def cursor(self) -> "_DiskFullOnCopy":
+        return _DiskFullOnCopy(self._con.cursor())
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.startswith("COPY FROM DATABASE"):
+            raise duckdb.IOException('Could not write file "snap.duckdb.tmp": No space left on device')
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+def test_a_snapshot_that_fills_the_disk_leaves_no_partial_copy(tmp_path):
+    """Left behind, the partial copy kept the disk full (and the database's own writes failing) until the next
+    snapshot try, which filled it again (seen: a 12 MB file system, a 24 MB database)."""
+    with Database(tmp_path / "langnghe.duckdb") as db:
+        real = db._con
+        db._con = _DiskFullOnCopy(real)
+        with pytest.raises(StorageFull):
+            db.snapshot(tmp_path / "snap.duckdb")
+        db._con = real
+        assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("snap")]
+        with db.write() as cur:  # the database itself goes on
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+
+
+def _old_release(monkeypatch: pytest.MonkeyPatch, below: int) -> None:
+    """Make this code an older release: only the migrations numbered below `below`."""
+    known = migrations()
+    monkeypatch.setattr(db_mod, "migrations", lambda: [m for m in known if m[0] < below])
+
+
+def _old_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "langnghe.duckdb"
+    with monkeypatch.context() as m:
+        _old_release(m, 150)
+        with Database(path) as db, db.write() as cur:
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+    return path
+
+
+def test_an_upgrade_copies_the_database_first_and_says_where(tmp_path, monkeypatch, caplog):
+    path = _old_database(tmp_path, monkeypatch)
+    killed = tmp_path / "langnghe.truoc-nang-cap-20261205-194516.duckdb.tmp"  # an earlier try killed mid-copy
+    killed.write_bytes(b"x")
+    Path(f"{killed}.wal").write_bytes(b"x")
+    caplog.set_level(logging.WARNING, logger="langnghe.store")
+    with Database(path) as db:
+        assert db.schema_version() == migrations()[-1][0]
+    copies = list(tmp_path.glob("langnghe.truoc-nang-cap-*.duckdb"))
+    assert len(copies) == 1 and str(copies[0]) in caplog.text and "Đã nâng cấp xong" in caplog.text
+    assert not killed.exists() and not Path(f"{killed}.wal").exists()
+    with Database(copies[0], read_only=True) as old, old.read() as cur:  # the file as it was
+        assert old.schema_version() < 150 and 150 in old.missing_migrations()
+        assert cur.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone() == ("1",)
+    with Database(path):  # up to date: no second copy
+        pass
+    assert len(list(tmp_path.glob("langnghe.truoc-nang-cap-*"))) == 1
+
+
+def test_a_new_database_takes_no_copy(tmp_path):
+    with Database(tmp_path / "langnghe.duckdb"):
+        pass
+    assert not list(tmp_path.glob("*truoc-nang-cap*"))
+
+
+def test_no_room_for_the_copy_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    path = _old_database(tmp_path, monkeypatch)
+    real = Database._copy_locked
+
+    def full_disk(self: Database, dest: Path) -> Path:
+        raise StorageFull("Ổ đĩa đã đầy", str(dest), "No space left on device")
+
+    monkeypatch.setattr(Database, "_copy_locked", full_disk)
+    with pytest.raises(StorageFull, match="Chưa nâng cấp.*vẫn nguyên"):
+        Database(path)
+    monkeypatch.setattr(Database, "_copy_locked", real)
+    with Database(path, read_only=True) as db:
+        assert db.schema_version() < 150
+
+
+def test_a_restored_copy_beside_the_old_wal_is_said_clearly(tmp_path):
+    """Restoring by copying a backup over the database but leaving the old `.wal` beside it: DuckDB refuses to
+    replay it (a traceback before); the message names the .wal and what to do, and the file is left as it is."""
+    live = tmp_path / "live" / "langnghe.duckdb"
+    with Database(live) as db:
+        db.snapshot(tmp_path / "backup.duckdb")
+        with db.write() as cur:  # written after the backup: sits in the live file's write-ahead log
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+        wal = (tmp_path / "live" / "langnghe.duckdb.wal").read_bytes()
+    assert wal
+    restored = tmp_path / "restored" / "langnghe.duckdb"
+    restored.parent.mkdir()
+    restored.write_bytes((tmp_path / "backup.duckdb").read_bytes())
+    Path(f"{restored}.wal").write_bytes(wal)
+    with pytest.raises(StorageCorrupt, match=r"langnghe\.duckdb\.wal không khớp.*chuyển tệp \.wal"):
+        Database(restored)
+    Path(f"{restored}.wal").unlink()
+    with Database(restored) as db:
+        assert db.missing_migrations() == []
+
+
+def test_a_migration_that_fails_is_undone_and_said_with_the_copy(tmp_path, monkeypatch):
+    """A release whose migration fails half way (here its second statement): the file stays at the migration
+    before it, the copy taken first is named, and the operator reads Vietnamese, not DuckDB's CatalogException."""
+    path = _old_database(tmp_path, monkeypatch)
+    broken = tmp_path / "migrations" / "999_broken.sql"
+    broken.parent.mkdir()
+    broken.write_text("CREATE TABLE half_done (a INTEGER);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8")
+    known = migrations()
+    monkeypatch.setattr(db_mod, "migrations", lambda: known + [(999, "broken", broken)])
+    with pytest.raises(db_mod.MigrationFailed, match="999.*đã được hủy.*truoc-nang-cap") as err:
+        Database(path)
+    assert "no_such_table" in err.value.detail
+    monkeypatch.setattr(db_mod, "migrations", lambda: known)
+    with Database(path) as db, db.read() as cur:  # everything before 999 applied, nothing of it left
+        assert db.missing_migrations() == [] and db.schema_version() == known[-1][0]
+        tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert "half_done" not in tables
