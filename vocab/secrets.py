@@ -8,7 +8,7 @@ A secrets file readable by group or others is refused (SecretError), so a token 
 not silently work. `store_secret` writes a rotated token (Zalo's refresh token changes on every use)
 atomically with mode 600. `redact(text, values)` replaces known secret values before text is logged;
 `RedactSecrets`, a filter on the log handlers (CLI and serve), does it for every value `secret()` returned, in any
-library's log line (httpx logs each request's URL, and the Telegram bot token is part of that URL).
+library's log line and the traceback logged with it (httpx logs each request's URL, and the Telegram bot token is part of that URL).
 """
 
 from __future__ import annotations
@@ -92,7 +92,16 @@ class RedactSecrets(logging.Filter):
             hidden = redact(message, _read)
             if hidden != message:
                 record.msg, record.args = hidden, None
+            if record.exc_info and not record.exc_text:  # log.exception: the error's text may name the URL
+                record.exc_text = _FORMAT.formatException(record.exc_info)
+            if record.exc_text:  # the formatters print this cached text instead of formatting exc_info again
+                record.exc_text = redact(record.exc_text, _read)
+            if record.stack_info:
+                record.stack_info = redact(record.stack_info, _read)
         return True
+
+
+_FORMAT = logging.Formatter()
 
 
 def redact_logs(handler: logging.Handler) -> None:

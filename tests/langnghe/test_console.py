@@ -56,3 +56,26 @@ def test_a_token_read_from_secrets_never_reaches_the_log_file(tmp_path, monkeypa
                 h.close()
     logged = path.read_text(encoding="utf-8")
     assert "/bot***/sendMessage" in logged and token not in logged
+
+
+def test_a_token_in_a_logged_traceback_never_reaches_the_log_file(tmp_path, monkeypatch):
+    """log.exception writes the exception's text after the message: an httpx error names the request's URL, and a
+    Telegram bot's URL holds its token. The filter hid it in the message only."""
+    from vocab import secrets
+
+    token = "654321:ZZyyXXwwVVuuTTssRRqq"
+    assert secrets.secret("LANGNGHE_TELEGRAM_TOKEN", env={"LANGNGHE_TELEGRAM_TOKEN": token}) == token
+    path = service.route_logs(make_config(tmp_path))
+    root = logging.getLogger()
+    try:
+        try:
+            raise RuntimeError(f"Server error '502 Bad Gateway' for url 'https://api.telegram.org/bot{token}/getMe'")
+        except RuntimeError:
+            logging.getLogger("langnghe.jobs").exception("periodic job failed")
+    finally:
+        for h in list(root.handlers):
+            if getattr(h, "baseFilename", None) == str(path):
+                root.removeHandler(h)
+                h.close()
+    logged = path.read_text(encoding="utf-8")
+    assert "RuntimeError: Server error" in logged and "/bot***/getMe" in logged and token not in logged
