@@ -270,13 +270,29 @@ def report(db_path: str, seed: int, figures: dict[str, Any] | None) -> None:
     for f, cs in sorted(by.items()):
         tot = sum(cs.values())
         print(f"  {f:12} " + " ".join(f"{s} {100 * c / tot:.0f}%" for s, c in cs.most_common()))
+    print("== topics by VNTC section (feed): the three most frequent ((none): no topic)")
+    rows = q("SELECT regexp_extract(i.source, 'rs-[a-z]+-(.*)', 1), t.topics FROM items i "
+             "JOIN item_tags t ON t.item_id = i.id")
+    tby: dict[str, Counter[str]] = defaultdict(Counter)
+    nby: Counter[str] = Counter()
+    for f, ts in rows:
+        nby[f] += 1
+        tby[f].update(ts or ["(none)"])
+    for f in sorted(tby):
+        print(f"  {f:12} " + " ".join(f"{t} {100 * c / nby[f]:.0f}%" for t, c in tby[f].most_common(3)))
     rng = random.Random(seed)
-    area = q("SELECT i.id, i.outlet, i.title, t.places, t.place_details::VARCHAR FROM items i "
-             "JOIN item_tags t ON t.item_id = i.id WHERE t.in_area ORDER BY i.id")
-    print(f"\n== {min(30, len(area))} in-area items (of {len(area)}) to read")
+    area = q("SELECT i.id, i.outlet, i.title, t.place_details::VARCHAR, i.title || ' ' || i.summary || ' ' || "
+             "coalesce(f.text, '') FROM items i JOIN item_tags t ON t.item_id = i.id "
+             "LEFT JOIN item_fulltext f ON f.item_id = i.id WHERE t.in_area ORDER BY i.id")
+    print(f"\n== {min(30, len(area))} in-area items (of {len(area)}) to read: each area place in its context")
     for r in rng.sample(area, min(30, len(area))):
-        det = [(d.get("name"), d.get("matched") or d.get("text") or d.get("span")) for d in json.loads(r[4] or "[]")]
-        print(f"  [{r[0]}] {r[1]}: {r[2]}\n      places={r[3]} details={det}")
+        print(f"  [{r[0][:8]}] {r[1]}: {r[2][:100]}")
+        for d in json.loads(r[3] or "[]"):
+            if d.get("in_area"):
+                m = str(d.get("matched_text") or "")
+                k = r[4].find(m) if m else -1
+                ctx = r[4][max(0, k - 70):k + len(m) + 50].replace("\n", " ") if k >= 0 else "?"
+                print(f"      {d['display']} ← «{m}»: …{ctx}…")
     print("\n== stories")
     sizes = Counter(c for (c,) in q("SELECT count(*) FROM story_items GROUP BY story_id"))
     print("  size → stories:", ", ".join(f"{s}:{c}" for s, c in sorted(sizes.items())))
@@ -285,9 +301,12 @@ def report(db_path: str, seed: int, figures: dict[str, Any] | None) -> None:
     for sid, n, title in big:
         print(f"  {sid} {n} items: {title}")
     members = q("SELECT story_id, list(item_id) FROM story_items GROUP BY 1 HAVING count(*) > 1")
-    pairs = [(ids[i], ids[j]) for _, ids in members for i in range(len(ids)) for j in range(i + 1, len(ids))]
+    pairs = []  # at most two pairs per story, so one long chain does not fill the sample
+    for _, ids in members:
+        own = [(ids[i], ids[j]) for i in range(len(ids)) for j in range(i + 1, len(ids))]
+        pairs += rng.sample(own, min(2, len(own)))
     title = dict(q("SELECT id, outlet || ' | ' || title FROM items"))
-    print(f"\n== {min(30, len(pairs))} random merged pairs (of {len(pairs)})")
+    print(f"\n== {min(30, len(pairs))} random merged pairs (of {len(pairs)}, at most two per story)")
     for a, b in rng.sample(pairs, min(30, len(pairs))):
         print(f"  - {title[a]}\n    {title[b]}")
     print("\n== alerts")
