@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 VNTC = Path("/work/shared/data/shippable/news_vntc_10topics_sample")
-OUTLETS = {"vnexpress.net": "VnExpress", "tuoitre.vn": "Tuổi Trẻ", "thanhnien.com.vn": "Thanh Niên",
+OUTLETS = {"vnexpress.net": "VnExpress", "tuoitre.vn": "Tuổi Trẻ", "thanhnien.vn": "Thanh Niên",
            "nld.com.vn": "Người Lao Động"}
 FEED_SIZE = 40
 
