@@ -16,8 +16,8 @@ NLP tags, cases, watchlists) and the scheduler's detection (detection.jobs.Detec
 
 Prints: items, in-area share and places, 30 in-area items to read, topic and sentiment distribution, story
 sizes, 30 random same-story pairs, the most similar cross-outlet pairs with whether they were merged, every
-alert with its reason and items, and wall time / CPU / peak RSS per 1,000 items. The database is kept (--db)
-for the dashboard pages.
+alert with its reason and items, and wall time / CPU / peak RSS per 1,000 items. The database is kept (--db);
+--pages renders Tổng quan and Cảnh báo on a copy of it in AppTest (--report-only --pages: on an earlier run).
 """
 
 from __future__ import annotations
@@ -319,6 +319,46 @@ def report(db_path: str, seed: int, figures: dict[str, Any] | None) -> None:
     con.close()
 
 
+def pages(db_path: str, names: tuple[str, ...] = ("overview", "alerts")) -> None:
+    """Render the Tổng quan and Cảnh báo pages on a copy of the database in AppTest, as the admin; print what
+    they show (metrics, captions, notices, the first rows of their tables)."""
+    import shutil
+    import tempfile
+
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    from orchestration import runtime
+    from store.db import Database
+    from vocab import config as config_mod
+
+    tmp = Path(tempfile.mkdtemp()) / "pages.duckdb"
+    shutil.copy(db_path, tmp)
+    con = duckdb.connect(str(tmp), read_only=True)
+    srcs = [{"name": n, "kind": "rss", "url": f"http://127.0.0.1:9/{n}.rss", "outlet": o, "source_type": "press"}
+            for n, o in con.execute("SELECT source, any_value(outlet) FROM items GROUP BY 1").fetchall()]
+    con.close()
+    data = config_mod._merge(config_mod.read_toml(config_mod.DEFAULTS_PATH),
+                             {"storage": {"db_path": str(tmp), "snapshot_path": f"{tmp}.snap"}})
+    data["sources"] = srcs
+    db = Database(str(tmp))
+    runtime.install(config_mod.parse(data), db)
+    try:
+        for name in names:
+            at = AppTest.from_string(f"from dashboard.views import {name} as _p\n_p.render()\n", default_timeout=120)
+            at.session_state["user"] = {"username": "quantri", "display_name": "Cán bộ", "role": "admin"}
+            at.run()
+            print(f"\n== page {name}: exceptions {[e.value for e in at.exception]}")
+            for kind in ("metric", "caption", "info", "warning", "error"):
+                for el in getattr(at, kind):
+                    print(f"  [{kind}] {getattr(el, 'label', '') or ''} {el.value}"[:300])
+            for df in at.dataframe:
+                print("  [table]", "; ".join(str(r)[:160] for r in df.value.head(5).to_dict("records")))
+    finally:
+        runtime.reset()
+        db.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=3000, help="articles (of about 7,000)")
@@ -327,9 +367,12 @@ def main() -> None:
     ap.add_argument("--db", default="var/realstream.duckdb")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--report-only", action="store_true", help="only print the report of an existing --db")
+    ap.add_argument("--pages", action="store_true", help="also render Tổng quan and Cảnh báo on the database")
     args = ap.parse_args()
     figures = None if args.report_only else run_stream(args)
     report(args.db, args.seed, figures)
+    if args.pages:
+        pages(args.db)
 
 
 if __name__ == "__main__":
