@@ -78,6 +78,13 @@ def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
         page.goto(f"http://{origin}/admin", wait_until="networkidle")
         page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
         browser.close()
+    # a phone on 3G: Streamlit's bundle reaches the browser gzipped (dashboard.server.GzipStatic)
+    import httpx
+
+    index = re.search(r"static/js/index\.[^\"]+\.js", httpx.get(f"http://{origin}/").text)
+    assert index, "no Streamlit bundle named in the page"
+    r = httpx.get(f"http://{origin}/{index.group(0)}", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers.get("content-encoding") == "gzip"
     assert not outside, f"requests left the machine: {sorted(set(outside))[:5]}"
     assert "You can now view" not in srv.output and "full text:" not in srv.output  # the console stays short
     assert re.search(r"nhật ký chi tiết: \S+langnghe-serve\.log", srv.output)
