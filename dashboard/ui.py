@@ -26,6 +26,16 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 .modebar-container, .modebar { display: none !important; }
 [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) [data-testid="stElementToolbar"] {
   display: none !important; }
+/* The dialog Streamlit's frontend opens when the connection drops (a phone on a weak network): its text
+   ("Connection error", "Streamlit server is not responding. Are you connected to the internet?") is
+   hard-coded. It is the only dialog this app shows (no page uses st.dialog, a test holds it; «Page not
+   found» never shows, app.py answers every address), so its words are replaced here. */
+[data-testid="stDialog"] section[role="dialog"] > h2 { font-size: 0 !important; }
+[data-testid="stDialog"] section[role="dialog"] > h2::after { content: "Mất kết nối"; font-size: 1.5rem; }
+[data-testid="stDialog"] section[role="dialog"] > h2 + div > div { font-size: 0 !important; }
+[data-testid="stDialog"] section[role="dialog"] > h2 + div > div * { display: none !important; }
+[data-testid="stDialog"] section[role="dialog"] > h2 + div > div::after { font-size: 1rem; content:
+  "Chưa liên lạc được với máy chủ Lắng Nghe (mạng yếu hoặc mất sóng). Trang tự kết nối lại khi có mạng; những gì đang nhập vẫn giữ nguyên, đừng tải lại trang."; }
 </style>
 """
 
