@@ -15,7 +15,9 @@ from vocab.numbers import number
 BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"], .main .block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
-section[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
+/* the sidebar's width only while it is open: on a collapsed one (a tablet opens with it collapsed) the forced
+   width kept a blank 250 px band at the left and pushed the page past the right edge */
+section[data-testid="stSidebar"]:not([data-collapsed="true"]) { width: 250px !important; min-width: 250px !important; }
 h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 /* Streamlit's own English that cannot be configured: the upload box's "Upload" button and its
    "200MB per file • CSV…" line (our labels say the limit in Vietnamese), and Plotly's toolbar
