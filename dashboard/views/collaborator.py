@@ -25,7 +25,7 @@ from vocab.timefmt import fmt_local, to_local
 
 SCREENSHOT_MB = store_collab.MAX_SCREENSHOT_BYTES // (1024 * 1024)
 
-PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "analyst"}
+PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "ctv"}
 
 FIELD_KEYS = ("ctv_text", "ctv_place", "ctv_link")  # the form's text fields, emptied after a saved report
 

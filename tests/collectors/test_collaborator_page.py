@@ -39,7 +39,7 @@ def test_page_meta():
     from dashboard.views import collaborator
 
     assert collaborator.PAGE == {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60,
-                                 "min_role": "analyst"}
+                                 "min_role": "ctv"}
     assert callable(collaborator.render)
 
 

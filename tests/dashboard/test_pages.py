@@ -689,6 +689,18 @@ def test_app_requires_login_and_routes_by_role(demo_env):
     assert "Đăng nhập: **Cán bộ xem** (Xem)" in [c.value for c in at.sidebar.caption]
 
 
+def test_a_collaborator_logs_in_to_the_form_and_nothing_else(demo_env):
+    demo_env.auth.create_user("ctv.lan", PASSWORD, "ctv", display_name="CTV Lan")
+    at = demo_env.app().run()
+    at.text_input(key="login_user").set_value("ctv.lan")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    no_exception(at)
+    assert list(at.session_state["_pages"]) == ["collaborator"]
+    assert at.title[0].value == "Báo cáo của cộng tác viên" and not at.metric
+    assert "Đăng nhập: **CTV Lan** (Cộng tác viên)" in [c.value for c in at.sidebar.caption]
+
+
 def test_the_sidebar_shows_a_display_name_as_text_not_markdown(demo_env):
     """The sidebar drew the display name as Markdown: a name saved as '**Trưởng phòng** [bấm](…)' showed
     bold type and a link under 'Đăng nhập'. It is inert text now."""
