@@ -26,7 +26,7 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
@@ -119,14 +119,17 @@ async def run(
     transport: httpx.AsyncBaseTransport | None = None,
     ok_ids: list[str] | None = None,
     resolver: Resolver | None = None,
+    now: datetime | None = None,
 ) -> Counter[str]:
     """Extract full text for pending items (all, or only `ids`); return counts per status. The ids of
-    the items that got a text are appended to `ok_ids` when given."""
+    the items that got a text are appended to `ok_ids` when given. `now` is the ingest path's clock (a
+    replay's simulated time): the `max_age_hours` window is read from it, as the items' `fetched_at` was."""
     st = settings(cfg)
     counts: Counter[str] = Counter()
     if not st.enabled:
         return counts
-    now = utcnow()
+    clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
+    now = clock()
     with db.read() as cur:
         todo = store_fulltext.pending(cur, limit=limit or st.max_per_run,
                                       since=now - timedelta(hours=st.max_age_hours),
@@ -149,7 +152,7 @@ async def run(
 
             def save() -> None:
                 with db.write() as cur:
-                    store_fulltext.save(cur, item_id, text=text, status=status, url=url, now=utcnow())
+                    store_fulltext.save(cur, item_id, text=text, status=status, url=url, now=clock())
 
             await asyncio.to_thread(save)
 

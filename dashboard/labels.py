@@ -12,6 +12,7 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from orchestration.accounts import ROLE_LABELS  # noqa: F401 - the roles' names live with the accounts
 from collectors.base import skip_label  # noqa: F401
 from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
@@ -47,7 +48,6 @@ ACTION_LABELS = {
     "notify_subscription": "Đăng ký nhận thông báo", "notify_subscription_delete": "Xóa đăng ký nhận thông báo",
     "survey_keep_personal_data": "Giữ cột dữ liệu cá nhân của khảo sát",
 }
-ROLE_LABELS = {"viewer": "Xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
 
 
 def safe_link(url: str | None) -> str | None:

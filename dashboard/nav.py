@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable, Iterable
 
-ROLES = ("viewer", "analyst", "admin")
+from orchestration.accounts import role_allows
+
 log = logging.getLogger("langnghe.dashboard")
 
 
@@ -25,10 +26,6 @@ class PageSpec:
     order: int
     min_role: str
     render: Callable[[], None]
-
-
-def role_allows(role: str, min_role: str) -> bool:
-    return ROLES.index(role) >= ROLES.index(min_role)
 
 
 def _spec(mod: ModuleType, name: str) -> PageSpec | None:

@@ -15,7 +15,9 @@ from vocab.numbers import number
 BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"], .main .block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
-section[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
+/* the sidebar's width only while it is open: on a collapsed one (a tablet opens with it collapsed) the forced
+   width kept a blank 250 px band at the left and pushed the page past the right edge */
+section[data-testid="stSidebar"]:not([data-collapsed="true"]) { width: 250px !important; min-width: 250px !important; }
 h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 /* Streamlit's own English that cannot be configured: the upload box's "Upload" button and its
    "200MB per file • CSV…" line (our labels say the limit in Vietnamese), and Plotly's toolbar
@@ -26,6 +28,16 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 .modebar-container, .modebar { display: none !important; }
 [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) [data-testid="stElementToolbar"] {
   display: none !important; }
+/* The dialog Streamlit's frontend opens when the connection drops (a phone on a weak network): its text
+   ("Connection error", "Streamlit server is not responding. Are you connected to the internet?") is
+   hard-coded. It is the only dialog this app shows (no page uses st.dialog, a test holds it; «Page not
+   found» never shows, app.py answers every address), so its words are replaced here. */
+[data-testid="stDialog"] section[role="dialog"] > h2 { font-size: 0 !important; }
+[data-testid="stDialog"] section[role="dialog"] > h2::after { content: "Mất kết nối"; font-size: 1.5rem; }
+[data-testid="stDialog"] section[role="dialog"] > h2 + div > div { font-size: 0 !important; }
+[data-testid="stDialog"] section[role="dialog"] > h2 + div > div * { display: none !important; }
+[data-testid="stDialog"] section[role="dialog"] > h2 + div > div::after { font-size: 1rem; content:
+  "Chưa liên lạc được với máy chủ Lắng Nghe (mạng yếu hoặc mất sóng). Trang tự kết nối lại khi có mạng; những gì đang nhập vẫn giữ nguyên, đừng tải lại trang."; }
 </style>
 """
 

@@ -12,7 +12,8 @@
         ▼
     weight  = outlets × (negative_base + weight_negative · negative share) × (1 + weight_in_area · in-area share)
                       × (1 + weight_mixed_types if both press and social carry it)
-    alert   if burst and weight ≥ min_score, unless the story already has an alert; a dismissed or
+    alert   if burst and weight ≥ min_score, and the story is not placed only outside the area (alert_elsewhere),
+            unless the story already has an alert; a dismissed or
             resolved story alerts again only when it grew by regrowth_factor and regrowth_min_items,
             and the reason says so.
 
@@ -162,6 +163,7 @@ class AlertParams:
     weight_in_area: float = 2.0
     weight_mixed_types: float = 0.5
     min_score: float = 14.0
+    alert_elsewhere: bool = False  # a story whose items name only places outside the area may alert
     severity_medium: float = 20.0
     severity_high: float = 36.0
     severity_points_medium: int = 2
@@ -499,6 +501,8 @@ def evaluate_story(
     may, regrowth = _regrowth(previous, total_items, p)
     if not may:
         return decision
+    if w.area_share == 0 and all_places and not p.alert_elsewhere:
+        return decision  # another province's incident (a story naming no place, a national one, still may)
     gate = w.n >= p.min_items and w.outlets >= p.min_outlets and w.score >= p.min_score
     if regrowth is None and not (gate and b.burst):
         return decision

@@ -58,6 +58,7 @@ PREFIX_HINTS: dict[str, str] = {
     "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
 }
 WARD_LEVELS = ("ward_2025", "ward_old")
+_UNIT_PREFIXES = ("ward", "district", "province")  # PREFIX_HINTS of unit words (not streets or people)
 # fewest letters (spaces not counted) in a name that OCR-noised text may match approximately
 FUZZY_MIN_LETTERS = 6
 # (letter in the text, letter meant) pairs that OCR of print confuses; other substitutions make real words
@@ -470,11 +471,16 @@ class Gazetteer:
         return None
 
     def _find_fuzzy(self, i: int, toks: list[tuple[str, int, int]], folds: list[str], text: str,
-                    found: list[tuple[int, int, list[Entry]]]) -> None:
+                    found: list[tuple[int, int, list[Entry]]], *, after_unit_word: bool = False) -> None:
         """An OCR-noised area name starting at token i ("Ubng Bi", "Vang Dauh"): capitalised words only,
-        as OCR keeps capitals and a lower-case phrase one letter away from a name is usually just words."""
+        as OCR keeps capitals and a lower-case phrase one letter away from a name is usually just words.
+        `after_unit_word` (text with marks): only right after a unit word ("phường Vàng Dauh"), as there a
+        capitalised window one letter from a name is far likelier a person or a foreign name ("Bùi Quang Anh"
+        is not Quang Hanh, "Đài quan sát Nam Âu" not Nam Mẫu, "Trần Văn Ơn" not Vân Đồn)."""
         n = len(toks)
         if not toks[i][0][:1].isupper():
+            return
+        if after_unit_word and self._prefix(toks, i, text) not in _UNIT_PREFIXES:
             return
         for L in range(min(self.maxlen, n - i), 1, -1):
             span = toks[i:i + L]
@@ -508,7 +514,7 @@ class Gazetteer:
         loose: list[tuple[int, int, list[Entry]]] | None = [] if (unmarked is not None and lows) else None
         for i in range(len(toks)):
             if folds[i] not in first or not self._longest_at(i, toks, folds, lows, text, found, loose):
-                self._find_fuzzy(i, toks, folds, text, found)
+                self._find_fuzzy(i, toks, folds, text, found, after_unit_word=accented)
         if loose:
             unmarked += self._hits(loose, toks, text)
         mixed = accented and text != text.lower() and text != text.upper()

@@ -34,8 +34,16 @@ from vocab.config import Config, section
 from store import users as store_users
 from store.db import Database, utcnow
 
-ROLES = ("viewer", "analyst", "admin")
-ROLE_LABELS = {"viewer": "Xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
+# Staff roles, each allowed what the one before it is: viewers read, analysts also review, correct and import,
+# admins also manage accounts and settings.
+STAFF_ROLES = ("viewer", "analyst", "admin")
+# Collaborators (cộng tác viên DLXH) are outside that ladder: their account opens the collaborators' form and
+# nothing else, so an office can give its fifteen collaborators logins without letting them read the dashboard,
+# review alerts or correct tags. A page or action for them says min_role COLLABORATOR; analysts and admins
+# may file a collaborator's report too.
+COLLABORATOR = "ctv"
+ROLES = (COLLABORATOR, *STAFF_ROLES)
+ROLE_LABELS = {"ctv": "Cộng tác viên", "viewer": "Xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
 # Defaults of the [auth] table in vocab/langnghe.toml (documented there).
@@ -119,7 +127,10 @@ class LoginResult:
 
 
 def role_allows(role: str, min_role: str) -> bool:
-    return role in ROLES and ROLES.index(role) >= ROLES.index(min_role)
+    """Whether `role` may open what asks for `min_role` (see STAFF_ROLES and COLLABORATOR)."""
+    if min_role == COLLABORATOR:
+        return role == COLLABORATOR or role_allows(role, "analyst")
+    return role in STAFF_ROLES and STAFF_ROLES.index(role) >= STAFF_ROLES.index(min_role)
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -209,7 +220,7 @@ def check_new_user(username: str, role: str) -> None:
     if not USERNAME_RE.match(username):
         raise AuthError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch; 2–40 ký tự.")
     if role not in ROLES:
-        raise AuthError(f"Vai trò không hợp lệ: {role!r} (chọn viewer, analyst hoặc admin).")
+        raise AuthError(f"Vai trò không hợp lệ: {role!r} (chọn ctv, viewer, analyst hoặc admin).")
 
 
 DISPLAY_NAME_MAX = 80  # characters: the sidebar, history rows and reports show it on one line

@@ -51,7 +51,7 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow)
             return
         if fulltext.settings(cfg).enabled:
             try:
-                asyncio.run(fulltext.run(cfg, db, ids=list(new_ids)))
+                asyncio.run(fulltext.run(cfg, db, ids=list(new_ids), now=clock()))
             except Exception:
                 log.exception("full-text extraction failed; items keep their summaries")
         try:

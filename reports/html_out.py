@@ -54,6 +54,9 @@ html {{ -webkit-print-color-adjust: exact; }}
 body {{ font-family: {family}; font-size: {size}pt; line-height: 1.2; margin: 0; color: #000; }}
 .sheet {{ max-width: 165mm; }}
 @media screen {{ body {{ background: #eee; }} .sheet {{ background: #fff; margin: 0 auto; padding: 20mm 15mm 20mm 30mm; }} }}
+@media screen and (max-width: 600px) {{ /* the preview on a phone: the page margins left 130 px of text */
+  body {{ font-size: {min(size, 12)}pt; }} .sheet {{ padding: 4mm 3mm; }} p, h1, h2, h3 {{ text-align: left; }}
+  .hp, .hp.b, table.hdr td.l .hp.b {{ font-size: 11pt; }} .rule {{ max-width: 90%; }} }}
 p {{ margin: 6pt 0 0; text-align: justify; text-indent: 1cm; }}
 p.c, p.l, p.cap {{ text-indent: 0; }} p.c {{ text-align: center; }} p.l {{ text-align: left; }}
 p.cap {{ font-style: italic; font-size: {size - 2}pt; text-align: left; break-after: avoid; page-break-after: avoid; }}

@@ -294,11 +294,7 @@ class Database:
             finally:
                 cur.execute("DETACH __snap")
         except BaseException as exc:
-            _remove_copy(tmp)
-            if isinstance(exc, (duckdb.Error, OSError)):
-                err = storage_error(exc, str(dest))
-                if err is not None:
-                    raise err from exc
+            _copy_failed(exc, tmp, dest)
             raise
         finally:
             cur.close()
@@ -331,11 +327,7 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
         con.execute("DETACH __dest")
     except BaseException as exc:
         con.close()
-        _remove_copy(tmp)
-        if isinstance(exc, (duckdb.Error, OSError)):
-            err = storage_error(exc, str(dest))
-            if err is not None:
-                raise err from exc
+        _copy_failed(exc, tmp, dest)
         raise
     con.close()
     os.replace(tmp, dest)
@@ -346,6 +338,16 @@ def _remove_copy(path: Path) -> None:
     """Delete a DuckDB file and its write-ahead log if they exist."""
     for p in (path, Path(str(path) + ".wal")):
         p.unlink(missing_ok=True)
+
+
+def _copy_failed(exc: BaseException, tmp: Path, dest: Path) -> None:
+    """A snapshot or backup copy failed: delete the partial file (it holds the space the database needs) and
+    raise the storage error the failure means (disk full, read-only…), if any; the caller re-raises the rest."""
+    _remove_copy(tmp)
+    if isinstance(exc, (duckdb.Error, OSError)):
+        err = storage_error(exc, str(dest))
+        if err is not None:
+            raise err from exc
 
 
 def _refuse_newer(path: str, done: set[int], known: set[int]) -> None:

@@ -15,16 +15,17 @@ import streamlit as st
 
 from collectors.base import SkipItem
 from collectors.collab import CHANNELS
+from collectors.textutil import tidy
 from dashboard import ui
 from orchestration import ingest
 from vocab.config import Config
 from store import collab as store_collab
 from store.db import Database
-from vocab.timefmt import to_local
+from vocab.timefmt import fmt_local, to_local
 
 SCREENSHOT_MB = store_collab.MAX_SCREENSHOT_BYTES // (1024 * 1024)
 
-PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "analyst"}
+PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "ctv"}
 
 FIELD_KEYS = ("ctv_text", "ctv_place", "ctv_link")  # the form's text fields, emptied after a saved report
 
@@ -65,6 +66,7 @@ def render() -> None:
 
     labels = list(CHANNELS.values())
     keys = list(CHANNELS.keys())
+    said = st.container()  # above the form: whether what the box holds is already recorded
     with st.form("ctv_report", clear_on_submit=False):
         text = st.text_area(
             "Nội dung *",
@@ -114,6 +116,9 @@ def render() -> None:
     st.subheader("Báo cáo gần đây của anh/chị")
     with db.read() as cur:
         rows = store_collab.recent_reports(cur, limit=20, reporter=username)
+    if not msg and rows and _same_text(text, rows[0]["text"]):
+        said.success(f"Báo cáo có nội dung này đã được ghi nhận lúc {fmt_local(rows[0]['created_at'])}; "
+                     "không cần gửi lại.", icon=":material/check_circle:")
     if not rows:
         st.info(f"{display} chưa gửi báo cáo nào.", icon=":material/info:")
         return
@@ -135,6 +140,14 @@ def _table(rows: list[dict[str, Any]]) -> None:
         use_container_width=True,
         column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
     )
+
+
+def _same_text(typed: str | None, saved: str | None) -> bool:
+    """Whether the box still holds the newest saved report. On a phone the connection can drop right after
+    «Gửi báo cáo»: the report is saved, but the confirmation goes to the lost connection, and on reconnecting
+    the browser puts its copy of the text back in the box; without this the collaborator sees the text, no
+    confirmation, and sends it again (a second report once the minute has turned, collectors.collab.report_id)."""
+    return bool(typed and saved and tidy(typed)) and tidy(typed) == tidy(saved)
 
 
 def _clear_cache() -> None:

@@ -217,6 +217,13 @@ def _open(filters: dict[str, str] | None) -> None:
 
 
 LEGEND_ROW = 19  # px a legend entry takes at font size 10
+PLOT_HEIGHT = 260  # px of bars, axis and title above the legend
+
+
+def legend_height(series: int) -> int:
+    """The chart's height with its legend below: two entries a row, as on a phone's narrow screen (a wider
+    screen fits more a row and leaves a little space)."""
+    return PLOT_HEIGHT + LEGEND_ROW * ((series + 1) // 2 + 1)
 
 
 def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figure:
@@ -231,10 +238,12 @@ def _stacked_bars(df: pd.DataFrame, title: str, label: object = str) -> go.Figur
             fig.add_trace(go.Bar(x=piv.index, y=piv[code], name=str(label(code)),  # type: ignore[operator]
                                  customdata=[[str(code), d] for d in days],
                                  marker_color=PALETTE[k % len(PALETTE)]))
-    # tall enough for the legend: at 300 px it hid the last of 13 topics ("An sinh xã hội", "Chưa phân loại")
-    fig.update_layout(separators=ui.SEPARATORS, barmode="stack", title=title, height=max(300, 60 + LEGEND_ROW * len(fig.data)),
+    # the legend under the bars, not beside them: on a phone (390 px) a side legend took half the width and
+    # squeezed 14 days of bars into 150 px; tall enough for two entries a row (a phone's width), so none is hidden
+    fig.update_layout(separators=ui.SEPARATORS, barmode="stack", title=title, height=legend_height(len(fig.data)),
                       margin=dict(l=0, r=0, t=40, b=0),
-                      legend=dict(font=dict(size=10), title_text="", traceorder="normal"),
+                      legend=dict(font=dict(size=10), title_text="", traceorder="normal", orientation="h",
+                                  yanchor="top", y=-0.12, x=0),
                       xaxis=dict(tickformat="%d/%m"),
                       yaxis=ui.count_axis(float(df.groupby("bucket")["n"].sum().max()) if len(df) else 0,
                                           title="Số tin"))

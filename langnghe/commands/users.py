@@ -17,6 +17,7 @@ import argparse
 import getpass
 import sys
 
+from orchestration.accounts import ROLES
 from vocab.config import Config
 from store.db import Database, DatabaseLocked
 
@@ -29,8 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     usub = p.add_subparsers(dest="users_cmd", metavar="VIỆC")
     a = usub.add_parser("add", help="tạo tài khoản")
     a.add_argument("name", help="tên đăng nhập: chữ thường không dấu, chữ số, . _ -")
-    a.add_argument("--role", choices=("viewer", "analyst", "admin"), default="viewer",
-                   help="vai trò: viewer (xem), analyst (chuyên viên), admin (quản trị); mặc định viewer")
+    a.add_argument("--role", choices=ROLES, default="viewer",
+                   help="vai trò: ctv (cộng tác viên: chỉ mở trang Báo cáo CTV), viewer (xem), analyst (chuyên viên), "
+                        "admin (quản trị); mặc định viewer")
     a.add_argument("--display-name", help="tên hiển thị trên bảng điều khiển và trong nhật ký thao tác")
     a.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn")
     usub.add_parser("list", help="liệt kê tài khoản")

@@ -77,7 +77,22 @@ def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
         page.screenshot(path=str(ARTIFACTS / "imports_upload_box.png"))
         page.goto(f"http://{origin}/admin", wait_until="networkidle")
         page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
+        # a tablet held upright opens with the sidebar collapsed: the page starts at the left edge, not 250 px in
+        page.set_viewport_size({"width": 768, "height": 1024})
+        page.goto(f"http://{origin}/", wait_until="networkidle")
+        page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
+        main_x = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').getBoundingClientRect().x")
+        if main_x > 10:
+            page.screenshot(path=str(ARTIFACTS / "tablet_overview.png"))
+        assert main_x <= 10, f"the collapsed sidebar still takes {main_x} px at 768 px wide"
         browser.close()
+    # a phone on 3G: Streamlit's bundle reaches the browser gzipped (dashboard.server.GzipStatic)
+    import httpx
+
+    index = re.search(r"static/js/index\.[^\"]+\.js", httpx.get(f"http://{origin}/").text)
+    assert index, "no Streamlit bundle named in the page"
+    r = httpx.get(f"http://{origin}/{index.group(0)}", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers.get("content-encoding") == "gzip"
     assert not outside, f"requests left the machine: {sorted(set(outside))[:5]}"
     assert "You can now view" not in srv.output and "full text:" not in srv.output  # the console stays short
     assert re.search(r"nhật ký chi tiết: \S+langnghe-serve\.log", srv.output)

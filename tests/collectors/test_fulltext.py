@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -82,6 +83,27 @@ def test_ingest_fetches_full_text_before_nlp(server, db, tmp_path, monkeypatch):
     monkeypatch.setattr(service, "tag_ids", nlp)
     ingest.processor(cfg, db)([it.id])
     assert "254 hộ" in seen[it.id]
+
+
+def test_a_replay_on_a_simulated_clock_fetches_full_text_of_its_items(server, db, tmp_path, monkeypatch):
+    """The ingest path's clock (a replay's, a bench's simulated time) sets the full-text window too: items
+    fetched 30 days before the wall clock, on a clock of their own time, get their article (the window was read
+    from the wall clock, so they were never fetched)."""
+    from nlp import service
+    from orchestration import ingest
+
+    server.routes["/bai-1.html"] = lambda r: send(r, 200, ARTICLE, "text/html; charset=utf-8")
+    it = _item(server.url("/bai-1.html"), 1)
+    then = it.fetched_at - timedelta(days=30)
+    it = dataclasses.replace(it, fetched_at=then, published_at=then)
+    with db.write() as cur:
+        insert_items(cur, [it])
+    cfg = make_config(tmp_path, [], fulltext={"per_host_spacing_seconds": 0.0})
+    monkeypatch.setattr(service, "tag_ids", lambda *a, **k: 0)
+    ingest.processor(cfg, db, clock=lambda: then + timedelta(minutes=5))([it.id])
+    assert server.hits.get("/bai-1.html") == 1
+    with db.read() as cur:
+        assert "254 hộ" in store_fulltext.texts_for(cur, [it.id])[it.id]
 
 
 def test_ingest_with_full_text_disabled_fetches_nothing(server, db, tmp_path, monkeypatch):

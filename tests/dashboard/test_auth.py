@@ -160,6 +160,17 @@ def test_roles_and_navigation():
     assert nav.pages_for("viewer")[0].name == "overview"  # the default page
 
 
+def test_a_collaborator_account_opens_the_collaborators_form_only():
+    """Collaborators (role ctv) are outside the staff ladder: their login opens «Báo cáo CTV» and nothing else,
+    so an office need not make its collaborators analysts (who review alerts and correct tags) to let them
+    report; analysts and admins still file reports, viewers stay read-only."""
+    assert [s.name for s in nav.pages_for("ctv")] == ["collaborator"]
+    assert "collaborator" not in {s.name for s in nav.pages_for("viewer")}
+    assert "collaborator" in {s.name for s in nav.pages_for("analyst")} & {s.name for s in nav.pages_for("admin")}
+    assert not any(role_allows("ctv", r) for r in ("viewer", "analyst", "admin"))
+    assert role_allows("ctv", "ctv") and role_allows("admin", "ctv") and not role_allows("viewer", "ctv")
+
+
 def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[storage]\ndb_path = "{tmp_path / "u.duckdb"}"\n[auth]\nbcrypt_rounds = 4\n', encoding="utf-8")

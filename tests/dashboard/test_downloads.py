@@ -12,6 +12,7 @@ import httpx
 import itsdangerous.timed
 import pytest
 from starlette.applications import Starlette
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from dashboard import downloads, server
@@ -176,3 +177,22 @@ def test_report_download_is_refused_without_the_session_on_a_real_server(tmp_pat
     finally:
         srv.stop()
     assert "Traceback" not in srv.output, srv.output[-3000:]
+
+
+def test_streamlit_frontend_files_are_gzipped_and_nothing_else():
+    """Streamlit serves its bundle (/static/…) uncompressed: 9.2 MB on a phone's first load of Tổng quan.
+    GzipStatic compresses only that path; report files and pages pass as they are."""
+    from starlette.responses import Response as Plain
+
+    body = ("var plotly = function () { return 1; };\n" * 2000).encode()
+    app = Starlette(routes=[
+        Route("/static/js/PlotlyChart.abc.js", lambda r: Plain(body, media_type="text/javascript")),
+        Route("/download/x", lambda r: Plain(body, media_type="application/octet-stream")),
+    ])
+    client = TestClient(server.GzipStatic(app), base_url="http://127.0.0.1")
+    r = client.get("/static/js/PlotlyChart.abc.js", headers={"Accept-Encoding": "gzip"})
+    assert r.headers.get("content-encoding") == "gzip" and r.content == body
+    assert int(r.headers["content-length"]) < len(body) // 10
+    assert "content-encoding" not in client.get("/download/x", headers={"Accept-Encoding": "gzip"}).headers
+    assert "content-encoding" not in client.get("/static/js/PlotlyChart.abc.js",
+                                                 headers={"Accept-Encoding": "identity"}).headers

@@ -246,3 +246,18 @@ def test_thousands_dot_leaves_years_codes_and_ids_as_plain_digits():
     assert "1203" in html and "1.203" not in html and "1.001" not in html
     assert ui.is_label_number("năm") and ui.is_label_number("ID") and not ui.is_label_number("Số tin")
     assert ui.thousands_dot(pd.DataFrame({"Năm": [2026]})).__class__ is pd.DataFrame  # nothing to style
+
+
+def test_the_connection_lost_dialog_speaks_vietnamese():
+    """On a phone the connection drops; Streamlit's frontend then opens its English dialog («Connection error
+    … Streamlit server is not responding»), whose text no option changes. ui.BASE_CSS relabels every
+    stDialog, which is right only while no page opens a dialog of its own (st.dialog)."""
+    import re
+    from pathlib import Path
+
+    from dashboard import ui
+
+    assert 'content: "Mất kết nối"' in ui.BASE_CSS and "Chưa liên lạc được với máy chủ" in ui.BASE_CSS
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    own = [p.name for p in root.rglob("*.py") if re.search(r"@st\.dialog\b|\.dialog\(", p.read_text("utf-8"))]
+    assert own == [], f"a page opens st.dialog: its title and text would read as «Mất kết nối» (ui.BASE_CSS): {own}"

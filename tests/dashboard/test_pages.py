@@ -130,7 +130,9 @@ def test_overview_figures(demo_env):
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert {sp["layout"].get("separators") for sp in specs} == {",."}
     topics = specs[0]  # every series' legend entry fits (13 topics and "Chưa phân loại" overflowed 300 px)
-    assert topics["layout"]["height"] >= 60 + 19 * len(topics["data"]), (topics["layout"]["height"], len(topics["data"]))
+    # under the bars (beside them it took half a phone's width), with room for two entries a row
+    assert topics["layout"]["legend"]["orientation"] == "h"
+    assert topics["layout"]["height"] >= 260 + 19 * ((len(topics["data"]) + 1) // 2), (topics["layout"]["height"], len(topics["data"]))
     assert "Tin mới nhất" in texts(at)
 
 
@@ -685,6 +687,18 @@ def test_app_requires_login_and_routes_by_role(demo_env):
     pages = at.session_state["_pages"]
     assert "admin" not in pages and "alerts" in pages
     assert "Đăng nhập: **Cán bộ xem** (Xem)" in [c.value for c in at.sidebar.caption]
+
+
+def test_a_collaborator_logs_in_to_the_form_and_nothing_else(demo_env):
+    demo_env.auth.create_user("ctv.lan", PASSWORD, "ctv", display_name="CTV Lan")
+    at = demo_env.app().run()
+    at.text_input(key="login_user").set_value("ctv.lan")
+    at.text_input(key="login_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    no_exception(at)
+    assert list(at.session_state["_pages"]) == ["collaborator"]
+    assert at.title[0].value == "Báo cáo của cộng tác viên" and not at.metric
+    assert "Đăng nhập: **CTV Lan** (Cộng tác viên)" in [c.value for c in at.sidebar.caption]
 
 
 def test_the_sidebar_shows_a_display_name_as_text_not_markdown(demo_env):

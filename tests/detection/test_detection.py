@@ -109,6 +109,20 @@ def test_weighting_neutral_broad_story_does_not_alert_but_negative_local_does():
     assert not national.alert
 
 
+def test_a_story_placed_only_in_another_province_does_not_alert_however_wide():
+    """Real national news (bench/real_stream.py) is mostly other provinces' incidents; nine outlets on a market
+    fire in Bạc Liêu are no issue for a Quảng Ninh office. A story naming no place (a national policy) still is."""
+    p = E.AlertParams()
+    times = [NOW - timedelta(minutes=60 - 6 * i) for i in range(9)]
+    fire = {**_stats(9, 9, 9, 0, 9, 0, 60), "places": [["tỉnh Bạc Liêu cũ, nay tỉnh Cà Mau"]] * 9}
+    elsewhere = E.evaluate_story(fire, times, 9, 0.3, None, None, p, NOW)
+    assert elsewhere.burst and elsewhere.score >= p.min_score and not elsewhere.alert
+    allowed = E.AlertParams(alert_elsewhere=True)
+    assert E.evaluate_story(fire, times, 9, 0.3, None, None, allowed, NOW).alert
+    national = E.evaluate_story({**fire, "places": [[]] * 9}, times, 9, 0.3, None, None, p, NOW)
+    assert national.alert and "chưa xác định địa bàn" in national.reason
+
+
 def test_busy_cell_needs_more_than_its_usual_flow():
     """Three items in a day where the cell normally has eight a day is no burst."""
     p = E.AlertParams()

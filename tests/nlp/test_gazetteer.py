@@ -99,3 +99,23 @@ def test_ocr_noised_area_names_are_found(gazetteer, text, name):
 ])
 def test_ocr_matching_does_not_invent_places(gazetteer, text):
     assert not gazetteer.resolve(text, accented=False).in_area
+
+
+# Text with marks (written by us, in the style of the real national news of bench/real_stream.py): a capitalised
+# window one letter from an area name is a person or a foreign name, not an OCR misspelling.
+@pytest.mark.parametrize("text", [
+    "Đó là thông tin vừa được ông Bùi Quang Anh, Cục trưởng Cục Thú y, thông báo chiều nay.",  # Quang Hanh
+    "Kính thiên văn của Đài quan sát Nam Âu có thể là chiếc lớn nhất thế giới.",                # Nam Mẫu
+    "Thí sinh nộp danh sách tại trường THCS Trần Văn Ơn từ nay đến hết ngày 15-2.",             # Vân Đồn
+    "Ông Ngô Văn Tụ, giám đốc công ty, cho biết đã tài trợ lễ trao giải.",                      # Ngọa Vân
+    "Các tay vợt không vượt qua vòng sơ loại, Lương Trần Long thi đấu rất tự tin.",             # Tràng Lương
+    "Bạn cần sử dụng một dịch vụ lắp đặt nào đó. Dong Ngo",                                     # Đông Ngũ
+])
+def test_text_with_marks_guesses_no_misspelt_name_from_a_person_or_foreign_name(gazetteer, text):
+    r = gazetteer.resolve(text)
+    assert not r.in_area, r.places
+
+
+def test_text_with_marks_still_reads_a_misspelt_name_after_a_unit_word(gazetteer):
+    r = gazetteer.resolve("Người dân phường Vàng Dauh phản ánh bụi than")
+    assert r.in_area and any("Vàng Danh" in p for p in r.places), r.places

@@ -204,3 +204,16 @@ def test_a_city_named_like_its_province_gets_its_own_items_only(tmp_path):
                          "place_details": [], "model_version": "t"} for it, p in zip(items, places)], now=NOW)
     f = weekly_figures(db, settings(), week_period(WEEK, NOW), "Bắc Giang")
     assert sorted(map(list, f["appendix"]["places"])) == sorted(places[:2])
+
+
+def test_the_preview_fits_a_phone_and_the_paper_keeps_its_margins():
+    """Báo cáo's preview on a 390 px phone kept the A4 margins (45 mm across) and left ~130 px of text; a
+    narrow screen gets small margins, print (the PDF) keeps Decree 30's."""
+    import re
+
+    from reports.html_out import _css
+
+    css = _css(14, None)
+    narrow = re.search(r"@media screen and \(max-width: 600px\) \{(.*?)\} \}", css, re.S)
+    assert narrow and ".sheet { padding: 4mm 3mm; }" in narrow.group(1)
+    assert "@page { size: A4; margin: 20mm 15mm 20mm 30mm;" in css
