@@ -56,7 +56,9 @@ def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None, now: dateti
 def tag_batch(pipeline: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`pipeline.tag(rows)`; when it raises (a step's bug on one item), the rows one by one, and an item that
     still raises is a dropped row (logged). Why: the stored-items queries offer the newest waiting items first,
-    so a batch that always failed came back every tick and nothing older was ever re-tagged."""
+    so a batch that always failed came back every tick and nothing older was ever re-tagged. When no item of the
+    batch can be tagged the error is the pipeline's, not an item's: it is raised and nothing is saved, so a broken
+    release does not replace every item's tags with empty ones."""
     try:
         return pipeline.tag(rows)
     except Exception:
@@ -64,12 +66,18 @@ def tag_batch(pipeline: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     from nlp.pipeline import dropped_row
 
     out: list[dict[str, Any]] = []
+    failed: list[Exception] = []
     for r in rows:
         try:
             out += pipeline.tag([r])
         except Exception as exc:
-            log.error("item %s cannot be tagged, saved without tags: %r", r.get("id"), exc)
+            failed.append(exc)
             out.append(dropped_row(r.get("id"), pipeline.model_version, f"error: {exc!r}"[:200]))
+    if len(failed) == len(rows):
+        raise failed[0]
+    for o in out:
+        if o.get("dropped", "").startswith("error: "):
+            log.error("item %s cannot be tagged, saved without tags: %s", o["id"], o["dropped"])
     return out
 
 

@@ -273,3 +273,24 @@ def test_scheduler_hook_gets_past_an_item_the_pipeline_cannot_tag(db, pipeline, 
         assert T.count_to_tag(cur, pipeline.model_version) == 0
         assert T.get_tags(cur, "p0")["places"] and T.get_tags(cur, "p4")["places"]
         assert not T.get_tags(cur, "p1")["places"]
+
+
+def test_scheduler_hook_saves_nothing_when_no_item_can_be_tagged(db, pipeline, monkeypatch):
+    """A pipeline that raises on every item (a broken release, not one odd item) keeps the job failing, as
+    before: saving each as dropped would replace every stored item's tags with empty ones."""
+    from nlp import service
+
+    class Broken:
+        model_version = pipeline.model_version
+
+        def tag(self, rows):  # type: ignore[no-untyped-def]
+            raise ValueError("bước hỏng")
+
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: Broken())
+    _insert_items(db, [(f"q{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(3)])
+    raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
+    raw["nlp"].update(batch_size=2)
+    with pytest.raises(ValueError):
+        service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)()
+    with db.read() as cur:
+        assert T.count_to_tag(cur, pipeline.model_version) == 3
