@@ -136,7 +136,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     from langnghe import state
 
     log_path = route_logs(cfg)  # first: an upgrade's lines (store.db: the copy taken, the steps) reach the log file
-    db = Database(cfg.storage.db_path)
+    db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     state.record(cfg, config_path)
     runtime.install(cfg, db)
     if before_start:

@@ -46,7 +46,7 @@ def get_config() -> Config:
 
 def open_db(cfg: Config, *, allow_snapshot: bool = True) -> Database:
     try:
-        return Database(cfg.storage.db_path)
+        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked:
         if not allow_snapshot or not os.path.exists(cfg.storage.snapshot_path):
             raise

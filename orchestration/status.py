@@ -41,7 +41,7 @@ def _iso(dt: datetime | None) -> str | None:
 def _open(cfg: Config) -> tuple[Database, str, str | None]:
     """(database, origin, note): the live file if it can be opened, else what can still be read."""
     try:
-        return Database(cfg.storage.db_path), "database", None
+        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies), "database", None
     except DatabaseLocked as exc:
         if not os.path.exists(cfg.storage.snapshot_path):
             raise DatabaseLocked(

@@ -121,9 +121,10 @@ def _is_lock_error(exc: Exception) -> bool:
 class Database:
     """One process-wide handle. Reads take a fresh cursor; writes are serialised and transactional."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, keep_upgrade_copies: int = 2):
         self.path = str(path)
         self.read_only = read_only
+        self.keep_upgrade_copies = max(1, keep_upgrade_copies)  # storage.keep_upgrade_copies; the new copy stays
         try:
             if self.path != ":memory:" and not read_only:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -200,7 +201,29 @@ class Database:
         if applied and done:
             log.warning("Đã nâng cấp xong cấu trúc cơ sở dữ liệu %s: %d bước (%s).", self.path, len(applied),
                         ", ".join(f"{v:03d}" for v in applied))
+        if copy is not None:  # only now: the new copy and the migration both succeeded
+            self._prune_upgrade_copies()
         return applied
+
+    def _prune_upgrade_copies(self) -> list[Path]:
+        """Remove all but the newest `keep_upgrade_copies` pre-upgrade copies: each is a full-size file and
+        one is taken per upgrade. The names sort by their time stamp. A copy that cannot be removed is said
+        and left (the upgrade itself succeeded)."""
+        base = Path(self.path)
+        copies = sorted(base.parent.glob(f"{base.stem}.truoc-nang-cap-*.duckdb"))
+        removed: list[Path] = []
+        for old in copies[:-self.keep_upgrade_copies]:
+            try:
+                old.unlink()
+                Path(f"{old}.wal").unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("Không xóa được bản sao trước nâng cấp cũ %s (%s); hãy xóa bằng tay nếu cần chỗ.", old, exc)
+                continue
+            removed.append(old)
+        if removed:
+            log.warning("Đã xóa %d bản sao trước nâng cấp cũ (chỉ giữ %d bản mới nhất, storage.keep_upgrade_copies): %s.",
+                        len(removed), self.keep_upgrade_copies, ", ".join(str(p) for p in removed))
+        return removed
 
     def _copy_before_upgrade(self, pending: list[int]) -> Path:
         """Copy the file as it is before the first migration changes it (the write lock is held): a release

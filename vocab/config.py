@@ -43,6 +43,7 @@ class StorageConfig:
     max_title_chars: int = 1000
     max_text_chars: int = 50000
     write_group_max_items: int = 5000
+    keep_upgrade_copies: int = 2
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     try:
-        db = Database(cfg.storage.db_path)
+        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
         print(f"langnghe collect: {exc}\n`langnghe serve` đang thu thập theo lịch.", file=sys.stderr)
         return 3

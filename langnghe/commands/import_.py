@@ -163,7 +163,7 @@ def _progress(rows: int, new: int, share: float | None) -> None:
 
 def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
     try:
-        db = Database(cfg.storage.db_path)
+        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
         print(f"langnghe import: {exc} Hoặc nhập tệp trên trang «Nhập dữ liệu» của bảng điều khiển.",
               file=sys.stderr)

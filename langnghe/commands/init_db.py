@@ -14,6 +14,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    with Database(cfg.storage.db_path) as db:
+    with Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies) as db:
         print(f"{cfg.storage.db_path}: sẵn sàng, phiên bản cấu trúc {db.schema_version()}")
     return 0

@@ -63,7 +63,7 @@ def _open(cfg: Config) -> tuple[Database | None, str | None]:
     if not os.path.exists(cfg.storage.db_path):
         return None, "chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`"
     try:
-        return Database(cfg.storage.db_path), None
+        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies), None
     except DatabaseLocked:
         if not os.path.exists(cfg.storage.snapshot_path):
             return None, "serve đang giữ cơ sở dữ liệu và chưa có bản chụp để đọc"

@@ -75,7 +75,7 @@ def _print_questionnaire(q: Questionnaire) -> None:
 
 def _open_db(cfg: Config) -> Database | None:
     try:
-        return Database(cfg.storage.db_path)
+        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
         print(f"langnghe survey: {exc} Hoặc nhập tệp trên trang «Khảo sát» của bảng điều khiển.", file=sys.stderr)
         return None

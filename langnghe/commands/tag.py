@@ -109,7 +109,7 @@ def _pending(cfg: Config, pipeline) -> int:  # type: ignore[no-untyped-def]
     from store.db import Database, DatabaseLocked
 
     try:
-        db = Database(cfg.storage.db_path)
+        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
         print(f"langnghe tag --pending: {exc}", file=sys.stderr)
         return 3

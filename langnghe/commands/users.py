@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print("usage: langnghe users {add,list,passwd,disable,enable,unlock} …", file=sys.stderr)
         return 2
     try:
-        db = Database(cfg.storage.db_path)
+        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
         print(f"langnghe users: {exc}\nStop `langnghe serve`, or use the Quản trị page of the dashboard.",
               file=sys.stderr)

@@ -155,3 +155,37 @@ def test_a_migration_that_fails_is_undone_and_said_with_the_copy(tmp_path, monke
         assert db.missing_migrations() == [] and db.schema_version() == known[-1][0]
         tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert "half_done" not in tables
+
+
+def _earlier_copies(tmp_path: Path) -> list[Path]:
+    """Three copies earlier upgrades left (oldest first), and one of another database in the same folder."""
+    olds = [tmp_path / f"langnghe.truoc-nang-cap-2026010{d}-080000.duckdb" for d in (1, 2, 3)]
+    for old in olds:
+        old.write_bytes(b"x")
+    (tmp_path / "khac.truoc-nang-cap-20260101-080000.duckdb").write_bytes(b"x")
+    return olds
+
+
+def test_an_upgrade_keeps_only_the_newest_copies_and_says_which_went(tmp_path, monkeypatch, caplog):
+    """One full-size copy per upgrade, never removed, filled the disk over the releases."""
+    path = _old_database(tmp_path, monkeypatch)
+    olds = _earlier_copies(tmp_path)
+    caplog.set_level(logging.WARNING, logger="langnghe.store")
+    with Database(path, keep_upgrade_copies=2):
+        pass
+    kept = sorted(tmp_path.glob("langnghe.truoc-nang-cap-*.duckdb"))
+    assert len(kept) == 2 and kept[0] == olds[2] and kept[1] not in olds  # the newest earlier one and the new one
+    assert "Đã xóa 2 bản sao trước nâng cấp cũ" in caplog.text and str(olds[0]) in caplog.text
+    assert (tmp_path / "khac.truoc-nang-cap-20260101-080000.duckdb").exists()
+
+
+def test_a_failed_upgrade_removes_no_copy(tmp_path, monkeypatch):
+    path = _old_database(tmp_path, monkeypatch)
+    olds = _earlier_copies(tmp_path)
+    broken = tmp_path / "999_broken.sql"
+    broken.write_text("INSERT INTO no_such_table VALUES (1);\n", encoding="utf-8")
+    known = migrations()
+    monkeypatch.setattr(db_mod, "migrations", lambda: known + [(999, "broken", broken)])
+    with pytest.raises(db_mod.MigrationFailed):
+        Database(path, keep_upgrade_copies=1)
+    assert all(old.exists() for old in olds) and len(list(tmp_path.glob("langnghe.truoc-nang-cap-*.duckdb"))) == 4
