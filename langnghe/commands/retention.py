@@ -1,7 +1,8 @@
 """`langnghe retention [--dry-run]`: purge raw payloads and old items as configured, and log it.
 
 retention.raw_payload_days and retention.items_days set the ages. Every run writes what it purged
-(or, with --dry-run, would purge) to the retention_log table and prints it.
+(or, with --dry-run, would purge) to the retention_log table and prints it. Times are printed in Vietnam
+time (stored UTC), as everywhere staff read them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from orchestration.retention import run_retention
 from store import retention as store_retention
 from vocab.config import Config
 from vocab.labels import purge_label
+from vocab.timefmt import to_local
 from store.db import Database, DatabaseLocked
 
 
@@ -34,11 +36,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             with db.read() as cur:
                 for r in store_retention.recent_log(cur):
                     flag = " (thử)" if r["dry_run"] else ""
-                    print(f"{r['run_at']:%d/%m/%Y %H:%M}  {r['rows']:>8} dòng  {purge_label(r['what'])}, "
-                          f"cũ hơn {r['cutoff']:%d/%m/%Y}{flag}")
+                    print(f"{to_local(r['run_at']):%d/%m/%Y %H:%M}  {r['rows']:>8} dòng  {purge_label(r['what'])}, "
+                          f"cũ hơn {to_local(r['cutoff']):%d/%m/%Y %H:%M}{flag}")
             return 0
         purged = run_retention(cfg, db, dry_run=args.dry_run)
     verb = "Sẽ xoá" if args.dry_run else "Đã xoá"
     for p in purged:
-        print(f"{verb} {p.rows} dòng {purge_label(p.what)} (cũ hơn {p.cutoff:%d/%m/%Y %H:%M} UTC)")
+        print(f"{verb} {p.rows} dòng {purge_label(p.what)} (cũ hơn {to_local(p.cutoff):%d/%m/%Y %H:%M})")
     return 0
