@@ -33,7 +33,7 @@ from reports.weekly import build_weekly
 from reports.xlsx_out import write_xlsx
 from store import reports as store_reports
 from store import users as store_users
-from store.db import Database, utcnow
+from store.db import Database, os_error_reason, utcnow
 
 log = logging.getLogger("reports")
 FORMATS = ("docx", "xlsx", "pdf")
@@ -200,11 +200,13 @@ def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: 
 
 def _write(res: Result, fmt: str, write: Callable[[], Path]) -> None:
     """One file; a failure (a full disk, a value python-docx refuses) is the reason printed for that file while
-    the others are still written (exit 1), not a traceback that also hides the files already made."""
+    the others are still written (exit 1), not a traceback that also hides the files already made. The common
+    OS errors get a Vietnamese reason, the OS's English text kept after it as detail."""
     try:
         res.files[fmt] = write()
     except (OSError, ValueError) as exc:
-        res.errors.append(f"Không ghi được tệp {fmt.upper()}: {exc}")
+        reason = os_error_reason(exc)
+        res.errors.append(f"Không ghi được tệp {fmt.upper()}: " + (f"{reason} (chi tiết: {exc})" if reason else str(exc)))
 
 
 # --------------------------------------------------------------------------------------------- archive

@@ -66,12 +66,31 @@ _CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does n
 _READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
 
 
+_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+_READ_ONLY_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def os_error_reason(exc: BaseException) -> str | None:
+    """A short Vietnamese reason, with what to do, for the OS errors staff meet writing any file (a report, a
+    copy); None for others. The OS's own text (`[Errno 28] No space left on device`) is English."""
+    code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
+    if code in _FULL_ERRNOS:
+        return "ổ đĩa đã đầy; hãy giải phóng dung lượng rồi chạy lại"
+    if code == errno.EROFS:
+        return "ổ đĩa chỉ cho phép đọc; hãy gắn lại ổ đĩa ở chế độ ghi hoặc chọn thư mục khác"
+    if code in _READ_ONLY_ERRNOS:
+        return "không có quyền ghi vào thư mục hoặc tệp này; hãy kiểm tra quyền ghi của tài khoản chạy Lắng Nghe"
+    if code == errno.ENAMETOOLONG:
+        return "tên tệp hoặc đường dẫn quá dài; hãy chọn thư mục có đường dẫn ngắn hơn"
+    return None
+
+
 def storage_error(exc: BaseException, path: str) -> StorageError | None:
     """Classify a DuckDB or OS error as a storage failure staff can act on, or None for anything else."""
     text = str(exc).lower()
     # errno first: an OSError's text is localised, DuckDB's is the C library's English strerror
     code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
-    if code in (errno.ENOSPC, errno.EDQUOT) or any(s in text for s in _FULL):
+    if code in _FULL_ERRNOS or any(s in text for s in _FULL):
         return StorageFull(
             f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {path}. Phần đang ghi dở đã được hủy, dữ liệu "
             "đã lưu trước đó vẫn còn nguyên. Hãy giải phóng dung lượng ổ đĩa rồi chạy lại.", path, str(exc))
@@ -85,7 +104,7 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
         return StorageCorrupt(
             f"Tệp cơ sở dữ liệu {path} bị hỏng hoặc không phải tệp DuckDB. Hãy khôi phục từ bản chụp gần nhất "
             "(storage.snapshot_path) hoặc bản sao lưu; đừng xóa tệp hỏng trước khi đã sao chép nó.", path, str(exc))
-    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or any(s in text for s in _READ_ONLY):
+    if code in _READ_ONLY_ERRNOS or any(s in text for s in _READ_ONLY):
         return StorageReadOnly(
             f"Không ghi được vào cơ sở dữ liệu {path}: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc. Hãy kiểm tra "
             "quyền ghi của tài khoản chạy Lắng Nghe, hoặc gắn lại ổ đĩa ở chế độ ghi.", path, str(exc))

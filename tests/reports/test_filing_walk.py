@@ -6,7 +6,12 @@ broken mid-word by Word and LibreOffice ("A000 134", "02/01/2 027")."""
 
 from __future__ import annotations
 
+import errno
+import os
+from pathlib import Path
+
 import docx
+import pytest
 import pandas as pd
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -238,7 +243,7 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_still_writ
                "--no-charts", "--format", "docx,xlsx"])
     cap = capsys.readouterr()
     assert rc == 1 and (out / f"bao-cao-tuan-{WEEK}.xlsx").is_file() and f"xlsx\t{out}" in cap.out
-    assert "Không ghi được tệp DOCX" in cap.err and "No space left on device" in cap.err
+    assert "Không ghi được tệp DOCX: ổ đĩa đã đầy" in cap.err and "No space left on device" in cap.err
     assert not (out / f"bao-cao-tuan-{WEEK}.docx").exists()
 
 
@@ -288,3 +293,19 @@ def test_reports_follow_the_masking_switch_an_admin_saved_in_the_dashboard(tmp_p
     db.close()
     text = _all_text(built.doc)
     assert "@n***g" in text and "@nguoidung" not in text
+
+
+@pytest.mark.parametrize(("code", "said"), [(errno.ENOSPC, "ổ đĩa đã đầy"), (errno.EACCES, "không có quyền ghi"),
+                                            (errno.EPERM, "không có quyền ghi"), (errno.EROFS, "ổ đĩa chỉ cho phép đọc"),
+                                            (errno.ENAMETOOLONG, "tên tệp hoặc đường dẫn quá dài")])
+def test_a_write_error_is_said_in_vietnamese_with_the_os_text_as_detail(code, said):
+    """Staff read the OS's English ("[Errno 13] Permission denied") as the only reason a file was not made."""
+    from reports import generate
+
+    def fails() -> Path:
+        raise OSError(code, os.strerror(code), "out/bao-cao.docx")
+
+    res = generate.Result()
+    generate._write(res, "docx", fails)
+    [err] = res.errors
+    assert err.startswith(f"Không ghi được tệp DOCX: {said}") and f"(chi tiết: [Errno {code}]" in err
