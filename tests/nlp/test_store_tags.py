@@ -294,3 +294,46 @@ def test_scheduler_hook_saves_nothing_when_no_item_can_be_tagged(db, pipeline, m
         service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)()
     with db.read() as cur:
         assert T.count_to_tag(cur, pipeline.model_version) == 3
+
+
+def test_a_last_batch_of_one_bad_item_is_saved_as_dropped(db, pipeline, monkeypatch):
+    """The odd item alone in its batch (the last, short batch) failed "entirely", so it was raised as a broken
+    pipeline and saved nothing: the same item came back first every tick. A known-good probe item tells the two
+    apart: the pipeline tags it, so the item is dropped and the job goes on."""
+    from nlp import service
+
+    class OneBadItem:
+        model_version = pipeline.model_version
+
+        def tag(self, rows):  # type: ignore[no-untyped-def]
+            if any(r["id"] == "r2" for r in rows):
+                raise ValueError("lỗi của một bước")
+            return pipeline.tag(rows)
+
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: OneBadItem())
+    _insert_items(db, [(f"r{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(3)])  # batches r0 r1, then r2
+    raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
+    raw["nlp"].update(batch_size=2)
+    service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)()
+    with db.read() as cur:
+        assert T.count_to_tag(cur, pipeline.model_version) == 0
+        assert T.get_tags(cur, "r0")["places"] and not T.get_tags(cur, "r2")["places"]
+        assert not T.get_tags(cur, "__probe__")
+
+
+def test_a_broken_pipeline_saves_nothing_even_for_a_batch_of_one(db, pipeline, monkeypatch):
+    from nlp import service
+
+    class Broken:
+        model_version = pipeline.model_version
+
+        def tag(self, rows):  # type: ignore[no-untyped-def]
+            raise ValueError("bước hỏng")
+
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: Broken())
+    _insert_items(db, [("s0", "Tin ở Bãi Cháy", "")])
+    with pytest.raises(ValueError):
+        service.scheduler_hook(config_mod.parse(config_mod.read_toml(config_mod.DEFAULTS_PATH)), db,
+                               clock=lambda: 0.0)()
+    with db.read() as cur:
+        assert T.count_to_tag(cur, pipeline.model_version) == 1
