@@ -111,3 +111,13 @@ def test_alert_detail_and_its_items_masked(env):
         aid = store_alerts.list_alerts(cur)["alert_id"].iloc[0]
     assert data.alert_items(aid)["title"].iloc[0].startswith(MASKED)
     assert data.alert(aid)["title"].startswith(MASKED)
+
+
+def test_report_preview_obeys_the_saved_switch(env):
+    """Báo cáo's preview is built with the page's report settings: they followed langnghe.toml only, so with
+    masking on in the config and off in Quản trị (or the reverse) the preview differed from the files."""
+    from dashboard import data_reports
+
+    assert data_reports.settings().mask_mentions
+    _switch(env, False)
+    assert not data_reports.settings().mask_mentions
