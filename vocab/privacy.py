@@ -182,5 +182,5 @@ def mask_mentions_in(value: Any, columns: Iterable[str] = FEED_TEXT_COLUMNS) -> 
         return value
     out = value.copy()
     for c in present:
-        out[c] = [mask_mentions(x) if isinstance(x, str) else x for x in out[c]]
+        out[c] = out[c].map(lambda x: mask_mentions(x) if isinstance(x, str) else x)  # keeps the dtype
     return out
