@@ -9,8 +9,9 @@ Writes go through dashboard/actions.py; after one, a page calls `refresh()` so e
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +29,7 @@ from store import tags as store_tags
 from store import users as store_users
 from store import watchlists as store_watch
 from store.db import Database, utcnow
+from vocab.privacy import mask_mentions_in, mentions_masked
 from vocab.timefmt import TZ_NAME, VN_OFFSET
 
 TZ = TZ_NAME
@@ -79,6 +81,23 @@ def local_day_start(at: datetime | None = None) -> datetime:
     return loc.replace(hour=0, minute=0, second=0, microsecond=0) - TZ_OFFSET
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def feed_text(fn: F) -> F:
+    """A cached query whose result shows feed text (titles, summaries, quotes, story and alert titles), returned
+    with @mentions masked while masking is on: every page, and the CSV its tables download, shows "@n***4"
+    without code of its own. Put above @st.cache_data: the cache keeps the text as stored, so the admin's switch
+    applies at the next rerun; `.clear` is passed through."""
+    @functools.wraps(fn)
+    def masked(*args: Any, **kwargs: Any) -> Any:
+        out = fn(*args, **kwargs)
+        return mask_mentions_in(out) if mask_mentions_now() else out
+
+    masked.clear = getattr(fn, "clear", None)  # type: ignore[attr-defined]
+    return masked  # type: ignore[return-value]
+
+
 # --- overview --------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -113,6 +132,7 @@ def items_over_time(days: int = 14, bucket: str = "day") -> pd.DataFrame:
         return store_items.items_over_time(cur, local_day_start() - timedelta(days=days - 1), bucket, OFFSET_HOURS)
 
 
+@feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def latest_items(limit: int = 50, in_area_only: bool = False) -> pd.DataFrame:
     with db().read() as cur:
@@ -122,6 +142,7 @@ def latest_items(limit: int = 50, in_area_only: bool = False) -> pd.DataFrame:
 
 # --- alerts ----------------------------------------------------------------------------------
 
+@feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500, order: str = "newest") -> pd.DataFrame:
     with db().read() as cur:
@@ -129,6 +150,7 @@ def alerts(statuses: tuple[str, ...] | None = None, limit: int = 500, order: str
     return to_local(df, "raised_at", "updated_at")
 
 
+@feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alert(alert_id: str) -> dict[str, Any] | None:
     with db().read() as cur:
@@ -141,6 +163,7 @@ def alert(alert_id: str) -> dict[str, Any] | None:
     return a
 
 
+@feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def alert_items(alert_id: str) -> pd.DataFrame:
     with db().read() as cur:
@@ -194,6 +217,7 @@ def briefings(limit: int = 10) -> pd.DataFrame:
     return to_local(df, "held_at", "since")
 
 
+@feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def briefing(since: datetime, n_negative: int) -> dict[str, Any]:
     with db().read() as cur:
@@ -208,6 +232,7 @@ def briefing(since: datetime, n_negative: int) -> dict[str, Any]:
 
 # --- explorer --------------------------------------------------------------------------------
 
+@feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def search_text(query: str, since: datetime | None, until: datetime | None, source_types: tuple[str, ...],
                 outlets: tuple[str, ...], topics: tuple[str, ...], sentiments: tuple[str, ...], places: tuple[str, ...],
@@ -229,8 +254,15 @@ def filter_options() -> dict[str, list[str]]:
         return q.filter_options(cur, utcnow() - timedelta(days=90))
 
 
+def item_detail(item_id: str, reveal: bool = False) -> dict[str, Any] | None:
+    """One item for Tin bài's detail, @mentions masked while masking is on, unless an analyst `reveal`s it
+    (the explorer's reveal toggle, the one deliberate way to read a handle)."""
+    d = item_detail_as_stored(item_id)
+    return mask_mentions_in(d) if d is not None and not reveal and mask_mentions_now() else d
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def item_detail(item_id: str) -> dict[str, Any] | None:
+def item_detail_as_stored(item_id: str) -> dict[str, Any] | None:
     with db().read() as cur:
         d = q.item_detail(cur, item_id)
         if d is not None:
@@ -359,6 +391,16 @@ def ui_settings() -> dict[str, Any]:
         return store_users.get_settings(cur)
 
 
+def mask_mentions_now() -> bool:
+    """Whether @mentions in feed text are masked now: the admin's saved switch over the config's, and
+    [privacy] mask_mentions (vocab.privacy.mentions_masked, the question reports and notifications ask too)."""
+    from vocab.config import section
+
+    cfg = config()
+    return mentions_masked(ui_settings(), config_switch=cfg.retention.mask_author_handles,
+                           rule=bool(section(cfg, "privacy").get("mask_mentions", True)))
+
+
 def author_masking() -> dict[str, Any]:
     """Whether author handles are masked (admin setting over config) and which authors are public."""
     from vocab.config import section
@@ -410,6 +452,7 @@ def watch_counts(days: int) -> tuple[pd.DataFrame, dict[int, int]]:
     return df, totals
 
 
+@feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def watch_hits(watchlist_id: int, limit: int = 100) -> pd.DataFrame:
     with db().read() as cur:

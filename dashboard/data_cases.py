@@ -18,6 +18,7 @@ from store.db import utcnow
 TTL = 10
 
 
+@data.feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def queue(statuses: tuple[str, ...] | None, channels: tuple[str, ...] | None, assignee: str | None,
           limit: int = 500) -> tuple[pd.DataFrame, int]:
@@ -29,6 +30,7 @@ def queue(statuses: tuple[str, ...] | None, channels: tuple[str, ...] | None, as
     return (data.to_local(df, "opened_at", "due_at", "answered_at", "closed_at") if len(df) else df), total
 
 
+@data.feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def case(case_id: int) -> dict[str, Any] | None:
     with data.db().read() as cur:
@@ -45,6 +47,7 @@ def events(case_id: int) -> pd.DataFrame:
         return data.to_local(pd.DataFrame(store_cases.case_events(cur, case_id)), "at")
 
 
+@data.feed_text
 @st.cache_data(ttl=TTL, show_spinner=False)
 def for_items(item_ids: tuple[str, ...]) -> pd.DataFrame:
     with data.db().read() as cur:

@@ -21,7 +21,9 @@ PREVIEW_ROWS = 100  # rows of each table in the preview (the files have them all
 
 
 def settings() -> ReportSettings:
-    return ReportSettings.from_config(data.config())
+    """The config's report settings with the admin's saved masking switch (as the files are written): the page's
+    preview must not print what the pages mask."""
+    return ReportSettings.from_config(data.config()).with_saved_masking(data.ui_settings())
 
 
 def weeks(n: int = 12) -> list[str]:

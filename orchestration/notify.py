@@ -36,8 +36,10 @@ from notify import message as render
 from notify import registry
 from notify.base import Message, NoAnswer, SendError
 from store import notify as store_notify
+from store import users as store_users
 from store.db import Database, utcnow
 from vocab.config import Config, section
+from vocab.privacy import mask_mentions_in, mentions_masked
 from vocab.secrets import redact, secret
 
 log = logging.getLogger("langnghe.notify")
@@ -202,6 +204,14 @@ def _server(channel: str, address: str) -> str:
     return channel
 
 
+def _mask_mentions(cfg: Config, saved: dict[str, Any]) -> bool:
+    """Whether pushes mask @mentions in alert titles ("@n***4"), as the pages and reports do: the admin's saved
+    switch over [retention] mask_author_handles, and [privacy] mask_mentions. A push leaves the machine for
+    Telegram, Zalo or a mailbox: a private handle must not go with it."""
+    return mentions_masked(saved, config_switch=cfg.retention.mask_author_handles,
+                           rule=bool(section(cfg, "privacy").get("mask_mentions", True)))
+
+
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
             now: Any = None) -> dict[str, int]:
     """One pass over the due outbox; returns counts {sent, retried}."""
@@ -216,6 +226,8 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     now = stamp()
     with db.read() as cur:
         rows = store_notify.due_rows(cur, now)
+        if rows and _mask_mentions(cfg, store_users.get_settings(cur)):
+            rows = [mask_mentions_in(r) for r in rows]
     rows = _drop_unwanted(db, rows, now)
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 PUBLISHER_KINDS = frozenset({"rss", "google_news", "bing_news", "youtube"})
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,})(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?")
@@ -154,3 +154,33 @@ def mask_personal_text(text: str) -> str:
         out.append(text[pos:m.start()] + piece)
         pos = pos2
     return "".join(out) + text[pos:]
+
+
+# feed text a post's author wrote (titles, summaries, quotes, the story or alert named after a post);
+# outlets, places and staff's own notes are not
+FEED_TEXT_COLUMNS = ("title", "title_raw", "title_restored", "summary", "text", "quote", "story_title")
+
+
+def mentions_masked(saved: Mapping[str, Any], *, config_switch: bool, rule: bool = True) -> bool:
+    """Whether @mentions are masked now: the admin's saved switch (ui setting
+    "retention.mask_author_handles", Quản trị) over the config's, and [privacy] mask_mentions; the dashboard,
+    the reports and the notifications all ask this one question."""
+    return bool(rule) and bool(saved.get("retention.mask_author_handles", config_switch))
+
+
+def mask_mentions_in(value: Any, columns: Iterable[str] = FEED_TEXT_COLUMNS) -> Any:
+    """A copy of a query result (a DataFrame, a dict, or a tuple/list of them, nested) with @mentions masked
+    in its feed-text columns/keys; everything else as it was. The caller's objects are not changed."""
+    cols = tuple(columns)
+    if type(value) in (tuple, list):
+        return type(value)(mask_mentions_in(v, cols) for v in value)
+    if isinstance(value, dict):
+        return {k: (mask_mentions(v) if k in cols and isinstance(v, str) else mask_mentions_in(v, cols))
+                for k, v in value.items()}
+    present = [c for c in cols if c in getattr(value, "columns", ())]
+    if not present or not hasattr(value, "copy"):
+        return value
+    out = value.copy()
+    for c in present:
+        out[c] = out[c].map(lambda x: mask_mentions(x) if isinstance(x, str) else x)  # keeps the dtype
+    return out

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from vocab.privacy import mask_author, mask_mentions
+from vocab.privacy import mask_author
 from dashboard import actions, data, gate, ui
 from vocab.numbers import number
 from dashboard.labels import (
@@ -284,9 +284,11 @@ def _detail(item_id: str, known_places: list[str]) -> None:
     if d.get("author") and masking["enabled"] and gate.can("analyst"):
         reveal = st.toggle("Hiện tên tác giả để xác minh", key=f"reveal_{item_id}",
                            help="Chỉ dùng khi cần xác minh bài đăng; tên người dân được che mặc định.")
+    if reveal:
+        d = data.item_detail(item_id, reveal=True) or d
     author = mask_author(d.get("author"), source_type=d["source_type"], collector=d.get("collector"),
                          enabled=masking["enabled"], public_authors=masking["public_authors"], reveal=reveal)
-    summary = mask_mentions(d["summary"] or "", enabled=masking["enabled"] and masking["mask_mentions"] and not reveal)
+    summary = d["summary"]
     with st.container(border=True):
         st.markdown(f"#### {md(d['title'], 200)}")
         if d.get("title_raw") and d["title_raw"] != d["title"]:  # written without diacritics: restored above

@@ -787,3 +787,24 @@ def test_a_row_queued_before_one_per_destination_is_dropped_not_handed_to_a_subs
     assert len(tg.sent) == 1
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"sent": 1, "dropped": 1}
+
+
+def test_a_push_masks_mentions_in_the_alert_title_unless_the_admin_switched_masking_off(env):
+    """A push leaves the machine (Telegram, Zalo, a mailbox): an alert named after a post that greets "@nguoidung4"
+    goes out as "@n***4", as the pages show it; with Quản trị's saved switch off, as written."""
+    from store import users as store_users
+
+    cfg, db = env
+    subscribe(db)
+    title = "@nguoidung4 ơi, xe chở than gây bụi mù mịt đường Vàng Danh"
+    raise_one(db, NewAlert.of(title, "high", "3 tin từ 3 nguồn trong 5 phút", n_items=3, n_outlets=3))
+    tg = Telegram()
+    notify.deliver(cfg, db, client_factory=tg.client, now=NOW)
+    (msg,) = tg.sent
+    assert "@n***4 ơi, xe chở than" in msg["text"] and "nguoidung4" not in msg["text"]
+
+    with db.write() as cur:
+        store_users.set_setting(cur, "retention.mask_author_handles", False, "quantri", NOW)
+    raise_one(db, NewAlert.of(title + " lần 2", "high", "lý do", n_items=3, n_outlets=3), NOW + timedelta(minutes=1))
+    notify.deliver(cfg, db, client_factory=tg.client, now=NOW + timedelta(minutes=2))
+    assert title + " lần 2" in tg.sent[-1]["text"]

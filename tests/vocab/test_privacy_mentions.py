@@ -1,0 +1,26 @@
+"""vocab.privacy's one rule for @mentions, asked by the pages, the reports and the pushes alike."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from vocab.privacy import mask_mentions_in, mentions_masked
+
+
+def test_the_admins_saved_switch_wins_over_the_config():
+    assert mentions_masked({}, config_switch=True)
+    assert not mentions_masked({}, config_switch=False)
+    assert not mentions_masked({"retention.mask_author_handles": False}, config_switch=True)
+    assert mentions_masked({"retention.mask_author_handles": True}, config_switch=False)
+    assert not mentions_masked({"retention.mask_author_handles": True}, config_switch=True, rule=False)
+
+
+def test_feed_text_is_masked_in_frames_dicts_and_tuples_and_the_rest_left_alone():
+    df = pd.DataFrame({"title": ["@nguoidung4 ơi, bụi than", None], "outlet": ["@baoqn", "x"], "n": [1, 2]})
+    out, total = mask_mentions_in((df, 2))
+    assert out["title"].iloc[0] == "@n***4 ơi, bụi than" and pd.isna(out["title"].iloc[1])
+    assert list(out["outlet"]) == ["@baoqn", "x"] and total == 2  # outlets are not feed text
+    assert df["title"].iloc[0] == "@nguoidung4 ơi, bụi than"  # the caller's frame is not changed
+    d = mask_mentions_in({"title": "hỏi @hoanganh.l", "note": "@nguoidung4", "stories": [{"title": "@ab12 à"}]})
+    assert d == {"title": "hỏi @h***l", "note": "@nguoidung4", "stories": [{"title": "@a***2 à"}]}
+    assert mask_mentions_in(None) is None
