@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 
@@ -37,23 +38,30 @@ def test_streamlit_banner_is_off(tmp_path):
     assert flags["logger_hideWelcomeMessage"] is True
 
 
+@contextlib.contextmanager
+def _serve_log(tmp_path):  # type: ignore[no-untyped-def]
+    """serve's log file (service.route_logs) for the block, its handler taken off the root logger after."""
+    path = service.route_logs(make_config(tmp_path))
+    root = logging.getLogger()
+    try:
+        yield path
+    finally:
+        for h in list(root.handlers):
+            if getattr(h, "baseFilename", None) == str(path):
+                root.removeHandler(h)
+                h.close()
+
+
 def test_a_token_read_from_secrets_never_reaches_the_log_file(tmp_path, monkeypatch):
     """`langnghe -v serve` lets httpx log each request's URL; a Telegram bot's URL holds its token."""
     from vocab import secrets
 
     token = "123456:AAbbCCddEEffGGhhIIjj"
     assert secrets.secret("LANGNGHE_TELEGRAM_TOKEN", env={"LANGNGHE_TELEGRAM_TOKEN": token}) == token
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "level", logging.DEBUG)
-    path = service.route_logs(make_config(tmp_path))
-    try:
+    monkeypatch.setattr(logging.getLogger(), "level", logging.DEBUG)
+    with _serve_log(tmp_path) as path:
         logging.getLogger("httpx").warning('HTTP Request: POST %s "HTTP/1.1 200 OK"',
                                            f"https://api.telegram.org/bot{token}/sendMessage")
-    finally:
-        for h in list(root.handlers):
-            if getattr(h, "baseFilename", None) == str(path):
-                root.removeHandler(h)
-                h.close()
     logged = path.read_text(encoding="utf-8")
     assert "/bot***/sendMessage" in logged and token not in logged
 
@@ -65,17 +73,10 @@ def test_a_token_in_a_logged_traceback_never_reaches_the_log_file(tmp_path, monk
 
     token = "654321:ZZyyXXwwVVuuTTssRRqq"
     assert secrets.secret("LANGNGHE_TELEGRAM_TOKEN", env={"LANGNGHE_TELEGRAM_TOKEN": token}) == token
-    path = service.route_logs(make_config(tmp_path))
-    root = logging.getLogger()
-    try:
+    with _serve_log(tmp_path) as path:
         try:
             raise RuntimeError(f"Server error '502 Bad Gateway' for url 'https://api.telegram.org/bot{token}/getMe'")
         except RuntimeError:
             logging.getLogger("langnghe.jobs").exception("periodic job failed")
-    finally:
-        for h in list(root.handlers):
-            if getattr(h, "baseFilename", None) == str(path):
-                root.removeHandler(h)
-                h.close()
     logged = path.read_text(encoding="utf-8")
     assert "RuntimeError: Server error" in logged and "/bot***/getMe" in logged and token not in logged

@@ -250,25 +250,36 @@ def test_version_stamp_follows_code_steps_province_and_data_files(tmp_path, monk
     assert P.stamp_version("1.0", steps, "Quảng Ninh", data) not in (base, edited)
 
 
+class _OneBadItem:
+    """The shipped pipeline, but one item id raises (a bug in a step, not a DropItem)."""
+
+    def __init__(self, pipeline, bad_id: str):  # type: ignore[no-untyped-def]
+        self.pipeline, self.bad_id, self.model_version = pipeline, bad_id, pipeline.model_version
+
+    def tag(self, rows):  # type: ignore[no-untyped-def]
+        if any(r["id"] == self.bad_id for r in rows):
+            raise ValueError("lỗi của một bước")
+        return self.pipeline.tag(rows)
+
+
+def _hook_in_batches_of_two(db):  # type: ignore[no-untyped-def]
+    """serve's tag job with the shipped settings but batches of 2, on a clock that never moves."""
+    from nlp import service
+
+    raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
+    raw["nlp"].update(batch_size=2)
+    return service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)
+
+
 def test_scheduler_hook_gets_past_an_item_the_pipeline_cannot_tag(db, pipeline, monkeypatch):
     """A step that raises on one stored item (not DropItem: a bug) failed its whole batch, and the newest-first
     query offered the same batch again every tick: nothing older was ever re-tagged. The batch is tagged item by
     item instead, and the one item is saved as dropped (as a DropItem is), so the next batches run."""
     from nlp import service
 
-    class OneBadItem:
-        model_version = pipeline.model_version
-
-        def tag(self, rows):  # type: ignore[no-untyped-def]
-            if any(r["id"] == "p1" for r in rows):
-                raise ValueError("lỗi của một bước")
-            return pipeline.tag(rows)
-
-    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: OneBadItem())
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: _OneBadItem(pipeline, "p1"))
     _insert_items(db, [(f"p{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(5)])
-    raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
-    raw["nlp"].update(batch_size=2)
-    service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)()
+    _hook_in_batches_of_two(db)()
     with db.read() as cur:
         assert T.count_to_tag(cur, pipeline.model_version) == 0
         assert T.get_tags(cur, "p0")["places"] and T.get_tags(cur, "p4")["places"]
@@ -288,10 +299,8 @@ def test_scheduler_hook_saves_nothing_when_no_item_can_be_tagged(db, pipeline, m
 
     monkeypatch.setattr(service, "get_pipeline", lambda _cfg: Broken())
     _insert_items(db, [(f"q{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(3)])
-    raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
-    raw["nlp"].update(batch_size=2)
     with pytest.raises(ValueError):
-        service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)()
+        _hook_in_batches_of_two(db)()
     with db.read() as cur:
         assert T.count_to_tag(cur, pipeline.model_version) == 3
 
@@ -302,19 +311,9 @@ def test_a_last_batch_of_one_bad_item_is_saved_as_dropped(db, pipeline, monkeypa
     apart: the pipeline tags it, so the item is dropped and the job goes on."""
     from nlp import service
 
-    class OneBadItem:
-        model_version = pipeline.model_version
-
-        def tag(self, rows):  # type: ignore[no-untyped-def]
-            if any(r["id"] == "r2" for r in rows):
-                raise ValueError("lỗi của một bước")
-            return pipeline.tag(rows)
-
-    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: OneBadItem())
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: _OneBadItem(pipeline, "r2"))
     _insert_items(db, [(f"r{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(3)])  # batches r0 r1, then r2
-    raw = config_mod.read_toml(config_mod.DEFAULTS_PATH)
-    raw["nlp"].update(batch_size=2)
-    service.scheduler_hook(config_mod.parse(raw), db, clock=lambda: 0.0)()
+    _hook_in_batches_of_two(db)()
     with db.read() as cur:
         assert T.count_to_tag(cur, pipeline.model_version) == 0
         assert T.get_tags(cur, "r0")["places"] and not T.get_tags(cur, "r2")["places"]
