@@ -669,6 +669,13 @@ def test_import_page_refuses_an_xlsx_bomb_naming_the_limit(tmp_path):
 
 # --- the routed app: login gate -------------------------------------------------------------
 
+def _sign_in(at, username: str):  # type: ignore[no-untyped-def]
+    """The login form filled in with the demo password, and sent."""
+    at.text_input(key="login_user").set_value(username)
+    at.text_input(key="login_password").set_value(PASSWORD)
+    return at.button[0].click().run()
+
+
 def test_app_requires_login_and_routes_by_role(demo_env):
     at = demo_env.app().run()
     no_exception(at)
@@ -678,9 +685,7 @@ def test_app_requires_login_and_routes_by_role(demo_env):
     at.text_input(key="login_password").set_value("sai-mat-khau")
     at.button[0].click().run()
     assert any("Sai tên đăng nhập hoặc mật khẩu" in e.value for e in at.error)
-    at.text_input(key="login_user").set_value("xem")
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button[0].click().run()
+    _sign_in(at, "xem")
     no_exception(at)
     assert at.title[0].value == "Tổng quan"
     assert {m.label for m in at.metric} >= {"Tổng số tin", "Tin hôm nay"}
@@ -692,9 +697,7 @@ def test_app_requires_login_and_routes_by_role(demo_env):
 def test_a_collaborator_logs_in_to_the_form_and_nothing_else(demo_env):
     demo_env.auth.create_user("ctv.lan", PASSWORD, "ctv", display_name="CTV Lan")
     at = demo_env.app().run()
-    at.text_input(key="login_user").set_value("ctv.lan")
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button[0].click().run()
+    _sign_in(at, "ctv.lan")
     no_exception(at)
     assert list(at.session_state["_pages"]) == ["collaborator"]
     assert at.title[0].value == "Báo cáo của cộng tác viên" and not at.metric
@@ -706,9 +709,7 @@ def test_the_sidebar_shows_a_display_name_as_text_not_markdown(demo_env):
     bold type and a link under 'Đăng nhập'. It is inert text now."""
     demo_env.auth.create_user("lan", PASSWORD, "viewer", display_name="**Lan** [bấm](https://vi.wikipedia.org)")
     at = demo_env.app().run()
-    at.text_input(key="login_user").set_value("lan")
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button[0].click().run()
+    _sign_in(at, "lan")
     no_exception(at)
     shown = [c.value for c in at.sidebar.caption if c.value.startswith("Đăng nhập")]
     assert shown == [r"Đăng nhập: **\*\*Lan\*\* \[bấm\]\(https\://vi\.wikipedia\.org\)** (Xem)"]
@@ -716,18 +717,14 @@ def test_the_sidebar_shows_a_display_name_as_text_not_markdown(demo_env):
 
 def test_app_session_expiry_and_logout(demo_env):
     at = demo_env.app().run()
-    at.text_input(key="login_user").set_value("quantri")
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button[0].click().run()
+    _sign_in(at, "quantri")
     assert "admin" in at.session_state["_pages"]
     with demo_env.db.write() as cur:
         cur.execute("UPDATE user_sessions SET expires_at = ?", [utcnow() - timedelta(seconds=1)])
     at.run()
     assert any("hết hạn" in i.value for i in at.info)
     assert [t.label for t in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
-    at.text_input(key="login_user").set_value("quantri")
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button[0].click().run()
+    _sign_in(at, "quantri")
     token = at.session_state["auth_token"]
     scripts = [h.proto.body for h in at.get("html") if "langnghe_session" in h.proto.body]
     assert scripts and f"langnghe_session={token};" in scripts[-1] and "SameSite=Strict" in scripts[-1]
@@ -748,9 +745,7 @@ def test_app_rate_limits_failed_logins(demo_env):
         at.text_input(key="login_user").set_value("quantri")
         at.text_input(key="login_password").set_value("doan-mo")
         at.button[0].click().run()
-    at.text_input(key="login_user").set_value("quantri")
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button[0].click().run()
+    _sign_in(at, "quantri")
     assert any("quá nhiều lần" in e.value for e in at.error)
     assert "_pages" not in at.session_state
 
