@@ -29,7 +29,7 @@ from store import tags as store_tags
 from store import users as store_users
 from store import watchlists as store_watch
 from store.db import Database, utcnow
-from vocab.privacy import mask_mentions_in, mentions_masked
+from vocab.privacy import mask_mentions_in, mentions_masked_by
 from vocab.timefmt import TZ_NAME, VN_OFFSET
 
 TZ = TZ_NAME
@@ -393,12 +393,8 @@ def ui_settings() -> dict[str, Any]:
 
 def mask_mentions_now() -> bool:
     """Whether @mentions in feed text are masked now: the admin's saved switch over the config's, and
-    [privacy] mask_mentions (vocab.privacy.mentions_masked, the question reports and notifications ask too)."""
-    from vocab.config import section
-
-    cfg = config()
-    return mentions_masked(ui_settings(), config_switch=cfg.retention.mask_author_handles,
-                           rule=bool(section(cfg, "privacy").get("mask_mentions", True)))
+    [privacy] mask_mentions (vocab.privacy.mentions_masked_by, the question reports and notifications ask too)."""
+    return mentions_masked_by(config(), ui_settings())
 
 
 def author_masking() -> dict[str, Any]:

@@ -39,7 +39,7 @@ from store import notify as store_notify
 from store import users as store_users
 from store.db import Database, utcnow
 from vocab.config import Config, section
-from vocab.privacy import mask_mentions_in, mentions_masked
+from vocab.privacy import mask_mentions_in, mentions_masked_by
 from vocab.secrets import redact, secret
 
 log = logging.getLogger("langnghe.notify")
@@ -208,8 +208,7 @@ def _mask_mentions(cfg: Config, saved: dict[str, Any]) -> bool:
     """Whether pushes mask @mentions in alert titles ("@n***4"), as the pages and reports do: the admin's saved
     switch over [retention] mask_author_handles, and [privacy] mask_mentions. A push leaves the machine for
     Telegram, Zalo or a mailbox: a private handle must not go with it."""
-    return mentions_masked(saved, config_switch=cfg.retention.mask_author_handles,
-                           rule=bool(section(cfg, "privacy").get("mask_mentions", True)))
+    return mentions_masked_by(cfg, saved)
 
 
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from vocab.config import Config
 
 PUBLISHER_KINDS = frozenset({"rss", "google_news", "bing_news", "youtube"})
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,})(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?")
@@ -166,6 +169,15 @@ def mentions_masked(saved: Mapping[str, Any], *, config_switch: bool, rule: bool
     "retention.mask_author_handles", Quản trị) over the config's, and [privacy] mask_mentions; the dashboard,
     the reports and the notifications all ask this one question."""
     return bool(rule) and bool(saved.get("retention.mask_author_handles", config_switch))
+
+
+def mentions_masked_by(cfg: "Config", saved: Mapping[str, Any]) -> bool:
+    """`mentions_masked` with the config's two settings read: what the pages, reports, pushes and
+    `langnghe search` each ask, given the saved ui settings (store.users.get_settings)."""
+    from vocab.config import section
+
+    return mentions_masked(saved, config_switch=cfg.retention.mask_author_handles,
+                           rule=bool(section(cfg, "privacy").get("mask_mentions", True)))
 
 
 def mask_mentions_in(value: Any, columns: Iterable[str] = FEED_TEXT_COLUMNS) -> Any:

@@ -18,8 +18,10 @@ from typing import Any
 import duckdb
 
 from store import search as store_search
+from store import users as store_users
 from store.db import Database, DatabaseLocked
 from vocab.config import Config
+from vocab.privacy import mask_mentions_in, mentions_masked_by
 
 log = logging.getLogger(__name__)
 TZ_OFFSET = timedelta(hours=7)  # dates on the command line are Vietnam dates
@@ -100,7 +102,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             except store_search.QueryError as exc:
                 print(f"langnghe search: không đọc được truy vấn: {exc}", file=sys.stderr)
                 return 2
+            saved = store_users.get_settings(cur)
     df = res.items
+    if mentions_masked_by(cfg, saved):
+        df = mask_mentions_in(df)  # as the Tin bài page lists them: a private handle is "@n***4" here too
     if args.json:
         for r in df.to_dict("records"):
             print(json.dumps({

@@ -1,0 +1,44 @@
+"""`langnghe search` masks @mentions of private persons as the Tin bài page does (the admin's saved switch first)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from collectors.textutil import canonical_url, content_hash, sha1
+from langnghe import cli
+from store import items as store_items
+from store import users as store_users
+from store.db import Database, utcnow
+from vocab.item import Item
+
+
+def _stored(path) -> None:  # type: ignore[no-untyped-def]
+    url = "https://facebook.com/tin/1"
+    pub = utcnow() - timedelta(hours=1)
+    title = "@nguoidung4 ơi, bãi thải than sau nhà sạt rồi"
+    it = Item(id=sha1(canonical_url(url)), source="s", collector="facebook_page", source_type="social", outlet="Nhóm",
+              url=url, canonical_url=canonical_url(url), title=title, summary="bùn đất tràn vào nhà",
+              published_at=pub, published_estimated=False, fetched_at=pub,
+              content_hash=content_hash(title, "bùn đất tràn vào nhà", url))
+    db = Database(str(path))
+    with db.write() as cur:
+        store_items.insert_items(cur, [it])
+    db.close()
+
+
+def test_search_masks_mentions_unless_the_admin_switched_masking_off(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "s.duckdb"
+    _stored(path)
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    assert cli.main(["search", "bãi thải"]) == 0
+    out = capsys.readouterr().out
+    assert "@n***4" in out and "@nguoidung4" not in out
+    assert cli.main(["search", "bãi thải", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["title"].startswith("@n***4")
+    db = Database(str(path))
+    with db.write() as cur:  # Quản trị: masking off
+        store_users.set_setting(cur, "retention.mask_author_handles", False, "quantri", utcnow())
+    db.close()
+    assert cli.main(["search", "bãi thải"]) == 0
+    assert "@nguoidung4" in capsys.readouterr().out
