@@ -59,9 +59,9 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
             page.get_by_label("Tên đăng nhập").fill("chuyenvien")
             page.get_by_label("Mật khẩu").fill(pw["chuyenvien"])
             page.get_by_role("button", name="Đăng nhập").click()
-            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
             page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Trước giao ban").first.click()
-            page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=30_000)
+            page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
             _settle(page)
 
             text = print_briefing(page, ARTIFACTS / "briefing_print.pdf")

@@ -53,7 +53,7 @@ def test_demo_overview_in_chromium(tmp_path):
             # wait for the chart rather than count it at one instant (CI once counted 0 right after a rerun).
             try:
                 page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=60_000)
-                page.get_by_text("Tin mới nhất").first.wait_for(timeout=30_000)
+                page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
             except Exception:
                 page.screenshot(path=str(ARTIFACTS / "demo_overview_FAILED.png"), full_page=True)
                 print(srv.output[-4000:])

@@ -72,11 +72,11 @@ def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
             assert not found, f"/{name}: {found}"
         page.goto(f"http://{origin}/imports", wait_until="networkidle")
         button = page.locator('[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]').first
-        button.wait_for(timeout=30_000)
+        button.wait_for(timeout=90_000)
         assert "Chọn tệp" in button.evaluate("e => getComputedStyle(e, '::after').content")
         page.screenshot(path=str(ARTIFACTS / "imports_upload_box.png"))
         page.goto(f"http://{origin}/admin", wait_until="networkidle")
-        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
+        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=90_000)
         # a tablet held upright opens with the sidebar collapsed: the page starts at the left edge, not 250 px in
         page.set_viewport_size({"width": 768, "height": 1024})
         page.goto(f"http://{origin}/", wait_until="networkidle")
@@ -128,20 +128,20 @@ def test_unknown_addresses_land_on_the_first_page_in_vietnamese(demo):
         _no_english_dialog(page, "overview")
         assert not page.get_by_text("Không có trang").count()  # the first page's own old address: no notice
         page.goto(f"{origin}/khong-co-trang-nay", wait_until="networkidle")
-        page.get_by_text("Không có trang «/khong-co-trang-nay»").first.wait_for(timeout=30_000)
-        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=30_000)
+        page.get_by_text("Không có trang «/khong-co-trang-nay»").first.wait_for(timeout=90_000)
+        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
         _no_english_dialog(page, "typo")
         assert page.url.rstrip("/") == origin  # landed: the address bar shows the first page's
         page.goto(f"{origin}/c%E1%BA%A3nh-b%C3%A1o", wait_until="networkidle")  # typed as /cảnh-báo
-        page.get_by_text("Không có trang «/cảnh-báo»").first.wait_for(timeout=30_000)
+        page.get_by_text("Không có trang «/cảnh-báo»").first.wait_for(timeout=90_000)
         _no_english_dialog(page, "vietnamese_typo")
         page.goto(f"{origin}/admin", wait_until="networkidle")
-        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=30_000)
+        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=90_000)
         _no_english_dialog(page, "admin")
         page.goto(f"{origin}/overview", wait_until="networkidle")  # the old bookmark, signed in already
-        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=30_000)
+        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
         _no_english_dialog(page, "overview_signed_in")
         page.goto(f"{origin}/alerts", wait_until="networkidle")  # a real page still opens as itself
-        page.get_by_text("Cảnh báo — vấn đề nổi cộm").first.wait_for(timeout=30_000)
+        page.get_by_text("Cảnh báo — vấn đề nổi cộm").first.wait_for(timeout=90_000)
         _no_english_dialog(page, "alerts")
         browser.close()

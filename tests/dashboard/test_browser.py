@@ -22,7 +22,7 @@ def _login(page, name: str, password: str) -> None:  # type: ignore[no-untyped-d
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
 
 
 def _goto(page, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -89,12 +89,12 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             # (a pages/ folder beside app.py once made Streamlit run that page module by itself)
             first = browser.new_page(viewport={"width": 1366, "height": 768})
             first.goto(f"http://127.0.0.1:{port}/alerts?alert=A000001", wait_until="networkidle")
-            first.locator("input[type=password]").wait_for(timeout=30_000)
+            first.locator("input[type=password]").wait_for(timeout=90_000)
             first.close()
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=90_000)
             _shot(page, "00_dang_nhap")
 
             # a wrong password first: refused, with a message
@@ -104,19 +104,19 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             page.get_by_text("Sai tên đăng nhập hoặc mật khẩu").wait_for(timeout=20_000)
 
             _login(page, "chuyenvien", pw["chuyenvien"])
-            page.get_by_text("Tin mới nhất").first.wait_for(timeout=30_000)
+            page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
             _settle(page)
             # reloading the page keeps the user signed in (auth.remember_in_browser)
             assert "langnghe_session" in {c["name"] for c in page.context.cookies()}
             page.reload(wait_until="networkidle")
-            page.get_by_text("Tin mới nhất").first.wait_for(timeout=30_000)
+            page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
             assert page.locator("input[type=password]").count() == 0
             _settle(page)
             _shot(page, "01_tong_quan", full=True)
 
             # open the first alert, acknowledge it with a note
             _goto(page, "Cảnh báo")
-            page.get_by_label("Ghi chú (kèm theo thao tác)").wait_for(timeout=30_000)
+            page.get_by_label("Ghi chú (kèm theo thao tác)").wait_for(timeout=90_000)
             first_id = _open_alert_id(page)
             _type(page, "Ghi chú (kèm theo thao tác)", "Đã báo cáo lãnh đạo, đề nghị phường xác minh")
             _shot(page, "02_canh_bao")
@@ -182,7 +182,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             _settle(page)
             assert "langnghe_session" not in {c["name"] for c in page.context.cookies()}
             page.reload(wait_until="networkidle")  # signed out stays signed out
-            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=90_000)
             _login(page, "quantri", pw["quantri"])
             _goto(page, "Quản trị")
             page.get_by_text("Thao tác gần đây").wait_for(timeout=20_000)

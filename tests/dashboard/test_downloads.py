@@ -153,7 +153,7 @@ def test_report_download_is_refused_without_the_session_on_a_real_server(tmp_pat
             page.get_by_label("Tên đăng nhập").fill("xem")
             page.get_by_label("Mật khẩu").fill(pw["xem"])
             page.get_by_role("button", name="Đăng nhập").click()
-            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=30_000)
+            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
             page.get_by_role("tab", name="Lưu trữ").click()
             page.get_by_text("Tải DOCX (Word)").first.click(timeout=30_000)
             for _ in range(150):
