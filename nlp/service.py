@@ -101,11 +101,11 @@ def tag_batch(pipeline: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, only_untagged: bool = False,
                 limit: int | None = None, stop: threading.Event | None = None,
-                progress: Callable[[int], None] | None = None) -> int:
+                progress: Callable[[int], None] | None = None, enough: Callable[[], bool] | None = None) -> int:
     """Tag every item that has no tags or (unless `only_untagged`) tags from another model version, in
     batches of `batch`; returns how many were tagged. Dropped rows are saved too, so each batch makes
-    progress. `limit` stops once that many are done, `stop` between batches; `progress(done)` follows
-    each batch."""
+    progress. `limit` stops once that many are done, `stop` between batches, `enough()` after a batch (serve's
+    time budget: at least one batch runs); `progress(done)` follows each batch."""
     pipeline = pipeline or get_pipeline(cfg)
     done = 0
     while (limit is None or done < limit) and not (stop is not None and stop.is_set()):
@@ -120,7 +120,7 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, on
         done += len(rows)
         if progress is not None:
             progress(done)
-        if len(rows) < batch:
+        if len(rows) < batch or (enough is not None and enough()):
             break
     return done
 
@@ -140,18 +140,8 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
 
     def hook() -> None:
         pipeline = get_pipeline(cfg)
-        start, done = clock(), 0
-        while True:
-            with db.read() as cur:
-                rows = tag_store.items_to_tag(cur, pipeline.model_version, batch, fulltext_chars(cfg))
-            if not rows:
-                break
-            out = tag_batch(pipeline, rows)
-            with db.write() as cur:
-                tag_store.save_tags(cur, out)
-            done += len(rows)
-            if len(rows) < batch or clock() - start >= budget:
-                break
+        start = clock()
+        done = tag_pending(cfg, db, batch, pipeline, enough=lambda: clock() - start >= budget)
         if done:
             log.info("tagged %d stored items with model %s", done, pipeline.model_version)
 
