@@ -1,5 +1,5 @@
-"""Cached reads for the Báo cáo page and the rapid-report button (same pattern as dashboard/data.py:
-`st.cache_data(ttl)` over named functions of store/reports.py and langnghe/reports; no SQL here)."""
+"""Cached reads for the Báo cáo page, the rapid-report button and the report's Bảng 4 / 5 on Chủ đề & địa bàn (same
+pattern as dashboard/data.py: `st.cache_data(ttl)` over named functions of store/reports.py and reports/; no SQL here)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import streamlit as st
 from dashboard import data
 from reports.generate import build_weekly_report
 from reports.html_out import render_html
-from reports.settings import ReportSettings, recent_weeks, report_week
+from reports.settings import ReportSettings, last_complete_week, recent_weeks, report_week, week_period
 from store import reports as store_reports
+from store.reports import Window
 
 TTL = 10
 PREVIEW_TTL = 60
@@ -36,6 +37,42 @@ def default_week() -> str:
     the schedule."""
     s = settings()
     return report_week(data.now(), s.schedule_weekday, s.schedule_time)
+
+
+def ended_week() -> str:
+    """The week Chủ đề & địa bàn opens its «Tuần báo cáo» on: the last one that has ended (Monday to Sunday)."""
+    return last_complete_week(data.now())
+
+
+def window(period: str) -> Window:
+    """A period of Chủ đề & địa bàn as the report's window: an ISO week ('2026-W48', cut at now while it runs, as
+    the report of the current week is) or the last N days ('7') against the N days before."""
+    now = data.now()
+    if period.isdigit():
+        d = timedelta(days=int(period))
+        return Window(start=now - d, end=now, prev_start=now - 2 * d, prev_end=now - d)
+    return week_period(period, now).window
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def topics_and_places(period: str, in_area_only: bool) -> dict[str, Any]:
+    """Bảng 4 and Bảng 5 of the weekly report for `period` (store.reports.topics_and_places, the report's own
+    query), in the watched area or, with `in_area_only` off, every tagged item; as many places as Bảng 5 lists."""
+    with data.db().read() as cur:
+        return store_reports.topics_and_places(cur, window(period), None, in_area_only=in_area_only,
+                                               top_places=settings().top_places)
+
+
+@data.feed_text
+@st.cache_data(ttl=TTL, show_spinner=False)
+def figure_items(period: str, in_area_only: bool, topic: str | None, unit: str | None,
+                 limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The items behind one topic's or one unit's figure of `topics_and_places` (newest first, at most `limit`) and
+    how many there are; times in Vietnam time, @mentions masked as on the other pages."""
+    with data.db().read() as cur:
+        df, total = store_reports.scope_items(cur, window(period), None, in_area_only=in_area_only, topic=topic,
+                                              unit=unit, limit=limit)
+    return data.to_local(df, "published_at"), total
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

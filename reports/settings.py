@@ -206,6 +206,16 @@ def week_label(year: int, week: int) -> str:
     return f"{year}-W{week:02d}"
 
 
+def week_title(week: str) -> str:
+    """'Tuần 49/2026 (30/11–06/12/2026)': how the week pickers of Báo cáo and Chủ đề & địa bàn name a week, short
+    enough for a phone and for the box at 1366 px (the report's own "từ ngày … đến ngày …" was cut off there);
+    the year twice when the week spans two."""
+    year, wk = parse_week(week)
+    p = week_period(week)
+    first, last = p.first_day, p.last_day
+    return f"Tuần {wk}/{year} ({dm(first) if first.year == last.year else dmy(first)}–{dmy(last)})"
+
+
 def week_of(local: datetime | date) -> str:
     y, w, _ = (local.date() if isinstance(local, datetime) else local).isocalendar()
     return week_label(y, w)

@@ -5,6 +5,8 @@
         in scope? (area '' → in_area; area 'Uông Bí' → a place naming it) ──▶ one temp table (works read-only too)
         ──▶ small aggregations: outlets, sentiment, topics, places, days, negative items, appendix,
             stories (story_items ⋈ stories) with their handling (alerts, alert_events), alerts raised
+    topics_and_places(cur, window, area, in_area_only)  Bảng 4 and 5 alone, on the same scope table and queries:
+        the Chủ đề & địa bàn page's «Tuần báo cáo»; scope_items(…, topic | unit) the items behind one figure
     rapid_figures(cur, alert_id | story_id) ──▶ the alert, its story's items, its audit trail
 
 Every table is there (Database.migrate applies every migration). Times in and out are naive UTC.
@@ -114,7 +116,6 @@ def weekly_figures(
     daily, negative, appendix, stories, stories_total, alerts, cases (store.cases.figures per channel).
     """
     pattern = area_regex(area)
-    scope_sql = _place_match_sql("places", pattern) if pattern else "coalesce(in_area, FALSE)"
     row = cur.execute(
         f"""
         SELECT count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at < ?),
@@ -126,22 +127,7 @@ def weekly_figures(
     ).fetchone()
     totals = {"all_now": int(row[0]), "all_prev": int(row[1]), "tagged_now": int(row[2])}
 
-    cur.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _rs AS
-        WITH e AS (
-            SELECT i.id, i.published_at, i.source_type, i.outlet, {SHOWN_TITLE} AS title, i.url, {EFFECTIVE_COLS},
-                   CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected
-            FROM items i {EFFECTIVE_JOINS}
-            WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
-        )
-        SELECT id, published_at, source_type, outlet, title, url,
-               coalesce(topics, []::VARCHAR[]) AS topics, sentiment, coalesce(places, []::VARCHAR[]) AS places,
-               in_area, published_at >= ? AS now, place_details, places_corrected
-        FROM e WHERE {scope_sql}
-        """,
-        [w.start, w.end, w.prev_start, w.prev_end, w.start],
-    )
+    _fill_scope(cur, w, pattern)
     try:
         out = _aggregate(cur, w, pattern, top_stories, negative_items, top_places)
     finally:
@@ -149,6 +135,103 @@ def weekly_figures(
     out["totals"] = {**totals, "scope_now": int(out.pop("_scope_now")), "scope_prev": int(out.pop("_scope_prev"))}
     out["cases"] = store_cases.figures(cur, w.start, w.end, w.end)   # complaints received in the week
     return out
+
+
+def _scope_sql(pattern: str | None, in_area_only: bool) -> str:
+    """Which items of the period a report counts: those naming the area (`pattern`), else those the tagger put in the
+    watched area; with `in_area_only` off (the Chủ đề & địa bàn page's switch), every tagged item."""
+    if pattern:
+        return _place_match_sql("places", pattern)
+    return "coalesce(in_area, FALSE)" if in_area_only else "tagged"
+
+
+def _fill_scope(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None, in_area_only: bool = True) -> None:
+    """The temp table `_rs`: the items of [prev_start, end) in scope, with their effective tags and `now` (in the
+    period itself). Every count of the weekly report and of `topics_and_places` reads it: one owner of the window."""
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _rs AS
+        WITH e AS (
+            SELECT i.id, i.published_at, i.source_type, i.outlet, {SHOWN_TITLE} AS title, i.url, {EFFECTIVE_COLS},
+                   CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected,
+                   ({TAGGED_SQL}) AS tagged
+            FROM items i {EFFECTIVE_JOINS}
+            WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
+        )
+        SELECT id, published_at, source_type, outlet, title, url,
+               coalesce(topics, []::VARCHAR[]) AS topics, sentiment, coalesce(places, []::VARCHAR[]) AS places,
+               in_area, published_at >= ? AS now, place_details, places_corrected
+        FROM e WHERE {_scope_sql(pattern, in_area_only)}
+        """,
+        [w.start, w.end, w.prev_start, w.prev_end, w.start],
+    )
+
+
+def _topics_places(cur: "duckdb.DuckDBPyConnection", top_places: int | None) -> dict[str, pd.DataFrame]:
+    """Bảng 4 (items per topic; an item without a topic under 'other') and Bảng 5 (items per 2025 unit, the
+    `top_places` busiest) over `_rs`, this period and the previous one."""
+    topics = cur.execute(
+        """
+        SELECT tp AS topic, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev,
+               count(*) FILTER (WHERE now AND sentiment = 'negative') AS neg_now
+        FROM (SELECT now, sentiment, unnest(CASE WHEN len(topics) > 0 THEN topics ELSE ['other'] END) AS tp FROM _rs)
+        GROUP BY tp ORDER BY n_now DESC, n_prev DESC, tp
+        """
+    ).df()
+    return {"topics": topics, "places": _place_table(cur, top_places)}
+
+
+def topics_and_places(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = None, *,
+                      in_area_only: bool = True, top_places: int | None = 20) -> dict[str, Any]:
+    """The weekly report's Bảng 4 and Bảng 5 for window `w` without the rest of the report: the Chủ đề & địa bàn
+    page shows them for a report week, so both count by the same scope, window and query (`_fill_scope`,
+    `_topics_places`). Keys: topics, places (as weekly_figures), scope_now, scope_prev (items in scope)."""
+    _fill_scope(cur, w, area_regex(area), in_area_only)
+    try:
+        out: dict[str, Any] = _topics_places(cur, top_places)
+        n = cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs").fetchone()
+    finally:
+        cur.execute("DROP TABLE IF EXISTS temp._rs")
+    out["scope_now"], out["scope_prev"] = int(n[0]), int(n[1])
+    return out
+
+
+ITEM_COLS = ["id", "published_at", "source_type", "outlet", "title", "url", "sentiment", "topics", "places"]
+
+
+def scope_items(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = None, *, in_area_only: bool = True,
+                topic: str | None = None, unit: str | None = None, limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The items behind one figure of `topics_and_places` (a topic's row, or a 2025 unit's by `place_units`), in the
+    period itself, newest first: at most `limit` of them, and how many there are."""
+    _fill_scope(cur, w, area_regex(area), in_area_only)
+    try:
+        where, params = ["now"], []
+        if topic:
+            where.append("list_contains(CASE WHEN len(topics) > 0 THEN topics ELSE ['other'] END, ?)")
+            params.append(topic)
+        if unit:
+            where.append(f"{_GROUP_SQL} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(_unit_groups(cur, unit))
+        cond = " AND ".join(where)
+        total = int(cur.execute(f"SELECT count(*) FROM _rs WHERE {cond}", params).fetchone()[0])
+        df = cur.execute(f"SELECT {', '.join(ITEM_COLS)} FROM _rs WHERE {cond} ORDER BY published_at DESC, id LIMIT ?",
+                         [*params, int(limit)]).df()
+    finally:
+        cur.execute("DROP TABLE IF EXISTS temp._rs")
+    return df, total
+
+
+# one key per distinct (places, place details, corrected): a few hundred in a week, each split into units once
+_GROUP_SQL = "md5(coalesce(place_details, '') || '|' || CAST(places AS VARCHAR) || '|' || CAST(places_corrected AS VARCHAR))"
+
+
+def _unit_groups(cur: "duckdb.DuckDBPyConnection", unit: str) -> list[str]:
+    """The `_GROUP_SQL` keys of `_rs` whose items count under 2025 unit `unit` in Bảng 5 (`place_units`)."""
+    rows = cur.execute(
+        f"SELECT DISTINCT {_GROUP_SQL}, places, place_details, places_corrected FROM _rs WHERE now AND len(places) > 0"
+    ).fetchall()
+    return [k for k, places, details, corrected in rows if unit in place_units(places, details, bool(corrected))]
+
 
 
 def _aggregate(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
@@ -169,15 +252,7 @@ def _aggregate(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
         FROM _rs GROUP BY ALL
         """
     ).df()
-    out["topics"] = cur.execute(
-        """
-        SELECT tp AS topic, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev,
-               count(*) FILTER (WHERE now AND sentiment = 'negative') AS neg_now
-        FROM (SELECT now, sentiment, unnest(CASE WHEN len(topics) > 0 THEN topics ELSE ['other'] END) AS tp FROM _rs)
-        GROUP BY tp ORDER BY n_now DESC, n_prev DESC, tp
-        """
-    ).df()
-    out["places"] = _place_table(cur, int(top_places))
+    out.update(_topics_places(cur, top_places))  # Bảng 4 and 5, as the Chủ đề & địa bàn page
     out["daily"] = cur.execute(
         """
         SELECT CAST(published_at + INTERVAL 7 HOUR AS DATE) AS day, source_type, count(*) AS n
@@ -231,7 +306,7 @@ def place_units(places: Any, details: Any, corrected: bool = False) -> list[str]
     return list(dict.fromkeys(out))
 
 
-def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
+def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int | None) -> pd.DataFrame:
     """Bảng 5: items per 2025 unit (place_units), this week and the previous one. The database groups by
     the place-details text (a few hundred distinct values); each group is split into units here."""
     rows = cur.execute(
@@ -248,7 +323,7 @@ def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int) -> pd.DataFrame:
             c[0] += n_now
             c[1] += n_prev
             c[2] += neg_now
-    out = sorted(((u, *c) for u, c in units.items() if c[0] > 0), key=lambda r: (-r[1], -r[2], r[0]))[:limit]
+    out = sorted(((u, *c) for u, c in units.items() if c[0] > 0), key=lambda r: (-r[1], -r[2], r[0]))[:limit]  # None: all
     return pd.DataFrame(out, columns=["place", "n_now", "n_prev", "neg_now"])
 
 

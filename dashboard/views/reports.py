@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, rapid_report_button
 from reports.generate import weekly_key
-from reports.settings import WEEKDAYS, dm, dmy, parse_week, week_period
+from reports.settings import WEEKDAYS, week_title
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -21,12 +21,8 @@ LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
 
 
 def _week_label(week: str) -> str:
-    """'Tuần 49/2026 (30/11–06/12/2026)': short enough for the box at 1366 px (the report's own wording,
-    "từ ngày … đến ngày …", was cut off there); the year twice when the week spans two."""
-    year, wk = parse_week(week)
-    p = week_period(week)
-    first, last = p.first_day, p.last_day
-    return f"Tuần {wk}/{year} ({dm(first) if first.year == last.year else dmy(first)}–{dmy(last)})"
+    """The week as both week pickers name it (reports.settings.week_title)."""
+    return week_title(week)
 
 
 def _failure_text(f: dict) -> str:

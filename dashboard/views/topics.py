@@ -1,28 +1,37 @@
 """Chủ đề & địa bàn: trends per topic and per place against the previous period of the same length,
 with each place's 2025 unit and the old names it was mentioned by, and an offline map (approximate unit shapes
-shipped in dashboard/geo/, no tiles). A click on a topic bar or a unit opens Tin bài filtered to its items."""
+shipped in dashboard/geo/, no tiles). A click on a topic bar or a unit opens Tin bài filtered to its items.
+
+«Tuần báo cáo» (an ISO week) or the «Chỉ trong địa bàn» switch show the weekly report's own Bảng 4 and Bảng 5
+(store.reports.topics_and_places: the report's scope, window and query), and a click on a topic or a unit lists
+its items here, since Tin bài has no week filter."""
 
 from __future__ import annotations
 
 import math
+from typing import Any, Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 import streamlit as st
 
-from dashboard import data, drill, ui
+from dashboard import data, data_reports, drill, ui
 from dashboard.views import _trend
 from dashboard.labels import as_list, topic_label
+from reports.settings import change_short, week_title
 from vocab.numbers import number
 
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
-PERIODS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90}
+WEEK = "Tuần báo cáo"
+PERIODS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90, WEEK: 7}
+N_WEEKS = 12  # weeks offered, as on Báo cáo
+ITEMS_SHOWN = 200  # items listed under a chosen topic or unit; the caption gives the total
 # what the topic counts count, so staff can reconcile them with the weekly report's Bảng 4 (which says what it counts)
 TOPICS_SCOPE = ("Số tin tính mọi tin, bài đã phân loại chủ đề trong kỳ, ở mọi địa bàn (kể cả tin không phản ánh về "
                 "địa bàn theo dõi); một tin, bài có thể thuộc nhiều chủ đề. Bảng «Số tin, bài theo chủ đề» của báo cáo "
                 "tuần chỉ tính tin, bài phản ánh về địa bàn báo cáo, trong tuần từ thứ Hai đến Chủ nhật, nên thường "
-                "nhỏ hơn.")
+                "nhỏ hơn. Chọn «Tuần báo cáo» (bật «Chỉ trong địa bàn») để xem đúng số liệu của báo cáo tuần.")
 
 
 def _change(now: int, prev: int) -> str:
@@ -33,10 +42,33 @@ def _change(now: int, prev: int) -> str:
 
 def render() -> None:
     st.title("Chủ đề & địa bàn")
-    c1, c2 = st.columns([1, 3])
-    label = c1.segmented_control("So sánh", list(PERIODS), default="7 ngày", key="t_period") or "7 ngày"
+    label = st.segmented_control("Kỳ", list(PERIODS), default="7 ngày", key="t_period") or "7 ngày"
+    week = label == WEEK
+    period = _week_picker() if week else str(PERIODS[label])
+    # on by default for the week (the report's scope), off for the rolling periods (every area, as before)
+    in_area = st.toggle("Chỉ trong địa bàn", value=week, key=f"t_area_{'week' if week else 'days'}",
+                        help="Bật: chỉ tính tin, bài phản ánh về địa bàn theo dõi, như báo cáo tuần. "
+                             "Tắt: mọi tin, bài đã phân loại, ở mọi địa bàn.")
+    if week or in_area:
+        _report_scope(period, week, in_area)
+        return
     days = PERIODS[label]
-    c2.caption(f"Kỳ này: {days} ngày gần nhất; kỳ trước: {days} ngày liền trước đó.")
+    st.caption(f"Kỳ này: {days} ngày gần nhất; kỳ trước: {days} ngày liền trước đó.")
+    _rolling(days)
+
+
+def _week_picker() -> str:
+    """The ISO week, the last one that has ended by default; the current one is first and says it is running."""
+    weeks = data_reports.weeks(N_WEEKS)
+    ended = data_reports.ended_week()
+    return st.selectbox("Tuần", weeks, index=weeks.index(ended) if ended in weeks else 0, key="t_week",
+                        format_func=lambda w: week_title(w) + (" — đang diễn ra" if w == weeks[0] else ""),
+                        help="Tuần từ thứ Hai đến hết Chủ nhật (giờ Việt Nam), như báo cáo tuần. Tuần đang diễn ra "
+                             "chỉ tính đến hiện tại và so với cùng khoảng thời gian của tuần trước.")
+
+
+def _rolling(days: int) -> None:
+    """The last `days` days against the `days` before, every tagged item in any area; clicks open Tin bài."""
     tr = data.trends(days)
     topics, places = tr["topics"], tr["places"]
 
@@ -48,16 +80,7 @@ def render() -> None:
         left, right = st.columns([1.3, 1])
         names = [topic_label(t) for t in topics["topic"]]
         with left:
-            fig = go.Figure([
-                go.Bar(name="Kỳ trước", y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0"),
-                go.Bar(name="Kỳ này", y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
-            ])
-            fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)), margin=dict(l=0, r=0, t=10, b=0),
-                              yaxis=dict(autorange="reversed"),
-                              xaxis=ui.count_axis(int(max(topics["n_now"].max(), topics["n_prev"].max())),
-                                                  title="Số tin"),
-                              legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
-            ev = st.plotly_chart(fig, width="stretch", key="topic_bars", on_select="rerun",
+            ev = st.plotly_chart(_topic_figure(names, topics), width="stretch", key="topic_bars", on_select="rerun",
                                  selection_mode="points")
             _open_topic(ev, list(topics["topic"]), days)
         with right:
@@ -95,8 +118,148 @@ def render() -> None:
         if row is not None:
             ui.open_items({"unit": str(places["name_2025"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
     with right:
-        _map(places, days)
+        _open_unit(_map(places, "place_map", "rerun"), days)
     _trend.render(days, list(data.ward_coordinates()["name_2025"]))
+
+
+def _topic_figure(names: list[str], topics: pd.DataFrame, now: str = "Kỳ này", prev: str = "Kỳ trước") -> go.Figure:
+    """Grouped horizontal bars: the earlier period pale (curve 0), this one dark (curve 1)."""
+    fig = go.Figure([
+        go.Bar(name=prev, y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0"),
+        go.Bar(name=now, y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
+    ])
+    fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)),
+                      margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"),
+                      xaxis=ui.count_axis(int(max(topics["n_now"].max(), topics["n_prev"].max())), title="Số tin"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+    return fig
+
+
+# --- the weekly report's Bảng 4 and 5 ----------------------------------------------------------------------------
+
+def _scope_caption(what: str, week: bool, in_area: bool, area: str) -> str:
+    """What the figures count, in the report's words, so a figure can be checked against the report."""
+    where = f"phản ánh về {area}" if in_area else "đã phân loại, ở mọi địa bàn"
+    if week and in_area:
+        return (f"Số liệu của {what}, đúng như Bảng «Số tin, bài theo chủ đề» và «Số tin, bài theo địa bàn» của báo "
+                f"cáo tuần (toàn tỉnh): tin, bài {where}, từ thứ Hai đến hết Chủ nhật (giờ Việt Nam), so với tuần "
+                f"trước. Một tin, bài có thể thuộc nhiều chủ đề; tin chưa rõ chủ đề tính vào «Khác».")
+    return (f"Số liệu của {what}: tin, bài {where}, so với kỳ liền trước cùng độ dài. Một tin, bài có thể thuộc "
+            f"nhiều chủ đề; tin chưa rõ chủ đề tính vào «Khác»."
+            + ("" if in_area else " Báo cáo tuần chỉ tính tin, bài phản ánh về địa bàn, nên thường nhỏ hơn."))
+
+
+def _report_scope(period: str, week: bool, in_area: bool) -> None:
+    """Topics and 2025 units counted as the weekly report counts them (for the week: its Bảng 4 and 5); a click
+    on a topic or a unit, or the box under them, lists the items behind the figure."""
+    f = data_reports.topics_and_places(period, in_area)
+    topics, places = f["topics"], f["places"]
+    what = week_title(period) if week else f"{period} ngày gần nhất"
+    now_l, prev_l = ("Tuần này", "Tuần trước") if week else ("Kỳ này", "Kỳ trước")
+    st.caption(_scope_caption(what, week, in_area, data_reports.settings().default_area_label))
+    where = "phản ánh về địa bàn" if in_area else "đã phân loại"
+    if not f["scope_now"] and not f["scope_prev"]:
+        ui.empty(f"Không có tin, bài nào {where} trong {what} và {prev_l.lower()}. "
+                 + ("Chọn tuần khác, hoặc tắt «Chỉ trong địa bàn» để xem mọi địa bàn." if in_area
+                    else "Chọn tuần hoặc kỳ khác."))
+        return
+    if not f["scope_now"]:
+        ui.empty(f"Không có tin, bài nào {where} trong {what}; {prev_l.lower()} có {number(f['scope_prev'])} tin, bài "
+                 "(bảng dưới để so sánh).")
+    pick_key = f"t_pick|{period}|{int(in_area)}"
+    codes = list(topics["topic"])
+    units = list(places["place"])
+
+    st.subheader("Theo chủ đề")
+    if len(topics):
+        names = [topic_label(t) for t in codes]
+        st.plotly_chart(_topic_figure(names, topics, now_l, prev_l), width="stretch", key="r_topic_bars",
+                        on_select=_picked_bar(pick_key, codes), selection_mode="points")
+        ui.dataframe(pd.DataFrame({
+            "Chủ đề": names,
+            now_l: topics["n_now"],
+            prev_l: topics["n_prev"],
+            "Tăng/giảm": [change_short(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
+            "Trong đó tiêu cực": topics["neg_now"],
+        }), hide_index=True, width="stretch", key="r_topic_table", on_select=_picked_row(pick_key, "r_topic_table",
+                                                                                        [f"topic:{c}" for c in codes]),
+            selection_mode="single-row")
+
+    st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025)")
+    if not len(places):
+        st.caption(f"Không có tin, bài nào nêu tên địa bàn cụ thể trong {what}.")
+    else:
+        ui.dataframe(pd.DataFrame({
+            "Đơn vị mới (2025)": units,
+            now_l: places["n_now"],
+            prev_l: places["n_prev"],
+            "Tăng/giảm": [change_short(a, b) for a, b in zip(places["n_now"], places["n_prev"])],
+            "Trong đó tiêu cực": places["neg_now"],
+        }), hide_index=True, width="stretch", key="r_place_table", on_select=_picked_row(pick_key, "r_place_table",
+                                                                                        [f"unit:{u}" for u in units]),
+            selection_mode="single-row")
+        st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(data_reports.settings().top_places)}, như báo cáo "
+                   "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
+        _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key))
+    _items(period, in_area, pick_key, codes, units, what)
+
+
+def _items(period: str, in_area: bool, pick_key: str, codes: list[str], units: list[str], what: str) -> None:
+    """The items behind the chosen topic or unit, in the period itself (masked as every page masks feed text)."""
+    st.subheader("Tin, bài của một chủ đề hoặc địa bàn")
+    options = [f"topic:{c}" for c in codes] + [f"unit:{u}" for u in units]
+    if st.session_state.get(pick_key) not in options:
+        st.session_state.pop(pick_key, None)
+    pick = st.selectbox("Xem tin, bài của", options, index=None, key=pick_key, format_func=_pick_label,
+                        placeholder="Bấm vào một chủ đề, một địa bàn, hoặc chọn ở đây")
+    if not pick:
+        return
+    kind, value = pick.split(":", 1)
+    df, total = data_reports.figure_items(period, in_area, value if kind == "topic" else None,
+                                          value if kind == "unit" else None, ITEMS_SHOWN)
+    if not total:
+        st.caption(f"Không có tin, bài nào của «{_pick_label(pick)}» trong {what}.")
+        return
+    shown = f" (hiện {number(len(df))} tin mới nhất)" if total > len(df) else ""
+    st.caption(f"{number(total)} tin, bài của «{_pick_label(pick)}» trong {what}{shown}.")
+    ui.dataframe(ui.items_view(df), hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS,
+                 key="r_items")
+
+
+def _pick_label(pick: str) -> str:
+    kind, value = pick.split(":", 1)
+    return f"Chủ đề: {topic_label(value)}" if kind == "topic" else f"Địa bàn: {value}"
+
+
+def _picked_row(pick_key: str, table_key: str, values: list[str]) -> Callable[[], None]:
+    """A table's row selection chooses the row's topic or unit in the items box."""
+    def chosen() -> None:
+        row = _row(st.session_state.get(table_key), len(values))
+        if row is not None:
+            st.session_state[pick_key] = values[row]
+    return chosen
+
+
+def _picked_bar(pick_key: str, codes: list[str]) -> Callable[[], None]:
+    """A click on either bar of a topic chooses the topic in the items box."""
+    def chosen() -> None:
+        for p in drill.points(st.session_state.get("r_topic_bars")):
+            idx = p.get("point_index", p.get("point_number"))
+            if idx is not None and 0 <= int(idx) < len(codes):
+                st.session_state[pick_key] = f"topic:{codes[int(idx)]}"
+                return
+    return chosen
+
+
+def _picked_unit(pick_key: str) -> Callable[[], None]:
+    """A click on a unit of the map chooses the unit in the items box."""
+    def chosen() -> None:
+        for p in drill.points(st.session_state.get("r_place_map")):
+            cd = drill.custom(p)
+            if cd and cd[0]:
+                st.session_state[pick_key] = f"unit:{cd[0]}"
+                return
+    return chosen
 
 
 def _row(event: object, n: int) -> int | None:
@@ -157,12 +320,13 @@ def _outline(geom: dict) -> tuple[list, list]:
     return xs, ys
 
 
-def _map(places: pd.DataFrame, days: int) -> None:
+def _map(places: pd.DataFrame, key: str, on_select: str | Callable[[], None]) -> Any:
+    """The offline map of the units, coloured by this period's count; returns the chart's selection event."""
     wards = data.ward_coordinates()
     cells = data.ward_cells()
     if not len(wards):
         st.caption("Không có dữ liệu các đơn vị hành chính để vẽ bản đồ.")
-        return
+        return None
     m = wards.merge(places[["name_2025", "n_now", "neg_now"]], on="name_2025", how="left").fillna({"n_now": 0,
                                                                                                  "neg_now": 0})
     m["n_now"] = m["n_now"].astype(int)
@@ -197,8 +361,8 @@ def _map(places: pd.DataFrame, days: int) -> None:
                       title="Màu: số tin kỳ này; vòng tròn: tỷ lệ tiêu cực", hovermode="closest",
                       xaxis=dict(visible=False),
                       yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))
-    ev = st.plotly_chart(fig, width="stretch", key="place_map", on_select="rerun", selection_mode="points")
+    ev = st.plotly_chart(fig, width="stretch", key=key, on_select=on_select, selection_mode="points")
     st.caption(("Hình các đơn vị là ô gần đúng quanh trung tâm mỗi phường, xã (không phải ranh giới chính thức). "
                 if cells else "Chưa có hình các đơn vị của tỉnh này: mỗi đơn vị có tin là một vòng tròn tại trung tâm. ")
                + "Bấm vào vòng tròn của một đơn vị để xem các tin bài của đơn vị đó.")
-    _open_unit(ev, days)
+    return ev
