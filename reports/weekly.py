@@ -392,11 +392,16 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
 
 
 def _topics_scope(w: _Week) -> str:
-    """Bảng 4's note on what it counts: the dashboard's «Chủ đề & địa bàn» counts every tagged item in any area over
-    the last 7 days (757 «An ninh trật tự» beside the report's 672 in the walk), and staff could not tell why."""
+    """Bảng 4's note on what it counts, and where the dashboard shows the same figures: «Chủ đề & địa bàn» with
+    «Tuần báo cáo» and «Chỉ trong địa bàn» (the same query); its 7/30/90 days count every tagged item in any area
+    (757 «An ninh trật tự» beside the report's 672 in the walk), and staff could not tell why."""
+    same = ("khi chọn «Tuần báo cáo» và bật «Chỉ trong địa bàn» cho đúng số liệu của bảng này"
+            if w.area_label == w.s.default_area_label else
+            f"khi chọn «Tuần báo cáo» và bật «Chỉ trong địa bàn» cho số liệu toàn địa bàn theo dõi "
+            f"({w.s.default_area_label}), không riêng {w.area_label}")
     return (f"Ghi chú: Bảng chỉ tính tin, bài phản ánh về {w.area_label} trong tuần; một tin, bài có thể thuộc nhiều "
-            f"chủ đề. Trang «Chủ đề & địa bàn» của hệ thống tính mọi tin, bài đã phân loại ở mọi địa bàn, trong số ngày "
-            f"gần nhất đã chọn, nên số liệu ở đó thường lớn hơn.")
+            f"chủ đề. Trang «Chủ đề & địa bàn» của hệ thống {same} (bấm vào một chủ đề để xem các tin, bài); các kỳ "
+            f"7, 30, 90 ngày ở đó tính mọi tin, bài đã phân loại ở mọi địa bàn, nên thường lớn hơn.")
 
 
 def _section_places(w: _Week, places: pd.DataFrame) -> _Part:

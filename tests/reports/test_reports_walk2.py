@@ -184,5 +184,6 @@ def test_bang4_says_it_counts_only_items_about_the_area(seeded):
     k = blocks.index(_table(built, "Bảng 4."))
     note = blocks[k + 1]
     assert isinstance(note, Para) and "chỉ tính tin, bài phản ánh về" in note.plain and "«Chủ đề & địa bàn»" in note.plain
+    assert "«Tuần báo cáo»" in note.plain and "cho đúng số liệu của bảng này" in note.plain  # where the page shows it
     sheet = next(s for s in built.sheets if s.name == "Chủ đề")
     assert sheet.note == note.plain
