@@ -44,9 +44,14 @@ def render() -> None:
     st.title("Chủ đề & địa bàn")
     label = st.segmented_control("Kỳ", list(PERIODS), default="7 ngày", key="t_period") or "7 ngày"
     week = label == WEEK
-    period = _week_picker() if week else str(PERIODS[label])
+    box: Any = st
+    period = str(PERIODS[label])
+    if week:
+        c1, box = st.columns([1.4, 1], vertical_alignment="bottom")  # the week, then the switch: stacked on a phone
+        with c1:
+            period = _week_picker()
     # on by default for the week (the report's scope), off for the rolling periods (every area, as before)
-    in_area = st.toggle("Chỉ trong địa bàn", value=week, key=f"t_area_{'week' if week else 'days'}",
+    in_area = box.toggle("Chỉ trong địa bàn", value=week, key=f"t_area_{'week' if week else 'days'}",
                         help="Bật: chỉ tính tin, bài phản ánh về địa bàn theo dõi, như báo cáo tuần. "
                              "Tắt: mọi tin, bài đã phân loại, ở mọi địa bàn.")
     if week or in_area:
@@ -137,15 +142,18 @@ def _topic_figure(names: list[str], topics: pd.DataFrame, now: str = "Kỳ này"
 
 # --- the weekly report's Bảng 4 and 5 ----------------------------------------------------------------------------
 
+UNSORTED = (f"Một tin, bài có thể thuộc nhiều chủ đề; tin chưa có chủ đề nào được tính vào «{topic_label('other')}», "
+            "như báo cáo.")
+
+
 def _scope_caption(what: str, week: bool, in_area: bool, area: str) -> str:
     """What the figures count, in the report's words, so a figure can be checked against the report."""
     where = f"phản ánh về {area}" if in_area else "đã phân loại, ở mọi địa bàn"
     if week and in_area:
         return (f"Số liệu của {what}, đúng như Bảng «Số tin, bài theo chủ đề» và «Số tin, bài theo địa bàn» của báo "
                 f"cáo tuần (toàn tỉnh): tin, bài {where}, từ thứ Hai đến hết Chủ nhật (giờ Việt Nam), so với tuần "
-                f"trước. Một tin, bài có thể thuộc nhiều chủ đề; tin chưa rõ chủ đề tính vào «Khác».")
-    return (f"Số liệu của {what}: tin, bài {where}, so với kỳ liền trước cùng độ dài. Một tin, bài có thể thuộc "
-            f"nhiều chủ đề; tin chưa rõ chủ đề tính vào «Khác»."
+                f"trước. {UNSORTED}")
+    return (f"Số liệu của {what}: tin, bài {where}, so với kỳ liền trước cùng độ dài. {UNSORTED}"
             + ("" if in_area else " Báo cáo tuần chỉ tính tin, bài phản ánh về địa bàn, nên thường nhỏ hơn."))
 
 

@@ -163,3 +163,32 @@ def test_click_a_topic_bar_opens_the_filtered_list(page, served):
     qs = parse_qs(urlparse(page.url).query)
     assert qs.get("place") or qs.get("unit"), page.url
     page.screenshot(path=str(SHOTS / "drilldown_unit.png"))
+
+
+def test_report_week_click_on_a_topic_lists_its_items_on_the_page(page, served):
+    """«Tuần báo cáo»: a click on a topic's bar lists the items behind that figure under the tables (Tin bài has no
+    week filter), through the chart's selection callback; at a phone's width nothing runs off the screen."""
+    _goto(page, "Chủ đề & địa bàn")
+    try:
+        page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Tuần báo cáo").first.click()
+        _settle(page)
+        page.get_by_text("đúng như Bảng «Số tin, bài theo chủ đề»").first.wait_for(timeout=20_000)
+        bars = page.locator('[data-testid="stPlotlyChart"]').first.locator(".trace.bars").nth(1)
+        for _ in range(3):  # a redraw under the first click
+            bars.locator(".point path").first.click(force=True)
+            _settle(page)
+            line = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=re.compile(r"tin, bài của «Chủ đề: "))
+            if line.count():
+                break
+        line.first.wait_for(timeout=20_000)
+        assert re.match(r"^[\d.]+ tin, bài của «Chủ đề: .+» trong Tuần \d+/\d{4} \(", line.first.inner_text())
+        page.screenshot(path=str(SHOTS / "topics_week.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(SHOTS / "topics_week_phone.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    except Exception:
+        page.screenshot(path=str(SHOTS / "topics_week_FAILED.png"), full_page=True)
+        print(served[2].output[-4000:])
+        raise
+    assert "Traceback" not in page.inner_text("body")

@@ -16,7 +16,7 @@ from devtools.sample_reports import seed_week
 from reports.document import Table
 from reports.labels import TOPIC_LABELS
 from reports.generate import build_weekly_report
-from reports.settings import ReportSettings, change_short, last_complete_week, num, week_period, week_title
+from reports.settings import ReportSettings, last_complete_week, num, week_period, week_title
 from store.db import utcnow
 from store.items import insert_items
 from store.tags import save_tags
@@ -133,10 +133,19 @@ def test_a_week_without_items_says_so(week_env):
     assert "tắt «Chỉ trong địa bàn»" in texts(at)
 
 
-def test_the_rolling_periods_keep_every_area_by_default(week_env):
-    """7/30/90 days open as before (every tagged item, clicks open Tin bài); the switch is off there."""
+def test_the_rolling_periods_keep_every_area_by_default_and_the_switch_narrows_them(week_env):
+    """7/30/90 days open as before (every tagged item, clicks open Tin bài); the switch, off there, counts the area's
+    items of those days by the report's query."""
     at = week_env.page("topics", "viewer").run()
     no_exception(at)
     assert at.toggle(key="t_area_days").value is False
     assert "mọi tin, bài đã phân loại chủ đề trong kỳ, ở mọi địa bàn" in texts(at)
-    assert change_short(3, 2) == "+50,0%"  # the page's «Tăng/giảm» is the report's own wording
+    at.segmented_control(key="t_period").set_value("30 ngày").run()
+    at.toggle(key="t_area_days").set_value(True).run()
+    no_exception(at)
+    assert "Số liệu của 30 ngày gần nhất: tin, bài phản ánh về" in texts(at)
+    table = next(d.value for d in at.dataframe if "Chủ đề" in d.value.columns)
+    assert {"Kỳ này", "Kỳ trước", "Tăng/giảm"} <= set(table.columns)
+    month = dict(zip(table["Chủ đề"], table["Kỳ này"]))
+    week = _report_tables(week_env)["topics"]  # the week's items are within the 30 days, the next week's few too
+    assert all(month[r[0]] >= int(r[1].replace(".", "")) for r in week if r[1] != "0")
