@@ -1,7 +1,8 @@
 """Drill-down in real headless Chromium. On Tổng quan (inside the live fragment), a click on a segment of
 the topics-over-time bars opens Tin bài on that topic and day with every item, the address bar holds the
 filter and the list counts what the bar drew; a sentiment bar likewise. On Chủ đề & địa bàn, a click on a
-topic bar opens Tin bài filtered to that topic; a click on a unit of the map opens its items. Screenshots
+topic bar opens Tin bài filtered to that topic; a click on a unit of the map opens its items; with «Tuần báo cáo», a
+click on a topic bar lists its items on the page, and a phone-width page does not scroll sideways. Screenshots
 go to test-artifacts/dashboard/ (docs/img/map_after.png is one of them). One server for the module."""
 
 from __future__ import annotations
