@@ -35,7 +35,7 @@ from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
 )
 from reports.xlsx_out import Change, Link, Sheet
-from vocab.public_holidays import holiday_name
+from vocab.public_holidays import WorkCalendar
 
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 
@@ -234,17 +234,18 @@ def _section_overview(w: _Week, t: dict[str, Any]) -> _Part:
     return _Part(B)
 
 
-def _holidays(days: list[Any]) -> list[tuple[Any, str]]:
-    """(day, name) of the statutory days off among `days`."""
-    return [(d, n) for d in days if (n := holiday_name(d))]
+def _holidays(cal: WorkCalendar, days: list[Any]) -> list[tuple[Any, str]]:
+    """(day, name) of the days off among `days`: the statutory ones and the office's [cases] holidays (one calendar,
+    vocab.public_holidays.WorkCalendar, as for case due dates)."""
+    return [(d, n) for d in days if (n := cal.day_off_name(d))]
 
 
 def _holiday_note(w: _Week) -> str:
     """A line under the week-on-week comparison when either week had a day off (over the same span): volumes drop
     on 01/01, Tết, 30/4, 02/9, so a fall is not by itself less interest. Empty when neither had one."""
     days = w.p.days()
-    now = _holidays(days)
-    prev = _holidays([d - timedelta(days=7) for d in days])
+    now = _holidays(w.s.days_off, days)
+    prev = _holidays(w.s.days_off, [d - timedelta(days=7) for d in days])
     if not (now or prev):
         return ""
     def listed(hs: list[tuple[Any, str]]) -> str:
@@ -438,7 +439,7 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
     week_days = set(days)
     types = [st for st in SOURCE_TYPES if st != "ctv" or any(c.get("ctv") for d, c in counts.items() if d in week_days)]
     drows, dx = [], []
-    off = dict(_holidays(days))  # a day off is marked: volumes drop on it (and a "Ghi chú" column names it in the XLSX)
+    off = dict(_holidays(w.s.days_off, days))  # a day off is marked: volumes drop on it (and a "Ghi chú" column names it in the XLSX)
     for d in days:
         c = counts.get(d, {})
         ns = [c.get(st, 0) for st in types]

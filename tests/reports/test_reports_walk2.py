@@ -186,3 +186,31 @@ def test_bang4_says_it_counts_only_items_about_the_area(seeded):
     assert isinstance(note, Para) and "chỉ tính tin, bài phản ánh về" in note.plain and "«Chủ đề & địa bàn»" in note.plain
     sheet = next(s for s in built.sheets if s.name == "Chủ đề")
     assert sheet.note == note.plain
+
+
+def test_the_offices_own_days_off_are_marked_as_the_packages_are(tmp_path):
+    """Bảng 6 and the week-on-week note asked only the `holidays` package; a day off the office lists in [cases]
+    holidays (the government's yearly decision, a bridged day) went unmarked though case due dates skip it. One
+    calendar (vocab.public_holidays.WorkCalendar) now answers both; a listed working day is never marked."""
+    from datetime import date, datetime
+
+    from reports.generate import build_weekly_report
+    from reports.settings import ReportSettings
+    from store.db import Database
+    from tests.conftest import make_config
+    from vocab.public_holidays import OFFICE_DAY_OFF
+
+    cfg = make_config(tmp_path, cases={"holidays": ["2026-11-18"], "working_days": []})
+    s = ReportSettings.from_config(cfg, charts=False)
+    db = Database(tmp_path / "empty.duckdb")
+    built, _ = build_weekly_report(db, s, WEEK, now=NOW, proposals="")
+    paras = [r.text for b in built.doc.blocks for r in getattr(b, "runs", [])]
+    days = [_cell_text(r[0]) for r in _table(built, "Số tin, bài theo ngày").rows]
+    assert "Thứ Tư, 18/11/2026 (nghỉ lễ)" in days and sum("nghỉ lễ" in d for d in days) == 1, days
+    assert any(f"tuần này: 18/11 – {OFFICE_DAY_OFF}" in p for p in paras), paras
+    sheet = next(x for x in built.sheets if x.name == "Theo ngày")
+    assert [r[-1] for r in sheet.rows].count(f"Nghỉ lễ: {OFFICE_DAY_OFF}") == 1
+    db.close()
+    assert s.days_off.day_off_name(date(2027, 1, 1)) == "Tết Dương lịch"       # the package's days stay
+    worked = ReportSettings.from_config(make_config(tmp_path, cases={"holidays": [], "working_days": ["2027-01-01"]}))
+    assert worked.days_off.day_off_name(date(2027, 1, 1)) is None
