@@ -47,10 +47,33 @@ def _i(x: Any) -> int:
         return 0
 
 
-def short_url(url: str, limit: int = 34) -> str:
-    """'https://baoquangninh.vn/nguoi-dan-phuong-…-12.html' → 'baoquangninh.vn/nguoi-dan-phuong…' (link text)."""
-    u = re.sub(r"^https?://(www\.)?", "", _s(url))
-    return u if len(u) <= limit else u[: limit - 1] + "…"
+ZWSP, WJ = "\u200b", "\u2060"  # zero-width space (a line may break here), word joiner (it may not)
+# characters of a site's name, and of a path's start with its "…", that fit one line of the appendix's «Liên kết»
+# column (3.4 cm at 11 pt; checked in LibreOffice: "baoquangninh.vn/", "nguoi-dan-phuo…")
+LINK_HOST, LINK_PATH = 16, 14
+
+
+def link_label(url: str) -> str:
+    """The appendix's shown link on at most two lines: the site, then after a break opportunity the path's start
+    ('baoquangninh.vn/' ⏎ 'nguoi-dan-phuong…'). Why: LibreOffice (and Word) break a long address at every '/' and
+    '-', so it took three lines with '…' alone on the last; a word joiner after each mark of the path keeps the path
+    on its line. Only the shown text: the hyperlink's target is the full address."""
+    u = re.sub(r"^https?://(www\.)?", "", _s(url)).rstrip("/")
+    host, sep, path = u.partition("/")
+    if len(host) > LINK_HOST:
+        host = host[: LINK_HOST - 1] + "…"
+    if not sep:
+        return _glued(host)
+    if len(path) > LINK_PATH:
+        path = path[: LINK_PATH - 1] + "…"
+    return f"{_glued(host)}/{ZWSP}{_glued(path)}"
+
+
+def _glued(part: str) -> str:
+    """`part` with a word joiner after each mark ('-', '.', '/', '_'…) and before '…': no line breaks inside."""
+    out = "".join(c + WJ if not c.isalnum() and i < len(part) - 1 and part[i + 1] != "…" else c
+                  for i, c in enumerate(part))
+    return out.replace("…", WJ + "…") if len(out) > 1 else out
 
 
 NO_LINK = "không có liên kết"
@@ -63,9 +86,9 @@ def _link_cell(url: Any) -> Link | str:
 
 
 def _link_text(url: Any) -> str:
-    """The appendix's link text: the shortened address, or that there is none."""
+    """The appendix's link text: the shortened address on at most two lines (link_label), or that there is none."""
     u = _s(url)
-    return short_url(u) if re.match(r"^https?://", u, re.I) else NO_LINK
+    return link_label(u) if re.match(r"^https?://", u, re.I) else NO_LINK
 
 
 def _s(v: Any) -> str:

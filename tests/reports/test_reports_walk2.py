@@ -214,3 +214,36 @@ def test_the_offices_own_days_off_are_marked_as_the_packages_are(tmp_path):
     assert s.days_off.day_off_name(date(2027, 1, 1)) == "Tết Dương lịch"       # the package's days stay
     worked = ReportSettings.from_config(make_config(tmp_path, cases={"holidays": [], "working_days": ["2027-01-01"]}))
     assert worked.days_off.day_off_name(date(2027, 1, 1)) is None
+
+
+def test_appendix_links_wrap_after_the_site_and_keep_their_full_target(seeded, tmp_path):
+    """LibreOffice broke the appendix's shown link at every "/" and "-": «baoquangninh.vn/» «nguoi-dan-phuong-» and
+    «…» alone on a third line. The shown text now has one break opportunity (a zero-width space after the site's
+    "/"), word joiners after every other mark, and each line fits the 3.4 cm column (checked with soffice --headless
+    --convert-to pdf: two lines each); the hyperlink's target stays the full address."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from reports import weekly as W
+    from reports.docx_out import write_docx
+    from reports.generate import build_weekly_report
+
+    db, _ = seeded
+    built, _ = build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")
+    d = docx.Document(str(write_docx(built.doc, tmp_path / "r.docx")))
+    rels = d.part.rels
+    links = [(("".join(t.text or "" for t in h.iter(qn("w:t")))), rels[h.get(qn("r:id"))].target_ref)
+             for h in d.tables[-1]._tbl.iter(qn("w:hyperlink"))]                  # the appendix
+    long_ones = [(t, u) for t, u in links if len(u) > 40]
+    assert long_ones, links[:3]
+    for text, url in long_ones:
+        assert url.startswith("http") and "…" not in url
+        assert text.count(W.ZWSP) == 1, repr(text)
+        site, path = text.split(W.ZWSP)
+        assert site.endswith("/") and len(site.replace(W.WJ, "")) <= W.LINK_HOST + 1
+        assert len(path.replace(W.WJ, "")) <= W.LINK_PATH
+        for i, c in enumerate(path[:-1]):                      # no break opportunity inside the path's line
+            if not c.isalnum() and c != W.WJ:
+                assert path[i + 1] == W.WJ, repr(path)
+        shown = text.replace(W.ZWSP, "").replace(W.WJ, "").rstrip("…")
+        assert url.split("://", 1)[1].removeprefix("www.").startswith(shown), (shown, url)
