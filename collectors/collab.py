@@ -9,8 +9,10 @@
         ▼
     the same insert_items + NLP pipeline as collected items
 
-Not a collector kind (nothing is fetched). A report without a link gets a stable `urn:` address, so a
-double-submitted form (same reporter, text, place and minute) becomes one item, not two.
+Not a collector kind (nothing is fetched). A report without a link gets a `urn:` address from its id, which
+is one per sent report (`report_id`: its words, place, channel, link and the moment it was sent); an identical
+resend (same collaborator, words, place, channel, link and screenshot within store.collab.RESEND_MINUTES) is
+recognised when it is stored (`store.collab.create_report`), so it stays one report, across a minute's turn too.
 The collaborator's name stays in collab_reports only: the item has no author (we measure issues, not people).
 """
 
@@ -45,9 +47,13 @@ def channel_source_type(channel: str) -> str:
     return {"offline": "ctv", "press": "press"}.get(channel, "social")
 
 
-def report_id(reporter: str, text: str, place: str, when: datetime) -> str:
-    """Stable id of one report: the same form sent twice in the same minute is one report."""
-    return sha1(f"{reporter}\n{tidy(text)}\n{tidy(place)}\n{when:%Y-%m-%d %H:%M}")
+def report_id(reporter: str, text: str, place: str, when: datetime, *, channel: str = "",
+              link: str | None = None) -> str:
+    """Id of one sent report, from what it says and the moment it was sent (to the microsecond). Why not the
+    minute, as before: two different reports of one collaborator with the same words (heard in person and read in
+    a Zalo group, or two links) sent in the same minute shared an id and the second was lost, while a resend after
+    the minute turned became a second report. Resends are recognised by store.collab.create_report instead."""
+    return sha1(f"{reporter}\n{tidy(text)}\n{tidy(place)}\n{channel}\n{tidy(link or '')}\n{when.isoformat()}")
 
 
 def map_report(
@@ -62,7 +68,7 @@ def map_report(
     link = tidy(link or "")
     if link and not is_http_url(link):
         raise SkipItem("link is not an http(s) address")
-    rid = report_id(reporter, text, place, now)
+    rid = report_id(reporter, text, place, now, channel=channel, link=link)
     place = tidy(place)
     body = text + (f"\nĐịa bàn: {place}" if place else "")
     url = link or f"urn:langnghe:collab:{rid}"

@@ -68,15 +68,32 @@ def _tags_probe(pipeline: Any) -> bool:
     return True
 
 
-def tag_batch(pipeline: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _proven(pipeline: Any, rows: list[dict[str, Any]], known_good: dict[str, Any] | None) -> bool:
+    """Whether the pipeline works although every one of `rows` failed, so they are bad items to drop: it re-tags
+    `known_good`, a real stored item it tagged before (a real item's fields, not only the probe's); without one
+    (nothing tagged by this release yet), a batch of one is decided by the built-in probe (small2), a bigger batch
+    is not (a release broken only on real items' fields would pass the probe and wipe their earlier tags)."""
+    if known_good is None:
+        return len(rows) == 1 and _tags_probe(pipeline)
+    try:
+        pipeline.tag([known_good])
+    except Exception:
+        log.exception("the pipeline cannot re-tag item %s it tagged before either: it is broken, not the items",
+                      known_good.get("id"))
+        return False
+    return True
+
+
+def tag_batch(pipeline: Any, rows: list[dict[str, Any]],
+              known_good: Callable[[list[str]], dict[str, Any] | None] | None = None) -> list[dict[str, Any]]:
     """`pipeline.tag(rows)`; when it raises (a step's bug on one item), the rows one by one, and an item that
     still raises is a dropped row (logged). Why: the stored-items queries offer the newest waiting items first,
     so a batch that always failed came back every tick and nothing older was ever re-tagged. When no item of the
-    batch can be tagged the error is the pipeline's, not an item's: it is raised and nothing is saved, so a broken
-    release does not replace every item's tags with empty ones. A batch of one item (the last, short batch) tells
-    nothing by itself, so a known-good probe item decides: when the pipeline tags the probe, the item is dropped;
-    otherwise the error is raised. (Bigger batches that fail entirely still raise without a probe: a release broken
-    only on real items' fields would pass it.)"""
+    batch can be tagged, the error may be the pipeline's, not the items': a broken release must not replace every
+    item's tags with empty ones, so the batch is dropped only when the pipeline proves it works (`_proven`: it
+    re-tags `known_good(ids)`, a stored item it tagged before, or, with none, a batch of one and the probe);
+    otherwise the error is raised and nothing is saved. Before, a batch of two or more bad items (the newest,
+    once everything else was tagged) was raised every tick and the job stalled."""
     try:
         return pipeline.tag(rows)
     except Exception:
@@ -91,12 +108,19 @@ def tag_batch(pipeline: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
         except Exception as exc:
             failed.append(exc)
             out.append(dropped_row(r.get("id"), pipeline.model_version, f"error: {exc!r}"[:200]))
-    if len(failed) == len(rows) and (len(rows) > 1 or not _tags_probe(pipeline)):
-        raise failed[0]
+    if len(failed) == len(rows):
+        good = known_good([str(r.get("id")) for r in rows]) if known_good is not None else None
+        if not _proven(pipeline, rows, good):
+            raise failed[0]
     for o in out:
         if o.get("dropped", "").startswith("error: "):
             log.error("item %s cannot be tagged, saved without tags: %s", o["id"], o["dropped"])
     return out
+
+
+def _known_good(cfg: Any, db: Any, model_version: str, exclude: list[str]) -> dict[str, Any] | None:
+    with db.read() as cur:
+        return tag_store.known_good_item(cur, model_version, exclude, fulltext_chars(cfg))
 
 
 def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, only_untagged: bool = False,
@@ -114,7 +138,7 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, on
                                           only_untagged=only_untagged)
         if not rows:
             break
-        out = tag_batch(pipeline, rows)
+        out = tag_batch(pipeline, rows, lambda ids: _known_good(cfg, db, pipeline.model_version, ids))
         with db.write() as cur:
             tag_store.save_tags(cur, out)
         done += len(rows)

@@ -1,7 +1,8 @@
 """The scheduler thread of `serve`, and the periodic jobs it runs after each collection pass.
 
     Scheduler.run(), once at start, before anything loads the NLP model:
-        each job marked at_start (notify: the outbox a stopped server left, claims already released)
+        each job marked at_start (notify: the outbox a stopped server left, claims already released;
+        survey_masking: personal data in survey answers imported before round 14, once)
     then every schedule.tick_seconds, for as long as serve runs:
         sources (langnghe.toml, with admins' edits merged) ─▶ Runner.run_due ─▶ ingest.processor
             (a pass fetches only the sources that are due: a source's next poll is its interval_minutes,
@@ -16,6 +17,7 @@
             retention   orchestration.retention, once a day
             search      index stragglers, re-sort the search postings when their tail grows
             zalo        renew expired Zalo OA tokens (orchestration.cases), at most every 10 minutes
+            survey_masking  nothing after its start run (orchestration.surveys.mask_stored_answers)
         every storage.snapshot_every_minutes ─▶ Database.snapshot
 
 The jobs are imported, not named by strings: a broken job is an import error at start, not a
@@ -41,6 +43,7 @@ from nlp import service as nlp_service
 from orchestration import cases, ingest
 from orchestration import notify as notify_service
 from orchestration import retention, runtime
+from orchestration import surveys as survey_import
 from orchestration import sources as sources_store
 from reports import schedule as report_schedule
 from store import search as store_search
@@ -135,6 +138,19 @@ def notify_delivery(cfg: Config, db: Database) -> Job:
     return job
 
 
+def survey_masking(cfg: Config, db: Database) -> Job:
+    """At serve's start, once: mask the free-text answers of surveys imported before round 14 masked them at import
+    (orchestration.surveys.mask_stored_answers; a no-op once every survey is marked). Later ticks do nothing."""
+    state = {"done": False}
+
+    def job() -> None:
+        if not state["done"]:
+            survey_import.mask_stored_answers(db)
+            state["done"] = True
+
+    return job
+
+
 @dataclass(frozen=True)
 class JobSpec:
     name: str
@@ -153,6 +169,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("retention", retention.hook, "retention purge, once a day"),
     JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed"),
     JobSpec("zalo", zalo_token_refresh, "renew expired Zalo OA access tokens with their refresh tokens"),
+    JobSpec("survey_masking", survey_masking, "once: mask personal data in survey answers imported before round 14",
+            at_start=True),
 )
 
 

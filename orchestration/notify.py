@@ -39,7 +39,7 @@ from store import notify as store_notify
 from store import users as store_users
 from store.db import Database, utcnow
 from vocab.config import Config, section
-from vocab.privacy import mask_mentions_in, mentions_masked_by
+from vocab.privacy import mask_mentions_in, mask_reason, mentions_masked_by
 from vocab.secrets import redact, secret
 
 log = logging.getLogger("langnghe.notify")
@@ -205,10 +205,19 @@ def _server(channel: str, address: str) -> str:
 
 
 def _mask_mentions(cfg: Config, saved: dict[str, Any]) -> bool:
-    """Whether pushes mask @mentions in alert titles ("@n***4"), as the pages and reports do: the admin's saved
-    switch over [retention] mask_author_handles, and [privacy] mask_mentions. A push leaves the machine for
-    Telegram, Zalo or a mailbox: a private handle must not go with it."""
+    """Whether pushes mask @mentions in alert titles ("@n***4") and private data in reasons, as the pages and
+    reports do: the admin's saved switch over [retention] mask_author_handles, and [privacy] mask_mentions. A push
+    leaves the machine for Telegram, Zalo or a mailbox: a private handle must not go with it."""
     return mentions_masked_by(cfg, saved)
+
+
+def _masked(row: dict[str, Any]) -> dict[str, Any]:
+    """An outbox row as a push may send it: @mentions masked in its feed text (title, quotes), and its `reason`
+    (detection's words, which the message quotes under «Vì sao») by vocab.privacy.mask_reason."""
+    out = mask_mentions_in(row)
+    if isinstance(out.get("reason"), str):
+        out["reason"] = mask_reason(out["reason"])
+    return out
 
 
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
@@ -226,7 +235,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     with db.read() as cur:
         rows = store_notify.due_rows(cur, now)
         if rows and _mask_mentions(cfg, store_users.get_settings(cur)):
-            rows = [mask_mentions_in(r) for r in rows]
+            rows = [_masked(r) for r in rows]
     rows = _drop_unwanted(db, rows, now)
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:

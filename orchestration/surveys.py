@@ -7,12 +7,14 @@
 
 Personal-data columns (kind pii) are never read into the store unless an admin kept them on purpose
 (`keep=True`), and that choice is written to the dashboard audit log. The CLI (`langnghe survey
-import`) and the Khảo sát page both call `import_survey`.
+import`) and the Khảo sát page both call `import_survey`. Surveys imported before answers were masked at import
+are masked once at serve's start (`mask_stored_answers`, the `survey_masking` start job).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +28,7 @@ from surveys.propose import is_no_opinion, is_total_row, propose, split_choices,
 from vocab.folding import fold
 from vocab.privacy import mask_personal_text
 
+log = logging.getLogger("langnghe.surveys")
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
 TAG_CHUNK = 500
 MEMO_VALUES = 5000   # distinct values remembered per choice column (one-off «Khác» answers are not many more)
@@ -277,3 +280,34 @@ def tag_free_text(db: Any, cfg: Any, survey_id: int, codes: list[str], pipeline:
                 store_surveys.save_text_tags(cur, survey_id, tags)
             done += len(tags)
     return done
+
+
+def _masked_value(q: Question, value: str) -> str:
+    """A stored answer as an import since round 14 stores it: free text masked; a choice's option kept, a
+    write-in («Khác: …») masked. Masking twice changes nothing, so this may run on any answer again."""
+    if q.kind == "text" or (q.kind in CHOICE and value not in q.options):
+        return mask_personal_text(value)
+    return value
+
+
+def mask_stored_answers(db: Any) -> int:
+    """Once, for surveys imported before answers were masked at import (migration 131: `answers_masked` false):
+    mask their stored free-text answers and write-ins as an import does now, each survey in its own transaction,
+    and mark it done. Returns how many answers changed; says so in a Vietnamese log line when any survey was
+    masked. Why: the phone numbers, e-mails, ID numbers and signed names of older answers stayed readable."""
+    with db.read() as cur:
+        todo = store_surveys.unmasked_surveys(cur)
+    changed = 0
+    for survey_id, qjson in todo:
+        questions = {q.code: q for q in Questionnaire.from_json(qjson).questions
+                     if q.stored and (q.kind == "text" or q.kind in CHOICE)}
+        with db.write() as cur:
+            rows = store_surveys.answer_values(cur, survey_id, list(questions))
+            changes = [(r, c, v, new) for r, c, v in rows if (new := _masked_value(questions[c], v)) != v]
+            store_surveys.replace_values(cur, survey_id, changes)
+            store_surveys.set_answers_masked(cur, survey_id)
+        changed += len(changes)
+    if todo:
+        log.warning("Đã che số điện thoại, e-mail, số giấy tờ và họ tên tự ghi trong %d câu trả lời của %d khảo sát "
+                    "nhập trước khi có bước che thông tin cá nhân (chỉ làm một lần).", changed, len(todo))
+    return changed

@@ -17,12 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import pandas as pd
-
 from reports.document import Closing, Doc, Header
 from reports.settings import ReportSettings, place_date
 from reports.xlsx_out import Sheet
-from vocab.privacy import mask_mentions
+from vocab.privacy import mask_mentions_in
 
 NBSP = "\u00a0"
 
@@ -58,23 +56,10 @@ def proposal_lines(proposals: str | None) -> list[str]:
     return [x.strip() for x in (proposals or "").splitlines() if x.strip()]
 
 
-MASKED_COLUMNS = ("title", "summary")  # feed text a post's author wrote; outlets, places and staff notes are not
-
-
 def masked(f: dict[str, Any], s: ReportSettings) -> dict[str, Any]:
     """A copy of store.reports' figures with @mentions in titles and post text masked ("@n***4"), as the dashboard
     and every export masks them ([privacy] mask_mentions): a social post's title is its first words, and the rapid
-    report quotes its text. The caller's frames are not changed."""
-    if not s.mask_mentions:
-        return f
-    out: dict[str, Any] = {}
-    for key, v in f.items():
-        if isinstance(v, pd.DataFrame) and any(c in v.columns for c in MASKED_COLUMNS):
-            v = v.copy()
-            for c in MASKED_COLUMNS:
-                if c in v.columns:
-                    v[c] = [mask_mentions(x) if isinstance(x, str) else x for x in v[c]]
-        elif isinstance(v, dict) and isinstance(v.get("title"), str):
-            v = {**v, "title": mask_mentions(v["title"])}
-        out[key] = v
-    return out
+    report quotes its text. One rule for pages, pushes and reports, `vocab.privacy.mask_mentions_in` (its
+    FEED_TEXT_COLUMNS, in frames and in dicts nested at any depth); outlets, places, staff notes, display names and
+    the alert's reason stay as written. The caller's frames are not changed."""
+    return mask_mentions_in(f) if s.mask_mentions else f

@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from vocab.config import Config, ConfigError, section
+from vocab.config import Config, ConfigError, iso_days, section
 from store.reports import Window
 
 from vocab.numbers import number
+from vocab.public_holidays import WorkCalendar
 from vocab.timefmt import VN_OFFSET, hhmm, is_end_of_day
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
@@ -53,11 +54,14 @@ class ReportSettings:
     # saved switch over the config's, as on the pages (with_saved_masking)
     mask_mentions: bool = True
     mentions_rule: bool = field(default=True, compare=False)  # [privacy] mask_mentions alone
+    # the days off Bảng 6 and the week-on-week note mark: the `holidays` package's plus the office's [cases] holidays,
+    # minus its [cases] working_days (not [reports] settings: one calendar for case due dates and reports)
+    days_off: WorkCalendar = field(default=WorkCalendar(), compare=False)
 
     @classmethod
     def from_config(cls, cfg: Config, **overrides: Any) -> "ReportSettings":
         raw = section(cfg, "reports")
-        known = {f.name for f in fields(cls)} - {"province_label", "mask_mentions", "mentions_rule"}
+        known = {f.name for f in fields(cls)} - {"province_label", "mask_mentions", "mentions_rule", "days_off"}
         unknown = set(raw) - known
         if unknown:
             raise ConfigError(f"[reports] không có thiết lập: {', '.join(sorted(unknown))} (các thiết lập có ghi trong "
@@ -86,6 +90,9 @@ class ReportSettings:
         kw["province_label"] = cfg.area.name
         kw["mentions_rule"] = bool(section(cfg, "privacy").get("mask_mentions", True))
         kw["mask_mentions"] = kw["mentions_rule"] and bool(cfg.retention.mask_author_handles)
+        cases = section(cfg, "cases")
+        kw["days_off"] = WorkCalendar(iso_days(cases.get("holidays", []), "[cases] holidays"),
+                                      iso_days(cases.get("working_days", []), "[cases] working_days"))
         kw.update(overrides)
         s = cls(**kw)
         if s.pdf_engine not in ("auto", "chromium", "weasyprint"):

@@ -35,7 +35,7 @@ from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
 )
 from reports.xlsx_out import Change, Link, Sheet
-from vocab.public_holidays import holiday_name
+from vocab.public_holidays import WorkCalendar
 
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 
@@ -47,10 +47,33 @@ def _i(x: Any) -> int:
         return 0
 
 
-def short_url(url: str, limit: int = 34) -> str:
-    """'https://baoquangninh.vn/nguoi-dan-phuong-…-12.html' → 'baoquangninh.vn/nguoi-dan-phuong…' (link text)."""
-    u = re.sub(r"^https?://(www\.)?", "", _s(url))
-    return u if len(u) <= limit else u[: limit - 1] + "…"
+ZWSP, WJ = "\u200b", "\u2060"  # zero-width space (a line may break here), word joiner (it may not)
+# characters of a site's name, and of a path's start with its "…", that fit one line of the appendix's «Liên kết»
+# column (3.4 cm at 11 pt; checked in LibreOffice: "baoquangninh.vn/", "nguoi-dan-phuo…")
+LINK_HOST, LINK_PATH = 16, 14
+
+
+def link_label(url: str) -> str:
+    """The appendix's shown link on at most two lines: the site, then after a break opportunity the path's start
+    ('baoquangninh.vn/' ⏎ 'nguoi-dan-phuong…'). Why: LibreOffice (and Word) break a long address at every '/' and
+    '-', so it took three lines with '…' alone on the last; a word joiner after each mark of the path keeps the path
+    on its line. Only the shown text: the hyperlink's target is the full address."""
+    u = re.sub(r"^https?://(www\.)?", "", _s(url)).rstrip("/")
+    host, sep, path = u.partition("/")
+    if len(host) > LINK_HOST:
+        host = host[: LINK_HOST - 1] + "…"
+    if not sep:
+        return _glued(host)
+    if len(path) > LINK_PATH:
+        path = path[: LINK_PATH - 1] + "…"
+    return f"{_glued(host)}/{ZWSP}{_glued(path)}"
+
+
+def _glued(part: str) -> str:
+    """`part` with a word joiner after each mark ('-', '.', '/', '_'…) and before '…': no line breaks inside."""
+    out = "".join(c + WJ if not c.isalnum() and i < len(part) - 1 and part[i + 1] != "…" else c
+                  for i, c in enumerate(part))
+    return out.replace("…", WJ + "…") if len(out) > 1 else out
 
 
 NO_LINK = "không có liên kết"
@@ -63,9 +86,9 @@ def _link_cell(url: Any) -> Link | str:
 
 
 def _link_text(url: Any) -> str:
-    """The appendix's link text: the shortened address, or that there is none."""
+    """The appendix's link text: the shortened address on at most two lines (link_label), or that there is none."""
     u = _s(url)
-    return short_url(u) if re.match(r"^https?://", u, re.I) else NO_LINK
+    return link_label(u) if re.match(r"^https?://", u, re.I) else NO_LINK
 
 
 def _s(v: Any) -> str:
@@ -234,17 +257,18 @@ def _section_overview(w: _Week, t: dict[str, Any]) -> _Part:
     return _Part(B)
 
 
-def _holidays(days: list[Any]) -> list[tuple[Any, str]]:
-    """(day, name) of the statutory days off among `days`."""
-    return [(d, n) for d in days if (n := holiday_name(d))]
+def _holidays(cal: WorkCalendar, days: list[Any]) -> list[tuple[Any, str]]:
+    """(day, name) of the days off among `days`: the statutory ones and the office's [cases] holidays (one calendar,
+    vocab.public_holidays.WorkCalendar, as for case due dates)."""
+    return [(d, n) for d in days if (n := cal.day_off_name(d))]
 
 
 def _holiday_note(w: _Week) -> str:
     """A line under the week-on-week comparison when either week had a day off (over the same span): volumes drop
     on 01/01, Tết, 30/4, 02/9, so a fall is not by itself less interest. Empty when neither had one."""
     days = w.p.days()
-    now = _holidays(days)
-    prev = _holidays([d - timedelta(days=7) for d in days])
+    now = _holidays(w.s.days_off, days)
+    prev = _holidays(w.s.days_off, [d - timedelta(days=7) for d in days])
     if not (now or prev):
         return ""
     def listed(hs: list[tuple[Any, str]]) -> str:
@@ -443,7 +467,7 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
     week_days = set(days)
     types = [st for st in SOURCE_TYPES if st != "ctv" or any(c.get("ctv") for d, c in counts.items() if d in week_days)]
     drows, dx = [], []
-    off = dict(_holidays(days))  # a day off is marked: volumes drop on it (and a "Ghi chú" column names it in the XLSX)
+    off = dict(_holidays(w.s.days_off, days))  # a day off is marked: volumes drop on it (and a "Ghi chú" column names it in the XLSX)
     for d in days:
         c = counts.get(d, {})
         ns = [c.get(st, 0) for st in types]

@@ -12,7 +12,8 @@
           ──▶ R6 each package imports only packages on a lower floor (FLOORS: the diagram in
                  docs/ARCHITECTURE.md); a new top-level package needs a floor there
           ──▶ R7 no import circle among the modules of one package (imports inside functions
-                 count: an import moved into a function to dodge a circle still is one)
+                 count: an import moved into a function to dodge a circle still is one; imports under
+                 `if TYPE_CHECKING:` do not: they never run, so they cannot close a circle at import time)
 
 Usage: `python scripts/check_imports.py [--root DIR] [--strict] [--verbose]`. It prints one line per
 rule with its count; `--verbose` lists each violation; `--strict` exits 1 when any count is not 0
@@ -44,6 +45,7 @@ class Edge:
     dst: str  # imported module, dotted
     line: int
     guarded: bool = False
+    type_only: bool = False  # under `if TYPE_CHECKING:`: read by type checkers, never run
 
 
 @dataclass
@@ -86,12 +88,25 @@ class _Visitor(ast.NodeVisitor):
     def __init__(self, mod: str, is_pkg: bool, graph: Graph):
         self.mod, self.is_pkg, self.graph = mod, is_pkg, graph
         self.guard_depth = 0
+        self.type_depth = 0
         self.loads_by_name = False
         self.module_strings: list[tuple[int, str]] = []
 
     def _add(self, dst: str, line: int) -> None:
         if dst.split(".")[0] in self.graph.packages:
-            self.graph.edges.append(Edge(self.mod, dst, line, self.guard_depth > 0))
+            self.graph.edges.append(Edge(self.mod, dst, line, self.guard_depth > 0, self.type_depth > 0))
+
+    def visit_If(self, node: ast.If) -> None:
+        test = node.test
+        type_only = (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        self.type_depth += type_only
+        self.visit(node.test)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.type_depth -= type_only
+        for stmt in node.orelse:
+            self.visit(stmt)
 
     def visit_Try(self, node: ast.Try) -> None:
         guarded = any(_catches_import_error(h) for h in node.handlers)
@@ -195,10 +210,11 @@ def rule_violations(graph: Graph) -> dict[str, list[str]]:
 def module_circles(graph: Graph) -> list[list[str]]:
     """Groups of modules of one package that import each other round a circle (strongly connected
     components of more than one module, Tarjan). Why: such a circle only works while someone keeps the
-    import order right, and it hides which module owns what; store/ had one until store/sqlparts.py."""
+    import order right, and it hides which module owns what; store/ had one until store/sqlparts.py.
+    Imports under `if TYPE_CHECKING:` are left out: they never run (R1–R6 still weigh them)."""
     adj: dict[str, set[str]] = {}
     for e in graph.edges:
-        if e.src != e.dst and top(e.src) == top(e.dst):
+        if e.src != e.dst and top(e.src) == top(e.dst) and not e.type_only:
             adj.setdefault(e.src, set()).add(e.dst)
     index: dict[str, int] = {}
     low: dict[str, int] = {}

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from store.items import insert_items
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     import duckdb
 
 MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
+# An identical report (same collaborator, words, place, channel, link and screenshot) sent again within this many
+# minutes is a resend (a double tap; the form sent again after a dropped connection put its text back), not news.
+RESEND_MINUTES = 10
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, ri
     exists = cur.execute("SELECT item_id FROM collab_reports WHERE id = ?", [rid]).fetchone()
     if exists:
         return Saved(rid, exists[0], False, True)
+    resent = _resent(cur, r, now)
+    if resent:
+        return Saved(resent[0], resent[1], False, True)
     new_ids = insert_items(cur, [item])
     item_id = item.id
     if not new_ids:
@@ -64,6 +70,20 @@ def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, ri
          r.screenshot, r.screenshot_mime, r.screenshot_name],
     )
     return Saved(rid, item_id, bool(new_ids), False)
+
+
+def _resent(cur: "duckdb.DuckDBPyConnection", r: NewReport, now: datetime) -> tuple[str, str] | None:
+    """(id, item id) of the same report saved in the last RESEND_MINUTES, or None."""
+    return cur.execute(
+        """
+        SELECT id, item_id FROM collab_reports
+        WHERE reporter = ? AND text = ? AND coalesce(place, '') = ? AND channel = ? AND coalesce(link, '') = ?
+          AND screenshot IS NOT DISTINCT FROM ?::BLOB AND created_at BETWEEN ? AND ?
+        ORDER BY created_at DESC, id LIMIT 1
+        """,
+        [r.reporter, r.text.strip(), r.place.strip(), r.channel, r.link or "", r.screenshot,
+         now - timedelta(minutes=RESEND_MINUTES), now],
+    ).fetchone()
 
 
 def recent_reports(cur: "duckdb.DuckDBPyConnection", limit: int = 50, reporter: str | None = None) -> list[dict[str, Any]]:

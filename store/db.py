@@ -9,7 +9,6 @@ holding a migration this code lacks (a newer release's) is refused before any ch
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import re
@@ -21,6 +20,9 @@ from pathlib import Path
 from typing import Any, Iterator, NoReturn
 
 import duckdb
+
+# os_error_reason: vocab.oserrors', named here too for the callers that import it with Database
+from vocab.oserrors import FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_RE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -67,23 +69,7 @@ _CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does n
 _READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
 
 
-_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
-_READ_ONLY_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
-
-
-def os_error_reason(exc: BaseException) -> str | None:
-    """A short Vietnamese reason, with what to do, for the OS errors staff meet writing any file (a report, a
-    copy); None for others. The OS's own text (`[Errno 28] No space left on device`) is English."""
-    code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
-    if code in _FULL_ERRNOS:
-        return "ổ đĩa đã đầy; hãy giải phóng dung lượng rồi chạy lại"
-    if code == errno.EROFS:
-        return "ổ đĩa chỉ cho phép đọc; hãy gắn lại ổ đĩa ở chế độ ghi hoặc chọn thư mục khác"
-    if code in _READ_ONLY_ERRNOS:
-        return "không có quyền ghi vào thư mục hoặc tệp này; hãy kiểm tra quyền ghi của tài khoản chạy Lắng Nghe"
-    if code == errno.ENAMETOOLONG:
-        return "tên tệp hoặc đường dẫn quá dài; hãy chọn thư mục có đường dẫn ngắn hơn"
-    return None
+_FULL_ERRNOS, _READ_ONLY_ERRNOS = FULL_ERRNOS, READ_ONLY_ERRNOS
 
 
 def storage_error(exc: BaseException, path: str) -> StorageError | None:
@@ -239,7 +225,8 @@ class Database:
                 old.unlink()
                 Path(f"{old}.wal").unlink(missing_ok=True)
             except OSError as exc:
-                log.warning("Không xóa được bản sao trước nâng cấp cũ %s (%s); hãy xóa bằng tay nếu cần chỗ.", old, exc)
+                log.warning("Không xóa được bản sao trước nâng cấp cũ %s (%s); hãy xóa bằng tay nếu cần chỗ.", old,
+                            os_error_text(exc))
                 continue
             removed.append(old)
         if removed:

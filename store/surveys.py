@@ -94,6 +94,38 @@ def same_answers(cur: "duckdb.DuckDBPyConnection", survey_id: int, respondents: 
     return None
 
 
+def unmasked_surveys(cur: "duckdb.DuckDBPyConnection") -> list[tuple[int, str]]:
+    """(id, questionnaire JSON) of the surveys imported before answers were masked at import (migration 131)."""
+    return [(int(r[0]), r[1]) for r in
+            cur.execute("SELECT id, questionnaire FROM surveys WHERE NOT answers_masked ORDER BY id").fetchall()]
+
+
+def answer_values(cur: "duckdb.DuckDBPyConnection", survey_id: int, codes: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(respondent, code, value) of the given questions' stored answers."""
+    return [(int(r[0]), r[1], r[2]) for r in cur.execute(
+        "SELECT respondent, code, value FROM survey_answers WHERE survey_id = ? AND list_contains(?::VARCHAR[], code)",
+        [survey_id, list(codes)]).fetchall()]
+
+
+def replace_values(cur: "duckdb.DuckDBPyConnection", survey_id: int,
+                   changes: Sequence[tuple[int, str, str, str]]) -> None:
+    """Rewrite stored answers: (respondent, code, old value, new value), through Arrow."""
+    if changes:
+        cols = list(zip(*changes))
+        cur.register("_changes", pa.table({"respondent": pa.array(cols[0], pa.int32()), "code": list(cols[1]),
+                                           "old": list(cols[2]), "new": list(cols[3])}))
+        try:
+            cur.execute("""UPDATE survey_answers a SET value = c.new FROM _changes c
+                           WHERE a.survey_id = ? AND a.respondent = c.respondent AND a.code = c.code
+                             AND a.value = c.old""", [survey_id])
+        finally:
+            cur.unregister("_changes")
+
+
+def set_answers_masked(cur: "duckdb.DuckDBPyConnection", survey_id: int) -> None:
+    cur.execute("UPDATE surveys SET answers_masked = true WHERE id = ?", [survey_id])
+
+
 def list_surveys(cur: "duckdb.DuckDBPyConnection") -> list[SurveyRow]:
     rows = cur.execute(f"SELECT {_COLS} FROM surveys ORDER BY series, wave").fetchall()
     return [SurveyRow(*r) for r in rows]

@@ -117,6 +117,25 @@ def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: in
     return _with_fulltext(cur, [_item_row(r) for r in rows], fulltext_chars)
 
 
+def known_good_item(cur: "duckdb.DuckDBPyConnection", model_version: str, exclude: Sequence[str] = (),
+                    fulltext_chars: int = 0) -> dict[str, Any] | None:
+    """A stored item this `model_version` has tagged (not a row saved as dropped after an error: those carry the
+    defaults, lang 'other' and no topics or places), as a pipeline input row, or None: nlp.service re-tags it to
+    tell items the pipeline cannot tag from a pipeline that tags no real item. The most recently tagged one."""
+    row = cur.execute(
+        """
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type
+        FROM item_tags t JOIN items i ON i.id = t.item_id
+        WHERE t.model_version = ? AND NOT list_contains(?::VARCHAR[], i.id)
+          AND (coalesce(t.lang, 'other') <> 'other' OR len(t.topics) > 0 OR len(t.places) > 0)
+        ORDER BY t.tagged_at DESC, i.id
+        LIMIT 1
+        """,
+        [model_version, list(exclude)],
+    ).fetchone()
+    return _with_fulltext(cur, [_item_row(row)], fulltext_chars)[0] if row else None
+
+
 def count_untagged(cur: "duckdb.DuckDBPyConnection") -> int:
     """Stored items that have no tags at all (left by a crash, or stored by a command that did not tag)."""
     return int(cur.execute(

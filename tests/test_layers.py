@@ -58,3 +58,28 @@ def test_a_circle_among_one_packages_modules_is_caught(tmp_path):
                           "--strict", "--verbose"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 1 and "R7 = 1" in res.stdout and "store.a ⇄ store.b" in res.stdout
     assert "store.c" not in res.stdout.split("R7 = 1", 1)[1]
+
+
+def test_an_import_under_type_checking_closes_no_circle(tmp_path):
+    """R7 counted `if TYPE_CHECKING:` imports, which never run: a module naming another's class only in a hint
+    made a "circle". Such imports are left out of R7 (whichever way TYPE_CHECKING is spelled); a real one, or
+    one in the `else:` beside it, still counts."""
+    for pkg in ("vocab", "store"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+    (tmp_path / "store" / "a.py").write_text("from store.b import Y\nX = 1\n")
+    (tmp_path / "store" / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from store.a import X\nY = 2\n")
+    (tmp_path / "store" / "c.py").write_text("from store.d import Y\nX = 1\n")
+    (tmp_path / "store" / "d.py").write_text("import typing\nif typing.TYPE_CHECKING:\n    from store.c import X\nY = 2\n")
+
+    def run() -> str:
+        res = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py"), "--root", str(tmp_path),
+                              "--strict", "--verbose"], capture_output=True, text=True, timeout=120)
+        return res.stdout
+
+    assert "R7 = 0" in run()
+    (tmp_path / "store" / "d.py").write_text(
+        "import typing\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    from store.c import X\nY = 2\n")
+    out = run()
+    assert "R7 = 1" in out and "store.c ⇄ store.d" in out and "store.a" not in out.split("R7 = 1", 1)[1]

@@ -20,6 +20,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, get_type_hints
 
+from vocab.oserrors import os_error_text
+
 DEFAULTS_PATH = Path(__file__).with_name("langnghe.toml")
 
 
@@ -313,6 +315,8 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ConfigError(f"không có tệp cấu hình {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: không đọc được TOML ({exc})") from None
+    except OSError as exc:  # a folder, a name too long, no right to read: was a Python traceback
+        raise ConfigError(f"không đọc được tệp cấu hình {path}: {os_error_text(exc)}") from None
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Config:

@@ -164,6 +164,14 @@ def mask_personal_text(text: str) -> str:
 FEED_TEXT_COLUMNS = ("title", "title_raw", "title_restored", "summary", "text", "quote", "story_title")
 
 
+def mask_reason(text: str) -> str:
+    """An alert's reason as a push sends it: detection writes it (counts, keywords, a watchlist's name) and quotes
+    no post today, but an @handle, phone number, e-mail or ID number in it would leave the machine with the
+    message, so it gets both rules: the survey answers' personal data first (an e-mail before the @mention rule
+    sees its "@"), then @mentions."""
+    return mask_mentions(mask_personal_text(text)) if text else text
+
+
 def mentions_masked(saved: Mapping[str, Any], *, config_switch: bool, rule: bool = True) -> bool:
     """Whether @mentions are masked now: the admin's saved switch (ui setting
     "retention.mask_author_handles", Quản trị) over the config's, and [privacy] mask_mentions; the dashboard,

@@ -7,11 +7,16 @@ Giỗ Tổ Hùng Vương follow the lunar calendar, and a hand-typed list runs o
 The package computes the statutory days off (Labour Code 2019 art. 112: Tết Dương lịch, five days of Tết, Giỗ Tổ,
 30/4, 1/5, 2/9 and the day beside it, 24/11 since 2026), the weekday that replaces one falling on a weekend, and the
 government's swaps it knows of (a Monday off for a Saturday worked).
+
+`WorkCalendar` is the one place that answers "is this day a day off": the package's days plus the office's own
+lists ([cases] holidays and working_days, the government's yearly decisions the package may not have yet). Case due
+dates (orchestration/workdays.py) and the weekly report's marks (Bảng 6, the week-on-week note) both ask it.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -37,3 +42,45 @@ def holiday_name(day: date) -> str | None:
     """The Vietnamese name of the statutory day off on `day` ("Tết Dương lịch", "Quốc khánh"), None on other days."""
     name = _calendar(day.year).get(day)
     return str(name) if name else None
+
+
+OFFICE_DAY_OFF = "Ngày nghỉ theo lịch của cơ quan"  # the name of an office-listed day off the package does not name
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Vietnam's days off with the office's own corrections: `extra_off` ([cases] holidays: the government's yearly
+    decisions, a longer Tết, a bridged day) adds to the package's, `extra_worked` ([cases] working_days: a
+    compensatory Saturday, or a computed day off the government moved) takes away. The office's lists win."""
+
+    extra_off: frozenset[date] = frozenset()
+    extra_worked: frozenset[date] = frozenset()
+
+    def day_off_name(self, day: date) -> str | None:
+        """The Vietnamese name of the day off on `day` (the package's, or OFFICE_DAY_OFF for one only the office
+        lists), None on a day that is not one: a plain weekend is not a holiday, and a listed working day never is."""
+        if day in self.extra_worked:
+            return None
+        name = holiday_name(day)
+        if name:
+            return name
+        return OFFICE_DAY_OFF if day in self.extra_off else None
+
+    def is_working_day(self, day: date) -> bool:
+        """The office's lists first (they record the government's decisions the package may not have yet),
+        then the package: a weekend day only when it is a known swap, a weekday unless it is a day off."""
+        if day in self.extra_worked:
+            return True
+        if day in self.extra_off:
+            return False
+        off, worked = statutory(day.year)
+        return day in worked if day.weekday() >= 5 else day not in off
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The `n`-th working day after `start` (which does not count); `start` itself when n is 0."""
+        day = start
+        while n > 0:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                n -= 1
+        return day

@@ -146,7 +146,7 @@ def _same_text(typed: str | None, saved: str | None) -> bool:
     """Whether the box still holds the newest saved report. On a phone the connection can drop right after
     «Gửi báo cáo»: the report is saved, but the confirmation goes to the lost connection, and on reconnecting
     the browser puts its copy of the text back in the box; without this the collaborator sees the text, no
-    confirmation, and sends it again (a second report once the minute has turned, collectors.collab.report_id)."""
+    confirmation, and sends it again (stored as one report within store.collab.RESEND_MINUTES, a second after)."""
     return bool(typed and saved and tidy(typed)) and tidy(typed) == tidy(saved)
 
 

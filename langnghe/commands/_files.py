@@ -1,9 +1,12 @@
-"""Why a file named on the command line cannot be opened, in Vietnamese (the OS says it in English).
+"""Why a file named on the command line cannot be opened, in Vietnamese (the OS says it in English; the reasons
+beyond the common three are vocab.oserrors', as for reports and copies).
 
 Not a command (the leading underscore keeps it out of `langnghe/cli.py` discovery).
 """
 
 from __future__ import annotations
+
+from vocab.oserrors import os_error_text
 
 
 def open_error(path: str, exc: OSError) -> str:
@@ -13,7 +16,7 @@ def open_error(path: str, exc: OSError) -> str:
         return f"«{path}» là một thư mục, không phải tệp."
     if isinstance(exc, PermissionError):
         return f"không có quyền đọc tệp «{path}»."
-    return f"không mở được tệp «{path}» ({exc.strerror or type(exc).__name__})."
+    return f"không mở được tệp «{path}»: {os_error_text(exc)}."
 
 
 def out_dir_error(path: str) -> str | None:
@@ -27,5 +30,5 @@ def out_dir_error(path: str) -> str | None:
     except PermissionError:
         return f"không có quyền ghi vào thư mục «{path}»."
     except OSError as exc:
-        return f"không tạo được thư mục «{path}» ({exc.strerror or type(exc).__name__})."
+        return f"không tạo được thư mục «{path}»: {os_error_text(exc)}."
     return None

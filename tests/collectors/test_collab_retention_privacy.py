@@ -30,7 +30,8 @@ def _report(**kw):
 def _create(cur, r, now):
     """What orchestration.ingest.submit_report does before the pipeline: map, then store."""
     item = map_report(reporter=r.reporter, text=r.text, place=r.place, channel=r.channel, link=r.link, now=now)
-    return collab.create_report(cur, r, item, report_id(r.reporter, r.text, r.place, now), now)
+    return collab.create_report(cur, r, item, report_id(r.reporter, r.text, r.place, now, channel=r.channel,
+                                                        link=r.link), now)
 
 
 def test_map_report_is_pure_and_checks_input():
@@ -61,6 +62,27 @@ def test_create_report_with_screenshot_and_double_submit(db):
         assert rows[0]["has_screenshot"] and rows[0]["channel"] == "zalo"
         row = cur.execute("SELECT collector, source_type, title FROM items WHERE id = ?", [s1.item_id]).fetchone()
     assert row[0] == "collab" and row[1] == "social" and row[2].startswith("Bà con khu 3 Vàng Danh")
+
+
+def test_different_reports_in_one_minute_are_all_kept_and_a_resend_is_one_across_the_minute(db):
+    """The id folded reporter, text, place and the minute: one collaborator's two reports with the same words (heard
+    in person, then read in a Zalo group; or two links) in one minute were one, the second lost; the same form
+    sent again at 10:00:59 and 10:01:01 was two. Now every different report is kept, and an identical resend
+    within store.collab.RESEND_MINUTES is one."""
+    at = NOW + timedelta(seconds=59)
+    with db.write() as cur:
+        a = _create(cur, _report(), at)
+        b = _create(cur, _report(channel="offline"), at + timedelta(seconds=1))          # same words, heard in person
+        c = _create(cur, _report(channel="facebook", link="https://www.facebook.com/groups/ub/posts/1/"), at)
+        d = _create(cur, _report(channel="facebook", link="https://www.facebook.com/groups/ub/posts/2/"), at)
+        e = _create(cur, _report(reporter="ctv02", text="Người dân Yên Tử hỏi về giá đền bù đường mới."), at)
+        again = _create(cur, _report(), at + timedelta(seconds=2))                         # the minute has turned
+        later = _create(cur, _report(), at + timedelta(minutes=collab.RESEND_MINUTES, seconds=1))
+    assert not any(x.duplicate_report for x in (a, b, c, d, e, later))
+    assert len({x.report_id for x in (a, b, c, d, e, later)}) == 6
+    assert again.duplicate_report and again.report_id == a.report_id and again.item_id == a.item_id
+    with db.read() as cur:
+        assert collab.count_reports(cur) == 6
 
 
 def test_report_with_a_link_already_collected_links_to_that_item(db):

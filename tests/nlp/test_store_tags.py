@@ -336,3 +336,59 @@ def test_a_broken_pipeline_saves_nothing_even_for_a_batch_of_one(db, pipeline, m
                                clock=lambda: 0.0)()
     with db.read() as cur:
         assert T.count_to_tag(cur, pipeline.model_version) == 1
+
+
+class _BadItems(_OneBadItem):
+    """The shipped pipeline, but these item ids raise."""
+
+    def __init__(self, pipeline, bad_ids):  # type: ignore[no-untyped-def]
+        super().__init__(pipeline, "")
+        self.bad_ids = set(bad_ids)
+
+    def tag(self, rows):  # type: ignore[no-untyped-def]
+        if any(r["id"] in self.bad_ids for r in rows):
+            raise ValueError("lỗi của một bước")
+        return self.pipeline.tag(rows)
+
+
+def test_a_batch_of_only_bad_items_is_dropped_once_a_real_item_proves_the_pipeline(db, cfg, pipeline, monkeypatch):
+    """Two bad items, the newest, once everything else was tagged: a batch where every item fails was raised as a
+    broken pipeline every tick and the job stalled on them. The pipeline re-tags a stored item it tagged before
+    (a real item's fields), so the two are saved as dropped and the known-good item's tags stay as they were."""
+    from nlp import service
+
+    _insert_items(db, [(f"b{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(3)])
+    assert service.tag_pending(cfg, db, pipeline=pipeline) == 3
+    with db.read() as cur:
+        before = T.get_tags(cur, "b2")
+    _insert_items(db, [("a0", "Tin lỗi ở Bãi Cháy", ""), ("a1", "Tin lỗi nữa ở Bãi Cháy", "")])  # first in order
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: _BadItems(pipeline, {"a0", "a1"}))
+    _hook_in_batches_of_two(db)()
+    with db.read() as cur:
+        assert T.count_to_tag(cur, pipeline.model_version) == 0
+        assert not T.get_tags(cur, "a0")["places"] and not T.get_tags(cur, "a1")["places"]
+        assert T.get_tags(cur, "b2") == before and T.get_tags(cur, "b0")["places"]
+
+
+def test_a_release_broken_on_real_items_wipes_no_tags_though_it_passes_the_probe(db, cfg, pipeline, monkeypatch):
+    """The built-in probe is not a real item: a release that tags it but no stored item must not replace the
+    items' earlier tags with empty ones. With no item tagged by this release to prove it, or with one it cannot
+    re-tag either, the batch is raised and nothing is saved."""
+    from nlp import service
+
+    _insert_items(db, [(f"c{i}", f"Tin số {i} ở Bãi Cháy", "") for i in range(3)])
+    old = pipeline.model_version.split("/")[0]
+    with db.write() as cur:  # tagged by the previous release
+        T.save_tags(cur, [{"id": f"c{i}", "model_version": old, "topics": ["moi_truong"], "sentiment": "negative",
+                           "places": ["Bãi Cháy"], "lang": "vi"} for i in range(3)])
+    real = {"c0", "c1", "c2"}
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: _BadItems(pipeline, real))
+    with pytest.raises(ValueError):
+        _hook_in_batches_of_two(db)()
+    with db.write() as cur:  # one item this release did tag: it cannot re-tag it either
+        T.save_tags(cur, [{"id": "c2", "model_version": pipeline.model_version, "topics": ["moi_truong"],
+                           "sentiment": "negative", "places": ["Bãi Cháy"], "lang": "vi"}])
+    with pytest.raises(ValueError):
+        _hook_in_batches_of_two(db)()
+    with db.read() as cur:
+        assert T.get_tags(cur, "c0")["places"] == ["Bãi Cháy"] and T.get_tags(cur, "c1")["model_version"] == old

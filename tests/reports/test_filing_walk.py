@@ -309,3 +309,23 @@ def test_a_write_error_is_said_in_vietnamese_with_the_os_text_as_detail(code, sa
     generate._write(res, "docx", fails)
     [err] = res.errors
     assert err.startswith(f"Không ghi được tệp DOCX: {said}") and f"(chi tiết: [Errno {code}]" in err
+
+
+def test_reports_mask_with_the_one_rule_the_pages_and_pushes_use():
+    """reports.frame.masked kept its own list (title, summary in frames; only `title` in a dict) beside
+    vocab.privacy.mask_mentions_in. It now is that rule: a dict's `summary` or `text` is masked too, in dicts nested
+    at any depth (a rapid report's alert `details`), and what is not a post's text (outlet, places, staff notes,
+    names, the alert's reason) stays as written — acceptable for reports, which print those as they are."""
+    from reports.frame import masked
+
+    f = {"alert": {"title": "@nguoidung1 hỏi", "reason": "3 tin trong 5 phút", "outlet": "@baoquangninh",
+                   "details": {"first": {"summary": "hỏi @hoanganh xem", "text": "@nguoidung2 nói"}}},
+         "story": {"title": "@nguoidung0 ơi", "summary": "@nguoidung3 kể", "notes": "gọi @canbo"},
+         "items": _mention_items(), "names": {"nguyenvana": "@nguyenvana"}}
+    out = masked(f, settings(charts=False))
+    assert out["alert"]["title"] == "@n***1 hỏi" and out["alert"]["details"]["first"] == {
+        "summary": "hỏi @h***h xem", "text": "@n***2 nói"}
+    assert out["story"] == {"title": "@n***0 ơi", "summary": "@n***3 kể", "notes": "gọi @canbo"}
+    assert out["alert"]["outlet"] == "@baoquangninh" and out["names"] == f["names"]
+    assert f["story"]["summary"] == "@nguoidung3 kể"                     # the caller's figures as they were
+    assert masked(f, settings(charts=False, mask_mentions=False)) is f

@@ -187,3 +187,64 @@ def test_bang4_says_it_counts_only_items_about_the_area(seeded):
     assert "«Tuần báo cáo»" in note.plain and "cho đúng số liệu của bảng này" in note.plain  # where the page shows it
     sheet = next(s for s in built.sheets if s.name == "Chủ đề")
     assert sheet.note == note.plain
+
+
+def test_the_offices_own_days_off_are_marked_as_the_packages_are(tmp_path):
+    """Bảng 6 and the week-on-week note asked only the `holidays` package; a day off the office lists in [cases]
+    holidays (the government's yearly decision, a bridged day) went unmarked though case due dates skip it. One
+    calendar (vocab.public_holidays.WorkCalendar) now answers both; a listed working day is never marked."""
+    from datetime import date, datetime
+
+    from reports.generate import build_weekly_report
+    from reports.settings import ReportSettings
+    from store.db import Database
+    from tests.conftest import make_config
+    from vocab.public_holidays import OFFICE_DAY_OFF
+
+    cfg = make_config(tmp_path, cases={"holidays": ["2026-11-18"], "working_days": []})
+    s = ReportSettings.from_config(cfg, charts=False)
+    db = Database(tmp_path / "empty.duckdb")
+    built, _ = build_weekly_report(db, s, WEEK, now=NOW, proposals="")
+    paras = [r.text for b in built.doc.blocks for r in getattr(b, "runs", [])]
+    days = [_cell_text(r[0]) for r in _table(built, "Số tin, bài theo ngày").rows]
+    assert "Thứ Tư, 18/11/2026 (nghỉ lễ)" in days and sum("nghỉ lễ" in d for d in days) == 1, days
+    assert any(f"tuần này: 18/11 – {OFFICE_DAY_OFF}" in p for p in paras), paras
+    sheet = next(x for x in built.sheets if x.name == "Theo ngày")
+    assert [r[-1] for r in sheet.rows].count(f"Nghỉ lễ: {OFFICE_DAY_OFF}") == 1
+    db.close()
+    assert s.days_off.day_off_name(date(2027, 1, 1)) == "Tết Dương lịch"       # the package's days stay
+    worked = ReportSettings.from_config(make_config(tmp_path, cases={"holidays": [], "working_days": ["2027-01-01"]}))
+    assert worked.days_off.day_off_name(date(2027, 1, 1)) is None
+
+
+def test_appendix_links_wrap_after_the_site_and_keep_their_full_target(seeded, tmp_path):
+    """LibreOffice broke the appendix's shown link at every "/" and "-": «baoquangninh.vn/» «nguoi-dan-phuong-» and
+    «…» alone on a third line. The shown text now has one break opportunity (a zero-width space after the site's
+    "/"), word joiners after every other mark, and each line fits the 3.4 cm column (checked with soffice --headless
+    --convert-to pdf: two lines each); the hyperlink's target stays the full address."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from reports import weekly as W
+    from reports.docx_out import write_docx
+    from reports.generate import build_weekly_report
+
+    db, _ = seeded
+    built, _ = build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")
+    d = docx.Document(str(write_docx(built.doc, tmp_path / "r.docx")))
+    rels = d.part.rels
+    links = [(("".join(t.text or "" for t in h.iter(qn("w:t")))), rels[h.get(qn("r:id"))].target_ref)
+             for h in d.tables[-1]._tbl.iter(qn("w:hyperlink"))]                  # the appendix
+    long_ones = [(t, u) for t, u in links if len(u) > 40]
+    assert long_ones, links[:3]
+    for text, url in long_ones:
+        assert url.startswith("http") and "…" not in url
+        assert text.count(W.ZWSP) == 1, repr(text)
+        site, path = text.split(W.ZWSP)
+        assert site.endswith("/") and len(site.replace(W.WJ, "")) <= W.LINK_HOST + 1
+        assert len(path.replace(W.WJ, "")) <= W.LINK_PATH
+        for i, c in enumerate(path[:-1]):                      # no break opportunity inside the path's line
+            if not c.isalnum() and c != W.WJ:
+                assert path[i + 1] == W.WJ, repr(path)
+        shown = text.replace(W.ZWSP, "").replace(W.WJ, "").rstrip("…")
+        assert url.split("://", 1)[1].removeprefix("www.").startswith(shown), (shown, url)

@@ -14,6 +14,7 @@ from store import surveys as store_surveys
 from store import users as store_users
 from store.db import utcnow
 from surveys.model import Questionnaire, SurveyError
+from tests.conftest import make_config
 from tests.surveys.conftest import csv_file
 
 WAVE1 = demo_survey.DIR / demo_survey.WAVE_FILES[0]
@@ -321,3 +322,47 @@ def test_an_amount_of_money_in_an_answer_is_not_taken_for_an_id_number():
     assert mask_personal_text("Tiền đền bù 350000000 đồng quá thấp, chỉ 120000000đ") == \
         "Tiền đền bù 350000000 đồng quá thấp, chỉ 120000000đ"
     assert mask_personal_text("CCCD 022190001234, gọi 0912 345 678") == "CCCD [số giấy tờ], gọi [số điện thoại]"
+
+
+def test_answers_stored_before_masking_at_import_are_masked_once_at_start(tmp_path, monkeypatch, caplog):
+    """walk7 masked phones, e-mails, ID numbers and signed names at import; surveys imported before kept them. A
+    database made by the older release (migrations below 131) with such answers: serve's start job masks free
+    text and write-ins once (options stay), says how many in Vietnamese, and a second run changes nothing."""
+    import logging
+
+    from orchestration.jobs import survey_masking
+    from store import db as db_mod
+    from store.db import Database
+    from surveys.model import Question
+
+    q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Ôn thi"], separator=", "),
+                       Question("Ý kiến khác", "text")])
+    path = tmp_path / "cu.duckdb"
+    known = db_mod.migrations()
+    with monkeypatch.context() as m:
+        m.setattr(db_mod, "migrations", lambda: [x for x in known if x[0] < 131])
+        with Database(path) as old, old.write() as cur:
+            sid = store_surveys.add_survey(cur, title="p", series="p", wave=1, file_name="p.csv", file_sha1="x",
+                                           now=utcnow(), username="u", questionnaire=q.to_json(), area="")
+            store_surveys.add_answers(cur, sid, [1, 1, 1, 2, 2], ["C1", "C1", "C2", "C1", "C2"], [
+                "Con học yếu", "nhờ gọi 0912 345 678",
+                "Tôi là Nguyễn Văn Hùng, sđt 0912345678, email hung.nv@gmail.com, đề nghị xử lý việc ép học thêm",
+                "Ôn thi", "Học phí 500000 đồng một tháng là quá cao"])
+    cfg = make_config(tmp_path)
+    with Database(path) as db:
+        caplog.set_level(logging.INFO, logger="langnghe.surveys")
+        job = survey_masking(cfg, db)
+        job()
+        with db.read() as cur:
+            stored = sorted(cur.execute("SELECT value FROM survey_answers WHERE survey_id = ?", [sid]).df()["value"])
+        assert stored == sorted(["Con học yếu", "nhờ gọi [số điện thoại]", "Tôi là [họ tên], sđt [số điện thoại], "
+                                 "email [email], đề nghị xử lý việc ép học thêm", "Ôn thi",
+                                 "Học phí 500000 đồng một tháng là quá cao"])
+        assert "Đã che số điện thoại, e-mail, số giấy tờ và họ tên tự ghi trong 2 câu trả lời của 1 khảo sát" \
+            in caplog.text
+        caplog.clear()
+        assert importer.mask_stored_answers(db) == 0 and "Đã che" not in caplog.text
+        with db.read() as cur:
+            assert sorted(cur.execute("SELECT value FROM survey_answers WHERE survey_id = ?",
+                                      [sid]).df()["value"]) == stored
+            assert store_surveys.unmasked_surveys(cur) == []

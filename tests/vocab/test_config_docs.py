@@ -235,3 +235,14 @@ def test_a_setting_an_older_release_had_is_named_with_what_became_of_it(tmp_path
     for key in C.RETIRED:  # a retired key is not a setting again
         section, name = key[1:].split("] ")
         assert name not in defaults.get(section, {})
+
+
+def test_a_config_path_that_cannot_be_read_is_said_in_vietnamese(tmp_path):
+    """A folder, or a name too long, given as --config was a Python traceback ending in the OS's English text
+    ("IsADirectoryError: [Errno 21] Is a directory"); it is a ConfigError with vocab.oserrors' Vietnamese reason."""
+    with pytest.raises(C.ConfigError) as err:
+        C.load(tmp_path)
+    assert "không đọc được tệp cấu hình" in str(err.value) and "là một thư mục" in str(err.value)
+    with pytest.raises(C.ConfigError, match="quá dài") as err:
+        C.load(tmp_path / ("a" * 300))
+    assert "too long" not in str(err.value)
