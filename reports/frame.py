@@ -60,6 +60,6 @@ def masked(f: dict[str, Any], s: ReportSettings) -> dict[str, Any]:
     """A copy of store.reports' figures with @mentions in titles and post text masked ("@n***4"), as the dashboard
     and every export masks them ([privacy] mask_mentions): a social post's title is its first words, and the rapid
     report quotes its text. One rule for pages, pushes and reports, `vocab.privacy.mask_mentions_in` (its
-    FEED_TEXT_COLUMNS, in frames and in dicts nested at any depth); outlets, places, staff notes, display names and
-    the alert's reason stay as written. The caller's frames are not changed."""
+    FEED_TEXT_COLUMNS, in frames and in dicts nested at any depth, the alert's reason among them); outlets, places,
+    staff notes and display names stay as written. The caller's frames are not changed."""
     return mask_mentions_in(f) if s.mask_mentions else f

@@ -161,7 +161,9 @@ def mask_personal_text(text: str) -> str:
 
 # feed text a post's author wrote (titles, summaries, quotes, the story or alert named after a post);
 # outlets, places and staff's own notes are not
-FEED_TEXT_COLUMNS = ("title", "title_raw", "title_restored", "summary", "text", "quote", "story_title")
+# an alert's `reason` too: detection may quote a watch term or a post's words in it, and it is shown on the alert
+# pages, in the rapid report's «Căn cứ:» line and in pushes (which also mask personal data in it: mask_reason)
+FEED_TEXT_COLUMNS = ("title", "title_raw", "title_restored", "summary", "text", "quote", "story_title", "reason")
 
 
 def mask_reason(text: str) -> str:

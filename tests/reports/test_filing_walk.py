@@ -315,10 +315,11 @@ def test_reports_mask_with_the_one_rule_the_pages_and_pushes_use():
     """reports.frame.masked kept its own list (title, summary in frames; only `title` in a dict) beside
     vocab.privacy.mask_mentions_in. It now is that rule: a dict's `summary` or `text` is masked too, in dicts nested
     at any depth (a rapid report's alert `details`), and what is not a post's text (outlet, places, staff notes,
-    names, the alert's reason) stays as written — acceptable for reports, which print those as they are."""
+    names) stays as written — acceptable for reports, which print those as they are. The alert's reason is masked
+    since round 15: the rapid report prints it («Căn cứ:») as pushes send it."""
     from reports.frame import masked
 
-    f = {"alert": {"title": "@nguoidung1 hỏi", "reason": "3 tin trong 5 phút", "outlet": "@baoquangninh",
+    f = {"alert": {"title": "@nguoidung1 hỏi", "reason": "3 tin trong 5 phút, như @nguoidung5 viết", "outlet": "@baoquangninh",
                    "details": {"first": {"summary": "hỏi @hoanganh xem", "text": "@nguoidung2 nói"}}},
          "story": {"title": "@nguoidung0 ơi", "summary": "@nguoidung3 kể", "notes": "gọi @canbo"},
          "items": _mention_items(), "names": {"nguyenvana": "@nguyenvana"}}
@@ -327,5 +328,6 @@ def test_reports_mask_with_the_one_rule_the_pages_and_pushes_use():
         "summary": "hỏi @h***h xem", "text": "@n***2 nói"}
     assert out["story"] == {"title": "@n***0 ơi", "summary": "@n***3 kể", "notes": "gọi @canbo"}
     assert out["alert"]["outlet"] == "@baoquangninh" and out["names"] == f["names"]
+    assert out["alert"]["reason"] == "3 tin trong 5 phút, như @n***5 viết"
     assert f["story"]["summary"] == "@nguoidung3 kể"                     # the caller's figures as they were
     assert masked(f, settings(charts=False, mask_mentions=False)) is f
