@@ -325,6 +325,7 @@ class Database:
         try:
             if self._checkpointed():
                 shutil.copyfile(self.path, tmp)
+                self._move_past_copy()
             else:
                 self._copy_tables(tmp)
         except BaseException as exc:
@@ -346,6 +347,20 @@ class Database:
         except duckdb.TransactionException as exc:
             log.debug("Bản chụp: không CHECKPOINT được (%s); chép từng bảng.", exc)
             return False
+        finally:
+            cur.close()
+
+    def _move_past_copy(self) -> None:
+        """Take the live file to a later checkpoint than the file copy just made: the .wal written from now on then
+        belongs to that later checkpoint, and DuckDB refuses it beside a restored copy (StorageCorrupt, said) instead
+        of replaying it there. Replayed, its small writes came back unasked and a large insert (written to the live
+        file's blocks, the .wal only points at them) left a table the copy cannot read. A CHECKPOINT needs a change
+        to write a new one: an empty table made and dropped."""
+        cur = self._con.cursor()
+        try:
+            cur.execute("CREATE TABLE IF NOT EXISTS __sau_ban_chup (i INTEGER)")
+            cur.execute("DROP TABLE IF EXISTS __sau_ban_chup")
+            cur.execute("CHECKPOINT")
         finally:
             cur.close()
 

@@ -255,3 +255,25 @@ def test_a_failed_upgrade_removes_no_copy(tmp_path, monkeypatch):
     with pytest.raises(db_mod.MigrationFailed):
         Database(path, keep_upgrade_copies=1)
     assert all(old.exists() for old in olds) and len(list(tmp_path.glob("langnghe.truoc-nang-cap-*.duckdb"))) == 4
+
+
+def test_the_newest_snapshot_restored_beside_the_wal_of_later_writes_is_refused(tmp_path):
+    """The likeliest restore: serve stopped hard, the newest snapshot (a file copy: the live file's identity and
+    checkpoint) copied over the database, its .wal left beside it. Without a later checkpoint DuckDB replayed that
+    .wal onto the copy: small writes came back unasked, a large insert left a table the copy cannot read."""
+    live = tmp_path / "live" / "langnghe.duckdb"
+    with Database(live) as db:
+        db.snapshot(tmp_path / "backup.duckdb")
+        with db.write() as cur:  # written after the snapshot, no checkpoint since: sits in the .wal
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+        wal = (tmp_path / "live" / "langnghe.duckdb.wal").read_bytes()
+    restored = tmp_path / "restored" / "langnghe.duckdb"
+    restored.parent.mkdir()
+    restored.write_bytes((tmp_path / "backup.duckdb").read_bytes())
+    Path(f"{restored}.wal").write_bytes(wal)
+    with pytest.raises(StorageCorrupt, match=r"langnghe\.duckdb\.wal không khớp"):
+        Database(restored)
+    Path(f"{restored}.wal").unlink()
+    with Database(restored) as db, db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM ui_settings WHERE key = 'k'").fetchone() == (0,)
+        assert cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '__sau_ban_chup'").fetchone() == (0,)
