@@ -315,6 +315,9 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ConfigError(f"không có tệp cấu hình {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: không đọc được TOML ({exc})") from None
+    except PermissionError:  # os_error_text's reason speaks of writing (reports, copies): this is a read
+        raise ConfigError(f"không có quyền đọc tệp cấu hình {path}; hãy kiểm tra quyền đọc của tài khoản chạy "
+                          "Lắng Nghe") from None
     except OSError as exc:  # a folder, a name too long, no right to read: was a Python traceback
         raise ConfigError(f"không đọc được tệp cấu hình {path}: {os_error_text(exc)}") from None
 

@@ -246,3 +246,18 @@ def test_a_config_path_that_cannot_be_read_is_said_in_vietnamese(tmp_path):
     with pytest.raises(C.ConfigError, match="quá dài") as err:
         C.load(tmp_path / ("a" * 300))
     assert "too long" not in str(err.value)
+
+
+def test_a_config_file_without_the_right_to_read_it_is_said_as_a_read(tmp_path, monkeypatch):
+    """A configuration file the service account may not read (EACCES) was said with vocab.oserrors' reason for
+    writing files: «không có quyền ghi … kiểm tra quyền ghi», sending staff after the wrong permission."""
+    path = tmp_path / "langnghe.toml"
+    path.write_text("", encoding="utf-8")
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(C, "open", denied, raising=False)
+    with pytest.raises(C.ConfigError, match="quyền đọc") as err:
+        C.read_toml(path)
+    assert "quyền ghi" not in str(err.value)
