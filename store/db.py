@@ -246,7 +246,7 @@ class Database:
         log.warning("Cơ sở dữ liệu %s cần nâng cấp cấu trúc (%d bước: %s). Đang chép bản sao lưu trước nâng cấp "
                     "vào %s …", self.path, len(pending), steps, dest)
         try:
-            self._copy_locked(dest)
+            self._copy_locked(dest, durable=True)
         except StorageError as err:
             raise type(err)(
                 f"Chưa nâng cấp cấu trúc cơ sở dữ liệu {self.path}, dữ liệu vẫn nguyên như cũ: không chép được bản "
@@ -312,13 +312,15 @@ class Database:
         with self._write_lock:
             return self._copy_locked(Path(dest))
 
-    def _copy_locked(self, dest: Path) -> Path:
+    def _copy_locked(self, dest: Path, *, durable: bool = False) -> Path:
         """`snapshot`'s work, for a caller that holds the write lock (`migrate` copies before it changes).
         After a CHECKPOINT the file alone is the whole database, and no write can start while the lock is held,
         so a plain file copy is a consistent copy: about the disk's speed (under a second for 170 MB), where
         `COPY FROM DATABASE` rewrites every table (12 s for 170 MB, bench/snapshot.py) and held the lock, and so
-        collection and the dashboard's writes, that long. When the CHECKPOINT cannot run (a read transaction
-        is open on another cursor: DuckDB refuses then), the copy is made with `COPY FROM DATABASE` as before."""
+        collection and the dashboard's writes, that long. When the CHECKPOINT cannot run or leaves a .wal, the copy
+        is made with `COPY FROM DATABASE` as before. `durable` (the pre-upgrade copy): on the disk before it is named,
+        as DuckDB's own copy was, for the migration that follows is on the disk when it commits: a power cut then
+        must not leave an upgraded database beside an empty or partial copy."""
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".tmp")
         _remove_copy(tmp)
@@ -328,15 +330,19 @@ class Database:
                 self._move_past_copy()
             else:
                 self._copy_tables(tmp)
+            if durable:
+                _fsync(tmp)
+            os.replace(tmp, dest)
+            if durable:
+                _fsync(dest.parent)
         except BaseException as exc:
             _copy_failed(exc, tmp, dest)
             raise
-        os.replace(tmp, dest)
         return dest
 
     def _checkpointed(self) -> bool:
         """Write the WAL into the file, so that the file is the database; False when that is not possible now
-        (an in-memory database, or a transaction open on another cursor)."""
+        (an in-memory database, or DuckDB refusing it; DuckDB 2.0 checkpoints beside open read transactions)."""
         if self.path == ":memory:":
             return False
         cur = self._con.cursor()
@@ -408,6 +414,15 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
     con.close()
     os.replace(tmp, dest)
     return dest
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a folder's: a rename in it) data to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _remove_copy(path: Path) -> None:

@@ -5,6 +5,7 @@ that fails leaves nothing behind."""
 from __future__ import annotations
 
 import errno
+import os
 import logging
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def test_no_room_for_the_copy_leaves_the_database_as_it_was(tmp_path, monkeypatc
     path = _old_database(tmp_path, monkeypatch)
     real = Database._copy_locked
 
-    def full_disk(self: Database, dest: Path) -> Path:
+    def full_disk(self: Database, dest: Path, **kw: object) -> Path:
         raise StorageFull("Ổ đĩa đã đầy", str(dest), "No space left on device")
 
     monkeypatch.setattr(Database, "_copy_locked", full_disk)
@@ -277,3 +278,21 @@ def test_the_newest_snapshot_restored_beside_the_wal_of_later_writes_is_refused(
     with Database(restored) as db, db.read() as cur:
         assert cur.execute("SELECT count(*) FROM ui_settings WHERE key = 'k'").fetchone() == (0,)
         assert cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '__sau_ban_chup'").fetchone() == (0,)
+
+
+def test_the_copy_before_an_upgrade_is_on_the_disk_before_the_migration_runs(tmp_path, monkeypatch):
+    """The migration's commit is flushed to the disk by DuckDB; the file copy before it was not (COPY FROM DATABASE,
+    before round 15, was): a power cut just after could leave the upgraded database beside an empty copy."""
+    path = _old_database(tmp_path, monkeypatch)
+    flushed: list[str] = []
+    real = db_mod.os.fsync
+
+    def fsync(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(db_mod.os, "fsync", fsync)
+    with Database(path):
+        pass
+    copy = next(tmp_path.glob("langnghe.truoc-nang-cap-*.duckdb"))
+    assert f"{copy}.tmp" in flushed and str(tmp_path) in flushed
