@@ -294,16 +294,20 @@ def mask_stored_answers(db: Any) -> int:
     """Once, for surveys imported before answers were masked at import (migration 131: `answers_masked` false):
     mask their stored free-text answers and write-ins as an import does now, each survey in its own transaction,
     and mark it done. Returns how many answers changed; says so in a Vietnamese log line when any survey was
-    masked. Why: the phone numbers, e-mails, ID numbers and signed names of older answers stayed readable."""
+    masked. Why: the phone numbers, e-mails, ID numbers and signed names of older answers stayed readable.
+    The answers are read and masked outside the write lock (5–10 s for 100,000 answers, and the dashboard's writes
+    would wait); the write replaces a value only if it is still the one read (store_surveys.replace_values)."""
     with db.read() as cur:
         todo = store_surveys.unmasked_surveys(cur)
     changed = 0
     for survey_id, qjson in todo:
         questions = {q.code: q for q in Questionnaire.from_json(qjson).questions
                      if q.stored and (q.kind == "text" or q.kind in CHOICE)}
-        with db.write() as cur:
+        with db.read() as cur:
             rows = store_surveys.answer_values(cur, survey_id, list(questions))
-            changes = [(r, c, v, new) for r, c, v in rows if (new := _masked_value(questions[c], v)) != v]
+        changes = [(r, c, v, new) for r, c, v in rows if (new := _masked_value(questions[c], v)) != v]
+        del rows
+        with db.write() as cur:
             store_surveys.replace_values(cur, survey_id, changes)
             store_surveys.set_answers_masked(cur, survey_id)
         changed += len(changes)
