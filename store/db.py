@@ -327,7 +327,9 @@ class Database:
         try:
             if self._checkpointed():
                 shutil.copyfile(self.path, tmp)
-                self._move_past_copy()
+                if not self._moved_past_copy():  # an older DuckDB refusing the second CHECKPOINT beside a reader
+                    _remove_copy(tmp)
+                    self._copy_tables(tmp)
             else:
                 self._copy_tables(tmp)
             if durable:
@@ -356,17 +358,22 @@ class Database:
         finally:
             cur.close()
 
-    def _move_past_copy(self) -> None:
+    def _moved_past_copy(self) -> bool:
         """Take the live file to a later checkpoint than the file copy just made: the .wal written from now on then
         belongs to that later checkpoint, and DuckDB refuses it beside a restored copy (StorageCorrupt, said) instead
         of replaying it there. Replayed, its small writes came back unasked and a large insert (written to the live
         file's blocks, the .wal only points at them) left a table the copy cannot read. A CHECKPOINT needs a change
-        to write a new one: an empty table made and dropped."""
+        to write a new one: an empty table made and dropped. False when DuckDB refuses the CHECKPOINT (DuckDB 1.x
+        did beside an open transaction): the copy must then be made another way."""
         cur = self._con.cursor()
         try:
             cur.execute("CREATE TABLE IF NOT EXISTS __sau_ban_chup (i INTEGER)")
             cur.execute("DROP TABLE IF EXISTS __sau_ban_chup")
             cur.execute("CHECKPOINT")
+            return True
+        except duckdb.TransactionException as exc:
+            log.debug("Bản chụp: không CHECKPOINT lần hai được (%s); chép từng bảng.", exc)
+            return False
         finally:
             cur.close()
 
