@@ -8,7 +8,9 @@
 
 Matching is on whole syllables, case-insensitive. A word typed with diacritics matches that exact
 syllable (and its unmarked form in items written without any diacritics); a word typed without them
-matches every syllable that folds to it ("o nhiem" finds "ô nhiễm"). A query that cannot be parsed
+matches every syllable that folds to it ("o nhiem" finds "ô nhiễm"). A place name typed with marks also
+matches where an item with marks writes it without and its Places step read the name there (`place_readings`,
+`name_spans`, `phrase_spans`; "vang danh" = famed is no such reading). A query that cannot be parsed
 raises `QueryError` with a message in Vietnamese saying why.
 
 Folding and splitting must agree with the SQL of store/migrations/060_search.sql (lower, đ→d, drop
