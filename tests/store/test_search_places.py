@@ -104,8 +104,9 @@ def test_the_words_a_watchlist_reports_are_the_text_as_written(db):
 def test_a_query_naming_no_place_read_is_the_query_of_before(db):
     """Only a query whose words may spell a name read by some item in the window gets the extra lookup."""
     with db.read() as cur:
-        assert S._reads_present(cur, ["bãi thải", "ô nhiễm"], NOW - timedelta(days=30), NOW) == frozenset()
-        assert S._reads_present(cur, ["vàng danh", "bãi thải"], NOW - timedelta(days=30), NOW) == {"vàng danh"}
+        assert S._read_docs(cur, ["bãi thải", "ô nhiễm"], NOW - timedelta(days=30), NOW) == ([], [])
+        docs, names = S._read_docs(cur, ["vàng danh", "bãi thải"], NOW - timedelta(days=30), NOW)
+        assert names == ["vàng danh", "vàng danh"] and len(set(docs)) == 2
 
 
 def test_place_readings_from_what_the_places_step_read():
@@ -133,3 +134,10 @@ def test_tags_keep_the_readings(db):
         rows = dict(cur.execute("SELECT item_id, place_reads FROM item_tags").fetchall())
     assert rows[sha1(canonical_url("https://bao.vn/mix"))] == ["vàng danh"]
     assert rows[sha1(canonical_url("https://bao.vn/famed"))] is None
+
+
+def test_many_items_reading_a_name_are_looked_up_by_one_scan(db, monkeypatch):
+    """Past _READ_IDS_BY_KEY items the doc numbers come from one scan instead of key lookups: the same items."""
+    monkeypatch.setattr(S, "_READ_IDS_BY_KEY", 0)
+    assert found(db, "Vàng Danh") == {"mix", "unit", "marked", "plain"}
+    assert found(db, '"phường Vàng Danh"') == {"unit"}
