@@ -153,9 +153,12 @@ def place_readings(text: str, details: list[dict]) -> list[str]:
     its marks. The name with marks is the detail's `matched_text` when that has marks (a marked text: nlp/mixed.py
     confirmed the unmarked span and read it as the name), else the last words of its `name` ("Phường Vàng Danh")
     that fold to `matched_text` (a text read without diacritics). A name the text only resembles (an OCR guess,
-    "Vang Dauh") is not a reading: its unmarked spelling would not find it either."""
+    "Vang Dauh") is not a reading: its unmarked spelling would not find it either. A text with no mark at all
+    has none: search matches the folded name in it already, and the tag rows stay few to scan."""
     toks = syllables(text)
     folded = [fold(t) for t in toks]
+    if folded == toks:
+        return []
     out: list[str] = []
     for d in details or ():
         seen = syllables(str(d.get("matched_text") or ""))

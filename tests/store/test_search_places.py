@@ -115,6 +115,7 @@ def test_place_readings_from_what_the_places_step_read():
     assert place_readings("Sáng nay ở Vàng Danh lại mất điện", d) == []             # written with its marks
     plain = [{"name": "Phường Vàng Danh", "matched_text": "vang danh"}]
     assert place_readings("Sang nay o vang danh mất dien", plain) == ["vàng danh"]   # read without diacritics
+    assert place_readings("Sang nay o vang danh mat dien", plain) == []   # no mark at all: the folded name matches
     ocr = [{"name": "Phường Vàng Danh", "matched_text": "Vang Dauh"}]
     assert place_readings("Sáng nay ở Vang Dauh mất điện", ocr) == []   # a guess: "vang danh" would not find it
     assert place_readings("Xã Chờ hôm nay", [{"name": "Thị trấn Chờ", "matched_text": "Chờ"}]) == []  # one syllable
