@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pandas as pd
 
 from store.sqlparts import SHOWN_TITLE, TAG_SLACK, effective_sql, tag_filters
-from store.search_query import Query, QueryError, Term, fold, name_spans, parse, phrase_spans, word_keys
+from store.search_query import Query, QueryError, Term, fold, marked, name_spans, parse, phrase_spans, word_keys
 
 if TYPE_CHECKING:
     import duckdb
@@ -597,13 +597,13 @@ def _tfs_cte(agg: list[str], idx: dict[str, int], read: Sequence[tuple[str, ...]
     """The aggregate on doc numbers: each word's scan fills its own tf column (NULL in the others), so a
     plain sum per column gives a row per document with every word's tf, no FILTER. `read`: the runs of query
     words spelling a place name that items read where they write it without marks (`rd`); such an item holds
-    each word of the name once more."""
+    each marked word of the name once more (its unmarked words, "ba" of "chùa ba vàng", are in its postings)."""
     scans = " UNION ALL ".join(
         "SELECT doc, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
         + f" FROM ({_postings_sql(w, 'doc, tf')})" for w in agg)
     if read:
         def names(w: str) -> str:
-            return ", ".join(_lit(" ".join(s)) for s in read if w in s)
+            return ", ".join(_lit(" ".join(s)) for s in read if w in s) if marked(w) else ""
         cols = ", ".join(f"CASE WHEN term IN ({names(v)}) THEN 1 END::INTEGER AS tf{idx[v]}" if names(v)
                          else f"NULL::INTEGER AS tf{idx[v]}" for v in agg)
         scans += f" UNION ALL SELECT doc, {cols} FROM rd WHERE term IN ({', '.join(_lit(' '.join(s)) for s in read)})"

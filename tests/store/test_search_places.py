@@ -86,6 +86,8 @@ def test_the_name_read_ranks_with_the_items_that_write_it(db):
         res = S.search(cur, "Vàng Danh", limit=100)
     scores = dict(zip((KEYS[i] for i in res.items["id"]), res.items["score"]))
     assert scores["mix"] > 0 and scores["unit"] > 0 and res.total == 4
+    # as long as "marked" and holding each word once, as it does: the same score ("danh" is not counted twice)
+    assert scores["mix"] == pytest.approx(scores["marked"])
 
 
 def test_the_reading_counts_only_inside_the_window(db):
