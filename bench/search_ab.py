@@ -37,6 +37,9 @@ QUERIES = {
     "boolean_3_terms_all": ('"bụi than" OR "ô nhiễm" -"Cẩm Phả"', {}),
     "boolean_3_terms_7d": ('"bụi than" OR "ô nhiễm" -"Cẩm Phả"', {"days": 7}),
     "plain_words_newest_30d": ("o nhiem uong bi", {"days": 30, "order": "newest"}),
+    # round 15: a place name typed with marks first asks item_tags.place_reads (store.search._read_docs)
+    "place_name_all": ("Uông Bí ô nhiễm", {}),
+    "place_phrase_30d": ('"phường Vàng Danh" OR "Uông Bí"', {"days": 30}),
 }
 
 

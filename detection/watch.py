@@ -8,6 +8,10 @@ tests/detection/test_watch.py checks they give the same items as `store.search.s
 - a word with diacritics matches that syllable, or its unmarked form in an item written without any
   diacritics; a word without diacritics matches every syllable that folds to it;
 - a phrase is consecutive syllables of one field (title + summary, or the full text);
+- a place name typed with marks ("Vàng Danh": two or more adjacent words of a group, or part of a phrase) also
+  matches an item with diacritics whose Places step read that name where the item writes it without marks
+  ("Sáng nay ở Vang Danh…", "phường vang danh"; the item's `place_reads`, store.search_query.place_readings);
+  "vang danh" meaning "famed" in a marked text is no place read, so "Vàng Danh" does not find it;
 - a group needs all its terms, `-term` excludes, OR joins groups.
 
 Hits are stored (store.watchlists) and reported by an ordinary alert (kind "watchlist", raised with
@@ -29,7 +33,8 @@ from store import alerts as store_alerts
 from store import watchlists as store_watch
 from store.sqlparts import TAG_SLACK
 from store.db import Database
-from store.search_query import Query, QueryError, Term, fold, parse, syllables, word_keys
+from store.search_query import (Query, QueryError, Term, fold, name_spans, parse, phrase_spans, syllables,
+                                word_keys)
 from vocab.alerts import OPEN_STATES, NewAlert
 from vocab.folding import strip_marks
 
@@ -53,17 +58,20 @@ class Doc:
     places: frozenset[str]
     fields: list[list[str | None]]
     plain: bool
+    reads: frozenset[str] = frozenset()  # place names read with marks where the text has none (marked items only)
     _exact: list[dict[str, set[int]]] = field(default_factory=list)
     _folded: list[dict[str, set[int]]] = field(default_factory=list)
     vocab: set[str] = field(default_factory=set)  # every folded syllable: a quick "cannot match" test
 
     @classmethod
     def of(cls, item_id: str, published_at: datetime, title: str, summary: str, fulltext: str = "", *,
-           source_type: str = "", topics: Iterable[str] = (), places: Iterable[str] = ()) -> "Doc":
+           source_type: str = "", topics: Iterable[str] = (), places: Iterable[str] = (),
+           reads: Iterable[str] = ()) -> "Doc":
         head: list[str | None] = [*syllables(title), None, *syllables(summary)]
         fields = [head] + ([list(syllables(fulltext))] if fulltext else [])
         plain = not _MARKED.search(unicodedata.normalize("NFC", f"{title} {summary}").lower())
-        d = cls(item_id, published_at, source_type, frozenset(topics or ()), frozenset(places or ()), fields, plain)
+        d = cls(item_id, published_at, source_type, frozenset(topics or ()), frozenset(places or ()), fields, plain,
+                frozenset(() if plain else reads or ()))  # an item without diacritics matches the folded name anyway
         d.vocab = {_fold(t) for toks in fields for t in toks if t is not None}
         return d
 
@@ -103,6 +111,7 @@ class Watchlist:
     places: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
     source_types: frozenset[str] = frozenset()
+    spans: tuple[tuple[str, ...], ...] = ()  # runs of words that may spell a place name (name_spans)
 
 
 def compile_watchlist(row: dict[str, Any]) -> Watchlist:
@@ -111,21 +120,46 @@ def compile_watchlist(row: dict[str, Any]) -> Watchlist:
     if q is None:
         raise QueryError("Từ khóa theo dõi đang trống.")
     return Watchlist(int(row["id"]), row["name"], q, frozenset(row.get("places") or ()),
-                     frozenset(row.get("topics") or ()), frozenset(row.get("source_types") or ()))
+                     frozenset(row.get("topics") or ()), frozenset(row.get("source_types") or ()),
+                     tuple(name_spans(q)))
 
 
-def _term_hits(doc: Doc, t: Term) -> list[str]:
-    """The item's text the term matched (one entry per distinct match), or [] if it does not occur."""
+def _run_hits(doc: Doc, words: Sequence[str]) -> list[str]:
+    """The item's text where `words` occur side by side (one entry per distinct match)."""
     found: list[str] = []
     for f, toks in enumerate(doc.fields):
-        starts = doc.positions(t.words[0], f)
-        for k, w in enumerate(t.words[1:], start=1):
+        starts = doc.positions(words[0], f)
+        for k, w in enumerate(words[1:], start=1):
             if not starts:
                 break
             starts = {s for s in starts if s + k in doc.positions(w, f)}
         for s in sorted(starts):
-            found.append(" ".join(str(x) for x in toks[s:s + len(t.words)]))
+            found.append(" ".join(str(x) for x in toks[s:s + len(words)]))
+    return found
+
+
+def _term_hits(doc: Doc, t: Term, read: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """The item's text the term matched (one entry per distinct match), or [] if it does not occur. `read`: the
+    query's words that the item holds through a place name read with marks, with those names."""
+    found = _run_hits(doc, t.words)
+    if not t.phrase and not found:  # a word of a place name typed with marks, the name written without them
+        spans = read.get(t.words[0], ())
+        found = [h for span in spans for h in _run_hits(doc, [fold(w) for w in span])] or [" ".join(s) for s in spans]
+    elif t.phrase and doc.reads:  # the phrase with its place name written without marks
+        for a, b in phrase_spans(t.words):
+            if " ".join(t.words[a:b]) in doc.reads:
+                found += _run_hits(doc, [*t.words[:a], *(fold(w) for w in t.words[a:b]), *t.words[b:]])
     return list(dict.fromkeys(found))
+
+
+def _read_words(wl: Watchlist, doc: Doc) -> dict[str, list[tuple[str, ...]]]:
+    """Word of the query → the place names (runs of its words, `name_spans`) the item holds as read with marks."""
+    read: dict[str, list[tuple[str, ...]]] = {}
+    for span in wl.spans if doc.reads else ():
+        if " ".join(span) in doc.reads:
+            for w in span:
+                read.setdefault(w, []).append(span)
+    return read
 
 
 def match(wl: Watchlist, doc: Doc) -> tuple[str, ...] | None:
@@ -138,12 +172,14 @@ def match(wl: Watchlist, doc: Doc) -> tuple[str, ...] | None:
         return None
     words: list[str] = []
     ok = False
+    read: dict[str, list[tuple[str, ...]]] | None = None
     for group in wl.query.groups:
         if not all(_fold(w) in doc.vocab for t in group if not t.negated for w in t.words):
             continue  # a word of the group is not in the item at all (most items, most watchlists)
+        read = _read_words(wl, doc) if read is None else read
         got: list[str] = []
         for t in group:
-            hits = _term_hits(doc, t)
+            hits = _term_hits(doc, t, read)
             if bool(hits) == t.negated:
                 break
             got += hits
@@ -155,7 +191,8 @@ def match(wl: Watchlist, doc: Doc) -> tuple[str, ...] | None:
 
 def docs_of(rows: Iterable[dict[str, Any]]) -> list[Doc]:
     return [Doc.of(r["id"], r["published_at"], r["title"] or "", r["summary"] or "", r.get("fulltext") or "",
-                   source_type=r.get("source_type") or "", topics=_list(r.get("topics")), places=_list(r.get("places")))
+                   source_type=r.get("source_type") or "", topics=_list(r.get("topics")), places=_list(r.get("places")),
+                   reads=_list(r.get("place_reads")))
             for r in rows]
 
 

@@ -23,6 +23,7 @@ from vocab.folding import fold
 from nlp.gazetteer import Gazetteer
 from nlp.mixed import resolve_marked
 from nlp.normalise import Normaliser
+from store.search_query import place_readings
 
 
 class DropItem(Exception):
@@ -109,20 +110,23 @@ class Language(Step):
 @register
 class Places(Step):
     name = "places"
-    adds = ("places", "place_details", "in_area")
+    # place_reads: the names read with their marks where the text writes them without ("Vang Danh" → "vàng danh"),
+    # so that search and watchlists typed "Vàng Danh" find the item (store.search_query.place_readings)
+    adds = ("places", "place_details", "in_area", "place_reads")
 
     def run_one(self, it: dict) -> None:
         # a blank line between title and text: a name may run over one line break (OCR), not over this
         text = f"{it.get('_title', '')}\n\n{it.get('_text', '')}"
         # match on what was written (restoration could pick a wrong accent on a name)
         if it.get("no_diacritics"):
-            raw = f"{it.get('title') or ''}\n\n{it.get('text') or ''}"
-            r = self.res.gazetteer.resolve(raw, accented=False, max_chars=self.res.max_chars)
+            text = f"{it.get('title') or ''}\n\n{it.get('text') or ''}"
+            r = self.res.gazetteer.resolve(text, accented=False, max_chars=self.res.max_chars)
         else:  # accent-exact, and names typed without marks in it ("ở uong bi"): nlp/mixed.py
             r = resolve_marked(text, self.res.gazetteer, self.res.normaliser.restorer, self.res.max_chars)
         it["places"] = r.places
         it["place_details"] = r.details
         it["in_area"] = r.in_area
+        it["place_reads"] = place_readings(text[:self.res.max_chars], r.details)
 
 
 _SPACES = re.compile(r"\s+")

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pandas as pd
 
 from store.sqlparts import SHOWN_TITLE, TAG_SLACK, effective_sql, tag_filters
-from store.search_query import Query, QueryError, Term, parse, word_keys
+from store.search_query import Query, QueryError, Term, fold, marked, name_spans, parse, phrase_spans, word_keys
 
 if TYPE_CHECKING:
     import duckdb
@@ -469,11 +469,27 @@ def _pair_sql(words: Sequence[str], within: str | None = None) -> str | None:
     return f"SELECT DISTINCT doc FROM ({scans})"
 
 
-def _phrase_sql(words: Sequence[str], within: str | None = None) -> str:
+def _phrase_sql(words: Sequence[str], within: str | None = None, reads: frozenset[str] = frozenset()) -> str:
     """SQL of the doc numbers where `words` occur side by side in one field: one pair-term lookup for
     two words (`_pair_sql`), else an equi-join of the words' unnested positions (p, p + 1, ...) on plain
     integers. `within` (SQL of doc numbers) narrows the postings before they are unnested (an excluded
-    phrase among a group's matches, "together" among the matches)."""
+    phrase among a group's matches, "together" among the matches).
+
+    `reads`: the place names typed with marks in the query that some item in the window has read where it writes
+    them without (`_read_docs`, the CTE `rd`). A phrase holding such a name also matches, in those items, with the
+    name's words folded ("phường Vàng Danh" → phường vang danh in items whose Places step read "vàng danh")."""
+    base = _phrase_only_sql(words, within)
+    alts = []
+    for a, b in phrase_spans(tuple(words)) if reads else ():
+        name = " ".join(words[a:b])
+        if name in reads:
+            only = f"SELECT doc FROM rd WHERE term = {_lit(name)}" + (f" AND doc IN ({within})" if within else "")
+            alts.append(_phrase_only_sql([*words[:a], *(fold(w) for w in words[a:b]), *words[b:]], only))
+    return base if not alts else " UNION ".join(f"SELECT doc FROM ({x})" for x in [base, *alts])
+
+
+def _phrase_only_sql(words: Sequence[str], within: str | None = None) -> str:
+    """`_phrase_sql` by the written words alone."""
     if len(words) == 2:
         pair = _pair_sql(words, within)
         if pair is not None:
@@ -488,10 +504,12 @@ def _phrase_sql(words: Sequence[str], within: str | None = None) -> str:
 
 @dataclass
 class _Ctes:
-    """The WITH clauses of a match query in order; phrase sets are named ph0, ph1… as they are added."""
+    """The WITH clauses of a match query in order; phrase sets are named ph0, ph1… as they are added. `reads`:
+    the query's place names that items of the window read where they write them without marks (CTE `rd`)."""
 
     items: list[str] = field(default_factory=list)
     n_ph: int = 0
+    reads: frozenset[str] = frozenset()
 
     def add(self, cte: str) -> None:
         self.items.append(cte)
@@ -511,17 +529,25 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     document holding any query word, with each word's tf (NULL: absent). Matching is then a condition
     on that row (a word: its tf is there; a phrase: also the doc is in the phrase's set, an equi-join of
     unnested positions), BM25 is scored for the matches only, and df is a count of the row's tf column.
-    `params` is not added to: the window is written into the SQL as literals."""
+    The window is written into the SQL as literals; `params` gets only the items that read a place name of
+    the query (`_read_docs`), when there are some."""
     words = q.words()
     idx = {w: k for k, w in enumerate(words)}
     scored = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
     agg = [w for w in words if w in scored]  # a word only in an excluded phrase needs no tf
-    ctes = _Ctes([_tfs_cte(agg, idx)])
+    spans = [" ".join(s) for s in name_spans(q)]
+    spans += [" ".join(t.words[a:b]) for g in q.groups for t in g if t.phrase for a, b in phrase_spans(t.words)]
+    docs, names = _read_docs(cur, list(dict.fromkeys(spans)), lo, hi)
+    reads = frozenset(names)
+    ctes = _Ctes(["rd AS (SELECT unnest(?::INTEGER[]) AS doc, unnest(?::VARCHAR[]) AS term)"] if reads else [],
+                 reads=reads)
+    params += [docs, names] if reads else []  # the first placeholders of the query: rd comes first
+    ctes.add(_tfs_cte(agg, idx, [s for s in name_spans(q) if " ".join(s) in reads]))
     groups = [_group_sql(i, g, idx, ctes) for i, g in enumerate(q.groups)]
     ctes.add(_hit_cte(groups, agg))
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
     runs = [[t.words[0] for t in g if not t.negated and not t.quoted] for g in q.groups]
-    together = [f"({_phrase_sql(r, within='SELECT doc FROM hit')})" for r in runs if len(r) > 1]
+    together = [f"({_phrase_sql(r, within='SELECT doc FROM hit', reads=reads)})" for r in runs if len(r) > 1]
     if together:
         ctes.add("tog AS (" + " UNION ".join(together) + ")")
     positive = [idx[w] for w in q.positive_words()]
@@ -537,12 +563,50 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     return sql.replace("$lo", _ts(lo)).replace("$hi", _ts(hi))
 
 
-def _tfs_cte(agg: list[str], idx: dict[str, int]) -> str:
+_READ_IDS_BY_KEY = 200  # up to this many items read a queried place name: looked up by item_search's key
+
+
+def _read_docs(cur: "duckdb.DuckDBPyConnection", names: list[str], lo: datetime,
+               hi: datetime) -> tuple[list[int], list[str]]:
+    """(doc numbers, names): the items of [lo, hi) written with diacritics whose Places step read one of `names`
+    (a place name with marks, "vàng danh") where they write it without (`item_tags.place_reads`, migration 162).
+    Two small queries before the match query: the tag rows holding a name (cut at the window's start less
+    TAG_SLACK: tags are written after their item), then, only when there are some, their doc numbers. A query
+    naming no name read in the window (nearly all) is then the query of before; an item without diacritics
+    matches the folded name anyway."""
+    if not names:
+        return [], []
+    rows = cur.execute(
+        "SELECT item_id, term FROM (SELECT item_id, unnest(place_reads) AS term FROM item_tags "
+        "WHERE place_reads IS NOT NULL AND tagged_at >= ?) WHERE term IN (SELECT unnest(?::VARCHAR[]))",
+        [lo - TAG_SLACK, names]).fetchall()
+    if not rows:
+        return [], []
+    ids = sorted({r[0] for r in rows})
+    # a few ids by the primary key (a literal list: 10 ids ~1 ms, 100 ~4 ms), many by one scan (~16 ms at 300k items)
+    which = (f"item_id IN ({', '.join(_lit(i) for i in ids)})" if len(ids) <= _READ_IDS_BY_KEY
+             else "item_id IN (SELECT unnest(?::VARCHAR[]))")
+    doc_of = dict(cur.execute(
+        f"SELECT item_id, doc FROM item_search WHERE {which} AND NOT plain AND published_at >= ? AND published_at < ?",
+        ([] if len(ids) <= _READ_IDS_BY_KEY else [ids]) + [lo, hi]).fetchall())
+    found = [(doc_of[i], term) for i, term in rows if i in doc_of]
+    return [int(d) for d, _ in found], [t for _, t in found]
+
+
+def _tfs_cte(agg: list[str], idx: dict[str, int], read: Sequence[tuple[str, ...]] = ()) -> str:
     """The aggregate on doc numbers: each word's scan fills its own tf column (NULL in the others), so a
-    plain sum per column gives a row per document with every word's tf, no FILTER."""
+    plain sum per column gives a row per document with every word's tf, no FILTER. `read`: the runs of query
+    words spelling a place name that items read where they write it without marks (`rd`); such an item holds
+    each marked word of the name once more (its unmarked words, "ba" of "chùa ba vàng", are in its postings)."""
     scans = " UNION ALL ".join(
         "SELECT doc, " + ", ".join(f"{'tf' if v == w else 'NULL::INTEGER'} AS tf{idx[v]}" for v in agg)
         + f" FROM ({_postings_sql(w, 'doc, tf')})" for w in agg)
+    if read:
+        def names(w: str) -> str:
+            return ", ".join(_lit(" ".join(s)) for s in read if w in s) if marked(w) else ""
+        cols = ", ".join(f"CASE WHEN term IN ({names(v)}) THEN 1 END::INTEGER AS tf{idx[v]}" if names(v)
+                         else f"NULL::INTEGER AS tf{idx[v]}" for v in agg)
+        scans += f" UNION ALL SELECT doc, {cols} FROM rd WHERE term IN ({', '.join(_lit(' '.join(s)) for s in read)})"
     tfs = ", ".join(f"sum(tf{idx[w]})::INTEGER AS tf{idx[w]}" for w in agg)  # sum() gives HUGEINT: slow arithmetic
     return f"tfs AS MATERIALIZED (SELECT doc, {tfs} FROM ({scans}) GROUP BY doc)"
 
@@ -553,7 +617,8 @@ def _group_sql(i: int, g: Sequence[Term], idx: dict[str, int], ctes: _Ctes) -> t
     # a phrase's words occur wherever the phrase does: its set says all (no tf condition needed)
     cond = [f"tf{idx[t.words[0]]} IS NOT NULL" for t in g if not t.negated and not t.phrase]
     cond += [f"tf{idx[t.words[0]]} IS NULL" for t in g if t.negated and not t.phrase]
-    phr = [f"SELECT doc FROM {ctes.phrase(_phrase_sql(t.words))}" for t in g if not t.negated and t.phrase]
+    phr = [f"SELECT doc FROM {ctes.phrase(_phrase_sql(t.words, reads=ctes.reads))}" for t in g
+           if not t.negated and t.phrase]
     if phr:
         base = " INTERSECT ".join(phr)
         if cond:
@@ -567,7 +632,8 @@ def _group_sql(i: int, g: Sequence[Term], idx: dict[str, int], ctes: _Ctes) -> t
         ctes.add(f"g{i} AS MATERIALIZED ({base})")
         base = f"SELECT doc FROM g{i}"
         for t in negp:
-            name = ctes.phrase(_phrase_sql(t.words, within=f"SELECT doc FROM g{i}"), materialized=False)
+            name = ctes.phrase(_phrase_sql(t.words, within=f"SELECT doc FROM g{i}", reads=ctes.reads),
+                               materialized=False)
             base += f" EXCEPT SELECT doc FROM {name}"
     return "", base
 

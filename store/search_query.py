@@ -8,7 +8,9 @@
 
 Matching is on whole syllables, case-insensitive. A word typed with diacritics matches that exact
 syllable (and its unmarked form in items written without any diacritics); a word typed without them
-matches every syllable that folds to it ("o nhiem" finds "ô nhiễm"). A query that cannot be parsed
+matches every syllable that folds to it ("o nhiem" finds "ô nhiễm"). A place name typed with marks also
+matches where an item with marks writes it without and its Places step read the name there (`place_readings`,
+`name_spans`, `phrase_spans`; "vang danh" = famed is no such reading). A query that cannot be parsed
 raises `QueryError` with a message in Vietnamese saying why.
 
 Folding and splitting must agree with the SQL of store/migrations/060_search.sql (lower, đ→d, drop
@@ -131,3 +133,75 @@ def parse(text: str) -> Query | None:
     if len(q.words()) > MAX_TERMS:
         raise QueryError(f"Truy vấn quá dài: tối đa {MAX_TERMS} từ khác nhau.")
     return q
+
+
+# --- place names read with their marks (docs/DASHBOARD.md "Search": place names typed without marks) ---------
+
+MAX_NAME_WORDS = 6  # the longest place name a run of query words is compared with ("thành phố hồ chí minh")
+
+
+def marked(word: str) -> bool:
+    """The word carries a Vietnamese mark (or đ): typed so, it matches that syllable exactly."""
+    return fold(word) != word
+
+
+def place_readings(text: str, details: list[dict]) -> list[str]:
+    """The place names the Places step read, with their marks, where `text` (what it read) writes them without:
+    lower-case syllables joined by one space ("vàng danh"), in first-seen order.
+
+    A name counts when the text holds it folded ("Vang Danh", "vang danh") but not as the name is written with
+    its marks. The name with marks is the detail's `matched_text` when that has marks (a marked text: nlp/mixed.py
+    confirmed the unmarked span and read it as the name), else the last words of its `name` ("Phường Vàng Danh")
+    that fold to `matched_text` (a text read without diacritics). A name the text only resembles (an OCR guess,
+    "Vang Dauh") is not a reading: its unmarked spelling would not find it either. A text with no mark at all
+    has none: search matches the folded name in it already, and the tag rows stay few to scan."""
+    toks = syllables(text)
+    folded = [fold(t) for t in toks]
+    if folded == toks:
+        return []
+    out: list[str] = []
+    for d in details or ():
+        seen = syllables(str(d.get("matched_text") or ""))
+        if len(seen) < 2:
+            continue
+        name = seen if any(marked(w) for w in seen) else syllables(str(d.get("name") or ""))[-len(seen):]
+        if [fold(w) for w in name] != [fold(w) for w in seen] or not any(marked(w) for w in name):
+            continue
+        if _holds(folded, [fold(w) for w in name]) and not _holds(toks, name):
+            out.append(" ".join(name))
+    return list(dict.fromkeys(out))
+
+
+def _holds(toks: list[str], run: list[str]) -> bool:
+    n = len(run)
+    return any(toks[k:k + n] == run for k in range(len(toks) - n + 1))
+
+
+def name_spans(q: Query) -> list[tuple[str, ...]]:
+    """Runs of adjacent query words that may spell a place name typed with marks: within a group, two to
+    MAX_NAME_WORDS consecutive unquoted single words, not excluded, at least one of them marked ("Vàng Danh",
+    "Chùa Ba Vàng" in `Vàng Danh mất điện` or `Chùa Ba Vàng`). An item whose Places step read such a name where
+    its text writes it without marks (`place_readings`) holds those words there. Runs typed without marks need
+    none: they fold to every spelling already."""
+    spans: list[tuple[str, ...]] = []
+    for g in q.groups:
+        run: list[str] = []
+        for t in [*g, None]:
+            if t is not None and not t.negated and not t.quoted and not t.phrase:
+                run.append(t.words[0])
+                continue
+            spans += [s for s in _subruns(run) if s not in spans]
+            run = []
+    return spans
+
+
+def phrase_spans(words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the runs of a phrase's words that may spell a place name typed with marks (as
+    `name_spans`): the phrase also matches where such a run is written without marks and the item's Places
+    step read the name there."""
+    return [(a, b) for a in range(len(words)) for b in range(a + 2, min(a + MAX_NAME_WORDS, len(words)) + 1)
+            if any(marked(w) for w in words[a:b])]
+
+
+def _subruns(run: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(run[a:b]) for a, b in phrase_spans(tuple(run))]

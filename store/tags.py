@@ -33,6 +33,7 @@ _SCHEMA = pa.schema([
     ("folded", pa.string()),
     ("tagged_at", pa.timestamp("us")),
     ("title_restored", pa.string()),      # migration 070
+    ("place_reads", pa.list_(pa.string())),  # migration 162
 ])
 
 
@@ -58,13 +59,14 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
         cols["folded"].append(r.get("folded") or "")
         cols["tagged_at"].append(now)
         cols["title_restored"].append(r.get("title_restored") or None)
+        cols["place_reads"].append(list(r.get("place_reads") or []) or None)
     cur.register("_tags", pa.table(cols, schema=_SCHEMA))
     try:
         cur.execute(
             """
             INSERT OR REPLACE INTO item_tags
             SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                   no_diacritics, folded, tagged_at, title_restored
+                   no_diacritics, folded, tagged_at, title_restored, place_reads
             FROM _tags
             """
         )

@@ -82,12 +82,14 @@ def update(cur: "duckdb.DuckDBPyConnection", watchlist_id: int, changes: dict[st
 def item_docs(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
               tagged_since: datetime = datetime(1970, 1, 1)) -> pd.DataFrame:
     """What matching reads for new items: id, published_at, source_type, outlet, title, summary, full
-    text (or ""), the restored title (NULL when it had diacritics), effective topics and places. `tagged_since` bounds the tags read (new items were
+    text (or ""), the restored title (NULL when it had diacritics), the place names read with marks where the
+    text has none (`place_reads`, the model's reading: a staff correction of places changes no text), effective topics
+    and places. `tagged_since` bounds the tags read (new items were
     tagged moments ago; an older tag is simply not seen)."""
     joins, sel = effective_sql(cur, bounded=True)
     return cur.execute(f"""
         SELECT i.id, i.published_at, i.source_type, i.outlet, i.title, i.summary,
-               coalesce(f.text, '') AS fulltext, t.title_restored, {sel}
+               coalesce(f.text, '') AS fulltext, t.title_restored, t.place_reads, {sel}
         FROM items i {joins}
         LEFT JOIN item_fulltext f ON f.item_id = i.id AND f.status = 'ok'
         WHERE i.id IN (SELECT unnest(?::VARCHAR[]))

@@ -112,7 +112,9 @@ def _save(fn: Any, ok_text: str) -> None:
 def _manage(wls: list[dict[str, Any]]) -> None:
     st.subheader("Quản lý danh sách theo dõi")
     st.caption("Từ khóa viết theo cú pháp ô tìm kiếm ở trang Tin bài: \"cụm từ\", OR, -loại trừ, có dấu hoặc "
-               "không dấu. Tin mới được đối chiếu một lần khi về; mọi thay đổi được ghi nhật ký.")
+               "không dấu. Địa danh gõ có dấu (Vàng Danh) cũng khớp tin có dấu viết địa danh đó không dấu (\"ở Vang "
+               "Danh\") khi hệ thống đã nhận ra địa danh. Tin mới được đối chiếu một lần khi về; mọi thay đổi được "
+               "ghi nhật ký.")
     tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm danh sách"])
     user = gate.current_user()
     with tab_edit:

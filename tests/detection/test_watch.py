@@ -186,6 +186,25 @@ def test_the_ingest_path_matches_new_items_after_tagging(tmp_path):
         assert len(_alerts(db, wid)) == 1
 
 
+def test_the_ingest_path_matches_a_place_name_typed_without_marks_in_a_marked_post(tmp_path):
+    """A watchlist "Vàng Danh" hears "Sáng nay ở Vang Danh…" (the Places step read the ward there), not "vang
+    danh" = famed in a marked text; the search finds the same items."""
+    from orchestration import ingest
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, fulltext={"enabled": False})
+    with Database(cfg.storage.db_path) as db:
+        wid = _watch(db, "Vàng Danh", "Vàng Danh")
+        ward = _add(db, "v1", "Sáng nay ở Vang Danh lại mất điện", NOW, "Bà con bức xúc.")
+        famed = _add(db, "v2", "Ngôi chùa vang danh khắp nơi", NOW, "Du khách đông vui.")
+        ingest.processor(cfg, db, clock=lambda: NOW)([ward, famed])
+        with db.read() as cur:
+            hits = store_watch.recent_hits(cur, wid)
+            searched = set(S.search(cur, "Vàng Danh", limit=10).items["id"])
+        assert list(hits["item_id"]) == [ward] and list(hits.iloc[0]["words"]) == ["vang danh", "danh"]
+        assert searched == {ward}
+
+
 def test_the_ingest_path_stamps_hits_and_alerts_by_its_clock(tmp_path):
     """ingest.processor(clock=…) (a replay's simulated time): the watchlist hit and its alert carry that
     time, like the alerts detection raises at it, not the wall clock."""

@@ -37,3 +37,17 @@ def test_marked_names_and_other_provinces_read_as_before(pipeline):
     assert "Vàng Danh" in _places(pipeline, "Sạt lở ở phường Vàng Danh hôm nay")[1]
     in_area, places = _places(pipeline, "Lũ quét ở yen bai, nhiều nhà bị cuốn trôi")
     assert not in_area and "Yên Bái" in places  # another province, named by its unmarked name: not the area
+
+
+@pytest.mark.parametrize("text, reads", [
+    ("Sạt lở ở Vang Danh hôm nay, bùn đất tràn vào nhà", ["vàng danh"]),
+    ("mn oi đường ở phường trung vuong ngập hết rồi", ["trưng vương"]),
+    ("Sạt lở ở phường Vàng Danh hôm nay", []),       # written with its marks: search finds it as written
+    ("Tiếng đàn vang danh cả vùng", []),              # famed: no place, nothing read
+    ("Sat lo o Vang Danh hom nay, bun dat tran vao nha", []),  # no mark at all: search folds the name already
+    ("Sat lo o Vang Danh hom nay, bùn dat tran vao nha", ["vàng danh"]),  # a mark or two: read without diacritics
+])
+def test_the_places_step_returns_the_names_it_read_with_marks(pipeline, text, reads):
+    """`place_reads`: what search and watchlists match a name typed with marks against (store.search_query)."""
+    out = pipeline.tag([{"id": "m", "title": "", "text": text, "source_type": "social"}])[0]
+    assert out["place_reads"] == reads
