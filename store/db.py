@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -148,6 +147,7 @@ class Database:
         except (duckdb.Error, OSError) as exc:
             self._raise_storage(exc)
         self._write_lock = threading.Lock()
+        self._file_fd: int | None = None  # the live file, opened once for file copies: see _copy_file
         if not read_only:
             try:
                 self.migrate()
@@ -166,6 +166,9 @@ class Database:
 
     def close(self) -> None:
         self._con.close()
+        if self._file_fd is not None:  # after DuckDB: closing it no longer matters to DuckDB's lock
+            os.close(self._file_fd)
+            self._file_fd = None
 
     def __enter__(self) -> "Database":
         return self
@@ -326,7 +329,7 @@ class Database:
         _remove_copy(tmp)
         try:
             if self._checkpointed():
-                shutil.copyfile(self.path, tmp)
+                self._copy_file(tmp)
                 if not self._moved_past_copy():  # an older DuckDB refusing the second CHECKPOINT beside a reader
                     _remove_copy(tmp)
                     self._copy_tables(tmp)
@@ -341,6 +344,15 @@ class Database:
             _copy_failed(exc, tmp, dest)
             raise
         return dest
+
+    def _copy_file(self, tmp: Path) -> None:
+        """Copy the live file to `tmp` through one descriptor opened once and kept open until `close`. Why: DuckDB's
+        lock on the file is a POSIX (fcntl) lock, which the OS drops when this process closes ANY descriptor of the
+        file; a plain `shutil.copyfile` of it let other processes (a second serve, `langnghe collect`) open the
+        database for writing beside serve after its first snapshot or upgrade."""
+        if self._file_fd is None:
+            self._file_fd = os.open(self.path, os.O_RDONLY)
+        _copy_from_fd(self._file_fd, tmp)
 
     def _checkpointed(self) -> bool:
         """Write the WAL into the file, so that the file is the database; False when that is not possible now
@@ -421,6 +433,18 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
     con.close()
     os.replace(tmp, dest)
     return dest
+
+
+def _copy_from_fd(fd: int, dest: Path) -> None:
+    """Write the whole file open at `fd` to `dest` (in the kernel, sendfile); `fd` stays open, its offset unmoved."""
+    size = os.fstat(fd).st_size
+    with open(dest, "wb") as out:
+        done = 0
+        while done < size:
+            n = os.sendfile(out.fileno(), fd, done, min(size - done, 1 << 30))
+            if n == 0:
+                raise OSError(f"{dest}: the source ended at {done} of {size} bytes")
+            done += n
 
 
 def _fsync(path: Path) -> None:

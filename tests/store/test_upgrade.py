@@ -5,8 +5,10 @@ that fails leaves nothing behind."""
 from __future__ import annotations
 
 import errno
-import os
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -96,12 +98,12 @@ def test_a_snapshot_falls_back_to_copying_tables_when_no_checkpoint_can_run(tmp_
 
 
 def test_a_file_copy_that_fills_the_disk_leaves_no_partial_copy(tmp_path, monkeypatch):
-    def full(src: object, dst: object) -> None:
+    def full(fd: int, dst: object) -> None:
         Path(str(dst)).write_bytes(b"x" * 1000)
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
     with Database(tmp_path / "langnghe.duckdb") as db:
-        monkeypatch.setattr(db_mod.shutil, "copyfile", full)
+        monkeypatch.setattr(db_mod, "_copy_from_fd", full)
         with pytest.raises(StorageFull):
             db.snapshot(tmp_path / "snap.duckdb")
         monkeypatch.undo()
@@ -326,3 +328,21 @@ def test_a_snapshot_whose_second_checkpoint_is_refused_is_still_made(tmp_path):
     assert con.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone() == ("3",)
     con.close()
     assert not list(tmp_path.glob("snap.duckdb.tmp*"))
+
+
+def test_the_database_stays_locked_against_other_processes_after_a_snapshot(tmp_path):
+    """DuckDB locks the file with a POSIX (fcntl) lock, which the OS drops when the process closes any descriptor of
+    the file: the file-copy snapshot's copyfile did, and after serve's first snapshot (or an upgrade) a second serve
+    or `langnghe collect` could open the live database for writing beside it."""
+    path = tmp_path / "langnghe.duckdb"
+    probe = f"import duckdb; duckdb.connect({str(path)!r}).execute('CREATE TABLE beside (i INTEGER)')"
+    with Database(path) as db:
+        db.snapshot(tmp_path / "snap.duckdb")
+        db.snapshot(tmp_path / "snap.duckdb")
+        other = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+        with db.read() as cur:
+            assert cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'beside'").fetchone() == (0,)
+    assert other.returncode != 0 and "lock" in other.stderr.lower()
+    con = duckdb.connect(str(tmp_path / "snap.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] > 0
+    con.close()
