@@ -152,7 +152,7 @@ class Database:
             try:
                 self.migrate()
             except BaseException as exc:  # a damaged block is often first read here
-                self._con.close()
+                self.close()  # DuckDB, then the descriptor a pre-upgrade copy may have opened
                 if isinstance(exc, (duckdb.Error, OSError)):
                     self._raise_storage(exc)
                 raise
