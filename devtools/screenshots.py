@@ -71,7 +71,8 @@ def login(page, user: str, password: str) -> None:  # type: ignore[no-untyped-de
     page.locator("input[type=text]").first.fill(user)
     page.locator("input[type=password]").first.fill(password)
     page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()
-    page.get_by_text("Đăng xuất").first.wait_for(timeout=60_000)
+    # attached, not visible: at a phone's width Streamlit opens with the sidebar (and its «Đăng xuất») collapsed
+    page.get_by_text("Đăng xuất").first.wait_for(state="attached", timeout=60_000)
 
 
 def main() -> int:
