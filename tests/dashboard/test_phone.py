@@ -73,9 +73,9 @@ def test_item_tables_put_the_title_first(demo_env):
 
 
 def test_the_alert_queue_puts_the_issue_first(demo_env):
-    from tests.dashboard.test_pages import _raise_demo_alert
+    from tests.dashboard.test_pages import _raise_open_alerts
 
-    _raise_demo_alert(demo_env)
+    _raise_open_alerts(demo_env.db, 3)
     at = demo_env.page("alerts", "viewer").run()
     no_exception(at)
     assert list(at.dataframe[0].value.columns)[0] == "Vấn đề"
@@ -114,25 +114,51 @@ def test_on_a_desk_item_tables_show_every_column(demo_env):
 
 
 def test_on_a_phone_the_alert_queue_keeps_the_issue_and_its_state(demo_env, phone):
-    from tests.dashboard.test_pages import _raise_demo_alert
+    from tests.dashboard.test_pages import _raise_open_alerts
 
-    _raise_demo_alert(demo_env)
+    _raise_open_alerts(demo_env.db, 3)
     at = demo_env.page("alerts", "viewer").run()
     no_exception(at)
     assert list(at.dataframe[0].proto.column_order)[0] == "Vấn đề"
     assert "Mã" not in at.dataframe[0].proto.column_order
 
 
-def test_overview_metrics_wrap_instead_of_stacking(demo_env):
-    """Streamlit stacks st.columns one under another below 640 px: five figures took 560 px of a phone. In a
-    horizontal container they wrap, two a row on a phone, all five on a desk."""
+def _walk(node, parent=None):  # type: ignore[no-untyped-def]
+    """Every node of an AppTest tree in drawing order, with its parent block."""
+    yield node, parent
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child, node)
+
+
+def test_overview_figures_wrap_instead_of_stacking(demo_env):
+    """Below 640 px Streamlit stacks st.columns one under another: the five figures took 560 px of a 390 px
+    phone. In a horizontal container (wrapping) they go two a row there, five on a desk."""
     at = demo_env.page("overview", "viewer").run()
     no_exception(at)
-    assert len(at.metric) == 5
-    assert "stHorizontalBlock" not in str(at.metric[0].proto)  # not asserting layout internals; see below
-    from dashboard.views import overview
+    parents = [p for n, p in _walk(at.main) if getattr(n, "type", "") == "metric"]
+    assert len(parents) == 5 and all(p is parents[0] for p in parents)
+    box = parents[0].proto.flex_container
+    assert box.direction == box.HORIZONTAL and box.wrap
 
-    assert overview.METRIC_WIDTH * 2 + 16 <= 358 and overview.METRIC_WIDTH * 5 + 4 * 16 <= 1366 - 250 - 2 * 80
+
+def _order(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [getattr(n, "type", "") + ":" + str(getattr(n, "value", ""))[:20] for n, _ in _walk(at.main)]
+
+
+def test_on_a_phone_overview_shows_alerts_and_items_before_the_charts(demo_env, phone):
+    at = demo_env.page("overview", "viewer").run()
+    no_exception(at)
+    seen = _order(at)
+    alerts = seen.index("subheader:Cảnh báo đang mở")
+    chart = next(k for k, x in enumerate(seen) if x.startswith("plotly_chart"))
+    assert alerts < seen.index("subheader:Tin mới nhất") < chart
+
+
+def test_on_a_desk_overview_keeps_the_charts_first(demo_env):
+    at = demo_env.page("overview", "viewer").run()
+    seen = _order(at)
+    chart = next(k for k, x in enumerate(seen) if x.startswith("plotly_chart"))
+    assert chart < seen.index("subheader:Cảnh báo đang mở")
 
 
 def test_streamlits_status_texts_are_in_vietnamese():
