@@ -42,7 +42,8 @@ def free_port() -> int:
 
 
 def start_demo(cwd: Path, port: int, feed_port: int) -> tuple[subprocess.Popen, list[str]]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",  # this tree first: a relative PYTHONPATH names nothing in cwd
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     env.pop("LANGNGHE_DB", None)
     proc = subprocess.Popen([sys.executable, "-m", "langnghe.cli", "demo", "--port", str(port), "--feed-port",
                              str(feed_port)], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
