@@ -90,7 +90,7 @@ def _push_trouble() -> None:
 def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
     """The five figures: the area today, the country today, negative today, open alerts, all items. In a
     horizontal container, not st.columns: below 640 px Streamlit stacks columns one under another (five
-    figures took 560 px of a 390 px phone before the first chart); a container's figures wrap, two a row there,
+    figures took 568 px of a 390 px phone before the first chart); a container's figures wrap, two a row there,
     all five on a desk."""
     row = st.container(horizontal=True)
     usual = f"so với trung bình cùng khung giờ của {baseline_days} ngày trước"
