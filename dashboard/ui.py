@@ -38,6 +38,17 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 [data-testid="stDialog"] section[role="dialog"] > h2 + div > div * { display: none !important; }
 [data-testid="stDialog"] section[role="dialog"] > h2 + div > div::after { font-size: 1rem; content:
   "Chưa liên lạc được với máy chủ Lắng Nghe (mạng yếu hoặc mất sóng). Trang tự kết nối lại khi có mạng; những gì đang nhập vẫn giữ nguyên, đừng tải lại trang."; }
+/* The status widget at the top right, hard-coded English too (Streamlit has no locale for its own texts, issue
+   streamlit#1353): «Connecting» while the connection is down (a phone between two cells), «Error» once it gave
+   up (told apart by its warning icon, whose path starts "M3.09"), and «Stop» / «Stopping...» beside the
+   running figure while a page runs. Their hover hints («Connecting to Streamlit server») stay English: a phone
+   has no hover. */
+[data-testid="stConnectionStatus"] label { font-size: 0 !important; }
+[data-testid="stConnectionStatus"] label::after { content: "Đang kết nối"; font-size: 0.875rem; }
+[data-testid="stConnectionStatus"]:has(path[d^="M3.09"]) label::after { content: "Mất kết nối"; }
+[data-testid="stStatusWidget"] [data-testid="stBaseButton-header"] { font-size: 0 !important; }
+[data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]::after { content: "Dừng"; font-size: 0.875rem; }
+[data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]:disabled::after { content: "Đang dừng…"; }
 </style>
 """
 
@@ -140,11 +151,12 @@ def empty(text: str) -> None:
 
 
 def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Items as a Vietnamese table: time, outlet, title, topics, sentiment, places, link."""
+    """Items as a Vietnamese table: title first (what staff read; on a phone the columns after it are off the
+    screen), then time, outlet, topics, sentiment, places, link."""
     view = pd.DataFrame({
+        "Tiêu đề": df["title"],
         "Thời gian": df["published_at"],
         "Nguồn": df["outlet"],
-        "Tiêu đề": df["title"],
     })
     if with_tags and "topics" in df:
         view["Chủ đề"] = [topics_text(as_list(t)) for t in df["topics"]]
@@ -163,9 +175,9 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
 DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"
 
 ITEM_COLUMNS = {
+    "Tiêu đề": st.column_config.TextColumn(width="large"),
     "Thời gian": st.column_config.DatetimeColumn(format=DATE_TIME_FORMAT, width=110),
     "Nguồn": st.column_config.TextColumn(width="small"),
-    "Tiêu đề": st.column_config.TextColumn(width="large"),
     "Chủ đề": st.column_config.TextColumn(width="small"),
     "Sắc thái": st.column_config.TextColumn(width="small"),
     "Địa bàn": st.column_config.TextColumn(width="small"),
@@ -279,9 +291,51 @@ def thousands_dot(df: Any) -> Any:
     return df.style.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
 
 
+# On a phone ------------------------------------------------------------------------------------------------
+# A table's grid is drawn on a canvas: CSS cannot narrow or hide its columns, so the page decides from the
+# browser's User-Agent, the one thing the server knows of the screen (Streamlit tells it no width). Phones say
+# "Mobi" in it (MDN's advice for telling a phone apart; Android tablets and iPads do not, and a tablet's 768 px
+# shows the title column whole).
+PHONE_TITLE_WIDTH = 240  # px: with the time beside it (110 px) the two fill a 390 px phone's 358 px grid
+# Streamlit wraps cell text only in rows taller than 4rem (64 px, its DataFrame.tsx); 84 px holds a title's
+# three lines
+PHONE_ROW_HEIGHT = 84
+PHONE_TABLE_HEIGHT = 480  # px: five wrapped rows; a phone scrolls the page, not a small box inside it
+
+
+def is_phone_agent(user_agent: str | None) -> bool:
+    """Whether a User-Agent is a phone's ("Mobi" in it, as Android phones, iPhones and Firefox for phones send)."""
+    return "Mobi" in (user_agent or "")
+
+
+def on_phone() -> bool:
+    """Whether this session's browser is a phone (is_phone_agent); False outside a browser (AppTest, bare mode)."""
+    try:
+        return is_phone_agent(st.context.headers.get("User-Agent"))
+    except Exception:  # no session context
+        return False
+
+
+def fit_columns(config: dict[str, Any], title: str, phone_keep: list[str]) -> dict[str, Any]:
+    """st.dataframe's column arguments for this screen: `config` as it is on a desk or a tablet; on a phone the
+    title column wraps at PHONE_TITLE_WIDTH in taller rows and only `phone_keep` follow it (the others stay in the
+    data, out of the grid)."""
+    if not on_phone():
+        return {"column_config": config}
+    title_col = {**config.get(title, st.column_config.TextColumn()), "width": PHONE_TITLE_WIDTH}
+    return {"column_config": {**config, title: title_col}, "column_order": [title, *phone_keep],
+            "row_height": PHONE_ROW_HEIGHT}
+
+
+PHONE_ITEM_COLUMNS = ["Thời gian", "Nguồn", "Liên kết"]  # after the title: when, who, and the way to the source
+
+
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
-    dataframe(items_view(df, **kw), hide_index=True, width="stretch", column_config=ITEM_COLUMNS,
-                 height=height or "auto", key=key, placeholder="—")
+    fit = fit_columns(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS)
+    if "row_height" in fit:  # the header and every row when they fit, else five rows and a scroll
+        height = min(PHONE_TABLE_HEIGHT, 40 + PHONE_ROW_HEIGHT * len(df))
+    dataframe(items_view(df, **kw), hide_index=True, width="stretch", height=height or "auto", key=key,
+              placeholder="—", **fit)
 
 
 def page_link(name: str, label: str, query_params: dict[str, str] | None = None) -> None:

@@ -6,6 +6,9 @@ Starts `langnghe demo` on free ports in a temporary folder, signs in with the de
 prints, waits (the demo releases its items over minutes: the burst alert comes ~8 minutes in, the
 third complaint at +4), then opens each page by its address and saves <out>/<page>.png (full page).
 `--click TEXT` clicks a tab or button with that text on every page before the shot (e.g. a tab name).
+`--width 390 --height 844 --phone` looks as an Android phone does (its User-Agent, touch: the pages fit their
+tables to a phone by it) and prints, per page, how far down the first table starts (docs/DASHBOARD.md
+*On a phone*).
 """
 
 from __future__ import annotations
@@ -25,6 +28,12 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[1]
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/126.0.0.0 Mobile Safari/537.36")
+# px from the top of Streamlit's main section (which scrolls, not the page) to the first table, or null
+FIRST_TABLE = """() => { const m = document.querySelector('[data-testid="stMain"]');
+  const e = m && m.querySelector('[data-testid="stDataFrame"]'); if (!e) return null;
+  return Math.round(e.getBoundingClientRect().top - m.getBoundingClientRect().top + m.scrollTop); }"""
 
 
 def scroll_main(page, pixels: int) -> bool:  # type: ignore[no-untyped-def]
@@ -42,7 +51,8 @@ def free_port() -> int:
 
 
 def start_demo(cwd: Path, port: int, feed_port: int) -> tuple[subprocess.Popen, list[str]]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",  # this tree first: a relative PYTHONPATH names nothing in cwd
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     env.pop("LANGNGHE_DB", None)
     proc = subprocess.Popen([sys.executable, "-m", "langnghe.cli", "demo", "--port", str(port), "--feed-port",
                              str(feed_port)], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -71,7 +81,8 @@ def login(page, user: str, password: str) -> None:  # type: ignore[no-untyped-de
     page.locator("input[type=text]").first.fill(user)
     page.locator("input[type=password]").first.fill(password)
     page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()
-    page.get_by_text("Đăng xuất").first.wait_for(timeout=60_000)
+    # attached, not visible: at a phone's width Streamlit opens with the sidebar (and its «Đăng xuất») collapsed
+    page.get_by_text("Đăng xuất").first.wait_for(state="attached", timeout=60_000)
 
 
 def main() -> int:
@@ -81,8 +92,12 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
     ap.add_argument("--click", action="append", default=[])
     ap.add_argument("--width", type=int, default=1366)
+    ap.add_argument("--height", type=int, default=900)
+    ap.add_argument("--phone", action="store_true", help="a phone's User-Agent and touch")
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
+
+    from devtools.serve_rig import wait_http
 
     port, feed_port = free_port(), free_port()
     proc, lines = start_demo(Path(tempfile.mkdtemp(prefix="langnghe-shots-")), port, feed_port)
@@ -93,10 +108,12 @@ def main() -> int:
         while time.monotonic() < deadline and "demo-admin" not in "".join(lines):
             time.sleep(0.5)
         user, password = credentials("".join(lines))
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120)  # the accounts print before it listens
         time.sleep(a.wait_minutes * 60)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": a.width, "height": 900})
+            phone = {"user_agent": PHONE_AGENT, "is_mobile": True, "has_touch": True} if a.phone else {}
+            page = browser.new_context(viewport={"width": a.width, "height": a.height}, **phone).new_page()
             page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
             login(page, user, password)
             for name in a.pages.split(","):
@@ -109,7 +126,7 @@ def main() -> int:
                         page.wait_for_timeout(2500)
                 path = out / f"{name}.png"
                 page.screenshot(path=str(path), full_page=True)
-                print(path)
+                print(path, f"first table at {page.evaluate(FIRST_TABLE)} px")
             browser.close()
     finally:
         proc.terminate()

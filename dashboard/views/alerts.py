@@ -45,11 +45,13 @@ def render() -> None:
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
+    fit = ui.fit_columns(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS)
+    row, most = (ui.PHONE_ROW_HEIGHT, ui.PHONE_TABLE_HEIGHT) if "row_height" in fit else (35, 260)
     ui.dataframe(
         pd.DataFrame({
+            "Vấn đề": queue["title"],  # first: the issue is what staff read (on a phone the rest is off the screen)
             "Mức": [SEVERITY_LABELS.get(s, s) for s in queue["severity"]],
             "Mã": queue["alert_id"],
-            "Vấn đề": queue["title"],
             "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
             "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
             "Giao cho": [_person(x) for x in queue["assignee"]],
@@ -57,9 +59,7 @@ def render() -> None:
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
         }),
-        hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(queue), 260),
-        column_config={"Phát hiện lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Vấn đề": st.column_config.TextColumn(width="large")},
+        hide_index=True, width="stretch", placeholder="—", height=min(38 + row * len(queue), most), **fit,
     )
     if total > len(queue):  # two years of an office: more alerts than the table reads; say so
         st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo đứng đầu hàng đợi trong {number(total)} "
@@ -77,6 +77,11 @@ def render() -> None:
     )
     if alert_id:
         _detail(alert_id, queue)
+
+
+QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),
+                 "Phát hiện lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)}
+PHONE_QUEUE_COLUMNS = ["Mức", "Trạng thái", "Số tin", "Phát hiện lúc"]  # after the issue on a phone
 
 
 def _detail(alert_id: str, queue: pd.DataFrame) -> None:

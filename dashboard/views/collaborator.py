@@ -130,16 +130,20 @@ def _table(rows: list[dict[str, Any]]) -> None:
 
     ui.dataframe(
         pd.DataFrame({
+            "Nội dung": [r["text"][:160] for r in rows],  # first: what was reported (a phone cuts the rest)
             "Thời gian": [to_local(r["created_at"]) for r in rows],
             "Nguồn thông tin": [CHANNELS.get(r["channel"], r["channel"]) for r in rows],
             "Địa bàn": [r["place"] or "" for r in rows],
-            "Nội dung": [r["text"][:160] for r in rows],
             "Ảnh": ["có" if r["has_screenshot"] else "" for r in rows],
         }),
         hide_index=True,
-        use_container_width=True,
-        column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
+        width="stretch",
+        **ui.fit_columns(REPORT_COLUMNS, "Nội dung", ["Thời gian", "Địa bàn"]),
     )
+
+
+REPORT_COLUMNS = {"Nội dung": st.column_config.TextColumn(width="large"),
+                  "Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")}
 
 
 def _same_text(typed: str | None, saved: str | None) -> bool:

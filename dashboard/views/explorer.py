@@ -65,15 +65,47 @@ def render() -> None:
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
                                placeholder='Ví dụ: "bụi than" Uông Bí -"bổ nhiệm"', help=SEARCH_HELP)
     order = ORDERS[qcol[1].selectbox("Sắp xếp", list(ORDERS), key="x_order", disabled=not query.strip())]
-    r1 = st.columns([1.1, 1, 1.6, 1.6])
-    period = r1[0].selectbox("Thời gian", list(PERIODS), index=1, key="x_period")
-    since, until = _window(r1[0], period)
-    types, outlets, topics, sentiments, places, in_area = _filters(r1, opts)
+    # folded, so the items come first (on a 390 px phone the seven filters took two screens above them); the
+    # label says which are on. Its open state is kept by key: a label that changes (a filter picked inside) makes
+    # Streamlit's frontend reset an expander to the `expanded` it is given, so it is given the state it has
+    with st.expander(filter_label(active_filters(st.session_state)), key="x_filters", on_change="rerun",
+                     expanded=bool(st.session_state.get("x_filters", False)), icon=":material/filter_list:"):
+        r1 = st.columns([1.1, 1, 1.6, 1.6])
+        period = r1[0].selectbox("Thời gian", list(PERIODS), index=1, key="x_period")
+        since, until = _window(r1[0], period)
+        types, outlets, topics, sentiments, places, in_area = _filters(r1, opts)
     alert, watch = _scope()
 
     _write_query_params(query, period, types, outlets, topics, sentiments, places)
     filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
     _results(query, order, since, until, filters, alert, watch, cfg.dashboard.explorer_limit, opts["places"])
+
+
+DEFAULT_PERIOD = "7 ngày qua"
+# the filters the expander holds, by their session key, as its label names them when they are on
+FILTER_NAMES = {"x_types": "loại nguồn", "x_outlets": "cơ quan, kênh", "x_topics": "chủ đề", "x_sent": "sắc thái",
+                "x_places": "địa bàn"}
+
+
+def active_filters(state: Any) -> list[str]:
+    """What the filters change from the page's opening view (the last 7 days, the watched area, every source,
+    topic, sentiment and place), named for the expander's label; read from the session state, so the label is
+    right before the widgets are drawn."""
+    period = state.get("x_period", DEFAULT_PERIOD)
+    on = []
+    if period != DEFAULT_PERIOD:
+        on.append({"Tất cả": "mọi thời gian", "Chọn ngày…": "khoảng ngày"}.get(period, period))
+    if state.get("x_prev") and PERIODS.get(period) not in (None, -1):
+        on.append("kỳ liền trước")
+    on += [name for key, name in FILTER_NAMES.items() if state.get(key)]
+    if not state.get("x_in_area", True):
+        on.append("cả tin ngoài địa bàn")
+    return on
+
+
+def filter_label(on: list[str]) -> str:
+    """«Bộ lọc», or «Bộ lọc (2 đang bật: chủ đề, địa bàn)»: a folded expander still tells what the list shows."""
+    return f"Bộ lọc ({len(on)} đang bật: {', '.join(on)})" if on else "Bộ lọc"
 
 
 def _window(col: Any, period: str) -> tuple[datetime | None, datetime | None]:

@@ -45,17 +45,29 @@ def _live() -> None:
     counts = data.alert_status_counts()  # the count, not len() of a capped read: a year's office has hundreds open
     n_open = sum(counts.get(s, 0) for s in OPEN_STATES)
     _metrics(t, today, n_open, cfg.dashboard.baseline_days)
+    if ui.on_phone():  # a phone is opened on a push or before a briefing: the alerts and items first, charts after
+        _alerts_and_latest(open_alerts, n_open, cfg.dashboard.latest_items)
+        _charts(t["items"])
+    else:
+        _charts(t["items"])
+        _alerts_and_latest(open_alerts, n_open, cfg.dashboard.latest_items)
+    _health_line()
+
+
+def _charts(n_items: int) -> None:
     left, right = st.columns([2.2, 1])
     with left:
         _topics_chart()
     with right:
-        _sentiment_chart(t["items"])
+        _sentiment_chart(n_items)
     st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
+
+
+def _alerts_and_latest(open_alerts: pd.DataFrame, n_open: int, latest_items: int) -> None:
     st.subheader("Cảnh báo đang mở")
     _open_alerts(open_alerts, n_open)
     st.subheader("Tin mới nhất")
-    _latest(cfg.dashboard.latest_items)
-    _health_line()
+    _latest(latest_items)
 
 
 def _push_trouble() -> None:
@@ -76,29 +88,32 @@ def _push_trouble() -> None:
 
 
 def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
-    """The five figures: the area today, the country today, negative today, open alerts, all items."""
-    c = st.columns(5)
+    """The five figures: the area today, the country today, negative today, open alerts, all items. In a
+    horizontal container, not st.columns: below 640 px Streamlit stacks columns one under another (five
+    figures took 568 px of a 390 px phone before the first chart); a container's figures wrap, two a row there,
+    all five on a desk."""
+    row = st.container(horizontal=True)
     usual = f"so với trung bình cùng khung giờ của {baseline_days} ngày trước"
     # the area first: staff watch their area; the national total stands beside it
     if today["tagged"]:
-        c[0].metric("Tin hôm nay", number(today["in_area"]),
-                    delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off",
-                    help=f"Tin về địa bàn theo dõi từ 0 giờ hôm nay, {usual}. Toàn quốc: ô bên cạnh.")
+        row.metric("Tin hôm nay", number(today["in_area"]),
+                   delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off",
+                   help=f"Tin về địa bàn theo dõi từ 0 giờ hôm nay, {usual}. Toàn quốc: ô bên cạnh.")
     else:
-        c[0].metric("Tin hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) để biết tin nào về địa bàn.")
-    c[1].metric("Toàn quốc hôm nay", number(today["items"]),
-                delta=delta_text(today["items"], today["usual_items"]), delta_color="off",
-                help=f"Mọi tin từ 0 giờ hôm nay, mọi nguồn, {usual}.")
+        row.metric("Tin hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) để biết tin nào về địa bàn.")
+    row.metric("Toàn quốc hôm nay", number(today["items"]),
+               delta=delta_text(today["items"], today["usual_items"]), delta_color="off",
+               help=f"Mọi tin từ 0 giờ hôm nay, mọi nguồn, {usual}.")
     if today["tagged"]:
-        c[2].metric("Tin tiêu cực hôm nay", number(today["negative"]),
-                    delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off")
+        row.metric("Tin tiêu cực hôm nay", number(today["negative"]),
+                   delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off")
     else:
-        c[2].metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
-    c[3].metric("Cảnh báo đang mở", number(n_open))
-    c[4].metric("Tổng số tin", number(t["items"]),
-                delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
-                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
-                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
+        row.metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
+    row.metric("Cảnh báo đang mở", number(n_open))
+    row.metric("Tổng số tin", number(t["items"]),
+               delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
+               + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
+               delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
 
 
 def _topics_chart() -> None:

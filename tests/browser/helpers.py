@@ -12,7 +12,8 @@ import pytest
 from devtools.serve_rig import CliProcess, wait_http  # noqa: F401 - wait_http: the tests import it from here
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -29,6 +30,9 @@ class ServerProcess(CliProcess):
 
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str] | None = None):
         e = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}  # a pipe would hold printed lines back
+        # this tree first: the server runs in a temporary folder, where a relative PYTHONPATH=. (a worktree's
+        # run) names nothing and the venv's editable install (another tree) would serve its own pages
+        e["PYTHONPATH"] = os.pathsep.join([str(ROOT), e.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         e.pop("LANGNGHE_DB", None)
         super().__init__(args, cwd, e)
 

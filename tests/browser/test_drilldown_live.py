@@ -16,7 +16,7 @@ import pytest
 from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
-from tests.dashboard.test_browser import _goto, _login, _settle
+from tests.dashboard.test_browser import _goto, _login, _open_filters, _settle
 from vocab.labels import TOPIC_LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -113,6 +113,7 @@ def test_click_on_overview_bars_opens_exactly_their_items(page):
         assert qs.get("topic") == [topic] and qs.get("from") == qs.get("to") == [day], page.url
         assert qs.get("all") == ["1"], page.url
         assert _listed(page) == n, (page.url, n)
+        _open_filters(page)
         chosen = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Chủ đề").first
         assert TOPIC_LABELS.get(topic, "Chưa phân loại") in chosen.inner_text()
         assert not page.get_by_role("checkbox", name="Chỉ tin về địa bàn theo dõi").is_checked()
@@ -149,6 +150,7 @@ def test_click_a_topic_bar_opens_the_filtered_list(page, served):
     assert qs.get("period", ["7"]) == ["7"] and "prev" not in qs and len(qs.get("topic", [])) == 1, page.url
     assert qs.get("all") == ["1"], page.url
     label = TOPIC_LABELS[qs["topic"][0]]
+    _open_filters(page)
     chosen = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Chủ đề").first
     assert label in chosen.inner_text()
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=20_000)

@@ -106,3 +106,12 @@ def test_a_report_saved_while_the_connection_dropped_says_so_when_its_text_comes
     at.session_state["ctv_text"] = text + " Thêm: chiều nay đã có nước trong."  # a new report: no such word
     at.run()
     assert not [s for s in at.success if "đã được ghi nhận lúc" in s.value]
+
+
+def test_recent_reports_show_what_was_reported_first(app):
+    """Round 15 (phone): the text came last, after time, channel and place, and a 390 px phone cut it off."""
+    at, _ = app
+    at.text_area[0].input("Người dân tổ 5 phản ánh đường ngập sau mưa.")
+    at.button[0].click().run()
+    assert not at.exception
+    assert list(at.dataframe[0].value.columns)[0] == "Nội dung"

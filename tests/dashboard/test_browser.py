@@ -41,6 +41,17 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
 
 
+def _open_filters(page) -> None:  # type: ignore[no-untyped-def]
+    """Open Tin bài's «Bộ lọc» (folded by default since round 15: on a phone its seven boxes came before the
+    items), unless it is open; its widgets are drawn but not shown while it is closed."""
+    summary = page.locator('[data-testid="stExpander"] summary').filter(has_text="Bộ lọc").first
+    summary.wait_for(timeout=20_000)
+    if not summary.evaluate("s => s.parentElement.open"):
+        summary.click()
+        _settle(page)
+    page.locator('[data-testid="stMultiSelect"]').first.wait_for(state="visible", timeout=20_000)
+
+
 def _type(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
     """Fill a text field and commit it (Tab); again if a rerun replaced the field meanwhile."""
     for _ in range(3):
@@ -153,6 +164,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
 
             # the malicious item: shown as text, nothing runs, no non-http link anywhere
             _goto(page, "Tin bài")
+            _open_filters(page)
             page.get_by_text("Chỉ tin về địa bàn theo dõi").first.click()  # the page opens on the area; this item is not
             _settle(page)
             page.get_by_label(re.compile("^Tìm trong tiêu đề")).fill("tin doc")

@@ -1,0 +1,68 @@
+"""The dashboard on a phone (round 15), in real headless Chromium as a 390×844 phone (its User-Agent, touch):
+Tin bài's first item is on the first screen (its seven filters took two screens above it), folded under «Bộ lọc»;
+Tổng quan's figures go two a row, not one under another. Screenshots in test-artifacts/phone/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import (
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, login_if_asked, require_chromium, wait_http,
+)
+from dashboard.ui import PHONE_ROW_HEIGHT
+from tests.conftest import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "user_agent": "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/126.0.0.0 Mobile Safari/537.36"}
+SHOTS = ARTIFACTS / "phone"
+# where an element starts in Streamlit's main section (the page itself does not scroll; the section does)
+TOP = """(sel) => { const m = document.querySelector('[data-testid="stMain"]');
+                    const e = m && m.querySelector(sel); if (!e) return null;
+                    return e.getBoundingClientRect().top - m.getBoundingClientRect().top + m.scrollTop; }"""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+    require_chromium()
+    port, feed_port = free_port(), free_port()
+    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)],
+                        cwd=tmp_path_factory.mktemp("demo"))
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=120)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        yield srv, f"http://127.0.0.1:{port}"
+    finally:
+        srv.stop()
+
+
+def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
+    from playwright.sync_api import sync_playwright
+
+    srv, base = demo
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(**PHONE).new_page()
+        page.goto(f"{base}/", wait_until="networkidle")
+        login_if_asked(page, srv.output)
+        page.locator('[data-testid="stMetric"]').nth(1).wait_for(timeout=90_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / "overview-390.png"))
+        first, second = (page.locator('[data-testid="stMetric"]').nth(k).bounding_box() for k in (0, 1))
+        assert first and second and abs(first["y"] - second["y"]) < 2, "the figures are stacked, not side by side"
+
+        page.goto(f"{base}/explorer", wait_until="networkidle")
+        grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
+        grid.wait_for(timeout=90_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / "explorer-390.png"))
+        summary = page.locator('[data-testid="stExpander"] summary').first
+        assert "Bộ lọc" in summary.inner_text()
+        assert not page.evaluate("() => document.querySelector('[data-testid=\"stExpander\"] details').open")
+        top = page.evaluate(TOP, '[data-testid="stDataFrame"]')
+        row = PHONE_ROW_HEIGHT  # the header row is about 35 px
+        assert top is not None and top + 35 + row <= PHONE["viewport"]["height"], f"first item at {top} px"
+        browser.close()
