@@ -10,7 +10,9 @@
     places conflict (other province, or other units of the area, both known) → never joins
     best ≥ join_threshold (lower, near_threshold, for the same ward and a main topic of the story — one that
     most of its items carry — within near_hours; higher,
-    topic_conflict_threshold, when topics disagree; after a quiet gap of max_gap_hours only an item
+    topic_conflict_threshold, when topics disagree; higher, same_source_threshold, for a story all of whose items
+    come from the item's own source, unless they share same_source_keys word keys; after a quiet gap of
+    max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
 
@@ -23,7 +25,10 @@ landslide in Quảng Nam and one in phường Vàng Danh share every word but ar
 are the same wording at phường Vàng Danh and at phường Yên Tử (old names mapped to 2025 wards). Time
 matters too: an incident's reports come within hours, so after a quiet gap a story takes only items
 that clearly re-tell it; a new incident of the same kind at the same ward days later starts its own
-story (measured: bench/stories.py purity, docs/ALERTS.md). Blocking on word keys
+story (measured: bench/stories.py purity, docs/ALERTS.md). One outlet's section reads alike from item to item
+(readers' letters, recipes, price and match reports: 0.32–0.47 with no event in common on real news), so an item
+joins a story held only by its own source with a clearly higher similarity, or when it shares the case's
+distinctive word pairs (a name, a place) with it (bench/stories_real.py, docs/ALERTS.md). Blocking on word keys
 inside a time window keeps the cost per item bounded (bench/stories.py measures how it grows).
 """
 
@@ -62,10 +67,8 @@ class StoryParams:
     max_candidates: int = 40
     max_keys: int = 16
     anchor_weight: float = 0.0
-    anchor_floor: float = 0.0
     same_source_threshold: float = 0.0
     same_source_keys: int = 0
-    min_shared_keys: int = 1
     text_chars: int = 600
     prior_docs: int = 1000
     max_items_per_step: int = 5000
@@ -120,7 +123,7 @@ class _Story:
     wards: set[str] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
     topic_counts: Counter[str] = field(default_factory=Counter)  # how many members carry each topic
-    sources: set[str] = field(default_factory=set)
+    source: str | None = None  # the one source all its items come from; None once a second source joined
 
     @property
     def topics(self) -> KeysView[str]:
@@ -333,7 +336,7 @@ class StoryIndex:
         cands, counts = self._candidates(it, keys)
         if not cands:
             return None, 0.0
-        sims, anchor = self._similarities(cands, idx, val)
+        sims = self._similarities(cands, idx, val)
         floor = min(p.join_threshold, p.near_threshold)
         passing = np.flatnonzero(sims >= floor)
         if not len(passing):
@@ -344,7 +347,7 @@ class StoryIndex:
         for k in passing.tolist():
             s, sim = cands[k], float(sims[k])
             need = self._need(it, topics, s, counts[s.story_id], refers)
-            if need is None or anchor[k] < p.anchor_floor:
+            if need is None:
                 continue
             if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
                 best_sid, best_sim = s.story_id, sim
@@ -377,7 +380,7 @@ class StoryIndex:
                 break
         return cands, counts
 
-    def _similarities(self, cands: list[_Story], idx: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _similarities(self, cands: list[_Story], idx: np.ndarray, val: np.ndarray) -> np.ndarray:
         """Cosine of the item with each candidate's centroid, all in one pass over a dense buffer; for
         stories of two items or more blended with the anchor (the story's first item) by anchor_weight."""
         p = self.p
@@ -388,19 +391,17 @@ class StoryIndex:
         offsets = np.cumsum([0] + [len(s.c_idx) for s in cands[:-1]])
         sims = np.add.reduceat(buf[all_idx] * all_val, offsets) if len(all_idx) else np.zeros(len(cands))
         sims = sims / np.maximum(np.array([s.norm for s in cands], dtype=np.float32), 1e-9)
-        anchor = sims.copy()  # a story of one item is its own anchor
-        if p.anchor_weight > 0 or p.anchor_floor > 0:
+        if p.anchor_weight > 0:
             grown = [k for k, s in enumerate(cands) if s.n > 1]
             if grown:
                 a_idx = np.concatenate([cands[k].s_idx for k in grown])
                 a_val = np.concatenate([cands[k].s_val for k in grown])
                 a_off = np.cumsum([0] + [len(cands[k].s_idx) for k in grown[:-1]])
-                anchor[grown] = np.add.reduceat(buf[a_idx] * a_val, a_off)
-                if p.anchor_weight > 0:
-                    for k in grown:
-                        sims[k] = (1 - p.anchor_weight) * sims[k] + p.anchor_weight * anchor[k]
+                anchor = np.add.reduceat(buf[a_idx] * a_val, a_off)
+                for k, a in zip(grown, anchor.tolist()):
+                    sims[k] = (1 - p.anchor_weight) * sims[k] + p.anchor_weight * a
         buf[idx] = 0.0
-        return sims, anchor
+        return sims
 
     def _need(self, it: GroupItem, topics: set[str], s: _Story, shared_keys: int, refers: bool) -> float | None:
         """The similarity the item needs to join story `s`, or None when it may not join at all (places
@@ -415,11 +416,9 @@ class StoryIndex:
             need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
         if topics and s.topics and not (topics & s.topics):
             need = max(need, p.topic_conflict_threshold)
-        if (p.same_source_threshold > 0 and it.source and s.sources == {it.source}
+        if (p.same_source_threshold > 0 and it.source and s.source == it.source
                 and not (p.same_source_keys and shared_keys >= p.same_source_keys)):
-            need = max(need, p.same_source_threshold)
-        if shared_keys < p.min_shared_keys:
-            return None
+            need = max(need, p.same_source_threshold)  # its own section's wording: ask for more, or a shared name
         if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
             if shared_keys < p.refer_min_keys:
                 return None
@@ -432,7 +431,7 @@ class StoryIndex:
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
             c_idx=c_idx, c_val=c_val, norm=norm, wards=set(it.wards),
-            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)), sources={it.source},
+            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)), source=it.source,
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
@@ -448,7 +447,8 @@ class StoryIndex:
         s.last_seen = max(s.last_seen, it.published_at)
         s.first_seen = min(s.first_seen, it.published_at)
         s.topic_counts.update(set(it.topics))
-        s.sources.add(it.source)
+        if s.source != it.source:
+            s.source = None
         s.wards.update(it.wards)
         if not s.provinces:  # a story's provinces are those of its first item that named any
             s.provinces = set(it.provinces)

@@ -275,3 +275,32 @@ def test_one_sections_letters_to_different_people_are_separate_stories():
     assert f.story_id == a[0].story_id  # shares the case's names ("chi ha", "bang cap"…): it joins
     (o,) = idx.add([item("o", 40, *LETTERS[1], ["society"], source="other-outlet")])
     assert o.story_id == a[1].story_id  # another outlet's copy of the second letter joins at the usual threshold
+
+
+def test_reload_keeps_a_storys_single_source(tmp_path):
+    """After a restart the index rebuilt from story_items (detection/jobs.py) still knows which one source holds a
+    story, so that source's next letter still needs the higher similarity."""
+    from datetime import timedelta as td
+
+    from detection.jobs import Detector
+    from scenario_eval import make_cfg
+    from store import stories as store_stories
+    from store.db import Database
+
+    db = Database(str(tmp_path / "s.duckdb"))
+    try:
+        first = item("l0", 0, *LETTERS[0], ["society"], source="vne-tamsu")
+        with db.write() as cur:
+            store_stories.add_story_items(cur, [{
+                "item_id": "l0", "story_id": "l0", "published_at": first.published_at, "source": "vne-tamsu",
+                "outlet": "vne-tamsu", "source_type": "press", "title": first.title, "folded": first.folded,
+                "mask": list(first.mask), "topics": ["society"], "in_area": True, "places": list(first.places),
+                "grouped_at": first.published_at, "wards": sorted(first.wards), "provinces": sorted(first.provinces)}])
+        det = Detector(make_cfg(str(tmp_path / "s.duckdb")), db)
+        det.sp = StoryParams(join_threshold=0.15, same_source_threshold=0.95, same_source_keys=5)
+        with db.read() as cur:
+            index = det._ensure_index(cur, T0 + td(minutes=5))
+        (a,) = index.add([item("l1", 10, *LETTERS[1], ["society"], source="vne-tamsu")])
+        assert a.similarity is None
+    finally:
+        db.close()
