@@ -260,20 +260,25 @@ FOLLOW_UP = ("Chị Hà nên nói thẳng với chồng chuyện bằng cấp", 
              "chuyện bằng cấp; tình cảm vợ chồng cần được vun đắp, đừng để gia đình tan vỡ.")
 
 
+def letter(iid: str, minutes: float, title: str, text: str, source: str = "vne-tamsu"):
+    """A readers' letter: a topic, no place (a shared ward would let the near rule join it)."""
+    row = {"id": iid, "published_at": T0 + timedelta(minutes=minutes), "title": title, "summary": text,
+           "source": source, "outlet": source}
+    return group_item_from_tags(row, {"topics": ["society"]})
+
+
 def test_one_sections_letters_to_different_people_are_separate_stories():
     """Round 15 (real news): a column's letters share its wording and chained into a story of 31 at 0.32–0.47.
     An item joins a story held by its own source only with a clearly higher similarity, unless it shares enough
     distinctive word pairs (a name, a place) with it; the same wording from another outlet is not held back."""
     p = StoryParams(join_threshold=0.15, same_source_threshold=0.95, same_source_keys=5)
     idx = StoryIndex(p)
-    a = [idx.add([item(f"l{i}", 10 * i, t, x, ["society"], source="vne-tamsu")])[0]
-         for i, (t, x) in enumerate(LETTERS)]
-    assert idx.similarity(item("x", 0, *LETTERS[0], ["society"]),
-                          item("y", 0, *LETTERS[1], ["society"])) > p.join_threshold
+    a = [idx.add([letter(f"l{i}", 10 * i, t, x)])[0] for i, (t, x) in enumerate(LETTERS)]
+    assert idx.similarity(letter("x", 0, *LETTERS[0]), letter("y", 0, *LETTERS[1])) > p.join_threshold
     assert a[1].similarity is None  # alike in wording, but another letter of the same column
-    (f,) = idx.add([item("f", 30, *FOLLOW_UP, ["society"], source="vne-tamsu")])
+    (f,) = idx.add([letter("f", 30, *FOLLOW_UP)])
     assert f.story_id == a[0].story_id  # shares the case's names ("chi ha", "bang cap"…): it joins
-    (o,) = idx.add([item("o", 40, *LETTERS[1], ["society"], source="other-outlet")])
+    (o,) = idx.add([letter("o", 40, *LETTERS[1], source="other-outlet")])
     assert o.story_id == a[1].story_id  # another outlet's copy of the second letter joins at the usual threshold
 
 
@@ -289,7 +294,7 @@ def test_reload_keeps_a_storys_single_source(tmp_path):
 
     db = Database(str(tmp_path / "s.duckdb"))
     try:
-        first = item("l0", 0, *LETTERS[0], ["society"], source="vne-tamsu")
+        first = letter("l0", 0, *LETTERS[0])
         with db.write() as cur:
             store_stories.add_story_items(cur, [{
                 "item_id": "l0", "story_id": "l0", "published_at": first.published_at, "source": "vne-tamsu",
@@ -300,7 +305,7 @@ def test_reload_keeps_a_storys_single_source(tmp_path):
         det.sp = StoryParams(join_threshold=0.15, same_source_threshold=0.95, same_source_keys=5)
         with db.read() as cur:
             index = det._ensure_index(cur, T0 + td(minutes=5))
-        (a,) = index.add([item("l1", 10, *LETTERS[1], ["society"], source="vne-tamsu")])
+        (a,) = index.add([letter("l1", 10, *LETTERS[1])])
         assert a.similarity is None
     finally:
         db.close()
