@@ -11,7 +11,7 @@
     best ≥ join_threshold (lower, near_threshold, for the same ward and a main topic of the story — one that
     most of its items carry — within near_hours; higher,
     topic_conflict_threshold, when topics disagree; higher, same_source_threshold, for a story all of whose items
-    come from the item's own source, unless they share same_source_keys word keys or the near rule's ward; after a quiet gap of
+    come from the item's own source, unless they share same_source_keys word keys; after a quiet gap of
     max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
@@ -418,9 +418,8 @@ class StoryIndex:
             need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
         if topics and s.topics and not (topics & s.topics):
             need = max(need, p.topic_conflict_threshold)
-        if (p.same_source_threshold > 0 and it.source and s.source == it.source and not near
-                and shared_keys < p.same_source_keys):
-            # its own section's wording alike: ask for more, unless a shared ward or the case's names say it is one
+        if p.same_source_threshold > 0 and it.source and s.source == it.source and shared_keys < p.same_source_keys:
+            # its own section's wording alike: ask for more, unless the case's names say it is one
             need = max(need, p.same_source_threshold)
         if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
             if shared_keys < p.refer_min_keys:

@@ -242,11 +242,12 @@ def test_near_rule_needs_a_main_topic_of_the_story_not_a_side_one():
     slide = ("bai thai than sau nha em sat roi mn oi", "nuoc chay nhu suoi, bun dat tran vao nha",
              ["environment", "disaster"])
     idx = StoryIndex(p)
-    a = [idx.add([item(f"r{i}", i, t, x, tp)])[0] for i, (t, x, tp) in enumerate(rain)]
+    # posts of three different groups (one group's own posts ask for more: same_source_threshold)
+    a = [idx.add([item(f"r{i}", i, t, x, tp, source=f"fb-{i}")])[0] for i, (t, x, tp) in enumerate(rain)]
     assert a[1].story_id == a[0].story_id  # main topic "traffic" shared: the near rule joins it
-    (s,) = idx.add([item("s0", 5, *slide)])
+    (s,) = idx.add([item("s0", 5, *slide, source="fb-s")])
     assert s.similarity is None  # "disaster" is carried by one of two items: a side topic, a story of its own
-    (t,) = idx.add([item("r2", 6, "duong vang danh van ngap", "xe may di cham", ["traffic"])])
+    (t,) = idx.add([item("r2", 6, "duong vang danh van ngap", "xe may di cham", ["traffic"], source="fb-2")])
     assert t.story_id == a[0].story_id
 
 
