@@ -11,8 +11,7 @@
     best ≥ join_threshold (lower, near_threshold, for the same ward and a main topic of the story — one that
     most of its items carry — within near_hours; higher,
     topic_conflict_threshold, when topics disagree; higher, same_source_threshold, for a story all of whose items
-    come from the item's own source, unless they share same_source_keys word keys; after a quiet gap of
-    max_gap_hours only an item
+    come from the item's own source; after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
 
@@ -26,9 +25,9 @@ are the same wording at phường Vàng Danh and at phường Yên Tử (old nam
 matters too: an incident's reports come within hours, so after a quiet gap a story takes only items
 that clearly re-tell it; a new incident of the same kind at the same ward days later starts its own
 story (measured: bench/stories.py purity, docs/ALERTS.md). One outlet's section reads alike from item to item
-(readers' letters, recipes, price and match reports: 0.32–0.47 with no event in common on real news), so an item
-joins a story held only by its own source with a clearly higher similarity, or when it shares the case's
-distinctive word pairs (a name, a place) with it (bench/stories_real.py, docs/ALERTS.md). Blocking on word keys
+(readers' letters, recipes, price and match reports: 0.26–0.47 with no event in common on real news), so an item
+joins a story held only by its own source with a clearly higher similarity (bench/stories_real.py,
+docs/ALERTS.md). Blocking on word keys
 inside a time window keeps the cost per item bounded (bench/stories.py measures how it grows).
 """
 
@@ -68,7 +67,6 @@ class StoryParams:
     max_keys: int = 16
     anchor_weight: float = 0.0
     same_source_threshold: float = 0.40
-    same_source_keys: int = 4
     text_chars: int = 600
     prior_docs: int = 1000
     max_items_per_step: int = 5000
@@ -418,9 +416,8 @@ class StoryIndex:
             need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
         if topics and s.topics and not (topics & s.topics):
             need = max(need, p.topic_conflict_threshold)
-        if p.same_source_threshold > 0 and it.source and s.source == it.source and shared_keys < p.same_source_keys:
-            # its own section's wording alike: ask for more, unless the case's names say it is one
-            need = max(need, p.same_source_threshold)
+        if p.same_source_threshold > 0 and it.source and s.source == it.source:
+            need = max(need, p.same_source_threshold)  # one section's own wording reads alike: ask for more
         if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
             if shared_keys < p.refer_min_keys:
                 return None
