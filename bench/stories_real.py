@@ -110,16 +110,16 @@ def regroup(rows: list[dict[str, Any]], overrides: dict[str, Any]) -> tuple[dict
     return got, Cosines(index, [g for b in steps.values() for g in b])
 
 
-def read_verdicts(path: Path) -> tuple[dict[tuple[str, str], str], dict[str, tuple[int, str]]]:
+def read_verdicts(path: Path) -> tuple[dict[tuple[str, str], str], dict[tuple[str, int], str]]:
     pairs: dict[tuple[str, str], str] = {}
-    stories: dict[str, tuple[int, str]] = {}
+    stories: dict[tuple[str, int], str] = {}  # (slug of the first item, items): a story of another size is another
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             f = line.split("\t")
             if len(f) >= 4 and f[0] == "P":
                 pairs[(f[1], f[2])] = f[3]
             elif len(f) >= 4 and f[0] == "S":
-                stories[f[1]] = (int(f[2]), f[3])
+                stories[(f[1], int(f[2]))] = f[3]
     return pairs, stories
 
 
@@ -179,7 +179,7 @@ def main() -> None:
         if args.show:
             print("    - " + show_item(texts[by_slug[a]]) + "\n    - " + show_item(texts[by_slug[b]]))
     merged = set(all_pairs)
-    kept = Counter((v, p in merged) for p, v in verdict_p.items())
+    kept = Counter((v, p in merged) for p, v in verdict_p.items() if p[0] in by_slug and p[1] in by_slug)
     print(f"\n== every judged pair, in this grouping: one event kept {kept[('same', True)]} of "
           f"{kept[('same', True)] + kept[('same', False)]}; other events kept {kept[('diff', True)]} of "
           f"{kept[('diff', True)] + kept[('diff', False)]}")
@@ -190,10 +190,10 @@ def main() -> None:
     print(f"\n== {len(ssample)} stories of 3+ items (of {len(big)})")
     for sid, m in ssample:
         key = slug[sid]
-        v = verdict_s.get(key, (len(m), "?"))
-        sv[v[1] if v[0] == len(m) else "?"] += 1
-        if v[1] == "?" or v[0] != len(m) or args.show:
-            print(f"S\t{key}\t{len(m)}\t{v[1] if v[0] == len(m) else '?'}")
+        v = verdict_s.get((key, len(m)), "?")
+        sv[v] += 1
+        if v == "?" or args.show:
+            print(f"S\t{key}\t{len(m)}\t{v}")
             if args.show:
                 for i in m:
                     print("    · " + show_item(texts[i], 140))
