@@ -55,7 +55,7 @@ class Detector:
             if rows:
                 items = [
                     GroupItem(item_id=r["item_id"], published_at=r["published_at"], folded=r["folded"],
-                              topics=tuple(r["topics"] or ()), mask=tuple(r["mask"] or ()),
+                              source=r.get("source") or "", topics=tuple(r["topics"] or ()), mask=tuple(r["mask"] or ()),
                               wards=frozenset(r.get("wards") or ()), provinces=frozenset(r.get("provinces") or ()))
                     for r in rows
                 ]

@@ -10,7 +10,8 @@
     places conflict (other province, or other units of the area, both known) → never joins
     best ≥ join_threshold (lower, near_threshold, for the same ward and a main topic of the story — one that
     most of its items carry — within near_hours; higher,
-    topic_conflict_threshold, when topics disagree; after a quiet gap of max_gap_hours only an item
+    topic_conflict_threshold, when topics disagree; higher, same_source_threshold, for a story all of whose items
+    come from the item's own source; after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
 
@@ -23,7 +24,10 @@ landslide in Quảng Nam and one in phường Vàng Danh share every word but ar
 are the same wording at phường Vàng Danh and at phường Yên Tử (old names mapped to 2025 wards). Time
 matters too: an incident's reports come within hours, so after a quiet gap a story takes only items
 that clearly re-tell it; a new incident of the same kind at the same ward days later starts its own
-story (measured: bench/stories.py purity, docs/ALERTS.md). Blocking on word keys
+story (measured: bench/stories.py purity, docs/ALERTS.md). One outlet's section reads alike from item to item
+(readers' letters, recipes, price and match reports: 0.26–0.47 with no event in common on real news), so an item
+joins a story held only by its own source with a clearly higher similarity (bench/stories_real.py,
+docs/ALERTS.md). Blocking on word keys
 inside a time window keeps the cost per item bounded (bench/stories.py measures how it grows).
 """
 
@@ -62,6 +66,7 @@ class StoryParams:
     max_candidates: int = 40
     max_keys: int = 16
     anchor_weight: float = 0.0
+    same_source_threshold: float = 0.40
     text_chars: int = 600
     prior_docs: int = 1000
     max_items_per_step: int = 5000
@@ -116,6 +121,7 @@ class _Story:
     wards: set[str] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
     topic_counts: Counter[str] = field(default_factory=Counter)  # how many members carry each topic
+    source: str | None = None  # the one source all its items come from; None once a second source joined
 
     @property
     def topics(self) -> KeysView[str]:
@@ -404,10 +410,14 @@ class StoryIndex:
             return None  # another province, or other units of the area: another incident
         gap_h = (it.published_at - s.last_seen).total_seconds() / 3600
         need = p.join_threshold
-        if wards and s.wards and wards & s.wards and topics and topics & s.main_topics() and abs(gap_h) <= p.near_hours:
+        near = bool(wards and s.wards and wards & s.wards and topics and topics & s.main_topics()
+                    and abs(gap_h) <= p.near_hours)
+        if near:
             need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
         if topics and s.topics and not (topics & s.topics):
             need = max(need, p.topic_conflict_threshold)
+        if p.same_source_threshold > 0 and it.source and s.source == it.source:
+            need = max(need, p.same_source_threshold)  # one section's own wording reads alike: ask for more
         if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
             if shared_keys < p.refer_min_keys:
                 return None
@@ -420,7 +430,7 @@ class StoryIndex:
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
             c_idx=c_idx, c_val=c_val, norm=norm, wards=set(it.wards),
-            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)),
+            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)), source=it.source,
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
@@ -436,6 +446,8 @@ class StoryIndex:
         s.last_seen = max(s.last_seen, it.published_at)
         s.first_seen = min(s.first_seen, it.published_at)
         s.topic_counts.update(set(it.topics))
+        if s.source != it.source:
+            s.source = None
         s.wards.update(it.wards)
         if not s.provinces:  # a story's provinces are those of its first item that named any
             s.provinces = set(it.provinces)

@@ -174,6 +174,15 @@ def grouped_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[dic
     return [dict(zip(cols, r)) for r in rows]
 
 
+def grouped_readings(cur: "duckdb.DuckDBPyConnection") -> dict[str, dict[str, Any]]:
+    """Per grouped item: its link, outlet, title and summary as stored (bench/stories_real.py prints them to
+    judge merged pairs by)."""
+    rows = cur.execute(
+        "SELECT s.item_id, i.url, s.outlet, i.title, i.summary FROM story_items s JOIN items i ON i.id = s.item_id"
+    ).fetchall()
+    return {r[0]: {"url": r[1], "outlet": r[2], "title": r[3], "summary": r[4]} for r in rows}
+
+
 def generation(cur: "duckdb.DuckDBPyConnection") -> int:
     row = cur.execute("SELECT value FROM stories_meta WHERE key = 'generation'").fetchone()
     return int(row[0]) if row else 0
