@@ -57,6 +57,9 @@ PREFIX_HINTS: dict[str, str] = {
     "mam non": "street", "khach san": "street", "nha hang": "street", "cong ty": "street", "sv": "street",
     "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
 }
+# hint words that count only as written with their marks: "bến" (a quay street: Bến Vân Đồn, TP.HCM), as
+# "ben" without marks is more often "bên" (side: "Yen Tu ben Bac Giang")
+HINT_ACCENTS: dict[str, str] = {"ben": "bến"}
 WARD_LEVELS = ("ward_2025", "ward_old")
 _UNIT_PREFIXES = ("ward", "district", "province")  # PREFIX_HINTS of unit words (not streets or people)
 # fewest letters (spaces not counted) in a name that OCR-noised text may match approximately
@@ -532,7 +535,7 @@ class Gazetteer:
                 continue
             words = " ".join(fold(t[0]) for t in seg)
             hint = PREFIX_HINTS.get(words)
-            if hint:
+            if hint and HINT_ACCENTS.get(words, seg[-1][0].lower()) == seg[-1][0].lower():
                 return hint
         if i >= 1 and toks[i - 1][0].isdigit() and text[toks[i - 1][2]:toks[i][1]].strip() == "":
             return "street"  # "số 12 Quang Trung", "12 Quang Trung"
