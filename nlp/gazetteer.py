@@ -5,6 +5,8 @@
     nlp/data/landmarks.csv       staff-extendable             Yên Tử, chùa Ba Vàng, the coal mines…
     nlp/data/ambiguous_names.txt staff-extendable             names that are also common words
     nlp/data/well_known_names.txt staff-extendable            area names that count on their own
+    nlp/data/brand_words.txt     staff-extendable             words that make a name a maker's or a brand's
+    nlp/data/person_words.txt    staff-extendable             family names and words of speaking (a person)
             │
             ▼  index: accent-folded token tuple → entries
     text → tokens → longest matches (accent-exact when the text has diacritics)
@@ -16,7 +18,11 @@
              a street/person word before a name (đường Quang Trung, ông …) rejects it;
              in mixed-case text a name must be capitalised (phương Đông = the East);
              an explicit other province that also has a unit of that name, nearer than any area
-             anchor, wins (Thanh Sơn (Phú Thọ), huyện Bắc Sơn, Lạng Sơn).
+             anchor, wins (Thanh Sơn (Phú Thọ), huyện Bắc Sơn, Lạng Sơn); an address names one too
+             ("phường Tân Lập, Buôn Ma Thuột");
+             a maker's or brand's name is no place ("bánh kẹo Hải Hà", "Công ty Hải Hà"; the area's own
+             companies are landmarks: "Công ty Than Uông Bí"), nor a person's ("Lê Quang Ninh",
+             "Đông Triều lý giải: …"), nor a quay street ("Bến Vân Đồn", TP.HCM).
          → canonical places with their 2025 unit, and in_area.
 """
 
@@ -363,6 +369,52 @@ class Gazetteer:
         self.common_words = ambiguous
         self._add_landmarks(d, new_names)
         self.words = ContextWords.read(d)
+        self._other_districts(legacy)
+
+    def _other_districts(self, legacy: list[dict[str, str]]) -> None:
+        """Old districts of the other provinces, by their accented words: after a ward of the same name as
+        one of the area's, in an address ("phường Tân Lập, Buôn Ma Thuột"), they say which province it is in.
+        Names of one syllable or numbers (Quận 4), and names the area also has, are left out."""
+        self.district_provinces: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for r in legacy:
+            pname = _strip_type(r["province"], _PROV_TYPES)[1]
+            if pname in self.area_provinces:
+                continue
+            nm = _strip_type(r["district"], _DIST_TYPES)[1]
+            k = _key(nm)
+            if len(k) < 2 or any(t.isdigit() for t in k) or any(e.in_area for e in self.index.get(k, [])):
+                continue
+            self.district_provinces[_acc(nm)].add(pname)
+        self.district_maxlen = max((len(k) for k in self.district_provinces), default=0)
+
+    def _address_provinces(self, spans: dict[tuple[int, int], list[Hit]], ctx: "_Reading") -> list[Hit]:
+        """Round 15: an area ward name written with its type and followed, in an address, by an old district
+        of another province that has a unit of that name ("phường Tân Lập, Buôn Ma Thuột", "phường Tân An,
+        TP Buôn Ma Thuột"): that province is named (an explicit other province then wins, as written out)."""
+        out: list[Hit] = []
+        if not ctx.accented:
+            return out
+        for (a, b), hs in spans.items():
+            h = next((x for x in hs if x.entry.in_area and x.entry.level in WARD_LEVELS), None)
+            if h is None or h.prefix != "ward" or b >= len(ctx.toks) or ctx.gap(b - 1).strip() not in (",", "-", "–", "("):
+                continue
+            j = b
+            for n in (2, 1):  # a district type word: "quận", "TP", "thành phố"
+                if j + n < len(ctx.toks) and " ".join(fold(t[0]) for t in ctx.toks[j:j + n]) in PREFIX_HINTS and \
+                        PREFIX_HINTS[" ".join(fold(t[0]) for t in ctx.toks[j:j + n])] == "district":
+                    j += n
+                    break
+            elsewhere = self.unit_provinces.get(_key(h.matched_text), set())
+            for n in range(min(self.district_maxlen, len(ctx.toks) - j), 1, -1):
+                seg = ctx.toks[j:j + n]
+                provs = self.district_provinces.get(tuple(t[0].lower() for t in seg), set()) & elsewhere
+                if provs and all(t[0][:1].isupper() for t in seg) and not any(
+                        ctx.gap(k).strip() for k in range(j, j + n - 1)):
+                    prov = sorted(provs)[0]
+                    entry = next(e for e in self.index[_key(prov)] if e.level == "province")
+                    out.append(Hit(entry, j, j + n, ctx.text[seg[0][1]:seg[-1][2]], "district", True))
+                    break
+        return out
 
     @staticmethod
     def _mapping_rows(d: Path, area_key: str) -> list[dict[str, str]]:
@@ -650,6 +702,7 @@ class Gazetteer:
         for h in hits:
             spans[(h.start, h.end)].append(h)
         ctx.others = self._other_provinces(spans, ctx)
+        ctx.others += self._address_provinces(spans, ctx)
         cands = _area_candidates(spans, ctx)
         accepted = self._accepted(cands, ctx.others)
         return _place_result(accepted, ctx.others)

@@ -24,8 +24,9 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # first line is left out, so collected posts are read by the comment sentiment model (round 12).
 # 3: place names typed without marks inside a marked text are found (nlp/mixed.py, round 13).
 # 4: in a marked text an OCR misspelling of a name is guessed only right after a unit word (real-stream bench).
-# 5: a place name used as a maker's or brand's name, or as a person's name, is not a place; "bến" is a street word
-# (round 15, real news; brand_words.txt and person_words.txt are data, the rules that read them code).
+# 5: a place name used as a maker's or brand's name, or as a person's name, is not a place; "bến" is a street word;
+# a ward followed by another province's district in an address names that province (round 15, real news;
+# brand_words.txt and person_words.txt are data, the rules that read them code).
 PIPELINE_REVISION = 5
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
