@@ -396,12 +396,14 @@ class Gazetteer:
             return out
         for (a, b), hs in spans.items():
             h = next((x for x in hs if x.entry.in_area and x.entry.level in WARD_LEVELS), None)
-            if h is None or h.prefix != "ward" or b >= len(ctx.toks) or ctx.gap(b - 1).strip() not in (",", "-", "–", "("):
+            if h is None or h.prefix != "ward" or b >= len(ctx.toks):
+                continue
+            if ctx.gap(b - 1).strip() not in (",", "-", "–", "("):
                 continue
             j = b
             for n in (2, 1):  # a district type word: "quận", "TP", "thành phố"
-                if j + n < len(ctx.toks) and " ".join(fold(t[0]) for t in ctx.toks[j:j + n]) in PREFIX_HINTS and \
-                        PREFIX_HINTS[" ".join(fold(t[0]) for t in ctx.toks[j:j + n])] == "district":
+                words = " ".join(fold(t[0]) for t in ctx.toks[j:j + n])
+                if j + n < len(ctx.toks) and PREFIX_HINTS.get(words) == "district":
                     j += n
                     break
             elsewhere = self.unit_provinces.get(_key(h.matched_text), set())
@@ -822,7 +824,7 @@ def _area_candidates(spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> 
         if not ctx.case_ok(area[0]):
             continue
         brand = _brand_use(area[0], ctx)
-        if brand == "maker":  # "Công ty Hải Hà"; the area's own companies are landmarks: "Công ty Than Mông Dương"
+        if brand == "maker":  # "Công ty Hải Hà"; the area's own companies are landmarks ("Công ty Than Mông Dương")
             area = [h for h in area if h.entry.level == "landmark"]
         if brand == "product" or not area:
             continue  # "bánh kẹo Hải Hà", "dầu thực vật Cái Lân"
@@ -864,7 +866,7 @@ def _list_item_start(end: int, ctx: _Reading) -> list[int]:
 def _brand_use(h: Hit, ctx: _Reading) -> str | None:
     """Round 15: a place name used as a maker's or a brand's name ("product" or "maker", else None). Right
     after the words of brand_words.txt, or inside a comma list that they govern and that goes on after the
-    name with something that is not a place ("hãng Kinh Đô, Hải Hà, Hải Châu…": Hải Hà is the sweets maker)."""
+    name with something that is not a place ("hãng Kinh Đô, Hải Hà, Hải Châu…": Hải Hà, the sweets maker)."""
     kind = _brand_start(h.start, ctx)
     if kind or h.start == 0 or ctx.gap(h.start - 1).strip() != ",":
         return kind
