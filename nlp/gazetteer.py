@@ -5,6 +5,8 @@
     nlp/data/landmarks.csv       staff-extendable             Yên Tử, chùa Ba Vàng, the coal mines…
     nlp/data/ambiguous_names.txt staff-extendable             names that are also common words
     nlp/data/well_known_names.txt staff-extendable            area names that count on their own
+    nlp/data/brand_words.txt     staff-extendable             words that make a name a maker's or a brand's
+    nlp/data/person_words.txt    staff-extendable             family names and words of speaking (a person)
             │
             ▼  index: accent-folded token tuple → entries
     text → tokens → longest matches (accent-exact when the text has diacritics)
@@ -16,7 +18,11 @@
              a street/person word before a name (đường Quang Trung, ông …) rejects it;
              in mixed-case text a name must be capitalised (phương Đông = the East);
              an explicit other province that also has a unit of that name, nearer than any area
-             anchor, wins (Thanh Sơn (Phú Thọ), huyện Bắc Sơn, Lạng Sơn).
+             anchor, wins (Thanh Sơn (Phú Thọ), huyện Bắc Sơn, Lạng Sơn); an address names one too
+             ("phường Tân Lập, Buôn Ma Thuột");
+             a maker's or brand's name is no place ("bánh kẹo Hải Hà", "Công ty Hải Hà"; the area's own
+             companies are landmarks: "Công ty Than Uông Bí"), nor a person's ("Lê Quang Ninh",
+             "Đông Triều lý giải: …"), nor a quay street ("Bến Vân Đồn", TP.HCM).
          → canonical places with their 2025 unit, and in_area.
 """
 
@@ -51,12 +57,15 @@ PREFIX_HINTS: dict[str, str] = {
     "h": "district", "quan": "district", "q": "district", "tinh": "province",
     # not a place: a street, a person, an organisation named after a person
     "duong": "street", "pho": "street", "ngo": "street", "ngach": "street", "hem": "street", "kiet": "street",
-    "dai lo": "street", "so nha": "street", "tuyen duong": "street", "vua": "person", "ong": "person",
+    "dai lo": "street", "ben": "street", "so nha": "street", "tuyen duong": "street", "vua": "person", "ong": "person",
     "ba": "person", "anh": "person", "chi": "person", "em": "person", "co": "person", "chu": "person",
     "thay": "person", "cu": "person", "truong": "street", "thpt": "street", "thcs": "street", "tieu hoc": "street",
     "mam non": "street", "khach san": "street", "nha hang": "street", "cong ty": "street", "sv": "street",
     "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
 }
+# hint words that count only as written with their marks: "bến" (a quay street: Bến Vân Đồn, TP.HCM), as
+# "ben" without marks is more often "bên" (side: "Yen Tu ben Bac Giang")
+HINT_ACCENTS: dict[str, str] = {"ben": "bến"}
 WARD_LEVELS = ("ward_2025", "ward_old")
 _UNIT_PREFIXES = ("ward", "district", "province")  # PREFIX_HINTS of unit words (not streets or people)
 # fewest letters (spaces not counted) in a name that OCR-noised text may match approximately
@@ -67,6 +76,73 @@ OCR_CONFUSIONS = frozenset({
     ("h", "b"), ("h", "n"), ("u", "n"), ("n", "u"), ("v", "y"), ("y", "v"), ("f", "t"), ("t", "f"),
     ("q", "g"), ("g", "q"), ("e", "c"), ("c", "e"), ("a", "e"), ("o", "a"),
 })
+
+
+def _read_sections(path: Path) -> dict[str, list[str]]:
+    """The phrases of a data file under its `[section]` headers (comment lines start with #)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    section = ""
+    if not path.exists():
+        return out
+    for ln in open(path, encoding="utf-8"):
+        ln = ln.strip()
+        if not ln or ln.startswith("#"):
+            continue
+        if ln.startswith("[") and ln.endswith("]"):
+            section = ln[1:-1].strip()
+        else:
+            out[section].append(ln)
+    return out
+
+
+class _Phrases:
+    """Words or phrases matched on whole tokens joined by spaces: accent-exact in text with marks, folded
+    in text without them, case ignored."""
+
+    def __init__(self, phrases: Iterable[str]):
+        self.acc = {_acc(p) for p in phrases if _acc(p)}
+        self.folded = {_key(p) for p in phrases if _key(p)}
+        self.maxlen = max((len(k) for k in self.acc), default=0)
+
+    def _words(self, ctx: "_Reading", a: int, b: int) -> tuple[str, ...] | None:
+        seg = ctx.toks[a:b]
+        if any(ctx.gap(k).strip() or "\n" in ctx.gap(k) for k in range(a, b - 1)):
+            return None
+        return tuple(t[0].lower() for t in seg) if ctx.accented else tuple(fold(t[0]) for t in seg)
+
+    def ending_at(self, ctx: "_Reading", j: int) -> int:
+        """Tokens of the longest phrase that ends right before token j (0: none)."""
+        pool = self.acc if ctx.accented else self.folded
+        for n in range(min(self.maxlen, j), 0, -1):
+            if self._words(ctx, j - n, j) in pool:
+                return n
+        return 0
+
+    def starting_at(self, ctx: "_Reading", j: int) -> int:
+        """Tokens of the longest phrase that starts at token j (0: none)."""
+        pool = self.acc if ctx.accented else self.folded
+        for n in range(min(self.maxlen, len(ctx.toks) - j), 0, -1):
+            if self._words(ctx, j, j + n) in pool:
+                return n
+        return 0
+
+
+@dataclass
+class ContextWords:
+    """What the words around a name say about it (round 15): brand_words.txt and person_words.txt."""
+
+    maker: _Phrases
+    trade: _Phrases
+    product: _Phrases
+    surname: _Phrases
+    speech: _Phrases
+
+    @classmethod
+    def read(cls, d: Path) -> "ContextWords":
+        b = _read_sections(d / "brand_words.txt")
+        p = _read_sections(d / "person_words.txt")
+        return cls(_Phrases(b["maker"]), _Phrases(b["trade"] + b["product"]), _Phrases(b["product"]),
+                   _Phrases(p["surname"]), _Phrases(p["speech"]))
 
 
 def _ocr_like(text: str, name: str) -> bool:
@@ -292,6 +368,55 @@ class Gazetteer:
         self._strengthen_known(d)
         self.common_words = ambiguous
         self._add_landmarks(d, new_names)
+        self.words = ContextWords.read(d)
+        self._other_districts(legacy)
+
+    def _other_districts(self, legacy: list[dict[str, str]]) -> None:
+        """Old districts of the other provinces, by their accented words: after a ward of the same name as
+        one of the area's, in an address ("phường Tân Lập, Buôn Ma Thuột"), they say which province it is in.
+        Names of one syllable or numbers (Quận 4), and names the area also has, are left out."""
+        self.district_provinces: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for r in legacy:
+            pname = _strip_type(r["province"], _PROV_TYPES)[1]
+            if pname in self.area_provinces:
+                continue
+            nm = _strip_type(r["district"], _DIST_TYPES)[1]
+            k = _key(nm)
+            if len(k) < 2 or any(t.isdigit() for t in k) or any(e.in_area for e in self.index.get(k, [])):
+                continue
+            self.district_provinces[_acc(nm)].add(pname)
+        self.district_maxlen = max((len(k) for k in self.district_provinces), default=0)
+
+    def _address_provinces(self, spans: dict[tuple[int, int], list[Hit]], ctx: "_Reading") -> list[Hit]:
+        """Round 15: an area ward name written with its type and followed, in an address, by an old district
+        of another province that has a unit of that name ("phường Tân Lập, Buôn Ma Thuột", "phường Tân An,
+        TP Buôn Ma Thuột"): that province is named (an explicit other province then wins, as written out)."""
+        out: list[Hit] = []
+        if not ctx.accented:
+            return out
+        for (a, b), hs in spans.items():
+            h = next((x for x in hs if x.entry.in_area and x.entry.level in WARD_LEVELS), None)
+            if h is None or h.prefix != "ward" or b >= len(ctx.toks):
+                continue
+            if ctx.gap(b - 1).strip() not in (",", "-", "–", "("):
+                continue
+            j = b
+            for n in (2, 1):  # a district type word: "quận", "TP", "thành phố"
+                words = " ".join(fold(t[0]) for t in ctx.toks[j:j + n])
+                if j + n < len(ctx.toks) and PREFIX_HINTS.get(words) == "district":
+                    j += n
+                    break
+            elsewhere = self.unit_provinces.get(_key(h.matched_text), set())
+            for n in range(min(self.district_maxlen, len(ctx.toks) - j), 1, -1):
+                seg = ctx.toks[j:j + n]
+                provs = self.district_provinces.get(tuple(t[0].lower() for t in seg), set()) & elsewhere
+                if provs and all(t[0][:1].isupper() for t in seg) and not any(
+                        ctx.gap(k).strip() for k in range(j, j + n - 1)):
+                    prov = sorted(provs)[0]
+                    entry = next(e for e in self.index[_key(prov)] if e.level == "province")
+                    out.append(Hit(entry, j, j + n, ctx.text[seg[0][1]:seg[-1][2]], "district", True))
+                    break
+        return out
 
     @staticmethod
     def _mapping_rows(d: Path, area_key: str) -> list[dict[str, str]]:
@@ -464,7 +589,7 @@ class Gazetteer:
                 continue
             words = " ".join(fold(t[0]) for t in seg)
             hint = PREFIX_HINTS.get(words)
-            if hint:
+            if hint and HINT_ACCENTS.get(words, seg[-1][0].lower()) == seg[-1][0].lower():
                 return hint
         if i >= 1 and toks[i - 1][0].isdigit() and text[toks[i - 1][2]:toks[i][1]].strip() == "":
             return "street"  # "số 12 Quang Trung", "12 Quang Trung"
@@ -572,12 +697,14 @@ class Gazetteer:
         hits = self.find(text, accented=accented, max_chars=max_chars, unmarked=unmarked)
         head = text[:max_chars]
         ctx = _Reading(text=text, toks=_tokens(head),
-                       mixed_case=accented and head != head.lower() and head != head.upper())
+                       mixed_case=accented and head != head.lower() and head != head.upper(),
+                       accented=accented, words=self.words)
         # group alternative entries of one span
         spans: dict[tuple[int, int], list[Hit]] = defaultdict(list)
         for h in hits:
             spans[(h.start, h.end)].append(h)
         ctx.others = self._other_provinces(spans, ctx)
+        ctx.others += self._address_provinces(spans, ctx)
         cands = _area_candidates(spans, ctx)
         accepted = self._accepted(cands, ctx.others)
         return _place_result(accepted, ctx.others)
@@ -591,6 +718,8 @@ class Gazetteer:
                 e = h.entry
                 if e.level != "province" or e.in_area or h.prefix in ("street", "person") or not ctx.case_ok(h):
                     continue
+                if _brand_use(h, ctx) == "product":
+                    continue  # "bia Hà Nội" is a beer
                 if _key(e.province) in self.risky_provinces and not (
                     h.prefix == "province" or (ctx.mixed_case and h.capitalised)
                 ):
@@ -633,7 +762,17 @@ class _Reading:
     text: str
     toks: list[tuple[str, int, int]]
     mixed_case: bool
+    accented: bool = True
+    words: ContextWords | None = None
     others: list[Hit] = field(default_factory=list)  # other provinces named explicitly
+    covered: set[int] = field(default_factory=set)  # token indexes inside some matched name
+
+    def gap(self, i: int) -> str:
+        """The text between token i and the next one."""
+        return self.text[self.toks[i][2]:self.toks[i + 1][1]] if i + 1 < len(self.toks) else ""
+
+    def capitalised(self, i: int) -> bool:
+        return self.toks[i][0][:1].isupper()
 
     def span_of(self, h: Hit) -> tuple[int, int]:
         """Character span of a hit in the text."""
@@ -668,6 +807,8 @@ def _area_candidates(spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> 
     """One area reading per span, chosen by the prefix, or none (a street, a quoted name, lower case)."""
     mentioned_districts = {h.entry.district for hs in spans.values() for h in hs
                            if h.entry.level == "district_old"}
+    ctx.covered = {k for (a, b) in spans for k in range(a, b)}
+    speakers = _speakers(spans, ctx)
     cands: list[Hit] = []
     for hs in spans.values():
         area = [h for h in hs if h.entry.in_area]
@@ -682,10 +823,107 @@ def _area_candidates(spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> 
             continue  # "Hạ Long" as the name of a shop or a product
         if not ctx.case_ok(area[0]):
             continue
+        brand = _brand_use(area[0], ctx)
+        if brand == "maker":  # "Công ty Hải Hà"; the area's own companies are landmarks ("Công ty Than Mông Dương")
+            area = [h for h in area if h.entry.level == "landmark"]
+        if brand == "product" or not area:
+            continue  # "bánh kẹo Hải Hà", "dầu thực vật Cái Lân"
+        if _person_name(area[0], ctx, speakers):
+            continue  # "Lê Quang Ninh"; "Đông Triều lý giải: …"
         best = _best_reading(area, pref, mentioned_districts)
         if best is not None:
             cands.append(best)
     return cands
+
+
+def _brand_start(j: int, ctx: _Reading) -> str | None:
+    """"product" when a product word of brand_words.txt stands right before token j, "maker" when a company
+    word does (maybe followed by trade or product words: "Xí nghiệp xuất khẩu", "Công ty bánh kẹo")."""
+    w = ctx.words
+    if w is None or j == 0 or ctx.gap(j - 1).strip() or "\n" in ctx.gap(j - 1):
+        return None
+    if w.product.ending_at(ctx, j):
+        return "product"
+    k = j
+    for _ in range(3):  # "Công ty cổ phần bánh kẹo Hải Hà"
+        n = w.trade.ending_at(ctx, k)
+        if not n or k - n == 0 or ctx.gap(k - n - 1).strip():
+            break
+        k -= n
+    return "maker" if w.maker.ending_at(ctx, k) else None
+
+
+def _list_item_start(end: int, ctx: _Reading) -> list[int]:
+    """Where an item of a comma list that ends at token `end` (inclusive) may start: 1–3 capitalised words."""
+    starts = []
+    k = end
+    while k >= 0 and end - k < 3 and ctx.capitalised(k) and (k == end or not ctx.gap(k).strip()):
+        starts.append(k)
+        k -= 1
+    return starts
+
+
+def _brand_use(h: Hit, ctx: _Reading) -> str | None:
+    """Round 15: a place name used as a maker's or a brand's name ("product" or "maker", else None). Right
+    after the words of brand_words.txt, or inside a comma list that they govern and that goes on after the
+    name with something that is not a place ("hãng Kinh Đô, Hải Hà, Hải Châu…": Hải Hà, the sweets maker)."""
+    kind = _brand_start(h.start, ctx)
+    if kind or h.start == 0 or ctx.gap(h.start - 1).strip() != ",":
+        return kind
+    nxt = h.end
+    if nxt >= len(ctx.toks) or nxt in ctx.covered or not ctx.capitalised(nxt) or (
+            ctx.gap(h.end - 1).strip() not in (",", "và")):
+        return None
+    k = h.start - 1
+    for _ in range(4):  # earlier items of the list, none of them a place
+        starts = _list_item_start(k, ctx)
+        if not starts or any(i in ctx.covered for i in range(starts[-1], k + 1)):
+            return None
+        for s in starts:
+            kind = _brand_start(s, ctx)
+            if kind:
+                return kind
+        k = starts[-1] - 1
+        if k < 0 or ctx.gap(k).strip() != ",":
+            return None
+    return None
+
+
+def _bare(h: Hit, ctx: _Reading) -> bool:
+    """Capitalised, with no unit word before it: a name that could be a person's."""
+    return ctx.mixed_case and h.capitalised and h.prefix not in _UNIT_PREFIXES
+
+
+def _speakers(spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> set[tuple[str, ...]]:
+    """Area names that speak in this text: a bare name opening a sentence, then a word of speaking and a colon
+    ("Đông Triều lý giải: …"). Every bare mention of them is the person (person_words.txt)."""
+    out: set[tuple[str, ...]] = set()
+    if ctx.words is None or not ctx.mixed_case:
+        return out
+    for (a, b), hs in spans.items():
+        h = next((x for x in hs if x.entry.in_area), None)
+        if h is None or not _bare(h, ctx) or b >= len(ctx.toks):
+            continue
+        before = ctx.text[ctx.toks[a - 1][2]:ctx.toks[a][1]] if a else "\n"
+        if not any(c in before for c in ".!?:;\n\"“"):
+            continue
+        n = ctx.words.speech.starting_at(ctx, b) if not ctx.gap(b - 1).strip() else 0
+        if n and ctx.gap(b + n - 1).strip().startswith(":"):
+            out.add(_key(h.matched_text))
+    return out
+
+
+def _person_name(h: Hit, ctx: _Reading, speakers: set[tuple[str, ...]]) -> bool:
+    """Round 15: the name is (part of) a person's name: right after a family name or Văn/Thị ("Lê Quang Ninh",
+    with no other name covering that word), or a bare mention of a name that speaks in this text."""
+    if not _bare(h, ctx) or ctx.words is None:
+        return False
+    if _key(h.matched_text) in speakers:
+        return True
+    a = h.start
+    if a == 0 or (a - 1) in ctx.covered or ctx.gap(a - 1) != " " or not ctx.capitalised(a - 1):
+        return False
+    return ctx.words.surname.ending_at(ctx, a) == 1
 
 
 def _best_reading(area: list[Hit], pref: str | None, mentioned_districts: set[str | None]) -> Hit | None:

@@ -24,8 +24,11 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # first line is left out, so collected posts are read by the comment sentiment model (round 12).
 # 3: place names typed without marks inside a marked text are found (nlp/mixed.py, round 13).
 # 4: in a marked text an OCR misspelling of a name is guessed only right after a unit word (real-stream bench).
-# 5: the Places step also returns `place_reads` (names read with marks where the text writes them without), which
-# search and watchlists match (store/search_query.place_readings); stored items get them when re-tagged.
+# 5 (round 15; two changes of the Places step released together): it also returns `place_reads` (names read with
+# marks where the text writes them without), which search and watchlists match (store/search_query.place_readings);
+# and a place name used as a maker's or brand's name, or as a person's name, is not a place; "bến" is a street word;
+# a ward followed by another province's district in an address names that province (real news; brand_words.txt and
+# person_words.txt are data, the rules that read them code).
 PIPELINE_REVISION = 5
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
