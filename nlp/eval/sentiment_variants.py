@@ -109,7 +109,7 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
     import nlp.train as T
 
     _, held = T.split(rows)
-    own = [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)]
+    own = [r for r in held if T.is_own_set(r)]
     social = [r for r in held if T.is_social_set(r)]
     out = {
         "own": ([(r.get("title") or "", r.get("text") or "") for r in own], [r["sentiment"] for r in own]),
