@@ -1284,7 +1284,13 @@ def evaluate_vntc_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     if not rows:
         return {"n": 0}
     out = pipeline.tag([pipeline_row(r) for r in rows])
-    gold, pred = [r["sentiment"] for r in rows], [o["sentiment"] for o in out]
+    return vntc_sentiment_scores(rows, [o["sentiment"] for o in out])
+
+
+def vntc_sentiment_scores(rows: list[dict], pred: list[str]) -> dict[str, Any]:
+    """The figures of `evaluate_vntc_sentiment` from the rows and their predicted sentiment (also read by
+    nlp/eval/sentiment_variants.py)."""
+    gold = [r["sentiment"] for r in rows]
     res = _sentiment_scores(gold, pred)
     sections: dict[str, dict[str, Any]] = {}
     for name in sorted({str(r.get("vntc_section", "")) for r in rows}):
