@@ -323,6 +323,7 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     **{f"{name}{w:g}": [(a, w) for a in attrs] for w in (0.5, 1.0) for name, attrs in (
         ("news", ("NEWS_PRESS_SENTIMENT_WEIGHT",)), ("vntc", ("VNTC_SENTIMENT_WEIGHT",)),
         ("both", ("NEWS_PRESS_SENTIMENT_WEIGHT", "VNTC_SENTIMENT_WEIGHT")))},
+    **{f"vntc{w:g}": [("VNTC_SENTIMENT_WEIGHT", w)] for w in (0.25, 0.75)},
 }
 
 

@@ -48,7 +48,9 @@ def test_loader_reads_vntc_rows_as_sentiment_only(tmp_path):
 def test_vntc_and_news_rows_train_the_press_model_only_when_switched_on(monkeypatch):
     v, n = _vntc_rows(1)[0], _rows()[2]
     assert T.is_news_set(n)
-    for r in (v, n):  # shipped: neither trains a sentiment model
+    monkeypatch.setattr(T, "VNTC_SENTIMENT_WEIGHT", 0.0)
+    monkeypatch.setattr(T, "NEWS_PRESS_SENTIMENT_WEIGHT", 0.0)
+    for r in (v, n):  # switched off: neither trains a sentiment model (as before round 15)
         assert T.sentiment_models(r) == ()
     monkeypatch.setattr(T, "VNTC_SENTIMENT_WEIGHT", 0.5)
     monkeypatch.setattr(T, "NEWS_PRESS_SENTIMENT_WEIGHT", 1.0)
@@ -60,6 +62,13 @@ def test_vntc_and_news_rows_train_the_press_model_only_when_switched_on(monkeypa
     assert not T.trains_restorer(v) and not T.in_shared_vocabulary(v) and not T.in_topic_vocabulary(v)
     assert not T.trains_comment_topics(v)
     assert not T.topic_rows([v], np.zeros((1, 13)))[0].any()
+
+
+def test_shipped_settings_train_the_press_model_on_the_vntc_rows_not_on_the_news_slices():
+    """Round 15's choice (docs/NLP_ROUNDS.md): the V rows at half weight; the news slices' sentiment not at all."""
+    assert T.VNTC_SENTIMENT_WEIGHT == 0.5 and T.NEWS_PRESS_SENTIMENT_WEIGHT == 0.0 and not T.NEWS_SENTIMENT
+    assert T.sentiment_models(_vntc_rows(1)[0]) == ("press",)
+    assert T.sentiment_models(_rows()[2]) == ()
 
 
 def _train(monkeypatch, labelled: list[dict]) -> tuple[T.TrainResult, dict[str, tuple[int, float]]]:
@@ -83,6 +92,8 @@ def test_training_routes_vntc_and_news_rows_to_the_press_model(monkeypatch):
     n_v = sum(not T.is_heldout(r["id"]) for r in v)
     n_news = sum(not T.is_heldout(r["id"]) for r in base if T.is_news_set(r))
     assert 0 < n_v < len(v)  # some held out, by the usual sha1 rule
+    monkeypatch.setattr(T, "VNTC_SENTIMENT_WEIGHT", 0.0)
+    monkeypatch.setattr(T, "NEWS_PRESS_SENTIMENT_WEIGHT", 0.0)
     ref, fit_ref = _train(monkeypatch, base)
     off, fit_off = _train(monkeypatch, base + v)
     assert fit_off == fit_ref  # switched off: the V rows train nothing
