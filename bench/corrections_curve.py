@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = T.load_labelled()
     base, pool, test = split_rows(rows, args.variant, args.slice)
     cfg = load()
-    own = [r for r in T.split(base)[1] if not T.is_news_set(r) and not T.is_social_set(r)]
+    own = [r for r in T.split(base)[1] if T.is_own_set(r)]
     results: dict[int, dict[int, float]] = {}
     for seed in args.seed:
         order = list(pool)

@@ -1,7 +1,7 @@
 """Real third-party news through the whole product: local RSS feeds → collect → NLP → stories → alerts.
 
     PYTHONPATH=. .venv/bin/python bench/real_stream.py [--n 3000] [--days 10] [--step-minutes 60]
-                                                      [--db var/realstream.duckdb] [--seed 7]
+                                                      [--db var/realstream.duckdb] [--seed 7] [--model-dir D]
 
 Material: the VNTC sample in /work/shared/data/shippable/news_vntc_10topics_sample (MIT; VnExpress, Tuổi Trẻ,
 Thanh Niên, Người Lao Động articles of 2005–06, no dates). The articles carry no dates, so each outlet × topic
@@ -15,9 +15,13 @@ collection path (collectors.runner.Runner with the simulated clock, orchestratio
 NLP tags, cases, watchlists) and the scheduler's detection (detection.jobs.Detector.run at the simulated time).
 
 Prints: items, in-area share and places, 30 in-area items to read, topic and sentiment distribution, story
-sizes, 30 random same-story pairs, the most similar cross-outlet pairs with whether they were merged, every
+sizes, the negative share per VNTC section (also on the articles that are not rows of data/training/labelled_V*.jsonl,
+which the press sentiment model may train on: round 15), 30 random same-story pairs, the most similar cross-outlet pairs with whether they were merged, every
 alert with its reason and items, and wall time / CPU / peak RSS per 1,000 items. The database is kept (--db);
 --pages renders Tổng quan and Cảnh báo on a copy of it in AppTest (--report-only --pages: on an earlier run).
+--tag-only skips collection: the same articles are tagged as the ingest path reads them (title; the lead, then the
+article's beginning, store.tags.summary_and_article) and only the negative share per section is printed — a quick
+check of a model variant (round 15), not the product's path.
 """
 
 from __future__ import annotations
@@ -177,7 +181,7 @@ class Feeds:
         return H
 
 
-def config(db_path: str, feeds: Feeds) -> Any:
+def config(db_path: str, feeds: Feeds, model_dir: str = "") -> Any:
     from vocab import config as config_mod
 
     data = config_mod.read_toml(config_mod.DEFAULTS_PATH)
@@ -189,6 +193,8 @@ def config(db_path: str, feeds: Feeds) -> Any:
             "http": {"allow_private_hosts": [host], "per_host_spacing_seconds": 0.0},
             "fulltext": {"per_host_spacing_seconds": 0.0, "max_age_hours": 24 * 400.0, "max_per_run": 500,
                          "respect_robots": False}}
+    if model_dir:  # the models of `langnghe train --out DIR` (a variant) instead of the configured ones
+        over["nlp"] = {"model_dir": model_dir}
     data = config_mod._merge(data, over)
     data["sources"] = srcs
     return config_mod.parse(data)
@@ -214,7 +220,7 @@ def run_stream(args: argparse.Namespace) -> dict[str, Any]:
     for p in (args.db, args.db + ".wal", args.db + ".snap"):
         Path(p).unlink(missing_ok=True)
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
-    cfg = config(args.db, feeds)
+    cfg = config(args.db, feeds, args.model_dir)
     clock = Clock()
     step = timedelta(minutes=args.step_minutes)
     t = arts[0].published.replace(tzinfo=None, minute=0, second=0, microsecond=0) + step
@@ -270,6 +276,9 @@ def report(db_path: str, seed: int, figures: dict[str, Any] | None) -> None:
     for f, cs in sorted(by.items()):
         tot = sum(cs.values())
         print(f"  {f:12} " + " ".join(f"{s} {100 * c / tot:.0f}%" for s, c in cs.most_common()))
+    negative_shares([(f, slug, str(s)) for f, slug, s in q(
+        "SELECT regexp_extract(i.source, 'rs-[a-z]+-(.*)', 1), regexp_extract(i.url, '/([^/]*)[.]html$', 1), "
+        "t.sentiment FROM items i JOIN item_tags t ON t.item_id = i.id")])
     print("== topics by VNTC section (feed): the three most frequent ((none): no topic)")
     rows = q("SELECT regexp_extract(i.source, 'rs-[a-z]+-(.*)', 1), t.topics FROM items i "
              "JOIN item_tags t ON t.item_id = i.id")
@@ -319,6 +328,50 @@ def report(db_path: str, seed: int, figures: dict[str, Any] | None) -> None:
     con.close()
 
 
+def negative_shares(rows: list[tuple[str, str, str]]) -> None:
+    """Print the negative share per VNTC section (rows: section key, article slug, sentiment), on all items and on the
+    items that are not rows of data/training/labelled_V*.jsonl."""
+    vslugs = labelled_v_slugs()
+    neg: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # negative, all; the same without the V rows
+    for f, slug, s in rows:
+        v = slug in vslugs
+        neg[f][0] += s == "negative"
+        neg[f][1] += 1
+        neg[f][2] += s == "negative" and not v
+        neg[f][3] += not v
+    n_v = sum(c[1] - c[3] for c in neg.values())
+    print(f"== negative share by VNTC section: all items / items that are not labelled_V rows ({n_v} V rows left out)")
+    for f, (a, n, b, m) in sorted(neg.items()):
+        print(f"  {f:12} {100 * a / max(n, 1):5.1f}% of {n:4}   {100 * b / max(m, 1):5.1f}% of {m:4}")
+    a, n, b, m = (sum(c[k] for c in neg.values()) for k in range(4))
+    print(f"  {'all':12} {100 * a / max(n, 1):5.1f}% of {n:4}   {100 * b / max(m, 1):5.1f}% of {m:4}")
+
+
+def tag_only(args: argparse.Namespace) -> None:
+    """--tag-only: the articles tagged directly by the pipeline, as the ingest path reads a press item with its full
+    text (title; lead + article beginning, [nlp] fulltext_chars 2000), no server, no collection."""
+    from nlp.eval import load_pipeline
+    from store.tags import summary_and_article
+
+    end = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    arts = load_articles(args.n, args.days, end, args.seed)
+    pipe = load_pipeline(args.model_dir)
+    rows = [{"id": f"{a.feed}/{a.slug}", "title": a.title, "source_type": "press",
+             "text": summary_and_article(a.lead, f"{a.title}\n{a.body}", 2000)} for a in arts]
+    out = pipe.tag(rows)
+    negative_shares([(a.feed.split("-", 1)[1], a.slug, str(o["sentiment"])) for a, o in zip(arts, out)])
+
+
+def labelled_v_slugs() -> set[str]:
+    """The article slugs (as load_articles makes them from the VNTC id) of the rows of data/training/labelled_V*.jsonl."""
+    out: set[str] = set()
+    for p in sorted((ROOT / "data" / "training").glob("labelled_V*.jsonl")):
+        for ln in p.read_text(encoding="utf-8").splitlines():
+            if ln.strip():
+                out.add(re.sub(r"\W+", "-", json.loads(ln)["vntc_id"].lower()).strip("-"))
+    return out
+
+
 def pages(db_path: str, names: tuple[str, ...] = ("overview", "alerts")) -> None:
     """Render the Tổng quan and Cảnh báo pages on a copy of the database in AppTest, as the admin; print what
     they show (metrics, captions, notices, the first rows of their tables)."""
@@ -366,9 +419,15 @@ def main() -> None:
     ap.add_argument("--step-minutes", type=float, default=60.0, help="simulated minutes between collection passes")
     ap.add_argument("--db", default="var/realstream.duckdb")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--model-dir", default="", help="models to run (`langnghe train --out DIR`; default: [nlp] model_dir)")
     ap.add_argument("--report-only", action="store_true", help="only print the report of an existing --db")
     ap.add_argument("--pages", action="store_true", help="also render Tổng quan and Cảnh báo on the database")
+    ap.add_argument("--tag-only", action="store_true", help="only tag the articles with the pipeline (no collection) "
+                    "and print the negative share per section")
     args = ap.parse_args()
+    if args.tag_only:
+        tag_only(args)
+        return
     figures = None if args.report_only else run_stream(args)
     report(args.db, args.seed, figures)
     if args.pages:

@@ -11,9 +11,12 @@
              item is also added stripped of its accents (then restored), so both styles are learnt;
              VNTC articles are added for the sections that map onto a topic (weight 0.3, Kinh doanh 0.6); the news slices
              (labelled_N*.jsonl) train the topic models only, which read a vocabulary of their own fitted
-             with them (TOPIC_VOCABULARY; the sentiment models' shared vocabulary is fitted without them)
+             with them (TOPIC_VOCABULARY; the sentiment models' shared vocabulary is fitted without them);
+             the real VNTC articles labelled for sentiment (labelled_V*.jsonl, round 15) train the press
+             sentiment model only (VNTC_SENTIMENT_WEIGHT), nothing else
         ▼
-    metrics on the held-out split (20% of the labelled set by hash of id; never trained on)
+    metrics on the held-out split (20% of the labelled set by hash of id; never trained on; the own rows as
+    "heldout", the slices apart: heldout_social, heldout_news, heldout_vntc_sentiment)
                                                                     → nlp/models/metrics-<v>.json
 """
 
@@ -125,6 +128,21 @@ SOCIAL_WEIGHT = 0.5
 NEWS_SENTIMENT = False
 NEWS_RESTORER = False
 NEWS_IN_VOCABULARY = False
+# Round 15 (docs/NLP_ROUNDS.md, "Round 15: sentiment on real news"). The PRESS sentiment model (items with a title)
+# trained also on national news: NEWS_PRESS_SENTIMENT_WEIGHT — the news slices' sentiment labels (labelled_N*.jsonl),
+# VNTC_SENTIMENT_WEIGHT — the real VNTC articles labelled for sentiment (labelled_V*.jsonl, `is_vntc_set`), each the
+# sample weight of a row (and of its stripped copy) in the press model; 0 leaves the rows out, as before round 15.
+# Neither trains the comment model, the topic models, the restorer or a vocabulary (`sentiment_models`,
+# `in_shared_vocabulary`, `in_topic_vocabulary`, `trains_restorer`), so comments and topics read as before.
+# (NEWS_SENTIMENT above is the older, wider switch: the news slices in both sentiment models at NEWS_WEIGHT.)
+# Shipped: V at 0.5, N off. Measured with nlp/eval/sentiment_variants.py (the held-out VNTC rows, 200; own held-out
+# all / without diacritics, floors 0.881 / 0.877): none 0.526 (0.886 / 0.886); V 0.25 0.579 (0.891 / 0.892); V 0.5
+# 0.589 (0.887 / 0.892); V 0.75 and 1: 0.614 and 0.618, both (0.880 / 0.875), under the floors; N 0.5 / 1 0.483 /
+# 0.484 (0.872 / 0.855, 0.860 / 0.831): the team-written national news labels pull the press model off both the
+# real news and our own items; N + V, 0.5 / 1: 0.600 / 0.616, under the floors. The comment model, the social
+# held-out (0.881) and the eval-only sets (untitled, read by the comment model) do not move with either.
+NEWS_PRESS_SENTIMENT_WEIGHT = 0.0
+VNTC_SENTIMENT_WEIGHT = 0.5
 # The topic models read a TF-IDF vocabulary of their own, fitted with the news slices (Classifier.topic_features),
 # while the sentiment models keep the shared one above: the news words reach the topics, sentiment is unchanged.
 TOPIC_VOCABULARY = True
@@ -277,8 +295,8 @@ def load_labelled(directory: Path = LABELLED_DIR) -> list[dict]:
                     continue
                 seen.add(r["id"])
                 r["topics"] = [t for t in (r.get("topics") or []) if t in TOPICS]
-                if r.get("topics_labelled") is False:
-                    r["_no_topics"] = True  # social-register rows: sentiment only, topics not labelled
+                if r.get("topics_labelled") is False or p.name.startswith("labelled_V"):
+                    r["_no_topics"] = True  # social-register and VNTC rows: sentiment only, topics not labelled
                 if r.get("sentiment") not in SENTIMENTS:
                     continue
                 r["_file"] = p.name
@@ -294,6 +312,19 @@ def is_social_set(row: dict) -> bool:
 def is_news_set(row: dict) -> bool:
     """A row of the real-variety news slices (labelled_N*.jsonl): national news titles + leads, topics only."""
     return str(row.get("_file", "")).startswith("labelled_N")
+
+
+def is_vntc_set(row: dict) -> bool:
+    """A row of the real VNTC articles labelled for sentiment (labelled_V*.jsonl, round 15): title + lead of real
+    national news, sentiment only (their topics come from the corpus: `vntc_rows`), reported apart
+    (`heldout_vntc_sentiment`)."""
+    return str(row.get("_file", "")).startswith("labelled_V")
+
+
+def is_own_set(row: dict) -> bool:
+    """A row of the team's own labelled set (labelled_A/B/C.jsonl and staff corrections): the rows whose held-out
+    part is the "heldout" of the metrics and of issue 13's floors; every slice is reported apart."""
+    return not (is_social_set(row) or is_news_set(row) or is_vntc_set(row))
 
 
 CORRECTION_PREFIX = "human:"
@@ -323,10 +354,26 @@ def comment_only(row: dict) -> bool:
 
 def sentiment_models(row: dict) -> tuple[str, ...]:
     """The sentiment models a training row trains: a row with a sentiment label trains the comment model; it
-    trains the press model too unless it is `comment_only` (news slices train neither: topics only)."""
+    trains the press model too unless it is `comment_only`. The news slices train neither (topics only) unless
+    NEWS_SENTIMENT (both) or NEWS_PRESS_SENTIMENT_WEIGHT > 0 (the press model only); the VNTC rows train the press
+    model only, with VNTC_SENTIMENT_WEIGHT > 0 (round 15: national news is what titled items are)."""
+    if row.get("sentiment") in SENTIMENTS and not NEWS_SENTIMENT and (
+            is_news_set(row) and NEWS_PRESS_SENTIMENT_WEIGHT > 0 or is_vntc_set(row) and VNTC_SENTIMENT_WEIGHT > 0):
+        return ("press",)
     if not trains_sentiment(row):
         return ()
     return ("comment",) if comment_only(row) else ("press", "comment")
+
+
+def press_sentiment_weight(row: dict) -> float:
+    """The factor on a training row's sample weight in the press sentiment model: NEWS_PRESS_SENTIMENT_WEIGHT for
+    the news slices (over NEWS_WEIGHT, which their topic weight carries), VNTC_SENTIMENT_WEIGHT for the VNTC rows,
+    1 for every other row."""
+    if is_news_set(row) and not NEWS_SENTIMENT:
+        return NEWS_PRESS_SENTIMENT_WEIGHT / (NEWS_WEIGHT or 1.0)
+    if is_vntc_set(row):
+        return VNTC_SENTIMENT_WEIGHT
+    return 1.0
 
 
 def correction_rows(corrections: list[dict]) -> list[dict]:
@@ -353,12 +400,13 @@ def trains_restorer(row: dict) -> bool:
     slices (topics only) do not, so that none moves the restoration of the held-out items. The social slices'
     accented training lines are added apart, weighted (`trains_social_restorer`, SOCIAL_RESTORER_WEIGHT)."""
     return (bool(row.get("diacritics", True)) and not comment_only(row)
-            and (NEWS_RESTORER or not is_news_set(row)))
+            and (NEWS_RESTORER or not is_news_set(row)) and not is_vntc_set(row))
 
 
 def trains_sentiment(row: dict) -> bool:
-    """Rows with a sentiment label train the sentiment model, except the news slices (topics only)."""
-    return row.get("sentiment") in SENTIMENTS and (NEWS_SENTIMENT or not is_news_set(row))
+    """Rows with a sentiment label train the sentiment model, except the news slices (topics only) and the VNTC
+    rows (which train only the press model, when switched on: `sentiment_models`)."""
+    return row.get("sentiment") in SENTIMENTS and (NEWS_SENTIMENT or not is_news_set(row)) and not is_vntc_set(row)
 
 
 def trains_social_restorer(row: dict) -> bool:
@@ -485,13 +533,16 @@ def training_docs(sup: list[dict], *, use_vntc: bool = True, social_weight: floa
 
 def in_shared_vocabulary(doc: dict) -> bool:
     """Whether a training document is one the shared vocabulary and IDF are fitted on: not the comment-only
-    rows (social slices) and, unless NEWS_IN_VOCABULARY, not the news slices."""
-    return not (comment_only(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
+    rows (social slices), not the VNTC rows (round 15: the comment model reads the shared columns, and must not
+    move with them) and, unless NEWS_IN_VOCABULARY, not the news slices."""
+    return not (comment_only(doc) or is_vntc_set(doc) or (is_news_set(doc) and not NEWS_IN_VOCABULARY))
 
 
 def in_topic_vocabulary(doc: dict) -> bool:
     """Whether a training document is one the topic models' own vocabulary is fitted on: not the comment-only
     rows, unless TOPIC_VOCAB_SOCIAL and the row is a social line whose topics are labelled (round 11)."""
+    if is_vntc_set(doc):  # sentiment only (round 15): the topics' reading stays what it was without them
+        return False
     return not comment_only(doc) or (TOPIC_VOCAB_SOCIAL and is_social_set(doc) and not doc.get("_no_topics"))
 
 
@@ -1088,9 +1139,10 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
             Xs[s_idx], y_s, sample_weight=weights[s_idx])
     press_sent = None
     if cues is not None and press_model:
-        p_idx = [i for i in s_idx if "press" in sentiment_models(docs[i])]
+        p_idx = [i for i, d in enumerate(docs) if "press" in sentiment_models(d)]
+        w_press = weights[p_idx] * np.array([press_sentiment_weight(docs[i]) for i in p_idx])
         press_sent = LinearSVC(C=C_press, class_weight="balanced", random_state=seed, max_iter=5000).fit(
-            X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=weights[p_idx])
+            X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=w_press)
     if SENT_MIX and cues is not None:
         comment = np.array([X_text[i].startswith("\n") for i in s_idx])
         sent = mix_comment_model(sent, Xs[s_idx], np.asarray(y_s), weights[s_idx], comment, SENT_MIX, SENT_MIX_SHARE,
@@ -1230,6 +1282,33 @@ def evaluate_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
     nd = [i for i, r in enumerate(rows) if r.get("diacritics") is False]
     if nd:  # the lines typed without diacritics, which the classifiers read restored
         res["no_diacritics"] = _sentiment_scores([rows[i]["sentiment"] for i in nd], [out[i]["sentiment"] for i in nd])
+    return res
+
+
+def evaluate_vntc_sentiment(pipeline: Any, rows: list[dict]) -> dict[str, Any]:
+    """Sentiment on real national news (round 15; the `is_vntc_set` rows given): macro-F1 and per class F1, and per
+    VNTC section (`vntc_section`) the share the model reads negative against the labelled share. Why: the share per
+    section is what staff see on a real stream (issue 13 found culture and lifestyle news read far too negative)."""
+    rows = [r for r in rows if is_vntc_set(r)]
+    if not rows:
+        return {"n": 0}
+    out = pipeline.tag([pipeline_row(r) for r in rows])
+    return vntc_sentiment_scores(rows, [o["sentiment"] for o in out])
+
+
+def vntc_sentiment_scores(rows: list[dict], pred: list[str]) -> dict[str, Any]:
+    """The figures of `evaluate_vntc_sentiment` from the rows and their predicted sentiment (also read by
+    nlp/eval/sentiment_variants.py)."""
+    gold = [r["sentiment"] for r in rows]
+    res = _sentiment_scores(gold, pred)
+    sections: dict[str, dict[str, Any]] = {}
+    for name in sorted({str(r.get("vntc_section", "")) for r in rows}):
+        k = [i for i, r in enumerate(rows) if str(r.get("vntc_section", "")) == name]
+        sections[name] = {"n": len(k), "negative_predicted": round(sum(pred[i] == "negative" for i in k) / len(k), 4),
+                          "negative_gold": round(sum(gold[i] == "negative" for i in k) / len(k), 4)}
+    res["negative_predicted"] = round(pred.count("negative") / len(rows), 4)
+    res["negative_gold"] = round(gold.count("negative") / len(rows), 4)
+    res["sections"] = sections
     return res
 
 

@@ -6,7 +6,8 @@ model on every such line: the shipped model before round 11 never trained on the
 
 Rows are fed as the product feeds items (round 12, nlp.train.pipeline_row): the social slices' lines and our own
 social rows as social items (the comment topic model reads those without a real title, when the model has one), the
-other rows without a source type (the press topic model).
+other rows without a source type (the press topic model). The real VNTC articles labelled for sentiment (round 15) are
+reported apart as "vntc_sentiment" (macro-F1, per class, the negative share per VNTC section against the labelled one).
 
 Use it after editing the gazetteer files or installing another model version; it trains nothing.
 """
@@ -25,21 +26,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--comment-topics", action="store_true",
                    help="chỉ đánh giá chủ đề của bình luận/bài đăng mạng xã hội đã gán nhãn chủ đề "
                         "(với --all: mọi dòng, để đo mô hình chưa từng học chủ đề của chúng)")
+    p.add_argument("--model-dir", default="", help="thư mục mô hình cần đánh giá (mặc định: [nlp] model_dir; "
+                   "ví dụ mô hình của `langnghe train --out THƯ_MỤC`)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from nlp import train as T
-    from nlp.pipeline import Pipeline
+    from nlp.pipeline import Pipeline, nlp_settings
 
-    pipeline = Pipeline.from_config(cfg)
+    settings = nlp_settings(cfg)
+    if args.model_dir:
+        settings = {**settings, "model_dir": args.model_dir}
+    pipeline = Pipeline.from_config(cfg, settings=settings)
     rows = T.load_labelled()
     subset = rows if args.all else T.split(rows)[1]
     if args.comment_topics:  # topics on comments (labelled_S* lines with topics), nothing else
         res = {"social_topics": T.evaluate_comment_topics(pipeline, subset)}
     else:
-        res = T.evaluate(pipeline, [r for r in subset if not T.is_social_set(r) and not T.is_news_set(r)])
+        res = T.evaluate(pipeline, [r for r in subset if T.is_own_set(r)])
         res["social_topics"] = T.evaluate_comment_topics(pipeline, subset)
+        res["vntc_sentiment"] = T.evaluate_vntc_sentiment(pipeline, subset)
     print(json.dumps({"model_version": pipeline.model_version, "rows": "all" if args.all else "heldout",
                       **res}, ensure_ascii=False, indent=2))
     return 0

@@ -98,11 +98,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                     version)
     # the held-out part of the press/official/social set (comparable with earlier versions), and apart
     # the held-out part of the social-register slices (sentiment; topics where labelled)
-    metrics = T.evaluate(pipe, [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)])
+    metrics = T.evaluate(pipe, [r for r in held if T.is_own_set(r)])
     result.metrics["heldout"] = metrics
     news = [r for r in held if T.is_news_set(r)]
     if news:  # the held-out part of the real-variety news slices (topics only), reported apart
         result.metrics["heldout_news"] = T.evaluate_topics(pipe, news)
+    vntc = [r for r in held if T.is_vntc_set(r)]
+    if vntc:  # the held-out part of the real VNTC articles (sentiment only, round 15), reported apart
+        result.metrics["heldout_vntc_sentiment"] = T.evaluate_vntc_sentiment(pipe, vntc)
     social = [r for r in held if T.is_social_set(r)]
     if social:
         result.metrics["heldout_social"] = T.evaluate_sentiment(pipe, social)
@@ -110,7 +113,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         result.metrics["heldout_social_topics"] = T.evaluate_comment_topics(pipe, social)
     print(json.dumps({"version": version, "heldout": metrics, "heldout_social": result.metrics.get("heldout_social"),
                       "heldout_social_topics": result.metrics.get("heldout_social_topics"),
-                      "heldout_news": result.metrics.get("heldout_news")}, ensure_ascii=False, indent=2))
+                      "heldout_news": result.metrics.get("heldout_news"),
+                      "heldout_vntc_sentiment": result.metrics.get("heldout_vntc_sentiment")}, ensure_ascii=False, indent=2))
     if not args.no_save:
         out = Path(args.out) if args.out else model_dir(settings)
         paths = T.save(result, out)

@@ -8,7 +8,11 @@ no topic models, then prints sentiment macro-F1 on the own held-out items (all /
 held-out (S1–S19 and every S slice), VSFC, VLSP 2016, ViHSD (negative vs rest) and the UBS bank posts (polarity,
 as `eval_only` reads them), with confusion counts for VSFC and VLSP. Normalised texts are cached in --cache
 (keyed by title and text; a change of the shipped restorer, NSW table or normaliser code empties it), so a
-variant costs the model fits only (≈ 1–2 min).
+variant costs the model fits only (≈ 1–2 min). Round 15: the held-out VNTC rows (labelled_V*.jsonl) are read too
+("vntc": macro-F1, per class, negative share per VNTC section against gold), and --save-dir DIR writes each variant
+as a model directory (the shipped classifier with the variant's sentiment models, the shipped restorer) for
+`langnghe evaluate --model-dir`, `bench/real_stream.py --model-dir` and `nlp.eval.eval_only --model-dir`; valid only
+for variants that keep the shared vocabulary (it is checked).
 Variants are set through module attributes of nlp.train (see VARIANTS) or read fewer cues ("cues:N").
 """
 
@@ -109,7 +113,7 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
     import nlp.train as T
 
     _, held = T.split(rows)
-    own = [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)]
+    own = [r for r in held if T.is_own_set(r)]
     social = [r for r in held if T.is_social_set(r)]
     out = {
         "own": ([(r.get("title") or "", r.get("text") or "") for r in own], [r["sentiment"] for r in own]),
@@ -119,6 +123,8 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
                     for r in social], [r["sentiment"] for r in social]),
     }
     out["_social_files"] = ([(r["_file"], "") for r in social], [])
+    vntc = [r for r in held if T.is_vntc_set(r)]
+    out["_vntc_rows"] = ([(r.get("title") or "", r.get("text") or "") for r in vntc], vntc)  # type: ignore[assignment]
 
     texts, gold = vsfc_test(data)
     out["vsfc"] = ([("", t) for t in texts], gold)
@@ -177,6 +183,11 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
     clf = Classifier(feats, {}, {}, sent, "lab", {}, cues=cues, comment_features=cf, press_sentiment_model=press)
     sets = eval_sets(data, rows)
     files = [f for f, _ in sets.pop("_social_files")[0]]
+    vtexts, vrows = sets.pop("_vntc_rows")
+    if vrows:  # round 15: real news, read by the press model
+        res["vntc"] = T.vntc_sentiment_scores(vrows, predict(clf, vtexts, cache.get(vtexts)))
+    if shared.get("save_dir"):
+        res["saved"] = str(save_variant(Path(shared["save_dir"]) / variant, feats, cues, cf, sent, press))
     res["fit_s"] = round(time.time() - t0)
     for name, (texts, gold) in sets.items():
         pred = predict(clf, texts, cache.get(texts))
@@ -210,6 +221,29 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
                 res["social_S20+_n"] = len(new)
     cache.save()
     return res
+
+
+def save_variant(out: Path, feats, cues, comment_feats, sent, press) -> Path:
+    """The shipped classifier with this run's sentiment models (and cue block, comment vocabulary), saved with a copy
+    of the shipped restorer as a model directory. Only when the shared vocabulary is the shipped one, so the
+    shipped topic models and the new sentiment models read the same columns."""
+    import shutil
+
+    from nlp.classify import Classifier
+    from nlp.pipeline import find_models, model_dir, nlp_settings
+    from vocab.config import load
+
+    cpath, rpath, version = find_models(model_dir(nlp_settings(load())), "")
+    clf = Classifier.load(cpath)
+    same = all(a[1].vocabulary_ == b[1].vocabulary_
+               for a, b in zip(clf.features.transformer_list, feats.transformer_list, strict=True))
+    if not same:
+        raise SystemExit("--save-dir: the shared vocabulary differs from the shipped one; train the variant in full")
+    clf.cues, clf.comment_features, clf.sentiment_model, clf.press_sentiment_model = cues, comment_feats, sent, press
+    out.mkdir(parents=True, exist_ok=True)
+    clf.save(out / cpath.name)
+    shutil.copy(rpath, out / rpath.name)
+    return out
 
 
 def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, folds: int = 5,
@@ -285,6 +319,11 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "wish-mark": [("WISH_MARK", True)],
     "wish-move+mark": [("WISH_CUES", "move"), ("WISH_MARK", True)],
     "wish-add+mark": [("WISH_CUES", "add"), ("WISH_MARK", True)],
+    # round 15: the press model trained also on the news slices' sentiment (N) and / or the real VNTC rows (V)
+    **{f"{name}{w:g}": [(a, w) for a in attrs] for w in (0.5, 1.0) for name, attrs in (
+        ("news", ("NEWS_PRESS_SENTIMENT_WEIGHT",)), ("vntc", ("VNTC_SENTIMENT_WEIGHT",)),
+        ("both", ("NEWS_PRESS_SENTIMENT_WEIGHT", "VNTC_SENTIMENT_WEIGHT")))},
+    **{f"vntc{w:g}": [("VNTC_SENTIMENT_WEIGHT", w)] for w in (0.25, 0.75)},
 }
 
 
@@ -298,12 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default="/tmp/sent-lab")
     ap.add_argument("--variant", nargs="*", default=["base"])
     ap.add_argument("--labelled", default="", help="another data/training directory (e.g. a copy with new slices)")
+    ap.add_argument("--save-dir", default="", help="write each variant as a model directory DIR/<variant> (round 15)")
     ap.add_argument("--cv", action="store_true", help="also 5-fold CV on the social training rows (≈ 1 min more)")
     ap.add_argument("--cv-seeds", type=int, nargs="*", default=[13],
                     help="fold seeds of --cv; with several, cv_social is their mean (each ≈ 1 min)")
     args = ap.parse_args(argv)
     cache = NormCache(Path(args.cache) / "norm.pkl")
-    shared: dict = {"cv": args.cv, "cv_seeds": args.cv_seeds, "labelled": args.labelled}
+    shared: dict = {"cv": args.cv, "cv_seeds": args.cv_seeds, "labelled": args.labelled, "save_dir": args.save_dir}
     from nlp.classify import SentimentCues
 
     fit = SentimentCues.fit

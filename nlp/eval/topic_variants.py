@@ -91,7 +91,7 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, list[tuple[tuple[str, s
     from nlp.eval.topics_real import load_sets
 
     _, held = T.split(rows)
-    own = [r for r in held if not T.is_social_set(r) and not T.is_news_set(r)]
+    own = [r for r in held if T.is_own_set(r)]
     pair = lambda r: ((r.get("title") or "", r.get("text") or ""), list(r["topics"]))  # noqa: E731
     out = {"own": [pair(r) for r in own], "own_nd": [pair(r) for r in own if r.get("diacritics") is False],
            "news": [pair(r) for r in held if T.is_news_set(r)]}

@@ -23,3 +23,5 @@ def test_ids_are_unique_across_all_files_and_match_their_file():
             seen[rid] = p.name
             if prefix.startswith(("N", "S")) and prefix != "N0":
                 assert rid.startswith(prefix + "-"), f"{p.name}:{n}: id {rid}"
+            if prefix.startswith("V"):  # round 15: "V-" + the VNTC id (devtools/vntc_sentiment_sample.py)
+                assert rid.startswith("V-") and r["vntc_section"] and r["topics"] == [], f"{p.name}:{n}: id {rid}"
