@@ -157,6 +157,17 @@ def _scope_caption(what: str, week: bool, in_area: bool, area: str) -> str:
             + ("" if in_area else " Báo cáo tuần chỉ tính tin, bài phản ánh về địa bàn, nên thường nhỏ hơn."))
 
 
+def _week_table(first: str, labels: list[str], f: pd.DataFrame, now_l: str, prev_l: str) -> pd.DataFrame:
+    """Bảng 4 / Bảng 5 as the report prints them: the label, this period, the previous one, the change, negatives."""
+    return pd.DataFrame({
+        first: labels,
+        now_l: f["n_now"],
+        prev_l: f["n_prev"],
+        "Tăng/giảm": [change_short(a, b) for a, b in zip(f["n_now"], f["n_prev"])],
+        "Trong đó tiêu cực": f["neg_now"],
+    })
+
+
 def _report_scope(period: str, week: bool, in_area: bool) -> None:
     """Topics and 2025 units counted as the weekly report counts them (for the week: its Bảng 4 and 5); a click
     on a topic or a unit, or the box under them, lists the items behind the figure."""
@@ -183,29 +194,18 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
         names = [topic_label(t) for t in codes]
         st.plotly_chart(_topic_figure(names, topics, now_l, prev_l), width="stretch", key="r_topic_bars",
                         on_select=_picked_bar(pick_key, codes), selection_mode="points")
-        ui.dataframe(pd.DataFrame({
-            "Chủ đề": names,
-            now_l: topics["n_now"],
-            prev_l: topics["n_prev"],
-            "Tăng/giảm": [change_short(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
-            "Trong đó tiêu cực": topics["neg_now"],
-        }), hide_index=True, width="stretch", key="r_topic_table", on_select=_picked_row(pick_key, "r_topic_table",
-                                                                                        [f"topic:{c}" for c in codes]),
-            selection_mode="single-row")
+        ui.dataframe(_week_table("Chủ đề", names, topics, now_l, prev_l), hide_index=True, width="stretch",
+                     key="r_topic_table", on_select=_picked_row(pick_key, "r_topic_table", [f"topic:{c}" for c in codes]),
+                     selection_mode="single-row")
 
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025)")
     if not len(places):
         st.caption(f"Không có tin, bài nào nêu tên địa bàn cụ thể trong {what}.")
     else:
-        ui.dataframe(pd.DataFrame({
-            "Đơn vị mới (2025)": units,
-            now_l: places["n_now"],
-            prev_l: places["n_prev"],
-            "Tăng/giảm": [change_short(a, b) for a, b in zip(places["n_now"], places["n_prev"])],
-            "Trong đó tiêu cực": places["neg_now"],
-        }), hide_index=True, width="stretch", key="r_place_table", on_select=_picked_row(pick_key, "r_place_table",
-                                                                                        [f"unit:{u}" for u in units]),
-            selection_mode="single-row")
+        ui.dataframe(_week_table("Đơn vị mới (2025)", units, places, now_l, prev_l), hide_index=True,
+                     width="stretch", key="r_place_table",
+                     on_select=_picked_row(pick_key, "r_place_table", [f"unit:{u}" for u in units]),
+                     selection_mode="single-row")
         st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(data_reports.settings().top_places)}, như báo cáo "
                    "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
         _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key))

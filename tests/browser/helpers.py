@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,20 @@ def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
                 return
             page.wait_for_timeout(500)
     raise AssertionError("could not log in with the demo account")
+
+
+@contextmanager
+def running_demo(cwd: Path) -> Iterator[tuple[ServerProcess, int]]:
+    """`langnghe demo` on free ports, run in `cwd`, until its dashboard answers: (server, dashboard port). One
+    per test module that walks the demo (a module-scoped fixture), stopped when the module is done."""
+    from tests.conftest import free_port
+
+    require_chromium()
+    port, feed_port = free_port(), free_port()
+    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)], cwd=cwd)
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=120)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        yield srv, port
+    finally:
+        srv.stop()

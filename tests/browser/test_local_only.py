@@ -14,9 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.helpers import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, login_if_asked, require_chromium, wait_http,
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, running_demo,
 )
-from tests.conftest import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,17 +26,9 @@ ENGLISH = ("200MB per file", "per file", "Browse files", "Drag and drop", "Downl
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
     """One demo server for this module's walks (each starts its own browser and signs in): (server, host:port)."""
-    require_chromium()
-    port, feed_port = free_port(), free_port()
-    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)],
-                        cwd=tmp_path_factory.mktemp("demo"))
-    try:
-        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=120)
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+    with running_demo(tmp_path_factory.mktemp("demo")) as (srv, port):
         ARTIFACTS.mkdir(exist_ok=True)
         yield srv, f"127.0.0.1:{port}"
-    finally:
-        srv.stop()
 
 
 def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.helpers import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, login_if_asked, require_chromium, wait_http,
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, running_demo,
 )
 from dashboard.ui import PHONE_ROW_HEIGHT
-from tests.conftest import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,17 +25,9 @@ TOP = """(sel) => { const m = document.querySelector('[data-testid="stMain"]');
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
-    require_chromium()
-    port, feed_port = free_port(), free_port()
-    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)],
-                        cwd=tmp_path_factory.mktemp("demo"))
-    try:
-        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=120)
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+    with running_demo(tmp_path_factory.mktemp("demo")) as (srv, port):
         SHOTS.mkdir(parents=True, exist_ok=True)
         yield srv, f"http://127.0.0.1:{port}"
-    finally:
-        srv.stop()
 
 
 def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
