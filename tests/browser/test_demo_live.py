@@ -7,9 +7,8 @@ import re
 import pytest
 
 from tests.browser.helpers import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, login_if_asked, require_chromium, wait_http,
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, running_demo,
 )
-from tests.conftest import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,14 +19,9 @@ def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_demo_overview_in_chromium(tmp_path):
-    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    port, feed_port = free_port(), free_port()
-    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)], cwd=tmp_path)
-    try:
-        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=90)
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+    with running_demo(tmp_path) as (srv, port):
         ARTIFACTS.mkdir(exist_ok=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -62,6 +56,4 @@ def test_demo_overview_in_chromium(tmp_path):
             body = page.inner_text("body")
             assert "Traceback" not in body and "Error" not in body
             browser.close()
-    finally:
-        srv.stop()
     assert "Máy chủ tin mẫu" in srv.output

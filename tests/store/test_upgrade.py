@@ -68,6 +68,17 @@ class _Recording:
     def __getattr__(self, name: str) -> object:
         return getattr(self._con, name)
 
+def _snapshot_through(db: Database, wrapper: type, dest: Path) -> list[str]:
+    """Take `db`'s snapshot with its connection wrapped in `wrapper` (a `_Recording`); the SQL its cursors ran."""
+    seen: list[str] = []
+    real = db._con
+    db._con = wrapper(real, seen)
+    try:
+        db.snapshot(dest)
+    finally:
+        db._con = real
+    return seen
+
 
 def test_a_snapshot_is_a_checkpoint_and_a_file_copy_not_a_table_by_table_copy(tmp_path):
     """COPY FROM DATABASE rewrote every table with the write lock held (12 s at 170 MB: collection and the
@@ -75,11 +86,7 @@ def test_a_snapshot_is_a_checkpoint_and_a_file_copy_not_a_table_by_table_copy(tm
     with Database(tmp_path / "langnghe.duckdb") as db:
         with db.write() as cur:
             cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
-        seen: list[str] = []
-        real = db._con
-        db._con = _Recording(real, seen)
-        db.snapshot(tmp_path / "snap.duckdb")
-        db._con = real
+        seen = _snapshot_through(db, _Recording, tmp_path / "snap.duckdb")
     assert "CHECKPOINT" in seen and not [q for q in seen if q.startswith("COPY FROM DATABASE")]
     con = duckdb.connect(str(tmp_path / "snap.duckdb"), read_only=True)
     assert con.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone() == ("1",)
@@ -318,11 +325,7 @@ def test_a_snapshot_whose_second_checkpoint_is_refused_is_still_made(tmp_path):
     with Database(tmp_path / "langnghe.duckdb") as db:
         with db.write() as cur:
             cur.execute("INSERT INTO ui_settings VALUES ('k', '3', 'quantri', now()::TIMESTAMP)")
-        seen: list[str] = []
-        real = db._con
-        db._con = _SecondCheckpointRefused(real, seen)
-        db.snapshot(tmp_path / "snap.duckdb")
-        db._con = real
+        seen = _snapshot_through(db, _SecondCheckpointRefused, tmp_path / "snap.duckdb")
     assert [q for q in seen if q.startswith("COPY FROM DATABASE")]  # made the other way, with its own identity
     con = duckdb.connect(str(tmp_path / "snap.duckdb"), read_only=True)
     assert con.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone() == ("3",)

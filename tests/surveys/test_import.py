@@ -324,19 +324,12 @@ def test_an_amount_of_money_in_an_answer_is_not_taken_for_an_id_number():
     assert mask_personal_text("CCCD 022190001234, gọi 0912 345 678") == "CCCD [số giấy tờ], gọi [số điện thoại]"
 
 
-def test_answers_stored_before_masking_at_import_are_masked_once_at_start(tmp_path, monkeypatch, caplog):
-    """walk7 masked phones, e-mails, ID numbers and signed names at import; surveys imported before kept them. A
-    database made by the older release (migrations below 131) with such answers: serve's start job masks free
-    text and write-ins once (options stay), says how many in Vietnamese, and a second run changes nothing."""
-    import logging
-
-    from orchestration.jobs import survey_masking
+def _survey_before_masking(tmp_path, monkeypatch, q, rows, columns, values):  # type: ignore[no-untyped-def]
+    """A database made by the release before migration 131 (answers not masked at import) holding one survey
+    with these answers: (its path, the survey's id)."""
     from store import db as db_mod
     from store.db import Database
-    from surveys.model import Question
 
-    q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Ôn thi"], separator=", "),
-                       Question("Ý kiến khác", "text")])
     path = tmp_path / "cu.duckdb"
     known = db_mod.migrations()
     with monkeypatch.context() as m:
@@ -344,10 +337,25 @@ def test_answers_stored_before_masking_at_import_are_masked_once_at_start(tmp_pa
         with Database(path) as old, old.write() as cur:
             sid = store_surveys.add_survey(cur, title="p", series="p", wave=1, file_name="p.csv", file_sha1="x",
                                            now=utcnow(), username="u", questionnaire=q.to_json(), area="")
-            store_surveys.add_answers(cur, sid, [1, 1, 1, 2, 2], ["C1", "C1", "C2", "C1", "C2"], [
-                "Con học yếu", "nhờ gọi 0912 345 678",
-                "Tôi là Nguyễn Văn Hùng, sđt 0912345678, email hung.nv@gmail.com, đề nghị xử lý việc ép học thêm",
-                "Ôn thi", "Học phí 500000 đồng một tháng là quá cao"])
+            store_surveys.add_answers(cur, sid, rows, columns, values)
+    return path, sid
+
+def test_answers_stored_before_masking_at_import_are_masked_once_at_start(tmp_path, monkeypatch, caplog):
+    """walk7 masked phones, e-mails, ID numbers and signed names at import; surveys imported before kept them. A
+    database made by the older release (migrations below 131) with such answers: serve's start job masks free
+    text and write-ins once (options stay), says how many in Vietnamese, and a second run changes nothing."""
+    import logging
+
+    from orchestration.jobs import survey_masking
+    from store.db import Database
+    from surveys.model import Question
+
+    q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Ôn thi"], separator=", "),
+                       Question("Ý kiến khác", "text")])
+    path, sid = _survey_before_masking(tmp_path, monkeypatch, q, [1, 1, 1, 2, 2], ["C1", "C1", "C2", "C1", "C2"], [
+        "Con học yếu", "nhờ gọi 0912 345 678",
+        "Tôi là Nguyễn Văn Hùng, sđt 0912345678, email hung.nv@gmail.com, đề nghị xử lý việc ép học thêm",
+        "Ôn thi", "Học phí 500000 đồng một tháng là quá cao"])
     cfg = make_config(tmp_path)
     with Database(path) as db:
         caplog.set_level(logging.INFO, logger="langnghe.surveys")
@@ -372,19 +380,11 @@ def test_old_answers_are_masked_without_holding_the_write_lock(tmp_path, monkeyp
     """Masking is Python regular expressions over every free-text answer: 5–10 s for a survey of 100,000 answers,
     during which the dashboard's writes (a login, an alert's status) waited on the lock at serve's start."""
     from orchestration import surveys as importer_mod
-    from store import db as db_mod
     from store.db import Database
     from surveys.model import Question
 
     q = Questionnaire([Question("Ý kiến khác", "text")])
-    path = tmp_path / "cu.duckdb"
-    known = db_mod.migrations()
-    with monkeypatch.context() as m:
-        m.setattr(db_mod, "migrations", lambda: [x for x in known if x[0] < 131])
-        with Database(path) as old, old.write() as cur:
-            sid = store_surveys.add_survey(cur, title="p", series="p", wave=1, file_name="p.csv", file_sha1="x",
-                                           now=utcnow(), username="u", questionnaire=q.to_json(), area="")
-            store_surveys.add_answers(cur, sid, [1], ["C1"], ["gọi 0912 345 678"])
+    path, sid = _survey_before_masking(tmp_path, monkeypatch, q, [1], ["C1"], ["gọi 0912 345 678"])
     with Database(path) as db:
         real, locked = importer_mod._masked_value, []
 
