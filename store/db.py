@@ -68,15 +68,12 @@ _CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does n
 _READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
 
 
-_FULL_ERRNOS, _READ_ONLY_ERRNOS = FULL_ERRNOS, READ_ONLY_ERRNOS
-
-
 def storage_error(exc: BaseException, path: str) -> StorageError | None:
     """Classify a DuckDB or OS error as a storage failure staff can act on, or None for anything else."""
     text = str(exc).lower()
     # errno first: an OSError's text is localised, DuckDB's is the C library's English strerror
     code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
-    if code in _FULL_ERRNOS or any(s in text for s in _FULL):
+    if code in FULL_ERRNOS or any(s in text for s in _FULL):
         return StorageFull(
             f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {path}. Phần đang ghi dở đã được hủy, dữ liệu "
             "đã lưu trước đó vẫn còn nguyên. Hãy giải phóng dung lượng ổ đĩa rồi chạy lại.", path, str(exc))
@@ -92,7 +89,7 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
         return StorageCorrupt(
             f"Tệp cơ sở dữ liệu {path} bị hỏng hoặc không phải tệp DuckDB. Hãy khôi phục từ bản chụp gần nhất "
             "(storage.snapshot_path) hoặc bản sao lưu; đừng xóa tệp hỏng trước khi đã sao chép nó.", path, str(exc))
-    if code in _READ_ONLY_ERRNOS or any(s in text for s in _READ_ONLY):
+    if code in READ_ONLY_ERRNOS or any(s in text for s in _READ_ONLY):
         return StorageReadOnly(
             f"Không ghi được vào cơ sở dữ liệu {path}: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc. Hãy kiểm tra "
             "quyền ghi của tài khoản chạy Lắng Nghe, hoặc gắn lại ổ đĩa ở chế độ ghi.", path, str(exc))
