@@ -75,6 +75,19 @@ def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @contextmanager
+def server_up(args: list[str], cwd: Path, port: int, *, banner_timeout: float) -> Iterator[ServerProcess]:
+    """A `langnghe` server process (`args`) run in `cwd`, up (its banner printed) and its dashboard on `port`
+    healthy; stopped on exit, whatever the test did."""
+    srv = ServerProcess(args, cwd=cwd)
+    try:
+        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=banner_timeout)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        yield srv
+    finally:
+        srv.stop()
+
+
+@contextmanager
 def running_demo(cwd: Path) -> Iterator[tuple[ServerProcess, int]]:
     """`langnghe demo` on free ports, run in `cwd`, until its dashboard answers: (server, dashboard port). One
     per test module that walks the demo (a module-scoped fixture), stopped when the module is done."""
@@ -82,10 +95,6 @@ def running_demo(cwd: Path) -> Iterator[tuple[ServerProcess, int]]:
 
     require_chromium()
     port, feed_port = free_port(), free_port()
-    srv = ServerProcess(["demo", "--port", str(port), "--feed-port", str(feed_port)], cwd=cwd)
-    try:
-        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=120)
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+    with server_up(["demo", "--port", str(port), "--feed-port", str(feed_port)], cwd, port,
+                   banner_timeout=120) as srv:
         yield srv, port
-    finally:
-        srv.stop()

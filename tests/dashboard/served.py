@@ -96,14 +96,9 @@ def archive_report(cfg_path: Path) -> Path:
 def serving(cfg_path: Path, tmp: Path) -> Iterator[tuple[object, int]]:
     """`langnghe serve` on `cfg_path` at a free port, up (its banner printed) and healthy; stopped on exit,
     whatever the test did. Yields the ServerProcess (its `.output` for asserts) and the port."""
-    from tests.browser.helpers import ServerProcess, wait_http
+    from tests.browser.helpers import server_up
     from tests.conftest import free_port
 
     port = free_port()
-    srv = ServerProcess(["--config", str(cfg_path), "serve", "--port", str(port)], cwd=tmp)
-    try:
-        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+    with server_up(["--config", str(cfg_path), "serve", "--port", str(port)], tmp, port, banner_timeout=60) as srv:
         yield srv, port
-    finally:
-        srv.stop()

@@ -189,6 +189,19 @@ def test_no_room_for_the_copy_leaves_the_database_as_it_was(tmp_path, monkeypatc
         assert db.schema_version() < 150
 
 
+def _restored_beside(tmp_path: Path, wal: bytes, refused: str) -> Path:
+    """`backup.duckdb` copied over a database at restored/ with the live file's old `wal` left beside it: opening it
+    is refused (StorageCorrupt, its message matching `refused`); the .wal is then moved away as the message says.
+    The restored file's path."""
+    restored = tmp_path / "restored" / "langnghe.duckdb"
+    restored.parent.mkdir()
+    restored.write_bytes((tmp_path / "backup.duckdb").read_bytes())
+    Path(f"{restored}.wal").write_bytes(wal)
+    with pytest.raises(StorageCorrupt, match=refused):
+        Database(restored)
+    Path(f"{restored}.wal").unlink()
+    return restored
+
 def test_a_restored_copy_beside_the_old_wal_is_said_clearly(tmp_path):
     """Restoring by copying a backup over the database but leaving the old `.wal` beside it: DuckDB refuses to
     replay it (a traceback before); the message names the .wal and what to do, and the file is left as it is."""
@@ -203,13 +216,7 @@ def test_a_restored_copy_beside_the_old_wal_is_said_clearly(tmp_path):
             cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
         wal = (tmp_path / "live" / "langnghe.duckdb.wal").read_bytes()
     assert wal
-    restored = tmp_path / "restored" / "langnghe.duckdb"
-    restored.parent.mkdir()
-    restored.write_bytes((tmp_path / "backup.duckdb").read_bytes())
-    Path(f"{restored}.wal").write_bytes(wal)
-    with pytest.raises(StorageCorrupt, match=r"langnghe\.duckdb\.wal không khớp.*chuyển tệp \.wal"):
-        Database(restored)
-    Path(f"{restored}.wal").unlink()
+    restored = _restored_beside(tmp_path, wal, r"langnghe\.duckdb\.wal không khớp.*chuyển tệp \.wal")
     with Database(restored) as db:
         assert db.missing_migrations() == []
 
@@ -277,13 +284,7 @@ def test_the_newest_snapshot_restored_beside_the_wal_of_later_writes_is_refused(
         with db.write() as cur:  # written after the snapshot, no checkpoint since: sits in the .wal
             cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
         wal = (tmp_path / "live" / "langnghe.duckdb.wal").read_bytes()
-    restored = tmp_path / "restored" / "langnghe.duckdb"
-    restored.parent.mkdir()
-    restored.write_bytes((tmp_path / "backup.duckdb").read_bytes())
-    Path(f"{restored}.wal").write_bytes(wal)
-    with pytest.raises(StorageCorrupt, match=r"langnghe\.duckdb\.wal không khớp"):
-        Database(restored)
-    Path(f"{restored}.wal").unlink()
+    restored = _restored_beside(tmp_path, wal, r"langnghe\.duckdb\.wal không khớp")
     with Database(restored) as db, db.read() as cur:
         assert cur.execute("SELECT count(*) FROM ui_settings WHERE key = 'k'").fetchone() == (0,)
         assert cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '__sau_ban_chup'").fetchone() == (0,)
