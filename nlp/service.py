@@ -58,28 +58,19 @@ _PROBE = {"id": "__probe__", "title": "Người dân phường Uông Bí phản 
           "url": "", "published": None, "source_type": "press"}
 
 
-def _tags_probe(pipeline: Any) -> bool:
-    """Whether the pipeline tags a plain, known-good item: tells one bad item from a broken pipeline."""
-    try:
-        pipeline.tag([dict(_PROBE)])
-    except Exception:
-        log.exception("the pipeline cannot tag a known-good probe item either: it is broken, not the item")
-        return False
-    return True
-
-
 def _proven(pipeline: Any, rows: list[dict[str, Any]], known_good: dict[str, Any] | None) -> bool:
     """Whether the pipeline works although every one of `rows` failed, so they are bad items to drop: it re-tags
     `known_good`, a real stored item it tagged before (a real item's fields, not only the probe's); without one
     (nothing tagged by this release yet), a batch of one is decided by the built-in probe (small2), a bigger batch
     is not (a release broken only on real items' fields would pass the probe and wipe their earlier tags)."""
-    if known_good is None:
-        return len(rows) == 1 and _tags_probe(pipeline)
+    item = known_good if known_good is not None else dict(_PROBE) if len(rows) == 1 else None
+    if item is None:
+        return False
     try:
-        pipeline.tag([known_good])
+        pipeline.tag([item])
     except Exception:
-        log.exception("the pipeline cannot re-tag item %s it tagged before either: it is broken, not the items",
-                      known_good.get("id"))
+        what = "the known-good probe item" if known_good is None else f"item {known_good.get('id')}, tagged before"
+        log.exception("the pipeline cannot tag %s either: it is broken, not the items", what)
         return False
     return True
 
