@@ -39,7 +39,7 @@ from store import notify as store_notify
 from store import users as store_users
 from store.db import Database, utcnow
 from vocab.config import Config, section
-from vocab.privacy import mask_mentions_in, mask_reason, mentions_masked_by
+from vocab.privacy import FEED_TEXT_COLUMNS, mask_mentions_in, mask_reason, mentions_masked_by
 from vocab.secrets import redact, secret
 
 log = logging.getLogger("langnghe.notify")
@@ -204,17 +204,15 @@ def _server(channel: str, address: str) -> str:
     return channel
 
 
-def _mask_mentions(cfg: Config, saved: dict[str, Any]) -> bool:
-    """Whether pushes mask @mentions in alert titles ("@n***4") and private data in reasons, as the pages and
-    reports do: the admin's saved switch over [retention] mask_author_handles, and [privacy] mask_mentions. A push
-    leaves the machine for Telegram, Zalo or a mailbox: a private handle must not go with it."""
-    return mentions_masked_by(cfg, saved)
+# an outbox row's feed-text columns but its reason, which _masked masks with personal data first
+_MENTION_COLUMNS = tuple(c for c in FEED_TEXT_COLUMNS if c != "reason")
 
 
 def _masked(row: dict[str, Any]) -> dict[str, Any]:
     """An outbox row as a push may send it: @mentions masked in its feed text (title, quotes), and its `reason`
-    (detection's words, which the message quotes under «Vì sao») by vocab.privacy.mask_reason."""
-    out = mask_mentions_in(row)
+    (detection's words, which the message quotes under «Vì sao») by vocab.privacy.mask_reason: personal data, then
+    @mentions, once (an e-mail's "@" must meet the e-mail rule first)."""
+    out = mask_mentions_in(row, _MENTION_COLUMNS)
     if isinstance(out.get("reason"), str):
         out["reason"] = mask_reason(out["reason"])
     return out
@@ -234,7 +232,8 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     now = stamp()
     with db.read() as cur:
         rows = store_notify.due_rows(cur, now)
-        if rows and _mask_mentions(cfg, store_users.get_settings(cur)):
+        # a push leaves the machine (Telegram, Zalo, a mailbox): masked by the pages' and reports' one rule
+        if rows and mentions_masked_by(cfg, store_users.get_settings(cur)):
             rows = [_masked(r) for r in rows]
     rows = _drop_unwanted(db, rows, now)
     groups: dict[tuple[int, str, str], list[dict[str, Any]]] = defaultdict(list)

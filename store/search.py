@@ -535,14 +535,15 @@ def _matches_sql(cur: "duckdb.DuckDBPyConnection", q: Query, lo: datetime, hi: d
     idx = {w: k for k, w in enumerate(words)}
     scored = set(q.positive_words()) | {t.words[0] for g in q.groups for t in g if not t.phrase}
     agg = [w for w in words if w in scored]  # a word only in an excluded phrase needs no tf
-    spans = [" ".join(s) for s in name_spans(q)]
+    named = name_spans(q)
+    spans = [" ".join(s) for s in named]
     spans += [" ".join(t.words[a:b]) for g in q.groups for t in g if t.phrase for a, b in phrase_spans(t.words)]
     docs, names = _read_docs(cur, list(dict.fromkeys(spans)), lo, hi)
     reads = frozenset(names)
     ctes = _Ctes(["rd AS (SELECT unnest(?::INTEGER[]) AS doc, unnest(?::VARCHAR[]) AS term)"] if reads else [],
                  reads=reads)
     params += [docs, names] if reads else []  # the first placeholders of the query: rd comes first
-    ctes.add(_tfs_cte(agg, idx, [s for s in name_spans(q) if " ".join(s) in reads]))
+    ctes.add(_tfs_cte(agg, idx, [s for s in named if " ".join(s) in reads]))
     groups = [_group_sql(i, g, idx, ctes) for i, g in enumerate(q.groups)]
     ctes.add(_hit_cte(groups, agg))
     # unquoted words of a group found side by side rank first ("ô nhiễm" typed without quotes)
