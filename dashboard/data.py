@@ -404,8 +404,7 @@ def author_masking() -> dict[str, Any]:
     cfg = config()
     enabled = ui_settings().get("retention.mask_author_handles", cfg.retention.mask_author_handles)
     priv = section(cfg, "privacy")
-    return {"enabled": bool(enabled), "public_authors": list(priv.get("public_authors", [])),
-            "mask_mentions": bool(priv.get("mask_mentions", True))}
+    return {"enabled": bool(enabled), "public_authors": list(priv.get("public_authors", []))}
 
 
 @st.cache_data(max_entries=2, show_spinner="Đang đọc tệp…")

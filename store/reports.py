@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import pandas as pd
 
@@ -127,11 +128,8 @@ def weekly_figures(
     ).fetchone()
     totals = {"all_now": int(row[0]), "all_prev": int(row[1]), "tagged_now": int(row[2])}
 
-    _fill_scope(cur, w, pattern)
-    try:
+    with _scope(cur, w, pattern):
         out = _aggregate(cur, w, pattern, top_stories, negative_items, top_places)
-    finally:
-        cur.execute("DROP TABLE IF EXISTS temp._rs")
     out["totals"] = {**totals, "scope_now": int(out.pop("_scope_now")), "scope_prev": int(out.pop("_scope_prev"))}
     out["cases"] = store_cases.figures(cur, w.start, w.end, w.end)   # complaints received in the week
     return out
@@ -167,6 +165,23 @@ def _fill_scope(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None
     )
 
 
+@contextmanager
+def _scope(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
+           in_area_only: bool = True) -> Iterator[None]:
+    """`_rs` (`_fill_scope`) for the `with` block; dropped after it, whatever happened."""
+    _fill_scope(cur, w, pattern, in_area_only)
+    try:
+        yield
+    finally:
+        cur.execute("DROP TABLE IF EXISTS temp._rs")
+
+
+def _scope_counts(cur: "duckdb.DuckDBPyConnection") -> tuple[int, int]:
+    """Items in scope in the period and in the one before it (`_rs`)."""
+    n = cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs").fetchone()
+    return int(n[0]), int(n[1])
+
+
 def _topics_places(cur: "duckdb.DuckDBPyConnection", top_places: int | None) -> dict[str, pd.DataFrame]:
     """Bảng 4 (items per topic; an item without a topic under 'other') and Bảng 5 (items per 2025 unit, the
     `top_places` busiest) over `_rs`, this period and the previous one."""
@@ -186,13 +201,9 @@ def topics_and_places(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | N
     """The weekly report's Bảng 4 and Bảng 5 for window `w` without the rest of the report: the Chủ đề & địa bàn
     page shows them for a report week, so both count by the same scope, window and query (`_fill_scope`,
     `_topics_places`). Keys: topics, places (as weekly_figures), scope_now, scope_prev (items in scope)."""
-    _fill_scope(cur, w, area_regex(area), in_area_only)
-    try:
+    with _scope(cur, w, area_regex(area), in_area_only):
         out: dict[str, Any] = _topics_places(cur, top_places)
-        n = cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs").fetchone()
-    finally:
-        cur.execute("DROP TABLE IF EXISTS temp._rs")
-    out["scope_now"], out["scope_prev"] = int(n[0]), int(n[1])
+        out["scope_now"], out["scope_prev"] = _scope_counts(cur)
     return out
 
 
@@ -203,8 +214,7 @@ def scope_items(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = 
                 topic: str | None = None, unit: str | None = None, limit: int = 200) -> tuple[pd.DataFrame, int]:
     """The items behind one figure of `topics_and_places` (a topic's row, or a 2025 unit's by `place_units`), in the
     period itself, newest first: at most `limit` of them, and how many there are."""
-    _fill_scope(cur, w, area_regex(area), in_area_only)
-    try:
+    with _scope(cur, w, area_regex(area), in_area_only):
         where, params = ["now"], []
         if topic:
             where.append("list_contains(CASE WHEN len(topics) > 0 THEN topics ELSE ['other'] END, ?)")
@@ -216,8 +226,6 @@ def scope_items(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = 
         total = int(cur.execute(f"SELECT count(*) FROM _rs WHERE {cond}", params).fetchone()[0])
         df = cur.execute(f"SELECT {', '.join(ITEM_COLS)} FROM _rs WHERE {cond} ORDER BY published_at DESC, id LIMIT ?",
                          [*params, int(limit)]).df()
-    finally:
-        cur.execute("DROP TABLE IF EXISTS temp._rs")
     return df, total
 
 
@@ -237,8 +245,7 @@ def _unit_groups(cur: "duckdb.DuckDBPyConnection", unit: str) -> list[str]:
 def _aggregate(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
                top_stories: int, negative_items: int, top_places: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    n = cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs").fetchone()
-    out["_scope_now"], out["_scope_prev"] = n
+    out["_scope_now"], out["_scope_prev"] = _scope_counts(cur)
     out["outlets"] = cur.execute(
         """
         SELECT source_type, outlet, count(*) FILTER (WHERE now) AS n_now, count(*) FILTER (WHERE NOT now) AS n_prev
