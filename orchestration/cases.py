@@ -27,7 +27,8 @@ from store.db import Database, utcnow
 from vocab.cases import REPLY_CHANNELS
 from orchestration.sources import effective_config
 from orchestration.workdays import WorkCalendar
-from vocab.config import Config, SourceConfig, iso_days, section
+from vocab.config import Config, SourceConfig, section
+from vocab.public_holidays import office_calendar
 from vocab.timefmt import to_local, to_utc
 
 log = logging.getLogger("langnghe.cases")
@@ -45,10 +46,9 @@ class CaseSettings:
 
     @classmethod
     def from_config(cls, cfg: Config) -> "CaseSettings":
-        raw = section(cfg, "cases")
-        return cls(int(raw.get("due_working_days", 5)), iso_days(raw.get("holidays", []), "[cases] holidays"),
-                   tuple(raw.get("open_flags", ["complaint"])), float(raw.get("reply_timeout_seconds", 20)),
-                   iso_days(raw.get("working_days", []), "[cases] working_days"))
+        raw, cal = section(cfg, "cases"), office_calendar(cfg)
+        return cls(int(raw.get("due_working_days", 5)), cal.extra_off, tuple(raw.get("open_flags", ["complaint"])),
+                   float(raw.get("reply_timeout_seconds", 20)), cal.extra_worked)
 
     @property
     def calendar(self) -> WorkCalendar:

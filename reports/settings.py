@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from vocab.config import Config, ConfigError, iso_days, section
+from vocab.config import Config, ConfigError, section
 from store.reports import Window
 
 from vocab.numbers import number
-from vocab.public_holidays import WorkCalendar
+from vocab.public_holidays import WorkCalendar, office_calendar
 from vocab.timefmt import VN_OFFSET, hhmm, is_end_of_day
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
@@ -90,9 +90,7 @@ class ReportSettings:
         kw["province_label"] = cfg.area.name
         kw["mentions_rule"] = bool(section(cfg, "privacy").get("mask_mentions", True))
         kw["mask_mentions"] = kw["mentions_rule"] and bool(cfg.retention.mask_author_handles)
-        cases = section(cfg, "cases")
-        kw["days_off"] = WorkCalendar(iso_days(cases.get("holidays", []), "[cases] holidays"),
-                                      iso_days(cases.get("working_days", []), "[cases] working_days"))
+        kw["days_off"] = office_calendar(cfg)
         kw.update(overrides)
         s = cls(**kw)
         if s.pdf_engine not in ("auto", "chromium", "weasyprint"):

@@ -20,6 +20,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from vocab.config import Config, iso_days, section
+
 
 @lru_cache(maxsize=32)
 def _calendar(year: int) -> Any:
@@ -84,3 +86,11 @@ class WorkCalendar:
             if self.is_working_day(day):
                 n -= 1
         return day
+
+
+def office_calendar(cfg: Config) -> WorkCalendar:
+    """The office's calendar from `[cases] holidays` and `working_days` (checked: a bad day is a ConfigError naming
+    the setting): case due dates and the weekly report's days off both read it, so they cannot disagree."""
+    raw = section(cfg, "cases")
+    return WorkCalendar(iso_days(raw.get("holidays", []), "[cases] holidays"),
+                        iso_days(raw.get("working_days", []), "[cases] working_days"))
