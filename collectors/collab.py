@@ -47,6 +47,9 @@ def channel_source_type(channel: str) -> str:
     return {"offline": "ctv", "press": "press"}.get(channel, "social")
 
 
+GUID_PREFIX = "collab:"  # an item's guid is this and its report id
+
+
 def report_id(reporter: str, text: str, place: str, when: datetime, *, channel: str = "",
               link: str | None = None) -> str:
     """Id of one sent report, from what it says and the moment it was sent (to the microsecond). Why not the
@@ -55,6 +58,10 @@ def report_id(reporter: str, text: str, place: str, when: datetime, *, channel: 
     the minute turned became a second report. Resends are recognised by store.collab.create_report instead."""
     return sha1(f"{reporter}\n{tidy(text)}\n{tidy(place)}\n{channel}\n{tidy(link or '')}\n{when.isoformat()}")
 
+
+def report_id_of(item: Item) -> str:
+    """The report id `map_report` gave `item` (its guid): the report row's id is this one, never recomputed."""
+    return item.guid.removeprefix(GUID_PREFIX)
 
 def map_report(
     *, reporter: str, text: str, place: str, channel: str, link: str | None, now: datetime
@@ -80,6 +87,6 @@ def map_report(
         published=now,
         fetched_at=now,
         outlet=f"CTV DLXH – {CHANNELS[channel]}",
-        guid=f"collab:{rid}",
+        guid=f"{GUID_PREFIX}{rid}",
         flags=[f"channel:{channel}"] + (["has_link"] if link else []),
     )

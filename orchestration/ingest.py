@@ -87,8 +87,7 @@ def submit_report(db: Database, cfg: Config, report: store_collab.NewReport) -> 
     now = utcnow()
     item = collab_kind.map_report(reporter=report.reporter, text=report.text, place=report.place,
                                   channel=report.channel, link=report.link, now=now)
-    rid = collab_kind.report_id(report.reporter, report.text, report.place, now, channel=report.channel,
-                                link=report.link)
+    rid = collab_kind.report_id_of(item)
     with db.write() as cur:
         saved = store_collab.create_report(cur, report, item, rid, now)
     if saved.new_item:
