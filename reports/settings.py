@@ -106,7 +106,8 @@ class ReportSettings:
     def with_saved_masking(self, saved: dict[str, Any]) -> "ReportSettings":
         """These settings with the masking switch an admin saved in the dashboard (store.users ui_settings
         "retention.mask_author_handles"), which the pages obey over the config's: a report must not print what
-        the pages mask. The one rule they ask (`vocab.privacy.mentions_masked`), this object's switch as the config's."""
+        the pages mask. The one rule the pages ask (`vocab.privacy.mentions_masked`); this object's switch stands
+        for the config's."""
         return replace(self, mask_mentions=mentions_masked(saved, config_switch=self.mask_mentions,
                                                            rule=self.mentions_rule))
 
