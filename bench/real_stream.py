@@ -49,6 +49,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from devtools.vntc import clean, title_lead_body  # noqa: E402  (after the path: run as a script)
+
 VNTC = Path("/work/shared/data/shippable/news_vntc_10topics_sample")
 OUTLETS = {"vnexpress.net": "VnExpress", "tuoitre.vn": "Tuổi Trẻ", "thanhnien.vn": "Thanh Niên",
            "nld.com.vn": "Người Lao Động"}
@@ -66,16 +68,6 @@ class Article:
     published: datetime  # aware UTC
 
 
-def _clean(s: str) -> str:
-    return unicodedata.normalize("NFC", html.unescape(s or "")).strip()
-
-
-def _split_title(title: str) -> tuple[str, str]:
-    """VNTC's first line often runs the title and the lead together; cut at the first sentence end."""
-    m = re.match(r"(.{15,160}?[^A-ZĐ.][.?!])\s+(.+)", title)
-    return (m.group(1).rstrip("."), m.group(2)) if m else (title, "")
-
-
 def load_articles(n: int, days: float, end: datetime, seed: int) -> list[Article]:
     rows: list[dict[str, Any]] = []
     for name in ("train.jsonl", "test.jsonl"):
@@ -83,7 +75,7 @@ def load_articles(n: int, days: float, end: datetime, seed: int) -> list[Article
     seen: set[str] = set()
     uniq = []
     for r in rows:
-        key = _clean(r["text"])[:300]
+        key = clean(r["text"])[:300]
         if key not in seen:
             seen.add(key)
             uniq.append(r)
@@ -99,10 +91,7 @@ def load_articles(n: int, days: float, end: datetime, seed: int) -> list[Article
         rs.sort(key=lambda r: int(re.sub(r"\D", "", r["id"]) or 0))
         for k, r in enumerate(rs):
             at = start + timedelta(days=days) * (k + rng.random()) / len(rs)
-            lines = [_clean(x) for x in r["text"].split("\n") if _clean(x)]
-            title, lead = _split_title(_clean(r["title"]))
-            body = lines[1:] if lines and lines[0] == _clean(r["title"]) else lines
-            lead = lead or (body[0] if body else "")
+            title, lead, body = title_lead_body(r)
             slug = re.sub(r"\W+", "-", r["id"].lower()).strip("-")
             out.append(Article(feed, slug, OUTLETS.get(r["source"], r["source"]), title, lead[:400],
                                "\n".join(body), at))

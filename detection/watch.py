@@ -33,7 +33,7 @@ from store import alerts as store_alerts
 from store import watchlists as store_watch
 from store.sqlparts import TAG_SLACK
 from store.db import Database
-from store.search_query import (Query, QueryError, Term, fold, name_spans, parse, phrase_spans, syllables,
+from store.search_query import (Query, QueryError, Term, fold, name_spans, parse, phrase_readings, syllables,
                                 word_keys)
 from vocab.alerts import OPEN_STATES, NewAlert
 from vocab.folding import strip_marks
@@ -145,10 +145,9 @@ def _term_hits(doc: Doc, t: Term, read: dict[str, list[tuple[str, ...]]]) -> lis
     if not t.phrase and not found:  # a word of a place name typed with marks, the name written without them
         spans = read.get(t.words[0], ())
         found = [h for span in spans for h in _run_hits(doc, [fold(w) for w in span])] or [" ".join(s) for s in spans]
-    elif t.phrase and doc.reads:  # the phrase with its place name written without marks
-        for a, b in phrase_spans(t.words):
-            if " ".join(t.words[a:b]) in doc.reads:
-                found += _run_hits(doc, [*t.words[:a], *(fold(w) for w in t.words[a:b]), *t.words[b:]])
+    elif t.phrase:  # the phrase with its place name written without marks
+        for _, alt in phrase_readings(t.words, doc.reads):
+            found += _run_hits(doc, alt)
     return list(dict.fromkeys(found))
 
 

@@ -22,6 +22,7 @@ import re
 import sys
 from pathlib import Path
 
+from devtools.jsonl import read_jsonl
 from vocab.labels import TOPICS
 
 MAX_TOPICS = 2  # the guideline's "at most two topics"
@@ -38,11 +39,6 @@ def slice_number(path: Path) -> int:
     if not m:
         raise LabelError(f"{path.name}: không phải tệp lát mạng xã hội labelled_S<số>.jsonl")
     return int(m.group(1))
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(ln) for ln in fh if ln.strip()]
 
 
 def check_labels(rows: list[dict], labels: list[dict]) -> list[list[str]]:

@@ -19,14 +19,11 @@ import random
 import unicodedata
 from pathlib import Path
 
+from devtools.jsonl import read_jsonl
+
 LABELS = Path("/work/wt/labels/vsent")
 OUT = Path(__file__).resolve().parents[1] / "data" / "training"
 SENTIMENTS = ("negative", "neutral", "positive")
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(ln) for ln in fh if ln.strip()]
 
 
 def joined(labels: Path, k: int) -> list[dict]:

@@ -1,7 +1,7 @@
 """The round-15 sample of real VNTC articles for sentiment labelling (docs/NLP_ROUNDS.md, "Round 15: sentiment on
 real news"): 100 articles of each VNTC section of the shipped corpus (nlp/data/corpus/vntc_train.jsonl.gz, MIT),
-drawn with seed 20261205, shuffled, cut to title + lead as bench/real_stream.py cuts them, and written as four
-labelling inputs of 250 lines (V1…V4). Reproducible: the same call writes the same files.
+drawn with seed 20261205, shuffled, cut to title + lead as bench/real_stream.py cuts them (one cut: devtools/vntc.py),
+and written as four labelling inputs of 250 lines (V1…V4). Reproducible: the same call writes the same files.
 
     PYTHONPATH=. python -m devtools.vntc_sentiment_sample --out /work/wt/labels/vsent
     PYTHONPATH=. python -m devtools.vntc_sentiment_sample --second --out /work/wt/labels/v2   # round 16: V5…V8
@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import collections
 import gzip
-import html
 import json
 import random
 import re
-import unicodedata
 from pathlib import Path
+
+from devtools.vntc import title_lead_body
 
 CORPUS = Path(__file__).resolve().parents[1] / "nlp" / "data" / "corpus" / "vntc_train.jsonl.gz"
 SEED = 20261205
@@ -31,17 +31,6 @@ SLICES = 4
 SEED_2 = 20261206
 PER_SECTION_2 = {"Chinh tri Xa hoi": 200, "Kinh doanh": 150, "Suc khoe": 100, "Phap luat": 100, "Van hoa": 100,
                  "Doi song": 100, "The gioi": 100, "Khoa hoc": 50, "The thao": 50, "Vi tinh": 50}
-
-
-def clean(s: str | None) -> str:
-    return unicodedata.normalize("NFC", html.unescape(s or "")).strip()
-
-
-def split_title(t: str) -> tuple[str, str]:
-    """VNTC's first line often runs the title and the lead together; cut at the first sentence end (as
-    bench/real_stream.py does)."""
-    m = re.match(r"(.{15,160}?[^A-ZĐ.][.?!])\s+(.+)", t)
-    return (m.group(1).rstrip("."), m.group(2)) if m else (t, "")
 
 
 def sample(corpus: Path = CORPUS, seed: int = SEED, per_section: int | dict[str, int] = PER_SECTION,
@@ -62,10 +51,7 @@ def sample(corpus: Path = CORPUS, seed: int = SEED, per_section: int | dict[str,
     rng.shuffle(pick)
     out = []
     for r in pick:
-        title, lead = split_title(clean(r["title"]))
-        lines = [clean(x) for x in r["text"].split("\n") if clean(x)]
-        body = lines[1:] if lines and lines[0] == clean(r["title"]) else lines
-        lead = lead or (body[0] if body else "")
+        title, lead, body = title_lead_body(r)
         if len(lead) < 200 and body and lead != body[0]:
             lead = (lead + " " + body[0]).strip()
         out.append({"id": "V-" + re.sub(r"\W+", "-", r["id"]).strip("-"), "vntc_id": r["id"], "section": r["label"],

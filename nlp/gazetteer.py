@@ -703,6 +703,9 @@ class Gazetteer:
         spans: dict[tuple[int, int], list[Hit]] = defaultdict(list)
         for h in hits:
             spans[(h.start, h.end)].append(h)
+        # before any judging step: the brand rule (other provinces and area names alike) and the person rule ask
+        # whether a neighbouring word is inside a matched name
+        ctx.covered = {k for (a, b) in spans for k in range(a, b)}
         ctx.others = self._other_provinces(spans, ctx)
         ctx.others += self._address_provinces(spans, ctx)
         cands = _area_candidates(spans, ctx)
@@ -765,7 +768,7 @@ class _Reading:
     accented: bool = True
     words: ContextWords | None = None
     others: list[Hit] = field(default_factory=list)  # other provinces named explicitly
-    covered: set[int] = field(default_factory=set)  # token indexes inside some matched name
+    covered: set[int] = field(default_factory=set)  # token indexes inside some matched name (set by resolve)
 
     def gap(self, i: int) -> str:
         """The text between token i and the next one."""
@@ -807,7 +810,6 @@ def _area_candidates(spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> 
     """One area reading per span, chosen by the prefix, or none (a street, a quoted name, lower case)."""
     mentioned_districts = {h.entry.district for hs in spans.values() for h in hs
                            if h.entry.level == "district_old"}
-    ctx.covered = {k for (a, b) in spans for k in range(a, b)}
     speakers = _speakers(spans, ctx)
     cands: list[Hit] = []
     for hs in spans.values():

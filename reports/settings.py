@@ -13,6 +13,7 @@ from vocab.config import Config, ConfigError, section
 from store.reports import Window
 
 from vocab.numbers import number
+from vocab.privacy import mentions_masked
 from vocab.public_holidays import WorkCalendar, office_calendar
 from vocab.timefmt import VN_OFFSET, hhmm, is_end_of_day
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -89,7 +90,8 @@ class ReportSettings:
         kw = {k: _fill_area(v, cfg) if k in AREA_FILLED else v for k, v in kw.items()}
         kw["province_label"] = cfg.area.name
         kw["mentions_rule"] = bool(section(cfg, "privacy").get("mask_mentions", True))
-        kw["mask_mentions"] = kw["mentions_rule"] and bool(cfg.retention.mask_author_handles)
+        kw["mask_mentions"] = mentions_masked({}, config_switch=cfg.retention.mask_author_handles,
+                                              rule=kw["mentions_rule"])
         kw["days_off"] = office_calendar(cfg)
         kw.update(overrides)
         s = cls(**kw)
@@ -104,11 +106,10 @@ class ReportSettings:
     def with_saved_masking(self, saved: dict[str, Any]) -> "ReportSettings":
         """These settings with the masking switch an admin saved in the dashboard (store.users ui_settings
         "retention.mask_author_handles"), which the pages obey over the config's: a report must not print what
-        the pages mask."""
-        key = "retention.mask_author_handles"
-        if key not in saved:
-            return self
-        return replace(self, mask_mentions=self.mentions_rule and bool(saved[key]))
+        the pages mask. The one rule the pages ask (`vocab.privacy.mentions_masked`); this object's switch stands
+        for the config's."""
+        return replace(self, mask_mentions=mentions_masked(saved, config_switch=self.mask_mentions,
+                                                           rule=self.mentions_rule))
 
     def number_line(self) -> str:
         """The number left blank for the office: Party "Số      -BC/BTGDVTU", state "Số:      /BC-SVHTTDL"."""

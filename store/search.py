@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pandas as pd
 
 from store.sqlparts import SHOWN_TITLE, TAG_SLACK, effective_sql, tag_filters
-from store.search_query import Query, QueryError, Term, fold, marked, name_spans, parse, phrase_spans, word_keys
+from store.search_query import (Query, QueryError, Term, marked, name_spans, parse, phrase_readings, phrase_spans,
+                                word_keys)
 
 if TYPE_CHECKING:
     import duckdb
@@ -480,11 +481,9 @@ def _phrase_sql(words: Sequence[str], within: str | None = None, reads: frozense
     name's words folded ("phường Vàng Danh" → phường vang danh in items whose Places step read "vàng danh")."""
     base = _phrase_only_sql(words, within)
     alts = []
-    for a, b in phrase_spans(tuple(words)) if reads else ():
-        name = " ".join(words[a:b])
-        if name in reads:
-            only = f"SELECT doc FROM rd WHERE term = {_lit(name)}" + (f" AND doc IN ({within})" if within else "")
-            alts.append(_phrase_only_sql([*words[:a], *(fold(w) for w in words[a:b]), *words[b:]], only))
+    for name, alt in phrase_readings(tuple(words), reads):
+        only = f"SELECT doc FROM rd WHERE term = {_lit(name)}" + (f" AND doc IN ({within})" if within else "")
+        alts.append(_phrase_only_sql(alt, only))
     return base if not alts else " UNION ".join(f"SELECT doc FROM ({x})" for x in [base, *alts])
 
 

@@ -10,7 +10,7 @@ Matching is on whole syllables, case-insensitive. A word typed with diacritics m
 syllable (and its unmarked form in items written without any diacritics); a word typed without them
 matches every syllable that folds to it ("o nhiem" finds "ô nhiễm"). A place name typed with marks also
 matches where an item with marks writes it without and its Places step read the name there (`place_readings`,
-`name_spans`, `phrase_spans`; "vang danh" = famed is no such reading). A query that cannot be parsed
+`name_spans`, `phrase_spans`, `phrase_readings`; "vang danh" = famed is no such reading). A query that cannot be parsed
 raises `QueryError` with a message in Vietnamese saying why.
 
 Folding and splitting must agree with the SQL of store/migrations/060_search.sql (lower, đ→d, drop
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 # Runs of letters and digits (what the index calls a syllable); underscore is a separator there too.
@@ -201,6 +202,21 @@ def phrase_spans(words: tuple[str, ...]) -> list[tuple[int, int]]:
     step read the name there."""
     return [(a, b) for a in range(len(words)) for b in range(a + 2, min(a + MAX_NAME_WORDS, len(words)) + 1)
             if any(marked(w) for w in words[a:b])]
+
+
+def phrase_readings(words: tuple[str, ...], reads: Collection[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, words) for each run of the phrase (`phrase_spans`) that is a place name in `reads`, the names an
+    item read with marks where it writes them without: the phrase's words with that name's words folded, which
+    that item holds ("phường Vàng Danh" → phường vang danh). Search (store/search.py, in SQL) and watchlists
+    (detection/watch.py, in memory) both match these, so they find the same items."""
+    if not reads:
+        return []
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for a, b in phrase_spans(words):
+        name = " ".join(words[a:b])
+        if name in reads:
+            out.append((name, (*words[:a], *(fold(w) for w in words[a:b]), *words[b:])))
+    return out
 
 
 def _subruns(run: list[str]) -> list[tuple[str, ...]]:

@@ -86,3 +86,25 @@ def test_a_person_named_like_a_place_in_marked_text_with_the_name_unmarked(pipel
     out = pipeline.tag([{"id": 1, "title": "Khởi tố trợ lý huấn luyện viên",
                          "text": "Cơ quan điều tra đã triệu tập ông Lê Quang Ninh, trợ lý huấn luyện viên đội bóng."}])
     assert out[0]["in_area"] is False, out[0]["places"]
+
+
+# Round 16: the brand rule's comma list reads another province as it reads an area name. An item before or after
+# the name that is itself a place means the list names places, not brands (the rule asked this of area names only).
+LIST_OF_PLACES = [
+    ("Đàn bò sữa Sơn La, {}, Củ Chi đều tăng trong năm nay", "an earlier item is a place"),
+    ("Đàn bò sữa Mộc Châu, {}, Lâm Đồng đều tăng trong năm nay", "the next item is a place"),
+]
+
+
+@pytest.mark.parametrize("template,why", LIST_OF_PLACES, ids=[w for _, w in LIST_OF_PLACES])
+def test_a_list_of_places_after_a_product_word_keeps_another_province_as_it_keeps_an_area_name(
+        gazetteer, template, why):
+    area = gazetteer.resolve(template.format("Đông Triều"))
+    assert any(p.startswith("TP Đông Triều cũ") for p in area.places), area.places
+    other = gazetteer.resolve(template.format("Hà Nội"))
+    assert "TP Hà Nội" in other.places, (why, other.places)
+
+
+def test_a_list_of_brands_after_a_product_word_still_drops_another_province(gazetteer):
+    r = gazetteer.resolve("Quán bán bia Huda, Hà Nội, Tiger giá rẻ")
+    assert not any("Hà Nội" in p for p in r.places), r.places
