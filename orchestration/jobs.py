@@ -281,6 +281,8 @@ class Scheduler(threading.Thread):
                     try:
                         self.db.snapshot(self.cfg.storage.snapshot_path)
                         last_snapshot = time.monotonic()
+                    except StorageError as exc:  # disk full, read-only folder: said in Vietnamese, the old one kept
+                        log.error("Không ghi được bản chụp: %s", exc)
                     except Exception:
                         log.exception("snapshot failed")
                 self._stop_event.wait(self.cfg.schedule.tick_seconds)

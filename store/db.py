@@ -9,6 +9,7 @@ holding a migration this code lacks (a newer release's) is refused before any ch
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -125,7 +126,8 @@ def _is_lock_error(exc: Exception) -> bool:
 class Database:
     """One process-wide handle. Reads take a fresh cursor; writes are serialised and transactional."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, keep_upgrade_copies: int = 2):
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, keep_upgrade_copies: int = 2,
+                 migrate: bool = True):
         self.path = str(path)
         self.read_only = read_only
         self.keep_upgrade_copies = max(1, keep_upgrade_copies)  # storage.keep_upgrade_copies; the new copy stays
@@ -144,8 +146,9 @@ class Database:
         except (duckdb.Error, OSError) as exc:
             self._raise_storage(exc)
         self._write_lock = threading.Lock()
+        self._snapshot_lock = threading.Lock()
         self._file_fd: int | None = None  # the live file, opened once for file copies: see _copy_file
-        if not read_only:
+        if not read_only and migrate:  # migrate=False: `backup_database` copies a file as it is
             try:
                 self.migrate()
             except BaseException as exc:  # a damaged block is often first read here
@@ -246,7 +249,7 @@ class Database:
         log.warning("Cơ sở dữ liệu %s cần nâng cấp cấu trúc (%d bước: %s). Đang chép bản sao lưu trước nâng cấp "
                     "vào %s …", self.path, len(pending), steps, dest)
         try:
-            self._copy_locked(dest, durable=True)
+            self._copy_locked(dest)
         except StorageError as err:
             raise type(err)(
                 f"Chưa nâng cấp cấu trúc cơ sở dữ liệu {self.path}, dữ liệu vẫn nguyên như cũ: không chép được bản "
@@ -307,20 +310,32 @@ class Database:
                 cur.close()
 
     def snapshot(self, dest: str | os.PathLike[str]) -> Path:
-        """Write a consistent copy to `dest` (atomic replace), for readers in other processes and as the backup.
-        A copy that fails (disk full) is removed: left behind, it would hold the space the database needs."""
-        with self._write_lock:
-            return self._copy_locked(Path(dest))
+        """Write a consistent copy to `dest` for readers in other processes and as the backup, durably: the copy is
+        on the disk before it takes `dest`'s name (a power cut leaves the previous snapshot or the new one, never a
+        partial file under that name). A copy that fails (disk full) is removed: left behind, it would hold the
+        space the database needs. Only the copy holds the write lock; the flush to the disk (`fsync`, about as long
+        as the copy again on a slow disk) runs after it, so collection and the dashboard's writes do not wait for it."""
+        dest = Path(dest)
+        with self._snapshot_lock:  # one snapshot at a time: they share the temporary name
+            with self._write_lock:
+                tmp = self._copy_to_tmp(dest)
+            _publish(tmp, dest)
+        return dest
 
-    def _copy_locked(self, dest: Path, *, durable: bool = False) -> Path:
-        """`snapshot`'s work, for a caller that holds the write lock (`migrate` copies before it changes).
-        After a CHECKPOINT the file alone is the whole database, and no write can start while the lock is held,
-        so a plain file copy is a consistent copy: about the disk's speed (under a second for 170 MB), where
-        `COPY FROM DATABASE` rewrites every table (12 s for 170 MB, bench/snapshot.py) and held the lock, and so
-        collection and the dashboard's writes, that long. When the CHECKPOINT cannot run or leaves a .wal, the copy
-        is made with `COPY FROM DATABASE` as before. `durable` (the pre-upgrade copy): on the disk before it is named,
-        as DuckDB's own copy was, for the migration that follows is on the disk when it commits: a power cut then
-        must not leave an upgraded database beside an empty or partial copy."""
+    def _copy_locked(self, dest: Path) -> Path:
+        """A durable copy for a caller that holds the write lock (`migrate` copies before it changes the file: the
+        migration that follows is on the disk when it commits, so a power cut must not leave an upgraded database
+        beside an empty or partial copy)."""
+        _publish(self._copy_to_tmp(dest), dest)
+        return dest
+
+    def _copy_to_tmp(self, dest: Path) -> Path:
+        """Copy the database to `dest`'s temporary name (`….tmp`, same folder, so the rename is atomic); the caller
+        holds the write lock. After a CHECKPOINT the file alone is the whole database, and no write can start while
+        the lock is held, so a plain file copy is a consistent copy: about the disk's speed (under a second for
+        170 MB), where `COPY FROM DATABASE` rewrites every table (12 s for 170 MB, bench/snapshot.py). When the
+        CHECKPOINT cannot run or leaves a .wal, the copy is made with `COPY FROM DATABASE`. A temporary file left by
+        a copy killed half way (a crash, a power cut) is deleted first."""
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".tmp")
         _remove_copy(tmp)
@@ -332,15 +347,10 @@ class Database:
                     self._copy_tables(tmp)
             else:
                 self._copy_tables(tmp)
-            if durable:
-                _fsync(tmp)
-            os.replace(tmp, dest)
-            if durable:
-                _fsync(dest.parent)
         except BaseException as exc:
             _copy_failed(exc, tmp, dest)
             raise
-        return dest
+        return tmp
 
     def _copy_file(self, tmp: Path) -> None:
         """Copy the live file to `tmp` through one descriptor opened once and kept open until `close`. Why: DuckDB's
@@ -400,10 +410,35 @@ class Database:
             cur.close()
 
 
+def backup_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
+    """`langnghe backup` with serve stopped: a consistent, durable copy of the database file `src` into `dest`, without
+    migrating it. This process takes the file itself (DuckDB's lock: DatabaseLocked when serve holds it), and copies
+    it as serve's snapshot does: a CHECKPOINT, then the file (0.2–0.3 s at 170 MB, bench/snapshot.py, where the
+    table-by-table `copy_database` took 10–11 s), then one more checkpoint of `src` so that its later `.wal` is refused
+    beside the restored copy. Table by table (`copy_database`) when the file cannot be opened for writing: it, its
+    `.wal` or its folder is read-only (a backup from a read-only mount, or by an account that may only read)."""
+    if not Path(src).is_file():  # opened for writing, a missing file would be created
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(src))
+    try:
+        db = Database(src, migrate=False)
+    except DatabaseLocked as exc:  # said as copy_database says it: the caller adds what to do
+        raise DatabaseLocked(
+            f"Cơ sở dữ liệu {src} đang được một tiến trình khác giữ (thường là `langnghe serve`).") from exc
+    except StorageReadOnly:
+        log.info("Sao lưu: không mở được %s để ghi; chép từng bảng.", src)
+        return copy_database(src, dest)
+    try:
+        return db.snapshot(dest)
+    finally:
+        db.close()
+
+
 def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
-    """A consistent copy of a database file no process writes to (serve stopped, or serve's snapshot) into `dest`,
-    read without migrating it: the backup command's copy. Written beside `dest` and renamed when complete; a
-    failed copy is deleted. DatabaseLocked when a process holds `src`."""
+    """A consistent copy of a database file no process writes to into `dest`, table by table through DuckDB (`src`
+    attached read-only, never migrated, never written). Where it is needed: the copy of serve's snapshot while serve
+    runs (`langnghe status` may read that file at the same moment: it cannot be opened for writing, nor checkpointed
+    under its readers), and a source that cannot be opened for writing (`backup_database`). Written beside `dest`,
+    flushed to the disk and renamed when complete; a failed copy is deleted. DatabaseLocked when a process holds `src`."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
@@ -428,7 +463,7 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
         _copy_failed(exc, tmp, dest)
         raise
     con.close()
-    os.replace(tmp, dest)
+    _publish(tmp, dest)
     return dest
 
 
@@ -459,14 +494,44 @@ def _remove_copy(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
+def _publish(tmp: Path, dest: Path) -> None:
+    """Give a complete copy its name durably (the usual atomic replace): flush it to the disk, rename it over `dest`
+    (atomic within one folder), flush the folder (the rename). Until the rename `dest` is the previous copy, whole;
+    a power cut before the folder's flush leaves the previous copy or the new one, never a partial file. A failure
+    removes `tmp` and leaves `dest` as it was."""
+    try:
+        _fsync(tmp)
+        os.replace(tmp, dest)
+        _fsync(dest.parent)
+    except BaseException as exc:
+        _copy_failed(exc, tmp, dest)
+        raise
+
+
+# the reason of vocab/oserrors.py for a copy that failed as DuckDB says it (its text, no errno)
+_COPY_ERRNOS: dict[type[StorageError], int] = {StorageFull: errno.ENOSPC, StorageReadOnly: errno.EACCES}
+
+
 def _copy_failed(exc: BaseException, tmp: Path, dest: Path) -> None:
     """A snapshot or backup copy failed: delete the partial file (it holds the space the database needs) and
-    raise the storage error the failure means (disk full, read-only…), if any; the caller re-raises the rest."""
+    raise the storage error the failure means (disk full, read-only…), if any, in the copy's own words; the caller
+    re-raises the rest."""
     _remove_copy(tmp)
     if isinstance(exc, (duckdb.Error, OSError)):
         err = storage_error(exc, str(dest))
         if err is not None:
-            raise err from exc
+            raise _copy_error(err, exc, dest) from exc
+
+
+def _copy_error(err: StorageError, exc: BaseException, dest: Path) -> StorageError:
+    """`err` said of the copy, not of a database: what happened (vocab/oserrors.py's reason), that the partial copy
+    is gone and that an older copy of the same name is kept. A damaged source keeps its own message."""
+    code = _COPY_ERRNOS.get(type(err))
+    if code is None:
+        return err
+    reason = os_error_reason(exc) or os_error_reason(OSError(code, ""))
+    return type(err)(f"Không chép được bản sao {dest}: {reason}. Phần chép dở đã được xóa; bản sao cũ cùng tên "
+                     "(nếu có) vẫn còn nguyên.", str(dest), err.detail)
 
 
 def _refuse_newer(path: str, done: set[int], known: set[int]) -> None:

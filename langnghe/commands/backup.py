@@ -1,9 +1,11 @@
 """`langnghe backup ĐÍCH`: a consistent copy of the database, whether `serve` runs or not.
 
 A plain `cp var/langnghe.duckdb` while `serve` runs misses what sits in the `.wal` (seen: an upgrade's three
-migrations and a sent notification) and can catch a checkpoint half written. So: with `serve` stopped the file
-itself is copied through DuckDB, without migrating it; while `serve` holds it, its last snapshot is, and the copy
-says how old that is. The copy is opened again to check it before the command says it is done.
+migrations and a sent notification) and can catch a checkpoint half written. So: with `serve` stopped the command
+takes the file itself and copies it as serve's snapshot does (a CHECKPOINT, then the file; `store.db.backup_database`),
+without migrating it; while `serve` holds it, its last snapshot is copied table by table (`store.db.copy_database`:
+`status` may be reading that file), and the copy says how old that is. Either copy is on the disk before it takes its
+name, and it is opened again to check it before the command says it is done.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from store import items as store_items
-from store.db import Database, DatabaseLocked, copy_database, utcnow
+from store.db import Database, DatabaseLocked, backup_database, copy_database, utcnow
 from vocab.config import Config
 from vocab.timefmt import fmt_local, to_local
 
@@ -38,9 +40,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if dest.exists():
         print(f"langnghe backup: đã có tệp {dest}; chọn tên khác (bản sao lưu không ghi đè tệp nào).", file=sys.stderr)
         return 2
+    if not os.path.isfile(cfg.storage.db_path):
+        print(f"langnghe backup: chưa có cơ sở dữ liệu {cfg.storage.db_path} để sao lưu (storage.db_path); "
+              "hãy kiểm tra --config.", file=sys.stderr)
+        return 2
     note = ""
     try:
-        copy_database(cfg.storage.db_path, dest)
+        backup_database(cfg.storage.db_path, dest)
     except DatabaseLocked as exc:
         snap = cfg.storage.snapshot_path
         if not os.path.exists(snap):

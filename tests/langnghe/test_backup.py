@@ -3,6 +3,9 @@ it says done; what a plain `cp` of the live file misses (the `.wal`) is in it.""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -46,3 +49,48 @@ def test_backup_while_serve_holds_the_database_copies_its_snapshot_and_says_how_
     assert "bản chụp" in res.stdout and "phút trước" in res.stdout
     assert _setting(dest) == ("1",)
     assert not list(tmp_path.glob("*.tmp*"))
+
+
+_FINGERPRINT = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+tables = [r[0] for r in con.execute(
+    "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND table_name <> '__sau_ban_chup' ORDER BY 1").fetchall()]
+print(json.dumps({t: con.execute(
+    f'SELECT count(*), md5(coalesce(string_agg(x::VARCHAR, chr(10) ORDER BY x::VARCHAR), \\'\\')) FROM "{t}" x'
+).fetchone() for t in tables}))
+"""
+
+
+def _fingerprint(path: Path) -> dict[str, list]:
+    """Every table's row count and a digest of its rows, read by a fresh process (as a restore would)."""
+    res = subprocess.run([sys.executable, "-c", _FINGERPRINT, str(path)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_an_offline_backup_opens_in_a_fresh_process_with_every_row(tmp_path):
+    """With serve stopped the command copies the file itself (a checkpoint, then the file): what sat only in the
+    `.wal` of a serve that was killed is in the copy, and every table holds the same rows."""
+    from devtools.synth import seed
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    src = tmp_path / "c.duckdb"
+    with Database(src) as db:
+        seed(db, n_items=300, n_stories=5, n_alerts=3, days=7)
+        db._con.execute("PRAGMA disable_checkpoint_on_shutdown")  # as a killed serve: the last write only in the .wal
+        with db.write() as cur:
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+    assert Path(f"{src}.wal").stat().st_size > 0
+    res = cli(["--config", str(cfg), "backup", str(tmp_path / "b.duckdb")])
+    assert res.returncode == 0, res.stderr
+    copy = _fingerprint(tmp_path / "b.duckdb")
+    assert copy == _fingerprint(src) and copy["items"][0] == 300 and _setting(tmp_path / "b.duckdb") == ("1",)
+    assert not Path(f"{tmp_path / 'b.duckdb'}.wal").exists() and not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_backup_of_a_missing_database_says_so(tmp_path):
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    res = cli(["--config", str(cfg), "backup", str(tmp_path / "b.duckdb")])
+    assert res.returncode == 2 and "chưa có cơ sở dữ liệu" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "c.duckdb").exists() and not (tmp_path / "b.duckdb").exists()

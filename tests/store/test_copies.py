@@ -1,0 +1,169 @@
+"""Snapshots and backups as a power cut or a full disk meets them: a copy is on the disk before it takes its name,
+a copy that fails half way leaves the previous one whole and no temporary file, and `langnghe backup` with serve
+stopped copies the file as serve's snapshot does (table by table only where it must)."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from store import db as db_mod
+from store.db import Database, StorageFull, StorageReadOnly, backup_database
+
+
+def _value(path: Path) -> tuple[str, ...] | None:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone()
+    finally:
+        con.close()
+
+
+def _set(db: Database, value: str) -> None:
+    with db.write() as cur:
+        cur.execute("INSERT OR REPLACE INTO ui_settings VALUES ('k', ?, 'quantri', now()::TIMESTAMP)", [value])
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp" in p.name)
+
+
+def test_a_snapshot_is_on_the_disk_before_it_takes_its_name(tmp_path, monkeypatch):
+    """Serve's periodic snapshot was renamed without a flush: after a power cut the newest snapshot, the one staff
+    restore, could be empty or partial under its final name."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = db_mod.os.fsync, db_mod.os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(a: object, b: object) -> None:
+        events.append(("rename", f"{a} -> {b}"))
+        real_replace(a, b)
+
+    snap = tmp_path / "snaps" / "snap.duckdb"
+    with Database(tmp_path / "langnghe.duckdb") as db:
+        _set(db, "1")
+        monkeypatch.setattr(db_mod.os, "fsync", fsync)
+        monkeypatch.setattr(db_mod.os, "replace", replace)
+        db.snapshot(snap)
+    assert events == [("fsync", f"{snap}.tmp"), ("rename", f"{snap}.tmp -> {snap}"), ("fsync", str(snap.parent))]
+    assert _value(snap) == ("1",)
+
+
+def _interrupted(fd: int, dest: Path) -> None:
+    """A copy that stops half way: some bytes written, then the write fails."""
+    Path(dest).write_bytes(b"DUCK" * 1000)
+    raise OSError(errno.EIO, "Input/output error", str(dest))
+
+
+def test_a_snapshot_interrupted_half_way_keeps_the_previous_one_whole(tmp_path, monkeypatch):
+    snap = tmp_path / "snap.duckdb"
+    with Database(tmp_path / "langnghe.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(snap)
+        _set(db, "2")
+        monkeypatch.setattr(db_mod, "_copy_from_fd", _interrupted)
+        with pytest.raises(OSError):
+            db.snapshot(snap)
+        monkeypatch.undo()
+        assert _value(snap) == ("1",) and _leftovers(tmp_path) == []
+        _set(db, "3")  # the database itself goes on
+    assert _value(snap) == ("1",)
+
+
+def test_a_temporary_copy_left_by_a_crash_is_removed_by_the_next_snapshot(tmp_path):
+    """A power cut mid-copy leaves `….tmp` (never under the snapshot's name): the next snapshot removes it."""
+    snap = tmp_path / "snap.duckdb"
+    (tmp_path / "snap.duckdb.tmp").write_bytes(b"half a copy")
+    with Database(tmp_path / "langnghe.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(snap)
+    assert _value(snap) == ("1",) and _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_keeps_the_previous_snapshot_and_says_so_in_vietnamese(tmp_path, monkeypatch):
+    def full(fd: int, dest: Path) -> None:
+        Path(dest).write_bytes(b"x" * 1000)
+        raise OSError(errno.ENOSPC, "No space left on device", str(dest))
+
+    snap = tmp_path / "snap.duckdb"
+    with Database(tmp_path / "langnghe.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(snap)
+        _set(db, "2")
+        monkeypatch.setattr(db_mod, "_copy_from_fd", full)
+        with pytest.raises(StorageFull) as err:
+            db.snapshot(snap)
+    msg = str(err.value)
+    assert f"Không chép được bản sao {snap}: ổ đĩa đã đầy; hãy giải phóng dung lượng" in msg
+    assert "vẫn còn nguyên" in msg and "No space left on device" in msg  # the OS's words as detail only
+    assert _value(snap) == ("1",) and _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_while_flushing_the_copy_keeps_the_previous_snapshot(tmp_path, monkeypatch):
+    """Some file systems report the full disk only at the flush (NFS, quotas): the copy is then not named."""
+    real = db_mod.os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    snap = tmp_path / "snap.duckdb"
+    with Database(tmp_path / "langnghe.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(snap)
+        _set(db, "2")
+        monkeypatch.setattr(db_mod.os, "fsync", fsync)
+        with pytest.raises(StorageFull, match="ổ đĩa đã đầy"):
+            db.snapshot(snap)
+    assert _value(snap) == ("1",) and _leftovers(tmp_path) == []
+
+
+def test_an_offline_backup_is_a_checkpoint_and_a_file_copy(tmp_path, monkeypatch):
+    """`langnghe backup` with serve stopped copied table by table (10–11 s at 170 MB, where serve's snapshot, a
+    checkpoint and a file copy, takes 0.2 s)."""
+    src = tmp_path / "langnghe.duckdb"
+    with Database(src) as db:
+        _set(db, "1")
+
+    def table_by_table(*_: object) -> None:
+        raise AssertionError("copied table by table")
+
+    monkeypatch.setattr(db_mod, "copy_database", table_by_table)
+    monkeypatch.setattr(Database, "_copy_tables", table_by_table)
+    backup_database(src, tmp_path / "backup.duckdb")
+    assert _value(tmp_path / "backup.duckdb") == ("1",) and _leftovers(tmp_path) == []
+    with Database(src) as db:  # the source opens and writes again: its lock and descriptor were let go
+        _set(db, "2")
+
+
+def test_an_offline_backup_of_a_file_it_may_not_write_copies_table_by_table(tmp_path, monkeypatch):
+    src = tmp_path / "langnghe.duckdb"
+    with Database(src) as db:
+        _set(db, "1")
+    before = src.read_bytes()
+
+    def read_only(*_: object, **__: object) -> None:
+        raise StorageReadOnly("chỉ cho phép đọc", str(src), "Permission denied")
+
+    monkeypatch.setattr(db_mod.Database, "__init__", read_only)
+    backup_database(src, tmp_path / "backup.duckdb")
+    assert _value(tmp_path / "backup.duckdb") == ("1",) and src.read_bytes() == before
+
+
+def test_an_offline_backup_does_not_migrate_the_source(tmp_path, monkeypatch):
+    src = tmp_path / "langnghe.duckdb"
+    with Database(src) as db:
+        with db.write() as cur:
+            cur.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+    monkeypatch.setattr(Database, "migrate", lambda self: pytest.fail("migrated"))
+    backup_database(src, tmp_path / "backup.duckdb")
+    with Database(tmp_path / "backup.duckdb", read_only=True) as db:
+        assert len(db.missing_migrations()) == 1
