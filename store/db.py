@@ -39,6 +39,7 @@ class StorageError(RuntimeError):
 
     def __init__(self, message: str, path: str, detail: str):
         super().__init__(f"{message} (chi tiết: {detail})")
+        self.message = message
         self.path = path
         self.detail = detail
 
@@ -65,7 +66,8 @@ class DatabaseTooNew(StorageError):
 
 
 _FULL = ("no space left on device", "disk full", "disk quota exceeded")
-_CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does not match stored checksum")
+_CORRUPT = ("not a valid duckdb database file", "corrupt database file", "does not match stored checksum",
+            "could not read enough bytes")  # the last: a file cut short (a copy half written)
 _READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
 
 
@@ -465,6 +467,95 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
     con.close()
     _publish(tmp, dest)
     return dest
+
+
+def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) -> Path | None:
+    """Put the backup `src` in place of the database `live` (serve stopped), and return where the database that was
+    there is kept (`….truoc-khoi-phuc-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.duckdb`, its `.wal` beside it), or None. Nothing of
+    `live` changes until the copy is whole and checked: `src` is copied table by table (every block read, so a file
+    cut short or damaged is refused, StorageCorrupt naming it), the copy is flushed to the disk, then checked to be a
+    Lắng Nghe database this release can open (DatabaseTooNew otherwise). The copy is a new file: no `.wal` of `live`
+    can be replayed onto it. DatabaseLocked while a process (serve) holds `live`."""
+    src, live = Path(src), Path(live)
+    if not src.is_file():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(src))
+    _refuse_if_held(live)
+    staged = live.with_name(live.name + ".khoi-phuc")
+    _remove_copy(staged)  # from a restore killed half way
+    try:
+        copy_database(src, staged)
+    except (StorageFull, StorageReadOnly) as err:
+        raise type(err)(f"{err.message} Chưa khôi phục: cơ sở dữ liệu {live} không bị động "
+                        "đến.", str(live), err.detail) from err
+    except (StorageError, duckdb.Error) as exc:
+        raise StorageCorrupt(
+            f"Không khôi phục từ {src}: tệp bị cắt dở (chép chưa xong), hỏng hoặc không phải tệp DuckDB. Cơ sở dữ liệu "
+            f"{live} không bị động đến. Hãy chọn bản sao lưu khác (hoặc bản chụp storage.snapshot_path).",
+            str(src), getattr(exc, "detail", str(exc))) from exc
+    try:
+        _check_restorable(staged, src, live)
+    except BaseException:
+        _remove_copy(staged)
+        raise
+    aside = _set_aside(live)
+    os.replace(staged, live)
+    _fsync(live.parent)
+    return aside
+
+
+def _refuse_if_held(live: Path) -> None:
+    """DatabaseLocked when a process holds `live`; a damaged or missing file is no reason to refuse (it is what a
+    restore is for)."""
+    if not live.exists():
+        return
+    try:
+        duckdb.connect(str(live), read_only=True).close()
+    except duckdb.Error as exc:
+        if _is_lock_error(exc):
+            raise DatabaseLocked(
+                f"Cơ sở dữ liệu {live} đang được một tiến trình khác giữ (thường là `langnghe serve`): hãy dừng serve "
+                "rồi khôi phục.") from exc
+
+
+def _check_restorable(staged: Path, src: Path, live: Path) -> None:
+    """Refuse a copy that is not a Lắng Nghe database (StorageCorrupt) or that a newer release wrote (DatabaseTooNew).
+    An older release's copy is fine: serve migrates it, with its copy before the upgrade."""
+    con = duckdb.connect(str(staged), read_only=True)
+    try:
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    except duckdb.CatalogException:
+        done = set()
+    finally:
+        con.close()
+    if not done:
+        raise StorageCorrupt(
+            f"Không khôi phục từ {src}: đây là một tệp DuckDB nhưng không phải cơ sở dữ liệu Lắng Nghe. Cơ sở dữ liệu "
+            f"{live} không bị động đến.", str(src), "không có bảng schema_migrations")
+    _refuse_newer(str(src), done, {v for v, _, _ in migrations()})
+
+
+def _set_aside(live: Path) -> Path | None:
+    """Keep the database being replaced under a dated name, with its `.wal`. A hard link first, so that `live` is
+    never missing: a crash before the new file takes its name leaves the old one in place (and serve never creates
+    an empty database there)."""
+    wal = Path(f"{live}.wal")
+    if not live.exists() and not wal.exists():
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = live.with_name(f"{live.stem}.truoc-khoi-phuc-{stamp}.duckdb")
+    n = 1
+    while aside.exists() or Path(f"{aside}.wal").exists():  # two restores in one second: never over a kept file
+        n += 1
+        aside = live.with_name(f"{live.stem}.truoc-khoi-phuc-{stamp}-{n}.duckdb")
+    if live.exists():
+        try:
+            os.link(live, aside)
+        except OSError:  # a file system without hard links
+            os.replace(live, aside)
+    if wal.exists():
+        os.replace(wal, Path(f"{aside}.wal"))
+    _fsync(live.parent)
+    return aside
 
 
 def _copy_from_fd(fd: int, dest: Path) -> None:

@@ -1,0 +1,41 @@
+"""`langnghe restore NGUỒN`: put a backup (or serve's snapshot) in place of the database, serve stopped.
+
+By hand (copy the file over, move the `.wal` away) a half-written or foreign file took the database's place before
+anything checked it, and serve then failed on it (or started an empty database where the file was moved away). Here
+the backup is copied and checked whole first (`store.db.restore_database`), and only then takes the database's name;
+the database it replaces is kept beside it under a dated name, never deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from store import items as store_items
+from store.db import Database, restore_database
+from vocab.config import Config
+from vocab.oserrors import os_error_text
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (khi serve đã dừng)")
+    p.add_argument("source", metavar="NGUỒN", help="tệp .duckdb do `langnghe backup` chép, hoặc bản chụp của serve")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, cfg: Config) -> int:
+    live = cfg.storage.db_path
+    try:
+        aside = restore_database(args.source, live)
+    except OSError as exc:  # the backup missing, the database's folder not writable…
+        print(f"langnghe restore: không khôi phục được từ {args.source}: {os_error_text(exc)}. Cơ sở dữ liệu {live} "
+              "không bị động đến.", file=sys.stderr)
+        return 2
+    with Database(live, read_only=True) as db, db.read() as cur:
+        n = store_items.count_items(cur)
+        version = db.schema_version()
+    print(f"Đã khôi phục {args.source} vào {live}: {n} tin bài, cấu trúc phiên bản {version}.")
+    if aside is not None:
+        print(f"Cơ sở dữ liệu cũ được giữ ở {aside} (cùng tệp .wal nếu có); xóa khi đã chắc chắn không cần nữa.")
+    print("Chạy serve để làm việc tiếp (một bản sao cũ hơn được nâng cấp cấu trúc khi mở).")
+    return 0
