@@ -417,15 +417,17 @@ def backup_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -
     migrating it. This process takes the file itself (DuckDB's lock: DatabaseLocked when serve holds it), and copies
     it as serve's snapshot does: a CHECKPOINT, then the file (0.2–0.3 s at 170 MB, bench/snapshot.py, where the
     table-by-table `copy_database` took 10–11 s), then one more checkpoint of `src` so that its later `.wal` is refused
-    beside the restored copy. Table by table (`copy_database`) when the file cannot be opened for writing: it, its
-    `.wal` or its folder is read-only (a backup from a read-only mount, or by an account that may only read)."""
+    beside the restored copy. Table by table (`copy_database`, the source only read) when the file cannot be opened
+    for writing: it, its `.wal` or its folder is read-only (a backup from a read-only mount, or by an account that may
+    only read), or another process has it open (a `langnghe status` reading it that second; when serve holds it,
+    `copy_database` raises DatabaseLocked)."""
     if not Path(src).is_file():  # opened for writing, a missing file would be created
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(src))
     try:
         db = Database(src, migrate=False)
-    except DatabaseLocked as exc:  # said as copy_database says it: the caller adds what to do
-        raise DatabaseLocked(
-            f"Cơ sở dữ liệu {src} đang được một tiến trình khác giữ (thường là `langnghe serve`).") from exc
+    except DatabaseLocked:  # serve (copy_database says so: DatabaseLocked), or a reader such as `status` this second
+        log.info("Sao lưu: %s đang được tiến trình khác mở; chép từng bảng.", src)
+        return copy_database(src, dest)
     except StorageReadOnly:
         log.info("Sao lưu: không mở được %s để ghi; chép từng bảng.", src)
         return copy_database(src, dest)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -167,3 +169,19 @@ def test_an_offline_backup_does_not_migrate_the_source(tmp_path, monkeypatch):
     backup_database(src, tmp_path / "backup.duckdb")
     with Database(tmp_path / "backup.duckdb", read_only=True) as db:
         assert len(db.missing_migrations()) == 1
+
+
+def test_an_offline_backup_beside_a_reader_copies_table_by_table(tmp_path):
+    """`langnghe status` reads the database read-only when serve is stopped: the backup cannot take the file then, and
+    reads it instead of failing as if serve held it."""
+    src = tmp_path / "langnghe.duckdb"
+    with Database(src) as db:
+        _set(db, "1")
+    hold = f"import duckdb, sys; c = duckdb.connect({str(src)!r}, read_only=True); print('mở', flush=True); sys.stdin.read()"
+    reader = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "mở"
+        backup_database(src, tmp_path / "backup.duckdb")
+    finally:
+        reader.communicate("", timeout=60)
+    assert _value(tmp_path / "backup.duckdb") == ("1",)
