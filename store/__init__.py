@@ -3,7 +3,8 @@
     Database(path)            one per process; applies migrations on open
       ├── .read()  ─▶ cursor  any thread, any time (DuckDB MVCC snapshot)
       ├── .write() ─▶ cursor  serialised by a lock, one transaction: all or nothing
-      └── .snapshot(path)     consistent copy for other processes and backups
+      └── .snapshot(path)     consistent copy for other processes and backups, on the disk before it is named
+    backup_database / copy_database / restore_database   `langnghe backup` and `restore` (store/db.py)
 
     store.items    insert_items (idempotent by canonical URL and content hash), item queries,
                    stored_texts + repair_texts (text an old wrong decode garbled, docs/SOURCES.md#encoding)
