@@ -496,6 +496,11 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
             str(src), getattr(exc, "detail", str(exc))) from exc
     try:
         _check_restorable(staged, src, live)
+        _refuse_if_held(live)  # again: serve may have been started while the copy was made
+    except DatabaseTooNew as err:
+        _remove_copy(staged)
+        raise DatabaseTooNew(f"{err.message} Chưa khôi phục: cơ sở dữ liệu {live} không bị động đến.", str(src),
+                             err.detail) from err
     except BaseException:
         _remove_copy(staged)
         raise

@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store.db import Database, StorageCorrupt, backup_database
+from store.db import Database, StorageCorrupt, backup_database, restore_database
 from tests.langnghe.test_backup import _setting
 from tests.langnghe.test_crash_and_cli import cli, write_config
+from tests.store.test_upgrade import _old_database
 
 
 def _live_with_backup(tmp_path: Path) -> tuple[Path, Path, Path]:
@@ -76,6 +77,7 @@ def test_restore_refuses_a_bad_copy_and_leaves_the_database_untouched(tmp_path, 
     before = _state(live)
     res = cli(["--config", str(cfg), "restore", str(backup)])
     assert res.returncode == 4 and said in res.stderr and "Traceback" not in res.stderr, res.stderr
+    assert f"cơ sở dữ liệu {live} không bị động đến" in res.stderr.replace("Cơ sở", "cơ sở")
     assert _state(live) == before and before[1]
     assert not list(tmp_path.glob("*.khoi-phuc*")) and not list(tmp_path.glob("*.truoc-khoi-phuc*"))
 
@@ -103,3 +105,17 @@ def test_a_half_written_copy_put_back_by_hand_is_said_to_be_damaged(tmp_path):
     backup.write_bytes(backup.read_bytes()[:20_000])  # the headers, then nothing: the copy stopped early
     with pytest.raises(StorageCorrupt, match="bị hỏng"):
         Database(backup)
+
+
+def test_a_backup_from_an_older_release_is_restored_and_upgraded_on_open(tmp_path, monkeypatch):
+    """An older release's backup is no reason to refuse: serve migrates it when it opens it (after its own copy)."""
+    _, live, _ = _live_with_backup(tmp_path)
+    old = _old_database(tmp_path / "cu", monkeypatch)
+    restore_database(old, live)
+    with Database(live) as db:
+        assert db.missing_migrations() == [] and _setting_in(db) == ("1",)
+
+
+def _setting_in(db: Database) -> tuple[str, ...] | None:
+    with db.read() as cur:
+        return cur.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone()
