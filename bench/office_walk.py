@@ -60,7 +60,6 @@ def time_pages(cfg_path: Path, repeat: int, only: list[str]) -> dict[str, float]
     import logging
 
     logging.disable(logging.WARNING)
-    import streamlit as st
     from bench.dashboard import page_run_ms
     from dashboard import nav
     from orchestration import runtime
@@ -71,7 +70,6 @@ def time_pages(cfg_path: Path, repeat: int, only: list[str]) -> dict[str, float]
     cfg = config_mod.load(cfg_path)
     db = Database(cfg.storage.db_path)
     runtime.install(cfg, db)
-    st.cache_resource.clear()  # dashboard.data.db() would hand out the previous size's (closed) database
     out: dict[str, float] = {}
     try:
         for spec in nav.discover():

@@ -1,6 +1,7 @@
 """The dashboard's only data layer and only cache.
 
-    cache_resource: the process-wide Database (shared with the scheduler under `langnghe serve`)
+    the Database: none cached here; `db()` asks orchestration.runtime, which holds the one handle (shared with
+        the scheduler under `langnghe serve`)
     cache_data(ttl): each query, calling a named function in store/; results are DataFrames/dicts
 
 Times come out of the store as naive UTC and are converted to Vietnam time here, for display.
@@ -42,8 +43,9 @@ SLOW_TTL = 120
 UNIT_NAMES_AGE = timedelta(days=180)
 
 
-@st.cache_resource
 def db() -> Database:
+    """The handle runtime holds, asked each time: an `st.cache_resource` copy of it kept a database runtime had
+    closed and replaced (tests, benches: tests/dashboard/test_data_handle.py)."""
     return runtime.get_db()
 
 

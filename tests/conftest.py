@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -80,6 +81,32 @@ def _no_dns(host: str, port: int) -> list[str]:
 
 async def _no_dns_async(host: str, port: int) -> list[str]:
     return _no_dns(host, port)
+
+
+def _dashboard_modules() -> dict[str, dict[str, int]]:
+    """Every loaded dashboard module's attributes, by identity (cheap: a few hundred names)."""
+    return {name: {k: id(v) for k, v in vars(mod).items()}
+            for name, mod in list(sys.modules.items()) if name.startswith("dashboard.") and mod is not None}
+
+
+def left_replaced(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> list[str]:
+    """`module.attr` names present before a test that hold another object (or none) after it."""
+    return [f"{name}.{k}" for name, attrs in before.items() for k, ident in attrs.items()
+            if after.get(name, {}).get(k) != ident]
+
+
+# Defined before every other autouse fixture, so it is set up before `monkeypatch` and checks after its undo.
+@pytest.fixture(autouse=True)
+def dashboard_modules_left_as_found():
+    """An AppTest script runs in the test's process and imports the real dashboard modules: one that assigns
+    `page._db_cfg = …` leaves it there for every later test of the worker, which then fail or pass by the order
+    xdist gave them (a collaborator page test once left a closed database behind this way). Such a leak fails
+    here, in the test that made it. Patch with `monkeypatch` (undone first) or install the database the way
+    `serve` does (`orchestration.runtime.install`)."""
+    before = _dashboard_modules()
+    yield
+    leaked = left_replaced(before, _dashboard_modules())
+    assert not leaked, f"the test left dashboard module attributes replaced: {', '.join(sorted(leaked))}"
 
 
 @pytest.fixture(autouse=True)

@@ -78,5 +78,3 @@ def db(tmp_path):
     yield d
     d.close()
 
-
-PAGE_STATE: dict = {}  # what the collaborator page test hands its AppTest script (same process)

@@ -1,38 +1,45 @@
-"""The "Báo cáo CTV" page: a collaborator's report becomes an item and goes through the pipeline."""
+"""The "Báo cáo CTV" page: a collaborator's report becomes an item and goes through the pipeline.
+
+The page reaches the database the way `serve` gives it one (`orchestration.runtime.install`, read back by
+`dashboard.data.db()`) and the collaborator through the session, as the login gate leaves them. The AppTest
+script imports the real `dashboard.views.collaborator` module (same process): it used to assign test
+functions to the module's `_db_cfg` and `_user`, which stayed there after the test, so a later test of the
+routed app in the same worker (`test_a_collaborator_logs_in_to_the_form_and_nothing_else`) read this
+test's closed database ("Connection already closed"). Nothing here replaces a module attribute unrestored
+(`tests/conftest.py` `dashboard_modules_left_as_found` fails a test that does).
+"""
 
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 
+from orchestration import runtime
 from store import collab as store_collab
 from tests.conftest import make_config
-from kindhelpers import PAGE_STATE, db  # noqa: F401
+from kindhelpers import db  # noqa: F401
 
 
-SCRIPT = """
-from dashboard.views import collaborator as page
-
-def _db_cfg():
-    import kindhelpers
-    return kindhelpers.PAGE_STATE["db"], kindhelpers.PAGE_STATE["cfg"]
-
-page._db_cfg = _db_cfg
-page._user = lambda: ("ctv07", "CTV số 7")
-page.render()
-"""
-
+SCRIPT = "from dashboard.views import collaborator as page\npage.render()\n"
+USER = {"username": "ctv07", "display_name": "CTV số 7", "role": "ctv"}
 
 
 @pytest.fixture
 def app(db, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    PAGE_STATE["db"], PAGE_STATE["cfg"] = db, make_config(tmp_path, [])
+    runtime.install(make_config(tmp_path, []), db)
+    st.cache_resource.clear()
+    st.cache_data.clear()
     processed: list[list[str]] = []
     monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, d: processed.append)
     at = AppTest.from_string(SCRIPT, default_timeout=30)
+    at.session_state["user"] = dict(USER)
     at.run()
-    return at, processed
+    yield at, processed
+    runtime.reset()  # closes `db`; the db fixture's close after it does nothing
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def test_page_meta():

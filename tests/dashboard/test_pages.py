@@ -5,7 +5,9 @@ login gate."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -14,12 +16,43 @@ from store import users as store_users
 from store.db import utcnow
 from tests.dashboard.conftest import PASSWORD, no_exception, texts
 
-OWN_TESTS = ("collaborator", "reports", "surveys", "cases", "watch", "notifications")  # pages with their own AppTest file
+TESTS = Path(__file__).resolve().parents[1]
+# pages with an AppTest file of their own, which runs the page (checked below), instead of the runs here
+OWN_TESTS = {
+    "collaborator": "collectors/test_collaborator_page.py",
+    "reports": "reports/test_dashboard_page.py",
+    "surveys": "dashboard/test_surveys_page.py",
+    "cases": "dashboard/test_cases_page.py",
+    "watch": "dashboard/test_watch_page.py",
+    "notifications": "dashboard/test_notifications_page.py",
+}
 PAGES = [s.name for s in nav.discover() if s.name not in OWN_TESTS]
 
 
 def test_every_page_is_covered_here():
     assert set(PAGES) == {"overview", "alerts", "briefing", "explorer", "topics", "sources", "admin", "imports"}
+
+
+def runs_page(source: str, page: str) -> bool:
+    """Whether a test file's text runs `page` in an AppTest: `env.page("<page>", …)` or a script importing it."""
+    return bool(re.search(rf"""\.page\(\s*["']{page}["']|from dashboard\.views import {page}\b""", source))
+
+
+@pytest.mark.parametrize("page", sorted(OWN_TESTS))
+def test_a_page_left_to_its_own_file_is_run_there(page):
+    """OWN_TESTS takes a page out of the runs here on its word; the file it names must exist and run the page,
+    or a page could be listed there and tested nowhere."""
+    assert page in {s.name for s in nav.discover()}, f"{page}: no such page (left in OWN_TESTS after it went?)"
+    path = TESTS / OWN_TESTS[page]
+    assert path.is_file(), f"{page}: no test file {path}"
+    assert runs_page(path.read_text(encoding="utf-8"), page), f"{page}: {OWN_TESTS[page]} never runs the page"
+
+
+def test_runs_page_needs_the_page_itself():
+    assert runs_page('at = env.page("cases", "viewer").run()', "cases")
+    assert runs_page("from dashboard.views import collaborator as page", "collaborator")
+    assert not runs_page('at = env.page("cases_old", "viewer").run()', "cases")
+    assert not runs_page('at = env.page("overview", "viewer").run()', "cases")
 
 
 @pytest.mark.parametrize("page", PAGES)
