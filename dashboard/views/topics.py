@@ -251,23 +251,40 @@ def _picked_row(pick_key: str, table_key: str, values: list[str]) -> Callable[[]
 def _picked_bar(pick_key: str, codes: list[str]) -> Callable[[], None]:
     """A click on either bar of a topic chooses the topic in the items box."""
     def chosen() -> None:
-        for p in drill.points(st.session_state.get("r_topic_bars")):
-            idx = p.get("point_index", p.get("point_number"))
-            if idx is not None and 0 <= int(idx) < len(codes):
-                st.session_state[pick_key] = f"topic:{codes[int(idx)]}"
-                return
+        hit = _clicked_topic(st.session_state.get("r_topic_bars"), codes)
+        if hit:
+            st.session_state[pick_key] = f"topic:{hit[0]}"
     return chosen
 
 
 def _picked_unit(pick_key: str) -> Callable[[], None]:
     """A click on a unit of the map chooses the unit in the items box."""
     def chosen() -> None:
-        for p in drill.points(st.session_state.get("r_place_map")):
-            cd = drill.custom(p)
-            if cd and cd[0]:
-                st.session_state[pick_key] = f"unit:{cd[0]}"
-                return
+        unit = _clicked_unit(st.session_state.get("r_place_map"))
+        if unit:
+            st.session_state[pick_key] = f"unit:{unit}"
     return chosen
+
+
+def _clicked_topic(event: object, codes: list[str]) -> tuple[str, bool] | None:
+    """The topic of the first clicked bar (its index into `codes`, the bars' order) and whether it was the paler
+    bar of the period before (curve 0); None when no bar of a known topic was clicked. Both topic charts read
+    their clicks here."""
+    for p in drill.points(event):
+        idx = p.get("point_index", p.get("point_number"))
+        if idx is not None and 0 <= int(idx) < len(codes):
+            return codes[int(idx)], p.get("curve_number") == 0
+    return None
+
+
+def _clicked_unit(event: object) -> str | None:
+    """The 2025 unit of the first clicked point of the map (its customdata's first field: `_map` puts the unit's
+    name there); None when no unit was clicked. Both maps read their clicks here."""
+    for p in drill.points(event):
+        cd = drill.custom(p)
+        if cd and cd[0]:
+            return str(cd[0])
+    return None
 
 
 def _row(event: object, n: int) -> int | None:
@@ -281,23 +298,17 @@ def _row(event: object, n: int) -> int | None:
 
 def _open_topic(ev: object, codes: list[str], days: int) -> None:
     """A click on a bar opens Tin bài with that topic and that period (the earlier bar: the period before)."""
-    for p in drill.points(ev):
-        idx = p.get("point_index", p.get("point_number"))
-        if idx is None or not 0 <= int(idx) < len(codes):
-            continue
-        ui.open_items({"topic": codes[int(idx)], "period": str(days), "prev": "1" if p.get("curve_number") == 0 else "",
-                       **drill.EVERY_ITEM})
-        return
+    hit = _clicked_topic(ev, codes)
+    if hit:
+        topic, before = hit
+        ui.open_items({"topic": topic, "period": str(days), "prev": "1" if before else "", **drill.EVERY_ITEM})
 
 
 def _open_unit(ev: object, days: int) -> None:
     """A click on a unit of the map opens Tin bài with the items counted for that 2025 unit."""
-    for p in drill.points(ev):
-        cd = p.get("customdata")
-        name = cd[0] if isinstance(cd, (list, tuple)) and cd else None
-        if name:
-            ui.open_items({"unit": str(name), "period": str(days), **drill.EVERY_ITEM})
-            return
+    unit = _clicked_unit(ev)
+    if unit:
+        ui.open_items({"unit": unit, "period": str(days), **drill.EVERY_ITEM})
 
 
 def _label_spots(m: pd.DataFrame, most: int = 8) -> pd.DataFrame:
