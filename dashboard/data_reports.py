@@ -19,6 +19,7 @@ from store.reports import Window
 TTL = 10
 PREVIEW_TTL = 60
 PREVIEW_ROWS = 100  # rows of each table in the preview (the files have them all)
+WEEKS_OFFERED = 12  # weeks the «Tuần» box of Báo cáo and Chủ đề & địa bàn offers, the current one first
 
 
 def settings() -> ReportSettings:
@@ -27,7 +28,7 @@ def settings() -> ReportSettings:
     return ReportSettings.from_config(data.config()).with_saved_masking(data.ui_settings())
 
 
-def weeks(n: int = 12) -> list[str]:
+def weeks(n: int = WEEKS_OFFERED) -> list[str]:
     """The current ISO week (Vietnam time) and the ones before it, newest first."""
     return recent_weeks(data.now(), n)
 

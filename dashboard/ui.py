@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
+from reports.settings import week_title
 from vocab.numbers import number
 
 BASE_CSS = """
@@ -168,6 +169,17 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
         view[k] = v
     view["Liên kết"] = [safe_link(u) for u in df["url"]]
     return view
+
+
+RUNNING_WEEK = " — đang diễn ra"
+
+
+def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -> str:
+    """The «Tuần» box of Báo cáo and Chủ đề & địa bàn, one for both so that a week is named alike on the two
+    pages: ISO weeks newest first, each as the report names it (reports.settings.week_title), the first, still
+    running, saying so; `default` chosen at first (the newest if it is not offered). `box` is st or a column."""
+    return box.selectbox("Tuần", weeks, index=weeks.index(default) if default in weeks else 0, key=key,
+                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""), help=help)
 
 
 # A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, rapid_report_button
 from reports.generate import weekly_key
-from reports.settings import WEEKDAYS, week_title
+from reports.settings import WEEKDAYS
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -18,11 +18,6 @@ OTHER = "Địa bàn khác…"
 # the layout `[reports] layout` chose (the default is a Party body's: the page used to name Decree 30 always)
 LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
                 "state": "văn bản hành chính (Nghị định 30/2020/NĐ-CP)"}
-
-
-def _week_label(week: str) -> str:
-    """The week as both week pickers name it (reports.settings.week_title)."""
-    return week_title(week)
 
 
 def _failure_text(f: dict) -> str:
@@ -56,16 +51,14 @@ def render() -> None:
 
 def _weekly(s) -> None:  # type: ignore[no-untyped-def]
     cfg = data.config()
-    weeks = data_reports.weeks(12)  # the current week first, then those that have ended
     c1, c2, c3 = st.columns([1.4, 1, 1])
     # the week the office files now: the current one from the report time (Friday 16:00 by default), else the
     # one that has ended; the other is one click away
-    week = c1.selectbox("Tuần", weeks, index=weeks.index(data_reports.default_week()), key="rep_week",
-                        format_func=lambda w: _week_label(w) + (" — đang diễn ra" if w == weeks[0] else ""),
-                        help="Mặc định là tuần đang diễn ra nếu đã đến giờ lập báo cáo tuần (mặc định 16:00 "
-                             "thứ Sáu, như báo cáo tự động vào kho), nếu chưa thì tuần đã kết thúc gần nhất "
-                             "(thứ Hai đến hết Chủ nhật, giờ Việt Nam). Báo cáo của tuần đang diễn ra chỉ tính "
-                             "đến lúc lập.")
+    week = ui.week_picker(c1, data_reports.weeks(), data_reports.default_week(), "rep_week",
+                          help="Mặc định là tuần đang diễn ra nếu đã đến giờ lập báo cáo tuần (mặc định 16:00 "
+                               "thứ Sáu, như báo cáo tự động vào kho), nếu chưa thì tuần đã kết thúc gần nhất "
+                               "(thứ Hai đến hết Chủ nhật, giờ Việt Nam). Báo cáo của tuần đang diễn ra chỉ tính "
+                               "đến lúc lập.")
     focus = cfg.area.focus.strip()
     options = [WHOLE] + ([focus] if focus else []) + [OTHER]
     pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",

@@ -25,7 +25,6 @@ from vocab.numbers import number
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
 WEEK = "Tuần báo cáo"
 PERIODS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90, WEEK: 7}
-N_WEEKS = 12  # weeks offered, as on Báo cáo
 ITEMS_SHOWN = 200  # items listed under a chosen topic or unit; the caption gives the total
 # what the topic counts count, so staff can reconcile them with the weekly report's Bảng 4 (which says what it counts)
 TOPICS_SCOPE = ("Số tin tính mọi tin, bài đã phân loại chủ đề trong kỳ, ở mọi địa bàn (kể cả tin không phản ánh về "
@@ -63,13 +62,10 @@ def render() -> None:
 
 
 def _week_picker() -> str:
-    """The ISO week, the last one that has ended by default; the current one is first and says it is running."""
-    weeks = data_reports.weeks(N_WEEKS)
-    ended = data_reports.ended_week()
-    return st.selectbox("Tuần", weeks, index=weeks.index(ended) if ended in weeks else 0, key="t_week",
-                        format_func=lambda w: week_title(w) + (" — đang diễn ra" if w == weeks[0] else ""),
-                        help="Tuần từ thứ Hai đến hết Chủ nhật (giờ Việt Nam), như báo cáo tuần. Tuần đang diễn ra "
-                             "chỉ tính đến hiện tại và so với cùng khoảng thời gian của tuần trước.")
+    """The ISO week, the last one that has ended by default (ui.week_picker, as on Báo cáo)."""
+    return ui.week_picker(st, data_reports.weeks(), data_reports.ended_week(), "t_week",
+                          help="Tuần từ thứ Hai đến hết Chủ nhật (giờ Việt Nam), như báo cáo tuần. Tuần đang diễn ra "
+                               "chỉ tính đến hiện tại và so với cùng khoảng thời gian của tuần trước.")
 
 
 def _rolling(days: int) -> None:

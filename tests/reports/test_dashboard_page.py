@@ -157,7 +157,7 @@ def test_page_on_the_dashboard_demo_data(env, role):
 
 def test_the_week_box_names_a_week_briefly_and_a_year_end_week_with_both_years():
     """The box cut "Tuần 49/2026 (từ ngày 30/11/2026 đến ngày 06/12/2026)" off at 1366 px (round 10 walk-through)."""
-    from dashboard.views.reports import _week_label
+    from reports.settings import week_title as _week_label  # both pages' box: dashboard.ui.week_picker
 
     assert _week_label("2026-W49") == "Tuần 49/2026 (30/11–06/12/2026)"
     assert _week_label("2026-W53") == "Tuần 53/2026 (28/12/2026–03/01/2027)"
