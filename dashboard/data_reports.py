@@ -33,10 +33,9 @@ def weeks(n: int = WEEKS_OFFERED) -> list[str]:
     return recent_weeks(data.now(), n)
 
 
-def default_week() -> str:
+def default_week(s: ReportSettings) -> str:
     """The week the page opens on: the one the office files now (reports.settings.report_week), as the CLI and
-    the schedule."""
-    s = settings()
+    the schedule; `s` is the page's settings(), built once per draw."""
     return report_week(data.now(), s.schedule_weekday, s.schedule_time)
 
 

@@ -48,6 +48,7 @@ def rapid_report_button(alert_id: str) -> None:
     with st.container(border=True):
         st.markdown(f"**Báo cáo nhanh về cảnh báo {alert_id}**")
         analyst = gate.can("analyst")
+        s = data_reports.settings()  # once per draw: the file made now and the archive's folder
         saved = data_reports.saved_text("rapid", rapid_key(alert_id))
         body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)", value=saved["body"] if saved else "",
                             key=f"rr_text_{alert_id}", height=120, disabled=not analyst,
@@ -61,7 +62,7 @@ def rapid_report_button(alert_id: str) -> None:
                 if body != (saved["body"] if saved else ""):
                     report_actions.save_rapid_text(data.db(), user, alert_id, body)
                 with st.spinner("Đang tạo báo cáo nhanh…"):
-                    res = report_actions.generate_rapid(data.db(), data_reports.settings(), user, alert_id)
+                    res = report_actions.generate_rapid(data.db(), s, user, alert_id)
             except (ValueError, PermissionError) as exc:
                 st.error(str(exc))
             else:
@@ -77,8 +78,7 @@ def rapid_report_button(alert_id: str) -> None:
             if len(arch):
                 row = arch.iloc[0]
                 st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {row['generated_by']} tạo.")
-                files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]),
-                                                                          data_reports.settings().archive_dir)]
+                files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)]
         if files:
             download_buttons(files, key=f"rr_dl_{alert_id}")
         elif not analyst:

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, rapid_report_button
 from reports.generate import weekly_key
-from reports.settings import WEEKDAYS
+from reports.settings import WEEKDAYS, ReportSettings
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -46,15 +46,15 @@ def render() -> None:
     with rapid:
         _rapid()
     with archive:
-        _archive()
+        _archive(s)
 
 
-def _weekly(s) -> None:  # type: ignore[no-untyped-def]
+def _weekly(s: ReportSettings) -> None:
     cfg = data.config()
     c1, c2, c3 = st.columns([1.4, 1, 1])
     # the week the office files now: the current one from the report time (Friday 16:00 by default), else the
     # one that has ended; the other is one click away
-    week = ui.week_picker(c1, data_reports.weeks(), data_reports.default_week(), "rep_week",
+    week = ui.week_picker(c1, data_reports.weeks(), data_reports.default_week(s), "rep_week",
                           help="Mặc định là tuần đang diễn ra nếu đã đến giờ lập báo cáo tuần (mặc định 16:00 "
                                "thứ Sáu, như báo cáo tự động vào kho), nếu chưa thì tuần đã kết thúc gần nhất "
                                "(thứ Hai đến hết Chủ nhật, giờ Việt Nam). Báo cáo của tuần đang diễn ra chỉ tính "
@@ -127,7 +127,7 @@ def _rapid() -> None:
         rapid_report_button(alert_id)
 
 
-def _archive() -> None:
+def _archive(s: ReportSettings) -> None:
     arch = data_reports.archive(None, 200)
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
@@ -148,5 +148,5 @@ def _archive() -> None:
     pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick")
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]
-        files = report_actions.archived_files(row["dir"], list(row["files"]), data_reports.settings().archive_dir)
+        files = report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)
         download_buttons(files, key=f"rep_arch_{pick}")

@@ -171,7 +171,8 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
     topics, places = f["topics"], f["places"]
     what = week_title(period) if week else f"{period} ngày gần nhất"
     now_l, prev_l = ("Tuần này", "Tuần trước") if week else ("Kỳ này", "Kỳ trước")
-    st.caption(_scope_caption(what, week, in_area, data_reports.settings().default_area_label))
+    s = data_reports.settings()  # once per draw
+    st.caption(_scope_caption(what, week, in_area, s.default_area_label))
     where = "phản ánh về địa bàn" if in_area else "đã phân loại"
     if not f["scope_now"] and not f["scope_prev"]:
         ui.empty(f"Không có tin, bài nào {where} trong {what} và {prev_l.lower()}. "
@@ -202,7 +203,7 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
                      width="stretch", key="r_place_table",
                      on_select=_picked_row(pick_key, "r_place_table", [f"unit:{u}" for u in units]),
                      selection_mode="single-row")
-        st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(data_reports.settings().top_places)}, như báo cáo "
+        st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(s.top_places)}, như báo cáo "
                    "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
         _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key))
     _items(period, in_area, pick_key, codes, units, what)

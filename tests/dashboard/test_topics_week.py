@@ -176,3 +176,24 @@ def test_both_pages_draw_their_week_box_with_one_picker(env, monkeypatch):
     first = drawn["t_week"][0][0]
     for at, key in ((topics, "t_week"), (reports, "rep_week")):
         assert at.selectbox(key=key).options[0] == week_title(first) + ui.RUNNING_WEEK
+
+
+def test_the_report_settings_are_built_once_per_draw(week_env, monkeypatch):
+    """data_reports.settings() reads the config and the admin's saved switches; a page draw builds it once and hands
+    it down (Báo cáo built it again for the default week and the archive, Chủ đề for each caption). Counted on a
+    second run, when the cached reads (which build their own on a miss) answer from the cache."""
+    from dashboard import data_reports
+
+    calls: list[int] = []
+    build = data_reports.settings
+    monkeypatch.setattr(data_reports, "settings", lambda: calls.append(1) or build())
+    topics = week_env.page("topics", "analyst").run()
+    topics.segmented_control(key="t_period").set_value("Tuần báo cáo").run()
+    calls.clear()
+    topics.run()
+    assert len(calls) == 1 and "Các địa bàn nhiều tin nhất" in texts(topics)
+    reports = week_env.page("reports", "analyst").run()
+    calls.clear()
+    reports.run()
+    no_exception(reports)
+    assert len(calls) == 1
