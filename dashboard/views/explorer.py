@@ -319,7 +319,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
         reveal = st.toggle("Hiện tên tác giả để xác minh", key=f"reveal_{item_id}",
                            help="Chỉ dùng khi cần xác minh bài đăng; tên người dân được che mặc định.")
     if reveal:
-        d = data.item_detail(item_id, reveal=True) or d
+        d = data.item_detail_as_stored(item_id) or d
     author = mask_author(d.get("author"), source_type=d["source_type"], collector=d.get("collector"),
                          enabled=masking["enabled"], public_authors=masking["public_authors"], reveal=reveal)
     summary = d["summary"]
