@@ -46,7 +46,8 @@ def render() -> None:
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
     fit = ui.fit_columns(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS)
-    row, most = (ui.PHONE_ROW_HEIGHT, ui.PHONE_TABLE_HEIGHT) if "row_height" in fit else (35, 260)
+    height = (ui.table_height(len(queue), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) if "row_height" in fit
+              else ui.table_height(len(queue), 260))
     ui.dataframe(
         pd.DataFrame({
             "Vấn đề": queue["title"],  # first: the issue is what staff read (on a phone the rest is off the screen)
@@ -59,7 +60,7 @@ def render() -> None:
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
         }),
-        hide_index=True, width="stretch", placeholder="—", height=min(38 + row * len(queue), most), **fit,
+        hide_index=True, width="stretch", placeholder="—", height=height, **fit,
     )
     if total > len(queue):  # two years of an office: more alerts than the table reads; say so
         st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo đứng đầu hàng đợi trong {number(total)} "
@@ -124,7 +125,7 @@ def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
     st.markdown("**Tin bài**")
     gone = data.alert_items_gone(alert_id)
     if len(items):
-        ui.items_table(items, height=min(38 + 35 * len(items), 280), key=f"items_{alert_id}")
+        ui.items_table(items, height=ui.table_height(len(items), 280), key=f"items_{alert_id}")
         if gone:
             st.caption(f"{gone} tin khác của cảnh báo đã bị xóa theo thời hạn lưu trữ dữ liệu.")
     else:

@@ -78,7 +78,7 @@ def render() -> None:
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
         "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [person(u) for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
-        hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(df), 300),
+        hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(df), 300),
         column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Nhận lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Nội dung": st.column_config.TextColumn(width="large")})

@@ -141,7 +141,7 @@ def _archive(s: ReportSettings) -> None:
             "Người tạo": ["Lịch tự động" if g == "schedule" else g for g in arch["generated_by"]],
             "Số tin": arch["n_items"],
         }),
-        hide_index=True, width="stretch", height=min(38 + 35 * len(arch), 320),
+        hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),
         column_config={"Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
     )
     labels = {int(r.id): f"{r.period} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}" for r in arch.itertuples()}

@@ -165,3 +165,22 @@ def test_streamlits_status_texts_are_in_vietnamese():
     css = ui.BASE_CSS
     assert 'content: "Đang kết nối"' in css and 'content: "Dừng"' in css
     assert "stConnectionStatus" in css and "stStatusWidget" in css
+
+
+def test_on_a_phone_tables_are_sized_by_one_formula(demo_env, phone, monkeypatch):
+    """Tin bài's items and the alert queue size their grid on a phone with ui.table_height, as every table does
+    (round 15 computed it twice: a 40 px header in ui.items_table, 38 px on Cảnh báo): the header and every
+    wrapped row while they fit, else five rows and a scroll."""
+    from tests.dashboard.test_pages import _raise_open_alerts
+
+    asked: list[tuple] = []
+    size = ui.table_height
+    monkeypatch.setattr(ui, "table_height", lambda *a: asked.append(a) or size(*a))
+    _raise_open_alerts(demo_env.db, 3)
+    for page in ("explorer", "alerts"):
+        asked.clear()
+        at = demo_env.page(page, "viewer").run()
+        no_exception(at)
+        assert asked[0] == (len(at.dataframe[0].value), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT), page
+    assert size(2, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.HEADER_HEIGHT + 2 * ui.PHONE_ROW_HEIGHT
+    assert size(50, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.PHONE_TABLE_HEIGHT
