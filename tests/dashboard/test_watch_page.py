@@ -50,6 +50,7 @@ def test_page_lists_defaults_and_analysts_add_one(env):
     rules = dict(zip(shown["Tên"], shown["Cảnh báo khi"]))  # whole hours as hours: «1440 phút» was hard to read
     assert rules["Giải phóng mặt bằng"] == "3 tin trong 24 giờ (mức Trung bình)"
     assert rules["Bãi thải"] == "2 tin trong 6 giờ (mức Trung bình)"
+    assert "Mọi danh sách đang tạm dừng" in texts(at)  # why nothing matched: the shipped lists start paused
     inputs = [t for t in at.text_input if t.label in ("Tên", "Từ khóa")][-2:]
     inputs[0].input("Chùa Yên Tử")
     inputs[1].input('"Yên Tử" OR "chua Yen Tu"')
@@ -59,6 +60,7 @@ def test_page_lists_defaults_and_analysts_add_one(env):
     with env.db.read() as cur:
         names = {w["name"]: w for w in store_watch.list_watchlists(cur)}
     assert names["Chùa Yên Tử"]["active"] and names["Chùa Yên Tử"]["created_by"] == "chuyenvien"
+    assert "Mọi danh sách đang tạm dừng" not in texts(at)
 
 
 def test_viewers_see_no_management(env):
