@@ -16,6 +16,7 @@ from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     names_in_note, number, topics_text,
 )
+from vocab.alerts import CLOSED_STATES, STATES
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
 QUEUE_ROWS = 2000  # the head of the chosen group's queue, cut in the store (the caption counts them all)
@@ -34,10 +35,7 @@ def render() -> None:
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     c1, c2 = st.columns([1.2, 2])
     choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
-    c2.caption(
-        f"Đang mở: {number(open_n)} · "
-        + " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}" for k, v in sorted(counts.items()))
-    )
+    c2.caption(f"Đang mở: {number(open_n)} · " + state_counts(counts))
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
     wanted = FILTERS[choice]
     total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
@@ -78,6 +76,14 @@ def render() -> None:
     )
     if alert_id:
         _detail(alert_id, queue)
+
+
+def state_counts(counts: dict[str, int]) -> str:
+    """«Mới: 5 · Đã tiếp nhận: 1 · … · Bỏ qua: 2»: the states in the order an alert goes through them (open ones,
+    then closed); sorted by their English codes they read «Đã giao xử lý · Bỏ qua · Mới · Mở lại», in no order."""
+    order = [*OPEN_STATES, *CLOSED_STATES, *STATES]
+    return " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}"
+                      for k, v in sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
 QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),

@@ -232,6 +232,17 @@ def test_alert_queue_order_and_detail(demo_env):
     assert [b for b in at.button if b.label == "Tạo báo cáo nhanh"]  # rapid report from the alert view
 
 
+def test_the_alert_counts_follow_the_lifecycle():
+    """The caption over the queue named the states sorted by their English codes («Đã giao xử lý: 1 · Bỏ qua: 2 ·
+    Mới: 5 · Mở lại: 1»); it follows an alert's way now: the open states, then the closed ones."""
+    from dashboard.views.alerts import state_counts
+
+    counts = {"acknowledged": 1, "assigned": 1, "dismissed": 2, "new": 5, "reopened": 1, "resolved": 2, "merged": 3}
+    assert state_counts(counts) == ("Mới: 5 · Đã tiếp nhận: 1 · Đã giao xử lý: 1 · Mở lại: 1 · Đã xử lý xong: 2 · "
+                                    "Bỏ qua: 2 · Đã gộp: 3")
+    assert state_counts({"odd": 1, "new": 2}) == "Mới: 2 · odd: 1"
+
+
 def test_acknowledge_with_note_then_dismiss_needs_reason(demo_env):
     at = demo_env.page("alerts", "analyst").run()
     aid = at.selectbox(key="alert_pick").value
