@@ -20,6 +20,15 @@ LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
                 "state": "văn bản hành chính (Nghị định 30/2020/NĐ-CP)"}
 
 
+def schedule_words(weekday: int, at: str) -> str | None:
+    """When the scheduled report is made, as the page's sentence says it: «16:00 thứ Sáu» (the time first, «thứ» in
+    lower case mid-sentence, as the week box's help writes it; it read «vào Thứ Sáu 16:00»); None without a schedule."""
+    if not weekday:
+        return None
+    day = WEEKDAYS[weekday - 1]
+    return f"{at} {day[0].lower() + day[1:] if day.startswith('Thứ') else day}"
+
+
 def _failure_text(f: dict) -> str:
     """One Vietnamese sentence for a scheduled weekly report the schedule could not make."""
     return (f"Báo cáo tuần {f['period']} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
@@ -31,7 +40,7 @@ def render() -> None:
     st.title("Báo cáo")
     ui.flash()
     s = data_reports.settings()
-    when = (f"{WEEKDAYS[s.schedule_weekday - 1]} {s.schedule_time}" if s.schedule_weekday else None)
+    when = schedule_words(s.schedule_weekday, s.schedule_time)
     st.caption(
         "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức "
         f"{LAYOUT_NAMES.get(s.layout, LAYOUT_NAMES['state'])}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "

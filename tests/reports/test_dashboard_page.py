@@ -164,6 +164,19 @@ def test_the_week_box_names_a_week_briefly_and_a_year_end_week_with_both_years()
     assert _week_label("2026-W01") == "Tuần 1/2026 (29/12/2025–04/01/2026)"
 
 
+def test_the_schedule_is_worded_as_a_sentence_says_it(env):
+    """«Báo cáo tuần được tự động tạo vào Thứ Sáu 16:00 hằng tuần»: the day's capital mid-sentence and the order
+    differed from the week box's own help («16:00 thứ Sáu»)."""
+    from dashboard.views.reports import schedule_words
+
+    assert schedule_words(5, "16:00") == "16:00 thứ Sáu"
+    assert schedule_words(7, "07:30") == "07:30 Chủ nhật"
+    assert schedule_words(0, "16:00") is None
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    assert "được tự động tạo vào 16:00 thứ Sáu hằng tuần" in texts(at)
+
+
 def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env, monkeypatch):
     """A scheduled weekly run that failed went only to the server log: staff waiting for Friday's report
     saw nothing on Báo cáo. Now the page says which week failed, how often, when and why, until a later
