@@ -15,6 +15,17 @@ import streamlit as st
 from dashboard import data, data_reports, downloads, gate, report_actions, ui
 from orchestration.accounts import AuthSettings
 from reports.generate import rapid_key
+from reports.settings import ReportSettings
+
+# the layout `[reports] layout` chose (the default is a Party body's), as Báo cáo's caption and the rapid report's
+# button name it: both used to name Decree 30 always
+LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
+                "state": "văn bản hành chính (Nghị định 30/2020/NĐ-CP)"}
+
+
+def layout_name(layout: str) -> str:
+    return LAYOUT_NAMES.get(layout, LAYOUT_NAMES["state"])
+
 
 LABEL = {".docx": "Tải DOCX (Word)", ".xlsx": "Tải XLSX (Excel)", ".pdf": "Tải PDF"}
 ICON = {".docx": ":material/description:", ".xlsx": ":material/table_chart:", ".pdf": ":material/picture_as_pdf:"}
@@ -37,18 +48,20 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 
 
-def rapid_report_button(alert_id: str) -> None:
-    """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download."""
+def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
+    """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download. `s`:
+    the page's data_reports.settings() if it has built them (once per draw; for the layout named here, the file made
+    now and the archive's folder)."""
     flag = f"rr_open_{alert_id}"
+    s = s or data_reports.settings()
     if st.button("Tạo báo cáo nhanh", key=f"rr_btn_{alert_id}", icon=":material/summarize:",
-                 help="Báo cáo nhanh (DOCX, PDF) theo thể thức Nghị định 30/2020/NĐ-CP"):
+                 help=f"Báo cáo nhanh (DOCX, PDF) theo thể thức {layout_name(s.layout)}"):
         st.session_state[flag] = not st.session_state.get(flag, False)
     if not st.session_state.get(flag):
         return
     with st.container(border=True):
         st.markdown(f"**Báo cáo nhanh về cảnh báo {alert_id}**")
         analyst = gate.can("analyst")
-        s = data_reports.settings()  # once per draw: the file made now and the archive's folder
         saved = data_reports.saved_text("rapid", rapid_key(alert_id))
         body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)", value=saved["body"] if saved else "",
                             key=f"rr_text_{alert_id}", height=120, disabled=not analyst,

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, data_reports, gate, report_actions, ui
-from dashboard.report_buttons import download_buttons, rapid_report_button
+from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button
 from reports.generate import weekly_key
 from reports.settings import WEEKDAYS, ReportSettings
 from vocab.numbers import fmt_num, number
@@ -15,9 +15,6 @@ from vocab.numbers import fmt_num, number
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
 OTHER = "Địa bàn khác…"
-# the layout `[reports] layout` chose (the default is a Party body's: the page used to name Decree 30 always)
-LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
-                "state": "văn bản hành chính (Nghị định 30/2020/NĐ-CP)"}
 
 
 def schedule_words(weekday: int, at: str) -> str | None:
@@ -43,7 +40,7 @@ def render() -> None:
     when = schedule_words(s.schedule_weekday, s.schedule_time)
     st.caption(
         "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức "
-        f"{LAYOUT_NAMES.get(s.layout, LAYOUT_NAMES['state'])}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "
+        f"{layout_name(s.layout)}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "
         "PDF để gửi."
         + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»." if when else "")
     )
@@ -53,7 +50,7 @@ def render() -> None:
     with weekly:
         _weekly(s)
     with rapid:
-        _rapid()
+        _rapid(s)
     with archive:
         _archive(s)
 
@@ -124,7 +121,7 @@ def _weekly(s: ReportSettings) -> None:
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
 
 
-def _rapid() -> None:
+def _rapid(s: ReportSettings) -> None:
     df = data.alerts(None, 500)
     if not len(df):
         ui.empty("Chưa có cảnh báo nào để lập báo cáo nhanh.")
@@ -133,7 +130,7 @@ def _rapid() -> None:
     alert_id = st.selectbox("Cảnh báo", list(df["alert_id"]), key="rep_rapid_pick",
                             format_func=lambda a: f"{a} · {' '.join(str(titles.get(a, '')).split())[:110]}")
     if alert_id:
-        rapid_report_button(alert_id)
+        rapid_report_button(alert_id, s)
 
 
 def _archive(s: ReportSettings) -> None:

@@ -12,7 +12,7 @@ import pytest
 from dashboard import nav
 from store import users as store_users
 from store.db import utcnow
-from tests.dashboard.conftest import PASSWORD, no_exception, texts
+from tests.dashboard.conftest import PASSWORD, Env, no_exception, texts
 
 OWN_TESTS = ("collaborator", "reports", "surveys", "cases", "watch", "notifications")  # pages with their own AppTest file
 PAGES = [s.name for s in nav.discover() if s.name not in OWN_TESTS]
@@ -230,6 +230,22 @@ def test_alert_queue_order_and_detail(demo_env):
     assert not [b for b in at.button if b.label in ("Tiếp nhận", "Bỏ qua cảnh báo")]  # viewers only read
     assert "chỉ đọc" in body
     assert [b for b in at.button if b.label == "Tạo báo cáo nhanh"]  # rapid report from the alert view
+
+
+@pytest.mark.parametrize("layout, named", [("party", "Hướng dẫn 36-HD/VPTW"), ("state", "Nghị định 30/2020/NĐ-CP")])
+def test_the_rapid_report_button_names_the_layout_the_report_is_made_in(tmp_path, layout, named):
+    """Its help said «theo thể thức Nghị định 30/2020/NĐ-CP» always, while the rapid report (as the weekly one, whose
+    caption on Báo cáo was mended earlier) follows `[reports] layout`, a Party body's by default."""
+    state = {"symbol": "BC-SVHTTDL", "signer_title": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]} if layout == "state" else {}
+    e = Env(tmp_path, reports={"layout": layout, **state})
+    try:
+        e.seed()
+        at = e.page("alerts", "viewer").run()
+        no_exception(at)
+        (button,) = [b for b in at.button if b.label == "Tạo báo cáo nhanh"]
+        assert named in button.proto.help and ("Nghị định 30" in button.proto.help) == (layout == "state")
+    finally:
+        e.close()
 
 
 def test_the_alert_counts_follow_the_lifecycle():
