@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button
 from reports.generate import weekly_key
-from reports.settings import WEEKDAYS, ReportSettings
+from reports.settings import WEEKDAYS, ReportSettings, week_title
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -24,6 +24,17 @@ def schedule_words(weekday: int, at: str) -> str | None:
         return None
     day = WEEKDAYS[weekday - 1]
     return f"{at} {day[0].lower() + day[1:] if day.startswith('Thứ') else day}"
+
+
+def period_label(kind: str, period: str) -> str:
+    """An archived report's period as the week box names it («Tuần 49/2026 (30/11–06/12/2026)», not the ISO code
+    «2026-W49» staff do not write); a rapid report's is its alert's code."""
+    if kind != "weekly":
+        return period
+    try:
+        return week_title(period)
+    except ValueError:  # a hand-made archive row: shown as stored
+        return period
 
 
 def _failure_text(f: dict) -> str:
@@ -141,7 +152,7 @@ def _archive(s: ReportSettings) -> None:
     ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
-            "Kỳ / cảnh báo": arch["period"],
+            "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
             "Người tạo": ["Lịch tự động" if g == "schedule" else g for g in arch["generated_by"]],
@@ -150,7 +161,8 @@ def _archive(s: ReportSettings) -> None:
         hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),
         column_config={"Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
     )
-    labels = {int(r.id): f"{r.period} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}" for r in arch.itertuples()}
+    labels = {int(r.id): f"{period_label(r.kind, r.period)} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}"
+              for r in arch.itertuples()}
     pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick")
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]
