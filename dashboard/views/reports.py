@@ -39,7 +39,8 @@ def period_label(kind: str, period: str) -> str:
 
 def _failure_text(f: dict) -> str:
     """One Vietnamese sentence for a scheduled weekly report the schedule could not make."""
-    return (f"Báo cáo tuần {f['period']} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
+    week = period_label("weekly", f["period"])
+    return (f"Báo cáo {week[0].lower() + week[1:]} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
             f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. Hệ thống tự thử lại "
             "sau mỗi 30 phút; có thể tạo tay ở thẻ «Báo cáo tuần».")
 

@@ -200,7 +200,8 @@ def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env
     at = env.page("reports", "viewer").run()
     no_exception(at)
     (err,) = [e.value for e in at.error]
-    assert f"Báo cáo tuần {_this_week()} (Toàn tỉnh) theo lịch chưa tạo được" in err and "ổ đĩa lưu trữ đầy" in err
+    week = week_title(_this_week())  # «Tuần 49/2026 (30/11–06/12/2026)», not «2026-W49»
+    assert f"Báo cáo t{week[1:]} (Toàn tỉnh) theo lịch chưa tạo được" in err and "ổ đĩa lưu trữ đầy" in err
     monkeypatch.setattr(schedule, "archive_weekly", archive_weekly)
     clock["now"] += timedelta(minutes=schedule.RETRY_MINUTES + 1)
     hook()
