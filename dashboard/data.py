@@ -256,15 +256,10 @@ def filter_options() -> dict[str, list[str]]:
         return q.filter_options(cur, utcnow() - timedelta(days=90))
 
 
-def item_detail(item_id: str, reveal: bool = False) -> dict[str, Any] | None:
-    """One item for Tin bài's detail, @mentions masked while masking is on, unless an analyst `reveal`s it
-    (the explorer's reveal toggle, the one deliberate way to read a handle)."""
-    d = item_detail_as_stored(item_id)
-    return mask_mentions_in(d) if d is not None and not reveal and mask_mentions_now() else d
-
-
 @st.cache_data(ttl=TTL, show_spinner=False)
 def item_detail_as_stored(item_id: str) -> dict[str, Any] | None:
+    """One item for Tin bài's detail with its text as stored: only for an analyst's reveal (the explorer's toggle,
+    the one deliberate way to read a handle); every other read is `item_detail`."""
     with db().read() as cur:
         d = q.item_detail(cur, item_id)
         if d is not None:
@@ -273,6 +268,10 @@ def item_detail_as_stored(item_id: str) -> dict[str, Any] | None:
         d["published_at"] = local(d["published_at"])
         d["fetched_at"] = local(d["fetched_at"])
     return d
+
+
+# One item for Tin bài's detail, @mentions masked as every feed text is (the same cache, masked on the way out)
+item_detail = feed_text(item_detail_as_stored)
 
 
 # --- topics and places -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from store.reports import Window
 TTL = 10
 PREVIEW_TTL = 60
 PREVIEW_ROWS = 100  # rows of each table in the preview (the files have them all)
+WEEKS_OFFERED = 12  # weeks the «Tuần» box of Báo cáo and Chủ đề & địa bàn offers, the current one first
 
 
 def settings() -> ReportSettings:
@@ -27,15 +28,14 @@ def settings() -> ReportSettings:
     return ReportSettings.from_config(data.config()).with_saved_masking(data.ui_settings())
 
 
-def weeks(n: int = 12) -> list[str]:
+def weeks(n: int = WEEKS_OFFERED) -> list[str]:
     """The current ISO week (Vietnam time) and the ones before it, newest first."""
     return recent_weeks(data.now(), n)
 
 
-def default_week() -> str:
+def default_week(s: ReportSettings) -> str:
     """The week the page opens on: the one the office files now (reports.settings.report_week), as the CLI and
-    the schedule."""
-    s = settings()
+    the schedule; `s` is the page's settings(), built once per draw."""
     return report_week(data.now(), s.schedule_weekday, s.schedule_time)
 
 

@@ -15,6 +15,17 @@ import streamlit as st
 from dashboard import data, data_reports, downloads, gate, report_actions, ui
 from orchestration.accounts import AuthSettings
 from reports.generate import rapid_key
+from reports.settings import ReportSettings
+
+# the layout `[reports] layout` chose (the default is a Party body's), as Báo cáo's caption and the rapid report's
+# button name it: both used to name Decree 30 always
+LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
+                "state": "văn bản hành chính (Nghị định 30/2020/NĐ-CP)"}
+
+
+def layout_name(layout: str) -> str:
+    return LAYOUT_NAMES.get(layout, LAYOUT_NAMES["state"])
+
 
 LABEL = {".docx": "Tải DOCX (Word)", ".xlsx": "Tải XLSX (Excel)", ".pdf": "Tải PDF"}
 ICON = {".docx": ":material/description:", ".xlsx": ":material/table_chart:", ".pdf": ":material/picture_as_pdf:"}
@@ -37,11 +48,14 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 
 
-def rapid_report_button(alert_id: str) -> None:
-    """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download."""
+def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
+    """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download. `s`:
+    the page's data_reports.settings() if it has built them (once per draw; for the layout named here, the file made
+    now and the archive's folder)."""
     flag = f"rr_open_{alert_id}"
+    s = s or data_reports.settings()
     if st.button("Tạo báo cáo nhanh", key=f"rr_btn_{alert_id}", icon=":material/summarize:",
-                 help="Báo cáo nhanh (DOCX, PDF) theo thể thức Nghị định 30/2020/NĐ-CP"):
+                 help=f"Báo cáo nhanh (DOCX, PDF) theo thể thức {layout_name(s.layout)}"):
         st.session_state[flag] = not st.session_state.get(flag, False)
     if not st.session_state.get(flag):
         return
@@ -61,7 +75,7 @@ def rapid_report_button(alert_id: str) -> None:
                 if body != (saved["body"] if saved else ""):
                     report_actions.save_rapid_text(data.db(), user, alert_id, body)
                 with st.spinner("Đang tạo báo cáo nhanh…"):
-                    res = report_actions.generate_rapid(data.db(), data_reports.settings(), user, alert_id)
+                    res = report_actions.generate_rapid(data.db(), s, user, alert_id)
             except (ValueError, PermissionError) as exc:
                 st.error(str(exc))
             else:
@@ -77,8 +91,7 @@ def rapid_report_button(alert_id: str) -> None:
             if len(arch):
                 row = arch.iloc[0]
                 st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {row['generated_by']} tạo.")
-                files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]),
-                                                                          data_reports.settings().archive_dir)]
+                files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)]
         if files:
             download_buttons(files, key=f"rr_dl_{alert_id}")
         elif not analyst:

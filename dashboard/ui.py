@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
+from reports.settings import week_title
 from vocab.numbers import number
 
 BASE_CSS = """
@@ -170,6 +171,17 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
     return view
 
 
+RUNNING_WEEK = " — đang diễn ra"
+
+
+def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -> str:
+    """The «Tuần» box of Báo cáo and Chủ đề & địa bàn, one for both so that a week is named alike on the two
+    pages: ISO weeks newest first, each as the report names it (reports.settings.week_title), the first, still
+    running, saying so; `default` chosen at first (the newest if it is not offered). `box` is st or a column."""
+    return box.selectbox("Tuần", weeks, index=weeks.index(default) if default in weeks else 0, key=key,
+                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""), help=help)
+
+
 # A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the
 # year: "05/12 20:33" was both last December and this one.
 DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"
@@ -301,6 +313,15 @@ PHONE_TITLE_WIDTH = 240  # px: with the time beside it (110 px) the two fill a 3
 # three lines
 PHONE_ROW_HEIGHT = 84
 PHONE_TABLE_HEIGHT = 480  # px: five wrapped rows; a phone scrolls the page, not a small box inside it
+ROW_HEIGHT = 35  # px: Streamlit's own row (2.1875rem), on a desk and a tablet
+# px: Streamlit's header row (35) and the grid's two 1 px borders (its DataFrame's auto height), and 1 px to spare
+HEADER_HEIGHT = 38
+
+
+def table_height(rows: int, most: int, row_height: int = ROW_HEIGHT) -> int:
+    """A grid's height: the header and every row when they fit in `most` px, else `most` and a scroll inside. The
+    one formula of the dashboard's tables, on a desk (35 px rows) and on a phone (PHONE_ROW_HEIGHT)."""
+    return min(most, HEADER_HEIGHT + row_height * rows)
 
 
 def is_phone_agent(user_agent: str | None) -> bool:
@@ -333,7 +354,7 @@ PHONE_ITEM_COLUMNS = ["Thời gian", "Nguồn", "Liên kết"]  # after the titl
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
     fit = fit_columns(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS)
     if "row_height" in fit:  # the header and every row when they fit, else five rows and a scroll
-        height = min(PHONE_TABLE_HEIGHT, 40 + PHONE_ROW_HEIGHT * len(df))
+        height = table_height(len(df), PHONE_TABLE_HEIGHT, PHONE_ROW_HEIGHT)
     dataframe(items_view(df, **kw), hide_index=True, width="stretch", height=height or "auto", key=key,
               placeholder="—", **fit)
 

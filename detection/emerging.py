@@ -298,7 +298,9 @@ def regrade(alert: dict[str, Any], story: dict[str, Any], score: float, p: "Aler
     clause = f"mức {SEVERITY_LABELS[level]}" + (": " + "; ".join(why) if why else "")
     reason = str(alert.get("reason") or "")
     cut = reason.rfind(f"mức {SEVERITY_LABELS.get(old, old)}")
-    reason = (reason[:cut] + clause) if cut >= 0 else (f"{reason}; {clause}" if reason else clause)
+    # a reason without the clause (an alert of an older release, a hand-made one) may end its sentence: no ".;"
+    head = reason.rstrip().rstrip(".")
+    reason = (reason[:cut] + clause) if cut >= 0 else (f"{head}; {clause}" if head else clause)
     details = dict(alert.get("details") or {})
     details.update(severity=level, severity_points=points, severity_why=why, harm=signals,
                    severity_items=int(story.get("n_items") or 0))

@@ -16,6 +16,7 @@ from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     names_in_note, number, topics_text,
 )
+from vocab.alerts import CLOSED_STATES, STATES
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
 QUEUE_ROWS = 2000  # the head of the chosen group's queue, cut in the store (the caption counts them all)
@@ -34,10 +35,7 @@ def render() -> None:
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     c1, c2 = st.columns([1.2, 2])
     choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
-    c2.caption(
-        f"Đang mở: {number(open_n)} · "
-        + " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}" for k, v in sorted(counts.items()))
-    )
+    c2.caption(f"Đang mở: {number(open_n)} · " + state_counts(counts))
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
     wanted = FILTERS[choice]
     total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
@@ -46,7 +44,8 @@ def render() -> None:
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
     fit = ui.fit_columns(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS)
-    row, most = (ui.PHONE_ROW_HEIGHT, ui.PHONE_TABLE_HEIGHT) if "row_height" in fit else (35, 260)
+    height = (ui.table_height(len(queue), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) if "row_height" in fit
+              else ui.table_height(len(queue), 260))
     ui.dataframe(
         pd.DataFrame({
             "Vấn đề": queue["title"],  # first: the issue is what staff read (on a phone the rest is off the screen)
@@ -59,7 +58,7 @@ def render() -> None:
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
         }),
-        hide_index=True, width="stretch", placeholder="—", height=min(38 + row * len(queue), most), **fit,
+        hide_index=True, width="stretch", placeholder="—", height=height, **fit,
     )
     if total > len(queue):  # two years of an office: more alerts than the table reads; say so
         st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo đứng đầu hàng đợi trong {number(total)} "
@@ -77,6 +76,14 @@ def render() -> None:
     )
     if alert_id:
         _detail(alert_id, queue)
+
+
+def state_counts(counts: dict[str, int]) -> str:
+    """«Mới: 5 · Đã tiếp nhận: 1 · … · Bỏ qua: 2»: the states in the order an alert goes through them (open ones,
+    then closed); sorted by their English codes they read «Đã giao xử lý · Bỏ qua · Mới · Mở lại», in no order."""
+    order = [*OPEN_STATES, *CLOSED_STATES, *STATES]
+    return " · ".join(f"{STATE_LABELS.get(k, k)}: {number(v)}"
+                      for k, v in sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
 QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),
@@ -124,7 +131,7 @@ def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
     st.markdown("**Tin bài**")
     gone = data.alert_items_gone(alert_id)
     if len(items):
-        ui.items_table(items, height=min(38 + 35 * len(items), 280), key=f"items_{alert_id}")
+        ui.items_table(items, height=ui.table_height(len(items), 280), key=f"items_{alert_id}")
         if gone:
             st.caption(f"{gone} tin khác của cảnh báo đã bị xóa theo thời hạn lưu trữ dữ liệu.")
     else:

@@ -69,16 +69,18 @@ def render() -> None:
                               placeholder="Tất cả các kênh")
     df, total = dc.queue(FILTERS[choice], tuple(channels) or None, None)
     if not len(df):
-        ui.empty("Chưa có phản ánh nào. Phản ánh đến từ các nguồn fanpage, Zalo OA, hộp thư của cơ quan (trang Nguồn "
-                 "tin) và từ tệp nhập hoặc báo cáo cộng tác viên đánh dấu là phản ánh." if choice == "Tất cả"
-                 else "Không có phản ánh nào trong nhóm này.")
+        # none at all (the page opens on «Đang mở»: a new office must learn where cases come from), or none here
+        ever = total if FILTERS[choice] is None and not channels else dc.queue(None, None, None, 1)[1]
+        ui.empty("Không có phản ánh nào trong nhóm này." if ever else
+                 "Chưa có phản ánh nào. Phản ánh đến từ các nguồn fanpage, Zalo OA, hộp thư của cơ quan (trang Nguồn "
+                 "tin) và từ tệp nhập hoặc báo cáo cộng tác viên đánh dấu là phản ánh.")
         return
     ui.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
         "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [person(u) for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
-        hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(df), 300),
+        hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(df), 300),
         column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Nhận lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Nội dung": st.column_config.TextColumn(width="large")})

@@ -23,6 +23,8 @@ PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role
 
 PERIODS = {"24 giờ qua": 1, "7 ngày qua": 7, "30 ngày qua": 30, "90 ngày qua": 90, "Tất cả": None,
            "Chọn ngày…": -1}
+# the period the page opens on, a link without `period=` names, and the filters' label does not count as a filter
+DEFAULT_PERIOD = "7 ngày qua"
 TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
 SENTIMENT_CODES = [k for k in SENTIMENT_LABELS if k != "unknown"]
 # the filters also offer the charts' "Chưa phân loại" / "Chưa rõ" buckets (tagged, but no topic / sentiment);
@@ -71,7 +73,7 @@ def render() -> None:
     with st.expander(filter_label(active_filters(st.session_state)), key="x_filters", on_change="rerun",
                      expanded=bool(st.session_state.get("x_filters", False)), icon=":material/filter_list:"):
         r1 = st.columns([1.1, 1, 1.6, 1.6])
-        period = r1[0].selectbox("Thời gian", list(PERIODS), index=1, key="x_period")
+        period = r1[0].selectbox("Thời gian", list(PERIODS), index=list(PERIODS).index(DEFAULT_PERIOD), key="x_period")
         since, until = _window(r1[0], period)
         types, outlets, topics, sentiments, places, in_area = _filters(r1, opts)
     alert, watch = _scope()
@@ -81,7 +83,6 @@ def render() -> None:
     _results(query, order, since, until, filters, alert, watch, cfg.dashboard.explorer_limit, opts["places"])
 
 
-DEFAULT_PERIOD = "7 ngày qua"
 # the filters the expander holds, by their session key, as its label names them when they are on
 FILTER_NAMES = {"x_types": "loại nguồn", "x_outlets": "cơ quan, kênh", "x_topics": "chủ đề", "x_sent": "sắc thái",
                 "x_places": "địa bàn"}
@@ -207,7 +208,7 @@ def _apply_query_params() -> None:
     if units:  # a 2025 unit: every place name items carry for it (old wards, the old district…)
         places += data.unit_place_names(units)
     st.session_state["x_places"] = list(dict.fromkeys(places))
-    st.session_state["x_period"] = PERIOD_PARAMS.get(qp.get("period", "7"), "7 ngày qua")
+    st.session_state["x_period"] = PERIOD_PARAMS.get(qp.get("period", ""), DEFAULT_PERIOD)
     st.session_state["x_prev"] = qp.get("prev") == "1"
     st.session_state["x_in_area"] = qp.get("all") != "1"
     days = _dates(qp.get("from"), qp.get("to"))
@@ -284,7 +285,7 @@ def _write_query_params(query: str, period: str, types: list[str], outlets: list
         if v:
             want[k] = list(v)
     code = {lbl: c for c, lbl in PERIOD_PARAMS.items()}.get(period)
-    if code and code != "7":
+    if code and period != DEFAULT_PERIOD:
         want["period"] = code
     if code and code != "all" and st.session_state.get("x_prev"):
         want["prev"] = "1"
@@ -319,7 +320,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
         reveal = st.toggle("Hiện tên tác giả để xác minh", key=f"reveal_{item_id}",
                            help="Chỉ dùng khi cần xác minh bài đăng; tên người dân được che mặc định.")
     if reveal:
-        d = data.item_detail(item_id, reveal=True) or d
+        d = data.item_detail_as_stored(item_id) or d
     author = mask_author(d.get("author"), source_type=d["source_type"], collector=d.get("collector"),
                          enabled=masking["enabled"], public_authors=masking["public_authors"], reveal=reveal)
     summary = d["summary"]

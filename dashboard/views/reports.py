@@ -7,27 +7,40 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, data_reports, gate, report_actions, ui
-from dashboard.report_buttons import download_buttons, rapid_report_button
+from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button
 from reports.generate import weekly_key
-from reports.settings import WEEKDAYS, week_title
+from reports.settings import WEEKDAYS, ReportSettings, week_title
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
 OTHER = "Địa bàn khác…"
-# the layout `[reports] layout` chose (the default is a Party body's: the page used to name Decree 30 always)
-LAYOUT_NAMES = {"party": "văn bản của Đảng (Hướng dẫn 36-HD/VPTW)",
-                "state": "văn bản hành chính (Nghị định 30/2020/NĐ-CP)"}
 
 
-def _week_label(week: str) -> str:
-    """The week as both week pickers name it (reports.settings.week_title)."""
-    return week_title(week)
+def schedule_words(weekday: int, at: str) -> str | None:
+    """When the scheduled report is made, as the page's sentence says it: «16:00 thứ Sáu» (the time first, «thứ» in
+    lower case mid-sentence, as the week box's help writes it; it read «vào Thứ Sáu 16:00»); None without a schedule."""
+    if not weekday:
+        return None
+    day = WEEKDAYS[weekday - 1]
+    return f"{at} {day[0].lower() + day[1:] if day.startswith('Thứ') else day}"
+
+
+def period_label(kind: str, period: str) -> str:
+    """An archived report's period as the week box names it («Tuần 49/2026 (30/11–06/12/2026)», not the ISO code
+    «2026-W49» staff do not write); a rapid report's is its alert's code."""
+    if kind != "weekly":
+        return period
+    try:
+        return week_title(period)
+    except ValueError:  # a hand-made archive row: shown as stored
+        return period
 
 
 def _failure_text(f: dict) -> str:
     """One Vietnamese sentence for a scheduled weekly report the schedule could not make."""
-    return (f"Báo cáo tuần {f['period']} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
+    week = period_label("weekly", f["period"])
+    return (f"Báo cáo {week[0].lower() + week[1:]} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
             f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. Hệ thống tự thử lại "
             "sau mỗi 30 phút; có thể tạo tay ở thẻ «Báo cáo tuần».")
 
@@ -36,10 +49,10 @@ def render() -> None:
     st.title("Báo cáo")
     ui.flash()
     s = data_reports.settings()
-    when = (f"{WEEKDAYS[s.schedule_weekday - 1]} {s.schedule_time}" if s.schedule_weekday else None)
+    when = schedule_words(s.schedule_weekday, s.schedule_time)
     st.caption(
         "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức "
-        f"{LAYOUT_NAMES.get(s.layout, LAYOUT_NAMES['state'])}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "
+        f"{layout_name(s.layout)}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "
         "PDF để gửi."
         + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»." if when else "")
     )
@@ -49,23 +62,21 @@ def render() -> None:
     with weekly:
         _weekly(s)
     with rapid:
-        _rapid()
+        _rapid(s)
     with archive:
-        _archive()
+        _archive(s)
 
 
-def _weekly(s) -> None:  # type: ignore[no-untyped-def]
+def _weekly(s: ReportSettings) -> None:
     cfg = data.config()
-    weeks = data_reports.weeks(12)  # the current week first, then those that have ended
     c1, c2, c3 = st.columns([1.4, 1, 1])
     # the week the office files now: the current one from the report time (Friday 16:00 by default), else the
     # one that has ended; the other is one click away
-    week = c1.selectbox("Tuần", weeks, index=weeks.index(data_reports.default_week()), key="rep_week",
-                        format_func=lambda w: _week_label(w) + (" — đang diễn ra" if w == weeks[0] else ""),
-                        help="Mặc định là tuần đang diễn ra nếu đã đến giờ lập báo cáo tuần (mặc định 16:00 "
-                             "thứ Sáu, như báo cáo tự động vào kho), nếu chưa thì tuần đã kết thúc gần nhất "
-                             "(thứ Hai đến hết Chủ nhật, giờ Việt Nam). Báo cáo của tuần đang diễn ra chỉ tính "
-                             "đến lúc lập.")
+    week = ui.week_picker(c1, data_reports.weeks(), data_reports.default_week(s), "rep_week",
+                          help="Mặc định là tuần đang diễn ra nếu đã đến giờ lập báo cáo tuần (mặc định 16:00 "
+                               "thứ Sáu, như báo cáo tự động vào kho), nếu chưa thì tuần đã kết thúc gần nhất "
+                               "(thứ Hai đến hết Chủ nhật, giờ Việt Nam). Báo cáo của tuần đang diễn ra chỉ tính "
+                               "đến lúc lập.")
     focus = cfg.area.focus.strip()
     options = [WHOLE] + ([focus] if focus else []) + [OTHER]
     pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",
@@ -122,7 +133,7 @@ def _weekly(s) -> None:  # type: ignore[no-untyped-def]
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
 
 
-def _rapid() -> None:
+def _rapid(s: ReportSettings) -> None:
     df = data.alerts(None, 500)
     if not len(df):
         ui.empty("Chưa có cảnh báo nào để lập báo cáo nhanh.")
@@ -131,10 +142,10 @@ def _rapid() -> None:
     alert_id = st.selectbox("Cảnh báo", list(df["alert_id"]), key="rep_rapid_pick",
                             format_func=lambda a: f"{a} · {' '.join(str(titles.get(a, '')).split())[:110]}")
     if alert_id:
-        rapid_report_button(alert_id)
+        rapid_report_button(alert_id, s)
 
 
-def _archive() -> None:
+def _archive(s: ReportSettings) -> None:
     arch = data_reports.archive(None, 200)
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
@@ -142,18 +153,19 @@ def _archive() -> None:
     ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
-            "Kỳ / cảnh báo": arch["period"],
+            "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
             "Người tạo": ["Lịch tự động" if g == "schedule" else g for g in arch["generated_by"]],
             "Số tin": arch["n_items"],
         }),
-        hide_index=True, width="stretch", height=min(38 + 35 * len(arch), 320),
+        hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),
         column_config={"Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")},
     )
-    labels = {int(r.id): f"{r.period} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}" for r in arch.itertuples()}
+    labels = {int(r.id): f"{period_label(r.kind, r.period)} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}"
+              for r in arch.itertuples()}
     pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick")
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]
-        files = report_actions.archived_files(row["dir"], list(row["files"]), data_reports.settings().archive_dir)
+        files = report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)
         download_buttons(files, key=f"rep_arch_{pick}")

@@ -71,7 +71,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
         "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}) for h in health],
         "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
-    }), hide_index=True, width="stretch", placeholder="—", height=min(38 + 35 * len(health), 420),
+    }), hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
         column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
                        "Tin đăng trong 24 giờ": st.column_config.NumberColumn(
                            help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),

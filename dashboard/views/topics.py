@@ -25,7 +25,6 @@ from vocab.numbers import number
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
 WEEK = "Tuần báo cáo"
 PERIODS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90, WEEK: 7}
-N_WEEKS = 12  # weeks offered, as on Báo cáo
 ITEMS_SHOWN = 200  # items listed under a chosen topic or unit; the caption gives the total
 # what the topic counts count, so staff can reconcile them with the weekly report's Bảng 4 (which says what it counts)
 TOPICS_SCOPE = ("Số tin tính mọi tin, bài đã phân loại chủ đề trong kỳ, ở mọi địa bàn (kể cả tin không phản ánh về "
@@ -63,13 +62,10 @@ def render() -> None:
 
 
 def _week_picker() -> str:
-    """The ISO week, the last one that has ended by default; the current one is first and says it is running."""
-    weeks = data_reports.weeks(N_WEEKS)
-    ended = data_reports.ended_week()
-    return st.selectbox("Tuần", weeks, index=weeks.index(ended) if ended in weeks else 0, key="t_week",
-                        format_func=lambda w: week_title(w) + (" — đang diễn ra" if w == weeks[0] else ""),
-                        help="Tuần từ thứ Hai đến hết Chủ nhật (giờ Việt Nam), như báo cáo tuần. Tuần đang diễn ra "
-                             "chỉ tính đến hiện tại và so với cùng khoảng thời gian của tuần trước.")
+    """The ISO week, the last one that has ended by default (ui.week_picker, as on Báo cáo)."""
+    return ui.week_picker(st, data_reports.weeks(), data_reports.ended_week(), "t_week",
+                          help="Tuần từ thứ Hai đến hết Chủ nhật (giờ Việt Nam), như báo cáo tuần. Tuần đang diễn ra "
+                               "chỉ tính đến hiện tại và so với cùng khoảng thời gian của tuần trước.")
 
 
 def _rolling(days: int) -> None:
@@ -175,7 +171,8 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
     topics, places = f["topics"], f["places"]
     what = week_title(period) if week else f"{period} ngày gần nhất"
     now_l, prev_l = ("Tuần này", "Tuần trước") if week else ("Kỳ này", "Kỳ trước")
-    st.caption(_scope_caption(what, week, in_area, data_reports.settings().default_area_label))
+    s = data_reports.settings()  # once per draw
+    st.caption(_scope_caption(what, week, in_area, s.default_area_label))
     where = "phản ánh về địa bàn" if in_area else "đã phân loại"
     if not f["scope_now"] and not f["scope_prev"]:
         ui.empty(f"Không có tin, bài nào {where} trong {what} và {prev_l.lower()}. "
@@ -206,7 +203,7 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
                      width="stretch", key="r_place_table",
                      on_select=_picked_row(pick_key, "r_place_table", [f"unit:{u}" for u in units]),
                      selection_mode="single-row")
-        st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(data_reports.settings().top_places)}, như báo cáo "
+        st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(s.top_places)}, như báo cáo "
                    "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
         _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key))
     _items(period, in_area, pick_key, codes, units, what)
@@ -251,23 +248,40 @@ def _picked_row(pick_key: str, table_key: str, values: list[str]) -> Callable[[]
 def _picked_bar(pick_key: str, codes: list[str]) -> Callable[[], None]:
     """A click on either bar of a topic chooses the topic in the items box."""
     def chosen() -> None:
-        for p in drill.points(st.session_state.get("r_topic_bars")):
-            idx = p.get("point_index", p.get("point_number"))
-            if idx is not None and 0 <= int(idx) < len(codes):
-                st.session_state[pick_key] = f"topic:{codes[int(idx)]}"
-                return
+        hit = _clicked_topic(st.session_state.get("r_topic_bars"), codes)
+        if hit:
+            st.session_state[pick_key] = f"topic:{hit[0]}"
     return chosen
 
 
 def _picked_unit(pick_key: str) -> Callable[[], None]:
     """A click on a unit of the map chooses the unit in the items box."""
     def chosen() -> None:
-        for p in drill.points(st.session_state.get("r_place_map")):
-            cd = drill.custom(p)
-            if cd and cd[0]:
-                st.session_state[pick_key] = f"unit:{cd[0]}"
-                return
+        unit = _clicked_unit(st.session_state.get("r_place_map"))
+        if unit:
+            st.session_state[pick_key] = f"unit:{unit}"
     return chosen
+
+
+def _clicked_topic(event: object, codes: list[str]) -> tuple[str, bool] | None:
+    """The topic of the first clicked bar (its index into `codes`, the bars' order) and whether it was the paler
+    bar of the period before (curve 0); None when no bar of a known topic was clicked. Both topic charts read
+    their clicks here."""
+    for p in drill.points(event):
+        idx = p.get("point_index", p.get("point_number"))
+        if idx is not None and 0 <= int(idx) < len(codes):
+            return codes[int(idx)], p.get("curve_number") == 0
+    return None
+
+
+def _clicked_unit(event: object) -> str | None:
+    """The 2025 unit of the first clicked point of the map (its customdata's first field: `_map` puts the unit's
+    name there); None when no unit was clicked. Both maps read their clicks here."""
+    for p in drill.points(event):
+        cd = drill.custom(p)
+        if cd and cd[0]:
+            return str(cd[0])
+    return None
 
 
 def _row(event: object, n: int) -> int | None:
@@ -281,23 +295,17 @@ def _row(event: object, n: int) -> int | None:
 
 def _open_topic(ev: object, codes: list[str], days: int) -> None:
     """A click on a bar opens Tin bài with that topic and that period (the earlier bar: the period before)."""
-    for p in drill.points(ev):
-        idx = p.get("point_index", p.get("point_number"))
-        if idx is None or not 0 <= int(idx) < len(codes):
-            continue
-        ui.open_items({"topic": codes[int(idx)], "period": str(days), "prev": "1" if p.get("curve_number") == 0 else "",
-                       **drill.EVERY_ITEM})
-        return
+    hit = _clicked_topic(ev, codes)
+    if hit:
+        topic, before = hit
+        ui.open_items({"topic": topic, "period": str(days), "prev": "1" if before else "", **drill.EVERY_ITEM})
 
 
 def _open_unit(ev: object, days: int) -> None:
     """A click on a unit of the map opens Tin bài with the items counted for that 2025 unit."""
-    for p in drill.points(ev):
-        cd = p.get("customdata")
-        name = cd[0] if isinstance(cd, (list, tuple)) and cd else None
-        if name:
-            ui.open_items({"unit": str(name), "period": str(days), **drill.EVERY_ITEM})
-            return
+    unit = _clicked_unit(ev)
+    if unit:
+        ui.open_items({"unit": unit, "period": str(days), **drill.EVERY_ITEM})
 
 
 def _label_spots(m: pd.DataFrame, most: int = 8) -> pd.DataFrame:

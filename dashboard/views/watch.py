@@ -15,6 +15,7 @@ from dashboard import actions, data, drill, gate, ui
 from dashboard.labels import PALETTE
 from dashboard.labels import SOURCE_TYPES, TOPIC_LABELS
 from vocab.alerts import SEVERITIES, SEVERITY_LABELS
+from vocab.numbers import number
 
 PAGE = {"title": "Theo dõi", "icon": ":material/visibility:", "order": 35, "min_role": "viewer"}
 TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
@@ -46,7 +47,8 @@ def render() -> None:
             if f:
                 ui.open_items(f)
         else:
-            st.caption(f"Chưa có tin nào khớp trong {period} qua.")
+            paused = "" if any(w["active"] for w in wls) else " Mọi danh sách đang tạm dừng: tin mới không được đối chiếu."
+            st.caption(f"Chưa có tin nào khớp trong {period} qua.{paused}")
         names = {w["id"]: w["name"] for w in wls}
         pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick",
                             index=list(names).index(first_with_hits(wls, totals)))
@@ -96,7 +98,12 @@ def _rule(w: dict[str, Any]) -> str:
     sev = SEVERITY_LABELS.get(w["severity"], w["severity"])
     if int(w["min_items"]) <= 1:
         return f"có tin đầu tiên (mức {sev})"
-    return f"{w['min_items']} tin trong {w['window_minutes']} phút (mức {sev})"
+    return f"{number(w['min_items'])} tin trong {span(int(w['window_minutes']))} (mức {sev})"
+
+
+def span(minutes: int) -> str:
+    """A watch window as staff say it: «6 giờ», «24 giờ», «90 phút» (the table said «1440 phút»)."""
+    return f"{number(minutes // 60)} giờ" if minutes >= 60 and minutes % 60 == 0 else f"{number(minutes)} phút"
 
 
 def _narrowing(w: dict[str, Any]) -> str:

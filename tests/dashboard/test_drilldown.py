@@ -244,3 +244,34 @@ def test_map_units_are_the_configured_provinces():
     assert "Phường Uông Bí" not in set(bn["name_2025"])
     assert places_mod.ward_cells("Bắc Ninh") is None
     assert places_mod.ward_cells("Tỉnh Quảng Ninh") is not None
+
+
+def test_both_topic_views_read_a_click_through_one_lookup(monkeypatch):
+    """The rolling periods open Tin bài, the report's week picks the items box; both read the clicked bar and the
+    clicked unit of the map through one lookup each (round 15's review found the two copies), so a click means
+    the same topic or unit in both views, for a point Plotly numbers by `point_index` or by `point_number`."""
+    opened: list[dict] = []
+    state: dict = {}
+    monkeypatch.setattr(topics_view.ui, "open_items", opened.append)
+    monkeypatch.setattr(topics_view, "st", SimpleNamespace(session_state=state))
+    codes = ["environment", "health"]
+    for point in ({"curve_number": 1, "point_number": 1}, {"curve_number": 0, "point_index": 0}):
+        ev = SimpleNamespace(selection=SimpleNamespace(points=[{"point_index": 9}, point]))
+        state["r_topic_bars"] = ev
+        topics_view._picked_bar("pick", codes)()
+        topics_view._open_topic(ev, codes, 7)
+        assert state["pick"] == f"topic:{opened[-1]['topic']}"
+    ev = SimpleNamespace(selection=SimpleNamespace(points=[{"customdata": [None]}, {"customdata": ["Phường Yên Tử", 3]}]))
+    state["r_place_map"] = ev
+    topics_view._picked_unit("pick")()
+    topics_view._open_unit(ev, 7)
+    assert state["pick"] == f"unit:{opened[-1]['unit']}" == "unit:Phường Yên Tử"
+
+    seen: list[str] = []
+    monkeypatch.setattr(topics_view, "_clicked_topic", lambda e, c: seen.append("topic") or ("health", False))
+    monkeypatch.setattr(topics_view, "_clicked_unit", lambda e: seen.append("unit") or "Phường Uông Bí")
+    topics_view._picked_bar("pick", codes)()
+    topics_view._open_topic(None, codes, 7)
+    topics_view._picked_unit("pick")()
+    topics_view._open_unit(None, 7)
+    assert seen == ["topic", "topic", "unit", "unit"]

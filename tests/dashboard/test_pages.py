@@ -14,7 +14,7 @@ import pytest
 from dashboard import nav
 from store import users as store_users
 from store.db import utcnow
-from tests.dashboard.conftest import PASSWORD, no_exception, texts
+from tests.dashboard.conftest import PASSWORD, Env, no_exception, texts
 
 TESTS = Path(__file__).resolve().parents[1]
 # pages with an AppTest file of their own, which runs the page (checked below), instead of the runs here
@@ -263,6 +263,33 @@ def test_alert_queue_order_and_detail(demo_env):
     assert not [b for b in at.button if b.label in ("Tiếp nhận", "Bỏ qua cảnh báo")]  # viewers only read
     assert "chỉ đọc" in body
     assert [b for b in at.button if b.label == "Tạo báo cáo nhanh"]  # rapid report from the alert view
+
+
+@pytest.mark.parametrize("layout, named", [("party", "Hướng dẫn 36-HD/VPTW"), ("state", "Nghị định 30/2020/NĐ-CP")])
+def test_the_rapid_report_button_names_the_layout_the_report_is_made_in(tmp_path, layout, named):
+    """Its help said «theo thể thức Nghị định 30/2020/NĐ-CP» always, while the rapid report (as the weekly one, whose
+    caption on Báo cáo was mended earlier) follows `[reports] layout`, a Party body's by default."""
+    state = {"symbol": "BC-SVHTTDL", "signer_title": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]} if layout == "state" else {}
+    e = Env(tmp_path, reports={"layout": layout, **state})
+    try:
+        e.seed()
+        at = e.page("alerts", "viewer").run()
+        no_exception(at)
+        (button,) = [b for b in at.button if b.label == "Tạo báo cáo nhanh"]
+        assert named in button.proto.help and ("Nghị định 30" in button.proto.help) == (layout == "state")
+    finally:
+        e.close()
+
+
+def test_the_alert_counts_follow_the_lifecycle():
+    """The caption over the queue named the states sorted by their English codes («Đã giao xử lý: 1 · Bỏ qua: 2 ·
+    Mới: 5 · Mở lại: 1»); it follows an alert's way now: the open states, then the closed ones."""
+    from dashboard.views.alerts import state_counts
+
+    counts = {"acknowledged": 1, "assigned": 1, "dismissed": 2, "new": 5, "reopened": 1, "resolved": 2, "merged": 3}
+    assert state_counts(counts) == ("Mới: 5 · Đã tiếp nhận: 1 · Đã giao xử lý: 1 · Mở lại: 1 · Đã xử lý xong: 2 · "
+                                    "Bỏ qua: 2 · Đã gộp: 3")
+    assert state_counts({"odd": 1, "new": 2}) == "Mới: 2 · odd: 1"
 
 
 def test_acknowledge_with_note_then_dismiss_needs_reason(demo_env):

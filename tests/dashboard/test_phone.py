@@ -165,3 +165,39 @@ def test_streamlits_status_texts_are_in_vietnamese():
     css = ui.BASE_CSS
     assert 'content: "Đang kết nối"' in css and 'content: "Dừng"' in css
     assert "stConnectionStatus" in css and "stStatusWidget" in css
+
+
+def test_on_a_phone_tables_are_sized_by_one_formula(demo_env, phone, monkeypatch):
+    """Tin bài's items and the alert queue size their grid on a phone with ui.table_height, as every table does
+    (round 15 computed it twice: a 40 px header in ui.items_table, 38 px on Cảnh báo): the header and every
+    wrapped row while they fit, else five rows and a scroll."""
+    from tests.dashboard.test_pages import _raise_open_alerts
+
+    asked: list[tuple] = []
+    size = ui.table_height
+    monkeypatch.setattr(ui, "table_height", lambda *a: asked.append(a) or size(*a))
+    _raise_open_alerts(demo_env.db, 3)
+    for page in ("explorer", "alerts"):
+        asked.clear()
+        at = demo_env.page(page, "viewer").run()
+        no_exception(at)
+        assert asked[0] == (len(at.dataframe[0].value), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT), page
+    assert size(2, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.HEADER_HEIGHT + 2 * ui.PHONE_ROW_HEIGHT
+    assert size(50, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.PHONE_TABLE_HEIGHT
+
+
+def test_tin_bai_default_period_is_one_setting(demo_env, monkeypatch):
+    """The period Tin bài opens on, that a link without `period=` means, that the address bar leaves out and that the
+    filters' label does not count is explorer.DEFAULT_PERIOD alone (round 15 also had `index=1` and a "7 ngày qua"
+    fallback): moved, all four follow it."""
+    monkeypatch.setattr(explorer, "DEFAULT_PERIOD", "30 ngày qua")
+    at = demo_env.page("explorer", "viewer").run()
+    no_exception(at)
+    assert at.selectbox(key="x_period").value == "30 ngày qua"
+    assert _filters(at).label == "Bộ lọc" and "period" not in at.query_params
+    at.selectbox(key="x_period").set_value("7 ngày qua").run()
+    assert at.query_params.get("period") in ("7", ["7"]) and "7 ngày qua" in _filters(at).label
+    link = demo_env.page("explorer", "viewer")
+    link.query_params["topic"] = "health"
+    link.run()
+    assert link.selectbox(key="x_period").value == "30 ngày qua"

@@ -149,3 +149,51 @@ def test_the_rolling_periods_keep_every_area_by_default_and_the_switch_narrows_t
     month = dict(zip(table["Chủ đề"], table["Kỳ này"]))
     week = _report_tables(week_env)["topics"]  # the week's items are within the 30 days, the next week's few too
     assert all(month[r[0]] >= int(r[1].replace(".", "")) for r in week if r[1] != "0")
+
+
+def test_both_pages_draw_their_week_box_with_one_picker(env, monkeypatch):
+    """Báo cáo and Chủ đề & địa bàn name and offer a week alike because both draw the box with ui.week_picker
+    (round 15's review found a copy of Báo cáo's box on Chủ đề): each page's box, by its key, comes from it, with
+    the same weeks (the running one first, saying so) and its own default."""
+    from dashboard import ui
+
+    drawn: dict[str, tuple[list[str], str]] = {}
+    picker = ui.week_picker
+
+    def spy(box, weeks, default, key, help):  # type: ignore[no-untyped-def]
+        drawn[key] = (list(weeks), default)
+        return picker(box, weeks, default, key, help)
+
+    monkeypatch.setattr(ui, "week_picker", spy)
+    topics = env.page("topics", "viewer").run()
+    topics.segmented_control(key="t_period").set_value("Tuần báo cáo").run()
+    reports = env.page("reports", "viewer").run()
+    no_exception(topics)
+    no_exception(reports)
+    assert set(drawn) == {"t_week", "rep_week"}
+    assert drawn["t_week"][0] == drawn["rep_week"][0]
+    assert drawn["t_week"][1] == last_complete_week(utcnow())
+    first = drawn["t_week"][0][0]
+    for at, key in ((topics, "t_week"), (reports, "rep_week")):
+        assert at.selectbox(key=key).options[0] == week_title(first) + ui.RUNNING_WEEK
+
+
+def test_the_report_settings_are_built_once_per_draw(week_env, monkeypatch):
+    """data_reports.settings() reads the config and the admin's saved switches; a page draw builds it once and hands
+    it down (Báo cáo built it again for the default week and the archive, Chủ đề for each caption). Counted on a
+    second run, when the cached reads (which build their own on a miss) answer from the cache."""
+    from dashboard import data_reports
+
+    calls: list[int] = []
+    build = data_reports.settings
+    monkeypatch.setattr(data_reports, "settings", lambda: calls.append(1) or build())
+    topics = week_env.page("topics", "analyst").run()
+    topics.segmented_control(key="t_period").set_value("Tuần báo cáo").run()
+    calls.clear()
+    topics.run()
+    assert len(calls) == 1 and "Các địa bàn nhiều tin nhất" in texts(topics)
+    reports = week_env.page("reports", "analyst").run()
+    calls.clear()
+    reports.run()
+    no_exception(reports)
+    assert len(calls) == 1

@@ -47,6 +47,10 @@ def test_page_lists_defaults_and_analysts_add_one(env):
     shown = at.dataframe[0].value
     assert {"Chùa Ba Vàng", "Giải phóng mặt bằng", "Bãi thải"} <= set(shown["Tên"])
     assert set(shown["Trạng thái"]) == {"Tạm dừng"}
+    rules = dict(zip(shown["Tên"], shown["Cảnh báo khi"]))  # whole hours as hours: «1440 phút» was hard to read
+    assert rules["Giải phóng mặt bằng"] == "3 tin trong 24 giờ (mức Trung bình)"
+    assert rules["Bãi thải"] == "2 tin trong 6 giờ (mức Trung bình)"
+    assert "Mọi danh sách đang tạm dừng" in texts(at)  # why nothing matched: the shipped lists start paused
     inputs = [t for t in at.text_input if t.label in ("Tên", "Từ khóa")][-2:]
     inputs[0].input("Chùa Yên Tử")
     inputs[1].input('"Yên Tử" OR "chua Yen Tu"')
@@ -56,6 +60,7 @@ def test_page_lists_defaults_and_analysts_add_one(env):
     with env.db.read() as cur:
         names = {w["name"]: w for w in store_watch.list_watchlists(cur)}
     assert names["Chùa Yên Tử"]["active"] and names["Chùa Yên Tử"]["created_by"] == "chuyenvien"
+    assert "Mọi danh sách đang tạm dừng" not in texts(at)
 
 
 def test_viewers_see_no_management(env):
@@ -75,3 +80,10 @@ def test_the_hits_box_opens_on_the_watchlist_with_hits():
     assert first_with_hits(wls, {5: 3}) == 5
     assert first_with_hits(wls, {}) == 4  # nothing matched yet: the first active one
     assert first_with_hits(wls[:2], {}) == 1
+
+
+def test_a_watch_window_is_worded_in_hours_when_whole():
+    from dashboard.views.watch import span
+
+    assert [span(m) for m in (45, 60, 90, 360, 1440, 4320)] == [
+        "45 phút", "1 giờ", "90 phút", "6 giờ", "24 giờ", "72 giờ"]

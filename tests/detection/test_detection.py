@@ -429,6 +429,10 @@ def test_regrade_raises_severity_as_the_story_grows_and_restates_the_reason():
     more = E.regrade({**alert, "severity": "high", "details": {"severity_points": 4}}, _story(burst[:7]), 18.0, p)
     assert more is not None and more.severity == "high" and more.note == "" and "sơ tán" in more.reason
     assert E.regrade({**alert, "severity": "high", "details": r.details}, _story(burst[:9]), 18.0, p) is None
+    # a reason without the clause gets it after its own words, not after its full stop («… theo dõi.; mức cao»)
+    bare = E.regrade({**alert, "reason": "7 tin từ 6 nguồn trong 24 giờ, có nhắc địa bàn theo dõi. "}, _story(burst[:7]),
+                     18.0, p)
+    assert bare is not None and bare.reason.startswith("7 tin từ 6 nguồn trong 24 giờ, có nhắc địa bàn theo dõi; mức cao: ")
 
 
 def test_demo_alert_raised_live_is_regraded_high_with_a_history_event(tmp_path):

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from reports.generate import rapid_key, weekly_key
 from devtools.sample_reports import seed_week
-from reports.settings import last_complete_week, report_week, to_local, week_of
+from reports.settings import last_complete_week, report_week, to_local, week_of, week_title
 from store import reports as store_reports
 from store.db import utcnow
 from tests.dashboard.conftest import Env, no_exception, texts
@@ -103,8 +103,11 @@ def test_analyst_saves_proposals_and_generates(env):
     with env.db.read() as cur:
         arch = store_reports.list_archive(cur)
     assert len(arch) == 1 and arch.iloc[0].generated_by == "chuyenvien" and arch.iloc[0].period == week
-    # the archive tab lists it with its files
+    # the archive tab lists it with its files, its week named as the week box names it, not «2026-W49»
     assert any(sb.key == "rep_arch_pick" for sb in at.selectbox)
+    assert list(next(d.value for d in at.dataframe if "Kỳ / cảnh báo" in d.value.columns)["Kỳ / cảnh báo"]) == [
+        week_title(week)]
+    assert at.selectbox(key="rep_arch_pick").options[0].startswith(f"{week_title(week)} · Toàn tỉnh · ")
 
 
 def test_area_other_and_preview(env):
@@ -157,11 +160,23 @@ def test_page_on_the_dashboard_demo_data(env, role):
 
 def test_the_week_box_names_a_week_briefly_and_a_year_end_week_with_both_years():
     """The box cut "Tuần 49/2026 (từ ngày 30/11/2026 đến ngày 06/12/2026)" off at 1366 px (round 10 walk-through)."""
-    from dashboard.views.reports import _week_label
+    # the name both pages' box gives a week (dashboard.ui.week_picker)
+    assert week_title("2026-W49") == "Tuần 49/2026 (30/11–06/12/2026)"
+    assert week_title("2026-W53") == "Tuần 53/2026 (28/12/2026–03/01/2027)"
+    assert week_title("2026-W01") == "Tuần 1/2026 (29/12/2025–04/01/2026)"
 
-    assert _week_label("2026-W49") == "Tuần 49/2026 (30/11–06/12/2026)"
-    assert _week_label("2026-W53") == "Tuần 53/2026 (28/12/2026–03/01/2027)"
-    assert _week_label("2026-W01") == "Tuần 1/2026 (29/12/2025–04/01/2026)"
+
+def test_the_schedule_is_worded_as_a_sentence_says_it(env):
+    """«Báo cáo tuần được tự động tạo vào Thứ Sáu 16:00 hằng tuần»: the day's capital mid-sentence and the order
+    differed from the week box's own help («16:00 thứ Sáu»)."""
+    from dashboard.views.reports import schedule_words
+
+    assert schedule_words(5, "16:00") == "16:00 thứ Sáu"
+    assert schedule_words(7, "07:30") == "07:30 Chủ nhật"
+    assert schedule_words(0, "16:00") is None
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    assert "được tự động tạo vào 16:00 thứ Sáu hằng tuần" in texts(at)
 
 
 def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env, monkeypatch):
@@ -185,7 +200,8 @@ def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env
     at = env.page("reports", "viewer").run()
     no_exception(at)
     (err,) = [e.value for e in at.error]
-    assert f"Báo cáo tuần {_this_week()} (Toàn tỉnh) theo lịch chưa tạo được" in err and "ổ đĩa lưu trữ đầy" in err
+    week = week_title(_this_week())  # «Tuần 49/2026 (30/11–06/12/2026)», not «2026-W49»
+    assert f"Báo cáo t{week[1:]} (Toàn tỉnh) theo lịch chưa tạo được" in err and "ổ đĩa lưu trữ đầy" in err
     monkeypatch.setattr(schedule, "archive_weekly", archive_weekly)
     clock["now"] += timedelta(minutes=schedule.RETRY_MINUTES + 1)
     hook()
