@@ -8,7 +8,8 @@ We measure issues, not people: the UI and exports show a masked handle by defaul
   * press items (bylines of journalists and outlets);
   * authors listed in privacy.public_authors (official pages, channels, outlets: "QTV - Quảng Ninh TV");
   * the collector kinds whose author is the publisher, not a person (rss, google_news, bing_news,
-    youtube channel feeds).
+    youtube channel feeds) — except an RSS feed configured as social or forum (a group's or a forum's feed
+    through a bridge), whose authors are its posters.
 Staff who need to verify a post open it at its link (the original platform), or reveal one handle.
 
 Pure functions; no streamlit here.
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from vocab.config import Config
 
 PUBLISHER_KINDS = frozenset({"rss", "google_news", "bing_news", "youtube"})
+# source types whose authors are private persons whatever brought the item: an RSS bridge of a Facebook group
+# carries its posters' names in <author> (round 16: a walk of the pages found one shown in full)
+PERSONAL_SOURCE_TYPES = frozenset({"social", "forum"})
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,})(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?")
 
 
@@ -63,7 +67,9 @@ def is_public_author(
 ) -> bool:
     if not author:
         return True
-    if source_type == "press" or (collector or "") in PUBLISHER_KINDS:
+    if source_type == "press":
+        return True
+    if (collector or "") in PUBLISHER_KINDS and not (collector == "rss" and source_type in PERSONAL_SOURCE_TYPES):
         return True
     norm = unicodedata.normalize("NFC", author).strip().casefold()
     return any(norm == unicodedata.normalize("NFC", p).strip().casefold() for p in public_authors)

@@ -24,3 +24,15 @@ def test_feed_text_is_masked_in_frames_dicts_and_tuples_and_the_rest_left_alone(
     d = mask_mentions_in({"title": "hỏi @hoanganh.l", "note": "@nguoidung4", "stories": [{"title": "@ab12 à"}]})
     assert d == {"title": "hỏi @h***l", "note": "@nguoidung4", "stories": [{"title": "@a***2 à"}]}
     assert mask_mentions_in(None) is None
+
+
+def test_an_rss_feed_of_a_social_group_masks_its_posters():
+    """An RSS bridge of a Facebook group or a forum carries posters' names: they are persons, not the
+    publisher (a press feed's byline and a YouTube channel stay public)."""
+    from vocab.privacy import mask_author
+
+    assert mask_author("user799", source_type="social", collector="rss") == "u***9"
+    assert mask_author("user799", source_type="forum", collector="rss") == "u***9"
+    assert mask_author("Báo Quảng Ninh", source_type="press", collector="rss") == "Báo Quảng Ninh"
+    assert mask_author("QTV", source_type="social", collector="youtube") == "QTV"
+    assert mask_author("Tin nhanh", source_type="official", collector="rss") == "Tin nhanh"
