@@ -54,8 +54,16 @@ def test_v_rows_train_the_topic_models_only_when_switched_on(monkeypatch):
     assert not T.in_topic_vocabulary(unlabelled) and not T.topic_rows([unlabelled], np.zeros((1, 13)))[0].any()
 
 
+def test_shipped_settings_train_the_topic_models_on_the_v_rows():
+    """Round 16's choice (docs/NLP_ROUNDS.md): weight 0.3, in the topic vocabulary; round 15's sentiment weight kept."""
+    assert T.VNTC_TOPIC_WEIGHT == 0.3 and T.VNTC_TOPIC_VOCABULARY and T.VNTC_SENTIMENT_WEIGHT == 0.5
+    v = _v_topic_rows(2)[1]
+    assert T.vntc_topic_trains(v) and T.in_topic_vocabulary(v) and not T.in_shared_vocabulary(v)
+
+
 def test_training_moves_the_topic_models_and_nothing_else(monkeypatch):
     base, v = _rows(), _v_topic_rows()
+    monkeypatch.setattr(T, "VNTC_TOPIC_VOCABULARY", False)
     monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.0)
     ref, fit_ref = _train(monkeypatch, base + v)
     monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 1.0)
