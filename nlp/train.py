@@ -150,8 +150,9 @@ VNTC_SENTIMENT_WEIGHT = 0.5
 # train every fold of the rule search and are never scored in it (as the corpus articles), so the cross-validated
 # figure stays comparable. VNTC_TOPIC_VOCABULARY — they enter the topic models' own vocabulary too (never the shared
 # one: the comment model reads it). Neither switch moves the comment model, the sentiment models or the restorer.
-# Whatever the switches, no V article trains topics through the corpus (`vntc_rows` leaves out every V article's
-# VNTC id), so the held-out fifth of the V rows (`heldout_vntc_topics`) is never trained on.
+# Whatever the switches, no V article trains topics through the corpus (`vntc_rows` keeps every V article's corpus
+# copy for the shared vocabulary only, unlabelled, as before round 16, so that sentiment does not move), so the
+# held-out fifth of the V rows (`heldout_vntc_topics`) never trains a topic model or the topic vocabulary.
 # Shipped: V at 0.3 with the topic vocabulary. Measured with nlp/eval/topic_variants.py (held-out V rows, 200: macro-F1
 # / hit rate; own held-out all / without diacritics, floors 0.828 / 0.815; cross-validated macro-F1): none 0.541 /
 # 0.800 (0.843 / 0.837, CV 0.832); V 0.3 0.677 / 0.847 (0.840 / 0.825, 0.834); V 0.3 + vocabulary 0.629 / 0.847
@@ -514,20 +515,25 @@ def labelled_vntc_ids(directory: Path | None = None) -> set[str]:
 
 def vntc_rows(limit_chars: int = 600, exclude: set[str] | None = None) -> list[dict]:
     """The corpus articles of the sections that map onto a topic (VNTC_TOPICS), one topic per section. `exclude`
-    (default: `labelled_vntc_ids()`): corpus ids left out — the V articles, whose labelled row replaces the section's
-    label, and whose held-out fifth must never be trained on (round 16)."""
+    (default: `labelled_vntc_ids()`): corpus ids that train no topic model and stay out of the topic vocabulary — the
+    V articles, whose labelled row replaces the section's label, and whose held-out fifth must never be trained on
+    (round 16). They are kept as rows of the shared vocabulary only (`_vocabulary_only`, no label), as they were
+    before round 16, so that the sentiment models' columns do not move."""
     exclude = labelled_vntc_ids() if exclude is None else exclude
     out = []
     with gzip.open(CORPUS_DIR / "vntc_train.jsonl.gz", "rt", encoding="utf-8") as fh:
         for ln in fh:
             r = json.loads(ln)
             topics = VNTC_TOPICS.get(r["label"])
-            if topics is None or r["id"] in exclude:
+            if topics is None:
                 continue
             text = clean(r["text"])
             title, _, body = text.partition("\n")
-            out.append({"id": "vntc:" + r["id"], "title": title, "text": body[:limit_chars], "topics": topics,
-                        "_weight": VNTC_WEIGHT * VNTC_SECTION_WEIGHT.get(r["label"], 1.0)})
+            row = {"id": "vntc:" + r["id"], "title": title, "text": body[:limit_chars], "topics": topics,
+                   "_weight": VNTC_WEIGHT * VNTC_SECTION_WEIGHT.get(r["label"], 1.0)}
+            if r["id"] in exclude:
+                row.update(topics=[], _no_topics=True, _vocabulary_only=True)
+            out.append(row)
     return out
 
 
@@ -588,6 +594,8 @@ def in_shared_vocabulary(doc: dict) -> bool:
 def in_topic_vocabulary(doc: dict) -> bool:
     """Whether a training document is one the topic models' own vocabulary is fitted on: not the comment-only
     rows, unless TOPIC_VOCAB_SOCIAL and the row is a social line whose topics are labelled (round 11)."""
+    if doc.get("_vocabulary_only"):  # the corpus copies of the V articles (`vntc_rows`): shared vocabulary only
+        return False
     if is_vntc_set(doc):  # round 15: not at all; round 16: with their topics, when switched on
         return VNTC_TOPIC_VOCABULARY and vntc_topic_trains(doc)
     return not comment_only(doc) or (TOPIC_VOCAB_SOCIAL and is_social_set(doc) and not doc.get("_no_topics"))
@@ -935,7 +943,9 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
                                                           comment_vocab=comment_vocab, press_model=press_model,
                                                           C_sent=C_sent, seed=seed, features=feats)
     info = {"trained_at": time.strftime("%Y-%m-%d"), "labelled": len(rows), "train": len(train_rows),
-            "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug), "vntc": len(vntc),
+            "heldout": len(held), "staff_corrections": len(extra_rows), "augmented": len(aug),
+            "vntc": sum(not d.get("_vocabulary_only") for d in vntc),
+            "vntc_vocabulary_only": sum(bool(d.get("_vocabulary_only")) for d in vntc),
             "features": int(X.shape[1]), "topic_features": int(X_top.shape[1]),
             "topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}, "topic_threshold": rule["threshold"],
             "topic_cv_macro_f1": rule["cv_macro_f1"],

@@ -1,7 +1,8 @@
 """Round 16 (issue 13, topics right on real news): the real VNTC articles labelled for topics (labelled_V*.jsonl,
 `topics_labelled` true) train the TOPIC models only, at VNTC_TOPIC_WEIGHT (never the sentiment models, the comment
 model, the shared vocabulary or the restorer; the topic vocabulary only with VNTC_TOPIC_VOCABULARY); no V article —
-held-out ones above all — trains topics through the corpus rows (`vntc_rows`); `heldout_vntc_topics` measures them.
+held-out ones above all — trains topics or the topic vocabulary through the corpus rows (`vntc_rows`);
+`heldout_vntc_topics` measures them.
 Small rows only; nothing read from /work/shared."""
 
 from __future__ import annotations
@@ -119,15 +120,22 @@ def test_vntc_rows_leave_out_every_labelled_v_article(tmp_path, monkeypatch):
     assert any(T.is_heldout(r["id"]) for r in v) and not all(T.is_heldout(r["id"]) for r in v)
     monkeypatch.setattr(T, "CORPUS_DIR", corpus)
     monkeypatch.setattr(T, "LABELLED_DIR", labelled)
-    assert [r["id"] for r in T.vntc_rows()] == ["vntc:VH_TN_ (999)"]  # training and held-out V articles alike
-    assert len(T.vntc_rows(exclude=set())) == 7
+    rows = T.vntc_rows()
+    # training and held-out V articles alike: no label, no topic model, not the topic vocabulary
+    assert [r["id"] for r in rows if not r.get("_no_topics")] == ["vntc:VH_TN_ (999)"]
+    left = [r for r in rows if r.get("_no_topics")]
+    assert len(left) == 6 and all(r["topics"] == [] and r["_vocabulary_only"] for r in left)
+    assert not any(T.in_topic_vocabulary(r) for r in left) and not T.topic_rows(left, np.zeros((6, 13))).any()
+    # the shared vocabulary still reads them (unlabelled, as before round 16): sentiment's columns do not move
+    assert all(T.in_shared_vocabulary(r) and T.sentiment_models(r) == () for r in left)
+    assert not any(r.get("_no_topics") for r in T.vntc_rows(exclude=set()))
 
 
 def test_the_shipped_v_articles_are_out_of_the_shipped_corpus_rows():
     """On the repository's own files: no V article (labelled_V*.jsonl) is a corpus row of the topic models."""
     ids = T.labelled_vntc_ids()
     assert len(ids) == 1000
-    kept = {r["id"] for r in T.vntc_rows()}
+    kept = {r["id"] for r in T.vntc_rows() if not r.get("_no_topics")}
     every = {r["id"] for r in T.vntc_rows(exclude=set())}
     assert not kept & {"vntc:" + i for i in ids}
     assert len(every - kept) == 400  # the V articles of the four sections that map onto a topic
