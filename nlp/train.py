@@ -160,6 +160,9 @@ VNTC_SENTIMENT_WEIGHT = 0.5
 # 0.6 / 1: 0.619 / 0.827, 0.563 / 0.813. Heavier weights lower the real-news proxy (0.667 → 0.651 at 1).
 VNTC_TOPIC_WEIGHT = 0.3
 VNTC_TOPIC_VOCABULARY = True
+# VNTC_CORPUS_TRAINING_COPIES — the corpus copies of the V training articles keep training their section's topic (only
+# the held-out fifth's copies are taken out); False: every V article's copy is taken out (its labelled row replaces it).
+VNTC_CORPUS_TRAINING_COPIES = False
 # The topic models read a TF-IDF vocabulary of their own, fitted with the news slices (Classifier.topic_features),
 # while the sentiment models keep the shared one above: the news words reach the topics, sentiment is unchanged.
 TOPIC_VOCABULARY = True
@@ -499,7 +502,7 @@ def corpus_texts(local_weight: int | None = None) -> Iterable[str]:
 
 def labelled_vntc_ids(directory: Path | None = None) -> set[str]:
     """The corpus ids (`vntc_id`) of every labelled V article (default directory LABELLED_DIR), training and
-    held-out alike (round 16)."""
+    held-out alike (round 16); with VNTC_CORPUS_TRAINING_COPIES, those of the held-out fifth only."""
     ids: set[str] = set()
     for p in sorted((directory or LABELLED_DIR).glob("labelled_V*.jsonl")):
         with open(p, encoding="utf-8") as fh:
@@ -508,7 +511,7 @@ def labelled_vntc_ids(directory: Path | None = None) -> set[str]:
                     r = json.loads(ln) if ln.strip() else {}
                 except json.JSONDecodeError:
                     continue
-                if r.get("vntc_id"):
+                if r.get("vntc_id") and not (VNTC_CORPUS_TRAINING_COPIES and not is_heldout(str(r.get("id")))):
                     ids.add(str(r["vntc_id"]))
     return ids
 

@@ -91,6 +91,10 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-vtopic0.3-vocab": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True)],
     "base-vtopic0.6-vocab": [("VNTC_TOPIC_WEIGHT", 0.6), ("VNTC_TOPIC_VOCABULARY", True)],
     "base-vtopic1-vocab": [("VNTC_TOPIC_WEIGHT", 1.0), ("VNTC_TOPIC_VOCABULARY", True)],
+    # … and the V training articles' corpus copies kept with their section's topic (only the held-out ones out)
+    "base-vtopic0.3-vocab-copies": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
+                                    ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    "base-vtopic0-copies": [("VNTC_TOPIC_WEIGHT", 0.0), ("VNTC_CORPUS_TRAINING_COPIES", True)],
 }
 
 

@@ -129,6 +129,10 @@ def test_vntc_rows_leave_out_every_labelled_v_article(tmp_path, monkeypatch):
     # the shared vocabulary still reads them (unlabelled, as before round 16): sentiment's columns do not move
     assert all(T.in_shared_vocabulary(r) and T.sentiment_models(r) == () for r in left)
     assert not any(r.get("_no_topics") for r in T.vntc_rows(exclude=set()))
+    # the switch that keeps the training articles' copies: the held-out ones are still out
+    monkeypatch.setattr(T, "VNTC_CORPUS_TRAINING_COPIES", True)
+    held = {"vntc:" + r["vntc_id"] for r in v if T.is_heldout(r["id"])}
+    assert {r["id"] for r in T.vntc_rows() if r.get("_no_topics")} == held
 
 
 def test_the_shipped_v_articles_are_out_of_the_shipped_corpus_rows():
