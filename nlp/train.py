@@ -157,7 +157,9 @@ VNTC_SENTIMENT_WEIGHT = 0.5
 # / hit rate; own held-out all / without diacritics, floors 0.828 / 0.815; cross-validated macro-F1): none 0.541 /
 # 0.800 (0.843 / 0.837, CV 0.832); V 0.3 0.677 / 0.847 (0.840 / 0.825, 0.834); V 0.3 + vocabulary 0.629 / 0.847
 # (0.843 / 0.836, 0.834); V 0.6 0.599 / 0.833 (0.841 / 0.826); V 1 0.600 / 0.820 (0.839 / 0.824); with the vocabulary
-# 0.6 / 1: 0.619 / 0.827, 0.563 / 0.813. Heavier weights lower the real-news proxy (0.667 → 0.651 at 1).
+# 0.6 / 1: 0.619 / 0.827, 0.563 / 0.813. Heavier weights lower the real-news proxy (0.667 → 0.651 at 1). With the
+# training articles' corpus copies kept (VNTC_CORPUS_TRAINING_COPIES): none 0.546 / 0.800 (0.844 / 0.830, proxy 0.673:
+# model 1.0 without the held-out copies), V 0.3 + vocabulary 0.626 / 0.840 (0.842 / 0.834, proxy 0.665).
 VNTC_TOPIC_WEIGHT = 0.3
 VNTC_TOPIC_VOCABULARY = True
 # VNTC_CORPUS_TRAINING_COPIES — the corpus copies of the V training articles keep training their section's topic (only
