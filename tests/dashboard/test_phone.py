@@ -18,7 +18,25 @@ def _filters(at):  # type: ignore[no-untyped-def]
     return found[0]
 
 
-def test_explorer_folds_its_filters_closed_when_none_is_set(demo_env):
+def test_explorer_opens_its_filters_on_a_desk(demo_env):
+    """Round 17: folded for phones, «Bộ lọc» was folded on a 1366×768 desk too, its seven filters one click away;
+    AppTest has no User-Agent, as a desk browser has no "Mobi" in it."""
+    at = demo_env.page("explorer", "viewer").run()
+    no_exception(at)
+    box = _filters(at)
+    assert box.label == "Bộ lọc" and box.proto.expanded
+    assert len(at.dataframe) == 1
+
+
+def test_the_filters_fold_on_a_phone_and_stay_as_the_user_left_them():
+    assert explorer.filters_open({}, phone=True) is False
+    assert explorer.filters_open({}, phone=False) is True
+    assert explorer.filters_open({"x_filters": True}, phone=True) is True  # opened on the phone: stays open
+    assert explorer.filters_open({"x_filters": False}, phone=False) is False  # folded on the desk: stays folded
+
+
+def test_explorer_folds_its_filters_closed_on_a_phone(demo_env, monkeypatch):
+    monkeypatch.setattr(ui, "on_phone", lambda: True)
     at = demo_env.page("explorer", "viewer").run()
     no_exception(at)
     box = _filters(at)
