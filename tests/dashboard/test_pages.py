@@ -175,6 +175,9 @@ def test_overview_figures(demo_env):
     assert int(metrics["Tin hôm nay"].replace(".", "")) == area
     assert int(metrics["Toàn quốc hôm nay"].replace(".", "")) == today
     assert [m.label for m in at.metric][:2] == ["Tin hôm nay", "Toàn quốc hôm nay"]
+    # round 17 walk: beside «Tin hôm nay» (the area) the negative figure read as the area's; it counts every area
+    neg = next(m for m in at.metric if m.label == "Tin tiêu cực hôm nay")
+    assert "mọi địa bàn" in neg.help and "Toàn quốc" in neg.help
     assert metrics["Cảnh báo đang mở"] not in ("0", "—")
     assert len(at.get("plotly_chart")) == 2  # items by topic over time, sentiment share
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
