@@ -348,15 +348,23 @@ def fit_columns(config: dict[str, Any], title: str, phone_keep: list[str]) -> di
             "row_height": PHONE_ROW_HEIGHT}
 
 
+def fit_table(config: dict[str, Any], title: str, phone_keep: list[str], rows: int,
+              desk_height: int | None) -> dict[str, Any]:
+    """fit_columns and the grid's height, the one phone-or-desk choice of the tables that wrap on a phone (Tin
+    bài's items, Cảnh báo's queue): on a phone the header and every wrapped row when they fit, else five rows and
+    a scroll; on a desk `desk_height` as the page chose it ("auto" when None)."""
+    fit = fit_columns(config, title, phone_keep)
+    phone = "row_height" in fit
+    height = table_height(rows, PHONE_TABLE_HEIGHT, PHONE_ROW_HEIGHT) if phone else desk_height
+    return {**fit, "height": height or "auto"}
+
+
 PHONE_ITEM_COLUMNS = ["Thời gian", "Nguồn", "Liên kết"]  # after the title: when, who, and the way to the source
 
 
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
-    fit = fit_columns(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS)
-    if "row_height" in fit:  # the header and every row when they fit, else five rows and a scroll
-        height = table_height(len(df), PHONE_TABLE_HEIGHT, PHONE_ROW_HEIGHT)
-    dataframe(items_view(df, **kw), hide_index=True, width="stretch", height=height or "auto", key=key,
-              placeholder="—", **fit)
+    fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
+    dataframe(items_view(df, **kw), hide_index=True, width="stretch", key=key, placeholder="—", **fit)
 
 
 def page_link(name: str, label: str, query_params: dict[str, str] | None = None) -> None:

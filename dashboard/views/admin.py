@@ -14,6 +14,9 @@ from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE
 from vocab.numbers import number
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
+# a new office has only the first admin's account: the next step is the staff's own
+ONE_ACCOUNT = ("Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người ở mục «Thêm người dùng» bên "
+               "dưới: Chuyên viên xử lý cảnh báo và sửa nhãn, Xem chỉ đọc; mọi thao tác được ghi theo tài khoản.")
 AUDIT_ROWS = 1000  # rows of the audit table (the caption counts every action of the period)
 
 
@@ -61,6 +64,8 @@ def _users() -> None:
         }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Đăng nhập gần nhất": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                            "Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY")})
+    if len(users) <= 1:
+        ui.empty(ONE_ACCOUNT)
     st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
                "và thiết lập.")
     left, right = st.columns(2)

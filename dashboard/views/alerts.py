@@ -43,9 +43,7 @@ def render() -> None:
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
-    fit = ui.fit_columns(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS)
-    height = (ui.table_height(len(queue), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) if "row_height" in fit
-              else ui.table_height(len(queue), 260))
+    fit = ui.fit_table(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS, len(queue), ui.table_height(len(queue), 260))
     ui.dataframe(
         pd.DataFrame({
             "Vấn đề": queue["title"],  # first: the issue is what staff read (on a phone the rest is off the screen)
@@ -58,7 +56,7 @@ def render() -> None:
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
         }),
-        hide_index=True, width="stretch", placeholder="—", height=height, **fit,
+        hide_index=True, width="stretch", placeholder="—", **fit,
     )
     if total > len(queue):  # two years of an office: more alerts than the table reads; say so
         st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo đứng đầu hàng đợi trong {number(total)} "

@@ -67,11 +67,13 @@ def render() -> None:
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
                                placeholder='Ví dụ: "bụi than" Uông Bí -"bổ nhiệm"', help=SEARCH_HELP)
     order = ORDERS[qcol[1].selectbox("Sắp xếp", list(ORDERS), key="x_order", disabled=not query.strip())]
-    # folded, so the items come first (on a 390 px phone the seven filters took two screens above them); the
-    # label says which are on. Its open state is kept by key: a label that changes (a filter picked inside) makes
-    # Streamlit's frontend reset an expander to the `expanded` it is given, so it is given the state it has
+    # folded on a phone, so the items come first (on a 390 px phone the seven filters took two screens above
+    # them); open on a desk or a tablet, where they fit above the list (ui.on_phone: the browser's User-Agent,
+    # as the tables decide). The label says which are on. Its open state is kept by key: a label that changes (a
+    # filter picked inside) makes Streamlit's frontend reset an expander to the `expanded` it is given, so it is
+    # given the state it has
     with st.expander(filter_label(active_filters(st.session_state)), key="x_filters", on_change="rerun",
-                     expanded=bool(st.session_state.get("x_filters", False)), icon=":material/filter_list:"):
+                     expanded=filters_open(st.session_state, ui.on_phone()), icon=":material/filter_list:"):
         r1 = st.columns([1.1, 1, 1.6, 1.6])
         period = r1[0].selectbox("Thời gian", list(PERIODS), index=list(PERIODS).index(DEFAULT_PERIOD), key="x_period")
         since, until = _window(r1[0], period)
@@ -102,6 +104,11 @@ def active_filters(state: Any) -> list[str]:
     if not state.get("x_in_area", True):
         on.append("cả tin ngoài địa bàn")
     return on
+
+
+def filters_open(state: Any, phone: bool) -> bool:
+    """Whether «Bộ lọc» is drawn open: as the user left it, else open on a desk and folded on a phone."""
+    return bool(state.get("x_filters", not phone))
 
 
 def filter_label(on: list[str]) -> str:

@@ -33,6 +33,9 @@ FIELD_LABELS = {
 }
 NONE = "— (không có)"
 TYPES = ["csv", "tsv", "txt", "jsonl", "ndjson", "json", "xlsx"]
+# a new office's first visit: what to do first, and that nothing is written before the button
+NO_IMPORT = ("Chưa nhập tệp nào. Chọn một tệp ở ô phía trên: trang cho xem trước các dòng nhập được và lý do bỏ "
+             "qua từng dòng; chưa có gì được ghi cho đến khi bấm nút «Nhập …».")
 
 
 def render() -> None:
@@ -168,7 +171,7 @@ def _recent() -> None:
     recent: list[dict[str, Any]] = data.recent_imports()
     st.subheader("Các lần nhập gần đây")
     if not recent:
-        st.caption("Chưa nhập tệp nào.")
+        st.caption(NO_IMPORT)
         return
     ui.dataframe(pd.DataFrame({
         "Lúc": [data.local(r["run_at"]) for r in recent],

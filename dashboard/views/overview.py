@@ -106,7 +106,8 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
                help=f"Mọi tin từ 0 giờ hôm nay, mọi nguồn, {usual}.")
     if today["tagged"]:
         row.metric("Tin tiêu cực hôm nay", number(today["negative"]),
-                   delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off")
+                   delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off",
+                   help=f"Tin tiêu cực từ 0 giờ hôm nay, mọi nguồn, mọi địa bàn (trong số ở ô Toàn quốc), {usual}.")
     else:
         row.metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
     row.metric("Cảnh báo đang mở", number(n_open))

@@ -17,6 +17,13 @@ from orchestration import sources as sources_store
 from orchestration import status
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
 ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
+# what a new office sees, with its next step: who adds a source, and where files from other tools go
+NO_SOURCE_ADMIN = ("Chưa cấu hình nguồn tin nào. Thêm nguồn (RSS, trang báo, kênh…) ở mục «Quản lý nguồn tin» → "
+                   "«Thêm nguồn» bên dưới; bài đăng xuất từ công cụ khác thì nhập ở trang «Nhập dữ liệu».")
+NO_SOURCE = ("Chưa cấu hình nguồn tin nào. Đề nghị quản trị viên thêm nguồn ở trang này; bài đăng xuất từ công cụ "
+             "khác thì chuyên viên nhập ở trang «Nhập dữ liệu».")
+NEVER_COLLECTED = ("Chưa thu thập lần nào. Máy chủ (`langnghe serve`) tự thu thập theo lịch của từng nguồn; tin "
+                   "hiện ra sau lượt thu thập đầu tiên.")
 
 
 def _volume_text(today: int, per_day: float) -> str:
@@ -37,14 +44,14 @@ def render() -> None:
     health = data.source_health()
     managed = {m["name"] for m in data.managed_sources()}
     if not health:
-        ui.empty("Chưa cấu hình nguồn tin nào.")
+        ui.empty(NO_SOURCE_ADMIN if gate.can("admin") else NO_SOURCE)
     else:
         health = _health(health, managed)
     st.subheader("Cảnh báo nguồn tin")
     _alarms()
     _errors()
     last = data.last_collection_at()
-    st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else "Chưa thu thập lần nào.")
+    st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else NEVER_COLLECTED)
     if gate.can("admin"):
         _manage(health)
 

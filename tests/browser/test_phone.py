@@ -1,5 +1,6 @@
 """The dashboard on a phone (round 15), in real headless Chromium as a 390×844 phone (its User-Agent, touch):
-Tin bài's first item is on the first screen (its seven filters took two screens above it), folded under «Bộ lọc»;
+Tin bài's first item is on the first screen (its seven filters took two screens above it), folded under «Bộ lọc»
+(open on a 1366×768 desk);
 Tổng quan's figures go two a row, not one under another. Screenshots in test-artifacts/phone/."""
 
 from __future__ import annotations
@@ -56,4 +57,23 @@ def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
         top = page.evaluate(TOP, '[data-testid="stDataFrame"]')
         row = PHONE_ROW_HEIGHT  # the header row is about 35 px
         assert top is not None and top + 35 + row <= PHONE["viewport"]["height"], f"first item at {top} px"
+        browser.close()
+
+
+def test_on_a_desk_tin_bai_opens_its_filters(demo):
+    """Round 17: a 1366×768 desk (no "Mobi" in its User-Agent) sees the seven filters without a click."""
+    from playwright.sync_api import sync_playwright
+
+    srv, base = demo
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(f"{base}/", wait_until="networkidle")
+        login_if_asked(page, srv.output)
+        page.goto(f"{base}/explorer", wait_until="networkidle")
+        page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / "explorer-1366.png"))
+        assert page.evaluate("() => document.querySelector('[data-testid=\"stExpander\"] details').open")
+        assert page.locator('[data-testid="stMultiSelect"]').first.is_visible()
         browser.close()

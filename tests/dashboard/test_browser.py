@@ -42,7 +42,7 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def _open_filters(page) -> None:  # type: ignore[no-untyped-def]
-    """Open Tin bài's «Bộ lọc» (folded by default since round 15: on a phone its seven boxes came before the
+    """Open Tin bài's «Bộ lọc» (open on a desk since round 17, folded on a phone, where its seven boxes came before the
     items), unless it is open; its widgets are drawn but not shown while it is closed."""
     summary = page.locator('[data-testid="stExpander"] summary').filter(has_text="Bộ lọc").first
     summary.wait_for(timeout=20_000)

@@ -69,14 +69,31 @@ EMPTY_STATES = {
     "briefing": "Không có cảnh báo mới",
     "explorer": "Chưa có tin bài nào",
     "topics": "Chưa có tin nào được phân loại",
+    # round 17: a new office's next step (the test config lists sources, none collected yet)
+    "sources": "Chưa thu thập lần nào. Máy chủ (`langnghe serve`) tự thu thập theo lịch",
+    "admin": "Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người",
+    "imports": "Chưa nhập tệp nào. Chọn một tệp ở ô phía trên",
 }
+EMPTY_STATE_ROLES = {"admin": "admin"}  # the page's own role; the others as an analyst
 
 
 @pytest.mark.parametrize("page", sorted(EMPTY_STATES))
 def test_empty_database_says_why(env, page):
-    at = env.page(page, "analyst").run()
+    at = env.page(page, EMPTY_STATE_ROLES.get(page, "analyst")).run()
     no_exception(at)
     assert EMPTY_STATES[page] in texts(at)
+
+
+@pytest.mark.parametrize("role, step", [("admin", "«Quản lý nguồn tin» → «Thêm nguồn»"),
+                                        ("viewer", "Đề nghị quản trị viên thêm nguồn")])
+def test_sources_without_any_source_say_who_adds_one(env, monkeypatch, role, step):
+    """A new office with no source configured: the page says where one is added (admins) or who to ask."""
+    from dashboard import data
+
+    monkeypatch.setattr(data, "source_health", lambda *a, **k: [])
+    at = env.page("sources", role).run()
+    no_exception(at)
+    assert "Chưa cấu hình nguồn tin nào." in texts(at) and step in texts(at)
 
 
 def test_overview_on_an_empty_database_draws_no_empty_chart(env):
@@ -158,6 +175,9 @@ def test_overview_figures(demo_env):
     assert int(metrics["Tin hôm nay"].replace(".", "")) == area
     assert int(metrics["Toàn quốc hôm nay"].replace(".", "")) == today
     assert [m.label for m in at.metric][:2] == ["Tin hôm nay", "Toàn quốc hôm nay"]
+    # round 17 walk: beside «Tin hôm nay» (the area) the negative figure read as the area's; it counts every area
+    neg = next(m for m in at.metric if m.label == "Tin tiêu cực hôm nay")
+    assert "mọi địa bàn" in neg.help and "Toàn quốc" in neg.help
     assert metrics["Cảnh báo đang mở"] not in ("0", "—")
     assert len(at.get("plotly_chart")) == 2  # items by topic over time, sentiment share
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

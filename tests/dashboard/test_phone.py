@@ -18,7 +18,24 @@ def _filters(at):  # type: ignore[no-untyped-def]
     return found[0]
 
 
-def test_explorer_folds_its_filters_closed_when_none_is_set(demo_env):
+def test_explorer_opens_its_filters_on_a_desk(demo_env):
+    """Round 17: folded for phones, «Bộ lọc» was folded on a 1366×768 desk too, its seven filters one click away;
+    AppTest has no User-Agent, as a desk browser has no "Mobi" in it."""
+    at = demo_env.page("explorer", "viewer").run()
+    no_exception(at)
+    box = _filters(at)
+    assert box.label == "Bộ lọc" and box.proto.expanded
+    assert len(at.dataframe) == 1
+
+
+def test_the_filters_fold_on_a_phone_and_stay_as_the_user_left_them():
+    assert explorer.filters_open({}, phone=True) is False
+    assert explorer.filters_open({}, phone=False) is True
+    assert explorer.filters_open({"x_filters": True}, phone=True) is True  # opened on the phone: stays open
+    assert explorer.filters_open({"x_filters": False}, phone=False) is False  # folded on the desk: stays folded
+
+
+def test_explorer_folds_its_filters_closed_on_a_phone(demo_env, phone):
     at = demo_env.page("explorer", "viewer").run()
     no_exception(at)
     box = _filters(at)
@@ -181,7 +198,7 @@ def test_on_a_phone_tables_are_sized_by_one_formula(demo_env, phone, monkeypatch
         asked.clear()
         at = demo_env.page(page, "viewer").run()
         no_exception(at)
-        assert asked[0] == (len(at.dataframe[0].value), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT), page
+        assert (len(at.dataframe[0].value), ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) in asked, page
     assert size(2, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.HEADER_HEIGHT + 2 * ui.PHONE_ROW_HEIGHT
     assert size(50, ui.PHONE_TABLE_HEIGHT, ui.PHONE_ROW_HEIGHT) == ui.PHONE_TABLE_HEIGHT
 
@@ -201,3 +218,22 @@ def test_tin_bai_default_period_is_one_setting(demo_env, monkeypatch):
     link.query_params["topic"] = "health"
     link.run()
     assert link.selectbox(key="x_period").value == "30 ngày qua"
+
+
+def test_the_phone_or_desk_table_choice_is_one_helper(demo_env, monkeypatch):
+    """Round 17: Cảnh báo's queue mirrored ui.items_table's phone/desk choice in an inline `if`; both ask
+    ui.fit_table, which sizes a desk table as the page asks and a phone's by its wrapped rows."""
+    from tests.dashboard.test_pages import _raise_open_alerts
+
+    asked: list[str] = []
+    fit = ui.fit_table
+    monkeypatch.setattr(ui, "fit_table", lambda config, title, *a: asked.append(title) or fit(config, title, *a))
+    _raise_open_alerts(demo_env.db, 3)
+    for page, title in (("explorer", "Tiêu đề"), ("alerts", "Vấn đề")):
+        asked.clear()
+        no_exception(demo_env.page(page, "viewer").run())
+        assert asked[:1] == [title], page
+    assert fit(ui.ITEM_COLUMNS, "Tiêu đề", [], 3, None)["height"] == "auto"
+    assert fit(ui.ITEM_COLUMNS, "Tiêu đề", [], 3, 140)["height"] == 140
+    monkeypatch.setattr(ui, "on_phone", lambda: True)
+    assert fit(ui.ITEM_COLUMNS, "Tiêu đề", [], 3, 140)["height"] == ui.HEADER_HEIGHT + 3 * ui.PHONE_ROW_HEIGHT
