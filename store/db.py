@@ -14,6 +14,7 @@ import fcntl
 import logging
 import os
 import re
+import shutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -508,6 +509,7 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
     try:
         aside = _set_aside(live)
         os.replace(staged, live)
+        Path(f"{live}.wal").unlink(missing_ok=True)  # kept beside `aside`; stopped before this, DuckDB refuses it
         _fsync(live.parent)
     finally:
         if lock_fd is not None:
@@ -569,9 +571,10 @@ def _check_restorable(staged: Path, src: Path, live: Path) -> None:
 
 
 def _set_aside(live: Path) -> Path | None:
-    """Keep the database being replaced under a dated name, with its `.wal`. A hard link first, so that `live` is
-    never missing: a crash before the new file takes its name leaves the old one in place (and serve never creates
-    an empty database there)."""
+    """Keep the database being replaced under a dated name, with its `.wal`. Hard links, so that `live` is never
+    missing nor without its `.wal`: a crash before the new file takes its name leaves the old one in place, whole
+    (and serve never creates an empty database there, nor opens the old one without what its `.wal` holds). The
+    caller removes `live`'s `.wal` once the backup has the name."""
     wal = Path(f"{live}.wal")
     if not live.exists() and not wal.exists():
         return None
@@ -587,7 +590,11 @@ def _set_aside(live: Path) -> Path | None:
         except OSError:  # a file system without hard links
             os.replace(live, aside)
     if wal.exists():
-        os.replace(wal, Path(f"{aside}.wal"))
+        try:
+            os.link(wal, Path(f"{aside}.wal"))
+        except OSError:  # a file system without hard links: a copy (the .wal is not what DuckDB locks)
+            shutil.copyfile(wal, Path(f"{aside}.wal"))
+            _fsync(Path(f"{aside}.wal"))
     _fsync(live.parent)
     return aside
 

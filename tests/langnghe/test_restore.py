@@ -143,3 +143,26 @@ def test_a_serve_started_while_the_backup_takes_the_name_is_refused(tmp_path, mo
     restore_database(backup, live)
     assert opened == [False]
     assert _setting(live) == ("1",)
+
+
+def test_a_restore_stopped_before_the_rename_leaves_the_database_with_its_wal(tmp_path, monkeypatch):
+    """The old database was set aside by moving its `.wal` away before the backup took the name: stopped between the
+    two (a power cut, a failing rename), the database came back without what its `.wal` held, silently. The `.wal`
+    is now kept by a hard link and removed only once the backup has the name."""
+    import store.db as store_db
+
+    _, live, backup = _live_with_backup(tmp_path)
+    real_replace = store_db.os.replace
+
+    def replace(a, b):
+        if Path(b) == live:
+            raise OSError(5, "Input/output error")
+        return real_replace(a, b)
+
+    monkeypatch.setattr(store_db.os, "replace", replace)
+    with pytest.raises(OSError):
+        restore_database(backup, live)
+    monkeypatch.undo()
+    assert _setting(live) == ("2",)
+    [aside] = tmp_path.glob("c.truoc-khoi-phuc-*.duckdb")
+    assert _setting(aside) == ("2",)
