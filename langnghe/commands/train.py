@@ -106,6 +106,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     vntc = [r for r in held if T.is_vntc_set(r)]
     if vntc:  # the held-out part of the real VNTC articles (sentiment only, round 15), reported apart
         result.metrics["heldout_vntc_sentiment"] = T.evaluate_vntc_sentiment(pipe, vntc)
+        # and their topics, where labelled (round 16: multi-label, every section)
+        result.metrics["heldout_vntc_topics"] = T.evaluate_vntc_topics(pipe, vntc)
     social = [r for r in held if T.is_social_set(r)]
     if social:
         result.metrics["heldout_social"] = T.evaluate_sentiment(pipe, social)
@@ -114,7 +116,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     print(json.dumps({"version": version, "heldout": metrics, "heldout_social": result.metrics.get("heldout_social"),
                       "heldout_social_topics": result.metrics.get("heldout_social_topics"),
                       "heldout_news": result.metrics.get("heldout_news"),
-                      "heldout_vntc_sentiment": result.metrics.get("heldout_vntc_sentiment")}, ensure_ascii=False, indent=2))
+                      "heldout_vntc_sentiment": result.metrics.get("heldout_vntc_sentiment"),
+                      "heldout_vntc_topics": result.metrics.get("heldout_vntc_topics")}, ensure_ascii=False, indent=2))
     if not args.no_save:
         out = Path(args.out) if args.out else model_dir(settings)
         paths = T.save(result, out)

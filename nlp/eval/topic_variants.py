@@ -5,7 +5,8 @@
 Trains only the topic side of `langnghe train` (`nlp.train.fit_topics`: the topic models' vocabulary, the 13
 topic models and the decision rule cross-validated over TOPIC_RULE_CV_SEEDS) on the training split, with the
 shipped restorer, then prints: the rule and its cross-validated macro-F1 (the figure that chooses), the own
-held-out topic macro-F1 (all / no diacritics), the news held-out (labelled_N*), the real-news hit rate of
+held-out topic macro-F1 (all / no diacritics), the news held-out (labelled_N*), the held-out V rows labelled for
+topics ("vntc": `nlp.train.vntc_topic_scores`, round 16), the real-news hit rate of
 nlp/eval/topics_real.py per set and topic, and ViCTSD titles topic macro-F1 (as nlp/eval/eval_only.py).
 Normalised texts are cached in --cache (keyed by title and text; the cache of nlp/eval/sentiment_variants.py),
 so a variant costs the vocabulary and the model fits only. Variants set module attributes of nlp.train
@@ -81,6 +82,19 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     # round 7: the rule flips between p > 0.40 / 0.45 / 0.50 from one data set to the next; six splits instead of three
     "base-seeds6": [("TOPIC_RULE_CV_SEEDS", (13, 7, 29, 1, 2, 3))],
     "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
+    # round 16: the V rows labelled for topics (labelled_V*.jsonl) in the topic models, at a weight, with or without
+    # the topic vocabulary ("base" now leaves every V article out of the corpus rows whatever the weight)
+    "base-vtopic0": [("VNTC_TOPIC_WEIGHT", 0.0)],
+    "base-vtopic0.3": [("VNTC_TOPIC_WEIGHT", 0.3)],
+    "base-vtopic0.6": [("VNTC_TOPIC_WEIGHT", 0.6)],
+    "base-vtopic1": [("VNTC_TOPIC_WEIGHT", 1.0)],
+    "base-vtopic0.3-vocab": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic0.6-vocab": [("VNTC_TOPIC_WEIGHT", 0.6), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic1-vocab": [("VNTC_TOPIC_WEIGHT", 1.0), ("VNTC_TOPIC_VOCABULARY", True)],
+    # … and the V training articles' corpus copies kept with their section's topic (only the held-out ones out)
+    "base-vtopic0.3-vocab-copies": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
+                                    ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    "base-vtopic0-copies": [("VNTC_TOPIC_WEIGHT", 0.0), ("VNTC_CORPUS_TRAINING_COPIES", True)],
 }
 
 
@@ -94,7 +108,8 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, list[tuple[tuple[str, s
     own = [r for r in held if T.is_own_set(r)]
     pair = lambda r: ((r.get("title") or "", r.get("text") or ""), list(r["topics"]))  # noqa: E731
     out = {"own": [pair(r) for r in own], "own_nd": [pair(r) for r in own if r.get("diacritics") is False],
-           "news": [pair(r) for r in held if T.is_news_set(r)]}
+           "news": [pair(r) for r in held if T.is_news_set(r)],
+           "vntc": [pair(r) for r in held if T.is_vntc_topic_row(r)]}  # round 16: real articles, multi-label
     for name, items in load_sets(data).items():
         out["real_" + name] = [(("", t), [c]) for t, c in items]
     return out
@@ -135,6 +150,10 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
         P = clf.predict_topics(X, untitled=[c.startswith("\n") for c, _ in norm], n_words=[len(c.split()) for c, _ in norm])
         pred = [p if lang == "vi" else [] for p, (_, lang) in zip(P, norm)]
         gold = [g for _, g in items]
+        if name == "vntc":  # heldout_vntc_topics, as `langnghe train` reports it
+            if items:
+                res[name] = T.vntc_topic_scores(gold, pred)
+            continue
         if not name.startswith("real_"):
             res[name] = round(macro(gold, pred)[0], 4)
             continue

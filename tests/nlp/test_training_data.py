@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from vocab.labels import TOPICS
+
 LABELLED_DIR = Path(__file__).resolve().parents[2] / "data" / "training"  # = nlp.train.LABELLED_DIR
 
 
@@ -25,5 +27,8 @@ def test_ids_are_unique_across_all_files_and_match_their_file():
                 assert rid.startswith(prefix + "-"), f"{p.name}:{n}: id {rid}"
             if prefix.startswith("V"):  # round 15: "V-" + the VNTC id (devtools/vntc_sentiment_sample.py)
                 assert rid.startswith("V-") and r["vntc_section"], f"{p.name}:{n}: id {rid}"
-                # round 16: topics only where they were labelled (GUIDELINE_topics_news.md)
-                assert r["topics"] == [] or r.get("topics_labelled"), f"{p.name}:{n}: id {rid}"
+                # round 16: topics merged by devtools/vntc_topics.py (our codes, `topics_sure`), or none yet
+                if r.get("topics_labelled") is True:
+                    assert set(r["topics"]) <= set(TOPICS) and isinstance(r["topics_sure"], bool), f"{p.name}:{n}"
+                else:
+                    assert r["topics"] == [], f"{p.name}:{n}: id {rid}"

@@ -1,0 +1,170 @@
+"""Round 16 (issue 13, topics right on real news): the real VNTC articles labelled for topics (labelled_V*.jsonl,
+`topics_labelled` true) train the TOPIC models only, at VNTC_TOPIC_WEIGHT (never the sentiment models, the comment
+model, the shared vocabulary or the restorer; the topic vocabulary only with VNTC_TOPIC_VOCABULARY); no V article —
+held-out ones above all — trains topics or the topic vocabulary through the corpus rows (`vntc_rows`);
+`heldout_vntc_topics` measures them.
+Small rows only; nothing read from /work/shared."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from nlp import train as T
+from tests.nlp.test_vntc_sentiment import _rows, _train
+
+
+def _v_topic_rows(n: int = 30) -> list[dict]:
+    """V rows as load_labelled reads them once their topics are merged (words no other row has)."""
+    return [{"id": f"V-VH_TN_-{i}", "title": f"Nghệ sĩ {i} ra mắt album mới", "text": f"khán giả đón nhận {i} liveshow",
+             "topics": ["culture_tourism"] if i % 3 else [], "sentiment": ("negative", "neutral", "positive")[i % 3],
+             "vntc_section": "Van hoa", "vntc_id": f"VH_TN_ ({i})", "_file": "labelled_V1.jsonl"} for i in range(n)]
+
+
+def test_loader_reads_topics_of_v_rows_only_where_labelled(tmp_path):
+    base = {"title": "Nghệ sĩ ra mắt album", "text": "Khán giả đón nhận", "sentiment": "positive", "style": "press",
+            "vntc_section": "Van hoa"}
+    lines = [{**base, "id": "V-1", "topics": ["culture_tourism"], "topics_labelled": True},
+             {**base, "id": "V-2", "topics": [], "topics_labelled": True},
+             {**base, "id": "V-3", "topics": [], "topics_labelled": False},
+             {**base, "id": "V-4", "topics": []}]
+    (tmp_path / "labelled_V1.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines),
+                                                encoding="utf-8")
+    rows = {r["id"]: r for r in T.load_labelled(tmp_path)}
+    assert [T.is_vntc_topic_row(rows[i]) for i in ("V-1", "V-2", "V-3", "V-4")] == [True, True, False, False]
+    assert rows["V-1"]["topics"] == ["culture_tourism"] and not T.is_own_set(rows["V-1"])
+
+
+def test_v_rows_train_the_topic_models_only_when_switched_on(monkeypatch):
+    v = _v_topic_rows(2)[1]
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.0)
+    assert not T.vntc_topic_trains(v) and not T.topic_rows([v], np.zeros((1, 13)))[0].any()
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.6)
+    for r in (v, *T._stripped([v])):
+        assert T.vntc_topic_trains(r) and T.topic_rows([r], np.zeros((1, 13)))[0].all()
+        assert not T.trains_restorer(r) and not T.in_shared_vocabulary(r) and not T.trains_comment_topics(r)
+        assert T.sentiment_models(r) == (("press",) if T.VNTC_SENTIMENT_WEIGHT > 0 else ())
+    monkeypatch.setattr(T, "VNTC_TOPIC_VOCABULARY", False)
+    assert not T.in_topic_vocabulary(v)
+    monkeypatch.setattr(T, "VNTC_TOPIC_VOCABULARY", True)
+    assert T.in_topic_vocabulary(v)
+    unlabelled = {**v, "topics": [], "_no_topics": True}  # round 15's rows: never a topic row, whatever the switch
+    assert not T.in_topic_vocabulary(unlabelled) and not T.topic_rows([unlabelled], np.zeros((1, 13)))[0].any()
+
+
+def test_shipped_settings_train_the_topic_models_on_the_v_rows():
+    """Round 16's choice (docs/NLP_ROUNDS.md): weight 0.3, in the topic vocabulary; round 15's sentiment weight kept."""
+    assert T.VNTC_TOPIC_WEIGHT == 0.3 and T.VNTC_TOPIC_VOCABULARY and T.VNTC_SENTIMENT_WEIGHT == 0.5
+    v = _v_topic_rows(2)[1]
+    assert T.vntc_topic_trains(v) and T.in_topic_vocabulary(v) and not T.in_shared_vocabulary(v)
+
+
+def test_training_moves_the_topic_models_and_nothing_else(monkeypatch):
+    base, v = _rows(), _v_topic_rows()
+    monkeypatch.setattr(T, "VNTC_TOPIC_VOCABULARY", False)
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.0)
+    ref, fit_ref = _train(monkeypatch, base + v)
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 1.0)
+    on, fit_on = _train(monkeypatch, base + v)
+    monkeypatch.setattr(T, "VNTC_TOPIC_VOCABULARY", True)
+    voc, fit_voc = _train(monkeypatch, base + v)
+    r = ref.classifier
+    assert "culture_tourism" not in r.topic_models  # switched off: no row labelled with it trains
+    for res, fit in ((on, fit_on), (voc, fit_voc)):
+        c = res.classifier
+        assert fit == fit_ref  # both sentiment models fitted on the same rows and weights
+        np.testing.assert_allclose(c.sentiment_model.coef_, r.sentiment_model.coef_)
+        np.testing.assert_allclose(c.press_sentiment_model.coef_, r.press_sentiment_model.coef_)
+        assert c.features.transformer_list[0][1].vocabulary_ == r.features.transformer_list[0][1].vocabulary_
+        assert "culture_tourism" in c.topic_models
+    topic_vocab = lambda res: res.classifier.topic_features.transformer_list[0][1].vocabulary_  # noqa: E731
+    assert topic_vocab(on) == topic_vocab(ref) and "liveshow" not in topic_vocab(on)
+    assert "liveshow" in topic_vocab(voc)
+
+
+def test_held_out_v_rows_never_train_the_topic_models(monkeypatch):
+    """The training split only: a held-out V row (sha1 rule) is not among the topic models' documents."""
+    v = _v_topic_rows()
+    held = {r["id"] for r in v if T.is_heldout(r["id"])}
+    assert held and len(held) < len(v)
+    seen: list[set[str]] = []
+    real = T.fit_topics
+
+    def spy(X, X_text, docs, *a, **k):  # noqa: N803
+        seen.append({d["id"] for d in docs})
+        return real(X, X_text, docs, *a, **k)
+
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 1.0)
+    monkeypatch.setattr(T, "fit_topics", spy)
+    _train(monkeypatch, _rows() + v)
+    assert seen and not held & seen[0] and {r["id"] for r in v} - held <= seen[0]
+
+
+def _corpus(tmp_path, ids: list[str]) -> None:
+    with gzip.open(tmp_path / "vntc_train.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for i in ids:
+            fh.write(json.dumps({"id": i, "label": "Van hoa", "text": f"Tiêu đề {i}\nNội dung"}, ensure_ascii=False) + "\n")
+
+
+def test_vntc_rows_leave_out_every_labelled_v_article(tmp_path, monkeypatch):
+    corpus, labelled = tmp_path / "corpus", tmp_path / "training"
+    corpus.mkdir()
+    labelled.mkdir()
+    v = _v_topic_rows(6)
+    _corpus(corpus, [r["vntc_id"] for r in v] + ["VH_TN_ (999)"])
+    (labelled / "labelled_V1.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in v),
+                                                encoding="utf-8")
+    assert any(T.is_heldout(r["id"]) for r in v) and not all(T.is_heldout(r["id"]) for r in v)
+    monkeypatch.setattr(T, "CORPUS_DIR", corpus)
+    monkeypatch.setattr(T, "LABELLED_DIR", labelled)
+    rows = T.vntc_rows()
+    # training and held-out V articles alike: no label, no topic model, not the topic vocabulary
+    assert [r["id"] for r in rows if not r.get("_no_topics")] == ["vntc:VH_TN_ (999)"]
+    left = [r for r in rows if r.get("_no_topics")]
+    assert len(left) == 6 and all(r["topics"] == [] and r["_vocabulary_only"] for r in left)
+    assert not any(T.in_topic_vocabulary(r) for r in left) and not T.topic_rows(left, np.zeros((6, 13))).any()
+    # the shared vocabulary still reads them (unlabelled, as before round 16): sentiment's columns do not move
+    assert all(T.in_shared_vocabulary(r) and T.sentiment_models(r) == () for r in left)
+    assert not any(r.get("_no_topics") for r in T.vntc_rows(exclude=set()))
+    # the switch that keeps the training articles' copies: the held-out ones are still out
+    monkeypatch.setattr(T, "VNTC_CORPUS_TRAINING_COPIES", True)
+    held = {"vntc:" + r["vntc_id"] for r in v if T.is_heldout(r["id"])}
+    assert {r["id"] for r in T.vntc_rows() if r.get("_no_topics")} == held
+
+
+def test_the_shipped_v_articles_are_out_of_the_shipped_corpus_rows():
+    """On the repository's own files: no V article (labelled_V*.jsonl) is a corpus row of the topic models."""
+    ids = T.labelled_vntc_ids()
+    assert len(ids) == 1000
+    kept = {r["id"] for r in T.vntc_rows() if not r.get("_no_topics")}
+    every = {r["id"] for r in T.vntc_rows(exclude=set())}
+    assert not kept & {"vntc:" + i for i in ids}
+    assert len(every - kept) == 400  # the V articles of the four sections that map onto a topic
+
+
+def test_vntc_topic_scores_macro_f1_support_and_hit_rate():
+    gold = [["health"], ["economy", "public_order"], [], ["public_order"]]
+    pred = [["health"], ["public_order"], ["economy"], []]
+    res = T.vntc_topic_scores(gold, pred)
+    assert res["n"] == 4 and res["support"] == {"health": 1, "public_order": 2, "economy": 1}
+    assert res["topic_f1"] == {"health": 1.0, "public_order": pytest.approx(2 / 3, abs=1e-4), "economy": 0.0}
+    assert res["topic_macro_f1"] == pytest.approx((1 + 2 / 3) / 3, abs=1e-4)
+    assert res["hit_rate"] == pytest.approx(2 / 3, abs=1e-4)  # rows with a gold topic: 3, two of them hit
+    assert res["hit_rate_per_topic"] == {"health": 1.0, "public_order": 0.5, "economy": 0.0}
+    assert res["no_topic_predicted"] == 0.25 and res["no_topic_gold"] == 0.25
+
+
+class _Fixed:
+    def tag(self, items):
+        return [{"id": it["id"], "topics": ["culture_tourism"], "sentiment": "neutral"} for it in items]
+
+
+def test_evaluate_vntc_topics_reads_only_v_rows_with_labelled_topics():
+    rows = [{**r, "_no_topics": i == 0} for i, r in enumerate(_v_topic_rows(4))]
+    rows.append({"id": "A-1", "title": "x", "text": "", "topics": ["health"], "_file": "labelled_A.jsonl"})
+    res = T.evaluate_vntc_topics(_Fixed(), rows)
+    assert res["n"] == 3 and res["support"] == {"culture_tourism": 2} and res["hit_rate"] == 1.0
+    assert T.evaluate_vntc_topics(_Fixed(), rows[:1] + rows[4:]) == {"n": 0}
