@@ -19,6 +19,7 @@ import json
 import random
 from pathlib import Path
 
+from devtools.jsonl import read_jsonl
 from vocab.labels import TOPICS
 
 LABELS = Path("/work/wt/labels/vtopic")
@@ -27,11 +28,6 @@ OUT = Path(__file__).resolve().parents[1] / "data" / "training"
 
 class LabelError(ValueError):
     """Labels that cannot be merged (message in Vietnamese, for the engineer)."""
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(ln) for ln in fh if ln.strip()]
 
 
 def check_codes(where: str, topics: object) -> list[str]:

@@ -10,9 +10,11 @@ holding a migration this code lacks (a newer release's) is refused before any ch
 from __future__ import annotations
 
 import errno
+import fcntl
 import logging
 import os
 import re
+import shutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -496,7 +498,7 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
             str(src), getattr(exc, "detail", str(exc))) from exc
     try:
         _check_restorable(staged, src, live)
-        _refuse_if_held(live)  # again: serve may have been started while the copy was made
+        lock_fd = _hold_against_openers(live)  # serve may have been started while the copy was made
     except DatabaseTooNew as err:
         _remove_copy(staged)
         raise DatabaseTooNew(f"{err.message} Chưa khôi phục: cơ sở dữ liệu {live} không bị động đến.", str(src),
@@ -504,9 +506,14 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
     except BaseException:
         _remove_copy(staged)
         raise
-    aside = _set_aside(live)
-    os.replace(staged, live)
-    _fsync(live.parent)
+    try:
+        aside = _set_aside(live)
+        os.replace(staged, live)
+        Path(f"{live}.wal").unlink(missing_ok=True)  # kept beside `aside`; stopped before this, DuckDB refuses it
+        _fsync(live.parent)
+    finally:
+        if lock_fd is not None:
+            os.close(lock_fd)
     return aside
 
 
@@ -519,9 +526,31 @@ def _refuse_if_held(live: Path) -> None:
         duckdb.connect(str(live), read_only=True).close()
     except duckdb.Error as exc:
         if _is_lock_error(exc):
-            raise DatabaseLocked(
-                f"Cơ sở dữ liệu {live} đang được một tiến trình khác giữ (thường là `langnghe serve`): hãy dừng serve "
-                "rồi khôi phục.") from exc
+            raise _held(live) from exc
+
+
+def _held(live: Path) -> DatabaseLocked:
+    return DatabaseLocked(f"Cơ sở dữ liệu {live} đang được một tiến trình khác giữ (thường là `langnghe serve`): hãy "
+                          "dừng serve rồi khôi phục.")
+
+
+def _hold_against_openers(live: Path) -> int | None:
+    """Take DuckDB's own lock on `live` (a POSIX write lock on the file, as a process opening it for writing takes)
+    and return its descriptor, to be closed once the backup has the name. Why: a serve started after the checks and
+    before the rename opened the file about to be set aside and kept writing to it, and to a `.wal` left beside the
+    restored copy, unseen; holding the lock, it is refused instead. DatabaseLocked when a process holds `live` now.
+    Nothing else in this process has `live` open, so closing the descriptor drops no other lock (see `_copy_file`)."""
+    if not live.exists():
+        return None
+    fd = os.open(live, os.O_RDWR)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EACCES, errno.EAGAIN):
+            raise _held(live) from exc
+        raise
+    return fd
 
 
 def _check_restorable(staged: Path, src: Path, live: Path) -> None:
@@ -542,9 +571,10 @@ def _check_restorable(staged: Path, src: Path, live: Path) -> None:
 
 
 def _set_aside(live: Path) -> Path | None:
-    """Keep the database being replaced under a dated name, with its `.wal`. A hard link first, so that `live` is
-    never missing: a crash before the new file takes its name leaves the old one in place (and serve never creates
-    an empty database there)."""
+    """Keep the database being replaced under a dated name, with its `.wal`. Hard links, so that `live` is never
+    missing nor without its `.wal`: a crash before the new file takes its name leaves the old one in place, whole
+    (and serve never creates an empty database there, nor opens the old one without what its `.wal` holds). The
+    caller removes `live`'s `.wal` once the backup has the name."""
     wal = Path(f"{live}.wal")
     if not live.exists() and not wal.exists():
         return None
@@ -560,7 +590,11 @@ def _set_aside(live: Path) -> Path | None:
         except OSError:  # a file system without hard links
             os.replace(live, aside)
     if wal.exists():
-        os.replace(wal, Path(f"{aside}.wal"))
+        try:
+            os.link(wal, Path(f"{aside}.wal"))
+        except OSError:  # a file system without hard links: a copy (the .wal is not what DuckDB locks)
+            shutil.copyfile(wal, Path(f"{aside}.wal"))
+            _fsync(Path(f"{aside}.wal"))
     _fsync(live.parent)
     return aside
 

@@ -63,6 +63,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         version = db.schema_version()
     size = dest.stat().st_size / 1_000_000
     print(f"Đã sao lưu vào {dest}: {n} tin bài, {size:.1f} MB, cấu trúc phiên bản {version}.{note}")
-    print("Khôi phục: dừng serve, chuyển tệp cơ sở dữ liệu cũ và tệp .wal của nó ra chỗ khác, chép bản này vào "
-          f"{cfg.storage.db_path}, rồi chạy serve.")
+    print(f"Khôi phục: dừng serve, chạy `langnghe restore {dest}` (bản này được kiểm tra trước khi thay cơ sở dữ "
+          "liệu; cơ sở dữ liệu cũ được giữ lại), rồi chạy serve.")
     return 0

@@ -119,3 +119,50 @@ def test_a_backup_from_an_older_release_is_restored_and_upgraded_on_open(tmp_pat
 def _setting_in(db: Database) -> tuple[str, ...] | None:
     with db.read() as cur:
         return cur.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone()
+
+
+def test_a_serve_started_while_the_backup_takes_the_name_is_refused(tmp_path, monkeypatch):
+    """Serve started after restore's checks and before the rename opened the file about to be set aside and wrote
+    to it (and to a .wal beside the restored copy) unseen; restore holds DuckDB's lock on the file until the backup
+    has its name, so that serve is refused instead."""
+    import subprocess
+    import sys
+
+    import store.db as store_db
+
+    _, live, backup = _live_with_backup(tmp_path)
+    set_aside, opened = store_db._set_aside, []
+
+    def serve_starts_then_set_aside(path: Path) -> Path | None:
+        res = subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(live)!r}).close()"],
+                             capture_output=True, text=True)
+        opened.append(res.returncode == 0 or "lock" not in res.stderr.lower())
+        return set_aside(path)
+
+    monkeypatch.setattr(store_db, "_set_aside", serve_starts_then_set_aside)
+    restore_database(backup, live)
+    assert opened == [False]
+    assert _setting(live) == ("1",)
+
+
+def test_a_restore_stopped_before_the_rename_leaves_the_database_with_its_wal(tmp_path, monkeypatch):
+    """The old database was set aside by moving its `.wal` away before the backup took the name: stopped between the
+    two (a power cut, a failing rename), the database came back without what its `.wal` held, silently. The `.wal`
+    is now kept by a hard link and removed only once the backup has the name."""
+    import store.db as store_db
+
+    _, live, backup = _live_with_backup(tmp_path)
+    real_replace = store_db.os.replace
+
+    def replace(a, b):
+        if Path(b) == live:
+            raise OSError(5, "Input/output error")
+        return real_replace(a, b)
+
+    monkeypatch.setattr(store_db.os, "replace", replace)
+    with pytest.raises(OSError):
+        restore_database(backup, live)
+    monkeypatch.undo()
+    assert _setting(live) == ("2",)
+    [aside] = tmp_path.glob("c.truoc-khoi-phuc-*.duckdb")
+    assert _setting(aside) == ("2",)
