@@ -13,13 +13,11 @@ labeller's `sure`; a reviewer's fix sets `reviewed_from` to the labeller's label
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import unicodedata
 from pathlib import Path
 
-from devtools.jsonl import read_jsonl
+from devtools.jsonl import label_tool_args, read_jsonl, write_jsonl
 
 LABELS = Path("/work/wt/labels/vsent")
 OUT = Path(__file__).resolve().parents[1] / "data" / "training"
@@ -58,20 +56,11 @@ def merge(labels: Path, k: int, fixes: dict[str, str], out_dir: Path = OUT) -> P
         if r["id"] in fixes and fixes[r["id"]] != r["sentiment"]:
             r["reviewed_from"], r["sentiment"] = r["sentiment"], fixes[r["id"]]
     path = out_dir / f"labelled_V{k}.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps(row(r), ensure_ascii=False) + "\n")
-    return path
+    return write_jsonl(path, [row(r) for r in rows])
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("action", choices=("review", "merge"))
-    ap.add_argument("slice", type=int)
-    ap.add_argument("--labels", default=str(LABELS))
-    ap.add_argument("--n", type=int, default=20)
-    ap.add_argument("--fix", nargs="*", default=[], help="ID=nhãn: nhãn sửa sau khi rà soát")
-    args = ap.parse_args()
+    args = label_tool_args(__doc__, LABELS, "ID=nhãn: nhãn sửa sau khi rà soát").parse_args()
     rows = joined(Path(args.labels), args.slice)
     if args.action == "review":
         for r in random.Random(args.slice).sample(rows, args.n):

@@ -14,12 +14,10 @@ V file line for line, or a code not in `vocab.labels.TOPICS`.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 from pathlib import Path
 
-from devtools.jsonl import read_jsonl
+from devtools.jsonl import label_tool_args, read_jsonl, write_jsonl
 from vocab.labels import TOPICS
 
 LABELS = Path("/work/wt/labels/vtopic")
@@ -83,22 +81,11 @@ def merge(labels: Path, k: int, fixes: dict[str, list[str]], out_dir: Path = OUT
     """Write the topics into labelled_V<k>.jsonl (all lines checked before the file is touched)."""
     rows = merged(joined(labels, k, out_dir), fixes, k)
     path = out_dir / f"labelled_V{k}.jsonl"
-    tmp = path.with_suffix(".jsonl.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    tmp.replace(path)
-    return path
+    return write_jsonl(path, rows)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("action", choices=("review", "merge"))
-    ap.add_argument("slice", type=int)
-    ap.add_argument("--labels", default=str(LABELS))
-    ap.add_argument("--n", type=int, default=20)
-    ap.add_argument("--fix", nargs="*", default=[], help="ID=mã+mã (ID= khi không có chủ đề): nhãn sửa sau khi rà soát")
-    args = ap.parse_args()
+    args = label_tool_args(__doc__, LABELS, "ID=mã+mã (ID= khi không có chủ đề): nhãn sửa sau khi rà soát").parse_args()
     try:
         rows = joined(Path(args.labels), args.slice)
         if args.action == "review":
