@@ -121,5 +121,6 @@ def test_nb_share_mixes_the_two_halves_linearly(fitted):
 def test_vntc_business_rows_weigh_twice_the_other_sections():
     w = {}
     for r in T.vntc_rows(limit_chars=50):
-        w.setdefault(r["topics"][0], set()).add(r["_weight"])
+        if not r.get("_no_topics"):  # round 16: the held-out V articles' copies train the shared vocabulary only
+            w.setdefault(r["topics"][0], set()).add(r["_weight"])
     assert w["economy"] == {2 * T.VNTC_WEIGHT} and w["health"] == {T.VNTC_WEIGHT}
