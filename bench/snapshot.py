@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from store.db import Database, backup_database, copy_database
 
@@ -67,22 +68,17 @@ def main() -> None:
             lo, hi = _timed(lock_only, a.repeat)
             print(f"  of which the write lock is held:     {lo:6.2f}–{hi:6.2f} s")
         dest = Path(tmp) / "backup.duckdb"
+        for label, copy in (("backup_database (langnghe backup, serve stopped)", backup_database),
+                            ("copy_database (table by table: serve's snapshot while serve runs)", copy_database)):
+            lo, hi = _timed(lambda: _fresh_copy(copy, src, dest), a.repeat)
+            print(f"{label}: {lo:6.2f}–{hi:6.2f} s  {mb / lo:5.0f} MB/s; copy {dest.stat().st_size / 1e6:,.0f} MB, "
+                  f"load average {os.getloadavg()[0]:.1f}")
 
-        def offline() -> None:
-            dest.unlink(missing_ok=True)
-            backup_database(src, dest)
 
-        lo, hi = _timed(offline, a.repeat)
-        print(f"backup_database (langnghe backup, serve stopped): {lo:6.2f}–{hi:6.2f} s  {mb / lo:5.0f} MB/s; "
-              f"copy {dest.stat().st_size / 1e6:,.0f} MB, load average {os.getloadavg()[0]:.1f}")
-
-        def backup() -> None:
-            dest.unlink(missing_ok=True)
-            copy_database(src, dest)
-
-        lo, hi = _timed(backup, a.repeat)
-        print(f"copy_database (table by table: serve's snapshot while serve runs): {lo:6.2f}–{hi:6.2f} s  "
-              f"{mb / lo:5.0f} MB/s; copy {dest.stat().st_size / 1e6:,.0f} MB, load average {os.getloadavg()[0]:.1f}")
+def _fresh_copy(copy: Callable[[Path, Path], object], src: Path, dest: Path) -> None:
+    """One timed copy, onto a destination removed first: every run copies to a new file."""
+    dest.unlink(missing_ok=True)
+    copy(src, dest)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 from nlp import train as T
 from store import tags as tag_store
 from store.db import Database
+from tests.nlp.rows import tiny_labelled
 
 
 def _insert(db, rows):
@@ -73,15 +74,7 @@ def test_corrections_routed_like_labelled_rows(corrected_db):
 
 
 def _tiny_labelled() -> list[dict]:
-    words = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
-    rows = []
-    for i in range(36):
-        s = list(words)[i % 3]
-        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {words[s]}", "text": words[s],
-                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s, "_file": "labelled_A.jsonl"})
-        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{words[s]} quá", "topics": [], "_no_topics": True,
-                     "sentiment": s, "_file": "labelled_S1.jsonl"})
-    return rows
+    return tiny_labelled()
 
 
 @pytest.mark.parametrize("nb", ["", "all"])  # the shipped plain LinearSVC, and NB-SVM (one fit per class)

@@ -11,21 +11,10 @@ import numpy as np
 import pytest
 
 from nlp import train as T
-
-WORDS = {"negative": "bức xúc ô nhiễm tệ", "neutral": "thông báo lịch họp", "positive": "tuyệt vời cảm ơn"}
-
+from tests.nlp.rows import WORDS, tiny_labelled
 
 def _rows() -> list[dict]:
-    rows = []
-    for i in range(36):
-        s = list(WORDS)[i % 3]
-        rows.append({"id": f"A-{i:04d}", "title": f"Tin {i} {WORDS[s]}", "text": WORDS[s],
-                     "topics": ["environment" if i % 2 else "governance"], "sentiment": s, "_file": "labelled_A.jsonl"})
-        rows.append({"id": f"S1-{i:04d}", "title": "", "text": f"{WORDS[s]} quá", "topics": [], "_no_topics": True,
-                     "sentiment": s, "_file": "labelled_S1.jsonl"})
-        rows.append({"id": f"N1-{i:04d}", "title": f"Bản tin {i} giá xăng", "text": f"{WORDS[s]} thị trường",
-                     "topics": ["economy"], "sentiment": s, "_file": "labelled_N1.jsonl"})
-    return rows
+    return tiny_labelled(news=True)
 
 
 def _vntc_rows(n: int = 30) -> list[dict]:

@@ -9,20 +9,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
-import duckdb
 import pytest
 
 from store import db as db_mod
 from store.db import Database, StorageFull, StorageReadOnly, backup_database
+from tests.langnghe.test_backup import _setting
 
 
-def _value(path: Path) -> tuple[str, ...] | None:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone()
-    finally:
-        con.close()
+_value = _setting  # the copy's saved setting 'k', read as test_backup reads it
 
 
 def _set(db: Database, value: str) -> None:
@@ -58,10 +54,15 @@ def test_a_snapshot_is_on_the_disk_before_it_takes_its_name(tmp_path, monkeypatc
     assert _value(snap) == ("1",)
 
 
-def _interrupted(fd: int, dest: Path) -> None:
-    """A copy that stops half way: some bytes written, then the write fails."""
-    Path(dest).write_bytes(b"DUCK" * 1000)
-    raise OSError(errno.EIO, "Input/output error", str(dest))
+def _failing_copy(err: int, text: str) -> Callable[[int, Path], None]:
+    """A copy that stops half way: some bytes written, then the write fails with `err`."""
+    def copy(fd: int, dest: Path) -> None:
+        Path(dest).write_bytes(b"DUCK" * 1000)
+        raise OSError(err, text, str(dest))
+    return copy
+
+
+_interrupted = _failing_copy(errno.EIO, "Input/output error")
 
 
 def test_a_snapshot_interrupted_half_way_keeps_the_previous_one_whole(tmp_path, monkeypatch):
@@ -90,10 +91,7 @@ def test_a_temporary_copy_left_by_a_crash_is_removed_by_the_next_snapshot(tmp_pa
 
 
 def test_a_full_disk_keeps_the_previous_snapshot_and_says_so_in_vietnamese(tmp_path, monkeypatch):
-    def full(fd: int, dest: Path) -> None:
-        Path(dest).write_bytes(b"x" * 1000)
-        raise OSError(errno.ENOSPC, "No space left on device", str(dest))
-
+    full = _failing_copy(errno.ENOSPC, "No space left on device")
     snap = tmp_path / "snap.duckdb"
     with Database(tmp_path / "langnghe.duckdb") as db:
         _set(db, "1")
