@@ -740,8 +740,8 @@ def _undo_set_aside(live: Path, aside: Path) -> None:
 
 
 def remove_stale_copies(folder: str | os.PathLike[str]) -> list[Path]:
-    """Delete the temporary copies (`….duckdb.tmp`, with their `.wal`) a copy killed by a power cut or a crash left in
-    `folder`: each is as large as the database, and a backup's dated name never comes again to clear it. Only our own
+    """Delete the temporary copies a copy or a restore killed by a power cut or a crash left in `folder` (`_STALE_NAME`):
+    each is as large as the database, and a backup's dated name never comes again to clear its own. Only our own
     naming, and only files older than this process and untouched for `_STALE_AFTER_S` (a copy another process is
     writing or flushing now is never taken). Serve runs it at start on its folders, every copy on its own folder."""
     removed: list[Path] = []
@@ -763,7 +763,9 @@ def remove_stale_copies(folder: str | os.PathLike[str]) -> list[Path]:
     return removed
 
 
-_STALE_NAME = re.compile(r"\.duckdb\.tmp(\.wal)?$")
+# a copy's temporary name (`….duckdb.tmp`) and a restore's checked copy (`….duckdb.khoi-phuc`, its own `.tmp`), with
+# their `.wal`s; names of other software never match
+_STALE_NAME = re.compile(r"\.duckdb(\.khoi-phuc(\.tmp)?|\.tmp)(\.wal)?$")
 _STALE_AFTER_S = 60.0
 
 
