@@ -484,10 +484,11 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
 
 def copy_published(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:
     """`langnghe backup` while serve runs: a durable copy of serve's snapshot `src` into `dest` as a plain file copy
-    (0.2–0.7 s at 170 MB, where the table-by-table copy took 9–26 s on the same runs: bench/snapshot.py). Safe without serve's lock:
-    serve never writes a published snapshot, it writes a new one beside it and renames it over (`_publish`), so the
-    file opened here stays whole even when a newer one takes the name during the copy; its readers (`status`) open
-    it read-only. A `.wal` beside it (someone opened it for writing) is not in a file copy: then table by table."""
+    (0.2–0.7 s at 170 MB, where the table-by-table copy took 9–26 s on the same runs: bench/snapshot.py). Safe
+    without serve's lock: serve never writes a published snapshot, it writes a new one beside it and renames it over
+    (`_publish`), so the file opened here stays whole even when a newer one takes the name during the copy; its
+    readers (`status`) open it read-only. A `.wal` beside it (someone opened it for writing) is not in a file copy:
+    then table by table."""
     src, dest = Path(src), Path(dest)
     wal = Path(f"{src}.wal")
     if wal.exists() and wal.stat().st_size > 0:

@@ -172,7 +172,10 @@ def test_a_restore_stopped_before_the_rename_leaves_the_database_as_it_was(tmp_p
     _, live, backup = _live_with_backup(tmp_path)
     before = _state(live)
     if not hard_links:
-        monkeypatch.setattr(store_db.os, "link", lambda *_: (_ for _ in ()).throw(OSError(1, "Operation not permitted")))
+        def no_hard_links(*_: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(store_db.os, "link", no_hard_links)
     _failing_rename_to(live, monkeypatch, times=1)
     with pytest.raises(OSError):
         restore_database(backup, live)
