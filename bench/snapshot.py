@@ -1,8 +1,9 @@
 """What a snapshot and a backup cost as the database grows: `Database.snapshot` (serve's, every
 `storage.snapshot_every_minutes`; its copy holds the write lock, so collection and dashboard writes wait that long,
 and the flush to the disk follows outside the lock), `store.db.backup_database` (`langnghe backup` with serve
-stopped: a checkpoint and a file copy) and `store.db.copy_database` (table by table: the copy of serve's snapshot
-while serve runs, and a source that cannot be opened for writing).
+stopped: a checkpoint and a file copy), `store.db.copy_published` (`langnghe backup` while serve runs: a plain file
+copy of serve's snapshot) and `store.db.copy_database` (table by table: a source that cannot be opened for writing,
+and the copy `langnghe restore` checks every block with; until round 17 also the backup while serve runs).
 
     .venv/bin/python bench/snapshot.py [--items 100000] [--db PATH] [--repeat 3]
 
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from store.db import Database, backup_database, copy_database
+from store.db import Database, backup_database, copy_database, copy_published
 
 
 def _timed(fn, repeat: int) -> tuple[float, float]:
@@ -69,7 +70,8 @@ def main() -> None:
             print(f"  of which the write lock is held:     {lo:6.2f}–{hi:6.2f} s")
         dest = Path(tmp) / "backup.duckdb"
         for label, copy in (("backup_database (langnghe backup, serve stopped)", backup_database),
-                            ("copy_database (table by table: serve's snapshot while serve runs)", copy_database)):
+                            ("copy_published (langnghe backup while serve runs: the snapshot's file)", copy_published),
+                            ("copy_database (table by table: a source it may not write; restore)", copy_database)):
             lo, hi = _timed(lambda: _fresh_copy(copy, src, dest), a.repeat)
             print(f"{label}: {lo:6.2f}–{hi:6.2f} s  {mb / lo:5.0f} MB/s; copy {dest.stat().st_size / 1e6:,.0f} MB, "
                   f"load average {os.getloadavg()[0]:.1f}")

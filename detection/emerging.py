@@ -280,6 +280,22 @@ class Regrade:
     note: str
 
 
+# abbreviations written with a closing dot (case kept): a reason ending in one ends with the abbreviation, not a full
+# stop ("… ở TP."), and keeps its dot when a clause follows
+_DOTTED_ABBREVIATIONS = frozenset({"TP", "Tp", "tp", "TX", "Tx", "TT", "Q", "P", "X", "H", "v.v", "ThS", "Th.S",
+                                   "TS", "PGS", "GS", "BS", "ĐT", "Đ/c", "đ/c", "St", "tr"})
+
+
+def _without_full_stop(reason: str) -> str:
+    """`reason` without its closing full stop (a clause follows it: never «…dõi.; mức cao»). Why not `rstrip(".")`:
+    that also took the dot of an abbreviation ending the reason («TP.» became «TP») and every dot of an ellipsis."""
+    head = reason.rstrip()
+    if not head.endswith(".") or head.endswith(".."):
+        return head
+    last = head[:-1].split()[-1] if head[:-1].split() else ""
+    return head if last in _DOTTED_ABBREVIATIONS else head[:-1].rstrip()
+
+
 def regrade(alert: dict[str, Any], story: dict[str, Any], score: float, p: "AlertParams") -> Regrade | None:
     """Severity of the whole story now (all its items: harm words, affected count, officials, press and
     social, breadth at the higher of the alert's and the current score). A growing story only gains
@@ -299,7 +315,7 @@ def regrade(alert: dict[str, Any], story: dict[str, Any], score: float, p: "Aler
     reason = str(alert.get("reason") or "")
     cut = reason.rfind(f"mức {SEVERITY_LABELS.get(old, old)}")
     # a reason without the clause (an alert of an older release, a hand-made one) may end its sentence: no ".;"
-    head = reason.rstrip().rstrip(".")
+    head = _without_full_stop(reason)
     reason = (reason[:cut] + clause) if cut >= 0 else (f"{head}; {clause}" if head else clause)
     details = dict(alert.get("details") or {})
     details.update(severity=level, severity_points=points, severity_why=why, harm=signals,

@@ -24,7 +24,7 @@ from typing import Callable
 
 from orchestration import runtime
 from orchestration.jobs import Scheduler, install_jobs
-from store.db import Database
+from store.db import Database, remove_stale_copies
 from vocab.config import Config
 from vocab.secrets import redact_logs
 
@@ -129,6 +129,13 @@ def _warn_mail_servers(cfg: Config, db: Database) -> None:
         print(f"Cảnh báo: {w}", file=sys.stderr, flush=True)
 
 
+def remove_stale_copies_at_start(cfg: Config) -> list[Path]:
+    """The temporary copies a power cut left beside the database and the snapshot (`store.db.remove_stale_copies`):
+    before, one stayed, as large as the database, until the next copy to the same name."""
+    folders = dict.fromkeys(Path(p).resolve().parent for p in (cfg.storage.db_path, cfg.storage.snapshot_path))
+    return [p for folder in folders for p in remove_stale_copies(folder)]
+
+
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
           config_path: str | None = None) -> int:
     """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
@@ -137,6 +144,7 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
 
     log_path = route_logs(cfg)  # first: an upgrade's lines (store.db: the copy taken, the steps) reach the log file
     db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
+    remove_stale_copies_at_start(cfg)
     state.record(cfg, config_path)
     runtime.install(cfg, db)
     if before_start:

@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable
 
-from vocab.config import Config, SourceConfig
+from vocab.config import SOURCE_TYPES, Config, SourceConfig
 from collectors import netguard
 from store import users as store_users
 from store.db import Database
@@ -82,7 +82,7 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
         raise ValueError("Địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://.")
     if not out["outlet"]:
         raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")
-    if out["source_type"] not in ("press", "social"):
+    if out["source_type"] not in SOURCE_TYPES:
         raise ValueError("Loại nguồn phải là báo chí (press) hoặc mạng xã hội (social).")
     if out["interval_minutes"] < 0 or out["interval_minutes"] > 24 * 60:
         raise ValueError("Chu kỳ thu thập phải từ 0 đến 1440 phút.")

@@ -4,7 +4,8 @@
       ├── .read()  ─▶ cursor  any thread, any time (DuckDB MVCC snapshot)
       ├── .write() ─▶ cursor  serialised by a lock, one transaction: all or nothing
       └── .snapshot(path)     consistent copy for other processes and backups, on the disk before it is named
-    backup_database / copy_database / restore_database   `langnghe backup` and `restore` (store/db.py)
+    backup_database / copy_published / copy_database / restore_database   `langnghe backup` and `restore`
+    remove_stale_copies       temporary copies a power cut left (serve start, every copy)   (all in store/db.py)
 
     store.items    insert_items (idempotent by canonical URL and content hash), item queries,
                    stored_texts + repair_texts (text an old wrong decode garbled, docs/SOURCES.md#encoding)

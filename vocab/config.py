@@ -108,6 +108,11 @@ class SearchConfig:
     compact_chunk_rows: int = 2_000_000
 
 
+# The source types a source may be configured with (config file and the Nguồn page), with their Vietnamese names:
+# one vocabulary, also for vocab.privacy.PERSONAL_SOURCE_TYPES. Forums and videos are "social".
+SOURCE_TYPES: dict[str, str] = {"press": "báo chí", "social": "mạng xã hội"}
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     name: str
@@ -226,7 +231,7 @@ def parse(data: dict[str, Any]) -> Config:
         src = _build(SourceConfig, raw, f"sources[{i}]")
         if src.name in seen:
             raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
-        if src.source_type not in ("press", "social"):
+        if src.source_type not in SOURCE_TYPES:
             raise ConfigError(f"[sources] {src.name}: source_type phải là 'press' (báo chí) hoặc 'social' (mạng xã hội)")
         seen.add(src.name)
         sources.append(src)

@@ -8,7 +8,7 @@ We measure issues, not people: the UI and exports show a masked handle by defaul
   * press items (bylines of journalists and outlets);
   * authors listed in privacy.public_authors (official pages, channels, outlets: "QTV - Quảng Ninh TV");
   * the collector kinds whose author is the publisher, not a person (rss, google_news, bing_news,
-    youtube channel feeds) — except an RSS feed configured as social or forum (a group's or a forum's feed
+    youtube channel feeds) — except an RSS feed configured as social (a group's or a forum's feed
     through a bridge), whose authors are its posters.
 Staff who need to verify a post open it at its link (the original platform), or reveal one handle.
 
@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 PUBLISHER_KINDS = frozenset({"rss", "google_news", "bing_news", "youtube"})
 # source types whose authors are private persons whatever brought the item: an RSS bridge of a Facebook group
-# carries its posters' names in <author> (round 16: a walk of the pages found one shown in full)
-PERSONAL_SOURCE_TYPES = frozenset({"social", "forum"})
+# carries its posters' names in <author> (round 16: a walk of the pages found one shown in full). Names from
+# vocab.config.SOURCE_TYPES only (a forum's feed is configured as "social"; "forum" was never accepted there).
+PERSONAL_SOURCE_TYPES = frozenset({"social"})
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,})(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?")
 
 

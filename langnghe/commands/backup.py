@@ -3,9 +3,13 @@
 A plain `cp var/langnghe.duckdb` while `serve` runs misses what sits in the `.wal` (seen: an upgrade's three
 migrations and a sent notification) and can catch a checkpoint half written. So: with `serve` stopped the command
 takes the file itself and copies it as serve's snapshot does (a CHECKPOINT, then the file; `store.db.backup_database`),
-without migrating it; while `serve` holds it, its last snapshot is copied table by table (`store.db.copy_database`:
-`status` may be reading that file), and the copy says how old that is. Either copy is on the disk before it takes its
-name, and it is opened again to check it before the command says it is done.
+without migrating it; while `serve` holds it, its last snapshot is copied as a plain file (`store.db.copy_published`:
+serve renames each snapshot into place whole and never writes it again, so no lock is needed; 0.2–0.7 s at 170 MB where
+table by table took 9–26 s), and the copy says how old that is. Either copy is on the disk before it takes its name,
+and it is opened again to check it before the command says it is done.
+
+Exit codes: 0 done; 2 the destination exists or there is no database to back up; 3 serve holds the database and has
+not written a snapshot yet; 4 disk full, read-only or damaged (the partial copy is deleted).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from store import items as store_items
-from store.db import Database, DatabaseLocked, backup_database, copy_database, utcnow
+from store.db import Database, DatabaseLocked, backup_database, copy_published, utcnow
 from vocab.config import Config
 from vocab.timefmt import fmt_local, to_local
 
@@ -54,7 +58,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                                  f"{cfg.storage.snapshot_every_minutes} phút, storage.snapshot_every_minutes), "
                                  "hoặc dừng serve rồi chạy lại.") from exc
         taken = datetime.fromtimestamp(os.path.getmtime(snap), timezone.utc).replace(tzinfo=None)
-        copy_database(snap, dest)
+        copy_published(snap, dest)
         minutes = int((utcnow() - taken).total_seconds() // 60)
         note = (f" serve đang giữ cơ sở dữ liệu nên đã sao lưu bản chụp của nó, lúc {fmt_local(taken)} "
                 f"({minutes} phút trước): những gì ghi sau đó chưa có trong bản này.")

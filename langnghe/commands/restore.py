@@ -3,12 +3,20 @@
 By hand (copy the file over, move the `.wal` away) a half-written or foreign file took the database's place before
 anything checked it, and serve then failed on it (or started an empty database where the file was moved away). Here
 the backup is copied and checked whole first (`store.db.restore_database`), and only then takes the database's name;
-the database it replaces is kept beside it under a dated name, never deleted.
+the database it replaces is kept beside it under a dated name, never deleted. A database path that is a symbolic
+link (the file on another disk) stays a link: the file it leads to is replaced, and the old one kept beside that file.
+
+Exit codes: 0 restored; 2 the backup missing or the database's folder not usable (nothing changed); 3 a process
+(serve) holds the database, after a few short waits for a `status` reading it (nothing changed); 4 the backup is cut
+short, damaged, foreign or from a newer release, or the disk is full (nothing changed), or the backup took the
+database's name but a step after that failed (RestoreNotFinished: the message says the new database is in place,
+where the old one is kept, and what to do).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from store import items as store_items
@@ -34,7 +42,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     with Database(live, read_only=True) as db, db.read() as cur:
         n = store_items.count_items(cur)
         version = db.schema_version()
-    print(f"Đã khôi phục {args.source} vào {live}: {n} tin bài, cấu trúc phiên bản {version}.")
+    through = f" (liên kết tới {os.path.realpath(live)}, liên kết được giữ)" if os.path.islink(live) else ""
+    print(f"Đã khôi phục {args.source} vào {live}{through}: {n} tin bài, cấu trúc phiên bản {version}.")
     if aside is not None:
         print(f"Cơ sở dữ liệu cũ được giữ ở {aside} (cùng tệp .wal nếu có); xóa khi đã chắc chắn không cần nữa.")
     print("Chạy serve để làm việc tiếp (một bản sao cũ hơn được nâng cấp cấu trúc khi mở).")

@@ -433,6 +433,9 @@ def test_regrade_raises_severity_as_the_story_grows_and_restates_the_reason():
     bare = E.regrade({**alert, "reason": "7 tin từ 6 nguồn trong 24 giờ, có nhắc địa bàn theo dõi. "}, _story(burst[:7]),
                      18.0, p)
     assert bare is not None and bare.reason.startswith("7 tin từ 6 nguồn trong 24 giờ, có nhắc địa bàn theo dõi; mức cao: ")
+    # an abbreviation's dot at the end is not a full stop: "TP." stays (rstrip(".") left «TP; mức cao»)
+    abbrev = E.regrade({**alert, "reason": "7 tin từ 6 nguồn, nhắc TP."}, _story(burst[:7]), 18.0, p)
+    assert abbrev is not None and abbrev.reason.startswith("7 tin từ 6 nguồn, nhắc TP.; mức cao: ")
 
 
 def test_demo_alert_raised_live_is_regraded_high_with_a_history_event(tmp_path):

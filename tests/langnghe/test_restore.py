@@ -145,24 +145,158 @@ def test_a_serve_started_while_the_backup_takes_the_name_is_refused(tmp_path, mo
     assert _setting(live) == ("1",)
 
 
-def test_a_restore_stopped_before_the_rename_leaves_the_database_with_its_wal(tmp_path, monkeypatch):
-    """The old database was set aside by moving its `.wal` away before the backup took the name: stopped between the
-    two (a power cut, a failing rename), the database came back without what its `.wal` held, silently. The `.wal`
-    is now kept by a hard link and removed only once the backup has the name."""
+def _failing_rename_to(live: Path, monkeypatch: pytest.MonkeyPatch, times: int = 99) -> None:
+    """`os.replace` onto `live` fails (an I/O error) the first `times` times."""
     import store.db as store_db
 
-    _, live, backup = _live_with_backup(tmp_path)
-    real_replace = store_db.os.replace
+    real_replace, failed = store_db.os.replace, []
 
     def replace(a, b):
-        if Path(b) == live:
+        if Path(b) == live and len(failed) < times:
+            failed.append(b)
             raise OSError(5, "Input/output error")
         return real_replace(a, b)
 
     monkeypatch.setattr(store_db.os, "replace", replace)
+
+
+@pytest.mark.parametrize("hard_links", [True, False], ids=["hard-links", "no-hard-links"])
+def test_a_restore_stopped_before_the_rename_leaves_the_database_as_it_was(tmp_path, monkeypatch, hard_links):
+    """The old database was set aside by moving its `.wal` away before the backup took the name: stopped between the
+    two (a failing rename), the database came back without what its `.wal` held, silently. The `.wal` is now kept by
+    a hard link; a failed restore then left that extra name (`….truoc-khoi-phuc-…`) behind, a second full-size name
+    staff took for a restore that happened. It is taken back: the old database stays under its own name only, whole,
+    also where the file system has no hard links (there it was moved aside, and is moved back)."""
+    import store.db as store_db
+
+    _, live, backup = _live_with_backup(tmp_path)
+    before = _state(live)
+    if not hard_links:
+        def no_hard_links(*_: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(store_db.os, "link", no_hard_links)
+    _failing_rename_to(live, monkeypatch, times=1)
     with pytest.raises(OSError):
         restore_database(backup, live)
     monkeypatch.undo()
-    assert _setting(live) == ("2",)
+    assert _state(live) == before and _setting(live) == ("2",)
+    assert not list(tmp_path.glob("c.truoc-khoi-phuc-*")) and not list(tmp_path.glob("*.khoi-phuc*"))
+
+
+def test_when_the_folder_flush_fails_after_the_rename_the_message_says_what_is_true(tmp_path, monkeypatch, capsys):
+    """The rename done, the folder's flush failed: the command said "Cơ sở dữ liệu … không bị động đến" (exit 2), but
+    the backup was in place and the old database only kept aside. It now says that, and what a power cut would do."""
+    import store.db as store_db
+    from langnghe import cli as cli_mod
+
+    cfg, live, backup = _live_with_backup(tmp_path)
+    real_replace, real_fsync, renamed = store_db.os.replace, store_db._fsync, []
+
+    def replace(a, b):
+        real_replace(a, b)
+        renamed.append(Path(b) == live)
+
+    def fsync(path: Path) -> None:
+        if any(renamed) and Path(path).is_dir():
+            raise OSError(5, "Input/output error")
+        real_fsync(path)
+
+    monkeypatch.setattr(store_db.os, "replace", replace)
+    monkeypatch.setattr(store_db, "_fsync", fsync)
+    code = cli_mod.main(["--config", str(cfg), "restore", str(backup)])
+    err = capsys.readouterr().err
+    monkeypatch.undo()
     [aside] = tmp_path.glob("c.truoc-khoi-phuc-*.duckdb")
-    assert _setting(aside) == ("2",)
+    assert code == 4, err
+    assert "không bị động đến" not in err and "cơ sở dữ liệu mới đã ở đúng chỗ" in err
+    assert f"cơ sở dữ liệu cũ được giữ ở {aside}" in err and "mất điện" in err and "sync" in err
+    assert _setting(live) == ("1",) and _setting(aside) == ("2",)
+
+
+def _serve_starts(live: Path) -> bool:
+    """Whether a process opening `live` for writing (a serve starting) gets it, as a fresh process."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(live)!r}).close()"],
+                         capture_output=True, text=True)
+    return res.returncode == 0 or "lock" not in res.stderr.lower()
+
+
+def test_a_restore_to_a_new_path_holds_the_name_against_a_starting_serve(tmp_path, monkeypatch):
+    """No lock was taken when the database file did not exist yet: a serve started during the restore created an
+    empty database there, which the backup then replaced under it. The name is now held by an empty file made
+    exclusively and locked; the serve is refused, and the restore puts the backup there."""
+    import store.db as store_db
+
+    _, _, backup = _live_with_backup(tmp_path)
+    live = tmp_path / "moi" / "c.duckdb"
+    live.parent.mkdir()
+    real_replace, opened = store_db.os.replace, []
+
+    def serve_starts_then_replace(a, b):
+        if Path(b) == live:
+            opened.append(_serve_starts(live))
+        return real_replace(a, b)
+
+    monkeypatch.setattr(store_db.os, "replace", serve_starts_then_replace)
+    assert restore_database(backup, live) is None
+    assert opened == [False] and _setting(live) == ("1",)
+    assert sorted(p.name for p in live.parent.iterdir()) == ["c.duckdb"]
+
+
+def test_a_failed_restore_to_a_new_path_leaves_no_empty_database(tmp_path, monkeypatch):
+    _, _, backup = _live_with_backup(tmp_path)
+    live = tmp_path / "moi" / "c.duckdb"
+    live.parent.mkdir()
+    _failing_rename_to(live, monkeypatch)
+    with pytest.raises(OSError):
+        restore_database(backup, live)
+    assert list(live.parent.iterdir()) == []
+
+
+def test_a_restore_through_a_symbolic_link_replaces_the_file_and_keeps_the_link(tmp_path):
+    """The database kept on another disk behind a link (var/langnghe.duckdb → /data/…): the restore made the link a
+    regular file in var/, and the database on the other disk was no longer the one used. It replaces the file the
+    link leads to; the old one is kept beside it, with its `.wal` (DuckDB keeps that beside the file, not the link)."""
+    cfg, live, backup = _live_with_backup(tmp_path)
+    disk = tmp_path / "o-khac"
+    disk.mkdir()
+    live.rename(disk / "c.duckdb")
+    Path(f"{live}.wal").rename(disk / "c.duckdb.wal")
+    live.symlink_to(disk / "c.duckdb")
+    res = cli(["--config", str(cfg), "restore", str(backup)])
+    assert res.returncode == 0, res.stderr
+    assert live.is_symlink() and live.resolve() == disk / "c.duckdb" and _setting(live) == ("1",)
+    [aside] = disk.glob("c.truoc-khoi-phuc-*.duckdb")
+    assert _setting(aside) == ("2",) and not (disk / "c.duckdb.wal").exists()
+    assert str(aside) in res.stdout and not list(tmp_path.glob("c.truoc-khoi-phuc-*"))
+
+
+def test_a_restore_waits_for_a_status_reading_the_database_that_second(tmp_path, monkeypatch):
+    """With serve stopped, `langnghe status` opens the database (for writing, to migrate) for a second or so; a
+    restore at that second was refused as if serve held it. It looks again a few times, briefly."""
+    import subprocess
+    import sys
+
+    import store.db as store_db
+
+    _, live, backup = _live_with_backup(tmp_path)
+    hold = (f"from store.db import Database; import sys; db = Database({str(live)!r}); print('mở', flush=True); "
+            "sys.stdin.read(); db.close()")
+    status = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    waits = []
+
+    def status_done() -> None:
+        waits.append(1)
+        status.communicate("", timeout=60)
+
+    try:
+        assert status.stdout.readline().strip() == "mở"
+        monkeypatch.setattr(store_db, "_pause", status_done, raising=False)
+        restore_database(backup, live)
+    finally:
+        if status.poll() is None:
+            status.communicate("", timeout=60)
+    assert waits and _setting(live) == ("1",)

@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 
 from store import db as db_mod
-from store.db import Database, StorageFull, StorageReadOnly, backup_database
+from store.db import Database, StorageFull, StorageReadOnly, backup_database, copy_published
 from tests.langnghe.test_backup import _setting
 
 
@@ -183,3 +183,71 @@ def test_an_offline_backup_beside_a_reader_copies_table_by_table(tmp_path):
     finally:
         reader.communicate("", timeout=60)
     assert _value(tmp_path / "backup.duckdb") == ("1",)
+
+
+def _left_by_a_power_cut(folder: Path, name: str, age_s: float) -> Path:
+    p = folder / name
+    p.write_bytes(b"DUCK" * 1000)
+    os.utime(p, (p.stat().st_atime, p.stat().st_mtime - age_s))
+    return p
+
+
+def test_temporary_copies_of_other_names_left_by_a_power_cut_are_removed_by_the_next_copy(tmp_path, monkeypatch):
+    """A backup's temporary file has a dated name that never comes again, so a power cut's left it for good, as large
+    as the database. The next copy into the folder removes every temporary copy of our naming older than the process
+    and untouched for a minute; a fresh one (another process copying now) and other software's files stay."""
+    import time
+
+    monkeypatch.setattr(db_mod, "_STARTED", time.time() - 60)  # this process started a minute ago
+    old = [_left_by_a_power_cut(tmp_path, n, 3600) for n in (
+        "langnghe-20261201-020000.duckdb.tmp", "langnghe-20261201-020000.duckdb.tmp.wal",
+        "c.truoc-nang-cap-20261201-020000.duckdb.tmp", "c.duckdb.khoi-phuc", "c.duckdb.khoi-phuc.tmp")]
+    kept = [_left_by_a_power_cut(tmp_path, "dang-chep.duckdb.tmp", 0),  # being written now
+            _left_by_a_power_cut(tmp_path, "sau-khi-chay.duckdb.tmp", 30),  # written since this process started
+            _left_by_a_power_cut(tmp_path, "ghi-chu.tmp", 3600),  # not ours
+            _left_by_a_power_cut(tmp_path, "c.duckdb.wal.bak", 3600)]
+    with Database(tmp_path / "c.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(tmp_path / "snap.duckdb")
+    assert not [p for p in old if p.exists()] and all(p.exists() for p in kept)
+    assert _value(tmp_path / "snap.duckdb") == ("1",)
+
+
+def test_serve_removes_the_temporary_copies_a_power_cut_left_when_it_starts(tmp_path):
+    """A stopped serve's snapshot `.tmp` stayed until the next snapshot, minutes after start (or never, with
+    snapshots off); serve now clears both its folders as it starts."""
+    from langnghe.service import remove_stale_copies_at_start
+    from vocab.config import load as load_config
+
+    (tmp_path / "snaps").mkdir()
+    cfg_file = tmp_path / "cfg.toml"
+    cfg_file.write_text(f'[storage]\ndb_path = "{tmp_path / "c.duckdb"}"\n'
+                        f'snapshot_path = "{tmp_path / "snaps" / "c.snap.duckdb"}"\n', encoding="utf-8")
+    left = [_left_by_a_power_cut(tmp_path / "snaps", "c.snap.duckdb.tmp", 3600),
+            _left_by_a_power_cut(tmp_path, "c.truoc-nang-cap-20261201-020000.duckdb.tmp", 3600)]
+    assert sorted(remove_stale_copies_at_start(load_config(str(cfg_file)))) == sorted(left)
+    assert not [p for p in left if p.exists()]
+
+
+def test_a_backup_of_the_snapshot_is_whole_when_serve_publishes_a_newer_one_during_the_copy(tmp_path, monkeypatch):
+    """`langnghe backup` copies serve's snapshot as a file, without serve's lock: serve renames a newer snapshot over
+    the name (never writes the published one), so the file opened for the copy stays the older one, whole."""
+    snap = tmp_path / "snap.duckdb"
+    real_copy = db_mod._copy_from_fd
+    with Database(tmp_path / "c.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(snap)
+        _set(db, "2")
+
+        published: list[Path] = []
+
+        def serve_publishes_then_copy(fd: int, dest: Path) -> None:
+            if not published:  # the backup's copy (the snapshot's own copy comes through here too)
+                published.append(dest)
+                db.snapshot(snap)  # the newer snapshot takes the name while the backup has the older one open
+            real_copy(fd, dest)
+
+        monkeypatch.setattr(db_mod, "_copy_from_fd", serve_publishes_then_copy)
+        copy_published(snap, tmp_path / "backup.duckdb")
+    assert _value(tmp_path / "backup.duckdb") == ("1",) and _value(snap) == ("2",)
+    assert _leftovers(tmp_path) == []
