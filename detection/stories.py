@@ -11,7 +11,7 @@
     best ≥ join_threshold (lower, near_threshold, for the same ward and a main topic of the story — one that
     most of its items carry — within near_hours; higher,
     topic_conflict_threshold, when topics disagree; higher, same_source_threshold, for a story all of whose items
-    come from the item's own source; after a quiet gap of max_gap_hours only an item
+    come from the item's own source when that is press (same_source_types); after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
 
@@ -25,9 +25,9 @@ are the same wording at phường Vàng Danh and at phường Yên Tử (old nam
 matters too: an incident's reports come within hours, so after a quiet gap a story takes only items
 that clearly re-tell it; a new incident of the same kind at the same ward days later starts its own
 story (measured: bench/stories.py purity, docs/ALERTS.md). One outlet's section reads alike from item to item
-(readers' letters, recipes, price and match reports: 0.26–0.47 with no event in common on real news), so an item
-joins a story held only by its own source with a clearly higher similarity (bench/stories_real.py,
-docs/ALERTS.md). Blocking on word keys
+(readers' letters, recipes, price and match reports: 0.26–0.47 with no event in common on real news), so a press
+item joins a story held only by its own source with a clearly higher similarity (bench/stories_real.py,
+docs/ALERTS.md); a social group's replies about one incident read unlike each other, so theirs is not raised. Blocking on word keys
 inside a time window keeps the cost per item bounded (bench/stories.py measures how it grows).
 """
 
@@ -67,6 +67,7 @@ class StoryParams:
     max_keys: int = 16
     anchor_weight: float = 0.0
     same_source_threshold: float = 0.40
+    same_source_types: tuple[str, ...] = ("press",)
     text_chars: int = 600
     prior_docs: int = 1000
     max_items_per_step: int = 5000
@@ -75,6 +76,8 @@ class StoryParams:
     def from_section(cls, sec: dict[str, Any]) -> "StoryParams":
         known = {f for f in cls.__dataclass_fields__}
         kw = {k: sec[k] for k in sec if k in known}
+        if "same_source_types" in kw:  # a TOML list; the params stay hashable
+            kw["same_source_types"] = tuple(kw["same_source_types"])
         return cls(**kw)
 
 
@@ -416,8 +419,11 @@ class StoryIndex:
             need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
         if topics and s.topics and not (topics & s.topics):
             need = max(need, p.topic_conflict_threshold)
-        if p.same_source_threshold > 0 and it.source and s.source == it.source:
-            need = max(need, p.same_source_threshold)  # one section's own wording reads alike: ask for more
+        if (p.same_source_threshold > 0 and it.source and s.source == it.source
+                and it.source_type in p.same_source_types):
+            # one press section's own wording reads alike: ask for more. Not a group's or a forum thread's
+            # residents' replies: short, varied posts about one incident that the stricter bar split.
+            need = max(need, p.same_source_threshold)
         if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
             if shared_keys < p.refer_min_keys:
                 return None
