@@ -101,6 +101,8 @@ class GroupItem:
     provinces: frozenset[str] = frozenset()  # folded 2025 provinces it names (the area's own included)
     title_restored: str = ""  # the title with diacritics restored, when it was written without
     collector: str = ""  # collector kind (naming a story, forums rank above other social posts)
+    guid: str = ""  # the source's own id of the item (a Facebook post's id)
+    reply_to: str = ""  # the guid of the post this comment or reply answers (flag fb_post:<id>), on its source
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ class StoryIndex:
         self._load_prior()
         self.stories: dict[str, _Story] = {}
         self.postings: dict[str, list[str]] = {}
+        self.threads: dict[tuple[str, str], str] = {}  # (source, guid) of a social post → its story (active only)
         self._buf = np.zeros(self.p.n_features, dtype=np.float32)
         self._dead = 0
 
@@ -297,6 +300,8 @@ class StoryIndex:
         dead = [sid for sid, s in self.stories.items() if s.last_seen < cutoff]
         for sid in dead:
             del self.stories[sid]
+        if dead and self.threads:
+            self.threads = {k: v for k, v in self.threads.items() if v in self.stories}
         self._dead += len(dead)
         if self._dead > max(len(self.stories), 20_000):  # rebuild postings once they are mostly dead ids
             self._compact()
@@ -335,14 +340,20 @@ class StoryIndex:
         the most rare keys, scored by cosine (blended with the anchor), each held to its own threshold."""
         p = self.p
         cands, counts = self._candidates(it, keys)
+        thread = self._thread(it)
+        at = next((k for k, s in enumerate(cands) if thread is not None and s.story_id == thread.story_id), None)
+        if thread is not None and at is None:
+            cands, at = [*cands, thread], len(cands)
         if not cands:
             return None, 0.0
         sims = self._similarities(cands, idx, val)
+        topics = set(it.topics)
+        if thread is not None and at is not None and not (topics and thread.topics and not (topics & thread.topics)):
+            return thread.story_id, round(float(sims[at]), 4)  # a reply joins its post's story, whatever its words
         floor = min(p.join_threshold, p.near_threshold)
         passing = np.flatnonzero(sims >= floor)
         if not len(passing):
             return None, 0.0
-        topics = set(it.topics)
         refers = bool(REFER_WORDS.search(it.folded[: p.text_chars]))
         best_sid, best_sim = None, 0.0
         for k in passing.tolist():
@@ -353,6 +364,17 @@ class StoryIndex:
             if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
                 best_sid, best_sim = s.story_id, sim
         return best_sid, round(best_sim, 4)
+
+    def _thread(self, it: GroupItem) -> _Story | None:
+        """The active story of the post this item answers on its own source, unless their places conflict. Why: a
+        thread's replies are short and worded every which way ("nha e cung mat dien", "dien luc lam an kieu j"), 0.1–0.25
+        to the post, no better than unrelated posts of the same group; the link says they answer it."""
+        if not it.reply_to or not it.source:
+            return None
+        s = self.stories.get(self.threads.get((it.source, it.reply_to), ""))
+        if s is None or (it.published_at - s.last_seen).total_seconds() > self.p.window_hours * 3600:
+            return None
+        return None if places_conflict(it.wards, it.provinces, s.wards, s.provinces) else s
 
     def _candidates(self, it: GroupItem, keys: set[str]) -> tuple[list[_Story], Counter[str]]:
         """Active stories sharing the most keys with the item (at most max_candidates, most shared first,
@@ -440,6 +462,7 @@ class StoryIndex:
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
+        self._thread_of(sid, it)
         return sid
 
     def _join(self, sid: str, it: GroupItem, keys: set[str], idx: np.ndarray, val: np.ndarray) -> None:
@@ -458,6 +481,12 @@ class StoryIndex:
         if not s.provinces:  # a story's provinces are those of its first item that named any
             s.provinces = set(it.provinces)
         self._post(sid, keys)
+        self._thread_of(sid, it)
+
+    def _thread_of(self, sid: str, it: GroupItem) -> None:
+        """Remember which story holds a social item, so the replies that name it as their post follow it."""
+        if it.guid and it.source and it.source_type == "social":
+            self.threads[(it.source, it.guid)] = sid
 
     def _post(self, sid: str, keys: set[str]) -> None:
         for k in keys:
@@ -514,4 +543,14 @@ def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> G
         provinces=place_provinces(details),
         title_restored=tags.get("title_restored") or "",
         collector=item.get("collector") or "",
+        guid=str(item.get("guid") or ""),
+        reply_to=reply_to(item.get("flags")),
     )
+
+
+def reply_to(flags: Iterable[str] | None) -> str:
+    """The guid of the post an item answers, from its flags (collectors/facebook_page.py: fb_post:<id>)."""
+    for f in flags or ():
+        if isinstance(f, str) and f.startswith("fb_post:"):
+            return f[len("fb_post:"):]
+    return ""
