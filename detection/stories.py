@@ -14,6 +14,8 @@
     come from the item's own source when that is press (same_source_types); after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
+    (before all that: a reply naming its post, fb_post:<guid>, joins the post's active story unless places conflict
+    or topics disagree — a thread's short replies share too few words with it)
 
 Why these choices (measured in the issue): character n-grams of accent-folded text found 83% of
 paraphrase pairs where a generic MiniLM found 33%; folding makes "sạt lở" and "sat lo" identical, so
