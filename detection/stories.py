@@ -128,7 +128,7 @@ class _Story:
     wards: set[str] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
     topic_counts: Counter[str] = field(default_factory=Counter)  # how many members carry each topic
-    source: str | None = None  # the one source all its items come from; None once a second source joined
+    source: str | None = None  # the one origin (_origin) all its items come from; None once a second one joined
 
     @property
     def topics(self) -> KeysView[str]:
@@ -139,6 +139,13 @@ class _Story:
         """Topics that more than half of the members carry: what the story is about, not a side topic one
         item brought in (the looser near rule asks for one of these)."""
         return {t for t, c in self.topic_counts.items() if 2 * c > self.n}
+
+
+def _origin(it: GroupItem) -> str:
+    """Where an item comes from, for the same-source rule: its source and outlet. A feed has one outlet, so this is
+    the feed (a section); an import file is one source of many outlets (`import-<file>`), and its rows from
+    different newspapers are not one section (round 17)."""
+    return f"{it.source}\x1f{it.outlet}" if it.outlet and it.outlet != it.source else it.source
 
 
 def place_mask_and_wards(place_details: Iterable[dict[str, Any]] | None, places: Iterable[str] = ()) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -443,7 +450,7 @@ class StoryIndex:
             need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
         if topics and s.topics and not (topics & s.topics):
             need = max(need, p.topic_conflict_threshold)
-        if (p.same_source_threshold > 0 and it.source and s.source == it.source
+        if (p.same_source_threshold > 0 and it.source and s.source == _origin(it)
                 and it.source_type in p.same_source_types):
             # one press section's own wording reads alike: ask for more. Not a group's or a forum thread's
             # residents' replies: short, varied posts about one incident that the stricter bar split.
@@ -460,7 +467,7 @@ class StoryIndex:
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
             c_idx=c_idx, c_val=c_val, norm=norm, wards=set(it.wards),
-            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)), source=it.source,
+            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)), source=_origin(it),
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
@@ -477,7 +484,7 @@ class StoryIndex:
         s.last_seen = max(s.last_seen, it.published_at)
         s.first_seen = min(s.first_seen, it.published_at)
         s.topic_counts.update(set(it.topics))
-        if s.source != it.source:
+        if s.source != _origin(it):
             s.source = None
         s.wards.update(it.wards)
         if not s.provinces:  # a story's provinces are those of its first item that named any

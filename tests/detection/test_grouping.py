@@ -416,3 +416,14 @@ def test_reload_keeps_the_posts_a_reply_can_name(tmp_path):
         assert a.story_id == post.item_id
     finally:
         db.close()
+
+
+def test_one_search_feed_or_import_of_many_outlets_is_not_one_section():
+    """Round 17: a Google News search feed or an import file is one source whose items come from many outlets; the
+    same-source rule reads source and outlet together, so two newspapers' items in one such feed are judged at the
+    usual threshold (before, 0.40), while one outlet's two answers in it stay apart."""
+    from dataclasses import replace
+
+    a, b = [replace(it, source="gnews-uongbi") for it in _one_source_fixture() if it.source_type == "press"]
+    assert len(set(_stories([a, b]).values())) == 2  # the same outlet: its column's wording
+    assert len(set(_stories([a, replace(b, outlet="Báo Lao Động")]).values())) == 1
