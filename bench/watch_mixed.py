@@ -24,7 +24,7 @@ NOW = datetime(2026, 12, 5, 3, 0)
 ITEMS = {
     "VD-mix-cap": ("Sáng nay ở Vang Danh lại mất điện", "marked text, name unmarked, capitals"),
     "VD-mix-unit": ("Sáng nay ở phường vang danh lại mất điện", "marked text, unit word + unmarked name"),
-    "VD-mix-low": ("Tối qua ở vang danh lại mất điện", "marked text, unmarked lower-case name (no evidence)"),
+    "VD-mix-low": ("Tối qua ở vang danh lại mất điện", "marked text, unmarked lower-case name after \"ở\""),
     "VD-famed": ("Ngôi chùa vang danh khắp nơi, du khách đông", "marked text, 'vang danh' = famed"),
     "VD-marked": ("Chiều nay ở Vàng Danh lại mất điện", "marked"),
     "VD-plain": ("Sang nay o vang danh lai mat dien", "no diacritics at all"),
@@ -33,7 +33,7 @@ ITEMS = {
     "HB-marked": ("Đường lên Hoành Bồ bị sạt lở", "marked"),
     "HB-plain": ("Duong len hoanh bo bi sat lo", "no diacritics"),
     "CP-mix-cap": ("Bụi than ở Cam Pha quá", "marked text, name unmarked, capitals"),
-    "CP-mix-low": ("Bụi than ở cam pha nhiều quá", "marked text, unmarked lower-case (a word too)"),
+    "CP-mix-low": ("Bụi than ở cam pha nhiều quá", "marked text, unmarked lower-case (a word too) after \"ở\""),
     "CP-marked": ("Bụi than ở Cẩm Phả quá", "marked"),
     "CP-plain": ("Bui than o cam pha qua", "no diacritics"),
     "BV-mix": ("Chùa Ba Vang hôm nay đông khách", "marked text, landmark name unmarked, capitals"),

@@ -56,7 +56,9 @@ class Detector:
                 items = [
                     GroupItem(item_id=r["item_id"], published_at=r["published_at"], folded=r["folded"],
                               source=r.get("source") or "", topics=tuple(r["topics"] or ()), mask=tuple(r["mask"] or ()),
-                              wards=frozenset(r.get("wards") or ()), provinces=frozenset(r.get("provinces") or ()))
+                              wards=frozenset(r.get("wards") or ()), provinces=frozenset(r.get("provinces") or ()),
+                              source_type=r.get("source_type") or "press", guid=r.get("guid") or "",
+                              outlet=r.get("outlet") or "")
                     for r in rows
                 ]
                 index.load(items, [r["story_id"] for r in rows])

@@ -11,9 +11,11 @@
     best ≥ join_threshold (lower, near_threshold, for the same ward and a main topic of the story — one that
     most of its items carry — within near_hours; higher,
     topic_conflict_threshold, when topics disagree; higher, same_source_threshold, for a story all of whose items
-    come from the item's own source; after a quiet gap of max_gap_hours only an item
+    come from the item's own source when that is press (same_source_types); after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
+    (before all that: a reply naming its post, fb_post:<guid>, joins the post's active story unless places conflict
+    or topics disagree — a thread's short replies share too few words with it)
 
 Why these choices (measured in the issue): character n-grams of accent-folded text found 83% of
 paraphrase pairs where a generic MiniLM found 33%; folding makes "sạt lở" and "sat lo" identical, so
@@ -25,9 +27,9 @@ are the same wording at phường Vàng Danh and at phường Yên Tử (old nam
 matters too: an incident's reports come within hours, so after a quiet gap a story takes only items
 that clearly re-tell it; a new incident of the same kind at the same ward days later starts its own
 story (measured: bench/stories.py purity, docs/ALERTS.md). One outlet's section reads alike from item to item
-(readers' letters, recipes, price and match reports: 0.26–0.47 with no event in common on real news), so an item
-joins a story held only by its own source with a clearly higher similarity (bench/stories_real.py,
-docs/ALERTS.md). Blocking on word keys
+(readers' letters, recipes, price and match reports: 0.26–0.47 with no event in common on real news), so a press
+item joins a story held only by its own source with a clearly higher similarity (bench/stories_real.py,
+docs/ALERTS.md); a social group's replies about one incident read unlike each other, so theirs is not raised. Blocking on word keys
 inside a time window keeps the cost per item bounded (bench/stories.py measures how it grows).
 """
 
@@ -67,6 +69,7 @@ class StoryParams:
     max_keys: int = 16
     anchor_weight: float = 0.0
     same_source_threshold: float = 0.40
+    same_source_types: tuple[str, ...] = ("press",)
     text_chars: int = 600
     prior_docs: int = 1000
     max_items_per_step: int = 5000
@@ -75,6 +78,8 @@ class StoryParams:
     def from_section(cls, sec: dict[str, Any]) -> "StoryParams":
         known = {f for f in cls.__dataclass_fields__}
         kw = {k: sec[k] for k in sec if k in known}
+        if "same_source_types" in kw:  # a TOML list; the params stay hashable
+            kw["same_source_types"] = tuple(kw["same_source_types"])
         return cls(**kw)
 
 
@@ -98,6 +103,8 @@ class GroupItem:
     provinces: frozenset[str] = frozenset()  # folded 2025 provinces it names (the area's own included)
     title_restored: str = ""  # the title with diacritics restored, when it was written without
     collector: str = ""  # collector kind (naming a story, forums rank above other social posts)
+    guid: str = ""  # the source's own id of the item (a Facebook post's id)
+    reply_to: str = ""  # the guid of the post this comment or reply answers (flag fb_post:<id>), on its source
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ class _Story:
     wards: set[str] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
     topic_counts: Counter[str] = field(default_factory=Counter)  # how many members carry each topic
-    source: str | None = None  # the one source all its items come from; None once a second source joined
+    source: str | None = None  # the one origin (_origin) all its items come from; None once a second one joined
 
     @property
     def topics(self) -> KeysView[str]:
@@ -132,6 +139,13 @@ class _Story:
         """Topics that more than half of the members carry: what the story is about, not a side topic one
         item brought in (the looser near rule asks for one of these)."""
         return {t for t, c in self.topic_counts.items() if 2 * c > self.n}
+
+
+def _origin(it: GroupItem) -> str:
+    """Where an item comes from, for the same-source rule: its source and outlet. A feed has one outlet, so this is
+    the feed (a section); an import file is one source of many outlets (`import-<file>`), and its rows from
+    different newspapers are not one section (round 17)."""
+    return f"{it.source}\x1f{it.outlet}" if it.outlet and it.outlet != it.source else it.source
 
 
 def place_mask_and_wards(place_details: Iterable[dict[str, Any]] | None, places: Iterable[str] = ()) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -238,6 +252,7 @@ class StoryIndex:
         self._load_prior()
         self.stories: dict[str, _Story] = {}
         self.postings: dict[str, list[str]] = {}
+        self.threads: dict[tuple[str, str], str] = {}  # (source, guid) of a social post → its story (active only)
         self._buf = np.zeros(self.p.n_features, dtype=np.float32)
         self._dead = 0
 
@@ -294,6 +309,8 @@ class StoryIndex:
         dead = [sid for sid, s in self.stories.items() if s.last_seen < cutoff]
         for sid in dead:
             del self.stories[sid]
+        if dead and self.threads:
+            self.threads = {k: v for k, v in self.threads.items() if v in self.stories}
         self._dead += len(dead)
         if self._dead > max(len(self.stories), 20_000):  # rebuild postings once they are mostly dead ids
             self._compact()
@@ -332,14 +349,20 @@ class StoryIndex:
         the most rare keys, scored by cosine (blended with the anchor), each held to its own threshold."""
         p = self.p
         cands, counts = self._candidates(it, keys)
+        thread = self._thread(it)
+        at = next((k for k, s in enumerate(cands) if thread is not None and s.story_id == thread.story_id), None)
+        if thread is not None and at is None:
+            cands, at = [*cands, thread], len(cands)
         if not cands:
             return None, 0.0
         sims = self._similarities(cands, idx, val)
+        topics = set(it.topics)
+        if thread is not None and at is not None and not (topics and thread.topics and not (topics & thread.topics)):
+            return thread.story_id, round(float(sims[at]), 4)  # a reply joins its post's story, whatever its words
         floor = min(p.join_threshold, p.near_threshold)
         passing = np.flatnonzero(sims >= floor)
         if not len(passing):
             return None, 0.0
-        topics = set(it.topics)
         refers = bool(REFER_WORDS.search(it.folded[: p.text_chars]))
         best_sid, best_sim = None, 0.0
         for k in passing.tolist():
@@ -350,6 +373,17 @@ class StoryIndex:
             if sim >= need and (sim > best_sim or (sim == best_sim and best_sid is not None and s.story_id < best_sid)):
                 best_sid, best_sim = s.story_id, sim
         return best_sid, round(best_sim, 4)
+
+    def _thread(self, it: GroupItem) -> _Story | None:
+        """The active story of the post this item answers on its own source, unless their places conflict. Why: a
+        thread's replies are short and worded every which way ("nha e cung mat dien", "dien luc lam an kieu j"), 0.1–0.25
+        to the post, no better than unrelated posts of the same group; the link says they answer it."""
+        if not it.reply_to or not it.source:
+            return None
+        s = self.stories.get(self.threads.get((it.source, it.reply_to), ""))
+        if s is None or (it.published_at - s.last_seen).total_seconds() > self.p.window_hours * 3600:
+            return None
+        return None if places_conflict(it.wards, it.provinces, s.wards, s.provinces) else s
 
     def _candidates(self, it: GroupItem, keys: set[str]) -> tuple[list[_Story], Counter[str]]:
         """Active stories sharing the most keys with the item (at most max_candidates, most shared first,
@@ -416,8 +450,11 @@ class StoryIndex:
             need = min(need, p.near_threshold)  # same ward, same main topic, hours apart: looser wording
         if topics and s.topics and not (topics & s.topics):
             need = max(need, p.topic_conflict_threshold)
-        if p.same_source_threshold > 0 and it.source and s.source == it.source:
-            need = max(need, p.same_source_threshold)  # one section's own wording reads alike: ask for more
+        if (p.same_source_threshold > 0 and it.source and s.source == _origin(it)
+                and it.source_type in p.same_source_types):
+            # one press section's own wording reads alike: ask for more. Not a group's or a forum thread's
+            # residents' replies: short, varied posts about one incident that the stricter bar split.
+            need = max(need, p.same_source_threshold)
         if gap_h > p.max_gap_hours:  # the story went quiet: only an item that refers back re-opens it
             if shared_keys < p.refer_min_keys:
                 return None
@@ -430,10 +467,11 @@ class StoryIndex:
         self.stories[sid] = _Story(
             story_id=sid, last_seen=it.published_at, first_seen=it.published_at, n=1,
             c_idx=c_idx, c_val=c_val, norm=norm, wards=set(it.wards),
-            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)), source=it.source,
+            provinces=set(it.provinces), topic_counts=Counter(set(it.topics)), source=_origin(it),
             s_idx=c_idx, s_val=c_val / max(norm, 1e-9),
         )
         self._post(sid, keys)
+        self._thread_of(sid, it)
         return sid
 
     def _join(self, sid: str, it: GroupItem, keys: set[str], idx: np.ndarray, val: np.ndarray) -> None:
@@ -446,12 +484,18 @@ class StoryIndex:
         s.last_seen = max(s.last_seen, it.published_at)
         s.first_seen = min(s.first_seen, it.published_at)
         s.topic_counts.update(set(it.topics))
-        if s.source != it.source:
+        if s.source != _origin(it):
             s.source = None
         s.wards.update(it.wards)
         if not s.provinces:  # a story's provinces are those of its first item that named any
             s.provinces = set(it.provinces)
         self._post(sid, keys)
+        self._thread_of(sid, it)
+
+    def _thread_of(self, sid: str, it: GroupItem) -> None:
+        """Remember which story holds a social item, so the replies that name it as their post follow it."""
+        if it.guid and it.source and it.source_type == "social":
+            self.threads[(it.source, it.guid)] = sid
 
     def _post(self, sid: str, keys: set[str]) -> None:
         for k in keys:
@@ -508,4 +552,14 @@ def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> G
         provinces=place_provinces(details),
         title_restored=tags.get("title_restored") or "",
         collector=item.get("collector") or "",
+        guid=str(item.get("guid") or ""),
+        reply_to=reply_to(item.get("flags")),
     )
+
+
+def reply_to(flags: Iterable[str] | None) -> str:
+    """The guid of the post an item answers, from its flags (collectors/facebook_page.py: fb_post:<id>)."""
+    for f in flags or ():
+        if isinstance(f, str) and f.startswith("fb_post:"):
+            return f[len("fb_post:"):]
+    return ""

@@ -2,7 +2,8 @@
 
     text with marks ──resolve_marked: Gazetteer.resolve(accented=True, unmarked=[…])──▶ names that match only folded, every
         │                                 written syllable unmarked, two syllables or more (no extra pass)
-        ├─ evidence: a unit word before it ("phường vang danh"), the span capitalised ("Ha Long"), or one of
+        ├─ evidence: a unit word before it ("phường vang danh"), a preposition of place with its mark ("ở vang
+        │            danh", "tại cam pha"), the span capitalised ("Ha Long"), or one of
         │            its syllables rarely written unmarked
         │            in the restorer's corpus ("uong" 0 times against "uông" 239; "vang" is a word: no)
         ├─ confirmed: the restorer, reading the text around it (marked words stay as written), gives the name
@@ -11,8 +12,10 @@
 
 A text without any marks goes the no-diacritics way (nlp/steps.Places); a text with marks was read
 accent-exact only, so such a post named no place. Unmarked syllables that are words in their own right
-("vang danh" = famed, "ha long", "cam pha") need a capital or a unit word to count, because a writer who marks the other words
-and leaves those unmarked more likely meant the words.
+("vang danh" = famed, "ha long", "cam pha") need a capital, a unit word or a preposition of place ("ở", "tại")
+before them to count, because a writer who marks the other words and leaves those unmarked more likely meant the
+words — but not after "ở": "Ngôi chùa vang danh khắp nơi" stays no place, "Tối qua ở vang danh lại mất điện" is
+phường Vàng Danh (round 17).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 RARE_UNMARKED_SHARE = 0.03
 CONTEXT = 120  # characters either side of a candidate the restorer reads
 _UNIT_HINTS = ("ward", "district", "province")  # gazetteer.PREFIX_HINTS of unit words; not streets or people
+PLACE_PREPOSITIONS = frozenset({"ở", "tại"})  # round 17: a name typed without marks right after one is a name
 
 
 def resolve_marked(text: str, gazetteer: "Gazetteer", restorer: "Restorer", max_chars: int = 20_000) -> "PlaceResult":
@@ -47,10 +51,10 @@ def accent_unmarked_names(text: str, hits: "list[Hit]", restorer: "Restorer", ma
     `hits`: what an accented `Gazetteer.resolve(…, unmarked=hits)` of this text collected (names that match only
     folded, two syllables or more, every written syllable unmarked)."""
     head = text[:max_chars]
-    hits = [h for h in hits if _candidate(h) and _evidence(h, restorer)]
+    toks = tokens(head)
+    hits = [h for h in hits if _candidate(h) and (_after_preposition(h, toks) or _evidence(h, restorer))]
     if not hits:
         return text
-    toks = tokens(head)
     out, pos = [], 0
     for h, (a, b) in sorted(((h, (toks[h.start][1], toks[h.end - 1][2])) for h in hits), key=lambda x: x[1]):
         if a < pos or _restored(head, a, b, restorer).lower().split() != list(h.entry.acc):
@@ -77,6 +81,14 @@ def _candidate(h: "Hit") -> bool:
     unmarked, two or more, of a name with marks, `Gazetteer.find` already holds."""
     words = h.matched_text.split()
     return len(words) == len(h.entry.acc) and all(w.isalpha() for w in words)
+
+
+def _after_preposition(h: "Hit", toks: list) -> bool:
+    """Written right after a preposition of place typed with its mark ("Tối qua ở vang danh", "tại cam pha"):
+    "vang danh" = famed, "cam pha", "ha long" are words, but no such word follows "ở" or "tại" (famed is said
+    after its subject: "vang danh khắp nơi", "làm vang danh"). Unmarked "o", "tai" (ear) say nothing; "về"
+    (also "about") is left out. The restorer still has to confirm the name in context."""
+    return h.start > 0 and toks[h.start - 1][0].lower() in PLACE_PREPOSITIONS
 
 
 def _evidence(h: "Hit", restorer: "Restorer") -> bool:

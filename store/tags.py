@@ -105,13 +105,16 @@ def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: in
     """Items with no tags, or tags from another model version: id, title, text, source, url, published,
     source_type.
     text = the summary, then up to `fulltext_chars` of the article's full text when it was fetched.
-    `only_untagged` leaves out items tagged by another model (the commands' quick catch-up)."""
+    `only_untagged` leaves out items tagged by another model (the commands' quick catch-up).
+    Order: items with no tags at all first, then newest first. Why: an untagged item is missing from every filter and
+    chart, one tagged by an older model only reads a little stale; newest first alone kept an untagged import of
+    last year's posts (its tagging interrupted) behind the whole re-tag backlog of an upgrade (hours)."""
     rows = cur.execute(
         """
         SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type
         FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
         WHERE t.item_id IS NULL OR (NOT ? AND t.model_version <> ?)
-        ORDER BY i.published_at DESC, i.id
+        ORDER BY t.item_id IS NULL DESC, i.published_at DESC, i.id
         LIMIT ?
         """,
         [only_untagged, model_version, limit],

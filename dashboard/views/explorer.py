@@ -41,8 +41,9 @@ SEARCH_HELP = """**Cách tìm**
 
 Tìm theo từng tiếng trọn vẹn ("lũ" không ra "Ludovic" hay "lưới"). Gõ có dấu thì khớp đúng tiếng có dấu đó
 (và tiếng không dấu trong tin viết không dấu); gõ không dấu thì khớp mọi cách bỏ dấu: "o nhiem" ra "ô nhiễm".
-Địa danh gõ có dấu (`Vàng Danh`) cũng ra tin có dấu mà địa danh lại viết không dấu ("ở Vang Danh", "phường vang danh")
-khi hệ thống đã nhận ra đó là địa danh; "vang danh" nghĩa là nổi tiếng thì không.
+Địa danh gõ có dấu (`Vàng Danh`) cũng ra tin có dấu mà địa danh lại viết không dấu ("ở Vang Danh", "phường vang danh",
+"tối qua ở vang danh") khi hệ thống đã nhận ra đó là địa danh; "vang danh" nghĩa là nổi tiếng thì không. Muốn không
+sót cách viết nào, gõ không dấu (`vang danh`): ra mọi tin có hai tiếng đó, kể cả nghĩa khác.
 Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
 
 

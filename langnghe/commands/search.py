@@ -33,8 +33,9 @@ SYNTAX_HELP = """cú pháp:
   lũ OR "sạt lở"          một trong hai nhóm
   ô nhiễm -"bổ nhiệm"     dấu trừ: loại tin có từ hoặc cụm từ đó
 Gõ có dấu thì khớp đúng từ có dấu đó; gõ không dấu thì khớp mọi cách bỏ dấu ("o nhiem" tìm ra "ô nhiễm").
-Địa danh gõ có dấu ("Vàng Danh") cũng ra tin có dấu viết địa danh đó không dấu ("ở Vang Danh") khi hệ thống đã
-nhận ra địa danh ở đó ("vang danh" nghĩa là nổi tiếng thì không).
+Địa danh gõ có dấu ("Vàng Danh") cũng ra tin có dấu viết địa danh đó không dấu ("ở Vang Danh", "ở vang danh")
+khi hệ thống đã nhận ra địa danh ở đó ("vang danh" nghĩa là nổi tiếng thì không). Muốn không sót cách viết nào, gõ
+không dấu ("vang danh"): ra mọi tin có hai tiếng đó, kể cả nghĩa khác.
 Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
 
 

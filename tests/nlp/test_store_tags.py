@@ -392,3 +392,22 @@ def test_a_release_broken_on_real_items_wipes_no_tags_though_it_passes_the_probe
         _hook_in_batches_of_two(db)()
     with db.read() as cur:
         assert T.get_tags(cur, "c0")["places"] == ["Bãi Cháy"] and T.get_tags(cur, "c1")["model_version"] == old
+
+
+def test_untagged_items_come_before_the_retag_backlog(db):
+    """A mixed backlog after an upgrade: the newest press and social items tagged by the old model, and an import of
+    last year's posts whose tagging was interrupted (no tags at all). The untagged import is in the first batch;
+    newest first alone left it behind the whole re-tag backlog."""
+    _insert_items(db, [("press-new", "Tin mới", "nội dung"), ("social-new", "bài đăng", "nội dung")])
+    with db.write() as cur:
+        cur.execute("""INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type, outlet,
+                       title, summary, published_at, published_estimated, fetched_at, flags)
+                       VALUES ('import-old', 'https://x/old', 'https://x/old', 'hold', 'nhap', 'import', 'social', 'O',
+                       'bài cũ', 'nội dung', ?, false, ?, [])""", [datetime(2025, 1, 5, 8, 0), datetime(2025, 7, 2)])
+        cur.execute("UPDATE items SET source_type = 'social' WHERE id = 'social-new'")
+        T.save_tags(cur, [{"id": i, "model_version": "v1", "topics": [], "places": [], "folded": "x"}
+                          for i in ("press-new", "social-new")])
+    with db.read() as cur:
+        assert [r["id"] for r in T.items_to_tag(cur, "v2", 1)] == ["import-old"]
+        assert [r["id"] for r in T.items_to_tag(cur, "v2", 10)][0] == "import-old"
+        assert {r["id"] for r in T.items_to_tag(cur, "v2", 10)} == {"import-old", "press-new", "social-new"}

@@ -24,11 +24,12 @@ ITEMS = {
     "mix": ("Sáng nay ở Vang Danh lại mất điện", "Người dân phản ánh.", ["vàng danh"]),
     "unit": ("Mất điện cả buổi ở phường vang danh", "Bà con bức xúc.", ["vàng danh"]),
     "famed": ("Ngôi chùa vang danh khắp nơi", "Du khách đông vui.", []),       # famed: no place
-    "lower": ("Tối qua ở vang danh lại mất điện", "Không ai báo trước.", []),   # no capital, no unit word
+    "lower": ("Tối qua ở vang danh lại mất điện", "Không ai báo trước.", ["vàng danh"]),  # after "ở" (round 17)
     "marked": ("Chiều nay ở Vàng Danh lại mất điện", "Điện lực đang sửa.", []),
     "plain": ("Sang nay o vang danh lai mat dien", "Nguoi dan phan anh.", []),
     "hb": ("Đường lên hoanh bo bị sạt lở", "Xe không qua được.", ["hoành bồ"]),
-    "cp": ("Bụi than ở cam pha nhiều quá", "Ai cũng ho.", []),                # "cam pha" lower-case: words
+    "cp": ("Bụi than ở cam pha nhiều quá", "Ai cũng ho.", ["cẩm phả"]),       # after "ở": the city (round 17)
+    "cw": ("Nước cam pha sẵn bán ngoài chợ", "Rẻ mà ngon.", []),            # "cam pha" = orange juice mixed: words
     "bt": ("Người dân phản ánh bai thai than sạt lở", "Rất nguy hiểm.", []),  # not a place: today's rule
     "bv": ("Chùa Ba Vang hôm nay đông khách", "Xe xếp hàng dài.", ["chùa ba vàng"]),
 }
@@ -59,22 +60,23 @@ def watched(db: Database, query: str) -> set[str]:
 
 
 @pytest.mark.parametrize("query, keys", [
-    ("Vàng Danh", {"mix", "unit", "marked", "plain"}),             # not "famed", not "lower"
-    ('"Vàng Danh"', {"mix", "unit", "marked", "plain"}),
-    ("vàng danh", {"mix", "unit", "marked", "plain"}),             # case does not matter
+    ("Vàng Danh", {"mix", "unit", "lower", "marked", "plain"}),    # not "famed"
+    ('"Vàng Danh"', {"mix", "unit", "lower", "marked", "plain"}),
+    ("vàng danh", {"mix", "unit", "lower", "marked", "plain"}),    # case does not matter
     ("vang danh", {"mix", "unit", "famed", "lower", "marked", "plain"}),  # typed without marks: as before
     ('"phường Vàng Danh"', {"unit"}),                              # a phrase holding the name
-    ("Vàng Danh mất điện", {"mix", "unit", "marked", "plain"}),
+    ('"ở Vàng Danh"', {"mix", "lower", "marked", "plain"}),        # round 17: "ở vang danh" in a marked text
+    ("Vàng Danh mất điện", {"mix", "unit", "lower", "marked", "plain"}),
     ("Hoành Bồ", {"hb"}),
-    ("Cẩm Phả", set()),                                            # "cam pha" lower-case: the words, not the city
+    ("Cẩm Phả", {"cp"}),                                           # after "ở" the city; "nước cam pha" the words
     ("bãi thải", set()),                                           # not a place: only the marked words
     ("bai thai", {"bt"}),
     ('"Chùa Ba Vàng"', {"bv"}),
     ("Chùa Ba Vàng", {"bv"}),
     ("vàng", {"marked", "plain"}),                                 # one word is no place name
-    ('Vàng Danh -"bức xúc"', {"mix", "marked", "plain"}),
-    ('mất điện -"Vàng Danh"', {"lower"}),                          # the name excluded however it is written
-    ("Vàng Danh OR Hoành Bồ", {"mix", "unit", "marked", "plain", "hb"}),
+    ('Vàng Danh -"bức xúc"', {"mix", "lower", "marked", "plain"}),
+    ('mất điện -"Vàng Danh"', set()),                              # the name excluded however it is written
+    ("Vàng Danh OR Hoành Bồ", {"mix", "unit", "lower", "marked", "plain", "hb"}),
 ])
 def test_a_place_name_typed_with_marks_finds_it_written_without_in_a_marked_item(db, query, keys):
     assert found(db, query) == keys
@@ -85,7 +87,7 @@ def test_the_name_read_ranks_with_the_items_that_write_it(db):
     with db.read() as cur:
         res = S.search(cur, "Vàng Danh", limit=100)
     scores = dict(zip((KEYS[i] for i in res.items["id"]), res.items["score"]))
-    assert scores["mix"] > 0 and scores["unit"] > 0 and res.total == 4
+    assert scores["mix"] > 0 and scores["unit"] > 0 and res.total == 5
     # as long as "marked" and holding each word once, as it does: the same score ("danh" is not counted twice)
     assert scores["mix"] == pytest.approx(scores["marked"])
 
@@ -108,7 +110,7 @@ def test_a_query_naming_no_place_read_is_the_query_of_before(db):
     with db.read() as cur:
         assert S._read_docs(cur, ["bãi thải", "ô nhiễm"], NOW - timedelta(days=30), NOW) == ([], [])
         docs, names = S._read_docs(cur, ["vàng danh", "bãi thải"], NOW - timedelta(days=30), NOW)
-        assert names == ["vàng danh", "vàng danh"] and len(set(docs)) == 2
+        assert names == ["vàng danh"] * 3 and len(set(docs)) == 3  # mix, unit, lower
 
 
 def test_place_readings_from_what_the_places_step_read():
@@ -142,5 +144,5 @@ def test_tags_keep_the_readings(db):
 def test_many_items_reading_a_name_are_looked_up_by_one_scan(db, monkeypatch):
     """Past _READ_IDS_BY_KEY items the doc numbers come from one scan instead of key lookups: the same items."""
     monkeypatch.setattr(S, "_READ_IDS_BY_KEY", 0)
-    assert found(db, "Vàng Danh") == {"mix", "unit", "marked", "plain"}
+    assert found(db, "Vàng Danh") == {"mix", "unit", "lower", "marked", "plain"}
     assert found(db, '"phường Vàng Danh"') == {"unit"}
