@@ -39,11 +39,11 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
         st.caption("Không còn tệp nào trên máy chủ.")
         return
     token = st.session_state.get("auth_token")
-    cols = st.columns(len(paths))
+    row = ui.button_row()  # together at the left, as wide as their labels (they were stretched over the page)
     order = {".docx": 0, ".xlsx": 1, ".pdf": 2}
-    for col, p in zip(cols, sorted(paths, key=lambda x: order.get(x.suffix, 9))):
-        col.link_button(LABEL.get(p.suffix, p.name), downloads.link(p, token) if token else downloads.PREFIX,
-                        icon=ICON.get(p.suffix), width="stretch", disabled=not token,
+    for p in sorted(paths, key=lambda x: order.get(x.suffix, 9)):
+        row.link_button(LABEL.get(p.suffix, p.name), downloads.link(p, token) if token else downloads.PREFIX,
+                        icon=ICON.get(p.suffix), disabled=not token,
                         help=f"{p.name}: liên kết chỉ dùng được trong phiên đăng nhập này, trong "
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 

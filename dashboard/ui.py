@@ -184,6 +184,12 @@ def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -
 
 # A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the
 # year: "05/12 20:33" was both last December and this one.
+def button_row() -> Any:
+    """A row of buttons side by side at the left, each as wide as its label, wrapping on a phone. Not st.columns:
+    their weights spread the buttons over the width with a wide gap on a desk and stack them below 640 px."""
+    return st.container(horizontal=True, horizontal_alignment="left", gap="small")
+
+
 DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"
 
 ITEM_COLUMNS = {
