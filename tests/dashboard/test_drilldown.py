@@ -255,23 +255,27 @@ def test_both_topic_views_read_a_click_through_one_lookup(monkeypatch):
     monkeypatch.setattr(topics_view.ui, "open_items", opened.append)
     monkeypatch.setattr(topics_view, "st", SimpleNamespace(session_state=state))
     codes = ["environment", "health"]
-    for point in ({"curve_number": 1, "point_number": 1}, {"curve_number": 0, "point_index": 0}):
+    cols = ("Tuần này", "Tuần trước")
+    for point, col in (({"curve_number": 1, "point_number": 1}, cols[0]), ({"curve_number": 0, "point_index": 0}, cols[1])):
         ev = SimpleNamespace(selection=SimpleNamespace(points=[{"point_index": 9}, point]))
         state["r_topic_bars"] = ev
-        topics_view._picked_bar("pick", codes)()
+        topics_view._picked_bar("pick", codes, cols)()
         topics_view._open_topic(ev, codes, 7)
         assert state["pick"] == f"topic:{opened[-1]['topic']}"
+        # the paler bar lists the week before, as Tin bài opens the period before («prev»)
+        assert state[topics_view._when_key("pick")] == col and (col == cols[1]) == bool(opened[-1]["prev"])
     ev = SimpleNamespace(selection=SimpleNamespace(points=[{"customdata": [None]}, {"customdata": ["Phường Yên Tử", 3]}]))
     state["r_place_map"] = ev
-    topics_view._picked_unit("pick")()
+    topics_view._picked_unit("pick", cols[0])()
     topics_view._open_unit(ev, 7)
     assert state["pick"] == f"unit:{opened[-1]['unit']}" == "unit:Phường Yên Tử"
+    assert state[topics_view._when_key("pick")] == cols[0]  # the map is coloured by this week's counts
 
     seen: list[str] = []
     monkeypatch.setattr(topics_view, "_clicked_topic", lambda e, c: seen.append("topic") or ("health", False))
     monkeypatch.setattr(topics_view, "_clicked_unit", lambda e: seen.append("unit") or "Phường Uông Bí")
-    topics_view._picked_bar("pick", codes)()
+    topics_view._picked_bar("pick", codes, cols)()
     topics_view._open_topic(None, codes, 7)
-    topics_view._picked_unit("pick")()
+    topics_view._picked_unit("pick", cols[0])()
     topics_view._open_unit(None, 7)
     assert seen == ["topic", "topic", "unit", "unit"]
