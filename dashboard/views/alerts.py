@@ -35,7 +35,7 @@ def render() -> None:
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     c1, c2 = st.columns([1.2, 2])
     choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
-    c2.caption(f"Đang mở: {number(open_n)} · " + state_counts(counts))
+    c2.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))  # no alert: no «·» left
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
     wanted = FILTERS[choice]
     total = sum(v for k, v in counts.items() if wanted is None or k in wanted)

@@ -96,6 +96,18 @@ def test_sources_without_any_source_say_who_adds_one(env, monkeypatch, role, ste
     assert "Chưa cấu hình nguồn tin nào." in texts(at) and step in texts(at)
 
 
+def test_empty_alerts_and_trend_panel_say_so_without_a_blank_chart_or_a_dangling_dot(env):
+    """Round 18's walk on a new office's database: Cảnh báo's counts read «Đang mở: 0 ·», and Chủ đề's Diễn biến
+    drew an empty grid (0…1 items, 0–100 %) under figures without a unit («7 ngày qua 0»)."""
+    at = env.page("alerts", "viewer").run()
+    no_exception(at)
+    assert "Đang mở: 0" in [c.value for c in at.caption]
+    at = env.page("topics", "viewer").run()
+    no_exception(at)
+    assert "tr_daily" not in [c.key for c in at.get("plotly_chart")]
+    assert "Không có tin nào trong 7 ngày qua và 7 ngày liền trước đó." in texts(at)
+
+
 def test_overview_on_an_empty_database_draws_no_empty_chart(env):
     """Round 10 walk-through: a fresh database showed a blank grid (axes −1…5) under "Tin theo ngày và
     nguồn", said the NLP had not run, and put "↑" before the press / social split of the total."""
