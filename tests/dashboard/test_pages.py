@@ -108,6 +108,15 @@ def test_empty_alerts_and_trend_panel_say_so_without_a_blank_chart_or_a_dangling
     assert "Không có tin nào trong 7 ngày qua và 7 ngày liền trước đó." in texts(at)
 
 
+def test_the_audit_log_names_the_command_line_in_vietnamese(env):
+    """Round 18's walk: accounts made by `langnghe users add` were listed as made by «(cli)», the stored code."""
+    env.auth.create_user("quantri", "mat-khau-quan-tri-1", "admin", display_name="Trần Văn Hùng", by="(cli)")
+    at = env.page("admin", "admin").run()
+    no_exception(at)
+    audit = next(t.value for t in at.table if "Người thực hiện" in t.value.columns)  # the 15 newest: st.table
+    assert list(audit["Người thực hiện"]) == ["Dòng lệnh (langnghe)"]
+
+
 def test_overview_on_an_empty_database_draws_no_empty_chart(env):
     """Round 10 walk-through: a fresh database showed a blank grid (axes −1…5) under "Tin theo ngày và
     nguồn", said the NLP had not run, and put "↑" before the press / social split of the total."""
