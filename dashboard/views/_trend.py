@@ -94,7 +94,9 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
     fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=300, margin=dict(l=0, r=0, t=10, b=0), hovermode="x unified",
                       yaxis=ui.count_axis(top, title="Số tin"),
                       xaxis=dict(tickformat="%d/%m"),
-                      yaxis2=dict(title="Tiêu cực", overlaying="y", side="right", tickformat=".0%", range=[0, 1]),
+                      # its own ticks (0, 25, 50, 75, 100 %), not the count axis's grid in %: «0% 16% 32% … 95%»
+                      yaxis2=dict(title="Tiêu cực", overlaying="y", side="right", tickformat=".0%", range=[0, 1],
+                                  tickmode="linear", tick0=0, dtick=0.25, showgrid=False),
                       legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))
     ev = st.plotly_chart(fig, width="stretch", key="tr_daily", on_select="rerun", selection_mode="points")
     f = drill.from_points(ev, lambda p: day_filter(p, base, days))

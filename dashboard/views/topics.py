@@ -398,7 +398,7 @@ def _map(places: pd.DataFrame, key: str, on_select: str | Callable[[], None]) ->
         x=hit["lon"], y=hit["lat"], mode="markers", customdata=hit[["name_2025", "n_now", "neg_now"]],
         marker=dict(size=[min(7 + n ** 0.5 * 1.5, 22) for n in hit["n_now"]],
                     color=(hit["neg_now"] / hit["n_now"].clip(lower=1)), colorscale="RdYlGn_r", cmin=0, cmax=1,
-                    line=dict(width=1, color="#333"), colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10)),
+                    line=dict(width=1, color="#333"), colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10, tickformat=".0%")),  # «40%», not «0,4»
         hovertemplate="%{customdata[0]}: %{customdata[1]:,} tin, %{customdata[2]:,} tiêu cực"
                       "<br>bấm để xem tin<extra></extra>", showlegend=False,
     ))

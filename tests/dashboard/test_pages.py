@@ -1006,6 +1006,18 @@ def test_admin_audit_counts_staff_actions_behind_a_year_of_system_events(env):
     assert "8 thao tác trong 7 ngày qua." in [c.value for c in at.caption], [c.value for c in at.caption]
 
 
+def test_shares_on_topics_charts_are_written_in_percent(demo_env):
+    """Round 18's walk: the map's colour bar read «0 0,2 0,4 … 1» for the negative share, and Diễn biến's share axis
+    «0% 16% 32% 48% 63% 79% 95%» (the count axis's grid)."""
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    specs = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    bars = [t["marker"]["colorbar"] for t in specs["place_map"]["data"] if "colorbar" in t.get("marker", {})]
+    assert bars and all(b.get("tickformat") == ".0%" for b in bars)
+    share = specs["tr_daily"]["layout"]["yaxis2"]
+    assert share["tickformat"] == ".0%" and share["dtick"] == 0.25 and share["tickmode"] == "linear"
+
+
 @pytest.mark.parametrize("page", ["overview", "topics"])
 def test_count_axes_write_the_thousands_dot(demo_env, page):
     """Walk at 300k items: the axes of the charts counted "0 500 1000 1500" (Plotly writes 4 digits without
