@@ -262,3 +262,11 @@ def test_report_buttons_sit_together_at_the_left_and_wrap(env, tmp_path):
     links = [(n, p) for n, p in _walk(at.main) if getattr(n, "type", "") == "link_button"]
     assert [n.proto.label for n, _ in links] == ["Tải DOCX (Word)", "Tải XLSX (Excel)", "Tải PDF"]
     _one_row([p for _, p in links])
+
+
+def test_an_alerts_action_buttons_sit_together_at_the_left_and_wrap(demo_env):
+    at = demo_env.page("alerts", "analyst").run()
+    no_exception(at)
+    acts = ("_ack", "_note", "_resolve", "_reopen")
+    _one_row([p for n, p in _walk(at.main) if str(getattr(n, "key", "")).endswith(acts)
+              and str(getattr(n, "key", "")).startswith("b_")])
