@@ -267,3 +267,23 @@ def test_an_archived_report_is_found_after_the_installation_moved(env, tmp_path)
     no_exception(at)
     assert "Không còn tệp nào trên máy chủ." not in texts(at)
     assert any(getattr(b, "label", "") for b in at.get("link_button"))
+
+
+def test_unsaved_proposals_survive_switching_the_area_and_back(env):
+    """Round 18's walk: proposals typed for the whole province and not yet saved were gone after a look at another
+    area (the box is keyed by week and area; Streamlit forgets a box no longer drawn). Nothing is saved until asked."""
+    at = env.page("reports", "analyst").run()
+    key = weekly_key(at.selectbox(key="rep_week").value, "")
+    at.text_area(key=f"rep_text_{key}").input("Đề nghị kiểm tra bụi than.").run()
+    at.selectbox(key="rep_area_pick").select("Uông Bí").run()
+    assert "Đề xuất đang soạn chưa lưu" not in texts(at)
+    at.selectbox(key="rep_area_pick").select("Toàn tỉnh").run()
+    no_exception(at)
+    assert at.text_area(key=f"rep_text_{key}").value == "Đề nghị kiểm tra bụi than."
+    assert "Đề xuất đang soạn chưa lưu" in texts(at)
+    with env.db.read() as cur:
+        assert store_reports.get_text(cur, "weekly", key) is None
+    at.button(key="rep_save").click().run()
+    assert "Đề xuất đang soạn chưa lưu" not in texts(at)
+    with env.db.read() as cur:
+        assert store_reports.get_text(cur, "weekly", key)["body"] == "Đề nghị kiểm tra bụi than."
