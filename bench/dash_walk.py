@@ -5,6 +5,7 @@ browser console errors, requests to any host but 127.0.0.1 (aborted), words of E
 visible text; saves a screenshot and the page's text (var/dash_walk/<db>-<width>/<page>.png|.txt).
 
     PYTHONPATH=. .venv/bin/python bench/dash_walk.py [--pages topics,reports] [--dbs empty,demo] [--items 800]
+    PYTHONPATH=. .venv/bin/python bench/dash_walk.py --dbs demo --apptest 3 --no-browser   # the scripts alone
 
 Signs in as the admin (quantri), who may open every page. Nothing leaves 127.0.0.1.
 """
@@ -51,7 +52,7 @@ def empty_db(tmp: Path) -> Path:
     return cfg_path
 
 
-def walk(port: int, label: str, names: list[str], home: str, out: Path) -> list[str]:
+def walk(port: int, label: str, names: list[str], home: str, out: Path, titles: dict[str, str]) -> list[str]:
     """Every page at both widths; returns the lines to print."""
     from playwright.sync_api import sync_playwright
     from tests.dashboard.served import PASSWORDS
@@ -90,6 +91,12 @@ def walk(port: int, label: str, names: list[str], home: str, out: Path) -> list[
             for name in names:
                 console.clear()
                 outside.clear()
+                nav = ""
+                if width == "desk":  # as staff go: a click in the sidebar, the app already loaded
+                    t = time.perf_counter()
+                    page.locator('[data-testid="stSidebarNav"]').get_by_text(titles[name], exact=True).click()
+                    settle(page)
+                    nav = f" (menu {time.perf_counter() - t:4.1f}s)"
                 t = time.perf_counter()
                 page.goto(f"http://{base}/{'' if name == home else name}", wait_until="networkidle")
                 settle(page)
@@ -101,7 +108,7 @@ def walk(port: int, label: str, names: list[str], home: str, out: Path) -> list[
                 eng = sorted(set(ENGLISH.findall(text)))
                 codes = sorted(set(CODES.findall(text)))
                 errs = page.locator('[data-testid="stException"]').count()
-                lines.append(f"{label:6} {width:6} {name:14} {took:5.1f}s"
+                lines.append(f"{label:6} {width:6} {name:14} {took:5.1f}s{nav}"
                              + (f"  {errs} exception(s)" if errs else "")
                              + (f"  console: {console[:3]}" if console else "")
                              + (f"  outside: {outside[:3]}" if outside else "")
@@ -118,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dbs", default="empty,demo")
     ap.add_argument("--items", type=int, default=800)
     ap.add_argument("--out", default="var/dash_walk")
+    ap.add_argument("--apptest", type=int, default=0,
+                    help="also time each page's script alone: median of N AppTest runs, cache cleared (the browser's "
+                         "figure adds the page load and the websocket)")
+    ap.add_argument("--no-browser", action="store_true")
     a = ap.parse_args(argv)
     from dashboard import nav
     from tests.dashboard.served import prepare, serving
@@ -131,8 +142,13 @@ def main(argv: list[str] | None = None) -> int:
             tmp = Path(d) / label
             tmp.mkdir()
             cfg = empty_db(tmp) if label == "empty" else prepare(tmp, n_items=a.items)[0]
-            with serving(cfg, tmp) as (_srv, port):
-                walk(port, label, names, home, out)
+            if a.apptest:
+                from bench.office_walk import time_pages
+                print(f"{label}: page scripts (AppTest, median of {a.apptest}, cache cleared)", flush=True)
+                time_pages(cfg, a.apptest, names)
+            if not a.no_browser:
+                with serving(cfg, tmp) as (_srv, port):
+                    walk(port, label, names, home, out, {sp.name: sp.title for sp in specs})
     return 0
 
 
