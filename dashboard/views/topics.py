@@ -92,7 +92,7 @@ def _rolling(days: int) -> None:
                 "Thay đổi": [_change(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
                 "Tiêu cực kỳ này": topics["neg_now"],
             }), hide_index=True, width="stretch", placeholder="—", key="topic_table", on_select="rerun",
-                selection_mode="single-row")
+                selection_mode="single-row", height=ui.table_height(len(topics), 600))  # every topic, no inner scroll
             row = _row(ev, len(topics))
             if row is not None:  # a row: the topic's items this period, as its darker bar
                 ui.open_items({"topic": str(topics["topic"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
@@ -129,10 +129,11 @@ def _topic_figure(names: list[str], topics: pd.DataFrame, now: str = "Kỳ này"
         go.Bar(name=prev, y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0"),
         go.Bar(name=now, y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
     ])
+    # the legend above the bars: under them it sat on the axis title «Số tin» on a phone
     fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)),
-                      margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"),
+                      margin=dict(l=0, r=0, t=30, b=0), yaxis=dict(autorange="reversed"),
                       xaxis=ui.count_axis(int(max(topics["n_now"].max(), topics["n_prev"].max())), title="Số tin"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
     return fig
 
 
@@ -193,7 +194,7 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
         st.plotly_chart(_topic_figure(names, topics, now_l, prev_l), width="stretch", key="r_topic_bars",
                         on_select=_picked_bar(pick_key, codes, cols), selection_mode="points")
         ui.dataframe(_week_table("Chủ đề", names, topics, now_l, prev_l), hide_index=True, width="stretch",
-                     key="r_topic_table", on_select=_picked_row(pick_key, "r_topic_table", [f"topic:{c}" for c in codes], now_l),
+                     key="r_topic_table", height=ui.table_height(len(topics), 600), on_select=_picked_row(pick_key, "r_topic_table", [f"topic:{c}" for c in codes], now_l),
                      selection_mode="single-row")
 
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025)")

@@ -1018,6 +1018,14 @@ def test_shares_on_topics_charts_are_written_in_percent(demo_env):
     assert share["tickformat"] == ".0%" and share["dtick"] == 0.25 and share["tickmode"] == "linear"
 
 
+def test_the_topic_bars_legend_sits_above_the_bars(demo_env):
+    """Round 18's walk on a phone: the legend under the topic bars (y −0.12) sat on the axis title «Số tin»."""
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    legend = json.loads(next(c for c in at.get("plotly_chart") if c.key == "topic_bars").proto.spec)["layout"]["legend"]
+    assert legend["y"] >= 1 and legend["yanchor"] == "bottom"
+
+
 @pytest.mark.parametrize("page", ["overview", "topics"])
 def test_count_axes_write_the_thousands_dot(demo_env, page):
     """Walk at 300k items: the axes of the charts counted "0 500 1000 1500" (Plotly writes 4 digits without
