@@ -270,3 +270,13 @@ def test_an_alerts_action_buttons_sit_together_at_the_left_and_wrap(demo_env):
     acts = ("_ack", "_note", "_resolve", "_reopen")
     _one_row([p for n, p in _walk(at.main) if str(getattr(n, "key", "")).endswith(acts)
               and str(getattr(n, "key", "")).startswith("b_")])
+
+
+def test_on_a_phone_the_briefings_alerts_keep_the_issue_wrapped_and_its_state(demo_env, phone):
+    """Round 18's walk at 390 px: Trước giao ban's section I opened on the code, the issue cut after 40 characters and
+    the state off the screen; the printed copy keeps its A4 order (code first)."""
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    grid = next(d for d in at.dataframe if "Phát sinh" in d.value.columns)
+    assert list(grid.proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin"] and grid.proto.row_height > 64
+    assert list(grid.value.columns)[0] == "Vấn đề"
