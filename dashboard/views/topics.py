@@ -125,9 +125,11 @@ def _rolling(days: int) -> None:
 
 def _topic_figure(names: list[str], topics: pd.DataFrame, now: str = "Kỳ này", prev: str = "Kỳ trước") -> go.Figure:
     """Grouped horizontal bars: the earlier period pale (curve 0), this one dark (curve 1)."""
-    fig = go.Figure([
-        go.Bar(name=prev, y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0"),
-        go.Bar(name=now, y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
+    fig = go.Figure([  # the hover names the column and the unit; Plotly's own read «(3, Y tế) Tuần trước»
+        go.Bar(name=prev, y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0",
+               hovertemplate=f"%{{y}}<br>{prev}: %{{x:,d}} tin<extra></extra>"),
+        go.Bar(name=now, y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8",
+               hovertemplate=f"%{{y}}<br>{now}: %{{x:,d}} tin<extra></extra>"),
     ])
     # the legend above the bars: under them it sat on the axis title «Số tin» on a phone
     fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)),
@@ -244,7 +246,7 @@ def _items(period: str, in_area: bool, pick_key: str, codes: list[str], units: l
     df, total = data_reports.figure_items(period, in_area, value if kind == "topic" else None,
                                           value if kind == "unit" else None, previous, ITEMS_SHOWN)
     when = _period_words(period, previous)
-    counted = (f"Cùng cách đếm với cột «{col}» của biểu đồ và bảng trên: {where}, trong {when}"
+    counted = (f"Cùng cách đếm với cột «{col}» của biểu đồ và bảng trên: {where}"
                + ("; một tin, bài thuộc nhiều chủ đề được tính ở mỗi chủ đề, tin chưa có chủ đề tính vào "
                   f"«{topic_label('other')}»." if kind == "topic" else
                   "; tin nhắc tên cũ được tính vào đơn vị mới tương ứng."))

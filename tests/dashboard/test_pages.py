@@ -1019,11 +1019,15 @@ def test_shares_on_topics_charts_are_written_in_percent(demo_env):
 
 
 def test_the_topic_bars_legend_sits_above_the_bars(demo_env):
-    """Round 18's walk on a phone: the legend under the topic bars (y −0.12) sat on the axis title «Số tin»."""
+    """Round 18's walk on a phone: the legend under the topic bars (y −0.12) sat on the axis title «Số tin»; the
+    hover read «(3, Y tế, sức khỏe) Tuần trước», no unit."""
     at = demo_env.page("topics", "viewer").run()
     no_exception(at)
     legend = json.loads(next(c for c in at.get("plotly_chart") if c.key == "topic_bars").proto.spec)["layout"]["legend"]
     assert legend["y"] >= 1 and legend["yanchor"] == "bottom"
+    hovers = [t["hovertemplate"] for t in json.loads(next(c for c in at.get("plotly_chart")
+                                                           if c.key == "topic_bars").proto.spec)["data"]]
+    assert hovers == ["%{y}<br>Kỳ trước: %{x:,d} tin<extra></extra>", "%{y}<br>Kỳ này: %{x:,d} tin<extra></extra>"]
 
 
 @pytest.mark.parametrize("page", ["overview", "topics"])
