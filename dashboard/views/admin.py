@@ -190,7 +190,8 @@ def _detail_text(s: object) -> str:
 
 
 def _audit() -> None:
-    days = st.segmented_control("Khoảng thời gian", [1, 7, 30, 365], default=7, key="audit_days",
+    ui.keep("audit_days", 7)  # kept while another page is open
+    days = st.segmented_control("Khoảng thời gian", [1, 7, 30, 365], key="audit_days",
                                 format_func=lambda d: f"{d} ngày") or 7
     show_system = st.checkbox("Hiện cả thao tác tự động của hệ thống (phát hiện cảnh báo)", key="audit_system")
     log = data.audit(days, AUDIT_ROWS, show_system)

@@ -34,7 +34,8 @@ def render() -> None:
     counts = data.alert_status_counts()
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     c1, c2 = st.columns([1.2, 2])
-    choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
+    ui.keep("alert_filter", "Đang mở")  # kept while another page is open
+    choice = c1.segmented_control("Hiển thị", list(FILTERS), key="alert_filter") or "Đang mở"
     c2.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))  # no alert: no «·» left
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
     wanted = FILTERS[choice]

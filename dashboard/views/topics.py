@@ -41,7 +41,8 @@ def _change(now: int, prev: int) -> str:
 
 def render() -> None:
     st.title("Chủ đề & địa bàn")
-    label = st.segmented_control("Kỳ", list(PERIODS), default="7 ngày", key="t_period") or "7 ngày"
+    ui.keep("t_period", "7 ngày")  # as left before a click opened Tin bài (Streamlit forgets it on another page)
+    label = st.segmented_control("Kỳ", list(PERIODS), key="t_period") or "7 ngày"
     week = label == WEEK
     box: Any = st
     period = str(PERIODS[label])
@@ -50,7 +51,9 @@ def render() -> None:
         with c1:
             period = _week_picker()
     # on by default for the week (the report's scope), off for the rolling periods (every area, as before)
-    in_area = box.toggle("Chỉ trong địa bàn", value=week, key=f"t_area_{'week' if week else 'days'}",
+    area_key = f"t_area_{'week' if week else 'days'}"
+    ui.keep(area_key, week)
+    in_area = box.toggle("Chỉ trong địa bàn", key=area_key,
                         help="Bật: chỉ tính tin, bài phản ánh về địa bàn theo dõi, như báo cáo tuần. "
                              "Tắt: mọi tin, bài đã phân loại, ở mọi địa bàn.")
     if week or in_area:

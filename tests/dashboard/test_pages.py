@@ -117,6 +117,31 @@ def test_the_audit_log_names_the_command_line_in_vietnamese(env):
     assert list(audit["Người thực hiện"]) == ["Dòng lệnh (langnghe)"]
 
 
+@pytest.mark.parametrize("page, key, value", [("topics", "t_period", "30 ngày"), ("topics", "t_area_days", True),
+                                              ("alerts", "alert_filter", "Tất cả"), ("watch", "w_days", "90 ngày"),
+                                              ("admin", "audit_days", 30), ("overview", "o_latest_area", False)])
+def test_a_pages_choices_are_kept_across_a_visit_to_another_page(env, page, key, value):
+    """Round 18's walk in Chromium: Chủ đề on 30 days, a click on a bar to Tin bài, back in the menu: 7 days again.
+    Streamlit deletes a widget's state in a run that does not draw it (another page); `ui.keep` holds a copy."""
+    from streamlit.testing.v1 import AppTest
+
+    script = ("import streamlit as st\n"  # the page, or (as while another page is open) nothing of it
+              f"if not st.session_state.get('away'):\n    from dashboard.views import {page} as _p\n    _p.render()\n")
+    at = AppTest.from_string(script, default_timeout=30)
+    at.session_state["user"] = {"username": "quantri", "display_name": "Cán bộ quantri", "role": "admin"}
+    at.run()
+    no_exception(at)
+    at.session_state[key] = value
+    at.run()
+    at.session_state["away"] = True
+    at.run()  # Streamlit drops the state of the widgets this run did not draw
+    at.session_state["away"] = False
+    at.run()
+    no_exception(at)
+    assert at.session_state[key] == value
+    assert not at.warning  # no «created with a default value but also had its value set via the Session State API»
+
+
 def test_overview_on_an_empty_database_draws_no_empty_chart(env):
     """Round 10 walk-through: a fresh database showed a blank grid (axes −1…5) under "Tin theo ngày và
     nguồn", said the NLP had not run, and put "↑" before the press / social split of the total."""
