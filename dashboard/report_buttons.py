@@ -48,6 +48,14 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 
 
+DRAFTS = "rr_drafts"  # unsaved proposals per alert: Streamlit forgets a box once another alert's is drawn
+
+
+def _keep_draft(alert_id: str) -> None:
+    """Keep what was typed for `alert_id` beyond its box (opening another alert emptied it)."""
+    st.session_state.setdefault(DRAFTS, {})[alert_id] = st.session_state.get(f"rr_text_{alert_id}", "")
+
+
 def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
     """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download. `s`:
     the page's data_reports.settings() if it has built them (once per draw; for the layout named here, the file made
@@ -63,8 +71,11 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
         st.markdown(f"**Báo cáo nhanh về cảnh báo {alert_id}**")
         analyst = gate.can("analyst")
         saved = data_reports.saved_text("rapid", rapid_key(alert_id))
-        body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)", value=saved["body"] if saved else "",
+        drafts = st.session_state.setdefault(DRAFTS, {})  # typed, not saved: kept when another alert is opened
+        body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)",
+                            value=drafts.get(alert_id, saved["body"] if saved else ""),
                             key=f"rr_text_{alert_id}", height=120, disabled=not analyst,
+                            on_change=_keep_draft, args=(alert_id,),
                             placeholder="Ví dụ: Đề nghị UBND phường phối hợp xác minh, cung cấp thông tin chính thống…")
         if saved:
             st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
@@ -74,6 +85,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
             try:
                 if body != (saved["body"] if saved else ""):
                     report_actions.save_rapid_text(data.db(), user, alert_id, body)
+                drafts.pop(alert_id, None)
                 with st.spinner("Đang tạo báo cáo nhanh…"):
                     res = report_actions.generate_rapid(data.db(), s, user, alert_id)
             except (ValueError, PermissionError) as exc:

@@ -287,3 +287,24 @@ def test_unsaved_proposals_survive_switching_the_area_and_back(env):
     assert "Đề xuất đang soạn chưa lưu" not in texts(at)
     with env.db.read() as cur:
         assert store_reports.get_text(cur, "weekly", key)["body"] == "Đề nghị kiểm tra bụi than."
+
+
+def test_unsaved_rapid_proposals_survive_opening_another_alert(env):
+    """Round 18: proposals typed for one alert's rapid report were gone after another alert was opened (the box is
+    keyed by the alert; Streamlit forgets a box no longer drawn)."""
+    week = week_of(to_local(utcnow() - timedelta(days=7)))
+    first = seed_week(env.db, week, n_items=60, n_stories=2, n_alerts=2, seed=8)["alerts"][0]
+    second = "A999999"  # the box of another alert is drawn instead (no such alert is needed for that)
+    script = ("import streamlit as st\nfrom dashboard.report_buttons import rapid_report_button\n"
+              f"rapid_report_button(st.session_state.get('pick', {first!r}))\n")
+    at = AppTest.from_string(script, default_timeout=60)
+    at.session_state["user"] = {"username": "chuyenvien", "display_name": "CV", "role": "analyst"}
+    at.run()
+    at.button(key=f"rr_btn_{first}").click().run()
+    at.text_area(key=f"rr_text_{first}").input("Đề nghị họp báo.").run()
+    at.session_state["pick"] = second
+    at.run()
+    at.session_state["pick"] = first
+    at.run()
+    no_exception(at)
+    assert at.text_area(key=f"rr_text_{first}").value == "Đề nghị họp báo."
