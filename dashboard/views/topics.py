@@ -199,8 +199,8 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
         st.plotly_chart(_topic_figure(names, topics, now_l, prev_l), width="stretch", key="r_topic_bars",
                         on_select=_picked_bar(pick_key, codes, cols), selection_mode="points")
         ui.dataframe(_week_table("Chủ đề", names, topics, now_l, prev_l), hide_index=True, width="stretch",
-                     key="r_topic_table", height=ui.table_height(len(topics), 600), on_select=_picked_row(pick_key, "r_topic_table", [f"topic:{c}" for c in codes], now_l),
-                     selection_mode="single-row")
+                     key="r_topic_table", height=ui.table_height(len(topics), 600), selection_mode="single-row",
+                     on_select=_picked_row(pick_key, "r_topic_table", [f"topic:{c}" for c in codes], now_l))
 
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025)")
     if not len(places):
@@ -213,10 +213,10 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
         st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(s.top_places)}, như báo cáo "
                    "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
         _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key, now_l))
-    _items(period, in_area, pick_key, codes, units, cols, where_words(in_area, s.default_area_label))
+    _items(period, in_area, pick_key, codes, units, cols, _where_words(in_area, s.default_area_label))
 
 
-def where_words(in_area: bool, area: str) -> str:
+def _where_words(in_area: bool, area: str) -> str:
     """Which items the figures count, as the items box says it under the list."""
     return f"tin, bài phản ánh về {area}" if in_area else "tin, bài đã phân loại, ở mọi địa bàn"
 
