@@ -12,7 +12,8 @@ import streamlit as st
 from dashboard import data
 from reports.generate import build_weekly_report
 from reports.html_out import render_html
-from reports.settings import ReportSettings, last_complete_week, recent_weeks, report_week, week_period
+from reports.settings import (ReportSettings, last_complete_week, recent_weeks, report_week, to_local, week_of,
+                              week_period)
 from store import reports as store_reports
 from store.reports import Window
 
@@ -54,6 +55,11 @@ def window(period: str) -> Window:
     return week_period(period, now).window
 
 
+def week_before(week: str) -> str:
+    """The ISO week before `week` ('2026-W01' → '2025-W53'), as the «Tuần trước» bars count it."""
+    return week_of(to_local(week_period(week, data.now()).window.prev_start))
+
+
 @st.cache_data(ttl=PREVIEW_TTL, show_spinner=False)  # 0.9 s at 50,000 items a week (seed_week)
 def topics_and_places(period: str, in_area_only: bool) -> dict[str, Any]:
     """Bảng 4 and Bảng 5 of the weekly report for `period` (store.reports.topics_and_places, the report's own
@@ -65,13 +71,14 @@ def topics_and_places(period: str, in_area_only: bool) -> dict[str, Any]:
 
 @data.feed_text
 @st.cache_data(ttl=PREVIEW_TTL, show_spinner=False)
-def figure_items(period: str, in_area_only: bool, topic: str | None, unit: str | None,
+def figure_items(period: str, in_area_only: bool, topic: str | None, unit: str | None, previous: bool = False,
                  limit: int = 200) -> tuple[pd.DataFrame, int]:
     """The items behind one topic's or one unit's figure of `topics_and_places` (newest first, at most `limit`) and
-    how many there are; times in Vietnam time, @mentions masked as on the other pages."""
+    how many there are, in the period or with `previous` the one before it; times in Vietnam time, @mentions masked
+    as on the other pages."""
     with data.db().read() as cur:
         df, total = store_reports.scope_items(cur, window(period), None, in_area_only=in_area_only, topic=topic,
-                                              unit=unit, limit=limit)
+                                              unit=unit, previous=previous, limit=limit)
     return data.to_local(df, "published_at"), total
 
 

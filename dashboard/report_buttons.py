@@ -39,13 +39,21 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
         st.caption("Không còn tệp nào trên máy chủ.")
         return
     token = st.session_state.get("auth_token")
-    cols = st.columns(len(paths))
+    row = ui.button_row()  # together at the left, as wide as their labels (they were stretched over the page)
     order = {".docx": 0, ".xlsx": 1, ".pdf": 2}
-    for col, p in zip(cols, sorted(paths, key=lambda x: order.get(x.suffix, 9))):
-        col.link_button(LABEL.get(p.suffix, p.name), downloads.link(p, token) if token else downloads.PREFIX,
-                        icon=ICON.get(p.suffix), width="stretch", disabled=not token,
+    for p in sorted(paths, key=lambda x: order.get(x.suffix, 9)):
+        row.link_button(LABEL.get(p.suffix, p.name), downloads.link(p, token) if token else downloads.PREFIX,
+                        icon=ICON.get(p.suffix), disabled=not token,
                         help=f"{p.name}: liên kết chỉ dùng được trong phiên đăng nhập này, trong "
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
+
+
+DRAFTS = "rr_drafts"  # unsaved proposals per alert: Streamlit forgets a box once another alert's is drawn
+
+
+def _keep_draft(alert_id: str) -> None:
+    """Keep what was typed for `alert_id` beyond its box (opening another alert emptied it)."""
+    st.session_state.setdefault(DRAFTS, {})[alert_id] = st.session_state.get(f"rr_text_{alert_id}", "")
 
 
 def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
@@ -63,8 +71,11 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
         st.markdown(f"**Báo cáo nhanh về cảnh báo {alert_id}**")
         analyst = gate.can("analyst")
         saved = data_reports.saved_text("rapid", rapid_key(alert_id))
-        body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)", value=saved["body"] if saved else "",
+        drafts = st.session_state.setdefault(DRAFTS, {})  # typed, not saved: kept when another alert is opened
+        body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)",
+                            value=drafts.get(alert_id, saved["body"] if saved else ""),
                             key=f"rr_text_{alert_id}", height=120, disabled=not analyst,
+                            on_change=_keep_draft, args=(alert_id,),
                             placeholder="Ví dụ: Đề nghị UBND phường phối hợp xác minh, cung cấp thông tin chính thống…")
         if saved:
             st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
@@ -74,6 +85,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
             try:
                 if body != (saved["body"] if saved else ""):
                     report_actions.save_rapid_text(data.db(), user, alert_id, body)
+                drafts.pop(alert_id, None)
                 with st.spinner("Đang tạo báo cáo nhanh…"):
                     res = report_actions.generate_rapid(data.db(), s, user, alert_id)
             except (ValueError, PermissionError) as exc:

@@ -182,6 +182,27 @@ def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -
                          format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""), help=help)
 
 
+KEPT = "_kept_"  # session keys holding a widget's value while its page is not drawn (`keep`)
+
+
+def keep(key: str, default: Any) -> None:
+    """Before drawing the widget `key`, which is then drawn without a default of its own: the value the user left
+    it at on an earlier visit of the page, else `default`. Streamlit deletes a widget's state in a run that does
+    not draw it (a visit to another page, e.g. Tin bài after a click on a bar), so the page came back to its
+    defaults (round 18: Chủ đề's 30 days back to 7)."""
+    copy = KEPT + key
+    if key in st.session_state:
+        st.session_state[copy] = st.session_state[key]
+    else:
+        st.session_state[key] = st.session_state.get(copy, default)
+
+
+def button_row() -> Any:
+    """A row of buttons side by side at the left, each as wide as its label, wrapping on a phone. Not st.columns:
+    their weights spread the buttons over the width with a wide gap on a desk and stack them below 640 px."""
+    return st.container(horizontal=True, horizontal_alignment="left", gap="small")
+
+
 # A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the
 # year: "05/12 20:33" was both last December and this one.
 DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"

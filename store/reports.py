@@ -211,17 +211,19 @@ ITEM_COLS = ["id", "published_at", "source_type", "outlet", "title", "url", "sen
 
 
 def scope_items(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = None, *, in_area_only: bool = True,
-                topic: str | None = None, unit: str | None = None, limit: int = 200) -> tuple[pd.DataFrame, int]:
-    """The items behind one figure of `topics_and_places` (a topic's row, or a 2025 unit's by `place_units`), in the
-    period itself, newest first: at most `limit` of them, and how many there are."""
+                topic: str | None = None, unit: str | None = None, previous: bool = False,
+                limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The items behind one figure of `topics_and_places` (a topic's row, or a 2025 unit's by `place_units`), newest
+    first: at most `limit` of them, and how many there are. In the period itself, or with `previous` in the one
+    before it (the paler «Tuần trước» bar: a click on it listed this week's items, under that bar's topic)."""
     with _scope(cur, w, area_regex(area), in_area_only):
-        where, params = ["now"], []
+        where, params = [_period_sql(previous)], []
         if topic:
             where.append("list_contains(CASE WHEN len(topics) > 0 THEN topics ELSE ['other'] END, ?)")
             params.append(topic)
         if unit:
             where.append(f"{_GROUP_SQL} IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(_unit_groups(cur, unit))
+            params.append(_unit_groups(cur, unit, previous))
         cond = " AND ".join(where)
         total = int(cur.execute(f"SELECT count(*) FROM _rs WHERE {cond}", params).fetchone()[0])
         df = cur.execute(f"SELECT {', '.join(ITEM_COLS)} FROM _rs WHERE {cond} ORDER BY published_at DESC, id LIMIT ?",
@@ -229,14 +231,21 @@ def scope_items(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = 
     return df, total
 
 
+def _period_sql(previous: bool) -> str:
+    """The rows of `_rs` in the period itself (`now`, the figures' «Tuần này» / «Kỳ này») or in the one before it."""
+    return "NOT now" if previous else "now"
+
+
 # one key per distinct (places, place details, corrected): a few hundred in a week, each split into units once
 _GROUP_SQL = "md5(coalesce(place_details, '') || '|' || CAST(places AS VARCHAR) || '|' || CAST(places_corrected AS VARCHAR))"
 
 
-def _unit_groups(cur: "duckdb.DuckDBPyConnection", unit: str) -> list[str]:
-    """The `_GROUP_SQL` keys of `_rs` whose items count under 2025 unit `unit` in Bảng 5 (`place_units`)."""
+def _unit_groups(cur: "duckdb.DuckDBPyConnection", unit: str, previous: bool = False) -> list[str]:
+    """The `_GROUP_SQL` keys of `_rs` whose items count under 2025 unit `unit` in Bảng 5 (`place_units`), in the
+    period (or with `previous` the one before it)."""
     rows = cur.execute(
-        f"SELECT DISTINCT {_GROUP_SQL}, places, place_details, places_corrected FROM _rs WHERE now AND len(places) > 0"
+        f"SELECT DISTINCT {_GROUP_SQL}, places, place_details, places_corrected FROM _rs "
+        f"WHERE {_period_sql(previous)} AND len(places) > 0"
     ).fetchall()
     return [k for k, places, details, corrected in rows if unit in place_units(places, details, bool(corrected))]
 

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import data, drill, ui
 from dashboard.labels import SOURCE_TYPES, TOPIC_LABELS
 from store.search import QueryError
+from vocab.numbers import number
 
 ROW_CAP = 5000  # items read per panel; the caption says when a busier subject reaches it
 KINDS = {"Chủ đề": "topic", "Đơn vị (2025)": "unit", "Từ khóa": "q"}
@@ -72,9 +73,13 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
     now = pd.Timestamp(data.local(data.now())).tz_localize(None)
     daily = split_periods(df, now, days)
     n, n_prev, neg = int(daily["n"].sum()), int(daily["n_prev"].sum()), int(daily["neg"].sum())
+    if not n and not n_prev:  # an empty grid (axes 0…1, 0–100 %) read as a chart of nothing
+        ui.empty(f"Không có tin nào trong {days} ngày qua và {days} ngày liền trước đó.")
+        return
     m = st.columns(4)
-    m[0].metric(f"{days} ngày qua", n, delta=n - n_prev, delta_color="off")
-    m[1].metric("Kỳ liền trước", n_prev)
+    m[0].metric(f"{days} ngày qua", f"{number(n)} tin", delta=f"{n - n_prev:+,d} tin".replace(",", "."),
+                delta_color="off", help="Số tin kỳ này; bên dưới: hơn (+) hay kém (−) kỳ liền trước.")
+    m[1].metric("Kỳ liền trước", f"{number(n_prev)} tin")
     m[2].metric("Tỷ lệ tiêu cực", f"{neg / n:.0%}" if n else "—")
     if len(df) >= ROW_CAP:
         m[3].caption(f"Đã đọc {ROW_CAP} tin mới nhất; kỳ trước có thể thiếu.")
@@ -89,7 +94,9 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
     fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=300, margin=dict(l=0, r=0, t=10, b=0), hovermode="x unified",
                       yaxis=ui.count_axis(top, title="Số tin"),
                       xaxis=dict(tickformat="%d/%m"),
-                      yaxis2=dict(title="Tiêu cực", overlaying="y", side="right", tickformat=".0%", range=[0, 1]),
+                      # its own ticks (0, 25, 50, 75, 100 %), not the count axis's grid in %: «0% 16% 32% … 95%»
+                      yaxis2=dict(title="Tiêu cực", overlaying="y", side="right", tickformat=".0%", range=[0, 1],
+                                  tickmode="linear", tick0=0, dtick=0.25, showgrid=False),
                       legend=dict(orientation="h", yanchor="top", y=-0.15, x=0))
     ev = st.plotly_chart(fig, width="stretch", key="tr_daily", on_select="rerun", selection_mode="points")
     f = drill.from_points(ev, lambda p: day_filter(p, base, days))

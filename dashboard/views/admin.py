@@ -17,6 +17,8 @@ PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "ord
 # a new office has only the first admin's account: the next step is the staff's own
 ONE_ACCOUNT = ("Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người ở mục «Thêm người dùng» bên "
                "dưới: Chuyên viên xử lý cảnh báo và sửa nhãn, Xem chỉ đọc; mọi thao tác được ghi theo tài khoản.")
+# who acted, where no account did: the command line, the demo's seeding, detection («(cli)» was shown as it is stored)
+ACTORS = {"(cli)": "Dòng lệnh (langnghe)", "(demo)": "Dữ liệu mẫu (demo)", "system": "hệ thống"}
 AUDIT_ROWS = 1000  # rows of the audit table (the caption counts every action of the period)
 
 
@@ -188,7 +190,8 @@ def _detail_text(s: object) -> str:
 
 
 def _audit() -> None:
-    days = st.segmented_control("Khoảng thời gian", [1, 7, 30, 365], default=7, key="audit_days",
+    ui.keep("audit_days", 7)  # kept while another page is open
+    days = st.segmented_control("Khoảng thời gian", [1, 7, 30, 365], key="audit_days",
                                 format_func=lambda d: f"{d} ngày") or 7
     show_system = st.checkbox("Hiện cả thao tác tự động của hệ thống (phát hiện cảnh báo)", key="audit_system")
     log = data.audit(days, AUDIT_ROWS, show_system)
@@ -198,12 +201,12 @@ def _audit() -> None:
         change = ""
         if r["from_state"] != r["to_state"] and r["to_state"]:
             change = f"{STATE_LABELS.get(r['from_state'], r['from_state'] or '')} → {STATE_LABELS.get(r['to_state'], r['to_state'])}"
-        rows.append({"Thời gian": r["at"], "Người thực hiện": "hệ thống" if r["username"] == "system" else r["username"],
+        rows.append({"Thời gian": r["at"], "Người thực hiện": ACTORS.get(r["username"], r["username"]),
                      "Thao tác": ACTION_LABELS.get(r["action"], r["action"]), "Đối tượng": f"Cảnh báo {r['alert_id']}",
                      "Thay đổi": change, "Nội dung": r["note"] if isinstance(r["note"], str) else ""})
     dash = log["dashboard"]
     for _, r in dash.iterrows():
-        rows.append({"Thời gian": r["at_time"], "Người thực hiện": r["username"],
+        rows.append({"Thời gian": r["at_time"], "Người thực hiện": ACTORS.get(r["username"], r["username"]),
                      "Thao tác": ACTION_LABELS.get(r["action"], r["action"]), "Đối tượng": r["target"] or "",
                      "Thay đổi": _detail_text(r["detail"]), "Nội dung": ""})
     n_lock = int((dash["action"] == "login.lockout").sum()) if len(dash) else 0

@@ -34,8 +34,9 @@ def render() -> None:
     counts = data.alert_status_counts()
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     c1, c2 = st.columns([1.2, 2])
-    choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="alert_filter") or "Đang mở"
-    c2.caption(f"Đang mở: {number(open_n)} · " + state_counts(counts))
+    ui.keep("alert_filter", "Đang mở")  # kept while another page is open
+    choice = c1.segmented_control("Hiển thị", list(FILTERS), key="alert_filter") or "Đang mở"
+    c2.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))  # no alert: no «·» left
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
     wanted = FILTERS[choice]
     total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
@@ -232,16 +233,16 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
     st.markdown("**Xử lý**")
     note = st.text_area("Ghi chú (kèm theo thao tác)", key=f"{fk}note", height=68,
                         placeholder="Ví dụ: đã báo cáo lãnh đạo, đề nghị phường xác minh…")
-    b = st.columns(4)
-    if b[0].button("Tiếp nhận", key=f"b_{aid}_ack", disabled="acknowledge" not in allowed, type="primary",
+    row = ui.button_row()  # together at the left, wrapping on a phone (st.columns(4) stacked them there)
+    if row.button("Tiếp nhận", key=f"b_{aid}_ack", disabled="acknowledge" not in allowed, type="primary",
                    icon=":material/task_alt:"):
         _act(aid, "acknowledge", note=note)
-    if b[1].button("Thêm ghi chú", key=f"b_{aid}_note", icon=":material/edit_note:"):
+    if row.button("Thêm ghi chú", key=f"b_{aid}_note", icon=":material/edit_note:"):
         _act(aid, "note", note=note)
-    if b[2].button("Đã xử lý xong", key=f"b_{aid}_resolve", disabled="resolve" not in allowed,
+    if row.button("Đã xử lý xong", key=f"b_{aid}_resolve", disabled="resolve" not in allowed,
                    icon=":material/done_all:"):
         _act(aid, "resolve", note=note, reason=note)
-    if b[3].button("Mở lại", key=f"b_{aid}_reopen", disabled="reopen" not in allowed, icon=":material/undo:"):
+    if row.button("Mở lại", key=f"b_{aid}_reopen", disabled="reopen" not in allowed, icon=":material/undo:"):
         _act(aid, "reopen", note=note)
 
     c = st.columns(3)

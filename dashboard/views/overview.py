@@ -184,7 +184,8 @@ def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
 
 def _latest(n: int) -> None:
     """The newest items, of the area only unless the toggle is off."""
-    area_only = st.toggle("Chỉ tin về địa bàn theo dõi", value=True, key="o_latest_area",
+    ui.keep("o_latest_area", True)  # kept while another page is open
+    area_only = st.toggle("Chỉ tin về địa bàn theo dõi", key="o_latest_area",
                           help="Tắt để xem tin mới nhất của mọi nguồn, cả tin toàn quốc.")
     latest = data.latest_items(n, area_only)
     if len(latest):

@@ -15,6 +15,7 @@ from vocab.numbers import fmt_num, number
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
 OTHER = "Địa bàn khác…"
+DRAFTS = "rep_drafts"  # unsaved proposals per report key: Streamlit drops a box's state once its key (week, area) is gone
 
 
 def schedule_words(weekday: int, at: str) -> str | None:
@@ -91,25 +92,31 @@ def _weekly(s: ReportSettings) -> None:
     key = weekly_key(week, area)
     saved = data_reports.saved_text("weekly", key)
     saved_body = saved["body"] if saved else ""
+    drafts = st.session_state.setdefault(DRAFTS, {})
     st.markdown("**Đề xuất, kiến nghị** (mục VI của báo cáo)")
-    body = st.text_area("Đề xuất, kiến nghị", value=saved_body, key=f"rep_text_{key}", height=140,
-                        label_visibility="collapsed", disabled=not analyst,
+    body = st.text_area("Đề xuất, kiến nghị", value=drafts.get(key, saved_body), key=f"rep_text_{key}", height=140,
+                        label_visibility="collapsed", disabled=not analyst, on_change=_keep_draft, args=(key,),
                         placeholder="Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND phường Uông Bí chỉ đạo kiểm tra…")
     if saved:
         st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
-    b1, b2, _ = st.columns([1, 1.3, 2])
-    if b1.button("Lưu đề xuất", key="rep_save", disabled=not analyst, icon=":material/save:"):
+    if body != saved_body:
+        st.caption("Đề xuất đang soạn chưa lưu: được giữ khi đổi tuần, địa bàn hay trang trong phiên này; bấm «Lưu "
+                   "đề xuất» để lưu vào báo cáo.")
+    row = ui.button_row()  # the two buttons together at the left (column weights set them a third of the page apart)
+    if row.button("Lưu đề xuất", key="rep_save", disabled=not analyst, icon=":material/save:"):
         try:
             ui.set_flash(report_actions.save_weekly_text(data.db(), gate.current_user(), week, area, body))
+            drafts.pop(key, None)
         except (ValueError, PermissionError) as exc:
             ui.set_flash(str(exc), ok=False)
         data.refresh()
         st.rerun()
-    if b2.button("Tạo báo cáo (DOCX, XLSX, PDF)", key="rep_go", type="primary", disabled=not analyst,
+    if row.button("Tạo báo cáo (DOCX, XLSX, PDF)", key="rep_go", type="primary", disabled=not analyst,
                  icon=":material/play_arrow:"):
         try:
             if body != saved_body:
                 report_actions.save_weekly_text(data.db(), gate.current_user(), week, area, body)
+                drafts.pop(key, None)
             with st.spinner("Đang tạo báo cáo…"):
                 res = report_actions.generate_weekly(data.db(), s, gate.current_user(), week, area)
         except (ValueError, PermissionError) as exc:
@@ -131,6 +138,12 @@ def _weekly(s: ReportSettings) -> None:
     st.caption(f"{number(n)} tin, bài trong phụ lục. Bản xem trước cắt các bảng dài ở {data_reports.PREVIEW_ROWS} dòng; "
                "biểu đồ có trong tệp tải về.")
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
+
+
+def _keep_draft(key: str) -> None:
+    """Keep what was typed for report `key` beyond its box: switching the week or the area emptied it (the box of
+    another key is drawn, and Streamlit forgets the state of one no longer drawn)."""
+    st.session_state.setdefault(DRAFTS, {})[key] = st.session_state.get(f"rep_text_{key}", "")
 
 
 def _rapid(s: ReportSettings) -> None:

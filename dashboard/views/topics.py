@@ -41,7 +41,8 @@ def _change(now: int, prev: int) -> str:
 
 def render() -> None:
     st.title("Chủ đề & địa bàn")
-    label = st.segmented_control("Kỳ", list(PERIODS), default="7 ngày", key="t_period") or "7 ngày"
+    ui.keep("t_period", "7 ngày")  # as left before a click opened Tin bài (Streamlit forgets it on another page)
+    label = st.segmented_control("Kỳ", list(PERIODS), key="t_period") or "7 ngày"
     week = label == WEEK
     box: Any = st
     period = str(PERIODS[label])
@@ -50,7 +51,9 @@ def render() -> None:
         with c1:
             period = _week_picker()
     # on by default for the week (the report's scope), off for the rolling periods (every area, as before)
-    in_area = box.toggle("Chỉ trong địa bàn", value=week, key=f"t_area_{'week' if week else 'days'}",
+    area_key = f"t_area_{'week' if week else 'days'}"
+    ui.keep(area_key, week)
+    in_area = box.toggle("Chỉ trong địa bàn", key=area_key,
                         help="Bật: chỉ tính tin, bài phản ánh về địa bàn theo dõi, như báo cáo tuần. "
                              "Tắt: mọi tin, bài đã phân loại, ở mọi địa bàn.")
     if week or in_area:
@@ -92,7 +95,7 @@ def _rolling(days: int) -> None:
                 "Thay đổi": [_change(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
                 "Tiêu cực kỳ này": topics["neg_now"],
             }), hide_index=True, width="stretch", placeholder="—", key="topic_table", on_select="rerun",
-                selection_mode="single-row")
+                selection_mode="single-row", height=ui.table_height(len(topics), 600))  # every topic, no inner scroll
             row = _row(ev, len(topics))
             if row is not None:  # a row: the topic's items this period, as its darker bar
                 ui.open_items({"topic": str(topics["topic"].iloc[row]), "period": str(days), **drill.EVERY_ITEM})
@@ -125,14 +128,17 @@ def _rolling(days: int) -> None:
 
 def _topic_figure(names: list[str], topics: pd.DataFrame, now: str = "Kỳ này", prev: str = "Kỳ trước") -> go.Figure:
     """Grouped horizontal bars: the earlier period pale (curve 0), this one dark (curve 1)."""
-    fig = go.Figure([
-        go.Bar(name=prev, y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0"),
-        go.Bar(name=now, y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8"),
+    fig = go.Figure([  # the hover names the column and the unit; Plotly's own read «(3, Y tế) Tuần trước»
+        go.Bar(name=prev, y=names, x=topics["n_prev"], orientation="h", marker_color="#b3c6e0",
+               hovertemplate=f"%{{y}}<br>{prev}: %{{x:,d}} tin<extra></extra>"),
+        go.Bar(name=now, y=names, x=topics["n_now"], orientation="h", marker_color="#1f5fa8",
+               hovertemplate=f"%{{y}}<br>{now}: %{{x:,d}} tin<extra></extra>"),
     ])
+    # the legend above the bars: under them it sat on the axis title «Số tin» on a phone
     fig.update_layout(separators=ui.SEPARATORS, barmode="group", height=max(260, 26 * len(names)),
-                      margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"),
+                      margin=dict(l=0, r=0, t=30, b=0), yaxis=dict(autorange="reversed"),
                       xaxis=ui.count_axis(int(max(topics["n_now"].max(), topics["n_prev"].max())), title="Số tin"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
     return fig
 
 
@@ -183,6 +189,7 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
         ui.empty(f"Không có tin, bài nào {where} trong {what}; {prev_l.lower()} có {number(f['scope_prev'])} tin, bài "
                  "(bảng dưới để so sánh).")
     pick_key = f"t_pick|{period}|{int(in_area)}"
+    cols = (now_l, prev_l)
     codes = list(topics["topic"])
     units = list(places["place"])
 
@@ -190,10 +197,10 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
     if len(topics):
         names = [topic_label(t) for t in codes]
         st.plotly_chart(_topic_figure(names, topics, now_l, prev_l), width="stretch", key="r_topic_bars",
-                        on_select=_picked_bar(pick_key, codes), selection_mode="points")
+                        on_select=_picked_bar(pick_key, codes, cols), selection_mode="points")
         ui.dataframe(_week_table("Chủ đề", names, topics, now_l, prev_l), hide_index=True, width="stretch",
-                     key="r_topic_table", on_select=_picked_row(pick_key, "r_topic_table", [f"topic:{c}" for c in codes]),
-                     selection_mode="single-row")
+                     key="r_topic_table", height=ui.table_height(len(topics), 600), selection_mode="single-row",
+                     on_select=_picked_row(pick_key, "r_topic_table", [f"topic:{c}" for c in codes], now_l))
 
     st.subheader("Theo địa bàn (đơn vị hành chính mới từ 1/7/2025)")
     if not len(places):
@@ -201,34 +208,63 @@ def _report_scope(period: str, week: bool, in_area: bool) -> None:
     else:
         ui.dataframe(_week_table("Đơn vị mới (2025)", units, places, now_l, prev_l), hide_index=True,
                      width="stretch", key="r_place_table",
-                     on_select=_picked_row(pick_key, "r_place_table", [f"unit:{u}" for u in units]),
+                     on_select=_picked_row(pick_key, "r_place_table", [f"unit:{u}" for u in units], now_l),
                      selection_mode="single-row")
         st.caption(f"Các địa bàn nhiều tin nhất (tối đa {number(s.top_places)}, như báo cáo "
                    "tuần); tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng.")
-        _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key))
-    _items(period, in_area, pick_key, codes, units, what)
+        _map(places.rename(columns={"place": "name_2025"}), "r_place_map", _picked_unit(pick_key, now_l))
+    _items(period, in_area, pick_key, codes, units, cols, _where_words(in_area, s.default_area_label))
 
 
-def _items(period: str, in_area: bool, pick_key: str, codes: list[str], units: list[str], what: str) -> None:
-    """The items behind the chosen topic or unit, in the period itself (masked as every page masks feed text)."""
+def _where_words(in_area: bool, area: str) -> str:
+    """Which items the figures count, as the items box says it under the list."""
+    return f"tin, bài phản ánh về {area}" if in_area else "tin, bài đã phân loại, ở mọi địa bàn"
+
+
+def _period_words(period: str, previous: bool) -> str:
+    """The period a column counts: «Tuần 47/2026 (16/11–22/11/2026)», or «7 ngày gần nhất» / «7 ngày liền trước đó»."""
+    if not period.isdigit():
+        return week_title(data_reports.week_before(period) if previous else period)
+    return f"{period} ngày liền trước đó" if previous else f"{period} ngày gần nhất"
+
+
+def _items(period: str, in_area: bool, pick_key: str, codes: list[str], units: list[str], cols: tuple[str, str],
+           where: str) -> None:
+    """The items behind the chosen topic or unit, in the column clicked (this period, or the paler bar's one before
+    it), counted as that figure (masked as every page masks feed text)."""
     st.subheader("Tin, bài của một chủ đề hoặc địa bàn")
     options = [f"topic:{c}" for c in codes] + [f"unit:{u}" for u in units]
     if st.session_state.get(pick_key) not in options:
         st.session_state.pop(pick_key, None)
-    pick = st.selectbox("Xem tin, bài của", options, index=None, key=pick_key, format_func=_pick_label,
+    c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+    pick = c1.selectbox("Xem tin, bài của", options, index=None, key=pick_key, format_func=_pick_label,
                         placeholder="Bấm vào một chủ đề, một địa bàn, hoặc chọn ở đây")
+    st.session_state.setdefault(_when_key(pick_key), cols[0])  # no `default=`: a click sets it (Streamlit warns on both)
+    col = c2.segmented_control("Cột", list(cols), key=_when_key(pick_key),
+                               help="Bấm cột nhạt của biểu đồ để xem tin, bài của kỳ trước.") or cols[0]
     if not pick:
         return
     kind, value = pick.split(":", 1)
+    previous = col == cols[1]
     df, total = data_reports.figure_items(period, in_area, value if kind == "topic" else None,
-                                          value if kind == "unit" else None, ITEMS_SHOWN)
+                                          value if kind == "unit" else None, previous, ITEMS_SHOWN)
+    when = _period_words(period, previous)
+    counted = (f"Cùng cách đếm với cột «{col}» của biểu đồ và bảng trên: {where}"
+               + ("; một tin, bài thuộc nhiều chủ đề được tính ở mỗi chủ đề, tin chưa có chủ đề tính vào "
+                  f"«{topic_label('other')}»." if kind == "topic" else
+                  "; tin nhắc tên cũ được tính vào đơn vị mới tương ứng."))
     if not total:
-        st.caption(f"Không có tin, bài nào của «{_pick_label(pick)}» trong {what}.")
+        st.caption(f"Không có tin, bài nào của «{_pick_label(pick)}» trong {when}. {counted}")
         return
     shown = f" (hiện {number(len(df))} tin mới nhất)" if total > len(df) else ""
-    st.caption(f"{number(total)} tin, bài của «{_pick_label(pick)}» trong {what}{shown}.")
+    st.caption(f"{number(total)} tin, bài của «{_pick_label(pick)}» trong {when}{shown}. {counted}")
     ui.dataframe(ui.items_view(df), hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS,
                  key="r_items")
+
+
+def _when_key(pick_key: str) -> str:
+    """The key of the column box beside the items box `pick_key` (this period or the one before it)."""
+    return f"{pick_key}|cột"
 
 
 def _pick_label(pick: str) -> str:
@@ -236,30 +272,34 @@ def _pick_label(pick: str) -> str:
     return f"Chủ đề: {topic_label(value)}" if kind == "topic" else f"Địa bàn: {value}"
 
 
-def _picked_row(pick_key: str, table_key: str, values: list[str]) -> Callable[[], None]:
-    """A table's row selection chooses the row's topic or unit in the items box."""
+def _picked_row(pick_key: str, table_key: str, values: list[str], now_l: str) -> Callable[[], None]:
+    """A table's row selection chooses the row's topic or unit in the items box, this period's column."""
     def chosen() -> None:
         row = _row(st.session_state.get(table_key), len(values))
         if row is not None:
             st.session_state[pick_key] = values[row]
+            st.session_state[_when_key(pick_key)] = now_l
     return chosen
 
 
-def _picked_bar(pick_key: str, codes: list[str]) -> Callable[[], None]:
-    """A click on either bar of a topic chooses the topic in the items box."""
+def _picked_bar(pick_key: str, codes: list[str], cols: tuple[str, str]) -> Callable[[], None]:
+    """A click on a topic's bar chooses the topic in the items box, and the bar's period: the paler bar (curve 0)
+    the one before (it listed this period's items, another number than the bar's)."""
     def chosen() -> None:
         hit = _clicked_topic(st.session_state.get("r_topic_bars"), codes)
         if hit:
             st.session_state[pick_key] = f"topic:{hit[0]}"
+            st.session_state[_when_key(pick_key)] = cols[1] if hit[1] else cols[0]
     return chosen
 
 
-def _picked_unit(pick_key: str) -> Callable[[], None]:
-    """A click on a unit of the map chooses the unit in the items box."""
+def _picked_unit(pick_key: str, now_l: str) -> Callable[[], None]:
+    """A click on a unit of the map (coloured by this period's count) chooses the unit in the items box."""
     def chosen() -> None:
         unit = _clicked_unit(st.session_state.get("r_place_map"))
         if unit:
             st.session_state[pick_key] = f"unit:{unit}"
+            st.session_state[_when_key(pick_key)] = now_l
     return chosen
 
 
@@ -364,7 +404,7 @@ def _map(places: pd.DataFrame, key: str, on_select: str | Callable[[], None]) ->
         x=hit["lon"], y=hit["lat"], mode="markers", customdata=hit[["name_2025", "n_now", "neg_now"]],
         marker=dict(size=[min(7 + n ** 0.5 * 1.5, 22) for n in hit["n_now"]],
                     color=(hit["neg_now"] / hit["n_now"].clip(lower=1)), colorscale="RdYlGn_r", cmin=0, cmax=1,
-                    line=dict(width=1, color="#333"), colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10)),
+                    line=dict(width=1, color="#333"), colorbar=dict(title="Tỷ lệ<br>tiêu cực", thickness=10, tickformat=".0%")),  # «40%», not «0,4»
         hovertemplate="%{customdata[0]}: %{customdata[1]:,} tin, %{customdata[2]:,} tiêu cực"
                       "<br>bấm để xem tin<extra></extra>", showlegend=False,
     ))

@@ -26,7 +26,8 @@ def render() -> None:
     st.title("Theo dõi từ khóa")
     ui.flash()
     wls = data.watchlists()
-    period = st.selectbox("Thời gian", list(DAYS), index=1, key="w_days")
+    ui.keep("w_days", list(DAYS)[1])  # kept while another page is open (a click on a bar opens Tin bài)
+    period = st.selectbox("Thời gian", list(DAYS), key="w_days")
     counts, totals = data.watch_counts(DAYS[period])
     if not wls:
         ui.empty("Chưa có danh sách theo dõi nào.")

@@ -12,6 +12,7 @@ from dashboard import places as places_mod
 from dashboard.views import topics as topics_view
 from store import dashboard as q
 from store.db import utcnow
+from tests.dashboard.conftest import texts
 
 
 def _qp(at, key: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -150,10 +151,10 @@ def test_trend_panel_counts_now_and_before_and_share_of_voice(demo_env):
     at.radio(key="tr_kind").set_value("Từ khóa").run()
     at.text_input(key="tr_q").input('"').run()  # an unreadable query: a warning, not a traceback
     assert not at.exception
-    at.text_input(key="tr_q").input("xyzzyq").run()  # no item at all: a count axis from 0, never −1…1
+    at.text_input(key="tr_q").input("xyzzyq").run()  # no item at all: said, no empty grid (round 18; −1…1 before 0…1)
     assert not at.exception
-    daily = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == "tr_daily"]
-    assert daily and daily[0]["layout"]["yaxis"]["range"] == [0, 1], daily[0]["layout"]["yaxis"] if daily else None
+    assert "tr_daily" not in [c.key for c in at.get("plotly_chart")]
+    assert "Không có tin nào trong 7 ngày qua và 7 ngày liền trước đó." in texts(at)
 
 
 def test_split_periods_aligns_the_previous_period_by_day():
@@ -255,23 +256,27 @@ def test_both_topic_views_read_a_click_through_one_lookup(monkeypatch):
     monkeypatch.setattr(topics_view.ui, "open_items", opened.append)
     monkeypatch.setattr(topics_view, "st", SimpleNamespace(session_state=state))
     codes = ["environment", "health"]
-    for point in ({"curve_number": 1, "point_number": 1}, {"curve_number": 0, "point_index": 0}):
+    cols = ("Tuần này", "Tuần trước")
+    for point, col in (({"curve_number": 1, "point_number": 1}, cols[0]), ({"curve_number": 0, "point_index": 0}, cols[1])):
         ev = SimpleNamespace(selection=SimpleNamespace(points=[{"point_index": 9}, point]))
         state["r_topic_bars"] = ev
-        topics_view._picked_bar("pick", codes)()
+        topics_view._picked_bar("pick", codes, cols)()
         topics_view._open_topic(ev, codes, 7)
         assert state["pick"] == f"topic:{opened[-1]['topic']}"
+        # the paler bar lists the week before, as Tin bài opens the period before («prev»)
+        assert state[topics_view._when_key("pick")] == col and (col == cols[1]) == bool(opened[-1]["prev"])
     ev = SimpleNamespace(selection=SimpleNamespace(points=[{"customdata": [None]}, {"customdata": ["Phường Yên Tử", 3]}]))
     state["r_place_map"] = ev
-    topics_view._picked_unit("pick")()
+    topics_view._picked_unit("pick", cols[0])()
     topics_view._open_unit(ev, 7)
     assert state["pick"] == f"unit:{opened[-1]['unit']}" == "unit:Phường Yên Tử"
+    assert state[topics_view._when_key("pick")] == cols[0]  # the map is coloured by this week's counts
 
     seen: list[str] = []
     monkeypatch.setattr(topics_view, "_clicked_topic", lambda e, c: seen.append("topic") or ("health", False))
     monkeypatch.setattr(topics_view, "_clicked_unit", lambda e: seen.append("unit") or "Phường Uông Bí")
-    topics_view._picked_bar("pick", codes)()
+    topics_view._picked_bar("pick", codes, cols)()
     topics_view._open_topic(None, codes, 7)
-    topics_view._picked_unit("pick")()
+    topics_view._picked_unit("pick", cols[0])()
     topics_view._open_unit(None, 7)
     assert seen == ["topic", "topic", "unit", "unit"]

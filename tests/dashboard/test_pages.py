@@ -96,6 +96,52 @@ def test_sources_without_any_source_say_who_adds_one(env, monkeypatch, role, ste
     assert "Chưa cấu hình nguồn tin nào." in texts(at) and step in texts(at)
 
 
+def test_empty_alerts_and_trend_panel_say_so_without_a_blank_chart_or_a_dangling_dot(env):
+    """Round 18's walk on a new office's database: Cảnh báo's counts read «Đang mở: 0 ·», and Chủ đề's Diễn biến
+    drew an empty grid (0…1 items, 0–100 %) under figures without a unit («7 ngày qua 0»)."""
+    at = env.page("alerts", "viewer").run()
+    no_exception(at)
+    assert "Đang mở: 0" in [c.value for c in at.caption]
+    at = env.page("topics", "viewer").run()
+    no_exception(at)
+    assert "tr_daily" not in [c.key for c in at.get("plotly_chart")]
+    assert "Không có tin nào trong 7 ngày qua và 7 ngày liền trước đó." in texts(at)
+
+
+def test_the_audit_log_names_the_command_line_in_vietnamese(env):
+    """Round 18's walk: accounts made by `langnghe users add` were listed as made by «(cli)», the stored code."""
+    env.auth.create_user("quantri", "mat-khau-quan-tri-1", "admin", display_name="Trần Văn Hùng", by="(cli)")
+    at = env.page("admin", "admin").run()
+    no_exception(at)
+    audit = next(t.value for t in at.table if "Người thực hiện" in t.value.columns)  # the 15 newest: st.table
+    assert list(audit["Người thực hiện"]) == ["Dòng lệnh (langnghe)"]
+
+
+@pytest.mark.parametrize("page, key, value", [("topics", "t_period", "30 ngày"), ("topics", "t_area_days", True),
+                                              ("alerts", "alert_filter", "Tất cả"), ("watch", "w_days", "90 ngày"),
+                                              ("admin", "audit_days", 30), ("overview", "o_latest_area", False)])
+def test_a_pages_choices_are_kept_across_a_visit_to_another_page(env, page, key, value):
+    """Round 18's walk in Chromium: Chủ đề on 30 days, a click on a bar to Tin bài, back in the menu: 7 days again.
+    Streamlit deletes a widget's state in a run that does not draw it (another page); `ui.keep` holds a copy."""
+    from streamlit.testing.v1 import AppTest
+
+    script = ("import streamlit as st\n"  # the page, or (as while another page is open) nothing of it
+              f"if not st.session_state.get('away'):\n    from dashboard.views import {page} as _p\n    _p.render()\n")
+    at = AppTest.from_string(script, default_timeout=30)
+    at.session_state["user"] = {"username": "quantri", "display_name": "Cán bộ quantri", "role": "admin"}
+    at.run()
+    no_exception(at)
+    at.session_state[key] = value
+    at.run()
+    at.session_state["away"] = True
+    at.run()  # Streamlit drops the state of the widgets this run did not draw
+    at.session_state["away"] = False
+    at.run()
+    no_exception(at)
+    assert at.session_state[key] == value
+    assert not at.warning  # no «created with a default value but also had its value set via the Session State API»
+
+
 def test_overview_on_an_empty_database_draws_no_empty_chart(env):
     """Round 10 walk-through: a fresh database showed a blank grid (axes −1…5) under "Tin theo ngày và
     nguồn", said the NLP had not run, and put "↑" before the press / social split of the total."""
@@ -983,6 +1029,30 @@ def test_admin_audit_counts_staff_actions_behind_a_year_of_system_events(env):
     no_exception(at)
     # the five acknowledgements and the three accounts add_users created
     assert "8 thao tác trong 7 ngày qua." in [c.value for c in at.caption], [c.value for c in at.caption]
+
+
+def test_shares_on_topics_charts_are_written_in_percent(demo_env):
+    """Round 18's walk: the map's colour bar read «0 0,2 0,4 … 1» for the negative share, and Diễn biến's share axis
+    «0% 16% 32% 48% 63% 79% 95%» (the count axis's grid)."""
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    specs = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    bars = [t["marker"]["colorbar"] for t in specs["place_map"]["data"] if "colorbar" in t.get("marker", {})]
+    assert bars and all(b.get("tickformat") == ".0%" for b in bars)
+    share = specs["tr_daily"]["layout"]["yaxis2"]
+    assert share["tickformat"] == ".0%" and share["dtick"] == 0.25 and share["tickmode"] == "linear"
+
+
+def test_the_topic_bars_legend_sits_above_the_bars(demo_env):
+    """Round 18's walk on a phone: the legend under the topic bars (y −0.12) sat on the axis title «Số tin»; the
+    hover read «(3, Y tế, sức khỏe) Tuần trước», no unit."""
+    at = demo_env.page("topics", "viewer").run()
+    no_exception(at)
+    legend = json.loads(next(c for c in at.get("plotly_chart") if c.key == "topic_bars").proto.spec)["layout"]["legend"]
+    assert legend["y"] >= 1 and legend["yanchor"] == "bottom"
+    hovers = [t["hovertemplate"] for t in json.loads(next(c for c in at.get("plotly_chart")
+                                                           if c.key == "topic_bars").proto.spec)["data"]]
+    assert hovers == ["%{y}<br>Kỳ trước: %{x:,d} tin<extra></extra>", "%{y}<br>Kỳ này: %{x:,d} tin<extra></extra>"]
 
 
 @pytest.mark.parametrize("page", ["overview", "topics"])

@@ -5,6 +5,7 @@ Streamlit's «Connecting» / «Stop» in Vietnamese. The 390×844 walk in Chromi
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
 from dashboard.views import explorer
@@ -237,3 +238,45 @@ def test_the_phone_or_desk_table_choice_is_one_helper(demo_env, monkeypatch):
     assert fit(ui.ITEM_COLUMNS, "Tiêu đề", [], 3, 140)["height"] == 140
     monkeypatch.setattr(ui, "on_phone", lambda: True)
     assert fit(ui.ITEM_COLUMNS, "Tiêu đề", [], 3, 140)["height"] == ui.HEADER_HEIGHT + 3 * ui.PHONE_ROW_HEIGHT
+
+
+def _one_row(nodes: list) -> None:  # type: ignore[type-arg]
+    """The nodes share one horizontal, wrapping container that starts at the left (not st.columns: their weights
+    set Báo cáo's buttons a third of the page apart on a desk and stacked them on a phone)."""
+    assert len(nodes) > 1 and all(p is nodes[0] for p in nodes)
+    box = nodes[0].proto.flex_container
+    assert box.direction == box.HORIZONTAL and box.wrap and box.justify == box.JUSTIFY_START
+
+
+def test_report_buttons_sit_together_at_the_left_and_wrap(env, tmp_path):
+    at = env.page("reports", "analyst").run()
+    no_exception(at)
+    _one_row([p for n, p in _walk(at.main) if getattr(n, "key", None) in ("rep_save", "rep_go")])
+    files = [tmp_path / f"bao-cao{ext}" for ext in (".pdf", ".docx", ".xlsx")]
+    for f in files:
+        f.write_bytes(b"x")
+    script = ("from dashboard.report_buttons import download_buttons\n"
+              f"download_buttons({[str(f) for f in files]!r}, key='dl')\n")
+    at = AppTest.from_string(script, default_timeout=30).run()
+    no_exception(at)
+    links = [(n, p) for n, p in _walk(at.main) if getattr(n, "type", "") == "link_button"]
+    assert [n.proto.label for n, _ in links] == ["Tải DOCX (Word)", "Tải XLSX (Excel)", "Tải PDF"]
+    _one_row([p for _, p in links])
+
+
+def test_an_alerts_action_buttons_sit_together_at_the_left_and_wrap(demo_env):
+    at = demo_env.page("alerts", "analyst").run()
+    no_exception(at)
+    acts = ("_ack", "_note", "_resolve", "_reopen")
+    _one_row([p for n, p in _walk(at.main) if str(getattr(n, "key", "")).endswith(acts)
+              and str(getattr(n, "key", "")).startswith("b_")])
+
+
+def test_on_a_phone_the_briefings_alerts_keep_the_issue_wrapped_and_its_state(demo_env, phone):
+    """Round 18's walk at 390 px: Trước giao ban's section I opened on the code, the issue cut after 40 characters and
+    the state off the screen; the printed copy keeps its A4 order (code first)."""
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    grid = next(d for d in at.dataframe if "Phát sinh" in d.value.columns)
+    assert list(grid.proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin"] and grid.proto.row_height > 64
+    assert list(grid.value.columns)[0] == "Vấn đề"

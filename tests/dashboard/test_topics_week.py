@@ -125,6 +125,29 @@ def test_a_topic_or_a_unit_lists_its_items_masked(week_env):
     assert f"{unit[1]} tin, bài của «Địa bàn: Phường Vàng Danh»" in texts(at)
 
 
+def test_the_paler_bar_lists_the_week_before_with_its_number_and_says_what_is_counted(week_env):
+    """A click on the paler «Tuần trước» bar of a topic listed this week's items under that bar's topic: another
+    number than the bar's. The click (topics._picked_bar, test_drilldown) picks the topic and the column; the list
+    then counts that column, says which week and what is counted."""
+    from dashboard import data_reports
+
+    at = _week_page(week_env)
+    topics = _table(at, "Chủ đề")
+    row = topics.loc[topics["Tuần trước"].idxmax()]
+    assert row["Tuần trước"] != row["Tuần này"]
+    code = next(c for c, n in TOPIC_LABELS.items() if n == row["Chủ đề"])
+    pick = next(s for s in at.selectbox if s.label == "Xem tin, bài của")
+    at.session_state[f"{pick.key}|cột"] = "Tuần trước"  # what _picked_bar sets for the paler bar (curve 0)
+    pick.select(f"topic:{code}").run()
+    no_exception(at)
+    before = week_title(data_reports.week_before(week_env.week))
+    body = texts(at)
+    assert f"{num(row['Tuần trước'])} tin, bài của «Chủ đề: {row['Chủ đề']}» trong {before}" in body
+    assert "Cùng cách đếm với cột «Tuần trước» của biểu đồ và bảng trên: tin, bài phản ánh về" in body
+    at.segmented_control(key=f"{pick.key}|cột").set_value("Tuần này").run()
+    assert f"{num(row['Tuần này'])} tin, bài của «Chủ đề: {row['Chủ đề']}» trong {week_title(week_env.week)}" in texts(at)
+
+
 def test_a_week_without_items_says_so(week_env):
     at = _week_page(week_env)
     at.selectbox(key="t_week").select(at.selectbox(key="t_week").options[-1]).run()

@@ -267,3 +267,44 @@ def test_an_archived_report_is_found_after_the_installation_moved(env, tmp_path)
     no_exception(at)
     assert "Không còn tệp nào trên máy chủ." not in texts(at)
     assert any(getattr(b, "label", "") for b in at.get("link_button"))
+
+
+def test_unsaved_proposals_survive_switching_the_area_and_back(env):
+    """Round 18's walk: proposals typed for the whole province and not yet saved were gone after a look at another
+    area (the box is keyed by week and area; Streamlit forgets a box no longer drawn). Nothing is saved until asked."""
+    at = env.page("reports", "analyst").run()
+    key = weekly_key(at.selectbox(key="rep_week").value, "")
+    at.text_area(key=f"rep_text_{key}").input("Đề nghị kiểm tra bụi than.").run()
+    at.selectbox(key="rep_area_pick").select("Uông Bí").run()
+    assert "Đề xuất đang soạn chưa lưu" not in texts(at)
+    at.selectbox(key="rep_area_pick").select("Toàn tỉnh").run()
+    no_exception(at)
+    assert at.text_area(key=f"rep_text_{key}").value == "Đề nghị kiểm tra bụi than."
+    assert "Đề xuất đang soạn chưa lưu" in texts(at)
+    with env.db.read() as cur:
+        assert store_reports.get_text(cur, "weekly", key) is None
+    at.button(key="rep_save").click().run()
+    assert "Đề xuất đang soạn chưa lưu" not in texts(at)
+    with env.db.read() as cur:
+        assert store_reports.get_text(cur, "weekly", key)["body"] == "Đề nghị kiểm tra bụi than."
+
+
+def test_unsaved_rapid_proposals_survive_opening_another_alert(env):
+    """Round 18: proposals typed for one alert's rapid report were gone after another alert was opened (the box is
+    keyed by the alert; Streamlit forgets a box no longer drawn)."""
+    week = week_of(to_local(utcnow() - timedelta(days=7)))
+    first = seed_week(env.db, week, n_items=60, n_stories=2, n_alerts=2, seed=8)["alerts"][0]
+    second = "A999999"  # the box of another alert is drawn instead (no such alert is needed for that)
+    script = ("import streamlit as st\nfrom dashboard.report_buttons import rapid_report_button\n"
+              f"rapid_report_button(st.session_state.get('pick', {first!r}))\n")
+    at = AppTest.from_string(script, default_timeout=60)
+    at.session_state["user"] = {"username": "chuyenvien", "display_name": "CV", "role": "analyst"}
+    at.run()
+    at.button(key=f"rr_btn_{first}").click().run()
+    at.text_area(key=f"rr_text_{first}").input("Đề nghị họp báo.").run()
+    at.session_state["pick"] = second
+    at.run()
+    at.session_state["pick"] = first
+    at.run()
+    no_exception(at)
+    assert at.text_area(key=f"rr_text_{first}").value == "Đề nghị họp báo."

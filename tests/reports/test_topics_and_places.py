@@ -28,3 +28,18 @@ def test_topics_and_places_are_the_weekly_reports_and_list_their_items(seeded):
     assert all(top_topic.topic in list(t) for t in by_topic[0]["topics"])
     assert by_unit[1] == int(top_unit.n_now) == len(by_unit[0])
     assert left == 0  # the scope table is dropped: the next query of the cursor starts clean
+
+
+def test_every_figure_lists_as_many_items_as_it_counts_this_week_and_the_week_before(seeded):
+    """A click on the paler «Tuần trước» bar listed this week's items, another number than the bar's: scope_items
+    gives, for each topic and unit and either week, exactly the bar's count."""
+    db, _ = seeded
+    w = week_period(WEEK, NOW).window
+    with db.read() as cur:
+        f = R.topics_and_places(cur, w, None, top_places=None)
+        for kind, table, key in (("topic", f["topics"], "topic"), ("unit", f["places"], "place")):
+            for r in table.itertuples():
+                for previous, n in ((False, r.n_now), (True, r.n_prev)):
+                    listed = R.scope_items(cur, w, previous=previous, limit=0, **{kind: getattr(r, key)})[1]
+                    assert listed == int(n), (kind, getattr(r, key), previous)
+    assert any(r.n_prev != r.n_now for r in f["topics"].itertuples())
