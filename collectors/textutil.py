@@ -18,7 +18,11 @@ _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blo
 # Control characters and invisible format characters (zero-width spaces and joiners, soft hyphen, bidi
 # overrides, BOM) come in with pasted and exported text: they hide words from search and place matching
 # ("Vàng\u200bDanh", a trick to slip past keyword filters), can reorder what staff read, and break XML.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A lone UTF-16 surrogate (half an emoji, "\ud83d" in the JSON of an API or export that cut the text by
+# UTF-16 units) cannot be written as UTF-8: such a post or row was lost. The noncharacters U+FFFE/U+FFFF
+# are not XML. Both go too.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
 # The zero-width joiner also glues emoji into one picture ('👨‍👩‍👧', '🏳️‍🌈'): kept between two emoji.
 _EMOJI = "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
 _LONE_ZWJ = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
