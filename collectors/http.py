@@ -140,6 +140,8 @@ class Fetcher:
                 raise FetchTimeout(f"{type(exc).__name__}: timed out") from None
             except httpx.TransportError as exc:
                 raise TransportError(f"{type(exc).__name__}: {exc or 'connection failed'}") from None
+            except (httpx.InvalidURL, UnicodeError) as exc:  # an octal IPv4, a name IDNA cannot encode (redirect)
+                raise TransportError(f"địa chỉ không hợp lệ, không gửi yêu cầu: {exc}") from None
 
     async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         """The final response (streaming, caller closes it), following redirects by hand so that every
