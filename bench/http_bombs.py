@@ -5,8 +5,10 @@ Usage: .venv/bin/python bench/http_bombs.py [--mb 2000]
 
 Builds, streaming (never held whole), four answers of --mb MB of zeros: gzip, "gzip, gzip", "br" (if the
 brotli package is installed) and a plain 1 KB feed as the baseline, serves them from 127.0.0.1 in this
-process, and fetches each in a child process with the shipped [http] settings (127.0.0.1 allowed). Prints
-bytes on the wire, the outcome and the child's peak RSS (its own ru_maxrss, os.wait4).
+process, and fetches each in a child process with the shipped [http] settings (127.0.0.1 allowed): once with
+the collectors' Fetcher (GET), once with the notification channels' blocking client (POST, as a webhook
+subscriber's server would answer; collectors/netguard.guarded_client). Prints bytes on the wire, the outcome
+and the child's peak RSS (its own ru_maxrss, os.wait4).
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ from dataclasses import replace
 from collectors.http import Fetcher
 from vocab import config
 cfg = replace(config.load().http, allow_private_hosts=("127.0.0.1",), fetch_deadline_seconds=120.0)
+if sys.argv[2] == "post":
+    from collectors import netguard
+    client = netguard.guarded_client(netguard.parse_allow(["127.0.0.1"]), 120.0, RuntimeError, deadline_seconds=120.0)
+    try:
+        r = client.post(sys.argv[1], content=b"{}")
+        print(f"read {len(r.content):,} B")
+    except Exception as e:
+        print(f"{type(e).__name__}: {e}")
+    sys.exit(0)
 async def go():
     async with Fetcher(cfg) as f:
         try:
@@ -76,6 +87,8 @@ def serve(answers: dict[str, tuple[bytes, str]]) -> ThreadingHTTPServer:
             pass
 
         def do_GET(self) -> None:  # noqa: N802
+            if self.command == "POST":
+                self.rfile.read(int(self.headers.get("content-length") or 0))
             body, coding = answers[self.path]
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
@@ -88,13 +101,15 @@ def serve(answers: dict[str, tuple[bytes, str]]) -> ThreadingHTTPServer:
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
+        do_POST = do_GET  # noqa: N815 - a webhook subscriber's server answers the same way
+
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
 
 
-def fetch_in_child(url: str) -> tuple[str, int]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+def fetch_in_child(url: str, method: str) -> tuple[str, int]:
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, url, method], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)  # cwd and PYTHONPATH as given: the code measured
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read().strip().splitlines() if proc.stdout else []
@@ -113,10 +128,11 @@ def main() -> None:
         answers["/br"] = (br, "br")
     httpd = serve(answers)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    print(f"{'answer':<11} {'on the wire':>12}  {'peak RSS':>9}  outcome")
-    for path, (body, _) in answers.items():
-        outcome, rss = fetch_in_child(base + path)
-        print(f"{path[1:]:<11} {len(body):>10,} B  {rss:>6} MB  {outcome[:110]}")
+    print(f"{'client':<8} {'answer':<11} {'on the wire':>12}  {'peak RSS':>9}  outcome")
+    for method, client in (("get", "Fetcher"), ("post", "notify")):
+        for path, (body, _) in answers.items():
+            outcome, rss = fetch_in_child(base + path, method)
+            print(f"{client:<8} {path[1:]:<11} {len(body):>10,} B  {rss:>6} MB  {outcome[:100]}")
     httpd.shutdown()
 
 
