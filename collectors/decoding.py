@@ -22,11 +22,18 @@ MAX_CODINGS = 2
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
+# Compression codings we never ask for: refused rather than passed on compressed (or, as httpx did for br,
+# inflated without a bound). Any other token (a misconfigured "Content-Encoding: UTF-8") is ignored, as httpx
+# ignored it, so such a site keeps working.
+_UNASKED = {"br", "zstd", "compress", "x-compress", "bzip2", "x-bzip2", "lzma", "xz", "pack200-gzip", "exi",
+            "aes128gcm"}
+
+
 def codings(header: str | None) -> list[str]:
-    """The codings of a Content-Encoding header in the order they were applied, identity left out; a coding
-    we did not ask for, or more than MAX_CODINGS, is a DocumentError (nothing is decoded)."""
+    """The compression codings of a Content-Encoding header in the order they were applied (identity and
+    unknown tokens left out); one we did not ask for, or more than MAX_CODINGS, is a DocumentError."""
     names = [n.strip().lower() for n in (header or "").split(",")]
-    names = [n for n in names if n and n != "identity"]
+    names = [n for n in names if n in _WBITS or n in _UNASKED]
     for name in names:
         if name not in _WBITS:
             raise DocumentError(f"máy chủ gửi nội dung nén kiểu «{name}» (Content-Encoding) mà Lắng Nghe không "
