@@ -46,6 +46,8 @@ def decode_json(fetched: Fetched) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:  # `[[[[…`: a hostile or broken answer, not a bug of the kind
+        raise DocumentError("not JSON: mảng/đối tượng lồng nhau quá sâu (nested too deeply)") from None
 
 
 def decode_html(fetched: Fetched) -> str:

@@ -39,6 +39,13 @@ CHANNELS: dict[str, str] = {
     "other": "Khác",
 }
 
+# The longest fields a report may have. A report is a few paragraphs; without a bound a 1 MB paste (or a
+# request crafted around the form) was stored whole in collab_reports. Refused with the limit named, never
+# cut: the whole text stays in the box (no max_chars on the page, which would cut a paste at the limit).
+MAX_TEXT_CHARS = 20_000
+MAX_PLACE_CHARS = 300
+MAX_LINK_CHARS = 2_000
+
 SOURCE = SourceConfig(name="ctv", kind="collab", url="", outlet="Cộng tác viên DLXH", source_type="social")
 
 
@@ -70,6 +77,10 @@ def map_report(
     text = (text or "").strip()
     if len(tidy(text)) < 5:
         raise SkipItem("report text is empty or too short")
+    for value, limit, what in ((text, MAX_TEXT_CHARS, "report text"), (place or "", MAX_PLACE_CHARS, "place"),
+                               ((link or "").strip(), MAX_LINK_CHARS, "link")):
+        if len(value) > limit:
+            raise SkipItem(f"{what} is too long")
     if channel not in CHANNELS:
         raise SkipItem(f"unknown channel {channel!r}")
     link = tidy(link or "")

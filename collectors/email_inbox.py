@@ -2,7 +2,8 @@
 
     imaps://mail.example.gov.vn:993/INBOX   (source url; imap:// without TLS only for allowed private hosts)
         │ LOGIN (username_env / password_env secrets) · SELECT mailbox · UID SEARCH UNSEEN
-        │ UID FETCH <uid> (BODY.PEEK[])   — PEEK: reading does not mark the message seen
+        │ UID FETCH <uid> (BODY.PEEK[]<0.MAX_MESSAGE_BYTES>) — PEEK: reading does not mark the message seen;
+        │   only the first 5 MB of a message (its text comes before its attachments): flagged cut:mail if cut
         ▼
     map_message (pure, bytes → Item): subject and body decoded whatever their charset (RFC 2047 words,
         quoted-printable, base64, Windows-1258 → NFC), HTML bodies as text, attachments' names only;
@@ -48,6 +49,11 @@ from vocab.config import SourceConfig
 from vocab.item import Item
 from vocab.secrets import secret
 
+# Bytes of one message fetched at most (an IMAP partial fetch). Anyone can mail the complaints mailbox: a message
+# with a 30 MB attachment was fetched whole, up to max_messages (50) of them held together per poll. The text
+# parts come first, so a cut message keeps its words and attachment names that came before the cut.
+MAX_MESSAGE_BYTES = 5 * 1024 * 1024
+
 _CHARSET_ALIASES = {"windows-1258": "cp1258", "x-windows-1258": "cp1258", "cp-1258": "cp1258"}
 
 
@@ -81,8 +87,9 @@ def body_and_attachments(msg: EmailMessage) -> tuple[str, list[str]]:
 
 
 def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime, *,
-                future_tolerance_minutes: float = 60.0) -> Item:
-    """One RFC 822 message → Item (pure). Personal data: the sender is the item's author (masked in views)."""
+                future_tolerance_minutes: float = 60.0, cut: bool = False) -> Item:
+    """One RFC 822 message → Item (pure). Personal data: the sender is the item's author (masked in views).
+    `cut`: only the message's first MAX_MESSAGE_BYTES were fetched (flag cut:mail)."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     subject = unicodedata.normalize("NFC", tidy(str(msg.get("subject") or "")))
     body, attachments = body_and_attachments(msg)  # type: ignore[arg-type]
@@ -101,7 +108,7 @@ def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime
                              title=subject or _social.title_from_text(body), text=body, published=published,
                              fetched_at=fetched_at, future_tolerance_minutes=future_tolerance_minutes,
                              author=tidy(name) or addr or None, guid=mid,
-                             flags=["own_channel", "email", f"mail_uid:{uid}"])
+                             flags=["own_channel", "email", f"mail_uid:{uid}"] + (["cut:mail"] if cut else []))
 
 
 class _GuardedIMAP4(imaplib.IMAP4):
@@ -184,7 +191,7 @@ def fetch_unseen(source: SourceConfig, dial: Dial | None = None
         uids = (data[0] or b"").split()[: _social.opt(source, "max_messages", 50)] if typ == "OK" else []
         out: list[tuple[str, bytes]] = []
         for uid in uids:
-            typ, parts = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+            typ, parts = conn.uid("FETCH", uid, f"(BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>)")
             raw = next((p[1] for p in parts or [] if isinstance(p, tuple) and len(p) > 1), None)
             if typ == "OK" and raw:
                 out.append((uid.decode(), raw))
@@ -221,7 +228,8 @@ class EmailInboxCollector:
         except (OSError, imaplib.IMAP4.error) as exc:
             raise TransportError(f"Lỗi khi đọc hộp thư: {exc}") from None
         items, skipped = map_all(messages, lambda m: map_message(m[1], m[0], source, ctx.now,
-                                                                  future_tolerance_minutes=ctx.future_tolerance_minutes))
+                                                                  future_tolerance_minutes=ctx.future_tolerance_minutes,
+                                                                  cut=len(m[1]) >= MAX_MESSAGE_BYTES))
         uids = [uid for uid, _ in messages]
         return Batch(items=items, skipped=Counter(skipped), entries_seen=len(messages),
                      after_commit=[lambda: mark_seen(uids)] if uids else [])

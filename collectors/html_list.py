@@ -40,11 +40,16 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser
 
 from collectors import _social, robots
-from collectors.base import Batch, CollectContext, SkipItem
+from collectors.base import Batch, CollectContext, DocumentError, SkipItem
 from vocab.item import Item
 from collectors.registry import register
-from collectors.textutil import tidy
+from collectors.textutil import block_depth_over, tidy
 from vocab.config import SourceConfig
+
+# Block elements left open deeper than this make the page a DocumentError before lexbor parses it: lexbor's time
+# grows with the square of that depth (40,000: 6 s; a 5 MB page of them longer than any deadline), and it parses
+# in the collectors' event loop. Real list pages are a few dozen deep; a sloppy one with unclosed divs a few hundred.
+MAX_BLOCK_DEPTH = 3000
 
 DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
 _DMY4 = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
@@ -117,6 +122,9 @@ def extract_rows(html: str, page_url: str, options: Mapping[str, Any]) -> tuple[
         raise ValueError("html_list needs options.item and options.title (CSS selectors)")
     link_sel = options.get("link") or title_sel
     link_attr = options.get("link_attr") or "href"
+    if block_depth_over(html, MAX_BLOCK_DEPTH):
+        raise DocumentError(f"trang HTML lồng nhau quá sâu (hơn {MAX_BLOCK_DEPTH} khối mở lồng nhau): không đọc; "
+                            "trang hỏng, hoặc cố ý làm treo trình đọc")
     tree = LexborHTMLParser(html)
     nodes = tree.css(item_sel)
     empty_sel = options.get("empty") or ""

@@ -7,7 +7,8 @@
       │                        the connection dials only the addresses it checked (no DNS rebinding)
       ├─ per-host spacing      http.per_host_spacing_seconds between requests to one host
       ├─ whole-fetch deadline  http.fetch_deadline_seconds (a body that never ends cannot hang a worker)
-      ├─ streamed body cap     http.max_body_mb (Content-Length checked first, then counted while reading)
+      ├─ streamed body cap     http.max_body_mb (Content-Length checked first, then counted while reading;
+      │                        gzip/deflate undone by collectors/decoding.py under the same cap)
       └─ conditional GET       If-None-Match / If-Modified-Since → Fetched(not_modified=True) on 304
 
 The network is injected: pass an `httpx.AsyncClient` or a transport (tests use `httpx.MockTransport`
@@ -20,18 +21,21 @@ import asyncio
 import email.utils
 import time
 from datetime import datetime, timezone
+from typing import AsyncIterator
 from urllib.parse import urlsplit
 
 import httpx
 
 from collectors import netguard
 from collectors.base import (
+    DocumentError,
     Fetched,
     FetchTimeout,
     HttpStatusError,
     TooLargeError,
     TransportError,
 )
+from collectors.decoding import ASKED, BodyDecoder
 from vocab.config import HttpConfig
 
 
@@ -82,7 +86,7 @@ class Fetcher:
                 write=cfg.read_timeout_seconds,
                 pool=cfg.fetch_deadline_seconds,
             ),
-            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": ASKED},
             limits=limits,
         )
         self._sem = asyncio.Semaphore(max(cfg.max_concurrency, 1))
@@ -136,6 +140,8 @@ class Fetcher:
                 raise FetchTimeout(f"{type(exc).__name__}: timed out") from None
             except httpx.TransportError as exc:
                 raise TransportError(f"{type(exc).__name__}: {exc or 'connection failed'}") from None
+            except (httpx.InvalidURL, UnicodeError) as exc:  # an octal IPv4, a name IDNA cannot encode (redirect)
+                raise TransportError(f"địa chỉ không hợp lệ, không gửi yêu cầu: {exc}") from None
 
     async def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         """The final response (streaming, caller closes it), following redirects by hand so that every
@@ -174,9 +180,11 @@ class Fetcher:
                     f"response of {int(declared) / 1e6:.1f} MB exceeds the {self.cfg.max_body_mb:g} MB limit",
                     http_status=resp.status_code,
                 )
+            decoder = _decoder(resp, limit, f"{self.cfg.max_body_mb:g} MB")
             chunks: list[bytes] = []
             size = 0
-            async for chunk in resp.aiter_bytes():
+            async for raw in _raw(resp):
+                chunk = decoder.feed(raw)
                 size += len(chunk)
                 if size > limit:
                     raise TooLargeError(
@@ -184,6 +192,7 @@ class Fetcher:
                         http_status=resp.status_code,
                     )
                 chunks.append(chunk)
+            decoder.finish()
             return Fetched(url=final, status=resp.status_code, headers=hdrs, body=b"".join(chunks))
         finally:
             await resp.aclose()
@@ -196,14 +205,32 @@ def http_date(dt: datetime) -> str:
 ERROR_BODY_BYTES = 16384
 
 
+def _decoder(resp: httpx.Response, limit: int, cap_label: str) -> BodyDecoder:
+    """The response's Content-Encoding undone under `limit` (none left for an answer httpx already read)."""
+    header = None if resp.is_stream_consumed else ", ".join(resp.headers.get_list("content-encoding"))
+    return BodyDecoder(header, limit, cap_label)
+
+
+async def _raw(resp: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as it came over the wire (not aiter_bytes: httpx inflates each read with no bound). An
+    injected transport's ready-made answer (tests' MockTransport) is already read and decoded: given whole."""
+    if resp.is_stream_consumed:
+        yield resp.content
+        return
+    async for raw in resp.aiter_raw():
+        yield raw
+
+
 async def _error_body(resp: httpx.Response) -> bytes:
-    """The start of an error response's body (Graph and Zalo put the error code there), bounded."""
+    """The start of an error response's body (Graph and Zalo put the error code there), bounded, also
+    once decompressed; an undecodable one is empty (the status says enough)."""
     out = b""
     try:
-        async for chunk in resp.aiter_bytes():
-            out += chunk
+        decoder = _decoder(resp, ERROR_BODY_BYTES * 4, f"{ERROR_BODY_BYTES * 4} B")
+        async for raw in _raw(resp):
+            out += decoder.feed(raw)
             if len(out) >= ERROR_BODY_BYTES:
                 break
-    except httpx.HTTPError:
+    except (httpx.HTTPError, DocumentError, TooLargeError):
         pass
     return out[:ERROR_BODY_BYTES]

@@ -467,7 +467,7 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
 def _check_zip_directory(stream: BinaryIO) -> None:
     size = stream.seek(0, io.SEEK_END)
     stream.seek(max(0, size - (1 << 16) - 22))
-    tail = stream.read()
+    tail = stream.read((1 << 16) + 22)  # bounded: a stream whose end is unknown (a device) never ends
     stream.seek(0)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:

@@ -38,7 +38,8 @@ from typing import Any, Awaitable, Callable, Iterable, TypeVar
 import httpcore
 import httpx
 
-from collectors.base import BlockedAddressError, TransportError
+from collectors.base import BlockedAddressError, DocumentError, TooLargeError, TransportError
+from collectors.decoding import ASKED, BodyDecoder
 from vocab.config import canonical_host, parse_host_entries
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -369,13 +370,52 @@ def sync_transport(allow: AllowList, resolve: SyncResolver | None, limits: httpx
     return transport
 
 
+# The largest answer the blocking client reads, once decoded: the APIs it talks to (Telegram, Zalo, Graph, a
+# subscriber's webhook) answer a few kilobytes of JSON. Unbounded, httpx read a webhook's answer whole and
+# inflated it, so 3 KB sent as "gzip, gzip" became gigabytes in the serve process (tests/notify/test_answer_bounds.py).
+ANSWER_MAX_BYTES = 1 << 20
+
+
+class _BoundedAnswers(httpx.BaseTransport):
+    """Each answer read here, at most ANSWER_MAX_BYTES on the wire and once decoded (collectors/decoding.py),
+    and handed on already decoded; over the cap, or in a coding we did not ask for, `refuse(message)`."""
+
+    def __init__(self, inner: httpx.BaseTransport, refuse: Callable[[str], Exception]) -> None:
+        self._inner, self._refuse = inner, refuse
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        resp = self._inner.handle_request(request)
+        try:
+            decoder = BodyDecoder(", ".join(resp.headers.get_list("content-encoding")), ANSWER_MAX_BYTES,
+                                  f"{ANSWER_MAX_BYTES // (1 << 20)} MB")
+            body, wire = bytearray(), 0
+            for raw in resp.stream:
+                wire += len(raw)
+                if wire > ANSWER_MAX_BYTES:
+                    raise TooLargeError(f"câu trả lời của {request.url.host} vượt giới hạn "
+                                        f"{ANSWER_MAX_BYTES // (1 << 20)} MB: ngừng đọc")
+                body += decoder.feed(raw)
+            decoder.finish()
+        except (TooLargeError, DocumentError) as exc:
+            raise self._refuse(f"{request.url.host}: {exc}") from None
+        finally:
+            resp.close()
+        headers = [(k, v) for k, v in resp.headers.raw if k.lower() not in (b"content-encoding", b"content-length")]
+        return httpx.Response(resp.status_code, headers=headers, content=bytes(body), extensions=resp.extensions,
+                              request=request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
 def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exception],
                    deadline_seconds: float | None = None) -> httpx.Client:
     """The blocking client of requests to addresses that settings or users give (notification channels, complaint
     replies, token renewals): every request checked just before it is sent — a refusal raises `refuse(message)`,
     and a name that does not resolve now is refused too —, then only checked addresses dialled; the
     environment's proxies mounted over it (`proxy_mounts`). With `deadline_seconds`, each request is over by then,
-    however slowly the far end answers, directly (`GuardedSyncBackend`) or through a proxy (`_DeadlineBackend`)."""
+    however slowly the far end answers, directly (`GuardedSyncBackend`) or through a proxy (`_DeadlineBackend`).
+    Every answer is read under ANSWER_MAX_BYTES, also once decoded (`_BoundedAnswers`)."""
     backend = GuardedSyncBackend(allow, None, deadline_seconds)
 
     def guard(request: httpx.Request) -> None:
@@ -386,11 +426,12 @@ def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exc
 
     limits = httpx.Limits()
 
-    def proxied(url: str) -> httpx.HTTPTransport:
+    def proxied(url: str) -> httpx.BaseTransport:
         transport = httpx.HTTPTransport(proxy=url, limits=limits)
         if deadline_seconds:  # httpx has no parameter for the proxy pool's backend either (see async_transport)
             transport._pool._network_backend = _DeadlineBackend(backend)  # noqa: SLF001
-        return transport
+        return _BoundedAnswers(transport, refuse)
 
-    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]},
-                        transport=sync_transport(allow, None, limits, backend), mounts=proxy_mounts(proxied))
+    return httpx.Client(timeout=timeout, event_hooks={"request": [guard]}, headers={"Accept-Encoding": ASKED},
+                        transport=_BoundedAnswers(sync_transport(allow, None, limits, backend), refuse),
+                        mounts=proxy_mounts(proxied))

@@ -18,11 +18,54 @@ _BLOCK = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blo
 # Control characters and invisible format characters (zero-width spaces and joiners, soft hyphen, bidi
 # overrides, BOM) come in with pasted and exported text: they hide words from search and place matching
 # ("Vàng\u200bDanh", a trick to slip past keyword filters), can reorder what staff read, and break XML.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A lone UTF-16 surrogate (half an emoji, "\ud83d" in the JSON of an API or export that cut the text by
+# UTF-16 units) cannot be written as UTF-8: such a post or row was lost. The noncharacters U+FFFE/U+FFFF
+# are not XML. Both go too.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064"
+                        "\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
 # The zero-width joiner also glues emoji into one picture ('👨‍👩‍👧', '🏳️‍🌈'): kept between two emoji.
 _EMOJI = "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
 _LONE_ZWJ = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
 _ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+
+
+# Block start tags that make an HTML5 parser walk its stack of open elements ("close a p element in button
+# scope"): lexbor's time grows with the square of how deep they are left open (40,000 `<section>`, 200 KB: 6 s).
+_BLOCK_TAG = re.compile(r"<(/?)(?:address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|"
+                        r"figcaption|figure|footer|header|hgroup|main|menu|nav|ol|section|summary|ul|h[1-6]|pre|"
+                        r"listing|form)\b", re.I)
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.I)
+
+
+def block_depth_over(html: str, limit: int) -> bool:
+    """Whether block elements are left open more than `limit` deep anywhere in the page: one regex pass,
+    opens minus closes (an end tag closes one; implied closes are not modelled, so sloppy pages read deeper)."""
+    depth = 0
+    for m in _BLOCK_TAG.finditer(html):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
+
+
+def without_scripts(html: str) -> str:
+    """The page without its <script> and <style> elements, in one pass (an unclosed one drops the rest):
+    a regex with a lazy body would rescan to the end for each unclosed tag."""
+    out: list[str] = []
+    low = html.lower()
+    i = 0
+    while (m := _SCRIPT_OR_STYLE.search(html, i)) is not None:
+        out.append(html[i:m.start()])
+        end = low.find(f"</{m.group(1).lower()}", m.end())
+        if end < 0:
+            return "".join(out)
+        close = low.find(">", end)
+        i = len(html) if close < 0 else close + 1
+    out.append(html[i:])
+    return "".join(out)
 
 
 def nfc(s: str | None) -> str:

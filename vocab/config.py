@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -177,7 +178,53 @@ def unknown_keys_error(where: str, keys: list[str]) -> ConfigError:
     return ConfigError(f"{where}không có thiết lập {', '.join(parts)} (các thiết lập có ghi trong vocab/langnghe.toml)")
 
 
+# What a number of a typed section may be, besides finite: (lowest, highest or None, lowest itself allowed?).
+# Every other number is at least 0. Why each bound: retention.items_days = 0 (read as "0 turns it off", as some
+# settings say) purged every item; the admin page already allowed 30–3650. A zero or negative size, count or
+# timeout made every fetch, write or import fail.
+_RANGES: dict[str, tuple[float, float | None, bool]] = {
+    "retention.items_days": (30, None, True),
+    "retention.raw_payload_days": (1, None, True),
+    "retention.notify_days": (1, None, True),
+    "schedule.default_interval_minutes": (0, None, False),
+    "http.connect_timeout_seconds": (0, None, False),
+    "http.read_timeout_seconds": (0, None, False),
+    "http.fetch_deadline_seconds": (0, None, False),
+    "http.max_body_mb": (0, None, False),
+    "http.max_concurrency": (1, None, True),
+    "storage.max_title_chars": (1, None, True),
+    "storage.max_text_chars": (1, None, True),
+    "storage.write_group_max_items": (1, None, True),
+    "storage.keep_upgrade_copies": (1, None, True),
+    "dashboard.port": (1, 65535, True),
+    "dashboard.refresh_seconds": (0, None, False),
+    "imports.utc_offset_hours": (-12, 14, True),
+    "imports.max_cell_chars": (1, None, True),
+    "imports.max_line_bytes": (1, None, True),
+    "imports.max_uncompressed_mb": (0, None, False),
+    "imports.chunk_rows": (1, None, True),
+    "search.compact_chunk_rows": (1, None, True),
+    "search.compact_check_minutes": (0, None, False),
+}
+
+
+def _check_range(where: str, name: str, value: float) -> None:
+    """A ConfigError in Vietnamese when a number is not finite or leaves its range (_RANGES; else at least 0)."""
+    if not math.isfinite(value):
+        raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
+    low, high, inclusive = _RANGES.get(f"{where}.{name}", (0, None, True))
+    fmt = lambda x: f"{x:g}"  # noqa: E731
+    if high is not None and not low <= value <= high:
+        raise ConfigError(f"[{where}] {name} phải từ {fmt(low)} đến {fmt(high)}, không phải {value!r}")
+    if value < low or (value == low and not inclusive):
+        said = f"từ {fmt(low)} trở lên" if inclusive else f"lớn hơn {fmt(low)}"
+        raise ConfigError(f"[{where}] {name} phải {said}, không phải {value!r}")
+
+
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[{where}] phải là một bảng (dòng [{where}] rồi các thiết lập bên dưới), "
+                          f"không phải {data!r}")
     hints = get_type_hints(cls)
     known = {f.name for f in fields(cls)}
     unknown = set(data) - known
@@ -196,6 +243,8 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
             if typ is not bool and isinstance(value, bool) or not isinstance(value, ok):
                 raise ConfigError(f"[{where}] {f.name} phải là {_TYPE_WORDS[typ]}, không phải {value!r}")
             value = typ(value)
+            if typ in (int, float):
+                _check_range(where, f.name, value)
         elif typ == _STR_TUPLE:  # a TOML list of strings, kept hashable
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"[{where}] {f.name} phải là danh sách chuỗi, ví dụ [\"a\", \"b\"], không phải {value!r}")
@@ -227,7 +276,11 @@ def parse(data: dict[str, Any]) -> Config:
         kwargs[name] = _build(cls, data.get(name, {}), name)
     sources = []
     seen: set[str] = set()
-    for i, raw in enumerate(data.get("sources", [])):
+    raw_sources = data.get("sources", [])
+    if not isinstance(raw_sources, list) or not all(isinstance(r, dict) for r in raw_sources):
+        raise ConfigError("[[sources]] phải là danh sách các bảng, mỗi nguồn một khối [[sources]] (name, kind, url, "
+                          f"outlet…), không phải {raw_sources!r}")
+    for i, raw in enumerate(raw_sources):
         src = _build(SourceConfig, raw, f"sources[{i}]")
         if src.name in seen:
             raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
@@ -333,6 +386,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
     override = path or os.environ.get("LANGNGHE_CONFIG")
     if override:
         over = read_toml(override)
+        _check_tables(over, data)
         unknown = _unknown_keys(over, data)
         if unknown:
             raise unknown_keys_error(f"{override}: ", unknown)
@@ -341,6 +395,18 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
     if db:
         data = _merge(data, {"storage": {"db_path": db}})
     return parse(data)
+
+
+def _check_tables(over: dict[str, Any], base: dict[str, Any], where: str = "") -> None:
+    """A section the defaults hold as a table is a table in the override too (`http = 5`, `nlp = "x"` were a
+    Python traceback, or replaced the whole section by a value that code then failed to read)."""
+    for key, value in over.items():
+        name = f"{where}.{key}" if where else key
+        if isinstance(base.get(key), dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{name}] phải là một bảng (dòng [{name}] rồi các thiết lập bên dưới), "
+                                  f"không phải {value!r}")
+            _check_tables(value, base[key], name)
 
 
 def _unknown_keys(over: dict[str, Any], base: dict[str, Any], where: str = "") -> list[str]:

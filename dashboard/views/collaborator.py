@@ -14,13 +14,14 @@ from typing import Any
 import streamlit as st
 
 from collectors.base import SkipItem
-from collectors.collab import CHANNELS
+from collectors.collab import CHANNELS, MAX_LINK_CHARS, MAX_PLACE_CHARS, MAX_TEXT_CHARS
 from collectors.textutil import tidy
 from dashboard import ui
 from orchestration import ingest
 from vocab.config import Config
 from store import collab as store_collab
 from store.db import Database
+from vocab.numbers import fmt_num
 from vocab.timefmt import fmt_local, to_local
 
 SCREENSHOT_MB = store_collab.MAX_SCREENSHOT_BYTES // (1024 * 1024)
@@ -167,6 +168,10 @@ _REASONS = {
     "report text is empty or too short": "nội dung trống hoặc quá ngắn.",
     "link is not an http(s) address": "liên kết phải bắt đầu bằng http:// hoặc https://.",
     "screenshot larger than 5 MB": "ảnh lớn hơn 5 MB.",
+    "report text is too long": f"nội dung quá dài (tối đa {fmt_num(MAX_TEXT_CHARS)} ký tự); hãy tóm tắt hoặc gửi thành "
+                               "vài báo cáo.",
+    "place is too long": f"địa bàn quá dài (tối đa {fmt_num(MAX_PLACE_CHARS)} ký tự).",
+    "link is too long": f"liên kết quá dài (tối đa {fmt_num(MAX_LINK_CHARS)} ký tự).",
 }
 
 

@@ -33,8 +33,10 @@ def _volume_text(today: int, per_day: float) -> str:
 
 
 def _cut_text(cut: dict[str, int]) -> str:
-    """Items stored with a title or text cut to the length caps ([storage] max_*_chars)."""
-    parts = [f"{label} {cut[k]}" for k, label in (("title", "tiêu đề"), ("text", "nội dung")) if cut.get(k)]
+    """Items stored with a title or text cut to the length caps ([storage] max_*_chars), and complaint e-mails
+    read only up to their first 5 MB (collectors.email_inbox.MAX_MESSAGE_BYTES)."""
+    parts = [f"{label} {cut[k]}" for k, label in (("title", "tiêu đề"), ("text", "nội dung"), ("mail", "thư quá 5 MB"))
+             if cut.get(k)]
     return ", ".join(parts) or "—"
 
 

@@ -19,6 +19,22 @@ def open_error(path: str, exc: OSError) -> str:
     return f"không mở được tệp «{path}»: {os_error_text(exc)}."
 
 
+def not_a_regular_file(path: str) -> str | None:
+    """Why `path` is no file to import, checked before it is opened (opening a named pipe waits for a writer):
+    a device or pipe (a link to /dev/zero read as an endless .xlsx; the import reads a file twice, so a pipe
+    never worked). None for a regular file, or when the name cannot be looked up (open says why)."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return f"«{path}» không phải một tệp thường (thiết bị, ống dẫn hay socket); hãy chọn tệp đã xuất."
+
+
 def out_dir_error(path: str) -> str | None:
     """Create the folder reports are written to; why not, in Vietnamese (was a traceback), else None."""
     from pathlib import Path

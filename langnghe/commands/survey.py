@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from langnghe.commands._files import open_error, out_dir_error
+from langnghe.commands._files import not_a_regular_file, open_error, out_dir_error
 from langnghe.commands.import_ import _StopOnCtrlC
 from orchestration import surveys as importer
 from store import surveys as store_surveys
@@ -82,6 +82,8 @@ def _open_db(cfg: Config) -> Database | None:
 
 
 def run_import(args: argparse.Namespace, cfg: Config) -> int:
+    if why := not_a_regular_file(args.file):
+        return _fail(why)
     try:
         fh = open(args.file, "rb")
     except OSError as exc:

@@ -1,5 +1,5 @@
 """A tiny IMAP4rev1 server on 127.0.0.1 for the email_inbox kind: LOGIN, SELECT, UID SEARCH UNSEEN,
-UID FETCH (BODY.PEEK[]), UID STORE +FLAGS (\\Seen), LOGOUT — what imaplib sends, nothing more. Plain or, with
+UID FETCH (BODY.PEEK[] or a partial BODY.PEEK[]<0.N>), UID STORE +FLAGS (\\Seen), LOGOUT — what imaplib sends, nothing more. Plain or, with
 a server context, implicit TLS (IMAPS); `connections` counts the clients that reached it."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ class Mailbox:
         self.messages: dict[int, bytes] = {}
         self.seen: set[int] = set()
         self.logins = 0
+        self.fetched: list[int] = []  # bytes sent for each FETCH
 
     def add(self, raw: bytes) -> int:
         uid = max(self.messages, default=100) + 1
@@ -70,7 +71,13 @@ class _Handler(socketserver.StreamRequestHandler):
             if raw is not None:
                 if "PEEK" not in rest.upper():
                     self.box.seen.add(uid)
-                self.w(f"* {uid} FETCH (UID {uid} BODY[] {{{len(raw)}}}".encode() + b"\r\n" + raw + b")\r\n")
+                part = re.search(r"BODY(?:\.PEEK)?\[\]<(\d+)\.(\d+)>", rest, re.I)  # a partial fetch, as RFC 3501
+                label = "BODY[]"
+                if part:
+                    start, count = int(part.group(1)), int(part.group(2))
+                    raw, label = raw[start:start + count], f"BODY[]<{start}>"
+                self.box.fetched.append(len(raw))
+                self.w(f"* {uid} FETCH (UID {uid} {label} {{{len(raw)}}}".encode() + b"\r\n" + raw + b")\r\n")
         elif sub == "STORE":
             for u in re.split(r"[, ]", rest.split(" ")[1]):
                 if u.isdigit():

@@ -122,3 +122,41 @@ def test_recent_reports_show_what_was_reported_first(app):
     at.button[0].click().run()
     assert not at.exception
     assert list(at.dataframe[0].value.columns)[0] == "Nội dung"
+
+
+def test_an_oversized_report_is_refused_in_vietnamese_and_kept_in_the_box(app, db):
+    """The form took fields of any size: a 1 MB paste (or a crafted request) was stored whole in
+    collab_reports (the item itself is cut at storage.max_text_chars) and its place and link too. Now a
+    field over its limit is refused with the limit named, the text stays in the box, nothing is stored."""
+    from collectors import collab
+
+    at, processed = app
+    text = "Bà con phường Vàng Danh bức xúc vì bụi than. " * (collab.MAX_TEXT_CHARS // 40)
+    assert len(text) > collab.MAX_TEXT_CHARS
+    at.text_area[0].input(text)
+    at.button[0].click().run()
+    assert "quá dài" in at.error[0].value and f"{collab.MAX_TEXT_CHARS:,}".replace(",", ".") in at.error[0].value
+    assert at.text_area[0].value == text
+    with db.read() as cur:
+        assert store_collab.count_reports(cur) == 0
+    assert processed == []
+
+
+@pytest.mark.parametrize("field", ["text", "place", "link"])
+def test_oversized_fields_sent_around_the_form_are_refused(db, tmp_path, field):
+    """The check is in ingest.submit_report (through collab.map_report), not only on the page: a request
+    crafted around the form is refused too."""
+    from collectors import collab
+    from collectors.base import SkipItem
+    from orchestration import ingest
+
+    fields = {"text": "Bà con phường Vàng Danh bức xúc vì bụi than.", "place": "phường Vàng Danh",
+              "link": "https://www.facebook.com/groups/uongbi/posts/1"}
+    fields[field] += "x" * {"text": collab.MAX_TEXT_CHARS, "place": collab.MAX_PLACE_CHARS,
+                            "link": collab.MAX_LINK_CHARS}[field]
+    report = store_collab.NewReport(reporter="ctv07", text=fields["text"], place=fields["place"], channel="zalo",
+                                    link=fields["link"], screenshot=None, screenshot_mime=None, screenshot_name=None)
+    with pytest.raises(SkipItem, match="too long"):
+        ingest.submit_report(db, make_config(tmp_path, []), report)
+    with db.read() as cur:
+        assert store_collab.count_reports(cur) == 0

@@ -171,3 +171,23 @@ def test_imaps_dials_the_checked_address_and_verifies_the_configured_name(tls_ma
     # the certificate is checked against the name in the source, not the dialled 127.0.0.1
     with pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
         collect_dialling(source("email_inbox", f"imaps://khac.noibo.test:{port}/INBOX"), netguard.dialer(allow, resolve))
+
+
+def test_a_huge_message_is_read_only_up_to_the_cap_and_its_text_kept(mail):
+    """Anyone can mail the complaints mailbox: a message with a 30 MB attachment was fetched whole (and up to
+    max_messages of them, 50, per poll, held together in memory). Only its first MAX_MESSAGE_BYTES are fetched
+    (an IMAP partial fetch); the text, which comes before the attachments, is kept, and the item says it was cut."""
+    box, src = mail
+    attachment = base64.encodebytes(b"\0" * (3 * email_inbox.MAX_MESSAGE_BYTES // 4 + 1000))
+    big = ("From: dan@example.vn\r\nSubject: Ảnh bãi thải tràn\r\nMessage-ID: <big@example.vn>\r\nMIME-Version: 1.0\r\n"
+           'Content-Type: multipart/mixed; boundary="YY"\r\n\r\n'
+           "--YY\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nĐất đá tràn vào nhà ở tổ 7 Vàng Danh.\r\n"
+           "--YY\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"anh.jpg\"\r\n"
+           "Content-Transfer-Encoding: base64\r\n\r\n").encode() + attachment + b"\r\n--YY--\r\n"
+    assert len(big) > email_inbox.MAX_MESSAGE_BYTES
+    box.add(big)
+    batch = collect(src)
+    assert max(box.fetched) <= email_inbox.MAX_MESSAGE_BYTES
+    item = next(i for i in batch.items if i.title == "Ảnh bãi thải tràn")
+    assert "Đất đá tràn vào nhà ở tổ 7 Vàng Danh." in item.summary and "cut:mail" in item.flags
+    assert all("cut:mail" not in i.flags for i in batch.items if i is not item)

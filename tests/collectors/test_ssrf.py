@@ -315,3 +315,38 @@ def test_proxied_requests_go_to_the_proxy(server, monkeypatch):
         return ["8.8.8.8"]
 
     assert fetch("http://tin.example.vn/feed.rss", resolver=dns).status == 200
+
+
+@pytest.mark.parametrize("url", ["http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://0x7f.0.0.1/"])
+def test_numeric_spellings_of_loopback_are_refused(url):
+    """Decimal, hex and short forms of 127.0.0.1 are names to httpx; the system resolver reads them as the
+    address they spell, and that address is judged."""
+    rec = Recorder()
+    with pytest.raises(FetchError) as err:
+        fetch(url, transport=rec.transport, resolver=lambda host, port: _numeric(host))
+    assert err.value.kind == "blocked_address" and rec.seen == []
+
+
+async def _numeric(host: str) -> list[str]:
+    import socket
+
+    return [info[4][0] for info in socket.getaddrinfo(host, 80, type=socket.SOCK_STREAM,
+                                                      flags=socket.AI_NUMERICHOST)]
+
+
+@pytest.mark.parametrize("url,location", [
+    ("http://0177.0.0.1/feed.rss", None),  # an octal IPv4, which httpx refuses to parse
+    ("http://8.8.8.8/feed.rss", "http://①②⑦.0.0.1/x"),  # a name IDNA cannot encode, in a redirect
+    ("http://8.8.8.8/feed.rss", "http://0177.0.0.1/x"),
+    ("http://8.8.8.8/feed.rss", "http://[::1/x"),
+], ids=["octal-source", "idna-redirect", "octal-redirect", "broken-redirect"])
+def test_an_address_httpx_cannot_parse_is_a_fetch_error_not_a_crash(url, location):
+    """A source address httpx cannot parse raised httpx.InvalidURL out of the Fetcher, and a redirect to a
+    name IDNA cannot encode a UnicodeError: the runner logged a collector crash with its traceback at every
+    poll. Both are transport errors saying the address is invalid; nothing is sent to it."""
+    raw = [(b"location", (location or "/").encode())]  # as a server sends it: UTF-8 bytes
+    rec = Recorder({"http://8.8.8.8/feed": httpx.Response(302, headers=raw)})
+    with pytest.raises(FetchError) as err:
+        fetch(url, transport=rec.transport)
+    assert err.value.kind == "transport"
+    assert rec.seen == ([] if location is None else [url])

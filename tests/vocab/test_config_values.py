@@ -1,0 +1,54 @@
+"""Numbers in an override file are checked against what they mean, not only their type: `items_days = 0`
+(read as "0 turns it off", as several settings say) made the retention job purge every item; a negative
+`max_body_mb` failed every fetch; `nan` or `inf` passed as a float and broke the first fetch; and a section
+written as a value (`http = 5`, `nlp = "x"`) was a Python traceback. Each is a ConfigError in Vietnamese
+naming the setting and its range; nothing starts with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from vocab import config as C
+
+
+def _load(tmp_path, text: str):
+    p = tmp_path / "o.toml"
+    p.write_text(text, encoding="utf-8")
+    return C.load(p)
+
+
+@pytest.mark.parametrize("toml,said", [
+    ("[retention]\nitems_days = 0\n", "[retention] items_days phải từ 30"),
+    ("[retention]\nitems_days = -1\n", "[retention] items_days phải từ 30"),
+    ("[retention]\nraw_payload_days = 0\n", "[retention] raw_payload_days phải từ 1"),
+    ("[http]\nmax_body_mb = -5\n", "[http] max_body_mb phải lớn hơn 0"),
+    ("[http]\nmax_body_mb = nan\n", "[http] max_body_mb phải là một số hữu hạn"),
+    ("[http]\nfetch_deadline_seconds = inf\n", "[http] fetch_deadline_seconds phải là một số hữu hạn"),
+    ("[http]\nmax_concurrency = 0\n", "[http] max_concurrency phải từ 1"),
+    ("[http]\nmax_redirects = -1\n", "[http] max_redirects phải từ 0"),
+    ("[schedule]\ntick_seconds = -1\n", "[schedule] tick_seconds phải từ 0"),
+    ("[schedule]\ndefault_interval_minutes = 0\n", "[schedule] default_interval_minutes phải lớn hơn 0"),
+    ("[storage]\nmax_text_chars = -1\n", "[storage] max_text_chars phải từ 1"),
+    ("[storage]\nkeep_upgrade_copies = 0\n", "[storage] keep_upgrade_copies phải từ 1"),
+    ("[dashboard]\nport = 70000\n", "[dashboard] port phải từ 1 đến 65535"),
+    ("[imports]\nutc_offset_hours = 30\n", "[imports] utc_offset_hours phải từ -12 đến 14"),
+    ("[imports]\nchunk_rows = 0\n", "[imports] chunk_rows phải từ 1"),
+    ("http = 5\n", "[http] phải là một bảng"),
+    ('nlp = "x"\n', "[nlp] phải là một bảng"),
+    ('sources = "x"\n', "[[sources]] phải là danh sách"),
+    ("sources = [1]\n", "[[sources]] phải là danh sách"),
+])
+def test_a_value_out_of_its_range_is_said_in_vietnamese(tmp_path, toml, said):
+    with pytest.raises(C.ConfigError) as err:
+        _load(tmp_path, toml)
+    assert said in str(err.value)
+
+
+@pytest.mark.parametrize("toml", [
+    "[storage]\nsnapshot_every_minutes = 0\nwrite_chunk_items = 0\n",  # documented: 0 turns them off
+    "[http]\nper_host_spacing_seconds = 0\nmax_redirects = 0\n",
+    "[imports]\nutc_offset_hours = -5\n",
+    "[retention]\nitems_days = 30\nraw_payload_days = 1\n",
+])
+def test_values_at_the_edges_of_their_range_load(tmp_path, toml):
+    _load(tmp_path, toml)
