@@ -423,7 +423,19 @@ class Restorer:
         for p1, (sc, path) in plain.items():
             g = groups.get(p1)
             if g is None:
-                row = rows.get(p1) or pre.get(p1) or self._row(p1, low)
+                row = rows.get(p1) or pre.get(p1)
+                if row is None:
+                    memo = self._cmemo.get(low) or self._memo(low)
+                    info = self._p1info.get(p1)
+                    if info is None:
+                        row = memo
+                    else:
+                        cv, mass, after, _ = info
+                        if after.keys().isdisjoint(memo[0]):
+                            vals = [sc + log(mass * pu / cv) for pu in memo[1]]
+                            groups[p1] = [memo, vals, [path] * len(vals)]
+                            continue
+                        row = self._row(p1, low)
                 vals = [sc + lp for lp in row[2]]
                 groups[p1] = [row, vals, [path] * len(vals)]
             else:

@@ -338,21 +338,29 @@ class Normaliser:
         n, marked, known = self.diacritic_stats(text)
         return n >= self.min_words and marked < self.min_marked_share and known >= 0.8
 
+    def prepare(self, text: str) -> str:
+        """Clean, fix tones, expand teencode: `normalise` before any restoration ("" for a blank text)."""
+        t = clean(text)
+        if not t:
+            return ""
+        return self.expand_nsw(squash_stretched(fix_tone_placement(t)))
+
+    def restore(self, prepared: str) -> str:
+        """Diacritics restored in a `prepare`d text (its first `restore_chars` characters)."""
+        return self.restorer.restore(prepared, max_chars=min(self.max_chars, self.restore_chars))
+
     def normalise(self, text: str, *, restore: bool | None = None) -> tuple[str, bool]:
         """Clean, fix tones, expand teencode; restore diacritics when the text has none.
 
         `restore=None` decides from the text itself; True/False forces it (used for a title that is
         too short to judge, following its body).
         """
-        t = clean(text)
+        t = self.prepare(text)
         if not t:
             return "", False
-        t = fix_tone_placement(t)
-        t = squash_stretched(t)
-        t = self.expand_nsw(t)
         flag = self.is_unaccented(t) if restore is None else restore
         if flag:
-            t = self.restorer.restore(t, max_chars=min(self.max_chars, self.restore_chars))
+            t = self.restore(t)
         return t, flag
 
 
