@@ -419,7 +419,14 @@ class Restorer:
 
     def _add_plain(self, groups: dict[str, list], plain: dict[str, tuple], low: str, rows: dict,
                    pre: dict) -> None:
-        """Add the best plain state of each syllable to `groups`, scored by the bigram alone."""
+        """Add the best plain state of each syllable to `groups`, scored by the bigram alone.
+
+        A row neither cached nor built at load is, with `preload_rows`, almost always one where no bigram joins
+        p1 to any candidate (P is the back-off: mass × P_uni / count): its scores are computed here in one
+        pass, the same operations as `_build_row` then `sc + log P`, so the same floats, and the row is not
+        built nor cached (round 17, issue 13: most such rows are never met again in a stream, and building
+        and caching them was ≈ 1/10 of a restore on new text). A group needs only the row's candidates and
+        trigram contexts after this step (`_next_states`), which the written syllable's memo holds."""
         for p1, (sc, path) in plain.items():
             g = groups.get(p1)
             if g is None:
