@@ -5,7 +5,8 @@
 The bench/tag.py items (VNTC title+lead) and the same items typed without diacritics, lowercased. Each pass
 empties the restorer's caches, then tags the items slice by slice, alternating the two forms (each item seen
 once per pass, as in a stream), and times each step of the pipeline in CPU seconds (process time). Prints the
-per-item milliseconds of each step, both forms, the median over the passes. `--cprofile` profiles one more pass
+per-item milliseconds of each step, both forms, the median over the passes, and "(restore)": the part of
+them spent in the restorer (the normalise step's, and the places step's confirmations in marked text). `--cprofile` profiles one more pass
 of one form (cProfile, sorted by own time) instead of the per-step table's last pass.
 """
 
@@ -68,11 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         restorer.clear_cache()
         acc = {"marked": {}, "bare": {}}
         for a, b in bounds:
-            _timed_tag(pipe, items[a:b], acc["marked"])
-            _timed_tag(pipe, bare[a:b], acc["bare"])
-        acc["bare"]["(restore)"] = spent["restore"]
-        acc["marked"]["(restore)"] = 0.0
-        spent["restore"] = 0.0
+            for form, rows in (("marked", items), ("bare", bare)):
+                spent["restore"] = 0.0
+                _timed_tag(pipe, rows[a:b], acc[form])
+                acc[form]["(restore)"] = acc[form].get("(restore)", 0.0) + spent["restore"]
         for k in runs:
             runs[k].append(acc[k])
     names = [s.name for s in pipe.steps] + ["(restore)"]

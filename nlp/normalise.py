@@ -320,6 +320,11 @@ class Normaliser:
         ws = _WORDTOK.findall(text[: self.max_chars])
         if not ws:
             return 0, 0.0, 0.0
+        words = " ".join(ws)
+        if words.isascii():
+            # typed without diacritics (issue 13): no word has a mark and a word's folded form is its lowercase,
+            # so the count is one membership test per word, in C — the same figures as the loop below
+            return len(ws), 0.0, sum(map(self.restorer.cands.__contains__, words.lower().split())) / len(ws)
         marked = known = 0
         uni = self.restorer.unigram
         cands = self.restorer.cands
