@@ -98,3 +98,25 @@ def test_an_item_without_diacritics_is_folded_as_restored(pipeline):
         assert it["no_diacritics"], it["id"]
         assert it["folded"] == " ".join(fold(f"{it['_title']} {it['_text']}").split()), it["id"]
     assert "khong" in items[0]["folded"] and "quy nhon" in items[0]["folded"]
+
+
+def test_diacritic_stats_of_ascii_words_are_the_general_counts(normaliser):
+    """Round 17: words all in ASCII letters are counted in one pass (no marks; folded = lowercase); the figures
+    must be those of the general per-word loop, capitals, unknown words and punctuation included."""
+    from vocab.folding import VI_MARKED, fold_word
+
+    def general(text: str) -> tuple[int, float, float]:
+        import re
+
+        ws = re.findall(r"[^\W\d_]+", text)
+        if not ws:
+            return 0, 0.0, 0.0
+        cands, uni = normaliser.restorer.cands, normaliser.restorer.unigram
+        marked = sum(any(c in VI_MARKED for c in w.lower()) for w in ws)
+        known = sum((w.lower() in uni) if any(c in VI_MARKED for c in w.lower()) else fold_word(w.lower()) in cands
+                    for w in ws)
+        return len(ws), marked / len(ws), known / len(ws)
+
+    for text in ("TP UONG BI mua lon, nuoc ngap sau", "Nguoi dan “phan anh” — xyzzq qwrtp 12/3 ko dc",
+                 "Người dân phường Vàng Danh", "naïve café", "", "2024"):
+        assert normaliser.diacritic_stats(text) == general(text), text
