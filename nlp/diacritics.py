@@ -419,11 +419,30 @@ class Restorer:
 
     def _add_plain(self, groups: dict[str, list], plain: dict[str, tuple], low: str, rows: dict,
                    pre: dict) -> None:
-        """Add the best plain state of each syllable to `groups`, scored by the bigram alone."""
+        """Add the best plain state of each syllable to `groups`, scored by the bigram alone.
+
+        A row neither cached nor built at load is, with `preload_rows`, almost always one where no bigram joins
+        p1 to any candidate (P is the back-off: mass × P_uni / count): its scores are computed here in one
+        pass, the same operations as `_build_row` then `sc + log P`, so the same floats, and the row is not
+        built nor cached (round 17, issue 13: most such rows are never met again in a stream, and building
+        and caching them was ≈ 1/10 of a restore on new text). A group needs only the row's candidates and
+        trigram contexts after this step (`_next_states`), which the written syllable's memo holds."""
         for p1, (sc, path) in plain.items():
             g = groups.get(p1)
             if g is None:
-                row = rows.get(p1) or pre.get(p1) or self._row(p1, low)
+                row = rows.get(p1) or pre.get(p1)
+                if row is None:
+                    memo = self._cmemo.get(low) or self._memo(low)
+                    info = self._p1info.get(p1)
+                    if info is None:
+                        row = memo
+                    else:
+                        cv, mass, after, _ = info
+                        if after.keys().isdisjoint(memo[0]):
+                            vals = [sc + log(mass * pu / cv) for pu in memo[1]]
+                            groups[p1] = [memo, vals, [path] * len(vals)]
+                            continue
+                        row = self._row(p1, low)
                 vals = [sc + lp for lp in row[2]]
                 groups[p1] = [row, vals, [path] * len(vals)]
             else:

@@ -320,6 +320,11 @@ class Normaliser:
         ws = _WORDTOK.findall(text[: self.max_chars])
         if not ws:
             return 0, 0.0, 0.0
+        words = " ".join(ws)
+        if words.isascii():
+            # typed without diacritics (issue 13): no word has a mark and a word's folded form is its lowercase,
+            # so the count is one membership test per word, in C — the same figures as the loop below
+            return len(ws), 0.0, sum(map(self.restorer.cands.__contains__, words.lower().split())) / len(ws)
         marked = known = 0
         uni = self.restorer.unigram
         cands = self.restorer.cands
@@ -338,21 +343,29 @@ class Normaliser:
         n, marked, known = self.diacritic_stats(text)
         return n >= self.min_words and marked < self.min_marked_share and known >= 0.8
 
+    def prepare(self, text: str) -> str:
+        """Clean, fix tones, expand teencode: `normalise` before any restoration ("" for a blank text)."""
+        t = clean(text)
+        if not t:
+            return ""
+        return self.expand_nsw(squash_stretched(fix_tone_placement(t)))
+
+    def restore(self, prepared: str) -> str:
+        """Diacritics restored in a `prepare`d text (its first `restore_chars` characters)."""
+        return self.restorer.restore(prepared, max_chars=min(self.max_chars, self.restore_chars))
+
     def normalise(self, text: str, *, restore: bool | None = None) -> tuple[str, bool]:
         """Clean, fix tones, expand teencode; restore diacritics when the text has none.
 
         `restore=None` decides from the text itself; True/False forces it (used for a title that is
         too short to judge, following its body).
         """
-        t = clean(text)
+        t = self.prepare(text)
         if not t:
             return "", False
-        t = fix_tone_placement(t)
-        t = squash_stretched(t)
-        t = self.expand_nsw(t)
         flag = self.is_unaccented(t) if restore is None else restore
         if flag:
-            t = self.restorer.restore(t, max_chars=min(self.max_chars, self.restore_chars))
+            t = self.restore(t)
         return t, flag
 
 

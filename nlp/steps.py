@@ -82,19 +82,34 @@ class Normalise(Step):
         n = self.res.normaliser
         title = str(it.get("title") or "")
         text = str(it.get("text") or "")[: self.res.max_chars * 2]
-        text_n, flag_text = n.normalise(text)
+        # = n.normalise(text), keeping the text as prepared before restoration (each text is prepared once)
+        text_p = n.prepare(text)
+        flag_text = bool(text_p) and n.is_unaccented(text_p)
+        text_n = n.restore(text_p) if flag_text else text_p
         # judge the title together with the body: a title alone is often too short to tell
         both_flag = n.is_unaccented(f"{title} {text[:2000]}") if title else flag_text
-        title_n, _ = n.normalise(title, restore=both_flag)
+        title_p = n.prepare(title)
+        title_n = n.restore(title_p) if both_flag and title_p else title_p
         if both_flag and not flag_text and text_n:
-            text_n, _ = n.normalise(text, restore=True)
+            text_n = n.restore(text_p)
         it["_title"] = title_n
         it["_text"] = text_n
         it["no_diacritics"] = bool(both_flag)
         # what stories, alerts and reports show for an item written without diacritics
         it["title_restored"] = title_n if both_flag and title_n != title else ""
-        raw = f"{title} {text}" if not both_flag else f"{title_n} {text_n}"
+        raw = f"{title} {text}" if not both_flag else _restored_for_folding(title_p, text_p, title_n, text_n)
         it["folded"] = " ".join(fold(raw[: self.res.max_chars]).split())
+
+
+def _restored_for_folding(title_p: str, text_p: str, title_n: str, text_n: str) -> str:
+    """Title and text as restored, or as typed when folding both gives the same: restoration only puts marks
+    on letters (each word becomes a form whose folded spelling is the word's own, in the word's case), so a
+    prepared text in ASCII folds to what its restored form folds to, at the same length — and folding ASCII is
+    lowercasing, not the Unicode decomposition (≈ 0.1 ms of a 450-character item, issue 13)."""
+    typed = f"{title_p} {text_p}"
+    if typed.isascii() and len(title_p) == len(title_n) and len(text_p) == len(text_n):
+        return typed
+    return f"{title_n} {text_n}"
 
 
 @register

@@ -126,9 +126,12 @@ def test_correction_of_a_collected_post_trains_as_the_pipeline_reads_it():
     assert T.sentiment_models(post) == ("comment",)
     assert T.sentiment_models(article) == ("press", "comment")
 
-    class Plain:  # the normaliser's interface, leaving text as is (diacritics present)
-        def normalise(self, s, restore=None):
-            return s, False
+    class Plain:  # the normaliser's interface that the normalise step uses, leaving text as is (diacritics present)
+        def prepare(self, s):
+            return s
+
+        def restore(self, s):
+            return s
 
         def is_unaccented(self, s):
             return False

@@ -80,3 +80,43 @@ def test_text_in_ascii_letters_takes_the_exact_shortcuts():
     assert fix_tone_placement("di Qui Nhon") == "di Quy Nhon"
     assert squash_stretched("dep quaaaa") == "dep qua!"
     assert squash_stretched("OKKK") == "OKKK"  # shouting is left alone, as before
+
+
+def test_an_item_without_diacritics_is_folded_as_restored(pipeline):
+    """Round 17 (issue 13): `folded` of an item typed without diacritics is taken from the typed text (prepared:
+    teencode expanded, "qui" → "quy") when it is in ASCII, instead of folding the restored text; it must be
+    what folding the restored text gives, capitals, numbers, teencode and punctuation included."""
+    from nlp.steps import STEPS
+
+    items = [{"id": "a", "title": "TP Uong Bi: ko co nuoc 3 ngay", "text": "Nguoi dan phuong Vang Danh phan anh, "
+              "mat nuoc tu 12/3. Ko ai tra loi!!! Di Qui Nhon thi sao"},
+             {"id": "b", "title": "", "text": "thong bao cat dien o UONG BI, khong biet bao gio co dien lai"},
+             {"id": "c", "title": "Mua lon “ngap” sau", "text": "nuoc ngap sau — nhieu nha dan bi anh huong"}]
+    step = STEPS["normalise"](pipeline.res)
+    step.run(items)
+    for it in items:
+        assert it["no_diacritics"], it["id"]
+        assert it["folded"] == " ".join(fold(f"{it['_title']} {it['_text']}").split()), it["id"]
+    assert "khong" in items[0]["folded"] and "quy nhon" in items[0]["folded"]
+
+
+def test_diacritic_stats_of_ascii_words_are_the_general_counts(normaliser):
+    """Round 17: words all in ASCII letters are counted in one pass (no marks; folded = lowercase); the figures
+    must be those of the general per-word loop, capitals, unknown words and punctuation included."""
+    from vocab.folding import VI_MARKED, fold_word
+
+    def general(text: str) -> tuple[int, float, float]:
+        import re
+
+        ws = re.findall(r"[^\W\d_]+", text)
+        if not ws:
+            return 0, 0.0, 0.0
+        cands, uni = normaliser.restorer.cands, normaliser.restorer.unigram
+        marked = sum(any(c in VI_MARKED for c in w.lower()) for w in ws)
+        known = sum((w.lower() in uni) if any(c in VI_MARKED for c in w.lower()) else fold_word(w.lower()) in cands
+                    for w in ws)
+        return len(ws), marked / len(ws), known / len(ws)
+
+    for text in ("TP UONG BI mua lon, nuoc ngap sau", "Nguoi dan “phan anh” — xyzzq qwrtp 12/3 ko dc",
+                 "Người dân phường Vàng Danh", "naïve café", "", "2024"):
+        assert normaliser.diacritic_stats(text) == general(text), text
