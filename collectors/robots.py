@@ -31,6 +31,7 @@ from collectors.encoding import decode
 PRODUCT_TOKEN = "LangNghe"
 DEFAULT_TTL = 24 * 3600.0
 UNREACHABLE_TTL = 600.0
+_UNREACHABLE = "không tải được robots.txt"  # how an unreachable robots.txt's note starts
 
 
 class RobotsDisallowed(FetchError):
@@ -91,17 +92,17 @@ async def _load(ctx: Any, url: str, ttl: float) -> _Entry:
     try:
         fetched = await ctx.fetch(key)
         text, _ = decode(fetched.body, fetched.headers.get("content-type"))
-        entry = _Entry(parse_rules(text), now, ttl, "robots.txt")
+        entry = _Entry(parse_rules(text), now, ttl, "theo robots.txt của trang")
     except HttpStatusError as exc:
         status = exc.http_status or 0
         if 400 <= status < 500 and status != 429:
-            entry = _Entry(_allow_all(), now, ttl, f"robots.txt HTTP {status}: no rules")
+            entry = _Entry(_allow_all(), now, ttl, f"robots.txt trả về HTTP {status}: không có quy tắc")
         else:
-            entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"robots.txt unreachable (HTTP {status})")
+            entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"{_UNREACHABLE} (HTTP {status}), tạm coi như bị cấm; sẽ thử lại sau")
     except BlockedAddressError:
         raise  # the site itself may not be fetched: say so, not "robots.txt unreachable"
     except FetchError as exc:
-        entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"robots.txt unreachable ({exc.kind})")
+        entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"{_UNREACHABLE} ({exc.kind}), tạm coi như bị cấm; sẽ thử lại sau")
     _CACHE[key] = entry
     return entry
 
@@ -112,7 +113,11 @@ async def is_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> tuple[b
 
 
 async def ensure_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> None:
-    """Raise RobotsDisallowed when robots.txt (or an unreachable robots.txt) forbids `url`."""
+    """Raise RobotsDisallowed when robots.txt (or an unreachable robots.txt) forbids `url`. The message tells the two
+    apart: staff read it on Nguồn tin, where "the site forbids us" asks for another source and "robots.txt did not
+    answer" only for patience (it is asked again after UNREACHABLE_TTL)."""
     ok, note = await is_allowed(ctx, url, ttl=ttl)
     if not ok:
+        if note.startswith(_UNREACHABLE):  # not the site's rule: robots.txt did not answer, asked again later
+            raise RobotsDisallowed(f"Chưa thu thập {url}: {note}")
         raise RobotsDisallowed(f"robots.txt không cho phép thu thập {url} ({note})")

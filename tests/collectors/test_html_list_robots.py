@@ -97,7 +97,7 @@ def test_robots_opt_out_and_cache(server):
 
 def test_robots_unreachable_means_disallow(server):
     server.routes["/robots.txt"] = lambda r: send(r, 503, b"down", "text/plain")
-    with pytest.raises(robots.RobotsDisallowed, match="unreachable"):
+    with pytest.raises(robots.RobotsDisallowed, match="Chưa thu thập .*không tải được robots.txt"):
         collect(_pakn(server))
 
 
