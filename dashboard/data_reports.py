@@ -56,7 +56,7 @@ def window(period: str) -> Window:
 
 
 def week_before(week: str) -> str:
-    """The ISO week before `week` ('2026-W01' → '2025-W53'), as the «Tuần trước» bars count it."""
+    """The ISO week before `week` ('2027-W01' → '2026-W53'), as the «Tuần trước» bars count it."""
     return week_of(to_local(week_period(week, data.now()).window.prev_start))
 
 
