@@ -3,7 +3,7 @@ pattern as dashboard/data.py: `st.cache_data(ttl)` over named functions of store
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -53,6 +53,13 @@ def window(period: str) -> Window:
         d = timedelta(days=int(period))
         return Window(start=now - d, end=now, prev_start=now - 2 * d, prev_end=now - d)
     return week_period(period, now).window
+
+
+def week_cut(week: str) -> datetime | None:
+    """Where the running week `week` is cut (now, Vietnam time), or None once it has ended. Why: its «Tuần trước»
+    counts the week before only up to the same weekday and hour (`week_period`), not the whole of it."""
+    p = week_period(week, data.now())
+    return p.local_end if p.cut else None
 
 
 def week_before(week: str) -> str:
