@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.office_browser import settle  # noqa: E402 - after sys.path
-from devtools.screenshots import ARGS, CHROMIUM, PHONE_AGENT  # noqa: E402
+from devtools.screenshots import ARGS, CHROMIUM, PHONE_AGENT, keep_local  # noqa: E402
 
 WIDTHS = {"desk": dict(viewport={"width": 1366, "height": 900}),
           "phone": dict(viewport={"width": 390, "height": 844}, user_agent=PHONE_AGENT, is_mobile=True,
@@ -66,18 +66,8 @@ def walk(port: int, label: str, names: list[str], home: str, out: Path, titles: 
             shots.mkdir(parents=True, exist_ok=True)
             ctx = browser.new_context(**opts)
             page = ctx.new_page()
-            outside: list[str] = []
+            outside = keep_local(page, base)
             console: list[str] = []
-
-            def guard(route):  # type: ignore[no-untyped-def]
-                url = route.request.url
-                if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == base:
-                    route.continue_()
-                else:
-                    outside.append(url)
-                    route.abort()
-
-            page.route("**/*", guard)
             page.on("console", lambda m: console.append(m.text[:200]) if m.type == "error"
                     and not m.text.startswith("Failed to load resource") else None)  # the response names it
             page.on("response", lambda r: console.append(f"{r.status} {urlsplit(r.url).path}") if r.status >= 400 else None)

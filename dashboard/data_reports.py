@@ -3,7 +3,7 @@ pattern as dashboard/data.py: `st.cache_data(ttl)` over named functions of store
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -55,8 +55,15 @@ def window(period: str) -> Window:
     return week_period(period, now).window
 
 
+def week_cut(week: str) -> datetime | None:
+    """Where the running week `week` is cut (now, Vietnam time), or None once it has ended. Why: its «Tuần trước»
+    counts the week before only up to the same weekday and hour (`week_period`), not the whole of it."""
+    p = week_period(week, data.now())
+    return p.local_end if p.cut else None
+
+
 def week_before(week: str) -> str:
-    """The ISO week before `week` ('2026-W01' → '2025-W53'), as the «Tuần trước» bars count it."""
+    """The ISO week before `week` ('2027-W01' → '2026-W53'), as the «Tuần trước» bars count it."""
     return week_of(to_local(week_period(week, data.now()).window.prev_start))
 
 

@@ -48,12 +48,9 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 
 
-DRAFTS = "rr_drafts"  # unsaved proposals per alert: Streamlit forgets a box once another alert's is drawn
-
-
 def _keep_draft(alert_id: str) -> None:
     """Keep what was typed for `alert_id` beyond its box (opening another alert emptied it)."""
-    st.session_state.setdefault(DRAFTS, {})[alert_id] = st.session_state.get(f"rr_text_{alert_id}", "")
+    ui.drafts("rapid")[alert_id] = st.session_state.get(f"rr_text_{alert_id}", "")
 
 
 def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
@@ -71,7 +68,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
         st.markdown(f"**Báo cáo nhanh về cảnh báo {alert_id}**")
         analyst = gate.can("analyst")
         saved = data_reports.saved_text("rapid", rapid_key(alert_id))
-        drafts = st.session_state.setdefault(DRAFTS, {})  # typed, not saved: kept when another alert is opened
+        drafts = ui.drafts("rapid")  # typed, not saved: kept when another alert is opened
         body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)",
                             value=drafts.get(alert_id, saved["body"] if saved else ""),
                             key=f"rr_text_{alert_id}", height=120, disabled=not analyst,

@@ -197,6 +197,18 @@ def keep(key: str, default: Any) -> None:
         st.session_state[key] = st.session_state.get(copy, default)
 
 
+DRAFTS = "_drafts_"  # session keys of texts typed and not yet saved (`drafts`)
+
+
+def drafts(kind: str) -> dict[str, str]:
+    """The texts typed in `kind`'s boxes ("weekly", "rapid") and not yet saved, by box key, of the signed-in account.
+    Why kept: Streamlit forgets a box's state once another box is drawn in its place (another week, area or alert).
+    Why by account: the browser's session outlives a sign-out on a shared office computer, and the next account was
+    shown, and could save under its own name, what the last one had typed."""
+    user = str((st.session_state.get("user") or {}).get("username") or "")
+    return st.session_state.setdefault(DRAFTS + kind, {}).setdefault(user, {})
+
+
 def button_row() -> Any:
     """A row of buttons side by side at the left, each as wide as its label, wrapping on a phone. Not st.columns:
     their weights spread the buttons over the width with a wide gap on a desk and stack them below 640 px."""

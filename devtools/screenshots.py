@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -34,6 +35,24 @@ PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KH
 FIRST_TABLE = """() => { const m = document.querySelector('[data-testid="stMain"]');
   const e = m && m.querySelector('[data-testid="stDataFrame"]'); if (!e) return null;
   return Math.round(e.getBoundingClientRect().top - m.getBoundingClientRect().top + m.scrollTop); }"""
+
+
+def keep_local(page, origin: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Abort every request of `page` to a host other than `origin` ("127.0.0.1:PORT"; data: and blob: stay) and
+    return the list the aborted addresses are added to. One guard for the walks and the local-only test: nothing
+    leaves the machine, and a request that tries is named."""
+    outside: list[str] = []
+
+    def guard(route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == origin:
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", guard)
+    return outside
 
 
 def scroll_main(page, pixels: int) -> bool:  # type: ignore[no-untyped-def]

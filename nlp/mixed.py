@@ -83,7 +83,7 @@ def _candidate(h: "Hit") -> bool:
     return len(words) == len(h.entry.acc) and all(w.isalpha() for w in words)
 
 
-def _after_preposition(h: "Hit", toks: list) -> bool:
+def _after_preposition(h: "Hit", toks: list[tuple[str, int, int]]) -> bool:
     """Written right after a preposition of place typed with its mark ("Tối qua ở vang danh", "tại cam pha"):
     "vang danh" = famed, "cam pha", "ha long" are words, but no such word follows "ở" or "tại" (famed is said
     after its subject: "vang danh khắp nơi", "làm vang danh"). Unmarked "o", "tai" (ear) say nothing; "về"

@@ -743,8 +743,9 @@ def _undo_set_aside(live: Path, aside: Path) -> None:
 def remove_stale_copies(folder: str | os.PathLike[str]) -> list[Path]:
     """Delete the temporary copies a copy or a restore killed by a power cut or a crash left in `folder` (`_STALE_NAME`):
     each is as large as the database, and a backup's dated name never comes again to clear its own. Only our own
-    naming, and only files older than this process and untouched for `_STALE_AFTER_S` (a copy another process is
-    writing or flushing now is never taken). Serve runs it at start on its folders, every copy on its own folder."""
+    naming, and only files older than this process, untouched for `_STALE_AFTER_S` with their pair (`x.tmp` and its
+    `.wal`), and held open by no process (`_copy_in_use`: a copy another process is writing or checking is never
+    taken). Serve runs it at start on its folders, every copy on its own folder."""
     removed: list[Path] = []
     limit = min(_STARTED, time.time() - _STALE_AFTER_S)
     try:
@@ -753,7 +754,7 @@ def remove_stale_copies(folder: str | os.PathLike[str]) -> list[Path]:
         return removed
     for p in found:
         try:
-            if p.is_file() and not p.is_symlink() and p.stat().st_mtime < limit:
+            if p.is_file() and not p.is_symlink() and not _copy_in_use(p, limit):
                 p.unlink()
                 removed.append(p)
         except OSError as exc:
@@ -762,6 +763,35 @@ def remove_stale_copies(folder: str | os.PathLike[str]) -> list[Path]:
         log.warning("Đã xóa %d bản sao tạm còn lại từ một lần chép bị ngắt (mất điện, tiến trình bị dừng): %s.",
                     len(removed), ", ".join(str(p) for p in removed))
     return removed
+
+
+def _copy_in_use(p: Path, limit: float) -> bool:
+    """Whether the temporary copy `p` (a DuckDB file or its `.wal`) may still be another process's work: the file or
+    its pair (`x.tmp` and `x.tmp.wal`) touched since `limit`, or the DuckDB file held open by a process (DuckDB's
+    POSIX lock). Why the pair and the lock: a DuckDB copy writing into its `.wal` leaves its main file's time
+    unchanged for as long as the copy takes (seen: 0 s moved after 50 inserts), so the main file alone looked a
+    minute untouched and was deleted under a live copy. Files older than this process are never open in it, so the
+    lock probe's descriptor drops no lock of ours when it is closed."""
+    base = Path(str(p)[: -len(".wal")]) if p.name.endswith(".wal") else p
+    for q in (base, Path(f"{base}.wal")):
+        try:
+            if q.stat().st_mtime >= limit:
+                return True
+        except FileNotFoundError:
+            continue
+    try:
+        fd = os.open(base, os.O_RDWR)
+    except OSError:  # gone, or not ours to open for writing: the age alone decides
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN):
+            return True
+        raise
+    finally:
+        os.close(fd)
+    return False
 
 
 # a copy's temporary name (`….duckdb.tmp`) and a restore's checked copy (`….duckdb.khoi-phuc`, its own `.tmp`), with

@@ -15,7 +15,6 @@ from vocab.numbers import fmt_num, number
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
 OTHER = "Địa bàn khác…"
-DRAFTS = "rep_drafts"  # unsaved proposals per report key: Streamlit drops a box's state once its key (week, area) is gone
 
 
 def schedule_words(weekday: int, at: str) -> str | None:
@@ -92,7 +91,7 @@ def _weekly(s: ReportSettings) -> None:
     key = weekly_key(week, area)
     saved = data_reports.saved_text("weekly", key)
     saved_body = saved["body"] if saved else ""
-    drafts = st.session_state.setdefault(DRAFTS, {})
+    drafts = ui.drafts("weekly")  # unsaved, per report key: the box is keyed by week and area
     st.markdown("**Đề xuất, kiến nghị** (mục VI của báo cáo)")
     body = st.text_area("Đề xuất, kiến nghị", value=drafts.get(key, saved_body), key=f"rep_text_{key}", height=140,
                         label_visibility="collapsed", disabled=not analyst, on_change=_keep_draft, args=(key,),
@@ -143,7 +142,7 @@ def _weekly(s: ReportSettings) -> None:
 def _keep_draft(key: str) -> None:
     """Keep what was typed for report `key` beyond its box: switching the week or the area emptied it (the box of
     another key is drawn, and Streamlit forgets the state of one no longer drawn)."""
-    st.session_state.setdefault(DRAFTS, {})[key] = st.session_state.get(f"rep_text_{key}", "")
+    ui.drafts("weekly")[key] = st.session_state.get(f"rep_text_{key}", "")
 
 
 def _rapid(s: ReportSettings) -> None:

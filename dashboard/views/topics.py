@@ -19,7 +19,7 @@ import streamlit as st
 from dashboard import data, data_reports, drill, ui
 from dashboard.views import _trend
 from dashboard.labels import as_list, topic_label
-from reports.settings import change_short, week_title
+from reports.settings import WEEKDAYS, change_short, week_title
 from vocab.numbers import number
 
 PAGE = {"title": "Chủ đề & địa bàn", "icon": ":material/insights:", "order": 50, "min_role": "viewer"}
@@ -224,7 +224,12 @@ def _where_words(in_area: bool, area: str) -> str:
 def _period_words(period: str, previous: bool) -> str:
     """The period a column counts: «Tuần 47/2026 (16/11–22/11/2026)», or «7 ngày gần nhất» / «7 ngày liền trước đó»."""
     if not period.isdigit():
-        return week_title(data_reports.week_before(period) if previous else period)
+        cut = data_reports.week_cut(period) if previous else None
+        if cut is None:
+            return week_title(data_reports.week_before(period) if previous else period)
+        # the running week is compared with the same span of the week before: its whole dates alone overstated it
+        return (f"{week_title(data_reports.week_before(period))}, đến {WEEKDAYS[cut.weekday()].lower()} {cut:%H:%M} "
+                "(cùng khoảng thời gian với tuần đang diễn ra)")
     return f"{period} ngày liền trước đó" if previous else f"{period} ngày gần nhất"
 
 

@@ -9,10 +9,10 @@ fonts.gstatic.com (Streamlit's ":material/…" page icon).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
+from devtools.screenshots import keep_local
 from tests.browser.helpers import (
     ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, running_demo,
 )
@@ -35,20 +35,10 @@ def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
     from playwright.sync_api import sync_playwright
 
     srv, origin = demo
-    outside: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
-
-        def guard(route):  # type: ignore[no-untyped-def]
-            url = route.request.url
-            if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == origin:
-                route.continue_()
-            else:
-                outside.append(url)
-                route.abort()
-
-        page.route("**/*", guard)
+        outside = keep_local(page, origin)
         page.goto(f"http://{origin}/", wait_until="networkidle")
         login_if_asked(page, srv.output)  # the first account printed: the analyst
         page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=90_000)

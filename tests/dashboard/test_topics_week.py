@@ -220,3 +220,19 @@ def test_the_report_settings_are_built_once_per_draw(week_env, monkeypatch):
     reports.run()
     no_exception(reports)
     assert len(calls) == 1
+
+
+def test_the_running_weeks_previous_column_says_it_counts_to_the_same_hour():
+    """The running week is compared with the same span of the week before (`week_period`): its «Tuần trước» list
+    counts the week before only up to this weekday and hour, and said the whole week's dates alone. An ended week's
+    says its dates, as its count is the whole week."""
+    from dashboard import data_reports
+    from dashboard.views.topics import _period_words
+    from reports.settings import to_local, week_of
+
+    running, ended = week_of(to_local(utcnow())), last_complete_week(utcnow())
+    words = _period_words(running, True)
+    assert words.startswith(week_title(data_reports.week_before(running)) + ", đến ")
+    assert "cùng khoảng thời gian với tuần đang diễn ra" in words
+    assert _period_words(ended, True) == week_title(data_reports.week_before(ended))
+    assert _period_words(running, False) == week_title(running)

@@ -289,6 +289,24 @@ def test_unsaved_proposals_survive_switching_the_area_and_back(env):
         assert store_reports.get_text(cur, "weekly", key)["body"] == "Đề nghị kiểm tra bụi than."
 
 
+def test_unsaved_proposals_are_not_shown_to_the_next_account_of_the_session(env):
+    """The browser's session outlives a sign-out (a shared office computer): what one account typed and did not save
+    was shown in the next account's box, to be saved under its name. Kept per account: the first sees it again."""
+    at = env.page("reports", "analyst").run()
+    key = weekly_key(at.selectbox(key="rep_week").value, "")
+    at.text_area(key=f"rep_text_{key}").input("Đề nghị kiểm tra bụi than.").run()
+    at.selectbox(key="rep_area_pick").select("Uông Bí").run()
+    at.session_state["user"] = {"username": "quantri", "display_name": "Cán bộ quantri", "role": "admin"}
+    at.selectbox(key="rep_area_pick").select("Toàn tỉnh").run()
+    no_exception(at)
+    assert at.text_area(key=f"rep_text_{key}").value == ""
+    assert "Đề xuất đang soạn chưa lưu" not in texts(at)
+    at.selectbox(key="rep_area_pick").select("Uông Bí").run()
+    at.session_state["user"] = {"username": "chuyenvien", "display_name": "Cán bộ chuyenvien", "role": "analyst"}
+    at.selectbox(key="rep_area_pick").select("Toàn tỉnh").run()
+    assert at.text_area(key=f"rep_text_{key}").value == "Đề nghị kiểm tra bụi than."
+
+
 def test_unsaved_rapid_proposals_survive_opening_another_alert(env):
     """Round 18: proposals typed for one alert's rapid report were gone after another alert was opened (the box is
     keyed by the alert; Streamlit forgets a box no longer drawn)."""
