@@ -17,7 +17,7 @@ from devtools import demo_accounts as auth_demo
 from orchestration.accounts import AuthError, AuthService, AuthSettings, hash_password, role_allows, verify_password
 from store import users as store_users
 from store.db import Database, utcnow
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ class Clock:
 def svc(tmp_path):
     cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_logins": 3, "lockout_minutes": 10,
                                       "idle_minutes": 30, "session_hours": 8})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)  # a copy of the worker's migrated file
     clock = Clock()
     s = AuthService(db, AuthSettings.from_config(cfg), clock=clock)
     s.clock_obj = clock  # type: ignore[attr-defined]

@@ -8,12 +8,13 @@ import pytest
 
 from store import tags as T
 from store.db import Database
+from tests.conftest import database
 from vocab import config as config_mod
 
 
 @pytest.fixture
 def db(tmp_path):
-    d = Database(tmp_path / "t.duckdb")
+    d = database(tmp_path / "t.duckdb")  # a copy of the worker's migrated file
     yield d
     d.close()
 

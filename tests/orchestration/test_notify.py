@@ -17,7 +17,7 @@ from orchestration import notify
 from store import alerts as store_alerts
 from store import notify as store_notify
 from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 from vocab.alerts import NewAlert
 
 TOKEN = "123456:bi-mat-cua-bot"
@@ -36,7 +36,7 @@ def env(tmp_path, monkeypatch):
     cfg = make_config(tmp_path, notify={"public_url": "http://127.0.0.1:8501",
                                         "telegram": {"base_url": "http://telegram.test",
                                                      "token_env": "LANGNGHE_TELEGRAM_TOKEN"}})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)  # a copy of the worker's migrated file
     yield cfg, db
     db.close()
 
