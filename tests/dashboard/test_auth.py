@@ -171,6 +171,7 @@ def test_a_collaborator_account_opens_the_collaborators_form_only():
     assert role_allows("ctv", "ctv") and role_allows("admin", "ctv") and not role_allows("viewer", "ctv")
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[storage]\ndb_path = "{tmp_path / "u.duckdb"}"\n[auth]\nbcrypt_rounds = 4\n', encoding="utf-8")
@@ -323,6 +324,7 @@ def test_lockouts_are_audited_and_an_admin_can_lift_them(svc):
         svc.unlock("khong-co", by="quantri")
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_users_unlock_command(tmp_path):
     cfg_path = tmp_path / "c.toml"
     db_path = tmp_path / "u.duckdb"
