@@ -1,10 +1,13 @@
 """Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases.
 
-Speed (`make test` has a 15-minute budget): a fresh database costs its 27 migrations (0.5–1.5 s), a seeded one
+Speed (`make test` has a 15-minute budget): a fresh database costs its migrations (0.5–1.5 s), a seeded one
 a second more. `template_copy` builds each kind of file once per worker (under the worker's own basetemp) and
 copies it (10–20 ms) to the path a test names: each test still owns its file, and the migrations themselves
 still run, once per worker here and from scratch in tests/store. `database(path)` is a migrated empty Database
-that way; tests/dashboard's `demo_env` copies a seeded one."""
+that way; tests/dashboard's `demo_env` copies a seeded one. Each new AppTest scanned every installed package's
+metadata for Streamlit components (0.4–0.9 s, most of a page's run): `streamlit_components_scanned_once` scans once
+per worker. Tests over ~10 s are marked `slow` and run first (`pytest_collection_modifyitems`), so that under
+xdist none of them starts last; tests sharing a server share an `xdist_group` (`--dist loadgroup`)."""
 
 from __future__ import annotations
 
@@ -123,6 +126,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     browser and serve walks (20–100 s each) start while the other worker runs the short tests, instead of
     one of them starting last and leaving a worker idle at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def streamlit_components_scanned_once():
+    """Each new AppTest scans the metadata of every installed distribution for Streamlit components (0.4–0.9 s,
+    most of a page's run; the suite makes hundreds of AppTests). The installed packages do not change during a
+    run: the worker scans once and every AppTest gets that answer. Only when the tests imported streamlit."""
+    if "streamlit" not in sys.modules:
+        yield
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    real = manifest_scanner.scan_component_manifests
+    found = real()
+    manifest_scanner.scan_component_manifests = lambda *a, **kw: list(found)
+    yield
+    manifest_scanner.scan_component_manifests = real
 
 
 _template_root: list[Path] = []  # the worker's folder for template files (set by the session fixture below)
