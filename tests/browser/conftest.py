@@ -1,7 +1,8 @@
 """One `langnghe demo` for the browser walks that only look at it (test_demo_live, test_local_only, test_phone):
 it took 10–15 s to start, once per module and, under xdist, once per worker that got one of a module's tests.
-Those modules share the xdist group "browser-demo" (`--dist loadgroup`, pyproject.toml), so one worker runs
-them all against this server."""
+Those modules share the xdist group "browser-demo" (`--dist loadgroup`, pyproject.toml), so that one worker runs
+them all against this server; with pytest 9.2 xdist ignores the group (pytest-xdist #1386) and each worker that
+gets one of them starts its own demo (two at most, where it was one per module)."""
 
 from __future__ import annotations
 

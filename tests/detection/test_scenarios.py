@@ -23,7 +23,7 @@ from langnghe.commands.replay import parse_time  # noqa: E402
 from store import alerts as store_alerts  # noqa: E402
 
 # ~50 s in all, 20 of them the module's `burst_week`: one worker runs the module (one burst_week, not one per
-# worker; `--dist loadgroup`), and it starts first under xdist
+# worker; `--dist loadgroup`, once pytest-xdist #1386 is fixed), and it starts first under xdist
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("detection-scenarios")]
 
 
