@@ -1,10 +1,22 @@
-"""Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases."""
+"""Shared fixtures: a programmable HTTP server on 127.0.0.1, configs pointing at it, temp databases.
+
+Speed (`make test` has a 15-minute budget): a fresh database costs its migrations (0.5–1.5 s), a seeded one
+a second more. `template_copy` builds each kind of file once per worker (under the worker's own basetemp) and
+copies it (10–20 ms) to the path a test names: each test still owns its file, and the migrations themselves
+still run, once per worker here and from scratch in tests/store. `database(path)` is a migrated empty Database
+that way; tests/dashboard's `demo_env` copies a seeded one. Each new AppTest scanned every installed package's
+metadata for Streamlit components (0.4–0.9 s, most of a page's run): `streamlit_components_scanned_once` scans once
+per worker. Tests over ~10 s are marked `slow` and run first (`pytest_collection_modifyitems`), so that under
+xdist none of them starts last; tests sharing a server share an `xdist_group` (`--dist loadgroup`; ignored with
+pytest 9.2 until pytest-xdist #1386 is fixed: each worker then starts its own)."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
@@ -13,6 +25,7 @@ import pytest
 
 from vocab import config as config_mod
 from devtools.demo_server import QuietHTTPServer
+from store.db import Database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -107,6 +120,74 @@ def dashboard_modules_left_as_found():
     yield
     leaked = left_replaced(before, _dashboard_modules())
     assert not leaked, f"the test left dashboard module attributes replaced: {', '.join(sorted(leaked))}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `slow` first (stable: each keeps its order), so that under xdist (`-n auto`) the
+    browser and serve walks (20–100 s each) start while the other worker runs the short tests, instead of
+    one of them starting last and leaving a worker idle at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def streamlit_components_scanned_once():
+    """Each new AppTest scans the metadata of every installed distribution for Streamlit components (0.4–0.9 s,
+    most of a page's run; the suite makes hundreds of AppTests). The installed packages do not change during a
+    run: the worker scans once and every AppTest gets that answer. Only when the tests imported streamlit."""
+    if "streamlit" not in sys.modules:
+        yield
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    real = manifest_scanner.scan_component_manifests
+    found = real()
+    manifest_scanner.scan_component_manifests = lambda *a, **kw: list(found)
+    yield
+    manifest_scanner.scan_component_manifests = real
+
+
+_template_root: list[Path] = []  # the worker's folder for template files (set by the session fixture below)
+_templates: dict[str, tuple[Path, float]] = {}  # name → (file, monotonic time it was built)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_templates(tmp_path_factory: pytest.TempPathFactory):
+    """Where `template_copy` keeps this worker's template files (xdist gives each worker its own basetemp)."""
+    _template_root.append(tmp_path_factory.mktemp("templates"))
+    yield
+    _template_root.clear()
+    _templates.clear()
+
+
+def template_copy(name: str, dest: str | Path, build: Callable[[Path], None], max_age: float | None = None) -> Path:
+    """Copy the worker's template database `name` to `dest`, built by `build(path)` on first use (and again once
+    older than `max_age` seconds: a seeded file's dates are relative to the hour it was built). A `dest` that
+    exists already is left as it is: a test that opens its database twice keeps what it wrote."""
+    dest = Path(dest)
+    if dest.exists():
+        return dest
+    made = _templates.get(name)
+    if made is None or not made[0].exists() or (max_age is not None and time.monotonic() - made[1] > max_age):
+        folder = _template_root[0] / f"{name}-{len(_templates)}-{time.monotonic_ns()}"
+        folder.mkdir()
+        build(folder / "db.duckdb")
+        made = _templates[name] = (folder / "db.duckdb", time.monotonic())
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(made[0], dest)
+    wal = made[0].with_name(made[0].name + ".wal")
+    if wal.exists():  # closed cleanly there is none; copied with the file if there is
+        shutil.copyfile(wal, dest.with_name(dest.name + ".wal"))
+    return dest
+
+
+def migrated_copy(dest: str | Path) -> Path:
+    """`dest` as a copy of a migrated empty database (what `Database(dest)` makes, without the migrations' cost)."""
+    return template_copy("migrated", dest, lambda p: Database(p).close())
+
+
+def database(path: str | Path, **kw: Any) -> Database:
+    """A migrated empty Database at `path`, copied from the worker's template (see the module docstring)."""
+    return Database(migrated_copy(path), **kw)
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,21 @@ class ServerProcess(CliProcess):
         return self.proc.returncode
 
 
+# Streamlit's own flag on its root: "initial" before the first run, "running" (or "rerunRequested") during one,
+# "notRunning" once a run has finished and everything it drew (a dialog too) has reached the page.
+RUN_DONE = """() => { const a = document.querySelector('[data-testid="stApp"]');
+                     return !!a && a.getAttribute('data-test-script-state') === 'notRunning'; }"""
+
+
+def wait_for_run(page, timeout: float = 90_000) -> None:  # type: ignore[no-untyped-def]
+    """Until the page's script run has finished, and still has a quarter of a second later (a run can ask for
+    the next: a redirect, a rerun). Waits on the condition where a fixed 1.5–2.5 s pause used to stand."""
+    page.wait_for_function(RUN_DONE, timeout=timeout)
+    page.wait_for_timeout(250)
+    page.wait_for_function(RUN_DONE, timeout=timeout)
+    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=timeout)
+
+
 def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
     """Log in with the demo account the server printed, if the app shows a login form (retries: a
     loaded machine can drop the first submit while Streamlit is still connecting)."""

@@ -19,7 +19,8 @@ from tests.dashboard.served import prepare
 from tests.dashboard.test_browser import _goto, _login, _open_filters, _settle
 from vocab.labels import TOPIC_LABELS
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# one worker is to run the module (`--dist loadgroup`), starting one `served`, not one per worker (pytest-xdist #1386)
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser-drilldown")]
 SHOTS = ARTIFACTS / "dashboard"
 
 

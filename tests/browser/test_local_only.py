@@ -1,5 +1,5 @@
 """Nothing leaves the machine, the last English is gone (issue 15), and addresses no page answers land in
-Vietnamese (round 13), in real headless Chromium, on one demo server.
+Vietnamese (round 13), in real headless Chromium, on the browser tests' shared demo server.
 
 Every request the browser makes is checked: one to a host other than the dashboard's fails the test
 (it is aborted, so the test also passes offline). Seen before the fix: the favicon came from
@@ -14,21 +14,22 @@ import pytest
 
 from devtools.screenshots import keep_local
 from tests.browser.helpers import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, running_demo,
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, wait_for_run,
 )
+from tests.browser.conftest import DEMO_GROUP
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, DEMO_GROUP]
 
 PAGES = ("", "explorer", "alerts", "sources", "imports", "collaborator")
 ENGLISH = ("200MB per file", "per file", "Browse files", "Drag and drop", "Download plot", "Upload")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """One demo server for this module's walks (each starts its own browser and signs in): (server, host:port)."""
-    with running_demo(tmp_path_factory.mktemp("demo")) as (srv, port):
-        ARTIFACTS.mkdir(exist_ok=True)
-        yield srv, f"127.0.0.1:{port}"
+@pytest.fixture
+def demo(demo_server):  # type: ignore[no-untyped-def]
+    """The package's demo server (tests/browser/conftest.py; each walk starts its own browser and signs in):
+    (server, host:port)."""
+    srv, port = demo_server
+    return srv, f"127.0.0.1:{port}"
 
 
 def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
@@ -44,7 +45,7 @@ def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
         page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=90_000)
         for name in PAGES:
             page.goto(f"http://{origin}/{name}", wait_until="networkidle")
-            page.wait_for_timeout(2500)
+            wait_for_run(page)  # the page drawn (a file box's English came with its run)
             body = page.inner_text("body")
             assert "Traceback" not in body, name
             found = [w for w in ENGLISH if w in body]
@@ -83,7 +84,7 @@ FIRST_PAGE = "Tình trạng nguồn tin"  # on Tổng quan
 
 
 def _no_english_dialog(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_timeout(2500)  # the dialog comes with the first script run's messages
+    wait_for_run(page)  # the dialog comes with the first script run's messages
     body = page.inner_text("body")
     if "Page not found" in body:
         page.screenshot(path=str(ARTIFACTS / f"page_not_found_{name}.png"), full_page=True)

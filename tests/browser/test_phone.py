@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.helpers import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, running_demo,
+    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, wait_for_run,
 )
+from tests.browser.conftest import DEMO_GROUP
 from dashboard.ui import PHONE_ROW_HEIGHT
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, DEMO_GROUP]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "user_agent": "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -24,11 +25,12 @@ TOP = """(sel) => { const m = document.querySelector('[data-testid="stMain"]');
                     return e.getBoundingClientRect().top - m.getBoundingClientRect().top + m.scrollTop; }"""
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
-    with running_demo(tmp_path_factory.mktemp("demo")) as (srv, port):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        yield srv, f"http://127.0.0.1:{port}"
+@pytest.fixture
+def demo(demo_server):  # type: ignore[no-untyped-def]
+    """The package's demo (tests/browser/conftest.py): (server, base address)."""
+    srv, port = demo_server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return srv, f"http://127.0.0.1:{port}"
 
 
 def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
@@ -41,7 +43,7 @@ def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
         page.goto(f"{base}/", wait_until="networkidle")
         login_if_asked(page, srv.output)
         page.locator('[data-testid="stMetric"]').nth(1).wait_for(timeout=90_000)
-        page.wait_for_timeout(1500)
+        wait_for_run(page)
         page.screenshot(path=str(SHOTS / "overview-390.png"))
         first, second = (page.locator('[data-testid="stMetric"]').nth(k).bounding_box() for k in (0, 1))
         assert first and second and abs(first["y"] - second["y"]) < 2, "the figures are stacked, not side by side"
@@ -49,7 +51,7 @@ def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
         page.goto(f"{base}/explorer", wait_until="networkidle")
         grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
         grid.wait_for(timeout=90_000)
-        page.wait_for_timeout(1500)
+        wait_for_run(page)
         page.screenshot(path=str(SHOTS / "explorer-390.png"))
         summary = page.locator('[data-testid="stExpander"] summary').first
         assert "Bộ lọc" in summary.inner_text()
@@ -72,7 +74,7 @@ def test_on_a_desk_tin_bai_opens_its_filters(demo):
         login_if_asked(page, srv.output)
         page.goto(f"{base}/explorer", wait_until="networkidle")
         page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
-        page.wait_for_timeout(1500)
+        wait_for_run(page)
         page.screenshot(path=str(SHOTS / "explorer-1366.png"))
         assert page.evaluate("() => document.querySelector('[data-testid=\"stExpander\"] details').open")
         assert page.locator('[data-testid="stMultiSelect"]').first.is_visible()

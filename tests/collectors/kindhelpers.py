@@ -72,9 +72,9 @@ def server(kserver):
 
 @pytest.fixture
 def db(tmp_path):
-    from store.db import Database
+    from tests.conftest import database
 
-    d = Database(tmp_path / "t.duckdb")
+    d = database(tmp_path / "t.duckdb")  # a copy of the worker's migrated file
     yield d
     d.close()
 

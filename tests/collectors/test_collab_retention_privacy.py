@@ -16,6 +16,7 @@ from langnghe import cli
 from store import collab, retention
 from store.items import insert_items
 from kindhelpers import db  # noqa: F401
+from tests.conftest import database
 
 NOW = datetime(2024, 11, 21, 3, 0)
 
@@ -140,10 +141,9 @@ def test_retention_cli(tmp_path, monkeypatch, capsys):
 def test_retention_cli_names_every_purged_table_in_vietnamese(tmp_path, monkeypatch, capsys):
     """A real purge also reports the rows of each table that belonged to the purged items
     ("item_rows:TABLE"): each prints in Vietnamese, once "dòng", never a table name."""
-    from store.db import Database
 
     path = tmp_path / "r.duckdb"
-    with Database(path) as db:
+    with database(path) as db:
         _aged(db, 800, 800, 1)
         with db.read() as cur:
             tables = retention._item_tables(cur)

@@ -12,8 +12,7 @@ import pytest
 from collectors.runner import Runner, backoff_seconds
 from store import items as store_items
 from store import sources as store_sources
-from store.db import Database
-from tests.conftest import FIXTURES, make_config, rss_doc, rss_source, send
+from tests.conftest import FIXTURES, database, make_config, rss_doc, rss_source, send
 
 GOOD = rss_doc([
     {"title": f"Tin tốt {i}", "link": f"https://bao.vn/tin-{i}", "pubDate": "Sun, 22 Nov 2026 08:00:00 +0700",
@@ -93,7 +92,7 @@ def test_each_failure_is_recorded_and_others_keep_going(tmp_path, bad_server):
     names = ["good", "404", "500", "429", "slow", "endless", "huge", "html", "charset", "vne"]
     cfg = make_config(tmp_path, [rss_source(n, bad_server.url(f"/{n}.rss")) for n in names],
                       http={"max_body_mb": 20.0, "fetch_deadline_seconds": 4.0})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         summary = run(cfg, db)
         h = health_by_source(cfg, db)
         with db.read() as cur:
@@ -127,7 +126,7 @@ def test_each_failure_is_recorded_and_others_keep_going(tmp_path, bad_server):
 
 def test_retry_after_is_honoured(tmp_path, bad_server):
     cfg = make_config(tmp_path, [rss_source("429", bad_server.url("/429.rss"), interval_minutes=5)])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         before = datetime.utcnow()
         run(cfg, db)
         h = health_by_source(cfg, db)["429"]
@@ -141,7 +140,7 @@ def test_failing_source_backs_off_but_is_never_disabled(tmp_path, bad_server):
     delays = [backoff_seconds(cfg, src, n, None) for n in range(1, 12)]
     assert delays[0] == 900 and delays[1] == 1800 and delays[2] == 3600
     assert delays == sorted(delays) and max(delays) == 48 * 3600
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         for _ in range(4):
             run(cfg, db)
         h = health_by_source(cfg, db)["500"]
@@ -159,7 +158,7 @@ def test_success_resets_failures(tmp_path, server):
 
     server.routes["/flaky.rss"] = flaky
     cfg = make_config(tmp_path, [rss_source("flaky", server.url("/flaky.rss"))])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         run(cfg, db)
         state["fail"] = False
         run(cfg, db)
@@ -178,7 +177,7 @@ def test_conditional_get_uses_etag_and_last_modified(tmp_path, server):
 
     server.routes["/c.rss"] = cond
     cfg = make_config(tmp_path, [rss_source("c", server.url("/c.rss"))])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         first = run(cfg, db).outcomes[0]
         second = run(cfg, db).outcomes[0]
     assert first.outcome == "ok" and first.items_new == 5
@@ -200,7 +199,7 @@ def test_same_url_from_two_feeds_and_same_text_at_another_url_are_one_item(tmp_p
     server.routes["/a.rss"] = lambda req: send(req, 200, a)
     server.routes["/b.rss"] = lambda req: send(req, 200, b)
     cfg = make_config(tmp_path, [rss_source("a", server.url("/a.rss")), rss_source("b", server.url("/b.rss"))])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         run(cfg, db)
         run(cfg, db)
         with db.read() as cur:
@@ -217,7 +216,7 @@ def test_duplicate_guids_missing_and_future_dates(tmp_path, server):
     ])
     server.routes["/d.rss"] = lambda req: send(req, 200, doc)
     cfg = make_config(tmp_path, [rss_source("d", server.url("/d.rss"))])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         o = run(cfg, db).outcomes[0]
         with db.read() as cur:
             rows = cur.execute("SELECT url, published_estimated, flags FROM items ORDER BY url").fetchall()
@@ -239,7 +238,7 @@ def test_mock_transport_injected(tmp_path):
     cfg = make_config(tmp_path, [rss_source("ok", "http://feeds.test/ok.rss"),
                                  rss_source("down", "http://feeds.test/down.rss")],
                       http={"allow_private_hosts": ["feeds.test"]})  # a made-up name: no DNS lookup
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         summary = run(cfg, db, transport=httpx.MockTransport(handler))
     by = {o.source: o for o in summary.outcomes}
     assert by["ok"].items_new == 5

@@ -14,8 +14,7 @@ from devtools import demo_channels
 from devtools import demo_server as demo
 from orchestration import cases
 from store import cases as store_cases
-from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 from kindhelpers import fresh_gates  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
@@ -28,7 +27,7 @@ def test_three_cases_open_during_the_demo_and_a_reply_goes_back(tmp_path, monkey
     server = demo.DemoFeedServer(0, start=START, items=[], clock=lambda: clock["now"]).start_background()
     try:
         cfg = make_config(tmp_path, demo_channels.sources(server.base_url))
-        with Database(cfg.storage.db_path) as db:
+        with database(cfg.storage.db_path) as db:
             def tick(minutes: int) -> int:
                 clock["now"] = START + timedelta(minutes=minutes)
                 at = clock["now"].replace(tzinfo=None)  # one clock for the poll and the cases it opens

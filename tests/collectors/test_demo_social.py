@@ -11,8 +11,7 @@ import pytest
 from collectors.runner import Runner
 from devtools import demo_server as demo
 from devtools import demo_social
-from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 from kindhelpers import fresh_gates  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
@@ -49,7 +48,7 @@ def test_demo_collects_press_and_social_side_by_side(tmp_path):
             {"name": "demo-baoquangninh", "kind": "rss", "url": f"{base}/feeds/baoquangninh.rss",
              "outlet": "Báo Quảng Ninh", "source_type": "press"}]
         cfg = make_config(tmp_path, sources)
-        with Database(cfg.storage.db_path) as db:
+        with database(cfg.storage.db_path) as db:
             summary = asyncio.run(Runner(cfg, db).run_due(force=True))
             assert not summary.errors, [(o.source, o.error) for o in summary.errors]
             with db.read() as cur:

@@ -14,8 +14,7 @@ from vocab.config import SourceConfig
 from store import items as store_items
 from store import sources as store_sources
 from store import tags as store_tags
-from store.db import Database
-from tests.conftest import make_config, rss_doc, rss_source
+from tests.conftest import database, make_config, rss_doc, rss_source
 
 URL = "http://feeds.test/a.rss"
 ITEMS = [
@@ -52,7 +51,7 @@ def _health(cfg, db) -> dict:
 def test_one_bad_byte_in_one_title_leaves_the_others_intact(tmp_path):
     body = rss_doc(ITEMS).replace("thứ hai".encode(), b"th\xe1\xbb hai", 1)
     cfg = make_config(tmp_path, [rss_source("a", URL)])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         outcome = _collect(cfg, db, body)
         stored = _titles(db)
         health = _health(cfg, db)
@@ -66,7 +65,7 @@ def test_corrected_refetch_repairs_the_replaced_characters_and_retags(tmp_path):
     bad = rss_doc(ITEMS).replace("thứ hai".encode(), b"th\xe1\xbb hai", 1)
     cfg = make_config(tmp_path, [rss_source("a", URL)])
     seen: list[str] = []
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         _collect(cfg, db, bad)
         outcome = _collect(cfg, db, rss_doc(ITEMS), seen)
         stored = _titles(db)
@@ -93,7 +92,7 @@ def test_mojibake_stored_by_the_old_decode_is_repaired_not_skipped(tmp_path):
     fixed = [dict(ITEMS[0]), dict(ITEMS[1], description="Đường Trần Nhân Tông được mở rộng"), ITEMS[2]]
     cfg = make_config(tmp_path, [rss_source("a", URL)])
     seen: list[str] = []
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         ids = _store_as_old_code_did(db, rss_doc(ITEMS).replace("Họp".encode(), b"H\xe1\xbb p", 1))
         outcome = _collect(cfg, db, rss_doc(fixed), seen)
         stored = _titles(db)
@@ -114,7 +113,7 @@ def test_mojibake_stored_by_the_old_decode_is_repaired_not_skipped(tmp_path):
 
 def test_repair_is_idempotent(tmp_path):
     cfg = make_config(tmp_path, [rss_source("a", URL)])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         _store_as_old_code_did(db, rss_doc(ITEMS).replace("Họp".encode(), b"H\xe1\xbb p", 1))
         first = _collect(cfg, db, rss_doc(ITEMS))
         second = _collect(cfg, db, rss_doc(ITEMS))

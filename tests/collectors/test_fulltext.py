@@ -13,7 +13,7 @@ from collectors.rss import map_entry  # noqa: F401  (the press items come from t
 from store import fulltext as store_fulltext
 from store.db import utcnow
 from store.items import insert_items
-from tests.conftest import make_config, send
+from tests.conftest import database, make_config, send
 from kindhelpers import db, fresh_gates, kserver, server  # noqa: F401
 from kindspecs import FIX
 
@@ -125,7 +125,6 @@ def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server
     their full text, and their stories follow (full schema: tags and stories installed)."""
     from store import stories as store_stories
     from store import tags as store_tags
-    from store.db import Database
     from nlp import service
     from orchestration import ingest, jobs
 
@@ -144,7 +143,7 @@ def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server
     cfg = make_config(tmp_path, [], fulltext={"per_host_spacing_seconds": 0.0, "max_per_run": 1,
                                               "catchup_minutes": 10})
     items = [_item(server.url("/bai-1.html"), 1), _item(server.url("/bai-2.html"), 2)]
-    with Database(tmp_path / "full.duckdb") as db:
+    with database(tmp_path / "full.duckdb") as db:
         with db.write() as cur:
             insert_items(cur, items)
         ingest.processor(cfg, db)([i.id for i in items])  # the pass

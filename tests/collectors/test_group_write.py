@@ -18,8 +18,7 @@ from collectors.runner import Runner
 from collectors.textutil import canonical_url, content_hash, sha1
 from store import items as store_items
 from store import sources as store_sources
-from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 from vocab.item import Item
 
 NOW = datetime(2026, 11, 22, 8, 0)
@@ -79,7 +78,7 @@ def test_sources_finishing_together_share_one_transaction_and_are_credited_as_on
     names = [f"s{k}" for k in range(8)]
     cfg = make_config(tmp_path, _sources(names))
     retagged: list[str] = []
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         with db.write() as cur:
             store_items.insert_items(cur, [GARBLED])
         writes = []
@@ -127,7 +126,7 @@ def test_sources_finishing_together_share_one_transaction_and_are_credited_as_on
 def test_write_group_max_items_1_writes_every_source_alone(tmp_path, instant, monkeypatch):
     names = [f"s{k}" for k in range(2, 7)]
     cfg = make_config(tmp_path, _sources(names), storage={"write_group_max_items": 1})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         writes = []
         real_write = db.write
         monkeypatch.setattr(db, "write", lambda: writes.append(1) or real_write())
@@ -141,7 +140,7 @@ def test_a_huge_batch_is_not_grouped_but_written_in_chunks(tmp_path, instant, mo
     monkeypatch.setitem(PLAN, "s2", [item("s2", f"https://s2.vn/lon-{j}", f"Tin lớn {j}") for j in range(5)])
     cfg = make_config(tmp_path, _sources(names), storage={"write_chunk_items": 2})
     progress: list[tuple[str, int, int]] = []
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         writes = []
         real_write = db.write
         monkeypatch.setattr(db, "write", lambda: writes.append(1) or real_write())
@@ -165,7 +164,7 @@ def test_a_stop_before_the_grouped_write_leaves_the_batches_unwritten_but_record
         writer = GroupWriter(db, stop=stop)
         return await asyncio.gather(writer.write([good], _ok("g1")), writer.write([], failed))
 
-    with Database(tmp_path / "t.duckdb") as db:
+    with database(tmp_path / "t.duckdb") as db:
         (res, _), (err, _) = asyncio.run(go(db))
         with db.read() as cur:
             assert store_items.count_items(cur) == 0
@@ -190,7 +189,7 @@ def test_a_batch_the_database_refuses_fails_alone(tmp_path):
             writer.write([good[0]], _ok("g1")), writer.write([bad], _ok("bad")),
             writer.write([good[1]], _ok("g2")), return_exceptions=True)
 
-    with Database(tmp_path / "t.duckdb") as db:
+    with database(tmp_path / "t.duckdb") as db:
         r1, rbad, r2 = asyncio.run(go(db))
         assert r1[0].new_ids == [good[0].id] and r2[0].new_ids == [good[1].id]
         assert isinstance(rbad, (duckdb.Error, TypeError, ValueError))

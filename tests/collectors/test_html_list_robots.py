@@ -9,8 +9,7 @@ import pytest
 from collectors import html_list, robots
 from collectors.runner import Runner
 from store import sources as store_sources
-from store.db import Database
-from tests.conftest import make_config, send
+from tests.conftest import database, make_config, send
 from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
 from kindspecs import FIX, PAKN_OPTIONS, to_cp1258
 
@@ -106,7 +105,7 @@ def test_robots_disallow_shows_on_source_health(server, tmp_path):
     src = {"name": "pakn", "kind": "html_list", "url": server.url("/pakn/danh-sach"), "outlet": "PAKN",
            "source_type": "social", "options": PAKN_OPTIONS}
     cfg = make_config(tmp_path, [src])
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         summary = asyncio.run(Runner(cfg, db).run_due(force=True))
         assert summary.errors and summary.errors[0].error_kind == "robots"
         with db.read() as cur:

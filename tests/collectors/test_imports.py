@@ -13,6 +13,7 @@ from vocab.config import SourceConfig
 from store.db import Database
 from kindhelpers import db  # noqa: F401
 from kindspecs import FIX
+from tests.conftest import database
 
 NOW = datetime(2024, 11, 21)
 CSV = FIX / "imports/fb_export_uongbi.csv"
@@ -112,6 +113,7 @@ def test_preview_writes_nothing_and_shows_reasons():
     assert pv.rows == 4 and pv.mappable == 3 and len(pv.items) == 2 and pv.skipped == {"no title or text": 1}
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
     dbp = tmp_path / "i.duckdb"
     monkeypatch.setenv("LANGNGHE_DB", str(dbp))
@@ -125,7 +127,7 @@ def test_cli_import_is_idempotent(tmp_path, monkeypatch, capsys):
     assert cli.main(["import", str(CSV), "--map", CSV_MAP]) == 0
     err = capsys.readouterr().err
     assert "Đã nhập 3 mục mới" in err and "Đã nhập 0 mục mới" in err
-    with Database(dbp) as d, d.read() as cur:
+    with database(dbp) as d, d.read() as cur:
         assert cur.execute("SELECT count(*) FROM items WHERE collector = 'import'").fetchone()[0] == 3
         assert cur.execute("SELECT count(*) FROM item_raw").fetchone()[0] == 3
         assert cur.execute("SELECT items_new FROM import_log ORDER BY id").fetchall() == [(3,), (0,)]
@@ -144,7 +146,7 @@ def test_preview_opens_the_database_read_only_and_never_migrates(tmp_path, monke
     dbp = tmp_path / "i.duckdb"
     monkeypatch.setenv("LANGNGHE_DB", str(dbp))
     last = migrations()[-1][0]
-    with Database(dbp) as d, d.write() as cur:
+    with database(dbp) as d, d.write() as cur:
         cur.execute("DELETE FROM schema_migrations WHERE version = ?", [last])  # a file from the version before
     before = hashlib.sha256(dbp.read_bytes()).hexdigest()
     assert cli.main(["import", str(CSV), "--map", CSV_MAP, "--preview"]) == 0
@@ -177,7 +179,7 @@ def small_limits(tmp_path, monkeypatch):
 
 
 def _log(dbp):
-    with Database(dbp) as d, d.read() as cur:
+    with database(dbp) as d, d.read() as cur:
         return cur.execute("SELECT rows_read, items_new, status, error FROM import_log ORDER BY id").fetchall()
 
 
@@ -233,6 +235,7 @@ def test_utf16_without_bom(tmp_path, codec):
                                                            "nội dung": "Người dân bức xúc vì bụi"}]
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_import_is_chunked_with_progress_and_ctrl_c_keeps_what_was_committed(tmp_path, small_limits, capsys,
                                                                                 monkeypatch):
     import os
@@ -262,7 +265,7 @@ def test_import_is_chunked_with_progress_and_ctrl_c_keeps_what_was_committed(tmp
     err = capsys.readouterr().err
     assert "đã đọc 4 dòng" in err and "Đã nhập 5 mục mới từ 7 dòng (2 đã có" in err
     assert _log(small_limits)[1] == (7, 5, "done", None)
-    with Database(small_limits) as d, d.read() as cur:
+    with database(small_limits) as d, d.read() as cur:
         assert cur.execute("SELECT count(*) FROM items").fetchone()[0] == 7
 
 
@@ -294,6 +297,7 @@ def test_vietnamese_headers_are_guessed_and_kenh_sets_the_source_type():
     assert imp.source_type_of_outlet("Hội những người yêu Uông Bí") is None
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_undated_rows_are_counted_before_import(tmp_path, monkeypatch, capsys):
     rows, cols = imp.read_csv(VN_CSV.encode())
     pv = imp.preview(rows, cols, imp.guess_mapping(cols), _settings(), NOW)
@@ -315,7 +319,7 @@ def test_undated_rows_are_counted_before_import(tmp_path, monkeypatch, capsys):
 
 
 def _count(dbp):
-    with Database(dbp) as d, d.read() as cur:
+    with database(dbp) as d, d.read() as cur:
         return cur.execute("SELECT count(*) FROM items").fetchone()[0]
 
 

@@ -17,9 +17,8 @@ from collectors.runner import Runner
 from vocab import config as config_mod
 from store import fulltext as store_fulltext
 from store import sources as store_sources
-from store.db import Database
 from store.items import insert_items
-from tests.conftest import make_config, rss_doc, rss_source, send
+from tests.conftest import database, make_config, rss_doc, rss_source, send
 from kindhelpers import db, fresh_gates, kserver, server  # noqa: F401
 from kindspecs import FIX
 
@@ -153,7 +152,7 @@ def test_runner_records_blocked_address_on_health_and_stores_nothing(tmp_path, k
     })
     src = {"name": "noi-bo", "kind": kind, "url": "http://8.8.8.8/feed.rss", "outlet": "X", "options": options}
     cfg = replace(make_config(tmp_path, [src]), http=strict_http())
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         for attempt in (1, 2):
             outcome = asyncio.run(Runner(cfg, db, transport=rec.transport).run_due(force=True)).outcomes[0]
             assert outcome.outcome == "error" and outcome.error_kind == "blocked_address"
@@ -175,7 +174,7 @@ def test_runner_resolves_names_with_the_injected_resolver(tmp_path, server):
 
     cfg = replace(make_config(tmp_path, [rss_source("ten", f"http://tin.example.vn:{server.port}/feed.rss")]),
                   http=strict_http())
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         outcome = asyncio.run(Runner(cfg, db, resolver=dns).run_due(force=True)).outcomes[0]
     assert outcome.error_kind == "blocked_address" and server.hits == {}
 

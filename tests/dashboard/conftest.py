@@ -1,5 +1,9 @@
 """Dashboard test fixtures: a temp database installed as the process-wide handle, optional synthetic
-demo data, signed-in users, and AppTest runners for single pages and for the routed app."""
+demo data, signed-in users, and AppTest runners for single pages and for the routed app.
+
+Each Env's database starts as a copy of the worker's migrated template, and `demo_env`'s as a copy of a
+seeded one (synthetic data and the three users, rebuilt when 5 minutes old): tests/conftest.py
+`template_copy`. A test still owns its file."""
 
 from __future__ import annotations
 
@@ -13,23 +17,27 @@ from streamlit.testing.v1 import AppTest
 from vocab import config as config_mod
 from orchestration import runtime
 from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import make_config, migrated_copy, template_copy
 from devtools import DEMO_CONFIG_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 PASSWORD = "mat-khau-thu-nghiem"
 TIMEOUT = 30
+DEMO_MAX_AGE = 300.0  # seconds: synth dates its items from the hour it ran; a copy this old is rebuilt
 
 
 DEMO_SOURCES = config_mod.read_toml(DEMO_CONFIG_PATH)["sources"]
 
 
 class Env:
-    def __init__(self, tmp_path: Path, **sections: dict[str, Any]):
+    def __init__(self, tmp_path: Path, *, seeded: bool = False, **sections: dict[str, Any]):
+        """`seeded`: the database starts as what `seed()` and `add_users()` write (a copy of the worker's)."""
         sections.setdefault("auth", {}).setdefault("bcrypt_rounds", 4)
         self.cfg = make_config(tmp_path, sources=DEMO_SOURCES, **sections)
-        self.db = Database(self.cfg.storage.db_path)
+        if seeded:
+            template_copy("demo", self.cfg.storage.db_path, _build_demo, max_age=DEMO_MAX_AGE)
+        self.db = Database(migrated_copy(self.cfg.storage.db_path))
         runtime.install(self.cfg, self.db)
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -72,11 +80,21 @@ def env(tmp_path):
     e.close()
 
 
+def _build_demo(path: Path) -> None:
+    """The seeded database `demo_env` copies: what `Env.seed()` and `Env.add_users()` write."""
+    e = Env(path.parent)
+    try:
+        e.seed()
+        e.add_users()
+    finally:
+        e.close()
+        e.db.close()
+    Path(e.cfg.storage.db_path).rename(path)
+
+
 @pytest.fixture
 def demo_env(tmp_path):
-    e = Env(tmp_path)
-    e.seed()
-    e.add_users()
+    e = Env(tmp_path, seeded=True)
     yield e
     e.close()
 

@@ -16,8 +16,8 @@ from dashboard import nav
 from devtools import demo_accounts as auth_demo
 from orchestration.accounts import AuthError, AuthService, AuthSettings, hash_password, role_allows, verify_password
 from store import users as store_users
-from store.db import Database, utcnow
-from tests.conftest import make_config
+from store.db import utcnow
+from tests.conftest import database, make_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ class Clock:
 def svc(tmp_path):
     cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_logins": 3, "lockout_minutes": 10,
                                       "idle_minutes": 30, "session_hours": 8})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)  # a copy of the worker's migrated file
     clock = Clock()
     s = AuthService(db, AuthSettings.from_config(cfg), clock=clock)
     s.clock_obj = clock  # type: ignore[attr-defined]
@@ -123,7 +123,7 @@ def test_failed_logins_are_rate_limited(svc):
 
 def test_one_client_guessing_many_names_is_limited(tmp_path):
     cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_per_client": 4})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         s = AuthService(db, AuthSettings.from_config(cfg))
         s.create_user("lan", "du-dai-roi-123", "analyst")
         for i in range(4):
@@ -171,6 +171,7 @@ def test_a_collaborator_account_opens_the_collaborators_form_only():
     assert role_allows("ctv", "ctv") and role_allows("admin", "ctv") and not role_allows("viewer", "ctv")
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[storage]\ndb_path = "{tmp_path / "u.duckdb"}"\n[auth]\nbcrypt_rounds = 4\n', encoding="utf-8")
@@ -187,7 +188,7 @@ def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path
     assert r.returncode == 1 and "đã có" in r.stderr
     r = run("add", "lan", "--role", "analyst")  # no terminal, no --password-stdin: refuses instead of hanging
     assert r.returncode != 0 and "--password-stdin" in r.stderr and "no terminal" not in r.stderr
-    with Database(tmp_path / "u.duckdb") as db:
+    with database(tmp_path / "u.duckdb") as db:
         s = AuthService(db, AuthSettings(bcrypt_rounds=4))
         assert s.login("admin", secret).ok
         raw = (tmp_path / "u.duckdb").read_bytes()
@@ -197,7 +198,7 @@ def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path
 def test_demo_account_prints_name_and_generated_password(tmp_path):
     cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4})
     out = io.StringIO()
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         name, pw = auth_demo.setup(cfg, db, out=lambda *a, **k: print(*a, file=out))
         assert AuthService(db, AuthSettings(bcrypt_rounds=4)).login(name, pw).user.role == "analyst"
         name2, pw2 = auth_demo.setup(cfg, db, out=lambda *a, **k: None)  # a re-run makes a new password
@@ -226,7 +227,7 @@ def test_unknown_names_cost_the_same_bcrypt_work_as_real_ones(tmp_path, monkeypa
     seen: list[bytes] = []
     real = bcrypt.checkpw
     monkeypatch.setattr(auth_mod.bcrypt, "checkpw", lambda pw, h: seen.append(h) or real(pw, h))
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         s = AuthService(db, AuthSettings.from_config(cfg))
         s.create_user("lan", "du-dai-roi-123", "analyst")
         s.login("lan", "sai-mat-khau")
@@ -259,7 +260,7 @@ def test_client_address_believes_forwarded_for_only_from_trusted_proxies():
 
 def test_unknown_client_falls_under_one_global_limit(tmp_path):
     cfg = make_config(tmp_path, auth={"bcrypt_rounds": 4, "max_failed_per_client": 4})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         s = AuthService(db, AuthSettings.from_config(cfg))
         s.create_user("lan", "du-dai-roi-123", "analyst")
         for i in range(4):
@@ -323,11 +324,12 @@ def test_lockouts_are_audited_and_an_admin_can_lift_them(svc):
         svc.unlock("khong-co", by="quantri")
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_users_unlock_command(tmp_path):
     cfg_path = tmp_path / "c.toml"
     db_path = tmp_path / "u.duckdb"
     cfg_path.write_text(f'[storage]\ndb_path = "{db_path}"\n[auth]\nbcrypt_rounds = 4\n', encoding="utf-8")
-    with Database(db_path) as db:
+    with database(db_path) as db:
         s = AuthService(db, AuthSettings(bcrypt_rounds=4))
         s.create_user("admin", "du-dai-roi-123", "admin")
         for _ in range(5):
@@ -342,7 +344,7 @@ def test_users_unlock_command(tmp_path):
     assert "Mở khóa đăng nhập" in r.stdout
     r = run("unlock", "admin")
     assert r.returncode == 0 and "đã mở khóa" in r.stdout, r.stderr
-    with Database(db_path) as db:
+    with database(db_path) as db:
         assert AuthService(db, AuthSettings(bcrypt_rounds=4)).login("admin", "du-dai-roi-123", client="203.0.113.5").ok
 
 

@@ -10,6 +10,7 @@ import pytest
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.dashboard.served import prepare, serving
 from tests.dashboard.test_browser import _goto, _login, _settle, _type
+from tests.conftest import database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NOTE = "Đã gọi điện cho tổ trưởng tổ 5"
@@ -18,13 +19,13 @@ NOTE = "Đã gọi điện cho tổ trưởng tổ 5"
 def _answered_case(cfg_path) -> int:  # type: ignore[no-untyped-def]
     from orchestration import cases
     from store import cases as store_cases
-    from store.db import Database, utcnow
+    from store.db import utcnow
     from store.items import insert_items
     from tests.dashboard.test_cases_page import complaint
     from vocab import config as config_mod
 
     cfg = config_mod.load(cfg_path)
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         with db.write() as cur:
             ids = insert_items(cur, [complaint(7, utcnow() - timedelta(hours=2))])
         cid = cases.open_for_items(cfg, db, ids, now=utcnow())[0]

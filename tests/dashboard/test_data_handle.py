@@ -13,18 +13,17 @@ import streamlit as st
 
 from dashboard import data
 from orchestration import runtime
-from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 
 
 def test_the_dashboard_reads_the_database_runtime_now_holds(tmp_path):
     st.cache_resource.clear()
-    first = Database(tmp_path / "a.duckdb")
+    first = database(tmp_path / "a.duckdb")
     runtime.install(make_config(tmp_path), first)
     try:
         assert data.db() is first
         runtime.reset()  # closes `first`
-        second = Database(tmp_path / "b.duckdb")
+        second = database(tmp_path / "b.duckdb")
         runtime.install(make_config(tmp_path), second)
         assert data.db() is second
         with data.db().read() as cur:

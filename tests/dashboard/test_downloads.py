@@ -19,7 +19,7 @@ from dashboard import downloads, server
 from orchestration.accounts import SESSION_COOKIE
 from orchestration import runtime
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
-from tests.conftest import free_port
+from tests.conftest import database, free_port
 from tests.dashboard.conftest import PASSWORD, Env
 from tests.dashboard.served import archive_report, prepare
 
@@ -106,11 +106,10 @@ def test_report_page_renders_session_links_not_media_downloads(tmp_path):
     cfg_path, _ = prepare(tmp_path, n_items=60)
     archive_report(cfg_path)
     from vocab import config as config_mod
-    from store.db import Database
 
     cfg = config_mod.load(cfg_path)
     runtime.reset()
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     runtime.install(cfg, db)
     try:
         from orchestration.accounts import service

@@ -11,15 +11,15 @@ import pytest
 from store import dashboard as q
 from store import search as S
 from devtools import synth
-from store.db import Database, utcnow
-from tests.conftest import make_config
+from store.db import utcnow
+from tests.conftest import database, make_config
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("q")
     cfg = make_config(tmp)
-    d = Database(cfg.storage.db_path)
+    d = database(cfg.storage.db_path)
     synth.seed(d, n_items=3000, n_stories=30, n_alerts=5, days=500)
     yield d
     d.close()
@@ -55,7 +55,7 @@ def test_retagged_and_late_tagged_items_are_still_counted(db):
 def test_place_trends_count_an_item_once_per_new_unit(tmp_path):
     cfg = make_config(tmp_path)
     now = utcnow()
-    with Database(cfg.storage.db_path) as d:
+    with database(cfg.storage.db_path) as d:
         iid = synth.add_item(d, title="Hai phường cũ", summary="Trưng Vương và Quang Trung", url="https://x.vn/1",
                              places=["phường Trưng Vương cũ", "phường Quang Trung cũ"])
         details = [{"name": "Phường Trưng Vương", "level": "ward_old", "name_2025": "Phường Uông Bí",
@@ -78,7 +78,7 @@ def test_place_trends_put_an_old_district_item_under_each_of_its_2025_units(tmp_
     cfg = make_config(tmp_path)
     now = utcnow()
     wards = ["Phường Uông Bí", "Phường Vàng Danh", "Phường Yên Tử"]
-    with Database(cfg.storage.db_path) as d:
+    with database(cfg.storage.db_path) as d:
         iid = synth.add_item(d, title="Uông Bí", summary="Tin chung về TP Uông Bí", url="https://x.vn/2",
                              places=["TP Uông Bí cũ"])
         details = [{"name": "TP Uông Bí", "level": "district_old", "name_2025": ", ".join(wards),
@@ -101,7 +101,7 @@ def test_briefing_negative_items_follow_staff_corrections(tmp_path):
 
     cfg = make_config(tmp_path)
     now = utcnow()
-    with Database(cfg.storage.db_path) as d:
+    with database(cfg.storage.db_path) as d:
         neg = synth.add_item(d, title="Dân phản ánh bụi than", summary="Bụi than phủ kín nhà dân", url="https://x.vn/n",
                              sentiment="negative")
         calm = synth.add_item(d, title="Khai trương nhà văn hóa", summary="Nhà văn hóa khu 3 mở cửa", url="https://x.vn/c",

@@ -12,8 +12,8 @@ from orchestration import sources as sources_store
 from vocab.config import SourceConfig
 from orchestration.jobs import Scheduler
 from store import users as store_users
-from store.db import Database, utcnow
-from tests.conftest import make_config, rss_source
+from store.db import utcnow
+from tests.conftest import database, make_config, rss_source
 
 ROOT_SOURCES = [rss_source("a", "https://a.vn/rss"), rss_source("b", "https://b.vn/rss")]
 
@@ -57,7 +57,7 @@ class StubRunner:
 def test_scheduler_collects_the_merged_list_each_tick(tmp_path):
     cfg = make_config(tmp_path, sources=ROOT_SOURCES, schedule={"tick_seconds": 0.05},
                       storage={"snapshot_every_minutes": 0})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         with db.write() as cur:
             store_users.upsert_managed_source(cur, _row("c"), "quantri", utcnow())
             store_users.upsert_managed_source(cur, _row("a", enabled=False), "quantri", utcnow())

@@ -22,7 +22,7 @@ from store import alerts as store_alerts  # noqa: E402
 from store import items as store_items  # noqa: E402
 from store import sources as store_sources  # noqa: E402
 from store import tags as tag_store  # noqa: E402
-from store.db import Database  # noqa: E402
+from tests.conftest import database
 
 NOW = datetime(2025, 9, 20, 3, 0)
 
@@ -147,7 +147,7 @@ def _insert(db, rows, at):
 
 def test_source_volume_below_its_2_sigma_band_raises_then_clears(tmp_path):
     cfg = make_cfg(str(tmp_path / "s.duckdb"))
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     rng = random.Random(1)
     start = NOW - timedelta(days=15)
     n = 0
@@ -184,7 +184,7 @@ def test_source_volume_below_its_2_sigma_band_raises_then_clears(tmp_path):
 
 def test_source_failing_repeatedly_raises_then_clears(tmp_path):
     cfg = make_cfg(str(tmp_path / "f.duckdb"))
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     det = Detector(cfg, db)
 
     def outcome(kind, at):
@@ -215,7 +215,7 @@ def test_source_failing_repeatedly_raises_then_clears(tmp_path):
 def test_scheduler_hook_groups_items_tagged_by_the_nlp_store(tmp_path, monkeypatch):
     """The hook serve() registers runs the same detection at wall-clock time, reading item_tags."""
     cfg = make_cfg(str(tmp_path / "h.duckdb"))
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     t = NOW - timedelta(hours=2)
     _insert(db, [{"id": "x1", "source": "baoquangninh", "title": "Sạt lở bãi thải than ở Vàng Danh",
                   "text": "Đất đá vùi lấp 2 nhà dân.", "published_at": t},
@@ -241,7 +241,7 @@ def test_scheduler_hook_groups_items_tagged_by_the_nlp_store(tmp_path, monkeypat
 
 def test_untagged_items_wait_for_the_grace_period(tmp_path):
     cfg = make_cfg(str(tmp_path / "g.duckdb"), alerts={"untagged_grace_minutes": 30})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     t = NOW - timedelta(minutes=10)
     _insert(db, [{"id": "late", "source": "s", "title": "Tin chưa gắn nhãn", "text": "x", "published_at": t}], t)
     with db.read() as cur:
@@ -258,7 +258,7 @@ def test_untagged_items_wait_for_the_grace_period(tmp_path):
 
 def test_disabled_detection_does_nothing(tmp_path):
     cfg = make_cfg(str(tmp_path / "o.duckdb"), alerts={"enabled": False})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     _insert(db, [{"id": "a", "source": "s", "title": "Tin", "text": "x", "published_at": NOW - timedelta(days=1)}], NOW)
     assert run_detection(cfg, db, NOW) == []
     with db.read() as cur:
@@ -279,7 +279,7 @@ def test_ward_levels_from_the_gazetteer(level, expect):
 
 def test_a_backlog_drains_over_several_steps(tmp_path):
     cfg = make_cfg(str(tmp_path / "b.duckdb"), stories={"max_items_per_step": 4})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     t = NOW - timedelta(days=2)
     _insert(db, [{"id": f"b{i}", "source": "s", "title": f"Tin số {i} về chuyện {i * 7}", "text": f"nội dung {i}",
                   "published_at": t + timedelta(minutes=i)} for i in range(10)], t)

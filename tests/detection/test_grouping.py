@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import make_scenarios as ms  # noqa: E402
 
 from detection.stories import GroupItem, StoryIndex, StoryParams, group_item_from_tags  # noqa: E402
+from tests.conftest import database
 
 T0 = datetime(2025, 9, 10, 1, 0)
 VANG_DANH = ms.PLACES[0]
@@ -211,9 +212,8 @@ def test_reload_keeps_the_places_that_refuse_a_merge(tmp_path):
     from detection.jobs import Detector
     from scenario_eval import make_cfg
     from store import stories as store_stories
-    from store.db import Database
 
-    db = Database(str(tmp_path / "g.duckdb"))
+    db = database(str(tmp_path / "g.duckdb"))
     try:
         qn = group_item_from_tags({"id": "qn", "published_at": T0, "title": "Quang Nam: sat lo nui",
                                    "summary": "sat lo nui vui lap nha dan", "source": "n"},
@@ -291,9 +291,8 @@ def test_reload_keeps_a_storys_single_source(tmp_path):
     from detection.jobs import Detector
     from scenario_eval import make_cfg
     from store import stories as store_stories
-    from store.db import Database
 
-    db = Database(str(tmp_path / "s.duckdb"))
+    db = database(str(tmp_path / "s.duckdb"))
     try:
         first = letter("l0", 0, *LETTERS[0])
         with db.write() as cur:

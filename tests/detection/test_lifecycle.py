@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from store import alerts as A
-from store.db import Database
+from tests.conftest import database
 from vocab.alerts import NewAlert
 
 T = datetime(2025, 9, 10, 2, 0)
@@ -15,7 +15,7 @@ T = datetime(2025, 9, 10, 2, 0)
 
 @pytest.fixture
 def db(tmp_path):
-    d = Database(str(tmp_path / "a.duckdb"))
+    d = database(tmp_path / "a.duckdb")  # a copy of the worker's migrated file
     yield d
     d.close()
 

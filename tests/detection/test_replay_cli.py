@@ -43,6 +43,7 @@ def burst_ids() -> set[str]:
     return {json.loads(x)["id"] for x in STREAM.read_text(encoding="utf-8").splitlines() if '"kind": "burst"' in x}
 
 
+@pytest.mark.slow  # 10–30 s: CLI processes; started first under xdist
 def test_replay_cli_writes_one_row_per_alert(tmp_path):
     proc, rows = replay(tmp_path, "--tagger", "fixture", "--alarms-out", str(tmp_path / "alarms.jsonl"),
                         stream=burst_day(tmp_path))
@@ -70,6 +71,7 @@ def test_replay_cli_rejects_a_bad_step(tmp_path):
     assert proc.returncode == 2 and "--step" in proc.stderr
 
 
+@pytest.mark.slow  # 10–30 s: CLI processes; started first under xdist
 def test_replay_cli_with_the_real_nlp_pipeline(tmp_path):
     """Default tagging: the installed NLP pipeline tags items exactly as in the live service."""
     pytest.importorskip("nlp.pipeline")

@@ -22,6 +22,10 @@ from scenario_eval import final_items, run_rows, score  # noqa: E402
 from langnghe.commands.replay import parse_time  # noqa: E402
 from store import alerts as store_alerts  # noqa: E402
 
+# ~50 s in all, 20 of them the module's `burst_week`: one worker runs the module (one burst_week, not one per
+# worker; `--dist loadgroup`, once pytest-xdist #1386 is fixed), and it starts first under xdist
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("detection-scenarios")]
+
 
 def load(name: str) -> list[dict]:
     with open(HERE / "fixtures" / name, encoding="utf-8") as fh:

@@ -15,6 +15,7 @@ from store import watchlists as store_watch
 from store.db import Database, utcnow
 from store.search_query import QueryError
 from tests.store.test_search import CORPUS, NOW, item
+from tests.conftest import database
 
 QUERIES = ["lũ", "lu", "ô nhiễm", "o nhiem", '"bụi than"', "than AND bụi", 'bụi than OR "ô nhiễm" -"Cẩm Phả"',
            "nhiễm -bổ", "Vàng Danh", "bui than"]
@@ -22,7 +23,7 @@ QUERIES = ["lũ", "lu", "ô nhiễm", "o nhiem", '"bụi than"', "than AND bụi
 
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory):
-    d = Database(tmp_path_factory.mktemp("watch") / "w.duckdb")
+    d = database(tmp_path_factory.mktemp("watch") / "w.duckdb")
     with d.write() as cur:
         store_items.insert_items(cur, [item(k, t, s, hours_ago=i + 1) for i, (k, (t, s)) in enumerate(CORPUS.items())])
     yield d
@@ -98,7 +99,7 @@ def _alerts(db: Database, wid: int) -> list[tuple]:
 
 
 def test_defaults_are_shipped_paused(tmp_path):
-    with Database(tmp_path / "d.duckdb") as db, db.read() as cur:
+    with database(tmp_path / "d.duckdb") as db, db.read() as cur:
         rows = store_watch.list_watchlists(cur)
     assert {"Chùa Ba Vàng", "Giải phóng mặt bằng", "Bãi thải"} <= {r["name"] for r in rows}
     assert not any(r["active"] for r in rows)
@@ -106,7 +107,7 @@ def test_defaults_are_shipped_paused(tmp_path):
 
 
 def test_first_item_alert_names_the_watchlist_and_words_and_is_raised_once(tmp_path):
-    with Database(tmp_path / "f.duckdb") as db:
+    with database(tmp_path / "f.duckdb") as db:
         wid = _watch(db, "Chùa Ba Vàng", '"chùa Ba Vàng"')
         a = _add(db, "a", "Lễ hội ở chùa Ba Vàng đông khách", NOW)
         assert len(watch.match_new(db, [a], NOW)) == 1
@@ -124,7 +125,7 @@ def test_first_item_alert_names_the_watchlist_and_words_and_is_raised_once(tmp_p
 
 
 def test_n_items_in_window(tmp_path):
-    with Database(tmp_path / "n.duckdb") as db:
+    with database(tmp_path / "n.duckdb") as db:
         wid = _watch(db, "Bãi thải", '"bãi thải"', min_items=3, window=60)
         long = _watch(db, "Bãi thải (10 giờ)", '"bãi thải"', min_items=3, window=600)
         t = NOW
@@ -142,7 +143,7 @@ def test_n_items_in_window(tmp_path):
 
 def test_the_alert_is_named_by_an_item_written_with_diacritics(tmp_path):
     """Not by the raw post that came first ("Chua Ba Vang…"): like a story's display title."""
-    with Database(tmp_path / "t.duckdb") as db:
+    with database(tmp_path / "t.duckdb") as db:
         wid = _watch(db, "Chùa Ba Vàng", '"chua ba vang"', min_items=2)
         a = _add(db, "t1", "Chua Ba Vang dong nguoi qua mn oi", NOW, "Nguoi dan phan anh.")
         b = _add(db, "t2", "Chùa Ba Vàng đón khách dịp lễ", NOW + timedelta(minutes=5))
@@ -156,7 +157,7 @@ def test_the_alert_is_named_by_an_item_written_with_diacritics(tmp_path):
 
 
 def test_paused_watchlists_match_nothing(tmp_path):
-    with Database(tmp_path / "p.duckdb") as db:
+    with database(tmp_path / "p.duckdb") as db:
         wid = _watch(db, "Tạm dừng", "than", active=False)
         a = _add(db, "p", "Xe chở than", NOW)
         assert watch.match_new(db, [a], NOW) == []
@@ -168,13 +169,14 @@ def test_paused_watchlists_match_nothing(tmp_path):
         assert len(watch.match_new(db, [b], NOW)) == 1
 
 
+@pytest.mark.slow  # 10–30 s: the NLP pipeline on the ingest path; started first under xdist
 def test_the_ingest_path_matches_new_items_after_tagging(tmp_path):
     """orchestration.ingest.processor: tags first, then watchlists (a place-narrowed one sees the tags)."""
     from orchestration import ingest
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path, fulltext={"enabled": False})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         wid = _watch(db, "Bãi thải", '"bãi thải"')
         now = utcnow()
         a = _add(db, "i1", "Sạt bãi thải than ở phường Vàng Danh, bùn tràn vào nhà dân", now)
@@ -186,6 +188,7 @@ def test_the_ingest_path_matches_new_items_after_tagging(tmp_path):
         assert len(_alerts(db, wid)) == 1
 
 
+@pytest.mark.slow  # 10–30 s: the NLP pipeline on the ingest path; started first under xdist
 def test_the_ingest_path_matches_a_place_name_typed_without_marks_in_a_marked_post(tmp_path):
     """A watchlist "Vàng Danh" hears "Sáng nay ở Vang Danh…" (the Places step read the ward there), not "vang
     danh" = famed in a marked text; the search finds the same items."""
@@ -193,7 +196,7 @@ def test_the_ingest_path_matches_a_place_name_typed_without_marks_in_a_marked_po
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path, fulltext={"enabled": False})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         wid = _watch(db, "Vàng Danh", "Vàng Danh")
         ward = _add(db, "v1", "Sáng nay ở Vang Danh lại mất điện", NOW, "Bà con bức xúc.")
         famed = _add(db, "v2", "Ngôi chùa vang danh khắp nơi", NOW, "Du khách đông vui.")
@@ -205,6 +208,7 @@ def test_the_ingest_path_matches_a_place_name_typed_without_marks_in_a_marked_po
         assert searched == {ward}
 
 
+@pytest.mark.slow  # 10–30 s: the NLP pipeline on the ingest path; started first under xdist
 def test_the_ingest_path_stamps_hits_and_alerts_by_its_clock(tmp_path):
     """ingest.processor(clock=…) (a replay's simulated time): the watchlist hit and its alert carry that
     time, like the alerts detection raises at it, not the wall clock."""
@@ -212,7 +216,7 @@ def test_the_ingest_path_stamps_hits_and_alerts_by_its_clock(tmp_path):
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path, fulltext={"enabled": False})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         wid = _watch(db, "Bãi thải", '"bãi thải"')
         a = _add(db, "i2", "Sạt bãi thải than ở phường Vàng Danh, bùn tràn vào nhà dân", NOW)
         ingest.processor(cfg, db, clock=lambda: NOW)([a])
@@ -228,7 +232,7 @@ def test_a_pass_at_a_given_time_reads_the_tags_written_then(tmp_path):
     NOW (a replay, a test) still carry their topic a week or a year later (the notify bug's class)."""
     from store import tags as store_tags
 
-    with Database(tmp_path / "w.duckdb") as db:
+    with database(tmp_path / "w.duckdb") as db:
         with db.write() as cur:
             wid = store_watch.create(cur, {"name": "Môi trường", "query": "than", "places": [], "topics": ["environment"],
                                            "source_types": [], "min_items": 1, "window_minutes": 60,
@@ -249,7 +253,7 @@ def test_the_ingest_clock_is_read_after_tagging(tmp_path, monkeypatch):
     order: list[str] = []
     monkeypatch.setattr(ingest.nlp_service, "tag_ids", lambda *a, now=None, **k: order.append(f"tag {now:%H}"))
     cfg = make_config(tmp_path, fulltext={"enabled": False})
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         a = _add(db, "i3", "Sạt bãi thải than ở phường Vàng Danh", NOW)
         ingest.processor(cfg, db, clock=lambda: order.append("clock") or NOW)([a])
     assert order == ["clock", f"tag {NOW:%H}", "clock"]

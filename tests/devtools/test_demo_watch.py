@@ -9,7 +9,7 @@ from pathlib import Path
 from detection import watch
 from devtools import demo_watch
 from store import watchlists as store_watch
-from store.db import Database
+from tests.conftest import database
 
 CORPUS = Path(__file__).resolve().parents[2] / "demo" / "corpus" / "quangninh.jsonl"
 T0 = datetime(2026, 12, 1, 8, 0)
@@ -29,7 +29,7 @@ def test_demo_watchlist_fires_in_the_burst_window():
 
 
 def test_setup_creates_it_once_and_switches_it_back_on(tmp_path):
-    with Database(tmp_path / "d.duckdb") as db:
+    with database(tmp_path / "d.duckdb") as db:
         wid = demo_watch.setup(db)
         with db.write() as cur:
             store_watch.update(cur, wid, {"active": False}, "x", T0 + timedelta(hours=1))

@@ -8,14 +8,14 @@ from datetime import datetime, timedelta
 from devtools import office
 from store import cases as store_cases
 from store import watchlists as store_watch
-from store.db import Database
 from store.search import search
+from tests.conftest import database
 
 NOW = datetime(2026, 12, 5, 13, 0)
 
 
 def _seed(path):
-    db = Database(path)
+    db = database(path)
     counts = office.seed_office(db, n_items=3000, now=NOW)
     return db, counts
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from devtools import synth
 from store import alerts as A
-from store.db import Database
 from vocab.alerts import ALLOWED
+from tests.conftest import database
 
 DEVTOOLS = Path(__file__).resolve().parents[2] / "devtools"
 SQL = re.compile(r"\.execute\(|\.register\(|\b(INSERT\s+INTO|SELECT\s+.+\s+FROM|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b",
@@ -23,7 +23,7 @@ def test_devtools_holds_no_sql():
 
 
 def test_synthetic_alert_histories_follow_the_lifecycle(tmp_path):
-    with Database(tmp_path / "s.duckdb") as db:
+    with database(tmp_path / "s.duckdb") as db:
         counts = synth.seed(db, n_items=800, n_stories=40, n_alerts=14)
         with db.read() as cur:
             events = A.audit_log(cur, limit=10_000)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import rss_doc, send
 
@@ -56,6 +57,7 @@ def cli(args: list[str], env: dict[str, str] | None = None, **kw) -> subprocess.
                           timeout=kw.pop("timeout", 120), **kw)
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_sigkill_mid_batch_then_restart_keeps_every_item_exactly_once(tmp_path, server):
     feed_server(server)
     cfg = write_config(tmp_path, server.base)
@@ -88,6 +90,7 @@ def test_sigkill_mid_batch_then_restart_keeps_every_item_exactly_once(tmp_path, 
     assert links == N_FEEDS
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_cli_init_collect_status_sources(tmp_path, server):
     feed_server(server)
     cfg = write_config(tmp_path, server.base, n_feeds=2)
@@ -161,6 +164,7 @@ def test_collect_a_mistyped_source_and_replay_a_missing_file_are_said_clearly(tm
     assert res.returncode == 2 and "không có tệp" in res.stderr and "Errno" not in res.stderr
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_collect_and_sources_include_the_sources_added_on_the_nguon_page(tmp_path, server):
     """`collect` read only the TOML's [[sources]]: a source staff added on the Nguồn page was never
     collected by the CLI (serve collected it), and `collect --source` said it did not exist."""

@@ -6,6 +6,7 @@ import time
 from datetime import datetime, timedelta
 
 import duckdb
+import pytest
 
 from orchestration.jobs import JOBS, Scheduler, install_jobs
 from store.db import Database
@@ -20,6 +21,7 @@ def test_every_periodic_job_starts(tmp_path):
         assert len(sched.hooks) == len(JOBS)
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_scheduler_collects_runs_hooks_and_snapshots(tmp_path, server):
     doc = rss_doc([{"title": f"Tin {i} về Hạ Long", "link": f"https://a.vn/{i}"} for i in range(3)])
     server.routes["/f.rss"] = lambda req: send(req, 200, doc)
@@ -44,6 +46,7 @@ def test_scheduler_collects_runs_hooks_and_snapshots(tmp_path, server):
     snap.close()
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_serve_collects_each_source_again_on_its_own_interval(tmp_path, server):
     """Was `serve` collecting once at start whatever tick_seconds said? No: each tick fetches the sources
     whose interval has passed since their last poll, for as long as it runs. Pinned with the scheduler's

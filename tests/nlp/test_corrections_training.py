@@ -9,8 +9,8 @@ import pytest
 
 from nlp import train as T
 from store import tags as tag_store
-from store.db import Database
 from tests.nlp.rows import tiny_labelled
+from tests.conftest import database
 
 
 def _insert(db, rows):
@@ -30,7 +30,7 @@ def corrected_db(tmp_path):
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path)
-    d = Database(cfg.storage.db_path)
+    d = database(cfg.storage.db_path)
     _insert(d, [("p1", "Dân bức xúc vì bụi than", "Xe chở than gây bụi"),
                 ("c1", "", "shop giao hàng chậm quá, gọi không ai nghe"),
                 ("c2", "", "cô dạy dễ hiểu lắm ạ"),

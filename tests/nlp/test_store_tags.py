@@ -7,13 +7,13 @@ from datetime import datetime
 import pytest
 
 from store import tags as T
-from store.db import Database
+from tests.conftest import database
 from vocab import config as config_mod
 
 
 @pytest.fixture
 def db(tmp_path):
-    d = Database(tmp_path / "t.duckdb")
+    d = database(tmp_path / "t.duckdb")  # a copy of the worker's migrated file
     yield d
     d.close()
 
@@ -96,7 +96,7 @@ def test_train_reads_human_labels(tmp_path):
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path)
-    d = Database(cfg.storage.db_path)
+    d = database(cfg.storage.db_path)
     _insert_items(d, [("i1", "Dân bức xúc vì bụi than", "Xe chở than gây bụi"), ("i2", "Tin khác", "")])
     with d.write() as cur:
         T.add_human_label(cur, "i1", "topics", ["environment"], "hoa")
@@ -131,12 +131,12 @@ def test_tag_pending_command(tmp_path, monkeypatch):
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path)
-    d = Database(cfg.storage.db_path)
+    d = database(cfg.storage.db_path)
     _insert_items(d, [("p1", "Người dân phường Vàng Danh phản ánh bụi than", "")])
     d.close()
     monkeypatch.setenv("LANGNGHE_DB", cfg.storage.db_path)
     assert main(["tag", "--pending"]) == 0
-    d = Database(cfg.storage.db_path)
+    d = database(cfg.storage.db_path)
     with d.read() as cur:
         assert T.get_tags(cur, "p1")["in_area"] is True
     d.close()

@@ -13,6 +13,7 @@ from nlp import train as T
 from nlp.classify import Classifier, CommentTopicModel, LinearTopicModel
 from nlp.steps import Resources, Topics, reads_as_comment, title_is_copy
 from vocab.labels import TOPICS
+from tests.conftest import database
 
 A, B = TOPICS[0], TOPICS[1]
 
@@ -137,9 +138,8 @@ def test_store_returns_source_type_for_tagging(tmp_path):
     from datetime import datetime
 
     from store import tags as tag_store
-    from store.db import Database
 
-    db = Database(tmp_path / "t.duckdb")
+    db = database(tmp_path / "t.duckdb")
     now = datetime(2026, 12, 1, 8, 0)
     with db.write() as cur:
         for item_id, st in (("p", "press"), ("s", "social")):

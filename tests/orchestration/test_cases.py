@@ -14,9 +14,8 @@ import pytest
 from collectors import facebook_page
 from orchestration import cases
 from store import cases as store_cases
-from store.db import Database
 from store.items import insert_items
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 from vocab.item import Item
 from vocab.config import ConfigError, SourceConfig
 
@@ -30,7 +29,7 @@ def env(tmp_path, monkeypatch):
     src = {"name": "fb-vangdanh", "kind": "facebook_page", "url": "http://graph.test/v21.0/104512345678901/feed",
            "outlet": "Phường Vàng Danh", "source_type": "social", "options": {"token_env": "LANGNGHE_TEST_TOKEN"}}
     cfg = make_config(tmp_path, sources=[src], cases={"holidays": ["2026-12-01"]})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     yield cfg, db
     db.close()
 

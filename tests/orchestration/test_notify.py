@@ -16,8 +16,7 @@ from notify.base import Message, SendError
 from orchestration import notify
 from store import alerts as store_alerts
 from store import notify as store_notify
-from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 from vocab.alerts import NewAlert
 
 TOKEN = "123456:bi-mat-cua-bot"
@@ -36,7 +35,7 @@ def env(tmp_path, monkeypatch):
     cfg = make_config(tmp_path, notify={"public_url": "http://127.0.0.1:8501",
                                         "telegram": {"base_url": "http://telegram.test",
                                                      "token_env": "LANGNGHE_TELEGRAM_TOKEN"}})
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)  # a copy of the worker's migrated file
     yield cfg, db
     db.close()
 
@@ -99,7 +98,7 @@ def test_a_restart_between_alert_and_send_still_sends_exactly_once(env, tmp_path
     subscribe(db)
     raise_one(db)
     db.close()                                   # "kill serve" after the alert, before the send
-    db2 = Database(cfg.storage.db_path)
+    db2 = database(cfg.storage.db_path)
     tg = Telegram()
     notify.deliver(cfg, db2, client_factory=tg.client, now=NOW)
     notify.deliver(cfg, db2, client_factory=tg.client, now=NOW + timedelta(hours=1))
@@ -145,7 +144,7 @@ def test_a_crash_after_the_channel_accepted_repeats_it_once_with_the_same_key(en
     notify.deliver(cfg, db, client_factory=hook.client, now=NOW)  # the same process never re-sends a claim
     assert len(hook.got) == 1
     db.close()
-    db2 = Database(cfg.storage.db_path)                       # the restart
+    db2 = database(cfg.storage.db_path)                       # the restart
     assert notify.release_claims(db2) == 1 and notify.release_claims(db2) == 0
     assert notify.deliver(cfg, db2, client_factory=hook.client, now=NOW)["sent"] == 1
     notify.deliver(cfg, db2, client_factory=hook.client, now=NOW + timedelta(hours=1))
@@ -245,7 +244,7 @@ def test_serve_sends_the_waiting_outbox_before_the_model_has_loaded(tmp_path, mo
 
     monkeypatch.setattr(nlp_service, "get_pipeline", slow_model)
     monkeypatch.setattr(notify, "send_one", channel)
-    with Database(cfg.storage.db_path) as db:
+    with database(cfg.storage.db_path) as db:
         subscribe(db)
         subscribe(db, username="lanhdao", address="-1002")
         raise_one(db, at=utcnow() - timedelta(minutes=1))          # two messages wait in the outbox;
@@ -527,7 +526,7 @@ def test_a_webhook_that_answers_a_byte_at_a_time_does_not_hold_the_scheduler(tmp
 
 def _webhook_times_out(cfg, address: str) -> None:  # type: ignore[no-untyped-def]
     """One alert to a webhook at `address`: the pass ends with the request cut at the deadline, to retry."""
-    db = Database(cfg.storage.db_path)
+    db = database(cfg.storage.db_path)
     try:
         subscribe(db, channel="webhook", address=address)
         raise_one(db)
@@ -547,7 +546,7 @@ def _killed_mid_send_then_restarted(env, monkeypatch):
     tg = Telegram()
     _kill_mid_send(cfg, db, tg.client, monkeypatch)
     db.close()
-    db2 = Database(cfg.storage.db_path)
+    db2 = database(cfg.storage.db_path)
     notify.release_claims(db2)
     return cfg, tg, db2
 

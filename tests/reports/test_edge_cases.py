@@ -16,10 +16,10 @@ from reports.generate import build_weekly_report, weekly_figures
 from devtools.sample_reports import seed_week
 from reports.settings import week_period
 from store import reports as store_reports
-from store.db import Database
 from store.items import insert_items
 from store.tags import add_human_label, save_tags
 from tests.reports.conftest import NOW, WEEK, db_scope, need, num, pdf_text, settings
+from tests.conftest import database
 
 
 def _item(i: int, title: str, at: datetime, outlet: str = "Báo Quảng Ninh") -> Item:
@@ -32,7 +32,7 @@ def _item(i: int, title: str, at: datetime, outlet: str = "Báo Quảng Ninh") -
 
 def test_empty_week_says_nothing_happened(tmp_path):
     need("chromium", "pdftotext")
-    db = Database(tmp_path / "empty.duckdb")
+    db = database(tmp_path / "empty.duckdb")
     res = weekly_report(db, settings(), "2026-W02", tmp_path / "out", now=NOW)
     assert set(res.files) == {"docx", "xlsx", "pdf"} and res.errors == [] and res.n_items == 0
     d = docx.Document(str(res.files["docx"]))
@@ -54,7 +54,7 @@ def test_empty_week_says_nothing_happened(tmp_path):
 def test_week_with_nothing_tagged_yet(tmp_path):
     """Items collected, none tagged, grouped or alerted on yet: a real state, reported as no data (the
     untagged items are counted), never as a part that is not there."""
-    db = Database(tmp_path / "bare.duckdb")
+    db = database(tmp_path / "bare.duckdb")
     w = week_period(WEEK, NOW).window
     with db.write() as cur:
         insert_items(cur, [_item(i, f"Tin số {i} về Uông Bí", w.start + timedelta(hours=i)) for i in range(5)])
@@ -90,7 +90,7 @@ def test_area_filter_matches_old_and_new_names(seeded):
 
 
 def test_staff_correction_overrides_the_model(tmp_path):
-    db = Database(tmp_path / "c.duckdb")
+    db = database(tmp_path / "c.duckdb")
     seed_week(db, WEEK, n_items=120, n_stories=2, n_alerts=1, seed=3)
     p = week_period(WEEK, NOW)
     before = weekly_figures(db, settings(), p)
@@ -108,7 +108,7 @@ def test_staff_correction_overrides_the_model(tmp_path):
 
 def test_hostile_feed_text_stays_text(tmp_path):
     """A title that looks like a formula, with control characters, stays text in XLSX and DOCX."""
-    db = Database(tmp_path / "h.duckdb")
+    db = database(tmp_path / "h.duckdb")
     w = week_period(WEEK, NOW).window
     bad = '=HYPERLINK("http://evil.example","bấm vào")\x0b <script>alert(1)</script>'
     it = _item(1, bad, w.start + timedelta(hours=3))
@@ -134,7 +134,7 @@ def test_hostile_feed_text_stays_text(tmp_path):
 def test_weasyprint_engine(tmp_path):
     need("pdftotext")
     pytest.importorskip("weasyprint")
-    db = Database(tmp_path / "w.duckdb")
+    db = database(tmp_path / "w.duckdb")
     w = week_period(WEEK, NOW).window
     it = _item(1, "Người dân phường Vàng Danh phản ánh bụi than", w.start + timedelta(hours=5))
     with db.write() as cur:
@@ -181,7 +181,7 @@ def test_long_appendix_is_capped_in_the_document_not_in_the_workbook(seeded):
 
 def test_story_items_tags_stand_in_for_missing_item_tags(tmp_path):
     """`langnghe replay --tagger fixture` tags items only in story_items: the report still counts them."""
-    db = Database(tmp_path / "r.duckdb")
+    db = database(tmp_path / "r.duckdb")
     info = seed_week(db, WEEK, n_items=100, n_stories=3, n_alerts=1, seed=4)
     with db.write() as cur:
         cur.execute("DELETE FROM item_tags")
@@ -193,7 +193,7 @@ def test_story_items_tags_stand_in_for_missing_item_tags(tmp_path):
 def test_a_city_named_like_its_province_gets_its_own_items_only(tmp_path):
     """TP Bắc Giang, TP Lào Cai, TP Hải Dương share their province's name: the report of "Bắc Giang" counted
     every item placed in "tỉnh Bắc Giang cũ, nay tỉnh Bắc Ninh" (the whole old province) as the city's."""
-    db = Database(tmp_path / "city.duckdb")
+    db = database(tmp_path / "city.duckdb")
     w = week_period(WEEK, NOW).window
     places = [["TP Bắc Giang cũ, nay 8 phường, xã"], ["phường Bắc Giang (TP Bắc Giang cũ)"],
               ["tỉnh Bắc Giang cũ, nay tỉnh Bắc Ninh"], ["tỉnh Bắc Giang cũ, nay tỉnh Bắc Ninh", "huyện Lục Ngạn cũ"]]

@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from reports.docx_out import write_docx
 from reports.rapid import build_rapid
 from tests.reports.conftest import NOW, settings
+from tests.conftest import database
 
 LONG_TITLE = ("Người dân khu 5 phường Trưng Vương (nay là phường Uông Bí) tiếp tục phản ánh việc chậm chi trả tiền "
               "bồi thường, hỗ trợ và tái định cư khi giải phóng mặt bằng dự án đường nối quốc lộ 18 với cao tốc Hạ "
@@ -173,10 +174,9 @@ def test_reports_mask_mentions_of_people_as_the_dashboard_does():
 def test_the_weekly_report_and_its_workbook_mask_mentions(tmp_path):
     from devtools.sample_reports import seed_week
     from reports.generate import build_weekly_report
-    from store.db import Database
     from tests.reports.conftest import WEEK
 
-    db = Database(tmp_path / "m.duckdb")
+    db = database(tmp_path / "m.duckdb")
     seed_week(db, WEEK, n_items=80, n_stories=3, n_alerts=2)
     with db.write() as cur:  # every title and summary names somebody, as social posts do
         cur.execute("UPDATE items SET title = '@nguoidung ' || title, summary = 'hỏi @hoanganh: ' || summary")
@@ -209,10 +209,9 @@ def test_the_cli_counts_a_rapid_reports_items_without_an_appendix(tmp_path, caps
     """A rapid report has no appendix; the CLI said "520 tin, bài trong phụ lục" of it."""
     from devtools.sample_reports import seed_week
     from langnghe.cli import main
-    from store.db import Database
     from tests.reports.conftest import WEEK
 
-    db = Database(tmp_path / "c.duckdb")
+    db = database(tmp_path / "c.duckdb")
     info = seed_week(db, WEEK, n_items=40, n_stories=1, n_alerts=1)
     db.close()
     rc = main(["report", "rapid", "--alert", info["alerts"][0], "--db", str(tmp_path / "c.duckdb"),
@@ -227,10 +226,9 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_still_writ
     from devtools.sample_reports import seed_week
     from langnghe.cli import main
     from reports import generate
-    from store.db import Database
     from tests.reports.conftest import WEEK
 
-    db = Database(tmp_path / "c.duckdb")
+    db = database(tmp_path / "c.duckdb")
     seed_week(db, WEEK, n_items=40, n_stories=1, n_alerts=1)
     db.close()
 
@@ -281,10 +279,9 @@ def test_reports_follow_the_masking_switch_an_admin_saved_in_the_dashboard(tmp_p
     from devtools.sample_reports import seed_week
     from reports.generate import build_weekly_report
     from store import users as store_users
-    from store.db import Database
     from tests.reports.conftest import WEEK
 
-    db = Database(tmp_path / "m.duckdb")
+    db = database(tmp_path / "m.duckdb")
     seed_week(db, WEEK, n_items=40, n_stories=1, n_alerts=1)
     with db.write() as cur:
         cur.execute("UPDATE items SET title = '@nguoidung ' || title")

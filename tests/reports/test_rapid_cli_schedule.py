@@ -14,8 +14,8 @@ from devtools.sample_reports import seed_week
 from reports.schedule import due_time, weekly_hook
 from reports.labels import STATE_LABELS
 from store import reports as store_reports
-from store.db import Database
 from tests.reports.conftest import NOW, WEEK, need, pdf_text, settings
+from tests.conftest import database
 
 RAPID_SECTIONS = ["I. TÌNH HÌNH SỰ VIỆC", "II. DIỄN BIẾN", "III. NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN",
                   "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN", "V. CÔNG TÁC XỬ LÝ", "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ"]
@@ -87,7 +87,7 @@ def test_rapid_report_counts_an_old_city_item_under_each_of_its_units(seeded, tm
 @pytest.fixture()
 def small_db(tmp_path):
     path = tmp_path / "small.duckdb"
-    db = Database(path)
+    db = database(path)
     info = seed_week(db, WEEK, n_items=80, n_stories=2, n_alerts=2, seed=11)
     db.close()
     return path, info
@@ -132,7 +132,7 @@ def test_the_schedule_due_week_and_sunday_24_00():
 def test_schedule_generates_once_per_week_at_the_configured_time(small_db, tmp_path):
     need("chromium")
     path, _ = small_db
-    db = Database(path)
+    db = database(path)
     s = settings(charts=False, archive_dir=str(tmp_path / "archive"), schedule_weekday=5, schedule_time="16:00")
     assert due_time(WEEK, 5, "16:00") == datetime(2026, 11, 20, 16, 0)
     clock = {"now": datetime(2026, 11, 20, 8, 59)}  # 15:59 Friday in Vietnam
@@ -163,7 +163,7 @@ def test_schedule_generates_once_per_week_at_the_configured_time(small_db, tmp_p
 
 
 def test_proposals_text_is_replaced_not_appended(tmp_path):
-    db = Database(tmp_path / "t.duckdb")
+    db = database(tmp_path / "t.duckdb")
     with db.write() as cur:
         store_reports.save_text(cur, "weekly", "2026-W47|", "Lần 1", "a", NOW)
         store_reports.save_text(cur, "weekly", "2026-W47|", "  Lần 2\n", "b", NOW + timedelta(minutes=1))

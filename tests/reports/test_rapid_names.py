@@ -11,6 +11,7 @@ from reports.document import Table
 from reports.rapid import build_rapid
 from store import reports as store_reports
 from tests.reports.conftest import NOW, settings
+from tests.conftest import database
 
 
 def test_rapid_log_names_the_assignee_by_display_name():
@@ -42,10 +43,9 @@ def test_rapid_figures_read_only_the_alerts_items_with_links_and_corrections(tmp
     item_links, a staff correction over the model's tag."""
     from devtools.sample_reports import seed_week
     from store import tags as store_tags
-    from store.db import Database
     from tests.reports.conftest import WEEK
 
-    db = Database(tmp_path / "r.duckdb")  # its own: a correction in the package's shared week would change it
+    db = database(tmp_path / "r.duckdb")  # its own: a correction in the package's shared week would change it
     info = seed_week(db, WEEK, n_items=150)
     with db.read() as cur:
         before = store_reports.rapid_figures(cur, alert_id=info["alerts"][0])["items"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.reports.conftest import NOW, WEEK, settings
+from tests.conftest import database
 
 
 def _weekly(seeded, **kw):  # type: ignore[no-untyped-def]
@@ -140,9 +141,8 @@ def test_public_holidays_are_marked_in_the_daily_table_and_the_comparison(tmp_pa
     from datetime import datetime
 
     from reports.generate import build_weekly_report
-    from store.db import Database
 
-    db = Database(tmp_path / "empty.duckdb")
+    db = database(tmp_path / "empty.duckdb")
 
     def build(week: str, now: datetime):  # type: ignore[no-untyped-def]
         built, _ = build_weekly_report(db, settings(charts=False), week, now=now, proposals="")
@@ -197,13 +197,12 @@ def test_the_offices_own_days_off_are_marked_as_the_packages_are(tmp_path):
 
     from reports.generate import build_weekly_report
     from reports.settings import ReportSettings
-    from store.db import Database
     from tests.conftest import make_config
     from vocab.public_holidays import OFFICE_DAY_OFF
 
     cfg = make_config(tmp_path, cases={"holidays": ["2026-11-18"], "working_days": []})
     s = ReportSettings.from_config(cfg, charts=False)
-    db = Database(tmp_path / "empty.duckdb")
+    db = database(tmp_path / "empty.duckdb")
     built, _ = build_weekly_report(db, s, WEEK, now=NOW, proposals="")
     paras = [r.text for b in built.doc.blocks for r in getattr(b, "runs", [])]
     days = [_cell_text(r[0]) for r in _table(built, "Số tin, bài theo ngày").rows]

@@ -11,6 +11,7 @@ from reports.document import Image, Table
 from reports.generate import build_weekly_report
 from store.db import Database
 from tests.reports.conftest import NOW, WEEK, settings
+from tests.conftest import database
 
 
 def _paras(built) -> list[str]:  # type: ignore[no-untyped-def]
@@ -27,7 +28,7 @@ def _text(built) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_week_one_that_starts_in_december_is_named_by_its_iso_year(tmp_path):
-    db = Database(tmp_path / "empty.duckdb")
+    db = database(tmp_path / "empty.duckdb")
     built = _build(db, "2026-W01", datetime(2026, 2, 1))
     text = _text(built)
     assert "(Tuần 1/2026, từ ngày 29/12/2025 đến ngày 04/01/2026)" in text, text[:600]
@@ -43,7 +44,7 @@ def test_week_one_that_starts_in_december_is_named_by_its_iso_year(tmp_path):
 
 def test_tables_and_charts_are_numbered_without_gaps(tmp_path, seeded):
     db, _ = seeded
-    for built in (_build(Database(tmp_path / "empty.duckdb"), "2026-W02", NOW),  # no stories, negatives, alerts
+    for built in (_build(database(tmp_path / "empty.duckdb"), "2026-W02", NOW),  # no stories, negatives, alerts
                   _build(db, WEEK, NOW)):
         for kind, cls in (("Bảng", Table), ("Biểu đồ", Image)):
             nos = [int(m.group(1)) for b in built.doc.blocks if isinstance(b, cls)
@@ -71,7 +72,7 @@ def test_a_watchlist_alert_of_the_week_is_in_section_v(tmp_path):
     from store import alerts as store_alerts
     from vocab.alerts import NewAlert
 
-    db = Database(tmp_path / "w.duckdb")
+    db = database(tmp_path / "w.duckdb")
     with db.write() as cur:
         store_alerts.raise_alert(cur, NewAlert.of("Theo dõi “Sạt lở bãi thải”: bãi thải than sạt", "high", "2 tin",
                                                   kind="watchlist", story_id="W4", item_ids=["a", "b"], n_items=2,
@@ -113,7 +114,7 @@ def test_the_rapid_report_of_a_watchlist_alert_whose_item_is_not_tagged_yet(tmp_
     from store.tags import save_tags
     from vocab.alerts import NewAlert
 
-    db = Database(tmp_path / "r.duckdb")
+    db = database(tmp_path / "r.duckdb")
     t0 = datetime(2026, 11, 20, 3)
     with db.write() as cur:
         insert_items(cur, [make_item(url=f"https://x.example/{k}", title=t, summary=t, source="s", outlet="Báo X",

@@ -105,6 +105,7 @@ def test_store_batch_stops_between_chunks_keeping_what_was_committed(tmp_path):
     assert res.interrupted and res.written == n == 200
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_collect_ctrl_c_stops_between_chunks_and_keeps_committed_items(tmp_path, server):
     n = 4000
     server.routes["/f0.rss"] = lambda req, doc=big_feed(n): send(req, 200, doc, headers={"ETag": '"v1"'})
@@ -203,6 +204,7 @@ def tiny_fs(tmp_path):
     subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_collect_on_a_full_disk_says_so_and_keeps_earlier_items(tmp_path, server, tiny_fs):
     server.routes["/f0.rss"] = lambda req, doc=big_feed(20): send(req, 200, doc)
     cfg = write_cfg(tmp_path, server.base, db=tiny_fs / "c.duckdb")
@@ -287,6 +289,7 @@ def _leftovers(path: Path, n: int = 30) -> None:
         store_items.insert_items(cur, [item(i, title=f"Ngập úng ở Hạ Long, tin {i}") for i in range(n)])
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_collect_tags_items_an_earlier_crash_left_untagged(tmp_path, server):
     server.routes["/f0.rss"] = lambda req, doc=big_feed(3, prefix="moi"): send(req, 200, doc)
     cfg = write_cfg(tmp_path, server.base)
@@ -306,6 +309,7 @@ def test_import_tags_leftovers_too(tmp_path):
     assert _untagged(tmp_path / "c.duckdb") == 0
 
 
+@pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_serve_catches_up_on_untagged_items_at_start(tmp_path):
     from orchestration.jobs import Scheduler
 

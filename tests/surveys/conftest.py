@@ -4,8 +4,7 @@ import io
 
 import pytest
 
-from store.db import Database
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 
 
 @pytest.fixture
@@ -15,7 +14,7 @@ def cfg(tmp_path):
 
 @pytest.fixture
 def db(cfg):
-    d = Database(cfg.storage.db_path)
+    d = database(cfg.storage.db_path)  # a copy of the worker's migrated file
     yield d
     d.close()
 

@@ -14,7 +14,7 @@ from store import surveys as store_surveys
 from store import users as store_users
 from store.db import utcnow
 from surveys.model import Questionnaire, SurveyError
-from tests.conftest import make_config
+from tests.conftest import database, make_config
 from tests.surveys.conftest import csv_file
 
 WAVE1 = demo_survey.DIR / demo_survey.WAVE_FILES[0]
@@ -291,9 +291,7 @@ def test_the_same_forms_under_other_bytes_or_in_a_longer_export_are_refused(db, 
                     encoding="utf-8")
     assert cli.main(["--config", str(conf), "survey", "delete", str(first.survey_id)]) == 0
     assert "Đã xóa khảo sát số 1 «Dạy thêm», đợt 1 (30 phiếu" in capsys.readouterr().out
-    from store.db import Database
-
-    again = Database(cfg.storage.db_path)
+    again = database(cfg.storage.db_path)
     with again.read() as cur:
         assert cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 0
         assert [a["action"] for a in store_users.list_audit(cur)] == ["survey_delete"]
@@ -334,7 +332,7 @@ def _survey_before_masking(tmp_path, monkeypatch, q, rows, columns, values):  # 
     known = db_mod.migrations()
     with monkeypatch.context() as m:
         m.setattr(db_mod, "migrations", lambda: [x for x in known if x[0] < 131])
-        with Database(path) as old, old.write() as cur:
+        with Database(path) as old, old.write() as cur:  # migrated here: not the worker's (fully migrated) copy
             sid = store_surveys.add_survey(cur, title="p", series="p", wave=1, file_name="p.csv", file_sha1="x",
                                            now=utcnow(), username="u", questionnaire=q.to_json(), area="")
             store_surveys.add_answers(cur, sid, rows, columns, values)
@@ -347,7 +345,6 @@ def test_answers_stored_before_masking_at_import_are_masked_once_at_start(tmp_pa
     import logging
 
     from orchestration.jobs import survey_masking
-    from store.db import Database
     from surveys.model import Question
 
     q = Questionnaire([Question("Lý do", "multi", options=["Con học yếu", "Ôn thi"], separator=", "),
@@ -357,7 +354,7 @@ def test_answers_stored_before_masking_at_import_are_masked_once_at_start(tmp_pa
         "Tôi là Nguyễn Văn Hùng, sđt 0912345678, email hung.nv@gmail.com, đề nghị xử lý việc ép học thêm",
         "Ôn thi", "Học phí 500000 đồng một tháng là quá cao"])
     cfg = make_config(tmp_path)
-    with Database(path) as db:
+    with database(path) as db:
         caplog.set_level(logging.INFO, logger="langnghe.surveys")
         job = survey_masking(cfg, db)
         job()
@@ -380,12 +377,11 @@ def test_old_answers_are_masked_without_holding_the_write_lock(tmp_path, monkeyp
     """Masking is Python regular expressions over every free-text answer: 5–10 s for a survey of 100,000 answers,
     during which the dashboard's writes (a login, an alert's status) waited on the lock at serve's start."""
     from orchestration import surveys as importer_mod
-    from store.db import Database
     from surveys.model import Question
 
     q = Questionnaire([Question("Ý kiến khác", "text")])
     path, sid = _survey_before_masking(tmp_path, monkeypatch, q, [1], ["C1"], ["gọi 0912 345 678"])
-    with Database(path) as db:
+    with database(path) as db:
         real, locked = importer_mod._masked_value, []
 
         def masked(question, value):
