@@ -17,9 +17,11 @@ import argparse
 import os
 import subprocess
 import sys
-import threading
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from devtools.coded_server import serve_coded  # noqa: E402
 
 MB = 1 << 20
 
@@ -81,33 +83,6 @@ def brotli_zeros(mb: int) -> bytes | None:
     return bytes(out + c.finish())
 
 
-def serve(answers: dict[str, tuple[bytes, str]]) -> ThreadingHTTPServer:
-    class H(BaseHTTPRequestHandler):
-        def log_message(self, *a: object) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            if self.command == "POST":
-                self.rfile.read(int(self.headers.get("content-length") or 0))
-            body, coding = answers[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(body)))
-            if coding:
-                self.send_header("Content-Encoding", coding)
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        do_POST = do_GET  # noqa: N815 - a webhook subscriber's server answers the same way
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
-
-
 def fetch_in_child(url: str, method: str) -> tuple[str, int]:
     proc = subprocess.Popen([sys.executable, "-c", CHILD, url, method], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)  # cwd and PYTHONPATH as given: the code measured
@@ -126,7 +101,7 @@ def main() -> None:
     br = brotli_zeros(args.mb)
     if br is not None:
         answers["/br"] = (br, "br")
-    httpd = serve(answers)
+    httpd = serve_coded(answers, "application/rss+xml")
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     print(f"{'client':<8} {'answer':<11} {'on the wire':>12}  {'peak RSS':>9}  outcome")
     for method, client in (("get", "Fetcher"), ("post", "notify")):

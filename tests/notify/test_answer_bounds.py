@@ -7,12 +7,10 @@ process. The answer is now read under netguard.ANSWER_MAX_BYTES, decoded stage b
 from __future__ import annotations
 
 import gzip
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from collectors import netguard
+from devtools.coded_server import serve_coded
 from notify import registry
 from notify.base import Message, SendError
 from orchestration import notify as orch_notify
@@ -25,26 +23,7 @@ MSG = Message("Lắng Nghe: cảnh báo", "[Cao] Bùn đất từ bãi thải", 
 def hook():
     answers: dict[str, tuple[bytes, str]] = {}
 
-    class H(BaseHTTPRequestHandler):
-        def log_message(self, *a: object) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            body, coding = answers[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            if coding:
-                self.send_header("Content-Encoding", coding)
-            self.end_headers()
-            try:
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = serve_coded(answers, "application/json")
     yield answers, f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
