@@ -189,7 +189,7 @@ def keep(key: str, default: Any) -> None:
     """Before drawing the widget `key`, which is then drawn without a default of its own: the value the user left
     it at on an earlier visit of the page, else `default`. Streamlit deletes a widget's state in a run that does
     not draw it (a visit to another page, e.g. Tin bài after a click on a bar), so the page came back to its
-    defaults (round 18: Chủ đề's 30 days back to 7)."""
+    defaults (round 17: Chủ đề's 30 days back to 7)."""
     copy = KEPT + key
     if key in st.session_state:
         st.session_state[copy] = st.session_state[key]

@@ -122,7 +122,7 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
     ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
                           "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9})
     # on screen the issue first, and on a phone wrapped with its level, state and count (the code first cut it at
-    # 390 px, round 18); the printed A4 table above keeps the code first
+    # 390 px, round 17); the printed A4 table above keeps the code first
     screen = view[["Vấn đề", *[c for c in view.columns if c != "Vấn đề"]]]
     ui.dataframe(
         screen, hide_index=True, width="stretch", placeholder="—",

@@ -187,7 +187,7 @@ def test_report_week_click_on_a_topic_lists_its_items_on_the_page(page, served):
         line.first.wait_for(timeout=20_000)
         assert re.match(r"^[\d.]+ tin, bài của «Chủ đề: .+» trong Tuần \d+/\d{4} \(", line.first.inner_text())
         this_week = line.first.inner_text()
-        # the paler bar of a topic: the week before, with that bar's number, said so (round 18: it listed this week's)
+        # the paler bar of a topic: the week before, with that bar's number, said so (round 17: it listed this week's)
         pale = page.locator('[data-testid="stPlotlyChart"]').first.locator(".trace.bars").nth(0)
         before = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="Cùng cách đếm với cột «Tuần trước»")
         for _ in range(3):

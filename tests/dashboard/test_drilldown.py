@@ -151,7 +151,7 @@ def test_trend_panel_counts_now_and_before_and_share_of_voice(demo_env):
     at.radio(key="tr_kind").set_value("Từ khóa").run()
     at.text_input(key="tr_q").input('"').run()  # an unreadable query: a warning, not a traceback
     assert not at.exception
-    at.text_input(key="tr_q").input("xyzzyq").run()  # no item at all: said, no empty grid (round 18; −1…1 before 0…1)
+    at.text_input(key="tr_q").input("xyzzyq").run()  # no item at all: said, no empty grid (round 17; −1…1 before 0…1)
     assert not at.exception
     assert "tr_daily" not in [c.key for c in at.get("plotly_chart")]
     assert "Không có tin nào trong 7 ngày qua và 7 ngày liền trước đó." in texts(at)

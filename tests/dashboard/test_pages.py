@@ -97,7 +97,7 @@ def test_sources_without_any_source_say_who_adds_one(env, monkeypatch, role, ste
 
 
 def test_empty_alerts_and_trend_panel_say_so_without_a_blank_chart_or_a_dangling_dot(env):
-    """Round 18's walk on a new office's database: Cảnh báo's counts read «Đang mở: 0 ·», and Chủ đề's Diễn biến
+    """Round 17's walk on a new office's database: Cảnh báo's counts read «Đang mở: 0 ·», and Chủ đề's Diễn biến
     drew an empty grid (0…1 items, 0–100 %) under figures without a unit («7 ngày qua 0»)."""
     at = env.page("alerts", "viewer").run()
     no_exception(at)
@@ -109,7 +109,7 @@ def test_empty_alerts_and_trend_panel_say_so_without_a_blank_chart_or_a_dangling
 
 
 def test_the_audit_log_names_the_command_line_in_vietnamese(env):
-    """Round 18's walk: accounts made by `langnghe users add` were listed as made by «(cli)», the stored code."""
+    """Round 17's walk: accounts made by `langnghe users add` were listed as made by «(cli)», the stored code."""
     env.auth.create_user("quantri", "mat-khau-quan-tri-1", "admin", display_name="Trần Văn Hùng", by="(cli)")
     at = env.page("admin", "admin").run()
     no_exception(at)
@@ -121,7 +121,7 @@ def test_the_audit_log_names_the_command_line_in_vietnamese(env):
                                               ("alerts", "alert_filter", "Tất cả"), ("watch", "w_days", "90 ngày"),
                                               ("admin", "audit_days", 30), ("overview", "o_latest_area", False)])
 def test_a_pages_choices_are_kept_across_a_visit_to_another_page(env, page, key, value):
-    """Round 18's walk in Chromium: Chủ đề on 30 days, a click on a bar to Tin bài, back in the menu: 7 days again.
+    """Round 17's walk in Chromium: Chủ đề on 30 days, a click on a bar to Tin bài, back in the menu: 7 days again.
     Streamlit deletes a widget's state in a run that does not draw it (another page); `ui.keep` holds a copy."""
     from streamlit.testing.v1 import AppTest
 
@@ -1032,7 +1032,7 @@ def test_admin_audit_counts_staff_actions_behind_a_year_of_system_events(env):
 
 
 def test_shares_on_topics_charts_are_written_in_percent(demo_env):
-    """Round 18's walk: the map's colour bar read «0 0,2 0,4 … 1» for the negative share, and Diễn biến's share axis
+    """Round 17's walk: the map's colour bar read «0 0,2 0,4 … 1» for the negative share, and Diễn biến's share axis
     «0% 16% 32% 48% 63% 79% 95%» (the count axis's grid)."""
     at = demo_env.page("topics", "viewer").run()
     no_exception(at)
@@ -1044,7 +1044,7 @@ def test_shares_on_topics_charts_are_written_in_percent(demo_env):
 
 
 def test_the_topic_bars_legend_sits_above_the_bars(demo_env):
-    """Round 18's walk on a phone: the legend under the topic bars (y −0.12) sat on the axis title «Số tin»; the
+    """Round 17's walk on a phone: the legend under the topic bars (y −0.12) sat on the axis title «Số tin»; the
     hover read «(3, Y tế, sức khỏe) Tuần trước», no unit."""
     at = demo_env.page("topics", "viewer").run()
     no_exception(at)

@@ -273,7 +273,7 @@ def test_an_alerts_action_buttons_sit_together_at_the_left_and_wrap(demo_env):
 
 
 def test_on_a_phone_the_briefings_alerts_keep_the_issue_wrapped_and_its_state(demo_env, phone):
-    """Round 18's walk at 390 px: Trước giao ban's section I opened on the code, the issue cut after 40 characters and
+    """Round 17's walk at 390 px: Trước giao ban's section I opened on the code, the issue cut after 40 characters and
     the state off the screen; the printed copy keeps its A4 order (code first)."""
     at = demo_env.page("briefing", "viewer").run()
     no_exception(at)

@@ -270,7 +270,7 @@ def test_an_archived_report_is_found_after_the_installation_moved(env, tmp_path)
 
 
 def test_unsaved_proposals_survive_switching_the_area_and_back(env):
-    """Round 18's walk: proposals typed for the whole province and not yet saved were gone after a look at another
+    """Round 17's walk: proposals typed for the whole province and not yet saved were gone after a look at another
     area (the box is keyed by week and area; Streamlit forgets a box no longer drawn). Nothing is saved until asked."""
     at = env.page("reports", "analyst").run()
     key = weekly_key(at.selectbox(key="rep_week").value, "")
@@ -308,7 +308,7 @@ def test_unsaved_proposals_are_not_shown_to_the_next_account_of_the_session(env)
 
 
 def test_unsaved_rapid_proposals_survive_opening_another_alert(env):
-    """Round 18: proposals typed for one alert's rapid report were gone after another alert was opened (the box is
+    """Round 17: proposals typed for one alert's rapid report were gone after another alert was opened (the box is
     keyed by the alert; Streamlit forgets a box no longer drawn)."""
     week = week_of(to_local(utcnow() - timedelta(days=7)))
     first = seed_week(env.db, week, n_items=60, n_stories=2, n_alerts=2, seed=8)["alerts"][0]
