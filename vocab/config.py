@@ -181,11 +181,14 @@ def unknown_keys_error(where: str, keys: list[str]) -> ConfigError:
 # What a number of a typed section may be, besides finite: (lowest, highest or None, lowest itself allowed?).
 # Every other number is at least 0. Why each bound: retention.items_days = 0 (read as "0 turns it off", as some
 # settings say) purged every item; the admin page already allowed 30–3650. A zero or negative size, count or
-# timeout made every fetch, write or import fail.
+# timeout made every fetch, write or import fail. schedule.tick_seconds = 0 (or a few milliseconds) made serve's
+# scheduler loop without pause at 100% CPU; intervals are minutes, so a tick under a second buys nothing
+# (tests tick faster through tests/conftest.make_config, never through a config file).
 _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "retention.items_days": (30, None, True),
     "retention.raw_payload_days": (1, None, True),
     "retention.notify_days": (1, None, True),
+    "schedule.tick_seconds": (1, None, True),
     "schedule.default_interval_minutes": (0, None, False),
     "http.connect_timeout_seconds": (0, None, False),
     "http.read_timeout_seconds": (0, None, False),

@@ -26,7 +26,9 @@ def _load(tmp_path, text: str):
     ("[http]\nfetch_deadline_seconds = inf\n", "[http] fetch_deadline_seconds phải là một số hữu hạn"),
     ("[http]\nmax_concurrency = 0\n", "[http] max_concurrency phải từ 1"),
     ("[http]\nmax_redirects = -1\n", "[http] max_redirects phải từ 0"),
-    ("[schedule]\ntick_seconds = -1\n", "[schedule] tick_seconds phải từ 0"),
+    ("[schedule]\ntick_seconds = -1\n", "[schedule] tick_seconds phải từ 1"),
+    ("[schedule]\ntick_seconds = 0\n", "[schedule] tick_seconds phải từ 1"),  # serve looped at 100% CPU
+    ("[schedule]\ntick_seconds = 0.001\n", "[schedule] tick_seconds phải từ 1"),
     ("[schedule]\ndefault_interval_minutes = 0\n", "[schedule] default_interval_minutes phải lớn hơn 0"),
     ("[storage]\nmax_text_chars = -1\n", "[storage] max_text_chars phải từ 1"),
     ("[storage]\nkeep_upgrade_copies = 0\n", "[storage] keep_upgrade_copies phải từ 1"),
@@ -49,6 +51,7 @@ def test_a_value_out_of_its_range_is_said_in_vietnamese(tmp_path, toml, said):
     "[http]\nper_host_spacing_seconds = 0\nmax_redirects = 0\n",
     "[imports]\nutc_offset_hours = -5\n",
     "[retention]\nitems_days = 30\nraw_payload_days = 1\n",
+    "[schedule]\ntick_seconds = 1\n",
 ])
 def test_values_at_the_edges_of_their_range_load(tmp_path, toml):
     _load(tmp_path, toml)
