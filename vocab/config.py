@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, get_type_hints
+from urllib.parse import urlsplit
 
 from vocab.oserrors import os_error_text
 
@@ -112,6 +113,12 @@ class SearchConfig:
 # The source types a source may be configured with (config file and the Nguồn page), with their Vietnamese names:
 # one vocabulary, also for vocab.privacy.PERSONAL_SOURCE_TYPES. Forums and videos are "social".
 SOURCE_TYPES: dict[str, str] = {"press": "báo chí", "social": "mạng xã hội"}
+
+# The address schemes a configured source's url may have, per kind (every other kind: http and https). A
+# `file:///etc/passwd` or `http:///x` source fetched nothing, and its health said «DNS: : Name or service not
+# known»: now it fails at load, saying what is accepted.
+SOURCE_URL_SCHEMES: dict[str, tuple[str, ...]] = {"email_inbox": ("imaps", "imap")}
+_WEB_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
@@ -289,12 +296,27 @@ def parse(data: dict[str, Any]) -> Config:
             raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
         if src.source_type not in SOURCE_TYPES:
             raise ConfigError(f"[sources] {src.name}: source_type phải là 'press' (báo chí) hoặc 'social' (mạng xã hội)")
+        _check_source_url(src)
         seen.add(src.name)
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
     _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+def _check_source_url(src: SourceConfig) -> None:
+    """A source's url has a scheme its kind reads (SOURCE_URL_SCHEMES) and a host, or a ConfigError at load."""
+    schemes = SOURCE_URL_SCHEMES.get(src.kind, _WEB_SCHEMES)
+    try:
+        parts = urlsplit(src.url.strip())
+        ok = parts.scheme.lower() in schemes and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and the like
+        ok = False
+    if not ok:
+        said = " hoặc ".join(f"{x}://" for x in schemes)
+        raise ConfigError(f"[sources] {src.name}: url {src.url[:200]!r} không dùng được: nguồn loại {src.kind} chỉ "
+                          f"nhận địa chỉ {said} có tên máy chủ")
 
 
 _HOST_ENTRY = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:/\[\]@]+))(?::(?P<port>\d{1,5}))?$")

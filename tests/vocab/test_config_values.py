@@ -55,3 +55,26 @@ def test_a_value_out_of_its_range_is_said_in_vietnamese(tmp_path, toml, said):
 ])
 def test_values_at_the_edges_of_their_range_load(tmp_path, toml):
     _load(tmp_path, toml)
+
+
+@pytest.mark.parametrize("kind,url,said", [
+    ("rss", "file:///etc/passwd", "chỉ nhận địa chỉ http:// hoặc https://"),
+    ("rss", "http:///x", "có tên máy chủ"),
+    ("html_list", "gopher://127.0.0.1/", "chỉ nhận địa chỉ http:// hoặc https://"),
+    ("reddit", "http://[::1", "không dùng được"),
+    ("email_inbox", "https://mail.example.vn/INBOX", "chỉ nhận địa chỉ imaps:// hoặc imap://"),
+])
+def test_a_source_address_its_kind_cannot_fetch_is_refused_at_load(tmp_path, kind, url, said):
+    """`file:///etc/passwd` or `http:///x` loaded, fetched nothing, and health said «DNS: : Name or service not
+    known»: now the config names the source and the schemes its kind reads."""
+    text = f'[[sources]]\nname = "nguon-thu"\nkind = "{kind}"\nurl = "{url}"\noutlet = "Thử"\n'
+    with pytest.raises(C.ConfigError) as err:
+        _load(tmp_path, text)
+    assert "[sources] nguon-thu" in str(err.value) and said in str(err.value)
+
+
+@pytest.mark.parametrize("kind,url", [("rss", "https://baoquangninh.vn/rss/home.rss"), ("rss", "HTTP://a.vn/x"),
+                                      ("email_inbox", "imaps://mail.example.vn/INBOX"),
+                                      ("email_inbox", "imap://127.0.0.1:1143/INBOX")])
+def test_a_source_address_its_kind_reads_loads(tmp_path, kind, url):
+    _load(tmp_path, f'[[sources]]\nname = "nguon-thu"\nkind = "{kind}"\nurl = "{url}"\noutlet = "Thử"\n')
