@@ -215,6 +215,48 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "imports.chunk_rows": (1, None, True),
     "search.compact_chunk_rows": (1, None, True),
     "search.compact_check_minutes": (0, None, False),
+    # The parts' own sections (read as dicts where each part uses them; checked at load by _check_parts). Only
+    # where a bad value does harm: a divisor (alerts.bin_minutes, baseline_days: ZeroDivisionError in every
+    # detection pass), a batch or count that makes a loop do nothing (nlp.batch_size = 0: nothing ever tagged;
+    # alerts.source_fail_count = 0: every source in alarm), a window (a negative stories.window_hours groups
+    # nothing), a similarity outside 0–1 (never or always joins), a memory size (stories.n_features allocates
+    # float32 arrays of that length: at most 2^24, 64 MB each), a timeout (0 fails every send), a library's own
+    # range (bcrypt 4–31). Every other number of these sections is finite and at least 0, as above.
+    "nlp.max_chars": (1, None, True),
+    "nlp.classify_chars": (1, None, True),
+    "nlp.min_marked_share": (0, 1, True),
+    "nlp.workers": (1, None, True),
+    "nlp.batch_size": (1, None, True),
+    "stories.window_hours": (0, None, False),
+    "stories.join_threshold": (0, 1, True),
+    "stories.near_threshold": (0, 1, True),
+    "stories.topic_conflict_threshold": (0, 1, True),
+    "stories.refer_threshold": (0, 1, True),
+    "stories.refer_copy_threshold": (0, 1, True),
+    "stories.same_source_threshold": (0, 1, True),
+    "stories.ngram_min": (1, None, True),
+    "stories.ngram_max": (1, None, True),
+    "stories.n_features": (1, 2 ** 24, True),
+    "stories.centroid_terms": (1, None, True),
+    "stories.max_postings": (1, None, True),
+    "stories.max_candidates": (1, None, True),
+    "stories.max_keys": (1, None, True),
+    "stories.text_chars": (1, None, True),
+    "alerts.lookback_hours": (0, None, False),
+    "alerts.baseline_days": (1, None, True),
+    "alerts.bin_minutes": (0, None, False),
+    "alerts.burst_scale": (1, None, False),
+    "alerts.source_volume_days": (1, None, True),
+    "alerts.source_fail_count": (1, None, True),
+    "reports.browser_timeout_seconds": (0, None, False),
+    "cases.reply_timeout_seconds": (0, None, False),
+    "notify.max_attempts": (1, None, True),
+    "notify.timeout_seconds": (0, None, False),
+    "notify.email.port": (1, 65535, True),
+    "auth.session_hours": (0, None, False),
+    "auth.idle_minutes": (0, None, False),
+    "auth.bcrypt_rounds": (4, 31, True),
+    "auth.download_link_minutes": (0, None, False),
 }
 
 
@@ -223,7 +265,7 @@ def _check_range(where: str, name: str, value: float) -> None:
     if not math.isfinite(value):
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
     low, high, inclusive = _RANGES.get(f"{where}.{name}", (0, None, True))
-    fmt = lambda x: f"{x:g}"  # noqa: E731
+    fmt = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731  (16777216, not 1.67772e+07)
     if high is not None and not low <= value <= high:
         raise ConfigError(f"[{where}] {name} phải từ {fmt(low)} đến {fmt(high)}, không phải {value!r}")
     if value < low or (value == low and not inclusive):
@@ -301,6 +343,7 @@ def parse(data: dict[str, Any]) -> Config:
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
+    _check_parts(extra)
     _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)
 
@@ -317,6 +360,24 @@ def _check_source_url(src: SourceConfig) -> None:
         said = " hoặc ".join(f"{x}://" for x in schemes)
         raise ConfigError(f"[sources] {src.name}: url {src.url[:200]!r} không dùng được: nguồn loại {src.kind} chỉ "
                           f"nhận địa chỉ {said} có tên máy chủ")
+
+
+def _check_parts(sections: dict[str, Any], where: str = "") -> None:
+    """The numbers of the parts' own sections ([nlp], [alerts], [notify.email]…) by the typed sections' rules
+    (_check_range): each part reads its section as a dict, so `bin_minutes = 0` or `batch_size = nan` passed
+    the load and failed, or silently did nothing, at every detection or tagging pass."""
+    for key, value in sections.items():
+        name = f"{where}.{key}" if where else key
+        if isinstance(value, dict):
+            _check_parts(value, name)
+        elif where and isinstance(value, (int, float)) and not isinstance(value, bool):
+            _check_range(where, key, value)
+        elif name in _RANGES:
+            raise ConfigError(f"[{where}] {key} phải là một số, không phải {value!r}")
+    if where == "stories" and isinstance(sections.get("ngram_min"), int) and isinstance(sections.get("ngram_max"), int) \
+            and sections["ngram_min"] > sections["ngram_max"]:
+        raise ConfigError(f"[stories] ngram_min ({sections['ngram_min']}) phải không lớn hơn ngram_max "
+                          f"({sections['ngram_max']})")
 
 
 _HOST_ENTRY = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:/\[\]@]+))(?::(?P<port>\d{1,5}))?$")
