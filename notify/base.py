@@ -36,3 +36,23 @@ class Channel(Protocol):
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         """Deliver; return a short detail for the log (an id). Raise SendError on failure."""
         ...
+
+
+def json_answer(r: httpx.Response, channel: str, secret: str = "") -> dict[str, Any]:
+    """A channel API's answer as a JSON object ({} when empty). Anything else (an HTML page from a proxy or
+    an error page, a cut body, a JSON list) is a SendError saying what came back, cut short and with the
+    secret masked (a page may echo the URL, which holds a bot token): it was a ValueError out of the channel."""
+    if not r.content:
+        return {}
+    try:
+        data = r.json()
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than Python parses
+        data = None
+    if isinstance(data, dict):
+        return data
+    text = r.content.decode("utf-8", "replace")
+    if secret:
+        text = text.replace(secret, "***")
+    text = " ".join(text.split())
+    cut = text if len(text) <= 120 else text[:120] + "…"
+    raise SendError(f"{channel} trả lời không phải JSON như mong đợi (HTTP {r.status_code}): «{cut}»")

@@ -12,6 +12,7 @@ pytest 9.2 until pytest-xdist #1386 is fixed: each worker then starts its own)."
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
 import sys
@@ -224,10 +225,15 @@ def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **s
     }
     for k, v in sections.items():
         over.setdefault(k, {}).update(v)
+    # a scheduler test ticks faster than a config file may (0 = no sleeping, 0.05 s…): set after the check
+    tick = over.get("schedule", {}).pop("tick_seconds", None)
     data = config_mod._merge(data, over)
     if sources is not None:
         data["sources"] = sources
-    return config_mod.parse(data)
+    cfg = config_mod.parse(data)
+    if tick is not None:
+        cfg = dataclasses.replace(cfg, schedule=dataclasses.replace(cfg.schedule, tick_seconds=float(tick)))
+    return cfg
 
 
 def rss_source(name: str, url: str, **kw: Any) -> dict[str, Any]:

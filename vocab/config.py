@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, get_type_hints
+from urllib.parse import urlsplit
 
 from vocab.oserrors import os_error_text
 
@@ -113,6 +114,12 @@ class SearchConfig:
 # one vocabulary, also for vocab.privacy.PERSONAL_SOURCE_TYPES. Forums and videos are "social".
 SOURCE_TYPES: dict[str, str] = {"press": "báo chí", "social": "mạng xã hội"}
 
+# The address schemes a configured source's url may have, per kind (every other kind: http and https). A
+# `file:///etc/passwd` or `http:///x` source fetched nothing, and its health said «DNS: : Name or service not
+# known»: now it fails at load, saying what is accepted.
+SOURCE_URL_SCHEMES: dict[str, tuple[str, ...]] = {"email_inbox": ("imaps", "imap")}
+_WEB_SCHEMES = ("http", "https")
+
 
 @dataclass(frozen=True)
 class SourceConfig:
@@ -181,11 +188,14 @@ def unknown_keys_error(where: str, keys: list[str]) -> ConfigError:
 # What a number of a typed section may be, besides finite: (lowest, highest or None, lowest itself allowed?).
 # Every other number is at least 0. Why each bound: retention.items_days = 0 (read as "0 turns it off", as some
 # settings say) purged every item; the admin page already allowed 30–3650. A zero or negative size, count or
-# timeout made every fetch, write or import fail.
+# timeout made every fetch, write or import fail. schedule.tick_seconds = 0 (or a few milliseconds) made serve's
+# scheduler loop without pause at 100% CPU; intervals are minutes, so a tick under a second buys nothing
+# (tests tick faster through tests/conftest.make_config, never through a config file).
 _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "retention.items_days": (30, None, True),
     "retention.raw_payload_days": (1, None, True),
     "retention.notify_days": (1, None, True),
+    "schedule.tick_seconds": (1, None, True),
     "schedule.default_interval_minutes": (0, None, False),
     "http.connect_timeout_seconds": (0, None, False),
     "http.read_timeout_seconds": (0, None, False),
@@ -205,6 +215,48 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "imports.chunk_rows": (1, None, True),
     "search.compact_chunk_rows": (1, None, True),
     "search.compact_check_minutes": (0, None, False),
+    # The parts' own sections (read as dicts where each part uses them; checked at load by _check_parts). Only
+    # where a bad value does harm: a divisor (alerts.bin_minutes, baseline_days: ZeroDivisionError in every
+    # detection pass), a batch or count that makes a loop do nothing (nlp.batch_size = 0: nothing ever tagged;
+    # alerts.source_fail_count = 0: every source in alarm), a window (a negative stories.window_hours groups
+    # nothing), a similarity outside 0–1 (never or always joins), a memory size (stories.n_features allocates
+    # float32 arrays of that length: at most 2^24, 64 MB each), a timeout (0 fails every send), a library's own
+    # range (bcrypt 4–31). Every other number of these sections is finite and at least 0, as above.
+    "nlp.max_chars": (1, None, True),
+    "nlp.classify_chars": (1, None, True),
+    "nlp.min_marked_share": (0, 1, True),
+    "nlp.workers": (1, None, True),
+    "nlp.batch_size": (1, None, True),
+    "stories.window_hours": (0, None, False),
+    "stories.join_threshold": (0, 1, True),
+    "stories.near_threshold": (0, 1, True),
+    "stories.topic_conflict_threshold": (0, 1, True),
+    "stories.refer_threshold": (0, 1, True),
+    "stories.refer_copy_threshold": (0, 1, True),
+    "stories.same_source_threshold": (0, 1, True),
+    "stories.ngram_min": (1, None, True),
+    "stories.ngram_max": (1, None, True),
+    "stories.n_features": (1, 2 ** 24, True),
+    "stories.centroid_terms": (1, None, True),
+    "stories.max_postings": (1, None, True),
+    "stories.max_candidates": (1, None, True),
+    "stories.max_keys": (1, None, True),
+    "stories.text_chars": (1, None, True),
+    "alerts.lookback_hours": (0, None, False),
+    "alerts.baseline_days": (1, None, True),
+    "alerts.bin_minutes": (0, None, False),
+    "alerts.burst_scale": (1, None, False),
+    "alerts.source_volume_days": (1, None, True),
+    "alerts.source_fail_count": (1, None, True),
+    "reports.browser_timeout_seconds": (0, None, False),
+    "cases.reply_timeout_seconds": (0, None, False),
+    "notify.max_attempts": (1, None, True),
+    "notify.timeout_seconds": (0, None, False),
+    "notify.email.port": (1, 65535, True),
+    "auth.session_hours": (0, None, False),
+    "auth.idle_minutes": (0, None, False),
+    "auth.bcrypt_rounds": (4, 31, True),
+    "auth.download_link_minutes": (0, None, False),
 }
 
 
@@ -213,7 +265,7 @@ def _check_range(where: str, name: str, value: float) -> None:
     if not math.isfinite(value):
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
     low, high, inclusive = _RANGES.get(f"{where}.{name}", (0, None, True))
-    fmt = lambda x: f"{x:g}"  # noqa: E731
+    fmt = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731  (16777216, not 1.67772e+07)
     if high is not None and not low <= value <= high:
         raise ConfigError(f"[{where}] {name} phải từ {fmt(low)} đến {fmt(high)}, không phải {value!r}")
     if value < low or (value == low and not inclusive):
@@ -286,12 +338,46 @@ def parse(data: dict[str, Any]) -> Config:
             raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
         if src.source_type not in SOURCE_TYPES:
             raise ConfigError(f"[sources] {src.name}: source_type phải là 'press' (báo chí) hoặc 'social' (mạng xã hội)")
+        _check_source_url(src)
         seen.add(src.name)
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
+    _check_parts(extra)
     _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+def _check_source_url(src: SourceConfig) -> None:
+    """A source's url has a scheme its kind reads (SOURCE_URL_SCHEMES) and a host, or a ConfigError at load."""
+    schemes = SOURCE_URL_SCHEMES.get(src.kind, _WEB_SCHEMES)
+    try:
+        parts = urlsplit(src.url.strip())
+        ok = parts.scheme.lower() in schemes and bool(parts.hostname)
+    except ValueError:  # "http://[::1" and the like
+        ok = False
+    if not ok:
+        said = " hoặc ".join(f"{x}://" for x in schemes)
+        raise ConfigError(f"[sources] {src.name}: url {src.url[:200]!r} không dùng được: nguồn loại {src.kind} chỉ "
+                          f"nhận địa chỉ {said} có tên máy chủ")
+
+
+def _check_parts(sections: dict[str, Any], where: str = "") -> None:
+    """The numbers of the parts' own sections ([nlp], [alerts], [notify.email]…) by the typed sections' rules
+    (_check_range): each part reads its section as a dict, so `bin_minutes = 0` or `batch_size = nan` passed
+    the load and failed, or silently did nothing, at every detection or tagging pass."""
+    for key, value in sections.items():
+        name = f"{where}.{key}" if where else key
+        if isinstance(value, dict):
+            _check_parts(value, name)
+        elif where and isinstance(value, (int, float)) and not isinstance(value, bool):
+            _check_range(where, key, value)
+        elif name in _RANGES:
+            raise ConfigError(f"[{where}] {key} phải là một số, không phải {value!r}")
+    if where == "stories" and isinstance(sections.get("ngram_min"), int) and isinstance(sections.get("ngram_max"), int) \
+            and sections["ngram_min"] > sections["ngram_max"]:
+        raise ConfigError(f"[stories] ngram_min ({sections['ngram_min']}) phải không lớn hơn ngram_max "
+                          f"({sections['ngram_max']})")
 
 
 _HOST_ENTRY = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:/\[\]@]+))(?::(?P<port>\d{1,5}))?$")

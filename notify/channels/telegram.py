@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, SendError
+from notify.base import Message, NoAnswer, SendError, json_answer
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -28,7 +28,8 @@ class Telegram:
         except httpx.HTTPError as exc:
             raise (NoAnswer if isinstance(exc, httpx.TimeoutException) else SendError)(
                 f"Telegram không trả lời: {type(exc).__name__}") from None  # the URL holds the token
-        data = r.json() if r.content else {}
+        data = json_answer(r, "Telegram", token)
         if r.status_code >= 300 or not data.get("ok"):
             raise SendError(f"Telegram từ chối (HTTP {r.status_code}: {str(data.get('description', ''))[:120]})")
-        return f"message_id {data.get('result', {}).get('message_id', '')}"
+        result = data.get("result")
+        return f"message_id {result.get('message_id', '') if isinstance(result, dict) else ''}"

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, SendError
+from notify.base import Message, NoAnswer, SendError, json_answer
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -29,7 +29,8 @@ class Zalo:
         except httpx.HTTPError as exc:
             raise (NoAnswer if isinstance(exc, httpx.TimeoutException) else SendError)(
                 f"Zalo không trả lời: {type(exc).__name__}") from None
-        data = r.json() if r.content else {}
-        if r.status_code >= 300 or int(data.get("error", -1)) != 0:
-            raise SendError(f"Zalo từ chối (mã {data.get('error')}: {str(data.get('message', ''))[:120]})")
-        return f"message_id {(data.get('data') or {}).get('message_id', '')}"
+        data = json_answer(r, "Zalo", token)
+        if r.status_code >= 300 or data.get("error", -1) not in (0, "0"):
+            raise SendError(f"Zalo từ chối (mã {str(data.get('error'))[:40]}: {str(data.get('message', ''))[:120]})")
+        sent = data.get("data")
+        return f"message_id {sent.get('message_id', '') if isinstance(sent, dict) else ''}"

@@ -235,3 +235,31 @@ def test_a_refusal_is_a_send_error_without_the_secret(name, request):
     with pytest.raises(SendError) as ei:
         spec.refuse(request)
     assert SECRET not in str(ei.value) and str(ei.value).strip()
+
+
+@pytest.mark.parametrize("name", ["telegram", "zalo"])
+@pytest.mark.parametrize("answer", [
+    httpx.Response(502, text=f"<html><h1>502 Bad Gateway</h1>proxy could not reach /bot{SECRET}/sendMessage</html>"),
+    httpx.Response(200, text='{"ok": true, "result": '),  # cut short
+    httpx.Response(200, json=["ok"]),
+    httpx.Response(200, content=b"\xff\xfe\x00garbage"),
+    httpx.Response(200, text="[" * 200_000),
+])
+def test_an_answer_that_is_not_a_json_object_is_a_send_error(monkeypatch, name, answer):
+    """A proxy's HTML page, a cut body or a JSON list was a ValueError (or AttributeError) out of the channel,
+    not the SendError the delivery pass retries: now said in Vietnamese with what came back, cut short, and
+    without the token a proxy's page may echo."""
+    monkeypatch.setenv("LANGNGHE_TELEGRAM_TOKEN", SECRET)
+    monkeypatch.setenv("LANGNGHE_ZALO_TOKEN", SECRET)
+    with pytest.raises(SendError, match="không phải JSON") as ei:
+        registry.get(name).send("1", MSG, {"base_url": f"http://{name}.test"}, mock(lambda r: answer))
+    said = str(ei.value)
+    assert SECRET not in said and len(said) < 250
+    assert str(answer.status_code) in said
+
+
+def test_a_zalo_error_code_that_is_not_a_number_is_a_send_error(monkeypatch):
+    monkeypatch.setenv("LANGNGHE_ZALO_TOKEN", SECRET)
+    with pytest.raises(SendError, match="Zalo từ chối"):
+        registry.get("zalo").send("1", MSG, {"base_url": "http://zalo.test"},
+                                  mock(lambda r: httpx.Response(200, json={"error": "x" * 500, "message": "?"})))

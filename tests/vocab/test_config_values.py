@@ -26,7 +26,9 @@ def _load(tmp_path, text: str):
     ("[http]\nfetch_deadline_seconds = inf\n", "[http] fetch_deadline_seconds phải là một số hữu hạn"),
     ("[http]\nmax_concurrency = 0\n", "[http] max_concurrency phải từ 1"),
     ("[http]\nmax_redirects = -1\n", "[http] max_redirects phải từ 0"),
-    ("[schedule]\ntick_seconds = -1\n", "[schedule] tick_seconds phải từ 0"),
+    ("[schedule]\ntick_seconds = -1\n", "[schedule] tick_seconds phải từ 1"),
+    ("[schedule]\ntick_seconds = 0\n", "[schedule] tick_seconds phải từ 1"),  # serve looped at 100% CPU
+    ("[schedule]\ntick_seconds = 0.001\n", "[schedule] tick_seconds phải từ 1"),
     ("[schedule]\ndefault_interval_minutes = 0\n", "[schedule] default_interval_minutes phải lớn hơn 0"),
     ("[storage]\nmax_text_chars = -1\n", "[storage] max_text_chars phải từ 1"),
     ("[storage]\nkeep_upgrade_copies = 0\n", "[storage] keep_upgrade_copies phải từ 1"),
@@ -49,6 +51,75 @@ def test_a_value_out_of_its_range_is_said_in_vietnamese(tmp_path, toml, said):
     "[http]\nper_host_spacing_seconds = 0\nmax_redirects = 0\n",
     "[imports]\nutc_offset_hours = -5\n",
     "[retention]\nitems_days = 30\nraw_payload_days = 1\n",
+    "[schedule]\ntick_seconds = 1\n",
 ])
 def test_values_at_the_edges_of_their_range_load(tmp_path, toml):
+    _load(tmp_path, toml)
+
+
+@pytest.mark.parametrize("kind,url,said", [
+    ("rss", "file:///etc/passwd", "chỉ nhận địa chỉ http:// hoặc https://"),
+    ("rss", "http:///x", "có tên máy chủ"),
+    ("html_list", "gopher://127.0.0.1/", "chỉ nhận địa chỉ http:// hoặc https://"),
+    ("reddit", "http://[::1", "không dùng được"),
+    ("email_inbox", "https://mail.example.vn/INBOX", "chỉ nhận địa chỉ imaps:// hoặc imap://"),
+])
+def test_a_source_address_its_kind_cannot_fetch_is_refused_at_load(tmp_path, kind, url, said):
+    """`file:///etc/passwd` or `http:///x` loaded, fetched nothing, and health said «DNS: : Name or service not
+    known»: now the config names the source and the schemes its kind reads."""
+    text = f'[[sources]]\nname = "nguon-thu"\nkind = "{kind}"\nurl = "{url}"\noutlet = "Thử"\n'
+    with pytest.raises(C.ConfigError) as err:
+        _load(tmp_path, text)
+    assert "[sources] nguon-thu" in str(err.value) and said in str(err.value)
+
+
+@pytest.mark.parametrize("kind,url", [("rss", "https://baoquangninh.vn/rss/home.rss"), ("rss", "HTTP://a.vn/x"),
+                                      ("email_inbox", "imaps://mail.example.vn/INBOX"),
+                                      ("email_inbox", "imap://127.0.0.1:1143/INBOX")])
+def test_a_source_address_its_kind_reads_loads(tmp_path, kind, url):
+    _load(tmp_path, f'[[sources]]\nname = "nguon-thu"\nkind = "{kind}"\nurl = "{url}"\noutlet = "Thử"\n')
+
+
+@pytest.mark.parametrize("toml,said", [
+    ("[alerts]\nbin_minutes = 0\n", "[alerts] bin_minutes phải lớn hơn 0"),  # ZeroDivisionError each pass
+    ("[alerts]\nbaseline_days = 0\n", "[alerts] baseline_days phải từ 1"),
+    ("[alerts]\nlookback_hours = -24\n", "[alerts] lookback_hours phải lớn hơn 0"),
+    ("[alerts]\nburst_scale = 0.5\n", "[alerts] burst_scale phải lớn hơn 1"),
+    ("[alerts]\nsource_fail_count = 0\n", "[alerts] source_fail_count phải từ 1"),
+    ("[alerts]\nmin_score = nan\n", "[alerts] min_score phải là một số hữu hạn"),
+    ("[alerts]\nweight_negative = -inf\n", "[alerts] weight_negative phải là một số hữu hạn"),
+    ("[alerts]\nmin_items = -3\n", "[alerts] min_items phải từ 0"),
+    ("[alerts]\nbin_minutes = \"60\"\n", "[alerts] bin_minutes phải là một số"),
+    ("[nlp]\nbatch_size = 0\n", "[nlp] batch_size phải từ 1"),  # nothing ever tagged
+    ("[nlp]\nmin_marked_share = 1.5\n", "[nlp] min_marked_share phải từ 0 đến 1"),
+    ("[stories]\nwindow_hours = -72\n", "[stories] window_hours phải lớn hơn 0"),
+    ("[stories]\njoin_threshold = 1.2\n", "[stories] join_threshold phải từ 0 đến 1"),
+    ("[stories]\nn_features = 0\n", "[stories] n_features phải từ 1 đến 16777216"),
+    ("[stories]\nn_features = 4294967296\n", "[stories] n_features phải từ 1 đến 16777216"),
+    ("[stories]\nngram_min = 6\n", "[stories] ngram_min (6) phải không lớn hơn ngram_max"),
+    ("[notify]\ntimeout_seconds = 0\n", "[notify] timeout_seconds phải lớn hơn 0"),
+    ("[notify]\nmax_attempts = 0\n", "[notify] max_attempts phải từ 1"),
+    ("[notify.email]\nport = 0\n", "[notify.email] port phải từ 1 đến 65535"),
+    ("[auth]\nbcrypt_rounds = 40\n", "[auth] bcrypt_rounds phải từ 4 đến 31"),
+    ("[auth]\nidle_minutes = 0\n", "[auth] idle_minutes phải lớn hơn 0"),
+    ("[cases]\nreply_timeout_seconds = -1\n", "[cases] reply_timeout_seconds phải lớn hơn 0"),
+    ("[reports]\nbrowser_timeout_seconds = inf\n", "[reports] browser_timeout_seconds phải là một số hữu hạn"),
+])
+def test_a_harmful_number_in_a_parts_section_is_refused_at_load(tmp_path, toml, said):
+    """The parts' sections are read as dicts where each part uses them: `bin_minutes = 0` loaded and then
+    failed every detection pass (ZeroDivisionError), `batch_size = 0` tagged nothing, nan compared false
+    everywhere. Now refused at load by the typed sections' rules."""
+    with pytest.raises(C.ConfigError) as err:
+        _load(tmp_path, toml)
+    assert said in str(err.value)
+
+
+@pytest.mark.parametrize("toml", [
+    "[stories]\njoin_threshold = 0\nsame_source_threshold = 1\nprior_docs = 0\nmax_items_per_step = 0\n",
+    "[alerts]\nbaseline_floor_per_day = 0\nuntagged_grace_minutes = 0\n",
+    "[nlp]\ntag_seconds_per_tick = 0\nfulltext_chars = 0\n",
+    "[auth]\nbcrypt_rounds = 4\n",
+    "[reports]\nschedule_weekday = 0\n",
+])
+def test_parts_values_at_the_edges_of_their_range_load(tmp_path, toml):
     _load(tmp_path, toml)
