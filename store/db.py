@@ -320,16 +320,24 @@ class Database:
             finally:
                 cur.close()
 
-    def snapshot(self, dest: str | os.PathLike[str]) -> Path:
+    def snapshot(self, dest: str | os.PathLike[str], *, read_through: bool = False) -> Path:
         """Write a consistent copy to `dest` for readers in other processes and as the backup, durably: the copy is
         on the disk before it takes `dest`'s name (a power cut leaves the previous snapshot or the new one, never a
         partial file under that name). A copy that fails (disk full) is removed: left behind, it would hold the
         space the database needs. Only the copy holds the write lock; the flush to the disk (`fsync`, about as long
-        as the copy again on a slow disk) runs after it, so collection and the dashboard's writes do not wait for it."""
+        as the copy again on a slow disk) runs after it, so collection and the dashboard's writes do not wait for it.
+        `read_through` (`langnghe backup`): the copy is read through before it takes its name (`check_copy`, outside
+        the lock), so a database damaged on the disk is StorageCorrupt, not a backup found damaged at restore."""
         dest = Path(dest)
         with self._snapshot_lock:  # one snapshot at a time: they share the temporary name
             with self._write_lock:
                 tmp = self._copy_to_tmp(dest)
+            if read_through:
+                try:
+                    _check_read_through(tmp, dest, _damaged_database(self.path, dest))
+                except BaseException as exc:
+                    _copy_failed(exc, tmp, dest)
+                    raise
             _publish(tmp, dest)
         return dest
 
@@ -427,7 +435,8 @@ def backup_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -
     migrating it. This process takes the file itself (DuckDB's lock: DatabaseLocked when serve holds it), and copies
     it as serve's snapshot does: a CHECKPOINT, then the file (0.2–0.3 s at 170 MB, bench/snapshot.py, where the
     table-by-table `copy_database` took 10–11 s), then one more checkpoint of `src` so that its later `.wal` is refused
-    beside the restored copy. Table by table (`copy_database`, the source only read) when the file cannot be opened
+    beside the restored copy; the copy is read through before it takes its name (`check_copy`, 0.3 s at 170 MB): a
+    database damaged on the disk is StorageCorrupt, as when the backup went table by table. Table by table (`copy_database`, the source only read) when the file cannot be opened
     for writing: it, its `.wal` or its folder is read-only (a backup from a read-only mount, or by an account that may
     only read), or another process has it open (a `langnghe status` reading it that second; when serve holds it,
     `copy_database` raises DatabaseLocked)."""
@@ -442,7 +451,7 @@ def backup_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -
         log.info("Sao lưu: không mở được %s để ghi; chép từng bảng.", src)
         return copy_database(src, dest)
     try:
-        return db.snapshot(dest)
+        return db.snapshot(dest, read_through=True)
     finally:
         db.close()
 
@@ -501,7 +510,7 @@ def copy_published(src: str | os.PathLike[str], dest: str | os.PathLike[str]) ->
     fd = os.open(src, os.O_RDONLY)  # this process holds no lock on `src`: closing the descriptor drops none
     try:
         _copy_from_fd(fd, tmp, src)
-        _check_snapshot_copy(tmp, src, dest)
+        _check_read_through(tmp, dest, _damaged_snapshot(src, dest))
     except BaseException as exc:
         _copy_failed(exc, tmp, dest)
         raise
@@ -538,18 +547,29 @@ def check_copy(path: str | os.PathLike[str]) -> None:
         con.close()
 
 
-def _check_snapshot_copy(tmp: Path, src: Path, dest: Path) -> None:
-    """`check_copy` of the copy `tmp` of serve's snapshot `src`; a damaged one is StorageCorrupt saying what to do."""
+def _check_read_through(tmp: Path, dest: Path, damaged: StorageCorrupt) -> None:
+    """`check_copy` of a backup's copy `tmp`; a damaged block is `damaged` (what was copied, what to do)."""
     try:
         check_copy(tmp)
     except duckdb.Error as exc:
-        if not isinstance(storage_error(exc, str(src)), StorageCorrupt):
+        if not isinstance(storage_error(exc, str(dest)), StorageCorrupt):
             raise
-        raise StorageCorrupt(
-            f"Bản chụp {src} của serve bị hỏng trên đĩa (có khối dữ liệu sai tổng kiểm tra): chưa sao lưu, không tạo "
-            f"tệp {dest}. Hãy dừng serve rồi chạy lại `langnghe backup` (khi serve dừng, bản sao lưu được chép từ "
-            "chính cơ sở dữ liệu), hoặc dùng bản sao lưu trước đó. Bản chụp này sẽ được serve ghi lại ở lần chụp "
-            "sau (storage.snapshot_every_minutes); đừng khôi phục từ nó.", str(src), str(exc)) from exc
+        raise StorageCorrupt(damaged.message, damaged.path, str(exc)) from exc
+
+
+def _damaged_snapshot(src: str | os.PathLike[str], dest: Path) -> StorageCorrupt:
+    return StorageCorrupt(
+        f"Bản chụp {src} của serve bị hỏng trên đĩa (có khối dữ liệu sai tổng kiểm tra): chưa sao lưu, không tạo "
+        f"tệp {dest}. Hãy dừng serve rồi chạy lại `langnghe backup` (khi serve dừng, bản sao lưu được chép từ "
+        "chính cơ sở dữ liệu), hoặc dùng bản sao lưu trước đó. Bản chụp này sẽ được serve ghi lại ở lần chụp "
+        "sau (storage.snapshot_every_minutes); đừng khôi phục từ nó.", str(src), "")
+
+
+def _damaged_database(src: str | os.PathLike[str], dest: Path) -> StorageCorrupt:
+    return StorageCorrupt(
+        f"Cơ sở dữ liệu {src} bị hỏng trên đĩa (có khối dữ liệu sai tổng kiểm tra): chưa sao lưu, không tạo tệp "
+        f"{dest}. Đừng xóa hay ghi đè tệp hỏng: chép nó ra chỗ khác, rồi khôi phục từ bản chụp "
+        "(storage.snapshot_path) hoặc bản sao lưu trước đó (`langnghe restore`).", str(src), "")
 
 
 # how restore waits for a short reader (`langnghe status` with serve stopped opens the database for a second or so)

@@ -349,3 +349,20 @@ def test_a_source_that_ends_early_says_so_in_vietnamese_with_the_path_and_sizes(
         os.close(fd)
     assert str(err.value).startswith(f"Tệp nguồn {src} ngắn đi trong lúc chép sang {dest}: mới chép được 3000 trên "
                                      "5000 byte")
+
+
+def test_an_offline_backup_of_a_database_damaged_on_disk_fails_and_names_no_copy(tmp_path):
+    """With serve stopped the backup is a file copy too (round 16): a damaged block of the database itself was
+    copied unseen. The copy is read through before it takes its name."""
+    src, snap, dest = tmp_path / "c.duckdb", tmp_path / "snap.duckdb", tmp_path / "b" / "backup.duckdb"
+    with Database(src) as db:
+        _set(db, "1")
+        _snapshot_damaged_on_disk(db, snap)
+    src.unlink()
+    snap.rename(src)  # the damaged file in the database's place
+    with pytest.raises(StorageCorrupt) as err:
+        backup_database(src, dest)
+    msg = str(err.value)
+    assert f"Cơ sở dữ liệu {src} bị hỏng trên đĩa" in msg and f"không tạo tệp {dest}" in msg
+    assert "bản sao lưu trước đó" in msg and "sai tổng kiểm tra" in msg
+    assert not dest.exists() and _leftovers(dest.parent) == []
