@@ -436,10 +436,10 @@ def backup_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -
     it as serve's snapshot does: a CHECKPOINT, then the file (0.2–0.3 s at 170 MB, bench/snapshot.py, where the
     table-by-table `copy_database` took 10–11 s), then one more checkpoint of `src` so that its later `.wal` is refused
     beside the restored copy; the copy is read through before it takes its name (`check_copy`, 0.3 s at 170 MB): a
-    database damaged on the disk is StorageCorrupt, as when the backup went table by table. Table by table (`copy_database`, the source only read) when the file cannot be opened
-    for writing: it, its `.wal` or its folder is read-only (a backup from a read-only mount, or by an account that may
-    only read), or another process has it open (a `langnghe status` reading it that second; when serve holds it,
-    `copy_database` raises DatabaseLocked)."""
+    database damaged on the disk is StorageCorrupt, as when the backup went table by table. Table by table
+    (`copy_database`, the source only read) when the file cannot be opened for writing: it, its `.wal` or its folder
+    is read-only (a backup from a read-only mount, or by an account that may only read), or another process has it
+    open (a `langnghe status` reading it that second; when serve holds it, `copy_database` raises DatabaseLocked)."""
     if not Path(src).is_file():  # opened for writing, a missing file would be created
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(src))
     try:
