@@ -2,7 +2,8 @@
 `storage.snapshot_every_minutes`; its copy holds the write lock, so collection and dashboard writes wait that long,
 and the flush to the disk follows outside the lock), `store.db.backup_database` (`langnghe backup` with serve
 stopped: a checkpoint and a file copy), `store.db.copy_published` (`langnghe backup` while serve runs: a plain file
-copy of serve's snapshot) and `store.db.copy_database` (table by table: a source that cannot be opened for writing,
+copy of serve's snapshot, read through before it takes its name: `check_copy`, timed on its own too) and
+`store.db.copy_database` (table by table: a source that cannot be opened for writing,
 and the copy `langnghe restore` checks every block with; until round 17 also the backup while serve runs).
 
     .venv/bin/python bench/snapshot.py [--items 100000] [--db PATH] [--repeat 3]
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from store.db import Database, backup_database, copy_database, copy_published
+from store.db import Database, backup_database, check_copy, copy_database, copy_published
 
 
 def _timed(fn, repeat: int) -> tuple[float, float]:
@@ -75,6 +76,9 @@ def main() -> None:
             lo, hi = _timed(lambda: _fresh_copy(copy, src, dest), a.repeat)
             print(f"{label}: {lo:6.2f}–{hi:6.2f} s  {mb / lo:5.0f} MB/s; copy {dest.stat().st_size / 1e6:,.0f} MB, "
                   f"load average {os.getloadavg()[0]:.1f}")
+        lo, hi = _timed(lambda: check_copy(src), a.repeat)
+        print(f"check_copy alone (copy_published reads its copy through: every table, a hash of every value): {lo:6.2f}–{hi:6.2f} s  "
+              f"{mb / lo:5.0f} MB/s")
 
 
 def _fresh_copy(copy: Callable[[Path, Path], object], src: Path, dest: Path) -> None:

@@ -5,7 +5,10 @@
         miss / stale       ──▶ ctx.fetch(https://site/robots.txt)
               200          ──▶ parsed rules (cached `ttl_seconds`, default 24 h)
               4xx (404…)   ──▶ no rules: everything allowed (RFC 9309 §2.3.1.3)
-              5xx / network──▶ "unreachable": treated as full disallow, cached only 10 minutes
+              5xx / 429    ──▶ "unreachable": treated as full disallow, asked again after 10 minutes
+              timeout / connection error ──▶ the same disallow, asked again after 1 minute, then 2, 4, 8, at
+                               most 10 while it keeps failing (one timeout at start-up under load kept a
+                               source dark for 10 minutes)
         blocked address    ──▶ BlockedAddressError raised as is (the site is not public; collectors/netguard.py)
         disallowed         ──▶ RobotsDisallowed (a FetchError with kind "robots"): the runner records it
                                on source health, so staff see "robots.txt không cho phép …" on the source page
@@ -30,7 +33,10 @@ from collectors.encoding import decode
 
 PRODUCT_TOKEN = "LangNghe"
 DEFAULT_TTL = 24 * 3600.0
-UNREACHABLE_TTL = 600.0
+UNREACHABLE_TTL = 600.0  # an unreachable robots.txt is asked again after at most this (a 5xx or 429: after this)
+RETRY_FIRST_TTL = 60.0  # after a first timeout or connection error; doubled while it keeps failing
+_QUICK_RETRY = ("timeout", "transport")  # FetchError kinds asked again sooner: the site may only be slow this once
+_clock = time.monotonic  # a function: tests move the clock instead of waiting
 _UNREACHABLE = "không tải được robots.txt"  # how an unreachable robots.txt's note starts
 
 
@@ -46,6 +52,7 @@ class _Entry:
     fetched: float
     ttl: float
     note: str
+    failures: int = 0  # timeouts or connection errors in a row, for the next wait
 
 
 _CACHE: dict[str, _Entry] = {}
@@ -86,7 +93,7 @@ def allowed_by(rp: urllib.robotparser.RobotFileParser, url: str, agent: str = PR
 async def _load(ctx: Any, url: str, ttl: float) -> _Entry:
     key = robots_url(url)
     hit = _CACHE.get(key)
-    now = time.monotonic()
+    now = _clock()
     if hit is not None and now - hit.fetched < hit.ttl:
         return hit
     try:
@@ -102,9 +109,21 @@ async def _load(ctx: Any, url: str, ttl: float) -> _Entry:
     except BlockedAddressError:
         raise  # the site itself may not be fetched: say so, not "robots.txt unreachable"
     except FetchError as exc:
-        entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"{_UNREACHABLE} ({exc.kind}), tạm coi như bị cấm; sẽ thử lại sau")
+        wait, failures = _retry_after(exc, hit)
+        entry = _Entry(_disallow_all(), now, wait, f"{_UNREACHABLE} ({exc.kind}), tạm coi như bị cấm; sẽ thử lại sau",
+                       failures)
     _CACHE[key] = entry
     return entry
+
+
+def _retry_after(exc: FetchError, hit: _Entry | None) -> tuple[float, int]:
+    """How long an unreachable robots.txt stays "disallow all", and the failures in a row so far. A timeout or a
+    connection error is asked again after RETRY_FIRST_TTL, doubled at each failure in a row up to UNREACHABLE_TTL:
+    a slow start-up costs a minute, a dead robots.txt is asked at most every 10 minutes. Other failures: the 10."""
+    if exc.kind not in _QUICK_RETRY:
+        return UNREACHABLE_TTL, 0
+    failures = (hit.failures if hit is not None else 0) + 1
+    return min(UNREACHABLE_TTL, RETRY_FIRST_TTL * 2 ** min(failures - 1, 16)), failures
 
 
 async def is_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> tuple[bool, str]:
@@ -115,7 +134,7 @@ async def is_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> tuple[b
 async def ensure_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> None:
     """Raise RobotsDisallowed when robots.txt (or an unreachable robots.txt) forbids `url`. The message tells the two
     apart: staff read it on Nguồn tin, where "the site forbids us" asks for another source and "robots.txt did not
-    answer" only for patience (it is asked again after UNREACHABLE_TTL)."""
+    answer" only for patience (it is asked again after a minute or more, at most UNREACHABLE_TTL)."""
     ok, note = await is_allowed(ctx, url, ttl=ttl)
     if not ok:
         if note.startswith(_UNREACHABLE):  # not the site's rule: robots.txt did not answer, asked again later

@@ -3,9 +3,11 @@
 A plain `cp var/langnghe.duckdb` while `serve` runs misses what sits in the `.wal` (seen: an upgrade's three
 migrations and a sent notification) and can catch a checkpoint half written. So: with `serve` stopped the command
 takes the file itself and copies it as serve's snapshot does (a CHECKPOINT, then the file; `store.db.backup_database`),
-without migrating it; while `serve` holds it, its last snapshot is copied as a plain file (`store.db.copy_published`:
-serve renames each snapshot into place whole and never writes it again, so no lock is needed; 0.2–0.7 s at 170 MB where
-table by table took 9–26 s), and the copy says how old that is. Either copy is on the disk before it takes its name,
+without migrating it, the copy read through as below; while `serve` holds it, its last snapshot is copied as a plain file (`store.db.copy_published`:
+serve renames each snapshot into place whole and never writes it again, so no lock is needed; 0.3–0.8 s at 170 MB where
+table by table took 3–26 s), read through before it takes its name (`store.db.check_copy`: a snapshot damaged on the
+disk is exit 4, saying to stop serve and back up again, or to keep the previous backup), and the copy says how old
+that is. Either copy is on the disk before it takes its name,
 and it is opened again to check it before the command says it is done.
 
 Exit codes: 0 done; 2 the destination exists or there is no database to back up; 3 serve holds the database and has

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from dataclasses import replace
 
 import pytest
 
 from collectors import html_list, robots
+from collectors.base import CollectContext
+from collectors.http import Fetcher
 from collectors.runner import Runner
 from store import sources as store_sources
 from tests.conftest import database, make_config, send
-from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
-from kindspecs import FIX, PAKN_OPTIONS, to_cp1258
+from kindhelpers import collect, fresh_gates, http_cfg, kserver, server, source  # noqa: F401
+from kindspecs import FIX, NOW, PAKN_OPTIONS, to_cp1258
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
 
@@ -111,3 +115,62 @@ def test_robots_disallow_shows_on_source_health(server, tmp_path):
         with db.read() as cur:
             row = store_sources.health(cur, cfg.sources, summary.outcomes[0].finished_at)[0]
     assert row["last_error_kind"] == "robots" and "robots.txt không cho phép" in row["last_error"]
+
+
+def _stalls_then_answers(server, release: threading.Event, rules: bytes) -> None:
+    """robots.txt that does not answer (until `release` is set: longer than the read timeout), then answers `rules`."""
+    def handler(r):
+        if not release.is_set():
+            release.wait(5)
+            return  # the client gave up long ago: nothing to answer
+        send(r, 200, rules, "text/plain")
+    server.routes["/robots.txt"] = handler
+
+
+def _allowed(url: str) -> tuple[bool, str]:
+    """One robots.txt decision through the Fetcher, with a read timeout short enough for a stalled answer."""
+    async def go() -> tuple[bool, str]:
+        async with Fetcher(replace(http_cfg(), read_timeout_seconds=0.3, fetch_deadline_seconds=1.0)) as f:
+            return await robots.is_allowed(CollectContext(fetch=f.get, now=NOW), url)
+
+    return asyncio.run(go())
+
+
+def test_a_robots_txt_that_timed_out_is_asked_again_after_a_minute_then_less_often(server, monkeypatch):
+    """One timeout at start-up (the demo under load) kept a source dark for 10 minutes (UNREACHABLE_TTL). A timeout
+    is asked again after 60 s, the wait doubled while it keeps failing, never over 600 s; answered, the rules
+    apply. The clock is moved, not waited for."""
+    clock = [1000.0]
+    monkeypatch.setattr(robots, "_clock", lambda: clock[0])
+    release = threading.Event()
+    _stalls_then_answers(server, release, b"User-agent: *\nDisallow: /private/\n")
+    url = server.url("/pakn/danh-sach")
+    asked_at = []
+    try:
+        ok, note = _allowed(url)
+        assert not ok and note.startswith("không tải được robots.txt (timeout)")
+        asked_at.append(clock[0])
+        while len(asked_at) < 6:  # it keeps timing out; asked every 30 s of the clock
+            clock[0] += 30
+            assert not _allowed(url)[0]
+            if server.hits["/robots.txt"] > len(asked_at):
+                asked_at.append(clock[0])
+        assert [b - a for a, b in zip(asked_at, asked_at[1:])] == [60, 120, 240, 480, 600]
+    finally:
+        release.set()
+    clock[0] += 600
+    assert _allowed(url) == (True, "theo robots.txt của trang")  # it answers: the site's rules apply
+    assert not _allowed(server.url("/private/x"))[0]
+
+
+def test_a_robots_txt_answering_503_is_still_asked_again_after_ten_minutes(server, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(robots, "_clock", lambda: clock[0])
+    server.routes["/robots.txt"] = lambda r: send(r, 503, b"down", "text/plain")
+    url = server.url("/pakn/danh-sach")
+    assert not _allowed(url)[0]
+    clock[0] += 599
+    assert not _allowed(url)[0] and server.hits["/robots.txt"] == 1
+    clock[0] += 2
+    _allowed(url)
+    assert server.hits["/robots.txt"] == 2

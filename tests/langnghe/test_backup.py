@@ -114,3 +114,18 @@ def test_a_backup_while_serve_runs_is_a_file_copy_of_its_snapshot_with_every_row
     copy = _fingerprint(dest)
     assert copy == _fingerprint(snap) and copy["items"][0] == 300
     assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_backup_of_a_damaged_snapshot_while_serve_runs_fails_and_says_what_to_do(tmp_path):
+    """The snapshot copied as a file is read through before it takes the backup's name: a block damaged on the disk
+    is exit 4 in Vietnamese, with the way round (stop serve: the live database is copied), and no file named."""
+    from tests.store.test_copies import _snapshot_damaged_on_disk
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    dest = tmp_path / "b.duckdb"
+    with Database(tmp_path / "c.duckdb") as db:
+        _snapshot_damaged_on_disk(db, tmp_path / "c.snap.duckdb")
+        res = cli(["--config", str(cfg), "backup", str(dest)])
+    assert res.returncode == 4 and "Traceback" not in res.stderr
+    assert "bị hỏng trên đĩa" in res.stderr and "dừng serve rồi chạy lại `langnghe backup`" in res.stderr
+    assert not dest.exists() and not list(tmp_path.glob("*.tmp*"))

@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 
 from store import db as db_mod
-from store.db import Database, StorageFull, StorageReadOnly, backup_database, copy_published
+from store.db import Database, StorageCorrupt, StorageFull, StorageReadOnly, backup_database, copy_published
 from tests.langnghe.test_backup import _setting
 
 
@@ -56,7 +56,7 @@ def test_a_snapshot_is_on_the_disk_before_it_takes_its_name(tmp_path, monkeypatc
 
 def _failing_copy(err: int, text: str) -> Callable[[int, Path], None]:
     """A copy that stops half way: some bytes written, then the write fails with `err`."""
-    def copy(fd: int, dest: Path) -> None:
+    def copy(fd: int, dest: Path, src: object) -> None:
         Path(dest).write_bytes(b"DUCK" * 1000)
         raise OSError(err, text, str(dest))
     return copy
@@ -241,11 +241,11 @@ def test_a_backup_of_the_snapshot_is_whole_when_serve_publishes_a_newer_one_duri
 
         published: list[Path] = []
 
-        def serve_publishes_then_copy(fd: int, dest: Path) -> None:
+        def serve_publishes_then_copy(fd: int, dest: Path, src: object) -> None:
             if not published:  # the backup's copy (the snapshot's own copy comes through here too)
                 published.append(dest)
                 db.snapshot(snap)  # the newer snapshot takes the name while the backup has the older one open
-            real_copy(fd, dest)
+            real_copy(fd, dest, src)
 
         monkeypatch.setattr(db_mod, "_copy_from_fd", serve_publishes_then_copy)
         copy_published(snap, tmp_path / "backup.duckdb")
@@ -280,3 +280,89 @@ def test_a_copy_another_process_is_writing_into_its_wal_or_holds_open_is_not_rem
         if p.exists():
             os.utime(p, (p.stat().st_atime, time.time() - 3600))
     assert set(db_mod.remove_stale_copies(tmp_path)) >= {writing, wal, held}
+
+
+_MARK = "hỏng-ở-đây-" + "".join(f"{i * 7919 % 65521:05d}" for i in range(60))  # found in the file as it is
+
+
+def _snapshot_damaged_on_disk(db: Database, snap: Path) -> None:
+    """Serve's snapshot with bytes flipped inside one table's block (ui_settings), where opening the file and counting
+    items reads nothing: as a disk that damaged a block after the snapshot was written."""
+    with db.write() as cur:
+        cur.execute("INSERT OR REPLACE INTO ui_settings VALUES ('hong', ?, 'quantri', now()::TIMESTAMP)", [_MARK])
+    db.snapshot(snap)
+    data = bytearray(snap.read_bytes())
+    at = data.find(_MARK.encode())
+    assert at > 0, "the marker is not stored as is: pick another way to damage one block"
+    data[at:at + 40] = bytes(255 - b for b in data[at:at + 40])
+    snap.write_bytes(bytes(data))
+
+
+def test_a_backup_of_a_snapshot_damaged_on_disk_fails_and_names_no_copy(tmp_path):
+    """The table-by-table copy read every block, so a damaged snapshot failed the backup; the file copy (round 17)
+    read none, and the damage was found only at restore. The copy is now read through before it takes its name."""
+    snap, dest = tmp_path / "snap.duckdb", tmp_path / "b" / "backup.duckdb"
+    with Database(tmp_path / "c.duckdb") as db:
+        _set(db, "1")
+        _snapshot_damaged_on_disk(db, snap)
+    with pytest.raises(StorageCorrupt) as err:
+        copy_published(snap, dest)
+    msg = str(err.value)
+    assert f"Bản chụp {snap} của serve bị hỏng" in msg and f"không tạo tệp {dest}" in msg
+    assert "dừng serve rồi chạy lại `langnghe backup`" in msg and "bản sao lưu trước đó" in msg
+    assert not dest.exists() and _leftovers(dest.parent) == []
+
+
+def test_check_copy_reads_every_table_of_a_whole_copy(tmp_path):
+    snap = tmp_path / "snap.duckdb"
+    with Database(tmp_path / "c.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(snap)
+    db_mod.check_copy(snap)  # a whole copy passes
+    copy_published(snap, tmp_path / "backup.duckdb")
+    assert _value(tmp_path / "backup.duckdb") == ("1",)
+
+
+def test_a_wal_that_vanishes_between_a_look_and_its_size_is_no_error(tmp_path, monkeypatch):
+    """`copy_published` looked whether the snapshot's `.wal` existed, then took its size: a `.wal` removed between
+    the two (its writer closing the file) raised FileNotFoundError out of the backup."""
+    snap = tmp_path / "snap.duckdb"
+    with Database(tmp_path / "c.duckdb") as db:
+        _set(db, "1")
+        db.snapshot(snap)
+    real_exists = Path.exists
+    monkeypatch.setattr(Path, "exists", lambda p, **kw: p.name.endswith(".wal") or real_exists(p, **kw))
+    copy_published(snap, tmp_path / "backup.duckdb")
+    monkeypatch.undo()
+    assert _value(tmp_path / "backup.duckdb") == ("1",)
+
+
+def test_a_source_that_ends_early_says_so_in_vietnamese_with_the_path_and_sizes(tmp_path, monkeypatch):
+    src, dest = tmp_path / "snap.duckdb", tmp_path / "copy.duckdb"
+    src.write_bytes(b"x" * 5000)
+    monkeypatch.setattr(db_mod.os, "sendfile", lambda out, fd, offset, count: 0 if offset >= 3000 else 3000)
+    fd = os.open(src, os.O_RDONLY)
+    try:
+        with pytest.raises(OSError) as err:
+            db_mod._copy_from_fd(fd, dest, src)
+    finally:
+        os.close(fd)
+    assert str(err.value).startswith(f"Tệp nguồn {src} ngắn đi trong lúc chép sang {dest}: mới chép được 3000 trên "
+                                     "5000 byte")
+
+
+def test_an_offline_backup_of_a_database_damaged_on_disk_fails_and_names_no_copy(tmp_path):
+    """With serve stopped the backup is a file copy too (round 16): a damaged block of the database itself was
+    copied unseen. The copy is read through before it takes its name."""
+    src, snap, dest = tmp_path / "c.duckdb", tmp_path / "snap.duckdb", tmp_path / "b" / "backup.duckdb"
+    with Database(src) as db:
+        _set(db, "1")
+        _snapshot_damaged_on_disk(db, snap)
+    src.unlink()
+    snap.rename(src)  # the damaged file in the database's place
+    with pytest.raises(StorageCorrupt) as err:
+        backup_database(src, dest)
+    msg = str(err.value)
+    assert f"Cơ sở dữ liệu {src} bị hỏng trên đĩa" in msg and f"không tạo tệp {dest}" in msg
+    assert "bản sao lưu trước đó" in msg and "sai tổng kiểm tra" in msg
+    assert not dest.exists() and _leftovers(dest.parent) == []

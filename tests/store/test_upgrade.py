@@ -105,7 +105,7 @@ def test_a_snapshot_falls_back_to_copying_tables_when_no_checkpoint_can_run(tmp_
 
 
 def test_a_file_copy_that_fills_the_disk_leaves_no_partial_copy(tmp_path, monkeypatch):
-    def full(fd: int, dst: object) -> None:
+    def full(fd: int, dst: object, src: object) -> None:
         Path(str(dst)).write_bytes(b"x" * 1000)
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
