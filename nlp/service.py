@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Callable
 
@@ -17,18 +19,33 @@ from store import tags as tag_store
 
 log = logging.getLogger("langnghe.nlp")
 _LOCK = threading.Lock()
-_PIPELINES: dict[int, Any] = {}
+_PIPELINES: OrderedDict[str, Any] = OrderedDict()  # by _pipeline_key, the most recently used last
+_KEEP = 2  # pipelines kept loaded (a few hundred MB each)
+
+
+def _pipeline_key(cfg: Any) -> str:
+    """All that `Pipeline.from_config` reads of a config: its [nlp] section and the province."""
+    from nlp.version import nlp_settings, province_of
+
+    return json.dumps([nlp_settings(cfg), province_of(cfg)], sort_keys=True, ensure_ascii=False, default=str)
 
 
 def get_pipeline(cfg: Any):
-    """One Pipeline per config object, loaded on first use."""
+    """One Pipeline per set of NLP settings, loaded on first use. Keyed by the settings, not by the config
+    object: a new Config with the same settings (each test's, a reread file) reuses the loaded models, which are
+    read-only once loaded, instead of loading another copy (3–4 s) and keeping it; and a freed config whose id a
+    new one reused can no longer be handed the old one's models. At most `_KEEP` are kept."""
     from nlp.pipeline import Pipeline
 
+    key = _pipeline_key(cfg)
     with _LOCK:
-        p = _PIPELINES.get(id(cfg))
+        p = _PIPELINES.get(key)
         if p is None:
             p = Pipeline.from_config(cfg)
-            _PIPELINES[id(cfg)] = p
+            _PIPELINES[key] = p
+            while len(_PIPELINES) > _KEEP:
+                _PIPELINES.popitem(last=False)
+        _PIPELINES.move_to_end(key)
         return p
 
 

@@ -5,6 +5,10 @@ Migrations are `store/migrations/NNN_name.sql`, applied once each in number orde
 020–029 stories/alerts, 030–039 extra collectors, 040–049 dashboard/auth, 050–059 reports.
 Before the first migration changes an existing file it is copied beside it (`*.truoc-nang-cap-*.duckdb`); a file
 holding a migration this code lacks (a newer release's) is refused before any change.
+A migration's backfill of existing rows can sit between `-- backfill if rows in <table>` and `-- end backfill`
+lines: it is left out when that table (which must exist before the migration) is empty, as in every new
+database, where planning its statements cost more than the whole rest of the schema (161: 0.1 s of 0.25 s).
+It must be a no-op on an empty table, so that leaving it out changes nothing.
 """
 
 from __future__ import annotations
@@ -130,6 +134,18 @@ def migrations() -> list[tuple[int, str, Path]]:
     return found
 
 
+_BACKFILL_RE = re.compile(r"^-- backfill if rows in (\w+)\n.*?^-- end backfill$", re.MULTILINE | re.DOTALL)
+
+
+def _migration_sql(cur: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """The migration's text without its backfill sections whose table is empty: the backfill would find no
+    row, but DuckDB plans each of its statements all the same (one of 161's: ~4 ms, mostly compiling its regexes)."""
+    def keep(m: re.Match[str]) -> str:
+        has_rows = cur.execute(f'SELECT EXISTS (SELECT 1 FROM "{m.group(1)}")').fetchone()[0]
+        return m.group(0) if has_rows else ""
+    return _BACKFILL_RE.sub(keep, sql)
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return "lock" in str(exc).lower()
 
@@ -205,7 +221,7 @@ class Database:
             for version, name, path in pending:
                 cur.execute("BEGIN")
                 try:
-                    cur.execute(path.read_text(encoding="utf-8"))
+                    cur.execute(_migration_sql(cur, path.read_text(encoding="utf-8")))
                     cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
                     cur.execute("COMMIT")
                 except Exception as exc:

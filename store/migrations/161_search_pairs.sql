@@ -53,7 +53,9 @@ CREATE MACRO search_postings_in(docs) AS TABLE
     FROM f WHERE tok <> folded GROUP BY tok, item_id, field;
 
 -- The first build, in bounded memory: the items are tokenised in sixteen ranges of doc numbers into an
--- unsorted stage, which is then sorted into search_pairs one range of first letters at a time.
+-- unsorted stage, which is then sorted into search_pairs one range of first letters at a time. Left out
+-- by store.db when item_search is empty (a new database): planning these statements cost 0.1 s.
+-- backfill if rows in item_search
 CREATE TABLE search_pairs_stage AS SELECT * FROM search_pairs WHERE FALSE;
 CREATE OR REPLACE TEMP TABLE _search_pair_docs AS SELECT s.doc, d.* FROM search_docs(
     (SELECT coalesce(list(item_id), []::VARCHAR[]) FROM item_search, (SELECT max(doc) AS m FROM item_search) x
@@ -146,3 +148,4 @@ INSERT INTO search_pairs SELECT * FROM search_pairs_stage WHERE term >= 'x' AND 
 INSERT INTO search_pairs SELECT * FROM search_pairs_stage WHERE term >= 'y' AND term < 'z' ORDER BY term, plain, published_at;
 INSERT INTO search_pairs SELECT * FROM search_pairs_stage WHERE term >= 'z' ORDER BY term, plain, published_at;
 DROP TABLE search_pairs_stage;
+-- end backfill

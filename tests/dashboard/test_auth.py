@@ -3,6 +3,7 @@ command and the demo account."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 import sys
@@ -171,23 +172,44 @@ def test_a_collaborator_account_opens_the_collaborators_form_only():
     assert role_allows("ctv", "ctv") and role_allows("admin", "ctv") and not role_allows("viewer", "ctv")
 
 
-@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
+def users_cli(cfg: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """`langnghe --config CFG users ARGS` in this process (a new interpreter cost 1–3 s a call): the exit code, as
+    the interpreter makes it of a SystemExit too, and what it printed. stdin is not a terminal, as under
+    subprocess.run(input=…)."""
+    from langnghe import cli
+
+    out, err, real_stdin = io.StringIO(), io.StringIO(), sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(["--config", str(cfg), "users", *args])
+            except SystemExit as exc:  # as the interpreter ends on it: a message goes to stderr with 1, None is 0
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+                code = 1 if isinstance(exc.code, str) else exc.code or 0
+    finally:
+        sys.stdin = real_stdin
+    return code, out.getvalue(), err.getvalue()
+
+
 def test_users_command_creates_first_admin_without_echoing_the_password(tmp_path):
+    """The first `add` goes through the real entry point (`python -m langnghe`, the password on a real pipe); the
+    other commands run in this process."""
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[storage]\ndb_path = "{tmp_path / "u.duckdb"}"\n[auth]\nbcrypt_rounds = 4\n', encoding="utf-8")
     secret = "Quản-trị-viên-đầu-tiên-2026"
-    run = lambda *a, stdin="": subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "langnghe.cli", "--config", str(cfg), "users", *a], input=stdin, text=True,
-        capture_output=True, cwd=ROOT, timeout=60)
-    r = run("add", "admin", "--role", "admin", "--password-stdin", stdin=secret + "\n")
+    r = subprocess.run([sys.executable, "-m", "langnghe", "--config", str(cfg), "users", "add", "admin", "--role",
+                        "admin", "--password-stdin"], input=secret + "\n", text=True, capture_output=True, cwd=ROOT,
+                       timeout=60)
     assert r.returncode == 0, r.stderr
-    assert secret not in r.stdout + r.stderr
-    r = run("list")
-    assert "admin" in r.stdout and secret not in r.stdout
-    r = run("add", "admin", "--role", "viewer", "--password-stdin", stdin="mot-mat-khau-khac\n")
-    assert r.returncode == 1 and "đã có" in r.stderr
-    r = run("add", "lan", "--role", "analyst")  # no terminal, no --password-stdin: refuses instead of hanging
-    assert r.returncode != 0 and "--password-stdin" in r.stderr and "no terminal" not in r.stderr
+    assert "Đã tạo tài khoản admin" in r.stdout and secret not in r.stdout + r.stderr
+    code, out, err = users_cli(cfg, "list")
+    assert code == 0 and "admin" in out and secret not in out + err
+    code, out, err = users_cli(cfg, "add", "admin", "--role", "viewer", "--password-stdin", stdin="mot-mat-khau-khac\n")
+    assert code == 1 and "đã có" in err
+    code, out, err = users_cli(cfg, "add", "lan", "--role", "analyst")  # no terminal, no --password-stdin: refuses
+    assert code == 1 and "--password-stdin" in err and "no terminal" not in err  # instead of hanging
     with database(tmp_path / "u.duckdb") as db:
         s = AuthService(db, AuthSettings(bcrypt_rounds=4))
         assert s.login("admin", secret).ok
@@ -324,7 +346,6 @@ def test_lockouts_are_audited_and_an_admin_can_lift_them(svc):
         svc.unlock("khong-co", by="quantri")
 
 
-@pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist
 def test_users_unlock_command(tmp_path):
     cfg_path = tmp_path / "c.toml"
     db_path = tmp_path / "u.duckdb"
@@ -335,15 +356,12 @@ def test_users_unlock_command(tmp_path):
         for _ in range(5):
             s.login("admin", "sai", client="203.0.113.5")
         assert s.login("admin", "du-dai-roi-123", client="203.0.113.5").reason == "locked"
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "langnghe.cli", "--config", str(cfg_path), "users", *a], text=True,
-        capture_output=True, cwd=ROOT, timeout=60)
-    r = run("list")
-    assert "[tạm khóa đăng nhập]" in r.stdout, r.stdout + r.stderr
-    r = run("unlock", "--help")
-    assert "Mở khóa đăng nhập" in r.stdout
-    r = run("unlock", "admin")
-    assert r.returncode == 0 and "đã mở khóa" in r.stdout, r.stderr
+    code, out, err = users_cli(cfg_path, "list")
+    assert "[tạm khóa đăng nhập]" in out, out + err
+    code, out, err = users_cli(cfg_path, "unlock", "--help")
+    assert code == 0 and "Mở khóa đăng nhập" in out
+    code, out, err = users_cli(cfg_path, "unlock", "admin")
+    assert code == 0 and "đã mở khóa" in out, err
     with database(db_path) as db:
         assert AuthService(db, AuthSettings(bcrypt_rounds=4)).login("admin", "du-dai-roi-123", client="203.0.113.5").ok
 

@@ -1,4 +1,5 @@
-"""Shared NLP fixtures: one pipeline per test session (models load once)."""
+"""Shared NLP fixtures: one pipeline per test session (models load once per worker, shared with every test
+that tags through `nlp.service.get_pipeline` with the default NLP settings)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ def cfg():
 
 @pytest.fixture(scope="session")
 def pipeline(cfg):
-    from nlp.pipeline import Pipeline
+    """The one `nlp.service.get_pipeline` keeps: the dashboard and orchestration tests that tag on this worker
+    reuse it (same settings) instead of loading the models a second time (~4 s)."""
+    from nlp import service
 
-    return Pipeline.from_config(cfg)
+    return service.get_pipeline(cfg)
 
 
 @pytest.fixture(scope="session")
