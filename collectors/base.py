@@ -112,6 +112,31 @@ class SkipItem(Exception):
     """Raised by a mapping function for one unusable entry; the message is the counted reason."""
 
 
+# a failed fetch's kind (FetchError.kind, and the runner's own "crash", "store", "interrupted"), kept as a code in
+# fetch_log and source_state → what staff read on Nguồn tin and in messages
+ERROR_KIND_LABELS: dict[str, str] = {
+    "http_status": "máy chủ trả lỗi HTTP",
+    "timeout": "hết thời gian chờ",
+    "transport": "không kết nối được",
+    "too_large": "nội dung quá lớn",
+    "blocked_address": "địa chỉ nội bộ, bị chặn",
+    "document": "nội dung hỏng hoặc sai định dạng",
+    "api_error": "API báo lỗi",
+    "token_expired": "mã truy cập hết hạn",
+    "permission": "không có quyền truy cập",
+    "rate_limited": "bị giới hạn tần suất",
+    "robots": "robots.txt không cho phép",
+    "crash": "lỗi chương trình",
+    "store": "lỗi khi lưu",
+    "interrupted": "dừng giữa chừng",
+}
+
+
+def error_kind_label(kind: str | None) -> str:
+    """A fetch error's kind in Vietnamese; a kind without a label (a new collector's own) is shown as it is."""
+    return ERROR_KIND_LABELS.get(kind or "", kind or "")
+
+
 # why an entry or a row was skipped (SkipItem reasons, kept as codes in fetch and import logs) → what staff read
 SKIP_LABELS: dict[str, str] = {
     "no title or text": "không có tiêu đề và nội dung",

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from collectors.base import BlockedAddressError, FetchError, HttpStatusError
+from collectors.base import BlockedAddressError, FetchError, HttpStatusError, error_kind_label
 from collectors.encoding import decode
 
 PRODUCT_TOKEN = "LangNghe"
@@ -110,7 +110,8 @@ async def _load(ctx: Any, url: str, ttl: float) -> _Entry:
         raise  # the site itself may not be fetched: say so, not "robots.txt unreachable"
     except FetchError as exc:
         wait, failures = _retry_after(exc, hit)
-        entry = _Entry(_disallow_all(), now, wait, f"{_UNREACHABLE} ({exc.kind}), tạm coi như bị cấm; sẽ thử lại sau",
+        why = error_kind_label(exc.kind)
+        entry = _Entry(_disallow_all(), now, wait, f"{_UNREACHABLE} ({why}), tạm coi như bị cấm; sẽ thử lại sau",
                        failures)
     _CACHE[key] = entry
     return entry

@@ -11,6 +11,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from collectors.base import error_kind_label
 from dashboard import actions, data, gate, ui
 from dashboard.labels import HEALTH_STATUS, SOURCE_TYPES, safe_link
 from orchestration import sources as sources_store
@@ -115,7 +116,7 @@ def _errors() -> None:
     with st.expander(f"Lỗi thu thập gần đây ({len(errors)})"):
         ui.dataframe(pd.DataFrame({
             "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
-            "Loại lỗi": errors["error_kind"], "Chi tiết": errors["error"],
+            "Loại lỗi": errors["error_kind"].map(error_kind_label, na_action="ignore"), "Chi tiết": errors["error"],
         }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
 

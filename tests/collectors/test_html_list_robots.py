@@ -148,7 +148,7 @@ def test_a_robots_txt_that_timed_out_is_asked_again_after_a_minute_then_less_oft
     asked_at = []
     try:
         ok, note = _allowed(url)
-        assert not ok and note.startswith("không tải được robots.txt (timeout)")
+        assert not ok and note.startswith("không tải được robots.txt (hết thời gian chờ)")
         asked_at.append(clock[0])
         while len(asked_at) < 6:  # it keeps timing out; asked every 30 s of the clock
             clock[0] += 30

@@ -606,6 +606,24 @@ def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
     assert health.set_index("Nguồn")["Lỗi mã hoá"][name] == 3
 
 
+def test_recent_fetch_errors_name_their_kind_in_vietnamese(demo_env):
+    """Nguồn tin › Lỗi thu thập gần đây showed the stored codes («timeout», «http_status») as «Loại lỗi»."""
+    from datetime import datetime
+
+    from store import sources as store_sources
+
+    name = demo_env.cfg.sources[0].name
+    with demo_env.db.write() as cur:
+        t = datetime(2026, 11, 22, 8, 0)
+        store_sources.record_outcome(cur, store_sources.Outcome(
+            source=name, started_at=t, finished_at=t, outcome="error", next_due_at=t, error_kind="timeout",
+            error="no complete response within 60 s (fetch deadline)"))
+    at = demo_env.page("sources", "viewer").run()
+    no_exception(at)
+    kinds = [list(df.value["Loại lỗi"]) for df in at.dataframe if "Loại lỗi" in df.value.columns]
+    assert kinds and "hết thời gian chờ" in kinds[0] and "timeout" not in kinds[0]
+
+
 def test_admins_adding_a_source_see_what_each_kind_brings_in(demo_env):
     """Nguồn tin showed kind names only ("xenforo", "html_list") to staff adding a source: every registered
     kind's label and one-line description (from its own module) is on the page, and the kind box names it."""
