@@ -371,10 +371,7 @@ class Database:
         170 MB), where `COPY FROM DATABASE` rewrites every table (12 s for 170 MB, bench/snapshot.py). When the
         CHECKPOINT cannot run or leaves a .wal, the copy is made with `COPY FROM DATABASE`. A temporary file left by
         a copy killed half way (a crash, a power cut) is deleted first."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".tmp")
-        _remove_copy(tmp)
-        remove_stale_copies(dest.parent)
+        tmp = _fresh_tmp(dest)
         try:
             if self._checkpointed():
                 self._copy_file(tmp)
@@ -479,10 +476,7 @@ def copy_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> 
     under its readers), and a source that cannot be opened for writing (`backup_database`). Written beside `dest`,
     flushed to the disk and renamed when complete; a failed copy is deleted. DatabaseLocked when a process holds `src`."""
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
-    _remove_copy(tmp)
-    remove_stale_copies(dest.parent)
+    tmp = _fresh_tmp(dest)
     con = duckdb.connect(":memory:")
     try:
         try:
@@ -519,10 +513,7 @@ def copy_published(src: str | os.PathLike[str], dest: str | os.PathLike[str]) ->
     src, dest = Path(src), Path(dest)
     if _wal_size(src) > 0:
         return copy_database(src, dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".tmp")
-    _remove_copy(tmp)
-    remove_stale_copies(dest.parent)
+    tmp = _fresh_tmp(dest)
     fd = os.open(src, os.O_RDONLY)  # this process holds no lock on `src`: closing the descriptor drops none
     try:
         _copy_from_fd(fd, tmp, src)
@@ -900,6 +891,17 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fresh_tmp(dest: Path) -> Path:
+    """`dest`'s temporary name (`….tmp`, in its folder, so the rename that publishes it is atomic), made free: the
+    folder created, a temporary file left by a copy killed half way deleted, and stale copies of our naming with
+    it (`remove_stale_copies`). Every copy (snapshot, backup, table by table) starts here."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    _remove_copy(tmp)
+    remove_stale_copies(dest.parent)
+    return tmp
 
 
 def _remove_copy(path: Path) -> None:
