@@ -93,7 +93,7 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     # 002's "BÁO CÁO / Tổng kết 10 năm …"); the alert id, which staff do not know, is no subtitle: section I names it
     # once ("Hệ thống phát sinh cảnh báo A000134 lúc …") for whoever looks the alert up on the Cảnh báo page
     doc = document(s, to_local(generated_at), title=["BÁO CÁO NHANH", title] if title else ["BÁO CÁO NHANH"],
-                   subtitle="", meta_title=f"Báo cáo nhanh – {title}")
+                   subtitle="", meta_title=f"Báo cáo nhanh – {title}", created=generated_at)
     c = _Case(title=title, alert=alert, items=items, events=f["events"], names=f.get("names", {}),
               times=[_dt(x) for x in items["published_at"]] if n else [],
               outlets=items["outlet"].nunique() if n else 0)

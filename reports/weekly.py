@@ -145,7 +145,8 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         s, w.today,
         title=["BÁO CÁO", "Tổng hợp thông tin báo chí, mạng xã hội", f"phản ánh về {w.area_label}"],
         subtitle=f"(Tuần {w.week_no}/{w.week_year}, {w.ptext})",
-        meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {p.week} – {w.area_label}",
+        meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {w.week_no}/{w.week_year} – {w.area_label}",
+        created=generated_at,
     )
     by_type = _by_type(f["outlets"])
     sent = _sentiment_counts(f["sentiment"])
