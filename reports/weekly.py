@@ -171,9 +171,11 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         doc.blocks.extend(part.blocks)
         sheets.extend(part.sheets)
         figs.update(part.figs)
+    doc.blocks[:] = said_instead(doc.blocks)
     number_captions(doc.blocks)
     app = _section_appendix(w, f["appendix"])
-    doc.appendix.extend(app.blocks)
+    if len(f["appendix"]):  # no «PHỤ LỤC … 0 tin, bài» page: section I already says the week had none
+        doc.appendix.extend(app.blocks)
     sheets.extend(app.sheets)
     sheets.insert(0, _overview_sheet(w, doc.meta_title, f["totals"], by_type, sent, f.get("stories_total", 0),
                                      len(f["alerts"])))
@@ -181,6 +183,12 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
 
 
 _CAPTION_NO = re.compile(r"^(Bảng|Biểu đồ) \d+\. ")
+
+
+def said_instead(blocks: list[Block]) -> list[Block]:
+    """A table with no rows becomes its `empty_text` as a sentence, without caption or header row: staff file
+    "Trong tuần không ghi nhận …", not an empty Bảng (an empty week's report had five of them)."""
+    return [Para.text(b.empty_text) if isinstance(b, Table) and not b.rows else b for b in blocks]
 
 
 def number_captions(blocks: list[Block]) -> None:
@@ -310,7 +318,9 @@ def _section_sources(w: _Week, outlets: pd.DataFrame, by_type: dict[str, tuple[i
     B.append(Table([Column("TT", 1.0, "center"), Column("Nguồn tin", 5.0), Column("Loại", 2.2),
                     Column("Tuần này", 1.8, "right"), Column("Tuần trước", 1.8, "right"),
                     Column("Tăng/giảm", 2.1, "right")], rows,
-                   caption="Bảng 1. Số tin, bài theo nguồn", empty_text="Không có tin, bài nào trong hai tuần."))
+                   caption="Bảng 1. Số tin, bài theo nguồn",
+                   empty_text=f"Trong tuần và tuần trước không có cơ quan báo chí, kênh mạng xã hội nào đăng tin, bài "
+                              f"về {w.area_label}."))
     return _Part(B, [Sheet("Theo nguồn", "Số tin, bài theo nguồn", [("TT", 5), ("Nguồn tin", 36), ("Loại", 14),
                                                                    ("Tuần này", 11), ("Tuần trước", 11)], xrows,
                            subtitle=w.sub)])
@@ -336,7 +346,8 @@ def _section_sentiment(w: _Week, sent: dict[str, tuple[int, int]]) -> _Part:
         sx.append([SENTIMENT_LABELS[code], a, b])
     B.append(Table([Column("Sắc thái", 3.0), Column("Tuần này", 1.8, "right"), Column("Tỷ lệ", 1.6, "right"),
                     Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right")], srows,
-                   caption="Bảng 2. Sắc thái thông tin", empty_text="Không có tin, bài."))
+                   caption="Bảng 2. Sắc thái thông tin",
+                   empty_text="Trong tuần và tuần trước không ghi nhận tin, bài nào để đánh giá sắc thái."))
     if now_n:
         codes = [c for c in SENTIMENT_ORDER if sent.get(c, (0, 0))[0]]
         figs["sentiment"] = C.sentiment_chart([SENTIMENT_LABELS[c] for c in codes], codes,
@@ -403,9 +414,11 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
     B.append(Table([Column("TT", 1.0, "center"), Column("Chủ đề", 5.0), Column("Tuần này", 1.8, "right"),
                     Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
                     Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
-                   empty_text="Không có tin, bài."))
+                   empty_text=f"Trong tuần và tuần trước không ghi nhận tin, bài nào về {w.area_label} theo các chủ đề "
+                              f"được theo dõi."))
     scope = _topics_scope(w)
-    B.append(Para.text(scope, italic=True, indent=False, size=w.s.font_size - 2))
+    if trows:  # the note is about the table's figures
+        B.append(Para.text(scope, italic=True, indent=False, size=w.s.font_size - 2))
     shown = topics[topics.n_now > 0].head(12)
     if len(shown):
         figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
@@ -446,7 +459,7 @@ def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
                     Column("Trong đó tiêu cực", 2.0, "right")], prows,
                    caption="Bảng 5. Số tin, bài theo địa bàn"
                            + (f" ({len(places)} địa bàn nhiều tin nhất)" if len(places) else ""),
-                   empty_text="Không có tin, bài nào nêu tên địa bàn cụ thể."))
+                   empty_text="Trong tuần không ghi nhận tin, bài nào nêu tên địa bàn cụ thể."))
     if len(places):
         shown = places.head(10)
         figs["places"] = C.hbar_chart(list(shown.place), list(shown.n_now))
@@ -475,8 +488,10 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
         drows.append([f"{('Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật')[d.weekday()]}, "
                       f"{dmy(d)}" + (" (nghỉ lễ)" if d in off else ""), *(num(x) for x in ns), num(sum(ns))])
         dx.append([d, *ns, sum(ns), *([f"Nghỉ lễ: {off[d]}" if d in off else ""] if off else [])])
+    # seven rows of zeros say less than one sentence (the XLSX sheet keeps its days)
     B.append(Table([Column("Ngày", 4.0), *(Column(SOURCE_TYPES[st], 2.0, "right") for st in types),
-                    Column("Cộng", 2.0, "right")], drows, caption="Bảng 6. Số tin, bài theo ngày"))
+                    Column("Cộng", 2.0, "right")], drows if w.now_n else [], caption="Bảng 6. Số tin, bài theo ngày",
+                   empty_text=f"Trong tuần ({w.ptext}) không ghi nhận tin, bài nào về {w.area_label}."))
     if w.now_n:
         by = {st: [r[1 + k] for r in dx] for k, st in enumerate(types)}
         figs["daily"] = C.daily_chart(days, by["press"], by["social"], by.get("ctv"))

@@ -42,8 +42,8 @@ def test_empty_week_says_nothing_happened(tmp_path):
     assert "Trong tuần không ghi nhận tin, bài tiêu cực về tỉnh Quảng Ninh." in paras
     assert "Trong tuần không phát sinh cảnh báo vấn đề mới nổi." in paras
     assert "(Tuần 2/2026, từ ngày 05/01/2026 đến ngày 11/01/2026)" in paras
-    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
-    assert "Trong tuần không có tin, bài nào phản ánh về tỉnh Quảng Ninh." in cells
+    assert len(d.tables) == 2  # the heading block and the closing: no empty Bảng, no «PHỤ LỤC … 0 tin, bài»
+    assert not any(p.startswith(("PHỤ LỤC", "Bảng")) for p in paras)
     assert len(d.inline_shapes) == 0  # no chart of nothing
     wb = openpyxl.load_workbook(res.files["xlsx"])
     assert list(wb["Phụ lục"].iter_rows(min_row=5, max_row=5, values_only=True)) == [(None,)] or \

@@ -10,8 +10,10 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from devtools.sample_reports import seed_week
 from reports.docx_out import write_docx
 from reports.generate import build_weekly_report
+from tests.conftest import database
 from tests.reports.conftest import NOW, WEEK, settings
 
 
@@ -53,3 +55,36 @@ def test_the_workbook_title_names_the_week_as_staff_do(weekly):
     overview = weekly.sheets[0]
     assert overview.name == "Tổng quan"
     assert "2026-W" not in overview.title and "tuần 47/2026" in overview.title
+
+
+def test_an_empty_week_says_so_in_sentences_not_in_empty_tables(tmp_path):
+    """An empty week's report had five tables whose only row said «Không có tin, bài.» (Bảng 1, 2, 3, 4 and the
+    appendix), a Bảng of seven days of zeros and a «PHỤ LỤC … 0 tin, bài» page; staff write one sentence instead."""
+    db = database(tmp_path / "empty.duckdb")
+    built, _ = build_weekly_report(db, settings(charts=False), "2026-W02", now=NOW, proposals="")
+    d = docx.Document(str(write_docx(built.doc, tmp_path / "e.docx")))
+    paras = [p.text for p in d.paragraphs]
+    assert len(d.tables) == 2  # the heading block and Nơi nhận / signature
+    assert not [p for p in paras if p.startswith(("Bảng", "Biểu đồ", "PHỤ LỤC", "Ghi chú: Bảng"))]
+    for said in ("Trong tuần và tuần trước không có cơ quan báo chí, kênh mạng xã hội nào đăng tin, bài về tỉnh "
+                 "Quảng Ninh.",
+                 "Trong tuần và tuần trước không ghi nhận tin, bài nào để đánh giá sắc thái.",
+                 "Trong tuần và tuần trước không ghi nhận tin, bài nào về tỉnh Quảng Ninh theo các chủ đề được theo dõi.",
+                 "Trong tuần không ghi nhận tin, bài nào nêu tên địa bàn cụ thể.",
+                 "Trong tuần (từ ngày 05/01/2026 đến ngày 11/01/2026) không ghi nhận tin, bài nào về tỉnh Quảng Ninh."):
+        assert said in paras
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == "I. TỔNG QUAN" and headings[-1] == "VI. ĐỀ XUẤT, KIẾN NGHỊ"  # every section still there
+
+
+def test_a_week_with_one_item_numbers_its_tables_without_gaps(tmp_path):
+    """One item: the tables that have rows are numbered 1, 2, … with no gap where an empty one was left out."""
+    import re
+
+    db = database(tmp_path / "one.duckdb")
+    seed_week(db, WEEK, n_items=1, prev_ratio=0.0, in_area_share=1.0, n_stories=0, n_alerts=0)
+    built, _ = build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")
+    d = docx.Document(str(write_docx(built.doc, tmp_path / "one.docx")))
+    numbers = [int(m.group(1)) for p in d.paragraphs if (m := re.match(r"Bảng (\d+)\. ", p.text))]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
+    assert any(p.text == "PHỤ LỤC" for p in d.paragraphs)
