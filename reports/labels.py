@@ -75,6 +75,19 @@ def place_short(name: str) -> str:
     return name.split(" (")[0].strip()
 
 
+_UNIT_TYPES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ", "Huyện ", "Quận ", "Tỉnh ")
+
+
+def unit_in_text(name: str) -> str:
+    """A unit's name inside a sentence, its type in lower case as Nghị định 30 writes it ('tỉnh Quảng Ninh', 'phường
+    Uông Bí'): the gazetteer's 2025 names start with a capital ('Phường Uông Bí'), right at the head of a table cell
+    and wrong mid-sentence ('Địa bàn được nhắc đến nhiều nhất: Phường Uông Bí')."""
+    for t in _UNIT_TYPES:
+        if name.startswith(t):
+            return t.lower() + name[len(t):]
+    return name
+
+
 def places_brief(places: Iterable[str], limit: int = 3) -> str:
     """At most `limit` units, the most specific first, then '+N' for the rest: 'phường Uông Bí; phường Vàng
     Danh; phường Bãi Cháy +2'. An old district or the province is left out when a unit inside it is named."""

@@ -21,7 +21,7 @@ from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
-    sentiment_label, topics_text,
+    sentiment_label, topics_text, unit_in_text,
 )
 from reports.settings import ReportSettings, hm_dmy, num, share, to_local
 from vocab.alerts import names_in_note
@@ -209,7 +209,8 @@ def _opinion(c: _Case) -> list[Block]:
             topics[x] = topics.get(x, 0) + 1
     if places:
         top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
-        B.append(Para.text("Địa bàn được nêu: " + "; ".join(f"{p_} ({k})" for p_, k in top) + "."))
+        B.append(Para.text("Địa bàn được nêu: " + "; ".join(f"{unit_in_text(p_)} ({num(k)} tin, bài)" for p_, k in top)
+                           + "."))
     else:
         B.append(Para.text("Các tin, bài chưa nêu địa bàn cụ thể."))
     if topics:

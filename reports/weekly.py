@@ -29,7 +29,7 @@ from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
-    places_brief, sentiment_label, topics_text,
+    places_brief, sentiment_label, topics_text, unit_in_text,
 )
 from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
@@ -449,7 +449,8 @@ def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
     prows, px_ = [], []
     if len(places):
         B.append(Para.text(
-            f"Địa bàn được nhắc đến nhiều nhất: {places.iloc[0].place} ({num(places.iloc[0].n_now)} tin, bài). "
+            f"Địa bàn được nhắc đến nhiều nhất: {unit_in_text(places.iloc[0].place)} ({num(places.iloc[0].n_now)} tin, "
+            f"bài). "
             f"Tên đơn vị hành chính cũ (trước ngày 01/7/2025) được ghi kèm đơn vị mới."))
     for k, r in enumerate(places.itertuples(), start=1):
         prows.append([str(k), r.place, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])

@@ -88,3 +88,20 @@ def test_a_week_with_one_item_numbers_its_tables_without_gaps(tmp_path):
     numbers = [int(m.group(1)) for p in d.paragraphs if (m := re.match(r"Bảng (\d+)\. ", p.text))]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
     assert any(p.text == "PHỤ LỤC" for p in d.paragraphs)
+
+
+def test_a_unit_named_in_a_sentence_is_written_as_decree_30_writes_it(weekly_docx):
+    """«Địa bàn được nhắc đến nhiều nhất: Phường Uông Bí (195 tin, bài)»: the gazetteer's capital belongs at the head
+    of a table cell; mid-sentence the unit's type is lower case (tỉnh Quảng Ninh, phường Uông Bí)."""
+    line = next(p.text for p in weekly_docx.paragraphs if p.text.startswith("Địa bàn được nhắc đến nhiều nhất:"))
+    assert line.startswith("Địa bàn được nhắc đến nhiều nhất: phường Uông Bí ("), line
+
+
+def test_unit_in_text():
+    from reports.labels import unit_in_text
+
+    assert unit_in_text("Phường Vàng Danh") == "phường Vàng Danh"
+    assert unit_in_text("Đặc khu Vân Đồn") == "đặc khu Vân Đồn"
+    assert unit_in_text("Tỉnh Quảng Ninh") == "tỉnh Quảng Ninh"
+    assert unit_in_text("Chùa Ba Vàng (phường Uông Bí)") == "Chùa Ba Vàng (phường Uông Bí)"
+    assert unit_in_text("TP Uông Bí cũ") == "TP Uông Bí cũ"
