@@ -23,7 +23,7 @@ from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
     sentiment_label, topics_text, unit_in_text,
 )
-from reports.settings import ReportSettings, hm_dmy, num, share, to_local
+from reports.settings import ReportSettings, at_text, hm_dmy, num, share, to_local
 from vocab.alerts import names_in_note
 from vocab.folding import fold
 
@@ -114,13 +114,13 @@ def _situation(c: _Case) -> list[Block]:
     n, times, alert = c.n, c.times, c.alert
     if n:
         B.append(Para.text(
-            f"Từ {hm_dmy(times[0])} đến {hm_dmy(times[-1])}, hệ thống ghi nhận {num(n)} tin, bài trên {num(c.outlets)} "
+            f"Từ {at_text(times[0])} đến {at_text(times[-1])}, hệ thống ghi nhận {num(n)} tin, bài trên {num(c.outlets)} "
             f"nguồn (cơ quan báo chí, kênh mạng xã hội) phản ánh về nội dung: «{c.title}»."))
     else:
         B.append(Para.text(f"Chưa có tin, bài nào được lưu cho nội dung: «{c.title}»."))
     if alert:
         B.append(Para.text(
-            f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {hm_dmy(alert['raised_at'])}, mức độ "
+            f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {at_text(alert['raised_at'])}, mức độ "
             f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}. Căn cứ: {alert.get('reason') or ''}"))
         B.append(Para.text(f"Trạng thái hiện nay: {STATE_LABELS.get(alert['status'], alert['status'])}"
                            + (f"; giao cho: {alert.get('assignee_name') or alert['assignee']}" if alert.get("assignee") else "")
@@ -128,7 +128,7 @@ def _situation(c: _Case) -> list[Block]:
     if n:
         first = c.items.iloc[0]
         B.append(Para([Run("Tin đầu tiên: ", italic=True),
-                       Run(f"{first.outlet} ({hm_dmy(times[0])}): "), Run(first.title, url=first.url),
+                       Run(f"{first.outlet} ({at_text(times[0])}): "), Run(first.title, url=first.url),
                        Run(first_summary(first.title, first.summary))]))
     return B
 

@@ -353,6 +353,15 @@ def dm(d: date | datetime) -> str:
     return f"{d.day:02d}/{d.month:02d}"
 
 
+def at_text(dt_utc: datetime | None) -> str:
+    """UTC → '21 giờ 33 ngày 16/11/2026' in Vietnam time: a moment as a report's sentences write it (the weekly
+    report's period «đến 16 giờ 00 ngày 20/11/2026» alike); tables keep the compact hm_dmy."""
+    if dt_utc is None:
+        return ""
+    d = to_local(dt_utc)
+    return f"{d.hour:02d} giờ {d.minute:02d} ngày {dmy(d)}"
+
+
 def hm_dmy(dt_utc: datetime | None) -> str:
     """UTC → '08:15 17/11/2026' in Vietnam time (the time and the date never split across lines)."""
     if dt_utc is None:

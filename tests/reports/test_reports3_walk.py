@@ -105,3 +105,22 @@ def test_unit_in_text():
     assert unit_in_text("Tỉnh Quảng Ninh") == "tỉnh Quảng Ninh"
     assert unit_in_text("Chùa Ba Vàng (phường Uông Bí)") == "Chùa Ba Vàng (phường Uông Bí)"
     assert unit_in_text("TP Uông Bí cũ") == "TP Uông Bí cũ"
+
+
+def test_the_rapid_reports_sentences_write_a_moment_as_staff_do(seeded, tmp_path):
+    """«Từ 21:33 16/11/2026 đến 15:26 18/11/2026, hệ thống ghi nhận …» and «phát sinh cảnh báo … lúc 23:17
+    16/11/2026»: a document's sentences write «21 giờ 33 ngày 16/11/2026», as the weekly report's period does."""
+    import re
+
+    from reports.generate import rapid_report
+
+    db, info = seeded
+    res = rapid_report(db, settings(charts=False), tmp_path, alert_id=info["alerts"][0], now=NOW, proposals="",
+                       formats=("docx",))
+    d = docx.Document(str(res.files["docx"]))
+    lines = [p.text for p in d.paragraphs if p.text.startswith(("Từ ", "Hệ thống phát sinh cảnh báo", "Tin đầu tiên"))]
+    assert len(lines) == 3, lines
+    moment = r"\d\d giờ \d\d ngày \d\d/\d\d/\d{4}"
+    assert re.match(rf"Từ {moment} đến {moment}, hệ thống ghi nhận", lines[0]), lines[0]
+    assert re.search(rf"lúc {moment}, mức độ", lines[1]), lines[1]
+    assert re.search(rf"\({moment}\): ", lines[2]) and not re.search(r"\d\d:\d\d", " ".join(lines)), lines
