@@ -335,12 +335,13 @@ def change(now: int, prev: int) -> str:
 
 
 def change_short(now: int, prev: int) -> str:
-    """'+12,5%', '−3,0%', '0', 'mới'."""
+    """'+12,5%', '−3,0%', '0%', 'mới'. No change is '0%' like its column's other figures (a bare '0' in the
+    Tăng/giảm column read as a count, beside '+45,8%'), as the XLSX's percent format shows it."""
     now, prev = int(now), int(prev)
     if prev == 0:
-        return "0" if now == 0 else "mới"
+        return "0%" if now == 0 else "mới"
     if now == prev:
-        return "0"
+        return "0%"
     d = (now - prev) / prev
     return ("+" if d > 0 else "−") + pct(abs(d))
 

@@ -161,6 +161,7 @@ def test_numbers_helpers():
 
     assert fmt(12345) == "12.345" and change(120, 100) == "tăng 20,0%" and change(0, 0) == "không đổi"
     assert change(5, 0) == "mới xuất hiện" and change_short(90, 100) == "−10,0%"
+    assert change_short(41, 41) == change_short(0, 0) == "0%"  # a bare "0" in the column read as a count
     assert place_date("Quảng Ninh", datetime(2026, 1, 5).date()) == "Quảng Ninh, ngày 05 tháng 01 năm 2026"
     assert place_date("Quảng Ninh", datetime(2026, 11, 30).date()) == "Quảng Ninh, ngày 30 tháng 11 năm 2026"
     assert num("1.234") == 1234

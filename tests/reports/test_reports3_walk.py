@@ -124,3 +124,14 @@ def test_the_rapid_reports_sentences_write_a_moment_as_staff_do(seeded, tmp_path
     assert re.match(rf"Từ {moment} đến {moment}, hệ thống ghi nhận", lines[0]), lines[0]
     assert re.search(rf"lúc {moment}, mức độ", lines[1]), lines[1]
     assert re.search(rf"\({moment}\): ", lines[2]) and not re.search(r"\d\d:\d\d", " ".join(lines)), lines
+
+
+def test_the_change_columns_write_no_change_as_a_percentage(weekly_docx):
+    """Bảng 1 read «41 | 41 | 0» under «Tăng/giảm» beside «+45,8%»: a bare 0 reads as a count."""
+    cells = []
+    for t in weekly_docx.tables:
+        head = [c.text for c in t.rows[0].cells]
+        if "Tăng/giảm" in head:
+            k = head.index("Tăng/giảm")
+            cells += [r.cells[k].text for r in t.rows[1:]]
+    assert "0%" in cells and "0" not in cells, cells
