@@ -39,7 +39,9 @@ def as_list(v: Any) -> list[Any]:
 
 
 def topics_text(codes: Iterable[str]) -> str:
-    return ", ".join(TOPIC_LABELS.get(c, c) for c in codes)
+    """Topic labels joined by '; ': the labels hold commas themselves («Tôn giáo, tín ngưỡng», «Tin giả, lừa đảo»),
+    so ', ' made two topics read as four («Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»)."""
+    return "; ".join(TOPIC_LABELS.get(c, c) for c in codes)
 
 
 def sentiment_label(code: Any) -> str:

@@ -135,3 +135,17 @@ def test_the_change_columns_write_no_change_as_a_percentage(weekly_docx):
             k = head.index("Tăng/giảm")
             cells += [r.cells[k].text for r in t.rows[1:]]
     assert "0%" in cells and "0" not in cells, cells
+
+
+def test_an_items_topics_are_told_apart(weekly_docx):
+    """The appendix's «Chủ đề» read «Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»: the labels hold commas, so two topics
+    read as four. They are joined by «; »."""
+    from reports.labels import TOPIC_LABELS, topics_text
+
+    assert topics_text(["religion", "misinformation_fraud"]) == "Tôn giáo, tín ngưỡng; Tin giả, lừa đảo"
+    appendix = weekly_docx.tables[-1]
+    k = [c.text for c in appendix.rows[0].cells].index("Chủ đề")
+    multi = [r.cells[k].text for r in appendix.rows[1:] if "; " in r.cells[k].text]
+    assert multi, "the sample week has items with two topics"
+    labels = set(TOPIC_LABELS.values())
+    assert all(set(x.split("; ")) <= labels for x in multi), multi
