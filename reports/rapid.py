@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,11 +82,25 @@ class _Case:
         return len(self.items)
 
 
+_WATCH_PREFIX = re.compile(r"^Theo dõi “[^”]*”: ")
+
+
+def subject(alert: dict[str, Any] | None, story: dict[str, Any] | None) -> str:
+    """The trích yếu: the incident as the alert or story names it, its first letter a capital (a social post's title
+    is its first words, «bãi thải than sau nhà em sạt rồi …»). A watchlist alert's title carries the system's
+    «Theo dõi “<danh sách>”: » before the first item's title; the document names the incident, and section I's
+    «Căn cứ» still names the watchlist."""
+    title = (alert or {}).get("title") or (story or {}).get("title") or ""
+    if alert and alert.get("kind") == "watchlist":
+        title = _WATCH_PREFIX.sub("", title, count=1) or title
+    return title[:1].upper() + title[1:]
+
+
 def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:
     """`f` is store.reports.rapid_figures(); one Doc with sections I–VI (module docstring), no sheets."""
     f = masked(f, s)
     alert, story, items = f["alert"], f["story"], f["items"]
-    title = (alert or {}).get("title") or (story or {}).get("title") or ""
+    title = subject(alert, story)
     # the closing names the incident, as staff would
     ref = f"vụ việc «{title}»" if title else "vụ việc nêu trên"
     n = len(items)

@@ -149,3 +149,40 @@ def test_an_items_topics_are_told_apart(weekly_docx):
     assert multi, "the sample week has items with two topics"
     labels = set(TOPIC_LABELS.values())
     assert all(set(x.split("; ")) <= labels for x in multi), multi
+
+
+def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_path):
+    """The demo's watchlist alert gave the trích yếu «Theo dõi “Sạt lở bãi thải (demo)”: bãi thải than sau nhà em
+    sạt rồi …» and closed «… về vụ việc «Theo dõi “…”: …»»: the system's prefix in a filed document, and a heading
+    starting in lower case. The watchlist stays named in «Căn cứ»."""
+    from datetime import timedelta
+
+    from devtools.rows import make_item, tag_row
+    from reports.rapid import build_rapid
+    from store import alerts as store_alerts
+    from store import reports as store_reports
+    from store.items import insert_items
+    from store.tags import save_tags
+    from vocab.alerts import NewAlert
+
+    db = database(tmp_path / "w.duckdb")
+    t0 = NOW - timedelta(days=10)
+    post = "bãi thải than sau nhà em sạt rồi mọi người ơi, bùn đất tràn vào nhà"
+    with db.write() as cur:
+        insert_items(cur, [make_item(url="https://x.example/1", title=post, summary=post, source="s",
+                                     outlet="Nhóm Uông Bí 24h", source_type="social", published_at=t0,
+                                     fetched_at=t0, item_id="i1")])
+        save_tags(cur, [tag_row("i1", topics=["disaster"], sentiment="negative", in_area=True,
+                                places=["phường Vàng Danh"], folded="x", model_version="t")])
+        aid = store_alerts.raise_alert(cur, NewAlert.of(
+            f"Theo dõi “Sạt lở bãi thải”: {post}", "high", "Theo dõi “Sạt lở bãi thải”: 1 tin trong 1 giờ qua.",
+            kind="watchlist", story_id="W1", item_ids=["i1"], n_items=1, n_outlets=1), t0)
+        f = store_reports.rapid_figures(cur, alert_id=aid)
+    d = docx.Document(str(write_docx(build_rapid(f, settings(charts=False), "", NOW).doc, tmp_path / "r.docx")))
+    paras = [p.text for p in d.paragraphs]
+    k = paras.index("BÁO CÁO NHANH")
+    assert paras[k + 1] == "Bãi thải than sau nhà em sạt rồi mọi người ơi, bùn đất tràn vào nhà"
+    assert not [p for p in paras if "«Theo dõi" in p]
+    assert any(p.startswith("Trên đây là báo cáo nhanh về vụ việc «Bãi thải than sau nhà em") for p in paras)
+    assert any("Căn cứ: Theo dõi “Sạt lở bãi thải”" in p for p in paras)
+    db.close()
