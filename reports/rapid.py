@@ -123,6 +123,15 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     return Built(doc=doc, sheets=[], figs=figs, n_items=n)
 
 
+def _grounds(reason: Any) -> str:
+    """' Căn cứ: <the alert's reason>.' ending as a sentence does (a story alert's reason ends «… lan tỏa khá rộng»
+    with no stop, and the paragraph with it); nothing when the alert has no reason (it printed a bare «Căn cứ: »)."""
+    text = str(reason or "").strip()
+    if not text:
+        return ""
+    return f" Căn cứ: {text}" + ("" if text.endswith((".", "!", "?", "…")) else ".")
+
+
 def _situation(c: _Case) -> list[Block]:
     """I. What happened: span and counts, the alert's reason and state, the first report."""
     B: list[Block] = [Heading(1, "I. TÌNH HÌNH SỰ VIỆC")]
@@ -136,7 +145,7 @@ def _situation(c: _Case) -> list[Block]:
     if alert:
         B.append(Para.text(
             f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {at_text(alert['raised_at'])}, mức độ "
-            f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}. Căn cứ: {alert.get('reason') or ''}"))
+            f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}." + _grounds(alert.get("reason"))))
         B.append(Para.text(f"Trạng thái hiện nay: {STATE_LABELS.get(alert['status'], alert['status'])}"
                            + (f"; giao cho: {alert.get('assignee_name') or alert['assignee']}" if alert.get("assignee") else "")
                            + "."))

@@ -175,7 +175,7 @@ def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_p
         save_tags(cur, [tag_row("i1", topics=["disaster"], sentiment="negative", in_area=True,
                                 places=["phường Vàng Danh"], folded="x", model_version="t")])
         aid = store_alerts.raise_alert(cur, NewAlert.of(
-            f"Theo dõi “Sạt lở bãi thải”: {post}", "high", "Theo dõi “Sạt lở bãi thải”: 1 tin trong 1 giờ qua.",
+            f"Theo dõi “Sạt lở bãi thải”: {post}", "high", "Theo dõi “Sạt lở bãi thải”: 1 tin trong 1 giờ qua",
             kind="watchlist", story_id="W1", item_ids=["i1"], n_items=1, n_outlets=1), t0)
         f = store_reports.rapid_figures(cur, alert_id=aid)
     d = docx.Document(str(write_docx(build_rapid(f, settings(charts=False), "", NOW).doc, tmp_path / "r.docx")))
@@ -184,5 +184,17 @@ def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_p
     assert paras[k + 1] == "Bãi thải than sau nhà em sạt rồi mọi người ơi, bùn đất tràn vào nhà"
     assert not [p for p in paras if "«Theo dõi" in p]
     assert any(p.startswith("Trên đây là báo cáo nhanh về vụ việc «Bãi thải than sau nhà em") for p in paras)
-    assert any("Căn cứ: Theo dõi “Sạt lở bãi thải”" in p for p in paras)
+    grounds = next(p for p in paras if "Căn cứ: " in p)
+    assert grounds.endswith("Căn cứ: Theo dõi “Sạt lở bãi thải”: 1 tin trong 1 giờ qua."), grounds  # a stop added
     db.close()
+
+
+def test_the_alerts_grounds_end_as_a_sentence_and_are_left_out_when_empty():
+    """A story alert's reason ends «… lan tỏa khá rộng» with no stop, so the paragraph ended without one; an alert
+    with no reason printed a bare «Căn cứ: »."""
+    from reports.rapid import _grounds
+
+    assert _grounds("3 tin từ 3 nguồn trong 5 phút; lan tỏa khá rộng") == \
+        " Căn cứ: 3 tin từ 3 nguồn trong 5 phút; lan tỏa khá rộng."
+    assert _grounds("2 tin trong 1 giờ qua.") == " Căn cứ: 2 tin trong 1 giờ qua."
+    assert _grounds("") == _grounds(None) == ""
