@@ -531,6 +531,18 @@ def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, in
         ("Số nguồn đăng", 12), ("Liên kết", 50)], nx, subtitle=w.sub)])
 
 
+def alert_states(st: dict[str, Any], open_n: int) -> str:
+    """'1 đã xử lý xong, 2 đang theo dõi, xử lý (trong đó 1 chưa tiếp nhận)': the states the week's alerts are in,
+    leaving out those none is in («0 đã xử lý xong, 0 được xác định không cần xử lý, …» read as a form not filled)."""
+    new = _i(st.get("new", 0))
+    parts = [f"{num(_i(st.get('resolved', 0)))} đã xử lý xong" if st.get("resolved") else "",
+             f"{num(_i(st.get('dismissed', 0)))} được xác định không cần xử lý" if st.get("dismissed") else "",
+             (f"{num(open_n)} đang theo dõi, xử lý" + (f" (trong đó {num(new)} chưa tiếp nhận)" if new else ""))
+             if open_n else "",
+             f"{num(_i(st.get('merged', 0)))} đã gộp vào cảnh báo khác" if st.get("merged") else ""]
+    return ", ".join(x for x in parts if x)
+
+
 def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
     """V and Bảng 8: the alerts raised in the week, their state, who handled them and their notes."""
     B: list[Block] = [Heading(1, "V. CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ")]
@@ -545,11 +557,8 @@ def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
         open_n = sum(_i(st.get(x, 0)) for x in OPEN_STATES)
         kinds = (f" ({num(len(alerts) - n_watch)} vấn đề mới nổi, {num(n_watch)} theo danh sách từ khóa theo dõi)"
                  if n_watch else " vấn đề mới nổi")  # a watchlist's alert is not an emerging story's
-        B.append(Para.text(
-            f"Trong tuần, hệ thống phát sinh {num(len(alerts))} cảnh báo{kinds}: "
-            f"{num(st.get('resolved', 0))} đã xử lý xong, {num(st.get('dismissed', 0))} được xác định không cần xử lý, "
-            f"{num(open_n)} đang theo dõi, xử lý (trong đó {num(st.get('new', 0))} chưa tiếp nhận)"
-            + (f", {num(st.get('merged', 0))} đã gộp vào cảnh báo khác" if st.get("merged") else "") + "."))
+        B.append(Para.text(f"Trong tuần, hệ thống phát sinh {num(len(alerts))} cảnh báo{kinds}: "
+                           + alert_states(st, open_n) + "."))
         rows = []
         for k, r in enumerate(alerts.itertuples(), start=1):
             people = ", ".join(as_list(r.reviewers)) or _s(r.assignee)

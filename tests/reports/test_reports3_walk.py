@@ -198,3 +198,33 @@ def test_the_alerts_grounds_end_as_a_sentence_and_are_left_out_when_empty():
         " Căn cứ: 3 tin từ 3 nguồn trong 5 phút; lan tỏa khá rộng."
     assert _grounds("2 tin trong 1 giờ qua.") == " Căn cứ: 2 tin trong 1 giờ qua."
     assert _grounds("") == _grounds(None) == ""
+
+
+def test_the_alert_and_complaint_sentences_leave_out_what_is_zero(tmp_path):
+    """The demo's week read «2 cảnh báo …: 0 đã xử lý xong, 0 được xác định không cần xử lý, 2 đang theo dõi …» and
+    «đã trả lời 0 (0%), trong đó 0 đúng hạn; 0 phản ánh đang quá hạn»: a form not filled in, not a sentence."""
+    from datetime import timedelta
+
+    from reports.cases_section import complaints
+    from reports.settings import week_period
+    from store import alerts as store_alerts
+    from vocab.alerts import NewAlert
+
+    db = database(tmp_path / "a.duckdb")
+    with db.write() as cur:
+        store_alerts.raise_alert(cur, NewAlert.of("Bùn đất tràn vào nhà dân ở Vàng Danh", "high", "3 tin",
+                                                  story_id="S1", item_ids=["a"], n_items=3, n_outlets=3),
+                                 week_period(WEEK, NOW).window.start + timedelta(days=2))
+    built, _ = build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")
+    d = docx.Document(str(write_docx(built.doc, tmp_path / "a.docx")))
+    line = next(p.text for p in d.paragraphs if p.text.startswith("Trong tuần, hệ thống phát sinh"))
+    assert line == ("Trong tuần, hệ thống phát sinh 1 cảnh báo vấn đề mới nổi: 1 đang theo dõi, xử lý (trong đó 1 "
+                    "chưa tiếp nhận)."), line
+    db.close()
+    rows = [{"key": "facebook_page", "received": 2, "handled": 0, "on_time": 0, "overdue": 0, "median_hours": None}]
+    lead = complaints(rows, "")[0][0].plain
+    assert lead.endswith("tiếp nhận 2 phản ánh qua fanpage, Zalo OA, hộp thư và cộng tác viên; chưa trả lời phản ánh "
+                         "nào; không có phản ánh nào quá hạn."), lead
+    rows = [{"key": "zalo_oa", "received": 4, "handled": 3, "on_time": 0, "overdue": 1, "median_hours": 50.0}]
+    lead = complaints(rows, "")[0][0].plain
+    assert "đã trả lời 3 (75%), chưa phản ánh nào được trả lời đúng hạn; 1 phản ánh đang quá hạn" in lead, lead
