@@ -77,6 +77,12 @@ def place_short(name: str) -> str:
     return name.split(" (")[0].strip()
 
 
+def capitalized(title: str) -> str:
+    """A title as a document's table or heading shows it, first letter a capital: a social post's title is its first
+    words, often all in lower case («mưa to quá, đường lên vàng danh …»). The rest stays as written."""
+    return title[:1].upper() + title[1:] if title[:1].islower() else title
+
+
 _UNIT_TYPES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ", "Huyện ", "Quận ", "Tỉnh ")
 
 

@@ -22,7 +22,7 @@ from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
-    sentiment_label, topics_text, unit_in_text,
+    capitalized, sentiment_label, topics_text, unit_in_text,
 )
 from reports.settings import ReportSettings, at_text, hm_dmy, num, share, to_local
 from vocab.alerts import names_in_note
@@ -93,7 +93,7 @@ def subject(alert: dict[str, Any] | None, story: dict[str, Any] | None) -> str:
     title = (alert or {}).get("title") or (story or {}).get("title") or ""
     if alert and alert.get("kind") == "watchlist":
         title = _WATCH_PREFIX.sub("", title, count=1) or title
-    return title[:1].upper() + title[1:]
+    return capitalized(title)
 
 
 def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:
@@ -164,7 +164,7 @@ def _timeline(c: _Case, s: ReportSettings, figs: dict[str, Any]) -> list[Block]:
     rows = []
     for k, r in enumerate(shown.itertuples(), start=1):
         rows.append([str(k), hm_dmy(_dt(r.published_at)), r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type),
-                     Run(r.title, url=r.url), sentiment_label(r.sentiment)])
+                     Run(capitalized(r.title), url=r.url), sentiment_label(r.sentiment)])
     if c.n > len(shown):
         B.append(Para.text(f"Bảng dưới liệt kê {len(shown)} tin, bài đầu tiên trong tổng số {num(c.n)}."))
     B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Nguồn", 2.6), Column("Loại", 1.6),

@@ -29,7 +29,7 @@ from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
-    places_brief, sentiment_label, topics_text, unit_in_text,
+    capitalized, places_brief, sentiment_label, topics_text, unit_in_text,
 )
 from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
@@ -376,7 +376,7 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
         places = places_brief(as_list(r.places))
         handling = _handling_text(r)
         first = _local(r.first_seen)
-        rows.append([str(k), r.title, f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
+        rows.append([str(k), capitalized(r.title), f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
                      (hm_dm if first and first.year == w.p.first_day.year else hm_dmy)(pd.Timestamp(r.first_seen).to_pydatetime()) if first else "", handling])
         xrows.append([k, r.title, _i(r.n_items), _i(r.n_outlets), "; ".join(as_list(r.outlets)), _i(r.n_negative),
                       _i(r.n_neutral), _i(r.n_positive), "; ".join(as_list(r.places)), topics_text(as_list(r.topics)),
@@ -517,7 +517,7 @@ def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, in
         rows = []
         for k, r in enumerate(neg.itertuples(), start=1):
             when = _local(r.published_at)
-            rows.append([str(k), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, Run(r.title, url=r.url),
+            rows.append([str(k), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, Run(capitalized(r.title), url=r.url),
                          places_brief(as_list(r.places)), num(r.n_sources)])
             nx.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title,
                        topics_text(as_list(r.topics)), "; ".join(as_list(r.places)), _i(r.n_sources),
@@ -565,7 +565,7 @@ def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
             notes = [x for x in as_list(r.notes) if x]
             if _s(r.close_reason):
                 notes.append(f"Lý do đóng: {r.close_reason}")
-            rows.append([str(k), r.alert_id, hm_dm(pd.Timestamp(r.raised_at).to_pydatetime()), r.title,
+            rows.append([str(k), r.alert_id, hm_dm(pd.Timestamp(r.raised_at).to_pydatetime()), capitalized(r.title),
                          SEVERITY_LABELS.get(r.severity, r.severity), STATE_LABELS.get(r.status, r.status), people,
                          "; ".join(notes)])
             ax.append([k, r.alert_id, _local(r.raised_at), r.title, SEVERITY_LABELS.get(r.severity, r.severity),
@@ -640,8 +640,8 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
                       "; ".join(as_list(r.places)), _i(r.n_sources), _link_cell(r.url)])
         if shown is None or idx in shown:
             k_doc += 1
-            rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
-                         Run(_link_text(r.url), url=r.url)])
+            rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, capitalized(r.title),
+                         topics_txt, sl, Run(_link_text(r.url), url=r.url)])
     # "Nguồn" fits an outlet's one-word name at 11 pt ("VietNamNet" printed as "VietNamNe t" in 2.2)
     A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.5),
                     Column("Tiêu đề", 4.9), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],

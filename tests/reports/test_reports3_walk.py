@@ -5,6 +5,8 @@ its fix."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import docx
 import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -155,8 +157,6 @@ def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_p
     """The demo's watchlist alert gave the trích yếu «Theo dõi “Sạt lở bãi thải (demo)”: bãi thải than sau nhà em
     sạt rồi …» and closed «… về vụ việc «Theo dõi “…”: …»»: the system's prefix in a filed document, and a heading
     starting in lower case. The watchlist stays named in «Căn cứ»."""
-    from datetime import timedelta
-
     from devtools.rows import make_item, tag_row
     from reports.rapid import build_rapid
     from store import alerts as store_alerts
@@ -203,8 +203,6 @@ def test_the_alerts_grounds_end_as_a_sentence_and_are_left_out_when_empty():
 def test_the_alert_and_complaint_sentences_leave_out_what_is_zero(tmp_path):
     """The demo's week read «2 cảnh báo …: 0 đã xử lý xong, 0 được xác định không cần xử lý, 2 đang theo dõi …» and
     «đã trả lời 0 (0%), trong đó 0 đúng hạn; 0 phản ánh đang quá hạn»: a form not filled in, not a sentence."""
-    from datetime import timedelta
-
     from reports.cases_section import complaints
     from reports.settings import week_period
     from store import alerts as store_alerts
@@ -228,3 +226,28 @@ def test_the_alert_and_complaint_sentences_leave_out_what_is_zero(tmp_path):
     rows = [{"key": "zalo_oa", "received": 4, "handled": 3, "on_time": 0, "overdue": 1, "median_hours": 50.0}]
     lead = complaints(rows, "")[0][0].plain
     assert "đã trả lời 3 (75%), chưa phản ánh nào được trả lời đúng hạn; 1 phản ánh đang quá hạn" in lead, lead
+
+
+def test_a_social_posts_lower_case_title_starts_with_a_capital_in_the_documents_tables(tmp_path):
+    """The demo's Bảng 3 and Bảng 7 listed «mưa to quá, đường lên vàng danh nước chạy như suối»: a post's title is
+    its first words. The document's tables start it with a capital; the XLSX keeps the text as written."""
+    from devtools.rows import make_item, tag_row
+    from store.items import insert_items
+    from store.tags import save_tags
+
+    post = "mưa to quá, đường lên vàng danh nước chạy như suối"
+    db = database(tmp_path / "p.duckdb")
+    t0 = NOW - timedelta(days=10)
+    with db.write() as cur:
+        insert_items(cur, [make_item(url="https://facebook.com/groups/x/1", title=post, summary=post, source="fb",
+                                     outlet="Nhóm Uông Bí 24h", source_type="social", published_at=t0, fetched_at=t0,
+                                     item_id="p1")])
+        save_tags(cur, [tag_row("p1", topics=["disaster"], sentiment="negative", in_area=True,
+                                places=["phường Vàng Danh"], folded="x", model_version="t")])
+    built, _ = build_weekly_report(db, settings(charts=False), WEEK, now=NOW, proposals="")
+    d = docx.Document(str(write_docx(built.doc, tmp_path / "p.docx")))
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    assert cells.count("Mưa to quá, đường lên vàng danh nước chạy như suối") == 2 and post not in cells  # Bảng 7, appendix
+    appendix = next(x for x in built.sheets if x.name == "Phụ lục")
+    assert appendix.rows[0][4] == post
+    db.close()
