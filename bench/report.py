@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/report.py [--items 50000] [--in-area-share 0.5] [--prev-ratio 0.8] [--db PATH]
                                         [--no-charts] [--formats docx,xlsx,pdf]
+       .venv/bin/python bench/report.py --sizes 0,1,5000 [--formats …]   # one line per week size
 
 1. Seeds a database (unless --db names one that exists) through the owning parts' store functions
    (devtools/sample_reports.py): ITEMS items in ISO week 2026-W47, PREV_RATIO × as many in the week
@@ -9,6 +10,10 @@ Usage: .venv/bin/python bench/report.py [--items 50000] [--in-area-share 0.5] [-
 2. Generates the weekly report (DOCX, XLSX, PDF with charts) in a fresh process, so the figures are the
    report's alone: wall time per phase, CPU time, peak RSS of the Python process, and the peak memory of
    the whole process tree including the Chromium processes (PSS, sampled).
+
+With --sizes, the same for each week size in turn (0 = a new empty database; 1 = one item and nothing the week
+before; more = ITEMS items with 40 stories and 12 alerts), one line each: the edges a small office meets (an empty
+week, a week with one item) next to a busy one, so their time, memory and file sizes can be compared.
 """
 
 from __future__ import annotations
@@ -122,6 +127,47 @@ def run_sampled(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float, flo
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err), peak, sum(cpu.values())
 
 
+def seed(db_path: str, items: int, prev_ratio: float, in_area_share: float) -> str:
+    """Seed `db_path` with a week of `items` items (none: an empty database); a line saying what was seeded."""
+    from devtools.sample_reports import seed_week
+    from store.db import Database
+
+    t = time.perf_counter()
+    db = Database(db_path)
+    if items == 0:
+        db.close()
+        return "an empty database"
+    small = items < 40
+    info = seed_week(db, WEEK, n_items=items, prev_ratio=0.0 if items == 1 else prev_ratio,
+                     in_area_share=1.0 if small else in_area_share, n_stories=0 if small else 40,
+                     n_alerts=0 if small else 12)
+    db.close()
+    return (f"seeded {info['n_now']:,} items in {WEEK} and {info['n_prev']:,} the week before, "
+            f"{len(info['stories'])} stories, {len(info['alerts'])} alerts in {time.perf_counter() - t:.1f} s")
+
+
+def sizes(args: argparse.Namespace, formats: list[str]) -> int:
+    """--sizes: one fresh database and one report per size, a line of figures each."""
+    print(f"{'items':>7} {'appendix':>8} {'report s':>8} {'CPU s':>6} {'RSS MB':>7} {'tree MB':>8} {'PDF pp':>6}  files")
+    for n in [int(x) for x in args.sizes.split(",") if x.strip()]:
+        tmp = tempfile.mkdtemp(prefix=f"langnghe-bench-report-{n}-")
+        db_path = os.path.join(tmp, "bench.duckdb")
+        seed(db_path, n, args.prev_ratio, args.in_area_share)
+        cmd = [sys.executable, __file__, "--measure", db_path, os.path.join(tmp, "out"), "--formats", ",".join(formats)]
+        if args.no_charts:
+            cmd.append("--no-charts")
+        proc, tree_peak, tree_cpu = run_sampled(cmd)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return proc.returncode
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        files = ", ".join(f"{k} {v / 1e3:,.0f} kB" for k, v in r["sizes"].items())
+        print(f"{n:>7,} {r['appendix_rows']:>8,} {r['report_s']:>8.2f} {tree_cpu:>6.1f} {r['rss_mb']:>7.0f} "
+              f"{tree_peak:>8.0f} {str(r['pdf_pages'] or '-'):>6}  {files}" + (f"  errors: {r['errors']}" if r["errors"] else ""),
+              flush=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--items", type=int, default=50_000)
@@ -130,26 +176,20 @@ def main() -> int:
     ap.add_argument("--db", help="database to use (seeded when it does not exist)")
     ap.add_argument("--no-charts", action="store_true")
     ap.add_argument("--formats", default="docx,xlsx,pdf")
+    ap.add_argument("--sizes", help="week sizes to compare, e.g. 0,1,5000 (each in a fresh database)")
     ap.add_argument("--measure", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     formats = [f for f in args.formats.split(",") if f]
     if args.measure:
         measure(args.measure[0], args.measure[1], not args.no_charts, formats)
         return 0
+    if args.sizes:
+        return sizes(args, formats)
 
     tmp = tempfile.mkdtemp(prefix="langnghe-bench-report-")
     db_path = args.db or os.path.join(tmp, "bench.duckdb")
     if not os.path.exists(db_path):
-        from devtools.sample_reports import seed_week
-        from store.db import Database
-
-        t = time.perf_counter()
-        db = Database(db_path)
-        info = seed_week(db, WEEK, n_items=args.items, prev_ratio=args.prev_ratio, in_area_share=args.in_area_share,
-                         n_stories=40, n_alerts=12)
-        db.close()
-        print(f"seeded {info['n_now']:,} items in {WEEK} and {info['n_prev']:,} the week before, "
-              f"{len(info['stories'])} stories, {len(info['alerts'])} alerts in {time.perf_counter() - t:.1f} s")
+        print(seed(db_path, args.items, args.prev_ratio, args.in_area_share))
     out = os.path.join(tmp, "out")
     load0 = os.getloadavg()[0]
     cmd = [sys.executable, __file__, "--measure", db_path, out, "--formats", ",".join(formats)]

@@ -32,9 +32,13 @@ def complaints(rows: list[dict[str, Any]], subtitle: str) -> tuple[list[Block], 
     on_time = sum(int(r["on_time"]) for r in rows)
     overdue = sum(int(r["overdue"]) for r in rows)
     hours = [float(r["median_hours"]) for r in rows if r.get("median_hours") is not None]
+    # a clause of zeros is said in words («chưa trả lời phản ánh nào», not «đã trả lời 0 (0%), trong đó 0 đúng hạn»)
+    answered = (f"đã trả lời {num(handled)} ({_pct(handled, received)})"
+                + (f", trong đó {num(on_time)} đúng hạn" if on_time else ", chưa phản ánh nào được trả lời đúng hạn")
+                if handled else "chưa trả lời phản ánh nào")
     lead = (f"{TITLE}: trong tuần tiếp nhận {num(received)} phản ánh qua fanpage, Zalo OA, hộp thư và cộng tác viên; "
-            f"đã trả lời {num(handled)} ({_pct(handled, received)}), trong đó {num(on_time)} đúng hạn; "
-            f"{num(overdue)} phản ánh đang quá hạn"
+            f"{answered}"
+            + (f"; {num(overdue)} phản ánh đang quá hạn" if overdue else "; không có phản ánh nào quá hạn")
             + (f"; thời gian trả lời trung vị khoảng {fmt_num(sorted(hours)[len(hours) // 2], 1)} giờ" if hours else "")
             + ".")
     table_rows = [[CHANNEL_LABELS.get(r["key"], r["key"]), num(r["received"]), num(r["handled"]),

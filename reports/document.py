@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Union
 
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -140,6 +141,7 @@ class Doc:
     closing: Closing | None = None
     appendix: list[Block] = field(default_factory=list)
     meta_title: str = ""          # document properties / HTML <title>
+    created: datetime | None = None  # naive UTC: the DOCX's creation date (python-docx's template says 2013)
 
     def images(self) -> list[Image]:
         return [b for b in [*self.blocks, *self.appendix] if isinstance(b, Image)]

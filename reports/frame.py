@@ -45,10 +45,12 @@ def closing(s: ReportSettings) -> Closing:
                    layout=s.layout)
 
 
-def document(s: ReportSettings, today_local: datetime, title: list[str], subtitle: str, meta_title: str) -> Doc:
-    """An empty Doc in the shared frame: heading block, title lines, closing; builders add the body."""
+def document(s: ReportSettings, today_local: datetime, title: list[str], subtitle: str, meta_title: str,
+             created: datetime | None = None) -> Doc:
+    """An empty Doc in the shared frame: heading block, title lines, closing; builders add the body.
+    `created` (naive UTC, the time of the report) becomes the file's creation date."""
     return Doc(header=header(s, today_local), title=title, subtitle=subtitle, closing=closing(s),
-               meta_title=meta_title)
+               meta_title=meta_title, created=created)
 
 
 def proposal_lines(proposals: str | None) -> list[str]:

@@ -39,7 +39,9 @@ def as_list(v: Any) -> list[Any]:
 
 
 def topics_text(codes: Iterable[str]) -> str:
-    return ", ".join(TOPIC_LABELS.get(c, c) for c in codes)
+    """Topic labels joined by '; ': the labels hold commas themselves («Tôn giáo, tín ngưỡng», «Tin giả, lừa đảo»),
+    so ', ' made two topics read as four («Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»)."""
+    return "; ".join(TOPIC_LABELS.get(c, c) for c in codes)
 
 
 def sentiment_label(code: Any) -> str:
@@ -73,6 +75,25 @@ def place_short(name: str) -> str:
     if now:
         return head.strip()
     return name.split(" (")[0].strip()
+
+
+def capitalized(title: str) -> str:
+    """A title as a document's table or heading shows it, first letter a capital: a social post's title is its first
+    words, often all in lower case («mưa to quá, đường lên vàng danh …»). The rest stays as written."""
+    return title[:1].upper() + title[1:] if title[:1].islower() else title
+
+
+_UNIT_TYPES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ", "Huyện ", "Quận ", "Tỉnh ")
+
+
+def unit_in_text(name: str) -> str:
+    """A unit's name inside a sentence, its type in lower case as Nghị định 30 writes it ('tỉnh Quảng Ninh', 'phường
+    Uông Bí'): the gazetteer's 2025 names start with a capital ('Phường Uông Bí'), right at the head of a table cell
+    and wrong mid-sentence ('Địa bàn được nhắc đến nhiều nhất: Phường Uông Bí')."""
+    for t in _UNIT_TYPES:
+        if name.startswith(t):
+            return t.lower() + name[len(t):]
+    return name
 
 
 def places_brief(places: Iterable[str], limit: int = 3) -> str:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,9 +22,9 @@ from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
-    sentiment_label, topics_text,
+    capitalized, sentiment_label, topics_text, unit_in_text,
 )
-from reports.settings import ReportSettings, hm_dmy, num, share, to_local
+from reports.settings import ReportSettings, at_text, hm_dmy, num, share, to_local
 from vocab.alerts import names_in_note
 from vocab.folding import fold
 
@@ -81,11 +82,25 @@ class _Case:
         return len(self.items)
 
 
+_WATCH_PREFIX = re.compile(r"^Theo dõi “[^”]*”: ")
+
+
+def subject(alert: dict[str, Any] | None, story: dict[str, Any] | None) -> str:
+    """The trích yếu: the incident as the alert or story names it, its first letter a capital (a social post's title
+    is its first words, «bãi thải than sau nhà em sạt rồi …»). A watchlist alert's title carries the system's
+    «Theo dõi “<danh sách>”: » before the first item's title; the document names the incident, and section I's
+    «Căn cứ» still names the watchlist."""
+    title = (alert or {}).get("title") or (story or {}).get("title") or ""
+    if alert and alert.get("kind") == "watchlist":
+        title = _WATCH_PREFIX.sub("", title, count=1) or title
+    return capitalized(title)
+
+
 def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_at: datetime) -> Built:
     """`f` is store.reports.rapid_figures(); one Doc with sections I–VI (module docstring), no sheets."""
     f = masked(f, s)
     alert, story, items = f["alert"], f["story"], f["items"]
-    title = (alert or {}).get("title") or (story or {}).get("title") or ""
+    title = subject(alert, story)
     # the closing names the incident, as staff would
     ref = f"vụ việc «{title}»" if title else "vụ việc nêu trên"
     n = len(items)
@@ -93,7 +108,7 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     # 002's "BÁO CÁO / Tổng kết 10 năm …"); the alert id, which staff do not know, is no subtitle: section I names it
     # once ("Hệ thống phát sinh cảnh báo A000134 lúc …") for whoever looks the alert up on the Cảnh báo page
     doc = document(s, to_local(generated_at), title=["BÁO CÁO NHANH", title] if title else ["BÁO CÁO NHANH"],
-                   subtitle="", meta_title=f"Báo cáo nhanh – {title}")
+                   subtitle="", meta_title=f"Báo cáo nhanh – {title}", created=generated_at)
     c = _Case(title=title, alert=alert, items=items, events=f["events"], names=f.get("names", {}),
               times=[_dt(x) for x in items["published_at"]] if n else [],
               outlets=items["outlet"].nunique() if n else 0)
@@ -108,27 +123,36 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
     return Built(doc=doc, sheets=[], figs=figs, n_items=n)
 
 
+def _grounds(reason: Any) -> str:
+    """' Căn cứ: <the alert's reason>.' ending as a sentence does (a story alert's reason ends «… lan tỏa khá rộng»
+    with no stop, and the paragraph with it); nothing when the alert has no reason (it printed a bare «Căn cứ: »)."""
+    text = str(reason or "").strip()
+    if not text:
+        return ""
+    return f" Căn cứ: {text}" + ("" if text.endswith((".", "!", "?", "…")) else ".")
+
+
 def _situation(c: _Case) -> list[Block]:
     """I. What happened: span and counts, the alert's reason and state, the first report."""
     B: list[Block] = [Heading(1, "I. TÌNH HÌNH SỰ VIỆC")]
     n, times, alert = c.n, c.times, c.alert
     if n:
         B.append(Para.text(
-            f"Từ {hm_dmy(times[0])} đến {hm_dmy(times[-1])}, hệ thống ghi nhận {num(n)} tin, bài trên {num(c.outlets)} "
+            f"Từ {at_text(times[0])} đến {at_text(times[-1])}, hệ thống ghi nhận {num(n)} tin, bài trên {num(c.outlets)} "
             f"nguồn (cơ quan báo chí, kênh mạng xã hội) phản ánh về nội dung: «{c.title}»."))
     else:
         B.append(Para.text(f"Chưa có tin, bài nào được lưu cho nội dung: «{c.title}»."))
     if alert:
         B.append(Para.text(
-            f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {hm_dmy(alert['raised_at'])}, mức độ "
-            f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}. Căn cứ: {alert.get('reason') or ''}"))
+            f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {at_text(alert['raised_at'])}, mức độ "
+            f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}." + _grounds(alert.get("reason"))))
         B.append(Para.text(f"Trạng thái hiện nay: {STATE_LABELS.get(alert['status'], alert['status'])}"
                            + (f"; giao cho: {alert.get('assignee_name') or alert['assignee']}" if alert.get("assignee") else "")
                            + "."))
     if n:
         first = c.items.iloc[0]
         B.append(Para([Run("Tin đầu tiên: ", italic=True),
-                       Run(f"{first.outlet} ({hm_dmy(times[0])}): "), Run(first.title, url=first.url),
+                       Run(f"{first.outlet} ({at_text(times[0])}): "), Run(first.title, url=first.url),
                        Run(first_summary(first.title, first.summary))]))
     return B
 
@@ -140,7 +164,7 @@ def _timeline(c: _Case, s: ReportSettings, figs: dict[str, Any]) -> list[Block]:
     rows = []
     for k, r in enumerate(shown.itertuples(), start=1):
         rows.append([str(k), hm_dmy(_dt(r.published_at)), r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type),
-                     Run(r.title, url=r.url), sentiment_label(r.sentiment)])
+                     Run(capitalized(r.title), url=r.url), sentiment_label(r.sentiment)])
     if c.n > len(shown):
         B.append(Para.text(f"Bảng dưới liệt kê {len(shown)} tin, bài đầu tiên trong tổng số {num(c.n)}."))
     B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Nguồn", 2.6), Column("Loại", 1.6),
@@ -209,7 +233,8 @@ def _opinion(c: _Case) -> list[Block]:
             topics[x] = topics.get(x, 0) + 1
     if places:
         top = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
-        B.append(Para.text("Địa bàn được nêu: " + "; ".join(f"{p_} ({k})" for p_, k in top) + "."))
+        B.append(Para.text("Địa bàn được nêu: " + "; ".join(f"{unit_in_text(p_)} ({num(k)} tin, bài)" for p_, k in top)
+                           + "."))
     else:
         B.append(Para.text("Các tin, bài chưa nêu địa bàn cụ thể."))
     if topics:

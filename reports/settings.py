@@ -335,12 +335,13 @@ def change(now: int, prev: int) -> str:
 
 
 def change_short(now: int, prev: int) -> str:
-    """'+12,5%', '−3,0%', '0', 'mới'."""
+    """'+12,5%', '−3,0%', '0%', 'mới'. No change is '0%' like its column's other figures (a bare '0' in the
+    Tăng/giảm column read as a count, beside '+45,8%'), as the XLSX's percent format shows it."""
     now, prev = int(now), int(prev)
     if prev == 0:
-        return "0" if now == 0 else "mới"
+        return "0%" if now == 0 else "mới"
     if now == prev:
-        return "0"
+        return "0%"
     d = (now - prev) / prev
     return ("+" if d > 0 else "−") + pct(abs(d))
 
@@ -351,6 +352,15 @@ def dmy(d: date | datetime) -> str:
 
 def dm(d: date | datetime) -> str:
     return f"{d.day:02d}/{d.month:02d}"
+
+
+def at_text(dt_utc: datetime | None) -> str:
+    """UTC → '21 giờ 33 ngày 16/11/2026' in Vietnam time: a moment as a report's sentences write it (the weekly
+    report's period «đến 16 giờ 00 ngày 20/11/2026» alike); tables keep the compact hm_dmy."""
+    if dt_utc is None:
+        return ""
+    d = to_local(dt_utc)
+    return f"{d.hour:02d} giờ {d.minute:02d} ngày {dmy(d)}"
 
 
 def hm_dmy(dt_utc: datetime | None) -> str:

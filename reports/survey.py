@@ -209,7 +209,7 @@ def _subject(title: str) -> str:
 def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
     today = to_local(now)
     doc = frame.document(s, today, ["BÁO CÁO", f"Kết quả {t.title[0].lower() + t.title[1:]}"],
-                         f"(Đợt {t.wave}, {fmt_num(t.respondents)} phiếu)", f"Báo cáo {t.title}")
+                         f"(Đợt {t.wave}, {fmt_num(t.respondents)} phiếu)", f"Báo cáo {t.title}", created=now)
     doc.blocks += [
         Heading(1, "I. MỤC ĐÍCH, YÊU CẦU"),
         Para.text(f"Nắm bắt tâm trạng, ý kiến của Nhân dân về {_subject(t.title)}, "

@@ -29,7 +29,7 @@ from reports.document import Block, Column, Heading, Image, Para, Run, Table
 from reports.frame import Built, document, masked, proposal_lines
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
-    places_brief, sentiment_label, topics_text,
+    capitalized, places_brief, sentiment_label, topics_text, unit_in_text,
 )
 from reports.settings import (
     Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
@@ -145,7 +145,8 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         s, w.today,
         title=["BÁO CÁO", "Tổng hợp thông tin báo chí, mạng xã hội", f"phản ánh về {w.area_label}"],
         subtitle=f"(Tuần {w.week_no}/{w.week_year}, {w.ptext})",
-        meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {p.week} – {w.area_label}",
+        meta_title=f"Báo cáo tổng hợp thông tin báo chí, mạng xã hội tuần {w.week_no}/{w.week_year} – {w.area_label}",
+        created=generated_at,
     )
     by_type = _by_type(f["outlets"])
     sent = _sentiment_counts(f["sentiment"])
@@ -170,9 +171,11 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
         doc.blocks.extend(part.blocks)
         sheets.extend(part.sheets)
         figs.update(part.figs)
+    doc.blocks[:] = said_instead(doc.blocks)
     number_captions(doc.blocks)
     app = _section_appendix(w, f["appendix"])
-    doc.appendix.extend(app.blocks)
+    if len(f["appendix"]):  # no «PHỤ LỤC … 0 tin, bài» page: section I already says the week had none
+        doc.appendix.extend(app.blocks)
     sheets.extend(app.sheets)
     sheets.insert(0, _overview_sheet(w, doc.meta_title, f["totals"], by_type, sent, f.get("stories_total", 0),
                                      len(f["alerts"])))
@@ -180,6 +183,12 @@ def build_weekly(f: dict[str, Any], s: ReportSettings, p: Period, area: str, pro
 
 
 _CAPTION_NO = re.compile(r"^(Bảng|Biểu đồ) \d+\. ")
+
+
+def said_instead(blocks: list[Block]) -> list[Block]:
+    """A table with no rows becomes its `empty_text` as a sentence, without caption or header row: staff file
+    "Trong tuần không ghi nhận …", not an empty Bảng (an empty week's report had five of them)."""
+    return [Para.text(b.empty_text) if isinstance(b, Table) and not b.rows else b for b in blocks]
 
 
 def number_captions(blocks: list[Block]) -> None:
@@ -309,7 +318,9 @@ def _section_sources(w: _Week, outlets: pd.DataFrame, by_type: dict[str, tuple[i
     B.append(Table([Column("TT", 1.0, "center"), Column("Nguồn tin", 5.0), Column("Loại", 2.2),
                     Column("Tuần này", 1.8, "right"), Column("Tuần trước", 1.8, "right"),
                     Column("Tăng/giảm", 2.1, "right")], rows,
-                   caption="Bảng 1. Số tin, bài theo nguồn", empty_text="Không có tin, bài nào trong hai tuần."))
+                   caption="Bảng 1. Số tin, bài theo nguồn",
+                   empty_text=f"Trong tuần và tuần trước không có cơ quan báo chí, kênh mạng xã hội nào đăng tin, bài "
+                              f"về {w.area_label}."))
     return _Part(B, [Sheet("Theo nguồn", "Số tin, bài theo nguồn", [("TT", 5), ("Nguồn tin", 36), ("Loại", 14),
                                                                    ("Tuần này", 11), ("Tuần trước", 11)], xrows,
                            subtitle=w.sub)])
@@ -335,7 +346,8 @@ def _section_sentiment(w: _Week, sent: dict[str, tuple[int, int]]) -> _Part:
         sx.append([SENTIMENT_LABELS[code], a, b])
     B.append(Table([Column("Sắc thái", 3.0), Column("Tuần này", 1.8, "right"), Column("Tỷ lệ", 1.6, "right"),
                     Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right")], srows,
-                   caption="Bảng 2. Sắc thái thông tin", empty_text="Không có tin, bài."))
+                   caption="Bảng 2. Sắc thái thông tin",
+                   empty_text="Trong tuần và tuần trước không ghi nhận tin, bài nào để đánh giá sắc thái."))
     if now_n:
         codes = [c for c in SENTIMENT_ORDER if sent.get(c, (0, 0))[0]]
         figs["sentiment"] = C.sentiment_chart([SENTIMENT_LABELS[c] for c in codes], codes,
@@ -364,7 +376,7 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
         places = places_brief(as_list(r.places))
         handling = _handling_text(r)
         first = _local(r.first_seen)
-        rows.append([str(k), r.title, f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
+        rows.append([str(k), capitalized(r.title), f"{num(r.n_items)} tin / {num(r.n_outlets)} nguồn", sent_txt, places,
                      (hm_dm if first and first.year == w.p.first_day.year else hm_dmy)(pd.Timestamp(r.first_seen).to_pydatetime()) if first else "", handling])
         xrows.append([k, r.title, _i(r.n_items), _i(r.n_outlets), "; ".join(as_list(r.outlets)), _i(r.n_negative),
                       _i(r.n_neutral), _i(r.n_positive), "; ".join(as_list(r.places)), topics_text(as_list(r.topics)),
@@ -402,9 +414,11 @@ def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
     B.append(Table([Column("TT", 1.0, "center"), Column("Chủ đề", 5.0), Column("Tuần này", 1.8, "right"),
                     Column("Tuần trước", 1.8, "right"), Column("Tăng/giảm", 2.1, "right"),
                     Column("Trong đó tiêu cực", 2.0, "right")], trows, caption="Bảng 4. Số tin, bài theo chủ đề",
-                   empty_text="Không có tin, bài."))
+                   empty_text=f"Trong tuần và tuần trước không ghi nhận tin, bài nào về {w.area_label} theo các chủ đề "
+                              f"được theo dõi."))
     scope = _topics_scope(w)
-    B.append(Para.text(scope, italic=True, indent=False, size=w.s.font_size - 2))
+    if trows:  # the note is about the table's figures
+        B.append(Para.text(scope, italic=True, indent=False, size=w.s.font_size - 2))
     shown = topics[topics.n_now > 0].head(12)
     if len(shown):
         figs["topics"] = C.hbar_chart([TOPIC_LABELS.get(x, x) for x in shown.topic],
@@ -435,7 +449,8 @@ def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
     prows, px_ = [], []
     if len(places):
         B.append(Para.text(
-            f"Địa bàn được nhắc đến nhiều nhất: {places.iloc[0].place} ({num(places.iloc[0].n_now)} tin, bài). "
+            f"Địa bàn được nhắc đến nhiều nhất: {unit_in_text(places.iloc[0].place)} ({num(places.iloc[0].n_now)} tin, "
+            f"bài). "
             f"Tên đơn vị hành chính cũ (trước ngày 01/7/2025) được ghi kèm đơn vị mới."))
     for k, r in enumerate(places.itertuples(), start=1):
         prows.append([str(k), r.place, num(r.n_now), num(r.n_prev), change_short(r.n_now, r.n_prev), num(r.neg_now)])
@@ -445,7 +460,7 @@ def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
                     Column("Trong đó tiêu cực", 2.0, "right")], prows,
                    caption="Bảng 5. Số tin, bài theo địa bàn"
                            + (f" ({len(places)} địa bàn nhiều tin nhất)" if len(places) else ""),
-                   empty_text="Không có tin, bài nào nêu tên địa bàn cụ thể."))
+                   empty_text="Trong tuần không ghi nhận tin, bài nào nêu tên địa bàn cụ thể."))
     if len(places):
         shown = places.head(10)
         figs["places"] = C.hbar_chart(list(shown.place), list(shown.n_now))
@@ -474,8 +489,10 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
         drows.append([f"{('Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật')[d.weekday()]}, "
                       f"{dmy(d)}" + (" (nghỉ lễ)" if d in off else ""), *(num(x) for x in ns), num(sum(ns))])
         dx.append([d, *ns, sum(ns), *([f"Nghỉ lễ: {off[d]}" if d in off else ""] if off else [])])
+    # seven rows of zeros say less than one sentence (the XLSX sheet keeps its days)
     B.append(Table([Column("Ngày", 4.0), *(Column(SOURCE_TYPES[st], 2.0, "right") for st in types),
-                    Column("Cộng", 2.0, "right")], drows, caption="Bảng 6. Số tin, bài theo ngày"))
+                    Column("Cộng", 2.0, "right")], drows if w.now_n else [], caption="Bảng 6. Số tin, bài theo ngày",
+                   empty_text=f"Trong tuần ({w.ptext}) không ghi nhận tin, bài nào về {w.area_label}."))
     if w.now_n:
         by = {st: [r[1 + k] for r in dx] for k, st in enumerate(types)}
         figs["daily"] = C.daily_chart(days, by["press"], by["social"], by.get("ctv"))
@@ -500,7 +517,7 @@ def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, in
         rows = []
         for k, r in enumerate(neg.itertuples(), start=1):
             when = _local(r.published_at)
-            rows.append([str(k), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, Run(r.title, url=r.url),
+            rows.append([str(k), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, Run(capitalized(r.title), url=r.url),
                          places_brief(as_list(r.places)), num(r.n_sources)])
             nx.append([k, when, r.outlet, SOURCE_TYPES.get(r.source_type, r.source_type), r.title,
                        topics_text(as_list(r.topics)), "; ".join(as_list(r.places)), _i(r.n_sources),
@@ -512,6 +529,18 @@ def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, in
     return _Part(B, [Sheet("Tin tiêu cực", "Thông tin tiêu cực cần lưu ý", [
         ("TT", 5), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 70), ("Chủ đề", 26), ("Địa bàn", 40),
         ("Số nguồn đăng", 12), ("Liên kết", 50)], nx, subtitle=w.sub)])
+
+
+def alert_states(st: dict[str, Any], open_n: int) -> str:
+    """'1 đã xử lý xong, 2 đang theo dõi, xử lý (trong đó 1 chưa tiếp nhận)': the states the week's alerts are in,
+    leaving out those none is in («0 đã xử lý xong, 0 được xác định không cần xử lý, …» read as a form not filled)."""
+    new = _i(st.get("new", 0))
+    parts = [f"{num(_i(st.get('resolved', 0)))} đã xử lý xong" if st.get("resolved") else "",
+             f"{num(_i(st.get('dismissed', 0)))} được xác định không cần xử lý" if st.get("dismissed") else "",
+             (f"{num(open_n)} đang theo dõi, xử lý" + (f" (trong đó {num(new)} chưa tiếp nhận)" if new else ""))
+             if open_n else "",
+             f"{num(_i(st.get('merged', 0)))} đã gộp vào cảnh báo khác" if st.get("merged") else ""]
+    return ", ".join(x for x in parts if x)
 
 
 def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
@@ -528,18 +557,15 @@ def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
         open_n = sum(_i(st.get(x, 0)) for x in OPEN_STATES)
         kinds = (f" ({num(len(alerts) - n_watch)} vấn đề mới nổi, {num(n_watch)} theo danh sách từ khóa theo dõi)"
                  if n_watch else " vấn đề mới nổi")  # a watchlist's alert is not an emerging story's
-        B.append(Para.text(
-            f"Trong tuần, hệ thống phát sinh {num(len(alerts))} cảnh báo{kinds}: "
-            f"{num(st.get('resolved', 0))} đã xử lý xong, {num(st.get('dismissed', 0))} được xác định không cần xử lý, "
-            f"{num(open_n)} đang theo dõi, xử lý (trong đó {num(st.get('new', 0))} chưa tiếp nhận)"
-            + (f", {num(st.get('merged', 0))} đã gộp vào cảnh báo khác" if st.get("merged") else "") + "."))
+        B.append(Para.text(f"Trong tuần, hệ thống phát sinh {num(len(alerts))} cảnh báo{kinds}: "
+                           + alert_states(st, open_n) + "."))
         rows = []
         for k, r in enumerate(alerts.itertuples(), start=1):
             people = ", ".join(as_list(r.reviewers)) or _s(r.assignee)
             notes = [x for x in as_list(r.notes) if x]
             if _s(r.close_reason):
                 notes.append(f"Lý do đóng: {r.close_reason}")
-            rows.append([str(k), r.alert_id, hm_dm(pd.Timestamp(r.raised_at).to_pydatetime()), r.title,
+            rows.append([str(k), r.alert_id, hm_dm(pd.Timestamp(r.raised_at).to_pydatetime()), capitalized(r.title),
                          SEVERITY_LABELS.get(r.severity, r.severity), STATE_LABELS.get(r.status, r.status), people,
                          "; ".join(notes)])
             ax.append([k, r.alert_id, _local(r.raised_at), r.title, SEVERITY_LABELS.get(r.severity, r.severity),
@@ -614,8 +640,8 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
                       "; ".join(as_list(r.places)), _i(r.n_sources), _link_cell(r.url)])
         if shown is None or idx in shown:
             k_doc += 1
-            rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, r.title, topics_txt, sl,
-                         Run(_link_text(r.url), url=r.url)])
+            rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, capitalized(r.title),
+                         topics_txt, sl, Run(_link_text(r.url), url=r.url)])
     # "Nguồn" fits an outlet's one-word name at 11 pt ("VietNamNet" printed as "VietNamNe t" in 2.2)
     A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.5),
                     Column("Tiêu đề", 4.9), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],

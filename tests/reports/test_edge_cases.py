@@ -42,8 +42,8 @@ def test_empty_week_says_nothing_happened(tmp_path):
     assert "Trong tuần không ghi nhận tin, bài tiêu cực về tỉnh Quảng Ninh." in paras
     assert "Trong tuần không phát sinh cảnh báo vấn đề mới nổi." in paras
     assert "(Tuần 2/2026, từ ngày 05/01/2026 đến ngày 11/01/2026)" in paras
-    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
-    assert "Trong tuần không có tin, bài nào phản ánh về tỉnh Quảng Ninh." in cells
+    assert len(d.tables) == 2  # the heading block and the closing: no empty Bảng, no «PHỤ LỤC … 0 tin, bài»
+    assert not any(p.startswith(("PHỤ LỤC", "Bảng")) for p in paras)
     assert len(d.inline_shapes) == 0  # no chart of nothing
     wb = openpyxl.load_workbook(res.files["xlsx"])
     assert list(wb["Phụ lục"].iter_rows(min_row=5, max_row=5, values_only=True)) == [(None,)] or \
@@ -161,6 +161,7 @@ def test_numbers_helpers():
 
     assert fmt(12345) == "12.345" and change(120, 100) == "tăng 20,0%" and change(0, 0) == "không đổi"
     assert change(5, 0) == "mới xuất hiện" and change_short(90, 100) == "−10,0%"
+    assert change_short(41, 41) == change_short(0, 0) == "0%"  # a bare "0" in the column read as a count
     assert place_date("Quảng Ninh", datetime(2026, 1, 5).date()) == "Quảng Ninh, ngày 05 tháng 01 năm 2026"
     assert place_date("Quảng Ninh", datetime(2026, 11, 30).date()) == "Quảng Ninh, ngày 30 tháng 11 năm 2026"
     assert num("1.234") == 1234

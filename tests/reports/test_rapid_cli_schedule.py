@@ -81,7 +81,8 @@ def test_rapid_report_counts_an_old_city_item_under_each_of_its_units(seeded, tm
     res = rapid_report(db, settings(charts=False), tmp_path, story_id=story["story_id"], now=NOW, formats=("docx",))
     line = [p.text for p in docx.Document(str(res.files["docx"])).paragraphs if p.text.startswith("Địa bàn được nêu")][0]
     n = len(story["item_ids"])
-    assert line == f"Địa bàn được nêu: Phường Uông Bí ({n}); Phường Vàng Danh ({n}); Phường Yên Tử ({n}).", line
+    assert line == (f"Địa bàn được nêu: phường Uông Bí ({n} tin, bài); phường Vàng Danh ({n} tin, bài); "
+                    f"phường Yên Tử ({n} tin, bài)."), line
 
 
 @pytest.fixture()

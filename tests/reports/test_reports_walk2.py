@@ -135,6 +135,24 @@ def test_the_rapid_report_heading_has_the_subject_under_the_type_and_no_alert_id
         assert any(aid in p for p in paras[k:])  # named once in section I, for looking the alert up
 
 
+def _one_item_each(path, times):  # type: ignore[no-untyped-def]
+    """A database with one item about the area at each of `times` (naive UTC): an empty week has no Bảng 6 (it
+    says so in a sentence), so a test of the days in it needs an item in the week."""
+    from devtools.rows import make_item, sha1, tag_row
+    from store.items import insert_items
+    from store.tags import save_tags
+
+    db = database(path)
+    items = [make_item(item_id=sha1("h", k), source="test", source_type="press", outlet="Báo Quảng Ninh",
+                       url=f"https://baoquangninh.vn/h-{k}.html", title=f"Tin số {k} về phường Uông Bí", summary="",
+                       published_at=t, fetched_at=t, content_hash=sha1("c", k)) for k, t in enumerate(times)]
+    with db.write() as cur:
+        insert_items(cur, items)
+        save_tags(cur, [tag_row(i.id, model_version="test", topics=[], sentiment="neutral", in_area=True, places=[],
+                                place_details=[], folded="") for i in items])
+    return db
+
+
 def test_public_holidays_are_marked_in_the_daily_table_and_the_comparison(tmp_path):
     """Volumes drop on a day off; nothing in Bảng 6 or the week-on-week comparison said 01/01 was one. Week 53 of
     2026 holds 01/01/2027; week 1 of 2027 is compared with it; week 47 has none (nor the week before)."""
@@ -142,7 +160,8 @@ def test_public_holidays_are_marked_in_the_daily_table_and_the_comparison(tmp_pa
 
     from reports.generate import build_weekly_report
 
-    db = database(tmp_path / "empty.duckdb")
+    db = _one_item_each(tmp_path / "three.duckdb", [datetime(2026, 12, 29, 3), datetime(2027, 1, 5, 3),
+                                                    datetime(2026, 11, 18, 3)])
 
     def build(week: str, now: datetime):  # type: ignore[no-untyped-def]
         built, _ = build_weekly_report(db, settings(charts=False), week, now=now, proposals="")
@@ -202,7 +221,7 @@ def test_the_offices_own_days_off_are_marked_as_the_packages_are(tmp_path):
 
     cfg = make_config(tmp_path, cases={"holidays": ["2026-11-18"], "working_days": []})
     s = ReportSettings.from_config(cfg, charts=False)
-    db = database(tmp_path / "empty.duckdb")
+    db = _one_item_each(tmp_path / "one.duckdb", [datetime(2026, 11, 17, 3)])
     built, _ = build_weekly_report(db, s, WEEK, now=NOW, proposals="")
     paras = [r.text for b in built.doc.blocks for r in getattr(b, "runs", [])]
     days = [_cell_text(r[0]) for r in _table(built, "Số tin, bài theo ngày").rows]
