@@ -579,8 +579,8 @@ def _damaged_database(src: str | os.PathLike[str], dest: Path) -> StorageCorrupt
         "(storage.snapshot_path) hoặc bản sao lưu trước đó (`langnghe restore`).", str(src), "")
 
 
-# how restore waits for a short reader (`langnghe status` with serve stopped opens the database for a second or so)
-# before it says the database is held: _LOCK_TRIES looks, _LOCK_WAIT_S seconds apart
+# how restore waits for a short reader (`langnghe status` with serve stopped reads the database for a second or so)
+# before it says the database is held: _LOCK_TRIES looks, _LOCK_WAIT_S seconds apart, for the whole restore (_Patience)
 _LOCK_TRIES = 10
 _LOCK_WAIT_S = 0.5
 
@@ -599,7 +599,8 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
     if not src.is_file():
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(src))
     live = Path(os.path.realpath(live))  # through a link: the link stays, the file it names is replaced
-    _wait_until_free(live)
+    patience = _Patience()  # one allowance of waits for the whole restore
+    _wait_until_free(live, patience)
     staged = live.with_name(live.name + ".khoi-phuc")
     _remove_copy(staged)  # from a restore killed half way
     try:
@@ -614,7 +615,7 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
             str(src), getattr(exc, "detail", str(exc))) from exc
     try:
         _check_restorable(staged, src, live)
-        fds, created = _hold_against_openers(live, staged)  # serve may have been started while the copy was made
+        fds, created = _hold_against_openers(live, staged, patience)  # serve may have been started while the copy was made
     except DatabaseTooNew as err:
         _remove_copy(staged)
         raise DatabaseTooNew(f"{err.message} Chưa khôi phục: cơ sở dữ liệu {live} không bị động đến.", str(src),
@@ -665,22 +666,36 @@ def _swap_in(staged: Path, live: Path, src: Path, created: bool) -> Path | None:
     return aside
 
 
-def _wait_until_free(live: Path) -> None:
+class _Patience:
+    """The waits one restore may spend on a held database, shared by all its looks (before the copy, then at the
+    locks before the rename): each look had its own `_LOCK_TRIES`, so a holder seen at both waited out twice
+    (≈ 9 s) before restore refused. Now the waits add up to `(_LOCK_TRIES - 1) × _LOCK_WAIT_S` at most."""
+
+    def __init__(self) -> None:
+        self.waits_left = _LOCK_TRIES - 1
+
+    def wait_or_refuse(self, path: Path, exc: BaseException) -> None:
+        """Wait once more for the holder of `path`, or raise DatabaseLocked when the waits are spent."""
+        if self.waits_left <= 0:
+            raise _held(path) from exc
+        self.waits_left -= 1
+        _pause()
+
+
+def _wait_until_free(live: Path, patience: _Patience) -> None:
     """DatabaseLocked when a process holds `live` for writing, after a few short waits: with serve stopped,
-    `langnghe status` opens the database for a second or so, and restore refused at that second as if serve held it.
+    `langnghe status` reads the database for a second or so, and restore refused at that second as if serve held it.
     A damaged or missing file is no reason to refuse (it is what a restore is for)."""
     if not live.exists():
         return
-    for attempt in range(_LOCK_TRIES):
+    while True:
         try:
             duckdb.connect(str(live), read_only=True).close()
             return
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 return
-            if attempt + 1 == _LOCK_TRIES:
-                raise _held(live) from exc
-            _pause()
+            patience.wait_or_refuse(live, exc)
 
 
 def _pause() -> None:
@@ -695,7 +710,7 @@ def _held(live: Path) -> DatabaseLocked:
                           "(như `langnghe status`) đang mở nó: chạy lại sau ít giây.")
 
 
-def _hold_against_openers(live: Path, staged: Path) -> tuple[list[int], bool]:
+def _hold_against_openers(live: Path, staged: Path, patience: _Patience) -> tuple[list[int], bool]:
     """Take DuckDB's own lock (a POSIX write lock, as a process opening the file for writing takes) on `live` and on
     the checked copy `staged`, and return the descriptors, to be closed once the restore is done, and whether `live`
     was created here. Why: a serve started after the checks and before the rename opened the file about to be set
@@ -712,10 +727,10 @@ def _hold_against_openers(live: Path, staged: Path) -> tuple[list[int], bool]:
         fd = os.open(live, os.O_RDWR)
     fds, ours = [fd], False
     try:
-        _lock(fd, live)
+        _lock(fd, live, patience)
         ours = created  # made here and locked: no other process has it
         fds.append(os.open(staged, os.O_RDWR))
-        _lock(fds[-1], staged)
+        _lock(fds[-1], staged, patience)
     except BaseException:
         if ours:  # never leave an empty file where the database belongs
             live.unlink(missing_ok=True)
@@ -725,18 +740,17 @@ def _hold_against_openers(live: Path, staged: Path) -> tuple[list[int], bool]:
     return fds, created
 
 
-def _lock(fd: int, path: Path) -> None:
-    """fcntl's write lock on `fd`, looked for `_LOCK_TRIES` times; DatabaseLocked when another process keeps it."""
-    for attempt in range(_LOCK_TRIES):
+def _lock(fd: int, path: Path, patience: _Patience) -> None:
+    """fcntl's write lock on `fd`, waited for out of the restore's `patience`; DatabaseLocked when another process
+    keeps it."""
+    while True:
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EAGAIN):
                 raise
-            if attempt + 1 == _LOCK_TRIES:
-                raise _held(path) from exc
-            _pause()
+            patience.wait_or_refuse(path, exc)
 
 
 def _check_restorable(staged: Path, src: Path, live: Path) -> None:
