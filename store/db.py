@@ -68,6 +68,12 @@ class MigrationFailed(StorageError):
     """A migration failed and was rolled back: the file stays at the migration before it (a bug of the release)."""
 
 
+class CopySourceCut(StorageError):
+    """The file being copied ended before its size: something cut it while it was copied (another program, a disk
+    error). The partial copy is deleted; the file as it is now is for the next run to copy or refuse. A StorageError,
+    so the CLI says it in Vietnamese with exit 4 (a plain OSError escaped `langnghe backup` as a traceback)."""
+
+
 class RestoreNotFinished(StorageError):
     """The backup took the database's name, but a step after the rename failed (the folder's flush, removing the old
     `.wal`): the message says what is true now (the new database in place, the old one kept) and what to do."""
@@ -509,15 +515,21 @@ def copy_published(src: str | os.PathLike[str], dest: str | os.PathLike[str]) ->
     readers (`status`) open it read-only. A `.wal` beside it (someone opened it for writing) is not in a file copy:
     then table by table. A file copy reads no block as DuckDB does, so the copy is then read through (`check_copy`,
     before it takes its name): a snapshot damaged on the disk is refused now (StorageCorrupt, saying what to do),
-    not found at restore."""
+    not found at restore. The copy keeps the time of the snapshot it was made from (the descriptor's, so the file
+    actually copied): `langnghe backup` says from it how old the backup's data is."""
     src, dest = Path(src), Path(dest)
     if _wal_size(src) > 0:
-        return copy_database(src, dest)
+        taken = max(_mtime_ns(src), _mtime_ns(Path(f"{src}.wal")))  # about when its newest write was made
+        copy_database(src, dest)
+        os.utime(dest, ns=(taken, taken))
+        return dest
     tmp = _fresh_tmp(dest)
     fd = os.open(src, os.O_RDONLY)  # this process holds no lock on `src`: closing the descriptor drops none
     try:
+        taken = os.fstat(fd).st_mtime_ns  # of the file copied, not of a newer snapshot renamed over its name since
         _copy_from_fd(fd, tmp, src)
         _check_read_through(tmp, dest, _damaged_snapshot(src, dest))
+        os.utime(tmp, ns=(taken, taken))
     except BaseException as exc:
         _copy_failed(exc, tmp, dest)
         raise
@@ -525,6 +537,14 @@ def copy_published(src: str | os.PathLike[str], dest: str | os.PathLike[str]) ->
         os.close(fd)
     _publish(tmp, dest)
     return dest
+
+
+def _mtime_ns(path: Path) -> int:
+    """`path`'s modification time in ns, 0 when it is gone (a `.wal` checkpointed away meanwhile)."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def _wal_size(db: Path) -> int:
@@ -886,15 +906,17 @@ _STALE_AFTER_S = 60.0
 
 def _copy_from_fd(fd: int, dest: Path, src: str | os.PathLike[str]) -> None:
     """Write the whole file `src`, open at `fd`, to `dest` (in the kernel, sendfile); `fd` stays open, its offset
-    unmoved. A source that ends before its size is an OSError saying so in Vietnamese (staff read it as is)."""
+    unmoved. A source that ends before its size is CopySourceCut, saying so in Vietnamese."""
     size = os.fstat(fd).st_size
     with open(dest, "wb") as out:
         done = 0
         while done < size:
             n = os.sendfile(out.fileno(), fd, done, min(size - done, 1 << 30))
             if n == 0:
-                raise OSError(f"Tệp nguồn {src} ngắn đi trong lúc chép sang {dest}: mới chép được {done} trên {size} "
-                              "byte (tệp bị cắt khi đang chép). Phần chép dở được xóa; hãy chạy lại.")
+                raise CopySourceCut(
+                    f"Tệp nguồn {src} ngắn đi trong lúc chép sang {dest}: mới chép được {done} trên {size} byte (tệp "
+                    "bị cắt khi đang chép). Phần chép dở được xóa; hãy chạy lại.", str(src),
+                    f"sendfile trả 0 byte ở vị trí {done}/{size}")
             done += n
 
 

@@ -11,7 +11,8 @@ that is. Either copy is on the disk before it takes its name,
 and it is opened again to check it before the command says it is done.
 
 Exit codes: 0 done; 2 the destination exists or there is no database to back up; 3 serve holds the database and has
-not written a snapshot yet; 4 disk full, read-only or damaged (the partial copy is deleted).
+not written a snapshot yet; 4 disk full, read-only, damaged, or the file cut while it was copied (the partial copy is
+deleted). A backup of serve's snapshot keeps that snapshot's time, and "how old" is said from the copy made.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             raise DatabaseLocked(f"{exc} Chưa có bản chụp {snap} để sao lưu: đợi serve ghi bản chụp (mỗi "
                                  f"{cfg.storage.snapshot_every_minutes} phút, storage.snapshot_every_minutes), "
                                  "hoặc dừng serve rồi chạy lại.") from exc
-        taken = datetime.fromtimestamp(os.path.getmtime(snap), timezone.utc).replace(tzinfo=None)
-        copy_published(snap, dest)
+        copy_published(snap, dest)  # the copy keeps the time of the snapshot it copied
+        taken = datetime.fromtimestamp(dest.stat().st_mtime, timezone.utc).replace(tzinfo=None)
         minutes = int((utcnow() - taken).total_seconds() // 60)
         note = (f" serve đang giữ cơ sở dữ liệu nên đã sao lưu bản chụp của nó, lúc {fmt_local(taken)} "
                 f"({minutes} phút trước): những gì ghi sau đó chưa có trong bản này.")
