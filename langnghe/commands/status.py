@@ -12,8 +12,12 @@ from orchestration.status import ORIGIN_LABELS, collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("status", help="số tin, tình trạng nguồn tin và lần thu thập gần nhất (chỉ đọc, không nâng cấp "
-                       "cơ sở dữ liệu)")
+    p = sub.add_parser(
+        "status", help="số tin, tình trạng nguồn tin và lần thu thập gần nhất (chỉ đọc)",
+        description="Số tin, tình trạng nguồn tin và lần thu thập gần nhất. Chỉ đọc: không ghi, không nâng cấp cơ sở "
+                    "dữ liệu; khi serve đang giữ nó thì đọc bản chụp của serve (storage.snapshot_path) và nói vậy. Mã "
+                    "thoát: 0 xong; 2 lỗi cấu hình; 3 serve đang giữ cơ sở dữ liệu mà chưa có bản chụp; 4 cơ sở dữ "
+                    "liệu hỏng và không có bản chụp.")
     p.add_argument("--json", action="store_true", help="in JSON (cho kịch bản và công cụ kiểm tra đọc)")
     p.set_defaults(func=run)
 

@@ -193,3 +193,17 @@ def test_a_snapshot_cut_short_during_the_backup_is_a_clear_storage_error(tmp_pat
     err = capsys.readouterr().err
     assert "ngắn đi trong lúc chép" in err and "mới chép được 4096 trên" in err and "Traceback" not in err
     assert not dest.exists() and not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_backup_to_a_destination_that_cannot_be_made_says_so_without_a_traceback(tmp_path, capsys):
+    """`langnghe backup tep/x.duckdb` (a file where the folder should be) printed Python's FileExistsError."""
+    from langnghe import cli as cli_mod
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb"):
+        pass
+    (tmp_path / "tep").write_text("x", encoding="utf-8")
+    assert cli_mod.main(["--config", str(cfg), "backup", str(tmp_path / "tep" / "x.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert f"không sao lưu được vào {tmp_path / 'tep' / 'x.duckdb'}" in err and "Traceback" not in err
+    assert "cơ sở dữ liệu không bị động đến" in err and (tmp_path / "tep").read_text(encoding="utf-8") == "x"
