@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from orchestration.accounts import ROLE_LABELS  # noqa: F401 - the roles' names live with the accounts
 from collectors.base import skip_label  # noqa: F401
 from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
-from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
+from vocab.labels import CONFIGURED_SOURCE_TYPES, DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
 from vocab.numbers import number  # noqa: F401
 
 HEALTH_STATUS = {

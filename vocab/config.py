@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, get_type_hints
 from urllib.parse import urlsplit
 
+from vocab.labels import CONFIGURED_SOURCE_TYPES, SOURCE_TYPES
 from vocab.oserrors import os_error_text
 
 DEFAULTS_PATH = Path(__file__).with_name("langnghe.toml")
@@ -110,9 +111,14 @@ class SearchConfig:
     compact_chunk_rows: int = 2_000_000
 
 
-# The source types a source may be configured with (config file and the Nguồn page), with their Vietnamese names:
-# one vocabulary, also for vocab.privacy.PERSONAL_SOURCE_TYPES. Forums and videos are "social".
-SOURCE_TYPES: dict[str, str] = {"press": "báo chí", "social": "mạng xã hội"}
+# The source types a source may be configured with (config file and the Nguồn page) are vocab.labels'
+# CONFIGURED_SOURCE_TYPES, named as every stored type is in vocab.labels.SOURCE_TYPES: one vocabulary, also for
+# vocab.privacy.PERSONAL_SOURCE_TYPES. Until round 18 this module kept its own list, without "ctv".
+
+
+def configured_types_text() -> str:
+    """The accepted configured source types as an error message names them: 'press' (báo chí) hoặc …"""
+    return " hoặc ".join(f"'{t}' ({SOURCE_TYPES[t].lower()})" for t in CONFIGURED_SOURCE_TYPES)
 
 # The address schemes a configured source's url may have, per kind (every other kind: http and https). A
 # `file:///etc/passwd` or `http:///x` source fetched nothing, and its health said «DNS: : Name or service not
@@ -336,13 +342,16 @@ def parse(data: dict[str, Any]) -> Config:
         src = _build(SourceConfig, raw, f"sources[{i}]")
         if src.name in seen:
             raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
-        if src.source_type not in SOURCE_TYPES:
-            raise ConfigError(f"[sources] {src.name}: source_type phải là 'press' (báo chí) hoặc 'social' (mạng xã hội)")
+        if src.source_type not in CONFIGURED_SOURCE_TYPES:
+            raise ConfigError(f"[sources] {src.name}: source_type phải là {configured_types_text()}")
         _check_source_url(src)
         seen.add(src.name)
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
+    if kwargs["imports"].default_source_type not in SOURCE_TYPES:  # an item stored with a type no page can name
+        raise ConfigError(f"[imports] default_source_type phải là một trong {', '.join(map(repr, SOURCE_TYPES))}, "
+                          f"không phải {kwargs['imports'].default_source_type!r}")
     _check_parts(extra)
     _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)

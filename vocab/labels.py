@@ -50,9 +50,15 @@ DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân lo
 DISPLAY_SENTIMENT_LABELS: dict[str, str] = {**SENTIMENT_LABELS, "unknown": "Chưa rõ"}
 SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
 
-# "ctv": a collaborator's report of something heard or seen in person (no link, no platform): counted
-# apart from press and social media in charts and tallies.
+# Every source type an item may be stored with, and its Vietnamese name: the one list (vocab.config checks a
+# configured source against CONFIGURED_SOURCE_TYPES, a part of it; tests/vocab/test_source_types.py holds every
+# collector and form to it). "ctv": a collaborator's report of something heard or seen in person (no link, no
+# platform): counted apart from press and social media in charts and tallies.
 SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hội", "ctv": "CTV / trực tiếp"}
+
+# The types a configured source may have (the config file's [[sources]], the Nguồn tin page): "ctv" is only a
+# collaborator's report (collectors/collab.py), never a source one configures. Forums and videos are "social".
+CONFIGURED_SOURCE_TYPES: tuple[str, ...] = ("press", "social")
 
 # What a retention run purged (store/retention.py `Purged.what`), as `langnghe retention` prints it after
 # "N dòng". "item_rows:TABLE" are the rows of another table that belonged to purged items: every table with an
