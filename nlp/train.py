@@ -1093,14 +1093,14 @@ def fit_comment_topics(X_top, docs: list[dict], sup: list[dict], aug: list[dict]
 def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[str], Y: np.ndarray,  # noqa: N803
                         coof: dict, press_models: dict, press_th: float, press_rule: dict,
                         press_oof: dict) -> tuple[dict, dict]:
-    """How social items are read, chosen by cross-validation on the comment model's training rows (`orig`: the social
-    slices' lines and our own social rows without a title): the longest item the comment model reads
+    """How comments are read, chosen by cross-validation on the comment model's training rows (`orig`: the social
+    slices' lines and, with COMMENT_TOPICS_OWN, our own social rows without a title): the longest item the comment model reads
     (COMMENT_TOPICS_MAX_WORDS; longer ones keep the press model and its rule), the press model's share in the score of
     the items it reads (COMMENT_TOPICS_PRESS_SHARES: (1 − v)·comment + v·press, both Platt-scaled log-odds) and the
     threshold and fallback of that score (the rule grid of the press search). The comment scores are its out-of-fold
     ones; the press scores are out of fold for our own rows (the press rule search scores them) and the final press
     model's for the slices' lines (it never trains on them). The figure: the mean over the repeats of the mean of the
-    two groups' macro-F1 (comments and our own posts weigh the same). Returns (the choice, the figure of the best
+    groups' macro-F1 (comments and our own posts weigh the same; the slices alone without COMMENT_TOPICS_OWN). Returns (the choice, the figure of the best
     rule per (share, length))."""
     from nlp.classify import decide_topics
 
@@ -1168,8 +1168,8 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
               "cv_figure_press_only": round(float(np.mean([figure(decide_topics(
                   _press_scores(Sp_oof, S_slices, slices, own_rows, pos, orig),
                   press_th, **p_rule)) for Sp_oof in press_oof["scores"]])), 4)}
-    log.info("comment topics: cross-validated figure (mean of the slices' and own social rows' macro-F1) of the best "
-             "rule per press share and longest item %s; chosen %s", table, choice)
+    log.info("comment topics: cross-validated figure (mean of the slices' and, with COMMENT_TOPICS_OWN, own social "
+             "rows' macro-F1) of the best rule per press share and longest item %s; chosen %s", table, choice)
     return choice, table
 
 
