@@ -185,9 +185,14 @@ def reads_as_comment(it: dict) -> bool:
 COMMENT_FLAGS = frozenset({"fb_comment", "fb_reply", "survey_answer"})
 
 
-def is_comment(flags: Iterable[str] | None) -> bool:
-    """The item is a comment or a reply by its structure (`COMMENT_FLAGS`), whatever its length or source type."""
-    return any(f in COMMENT_FLAGS for f in flags or () if isinstance(f, str))
+def is_comment(flags: Iterable[str] | str | None) -> bool:
+    """The item is a comment or a reply by its structure (`COMMENT_FLAGS`), whatever its length or source type.
+    Flags of another shape (a `langnghe tag` line's own JSON: one string, a number) are read, never a crash."""
+    if isinstance(flags, str):
+        return flags in COMMENT_FLAGS
+    if not isinstance(flags, (list, tuple, set, frozenset)):
+        return False
+    return any(isinstance(f, str) and f in COMMENT_FLAGS for f in flags)
 
 
 def topics_by_comment_model(source_type: str | None, title: str, text: str, flags: Iterable[str] | None) -> bool:

@@ -83,6 +83,8 @@ def test_topics_route_by_structure():
                   ["own_channel", "zalo_message"], ["imported"], ["replies:3", "lang:vi"]):
         assert not topics_by_comment_model("social", "", short, flags)  # posts and messages: the press models
     assert is_comment(("fb_reply",)) and not is_comment(("fb_replyx", 3)) and not is_comment(None)  # type: ignore
+    # a `langnghe tag` line's own JSON: one flag as a string is read, another shape is no comment, never a crash
+    assert is_comment("fb_comment") and not is_comment(5) and not is_comment({"fb_comment": 1})  # type: ignore
 
 
 def test_facebook_comments_carry_a_comment_flag():
