@@ -14,8 +14,12 @@
     come from the item's own source when that is press (same_source_types); after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
-    (before all that: a reply naming its post, fb_post:<guid>, joins the post's active story unless places conflict
-    or topics disagree — a thread's short replies share too few words with it)
+    (before all that: a reply naming its post — fb_post:<guid>, or the same thread by its address or a "Re:" title,
+    on the same social source — joins the post's active story unless places conflict, topics disagree, or it carries
+    topics yet its words touch neither the story, a ward of it, nor the post (reply_threshold): a thread's short
+    replies share too few words with it, an off-topic comment under it is judged by its own words)
+    against a story of the item's own press section, the words most of that section's items in other stories carry
+    (a column's boilerplate) are left out (section_items, section_share)
 
 Why these choices (measured in the issue): character n-grams of accent-folded text found 83% of
 paraphrase pairs where a generic MiniLM found 33%; folding makes "sạt lở" and "sat lo" identical, so
@@ -656,6 +660,7 @@ _THREAD_URLS = (
 )
 _REPLY_TITLE = re.compile(r"^\s*(?:(?:re|tl|tra loi|aw|sv)\s*(?:\[\d+\])?\s*:\s*)+")
 _MIN_TITLE_KEY = 12  # folded characters: a shorter title ("Re: hỏi") names no one thread
+_MAX_TITLE_KEY = 80  # folded characters of a title kept as its key (one per social item in the window)
 
 
 def thread_key(url: str | None, title: str | None) -> tuple[str, bool]:
@@ -672,7 +677,7 @@ def thread_key(url: str | None, title: str | None) -> tuple[str, bool]:
             return f"{kind}:{host}:{tid}", True
     t = fold(str(title or "")).strip()
     m = _REPLY_TITLE.match(t)
-    rest = " ".join(_TOKEN.findall(t[m.end():] if m else t))
+    rest = " ".join(_TOKEN.findall(t[m.end():] if m else t))[:_MAX_TITLE_KEY]
     if len(rest) < _MIN_TITLE_KEY:
         return "", False
     return f"title:{rest}", bool(m)
