@@ -240,6 +240,8 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "stories.refer_threshold": (0, 1, True),
     "stories.refer_copy_threshold": (0, 1, True),
     "stories.same_source_threshold": (0, 1, True),
+    "stories.reply_threshold": (0, 1, True),
+    "stories.section_share": (0, 1, True),
     "stories.ngram_min": (1, None, True),
     "stories.ngram_max": (1, None, True),
     "stories.n_features": (1, 2 ** 24, True),
