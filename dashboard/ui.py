@@ -51,6 +51,9 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"] { font-size: 0 !important; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]::after { content: "Dừng"; font-size: 0.875rem; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]:disabled::after { content: "Đang dừng…"; }
+/* A table wider than its frame shows its scroll bar: Streamlit paints every scroll bar transparent until hovered,
+   so a table cut at the right edge looked whole (Chủ đề's topic table on a desk, any table on a touch screen). */
+[data-testid="stDataFrame"] .dvn-scroller { scrollbar-color: rgba(49, 51, 63, 0.4) transparent; }
 </style>
 """
 
