@@ -54,6 +54,12 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 /* A table wider than its frame shows its scroll bar: Streamlit paints every scroll bar transparent until hovered,
    so a table cut at the right edge looked whole (Chủ đề's topic table on a desk, any table on a touch screen). */
 [data-testid="stDataFrame"] .dvn-scroller { scrollbar-color: rgba(49, 51, 63, 0.4) transparent; }
+/* On a touch screen the table toolbar (eye, download, search, full screen) is always shown, 2.75rem above the
+   table's top, over whatever was drawn there (a caption's last line, a box): the table makes room for it. */
+@media (hover: none) {
+  [data-testid="stElementContainer"]:has([data-testid="stDataFrame"] > [data-testid="stElementToolbar"]) {
+    margin-top: 2.75rem; }
+}
 </style>
 """
 
