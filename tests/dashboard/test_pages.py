@@ -213,6 +213,25 @@ def test_a_week_left_at_the_default_follows_the_default_and_an_old_week_gives_wa
     assert at.selectbox(key="t_week").value in weeks
 
 
+def test_the_briefing_start_staff_chose_survives_the_minute_turning_and_another_page(env, monkeypatch):
+    """Round 18's walk: with no briefing held the boxes were keyed by «7 days ago» to the minute, a new key every
+    minute, so a «Từ ngày» staff picked went back to the default at the first click after the minute turned."""
+    from dashboard import data
+
+    at = env.page("briefing", "analyst").run()
+    no_exception(at)
+    picked = at.date_input(key="brief_day_none").value - timedelta(days=3)
+    at.date_input(key="brief_day_none").set_value(picked).run()
+    real_now = data.now
+    monkeypatch.setattr(data, "now", lambda: real_now() + timedelta(minutes=2))
+    at.run()
+    no_exception(at)
+    assert at.date_input(key="brief_day_none").value == picked
+    assert f"từ {at.time_input(key='brief_time_none').value:%H:%M} ngày {picked:%d/%m/%Y}" in texts(at)
+    at = _away_and_back("briefing", {}, {"brief_day_none": picked})
+    assert at.date_input(key="brief_day_none").value == picked
+
+
 def test_tin_bai_filters_are_kept_across_a_visit_to_another_page(env):
     """The search, the period and the filters staff set on Tin bài came back empty after another page."""
     at = _away_and_back("explorer", {}, {"x_query": "than", "x_period": "30 ngày qua", "x_topics": ["environment"],
