@@ -78,11 +78,15 @@ def topic_label(code: str | None) -> str:
     return TOPIC_LABELS.get(code or "other", code or "")
 
 
+TOPIC_SEPARATOR = "; "  # a topic's own name has a comma («Đất đai, GPMB»): ", " read two topics as four
+
+
 def topics_text(codes: Iterable[str] | None) -> str:
+    """An item's topics, «Đất đai, GPMB; Chính quyền, cán bộ»."""
     if codes is None:
         return ""
     try:
-        return ", ".join(topic_label(c) for c in codes)
+        return TOPIC_SEPARATOR.join(topic_label(c) for c in codes)
     except TypeError:
         return ""
 

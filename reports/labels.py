@@ -39,7 +39,8 @@ def as_list(v: Any) -> list[Any]:
 
 
 def topics_text(codes: Iterable[str]) -> str:
-    return ", ".join(TOPIC_LABELS.get(c, c) for c in codes)
+    """«Đất đai, GPMB; Chính quyền, cán bộ»: a topic's own name has a comma, so ", " read two topics as four."""
+    return "; ".join(TOPIC_LABELS.get(c, c) for c in codes)
 
 
 def sentiment_label(code: Any) -> str:
