@@ -281,6 +281,19 @@ def test_overview_on_an_empty_database_draws_no_empty_chart(env):
     assert total.proto.direction == Metric.MetricDirection.NONE  # no arrow
 
 
+def test_overview_of_a_new_office_says_nothing_it_cannot_back(env):
+    """Round 18's walk on an empty database: «Tin hôm nay —» with a word that the NLP had not run (no item today at
+    all), the hint to click bars under two empty panels, and «tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin»
+    with no item in the database."""
+    at = env.page("overview", "analyst").run()
+    no_exception(at)
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Tin hôm nay"] == "0" and figures["Tin tiêu cực hôm nay"] == "0"
+    body = texts(at)
+    assert "Bấm vào một cột" not in body
+    assert "để xem mọi tin" not in body and "Chưa có tin." in body
+
+
 UNTAGGED = {
     "overview": "bộ phân tích nội dung (NLP) chưa chạy",
     "alerts": "Chưa có cảnh báo nào",
