@@ -232,6 +232,16 @@ def test_the_briefing_start_staff_chose_survives_the_minute_turning_and_another_
     assert at.date_input(key="brief_day_none").value == picked
 
 
+def test_the_alert_staff_were_reading_is_kept_across_a_visit_to_another_page(demo_env):
+    """Round 18's walk: an alert's timeline opened Tin bài; back in the menu, Cảnh báo showed the first alert."""
+    from dashboard import data
+    from vocab.alerts import OPEN_STATES
+
+    last = str(data.alerts(OPEN_STATES, 2000, "queue")["alert_id"].iloc[-1])  # the page opens on the open ones
+    at = _away_and_back("alerts", {}, {"alert_pick": last})
+    assert at.selectbox(key="alert_pick").value == last
+
+
 def test_tin_bai_filters_are_kept_across_a_visit_to_another_page(env):
     """The search, the period and the filters staff set on Tin bài came back empty after another page."""
     at = _away_and_back("explorer", {}, {"x_query": "than", "x_period": "30 ngày qua", "x_topics": ["environment"],
