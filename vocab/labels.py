@@ -47,6 +47,10 @@ LANG_LABELS: dict[str, str] = {"vi": "Tiếng Việt", "other": "Ngôn ngữ kh�
 
 # Display forms: the codes above plus what the UI and reports show for untagged items.
 DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân loại"}
+
+# Between an item's topics wherever they are written out (pages, reports): a topic's own name has a comma
+# («Đất đai, GPMB»), so ", " read two topics as four.
+TOPIC_SEPARATOR = "; "
 DISPLAY_SENTIMENT_LABELS: dict[str, str] = {**SENTIMENT_LABELS, "unknown": "Chưa rõ"}
 SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
 
