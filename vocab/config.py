@@ -77,6 +77,7 @@ class HttpConfig:
     max_redirects: int
     future_tolerance_minutes: float
     allow_private_hosts: tuple[str, ...] = ()  # "host" or "host:port" exempt from the public-address check
+    max_bodies_mb: float = 80.0  # bodies of all fetches in flight together (collectors/budget.py)
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "http.fetch_deadline_seconds": (0, None, False),
     "http.max_body_mb": (0, None, False),
     "http.max_concurrency": (1, None, True),
+    "http.max_bodies_mb": (0, None, False),  # and at least max_body_mb (_check_body_budget)
     "storage.max_title_chars": (1, None, True),
     "storage.max_text_chars": (1, None, True),
     "storage.write_group_max_items": (1, None, True),
@@ -343,9 +345,17 @@ def parse(data: dict[str, Any]) -> Config:
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
+    _check_body_budget(kwargs["http"])
     _check_parts(extra)
     _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+def _check_body_budget(http: HttpConfig) -> None:
+    """The shared budget holds at least one whole body, or a body at the cap could never be read."""
+    if http.max_bodies_mb < http.max_body_mb:
+        raise ConfigError(f"[http] max_bodies_mb ({http.max_bodies_mb:g}) phải không nhỏ hơn max_body_mb "
+                          f"({http.max_body_mb:g}): bộ nhớ chung phải chứa được ít nhất một nội dung lớn nhất")
 
 
 def _check_source_url(src: SourceConfig) -> None:
