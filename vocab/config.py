@@ -224,6 +224,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     # nothing), a similarity outside 0–1 (never or always joins), a memory size (stories.n_features allocates
     # float32 arrays of that length: at most 2^24, 64 MB each), a timeout (0 fails every send), a library's own
     # range (bcrypt 4–31). Every other number of these sections is finite and at least 0, as above.
+    "collab.max_reports_per_hour": (1, None, True),  # 0 would refuse every report
     "nlp.max_chars": (1, None, True),
     "nlp.classify_chars": (1, None, True),
     "nlp.min_marked_share": (0, 1, True),
