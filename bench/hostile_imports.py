@@ -6,7 +6,9 @@ Usage: .venv/bin/python bench/hostile_imports.py [--line-mb 50] [--styled-rows 1
 
 Files: a CSV with one 50 MB line; a CSV with NUL bytes in cells and between rows; UTF-16 LE and BE with BOM;
 Windows-1258 (Vietnamese code page, tones as combining marks); an XLSX with 1,000,000 empty styled rows after
-two rows of data; a ZIP of a text file named .xlsx; a DOCX named .xlsx. Nothing is fetched.
+two rows of data (with three empty styled cells each, and without); a JSON array nested 200,000 deep; a JSONL line
+nested 500,000 deep; a ZIP of a text file named .xlsx; a DOCX named .xlsx. Nothing is fetched. Each child may use
+at most 4 GB of address space.
 """
 
 from __future__ import annotations
@@ -102,6 +104,12 @@ def build(d: Path, line_mb: int, styled_rows: int) -> dict[str, Path]:
     p = d / "styled-rows-only.xlsx"
     styled_xlsx(p, styled_rows, cells=False)
     files[f"XLSX {styled_rows:,} rows, no cells"] = p
+    p = d / "deep.json"
+    p.write_text('[{"text": "Bụi than ở phường Vàng Danh"},' + "[" * 200_000 + "]" * 200_000 + "]", encoding="utf-8")
+    files["JSON array 200,000 deep"] = p
+    p = d / "deep.jsonl"
+    p.write_text('{"text": "Bụi than ở phường Vàng Danh"}\n' + "[" * 500_000 + "]" * 500_000 + "\n", encoding="utf-8")
+    files["JSONL line 500,000 deep"] = p
     p = d / "zip-txt.xlsx"
     with zipfile.ZipFile(p, "w") as z:
         z.writestr("readme.txt", "không phải bảng tính")
@@ -115,10 +123,18 @@ def build(d: Path, line_mb: int, styled_rows: int) -> dict[str, Path]:
     return files
 
 
+def _cap_memory() -> None:
+    """At most 4 GB of address space in the child: a runaway read fails there, not the machine (main's JSON array
+    reader took ~25 GB for the 200,000-deep file and was killed)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
 def run(args: list[str], env: dict[str, str]) -> tuple[int, str, float, int]:
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "langnghe", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env)
+                            text=True, env=env, preexec_fn=_cap_memory)
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read().strip().splitlines() if proc.stdout else []
     msg = " | ".join(line.strip() for line in out[-2:])
@@ -139,8 +155,9 @@ def main() -> None:
         for name, path in files.items():
             if a.only and a.only not in name:
                 continue
-            for label, cmd in (("import preview", ["import", str(path), "--map", MAP, "--preview"]),
-                               ("survey import", ["survey", "import", str(path), "--preview"])):
+            survey = [] if path.suffix.startswith(".json") else [("survey import", ["survey", "import", str(path), "--preview"])]
+            mapping = "text=text" if path.suffix.startswith(".json") else MAP
+            for label, cmd in [("import preview", ["import", str(path), "--map", mapping, "--preview"]), *survey]:
                 code, msg, secs, rss = run(cmd, env)
                 print(f"{name:<28} {label:<14} {code:>4} {secs:>6.1f}s {rss:>6} MB  {msg[:150]}")
 

@@ -150,6 +150,7 @@ SKIP_LABELS: dict[str, str] = {
     "no title or text": "không có tiêu đề và nội dung",
     "not JSON": "dòng không phải JSON",
     "not an object": "dòng JSON không phải một đối tượng",
+    "nested too deeply": "phần tử JSON lồng nhau quá sâu",
     "no http(s) link": "liên kết không phải http(s)",
 }
 

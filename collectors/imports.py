@@ -422,12 +422,45 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
         raise ImportLimitError(f"Tệp JSON dạng mảng lớn {_vn(size / 1e6)} MB, quá giới hạn {_vn(limit_mb)} MB "
                                f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
-        for n, r in enumerate(ijson.items(_Utf8Bytes(text), "item", use_float=True), 1):
+        for n, r in enumerate(_array_elements(ijson.basic_parse(_Utf8Bytes(text), use_float=True)), 1):
             row = r if isinstance(r, dict) else {"_error": f"element {n}: not an object"}  # said as such, not "no text"
+            if r is _TOO_DEEP:
+                row = {"_error": f"element {n}: nested too deeply"}
             _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
             yield row
     except ijson.JSONError as exc:
         raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
+
+
+MAX_JSON_DEPTH = 64  # an export's post is a few levels deep (author.name, reactions.like…)
+_TOO_DEEP = object()
+
+
+def _array_elements(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
+    """The elements of a top-level JSON array from ijson's basic events; an element nested deeper than
+    MAX_JSON_DEPTH is skipped (its events only counted) and given as _TOO_DEEP. Why not ijson.items: it keeps
+    the path of every open level, so memory grows with the square of the depth (a 40 KB array nested 20,000 deep
+    took 970 MB; 200,000 deep, 400 KB, was killed for want of memory)."""
+    from ijson.common import ObjectBuilder
+
+    first = next(events, None)
+    if first is None or first[0] != "start_array":
+        return
+    depth, builder, too_deep = 1, None, False
+    for event, value in events:
+        if event in ("start_map", "start_array"):
+            depth += 1
+            too_deep = too_deep or depth > MAX_JSON_DEPTH + 1
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                return
+        if not too_deep:
+            builder = builder or ObjectBuilder()
+            builder.event(event, value)
+        if depth == 1:
+            yield _TOO_DEEP if too_deep else builder.value  # type: ignore[union-attr]
+            builder, too_deep = None, False
 
 
 class _Utf8Bytes:
