@@ -78,6 +78,7 @@ class HttpConfig:
     max_redirects: int
     future_tolerance_minutes: float
     allow_private_hosts: tuple[str, ...] = ()  # "host" or "host:port" exempt from the public-address check
+    max_bodies_mb: float = 80.0  # bodies of all fetches in flight together (collectors/budget.py)
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "http.fetch_deadline_seconds": (0, None, False),
     "http.max_body_mb": (0, None, False),
     "http.max_concurrency": (1, None, True),
+    "http.max_bodies_mb": (0, None, False),  # and at least max_body_mb (_check_body_budget)
     "storage.max_title_chars": (1, None, True),
     "storage.max_text_chars": (1, None, True),
     "storage.write_group_max_items": (1, None, True),
@@ -228,6 +230,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     # nothing), a similarity outside 0–1 (never or always joins), a memory size (stories.n_features allocates
     # float32 arrays of that length: at most 2^24, 64 MB each), a timeout (0 fails every send), a library's own
     # range (bcrypt 4–31). Every other number of these sections is finite and at least 0, as above.
+    "collab.max_reports_per_hour": (1, None, True),  # 0 would refuse every report
     "nlp.max_chars": (1, None, True),
     "nlp.classify_chars": (1, None, True),
     "nlp.min_marked_share": (0, 1, True),
@@ -354,9 +357,17 @@ def parse(data: dict[str, Any]) -> Config:
     if kwargs["imports"].default_source_type not in SOURCE_TYPES:  # an item stored with a type no page can name
         raise ConfigError(f"[imports] default_source_type phải là một trong {', '.join(map(repr, SOURCE_TYPES))}, "
                           f"không phải {kwargs['imports'].default_source_type!r}")
+    _check_body_budget(kwargs["http"])
     _check_parts(extra)
     _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+def _check_body_budget(http: HttpConfig) -> None:
+    """The shared budget holds at least one whole body, or a body at the cap could never be read."""
+    if http.max_bodies_mb < http.max_body_mb:
+        raise ConfigError(f"[http] max_bodies_mb ({http.max_bodies_mb:g}) phải không nhỏ hơn max_body_mb "
+                          f"({http.max_body_mb:g}): bộ nhớ chung phải chứa được ít nhất một nội dung lớn nhất")
 
 
 def _check_source_url(src: SourceConfig) -> None:

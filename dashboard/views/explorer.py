@@ -18,6 +18,7 @@ from dashboard.labels import (
     SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
 )
 from store.search import QueryError
+from store.search_query import MAX_QUERY_CHARS
 
 PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role": "viewer"}
 
@@ -310,7 +311,7 @@ def _write_query_params(query: str, period: str, types: list[str], outlets: list
                         sentiments: list[str], places: list[str]) -> None:
     """Keep the filters in the address bar so the page can be bookmarked or sent to a colleague."""
     want: dict[str, str | list[str]] = {}
-    if query.strip():
+    if query.strip() and len(query.strip()) <= MAX_QUERY_CHARS:  # a refused paste stays out of the address bar
         want["q"] = query.strip()
     for k, v in (("topic", topics), ("type", types), ("outlet", outlets), ("sent", sentiments), ("place", places)):
         if v:

@@ -658,6 +658,20 @@ def test_search_syntax_errors_and_order(demo_env):
     assert times == sorted(times, reverse=True)
 
 
+def test_hostile_search_text_is_a_clear_warning_or_plain_words(demo_env):
+    """A 100 kB paste ran 30 s and then failed with DuckDB's «max expression depth» (and went into the address bar);
+    regex, SQL and invisible characters are plain words."""
+    at = demo_env.page("explorer", "viewer").run()
+    at.selectbox(key="x_period").set_value("Tất cả")
+    at.text_input(key="x_query").set_value("bụi " * 25_000).run()
+    no_exception(at)
+    assert any("tối đa 1.000 ký tự" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "q" not in at.query_params  # a refused query is not bookmarked
+    for query in (".* (bụi|than)+ \\d", "bụi' OR '1'='1'; DROP TABLE items;", "\u202ebụi\u200b than\u2066"):
+        at.text_input(key="x_query").set_value(query).run()
+        no_exception(at)
+
+
 def test_explorer_filters(demo_env):
     at = demo_env.page("explorer", "viewer").run()
     at.selectbox(key="x_period").set_value("Tất cả")
