@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-from vocab.folding import fold
+from vocab.folding import fold, fold_word
 from vocab.labels import SENTIMENTS, TOPICS
 
 LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.tsv"
@@ -575,7 +575,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
         """Longest-match lexicon tags as (tag, token index); unmatched tokens give ("", i)."""
         out: list[tuple[str, int]] = []
         i, n = 0, len(toks)
-        folded = [fold(t) for t in toks]
+        folded = [fold_word(t) for t in toks]  # tokens repeat across items: the cached fold
         while i < n:
             hit = None
             for L in range(min(self.maxlen_, n - i), 0, -1):

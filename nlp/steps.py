@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
-from vocab.folding import fold
+from vocab.folding import fold_joined
 from nlp.gazetteer import Gazetteer
 from nlp.mixed import resolve_marked
 from nlp.normalise import Normaliser
@@ -98,7 +98,7 @@ class Normalise(Step):
         # what stories, alerts and reports show for an item written without diacritics
         it["title_restored"] = title_n if both_flag and title_n != title else ""
         raw = f"{title} {text}" if not both_flag else _restored_for_folding(title_p, text_p, title_n, text_n)
-        it["folded"] = " ".join(fold(raw[: self.res.max_chars]).split())
+        it["folded"] = fold_joined(raw[: self.res.max_chars])
 
 
 def _restored_for_folding(title_p: str, text_p: str, title_n: str, text_n: str) -> str:

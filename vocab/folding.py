@@ -45,6 +45,17 @@ def fold_word(word: str) -> str:
     return r
 
 
+def fold_joined(text: str) -> str:
+    """`" ".join(fold(text).split())`, word by word through `fold_word`'s cache (words repeat across items:
+    0.06 → 0.02 ms a 450-character item). The same string: folding never makes or removes whitespace, and no
+    character folds with its neighbour across it (checked over every code point); a word of combining marks
+    alone folds to nothing and is left out, as `split` leaves out what it became. ASCII words are only
+    lowercased, so they do not fill the cache."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return " ".join(f for w in text.split() if (f := w.lower() if w.isascii() else fold_word(w)))
+
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

@@ -72,9 +72,11 @@ def _parse_line(line: str, n: int) -> tuple[dict | None, str | None]:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from nlp.pipeline import Pipeline
+    from nlp.service import get_pipeline
 
-    pipeline = Pipeline.from_config(cfg)
+    # the pipeline kept per NLP settings: a process that runs the command again (the tests, in-process) loads
+    # the models once (3–4 s), not once a run
+    pipeline = get_pipeline(cfg)
     if args.pending:
         return _pending(cfg, pipeline)
     workers = args.workers or pipeline.workers

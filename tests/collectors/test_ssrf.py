@@ -282,6 +282,22 @@ def test_notification_client_dials_only_checked_addresses(server):
     assert list(server.hits) == ["/hook"]
 
 
+def test_every_guarded_pool_shares_one_tls_context():
+    """Building a TLS context loads the CA bundle (≈ 20 ms of CPU); every collect pass, full-text pass and
+    notification client built two. The guarded pools share one, which still verifies certificates."""
+    import ssl
+
+    from collectors import netguard
+
+    limits = httpx.Limits()
+    pools = [netguard.async_transport(frozenset(), None, limits)._pool,
+             netguard.async_transport(frozenset(), None, limits)._pool,
+             netguard.sync_transport(frozenset(), None, limits)._pool]
+    contexts = {id(p._ssl_context) for p in pools}
+    assert len(contexts) == 1
+    assert pools[0]._ssl_context.verify_mode == ssl.CERT_REQUIRED and pools[0]._ssl_context.check_hostname
+
+
 def _proxy_env(monkeypatch, **env: str) -> None:
     for k in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
         monkeypatch.delenv(k, raising=False)

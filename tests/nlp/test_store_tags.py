@@ -126,11 +126,21 @@ def test_service_tags_new_and_pending(db, cfg, pipeline):
     assert service.tag_pending(cfg, db, pipeline=pipeline) == 0
 
 
-def test_tag_pending_command(tmp_path, monkeypatch):
+def test_tag_pending_command(tmp_path, monkeypatch, pipeline):
+    """The command tags the stored items with the pipeline kept per NLP settings (the session's, by the same
+    settings): it does not load the models again (3–4 s)."""
     from langnghe.cli import main
+    from nlp import service
+    from nlp.pipeline import Pipeline
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path)
+    service.get_pipeline(cfg)  # the session's (loaded again only if a test with other NLP settings evicted it), kept below
+
+    def no_new_load(*a, **k):
+        raise AssertionError("tag --pending loaded its own pipeline")
+
+    monkeypatch.setattr(Pipeline, "from_config", no_new_load)
     d = database(cfg.storage.db_path)
     _insert_items(d, [("p1", "Người dân phường Vàng Danh phản ánh bụi than", "")])
     d.close()

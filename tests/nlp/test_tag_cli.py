@@ -53,10 +53,24 @@ def test_tag_end_to_end():
     assert "den bu" in a5["folded"]
 
 
-def test_tag_plain_text_and_broken_json_keep_order_and_exit_non_zero():
+def test_tag_plain_text_and_broken_json_keep_order_and_exit_non_zero(tmp_path, monkeypatch, pipeline):
+    """In-process (`cli.main`), so the command tags with the session's pipeline (`nlp.service.get_pipeline`) instead
+    of a new interpreter loading the models; `test_tag_end_to_end` keeps the real entry point."""
+    import io
+
+    from langnghe.cli import main
+
     raw = ('{"id": "x1", "title": "Tin", "text": "Bình thường"}\nNgập sâu ở phường Vàng Danh, Uông Bí\n'
            '{"id": broken\n\n{"id": "x2", "title": "", "text": ""}\n')
-    out = run_tag([], raw=raw, code=1)  # an error row never comes with exit code 0
+    (tmp_path / "in.jsonl").write_text(raw, encoding="utf-8")
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    monkeypatch.delenv("LANGNGHE_DB", raising=False)
+    stdout = io.StringIO()
+    with open(tmp_path / "in.jsonl", encoding="utf-8") as stdin:
+        monkeypatch.setattr("sys.stdin", stdin)  # the command reads its file descriptor
+        monkeypatch.setattr("sys.stdout", stdout)
+        assert main(["tag"]) == 1  # an error row never comes with exit code 0
+    out = [json.loads(x) for x in stdout.getvalue().splitlines()]
     assert [o["id"] for o in out] == ["x1", 2, None, "x2"]
     assert out[1]["in_area"] is True and "error" not in out[1] and "error" in out[2]
 
