@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 TOPICS: tuple[str, ...] = (
     "land",
     "environment",
@@ -49,6 +51,12 @@ LANG_LABELS: dict[str, str] = {"vi": "Tiếng Việt", "other": "Ngôn ngữ kh�
 DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân loại"}
 DISPLAY_SENTIMENT_LABELS: dict[str, str] = {**SENTIMENT_LABELS, "unknown": "Chưa rõ"}
 SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
+
+
+def topics_text(codes: Iterable[str]) -> str:
+    """Topic labels joined by '; ': the labels hold commas themselves («Tôn giáo, tín ngưỡng», «Tin giả, lừa đảo»),
+    so ', ' made two topics read as four («Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»). Alert reasons and reports alike."""
+    return "; ".join(DISPLAY_TOPIC_LABELS.get(c, c) for c in codes)
 
 # "ctv": a collaborator's report of something heard or seen in person (no link, no platform): counted
 # apart from press and social media in charts and tallies.
