@@ -153,7 +153,7 @@ def _situation(c: _Case) -> list[Block]:
         first = c.items.iloc[0]
         B.append(Para([Run("Tin đầu tiên: ", italic=True),
                        Run(f"{first.outlet} ({at_text(times[0])}): "), Run(first.title, url=first.url),
-                       Run(first_summary(first.title, first.summary))]))
+                       Run(first_summary(first.title, first.summary, first.get("text_restored")))]))
     return B
 
 
@@ -273,14 +273,32 @@ def _proposals(proposals: str) -> list[Block]:
     return B
 
 
-def first_summary(title: str, summary: str | None, limit: int = 600) -> str:
+def first_summary(title: str, summary: str | None, restored: Any = None, limit: int = 600) -> str:
     """The words quoted after the first item's title, on one line. A post's title is its own first words,
     shown with diacritics restored when it had none: its summary then repeats them, so it is quoted as
-    written ("nguyên văn") rather than as more news."""
+    written ("nguyên văn") rather than as more news. The quote is evidence and stays verbatim; when it is written
+    without diacritics, the tagger's restored reading (`item_tags.text_restored`) follows it, so the sentence reads
+    aloud («… (hệ thống khôi phục dấu: «…»)»)."""
     text = " ".join((summary or "").split())[:limit]
     if not text:
         return ""
     head = fold(title.rstrip("…. ")).split()[:6]
     if head and fold(text).split()[:len(head)] == head:
-        return f". Nguyên văn: «{text}»"
+        reading = restored_reading(text, restored)
+        return f". Nguyên văn: «{text}»" + (f" (hệ thống khôi phục dấu: «{reading}»)" if reading else "")
     return f". {text}"
+
+
+def restored_reading(quote: str, restored: Any) -> str:
+    """The restored text cut to the quote: exactly its span when restoration only added marks (the usual case: each
+    word keeps its folded spelling), else as many characters, on a word boundary. "" when the quote has diacritics of
+    its own, or no reading was stored (an item tagged before round 18, or not tagged)."""
+    text = " ".join(restored.split()) if isinstance(restored, str) else ""
+    if not text or fold(quote) != quote.lower() or fold(text) == text.lower():
+        return ""  # the quote has marks (or «đ»), or the reading adds none
+    if fold(text[:len(quote)]) == fold(quote):
+        return text[:len(quote)]
+    if len(text) <= len(quote):
+        return text
+    cut = text[:len(quote)]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
