@@ -654,7 +654,14 @@ def _brief_rise(d: dict[str, Any]) -> str:
         how = f"gấp {fmt_num(ratio, 0)} lần mức thường ngày"
     else:
         how = "cao hơn mức thường ngày"
-    return f"{how} ({usual_rate(float(d.get('baseline_per_day') or 0.0))})"
+    per_day = float(d.get("baseline_per_day") or 0.0)
+    if d.get("baseline_count") is None and d.get("baseline_days"):  # the floor: the cell itself had (almost) nothing
+        days = float(d["baseline_days"])
+        usual = (f"{fmt_num(days, 0)} ngày qua có dưới {fmt_num(math.ceil(per_day * days - 1e-9), 0)} tin "
+                 "cùng lĩnh vực tại địa bàn này")
+    else:
+        usual = usual_rate(per_day)
+    return f"{how} ({usual})"
 
 
 def usual_rate(per_day: float) -> str:

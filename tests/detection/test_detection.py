@@ -524,3 +524,14 @@ def test_regrade_restates_a_staff_sentence_and_its_detail_line():
                         "Lĩnh vực: Thiên tai, sự cố; Môi trường, tài nguyên. Mức độ cao: vùi lấp, sơ tán; ít nhất 37 "
                         "hộ/người bị ảnh hưởng; chính quyền vào cuộc; cả báo chí và mạng xã hội.")
     assert r.details["detail"].startswith("5 tin từ 5 nguồn; mức cao: vùi lấp, sơ tán; ")
+
+
+def test_a_floor_baseline_is_told_as_the_little_the_place_had_not_as_a_rate():
+    """The floor (0,2 tin/ngày) is no usual flow: «khoảng 1 tin/tuần» would claim one; the cell had under three."""
+    p = E.AlertParams()
+    times = [NOW - timedelta(minutes=41 * (1 - i / 2)) for i in range(3)]
+    d = E.evaluate_story(_stats(3, 3, 3, 3, 1, 2, 41), times, 3, p.baseline_floor_per_day, None, None, p, NOW)
+    assert d.alert
+    assert "gấp nhiều lần mức thường ngày (14 ngày qua có dưới 3 tin cùng lĩnh vực tại địa bàn này); 100% tiêu cực" \
+        in d.reason, d.reason
+    assert "mức sàn: 14 ngày qua có dưới 3 tin" in d.details["detail"]
