@@ -283,7 +283,7 @@ def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict
     n = len(hits)
     minutes = int(wl["window_minutes"])
     if int(wl["min_items"]) <= 1:
-        why = f"có tin mới khớp ({n} tin)"
+        why = f"có {n} tin mới"  # «khớp» is said once, by the keywords that follow
     else:
         why = f"{n} tin trong {_duration(minutes)} qua (ngưỡng: {int(wl['min_items'])} tin trong {_duration(minutes)})"
     keywords = matched_keywords(str(wl.get("query") or ""), words)

@@ -118,7 +118,7 @@ def test_first_item_alert_names_the_watchlist_and_words_and_is_raised_once(tmp_p
         alerts = _alerts(db, wid)
         assert len(alerts) == 1
         assert alerts[0][1] == 2 and list(alerts[0][3]) == [a, b]  # the open alert now holds both items
-        assert alerts[0][2] == "Theo dõi “Chùa Ba Vàng”: có tin mới khớp (1 tin); khớp từ khóa “chùa Ba Vàng”."
+        assert alerts[0][2] == "Theo dõi “Chùa Ba Vàng”: có 1 tin mới; khớp từ khóa “chùa Ba Vàng”."
         with db.read() as cur:
             hits = store_watch.recent_hits(cur, wid)
         assert set(hits["alert_id"]) == {alerts[0][0]}
@@ -135,7 +135,7 @@ def test_the_reason_names_the_keyword_as_staff_wrote_it_not_the_items_unmarked_w
         (alert,) = _alerts(db, wid)
         with db.read() as cur:
             details = store_alerts.get_alert(cur, alert[0])["details"]
-    assert alert[2] == "Theo dõi “Bãi thải”: có tin mới khớp (1 tin); khớp từ khóa “bãi thải”, “sạt lở Vàng Danh”."
+    assert alert[2] == "Theo dõi “Bãi thải”: có 1 tin mới; khớp từ khóa “bãi thải”, “sạt lở Vàng Danh”."
     assert "bai thai" not in alert[2]
     assert details["keywords"] == ["bãi thải", "sạt lở Vàng Danh"]
     assert details["detail"].startswith("chữ trong tin, bài: bai thai, sat, lo, vang, danh; truy vấn: ")

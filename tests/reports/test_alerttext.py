@@ -34,7 +34,7 @@ def _rapid_docx(tmp_path, restored: str | None):  # type: ignore[no-untyped-def]
                       folded=POST, model_version="t")
         save_tags(cur, [{**row, "no_diacritics": True, "title_restored": READ, "text_restored": restored}])
         aid = store_alerts.raise_alert(cur, NewAlert.of(
-            "Theo dõi “Bãi thải”", "high", "Theo dõi “Bãi thải”: có tin mới khớp (1 tin); khớp từ khóa “bãi thải”.",
+            "Theo dõi “Bãi thải”", "high", "Theo dõi “Bãi thải”: có 1 tin mới; khớp từ khóa “bãi thải”.",
             kind="watchlist", story_id="W1", item_ids=["i1"], n_items=1, n_outlets=1), t0)
         f = store_reports.rapid_figures(cur, alert_id=aid)
     db.close()
