@@ -278,13 +278,14 @@ def first_summary(title: str, summary: str | None, restored: Any = None, limit: 
     shown with diacritics restored when it had none: its summary then repeats them, so it is quoted as
     written ("nguyên văn") rather than as more news. The quote is evidence and stays verbatim; when it is written
     without diacritics, the tagger's restored reading (`item_tags.text_restored`) follows it, so the sentence reads
-    aloud («… (hệ thống khôi phục dấu: «…»)»)."""
+    aloud («… (hệ thống khôi phục dấu: «…»)»), and a summary that does not repeat the title is quoted so too (a post
+    typed without marks is quoted, not given as the report's own words)."""
     text = " ".join((summary or "").split())[:limit]
     if not text:
         return ""
     head = fold(title.rstrip("…. ")).split()[:6]
-    if head and fold(text).split()[:len(head)] == head:
-        reading = restored_reading(text, restored)
+    reading = restored_reading(text, restored)
+    if reading or (head and fold(text).split()[:len(head)] == head):  # a post typed without marks is quoted too
         return f". Nguyên văn: «{text}»" + (f" (hệ thống khôi phục dấu: «{reading}»)" if reading else "")
     return f". {text}"
 
@@ -298,7 +299,29 @@ def restored_reading(quote: str, restored: Any) -> str:
         return ""  # the quote has marks (or «đ»), or the reading adds none
     if fold(text[:len(quote)]) == fold(quote):
         return text[:len(quote)]
+    end = _aligned_end(quote.split(), text.split())
+    if end is not None:
+        return end
     if len(text) <= len(quote):
         return text
     cut = text[:len(quote)]
-    return (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
+    return (cut if text[len(quote)] == " " or " " not in cut else cut[: cut.rfind(" ")]) + "…"
+
+
+def _aligned_end(quote: list[str], reading: list[str]) -> str | None:
+    """The reading up to the quote's last words, found by their folded spelling, when the normaliser changed the length
+    («mn» read «mọi người»): the words nearest the quote's own count win. The quote's last word may be cut short (the
+    quote stops at its character limit): then its three words before, and «…». None when they cannot be found."""
+    def word(w: str) -> str:  # folded, without the punctuation around it («nha» is «nhà.»)
+        return re.sub(r"[\W_]", "", fold(w))
+
+    folded = [word(w) for w in reading]
+    for tail, more in ((quote[-3:], ""), (quote[-4:-1], "…")):
+        key = [word(w) for w in tail]
+        if not key:
+            continue
+        ends = [e for e in range(len(key), len(folded) + 1) if folded[e - len(key):e] == key]
+        if ends:
+            end = min(ends, key=lambda e: abs(e - len(quote)))
+            return " ".join(reading[:end]) + more
+    return None

@@ -56,10 +56,26 @@ def test_restored_reading_is_cut_to_the_quote():
     quote = "mua to qua, duong len vang danh ngap het roi mn oi"
     restored = "mưa to quá, đường lên vàng danh ngập hết rồi mn ơi. Xe máy chết máy hàng loạt"
     assert restored_reading(quote, restored) == "mưa to quá, đường lên vàng danh ngập hết rồi mn ơi"
-    # a reading whose words changed length (teencode written out) is cut on a word, and says it goes on
-    assert restored_reading("mn oi ngap het roi", "mọi người ơi ngập hết rồi") == "mọi người ơi ngập…"
+    # teencode written out («mn» → «mọi người»): the reading still ends where the quote does, found by its last words
+    post = "bai thai than sau nha em sat roi mn oi, bun dat tran vao nha"
+    assert restored_reading(post, "bãi thải than sau nhà em sạt rồi mọi người ơi, bùn đất tràn vào nhà. Chiều nay") == \
+        "bãi thải than sau nhà em sạt rồi mọi người ơi, bùn đất tràn vào nhà."
+    # a quote cut short mid-word at its limit: the words before it, and «…»
+    assert restored_reading("mn oi ngap het roi nh", "mọi người ơi ngập hết rồi nhà cửa") == "mọi người ơi ngập hết rồi…"
+    # nothing to align on: cut on a word, saying it goes on
+    assert restored_reading("mn oi xyz", "mọi người ơi ngập hết rồi") == "mọi người…"
     assert restored_reading(quote, None) == restored_reading(quote, float("nan")) == ""
     assert restored_reading("Sáng nay bùn đất tràn", "Sáng nay bùn đất tràn") == ""  # a quote with its own marks
     assert restored_reading(quote, quote) == ""  # the restorer added no mark: no second copy
     assert first_summary("mưa to quá, đường lên Vàng Danh…", quote, restored) == \
         f". Nguyên văn: «{quote}» (hệ thống khôi phục dấu: «mưa to quá, đường lên vàng danh ngập hết rồi mn ơi»)"
+
+
+def test_an_unmarked_summary_that_does_not_repeat_the_title_is_quoted_with_its_reading_too():
+    """The demo's posts (qn-0283) have a title and a summary of their own: the unmarked summary was printed as if it
+    were the report's words («. mua ca dem, tam 5h sang …»)."""
+    summary = "mua ca dem, tam 5h sang nghe am am roi bun dat tran xuong"
+    reading = "mưa cả đêm, tầm 5h sáng nghe ầm ầm rồi bùn đất tràn xuống"
+    assert first_summary("bãi thải than sau nhà em sạt rồi", summary, reading) == \
+        f". Nguyên văn: «{summary}» (hệ thống khôi phục dấu: «{reading}»)"
+    assert first_summary("bãi thải than sau nhà em sạt rồi", summary, None) == f". {summary}"  # no reading: as before
