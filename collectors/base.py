@@ -9,6 +9,7 @@
       ├── FetchTimeout          connect/read timeout, or the whole-fetch deadline
       ├── TransportError        DNS, refused connection, TLS, too many redirects
       ├── TooLargeError         body over http.max_body_mb
+      ├── BudgetSpentError      the bytes all fetches in flight may hold (http.max_bodies_mb) are spent
       ├── BlockedAddressError   the host is (or resolves to) a non-public address (collectors/netguard.py)
       ├── DocumentError         not a feed (HTML page), undecodable, unparseable
       └── ApiError              an API answered with its own error (Graph API, Zalo OA, IMAP)
@@ -82,6 +83,12 @@ class TooLargeError(FetchError):
     kind = "too_large"
 
 
+class BudgetSpentError(FetchError):
+    """The process-wide body budget is spent by other fetches (collectors/budget.py); the next pass retries."""
+
+    kind = "memory_budget"
+
+
 class BlockedAddressError(FetchError):
     """Refused before connecting: the address is loopback/private/link-local/reserved (SSRF guard)."""
 
@@ -119,6 +126,7 @@ ERROR_KIND_LABELS: dict[str, str] = {
     "timeout": "hết thời gian chờ",
     "transport": "không kết nối được",
     "too_large": "nội dung quá lớn",
+    "memory_budget": "hết bộ nhớ dành cho tải về",
     "blocked_address": "địa chỉ nội bộ, bị chặn",
     "document": "nội dung hỏng hoặc sai định dạng",
     "api_error": "API báo lỗi",
@@ -142,6 +150,7 @@ SKIP_LABELS: dict[str, str] = {
     "no title or text": "không có tiêu đề và nội dung",
     "not JSON": "dòng không phải JSON",
     "not an object": "dòng JSON không phải một đối tượng",
+    "nested too deeply": "phần tử JSON lồng nhau quá sâu",
     "no http(s) link": "liên kết không phải http(s)",
 }
 

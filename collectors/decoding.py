@@ -14,11 +14,13 @@ are decoded, at most two stacked; a corrupt or truncated stream is a DocumentErr
 from __future__ import annotations
 
 import zlib
+from typing import Iterator
 
 from collectors.base import DocumentError, TooLargeError
 
 ASKED = "gzip, deflate"  # the Accept-Encoding the Fetcher sends
 MAX_CODINGS = 2
+PIECE = 1 << 20  # most bytes one inflate step yields before the reader counts them
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
@@ -54,23 +56,28 @@ class _Stage:
         self._d = zlib.decompressobj(_WBITS[name])
         self._may_be_raw = name == "deflate"  # some servers send raw deflate without the zlib header
 
-    def feed(self, data: bytes) -> bytes:
-        if not data:
-            return b""
-        try:
-            out = self._d.decompress(data, self.limit - self.total + 1)  # never more than the cap + 1
-        except zlib.error as exc:
-            if not (self._may_be_raw and not self.fed):
-                raise DocumentError(f"nội dung nén {self.name} bị hỏng ({exc})") from None
-            self._may_be_raw = False
-            self._d = zlib.decompressobj(-zlib.MAX_WBITS)
-            return self.feed(data)
-        self.fed = True
-        self.total += len(out)
-        if self.total > self.limit:
-            raise TooLargeError(f"nội dung sau khi giải nén ({self.name}) vượt giới hạn {self.cap_label}: "
-                                "ngừng đọc (có thể là bom nén)")
-        return out
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The output of `data`, in pieces of at most PIECE bytes (a reader counts each before the next
+        is inflated: a 64 KB read of a bomb is never 20 MB at once)."""
+        while data:
+            try:
+                out = self._d.decompress(data, min(PIECE, self.limit - self.total + 1))  # never past the cap + 1
+            except zlib.error as exc:
+                if not (self._may_be_raw and not self.fed):
+                    raise DocumentError(f"nội dung nén {self.name} bị hỏng ({exc})") from None
+                self._may_be_raw = False
+                self._d = zlib.decompressobj(-zlib.MAX_WBITS)
+                continue
+            data = self._d.unconsumed_tail
+            self.fed = True
+            self.total += len(out)
+            if self.total > self.limit:
+                raise TooLargeError(f"nội dung sau khi giải nén ({self.name}) vượt giới hạn {self.cap_label}: "
+                                    "ngừng đọc (có thể là bom nén)")
+            if out:
+                yield out
+            elif not data or self._d.eof:
+                return
 
     def finish(self) -> None:
         if self.fed and not self._d.eof:
@@ -83,10 +90,17 @@ class BodyDecoder:
     def __init__(self, header: str | None, limit: int, cap_label: str) -> None:
         self.stages = [_Stage(n, limit, cap_label) for n in reversed(codings(header))]
 
-    def feed(self, data: bytes) -> bytes:
-        for stage in self.stages:
-            data = stage.feed(data)
-        return data
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Decoded pieces of `data`, each at most PIECE bytes when a coding is undone (else `data` itself)."""
+        return self._through(data, 0)
+
+    def _through(self, data: bytes, i: int) -> Iterator[bytes]:
+        if i == len(self.stages):
+            if data:
+                yield data
+            return
+        for piece in self.stages[i].feed(data):
+            yield from self._through(piece, i + 1)
 
     def finish(self) -> None:
         """Raise DocumentError if a compressed stream ended before its end marker (a truncated body)."""

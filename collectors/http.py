@@ -9,6 +9,8 @@
       ├─ whole-fetch deadline  http.fetch_deadline_seconds (a body that never ends cannot hang a worker)
       ├─ streamed body cap     http.max_body_mb (Content-Length checked first, then counted while reading;
       │                        gzip/deflate undone by collectors/decoding.py under the same cap)
+      ├─ process-wide budget   http.max_bodies_mb shared by every body being read (collectors/budget.py):
+      │                        a declared length is reserved before reading, a streamed body as it comes
       └─ conditional GET       If-None-Match / If-Modified-Since → Fetched(not_modified=True) on 304
 
 The network is injected: pass an `httpx.AsyncClient` or a transport (tests use `httpx.MockTransport`
@@ -26,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from collectors import budget as budgets
 from collectors import netguard
 from collectors.base import (
     DocumentError,
@@ -64,11 +67,13 @@ class Fetcher:
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: netguard.Resolver | None = None,
+        budget: budgets.ByteBudget | None = None,
     ):
         self.cfg = cfg
         self._allow = netguard.parse_allow(cfg.allow_private_hosts)
         self.allow = self._allow  # for the kinds that dial themselves (CollectContext.dial)
         self._resolve = resolver  # None: the event loop's getaddrinfo
+        self.budget = budget or budgets.shared(int(cfg.max_bodies_mb * 1024 * 1024))
         self._own_client = client is None
         limits = httpx.Limits(max_connections=max(cfg.max_concurrency, 1) * 2)
         mounts: dict = {}
@@ -129,9 +134,11 @@ class Fetcher:
             req_headers["If-Modified-Since"] = last_modified
         async with self._sem:
             await self._wait_turn(host)
+            # a fetch waiting for budget gives up a little before its deadline, to say why
+            wait_until = time.monotonic() + self.cfg.fetch_deadline_seconds * 0.9
             try:
                 async with asyncio.timeout(self.cfg.fetch_deadline_seconds):
-                    return await self._get(url, req_headers)
+                    return await self._get(url, req_headers, wait_until)
             except TimeoutError:
                 raise FetchTimeout(
                     f"no complete response within {self.cfg.fetch_deadline_seconds:g} s (fetch deadline)"
@@ -156,9 +163,10 @@ class Fetcher:
             request = resp.next_request
         raise TransportError(f"more than {self.cfg.max_redirects} redirects")
 
-    async def _get(self, url: str, headers: dict[str, str]) -> Fetched:  # noqa: C901
+    async def _get(self, url: str, headers: dict[str, str], wait_until: float) -> Fetched:  # noqa: C901
         limit = int(self.cfg.max_body_mb * 1024 * 1024)
         resp = await self._send(url, headers)
+        held = 0  # bytes taken from the process-wide budget, given back however the fetch ends
         try:
             final = str(resp.url)
             hdrs = {k.lower(): v for k, v in resp.headers.items()}
@@ -180,21 +188,28 @@ class Fetcher:
                     f"response of {int(declared) / 1e6:.1f} MB exceeds the {self.cfg.max_body_mb:g} MB limit",
                     http_status=resp.status_code,
                 )
+            if declared and declared.isdigit() and not resp.headers.get("content-encoding"):
+                await self.budget.take(int(declared), 0, wait_until)
+                held = int(declared)
             decoder = _decoder(resp, limit, f"{self.cfg.max_body_mb:g} MB")
             chunks: list[bytes] = []
             size = 0
             async for raw in _raw(resp):
-                chunk = decoder.feed(raw)
-                size += len(chunk)
-                if size > limit:
-                    raise TooLargeError(
-                        f"response exceeds the {self.cfg.max_body_mb:g} MB limit (stopped reading)",
-                        http_status=resp.status_code,
-                    )
-                chunks.append(chunk)
+                for chunk in decoder.feed(raw):
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLargeError(
+                            f"response exceeds the {self.cfg.max_body_mb:g} MB limit (stopped reading)",
+                            http_status=resp.status_code,
+                        )
+                    if size > held:
+                        await self.budget.take(size - held, held, wait_until)
+                        held = size
+                    chunks.append(chunk)
             decoder.finish()
             return Fetched(url=final, status=resp.status_code, headers=hdrs, body=b"".join(chunks))
         finally:
+            self.budget.give(held)
             await resp.aclose()
 
 
@@ -228,7 +243,7 @@ async def _error_body(resp: httpx.Response) -> bytes:
     try:
         decoder = _decoder(resp, ERROR_BODY_BYTES * 4, f"{ERROR_BODY_BYTES * 4} B")
         async for raw in _raw(resp):
-            out += decoder.feed(raw)
+            out += b"".join(decoder.feed(raw))  # at most 64 KB: the decoder's own cap
             if len(out) >= ERROR_BODY_BYTES:
                 break
     except (httpx.HTTPError, DocumentError, TooLargeError):

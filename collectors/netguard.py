@@ -394,7 +394,7 @@ class _BoundedAnswers(httpx.BaseTransport):
                 if wire > ANSWER_MAX_BYTES:
                     raise TooLargeError(f"câu trả lời của {request.url.host} vượt giới hạn "
                                         f"{ANSWER_MAX_BYTES // (1 << 20)} MB: ngừng đọc")
-                body += decoder.feed(raw)
+                body += b"".join(decoder.feed(raw))
             decoder.finish()
         except (TooLargeError, DocumentError) as exc:
             raise self._refuse(f"{request.url.host}: {exc}") from None

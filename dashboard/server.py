@@ -1,13 +1,15 @@
 """The ASGI app `langnghe serve` runs: the Streamlit dashboard (dashboard/app.py) plus one route of ours,
 `/download/<signed>`, which serves generated report files to the signed-in session a link was made for
 (dashboard/downloads.py). Streamlit's own `/media/` serves anything to anyone, so reports never go there.
-Its frontend bundle under `/static/` is gzipped by us (`GzipStatic`): Streamlit leaves it uncompressed.
+Its frontend bundle under `/static/` is gzipped by us (`GzipStatic`): Streamlit leaves it uncompressed. The page
+itself (index.html) says it is Vietnamese and where the app's root is (`PageHtml`).
 
     langnghe/service.py: bootstrap.run_asgi_app(APP_PATH, "dashboard.server:app", …)
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -62,9 +64,71 @@ class GzipStatic:
             await self.app(scope, receive, send)
 
 
+# paths that are never the page (index.html): Streamlit's API, files, websocket, our downloads
+NOT_PAGES = (STATIC_PREFIX, "/_stcore/", "/media/", "/component/", "/app/static/", downloads.PREFIX)
+
+
+def page_html(html: bytes, root_path: str) -> bytes:
+    """index.html as Streamlit ships it, with `lang="vi"` (it said "en": Chrome offered to translate the page «from
+    English» and a screen reader read Vietnamese with English sounds), our title, and the app's root given to the
+    frontend (`window.__streamlit.BACKEND_BASE_URL`, read before it guesses). A page opened by its address
+    (`/topics`) otherwise first took the page's path for the app's root: two 404s in the console
+    (`/topics/_stcore/health`, `/topics/_stcore/host-config`) before it tried `/`."""
+    root = json.dumps(root_path.rstrip("/") + "/").replace("<", "\\u003c")
+    script = f"<script>window.__streamlit={{BACKEND_BASE_URL:location.origin+{root}}};</script>"
+    return (html.replace(b'<html lang="en">', b'<html lang="vi">', 1)
+            .replace(b"<title>Streamlit</title>", "<title>Lắng Nghe</title>".encode(), 1)
+            .replace(b"<head>", b"<head>" + script.encode(), 1))
+
+
+class PageHtml:
+    """Serve the page (Streamlit's index.html, answered for `/` and every page's address) through `page_html`.
+    Only a GET of an HTML answer outside `NOT_PAGES` is read; the body is a few kilobytes. Streamlit's own
+    middleware gzips it, so it is asked for plain and gzipped here after the rewrite."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(self._rewritten, minimum_size=1024, compresslevel=6)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or scope.get("method") != "GET" or path.startswith(NOT_PAGES):
+            await self.app(scope, receive, send)
+        else:
+            await self.gzip(scope, receive, send)
+
+    async def _rewritten(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]}
+        start: dict = {}
+        body = bytearray()
+
+        async def rewrite(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                if not headers.get(b"content-type", b"").startswith(b"text/html") or b"content-encoding" in headers:
+                    start["pass"] = True
+                    await send(message)
+                else:
+                    start.update(message)
+                return
+            if start.get("pass"):
+                await send(message)
+                return
+            body.extend(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            html = page_html(bytes(body), str(scope.get("root_path", "")))
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(html)).encode())]})
+            await send({"type": "http.response.body", "body": html})
+
+        await self.app(scope, receive, rewrite)
+
+
 def __getattr__(name: str) -> st.App:
     """`app`, built on first use: importing the routes (tests) must not set up a Streamlit app."""
     if name == "app":
-        globals()["app"] = built = st.App(APP_PATH, routes=routes, middleware=[Middleware(GzipStatic)])
+        globals()["app"] = built = st.App(APP_PATH, routes=routes,
+                                          middleware=[Middleware(GzipStatic), Middleware(PageHtml)])
         return built
     raise AttributeError(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -50,6 +51,15 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"] { font-size: 0 !important; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]::after { content: "Dừng"; font-size: 0.875rem; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]:disabled::after { content: "Đang dừng…"; }
+/* A table wider than its frame shows its scroll bar: Streamlit paints every scroll bar transparent until hovered,
+   so a table cut at the right edge looked whole (Chủ đề's topic table on a desk, any table on a touch screen). */
+[data-testid="stDataFrame"] .dvn-scroller { scrollbar-color: rgba(49, 51, 63, 0.4) transparent; }
+/* On a touch screen the table toolbar (eye, download, search, full screen) is always shown, 2.75rem above the
+   table's top, over whatever was drawn there (a caption's last line, a box): the table makes room for it. */
+@media (hover: none) {
+  [data-testid="stElementContainer"]:has([data-testid="stDataFrame"] > [data-testid="stElementToolbar"]) {
+    margin-top: 2.75rem; }
+}
 </style>
 """
 
@@ -177,24 +187,39 @@ RUNNING_WEEK = " — đang diễn ra"
 def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -> str:
     """The «Tuần» box of Báo cáo and Chủ đề & địa bàn, one for both so that a week is named alike on the two
     pages: ISO weeks newest first, each as the report names it (reports.settings.week_title), the first, still
-    running, saying so; `default` chosen at first (the newest if it is not offered). `box` is st or a column."""
-    return box.selectbox("Tuần", weeks, index=weeks.index(default) if default in weeks else 0, key=key,
-                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""), help=help)
+    running, saying so; `default` chosen at first (the newest if it is not offered). `box` is st or a column.
+    A week staff chose is kept while another page is open (`keep`); one left at the default follows the default
+    (Báo cáo's moves on to the running week at the report time), and a kept week no longer offered gives way to it."""
+    keep(key, default if default in weeks or not weeks else weeks[0], weeks)
+    return box.selectbox("Tuần", weeks, key=key, help=help,
+                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""))
 
 
 KEPT = "_kept_"  # session keys holding a widget's value while its page is not drawn (`keep`)
 
 
-def keep(key: str, default: Any) -> None:
+def keep(key: str, default: Any, options: Sequence[Any] | None = None) -> None:
     """Before drawing the widget `key`, which is then drawn without a default of its own: the value the user left
     it at on an earlier visit of the page, else `default`. Streamlit deletes a widget's state in a run that does
     not draw it (a visit to another page, e.g. Tin bài after a click on a bar), so the page came back to its
-    defaults (round 17: Chủ đề's 30 days back to 7)."""
+    defaults (round 17: Chủ đề's 30 days back to 7). Only a value other than the default is held, so a default
+    that moves on (a week, today's date range) is followed; a held value no longer in `options` gives way to it."""
     copy = KEPT + key
     if key in st.session_state:
-        st.session_state[copy] = st.session_state[key]
-    else:
-        st.session_state[key] = st.session_state.get(copy, default)
+        if st.session_state[key] == default:
+            st.session_state.pop(copy, None)
+        else:
+            st.session_state[copy] = st.session_state[key]
+        return
+    kept = st.session_state.get(copy, default)
+    st.session_state[key] = kept if options is None or _offered(kept, options) else default
+
+
+def _offered(value: Any, options: Sequence[Any]) -> bool:
+    """Whether a held value is still a choice: one option, or (a multiselect's) a list of options."""
+    if isinstance(value, (list, tuple)):
+        return all(v in options for v in value)
+    return value in options
 
 
 DRAFTS = "_drafts_"  # session keys of texts typed and not yet saved (`drafts`)

@@ -58,7 +58,7 @@ class Detector:
                               source=r.get("source") or "", topics=tuple(r["topics"] or ()), mask=tuple(r["mask"] or ()),
                               wards=frozenset(r.get("wards") or ()), provinces=frozenset(r.get("provinces") or ()),
                               source_type=r.get("source_type") or "press", guid=r.get("guid") or "",
-                              outlet=r.get("outlet") or "")
+                              outlet=r.get("outlet") or "", thread=r.get("thread") or "")
                     for r in rows
                 ]
                 index.load(items, [r["story_id"] for r in rows])
@@ -101,7 +101,7 @@ class Detector:
                 "sentiment": gi.sentiment, "in_area": gi.in_area, "places": list(gi.places),
                 "similarity": a.similarity, "grouped_at": now, "wards": sorted(gi.wards),
                 "provinces": sorted(gi.provinces), "title_restored": gi.title_restored or None,
-                "collector": gi.collector or None,
+                "collector": gi.collector or None, "guid": gi.guid or None, "thread": gi.thread or None,
             })
         touched = sorted({a.story_id for a in assignments})
         with self.db.write() as cur:

@@ -14,8 +14,12 @@
     come from the item's own source when that is press (same_source_types); after a quiet gap of max_gap_hours only an item
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
-    (before all that: a reply naming its post, fb_post:<guid>, joins the post's active story unless places conflict
-    or topics disagree — a thread's short replies share too few words with it)
+    (before all that: a reply naming its post — fb_post:<guid>, or the same thread by its address or a "Re:" title,
+    on the same social source — joins the post's active story unless places conflict, topics disagree, or it carries
+    topics yet its words touch neither the story, a ward of it, nor the post (reply_threshold): a thread's short
+    replies share too few words with it, an off-topic comment under it is judged by its own words)
+    against a story of the item's own press section, the words most of that section's items in other stories carry
+    (a column's boilerplate) are left out (section_items, section_share)
 
 Why these choices (measured in the issue): character n-grams of accent-folded text found 83% of
 paraphrase pairs where a generic MiniLM found 33%; folding makes "sạt lở" and "sat lo" identical, so
@@ -36,7 +40,7 @@ inside a time window keeps the cost per item bounded (bench/stories.py measures 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, KeysView, Sequence
@@ -46,6 +50,7 @@ import numpy as np
 from vocab.folding import fold
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_MAX_SECTIONS = 4096  # press origins whose latest items' n-grams are kept (StoryIndex.sections)
 _WARD_LEVELS = ("phuong", "xa", "ward", "commune", "dac khu", "special")
 
 
@@ -70,6 +75,9 @@ class StoryParams:
     anchor_weight: float = 0.0
     same_source_threshold: float = 0.40
     same_source_types: tuple[str, ...] = ("press",)
+    reply_threshold: float = 0.08
+    section_items: int = 8
+    section_share: float = 0.5
     text_chars: int = 600
     prior_docs: int = 1000
     max_items_per_step: int = 5000
@@ -105,6 +113,8 @@ class GroupItem:
     collector: str = ""  # collector kind (naming a story, forums rank above other social posts)
     guid: str = ""  # the source's own id of the item (a Facebook post's id)
     reply_to: str = ""  # the guid of the post this comment or reply answers (flag fb_post:<id>), on its source
+    thread: str = ""  # the conversation it belongs to, from its link or a "Re:" title (thread_key), on its source
+    thread_reply: bool = False  # True when `thread` says it answers an earlier item (a link does; a title only with "Re:")
 
 
 @dataclass(frozen=True)
@@ -252,7 +262,8 @@ class StoryIndex:
         self._load_prior()
         self.stories: dict[str, _Story] = {}
         self.postings: dict[str, list[str]] = {}
-        self.threads: dict[tuple[str, str], str] = {}  # (source, guid) of a social post → its story (active only)
+        self.threads: dict[tuple[str, str], str] = {}  # (source, guid or thread key) of a social item → its story
+        self.sections: dict[str, deque[tuple[str, np.ndarray]]] = {}  # press origin → (story, n-gram ids) of its latest items
         self._buf = np.zeros(self.p.n_features, dtype=np.float32)
         self._dead = 0
 
@@ -342,6 +353,7 @@ class StoryIndex:
             else:
                 sid = self._start(it, keys, idx, val)
                 out.append(Assignment(it.item_id, sid, None))
+            self._note_section(it, out[-1].story_id, idx)
         return out
 
     def _best(self, it: GroupItem, keys: set[str], idx: np.ndarray, val: np.ndarray) -> tuple[str | None, float]:
@@ -357,12 +369,14 @@ class StoryIndex:
             return None, 0.0
         sims = self._similarities(cands, idx, val)
         topics = set(it.topics)
-        if thread is not None and at is not None and not (topics and thread.topics and not (topics & thread.topics)):
+        if thread is not None and at is not None and self._follows(it, topics, thread, float(sims[at]), idx, val):
             return thread.story_id, round(float(sims[at]), 4)  # a reply joins its post's story, whatever its words
         floor = min(p.join_threshold, p.near_threshold)
         passing = np.flatnonzero(sims >= floor)
         if not len(passing):
             return None, 0.0
+        self._section_sims(it, cands, sims, passing, idx, val)
+        passing = passing[sims[passing] >= floor]
         refers = bool(REFER_WORDS.search(it.folded[: p.text_chars]))
         best_sid, best_sim = None, 0.0
         for k in passing.tolist():
@@ -375,15 +389,77 @@ class StoryIndex:
         return best_sid, round(best_sim, 4)
 
     def _thread(self, it: GroupItem) -> _Story | None:
-        """The active story of the post this item answers on its own source, unless their places conflict. Why: a
-        thread's replies are short and worded every which way ("nha e cung mat dien", "dien luc lam an kieu j"), 0.1–0.25
-        to the post, no better than unrelated posts of the same group; the link says they answer it."""
-        if not it.reply_to or not it.source:
+        """The active story of the post this item answers on its own source (its fb_post link, or the thread its
+        address or "Re:" title names), unless their places conflict. Why: a thread's replies are short and worded
+        every which way ("nha e cung mat dien", "dien luc lam an kieu j"), 0.1–0.25 to the post, no better than
+        unrelated posts of the same group; the link says they answer it."""
+        if not it.source or it.source_type != "social":
             return None
-        s = self.stories.get(self.threads.get((it.source, it.reply_to), ""))
+        keys = [k for k in (it.reply_to, it.thread if it.thread_reply else "") if k]
+        s = next((st for k in keys if (st := self.stories.get(self.threads.get((it.source, k), ""))) is not None), None)
         if s is None or (it.published_at - s.last_seen).total_seconds() > self.p.window_hours * 3600:
             return None
         return None if places_conflict(it.wards, it.provinces, s.wards, s.provinces) else s
+
+    def _follows(self, it: GroupItem, topics: set[str], s: _Story, sim: float, idx: np.ndarray, val: np.ndarray) -> bool:
+        """Whether a reply joins the story of the post it answers by the link (round 18): unless its own words say it
+        is about something else. It does not when its topics share none of the story's; when it carries topics that
+        do overlap, it still needs its words to touch the thread — the story (≥ join_threshold), a ward of it, or the
+        story's first item, the post (≥ reply_threshold). A complaint about another road under a festival post shares
+        "traffic" with it but 0.05 of its words: it is judged by the usual rules instead, and does not weigh on the
+        festival's counts and sentiment. A bare reaction with no topic ("đẹp quá") follows the link."""
+        if topics and s.topics and not (topics & s.topics):
+            return False
+        if not topics or sim >= self.p.join_threshold or (it.wards & s.wards):
+            return True
+        a_idx, a_val = s.s_idx, s.s_val
+        if a_idx is None or a_val is None:
+            return True
+        _, pa_, pb_ = np.intersect1d(idx, a_idx, assume_unique=True, return_indices=True)
+        return float(np.dot(val[pa_], a_val[pb_])) >= self.p.reply_threshold
+
+    # ---------------------------------------------------------------- one press section's own words
+    def _note_section(self, it: GroupItem, sid: str, idx: np.ndarray) -> None:
+        """Remember the n-grams of a press section's latest items and their stories (kept when the stories close),
+        bounded: section_items per origin, the 4,096 origins seen last."""
+        n = int(self.p.section_items)
+        if n <= 0 or it.source_type not in self.p.same_source_types or not it.source:
+            return
+        o = _origin(it)
+        hist = self.sections.pop(o, None)
+        if hist is None:
+            hist = deque(maxlen=n)
+            if len(self.sections) >= _MAX_SECTIONS:
+                del self.sections[next(iter(self.sections))]
+        hist.append((sid, idx.copy()))
+        self.sections[o] = hist  # re-inserted: the dict's order is the order origins were seen last
+
+    def _section_sims(self, it: GroupItem, cands: list[_Story], sims: np.ndarray, passing: np.ndarray,
+                      idx: np.ndarray, val: np.ndarray) -> None:
+        """Against a story all of whose items come from the item's own press section, compare without the n-grams
+        that more than section_share of that section's last items carry (round 18): a templated column's boilerplate
+        ("Bạn đọc hỏi … Luật sư trả lời: Theo quy định của pháp luật hiện hành … gửi về chuyên mục Hỏi đáp pháp
+        luật") linked unrelated questions at 0.52–0.65, over same_source_threshold. Only the section's items in other
+        stories count (one is enough): an outlet's own updates on one incident share its words, not a template.
+        Updates `sims` in place."""
+        p = self.p
+        if p.section_items <= 0 or it.source_type not in p.same_source_types or not it.source:
+            return
+        o = _origin(it)
+        own = [k for k in passing.tolist() if cands[k].source == o]
+        hist = self.sections.get(o)
+        if not own or not hist:
+            return
+        for k in own:
+            others = [h for sid, h in hist if sid != cands[k].story_id]
+            if not others:
+                continue
+            counts = np.zeros(len(idx), dtype=np.int32)
+            for h in others:
+                counts += np.isin(idx, h, assume_unique=True)
+            keep = counts <= p.section_share * len(others)
+            if not keep.all():
+                sims[k] = self._similarities([cands[k]], idx[keep], val[keep])[0] if keep.any() else 0.0
 
     def _candidates(self, it: GroupItem, keys: set[str]) -> tuple[list[_Story], Counter[str]]:
         """Active stories sharing the most keys with the item (at most max_candidates, most shared first,
@@ -493,9 +569,14 @@ class StoryIndex:
         self._thread_of(sid, it)
 
     def _thread_of(self, sid: str, it: GroupItem) -> None:
-        """Remember which story holds a social item, so the replies that name it as their post follow it."""
-        if it.guid and it.source and it.source_type == "social":
+        """Remember which story holds a social item, so the replies that name it as their post follow it; and which
+        holds a thread (its address, its title), kept by the first item of the thread that reached a story."""
+        if not it.source or it.source_type != "social":
+            return
+        if it.guid:
             self.threads[(it.source, it.guid)] = sid
+        if it.thread and self.threads.get((it.source, it.thread)) not in self.stories:
+            self.threads[(it.source, it.thread)] = sid
 
     def _post(self, sid: str, keys: set[str]) -> None:
         for k in keys:
@@ -520,6 +601,7 @@ class StoryIndex:
                 self._join(sid, it, keys, idx, val)
             else:
                 self._start(it, keys, idx, val, sid=sid)
+            self._note_section(it, sid, idx)
 
     def similarity(self, a: GroupItem, b: GroupItem) -> float:
         """Cosine of two items as the index sees them (for tests and tuning; no state change)."""
@@ -554,6 +636,7 @@ def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> G
         collector=item.get("collector") or "",
         guid=str(item.get("guid") or ""),
         reply_to=reply_to(item.get("flags")),
+        **dict(zip(("thread", "thread_reply"), thread_key(item.get("url"), item.get("title")))),
     )
 
 
@@ -563,3 +646,38 @@ def reply_to(flags: Iterable[str] | None) -> str:
         if isinstance(f, str) and f.startswith("fb_post:"):
             return f[len("fb_post:"):]
     return ""
+
+
+# Addresses that name the conversation an item belongs to: a Facebook post (a comment's address is the post's with
+# ?comment_id=…), a Reddit post (its comments' permalinks are under /comments/<id>/), a XenForo, phpBB, vBulletin or
+# Discourse thread (every post of it carries the thread's id).
+_THREAD_URLS = (
+    ("fb", re.compile(r"facebook\.com/(?:[^?#]*/)?(?:posts|permalink)/([A-Za-z0-9_]+)|[?&]story_fbid=([A-Za-z0-9_]+)")),
+    ("reddit", re.compile(r"reddit\.com/r/[^/]+/comments/([a-z0-9]+)")),
+    ("thread", re.compile(r"/threads/(?:[^/?#]*\.)?(\d+)(?:[/?#]|$)")),
+    ("thread", re.compile(r"/(?:viewtopic|showthread)\.php\?(?:[^#]*&)?t=(\d+)")),
+    ("thread", re.compile(r"/t/[^/?#]+/(\d+)(?:[/?#]|$)")),
+)
+_REPLY_TITLE = re.compile(r"^\s*(?:(?:re|tl|tra loi|aw|sv)\s*(?:\[\d+\])?\s*:\s*)+")
+_MIN_TITLE_KEY = 12  # folded characters: a shorter title ("Re: hỏi") names no one thread
+_MAX_TITLE_KEY = 80  # folded characters of a title kept as its key (one per social item in the window)
+
+
+def thread_key(url: str | None, title: str | None) -> tuple[str, bool]:
+    """The conversation an item belongs to on its source, and whether that says it answers an earlier item
+    (round 18; sources without reply links: group rows imported from a spreadsheet, Reddit, forums). Its address
+    names the thread (every item of one thread gives the same key, and any may answer the first); else a title
+    names one: "Re: X" answers the earlier "X". ("", False) when neither does. The host is part of a forum's key."""
+    u = str(url or "")
+    for kind, rx in _THREAD_URLS:
+        m = rx.search(u)
+        if m:
+            tid = next(g for g in m.groups() if g)
+            host = "" if kind in ("fb", "reddit") else (re.match(r"^[a-z]+://([^/?#]+)", u.lower()) or [None, ""])[1]
+            return f"{kind}:{host}:{tid}", True
+    t = fold(str(title or "")).strip()
+    m = _REPLY_TITLE.match(t)
+    rest = " ".join(_TOKEN.findall(t[m.end():] if m else t))[:_MAX_TITLE_KEY]
+    if len(rest) < _MIN_TITLE_KEY:
+        return "", False
+    return f"title:{rest}", bool(m)

@@ -136,9 +136,16 @@ def render_article(it: DemoItem) -> bytes:
 
 
 class QuietHTTPServer(ThreadingHTTPServer):
-    """A client that hangs up early (a collector's timeout, a cancelled poll) is not worth a traceback."""
+    """A client that hangs up early (a collector's timeout, a cancelled poll) is not worth a traceback.
+
+    Its listen queue is long (`request_queue_size`, the standard library's is 5): the demo server runs in serve's own
+    process, and at start-up the models load there while the first pass opens 16 fetches at once (`[http]
+    max_concurrency`) plus the full-text fetches. With the accept thread starved of the GIL for a few seconds, the
+    connections past the sixth had their SYN dropped, and the kernel's retries (1, 3, 7, 15 s) outlasted the
+    10 s connect timeout: the demo's first robots.txt fetch (Telegram) said «hết thời gian chờ»."""
 
     daemon_threads = True
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):

@@ -1,7 +1,7 @@
 """The NLP pipeline: configured steps over batches of items.
 
     Pipeline.from_config(cfg)        loads the restorer, gazetteer and classifier once
-    pipeline.tag(rows) -> rows       rows: id, title, text (+ source, url, published, source_type)
+    pipeline.tag(rows) -> rows       rows: id, title, text (+ source, url, published, source_type, flags)
                                      out:  id, topics, sentiment, in_area, places, place_details,
                                            lang, model_version, no_diacritics, folded, and the
                                            fields any other configured step declares in `adds`
@@ -92,7 +92,7 @@ class Pipeline:
         items = []
         for r in rows:
             it = {"id": r.get("id"), "title": _s(r.get("title")), "text": _s(r.get("text"))}
-            for k in ("source", "url", "published", "source_type"):  # source_type: the Topics step's route
+            for k in ("source", "url", "published", "source_type", "flags"):  # source_type, flags: the route
                 if k in r:
                     it[k] = r[k]
             items.append(it)

@@ -222,22 +222,22 @@ TOPIC_SOCIAL_EMPTY = True
 TOPIC_SOCIAL_WEIGHT: float | None = None
 TOPIC_VOCAB_SOCIAL = False
 # Round 12 (docs/NLP_ROUNDS.md, "Round 12: topics on comments by source type"). COMMENT_TOPICS — a second topic model
-# for social items without a real title (nlp.classify.CommentTopicModel, routed by the Topics step:
-# nlp.steps.reads_as_comment), of the TOPIC_MODEL family on the press topic models' columns, trained on the
-# `trains_comment_topics` rows with a decision rule of its own chosen by cross-validation on them (the same search
-# as the press rule: `_tune_topic_rule`). The press topic models and rule are trained exactly as without it.
-# False: no comment model, the press topic models read every item (as model 1.0). Shipped False: it reads comments
-# far better (held-out comments macro-F1 0.484 → 0.749, chip precision 0.478 → 0.784) and the press side is exactly
-# model 1.0's, but our own held-out social rows, routed to it, read worse: own topics without diacritics 0.830 →
-# 0.800, under issue 13's floor 0.815 (every variant of the round: docs/NLP_ROUNDS.md, "Round 12").
-COMMENT_TOPICS = False
+# for comments (nlp.classify.CommentTopicModel), of the TOPIC_MODEL family on the press topic models' columns,
+# trained on the `trains_comment_topics` rows with a decision rule of its own chosen by cross-validation on them (the
+# same search as the press rule: `_tune_topic_rule`). The press topic models and rule are trained exactly as without
+# it. Round 18 (docs/NLP_ROUNDS.md, "Round 18: comment chips by structure"): the Topics step routes to it only the
+# items that ARE comments or replies by their flags (nlp.steps.topics_by_comment_model: fb_comment, fb_reply,
+# survey_answer); posts, social or not, our own held-out rows among them, keep the press models, so the own floors
+# are untouched by construction. Round 12 routed every social item without a real title, posts too: own topics
+# without diacritics fell 0.830 → 0.800, under issue 13's floor 0.815, and it shipped False.
+# False: no comment model, the press topic models read every item (as model 1.0).
+COMMENT_TOPICS = True
 # COMMENT_TOPICS_OWN — our own labelled set's social rows without a title (style "social", training split) train the
-# comment model too, with the social slices' lines; False: the slices' lines (and staff corrections of social items)
-# only.
-COMMENT_TOPICS_OWN = True
-# COMMENT_TOPICS_OWN_WEIGHT — sample weight of our own rows (and their stripped copies) in the comment model (the
-# slices' lines weigh 1). 3 was tried with COMMENT_TOPICS (variant W of round 12): the same choice, own held-out
-# 0.835 / 0.799 against 0.834 / 0.800 at 1.
+# comment model too, with the social slices' lines; False: the slices' lines (and staff corrections of comments)
+# only. False since round 18: our own rows are posts, which the comment model never reads now, and with them the
+# length and press share were chosen for posts too (round 12: N, without them, read comments best, chip precision
+# 0.833 against 0.784).
+COMMENT_TOPICS_OWN = False
 COMMENT_TOPICS_OWN_WEIGHT = 1.0
 # COMMENT_TOPICS_MAX_WORDS — candidates for the longest social item (words of its text) the comment model reads;
 # longer posts ("a resident's report of an incident", most of our own social rows) read like articles and keep the
@@ -416,8 +416,8 @@ def press_sentiment_weight(row: dict) -> float:
 
 
 def correction_rows(corrections: list[dict]) -> list[dict]:
-    """Staff corrections ({id, title, text, topics|None, sentiment|None[, source_type]}, `langnghe train`) as training rows:
-    a field not corrected is not trained on (topics left out: `_no_topics`; sentiment left out: None)."""
+    """Staff corrections ({id, title, text, topics|None, sentiment|None[, source_type, flags]}, `langnghe train`) as
+    training rows: a field not corrected is not trained on (topics left out: `_no_topics`; sentiment left out: None)."""
     out = []
     for c in corrections:
         if c.get("topics") is None and c.get("sentiment") not in SENTIMENTS:
@@ -426,8 +426,10 @@ def correction_rows(corrections: list[dict]) -> list[dict]:
              "title": c.get("title") or "", "text": c.get("text") or "",
              "topics": [t for t in (c.get("topics") or []) if t in TOPICS],
              "sentiment": c.get("sentiment") if c.get("sentiment") in SENTIMENTS else None}
-        if c.get("source_type"):  # routes the topic correction (`is_social_correction`)
+        if c.get("source_type"):  # how a copied title is read (nlp.steps.classify_text)
             r["source_type"] = c["source_type"]
+        if c.get("flags"):  # routes the topic correction (`is_social_correction`)
+            r["flags"] = list(c["flags"])
         if c.get("topics") is None:
             r["_no_topics"] = True
         out.append(r)
@@ -561,9 +563,9 @@ def _prepare(norm: Normaliser, rows: list[dict]) -> list[str]:
     from nlp.steps import Normalise, Resources, classify_text
 
     step = Normalise(Resources(normaliser=norm, gazetteer=None, classifier=None))  # type: ignore[arg-type]
-    # source_type kept: a social correction's copied title is left out as the pipeline leaves it (classify_text)
-    items = [{"title": r.get("title") or "", "text": r.get("text") or "", "source_type": r.get("source_type")}
-             for r in rows]
+    # source_type and flags kept: a correction's copied title is left out as the pipeline leaves it (classify_text)
+    items = [{"title": r.get("title") or "", "text": r.get("text") or "", "source_type": r.get("source_type"),
+              "flags": r.get("flags") or []} for r in rows]
     step.run(items)
     return [classify_text(it, 1_500) for it in items]
 
@@ -676,11 +678,12 @@ class _NBTopic:
 
 
 def is_social_correction(row: dict) -> bool:
-    """A staff correction of a social item without a real title: it trains the comment topic model, not the press
-    one (with COMMENT_TOPICS), as the Topics step routes such items (nlp.steps.reads_as_comment)."""
-    from nlp.steps import reads_as_comment
+    """A staff correction of a comment or reply (by its flags): it trains the comment topic model, not the press
+    one (with COMMENT_TOPICS), as the Topics step routes such items (round 18: nlp.steps.topics_by_comment_model).
+    A correction of a post, social or not, trains the press models."""
+    from nlp.steps import item_topics_by_comment_model
 
-    return is_correction(row) and reads_as_comment(row)
+    return is_correction(row) and item_topics_by_comment_model(row)
 
 
 def trains_comment_topics(row: dict) -> bool:
@@ -1090,14 +1093,14 @@ def fit_comment_topics(X_top, docs: list[dict], sup: list[dict], aug: list[dict]
 def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[str], Y: np.ndarray,  # noqa: N803
                         coof: dict, press_models: dict, press_th: float, press_rule: dict,
                         press_oof: dict) -> tuple[dict, dict]:
-    """How social items are read, chosen by cross-validation on the comment model's training rows (`orig`: the social
-    slices' lines and our own social rows without a title): the longest item the comment model reads
+    """How comments are read, chosen by cross-validation on the comment model's training rows (`orig`: the social
+    slices' lines and, with COMMENT_TOPICS_OWN, our own social rows without a title): the longest item the comment model reads
     (COMMENT_TOPICS_MAX_WORDS; longer ones keep the press model and its rule), the press model's share in the score of
     the items it reads (COMMENT_TOPICS_PRESS_SHARES: (1 − v)·comment + v·press, both Platt-scaled log-odds) and the
     threshold and fallback of that score (the rule grid of the press search). The comment scores are its out-of-fold
     ones; the press scores are out of fold for our own rows (the press rule search scores them) and the final press
     model's for the slices' lines (it never trains on them). The figure: the mean over the repeats of the mean of the
-    two groups' macro-F1 (comments and our own posts weigh the same). Returns (the choice, the figure of the best
+    groups' macro-F1 (comments and our own posts weigh the same; the slices alone without COMMENT_TOPICS_OWN). Returns (the choice, the figure of the best
     rule per (share, length))."""
     from nlp.classify import decide_topics
 
@@ -1165,8 +1168,8 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
               "cv_figure_press_only": round(float(np.mean([figure(decide_topics(
                   _press_scores(Sp_oof, S_slices, slices, own_rows, pos, orig),
                   press_th, **p_rule)) for Sp_oof in press_oof["scores"]])), 4)}
-    log.info("comment topics: cross-validated figure (mean of the slices' and own social rows' macro-F1) of the best "
-             "rule per press share and longest item %s; chosen %s", table, choice)
+    log.info("comment topics: cross-validated figure (mean of the slices' and, with COMMENT_TOPICS_OWN, own social "
+             "rows' macro-F1) of the best rule per press share and longest item %s; chosen %s", table, choice)
     return choice, table
 
 
@@ -1329,13 +1332,21 @@ def save(result: TrainResult, directory: Path = MODELS_DIR) -> dict[str, Path]:
 
 
 # ------------------------------------------------------------------------------------ evaluation
+# The flags a social slice's line is fed with: the slices are comments and replies (fanpages, groups, videos), read
+# as the product reads a comment collected under a page's post (collectors/facebook_page.py map_comment).
+SLICE_FLAGS = ("fb_comment",)
+
+
 def pipeline_row(row: dict) -> dict:
-    """A labelled row as the product feeds the pipeline (round 12): the social slices' lines and our own social
-    rows as social items (`source_type` "social": the Topics step reads those without a real title with the comment
-    topic model), every other row without a source type (the press model, as the hidden checks feed items)."""
-    out = {"id": row["id"], "title": row.get("title", ""), "text": row.get("text", "")}
+    """A labelled row as the product feeds the pipeline: the social slices' lines as comments (`source_type`
+    "social", flag fb_comment: round 18, the Topics step reads them with the comment topic model), our own social
+    rows as social posts (`source_type` "social", no comment flag: the press topic models, as the product reads a
+    post), every other row without a source type (the press model, as the hidden checks feed items)."""
+    out: dict = {"id": row["id"], "title": row.get("title", ""), "text": row.get("text", "")}
     if is_social_set(row) or row.get("style") == "social":
         out["source_type"] = "social"
+    if is_social_set(row):
+        out["flags"] = list(SLICE_FLAGS)
     return out
 
 

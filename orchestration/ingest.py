@@ -22,8 +22,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from datetime import datetime
-from typing import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Callable
 
 from collectors import collab as collab_kind
 from collectors import fulltext
@@ -35,6 +35,10 @@ from store import stories as store_stories
 from store import tags as tag_store
 from store.db import Database, utcnow
 from vocab.config import Config, section
+from vocab.timefmt import fmt_local
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger("langnghe.ingest")
 
@@ -81,18 +85,38 @@ def retag(cfg: Config, db: Database, ids: list[str]) -> None:
         store_stories.resync_tags(cur, ids, utcnow())
 
 
+class ReportLimitError(ValueError):
+    """A collaborator sent `[collab] max_reports_per_hour` reports in the last hour; the message says when to
+    send again. Nothing already sent is touched, and the page keeps the refused text in its box."""
+
+
 def submit_report(db: Database, cfg: Config, report: store_collab.NewReport) -> store_collab.Saved:
     """A collaborator's report: mapped like a collected entry, stored with its report row in one
-    transaction, then down the same path. Raises SkipItem/ValueError on bad input."""
+    transaction, then down the same path. Raises SkipItem/ValueError on bad input, ReportLimitError
+    (a ValueError) past the account's hourly limit; a resend of a saved report is answered as before."""
     now = utcnow()
     item = collab_kind.map_report(reporter=report.reporter, text=report.text, place=report.place,
                                   channel=report.channel, link=report.link, now=now)
     rid = collab_kind.report_id_of(item)
-    with db.write() as cur:
+    limit = int(section(cfg, "collab").get("max_reports_per_hour", 30))
+    with db.write() as cur:  # counted and stored in one transaction: two tabs cannot both slip past the limit
+        if not store_collab.already_saved(cur, report, rid, now):
+            _check_report_limit(cur, report.reporter, limit, now)
         saved = store_collab.create_report(cur, report, item, rid, now)
     if saved.new_item:
         processor(cfg, db)([saved.item_id])
     return saved
+
+
+def _check_report_limit(cur: "duckdb.DuckDBPyConnection", reporter: str, limit: int, now: datetime) -> None:
+    """ReportLimitError when `reporter` has sent `limit` reports in the hour before `now`."""
+    sent, oldest = store_collab.sent_since(cur, reporter, now - timedelta(hours=1))
+    if sent < limit or oldest is None:
+        return
+    again = fmt_local(oldest + timedelta(hours=1, minutes=1))  # "HH:MM dd/mm", Vietnam time
+    raise ReportLimitError(f"tài khoản này đã gửi {sent} báo cáo trong một giờ qua (tối đa {limit} báo cáo một giờ, "
+                           f"[collab] max_reports_per_hour). Các báo cáo đã gửi vẫn được giữ nguyên; hãy gửi báo cáo "
+                           f"này sau {again.replace(' ', ' ngày ')}.")
 
 
 def catch_up(cfg: Config, db: Database, *, stop: threading.Event | None = None,

@@ -18,7 +18,8 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable
 
-from vocab.config import SOURCE_TYPES, Config, SourceConfig
+from vocab.config import Config, SourceConfig, configured_types_text
+from vocab.labels import CONFIGURED_SOURCE_TYPES
 from collectors import netguard
 from store import users as store_users
 from store.db import Database
@@ -82,8 +83,8 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
         raise ValueError("Địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://.")
     if not out["outlet"]:
         raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")
-    if out["source_type"] not in SOURCE_TYPES:
-        raise ValueError("Loại nguồn phải là báo chí (press) hoặc mạng xã hội (social).")
+    if out["source_type"] not in CONFIGURED_SOURCE_TYPES:
+        raise ValueError(f"Loại nguồn phải là {configured_types_text()}.")
     if out["interval_minutes"] < 0 or out["interval_minutes"] > 24 * 60:
         raise ValueError("Chu kỳ thu thập phải từ 0 đến 1440 phút.")
     if out["enabled"] and not out["removed"]:

@@ -1,8 +1,11 @@
 """The figures `langnghe status --json` prints and other checks read.
 
 Reads the live database if it is free, otherwise the snapshot `serve` publishes, and says which. A
-damaged or unreadable database also falls back to that snapshot, with a note that says so; a read-only
-one is read as it is.
+damaged or unreadable database also falls back to that snapshot, with a note that says so. The live file is
+only ever opened read-only (DuckDB `read_only=True`): opened for writing (to migrate) it took DuckDB's write
+lock for a second or so, which is what made a `langnghe restore` at that second wait or refuse, and a status
+upgraded an older database unasked. A file that lacks this release's migrations is not upgraded: status says so
+and counts its items only (its tables may lack what the other figures read).
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from vocab.config import Config
 from store import items as store_items
 from store import sources as store_sources
 from store import tags as store_tags
-from store.db import Database, DatabaseLocked, StorageError, StorageReadOnly, utcnow
+from store.db import Database, DatabaseLocked, StorageError, utcnow
 from orchestration.sources import effective_config
 from nlp.version import current_stamp
+
+# where the figures were read (`origin` in the JSON, a code), as `langnghe status` says it to staff
+ORIGIN_LABELS = {"database": "cơ sở dữ liệu", "database (read-only)": "cơ sở dữ liệu, chỉ đọc được",
+                 "snapshot": "bản chụp của serve", "none": "chưa có cơ sở dữ liệu"}
 
 # problems first (failing, error, never run), then the rest; a state not listed sorts with "ok"
 _STATE_RANK = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
@@ -39,9 +46,10 @@ def _iso(dt: datetime | None) -> str | None:
 
 
 def _open(cfg: Config) -> tuple[Database, str, str | None]:
-    """(database, origin, note): the live file if it can be opened, else what can still be read."""
+    """(database, origin, note): the live file, read-only, if it can be opened, else what can still be read."""
+    path = cfg.storage.db_path
     try:
-        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies), "database", None
+        db = Database(path, read_only=True)
     except DatabaseLocked as exc:
         if not os.path.exists(cfg.storage.snapshot_path):
             raise DatabaseLocked(
@@ -49,14 +57,39 @@ def _open(cfg: Config) -> tuple[Database, str, str | None]:
                 f"rồi mỗi {cfg.storage.snapshot_every_minutes} phút (storage.snapshot_every_minutes; 0 là tắt).") from exc
         return (Database(cfg.storage.snapshot_path, read_only=True), "snapshot",
                 f"dữ liệu từ bản chụp {cfg.storage.snapshot_path} (serve đang giữ cơ sở dữ liệu)")
-    except StorageReadOnly as exc:
-        try:  # reading needs no write access
-            return (Database(cfg.storage.db_path, read_only=True), "database (read-only)",
-                    f"cơ sở dữ liệu chỉ đọc được, không ghi được: {exc}")
-        except StorageError:
-            return _snapshot_or_raise(cfg, exc)
     except StorageError as exc:
         return _snapshot_or_raise(cfg, exc)
+    if not _writable(path):
+        return db, "database (read-only)", (
+            f"cơ sở dữ liệu {path} chỉ đọc được, không ghi được: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc; serve và "
+            "các lệnh ghi sẽ báo lỗi. Hãy kiểm tra quyền ghi của tài khoản chạy Lắng Nghe.")
+    return db, "database", None
+
+
+def _writable(path: str) -> bool:
+    """Whether the database file and its folder (its `.wal` is made there) may be written by this account."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def _old_schema(db: Database, origin: str, cfg: Config, now: datetime) -> dict[str, Any] | None:
+    """What status can say of a file older than this release (None when it is current): a read-only status does
+    not migrate it, and the other figures' queries may name tables and columns it lacks."""
+    missing = db.missing_migrations()
+    if not missing:
+        return None
+    n = 0
+    if missing[0] != 1:  # the first migration made `items`; without it the file is no Lắng Nghe database yet
+        with db.read() as cur:
+            n = store_items.count_items(cur)
+    steps = ", ".join(f"{v:03d}" for v in missing)
+    return {
+        "db_path": cfg.storage.db_path, "origin": origin, "generated_at": _iso(now), "items": n,
+        "last_collection_at": None, "sources": [], "missing_migrations": missing,
+        "note": (f"{db.path} có cấu trúc cũ hơn phiên bản đang cài (thiếu {len(missing)} bước nâng cấp: {steps}). "
+                 "`langnghe status` chỉ đọc, không nâng cấp, nên chỉ đếm số tin. Chạy `langnghe serve` (hoặc "
+                 "`langnghe init-db`) để nâng cấp; một bản sao được chép trước khi nâng cấp."),
+    }
 
 
 def _snapshot_or_raise(cfg: Config, exc: StorageError) -> tuple[Database, str, str | None]:
@@ -101,6 +134,8 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         db, origin, note = _open(cfg)
         try:
             try:
+                if (old := _old_schema(db, origin, cfg, now)) is not None:
+                    return old
                 totals, health, last, cuts = _figures(db, cfg, now)
             except StorageError as exc:  # damaged blocks show up only when read
                 if origin == "snapshot":

@@ -270,8 +270,10 @@ def tag_free_text(db: Any, cfg: Any, survey_id: int, codes: list[str], pipeline:
             df = store_surveys.answers_long(cur, survey_id, code)
         for start in range(0, len(df), TAG_CHUNK):
             part = df.iloc[start:start + TAG_CHUNK]
-            # an answer is an opinion in a few words, like a comment: the comment topic model reads it (round 12)
-            rows = [{"id": f"s{survey_id}-{r}-{code}", "title": "", "text": v, "source_type": "social"}
+            # an answer is an opinion in a few words, a reply to the question: the comment topic model reads it
+            # (flag survey_answer, nlp.steps.COMMENT_FLAGS; round 18)
+            rows = [{"id": f"s{survey_id}-{r}-{code}", "title": "", "text": v, "source_type": "social",
+                     "flags": ["survey_answer"]}
                     for r, v in zip(part["respondent"], part["value"])]
             out = pipeline.tag(rows)
             tags = [(int(r), code, list(o.get("topics") or []), str(o.get("sentiment") or "neutral"),

@@ -10,7 +10,7 @@ import pandas as pd
 from vocab.alerts import SEVERITY_LABELS  # noqa: F401
 from vocab.alerts import STATE_LABELS as _STATE_LABELS
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SENTIMENT_ORDER, SOURCE_TYPES  # noqa: F401
-from vocab.labels import topics_text  # noqa: F401  (shared with the alert reasons)
+from vocab.labels import topics_text  # noqa: F401  (shared with the alert reasons; joins by TOPIC_SEPARATOR)
 
 TOPIC_LABELS: dict[str, str] = DISPLAY_TOPIC_LABELS
 SENTIMENT_LABELS: dict[str, str] = DISPLAY_SENTIMENT_LABELS

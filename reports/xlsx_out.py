@@ -2,7 +2,9 @@
 mode took about 5 s of CPU here, too slow for a 50,000-item week).
 
 Each sheet: a title row, a subtitle row (period, area), a blank row, the header row (frozen), the data,
-and a note under it. Text is written as inline strings, so feed text can never become a formula; links
+and a note under it. Text is written as inline strings, so feed text is never a formula when the workbook opens,
+and a text cell that starts like one (= + - @, tab, line break) carries Excel's quote prefix too (`quotePrefix`,
+what typing a leading ' in Excel sets; not shown), so it stays text when staff edit it (OWASP CSV injection); links
 are HYPERLINK formulas only for http(s) addresses within Excel's 255-character limit. Dates are real
 Excel dates (Vietnam time). openpyxl, Excel and LibreOffice read the result.
 """
@@ -50,7 +52,7 @@ class Sheet:
 
 
 # cellXfs: 0 plain · 1 title · 2 header · 3 date-time · 4 date · 5 link · 6 italic note · 7 percentage
-#          · 8 signed change (+9.8%, −9.8%, 0%)
+#          · 8 signed change (+9.8%, −9.8%, 0%) · 9 plain text that starts like a formula (quote prefix)
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <numFmts count="3"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/><numFmt numFmtId="166" formatCode="&quot;+&quot;0.0%;&quot;−&quot;0.0%;0%"/></numFmts>
@@ -65,7 +67,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFE7E6E6"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="9">
+<cellXfs count="10">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
@@ -75,6 +77,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -94,9 +97,16 @@ def _col(i: int) -> str:
     return s
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # what Excel may read as a formula when a cell is edited
+QUOTED = 9  # the plain style with the quote prefix
+
+
 def _text(ref: str, text: str, style: int = 0) -> str:
+    text = clean(text)[:32767]
+    if style == 0 and text.startswith(FORMULA_STARTS):
+        style = QUOTED
     s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(clean(text)[:32767])}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 def _value(ref: str, v: Any) -> str:

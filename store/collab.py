@@ -72,6 +72,20 @@ def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, ri
     return Saved(rid, item_id, bool(new_ids), False)
 
 
+def already_saved(cur: "duckdb.DuckDBPyConnection", r: NewReport, rid: str, now: datetime) -> bool:
+    """Whether `create_report` would answer this report as one saved before (same id, or a resend)."""
+    if cur.execute("SELECT 1 FROM collab_reports WHERE id = ?", [rid]).fetchone():
+        return True
+    return _resent(cur, r, now) is not None
+
+
+def sent_since(cur: "duckdb.DuckDBPyConnection", reporter: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many reports `reporter` sent from `since` on, and when the oldest of them was sent (None: none)."""
+    n, oldest = cur.execute("SELECT count(*), min(created_at) FROM collab_reports WHERE reporter = ? AND created_at >= ?",
+                            [reporter, since]).fetchone()
+    return int(n), oldest
+
+
 def _resent(cur: "duckdb.DuckDBPyConnection", r: NewReport, now: datetime) -> tuple[str, str] | None:
     """(id, item id) of the same report saved in the last RESEND_MINUTES, or None."""
     return cur.execute(

@@ -68,6 +68,12 @@ class MigrationFailed(StorageError):
     """A migration failed and was rolled back: the file stays at the migration before it (a bug of the release)."""
 
 
+class CopySourceCut(StorageError):
+    """The file being copied ended before its size: something cut it while it was copied (another program, a disk
+    error). The partial copy is deleted; the file as it is now is for the next run to copy or refuse. A StorageError,
+    so the CLI says it in Vietnamese with exit 4 (a plain OSError escaped `langnghe backup` as a traceback)."""
+
+
 class RestoreNotFinished(StorageError):
     """The backup took the database's name, but a step after the rename failed (the folder's flush, removing the old
     `.wal`): the message says what is true now (the new database in place, the old one kept) and what to do."""
@@ -509,15 +515,21 @@ def copy_published(src: str | os.PathLike[str], dest: str | os.PathLike[str]) ->
     readers (`status`) open it read-only. A `.wal` beside it (someone opened it for writing) is not in a file copy:
     then table by table. A file copy reads no block as DuckDB does, so the copy is then read through (`check_copy`,
     before it takes its name): a snapshot damaged on the disk is refused now (StorageCorrupt, saying what to do),
-    not found at restore."""
+    not found at restore. The copy keeps the time of the snapshot it was made from (the descriptor's, so the file
+    actually copied): `langnghe backup` says from it how old the backup's data is."""
     src, dest = Path(src), Path(dest)
     if _wal_size(src) > 0:
-        return copy_database(src, dest)
+        taken = max(_mtime_ns(src), _mtime_ns(Path(f"{src}.wal")))  # about when its newest write was made
+        copy_database(src, dest)
+        os.utime(dest, ns=(taken, taken))
+        return dest
     tmp = _fresh_tmp(dest)
     fd = os.open(src, os.O_RDONLY)  # this process holds no lock on `src`: closing the descriptor drops none
     try:
+        taken = os.fstat(fd).st_mtime_ns  # of the file copied, not of a newer snapshot renamed over its name since
         _copy_from_fd(fd, tmp, src)
         _check_read_through(tmp, dest, _damaged_snapshot(src, dest))
+        os.utime(tmp, ns=(taken, taken))
     except BaseException as exc:
         _copy_failed(exc, tmp, dest)
         raise
@@ -525,6 +537,14 @@ def copy_published(src: str | os.PathLike[str], dest: str | os.PathLike[str]) ->
         os.close(fd)
     _publish(tmp, dest)
     return dest
+
+
+def _mtime_ns(path: Path) -> int:
+    """`path`'s modification time in ns, 0 when it is gone (a `.wal` checkpointed away meanwhile)."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def _wal_size(db: Path) -> int:
@@ -579,8 +599,8 @@ def _damaged_database(src: str | os.PathLike[str], dest: Path) -> StorageCorrupt
         "(storage.snapshot_path) hoặc bản sao lưu trước đó (`langnghe restore`).", str(src), "")
 
 
-# how restore waits for a short reader (`langnghe status` with serve stopped opens the database for a second or so)
-# before it says the database is held: _LOCK_TRIES looks, _LOCK_WAIT_S seconds apart
+# how restore waits for a short reader (`langnghe status` with serve stopped reads the database for a second or so)
+# before it says the database is held: _LOCK_TRIES looks, _LOCK_WAIT_S seconds apart, for the whole restore (_Patience)
 _LOCK_TRIES = 10
 _LOCK_WAIT_S = 0.5
 
@@ -599,7 +619,8 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
     if not src.is_file():
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(src))
     live = Path(os.path.realpath(live))  # through a link: the link stays, the file it names is replaced
-    _wait_until_free(live)
+    patience = _Patience()  # one allowance of waits for the whole restore
+    _wait_until_free(live, patience)
     staged = live.with_name(live.name + ".khoi-phuc")
     _remove_copy(staged)  # from a restore killed half way
     try:
@@ -614,7 +635,7 @@ def restore_database(src: str | os.PathLike[str], live: str | os.PathLike[str]) 
             str(src), getattr(exc, "detail", str(exc))) from exc
     try:
         _check_restorable(staged, src, live)
-        fds, created = _hold_against_openers(live, staged)  # serve may have been started while the copy was made
+        fds, created = _hold_against_openers(live, staged, patience)  # serve may have been started while the copy was made
     except DatabaseTooNew as err:
         _remove_copy(staged)
         raise DatabaseTooNew(f"{err.message} Chưa khôi phục: cơ sở dữ liệu {live} không bị động đến.", str(src),
@@ -665,22 +686,36 @@ def _swap_in(staged: Path, live: Path, src: Path, created: bool) -> Path | None:
     return aside
 
 
-def _wait_until_free(live: Path) -> None:
+class _Patience:
+    """The waits one restore may spend on a held database, shared by all its looks (before the copy, then at the
+    locks before the rename): each look had its own `_LOCK_TRIES`, so a holder seen at both waited out twice
+    (≈ 9 s) before restore refused. Now the waits add up to `(_LOCK_TRIES - 1) × _LOCK_WAIT_S` at most."""
+
+    def __init__(self) -> None:
+        self.waits_left = _LOCK_TRIES - 1
+
+    def wait_or_refuse(self, path: Path, exc: BaseException) -> None:
+        """Wait once more for the holder of `path`, or raise DatabaseLocked when the waits are spent."""
+        if self.waits_left <= 0:
+            raise _held(path) from exc
+        self.waits_left -= 1
+        _pause()
+
+
+def _wait_until_free(live: Path, patience: _Patience) -> None:
     """DatabaseLocked when a process holds `live` for writing, after a few short waits: with serve stopped,
-    `langnghe status` opens the database for a second or so, and restore refused at that second as if serve held it.
+    `langnghe status` reads the database for a second or so, and restore refused at that second as if serve held it.
     A damaged or missing file is no reason to refuse (it is what a restore is for)."""
     if not live.exists():
         return
-    for attempt in range(_LOCK_TRIES):
+    while True:
         try:
             duckdb.connect(str(live), read_only=True).close()
             return
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 return
-            if attempt + 1 == _LOCK_TRIES:
-                raise _held(live) from exc
-            _pause()
+            patience.wait_or_refuse(live, exc)
 
 
 def _pause() -> None:
@@ -695,7 +730,7 @@ def _held(live: Path) -> DatabaseLocked:
                           "(như `langnghe status`) đang mở nó: chạy lại sau ít giây.")
 
 
-def _hold_against_openers(live: Path, staged: Path) -> tuple[list[int], bool]:
+def _hold_against_openers(live: Path, staged: Path, patience: _Patience) -> tuple[list[int], bool]:
     """Take DuckDB's own lock (a POSIX write lock, as a process opening the file for writing takes) on `live` and on
     the checked copy `staged`, and return the descriptors, to be closed once the restore is done, and whether `live`
     was created here. Why: a serve started after the checks and before the rename opened the file about to be set
@@ -712,10 +747,10 @@ def _hold_against_openers(live: Path, staged: Path) -> tuple[list[int], bool]:
         fd = os.open(live, os.O_RDWR)
     fds, ours = [fd], False
     try:
-        _lock(fd, live)
+        _lock(fd, live, patience)
         ours = created  # made here and locked: no other process has it
         fds.append(os.open(staged, os.O_RDWR))
-        _lock(fds[-1], staged)
+        _lock(fds[-1], staged, patience)
     except BaseException:
         if ours:  # never leave an empty file where the database belongs
             live.unlink(missing_ok=True)
@@ -725,18 +760,17 @@ def _hold_against_openers(live: Path, staged: Path) -> tuple[list[int], bool]:
     return fds, created
 
 
-def _lock(fd: int, path: Path) -> None:
-    """fcntl's write lock on `fd`, looked for `_LOCK_TRIES` times; DatabaseLocked when another process keeps it."""
-    for attempt in range(_LOCK_TRIES):
+def _lock(fd: int, path: Path, patience: _Patience) -> None:
+    """fcntl's write lock on `fd`, waited for out of the restore's `patience`; DatabaseLocked when another process
+    keeps it."""
+    while True:
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except OSError as exc:
             if exc.errno not in (errno.EACCES, errno.EAGAIN):
                 raise
-            if attempt + 1 == _LOCK_TRIES:
-                raise _held(path) from exc
-            _pause()
+            patience.wait_or_refuse(path, exc)
 
 
 def _check_restorable(staged: Path, src: Path, live: Path) -> None:
@@ -872,15 +906,17 @@ _STALE_AFTER_S = 60.0
 
 def _copy_from_fd(fd: int, dest: Path, src: str | os.PathLike[str]) -> None:
     """Write the whole file `src`, open at `fd`, to `dest` (in the kernel, sendfile); `fd` stays open, its offset
-    unmoved. A source that ends before its size is an OSError saying so in Vietnamese (staff read it as is)."""
+    unmoved. A source that ends before its size is CopySourceCut, saying so in Vietnamese."""
     size = os.fstat(fd).st_size
     with open(dest, "wb") as out:
         done = 0
         while done < size:
             n = os.sendfile(out.fileno(), fd, done, min(size - done, 1 << 30))
             if n == 0:
-                raise OSError(f"Tệp nguồn {src} ngắn đi trong lúc chép sang {dest}: mới chép được {done} trên {size} "
-                              "byte (tệp bị cắt khi đang chép). Phần chép dở được xóa; hãy chạy lại.")
+                raise CopySourceCut(
+                    f"Tệp nguồn {src} ngắn đi trong lúc chép sang {dest}: mới chép được {done} trên {size} byte (tệp "
+                    "bị cắt khi đang chép). Phần chép dở được xóa; hãy chạy lại.", str(src),
+                    f"sendfile trả 0 byte ở vị trí {done}/{size}")
             done += n
 
 

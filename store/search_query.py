@@ -31,6 +31,11 @@ _CHUNK = re.compile(r'(-?)"([^"]*)"|([^\s"]+)')
 OPERATORS_OR = {"OR", "HOẶC"}
 OPERATORS_AND = {"AND", "VÀ"}
 MAX_TERMS = 12
+# Bounds on what one query may ask, each a Vietnamese QueryError: the SQL grows with every term (a word typed 64
+# times took 9.9 s, 25,000 times — a 100 kB paste — 32 s and then a DuckDB "max expression depth" error).
+MAX_QUERY_CHARS = 1000
+MAX_TERM_COUNT = 24       # words and phrases in all groups, after the same one twice in a group counts once
+MAX_PHRASE_SYLLABLES = 32
 
 
 class QueryError(ValueError):
@@ -87,11 +92,15 @@ def word_keys(word: str) -> tuple[str, str | None]:
     return (word, None) if f == word else (word, f)
 
 
-def parse(text: str) -> Query | None:
-    """The query tree, or None for an empty query. Raises QueryError when it cannot be read."""
+def parse(text: str, *, bounded: bool = True) -> Query | None:
+    """The query tree, or None for an empty query. Raises QueryError when it cannot be read. `bounded=False`
+    (a watchlist saved before round 19, matched in memory) skips the size bounds below MAX_TERMS."""
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text:
         return None
+    if bounded and len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"Truy vấn quá dài ({len(text):,} ký tự): tối đa {MAX_QUERY_CHARS:,} ký tự. "
+                         "Hãy chọn vài từ hoặc cụm từ tiêu biểu nhất.".replace(",", "."))
     if text.count('"') % 2:
         raise QueryError('Thiếu dấu ngoặc kép đóng: cụm từ cần tìm nguyên văn phải nằm giữa hai dấu " ".')
     groups: list[list[Term]] = [[]]
@@ -130,9 +139,15 @@ def parse(text: str) -> Query | None:
         if all(t.negated for t in g):
             raise QueryError("Mỗi nhóm cần ít nhất một từ cần tìm; dấu trừ chỉ dùng để loại bớt kết quả "
                              "(ví dụ: ô nhiễm -\"bổ nhiệm\").")
-    q = Query(tuple(tuple(g) for g in groups))
+    q = Query(tuple(tuple(dict.fromkeys(g)) for g in groups))  # "bụi bụi" asks what "bụi" asks
     if len(q.words()) > MAX_TERMS:
         raise QueryError(f"Truy vấn quá dài: tối đa {MAX_TERMS} từ khác nhau.")
+    if not bounded:
+        return q
+    if sum(len(g) for g in q.groups) > MAX_TERM_COUNT:
+        raise QueryError(f"Truy vấn quá dài: tối đa {MAX_TERM_COUNT} từ hoặc cụm từ (tính cả các nhóm OR).")
+    if any(len(t.words) > MAX_PHRASE_SYLLABLES for g in q.groups for t in g):
+        raise QueryError(f"Cụm từ quá dài: mỗi cụm tối đa {MAX_PHRASE_SYLLABLES} âm tiết.")
     return q
 
 

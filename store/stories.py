@@ -40,6 +40,8 @@ _ITEM_SCHEMA = pa.schema(
         ("provinces", pa.list_(pa.string())),
         ("title_restored", pa.string()),        # migration 070
         ("collector", pa.string()),
+        ("guid", pa.string()),                  # migration 023
+        ("thread", pa.string()),
     ]
 )
 
@@ -52,13 +54,13 @@ def items_signature(cur: "duckdb.DuckDBPyConnection") -> tuple[Any, ...]:
 def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | None = None) -> list[dict[str, Any]]:
     """Items published up to `now` that no story holds yet, oldest first, with their tags if any.
 
-    Each row: id, published_at, source, outlet, source_type, title, summary, collector, guid, flags, tagged, and when
+    Each row: id, published_at, source, outlet, source_type, title, summary, collector, guid, flags, url, tagged, and when
     tagged topics, sentiment, in_area, places, place_details (parsed), folded.
     """
     lim = f"LIMIT {int(limit)}" if limit else ""
     sql = f"""
         SELECT i.id, i.published_at, i.source, i.outlet, i.source_type, i.title, i.summary, i.collector, i.guid,
-               i.flags, t.item_id IS NOT NULL AS tagged, t.topics, t.sentiment, t.in_area, t.places,
+               i.flags, i.url, t.item_id IS NOT NULL AS tagged, t.topics, t.sentiment, t.in_area, t.places,
                CAST(t.place_details AS VARCHAR) AS place_details, t.folded, t.title_restored
         FROM items i
         LEFT JOIN item_tags t ON t.item_id = i.id
@@ -66,7 +68,7 @@ def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | 
         ORDER BY i.published_at, i.id {lim}
     """
     cols = ["id", "published_at", "source", "outlet", "source_type", "title", "summary", "collector", "guid", "flags",
-            "tagged", "topics", "sentiment", "in_area", "places", "place_details", "folded", "title_restored"]
+            "url", "tagged", "topics", "sentiment", "in_area", "places", "place_details", "folded", "title_restored"]
     out = []
     for r in cur.execute(sql, [now]).fetchall():
         row = dict(zip(cols, r))
@@ -165,15 +167,15 @@ def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], 
 
 def grouped_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[dict[str, Any]]:
     """Grouped items published since `since`, oldest first (to rebuild the in-memory index), with each item's
-    `guid` (a social post's id, which the replies to it name)."""
+    `guid` (a social post's id, which the replies to it name) and `thread` key. Both are kept in story_items
+    (migration 023): reading them from `items` joined the whole table on every rebuild."""
     cols = ["item_id", "story_id", "published_at", "source", "outlet", "source_type", "title", "folded",
-            "mask", "topics", "sentiment", "in_area", "places", "wards", "provinces"]
+            "mask", "topics", "sentiment", "in_area", "places", "wards", "provinces", "guid", "thread"]
     rows = cur.execute(
-        f"SELECT {', '.join('s.' + c for c in cols)}, i.guid FROM story_items s LEFT JOIN items i ON i.id = s.item_id "
-        "WHERE s.published_at >= ? ORDER BY s.published_at, s.item_id",
+        f"SELECT {', '.join(cols)} FROM story_items WHERE published_at >= ? ORDER BY published_at, item_id",
         [since],
     ).fetchall()
-    return [dict(zip([*cols, "guid"], r)) for r in rows]
+    return [dict(zip(cols, r)) for r in rows]
 
 
 def grouped_readings(cur: "duckdb.DuckDBPyConnection") -> dict[str, dict[str, Any]]:

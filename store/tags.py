@@ -105,7 +105,7 @@ def bulk_load_arrow(cur: "duckdb.DuckDBPyConnection", table: pa.Table) -> int:
 def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: int = 500,
                  fulltext_chars: int = 0, *, only_untagged: bool = False) -> list[dict[str, Any]]:
     """Items with no tags, or tags from another model version: id, title, text, source, url, published,
-    source_type.
+    source_type, flags.
     text = the summary, then up to `fulltext_chars` of the article's full text when it was fetched.
     `only_untagged` leaves out items tagged by another model (the commands' quick catch-up).
     Order: items with no tags at all first, then newest first. Why: an untagged item is missing from every filter and
@@ -113,7 +113,7 @@ def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: in
     last year's posts (its tagging interrupted) behind the whole re-tag backlog of an upgrade (hours)."""
     rows = cur.execute(
         """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type, coalesce(i.flags, [])
         FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
         WHERE t.item_id IS NULL OR (NOT ? AND t.model_version <> ?)
         ORDER BY t.item_id IS NULL DESC, i.published_at DESC, i.id
@@ -131,7 +131,7 @@ def known_good_item(cur: "duckdb.DuckDBPyConnection", model_version: str, exclud
     tell items the pipeline cannot tag from a pipeline that tags no real item. The most recently tagged one."""
     row = cur.execute(
         """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type, coalesce(i.flags, [])
         FROM item_tags t JOIN items i ON i.id = t.item_id
         WHERE t.model_version = ? AND NOT list_contains(?::VARCHAR[], i.id)
           AND (coalesce(t.lang, 'other') <> 'other' OR len(t.topics) > 0 OR len(t.places) > 0)
@@ -152,13 +152,13 @@ def count_untagged(cur: "duckdb.DuckDBPyConnection") -> int:
 
 def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
                       fulltext_chars: int = 0) -> list[dict[str, Any]]:
-    """The given items as pipeline input rows (id, title, text, source, url, published, source_type); text as in
+    """The given items as pipeline input rows (id, title, text, source, url, published, source_type, flags); text as in
     items_to_tag."""
     if not ids:
         return []
     rows = cur.execute(
         """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type
+        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type, coalesce(i.flags, [])
         FROM items i WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
         """,
         [list(ids)],
@@ -190,9 +190,10 @@ def summary_and_article(summary: str, article: str, chars: int) -> str:
 
 
 def _item_row(r: tuple) -> dict[str, Any]:
-    """A pipeline input row; `source_type` routes the item's topics (nlp.steps.reads_as_comment)."""
+    """A pipeline input row; `flags` route the item's topics (a comment's: nlp.steps.topics_by_comment_model),
+    `source_type` how a copied title is read (nlp.steps.reads_as_comment)."""
     return {"id": r[0], "title": r[1] or "", "text": r[2] or "", "source": r[3], "url": r[4],
-            "published": r[5].isoformat() if r[5] is not None else None, "source_type": r[6]}
+            "published": r[5].isoformat() if r[5] is not None else None, "source_type": r[6], "flags": list(r[7])}
 
 
 def get_tags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
@@ -252,11 +253,12 @@ def add_human_label(cur: "duckdb.DuckDBPyConnection", item_id: str, field: str, 
 
 def human_labels(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
     """The latest correction per (item, field), with the item's title and text, oldest item first:
-    [{item_id, title, text, source_type, labels: {field: value}, username, created_at}] (source_type: which topic
-    model the correction trains, nlp.train.correction_rows)."""
+    [{item_id, title, text, source_type, flags, labels: {field: value}, username, created_at}] (flags: which topic
+    model the correction trains, nlp.train.correction_rows; source_type: how a copied title is read)."""
     rows = cur.execute(
         """
-        SELECT h.item_id, h.field, h.value, h.username, h.created_at, i.title, i.summary, i.source_type
+        SELECT h.item_id, h.field, h.value, h.username, h.created_at, i.title, i.summary, i.source_type,
+               coalesce(i.flags, [])
         FROM (
             SELECT *, row_number() OVER (PARTITION BY item_id, field ORDER BY created_at DESC, id DESC) AS rn
             FROM human_labels
@@ -266,9 +268,10 @@ def human_labels(cur: "duckdb.DuckDBPyConnection") -> list[dict[str, Any]]:
         """
     ).fetchall()
     out: dict[str, dict[str, Any]] = {}
-    for item_id, field, value, username, created_at, title, summary, source_type in rows:
+    for item_id, field, value, username, created_at, title, summary, source_type, flags in rows:
         d = out.setdefault(item_id, {"item_id": item_id, "title": title, "text": summary, "source_type": source_type,
-                                     "labels": {}, "username": username, "created_at": created_at})
+                                     "flags": list(flags), "labels": {}, "username": username,
+                                     "created_at": created_at})
         d["labels"][field] = json.loads(value) if isinstance(value, str) else value
         if created_at > d["created_at"]:
             d["created_at"], d["username"] = created_at, username

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, get_type_hints
 from urllib.parse import urlsplit
 
+from vocab.labels import CONFIGURED_SOURCE_TYPES, SOURCE_TYPES
 from vocab.oserrors import os_error_text
 
 DEFAULTS_PATH = Path(__file__).with_name("langnghe.toml")
@@ -77,6 +78,7 @@ class HttpConfig:
     max_redirects: int
     future_tolerance_minutes: float
     allow_private_hosts: tuple[str, ...] = ()  # "host" or "host:port" exempt from the public-address check
+    max_bodies_mb: float = 80.0  # bodies of all fetches in flight together (collectors/budget.py)
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,14 @@ class SearchConfig:
     compact_chunk_rows: int = 2_000_000
 
 
-# The source types a source may be configured with (config file and the Nguồn page), with their Vietnamese names:
-# one vocabulary, also for vocab.privacy.PERSONAL_SOURCE_TYPES. Forums and videos are "social".
-SOURCE_TYPES: dict[str, str] = {"press": "báo chí", "social": "mạng xã hội"}
+# The source types a source may be configured with (config file and the Nguồn page) are vocab.labels'
+# CONFIGURED_SOURCE_TYPES, named as every stored type is in vocab.labels.SOURCE_TYPES: one vocabulary, also for
+# vocab.privacy.PERSONAL_SOURCE_TYPES. Until round 18 this module kept its own list, without "ctv".
+
+
+def configured_types_text() -> str:
+    """The accepted configured source types as an error message names them: 'press' (báo chí) hoặc …"""
+    return " hoặc ".join(f"'{t}' ({SOURCE_TYPES[t].lower()})" for t in CONFIGURED_SOURCE_TYPES)
 
 # The address schemes a configured source's url may have, per kind (every other kind: http and https). A
 # `file:///etc/passwd` or `http:///x` source fetched nothing, and its health said «DNS: : Name or service not
@@ -202,6 +209,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "http.fetch_deadline_seconds": (0, None, False),
     "http.max_body_mb": (0, None, False),
     "http.max_concurrency": (1, None, True),
+    "http.max_bodies_mb": (0, None, False),  # and at least max_body_mb (_check_body_budget)
     "storage.max_title_chars": (1, None, True),
     "storage.max_text_chars": (1, None, True),
     "storage.write_group_max_items": (1, None, True),
@@ -222,6 +230,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     # nothing), a similarity outside 0–1 (never or always joins), a memory size (stories.n_features allocates
     # float32 arrays of that length: at most 2^24, 64 MB each), a timeout (0 fails every send), a library's own
     # range (bcrypt 4–31). Every other number of these sections is finite and at least 0, as above.
+    "collab.max_reports_per_hour": (1, None, True),  # 0 would refuse every report
     "nlp.max_chars": (1, None, True),
     "nlp.classify_chars": (1, None, True),
     "nlp.min_marked_share": (0, 1, True),
@@ -234,6 +243,8 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "stories.refer_threshold": (0, 1, True),
     "stories.refer_copy_threshold": (0, 1, True),
     "stories.same_source_threshold": (0, 1, True),
+    "stories.reply_threshold": (0, 1, True),
+    "stories.section_share": (0, 1, True),
     "stories.ngram_min": (1, None, True),
     "stories.ngram_max": (1, None, True),
     "stories.n_features": (1, 2 ** 24, True),
@@ -336,16 +347,27 @@ def parse(data: dict[str, Any]) -> Config:
         src = _build(SourceConfig, raw, f"sources[{i}]")
         if src.name in seen:
             raise ConfigError(f"[sources] tên nguồn {src.name!r} bị trùng: mỗi nguồn một tên")
-        if src.source_type not in SOURCE_TYPES:
-            raise ConfigError(f"[sources] {src.name}: source_type phải là 'press' (báo chí) hoặc 'social' (mạng xã hội)")
+        if src.source_type not in CONFIGURED_SOURCE_TYPES:
+            raise ConfigError(f"[sources] {src.name}: source_type phải là {configured_types_text()}")
         _check_source_url(src)
         seen.add(src.name)
         sources.append(src)
     extra = {k: v for k, v in data.items() if k not in SECTIONS and k != "sources"}
     _check_allow_hosts(kwargs["http"].allow_private_hosts)
+    if kwargs["imports"].default_source_type not in SOURCE_TYPES:  # an item stored with a type no page can name
+        raise ConfigError(f"[imports] default_source_type phải là một trong {', '.join(map(repr, SOURCE_TYPES))}, "
+                          f"không phải {kwargs['imports'].default_source_type!r}")
+    _check_body_budget(kwargs["http"])
     _check_parts(extra)
     _check_case_days(extra.get("cases", {}))
     return Config(sources=tuple(sources), extra=extra, **kwargs)
+
+
+def _check_body_budget(http: HttpConfig) -> None:
+    """The shared budget holds at least one whole body, or a body at the cap could never be read."""
+    if http.max_bodies_mb < http.max_body_mb:
+        raise ConfigError(f"[http] max_bodies_mb ({http.max_bodies_mb:g}) phải không nhỏ hơn max_body_mb "
+                          f"({http.max_body_mb:g}): bộ nhớ chung phải chứa được ít nhất một nội dung lớn nhất")
 
 
 def _check_source_url(src: SourceConfig) -> None:

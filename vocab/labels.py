@@ -49,18 +49,30 @@ LANG_LABELS: dict[str, str] = {"vi": "Tiếng Việt", "other": "Ngôn ngữ kh�
 
 # Display forms: the codes above plus what the UI and reports show for untagged items.
 DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân loại"}
+
+# Between an item's topics wherever they are written out (pages, reports): a topic's own name has a comma
+# («Đất đai, GPMB»), so ", " read two topics as four.
+TOPIC_SEPARATOR = "; "
 DISPLAY_SENTIMENT_LABELS: dict[str, str] = {**SENTIMENT_LABELS, "unknown": "Chưa rõ"}
 SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
 
 
 def topics_text(codes: Iterable[str]) -> str:
-    """Topic labels joined by '; ': the labels hold commas themselves («Tôn giáo, tín ngưỡng», «Tin giả, lừa đảo»),
-    so ', ' made two topics read as four («Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»). Alert reasons and reports alike."""
-    return "; ".join(DISPLAY_TOPIC_LABELS.get(c, c) for c in codes)
+    """Topic labels joined by TOPIC_SEPARATOR: the labels hold commas themselves («Tôn giáo, tín ngưỡng», «Tin giả, lừa
+    đảo»), so ', ' made two topics read as four («Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»). Alert reasons and reports
+    alike (round 18)."""
+    return TOPIC_SEPARATOR.join(DISPLAY_TOPIC_LABELS.get(c, c) for c in codes)
 
-# "ctv": a collaborator's report of something heard or seen in person (no link, no platform): counted
-# apart from press and social media in charts and tallies.
+
+# Every source type an item may be stored with, and its Vietnamese name: the one list (vocab.config checks a
+# configured source against CONFIGURED_SOURCE_TYPES, a part of it; tests/vocab/test_source_types.py holds every
+# collector and form to it). "ctv": a collaborator's report of something heard or seen in person (no link, no
+# platform): counted apart from press and social media in charts and tallies.
 SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hội", "ctv": "CTV / trực tiếp"}
+
+# The types a configured source may have (the config file's [[sources]], the Nguồn tin page): "ctv" is only a
+# collaborator's report (collectors/collab.py), never a source one configures. Forums and videos are "social".
+CONFIGURED_SOURCE_TYPES: tuple[str, ...] = ("press", "social")
 
 # What a retention run purged (store/retention.py `Purged.what`), as `langnghe retention` prints it after
 # "N dòng". "item_rows:TABLE" are the rows of another table that belonged to purged items: every table with an

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 PUBLISHER_KINDS = frozenset({"rss", "google_news", "bing_news", "youtube"})
 # source types whose authors are private persons whatever brought the item: an RSS bridge of a Facebook group
 # carries its posters' names in <author> (round 16: a walk of the pages found one shown in full). Names from
-# vocab.config.SOURCE_TYPES only (a forum's feed is configured as "social"; "forum" was never accepted there).
+# vocab.labels.CONFIGURED_SOURCE_TYPES only (a forum's feed is configured as "social"; "forum" was never accepted there).
 PERSONAL_SOURCE_TYPES = frozenset({"social"})
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,})(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?")
 

@@ -67,6 +67,8 @@ def render() -> None:
     wanted = st.query_params.get("alert")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:
         st.session_state["alert_pick"] = wanted
+    # the alert staff were reading, after its timeline or items opened Tin bài and the menu brought them back
+    ui.keep("alert_pick", ids[0] if ids else None, ids)
     titles = dict(zip(queue["alert_id"], queue["title"]))
     sev = dict(zip(queue["alert_id"], queue["severity"]))
     alert_id = st.selectbox(

@@ -69,11 +69,15 @@ def _period(area: str) -> datetime:
     default, why = _default_since()
     st.title("Trước giao ban")
     c = st.columns([1, 1, 2.4])
-    # keyed by the default: a briefing marked held gives new widgets, so the boxes show the new start
-    # (the browser keeps a widget's old value when only its default changes)
-    ver = f"{default:%Y%m%d%H%M}"
-    day = c[0].date_input("Từ ngày", value=default.date(), format="DD/MM/YYYY", key=f"brief_day_{ver}")
-    hm = c[1].time_input("Từ giờ", value=time(default.hour, default.minute), key=f"brief_time_{ver}", step=300)
+    # keyed by the last briefing: one marked held gives new widgets, so the boxes show the new start (the browser
+    # keeps a widget's old value when only its default changes). Not by the default itself: with no briefing held
+    # it is «7 days ago», a new key every minute, and a date staff picked went back to it at the next click
+    last = data.last_briefing()
+    ver = f"{data.local(last['held_at']):%Y%m%d%H%M}" if last else "none"
+    ui.keep(f"brief_day_{ver}", default.date())  # and kept while another page is open
+    day = c[0].date_input("Từ ngày", format="DD/MM/YYYY", key=f"brief_day_{ver}")
+    ui.keep(f"brief_time_{ver}", time(default.hour, default.minute))
+    hm = c[1].time_input("Từ giờ", key=f"brief_time_{ver}", step=300)
     since_local = datetime.combine(day, hm)
     since = data.utc_from_local(since_local)
     now_local = data.local(data.now())

@@ -64,7 +64,9 @@ def render() -> None:
     ui.flash()
     _figures()
     c1, c2 = st.columns([1.2, 2])
-    choice = c1.segmented_control("Hiển thị", list(FILTERS), default="Đang mở", key="case_filter") or "Đang mở"
+    ui.keep("case_filter", "Đang mở", list(FILTERS))  # both kept while another page is open
+    choice = c1.segmented_control("Hiển thị", list(FILTERS), key="case_filter") or "Đang mở"
+    ui.keep("case_channels", [], list(CHANNEL_LABELS))
     channels = c2.multiselect("Kênh", list(CHANNEL_LABELS), format_func=CHANNEL_LABELS.get, key="case_channels",
                               placeholder="Tất cả các kênh")
     df, total = dc.queue(FILTERS[choice], tuple(channels) or None, None)

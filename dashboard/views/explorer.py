@@ -18,6 +18,7 @@ from dashboard.labels import (
     SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
 )
 from store.search import QueryError
+from store.search_query import MAX_QUERY_CHARS
 
 PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role": "viewer"}
 
@@ -63,6 +64,7 @@ def render() -> None:
     cfg = data.config()
     opts = data.filter_options()
     _apply_query_params()
+    _keep_filters()
 
     qcol = st.columns([4, 1])
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
@@ -76,7 +78,7 @@ def render() -> None:
     with st.expander(filter_label(active_filters(st.session_state)), key="x_filters", on_change="rerun",
                      expanded=filters_open(st.session_state, ui.on_phone()), icon=":material/filter_list:"):
         r1 = st.columns([1.1, 1, 1.6, 1.6])
-        period = r1[0].selectbox("Thời gian", list(PERIODS), index=list(PERIODS).index(DEFAULT_PERIOD), key="x_period")
+        period = r1[0].selectbox("Thời gian", list(PERIODS), key="x_period")
         since, until = _window(r1[0], period)
         types, outlets, topics, sentiments, places, in_area = _filters(r1, opts)
     alert, watch = _scope()
@@ -84,6 +86,25 @@ def render() -> None:
     _write_query_params(query, period, types, outlets, topics, sentiments, places)
     filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
     _results(query, order, since, until, filters, alert, watch, cfg.dashboard.explorer_limit, opts["places"])
+
+
+# what staff set on the page, by session key, with the value the page opens on and (where fixed) the choices;
+# kept while another page is open (`_keep_filters`, which adds the period: DEFAULT_PERIOD read when drawn)
+KEPT_FILTERS: dict[str, tuple[Any, list[Any] | None]] = {
+    "x_query": ("", None), "x_order": (next(iter(ORDERS)), list(ORDERS)),
+    "x_prev": (False, None), "x_types": ([], list(SOURCE_TYPES)), "x_outlets": ([], None),
+    "x_topics": ([], FILTER_TOPICS), "x_sent": ([], FILTER_SENTIMENTS), "x_places": ([], None),
+    "x_in_area": (True, None), "x_hour_on": (False, None), "x_alert_on": (False, None), "x_watch_on": (False, None),
+}
+
+
+def _keep_filters() -> None:
+    """The search, the order and the filters as staff left them when they come back from another page, whose run
+    deleted the widgets' state (a click on a Chủ đề bar, then Cảnh báo, then Tin bài in the menu showed the last 7
+    days of the area again); the date range is kept where it is drawn (`_window`)."""
+    ui.keep("x_period", DEFAULT_PERIOD, list(PERIODS))
+    for key, (default, options) in KEPT_FILTERS.items():
+        ui.keep(key, default, options)
 
 
 # the filters the expander holds, by their session key, as its label names them when they are on
@@ -123,6 +144,7 @@ def _window(col: Any, period: str) -> tuple[datetime | None, datetime | None]:
     since = until = None
     if PERIODS[period] == -1:
         today = data.local(data.now()).date()
+        ui.keep("x_range", (today - timedelta(days=7), today))
         rng = col.date_input("Khoảng ngày", value=(today - timedelta(days=7), today), format="DD/MM/YYYY",
                              key="x_range")
         if isinstance(rng, (list, tuple)) and len(rng) == 2:
@@ -202,7 +224,9 @@ def _apply_query_params() -> None:
     """A drill-down or shared link (…/explorer?topic=moi_truong&place=…) sets the filters once; after that
     the widgets lead and `_write_query_params` keeps the address bar in step."""
     sig = _qp_signature()
-    if not sig or sig == st.session_state.get("_x_qp"):
+    # the same link again after another page (whose run deleted the widgets' state) sets the filters again: they
+    # were otherwise what was kept of the last visit, or the defaults, under the link's address
+    if not sig or (sig == st.session_state.get("_x_qp") and "x_period" in st.session_state):
         return
     st.session_state["_x_qp"] = sig
     qp = st.query_params
@@ -287,7 +311,7 @@ def _write_query_params(query: str, period: str, types: list[str], outlets: list
                         sentiments: list[str], places: list[str]) -> None:
     """Keep the filters in the address bar so the page can be bookmarked or sent to a colleague."""
     want: dict[str, str | list[str]] = {}
-    if query.strip():
+    if query.strip() and len(query.strip()) <= MAX_QUERY_CHARS:  # a refused paste stays out of the address bar
         want["q"] = query.strip()
     for k, v in (("topic", topics), ("type", types), ("outlet", outlets), ("sent", sentiments), ("place", places)):
         if v:

@@ -46,28 +46,29 @@ def _live() -> None:
     n_open = sum(counts.get(s, 0) for s in OPEN_STATES)
     _metrics(t, today, n_open, cfg.dashboard.baseline_days)
     if ui.on_phone():  # a phone is opened on a push or before a briefing: the alerts and items first, charts after
-        _alerts_and_latest(open_alerts, n_open, cfg.dashboard.latest_items)
+        _alerts_and_latest(open_alerts, n_open, cfg.dashboard.latest_items, t["items"])
         _charts(t["items"])
     else:
         _charts(t["items"])
-        _alerts_and_latest(open_alerts, n_open, cfg.dashboard.latest_items)
+        _alerts_and_latest(open_alerts, n_open, cfg.dashboard.latest_items, t["items"])
     _health_line()
 
 
 def _charts(n_items: int) -> None:
     left, right = st.columns([2.2, 1])
     with left:
-        _topics_chart()
+        drawn = _topics_chart()
     with right:
-        _sentiment_chart(n_items)
-    st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
+        drawn = _sentiment_chart(n_items) or drawn
+    if drawn:  # under two empty panels the hint told staff to click bars that were not there
+        st.caption("Bấm vào một cột hoặc một phần của biểu đồ để xem đúng các tin đó ở trang Tin bài.")
 
 
-def _alerts_and_latest(open_alerts: pd.DataFrame, n_open: int, latest_items: int) -> None:
+def _alerts_and_latest(open_alerts: pd.DataFrame, n_open: int, latest_items: int, n_items: int) -> None:
     st.subheader("Cảnh báo đang mở")
     _open_alerts(open_alerts, n_open)
     st.subheader("Tin mới nhất")
-    _latest(latest_items)
+    _latest(latest_items, n_items)
 
 
 def _push_trouble() -> None:
@@ -95,7 +96,8 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
     row = st.container(horizontal=True)
     usual = f"so với trung bình cùng khung giờ của {baseline_days} ngày trước"
     # the area first: staff watch their area; the national total stands beside it
-    if today["tagged"]:
+    # «—» only while today's items wait for the NLP; none today is 0 (it read «—» with a word about the NLP)
+    if today["tagged"] or not today["items"]:
         row.metric("Tin hôm nay", number(today["in_area"]),
                    delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off",
                    help=f"Tin về địa bàn theo dõi từ 0 giờ hôm nay, {usual}. Toàn quốc: ô bên cạnh.")
@@ -104,7 +106,7 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
     row.metric("Toàn quốc hôm nay", number(today["items"]),
                delta=delta_text(today["items"], today["usual_items"]), delta_color="off",
                help=f"Mọi tin từ 0 giờ hôm nay, mọi nguồn, {usual}.")
-    if today["tagged"]:
+    if today["tagged"] or not today["items"]:
         row.metric("Tin tiêu cực hôm nay", number(today["negative"]),
                    delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off",
                    help=f"Tin tiêu cực từ 0 giờ hôm nay, mọi nguồn, mọi địa bàn (trong số ở ô Toàn quốc), {usual}.")
@@ -117,8 +119,8 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
 
 
-def _topics_chart() -> None:
-    """Items per day by topic (by outlet while nothing is classified); a click opens those items."""
+def _topics_chart() -> bool:
+    """Items per day by topic (by outlet while nothing is classified); a click opens those items. Whether drawn."""
     over = data.topics_over_time(OVER_DAYS)
     if len(over):
         over = over.assign(series=over["topic"])
@@ -131,19 +133,21 @@ def _topics_chart() -> None:
         ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun",
                              selection_mode="points")
         _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
-    else:  # not an empty grid whose axis runs from −1 to 5
-        st.markdown(f"**Tin theo ngày, {OVER_DAYS} ngày qua**")
-        ui.empty(f"Chưa có tin nào trong {OVER_DAYS} ngày qua.")
+        return True
+    # not an empty grid whose axis runs from −1 to 5
+    st.markdown(f"**Tin theo ngày, {OVER_DAYS} ngày qua**")
+    ui.empty(f"Chưa có tin nào trong {OVER_DAYS} ngày qua.")
+    return False
 
 
-def _sentiment_chart(n_items: int) -> None:
-    """The sentiment share of the last SHARE_DAYS days as bars; a click opens those items."""
+def _sentiment_chart(n_items: int) -> bool:
+    """The sentiment share of the last SHARE_DAYS days as bars; a click opens those items. Whether drawn."""
     share = data.sentiment_share(SHARE_DAYS)
     if not len(share):
         st.markdown(f"**Sắc thái tin, {SHARE_DAYS} ngày qua**")
         ui.empty("Chưa có tin nào để phân tích sắc thái." if n_items == 0 else
                  "Chưa có kết quả phân tích sắc thái: bộ phân tích nội dung (NLP) chưa chạy.")
-        return
+        return False
     share = share.assign(_o=[SENTIMENT_ORDER.index(x) if x in SENTIMENT_ORDER else 9
                              for x in share["sentiment"]]).sort_values("_o")
     codes = list(share["sentiment"])
@@ -159,6 +163,7 @@ def _sentiment_chart(n_items: int) -> None:
     ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
                          selection_mode="points")
     _open(drill.from_points(ev, slice_filter))
+    return True
 
 
 def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
@@ -182,8 +187,8 @@ def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
     ui.page_link("alerts", "Xem hàng đợi cảnh báo")
 
 
-def _latest(n: int) -> None:
-    """The newest items, of the area only unless the toggle is off."""
+def _latest(n: int, n_items: int) -> None:
+    """The newest items, of the area only unless the toggle is off; `n_items` all items stored."""
     ui.keep("o_latest_area", True)  # kept while another page is open
     area_only = st.toggle("Chỉ tin về địa bàn theo dõi", key="o_latest_area",
                           help="Tắt để xem tin mới nhất của mọi nguồn, cả tin toàn quốc.")
@@ -191,8 +196,9 @@ def _latest(n: int) -> None:
     if len(latest):
         ui.items_table(latest, height=320, extra={"Số nguồn đăng": latest["n_sources"]})
     else:
+        # no item at all: the switch would show nothing more (it said to turn it off)
         st.caption("Chưa có tin về địa bàn theo dõi; tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin."
-                   if area_only else "Chưa có tin.")
+                   if area_only and n_items else "Chưa có tin.")
 
 
 def _health_line() -> None:

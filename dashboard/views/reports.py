@@ -79,11 +79,13 @@ def _weekly(s: ReportSettings) -> None:
                                "đến lúc lập.")
     focus = cfg.area.focus.strip()
     options = [WHOLE] + ([focus] if focus else []) + [OTHER]
+    ui.keep("rep_area_pick", WHOLE, options)  # kept while another page is open, as the week is
     pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",
                         help="Toàn tỉnh: các tin được bộ phân tích xác định thuộc địa bàn tỉnh. Một địa bàn cụ thể: "
                              "các tin nêu tên địa bàn đó (cả tên cũ trước 01/7/2025).")
     area = ""
     if pick == OTHER:
+        ui.keep("rep_area_other", "")
         area = c3.text_input("Tên địa bàn", key="rep_area_other", placeholder="Ví dụ: Vàng Danh").strip()
     elif pick != WHOLE:
         area = pick

@@ -13,7 +13,7 @@ import streamlit as st
 
 from collectors.base import error_kind_label
 from dashboard import actions, data, gate, ui
-from dashboard.labels import HEALTH_STATUS, SOURCE_TYPES, safe_link
+from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, safe_link
 from orchestration import sources as sources_store
 from orchestration import status
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
@@ -186,7 +186,7 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
         name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
         kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0,
                               format_func=kind_label, help="Mỗi loại lấy được gì: xem «Các loại bộ thu thập» ở trên.")
-        configurable = ["press", "social"]  # "ctv" is only for collaborators' in-person reports
+        configurable = list(CONFIGURED_SOURCE_TYPES)  # "ctv" is only for collaborators' in-person reports
         stype = c[2].selectbox("Loại nguồn", configurable, format_func=SOURCE_TYPES.get,
                                index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0)
         url = st.text_input("Địa chỉ (http/https)", value=cur["url"])

@@ -48,7 +48,8 @@ def render() -> None:
     if not rows:
         ui.empty("Chưa có khảo sát nào. Nhập tệp kết quả ở trên, hoặc bằng lệnh `langnghe survey import TỆP`.")
         return
-    sid = st.selectbox("Khảo sát", [s.id for s in rows], index=len(rows) - 1, key="sv_pick",
+    ui.keep("sv_pick", rows[-1].id, [s.id for s in rows])  # kept while another page is open
+    sid = st.selectbox("Khảo sát", [s.id for s in rows], key="sv_pick",
                        format_func=lambda i: _label(ds.survey(i)))
     s = ds.survey(sid)
     q = ds.questionnaire(sid)

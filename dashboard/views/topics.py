@@ -33,6 +33,20 @@ TOPICS_SCOPE = ("Số tin tính mọi tin, bài đã phân loại chủ đề tr
                 "nhỏ hơn. Chọn «Tuần báo cáo» (bật «Chỉ trong địa bàn») để xem đúng số liệu của báo cáo tuần.")
 
 
+# The rolling tables' columns in pixels, each as wide as its header or its longest name, so that both tables fit
+# their half of a 1366 px desk (Streamlit stretches them to the rest): sized by their content, the topic table's
+# «Tiêu cực kỳ này» and the unit table's old names were cut at the right edge, with no scroll bar until hovered.
+COUNT_WIDTHS = {"Kỳ này": 56, "Kỳ trước": 66, "Thay đổi": 68, "Tiêu cực": 64}
+NAME_WIDTH = 150  # «Môi trường, tài nguyên», «Phường Quang Hanh»
+OLD_NAMES_WIDTH = 110  # the old names are cut with «…»; a click on a cell shows them whole
+
+
+def _fitted(name: str, last: str | None = None) -> dict[str, Any]:
+    """The rolling tables' column widths: `name`'s column, the counts, and `last` (the old names) if any."""
+    widths = {name: NAME_WIDTH, **COUNT_WIDTHS} | ({last: OLD_NAMES_WIDTH} if last else {})
+    return {col: st.column_config.Column(width=w) for col, w in widths.items()}
+
+
 def _change(now: int, prev: int) -> str:
     if prev == 0:
         return "mới" if now else "—"
@@ -81,7 +95,7 @@ def _rolling(days: int) -> None:
     if not len(topics):
         st.caption("Chưa có tin nào được phân loại chủ đề trong hai kỳ.")
     else:
-        left, right = st.columns([1.3, 1])
+        left, right = st.columns([1, 1])  # the table's six columns fit half a desk (1.3 : 1 cut the last)
         names = [topic_label(t) for t in topics["topic"]]
         with left:
             ev = st.plotly_chart(_topic_figure(names, topics), width="stretch", key="topic_bars", on_select="rerun",
@@ -93,8 +107,9 @@ def _rolling(days: int) -> None:
                 "Kỳ này": topics["n_now"],
                 "Kỳ trước": topics["n_prev"],
                 "Thay đổi": [_change(a, b) for a, b in zip(topics["n_now"], topics["n_prev"])],
-                "Tiêu cực kỳ này": topics["neg_now"],
+                "Tiêu cực": topics["neg_now"],
             }), hide_index=True, width="stretch", placeholder="—", key="topic_table", on_select="rerun",
+                column_config=_fitted("Chủ đề"),
                 selection_mode="single-row", height=ui.table_height(len(topics), 600))  # every topic, no inner scroll
             row = _row(ev, len(topics))
             if row is not None:  # a row: the topic's items this period, as its darker bar
@@ -105,7 +120,7 @@ def _rolling(days: int) -> None:
         st.caption("Chưa có tin nào nhắc địa danh trong địa bàn theo dõi trong hai kỳ.")
         _trend.render(days, [])
         return
-    left, right = st.columns([1.4, 1])
+    left, right = st.columns([1.5, 1])
     with left:
         ev = ui.dataframe(pd.DataFrame({
             "Đơn vị mới (2025)": places["name_2025"],
@@ -115,7 +130,7 @@ def _rolling(days: int) -> None:
             "Tiêu cực": places["neg_now"],
             "Tên cũ được nhắc": ["; ".join(x for x in as_list(o) if x) for o in places["old_names"]],
         }), hide_index=True, width="stretch", placeholder="—", key="place_table", on_select="rerun",
-            selection_mode="single-row", column_config={"Tên cũ được nhắc": st.column_config.TextColumn(width="large")})
+            selection_mode="single-row", column_config=_fitted("Đơn vị mới (2025)", "Tên cũ được nhắc"))
         st.caption("Tin nhắc tên cũ (phường Trưng Vương, TP Uông Bí…) được tính vào đơn vị mới tương ứng. "
                    "Chọn một dòng (ô bên trái) để xem tin của đơn vị trong kỳ này.")
         row = _row(ev, len(places))

@@ -51,8 +51,8 @@ def render() -> None:
             paused = "" if any(w["active"] for w in wls) else " Mọi danh sách đang tạm dừng: tin mới không được đối chiếu."
             st.caption(f"Chưa có tin nào khớp trong {period} qua.{paused}")
         names = {w["id"]: w["name"] for w in wls}
-        pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick",
-                            index=list(names).index(first_with_hits(wls, totals)))
+        ui.keep("w_pick", first_with_hits(wls, totals), list(names))  # kept while another page is open
+        pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick")
         hits = data.watch_hits(pick)
         if len(hits):
             ui.dataframe(pd.DataFrame({

@@ -10,8 +10,10 @@ disk is exit 4, saying to stop serve and back up again, or to keep the previous 
 that is. Either copy is on the disk before it takes its name,
 and it is opened again to check it before the command says it is done.
 
-Exit codes: 0 done; 2 the destination exists or there is no database to back up; 3 serve holds the database and has
-not written a snapshot yet; 4 disk full, read-only or damaged (the partial copy is deleted).
+Exit codes: 0 done; 2 the destination exists or cannot be made (a file where its folder should be, no right to
+write: said in Vietnamese, where a traceback was) or there is no database to back up; 3 serve holds the database and has
+not written a snapshot yet; 4 disk full, read-only, damaged, or the file cut while it was copied (the partial copy is
+deleted). A backup of serve's snapshot keeps that snapshot's time, and "how old" is said from the copy made.
 """
 
 from __future__ import annotations
@@ -25,11 +27,18 @@ from pathlib import Path
 from store import items as store_items
 from store.db import Database, DatabaseLocked, backup_database, copy_published, utcnow
 from vocab.config import Config
+from vocab.oserrors import os_error_text
 from vocab.timefmt import fmt_local, to_local
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("backup", help="chép một bản sao lưu nhất quán của cơ sở dữ liệu (cả khi serve đang chạy)")
+    p = sub.add_parser(
+        "backup", help="chép một bản sao lưu nhất quán của cơ sở dữ liệu (cả khi serve đang chạy)",
+        description="Chép một bản sao lưu nhất quán của cơ sở dữ liệu. Khi serve dừng: chép chính cơ sở dữ liệu; "
+                    "khi serve đang chạy: chép bản chụp gần nhất của nó và nói bản đó cũ bao nhiêu phút. Bản sao được "
+                    "đọc kiểm tra hết trước khi mang tên ĐÍCH; không ghi đè tệp nào. Mã thoát: 0 xong; 2 ĐÍCH đã có "
+                    "hoặc không tạo được, hay chưa có cơ sở dữ liệu; 3 serve đang giữ cơ sở dữ liệu mà chưa có bản "
+                    "chụp; 4 ổ đầy, chỉ đọc, tệp hỏng hoặc bị cắt khi đang chép.")
     p.add_argument("dest", metavar="ĐÍCH",
                    help="tệp .duckdb sẽ tạo, hoặc một thư mục (tên tệp: langnghe-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.duckdb)")
     p.set_defaults(func=run)
@@ -50,20 +59,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"langnghe backup: chưa có cơ sở dữ liệu {cfg.storage.db_path} để sao lưu (storage.db_path); "
               "hãy kiểm tra --config.", file=sys.stderr)
         return 2
-    note = ""
     try:
-        backup_database(cfg.storage.db_path, dest)
-    except DatabaseLocked as exc:
-        snap = cfg.storage.snapshot_path
-        if not os.path.exists(snap):
-            raise DatabaseLocked(f"{exc} Chưa có bản chụp {snap} để sao lưu: đợi serve ghi bản chụp (mỗi "
-                                 f"{cfg.storage.snapshot_every_minutes} phút, storage.snapshot_every_minutes), "
-                                 "hoặc dừng serve rồi chạy lại.") from exc
-        taken = datetime.fromtimestamp(os.path.getmtime(snap), timezone.utc).replace(tzinfo=None)
-        copy_published(snap, dest)
-        minutes = int((utcnow() - taken).total_seconds() // 60)
-        note = (f" serve đang giữ cơ sở dữ liệu nên đã sao lưu bản chụp của nó, lúc {fmt_local(taken)} "
-                f"({minutes} phút trước): những gì ghi sau đó chưa có trong bản này.")
+        note = _copy(cfg, dest)
+    except OSError as exc:  # the destination cannot be made: a file where its folder should be, no right to write…
+        print(f"langnghe backup: không sao lưu được vào {dest}: {os_error_text(exc)}. Hãy kiểm tra ĐÍCH (một thư mục "
+              "có quyền ghi); cơ sở dữ liệu không bị động đến.", file=sys.stderr)
+        return 2
     with Database(dest, read_only=True) as db, db.read() as cur:
         n = store_items.count_items(cur)
         version = db.schema_version()
@@ -72,3 +73,21 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     print(f"Khôi phục: dừng serve, chạy `langnghe restore {dest}` (bản này được kiểm tra trước khi thay cơ sở dữ "
           "liệu; cơ sở dữ liệu cũ được giữ lại), rồi chạy serve.")
     return 0
+
+
+def _copy(cfg: Config, dest: Path) -> str:
+    """Copy the database (serve stopped) or serve's snapshot into `dest`; return what the summary adds about it."""
+    try:
+        backup_database(cfg.storage.db_path, dest)
+        return ""
+    except DatabaseLocked as exc:
+        snap = cfg.storage.snapshot_path
+        if not os.path.exists(snap):
+            raise DatabaseLocked(f"{exc} Chưa có bản chụp {snap} để sao lưu: đợi serve ghi bản chụp (mỗi "
+                                 f"{cfg.storage.snapshot_every_minutes} phút, storage.snapshot_every_minutes), "
+                                 "hoặc dừng serve rồi chạy lại.") from exc
+    copy_published(snap, dest)  # the copy keeps the time of the snapshot it copied
+    taken = datetime.fromtimestamp(dest.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+    minutes = int((utcnow() - taken).total_seconds() // 60)
+    return (f" serve đang giữ cơ sở dữ liệu nên đã sao lưu bản chụp của nó, lúc {fmt_local(taken)} "
+            f"({minutes} phút trước): những gì ghi sau đó chưa có trong bản này.")

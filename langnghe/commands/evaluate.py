@@ -4,9 +4,10 @@ The press/official/forum rows as `langnghe train`'s "heldout", and apart the top
 topics are labelled ("social_topics", nlp.train.evaluate_comment_topics). `--comment-topics --all` measures a
 model on every such line: the shipped model before round 11 never trained on their topics ("before" figure).
 
-Rows are fed as the product feeds items (round 12, nlp.train.pipeline_row): the social slices' lines and our own
-social rows as social items (the comment topic model reads those without a real title, when the model has one), the
-other rows without a source type (the press topic model). The real VNTC articles labelled for sentiment (round 15) are
+Rows are fed as the product feeds items (nlp.train.pipeline_row): the social slices' lines as comments (social items
+with the flag fb_comment: the comment topic model reads them, when the model has one; round 18), our own social rows
+as social posts (no comment flag: the press topic model), the other rows without a source type (the press topic
+model). The real VNTC articles labelled for sentiment (round 15) are
 reported apart as "vntc_sentiment" (macro-F1, per class, the negative share per VNTC section against the labelled one),
 and those whose topics are labelled (round 16) as "vntc_topics" (macro-F1 and F1 per code with its support, the hit
 rate: rows with a gold topic where one is predicted). The shipped model 1.0 trained on the corpus copies of the four

@@ -26,7 +26,14 @@ from vocab.oserrors import os_error_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (khi serve đã dừng)")
+    p = sub.add_parser(
+        "restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (khi serve đã dừng)",
+        description="Đặt một bản sao lưu (hoặc bản chụp của serve) vào chỗ cơ sở dữ liệu, khi serve đã dừng. Bản sao "
+                    "được chép và kiểm tra hết trước; cơ sở dữ liệu cũ được giữ bên cạnh với tên "
+                    "….truoc-khoi-phuc-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.duckdb. Mã thoát: 0 xong; 2 không có NGUỒN hoặc "
+                    "thư mục không dùng được; 3 một tiến trình (serve) đang giữ cơ sở dữ liệu (đã đợi tối đa 4,5 "
+                    "giây); 4 NGUỒN bị cắt dở, hỏng, lạ hoặc của phiên bản mới hơn, ổ đầy, hoặc một bước sau khi "
+                    "đã đặt vào chỗ không xong (thông báo nói rõ phải làm gì).")
     p.add_argument("source", metavar="NGUỒN", help="tệp .duckdb do `langnghe backup` chép, hoặc bản chụp của serve")
     p.set_defaults(func=run)
 

@@ -12,9 +12,14 @@ from vocab.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="chạy thu thập theo lịch và bảng điều khiển trong một tiến trình")
-    p.add_argument("--port", type=int, help="cổng bảng điều khiển (mặc định: dashboard.port)")
-    p.add_argument("--host", help="địa chỉ bảng điều khiển (mặc định: dashboard.host)")
+    p = sub.add_parser(
+        "serve", help="chạy thu thập theo lịch và bảng điều khiển trong một tiến trình",
+        description="Chạy thu thập theo lịch và bảng điều khiển trong một tiến trình; tiến trình này giữ cơ sở dữ "
+                    "liệu (các lệnh ghi khác từ chối khi nó chạy) và ghi bản chụp mỗi storage.snapshot_every_minutes "
+                    "phút cho các lệnh đọc và cho sao lưu. Dừng bằng Ctrl+C. Mã thoát: 0 đã dừng; 3 một serve khác "
+                    "đang giữ cơ sở dữ liệu; 4 ổ đầy, chỉ đọc hoặc cơ sở dữ liệu hỏng.")
+    p.add_argument("--port", type=int, metavar="CỔNG", help="cổng bảng điều khiển (mặc định: dashboard.port)")
+    p.add_argument("--host", metavar="ĐỊA_CHỈ", help="địa chỉ bảng điều khiển (mặc định: dashboard.host)")
     p.set_defaults(func=run)
 
 

@@ -1,4 +1,6 @@
-"""`langnghe status [--json]`: item counts, per-source health, last collection time."""
+"""`langnghe status [--json]`: item counts, per-source health, last collection time. Read-only: the database is
+opened with DuckDB's `read_only=True` (never migrated), or serve's snapshot while serve holds it
+(orchestration/status.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,16 @@ import argparse
 import json
 
 from vocab.config import Config
-from orchestration.status import collect_status
+from orchestration.status import ORIGIN_LABELS, collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("status", help="số tin, tình trạng nguồn tin và lần thu thập gần nhất")
+    p = sub.add_parser(
+        "status", help="số tin, tình trạng nguồn tin và lần thu thập gần nhất (chỉ đọc)",
+        description="Số tin, tình trạng nguồn tin và lần thu thập gần nhất. Chỉ đọc: không ghi, không nâng cấp cơ sở "
+                    "dữ liệu; khi serve đang giữ nó thì đọc bản chụp của serve (storage.snapshot_path) và nói vậy. Mã "
+                    "thoát: 0 xong; 2 lỗi cấu hình; 3 serve đang giữ cơ sở dữ liệu mà chưa có bản chụp; 4 cơ sở dữ "
+                    "liệu hỏng và không có bản chụp.")
     p.add_argument("--json", action="store_true", help="in JSON (cho kịch bản và công cụ kiểm tra đọc)")
     p.set_defaults(func=run)
 
@@ -20,7 +27,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if args.json:
         print(json.dumps(st, ensure_ascii=False, indent=2, default=str))
         return 0
-    print(f"Cơ sở dữ liệu: {st['db_path']} ({st['origin']})")
+    print(f"Cơ sở dữ liệu: {st['db_path']} (đọc từ {ORIGIN_LABELS.get(st['origin'], st['origin'])})")
     print(f"Tin bài: {st['items']} (24 giờ qua: {st.get('items_last_24h', 0)})")
     if st.get("items_to_tag"):
         print(f"Tin chờ gán nhãn (chưa có nhãn, hoặc nhãn của mô hình/phiên bản cũ): {st['items_to_tag']} "

@@ -53,7 +53,8 @@ def human_rows(cfg: Config) -> list[dict]:
             if not title.strip() and not text.strip():
                 continue  # the item is gone or empty: nothing to learn from
             lab = h["labels"]
-            row = {"id": f"human:{h['item_id']}", "title": title, "text": text, "source_type": h.get("source_type")}
+            row = {"id": f"human:{h['item_id']}", "title": title, "text": text, "source_type": h.get("source_type"),
+                   "flags": list(h.get("flags") or [])}  # flags: a comment's correction trains the comment model
             row["topics"] = lab.get("topics", None)
             row["sentiment"] = lab.get("sentiment", None)
             if row["topics"] is None and row["sentiment"] is None:

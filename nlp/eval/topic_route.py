@@ -1,16 +1,20 @@
-"""Topics routed by source type (round 12): the held-out figures of a model as the product routes items.
+"""Topics routed by structure (round 18; by source type in round 12): the held-out figures of a model as the product
+routes items.
 
     PYTHONPATH=. .venv/bin/python -m nlp.eval.topic_route [--model-dir /tmp/m] [--unrouted]
 
 Prints (JSON) on the labelled set's held-out split only (data/training, never eval-only data):
-- "comments": the social slices' lines with topic labels, fed as social items (nlp.train.pipeline_row), with
-  nlp.train.comment_topic_scores' figures (macro/micro-F1, chip precision, share given a topic vs gold; also
-  without diacritics);
+- "comments": the social slices' lines with topic labels, fed as comments (nlp.train.pipeline_row: social items
+  with the flag fb_comment), with nlp.train.comment_topic_scores' figures (macro/micro-F1, chip precision, share
+  given a topic vs gold; also without diacritics);
 - "own": our own held-out rows (press / official / forum / social), topics macro-F1 all and without diacritics, and
   apart the titled press-like rows, the untitled press-like rows and the rows of style "social" (own social rows
-  fed as social items: those without a real title go to the comment model);
-- "examples": round 11's two comments, fed as social items, and the topics given.
-`--unrouted` feeds every row without a source type (what a harness without the field sees: the press model).
+  fed as social posts: no comment flag, so the press models read them); "own_sentiment" their sentiment macro-F1
+  (issue 13's floors), and "own_read_by_comment_model" how many of them the route sends to the comment model (0 by
+  construction since round 18);
+- "examples": comments of the rounds' briefs, fed as comments, and the topics given.
+`--unrouted` feeds every row without a source type or flags (what a harness without the fields sees: the press
+model).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parents[2]))
 
-EXAMPLES = ("chẳng ai làm được như anh ấy", "xem mà nổi da gà")
+EXAMPLES = ("chẳng ai làm được như anh ấy", "xem mà nổi da gà", "cảm ơn các anh công an phường 👍",
+            "tôi ở phú yên và anh này nói rất chuẩn <3", "đồng ý", "đường Quang Trung ngập sâu, xe chết máy hàng loạt")
 
 
 def _macro(T, rows: list[dict], out: list[dict]) -> float | None:
@@ -33,6 +38,7 @@ def _macro(T, rows: list[dict], out: list[dict]) -> float | None:
 def measure(pipe, routed: bool = True) -> dict:
     """The figures printed by `main` for one pipeline."""
     from nlp import train as T
+    from nlp.steps import item_topics_by_comment_model
 
     feed = T.pipeline_row if routed else (lambda r: {"id": r["id"], "title": r.get("title", ""),
                                                      "text": r.get("text", "")})
@@ -56,9 +62,13 @@ def measure(pipe, routed: bool = True) -> dict:
     for name, keep in groups.items():
         idx = [i for i, r in enumerate(own) if keep(r)]
         own_res[name] = {"n": len(idx), "topic_macro_f1": _macro(T, [own[i] for i in idx], [o_out[i] for i in idx])}
-    ex = pipe.tag([{"id": f"ex{i}", "title": "", "text": t, **({"source_type": "social"} if routed else {})}
-                   for i, t in enumerate(EXAMPLES)])
-    return {"routed": routed, "comments": comments, "own": own_res,
+    nd_own = [i for i, r in enumerate(own) if r.get("diacritics") is False]
+    own_sent = {"all": T._scores(own, o_out)["sentiment_macro_f1"],
+                "no_diacritics": T._scores([own[i] for i in nd_own], [o_out[i] for i in nd_own])["sentiment_macro_f1"]}
+    as_comment = {"source_type": "social", "flags": list(T.SLICE_FLAGS)} if routed else {}
+    ex = pipe.tag([{"id": f"ex{i}", "title": "", "text": t, **as_comment} for i, t in enumerate(EXAMPLES)])
+    return {"routed": routed, "comments": comments, "own": own_res, "own_sentiment": own_sent,
+            "own_read_by_comment_model": sum(item_topics_by_comment_model(feed(r)) for r in own),
             "examples": {t: o["topics"] for t, o in zip(EXAMPLES, ex)}}
 
 

@@ -79,3 +79,65 @@ def test_on_a_desk_tin_bai_opens_its_filters(demo):
         assert page.evaluate("() => document.querySelector('[data-testid=\"stExpander\"] details').open")
         assert page.locator('[data-testid="stMultiSelect"]').first.is_visible()
         browser.close()
+
+
+# the bottom of what is drawn just above each table, and the top of the table's toolbar, on the main section
+TOOLBARS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]'))
+  .filter(t => t.offsetParent !== null).map(t => {
+    const bar = t.querySelector(':scope > [data-testid="stElementToolbar"]');
+    const box = t.closest('[data-testid="stElementContainer"]').previousElementSibling;
+    return [bar ? bar.getBoundingClientRect().top : null, box ? box.getBoundingClientRect().bottom : null]; })"""
+
+
+@pytest.mark.parametrize("path", ["overview", "explorer"])  # tables from the demo's first minute
+def test_on_a_touch_screen_a_table_toolbar_covers_nothing_above_it(demo, path):
+    """Round 18: on a touch screen Streamlit always shows a table's toolbar (eye, download, search, full screen),
+    2.75rem above the table, over the box above (Tổng quan's «Chỉ tin về địa bàn theo dõi», the last line of Cảnh báo's
+    counts); the table now makes room."""
+    from playwright.sync_api import sync_playwright
+
+    srv, base = demo
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(**PHONE).new_page()
+        page.goto(f"{base}/", wait_until="networkidle")
+        login_if_asked(page, srv.output)
+        page.goto(f"{base}/{path}", wait_until="networkidle")
+        page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
+        wait_for_run(page)
+        page.screenshot(path=str(SHOTS / f"{path}-toolbar-390.png"))
+        pairs = page.evaluate(TOOLBARS)
+        assert pairs and all(bar is not None for bar, _ in pairs), pairs
+        assert all(box is None or bar >= box - 0.5 for bar, box in pairs), f"a toolbar over the box above: {pairs}"
+        browser.close()
+
+
+def test_on_a_desk_chu_de_tables_fit_their_half_of_the_page(demo):
+    """Round 18: at 1366 px Chủ đề's topic table cut its last column («Tiêu cực kỳ này») at the right edge, with no
+    scroll bar until hovered. Both rolling tables now fit, and a table that does not shows its scroll bar. Opened by
+    its address, the page asks for nothing that is not there (it logged `/topics/_stcore/health` and `host-config`
+    404s: dashboard.server.PageHtml names the app's root)."""
+    from playwright.sync_api import sync_playwright
+
+    srv, base = demo
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        page.goto(f"{base}/", wait_until="networkidle")
+        login_if_asked(page, srv.output)
+        missing: list[str] = []
+        page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.goto(f"{base}/topics", wait_until="networkidle")
+        for key in ("topic_table", "place_table"):
+            page.locator(f".st-key-{key} .dvn-scroller").wait_for(timeout=90_000)
+        wait_for_run(page)
+        page.screenshot(path=str(SHOTS / "topics-1366.png"))
+        for key in ("topic_table", "place_table"):
+            wide, shown, bar = page.evaluate(
+                "(k) => { const e = document.querySelector(`.st-key-${k} .dvn-scroller`);"
+                " return [e.scrollWidth, e.clientWidth, getComputedStyle(e).scrollbarColor]; }", key)
+            assert wide <= shown + 1, f"{key}: {wide} px of columns in {shown} px"
+            assert not bar.startswith("rgba(0, 0, 0, 0)"), f"{key}: scroll bar painted transparent ({bar})"
+        assert not missing, missing
+        assert page.evaluate("() => document.documentElement.lang") == "vi"
+        browser.close()

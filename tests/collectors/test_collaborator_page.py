@@ -160,3 +160,57 @@ def test_oversized_fields_sent_around_the_form_are_refused(db, tmp_path, field):
         ingest.submit_report(db, make_config(tmp_path, []), report)
     with db.read() as cur:
         assert store_collab.count_reports(cur) == 0
+
+
+def _report(n: int, reporter: str = "ctv07") -> store_collab.NewReport:
+    return store_collab.NewReport(reporter=reporter, text=f"Bà con phường Vàng Danh bức xúc vì bụi than, lần {n}.",
+                                  place="phường Vàng Danh", channel="zalo")
+
+
+def test_a_collaborator_past_the_hourly_limit_is_refused_with_when_to_send_again(db, tmp_path, monkeypatch):
+    """The form had no rate limit: a signed-in collaborator (or a script with their session) could post
+    thousands of reports a minute. Past `[collab] max_reports_per_hour` the next one is refused in Vietnamese,
+    saying when to send it; what was sent stays, a resend of a saved report is still answered as one, and
+    another collaborator is not held back."""
+    from orchestration import ingest
+
+    monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, d: lambda ids: None)
+    cfg = make_config(tmp_path, [], collab={"max_reports_per_hour": 3})
+    for n in range(3):
+        assert not ingest.submit_report(db, cfg, _report(n)).duplicate_report
+    with pytest.raises(ingest.ReportLimitError, match=r"tối đa 3 báo cáo một giờ.*sau \d\d:\d\d ngày \d\d/\d\d"):
+        ingest.submit_report(db, cfg, _report(3))
+    assert ingest.submit_report(db, cfg, _report(2)).duplicate_report  # a resend: answered, not refused
+    assert not ingest.submit_report(db, cfg, _report(0, reporter="ctv08")).duplicate_report
+    with db.read() as cur:
+        assert store_collab.count_reports(cur) == 4
+        assert store_collab.sent_since(cur, "ctv07", store_collab.datetime(2000, 1, 1))[0] == 3
+
+
+def test_the_page_says_when_to_send_again_and_keeps_the_text(db, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from orchestration import ingest
+
+    monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, d: lambda ids: None)
+    cfg = make_config(tmp_path, [], collab={"max_reports_per_hour": 1})
+    ingest.submit_report(db, cfg, _report(0))
+    runtime.install(cfg, db)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_string(SCRIPT, default_timeout=30)
+        at.session_state["user"] = dict(USER)
+        at.run()
+        text = "Người dân phường Yên Tử phản ánh đường bị xe tải làm hỏng, đi lại khó khăn."
+        at.text_area[0].input(text)
+        at.button[0].click().run()
+        assert not at.exception
+        assert "Chưa gửi được" in at.error[0].value and "gửi báo cáo này sau" in at.error[0].value
+        assert at.text_area[0].value == text
+        with db.read() as cur:
+            assert store_collab.count_reports(cur) == 1
+    finally:
+        runtime.reset()  # closes `db`
+        st.cache_resource.clear()
+        st.cache_data.clear()

@@ -192,3 +192,13 @@ def test_item_lists_show_the_restored_title_of_a_post_without_diacritics(env):
         f = store_reports.weekly_figures(cur, period.window)
         assert SOCIAL_RESTORED in set(f["negative"]["title"]) and SOCIAL_RESTORED in set(f["appendix"]["title"])
         assert MARKED in set(f["appendix"]["title"]) and MARKED_MISREAD not in set(f["appendix"]["title"])
+
+
+def test_two_topics_read_as_two_though_their_names_have_commas():
+    """Round 18's walk: Tin bài's detail read «Chủ đề: Đất đai, GPMB, Chính quyền, cán bộ», four topics to the eye;
+    the item tables and the weekly report's item tables joined them the same way."""
+    from dashboard.labels import topics_text
+    from reports.labels import topics_text as report_topics_text
+
+    for join in (topics_text, report_topics_text):
+        assert join(["land", "governance"]) == "Đất đai, GPMB; Chính quyền, cán bộ"

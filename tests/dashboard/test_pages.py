@@ -8,6 +8,7 @@ import json
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,7 +120,9 @@ def test_the_audit_log_names_the_command_line_in_vietnamese(env):
 
 @pytest.mark.parametrize("page, key, value", [("topics", "t_period", "30 ngày"), ("topics", "t_area_days", True),
                                               ("alerts", "alert_filter", "Tất cả"), ("watch", "w_days", "90 ngày"),
-                                              ("admin", "audit_days", 30), ("overview", "o_latest_area", False)])
+                                              ("admin", "audit_days", 30), ("overview", "o_latest_area", False),
+                                              ("cases", "case_filter", "Tất cả"),
+                                              ("cases", "case_channels", ["zalo_oa"])])
 def test_a_pages_choices_are_kept_across_a_visit_to_another_page(env, page, key, value):
     """Round 17's walk in Chromium: Chủ đề on 30 days, a click on a bar to Tin bài, back in the menu: 7 days again.
     Streamlit deletes a widget's state in a run that does not draw it (another page); `ui.keep` holds a copy."""
@@ -142,6 +145,138 @@ def test_a_pages_choices_are_kept_across_a_visit_to_another_page(env, page, key,
     assert not at.warning  # no «created with a default value but also had its value set via the Session State API»
 
 
+def _away_and_back(page: str, before: dict[str, Any], chosen: dict[str, Any], query: str = "") -> Any:
+    """AppTest of `page` (as quantri, admin): `before` set and run, then `chosen` (what staff pick), a run of
+    another page (nothing of this one drawn: Streamlit drops its widgets' state), then the page again."""
+    from streamlit.testing.v1 import AppTest
+
+    script = ("import streamlit as st\n"
+              f"if not st.session_state.get('away'):\n    from dashboard.views import {page} as _p\n    _p.render()\n")
+    at = AppTest.from_string(script, default_timeout=30)
+    at.session_state["user"] = {"username": "quantri", "display_name": "Cán bộ quantri", "role": "admin"}
+    for k, v in (("q", query),) if query else ():
+        at.query_params[k] = v
+    for step in (before, chosen):
+        for k, v in step.items():
+            at.session_state[k] = v
+        at.run()
+        no_exception(at)
+    at.session_state["away"] = True
+    at.run()
+    at.session_state["away"] = False
+    at.run()
+    no_exception(at)
+    return at
+
+
+def test_the_chosen_week_is_kept_across_a_visit_to_another_page(env):
+    """Round 17 left the week out of `ui.keep`: staff picked a week on Chủ đề or Báo cáo, looked at another page,
+    came back to the default week. A week chosen is kept; one left at the default follows the default."""
+    from dashboard import data_reports
+
+    weeks = data_reports.weeks()
+    at = _away_and_back("topics", {"t_period": "Tuần báo cáo"}, {"t_week": weeks[3]})
+    assert at.session_state["t_week"] == weeks[3] and at.selectbox(key="t_week").value == weeks[3]
+    at = _away_and_back("reports", {}, {"rep_week": weeks[2], "rep_area_pick": "Địa bàn khác…"})
+    assert at.selectbox(key="rep_week").value == weeks[2]
+    assert at.selectbox(key="rep_area_pick").value == "Địa bàn khác…"
+    at.text_input(key="rep_area_other").input("Vàng Danh").run()
+    at.session_state["away"] = True
+    at.run()
+    at.session_state["away"] = False
+    at.run()
+    assert at.text_input(key="rep_area_other").value == "Vàng Danh"
+    assert not at.warning
+
+
+def test_a_week_left_at_the_default_follows_the_default_and_an_old_week_gives_way(env, monkeypatch):
+    """Báo cáo's default moves on to the running week at the report time: staff who never touched the box see the
+    new default after a visit elsewhere; a kept week no longer offered (the box offers the last weeks) gives way."""
+    from dashboard import data_reports
+
+    weeks = data_reports.weeks()
+    at = _away_and_back("topics", {"t_period": "Tuần báo cáo"}, {})
+    first = at.selectbox(key="t_week").value
+    assert "_kept_t_week" not in at.session_state
+    monkeypatch.setattr(data_reports, "ended_week", lambda: weeks[1] if first != weeks[1] else weeks[2])
+    at.session_state["away"] = True
+    at.run()
+    at.session_state["away"] = False
+    at.run()
+    assert at.selectbox(key="t_week").value != first  # the new default, not the old one held
+    at.session_state["_kept_t_week"] = "2001-W01"  # held from long ago
+    at.session_state["away"] = True
+    at.run()
+    at.session_state["away"] = False
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="t_week").value in weeks
+
+
+def test_the_briefing_start_staff_chose_survives_the_minute_turning_and_another_page(env, monkeypatch):
+    """Round 18's walk: with no briefing held the boxes were keyed by «7 days ago» to the minute, a new key every
+    minute, so a «Từ ngày» staff picked went back to the default at the first click after the minute turned."""
+    from dashboard import data
+
+    at = env.page("briefing", "analyst").run()
+    no_exception(at)
+    picked = at.date_input(key="brief_day_none").value - timedelta(days=3)
+    at.date_input(key="brief_day_none").set_value(picked).run()
+    real_now = data.now
+    monkeypatch.setattr(data, "now", lambda: real_now() + timedelta(minutes=2))
+    at.run()
+    no_exception(at)
+    assert at.date_input(key="brief_day_none").value == picked
+    assert f"từ {at.time_input(key='brief_time_none').value:%H:%M} ngày {picked:%d/%m/%Y}" in texts(at)
+    at = _away_and_back("briefing", {}, {"brief_day_none": picked})
+    assert at.date_input(key="brief_day_none").value == picked
+
+
+def test_the_alert_staff_were_reading_is_kept_across_a_visit_to_another_page(demo_env):
+    """Round 18's walk: an alert's timeline opened Tin bài; back in the menu, Cảnh báo showed the first alert."""
+    from dashboard import data
+    from vocab.alerts import OPEN_STATES
+
+    last = str(data.alerts(OPEN_STATES, 2000, "queue")["alert_id"].iloc[-1])  # the page opens on the open ones
+    at = _away_and_back("alerts", {}, {"alert_pick": last})
+    assert at.selectbox(key="alert_pick").value == last
+
+
+def test_tin_bai_filters_are_kept_across_a_visit_to_another_page(env):
+    """The search, the period and the filters staff set on Tin bài came back empty after another page."""
+    at = _away_and_back("explorer", {}, {"x_query": "than", "x_period": "30 ngày qua", "x_topics": ["environment"],
+                                         "x_in_area": False})
+    assert at.text_input(key="x_query").value == "than"
+    assert at.selectbox(key="x_period").value == "30 ngày qua"
+    assert at.multiselect(key="x_topics").value == ["environment"]
+    assert at.checkbox(key="x_in_area").value is False
+    assert not at.warning
+
+
+def test_the_same_drill_down_link_after_another_page_sets_its_filters_again(env):
+    """A click on the same bar again (Tin bài's address as before) applied nothing, the link's signature being
+    the one already seen: the list showed the default filters (the widgets' state deleted) under the link's address."""
+    from streamlit.testing.v1 import AppTest
+
+    script = ("import streamlit as st\n"
+              "if not st.session_state.get('away'):\n    from dashboard.views import explorer as _p\n    _p.render()\n")
+    at = AppTest.from_string(script, default_timeout=30)
+    at.session_state["user"] = {"username": "quantri", "display_name": "Cán bộ quantri", "role": "admin"}
+    at.query_params["topic"] = "environment"
+    at.query_params["period"] = "30"
+    at.run()
+    assert at.multiselect(key="x_topics").value == ["environment"]
+    at.session_state["away"] = True  # staff look at Chủ đề and click the same bar
+    at.run()
+    at.query_params["topic"] = "environment"  # the same bar clicked again
+    at.query_params["period"] = "30"
+    at.session_state["away"] = False
+    at.run()
+    no_exception(at)
+    assert at.multiselect(key="x_topics").value == ["environment"]
+    assert at.selectbox(key="x_period").value == "30 ngày qua"
+
+
 def test_overview_on_an_empty_database_draws_no_empty_chart(env):
     """Round 10 walk-through: a fresh database showed a blank grid (axes −1…5) under "Tin theo ngày và
     nguồn", said the NLP had not run, and put "↑" before the press / social split of the total."""
@@ -154,6 +289,19 @@ def test_overview_on_an_empty_database_draws_no_empty_chart(env):
     from streamlit.proto.Metric_pb2 import Metric
 
     assert total.proto.direction == Metric.MetricDirection.NONE  # no arrow
+
+
+def test_overview_of_a_new_office_says_nothing_it_cannot_back(env):
+    """Round 18's walk on an empty database: «Tin hôm nay —» with a word that the NLP had not run (no item today at
+    all), the hint to click bars under two empty panels, and «tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin»
+    with no item in the database."""
+    at = env.page("overview", "analyst").run()
+    no_exception(at)
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Tin hôm nay"] == "0" and figures["Tin tiêu cực hôm nay"] == "0"
+    body = texts(at)
+    assert "Bấm vào một cột" not in body
+    assert "để xem mọi tin" not in body and "Chưa có tin." in body
 
 
 UNTAGGED = {
@@ -510,6 +658,20 @@ def test_search_syntax_errors_and_order(demo_env):
     assert sorted(best["Tiêu đề"]) == sorted(newest["Tiêu đề"]) and len(best) > 1
     times = list(newest["Thời gian"])
     assert times == sorted(times, reverse=True)
+
+
+def test_hostile_search_text_is_a_clear_warning_or_plain_words(demo_env):
+    """A 100 kB paste ran 30 s and then failed with DuckDB's «max expression depth» (and went into the address bar);
+    regex, SQL and invisible characters are plain words."""
+    at = demo_env.page("explorer", "viewer").run()
+    at.selectbox(key="x_period").set_value("Tất cả")
+    at.text_input(key="x_query").set_value("bụi " * 25_000).run()
+    no_exception(at)
+    assert any("tối đa 1.000 ký tự" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "q" not in at.query_params  # a refused query is not bookmarked
+    for query in (".* (bụi|than)+ \\d", "bụi' OR '1'='1'; DROP TABLE items;", "\u202ebụi\u200b than\u2066"):
+        at.text_input(key="x_query").set_value(query).run()
+        no_exception(at)
 
 
 def test_explorer_filters(demo_env):

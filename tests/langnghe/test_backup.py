@@ -129,3 +129,81 @@ def test_a_backup_of_a_damaged_snapshot_while_serve_runs_fails_and_says_what_to_
     assert res.returncode == 4 and "Traceback" not in res.stderr
     assert "bị hỏng trên đĩa" in res.stderr and "dừng serve rồi chạy lại `langnghe backup`" in res.stderr
     assert not dest.exists() and not list(tmp_path.glob("*.tmp*"))
+
+
+def _serve_holds(monkeypatch) -> None:
+    """`langnghe backup` in this process as while serve holds the database: its snapshot is what is copied."""
+    import langnghe.commands.backup as backup_cmd
+    from store.db import DatabaseLocked
+
+    def held(src: object, dest: object) -> None:
+        raise DatabaseLocked("Cơ sở dữ liệu đang được một tiến trình khác giữ (thường là `langnghe serve`).")
+
+    monkeypatch.setattr(backup_cmd, "backup_database", held)
+
+
+def test_how_old_the_backup_is_is_read_from_the_snapshot_actually_copied(tmp_path, monkeypatch, capsys):
+    """The command read the snapshot's time, then copied: a newer snapshot serve renamed over the name in between was
+    the one copied, yet the line said the older one's time («120 phút trước» for a backup a minute old)."""
+    import os
+    import time
+
+    import store.db as store_db
+    from langnghe import cli as cli_mod
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    snap, newer, dest = tmp_path / "c.snap.duckdb", tmp_path / "newer.duckdb", tmp_path / "b.duckdb"
+    with Database(tmp_path / "c.duckdb") as db:
+        with db.write() as cur:
+            cur.execute("INSERT INTO ui_settings VALUES ('k', '1', 'quantri', now()::TIMESTAMP)")
+        db.snapshot(snap)
+        with db.write() as cur:
+            cur.execute("UPDATE ui_settings SET value = '2' WHERE key = 'k'")
+        db.snapshot(newer)
+    two_hours_ago = time.time() - 7200
+    os.utime(snap, (two_hours_ago, two_hours_ago))
+    real_fresh_tmp = store_db._fresh_tmp
+
+    def serve_publishes_then_fresh_tmp(d: Path) -> Path:  # just before the backup opens the snapshot
+        if newer.exists():
+            os.replace(newer, snap)
+        return real_fresh_tmp(d)
+
+    _serve_holds(monkeypatch)
+    monkeypatch.setattr(store_db, "_fresh_tmp", serve_publishes_then_fresh_tmp)
+    assert cli_mod.main(["--config", str(cfg), "backup", str(dest)]) == 0
+    out = capsys.readouterr().out
+    assert _setting(dest) == ("2",) and "(0 phút trước)" in out, out
+    assert abs(dest.stat().st_mtime - snap.stat().st_mtime) < 1  # the backup keeps its snapshot's time
+
+
+def test_a_snapshot_cut_short_during_the_backup_is_a_clear_storage_error(tmp_path, monkeypatch, capsys):
+    """A source that ended before its size raised a plain OSError, which the CLI does not catch: a traceback. It is a
+    storage error now (exit 4, Vietnamese), and the partial copy is gone."""
+    import store.db as store_db
+    from langnghe import cli as cli_mod
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    dest = tmp_path / "b.duckdb"
+    with Database(tmp_path / "c.duckdb") as db:
+        db.snapshot(tmp_path / "c.snap.duckdb")
+    _serve_holds(monkeypatch)
+    monkeypatch.setattr(store_db.os, "sendfile", lambda out, fd, offset, count: 0 if offset >= 4096 else 4096)
+    assert cli_mod.main(["--config", str(cfg), "backup", str(dest)]) == 4
+    err = capsys.readouterr().err
+    assert "ngắn đi trong lúc chép" in err and "mới chép được 4096 trên" in err and "Traceback" not in err
+    assert not dest.exists() and not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_backup_to_a_destination_that_cannot_be_made_says_so_without_a_traceback(tmp_path, capsys):
+    """`langnghe backup tep/x.duckdb` (a file where the folder should be) printed Python's FileExistsError."""
+    from langnghe import cli as cli_mod
+
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb"):
+        pass
+    (tmp_path / "tep").write_text("x", encoding="utf-8")
+    assert cli_mod.main(["--config", str(cfg), "backup", str(tmp_path / "tep" / "x.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert f"không sao lưu được vào {tmp_path / 'tep' / 'x.duckdb'}" in err and "Traceback" not in err
+    assert "cơ sở dữ liệu không bị động đến" in err and (tmp_path / "tep").read_text(encoding="utf-8") == "x"

@@ -33,3 +33,15 @@ def test_every_subcommand_help_is_vietnamese():
                 continue
             assert action.help and VI.search(action.help), f"{path} {action.option_strings or action.dest}: {action.help!r}"
     assert seen > 20
+
+
+def test_the_operations_commands_say_what_they_do_and_their_exit_codes():
+    """`langnghe backup|restore|status|serve --help` printed only the usage line and the options (what the command
+    does and what its exit codes mean were in the code's docstrings only), and serve's placeholders were English
+    (`--port PORT`, `--host HOST`)."""
+    subs = {path.split()[-1]: p for path, p in _parsers(build_parser()) if path.count(" ") == 1}
+    for name in ("backup", "restore", "status", "serve"):
+        text = " ".join(subs[name].format_help().split())  # argparse wraps the description
+        assert subs[name].description and "Mã thoát: 0" in text, f"{name}:\n{text}"
+        usage = subs[name].format_usage()
+        assert not re.search(r"\b(?:PORT|HOST|DEST|SOURCE|PATH|FILE)\b", usage), usage

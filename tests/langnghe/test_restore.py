@@ -300,3 +300,51 @@ def test_a_restore_waits_for_a_status_reading_the_database_that_second(tmp_path,
         if status.poll() is None:
             status.communicate("", timeout=60)
     assert waits and _setting(live) == ("1",)
+
+
+def test_a_restore_waits_for_a_held_database_once_not_at_each_look(tmp_path, monkeypatch):
+    """Restore looks for a holder before the copy and again at the locks before the rename; each look had its own
+    10 tries, so a `status` seen at the first look and a serve started during the copy waited 4.5 s twice (≈ 9 s)
+    before restore refused. The waits are one allowance for the whole restore."""
+    import subprocess
+    import sys
+
+    import store.db as store_db
+    from store.db import DatabaseLocked
+
+    _, live, backup = _live_with_backup(tmp_path)
+    hold = (f"from store.db import Database; import sys; db = Database({str(live)!r}); print('mở', flush=True); "
+            "sys.stdin.read(); db.close()")
+    holders: list[subprocess.Popen] = []
+
+    def start_holder() -> None:
+        p = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        holders.append(p)
+        assert p.stdout.readline().strip() == "mở"
+
+    waits: list[int] = []
+
+    def pause() -> None:  # a `status` holds the first three waits, then is done
+        waits.append(1)
+        if len(waits) == 3:
+            holders[0].communicate("", timeout=60)
+
+    real_copy = store_db.copy_database
+
+    def serve_starts_during_the_copy(src: Path, dest: Path) -> Path:
+        out = real_copy(src, dest)
+        start_holder()
+        return out
+
+    start_holder()
+    monkeypatch.setattr(store_db, "_pause", pause)
+    monkeypatch.setattr(store_db, "copy_database", serve_starts_during_the_copy)
+    try:
+        with pytest.raises(DatabaseLocked, match="dừng serve"):
+            restore_database(backup, live)
+    finally:
+        for p in holders:
+            if p.poll() is None:
+                p.communicate("", timeout=60)
+    assert len(waits) == store_db._LOCK_TRIES - 1  # 4.5 s in all, where it was 3 + 9 waits
+    assert _setting(live) == ("2",) and not list(tmp_path.glob("*.khoi-phuc*"))

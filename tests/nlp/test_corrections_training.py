@@ -52,7 +52,7 @@ def test_human_rows_include_comments(corrected_db):
     rows = {r["id"]: r for r in human_rows(corrected_db)}
     assert set(rows) == {"human:p1", "human:c1", "human:c2"}
     assert rows["human:c1"] == {"id": "human:c1", "title": "", "text": "shop giao hàng chậm quá, gọi không ai nghe",
-                                "source_type": "social", "topics": None, "sentiment": "negative"}
+                                "source_type": "social", "flags": [], "topics": None, "sentiment": "negative"}
     assert rows["human:c2"]["topics"] == ["education"] and rows["human:c2"]["sentiment"] is None
 
 

@@ -105,7 +105,7 @@ def test_train_reads_human_labels(tmp_path):
     d.close()
     rows = human_rows(cfg)
     assert rows == [{"id": "human:i1", "title": "Dân bức xúc vì bụi than", "text": "Xe chở than gây bụi",
-                     "source_type": "press", "topics": ["environment"], "sentiment": "negative"}]
+                     "source_type": "press", "flags": [], "topics": ["environment"], "sentiment": "negative"}]
 
 
 def test_service_tags_new_and_pending(db, cfg, pipeline):

@@ -1,5 +1,6 @@
-"""Topics routed by source type (round 12): social items without a real title are read by the comment topic model,
-everything else (and every item of a model without one) by the press topic models, as before."""
+"""Topics routed by structure (round 18; round 12 routed by source type): comments and replies, by their flags, are
+read by the comment topic model, everything else — posts, social or not — (and every item of a model without one) by
+the press topic models, as before."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import scipy.sparse as sp
 
 from nlp import train as T
 from nlp.classify import Classifier, CommentTopicModel, LinearTopicModel
-from nlp.steps import Resources, Topics, reads_as_comment, title_is_copy
+from nlp.steps import (COMMENT_FLAGS, Resources, Topics, is_comment, item_topics_by_comment_model, reads_as_comment,
+                       title_is_copy, topics_by_comment_model)
 from vocab.labels import TOPICS
 from tests.conftest import database
 
@@ -66,6 +68,63 @@ def test_routing_rule():
     assert not title_is_copy("Xe", "Xem clip này") and title_is_copy("Xem", "Xem clip này")
 
 
+def test_topics_route_by_structure():
+    """Round 18: the comment model reads comments and replies by their flags, whatever their source type or length;
+    a post never, however short and social (our own held-out social posts read worse by it: round 12)."""
+    short, long_ = "đồng ý", "bãi thải than sau nhà em sạt rồi, bùn tràn vào tận bếp, " * 5
+    for flags in (["own_channel", "fb_comment", "reply_to:1", "fb_post:9"], ["own_channel", "fb_reply"],
+                  ["survey_answer"]):
+        assert topics_by_comment_model("social", "", short, flags)
+        assert topics_by_comment_model("social", "", long_, flags)  # length is the model's own limit (max_words)
+        assert topics_by_comment_model("press", "", short, flags)  # a comment under a page configured as press
+        assert topics_by_comment_model("social", "đồng ý…", "đồng ý ạ", flags)  # the collector's copied title
+        assert not topics_by_comment_model("social", "Tiêu đề riêng", short, flags)  # a title of its own
+    for flags in ([], None, ["own_channel", "fb_post", "page_author"], ["own_channel", "fb_message", "psid:1"],
+                  ["own_channel", "zalo_message"], ["imported"], ["replies:3", "lang:vi"]):
+        assert not topics_by_comment_model("social", "", short, flags)  # posts and messages: the press models
+    assert is_comment(("fb_reply",)) and not is_comment(("fb_replyx", 3)) and not is_comment(None)  # type: ignore
+    # a `langnghe tag` line's own JSON: one flag as a string is read, another shape is no comment, never a crash
+    assert is_comment("fb_comment") and not is_comment(5) and not is_comment({"fb_comment": 1})  # type: ignore
+
+
+def test_facebook_comments_carry_a_comment_flag():
+    """The route reads the flags the Facebook collector writes: a comment and a reply are comments, the page's own
+    post is not."""
+    from datetime import datetime
+
+    from collectors.facebook_page import map_comment, map_post
+    from vocab.config import SourceConfig
+
+    src = SourceConfig(name="fp", kind="facebook_page", url="https://graph.facebook.com/v19.0/1/feed", outlet="P",
+                       source_type="social")
+    now = datetime(2026, 12, 1, 8, 0)  # naive UTC, as collectors are given it
+    c = {"id": "1_2", "message": "đồng ý", "created_time": "2026-12-01T01:00:00+0000", "from": {"id": "7"}}
+    assert is_comment(map_comment(c, src, now, post_id="1_1").flags)
+    assert is_comment(map_comment(c, src, now, post_id="1_1", parent_id="1_3").flags)
+    post = map_post({"id": "1_1", "message": "Thông báo lịch cắt nước", "created_time": "2026-12-01T00:00:00+0000"},
+                    src, now)
+    assert not is_comment(post.flags)
+    assert set(COMMENT_FLAGS) == {"fb_comment", "fb_reply", "survey_answer"}
+
+
+def test_labelled_rows_are_fed_as_the_product_routes_them():
+    """The social slices' lines are comments (the comment model); our own social rows are posts (the press models:
+    issue 13's own floors are measured on them)."""
+    s = T.pipeline_row({"id": "S1-0001", "_file": "labelled_S1.jsonl", "title": "", "text": "đồng ý"})
+    own = T.pipeline_row({"id": "A-0001", "_file": "labelled_A.jsonl", "title": "", "text": "đồng ý",
+                          "style": "social"})
+    press = T.pipeline_row({"id": "A-0002", "_file": "labelled_A.jsonl", "title": "Tin", "text": "x"})
+    assert [item_topics_by_comment_model(r) for r in (s, own, press)] == [True, False, False]
+    assert own["source_type"] == "social" and "source_type" not in press  # the copied-title reading is unchanged
+
+
+def test_corrections_keep_their_flags():
+    rows = T.correction_rows([{"id": "c", "title": "", "text": "x", "topics": ["traffic"], "source_type": "social",
+                               "flags": ["own_channel", "fb_comment"]},
+                              {"id": "p", "title": "", "text": "x", "topics": ["traffic"], "source_type": "social"}])
+    assert [T.is_social_correction(r) for r in rows] == [True, False]
+
+
 class _Clf:
     """A classifier whose matrix is fixed (two topic columns per row), recording the texts it transforms."""
 
@@ -87,23 +146,28 @@ class _Clf:
 
 
 def _items():
-    def it(st, title, text):
+    def it(st, title, text, flags=None):
         row = {"title": title, "text": text, "_title": title, "_text": text, "lang": "vi"}
-        return {**row, "source_type": st} if st else row
-    return [it("press", "", "a"), it("social", "", "b"), it("social", "Bài c", "Bài c dài hơn"),
-            it("social", "Tiêu đề riêng", "d"), it(None, "", "e")]
+        row = {**row, "source_type": st} if st else row
+        return {**row, "flags": flags} if flags is not None else row
+    com = ["own_channel", "fb_comment"]
+    return [it("press", "", "a"), it("social", "", "b", com), it("social", "Bài c", "Bài c dài hơn", ["fb_reply"]),
+            it("social", "Tiêu đề riêng", "d", com), it(None, "", "e"), it("social", "", "f"),
+            it("social", "Bài g", "Bài g dài hơn", ["fb_post"]), it("press", "Bài h", "Bài h dài hơn", com)]
 
 
 @pytest.mark.parametrize("comment", [True, False])
-def test_topics_step_routes_by_source_type(comment):
+def test_topics_step_routes_by_structure(comment):
     clf = _Clf(comment)
     items = _items()
     Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
-    social = [B] if comment else [A]
-    assert [i["topics"] for i in items] == [[A], social, social, [A], [A]]
-    # the post titled with its own first line is read without the copy (classify_text), as the comment model
-    # was trained; a social post with a title of its own keeps it
-    assert clf.texts == ["\na", "\nb", "\nBài c dài hơn", "Tiêu đề riêng\nd", "\ne"]
+    c = [B] if comment else [A]
+    # comments and replies (b, c, h) by the comment model; posts — social ones (f, g) too — by the press models
+    assert [i["topics"] for i in items] == [[A], c, c, [A], [A], [A], [A], c]
+    # an item titled with its own first line is read without the copy (classify_text), as the comment model
+    # was trained; a social post with a title of its own keeps it; a comment under a page configured as press too
+    assert clf.texts == ["\na", "\nb", "\nBài c dài hơn", "Tiêu đề riêng\nd", "\ne", "\nf", "\nBài g dài hơn",
+                         "\nBài h dài hơn"]
 
 
 def test_pipeline_passes_source_type(pipeline):
@@ -118,16 +182,18 @@ def test_comment_model_rows(monkeypatch):
             {"id": "A-0002", "_file": "labelled_A.jsonl", "topics": ["land"], "style": "social", "title": "Tin"},
             {"id": "A-0003", "_file": "labelled_A.jsonl", "topics": ["land"], "style": "press", "title": ""},
             {"id": "N1-0001", "_file": "labelled_N1.jsonl", "topics": ["land"], "title": ""},
-            {"id": "human:c1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "social"},
-            {"id": "human:p1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "press"}]
+            {"id": "human:c1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "social",
+             "flags": ["fb_comment"]},
+            {"id": "human:p1", "title": "", "text": "x", "topics": ["traffic"], "source_type": "social"}]
     monkeypatch.setattr(T, "COMMENT_TOPICS", True)
+    monkeypatch.setattr(T, "COMMENT_TOPICS_OWN", True)
     monkeypatch.setattr(T, "is_heldout", lambda i, percent=20: False)
     assert [T.trains_comment_topics(r) for r in rows] == [True, True, False, False, False, True, False]
     monkeypatch.setattr(T, "COMMENT_TOPICS_OWN", False)
     assert [T.trains_comment_topics(r) for r in rows] == [True, False, False, False, False, True, False]
     monkeypatch.setattr(T, "is_heldout", lambda i, percent=20: True)  # held-out rows never train it
     assert [T.trains_comment_topics(r) for r in rows][:2] == [False, False]
-    # a correction of a social item trains the comment model, not the press one
+    # a correction of a comment trains the comment model, not the press one; of a social post, the press one
     Y = np.array([[c in r["topics"] for c in TOPICS] for r in rows], dtype=int)
     assert T.topic_rows(rows, Y)[:, 0].tolist()[5:] == [False, True]
     monkeypatch.setattr(T, "COMMENT_TOPICS", False)
@@ -146,14 +212,20 @@ def test_store_returns_source_type_for_tagging(tmp_path):
             cur.execute(
                 """INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type, outlet,
                    title, summary, published_at, published_estimated, fetched_at, flags)
-                   VALUES (?, ?, ?, ?, 's', 'rss', ?, 'O', 'T', 'x', ?, false, ?, [])""",
-                [item_id, f"https://x/{item_id}", f"https://x/{item_id}", f"h{item_id}", st, now, now])
+                   VALUES (?, ?, ?, ?, 's', 'rss', ?, 'O', 'T', 'x', ?, false, ?, ?)""",
+                [item_id, f"https://x/{item_id}", f"https://x/{item_id}", f"h{item_id}", st, now, now,
+                 ["fb_comment"] if st == "social" else []])
         tag_store.add_human_label(cur, "s", "topics", ["traffic"], "hoa")
     with db.read() as cur:
         assert {r["id"]: r["source_type"] for r in tag_store.items_to_tag(cur, "v", 10)} == {"p": "press",
                                                                                           "s": "social"}
         assert [r["source_type"] for r in tag_store.items_for_tagging(cur, ["s", "p"])] == ["social", "press"]
         assert [h["source_type"] for h in tag_store.human_labels(cur)] == ["social"]
+        # the flags route a comment's topics (round 18)
+        assert {r["id"]: r["flags"] for r in tag_store.items_to_tag(cur, "v", 10)} == {"p": [], "s": ["fb_comment"]}
+        assert [r["flags"] for r in tag_store.items_for_tagging(cur, ["s", "p"])] == [["fb_comment"], []]
+        assert [h["flags"] for h in tag_store.human_labels(cur)] == [["fb_comment"]]
+        assert tag_store.known_good_item(cur, "v") is None
     db.close()
 
 
@@ -166,11 +238,11 @@ def test_comment_model_mixes_the_press_score_by_its_share():
     assert clf.predict_topics(Xm, social=[True]) == [[B]]
 
 
-def test_long_social_posts_keep_the_press_model():
+def test_long_comments_keep_the_press_model():
     clf = _Clf(comment=True)
     clf.comment_topics.max_words = 3
-    items = [{"title": "", "text": t, "_title": "", "_text": t, "lang": "vi", "source_type": "social"}
-             for t in ("ngập quá", "nước ngập sâu cả mét sau mưa")]
+    items = [{"title": "", "text": t, "_title": "", "_text": t, "lang": "vi", "source_type": "social",
+              "flags": ["fb_comment"]} for t in ("ngập quá", "nước ngập sâu cả mét sau mưa")]
     Topics(Resources(normaliser=None, gazetteer=None, classifier=clf)).run(items)  # type: ignore[arg-type]
     assert [i["topics"] for i in items] == [[B], [A]]
 

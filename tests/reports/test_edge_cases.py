@@ -218,3 +218,35 @@ def test_the_preview_fits_a_phone_and_the_paper_keeps_its_margins():
     narrow = re.search(r"@media screen and \(max-width: 600px\) \{(.*?)\} \}", css, re.S)
     assert narrow and ".sheet { padding: 4mm 3mm; }" in narrow.group(1)
     assert "@page { size: A4; margin: 20mm 15mm 20mm 30mm;" in css
+
+
+HOSTILE_STARTS = ["=1+1", "+HYPERLINK(\"http://evil.example\")", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)",
+                  "\t=cmd|' /C notepad'!A0", "\r=1+1"]
+
+
+def test_every_text_cell_that_starts_a_formula_is_quoted_in_the_xlsx_and_control_characters_leave_the_docx(tmp_path):
+    """Inline strings are text when the workbook opens, but a cell staff edit (F2, Enter) was read again as a formula:
+    now every text cell starting with = + - @ tab or a line break carries Excel's quote prefix (a leading ' typed in
+    Excel, not shown); the DOCX takes the same titles with every XML-invalid character (python-docx raises on them)."""
+    db = database(tmp_path / "h.duckdb")
+    w = week_period(WEEK, NOW).window
+    junk = "\x01\x08\x0b\x0c\x1f\x7f\u202e\u200b\ufffe\uffff"
+    items = [_item(i, t + junk + " phường Vàng Danh", w.start + timedelta(hours=3 + i), outlet=t)
+             for i, t in enumerate(HOSTILE_STARTS)]
+    with db.write() as cur:
+        insert_items(cur, items)
+        save_tags(cur, [{"id": it.id, "topics": ["misinformation_fraud"], "sentiment": "negative", "in_area": True,
+                         "places": ["tỉnh Quảng Ninh"], "place_details": []} for it in items])
+    res = weekly_report(db, settings(charts=False), WEEK, tmp_path / "out", now=NOW, formats=("docx", "xlsx"))
+    assert res.errors == []
+    wb = openpyxl.load_workbook(res.files["xlsx"])
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert all(c.value.startswith('=HYPERLINK("https://baoquangninh.vn/') for c in cells if c.data_type == "f")  # ours
+    texts = [c for c in cells if c.data_type == "s"]
+    risky = [c for c in texts if c.value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n")]
+    assert len(risky) >= len(HOSTILE_STARTS)
+    assert all(c.quotePrefix for c in risky), [c.value[:20] for c in risky if not c.quotePrefix]
+    assert not any(c.quotePrefix for c in texts if c not in risky)
+    d = docx.Document(str(res.files["docx"]))
+    cells = " ".join(c.text for t in d.tables for r in t.rows for c in r.cells)
+    assert "@SUM(1+1)" in cells and not any(ch in cells for ch in "\x01\x08\x0b\x0c\x1f\ufffe\uffff")

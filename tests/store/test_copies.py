@@ -343,7 +343,7 @@ def test_a_source_that_ends_early_says_so_in_vietnamese_with_the_path_and_sizes(
     monkeypatch.setattr(db_mod.os, "sendfile", lambda out, fd, offset, count: 0 if offset >= 3000 else 3000)
     fd = os.open(src, os.O_RDONLY)
     try:
-        with pytest.raises(OSError) as err:
+        with pytest.raises(db_mod.CopySourceCut) as err:  # a StorageError: the CLI says it, exit 4
             db_mod._copy_from_fd(fd, dest, src)
     finally:
         os.close(fd)

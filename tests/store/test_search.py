@@ -209,3 +209,38 @@ def test_existing_items_are_indexed_by_the_migration(tmp_path):
             cur.execute("DELETE FROM schema_migrations WHERE version = 60")
     with Database(path) as d:  # reopening applies 060 again, which indexes what is there
         assert keys(d, "lũ") == ["lu"]
+
+
+# --- hostile queries (round 19, docs/SECURITY.md "Forms and pages") ------------------------------------------
+
+@pytest.mark.parametrize("query, why", [
+    ("a" * 100_000, "tối đa 1.000 ký tự"),  # a 100 kB paste: refused before it is read
+    (" ".join(f'"{a} {b}"' for a in ("bụi", "than", "ô") for b in ("nhiễm", "lũ", "mưa", "gió", "bay", "mù", "dày",
+                                                                  "đặc", "kín"))[:999], "tối đa 24 từ hoặc cụm từ"),
+    ('"' + "bụi than " * 17 + '"', "tối đa 32 âm tiết"),
+])
+def test_a_query_too_long_to_search_quickly_says_why(query, why):
+    """A word typed 64 times took 9.9 s, a 100 kB paste 32 s and then a DuckDB «max expression depth» error."""
+    with pytest.raises(QueryError, match=why):
+        parse(query)
+
+
+def test_the_same_word_many_times_is_one_term(db):
+    q = parse("bụi " * 200)
+    assert q is not None and [[t.words for t in g] for g in q.groups] == [[("bụi",)]]
+    assert sorted(keys(db, "than " * 200)) == sorted(keys(db, "than"))
+
+
+@pytest.mark.parametrize("query, same_as", [
+    (".* [a-z]+ (bụi|than) \\d+ ^$", "a z bụi than d"), ("than'; DROP TABLE items;", "than drop table items"),
+    ("than' OR '1'='1", "than OR 1"), ("\u202ethan\u200b\u2066 \u2069", "than"), ("than\x00", "than"),
+    ("than \ud83d", "than"), ("😡 than 🔥", "than"), ("%_ than \\", "than"), ("(((( than ))))", "than"),
+])
+def test_regex_sql_and_invisible_characters_are_plain_text(db, query, same_as):
+    """Words go into the SQL as escaped literals of their syllables: regex and SQL are only punctuation, and
+    bidi, zero-width, NUL and half an emoji are not syllables."""
+    with db.read() as cur:
+        before = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert sorted(keys(db, query)) == sorted(keys(db, same_as))
+    with db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM items").fetchone()[0] == before

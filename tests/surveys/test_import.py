@@ -66,6 +66,27 @@ def test_free_text_answers_are_tagged_by_the_nlp_pipeline(db, cfg):
     assert len(hits) == 3
 
 
+def test_free_text_answers_are_read_as_comments(db, cfg):
+    """A free-text answer is a reply to the question: it reaches the pipeline flagged as a comment, so the comment
+    topic model reads it (round 18, nlp.steps.topics_by_comment_model)."""
+    from nlp.steps import item_topics_by_comment_model
+
+    class Recording:
+        rows: list[dict] = []
+
+        def tag(self, rows):
+            self.rows.extend(rows)
+            return [{"topics": [], "sentiment": "neutral", "places": []} for _ in rows]
+
+    f = csv_file([{"Giới tính": "Nam", "Ý kiến khác": "Học phí học thêm quá cao"}] * 2)
+    q = importer.preview("y-kien.csv", f, cfg.imports).questionnaire
+    code = next(x.code for x in q.questions if x.kind == "text")
+    res = importer.import_survey(db, cfg, "y-kien.csv", f, q, title="Ý kiến", username="u", now=utcnow(), tag=False)
+    pipe = Recording()
+    assert importer.tag_free_text(db, cfg, res.survey_id, [code], pipeline=pipe) == 2
+    assert [item_topics_by_comment_model(r) for r in pipe.rows] == [True, True]
+
+
 def test_admin_keeping_personal_data_is_audited(db, cfg):
     with open(WAVE1, "rb") as f:
         q = importer.preview(WAVE1.name, f, cfg.imports).questionnaire

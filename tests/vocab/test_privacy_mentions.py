@@ -40,7 +40,7 @@ def test_an_rss_feed_of_a_social_group_masks_its_posters():
 def test_every_personal_source_type_is_one_a_source_may_be_configured_with():
     """PERSONAL_SOURCE_TYPES named "forum", which the config refuses as a source type: a forum's feed is "social"
     there, so the "forum" rule never applied. One vocabulary: every personal type is a valid source type."""
-    from vocab.config import SOURCE_TYPES
+    from vocab.labels import CONFIGURED_SOURCE_TYPES
     from vocab.privacy import PERSONAL_SOURCE_TYPES
 
-    assert PERSONAL_SOURCE_TYPES and PERSONAL_SOURCE_TYPES <= set(SOURCE_TYPES)
+    assert PERSONAL_SOURCE_TYPES and PERSONAL_SOURCE_TYPES <= set(CONFIGURED_SOURCE_TYPES)

@@ -1,0 +1,52 @@
+"""The page Streamlit serves for `/` and every page's address, as `serve` sends it (dashboard.server.PageHtml):
+Vietnamese (`lang="vi"`, the app's title) and the app's root named for the frontend, which otherwise took a page's
+path (`/topics`) for the root first and logged two 404s (`/topics/_stcore/health`, `…/host-config`)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import HTMLResponse, PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from dashboard.server import PageHtml, page_html
+
+INDEX = ('<!DOCTYPE html>\n<html lang="en">\n  <head>\n    <meta charset="UTF-8" />\n    <title>Streamlit</title>\n'
+         '  </head>\n  <body>' + "<div></div>" * 300 + "</body>\n</html>\n")  # over 1 KB, so Streamlit would gzip it
+
+
+def _app() -> TestClient:
+    """Streamlit's shape: index.html for any page path (gzipped by its own middleware), other answers beside it."""
+    async def index(request):  # type: ignore[no-untyped-def]
+        return HTMLResponse(INDEX)
+
+    async def health(request):  # type: ignore[no-untyped-def]
+        return PlainTextResponse("ok")
+
+    inner = Starlette(routes=[Route("/_stcore/health", health), Route("/static/x.html", index),
+                              Route("/{page:path}", index)],
+                      middleware=[Middleware(GZipMiddleware, minimum_size=500)])
+    return TestClient(PageHtml(inner))
+
+
+def test_the_page_says_vietnamese_and_names_the_root_before_the_frontend_guesses():
+    html = page_html(INDEX.encode(), "").decode()
+    assert '<html lang="vi">' in html and "<title>Lắng Nghe</title>" in html
+    head = html.index("<head>") + len("<head>")
+    assert html[head:].startswith('<script>window.__streamlit={BACKEND_BASE_URL:location.origin+"/"};</script>')
+    assert 'location.origin+"/langnghe/"' in page_html(INDEX.encode(), "/langnghe").decode()  # behind a proxy's path
+    assert "</script><script>" not in page_html(INDEX.encode(), "/</script><script>").decode()
+
+
+def test_every_page_address_is_served_rewritten_and_gzipped_and_nothing_else_is_touched():
+    client = _app()
+    for path in ("/", "/topics", "/alerts?alert=A000001"):
+        r = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
+        assert '<html lang="vi">' in r.text and "window.__streamlit" in r.text
+    plain = client.get("/topics", headers={"Accept-Encoding": "identity"})
+    assert "window.__streamlit" in plain.text and int(plain.headers["content-length"]) == len(plain.content)
+    assert client.get("/_stcore/health").text == "ok"
+    assert '<html lang="en">' in client.get("/static/x.html").text  # Streamlit's files pass as they are
