@@ -113,7 +113,7 @@ def main() -> None:
         f = final.get(a["alert_id"]) or {}
         print(f"    at the end: severity={f.get('severity')} items={f.get('n_items')} title={f.get('title')!r}")
         print(f"    story {a['story_id']} is named {named.get(a['story_id'])!r}")
-        print(f"    reason at the end: …; mức {str(f.get('reason') or '').rsplit('; mức ', 1)[-1]}")
+        print(f"    reason at the end: … Mức độ {str(f.get('reason') or '').rsplit('Mức độ ', 1)[-1]}")
         for e in history:
             if e["alert_id"] == a["alert_id"] and e["action"] != "raise":
                 print(f"    history {e['at']} {e['action']}: {e['note']}")

@@ -34,7 +34,7 @@ import numpy as np
 
 from vocab.alerts import SEVERITY_LABELS as ALERT_SEVERITY_LABELS
 from vocab.folding import fold
-from vocab.labels import TOPIC_LABELS
+from vocab.labels import TOPIC_LABELS, topics_text
 from vocab.numbers import fmt_num, fmt_pct, fmt_rate
 from vocab.timefmt import fmt_local
 
@@ -267,6 +267,7 @@ def severity_of(signals: dict[str, Any], mixed: bool, score: float, p: "AlertPar
 
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+BRIEF_SEVERITY = "Mức độ"  # opens the severity sentence of a staff reason (`brief`), which `regrade` restates
 
 
 @dataclass(frozen=True)
@@ -311,18 +312,29 @@ def regrade(alert: dict[str, Any], story: dict[str, Any], score: float, p: "Aler
     was = int((alert.get("details") or {}).get("severity_points") or 0)
     if not rose and (level != old or points <= was):
         return None  # lower, or the same level with nothing more to say
-    clause = f"mức {SEVERITY_LABELS[level]}" + (": " + "; ".join(why) if why else "")
-    reason = str(alert.get("reason") or "")
-    cut = reason.rfind(f"mức {SEVERITY_LABELS.get(old, old)}")
-    # a reason without the clause (an alert of an older release, a hand-made one) may end its sentence: no ".;"
-    head = _without_full_stop(reason)
-    reason = (reason[:cut] + clause) if cut >= 0 else (f"{head}; {clause}" if head else clause)
+    reason = _restate(str(alert.get("reason") or ""), old, level, why)
     details = dict(alert.get("details") or {})
+    if details.get("detail"):  # the engineers' figures end with the same clause
+        details["detail"] = _restate(str(details["detail"]), old, level, why)
     details.update(severity=level, severity_points=points, severity_why=why, harm=signals,
                    severity_items=int(story.get("n_items") or 0))
     note = (f"Mức độ: {SEVERITY_LABELS.get(old, old)} → {SEVERITY_LABELS[level]} khi vấn đề có "
             f"{int(story.get('n_items') or 0)} tin ({points} điểm: {'; '.join(why)})") if rose else ""
     return Regrade(level, reason, details, note)
+
+
+def _restate(reason: str, old: str, level: str, why: Sequence[str]) -> str:
+    """`reason` with its severity clause for `level`: a staff reason's closing sentence «Mức độ …» (`brief`), an
+    older reason's or a detail line's closing clause «mức …», or the clause added when it has none."""
+    tail = ": " + "; ".join(why) if why else ""
+    cut = reason.rfind(f"{BRIEF_SEVERITY} {SEVERITY_LABELS.get(old, old)}")
+    if cut >= 0:
+        return reason[:cut] + f"{BRIEF_SEVERITY} {SEVERITY_LABELS[level]}{tail}."
+    clause = f"mức {SEVERITY_LABELS[level]}{tail}"
+    cut = reason.rfind(f"mức {SEVERITY_LABELS.get(old, old)}")
+    # a reason without the clause (an alert of an older release, a hand-made one) may end its sentence: no ".;"
+    head = _without_full_stop(reason)
+    return (reason[:cut] + clause) if cut >= 0 else (f"{head}; {clause}" if head else clause)
 
 
 # ------------------------------------------------------------------------------------------ stories
@@ -527,7 +539,8 @@ def evaluate_story(
     if regrowth is not None and not (w.outlets >= p.min_outlets and w.score >= p.min_score):
         return decision
     decision.alert = True
-    decision.reason = explain(stats, details, topics, places, baseline_cell, p, regrowth)
+    decision.reason = brief(details, topics, places, regrowth)
+    details["detail"] = explain(stats, details, topics, places, baseline_cell, p, regrowth)
     if regrowth is not None:
         decision.previous_alert_id = regrowth[0].get("alert_id")
         details["regrowth_from"] = regrowth[1]
@@ -593,7 +606,7 @@ def explain(
              f"{fmt_pct(d['negative_share'])} tiêu cực ({d.get('n_negative', 0)}/{d['n_items']} tin)",
              _explain_places(d, places)]
     if topics:
-        parts.append("chủ đề: " + ", ".join(topic_label(t) for t in topics))
+        parts.append("chủ đề: " + topics_text(topics))
     if d.get("burst_from"):
         parts.append(f"bùng phát từ {fmt_local(datetime.fromisoformat(d['burst_from']))}")
     sev = f"mức {SEVERITY_LABELS.get(d.get('severity', ''), '')}".rstrip()
@@ -603,6 +616,88 @@ def explain(
     if regrowth is not None:
         text = _explain_regrowth(d, regrowth) + text
     return text
+
+
+def brief(
+    d: dict[str, Any],
+    topics: Sequence[str],
+    places: Sequence[str],
+    regrowth: tuple[dict[str, Any], int, int] | None = None,
+) -> str:
+    """The alert's reason as staff read it aloud at the briefing and paste it into a rapid report's «Căn cứ»:
+    what rose, how much against the usual flow, over what window, from where; the figures an engineer recomputes
+    are `explain`'s, kept in details["detail"] («Chi tiết»). Sentences, so that topic labels, which hold commas,
+    join by «; » unambiguously:
+    '12 tin, bài trong 4 giờ (từ 06:00 11/09), gấp nhiều lần mức thường ngày (khoảng 2 tin/tuần); 83% tiêu cực;
+    lan trên 9 nguồn (8 tin báo chí, 4 tin mạng xã hội). Địa bàn: phường Vàng Danh. Lĩnh vực: Thiên tai, sự cố.
+    Mức độ cao: vùi lấp, sơ tán; chính quyền vào cuộc.'"""
+    head = (f"{fmt_num(d['n_items'])} tin, bài trong {fmt_duration(d['span_minutes'])} "
+            f"(từ {fmt_local(datetime.fromisoformat(d['window_from']))}), {_brief_rise(d)}")
+    first = "; ".join((head, _brief_negative(d), _brief_spread(d)))
+    sentences = [first, _brief_places(d, places)]
+    if topics:
+        sentences.append("Lĩnh vực: " + topics_text(topics))
+    if d.get("severity"):
+        sentences.append(_brief_severity(d))
+    text = ". ".join(sentences) + "."
+    if regrowth is not None:
+        text = _explain_regrowth(d, regrowth) + text
+    return text
+
+
+def _brief_rise(d: dict[str, Any]) -> str:
+    """How far above the usual flow, in words («gấp nhiều lần» past ten: «gấp 169 lần» means nothing aloud)."""
+    ratio = float(d.get("rate_ratio") or 0.0)
+    if ratio >= 10:
+        how = "gấp nhiều lần mức thường ngày"
+    elif ratio >= 2:
+        how = f"gấp {fmt_num(ratio, 0)} lần mức thường ngày"
+    else:
+        how = "cao hơn mức thường ngày"
+    per_day = float(d.get("baseline_per_day") or 0.0)
+    if d.get("baseline_count") is None and d.get("baseline_days"):  # the floor: the cell itself had (almost) nothing
+        days = float(d["baseline_days"])
+        usual = (f"{fmt_num(days, 0)} ngày qua có dưới {fmt_num(math.ceil(per_day * days - 1e-9), 0)} tin "
+                 "cùng lĩnh vực tại địa bàn này")
+    else:
+        usual = usual_rate(per_day)
+    return f"{how} ({usual})"
+
+
+def usual_rate(per_day: float) -> str:
+    """The usual flow in the unit that reads best: «khoảng 3 tin/ngày», «khoảng 2 tin/tuần», «chưa đến 1 tin/tuần»."""
+    if per_day >= 0.95:
+        return f"khoảng {fmt_num(per_day, 0)} tin/ngày"
+    if per_day * 7 >= 0.95:
+        return f"khoảng {fmt_num(per_day * 7, 0)} tin/tuần"
+    return "chưa đến 1 tin/tuần"
+
+
+def _brief_negative(d: dict[str, Any]) -> str:
+    neg = int(d.get("n_negative") or 0)
+    return f"{fmt_pct(d['negative_share'])} tiêu cực" if neg else "chưa có tin tiêu cực"
+
+
+def _brief_spread(d: dict[str, Any]) -> str:
+    """'lan trên 9 nguồn (8 tin báo chí, 4 tin mạng xã hội)': breadth, and the mix when both carry it."""
+    text = f"lan trên {fmt_num(d['n_outlets'])} nguồn"
+    if d["n_press"] and d["n_social"]:
+        return text + f" ({fmt_num(d['n_press'])} tin báo chí, {fmt_num(d['n_social'])} tin mạng xã hội)"
+    return text + (" mạng xã hội" if d["n_social"] else " báo chí")
+
+
+def _brief_places(d: dict[str, Any], places: Sequence[str]) -> str:
+    if d["in_area_share"] > 0 and places:
+        return "Địa bàn: " + "; ".join(places)
+    if places:
+        return "Ngoài địa bàn: " + "; ".join(places)
+    return "Chưa xác định địa bàn"
+
+
+def _brief_severity(d: dict[str, Any]) -> str:
+    """'Mức độ cao: vùi lấp, sơ tán; chính quyền vào cuộc' (`regrade` restates it from «Mức độ » on)."""
+    why = d.get("severity_why") or []
+    return f"{BRIEF_SEVERITY} {SEVERITY_LABELS.get(d['severity'], d['severity'])}" + (": " + "; ".join(why) if why else "")
 
 
 def _explain_head(d: dict[str, Any]) -> str:

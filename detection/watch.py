@@ -283,10 +283,14 @@ def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict
     n = len(hits)
     minutes = int(wl["window_minutes"])
     if int(wl["min_items"]) <= 1:
-        why = f"có tin mới khớp ({n} tin)"
+        why = f"có {n} tin mới"  # «khớp» is said once, by the keywords that follow
     else:
         why = f"{n} tin trong {_duration(minutes)} qua (ngưỡng: {int(wl['min_items'])} tin trong {_duration(minutes)})"
-    reason = f"Theo dõi “{wl['name']}”: {why}; từ khớp: {', '.join(words[:8]) or '—'}."
+    keywords = matched_keywords(str(wl.get("query") or ""), words)
+    said = (f"khớp từ khóa {', '.join(f'“{k}”' for k in keywords[:8])}" if keywords
+            else f"từ khớp: {', '.join(words[:8]) or '—'}")
+    reason = f"Theo dõi “{wl['name']}”: {why}; {said}."
+    detail = f"chữ trong tin, bài: {', '.join(words[:8]) or '—'}; truy vấn: {wl['query']}"
     title = f"Theo dõi “{wl['name']}”" + (f": {_display_title(items)}" if items else "")
     topics = sorted({t for r in items for t in _list(r.get("topics"))})
     places = sorted({p for r in items for p in _list(r.get("places"))})
@@ -295,8 +299,62 @@ def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict
         topics=topics, places=places, item_ids=[h["item_id"] for h in hits], n_items=n,
         n_outlets=len({r.get("outlet") or r.get("source_type") for r in items}),
         details={"watchlist_id": int(wl["id"]), "watchlist": wl["name"], "query": wl["query"], "n_items": n,
-                 "min_items": int(wl["min_items"]), "window_minutes": minutes, "words": words},
+                 "min_items": int(wl["min_items"]), "window_minutes": minutes, "words": words,
+                 "keywords": keywords, "detail": detail},
     )
+
+
+def matched_keywords(query: str, words: Sequence[str]) -> list[str]:
+    """The watchlist's own terms that these hits answer, as staff typed them (marks and capitals kept): a reason
+    read aloud names «bãi thải», not the «bai thai» an item written without diacritics holds. A term counts when
+    its folded words occur, side by side, in a matched text (a place name read across two terms counts for both).
+    [] when the query no longer parses."""
+    try:
+        q = parse(query)
+    except QueryError:
+        return []
+    found = [f" {_fold_text(w)} " for w in words]
+
+    def occurs(run: Sequence[str]) -> bool:
+        key = f" {' '.join(_fold(w) for w in run)} "
+        return any(key in f for f in found)
+
+    out: list[str] = []
+    for group in q.groups if q else ():
+        run: list[str] = []  # single words typed side by side read as typed («sạt lở», not «sạt», «lở»)
+        for t in group:
+            if t.negated or not occurs(t.words):
+                if run:
+                    out.append(_as_typed(query, run))
+                run = []
+                continue
+            if run and not t.phrase and not t.quoted and _side_by_side(query, [*run, *t.words]):
+                run += t.words
+                continue
+            if run:
+                out.append(_as_typed(query, run))
+            run = list(t.words)
+        if run:
+            out.append(_as_typed(query, run))
+    return list(dict.fromkeys(out))
+
+
+def _side_by_side(query: str, words: Sequence[str]) -> bool:
+    return bool(re.search(_typed_pattern(words), unicodedata.normalize("NFC", query), flags=re.IGNORECASE))
+
+
+def _typed_pattern(words: Sequence[str]) -> str:
+    return r"(?<!\w)" + r"[^\w\"-]+".join(re.escape(w) for w in words) + r"(?!\w)"
+
+
+def _fold_text(text: str) -> str:
+    return " ".join(_fold(w) for w in syllables(text))
+
+
+def _as_typed(query: str, words: Sequence[str]) -> str:
+    """`words` (the parser's lower-cased syllables) as the query spells them: «Vàng Danh», not «vàng danh»."""
+    m = re.search(_typed_pattern(words), unicodedata.normalize("NFC", query), flags=re.IGNORECASE)
+    return " ".join(re.findall(r"[^\W_]+", m.group(0))) if m else " ".join(words)  # syllables, case kept
 
 
 def _display_title(items: list[dict[str, Any]]) -> str:

@@ -335,9 +335,13 @@ def _seed_alerts(db: Database, stories: list[dict[str, Any]], n_alerts: int, now
                 "item_ids": s["item_ids"][:50], "n_items": n, "n_outlets": s["n_outlets"], "severity": sev,
                 "score": float(round(n * 1.5 + neg * 2, 1)),
                 "priority": "high" if sev == "high" and seq % 2 else "normal",
-                "reason": f"{n} tin từ {s['n_outlets']} nguồn trong 24 giờ (thường {max(n // 4, 1)}), {neg} tin tiêu cực"
-                          + (", có nhắc địa bàn theo dõi" if s["in_area"] else "") + ".",
-                "details": {"n_items": n, "n_negative": neg, "baseline": max(n // 4, 1)},
+                # worded as detection words a story alert: the staff sentence, and the figures as «Chi tiết»
+                "reason": f"{n} tin, bài trong 24 giờ, gấp {n // max(n // 4, 1)} lần mức thường ngày (khoảng "
+                          f"{max(n // 4, 1)} tin/ngày); {neg} tin tiêu cực; lan trên {s['n_outlets']} nguồn."
+                          + (" Có nhắc địa bàn theo dõi." if s["in_area"] else ""),
+                "details": {"n_items": n, "n_negative": neg, "baseline": max(n // 4, 1),
+                            "detail": f"{n} tin từ {s['n_outlets']} nguồn trong 24 giờ, nền {max(n // 4, 1)} tin/ngày "
+                                      f"(dữ liệu mẫu); {neg} tin tiêu cực"},
             }), raised)
             n_events += 1 + _handle(cur, aid, status, raised, now)
     return {"alerts": len(order), "alert_events": n_events}

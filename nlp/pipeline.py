@@ -34,10 +34,10 @@ from nlp.version import (DEFAULT_STEPS, find_models, model_dir, nlp_settings, pr
 log = logging.getLogger("langnghe.nlp")
 
 OUTPUT_FIELDS = ("id", "topics", "sentiment", "in_area", "places", "place_details", "lang", "model_version",
-                 "no_diacritics", "title_restored", "folded")
+                 "no_diacritics", "title_restored", "text_restored", "folded")
 _DEFAULTS: dict[str, Any] = {"topics": [], "sentiment": "neutral", "in_area": False, "places": [],
                              "place_details": [], "lang": "other", "no_diacritics": False,
-                             "title_restored": "", "folded": ""}
+                             "title_restored": "", "text_restored": "", "folded": ""}
 
 
 def dropped_row(item_id: Any, model_version: str, reason: str) -> dict[str, Any]:

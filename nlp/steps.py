@@ -76,7 +76,7 @@ class Normalise(Step):
     """NFC, entities, whitespace, tone placement, teencode; restores diacritics when missing."""
 
     name = "normalise"
-    adds = ("no_diacritics", "title_restored", "folded", "_title", "_text")
+    adds = ("no_diacritics", "title_restored", "text_restored", "folded", "_title", "_text")
 
     def run_one(self, it: dict) -> None:
         n = self.res.normaliser
@@ -97,8 +97,23 @@ class Normalise(Step):
         it["no_diacritics"] = bool(both_flag)
         # what stories, alerts and reports show for an item written without diacritics
         it["title_restored"] = title_n if both_flag and title_n != title else ""
+        # and the start of its text: a rapid report quotes a post verbatim and gives this reading after it (reports
+        # load no model); the text's own restoration above, no second pass
+        it["text_restored"] = restored_start(text_n) if both_flag and text_n != text_p else ""
         raw = f"{title} {text}" if not both_flag else _restored_for_folding(title_p, text_p, title_n, text_n)
         it["folded"] = fold_joined(raw[: self.res.max_chars])
+
+
+RESTORED_TEXT_CHARS = 600  # = reports.rapid.first_summary's quote: the reading covers what is quoted
+
+
+def restored_start(text: str, limit: int = RESTORED_TEXT_CHARS) -> str:
+    """The first `limit` characters of a restored text on one line, cut at a word (stored in item_tags)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    return cut if flat[limit] == " " or " " not in cut else cut[: cut.rfind(" ")]
 
 
 def _restored_for_folding(title_p: str, text_p: str, title_n: str, text_n: str) -> str:

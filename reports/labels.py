@@ -10,7 +10,7 @@ import pandas as pd
 from vocab.alerts import SEVERITY_LABELS  # noqa: F401
 from vocab.alerts import STATE_LABELS as _STATE_LABELS
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SENTIMENT_ORDER, SOURCE_TYPES  # noqa: F401
-from vocab.labels import TOPIC_SEPARATOR
+from vocab.labels import topics_text  # noqa: F401  (shared with the alert reasons; joins by TOPIC_SEPARATOR)
 
 TOPIC_LABELS: dict[str, str] = DISPLAY_TOPIC_LABELS
 SENTIMENT_LABELS: dict[str, str] = DISPLAY_SENTIMENT_LABELS
@@ -37,12 +37,6 @@ def as_list(v: Any) -> list[Any]:
     except (TypeError, ValueError):
         pass
     return [v]
-
-
-def topics_text(codes: Iterable[str]) -> str:
-    """Topic labels joined by '; ': the labels hold commas themselves («Tôn giáo, tín ngưỡng», «Tin giả, lừa đảo»),
-    so ', ' made two topics read as four («Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»)."""
-    return TOPIC_SEPARATOR.join(TOPIC_LABELS.get(c, c) for c in codes)
 
 
 def sentiment_label(code: Any) -> str:

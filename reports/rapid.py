@@ -153,7 +153,7 @@ def _situation(c: _Case) -> list[Block]:
         first = c.items.iloc[0]
         B.append(Para([Run("Tin đầu tiên: ", italic=True),
                        Run(f"{first.outlet} ({at_text(times[0])}): "), Run(first.title, url=first.url),
-                       Run(first_summary(first.title, first.summary))]))
+                       Run(first_summary(first.title, first.summary, first.get("text_restored")))]))
     return B
 
 
@@ -273,14 +273,55 @@ def _proposals(proposals: str) -> list[Block]:
     return B
 
 
-def first_summary(title: str, summary: str | None, limit: int = 600) -> str:
+def first_summary(title: str, summary: str | None, restored: Any = None, limit: int = 600) -> str:
     """The words quoted after the first item's title, on one line. A post's title is its own first words,
     shown with diacritics restored when it had none: its summary then repeats them, so it is quoted as
-    written ("nguyên văn") rather than as more news."""
+    written ("nguyên văn") rather than as more news. The quote is evidence and stays verbatim; when it is written
+    without diacritics, the tagger's restored reading (`item_tags.text_restored`) follows it, so the sentence reads
+    aloud («… (hệ thống khôi phục dấu: «…»)»), and a summary that does not repeat the title is quoted so too (a post
+    typed without marks is quoted, not given as the report's own words)."""
     text = " ".join((summary or "").split())[:limit]
     if not text:
         return ""
     head = fold(title.rstrip("…. ")).split()[:6]
-    if head and fold(text).split()[:len(head)] == head:
-        return f". Nguyên văn: «{text}»"
+    reading = restored_reading(text, restored)
+    if reading or (head and fold(text).split()[:len(head)] == head):  # a post typed without marks is quoted too
+        return f". Nguyên văn: «{text}»" + (f" (hệ thống khôi phục dấu: «{reading}»)" if reading else "")
     return f". {text}"
+
+
+def restored_reading(quote: str, restored: Any) -> str:
+    """The restored text cut to the quote: exactly its span when restoration only added marks (the usual case: each
+    word keeps its folded spelling), else as many characters, on a word boundary. "" when the quote has diacritics of
+    its own, or no reading was stored (an item tagged before round 18, or not tagged)."""
+    text = " ".join(restored.split()) if isinstance(restored, str) else ""
+    if not text or fold(quote) != quote.lower() or fold(text) == text.lower():
+        return ""  # the quote has marks (or «đ»), or the reading adds none
+    if fold(text[:len(quote)]) == fold(quote):
+        return text[:len(quote)]
+    end = _aligned_end(quote.split(), text.split())
+    if end is not None:
+        return end
+    if len(text) <= len(quote):
+        return text
+    cut = text[:len(quote)]
+    return (cut if text[len(quote)] == " " or " " not in cut else cut[: cut.rfind(" ")]) + "…"
+
+
+def _aligned_end(quote: list[str], reading: list[str]) -> str | None:
+    """The reading up to the quote's last words, found by their folded spelling, when the normaliser changed the length
+    («mn» read «mọi người»): the words nearest the quote's own count win. The quote's last word may be cut short (the
+    quote stops at its character limit): then its three words before, and «…». None when they cannot be found."""
+    def word(w: str) -> str:  # folded, without the punctuation around it («nha» is «nhà.»)
+        return re.sub(r"[\W_]", "", fold(w))
+
+    folded = [word(w) for w in reading]
+    for tail, more in ((quote[-3:], ""), (quote[-4:-1], "…")):
+        key = [word(w) for w in tail]
+        if not key:
+            continue
+        ends = [e for e in range(len(key), len(folded) + 1) if folded[e - len(key):e] == key]
+        if ends:
+            end = min(ends, key=lambda e: abs(e - len(quote)))
+            return " ".join(reading[:end]) + more
+    return None

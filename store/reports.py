@@ -469,6 +469,7 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
         f"""
         WITH ids AS MATERIALIZED ({ids_sql})
         SELECT i.id, i.published_at, i.source_type, i.outlet, i.source, {SHOWN_TITLE} AS title, i.summary, i.url,
+               t.text_restored,
                {EFFECTIVE_COLS},
                coalesce(ln.n, 0) AS n_sources,
                CAST(t.place_details AS VARCHAR) AS place_details, h.h_places IS NOT NULL AS places_corrected

@@ -34,6 +34,7 @@ _SCHEMA = pa.schema([
     ("tagged_at", pa.timestamp("us")),
     ("title_restored", pa.string()),      # migration 070
     ("place_reads", pa.list_(pa.string())),  # migration 162
+    ("text_restored", pa.string()),       # migration 175
 ])
 
 
@@ -60,13 +61,14 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
         cols["tagged_at"].append(now)
         cols["title_restored"].append(r.get("title_restored") or None)
         cols["place_reads"].append(list(r.get("place_reads") or []) or None)
+        cols["text_restored"].append(r.get("text_restored") or None)
     cur.register("_tags", pa.table(cols, schema=_SCHEMA))
     try:
         cur.execute(
             """
             INSERT OR REPLACE INTO item_tags
             SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                   no_diacritics, folded, tagged_at, title_restored, place_reads
+                   no_diacritics, folded, tagged_at, title_restored, place_reads, text_restored
             FROM _tags
             """
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 TOPICS: tuple[str, ...] = (
     "land",
     "environment",
@@ -53,6 +55,14 @@ DISPLAY_TOPIC_LABELS: dict[str, str] = {**TOPIC_LABELS, "other": "Chưa phân lo
 TOPIC_SEPARATOR = "; "
 DISPLAY_SENTIMENT_LABELS: dict[str, str] = {**SENTIMENT_LABELS, "unknown": "Chưa rõ"}
 SENTIMENT_ORDER: tuple[str, ...] = ("negative", "neutral", "positive", "unknown")
+
+
+def topics_text(codes: Iterable[str]) -> str:
+    """Topic labels joined by TOPIC_SEPARATOR: the labels hold commas themselves («Tôn giáo, tín ngưỡng», «Tin giả, lừa
+    đảo»), so ', ' made two topics read as four («Tôn giáo, tín ngưỡng, Tin giả, lừa đảo»). Alert reasons and reports
+    alike (round 18)."""
+    return TOPIC_SEPARATOR.join(DISPLAY_TOPIC_LABELS.get(c, c) for c in codes)
+
 
 # Every source type an item may be stored with, and its Vietnamese name: the one list (vocab.config checks a
 # configured source against CONFIGURED_SOURCE_TYPES, a part of it; tests/vocab/test_source_types.py holds every

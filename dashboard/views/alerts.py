@@ -127,6 +127,9 @@ def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
     """The alert's reason (and why it was closed), then its items, saying how many the retention removed."""
     st.markdown("**Vì sao có cảnh báo này**")
     st.text(a["reason"])
+    detail = (a.get("details") or {}).get("detail")
+    if detail:  # the figures the reason was worded from (alerts raised since round 18; older ones hold them in the reason)
+        st.caption(f"Chi tiết: {detail}")
     if a.get("close_reason"):
         st.text(f"Lý do đóng: {a['close_reason']}")
     st.markdown("**Tin bài**")

@@ -474,6 +474,8 @@ def test_alert_queue_order_and_detail(demo_env):
     assert sev == sorted(sev)
     body = texts(at)
     assert "Vì sao có cảnh báo này" in body and "Địa bàn:" in body and "Nguồn đăng:" in body
+    # the staff sentence read aloud, then the engineers' figures as «Chi tiết» (round 18)
+    assert "mức thường ngày" in body and "Chi tiết: " in body and "nền " in body.split("Chi tiết: ", 1)[1]
     assert not [b for b in at.button if b.label in ("Tiếp nhận", "Bỏ qua cảnh báo")]  # viewers only read
     assert "chỉ đọc" in body
     assert [b for b in at.button if b.label == "Tạo báo cáo nhanh"]  # rapid report from the alert view

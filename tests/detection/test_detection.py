@@ -78,8 +78,12 @@ def test_reason_matches_the_issue_example():
     stats = {**_stats(12, 9, 10, 12, 8, 4), "texts": _texts(ms.burst_rows(ms.START))}
     d = E.evaluate_story(stats, times, 12, 0.3, ("disaster", "phường Vàng Danh"), None, p, NOW)
     assert d.alert and d.burst and d.severity == "high"
-    assert d.reason.startswith("12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày")
-    assert "83% tiêu cực" in d.reason and "địa bàn: phường Vàng Danh" in d.reason
+    detail = d.details["detail"]  # the engineers' figures («Chi tiết»); the reason is the staff sentence
+    assert detail.startswith("12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày")
+    assert "83% tiêu cực" in detail and "địa bàn: phường Vàng Danh" in detail
+    assert d.reason.startswith("12 tin, bài trong 4 giờ (từ ")
+    assert "gấp nhiều lần mức thường ngày (khoảng 2 tin/tuần); 83% tiêu cực; lan trên 9 nguồn (8 tin báo chí, " \
+           "4 tin mạng xã hội). Địa bàn: phường Vàng Danh" in d.reason
 
 
 def test_reason_lists_the_most_specific_places_only():
@@ -94,8 +98,9 @@ def test_reason_lists_the_most_specific_places_only():
     times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
     stats = {**_stats(12, 9, 10, 12, 8, 4), "places": [[ward, district, "tỉnh Quảng Ninh"]] * 12}
     d = E.evaluate_story(stats, times, 12, 0.3, ("environment", district), None, p, NOW)
-    assert "(4 tin trong 14 ngày: «Môi trường, tài nguyên» tại TP Uông Bí cũ)" in d.reason
-    assert f"địa bàn: {ward};" in d.reason and d.places == (ward,)
+    assert "(4 tin trong 14 ngày: «Môi trường, tài nguyên» tại TP Uông Bí cũ)" in d.details["detail"]
+    assert f"địa bàn: {ward};" in d.details["detail"] and d.places == (ward,)
+    assert f"Địa bàn: {ward}." in d.reason
 
 
 def test_weighting_neutral_broad_story_does_not_alert_but_negative_local_does():
@@ -120,7 +125,7 @@ def test_a_story_placed_only_in_another_province_does_not_alert_however_wide():
     allowed = E.AlertParams(alert_elsewhere=True)
     assert E.evaluate_story(fire, times, 9, 0.3, None, None, allowed, NOW).alert
     national = E.evaluate_story({**fire, "places": [[]] * 9}, times, 9, 0.3, None, None, p, NOW)
-    assert national.alert and "chưa xác định địa bàn" in national.reason
+    assert national.alert and "Chưa xác định địa bàn." in national.reason
 
 
 def test_busy_cell_needs_more_than_its_usual_flow():
@@ -338,9 +343,9 @@ def test_reason_of_the_issue_adds_up():
     times = [NOW - timedelta(minutes=5 - 2.5 * i) for i in range(3)]
     d = E.evaluate_story(_stats(3, 3, 3, 3, 1, 2, 5), times, 3, 13 / 14, ("disaster", "phường Vàng Danh"), None, p, NOW)
     assert d.alert
-    got = check_reason_adds_up(d.reason, p)
-    assert "nền 0,9 tin/ngày (13 tin trong 14 ngày" in d.reason
-    assert "trong 1 giờ từ" in d.reason and got["window"] == 60 and got["expected"] == 0.039
+    got = check_reason_adds_up(d.details["detail"], p)
+    assert "nền 0,9 tin/ngày (13 tin trong 14 ngày" in d.details["detail"]
+    assert "trong 1 giờ từ" in d.details["detail"] and got["window"] == 60 and got["expected"] == 0.039
     assert got["ratio"] == 77
 
 
@@ -353,7 +358,7 @@ def test_every_reason_adds_up(n, minutes, base, cell):
     times = [NOW - timedelta(minutes=minutes * (1 - i / max(n - 1, 1))) for i in range(n)]
     d = E.evaluate_story(_stats(n, n, n - 1, n, n - 1, 1, minutes), times, n, base, cell, None, p, NOW)
     assert d.alert, d.details
-    check_reason_adds_up(d.reason, p)
+    check_reason_adds_up(d.details["detail"], p)
 
 
 # ------------------------------------------------------------------------------------------ severity
@@ -457,7 +462,8 @@ def test_demo_alert_raised_live_is_regraded_high_with_a_history_event(tmp_path):
             a = store_alerts.get_alert(cur, alerts[0]["alert_id"])
             events = store_alerts.audit_log(cur)
         assert a["severity"] == "high" and a["n_items"] >= 7  # the ward's notice (7th item) has joined
-        assert a["reason"].split("; mức ")[-1].startswith("cao: vùi lấp, sơ tán")
+        assert a["reason"].split(". Mức độ ")[-1].startswith("cao: vùi lấp, sơ tán")
+        assert a["details"]["detail"].split("; mức ")[-1].startswith("cao: vùi lấp, sơ tán")
         sev = events[events["action"] == "severity"]
         assert len(sev) >= 1 and list(sev["username"]) == ["system"] * len(sev)
         assert sev["note"].iloc[0].startswith("Mức độ: ") and "→ cao" in " ".join(sev["note"])
@@ -477,3 +483,55 @@ def test_replay_moves_the_processors_clock_to_each_step(tmp_path):
                      processor=lambda ids: seen.append((ids, clock())))
     db.close()
     assert seen == [(["c0"], datetime(2025, 9, 20, 3, 0)), (["c1"], datetime(2025, 9, 20, 3, 30))]
+
+
+# ------------------------------------------------------------------------------------------ staff sentence
+def test_the_reason_is_a_staff_sentence_and_the_statistics_go_to_the_detail_line():
+    """Read aloud at the briefing, «dự kiến 0,045 tin … gấp 67 lần» meant nothing; the reason now says what rose,
+    against the usual flow, over what window and from where, and topics whose labels hold commas join by «; »."""
+    p = E.AlertParams()
+    n = 32
+    times = [NOW - timedelta(minutes=360 * (1 - i / (n - 1))) for i in range(n)]
+    stats = {**_stats(n, 4, 25, n, 20, 12, 360), "topics": [["religion", "misinformation_fraud"]] * n}
+    d = E.evaluate_story(stats, times, n, 1.0, ("religion", "phường Vàng Danh"), None, p, NOW)
+    assert d.alert
+    assert d.reason.startswith(f"32 tin, bài trong 6 giờ (từ {E.fmt_local(NOW - timedelta(hours=6))}), gấp nhiều "
+                               "lần mức thường ngày (khoảng 1 tin/ngày); 78% tiêu cực; lan trên 4 nguồn (20 tin báo chí, "
+                               "12 tin mạng xã hội). Địa bàn: phường Vàng Danh; TP Uông Bí. Lĩnh vực: Tin giả, lừa đảo; "
+                               "Tôn giáo, tín ngưỡng. Mức độ ")
+    assert d.reason.endswith(".") and "dự kiến" not in d.reason and "nền" not in d.reason
+    assert "chủ đề: Tin giả, lừa đảo; Tôn giáo, tín ngưỡng;" in d.details["detail"]
+    check_reason_adds_up(d.details["detail"], p)
+
+
+@pytest.mark.parametrize("per_day,text", [(3.4, "khoảng 3 tin/ngày"), (0.96, "khoảng 1 tin/ngày"),
+                                          (0.3, "khoảng 2 tin/tuần"), (0.15, "khoảng 1 tin/tuần"),
+                                          (0.05, "chưa đến 1 tin/tuần"), (1234.0, "khoảng 1.234 tin/ngày")])
+def test_usual_rate_reads_in_the_unit_that_reads_best(per_day, text):
+    assert E.usual_rate(per_day) == text
+
+
+def test_regrade_restates_a_staff_sentence_and_its_detail_line():
+    p = E.AlertParams()
+    burst = _demo_burst()
+    alert = {"severity": "medium", "score": 18.0,
+             "details": {"n_items": 5, "severity_points": 2, "detail": "5 tin từ 5 nguồn; mức trung bình: vùi lấp"},
+             "reason": "5 tin, bài trong 9 phút (từ 08:00 11/09), gấp nhiều lần mức thường ngày (chưa đến 1 tin/tuần). "
+                       "Lĩnh vực: Thiên tai, sự cố; Môi trường, tài nguyên. Mức độ trung bình: vùi lấp."}
+    r = E.regrade(alert, _story(burst[:7]), 18.0, p)
+    assert r is not None and r.severity == "high"
+    assert r.reason == ("5 tin, bài trong 9 phút (từ 08:00 11/09), gấp nhiều lần mức thường ngày (chưa đến 1 tin/tuần). "
+                        "Lĩnh vực: Thiên tai, sự cố; Môi trường, tài nguyên. Mức độ cao: vùi lấp, sơ tán; ít nhất 37 "
+                        "hộ/người bị ảnh hưởng; chính quyền vào cuộc; cả báo chí và mạng xã hội.")
+    assert r.details["detail"].startswith("5 tin từ 5 nguồn; mức cao: vùi lấp, sơ tán; ")
+
+
+def test_a_floor_baseline_is_told_as_the_little_the_place_had_not_as_a_rate():
+    """The floor (0,2 tin/ngày) is no usual flow: «khoảng 1 tin/tuần» would claim one; the cell had under three."""
+    p = E.AlertParams()
+    times = [NOW - timedelta(minutes=41 * (1 - i / 2)) for i in range(3)]
+    d = E.evaluate_story(_stats(3, 3, 3, 3, 1, 2, 41), times, 3, p.baseline_floor_per_day, None, None, p, NOW)
+    assert d.alert
+    assert "gấp nhiều lần mức thường ngày (14 ngày qua có dưới 3 tin cùng lĩnh vực tại địa bàn này); 100% tiêu cực" \
+        in d.reason, d.reason
+    assert "mức sàn: 14 ngày qua có dưới 3 tin" in d.details["detail"]

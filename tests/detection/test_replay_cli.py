@@ -53,7 +53,7 @@ def test_replay_cli_writes_one_row_per_alert(tmp_path):
     assert {"alert_id", "raised_at", "title", "topics", "places", "item_ids", "severity", "reason"} <= set(a)
     assert a["raised_at"].endswith("+00:00")
     assert set(a["item_ids"]) <= burst_ids() and len(a["item_ids"]) >= 3
-    assert "tin từ" in a["reason"] and "Vàng Danh" in a["reason"]
+    assert "tin, bài trong" in a["reason"] and "Vàng Danh" in a["reason"]
     assert "Xong: 1 cảnh báo" in proc.stderr
     assert (tmp_path / "alarms.jsonl").exists()
     # the database it built is a normal Lắng Nghe database: the alert is there with its audit row

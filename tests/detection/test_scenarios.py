@@ -82,10 +82,16 @@ def test_same_story_is_not_alerted_twice(burst_week):
 def test_alert_explains_itself_in_vietnamese_with_numbers(burst_week):
     rows, alerts, s, db = burst_week
     a = s["alert"]
-    assert a["reason"].startswith(f"{len(a['item_ids'])} tin từ ")
-    assert "nguồn trong" in a["reason"] and "tin/ngày" in a["reason"] and "% tiêu cực" in a["reason"]
-    assert "địa bàn: phường Vàng Danh" in a["reason"]
-    assert "," in a["reason"].split("nền ")[1].split(" tin/ngày")[0]  # decimal comma: "nền 0,2 tin/ngày"
+    with db.read() as cur:
+        detail = store_alerts.get_alert(cur, a["alert_id"])["details"]["detail"]  # the engineers' «Chi tiết»
+    assert detail.startswith(f"{len(a['item_ids'])} tin từ ")
+    assert "nguồn trong" in detail and "tin/ngày" in detail and "% tiêu cực" in detail
+    assert "địa bàn: phường Vàng Danh" in detail
+    assert "," in detail.split("nền ")[1].split(" tin/ngày")[0]  # decimal comma: "nền 0,2 tin/ngày"
+    # the staff sentence: what rose, against the usual flow, over what window, from where
+    assert a["reason"].startswith(f"{len(a['item_ids'])} tin, bài trong ")
+    assert "mức thường ngày (" in a["reason"] and "% tiêu cực; lan trên " in a["reason"]
+    assert "Địa bàn: phường Vàng Danh" in a["reason"] and "dự kiến" not in a["reason"]
     assert a["severity"] in ("low", "medium", "high")
     assert set(a["topics"]) & {"disaster", "environment"}
     assert a["places"][0] == "phường Vàng Danh"
@@ -174,5 +180,5 @@ def test_burst_alert_severity_reflects_the_whole_story_at_the_end(burst_week):
         full = store_alerts.get_alert(cur, a["alert_id"])
     assert full["severity"] == "high"
     assert full["details"]["severity_points"] >= 5 and full["details"]["harm"]["official"]
-    clause = full["reason"].split("; mức ")[-1]
+    clause = full["reason"].split(". Mức độ ")[-1]
     assert clause.startswith("cao: ") and "chính quyền vào cuộc" in clause and "hộ/người" in clause

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from detection import watch
+from store import alerts as store_alerts
 from store import items as store_items
 from store import search as S
 from store import watchlists as store_watch
@@ -117,11 +118,35 @@ def test_first_item_alert_names_the_watchlist_and_words_and_is_raised_once(tmp_p
         alerts = _alerts(db, wid)
         assert len(alerts) == 1
         assert alerts[0][1] == 2 and list(alerts[0][3]) == [a, b]  # the open alert now holds both items
-        assert "Chùa Ba Vàng" in alerts[0][2] and "chùa ba vàng" in alerts[0][2]
+        assert alerts[0][2] == "Theo dõi “Chùa Ba Vàng”: có 1 tin mới; khớp từ khóa “chùa Ba Vàng”."
         with db.read() as cur:
             hits = store_watch.recent_hits(cur, wid)
         assert set(hits["alert_id"]) == {alerts[0][0]}
         assert list(hits.iloc[0]["words"]) == ["chua ba vang"]
+
+
+def test_the_reason_names_the_keyword_as_staff_wrote_it_not_the_items_unmarked_words(tmp_path):
+    """Read aloud at the briefing, «từ khớp: bai thai» was the post's spelling; the reason now names the
+    watchlist's own keyword, and the words as found stay in the alert's «Chi tiết» (details)."""
+    with database(tmp_path / "k.duckdb") as db:
+        wid = _watch(db, "Bãi thải", '"bãi thải" OR sạt lở Vàng Danh -mưa')
+        a = _add(db, "k1", "Bai thai than sat lo o vang danh mn oi", NOW, "Nguoi dan phan anh.")
+        assert len(watch.match_new(db, [a], NOW)) == 1
+        (alert,) = _alerts(db, wid)
+        with db.read() as cur:
+            details = store_alerts.get_alert(cur, alert[0])["details"]
+    assert alert[2] == "Theo dõi “Bãi thải”: có 1 tin mới; khớp từ khóa “bãi thải”, “sạt lở Vàng Danh”."
+    assert "bai thai" not in alert[2]
+    assert details["keywords"] == ["bãi thải", "sạt lở Vàng Danh"]
+    assert details["detail"].startswith("chữ trong tin, bài: bai thai, sat, lo, vang, danh; truy vấn: ")
+
+
+def test_matched_keywords_keep_the_querys_spelling():
+    q = '"bãi thải" OR sạt lở "Vàng Danh" -mưa'
+    assert watch.matched_keywords(q, ["bai thai"]) == ["bãi thải"]
+    assert watch.matched_keywords(q, ["sat", "lo", "vàng danh"]) == ["sạt lở", "Vàng Danh"]
+    assert watch.matched_keywords("Vàng Danh", ["vang danh"]) == ["Vàng Danh"]
+    assert watch.matched_keywords('"bãi thải', ["bai thai"]) == []  # no longer parses: the reason falls back
 
 
 def test_n_items_in_window(tmp_path):
