@@ -373,6 +373,29 @@ def test_replies_that_name_their_post_join_its_story():
     assert len(set(_stories(unlinked).values())) > 1
 
 
+def test_replies_read_by_the_comment_model_still_follow_their_post():
+    """Round 18 × ctopic2: a post's topics come from the press models, its comments' from the comment model, and the
+    two often name different chips for one power cut (the shipped models: the post «welfare», the replies «economy»
+    or «disaster»). The link's topic veto then split this thread into six stories. Chips of two models disagreeing
+    no longer veto a reply whose words touch the post (≥ reply_threshold); a reply whose words do not is still left
+    to the usual rules (below)."""
+    from dataclasses import replace
+
+    thread = [it for it in _one_source_fixture(links=True) if it.source_type == "social"]
+    as_tagged = [replace(it, topics=("welfare",) if i == 0 else ("disaster",) if i == 4 else ("economy",))
+                 for i, it in enumerate(thread)]
+    assert len(set(_stories(as_tagged).values())) == 1
+
+
+def test_an_off_topic_reply_with_other_topics_and_other_words_does_not_follow():
+    """The veto still holds when the words agree with the chips: «traffic» under the festival post, 0.05 of its words."""
+    from dataclasses import replace
+
+    items = _fixture("page_comments.jsonl")
+    got = _stories([replace(it, topics=("economy",)) if it.item_id == "page-c4" else it for it in items])
+    assert got["page-c4"] == "page-c4"
+
+
 def test_a_reply_does_not_follow_its_post_into_another_place():
     """The link does not override places: a reply naming another ward is another incident's report."""
     from dataclasses import replace
