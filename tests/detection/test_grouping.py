@@ -534,6 +534,39 @@ def test_reload_keeps_the_threads_of_imported_rows(tmp_path):
         db.close()
 
 
+def test_reload_finds_the_thread_of_an_item_grouped_before_migration_023(tmp_path):
+    """Migration 023 leaves `thread` NULL for items grouped before it («computed in Python», it says): the rebuild read
+    NULL as "no thread", so for one window after the upgrade a row of an imported thread no longer joined its post."""
+    from datetime import timedelta as td
+
+    from detection.jobs import Detector
+    from scenario_eval import make_cfg
+    from store import stories as store_stories
+
+    post, *rows = [it for it in _fixture("threads_without_links.jsonl") if it.item_id.startswith("export-")]
+    db = database(str(tmp_path / "t.duckdb"))
+    try:
+        with db.write() as cur:
+            cur.execute("""INSERT INTO items (id, canonical_url, url, content_hash, source, collector, source_type, outlet,
+                           title, summary, guid, published_at, published_estimated, fetched_at, flags)
+                           VALUES (?, ?, ?, 'h0', ?, 'import', 'social', ?, ?, ?, NULL, ?, false, ?, [])""",
+                        [post.item_id, "u0", "https://www.facebook.com/groups/uongbi24h/posts/1029384756/", post.source,
+                         post.outlet, post.title, post.title, post.published_at, post.published_at])
+            store_stories.add_story_items(cur, [{
+                "item_id": post.item_id, "story_id": post.item_id, "published_at": post.published_at,
+                "source": post.source, "outlet": post.outlet, "source_type": "social", "title": post.title,
+                "folded": post.folded, "mask": list(post.mask), "topics": list(post.topics), "in_area": True,
+                "places": list(post.places), "grouped_at": post.published_at, "wards": sorted(post.wards),
+                "provinces": sorted(post.provinces), "thread": None}])  # grouped before 023
+        det = Detector(make_cfg(str(tmp_path / "t.duckdb")), db)
+        with db.read() as cur:
+            index = det._ensure_index(cur, post.published_at + td(minutes=5))
+        (a,) = index.add([next(it for it in rows if it.item_id == "export-4")])  # 0.17 to the post by its words
+        assert a.story_id == post.item_id
+    finally:
+        db.close()
+
+
 def test_a_templated_columns_questions_stay_apart():
     """Round 18: a legal Q&A column wraps every answer in the same words ("Bạn đọc hỏi … Luật sư trả lời: Theo quy định
     của pháp luật hiện hành … gửi câu hỏi về chuyên mục Hỏi đáp pháp luật"), and its questions on different matters
