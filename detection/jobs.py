@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 from vocab.config import Config, section
 from detection.emerging import AlertParams, baseline_rate, regrade, check_source_failing, check_source_volume, evaluate_story, story_cells
-from detection.stories import GroupItem, StoryIndex, StoryParams, group_item_from_tags
+from detection.stories import GroupItem, StoryIndex, StoryParams, group_item_from_tags, thread_key
 from store import alerts as store_alerts
 from store import stories as store_stories
 from store.db import Database
@@ -58,7 +58,7 @@ class Detector:
                               source=r.get("source") or "", topics=tuple(r["topics"] or ()), mask=tuple(r["mask"] or ()),
                               wards=frozenset(r.get("wards") or ()), provinces=frozenset(r.get("provinces") or ()),
                               source_type=r.get("source_type") or "press", guid=r.get("guid") or "",
-                              outlet=r.get("outlet") or "", thread=r.get("thread") or "")
+                              outlet=r.get("outlet") or "", thread=_thread_of_row(r))
                     for r in rows
                 ]
                 index.load(items, [r["story_id"] for r in rows])
@@ -101,7 +101,7 @@ class Detector:
                 "sentiment": gi.sentiment, "in_area": gi.in_area, "places": list(gi.places),
                 "similarity": a.similarity, "grouped_at": now, "wards": sorted(gi.wards),
                 "provinces": sorted(gi.provinces), "title_restored": gi.title_restored or None,
-                "collector": gi.collector or None, "guid": gi.guid or None, "thread": gi.thread or None,
+                "collector": gi.collector or None, "guid": gi.guid or None, "thread": gi.thread,  # "" when none: NULL is a row grouped before 023
             })
         touched = sorted({a.story_id for a in assignments})
         with self.db.write() as cur:
@@ -219,6 +219,14 @@ class Detector:
 
 _DETECTORS: dict[int, Detector] = {}
 _GUARD = threading.Lock()
+
+
+def _thread_of_row(r: dict[str, Any]) -> str:
+    """A grouped row's thread key: as stored, or for a row grouped before migration 023 (NULL) computed from its
+    address and title as the grouping computed it (store.stories.grouped_since adds the address)."""
+    if r.get("thread") is not None:
+        return str(r["thread"])
+    return thread_key(r.get("url"), r.get("title"))[0] if r.get("source_type") == "social" else ""
 
 
 def detector(cfg: Config, db: Database) -> Detector:

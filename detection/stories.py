@@ -15,8 +15,8 @@
     that refers back: a reference word ("vụ", "hôm qua", "khắc phục"…), ≥ refer_threshold and ≥
     refer_min_keys shared word keys, or a near-copy ≥ refer_copy_threshold) → join; else it starts one
     (before all that: a reply naming its post — fb_post:<guid>, or the same thread by its address or a "Re:" title,
-    on the same social source — joins the post's active story unless places conflict, topics disagree, or it carries
-    topics yet its words touch neither the story, a ward of it, nor the post (reply_threshold): a thread's short
+    on the same social source — joins the post's active story unless places conflict, or it carries topics yet its
+    words touch neither the story nor the post (reply_threshold) nor, topics agreeing, a ward of it: a thread's short
     replies share too few words with it, an off-topic comment under it is judged by its own words)
     against a story of the item's own press section, the words most of that section's items in other stories carry
     (a column's boilerplate) are left out (section_items, section_share)
@@ -403,18 +403,21 @@ class StoryIndex:
 
     def _follows(self, it: GroupItem, topics: set[str], s: _Story, sim: float, idx: np.ndarray, val: np.ndarray) -> bool:
         """Whether a reply joins the story of the post it answers by the link (round 18): unless its own words say it
-        is about something else. It does not when its topics share none of the story's; when it carries topics that
-        do overlap, it still needs its words to touch the thread — the story (≥ join_threshold), a ward of it, or the
-        story's first item, the post (≥ reply_threshold). A complaint about another road under a festival post shares
-        "traffic" with it but 0.05 of its words: it is judged by the usual rules instead, and does not weigh on the
-        festival's counts and sentiment. A bare reaction with no topic ("đẹp quá") follows the link."""
-        if topics and s.topics and not (topics & s.topics):
-            return False
-        if not topics or sim >= self.p.join_threshold or (it.wards & s.wards):
+        is about something else. A reply with topics needs its words to touch the thread — the story (≥
+        join_threshold) or the story's first item, the post (≥ reply_threshold) — or, when its topics share one of
+        the story's, a ward of it. A complaint about another road under a festival post shares "traffic" with it but
+        0.05 of its words: it is judged by the usual rules instead, and does not weigh on the festival's counts and
+        sentiment. A bare reaction with no topic ("đẹp quá") follows the link. Topics that share none of the story's
+        do not refuse a reply its words tie to the post: since round 18 a comment's chips come from the comment
+        model and its post's from the press models, which often name different chips for one incident (a power
+        cut's post «welfare», its replies «economy»), and the veto split such threads reply by reply."""
+        if not topics or sim >= self.p.join_threshold:
+            return True
+        if (it.wards & s.wards) and not (s.topics and not (topics & s.topics)):
             return True
         a_idx, a_val = s.s_idx, s.s_val
         if a_idx is None or a_val is None:
-            return True
+            return not (s.topics and not (topics & s.topics))
         _, pa_, pb_ = np.intersect1d(idx, a_idx, assume_unique=True, return_indices=True)
         return float(np.dot(val[pa_], a_val[pb_])) >= self.p.reply_threshold
 

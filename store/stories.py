@@ -175,7 +175,22 @@ def grouped_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[dic
         f"SELECT {', '.join(cols)} FROM story_items WHERE published_at >= ? ORDER BY published_at, item_id",
         [since],
     ).fetchall()
-    return [dict(zip(cols, r)) for r in rows]
+    out = [dict(zip(cols, r)) for r in rows]
+    _urls_of_rows_before_023(cur, out)
+    return out
+
+
+def _urls_of_rows_before_023(cur: "duckdb.DuckDBPyConnection", rows: list[dict[str, Any]]) -> None:
+    """Add `url` to the social rows grouped before migration 023 (`thread` NULL; since then "" when an item has none),
+    for the caller to compute their thread key (detection.stories.thread_key): one keyed look-up of those rows only,
+    which are gone from the window a few days after the upgrade."""
+    old = [r["item_id"] for r in rows if r["thread"] is None and r["source_type"] == "social"]
+    if not old:
+        return
+    urls = dict(cur.execute("SELECT id, url FROM items WHERE id IN (SELECT unnest(?::VARCHAR[]))", [old]).fetchall())
+    for r in rows:
+        if r["item_id"] in urls:
+            r["url"] = urls[r["item_id"]]
 
 
 def grouped_readings(cur: "duckdb.DuckDBPyConnection") -> dict[str, dict[str, Any]]:
