@@ -84,7 +84,8 @@ class Detector:
         untagged = [r for r in ready if not r["tagged"]]
         if tagger is not None and untagged:
             rows = tagger([{"id": r["id"], "title": r["title"], "text": r["summary"], "source": r["source"],
-                            "source_type": r["source_type"], "published_at": r["published_at"]} for r in untagged])
+                            "source_type": r["source_type"], "published_at": r["published_at"],
+                            "flags": r.get("flags") or [], "url": r.get("url")} for r in untagged])  # flags route comments
             tags = {str(t["id"]): t for t in rows}
         for r in ready:
             if r["tagged"]:

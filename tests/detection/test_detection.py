@@ -535,3 +535,27 @@ def test_a_floor_baseline_is_told_as_the_little_the_place_had_not_as_a_rate():
     assert "gấp nhiều lần mức thường ngày (14 ngày qua có dưới 3 tin cùng lĩnh vực tại địa bàn này); 100% tiêu cực" \
         in d.reason, d.reason
     assert "mức sàn: 14 ngày qua có dưới 3 tin" in d.details["detail"]
+
+
+def test_the_detectors_tagger_is_given_the_items_flags_and_address(tmp_path):
+    """An item the detector tags itself (replay, tests) is routed as the pipeline routes it: a comment's flags send it
+    to the comment topic model (round 18), so they must reach the tagger with the address."""
+    from dataclasses import replace
+
+    cfg = make_cfg(str(tmp_path / "f.duckdb"))
+    db = database(cfg.storage.db_path)
+    t = NOW - timedelta(hours=1)
+    item = to_item(None, {"id": "c1", "source": "fb", "title": "", "text": "đồng ý", "published_at": t,
+                          "url": "https://example.invalid/p?comment_id=1"}, t)
+    with db.write() as cur:
+        store_items.insert_items(cur, [replace(item, flags=("fb_comment", "fb_post:1_0"))])
+    seen: list[dict] = []
+
+    def tagger(rows):
+        seen.extend(rows)
+        return [{"id": r["id"], "topics": [], "sentiment": "neutral"} for r in rows]
+
+    run_detection(cfg, db, NOW, tagger=tagger)
+    db.close()
+    assert [r["id"] for r in seen] == ["c1"]
+    assert "fb_comment" in seen[0]["flags"] and seen[0]["url"] == "https://example.invalid/p?comment_id=1"
