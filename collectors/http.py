@@ -141,12 +141,12 @@ class Fetcher:
                     return await self._get(url, req_headers, wait_until)
             except TimeoutError:
                 raise FetchTimeout(
-                    f"no complete response within {self.cfg.fetch_deadline_seconds:g} s (fetch deadline)"
+                    f"không nhận đủ câu trả lời trong {self.cfg.fetch_deadline_seconds:g} giây (fetch_deadline_seconds)"
                 ) from None
             except httpx.TimeoutException as exc:
-                raise FetchTimeout(f"{type(exc).__name__}: timed out") from None
+                raise FetchTimeout(f"{type(exc).__name__}: hết thời gian chờ") from None
             except httpx.TransportError as exc:
-                raise TransportError(f"{type(exc).__name__}: {exc or 'connection failed'}") from None
+                raise TransportError(f"{type(exc).__name__}: {exc or 'không kết nối được'}") from None
             except (httpx.InvalidURL, UnicodeError) as exc:  # an octal IPv4, a name IDNA cannot encode (redirect)
                 raise TransportError(f"địa chỉ không hợp lệ, không gửi yêu cầu: {exc}") from None
 
@@ -161,7 +161,7 @@ class Fetcher:
                 return resp
             await resp.aclose()
             request = resp.next_request
-        raise TransportError(f"more than {self.cfg.max_redirects} redirects")
+        raise TransportError(f"chuyển hướng quá {self.cfg.max_redirects} lần (max_redirects)")
 
     async def _get(self, url: str, headers: dict[str, str], wait_until: float) -> Fetched:  # noqa: C901
         limit = int(self.cfg.max_body_mb * 1024 * 1024)
@@ -185,7 +185,7 @@ class Fetcher:
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise TooLargeError(
-                    f"response of {int(declared) / 1e6:.1f} MB exceeds the {self.cfg.max_body_mb:g} MB limit",
+                    f"nội dung {int(declared) / 1e6:.1f} MB vượt giới hạn {self.cfg.max_body_mb:g} MB (max_body_mb)",
                     http_status=resp.status_code,
                 )
             if declared and declared.isdigit() and not resp.headers.get("content-encoding"):
@@ -199,7 +199,7 @@ class Fetcher:
                     size += len(chunk)
                     if size > limit:
                         raise TooLargeError(
-                            f"response exceeds the {self.cfg.max_body_mb:g} MB limit (stopped reading)",
+                            f"nội dung vượt giới hạn {self.cfg.max_body_mb:g} MB (max_body_mb; đã ngừng đọc)",
                             http_status=resp.status_code,
                         )
                     if size > held:

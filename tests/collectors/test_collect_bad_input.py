@@ -108,8 +108,8 @@ def test_each_failure_is_recorded_and_others_keep_going(tmp_path, bad_server):
         "404": ("http_status", "HTTP 404"),
         "500": ("http_status", "HTTP 500"),
         "429": ("http_status", "HTTP 429"),
-        "slow": ("timeout", "timed out"),
-        "endless": ("timeout", "deadline"),
+        "slow": ("timeout", "hết thời gian chờ"),
+        "endless": ("timeout", "fetch_deadline_seconds"),
         "huge": ("too_large", "20 MB"),
         "html": ("document", "HTML"),
     }

@@ -136,7 +136,7 @@ def test_allowed_host_port_is_fetched_but_not_its_other_ports(server):
     server.routes["/loop"] = lambda r: send(r, 302, b"", "text/plain", {"Location": "/loop"})
     got = fetch(server.url("/a"), http)
     assert got.url == server.url("/b") and got.body == FEED
-    with pytest.raises(FetchError, match="more than 5 redirects") as err:
+    with pytest.raises(FetchError, match="chuyển hướng quá 5 lần") as err:
         fetch(server.url("/loop"), http)
     assert err.value.kind == "transport" and server.hits["/loop"] == 6
 
