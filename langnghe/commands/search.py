@@ -1,4 +1,4 @@
-"""`langnghe search QUERY [--json] [--limit N] [--since DATE] [--until DATE] [--in-area] [--newest]`.
+"""`langnghe search TỪ_KHOÁ [--json] [--limit SỐ] [--since NGÀY] [--until NGÀY] [--in-area] [--newest]`.
 
 The same search as the Tin bài page (store.search.search), from the command line. Reads the database read-only
 (never upgrades it: an older file gets `langnghe status`'s words),
@@ -55,11 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                        epilog=SYNTAX_HELP, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
     p._positionals.title, p._optionals.title = "tham số", "tuỳ chọn"
     p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
-    p.add_argument("query", metavar="QUERY", help="từ khoá (xem cú pháp bên dưới)")
+    p.add_argument("query", metavar="TỪ_KHOÁ", help="từ khoá (xem cú pháp bên dưới)")
     p.add_argument("--json", action="store_true", help="in mỗi tin một dòng JSON (cho chương trình khác đọc)")
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="số tin tối đa (mặc định 50)")
-    p.add_argument("--since", type=_date, metavar="DATE", help="từ ngày này (giờ Việt Nam)")
-    p.add_argument("--until", type=_date, metavar="DATE", help="đến hết ngày này (giờ Việt Nam)")
+    p.add_argument("--limit", metavar="SỐ", type=int, default=50, help="số tin tối đa (mặc định 50)")
+    p.add_argument("--since", metavar="NGÀY", type=_date, help="từ ngày này (giờ Việt Nam)")
+    p.add_argument("--until", metavar="NGÀY", type=_date, help="đến hết ngày này (giờ Việt Nam)")
     p.add_argument("--in-area", action="store_true", help="chỉ tin về địa bàn theo dõi")
     p.add_argument("--newest", action="store_true", help="xếp mới nhất trước (mặc định: phù hợp nhất trước)")
     p.set_defaults(func=run)
