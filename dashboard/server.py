@@ -2,7 +2,8 @@
 `/download/<signed>`, which serves generated report files to the signed-in session a link was made for
 (dashboard/downloads.py). Streamlit's own `/media/` serves anything to anyone, so reports never go there.
 Its frontend bundle under `/static/` is gzipped by us (`GzipStatic`): Streamlit leaves it uncompressed. The page
-itself (index.html) says it is Vietnamese and where the app's root is (`PageHtml`).
+itself (index.html) says it is Vietnamese and where the app's root is, and names the help buttons in Vietnamese
+(`PageHtml`).
 
     langnghe/service.py: bootstrap.run_asgi_app(APP_PATH, "dashboard.server:app", …)
 """
@@ -78,7 +79,18 @@ def page_html(html: bytes, root_path: str) -> bytes:
     script = f"<script>window.__streamlit={{BACKEND_BASE_URL:location.origin+{root}}};</script>"
     return (html.replace(b'<html lang="en">', b'<html lang="vi">', 1)
             .replace(b"<title>Streamlit</title>", "<title>Lắng Nghe</title>".encode(), 1)
-            .replace(b"<head>", b"<head>" + script.encode(), 1))
+            .replace(b"<head>", b"<head>" + script.encode(), 1)
+            .replace(b"</head>", HELP_LABELS.encode() + b"</head>", 1))
+
+
+# The ⓘ buttons beside a widget with `help=` are named «Help for <label>» for a screen reader: Streamlit (1.67) writes
+# that English in its frontend and has no setting for it. This rewrites the name when the button appears (or React
+# sets it again): «Hướng dẫn: <label>». Labels are read and written as attributes, never as HTML.
+HELP_LABELS = ("<script>(()=>{const q='[data-testid=\"stTooltipIcon\"] button[aria-label^=\"Help\"]';"
+               "const fix=()=>{for(const b of document.querySelectorAll(q)){const l=b.getAttribute('aria-label');"
+               "b.setAttribute('aria-label',l==='Help'?'Hướng dẫn':'Hướng dẫn: '+l.replace(/^Help for /,''))}};"
+               "new MutationObserver(fix).observe(document,{subtree:true,childList:true,attributes:true,"
+               "attributeFilter:['aria-label']})})();</script>")
 
 
 class PageHtml:

@@ -203,8 +203,11 @@ def keep(key: str, default: Any, options: Sequence[Any] | None = None) -> None:
     it at on an earlier visit of the page, else `default`. Streamlit deletes a widget's state in a run that does
     not draw it (a visit to another page, e.g. Tin bài after a click on a bar), so the page came back to its
     defaults (round 17: Chủ đề's 30 days back to 7). Only a value other than the default is held, so a default
-    that moves on (a week, today's date range) is followed; a held value no longer in `options` gives way to it."""
+    that moves on (a week, today's date range) is followed; a held or shown value no longer in `options` gives way to
+    it."""
     copy = KEPT + key
+    if key in st.session_state and options is not None and not _offered(st.session_state[key], options):
+        st.session_state[key] = default  # a pick no longer offered (another survey's question, an item filtered out)
     if key in st.session_state:
         if st.session_state[key] == default:
             st.session_state.pop(copy, None)

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="langnghe",
         description="Lắng Nghe — theo dõi báo chí và mạng xã hội, nắm bắt dư luận xã hội.",
     )
-    parser.add_argument("--config", help="tệp cấu hình ghi đè lên mặc định (hoặc $LANGNGHE_CONFIG); khi không "
+    parser.add_argument("--config", metavar="TỆP", help="tệp cấu hình ghi đè lên mặc định (hoặc $LANGNGHE_CONFIG); khi không "
                         "có, các lệnh dùng cơ sở dữ liệu của serve/demo đang chạy nếu có")
     parser.add_argument("-v", "--verbose", action="store_true", help="ghi nhật ký chi tiết (debug)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")

@@ -82,14 +82,19 @@ def _old_schema(db: Database, origin: str, cfg: Config, now: datetime) -> dict[s
     if missing[0] != 1:  # the first migration made `items`; without it the file is no Lắng Nghe database yet
         with db.read() as cur:
             n = store_items.count_items(cur)
-    steps = ", ".join(f"{v:03d}" for v in missing)
     return {
         "db_path": cfg.storage.db_path, "origin": origin, "generated_at": _iso(now), "items": n,
         "last_collection_at": None, "sources": [], "missing_migrations": missing,
-        "note": (f"{db.path} có cấu trúc cũ hơn phiên bản đang cài (thiếu {len(missing)} bước nâng cấp: {steps}). "
-                 "`langnghe status` chỉ đọc, không nâng cấp, nên chỉ đếm số tin. Chạy `langnghe serve` (hoặc "
-                 "`langnghe init-db`) để nâng cấp; một bản sao được chép trước khi nâng cấp."),
+        "note": old_schema_note(db.path, missing, "`langnghe status` chỉ đọc, không nâng cấp, nên chỉ đếm số tin."),
     }
+
+
+def old_schema_note(path: str, missing: list[int], what: str) -> str:
+    """What a read-only command says of a file older than this release: `what` it did instead, and how to upgrade
+    (one wording for `status` and `search`)."""
+    steps = ", ".join(f"{v:03d}" for v in missing)
+    return (f"{path} có cấu trúc cũ hơn phiên bản đang cài (thiếu {len(missing)} bước nâng cấp: {steps}). {what} "
+            "Chạy `langnghe serve` (hoặc `langnghe init-db`) để nâng cấp; một bản sao được chép trước khi nâng cấp.")
 
 
 def _snapshot_or_raise(cfg: Config, exc: StorageError) -> tuple[Database, str, str | None]:

@@ -323,7 +323,8 @@ class Database:
         is disk full, a read-only file or a damaged one): the ROLLBACK that follows a failed COMMIT fails
         too ("no transaction is active") and must not hide it."""
         if self.read_only:
-            raise RuntimeError(f"{self.path} is open read-only")
+            raise RuntimeError(f"Không ghi được vào {self.path}: tệp đang được mở chỉ để đọc (bởi một lệnh chỉ đọc, "
+                               "hoặc là bản chụp của serve), nên không thay đổi gì.")
         with self._write_lock:
             cur = self._con.cursor()
             try:

@@ -144,7 +144,7 @@ def _detail(cid: int) -> None:
                                    "Thao tác": [ACTION_LABELS.get(a, a) for a in ev["action"]],
                                    "Sang": [STATE_LABELS.get(x, x or "") for x in ev["to_state"]],
                                    "Ghi chú": [event_note(a, n) for a, n in zip(ev["action"], ev["note"])]}), hide_index=True, width="stretch",
-                     column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
+                     column_config={"Thời gian": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
     if gate.can("analyst"):
         _actions(c)
 

@@ -200,6 +200,7 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
     ui.items_table(df, height=330, key="x_table",
                    extra={"Đã sửa nhãn": ["✓" if c else "" for c in df["corrected"]]})
     titles = dict(zip(df["id"], df["title"]))
+    ui.keep("x_item", df["id"].iloc[0], list(df["id"]))  # kept while another page is open, while still listed
     item_id = st.selectbox("Xem chi tiết tin", list(df["id"]), key="x_item",
                            format_func=lambda i: " ".join(str(titles.get(i, "")).split())[:140])
     if item_id:

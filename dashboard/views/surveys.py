@@ -149,12 +149,13 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
         ui.empty("Cần ít nhất một câu hỏi một lựa chọn và một cột thông tin người trả lời để phân tích chéo.")
         return
     c = st.columns(2)
-    first_q = next((i for i, x in enumerate(targets) if x.kind == "likert"), 0)   # opinions before facts
-    first_by = next((i for i, d in enumerate(demo) if d.role == "ward"), 0)       # by unit first
-    code = c[0].selectbox("Câu hỏi", [x.code for x in targets], key="sv_ct_q", index=first_q,
-                          format_func=lambda k: f"{k}. {q.by_code(k).title}")
-    by = c[1].selectbox("Theo", [d.code for d in demo], key="sv_ct_by", index=first_by,
-                        format_func=lambda k: q.by_code(k).title)
+    codes, bys = [x.code for x in targets], [d.code for d in demo]
+    first_q = next((x.code for x in targets if x.kind == "likert"), codes[0])   # opinions before facts
+    first_by = next((d.code for d in demo if d.role == "ward"), bys[0])         # by unit first
+    ui.keep("sv_ct_q", first_q, codes)  # both kept while another page is open; another survey's pick gives way
+    ui.keep("sv_ct_by", first_by, bys)
+    code = c[0].selectbox("Câu hỏi", codes, key="sv_ct_q", format_func=lambda k: f"{k}. {q.by_code(k).title}")
+    by = c[1].selectbox("Theo", bys, key="sv_ct_by", format_func=lambda k: q.by_code(k).title)
     ct = ds.crosstab(sid, code, by)
     (st.success if ct.significant else st.info)(md(ct.note))  # names option and group words from the file
     shares = (100 * ct.shares).round(1)

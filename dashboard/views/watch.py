@@ -60,7 +60,7 @@ def render() -> None:
                 "Từ khớp": [", ".join(w) for w in hits["words"]],
                 "Cảnh báo": hits["alert_id"].fillna("chưa đủ ngưỡng"),
             }), hide_index=True, width="stretch",
-                column_config={"Lúc đăng": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
+                column_config={"Lúc đăng": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
         else:
             st.caption("Chưa có tin nào khớp danh sách này.")
     if gate.can("analyst"):

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("collect", help="thu thập các nguồn ngay (một lượt) và lưu tin mới")
     p.add_argument("--once", action="store_true", help="một lượt qua mọi nguồn đang bật rồi thoát (mặc định)")
     p.add_argument("--due", action="store_true", help="chỉ các nguồn đã đến giờ thu thập")
-    p.add_argument("--source", action="append", help="chỉ nguồn này (dùng nhiều lần được; cả nguồn đang tạm dừng)")
+    p.add_argument("--source", metavar="NGUỒN", action="append", help="chỉ nguồn này (dùng nhiều lần được; cả nguồn đang tạm dừng)")
     p.set_defaults(func=run)
 
 

@@ -13,8 +13,8 @@ from vocab.config import Config, load
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="chạy sản phẩm trên dữ liệu mẫu (máy chủ tin mẫu tại chỗ + serve)")
-    p.add_argument("--feed-port", type=int, default=8765, help="cổng của máy chủ tin mẫu (mặc định 8765)")
-    p.add_argument("--port", type=int, help="cổng bảng điều khiển (mặc định: dashboard.port)")
+    p.add_argument("--feed-port", metavar="CỔNG", type=int, default=8765, help="cổng của máy chủ tin mẫu (mặc định 8765)")
+    p.add_argument("--port", metavar="CỔNG", type=int, help="cổng bảng điều khiển (mặc định: dashboard.port)")
     p.add_argument("--keep-db", action="store_true", help="giữ var/demo.duckdb của lần chạy trước")
     p.add_argument("--no-serve", action="store_true", help="chỉ chạy máy chủ tin mẫu (cho kiểm thử, đo đạc)")
     p.set_defaults(func=run)

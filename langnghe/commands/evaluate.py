@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--comment-topics", action="store_true",
                    help="chỉ đánh giá chủ đề của bình luận/bài đăng mạng xã hội đã gán nhãn chủ đề "
                         "(với --all: mọi dòng, để đo mô hình chưa từng học chủ đề của chúng)")
-    p.add_argument("--model-dir", default="", help="thư mục mô hình cần đánh giá (mặc định: [nlp] model_dir; "
+    p.add_argument("--model-dir", metavar="THƯ_MỤC", default="", help="thư mục mô hình cần đánh giá (mặc định: [nlp] model_dir; "
                    "ví dụ mô hình của `langnghe train --out THƯ_MỤC`)")
     p.set_defaults(func=run)
 

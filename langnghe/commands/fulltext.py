@@ -13,7 +13,7 @@ from store.db import Database, DatabaseLocked
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fulltext", help="lấy toàn văn các bài báo gần đây (tôn trọng robots.txt, tải từ tốn)")
-    p.add_argument("--limit", type=int, help="tối đa bấy nhiêu bài (mặc định fulltext.max_per_run)")
+    p.add_argument("--limit", metavar="SỐ", type=int, help="tối đa bấy nhiêu bài (mặc định fulltext.max_per_run)")
     p.set_defaults(func=run)
 
 

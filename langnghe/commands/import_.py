@@ -26,14 +26,14 @@ from store.db import Database, DatabaseLocked, utcnow
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="nhập bài đăng từ tệp CSV, TSV, JSONL, JSON hoặc XLSX (nhập lại không tạo tin trùng)")
-    p.add_argument("file", help="tệp đã xuất (.csv, .tsv, .jsonl, .json, .xlsx)")
-    p.add_argument("--map", dest="mapping", default="",
+    p.add_argument("file", metavar="TỆP", help="tệp đã xuất (.csv, .tsv, .jsonl, .json, .xlsx)")
+    p.add_argument("--map", metavar="CẶP", dest="mapping", default="",
                    help=f"các cặp trường=cột, cách nhau bởi dấu phẩy; trường: {', '.join(imp.FIELDS)}")
     p.add_argument("--preview", action="store_true", help="xem trước những gì sẽ nhập, không ghi gì")
-    p.add_argument("--source", help="tên nguồn cho các tin này (mặc định import-<tên tệp>)")
-    p.add_argument("--outlet", help="nơi đăng hiển thị khi tệp không có cột này (mặc định: tên nguồn)")
+    p.add_argument("--source", metavar="NGUỒN", help="tên nguồn cho các tin này (mặc định import-<tên tệp>)")
+    p.add_argument("--outlet", metavar="NƠI_ĐĂNG", help="nơi đăng hiển thị khi tệp không có cột này (mặc định: tên nguồn)")
     p.add_argument("--source-type", choices=tuple(SOURCE_TYPES), help="loại nguồn mặc định: press (báo chí), social (mạng xã hội), ctv (CTV / trực tiếp); mặc định imports.default_source_type")
-    p.add_argument("--sheet", help="tên trang tính XLSX (mặc định: trang đầu)")
+    p.add_argument("--sheet", metavar="TRANG", help="tên trang tính XLSX (mặc định: trang đầu)")
     p.add_argument("--undated-now", action="store_true",
                    help="nhập cả các dòng không có ngày đăng, với thời điểm nhập (mặc định: cảnh báo và dừng)")
     p.set_defaults(func=run)

@@ -38,13 +38,13 @@ _SOCIAL = re.compile(r"(facebook|^fb|[-_]fb|zalo|tiktok|youtube|^yt|[-_]yt|forum
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="phát lại luồng tin JSONL qua bước gom vụ việc và phát hiện cảnh báo")
-    p.add_argument("--input", required=True, help="tệp JSONL: id, source, url, title, text, published (ISO 8601 có múi giờ)")
-    p.add_argument("--db", required=True, help="tệp DuckDB sẽ tạo (tệp mới cho một lượt chạy sạch)")
-    p.add_argument("--alerts-out", required=True, help="tệp JSONL ghi mỗi cảnh báo phát sinh một dòng")
-    p.add_argument("--step", default="15m", help="thời gian giả lập giữa các bước phát hiện: 15m, 1h, 900s (mặc định 15m)")
+    p.add_argument("--input", metavar="TỆP", required=True, help="tệp JSONL: id, source, url, title, text, published (ISO 8601 có múi giờ)")
+    p.add_argument("--db", metavar="TỆP", required=True, help="tệp DuckDB sẽ tạo (tệp mới cho một lượt chạy sạch)")
+    p.add_argument("--alerts-out", metavar="TỆP", required=True, help="tệp JSONL ghi mỗi cảnh báo phát sinh một dòng")
+    p.add_argument("--step", metavar="KHOẢNG", default="15m", help="thời gian giả lập giữa các bước phát hiện: 15m, 1h, 900s (mặc định 15m)")
     p.add_argument("--tagger", choices=("auto", "fixture", "none"), default="auto",
                    help="auto: dùng bộ phân tích NLP nếu có; fixture: trường 'tags' của từng dòng; none: không gán nhãn")
-    p.add_argument("--alarms-out", help="tệp JSONL ghi các cảnh báo về tình trạng nguồn tin")
+    p.add_argument("--alarms-out", metavar="TỆP", help="tệp JSONL ghi các cảnh báo về tình trạng nguồn tin")
     p.set_defaults(func=run)
 
 

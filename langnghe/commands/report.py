@@ -24,25 +24,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="lập báo cáo tuần / báo cáo nhanh dạng DOCX, XLSX, PDF")
     rs = p.add_subparsers(dest="report_kind", metavar="LOẠI")
     w = rs.add_parser("weekly", help="báo cáo tổng hợp tuần về báo chí và dư luận xã hội (DOCX, XLSX, PDF)")
-    w.add_argument("--week", help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần đang diễn ra nếu đã đến giờ lập báo cáo "
+    w.add_argument("--week", metavar="TUẦN", help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần đang diễn ra nếu đã đến giờ lập báo cáo "
                                    "tuần — [reports] schedule_weekday/schedule_time, mặc định 16:00 thứ Sáu — nếu "
                                    "chưa thì tuần đã kết thúc gần nhất, thứ Hai–Chủ nhật giờ Việt Nam)")
-    w.add_argument("--area", default="", help='một địa bàn, ví dụ "Uông Bí" (mặc định: toàn tỉnh)')
-    w.add_argument("--proposals-file", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
+    w.add_argument("--area", metavar="ĐỊA_BÀN", default="", help='một địa bàn, ví dụ "Uông Bí" (mặc định: toàn tỉnh)')
+    w.add_argument("--proposals-file", metavar="TỆP", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
     _common(w, "docx,xlsx,pdf")
     r = rs.add_parser("rapid", help="báo cáo nhanh về một cảnh báo hoặc vụ việc (DOCX, PDF)")
     g = r.add_mutually_exclusive_group(required=True)
-    g.add_argument("--alert", help="mã cảnh báo, ví dụ A000012")
-    g.add_argument("--story", help="mã vụ việc (vụ việc chưa có cảnh báo)")
-    r.add_argument("--proposals-file", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
+    g.add_argument("--alert", metavar="MÃ", help="mã cảnh báo, ví dụ A000012")
+    g.add_argument("--story", metavar="MÃ", help="mã vụ việc (vụ việc chưa có cảnh báo)")
+    r.add_argument("--proposals-file", metavar="TỆP", help="tệp văn bản cho mục VI (mặc định: nội dung đã lưu trên bảng điều khiển)")
     _common(r, "docx,pdf")
     p.set_defaults(func=run)
 
 
 def _common(p: argparse.ArgumentParser, formats: str) -> None:
-    p.add_argument("--db", help="tệp cơ sở dữ liệu (mặc định: storage.db_path, hoặc bản chụp khi serve đang chạy)")
-    p.add_argument("--out", required=True, help="thư mục ghi tệp báo cáo (tự tạo nếu chưa có)")
-    p.add_argument("--format", default=formats, help=f"các định dạng, cách nhau bởi dấu phẩy (mặc định {formats})")
+    p.add_argument("--db", metavar="TỆP", help="tệp cơ sở dữ liệu (mặc định: storage.db_path, hoặc bản chụp khi serve đang chạy)")
+    p.add_argument("--out", metavar="THƯ_MỤC", required=True, help="thư mục ghi tệp báo cáo (tự tạo nếu chưa có)")
+    p.add_argument("--format", metavar="ĐỊNH_DẠNG", default=formats, help=f"các định dạng, cách nhau bởi dấu phẩy (mặc định {formats})")
     p.add_argument("--no-charts", action="store_true", help="bỏ biểu đồ (DOCX/XLSX khi đó không cần trình duyệt)")
 
 

@@ -1,6 +1,7 @@
-"""`langnghe search QUERY [--json] [--limit N] [--since DATE] [--until DATE] [--in-area] [--newest]`.
+"""`langnghe search TỪ_KHOÁ [--json] [--limit SỐ] [--since NGÀY] [--until NGÀY] [--in-area] [--newest]`.
 
-The same search as the Tin bài page (store.search.search), from the command line. Reads the database,
+The same search as the Tin bài page (store.search.search), from the command line. Reads the database read-only
+(never upgrades it: an older file gets `langnghe status`'s words),
 or the snapshot while `serve` holds it (like `langnghe status`). --json prints one JSON object a line.
 The periodic job that keeps the search index sorted is `search_upkeep` in orchestration/jobs.py.
 """
@@ -19,6 +20,7 @@ import duckdb
 
 from store import search as store_search
 from store import users as store_users
+from orchestration.status import old_schema_note
 from store.db import Database, DatabaseLocked
 from vocab.config import Config
 from vocab.privacy import mask_mentions_in, mentions_masked_by
@@ -53,27 +55,34 @@ def register(sub: argparse._SubParsersAction) -> None:
                        epilog=SYNTAX_HELP, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
     p._positionals.title, p._optionals.title = "tham số", "tuỳ chọn"
     p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
-    p.add_argument("query", metavar="QUERY", help="từ khoá (xem cú pháp bên dưới)")
+    p.add_argument("query", metavar="TỪ_KHOÁ", help="từ khoá (xem cú pháp bên dưới)")
     p.add_argument("--json", action="store_true", help="in mỗi tin một dòng JSON (cho chương trình khác đọc)")
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="số tin tối đa (mặc định 50)")
-    p.add_argument("--since", type=_date, metavar="DATE", help="từ ngày này (giờ Việt Nam)")
-    p.add_argument("--until", type=_date, metavar="DATE", help="đến hết ngày này (giờ Việt Nam)")
+    p.add_argument("--limit", metavar="SỐ", type=int, default=50, help="số tin tối đa (mặc định 50)")
+    p.add_argument("--since", metavar="NGÀY", type=_date, help="từ ngày này (giờ Việt Nam)")
+    p.add_argument("--until", metavar="NGÀY", type=_date, help="đến hết ngày này (giờ Việt Nam)")
     p.add_argument("--in-area", action="store_true", help="chỉ tin về địa bàn theo dõi")
     p.add_argument("--newest", action="store_true", help="xếp mới nhất trước (mặc định: phù hợp nhất trước)")
     p.set_defaults(func=run)
 
 
 def _open(cfg: Config) -> tuple[Database | None, str | None]:
-    """The database, or the snapshot while `serve` holds it; (None, why) when neither can be read."""
+    """The database read-only, or the snapshot while `serve` holds it; (None, why) when neither can be read.
+
+    Read-only as `langnghe status` (orchestration/status.py): opened for writing, a search upgraded an older file
+    unasked and held DuckDB's write lock meanwhile, so a `restore` or `serve` starting then waited or refused."""
     if not os.path.exists(cfg.storage.db_path):
         return None, "chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`"
     try:
-        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies), None
+        db = Database(cfg.storage.db_path, read_only=True)
     except DatabaseLocked:
         if not os.path.exists(cfg.storage.snapshot_path):
             return None, "serve đang giữ cơ sở dữ liệu và chưa có bản chụp để đọc"
         print(f"(đọc bản chụp {cfg.storage.snapshot_path} vì serve đang giữ cơ sở dữ liệu)", file=sys.stderr)
         return Database(cfg.storage.snapshot_path, read_only=True), None
+    if missing := db.missing_migrations():  # its tables may lack what the search reads
+        db.close()
+        return None, old_schema_note(db.path, missing, "`langnghe search` chỉ đọc, không nâng cấp, nên chưa tìm được.")
+    return db, None
 
 
 def _iso(dt: Any) -> str | None:

@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tag", help="gán nhãn tin từ đầu vào chuẩn (chủ đề, sắc thái, địa danh) → JSONL ở đầu ra",
         description="Gán nhãn từng dòng ở đầu vào chuẩn, trả về mỗi dòng một đối tượng JSON, đúng thứ tự.",
         epilog=TAG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--batch", type=int, default=1000, help="số tin gán nhãn mỗi lô (mặc định 1000)")
-    p.add_argument("--workers", type=int, default=0, help="số tiến trình (mặc định: [nlp] workers)")
+    p.add_argument("--batch", metavar="SỐ", type=int, default=1000, help="số tin gán nhãn mỗi lô (mặc định 1000)")
+    p.add_argument("--workers", metavar="SỐ", type=int, default=0, help="số tiến trình (mặc định: [nlp] workers)")
     p.add_argument("--compact", action="store_true", help="bỏ place_details và folded khỏi kết quả")
     p.add_argument("--pending", action="store_true",
                    help="thay cho đầu vào chuẩn: gán nhãn các tin đã lưu chưa có nhãn hoặc nhãn của mô hình cũ "

@@ -17,11 +17,11 @@ from vocab.config import Config, section
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="huấn luyện lại mô hình NLP từ dữ liệu kèm theo (và các sửa nhãn của cán bộ)")
-    p.add_argument("--version", default="", help="phiên bản mô hình sẽ ghi (mặc định: phiên bản kèm theo, "
+    p.add_argument("--version", metavar="PHIÊN_BẢN", default="", help="phiên bản mô hình sẽ ghi (mặc định: phiên bản kèm theo, "
                    "hoặc <kèm theo>+h<N> khi gộp các sửa nhãn của cán bộ)")
     p.add_argument("--no-human-labels", action="store_true", help="bỏ qua các sửa nhãn của cán bộ trong cơ sở dữ liệu")
     p.add_argument("--no-vntc", action="store_true", help="không thêm bài VNTC vào dữ liệu huấn luyện chủ đề")
-    p.add_argument("--out", default="", help="thư mục mô hình (mặc định: [nlp] model_dir, tức nlp/models)")
+    p.add_argument("--out", metavar="THƯ_MỤC", default="", help="thư mục mô hình (mặc định: [nlp] model_dir, tức nlp/models)")
     p.add_argument("--no-save", action="store_true", help="chỉ huấn luyện và đánh giá, không lưu")
     p.set_defaults(func=run)
 

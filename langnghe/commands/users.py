@@ -29,23 +29,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("users", help="quản lý tài khoản bảng điều khiển (quản trị viên đầu tiên, mật khẩu, vai trò)")
     usub = p.add_subparsers(dest="users_cmd", metavar="VIỆC")
     a = usub.add_parser("add", help="tạo tài khoản")
-    a.add_argument("name", help="tên đăng nhập: chữ thường không dấu, chữ số, . _ -")
+    a.add_argument("name", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập: chữ thường không dấu, chữ số, . _ -")
     a.add_argument("--role", choices=ROLES, default="viewer",
                    help="vai trò: ctv (cộng tác viên: chỉ mở trang Báo cáo CTV), viewer (xem), analyst (chuyên viên), "
                         "admin (quản trị); mặc định viewer")
-    a.add_argument("--display-name", help="tên hiển thị trên bảng điều khiển và trong nhật ký thao tác")
+    a.add_argument("--display-name", metavar="TÊN", help="tên hiển thị trên bảng điều khiển và trong nhật ký thao tác")
     a.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn")
     usub.add_parser("list", help="liệt kê tài khoản")
     pw = usub.add_parser("passwd", help="đặt mật khẩu mới (đăng xuất người dùng ở mọi nơi)")
-    pw.add_argument("name", help="tên đăng nhập")
+    pw.add_argument("name", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập")
     pw.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn")
     for verb in ("disable", "enable"):
         d = usub.add_parser(verb, help=VERB_HELP[verb])
-        d.add_argument("name", help="tên đăng nhập")
+        d.add_argument("name", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập")
     u = usub.add_parser("unlock", help="mở khóa đăng nhập: xóa các lần tạm khóa do nhập sai mật khẩu",
                         description="Mở khóa đăng nhập cho một tài khoản bị tạm khóa vì nhập sai mật khẩu nhiều "
                                     "lần (từ mọi địa chỉ), xóa đếm số lần sai và ghi vào nhật ký thao tác.")
-    u.add_argument("name", help="tên đăng nhập cần mở khóa")
+    u.add_argument("name", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập cần mở khóa")
     p.set_defaults(func=run)
 
 

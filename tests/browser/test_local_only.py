@@ -43,15 +43,19 @@ def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
         page.goto(f"http://{origin}/", wait_until="networkidle")
         login_if_asked(page, srv.output)  # the first account printed: the analyst
         page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=90_000)
+        helps: list[str] = []  # the ⓘ buttons' names for a screen reader (Streamlit wrote «Help for …»)
         for name in PAGES:
             page.goto(f"http://{origin}/{name}", wait_until="networkidle")
             wait_for_run(page)  # the page drawn (a file box's English came with its run)
+            helps += page.locator('[data-testid="stTooltipIcon"] button').evaluate_all(
+                "bs => bs.map(b => b.getAttribute('aria-label'))")
             body = page.inner_text("body")
             assert "Traceback" not in body, name
             found = [w for w in ENGLISH if w in body]
             if found:
                 page.screenshot(path=str(ARTIFACTS / f"english_{name or 'overview'}.png"), full_page=True)
             assert not found, f"/{name}: {found}"
+        assert helps and all(h.startswith("Hướng dẫn") for h in helps), helps
         page.goto(f"http://{origin}/imports", wait_until="networkidle")
         button = page.locator('[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]').first
         button.wait_for(timeout=90_000)

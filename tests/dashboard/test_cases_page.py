@@ -155,3 +155,16 @@ def test_a_queue_longer_than_the_table_says_so(env):
     table = next(d.value for d in at.dataframe if "Số" in d.value.columns)
     assert len(table) == 500
     assert "Bảng liệt kê 500 phản ánh đầu hàng đợi trong 505; chọn kênh hoặc nhóm để thu hẹp." in texts(at)
+
+
+def test_history_shows_the_year(env):
+    """A case's history read «05/12 20:33»: a case open over New Year showed two dates with no year between them."""
+    import json
+
+    env.add_users()
+    _, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    no_exception(at)
+    history = next(d for d in at.dataframe if "Người thực hiện" in d.value.columns)
+    assert json.loads(history.proto.columns)["Thời gian"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"

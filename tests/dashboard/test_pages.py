@@ -253,6 +253,19 @@ def test_tin_bai_filters_are_kept_across_a_visit_to_another_page(env):
     assert not at.warning
 
 
+def test_the_item_staff_were_reading_on_tin_bai_is_kept_across_a_visit_to_another_page(env):
+    """«Xem chi tiết tin» went back to the first item of the list after another page; kept while it is still listed."""
+    env.seed(n_items=60, n_stories=0, n_alerts=0, days=3)
+    at = _away_and_back("explorer", {}, {})
+    with env.db.read() as cur:  # the box shows titles; its values are item ids
+        by_title = {" ".join(t.split())[:140]: i for i, t in cur.execute("SELECT id, title FROM items").fetchall()}
+    shown = at.selectbox(key="x_item").options
+    assert len(shown) > 2 and at.selectbox(key="x_item").value == by_title[shown[0]]
+    at = _away_and_back("explorer", {}, {"x_item": by_title[shown[2]]})
+    assert at.selectbox(key="x_item").value == by_title[shown[2]]
+    assert not at.warning
+
+
 def test_the_same_drill_down_link_after_another_page_sets_its_filters_again(env):
     """A click on the same bar again (Tin bài's address as before) applied nothing, the link's signature being
     the one already seen: the list showed the default filters (the widgets' state deleted) under the link's address."""

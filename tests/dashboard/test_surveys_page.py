@@ -213,3 +213,16 @@ def test_an_admin_deletes_a_wrong_import_and_it_is_audited(env):
     with env.db.read() as cur:
         assert cur.execute("SELECT count(*) FROM survey_answers").fetchone()[0] == 0
         assert [a["username"] for a in store_users.list_audit(cur) if a["action"] == "survey_delete"] == ["quantri"]
+
+
+def test_the_crosstab_pickers_are_kept_across_a_visit_to_another_page(env):
+    """Khảo sát's «Câu hỏi» and «Theo» of the cross-tab went back to the first Likert question and the ward after a
+    look at another page (Streamlit drops a widget's state in a run that does not draw it); `ui.keep` holds them."""
+    from tests.dashboard.test_pages import _away_and_back
+
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = _away_and_back("surveys", {"sv_pick": 1}, {})
+    assert (at.selectbox(key="sv_ct_q").value, at.selectbox(key="sv_ct_by").value) == ("C6", "C4")  # the defaults
+    at = _away_and_back("surveys", {"sv_pick": 1}, {"sv_ct_q": "C9", "sv_ct_by": "C1"})
+    assert at.selectbox(key="sv_ct_q").value == "C9" and at.selectbox(key="sv_ct_by").value == "C1"
+    assert not at.warning

@@ -87,3 +87,25 @@ def test_a_watch_window_is_worded_in_hours_when_whole():
 
     assert [span(m) for m in (45, 60, 90, 360, 1440, 4320)] == [
         "45 phút", "1 giờ", "90 phút", "6 giờ", "24 giờ", "72 giờ"]
+
+
+def test_hits_show_the_year(env):
+    """Theo dõi's hits read «05/12 20:33» though the list reaches back 90 days (over New Year); the year is shown as on
+    Tin bài and Cảnh báo (ui.DATE_TIME_FORMAT)."""
+    import json
+
+    from dashboard import data
+    from detection.watch import match_new
+    from store.db import utcnow
+
+    env.add_users()
+    env.seed(n_items=60, n_stories=0, n_alerts=0, days=5)
+    actions.save_watchlist(env.db, ANALYST, {**NEW, "name": "Mọi tin về phường", "query": "phường", "topics": []})
+    with env.db.read() as cur:
+        ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
+    match_new(env.db, ids, utcnow())
+    data.refresh()
+    at = env.page("watch", "analyst").run()
+    no_exception(at)
+    hits = next(d for d in at.dataframe if "Lúc đăng" in d.value.columns)
+    assert json.loads(hits.proto.columns)["Lúc đăng"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"

@@ -45,3 +45,17 @@ def test_the_operations_commands_say_what_they_do_and_their_exit_codes():
         assert subs[name].description and "Mã thoát: 0" in text, f"{name}:\n{text}"
         usage = subs[name].format_usage()
         assert not re.search(r"\b(?:PORT|HOST|DEST|SOURCE|PATH|FILE)\b", usage), usage
+
+
+def test_every_placeholder_is_vietnamese():
+    """`langnghe search --help` showed `--until DATE`, `QUERY`, `N`; others showed argparse's default placeholder, the
+    option's English name in capitals (`--out OUT`, `--db DB`, `file`, `name`). Every value an option or argument
+    takes now has a Vietnamese placeholder (choices show their own values, which are typed as they are)."""
+    plain = {"TRANG"}  # Vietnamese words without marks
+    for path, parser in _parsers(build_parser()):
+        for action in parser._actions:
+            if action.nargs == 0 or action.choices or isinstance(action, argparse._SubParsersAction):
+                continue
+            shown = action.metavar
+            assert shown and (VI.search(shown) or shown in plain), \
+                f"{path} {action.option_strings or action.dest}: {shown or action.dest!r}\n{parser.format_usage()}"

@@ -42,3 +42,38 @@ def test_search_masks_mentions_unless_the_admin_switched_masking_off(tmp_path, m
     db.close()
     assert cli.main(["search", "bãi thải"]) == 0
     assert "@nguoidung4" in capsys.readouterr().out
+
+
+def test_search_reads_read_only_and_does_not_upgrade_an_older_database(tmp_path, monkeypatch, capsys):
+    """`langnghe search` opened the live file for writing: it upgraded an older database unasked and held DuckDB's
+    write lock meanwhile. Now read-only, as `langnghe status`, with the same words for an older file."""
+    from tests.store.test_upgrade import _old_database
+
+    path = _old_database(tmp_path, monkeypatch)
+    before = path.read_bytes()
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    assert cli.main(["search", "bãi thải"]) == 3
+    err = capsys.readouterr().err
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.truoc-nang-cap-*"))
+    assert "chỉ đọc, không nâng cấp" in err and "`langnghe serve`" in err and "`langnghe init-db`" in err
+
+
+def test_search_leaves_the_database_free_for_a_writer(tmp_path, monkeypatch, capsys):
+    """Another process holding the file read-only (a second search, the dashboard's `report --db`) no longer makes a
+    search say serve holds it: readers share the file."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    _stored(path)
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    hold = (f"import duckdb, sys; c = duckdb.connect({str(path)!r}, read_only=True); "
+            "print('mở', flush=True); sys.stdin.read(); c.close()")
+    reader = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "mở"
+        assert cli.main(["search", "bãi thải"]) == 0
+    finally:
+        reader.communicate("", timeout=60)
+    captured = capsys.readouterr()
+    assert "1 tin khớp" in captured.out and "serve đang giữ" not in captured.err

@@ -115,3 +115,14 @@ def test_sources_form_shows_whole_minutes():
     from dashboard.views.sources import interval_minutes
 
     assert interval_minutes(1.0) == 1 and interval_minutes(None) == 0 and isinstance(interval_minutes(15.0), int)
+
+
+def test_a_write_on_a_read_only_handle_says_so_in_vietnamese(tmp_path):
+    """It raised «… is open read-only» in English; nothing is written either way."""
+    path = tmp_path / "r.duckdb"
+    Database(path).close()
+    with Database(path, read_only=True) as db:
+        with pytest.raises(RuntimeError, match="chỉ để đọc") as err:
+            with db.write():
+                pass
+        assert str(path) in str(err.value) and "read-only" not in str(err.value)
