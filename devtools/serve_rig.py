@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TELEGRAM_TOKEN = "123456:rig-token"
 ZALO_TOKEN = "rig-zalo-token"
 DEMO_TOKEN = "demo-token"
+STOP_WAIT = 90  # seconds a Ctrl+C or SIGTERM stop may take before the rig kills serve (a job in flight ends first)
 
 
 def burst_feeds(minutes_ago: float = 35, *, background: bool = True) -> DemoFeedServer:
@@ -162,7 +163,7 @@ class CliProcess:
         """SIGTERM, as systemd or `kill` stops it: a clean stop like Ctrl+C, exit 0."""
         self.proc.send_signal(signal.SIGTERM)
         try:
-            return self.proc.wait(timeout=30)
+            return self.proc.wait(timeout=STOP_WAIT)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=10)
@@ -172,8 +173,8 @@ class CliProcess:
         """Ctrl+C, as an operator stops it: the scheduler stops, the database is closed (exit 130, the CLI's code for Ctrl+C)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=30)
+            try:  # a job in flight ends first (the models' load, a tag batch): at load 8–10 on 2 cores that passed 30 s
+                self.proc.wait(timeout=STOP_WAIT)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
