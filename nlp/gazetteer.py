@@ -247,6 +247,9 @@ class PlaceResult:
     places: list[str] = field(default_factory=list)
     details: list[dict] = field(default_factory=list)
     in_area: bool = False
+    # every accepted name as read: (start, end) characters in the text, and the name's syllables as matched
+    # (lower case, with marks when matched so): where the names sit, for titles shown (nlp/titles.py); not stored
+    spans: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
 
 
 def _quoted(text: str, span: tuple[int, int]) -> bool:
@@ -710,7 +713,9 @@ class Gazetteer:
         ctx.others += self._address_provinces(spans, ctx)
         cands = _area_candidates(spans, ctx)
         accepted = self._accepted(cands, ctx.others)
-        return _place_result(accepted, ctx.others)
+        res = _place_result(accepted, ctx.others)
+        res.spans = [(*ctx.span_of(h), h.entry.acc) for h in sorted(accepted + ctx.others, key=lambda x: x.start)]
+        return res
 
     def _other_provinces(self, spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> list[Hit]:
         """Provinces outside the area named explicitly (one hit per span); a province name that is also a

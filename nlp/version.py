@@ -33,7 +33,9 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # as it always did for the area's names ("bò sữa Sơn La, Hà Nội, …").
 # 7 (round 17): a place name typed without marks right after "ở" or "tại" in a marked text is a name ("Tối qua ở
 # vang danh lại mất điện"; nlp/mixed.py), so search and watchlists find it by the name typed with marks.
-PIPELINE_REVISION = 7
+# 8 (names): a social item's `title_restored` is its title as shown, with the place names read in it capitalised
+# and a capital first letter (nlp/titles.py), also when it was written with marks.
+PIPELINE_REVISION = 8
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
 _TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
