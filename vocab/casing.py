@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["capitalized", "capitalised_syllable"]
+from vocab.folding import strip_marks
+
+__all__ = ["capitalized", "capitalised_syllable", "shown_title"]
 
 
 def capitalized(title: str) -> str:
@@ -20,3 +22,12 @@ def capitalised_syllable(word: str) -> str:
     "Đông"; NFC, so a precomposed letter keeps its marks)."""
     word = unicodedata.normalize("NFC", word)
     return word[:1].upper() + word[1:]
+
+
+def shown_title(title: str, restored: str | None) -> str:
+    """The title shown for an item, as store/sqlparts.shown_title_sql reads it in SQL: the tagger's `restored`
+    (`title_restored`) for a title written without any mark, or one that differs from it only in capitals (a
+    social title with its place names capitalised); else the title as published, never other letters."""
+    if not isinstance(restored, str) or not restored:
+        return title
+    return restored if strip_marks(title) == title or restored.lower() == title.lower() else title
