@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.folding import fold
+from vocab.item import REPLY_FLAG
 from nlp.gazetteer import Gazetteer
 from nlp.mixed import resolve_marked
 from nlp.normalise import Normaliser
@@ -199,9 +200,10 @@ def reads_as_comment(it: dict) -> bool:
 
 # Round 18: the flags that mark an item as a comment by its structure — a citizen's comment under a page's post, a
 # reply to one (collectors/facebook_page.py map_comment) and a survey's free-text answer (orchestration/surveys.py).
-# No other collector or import marks a comment: Mastodon and Bluesky replies, Messenger and Zalo OA messages and
-# imported rows carry no such flag and keep the press topic models.
-COMMENT_FLAGS = frozenset({"fb_comment", "fb_reply", "survey_answer"})
+# "reply" (names): a reply in a thread of any network, the generic flag — Mastodon (`in_reply_to_id`) and Bluesky
+# (the record's `reply`) replies. Messenger and Zalo OA messages and imported rows carry no such flag and keep the
+# press topic models; Reddit comments and forum replies are not collected as items (docs/SOURCES.md).
+COMMENT_FLAGS = frozenset({"fb_comment", "fb_reply", "survey_answer", REPLY_FLAG})
 
 
 def is_comment(flags: Iterable[str] | str | None) -> bool:
