@@ -67,6 +67,14 @@ def test_display_title_rules():
     assert display_title("cháy ở bãi cháyx", names) == "Cháy ở bãi cháyx"  # whole words only
 
 
+def test_a_landmark_is_capitalised_as_the_gazetteer_writes_it_mid_sentence(pipeline):
+    assert display_title("đi khám ở bệnh viện bãi cháy", [("bệnh", "viện", "Bãi", "Cháy")]) == \
+        "Đi khám ở bệnh viện Bãi Cháy"
+    assert _tag(pipeline, "lễ hội đền cửa ông đông quá", "lễ hội đền cửa ông đông quá mọi người ơi")[
+        "title_restored"] == "Lễ hội đền Cửa Ông đông quá"
+    assert pipeline.res.gazetteer.written[("vàng", "danh")] == ("Vàng", "Danh")
+
+
 def test_one_capital_first_letter_for_reports_and_tagger():
     assert report_capitalized is capitalized
     assert capitalized("đường lên vàng danh") == "Đường lên vàng danh"
