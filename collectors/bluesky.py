@@ -6,7 +6,8 @@
         │  "cursor": "…", "hitsTotal": N}
         ▼
     map_post (pure) ─▶ Item(url = https://bsky.app/profile/<handle>/post/<rkey>, text = record.text
-                            (+ linked article title), author = @handle (masked in the UI), flags lang, replies)
+                            (+ linked article title), author = @handle (masked in the UI), flags lang, replies,
+                            reply when the record has `reply`: a reply, read as a comment)
 
     https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed?actor=<handle>&limit=50
         │ {"feed": [{"post": PostView, "reason"?: repost}], "cursor": "…"}   (same mapping per post)
@@ -30,7 +31,7 @@ from typing import Any, Mapping
 
 from collectors import _social
 from collectors.base import Batch, CollectContext, SkipItem
-from vocab.item import Item
+from vocab.item import REPLY_FLAG, Item
 from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
@@ -71,6 +72,8 @@ def map_post(
     n = post.get("replyCount")
     if isinstance(n, int):
         flags.append(f"replies:{n}")
+    if isinstance(record.get("reply"), Mapping):  # {root, parent}: a reply, read as a comment (nlp.steps.COMMENT_FLAGS)
+        flags.append(REPLY_FLAG)
     return _social.make_item(
         source,
         url=f"{base}/profile/{who}/post/{rkey}",

@@ -6,7 +6,8 @@
         │         account{acct, url, bot}, reblog (a boost wraps the original), tags[], replies_count…
         ▼
     map_status (pure) ─▶ Item(url = status url, text = spoiler + content as text,
-                              author = @user@instance (masked in the UI), flags lang:xx, replies:N, boost)
+                              author = @user@instance (masked in the UI), flags lang:xx, replies:N, boost,
+                              reply when in_reply_to_id is set: a reply, read as a comment)
 
 A boost is mapped to the post it boosts (one item per post, whoever boosted it). Non-public posts
 are skipped. Search without a token finds few or no posts on most instances (full-text post search
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 
 from collectors import _social
 from collectors.base import Batch, CollectContext, SkipItem
-from vocab.item import Item
+from vocab.item import REPLY_FLAG, Item
 from collectors.registry import register
 from collectors.textutil import strip_html, tidy
 from vocab.config import SourceConfig
@@ -76,6 +77,8 @@ def map_status(
     n = status.get("replies_count")
     if isinstance(n, int):
         flags.append(f"replies:{n}")
+    if status.get("in_reply_to_id"):  # a reply in a thread: read as the comment it is (nlp.steps.COMMENT_FLAGS)
+        flags.append(REPLY_FLAG)
     return _social.make_item(
         source,
         url=url,

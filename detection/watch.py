@@ -36,6 +36,7 @@ from store.db import Database
 from store.search_query import (Query, QueryError, Term, fold, name_spans, parse, phrase_readings, syllables,
                                 word_keys)
 from vocab.alerts import OPEN_STATES, NewAlert
+from vocab.casing import shown_title
 from vocab.folding import strip_marks
 
 __all__ = ["Doc", "Watchlist", "compile_watchlist", "match", "match_new", "QueryError"]
@@ -365,8 +366,7 @@ def _display_title(items: list[dict[str, Any]]) -> str:
         return (0 if _has_marks(r["title"]) else 1, 0 if r.get("source_type") == "press" else 1, r["published_at"])
 
     best = min(items, key=key)
-    restored = best.get("title_restored")
-    return best["title"] if _has_marks(best["title"]) or not isinstance(restored, str) or not restored else restored
+    return shown_title(best["title"], best.get("title_restored"))
 
 
 def _has_marks(text: str) -> bool:

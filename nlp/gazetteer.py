@@ -247,6 +247,9 @@ class PlaceResult:
     places: list[str] = field(default_factory=list)
     details: list[dict] = field(default_factory=list)
     in_area: bool = False
+    # every accepted name as read: (start, end) characters in the text, and the name's syllables as the data files
+    # write it mid-sentence ("bệnh viện Bãi Cháy"): where the names sit, for titles shown (nlp/titles.py); not stored
+    spans: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
 
 
 def _quoted(text: str, span: tuple[int, int]) -> bool:
@@ -283,6 +286,9 @@ class Gazetteer:
         self.province = province.removeprefix("Tỉnh ").removeprefix("Thành phố ").strip()
         self.data_dir = data_dir
         self.index: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        # each name's syllables as the data files write it inside a sentence ("bệnh viện Bãi Cháy", "Vàng Danh"),
+        # by its lower-case syllables: which letters a title shown capitalises (nlp/titles.py)
+        self.written: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.unit_provinces: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.old_to_new_province: dict[str, str] = {}
         self._build()
@@ -333,11 +339,23 @@ class Gazetteer:
         if not key:
             return
         acc = _acc(surface)
+        self._keep_written(acc, surface)
         for e in self.index[key]:
             if e.name == entry.name and e.level == entry.level and e.acc == acc:
                 return
         e = Entry(**{**entry.__dict__, "acc": acc})
         self.index[key].append(e)
+
+    def _keep_written(self, acc: tuple[str, ...], surface: str) -> None:
+        """Keep the best-cased spelling of a name: one with a capital after a lower-case head ("đền Cửa Ông", as
+        written mid-sentence) over one capitalised throughout ("Đền Cửa Ông", a list's heading) over none."""
+        words = tuple(t for t, _, _ in _tokens(surface))
+        def rank(ws: tuple[str, ...]) -> int:
+            caps = [w[:1].isupper() for w in ws]
+            return 2 if any(caps) and not caps[0] else 1 if any(caps) else 0
+        old = self.written.get(acc)
+        if old is None or rank(words) > rank(old):
+            self.written[acc] = words
 
     def _build(self) -> None:
         """The index from the national lists, then the configured area's units, names and landmarks."""
@@ -710,7 +728,10 @@ class Gazetteer:
         ctx.others += self._address_provinces(spans, ctx)
         cands = _area_candidates(spans, ctx)
         accepted = self._accepted(cands, ctx.others)
-        return _place_result(accepted, ctx.others)
+        res = _place_result(accepted, ctx.others)
+        res.spans = [(*ctx.span_of(h), self.written.get(h.entry.acc, h.entry.acc))
+                     for h in sorted(accepted + ctx.others, key=lambda x: x.start)]
+        return res
 
     def _other_provinces(self, spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> list[Hit]:
         """Provinces outside the area named explicitly (one hit per span); a province name that is also a

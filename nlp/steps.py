@@ -19,10 +19,12 @@ from typing import Callable, Iterable
 
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
-from vocab.folding import fold_joined
+from vocab.folding import fold, fold_joined
+from vocab.item import REPLY_FLAG
 from nlp.gazetteer import Gazetteer
 from nlp.mixed import resolve_marked
 from nlp.normalise import Normaliser
+from nlp.titles import display_title, names_in
 from store.search_query import place_readings
 
 
@@ -142,21 +144,39 @@ class Places(Step):
     name = "places"
     # place_reads: the names read with their marks where the text writes them without ("Vang Danh" → "vàng danh"),
     # so that search and watchlists typed "Vàng Danh" find the item (store.search_query.place_readings)
-    adds = ("places", "place_details", "in_area", "place_reads")
+    # title_restored (normalise's): a social item's title as shown, with the names read in it capitalised
+    adds = ("places", "place_details", "in_area", "place_reads", "title_restored")
 
     def run_one(self, it: dict) -> None:
         # a blank line between title and text: a name may run over one line break (OCR), not over this
-        text = f"{it.get('_title', '')}\n\n{it.get('_text', '')}"
+        title = str(it.get("_title", ""))
         # match on what was written (restoration could pick a wrong accent on a name)
         if it.get("no_diacritics"):
-            text = f"{it.get('title') or ''}\n\n{it.get('text') or ''}"
+            title = str(it.get("title") or "")
+            text = f"{title}\n\n{it.get('text') or ''}"
             r = self.res.gazetteer.resolve(text, accented=False, max_chars=self.res.max_chars)
         else:  # accent-exact, and names typed without marks in it ("ở uong bi"): nlp/mixed.py
+            text = f"{title}\n\n{it.get('_text', '')}"
             r = resolve_marked(text, self.res.gazetteer, self.res.normaliser.restorer, self.res.max_chars)
         it["places"] = r.places
         it["place_details"] = r.details
         it["in_area"] = r.in_area
         it["place_reads"] = place_readings(text[:self.res.max_chars], r.details)
+        if it.get("source_type") == "social":
+            it["title_restored"] = shown_social_title(it, names_in(r.spans, len(title)))
+
+
+def shown_social_title(it: dict, names: list[tuple[str, ...]]) -> str:
+    """A social item's `title_restored`: its title as shown (restored when typed without any mark), with the
+    place names read in it capitalised and a capital first letter (nlp/titles.py); "" when that is the title as
+    published. Press titles are never changed. A title with marks keeps its letters, even when normalise
+    restored it (an item judged unmarked as a whole): "Ông Nguyen Van A" is never shown as "Ông Nguyễn Văn Á"."""
+    title = str(it.get("title") or "")
+    if fold(title) != title.lower():  # written with marks: shown as written (shown_title_sql), capitals only
+        shown = display_title(title, names, keep_letters=True)
+    else:
+        shown = display_title(it.get("title_restored") or title, names)
+    return shown if shown != title else ""
 
 
 _SPACES = re.compile(r"\s+")
@@ -195,9 +215,10 @@ def reads_as_comment(it: dict) -> bool:
 
 # Round 18: the flags that mark an item as a comment by its structure — a citizen's comment under a page's post, a
 # reply to one (collectors/facebook_page.py map_comment) and a survey's free-text answer (orchestration/surveys.py).
-# No other collector or import marks a comment: Mastodon and Bluesky replies, Messenger and Zalo OA messages and
-# imported rows carry no such flag and keep the press topic models.
-COMMENT_FLAGS = frozenset({"fb_comment", "fb_reply", "survey_answer"})
+# "reply" (names): a reply in a thread of any network, the generic flag — Mastodon (`in_reply_to_id`) and Bluesky
+# (the record's `reply`) replies. Messenger and Zalo OA messages and imported rows carry no such flag and keep the
+# press topic models; Reddit comments and forum replies are not collected as items (docs/SOURCES.md).
+COMMENT_FLAGS = frozenset({"fb_comment", "fb_reply", "survey_answer", REPLY_FLAG})
 
 
 def is_comment(flags: Iterable[str] | str | None) -> bool:

@@ -226,7 +226,7 @@ TOPIC_VOCAB_SOCIAL = False
 # trained on the `trains_comment_topics` rows with a decision rule of its own chosen by cross-validation on them (the
 # same search as the press rule: `_tune_topic_rule`). The press topic models and rule are trained exactly as without
 # it. Round 18 (docs/NLP_ROUNDS.md, "Round 18: comment chips by structure"): the Topics step routes to it only the
-# items that ARE comments or replies by their flags (nlp.steps.topics_by_comment_model: fb_comment, fb_reply,
+# items that ARE comments or replies by their flags (nlp.steps.topics_by_comment_model: fb_comment, fb_reply, reply,
 # survey_answer); posts, social or not, our own held-out rows among them, keep the press models, so the own floors
 # are untouched by construction. Round 12 routed every social item without a real title, posts too: own topics
 # without diacritics fell 0.830 → 0.800, under issue 13's floor 0.815, and it shipped False.

@@ -33,10 +33,12 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # as it always did for the area's names ("bò sữa Sơn La, Hà Nội, …").
 # 7 (round 17): a place name typed without marks right after "ở" or "tại" in a marked text is a name ("Tối qua ở
 # vang danh lại mất điện"; nlp/mixed.py), so search and watchlists find it by the name typed with marks.
-# 8 (round 18; two changes released together): comments and replies (flags fb_comment / fb_reply, survey answers)
-# are read by the comment topic model, routed by structure (nlp.steps.topics_by_comment_model), so stored comments
-# take its chips; and the Normalise step also returns `text_restored` (the start of a text written without marks,
-# restored), which a rapid report gives after its verbatim quote (store/migrations/175_text_restored.sql).
+# 8 (round 18; three changes released together): comments and replies (flags fb_comment / fb_reply / reply, survey
+# answers) are read by the comment topic model, routed by structure (nlp.steps.topics_by_comment_model), so stored
+# comments take its chips; the Normalise step also returns `text_restored` (the start of a text written without
+# marks, restored), which a rapid report gives after its verbatim quote (store/migrations/175_text_restored.sql);
+# and a social item's `title_restored` is its title as shown, with the place names read in it capitalised and a
+# capital first letter (nlp/titles.py), also when it was written with marks.
 PIPELINE_REVISION = 8
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from vocab.alerts import SEVERITY_LABELS  # noqa: F401
+# a title's first letter a capital: one function with the tagger's display titles (vocab/casing.py)
+from vocab.casing import capitalized  # noqa: F401
 from vocab.alerts import STATE_LABELS as _STATE_LABELS
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SENTIMENT_ORDER, SOURCE_TYPES  # noqa: F401
 from vocab.labels import topics_text  # noqa: F401  (shared with the alert reasons; joins by TOPIC_SEPARATOR)
@@ -70,12 +72,6 @@ def place_short(name: str) -> str:
     if now:
         return head.strip()
     return name.split(" (")[0].strip()
-
-
-def capitalized(title: str) -> str:
-    """A title as a document's table or heading shows it, first letter a capital: a social post's title is its first
-    words, often all in lower case («mưa to quá, đường lên vàng danh …»). The rest stays as written."""
-    return title[:1].upper() + title[1:] if title[:1].islower() else title
 
 
 _UNIT_TYPES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ", "Huyện ", "Quận ", "Tỉnh ")

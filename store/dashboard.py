@@ -174,6 +174,8 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
                         [out["fetched_at"] - TAG_SLACK, item_id]).fetchone()
     out["title_raw"] = out["title"]  # as published; `title` is what the lists show (restored when it had no marks)
     out["title"] = shown[0]
+    # the shown title has marks the published one lacks (restored), not only capitals (a social title's names)
+    out["title_marks_added"] = bool(out["title"]) and str(out["title"]).lower() != str(out["title_raw"] or "").lower()
     out["links"] = [
         {"source": s, "url": u, "seen_at": t}
         for s, u, t in cur.execute(

@@ -34,13 +34,16 @@ TAG_SLACK = timedelta(days=1)
 
 def shown_title_sql(title: str, *restored: str) -> str:
     """SQL for the title an item list shows: the first non-empty `restored` column (the tagger's
-    `title_restored`) when the title `title` was written without any diacritics, else `title` as published.
+    `title_restored`) when the title `title` was written without any diacritics, else `title` as published,
+    or a restored one that differs from it only in capitals (a social title with the place names read in it
+    capitalised and a capital first letter, nlp/titles.py).
     Why the guard: the restorer also "restores" the unmarked words of a title that has marks (a name,
-    "Ông Nguyen Van A nói" → "… Nguyễn Văn Á …"), and a title with diacritics is never replaced, as story
-    titles already rule (store/stories.py `_TITLE_MARKS`)."""
+    "Ông Nguyen Van A nói" → "… Nguyễn Văn Á …"), and a title with diacritics is never replaced by other words,
+    as story titles already rule (store/stories.py `_TITLE_MARKS`)."""
     marked = f"({title} <> strip_accents({title}) OR regexp_matches({title}, '[đĐ]'))"
     alts = ", ".join(f"nullif({r}, '')" for r in restored)
-    return f"CASE WHEN {marked} THEN {title} ELSE coalesce({alts}, {title}) END"
+    same = ", ".join(f"CASE WHEN lower({r}) = lower({title}) THEN {r} END" for r in restored)
+    return f"CASE WHEN {marked} THEN coalesce({same}, {title}) ELSE coalesce({alts}, {title}) END"
 
 
 def latest_labels_join(where: str = "") -> str:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pyarrow as pa
 
+from store.sqlparts import shown_title_sql
+
 
 if TYPE_CHECKING:
     import duckdb
@@ -115,9 +117,10 @@ _TITLE_MARKS = (
 )
 # The story's display title: its most representative item (closest to the story when it joined; the
 # item that started it counts as closest) of the best (diacritics, source class), earliest on ties.
+# The title shown is the item's as lists show it (store/sqlparts.shown_title_sql): restored, or a social title with
+# its place names capitalised (nlp/titles.py).
 DISPLAY_TITLE = f"""coalesce(
-    arg_min(CASE WHEN coalesce(s.title_restored, '') <> '' AND {_TITLE_MARKS} = 1 THEN s.title_restored
-                 ELSE s.title END,
+    arg_min({shown_title_sql("s.title", "s.title_restored")},
             ({_TITLE_MARKS}, {_TITLE_CLASS}, -coalesce(s.similarity, 1.0), s.published_at, s.item_id))
         FILTER (WHERE trim(s.title) <> ''),
     arg_min(s.title, (s.published_at, s.item_id)))"""

@@ -212,8 +212,8 @@ def get_tags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] |
 
 
 def restored_titles(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> dict[str, str]:
-    """id → restored title of those of the given items whose title was written without diacritics: what staff
-    read for them (alerts, briefing, reports). One query for all of them, not one get_tags a row."""
+    """id → restored title of those of the given items whose title was written without diacritics, or a social
+    title with its place names capitalised (nlp/titles.py): what staff read for them (alerts, briefing, reports). One query for all of them, not one get_tags a row."""
     if not ids:
         return {}
     rows = cur.execute(

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+# The flag of an item that is a reply in a thread (a Mastodon or Bluesky reply): its topics are read as a comment's
+# (nlp.steps.COMMENT_FLAGS), like Facebook's fb_comment / fb_reply. Collectors write it, the NLP reads it.
+REPLY_FLAG = "reply"
+
 
 @dataclass(frozen=True, slots=True)
 class Item:

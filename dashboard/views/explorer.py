@@ -359,7 +359,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
     summary = d["summary"]
     with st.container(border=True):
         st.markdown(f"#### {md(d['title'], 200)}")
-        if d.get("title_raw") and d["title_raw"] != d["title"]:  # written without diacritics: restored above
+        if d.get("title_raw") and d.get("title_marks_added"):  # written without diacritics: restored above
             st.caption(f"Dấu tiếng Việt do hệ thống tự thêm; nguyên văn: {md(d['title_raw'], 200)}")
         st.caption(
             f"{d['outlet']} · {SOURCE_TYPES.get(d['source_type'], d['source_type'])} · "

@@ -163,3 +163,27 @@ def test_bluesky_author_feed_shape(server):
     server.routes["/xrpc/app.bsky.feed.getAuthorFeed"] = lambda r: send(r, 200, body, "application/json")
     b = collect(source("bluesky", server.url("/xrpc/app.bsky.feed.getAuthorFeed"), options={"min_interval_seconds": 0}))
     assert [i.url for i in b.items] == ["https://bsky.app/profile/quangninh-news.bsky.social/post/3lbe9zz0001aa"]
+
+
+def test_mastodon_and_bluesky_replies_carry_the_reply_flag():
+    """Names: a reply in a thread (Mastodon `in_reply_to_id`, Bluesky's record `reply`) is flagged `reply`, which
+    the NLP reads as a comment (nlp.steps.is_comment: the comment topic model, tests/nlp/test_topics_route.py); a
+    post is not. The title stays a copy of the text's first line, as the comment route asks."""
+    from collectors import bluesky
+    from vocab.item import REPLY_FLAG
+
+    reply, post = (mastodon.map_status(s, source("mastodon", "http://x/"), NOW)
+                   for s in _json("mastodon/replies_quangninh.json"))
+    b_reply, b_post = (bluesky.map_post(p, source("bluesky", "http://x/"), NOW)
+                       for p in _json("bluesky/replies_quang_ninh.json")["posts"])
+    for r in (reply, b_reply):
+        assert REPLY_FLAG in r.flags and r.summary.startswith(r.title.rstrip("…"))
+    for p in (post, b_post):
+        assert REPLY_FLAG not in p.flags
+    # the boosts and posts of the older fixtures stay posts
+    assert not any("reply" in mastodon.map_status(s, source("mastodon", "http://x/"), NOW).flags
+                   for s in _json("mastodon/tag_quangninh.json"))
+    # a reply's parent given in another shape (not an object) is no reply
+    rec = _json("bluesky/replies_quang_ninh.json")["posts"][0]
+    odd = {**rec, "record": {**rec["record"], "reply": "x"}}
+    assert "reply" not in bluesky.map_post(odd, source("bluesky", "http://x/"), NOW).flags

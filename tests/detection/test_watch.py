@@ -179,6 +179,11 @@ def test_the_alert_is_named_by_an_item_written_with_diacritics(tmp_path):
     assert title == "Theo dõi “Chùa Ba Vàng”: Chùa Ba Vàng đón khách dịp lễ"
     assert watch._display_title([{"title": "bai thai tran", "title_restored": "bãi thải tràn", "source_type": "social",
                                   "published_at": NOW}]) == "bãi thải tràn"
+    # names: a marked social title shown with its place names capitalised (capitals only, never other letters)
+    assert watch._display_title([{"title": "mất điện ở vàng danh", "title_restored": "Mất điện ở Vàng Danh",
+                                  "source_type": "social", "published_at": NOW}]) == "Mất điện ở Vàng Danh"
+    assert watch._display_title([{"title": "Ông Nguyen Van A nói", "title_restored": "Ông Nguyễn Văn Á nói",
+                                  "source_type": "social", "published_at": NOW}]) == "Ông Nguyen Van A nói"
 
 
 def test_paused_watchlists_match_nothing(tmp_path):

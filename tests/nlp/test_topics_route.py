@@ -73,7 +73,7 @@ def test_topics_route_by_structure():
     a post never, however short and social (our own held-out social posts read worse by it: round 12)."""
     short, long_ = "đồng ý", "bãi thải than sau nhà em sạt rồi, bùn tràn vào tận bếp, " * 5
     for flags in (["own_channel", "fb_comment", "reply_to:1", "fb_post:9"], ["own_channel", "fb_reply"],
-                  ["survey_answer"]):
+                  ["survey_answer"], ["reply", "replies:0", "lang:vi"]):  # names: a Mastodon or Bluesky reply
         assert topics_by_comment_model("social", "", short, flags)
         assert topics_by_comment_model("social", "", long_, flags)  # length is the model's own limit (max_words)
         assert topics_by_comment_model("press", "", short, flags)  # a comment under a page configured as press
@@ -82,6 +82,7 @@ def test_topics_route_by_structure():
     for flags in ([], None, ["own_channel", "fb_post", "page_author"], ["own_channel", "fb_message", "psid:1"],
                   ["own_channel", "zalo_message"], ["imported"], ["replies:3", "lang:vi"]):
         assert not topics_by_comment_model("social", "", short, flags)  # posts and messages: the press models
+    assert is_comment(("reply",)) and not is_comment(("reply_to:1",)) and not is_comment(("replies:2",))
     assert is_comment(("fb_reply",)) and not is_comment(("fb_replyx", 3)) and not is_comment(None)  # type: ignore
     # a `langnghe tag` line's own JSON: one flag as a string is read, another shape is no comment, never a crash
     assert is_comment("fb_comment") and not is_comment(5) and not is_comment({"fb_comment": 1})  # type: ignore
@@ -104,7 +105,7 @@ def test_facebook_comments_carry_a_comment_flag():
     post = map_post({"id": "1_1", "message": "Thông báo lịch cắt nước", "created_time": "2026-12-01T00:00:00+0000"},
                     src, now)
     assert not is_comment(post.flags)
-    assert set(COMMENT_FLAGS) == {"fb_comment", "fb_reply", "survey_answer"}
+    assert set(COMMENT_FLAGS) == {"fb_comment", "fb_reply", "survey_answer", "reply"}
 
 
 def test_labelled_rows_are_fed_as_the_product_routes_them():

@@ -1,0 +1,33 @@
+"""Capitals in displayed titles: a social post's title is its first words, often all in lower case («mưa to quá,
+đường lên vàng danh …»); staff read it with a capital first letter and place names capitalised. One function for
+the tagger (nlp/titles.py, stored in `item_tags.title_restored`) and the reports (titles not tagged yet)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from vocab.folding import strip_marks
+
+__all__ = ["capitalized", "capitalised_syllable", "shown_title"]
+
+
+def capitalized(title: str) -> str:
+    """`title` with its first letter a capital; the rest stays as written (NFC)."""
+    title = unicodedata.normalize("NFC", title)
+    return title[:1].upper() + title[1:] if title[:1].islower() else title
+
+
+def capitalised_syllable(word: str) -> str:
+    """One syllable of a name: its first letter a capital, the others as written ("vàng" → "Vàng", "đông" →
+    "Đông"; NFC, so a precomposed letter keeps its marks)."""
+    word = unicodedata.normalize("NFC", word)
+    return word[:1].upper() + word[1:]
+
+
+def shown_title(title: str, restored: str | None) -> str:
+    """The title shown for an item, as store/sqlparts.shown_title_sql reads it in SQL: the tagger's `restored`
+    (`title_restored`) for a title written without any mark, or one that differs from it only in capitals (a
+    social title with its place names capitalised); else the title as published, never other letters."""
+    if not isinstance(restored, str) or not restored:
+        return title
+    return restored if strip_marks(title) == title or restored.lower() == title.lower() else title
