@@ -33,15 +33,21 @@ def demo(demo_server):  # type: ignore[no-untyped-def]
     return srv, f"http://127.0.0.1:{port}"
 
 
+
+def _signed_in_phone(p, srv, base: str):
+    """A 390 px phone's page on the dashboard's start page, signed in if the demo asks."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{base}/", wait_until="networkidle")
+    login_if_asked(page, srv.output)
+    return page
+
 def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
     from playwright.sync_api import sync_playwright
 
     srv, base = demo
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(**PHONE).new_page()
-        page.goto(f"{base}/", wait_until="networkidle")
-        login_if_asked(page, srv.output)
+        page = _signed_in_phone(p, srv, base)
         page.locator('[data-testid="stMetric"]').nth(1).wait_for(timeout=90_000)
         wait_for_run(page)
         page.screenshot(path=str(SHOTS / "overview-390.png"))
@@ -59,7 +65,7 @@ def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
         top = page.evaluate(TOP, '[data-testid="stDataFrame"]')
         row = PHONE_ROW_HEIGHT  # the header row is about 35 px
         assert top is not None and top + 35 + row <= PHONE["viewport"]["height"], f"first item at {top} px"
-        browser.close()
+        page.context.browser.close()
 
 
 def test_on_a_desk_tin_bai_opens_its_filters(demo):
@@ -98,10 +104,7 @@ def test_on_a_touch_screen_a_table_toolbar_covers_nothing_above_it(demo, path):
 
     srv, base = demo
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(**PHONE).new_page()
-        page.goto(f"{base}/", wait_until="networkidle")
-        login_if_asked(page, srv.output)
+        page = _signed_in_phone(p, srv, base)
         page.goto(f"{base}/{path}", wait_until="networkidle")
         page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
         wait_for_run(page)
@@ -109,7 +112,7 @@ def test_on_a_touch_screen_a_table_toolbar_covers_nothing_above_it(demo, path):
         pairs = page.evaluate(TOOLBARS)
         assert pairs and all(bar is not None for bar, _ in pairs), pairs
         assert all(box is None or bar >= box - 0.5 for bar, box in pairs), f"a toolbar over the box above: {pairs}"
-        browser.close()
+        page.context.browser.close()
 
 
 def test_on_a_desk_chu_de_tables_fit_their_half_of_the_page(demo):

@@ -336,6 +336,15 @@ def _one_source_fixture(links: bool = False) -> list:
     return sorted(items, key=lambda it: (it.published_at, it.item_id))
 
 
+def _post_row(post, **extra) -> dict:
+    """A story_items row for a post that started its own story (what the index rebuilds from after a restart)."""
+    return {"item_id": post.item_id, "story_id": post.item_id, "published_at": post.published_at,
+            "source": post.source, "outlet": post.outlet, "source_type": "social", "title": post.title,
+            "folded": post.folded, "mask": list(post.mask), "topics": list(post.topics), "in_area": True,
+            "places": list(post.places), "grouped_at": post.published_at, "wards": sorted(post.wards),
+            "provinces": sorted(post.provinces), **extra}
+
+
 def _stories(items, params: StoryParams | None = None) -> dict[str, str]:
     idx = StoryIndex(params or StoryParams())
     return {a.item_id: a.story_id for it in items for a in idx.add([it])}
@@ -420,12 +429,8 @@ def test_reload_keeps_the_posts_a_reply_can_name(tmp_path):
     db = database(str(tmp_path / "t.duckdb"))
     try:
         with db.write() as cur:
-            store_stories.add_story_items(cur, [{
-                "item_id": post.item_id, "story_id": post.item_id, "published_at": post.published_at,
-                "source": post.source, "outlet": post.source, "source_type": "social", "title": post.title,
-                "folded": post.folded, "mask": list(post.mask), "topics": list(post.topics), "in_area": True,
-                "places": list(post.places), "grouped_at": post.published_at, "wards": sorted(post.wards),
-                "provinces": sorted(post.provinces), "guid": post.guid}])  # story_items keeps it (migration 023)
+            # story_items keeps the guid (migration 023)
+            store_stories.add_story_items(cur, [_post_row(post, guid=post.guid, outlet=post.source)])
         det = Detector(make_cfg(str(tmp_path / "t.duckdb")), db)
         with db.read() as cur:
             index = det._ensure_index(cur, post.published_at + td(minutes=5))
@@ -519,12 +524,7 @@ def test_reload_keeps_the_threads_of_imported_rows(tmp_path):
     db = database(str(tmp_path / "t.duckdb"))
     try:
         with db.write() as cur:
-            store_stories.add_story_items(cur, [{
-                "item_id": post.item_id, "story_id": post.item_id, "published_at": post.published_at,
-                "source": post.source, "outlet": post.outlet, "source_type": "social", "title": post.title,
-                "folded": post.folded, "mask": list(post.mask), "topics": list(post.topics), "in_area": True,
-                "places": list(post.places), "grouped_at": post.published_at, "wards": sorted(post.wards),
-                "provinces": sorted(post.provinces), "thread": post.thread}])
+            store_stories.add_story_items(cur, [_post_row(post, thread=post.thread)])
         det = Detector(make_cfg(str(tmp_path / "t.duckdb")), db)
         with db.read() as cur:
             index = det._ensure_index(cur, post.published_at + td(minutes=5))
@@ -552,12 +552,7 @@ def test_reload_finds_the_thread_of_an_item_grouped_before_migration_023(tmp_pat
                            VALUES (?, ?, ?, 'h0', ?, 'import', 'social', ?, ?, ?, NULL, ?, false, ?, [])""",
                         [post.item_id, "u0", "https://www.facebook.com/groups/uongbi24h/posts/1029384756/", post.source,
                          post.outlet, post.title, post.title, post.published_at, post.published_at])
-            store_stories.add_story_items(cur, [{
-                "item_id": post.item_id, "story_id": post.item_id, "published_at": post.published_at,
-                "source": post.source, "outlet": post.outlet, "source_type": "social", "title": post.title,
-                "folded": post.folded, "mask": list(post.mask), "topics": list(post.topics), "in_area": True,
-                "places": list(post.places), "grouped_at": post.published_at, "wards": sorted(post.wards),
-                "provinces": sorted(post.provinces), "thread": None}])  # grouped before 023
+            store_stories.add_story_items(cur, [_post_row(post, thread=None)])  # grouped before 023
         det = Detector(make_cfg(str(tmp_path / "t.duckdb")), db)
         with db.read() as cur:
             index = det._ensure_index(cur, post.published_at + td(minutes=5))
