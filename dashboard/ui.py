@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ import streamlit as st
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
 from reports.settings import week_title
 from vocab.numbers import number
+from vocab.spreadsheet import CSV_FORMULA
 
 BASE_CSS = """
 <style>
@@ -281,12 +281,10 @@ def hour_axis(hours: list[Any], **kw: Any) -> dict[str, Any]:
     return {**kw, "range": [lo - pd.Timedelta(hours=1), hi + pd.Timedelta(hours=1)], "dtick": HOUR_MS * step}
 
 
-# A cell that Excel or LibreOffice would run as a harmful formula when a downloaded CSV is opened: "=" always
-# (=HYPERLINK leaks the sheet), tab, CR and NUL (DDE; OWASP, ASVS 1.2.10); "+", "-" and "@" when a call, a DDE
-# pipe, a sheet reference or an "=" follows ("+HYPERLINK(…)", "-2+3+cmd|' /C calc'!A0", "@SUM(…)"). Staff see
-# these cells on screen too, so an everyday "- Tin…", "+84 …" or a reply "@Lan xem này" keeps its text: Excel
-# at worst shows #NAME? for it.
-_FORMULA = re.compile(r"^(?:[=\t\r\0]|[+\-@](?=.*[(|!=]))", re.S)
+# A cell that Excel or LibreOffice would run as a harmful formula when a downloaded CSV is opened: the rule is
+# vocab.spreadsheet's (shared with the report XLSX): "=", tab, CR, LF, NUL always; "+", "-", "@" only before a call,
+# a pipe, a sheet reference or an "=", since staff see these cells on screen too.
+_FORMULA = CSV_FORMULA
 
 
 def inert_cell(v: Any) -> Any:
