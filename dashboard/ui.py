@@ -92,7 +92,8 @@ PRINT_CSS = """
 
 def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
     """A print-only HTML copy of a table, sized in relative column widths (A4 portrait has about 18 cm);
-    every cell is escaped text (feed text is untrusted); datetimes as 'dd/mm HH:MM'."""
+    every cell is escaped text (feed text is untrusted); datetimes with the year (DATE_TIME_STRFTIME): a printed
+    list of stories or alerts can reach back past New Year."""
     from html import escape
 
     cols = list(df.columns)
@@ -105,7 +106,7 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None) -> Non
         if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
             return ""
         if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
-            return v.strftime("%d/%m %H:%M")
+            return v.strftime(DATE_TIME_STRFTIME)
         return escape(str(v)).replace("\n", "<br>")
 
     rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>"
@@ -246,6 +247,7 @@ def button_row() -> Any:
 # A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the
 # year: "05/12 20:33" was both last December and this one.
 DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"
+DATE_TIME_STRFTIME = "%d/%m/%Y %H:%M"  # the same, for text written in Python (printed tables)
 
 ITEM_COLUMNS = {
     "Tiêu đề": st.column_config.TextColumn(width="large"),
