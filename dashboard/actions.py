@@ -12,6 +12,7 @@ Errors are ValueError/PermissionError with a Vietnamese message for the page to 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -215,14 +216,18 @@ def save_retention(db: Database, user: User, current: dict[str, Any], new: dict[
 
 # --- watchlists (Theo dõi) --------------------------------------------------------------------
 
-def check_watchlist(wl: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a watchlist as typed, cleaned; ValueError (Vietnamese) when one cannot be used."""
+def check_watchlist(wl: dict[str, Any], stored_query: str | None = None) -> dict[str, Any]:
+    """The fields of a watchlist as typed, cleaned; ValueError (Vietnamese) when one cannot be used.
+
+    `stored_query` is the edited watchlist's saved query: kept unchanged, it is held only to what the matcher
+    reads (`bounded=False`), so a list saved before the search limits can still be renamed or re-graded; a
+    query that is typed anew must meet the limits (docs/SECURITY.md)."""
     name = " ".join(str(wl.get("name") or "").split())
     if not name:
         raise ValueError("Cần đặt tên cho danh sách theo dõi.")
     query = str(wl.get("query") or "").strip()
     try:
-        if parse(query) is None:
+        if parse(query, bounded=not _same_query(query, stored_query)) is None:
             raise ValueError("Cần nhập từ khóa theo dõi.")
     except QueryError as exc:
         raise ValueError(f"Từ khóa không đọc được: {exc}") from exc
@@ -237,21 +242,41 @@ def check_watchlist(wl: dict[str, Any]) -> dict[str, Any]:
             "min_items": min_items, "window_minutes": window, "severity": severity}
 
 
+def _same_query(query: str, stored: str | None) -> bool:
+    return stored is not None and unicodedata.normalize("NFC", query) == unicodedata.normalize("NFC", stored.strip())
+
+
+def query_over_limits(query: str) -> str | None:
+    """Why a saved watchlist query is over today's search limits (it still runs), in Vietnamese; None when
+    it is within them or cannot be read at all (the page says so elsewhere)."""
+    try:
+        parse(query, bounded=False)
+    except QueryError:
+        return None
+    try:
+        parse(query)
+    except QueryError as exc:
+        return str(exc)
+    return None
+
+
 def save_watchlist(db: Database, user: User, wl: dict[str, Any], watchlist_id: int | None = None) -> int:
     """Create (no id) or edit a watchlist (analysts); the change is audited with what changed."""
     _need(user, "analyst")
-    clean = check_watchlist(wl)
+    if watchlist_id is None:
+        check_watchlist(wl)  # refused before the write lock is taken
     now = utcnow()
     with db.write() as cur:
+        before = None if watchlist_id is None else store_watch.get(cur, watchlist_id)
+        if watchlist_id is not None and before is None:
+            raise ValueError("Danh sách theo dõi này không còn.")
+        clean = check_watchlist(wl, before["query"] if before else None)
         if store_watch.name_taken(cur, clean["name"], watchlist_id):
             raise ValueError(f"Đã có danh sách theo dõi tên “{clean['name']}”.")
-        if watchlist_id is None:
+        if before is None:
             watchlist_id = store_watch.create(cur, clean, user.username, now)
             store_users.audit(cur, user.username, "watchlist.create", clean["name"], clean, now)
             return watchlist_id
-        before = store_watch.get(cur, watchlist_id)
-        if before is None:
-            raise ValueError("Danh sách theo dõi này không còn.")
         diff = {k: {"trước": _plain(before[k]), "sau": v} for k, v in clean.items() if _plain(before[k]) != v}
         if diff:
             store_watch.update(cur, watchlist_id, clean, user.username, now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ import streamlit as st
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
 from reports.settings import week_title
 from vocab.numbers import number
+from vocab.spreadsheet import CSV_FORMULA
 
 BASE_CSS = """
 <style>
@@ -92,7 +92,8 @@ PRINT_CSS = """
 
 def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
     """A print-only HTML copy of a table, sized in relative column widths (A4 portrait has about 18 cm);
-    every cell is escaped text (feed text is untrusted); datetimes as 'dd/mm HH:MM'."""
+    every cell is escaped text (feed text is untrusted); datetimes with the year (DATE_TIME_STRFTIME): a printed
+    list of stories or alerts can reach back past New Year."""
     from html import escape
 
     cols = list(df.columns)
@@ -105,7 +106,7 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None) -> Non
         if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
             return ""
         if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
-            return v.strftime("%d/%m %H:%M")
+            return v.strftime(DATE_TIME_STRFTIME)
         return escape(str(v)).replace("\n", "<br>")
 
     rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>"
@@ -246,6 +247,7 @@ def button_row() -> Any:
 # A list that can reach back past this year (Tin bài over every period, a year's alert or case queue) shows the
 # year: "05/12 20:33" was both last December and this one.
 DATE_TIME_FORMAT = "DD/MM/YYYY HH:mm"
+DATE_TIME_STRFTIME = "%d/%m/%Y %H:%M"  # the same, for text written in Python (printed tables)
 
 ITEM_COLUMNS = {
     "Tiêu đề": st.column_config.TextColumn(width="large"),
@@ -281,12 +283,10 @@ def hour_axis(hours: list[Any], **kw: Any) -> dict[str, Any]:
     return {**kw, "range": [lo - pd.Timedelta(hours=1), hi + pd.Timedelta(hours=1)], "dtick": HOUR_MS * step}
 
 
-# A cell that Excel or LibreOffice would run as a harmful formula when a downloaded CSV is opened: "=" always
-# (=HYPERLINK leaks the sheet), tab, CR and NUL (DDE; OWASP, ASVS 1.2.10); "+", "-" and "@" when a call, a DDE
-# pipe, a sheet reference or an "=" follows ("+HYPERLINK(…)", "-2+3+cmd|' /C calc'!A0", "@SUM(…)"). Staff see
-# these cells on screen too, so an everyday "- Tin…", "+84 …" or a reply "@Lan xem này" keeps its text: Excel
-# at worst shows #NAME? for it.
-_FORMULA = re.compile(r"^(?:[=\t\r\0]|[+\-@](?=.*[(|!=]))", re.S)
+# A cell that Excel or LibreOffice would run as a harmful formula when a downloaded CSV is opened: the rule is
+# vocab.spreadsheet's (shared with the report XLSX): "=", tab, CR, LF, NUL always; "+", "-", "@" only before a call,
+# a pipe, a sheet reference or an "=", since staff see these cells on screen too.
+_FORMULA = CSV_FORMULA
 
 
 def inert_cell(v: Any) -> Any:

@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 
 from reports.document import clean, safe_url
 from reports.partfile import written_through_part
+from vocab.spreadsheet import FORMULA_STARTS  # what Excel may read as a formula when a cell is edited
 
 
 @dataclass
@@ -97,7 +98,6 @@ def _col(i: int) -> str:
     return s
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # what Excel may read as a formula when a cell is edited
 QUOTED = 9  # the plain style with the quote prefix
 
 

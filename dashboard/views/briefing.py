@@ -154,11 +154,11 @@ def _stories(stories: pd.DataFrame) -> None:
         "Gần nhất": stories["last_seen"],
     })
     ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
-                          "Địa bàn": 3.0, "Gần nhất": 1.5})
+                          "Địa bàn": 3.0, "Gần nhất": 2.2})
     ui.dataframe(
         view,
         hide_index=True, width="stretch", placeholder="—",
-        column_config={"Gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+        column_config={"Gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Vấn đề": st.column_config.TextColumn(width="large")},
     )
 
@@ -178,7 +178,7 @@ def _negative(neg: pd.DataFrame) -> None:
         "Liên kết": [safe_link(u) for u in neg["url"]],
     })
     ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
-                   {"Thời gian": 1.6, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
+                   {"Thời gian": 2.2, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
                     "Số nguồn đăng": 1.9, "Liên kết": 2.1})
     ui.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
 

@@ -119,7 +119,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
         ui.dataframe(pd.DataFrame({"Lúc": log["logged_at"], "Kênh": [labels.get(c, c) for c in log["channel"]],
                                    "Gửi tới": log["address"], "Kết quả": [_result(r) for r in log.itertuples()],
                                    "Chi tiết": log["detail"]}), hide_index=True, width="stretch",
-                     column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm:ss")})
+                     column_config={"Lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
     else:
         ui.empty("Chưa gửi thông báo nào.")
     with st.form("nt_test"):

@@ -82,7 +82,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}) for h in health],
         "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
     }), hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
-        column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+        column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Tin đăng trong 24 giờ": st.column_config.NumberColumn(
                            help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
                        "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
@@ -103,8 +103,8 @@ def _alarms() -> None:
         "Hết lúc": alarms["cleared_at"],
         "Nội dung": alarms["reason"],
     }), hide_index=True, width="stretch", placeholder="—",
-        column_config={"Từ lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
-                       "Hết lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm"),
+        column_config={"Từ lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
+                       "Hết lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Nội dung": st.column_config.TextColumn(width="large")})
 
 
@@ -118,7 +118,7 @@ def _errors() -> None:
             "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
             "Loại lỗi": errors["error_kind"].map(error_kind_label, na_action="ignore"), "Chi tiết": errors["error"],
         }), hide_index=True, width="stretch", placeholder="—",
-            column_config={"Lúc": st.column_config.DatetimeColumn(format="DD/MM HH:mm")})
+            column_config={"Lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
 
 
 def _manage(health: list[dict]) -> None:

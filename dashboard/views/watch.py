@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import actions, data, drill, gate, ui
 from dashboard.labels import PALETTE
 from dashboard.labels import SOURCE_TYPES, TOPIC_LABELS
+from store.search_query import MAX_PHRASE_SYLLABLES, MAX_QUERY_CHARS, MAX_TERM_COUNT
 from vocab.alerts import SEVERITIES, SEVERITY_LABELS
 from vocab.numbers import number
 
@@ -132,6 +133,13 @@ def _manage(wls: list[dict[str, Any]]) -> None:
             by_id = {w["id"]: w for w in wls}
             wid = st.selectbox("Danh sách", list(by_id), format_func=lambda i: by_id[i]["name"], key="w_edit_pick")
             w = by_id[wid]
+            over = actions.query_over_limits(w["query"])
+            if over:
+                st.warning(f"Từ khóa đã lưu của danh sách này vượt giới hạn tìm kiếm hiện nay: {over} Danh sách "
+                           "vẫn chạy, và vẫn lưu được khi chỉ đổi tên, địa bàn, chủ đề, loại nguồn, ngưỡng hay mức "
+                           "độ; muốn sửa từ khóa thì phải rút gọn cho đủ giới hạn (tối đa "
+                           f"{number(MAX_QUERY_CHARS)} ký tự, {MAX_TERM_COUNT} từ hoặc "
+                           f"cụm từ, mỗi cụm {MAX_PHRASE_SYLLABLES} âm tiết).")
             label = "Tạm dừng" if w["active"] else "Tiếp tục theo dõi"
             if st.button(label, key=f"w_toggle_{wid}"):
                 _save(lambda: actions.set_watchlist_active(data.db(), user, wid, not w["active"]),

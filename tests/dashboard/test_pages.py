@@ -1314,3 +1314,46 @@ def test_overview_shows_the_most_severe_open_alerts_whatever_their_age(env):
     at = env.page("overview", "viewer").run()
     no_exception(at)
     assert any("Vấn đề 204" in m.value for m in at.markdown), "the only high alert is missing"
+
+
+def _datetime_formats(at) -> dict[str, str]:
+    """Every date-time column of the run's tables: {column: its format}."""
+    out = {}
+    for df in at.dataframe:
+        for col, cfg in json.loads(df.proto.columns or "{}").items():
+            fmt = (cfg.get("type_config") or {}).get("format")
+            if cfg.get("type_config", {}).get("type") == "datetime" or (fmt and "HH" in fmt):
+                out[col] = fmt
+    return out
+
+
+@pytest.mark.parametrize("page, role, columns", [
+    ("briefing", "analyst", {"Gần nhất"}),
+    ("sources", "admin", {"Thành công gần nhất", "Từ lúc", "Hết lúc", "Lúc"}),
+    ("notifications", "admin", {"Lúc"}),
+])
+def test_lists_spanning_days_show_the_year_on_briefing_sources_and_notifications(demo_env, page, role, columns):
+    """Trước giao ban's «Gần nhất», Nguồn tin's times and Thông báo's «Lúc» read «05/12 20:33» (or with seconds),
+    though a source's last success or a story's last item can be weeks old: the year is shown as on Tin bài
+    (ui.DATE_TIME_FORMAT)."""
+    from store import notify as store_notify
+    from store.db import utcnow
+
+    with demo_env.db.write() as cur:  # a line of the send log, which Thông báo shows its admins
+        store_notify.log_send(cur, utcnow(), "console", "chuyenvien", [1], True, "đã gửi")
+    at = demo_env.page(page, role).run()
+    no_exception(at)
+    formats = _datetime_formats(at)
+    assert columns <= set(formats), formats
+    assert all(f == "DD/MM/YYYY HH:mm" for f in formats.values()), formats
+
+
+def test_the_printed_briefing_tables_show_the_year(demo_env):
+    """ui.print_table wrote «dd/mm HH:MM» on the A4 copy of Trước giao ban's tables."""
+    import re
+
+    at = demo_env.page("briefing", "analyst").run()
+    no_exception(at)
+    printed = " ".join(h.proto.body for h in at.get("html") if 'class="print-only"' in h.proto.body)
+    assert re.search(r"<td>\d\d/\d\d/\d{4} \d\d:\d\d</td>", printed), printed[:500]
+    assert not re.search(r"<td>\d\d/\d\d \d\d:\d\d</td>", printed)

@@ -8,6 +8,7 @@ from dashboard import actions
 from orchestration.accounts import User
 from store import users as store_users
 from store import watchlists as store_watch
+from store.db import utcnow
 from tests.dashboard.conftest import no_exception, texts
 
 ANALYST = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
@@ -109,3 +110,34 @@ def test_hits_show_the_year(env):
     no_exception(at)
     hits = next(d for d in at.dataframe if "Lúc đăng" in d.value.columns)
     assert json.loads(hits.proto.columns)["Lúc đăng"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
+
+
+# a phrase of 34 syllables: past MAX_PHRASE_SYLLABLES, but only two distinct words (what the matcher still reads)
+LONG = '"' + " ".join(["bụi", "than"] * 17) + '"'
+
+
+def test_a_watchlist_saved_before_the_limits_keeps_its_query_through_other_edits(env):
+    """Round 19's search limits refused every save of a watchlist stored before them (even its severity) until its
+    query was shortened; now an edit that keeps the query saves, and a query typed anew must meet the limits."""
+    with env.db.write() as cur:  # stored before the limits existed: no check on the way in
+        wid = store_watch.create(cur, {**NEW, "query": LONG}, "cu", utcnow())
+    actions.save_watchlist(env.db, ANALYST, {**NEW, "query": LONG, "severity": "low", "name": "Bụi than"}, wid)
+    with env.db.read() as cur:
+        saved = store_watch.get(cur, wid)
+    assert (saved["severity"], saved["name"], saved["query"]) == ("low", "Bụi than", LONG)
+    with pytest.raises(ValueError, match="Cụm từ quá dài"):
+        actions.save_watchlist(env.db, ANALYST, {**NEW, "query": LONG + " bụi", "name": "Bụi than"}, wid)
+    with pytest.raises(ValueError, match="Cụm từ quá dài"):  # a new list gets no such leave
+        actions.save_watchlist(env.db, ANALYST, {**NEW, "query": LONG, "name": "mới"})
+    assert actions.query_over_limits(LONG) and actions.query_over_limits(NEW["query"]) is None
+
+
+def test_the_page_says_a_stored_query_is_over_the_limits(env):
+    env.add_users()
+    with env.db.write() as cur:
+        wid = store_watch.create(cur, {**NEW, "query": LONG}, "cu", utcnow())
+    at = env.page("watch", "analyst").run()
+    next(s for s in at.selectbox if s.label == "Danh sách").select(wid).run()
+    no_exception(at)
+    warned = " ".join(w.value for w in at.warning)
+    assert "vượt giới hạn tìm kiếm" in warned and "rút gọn" in warned and "32 âm tiết" in warned
