@@ -94,7 +94,7 @@ def word_keys(word: str) -> tuple[str, str | None]:
 
 def parse(text: str, *, bounded: bool = True) -> Query | None:
     """The query tree, or None for an empty query. Raises QueryError when it cannot be read. `bounded=False`
-    (a watchlist saved before round 19, matched in memory) skips the size bounds below MAX_TERMS."""
+    (a watchlist saved before round 18, matched in memory) skips the size bounds below MAX_TERMS."""
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text:
         return None

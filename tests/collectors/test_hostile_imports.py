@@ -1,4 +1,4 @@
-"""Import files not yet in docs/SECURITY.md (round 19): empty styled rows, zips that are no workbook, UTF-16
+"""Import files not yet in docs/SECURITY.md (round 18): empty styled rows, zips that are no workbook, UTF-16
 with a BOM, NUL bytes. Peak memory and time are in bench/hostile_imports.py; here the behaviour."""
 
 from __future__ import annotations

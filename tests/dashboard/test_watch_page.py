@@ -117,7 +117,7 @@ LONG = '"' + " ".join(["bụi", "than"] * 17) + '"'
 
 
 def test_a_watchlist_saved_before_the_limits_keeps_its_query_through_other_edits(env):
-    """Round 19's search limits refused every save of a watchlist stored before them (even its severity) until its
+    """Round 18's search limits refused every save of a watchlist stored before them (even its severity) until its
     query was shortened; now an edit that keeps the query saves, and a query typed anew must meet the limits."""
     with env.db.write() as cur:  # stored before the limits existed: no check on the way in
         wid = store_watch.create(cur, {**NEW, "query": LONG}, "cu", utcnow())

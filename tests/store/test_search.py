@@ -211,7 +211,7 @@ def test_existing_items_are_indexed_by_the_migration(tmp_path):
         assert keys(d, "lũ") == ["lu"]
 
 
-# --- hostile queries (round 19, docs/SECURITY.md "Forms and pages") ------------------------------------------
+# --- hostile queries (round 18, docs/SECURITY.md "Forms and pages") ------------------------------------------
 
 @pytest.mark.parametrize("query, why", [
     ("a" * 100_000, "tối đa 1.000 ký tự"),  # a 100 kB paste: refused before it is read
