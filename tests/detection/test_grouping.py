@@ -345,6 +345,20 @@ def _post_row(post, **extra) -> dict:
             "provinces": sorted(post.provinces), **extra}
 
 
+def _after_restart(db, tmp_path, post, rows, item_id: str) -> str:
+    """The story `item_id` joins in an index rebuilt from story_items five minutes after `post` (a restart)."""
+    from datetime import timedelta as td
+
+    from detection.jobs import Detector
+    from scenario_eval import make_cfg
+
+    det = Detector(make_cfg(str(tmp_path / "t.duckdb")), db)
+    with db.read() as cur:
+        index = det._ensure_index(cur, post.published_at + td(minutes=5))
+    (a,) = index.add([next(it for it in rows if it.item_id == item_id)])
+    return a.story_id
+
+
 def _stories(items, params: StoryParams | None = None) -> dict[str, str]:
     idx = StoryIndex(params or StoryParams())
     return {a.item_id: a.story_id for it in items for a in idx.add([it])}
@@ -514,10 +528,6 @@ def test_thread_keys_from_addresses_and_reply_titles():
 def test_reload_keeps_the_threads_of_imported_rows(tmp_path):
     """The thread key is kept in story_items (migration 023), so after a restart a row of the same thread still
     joins its post's story."""
-    from datetime import timedelta as td
-
-    from detection.jobs import Detector
-    from scenario_eval import make_cfg
     from store import stories as store_stories
 
     post, *rows = [it for it in _fixture("threads_without_links.jsonl") if it.item_id.startswith("export-")]
@@ -525,11 +535,7 @@ def test_reload_keeps_the_threads_of_imported_rows(tmp_path):
     try:
         with db.write() as cur:
             store_stories.add_story_items(cur, [_post_row(post, thread=post.thread)])
-        det = Detector(make_cfg(str(tmp_path / "t.duckdb")), db)
-        with db.read() as cur:
-            index = det._ensure_index(cur, post.published_at + td(minutes=5))
-        (a,) = index.add([next(it for it in rows if it.item_id == "export-4")])  # 0.17 to the post by its words
-        assert a.story_id == post.item_id
+        assert _after_restart(db, tmp_path, post, rows, "export-4") == post.item_id  # 0.17 to the post by its words
     finally:
         db.close()
 
@@ -537,10 +543,6 @@ def test_reload_keeps_the_threads_of_imported_rows(tmp_path):
 def test_reload_finds_the_thread_of_an_item_grouped_before_migration_023(tmp_path):
     """Migration 023 leaves `thread` NULL for items grouped before it («computed in Python», it says): the rebuild read
     NULL as "no thread", so for one window after the upgrade a row of an imported thread no longer joined its post."""
-    from datetime import timedelta as td
-
-    from detection.jobs import Detector
-    from scenario_eval import make_cfg
     from store import stories as store_stories
 
     post, *rows = [it for it in _fixture("threads_without_links.jsonl") if it.item_id.startswith("export-")]
@@ -553,11 +555,7 @@ def test_reload_finds_the_thread_of_an_item_grouped_before_migration_023(tmp_pat
                         [post.item_id, "u0", "https://www.facebook.com/groups/uongbi24h/posts/1029384756/", post.source,
                          post.outlet, post.title, post.title, post.published_at, post.published_at])
             store_stories.add_story_items(cur, [_post_row(post, thread=None)])  # grouped before 023
-        det = Detector(make_cfg(str(tmp_path / "t.duckdb")), db)
-        with db.read() as cur:
-            index = det._ensure_index(cur, post.published_at + td(minutes=5))
-        (a,) = index.add([next(it for it in rows if it.item_id == "export-4")])  # 0.17 to the post by its words
-        assert a.story_id == post.item_id
+        assert _after_restart(db, tmp_path, post, rows, "export-4") == post.item_id  # 0.17 to the post by its words
     finally:
         db.close()
 
