@@ -34,10 +34,13 @@ def demo(demo_server):  # type: ignore[no-untyped-def]
 
 
 
-def _signed_in_phone(p, srv, base: str):
-    """A 390 px phone's page on the dashboard's start page, signed in if the demo asks."""
+DESK = {"viewport": {"width": 1366, "height": 768}}  # a provincial office's desk screen
+
+
+def _signed_in(p, srv, base: str, device: dict):
+    """A page on the dashboard's start page in `device`'s window (PHONE, DESK), signed in if the demo asks."""
     browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    page = browser.new_context(**PHONE).new_page()
+    page = browser.new_context(**device).new_page()
     page.goto(f"{base}/", wait_until="networkidle")
     login_if_asked(page, srv.output)
     return page
@@ -47,7 +50,7 @@ def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo):
 
     srv, base = demo
     with sync_playwright() as p:
-        page = _signed_in_phone(p, srv, base)
+        page = _signed_in(p, srv, base, PHONE)
         page.locator('[data-testid="stMetric"]').nth(1).wait_for(timeout=90_000)
         wait_for_run(page)
         page.screenshot(path=str(SHOTS / "overview-390.png"))
@@ -74,17 +77,14 @@ def test_on_a_desk_tin_bai_opens_its_filters(demo):
 
     srv, base = demo
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        page.goto(f"{base}/", wait_until="networkidle")
-        login_if_asked(page, srv.output)
+        page = _signed_in(p, srv, base, DESK)
         page.goto(f"{base}/explorer", wait_until="networkidle")
         page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
         wait_for_run(page)
         page.screenshot(path=str(SHOTS / "explorer-1366.png"))
         assert page.evaluate("() => document.querySelector('[data-testid=\"stExpander\"] details').open")
         assert page.locator('[data-testid="stMultiSelect"]').first.is_visible()
-        browser.close()
+        page.context.browser.close()
 
 
 # the bottom of what is drawn just above each table, and the top of the table's toolbar, on the main section
@@ -104,7 +104,7 @@ def test_on_a_touch_screen_a_table_toolbar_covers_nothing_above_it(demo, path):
 
     srv, base = demo
     with sync_playwright() as p:
-        page = _signed_in_phone(p, srv, base)
+        page = _signed_in(p, srv, base, PHONE)
         page.goto(f"{base}/{path}", wait_until="networkidle")
         page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
         wait_for_run(page)
@@ -124,10 +124,7 @@ def test_on_a_desk_chu_de_tables_fit_their_half_of_the_page(demo):
 
     srv, base = demo
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-        page.goto(f"{base}/", wait_until="networkidle")
-        login_if_asked(page, srv.output)
+        page = _signed_in(p, srv, base, DESK)
         missing: list[str] = []
         page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.goto(f"{base}/topics", wait_until="networkidle")
@@ -143,4 +140,4 @@ def test_on_a_desk_chu_de_tables_fit_their_half_of_the_page(demo):
             assert not bar.startswith("rgba(0, 0, 0, 0)"), f"{key}: scroll bar painted transparent ({bar})"
         assert not missing, missing
         assert page.evaluate("() => document.documentElement.lang") == "vi"
-        browser.close()
+        page.context.browser.close()
