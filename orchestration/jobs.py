@@ -277,7 +277,8 @@ class Scheduler(threading.Thread):
                     log.exception("scheduler pass failed; retrying next tick")
                 self.passes += 1
                 every = self.cfg.storage.snapshot_every_minutes * 60
-                if every > 0 and time.monotonic() - last_snapshot >= every:
+                stopping = self._stop_event.is_set()  # serve writes the final snapshot itself: one copy, not two
+                if every > 0 and not stopping and time.monotonic() - last_snapshot >= every:
                     try:
                         self.db.snapshot(self.cfg.storage.snapshot_path)
                         last_snapshot = time.monotonic()

@@ -117,3 +117,27 @@ def test_a_stop_skips_the_rest_of_the_tick(tmp_path):
         sched.hooks += [sched.stop, lambda: later.append(sched.passes)]
         sched.run()
     assert sched.passes == 1 and later == []
+
+
+def test_a_pass_that_ends_because_serve_stops_leaves_the_snapshot_to_serve(tmp_path, monkeypatch):
+    """Ctrl+C during the first pass: serve joins the scheduler, then writes the final snapshot. The pass used to
+    write one more copy of the whole database first (the first pass always finds a snapshot due), which made a
+    stop under load outlast 30 s."""
+    from types import SimpleNamespace
+
+    cfg = make_config(tmp_path, [], schedule={"tick_seconds": 0.05}, storage={"snapshot_every_minutes": 0.001})
+    with Database(cfg.storage.db_path) as db:
+        copies: list[str] = []
+        monkeypatch.setattr(db, "snapshot", lambda path: copies.append(path))
+        sched = Scheduler(cfg, db)
+
+        class StopsMidPass:
+            cfg = sched.runner.cfg
+
+            async def run_due(self):  # type: ignore[no-untyped-def]
+                sched.stop()  # Ctrl+C arrives while the pass collects
+                return SimpleNamespace(outcomes=[], items_new=0, errors=[])
+
+        sched.runner = StopsMidPass()  # type: ignore[assignment]
+        sched.run()  # in this thread: returns when the stop is seen
+    assert sched.passes == 1 and copies == []
