@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from nlp.gazetteer import tokens
-from vocab.casing import capitalised_syllable, capitalized
+from vocab.casing import capitalized
 from vocab.folding import fold
 
 
@@ -45,7 +45,7 @@ def display_title(title: str, names: Iterable[tuple[str, ...]], *, keep_letters:
                 continue
             for (w, a, b), syl in zip(toks[k:k + n], name):
                 base = w if keep_letters else syl.lower()
-                new = w if w.isupper() and len(w) > 1 else capitalised_syllable(base) if _capital(syl, name) else base
+                new = w if w.isupper() and len(w) > 1 else capitalized(base) if _capital(syl, name) else base
                 if len(new) == b - a:  # NFC letters: a mark never changes a word's length
                     out[a:b] = list(new)
             done |= set(range(k, k + n))

@@ -8,20 +8,13 @@ import unicodedata
 
 from vocab.folding import strip_marks
 
-__all__ = ["capitalized", "capitalised_syllable", "shown_title"]
+__all__ = ["capitalized", "shown_title"]
 
 
 def capitalized(title: str) -> str:
     """`title` with its first letter a capital; the rest stays as written (NFC)."""
     title = unicodedata.normalize("NFC", title)
     return title[:1].upper() + title[1:] if title[:1].islower() else title
-
-
-def capitalised_syllable(word: str) -> str:
-    """One syllable of a name: its first letter a capital, the others as written ("vàng" → "Vàng", "đông" →
-    "Đông"; NFC, so a precomposed letter keeps its marks)."""
-    word = unicodedata.normalize("NFC", word)
-    return word[:1].upper() + word[1:]
 
 
 def shown_title(title: str, restored: str | None) -> str:
