@@ -182,15 +182,16 @@ class Fetcher:
                     http_status=resp.status_code,
                     body=await _error_body(resp),
                 )
-            declared = resp.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit:
+            length = resp.headers.get("content-length", "")
+            declared = int(length) if length.isdigit() else None
+            if declared is not None and declared > limit:
                 raise TooLargeError(
-                    f"nội dung {int(declared) / 1e6:.1f} MB vượt giới hạn {self.cfg.max_body_mb:g} MB (max_body_mb)",
+                    f"nội dung {declared / 1e6:.1f} MB vượt giới hạn {self.cfg.max_body_mb:g} MB (max_body_mb)",
                     http_status=resp.status_code,
                 )
-            if declared and declared.isdigit() and not resp.headers.get("content-encoding"):
-                await self.budget.take(int(declared), 0, wait_until)
-                held = int(declared)
+            if declared is not None and not resp.headers.get("content-encoding"):
+                await self.budget.take(declared, 0, wait_until)
+                held = declared
             decoder = _decoder(resp, limit, f"{self.cfg.max_body_mb:g} MB")
             chunks: list[bytes] = []
             size = 0

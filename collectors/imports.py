@@ -423,9 +423,9 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
                                f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
         for n, r in enumerate(_array_elements(ijson.basic_parse(_Utf8Bytes(text), use_float=True)), 1):
-            row = r if isinstance(r, dict) else {"_error": f"element {n}: not an object"}  # said as such, not "no text"
-            if r is _TOO_DEEP:
-                row = {"_error": f"element {n}: nested too deeply"}
+            row = (r if isinstance(r, dict)  # anything else is said as such, not "no text"
+                   else {"_error": f"element {n}: nested too deeply"} if r is _TOO_DEEP
+                   else {"_error": f"element {n}: not an object"})
             _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
             yield row
     except ijson.JSONError as exc:

@@ -409,8 +409,7 @@ class Database:
         cur = self._con.cursor()
         try:
             cur.execute("CHECKPOINT")
-            wal = Path(self.path + ".wal")
-            return not (wal.exists() and wal.stat().st_size > 0)  # what the file lacks would be missed
+            return _wal_size(Path(self.path)) == 0  # what the file lacks would be missed
         except duckdb.TransactionException as exc:
             log.debug("Bản chụp: không CHECKPOINT được (%s); chép từng bảng.", exc)
             return False
