@@ -16,7 +16,7 @@ from orchestration.accounts import ROLE_LABELS  # noqa: F401 - the roles' names 
 from collectors.base import skip_label  # noqa: F401
 from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import CONFIGURED_SOURCE_TYPES, DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
-from vocab.labels import TOPIC_SEPARATOR
+from vocab.labels import topics_text as _topics_text
 from vocab.numbers import number  # noqa: F401
 
 HEALTH_STATUS = {
@@ -79,14 +79,13 @@ def topic_label(code: str | None) -> str:
     return TOPIC_LABELS.get(code or "other", code or "")
 
 
-
-
 def topics_text(codes: Iterable[str] | None) -> str:
-    """An item's topics, «Đất đai, GPMB; Chính quyền, cán bộ»."""
+    """An item's topics, «Đất đai, GPMB; Chính quyền, cán bộ» (vocab.labels.topics_text; an empty code is «Chưa
+    phân loại», whatever is not a list of codes nothing)."""
     if codes is None:
         return ""
     try:
-        return TOPIC_SEPARATOR.join(topic_label(c) for c in codes)
+        return _topics_text(c or "other" for c in codes)
     except TypeError:
         return ""
 

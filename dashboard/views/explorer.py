@@ -94,7 +94,8 @@ KEPT_FILTERS: dict[str, tuple[Any, list[Any] | None]] = {
     "x_query": ("", None), "x_order": (next(iter(ORDERS)), list(ORDERS)),
     "x_prev": (False, None), "x_types": ([], list(SOURCE_TYPES)), "x_outlets": ([], None),
     "x_topics": ([], FILTER_TOPICS), "x_sent": ([], FILTER_SENTIMENTS), "x_places": ([], None),
-    "x_in_area": (True, None), "x_hour_on": (False, None), "x_alert_on": (False, None), "x_watch_on": (False, None),
+    "x_in_area": (True, None),  # the page opens on the watched area
+    "x_hour_on": (False, None), "x_alert_on": (False, None), "x_watch_on": (False, None),
 }
 
 
@@ -144,9 +145,8 @@ def _window(col: Any, period: str) -> tuple[datetime | None, datetime | None]:
     since = until = None
     if PERIODS[period] == -1:
         today = data.local(data.now()).date()
-        ui.keep("x_range", (today - timedelta(days=7), today))
-        rng = col.date_input("Khoảng ngày", value=(today - timedelta(days=7), today), format="DD/MM/YYYY",
-                             key="x_range")
+        ui.keep("x_range", (today - timedelta(days=7), today))  # the last 7 days unless staff chose others
+        rng = col.date_input("Khoảng ngày", format="DD/MM/YYYY", key="x_range")
         if isinstance(rng, (list, tuple)) and len(rng) == 2:
             since = data.utc_from_local(datetime.combine(rng[0], time.min))
             until = data.utc_from_local(datetime.combine(rng[1], time.min) + timedelta(days=1))
@@ -174,7 +174,6 @@ def _filters(r1: list[Any], opts: dict[str, Any]) -> tuple[list, list, list, lis
                                    placeholder="Tất cả")
     places = r2[1].multiselect("Địa bàn (tên cũ và mới)", _with_chosen(opts["places"], "x_places"), key="x_places",
                                placeholder="Tất cả")
-    st.session_state.setdefault("x_in_area", True)  # the page opens on the watched area
     in_area = r2[2].checkbox("Chỉ tin về địa bàn theo dõi", key="x_in_area",
                              help="Trang mở trên tin về địa bàn; bỏ chọn để xem mọi tin, cả tin toàn quốc.")
     return types, outlets, topics, sentiments, places, in_area
