@@ -425,17 +425,23 @@ class StoryIndex:
     def _note_section(self, it: GroupItem, sid: str, idx: np.ndarray) -> None:
         """Remember the n-grams of a press section's latest items and their stories (kept when the stories close),
         bounded: section_items per origin, the 4,096 origins seen last."""
-        n = int(self.p.section_items)
-        if n <= 0 or it.source_type not in self.p.same_source_types or not it.source:
+        o = self._section_origin(it)
+        if not o:
             return
-        o = _origin(it)
         hist = self.sections.pop(o, None)
         if hist is None:
-            hist = deque(maxlen=n)
+            hist = deque(maxlen=int(self.p.section_items))
             if len(self.sections) >= _MAX_SECTIONS:
                 del self.sections[next(iter(self.sections))]
         hist.append((sid, idx.copy()))
         self.sections[o] = hist  # re-inserted: the dict's order is the order origins were seen last
+
+    def _section_origin(self, it: GroupItem) -> str:
+        """The item's press section (`_origin`) when the section rule applies to it, else ""."""
+        p = self.p
+        if p.section_items <= 0 or it.source_type not in p.same_source_types or not it.source:
+            return ""
+        return _origin(it)
 
     def _section_sims(self, it: GroupItem, cands: list[_Story], sims: np.ndarray, passing: np.ndarray,
                       idx: np.ndarray, val: np.ndarray) -> None:
@@ -445,22 +451,19 @@ class StoryIndex:
         luật") linked unrelated questions at 0.52–0.65, over same_source_threshold. Only the section's items in other
         stories count (one is enough): an outlet's own updates on one incident share its words, not a template.
         Updates `sims` in place."""
-        p = self.p
-        if p.section_items <= 0 or it.source_type not in p.same_source_types or not it.source:
+        o = self._section_origin(it)
+        own = [k for k in passing.tolist() if cands[k].source == o] if o else []
+        hist = self.sections.get(o) if own else None
+        if not hist:
             return
-        o = _origin(it)
-        own = [k for k in passing.tolist() if cands[k].source == o]
-        hist = self.sections.get(o)
-        if not own or not hist:
-            return
+        # which of the item's n-grams each of the section's last items carries: the same for every candidate
+        member = [(sid, np.isin(idx, h, assume_unique=True)) for sid, h in hist]
         for k in own:
-            others = [h for sid, h in hist if sid != cands[k].story_id]
+            others = [m for sid, m in member if sid != cands[k].story_id]
             if not others:
                 continue
-            counts = np.zeros(len(idx), dtype=np.int32)
-            for h in others:
-                counts += np.isin(idx, h, assume_unique=True)
-            keep = counts <= p.section_share * len(others)
+            counts = np.sum(others, axis=0, dtype=np.int32)
+            keep = counts <= self.p.section_share * len(others)
             if not keep.all():
                 sims[k] = self._similarities([cands[k]], idx[keep], val[keep])[0] if keep.any() else 0.0
 
