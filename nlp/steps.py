@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
+from vocab.casing import QUOTE_CHARS, cut_at_word
 from vocab.folding import fold, fold_joined
 from vocab.item import REPLY_FLAG
 from nlp.gazetteer import Gazetteer
@@ -106,16 +107,12 @@ class Normalise(Step):
         it["folded"] = fold_joined(raw[: self.res.max_chars])
 
 
-RESTORED_TEXT_CHARS = 600  # = reports.rapid.first_summary's quote: the reading covers what is quoted
+RESTORED_TEXT_CHARS = QUOTE_CHARS  # = reports.rapid.first_summary's quote: the reading covers what is quoted
 
 
 def restored_start(text: str, limit: int = RESTORED_TEXT_CHARS) -> str:
     """The first `limit` characters of a restored text on one line, cut at a word (stored in item_tags)."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit]
-    return cut if flat[limit] == " " or " " not in cut else cut[: cut.rfind(" ")]
+    return cut_at_word(" ".join(text.split()), limit)
 
 
 def _restored_for_folding(title_p: str, text_p: str, title_n: str, text_n: str) -> str:

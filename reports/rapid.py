@@ -26,6 +26,7 @@ from reports.labels import (
 )
 from reports.settings import ReportSettings, at_text, hm_dmy, num, share, to_local
 from vocab.alerts import names_in_note
+from vocab.casing import QUOTE_CHARS, cut_at_word
 from vocab.folding import fold
 
 
@@ -273,7 +274,7 @@ def _proposals(proposals: str) -> list[Block]:
     return B
 
 
-def first_summary(title: str, summary: str | None, restored: Any = None, limit: int = 600) -> str:
+def first_summary(title: str, summary: str | None, restored: Any = None, limit: int = QUOTE_CHARS) -> str:
     """The words quoted after the first item's title, on one line. A post's title is its own first words,
     shown with diacritics restored when it had none: its summary then repeats them, so it is quoted as
     written ("nguyên văn") rather than as more news. The quote is evidence and stays verbatim; when it is written
@@ -304,8 +305,7 @@ def restored_reading(quote: str, restored: Any) -> str:
         return end
     if len(text) <= len(quote):
         return text
-    cut = text[:len(quote)]
-    return (cut if text[len(quote)] == " " or " " not in cut else cut[: cut.rfind(" ")]) + "…"
+    return cut_at_word(text, len(quote)) + "…"
 
 
 def _aligned_end(quote: list[str], reading: list[str]) -> str | None:
