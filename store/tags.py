@@ -112,8 +112,8 @@ def items_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str, limit: in
     chart, one tagged by an older model only reads a little stale; newest first alone kept an untagged import of
     last year's posts (its tagging interrupted) behind the whole re-tag backlog of an upgrade (hours)."""
     rows = cur.execute(
-        """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type, coalesce(i.flags, [])
+        f"""
+        SELECT {_ITEM_ROW_COLS}
         FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
         WHERE t.item_id IS NULL OR (NOT ? AND t.model_version <> ?)
         ORDER BY t.item_id IS NULL DESC, i.published_at DESC, i.id
@@ -130,8 +130,8 @@ def known_good_item(cur: "duckdb.DuckDBPyConnection", model_version: str, exclud
     defaults, lang 'other' and no topics or places), as a pipeline input row, or None: nlp.service re-tags it to
     tell items the pipeline cannot tag from a pipeline that tags no real item. The most recently tagged one."""
     row = cur.execute(
-        """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type, coalesce(i.flags, [])
+        f"""
+        SELECT {_ITEM_ROW_COLS}
         FROM item_tags t JOIN items i ON i.id = t.item_id
         WHERE t.model_version = ? AND NOT list_contains(?::VARCHAR[], i.id)
           AND (coalesce(t.lang, 'other') <> 'other' OR len(t.topics) > 0 OR len(t.places) > 0)
@@ -157,8 +157,8 @@ def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
     if not ids:
         return []
     rows = cur.execute(
-        """
-        SELECT i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type, coalesce(i.flags, [])
+        f"""
+        SELECT {_ITEM_ROW_COLS}
         FROM items i WHERE i.id IN (SELECT unnest(?::VARCHAR[]))
         """,
         [list(ids)],
@@ -187,6 +187,10 @@ def summary_and_article(summary: str, article: str, chars: int) -> str:
     if probe and probe in " ".join(article[: len(summary) + 300].split()):
         return article[: len(summary) + chars]
     return f"{summary}\n\n{article[:chars]}" if summary else article[:chars]
+
+
+# the columns `_item_row` reads, in its order (items_to_tag, known_good_item, items_for_tagging)
+_ITEM_ROW_COLS = "i.id, i.title, i.summary, i.source, i.url, i.published_at, i.source_type, coalesce(i.flags, [])"
 
 
 def _item_row(r: tuple) -> dict[str, Any]:
