@@ -103,6 +103,13 @@ def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
     return last_note
 
 
+# Section I's grid on a desk: the reason (200–350 characters) wraps in a 420 px column, up to six lines of a 140 px
+# row (Streamlit wraps cell text only in rows taller than 64 px); six rows show, then a scroll
+REASON_WIDTH = 420
+REASON_ROW_HEIGHT = 140
+REASON_TABLE_HEIGHT = ui.HEADER_HEIGHT + 6 * REASON_ROW_HEIGHT
+
+
 def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -> None:
     """Section I: new and open alerts in queue order, with who handles them and what was done; the counts
     are of them all (the table holds the head of the queue)."""
@@ -122,21 +129,43 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         "Giao cho": [_person(u) for u in alerts["assignee"]],
         "Số tin": alerts["n_items"],
         "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
+        # the sentence staff read aloud (detection's brief(), as Cảnh báo shows it): read here without opening each
+        "Vì sao": [" ".join(str(r).split()) if isinstance(r, str) else "" for r in alerts["reason"]],
     })
+    # on paper the reason is a full-width line under its alert's row (a tenth column would be 3 cm wide)
     ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
-                          "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9})
-    # on screen the issue first, and on a phone wrapped with its level, state and count (the code first cut it at
-    # 390 px, round 17); the printed A4 table above keeps the code first
-    screen = view[["Vấn đề", *[c for c in view.columns if c != "Vấn đề"]]]
-    ui.dataframe(
-        screen, hide_index=True, width="stretch", placeholder="—",
-        **ui.fit_table({"Vấn đề": st.column_config.TextColumn(width="large"),
+                          "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9}, below="Vì sao")
+    # on screen the issue and its reason first, and on a phone wrapped with its level, state and count (the code
+    # first cut it at 390 px, round 17); the printed A4 table above keeps the code first
+    first = ["Vấn đề", "Vì sao"]
+    screen = view[[*first, *[c for c in view.columns if c not in first]]]
+    fit = ui.fit_table({"Vấn đề": st.column_config.TextColumn(width="large"),
+                        "Vì sao": st.column_config.TextColumn(width=REASON_WIDTH),
                         "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
-                       "Vấn đề", ["Mức", "Trạng thái", "Số tin"], len(screen), None),
-    )
+                       "Vấn đề", ["Mức", "Trạng thái", "Số tin", "Vì sao"], len(screen), None)
+    if "row_height" not in fit:  # a desk: rows tall enough for the reason's lines (a phone's already wrap)
+        fit |= {"row_height": REASON_ROW_HEIGHT,
+                "height": ui.table_height(len(screen), REASON_TABLE_HEIGHT, REASON_ROW_HEIGHT)}
+    ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
+    if ui.on_phone():
+        _reasons_listed(view)
     st.caption(f"{number(counts['new'])} cảnh báo mới trong kỳ; {number(counts['open'])} đang mở."
                + (f" Bảng liệt kê {number(len(alerts))} cảnh báo đầu hàng đợi (mức cao, ưu tiên trước) trong "
                   f"{number(counts['total'])}; xem đủ ở trang Cảnh báo." if counts["total"] > len(alerts) else ""))
+
+
+PHONE_REASONS = 50  # a phone lists the reasons of the head of the queue (the grid holds them all)
+
+
+def _reasons_listed(view: pd.DataFrame) -> None:
+    """On a phone the grid's «Vì sao» is off the screen to the right, in rows of three lines: the reasons as text,
+    folded under the grid, each after its issue."""
+    shown = view.head(PHONE_REASONS)
+    with st.expander(f"Vì sao có từng cảnh báo ({number(len(shown))})"):
+        for _, r in shown.iterrows():
+            st.markdown(f"**{md(r['Vấn đề'])}** ({md(r['Mức'])}, {md(r['Trạng thái'])}): {md(r['Vì sao'])}")
+        if len(view) > len(shown):
+            st.caption(f"Còn {number(len(view) - len(shown))} cảnh báo: kéo bảng sang phải hoặc xem ở trang Cảnh báo.")
 
 
 def _stories(stories: pd.DataFrame) -> None:
