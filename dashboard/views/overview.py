@@ -13,8 +13,8 @@ from dashboard import data, data_notify as dn, drill, ui
 from orchestration import status
 from vocab.labels import SENTIMENT_ORDER
 from dashboard.labels import (
-    HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, STATE_LABELS, delta_text, md, number,
-    sentiment_label, topic_label,
+    HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, delta_text, md,
+    number, sentiment_label, topic_label,
 )
 
 PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "min_role": "viewer"}
@@ -178,9 +178,12 @@ def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
     cols = st.columns(2)
     for k, (_, a) in enumerate(top.iterrows()):
         cols[k % 2].markdown(
+            # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on
+            # a grey print), and the year: an alert can stay open past New Year
             f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
-            f":gray[{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
-            f"{a['raised_at']:%d/%m %H:%M}]"
+            f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
+            f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
+            f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]"
         )
     if n_open > len(top):
         st.caption(f"… và {number(n_open - len(top))} cảnh báo khác.")
