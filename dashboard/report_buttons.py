@@ -75,7 +75,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
                             on_change=_keep_draft, args=(alert_id,),
                             placeholder="Ví dụ: Đề nghị UBND phường phối hợp xác minh, cung cấp thông tin chính thống…")
         if saved:
-            st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+            st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
         if st.button("Lưu và tạo tệp", key=f"rr_go_{alert_id}", type="primary", disabled=not analyst,
                      icon=":material/play_arrow:"):
             user = gate.current_user()

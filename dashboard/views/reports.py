@@ -99,7 +99,7 @@ def _weekly(s: ReportSettings) -> None:
                         label_visibility="collapsed", disabled=not analyst, on_change=_keep_draft, args=(key,),
                         placeholder="Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND phường Uông Bí chỉ đạo kiểm tra…")
     if saved:
-        st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+        st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
     if body != saved_body:
         st.caption("Đề xuất đang soạn chưa lưu: được giữ khi đổi tuần, địa bàn hay trang trong phiên này; bấm «Lưu "
                    "đề xuất» để lưu vào báo cáo.")
@@ -170,7 +170,7 @@ def _archive(s: ReportSettings) -> None:
             "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
-            "Người tạo": ["Lịch tự động" if g == "schedule" else g for g in arch["generated_by"]],
+            "Người tạo": ["Lịch tự động" if g == "schedule" else data.person(g) for g in arch["generated_by"]],
             "Số tin": arch["n_items"],
         }),
         hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),

@@ -1,0 +1,49 @@
+"""Login names appear only on Quản trị; every other page names staff by display name (dash6's walk found the login
+name in Tin bài's «Người sửa», Báo cáo's «Lưu lần cuối bởi …» and «Người tạo», the rapid report's caption and
+Thông báo's admin warnings)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import actions
+from orchestration.accounts import User
+from reports.generate import weekly_key
+from reports.settings import report_week
+from store import reports as store_reports
+from store.db import utcnow
+from tests.dashboard.conftest import Env, no_exception, texts
+
+ANALYST = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+
+
+def test_tin_bai_names_who_corrected_a_label_by_display_name(demo_env):
+    at = demo_env.page("explorer", "viewer").run()
+    item_id = at.selectbox(key="x_item").value
+    actions.correct_labels(demo_env.db, ANALYST, item_id, {"sentiment": "positive"})
+    st.cache_data.clear()
+    at.run()
+    no_exception(at)
+    hist = next(d.value for d in at.dataframe if "Người sửa" in d.value.columns)
+    assert set(hist["Người sửa"]) == {"Cán bộ chuyenvien"}
+
+
+def test_bao_cao_names_who_saved_and_who_generated_by_display_name(tmp_path):
+    e = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive")})
+    try:
+        e.add_users()
+        now = utcnow()
+        with e.db.write() as cur:
+            store_reports.save_text(cur, "weekly", weekly_key(report_week(now), ""), "Đề nghị kiểm tra.",
+                                    "chuyenvien", now)
+            store_reports.add_archive(cur, kind="weekly", period=report_week(now), area="", generated_at=now,
+                                      generated_by="chuyenvien", dir=str(tmp_path / "archive"), files=[], n_items=3,
+                                      seconds=1.0)
+        at = e.page("reports", "viewer").run()
+        no_exception(at)
+        assert "Lưu lần cuối bởi Cán bộ chuyenvien lúc" in texts(at)
+        assert "bởi chuyenvien" not in texts(at)
+        arch = next(d.value for d in at.dataframe if "Người tạo" in d.value.columns)
+        assert list(arch["Người tạo"]) == ["Cán bộ chuyenvien"]
+    finally:
+        e.close()
