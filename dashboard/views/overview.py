@@ -129,10 +129,12 @@ def _topics_chart() -> bool:
         over = data.items_over_time(OVER_DAYS, "day").rename(columns={"outlet": "series"})
         title, param = f"Tin theo ngày và nguồn, {OVER_DAYS} ngày qua (chưa phân loại chủ đề)", "outlet"
     if len(over):
-        fig = _stacked_bars(over, title, topic_label if param == "topic" else str)
+        label = topic_label if param == "topic" else str
+        fig = _stacked_bars(over, title, label)
         ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun",
                              selection_mode="points")
         _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
+        ui.chart_data(per_day_table(over, label, "Chủ đề" if param == "topic" else "Nguồn"))
         return True
     # not an empty grid whose axis runs from −1 to 5
     st.markdown(f"**Tin theo ngày, {OVER_DAYS} ngày qua**")
@@ -163,6 +165,8 @@ def _sentiment_chart(n_items: int) -> bool:
     ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
                          selection_mode="points")
     _open(drill.from_points(ev, slice_filter))
+    # the bars' figures in words, their text alternative: the bars carry only the share
+    st.caption(" · ".join(f"{lab}: {number(int(n))} tin ({n / total:.0%})" for lab, n in zip(labels, share["n"])))
     return True
 
 
@@ -240,6 +244,17 @@ def slice_filter(point: dict) -> dict[str, str] | None:
 def _open(filters: dict[str, str] | None) -> None:
     if filters:
         ui.open_items(filters)
+
+
+def per_day_table(df: pd.DataFrame, label: object, series_name: str) -> pd.DataFrame:
+    """The stacked bars as a table: a row per series (most items first), a column per local day, and the total."""
+    piv = df.pivot_table(index="series", columns="bucket", values="n", aggfunc="sum", fill_value=0)
+    piv = piv.assign(_t=piv.sum(axis=1)).sort_values("_t", ascending=False)
+    out = pd.DataFrame({series_name: [str(label(c)) for c in piv.index]})  # type: ignore[operator]
+    for day in [c for c in piv.columns if c != "_t"]:
+        out[f"{pd.Timestamp(day):%d/%m}"] = piv[day].astype(int).to_numpy()
+    out["Cộng"] = piv["_t"].astype(int).to_numpy()
+    return out
 
 
 LEGEND_ROW = 19  # px a legend entry takes at font size 10
