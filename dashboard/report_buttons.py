@@ -99,7 +99,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
             arch = data_reports.rapid_archive(rapid_key(alert_id))
             if len(arch):
                 row = arch.iloc[0]
-                st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {row['generated_by']} tạo.")
+                st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {data.person(row['generated_by'])} tạo.")
                 files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)]
         if files:
             download_buttons(files, key=f"rr_dl_{alert_id}")

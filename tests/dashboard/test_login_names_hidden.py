@@ -47,3 +47,26 @@ def test_bao_cao_names_who_saved_and_who_generated_by_display_name(tmp_path):
         assert list(arch["Người tạo"]) == ["Cán bộ chuyenvien"]
     finally:
         e.close()
+
+
+def test_the_rapid_reports_last_copy_names_who_made_it_by_display_name(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from reports.generate import rapid_key
+
+    e = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive")})
+    try:
+        e.add_users()
+        with e.db.write() as cur:
+            store_reports.add_archive(cur, kind="rapid", period=rapid_key("A000001"), area="", generated_at=utcnow(),
+                                      generated_by="chuyenvien", dir=str(tmp_path / "archive"), files=[], n_items=3,
+                                      seconds=1.0)
+        at = AppTest.from_string("from dashboard.report_buttons import rapid_report_button\n"
+                                 "rapid_report_button('A000001')\n", default_timeout=60)
+        at.session_state["user"] = {"username": "xem", "display_name": "Cán bộ xem", "role": "viewer"}
+        at.run()
+        at.button(key="rr_btn_A000001").click().run()
+        no_exception(at)
+        assert "do Cán bộ chuyenvien tạo." in texts(at)
+    finally:
+        e.close()
