@@ -45,6 +45,7 @@ def render() -> None:
             ev = st.plotly_chart(_counts_chart(counts), width="stretch", key="watch_counts", on_select="rerun",
                                  selection_mode="points")
             st.caption("Bấm vào một cột để xem các tin khớp danh sách đó trong ngày đó ở trang Tin bài.")
+            ui.chart_data(counts_table(counts))
             f = drill.from_points(ev, day_filter)
             if f:
                 ui.open_items(f)
@@ -85,6 +86,16 @@ def _counts_chart(counts: pd.DataFrame) -> go.Figure:
                       xaxis=dict(tickformat="%d/%m"),
                       yaxis=ui.count_axis(counts.groupby("t")["n"].sum().max() if len(counts) else 0, title="Số tin"))
     return fig
+
+
+def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """The hits chart as a table (its text alternative): a row per local day with hits, newest first, and a column
+    per watchlist."""
+    piv = counts.pivot_table(index="t", columns="name", values="n", aggfunc="sum", fill_value=0).sort_index(ascending=False)
+    out = pd.DataFrame({"Ngày": [f"{pd.Timestamp(t):%d/%m/%Y}" for t in piv.index]})
+    for name in piv.columns:
+        out[f"{name} (tin)"] = piv[name].astype(int).to_numpy()
+    return out
 
 
 def day_filter(point: dict) -> dict[str, str] | None:

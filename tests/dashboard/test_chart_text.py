@@ -36,3 +36,30 @@ def test_the_trend_panel_has_its_figures_as_a_table(demo_env):
     assert list(daily.columns)[:2] == ["Ngày", "Kỳ này (tin)"] and len(daily) == 7
     assert re.fullmatch(r"\d\d/\d\d/\d{4}", daily["Ngày"].iloc[0])
     assert {"Số tin", "Tỷ lệ"} <= set(tables[1].dataframe[0].value.columns)
+
+
+def test_theo_doi_hits_chart_has_its_figures_as_a_table(env):
+    from dashboard import actions, data
+    from detection.watch import match_new
+    from orchestration.accounts import User
+    from store.db import utcnow
+
+    env.add_users()
+    env.seed(n_items=60, n_stories=0, n_alerts=0, days=5)
+    actions.save_watchlist(env.db, User("chuyenvien", "Cán bộ chuyenvien", "analyst"), {
+        "name": "Mọi tin về phường", "query": "phường", "places": [], "topics": [], "source_types": [],
+        "min_items": 2, "window_minutes": 120, "severity": "high"})
+    with env.db.read() as cur:
+        ids = [r[0] for r in cur.execute("SELECT id FROM items").fetchall()]
+    match_new(env.db, ids, utcnow())
+    data.refresh()
+    at = env.page("watch", "analyst").run()
+    no_exception(at)
+    tables = _chart_tables(at)
+    assert len(tables) == 1
+    table = tables[0].dataframe[0].value
+    assert list(table.columns) == ["Ngày", "Mọi tin về phường (tin)"]
+    counted = next(d.value for d in at.dataframe if "Tên" in d.value.columns)
+    listed = counted.loc[counted["Tên"] == "Mọi tin về phường"].iloc[0]
+    n = next(v for k, v in listed.items() if str(k).startswith("Số tin"))
+    assert table["Mọi tin về phường (tin)"].sum() == n > 0  # the chart's sum is the list's count
