@@ -27,16 +27,6 @@ def _host(url: object) -> str:
     return urlsplit(str(url)).netloc if isinstance(url, str) and url else ""
 
 
-def _person(username: object) -> str:
-    """A staff member's display name, as on Cảnh báo (login names appear only on Quản trị); the system's
-    automatic steps say so."""
-    if not isinstance(username, str) or not username:
-        return ""
-    if username == "system":
-        return "Hệ thống"
-    return data.display_names().get(username, username)
-
-
 def _default_since() -> tuple[datetime, str]:
     """(local time, why) of the default start of the period."""
     last = data.last_briefing()
@@ -96,7 +86,7 @@ def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
         for aid, grp in notes.groupby("alert_id"):
             g = grp.sort_values("at")
             last_note[aid] = "\n".join(
-                f"{r['at']:%d/%m %H:%M} {_person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
+                f"{r['at']:%d/%m %H:%M} {data.person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
                 + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
                 for _, r in g.tail(3).iterrows()
             )
@@ -126,7 +116,7 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         "Phát sinh": ["trong kỳ" if n else "kỳ trước" for n in alerts["is_new"]],
         "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
         "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
-        "Giao cho": [_person(u) for u in alerts["assignee"]],
+        "Giao cho": [data.person(u) for u in alerts["assignee"]],
         "Số tin": alerts["n_items"],
         "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
         # the sentence staff read aloud (detection's brief(), as Cảnh báo shows it): read here without opening each
@@ -217,7 +207,7 @@ def _held_before() -> None:
     held = data.briefings(5)
     if len(held):
         st.caption("Các lần giao ban gần đây: " + "; ".join(
-            f"{r['held_at']:%H:%M %d/%m/%Y} ({_person(r['username'])})" for _, r in held.iterrows()))
+            f"{r['held_at']:%H:%M %d/%m/%Y} ({data.person(r['username'])})" for _, r in held.iterrows()))
 
 
 def _mark_held(since: datetime) -> None:

@@ -70,3 +70,19 @@ def test_the_rapid_reports_last_copy_names_who_made_it_by_display_name(tmp_path)
         assert "do Cán bộ chuyenvien tạo." in texts(at)
     finally:
         e.close()
+
+
+def test_the_systems_steps_read_he_thong_on_canh_bao_as_on_truoc_giao_ban(demo_env):
+    """Cảnh báo's history said «hệ thống», Trước giao ban and Phản ánh «Hệ thống»: one `data.person` for all."""
+    from store import alerts as store_alerts
+
+    with demo_env.db.write() as cur:
+        aid = cur.execute("SELECT alert_id FROM alerts ORDER BY alert_id LIMIT 1").fetchone()[0]
+        store_alerts.add_note(cur, aid, "system", "Ghi chú tự động", at=utcnow())
+    at = demo_env.page("alerts", "viewer")
+    at.session_state["alert_filter"] = "Tất cả"
+    at.run()
+    at.selectbox(key="alert_pick").set_value(aid).run()
+    no_exception(at)
+    hist = next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
+    assert "Hệ thống" in set(hist["Người thực hiện"]) and "hệ thống" not in set(hist["Người thực hiện"])
