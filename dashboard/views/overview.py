@@ -5,6 +5,8 @@ the rest of the page is never reloaded. A click on a bar or a slice opens Tin b�
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -179,19 +181,27 @@ def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
     sev_rank = {"high": 0, "medium": 1, "low": 2}
     top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
         .sort_values(["_r", "raised_at"], ascending=[True, False]).head(OPEN_ALERTS_SHOWN)
-    cols = st.columns(2)
-    for k, (_, a) in enumerate(top.iterrows()):
-        cols[k % 2].markdown(
-            # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on
-            # a grey print), and the year: an alert can stay open past New Year
-            f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
-            f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
-            f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
-            f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]"
-        )
+    # a row of two per pair, not two columns of three: a phone stacks columns one under the other, so the second
+    # alert came fourth there, and a lower level could come before a higher one
+    for start in range(0, len(top), 2):
+        pair, cols = top.iloc[start:start + 2], st.columns(2)
+        for k, (_, a) in enumerate(pair.iterrows()):
+            _alert_line(cols[k], a)
     if n_open > len(top):
         st.caption(f"… và {number(n_open - len(top))} cảnh báo khác.")
     ui.page_link("alerts", "Xem hàng đợi cảnh báo")
+
+
+def _alert_line(col: Any, a: pd.Series) -> None:
+    """One open alert: its level's dot, code and title, then its level in words, state, items and time."""
+    col.markdown(
+        # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on a grey
+        # print), and the year: an alert can stay open past New Year
+        f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
+        f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
+        f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
+        f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]"
+    )
 
 
 def _latest(n: int, n_items: int) -> None:
