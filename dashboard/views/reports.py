@@ -138,6 +138,9 @@ def _weekly(s: ReportSettings) -> None:
     html, n = data_reports.preview_html(week, area, body)
     st.caption(f"{number(n)} tin, bài trong phụ lục. Bản xem trước cắt các bảng dài ở {data_reports.PREVIEW_ROWS} dòng; "
                "biểu đồ có trong tệp tải về.")
+    if not n:  # a new office, or a week before collection began: say it before staff file an empty report
+        ui.empty("Kỳ này chưa có tin, bài nào phản ánh về địa bàn đã chọn: báo cáo tạo ra sẽ không có số liệu. "
+                 "Chọn tuần hoặc địa bàn khác; nếu chưa có tin nào, xem trang Nguồn tin.")
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
 
 

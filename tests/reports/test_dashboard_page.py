@@ -42,6 +42,8 @@ def test_page_on_empty_database(env):
     assert "Chưa có báo cáo nào trong lưu trữ" in body
     assert "Chưa có cảnh báo nào để lập báo cáo nhanh." in body
     assert "0 tin, bài trong phụ lục" in body
+    # said before an empty report is filed (dash6's walk: the preview of a new office showed a report of nothing)
+    assert "Kỳ này chưa có tin, bài nào phản ánh về địa bàn đã chọn: báo cáo tạo ra sẽ không có số liệu." in body
     # the page names the layout the reports are made in (Party by default), not always Decree 30
     assert "Hướng dẫn 36-HD/VPTW" in body and "Nghị định 30" not in body
     assert all(b.disabled for b in at.button if b.key in ("rep_save", "rep_go"))
