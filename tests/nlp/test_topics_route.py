@@ -171,6 +171,19 @@ def test_topics_step_routes_by_structure(comment):
                          "\nBài h dài hơn"]
 
 
+def test_topics_step_compares_a_title_with_its_text_once_per_item(monkeypatch):
+    """`title_is_copy` ran up to three times per social item on the tagging path (classify_text twice, the Topics
+    route once): now once per item with a title, and never for an item neither social nor a comment."""
+    import nlp.steps as S
+
+    calls: list[str] = []
+    real = S.title_is_copy
+    monkeypatch.setattr(S, "title_is_copy", lambda title, text: calls.append(title) or real(title, text))
+    items = _items()
+    Topics(Resources(normaliser=None, gazetteer=None, classifier=_Clf(True))).run(items)  # type: ignore[arg-type]
+    assert sorted(calls) == ["Bài c", "Bài g", "Bài h", "Tiêu đề riêng"]
+
+
 def test_pipeline_passes_source_type(pipeline):
     """The shipped model (no comment model) reads a social row as a press one: same topics either way."""
     rows = [{"id": "1", "title": "", "text": "Đường Quang Trung ngập sâu, xe chết máy hàng loạt"}]
