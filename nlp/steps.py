@@ -235,21 +235,19 @@ def is_comment(flags: Iterable[str] | str | None) -> bool:
     return any(isinstance(f, str) and f in COMMENT_FLAGS for f in flags)
 
 
-def topics_by_comment_model(source_type: str | None, title: str, text: str, flags: Iterable[str] | None) -> bool:
+def topics_by_comment_model(title: str, text: str, flags: Iterable[str] | None) -> bool:
     """Round 18: which topic model reads an item — the comment model (True) only for a comment or reply by its
     structure (`is_comment`: the collector's flags), never for a post. Why not by source type and length (round
     12's route): our own held-out social *posts* (median 24 words) then went to the comment model and read worse,
     under issue 13's floor; by structure no post reaches it. A comment with a title of its own (none is collected
     so; collectors title one with a copy of its first line) reads as the item it is. The source type does not
-    matter: a comment under a page configured as press is still a comment."""
-    del source_type  # kept in the signature: the route reads the item's structure, not its source type
+    matter (no parameter for it): a comment under a page configured as press is still a comment."""
     return is_comment(flags) and no_own_title(title, text)
 
 
 def item_topics_by_comment_model(it: dict) -> bool:
-    """`topics_by_comment_model` of a pipeline row (id, title, text, source_type, flags)."""
-    return topics_by_comment_model(it.get("source_type"), str(it.get("title") or ""), str(it.get("text") or ""),
-                                   it.get("flags"))
+    """`topics_by_comment_model` of a pipeline row (id, title, text, flags; its source type is not read)."""
+    return topics_by_comment_model(str(it.get("title") or ""), str(it.get("text") or ""), it.get("flags"))
 
 
 def comment_reading(it: dict) -> tuple[bool, bool]:
