@@ -48,11 +48,6 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 
 
-def _keep_draft(alert_id: str) -> None:
-    """Keep what was typed for `alert_id` beyond its box (opening another alert emptied it)."""
-    ui.drafts("rapid")[alert_id] = st.session_state.get(f"rr_text_{alert_id}", "")
-
-
 def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
     """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download. `s`:
     the page's data_reports.settings() if it has built them (once per draw; for the layout named here, the file made
@@ -72,7 +67,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
         body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)",
                             value=drafts.get(alert_id, saved["body"] if saved else ""),
                             key=f"rr_text_{alert_id}", height=120, disabled=not analyst,
-                            on_change=_keep_draft, args=(alert_id,),
+                            on_change=ui.keep_draft, args=("rapid", alert_id, f"rr_text_{alert_id}"),
                             placeholder="Ví dụ: Đề nghị UBND phường phối hợp xác minh, cung cấp thông tin chính thống…")
         if saved:
             st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")

@@ -250,6 +250,12 @@ def drafts(kind: str) -> dict[str, str]:
     return st.session_state.setdefault(DRAFTS + kind, {}).setdefault(user, {})
 
 
+def keep_draft(kind: str, key: str, box: str) -> None:
+    """A draft box's on_change: what was typed in the box keyed `box` kept under `key` in `kind`'s `drafts`, beyond
+    the box (switching the week, the area or the alert draws another box, and Streamlit forgets this one's state)."""
+    drafts(kind)[key] = st.session_state.get(box, "")
+
+
 def button_row() -> Any:
     """A row of buttons side by side at the left, each as wide as its label, wrapping on a phone. Not st.columns:
     their weights spread the buttons over the width with a wide gap on a desk and stack them below 640 px."""

@@ -100,9 +100,10 @@ def submit_report(db: Database, cfg: Config, report: store_collab.NewReport) -> 
     rid = collab_kind.report_id_of(item)
     limit = int(section(cfg, "collab").get("max_reports_per_hour", 30))
     with db.write() as cur:  # counted and stored in one transaction: two tabs cannot both slip past the limit
-        if not store_collab.already_saved(cur, report, rid, now):
+        saved = store_collab.saved_before(cur, report, rid, now)
+        if saved is None:
             _check_report_limit(cur, report.reporter, limit, now)
-        saved = store_collab.create_report(cur, report, item, rid, now)
+            saved = store_collab.insert_report(cur, report, item, rid, now)
     if saved.new_item:
         processor(cfg, db)([saved.item_id])
     return saved

@@ -29,6 +29,7 @@ from typing import Any, Iterator, NoReturn
 import duckdb
 
 # os_error_reason: vocab.oserrors', named here too for the callers that import it with Database
+from vocab.config import StorageConfig
 from vocab.oserrors import FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -447,6 +448,27 @@ class Database:
                 cur.execute("DETACH __snap")
         finally:
             cur.close()
+
+
+class NoDatabase(FileNotFoundError):
+    """The configured database file does not exist yet (the message says how to make it)."""
+
+
+def open_read_only(storage: StorageConfig) -> tuple[Database, bool]:
+    """(database, from_snapshot) for a command that only reads (`status`, `search`): the live file read-only, or
+    serve's snapshot while serve holds it. Read-only because, opened for writing, such a command upgraded an older
+    file unasked and held DuckDB's write lock meanwhile, so a `restore` or `serve` starting then waited or refused.
+    NoDatabase: no file yet; DatabaseLocked: serve holds it and has published no snapshot yet (said when it will)."""
+    if not os.path.exists(storage.db_path):
+        raise NoDatabase("chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`")
+    try:
+        return Database(storage.db_path, read_only=True), False
+    except DatabaseLocked as exc:
+        if not os.path.exists(storage.snapshot_path):
+            raise DatabaseLocked(
+                f"{exc} Chưa có bản chụp {storage.snapshot_path}: serve ghi bản đầu tiên sau lượt thu thập đầu, "
+                f"rồi mỗi {storage.snapshot_every_minutes} phút (storage.snapshot_every_minutes; 0 là tắt).") from exc
+        return Database(storage.snapshot_path, read_only=True), True
 
 
 def backup_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:

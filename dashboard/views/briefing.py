@@ -27,9 +27,8 @@ def _host(url: object) -> str:
     return urlsplit(str(url)).netloc if isinstance(url, str) and url else ""
 
 
-def _default_since() -> tuple[datetime, str]:
-    """(local time, why) of the default start of the period."""
-    last = data.last_briefing()
+def _default_since(last: dict | None) -> tuple[datetime, str]:
+    """(local time, why) of the default start of the period, from the `last` briefing held (None: none yet)."""
     if last:
         return data.local(last["held_at"]), f"lần giao ban trước ({data.local(last['held_at']):%H:%M %d/%m/%Y})"
     days = data.config().dashboard.briefing_default_days
@@ -56,13 +55,13 @@ def render() -> None:
 
 def _period(area: str) -> datetime:
     """The title, the 'from' boxes (default: the last briefing) and the period line; the start in UTC."""
-    default, why = _default_since()
+    last = data.last_briefing()
+    default, why = _default_since(last)
     st.title("Trước giao ban")
     c = st.columns([1, 1, 2.4])
     # keyed by the last briefing: one marked held gives new widgets, so the boxes show the new start (the browser
     # keeps a widget's old value when only its default changes). Not by the default itself: with no briefing held
     # it is «7 days ago», a new key every minute, and a date staff picked went back to it at the next click
-    last = data.last_briefing()
     ver = f"{data.local(last['held_at']):%Y%m%d%H%M}" if last else "none"
     ui.keep(f"brief_day_{ver}", default.date())  # and kept while another page is open
     day = c[0].date_input("Từ ngày", format="DD/MM/YYYY", key=f"brief_day_{ver}")

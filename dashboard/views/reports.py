@@ -95,8 +95,10 @@ def _weekly(s: ReportSettings) -> None:
     saved_body = saved["body"] if saved else ""
     drafts = ui.drafts("weekly")  # unsaved, per report key: the box is keyed by week and area
     st.markdown("**Đề xuất, kiến nghị** (mục VI của báo cáo)")
-    body = st.text_area("Đề xuất, kiến nghị", value=drafts.get(key, saved_body), key=f"rep_text_{key}", height=140,
-                        label_visibility="collapsed", disabled=not analyst, on_change=_keep_draft, args=(key,),
+    box = f"rep_text_{key}"
+    body = st.text_area("Đề xuất, kiến nghị", value=drafts.get(key, saved_body), key=box, height=140,
+                        label_visibility="collapsed", disabled=not analyst, on_change=ui.keep_draft,
+                        args=("weekly", key, box),
                         placeholder="Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND phường Uông Bí chỉ đạo kiểm tra…")
     if saved:
         st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
@@ -142,12 +144,6 @@ def _weekly(s: ReportSettings) -> None:
         ui.empty("Kỳ này chưa có tin, bài nào phản ánh về địa bàn đã chọn: báo cáo tạo ra sẽ không có số liệu. "
                  "Chọn tuần hoặc địa bàn khác; nếu chưa có tin nào, xem trang Nguồn tin.")
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
-
-
-def _keep_draft(key: str) -> None:
-    """Keep what was typed for report `key` beyond its box: switching the week or the area emptied it (the box of
-    another key is drawn, and Streamlit forgets the state of one no longer drawn)."""
-    ui.drafts("weekly")[key] = st.session_state.get(f"rep_text_{key}", "")
 
 
 def _rapid(s: ReportSettings) -> None:
