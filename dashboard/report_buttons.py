@@ -16,6 +16,7 @@ from dashboard import data, data_reports, downloads, gate, report_actions, ui
 from orchestration.accounts import AuthSettings
 from reports.generate import rapid_key
 from reports.settings import ReportSettings
+from vocab.numbers import fmt_num
 
 # the layout `[reports] layout` chose (the default is a Party body's), as Báo cáo's caption and the rapid report's
 # button name it: both used to name Decree 30 always
@@ -84,6 +85,8 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
                 st.error(str(exc))
             else:
                 st.session_state[f"rr_files_{alert_id}"] = [str(p) for p in res.files.values()]
+                # as the weekly report says it: the buttons alone appeared under a spinner that had just gone
+                st.success(f"Đã tạo báo cáo nhanh trong {fmt_num(res.seconds, 1)} giây.")
                 for err in res.errors:
                     st.warning(err)
                 data.refresh()

@@ -136,6 +136,7 @@ def test_rapid_report_button(env):
     at.text_area(key=f"rr_text_{aid}").input("Đề nghị họp báo.")
     at.button(key=f"rr_go_{aid}").click().run(timeout=120)
     no_exception(at)
+    assert "Đã tạo báo cáo nhanh trong" in texts(at)  # said, as the weekly report says it (dash6)
     with env.db.read() as cur:
         assert store_reports.get_text(cur, "rapid", rapid_key(aid))["body"] == "Đề nghị họp báo."
         arch = store_reports.list_archive(cur, "rapid")
