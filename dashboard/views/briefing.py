@@ -92,11 +92,21 @@ def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
     return last_note
 
 
-# Section I's grid on a desk: the reason (200–350 characters) wraps in a 420 px column, up to six lines of a 140 px
-# row (Streamlit wraps cell text only in rows taller than 64 px); six rows show, then a scroll
+# Section I's grid on a desk: the reason (200–350 characters) wraps in a 420 px column (about 60 characters a line)
+# in rows as tall as the longest reason needs, up to six lines (Streamlit wraps cell text only in rows taller than
+# 64 px); six rows show, then a scroll
 REASON_WIDTH = 420
-REASON_ROW_HEIGHT = 140
-REASON_TABLE_HEIGHT = ui.HEADER_HEIGHT + 6 * REASON_ROW_HEIGHT
+REASON_LINE_CHARS = 60
+REASON_LINE_PX = 19
+REASON_ROW_HEIGHT = 140  # six lines and the cell's padding
+
+
+def reason_row_height(reasons: list[str]) -> int:
+    """The desk grid's row height for these reasons: their longest, in lines, at least two (a row of 65 px or
+    more wraps) and at most six."""
+    longest = max((len(r) for r in reasons), default=0)
+    lines = min(6, max(2, -(-longest // REASON_LINE_CHARS)))
+    return min(REASON_ROW_HEIGHT, 30 + REASON_LINE_PX * lines)
 
 
 def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -> None:
@@ -133,8 +143,8 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
                         "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
                        "Vấn đề", ["Mức", "Trạng thái", "Số tin", "Vì sao"], len(screen), None)
     if "row_height" not in fit:  # a desk: rows tall enough for the reason's lines (a phone's already wrap)
-        fit |= {"row_height": REASON_ROW_HEIGHT,
-                "height": ui.table_height(len(screen), REASON_TABLE_HEIGHT, REASON_ROW_HEIGHT)}
+        row = reason_row_height(list(view["Vì sao"]))
+        fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row)}
     ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
     if ui.on_phone():
         _reasons_listed(view)

@@ -79,3 +79,11 @@ def test_on_a_phone_the_reasons_are_listed_under_the_grid(demo_env, monkeypatch)
     assert len(box.markdown) == len(view)
     for why in view["Vì sao"]:
         assert why.split(";")[0] in listed.replace("\\", "")
+
+
+def test_the_rows_are_as_tall_as_the_longest_reason_needs():
+    from dashboard.views.briefing import REASON_ROW_HEIGHT, reason_row_height
+
+    short, long = reason_row_height(["x" * 50]), reason_row_height(["x" * 1000])
+    assert 64 < short < reason_row_height(["x" * 200]) < long == REASON_ROW_HEIGHT  # wraps (> 64 px), six lines at most
+    assert reason_row_height([]) == short
