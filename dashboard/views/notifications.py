@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_notify as dn, gate, ui
+from dashboard import data, data_notify as dn, gate, ui
 from store.notify import Subscription
 from vocab.alerts import SEVERITY_LABELS
 from vocab.labels import TOPIC_LABELS, topics_text
@@ -110,7 +110,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     st.subheader("Quản trị: nhật ký gửi")
     for t in dn.delivery_trouble():
         if t["username"] != user.username:
-            st.warning(f"{t['username']}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
+            st.warning(f"{data.person(t['username'])}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
             _resend_button(user, t)
     counts = dn.outbox_counts()
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))
