@@ -119,6 +119,30 @@ async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings) -
     return (text, "ok") if text else (None, "empty")
 
 
+class _Writer:
+    """Saves finished articles from the event loop: those that finish while a write runs go together in the next
+    one (`store.fulltext.save_many`: a fixed number of statements per transaction, however many articles)."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]):
+        self.db = db
+        self.clock = clock
+        self._waiting: list[store_fulltext.Extracted] = []
+        self._lock = asyncio.Lock()
+
+    async def save(self, row: store_fulltext.Extracted) -> None:
+        """Returns once `row` is committed with the others that were waiting. A failed write fails the run; its
+        articles have no row, so they stay pending and are fetched again next time."""
+        self._waiting.append(row)
+        async with self._lock:
+            rows, self._waiting = self._waiting, []
+            if rows:
+                await asyncio.to_thread(self._write, rows)
+
+    def _write(self, rows: list[store_fulltext.Extracted]) -> None:
+        with self.db.write() as cur:
+            store_fulltext.save_many(cur, rows, now=self.clock())
+
+
 async def run(
     cfg: Config,
     db: Database,
@@ -147,6 +171,7 @@ async def run(
         return counts
     http = replace(cfg.http, per_host_spacing_seconds=max(cfg.http.per_host_spacing_seconds,
                                                           st.per_host_spacing_seconds))
+    writer = _Writer(db, clock)
     async with Fetcher(http, transport=transport, resolver=resolver) as fetcher:
 
         async def one(item_id: str, url: str) -> None:
@@ -158,12 +183,7 @@ async def run(
             counts[status] += 1
             if status == "ok" and ok_ids is not None:
                 ok_ids.append(item_id)
-
-            def save() -> None:
-                with db.write() as cur:
-                    store_fulltext.save(cur, item_id, text=text, status=status, url=url, now=clock())
-
-            await asyncio.to_thread(save)
+            await writer.save(store_fulltext.Extracted(item_id, text, status, url))
 
         await asyncio.gather(*(one(i, u) for i, u in todo))
     log.info("full text: %s", dict(counts))
