@@ -55,19 +55,28 @@ def fulltext_chars(cfg: Any) -> int:
     return int(section(cfg, "nlp").get("fulltext_chars", 2000))
 
 
-def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None, now: datetime | None = None) -> int:
+def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None, now: datetime | None = None, *,
+            batch: int | None = None, stop: threading.Event | None = None) -> int:
     """Tag these stored items and save their tags, stamped `now` (a replay's simulated time; the wall clock
-    when None). Returns the number of tag rows saved."""
+    when None). Returns the number of tag rows saved. With `batch`, `batch` items at a time, each saved in its
+    own transaction, and `stop` (serve stopping) ends it between two: a source's huge batch no longer holds a
+    stop for the whole of it; the items left are untagged, for the catch-up (orchestration.ingest.catch_up)."""
     if not ids:
         return 0
     pipeline = pipeline or get_pipeline(cfg)
-    with db.read() as cur:
-        rows = tag_store.items_for_tagging(cur, ids, fulltext_chars(cfg))
-    if not rows:
-        return 0
-    out = pipeline.tag(rows)
-    with db.write() as cur:
-        return tag_store.save_tags(cur, [o for o in out if not o.get("dropped")], now)
+    size = batch if batch and batch > 0 else len(ids)
+    saved = 0
+    for k in range(0, len(ids), size):
+        if k and stop is not None and stop.is_set():
+            break
+        with db.read() as cur:
+            rows = tag_store.items_for_tagging(cur, ids[k:k + size], fulltext_chars(cfg))
+        if not rows:
+            continue
+        out = pipeline.tag(rows)
+        with db.write() as cur:
+            saved += tag_store.save_tags(cur, [o for o in out if not o.get("dropped")], now)
+    return saved
 
 
 _PROBE = {"id": "__probe__", "title": "Người dân phường Uông Bí phản ánh đường ngập sau mưa lớn",
@@ -157,13 +166,14 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, on
     return done
 
 
-def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotonic) -> Callable[[], None]:
+def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotonic, *,
+                   stop: threading.Event | None = None) -> Callable[[], None]:
     """A periodic job for `serve` (orchestration/jobs.py JOBS): each tick, tag batches of stored items that have
     no tags or tags from another stamp (after a retrain or an upgrade, or a failed batch), one after another
     until `[nlp] tag_seconds_per_tick` have passed (at least one batch). Why a budget, not one batch a tick:
     after an upgrade an office's 300,000 items waited ≈ 3.3 h at one 500-item batch (≈ 0.8 s) per 20-s tick;
     new items never wait on this (the ingest path tags them), and a due source is picked up at most one
-    budget late. `clock` is injected for tests."""
+    budget late. `clock` is injected for tests; `stop` (serve stopping) ends the job between two batches."""
     from vocab.config import section
 
     nlp = section(cfg, "nlp")
@@ -173,7 +183,7 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
     def hook() -> None:
         pipeline = get_pipeline(cfg)
         start = clock()
-        done = tag_pending(cfg, db, batch, pipeline, enough=lambda: clock() - start >= budget)
+        done = tag_pending(cfg, db, batch, pipeline, enough=lambda: clock() - start >= budget, stop=stop)
         if done:
             log.info("tagged %d stored items with model %s", done, pipeline.model_version)
 

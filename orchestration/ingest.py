@@ -45,23 +45,37 @@ log = logging.getLogger("langnghe.ingest")
 Processor = Callable[[list[str]], None]
 
 
-def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow) -> Processor:
+def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow,
+              stop: threading.Event | None = None) -> Processor:
     """The callback every source of items calls with the ids it has just stored. `clock` stamps the
     tags, cases and watchlist hits of a batch (a replay's simulated time; the wall clock otherwise): read
-    once before tagging for the tags, and once after, so that live cases are stamped when they open."""
+    once before tagging for the tags, and once after, so that live cases are stamped when they open.
+    `stop` (serve stopping) ends it between articles and between tagging batches, keeping what is saved: the
+    articles left are fetched by the next run, the items left untagged are tagged by the catch-up at the next
+    start; cases and watchlists wait for a batch's tags, so they are left out once a stop cut the tagging short."""
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
 
     def process(new_ids: list[str]) -> None:
         if not new_ids:
             return
         if fulltext.settings(cfg).enabled:
             try:
-                asyncio.run(fulltext.run(cfg, db, ids=list(new_ids), now=clock()))
+                asyncio.run(fulltext.run(cfg, db, ids=list(new_ids), now=clock(), stop=stop))
             except Exception:
                 log.exception("full-text extraction failed; items keep their summaries")
+        if stopped():
+            log.info("stopping: %d new items are tagged by the catch-up at the next start", len(new_ids))
+            return
         try:
-            nlp_service.tag_ids(cfg, db, list(new_ids), now=clock())
+            nlp_service.tag_ids(cfg, db, list(new_ids), now=clock(), stop=stop,
+                                batch=int(section(cfg, "nlp").get("batch_size", 500)))
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
+        if stopped():
+            log.info("stopping: the items of this batch left untagged are tagged by the catch-up at the next start")
+            return
         now = clock()
         try:  # after tagging, so a case knows its place
             cases.open_for_items(cfg, db, list(new_ids), now=now)
