@@ -124,7 +124,7 @@ def zalo_token_refresh(cfg: Config, db: Database) -> Job:
     return job
 
 
-def notify_delivery(cfg: Config, db: Database) -> Job:
+def notify_delivery(cfg: Config, db: Database, *, stop: threading.Event | None = None) -> Job:
     """Every tick: send what the outbox holds that is due (orchestration/notify.py). Made once at serve's
     start, which is when messages a killed process was sending are released for another try; it is also
     a start job (JobSpec.at_start), so what waited through the restart goes out before the model loads."""
@@ -134,7 +134,7 @@ def notify_delivery(cfg: Config, db: Database) -> Job:
         log.exception("could not release the notifications a stopped server was sending")
 
     def job() -> None:
-        res = notify_service.deliver(cfg, db)
+        res = notify_service.deliver(cfg, db, stop=stop)
         if res["sent"] or res["retried"]:
             log.info("notifications: %d sent, %d to retry", res["sent"], res["retried"])
 
@@ -168,7 +168,7 @@ JOBS: tuple[JobSpec, ...] = (
             stoppable=True),
     JobSpec("detect", detection_jobs.scheduler_hook, "stories and emerging-issue alerts, every tick"),
     JobSpec("notify", notify_delivery, "send due notifications from the outbox, right after detection",
-            at_start=True),
+            at_start=True, stoppable=True),
     JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items", stoppable=True),
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
     JobSpec("retention", retention.hook, "retention purge, once a day"),
