@@ -423,6 +423,9 @@ class Database:
                 self._copy_tables(tmp)
         except BaseException as exc:
             self._note_fatal(exc)  # the CHECKPOINT on a full disk: DuckDB refuses this connection from now on
+            if isinstance(exc, duckdb.Error) and f'"{self.path}"' in str(exc):  # the live file failed, not the copy
+                _remove_copy(tmp)
+                self._raise_storage(exc)  # said of the database and its disk, which may not be the copy's
             _copy_failed(exc, tmp, dest)
             raise
         return tmp

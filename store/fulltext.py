@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 import pyarrow as pa
 
 from store import search
+from store.items import _fault_point
 
 if TYPE_CHECKING:
     import duckdb
@@ -93,7 +94,9 @@ def save_many(cur: "duckdb.DuckDBPyConnection", rows: Sequence[Extracted], *, no
     finally:
         cur.unregister("_fulltext_rows")
     # the bodies become searchable with their texts
-    return search.index_fulltexts(cur, [r.item_id for r in last.values() if r.status == "ok" and r.text])
+    n = search.index_fulltexts(cur, [r.item_id for r in last.values() if r.status == "ok" and r.text])
+    _fault_point("fulltexts_indexed")
+    return n
 
 
 def texts_for(cur: "duckdb.DuckDBPyConnection", ids: Iterable[str]) -> dict[str, str]:

@@ -137,6 +137,7 @@ def insert_items(
         cur.unregister("_batch")
         cur.unregister("_batch_all")
     search.index_items(cur, new_ids)  # same transaction: a stored item is always searchable
+    _fault_point("items_indexed")  # a large batch has written its row groups to the file by now, uncommitted
     return new_ids
 
 

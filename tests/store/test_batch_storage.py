@@ -310,8 +310,8 @@ def test_a_checkpoint_on_a_full_disk_then_space_freed_serve_goes_on_without_a_re
                     store_items.insert_items(cur, [item(1000 + 10 * k + i, summary="x" * 2000 + f"{k}-{i}")
                                                    for i in range(10)])
                 stored += 10
-        with pytest.raises(StorageFull):
-            db.snapshot(tmp_path / "snap.duckdb")
+        with pytest.raises(StorageFull) as snap:
+            db.snapshot(tmp_path / "snap.duckdb")  # on another disk: the database's is the full one
         filler.unlink()
         with db.read() as cur:
             kept = cur.execute("SELECT count(*) FROM items").fetchone()[0]
@@ -322,6 +322,8 @@ def test_a_checkpoint_on_a_full_disk_then_space_freed_serve_goes_on_without_a_re
             items, indexed = cur.execute("SELECT count(*), (SELECT count(*) FROM item_search) FROM items").fetchone()
     assert "Ổ đĩa đã đầy" in str(full.value) and "Traceback" not in str(full.value)
     assert kept == stored and items == indexed == stored + 1
+    assert str(snap.value).startswith(f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {mnt / 'c.duckdb'}")
+    assert not (tmp_path / "snap.duckdb.tmp").exists()
 
 
 # --- 8. corrupt and read-only databases ---------------------------------------------------------
