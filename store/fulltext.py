@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 import pyarrow as pa
 
 from store import search
-from store.items import _fault_point
+from store.faults import fault_point
 
 if TYPE_CHECKING:
     import duckdb
@@ -95,7 +95,7 @@ def save_many(cur: "duckdb.DuckDBPyConnection", rows: Sequence[Extracted], *, no
         cur.unregister("_fulltext_rows")
     # the bodies become searchable with their texts
     n = search.index_fulltexts(cur, [r.item_id for r in last.values() if r.status == "ok" and r.text])
-    _fault_point("fulltexts_indexed")
+    fault_point("fulltexts_indexed")
     return n
 
 
