@@ -80,9 +80,11 @@ def fulltext_catchup(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTra
     return job
 
 
-def search_upkeep(cfg: Config, db: Database) -> Job:
+def search_upkeep(cfg: Config, db: Database, *, stop: threading.Event | None = None) -> Job:
     """Every search.compact_check_minutes, index items left unindexed and re-sort the postings once
-    their unsorted tail exceeds search.compact_tail_rows."""
+    their unsorted tail exceeds search.compact_tail_rows. `stop` ends the sort between two ranges (each its own
+    transaction; a minute per 40 million postings in all): the tail is not marked sorted, so the next check sorts
+    again, from the start."""
     state: dict[str, Any] = {"last": None}
 
     def job() -> None:
@@ -100,6 +102,9 @@ def search_upkeep(cfg: Config, db: Database) -> Job:
             plan = store_search.compact_plan(cur, cfg.search.compact_chunk_rows)
             total = int(cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])
         for lo, hi in plan:
+            if stop is not None and stop.is_set():
+                log.info("search index sort stopped on request; it starts again at the next check")
+                return
             with db.write() as cur:
                 store_search.compact_range(cur, lo, hi)
         with db.write() as cur:
@@ -172,7 +177,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items", stoppable=True),
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
     JobSpec("retention", retention.hook, "retention purge, once a day"),
-    JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed"),
+    JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed",
+            stoppable=True),
     JobSpec("zalo", zalo_token_refresh, "renew expired Zalo OA access tokens with their refresh tokens"),
     JobSpec("survey_masking", survey_masking, "once: mask personal data in survey answers imported before round 14",
             at_start=True),

@@ -201,3 +201,35 @@ def test_a_stop_during_the_full_text_of_new_items_ends_the_pass_at_once_and_keep
     assert stopped_first, "the scheduler waited for the held article"
     assert n_items == 6 and texts == [("ok", 2)] and found == 2
     assert after == {"ok": 6}
+
+
+def test_a_stop_ends_the_search_index_sort_between_two_ranges_and_leaves_it_to_sort_again(tmp_path, monkeypatch):
+    """The sort of the search postings goes range by range, each its own transaction (a minute per 40 million postings
+    in all); a stop of serve waited for every range. Now it ends after the range in hand, the tail still unsorted."""
+    import threading
+
+    from orchestration import jobs
+    from store import items as store_items
+    from store import search as store_search
+    from tests.store.test_batch_storage import item
+
+    cfg = make_config(tmp_path, [], search={"compact_tail_rows": 0, "compact_chunk_rows": 20})
+    stop = threading.Event()
+    ranges: list[tuple] = []
+    real = store_search.compact_range
+
+    def one_range(cur, lo, hi):
+        ranges.append((lo, hi))
+        stop.set()  # Ctrl+C arrives while the first range is sorted
+        return real(cur, lo, hi)
+
+    monkeypatch.setattr(store_search, "compact_range", one_range)
+    with Database(cfg.storage.db_path) as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(i, title=f"Tin {i} về Quảng Ninh, Uông Bí") for i in range(10)])
+        with db.read() as cur:
+            plan = store_search.compact_plan(cur, 20)
+        jobs.search_upkeep(cfg, db, stop=stop)()
+        with db.read() as cur:
+            tail = store_search.tail_rows(cur)
+    assert len(plan) > 2 and len(ranges) == 1 and tail > 0
