@@ -55,28 +55,19 @@ def fulltext_chars(cfg: Any) -> int:
     return int(section(cfg, "nlp").get("fulltext_chars", 2000))
 
 
-def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None, now: datetime | None = None, *,
-            batch: int | None = None, stop: threading.Event | None = None) -> int:
+def tag_ids(cfg: Any, db: Any, ids: list[str], pipeline: Any = None, now: datetime | None = None) -> int:
     """Tag these stored items and save their tags, stamped `now` (a replay's simulated time; the wall clock
-    when None). Returns the number of tag rows saved. With `batch`, `batch` items at a time, each saved in its
-    own transaction, and `stop` (serve stopping) ends it between two: a source's huge batch no longer holds a
-    stop for the whole of it; the items left are untagged, for the catch-up (orchestration.ingest.catch_up)."""
+    when None). Returns the number of tag rows saved."""
     if not ids:
         return 0
     pipeline = pipeline or get_pipeline(cfg)
-    size = batch if batch and batch > 0 else len(ids)
-    saved = 0
-    for k in range(0, len(ids), size):
-        if k and stop is not None and stop.is_set():
-            break
-        with db.read() as cur:
-            rows = tag_store.items_for_tagging(cur, ids[k:k + size], fulltext_chars(cfg))
-        if not rows:
-            continue
-        out = pipeline.tag(rows)
-        with db.write() as cur:
-            saved += tag_store.save_tags(cur, [o for o in out if not o.get("dropped")], now)
-    return saved
+    with db.read() as cur:
+        rows = tag_store.items_for_tagging(cur, ids, fulltext_chars(cfg))
+    if not rows:
+        return 0
+    out = pipeline.tag(rows)
+    with db.write() as cur:
+        return tag_store.save_tags(cur, [o for o in out if not o.get("dropped")], now)
 
 
 _PROBE = {"id": "__probe__", "title": "Người dân phường Uông Bí phản ánh đường ngập sau mưa lớn",

@@ -69,13 +69,11 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow,
             log.info("stopping: %d new items are tagged by the catch-up at the next start", len(new_ids))
             return
         try:
-            nlp_service.tag_ids(cfg, db, list(new_ids), now=clock(), stop=stop,
-                                batch=int(section(cfg, "nlp").get("batch_size", 500)))
+            if not _tag_until_stopped(cfg, db, list(new_ids), clock, stopped):
+                log.info("stopping: the items of this batch left untagged are tagged by the catch-up at the next start")
+                return
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
-        if stopped():
-            log.info("stopping: the items of this batch left untagged are tagged by the catch-up at the next start")
-            return
         now = clock()
         try:  # after tagging, so a case knows its place
             cases.open_for_items(cfg, db, list(new_ids), now=now)
@@ -87,6 +85,20 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow,
             log.exception("matching %d new items against the watchlists failed", len(new_ids))
 
     return process
+
+
+def _tag_until_stopped(cfg: Config, db: Database, ids: list[str], clock: Callable[[], datetime],
+                       stopped: Callable[[], bool]) -> bool:
+    """Tag `ids` [nlp] batch_size at a time, each batch saved, until `stopped()` between two; whether all were
+    tagged. Why batches: a source's huge batch (thousands of items, seconds each thousand) held a stop of serve
+    for all of it. The first batch's clock stamps them all, as one call did."""
+    size = max(int(section(cfg, "nlp").get("batch_size", 500)), 1)
+    now = clock()
+    for k in range(0, len(ids), size):
+        if k and stopped():
+            return False
+        nlp_service.tag_ids(cfg, db, ids[k:k + size], now=now)
+    return True
 
 
 def retag(cfg: Config, db: Database, ids: list[str]) -> None:

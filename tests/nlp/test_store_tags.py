@@ -421,30 +421,3 @@ def test_untagged_items_come_before_the_retag_backlog(db):
         assert [r["id"] for r in T.items_to_tag(cur, "v2", 1)] == ["import-old"]
         assert [r["id"] for r in T.items_to_tag(cur, "v2", 10)][0] == "import-old"
         assert {r["id"] for r in T.items_to_tag(cur, "v2", 10)} == {"import-old", "press-new", "social-new"}
-
-
-def test_tag_ids_in_batches_stops_between_two_and_keeps_the_saved_ones(db, cfg):
-    """A source's huge batch of new items is tagged `batch` at a time, each batch saved: a stop of serve ends it
-    after the batch in hand, not after all of them; the rest stay untagged for the catch-up at the next start."""
-    import threading
-
-    from nlp import service
-
-    _insert_items(db, [(f"b{i}", f"Tin {i} về Hạ Long", "nội dung") for i in range(7)])
-    stop = threading.Event()
-    seen: list[int] = []
-
-    class Tagger:  # the real pipeline's output shape, without its models
-        model_version = "test"
-
-        def tag(self, rows):
-            seen.append(len(rows))
-            if len(seen) == 2:
-                stop.set()  # serve is told to stop while the second batch is tagged
-            return [{"id": r["id"], "model_version": "test", "in_area": False, "places": [], "topics": [],
-                     "sentiment": "neutral"} for r in rows]
-
-    saved = service.tag_ids(cfg, db, [f"b{i}" for i in range(7)], pipeline=Tagger(), batch=3, stop=stop)
-    with db.read() as cur:
-        tagged = T.count_tagged(cur)
-    assert seen == [3, 3] and saved == tagged == 6
