@@ -181,6 +181,8 @@ class Database:
             self._raise_storage(exc)
         self._write_lock = threading.Lock()
         self._snapshot_lock = threading.Lock()
+        self._reopen_lock = threading.Lock()
+        self._invalidated = False  # a fatal error (a checkpoint on a full disk) made DuckDB refuse this connection
         self._file_fd: int | None = None  # the live file, opened once for file copies: see _copy_file
         if not read_only and migrate:  # migrate=False: `backup_database` copies a file as it is
             try:
@@ -193,10 +195,42 @@ class Database:
 
     def _raise_storage(self, exc: BaseException) -> NoReturn:
         """Re-raise `exc` as the StorageError it means, or unchanged."""
+        self._note_fatal(exc)
         err = storage_error(exc, self.path)
         if err is None:
             raise exc
         raise err from exc
+
+    def _note_fatal(self, exc: BaseException) -> None:
+        """A fatal DuckDB error invalidates the whole database instance: every later read and write of this process
+        failed with "database has been invalidated" until serve was restarted, even after staff freed the disk (a
+        CHECKPOINT, serve's snapshot or DuckDB's own after a large commit, that finds the disk full). Noted here, the
+        next read or write opens the file again (`_cursor`)."""
+        if isinstance(exc, duckdb.FatalException) or "database has been invalidated" in str(exc):
+            self._invalidated = True
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the live connection; after a fatal error, of a new one. Opening the file again replays its
+        .wal, so what was committed is all there; if that fails too (the disk still full), the StorageError says so
+        and the next call tries again."""
+        if self._invalidated:
+            with self._reopen_lock:
+                if self._invalidated:
+                    self._reopen()
+        return self._con.cursor()
+
+    def _reopen(self) -> None:
+        try:
+            self._con.close()
+        except duckdb.Error:
+            pass
+        try:
+            self._con = duckdb.connect(self.path, read_only=self.read_only)
+        except (duckdb.Error, OSError) as exc:
+            self._raise_storage(exc)
+        self._invalidated = False
+        log.warning("Đã mở lại cơ sở dữ liệu %s sau một lỗi nghiêm trọng của DuckDB (thường là ổ đĩa đầy khi ghi "
+                    "điểm lưu); dữ liệu đã lưu vẫn còn nguyên.", self.path)
 
     def close(self) -> None:
         self._con.close()
@@ -310,7 +344,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             yield cur
         except duckdb.Error as exc:  # a damaged block shows up on the first read that touches it
@@ -327,7 +361,7 @@ class Database:
             raise RuntimeError(f"Không ghi được vào {self.path}: tệp đang được mở chỉ để đọc (bởi một lệnh chỉ đọc, "
                                "hoặc là bản chụp của serve), nên không thay đổi gì.")
         with self._write_lock:
-            cur = self._con.cursor()
+            cur = self._cursor()
             try:
                 try:
                     cur.execute("BEGIN")
@@ -389,6 +423,10 @@ class Database:
             else:
                 self._copy_tables(tmp)
         except BaseException as exc:
+            self._note_fatal(exc)  # the CHECKPOINT on a full disk: DuckDB refuses this connection from now on
+            if isinstance(exc, duckdb.Error) and f'"{self.path}"' in str(exc):  # the live file failed, not the copy
+                _remove_copy(tmp)
+                self._raise_storage(exc)  # said of the database and its disk, which may not be the copy's
             _copy_failed(exc, tmp, dest)
             raise
         return tmp
@@ -407,7 +445,7 @@ class Database:
         (an in-memory database, or DuckDB refusing it; DuckDB 2.0 checkpoints beside open read transactions)."""
         if self.path == ":memory:":
             return False
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             cur.execute("CHECKPOINT")
             return _wal_size(Path(self.path)) == 0  # what the file lacks would be missed
@@ -424,7 +462,7 @@ class Database:
         file's blocks, the .wal only points at them) left a table the copy cannot read. A CHECKPOINT needs a change
         to write a new one: an empty table made and dropped. False when DuckDB refuses the CHECKPOINT (DuckDB 1.x
         did beside an open transaction): the copy must then be made another way."""
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             cur.execute("CREATE TABLE IF NOT EXISTS __sau_ban_chup (i INTEGER)")
             cur.execute("DROP TABLE IF EXISTS __sau_ban_chup")
@@ -438,7 +476,7 @@ class Database:
 
     def _copy_tables(self, tmp: Path) -> None:
         """Copy every table into a new file at `tmp` through DuckDB (consistent whatever the file's state)."""
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             src = cur.execute("SELECT current_database()").fetchone()[0]
             cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
