@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
-    Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
+    ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible
 from vocab.config import SourceConfig
@@ -48,6 +48,61 @@ def decode_json(fetched: Fetched) -> Any:
         raise DocumentError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
     except RecursionError:  # `[[[[…`: a hostile or broken answer, not a bug of the kind
         raise DocumentError("not JSON: mảng/đối tượng lồng nhau quá sâu (nested too deeply)") from None
+
+
+def loads(text: str | bytes) -> Any:
+    """JSON text → value, or None when it is not JSON (broken, not UTF-8, nested deeper than Python parses):
+    for the small extras read beside an answer (an error body, a usage header), where unreadable means unknown."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def answer_json(r: Any, api: str) -> Mapping[str, Any]:
+    """A blocking request's answer (an httpx.Response: a reply, a token renewal) as a JSON object, {} when empty.
+    Anything else (an HTML page from a proxy, a cut body, a list, `[[[[…`) is an ApiError saying what came back,
+    cut short: it was a ValueError or RecursionError out of the reply, past its `except FetchError`."""
+    if not r.content:
+        return {}
+    doc = loads(r.content)
+    if isinstance(doc, Mapping):
+        return doc
+    text = " ".join(r.content.decode("utf-8", "replace").split())
+    raise ApiError(f"{api} trả lời không phải JSON như mong đợi (HTTP {r.status_code}): "
+                   f"«{text if len(text) <= 120 else text[:120] + '…'}»", http_status=r.status_code)
+
+
+def obj(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a JSON object, else {}: an API's answer read field by field whatever its shape."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def seq(value: Any) -> list[Any]:
+    """`value` if it is a JSON array, else [] (a string or an object where a list belongs is no list of entries)."""
+    return value if isinstance(value, list) else []
+
+
+def as_int(value: Any) -> int | None:
+    """An integer field (123, 123.0, "123", "-32"), or None when it is none (a list, "abc", 1e999, true)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None  # inf and nan are not integers
+    if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # int() refuses 4,301+ digits
+        return int(value.strip())
+    return None
+
+
+def as_text(value: Any) -> str:
+    """A text field: a string, a number written out, else "" (an object where a message belongs is no message)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
 
 
 def decode_html(fetched: Fetched) -> str:
