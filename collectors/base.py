@@ -33,6 +33,8 @@ from vocab.item import Item
 if TYPE_CHECKING:
     import socket
 
+    from collectors.budget import ByteBudget
+
     from vocab.config import SourceConfig
 
 
@@ -147,6 +149,7 @@ def error_kind_label(kind: str | None) -> str:
 
 # why an entry or a row was skipped (SkipItem reasons, kept as codes in fetch and import logs) → what staff read
 SKIP_LABELS: dict[str, str] = {
+    "left for the next poll (download budget spent)": "để lần thu sau (hết bộ nhớ dành cho tải về)",
     "no title or text": "không có tiêu đề và nội dung",
     "not JSON": "dòng không phải JSON",
     "not an object": "dòng JSON không phải một đối tượng",
@@ -190,6 +193,9 @@ class CollectContext:
     # public-address guard with the deployment's allow-list (netguard.dialer; the runner gives it). None: the
     # guard with no allow-list, public addresses only
     dial: Callable[[str, int, float | None], "socket.socket"] | None = None
+    # the process-wide body budget (`http.max_bodies_mb`, collectors/budget.py) of a kind that reads bytes without
+    # the Fetcher (IMAP); the runner gives its Fetcher's. None: only the kind's own per-message cap
+    budget: "ByteBudget | None" = None
 
 
 @runtime_checkable
