@@ -136,6 +136,7 @@ ERROR_KIND_LABELS: dict[str, str] = {
     "permission": "không có quyền truy cập",
     "rate_limited": "bị giới hạn tần suất",
     "robots": "robots.txt không cho phép",
+    "robots_unreachable": "không tải được robots.txt (thử lại sau)",
     "crash": "lỗi chương trình",
     "store": "lỗi khi lưu",
     "interrupted": "dừng giữa chừng",
