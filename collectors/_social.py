@@ -23,9 +23,10 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
-    ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
+    MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
-from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible
+from collectors.textutil import (canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible,
+                                without_scripts)
 from vocab.config import SourceConfig
 from vocab.timefmt import VN_TZ
 
@@ -35,13 +36,32 @@ _HTML_HINT = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _VN = VN_TZ
 
 
+# Values (objects, arrays, strings, numbers) an API's JSON answer may hold: each is a Python object of 28–64 bytes
+# or more, so 79 MB of `{},` would be 1.7 GB once parsed. API pages hold a few thousand.
+MAX_JSON_VALUES = 1_000_000
+# Bytes of one API answer read as JSON: a string as long as the body is a copy or two of it once parsed and mapped
+# (79 MB in one string: +309 MB, 24 s). API pages are well under 1 MB.
+MAX_JSON_BYTES = 16 * 1024 * 1024
+
+
+def _dotted(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def decode_json(fetched: Fetched) -> Any:
     """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError."""
+    if len(fetched.body) > MAX_JSON_BYTES:
+        raise DocumentError(f"câu trả lời JSON {len(fetched.body) / 1048576:.1f} MB: lớn bất thường (quá "
+                            f"{MAX_JSON_BYTES // 1048576} MB), không đọc")
     text = fetched.decoded.text
     if not text.strip():
         raise DocumentError("empty response body (expected JSON)")
     if _HTML_HINT.match(text[:200]):
         raise DocumentError("not JSON: the address returned an HTML page (login wall or changed API?)")
+    values = text.count(",") + text.count("[") + text.count("{")  # at least the values json.loads would make
+    if values > MAX_JSON_VALUES:
+        raise DocumentError(f"câu trả lời JSON có hơn {_dotted(MAX_JSON_VALUES)} giá trị (khoảng {_dotted(values)}): "
+                            "lớn bất thường, không đọc")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -105,9 +125,19 @@ def as_text(value: Any) -> str:
     return ""
 
 
+# Characters of a list or channel page handed to lexbor, once its scripts and styles are dropped (as full text does
+# with trafilatura): lexbor keeps a node per element, so 5 MB of `<li><a>…</a></li>` was +300 MB and 172,000 rows
+# (bench/hostile_parse.py). List pages are 100–500 kB without their scripts.
+MAX_PAGE_CHARS = 2_000_000
+
+
 def decode_html(fetched: Fetched) -> str:
-    """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…)."""
-    return fetched.decoded.text
+    """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…), cut to MAX_PAGE_CHARS after
+    its scripts and styles are dropped."""
+    text = fetched.decoded.text
+    if len(text) > MAX_PAGE_CHARS:
+        text = without_scripts(text)[:MAX_PAGE_CHARS]
+    return text
 
 
 def parse_iso(value: Any) -> datetime | None:
@@ -170,6 +200,7 @@ def to_batch(
         entries,
         lambda e: map_one(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
         gz_json,
+        limit=MAX_ENTRIES,
     )
     return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(entries),
                  decode_replaced=fetched.decoded.replaced)

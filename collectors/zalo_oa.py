@@ -37,7 +37,7 @@ from urllib.parse import quote
 import httpx
 
 from collectors import _social
-from collectors.base import (ApiError, Batch, CollectContext, DocumentError, Fetched, RateLimitedError, SkipItem,
+from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, RateLimitedError, SkipItem,
                              TokenExpiredError, map_all)
 from collectors.registry import register
 from collectors.textutil import tidy
@@ -150,13 +150,14 @@ class ZaloOACollector:
         if not isinstance(recent, list):
             return Batch(skipped=Counter({"response shape changed: no data list": 1}), http_status=first.status)
         msgs: list[Any] = list(recent)
-        for uid in users_of(recent)[: _social.opt(source, "max_users", 20)]:
+        users = users_of(recent)[: _social.opt(source, "max_users", 20)]
+        for uid in users:
             _, conv = await _get(ctx, f"{base}/v2.0/oa/conversation?data={_data({'user_id': uid, 'offset': 0, 'count': 10})}",
                                  source, tok)
             msgs += [m for m in _social.seq(conv.get("data")) if isinstance(m, Mapping)]
         items, skipped = map_all(msgs, lambda m: map_message(m, source, ctx.now,
                                                              future_tolerance_minutes=ctx.future_tolerance_minutes),
-                                 _social.gz_json)
+                                 _social.gz_json, limit=MAX_ENTRIES * (1 + len(users)))
         seen: set[str] = set()
         unique = [i for i in items if not (i.id in seen or seen.add(i.id))]  # the recent list repeats messages
         return Batch(items=unique, skipped=skipped, http_status=first.status, entries_seen=len(msgs))
