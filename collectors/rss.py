@@ -49,12 +49,13 @@ def parse_feed_bounded(body: bytes, content_type: str | None = None
     """As parse_feed_full, the feed first held to what feedparser reads in bounded memory (`bounded_xml`);
     also how many entries were left out past MAX_FEED_ENTRIES or MAX_FEED_BYTES (counted on source health)."""
     in_body = _entries_in(body)  # before any cut (a UTF-16 body shows none here: counted once decoded)
-    if len(body) > 2 * MAX_FEED_BYTES:  # never decode more than can be kept (UTF-16 is 2 bytes a character)
+    cut_body = len(body) > 2 * MAX_FEED_BYTES
+    if cut_body:  # never decode more than can be kept (UTF-16 is 2 bytes a character)
         body = body[:_char_start(body, 2 * MAX_FEED_BYTES)]
     xml, decoded = to_utf8_xml_full(body, content_type)
-    total = max(in_body, _entries_in(xml))
-    xml = bounded_xml(xml)
-    cut = max(0, total - _entries_in(xml))
+    kept = bounded_xml(xml)
+    cut = max(0, max(in_body, _entries_in(xml)) - _entries_in(kept)) if cut_body or len(kept) < len(xml) else 0
+    xml = kept
     xml, impossible = _impossible_charrefs(xml)
     if impossible:
         decoded = replace(decoded, replaced=decoded.replaced + impossible)
