@@ -111,7 +111,7 @@ def as_int(value: Any) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None  # inf and nan are not integers
-    if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # int() refuses 4,301+ digits
+    if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # a bounded int()
         return int(value.strip())
     return None
 

@@ -12,7 +12,8 @@ from the same budget as they arrive, and gives them back when the fetch ends:
 
 A fetch that declares its length reserves it before reading (it waits, holding nothing); a streamed one
 reserves as it reads. The complaints mailbox (collectors/email_inbox.py, imaplib in a worker thread) takes
-its messages from the same budget with `try_take`, one message's cap before each is fetched. The budget is process-wide and thread-safe (the scheduler thread and the dashboard's
+its messages from the same budget with `try_take`, one message's cap before each is fetched. The budget is
+process-wide and thread-safe (the scheduler thread and the dashboard's
 may each run a Fetcher in their own event loop), so waiting polls rather than using a loop-bound Condition.
 """
 

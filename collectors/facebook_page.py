@@ -44,8 +44,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from collectors import _social
-from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, Fetched, HttpStatusError, PermissionError_,
-                             RateLimitedError, SkipItem, TokenExpiredError, map_all)
+from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, Fetched, HttpStatusError,
+                             PermissionError_, RateLimitedError, SkipItem, TokenExpiredError, map_all)
 from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig

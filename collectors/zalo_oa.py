@@ -37,8 +37,8 @@ from urllib.parse import quote
 import httpx
 
 from collectors import _social
-from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, RateLimitedError, SkipItem,
-                             TokenExpiredError, map_all)
+from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, RateLimitedError,
+                             SkipItem, TokenExpiredError, map_all)
 from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
