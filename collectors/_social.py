@@ -23,9 +23,10 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
-    Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
+    MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
-from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible
+from collectors.textutil import (canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible,
+                                without_scripts)
 from vocab.config import SourceConfig
 from vocab.timefmt import VN_TZ
 
@@ -35,13 +36,32 @@ _HTML_HINT = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _VN = VN_TZ
 
 
+# Values (objects, arrays, strings, numbers) an API's JSON answer may hold: each is a Python object of 28–64 bytes
+# or more, so 79 MB of `{},` would be 1.7 GB once parsed. API pages hold a few thousand.
+MAX_JSON_VALUES = 1_000_000
+# Bytes of one API answer read as JSON: a string as long as the body is a copy or two of it once parsed and mapped
+# (79 MB in one string: +309 MB, 24 s). API pages are well under 1 MB.
+MAX_JSON_BYTES = 16 * 1024 * 1024
+
+
+def _dotted(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def decode_json(fetched: Fetched) -> Any:
     """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError."""
+    if len(fetched.body) > MAX_JSON_BYTES:
+        raise DocumentError(f"câu trả lời JSON {len(fetched.body) / 1048576:.1f} MB: lớn bất thường (quá "
+                            f"{MAX_JSON_BYTES // 1048576} MB), không đọc")
     text = fetched.decoded.text
     if not text.strip():
         raise DocumentError("empty response body (expected JSON)")
     if _HTML_HINT.match(text[:200]):
         raise DocumentError("not JSON: the address returned an HTML page (login wall or changed API?)")
+    values = text.count(",") + text.count("[") + text.count("{")  # at least the values json.loads would make
+    if values > MAX_JSON_VALUES:
+        raise DocumentError(f"câu trả lời JSON có hơn {_dotted(MAX_JSON_VALUES)} giá trị (khoảng {_dotted(values)}): "
+                            "lớn bất thường, không đọc")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -50,9 +70,74 @@ def decode_json(fetched: Fetched) -> Any:
         raise DocumentError("not JSON: mảng/đối tượng lồng nhau quá sâu (nested too deeply)") from None
 
 
+def loads(text: str | bytes) -> Any:
+    """JSON text → value, or None when it is not JSON (broken, not UTF-8, nested deeper than Python parses):
+    for the small extras read beside an answer (an error body, a usage header), where unreadable means unknown."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def answer_json(r: Any, api: str) -> Mapping[str, Any]:
+    """A blocking request's answer (an httpx.Response: a reply, a token renewal) as a JSON object, {} when empty.
+    Anything else (an HTML page from a proxy, a cut body, a list, `[[[[…`) is an ApiError saying what came back,
+    cut short: it was a ValueError or RecursionError out of the reply, past its `except FetchError`."""
+    if not r.content:
+        return {}
+    doc = loads(r.content)
+    if isinstance(doc, Mapping):
+        return doc
+    text = " ".join(r.content.decode("utf-8", "replace").split())
+    raise ApiError(f"{api} trả lời không phải JSON như mong đợi (HTTP {r.status_code}): "
+                   f"«{text if len(text) <= 120 else text[:120] + '…'}»", http_status=r.status_code)
+
+
+def obj(value: Any) -> Mapping[str, Any]:
+    """`value` if it is a JSON object, else {}: an API's answer read field by field whatever its shape."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def seq(value: Any) -> list[Any]:
+    """`value` if it is a JSON array, else [] (a string or an object where a list belongs is no list of entries)."""
+    return value if isinstance(value, list) else []
+
+
+def as_int(value: Any) -> int | None:
+    """An integer field (123, 123.0, "123", "-32"), or None when it is none (a list, "abc", 1e999, true)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None  # inf and nan are not integers
+    if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # a bounded int()
+        return int(value.strip())
+    return None
+
+
+def as_text(value: Any) -> str:
+    """A text field: a string, a number written out, else "" (an object where a message belongs is no message)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+# Characters of a list or channel page handed to lexbor, once its scripts and styles are dropped (as full text does
+# with trafilatura): lexbor keeps a node per element, so 5 MB of `<li><a>…</a></li>` was +300 MB and 172,000 rows
+# (bench/hostile_parse.py). List pages are 100–500 kB without their scripts.
+MAX_PAGE_CHARS = 2_000_000
+
+
 def decode_html(fetched: Fetched) -> str:
-    """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…)."""
-    return fetched.decoded.text
+    """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…), cut to MAX_PAGE_CHARS after
+    its scripts and styles are dropped."""
+    text = fetched.decoded.text
+    if len(text) > MAX_PAGE_CHARS:
+        text = without_scripts(text)[:MAX_PAGE_CHARS]
+    return text
 
 
 def parse_iso(value: Any) -> datetime | None:
@@ -115,6 +200,7 @@ def to_batch(
         entries,
         lambda e: map_one(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
         gz_json,
+        limit=MAX_ENTRIES,
     )
     return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(entries),
                  decode_replaced=fetched.decoded.replaced)

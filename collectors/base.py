@@ -33,6 +33,8 @@ from vocab.item import Item
 if TYPE_CHECKING:
     import socket
 
+    from collectors.budget import ByteBudget
+
     from vocab.config import SourceConfig
 
 
@@ -134,6 +136,7 @@ ERROR_KIND_LABELS: dict[str, str] = {
     "permission": "không có quyền truy cập",
     "rate_limited": "bị giới hạn tần suất",
     "robots": "robots.txt không cho phép",
+    "robots_unreachable": "không tải được robots.txt (thử lại sau)",
     "crash": "lỗi chương trình",
     "store": "lỗi khi lưu",
     "interrupted": "dừng giữa chừng",
@@ -146,7 +149,14 @@ def error_kind_label(kind: str | None) -> str:
 
 
 # why an entry or a row was skipped (SkipItem reasons, kept as codes in fetch and import logs) → what staff read
+# Entries one answer (a feed, an API page, a list page) is read for at most; the rest are counted, not mapped:
+# each becomes an Item with its raw payload, so 1.5 million tiny entries in one body were gigabytes
+# (bench/hostile_parse.py). Sources carry 20–200 a poll.
+MAX_ENTRIES = 1000
+ENTRIES_CUT = "over the entries one answer may hold"
 SKIP_LABELS: dict[str, str] = {
+    ENTRIES_CUT: "vượt số tin một lần tải được đọc",
+    "left for the next poll (download budget spent)": "để lần thu sau (hết bộ nhớ dành cho tải về)",
     "no title or text": "không có tiêu đề và nội dung",
     "not JSON": "dòng không phải JSON",
     "not an object": "dòng JSON không phải một đối tượng",
@@ -190,6 +200,9 @@ class CollectContext:
     # public-address guard with the deployment's allow-list (netguard.dialer; the runner gives it). None: the
     # guard with no allow-list, public addresses only
     dial: Callable[[str, int, float | None], "socket.socket"] | None = None
+    # the process-wide body budget (`http.max_bodies_mb`, collectors/budget.py) of a kind that reads bytes without
+    # the Fetcher (IMAP); the runner gives its Fetcher's. None: only the kind's own per-message cap
+    budget: "ByteBudget | None" = None
 
 
 @runtime_checkable
@@ -208,11 +221,17 @@ def map_all(
     entries: Iterable[T],
     fn: Callable[[T], Item],
     raw: Callable[[T], bytes] | None = None,
+    *,
+    limit: int | None = None,
 ) -> tuple[list[Item], Counter[str]]:
-    """Map every entry; a SkipItem or any error in one entry is a counted reason, never a crash."""
+    """Map every entry; a SkipItem or any error in one entry is a counted reason, never a crash. With `limit`
+    (a collector's MAX_ENTRIES), the entries past it are counted as ENTRIES_CUT, not mapped."""
     items: list[Item] = []
     skipped: Counter[str] = Counter()
-    for entry in entries:
+    for n, entry in enumerate(entries):
+        if limit is not None and n >= limit:
+            skipped[ENTRIES_CUT] += 1
+            continue
         try:
             item = fn(entry)
         except SkipItem as exc:

@@ -11,7 +11,9 @@ from the same budget as they arrive, and gives them back when the fetch ends:
                                                   would otherwise wait until their deadline)
 
 A fetch that declares its length reserves it before reading (it waits, holding nothing); a streamed one
-reserves as it reads. The budget is process-wide and thread-safe (the scheduler thread and the dashboard's
+reserves as it reads. The complaints mailbox (collectors/email_inbox.py, imaplib in a worker thread) takes
+its messages from the same budget with `try_take`, one message's cap before each is fetched. The budget is
+process-wide and thread-safe (the scheduler thread and the dashboard's
 may each run a Fetcher in their own event loop), so waiting polls rather than using a loop-bound Condition.
 """
 
@@ -36,6 +38,10 @@ class ByteBudget:
         self.used = 0
         self.peak = 0
         self._lock = threading.Lock()
+
+    def try_take(self, n: int) -> bool:
+        """Take `n` bytes if they fit now, without waiting (a reader in a worker thread: the IMAP poll)."""
+        return self._try(n)
 
     def _try(self, n: int) -> bool:
         with self._lock:

@@ -12,6 +12,12 @@
     Batch.after_commit: UID STORE +FLAGS (\\Seen) — only after the runner committed the items, so a
     crash or a full disk between fetch and store leaves the messages unseen for the next poll.
 
+    Memory: each message's cap is taken from the process-wide body budget (`[http] max_bodies_mb`, the one every
+    fetch reads under, collectors/budget.py) before it is fetched, trimmed to what came, and given back once the
+    messages are mapped; a poll that holds messages and finds no room stops there, the rest left unseen for the
+    next poll (counted on health); one that holds none waits up to timeout_seconds. imaplib reads whatever length
+    the server announces: a literal over MAX_LITERAL_BYTES is refused and the connection closed.
+
 imaplib is blocking: the whole poll runs in a worker thread. Timeouts: http.read_timeout_seconds.
 The connection goes through the public-address guard like every fetch (collectors/netguard.py): the server's
 name is resolved once, each address judged (a private one only when listed in [http] allow_private_hosts,
@@ -32,16 +38,19 @@ import imaplib
 import re
 import socket
 import ssl
+import time
 import unicodedata
 from collections import Counter
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
-from typing import Callable
+from typing import Callable, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from collectors import _social, netguard
-from collectors.base import ApiError, Batch, CollectContext, SkipItem, TokenExpiredError, TransportError, map_all
+from collectors.base import (ApiError, Batch, BudgetSpentError, CollectContext, SkipItem, TokenExpiredError,
+                             TransportError, map_all)
+from collectors.budget import POLL_SECONDS, ByteBudget
 from collectors.registry import register
 from collectors.netguard import Dial
 from collectors.textutil import strip_html, tidy
@@ -53,6 +62,10 @@ from vocab.secrets import secret
 # with a 30 MB attachment was fetched whole, up to max_messages (50) of them held together per poll. The text
 # parts come first, so a cut message keeps its words and attachment names that came before the cut.
 MAX_MESSAGE_BYTES = 5 * 1024 * 1024
+# The longest literal (`{N}` then N bytes) imaplib may read from the server: a message's part and a little. imaplib
+# reads whatever length the server announces, so a broken or hostile server's `{2000000000}` was read whole.
+MAX_LITERAL_BYTES = MAX_MESSAGE_BYTES + 64 * 1024
+BUDGET_SPENT = "left for the next poll (download budget spent)"
 
 _CHARSET_ALIASES = {"windows-1258": "cp1258", "x-windows-1258": "cp1258", "cp-1258": "cp1258"}
 
@@ -111,7 +124,19 @@ def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime
                              flags=["own_channel", "email", f"mail_uid:{uid}"] + (["cut:mail"] if cut else []))
 
 
-class _GuardedIMAP4(imaplib.IMAP4):
+class _BoundedLiterals:
+    """imaplib's `read(size)` of a literal, refused past MAX_LITERAL_BYTES (the connection is closed: its rest
+    is never read)."""
+
+    def read(self, size: int) -> bytes:
+        if size > MAX_LITERAL_BYTES:
+            self.shutdown()  # type: ignore[attr-defined]
+            raise imaplib.IMAP4.error(f"máy chủ thư gửi một khối {size / 1e6:.1f} MB, quá giới hạn "
+                                      f"{MAX_LITERAL_BYTES / 1e6:.1f} MB: ngừng đọc")
+        return super().read(size)  # type: ignore[misc]
+
+
+class _GuardedIMAP4(_BoundedLiterals, imaplib.IMAP4):
     """imaplib connecting through `dial` (netguard): the judged address, never a second lookup."""
 
     def __init__(self, host: str, port: int, *, dial: Dial, timeout: float) -> None:
@@ -122,7 +147,7 @@ class _GuardedIMAP4(imaplib.IMAP4):
         return self._dial(self.host, self.port, timeout)
 
 
-class _GuardedIMAP4_SSL(imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's own naming
+class _GuardedIMAP4_SSL(_BoundedLiterals, imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's own naming
     """`_GuardedIMAP4` with TLS: the certificate and SNI are checked against the configured name."""
 
     def __init__(self, host: str, port: int, *, dial: Dial, ssl_context: ssl.SSLContext, timeout: float) -> None:
@@ -176,11 +201,45 @@ def _login(conn: imaplib.IMAP4, source: SourceConfig) -> None:
                                 "(hoặc mật khẩu ứng dụng).") from None
 
 
-def fetch_unseen(source: SourceConfig, dial: Dial | None = None
-                 ) -> tuple[list[tuple[str, bytes]], Callable[[list[str]], None]]:
-    """The unseen messages (uid, raw), and a function that marks uids seen (run after the store). `dial`:
-    the runner's guarded connect (CollectContext.dial); None is the guard with no allow-list."""
+class Unseen(NamedTuple):
+    """What one poll read: the messages (uid, raw), how many were left unseen for want of budget, and the
+    bytes taken from the body budget for them (given back once they are mapped)."""
+
+    messages: list[tuple[str, bytes]]
+    left: int
+    held: int
+
+
+def message_cap(budget: ByteBudget | None) -> int:
+    """Bytes of one message fetched at most: MAX_MESSAGE_BYTES, or the whole budget when it is smaller."""
+    return min(MAX_MESSAGE_BYTES, budget.total) if budget else MAX_MESSAGE_BYTES
+
+
+def _room(budget: ByteBudget, n: int, held: int, wait_until: float) -> bool:
+    """Take `n` bytes for the next message. A poll that holds messages already does not wait (it stops, the rest
+    stay unseen for the next poll); one that holds none waits for room until `wait_until`, then BudgetSpentError."""
+    while not budget.try_take(n):
+        if held:
+            return False
+        if time.monotonic() >= wait_until:
+            raise BudgetSpentError(f"bộ nhớ dành cho các lần tải về cùng lúc ([http] max_bodies_mb = "
+                                   f"{budget.total / 1048576:g} MB) đang được các lần tải khác dùng hết: hộp thư "
+                                   "được đọc ở lần thu thập sau", retry_after=60.0)
+        time.sleep(POLL_SECONDS)
+    return True
+
+
+def fetch_unseen(source: SourceConfig, dial: Dial | None = None, budget: ByteBudget | None = None
+                 ) -> tuple[Unseen, Callable[[list[str]], None]]:
+    """The unseen messages, and a function that marks uids seen (run after the store). `dial`: the runner's
+    guarded connect (CollectContext.dial); None is the guard with no allow-list. `budget`: the process-wide
+    body budget (CollectContext.budget), one message's cap taken before each fetch and trimmed to what came;
+    the caller gives back `held`. None: only the per-message cap."""
     dial = dial or netguard.dialer(frozenset())
+    cap = message_cap(budget)
+    wait_until = time.monotonic() + _social.opt(source, "timeout_seconds", 30.0)
+    out: list[tuple[str, bytes]] = []
+    held = left = 0
     conn, mailbox = _connect(source, dial)
     try:
         _login(conn, source)
@@ -189,12 +248,25 @@ def fetch_unseen(source: SourceConfig, dial: Dial | None = None
             raise ApiError(f"Không mở được hộp thư «{mailbox}».")
         typ, data = conn.uid("SEARCH", None, "UNSEEN")
         uids = (data[0] or b"").split()[: _social.opt(source, "max_messages", 50)] if typ == "OK" else []
-        out: list[tuple[str, bytes]] = []
-        for uid in uids:
-            typ, parts = conn.uid("FETCH", uid, f"(BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>)")
+        for i, uid in enumerate(uids):
+            if budget and not _room(budget, cap, held, wait_until):
+                left = len(uids) - i
+                break
+            held += cap
+            typ, parts = conn.uid("FETCH", uid, f"(BODY.PEEK[]<0.{cap}>)")
             raw = next((p[1] for p in parts or [] if isinstance(p, tuple) and len(p) > 1), None)
+            if budget:  # keep what came (a server may send more than asked: counted whole)
+                extra = len(raw or b"") - cap
+                if extra > 0 and not budget.try_take(extra):  # `held` is given back below
+                    raise BudgetSpentError("máy chủ thư gửi nhiều hơn phần thư đã hỏi và vượt bộ nhớ dành cho tải về")
+                budget.give(max(0, -extra))
+                held += extra
             if typ == "OK" and raw:
                 out.append((uid.decode(), raw))
+    except BaseException:
+        if budget:
+            budget.give(held)
+        raise
     finally:
         try:
             conn.logout()
@@ -212,7 +284,7 @@ def fetch_unseen(source: SourceConfig, dial: Dial | None = None
         finally:
             c.logout()
 
-    return out, mark_seen
+    return Unseen(out, left, held if budget else 0), mark_seen
 
 
 @register
@@ -224,12 +296,19 @@ class EmailInboxCollector:
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         try:
-            messages, mark_seen = await asyncio.to_thread(fetch_unseen, source, ctx.dial)
+            unseen, mark_seen = await asyncio.to_thread(fetch_unseen, source, ctx.dial, ctx.budget)
         except (OSError, imaplib.IMAP4.error) as exc:
             raise TransportError(f"Lỗi khi đọc hộp thư: {exc}") from None
-        items, skipped = map_all(messages, lambda m: map_message(m[1], m[0], source, ctx.now,
-                                                                  future_tolerance_minutes=ctx.future_tolerance_minutes,
-                                                                  cut=len(m[1]) >= MAX_MESSAGE_BYTES))
-        uids = [uid for uid, _ in messages]
-        return Batch(items=items, skipped=Counter(skipped), entries_seen=len(messages),
+        cap = message_cap(ctx.budget)
+        try:
+            items, skipped = map_all(unseen.messages,
+                                     lambda m: map_message(m[1], m[0], source, ctx.now, cut=len(m[1]) >= cap,
+                                                           future_tolerance_minutes=ctx.future_tolerance_minutes))
+        finally:
+            if ctx.budget:
+                ctx.budget.give(unseen.held)  # the raw messages are mapped: their bytes are the items' now
+        if unseen.left:
+            skipped[BUDGET_SPENT] += unseen.left
+        uids = [uid for uid, _ in unseen.messages]
+        return Batch(items=items, skipped=Counter(skipped), entries_seen=len(unseen.messages),
                      after_commit=[lambda: mark_seen(uids)] if uids else [])

@@ -36,7 +36,6 @@ options:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -45,8 +44,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from collectors import _social
-from collectors.base import (ApiError, Batch, CollectContext, Fetched, HttpStatusError, PermissionError_,
-                             RateLimitedError, SkipItem, TokenExpiredError, map_all)
+from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, Fetched, HttpStatusError,
+                             PermissionError_, RateLimitedError, SkipItem, TokenExpiredError, map_all)
 from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
@@ -81,54 +80,55 @@ def _item(source: SourceConfig, fetched_at: datetime, tolerance: float, *, url: 
 def map_post(post: Mapping[str, Any], source: SourceConfig, fetched_at: datetime, *,
              future_tolerance_minutes: float = 60.0) -> Item:
     """The page's own post → Item (no case: the office wrote it)."""
-    if not isinstance(post, Mapping) or not post.get("id"):
+    if not isinstance(post, Mapping) or not (pid := _social.as_text(post.get("id"))):
         raise SkipItem("post without id")
-    text = tidy(post.get("message") or "")
+    text = tidy(_social.as_text(post.get("message")))
     if not text:
         raise SkipItem("post without text")
-    url = post.get("permalink_url") or f"https://www.facebook.com/{post['id']}"
+    url = _social.as_text(post.get("permalink_url")) or f"https://www.facebook.com/{pid}"
     return _item(source, fetched_at, future_tolerance_minutes, url=url, text=text, created=post.get("created_time"),
-                 author=None, guid=str(post["id"]), flags=["fb_post", "page_author"])
+                 author=None, guid=pid, flags=["fb_post", "page_author"])
 
 
 def map_comment(c: Mapping[str, Any], source: SourceConfig, fetched_at: datetime, *, post_id: str = "",
                 parent_id: str = "", future_tolerance_minutes: float = 60.0) -> Item:
     """A citizen's comment (or a reply to one) → Item. Comments by the page itself are skipped."""
-    if not isinstance(c, Mapping) or not c.get("id"):
+    if not isinstance(c, Mapping) or not (cid := _social.as_text(c.get("id"))):
         raise SkipItem("comment without id")
-    sender = c.get("from") if isinstance(c.get("from"), Mapping) else {}
-    if str(sender.get("id") or "") == (page_id_of(source) or "-"):
+    sender = _social.obj(c.get("from"))
+    if _social.as_text(sender.get("id")) == (page_id_of(source) or "-"):
         raise SkipItem("the page's own comment")
-    text = tidy(c.get("message") or "")
+    text = tidy(_social.as_text(c.get("message")))
     if not text:
         raise SkipItem("comment without text (sticker or photo only)")
-    url = c.get("permalink_url") or f"https://www.facebook.com/{c['id']}"
-    flags = ["fb_reply" if parent_id else "fb_comment", f"reply_to:{c['id']}"]
+    url = _social.as_text(c.get("permalink_url")) or f"https://www.facebook.com/{cid}"
+    flags = ["fb_reply" if parent_id else "fb_comment", f"reply_to:{cid}"]
     if post_id:
         flags.append(f"fb_post:{post_id}")
     return _item(source, fetched_at, future_tolerance_minutes, url=url, text=text, created=c.get("created_time"),
-                 author=tidy(sender.get("name") or "") or None, guid=str(c["id"]), flags=flags)
+                 author=tidy(_social.as_text(sender.get("name"))) or None, guid=cid, flags=flags)
 
 
 def map_message(m: Mapping[str, Any], source: SourceConfig, fetched_at: datetime, *,
                 future_tolerance_minutes: float = 60.0) -> Item:
     """A Messenger message from a citizen → Item (no public link: a urn)."""
-    if not isinstance(m, Mapping) or not m.get("id"):
+    if not isinstance(m, Mapping) or not (mid := _social.as_text(m.get("id"))):
         raise SkipItem("message without id")
-    sender = m.get("from") if isinstance(m.get("from"), Mapping) else {}
-    psid = str(sender.get("id") or "")
+    sender = _social.obj(m.get("from"))
+    psid = _social.as_text(sender.get("id"))
     if psid == (page_id_of(source) or "-"):
         raise SkipItem("the page's own message")
-    text = tidy(m.get("message") or "")
+    text = tidy(_social.as_text(m.get("message")))
     if not text:
         raise SkipItem("message without text")
-    return _item(source, fetched_at, future_tolerance_minutes, url=f"urn:langnghe:fb-msg:{m['id']}", text=text,
-                 created=m.get("created_time"), author=tidy(sender.get("name") or "") or None, guid=str(m["id"]),
+    return _item(source, fetched_at, future_tolerance_minutes, url=f"urn:langnghe:fb-msg:{mid}", text=text,
+                 created=m.get("created_time"), author=tidy(_social.as_text(sender.get("name"))) or None, guid=mid,
                  flags=["fb_message", f"psid:{psid}"])
 
 
 def entries_of_feed(doc: Any) -> list[tuple[str, Mapping[str, Any], str, str]] | None:
-    """(kind, entry, post id, parent id) for every post, comment and reply of one feed page."""
+    """(kind, entry, post id, parent id) for every post, comment and reply of one feed page; a post's comments
+    in any other shape than {"data": [...]} are none (the post is kept), as are a comment's replies."""
     if not isinstance(doc, Mapping) or not isinstance(doc.get("data"), list):
         return None
     out: list[tuple[str, Mapping[str, Any], str, str]] = []
@@ -136,11 +136,12 @@ def entries_of_feed(doc: Any) -> list[tuple[str, Mapping[str, Any], str, str]] |
         if not isinstance(post, Mapping):
             continue
         out.append(("post", post, "", ""))
-        for c in ((post.get("comments") or {}).get("data") or []):
+        pid = _social.as_text(post.get("id"))
+        for c in _social.seq(_social.obj(post.get("comments")).get("data")):
             if isinstance(c, Mapping):
-                out.append(("comment", c, str(post.get("id") or ""), ""))
-                for r in ((c.get("comments") or {}).get("data") or []):
-                    out.append(("comment", r, str(post.get("id") or ""), str(c.get("id") or "")))
+                out.append(("comment", c, pid, ""))
+                for r in _social.seq(_social.obj(c.get("comments")).get("data")):
+                    out.append(("comment", r, pid, _social.as_text(c.get("id"))))
     return out
 
 
@@ -148,17 +149,14 @@ def messages_of(doc: Any) -> list[Mapping[str, Any]] | None:
     if not isinstance(doc, Mapping) or not isinstance(doc.get("data"), list):
         return None
     return [m for conv in doc["data"] if isinstance(conv, Mapping)
-            for m in ((conv.get("messages") or {}).get("data") or []) if isinstance(m, Mapping)]
+            for m in _social.seq(_social.obj(conv.get("messages")).get("data")) if isinstance(m, Mapping)]
 
 
 def api_error(status: int | None, body: bytes, headers: Mapping[str, str], source: SourceConfig) -> ApiError:
     """The Graph API's error body → the error staff see on source health (pure)."""
-    try:
-        err = json.loads(body.decode("utf-8", "replace")).get("error") or {}
-    except (ValueError, AttributeError):
-        err = {}
-    code = int(err.get("code") or 0) if str(err.get("code") or "0").lstrip("-").isdigit() else 0
-    msg = tidy(str(err.get("message") or ""))[:200]
+    err = _social.obj(_social.obj(_social.loads(body.decode("utf-8", "replace"))).get("error"))
+    code = _social.as_int(err.get("code")) or 0
+    msg = tidy(_social.as_text(err.get("message")))[:200]
     env = _social.opt(source, "token_env", "LANGNGHE_FB_TOKEN")
     if code == 190:
         return TokenExpiredError(
@@ -179,21 +177,17 @@ def api_error(status: int | None, body: bytes, headers: Mapping[str, str], sourc
 def regain_seconds(headers: Mapping[str, str]) -> float:
     """estimated_time_to_regain_access (minutes) from X-Business-Use-Case-Usage, else an hour."""
     raw = {k.lower(): v for k, v in headers.items()}.get("x-business-use-case-usage")
-    try:
-        usage = json.loads(raw) if raw else {}
-        mins = max(int(u.get("estimated_time_to_regain_access") or 0) for v in usage.values() for u in v)
-        return 60.0 * mins if mins > 0 else 3600.0
-    except (ValueError, TypeError, AttributeError):
-        return 3600.0
+    usage = _social.obj(_social.loads(raw) if raw else None)
+    mins = max((_social.as_int(_social.obj(u).get("estimated_time_to_regain_access")) or 0
+                for v in usage.values() for u in _social.seq(v)), default=0)
+    return 60.0 * min(mins, 24 * 60) if mins > 0 else 3600.0
 
 
 def usage_percent(headers: Mapping[str, str]) -> int:
     """The highest share of X-App-Usage (call_count, total_time, total_cputime), in percent."""
     raw = {k.lower(): v for k, v in headers.items()}.get("x-app-usage")
-    try:
-        return max(int(v) for v in json.loads(raw).values()) if raw else 0
-    except (ValueError, TypeError, AttributeError):
-        return 0
+    usage = _social.obj(_social.loads(raw) if raw else None)
+    return max((n for v in usage.values() if (n := _social.as_int(v)) is not None), default=0)
 
 
 def strip_token(url: str) -> str:
@@ -245,10 +239,10 @@ async def _paged(ctx: CollectContext, first: str, source: SourceConfig, tok: str
             break
         fetched = await _get(ctx, url, source, tok)
         doc = _social.decode_json(fetched)
-        if isinstance(doc, Mapping) and doc.get("error"):
+        if isinstance(doc, Mapping) and doc.get("error") not in (None, False, 0, "", [], {}):
             raise api_error(fetched.status, fetched.body, fetched.headers, source)
         pages.append((fetched, doc))
-        nxt = (doc.get("paging") or {}).get("next") if isinstance(doc, Mapping) else None
+        nxt = _social.obj(_social.obj(doc).get("paging")).get("next")
         url = strip_token(nxt) if isinstance(nxt, str) and nxt.startswith(("http://", "https://")) else None
         if usage_percent(fetched.headers) >= 90:  # leave the rest for the next poll
             break
@@ -269,8 +263,8 @@ class FacebookPageCollector:
         feed = f"{base}/{page_id}/feed?fields={FEED_FIELDS}&limit=25{since}"
         pages = await _paged(ctx, feed, source, tok)
         entries = [e for _, doc in pages for e in (entries_of_feed(doc) or [])]
-        if pages and entries_of_feed(pages[0][1]) is None:
-            return Batch(skipped=Counter({"response shape changed: no data list": 1}), http_status=pages[0][0].status)
+        changed = Counter({"response shape changed: no data list": 1} if pages and entries_of_feed(pages[0][1]) is None
+                          else {})
         tol = ctx.future_tolerance_minutes
 
         def one(e: tuple[str, Mapping[str, Any], str, str]) -> Item:
@@ -279,13 +273,14 @@ class FacebookPageCollector:
                 return map_post(entry, source, ctx.now, future_tolerance_minutes=tol)
             return map_comment(entry, source, ctx.now, post_id=post_id, parent_id=parent, future_tolerance_minutes=tol)
 
-        items, skipped = map_all(entries, one, lambda e: _social.gz_json(e[1]))
+        items, skipped = map_all(entries, one, lambda e: _social.gz_json(e[1]), limit=MAX_ENTRIES * max(1, len(pages)))
+        skipped.update(changed)  # the feed's shape changed: said on health; the messages are still read
         if _social.opt(source, "messages", False):
             conv = await _paged(ctx, f"{base}/{page_id}/conversations?platform=messenger&fields={MESSAGE_FIELDS}",
                                 source, tok)
             msgs = [m for _, doc in conv for m in (messages_of(doc) or [])]
             more, sk = map_all(msgs, lambda m: map_message(m, source, ctx.now, future_tolerance_minutes=tol),
-                               _social.gz_json)
+                               _social.gz_json, limit=MAX_ENTRIES * max(1, len(conv)))
             items += more
             skipped.update(sk)
             entries += msgs  # type: ignore[arg-type]
@@ -316,5 +311,5 @@ def reply(client: httpx.Client, source: SourceConfig, flags: tuple[str, ...], te
     r = client.post(url, json=body, headers={"Authorization": f"Bearer {token(source)}"})
     if r.status_code >= 400:
         raise api_error(r.status_code, r.content, r.headers, source)
-    data = r.json() if r.content else {}
-    return str(data.get("id") or data.get("message_id") or "")
+    data = _social.answer_json(r, "Graph API")
+    return _social.as_text(data.get("id")) or _social.as_text(data.get("message_id"))

@@ -155,21 +155,22 @@ def map_row(
     row: Mapping[str, str], source: SourceConfig, fetched_at: datetime, *, future_tolerance_minutes: float = 60.0
 ) -> Item:
     """One extracted list row → Item. Pure. Raises SkipItem with a reason."""
-    if not row.get("title"):
+    row = {k: _social.as_text(row.get(k)) for k in ("title", "link", "date", "author", "summary")}
+    if not row["title"]:
         raise SkipItem("no title (selector matched nothing in the entry)")
-    if not row.get("link"):
+    if not row["link"]:
         raise SkipItem("no link (selector or attribute missing in the entry)")
     offset = _social.opt(source, "utc_offset_hours", 7.0)
-    published = parse_vn_date(row.get("date") or "", utc_offset_hours=offset)
+    published = parse_vn_date(row["date"], utc_offset_hours=offset)
     flags = []
-    if row.get("date") and published is None:
+    if row["date"] and published is None:
         flags.append("unparsed_date")
-    author = _LABEL.sub("", row.get("author") or "") or None
+    author = _LABEL.sub("", row["author"]) or None
     return _social.make_item(
         source,
         url=row["link"],
         title=row["title"],
-        text=row.get("summary") or "",
+        text=row["summary"],
         published=published,
         fetched_at=fetched_at,
         future_tolerance_minutes=future_tolerance_minutes,

@@ -12,6 +12,9 @@
         blocked address    ──▶ BlockedAddressError raised as is (the site is not public; collectors/netguard.py)
         disallowed         ──▶ RobotsDisallowed (a FetchError with kind "robots"): the runner records it
                                on source health, so staff see "robots.txt không cho phép …" on the source page
+        unreachable        ──▶ RobotsUnreachable (kind "robots_unreachable"), told apart by the Verdict's
+                               `unreachable`, never by reading the note: "robots.txt did not answer" asks for
+                               patience, "the site forbids us" for another source
 
 Which kinds check: the scrapers of web pages (`html_list`, `telegram`) and full-text extraction. Feeds
 and documented JSON APIs are published to be polled and do not consult robots.txt; any source can
@@ -46,6 +49,22 @@ class RobotsDisallowed(FetchError):
     kind = "robots"
 
 
+class RobotsUnreachable(RobotsDisallowed):
+    """robots.txt did not answer (5xx, 429, timeout, connection error): a disallow for now, asked again later."""
+
+    kind = "robots_unreachable"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What robots.txt says of one address: allowed or not, the note staff read, and whether robots.txt could not
+    be read at all (then the disallow is ours, for now, not the site's rule)."""
+
+    allowed: bool
+    note: str
+    unreachable: bool = False
+
+
 @dataclass
 class _Entry:
     parser: urllib.robotparser.RobotFileParser
@@ -53,6 +72,7 @@ class _Entry:
     ttl: float
     note: str
     failures: int = 0  # timeouts or connection errors in a row, for the next wait
+    unreachable: bool = False  # robots.txt did not answer: the disallow-all is a stand-in
 
 
 _CACHE: dict[str, _Entry] = {}
@@ -105,14 +125,15 @@ async def _load(ctx: Any, url: str, ttl: float) -> _Entry:
         if 400 <= status < 500 and status != 429:
             entry = _Entry(_allow_all(), now, ttl, f"robots.txt trả về HTTP {status}: không có quy tắc")
         else:
-            entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL, f"{_UNREACHABLE} (HTTP {status}), tạm coi như bị cấm; sẽ thử lại sau")
+            entry = _Entry(_disallow_all(), now, UNREACHABLE_TTL,
+                           f"{_UNREACHABLE} (HTTP {status}), tạm coi như bị cấm; sẽ thử lại sau", unreachable=True)
     except BlockedAddressError:
         raise  # the site itself may not be fetched: say so, not "robots.txt unreachable"
     except FetchError as exc:
         wait, failures = _retry_after(exc, hit)
         why = error_kind_label(exc.kind)
         entry = _Entry(_disallow_all(), now, wait, f"{_UNREACHABLE} ({why}), tạm coi như bị cấm; sẽ thử lại sau",
-                       failures)
+                       failures, unreachable=True)
     _CACHE[key] = entry
     return entry
 
@@ -127,17 +148,23 @@ def _retry_after(exc: FetchError, hit: _Entry | None) -> tuple[float, int]:
     return min(UNREACHABLE_TTL, RETRY_FIRST_TTL * 2 ** min(failures - 1, 16)), failures
 
 
-async def is_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> tuple[bool, str]:
+async def verdict(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> Verdict:
     entry = await _load(ctx, url, ttl)
-    return allowed_by(entry.parser, url), entry.note
+    return Verdict(allowed_by(entry.parser, url), entry.note, entry.unreachable)
+
+
+async def is_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> tuple[bool, str]:
+    v = await verdict(ctx, url, ttl=ttl)
+    return v.allowed, v.note
 
 
 async def ensure_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> None:
-    """Raise RobotsDisallowed when robots.txt (or an unreachable robots.txt) forbids `url`. The message tells the two
-    apart: staff read it on Nguồn tin, where "the site forbids us" asks for another source and "robots.txt did not
+    """Raise RobotsDisallowed when robots.txt forbids `url`, RobotsUnreachable when robots.txt could not be read:
+    staff read them on Nguồn tin, where "the site forbids us" asks for another source and "robots.txt did not
     answer" only for patience (it is asked again after a minute or more, at most UNREACHABLE_TTL)."""
-    ok, note = await is_allowed(ctx, url, ttl=ttl)
-    if not ok:
-        if note.startswith(_UNREACHABLE):  # not the site's rule: robots.txt did not answer, asked again later
-            raise RobotsDisallowed(f"Chưa thu thập {url}: {note}")
-        raise RobotsDisallowed(f"robots.txt không cho phép thu thập {url} ({note})")
+    v = await verdict(ctx, url, ttl=ttl)
+    if v.allowed:
+        return
+    if v.unreachable:
+        raise RobotsUnreachable(f"Chưa thu thập {url}: {v.note}")
+    raise RobotsDisallowed(f"robots.txt không cho phép thu thập {url} ({v.note})")

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import feedparser
 
-from collectors.base import Batch, CollectContext, DocumentError, SkipItem, map_all
+from collectors.base import ENTRIES_CUT, MAX_ENTRIES, Batch, CollectContext, DocumentError, SkipItem, map_all
 from collectors.encoding import Decoded, to_utf8_xml_full
 from vocab.item import Item
 from collectors.registry import register
@@ -40,7 +40,22 @@ def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedP
 
 def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedparser.FeedParserDict, Decoded]:
     """As parse_feed, with how the bytes were decoded (codec, replaced sequences for source health)."""
+    parsed, decoded, _cut = parse_feed_bounded(body, content_type)
+    return parsed, decoded
+
+
+def parse_feed_bounded(body: bytes, content_type: str | None = None
+                       ) -> tuple[feedparser.FeedParserDict, Decoded, int]:
+    """As parse_feed_full, the feed first held to what feedparser reads in bounded memory (`bounded_xml`);
+    also how many entries were left out past MAX_FEED_ENTRIES or MAX_FEED_BYTES (counted on source health)."""
+    in_body = _entries_in(body)  # before any cut (a UTF-16 body shows none here: counted once decoded)
+    cut_body = len(body) > 2 * MAX_FEED_BYTES
+    if cut_body:  # never decode more than can be kept (UTF-16 is 2 bytes a character)
+        body = body[:_char_start(body, 2 * MAX_FEED_BYTES)]
     xml, decoded = to_utf8_xml_full(body, content_type)
+    kept = bounded_xml(xml)
+    cut = max(0, max(in_body, _entries_in(xml)) - _entries_in(kept)) if cut_body or len(kept) < len(xml) else 0
+    xml = kept
     xml, impossible = _impossible_charrefs(xml)
     if impossible:
         decoded = replace(decoded, replaced=decoded.replaced + impossible)
@@ -61,7 +76,84 @@ def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedp
         if parsed.get("bozo") and not version:
             exc = parsed.get("bozo_exception")
             raise DocumentError(f"not a feed: unparseable XML ({type(exc).__name__}: {exc})")
-    return parsed, decoded
+    return parsed, decoded, cut
+
+
+# What feedparser is given at most. It keeps a Python object per element, text piece and open level, so memory and
+# time grow with the tokens of the document, not its bytes: 5 MB of `<a>` nested was +530 MB and 72 s, 5 MB of tiny
+# entries +158 MB (bench/hostile_parse.py). Press feeds carry 20–200 entries in well under 1 MB.
+MAX_FEED_ENTRIES = MAX_ENTRIES
+MAX_FEED_BYTES = 8 * 1024 * 1024
+MAX_XML_DEPTH = 500  # elements open inside each other (real feeds: under 20; Atom XHTML content a few more)
+# Tags outside CDATA: 1,000 entries of 20 tags are 20,000. 8 MB of `<b></b>` in one entry (2.3 million tags) was
+# +211 MB and 37–46 s of feedparser.
+MAX_XML_TAGS = 200_000
+_ROOT_ELEMENT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
+_ENTRY_START = re.compile(rb"<(?:item|entry)[\s>/]")
+_ENTRY_END = re.compile(rb"</(?:item|entry)\s*>")
+_XML_TAG = re.compile(rb"<(/?)[A-Za-z_:][^<>]*?(/?)>|<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.S)
+_NESTED_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s\"'>]+\s+([\"'])[^\"']*&[^#]", re.S)
+
+
+def _char_start(body: bytes, n: int) -> int:
+    """`n`, or the start of the UTF-8 character `n` falls inside (a cut never makes a U+FFFD of its own)."""
+    back = 0
+    while back < 3 and n - back > 0 and body[n - back] & 0xC0 == 0x80:
+        back += 1
+    return n - back
+
+
+def _entries_in(xml: bytes) -> int:
+    return xml.count(b"<item") + xml.count(b"<entry")
+
+
+def bounded_xml(xml: bytes) -> bytes:
+    """The feed held to MAX_FEED_ENTRIES entries and MAX_FEED_BYTES, cut after the last whole entry that fits
+    (feedparser reads the unclosed rest leniently). An entity declared through another (billion laughs), or
+    elements open more than MAX_XML_DEPTH deep, are a DocumentError before any parse."""
+    root = _ROOT_ELEMENT.search(xml)
+    if _NESTED_ENTITY.search(xml, 0, root.start() if root else len(xml)):  # the prologue, where a DTD is
+        raise DocumentError("bản tin khai báo thực thể lồng trong thực thể (kiểu «billion laughs»): không đọc")
+    cut_at = len(xml)
+    starts = _ENTRY_START.finditer(xml)
+    for _ in range(MAX_FEED_ENTRIES + 1):
+        m = next(starts, None)
+        if m is None:
+            break
+        cut_at = m.start()
+    else:  # an entry past the cap starts at cut_at
+        xml = xml[:cut_at]
+    if len(xml) > MAX_FEED_BYTES:
+        end = max((m.end() for m in _ENTRY_END.finditer(xml, 0, MAX_FEED_BYTES)), default=0)
+        if not end:
+            raise DocumentError(f"bản tin lớn bất thường: không có tin nào trọn vẹn trong "
+                                f"{MAX_FEED_BYTES // 1048576} MB đầu: không đọc")
+        xml = xml[:end]
+    why = _shape_over(xml, MAX_XML_DEPTH, MAX_XML_TAGS)
+    if why:
+        raise DocumentError(f"bản tin XML {why}: không đọc; bản tin hỏng, hoặc cố ý làm treo trình đọc")
+    return xml
+
+
+def _shape_over(xml: bytes, max_depth: int, max_tags: int) -> str | None:
+    """What is past the bounds, in Vietnamese, or None: elements open more than `max_depth` deep anywhere, or more
+    than `max_tags` tags (CDATA and comments are text to feedparser: skipped). One pass, stopped at the first."""
+    depth = tags = 0
+    for m in _XML_TAG.finditer(xml):
+        if m.group(1) is None:  # CDATA or a comment
+            continue
+        tags += 1
+        if tags > max_tags:
+            return f"có hơn {max_tags:,} thẻ".replace(",", ".")
+        if m.group(2):  # <x/>
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > max_depth:
+                return f"lồng nhau quá sâu (hơn {max_depth} thẻ mở lồng nhau)"
+    return None
 
 
 # Numeric character references with 5+ decimal or 4+ hex digits: the only ones that can be out of range.
@@ -175,13 +267,16 @@ class FeedCollector:
         fetched = await ctx.fetch(source.url, etag=ctx.etag, last_modified=ctx.last_modified)
         if fetched.not_modified:
             return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
-        parsed, decoded = await asyncio.to_thread(parse_feed_full, fetched.body, fetched.headers.get("content-type"))
+        parsed, decoded, cut = await asyncio.to_thread(parse_feed_bounded, fetched.body,
+                                                       fetched.headers.get("content-type"))
         mapper = self.map_entry
         items, skipped = map_all(
             parsed.entries,
             lambda e: mapper(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
             raw_payload,
         )
+        if cut:
+            skipped[ENTRIES_CUT] += cut
         return Batch(
             items=items,
             skipped=skipped,

@@ -186,6 +186,7 @@ class Runner:
             last_modified=state.last_modified if state else None,
             future_tolerance_minutes=self.cfg.http.future_tolerance_minutes,
             dial=netguard.dialer(fetcher.allow),  # IMAP: the same public-address guard as every fetch
+            budget=fetcher.budget,  # IMAP: the same body budget as every fetch
         )
         failures = (state.consecutive_failures if state else 0) + 1
         try:

@@ -75,18 +75,18 @@ def map_message(
     """One extracted message → Item. Pure. Raises SkipItem with a reason."""
     if msg.get("service"):
         raise SkipItem("service message")
-    post = msg.get("post") or ""
+    post = _social.as_text(msg.get("post"))
     if not re.match(r"^[A-Za-z0-9_]+/\d+$", post):
         raise SkipItem("no data-post id")
-    parts = re.split(r"<br\s*/?>", msg.get("text_html") or "", flags=re.I)
+    parts = re.split(r"<br\s*/?>", _social.as_text(msg.get("text_html")), flags=re.I)
     text = "\n".join(p for p in (strip_html(x) for x in parts) if p)
     if not text:
         raise SkipItem("media without text" if msg.get("has_media") else "no text")
-    url = msg.get("href") or ""
+    url = _social.as_text(msg.get("href"))
     if not url.startswith("http"):
         url = f"https://t.me/{post}"
     flags = []
-    v = _views(msg.get("views") or "")
+    v = _views(_social.as_text(msg.get("views")))
     if v is not None:
         flags.append(f"views:{v}")
     if msg.get("has_media"):

@@ -72,15 +72,22 @@ def nfc(s: str | None) -> str:
     return unicodedata.normalize("NFC", s or "")
 
 
+def _as_str(s: object) -> str:
+    """A text field whatever came: a string, a number written out, anything else (None, a list, an object) ""."""
+    if isinstance(s, str):
+        return s
+    return str(s) if isinstance(s, (int, float)) and not isinstance(s, bool) else ""
+
+
 def visible(s: str | None) -> str:
     """NFC text without control or invisible characters; vertical tabs, form feeds and line/paragraph
     separators become spaces (tab and newline stay); a joiner between two emoji stays."""
-    return nfc(_INVISIBLE.sub("", _LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", s or ""))))
+    return nfc(_INVISIBLE.sub("", _LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", _as_str(s)))))
 
 
 def tidy(s: str | None) -> str:
     """NFC, HTML entities unescaped, invisible characters dropped, whitespace collapsed."""
-    return _WS.sub(" ", visible(html.unescape(s or ""))).strip()
+    return _WS.sub(" ", visible(html.unescape(_as_str(s)))).strip()
 
 
 class _Text(HTMLParser):
@@ -108,6 +115,7 @@ class _Text(HTMLParser):
 
 def strip_html(s: str | None) -> str:
     """Visible text of an HTML fragment (scripts and styles dropped), tidied."""
+    s = _as_str(s)
     if not s:
         return ""
     if "<" not in s and "&" not in s:

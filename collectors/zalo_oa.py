@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping
 from urllib.parse import quote
 
 import httpx
 
 from collectors import _social
-from collectors.base import (ApiError, Batch, CollectContext, Fetched, RateLimitedError, SkipItem, TokenExpiredError,
-                             map_all)
+from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, RateLimitedError,
+                             SkipItem, TokenExpiredError, map_all)
 from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
@@ -53,30 +53,38 @@ RATE_CODES = {-32}
 def map_message(m: Mapping[str, Any], source: SourceConfig, fetched_at: datetime, *,
                 future_tolerance_minutes: float = 60.0) -> Item:
     """A citizen's message to the OA → Item. The OA's own messages (src 0) are skipped."""
-    if not isinstance(m, Mapping) or not m.get("message_id"):
+    if not isinstance(m, Mapping) or not (mid := _social.as_text(m.get("message_id"))):
         raise SkipItem("message without message_id")
-    if int(m.get("src", 1)) != 1:
+    if sender_side(m) != 1:
         raise SkipItem("the OA's own message")
-    text = tidy(str(m.get("message") or "")) if m.get("type", "text") == "text" else ""
+    text = tidy(_social.as_text(m.get("message"))) if m.get("type", "text") == "text" else ""
     if not text:
         raise SkipItem("not a text message")
     ts = m.get("time")
-    published = datetime.fromtimestamp(ts / 1000, tz=timezone.utc).replace(tzinfo=None) if isinstance(ts, (int, float)) else None
-    return _social.make_item(source, url=f"urn:langnghe:zalo-msg:{m['message_id']}", title=_social.title_from_text(text),
+    published = _social.parse_iso(ts / 1000) if isinstance(ts, (int, float)) and not isinstance(ts, bool) else None
+    return _social.make_item(source, url=f"urn:langnghe:zalo-msg:{mid}", title=_social.title_from_text(text),
                              text=text, published=published, fetched_at=fetched_at,
                              future_tolerance_minutes=future_tolerance_minutes,
-                             author=tidy(str(m.get("from_display_name") or "")) or None, guid=str(m["message_id"]),
-                             flags=["own_channel", "zalo_message", f"zalo_user:{m.get('from_id')}"])
+                             author=tidy(_social.as_text(m.get("from_display_name"))) or None, guid=mid,
+                             flags=["own_channel", "zalo_message", f"zalo_user:{_social.as_text(m.get('from_id'))}"])
+
+
+def sender_side(m: Mapping[str, Any]) -> int | None:
+    """`src`: 1 a citizen wrote, 0 the OA did (absent: a citizen); None when unreadable (neither is assumed)."""
+    return _social.as_int(m.get("src", 1))
 
 
 def check(doc: Any, source: SourceConfig) -> Mapping[str, Any]:
     """The answer if its error is 0, else the error staff see (pure)."""
     if not isinstance(doc, Mapping):
-        raise ApiError("Zalo OA trả về dữ liệu không đúng dạng.")
-    code = int(doc.get("error") or 0)
+        raise DocumentError("Zalo OA trả về dữ liệu không đúng dạng (không phải một đối tượng JSON).")
+    raw = doc.get("error") or 0
+    code = _social.as_int(raw)
+    if code is None:
+        raise DocumentError(f"Zalo OA trả về mã lỗi không đúng dạng: «{str(raw)[:60]}».")
     if code == 0:
         return doc
-    msg = tidy(str(doc.get("message") or ""))[:200]
+    msg = tidy(_social.as_text(doc.get("message")))[:200]
     if code in TOKEN_CODES:
         env = _social.opt(source, "token_env", "LANGNGHE_ZALO_TOKEN")
         raise TokenExpiredError(f"Mã truy cập Zalo OA «{source.outlet}» đã hết hạn hoặc không hợp lệ (mã {code}: {msg}). "
@@ -85,6 +93,19 @@ def check(doc: Any, source: SourceConfig) -> Mapping[str, Any]:
     if code in RATE_CODES:
         raise RateLimitedError(f"Zalo OA báo vượt giới hạn gọi (mã {code}: {msg}).", retry_after=3600.0)
     raise ApiError(f"Zalo OA trả lỗi (mã {code}: {msg or 'không rõ'}).")
+
+
+def users_of(recent: list[Any]) -> list[str]:
+    """The citizens of the recent list, first seen first (the other side of the OA's own messages); an entry
+    that names none readably is left out (its message is still mapped, and skipped there with its reason)."""
+    users: list[str] = []
+    for m in recent:
+        if not isinstance(m, Mapping) or (side := sender_side(m)) not in (0, 1):
+            continue
+        uid = _social.as_text(m.get("from_id") if side == 1 else m.get("to_id"))
+        if uid and uid not in users:
+            users.append(uid)
+    return users
 
 
 def _data(params: Mapping[str, Any]) -> str:
@@ -128,19 +149,15 @@ class ZaloOACollector:
         recent = doc.get("data")
         if not isinstance(recent, list):
             return Batch(skipped=Counter({"response shape changed: no data list": 1}), http_status=first.status)
-        users: list[str] = []
-        for m in recent:
-            uid = str(m.get("from_id") if int(m.get("src", 1)) == 1 else m.get("to_id")) if isinstance(m, Mapping) else ""
-            if uid and uid not in users:
-                users.append(uid)
         msgs: list[Any] = list(recent)
-        for uid in users[: _social.opt(source, "max_users", 20)]:
+        users = users_of(recent)[: _social.opt(source, "max_users", 20)]
+        for uid in users:
             _, conv = await _get(ctx, f"{base}/v2.0/oa/conversation?data={_data({'user_id': uid, 'offset': 0, 'count': 10})}",
                                  source, tok)
-            msgs += [m for m in conv.get("data") or [] if isinstance(m, Mapping)]
+            msgs += [m for m in _social.seq(conv.get("data")) if isinstance(m, Mapping)]
         items, skipped = map_all(msgs, lambda m: map_message(m, source, ctx.now,
                                                              future_tolerance_minutes=ctx.future_tolerance_minutes),
-                                 _social.gz_json)
+                                 _social.gz_json, limit=MAX_ENTRIES * (1 + len(users)))
         seen: set[str] = set()
         unique = [i for i in items if not (i.id in seen or seen.add(i.id))]  # the recent list repeats messages
         return Batch(items=unique, skipped=skipped, http_status=first.status, entries_seen=len(msgs))
@@ -155,8 +172,8 @@ def reply(client: httpx.Client, source: SourceConfig, flags: tuple[str, ...], te
                     json={"recipient": {"user_id": user}, "message": {"text": text}})
     if r.status_code >= 400:
         raise ApiError(f"Zalo OA trả HTTP {r.status_code}.")
-    doc = check(r.json(), source)
-    return str((doc.get("data") or {}).get("message_id") or "")
+    doc = check(_social.answer_json(r, "Zalo OA"), source)
+    return _social.as_text(_social.obj(doc.get("data")).get("message_id"))
 
 
 def refresh(client: httpx.Client, source: SourceConfig, *, directory: str | None = None) -> None:
@@ -170,10 +187,11 @@ def refresh(client: httpx.Client, source: SourceConfig, *, directory: str | None
     oauth = _social.opt(source, "oauth_base", "https://oauth.zaloapp.com").rstrip("/")
     r = client.post(f"{oauth}/v4/oa/access_token", headers={"secret_key": key},
                     data={"refresh_token": rt, "app_id": app_id, "grant_type": "refresh_token"})
-    doc = r.json() if r.content else {}
-    if r.status_code >= 400 or not doc.get("access_token") or not doc.get("refresh_token"):
-        raise TokenExpiredError(f"Zalo từ chối làm mới mã của OA «{source.outlet}» "
-                                f"({tidy(str(doc.get('error_name') or doc.get('message') or r.status_code))}); "
+    doc = _social.answer_json(r, "Zalo (làm mới mã)")
+    access, renewal = doc.get("access_token"), doc.get("refresh_token")
+    if r.status_code >= 400 or not (access and isinstance(access, str)) or not (renewal and isinstance(renewal, str)):
+        why = _social.as_text(doc.get("error_name")) or _social.as_text(doc.get("message")) or str(r.status_code)
+        raise TokenExpiredError(f"Zalo từ chối làm mới mã của OA «{source.outlet}» ({tidy(why)[:200]}); "
                                 "cấp lại quyền cho ứng dụng trong Zalo for Developers.")
-    store_secret(_social.opt(source, "token_env", "LANGNGHE_ZALO_TOKEN"), doc["access_token"], directory=directory)
-    store_secret(refresh_env, doc["refresh_token"], directory=directory)
+    store_secret(_social.opt(source, "token_env", "LANGNGHE_ZALO_TOKEN"), access, directory=directory)
+    store_secret(refresh_env, renewal, directory=directory)

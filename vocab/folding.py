@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _D = str.maketrans({"đ": "d", "Đ": "D"})
-_CACHE: dict[str, str] = {}
+# fold_word's cache: the words seen most recently, least recently used dropped first. It was a dict filled up to
+# 200,000 words and never emptied: words of any length were kept (a 1 MB "word" of an item without spaces as
+# well), and once full, the words of a new topic or season were never cached again. Words of at most
+# CACHED_WORD_CHARS characters (a syllable, a joined word with its punctuation) are cached: at most
+# FOLD_CACHE_WORDS × (a word, its fold and the cache's own link) ≈ 40 MB.
+FOLD_CACHE_WORDS = 200_000
+CACHED_WORD_CHARS = 32
 
 # Letters that only occur in Vietnamese written with diacritics (used by the no-diacritics detector).
 VI_MARKED = set(
@@ -35,14 +42,12 @@ def fold(text: str) -> str:
     return strip_marks(text or "").lower()
 
 
+_fold_cached = lru_cache(maxsize=FOLD_CACHE_WORDS)(fold)
+
+
 def fold_word(word: str) -> str:
-    """`fold` with a cache, for single syllables in hot loops."""
-    r = _CACHE.get(word)
-    if r is None:
-        r = fold(word)
-        if len(_CACHE) < 200_000:
-            _CACHE[word] = r
-    return r
+    """`fold` with a bounded cache, for single syllables in hot loops."""
+    return _fold_cached(word) if len(word) <= CACHED_WORD_CHARS else fold(word)
 
 
 def fold_joined(text: str) -> str:

@@ -17,6 +17,7 @@ class Mailbox:
         self.seen: set[int] = set()
         self.logins = 0
         self.fetched: list[int] = []  # bytes sent for each FETCH
+        self.ignore_partial = False  # a broken or hostile server: the whole message whatever part was asked
 
     def add(self, raw: bytes) -> int:
         uid = max(self.messages, default=100) + 1
@@ -73,7 +74,7 @@ class _Handler(socketserver.StreamRequestHandler):
                     self.box.seen.add(uid)
                 part = re.search(r"BODY(?:\.PEEK)?\[\]<(\d+)\.(\d+)>", rest, re.I)  # a partial fetch, as RFC 3501
                 label = "BODY[]"
-                if part:
+                if part and not self.box.ignore_partial:
                     start, count = int(part.group(1)), int(part.group(2))
                     raw, label = raw[start:start + count], f"BODY[]<{start}>"
                 self.box.fetched.append(len(raw))

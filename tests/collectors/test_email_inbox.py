@@ -8,12 +8,14 @@ import base64
 import quopri
 import ssl
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from collectors import email_inbox, netguard
-from collectors.base import BlockedAddressError, CollectContext, TokenExpiredError, TransportError
+from collectors import email_inbox, netguard, registry
+from collectors.base import BlockedAddressError, BudgetSpentError, CollectContext, TokenExpiredError, TransportError
+from collectors.budget import ByteBudget
 from kindhelpers import collect, source  # noqa: F401
 from kindspecs import NOW, to_cp1258
 
@@ -191,3 +193,53 @@ def test_a_huge_message_is_read_only_up_to_the_cap_and_its_text_kept(mail):
     item = next(i for i in batch.items if i.title == "Ảnh bãi thải tràn")
     assert "Đất đá tràn vào nhà ở tổ 7 Vàng Danh." in item.summary and "cut:mail" in item.flags
     assert all("cut:mail" not in i.flags for i in batch.items if i is not item)
+
+
+def collect_budgeted(src, budget):
+    async def go():
+        ctx = CollectContext(fetch=None, now=NOW, dial=netguard.dialer(netguard.parse_allow(["127.0.0.1"])), budget=budget)
+        return await registry.get("email_inbox").collect(src, ctx)
+
+    return asyncio.run(go())
+
+
+def plain_message(n: int, size: int) -> bytes:
+    return (f"From: dan{n}@example.vn\r\nSubject: Phản ánh số {n}\r\nMessage-ID: <b{n}@example.vn>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n").encode() + b"Nuoc thai tran ra duong. " * (size // 25)
+
+
+def test_the_mailbox_reads_its_messages_under_the_download_budget_and_leaves_the_rest_unseen(mail):
+    """IMAP was outside `[http] max_bodies_mb`: a poll held up to 50 messages of 5 MB (250 MB) beside the fetches'
+    80 MB. Each message's cap is now taken from the same budget before it is fetched and trimmed to what came; with
+    no room left the poll stops, the rest stay unseen for the next poll, and the bytes are given back once mapped."""
+    box, src = mail
+    box.messages.clear()
+    for n in range(10):
+        box.add(plain_message(n, 1_200_000))
+    budget = ByteBudget(8 * 1024 * 1024)  # the 5 MB cap of the next message fits after three of 1.2 MB, not four
+    batch = collect_budgeted(src, budget)
+    assert len(batch.items) == 3 and batch.skipped[email_inbox.BUDGET_SPENT] == 7
+    assert budget.used == 0 and budget.peak <= budget.total
+    batch.after_commit[0]()
+    assert len(collect_budgeted(src, budget).items) == 3                     # the next poll reads the next three
+    assert budget.used == 0
+
+
+def test_a_mailbox_poll_waits_for_room_then_says_the_budget_is_spent(mail):
+    _, src = mail
+    budget = ByteBudget(8 * 1024 * 1024)
+    assert budget.try_take(budget.total)                                     # other fetches hold all of it
+    with pytest.raises(BudgetSpentError, match="max_bodies_mb"):
+        collect_budgeted(replace(src, options={**src.options, "timeout_seconds": 0.3}), budget)
+    budget.give(budget.total)
+    assert len(collect_budgeted(src, budget).items) == 3 and budget.used == 0
+
+
+def test_a_server_that_sends_more_than_the_part_asked_for_is_cut_off(mail):
+    """imaplib reads whatever literal length the server announces: one that ignored the partial fetch sent its
+    30 MB message whole (or `{2000000000}`). A literal past MAX_LITERAL_BYTES is refused, the connection closed."""
+    box, src = mail
+    box.ignore_partial = True
+    box.add(plain_message(99, email_inbox.MAX_LITERAL_BYTES + 100_000))
+    with pytest.raises(TransportError, match="quá giới hạn"):
+        collect(src)

@@ -174,3 +174,20 @@ def test_a_robots_txt_answering_503_is_still_asked_again_after_ten_minutes(serve
     clock[0] += 2
     _allowed(url)
     assert server.hits["/robots.txt"] == 2
+
+
+@pytest.mark.parametrize("status", [503, 429])
+def test_an_unreachable_robots_txt_is_told_apart_by_its_type_not_its_wording(server, monkeypatch, status):
+    """ensure_allowed told "robots.txt did not answer" from "the site forbids us" by the note's first words
+    (`note.startswith(…)`): a reworded note would have turned every outage into "robots.txt không cho phép". The
+    verdict now says it (`Verdict.unreachable`) and the error is its own type and kind."""
+    monkeypatch.setattr(robots, "_UNREACHABLE", "robots.txt không trả lời")          # a note worded otherwise
+    server.routes["/robots.txt"] = lambda r: send(r, status, b"down", "text/plain")
+    with pytest.raises(robots.RobotsUnreachable) as ei:
+        collect(_pakn(server))
+    assert ei.value.kind == "robots_unreachable" and "Chưa thu thập" in str(ei.value)
+    robots.clear_cache()
+    server.routes["/robots.txt"] = lambda r: send(r, 200, b"User-agent: *\nDisallow: /\n", "text/plain")
+    with pytest.raises(robots.RobotsDisallowed) as ei:
+        collect(_pakn(server))
+    assert type(ei.value) is robots.RobotsDisallowed and ei.value.kind == "robots"
