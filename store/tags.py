@@ -96,6 +96,8 @@ def steps_pending(cur: "duckdb.DuckDBPyConnection", limit: int = 500) -> list[tu
 
 
 def count_steps_pending(cur: "duckdb.DuckDBPyConnection") -> int:
+    """How many items still owe their cases and watchlist matching (0 between passes: a mark outlives a pass
+    only after a stop, a crash, or a step that failed)."""
     return int(cur.execute("SELECT count(*) FROM item_steps_pending").fetchone()[0])
 
 
