@@ -145,3 +145,27 @@ def test_the_tag_job_runs_the_steps_for_items_it_tags(tmp_path, tagger):
     tagging(cfg, db)()
     assert _counts(db, wid) == {"hits": 1, "reported": 1, "alerts": 1, "outbox": 1, "cases": 1, "pending": 0}
     db.close()
+
+
+def test_a_step_that_fails_keeps_the_mark_and_the_next_run_finishes_it(tmp_path, tagger, monkeypatch):
+    """Opening cases fails once (a bug, a full disk): the watchlist still matched, and the next run opens the case
+    without a second hit, alert or push."""
+    from orchestration import cases
+
+    cfg, db, wid = _setup(tmp_path)
+    ids = _store(db, [_item("a", "Bãi thải than sạt ở Vàng Danh", 2, ("complaint",))])
+    real = cases.open_for_items
+
+    def broken(*a, **k):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(cases, "open_for_items", broken)
+    ingest.processor(cfg, db)(ids)
+    assert _counts(db, wid) == {"hits": 1, "reported": 1, "alerts": 1, "outbox": 1, "cases": 0, "pending": 1}
+    stop = threading.Event()
+    stop.set()
+    assert ingest.finish_tagged(cfg, db, stop=stop) == 0  # serve stopping: left for the next start
+    monkeypatch.setattr(cases, "open_for_items", real)
+    assert ingest.finish_tagged(cfg, db) == 1
+    assert _counts(db, wid) == {"hits": 1, "reported": 1, "alerts": 1, "outbox": 1, "cases": 1, "pending": 0}
+    db.close()
