@@ -211,16 +211,21 @@ def compile_all(rows: Sequence[dict[str, Any]]) -> list[Watchlist]:
     return out
 
 
-def match_new(db: Database, ids: Sequence[str], now: datetime) -> list[str]:
+def match_new(db: Database, ids: Sequence[str], now: datetime, tagged_since: datetime | None = None) -> list[str]:
     """Match new items against the active watchlists, store the hits, raise the alerts due; returns the
-    ids of the alerts raised. Items already matched are not matched again (a hit is stored once)."""
+    ids of the alerts raised. Items already matched are not matched again (a hit is stored once).
+    `tagged_since`: the oldest tagging to read (default `now` - TAG_SLACK: new items were tagged moments ago; the
+    catch-up of items tagged before a crash passes their tagging time, so place and topic narrowing still see it).
+    An alert is due by the hits published within a watchlist's window before `now`, so an old item caught up late
+    is stored as a hit but pushes nothing."""
     if not ids:
         return []
+    since = now - TAG_SLACK if tagged_since is None else min(tagged_since, now - TAG_SLACK)
     with db.read() as cur:
         rows = store_watch.active_watchlists(cur)
         if not rows:
             return []
-        docs = docs_of(store_watch.item_docs(cur, ids, now - TAG_SLACK).to_dict("records"))
+        docs = docs_of(store_watch.item_docs(cur, ids, since).to_dict("records"))
     wls = compile_all(rows)
     hits = [store_watch.Hit(wl.id, d.item_id, d.published_at, words)
             for d in docs for wl in wls if (words := match(wl, d)) is not None]

@@ -9,6 +9,9 @@
                                          2 tags        nlp.service.tag_ids
                                          3 cases       orchestration.cases (own channels, complaints)
                                          3b watchlists detection.watch.match_new (hits stored, alerts raised)
+                                            (after_tagging; an item's first tags mark 3 and 3b as owed, in the
+                                            tags' transaction; done, the mark goes. Marks a stop or a crash left
+                                            are run by finish_tagged: the catch-up at start, the tag job each tick)
                                          4 stories     detection.jobs, on the scheduler's next tick
                                                        (grouping and detection share one in-memory index)
 
@@ -52,7 +55,8 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow,
     once before tagging for the tags, and once after, so that live cases are stamped when they open.
     `stop` (serve stopping) ends it between articles and between tagging batches, keeping what is saved: the
     articles left are fetched by the next run, the items left untagged are tagged by the catch-up at the next
-    start; cases and watchlists wait for a batch's tags, so they are left out once a stop cut the tagging short."""
+    start; cases and watchlists wait for a batch's tags, so they are left out once a stop cut the tagging short, and
+    the catch-up runs them (`finish_tagged`) for every item tagged without them."""
 
     def stopped() -> bool:
         return stop is not None and stop.is_set()
@@ -74,17 +78,64 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow,
                 return
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
-        now = clock()
-        try:  # after tagging, so a case knows its place
-            cases.open_for_items(cfg, db, list(new_ids), now=now)
-        except Exception:
-            log.exception("opening complaint cases for %d new items failed", len(new_ids))
-        try:  # after tagging: a watchlist may be narrowed by place or topic
-            watch.match_new(db, list(new_ids), now)
-        except Exception:
-            log.exception("matching %d new items against the watchlists failed", len(new_ids))
+        after_tagging(cfg, db, list(new_ids), clock())
 
     return process
+
+
+def after_tagging(cfg: Config, db: Database, ids: list[str], now: datetime,
+                  tagged_since: datetime | None = None) -> bool:
+    """Steps 3 and 3b for tagged items: complaint cases, then watchlist hits and their alerts, stamped `now`. Both
+    are idempotent (one case per item, one hit per watchlist and item, a reported hit never re-reported), so a run
+    repeated after a crash opens and pushes nothing twice. Once both ran, the items' marks (store.tags
+    steps_pending, written with their first tags) go; a step that failed keeps them for the next catch-up.
+    Whether both ran."""
+    ok = True
+    try:  # after tagging, so a case knows its place
+        cases.open_for_items(cfg, db, ids, now=now)
+    except Exception:
+        ok = False
+        log.exception("opening complaint cases for %d new items failed", len(ids))
+    try:  # after tagging: a watchlist may be narrowed by place or topic
+        watch.match_new(db, ids, now, tagged_since=tagged_since)
+    except Exception:
+        ok = False
+        log.exception("matching %d new items against the watchlists failed", len(ids))
+    if ok:
+        _steps_done(db, ids)
+    return ok
+
+
+def _steps_done(db: Database, ids: list[str]) -> None:
+    with db.write() as cur:
+        tag_store.steps_done(cur, ids)
+
+
+def finish_tagged(cfg: Config, db: Database, *, now: datetime | None = None,
+                  stop: threading.Event | None = None) -> int:
+    """Run the after-tagging steps for items tagged whose steps never ran: a stop of serve between tagging batches
+    (the catch-up tagged the rest), or a crash between a batch's tags and its steps. [nlp] batch_size at a time,
+    oldest tagging first, until none is left, `stop` is set, or a step fails (it is logged; the marks stay for the
+    next run). `now` (the wall clock by default) stamps the cases and hits and is the time a watchlist's window is
+    counted back from: an item published longer ago than its window is stored as a hit and pushes nothing, as it
+    would not have live; one within it is pushed, through the outbox's usual quiet hours and digests.
+    Returns how many items were done."""
+    size = max(int(section(cfg, "nlp").get("batch_size", 500)), 1)
+    done = 0
+    while not (stop is not None and stop.is_set()):
+        with db.read() as cur:
+            pending = tag_store.steps_pending(cur, size)
+        if not pending:
+            break
+        ids = [i for i, _ in pending]
+        if not after_tagging(cfg, db, ids, now or utcnow(), tagged_since=min(t for _, t in pending)):
+            break
+        done += len(ids)
+        if len(ids) < size:
+            break
+    if done:
+        log.info("complaint cases and watchlists run for %d items tagged before a stop or a crash", done)
+    return done
 
 
 def _tag_until_stopped(cfg: Config, db: Database, ids: list[str], clock: Callable[[], datetime],
@@ -149,14 +200,18 @@ def _check_report_limit(cur: "duckdb.DuckDBPyConnection", reporter: str, limit: 
 def catch_up(cfg: Config, db: Database, *, stop: threading.Event | None = None,
              progress: Callable[[int, int], None] | None = None) -> int:
     """Tag every stored item that has no tags, in batches of [nlp] batch_size: items a crash left
-    between commit and tagging, or a stopped run. Every command that stores items (collect, import,
-    replay) and `serve` at start call it, so none stays untagged until some later `serve`.
-    `stop` ends it between batches; `progress(done, total)` follows each batch (nlp.service.tag_pending
+    between commit and tagging, or a stopped run. Then what the ingest path does after tagging (complaint
+    cases, watchlists: `finish_tagged`) for every item tagged without it, these and any a crash left between its
+    tags and those steps. Every command that stores items (collect, import, replay) and `serve` at start call it,
+    so none stays untagged, or tagged without its case or watchlist push, until some later `serve`.
+    `stop` ends it between batches; `progress(done, total)` follows each tagging batch (nlp.service.tag_pending
     does the batches). Returns how many were tagged."""
     with db.read() as cur:
         total = tag_store.count_untagged(cur)
-    if not total:
-        return 0
-    return nlp_service.tag_pending(
-        cfg, db, int(section(cfg, "nlp").get("batch_size", 500)), only_untagged=True, limit=total, stop=stop,
-        progress=None if progress is None else (lambda done: progress(min(done, total), total)))
+    tagged = 0
+    if total:
+        tagged = nlp_service.tag_pending(
+            cfg, db, int(section(cfg, "nlp").get("batch_size", 500)), only_untagged=True, limit=total, stop=stop,
+            progress=None if progress is None else (lambda done: progress(min(done, total), total)))
+    finish_tagged(cfg, db, stop=stop)
+    return tagged

@@ -9,7 +9,8 @@
             or schedule.default_interval_minutes, after its last one, or later when it backs off; the
             tick only bounds how late a due source is picked up, so every source repeats on its interval)
         then each job in JOBS, in order (each decides itself whether it is due):
-            tag         nlp.service        items still untagged, or tagged by an older model
+            tag         nlp.service        items still untagged, or tagged by an older model; then cases and
+                                           watchlists for items tagged without them (ingest.finish_tagged)
             detect      detection.jobs     stories and emerging-issue alerts
             notify      orchestration.notify  the outbox: alerts raised this tick go out in the same tick
             fulltext    catch-up           full text a busy pass left out, then re-tag those items
@@ -76,6 +77,22 @@ def fulltext_catchup(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTra
         got: list[str] = []
         asyncio.run(fulltext.run(cfg, db, transport=transport, ok_ids=got, stop=stop))
         ingest.retag(cfg, db, got)
+
+    return job
+
+
+def tagging(cfg: Config, db: Database, *, stop: threading.Event | None = None) -> Job:
+    """Each tick, the tagging job (nlp.service.scheduler_hook: items still untagged, or tagged by an older model),
+    then the after-tagging steps (complaint cases, watchlists: ingest.finish_tagged) for items tagged without them:
+    the ones this job tagged first (their batch on the ingest path failed) and any a stop or a crash left. Before
+    detection and notify, so a watchlist alert raised here goes out in the same tick."""
+    tag = nlp_service.scheduler_hook(cfg, db, stop=stop)
+
+    def job() -> None:
+        try:
+            tag()
+        finally:  # a failing model must not keep items it already tagged from their cases and pushes
+            ingest.finish_tagged(cfg, db, stop=stop)
 
     return job
 
@@ -169,8 +186,8 @@ class JobSpec:
 
 
 JOBS: tuple[JobSpec, ...] = (
-    JobSpec("tag", nlp_service.scheduler_hook, "tag stored items still untagged, or tagged by an older model",
-            stoppable=True),
+    JobSpec("tag", tagging, "tag stored items still untagged, or tagged by an older model; then cases and "
+            "watchlists for items tagged without them", stoppable=True),
     JobSpec("detect", detection_jobs.scheduler_hook, "stories and emerging-issue alerts, every tick"),
     JobSpec("notify", notify_delivery, "send due notifications from the outbox, right after detection",
             at_start=True, stoppable=True),
@@ -254,7 +271,8 @@ class Scheduler(threading.Thread):
             log.exception("periodic job failed; the other jobs of this tick still run")
 
     def catch_up(self) -> int:
-        """Tag what earlier runs left untagged (a crash between commit and tagging), before collecting."""
+        """Tag what earlier runs left untagged (a crash between commit and tagging, a stop between tagging
+        batches), and open the cases and match the watchlists of items tagged without them, before collecting."""
         try:
             n = ingest.catch_up(self.cfg, self.db, stop=self._stop_event)
         except Exception:

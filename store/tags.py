@@ -64,6 +64,16 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
         cols["text_restored"].append(r.get("text_restored") or None)
     cur.register("_tags", pa.table(cols, schema=_SCHEMA))
     try:
+        # an item tagged for the first time owes its after-tagging steps (cases, watchlists): marked in this
+        # transaction, so a stop or a crash before those steps leaves the mark for the catch-up (migration 176)
+        cur.execute(
+            """
+            INSERT INTO item_steps_pending
+            SELECT n.item_id, n.tagged_at FROM _tags n
+            WHERE NOT EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = n.item_id)
+            ON CONFLICT DO NOTHING
+            """
+        )
         cur.execute(
             """
             INSERT OR REPLACE INTO item_tags
@@ -77,12 +87,33 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
     return len(last)
 
 
+def steps_pending(cur: "duckdb.DuckDBPyConnection", limit: int = 500) -> list[tuple[str, datetime]]:
+    """(item id, first tagged at) of items whose after-tagging steps (complaint cases, watchlist matching) have not
+    run, oldest tagging first: a stop or a crash came between their tags and those steps (migration 176)."""
+    return [(r[0], r[1]) for r in cur.execute(
+        "SELECT item_id, tagged_at FROM item_steps_pending ORDER BY tagged_at, item_id LIMIT ?", [int(limit)]
+    ).fetchall()]
+
+
+def count_steps_pending(cur: "duckdb.DuckDBPyConnection") -> int:
+    """How many items still owe their cases and watchlist matching (0 between passes: a mark outlives a pass
+    only after a stop, a crash, or a step that failed)."""
+    return int(cur.execute("SELECT count(*) FROM item_steps_pending").fetchone()[0])
+
+
+def steps_done(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> None:
+    """The after-tagging steps of these items have run: their marks go."""
+    if ids:
+        cur.execute("DELETE FROM item_steps_pending WHERE item_id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)])
+
+
 def bulk_load_arrow(cur: "duckdb.DuckDBPyConnection", table: pa.Table) -> int:
     """The bulk path for generators and imports of trusted data: append tag rows given as an Arrow table
     with the `item_tags` columns (`place_details` a JSON string, `tagged_at` per row). Returns the row count.
 
     Unlike `save_tags` it neither replaces nor dedupes: the items must not be tagged yet and appear once
-    (a repeat fails the transaction). Call inside `Database.write()`.
+    (a repeat fails the transaction), and it marks no after-tagging steps as due (generated data opens no case
+    and pushes no watchlist). Call inside `Database.write()`.
     """
     if table.num_rows == 0:
         return 0

@@ -94,6 +94,7 @@ PURGE_LABELS: dict[str, str] = {
     "item_rows:cases": "phản ánh của tin đã xoá",
     "item_rows:collab_reports": "báo cáo CTV của tin đã xoá",
     "item_rows:watch_hits": "kết quả theo dõi của tin đã xoá",
+    "item_rows:item_steps_pending": "bước xử lý còn chờ của tin đã xoá",
 }
 
 

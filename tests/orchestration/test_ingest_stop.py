@@ -27,7 +27,8 @@ def calls(tmp_path, monkeypatch):
 
     monkeypatch.setattr(nlp_service, "tag_ids", tag_ids)
     monkeypatch.setattr(cases, "open_for_items", lambda cfg, db, ids, now=None: seen["cases"].append(ids))
-    monkeypatch.setattr(watch, "match_new", lambda db, ids, now: seen["watch"].append(ids))
+    monkeypatch.setattr(watch, "match_new", lambda db, ids, now, tagged_since=None: seen["watch"].append(ids))
+    monkeypatch.setattr(ingest, "_steps_done", lambda db, ids: None)
     cfg = make_config(tmp_path, [], fulltext={"enabled": False}, nlp={"batch_size": 3})
     return seen, stop, cfg
 
