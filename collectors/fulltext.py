@@ -1,7 +1,7 @@
 """Full article text for press items, extracted with trafilatura, fetched politely.
 
     new press item ids (after their batch is committed)  or  `langnghe fulltext`
-        │ store.fulltext.pending: items with no full-text row yet, fetched in the last max_age_hours
+        │ store.fulltext.pending: items with no full-text row yet (or one to retry), fetched in the last max_age_hours
         ▼
     robots.txt check (collectors.robots) ─▶ Fetcher.get(article url)
         │ per-host spacing fulltext.per_host_spacing_seconds (on top of http's), global concurrency
@@ -11,7 +11,9 @@
 
 Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_blocked_address' for a
 link to a non-public address, 'empty', 'not_html') with no text, so an article is tried once; the
-summary stays what NLP uses for it. NLP reads the summary and then the
+summary stays what NLP uses for it. The exception is 'robots_unreachable' (robots.txt did not answer, so the
+site refused nothing): tried again by a later run once RETRY_AFTER has gone by, within max_age_hours. Staff read
+the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS). NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
 `orchestration.ingest` runs `run(cfg, db, ids=new_ids)` on every batch of new items before NLP, so
@@ -34,11 +36,12 @@ from typing import Any, Callable, Iterable
 import httpx
 
 from collectors import robots
-from collectors.base import FetchError, HttpStatusError
+from collectors.base import FetchError, HttpStatusError, error_kind_label
 from collectors.encoding import decode
 from collectors.http import Fetcher
 from collectors.textutil import without_scripts
 from vocab.config import Config, section
+from vocab.labels import FULLTEXT_STATUS_LABELS
 from collectors.netguard import Resolver
 from store import fulltext as store_fulltext
 from store.db import Database, utcnow
@@ -53,6 +56,14 @@ MAX_HTML_CHARS = 500_000
 # Bytes of an article page decoded at all: the first 8 MB (a page's scripts come before its text, rarely 1 MB of
 # them). Decoded whole, 79 MB of paragraphs held the text twice more (lower-cased, then without scripts): +448 MB.
 MAX_HTML_BYTES = 8 * 1024 * 1024
+
+
+# Statuses that may pass, tried again by a later run (the catch-up job, every catchup_minutes) while the item is
+# within max_age_hours, once RETRY_AFTER has gone by: robots.txt did not answer (5xx, 429, timeout, connection
+# error), so the disallow was ours, not the site's. Every other status is final (an article is tried once).
+ROBOTS_UNREACHABLE = "robots_unreachable"
+RETRY_STATUSES: tuple[str, ...] = (ROBOTS_UNREACHABLE,)
+RETRY_AFTER = timedelta(seconds=robots.UNREACHABLE_TTL)  # robots.py asks an unreachable robots.txt again after this
 
 
 @dataclass(frozen=True)
@@ -108,9 +119,9 @@ async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings,
     ctx = SimpleNamespace(fetch=fetch)
     try:
         if st.respect_robots:
-            ok, _note = await robots.is_allowed(ctx, url)
-            if not ok:
-                return None, "robots"
+            v = await robots.verdict(ctx, url)
+            if not v.allowed:  # the site's refusal is final; a robots.txt that did not answer is asked again later
+                return None, ROBOTS_UNREACHABLE if v.unreachable else "robots"
         fetched = await fetch(url)
     except HttpStatusError as exc:
         return None, f"http_{exc.http_status}"
@@ -206,7 +217,8 @@ async def run(
     with db.read() as cur:
         todo = store_fulltext.pending(cur, limit=limit or st.max_per_run,
                                       since=now - timedelta(hours=st.max_age_hours),
-                                      source_types=st.source_types, ids=ids)
+                                      source_types=st.source_types, ids=ids,
+                                      retry=RETRY_STATUSES, retry_before=now - RETRY_AFTER)
     if not todo:
         return counts
     http = replace(cfg.http, per_host_spacing_seconds=max(cfg.http.per_host_spacing_seconds,
@@ -235,3 +247,15 @@ async def run(
     return counts
 
 
+
+
+def status_label(status: str) -> str:
+    """A full-text status as staff read it (`langnghe fulltext`): the fixed ones from vocab.labels, 'http_<code>'
+    and 'fetch_<kind>' from the fetch error labels; an unknown one as it is."""
+    if status in FULLTEXT_STATUS_LABELS:
+        return FULLTEXT_STATUS_LABELS[status]
+    if status.startswith("http_"):
+        return f"máy chủ trả lỗi HTTP {status[5:]}"
+    if status.startswith("fetch_"):
+        return error_kind_label(status[6:])
+    return status

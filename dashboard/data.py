@@ -330,6 +330,13 @@ def last_collection_at() -> Any:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def steps_pending() -> int:
+    """Items tagged whose cases and watchlist matching have not run yet (store.tags.count_steps_pending)."""
+    with db().read() as cur:
+        return store_tags.count_steps_pending(cur)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def recent_errors(limit: int = 50) -> pd.DataFrame:
     with db().read() as cur:
         return to_local(q.recent_errors(cur, limit), "started_at")

@@ -107,6 +107,7 @@ def _figures(db: Database, cfg: Config, now: datetime) -> tuple[dict[str, int], 
     with db.read() as cur:
         totals = store_items.totals(cur, now)
         totals["to_tag"] = store_tags.count_to_tag(cur, stamp) if stamp else None
+        totals["steps_pending"] = store_tags.count_steps_pending(cur)
         return (totals, store_sources.health(cur, sources, now),
                 store_sources.last_collection_at(cur), store_items.cut_counts(cur))
 
@@ -161,6 +162,9 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         "outlets": totals["outlets"],
         # untagged, or tagged by another model or pipeline: serve tags them a batch per tick, newest first
         "items_to_tag": totals["to_tag"],
+        # tagged, but their complaint case and watchlist matching not run yet (a stop, a crash or a failed step
+        # came between): 0 between passes; serve runs them at its next start and in each tick's tag job
+        "items_steps_pending": totals["steps_pending"],
         "last_collection_at": _iso(last),
         "sources_failing": sum(1 for r in health if r["status"] in ("error", "failing")),
         "sources": health,
@@ -169,3 +173,10 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
     if note:
         out["note"] = note
     return out
+
+
+def steps_pending_text(n: int) -> str:
+    """What `langnghe status` and the Nguồn tin page say of items tagged but not yet matched (cases, watchlists):
+    said only when some are, as 0 is the normal state between passes and a line of 0 is noise."""
+    return (f"Tin đã gán nhãn nhưng chưa đối chiếu hồ sơ phản ánh và danh sách theo dõi: {n} — thường do serve dừng "
+            "hoặc gặp sự cố giữa chừng; serve xử lý nốt khi khởi động lại và ở lượt gán nhãn kế tiếp.")

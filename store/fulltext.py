@@ -25,9 +25,13 @@ def pending(
     since: datetime,
     source_types: Sequence[str] = ("press",),
     ids: Iterable[str] | None = None,
+    retry: Sequence[str] = (),
+    retry_before: datetime | None = None,
 ) -> list[tuple[str, str]]:
-    """(item_id, url) of items with no full-text row yet, newest first; optionally only among `ids`."""
-    params: list[object] = [list(source_types), since]
+    """(item_id, url) of items with no full-text row yet, newest first; optionally only among `ids`. Items whose
+    row has a status in `retry` (a failure that may pass: robots.txt did not answer), stored at or before
+    `retry_before` (any time when None), are tried again: every other status is final, so an article is not fetched again and again."""
+    params: list[object] = [list(source_types), since, list(retry), retry_before]
     extra = ""
     if ids is not None:
         id_list = list(ids)
@@ -43,7 +47,8 @@ def pending(
             SELECT i.id, i.url FROM items i
             WHERE list_contains(?, i.source_type) AND i.fetched_at >= ?
               AND (i.url LIKE 'http://%' OR i.url LIKE 'https://%')
-              AND NOT EXISTS (SELECT 1 FROM item_fulltext f WHERE f.item_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM item_fulltext f WHERE f.item_id = i.id
+                              AND NOT (list_contains(?, f.status) AND f.extracted_at <= coalesce(?, f.extracted_at)))
               {extra}
             ORDER BY i.published_at DESC, i.id
             LIMIT ?

@@ -74,6 +74,18 @@ SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hộ
 # collaborator's report (collectors/collab.py), never a source one configures. Forums and videos are "social".
 CONFIGURED_SOURCE_TYPES: tuple[str, ...] = ("press", "social")
 
+# Full-text statuses (item_fulltext.status, collectors/fulltext.py) as `langnghe fulltext` prints them; 'http_<code>'
+# and 'fetch_<kind>' are worded by collectors.fulltext.status_label. A refusal by robots.txt is final; robots.txt
+# that did not answer is tried again later, so staff read it as a wait, not as "the site forbids us".
+FULLTEXT_STATUS_LABELS: dict[str, str] = {
+    "ok": "đã lấy toàn văn",
+    "robots": "robots.txt không cho phép",
+    "robots_unreachable": "không tải được robots.txt (sẽ thử lại sau)",
+    "empty": "không tách được nội dung",
+    "not_html": "không phải trang HTML",
+    "error": "lỗi khi xử lý trang",
+}
+
 # What a retention run purged (store/retention.py `Purged.what`), as `langnghe retention` prints it after
 # "N dòng". "item_rows:TABLE" are the rows of another table that belonged to purged items: every table with an
 # `item_id` column (store.retention._item_tables) has its name here, so no table name reaches staff.

@@ -79,13 +79,15 @@ def _period(area: str) -> datetime:
 
 
 def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
-    """The last three handling steps of each alert in the period, one line each, for its table cell."""
+    """The last three handling steps of each alert in the period, one line each, for its table cell; dated with the
+    year, as every date on the dashboard (ui.DATE_TIME_STRFTIME): a note of a period across the new year read
+    «31/12» above «02/01»."""
     last_note = {}
     if len(notes):
         for aid, grp in notes.groupby("alert_id"):
             g = grp.sort_values("at")
             last_note[aid] = "\n".join(
-                f"{r['at']:%d/%m %H:%M} {data.person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
+                f"{r['at'].strftime(ui.DATE_TIME_STRFTIME)} {data.person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
                 + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
                 for _, r in g.tail(3).iterrows()
             )

@@ -55,6 +55,8 @@ def render() -> None:
     _errors()
     last = data.last_collection_at()
     st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else NEVER_COLLECTED)
+    if pending := data.steps_pending():  # 0 between passes: said only when the matching is owed
+        st.warning(status.steps_pending_text(pending))
     if gate.can("admin"):
         _manage(health)
 

@@ -25,5 +25,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 3
     with db:
         counts = asyncio.run(fulltext.run(cfg, db, limit=args.limit))
-    print("Toàn văn: " + (", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "không có bài nào cần lấy"))
+    print("Toàn văn: " + ("; ".join(f"{fulltext.status_label(k)}: {v}" for k, v in sorted(counts.items()))
+                          or "không có bài nào cần lấy"))
     return 0

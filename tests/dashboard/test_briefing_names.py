@@ -32,6 +32,19 @@ def test_briefing_names_people_by_display_name(demo_env):
     assert "(Cán bộ chuyenvien)" in texts(at) and "(chuyenvien)" not in texts(at)
 
 
+def test_briefing_notes_are_dated_with_the_year(demo_env):
+    """«Xử lý trong kỳ» dated its steps «03/12 20:34», without the year every other date on the dashboard has."""
+    me = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+    with demo_env.db.read() as cur:
+        aid = cur.execute("SELECT alert_id FROM alerts ORDER BY alert_id LIMIT 1").fetchone()[0]
+    actions.alert_action(demo_env.db, me, aid, "note", note="Đã xác minh")
+    at = demo_env.page("briefing", "analyst").run()
+    no_exception(at)
+    view = at.dataframe[0].value
+    lines = view[view["Mã"] == aid].iloc[0]["Xử lý trong kỳ"].splitlines()
+    assert lines and all(re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d Cán bộ ", ln) for ln in lines), lines
+
+
 def test_alert_history_names_people_by_display_name(demo_env):
     demo_env.auth.create_user("nv.an", "mat-khau-thu-nghiem", "analyst", display_name="Nguyễn Văn An")
     me = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
