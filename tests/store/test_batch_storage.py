@@ -273,6 +273,35 @@ def test_after_a_fatal_error_the_next_read_opens_the_file_again_and_nothing_is_l
     assert kept == 2 and after == 3
 
 
+def test_a_late_error_of_the_replaced_connection_does_not_reopen_the_file_under_the_new_one(tmp_path):
+    """Two threads meet the fatal error: one reopens the file, the other's failure (raised on the old connection
+    before the reopen) is handled after it. Noted as a new fatal error, it made the next read close the fresh
+    connection under the reads and writes already using it ("Connection already closed") and open yet another."""
+    from store.db import StorageFull
+
+    path = tmp_path / "t.duckdb"
+    with Database(path) as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(1), item(2)])
+        db._con = _InvalidatedCon(db._con)
+        late = db.read()
+        late_cur = late.__enter__()  # thread B's read began on the invalidated connection
+        with pytest.raises(StorageFull):
+            with db.read() as cur:  # thread C meets the fatal error first
+                cur.execute("SELECT 1")
+        with db.read() as cur:  # thread A reopens the file and reads on, its cursor open
+            first = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+            with pytest.raises(StorageFull):
+                try:
+                    late_cur.execute("SELECT 1")  # B's failure, raised before the reopen, handled now
+                except duckdb.Error as exc:
+                    late.__exit__(type(exc), exc, exc.__traceback__)
+            with db.read() as other:  # another read meanwhile
+                other.execute("SELECT 1")
+            second = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert first == second == 2
+
+
 @pytest.fixture
 def full_fs(tmp_path):
     """A 20 MB tmpfs (root only) and a way to fill it but `room` bytes: the real 'No space left on device'."""
