@@ -194,8 +194,15 @@ class Database:
                 raise
 
     def _raise_storage(self, exc: BaseException, con: duckdb.DuckDBPyConnection | None = None) -> NoReturn:
-        """Re-raise `exc` as the StorageError it means, or unchanged. `con`: the connection it came from."""
+        """Re-raise `exc` as the StorageError it means, or unchanged. `con`: the connection it came from; closed by
+        another thread's reopen under a read or write in flight, it failed with DuckDB's English "Connection already
+        closed!": said in Vietnamese instead, as a failure of that one step."""
         self._note_fatal(exc, con)
+        if con is not None and con is not self._con and isinstance(exc, duckdb.ConnectionException):
+            raise StorageError(
+                f"Cơ sở dữ liệu {self.path} vừa được mở lại sau một lỗi nghiêm trọng của DuckDB, giữa lúc bước này "
+                "đang đọc hoặc ghi: bước này bị hủy, dữ liệu đã lưu vẫn còn nguyên. Hãy thử lại.", self.path,
+                str(exc)) from exc
         err = storage_error(exc, self.path)
         if err is None:
             raise exc

@@ -302,6 +302,25 @@ def test_a_late_error_of_the_replaced_connection_does_not_reopen_the_file_under_
     assert first == second == 2
 
 
+def test_a_read_in_flight_when_another_thread_reopens_the_file_fails_in_vietnamese(tmp_path):
+    """The reopen closes the old connection and its cursors: a read in flight then failed with DuckDB's own
+    "Connection Error: Connection already closed!", in English, on the dashboard or in serve's log."""
+    from store.db import StorageError
+
+    with Database(tmp_path / "t.duckdb") as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(1)])
+        with pytest.raises(StorageError) as ei:
+            with db.read() as cur:  # this thread's read begins
+                db._invalidated = True  # meanwhile another thread met the fatal error
+                with db.read() as other:  # and a third reopens the file
+                    other.execute("SELECT 1")
+                cur.execute("SELECT count(*) FROM items")
+        with db.read() as cur:
+            kept = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert "vừa được mở lại" in str(ei.value) and "Hãy thử lại" in str(ei.value) and kept == 1
+
+
 @pytest.fixture
 def full_fs(tmp_path):
     """A 20 MB tmpfs (root only) and a way to fill it but `room` bytes: the real 'No space left on device'."""
