@@ -193,31 +193,43 @@ class Database:
                     self._raise_storage(exc)
                 raise
 
-    def _raise_storage(self, exc: BaseException) -> NoReturn:
-        """Re-raise `exc` as the StorageError it means, or unchanged."""
-        self._note_fatal(exc)
+    def _raise_storage(self, exc: BaseException, con: duckdb.DuckDBPyConnection | None = None) -> NoReturn:
+        """Re-raise `exc` as the StorageError it means, or unchanged. `con`: the connection it came from; closed by
+        another thread's reopen under a read or write in flight, it failed with DuckDB's English "Connection already
+        closed!": said in Vietnamese instead, as a failure of that one step."""
+        self._note_fatal(exc, con)
+        if con is not None and con is not self._con and isinstance(exc, duckdb.ConnectionException):
+            raise StorageError(
+                f"Cơ sở dữ liệu {self.path} vừa được mở lại sau một lỗi nghiêm trọng của DuckDB, giữa lúc bước này "
+                "đang đọc hoặc ghi: bước này bị hủy, dữ liệu đã lưu vẫn còn nguyên. Hãy thử lại.", self.path,
+                str(exc)) from exc
         err = storage_error(exc, self.path)
         if err is None:
             raise exc
         raise err from exc
 
-    def _note_fatal(self, exc: BaseException) -> None:
+    def _note_fatal(self, exc: BaseException, con: duckdb.DuckDBPyConnection | None = None) -> None:
         """A fatal DuckDB error invalidates the whole database instance: every later read and write of this process
         failed with "database has been invalidated" until serve was restarted, even after staff freed the disk (a
         CHECKPOINT, serve's snapshot or DuckDB's own after a large commit, that finds the disk full). Noted here, the
-        next read or write opens the file again (`_cursor`)."""
+        next read or write opens the file again (`_cursor`). An error from a connection already replaced (`con`, a
+        read or write that began before another thread reopened the file and failed after) says nothing of the live
+        one: noted, it closed the new connection under the reads and writes using it, and opened yet another."""
+        if con is not None and con is not self._con:
+            return
         if isinstance(exc, duckdb.FatalException) or "database has been invalidated" in str(exc):
             self._invalidated = True
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+    def _cursor(self) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
         """A cursor of the live connection; after a fatal error, of a new one. Opening the file again replays its
         .wal, so what was committed is all there; if that fails too (the disk still full), the StorageError says so
-        and the next call tries again."""
+        and the next call tries again. Returns (cursor, the connection it is of)."""
         if self._invalidated:
             with self._reopen_lock:
                 if self._invalidated:
                     self._reopen()
-        return self._con.cursor()
+        con = self._con
+        return con.cursor(), con
 
     def _reopen(self) -> None:
         try:
@@ -344,11 +356,11 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._cursor()
+        cur, con = self._cursor()
         try:
             yield cur
         except duckdb.Error as exc:  # a damaged block shows up on the first read that touches it
-            self._raise_storage(exc)
+            self._raise_storage(exc, con)
         finally:
             cur.close()
 
@@ -361,19 +373,19 @@ class Database:
             raise RuntimeError(f"Không ghi được vào {self.path}: tệp đang được mở chỉ để đọc (bởi một lệnh chỉ đọc, "
                                "hoặc là bản chụp của serve), nên không thay đổi gì.")
         with self._write_lock:
-            cur = self._cursor()
+            cur, con = self._cursor()
             try:
                 try:
                     cur.execute("BEGIN")
                 except duckdb.Error as exc:
-                    self._raise_storage(exc)
+                    self._raise_storage(exc, con)
                 try:
                     yield cur
                     cur.execute("COMMIT")
                 except BaseException as exc:
                     _rollback_quietly(cur)
                     if isinstance(exc, (duckdb.Error, OSError)):
-                        self._raise_storage(exc)
+                        self._raise_storage(exc, con)
                     raise
             finally:
                 cur.close()
@@ -445,7 +457,7 @@ class Database:
         (an in-memory database, or DuckDB refusing it; DuckDB 2.0 checkpoints beside open read transactions)."""
         if self.path == ":memory:":
             return False
-        cur = self._cursor()
+        cur, _ = self._cursor()
         try:
             cur.execute("CHECKPOINT")
             return _wal_size(Path(self.path)) == 0  # what the file lacks would be missed
@@ -462,7 +474,7 @@ class Database:
         file's blocks, the .wal only points at them) left a table the copy cannot read. A CHECKPOINT needs a change
         to write a new one: an empty table made and dropped. False when DuckDB refuses the CHECKPOINT (DuckDB 1.x
         did beside an open transaction): the copy must then be made another way."""
-        cur = self._cursor()
+        cur, _ = self._cursor()
         try:
             cur.execute("CREATE TABLE IF NOT EXISTS __sau_ban_chup (i INTEGER)")
             cur.execute("DROP TABLE IF EXISTS __sau_ban_chup")
@@ -476,7 +488,7 @@ class Database:
 
     def _copy_tables(self, tmp: Path) -> None:
         """Copy every table into a new file at `tmp` through DuckDB (consistent whatever the file's state)."""
-        cur = self._cursor()
+        cur, _ = self._cursor()
         try:
             src = cur.execute("SELECT current_database()").fetchone()[0]
             cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
