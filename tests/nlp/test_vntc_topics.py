@@ -176,3 +176,90 @@ def test_evaluate_vntc_topics_reads_only_v_rows_with_labelled_topics():
     res = T.evaluate_vntc_topics(_Fixed(), rows)
     assert res["n"] == 3 and res["support"] == {"culture_tourism": 2} and res["hit_rate"] == 1.0
     assert T.evaluate_vntc_topics(_Fixed(), rows[:1] + rows[4:]) == {"n": 0}
+
+
+def _econ_v_rows() -> tuple[list[dict], np.ndarray]:
+    """Two V rows (one economy, one culture_tourism) and one own row, with their label matrix."""
+    v = _v_topic_rows(2)
+    rows = [{**v[0], "topics": ["economy"]}, {**v[1], "topics": ["culture_tourism"]},
+            {"id": "A-1", "title": "Chợ mới", "text": "giá rau tăng", "topics": ["economy"], "_file": "labelled_A.jsonl"}]
+    Y = np.array([[int(c in r["topics"]) for c in T.TOPICS] for r in rows])
+    return rows, Y
+
+
+def test_code_weight_leaves_a_codes_v_rows_out_of_its_model(monkeypatch):
+    """Round 19: VNTC_TOPIC_CODE_WEIGHT {"economy": (pos, neg)} — a factor 0 takes the V rows (positives or
+    negatives of economy) out of economy's model only; the other codes and the own rows are untouched."""
+    rows, Y = _econ_v_rows()
+    e, c = T.TOPICS.index("economy"), T.TOPICS.index("culture_tourism")
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
+    assert T.topic_rows(rows, Y).all()  # shipped: no factor
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})
+    tr = T.topic_rows(rows, Y)
+    assert not tr[:2, e].any() and tr[2, e] and tr[:, c].all()
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.0)})  # V rows only as economy's positives
+    tr = T.topic_rows(rows, Y)
+    assert tr[0, e] and not tr[1, e] and tr[2, e] and tr[:, c].all()
+
+
+def test_code_weight_scales_a_codes_v_rows_in_its_model_only(monkeypatch):
+    rows, Y = _econ_v_rows()
+    e, c = T.TOPICS.index("economy"), T.TOPICS.index("culture_tourism")
+    w = np.array([0.3, 0.3, 1.0])
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
+    assert T.vntc_code_weights(rows, Y, w) is w  # no factor: one weight per document, as before round 19
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 0.5)})
+    W = T.vntc_code_weights(rows, Y, w)
+    assert W.shape == (3, len(T.TOPICS))
+    np.testing.assert_allclose(W[:, e], [0.9, 0.15, 1.0])
+    np.testing.assert_allclose(W[:, c], w)
+    np.testing.assert_allclose(T._topic_weight(W, np.array([0, 2]), e), [0.9, 1.0])
+    np.testing.assert_allclose(T._topic_weight(w, np.array([0, 2]), e), [0.3, 1.0])
+
+
+def test_rule_search_scores_the_v_rows_only_when_switched_on(monkeypatch):
+    """Round 19: VNTC_TOPIC_RULE — the V training rows (and their stripped copies) get a fold group of their own
+    in the rule search (scored out of fold); off, they train every fold (-1) and are never scored."""
+    seen: list[np.ndarray] = []
+    real = T._tune_topic_rule
+
+    def spy(X, Y, w, groups, n_labelled, *a, **k):  # noqa: N803
+        seen.append(groups.copy())
+        return real(X, Y, w, groups, n_labelled, *a, **k)
+
+    monkeypatch.setattr(T, "_tune_topic_rule", spy)
+    monkeypatch.setattr(T, "COMMENT_TOPICS", False)
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
+    rows = _rows() + _v_topic_rows()
+    v_train = {r["id"] for r in _v_topic_rows() if not T.is_heldout(r["id"])}
+    for on in (False, True):
+        monkeypatch.setattr(T, "VNTC_TOPIC_RULE", on)
+        seen.clear()
+        sup = T.split(rows)[0]
+        _train(monkeypatch, rows)
+        g = seen[0][:len(sup)]
+        is_v = np.array([r["id"] in v_train for r in sup])
+        assert is_v.any() and (g[~is_v] >= -2).all()
+        assert ((g[is_v] >= 0).all() if on else (g[is_v] == -1).all())
+
+
+def test_threshold_codes_move_only_the_named_topics(monkeypatch):
+    """Round 19: TOPIC_THRESHOLD_CODES — with per-topic thresholds, only the named codes leave the rule's."""
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(0)
+    k = len(T.TOPICS)
+    Y = rng.random((400, k)) < 0.3
+    e = T.TOPICS.index("economy")
+    shift = np.linspace(0.4, -0.4, k)
+    shift[e] = -0.3  # economy's best threshold is lower than the rule's
+    S = (np.where(Y, 0.3, -0.6) + rng.normal(0, 0.35, Y.shape) + shift).astype(np.float32)
+
+    def macro(P):
+        return float(np.mean([f1_score(Y[:, j], P[:, j]) for j in range(k)]))
+
+    rule = {"threshold": -0.1, "fallback": 9.0, "margin": 9.0, "top_k": k}
+    every = T._per_topic_thresholds(S, rule, macro)
+    only = T._per_topic_thresholds(S, rule, macro, ("economy",))
+    assert sum(t != -0.1 for t in every) > 1
+    assert [j for j, t in enumerate(only) if t != -0.1] == [e] and only[e] < -0.1
