@@ -107,6 +107,7 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
                                      ("VNTC_CORPUS_TRAINING_COPIES", True)],
     "base-v-econ-neg0": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.0)})],
     "base-v-econ-neg0.5": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.5)})],
+    "base-v-econ-pos2": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (2.0, 1.0)})],
     "base-v-econ-pos3": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 1.0)})],
     "base-v-econ-pos3-neg0.5": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 0.5)})],
     "base-v-rule": V03 + [("VNTC_TOPIC_RULE", True)],
@@ -114,6 +115,7 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
                                   ("TOPIC_THRESHOLD_CODES", ("economy",))],
     "base-v-econ-th": V03 + [("TOPIC_THRESHOLD_PER_TOPIC", True), ("TOPIC_THRESHOLD_CODES", ("economy",))],
     "base-v-rule-econ-neg0": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.0)})],
+    "base-v-rule-econ-pos3": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 1.0)})],
     "base-v-rule-econ-off": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})],
 }
 
@@ -213,11 +215,16 @@ def cv_without_v(rule: dict, oof: dict, sup: list[dict]) -> dict:
     present = [j for j in range(Y.shape[1]) if Y[:, j].any()]
     kw = {k: rule[k] for k in ("fallback", "margin", "top_k")}
 
+    def cv_one(S: np.ndarray) -> float:
+        P = decide_topics(S[own], rule["threshold"], **kw)
+        return round(float(np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j in present])), 4)
+
     def cv(th) -> float:
         return round(float(np.mean([np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j in present])
                                     for P in (decide_topics(S[own], th, **kw) for S in oof["scores"])])), 4)
 
-    out = {"one_threshold": cv(rule["threshold"]), "v_rows_scored": int((~own).sum())}
+    per = [cv_one(S) for S in oof["scores"]]
+    out = {"one_threshold": cv(rule["threshold"]), "per_repeat": per, "v_rows_scored": int((~own).sum())}
     if "thresholds" in rule:
         out["per_topic"] = cv(np.array(rule["thresholds"], dtype=np.float32))
     return out
