@@ -39,7 +39,9 @@ RIDGE: list[tuple[str, object]] = [("TOPIC_MODEL", "ridge"), ("TOPIC_ALPHA", 1.0
 ROUND5: list[tuple[str, object]] = [("TOPIC_NB_SHARES", ()), ("VNTC_SECTION_WEIGHT", {})]
 # Round 19's starting point: round 16's "V 0.3 + vocabulary" (the V rows train the topics, their training copies out)
 V03: list[tuple[str, object]] = [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
-                                 ("VNTC_CORPUS_TRAINING_COPIES", False)]
+                                 ("VNTC_CORPUS_TRAINING_COPIES", False), ("VNTC_TOPIC_CODE_WEIGHT", {})]
+# Round 16's rows ran before VNTC_TOPIC_CODE_WEIGHT existed: they name it empty (round 19 ships economy ×3)
+R16: list[tuple[str, object]] = [("VNTC_TOPIC_CODE_WEIGHT", {})]
 # name → settings of nlp.train applied before the run (attribute, value), after RIDGE
 VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
@@ -87,20 +89,20 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
     # round 16: the V rows labelled for topics (labelled_V*.jsonl) in the topic models, at a weight, with or without
     # the topic vocabulary ("base" now leaves every V article out of the corpus rows whatever the weight)
-    "base-vtopic0": [("VNTC_TOPIC_WEIGHT", 0.0)],
-    "base-vtopic0.3": [("VNTC_TOPIC_WEIGHT", 0.3)],
-    "base-vtopic0.6": [("VNTC_TOPIC_WEIGHT", 0.6)],
-    "base-vtopic1": [("VNTC_TOPIC_WEIGHT", 1.0)],
-    "base-vtopic0.3-vocab": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True)],
-    "base-vtopic0.6-vocab": [("VNTC_TOPIC_WEIGHT", 0.6), ("VNTC_TOPIC_VOCABULARY", True)],
-    "base-vtopic1-vocab": [("VNTC_TOPIC_WEIGHT", 1.0), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic0": R16 + [("VNTC_TOPIC_WEIGHT", 0.0)],
+    "base-vtopic0.3": R16 + [("VNTC_TOPIC_WEIGHT", 0.3)],
+    "base-vtopic0.6": R16 + [("VNTC_TOPIC_WEIGHT", 0.6)],
+    "base-vtopic1": R16 + [("VNTC_TOPIC_WEIGHT", 1.0)],
+    "base-vtopic0.3-vocab": R16 + [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic0.6-vocab": R16 + [("VNTC_TOPIC_WEIGHT", 0.6), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic1-vocab": R16 + [("VNTC_TOPIC_WEIGHT", 1.0), ("VNTC_TOPIC_VOCABULARY", True)],
     # … and the V training articles' corpus copies kept with their section's topic (only the held-out ones out)
-    "base-vtopic0.3-vocab-copies": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
-                                    ("VNTC_CORPUS_TRAINING_COPIES", True)],
-    "base-vtopic0-copies": [("VNTC_TOPIC_WEIGHT", 0.0), ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    "base-vtopic0.3-vocab-copies": R16 + [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
+                                          ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    "base-vtopic0-copies": R16 + [("VNTC_TOPIC_WEIGHT", 0.0), ("VNTC_CORPUS_TRAINING_COPIES", True)],
     # round 19: keep economy's recall with the V rows — a weight per code (economy's V positives / negatives), the V
-    # rows scored in the rule search, a threshold of economy's own ("base" is off, the training copies kept; every
-    # row below is V 0.3 + vocabulary, the training copies out unless "-copies")
+    # rows scored in the rule search, a threshold of economy's own (every row below is V 0.3 + vocabulary, the training
+    # copies out unless "-copies"; "base" is now the shipped "base-v-econ-pos3", "base-vtopic0-copies" round 16's)
     "base-v-plain": V03,
     "base-v-econ-off": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})],
     "base-v-econ-off-copies": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)}),

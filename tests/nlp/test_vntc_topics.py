@@ -55,13 +55,16 @@ def test_v_rows_train_the_topic_models_only_when_switched_on(monkeypatch):
     assert not T.in_topic_vocabulary(unlabelled) and not T.topic_rows([unlabelled], np.zeros((1, 13)))[0].any()
 
 
-def test_shipped_settings_keep_the_v_rows_out_of_the_topic_models():
-    """Round 16's choice with all 2,000 V rows (docs/NLP_ROUNDS.md): the V topic labels measure only (they lowered
-    economy's recall on real news), the training articles' corpus copies keep their section's topic; round 15's
-    sentiment weight kept."""
-    assert T.VNTC_TOPIC_WEIGHT == 0.0 and T.VNTC_CORPUS_TRAINING_COPIES and T.VNTC_SENTIMENT_WEIGHT == 0.5
+def test_shipped_settings_train_the_topics_on_the_v_rows_with_economy_weighted_up():
+    """Round 19's choice (docs/NLP_ROUNDS.md, "Round 19: topics on real news, per code"): the V rows train the topic
+    models at 0.3 with the topic vocabulary, their training articles' corpus copies out, economy's V positives ×3 in
+    economy's model (they had cost economy's recall on real news); the rule search does not score them; round 15's
+    sentiment weight kept, the shared vocabulary without them."""
+    assert T.VNTC_TOPIC_WEIGHT == 0.3 and T.VNTC_TOPIC_VOCABULARY and not T.VNTC_CORPUS_TRAINING_COPIES
+    assert T.VNTC_TOPIC_CODE_WEIGHT == {"economy": (3.0, 1.0)} and not T.VNTC_TOPIC_RULE
+    assert T.VNTC_SENTIMENT_WEIGHT == 0.5
     v = _v_topic_rows(2)[1]
-    assert not T.vntc_topic_trains(v) and not T.in_shared_vocabulary(v)
+    assert T.vntc_topic_trains(v) and T.in_topic_vocabulary(v) and not T.in_shared_vocabulary(v)
 
 
 def test_training_moves_the_topic_models_and_nothing_else(monkeypatch):
@@ -139,18 +142,17 @@ def test_vntc_rows_leave_out_every_labelled_v_article(tmp_path, monkeypatch):
 
 
 def test_the_shipped_held_out_v_articles_are_out_of_the_shipped_corpus_rows():
-    """On the repository's own files, as shipped (VNTC_CORPUS_TRAINING_COPIES): no held-out V article
-    (labelled_V*.jsonl) is a corpus row of the topic models; the training ones keep their section's topic."""
-    assert T.VNTC_CORPUS_TRAINING_COPIES
+    """On the repository's own files, as shipped (VNTC_CORPUS_TRAINING_COPIES off since round 19): no V article
+    (labelled_V*.jsonl), held-out ones above all, is a corpus row of the topic models (the labelled row replaces it)."""
+    assert not T.VNTC_CORPUS_TRAINING_COPIES
     rows = [json.loads(ln) for p in sorted(T.LABELLED_DIR.glob("labelled_V*.jsonl"))
             for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
     assert len(rows) >= 1000  # every V article, whichever slices are shipped (V1–V4, then V5–V8)
-    held = {"vntc:" + r["vntc_id"] for r in rows if T.is_heldout(r["id"])}
-    assert T.labelled_vntc_ids() == {h.removeprefix("vntc:") for h in held}
+    assert T.labelled_vntc_ids() == {r["vntc_id"] for r in rows}
     kept = {r["id"] for r in T.vntc_rows() if not r.get("_no_topics")}
     every = {r["id"] for r in T.vntc_rows(exclude=set())}
     v_in_corpus = every & {"vntc:" + r["vntc_id"] for r in rows}  # the V articles of the mapped sections
-    assert len(v_in_corpus) >= 400 and every - kept == v_in_corpus & held and v_in_corpus - held <= kept
+    assert len(v_in_corpus) >= 400 and every - kept == v_in_corpus
 
 
 def test_vntc_topic_scores_macro_f1_support_and_hit_rate():
@@ -193,7 +195,8 @@ def test_code_weight_leaves_a_codes_v_rows_out_of_its_model(monkeypatch):
     rows, Y = _econ_v_rows()
     e, c = T.TOPICS.index("economy"), T.TOPICS.index("culture_tourism")
     monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
-    assert T.topic_rows(rows, Y).all()  # shipped: no factor
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {})
+    assert T.topic_rows(rows, Y).all()  # no factor: every V row trains every code
     monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})
     tr = T.topic_rows(rows, Y)
     assert not tr[:2, e].any() and tr[2, e] and tr[:, c].all()
@@ -207,6 +210,7 @@ def test_code_weight_scales_a_codes_v_rows_in_its_model_only(monkeypatch):
     e, c = T.TOPICS.index("economy"), T.TOPICS.index("culture_tourism")
     w = np.array([0.3, 0.3, 1.0])
     monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {})
     assert T.vntc_code_weights(rows, Y, w) is w  # no factor: one weight per document, as before round 19
     monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 0.5)})
     W = T.vntc_code_weights(rows, Y, w)
