@@ -14,7 +14,8 @@
              with them (TOPIC_VOCABULARY; the sentiment models' shared vocabulary is fitted without them);
              the real VNTC articles labelled for sentiment (labelled_V*.jsonl, round 15) train the press
              sentiment model (VNTC_SENTIMENT_WEIGHT) and, their topics labelled (round 16), the topic models
-             (VNTC_TOPIC_WEIGHT); the corpus copies of those articles are left out of the VNTC rows
+             (VNTC_TOPIC_WEIGHT; economy's V positives ×3, VNTC_TOPIC_CODE_WEIGHT, round 19); the corpus
+             copies of those articles are left out of the VNTC rows
         ▼
     metrics on the held-out split (20% of the labelled set by hash of id; never trained on; the own rows as
     "heldout", the slices apart: heldout_social, heldout_news, heldout_vntc_sentiment, heldout_vntc_topics)
