@@ -957,7 +957,7 @@ def _per_topic_thresholds(scores: np.ndarray, rule: dict[str, float], macro,
     kw = {k: rule[k] for k in ("fallback", "margin", "top_k")}
     th = np.full(scores.shape[1], rule["threshold"], dtype=np.float32)
     cur = macro(decide_topics(scores, th, **kw))
-    moving = [j for j, c in enumerate(TOPICS) if not codes or c in codes]
+    moving = [j for j, c in enumerate(TOPICS) if c in codes] if codes else range(scores.shape[1])
     for _ in range(2):
         for j in moving:
             for cand in np.round(rule["threshold"] + np.arange(-0.3, 0.31, 0.05), 2):
