@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -98,8 +99,9 @@ def extract_text(html: str, url: str | None = None, *, min_chars: int = 200) -> 
     return unicodedata.normalize("NFC", text.strip())
 
 
-async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings) -> tuple[str | None, str]:
-    """(text, status) for one article address."""
+async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings,
+                    fetched_hook: Callable[[], None] | None = None) -> tuple[str | None, str]:
+    """(text, status) for one article address. `fetched_hook` is called once the page is in, before extraction."""
     ctx = SimpleNamespace(fetch=fetch)
     try:
         if st.respect_robots:
@@ -111,12 +113,68 @@ async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings) -
         return None, f"http_{exc.http_status}"
     except FetchError as exc:
         return None, f"fetch_{exc.kind}"
+    if fetched_hook is not None:
+        fetched_hook()
     ctype = fetched.headers.get("content-type", "")
     if ctype and "html" not in ctype.lower():
         return None, "not_html"
     html, _enc = decode(fetched.body, ctype)
     text = await asyncio.to_thread(extract_text, html, fetched.url, min_chars=st.min_chars)
     return (text, "ok") if text else (None, "empty")
+
+
+class _Writer:
+    """Saves finished articles from the event loop: those that finish while a write runs go together in the next
+    one (`store.fulltext.save_many`: a fixed number of statements per transaction, however many articles)."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]):
+        self.db = db
+        self.clock = clock
+        self._waiting: list[store_fulltext.Extracted] = []
+        self._lock = asyncio.Lock()
+
+    async def save(self, row: store_fulltext.Extracted) -> None:
+        """Returns once `row` is committed with the others that were waiting. A failed write fails the run; its
+        articles have no row, so they stay pending and are fetched again next time."""
+        self._waiting.append(row)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write what waits (rows whose saver was cancelled by a stop included), after the write in progress."""
+        async with self._lock:
+            rows, self._waiting = self._waiting, []
+            if rows:
+                await asyncio.to_thread(self._write, rows)
+
+    def _write(self, rows: list[store_fulltext.Extracted]) -> None:
+        with self.db.write() as cur:
+            store_fulltext.save_many(cur, rows, now=self.clock())
+
+
+async def _until_done_or_stopped(tasks: dict[str, "asyncio.Future[None]"], fetched: set[str],
+                                 stop: threading.Event | None) -> int:
+    """Wait for every task (by item id), or, once `stop` is set, cancel those whose page is not in yet (`fetched`:
+    the others only extract and save, bounded by MAX_HTML_CHARS) and wait for the rest; returns how many were
+    cancelled. The first task that fails fails the run (the others are cancelled)."""
+    pending = set(tasks.values())
+    cancelled = 0
+    try:
+        while pending:
+            done, pending = await asyncio.wait(pending, timeout=None if stop is None else 0.1,
+                                               return_when=asyncio.FIRST_COMPLETED)
+            for fut in done:
+                if not fut.cancelled():
+                    fut.result()
+            if stop is not None and stop.is_set() and not cancelled:
+                for item_id, fut in tasks.items():
+                    if item_id not in fetched and not fut.done():
+                        fut.cancel()
+                        cancelled += 1
+    finally:
+        for fut in pending:
+            fut.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    return cancelled
 
 
 async def run(
@@ -129,10 +187,13 @@ async def run(
     ok_ids: list[str] | None = None,
     resolver: Resolver | None = None,
     now: datetime | None = None,
+    stop: threading.Event | None = None,
 ) -> Counter[str]:
     """Extract full text for pending items (all, or only `ids`); return counts per status. The ids of
     the items that got a text are appended to `ok_ids` when given. `now` is the ingest path's clock (a
-    replay's simulated time): the `max_age_hours` window is read from it, as the items' `fetched_at` was."""
+    replay's simulated time): the `max_age_hours` window is read from it, as the items' `fetched_at` was.
+    `stop` (serve stopping) ends the run between articles: fetches in flight are dropped (those articles have no
+    row, so the next run fetches them), the articles already fetched are saved."""
     st = settings(cfg)
     counts: Counter[str] = Counter()
     if not st.enabled:
@@ -147,25 +208,26 @@ async def run(
         return counts
     http = replace(cfg.http, per_host_spacing_seconds=max(cfg.http.per_host_spacing_seconds,
                                                           st.per_host_spacing_seconds))
+    writer = _Writer(db, clock)
     async with Fetcher(http, transport=transport, resolver=resolver) as fetcher:
 
         async def one(item_id: str, url: str) -> None:
             try:
-                text, status = await fetch_one(fetcher.get, url, st)
+                text, status = await fetch_one(fetcher.get, url, st, lambda: fetched.add(item_id))
             except Exception as exc:  # one odd page must not stop the rest
                 log.warning("full text of %s failed: %s", url, exc)
                 text, status = None, "error"
             counts[status] += 1
             if status == "ok" and ok_ids is not None:
                 ok_ids.append(item_id)
+            await writer.save(store_fulltext.Extracted(item_id, text, status, url))
 
-            def save() -> None:
-                with db.write() as cur:
-                    store_fulltext.save(cur, item_id, text=text, status=status, url=url, now=clock())
-
-            await asyncio.to_thread(save)
-
-        await asyncio.gather(*(one(i, u) for i, u in todo))
+        fetched: set[str] = set()  # pages in: a stop lets their extraction and save finish
+        tasks = {i: asyncio.ensure_future(one(i, u)) for i, u in todo}
+        left = await _until_done_or_stopped(tasks, fetched, stop)
+        await writer.flush()
+    if left:
+        log.info("full text stopped on request: %d articles left for the next run", left)
     log.info("full text: %s", dict(counts))
     return counts
 

@@ -263,14 +263,15 @@ def query_over_limits(query: str) -> str | None:
 def save_watchlist(db: Database, user: User, wl: dict[str, Any], watchlist_id: int | None = None) -> int:
     """Create (no id) or edit a watchlist (analysts); the change is audited with what changed."""
     _need(user, "analyst")
-    if watchlist_id is None:
-        check_watchlist(wl)  # refused before the write lock is taken
+    # a new one is read (and refused) before the write lock is taken; an edit needs the stored query it may keep
+    clean = check_watchlist(wl) if watchlist_id is None else None
     now = utcnow()
     with db.write() as cur:
         before = None if watchlist_id is None else store_watch.get(cur, watchlist_id)
         if watchlist_id is not None and before is None:
             raise ValueError("Danh sách theo dõi này không còn.")
-        clean = check_watchlist(wl, before["query"] if before else None)
+        if clean is None:
+            clean = check_watchlist(wl, before["query"])
         if store_watch.name_taken(cur, clean["name"], watchlist_id):
             raise ValueError(f"Đã có danh sách theo dõi tên “{clean['name']}”.")
         if before is None:

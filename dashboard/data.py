@@ -372,6 +372,16 @@ def display_names() -> dict[str, str]:
     return {r["username"]: (r.get("display_name") or "").strip() or r["username"] for r in rows}
 
 
+def person(username: object) -> str:
+    """A staff member as every page but Quản trị names them: the display name; the system's own steps «Hệ thống»;
+    "" for nobody. Login names appear only on Quản trị."""
+    if not isinstance(username, str) or not username:
+        return ""
+    if username == "system":
+        return "Hệ thống"
+    return display_names().get(username, username)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def audit(days: int, limit: int = 1000, include_system: bool = False) -> dict[str, Any]:
     """The newest `limit` rows of each log over `days` days, and how many there are in all (`total`: alert

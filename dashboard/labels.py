@@ -17,7 +17,7 @@ from collectors.base import skip_label  # noqa: F401
 from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import CONFIGURED_SOURCE_TYPES, DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
 from vocab.labels import topics_text as _topics_text
-from vocab.numbers import number  # noqa: F401
+from vocab.numbers import fmt_num, number  # noqa: F401
 
 HEALTH_STATUS = {
     "ok": "Hoạt động",
@@ -106,11 +106,12 @@ def as_list(v: Any) -> list[Any]:
 
 
 def delta_text(now: float, usual: float) -> str | None:
-    """'+35% so với TB 12,4': the change against the usual level (TB = trung bình, the mean)."""
+    """'+35% so với TB 12,4 tin': the change against the usual level (TB = trung bình, the mean), with its unit and
+    Vietnamese digits (`{:g}` wrote 1234,5 without the thousands dot, and 1,23457e+06 past a million)."""
     if usual <= 0:
         return None if now == 0 else "mới xuất hiện"
     pct = (now - usual) / usual * 100
-    return f"{pct:+.0f}% so với TB {usual:g}".replace(".", ",")
+    return f"{pct:+.0f}% so với TB {fmt_num(usual, 1)} tin"
 
 
 def fmt_time(dt: Any, with_date: bool = True) -> str:

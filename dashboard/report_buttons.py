@@ -16,6 +16,7 @@ from dashboard import data, data_reports, downloads, gate, report_actions, ui
 from orchestration.accounts import AuthSettings
 from reports.generate import rapid_key
 from reports.settings import ReportSettings
+from vocab.numbers import fmt_num
 
 # the layout `[reports] layout` chose (the default is a Party body's), as Báo cáo's caption and the rapid report's
 # button name it: both used to name Decree 30 always
@@ -48,11 +49,6 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
                              f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
 
 
-def _keep_draft(alert_id: str) -> None:
-    """Keep what was typed for `alert_id` beyond its box (opening another alert emptied it)."""
-    ui.drafts("rapid")[alert_id] = st.session_state.get(f"rr_text_{alert_id}", "")
-
-
 def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
     """'Tạo báo cáo nhanh' for one alert: the proposed handling (saved), generate into the archive, download. `s`:
     the page's data_reports.settings() if it has built them (once per draw; for the layout named here, the file made
@@ -72,10 +68,10 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
         body = st.text_area("Đề xuất hướng xử lý (mục VI của báo cáo)",
                             value=drafts.get(alert_id, saved["body"] if saved else ""),
                             key=f"rr_text_{alert_id}", height=120, disabled=not analyst,
-                            on_change=_keep_draft, args=(alert_id,),
+                            on_change=ui.keep_draft, args=("rapid", alert_id, f"rr_text_{alert_id}"),
                             placeholder="Ví dụ: Đề nghị UBND phường phối hợp xác minh, cung cấp thông tin chính thống…")
         if saved:
-            st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+            st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
         if st.button("Lưu và tạo tệp", key=f"rr_go_{alert_id}", type="primary", disabled=not analyst,
                      icon=":material/play_arrow:"):
             user = gate.current_user()
@@ -89,6 +85,8 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
                 st.error(str(exc))
             else:
                 st.session_state[f"rr_files_{alert_id}"] = [str(p) for p in res.files.values()]
+                # as the weekly report says it: the buttons alone appeared under a spinner that had just gone
+                st.success(f"Đã tạo báo cáo nhanh trong {fmt_num(res.seconds, 1)} giây.")
                 for err in res.errors:
                     st.warning(err)
                 data.refresh()
@@ -99,7 +97,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
             arch = data_reports.rapid_archive(rapid_key(alert_id))
             if len(arch):
                 row = arch.iloc[0]
-                st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {row['generated_by']} tạo.")
+                st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {data.person(row['generated_by'])} tạo.")
                 files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)]
         if files:
             download_buttons(files, key=f"rr_dl_{alert_id}")

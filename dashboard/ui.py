@@ -83,20 +83,22 @@ PRINT_CSS = """
     overflow-wrap: anywhere; word-break: normal; text-align: left; }
   table.print-table th { background: #eee; }
   table.print-table thead { display: table-header-group; }
-  table.print-table tr { break-inside: avoid; }
+  table.print-table tr, table.print-table tbody.with-below { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
 }
 </style>
 """
 
 
-def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
+def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below: str | None = None) -> None:
     """A print-only HTML copy of a table, sized in relative column widths (A4 portrait has about 18 cm);
     every cell is escaped text (feed text is untrusted); datetimes with the year (DATE_TIME_STRFTIME): a printed
-    list of stories or alerts can reach back past New Year."""
+    list of stories or alerts can reach back past New Year. `below` names a column of long text (an alert's
+    «Vì sao») printed as a full-width line under its row, «Vì sao: …», not as a column: a narrow column of
+    300 characters on A4 ran to fifteen lines a row; the row and its line are not split across pages."""
     from html import escape
 
-    cols = list(df.columns)
+    cols = [c for c in df.columns if c != below]
     w = [float((widths or {}).get(c, 1.0)) for c in cols]
     total = sum(w) or 1.0
     head = "".join(f'<col style="width:{x / total * 100:.1f}%">' for x in w)
@@ -109,10 +111,20 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None) -> Non
             return v.strftime(DATE_TIME_STRFTIME)
         return escape(str(v)).replace("\n", "<br>")
 
-    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>"
-                   for r in df.itertuples(index=False, name=None))
+    def rows_of(r: dict[str, Any]) -> str:
+        row = "<tr>" + "".join(f"<td>{cell(r[c])}</td>" for c in cols) + "</tr>"
+        if not below:
+            return row
+        text = cell(r[below])
+        line = (f'<tr class="below"><td colspan="{len(cols)}"><b>{escape(str(below))}:</b> {text}</td></tr>'
+                if text else "")
+        return f'<tbody class="with-below">{row}{line}</tbody>'  # one block per row: kept on one page
+
+    rows = "".join(rows_of(r) for r in df.to_dict("records"))
+    if not below:
+        rows = f"<tbody>{rows}</tbody>"
     st.html(f'<div class="print-only"><table class="print-table"><colgroup>{head}</colgroup>'
-            f"<thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>")
+            f"<thead><tr>{th}</tr></thead>{rows}</table></div>")
 
 
 FLASH_SECONDS = 20.0
@@ -236,6 +248,12 @@ def drafts(kind: str) -> dict[str, str]:
     shown, and could save under its own name, what the last one had typed."""
     user = str((st.session_state.get("user") or {}).get("username") or "")
     return st.session_state.setdefault(DRAFTS + kind, {}).setdefault(user, {})
+
+
+def keep_draft(kind: str, key: str, box: str) -> None:
+    """A draft box's on_change: what was typed in the box keyed `box` kept under `key` in `kind`'s `drafts`, beyond
+    the box (switching the week, the area or the alert draws another box, and Streamlit forgets this one's state)."""
+    drafts(kind)[key] = st.session_state.get(box, "")
 
 
 def button_row() -> Any:
@@ -426,6 +444,16 @@ PHONE_ITEM_COLUMNS = ["Thời gian", "Nguồn", "Liên kết"]  # after the titl
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
     fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
     dataframe(items_view(df, **kw), hide_index=True, width="stretch", key=key, placeholder="—", **fit)
+
+
+CHART_DATA_LABEL = "Số liệu của biểu đồ (bảng)"
+
+
+def chart_data(table: pd.DataFrame, **kw: Any) -> None:
+    """A chart's figures as a table, folded under it: the chart's text alternative (a screen reader reads no bars,
+    and fourteen stacked colours are hard to tell apart); hidden on paper with the other expanders."""
+    with st.expander(CHART_DATA_LABEL, icon=":material/table_view:"):
+        dataframe(table, hide_index=True, width="stretch", **kw)
 
 
 def page_link(name: str, label: str, query_params: dict[str, str] | None = None) -> None:

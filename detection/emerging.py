@@ -323,15 +323,21 @@ def regrade(alert: dict[str, Any], story: dict[str, Any], score: float, p: "Aler
     return Regrade(level, reason, details, note)
 
 
+def _severity_clause(lead: str, level: str, why: Sequence[str] = ()) -> str:
+    """«mức cao: vùi lấp, sơ tán» (`lead` "mức", mid-sentence in `explain`) or «Mức độ cao: …» (BRIEF_SEVERITY,
+    `brief`'s sentence): one wording, so that `regrade` finds the clause it restates; without `why`, the clause's
+    head it searches for."""
+    return f"{lead} {SEVERITY_LABELS.get(level, level)}" + (": " + "; ".join(why) if why else "")
+
+
 def _restate(reason: str, old: str, level: str, why: Sequence[str]) -> str:
     """`reason` with its severity clause for `level`: a staff reason's closing sentence «Mức độ …» (`brief`), an
     older reason's or a detail line's closing clause «mức …», or the clause added when it has none."""
-    tail = ": " + "; ".join(why) if why else ""
-    cut = reason.rfind(f"{BRIEF_SEVERITY} {SEVERITY_LABELS.get(old, old)}")
+    cut = reason.rfind(_severity_clause(BRIEF_SEVERITY, old))
     if cut >= 0:
-        return reason[:cut] + f"{BRIEF_SEVERITY} {SEVERITY_LABELS[level]}{tail}."
-    clause = f"mức {SEVERITY_LABELS[level]}{tail}"
-    cut = reason.rfind(f"mức {SEVERITY_LABELS.get(old, old)}")
+        return reason[:cut] + _severity_clause(BRIEF_SEVERITY, level, why) + "."
+    clause = _severity_clause("mức", level, why)
+    cut = reason.rfind(_severity_clause("mức", old))
     # a reason without the clause (an alert of an older release, a hand-made one) may end its sentence: no ".;"
     head = _without_full_stop(reason)
     return (reason[:cut] + clause) if cut >= 0 else (f"{head}; {clause}" if head else clause)
@@ -609,9 +615,8 @@ def explain(
         parts.append("chủ đề: " + topics_text(topics))
     if d.get("burst_from"):
         parts.append(f"bùng phát từ {fmt_local(datetime.fromisoformat(d['burst_from']))}")
-    sev = f"mức {SEVERITY_LABELS.get(d.get('severity', ''), '')}".rstrip()
     if d.get("severity_why") is not None and d.get("severity"):
-        parts.append(sev + (": " + "; ".join(d["severity_why"]) if d["severity_why"] else ""))
+        parts.append(_severity_clause("mức", d["severity"], d["severity_why"]))
     text = "; ".join(parts)
     if regrowth is not None:
         text = _explain_regrowth(d, regrowth) + text
@@ -696,8 +701,7 @@ def _brief_places(d: dict[str, Any], places: Sequence[str]) -> str:
 
 def _brief_severity(d: dict[str, Any]) -> str:
     """'Mức độ cao: vùi lấp, sơ tán; chính quyền vào cuộc' (`regrade` restates it from «Mức độ » on)."""
-    why = d.get("severity_why") or []
-    return f"{BRIEF_SEVERITY} {SEVERITY_LABELS.get(d['severity'], d['severity'])}" + (": " + "; ".join(why) if why else "")
+    return _severity_clause(BRIEF_SEVERITY, d["severity"], d.get("severity_why") or [])
 
 
 def _explain_head(d: dict[str, Any]) -> str:

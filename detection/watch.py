@@ -309,9 +309,10 @@ def matched_keywords(query: str, words: Sequence[str]) -> list[str]:
     """The watchlist's own terms that these hits answer, as staff typed them (marks and capitals kept): a reason
     read aloud names «bãi thải», not the «bai thai» an item written without diacritics holds. A term counts when
     its folded words occur, side by side, in a matched text (a place name read across two terms counts for both).
-    [] when the query no longer parses."""
+    [] when the query no longer parses. Read without the search limits, as the matching reads it: a watchlist saved
+    before them still runs (the limits apply to edits), and its reason gave the fallback «từ khớp: …»."""
     try:
-        q = parse(query)
+        q = parse(query, bounded=False)
     except QueryError:
         return []
     found = [f" {_fold_text(w)} " for w in words]

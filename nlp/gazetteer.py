@@ -37,6 +37,7 @@ from typing import Callable, Iterable
 
 from rapidfuzz.distance import Levenshtein
 
+from vocab.casing import unit_in_text
 from vocab.folding import fold, fold_word
 
 DATA = Path(__file__).with_name("data")
@@ -185,12 +186,6 @@ def _dist_short(dist: str) -> str:
     """'Thành phố Uông Bí' → 'TP Uông Bí', as staff write an old district."""
     t, n = _strip_type(dist, _DIST_TYPES)
     return f"{_SHORT_DIST.get(t, t)} {n}".strip()
-
-
-def _lower_type(name: str) -> str:
-    """'Phường Vàng Danh' → 'phường Vàng Danh', the unit type in lower case as inside a sentence."""
-    t, n = _strip_type(name, _WARD_TYPES)
-    return f"{t.lower()} {n}".strip()
 
 
 @dataclass
@@ -508,7 +503,7 @@ class Gazetteer:
         for r in new_rows:
             _t, nm = _strip_type(r["ward"], _WARD_TYPES)
             src = amap.new_from_dist.get(r["ward"])
-            disp = _lower_type(r["ward"])
+            disp = unit_in_text(r["ward"])
             if src:
                 disp += f" ({_dist_short(src.most_common(1)[0][0])} cũ)"
             new_names[r["ward"]] = (disp, r["wardCode"])
@@ -524,7 +519,7 @@ class Gazetteer:
             _t, nm = _strip_type(dist, _DIST_TYPES)
             news = amap.dist_to_new.get(dist, [])
             if 0 < len(news) <= 4:
-                now = ", ".join(_lower_type(n) for n in news)
+                now = ", ".join(unit_in_text(n) for n in news)
             elif news:
                 now = f"{len(news)} phường, xã"
             else:
@@ -550,10 +545,10 @@ class Gazetteer:
                 continue
             target = amap.old_ward_to_new.get((r["district"], r["ward"]))
             if target:
-                ndisp = _lower_type(target[0])
-                disp = f"{_lower_type(r['ward'])} cũ, nay {ndisp} ({_dist_short(r['district'])} cũ)"
+                ndisp = unit_in_text(target[0])
+                disp = f"{unit_in_text(r['ward'])} cũ, nay {ndisp} ({_dist_short(r['district'])} cũ)"
             else:
-                disp = f"{_lower_type(r['ward'])} ({_dist_short(r['district'])} cũ)"
+                disp = f"{unit_in_text(r['ward'])} ({_dist_short(r['district'])} cũ)"
             strong = k not in ambiguous and len(k) > 1 and not (self.unit_provinces[k] - self.area_provinces)
             e = Entry(name=r["ward"], level="ward_old", province=self.province, in_area=True, display=disp,
                       name_2025=target[0] if target else None, code_2025=target[1] if target else None,
@@ -584,7 +579,7 @@ class Gazetteer:
             ward = r["ward_2025"].strip()
             if ward not in new_names:
                 continue
-            disp = f"{r['name']} ({_lower_type(ward)})"
+            disp = f"{r['name']} ({unit_in_text(ward)})"
             e = Entry(name=r["name"], level="landmark", province=self.province, in_area=True, display=disp,
                       name_2025=ward, code_2025=new_names[ward][1],
                       strong=r.get("strong", "yes").strip().lower() != "no")

@@ -157,13 +157,14 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, on
     return done
 
 
-def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotonic) -> Callable[[], None]:
+def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotonic, *,
+                   stop: threading.Event | None = None) -> Callable[[], None]:
     """A periodic job for `serve` (orchestration/jobs.py JOBS): each tick, tag batches of stored items that have
     no tags or tags from another stamp (after a retrain or an upgrade, or a failed batch), one after another
     until `[nlp] tag_seconds_per_tick` have passed (at least one batch). Why a budget, not one batch a tick:
     after an upgrade an office's 300,000 items waited ≈ 3.3 h at one 500-item batch (≈ 0.8 s) per 20-s tick;
     new items never wait on this (the ingest path tags them), and a due source is picked up at most one
-    budget late. `clock` is injected for tests."""
+    budget late. `clock` is injected for tests; `stop` (serve stopping) ends the job between two batches."""
     from vocab.config import section
 
     nlp = section(cfg, "nlp")
@@ -173,7 +174,7 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
     def hook() -> None:
         pipeline = get_pipeline(cfg)
         start = clock()
-        done = tag_pending(cfg, db, batch, pipeline, enough=lambda: clock() - start >= budget)
+        done = tag_pending(cfg, db, batch, pipeline, enough=lambda: clock() - start >= budget, stop=stop)
         if done:
             log.info("tagged %d stored items with model %s", done, pipeline.model_version)
 

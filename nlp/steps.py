@@ -204,10 +204,17 @@ def reads_as_comment(it: dict) -> bool:
     are tagged as such) without a title of its own (none, or a copy of the text's beginning). A social item with a
     real title (a forum thread, a shared article) reads like an article; press items, "ctv" reports and rows
     without a source type (evaluation harnesses, `langnghe tag` input without the field) keep the press model."""
-    if it.get("source_type") != "social":
-        return False
-    title = str(it.get("title") or "")
-    return not title.strip() or title_is_copy(title, str(it.get("text") or ""))
+    return it.get("source_type") == "social" and _untitled(it)
+
+
+def _untitled(it: dict) -> bool:
+    """The row has no title of its own (`no_own_title` of its title and text)."""
+    return no_own_title(str(it.get("title") or ""), str(it.get("text") or ""))
+
+
+def no_own_title(title: str, text: str) -> bool:
+    """No title of its own: none, or a copy of the text's beginning (`title_is_copy`)."""
+    return not title.strip() or title_is_copy(title, text)
 
 
 # Round 18: the flags that mark an item as a comment by its structure — a citizen's comment under a page's post, a
@@ -228,29 +235,38 @@ def is_comment(flags: Iterable[str] | str | None) -> bool:
     return any(isinstance(f, str) and f in COMMENT_FLAGS for f in flags)
 
 
-def topics_by_comment_model(source_type: str | None, title: str, text: str, flags: Iterable[str] | None) -> bool:
+def topics_by_comment_model(title: str, text: str, flags: Iterable[str] | None) -> bool:
     """Round 18: which topic model reads an item — the comment model (True) only for a comment or reply by its
     structure (`is_comment`: the collector's flags), never for a post. Why not by source type and length (round
     12's route): our own held-out social *posts* (median 24 words) then went to the comment model and read worse,
     under issue 13's floor; by structure no post reaches it. A comment with a title of its own (none is collected
     so; collectors title one with a copy of its first line) reads as the item it is. The source type does not
-    matter: a comment under a page configured as press is still a comment."""
-    del source_type  # kept in the signature: the route reads the item's structure, not its source type
-    return is_comment(flags) and (not title.strip() or title_is_copy(title, text))
+    matter (no parameter for it): a comment under a page configured as press is still a comment."""
+    return is_comment(flags) and no_own_title(title, text)
 
 
 def item_topics_by_comment_model(it: dict) -> bool:
-    """`topics_by_comment_model` of a pipeline row (id, title, text, source_type, flags)."""
-    return topics_by_comment_model(it.get("source_type"), str(it.get("title") or ""), str(it.get("text") or ""),
-                                   it.get("flags"))
+    """`topics_by_comment_model` of a pipeline row (id, title, text, flags; its source type is not read)."""
+    return topics_by_comment_model(str(it.get("title") or ""), str(it.get("text") or ""), it.get("flags"))
 
 
-def classify_text(it: dict, limit: int) -> str:
+def comment_reading(it: dict) -> tuple[bool, bool]:
+    """(`reads_as_comment`, `item_topics_by_comment_model`) of a pipeline row, its title compared with its text
+    once (`title_is_copy` scans the text's start: it ran up to three times per social item on the tagging path),
+    and only for a social item or a comment: for the others neither depends on the title."""
+    social = it.get("source_type") == "social"
+    comment = is_comment(it.get("flags"))
+    untitled = (social or comment) and _untitled(it)
+    return social and untitled, comment and untitled
+
+
+def classify_text(it: dict, limit: int, reading: tuple[bool, bool] | None = None) -> str:
     """What the classifiers read: title, then the text. A social post's title that only repeats its first line
     (collectors title posts so: `reads_as_comment`) is left out, so that the post is read as the comment it is
     — by the comment sentiment model, as the social lines were trained and measured. With the copy it read as a
-    titled item, by the press model: sentiment macro-F1 0.60 instead of 0.88 on the social held-out lines."""
-    title = "" if reads_as_comment(it) or item_topics_by_comment_model(it) else it.get("_title", "")
+    titled item, by the press model: sentiment macro-F1 0.60 instead of 0.88 on the social held-out lines.
+    `reading`: the row's `comment_reading`, when the caller has it already."""
+    title = "" if any(reading or comment_reading(it)) else it.get("_title", "")
     return f"{title}\n{it.get('_text', '')[:limit]}"
 
 
@@ -258,12 +274,16 @@ class _Classified(Step):
     """Shared: features are computed once per batch for topics and sentiment."""
 
     def _features(self, items: list[dict]):
+        """Each row's `_X`: (the batch's features, its row, whether the comment topic model reads it); its
+        `comment_reading` is worked out once, for what it reads and which topic model reads it."""
         key = "_X"
         live = [it for it in items if not it.get("_dropped")]
         if live and key not in live[0]:
-            X = self.res.classifier.transform([classify_text(it, self.res.classify_chars) for it in live])
-            for i, it in enumerate(live):
-                it[key] = (X, i)
+            readings = [comment_reading(it) for it in live]
+            X = self.res.classifier.transform([classify_text(it, self.res.classify_chars, r)
+                                               for it, r in zip(live, readings)])
+            for i, (it, r) in enumerate(zip(live, readings)):
+                it[key] = (X, i, r[1])
         return live
 
 
@@ -282,7 +302,7 @@ class Topics(_Classified):
         comment = getattr(clf, "comment_topics", None)
         if comment is not None:  # round 18: comments and replies (by their flags) by the comment model, up to its length
             limit = self.res.classify_chars
-            social = [item_topics_by_comment_model(it) and comment.reads(len(it.get("_text", "")[:limit].split()))
+            social = [it["_X"][2] and comment.reads(len(it.get("_text", "")[:limit].split()))
                       for it in live]
             if any(social):
                 kw = {"social": social, "X_social": self._comment_columns(X, [i for i, s in enumerate(social) if s])}

@@ -45,21 +45,33 @@ log = logging.getLogger("langnghe.ingest")
 Processor = Callable[[list[str]], None]
 
 
-def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow) -> Processor:
+def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow,
+              stop: threading.Event | None = None) -> Processor:
     """The callback every source of items calls with the ids it has just stored. `clock` stamps the
     tags, cases and watchlist hits of a batch (a replay's simulated time; the wall clock otherwise): read
-    once before tagging for the tags, and once after, so that live cases are stamped when they open."""
+    once before tagging for the tags, and once after, so that live cases are stamped when they open.
+    `stop` (serve stopping) ends it between articles and between tagging batches, keeping what is saved: the
+    articles left are fetched by the next run, the items left untagged are tagged by the catch-up at the next
+    start; cases and watchlists wait for a batch's tags, so they are left out once a stop cut the tagging short."""
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
 
     def process(new_ids: list[str]) -> None:
         if not new_ids:
             return
         if fulltext.settings(cfg).enabled:
             try:
-                asyncio.run(fulltext.run(cfg, db, ids=list(new_ids), now=clock()))
+                asyncio.run(fulltext.run(cfg, db, ids=list(new_ids), now=clock(), stop=stop))
             except Exception:
                 log.exception("full-text extraction failed; items keep their summaries")
+        if stopped():
+            log.info("stopping: %d new items are tagged by the catch-up at the next start", len(new_ids))
+            return
         try:
-            nlp_service.tag_ids(cfg, db, list(new_ids), now=clock())
+            if not _tag_until_stopped(cfg, db, list(new_ids), clock, stopped):
+                log.info("stopping: the items of this batch left untagged are tagged by the catch-up at the next start")
+                return
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
         now = clock()
@@ -73,6 +85,20 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow)
             log.exception("matching %d new items against the watchlists failed", len(new_ids))
 
     return process
+
+
+def _tag_until_stopped(cfg: Config, db: Database, ids: list[str], clock: Callable[[], datetime],
+                       stopped: Callable[[], bool]) -> bool:
+    """Tag `ids` [nlp] batch_size at a time, each batch saved, until `stopped()` between two; whether all were
+    tagged. Why batches: a source's huge batch (thousands of items, seconds each thousand) held a stop of serve
+    for all of it. The first batch's clock stamps them all, as one call did."""
+    size = max(int(section(cfg, "nlp").get("batch_size", 500)), 1)
+    now = clock()
+    for k in range(0, len(ids), size):
+        if k and stopped():
+            return False
+        nlp_service.tag_ids(cfg, db, ids[k:k + size], now=now)
+    return True
 
 
 def retag(cfg: Config, db: Database, ids: list[str]) -> None:
@@ -100,9 +126,10 @@ def submit_report(db: Database, cfg: Config, report: store_collab.NewReport) -> 
     rid = collab_kind.report_id_of(item)
     limit = int(section(cfg, "collab").get("max_reports_per_hour", 30))
     with db.write() as cur:  # counted and stored in one transaction: two tabs cannot both slip past the limit
-        if not store_collab.already_saved(cur, report, rid, now):
+        saved = store_collab.saved_before(cur, report, rid, now)
+        if saved is None:
             _check_report_limit(cur, report.reporter, limit, now)
-        saved = store_collab.create_report(cur, report, item, rid, now)
+            saved = store_collab.insert_report(cur, report, item, rid, now)
     if saved.new_item:
         processor(cfg, db)([saved.item_id])
     return saved

@@ -56,10 +56,13 @@ status_log = logging.getLogger("langnghe.status")  # the short Vietnamese lines 
 Job = Callable[[], None]
 
 
-def fulltext_catchup(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTransport | None = None) -> Job:
+def fulltext_catchup(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTransport | None = None,
+                     stop: threading.Event | None = None) -> Job:
     """Every `fulltext.catchup_minutes`, full text for pending press items that the new-items step left
     (over `max_per_run`, or added while it was off), then re-tag those items and update their stories.
-    Runs after detection in the tick, so it never delays an alert."""
+    Runs after detection in the tick, so it never delays an alert. `stop` ends the fetches between articles;
+    the texts already saved are still re-tagged (at most `max_per_run` items, well under a second), so none
+    keeps tags read from its summary alone."""
     st = fulltext.settings(cfg)
     state: dict[str, Any] = {"last": None}
 
@@ -71,15 +74,17 @@ def fulltext_catchup(cfg: Config, db: Database, *, transport: httpx.AsyncBaseTra
             return
         state["last"] = now
         got: list[str] = []
-        asyncio.run(fulltext.run(cfg, db, transport=transport, ok_ids=got))
+        asyncio.run(fulltext.run(cfg, db, transport=transport, ok_ids=got, stop=stop))
         ingest.retag(cfg, db, got)
 
     return job
 
 
-def search_upkeep(cfg: Config, db: Database) -> Job:
+def search_upkeep(cfg: Config, db: Database, *, stop: threading.Event | None = None) -> Job:
     """Every search.compact_check_minutes, index items left unindexed and re-sort the postings once
-    their unsorted tail exceeds search.compact_tail_rows."""
+    their unsorted tail exceeds search.compact_tail_rows. `stop` ends the sort between two ranges (each its own
+    transaction; a minute per 40 million postings in all): the tail is not marked sorted, so the next check sorts
+    again, from the start."""
     state: dict[str, Any] = {"last": None}
 
     def job() -> None:
@@ -97,6 +102,9 @@ def search_upkeep(cfg: Config, db: Database) -> Job:
             plan = store_search.compact_plan(cur, cfg.search.compact_chunk_rows)
             total = int(cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])
         for lo, hi in plan:
+            if stop is not None and stop.is_set():
+                log.info("search index sort stopped on request; it starts again at the next check")
+                return
             with db.write() as cur:
                 store_search.compact_range(cur, lo, hi)
         with db.write() as cur:
@@ -121,7 +129,7 @@ def zalo_token_refresh(cfg: Config, db: Database) -> Job:
     return job
 
 
-def notify_delivery(cfg: Config, db: Database) -> Job:
+def notify_delivery(cfg: Config, db: Database, *, stop: threading.Event | None = None) -> Job:
     """Every tick: send what the outbox holds that is due (orchestration/notify.py). Made once at serve's
     start, which is when messages a killed process was sending are released for another try; it is also
     a start job (JobSpec.at_start), so what waited through the restart goes out before the model loads."""
@@ -131,7 +139,7 @@ def notify_delivery(cfg: Config, db: Database) -> Job:
         log.exception("could not release the notifications a stopped server was sending")
 
     def job() -> None:
-        res = notify_service.deliver(cfg, db)
+        res = notify_service.deliver(cfg, db, stop=stop)
         if res["sent"] or res["retried"]:
             log.info("notifications: %d sent, %d to retry", res["sent"], res["retried"])
 
@@ -157,17 +165,20 @@ class JobSpec:
     factory: Callable[[Config, Database], Job]
     what: str
     at_start: bool = False  # also run once when the scheduler starts, before catch-up tagging loads the model
+    stoppable: bool = False  # the factory takes `stop`, the scheduler's stop event: the job ends early on it
 
 
 JOBS: tuple[JobSpec, ...] = (
-    JobSpec("tag", nlp_service.scheduler_hook, "tag stored items still untagged, or tagged by an older model"),
+    JobSpec("tag", nlp_service.scheduler_hook, "tag stored items still untagged, or tagged by an older model",
+            stoppable=True),
     JobSpec("detect", detection_jobs.scheduler_hook, "stories and emerging-issue alerts, every tick"),
     JobSpec("notify", notify_delivery, "send due notifications from the outbox, right after detection",
-            at_start=True),
-    JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items"),
+            at_start=True, stoppable=True),
+    JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items", stoppable=True),
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
     JobSpec("retention", retention.hook, "retention purge, once a day"),
-    JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed"),
+    JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed",
+            stoppable=True),
     JobSpec("zalo", zalo_token_refresh, "renew expired Zalo OA access tokens with their refresh tokens"),
     JobSpec("survey_masking", survey_masking, "once: mask personal data in survey answers imported before round 14",
             at_start=True),
@@ -179,7 +190,7 @@ def install_jobs(scheduler: "Scheduler", cfg: Config, db: Database) -> list[str]
     installed = []
     for spec in JOBS:
         try:
-            job = spec.factory(cfg, db)
+            job = spec.factory(cfg, db, stop=scheduler.stop_event) if spec.stoppable else spec.factory(cfg, db)
             scheduler.hooks.append(job)
             if spec.at_start:
                 scheduler.start_hooks.append(job)
@@ -199,8 +210,9 @@ class Scheduler(threading.Thread):
         self.db = db
         self._stop_event = threading.Event()  # not `_stop`: Thread.join() calls its own _stop()
         # stopping serve also ends a huge batch between two chunks; `clock` decides which sources are due
-        self.runner = runner or Runner(cfg, db, on_new_items=ingest.processor(cfg, db), stop=self._stop_event,
-                                       clock=clock)
+        # and the new items' full text and tagging, between articles and between batches
+        self.runner = runner or Runner(cfg, db, on_new_items=ingest.processor(cfg, db, stop=self._stop_event),
+                                       stop=self._stop_event, clock=clock)
         self._sources_base = self.runner.cfg  # langnghe.toml sources; dashboard edits are merged over them
         self.passes = 0
         self.hooks: list[Callable[[], None]] = []  # extra periodic jobs (alerts, retention…)
@@ -208,6 +220,11 @@ class Scheduler(threading.Thread):
 
     def stop(self) -> None:
         self._stop_event.set()
+
+    @property
+    def stop_event(self) -> threading.Event:
+        """Set by `stop()`: the jobs that can end early (JobSpec.stoppable) and the ingest path watch it."""
+        return self._stop_event
 
     def run_start_hooks(self) -> None:
         """What must not wait for the NLP model (5–9 s to load): the outbox a stopped server left goes out

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -219,8 +220,10 @@ def _masked(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None,
-            now: Any = None) -> dict[str, int]:
-    """One pass over the due outbox; returns counts {sent, retried}."""
+            now: Any = None, stop: threading.Event | None = None) -> dict[str, int]:
+    """One pass over the due outbox; returns counts {sent, retried}. `stop` (serve stopping) ends it between two
+    messages: each channel that does not answer holds a pass up to [notify] timeout_seconds, so a few of them
+    outlasted serve's wait for the scheduler; the messages not tried stay due, unclaimed, for the next start."""
     s = NotifySettings.from_config(cfg)
     if not s.enabled:
         return {"sent": 0, "retried": 0}
@@ -246,6 +249,8 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
     silent: dict[str, str] = {}  # servers that did not answer in this pass → why
     with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
         for (_, channel, address), grp in groups.items():
+            if stop is not None and stop.is_set():
+                break
             ids = [r["id"] for r in grp]
             server = _server(channel, address)
             if server in silent:  # a failed try like the one before it, without waiting timeout_seconds again

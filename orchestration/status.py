@@ -19,7 +19,7 @@ from vocab.config import Config
 from store import items as store_items
 from store import sources as store_sources
 from store import tags as store_tags
-from store.db import Database, DatabaseLocked, StorageError, utcnow
+from store.db import Database, NoDatabase, StorageError, open_read_only, utcnow
 from orchestration.sources import effective_config
 from nlp.version import current_stamp
 
@@ -49,16 +49,11 @@ def _open(cfg: Config) -> tuple[Database, str, str | None]:
     """(database, origin, note): the live file, read-only, if it can be opened, else what can still be read."""
     path = cfg.storage.db_path
     try:
-        db = Database(path, read_only=True)
-    except DatabaseLocked as exc:
-        if not os.path.exists(cfg.storage.snapshot_path):
-            raise DatabaseLocked(
-                f"{exc} Chưa có bản chụp {cfg.storage.snapshot_path}: serve ghi bản đầu tiên sau lượt thu thập đầu, "
-                f"rồi mỗi {cfg.storage.snapshot_every_minutes} phút (storage.snapshot_every_minutes; 0 là tắt).") from exc
-        return (Database(cfg.storage.snapshot_path, read_only=True), "snapshot",
-                f"dữ liệu từ bản chụp {cfg.storage.snapshot_path} (serve đang giữ cơ sở dữ liệu)")
+        db, from_snapshot = open_read_only(cfg.storage)
     except StorageError as exc:
         return _snapshot_or_raise(cfg, exc)
+    if from_snapshot:
+        return db, "snapshot", f"dữ liệu từ bản chụp {cfg.storage.snapshot_path} (serve đang giữ cơ sở dữ liệu)"
     if not _writable(path):
         return db, "database (read-only)", (
             f"cơ sở dữ liệu {path} chỉ đọc được, không ghi được: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc; serve và "
@@ -131,12 +126,13 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
     if db is not None:
         totals, health, last, cuts = _figures(db, cfg, now)
     else:
-        if not os.path.exists(cfg.storage.db_path):
+        try:
+            db, origin, note = _open(cfg)
+        except NoDatabase as exc:
             return {
                 "db_path": cfg.storage.db_path, "origin": "none", "items": 0, "last_collection_at": None,
-                "sources": [], "note": "chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`",
+                "sources": [], "note": str(exc),
             }
-        db, origin, note = _open(cfg)
         try:
             try:
                 if (old := _old_schema(db, origin, cfg, now)) is not None:

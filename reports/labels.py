@@ -9,7 +9,7 @@ import pandas as pd
 
 from vocab.alerts import SEVERITY_LABELS  # noqa: F401
 # a title's first letter a capital: one function with the tagger's display titles (vocab/casing.py)
-from vocab.casing import capitalized  # noqa: F401
+from vocab.casing import capitalized, unit_in_text  # noqa: F401
 from vocab.alerts import STATE_LABELS as _STATE_LABELS
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SENTIMENT_ORDER, SOURCE_TYPES  # noqa: F401
 from vocab.labels import topics_text  # noqa: F401  (shared with the alert reasons; joins by TOPIC_SEPARATOR)
@@ -72,19 +72,6 @@ def place_short(name: str) -> str:
     if now:
         return head.strip()
     return name.split(" (")[0].strip()
-
-
-_UNIT_TYPES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ", "Huyện ", "Quận ", "Tỉnh ")
-
-
-def unit_in_text(name: str) -> str:
-    """A unit's name inside a sentence, its type in lower case as Nghị định 30 writes it ('tỉnh Quảng Ninh', 'phường
-    Uông Bí'): the gazetteer's 2025 names start with a capital ('Phường Uông Bí'), right at the head of a table cell
-    and wrong mid-sentence ('Địa bàn được nhắc đến nhiều nhất: Phường Uông Bí')."""
-    for t in _UNIT_TYPES:
-        if name.startswith(t):
-            return t.lower() + name[len(t):]
-    return name
 
 
 def places_brief(places: Iterable[str], limit: int = 3) -> str:

@@ -114,12 +114,12 @@ def build_rapid(f: dict[str, Any], s: ReportSettings, proposals: str, generated_
               times=[_dt(x) for x in items["published_at"]] if n else [],
               outlets=items["outlet"].nunique() if n else 0)
     figs: dict[str, Any] = {}
-    doc.blocks.extend(_situation(c))
+    doc.blocks.extend(_situation(c, s))
     doc.blocks.extend(_timeline(c, s, figs))
-    doc.blocks.extend(_spread(c))
-    doc.blocks.extend(_opinion(c))
-    doc.blocks.extend(_handling(c))
-    doc.blocks.extend(_proposals(proposals))
+    doc.blocks.extend(_spread(c, s))
+    doc.blocks.extend(_opinion(c, s))
+    doc.blocks.extend(_handling(c, s))
+    doc.blocks.extend(_proposals(proposals, s))
     doc.blocks.append(Para.text(f"Trên đây là báo cáo nhanh về {ref} của {s.issuer_name}./."))
     return Built(doc=doc, sheets=[], figs=figs, n_items=n)
 
@@ -133,9 +133,9 @@ def _grounds(reason: Any) -> str:
     return f" Căn cứ: {text}" + ("" if text.endswith((".", "!", "?", "…")) else ".")
 
 
-def _situation(c: _Case) -> list[Block]:
+def _situation(c: _Case, s: ReportSettings) -> list[Block]:
     """I. What happened: span and counts, the alert's reason and state, the first report."""
-    B: list[Block] = [Heading(1, "I. TÌNH HÌNH SỰ VIỆC")]
+    B: list[Block] = [Heading(1, s.section(1, "TÌNH HÌNH SỰ VIỆC"))]
     n, times, alert = c.n, c.times, c.alert
     if n:
         B.append(Para.text(
@@ -160,7 +160,7 @@ def _situation(c: _Case) -> list[Block]:
 
 def _timeline(c: _Case, s: ReportSettings, figs: dict[str, Any]) -> list[Block]:
     """II. The first `rapid_items` items in time order, and the cumulative chart (added to `figs`)."""
-    B: list[Block] = [Heading(1, "II. DIỄN BIẾN")]
+    B: list[Block] = [Heading(1, s.section(2, "DIỄN BIẾN"))]
     shown = c.items.head(s.rapid_items)
     rows = []
     for k, r in enumerate(shown.itertuples(), start=1):
@@ -177,9 +177,9 @@ def _timeline(c: _Case, s: ReportSettings, figs: dict[str, Any]) -> list[Block]:
     return B
 
 
-def _spread(c: _Case) -> list[Block]:
+def _spread(c: _Case, s: ReportSettings) -> list[Block]:
     """III. Sources and spread: counts by type, which came first, reach; the table of outlets."""
-    B: list[Block] = [Heading(1, "III. NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN")]
+    B: list[Block] = [Heading(1, s.section(3, "NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN"))]
     items = c.items
     if c.n:
         B.append(Para.text(_spread_text(c)))
@@ -215,9 +215,9 @@ def _spread_text(c: _Case) -> str:
     return text + f" Tổng số lượt nguồn đăng (kể cả đăng lại): {num(reach)}."
 
 
-def _opinion(c: _Case) -> list[Block]:
+def _opinion(c: _Case, s: ReportSettings) -> list[Block]:
     """IV. Sentiment counts, the places named (each 2025 unit) and the topics."""
-    B: list[Block] = [Heading(1, "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN")]
+    B: list[Block] = [Heading(1, s.section(4, "SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN"))]
     if not c.n:
         return B
     items, n = c.items, c.n
@@ -244,7 +244,7 @@ def _opinion(c: _Case) -> list[Block]:
     return B
 
 
-def _handling(c: _Case) -> list[Block]:
+def _handling(c: _Case, s: ReportSettings) -> list[Block]:
     """V. The alert's audit trail: a sentence counting staff and system actions apart, then the log."""
     events = c.events
     rows = []
@@ -256,15 +256,15 @@ def _handling(c: _Case) -> list[Block]:
                      ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, c.names)])
     intro = (_actions_sentence(events) if len(events)
              else "Chưa có thao tác xử lý nào được ghi nhận trên hệ thống.")
-    return [Heading(1, "V. CÔNG TÁC XỬ LÝ"), Para.text(intro),
+    return [Heading(1, s.section(5, "CÔNG TÁC XỬ LÝ")), Para.text(intro),
             Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Người thực hiện", 2.0),
                    Column("Thao tác", 2.4), Column("Trạng thái", 2.0), Column("Nội dung", 5.5)], rows,
                   caption="Bảng 3. Nhật ký xử lý", empty_text="Chưa có thao tác.")]
 
 
-def _proposals(proposals: str) -> list[Block]:
+def _proposals(proposals: str, s: ReportSettings) -> list[Block]:
     """VI. The text staff entered, or a placeholder saying where to enter it."""
-    B: list[Block] = [Heading(1, "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ")]
+    B: list[Block] = [Heading(1, s.section(6, "ĐỀ XUẤT HƯỚNG XỬ LÝ"))]
     lines = proposal_lines(proposals)
     if lines:
         B.extend(Para.text(x) for x in lines)

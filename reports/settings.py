@@ -16,6 +16,7 @@ from vocab.numbers import number
 from vocab.privacy import mentions_masked
 from vocab.public_holidays import WorkCalendar, office_calendar
 from vocab.timefmt import VN_OFFSET, hhmm, is_end_of_day
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 WEEKDAYS_SHORT = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
@@ -116,6 +117,12 @@ class ReportSettings:
         if self.layout == "party":
             return f"Số{NBSP * 8}-{self.symbol}"
         return f"Số:{NBSP * 8}/{self.symbol}"
+
+    def section(self, n: int, title: str) -> str:
+        """A section's heading, numbered in the layout's style: Party «I- TỔNG QUAN», as seed 002 (Thành ủy Uông Bí's
+        report) and Hướng dẫn 36-HD/VPTW itself number theirs; state «I. TỔNG QUAN» (Nghị định 30). One function for
+        every report, so that a document never mixes the two (the reports wrote «I.» in both layouts)."""
+        return f"{ROMAN[n - 1]}{'-' if self.layout == 'party' else '.'} {title}"
 
     def number_ref(self) -> str:
         """The number as cited in a sentence ("Kèm theo Báo cáo số …")."""

@@ -211,17 +211,17 @@ def _doc(t: SurveyTables, s: ReportSettings, now: datetime) -> Any:
     doc = frame.document(s, today, ["BÁO CÁO", f"Kết quả {t.title[0].lower() + t.title[1:]}"],
                          f"(Đợt {t.wave}, {fmt_num(t.respondents)} phiếu)", f"Báo cáo {t.title}", created=now)
     doc.blocks += [
-        Heading(1, "I. MỤC ĐÍCH, YÊU CẦU"),
+        Heading(1, s.section(1, "MỤC ĐÍCH, YÊU CẦU")),
         Para.text(f"Nắm bắt tâm trạng, ý kiến của Nhân dân về {_subject(t.title)}, "
                   "làm cơ sở tham mưu cấp ủy, chính quyền có giải pháp phù hợp."),
-        Heading(1, "II. ĐỐI TƯỢNG, PHẠM VI VÀ PHƯƠNG PHÁP"),
+        Heading(1, s.section(2, "ĐỐI TƯỢNG, PHẠM VI VÀ PHƯƠNG PHÁP")),
         Para.text(f"Phát ra và thu về {fmt_num(t.respondents)} phiếu hợp lệ (đợt {t.wave}). Người trả lời ẩn danh; "
                   "các cột có thông tin cá nhân (họ tên, số điện thoại…) không được lưu."),
         Para.text("Tỷ lệ phần trăm tính trên số người trả lời từng câu. Khoảng tin cậy 95% tính theo phương pháp "
                   "Wilson. Khác biệt giữa các nhóm được kiểm định khi bình phương (χ²) ở mức ý nghĩa 5%, chỉ khi "
                   "số phiếu trong các ô đủ lớn (bảng hai nhóm, hai phương án ít phiếu: kiểm định chính xác Fisher); "
                   "khác biệt giữa hai đợt được kiểm định hai tỷ lệ (ít phiếu: kiểm định chính xác Fisher)."),
-        Heading(1, "III. KẾT QUẢ CHỦ YẾU"),
+        Heading(1, s.section(3, "KẾT QUẢ CHỦ YẾU")),
     ]
     doc.blocks += [Para.text(f"- {line}") for line in t.findings] or [Para.text("Không có kết quả.")]
     for tb in t.tables:  # the renderers start the appendix on a new page

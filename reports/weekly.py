@@ -246,7 +246,7 @@ def _section_intro(w: _Week) -> _Part:
 
 def _section_overview(w: _Week, t: dict[str, Any]) -> _Part:
     """I. Tổng quan: items collected, items about the area vs the previous week, items not yet tagged."""
-    B: list[Block] = [Heading(1, "I. TỔNG QUAN")]
+    B: list[Block] = [Heading(1, w.s.section(1, "TỔNG QUAN"))]
     now_n, prev_n, area_label = w.now_n, w.prev_n, w.area_label
     if now_n == 0:
         B.append(Para.text(
@@ -359,7 +359,7 @@ def _section_sentiment(w: _Week, sent: dict[str, tuple[int, int]]) -> _Part:
 
 def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Part:
     """II and Bảng 3: the stories most items carried, with how their alerts were handled."""
-    B: list[Block] = [Heading(1, "II. CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT")]
+    B: list[Block] = [Heading(1, w.s.section(2, "CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT"))]
     st_note = ""
     if not len(stories):
         st_note = f"Trong tuần không có vấn đề nào về {w.area_label} được các nguồn phản ánh."
@@ -398,7 +398,7 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
 
 def _section_topics(w: _Week, topics: pd.DataFrame) -> _Part:
     """III heading, III.1, Bảng 4 and Biểu đồ 2: items per topic, this week vs the previous one."""
-    B: list[Block] = [Heading(1, "III. THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN"), Heading(2, "1. Theo chủ đề")]
+    B: list[Block] = [Heading(1, w.s.section(3, "THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN")), Heading(2, "1. Theo chủ đề")]
     figs: dict[str, Any] = {}
     trows, tx = [], []
     topics = topics[(topics.n_now > 0) | (topics.n_prev > 0)]
@@ -504,7 +504,7 @@ def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
 
 def _section_negative(w: _Week, neg: pd.DataFrame, sent: dict[str, tuple[int, int]]) -> _Part:
     """IV and Bảng 7: the negative items most widely carried, with links to the originals."""
-    B: list[Block] = [Heading(1, "IV. THÔNG TIN TIÊU CỰC CẦN LƯU Ý")]
+    B: list[Block] = [Heading(1, w.s.section(4, "THÔNG TIN TIÊU CỰC CẦN LƯU Ý"))]
     n_neg = sent.get("negative", (0, 0))[0]
     nx = []
     if not len(neg):
@@ -545,7 +545,7 @@ def alert_states(st: dict[str, Any], open_n: int) -> str:
 
 def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
     """V and Bảng 8: the alerts raised in the week, their state, who handled them and their notes."""
-    B: list[Block] = [Heading(1, "V. CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ")]
+    B: list[Block] = [Heading(1, w.s.section(5, "CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ"))]
     ax = []
     al_note = ""
     if not len(alerts):
@@ -590,7 +590,7 @@ def _section_complaints(w: _Week, rows: list[dict[str, Any]]) -> _Part:
 
 def _section_proposals(w: _Week, proposals: str) -> _Part:
     """VI: the proposals staff entered in the dashboard, or a placeholder asking for them."""
-    B: list[Block] = [Heading(1, "VI. ĐỀ XUẤT, KIẾN NGHỊ")]
+    B: list[Block] = [Heading(1, w.s.section(6, "ĐỀ XUẤT, KIẾN NGHỊ"))]
     lines = proposal_lines(proposals)
     if lines:
         B.extend(Para.text(x) for x in lines)

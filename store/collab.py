@@ -1,7 +1,8 @@
 """Collaborator reports: save one (item + report row, one transaction), list them, fetch a screenshot.
 
-`orchestration.ingest.submit_report` maps the report to an Item (collectors.collab), calls
-`create_report` inside `Database.write()` and sends the new item down the one ingest path.
+`orchestration.ingest.submit_report` maps the report to an Item (collectors.collab), looks it up once with
+`saved_before` inside `Database.write()`, checks the hourly limit and `insert_report`s a new one there, and sends
+the new item down the one ingest path (`create_report` is the lookup and the insert in one call).
 """
 
 from __future__ import annotations
@@ -43,15 +44,24 @@ class Saved:
 
 
 def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, rid: str, now: datetime) -> Saved:
-    """Store one report as its item (mapped by collectors.collab) and a collab_reports row."""
-    if r.screenshot is not None and len(r.screenshot) > MAX_SCREENSHOT_BYTES:
-        raise ValueError(f"screenshot larger than {MAX_SCREENSHOT_BYTES // (1024 * 1024)} MB")
+    """Store one report as its item (mapped by collectors.collab) and a collab_reports row; a report saved
+    before (same id, or a resend) is answered as it was saved."""
+    return saved_before(cur, r, rid, now) or insert_report(cur, r, item, rid, now)
+
+
+def saved_before(cur: "duckdb.DuckDBPyConnection", r: NewReport, rid: str, now: datetime) -> Saved | None:
+    """The report as saved before (same id, or a resend within RESEND_MINUTES), or None: a new report."""
     exists = cur.execute("SELECT item_id FROM collab_reports WHERE id = ?", [rid]).fetchone()
     if exists:
         return Saved(rid, exists[0], False, True)
     resent = _resent(cur, r, now)
-    if resent:
-        return Saved(resent[0], resent[1], False, True)
+    return Saved(resent[0], resent[1], False, True) if resent else None
+
+
+def insert_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, rid: str, now: datetime) -> Saved:
+    """Store a report `saved_before` found new, in the same transaction (so the lookup runs once per report)."""
+    if r.screenshot is not None and len(r.screenshot) > MAX_SCREENSHOT_BYTES:
+        raise ValueError(f"screenshot larger than {MAX_SCREENSHOT_BYTES // (1024 * 1024)} MB")
     new_ids = insert_items(cur, [item])
     item_id = item.id
     if not new_ids:
@@ -72,17 +82,11 @@ def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, ri
     return Saved(rid, item_id, bool(new_ids), False)
 
 
-def already_saved(cur: "duckdb.DuckDBPyConnection", r: NewReport, rid: str, now: datetime) -> bool:
-    """Whether `create_report` would answer this report as one saved before (same id, or a resend)."""
-    if cur.execute("SELECT 1 FROM collab_reports WHERE id = ?", [rid]).fetchone():
-        return True
-    return _resent(cur, r, now) is not None
-
-
 def sent_since(cur: "duckdb.DuckDBPyConnection", reporter: str, since: datetime) -> tuple[int, datetime | None]:
     """How many reports `reporter` sent from `since` on, and when the oldest of them was sent (None: none)."""
-    n, oldest = cur.execute("SELECT count(*), min(created_at) FROM collab_reports WHERE reporter = ? AND created_at >= ?",
-                            [reporter, since]).fetchone()
+    # fetchall, not fetchone: a fetched-from result left open refuses the Arrow register of the insert after it
+    ((n, oldest),) = cur.execute("SELECT count(*), min(created_at) FROM collab_reports WHERE reporter = ? AND created_at >= ?",
+                                 [reporter, since]).fetchall()
     return int(n), oldest
 
 

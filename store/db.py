@@ -29,6 +29,7 @@ from typing import Any, Iterator, NoReturn
 import duckdb
 
 # os_error_reason: vocab.oserrors', named here too for the callers that import it with Database
+from vocab.config import StorageConfig
 from vocab.oserrors import FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -180,6 +181,8 @@ class Database:
             self._raise_storage(exc)
         self._write_lock = threading.Lock()
         self._snapshot_lock = threading.Lock()
+        self._reopen_lock = threading.Lock()
+        self._invalidated = False  # a fatal error (a checkpoint on a full disk) made DuckDB refuse this connection
         self._file_fd: int | None = None  # the live file, opened once for file copies: see _copy_file
         if not read_only and migrate:  # migrate=False: `backup_database` copies a file as it is
             try:
@@ -192,10 +195,42 @@ class Database:
 
     def _raise_storage(self, exc: BaseException) -> NoReturn:
         """Re-raise `exc` as the StorageError it means, or unchanged."""
+        self._note_fatal(exc)
         err = storage_error(exc, self.path)
         if err is None:
             raise exc
         raise err from exc
+
+    def _note_fatal(self, exc: BaseException) -> None:
+        """A fatal DuckDB error invalidates the whole database instance: every later read and write of this process
+        failed with "database has been invalidated" until serve was restarted, even after staff freed the disk (a
+        CHECKPOINT, serve's snapshot or DuckDB's own after a large commit, that finds the disk full). Noted here, the
+        next read or write opens the file again (`_cursor`)."""
+        if isinstance(exc, duckdb.FatalException) or "database has been invalidated" in str(exc):
+            self._invalidated = True
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the live connection; after a fatal error, of a new one. Opening the file again replays its
+        .wal, so what was committed is all there; if that fails too (the disk still full), the StorageError says so
+        and the next call tries again."""
+        if self._invalidated:
+            with self._reopen_lock:
+                if self._invalidated:
+                    self._reopen()
+        return self._con.cursor()
+
+    def _reopen(self) -> None:
+        try:
+            self._con.close()
+        except duckdb.Error:
+            pass
+        try:
+            self._con = duckdb.connect(self.path, read_only=self.read_only)
+        except (duckdb.Error, OSError) as exc:
+            self._raise_storage(exc)
+        self._invalidated = False
+        log.warning("Đã mở lại cơ sở dữ liệu %s sau một lỗi nghiêm trọng của DuckDB (thường là ổ đĩa đầy khi ghi "
+                    "điểm lưu); dữ liệu đã lưu vẫn còn nguyên.", self.path)
 
     def close(self) -> None:
         self._con.close()
@@ -309,7 +344,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             yield cur
         except duckdb.Error as exc:  # a damaged block shows up on the first read that touches it
@@ -326,7 +361,7 @@ class Database:
             raise RuntimeError(f"Không ghi được vào {self.path}: tệp đang được mở chỉ để đọc (bởi một lệnh chỉ đọc, "
                                "hoặc là bản chụp của serve), nên không thay đổi gì.")
         with self._write_lock:
-            cur = self._con.cursor()
+            cur = self._cursor()
             try:
                 try:
                     cur.execute("BEGIN")
@@ -388,6 +423,10 @@ class Database:
             else:
                 self._copy_tables(tmp)
         except BaseException as exc:
+            self._note_fatal(exc)  # the CHECKPOINT on a full disk: DuckDB refuses this connection from now on
+            if isinstance(exc, duckdb.Error) and f'"{self.path}"' in str(exc):  # the live file failed, not the copy
+                _remove_copy(tmp)
+                self._raise_storage(exc)  # said of the database and its disk, which may not be the copy's
             _copy_failed(exc, tmp, dest)
             raise
         return tmp
@@ -406,7 +445,7 @@ class Database:
         (an in-memory database, or DuckDB refusing it; DuckDB 2.0 checkpoints beside open read transactions)."""
         if self.path == ":memory:":
             return False
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             cur.execute("CHECKPOINT")
             return _wal_size(Path(self.path)) == 0  # what the file lacks would be missed
@@ -423,7 +462,7 @@ class Database:
         file's blocks, the .wal only points at them) left a table the copy cannot read. A CHECKPOINT needs a change
         to write a new one: an empty table made and dropped. False when DuckDB refuses the CHECKPOINT (DuckDB 1.x
         did beside an open transaction): the copy must then be made another way."""
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             cur.execute("CREATE TABLE IF NOT EXISTS __sau_ban_chup (i INTEGER)")
             cur.execute("DROP TABLE IF EXISTS __sau_ban_chup")
@@ -437,7 +476,7 @@ class Database:
 
     def _copy_tables(self, tmp: Path) -> None:
         """Copy every table into a new file at `tmp` through DuckDB (consistent whatever the file's state)."""
-        cur = self._con.cursor()
+        cur = self._cursor()
         try:
             src = cur.execute("SELECT current_database()").fetchone()[0]
             cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
@@ -447,6 +486,27 @@ class Database:
                 cur.execute("DETACH __snap")
         finally:
             cur.close()
+
+
+class NoDatabase(FileNotFoundError):
+    """The configured database file does not exist yet (the message says how to make it)."""
+
+
+def open_read_only(storage: StorageConfig) -> tuple[Database, bool]:
+    """(database, from_snapshot) for a command that only reads (`status`, `search`): the live file read-only, or
+    serve's snapshot while serve holds it. Read-only because, opened for writing, such a command upgraded an older
+    file unasked and held DuckDB's write lock meanwhile, so a `restore` or `serve` starting then waited or refused.
+    NoDatabase: no file yet; DatabaseLocked: serve holds it and has published no snapshot yet (said when it will)."""
+    if not os.path.exists(storage.db_path):
+        raise NoDatabase("chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`")
+    try:
+        return Database(storage.db_path, read_only=True), False
+    except DatabaseLocked as exc:
+        if not os.path.exists(storage.snapshot_path):
+            raise DatabaseLocked(
+                f"{exc} Chưa có bản chụp {storage.snapshot_path}: serve ghi bản đầu tiên sau lượt thu thập đầu, "
+                f"rồi mỗi {storage.snapshot_every_minutes} phút (storage.snapshot_every_minutes; 0 là tắt).") from exc
+        return Database(storage.snapshot_path, read_only=True), True
 
 
 def backup_database(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> Path:

@@ -15,9 +15,7 @@ write cleanly between two chunks, keeping what was committed. Titles and texts l
 from __future__ import annotations
 
 
-import os
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -27,6 +25,7 @@ import pyarrow as pa
 
 from store.db import utcnow
 from store import search
+from store.faults import fault_point
 
 if TYPE_CHECKING:
     import duckdb
@@ -127,7 +126,7 @@ def insert_items(
     cur.register("_batch", unique)
     try:
         new_ids = _insert_new(cur)
-        _fault_point("items_inserted")
+        fault_point("items_inserted")
         _link_sightings(cur)
         new_set = set(new_ids)  # built once: a per-item set made every batch quadratic
         _save_raws(cur, items, new_set)
@@ -137,6 +136,7 @@ def insert_items(
         cur.unregister("_batch")
         cur.unregister("_batch_all")
     search.index_items(cur, new_ids)  # same transaction: a stored item is always searchable
+    fault_point("items_indexed")  # a large batch has written its row groups to the file by now, uncommitted
     return new_ids
 
 
@@ -310,25 +310,6 @@ def store_batch(
         if progress is not None:
             progress(res.written, total)
     return res
-
-
-_fault_hits: dict[str, int] = {}
-
-
-def _fault_point(name: str) -> None:
-    """Crash-test hook: with LANGNGHE_FAULTPOINT=name:N:/path, the N-th time execution passes here it
-    touches /path and stalls mid-transaction, so a test can SIGKILL the process there. Inert otherwise."""
-    spec = os.environ.get("LANGNGHE_FAULTPOINT")
-    if not spec:
-        return
-    point, nth, marker = spec.split(":", 2)
-    if point != name:
-        return
-    _fault_hits[name] = _fault_hits.get(name, 0) + 1
-    if _fault_hits[name] == int(nth):
-        with open(marker, "a") as fh:
-            fh.write("hit\n")
-        time.sleep(120)
 
 
 def count_items(cur: "duckdb.DuckDBPyConnection") -> int:

@@ -1,7 +1,8 @@
 """Capitals in displayed titles: a social post's title is its first words, often all in lower case («mưa to quá,
 đường lên vàng danh …»); staff read it with a capital first letter and place names capitalised. One function for
 the tagger (nlp/titles.py, stored in `item_tags.title_restored`) and the reports (titles not tagged yet). Also where
-a shown text is cut: at a word, to the length a rapid report quotes (`QUOTE_CHARS`)."""
+a shown text is cut: at a word, to the length a rapid report quotes (`QUOTE_CHARS`). And the other way: a unit's
+type in lower case inside a sentence (`unit_in_text`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import unicodedata
 
 from vocab.folding import strip_marks
 
-__all__ = ["QUOTE_CHARS", "capitalized", "cut_at_word", "shown_title"]
+__all__ = ["QUOTE_CHARS", "capitalized", "cut_at_word", "shown_title", "unit_in_text"]
 
 # the characters of a post a rapid report quotes, and of its restored reading the tagger keeps (item_tags.text_restored)
 QUOTE_CHARS = 600
@@ -19,6 +20,21 @@ def capitalized(title: str) -> str:
     """`title` with its first letter a capital; the rest stays as written (NFC)."""
     title = unicodedata.normalize("NFC", title)
     return title[:1].upper() + title[1:] if title[:1].islower() else title
+
+
+# the administrative unit types a name may start with, as the gazetteer's names write them (a capital at the head)
+_UNIT_TYPES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ", "Thị xã ", "Thành phố ", "Huyện ", "Quận ", "Tỉnh ")
+
+
+def unit_in_text(name: str) -> str:
+    """A unit's name inside a sentence, its type in lower case as Nghị định 30 writes it ('tỉnh Quảng Ninh', 'phường
+    Uông Bí'): the gazetteer's 2025 names start with a capital ('Phường Uông Bí'), right at the head of a table cell
+    and wrong mid-sentence ('Địa bàn được nhắc đến nhiều nhất: Phường Uông Bí'). One function for the reports and
+    the gazetteer's shown place texts ('phường Uông Bí (TP Uông Bí cũ)')."""
+    for t in _UNIT_TYPES:
+        if name.startswith(t):
+            return t.lower() + name[len(t):]
+    return name
 
 
 def shown_title(title: str, restored: str | None) -> str:

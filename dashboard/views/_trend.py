@@ -69,6 +69,15 @@ def split_periods(df: pd.DataFrame, now: pd.Timestamp, days: int) -> pd.DataFram
     return pd.DataFrame({"day": idx, "n": cur.to_numpy(), "neg": negs.to_numpy(), "n_prev": prev.to_numpy()})
 
 
+def daily_table(daily: pd.DataFrame, days: int) -> pd.DataFrame:
+    """The Diễn biến chart as a table (its text alternative): a row per day, newest first."""
+    d = daily.iloc[::-1]
+    share = [f"{neg / n:.0%}" if n else "—" for n, neg in zip(d["n"], d["neg"])]
+    return pd.DataFrame({"Ngày": [f"{x:%d/%m/%Y}" for x in d["day"]], "Kỳ này (tin)": d["n"].astype(int).to_numpy(),
+                         f"Cùng ngày {days} ngày trước (tin)": d["n_prev"].astype(int).to_numpy(),
+                         "Tiêu cực (tin)": d["neg"].astype(int).to_numpy(), "Tỷ lệ tiêu cực": share})
+
+
 def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
     now = pd.Timestamp(data.local(data.now())).tz_localize(None)
     daily = split_periods(df, now, days)
@@ -102,6 +111,7 @@ def _panel(df: pd.DataFrame, kind: str, value: str, days: int) -> None:
     f = drill.from_points(ev, lambda p: day_filter(p, base, days))
     if f:
         ui.open_items(f)
+    ui.chart_data(daily_table(daily, days))
     cur = df[pd.to_datetime(df["published_at"]).dt.tz_localize(None) > now - pd.Timedelta(days=days)] \
         if len(df) else df
     left, right = st.columns(2)
@@ -127,6 +137,9 @@ def _share(counts: pd.Series, title: str, param: str, base: dict, key: str, code
     fig.update_layout(separators=ui.SEPARATORS, height=max(160, 26 * len(counts)), margin=dict(l=0, r=0, t=0, b=0),
                       yaxis=dict(autorange="reversed"), xaxis=ui.count_axis(int(counts.max()), title="Số tin"))
     ev = st.plotly_chart(fig, width="stretch", key=key, on_select="rerun", selection_mode="points")
+    ui.chart_data(pd.DataFrame({title.removeprefix("Theo ").capitalize(): [str(k) for k in counts.index],
+                                "Số tin": counts.astype(int).to_numpy(),
+                                "Tỷ lệ": [f"{v / total:.0%}" for v in counts]}))
     keys = codes or list(counts.index)
     for p in drill.points(ev):
         i = p.get("point_index", p.get("point_number"))

@@ -52,7 +52,7 @@ def render() -> None:
             "Mã": queue["alert_id"],
             "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
             "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
-            "Giao cho": [_person(x) for x in queue["assignee"]],
+            "Giao cho": [data.person(x) for x in queue["assignee"]],
             "Số tin": queue["n_items"],
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
@@ -102,7 +102,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
     st.caption(
         f"Mức: {SEVERITY_LABELS.get(a['severity'], a['severity'])} · Trạng thái: "
         f"{STATE_LABELS.get(a['status'], a['status'])} · Ưu tiên: {PRIORITY_LABELS.get(a['priority'], a['priority'])}"
-        + (f" · Giao cho: {_person(a['assignee'])}" if a.get("assignee") else "")
+        + (f" · Giao cho: {data.person(a['assignee'])}" if a.get("assignee") else "")
         + f" · Phát hiện: {a['raised_at']:%d/%m/%Y %H:%M}"
         + (f" · Gộp vào: {a['merged_into']}" if a.get("merged_into") else "")
     )
@@ -190,7 +190,7 @@ def _history(alert_id: str) -> None:
     ui.dataframe(
         pd.DataFrame({
             "Thời gian": hist["at"],
-            "Người thực hiện": ["hệ thống" if u == "system" else _person(u) for u in hist["username"]],
+            "Người thực hiện": [data.person(u) for u in hist["username"]],
             "Thao tác": [ACTION_LABELS.get(x, x) for x in hist["action"]],
             "Từ": [STATE_LABELS.get(x, x or "") for x in hist["from_state"]],
             "Sang": [STATE_LABELS.get(x, x or "") for x in hist["to_state"]],
@@ -200,13 +200,6 @@ def _history(alert_id: str) -> None:
         column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                        "Nội dung": st.column_config.TextColumn(width="large")},
     )
-
-
-def _person(username: object) -> str:
-    """A staff member's display name (login names appear only on Quản trị)."""
-    if not isinstance(username, str) or not username:
-        return ""
-    return data.display_names().get(username, username)
 
 
 def _form_key(alert_id: str) -> str:

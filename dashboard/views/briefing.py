@@ -27,19 +27,8 @@ def _host(url: object) -> str:
     return urlsplit(str(url)).netloc if isinstance(url, str) and url else ""
 
 
-def _person(username: object) -> str:
-    """A staff member's display name, as on Cảnh báo (login names appear only on Quản trị); the system's
-    automatic steps say so."""
-    if not isinstance(username, str) or not username:
-        return ""
-    if username == "system":
-        return "Hệ thống"
-    return data.display_names().get(username, username)
-
-
-def _default_since() -> tuple[datetime, str]:
-    """(local time, why) of the default start of the period."""
-    last = data.last_briefing()
+def _default_since(last: dict | None) -> tuple[datetime, str]:
+    """(local time, why) of the default start of the period, from the `last` briefing held (None: none yet)."""
     if last:
         return data.local(last["held_at"]), f"lần giao ban trước ({data.local(last['held_at']):%H:%M %d/%m/%Y})"
     days = data.config().dashboard.briefing_default_days
@@ -66,13 +55,13 @@ def render() -> None:
 
 def _period(area: str) -> datetime:
     """The title, the 'from' boxes (default: the last briefing) and the period line; the start in UTC."""
-    default, why = _default_since()
+    last = data.last_briefing()
+    default, why = _default_since(last)
     st.title("Trước giao ban")
     c = st.columns([1, 1, 2.4])
     # keyed by the last briefing: one marked held gives new widgets, so the boxes show the new start (the browser
     # keeps a widget's old value when only its default changes). Not by the default itself: with no briefing held
     # it is «7 days ago», a new key every minute, and a date staff picked went back to it at the next click
-    last = data.last_briefing()
     ver = f"{data.local(last['held_at']):%Y%m%d%H%M}" if last else "none"
     ui.keep(f"brief_day_{ver}", default.date())  # and kept while another page is open
     day = c[0].date_input("Từ ngày", format="DD/MM/YYYY", key=f"brief_day_{ver}")
@@ -96,11 +85,28 @@ def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
         for aid, grp in notes.groupby("alert_id"):
             g = grp.sort_values("at")
             last_note[aid] = "\n".join(
-                f"{r['at']:%d/%m %H:%M} {_person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
+                f"{r['at']:%d/%m %H:%M} {data.person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
                 + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
                 for _, r in g.tail(3).iterrows()
             )
     return last_note
+
+
+# Section I's grid on a desk: the reason (200–350 characters) wraps in a 420 px column (about 60 characters a line)
+# in rows as tall as the longest reason needs, up to six lines (Streamlit wraps cell text only in rows taller than
+# 64 px); six rows show, then a scroll
+REASON_WIDTH = 420
+REASON_LINE_CHARS = 60
+REASON_LINE_PX = 19
+REASON_ROW_HEIGHT = 140  # six lines and the cell's padding
+
+
+def reason_row_height(reasons: list[str]) -> int:
+    """The desk grid's row height for these reasons: their longest, in lines, at least two (a row of 65 px or
+    more wraps) and at most six."""
+    longest = max((len(r) for r in reasons), default=0)
+    lines = min(6, max(2, -(-longest // REASON_LINE_CHARS)))
+    return min(REASON_ROW_HEIGHT, 30 + REASON_LINE_PX * lines)
 
 
 def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -> None:
@@ -119,24 +125,46 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         "Phát sinh": ["trong kỳ" if n else "kỳ trước" for n in alerts["is_new"]],
         "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
         "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
-        "Giao cho": [_person(u) for u in alerts["assignee"]],
+        "Giao cho": [data.person(u) for u in alerts["assignee"]],
         "Số tin": alerts["n_items"],
         "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
+        # the sentence staff read aloud (detection's brief(), as Cảnh báo shows it): read here without opening each
+        "Vì sao": [" ".join(str(r).split()) if isinstance(r, str) else "" for r in alerts["reason"]],
     })
+    # on paper the reason is a full-width line under its alert's row (a tenth column would be 3 cm wide)
     ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,
-                          "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9})
-    # on screen the issue first, and on a phone wrapped with its level, state and count (the code first cut it at
-    # 390 px, round 17); the printed A4 table above keeps the code first
-    screen = view[["Vấn đề", *[c for c in view.columns if c != "Vấn đề"]]]
-    ui.dataframe(
-        screen, hide_index=True, width="stretch", placeholder="—",
-        **ui.fit_table({"Vấn đề": st.column_config.TextColumn(width="large"),
+                          "Ưu tiên": 1.4, "Giao cho": 1.6, "Số tin": 1.0, "Xử lý trong kỳ": 3.9}, below="Vì sao")
+    # on screen the issue and its reason first, and on a phone wrapped with its level, state and count (the code
+    # first cut it at 390 px, round 17); the printed A4 table above keeps the code first
+    first = ["Vấn đề", "Vì sao"]
+    screen = view[[*first, *[c for c in view.columns if c not in first]]]
+    fit = ui.fit_table({"Vấn đề": st.column_config.TextColumn(width="large"),
+                        "Vì sao": st.column_config.TextColumn(width=REASON_WIDTH),
                         "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
-                       "Vấn đề", ["Mức", "Trạng thái", "Số tin"], len(screen), None),
-    )
+                       "Vấn đề", ["Mức", "Trạng thái", "Số tin", "Vì sao"], len(screen), None)
+    if "row_height" not in fit:  # a desk: rows tall enough for the reason's lines (a phone's already wrap)
+        row = reason_row_height(list(view["Vì sao"]))
+        fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row)}
+    ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
+    if ui.on_phone():
+        _reasons_listed(view)
     st.caption(f"{number(counts['new'])} cảnh báo mới trong kỳ; {number(counts['open'])} đang mở."
                + (f" Bảng liệt kê {number(len(alerts))} cảnh báo đầu hàng đợi (mức cao, ưu tiên trước) trong "
                   f"{number(counts['total'])}; xem đủ ở trang Cảnh báo." if counts["total"] > len(alerts) else ""))
+
+
+PHONE_REASONS = 50  # a phone lists the reasons of the head of the queue (the grid holds them all)
+
+
+def _reasons_listed(view: pd.DataFrame) -> None:
+    """On a phone the grid's «Vì sao» is off the screen to the right, in rows of three lines: the reasons as text,
+    folded under the grid, each after its issue."""
+    shown = view.head(PHONE_REASONS)
+    with st.expander(f"Vì sao có từng cảnh báo ({number(len(shown))})"):
+        for _, r in shown.iterrows():
+            st.markdown(f"**{md(r['Vấn đề'])}** ({md(r['Mức'])}, {md(r['Trạng thái'])}): {md(r['Vì sao'])}")
+        if len(view) > len(shown):
+            st.caption(f"Còn {number(len(view) - len(shown))} cảnh báo: kéo bảng sang phải hoặc xem ở trang Cảnh báo.")
 
 
 def _stories(stories: pd.DataFrame) -> None:
@@ -188,7 +216,7 @@ def _held_before() -> None:
     held = data.briefings(5)
     if len(held):
         st.caption("Các lần giao ban gần đây: " + "; ".join(
-            f"{r['held_at']:%H:%M %d/%m/%Y} ({_person(r['username'])})" for _, r in held.iterrows()))
+            f"{r['held_at']:%H:%M %d/%m/%Y} ({data.person(r['username'])})" for _, r in held.iterrows()))
 
 
 def _mark_held(since: datetime) -> None:

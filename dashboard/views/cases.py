@@ -21,13 +21,6 @@ PAGE = {"title": "Phản ánh", "icon": ":material/inbox:", "order": 25, "min_ro
 FILTERS = {"Đang mở": OPEN_STATES, "Đã trả lời / đóng": ("answered", "closed"), "Tất cả": None}
 
 
-def person(username: object) -> str:
-    """A staff member's display name (login names appear only on Quản trị); '' for nobody."""
-    if not isinstance(username, str) or not username:
-        return ""
-    return "Hệ thống" if username == "system" else data.display_names().get(username, username)
-
-
 def reply_status(status: object) -> str:
     """The stored reply status ('sent (ref)', 'manual', 'failed: …') in Vietnamese."""
     s = str(status or "")
@@ -45,7 +38,7 @@ def event_note(action: str, note: object) -> str:
     reply's channel and outcome in Vietnamese (the store keeps them as written: login name, UTC, codes)."""
     text = note if isinstance(note, str) else ""
     if action == "assign":
-        return re.sub(r"^giao cho (\S+?)(?=:|$)", lambda m: f"giao cho {person(m.group(1))}", text)
+        return re.sub(r"^giao cho (\S+?)(?=:|$)", lambda m: f"giao cho {data.person(m.group(1))}", text)
     if action == "due":
         m = re.fullmatch(r"hạn mới (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)
         if m:
@@ -80,7 +73,7 @@ def render() -> None:
     ui.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
-        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [person(u) for u in df["assignee"]],
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [data.person(u) for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
         hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(df), 300),
         column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
@@ -122,7 +115,7 @@ def _detail(cid: int) -> None:
     st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({md(c.get('outlet') or c['source'], 80)})"
                " · Trạng thái: "
                f"{STATE_LABELS.get(c['status'], c['status'])} · Nhận: {c['opened_at']:%H:%M %d/%m/%Y} · Hạn: "
-               f"{c['due_at']:%d/%m/%Y}" + (f" · Giao cho: {person(c['assignee'])}" if c.get("assignee") else "")
+               f"{c['due_at']:%d/%m/%Y}" + (f" · Giao cho: {data.person(c['assignee'])}" if c.get("assignee") else "")
                + (f" · Địa bàn: {c['place']}" if c.get("place") else ""))
     st.text(c.get("text") or c["title"])
     link = safe_link(c.get("url"))
@@ -140,7 +133,7 @@ def _detail(cid: int) -> None:
                 f"{reply_status(c['reply_status'])}): {c['reply_text']}")
     ev = dc.events(cid)
     if len(ev):
-        ui.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": [person(u) for u in ev["username"]],
+        ui.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": [data.person(u) for u in ev["username"]],
                                    "Thao tác": [ACTION_LABELS.get(a, a) for a in ev["action"]],
                                    "Sang": [STATE_LABELS.get(x, x or "") for x in ev["to_state"]],
                                    "Ghi chú": [event_note(a, n) for a, n in zip(ev["action"], ev["note"])]}), hide_index=True, width="stretch",

@@ -194,7 +194,10 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
     st.caption(f"{number(total)}{'' if exact else '+'} tin" + (" khớp" if query.strip() else "")
                + (f" (hiện {number(limit)} tin {shown}; thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
     if not len(df):
-        ui.empty("Không có tin nào khớp bộ lọc." if data.totals()["items"] else "Chưa có tin bài nào trong cơ sở dữ liệu.")
+        # a new office is told where items come from (it read only «none in the database»)
+        ui.empty("Không có tin nào khớp bộ lọc." if data.totals()["items"] else
+                 "Chưa có tin bài nào trong cơ sở dữ liệu. Tin về khi máy chủ thu thập các nguồn ở trang Nguồn tin "
+                 "(theo chu kỳ của từng nguồn), hoặc khi nhập tệp xuất từ công cụ khác ở trang Nhập dữ liệu.")
         return
     ui.items_table(df, height=330, key="x_table",
                    extra={"Đã sửa nhãn": ["✓" if c else "" for c in df["corrected"]]})
@@ -388,7 +391,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
         st.markdown("**Lịch sử sửa nhãn**")
         ui.dataframe(pd.DataFrame({
             "Thời gian": [data.local(h["created_at"]) for h in hist],
-            "Người sửa": [h["username"] for h in hist],
+            "Người sửa": [data.person(h["username"]) for h in hist],
             "Trường": [FIELD_LABELS.get(h["field"], h["field"]) for h in hist],
             "Giá trị mới": [_value_text(h["field"], h["value"]) for h in hist],
         }), hide_index=True, width="stretch", placeholder="—",

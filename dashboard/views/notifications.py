@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_notify as dn, gate, ui
+from dashboard import data, data_notify as dn, gate, ui
 from store.notify import Subscription
 from vocab.alerts import SEVERITY_LABELS
-from vocab.labels import TOPIC_LABELS
+from vocab.labels import TOPIC_LABELS, topics_text
 
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
 QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)",
@@ -31,7 +31,7 @@ def render() -> None:
         ui.dataframe(pd.DataFrame({
             "Kênh": [labels.get(s.channel, s.channel) for s in subs], "Gửi tới": [s.address for s in subs],
             "Từ mức": [SEVERITY_LABELS.get(s.min_severity, s.min_severity) for s in subs],
-            "Chủ đề": [", ".join(TOPIC_LABELS.get(t, t) for t in s.topics) or "tất cả" for s in subs],
+            "Chủ đề": [topics_text(s.topics) or "tất cả" for s in subs],  # «; »: the labels hold commas
             "Địa bàn": [", ".join(s.places) or "tất cả" for s in subs],
             "Cách gửi": [MODES.get(s.mode, s.mode) + (f" ({s.daily_at})" if s.mode == "daily" else "") for s in subs],
             "Giờ yên lặng": [f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start else "" for s in subs],
@@ -110,7 +110,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     st.subheader("Quản trị: nhật ký gửi")
     for t in dn.delivery_trouble():
         if t["username"] != user.username:
-            st.warning(f"{t['username']}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
+            st.warning(f"{data.person(t['username'])}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
             _resend_button(user, t)
     counts = dn.outbox_counts()
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))

@@ -5,6 +5,8 @@ the rest of the page is never reloaded. A click on a bar or a slice opens Tin b�
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,8 +15,8 @@ from dashboard import data, data_notify as dn, drill, ui
 from orchestration import status
 from vocab.labels import SENTIMENT_ORDER
 from dashboard.labels import (
-    HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, STATE_LABELS, delta_text, md, number,
-    sentiment_label, topic_label,
+    HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, delta_text, md,
+    number, sentiment_label, topic_label,
 )
 
 PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "min_role": "viewer"}
@@ -129,10 +131,12 @@ def _topics_chart() -> bool:
         over = data.items_over_time(OVER_DAYS, "day").rename(columns={"outlet": "series"})
         title, param = f"Tin theo ngày và nguồn, {OVER_DAYS} ngày qua (chưa phân loại chủ đề)", "outlet"
     if len(over):
-        fig = _stacked_bars(over, title, topic_label if param == "topic" else str)
+        label = topic_label if param == "topic" else str
+        fig = _stacked_bars(over, title, label)
         ev = st.plotly_chart(fig, width="stretch", key="topics_chart", on_select="rerun",
                              selection_mode="points")
         _open(drill.from_points(ev, lambda p: bar_filter(p, param)))
+        ui.chart_data(per_day_table(over, label, "Chủ đề" if param == "topic" else "Nguồn"))
         return True
     # not an empty grid whose axis runs from −1 to 5
     st.markdown(f"**Tin theo ngày, {OVER_DAYS} ngày qua**")
@@ -163,6 +167,8 @@ def _sentiment_chart(n_items: int) -> bool:
     ev = st.plotly_chart(fig, width="stretch", key="sentiment_chart", on_select="rerun",
                          selection_mode="points")
     _open(drill.from_points(ev, slice_filter))
+    # the bars' figures in words, their text alternative: the bars carry only the share
+    st.caption(" · ".join(f"{lab}: {number(int(n))} tin ({n / total:.0%})" for lab, n in zip(labels, share["n"])))
     return True
 
 
@@ -175,16 +181,27 @@ def _open_alerts(open_alerts: pd.DataFrame, n_open: int) -> None:
     sev_rank = {"high": 0, "medium": 1, "low": 2}
     top = open_alerts.assign(_r=[sev_rank.get(s, 3) for s in open_alerts["severity"]]) \
         .sort_values(["_r", "raised_at"], ascending=[True, False]).head(OPEN_ALERTS_SHOWN)
-    cols = st.columns(2)
-    for k, (_, a) in enumerate(top.iterrows()):
-        cols[k % 2].markdown(
-            f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
-            f":gray[{STATE_LABELS.get(a['status'], a['status'])} · {a['n_items']} tin · "
-            f"{a['raised_at']:%d/%m %H:%M}]"
-        )
+    # a row of two per pair, not two columns of three: a phone stacks columns one under the other, so the second
+    # alert came fourth there, and a lower level could come before a higher one
+    for start in range(0, len(top), 2):
+        pair, cols = top.iloc[start:start + 2], st.columns(2)
+        for k, (_, a) in enumerate(pair.iterrows()):
+            _alert_line(cols[k], a)
     if n_open > len(top):
         st.caption(f"… và {number(n_open - len(top))} cảnh báo khác.")
     ui.page_link("alerts", "Xem hàng đợi cảnh báo")
+
+
+def _alert_line(col: Any, a: pd.Series) -> None:
+    """One open alert: its level's dot, code and title, then its level in words, state, items and time."""
+    col.markdown(
+        # the level in words after its coloured dot (colour alone says nothing to a colour-blind reader or on a grey
+        # print), and the year: an alert can stay open past New Year
+        f"{SEVERITY_DOTS.get(a['severity'], '')} **{md(a['alert_id'])}** · {md(a['title'], 80)}  \n"
+        f":gray[Mức {SEVERITY_LABELS.get(a['severity'], a['severity']).lower()} · "
+        f"{STATE_LABELS.get(a['status'], a['status'])} · {number(a['n_items'])} tin · "
+        f"{a['raised_at']:{ui.DATE_TIME_STRFTIME}}]"
+    )
 
 
 def _latest(n: int, n_items: int) -> None:
@@ -237,6 +254,17 @@ def slice_filter(point: dict) -> dict[str, str] | None:
 def _open(filters: dict[str, str] | None) -> None:
     if filters:
         ui.open_items(filters)
+
+
+def per_day_table(df: pd.DataFrame, label: object, series_name: str) -> pd.DataFrame:
+    """The stacked bars as a table: a row per series (most items first), a column per local day, and the total."""
+    piv = df.pivot_table(index="series", columns="bucket", values="n", aggfunc="sum", fill_value=0)
+    piv = piv.assign(_t=piv.sum(axis=1)).sort_values("_t", ascending=False)
+    out = pd.DataFrame({series_name: [str(label(c)) for c in piv.index]})  # type: ignore[operator]
+    for day in [c for c in piv.columns if c != "_t"]:
+        out[f"{pd.Timestamp(day):%d/%m}"] = piv[day].astype(int).to_numpy()
+    out["Cộng"] = piv["_t"].astype(int).to_numpy()
+    return out
 
 
 LEGEND_ROW = 19  # px a legend entry takes at font size 10

@@ -58,7 +58,7 @@ def render() -> None:
     )
     for f in data_reports.schedule_failures():  # a failed scheduled run went only to the server log
         st.error(_failure_text(f), icon=":material/error:")
-    weekly, rapid, archive = st.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"])
+    weekly, rapid, archive = st.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"], key="rep_tab")
     with weekly:
         _weekly(s)
     with rapid:
@@ -95,11 +95,13 @@ def _weekly(s: ReportSettings) -> None:
     saved_body = saved["body"] if saved else ""
     drafts = ui.drafts("weekly")  # unsaved, per report key: the box is keyed by week and area
     st.markdown("**Đề xuất, kiến nghị** (mục VI của báo cáo)")
-    body = st.text_area("Đề xuất, kiến nghị", value=drafts.get(key, saved_body), key=f"rep_text_{key}", height=140,
-                        label_visibility="collapsed", disabled=not analyst, on_change=_keep_draft, args=(key,),
+    box = f"rep_text_{key}"
+    body = st.text_area("Đề xuất, kiến nghị", value=drafts.get(key, saved_body), key=box, height=140,
+                        label_visibility="collapsed", disabled=not analyst, on_change=ui.keep_draft,
+                        args=("weekly", key, box),
                         placeholder="Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND phường Uông Bí chỉ đạo kiểm tra…")
     if saved:
-        st.caption(f"Lưu lần cuối bởi {saved['username']} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+        st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
     if body != saved_body:
         st.caption("Đề xuất đang soạn chưa lưu: được giữ khi đổi tuần, địa bàn hay trang trong phiên này; bấm «Lưu "
                    "đề xuất» để lưu vào báo cáo.")
@@ -138,13 +140,10 @@ def _weekly(s: ReportSettings) -> None:
     html, n = data_reports.preview_html(week, area, body)
     st.caption(f"{number(n)} tin, bài trong phụ lục. Bản xem trước cắt các bảng dài ở {data_reports.PREVIEW_ROWS} dòng; "
                "biểu đồ có trong tệp tải về.")
+    if not n:  # a new office, or a week before collection began: say it before staff file an empty report
+        ui.empty("Kỳ này chưa có tin, bài nào phản ánh về địa bàn đã chọn: báo cáo tạo ra sẽ không có số liệu. "
+                 "Chọn tuần hoặc địa bàn khác; nếu chưa có tin nào, xem trang Nguồn tin.")
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
-
-
-def _keep_draft(key: str) -> None:
-    """Keep what was typed for report `key` beyond its box: switching the week or the area emptied it (the box of
-    another key is drawn, and Streamlit forgets the state of one no longer drawn)."""
-    ui.drafts("weekly")[key] = st.session_state.get(f"rep_text_{key}", "")
 
 
 def _rapid(s: ReportSettings) -> None:
@@ -170,7 +169,7 @@ def _archive(s: ReportSettings) -> None:
             "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
-            "Người tạo": ["Lịch tự động" if g == "schedule" else g for g in arch["generated_by"]],
+            "Người tạo": ["Lịch tự động" if g == "schedule" else data.person(g) for g in arch["generated_by"]],
             "Số tin": arch["n_items"],
         }),
         hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),

@@ -45,6 +45,7 @@ def render() -> None:
             ev = st.plotly_chart(_counts_chart(counts), width="stretch", key="watch_counts", on_select="rerun",
                                  selection_mode="points")
             st.caption("Bấm vào một cột để xem các tin khớp danh sách đó trong ngày đó ở trang Tin bài.")
+            ui.chart_data(counts_table(counts))
             f = drill.from_points(ev, day_filter)
             if f:
                 ui.open_items(f)
@@ -87,6 +88,16 @@ def _counts_chart(counts: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """The hits chart as a table (its text alternative): a row per local day with hits, newest first, and a column
+    per watchlist."""
+    piv = counts.pivot_table(index="t", columns="name", values="n", aggfunc="sum", fill_value=0).sort_index(ascending=False)
+    out = pd.DataFrame({"Ngày": [f"{pd.Timestamp(t):%d/%m/%Y}" for t in piv.index]})
+    for name in piv.columns:
+        out[f"{name} (tin)"] = piv[name].astype(int).to_numpy()
+    return out
+
+
 def day_filter(point: dict) -> dict[str, str] | None:
     """A bar of the hits chart: that watchlist's hits published that local day, every item (a watchlist
     narrows by place itself)."""
@@ -124,7 +135,7 @@ def _manage(wls: list[dict[str, Any]]) -> None:
                "không dấu. Địa danh gõ có dấu (Vàng Danh) cũng khớp tin có dấu viết địa danh đó không dấu (\"ở Vang "
                "Danh\") khi hệ thống đã nhận ra địa danh. Tin mới được đối chiếu một lần khi về; mọi thay đổi được "
                "ghi nhật ký.")
-    tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm danh sách"])
+    tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm danh sách"], key="w_tab")
     user = gate.current_user()
     with tab_edit:
         if not wls:

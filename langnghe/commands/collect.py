@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         def written(source: str, done: int, total: int) -> None:
             print(f"  {source}: đã ghi {done}/{total} mục", file=sys.stderr, flush=True)
 
-        runner = Runner(cfg, db, on_new_items=ingest.processor(cfg, db), stop=stop, on_written=written)
+        runner = Runner(cfg, db, on_new_items=ingest.processor(cfg, db, stop=stop), stop=stop, on_written=written)
         total = len(runner.due(utcnow(), force=not args.due, only=args.source))
         done = 0
 

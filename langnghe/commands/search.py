@@ -1,8 +1,8 @@
 """`langnghe search TỪ_KHOÁ [--json] [--limit SỐ] [--since NGÀY] [--until NGÀY] [--in-area] [--newest]`.
 
 The same search as the Tin bài page (store.search.search), from the command line. Reads the database read-only
-(never upgrades it: an older file gets `langnghe status`'s words),
-or the snapshot while `serve` holds it (like `langnghe status`). --json prints one JSON object a line.
+(never upgrades it: an older file gets `langnghe status`'s words), or the snapshot while `serve` holds it, opened
+as `langnghe status` opens it (store.db.open_read_only). --json prints one JSON object a line.
 The periodic job that keeps the search index sorted is `search_upkeep` in orchestration/jobs.py.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ import duckdb
 from store import search as store_search
 from store import users as store_users
 from orchestration.status import old_schema_note
-from store.db import Database, DatabaseLocked
+from store.db import Database, DatabaseLocked, NoDatabase, open_read_only
 from vocab.config import Config
 from vocab.privacy import mask_mentions_in, mentions_masked_by
 
@@ -66,19 +65,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(cfg: Config) -> tuple[Database | None, str | None]:
-    """The database read-only, or the snapshot while `serve` holds it; (None, why) when neither can be read.
-
-    Read-only as `langnghe status` (orchestration/status.py): opened for writing, a search upgraded an older file
-    unasked and held DuckDB's write lock meanwhile, so a `restore` or `serve` starting then waited or refused."""
-    if not os.path.exists(cfg.storage.db_path):
-        return None, "chưa có cơ sở dữ liệu: chạy `langnghe init-db` hoặc `langnghe serve`"
+    """The database read-only, or the snapshot while `serve` holds it (store.db.open_read_only, as `langnghe
+    status`); (None, why) when neither can be read or the file is older than this release."""
     try:
-        db = Database(cfg.storage.db_path, read_only=True)
-    except DatabaseLocked:
-        if not os.path.exists(cfg.storage.snapshot_path):
-            return None, "serve đang giữ cơ sở dữ liệu và chưa có bản chụp để đọc"
+        db, from_snapshot = open_read_only(cfg.storage)
+    except (NoDatabase, DatabaseLocked) as exc:
+        return None, str(exc)
+    if from_snapshot:
         print(f"(đọc bản chụp {cfg.storage.snapshot_path} vì serve đang giữ cơ sở dữ liệu)", file=sys.stderr)
-        return Database(cfg.storage.snapshot_path, read_only=True), None
     if missing := db.missing_migrations():  # its tables may lack what the search reads
         db.close()
         return None, old_schema_note(db.path, missing, "`langnghe search` chỉ đọc, không nâng cấp, nên chưa tìm được.")

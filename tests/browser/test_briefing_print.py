@@ -1,6 +1,7 @@
 """The Trước giao ban page in real headless Chromium against `langnghe serve` on a seeded database:
 printed to PDF on A4 portrait (page.pdf, print media) every table keeps all its columns; and after
-"Đánh dấu đã giao ban" the "Từ ngày" box shows the new start, as the heading does."""
+"Đánh dấu đã giao ban" the "Từ ngày" box shows the new start, as the heading does; each alert's «Vì sao» is
+printed under its row."""
 
 from __future__ import annotations
 
@@ -76,6 +77,9 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
                     assert all(w in head for w in c.split()), f"section {sec} lost column {c!r} on A4: {head}"
             assert any(all(w in ln for w in ("Giao cho", "Số tin", "Trạng thái")) for ln in lines), text[:3000]
             assert any(all(w in ln for w in ("Chủ đề", "Địa bàn", "Liên kết")) for ln in lines), text[:3000]
+            # each alert's reason on a full-width line under its row (dash6), the text as the screen shows it
+            assert flat.count("Vì sao:") >= 3, text[:3000]
+            assert re.search(r"Vì sao: \d+ tin, bài trong", flat), text[:3000]
             # nothing of the page chrome or the inputs is printed
             assert "Đánh dấu đã giao ban" not in flat and "Đăng xuất" not in flat
             sizes = subprocess.run(["pdfinfo", str(ARTIFACTS / "briefing_print.pdf")], capture_output=True,

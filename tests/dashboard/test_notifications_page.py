@@ -27,6 +27,19 @@ def test_user_saves_a_subscription(env):
     assert not [e for e in at.subheader if "Quản trị" in e.value]
 
 
+def test_subscriptions_join_their_topics_as_every_page_does(env):
+    """Topic labels hold commas («Tôn giáo, tín ngưỡng»): joined by ", " two topics read as four; «; » as elsewhere
+    (vocab.labels.topics_text)."""
+    env.add_users()
+    with env.db.write() as cur:
+        store_notify.save_subscription(cur, store_notify.Subscription(
+            0, "chuyenvien", "console", "chuyenvien", "medium", ("religion", "misinformation_fraud"), (), (),
+            "immediate", "07:30", "", "", True))
+    at = env.page("notifications", "analyst").run()
+    no_exception(at)
+    assert list(at.dataframe[0].value["Chủ đề"]) == ["Tôn giáo, tín ngưỡng; Tin giả, lừa đảo"]
+
+
 def test_admin_log_and_test_message(env, monkeypatch):
     env.add_users()
     monkeypatch.setenv("LANGNGHE_TELEGRAM_TOKEN", "khong-duoc-hien")

@@ -68,7 +68,7 @@ EMPTY_STATES = {
     "overview": "Chưa có tin bài nào",
     "alerts": "Chưa có cảnh báo nào",
     "briefing": "Không có cảnh báo mới",
-    "explorer": "Chưa có tin bài nào",
+    "explorer": "Chưa có tin bài nào trong cơ sở dữ liệu. Tin về khi máy chủ thu thập các nguồn ở trang Nguồn tin",
     "topics": "Chưa có tin nào được phân loại",
     # round 17: a new office's next step (the test config lists sources, none collected yet)
     "sources": "Chưa thu thập lần nào. Máy chủ (`langnghe serve`) tự thu thập theo lịch",

@@ -87,7 +87,8 @@ def test_item_tables_put_the_title_first(demo_env):
     for page in ("explorer", "overview"):
         at = demo_env.page(page, "viewer").run()
         no_exception(at)
-        assert list(at.dataframe[0].value.columns)[0] == "Tiêu đề", page
+        items = next(d for d in at.dataframe if "Nguồn" in d.value.columns)  # Tổng quan's chart table comes first
+        assert list(items.value.columns)[0] == "Tiêu đề", page
 
 
 def test_the_alert_queue_puts_the_issue_first(demo_env):
@@ -278,5 +279,5 @@ def test_on_a_phone_the_briefings_alerts_keep_the_issue_wrapped_and_its_state(de
     at = demo_env.page("briefing", "viewer").run()
     no_exception(at)
     grid = next(d for d in at.dataframe if "Phát sinh" in d.value.columns)
-    assert list(grid.proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin"] and grid.proto.row_height > 64
+    assert list(grid.proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin", "Vì sao"] and grid.proto.row_height > 64
     assert list(grid.value.columns)[0] == "Vấn đề"

@@ -149,6 +149,21 @@ def test_matched_keywords_keep_the_querys_spelling():
     assert watch.matched_keywords('"bãi thải', ["bai thai"]) == []  # no longer parses: the reason falls back
 
 
+def test_matched_keywords_of_a_watchlist_saved_before_the_search_limits():
+    """Matching reads a stored query without the limits (round 18's, for edits); the reason's keywords read it with
+    them, so an over-limit watchlist saved before them matched and then said «từ khớp: bai thai»."""
+    from store.search_query import MAX_PHRASE_SYLLABLES, parse
+
+    long_phrase = '"' + " ".join(["sạt lở"] * (MAX_PHRASE_SYLLABLES // 2 + 1)) + '"'
+    q = f'"bãi thải" OR {long_phrase}'
+    with pytest.raises(QueryError):
+        parse(q)  # over today's limits
+    assert watch.matched_keywords(q, ["bai thai"]) == ["bãi thải"]
+    wl = {"id": 1, "name": "Bãi thải", "query": q, "min_items": 1, "window_minutes": 60, "severity": "medium"}
+    alert = watch.build_alert(wl, [{"item_id": "a", "words": ["bai thai"]}], [])
+    assert alert.reason == "Theo dõi “Bãi thải”: có 1 tin mới; khớp từ khóa “bãi thải”."
+
+
 def test_n_items_in_window(tmp_path):
     with database(tmp_path / "n.duckdb") as db:
         wid = _watch(db, "Bãi thải", '"bãi thải"', min_items=3, window=60)

@@ -77,3 +77,27 @@ def test_search_leaves_the_database_free_for_a_writer(tmp_path, monkeypatch, cap
         reader.communicate("", timeout=60)
     captured = capsys.readouterr()
     assert "1 tin khớp" in captured.out and "serve đang giữ" not in captured.err
+
+
+def test_search_while_serve_holds_the_database_without_a_snapshot_says_when_one_comes(tmp_path, monkeypatch, capsys):
+    """`search` and `status` opened the database each with its own code (store.db.open_read_only now): search said
+    only that there was no snapshot, status also when serve writes the first one."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    _stored(path)
+    conf = tmp_path / "c.toml"
+    conf.write_text(f'[storage]\nsnapshot_path = "{tmp_path / "chua-co.duckdb"}"\n', encoding="utf-8")
+    monkeypatch.setenv("LANGNGHE_CONFIG", str(conf))
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    hold = (f"import duckdb, sys; c = duckdb.connect({str(path)!r}); "
+            "print('mở', flush=True); sys.stdin.read(); c.close()")
+    writer = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "mở"
+        assert cli.main(["search", "bãi thải"]) == 3
+    finally:
+        writer.communicate("", timeout=60)
+    err = capsys.readouterr().err
+    assert "Chưa có bản chụp" in err and "storage.snapshot_every_minutes" in err

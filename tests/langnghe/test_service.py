@@ -141,3 +141,95 @@ def test_a_pass_that_ends_because_serve_stops_leaves_the_snapshot_to_serve(tmp_p
         sched.runner = StopsMidPass()  # type: ignore[assignment]
         sched.run()  # in this thread: returns when the stop is seen
     assert sched.passes == 1 and copies == []
+
+
+@pytest.mark.slow  # 10–40 s: a running scheduler; started first under xdist
+def test_a_stop_during_the_full_text_of_new_items_ends_the_pass_at_once_and_keeps_what_was_fetched(tmp_path, server):
+    """`serve` stop waited for a collection pass's full-text step: an article site that holds the connection kept the
+    scheduler until the read timeout of each of its articles, past serve's 30-s wait, after which the database was
+    snapshotted and closed under the running thread. Now the step ends between articles: the texts fetched are
+    saved and searchable, the articles left have no row and the next run fetches them."""
+    import asyncio
+    import threading
+    from pathlib import Path
+
+    from collectors import fulltext
+    from store import fulltext as store_fulltext
+    from store import search
+
+    article = (Path(__file__).resolve().parents[1] / "fixtures/fulltext/baoquangninh_article.html").read_bytes()
+    asked, release = threading.Event(), threading.Event()
+    served = [0]
+
+    def page(req):
+        served[0] += 1
+        if served[0] > 2:  # the third article asked for: the site stops answering
+            asked.set()
+            release.wait(300)
+        send(req, 200, article, "text/html; charset=utf-8")
+
+    for j in range(6):
+        server.routes[f"/a/{j}.html"] = page
+    server.routes["/f.rss"] = lambda req: send(req, 200, rss_doc([
+        {"title": f"Tin {j} về Uông Bí", "link": server.url(f"/a/{j}.html"), "description": f"Tóm tắt {j}"}
+        for j in range(6)]))
+    # the client would wait 120 s for the held article: the scheduler can only end before by leaving it; one fetch
+    # at a time, so the two pages served are in before the third is asked for
+    cfg = make_config(tmp_path, [rss_source("f", server.url("/f.rss"))],
+                      http={"read_timeout_seconds": 120, "fetch_deadline_seconds": 300, "max_concurrency": 1},
+                      fulltext={"per_host_spacing_seconds": 0.0}, schedule={"tick_seconds": 20},
+                      storage={"snapshot_every_minutes": 0})
+    try:
+        with Database(cfg.storage.db_path) as db:
+            sched = Scheduler(cfg, db)
+            sched.start()
+            assert asked.wait(120), "the full-text step never reached the held article"
+            sched.stop()
+            sched.join(timeout=60)  # a guard against hanging: well under the held article's 120-s timeout
+            stopped_first = not sched.is_alive() and not release.is_set()
+            release.set()
+            sched.join(timeout=120)
+            with db.read() as cur:
+                n_items = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+                texts = cur.execute("SELECT status, count(*) FROM item_fulltext GROUP BY status").fetchall()
+                found = len(search.search(cur, '"giải phóng mặt bằng"').items)
+            asyncio.run(fulltext.run(cfg, db))  # the next run fetches the articles left
+            with db.read() as cur:
+                after = store_fulltext.status_counts(cur)
+    finally:
+        release.set()
+    assert stopped_first, "the scheduler waited for the held article"
+    assert n_items == 6 and texts == [("ok", 2)] and found == 2
+    assert after == {"ok": 6}
+
+
+def test_a_stop_ends_the_search_index_sort_between_two_ranges_and_leaves_it_to_sort_again(tmp_path, monkeypatch):
+    """The sort of the search postings goes range by range, each its own transaction (a minute per 40 million postings
+    in all); a stop of serve waited for every range. Now it ends after the range in hand, the tail still unsorted."""
+    import threading
+
+    from orchestration import jobs
+    from store import items as store_items
+    from store import search as store_search
+    from tests.store.test_batch_storage import item
+
+    cfg = make_config(tmp_path, [], search={"compact_tail_rows": 0, "compact_chunk_rows": 20})
+    stop = threading.Event()
+    ranges: list[tuple] = []
+    real = store_search.compact_range
+
+    def one_range(cur, lo, hi):
+        ranges.append((lo, hi))
+        stop.set()  # Ctrl+C arrives while the first range is sorted
+        return real(cur, lo, hi)
+
+    monkeypatch.setattr(store_search, "compact_range", one_range)
+    with Database(cfg.storage.db_path) as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(i, title=f"Tin {i} về Quảng Ninh, Uông Bí") for i in range(10)])
+        with db.read() as cur:
+            plan = store_search.compact_plan(cur, 20)
+        jobs.search_upkeep(cfg, db, stop=stop)()
+        with db.read() as cur:
+            tail = store_search.tail_rows(cur)
+    assert len(plan) > 2 and len(ranges) == 1 and tail > 0

@@ -74,14 +74,15 @@ def test_topics_route_by_structure():
     short, long_ = "đồng ý", "bãi thải than sau nhà em sạt rồi, bùn tràn vào tận bếp, " * 5
     for flags in (["own_channel", "fb_comment", "reply_to:1", "fb_post:9"], ["own_channel", "fb_reply"],
                   ["survey_answer"], ["reply", "replies:0", "lang:vi"]):  # names: a Mastodon or Bluesky reply
-        assert topics_by_comment_model("social", "", short, flags)
-        assert topics_by_comment_model("social", "", long_, flags)  # length is the model's own limit (max_words)
-        assert topics_by_comment_model("press", "", short, flags)  # a comment under a page configured as press
-        assert topics_by_comment_model("social", "đồng ý…", "đồng ý ạ", flags)  # the collector's copied title
-        assert not topics_by_comment_model("social", "Tiêu đề riêng", short, flags)  # a title of its own
+        assert topics_by_comment_model("", short, flags)
+        assert topics_by_comment_model("", long_, flags)  # length is the model's own limit (max_words)
+        # a comment under a page configured as press
+        assert item_topics_by_comment_model({"source_type": "press", "title": "", "text": short, "flags": flags})
+        assert topics_by_comment_model("đồng ý…", "đồng ý ạ", flags)  # the collector's copied title
+        assert not topics_by_comment_model("Tiêu đề riêng", short, flags)  # a title of its own
     for flags in ([], None, ["own_channel", "fb_post", "page_author"], ["own_channel", "fb_message", "psid:1"],
                   ["own_channel", "zalo_message"], ["imported"], ["replies:3", "lang:vi"]):
-        assert not topics_by_comment_model("social", "", short, flags)  # posts and messages: the press models
+        assert not topics_by_comment_model("", short, flags)  # posts and messages: the press models
     assert is_comment(("reply",)) and not is_comment(("reply_to:1",)) and not is_comment(("replies:2",))
     assert is_comment(("fb_reply",)) and not is_comment(("fb_replyx", 3)) and not is_comment(None)  # type: ignore
     # a `langnghe tag` line's own JSON: one flag as a string is read, another shape is no comment, never a crash
@@ -169,6 +170,19 @@ def test_topics_step_routes_by_structure(comment):
     # was trained; a social post with a title of its own keeps it; a comment under a page configured as press too
     assert clf.texts == ["\na", "\nb", "\nBài c dài hơn", "Tiêu đề riêng\nd", "\ne", "\nf", "\nBài g dài hơn",
                          "\nBài h dài hơn"]
+
+
+def test_topics_step_compares_a_title_with_its_text_once_per_item(monkeypatch):
+    """`title_is_copy` ran up to three times per social item on the tagging path (classify_text twice, the Topics
+    route once): now once per item with a title, and never for an item neither social nor a comment."""
+    import nlp.steps as S
+
+    calls: list[str] = []
+    real = S.title_is_copy
+    monkeypatch.setattr(S, "title_is_copy", lambda title, text: calls.append(title) or real(title, text))
+    items = _items()
+    Topics(Resources(normaliser=None, gazetteer=None, classifier=_Clf(True))).run(items)  # type: ignore[arg-type]
+    assert sorted(calls) == ["Bài c", "Bài g", "Bài h", "Tiêu đề riêng"]
 
 
 def test_pipeline_passes_source_type(pipeline):

@@ -829,3 +829,29 @@ def test_a_push_masks_handles_and_phone_numbers_in_the_alert_reason_too(env):
     raise_one(db, NewAlert.of("Bụi than lần 2", "high", reason, n_items=3, n_outlets=3), NOW + timedelta(minutes=1))
     notify.deliver(cfg, db, client_factory=tg.client, now=NOW + timedelta(minutes=2))
     assert f"Vì sao: {reason}" in tg.sent[-1]["text"]
+
+
+def test_a_stop_ends_a_pass_between_two_messages_and_the_rest_stay_due_unclaimed(env):
+    """Each channel that does not answer holds a pass up to [notify] timeout_seconds: a few of them outlasted serve's
+    wait for the scheduler. A stop now ends the pass after the message in hand; the others are sent at the next start."""
+    import threading
+
+    cfg, db = env
+    for chat in ("-1001", "-1002", "-1003"):
+        subscribe(db, address=chat)
+    raise_one(db)
+    stop = threading.Event()
+    tg = Telegram()
+
+    def stops_after_the_first(req: httpx.Request) -> httpx.Response:
+        stop.set()  # Ctrl+C arrives while the first message is sent
+        return tg(req)
+
+    def client() -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(stops_after_the_first))
+
+    assert notify.deliver(cfg, db, client_factory=client, now=NOW, stop=stop) == {"sent": 1, "retried": 0}
+    with db.read() as cur:
+        assert store_notify.outbox_counts(cur) == {"pending": 2, "sent": 1}
+    assert notify.deliver(cfg, db, client_factory=tg.client, now=NOW) == {"sent": 2, "retried": 0}  # the next start
+    assert sorted(m["chat_id"] for m in tg.sent) == ["-1001", "-1002", "-1003"]

@@ -42,6 +42,8 @@ def test_page_on_empty_database(env):
     assert "Chưa có báo cáo nào trong lưu trữ" in body
     assert "Chưa có cảnh báo nào để lập báo cáo nhanh." in body
     assert "0 tin, bài trong phụ lục" in body
+    # said before an empty report is filed (dash6's walk: the preview of a new office showed a report of nothing)
+    assert "Kỳ này chưa có tin, bài nào phản ánh về địa bàn đã chọn: báo cáo tạo ra sẽ không có số liệu." in body
     # the page names the layout the reports are made in (Party by default), not always Decree 30
     assert "Hướng dẫn 36-HD/VPTW" in body and "Nghị định 30" not in body
     assert all(b.disabled for b in at.button if b.key in ("rep_save", "rep_go"))
@@ -134,6 +136,7 @@ def test_rapid_report_button(env):
     at.text_area(key=f"rr_text_{aid}").input("Đề nghị họp báo.")
     at.button(key=f"rr_go_{aid}").click().run(timeout=120)
     no_exception(at)
+    assert "Đã tạo báo cáo nhanh trong" in texts(at)  # said, as the weekly report says it (dash6)
     with env.db.read() as cur:
         assert store_reports.get_text(cur, "rapid", rapid_key(aid))["body"] == "Đề nghị họp báo."
         arch = store_reports.list_archive(cur, "rapid")

@@ -17,8 +17,8 @@ from store import reports as store_reports
 from tests.reports.conftest import NOW, WEEK, need, pdf_text, settings
 from tests.conftest import database
 
-RAPID_SECTIONS = ["I. TÌNH HÌNH SỰ VIỆC", "II. DIỄN BIẾN", "III. NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN",
-                  "IV. SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN", "V. CÔNG TÁC XỬ LÝ", "VI. ĐỀ XUẤT HƯỚNG XỬ LÝ"]
+RAPID_SECTIONS = ["I- TÌNH HÌNH SỰ VIỆC", "II- DIỄN BIẾN", "III- NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN",
+                  "IV- SẮC THÁI DƯ LUẬN VÀ ĐỊA BÀN", "V- CÔNG TÁC XỬ LÝ", "VI- ĐỀ XUẤT HƯỚNG XỬ LÝ"]
 
 
 def test_rapid_report_for_an_alert(seeded, tmp_path):

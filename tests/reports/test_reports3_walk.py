@@ -76,7 +76,7 @@ def test_an_empty_week_says_so_in_sentences_not_in_empty_tables(tmp_path):
                  "Trong tuần (từ ngày 05/01/2026 đến ngày 11/01/2026) không ghi nhận tin, bài nào về tỉnh Quảng Ninh."):
         assert said in paras
     headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[0] == "I. TỔNG QUAN" and headings[-1] == "VI. ĐỀ XUẤT, KIẾN NGHỊ"  # every section still there
+    assert headings[0] == "I- TỔNG QUAN" and headings[-1] == "VI- ĐỀ XUẤT, KIẾN NGHỊ"  # every section still there
 
 
 def test_a_week_with_one_item_numbers_its_tables_without_gaps(tmp_path):

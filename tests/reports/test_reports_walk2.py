@@ -130,7 +130,7 @@ def test_the_rapid_report_heading_has_the_subject_under_the_type_and_no_alert_id
         paras = [p.text for p in docx.Document(str(write_docx(built.doc, tmp_path / "r.docx"))).paragraphs]
         k = paras.index("BÁO CÁO NHANH")
         assert paras[k + 1] == f["alert"]["title"], paras[k: k + 3]
-        heading = paras[: paras.index("I. TÌNH HÌNH SỰ VIỆC")]
+        heading = paras[: paras.index(("I. " if kw else "I- ") + "TÌNH HÌNH SỰ VIỆC")]
         assert not [p for p in heading if p.startswith("Về:") or aid in p], heading
         assert any(aid in p for p in paras[k:])  # named once in section I, for looking the alert up
 
@@ -266,3 +266,30 @@ def test_appendix_links_wrap_after_the_site_and_keep_their_full_target(seeded, t
                 assert path[i + 1] == W.WJ, repr(path)
         shown = text.replace(W.ZWSP, "").replace(W.WJ, "").rstrip("…")
         assert url.split("://", 1)[1].removeprefix("www.").startswith(shown), (shown, url)
+
+
+def test_sections_are_numbered_in_one_style_per_layout(seeded, tmp_path):
+    """Seed 002 (a Thành ủy's report, the Party layout staff file) and Hướng dẫn 36-HD/VPTW itself number their
+    sections «I- …»; the reports wrote «I. …» in both layouts. Party «I-», state (Nghị định 30) «I.», in the DOCX
+    and the HTML the PDF is printed from, never mixed in one document (ReportSettings.section)."""
+    import re
+
+    import docx
+
+    from reports.docx_out import write_docx
+    from reports.html_out import render_html
+    from reports.rapid import build_rapid
+    from store import reports as store_reports
+    from tests.reports.test_weekly import STATE
+
+    db, info = seeded
+    with db.read() as cur:
+        f = store_reports.rapid_figures(cur, alert_id=info["alerts"][0])
+    for kw, mark in (({}, "-"), (STATE, ".")):
+        built = build_rapid(f, settings(charts=False, **kw), "", NOW)
+        d = docx.Document(str(write_docx(built.doc, tmp_path / "r.docx")))
+        heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+        html = re.findall(r"<h1>(.*?)</h1>", render_html(built.doc))
+        romans = ["I", "II", "III", "IV", "V", "VI"]
+        assert [h.split(" ", 1)[0] for h in heads] == [f"{r}{mark}" for r in romans], heads
+        assert heads == html, html

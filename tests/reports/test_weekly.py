@@ -19,8 +19,9 @@ from reports.labels import SENTIMENT_LABELS, STATE_LABELS, TOPIC_LABELS
 from store import reports as store_reports
 from tests.reports.conftest import ARTIFACTS, NOW, PROPOSALS, WEEK, db_scope, need, num, pdf_text, settings
 
-SECTIONS = ["I. TỔNG QUAN", "II. CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT", "III. THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN",
-            "IV. THÔNG TIN TIÊU CỰC CẦN LƯU Ý", "V. CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ", "VI. ĐỀ XUẤT, KIẾN NGHỊ"]
+# the default layout is the Party's: sections «I- …» as seed 002 and Hướng dẫn 36-HD/VPTW number them
+SECTIONS = ["I- TỔNG QUAN", "II- CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT", "III- THÔNG TIN THEO CHỦ ĐỀ VÀ ĐỊA BÀN",
+            "IV- THÔNG TIN TIÊU CỰC CẦN LƯU Ý", "V- CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ", "VI- ĐỀ XUẤT, KIẾN NGHỊ"]
 
 
 @pytest.fixture(scope="module")

@@ -223,6 +223,109 @@ def test_collect_on_a_full_disk_says_so_and_keeps_earlier_items(tmp_path, server
     assert kept == 20
 
 
+class _InvalidatedCon:
+    """A connection DuckDB invalidated after a fatal error (a CHECKPOINT on a full disk): every statement fails,
+    as the real one's do, until the file is opened again."""
+
+    ERROR = ('FATAL Error: Failed: database has been invalidated because of a previous fatal error. The database must '
+             'be restarted prior to being used again.\nOriginal error: "Failed to create checkpoint because of error: '
+             'Could not write file "x": No space left on device"')
+
+    def __init__(self, con):
+        self._con = con
+
+    def cursor(self):
+        con = self
+
+        class Cur:
+            def execute(self, *a, **kw):
+                raise duckdb.FatalException(con.ERROR)
+
+            def close(self):
+                pass
+
+        return Cur()
+
+    def close(self):
+        self._con.close()
+
+
+def test_after_a_fatal_error_the_next_read_opens_the_file_again_and_nothing_is_lost(tmp_path):
+    """DuckDB invalidates the whole instance after a fatal error: every later read and write of serve failed (the
+    dashboard and each tick) until serve was restarted, although staff had freed the disk as the message asked."""
+    from store.db import StorageFull
+
+    path = tmp_path / "t.duckdb"
+    with Database(path) as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(1), item(2)])
+        db._con = _InvalidatedCon(db._con)
+        with pytest.raises(StorageFull) as ei:
+            with db.read() as cur:
+                cur.execute("SELECT count(*) FROM items")
+        with db.read() as cur:  # the disk freed: no restart needed
+            kept = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(3)])
+        with db.read() as cur:
+            after = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert "Ổ đĩa đã đầy" in str(ei.value) and str(path) in str(ei.value)
+    assert kept == 2 and after == 3
+
+
+@pytest.fixture
+def full_fs(tmp_path):
+    """A 20 MB tmpfs (root only) and a way to fill it but `room` bytes: the real 'No space left on device'."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+
+    def fill(room: int) -> Path:
+        st = os.statvfs(mnt)
+        filler = mnt / "filler"
+        filler.write_bytes(b"\0" * max(st.f_bavail * st.f_frsize - room, 0))
+        return filler
+
+    yield mnt, fill
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_a_checkpoint_on_a_full_disk_then_space_freed_serve_goes_on_without_a_restart(tmp_path, full_fs):
+    """The real thing: commits fill the disk (each refused clearly, the earlier ones kept), serve's snapshot then
+    cannot CHECKPOINT the live file (a fatal error for DuckDB), staff free the disk: reads and writes work again."""
+    from store.db import StorageFull
+
+    mnt, fill = full_fs
+    with Database(mnt / "c.duckdb") as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(i) for i in range(20)])
+        filler = fill(400_000)
+        stored = 20
+        with pytest.raises(StorageFull) as full:
+            for k in range(200):
+                with db.write() as cur:
+                    store_items.insert_items(cur, [item(1000 + 10 * k + i, summary="x" * 2000 + f"{k}-{i}")
+                                                   for i in range(10)])
+                stored += 10
+        with pytest.raises(StorageFull) as snap:
+            db.snapshot(tmp_path / "snap.duckdb")  # on another disk: the database's is the full one
+        filler.unlink()
+        with db.read() as cur:
+            kept = cur.execute("SELECT count(*) FROM items").fetchone()[0]
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(5000)])
+        db.snapshot(tmp_path / "snap.duckdb")
+        with db.read() as cur:
+            items, indexed = cur.execute("SELECT count(*), (SELECT count(*) FROM item_search) FROM items").fetchone()
+    assert "Ổ đĩa đã đầy" in str(full.value) and "Traceback" not in str(full.value)
+    assert kept == stored and items == indexed == stored + 1
+    assert str(snap.value).startswith(f"Ổ đĩa đã đầy: không ghi được vào cơ sở dữ liệu {mnt / 'c.duckdb'}")
+    assert not (tmp_path / "snap.duckdb.tmp").exists()
+
+
 # --- 8. corrupt and read-only databases ---------------------------------------------------------
 
 def test_corrupt_database_gives_a_clear_error_and_status_falls_back_to_the_snapshot(tmp_path):

@@ -41,7 +41,7 @@ def test_docx_and_xlsx_read_back(db, cfg, loaded, tmp_path):
     files = write_survey_report(cfg, db, loaded[1], tmp_path, compare_to=prev, now=utcnow())
     d = docx.Document(str(files["docx"]))
     text = "\n".join(p.text for p in d.paragraphs)
-    for needed in ("BÁO CÁO", "III. KẾT QUẢ CHỦ YẾU", "Phụ lục 1A", "Phụ lục 2B", "Phụ lục 4B", "Wilson"):
+    for needed in ("BÁO CÁO", "III- KẾT QUẢ CHỦ YẾU", "Phụ lục 1A", "Phụ lục 2B", "Phụ lục 4B", "Wilson"):
         assert needed in text, needed
     assert "Nguyễn Văn An" not in text and "09" not in "".join(c.text for t in d.tables for r in t.rows for c in r.cells
                                                                if c.text.isdigit() and len(c.text) == 10)

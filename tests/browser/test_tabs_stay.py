@@ -1,0 +1,42 @@
+"""A tab staff were working in stays open after they act in it (dash6's walk, in headless Chromium against `langnghe
+serve`): Nguồn tin's «Thêm nguồn» and Quản trị's «Người dùng và quyền» went back to their first tab after a submit,
+because the message the action leaves is drawn above the tabs and Streamlit's frontend took the keyless tabs, one
+element further down, for new ones. Every `st.tabs` of the dashboard has a key (tests/dashboard/test_tabs_keyed.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_chromium, server_up, wait_for_run
+from tests.conftest import free_port
+from tests.dashboard.served import PASSWORDS, prepare
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_tab_staff_acted_in_stays_open(tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    cfg, _pw = prepare(tmp_path, n_items=200)
+    port = free_port()
+    with server_up(["--config", str(cfg), "serve", "--port", str(port)], tmp_path, port, banner_timeout=60), \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"http://127.0.0.1:{port}/sources", wait_until="networkidle")
+        page.get_by_label("Tên đăng nhập").fill("quantri")
+        page.get_by_label("Mật khẩu").fill(PASSWORDS["quantri"])
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Nguồn tin").first.click()
+        page.get_by_role("tab", name="Thêm nguồn").wait_for(timeout=60_000)
+        wait_for_run(page)
+        page.get_by_role("tab", name="Thêm nguồn").click()
+        page.get_by_role("textbox", name="Tùy chọn riêng của loại nguồn (JSON)").last.fill("[]")  # refused: not an object
+        page.get_by_role("button", name="Thêm nguồn").click()
+        page.get_by_text("Tùy chọn phải là một đối tượng JSON").first.wait_for(timeout=30_000)
+        wait_for_run(page)
+        page.screenshot(path=str(ARTIFACTS / "tabs_stay_sources.png"))
+        assert page.get_by_role("tab", selected=True).all_inner_texts() == ["Thêm nguồn"]
+        browser.close()

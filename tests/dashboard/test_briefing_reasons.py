@@ -1,0 +1,89 @@
+"""Trước giao ban's «Vì sao»: each alert's reason (the sentence detection words for staff to read aloud, as Cảnh
+báo shows it) is readable in section I without opening the alert, on screen and on paper, where it is a
+full-width line under the alert's row rather than a tenth column."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from tests.dashboard.conftest import no_exception
+
+
+def _reasons(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with db.read() as cur:
+        return dict(cur.execute("SELECT alert_id, reason FROM alerts").fetchall())
+
+
+def _printed_section_one(at) -> str:  # type: ignore[no-untyped-def]
+    tables = [h.proto.body for h in at.get("html") if 'class="print-only"' in h.proto.body]
+    return tables[0]
+
+
+def test_section_one_shows_each_alerts_reason(demo_env):
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    reasons = _reasons(demo_env.db)
+    view = at.dataframe[0].value
+    assert list(view.columns)[:2] == ["Vấn đề", "Vì sao"]
+    assert at.dataframe[0].proto.row_height > 64  # Streamlit wraps a cell's text only in rows taller than 64 px
+    assert not [e for e in at.expander if e.label.startswith("Vì sao")]  # a desk reads them in the grid
+    assert len(view) > 0
+    for aid, why in zip(view["Mã"], view["Vì sao"]):
+        assert why == " ".join(reasons[aid].split()) and why
+
+
+def test_the_printed_copy_puts_the_reason_under_its_alert(demo_env):
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    printed = _printed_section_one(at)
+    head = re.search(r"<thead>(.*?)</thead>", printed).group(1)
+    assert "<th>Vì sao</th>" not in head and "<th>Xử lý trong kỳ</th>" in head  # nine columns fit A4
+    view = at.dataframe[0].value
+    blocks = re.findall(r'<tbody class="with-below">(.*?)</tbody>', printed)
+    assert len(blocks) == len(view)
+    for aid, why, block in zip(view["Mã"], view["Vì sao"], blocks):
+        row, line = block.split('<tr class="below">')  # the alert's row, then its reason spanning every column
+        assert f"<td>{aid}</td>" in row
+        assert line.startswith('<td colspan="9"><b>Vì sao:</b> ' + escape(why) + "</td>")
+
+
+def test_a_reason_is_printed_as_text(env):
+    """The reason quotes feed words (a title, a place): escaped, never markup, on paper."""
+    from store import alerts as store_alerts
+    from store.db import utcnow
+    from vocab.alerts import NewAlert
+
+    env.add_users()
+    with env.db.write() as cur:
+        store_alerts.raise_alert(cur, NewAlert.of(
+            "Vấn đề thử", "high", '3 tin, bài trong 2 giờ <img src=x onerror="alert(1)">; 100% tiêu cực.',
+            kind="story", n_items=3, n_outlets=2), utcnow())
+    at = env.page("briefing", "viewer").run()
+    no_exception(at)
+    printed = _printed_section_one(at)
+    assert "<img" not in printed and "&lt;img src=x" in printed
+    assert at.dataframe[0].value.iloc[0]["Vì sao"].startswith("3 tin, bài trong 2 giờ <img")
+
+
+def test_on_a_phone_the_reasons_are_listed_under_the_grid(demo_env, monkeypatch):
+    """At 390 px the grid's «Vì sao» is off the screen to the right, cut at three lines: listed as text too."""
+    from dashboard import ui
+
+    monkeypatch.setattr(ui, "on_phone", lambda: True)
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    view = at.dataframe[0].value
+    box = next(e for e in at.expander if e.label.startswith("Vì sao có từng cảnh báo"))
+    listed = " ".join(m.value for m in box.markdown)
+    assert len(box.markdown) == len(view)
+    for why in view["Vì sao"]:
+        assert why.split(";")[0] in listed.replace("\\", "")
+
+
+def test_the_rows_are_as_tall_as_the_longest_reason_needs():
+    from dashboard.views.briefing import REASON_ROW_HEIGHT, reason_row_height
+
+    short, long = reason_row_height(["x" * 50]), reason_row_height(["x" * 1000])
+    assert 64 < short < reason_row_height(["x" * 200]) < long == REASON_ROW_HEIGHT  # wraps (> 64 px), six lines at most
+    assert reason_row_height([]) == short
