@@ -111,6 +111,7 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-v-econ-neg0.5": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.5)})],
     "base-v-econ-pos2": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (2.0, 1.0)})],
     "base-v-econ-pos3": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 1.0)})],
+    "base-v-econ-pos4": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (4.0, 1.0)})],
     "base-v-econ-pos3-neg0.5": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 0.5)})],
     "base-v-rule": V03 + [("VNTC_TOPIC_RULE", True)],
     "base-v-rule-econ-th": V03 + [("VNTC_TOPIC_RULE", True), ("TOPIC_THRESHOLD_PER_TOPIC", True),
