@@ -37,6 +37,11 @@ RIDGE: list[tuple[str, object]] = [("TOPIC_MODEL", "ridge"), ("TOPIC_ALPHA", 1.0
 # The shipped setting of round 5 (main 0e2731c); the round-6 rows "base-…" were measured as changes to it, so they
 # name both round-6 settings they run with (the shipped "base" is now "base-nb-shares-vntc-econ2").
 ROUND5: list[tuple[str, object]] = [("TOPIC_NB_SHARES", ()), ("VNTC_SECTION_WEIGHT", {})]
+# Round 19's starting point: round 16's "V 0.3 + vocabulary" (the V rows train the topics, their training copies out)
+V03: list[tuple[str, object]] = [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
+                                 ("VNTC_CORPUS_TRAINING_COPIES", False), ("VNTC_TOPIC_CODE_WEIGHT", {})]
+# Round 16's rows ran before VNTC_TOPIC_CODE_WEIGHT existed: they name it empty (round 19 ships economy ×3)
+R16: list[tuple[str, object]] = [("VNTC_TOPIC_CODE_WEIGHT", {})]
 # name → settings of nlp.train applied before the run (attribute, value), after RIDGE
 VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
@@ -84,17 +89,37 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-vntc-culture1.5": [("VNTC_SECTION_WEIGHT", {"Kinh doanh": 2.0, "Van hoa": 1.5})],
     # round 16: the V rows labelled for topics (labelled_V*.jsonl) in the topic models, at a weight, with or without
     # the topic vocabulary ("base" now leaves every V article out of the corpus rows whatever the weight)
-    "base-vtopic0": [("VNTC_TOPIC_WEIGHT", 0.0)],
-    "base-vtopic0.3": [("VNTC_TOPIC_WEIGHT", 0.3)],
-    "base-vtopic0.6": [("VNTC_TOPIC_WEIGHT", 0.6)],
-    "base-vtopic1": [("VNTC_TOPIC_WEIGHT", 1.0)],
-    "base-vtopic0.3-vocab": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True)],
-    "base-vtopic0.6-vocab": [("VNTC_TOPIC_WEIGHT", 0.6), ("VNTC_TOPIC_VOCABULARY", True)],
-    "base-vtopic1-vocab": [("VNTC_TOPIC_WEIGHT", 1.0), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic0": R16 + [("VNTC_TOPIC_WEIGHT", 0.0)],
+    "base-vtopic0.3": R16 + [("VNTC_TOPIC_WEIGHT", 0.3)],
+    "base-vtopic0.6": R16 + [("VNTC_TOPIC_WEIGHT", 0.6)],
+    "base-vtopic1": R16 + [("VNTC_TOPIC_WEIGHT", 1.0)],
+    "base-vtopic0.3-vocab": R16 + [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic0.6-vocab": R16 + [("VNTC_TOPIC_WEIGHT", 0.6), ("VNTC_TOPIC_VOCABULARY", True)],
+    "base-vtopic1-vocab": R16 + [("VNTC_TOPIC_WEIGHT", 1.0), ("VNTC_TOPIC_VOCABULARY", True)],
     # … and the V training articles' corpus copies kept with their section's topic (only the held-out ones out)
-    "base-vtopic0.3-vocab-copies": [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
-                                    ("VNTC_CORPUS_TRAINING_COPIES", True)],
-    "base-vtopic0-copies": [("VNTC_TOPIC_WEIGHT", 0.0), ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    "base-vtopic0.3-vocab-copies": R16 + [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABULARY", True),
+                                          ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    "base-vtopic0-copies": R16 + [("VNTC_TOPIC_WEIGHT", 0.0), ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    # round 19: keep economy's recall with the V rows — a weight per code (economy's V positives / negatives), the V
+    # rows scored in the rule search, a threshold of economy's own (every row below is V 0.3 + vocabulary, the training
+    # copies out unless "-copies"; "base" is now the shipped "base-v-econ-pos3", "base-vtopic0-copies" round 16's)
+    "base-v-plain": V03,
+    "base-v-econ-off": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})],
+    "base-v-econ-off-copies": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)}),
+                                     ("VNTC_CORPUS_TRAINING_COPIES", True)],
+    "base-v-econ-neg0": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.0)})],
+    "base-v-econ-neg0.5": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.5)})],
+    "base-v-econ-pos2": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (2.0, 1.0)})],
+    "base-v-econ-pos3": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 1.0)})],
+    "base-v-econ-pos4": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (4.0, 1.0)})],
+    "base-v-econ-pos3-neg0.5": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 0.5)})],
+    "base-v-rule": V03 + [("VNTC_TOPIC_RULE", True)],
+    "base-v-rule-econ-th": V03 + [("VNTC_TOPIC_RULE", True), ("TOPIC_THRESHOLD_PER_TOPIC", True),
+                                  ("TOPIC_THRESHOLD_CODES", ("economy",))],
+    "base-v-econ-th": V03 + [("TOPIC_THRESHOLD_PER_TOPIC", True), ("TOPIC_THRESHOLD_CODES", ("economy",))],
+    "base-v-rule-econ-neg0": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.0)})],
+    "base-v-rule-econ-pos3": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 1.0)})],
+    "base-v-rule-econ-off": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})],
 }
 
 
@@ -131,7 +156,8 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     aug, vntc, docs, w = T.training_docs(sup)
     X_text = [c for c, _ in cache.get([(d.get("title") or "", d.get("text") or "") for d in docs])]
     t0 = time.time()
-    feats, _, models, rule = T.fit_topics(None, X_text, docs, w, sup, aug, vntc, T.TOPIC_ALPHA)
+    oof: dict = {}
+    feats, _, models, rule = T.fit_topics(None, X_text, docs, w, sup, aug, vntc, T.TOPIC_ALPHA, oof=oof)
     th = {c: rule["thresholds"][j] if "thresholds" in rule else rule["threshold"] for j, c in enumerate(T.TOPICS)}
     info = {"topic_rule": {k: rule[k] for k in ("fallback", "margin", "top_k")}}
     if "untitled" in rule:  # items without a title decided by their own rule, as Classifier reads it
@@ -139,6 +165,9 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     clf = Classifier(feats, models, th, None, "lab", info)  # type: ignore[arg-type]
     res: dict = {"variant": variant, "fit_s": round(time.time() - t0),
                  "rule": {k: rule[k] for k in ("threshold", "fallback", "top_k")}, "cv": rule["cv_macro_f1"]}
+    res["cv_own"] = cv_without_v(rule, oof, sup)
+    if "thresholds" in rule:
+        res["thresholds"] = dict(zip(T.TOPICS, rule["thresholds"]))
     if "untitled" in rule:
         res["rule_untitled"] = {k: rule["untitled"][k] for k in ("threshold", "fallback")}
     if "nb_shares" in rule:
@@ -175,6 +204,33 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
     res["real_topics"] = {c: round(hit_all[c] / n_all[c], 3) for c in sorted(n_all)}
     cache.save()
     return res
+
+
+def cv_without_v(rule: dict, oof: dict, sup: list[dict]) -> dict:
+    """The rule's cross-validated macro-F1 on the out-of-fold rows that are not V rows (mean over the repeats), with
+    its one threshold and, when it has them, its per-topic ones: with VNTC_TOPIC_RULE the search also scores the V
+    rows, so its own figure is not comparable with the others' (round 19); without it this equals "cv"."""
+    import nlp.train as T
+    from nlp.classify import decide_topics
+
+    own = np.array([not T.is_vntc_set(sup[i]) for i in oof["rows"]], dtype=bool)
+    Y = oof["Y"][own]
+    present = [j for j in range(Y.shape[1]) if Y[:, j].any()]
+    kw = {k: rule[k] for k in ("fallback", "margin", "top_k")}
+
+    def cv_one(S: np.ndarray) -> float:
+        P = decide_topics(S[own], rule["threshold"], **kw)
+        return round(float(np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j in present])), 4)
+
+    def cv(th) -> float:
+        return round(float(np.mean([np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j in present])
+                                    for P in (decide_topics(S[own], th, **kw) for S in oof["scores"])])), 4)
+
+    per = [cv_one(S) for S in oof["scores"]]
+    out = {"one_threshold": cv(rule["threshold"]), "per_repeat": per, "v_rows_scored": int((~own).sum())}
+    if "thresholds" in rule:
+        out["per_topic"] = cv(np.array(rule["thresholds"], dtype=np.float32))
+    return out
 
 
 def hit_counts(gold: list[list[str]], pred: list[list[str]]) -> tuple[Counter, Counter]:

@@ -55,13 +55,16 @@ def test_v_rows_train_the_topic_models_only_when_switched_on(monkeypatch):
     assert not T.in_topic_vocabulary(unlabelled) and not T.topic_rows([unlabelled], np.zeros((1, 13)))[0].any()
 
 
-def test_shipped_settings_keep_the_v_rows_out_of_the_topic_models():
-    """Round 16's choice with all 2,000 V rows (docs/NLP_ROUNDS.md): the V topic labels measure only (they lowered
-    economy's recall on real news), the training articles' corpus copies keep their section's topic; round 15's
-    sentiment weight kept."""
-    assert T.VNTC_TOPIC_WEIGHT == 0.0 and T.VNTC_CORPUS_TRAINING_COPIES and T.VNTC_SENTIMENT_WEIGHT == 0.5
+def test_shipped_settings_train_the_topics_on_the_v_rows_with_economy_weighted_up():
+    """Round 19's choice (docs/NLP_ROUNDS.md, "Round 19: topics on real news, per code"): the V rows train the topic
+    models at 0.3 with the topic vocabulary, their training articles' corpus copies out, economy's V positives ×3 in
+    economy's model (they had cost economy's recall on real news); the rule search does not score them; round 15's
+    sentiment weight kept, the shared vocabulary without them."""
+    assert T.VNTC_TOPIC_WEIGHT == 0.3 and T.VNTC_TOPIC_VOCABULARY and not T.VNTC_CORPUS_TRAINING_COPIES
+    assert T.VNTC_TOPIC_CODE_WEIGHT == {"economy": (3.0, 1.0)} and not T.VNTC_TOPIC_RULE
+    assert T.VNTC_SENTIMENT_WEIGHT == 0.5
     v = _v_topic_rows(2)[1]
-    assert not T.vntc_topic_trains(v) and not T.in_shared_vocabulary(v)
+    assert T.vntc_topic_trains(v) and T.in_topic_vocabulary(v) and not T.in_shared_vocabulary(v)
 
 
 def test_training_moves_the_topic_models_and_nothing_else(monkeypatch):
@@ -139,18 +142,17 @@ def test_vntc_rows_leave_out_every_labelled_v_article(tmp_path, monkeypatch):
 
 
 def test_the_shipped_held_out_v_articles_are_out_of_the_shipped_corpus_rows():
-    """On the repository's own files, as shipped (VNTC_CORPUS_TRAINING_COPIES): no held-out V article
-    (labelled_V*.jsonl) is a corpus row of the topic models; the training ones keep their section's topic."""
-    assert T.VNTC_CORPUS_TRAINING_COPIES
+    """On the repository's own files, as shipped (VNTC_CORPUS_TRAINING_COPIES off since round 19): no V article
+    (labelled_V*.jsonl), held-out ones above all, is a corpus row of the topic models (the labelled row replaces it)."""
+    assert not T.VNTC_CORPUS_TRAINING_COPIES
     rows = [json.loads(ln) for p in sorted(T.LABELLED_DIR.glob("labelled_V*.jsonl"))
             for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
     assert len(rows) >= 1000  # every V article, whichever slices are shipped (V1–V4, then V5–V8)
-    held = {"vntc:" + r["vntc_id"] for r in rows if T.is_heldout(r["id"])}
-    assert T.labelled_vntc_ids() == {h.removeprefix("vntc:") for h in held}
+    assert T.labelled_vntc_ids() == {r["vntc_id"] for r in rows}
     kept = {r["id"] for r in T.vntc_rows() if not r.get("_no_topics")}
     every = {r["id"] for r in T.vntc_rows(exclude=set())}
     v_in_corpus = every & {"vntc:" + r["vntc_id"] for r in rows}  # the V articles of the mapped sections
-    assert len(v_in_corpus) >= 400 and every - kept == v_in_corpus & held and v_in_corpus - held <= kept
+    assert len(v_in_corpus) >= 400 and every - kept == v_in_corpus
 
 
 def test_vntc_topic_scores_macro_f1_support_and_hit_rate():
@@ -176,3 +178,92 @@ def test_evaluate_vntc_topics_reads_only_v_rows_with_labelled_topics():
     res = T.evaluate_vntc_topics(_Fixed(), rows)
     assert res["n"] == 3 and res["support"] == {"culture_tourism": 2} and res["hit_rate"] == 1.0
     assert T.evaluate_vntc_topics(_Fixed(), rows[:1] + rows[4:]) == {"n": 0}
+
+
+def _econ_v_rows() -> tuple[list[dict], np.ndarray]:
+    """Two V rows (one economy, one culture_tourism) and one own row, with their label matrix."""
+    v = _v_topic_rows(2)
+    rows = [{**v[0], "topics": ["economy"]}, {**v[1], "topics": ["culture_tourism"]},
+            {"id": "A-1", "title": "Chợ mới", "text": "giá rau tăng", "topics": ["economy"], "_file": "labelled_A.jsonl"}]
+    Y = np.array([[int(c in r["topics"]) for c in T.TOPICS] for r in rows])
+    return rows, Y
+
+
+def test_code_weight_leaves_a_codes_v_rows_out_of_its_model(monkeypatch):
+    """Round 19: VNTC_TOPIC_CODE_WEIGHT {"economy": (pos, neg)} — a factor 0 takes the V rows (positives or
+    negatives of economy) out of economy's model only; the other codes and the own rows are untouched."""
+    rows, Y = _econ_v_rows()
+    e, c = T.TOPICS.index("economy"), T.TOPICS.index("culture_tourism")
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {})
+    assert T.topic_rows(rows, Y).all()  # no factor: every V row trains every code
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})
+    tr = T.topic_rows(rows, Y)
+    assert not tr[:2, e].any() and tr[2, e] and tr[:, c].all()
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.0)})  # V rows only as economy's positives
+    tr = T.topic_rows(rows, Y)
+    assert tr[0, e] and not tr[1, e] and tr[2, e] and tr[:, c].all()
+
+
+def test_code_weight_scales_a_codes_v_rows_in_its_model_only(monkeypatch):
+    rows, Y = _econ_v_rows()
+    e, c = T.TOPICS.index("economy"), T.TOPICS.index("culture_tourism")
+    w = np.array([0.3, 0.3, 1.0])
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {})
+    assert T.vntc_code_weights(rows, Y, w) is w  # no factor: one weight per document, as before round 19
+    monkeypatch.setattr(T, "VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 0.5)})
+    W = T.vntc_code_weights(rows, Y, w)
+    assert W.shape == (3, len(T.TOPICS))
+    np.testing.assert_allclose(W[:, e], [0.9, 0.15, 1.0])
+    np.testing.assert_allclose(W[:, c], w)
+    np.testing.assert_allclose(T._topic_weight(W, np.array([0, 2]), e), [0.9, 1.0])
+    np.testing.assert_allclose(T._topic_weight(w, np.array([0, 2]), e), [0.3, 1.0])
+
+
+def test_rule_search_scores_the_v_rows_only_when_switched_on(monkeypatch):
+    """Round 19: VNTC_TOPIC_RULE — the V training rows (and their stripped copies) get a fold group of their own
+    in the rule search (scored out of fold); off, they train every fold (-1) and are never scored."""
+    seen: list[np.ndarray] = []
+    real = T._tune_topic_rule
+
+    def spy(X, Y, w, groups, n_labelled, *a, **k):  # noqa: N803
+        seen.append(groups.copy())
+        return real(X, Y, w, groups, n_labelled, *a, **k)
+
+    monkeypatch.setattr(T, "_tune_topic_rule", spy)
+    monkeypatch.setattr(T, "COMMENT_TOPICS", False)
+    monkeypatch.setattr(T, "VNTC_TOPIC_WEIGHT", 0.3)
+    rows = _rows() + _v_topic_rows()
+    v_train = {r["id"] for r in _v_topic_rows() if not T.is_heldout(r["id"])}
+    for on in (False, True):
+        monkeypatch.setattr(T, "VNTC_TOPIC_RULE", on)
+        seen.clear()
+        sup = T.split(rows)[0]
+        _train(monkeypatch, rows)
+        g = seen[0][:len(sup)]
+        is_v = np.array([r["id"] in v_train for r in sup])
+        assert is_v.any() and (g[~is_v] >= -2).all()
+        assert ((g[is_v] >= 0).all() if on else (g[is_v] == -1).all())
+
+
+def test_threshold_codes_move_only_the_named_topics(monkeypatch):
+    """Round 19: TOPIC_THRESHOLD_CODES — with per-topic thresholds, only the named codes leave the rule's."""
+    from sklearn.metrics import f1_score
+
+    rng = np.random.default_rng(0)
+    k = len(T.TOPICS)
+    Y = rng.random((400, k)) < 0.3
+    e = T.TOPICS.index("economy")
+    shift = np.linspace(0.4, -0.4, k)
+    shift[e] = -0.3  # economy's best threshold is lower than the rule's
+    S = (np.where(Y, 0.3, -0.6) + rng.normal(0, 0.35, Y.shape) + shift).astype(np.float32)
+
+    def macro(P):
+        return float(np.mean([f1_score(Y[:, j], P[:, j]) for j in range(k)]))
+
+    rule = {"threshold": -0.1, "fallback": 9.0, "margin": 9.0, "top_k": k}
+    every = T._per_topic_thresholds(S, rule, macro)
+    only = T._per_topic_thresholds(S, rule, macro, ("economy",))
+    assert sum(t != -0.1 for t in every) > 1
+    assert [j for j, t in enumerate(only) if t != -0.1] == [e] and only[e] < -0.1
