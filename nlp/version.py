@@ -39,7 +39,10 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # marks, restored), which a rapid report gives after its verbatim quote (store/migrations/175_text_restored.sql);
 # and a social item's `title_restored` is its title as shown, with the place names read in it capitalised and a
 # capital first letter (nlp/titles.py), also when it was written with marks.
-PIPELINE_REVISION = 8
+# 9 (round 19): the models retrained with slice S59 and the wish marks (sentiment) and the real labelled VNTC
+# articles with economy's positives weighted (topics); the model version stays "1.0", so stored items are re-tagged
+# by this number (docs/NLP_ROUNDS.md, "Round 19: the lead's decision").
+PIPELINE_REVISION = 9
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
 _TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
