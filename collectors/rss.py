@@ -277,12 +277,14 @@ class FeedCollector:
         )
         if cut:
             skipped[ENTRIES_CUT] += cut
+        # A cut answer keeps no validators: kept, the server answered 304 from then on and the entries past the cut
+        # were never read; without them the next poll fetches the whole feed again (what was stored dedupes).
         return Batch(
             items=items,
             skipped=skipped,
             http_status=fetched.status,
-            etag=fetched.headers.get("etag"),
-            last_modified=fetched.headers.get("last-modified"),
+            etag=None if cut else fetched.headers.get("etag"),
+            last_modified=None if cut else fetched.headers.get("last-modified"),
             entries_seen=len(parsed.entries),
             decode_replaced=decoded.replaced,
         )

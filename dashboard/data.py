@@ -337,6 +337,13 @@ def steps_pending() -> int:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def steps_failed() -> int:
+    """Items whose cases and watchlist matching failed every attempt (store.tags.count_steps_failed)."""
+    with db().read() as cur:
+        return store_tags.count_steps_failed(cur)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def recent_errors(limit: int = 50) -> pd.DataFrame:
     with db().read() as cur:
         return to_local(q.recent_errors(cur, limit), "started_at")

@@ -115,27 +115,51 @@ def finish_tagged(cfg: Config, db: Database, *, now: datetime | None = None,
                   stop: threading.Event | None = None) -> int:
     """Run the after-tagging steps for items tagged whose steps never ran: a stop of serve between tagging batches
     (the catch-up tagged the rest), or a crash between a batch's tags and its steps. [nlp] batch_size at a time,
-    oldest tagging first, until none is left, `stop` is set, or a step fails (it is logged; the marks stay for the
-    next run). `now` (the wall clock by default) stamps the cases and hits and is the time a watchlist's window is
+    oldest tagging first, until none is left or `stop` is set. A batch whose step fails is tried item by item, so
+    one bad item holds back nothing else; a failing item keeps its mark for the next run, and after
+    store.tags.STEP_ATTEMPTS failures is given up (logged once, counted by `langnghe status`). `now` (the wall clock by default) stamps the cases and hits and is the time a watchlist's window is
     counted back from: an item published longer ago than its window is stored as a hit and pushes nothing, as it
     would not have live; one within it is pushed, through the outbox's usual quiet hours and digests.
     Returns how many items were done."""
     size = max(int(section(cfg, "nlp").get("batch_size", 500)), 1)
     done = 0
+    failed: set[str] = set()  # items that failed in this run: not tried again before the next one
     while not (stop is not None and stop.is_set()):
+        asked = size + len(failed)
         with db.read() as cur:
-            pending = tag_store.steps_pending(cur, size)
+            rows = tag_store.steps_pending(cur, asked)
+        pending = [(i, t) for i, t in rows if i not in failed][:size]
         if not pending:
             break
         ids = [i for i, _ in pending]
-        if not after_tagging(cfg, db, ids, now or utcnow(), tagged_since=min(t for _, t in pending)):
-            break
-        done += len(ids)
-        if len(ids) < size:
+        when = now or utcnow()
+        if after_tagging(cfg, db, ids, when, tagged_since=min(t for _, t in pending)):
+            done += len(ids)
+        else:  # one bad item must not hold back the batch, nor the batches behind it
+            ok = _one_by_one(cfg, db, pending, when)
+            done += len(ok)
+            failed.update(i for i in ids if i not in ok)
+        if len(rows) < asked:
             break
     if done:
         log.info("complaint cases and watchlists run for %d items tagged before a stop or a crash", done)
     return done
+
+
+def _one_by_one(cfg: Config, db: Database, pending: list[tuple[str, datetime]], now: datetime) -> set[str]:
+    """After a batch's step failed: each item alone, so the others get their cases and hits. An item failing counts
+    an attempt (store.tags.step_failed); given up, it is logged once here. Returns the ids whose steps ran."""
+    ok: set[str] = set()
+    for item_id, tagged_at in pending:
+        if after_tagging(cfg, db, [item_id], now, tagged_since=tagged_at):
+            ok.add(item_id)
+            continue
+        with db.write() as cur:
+            given_up = tag_store.step_failed(cur, item_id, now)
+        if given_up:
+            log.error("item %s: complaint cases / watchlist matching failed %d times; no longer tried (counted by "
+                      "`langnghe status`, its row kept in item_steps_pending)", item_id, tag_store.STEP_ATTEMPTS)
+    return ok
 
 
 def _tag_until_stopped(cfg: Config, db: Database, ids: list[str], clock: Callable[[], datetime],

@@ -108,6 +108,7 @@ def _figures(db: Database, cfg: Config, now: datetime) -> tuple[dict[str, int], 
         totals = store_items.totals(cur, now)
         totals["to_tag"] = store_tags.count_to_tag(cur, stamp) if stamp else None
         totals["steps_pending"] = store_tags.count_steps_pending(cur)
+        totals["steps_failed"] = store_tags.count_steps_failed(cur)
         return (totals, store_sources.health(cur, sources, now),
                 store_sources.last_collection_at(cur), store_items.cut_counts(cur))
 
@@ -165,6 +166,8 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         # tagged, but their complaint case and watchlist matching not run yet (a stop, a crash or a failed step
         # came between): 0 between passes; serve runs them at its next start and in each tick's tag job
         "items_steps_pending": totals["steps_pending"],
+        # tagged, but their cases / watchlist matching failed store.tags.STEP_ATTEMPTS times: no longer tried
+        "items_steps_failed": totals["steps_failed"],
         "last_collection_at": _iso(last),
         "sources_failing": sum(1 for r in health if r["status"] in ("error", "failing")),
         "sources": health,
@@ -173,6 +176,13 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
     if note:
         out["note"] = note
     return out
+
+
+def steps_failed_text(n: int) -> str:
+    """What `langnghe status` says of items whose cases and watchlist matching failed every attempt: said only
+    when some did, so that an item given up is seen, not silently lost (the serve log names each, once)."""
+    return (f"Tin đã gán nhãn nhưng đối chiếu hồ sơ phản ánh và danh sách theo dõi lỗi {store_tags.STEP_ATTEMPTS} "
+            f"lần nên đã dừng thử: {n} — nhật ký của serve ghi mã từng tin và lỗi (một lần mỗi tin).")
 
 
 def steps_pending_text(n: int) -> str:

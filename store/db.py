@@ -224,12 +224,16 @@ class Database:
         """A cursor of the live connection; after a fatal error, of a new one. Opening the file again replays its
         .wal, so what was committed is all there; if that fails too (the disk still full), the StorageError says so
         and the next call tries again. Returns (cursor, the connection it is of)."""
+        con = self._live()
+        return con.cursor(), con
+
+    def _live(self) -> duckdb.DuckDBPyConnection:
+        """The live connection, the file opened again first after a fatal error (`_cursor`)."""
         if self._invalidated:
             with self._reopen_lock:
                 if self._invalidated:
                     self._reopen()
-        con = self._con
-        return con.cursor(), con
+        return self._con
 
     def _reopen(self) -> None:
         try:
@@ -426,19 +430,22 @@ class Database:
         CHECKPOINT cannot run or leaves a .wal, the copy is made with `COPY FROM DATABASE`. A temporary file left by
         a copy killed half way (a crash, a power cut) is deleted first."""
         tmp = _fresh_tmp(dest)
+        con = self._live()  # the copy's steps all run on it: its errors are noted only while it is the live one
         try:
-            if self._checkpointed():
+            if self._checkpointed(con):
                 self._copy_file(tmp)
-                if not self._moved_past_copy():  # an older DuckDB refusing the second CHECKPOINT beside a reader
+                if not self._moved_past_copy(con):  # an older DuckDB refusing the second CHECKPOINT beside a reader
                     _remove_copy(tmp)
-                    self._copy_tables(tmp)
+                    self._copy_tables(con, tmp)
             else:
-                self._copy_tables(tmp)
+                self._copy_tables(con, tmp)
         except BaseException as exc:
-            self._note_fatal(exc)  # the CHECKPOINT on a full disk: DuckDB refuses this connection from now on
+            # the CHECKPOINT on a full disk: DuckDB refuses this connection from now on; unless another thread's
+            # read already opened the file again (review11's check: noted, it closed the new one under its readers)
+            self._note_fatal(exc, con)
             if isinstance(exc, duckdb.Error) and f'"{self.path}"' in str(exc):  # the live file failed, not the copy
                 _remove_copy(tmp)
-                self._raise_storage(exc)  # said of the database and its disk, which may not be the copy's
+                self._raise_storage(exc, con)  # said of the database and its disk, which may not be the copy's
             _copy_failed(exc, tmp, dest)
             raise
         return tmp
@@ -452,12 +459,12 @@ class Database:
             self._file_fd = os.open(self.path, os.O_RDONLY)
         _copy_from_fd(self._file_fd, tmp, self.path)
 
-    def _checkpointed(self) -> bool:
+    def _checkpointed(self, con: duckdb.DuckDBPyConnection) -> bool:
         """Write the WAL into the file, so that the file is the database; False when that is not possible now
         (an in-memory database, or DuckDB refusing it; DuckDB 2.0 checkpoints beside open read transactions)."""
         if self.path == ":memory:":
             return False
-        cur, _ = self._cursor()
+        cur = con.cursor()
         try:
             cur.execute("CHECKPOINT")
             return _wal_size(Path(self.path)) == 0  # what the file lacks would be missed
@@ -467,14 +474,14 @@ class Database:
         finally:
             cur.close()
 
-    def _moved_past_copy(self) -> bool:
+    def _moved_past_copy(self, con: duckdb.DuckDBPyConnection) -> bool:
         """Take the live file to a later checkpoint than the file copy just made: the .wal written from now on then
         belongs to that later checkpoint, and DuckDB refuses it beside a restored copy (StorageCorrupt, said) instead
         of replaying it there. Replayed, its small writes came back unasked and a large insert (written to the live
         file's blocks, the .wal only points at them) left a table the copy cannot read. A CHECKPOINT needs a change
         to write a new one: an empty table made and dropped. False when DuckDB refuses the CHECKPOINT (DuckDB 1.x
         did beside an open transaction): the copy must then be made another way."""
-        cur, _ = self._cursor()
+        cur = con.cursor()
         try:
             cur.execute("CREATE TABLE IF NOT EXISTS __sau_ban_chup (i INTEGER)")
             cur.execute("DROP TABLE IF EXISTS __sau_ban_chup")
@@ -486,9 +493,9 @@ class Database:
         finally:
             cur.close()
 
-    def _copy_tables(self, tmp: Path) -> None:
+    def _copy_tables(self, con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
         """Copy every table into a new file at `tmp` through DuckDB (consistent whatever the file's state)."""
-        cur, _ = self._cursor()
+        cur = con.cursor()
         try:
             src = cur.execute("SELECT current_database()").fetchone()[0]
             cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")

@@ -73,9 +73,14 @@ _SUCCESS_STATE = """INSERT INTO source_state (source, etag, last_modified, last_
                           last_http_status, consecutive_failures, next_due_at,
                           last_entries_seen, last_items_new, last_skipped,
                           last_decode_replaced, last_items_repaired)"""
+# A 304 keeps the validators it was asked with; any other answer's replace them, none included (a feed cut at
+# MAX_ENTRIES sends none on purpose: kept, they made the server answer 304 and the cut tail was never read).
 _SUCCESS_UPSERT = """ON CONFLICT (source) DO UPDATE SET
-    etag = coalesce(excluded.etag, source_state.etag),
-    last_modified = coalesce(excluded.last_modified, source_state.last_modified),
+    etag = CASE WHEN excluded.last_http_status = 304 THEN coalesce(excluded.etag, source_state.etag)
+                ELSE excluded.etag END,
+    last_modified = CASE WHEN excluded.last_http_status = 304
+                         THEN coalesce(excluded.last_modified, source_state.last_modified)
+                         ELSE excluded.last_modified END,
     last_attempt_at = excluded.last_attempt_at,
     last_success_at = excluded.last_success_at,
     last_http_status = excluded.last_http_status,

@@ -68,7 +68,7 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
         # transaction, so a stop or a crash before those steps leaves the mark for the catch-up (migration 176)
         cur.execute(
             """
-            INSERT INTO item_steps_pending
+            INSERT INTO item_steps_pending (item_id, tagged_at)
             SELECT n.item_id, n.tagged_at FROM _tags n
             WHERE NOT EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = n.item_id)
             ON CONFLICT DO NOTHING
@@ -91,14 +91,36 @@ def steps_pending(cur: "duckdb.DuckDBPyConnection", limit: int = 500) -> list[tu
     """(item id, first tagged at) of items whose after-tagging steps (complaint cases, watchlist matching) have not
     run, oldest tagging first: a stop or a crash came between their tags and those steps (migration 176)."""
     return [(r[0], r[1]) for r in cur.execute(
-        "SELECT item_id, tagged_at FROM item_steps_pending ORDER BY tagged_at, item_id LIMIT ?", [int(limit)]
+        "SELECT item_id, tagged_at FROM item_steps_pending WHERE failed_at IS NULL "
+        "ORDER BY tagged_at, item_id LIMIT ?", [int(limit)]
     ).fetchall()]
 
 
 def count_steps_pending(cur: "duckdb.DuckDBPyConnection") -> int:
     """How many items still owe their cases and watchlist matching (0 between passes: a mark outlives a pass
-    only after a stop, a crash, or a step that failed)."""
-    return int(cur.execute("SELECT count(*) FROM item_steps_pending").fetchone()[0])
+    only after a stop, a crash, or a step that failed). Those given up (`count_steps_failed`) are not counted."""
+    return int(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NULL").fetchone()[0])
+
+
+# failed attempts of one item's after-tagging steps before it is given up (migration 177)
+STEP_ATTEMPTS = 3
+
+
+def step_failed(cur: "duckdb.DuckDBPyConnection", item_id: str, now: datetime) -> bool:
+    """One more failed attempt of this item's after-tagging steps; after STEP_ATTEMPTS it is given up (`failed_at`
+    set, the row kept so that nothing is lost silently). Whether this attempt gave it up."""
+    row = cur.execute(
+        """
+        UPDATE item_steps_pending SET attempts = coalesce(attempts, 0) + 1,
+               failed_at = CASE WHEN coalesce(attempts, 0) + 1 >= ? THEN ? END
+        WHERE item_id = ? AND failed_at IS NULL RETURNING failed_at
+        """, [STEP_ATTEMPTS, now, item_id]).fetchone()
+    return bool(row and row[0] is not None)
+
+
+def count_steps_failed(cur: "duckdb.DuckDBPyConnection") -> int:
+    """Items whose after-tagging steps failed STEP_ATTEMPTS times and are no longer tried (`langnghe status`)."""
+    return int(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NOT NULL").fetchone()[0])
 
 
 def steps_done(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> None:

@@ -57,6 +57,8 @@ def render() -> None:
     st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else NEVER_COLLECTED)
     if pending := data.steps_pending():  # 0 between passes: said only when the matching is owed
         st.warning(status.steps_pending_text(pending))
+    if failed := data.steps_failed():  # given up after store.tags.STEP_ATTEMPTS: seen, not silently lost
+        st.error(status.steps_failed_text(failed))
     if gate.can("admin"):
         _manage(health)
 

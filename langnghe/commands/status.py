@@ -8,7 +8,7 @@ import argparse
 import json
 
 from vocab.config import Config
-from orchestration.status import ORIGIN_LABELS, collect_status, steps_pending_text
+from orchestration.status import ORIGIN_LABELS, collect_status, steps_failed_text, steps_pending_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +34,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
               "— serve gán dần khi chạy, tin mới trước; hoặc dừng serve rồi chạy `langnghe tag --pending`")
     if st.get("items_steps_pending"):
         print(steps_pending_text(st["items_steps_pending"]))
+    if st.get("items_steps_failed"):
+        print(steps_failed_text(st["items_steps_failed"]))
     print(f"Lần thu thập gần nhất: {st['last_collection_at'] or 'chưa có'}")
     print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
     if st.get("note"):

@@ -243,3 +243,41 @@ def test_mock_transport_injected(tmp_path):
     by = {o.source: o for o in summary.outcomes}
     assert by["ok"].items_new == 5
     assert by["down"].error_kind == "transport" and "refused" in by["down"].error
+
+
+def test_a_feed_cut_at_max_entries_keeps_no_validators_so_its_tail_is_asked_again(tmp_path, server):
+    """A feed over MAX_ENTRIES is read for its first 1,000 entries, the rest counted. Had its ETag and
+    Last-Modified been kept, the server answered 304 from then on and the tail was never read: the next poll
+    must ask for the whole feed again (the entries already stored dedupe as usual)."""
+    from collectors.base import ENTRIES_CUT, MAX_ENTRIES
+
+    big = rss_doc([{"title": f"Tin dài {i}", "link": f"https://bao.vn/dai-{i}", "description": f"Nội dung {i}"}
+                   for i in range(MAX_ENTRIES + 5)])
+
+    def cond(req):
+        if server.hits["/big.rss"] == 1:  # a small feed first, whose validators are stored
+            send(req, 200, GOOD, headers={"ETag": '"v0"', "Last-Modified": "Sat, 21 Nov 2026 01:00:00 GMT"})
+            return
+        if req.headers.get("If-None-Match") == '"v1"' or req.headers.get("If-Modified-Since", "").startswith("Sun"):
+            req.send_response(304)
+            req.send_header("Content-Length", "0")
+            req.end_headers()
+            return
+        send(req, 200, big, headers={"ETag": '"v1"', "Last-Modified": "Sun, 22 Nov 2026 01:00:00 GMT"})
+
+    server.routes["/big.rss"] = cond
+    cfg = make_config(tmp_path, [rss_source("big", server.url("/big.rss"))])
+    with database(cfg.storage.db_path) as db:
+        run(cfg, db)
+        first = run(cfg, db).outcomes[0]
+        second = run(cfg, db).outcomes[0]
+        with db.read() as cur:
+            state = store_sources.get_states(cur)["big"]
+        h = health_by_source(cfg, db)["big"]
+    assert first.outcome == "ok" and first.items_new == MAX_ENTRIES and first.skipped[ENTRIES_CUT] == 5
+    assert state.etag is None and state.last_modified is None
+    assert server.request_headers["/big.rss"][1]["if-none-match"] == '"v0"'
+    sent = server.request_headers["/big.rss"][2]
+    assert "if-none-match" not in sent and "if-modified-since" not in sent
+    assert second.outcome == "ok" and second.items_new == 0 and second.skipped[ENTRIES_CUT] == 5
+    assert "5" in str(h["last_skipped"])

@@ -33,3 +33,22 @@ def test_status_says_how_many_items_still_owe_their_matching(tmp_path, capsys):
     assert status_cmd.run(argparse.Namespace(json=True), cfg) == 0
     assert json.loads(capsys.readouterr().out)["items_steps_pending"] == 2
 
+
+
+def test_status_counts_items_whose_steps_were_given_up(tmp_path, capsys):
+    """An item whose cases / watchlist matching failed STEP_ATTEMPTS times is no longer tried: status says so."""
+    from store.db import utcnow
+
+    cfg = make_config(tmp_path)
+    db = database(cfg.storage.db_path)
+    _tag(db, ["a", "b"])
+    with db.write() as cur:
+        for _ in range(tag_store.STEP_ATTEMPTS):
+            tag_store.step_failed(cur, "a", utcnow())
+    db.close()
+    assert status_cmd.run(argparse.Namespace(json=False), cfg) == 0
+    out = capsys.readouterr().out
+    assert "chưa đối chiếu hồ sơ phản ánh và danh sách theo dõi: 1" in out
+    assert "đã dừng thử: 1" in out
+    assert status_cmd.run(argparse.Namespace(json=True), cfg) == 0
+    assert json.loads(capsys.readouterr().out)["items_steps_failed"] == 1

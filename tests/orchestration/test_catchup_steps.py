@@ -169,3 +169,36 @@ def test_a_step_that_fails_keeps_the_mark_and_the_next_run_finishes_it(tmp_path,
     assert ingest.finish_tagged(cfg, db) == 1
     assert _counts(db, wid) == {"hits": 1, "reported": 1, "alerts": 1, "outbox": 1, "cases": 1, "pending": 0}
     db.close()
+
+
+def test_one_item_whose_step_always_fails_holds_back_nothing_and_is_given_up_counted(tmp_path, tagger, monkeypatch):
+    """Opening the case always fails on one item: its batch's other item and the batch behind it get their cases
+    all the same, and after STEP_ATTEMPTS runs the bad item is given up (its row kept, counted), not retried."""
+    from orchestration import cases
+
+    cfg, db, wid = _setup(tmp_path)  # [nlp] batch_size 2: bad and b in the oldest batch, c behind it
+    ids = _store(db, [_item("bad", "Bãi thải than sạt ở Vàng Danh", 5, ("complaint",)),
+                      _item("b", "Đường phường Yên Tử xuống cấp", 4, ("complaint",)),
+                      _item("c", "Nước thải tràn ra suối ở Vàng Danh", 3, ("complaint",))])
+    real = cases.open_for_items
+
+    def bad_on_one(cfg_, db_, ids_, **k):
+        if "id-bad" in ids_:
+            raise RuntimeError("hỏng")
+        return real(cfg_, db_, ids_, **k)
+
+    monkeypatch.setattr(cases, "open_for_items", bad_on_one)
+    nlp_service.tag_ids(cfg, db, ids)  # tagged only: the steps left to the catch-up, as after a stop
+    assert _counts(db, wid)["pending"] == 3
+    assert ingest.finish_tagged(cfg, db) == 2
+    assert _counts(db, wid)["cases"] == 2 and _counts(db, wid)["pending"] == 1
+    for _ in range(tag_store.STEP_ATTEMPTS - 1):
+        assert ingest.finish_tagged(cfg, db) == 0
+    with db.read() as cur:
+        assert tag_store.count_steps_pending(cur) == 0 and tag_store.count_steps_failed(cur) == 1
+        attempts = cur.execute("SELECT attempts FROM item_steps_pending WHERE item_id = 'id-bad'").fetchone()[0]
+    assert attempts == tag_store.STEP_ATTEMPTS
+    assert ingest.finish_tagged(cfg, db) == 0  # given up: not tried again
+    with db.read() as cur:
+        assert cur.execute("SELECT attempts FROM item_steps_pending").fetchall() == [(tag_store.STEP_ATTEMPTS,)]
+    db.close()

@@ -323,6 +323,44 @@ def test_a_read_in_flight_when_another_thread_reopens_the_file_fails_in_vietname
     assert "vừa được mở lại" in str(ei.value) and "Hãy thử lại" in str(ei.value) and kept == 1
 
 
+
+def test_a_snapshot_failing_on_the_replaced_connection_does_not_reopen_the_file_under_the_new_one(tmp_path):
+    """The snapshot's CHECKPOINT meets the fatal error on the old connection while another thread's read reopens
+    the file. Noted as a new fatal error, the snapshot's failure made the next read close that fresh connection
+    under the reads using it ("Connection already closed") and open yet another (the race review11 fixed for
+    reads and writes)."""
+    from store.db import StorageFull
+
+    path = tmp_path / "t.duckdb"
+    with Database(path) as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, [item(1), item(2)])
+        held: dict = {}
+
+        class _FailsLate(_InvalidatedCon):
+            def cursor(self):
+                class Cur:
+                    def execute(self, *a, **kw):
+                        db._invalidated = True  # another thread met the fatal error first, and now reads on:
+                        held["read"] = db.read()  # its read reopens the file, its cursor kept open
+                        held["cur"] = held["read"].__enter__()
+                        raise duckdb.FatalException(_InvalidatedCon.ERROR)  # the snapshot's, of the old connection
+
+                    def close(self):
+                        pass
+
+                return Cur()
+
+        db._con = _FailsLate(db._con)
+        with pytest.raises(StorageFull):
+            db.snapshot(tmp_path / "snap.duckdb")
+        with db.read() as other:  # another read after the failed snapshot
+            other.execute("SELECT 1")
+        count = held["cur"].execute("SELECT count(*) FROM items").fetchone()[0]  # the reader's cursor still works
+        held["read"].__exit__(None, None, None)
+    assert count == 2
+
+
 @pytest.fixture
 def full_fs(tmp_path):
     """A 20 MB tmpfs (root only) and a way to fill it but `room` bytes: the real 'No space left on device'."""

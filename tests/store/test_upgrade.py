@@ -97,7 +97,7 @@ def test_a_snapshot_falls_back_to_copying_tables_when_no_checkpoint_can_run(tmp_
     with Database(tmp_path / "langnghe.duckdb") as db:
         with db.write() as cur:
             cur.execute("INSERT INTO ui_settings VALUES ('k', '2', 'quantri', now()::TIMESTAMP)")
-        monkeypatch.setattr(db, "_checkpointed", lambda: False)
+        monkeypatch.setattr(db, "_checkpointed", lambda con: False)
         db.snapshot(tmp_path / "snap.duckdb")
     con = duckdb.connect(str(tmp_path / "snap.duckdb"), read_only=True)
     assert con.execute("SELECT value FROM ui_settings WHERE key = 'k'").fetchone() == ("2",)
@@ -123,7 +123,7 @@ def test_a_snapshot_that_fills_the_disk_leaves_no_partial_copy(tmp_path, monkeyp
     """Left behind, the partial copy kept the disk full (and the database's own writes failing) until the next
     snapshot try, which filled it again (seen: a 12 MB file system, a 24 MB database)."""
     with Database(tmp_path / "langnghe.duckdb") as db:
-        monkeypatch.setattr(db, "_checkpointed", lambda: False)  # the table-by-table path
+        monkeypatch.setattr(db, "_checkpointed", lambda con: False)  # the table-by-table path
         real = db._con
         db._con = _DiskFullOnCopy(real)
         with pytest.raises(StorageFull):
