@@ -14,18 +14,19 @@ on the cursor), statements per item, wall seconds, items/s, CPU seconds per 1,00
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.batch import make_items  # noqa: E402 - after sys.path; the same items as the batch insert's bench
 
 WORDS = ("người dân phản ánh tình hình giao thông tại phường Vàng Danh thành phố Uông Bí tỉnh Quảng Ninh "
          "chính quyền địa phương đã vào cuộc kiểm tra xử lý vi phạm môi trường khai thác than bụi than "
@@ -50,24 +51,6 @@ class Counting:
 
     def __getattr__(self, name: str):  # noqa: ANN204
         return getattr(self._cur, name)
-
-
-def make_items(n: int) -> list:
-    from vocab.item import Item
-
-    t0 = datetime(2026, 11, 22, 8, 0)
-    out = []
-    for i in range(n):
-        url = f"https://bao.example.vn/tin-{i}.html"
-        title = f"Tin {i}: tình hình Quảng Ninh, phường Vàng Danh"
-        text = f"Người dân phản ánh về vấn đề số {i} tại địa phương, chính quyền đã vào cuộc."
-        out.append(Item(
-            id=hashlib.sha1(url.encode()).hexdigest(), source="bench", collector="rss", source_type="press",
-            outlet="Báo bench", url=url, canonical_url=url, title=title, summary=text,
-            published_at=t0 - timedelta(seconds=i), published_estimated=False, fetched_at=t0,
-            content_hash=hashlib.sha1((title + text).encode()).hexdigest(),
-        ))
-    return out
 
 
 def article(i: int) -> str:
