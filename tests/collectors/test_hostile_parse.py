@@ -1,4 +1,4 @@
-"""What a collector does with a body after the fetch returns it stays bounded (round 21, `hostile4`).
+"""What a collector does with a body after the fetch returns it stays bounded (round 19, `hostile4`).
 
 The body budget ends when the fetch returns; feedparser, json, lexbor and trafilatura then kept an object per
 element, value or text piece: 79 MB of `<a>` nested in a feed ran past 4 minutes and 2.3 GB, 5 MB of tiny entries

@@ -1,4 +1,4 @@
-"""Property sweep of the pure mapping functions and the import readers (round 21, `hostile4`): whatever shape an
+"""Property sweep of the pure mapping functions and the import readers (round 19, `hostile4`): whatever shape an
 entry has, a `map_*` function gives an Item or raises SkipItem (its documented way to say an entry is unusable,
 counted with its reason); whatever bytes a file holds, the import reader gives rows or raises ImportFormatError (a
 Vietnamese message). Another exception was still caught by `map_all`, but counted as a bare «mapping error:

@@ -1,4 +1,4 @@
-"""facebook_page and zalo_oa read their APIs' JSON whatever its shape (round 21, `hostile4`).
+"""facebook_page and zalo_oa read their APIs' JSON whatever its shape (round 19, `hostile4`).
 
 Every value of a real answer is replaced in turn by a list, an object, a string, a number, a boolean, null and
 a number too large for a float: the poll either gives its items (the entries the change did not touch are all

@@ -1,4 +1,4 @@
-"""fold_word's cache stays bounded on an endless stream of new words (round 21, `hostile4`): it was a dict filled to
+"""fold_word's cache stays bounded on an endless stream of new words (round 19, `hostile4`): it was a dict filled to
 200,000 words of any length and never emptied, so a stream of long or new words was either kept for good or, once
 full, never cached again. Now an LRU of FOLD_CACHE_WORDS words of at most CACHED_WORD_CHARS characters."""
 
