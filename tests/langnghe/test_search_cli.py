@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from collectors.textutil import canonical_url, content_hash, sha1
@@ -25,6 +29,19 @@ def _stored(path) -> None:  # type: ignore[no-untyped-def]
     with db.write() as cur:
         store_items.insert_items(cur, [it])
     db.close()
+
+
+@contextmanager
+def _held(path, *, read_only: bool) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Another process holds the DuckDB file (read-only: a second reader; else: serve, the writer) while the body runs."""
+    hold = (f"import duckdb, sys; c = duckdb.connect({str(path)!r}{', read_only=True' if read_only else ''}); "
+            "print('mở', flush=True); sys.stdin.read(); c.close()")
+    other = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "mở"
+        yield
+    finally:
+        other.communicate("", timeout=60)
 
 
 def test_search_masks_mentions_unless_the_admin_switched_masking_off(tmp_path, monkeypatch, capsys):
@@ -61,20 +78,11 @@ def test_search_reads_read_only_and_does_not_upgrade_an_older_database(tmp_path,
 def test_search_leaves_the_database_free_for_a_writer(tmp_path, monkeypatch, capsys):
     """Another process holding the file read-only (a second search, the dashboard's `report --db`) no longer makes a
     search say serve holds it: readers share the file."""
-    import subprocess
-    import sys
-
     path = tmp_path / "s.duckdb"
     _stored(path)
     monkeypatch.setenv("LANGNGHE_DB", str(path))
-    hold = (f"import duckdb, sys; c = duckdb.connect({str(path)!r}, read_only=True); "
-            "print('mở', flush=True); sys.stdin.read(); c.close()")
-    reader = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "mở"
+    with _held(path, read_only=True):
         assert cli.main(["search", "bãi thải"]) == 0
-    finally:
-        reader.communicate("", timeout=60)
     captured = capsys.readouterr()
     assert "1 tin khớp" in captured.out and "serve đang giữ" not in captured.err
 
@@ -82,22 +90,13 @@ def test_search_leaves_the_database_free_for_a_writer(tmp_path, monkeypatch, cap
 def test_search_while_serve_holds_the_database_without_a_snapshot_says_when_one_comes(tmp_path, monkeypatch, capsys):
     """`search` and `status` opened the database each with its own code (store.db.open_read_only now): search said
     only that there was no snapshot, status also when serve writes the first one."""
-    import subprocess
-    import sys
-
     path = tmp_path / "s.duckdb"
     _stored(path)
     conf = tmp_path / "c.toml"
     conf.write_text(f'[storage]\nsnapshot_path = "{tmp_path / "chua-co.duckdb"}"\n', encoding="utf-8")
     monkeypatch.setenv("LANGNGHE_CONFIG", str(conf))
     monkeypatch.setenv("LANGNGHE_DB", str(path))
-    hold = (f"import duckdb, sys; c = duckdb.connect({str(path)!r}); "
-            "print('mở', flush=True); sys.stdin.read(); c.close()")
-    writer = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout.readline().strip() == "mở"
+    with _held(path, read_only=False):
         assert cli.main(["search", "bãi thải"]) == 3
-    finally:
-        writer.communicate("", timeout=60)
     err = capsys.readouterr().err
     assert "Chưa có bản chụp" in err and "storage.snapshot_every_minutes" in err
