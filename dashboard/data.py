@@ -330,17 +330,12 @@ def last_collection_at() -> Any:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def steps_pending() -> int:
-    """Items tagged whose cases and watchlist matching have not run yet (store.tags.count_steps_pending)."""
+def steps_owed() -> tuple[int, int]:
+    """(pending, failed): items tagged whose cases and watchlist matching have not run yet
+    (store.tags.count_steps_pending), and those whose matching failed every attempt (count_steps_failed); one read,
+    as Nguồn tin shows both."""
     with db().read() as cur:
-        return store_tags.count_steps_pending(cur)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def steps_failed() -> int:
-    """Items whose cases and watchlist matching failed every attempt (store.tags.count_steps_failed)."""
-    with db().read() as cur:
-        return store_tags.count_steps_failed(cur)
+        return store_tags.count_steps_pending(cur), store_tags.count_steps_failed(cur)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

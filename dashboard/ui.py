@@ -301,16 +301,12 @@ def hour_axis(hours: list[Any], **kw: Any) -> dict[str, Any]:
     return {**kw, "range": [lo - pd.Timedelta(hours=1), hi + pd.Timedelta(hours=1)], "dtick": HOUR_MS * step}
 
 
-# A cell that Excel or LibreOffice would run as a harmful formula when a downloaded CSV is opened: the rule is
-# vocab.spreadsheet's (shared with the report XLSX): "=", tab, CR, LF, NUL always; "+", "-", "@" only before a call,
-# a pipe, a sheet reference or an "=", since staff see these cells on screen too.
-_FORMULA = CSV_FORMULA
-
-
 def inert_cell(v: Any) -> Any:
     """Text that would start a spreadsheet formula, kept as text by a leading apostrophe (the OWASP CSV
-    injection rule). Numbers, dates and ordinary text are returned as they are."""
-    return "'" + v if isinstance(v, str) and _FORMULA.match(v) else v
+    injection rule). Numbers, dates and ordinary text are returned as they are. The rule is vocab.spreadsheet's
+    CSV_FORMULA (shared with the report XLSX): "=", tab, CR, LF, NUL always; "+", "-", "@" only before a call, a
+    pipe, a sheet reference or an "=", since staff see these cells on screen too."""
+    return "'" + v if isinstance(v, str) and CSV_FORMULA.match(v) else v
 
 
 def csv_safe(data: Any) -> Any:

@@ -59,9 +59,10 @@ def render() -> None:
     # catch-up finishing while staff work) would shift every element below it, and Streamlit's frontend then takes
     # the tabs of «Quản lý nguồn tin» for new ones and opens their first tab (tests/browser/test_tabs_stay.py).
     with st.container():
-        if pending := data.steps_pending():  # 0 between passes: said only when the matching is owed
+        pending, failed = data.steps_owed()
+        if pending:  # 0 between passes: said only when the matching is owed
             st.warning(status.steps_pending_text(pending))
-        if failed := data.steps_failed():  # given up after store.tags.STEP_ATTEMPTS: seen, not silently lost
+        if failed:  # given up after store.tags.STEP_ATTEMPTS: seen, not silently lost
             st.error(status.steps_failed_text(failed))
     if gate.can("admin"):
         _manage(health)
