@@ -413,11 +413,12 @@ class StoryIndex:
         cut's post «welfare», its replies «economy»), and the veto split such threads reply by reply."""
         if not topics or sim >= self.p.join_threshold:
             return True
-        if (it.wards & s.wards) and not (s.topics and not (topics & s.topics)):
+        agree = not s.topics or bool(topics & s.topics)  # the story has no topics, or shares one with the reply
+        if agree and (it.wards & s.wards):
             return True
         a_idx, a_val = s.s_idx, s.s_val
         if a_idx is None or a_val is None:
-            return not (s.topics and not (topics & s.topics))
+            return agree
         _, pa_, pb_ = np.intersect1d(idx, a_idx, assume_unique=True, return_indices=True)
         return float(np.dot(val[pa_], a_val[pb_])) >= self.p.reply_threshold
 
