@@ -175,7 +175,7 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
     from vocab.config import section
 
     nlp = section(cfg, "nlp")
-    batch = int(nlp.get("batch_size", 500))
+    batch = batch_size(cfg)
     budget = float(nlp.get("tag_seconds_per_tick", 5))
 
     def hook() -> None:
