@@ -413,13 +413,13 @@ class StoryIndex:
         cut's post «welfare», its replies «economy»), and the veto split such threads reply by reply."""
         if not topics or sim >= self.p.join_threshold:
             return True
-        if (it.wards & s.wards) and not (s.topics and not (topics & s.topics)):
+        agree = not s.topics or bool(topics & s.topics)  # the story has no topics, or shares one with the reply
+        if agree and (it.wards & s.wards):
             return True
         a_idx, a_val = s.s_idx, s.s_val
         if a_idx is None or a_val is None:
-            return not (s.topics and not (topics & s.topics))
-        _, pa_, pb_ = np.intersect1d(idx, a_idx, assume_unique=True, return_indices=True)
-        return float(np.dot(val[pa_], a_val[pb_])) >= self.p.reply_threshold
+            return agree
+        return _sparse_dot(idx, val, a_idx, a_val) >= self.p.reply_threshold
 
     # ---------------------------------------------------------------- one press section's own words
     def _note_section(self, it: GroupItem, sid: str, idx: np.ndarray) -> None:
@@ -612,8 +612,13 @@ class StoryIndex:
     def similarity(self, a: GroupItem, b: GroupItem) -> float:
         """Cosine of two items as the index sees them (for tests and tuning; no state change)."""
         (ia, va), (ib, vb) = self._vectors([self._text(a), self._text(b)], update_df=False)
-        _, pa, pb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
-        return float(np.dot(va[pa], vb[pb]))
+        return _sparse_dot(ia, va, ib, vb)
+
+
+def _sparse_dot(ia: np.ndarray, va: np.ndarray, ib: np.ndarray, vb: np.ndarray) -> float:
+    """The dot product of two sparse vectors, each given as its sorted unique n-gram ids and their values."""
+    _, pa, pb = np.intersect1d(ia, ib, assume_unique=True, return_indices=True)
+    return float(np.dot(va[pa], vb[pb]))
 
 
 def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> GroupItem:

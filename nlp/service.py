@@ -49,6 +49,13 @@ def get_pipeline(cfg: Any):
         return p
 
 
+def batch_size(cfg: Any) -> int:
+    """[nlp] batch_size: the items tagged (and, after tagging, matched) in one go; at least 1 (the config refuses 0)."""
+    from vocab.config import section
+
+    return max(int(section(cfg, "nlp").get("batch_size", 500)), 1)
+
+
 def fulltext_chars(cfg: Any) -> int:
     from vocab.config import section
 
@@ -168,7 +175,7 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
     from vocab.config import section
 
     nlp = section(cfg, "nlp")
-    batch = int(nlp.get("batch_size", 500))
+    batch = batch_size(cfg)
     budget = float(nlp.get("tag_seconds_per_tick", 5))
 
     def hook() -> None:

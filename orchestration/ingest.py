@@ -121,7 +121,7 @@ def finish_tagged(cfg: Config, db: Database, *, now: datetime | None = None,
     counted back from: an item published longer ago than its window is stored as a hit and pushes nothing, as it
     would not have live; one within it is pushed, through the outbox's usual quiet hours and digests.
     Returns how many items were done."""
-    size = max(int(section(cfg, "nlp").get("batch_size", 500)), 1)
+    size = nlp_service.batch_size(cfg)
     done = 0
     failed: set[str] = set()  # items that failed in this run: not tried again before the next one
     while not (stop is not None and stop.is_set()):
@@ -167,7 +167,7 @@ def _tag_until_stopped(cfg: Config, db: Database, ids: list[str], clock: Callabl
     """Tag `ids` [nlp] batch_size at a time, each batch saved, until `stopped()` between two; whether all were
     tagged. Why batches: a source's huge batch (thousands of items, seconds each thousand) held a stop of serve
     for all of it. The first batch's clock stamps them all, as one call did."""
-    size = max(int(section(cfg, "nlp").get("batch_size", 500)), 1)
+    size = nlp_service.batch_size(cfg)
     now = clock()
     for k in range(0, len(ids), size):
         if k and stopped():
@@ -235,7 +235,7 @@ def catch_up(cfg: Config, db: Database, *, stop: threading.Event | None = None,
     tagged = 0
     if total:
         tagged = nlp_service.tag_pending(
-            cfg, db, int(section(cfg, "nlp").get("batch_size", 500)), only_untagged=True, limit=total, stop=stop,
+            cfg, db, nlp_service.batch_size(cfg), only_untagged=True, limit=total, stop=stop,
             progress=None if progress is None else (lambda done: progress(min(done, total), total)))
     finish_tagged(cfg, db, stop=stop)
     return tagged

@@ -106,8 +106,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _pending(cfg: Config, pipeline) -> int:  # type: ignore[no-untyped-def]
-    from vocab.config import section
-    from nlp.service import tag_pending
+    from nlp.service import batch_size, tag_pending
     from store.db import Database, DatabaseLocked
 
     try:
@@ -116,6 +115,6 @@ def _pending(cfg: Config, pipeline) -> int:  # type: ignore[no-untyped-def]
         print(f"langnghe tag --pending: {exc}", file=sys.stderr)
         return 3
     with db:
-        n = tag_pending(cfg, db, batch=int(section(cfg, "nlp").get("batch_size", 500)), pipeline=pipeline)
+        n = tag_pending(cfg, db, batch=batch_size(cfg), pipeline=pipeline)
     print(f"Đã gán nhãn {n} tin (mô hình {pipeline.model_version}).", file=sys.stderr)
     return 0
