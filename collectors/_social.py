@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
     MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
-from collectors.textutil import (canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible,
-                                without_scripts)
+from collectors.textutil import (  # noqa: F401 (as_text re-exported: the collectors read JSON fields with it)
+    as_text, canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible, without_scripts,
+)
 from vocab.config import SourceConfig
 from vocab.timefmt import VN_TZ
 
@@ -114,15 +115,6 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # a bounded int()
         return int(value.strip())
     return None
-
-
-def as_text(value: Any) -> str:
-    """A text field: a string, a number written out, else "" (an object where a message belongs is no message)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return ""
 
 
 # Characters of a list or channel page handed to lexbor, once its scripts and styles are dropped (as full text does
