@@ -29,6 +29,7 @@ from collectors.textutil import (  # noqa: F401 (as_text re-exported: the collec
     as_text, canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible, without_scripts,
 )
 from vocab.config import SourceConfig
+from vocab.numbers import fmt_num
 from vocab.timefmt import VN_TZ
 
 T = TypeVar("T")
@@ -45,10 +46,6 @@ MAX_JSON_VALUES = 1_000_000
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
 
-def _dotted(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def decode_json(fetched: Fetched) -> Any:
     """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError."""
     if len(fetched.body) > MAX_JSON_BYTES:
@@ -61,7 +58,7 @@ def decode_json(fetched: Fetched) -> Any:
         raise DocumentError("not JSON: the address returned an HTML page (login wall or changed API?)")
     values = text.count(",") + text.count("[") + text.count("{")  # at least the values json.loads would make
     if values > MAX_JSON_VALUES:
-        raise DocumentError(f"câu trả lời JSON có hơn {_dotted(MAX_JSON_VALUES)} giá trị (khoảng {_dotted(values)}): "
+        raise DocumentError(f"câu trả lời JSON có hơn {fmt_num(MAX_JSON_VALUES)} giá trị (khoảng {fmt_num(values)}): "
                             "lớn bất thường, không đọc")
     try:
         return json.loads(text)
