@@ -25,9 +25,11 @@ from urllib.parse import urlsplit
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
     MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
-from collectors.textutil import (canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible,
-                                without_scripts)
+from collectors.textutil import (  # noqa: F401 (as_text re-exported: the collectors read JSON fields with it)
+    as_text, canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible, without_scripts,
+)
 from vocab.config import SourceConfig
+from vocab.numbers import fmt_num
 from vocab.timefmt import VN_TZ
 
 T = TypeVar("T")
@@ -44,10 +46,6 @@ MAX_JSON_VALUES = 1_000_000
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
 
-def _dotted(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def decode_json(fetched: Fetched) -> Any:
     """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError."""
     if len(fetched.body) > MAX_JSON_BYTES:
@@ -60,7 +58,7 @@ def decode_json(fetched: Fetched) -> Any:
         raise DocumentError("not JSON: the address returned an HTML page (login wall or changed API?)")
     values = text.count(",") + text.count("[") + text.count("{")  # at least the values json.loads would make
     if values > MAX_JSON_VALUES:
-        raise DocumentError(f"câu trả lời JSON có hơn {_dotted(MAX_JSON_VALUES)} giá trị (khoảng {_dotted(values)}): "
+        raise DocumentError(f"câu trả lời JSON có hơn {fmt_num(MAX_JSON_VALUES)} giá trị (khoảng {fmt_num(values)}): "
                             "lớn bất thường, không đọc")
     try:
         return json.loads(text)
@@ -114,15 +112,6 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # a bounded int()
         return int(value.strip())
     return None
-
-
-def as_text(value: Any) -> str:
-    """A text field: a string, a number written out, else "" (an object where a message belongs is no message)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return ""
 
 
 # Characters of a list or channel page handed to lexbor, once its scripts and styles are dropped (as full text does

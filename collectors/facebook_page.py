@@ -239,7 +239,7 @@ async def _paged(ctx: CollectContext, first: str, source: SourceConfig, tok: str
             break
         fetched = await _get(ctx, url, source, tok)
         doc = _social.decode_json(fetched)
-        if isinstance(doc, Mapping) and doc.get("error") not in (None, False, 0, "", [], {}):
+        if isinstance(doc, Mapping) and doc.get("error"):  # any JSON value but null, false, 0, "", [], {}
             raise api_error(fetched.status, fetched.body, fetched.headers, source)
         pages.append((fetched, doc))
         nxt = _social.obj(_social.obj(doc).get("paging")).get("next")

@@ -247,8 +247,6 @@ async def run(
     return counts
 
 
-
-
 def status_label(status: str) -> str:
     """A full-text status as staff read it (`langnghe fulltext`): the fixed ones from vocab.labels, 'http_<code>'
     and 'fetch_<kind>' from the fetch error labels; an unknown one as it is."""

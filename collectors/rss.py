@@ -29,6 +29,7 @@ from vocab.item import Item
 from collectors.registry import register
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, strip_html, tidy
 from vocab.config import SourceConfig
+from vocab.numbers import fmt_num
 
 _HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
 
@@ -144,7 +145,7 @@ def _shape_over(xml: bytes, max_depth: int, max_tags: int) -> str | None:
             continue
         tags += 1
         if tags > max_tags:
-            return f"có hơn {max_tags:,} thẻ".replace(",", ".")
+            return f"có hơn {fmt_num(max_tags)} thẻ"
         if m.group(2):  # <x/>
             continue
         if m.group(1):

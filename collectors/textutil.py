@@ -72,8 +72,9 @@ def nfc(s: str | None) -> str:
     return unicodedata.normalize("NFC", s or "")
 
 
-def _as_str(s: object) -> str:
-    """A text field whatever came: a string, a number written out, anything else (None, a list, an object) ""."""
+def as_text(s: object) -> str:
+    """A text field whatever came: a string, a number written out, anything else (None, a list, an object) "".
+    The one copy: the HTML helpers below and the social collectors' JSON fields (collectors/_social.py)."""
     if isinstance(s, str):
         return s
     return str(s) if isinstance(s, (int, float)) and not isinstance(s, bool) else ""
@@ -82,12 +83,12 @@ def _as_str(s: object) -> str:
 def visible(s: str | None) -> str:
     """NFC text without control or invisible characters; vertical tabs, form feeds and line/paragraph
     separators become spaces (tab and newline stay); a joiner between two emoji stays."""
-    return nfc(_INVISIBLE.sub("", _LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", _as_str(s)))))
+    return nfc(_INVISIBLE.sub("", _LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", as_text(s)))))
 
 
 def tidy(s: str | None) -> str:
     """NFC, HTML entities unescaped, invisible characters dropped, whitespace collapsed."""
-    return _WS.sub(" ", visible(html.unescape(_as_str(s)))).strip()
+    return _WS.sub(" ", visible(html.unescape(as_text(s)))).strip()
 
 
 class _Text(HTMLParser):
@@ -115,7 +116,7 @@ class _Text(HTMLParser):
 
 def strip_html(s: str | None) -> str:
     """Visible text of an HTML fragment (scripts and styles dropped), tidied."""
-    s = _as_str(s)
+    s = as_text(s)
     if not s:
         return ""
     if "<" not in s and "&" not in s:

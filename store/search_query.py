@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from vocab.numbers import fmt_num
+
 # Runs of letters and digits (what the index calls a syllable); underscore is a separator there too.
 _SYLLABLE = re.compile(r"[^\W_]+")
 # A query chunk: optional minus, then a quoted phrase (maybe unclosed) or a bare run of non-space.
@@ -99,8 +101,8 @@ def parse(text: str, *, bounded: bool = True) -> Query | None:
     if not text:
         return None
     if bounded and len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"Truy vấn quá dài ({len(text):,} ký tự): tối đa {MAX_QUERY_CHARS:,} ký tự. "
-                         "Hãy chọn vài từ hoặc cụm từ tiêu biểu nhất.".replace(",", "."))
+        raise QueryError(f"Truy vấn quá dài ({fmt_num(len(text))} ký tự): tối đa {fmt_num(MAX_QUERY_CHARS)} ký tự. "
+                         "Hãy chọn vài từ hoặc cụm từ tiêu biểu nhất.")
     if text.count('"') % 2:
         raise QueryError('Thiếu dấu ngoặc kép đóng: cụm từ cần tìm nguyên văn phải nằm giữa hai dấu " ".')
     groups: list[list[Term]] = [[]]
