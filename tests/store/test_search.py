@@ -158,13 +158,15 @@ def test_full_text_is_searched_once_saved_and_phrases_do_not_span_fields(tmp_pat
             store_items.insert_items(cur, [item("body", "Tiêu đề ngắn", "Tóm tắt", hours_ago=1)])
         assert keys(d, "sạt lở") == []
         with d.write() as cur:
-            store_fulltext.save(cur, sha1(canonical_url("https://bao.vn/body")), text="Mưa lớn gây sạt lở đất.",
-                                status="ok", url="https://bao.vn/body", now=NOW)
+            store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url("https://bao.vn/body")),
+                                                                    "Mưa lớn gây sạt lở đất.", "ok", "https://bao.vn/body")],
+                                     now=NOW)
         assert keys(d, '"sạt lở"') == ["body"]
         assert keys(d, '"tóm tắt mưa"') == []  # summary end + body start are not a phrase
         with d.write() as cur:  # text replaced: the old body no longer matches
-            store_fulltext.save(cur, sha1(canonical_url("https://bao.vn/body")), text="Nắng nóng kéo dài.",
-                                status="ok", url="https://bao.vn/body", now=NOW)
+            store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url("https://bao.vn/body")),
+                                                                    "Nắng nóng kéo dài.", "ok", "https://bao.vn/body")],
+                                     now=NOW)
         assert keys(d, "sạt") == [] and keys(d, "nắng") == ["body"]
 
 
