@@ -27,15 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.batch import make_items  # noqa: E402 - after sys.path; the same items as the batch insert's bench
+from bench.measure import cpu  # noqa: E402
 
 WORDS = ("người dân phản ánh tình hình giao thông tại phường Vàng Danh thành phố Uông Bí tỉnh Quảng Ninh "
          "chính quyền địa phương đã vào cuộc kiểm tra xử lý vi phạm môi trường khai thác than bụi than "
          "đất đai dự án đầu tư công học sinh bệnh viện giá điện nước sạch mưa lũ sạt lở").split()
-
-
-def cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 class Counting:
