@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.measure import cpu  # noqa: E402
 from collectors.runner import Runner  # noqa: E402
 from vocab import config as C
 from store import items as store_items  # noqa: E402
@@ -134,11 +135,6 @@ class ThreadProfiles:
             out = io.StringIO()
             pstats.Stats(f"{prefix}.prof", stream=out).sort_stats(key).print_stats(25)
             Path(f"{prefix}.{key}.txt").write_text(out.getvalue())
-
-
-def cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def main() -> None:

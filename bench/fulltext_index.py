@@ -5,8 +5,8 @@ Usage: .venv/bin/python bench/fulltext_index.py [--n 1000 10000 100000] [--batch
 
 Each size runs in its own child process: a fresh DuckDB file gets n press items (`store.items.insert_items`,
 indexed for search, not timed), then every item gets a ~1,500-character article text, `--batch` items per
-transaction, as the full-text step writes them. `single`: one `store.fulltext.save` per item (the path before
-`save_many`); `batch`: one `store.fulltext.save_many` per transaction. Prints the SQL statements sent (counted
+transaction, as the full-text step writes them. `single`: one `store.fulltext.save_many` of one row per item (the
+path before batches); `batch`: one `store.fulltext.save_many` per transaction. Prints the SQL statements sent (counted
 on the cursor), statements per item, wall seconds, items/s, CPU seconds per 1,000 items and peak RSS.
 `single` is skipped above `--single-max` items (≈ 9 statements an item: 100k items took too long to wait for).
 """
@@ -27,15 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.batch import make_items  # noqa: E402 - after sys.path; the same items as the batch insert's bench
+from bench.measure import cpu  # noqa: E402
 
 WORDS = ("người dân phản ánh tình hình giao thông tại phường Vàng Danh thành phố Uông Bí tỉnh Quảng Ninh "
          "chính quyền địa phương đã vào cuộc kiểm tra xử lý vi phạm môi trường khai thác than bụi than "
          "đất đai dự án đầu tư công học sinh bệnh viện giá điện nước sạch mưa lũ sạt lở").split()
-
-
-def cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 class Counting:
@@ -80,7 +76,7 @@ def one(n: int, batch: int, mode: str, tmp: str) -> None:
                 cur = Counting(raw)
                 if mode == "single":
                     for item_id, text, url in rows:
-                        store_fulltext.save(cur, item_id, text=text, status="ok", url=url, now=now)
+                        store_fulltext.save_many(cur, [store_fulltext.Extracted(item_id, text, "ok", url)], now=now)
                 else:
                     store_fulltext.save_many(cur, [store_fulltext.Extracted(i, x, "ok", u) for i, x, u in rows],
                                              now=now)

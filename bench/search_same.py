@@ -66,8 +66,8 @@ def test_corpora():
         store_items.insert_items(cur, items)
     with db.write() as cur:  # a body: pairs of field 1, in an item whose title has no diacritics
         plain = next(i for i in items if i.title.startswith("Bui than"))
-        store_fulltext.save(cur, plain.id, text="Bụi than bay khắp nơi, người dân phản ánh ô nhiễm ở Uông Bí.",
-                            status="ok", url=plain.url, now=T.NOW)
+        store_fulltext.save_many(cur, [store_fulltext.Extracted(
+            plain.id, "Bụi than bay khắp nơi, người dân phản ánh ô nhiễm ở Uông Bí.", "ok", plain.url)], now=T.NOW)
     return db, T.NOW
 
 

@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import cpu  # noqa: E402 - after sys.path
+
 
 def load_items(n: int) -> list[dict]:
     from nlp.normalise import clean
@@ -51,11 +53,6 @@ def typed_bare(items: list[dict]) -> list[dict]:
     from vocab.folding import strip_marks
 
     return [{**it, "title": strip_marks(it["title"]).lower(), "text": strip_marks(it["text"]).lower()} for it in items]
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def _tok(texts: list[str]) -> int:
@@ -99,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     with ctx.Pool(2) as tok_pool:
         tok_pool.map(_tok, [texts[:20]] * 2)  # warm both workers
         for a, b in bounds:
-            t, c = time.perf_counter(), _cpu()
+            t, c = time.perf_counter(), cpu()
             out1 += pipe.tag(items[a:b])
             tp1 += time.perf_counter() - t
-            cp1 += _cpu() - c
+            cp1 += cpu() - c
             t = time.perf_counter()
             _tok(texts[a:b])
             tk1 += time.perf_counter() - t
@@ -124,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     outb = pipe.tag_parallel(bare, workers=args.workers, chunk=100)
     pb = len(bare) / (time.perf_counter() - t)
     assert all(o["no_diacritics"] for o in outb[:50])
-    c = _cpu()  # CPU per item without diacritics, in this process (workers' CPU is not in RUSAGE_SELF)
+    c = cpu()  # CPU per item without diacritics, in this process (workers' CPU is not in RUSAGE_SELF)
     pipe.tag(bare[:300])
-    cpb = (_cpu() - c) / 300
+    cpb = (cpu() - c) / 300
     # issue #13's measure: the same items with and without diacritics, tagged slice by slice one after the
     # other in this process (both see the same load); the restorer starts empty and sees each item once,
     # as in a stream (re-tagged items are faster: its caches then hold every context)
@@ -135,14 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     ta = tb = ca = cb = 0.0
     m = len(bare)
     for a, b in [(i * m // n_slices, (i + 1) * m // n_slices) for i in range(n_slices)]:
-        t, c = time.perf_counter(), _cpu()
+        t, c = time.perf_counter(), cpu()
         pipe.tag(items[a:b])
         ta += time.perf_counter() - t
-        ca += _cpu() - c
-        t, c = time.perf_counter(), _cpu()
+        ca += cpu() - c
+        t, c = time.perf_counter(), cpu()
         pipe.tag(bare[a:b])
         tb += time.perf_counter() - t
-        cb += _cpu() - c
+        cb += cpu() - c
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     chars = sum(len(x) for x in texts) / len(texts)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.measure import cpu  # noqa: E402
 from store import items as store_items
 from store import tags as store_tags
 from store.db import Database
@@ -41,11 +42,6 @@ from vocab.item import Item
 WORDS = ["người", "dân", "phản", "ánh", "tình", "hình", "giao", "thông", "tại", "phường", "Vàng", "Danh", "thành", "phố", "Uông", "Bí", "tỉnh", "Quảng", "Ninh", "chính", "quyền", "địa", "phương", "đã", "vào", "cuộc", "kiểm", "tra", "xử", "lý", "vi", "phạm", "môi", "trường", "khai", "thác", "than", "đất", "đai", "dự", "án", "đầu", "tư", "công", "học", "sinh", "bệnh", "viện", "giá", "điện", "nước", "sạch", "mưa", "lũ", "sạt", "lở"]
 PLACES = ["quang-ninh", "quang-ninh/uong-bi", "quang-ninh/ha-long", "ha-noi", "hai-phong"]
 TOPICS = ["moi-truong", "giao-thong", "dat-dai", "y-te", "giao-duc", "kinh-te"]
-
-
-def cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def sha1(s: str) -> str:

@@ -12,8 +12,9 @@ from the same budget as they arrive, and gives them back when the fetch ends:
 
 A fetch that declares its length reserves it before reading (it waits, holding nothing); a streamed one
 reserves as it reads. The complaints mailbox (collectors/email_inbox.py, imaplib in a worker thread) takes
-its messages from the same budget with `try_take`, one message's cap before each is fetched. The budget is
-process-wide and thread-safe (the scheduler thread and the dashboard's
+its messages from the same budget, one message's cap before each is fetched: with `take_blocking` (`take`'s
+waits, slept in its thread) while it holds none, with `try_take` once it holds some (it stops there, the rest
+left for the next poll). The budget is process-wide and thread-safe (the scheduler thread and the dashboard's
 may each run a Fetcher in their own event loop), so waiting polls rather than using a loop-bound Condition.
 """
 
@@ -27,6 +28,7 @@ from collectors.base import BudgetSpentError
 
 POLL_SECONDS = 0.05
 HOLDER_WAIT_SECONDS = 2.0
+NEXT_PASS = "thử lại ở lần thu thập sau"  # what a spent budget's error says happens next
 _MB = 1024 * 1024
 
 
@@ -53,17 +55,32 @@ class ByteBudget:
 
     async def take(self, n: int, held: int, wait_until: float) -> None:
         """Take `n` bytes for a fetch that already holds `held`; see the module's drawing for when it waits."""
+        wait_until = self._wait_limit(n, held, wait_until)
+        while not self._try(n):
+            self._not_past(wait_until)
+            await asyncio.sleep(POLL_SECONDS)
+
+    def take_blocking(self, n: int, held: int, wait_until: float, *, then: str = NEXT_PASS) -> None:
+        """`take` for a reader in a worker thread (the IMAP poll): the same waits, slept with `time.sleep`.
+        `then`: what the BudgetSpentError of a spent budget says happens next."""
+        wait_until = self._wait_limit(n, held, wait_until)
+        while not self._try(n):
+            self._not_past(wait_until, then)
+            time.sleep(POLL_SECONDS)
+
+    def _wait_limit(self, n: int, held: int, wait_until: float) -> float:
+        """When a fetch holding `held` stops waiting for `n` more bytes; BudgetSpentError when they can never fit."""
         if held + n > self.total:
             raise BudgetSpentError(f"nội dung cần hơn {(held + n) / _MB:.1f} MB, nhiều hơn cả bộ nhớ dành cho các lần "
                                    f"tải về cùng lúc ([http] max_bodies_mb = {self.total / _MB:g} MB)")
-        if held:
-            wait_until = min(wait_until, time.monotonic() + HOLDER_WAIT_SECONDS)
-        while not self._try(n):
-            if time.monotonic() >= wait_until:
-                raise BudgetSpentError(
-                    f"bộ nhớ dành cho các lần tải về cùng lúc ([http] max_bodies_mb = {self.total / _MB:g} MB) "
-                    f"đang được các lần tải khác dùng hết: thử lại ở lần thu thập sau", retry_after=60.0)
-            await asyncio.sleep(POLL_SECONDS)
+        return min(wait_until, time.monotonic() + HOLDER_WAIT_SECONDS) if held else wait_until
+
+    def _not_past(self, wait_until: float, then: str = NEXT_PASS) -> None:
+        """BudgetSpentError once `wait_until` has come: the other fetches still hold the budget."""
+        if time.monotonic() >= wait_until:
+            raise BudgetSpentError(
+                f"bộ nhớ dành cho các lần tải về cùng lúc ([http] max_bodies_mb = {self.total / _MB:g} MB) "
+                f"đang được các lần tải khác dùng hết: {then}", retry_after=60.0)
 
     def give(self, n: int) -> None:
         """Give back `n` bytes taken earlier (a fetch that ended, however it ended)."""

@@ -1,7 +1,7 @@
 """Collaborator reports (báo cáo của cộng tác viên DLXH) as items: the pure mapping.
 
     dashboard form "Báo cáo CTV" (text, place, where it was heard, optional link, optional screenshot)
-        │ store.collab.create_report
+        │ store.collab.saved_before, else insert_report
         ▼
     map_report (pure) ─▶ Item(collector "collab", source "ctv", source_type "ctv" when heard in person
                               (CTV / trực tiếp: no platform, no link), "press" for press, else "social",
@@ -12,7 +12,7 @@
 Not a collector kind (nothing is fetched). A report without a link gets a `urn:` address from its id, which
 is one per sent report (`report_id`: its words, place, channel, link and the moment it was sent); an identical
 resend (same collaborator, words, place, channel, link and screenshot within store.collab.RESEND_MINUTES) is
-recognised when it is stored (`store.collab.create_report`), so it stays one report, across a minute's turn too.
+recognised when it is stored (`store.collab.saved_before`), so it stays one report, across a minute's turn too.
 The collaborator's name stays in collab_reports only: the item has no author (we measure issues, not people).
 """
 
@@ -62,7 +62,7 @@ def report_id(reporter: str, text: str, place: str, when: datetime, *, channel: 
     """Id of one sent report, from what it says and the moment it was sent (to the microsecond). Why not the
     minute, as before: two different reports of one collaborator with the same words (heard in person and read in
     a Zalo group, or two links) sent in the same minute shared an id and the second was lost, while a resend after
-    the minute turned became a second report. Resends are recognised by store.collab.create_report instead."""
+    the minute turned became a second report. Resends are recognised by store.collab.saved_before instead."""
     return sha1(f"{reporter}\n{tidy(text)}\n{tidy(place)}\n{channel}\n{tidy(link or '')}\n{when.isoformat()}")
 
 

@@ -50,7 +50,7 @@ from urllib.parse import unquote, urlsplit
 from collectors import _social, netguard
 from collectors.base import (ApiError, Batch, BudgetSpentError, CollectContext, SkipItem, TokenExpiredError,
                              TransportError, map_all)
-from collectors.budget import POLL_SECONDS, ByteBudget
+from collectors.budget import ByteBudget
 from collectors.registry import register
 from collectors.netguard import Dial
 from collectors.textutil import strip_html, tidy
@@ -218,14 +218,9 @@ def message_cap(budget: ByteBudget | None) -> int:
 def _room(budget: ByteBudget, n: int, held: int, wait_until: float) -> bool:
     """Take `n` bytes for the next message. A poll that holds messages already does not wait (it stops, the rest
     stay unseen for the next poll); one that holds none waits for room until `wait_until`, then BudgetSpentError."""
-    while not budget.try_take(n):
-        if held:
-            return False
-        if time.monotonic() >= wait_until:
-            raise BudgetSpentError(f"bộ nhớ dành cho các lần tải về cùng lúc ([http] max_bodies_mb = "
-                                   f"{budget.total / 1048576:g} MB) đang được các lần tải khác dùng hết: hộp thư "
-                                   "được đọc ở lần thu thập sau", retry_after=60.0)
-        time.sleep(POLL_SECONDS)
+    if held:
+        return budget.try_take(n)
+    budget.take_blocking(n, 0, wait_until, then="hộp thư được đọc ở lần thu thập sau")
     return True
 
 

@@ -6,7 +6,7 @@
     robots.txt check (collectors.robots) ─▶ Fetcher.get(article url)
         │ per-host spacing fulltext.per_host_spacing_seconds (on top of http's), global concurrency
         ▼
-    extract_text (pure; trafilatura, no comments, precision first) ─▶ store.fulltext.save
+    extract_text (pure; trafilatura, no comments, precision first) ─▶ store.fulltext.save_many
         item_fulltext(item_id, text, status, url, extracted_at) beside the RSS summary
 
 Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_blocked_address' for a

@@ -55,6 +55,7 @@ from collectors.html_list import DMY, full_year, parse_vn_date
 from collectors.textutil import is_http_url, sha1, strip_html, tidy
 from vocab.config import ImportsConfig, SourceConfig
 from vocab.folding import fold
+from vocab.numbers import fmt_num
 
 FIELDS = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type", "id")
 
@@ -167,11 +168,6 @@ class ImportLimitError(ImportFormatError):
     """The file goes over a size limit; the message (Vietnamese) names the limit and its setting."""
 
 
-def _vn(n: float) -> str:
-    """1234567 → '1.234.567' (Vietnamese digit grouping)."""
-    return f"{n:,.0f}".replace(",", ".")
-
-
 @dataclass
 class Table:
     """An open file: its columns and a one-pass iterator of rows. `position()` is the share of the file
@@ -268,7 +264,7 @@ class _Lines:
         self.line_no += 1
         self.record += len(line) if line.isascii() else len(line.encode("utf-8", "surrogatepass"))
         if self.record > self.max:
-            raise ImportLimitError(f"Dòng {_vn(self.line_no)} dài hơn giới hạn {_vn(self.max)} byte "
+            raise ImportLimitError(f"Dòng {fmt_num(self.line_no)} dài hơn giới hạn {fmt_num(self.max)} byte "
                                    f"(imports.max_line_bytes); tệp không được đọc tiếp.")
         return unicodedata.normalize("NFC", line)
 
@@ -276,8 +272,8 @@ class _Lines:
 def _check_cells(row: Mapping[str, Any], limit: int, where: str, depth: int = 0) -> None:
     for v in row.values():
         if isinstance(v, str) and len(v) > limit:
-            raise ImportLimitError(f"Một ô ở {where} dài {_vn(len(v))} ký tự, quá giới hạn {_vn(limit)} ký tự "
-                                   f"(imports.max_cell_chars).")
+            raise ImportLimitError(f"Một ô ở {where} dài {fmt_num(len(v))} ký tự, quá giới hạn {fmt_num(limit)} "
+                                   f"ký tự (imports.max_cell_chars).")
         if isinstance(v, Mapping) and depth < 8:
             _check_cells(v, limit, where, depth + 1)
 
@@ -357,16 +353,16 @@ def _csv_rows(reader: csv.DictReader, lines: _Lines, limits: ImportsConfig,
         row = {k: v for k, v in raw.items() if k is not None}
         if any(str(v).strip() for v in raw.get(None) or ()):  # fields past the header: not imported
             notes["extra_fields"] += 1
-        _check_cells(row, limits.max_cell_chars, f"dòng {_vn(lines.line_no)}")
+        _check_cells(row, limits.max_cell_chars, f"dòng {fmt_num(lines.line_no)}")
         yield row
 
 
 def _csv_error(exc: csv.Error, lines: _Lines, limits: ImportsConfig) -> ImportFormatError:
     if "field limit" in str(exc):  # the csv module's own cap (131,072 characters) on one field
         limit = min(limits.max_cell_chars, csv.field_size_limit())
-        return ImportLimitError(f"Một ô ở dòng {_vn(lines.line_no)} dài quá giới hạn {_vn(limit)} ký tự "
+        return ImportLimitError(f"Một ô ở dòng {fmt_num(lines.line_no)} dài quá giới hạn {fmt_num(limit)} ký tự "
                                 f"(imports.max_cell_chars).")
-    return ImportFormatError(f"Tệp CSV lỗi ở dòng {_vn(lines.line_no)} ({exc}).")
+    return ImportFormatError(f"Tệp CSV lỗi ở dòng {fmt_num(lines.line_no)} ({exc}).")
 
 
 @contextmanager
@@ -406,7 +402,7 @@ def _jsonl_rows(lines: _Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]
         if not isinstance(obj, dict):
             yield {"_error": f"line {n}: not an object"}
             continue
-        _check_cells(obj, limits.max_cell_chars, f"dòng {_vn(n)}")
+        _check_cells(obj, limits.max_cell_chars, f"dòng {fmt_num(n)}")
         yield obj
 
 
@@ -419,14 +415,14 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
     stream.seek(0)
     limit_mb = limits.max_uncompressed_mb
     if size > limit_mb * 1e6:
-        raise ImportLimitError(f"Tệp JSON dạng mảng lớn {_vn(size / 1e6)} MB, quá giới hạn {_vn(limit_mb)} MB "
-                               f"(imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
+        raise ImportLimitError(f"Tệp JSON dạng mảng lớn {fmt_num(size / 1e6)} MB, quá giới hạn {fmt_num(limit_mb)} "
+                               f"MB (imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
         for n, r in enumerate(_array_elements(ijson.basic_parse(_Utf8Bytes(text), use_float=True)), 1):
             row = (r if isinstance(r, dict)  # anything else is said as such, not "no text"
                    else {"_error": f"element {n}: nested too deeply"} if r is _TOO_DEEP
                    else {"_error": f"element {n}: not an object"})
-            _check_cells(row, limits.max_cell_chars, f"phần tử {_vn(n)}")
+            _check_cells(row, limits.max_cell_chars, f"phần tử {fmt_num(n)}")
             yield row
     except ijson.JSONError as exc:
         raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
@@ -488,13 +484,13 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     total = sum(i.file_size for i in infos)
     limit_mb = limits.max_uncompressed_mb
     if total > limit_mb * 1e6:
-        raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {_vn(total / 1e6)} MB, quá giới hạn {_vn(limit_mb)} MB "
-                               f"(imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
+        raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6)} MB, quá giới hạn "
+                               f"{fmt_num(limit_mb)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
     for i in infos:
         streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
         if not streamed and i.file_size > _ZIP_MAX_OTHER_PART:
-            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {_vn(i.file_size / 1e6)} MB, "
-                                   f"quá giới hạn {_vn(_ZIP_MAX_OTHER_PART / 1e6)} MB cho phần này.")
+            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm "
+                                   f"{fmt_num(i.file_size / 1e6)} MB, quá giới hạn {fmt_num(_ZIP_MAX_OTHER_PART / 1e6)} MB cho phần này.")
     stream.seek(0)
 
 
@@ -526,7 +522,7 @@ def _check_zip_directory(stream: BinaryIO) -> None:
         raise ImportFormatError("Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX (không có mục lục zip).")
     parts, dir_size = struct.unpack_from("<HI", tail, at + 10)
     if parts > _ZIP_MAX_PARTS or dir_size > _ZIP_MAX_PARTS * 1024:
-        raise ImportLimitError(f"Tệp XLSX có {_vn(parts)} phần, quá giới hạn {_vn(_ZIP_MAX_PARTS)} phần.")
+        raise ImportLimitError(f"Tệp XLSX có {fmt_num(parts)} phần, quá giới hạn {fmt_num(_ZIP_MAX_PARTS)} phần.")
 
 
 @contextmanager
@@ -634,14 +630,14 @@ def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: Import
     for values in _xlsx_values(it, state):
         state["n"] += 1
         if state["n"] > _XLSX_MAX_ROWS:
-            raise ImportLimitError(f"Trang tính có hơn {_vn(_XLSX_MAX_ROWS)} dòng (giới hạn của Excel); "
+            raise ImportLimitError(f"Trang tính có hơn {fmt_num(_XLSX_MAX_ROWS)} dòng (giới hạn của Excel); "
                                    "tệp không hợp lệ.")
         if not values or all(v is None or v == "" for v in values):
             continue
         row = {columns[i]: v for i, v in enumerate(values) if i < len(columns)}
         if any(v is not None and str(v).strip() for v in values[len(columns):]):  # cells right of the header
             notes["extra_fields"] += 1
-        _check_cells(row, limits.max_cell_chars, f"dòng {_vn(state['n'])}")
+        _check_cells(row, limits.max_cell_chars, f"dòng {fmt_num(state['n'])}")
         yield row
     if ws is not None:  # all rows read: now say which cells read as empty only because nothing computed them
         if uncomputed := _uncomputed_formulas(ws):
@@ -657,7 +653,7 @@ def _xlsx_values(it: Iterator[tuple[Any, ...]], state: dict[str, int]) -> Iterat
         except StopIteration:
             return
         except (ValueError, KeyError, IndexError, TypeError, SyntaxError) as exc:  # ParseError is a SyntaxError
-            raise ImportFormatError(f"Trang tính hỏng ở dòng {_vn(state['n'] + 1)}: có ô không đọc được "
+            raise ImportFormatError(f"Trang tính hỏng ở dòng {fmt_num(state['n'] + 1)}: có ô không đọc được "
                                     f"({type(exc).__name__}). Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại "
                                     "rồi nhập lại.") from None
         yield values
@@ -801,7 +797,7 @@ NOTES = {
 
 def notes_text(notes: Mapping[str, int]) -> list[str]:
     """The Vietnamese warnings for a read's notes, most frequent first."""
-    return [NOTES.get(k, k + ": {n}").format(n=_vn(n)) for k, n in sorted(notes.items(), key=lambda kv: -kv[1]) if n]
+    return [NOTES.get(k, k + ": {n}").format(n=fmt_num(n)) for k, n in sorted(notes.items(), key=lambda kv: -kv[1]) if n]
 
 
 @dataclass(frozen=True)

@@ -153,11 +153,6 @@ async def verdict(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> Verdict:
     return Verdict(allowed_by(entry.parser, url), entry.note, entry.unreachable)
 
 
-async def is_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> tuple[bool, str]:
-    v = await verdict(ctx, url, ttl=ttl)
-    return v.allowed, v.note
-
-
 async def ensure_allowed(ctx: Any, url: str, *, ttl: float = DEFAULT_TTL) -> None:
     """Raise RobotsDisallowed when robots.txt forbids `url`, RobotsUnreachable when robots.txt could not be read:
     staff read them on Nguồn tin, where "the site forbids us" asks for another source and "robots.txt did not

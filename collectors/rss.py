@@ -49,13 +49,14 @@ def parse_feed_bounded(body: bytes, content_type: str | None = None
                        ) -> tuple[feedparser.FeedParserDict, Decoded, int]:
     """As parse_feed_full, the feed first held to what feedparser reads in bounded memory (`bounded_xml`);
     also how many entries were left out past MAX_FEED_ENTRIES or MAX_FEED_BYTES (counted on source health)."""
-    in_body = _entries_in(body)  # before any cut (a UTF-16 body shows none here: counted once decoded)
-    cut_body = len(body) > 2 * MAX_FEED_BYTES
-    if cut_body:  # never decode more than can be kept (UTF-16 is 2 bytes a character)
-        body = body[:_char_start(body, 2 * MAX_FEED_BYTES)]
+    cut = 0
+    if len(body) > 2 * MAX_FEED_BYTES:  # never decode more than can be kept (UTF-16 is 2 bytes a character)
+        end = _char_start(body, 2 * MAX_FEED_BYTES)
+        cut = _entries_in(body, end)  # in bytes never decoded (a UTF-16 body's do not show in its bytes)
+        body = body[:end]
     xml, decoded = to_utf8_xml_full(body, content_type)
-    kept = bounded_xml(xml)
-    cut = max(0, max(in_body, _entries_in(xml)) - _entries_in(kept)) if cut_body or len(kept) < len(xml) else 0
+    kept = bounded_xml(xml)  # a prefix of xml; junk before the root, which the decoder dropped, is not counted
+    cut += _entries_in(xml, len(kept))
     xml = kept
     xml, impossible = _impossible_charrefs(xml)
     if impossible:
@@ -104,8 +105,10 @@ def _char_start(body: bytes, n: int) -> int:
     return n - back
 
 
-def _entries_in(xml: bytes) -> int:
-    return xml.count(b"<item") + xml.count(b"<entry")
+def _entries_in(xml: bytes, start: int) -> int:
+    """The entries whose start tag ends past `start`: those a cut at `start` leaves out (one cut inside its tag
+    too), each counted once."""
+    return xml.count(b"<item", max(0, start - 4)) + xml.count(b"<entry", max(0, start - 5))
 
 
 def bounded_xml(xml: bytes) -> bytes:

@@ -23,7 +23,7 @@ from store import alerts as store_alerts
 from store import tags as store_tags
 from store import users as store_users
 from store import watchlists as store_watch
-from store.search_query import QueryError, parse
+from store.search_query import QueryError, over_bounds, parse
 from vocab.alerts import SEVERITIES
 from store.db import Database, utcnow
 
@@ -250,14 +250,10 @@ def query_over_limits(query: str) -> str | None:
     """Why a saved watchlist query is over today's search limits (it still runs), in Vietnamese; None when
     it is within them or cannot be read at all (the page says so elsewhere)."""
     try:
-        parse(query, bounded=False)
+        q = parse(query, bounded=False)
     except QueryError:
         return None
-    try:
-        parse(query)
-    except QueryError as exc:
-        return str(exc)
-    return None
+    return over_bounds(query, q)
 
 
 def save_watchlist(db: Database, user: User, wl: dict[str, Any], watchlist_id: int | None = None) -> int:

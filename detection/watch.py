@@ -37,7 +37,7 @@ from store.search_query import (Query, QueryError, Term, fold, name_spans, parse
                                 word_keys)
 from vocab.alerts import OPEN_STATES, NewAlert
 from vocab.casing import shown_title
-from vocab.folding import strip_marks
+from vocab.folding import has_marks
 
 __all__ = ["Doc", "Watchlist", "compile_watchlist", "match", "match_new", "QueryError"]
 
@@ -369,14 +369,10 @@ def _display_title(items: list[dict[str, Any]]) -> str:
     then the earliest; an item without diacritics by its restored title. Staff read this title in the
     queue, the notifications and the reports, so not "bai thai than sau nha em…"."""
     def key(r: dict[str, Any]) -> tuple[int, int, Any]:
-        return (0 if _has_marks(r["title"]) else 1, 0 if r.get("source_type") == "press" else 1, r["published_at"])
+        return (0 if has_marks(r["title"]) else 1, 0 if r.get("source_type") == "press" else 1, r["published_at"])
 
     best = min(items, key=key)
     return shown_title(best["title"], best.get("title_restored"))
-
-
-def _has_marks(text: str) -> bool:
-    return strip_marks(text or "") != (text or "")
 
 
 def _duration(minutes: int) -> str:

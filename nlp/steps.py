@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from nlp import langid
 from nlp.classify import Classifier, has_polar_emoji
 from vocab.casing import QUOTE_CHARS, cut_at_word
-from vocab.folding import fold, fold_joined
+from vocab.folding import fold_joined, has_marks
 from vocab.item import REPLY_FLAG
 from nlp.gazetteer import Gazetteer
 from nlp.mixed import resolve_marked
@@ -169,7 +169,7 @@ def shown_social_title(it: dict, names: list[tuple[str, ...]]) -> str:
     published. Press titles are never changed. A title with marks keeps its letters, even when normalise
     restored it (an item judged unmarked as a whole): "Ông Nguyen Van A" is never shown as "Ông Nguyễn Văn Á"."""
     title = str(it.get("title") or "")
-    if fold(title) != title.lower():  # written with marks: shown as written (shown_title_sql), capitals only
+    if has_marks(title):  # written with marks: shown as written (shown_title_sql), capitals only
         shown = display_title(title, names, keep_letters=True)
     else:
         shown = display_title(it.get("title_restored") or title, names)

@@ -27,7 +27,7 @@ from reports.labels import (
 from reports.settings import ReportSettings, at_text, hm_dmy, num, share, to_local
 from vocab.alerts import names_in_note
 from vocab.casing import QUOTE_CHARS, cut_at_word
-from vocab.folding import fold
+from vocab.folding import fold, has_marks
 
 
 def _dt(ts: Any) -> datetime | None:
@@ -296,7 +296,7 @@ def restored_reading(quote: str, restored: Any) -> str:
     word keeps its folded spelling), else as many characters, on a word boundary. "" when the quote has diacritics of
     its own, or no reading was stored (an item tagged before round 18, or not tagged)."""
     text = " ".join(restored.split()) if isinstance(restored, str) else ""
-    if not text or fold(quote) != quote.lower() or fold(text) == text.lower():
+    if not text or has_marks(quote) or not has_marks(text):
         return ""  # the quote has marks (or «đ»), or the reading adds none
     if fold(text[:len(quote)]) == fold(quote):
         return text[:len(quote)]

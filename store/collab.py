@@ -1,8 +1,8 @@
 """Collaborator reports: save one (item + report row, one transaction), list them, fetch a screenshot.
 
 `orchestration.ingest.submit_report` maps the report to an Item (collectors.collab), looks it up once with
-`saved_before` inside `Database.write()`, checks the hourly limit and `insert_report`s a new one there, and sends
-the new item down the one ingest path (`create_report` is the lookup and the insert in one call).
+`saved_before` inside `Database.write()`, checks the hourly limit and `insert_report`s a new one there (its item and
+its collab_reports row), and sends the new item down the one ingest path.
 """
 
 from __future__ import annotations
@@ -41,12 +41,6 @@ class Saved:
     item_id: str
     new_item: bool          # False: the link/text was already an item (the report is linked to it)
     duplicate_report: bool  # True: this exact report was already saved
-
-
-def create_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, rid: str, now: datetime) -> Saved:
-    """Store one report as its item (mapped by collectors.collab) and a collab_reports row; a report saved
-    before (same id, or a resend) is answered as it was saved."""
-    return saved_before(cur, r, rid, now) or insert_report(cur, r, item, rid, now)
 
 
 def saved_before(cur: "duckdb.DuckDBPyConnection", r: NewReport, rid: str, now: datetime) -> Saved | None:

@@ -70,13 +70,6 @@ class Extracted(NamedTuple):
 _ROWS = pa.schema([("item_id", pa.string()), ("text", pa.string()), ("status", pa.string()), ("url", pa.string())])
 
 
-def save(
-    cur: "duckdb.DuckDBPyConnection", item_id: str, *, text: str | None, status: str, url: str, now: datetime
-) -> None:
-    """One article's outcome (`save_many` of one)."""
-    save_many(cur, [Extracted(item_id, text, status, url)], now=now)
-
-
 def save_many(cur: "duckdb.DuckDBPyConnection", rows: Sequence[Extracted], *, now: datetime) -> int:
     """Store articles' outcomes (a repeat replaces the row; the last of an item in `rows` wins, as saved one after
     the other) and make the texts searchable (`search.index_fulltexts`), in a fixed number of statements however

@@ -33,7 +33,7 @@ from store.search_query import (Query, QueryError, Term, marked, name_spans, par
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltext", "index_fulltexts", "index_missing", "forget",
+__all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltexts", "index_missing", "forget",
            "compact", "compact_plan", "compact_range", "compact_done", "tail_rows"]
 
 K1 = 1.2
@@ -107,11 +107,6 @@ def _number_docs(cur: "duckdb.DuckDBPyConnection", todo: list[str]) -> None:
     )
     cur.execute(f"INSERT INTO item_search ({_ITEM_COLS}) SELECT {_ITEM_COLS} FROM _search_docs ORDER BY doc")
     cur.execute(f"UPDATE search_state SET next_doc = (SELECT {first} + count(*) FROM _search_docs)")
-
-
-def index_fulltext(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int:
-    """(Re)index one item's stored full text after it was saved; returns postings added."""
-    return index_fulltexts(cur, [item_id])
 
 
 def index_fulltexts(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int:

@@ -100,9 +100,41 @@ def parse(text: str, *, bounded: bool = True) -> Query | None:
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text:
         return None
-    if bounded and len(text) > MAX_QUERY_CHARS:
+    if bounded:  # before reading it: a long text is refused without the work
+        _check_chars(text)
+    q = _read(text)
+    if bounded and q is not None:
+        _check_size(q)
+    return q
+
+
+def over_bounds(text: str, q: Query | None) -> str | None:
+    """Why `text`, read as `q` by parse(text, bounded=False), is over the bounds parse(text) holds a query to: the
+    message parse would raise (Vietnamese); None when it is within them. Read once, judged without reading again."""
+    try:
+        _check_chars(unicodedata.normalize("NFC", text or "").strip())
+        if q is not None:
+            _check_size(q)
+    except QueryError as exc:
+        return str(exc)
+    return None
+
+
+def _check_chars(text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"Truy vấn quá dài ({fmt_num(len(text))} ký tự): tối đa {fmt_num(MAX_QUERY_CHARS)} ký tự. "
                          "Hãy chọn vài từ hoặc cụm từ tiêu biểu nhất.")
+
+
+def _check_size(q: Query) -> None:
+    if sum(len(g) for g in q.groups) > MAX_TERM_COUNT:
+        raise QueryError(f"Truy vấn quá dài: tối đa {MAX_TERM_COUNT} từ hoặc cụm từ (tính cả các nhóm OR).")
+    if any(len(t.words) > MAX_PHRASE_SYLLABLES for g in q.groups for t in g):
+        raise QueryError(f"Cụm từ quá dài: mỗi cụm tối đa {MAX_PHRASE_SYLLABLES} âm tiết.")
+
+
+def _read(text: str) -> Query | None:
+    """The tree of a query's NFC text, stripped and not empty, within MAX_TERMS (parse without its size bounds)."""
     if text.count('"') % 2:
         raise QueryError('Thiếu dấu ngoặc kép đóng: cụm từ cần tìm nguyên văn phải nằm giữa hai dấu " ".')
     groups: list[list[Term]] = [[]]
@@ -144,12 +176,6 @@ def parse(text: str, *, bounded: bool = True) -> Query | None:
     q = Query(tuple(tuple(dict.fromkeys(g)) for g in groups))  # "bụi bụi" asks what "bụi" asks
     if len(q.words()) > MAX_TERMS:
         raise QueryError(f"Truy vấn quá dài: tối đa {MAX_TERMS} từ khác nhau.")
-    if not bounded:
-        return q
-    if sum(len(g) for g in q.groups) > MAX_TERM_COUNT:
-        raise QueryError(f"Truy vấn quá dài: tối đa {MAX_TERM_COUNT} từ hoặc cụm từ (tính cả các nhóm OR).")
-    if any(len(t.words) > MAX_PHRASE_SYLLABLES for g in q.groups for t in g):
-        raise QueryError(f"Cụm từ quá dài: mỗi cụm tối đa {MAX_PHRASE_SYLLABLES} âm tiết.")
     return q
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from vocab.folding import strip_marks
+from vocab.folding import has_marks
 
 __all__ = ["QUOTE_CHARS", "capitalized", "cut_at_word", "shown_title", "unit_in_text"]
 
@@ -43,7 +43,7 @@ def shown_title(title: str, restored: str | None) -> str:
     social title with its place names capitalised); else the title as published, never other letters."""
     if not isinstance(restored, str) or not restored:
         return title
-    return restored if strip_marks(title) == title or restored.lower() == title.lower() else title
+    return restored if not has_marks(title) or restored.lower() == title.lower() else title
 
 
 def cut_at_word(text: str, limit: int) -> str:

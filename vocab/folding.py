@@ -2,7 +2,8 @@
 
     fold("Phường Vàng Danh (TP Uông Bí cũ)")  ->  "phuong vang danh (tp uong bi cu)"
 
-NFD, drop combining marks, đ→d, lowercase. `strip_marks` does the same but keeps the case.
+NFD, drop combining marks, đ→d, lowercase. `strip_marks` does the same but keeps the case; `has_marks` says
+whether it changes a text at all.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ def strip_marks(text: str) -> str:
     nfd = unicodedata.normalize("NFD", text)
     out = "".join(ch for ch in nfd if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", out.translate(_D))
+
+
+def has_marks(text: str) -> bool:
+    """Written with marks: a diacritic or «đ» anywhere, in either case ("ĐÀ NẴNG"). The one test of "typed with
+    marks" for titles and quotes (a title with marks is shown as written, one without by its restored reading),
+    the same as store/sqlparts.shown_title_sql asks in SQL: `t <> strip_accents(t)` or a «đ» (a Kelvin or an Ohm
+    sign counts there too, as here: canonically another letter)."""
+    return strip_marks(text or "") != (text or "")
 
 
 def fold(text: str) -> str:

@@ -6,7 +6,24 @@ Not a command (the leading underscore keeps it out of `langnghe/cli.py` discover
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from vocab.oserrors import os_error_text
+
+
+class CannotOpen(Exception):
+    """Why a file named on the command line cannot be read, in Vietnamese (its str is the message)."""
+
+
+def open_named(path: str) -> BinaryIO:
+    """The file at `path` opened for reading (binary): checked first to be a regular file (`not_a_regular_file`),
+    then opened; CannotOpen says why not, for `langnghe import` and `langnghe survey import` alike."""
+    if why := not_a_regular_file(path):
+        raise CannotOpen(why)
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise CannotOpen(open_error(path, exc)) from None
 
 
 def open_error(path: str, exc: OSError) -> str:

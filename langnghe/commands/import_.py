@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from collectors import imports as imp
-from langnghe.commands._files import not_a_regular_file, open_error
+from langnghe.commands._files import CannotOpen, open_named
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
 from vocab.labels import SOURCE_TYPES
@@ -49,12 +49,10 @@ def _fail(exc: BaseException | str) -> int:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    if why := not_a_regular_file(args.file):
-        return _fail(why)
     try:
-        fh = open(args.file, "rb")
-    except OSError as exc:
-        return _fail(open_error(args.file, exc))
+        fh = open_named(args.file)
+    except CannotOpen as exc:
+        return _fail(exc)
     with fh:
         try:
             mapping = imp.parse_mapping(args.mapping) if args.mapping else None

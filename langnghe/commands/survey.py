@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from langnghe.commands._files import not_a_regular_file, open_error, out_dir_error
+from langnghe.commands._files import CannotOpen, open_named, out_dir_error
 from langnghe.commands.import_ import _StopOnCtrlC
 from orchestration import surveys as importer
 from store import surveys as store_surveys
@@ -82,12 +82,10 @@ def _open_db(cfg: Config) -> Database | None:
 
 
 def run_import(args: argparse.Namespace, cfg: Config) -> int:
-    if why := not_a_regular_file(args.file):
-        return _fail(why)
     try:
-        fh = open(args.file, "rb")
-    except OSError as exc:
-        return _fail(open_error(args.file, exc))
+        fh = open_named(args.file)
+    except CannotOpen as exc:
+        return _fail(exc)
     with fh:
         try:
             pv = importer.preview(args.file, fh, cfg.imports, sheet=args.sheet)

@@ -65,6 +65,14 @@ def wait_for_run(page, timeout: float = 90_000) -> None:  # type: ignore[no-unty
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=timeout)
 
 
+def log_in(page, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form and wait until the app is shown (its «Đăng xuất» button)."""
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+
+
 def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
     """Log in with the demo account the server printed, if the app shows a login form (retries: a
     loaded machine can drop the first submit while Streamlit is still connecting)."""

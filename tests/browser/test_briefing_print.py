@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium,
+                                   wait_http)
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 
@@ -57,10 +58,7 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"http://127.0.0.1:{port}/briefing", wait_until="networkidle")
-            page.get_by_label("Tên đăng nhập").fill("chuyenvien")
-            page.get_by_label("Mật khẩu").fill(pw["chuyenvien"])
-            page.get_by_role("button", name="Đăng nhập").click()
-            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+            log_in(page, "chuyenvien", pw["chuyenvien"])
             page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Trước giao ban").first.click()
             page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
             _settle(page)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_chromium, server_up, wait_for_run
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium, server_up,
+                                   wait_for_run)
 from tests.conftest import free_port
 from tests.dashboard.served import PASSWORDS, prepare
 
@@ -25,10 +26,7 @@ def test_the_tab_staff_acted_in_stays_open(tmp_path):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(f"http://127.0.0.1:{port}/sources", wait_until="networkidle")
-        page.get_by_label("Tên đăng nhập").fill("quantri")
-        page.get_by_label("Mật khẩu").fill(PASSWORDS["quantri"])
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+        log_in(page, "quantri", PASSWORDS["quantri"])
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Nguồn tin").first.click()
         page.get_by_role("tab", name="Thêm nguồn").wait_for(timeout=60_000)
         wait_for_run(page)

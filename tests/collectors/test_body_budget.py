@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import threading
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
 from collectors.base import BudgetSpentError, error_kind_label
+from collectors import budget as budget_module
 from collectors.budget import ByteBudget
 from collectors.http import Fetcher
 from kindhelpers import fresh_gates, http_cfg, kserver, server  # noqa: F401
@@ -88,3 +91,50 @@ def test_a_fetch_holding_nothing_waits_until_another_gives_back():
 def test_a_budget_smaller_than_one_body_is_refused_at_load(tmp_path):
     with pytest.raises(ConfigError, match="max_bodies_mb"):
         make_config(tmp_path, http={"max_body_mb": 20, "max_bodies_mb": 10})
+
+
+def test_a_blocking_take_holding_nothing_waits_in_its_thread_until_another_gives_back():
+    """`take_blocking` is `take` for a worker thread (the IMAP poll): the same waits, slept rather than awaited."""
+    budget = ByteBudget(100)
+    budget.take_blocking(80, 0, 0)
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            budget.take_blocking(50, 0, time.monotonic() + 30)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            errors.append(exc)
+
+    waiting = threading.Thread(target=reader)
+    waiting.start()
+    waiting.join(0.2)
+    assert waiting.is_alive()
+    budget.give(80)
+    waiting.join(30)
+    assert not waiting.is_alive() and not errors and budget.used == 50
+
+
+def test_a_blocking_take_gives_up_at_its_deadline_saying_what_comes_next():
+    budget = ByteBudget(100)
+    budget.take_blocking(80, 0, 0)
+    with pytest.raises(BudgetSpentError, match="max_bodies_mb = .*: hộp thư được đọc ở lần thu thập sau") as spent:
+        budget.take_blocking(50, 0, time.monotonic() + 0.2, then="hộp thư được đọc ở lần thu thập sau")
+    assert spent.value.retry_after == 60.0 and budget.used == 80
+    with pytest.raises(BudgetSpentError, match="thử lại ở lần thu thập sau"):
+        budget.take_blocking(50, 0, 0)
+
+
+def test_a_blocking_take_for_a_holder_waits_no_longer_than_a_holder_may(monkeypatch):
+    """A reader that already holds bytes waits at most HOLDER_WAIT_SECONDS (here none), whatever its deadline: two
+    that each hold half and wait for the other would otherwise wait until their deadlines. More than the whole
+    budget is refused at once."""
+    budget = ByteBudget(100)
+    budget.take_blocking(80, 0, 0)
+    monkeypatch.setattr(budget_module, "HOLDER_WAIT_SECONDS", 0.0)
+    never_sleeps = SimpleNamespace(monotonic=time.monotonic, sleep=lambda _s: pytest.fail("a holder waited"))
+    monkeypatch.setattr(budget_module, "time", never_sleeps)
+    with pytest.raises(BudgetSpentError, match="dùng hết"):
+        budget.take_blocking(30, 10, time.monotonic() + 3600)
+    with pytest.raises(BudgetSpentError, match="nhiều hơn cả bộ nhớ"):
+        budget.take_blocking(60, 50, time.monotonic() + 3600)
+    assert budget.used == 80

@@ -29,10 +29,11 @@ def _report(**kw):
 
 
 def _create(cur, r, now):
-    """What orchestration.ingest.submit_report does before the pipeline: map, then store."""
+    """What orchestration.ingest.submit_report does before the pipeline (its hourly limit aside): map, then store
+    unless saved before."""
     item = map_report(reporter=r.reporter, text=r.text, place=r.place, channel=r.channel, link=r.link, now=now)
-    return collab.create_report(cur, r, item, report_id(r.reporter, r.text, r.place, now, channel=r.channel,
-                                                        link=r.link), now)
+    rid = report_id(r.reporter, r.text, r.place, now, channel=r.channel, link=r.link)
+    return collab.saved_before(cur, r, rid, now) or collab.insert_report(cur, r, item, rid, now)
 
 
 def test_map_report_is_pure_and_checks_input():

@@ -53,6 +53,21 @@ def test_a_feed_past_the_byte_cap_is_cut_after_its_last_whole_entry(monkeypatch)
         rss.parse_feed_bounded(one_huge)
 
 
+def test_every_entry_a_cut_leaves_out_is_counted_once_wherever_the_cut_falls(monkeypatch):
+    """A body over twice MAX_FEED_BYTES is cut before it is decoded, then the feed after its last whole entry: the
+    entries left out are counted in what each cut left, once, a cut inside an entry's tag too (the cut falls at
+    each byte of an entry in turn). Junk before the root (a browser's banner), which the decoder drops, is not."""
+    feed = HEAD + entries(100) + TAIL
+    for limit in range(1_000, 1_000 + 70):
+        monkeypatch.setattr(rss, "MAX_FEED_BYTES", limit)
+        parsed, _, cut = rss.parse_feed_bounded(feed)
+        assert 0 < len(parsed.entries) and cut == 100 - len(parsed.entries), limit
+    monkeypatch.setattr(rss, "MAX_FEED_BYTES", 2_000)
+    banner = b"<p>This XML file does not appear to have any style information: <item> <entry></p>"
+    parsed, _, cut = rss.parse_feed_bounded(banner + feed)
+    assert cut == 100 - len(parsed.entries)
+
+
 def test_a_feed_nested_too_deep_is_refused_before_it_is_parsed():
     with pytest.raises(DocumentError, match="lồng nhau quá sâu"):
         rss.parse_feed(nested(rss.MAX_XML_DEPTH + 10))

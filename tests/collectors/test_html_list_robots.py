@@ -131,7 +131,8 @@ def _allowed(url: str) -> tuple[bool, str]:
     """One robots.txt decision through the Fetcher, with a read timeout short enough for a stalled answer."""
     async def go() -> tuple[bool, str]:
         async with Fetcher(replace(http_cfg(), read_timeout_seconds=0.3, fetch_deadline_seconds=1.0)) as f:
-            return await robots.is_allowed(CollectContext(fetch=f.get, now=NOW), url)
+            v = await robots.verdict(CollectContext(fetch=f.get, now=NOW), url)
+            return v.allowed, v.note
 
     return asyncio.run(go())
 

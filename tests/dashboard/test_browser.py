@@ -10,19 +10,13 @@ import re
 import pytest
 
 from devtools.screenshots import scroll_main
-from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium,
+                                   wait_http)
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = ARTIFACTS / "dashboard"
-
-
-def _login(page, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
 
 
 def _goto(page, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -114,7 +108,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             page.get_by_role("button", name="Đăng nhập").click()
             page.get_by_text("Sai tên đăng nhập hoặc mật khẩu").wait_for(timeout=20_000)
 
-            _login(page, "chuyenvien", pw["chuyenvien"])
+            log_in(page, "chuyenvien", pw["chuyenvien"])
             page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
             _settle(page)
             # reloading the page keeps the user signed in (auth.remember_in_browser)
@@ -195,7 +189,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             assert "langnghe_session" not in {c["name"] for c in page.context.cookies()}
             page.reload(wait_until="networkidle")  # signed out stays signed out
             page.get_by_role("button", name="Đăng nhập").wait_for(timeout=90_000)
-            _login(page, "quantri", pw["quantri"])
+            log_in(page, "quantri", pw["quantri"])
             _goto(page, "Quản trị")
             page.get_by_text("Thao tác gần đây").wait_for(timeout=20_000)
             log = page.locator('[data-testid="stTable"]').first

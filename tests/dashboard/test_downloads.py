@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from dashboard import downloads, server
 from orchestration.accounts import SESSION_COOKIE
 from orchestration import runtime
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, ServerProcess, require_chromium, wait_http
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium, wait_http
 from tests.conftest import database, free_port
 from tests.dashboard.conftest import PASSWORD, Env
 from tests.dashboard.served import archive_report, prepare
@@ -149,10 +149,7 @@ def test_report_download_is_refused_without_the_session_on_a_real_server(tmp_pat
             page.on("download", lambda d: got.append(d))
             page.context.on("page", lambda popup: popup.on("download", lambda d: got.append(d)))
             page.goto(f"{base}/reports", wait_until="networkidle")
-            page.get_by_label("Tên đăng nhập").fill("xem")
-            page.get_by_label("Mật khẩu").fill(pw["xem"])
-            page.get_by_role("button", name="Đăng nhập").click()
-            page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+            log_in(page, "xem", pw["xem"])
             page.get_by_role("tab", name="Lưu trữ").click()
             page.get_by_text("Tải DOCX (Word)").first.click(timeout=30_000)
             for _ in range(150):

@@ -36,6 +36,9 @@ def test_an_import_of_a_device_or_pipe_is_refused_before_it_is_read(tmp_path, mo
         for command in (["import"], ["survey", "import"]):
             assert cli.main([*command, str(tmp_path / name), "--preview"]) == 2
             assert "không phải một tệp thường" in capsys.readouterr().err
+    for command in (["import"], ["survey", "import"]):  # a name that is not there: the open says why, as ever
+        assert cli.main([*command, str(tmp_path / "khong-co.csv"), "--preview"]) == 2
+        assert f"không có tệp «{tmp_path / 'khong-co.csv'}»" in capsys.readouterr().err
 
 
 def test_the_zip_directory_of_an_xlsx_is_looked_for_in_a_bounded_tail():

@@ -75,7 +75,7 @@ def build(path: Path, n: int, *, batched: bool, unindexed: int = 0) -> Database:
         else:
             for r in batch:
                 with db.write() as cur:
-                    store_fulltext.save(cur, r.item_id, text=r.text, status=r.status, url=r.url, now=NOW)
+                    store_fulltext.save_many(cur, [r], now=NOW)
     return db
 
 

@@ -14,7 +14,7 @@ from store import fulltext as store_fulltext
 from store import items as store_items
 from store import search as S
 from store.db import Database
-from store.search_query import QueryError, fold, parse, syllables
+from store.search_query import QueryError, fold, over_bounds, parse, syllables
 
 NOW = datetime(2026, 11, 22, 3, 0)
 
@@ -158,13 +158,15 @@ def test_full_text_is_searched_once_saved_and_phrases_do_not_span_fields(tmp_pat
             store_items.insert_items(cur, [item("body", "Tiêu đề ngắn", "Tóm tắt", hours_ago=1)])
         assert keys(d, "sạt lở") == []
         with d.write() as cur:
-            store_fulltext.save(cur, sha1(canonical_url("https://bao.vn/body")), text="Mưa lớn gây sạt lở đất.",
-                                status="ok", url="https://bao.vn/body", now=NOW)
+            store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url("https://bao.vn/body")),
+                                                                    "Mưa lớn gây sạt lở đất.", "ok", "https://bao.vn/body")],
+                                     now=NOW)
         assert keys(d, '"sạt lở"') == ["body"]
         assert keys(d, '"tóm tắt mưa"') == []  # summary end + body start are not a phrase
         with d.write() as cur:  # text replaced: the old body no longer matches
-            store_fulltext.save(cur, sha1(canonical_url("https://bao.vn/body")), text="Nắng nóng kéo dài.",
-                                status="ok", url="https://bao.vn/body", now=NOW)
+            store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url("https://bao.vn/body")),
+                                                                    "Nắng nóng kéo dài.", "ok", "https://bao.vn/body")],
+                                     now=NOW)
         assert keys(d, "sạt") == [] and keys(d, "nắng") == ["body"]
 
 
@@ -218,11 +220,15 @@ def test_existing_items_are_indexed_by_the_migration(tmp_path):
     (" ".join(f'"{a} {b}"' for a in ("bụi", "than", "ô") for b in ("nhiễm", "lũ", "mưa", "gió", "bay", "mù", "dày",
                                                                   "đặc", "kín"))[:999], "tối đa 24 từ hoặc cụm từ"),
     ('"' + "bụi than " * 17 + '"', "tối đa 32 âm tiết"),
+    ("!" * 2_000, "tối đa 1.000 ký tự"),  # nothing to find, and still too long
 ])
 def test_a_query_too_long_to_search_quickly_says_why(query, why):
-    """A word typed 64 times took 9.9 s, a 100 kB paste 32 s and then a DuckDB «max expression depth» error."""
-    with pytest.raises(QueryError, match=why):
+    """A word typed 64 times took 9.9 s, a 100 kB paste 32 s and then a DuckDB «max expression depth» error.
+    A query read without the bounds (a watchlist saved before them) is judged by them without reading it again."""
+    with pytest.raises(QueryError, match=why) as refused:
         parse(query)
+    assert over_bounds(query, parse(query, bounded=False)) == str(refused.value)
+    assert over_bounds("bụi than", parse("bụi than", bounded=False)) is None
 
 
 def test_the_same_word_many_times_is_one_term(db):

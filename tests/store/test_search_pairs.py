@@ -117,7 +117,7 @@ def test_a_full_text_replaces_its_pairs(tmp_path):
     with loaded(tmp_path / "f.duckdb") as d:
         for text in ("Xe chở than gây bụi mù ở Quang Hanh.", "Mưa lớn ở Hạ Long."):
             with d.write() as cur:
-                store_fulltext.save(cur, iid("d"), text=text, status="ok", url="https://bao.vn/d", now=NOW)
+                store_fulltext.save_many(cur, [store_fulltext.Extracted(iid("d"), text, "ok", "https://bao.vn/d")], now=NOW)
             if text.startswith("Xe"):
                 assert keys(d, '"quang hanh"') == ["d"]
         assert keys(d, '"quang hanh"') == [] and keys(d, '"hạ long"') == ["d"]
@@ -146,8 +146,8 @@ def test_a_purge_drops_the_pairs_and_compaction_keeps_them(tmp_path):
 def test_postings_from_a_table_of_tokens_are_those_of_the_060_macro(tmp_path):
     with loaded(tmp_path / "t.duckdb") as d:
         with d.write() as cur:
-            store_fulltext.save(cur, iid("a"), text="Bụi than bay, bụi than lắng.", status="ok",
-                                url="https://bao.vn/a", now=NOW)
+            store_fulltext.save_many(cur, [store_fulltext.Extracted(iid("a"), "Bụi than bay, bụi than lắng.", "ok",
+                                                                    "https://bao.vn/a")], now=NOW)
             cur.execute("CREATE TEMP TABLE toks AS SELECT * FROM search_docs(NULL, TRUE, TRUE)")
             cols = "term, item_id, field, tf, pos, plain, published_at"
             by_ids = cur.execute(f"SELECT {cols} FROM search_postings_of(NULL, TRUE, TRUE) ORDER BY ALL").fetchall()
