@@ -155,6 +155,8 @@ def _has_column(col: str, columns: list[str]) -> bool:
 # read further), a cell by max_cell_chars, an XLSX by the declared sizes of its zip parts (checked
 # before openpyxl opens it; zipfile stops at the declared size, so a forged size only fails the CRC).
 
+# Constants, not [imports] settings: samples of the reader's own heuristics, Excel's own row limit, and the zip's
+# structure (a real workbook has tens of parts and its styles a few hundred KB; past these it is no export).
 _HEAD_BYTES = 1 << 20             # sample that decides the encoding and the CSV dialect
 _COLUMN_SCAN_ROWS = 1000          # JSONL: columns are the keys of the first rows…
 _COLUMN_SCAN_BYTES = 16 << 20     # …read up to this many bytes
@@ -432,7 +434,9 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
         raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
 
 
-MAX_JSON_DEPTH = 64  # an export's post is a few levels deep (author.name, reactions.like…)
+# An export's post is a few levels deep (author.name, reactions.like…). A constant: memory grows with the square of
+# the depth an element is read to (20,000 deep was 970 MB), and a deeper element is skipped, not the file refused.
+MAX_JSON_DEPTH = 64
 _TOO_DEEP = object()
 
 
