@@ -55,6 +55,7 @@ from collectors.html_list import DMY, full_year, parse_vn_date
 from collectors.textutil import is_http_url, sha1, strip_html, tidy
 from vocab.config import ImportsConfig, SourceConfig
 from vocab.folding import fold
+from vocab.numbers import fmt_num
 
 FIELDS = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type", "id")
 
@@ -156,13 +157,13 @@ def _has_column(col: str, columns: list[str]) -> bool:
 # before openpyxl opens it; zipfile stops at the declared size, so a forged size only fails the CRC).
 
 # Constants, not [imports] settings: samples of the reader's own heuristics, Excel's own row limit, and the zip's
-# structure (a real workbook has tens of parts and its styles a few hundred KB; past these it is no export).
+# directory (a real workbook has tens of parts; it is read whole). A part openpyxl parses whole (styles, workbook…)
+# is bounded by [imports] max_xlsx_part_mb instead: a heavily formatted office workbook may need more.
 _HEAD_BYTES = 1 << 20             # sample that decides the encoding and the CSV dialect
 _COLUMN_SCAN_ROWS = 1000          # JSONL: columns are the keys of the first rows…
 _COLUMN_SCAN_BYTES = 16 << 20     # …read up to this many bytes
 _XLSX_MAX_ROWS = 1_048_576        # Excel's own row limit; a sheet claiming more is not an export
 _ZIP_MAX_PARTS = 10_000           # an XLSX has tens of parts; the zip directory is read whole
-_ZIP_MAX_OTHER_PART = 5_000_000   # parts openpyxl parses whole (styles, workbook…), bytes unzipped
 
 
 class ImportLimitError(ImportFormatError):
@@ -496,9 +497,10 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
                                f"(imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
     for i in infos:
         streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
-        if not streamed and i.file_size > _ZIP_MAX_OTHER_PART:
-            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {_vn(i.file_size / 1e6)} MB, "
-                                   f"quá giới hạn {_vn(_ZIP_MAX_OTHER_PART / 1e6)} MB cho phần này.")
+        if not streamed and i.file_size > limits.max_xlsx_part_mb * 1e6:
+            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {fmt_num(i.file_size / 1e6, 1)} "
+                                   f"MB, quá giới hạn {fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này "
+                                   "(imports.max_xlsx_part_mb).")
     stream.seek(0)
 
 

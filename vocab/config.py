@@ -103,6 +103,7 @@ class ImportsConfig:
     max_line_bytes: int = 2_000_000
     max_uncompressed_mb: float = 100.0
     chunk_rows: int = 5000
+    max_xlsx_part_mb: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "imports.max_line_bytes": (1, None, True),
     "imports.max_uncompressed_mb": (0, None, False),
     "imports.chunk_rows": (1, None, True),
+    "imports.max_xlsx_part_mb": (0, 50, False),  # openpyxl holds such a part whole, several times its size
     "search.compact_chunk_rows": (1, None, True),
     "search.compact_check_minutes": (0, None, False),
     # [limits]: above 0 (0 would refuse every feed, answer or message), and at most about ten times the default
