@@ -276,9 +276,9 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "imports.max_xlsx_part_mb": (0, 50, False),  # openpyxl holds such a part whole, several times its size
     "search.compact_chunk_rows": (1, None, True),
     "search.compact_check_minutes": (0, None, False),
-    # [limits]: above 0 (0 would refuse every feed, answer or message), and at most about ten times the default
+    # [limits]: above 0 (0 would refuse every feed, answer or message), and at most 10 to 100 times the default
     # (past it the memory or time bench/hostile_parse.py measured per answer grows to gigabytes or minutes: a typo
-    # of a few zeros, not a bigger site). Why each default: vocab/langnghe.toml.
+    # of a few zeros, not a bigger site). Why each default and bound: vocab/langnghe.toml.
     "limits.max_entries": (1, 100_000, True),
     "limits.max_feed_mb": (0, 128, False),
     "limits.max_json_mb": (0, 256, False),
