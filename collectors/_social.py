@@ -23,12 +23,12 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
-    MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
+    ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
 from collectors.textutil import (  # noqa: F401 (as_text re-exported: the collectors read JSON fields with it)
     as_text, canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible, without_scripts,
 )
-from vocab.config import SourceConfig
+from vocab.config import DEFAULT_LIMITS, LimitsConfig, SourceConfig
 from vocab.numbers import fmt_num
 from vocab.timefmt import VN_TZ
 
@@ -38,28 +38,22 @@ _HTML_HINT = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _VN = VN_TZ
 
 
-# Values (objects, arrays, strings, numbers) an API's JSON answer may hold: each is a Python object of 28–64 bytes
-# or more, so 79 MB of `{},` would be 1.7 GB once parsed. API pages hold a few thousand.
-MAX_JSON_VALUES = 1_000_000
-# Bytes of one API answer read as JSON: a string as long as the body is a copy or two of it once parsed and mapped
-# (79 MB in one string: +309 MB, 24 s). API pages are well under 1 MB.
-MAX_JSON_BYTES = 16 * 1024 * 1024
-
-
-def decode_json(fetched: Fetched) -> Any:
-    """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError."""
-    if len(fetched.body) > MAX_JSON_BYTES:
+def decode_json(fetched: Fetched, limits: LimitsConfig = DEFAULT_LIMITS) -> Any:
+    """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError, and so is
+    an answer over `limits` max_json_mb or max_json_values (a string as long as the body is a copy or two of it
+    once parsed and mapped; each value a Python object of 28–64 bytes or more: vocab/langnghe.toml [limits])."""
+    if len(fetched.body) > limits.json_bytes:
         raise DocumentError(f"câu trả lời JSON {len(fetched.body) / 1048576:.1f} MB: lớn bất thường (quá "
-                            f"{MAX_JSON_BYTES // 1048576} MB), không đọc")
+                            f"{limits.max_json_mb:g} MB, [limits] max_json_mb), không đọc")
     text = fetched.decoded.text
     if not text.strip():
         raise DocumentError("empty response body (expected JSON)")
     if _HTML_HINT.match(text[:200]):
         raise DocumentError("not JSON: the address returned an HTML page (login wall or changed API?)")
     values = text.count(",") + text.count("[") + text.count("{")  # at least the values json.loads would make
-    if values > MAX_JSON_VALUES:
-        raise DocumentError(f"câu trả lời JSON có hơn {fmt_num(MAX_JSON_VALUES)} giá trị (khoảng {fmt_num(values)}): "
-                            "lớn bất thường, không đọc")
+    if values > limits.max_json_values:
+        raise DocumentError(f"câu trả lời JSON có hơn {fmt_num(limits.max_json_values)} giá trị (khoảng "
+                            f"{fmt_num(values)}; [limits] max_json_values): lớn bất thường, không đọc")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -114,18 +108,13 @@ def as_int(value: Any) -> int | None:
     return None
 
 
-# Characters of a list or channel page handed to lexbor, once its scripts and styles are dropped (as full text does
-# with trafilatura): lexbor keeps a node per element, so 5 MB of `<li><a>…</a></li>` was +300 MB and 172,000 rows
-# (bench/hostile_parse.py). List pages are 100–500 kB without their scripts.
-MAX_PAGE_CHARS = 2_000_000
-
-
-def decode_html(fetched: Fetched) -> str:
-    """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…), cut to MAX_PAGE_CHARS after
-    its scripts and styles are dropped."""
+def decode_html(fetched: Fetched, limits: LimitsConfig = DEFAULT_LIMITS) -> str:
+    """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…), cut to `limits` max_page_chars
+    after its scripts and styles are dropped (as full text does for trafilatura): lexbor keeps a node per element,
+    so 5 MB of `<li><a>…</a></li>` was +300 MB and 172,000 rows (bench/hostile_parse.py)."""
     text = fetched.decoded.text
-    if len(text) > MAX_PAGE_CHARS:
-        text = without_scripts(text)[:MAX_PAGE_CHARS]
+    if len(text) > limits.max_page_chars:
+        text = without_scripts(text)[:limits.max_page_chars]
     return text
 
 
@@ -189,7 +178,7 @@ def to_batch(
         entries,
         lambda e: map_one(e, source, ctx.now, future_tolerance_minutes=ctx.future_tolerance_minutes),
         gz_json,
-        limit=MAX_ENTRIES,
+        limit=ctx.limits.max_entries,
     )
     return Batch(items=items, skipped=skipped, http_status=fetched.status, entries_seen=len(entries),
                  decode_replaced=fetched.decoded.replaced)

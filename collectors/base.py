@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Iterable, Protocol, TypeVar, runtime_checkable
 
 from collectors.encoding import Decoded, decode_full
+from vocab.config import DEFAULT_LIMITS, LimitsConfig
 from vocab.item import Item
 
 if TYPE_CHECKING:
@@ -149,10 +150,8 @@ def error_kind_label(kind: str | None) -> str:
 
 
 # why an entry or a row was skipped (SkipItem reasons, kept as codes in fetch and import logs) → what staff read
-# Entries one answer (a feed, an API page, a list page) is read for at most; the rest are counted, not mapped:
-# each becomes an Item with its raw payload, so 1.5 million tiny entries in one body were gigabytes
-# (bench/hostile_parse.py). Sources carry 20–200 a poll.
-MAX_ENTRIES = 1000
+# ENTRIES_CUT: past [limits] max_entries (CollectContext.limits), entries of one answer are counted, not mapped:
+# each becomes an Item with its raw payload, so 1.5 million tiny entries in one body were gigabytes.
 ENTRIES_CUT = "over the entries one answer may hold"
 SKIP_LABELS: dict[str, str] = {
     ENTRIES_CUT: "vượt số tin một lần tải được đọc",
@@ -203,6 +202,9 @@ class CollectContext:
     # the process-wide body budget (`http.max_bodies_mb`, collectors/budget.py) of a kind that reads bytes without
     # the Fetcher (IMAP); the runner gives its Fetcher's. None: only the kind's own per-message cap
     budget: "ByteBudget | None" = None
+    # what the kind makes of one answer at most ([limits]: entries, feed and JSON sizes, page characters, a mail's
+    # bytes); the runner gives the deployment's, the shipped defaults otherwise
+    limits: LimitsConfig = DEFAULT_LIMITS
 
 
 @runtime_checkable
@@ -225,7 +227,7 @@ def map_all(
     limit: int | None = None,
 ) -> tuple[list[Item], Counter[str]]:
     """Map every entry; a SkipItem or any error in one entry is a counted reason, never a crash. With `limit`
-    (a collector's MAX_ENTRIES), the entries past it are counted as ENTRIES_CUT, not mapped."""
+    ([limits] max_entries, from CollectContext.limits), the entries past it are counted as ENTRIES_CUT, not mapped."""
     items: list[Item] = []
     skipped: Counter[str] = Counter()
     for n, entry in enumerate(entries):

@@ -108,7 +108,7 @@ class BlueskyCollector:
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await GATE.fetch(ctx, source.url, source, 1.0, headers=_social.JSON_ACCEPT)
-        doc = _social.decode_json(fetched)
+        doc = _social.decode_json(fetched, ctx.limits)
         why = "response shape changed: no posts list"
         if isinstance(doc, Mapping) and doc.get("error"):
             why = f"AppView answered an error: {str(doc.get('error'))[:40]} {str(doc.get('message') or '')[:60]}"

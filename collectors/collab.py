@@ -42,6 +42,7 @@ CHANNELS: dict[str, str] = {
 # The longest fields a report may have. A report is a few paragraphs; without a bound a 1 MB paste (or a
 # request crafted around the form) was stored whole in collab_reports. Refused with the limit named, never
 # cut: the whole text stays in the box (no max_chars on the page, which would cut a paste at the limit).
+# Constants: the form's own contract, said on the page; the item made of a report is cut to [storage] max_text_chars.
 MAX_TEXT_CHARS = 20_000
 MAX_PLACE_CHARS = 300
 MAX_LINK_CHARS = 2_000

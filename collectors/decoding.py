@@ -19,6 +19,8 @@ from typing import Iterator
 from collectors.base import DocumentError, TooLargeError
 
 ASKED = "gzip, deflate"  # the Accept-Encoding the Fetcher sends
+# Constants, not [limits] settings: no server stacks more than two codings for a real answer (three or more is a
+# bomb's shape), and PIECE is how finely a cap is enforced, not a size anyone tunes.
 MAX_CODINGS = 2
 PIECE = 1 << 20  # most bytes one inflate step yields before the reader counts them
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}

@@ -2,8 +2,8 @@
 
     imaps://mail.example.gov.vn:993/INBOX   (source url; imap:// without TLS only for allowed private hosts)
         │ LOGIN (username_env / password_env secrets) · SELECT mailbox · UID SEARCH UNSEEN
-        │ UID FETCH <uid> (BODY.PEEK[]<0.MAX_MESSAGE_BYTES>) — PEEK: reading does not mark the message seen;
-        │   only the first 5 MB of a message (its text comes before its attachments): flagged cut:mail if cut
+        │ UID FETCH <uid> (BODY.PEEK[]<0.cap>) — PEEK: reading does not mark the message seen; only the first
+        │   [limits] max_mail_mb (5 MB) of a message (its text comes before its attachments): flagged cut:mail if cut
         ▼
     map_message (pure, bytes → Item): subject and body decoded whatever their charset (RFC 2047 words,
         quoted-printable, base64, Windows-1258 → NFC), HTML bodies as text, attachments' names only;
@@ -16,7 +16,7 @@
     fetch reads under, collectors/budget.py) before it is fetched, trimmed to what came, and given back once the
     messages are mapped; a poll that holds messages and finds no room stops there, the rest left unseen for the
     next poll (counted on health); one that holds none waits up to timeout_seconds. imaplib reads whatever length
-    the server announces: a literal over MAX_LITERAL_BYTES is refused and the connection closed.
+    the server announces: a literal over the message cap and 64 KB (`literal_cap`) is refused and the connection closed.
 
 imaplib is blocking: the whole poll runs in a worker thread. Timeouts: http.read_timeout_seconds.
 The connection goes through the public-address guard like every fetch (collectors/netguard.py): the server's
@@ -54,17 +54,23 @@ from collectors.budget import ByteBudget
 from collectors.registry import register
 from collectors.netguard import Dial
 from collectors.textutil import strip_html, tidy
-from vocab.config import SourceConfig
+from vocab.config import DEFAULT_LIMITS, LimitsConfig, SourceConfig
 from vocab.item import Item
 from vocab.secrets import secret
 
-# Bytes of one message fetched at most (an IMAP partial fetch). Anyone can mail the complaints mailbox: a message
-# with a 30 MB attachment was fetched whole, up to max_messages (50) of them held together per poll. The text
-# parts come first, so a cut message keeps its words and attachment names that came before the cut.
-MAX_MESSAGE_BYTES = 5 * 1024 * 1024
-# The longest literal (`{N}` then N bytes) imaplib may read from the server: a message's part and a little. imaplib
-# reads whatever length the server announces, so a broken or hostile server's `{2000000000}` was read whole.
-MAX_LITERAL_BYTES = MAX_MESSAGE_BYTES + 64 * 1024
+# Bytes of one message fetched at most (an IMAP partial fetch) are [limits] max_mail_mb (LimitsConfig.mail_bytes,
+# CollectContext.limits). Anyone can mail the complaints mailbox: a message with a 30 MB attachment was fetched
+# whole, up to max_messages (50) of them held together per poll. The text parts come first, so a cut message keeps
+# its words and attachment names that came before the cut.
+# The longest literal (`{N}` then N bytes) imaplib may read from the server is a message's part and a little
+# (LITERAL_SLACK): imaplib reads whatever length the server announces, so a broken or hostile server's
+# `{2000000000}` was read whole.
+LITERAL_SLACK = 64 * 1024
+
+
+def literal_cap(message_bytes: int) -> int:
+    """The longest literal read from the server when a message is fetched up to `message_bytes`."""
+    return message_bytes + LITERAL_SLACK
 BUDGET_SPENT = "left for the next poll (download budget spent)"
 
 _CHARSET_ALIASES = {"windows-1258": "cp1258", "x-windows-1258": "cp1258", "cp-1258": "cp1258"}
@@ -102,7 +108,7 @@ def body_and_attachments(msg: EmailMessage) -> tuple[str, list[str]]:
 def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime, *,
                 future_tolerance_minutes: float = 60.0, cut: bool = False) -> Item:
     """One RFC 822 message → Item (pure). Personal data: the sender is the item's author (masked in views).
-    `cut`: only the message's first MAX_MESSAGE_BYTES were fetched (flag cut:mail)."""
+    `cut`: only the message's first [limits] max_mail_mb were fetched (flag cut:mail)."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     subject = unicodedata.normalize("NFC", tidy(str(msg.get("subject") or "")))
     body, attachments = body_and_attachments(msg)  # type: ignore[arg-type]
@@ -125,22 +131,24 @@ def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime
 
 
 class _BoundedLiterals:
-    """imaplib's `read(size)` of a literal, refused past MAX_LITERAL_BYTES (the connection is closed: its rest
+    """imaplib's `read(size)` of a literal, refused past `max_literal` (the connection is closed: its rest
     is never read)."""
 
+    max_literal = literal_cap(DEFAULT_LIMITS.mail_bytes)  # the connection's own, set before it connects
+
     def read(self, size: int) -> bytes:
-        if size > MAX_LITERAL_BYTES:
+        if size > self.max_literal:
             self.shutdown()  # type: ignore[attr-defined]
             raise imaplib.IMAP4.error(f"máy chủ thư gửi một khối {size / 1e6:.1f} MB, quá giới hạn "
-                                      f"{MAX_LITERAL_BYTES / 1e6:.1f} MB: ngừng đọc")
+                                      f"{self.max_literal / 1e6:.1f} MB: ngừng đọc")
         return super().read(size)  # type: ignore[misc]
 
 
 class _GuardedIMAP4(_BoundedLiterals, imaplib.IMAP4):
     """imaplib connecting through `dial` (netguard): the judged address, never a second lookup."""
 
-    def __init__(self, host: str, port: int, *, dial: Dial, timeout: float) -> None:
-        self._dial = dial
+    def __init__(self, host: str, port: int, *, dial: Dial, timeout: float, max_literal: int) -> None:
+        self._dial, self.max_literal = dial, max_literal
         super().__init__(host, port, timeout)
 
     def _create_socket(self, timeout: float | None) -> socket.socket:
@@ -150,8 +158,9 @@ class _GuardedIMAP4(_BoundedLiterals, imaplib.IMAP4):
 class _GuardedIMAP4_SSL(_BoundedLiterals, imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's own naming
     """`_GuardedIMAP4` with TLS: the certificate and SNI are checked against the configured name."""
 
-    def __init__(self, host: str, port: int, *, dial: Dial, ssl_context: ssl.SSLContext, timeout: float) -> None:
-        self._dial = dial
+    def __init__(self, host: str, port: int, *, dial: Dial, ssl_context: ssl.SSLContext, timeout: float,
+                 max_literal: int) -> None:
+        self._dial, self.max_literal = dial, max_literal
         super().__init__(host, port, ssl_context=ssl_context, timeout=timeout)
 
     def _create_socket(self, timeout: float | None) -> socket.socket:
@@ -170,7 +179,7 @@ def imap_server(url: str) -> tuple[str, str, int] | None:
     return u.scheme, u.hostname, u.port or _IMAP_PORTS[u.scheme]
 
 
-def _connect(source: SourceConfig, dial: Dial) -> tuple[imaplib.IMAP4, str]:
+def _connect(source: SourceConfig, dial: Dial, max_literal: int) -> tuple[imaplib.IMAP4, str]:
     server = imap_server(source.url)
     if server is None:
         raise ApiError(f"Nguồn {source.name}: địa chỉ phải có dạng imaps://máy-chủ:993/INBOX.")
@@ -178,10 +187,10 @@ def _connect(source: SourceConfig, dial: Dial) -> tuple[imaplib.IMAP4, str]:
     timeout = _social.opt(source, "timeout_seconds", 30.0)
     try:
         if scheme == "imaps":
-            conn: imaplib.IMAP4 = _GuardedIMAP4_SSL(host, port, dial=dial, timeout=timeout,
+            conn: imaplib.IMAP4 = _GuardedIMAP4_SSL(host, port, dial=dial, timeout=timeout, max_literal=max_literal,
                                                     ssl_context=ssl.create_default_context())
         else:
-            conn = _GuardedIMAP4(host, port, dial=dial, timeout=timeout)
+            conn = _GuardedIMAP4(host, port, dial=dial, timeout=timeout, max_literal=max_literal)
     except (OSError, imaplib.IMAP4.error) as exc:
         raise TransportError(f"Không kết nối được máy chủ thư {host}: {exc}") from None
     return conn, unquote(urlsplit(source.url).path.strip("/")) or "INBOX"
@@ -210,9 +219,10 @@ class Unseen(NamedTuple):
     held: int
 
 
-def message_cap(budget: ByteBudget | None) -> int:
-    """Bytes of one message fetched at most: MAX_MESSAGE_BYTES, or the whole budget when it is smaller."""
-    return min(MAX_MESSAGE_BYTES, budget.total) if budget else MAX_MESSAGE_BYTES
+def message_cap(budget: ByteBudget | None, max_bytes: int = DEFAULT_LIMITS.mail_bytes) -> int:
+    """Bytes of one message fetched at most: `max_bytes` ([limits] max_mail_mb), or the whole budget when it is
+    smaller."""
+    return min(max_bytes, budget.total) if budget else max_bytes
 
 
 def _room(budget: ByteBudget, n: int, held: int, wait_until: float) -> bool:
@@ -224,18 +234,19 @@ def _room(budget: ByteBudget, n: int, held: int, wait_until: float) -> bool:
     return True
 
 
-def fetch_unseen(source: SourceConfig, dial: Dial | None = None, budget: ByteBudget | None = None
-                 ) -> tuple[Unseen, Callable[[list[str]], None]]:
+def fetch_unseen(source: SourceConfig, dial: Dial | None = None, budget: ByteBudget | None = None,
+                 limits: LimitsConfig = DEFAULT_LIMITS) -> tuple[Unseen, Callable[[list[str]], None]]:
     """The unseen messages, and a function that marks uids seen (run after the store). `dial`: the runner's
     guarded connect (CollectContext.dial); None is the guard with no allow-list. `budget`: the process-wide
     body budget (CollectContext.budget), one message's cap taken before each fetch and trimmed to what came;
-    the caller gives back `held`. None: only the per-message cap."""
+    the caller gives back `held`. None: only the per-message cap, `limits` max_mail_mb."""
     dial = dial or netguard.dialer(frozenset())
-    cap = message_cap(budget)
+    cap = message_cap(budget, limits.mail_bytes)
+    max_literal = literal_cap(limits.mail_bytes)
     wait_until = time.monotonic() + _social.opt(source, "timeout_seconds", 30.0)
     out: list[tuple[str, bytes]] = []
     held = left = 0
-    conn, mailbox = _connect(source, dial)
+    conn, mailbox = _connect(source, dial, max_literal)
     try:
         _login(conn, source)
         typ, _ = conn.select(mailbox)
@@ -271,7 +282,7 @@ def fetch_unseen(source: SourceConfig, dial: Dial | None = None, budget: ByteBud
     def mark_seen(stored: list[str]) -> None:
         if not stored:
             return
-        c, box = _connect(source, dial)
+        c, box = _connect(source, dial, max_literal)
         try:
             _login(c, source)
             c.select(box)
@@ -291,10 +302,10 @@ class EmailInboxCollector:
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         try:
-            unseen, mark_seen = await asyncio.to_thread(fetch_unseen, source, ctx.dial, ctx.budget)
+            unseen, mark_seen = await asyncio.to_thread(fetch_unseen, source, ctx.dial, ctx.budget, ctx.limits)
         except (OSError, imaplib.IMAP4.error) as exc:
             raise TransportError(f"Lỗi khi đọc hộp thư: {exc}") from None
-        cap = message_cap(ctx.budget)
+        cap = message_cap(ctx.budget, ctx.limits.mail_bytes)
         try:
             items, skipped = map_all(unseen.messages,
                                      lambda m: map_message(m[1], m[0], source, ctx.now, cut=len(m[1]) >= cap,

@@ -44,7 +44,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from collectors import _social
-from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, Fetched, HttpStatusError,
+from collectors.base import (ApiError, Batch, CollectContext, Fetched, HttpStatusError,
                              PermissionError_, RateLimitedError, SkipItem, TokenExpiredError, map_all)
 from collectors.registry import register
 from collectors.textutil import tidy
@@ -238,7 +238,7 @@ async def _paged(ctx: CollectContext, first: str, source: SourceConfig, tok: str
         if not url:
             break
         fetched = await _get(ctx, url, source, tok)
-        doc = _social.decode_json(fetched)
+        doc = _social.decode_json(fetched, ctx.limits)
         if isinstance(doc, Mapping) and doc.get("error"):  # any JSON value but null, false, 0, "", [], {}
             raise api_error(fetched.status, fetched.body, fetched.headers, source)
         pages.append((fetched, doc))
@@ -273,14 +273,14 @@ class FacebookPageCollector:
                 return map_post(entry, source, ctx.now, future_tolerance_minutes=tol)
             return map_comment(entry, source, ctx.now, post_id=post_id, parent_id=parent, future_tolerance_minutes=tol)
 
-        items, skipped = map_all(entries, one, lambda e: _social.gz_json(e[1]), limit=MAX_ENTRIES * max(1, len(pages)))
+        items, skipped = map_all(entries, one, lambda e: _social.gz_json(e[1]), limit=ctx.limits.max_entries * max(1, len(pages)))
         skipped.update(changed)  # the feed's shape changed: said on health; the messages are still read
         if _social.opt(source, "messages", False):
             conv = await _paged(ctx, f"{base}/{page_id}/conversations?platform=messenger&fields={MESSAGE_FIELDS}",
                                 source, tok)
             msgs = [m for _, doc in conv for m in (messages_of(doc) or [])]
             more, sk = map_all(msgs, lambda m: map_message(m, source, ctx.now, future_tolerance_minutes=tol),
-                               _social.gz_json, limit=MAX_ENTRIES * max(1, len(conv)))
+                               _social.gz_json, limit=ctx.limits.max_entries * max(1, len(conv)))
             items += more
             skipped.update(sk)
             entries += msgs  # type: ignore[arg-type]

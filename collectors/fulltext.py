@@ -40,7 +40,7 @@ from collectors.base import FetchError, HttpStatusError, error_kind_label
 from collectors.encoding import decode
 from collectors.http import Fetcher
 from collectors.textutil import without_scripts
-from vocab.config import Config, section
+from vocab.config import DEFAULT_LIMITS, Config, LimitsConfig, section
 from vocab.labels import FULLTEXT_STATUS_LABELS
 from collectors.netguard import Resolver
 from store import fulltext as store_fulltext
@@ -49,13 +49,10 @@ from store.db import Database, utcnow
 log = logging.getLogger("langnghe.fulltext")
 
 
-# Characters of an article page handed to trafilatura, after its scripts and styles are dropped: its time grows
-# faster than the page (1.4 MB of paragraphs 4 s, 2.7 MB 22 s, 10 MB over 10 minutes, in the ingest path). Real
-# article pages are far below; NLP reads only the first nlp.fulltext_chars of the text anyway.
-MAX_HTML_CHARS = 500_000
-# Bytes of an article page decoded at all: the first 8 MB (a page's scripts come before its text, rarely 1 MB of
-# them). Decoded whole, 79 MB of paragraphs held the text twice more (lower-cased, then without scripts): +448 MB.
-MAX_HTML_BYTES = 8 * 1024 * 1024
+# What an article page is read for is [limits] max_article_chars (characters handed to trafilatura, after its scripts
+# and styles are dropped: its time grows faster than the page, 2.7 MB of paragraphs 22 s, 10 MB over 10 minutes, in
+# the ingest path) and max_article_mb (bytes decoded at all: 79 MB decoded whole was +448 MB); `run` takes them from
+# the Config it is given, as LimitsConfig.
 
 
 # Statuses that may pass, tried again by a later run (the catch-up job, every catchup_minutes) while the item is
@@ -93,16 +90,18 @@ def settings(cfg: Config) -> FulltextSettings:
     )
 
 
-def extract_text(html: str, url: str | None = None, *, min_chars: int = 200) -> str | None:
-    """Main text of an article page, or None. Pure (trafilatura on the given HTML)."""
+def extract_text(html: str, url: str | None = None, *, min_chars: int = 200,
+                 max_html_chars: int = DEFAULT_LIMITS.max_article_chars) -> str | None:
+    """Main text of an article page, or None. Pure (trafilatura on the given HTML, cut to `max_html_chars` once its
+    scripts and styles are dropped)."""
     import trafilatura
     from trafilatura.settings import use_config
 
     conf = use_config()
     conf.set("DEFAULT", "min_extracted_size", str(max(min_chars, 1)))
     conf.set("DEFAULT", "extraction_timeout", "0")  # signals do not work off the main thread
-    if len(html) > MAX_HTML_CHARS:
-        html = without_scripts(html)[:MAX_HTML_CHARS]
+    if len(html) > max_html_chars:
+        html = without_scripts(html)[:max_html_chars]
     text = trafilatura.extract(
         html, url=url, include_comments=False, include_tables=False, favor_precision=True, config=conf
     )
@@ -114,8 +113,10 @@ def extract_text(html: str, url: str | None = None, *, min_chars: int = 200) -> 
 
 
 async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings,
-                    fetched_hook: Callable[[], None] | None = None) -> tuple[str | None, str]:
-    """(text, status) for one article address. `fetched_hook` is called once the page is in, before extraction."""
+                    fetched_hook: Callable[[], None] | None = None,
+                    limits: LimitsConfig = DEFAULT_LIMITS) -> tuple[str | None, str]:
+    """(text, status) for one article address. `fetched_hook` is called once the page is in, before extraction;
+    `limits` bounds what of the page is decoded and extracted ([limits] max_article_mb, max_article_chars)."""
     ctx = SimpleNamespace(fetch=fetch)
     try:
         if st.respect_robots:
@@ -132,8 +133,9 @@ async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings,
     ctype = fetched.headers.get("content-type", "")
     if ctype and "html" not in ctype.lower():
         return None, "not_html"
-    html, _enc = decode(fetched.body[:MAX_HTML_BYTES], ctype)  # a cut multi-byte character is one U+FFFD
-    text = await asyncio.to_thread(extract_text, html, fetched.url, min_chars=st.min_chars)
+    html, _enc = decode(fetched.body[:limits.article_bytes], ctype)  # a cut multi-byte character is one U+FFFD
+    text = await asyncio.to_thread(extract_text, html, fetched.url, min_chars=st.min_chars,
+                                   max_html_chars=limits.max_article_chars)
     return (text, "ok") if text else (None, "empty")
 
 
@@ -168,7 +170,7 @@ class _Writer:
 async def _until_done_or_stopped(tasks: dict[str, "asyncio.Future[None]"], fetched: set[str],
                                  stop: threading.Event | None) -> int:
     """Wait for every task (by item id), or, once `stop` is set, cancel those whose page is not in yet (`fetched`:
-    the others only extract and save, bounded by MAX_HTML_CHARS) and wait for the rest; returns how many were
+    the others only extract and save, bounded by [limits] max_article_chars) and wait for the rest; returns how many were
     cancelled. The first task that fails fails the run (the others are cancelled)."""
     pending = set(tasks.values())
     cancelled = 0
@@ -228,7 +230,7 @@ async def run(
 
         async def one(item_id: str, url: str) -> None:
             try:
-                text, status = await fetch_one(fetcher.get, url, st, lambda: fetched.add(item_id))
+                text, status = await fetch_one(fetcher.get, url, st, lambda: fetched.add(item_id), cfg.limits)
             except Exception as exc:  # one odd page must not stop the rest
                 log.warning("full text of %s failed: %s", url, exc)
                 text, status = None, "error"

@@ -49,6 +49,7 @@ from vocab.config import SourceConfig
 # Block elements left open deeper than this make the page a DocumentError before lexbor parses it: lexbor's time
 # grows with the square of that depth (40,000: 6 s; a 5 MB page of them longer than any deadline), and it parses
 # in the collectors' event loop. Real list pages are a few dozen deep; a sloppy one with unclosed divs a few hundred.
+# A constant, not a [limits] setting: raising it buys no real page and brings the quadratic time back.
 MAX_BLOCK_DEPTH = 3000
 
 DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?!\d)")  # 12/05/26 = 12/05/2026
@@ -190,7 +191,7 @@ class HtmlListCollector:
         if _social.opt(source, "respect_robots", True):
             await robots.ensure_allowed(ctx, source.url)
         fetched = await ctx.fetch(source.url)
-        html = _social.decode_html(fetched)
+        html = _social.decode_html(fetched, ctx.limits)
         rows, matched, empty = extract_rows(html, fetched.url, source.options)
         why = None if empty else f"response shape changed: selector {source.options.get('item')!r} matched nothing"
         return _social.to_batch(fetched, rows if matched else None, map_row, source, ctx, why_none=why)

@@ -218,6 +218,7 @@ def http_date(dt: datetime) -> str:
     return email.utils.format_datetime(dt.replace(tzinfo=timezone.utc), usegmt=True)
 
 
+# Bytes of an error answer kept to explain it (an API's own message): a constant, what is shown, not what is read.
 ERROR_BODY_BYTES = 16384
 
 

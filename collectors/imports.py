@@ -156,12 +156,14 @@ def _has_column(col: str, columns: list[str]) -> bool:
 # read further), a cell by max_cell_chars, an XLSX by the declared sizes of its zip parts (checked
 # before openpyxl opens it; zipfile stops at the declared size, so a forged size only fails the CRC).
 
+# Constants, not [imports] settings: samples of the reader's own heuristics, Excel's own row limit, and the zip's
+# directory (a real workbook has tens of parts; it is read whole). A part openpyxl parses whole (styles, workbook…)
+# is bounded by [imports] max_xlsx_part_mb instead: a heavily formatted office workbook may need more.
 _HEAD_BYTES = 1 << 20             # sample that decides the encoding and the CSV dialect
 _COLUMN_SCAN_ROWS = 1000          # JSONL: columns are the keys of the first rows…
 _COLUMN_SCAN_BYTES = 16 << 20     # …read up to this many bytes
 _XLSX_MAX_ROWS = 1_048_576        # Excel's own row limit; a sheet claiming more is not an export
 _ZIP_MAX_PARTS = 10_000           # an XLSX has tens of parts; the zip directory is read whole
-_ZIP_MAX_OTHER_PART = 5_000_000   # parts openpyxl parses whole (styles, workbook…), bytes unzipped
 
 
 class ImportLimitError(ImportFormatError):
@@ -428,7 +430,9 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
         raise ImportFormatError(f"Tệp không phải JSON hợp lệ ({str(exc).splitlines()[0]}).") from None
 
 
-MAX_JSON_DEPTH = 64  # an export's post is a few levels deep (author.name, reactions.like…)
+# An export's post is a few levels deep (author.name, reactions.like…). A constant: memory grows with the square of
+# the depth an element is read to (20,000 deep was 970 MB), and a deeper element is skipped, not the file refused.
+MAX_JSON_DEPTH = 64
 _TOO_DEEP = object()
 
 
@@ -488,9 +492,10 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
                                f"{fmt_num(limit_mb)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
     for i in infos:
         streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
-        if not streamed and i.file_size > _ZIP_MAX_OTHER_PART:
-            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm "
-                                   f"{fmt_num(i.file_size / 1e6)} MB, quá giới hạn {fmt_num(_ZIP_MAX_OTHER_PART / 1e6)} MB cho phần này.")
+        if not streamed and i.file_size > limits.max_xlsx_part_mb * 1e6:
+            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {fmt_num(i.file_size / 1e6, 1)} "
+                                   f"MB, quá giới hạn {fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này "
+                                   "(imports.max_xlsx_part_mb).")
     stream.seek(0)
 
 

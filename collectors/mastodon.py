@@ -110,7 +110,7 @@ class MastodonCollector:
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await GATE.fetch(ctx, source.url, source, 2.0, headers=_social.JSON_ACCEPT)
-        doc = _social.decode_json(fetched)
+        doc = _social.decode_json(fetched, ctx.limits)
         why = "response shape changed: not a list of statuses"
         if isinstance(doc, Mapping) and doc.get("error"):
             why = f"instance answered an error: {str(doc['error'])[:80]}"

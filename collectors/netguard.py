@@ -42,7 +42,7 @@ import httpx
 
 from collectors.base import BlockedAddressError, DocumentError, TooLargeError, TransportError
 from collectors.decoding import ASKED, BodyDecoder
-from vocab.config import canonical_host, parse_host_entries
+from vocab.config import DEFAULT_LIMITS, canonical_host, parse_host_entries
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 SyncResolver = Callable[[str, int], list[str]]
@@ -381,30 +381,30 @@ def sync_transport(allow: AllowList, resolve: SyncResolver | None, limits: httpx
     return transport
 
 
-# The largest answer the blocking client reads, once decoded: the APIs it talks to (Telegram, Zalo, Graph, a
-# subscriber's webhook) answer a few kilobytes of JSON. Unbounded, httpx read a webhook's answer whole and
-# inflated it, so 3 KB sent as "gzip, gzip" became gigabytes in the serve process (tests/notify/test_answer_bounds.py).
-ANSWER_MAX_BYTES = 1 << 20
+# The largest answer the blocking client reads, on the wire and once decoded, is [limits] max_answer_mb (1 MB;
+# `guarded_client(answer_max_bytes=…)`, given by orchestration from its Config): the APIs it talks to (Telegram,
+# Zalo, Graph, a subscriber's webhook) answer a few kilobytes of JSON. Unbounded, httpx read a webhook's answer whole
+# and inflated it, so 3 KB sent as "gzip, gzip" became gigabytes in the serve process
+# (tests/notify/test_answer_bounds.py).
 
 
 class _BoundedAnswers(httpx.BaseTransport):
-    """Each answer read here, at most ANSWER_MAX_BYTES on the wire and once decoded (collectors/decoding.py),
+    """Each answer read here, at most `max_bytes` on the wire and once decoded (collectors/decoding.py),
     and handed on already decoded; over the cap, or in a coding we did not ask for, `refuse(message)`."""
 
-    def __init__(self, inner: httpx.BaseTransport, refuse: Callable[[str], Exception]) -> None:
-        self._inner, self._refuse = inner, refuse
+    def __init__(self, inner: httpx.BaseTransport, refuse: Callable[[str], Exception], max_bytes: int) -> None:
+        self._inner, self._refuse, self._max = inner, refuse, max_bytes
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         resp = self._inner.handle_request(request)
+        said = f"{self._max / (1 << 20):.3g} MB"
         try:
-            decoder = BodyDecoder(", ".join(resp.headers.get_list("content-encoding")), ANSWER_MAX_BYTES,
-                                  f"{ANSWER_MAX_BYTES // (1 << 20)} MB")
+            decoder = BodyDecoder(", ".join(resp.headers.get_list("content-encoding")), self._max, said)
             body, wire = bytearray(), 0
             for raw in resp.stream:
                 wire += len(raw)
-                if wire > ANSWER_MAX_BYTES:
-                    raise TooLargeError(f"câu trả lời của {request.url.host} vượt giới hạn "
-                                        f"{ANSWER_MAX_BYTES // (1 << 20)} MB: ngừng đọc")
+                if wire > self._max:
+                    raise TooLargeError(f"câu trả lời của {request.url.host} vượt giới hạn {said}: ngừng đọc")
                 body += b"".join(decoder.feed(raw))
             decoder.finish()
         except (TooLargeError, DocumentError) as exc:
@@ -420,13 +420,14 @@ class _BoundedAnswers(httpx.BaseTransport):
 
 
 def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exception],
-                   deadline_seconds: float | None = None) -> httpx.Client:
+                   deadline_seconds: float | None = None,
+                   answer_max_bytes: int = DEFAULT_LIMITS.answer_bytes) -> httpx.Client:
     """The blocking client of requests to addresses that settings or users give (notification channels, complaint
     replies, token renewals): every request checked just before it is sent — a refusal raises `refuse(message)`,
     and a name that does not resolve now is refused too —, then only checked addresses dialled; the
     environment's proxies mounted over it (`proxy_mounts`). With `deadline_seconds`, each request is over by then,
     however slowly the far end answers, directly (`GuardedSyncBackend`) or through a proxy (`_DeadlineBackend`).
-    Every answer is read under ANSWER_MAX_BYTES, also once decoded (`_BoundedAnswers`)."""
+    Every answer is read under `answer_max_bytes` ([limits] max_answer_mb), also once decoded (`_BoundedAnswers`)."""
     backend = GuardedSyncBackend(allow, None, deadline_seconds)
 
     def guard(request: httpx.Request) -> None:
@@ -441,8 +442,9 @@ def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exc
         transport = httpx.HTTPTransport(proxy=url, limits=limits)
         if deadline_seconds:  # httpx has no parameter for the proxy pool's backend either (see async_transport)
             transport._pool._network_backend = _DeadlineBackend(backend)  # noqa: SLF001
-        return _BoundedAnswers(transport, refuse)
+        return _BoundedAnswers(transport, refuse, answer_max_bytes)
 
     return httpx.Client(timeout=timeout, event_hooks={"request": [guard]}, headers={"Accept-Encoding": ASKED},
-                        transport=_BoundedAnswers(sync_transport(allow, None, limits, backend), refuse),
+                        transport=_BoundedAnswers(sync_transport(allow, None, limits, backend), refuse,
+                                                  answer_max_bytes),
                         mounts=proxy_mounts(proxied))

@@ -102,5 +102,5 @@ class RedditCollector:
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         fetched = await GATE.fetch(ctx, source.url, source, 7.0, headers=_social.JSON_ACCEPT)
-        return _social.to_batch(fetched, children_of(_social.decode_json(fetched)), map_reddit_post, source, ctx,
+        return _social.to_batch(fetched, children_of(_social.decode_json(fetched, ctx.limits)), map_reddit_post, source, ctx,
                                 why_none="response shape changed: no data.children listing")

@@ -23,12 +23,12 @@ from typing import Any, Mapping
 
 import feedparser
 
-from collectors.base import ENTRIES_CUT, MAX_ENTRIES, Batch, CollectContext, DocumentError, SkipItem, map_all
+from collectors.base import ENTRIES_CUT, Batch, CollectContext, DocumentError, SkipItem, map_all
 from collectors.encoding import Decoded, to_utf8_xml_full
 from vocab.item import Item
 from collectors.registry import register
 from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, strip_html, tidy
-from vocab.config import SourceConfig
+from vocab.config import DEFAULT_LIMITS, LimitsConfig, SourceConfig
 from vocab.numbers import fmt_num
 
 _HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
@@ -45,17 +45,17 @@ def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedp
     return parsed, decoded
 
 
-def parse_feed_bounded(body: bytes, content_type: str | None = None
+def parse_feed_bounded(body: bytes, content_type: str | None = None, limits: LimitsConfig = DEFAULT_LIMITS
                        ) -> tuple[feedparser.FeedParserDict, Decoded, int]:
     """As parse_feed_full, the feed first held to what feedparser reads in bounded memory (`bounded_xml`);
-    also how many entries were left out past MAX_FEED_ENTRIES or MAX_FEED_BYTES (counted on source health)."""
+    also how many entries were left out past `limits` max_entries or max_feed_mb (counted on source health)."""
     cut = 0
-    if len(body) > 2 * MAX_FEED_BYTES:  # never decode more than can be kept (UTF-16 is 2 bytes a character)
-        end = _char_start(body, 2 * MAX_FEED_BYTES)
+    if len(body) > 2 * limits.feed_bytes:  # never decode more than can be kept (UTF-16 is 2 bytes a character)
+        end = _char_start(body, 2 * limits.feed_bytes)
         cut = _entries_in(body, end)  # in bytes never decoded (a UTF-16 body's do not show in its bytes)
         body = body[:end]
     xml, decoded = to_utf8_xml_full(body, content_type)
-    kept = bounded_xml(xml)  # a prefix of xml; junk before the root, which the decoder dropped, is not counted
+    kept = bounded_xml(xml, limits)  # a prefix of xml; junk before the root, which the decoder dropped, is not counted
     cut += _entries_in(xml, len(kept))
     xml = kept
     xml, impossible = _impossible_charrefs(xml)
@@ -83,9 +83,10 @@ def parse_feed_bounded(body: bytes, content_type: str | None = None
 
 # What feedparser is given at most. It keeps a Python object per element, text piece and open level, so memory and
 # time grow with the tokens of the document, not its bytes: 5 MB of `<a>` nested was +530 MB and 72 s, 5 MB of tiny
-# entries +158 MB (bench/hostile_parse.py). Press feeds carry 20–200 entries in well under 1 MB.
-MAX_FEED_ENTRIES = MAX_ENTRIES
-MAX_FEED_BYTES = 8 * 1024 * 1024
+# entries +158 MB (bench/hostile_parse.py). Press feeds carry 20–200 entries in well under 1 MB. The entries and
+# bytes are [limits] max_entries and max_feed_mb (CollectContext.limits); the depth and the tag count below are
+# constants on purpose: no real feed comes near them, and past them feedparser's time and memory grow faster than
+# the feed (a safety invariant, not a size an operator tunes).
 MAX_XML_DEPTH = 500  # elements open inside each other (real feeds: under 20; Atom XHTML content a few more)
 # Tags outside CDATA: 1,000 entries of 20 tags are 20,000. 8 MB of `<b></b>` in one entry (2.3 million tags) was
 # +211 MB and 37–46 s of feedparser.
@@ -111,8 +112,8 @@ def _entries_in(xml: bytes, start: int) -> int:
     return xml.count(b"<item", max(0, start - 4)) + xml.count(b"<entry", max(0, start - 5))
 
 
-def bounded_xml(xml: bytes) -> bytes:
-    """The feed held to MAX_FEED_ENTRIES entries and MAX_FEED_BYTES, cut after the last whole entry that fits
+def bounded_xml(xml: bytes, limits: LimitsConfig = DEFAULT_LIMITS) -> bytes:
+    """The feed held to `limits` max_entries entries and max_feed_mb, cut after the last whole entry that fits
     (feedparser reads the unclosed rest leniently). An entity declared through another (billion laughs), or
     elements open more than MAX_XML_DEPTH deep, are a DocumentError before any parse."""
     root = _ROOT_ELEMENT.search(xml)
@@ -120,18 +121,18 @@ def bounded_xml(xml: bytes) -> bytes:
         raise DocumentError("bản tin khai báo thực thể lồng trong thực thể (kiểu «billion laughs»): không đọc")
     cut_at = len(xml)
     starts = _ENTRY_START.finditer(xml)
-    for _ in range(MAX_FEED_ENTRIES + 1):
+    for _ in range(limits.max_entries + 1):
         m = next(starts, None)
         if m is None:
             break
         cut_at = m.start()
     else:  # an entry past the cap starts at cut_at
         xml = xml[:cut_at]
-    if len(xml) > MAX_FEED_BYTES:
-        end = max((m.end() for m in _ENTRY_END.finditer(xml, 0, MAX_FEED_BYTES)), default=0)
+    if len(xml) > limits.feed_bytes:
+        end = max((m.end() for m in _ENTRY_END.finditer(xml, 0, limits.feed_bytes)), default=0)
         if not end:
             raise DocumentError(f"bản tin lớn bất thường: không có tin nào trọn vẹn trong "
-                                f"{MAX_FEED_BYTES // 1048576} MB đầu: không đọc")
+                                f"{limits.max_feed_mb:g} MB đầu ([limits] max_feed_mb): không đọc")
         xml = xml[:end]
     why = _shape_over(xml, MAX_XML_DEPTH, MAX_XML_TAGS)
     if why:
@@ -272,7 +273,7 @@ class FeedCollector:
         if fetched.not_modified:
             return Batch(not_modified=True, http_status=304, etag=ctx.etag, last_modified=ctx.last_modified)
         parsed, decoded, cut = await asyncio.to_thread(parse_feed_bounded, fetched.body,
-                                                       fetched.headers.get("content-type"))
+                                                       fetched.headers.get("content-type"), ctx.limits)
         mapper = self.map_entry
         items, skipped = map_all(
             parsed.entries,

@@ -187,6 +187,7 @@ class Runner:
             future_tolerance_minutes=self.cfg.http.future_tolerance_minutes,
             dial=netguard.dialer(fetcher.allow),  # IMAP: the same public-address guard as every fetch
             budget=fetcher.budget,  # IMAP: the same body budget as every fetch
+            limits=self.cfg.limits,
         )
         failures = (state.consecutive_failures if state else 0) + 1
         try:

@@ -117,7 +117,7 @@ class TelegramCollector:
         if _social.opt(source, "respect_robots", True):
             await robots.ensure_allowed(ctx, source.url)
         fetched = await ctx.fetch(source.url)
-        html = _social.decode_html(fetched)
+        html = _social.decode_html(fetched, ctx.limits)
         messages, is_preview = extract_messages(html)
         return _social.to_batch(fetched, messages if is_preview else None, map_message, source, ctx,
                                 why_none="response shape changed: not a t.me/s channel preview")

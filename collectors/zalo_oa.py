@@ -37,7 +37,7 @@ from urllib.parse import quote
 import httpx
 
 from collectors import _social
-from collectors.base import (MAX_ENTRIES, ApiError, Batch, CollectContext, DocumentError, Fetched, RateLimitedError,
+from collectors.base import (ApiError, Batch, CollectContext, DocumentError, Fetched, RateLimitedError,
                              SkipItem, TokenExpiredError, map_all)
 from collectors.registry import register
 from collectors.textutil import tidy
@@ -132,7 +132,7 @@ def token(source: SourceConfig) -> str:
 
 async def _get(ctx: CollectContext, url: str, source: SourceConfig, tok: str) -> tuple[Fetched, Mapping[str, Any]]:
     fetched = await GATE.fetch(ctx, url, source, 1.0, headers={**_social.JSON_ACCEPT, "access_token": tok})
-    return fetched, check(_social.decode_json(fetched), source)
+    return fetched, check(_social.decode_json(fetched, ctx.limits), source)
 
 
 @register
@@ -157,7 +157,7 @@ class ZaloOACollector:
             msgs += [m for m in _social.seq(conv.get("data")) if isinstance(m, Mapping)]
         items, skipped = map_all(msgs, lambda m: map_message(m, source, ctx.now,
                                                              future_tolerance_minutes=ctx.future_tolerance_minutes),
-                                 _social.gz_json, limit=MAX_ENTRIES * (1 + len(users)))
+                                 _social.gz_json, limit=ctx.limits.max_entries * (1 + len(users)))
         seen: set[str] = set()
         unique = [i for i in items if not (i.id in seen or seen.add(i.id))]  # the recent list repeats messages
         return Batch(items=unique, skipped=skipped, http_status=first.status, entries_seen=len(msgs))

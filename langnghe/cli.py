@@ -15,7 +15,7 @@ import sys
 
 from langnghe import commands, state
 from store.db import DatabaseLocked, StorageError
-from vocab import secrets
+from vocab import folding, secrets
 from vocab.config import Config, ConfigError, load, section
 
 
@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = _config(args) if not getattr(args, "no_config", False) else None
         if cfg is not None:
             secrets.configure(str(section(cfg, "secrets").get("dir", secrets.DEFAULT_DIR)))
+            folding.configure_cache(cfg.limits.fold_cache_words)
         return int(args.func(args, cfg) or 0)
     except ConfigError as exc:
         print(f"langnghe: lỗi cấu hình: {exc}", file=sys.stderr)

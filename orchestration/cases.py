@@ -92,7 +92,8 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
     """The client of replies and token renewals: their addresses come from a source's settings (its Graph or
     Zalo base, oauth_base), so the public-address guard applies as to every fetch — checked before each request,
     then only checked addresses dialled (collectors/netguard)."""
-    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, ApiError)
+    return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, ApiError,
+                                   answer_max_bytes=cfg.limits.answer_bytes)
 
 
 def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str, *,

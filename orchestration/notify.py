@@ -123,7 +123,7 @@ def _client(cfg: Config, timeout: float) -> httpx.Client:
     request is over within `timeout` seconds in all, so an address that answers a byte at a time cannot
     hold the scheduler thread (collection, tagging) beyond it."""
     return netguard.guarded_client(netguard.parse_allow(cfg.http.allow_private_hosts), timeout, SendError,
-                                   deadline_seconds=timeout)
+                                   deadline_seconds=timeout, answer_max_bytes=cfg.limits.answer_bytes)
 
 
 def send_one(cfg: Config, channel: str, address: str, msg: Message, client: httpx.Client) -> str:

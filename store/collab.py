@@ -17,7 +17,7 @@ from vocab.item import Item
 if TYPE_CHECKING:
     import duckdb
 
-MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
+MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024  # a phone's screenshot is well under; the Báo cáo CTV page says the limit
 # An identical report (same collaborator, words, place, channel, link and screenshot) sent again within this many
 # minutes is a resend (a double tap; the form sent again after a dropped connection put its text back), not news.
 RESEND_MINUTES = 10

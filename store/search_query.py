@@ -35,6 +35,8 @@ OPERATORS_AND = {"AND", "VÀ"}
 MAX_TERMS = 12
 # Bounds on what one query may ask, each a Vietnamese QueryError: the SQL grows with every term (a word typed 64
 # times took 9.9 s, 25,000 times — a 100 kB paste — 32 s and then a DuckDB "max expression depth" error).
+# Constants, not settings: they keep a search within DuckDB's expression depth and a page's time, watchlists are
+# saved against them, and the Tin bài and Theo dõi pages quote them.
 MAX_QUERY_CHARS = 1000
 MAX_TERM_COUNT = 24       # words and phrases in all groups, after the same one twice in a group counts once
 MAX_PHRASE_SYLLABLES = 32

@@ -74,7 +74,7 @@ _SUCCESS_STATE = """INSERT INTO source_state (source, etag, last_modified, last_
                           last_entries_seen, last_items_new, last_skipped,
                           last_decode_replaced, last_items_repaired)"""
 # A 304 keeps the validators it was asked with; any other answer's replace them, none included (a feed cut at
-# MAX_ENTRIES sends none on purpose: kept, they made the server answer 304 and the cut tail was never read).
+# [limits] max_entries sends none on purpose: kept, they made the server answer 304 and the cut tail was never read).
 _SUCCESS_UPSERT = """ON CONFLICT (source) DO UPDATE SET
     etag = CASE WHEN excluded.last_http_status = 304 THEN coalesce(excluded.etag, source_state.etag)
                 ELSE excluded.etag END,

@@ -103,6 +103,57 @@ class ImportsConfig:
     max_line_bytes: int = 2_000_000
     max_uncompressed_mb: float = 100.0
     chunk_rows: int = 5000
+    max_xlsx_part_mb: float = 5.0
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    """What the collectors read of one answer a source sent, and the process-wide caches of outside words: the
+    bounds an operator may move (a larger feed, a smaller machine). `[limits]` in vocab/langnghe.toml says what each
+    bounds and why its default; the top layer hands this object down (CollectContext.limits, the blocking client,
+    full text), no module reads it itself. The caps nobody should raise (nesting depths, tag counts, coding layers:
+    a parser's time or memory grows faster than the input past them) stay constants where they are used."""
+
+    max_entries: int = 1000
+    max_feed_mb: float = 8.0
+    max_json_mb: float = 16.0
+    max_json_values: int = 1_000_000
+    max_page_chars: int = 2_000_000
+    max_article_chars: int = 500_000
+    max_article_mb: float = 8.0
+    max_mail_mb: float = 5.0
+    max_answer_mb: float = 1.0
+    fold_cache_words: int = 200_000
+
+    @property
+    def feed_bytes(self) -> int:
+        return mb_bytes(self.max_feed_mb)
+
+    @property
+    def json_bytes(self) -> int:
+        return mb_bytes(self.max_json_mb)
+
+    @property
+    def article_bytes(self) -> int:
+        return mb_bytes(self.max_article_mb)
+
+    @property
+    def mail_bytes(self) -> int:
+        return mb_bytes(self.max_mail_mb)
+
+    @property
+    def answer_bytes(self) -> int:
+        return mb_bytes(self.max_answer_mb)
+
+
+def mb_bytes(mb: float) -> int:
+    """Megabytes of a setting as bytes (MiB, as http.max_body_mb counts them)."""
+    return round(mb * 1024 * 1024)
+
+
+# The shipped defaults, for a function called without a Config (tests, benches, a pure helper): the same numbers
+# as [limits] in vocab/langnghe.toml (tests/vocab/test_limits.py fails when they part).
+DEFAULT_LIMITS = LimitsConfig()
 
 
 @dataclass(frozen=True)
@@ -152,6 +203,7 @@ class Config:
     imports: ImportsConfig = field(default_factory=ImportsConfig)
     extra: dict[str, Any] = field(default_factory=dict)
     search: SearchConfig = field(default_factory=SearchConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -221,8 +273,22 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "imports.max_line_bytes": (1, None, True),
     "imports.max_uncompressed_mb": (0, None, False),
     "imports.chunk_rows": (1, None, True),
+    "imports.max_xlsx_part_mb": (0, 50, False),  # openpyxl holds such a part whole, several times its size
     "search.compact_chunk_rows": (1, None, True),
     "search.compact_check_minutes": (0, None, False),
+    # [limits]: above 0 (0 would refuse every feed, answer or message), and at most 10 to 100 times the default
+    # (past it the memory or time bench/hostile_parse.py measured per answer grows to gigabytes or minutes: a typo
+    # of a few zeros, not a bigger site). Why each default and bound: vocab/langnghe.toml.
+    "limits.max_entries": (1, 100_000, True),
+    "limits.max_feed_mb": (0, 128, False),
+    "limits.max_json_mb": (0, 256, False),
+    "limits.max_json_values": (1, 10_000_000, True),
+    "limits.max_page_chars": (1, 20_000_000, True),
+    "limits.max_article_chars": (1, 5_000_000, True),
+    "limits.max_article_mb": (0, 128, False),
+    "limits.max_mail_mb": (0, 100, False),
+    "limits.max_answer_mb": (0, 64, False),
+    "limits.fold_cache_words": (1, 2_000_000, True),
     # The parts' own sections (read as dicts where each part uses them; checked at load by _check_parts). Only
     # where a bad value does harm: a divisor (alerts.bin_minutes, baseline_days: ZeroDivisionError in every
     # detection pass), a batch or count that makes a loop do nothing (nlp.batch_size = 0: nothing ever tagged;
@@ -277,8 +343,10 @@ def _check_range(where: str, name: str, value: float) -> None:
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
     low, high, inclusive = _RANGES.get(f"{where}.{name}", (0, None, True))
     fmt = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731  (16777216, not 1.67772e+07)
-    if high is not None and not low <= value <= high:
+    if high is not None and inclusive and not low <= value <= high:
         raise ConfigError(f"[{where}] {name} phải từ {fmt(low)} đến {fmt(high)}, không phải {value!r}")
+    if high is not None and not inclusive and not low < value <= high:
+        raise ConfigError(f"[{where}] {name} phải lớn hơn {fmt(low)} và không quá {fmt(high)}, không phải {value!r}")
     if value < low or (value == low and not inclusive):
         said = f"từ {fmt(low)} trở lên" if inclusive else f"lớn hơn {fmt(low)}"
         raise ConfigError(f"[{where}] {name} phải {said}, không phải {value!r}")
@@ -329,6 +397,7 @@ SECTIONS: dict[str, type] = {
     "dashboard": DashboardConfig,
     "imports": ImportsConfig,
     "search": SearchConfig,
+    "limits": LimitsConfig,
 }
 
 

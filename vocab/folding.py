@@ -12,13 +12,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from vocab.config import DEFAULT_LIMITS
+
 _D = str.maketrans({"đ": "d", "Đ": "D"})
 # fold_word's cache: the words seen most recently, least recently used dropped first. It was a dict filled up to
 # 200,000 words and never emptied: words of any length were kept (a 1 MB "word" of an item without spaces as
 # well), and once full, the words of a new topic or season were never cached again. Words of at most
 # CACHED_WORD_CHARS characters (a syllable, a joined word with its punctuation) are cached: at most
-# FOLD_CACHE_WORDS × (a word, its fold and the cache's own link) ≈ 40 MB.
-FOLD_CACHE_WORDS = 200_000
+# [limits] fold_cache_words (200,000) × (a word, its fold and the cache's own link) ≈ 40 MB. The process's top
+# (langnghe.cli) sizes it from its Config through `configure_cache`. CACHED_WORD_CHARS stays a constant: it is
+# what keeps one entry small, whatever the count (a 1 MB "word" cached 200,000 times over would be 200 GB).
 CACHED_WORD_CHARS = 32
 
 # Letters that only occur in Vietnamese written with diacritics (used by the no-diacritics detector).
@@ -51,7 +54,15 @@ def fold(text: str) -> str:
     return strip_marks(text or "").lower()
 
 
-_fold_cached = lru_cache(maxsize=FOLD_CACHE_WORDS)(fold)
+_fold_cached = lru_cache(maxsize=DEFAULT_LIMITS.fold_cache_words)(fold)
+
+
+def configure_cache(words: int) -> None:
+    """Hold `fold_word`'s cache to `words` words ([limits] fold_cache_words), as the process's top does once its
+    Config is loaded (as `secrets.configure`); a new size starts an empty cache, the same size keeps the words."""
+    global _fold_cached
+    if _fold_cached.cache_info().maxsize != words:
+        _fold_cached = lru_cache(maxsize=words)(fold)
 
 
 def fold_word(word: str) -> str:

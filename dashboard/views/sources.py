@@ -33,11 +33,11 @@ def _volume_text(today: int, per_day: float) -> str:
     return f"{(today - per_day) / per_day * 100:+.0f}%"
 
 
-def _cut_text(cut: dict[str, int]) -> str:
+def _cut_text(cut: dict[str, int], mail_mb: float) -> str:
     """Items stored with a title or text cut to the length caps ([storage] max_*_chars), and complaint e-mails
-    read only up to their first 5 MB (collectors.email_inbox.MAX_MESSAGE_BYTES)."""
-    parts = [f"{label} {cut[k]}" for k, label in (("title", "tiêu đề"), ("text", "nội dung"), ("mail", "thư quá 5 MB"))
-             if cut.get(k)]
+    read only up to their first `mail_mb` ([limits] max_mail_mb)."""
+    parts = [f"{label} {cut[k]}" for k, label in (("title", "tiêu đề"), ("text", "nội dung"),
+                                                  ("mail", f"thư quá {mail_mb:g} MB")) if cut.get(k)]
     return ", ".join(parts) or "—"
 
 
@@ -75,6 +75,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
     for col, (k, label) in zip(cols, HEALTH_STATUS.items()):
         col.metric(label, counts.get(k, 0))
     health = status.problems_first(health)
+    mail_mb = data.config().limits.max_mail_mb
     ui.dataframe(pd.DataFrame({
         "Nguồn": [h["source"] for h in health],
         "Cơ quan, kênh": [h["outlet"] for h in health],
@@ -88,7 +89,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         "Tin đăng trong 24 giờ": [h["items_24h"] for h in health],
         "TB/ngày (7 ngày, theo giờ đăng)": [h["items_per_day_7d"] for h in health],
         "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
-        "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}) for h in health],
+        "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}, mail_mb) for h in health],
         "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
     }), hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
         column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),

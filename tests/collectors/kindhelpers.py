@@ -42,10 +42,10 @@ def source(kind: str, url: str, *, options: dict[str, Any] | None = None, source
                         options=dict(options or {}))
 
 
-def collect(src: SourceConfig, now=NOW) -> Batch:
+def collect(src: SourceConfig, now=NOW, limits: config_mod.LimitsConfig = config_mod.DEFAULT_LIMITS) -> Batch:
     async def go() -> Batch:
         async with Fetcher(http_cfg()) as f:
-            ctx = CollectContext(fetch=f.get, now=now, dial=netguard.dialer(f.allow))  # as the runner does
+            ctx = CollectContext(fetch=f.get, now=now, dial=netguard.dialer(f.allow), limits=limits)  # as the runner does
             return await registry.get(src.kind).collect(src, ctx)
 
     return asyncio.run(go())

@@ -246,10 +246,13 @@ def test_mock_transport_injected(tmp_path):
 
 
 def test_a_feed_cut_at_max_entries_keeps_no_validators_so_its_tail_is_asked_again(tmp_path, server):
-    """A feed over MAX_ENTRIES is read for its first 1,000 entries, the rest counted. Had its ETag and
+    """A feed over [limits] max_entries is read for its first 1,000 entries, the rest counted. Had its ETag and
     Last-Modified been kept, the server answered 304 from then on and the tail was never read: the next poll
     must ask for the whole feed again (the entries already stored dedupe as usual)."""
-    from collectors.base import ENTRIES_CUT, MAX_ENTRIES
+    from collectors.base import ENTRIES_CUT
+    from vocab.config import DEFAULT_LIMITS
+
+    MAX_ENTRIES = DEFAULT_LIMITS.max_entries
 
     big = rss_doc([{"title": f"Tin dài {i}", "link": f"https://bao.vn/dai-{i}", "description": f"Nội dung {i}"}
                    for i in range(MAX_ENTRIES + 5)])

@@ -16,6 +16,7 @@ import pytest
 from collectors import email_inbox, netguard, registry
 from collectors.base import BlockedAddressError, BudgetSpentError, CollectContext, TokenExpiredError, TransportError
 from collectors.budget import ByteBudget
+from vocab.config import DEFAULT_LIMITS
 from kindhelpers import collect, source  # noqa: F401
 from kindspecs import NOW, to_cp1258
 
@@ -177,22 +178,39 @@ def test_imaps_dials_the_checked_address_and_verifies_the_configured_name(tls_ma
 
 def test_a_huge_message_is_read_only_up_to_the_cap_and_its_text_kept(mail):
     """Anyone can mail the complaints mailbox: a message with a 30 MB attachment was fetched whole (and up to
-    max_messages of them, 50, per poll, held together in memory). Only its first MAX_MESSAGE_BYTES are fetched
+    max_messages of them, 50, per poll, held together in memory). Only its first [limits] max_mail_mb are fetched
     (an IMAP partial fetch); the text, which comes before the attachments, is kept, and the item says it was cut."""
     box, src = mail
-    attachment = base64.encodebytes(b"\0" * (3 * email_inbox.MAX_MESSAGE_BYTES // 4 + 1000))
+    attachment = base64.encodebytes(b"\0" * (3 * DEFAULT_LIMITS.mail_bytes // 4 + 1000))
     big = ("From: dan@example.vn\r\nSubject: Ảnh bãi thải tràn\r\nMessage-ID: <big@example.vn>\r\nMIME-Version: 1.0\r\n"
            'Content-Type: multipart/mixed; boundary="YY"\r\n\r\n'
            "--YY\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nĐất đá tràn vào nhà ở tổ 7 Vàng Danh.\r\n"
            "--YY\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"anh.jpg\"\r\n"
            "Content-Transfer-Encoding: base64\r\n\r\n").encode() + attachment + b"\r\n--YY--\r\n"
-    assert len(big) > email_inbox.MAX_MESSAGE_BYTES
+    assert len(big) > DEFAULT_LIMITS.mail_bytes
     box.add(big)
     batch = collect(src)
-    assert max(box.fetched) <= email_inbox.MAX_MESSAGE_BYTES
+    assert max(box.fetched) <= DEFAULT_LIMITS.mail_bytes
     item = next(i for i in batch.items if i.title == "Ảnh bãi thải tràn")
     assert "Đất đá tràn vào nhà ở tổ 7 Vàng Danh." in item.summary and "cut:mail" in item.flags
     assert all("cut:mail" not in i.flags for i in batch.items if i is not item)
+
+
+def test_a_smaller_configured_mail_cap_fetches_less_of_each_message(mail):
+    """[limits] max_mail_mb is the partial fetch's size: at 0.1 MB a 300 KB message is fetched up to 100 KB and
+    flagged cut, its text kept; a server's literal past that and 64 KB is refused."""
+    box, src = mail
+    small = replace(DEFAULT_LIMITS, max_mail_mb=0.1)
+    body = ("From: dan@example.vn\r\nSubject: Thư dài\r\nMessage-ID: <dai@example.vn>\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\nBụi than ở Vàng Danh.\r\n").encode() + b"x" * 300_000
+    box.add(body)
+    batch = collect(src, limits=small)
+    assert max(box.fetched) <= small.mail_bytes < len(body)
+    item = next(i for i in batch.items if i.title == "Thư dài")
+    assert "cut:mail" in item.flags and "Bụi than ở Vàng Danh." in item.summary
+    box.ignore_partial = True
+    with pytest.raises(TransportError, match="quá giới hạn 0.2 MB"):
+        collect(src, limits=small)
 
 
 def collect_budgeted(src, budget):
@@ -237,9 +255,9 @@ def test_a_mailbox_poll_waits_for_room_then_says_the_budget_is_spent(mail):
 
 def test_a_server_that_sends_more_than_the_part_asked_for_is_cut_off(mail):
     """imaplib reads whatever literal length the server announces: one that ignored the partial fetch sent its
-    30 MB message whole (or `{2000000000}`). A literal past MAX_LITERAL_BYTES is refused, the connection closed."""
+    30 MB message whole (or `{2000000000}`). A literal past the message cap and 64 KB is refused, the connection closed."""
     box, src = mail
     box.ignore_partial = True
-    box.add(plain_message(99, email_inbox.MAX_LITERAL_BYTES + 100_000))
+    box.add(plain_message(99, email_inbox.literal_cap(DEFAULT_LIMITS.mail_bytes) + 100_000))
     with pytest.raises(TransportError, match="quá giới hạn"):
         collect(src)

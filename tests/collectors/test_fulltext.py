@@ -169,3 +169,26 @@ def test_catchup_hook_fetches_what_a_pass_left_retags_and_updates_stories(server
     assert tags["topics"] == ["land"] and tags["in_area"] is True
     assert story == (["land"], ["phường Trưng Vương"], True)
     assert server.hits["/bai-1.html"] == 1 and server.hits["/bai-2.html"] == 1
+
+
+def test_the_configured_article_caps_are_the_ones_a_run_reads_under(server, db, tmp_path):
+    """[limits] max_article_chars and max_article_mb reach full text from the Config `run` is given (round 20: they
+    were module constants): the same page keeps its last paragraph under the shipped caps, and is cut before it
+    under a smaller character cap (the text kept up to there) or a byte cap (too little left: «empty»)."""
+    last = "Ông Nguyễn Văn Bình"
+    at = ARTICLE.decode("utf-8").find(last)
+    for n in (1, 2, 3):
+        server.routes[f"/bai-{n}.html"] = lambda r: send(r, 200, ARTICLE, "text/html; charset=utf-8")
+    items = [_item(server.url(f"/bai-{n}.html"), n) for n in (1, 2, 3)]
+    with db.write() as cur:
+        insert_items(cur, items)
+    base = {"fulltext": {"per_host_spacing_seconds": 0.0, "respect_robots": False}}
+    runs = [({}, {"ok": 1}), ({"max_article_chars": at}, {"ok": 1}), ({"max_article_mb": 500 / 1048576}, {"empty": 1})]
+    for item, (limits, counts) in zip(items, runs):
+        cfg = make_config(tmp_path, [], limits=limits, **base)
+        assert asyncio.run(fulltext.run(cfg, db, ids=[item.id])) == counts
+    with db.read() as cur:
+        texts = store_fulltext.texts_for(cur, [i.id for i in items])
+    assert last in texts[items[0].id]
+    assert "312 hộ dân" in texts[items[1].id] and last not in texts[items[1].id]
+    assert items[2].id not in texts

@@ -3,7 +3,7 @@ docs/SECURITY.md). lexbor (html_list) spends time quadratic in the depth of uncl
 `<section>` (200 KB) took 6 s, a 5 MB page of them longer than any deadline, and the parse ran in the
 collectors' event loop. trafilatura (full text) is superlinear in page size: 2.7 MB of paragraphs took 22 s,
 10 MB over 10 minutes, in the ingest path. A page nested too deep is refused (DocumentError); an article
-page is cut to full text's MAX_HTML_CHARS after its scripts and styles are dropped."""
+page is cut to [limits] max_article_chars after its scripts and styles are dropped."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from collectors import fulltext, html_list
 from collectors.base import DocumentError
 from collectors.textutil import block_depth_over
+from vocab.config import DEFAULT_LIMITS
 
 OPTIONS = {"item": "li.tin", "title": "a"}
 def paras(n: int) -> str:
@@ -45,12 +46,12 @@ def test_block_depth_is_read_in_one_pass(page, over):
 def test_an_enormous_article_page_is_cut_before_extraction():
     page = "<html><body><article>" + paras(40_000) + "</article></body></html>"  # 3.5 MB
     text = fulltext.extract_text(page, "https://bao.vn/a")
-    assert text and "Vàng Danh" in text and len(text) < fulltext.MAX_HTML_CHARS
+    assert text and "Vàng Danh" in text and len(text) < DEFAULT_LIMITS.max_article_chars
 
 
 def test_scripts_and_styles_are_dropped_before_the_cut():
     head = "<script>var x = '" + "a" * 600_000 + "';</script><style>" + "b" * 100_000 + "</style><script src=x>"
     page = f"<html><head>{head}</script></head><body><article><h1>Tin</h1>" + paras(20) + "</article></body></html>"
-    assert len(page) > fulltext.MAX_HTML_CHARS
+    assert len(page) > DEFAULT_LIMITS.max_article_chars
     text = fulltext.extract_text(page, "https://bao.vn/a")
     assert text and "Vàng Danh" in text

@@ -9,13 +9,17 @@ sources of the pass are stored as ever. Memory and time themselves are measured 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
 from collectors import _social, fulltext, html_list, rss
-from collectors.base import ENTRIES_CUT, MAX_ENTRIES, DocumentError, Fetched
+from collectors.base import ENTRIES_CUT, DocumentError, Fetched
 from collectors.runner import Runner
 from tests.conftest import database, make_config, rss_doc, rss_source, send
+from vocab.config import DEFAULT_LIMITS
+
+MAX_ENTRIES = DEFAULT_LIMITS.max_entries  # [limits] max_entries as shipped
 
 HEAD = b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
 TAIL = b"</channel></rss>"
@@ -43,28 +47,28 @@ def test_a_feed_past_the_entry_cap_is_read_for_its_first_entries_and_the_rest_co
     assert parsed.entries[0].title == "Tin 0" and parsed.entries[-1].title == f"Tin {MAX_ENTRIES - 1}"
 
 
-def test_a_feed_past_the_byte_cap_is_cut_after_its_last_whole_entry(monkeypatch):
-    monkeypatch.setattr(rss, "MAX_FEED_BYTES", 2_000)
-    parsed, _, cut = rss.parse_feed_bounded(HEAD + entries(100) + TAIL)
+def test_a_feed_past_the_byte_cap_is_cut_after_its_last_whole_entry():
+    small = replace(DEFAULT_LIMITS, max_feed_mb=2_000 / 1048576)
+    parsed, _, cut = rss.parse_feed_bounded(HEAD + entries(100) + TAIL, None, small)
     assert 0 < len(parsed.entries) < 100 and cut == 100 - len(parsed.entries)
     assert [e.title for e in parsed.entries] == [f"Tin {i}" for i in range(len(parsed.entries))]
     one_huge = HEAD + b"<item><title>Dai</title><description>" + b"x" * 5_000 + b"</description></item>" + TAIL
     with pytest.raises(DocumentError, match="không có tin nào trọn vẹn"):
-        rss.parse_feed_bounded(one_huge)
+        rss.parse_feed_bounded(one_huge, None, small)
 
 
-def test_every_entry_a_cut_leaves_out_is_counted_once_wherever_the_cut_falls(monkeypatch):
-    """A body over twice MAX_FEED_BYTES is cut before it is decoded, then the feed after its last whole entry: the
+def test_every_entry_a_cut_leaves_out_is_counted_once_wherever_the_cut_falls():
+    """A body over twice [limits] max_feed_mb is cut before it is decoded, then the feed after its last whole entry: the
     entries left out are counted in what each cut left, once, a cut inside an entry's tag too (the cut falls at
     each byte of an entry in turn). Junk before the root (a browser's banner), which the decoder drops, is not."""
     feed = HEAD + entries(100) + TAIL
     for limit in range(1_000, 1_000 + 70):
-        monkeypatch.setattr(rss, "MAX_FEED_BYTES", limit)
-        parsed, _, cut = rss.parse_feed_bounded(feed)
+        small = replace(DEFAULT_LIMITS, max_feed_mb=limit / 1048576)
+        assert small.feed_bytes == limit
+        parsed, _, cut = rss.parse_feed_bounded(feed, None, small)
         assert 0 < len(parsed.entries) and cut == 100 - len(parsed.entries), limit
-    monkeypatch.setattr(rss, "MAX_FEED_BYTES", 2_000)
     banner = b"<p>This XML file does not appear to have any style information: <item> <entry></p>"
-    parsed, _, cut = rss.parse_feed_bounded(banner + feed)
+    parsed, _, cut = rss.parse_feed_bounded(banner + feed, None, replace(DEFAULT_LIMITS, max_feed_mb=2_000 / 1048576))
     assert cut == 100 - len(parsed.entries)
 
 
@@ -100,14 +104,15 @@ def json_fetched(body: bytes) -> Fetched:
     return Fetched(url="http://api.test/", status=200, headers={"content-type": "application/json"}, body=body)
 
 
-def test_a_json_answer_with_too_many_values_or_bytes_is_refused_unparsed(monkeypatch):
-    monkeypatch.setattr(_social, "MAX_JSON_VALUES", 1_000)
+def test_a_json_answer_with_too_many_values_or_bytes_is_refused_unparsed():
+    few = replace(DEFAULT_LIMITS, max_json_values=1_000)
     with pytest.raises(DocumentError, match="hơn 1.000 giá trị"):
-        _social.decode_json(json_fetched(b"[" + b"{}," * 2_000 + b"{}]"))
-    assert len(_social.decode_json(json_fetched(b"[" + b"{}," * 300 + b"{}]"))) == 301
-    monkeypatch.setattr(_social, "MAX_JSON_BYTES", 1_000)
+        _social.decode_json(json_fetched(b"[" + b"{}," * 2_000 + b"{}]"), few)
+    assert len(_social.decode_json(json_fetched(b"[" + b"{}," * 300 + b"{}]"), few)) == 301
+    small = replace(DEFAULT_LIMITS, max_json_mb=1_000 / 1048576)
     with pytest.raises(DocumentError, match="lớn bất thường"):
-        _social.decode_json(json_fetched(b'{"a": "' + b"x" * 2_000 + b'"}'))
+        _social.decode_json(json_fetched(b'{"a": "' + b"x" * 2_000 + b'"}'), small)
+    assert _social.decode_json(json_fetched(b'{"a": "' + b"x" * 2_000 + b'"}'))  # the shipped cap reads it
 
 
 def test_an_api_answer_past_the_entry_cap_maps_its_first_entries():
@@ -128,18 +133,17 @@ def test_an_api_answer_past_the_entry_cap_maps_its_first_entries():
     assert len(batch.items) == MAX_ENTRIES and batch.skipped[ENTRIES_CUT] == 7
 
 
-def test_a_list_page_is_cut_after_its_scripts_are_dropped(monkeypatch):
-    monkeypatch.setattr(_social, "MAX_PAGE_CHARS", 5_000)
+def test_a_list_page_is_cut_after_its_scripts_are_dropped():
     rows = "".join(f'<li><a href="/tin-{i}">Tin {i}</a></li>' for i in range(1_000))
     page = f"<html><head><script>{'x' * 20_000}</script></head><body><ul>{rows}</ul></body></html>".encode()
-    html = _social.decode_html(Fetched(url="https://bao.vn/", status=200, headers={"content-type": "text/html"}, body=page))
+    html = _social.decode_html(Fetched(url="https://bao.vn/", status=200, headers={"content-type": "text/html"}, body=page),
+                               replace(DEFAULT_LIMITS, max_page_chars=5_000))
     assert len(html) == 5_000 and "<script" not in html                       # the rows, not the script, are kept
     found, matched, _ = html_list.extract_rows(html, "https://bao.vn/", {"item": "li", "title": "a"})
     assert matched and found[0]["title"] == "Tin 0" and len(found) < 1_000
 
 
-def test_an_article_page_is_decoded_only_up_to_its_byte_cap(monkeypatch):
-    monkeypatch.setattr(fulltext, "MAX_HTML_BYTES", 20_000)
+def test_an_article_page_is_decoded_only_up_to_its_byte_cap():
     para = "<p>Người dân phường Vàng Danh phản ánh bụi than từ bãi thải gây ô nhiễm kéo dài, lần thứ %d.</p>"
     page = ("<html><body><article>" + "".join(para % i for i in range(300)) + "<p>ĐOẠN-SAU-GIỚI-HẠN</p>"
             + "</article></body></html>").encode()
@@ -147,8 +151,12 @@ def test_an_article_page_is_decoded_only_up_to_its_byte_cap(monkeypatch):
     async def fetch(url, **_):
         return Fetched(url=url, status=200, headers={"content-type": "text/html; charset=utf-8"}, body=page)
 
-    text, status = asyncio.run(fulltext.fetch_one(fetch, "https://bao.vn/a", fulltext.FulltextSettings(respect_robots=False)))
+    st = fulltext.FulltextSettings(respect_robots=False)
+    text, status = asyncio.run(fulltext.fetch_one(fetch, "https://bao.vn/a", st, None,
+                                                  replace(DEFAULT_LIMITS, max_article_mb=20_000 / 1048576)))
     assert status == "ok" and "Vàng Danh" in text and "ĐOẠN-SAU-GIỚI-HẠN" not in text
+    text, status = asyncio.run(fulltext.fetch_one(fetch, "https://bao.vn/a", st))  # the shipped 8 MB: all of it
+    assert status == "ok" and "ĐOẠN-SAU-GIỚI-HẠN" in text
 
 
 def test_hostile_feeds_fail_on_their_own_source_and_the_others_are_stored(tmp_path, server):

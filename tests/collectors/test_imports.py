@@ -200,6 +200,38 @@ def test_xlsx_bomb_is_refused_from_its_declared_size(tmp_path, small_limits, cap
     assert (rows, new, status) == (0, 0, "error") and "imports.max_uncompressed_mb" in error
 
 
+def _xlsx_with_big_styles(path, pad: int):
+    """A real workbook (openpyxl) whose styles part carries `pad` bytes of XML comment: parsed whole by openpyxl."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["tiêu đề", "nội dung"])
+    wb.active.append(["Bụi than ở Vàng Danh", "Người dân phản ánh bụi than."])
+    plain = path.with_suffix(".plain.xlsx")
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                data += b"<!--" + b"x" * pad + b"-->"
+            out.writestr(info.filename, data)
+    return path
+
+
+def test_the_configured_xlsx_part_cap_is_the_one_checked(tmp_path, small_limits, capsys):
+    """[imports] max_xlsx_part_mb (round 20: a module constant of 5 MB before): a workbook whose styles part unzips
+    to 0.3 MB is read under the shipped cap and refused, naming the setting, under 0.1 MB."""
+    book = _xlsx_with_big_styles(tmp_path / "kieu.xlsx", 300_000)
+    assert cli.main(["import", str(book), "--preview"]) == 0
+    assert "Bụi than ở Vàng Danh" in capsys.readouterr().out
+    (tmp_path / "limits.toml").write_text(IMPORTS_LIMITS + "max_xlsx_part_mb = 0.1\n", encoding="utf-8")
+    assert cli.main(["import", str(book), "--preview"]) == 2
+    assert "Phần «xl/styles.xml» của tệp XLSX khi giải nén chiếm 0,3 MB, quá giới hạn 0,1 MB cho phần này " \
+           "(imports.max_xlsx_part_mb)" in capsys.readouterr().err
+
+
 def test_a_long_csv_line_is_not_read_whole(tmp_path, small_limits, capsys):
     p = tmp_path / "dai.csv"
     p.write_bytes(("tiêu đề,nội dung\n" + _posts(3) + "x," + "a" * 5_000_000 + "\n").encode("utf-8"))

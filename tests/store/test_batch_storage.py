@@ -110,9 +110,9 @@ def test_store_batch_stops_between_chunks_keeping_what_was_committed(tmp_path):
 
 @pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
 def test_collect_ctrl_c_stops_between_chunks_and_keeps_committed_items(tmp_path, server):
-    from collectors.base import MAX_ENTRIES
+    from vocab.config import DEFAULT_LIMITS
 
-    n = MAX_ENTRIES  # the most one feed answer is read for (hostile4): 4000 entries were cut to 1000
+    n = DEFAULT_LIMITS.max_entries  # the most one feed answer is read for (hostile4): 4000 entries were cut to 1000
     server.routes["/f0.rss"] = lambda req, doc=big_feed(n): send(req, 200, doc, headers={"ETag": '"v1"'})
     cfg = write_cfg(tmp_path, server.base, extra="write_chunk_items = 200")
     env = {**os.environ}

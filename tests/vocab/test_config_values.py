@@ -35,6 +35,8 @@ def _load(tmp_path, text: str):
     ("[dashboard]\nport = 70000\n", "[dashboard] port phải từ 1 đến 65535"),
     ("[imports]\nutc_offset_hours = 30\n", "[imports] utc_offset_hours phải từ -12 đến 14"),
     ("[imports]\nchunk_rows = 0\n", "[imports] chunk_rows phải từ 1"),
+    ("[imports]\nmax_xlsx_part_mb = 0\n", "[imports] max_xlsx_part_mb phải lớn hơn 0 và không quá 50"),
+    ("[imports]\nmax_xlsx_part_mb = 5000\n", "[imports] max_xlsx_part_mb phải lớn hơn 0 và không quá 50"),
     ("http = 5\n", "[http] phải là một bảng"),
     ('nlp = "x"\n', "[nlp] phải là một bảng"),
     ('sources = "x"\n', "[[sources]] phải là danh sách"),
