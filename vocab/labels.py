@@ -74,6 +74,13 @@ SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hộ
 # collaborator's report (collectors/collab.py), never a source one configures. Forums and videos are "social".
 CONFIGURED_SOURCE_TYPES: tuple[str, ...] = ("press", "social")
 
+# The after-tagging steps of an item (orchestration.ingest.StepFailure.step, item_steps_pending.last_step) as
+# `langnghe steps` names the one that failed last.
+STEP_LABELS: dict[str, str] = {
+    "cases": "mở hồ sơ phản ánh",
+    "watchlists": "đối chiếu danh sách theo dõi",
+}
+
 # Full-text statuses (item_fulltext.status, collectors/fulltext.py) as `langnghe fulltext` prints them; 'http_<code>'
 # and 'fetch_<kind>' are worded by collectors.fulltext.status_label. A refusal by robots.txt is final; robots.txt
 # that did not answer is tried again later, so staff read it as a wait, not as "the site forbids us".
