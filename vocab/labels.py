@@ -114,6 +114,8 @@ PURGE_LABELS: dict[str, str] = {
     "item_rows:collab_reports": "báo cáo CTV của tin đã xoá",
     "item_rows:watch_hits": "kết quả theo dõi của tin đã xoá",
     "item_rows:item_steps_pending": "bước xử lý còn chờ của tin đã xoá",
+    # a run a stop ended (store.retention.STOPPED): its rows are the old items left for the next run
+    "stopped": "tin cũ chưa xoá vì lần chạy dừng giữa chừng (lần sau xoá tiếp)",
 }
 
 
