@@ -204,6 +204,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "retention.raw_payload_days": (1, None, True),
     "retention.notify_days": (1, None, True),
     "retention.chunk_items": (1, None, True),
+    "fulltext.max_attempts": (1, None, True),
     "schedule.tick_seconds": (1, None, True),
     "schedule.default_interval_minutes": (0, None, False),
     "http.connect_timeout_seconds": (0, None, False),
