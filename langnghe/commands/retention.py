@@ -24,7 +24,11 @@ from store.db import Database, DatabaseLocked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("retention", help="xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)")
+    p = sub.add_parser(
+        "retention", help="xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)",
+        description="Xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ, mỗi lần retention.chunk_items tin, và ghi nhật "
+                    "ký. Ctrl+C dừng giữa hai phần: tin đã xoá thì xoá trọn, số tin cũ còn lại được in ra và lần chạy "
+                    "sau xoá tiếp. Mã thoát: 0 xong; 3 serve đang giữ cơ sở dữ liệu; 130 đã dừng giữa chừng.")
     p.add_argument("--dry-run", action="store_true", help="chỉ đếm những gì sẽ bị xoá, không xoá gì")
     p.add_argument("--log", action="store_true", help="xem nhật ký xoá gần đây thay vì xoá")
     p.set_defaults(func=run)
