@@ -7,7 +7,7 @@
         │ per-host spacing fulltext.per_host_spacing_seconds (on top of http's), global concurrency
         ▼
     extract_text (pure; trafilatura, no comments, precision first) ─▶ store.fulltext.save
-        item_fulltext(item_id, text, status, url, extracted_at) beside the RSS summary
+        item_fulltext(item_id, text, status, url, extracted_at, attempts, retry_at) beside the RSS summary
 
 Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_blocked_address' for a
 link to a non-public address, 'empty', 'not_html') with no text; the summary stays what NLP uses for it. Most are
