@@ -7,12 +7,13 @@
         │ per-host spacing fulltext.per_host_spacing_seconds (on top of http's), global concurrency
         ▼
     extract_text (pure; trafilatura, no comments, precision first) ─▶ store.fulltext.save_many
-        item_fulltext(item_id, text, status, url, extracted_at) beside the RSS summary
+        item_fulltext(item_id, text, status, url, extracted_at, attempts, retry_at) beside the RSS summary
 
 Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_blocked_address' for a
-link to a non-public address, 'empty', 'not_html') with no text, so an article is tried once; the
-summary stays what NLP uses for it. The exception is 'robots_unreachable' (robots.txt did not answer, so the
-site refused nothing): tried again by a later run once RETRY_AFTER has gone by, within max_age_hours. Staff read
+link to a non-public address, 'empty', 'not_html') with no text; the summary stays what NLP uses for it. Most are
+final (an article is tried once). Those that may pass (`may_pass`: robots.txt did not answer, the page timed out or
+its connection failed, a 5xx answer) are tried again by a later run, RETRY_AFTER after the first try and twice as
+long after each next, up to [fulltext] max_attempts tries, within max_age_hours (`next_try`, stored as `retry_at`). Staff read
 the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS). NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
@@ -55,12 +56,28 @@ log = logging.getLogger("langnghe.fulltext")
 # the Config it is given, as LimitsConfig.
 
 
-# Statuses that may pass, tried again by a later run (the catch-up job, every catchup_minutes) while the item is
-# within max_age_hours, once RETRY_AFTER has gone by: robots.txt did not answer (5xx, 429, timeout, connection
-# error), so the disallow was ours, not the site's. Every other status is final (an article is tried once).
+# Failures that may pass, tried again by a later run (the catch-up job, every catchup_minutes) while the item is within
+# max_age_hours, up to [fulltext] max_attempts tries in all, RETRY_AFTER after the first and twice as long after each
+# next (10, 20, 40 min…): robots.txt did not answer (5xx, 429, timeout, connection error), so the disallow was ours,
+# not the site's; the page timed out, its connection failed, or its server answered 5xx (round 20; until then final).
+# Every other status is final (an article is tried once): 4xx, a refusal by robots.txt, a blocked address, a body
+# over the cap, a page without text.
 ROBOTS_UNREACHABLE = "robots_unreachable"
-RETRY_STATUSES: tuple[str, ...] = (ROBOTS_UNREACHABLE,)
+RETRY_STATUSES: tuple[str, ...] = (ROBOTS_UNREACHABLE, "fetch_timeout", "fetch_transport")
 RETRY_AFTER = timedelta(seconds=robots.UNREACHABLE_TTL)  # robots.py asks an unreachable robots.txt again after this
+
+
+def may_pass(status: str) -> bool:
+    """Whether a failure with this status is worth another try later (RETRY_STATUSES, or a 5xx answer)."""
+    return status in RETRY_STATUSES or (status.startswith("http_5") and len(status) == 8)
+
+
+def next_try(status: str, tries: int, now: datetime, max_attempts: int) -> datetime | None:
+    """When a later run may try an article again after its `tries`-th try ended with `status`: None when final (a
+    success, a failure that will not pass, or the last of max_attempts tries)."""
+    if not may_pass(status) or tries >= max_attempts:
+        return None
+    return now + RETRY_AFTER * 2 ** (tries - 1)
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,7 @@ class FulltextSettings:
     min_chars: int = 200
     source_types: tuple[str, ...] = ("press",)
     catchup_minutes: float = 10.0
+    max_attempts: int = 3
 
 
 def settings(cfg: Config) -> FulltextSettings:
@@ -87,6 +105,7 @@ def settings(cfg: Config) -> FulltextSettings:
         min_chars=int(s.get("min_chars", d.min_chars)),
         source_types=tuple(s.get("source_types", d.source_types)),
         catchup_minutes=float(s.get("catchup_minutes", d.catchup_minutes)),
+        max_attempts=int(s.get("max_attempts", d.max_attempts)),
     )
 
 
@@ -219,8 +238,7 @@ async def run(
     with db.read() as cur:
         todo = store_fulltext.pending(cur, limit=limit or st.max_per_run,
                                       since=now - timedelta(hours=st.max_age_hours),
-                                      source_types=st.source_types, ids=ids,
-                                      retry=RETRY_STATUSES, retry_before=now - RETRY_AFTER)
+                                      source_types=st.source_types, ids=ids, now=now)
     if not todo:
         return counts
     http = replace(cfg.http, per_host_spacing_seconds=max(cfg.http.per_host_spacing_seconds,
@@ -228,7 +246,8 @@ async def run(
     writer = _Writer(db, clock)
     async with Fetcher(http, transport=transport, resolver=resolver) as fetcher:
 
-        async def one(item_id: str, url: str) -> None:
+        async def one(todo: store_fulltext.Pending) -> None:
+            item_id, url = todo.item_id, todo.url
             try:
                 text, status = await fetch_one(fetcher.get, url, st, lambda: fetched.add(item_id), cfg.limits)
             except Exception as exc:  # one odd page must not stop the rest
@@ -237,16 +256,33 @@ async def run(
             counts[status] += 1
             if status == "ok" and ok_ids is not None:
                 ok_ids.append(item_id)
-            await writer.save(store_fulltext.Extracted(item_id, text, status, url))
+            tries = todo.tries + 1
+            await writer.save(store_fulltext.Extracted(item_id, text, status, url, tries,
+                                                       next_try(status, tries, clock(), st.max_attempts)))
 
         fetched: set[str] = set()  # pages in: a stop lets their extraction and save finish
-        tasks = {i: asyncio.ensure_future(one(i, u)) for i, u in todo}
+        tasks = {p.item_id: asyncio.ensure_future(one(p)) for p in todo}
         left = await _until_done_or_stopped(tasks, fetched, stop)
         await writer.flush()
     if left:
         log.info("full text stopped on request: %d articles left for the next run", left)
     log.info("full text: %s", dict(counts))
     return counts
+
+
+def retry_lines(rows: Iterable[store_fulltext.Outcomes], max_attempts: int) -> list[str]:
+    """What `langnghe fulltext` says of the failures that may pass (store.fulltext.outcomes_since): those waiting for
+    another try, and those given up after max_attempts, each by status and tries. Nothing when there are none."""
+    waiting = [r for r in rows if r.waiting]
+    given_up = [r for r in rows if not r.waiting and may_pass(r.status)]
+    out: list[str] = []
+    for part, title in ((waiting, f"Bài lỗi tạm thời chờ thử lại (tối đa {max_attempts} lần, "
+                                  "ở lượt lấy bù của serve hoặc lần chạy lệnh này sau đó)"),
+                        (given_up, "Bài lỗi tạm thời đã thôi thử lại")):
+        if part:
+            out.append(f"{title}: {sum(r.items for r in part)}")
+            out += [f"  {status_label(r.status)} — đã thử {r.tries} lần: {r.items}" for r in part]
+    return out
 
 
 def status_label(status: str) -> str:

@@ -9,7 +9,7 @@
                                          2 tags        nlp.service.tag_ids
                                          3 cases       orchestration.cases (own channels, complaints)
                                          3b watchlists detection.watch.match_new (hits stored, alerts raised)
-                                            (after_tagging; an item's first tags mark 3 and 3b as owed, in the
+                                            (run_steps; an item's first tags mark 3 and 3b as owed, in the
                                             tags' transaction; done, the mark goes. Marks a stop or a crash left
                                             are run by finish_tagged: the catch-up at start, the tag job each tick)
                                          4 stories     detection.jobs, on the scheduler's next tick
@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
@@ -78,32 +79,52 @@ def processor(cfg: Config, db: Database, clock: Callable[[], datetime] = utcnow,
                 return
         except Exception:
             log.exception("tagging %d new items failed; the tagging job retries them", len(new_ids))
-        after_tagging(cfg, db, list(new_ids), clock())
+        run_steps(cfg, db, [(i, None) for i in new_ids], clock())
 
     return process
 
 
+@dataclass(frozen=True)
+class StepFailure:
+    """Which after-tagging step failed on a run, and its error in words (kept on the items' marks, shown by
+    `langnghe steps`)."""
+
+    step: str  # vocab.labels.STEP_LABELS: "cases" | "watchlists"
+    error: str
+
+
 def after_tagging(cfg: Config, db: Database, ids: list[str], now: datetime,
                   tagged_since: datetime | None = None) -> bool:
-    """Steps 3 and 3b for tagged items: complaint cases, then watchlist hits and their alerts, stamped `now`. Both
-    are idempotent (one case per item, one hit per watchlist and item, a reported hit never re-reported), so a run
-    repeated after a crash opens and pushes nothing twice. Once both ran, the items' marks (store.tags
-    steps_pending, written with their first tags) go; a step that failed keeps them for the next catch-up.
-    Whether both ran."""
-    ok = True
+    """Steps 3 and 3b for tagged items, once (`run_steps` is the path's entry, which counts failures). Whether both
+    ran."""
+    return _steps(cfg, db, ids, now, tagged_since) is None
+
+
+def _steps(cfg: Config, db: Database, ids: list[str], now: datetime,
+           tagged_since: datetime | None) -> StepFailure | None:
+    """Complaint cases, then watchlist hits and their alerts, stamped `now`. Both are idempotent (one case per item,
+    one hit per watchlist and item, a reported hit never re-reported), so a run repeated after a crash opens and
+    pushes nothing twice. Once both ran, the items' marks (store.tags steps_pending, written with their first tags)
+    go; a step that failed keeps them for the next catch-up, and the first failure is returned."""
+    failure: StepFailure | None = None
     try:  # after tagging, so a case knows its place
         cases.open_for_items(cfg, db, ids, now=now)
-    except Exception:
-        ok = False
+    except Exception as exc:
+        failure = StepFailure("cases", _in_words(exc))
         log.exception("opening complaint cases for %d new items failed", len(ids))
     try:  # after tagging: a watchlist may be narrowed by place or topic
         watch.match_new(db, ids, now, tagged_since=tagged_since)
-    except Exception:
-        ok = False
+    except Exception as exc:
+        failure = failure or StepFailure("watchlists", _in_words(exc))
         log.exception("matching %d new items against the watchlists failed", len(ids))
-    if ok:
+    if failure is None:
         _steps_done(db, ids)
-    return ok
+    return failure
+
+
+def _in_words(exc: BaseException) -> str:
+    """An error as the maintainer reads it: its class and message (the traceback is in the serve log)."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _steps_done(db: Database, ids: list[str]) -> None:
@@ -111,16 +132,42 @@ def _steps_done(db: Database, ids: list[str]) -> None:
         tag_store.steps_done(cur, ids)
 
 
+def run_steps(cfg: Config, db: Database, pending: list[tuple[str, datetime | None]], now: datetime) -> set[str]:
+    """Steps 3 and 3b for items just tagged, (item id, first tagged at or None), on every path alike: the live pass
+    (`processor`) and the catch-up (`finish_tagged`). The batch at once; when a step fails, item by item, so one
+    bad item holds back nothing else, and each item failing counts an attempt on its mark
+    (store.tags.step_failed, with the step and its error); given up after store.tags.STEP_ATTEMPTS, logged once.
+    Until round 20 only the catch-up counted, so a failure on the live path cost no attempt. Returns the ids whose
+    steps ran."""
+    if not pending:
+        return set()
+    ids = [i for i, _ in pending]
+    since = min((t for _, t in pending if t is not None), default=None)
+    if _steps(cfg, db, ids, now, since) is None:
+        return set(ids)
+    ok: set[str] = set()
+    for item_id, tagged_at in pending:
+        failure = _steps(cfg, db, [item_id], now, tagged_at)
+        if failure is None:
+            ok.add(item_id)
+            continue
+        with db.write() as cur:
+            given_up = tag_store.step_failed(cur, item_id, now, failure.step, failure.error)
+        if given_up:
+            log.error("item %s: complaint cases / watchlist matching failed %d times; no longer tried (listed by "
+                      "`langnghe steps`, put back by `langnghe steps --retry`)", item_id, tag_store.STEP_ATTEMPTS)
+    return ok
+
+
 def finish_tagged(cfg: Config, db: Database, *, now: datetime | None = None,
                   stop: threading.Event | None = None) -> int:
     """Run the after-tagging steps for items tagged whose steps never ran: a stop of serve between tagging batches
-    (the catch-up tagged the rest), or a crash between a batch's tags and its steps. [nlp] batch_size at a time,
-    oldest tagging first, until none is left or `stop` is set. A batch whose step fails is tried item by item, so
-    one bad item holds back nothing else; a failing item keeps its mark for the next run, and after
-    store.tags.STEP_ATTEMPTS failures is given up (logged once, counted by `langnghe status`). `now` (the wall clock by default) stamps the cases and hits and is the time a watchlist's window is
-    counted back from: an item published longer ago than its window is stored as a hit and pushes nothing, as it
-    would not have live; one within it is pushed, through the outbox's usual quiet hours and digests.
-    Returns how many items were done."""
+    (the catch-up tagged the rest), a crash between a batch's tags and its steps, or a step that failed on the live
+    path. [nlp] batch_size at a time, oldest tagging first, until none is left or `stop` is set, through `run_steps`
+    (a failing item counts an attempt and is skipped for the rest of this run). `now` (the wall clock by default)
+    stamps the cases and hits and is the time a watchlist's window is counted back from: an item published longer
+    ago than its window is stored as a hit and pushes nothing, as it would not have live; one within it is pushed,
+    through the outbox's usual quiet hours and digests. Returns how many items were done."""
     size = nlp_service.batch_size(cfg)
     done = 0
     failed: set[str] = set()  # items that failed in this run: not tried again before the next one
@@ -128,38 +175,17 @@ def finish_tagged(cfg: Config, db: Database, *, now: datetime | None = None,
         asked = size + len(failed)
         with db.read() as cur:
             rows = tag_store.steps_pending(cur, asked)
-        pending = [(i, t) for i, t in rows if i not in failed][:size]
+        pending: list[tuple[str, datetime | None]] = [(i, t) for i, t in rows if i not in failed][:size]
         if not pending:
             break
-        ids = [i for i, _ in pending]
-        when = now or utcnow()
-        if after_tagging(cfg, db, ids, when, tagged_since=min(t for _, t in pending)):
-            done += len(ids)
-        else:  # one bad item must not hold back the batch, nor the batches behind it
-            ok = _one_by_one(cfg, db, pending, when)
-            done += len(ok)
-            failed.update(i for i in ids if i not in ok)
+        ok = run_steps(cfg, db, pending, now or utcnow())
+        done += len(ok)
+        failed.update(i for i, _ in pending if i not in ok)
         if len(rows) < asked:
             break
     if done:
         log.info("complaint cases and watchlists run for %d items tagged before a stop or a crash", done)
     return done
-
-
-def _one_by_one(cfg: Config, db: Database, pending: list[tuple[str, datetime]], now: datetime) -> set[str]:
-    """After a batch's step failed: each item alone, so the others get their cases and hits. An item failing counts
-    an attempt (store.tags.step_failed); given up, it is logged once here. Returns the ids whose steps ran."""
-    ok: set[str] = set()
-    for item_id, tagged_at in pending:
-        if after_tagging(cfg, db, [item_id], now, tagged_since=tagged_at):
-            ok.add(item_id)
-            continue
-        with db.write() as cur:
-            given_up = tag_store.step_failed(cur, item_id, now)
-        if given_up:
-            log.error("item %s: complaint cases / watchlist matching failed %d times; no longer tried (counted by "
-                      "`langnghe status`, its row kept in item_steps_pending)", item_id, tag_store.STEP_ATTEMPTS)
-    return ok
 
 
 def _tag_until_stopped(cfg: Config, db: Database, ids: list[str], clock: Callable[[], datetime],

@@ -15,7 +15,7 @@
             notify      orchestration.notify  the outbox: alerts raised this tick go out in the same tick
             fulltext    catch-up           full text a busy pass left out, then re-tag those items
             weekly      reports.schedule   weekly report into the archive at [reports] schedule
-            retention   orchestration.retention, once a day
+            retention   orchestration.retention, once a day (ends between two chunks of items on a stop)
             search      index stragglers, re-sort the search postings when their tail grows
             zalo        renew expired Zalo OA tokens (orchestration.cases), at most every 10 minutes
             survey_masking  nothing after its start run (orchestration.surveys.mask_stored_answers)
@@ -193,7 +193,7 @@ JOBS: tuple[JobSpec, ...] = (
             at_start=True, stoppable=True),
     JobSpec("fulltext", fulltext_catchup, "full text a busy pass left out, then re-tag those items", stoppable=True),
     JobSpec("weekly", report_schedule.weekly_hook, "weekly report into the archive at [reports] schedule"),
-    JobSpec("retention", retention.hook, "retention purge, once a day"),
+    JobSpec("retention", retention.hook, "retention purge, once a day", stoppable=True),
     JobSpec("search", search_upkeep, "search index: index stragglers, re-sort the postings when needed",
             stoppable=True),
     JobSpec("zalo", zalo_token_refresh, "renew expired Zalo OA access tokens with their refresh tokens"),

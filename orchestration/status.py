@@ -182,7 +182,8 @@ def steps_failed_text(n: int) -> str:
     """What `langnghe status` says of items whose cases and watchlist matching failed every attempt: said only
     when some did, so that an item given up is seen, not silently lost (the serve log names each, once)."""
     return (f"Tin đã gán nhãn nhưng đối chiếu hồ sơ phản ánh và danh sách theo dõi lỗi {store_tags.STEP_ATTEMPTS} "
-            f"lần nên đã dừng thử: {n} — nhật ký của serve ghi mã từng tin và lỗi (một lần mỗi tin).")
+            f"lần nên đã dừng thử: {n} — `langnghe steps` liệt kê theo bước lỗi và lỗi gần nhất; sửa nguyên nhân rồi "
+            "`langnghe steps --retry` đưa chúng vào lại hàng chờ.")
 
 
 def steps_pending_text(n: int) -> str:

@@ -1,7 +1,8 @@
 """Full article text beside the RSS summary: which press items still need it, saving it, reading it.
 
 `item_fulltext` has one row per item tried: the text when extraction worked, otherwise the reason
-(status) so an item is not fetched again and again. NLP reads it through `store.tags.items_for_tagging` / `items_to_tag` (summary + `nlp.fulltext_chars` of the article).
+(status) so an item is not fetched again and again, with its tries and, for a failure that may pass, when a later
+run tries again (`retry_at`, migration 038). NLP reads it through `store.tags.items_for_tagging` / `items_to_tag` (summary + `nlp.fulltext_chars` of the article).
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
     import duckdb
 
 
+class Pending(NamedTuple):
+    """An article to fetch: its item, its address, and how many tries it had (0: never tried)."""
+
+    item_id: str
+    url: str
+    tries: int
+
+
 def pending(
     cur: "duckdb.DuckDBPyConnection",
     *,
@@ -25,13 +34,12 @@ def pending(
     since: datetime,
     source_types: Sequence[str] = ("press",),
     ids: Iterable[str] | None = None,
-    retry: Sequence[str] = (),
-    retry_before: datetime | None = None,
-) -> list[tuple[str, str]]:
-    """(item_id, url) of items with no full-text row yet, newest first; optionally only among `ids`. Items whose
-    row has a status in `retry` (a failure that may pass: robots.txt did not answer), stored at or before
-    `retry_before` (any time when None), are tried again: every other status is final, so an article is not fetched again and again."""
-    params: list[object] = [list(source_types), since, list(retry), retry_before]
+    now: datetime | None = None,
+) -> list[Pending]:
+    """Items with no full-text row yet, and those whose row is due for another try (`retry_at` at or before `now`;
+    none when `now` is None), newest first; optionally only among `ids`. A row without `retry_at` is final, so an
+    article is not fetched again and again (migration 038: which failures may pass is collectors.fulltext's call)."""
+    params: list[object] = [list(source_types), since, now]
     extra = ""
     if ids is not None:
         id_list = list(ids)
@@ -41,14 +49,14 @@ def pending(
         params.append(id_list)
     params.append(limit)
     return [
-        (r[0], r[1])
+        Pending(r[0], r[1], int(r[2]))
         for r in cur.execute(
             f"""
-            SELECT i.id, i.url FROM items i
+            SELECT i.id, i.url, coalesce(f.attempts, 0) FROM items i
+            LEFT JOIN item_fulltext f ON f.item_id = i.id
             WHERE list_contains(?, i.source_type) AND i.fetched_at >= ?
               AND (i.url LIKE 'http://%' OR i.url LIKE 'https://%')
-              AND NOT EXISTS (SELECT 1 FROM item_fulltext f WHERE f.item_id = i.id
-                              AND NOT (list_contains(?, f.status) AND f.extracted_at <= coalesce(?, f.extracted_at)))
+              AND (f.item_id IS NULL OR f.retry_at <= ?)
               {extra}
             ORDER BY i.published_at DESC, i.id
             LIMIT ?
@@ -65,9 +73,12 @@ class Extracted(NamedTuple):
     text: str | None
     status: str
     url: str
+    tries: int = 1  # this try included
+    retry_at: datetime | None = None  # when a later run may try again (None: final)
 
 
-_ROWS = pa.schema([("item_id", pa.string()), ("text", pa.string()), ("status", pa.string()), ("url", pa.string())])
+_ROWS = pa.schema([("item_id", pa.string()), ("text", pa.string()), ("status", pa.string()), ("url", pa.string()),
+                   ("attempts", pa.int32()), ("retry_at", pa.timestamp("us"))])
 
 
 def save_many(cur: "duckdb.DuckDBPyConnection", rows: Sequence[Extracted], *, now: datetime) -> int:
@@ -82,10 +93,11 @@ def save_many(cur: "duckdb.DuckDBPyConnection", rows: Sequence[Extracted], *, no
     try:
         cur.execute(
             """
-            INSERT INTO item_fulltext (item_id, text, status, url, extracted_at)
-            SELECT item_id, text, status, url, ? FROM _fulltext_rows
+            INSERT INTO item_fulltext (item_id, text, status, url, extracted_at, attempts, retry_at)
+            SELECT item_id, text, status, url, ?, attempts, retry_at FROM _fulltext_rows
             ON CONFLICT (item_id) DO UPDATE SET text = excluded.text, status = excluded.status,
-                url = excluded.url, extracted_at = excluded.extracted_at
+                url = excluded.url, extracted_at = excluded.extracted_at, attempts = excluded.attempts,
+                retry_at = excluded.retry_at
             """,
             [now],
         )
@@ -117,3 +129,21 @@ def get(cur: "duckdb.DuckDBPyConnection", item_id: str) -> str | None:
 
 def status_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:
     return dict(cur.execute("SELECT status, count(*) FROM item_fulltext GROUP BY status").fetchall())
+
+
+class Outcomes(NamedTuple):
+    """Rows of one status and number of tries, and whether a later run tries them again (`langnghe fulltext`)."""
+
+    status: str
+    tries: int
+    waiting: bool
+    items: int
+
+
+def outcomes_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[Outcomes]:
+    """Full-text rows of articles tried since `since`, by status, tries and whether they wait for another try."""
+    return [Outcomes(r[0], int(r[1]), bool(r[2]), int(r[3])) for r in cur.execute(
+        """
+        SELECT status, coalesce(attempts, 1), retry_at IS NOT NULL, count(*) FROM item_fulltext
+        WHERE extracted_at >= ? GROUP BY ALL ORDER BY ALL
+        """, [since]).fetchall()]

@@ -11,14 +11,19 @@
                                  before retention.notify_days; pending and sending rows are never
                                  purged, however old
     notify_log                   send-log rows logged before retention.notify_days
-    retention_log                one row per kind of data purged: run_at, what, cutoff, rows, dry_run
+    retention_log                one row per kind of data purged: run_at, what, cutoff, rows, dry_run; a run
+                                 a stop ended adds a "stopped" row (rows: the old items left for the next run)
+
+The scheduler's job and `langnghe retention` purge items `retention.chunk_items` at a time, each chunk a
+transaction that deletes its items whole and adds its counts to the run's log rows (`purge_items`,
+`log_purged`): a stop between two chunks leaves nothing half deleted. `purge` does it all in one transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from store import search, stories
 
@@ -54,22 +59,46 @@ def purge(
     notify_days: int | None = None,
     dry_run: bool = False,
 ) -> list[Purged]:
-    """Purge (or, with dry_run, only count) and log. Call inside `Database.write()`. `notify_days` None
-    keeps the notifications' outbox and send log."""
+    """Purge (or, with dry_run, only count) and log, all in one transaction: call inside `Database.write()`.
+    `notify_days` None keeps the notifications' outbox and send log. The scheduler's job and `langnghe retention`
+    purge items in chunks instead, each its own transaction (orchestration.retention.run_retention)."""
     out: list[Purged] = []
     if notify_days is not None:
-        out += _purge_notify(cur, now - timedelta(days=notify_days), dry_run)
-    raw_cut = now - timedelta(days=raw_payload_days)
-    n_raw = cur.execute("SELECT count(*) FROM item_raw WHERE fetched_at < ?", [raw_cut]).fetchone()[0]
-    if not dry_run and n_raw:
-        cur.execute("DELETE FROM item_raw WHERE fetched_at < ?", [raw_cut])
-    out.append(Purged("raw_payloads", raw_cut, int(n_raw)))
+        out += purge_notify(cur, now - timedelta(days=notify_days), dry_run)
+    out.append(purge_raw(cur, now - timedelta(days=raw_payload_days), dry_run))
+    out += purge_items(cur, now, now - timedelta(days=items_days), dry_run=dry_run)
+    for p in out:
+        _log_row(cur, now, p, dry_run)
+    return out
 
-    item_cut = now - timedelta(days=items_days)
-    cur.execute(
-        "CREATE OR REPLACE TEMP TABLE _purge_ids AS SELECT id FROM items WHERE published_at < ? AND fetched_at < ?",
-        [item_cut, item_cut],
-    )
+
+def purge_raw(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bool = False) -> Purged:
+    """Raw payloads fetched before `cutoff` (one statement: a payload is one row of one table)."""
+    n_raw = cur.execute("SELECT count(*) FROM item_raw WHERE fetched_at < ?", [cutoff]).fetchone()[0]
+    if not dry_run and n_raw:
+        cur.execute("DELETE FROM item_raw WHERE fetched_at < ?", [cutoff])
+    return Purged("raw_payloads", cutoff, int(n_raw))
+
+
+def _old_items(limit: int | None) -> str:
+    return ("SELECT id FROM items WHERE published_at < ? AND fetched_at < ?"
+            + ("" if limit is None else f" ORDER BY fetched_at, id LIMIT {int(limit)}"))
+
+
+def count_old_items(cur: "duckdb.DuckDBPyConnection", cutoff: datetime) -> int:
+    """Items both published and fetched before `cutoff`: what a stopped run left for the next one."""
+    return int(cur.execute(f"SELECT count(*) FROM ({_old_items(None)})", [cutoff, cutoff]).fetchone()[0])
+
+
+def purge_items(cur: "duckdb.DuckDBPyConnection", now: datetime, cutoff: datetime, *, limit: int | None = None,
+                dry_run: bool = False) -> list[Purged]:
+    """Items both published and fetched before `cutoff` (at most `limit`, oldest fetched first), each whole in this
+    transaction: its search postings, its row in every table with an `item_id` column, the item, the history of a
+    case it took along; the stories it was grouped in recounted (`now`), a story left empty dropped. Why a limit:
+    a first purge of a year of items was one transaction that a stop of serve could not end (round 20); in chunks
+    each commits whole, so a stop between two leaves no item half deleted. The "items" row is always returned."""
+    out: list[Purged] = []
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE _purge_ids AS {_old_items(limit)}", [cutoff, cutoff])
     n_items = cur.execute("SELECT count(*) FROM _purge_ids").fetchone()[0]
     tables = _item_tables(cur) if n_items else []
     touched: list[str] = []
@@ -80,32 +109,48 @@ def purge(
         # the postings are keyed by doc number, not item_id: drop them while item_search still maps them
         n_post = search.forget(cur, "SELECT id FROM _purge_ids", dry_run=dry_run)
         if n_post:
-            out.append(Purged("item_rows:search_postings", item_cut, n_post))
+            out.append(Purged("item_rows:search_postings", cutoff, n_post))
         for table in tables:
             q = f'FROM "{table}" WHERE item_id IN (SELECT id FROM _purge_ids)'
             n = cur.execute(f"SELECT count(*) {q}").fetchone()[0]
             if n:
                 if not dry_run:
                     cur.execute(f"DELETE {q}")
-                out.append(Purged(f"item_rows:{table}", item_cut, int(n)))
+                out.append(Purged(f"item_rows:{table}", cutoff, int(n)))
         if not dry_run:
             cur.execute("DELETE FROM items WHERE id IN (SELECT id FROM _purge_ids)")
             # a purged item took its case with it (cases.item_id); its history goes too
             cur.execute("DELETE FROM case_events WHERE case_id NOT IN (SELECT id FROM cases)")
-    out.append(Purged("items", item_cut, int(n_items)))
+    out.append(Purged("items", cutoff, int(n_items)))
     if touched:
         if dry_run:  # how many stories would be left with no items
             n_empty = _stories_emptied(cur)
         else:
             n_empty = stories.refresh_after_purge(cur, touched, now)
-        out.append(Purged("stories", item_cut, n_empty))
+        out.append(Purged("stories", cutoff, n_empty))
     cur.execute("DROP TABLE IF EXISTS _purge_ids")
-    for p in out:
-        cur.execute(
-            "INSERT INTO retention_log (run_at, what, cutoff, rows, dry_run) VALUES (?, ?, ?, ?, ?)",
-            [now, p.what, p.cutoff, p.rows, dry_run],
-        )
     return out
+
+
+# the retention_log row of a run that a stop ended before every old item was purged: `rows` is how many were left
+STOPPED = "stopped"
+
+
+def log_purged(cur: "duckdb.DuckDBPyConnection", run_at: datetime, purged: Sequence[Purged], dry_run: bool) -> None:
+    """Add `purged` to the run's rows in retention_log (one row per run and kind of data: a run in chunks adds each
+    chunk's rows to the same row, in the chunk's own transaction, so the log says what was purged even when a stop
+    or a crash ended the run)."""
+    for p in purged:
+        hit = cur.execute(
+            "UPDATE retention_log SET rows = rows + ? WHERE run_at = ? AND what = ? AND dry_run = ? RETURNING id",
+            [p.rows, run_at, p.what, dry_run]).fetchall()
+        if not hit:
+            _log_row(cur, run_at, p, dry_run)
+
+
+def _log_row(cur: "duckdb.DuckDBPyConnection", run_at: datetime, p: Purged, dry_run: bool) -> None:
+    cur.execute("INSERT INTO retention_log (run_at, what, cutoff, rows, dry_run) VALUES (?, ?, ?, ?, ?)",
+                [run_at, p.what, p.cutoff, p.rows, dry_run])
 
 
 _NOTIFY_PURGES = (  # (what, table, which rows): an outbox row still waiting (pending, sending) is never purged
@@ -115,7 +160,7 @@ _NOTIFY_PURGES = (  # (what, table, which rows): an outbox row still waiting (pe
 )
 
 
-def _purge_notify(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bool) -> list[Purged]:
+def purge_notify(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bool) -> list[Purged]:
     """Old outbox and send-log rows: without this a broken subscription's ~100 logged tries a day
     piled up for ever."""
     out = []
@@ -143,5 +188,8 @@ def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> list[dict[s
 
 
 def last_run_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
-    row = cur.execute("SELECT max(run_at) FROM retention_log WHERE NOT dry_run").fetchone()
+    """The last run that finished (a run a stop ended is not one: the daily job runs again at the next start)."""
+    row = cur.execute(
+        f"SELECT max(run_at) FROM retention_log WHERE NOT dry_run AND run_at NOT IN "
+        f"(SELECT run_at FROM retention_log WHERE what = '{STOPPED}')").fetchone()
     return row[0] if row else None

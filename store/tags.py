@@ -7,6 +7,7 @@ Writes go through Arrow in one statement per batch. A re-tag replaces the item's
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -106,16 +107,56 @@ def count_steps_pending(cur: "duckdb.DuckDBPyConnection") -> int:
 STEP_ATTEMPTS = 3
 
 
-def step_failed(cur: "duckdb.DuckDBPyConnection", item_id: str, now: datetime) -> bool:
+# how much of a step's error is kept (item_steps_pending.last_error): enough to read the cause, bounded per row
+STEP_ERROR_CHARS = 300
+
+
+def step_failed(cur: "duckdb.DuckDBPyConnection", item_id: str, now: datetime, step: str | None = None,
+                error: str | None = None) -> bool:
     """One more failed attempt of this item's after-tagging steps; after STEP_ATTEMPTS it is given up (`failed_at`
-    set, the row kept so that nothing is lost silently). Whether this attempt gave it up."""
+    set, the row kept so that nothing is lost silently). `step` and `error` (cut to STEP_ERROR_CHARS) are kept as
+    the last failure, which `langnghe steps` shows (migration 178). An item without a mark (it was tagged before, or
+    not at all) counts nothing. Whether this attempt gave it up."""
     row = cur.execute(
         """
         UPDATE item_steps_pending SET attempts = coalesce(attempts, 0) + 1,
-               failed_at = CASE WHEN coalesce(attempts, 0) + 1 >= ? THEN ? END
+               failed_at = CASE WHEN coalesce(attempts, 0) + 1 >= ? THEN ? END,
+               last_step = ?, last_error = ?, last_failed_at = ?
         WHERE item_id = ? AND failed_at IS NULL RETURNING failed_at
-        """, [STEP_ATTEMPTS, now, item_id]).fetchone()
+        """, [STEP_ATTEMPTS, now, step, None if error is None else error[:STEP_ERROR_CHARS], now,
+              item_id]).fetchone()
     return bool(row and row[0] is not None)
+
+
+@dataclass(frozen=True)
+class StepsGroup:
+    """Items owing their after-tagging steps, grouped by whether they were given up and which step failed last
+    (None: none failed yet), with the newest error of the group."""
+
+    given_up: bool
+    step: str | None
+    items: int
+    last_error: str | None
+    last_failed_at: datetime | None
+
+
+def steps_summary(cur: "duckdb.DuckDBPyConnection") -> list[StepsGroup]:
+    """What `langnghe steps` lists: still owed first, then given up; in each, never failed first, then by step."""
+    return [StepsGroup(bool(r[0]), r[1], int(r[2]), r[3], r[4]) for r in cur.execute(
+        """
+        SELECT failed_at IS NOT NULL AS given_up, last_step, count(*), arg_max(last_error, last_failed_at),
+               max(last_failed_at)
+        FROM item_steps_pending GROUP BY ALL ORDER BY given_up, last_step NULLS FIRST
+        """).fetchall()]
+
+
+def retry_steps_failed(cur: "duckdb.DuckDBPyConnection") -> int:
+    """Put the items given up back in the queue with their attempts at 0 (`langnghe steps --retry`, once the cause
+    is fixed): the next tick's tag job runs them. The last error stays until a run succeeds (the row goes) or fails
+    again (it is replaced). How many were put back."""
+    return len(cur.execute(
+        "UPDATE item_steps_pending SET failed_at = NULL, attempts = 0 WHERE failed_at IS NOT NULL RETURNING item_id"
+    ).fetchall())
 
 
 def count_steps_failed(cur: "duckdb.DuckDBPyConnection") -> int:

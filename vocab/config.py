@@ -57,6 +57,7 @@ class RetentionConfig:
     raw_payload_days: int
     mask_author_handles: bool
     notify_days: int = 90
+    chunk_items: int = 5000
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,8 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "retention.items_days": (30, None, True),
     "retention.raw_payload_days": (1, None, True),
     "retention.notify_days": (1, None, True),
+    "retention.chunk_items": (1, None, True),
+    "fulltext.max_attempts": (1, None, True),
     "schedule.tick_seconds": (1, None, True),
     "schedule.default_interval_minutes": (0, None, False),
     "http.connect_timeout_seconds": (0, None, False),

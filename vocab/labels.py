@@ -74,6 +74,13 @@ SOURCE_TYPES: dict[str, str] = {"press": "Báo chí", "social": "Mạng xã hộ
 # collaborator's report (collectors/collab.py), never a source one configures. Forums and videos are "social".
 CONFIGURED_SOURCE_TYPES: tuple[str, ...] = ("press", "social")
 
+# The after-tagging steps of an item (orchestration.ingest.StepFailure.step, item_steps_pending.last_step) as
+# `langnghe steps` names the one that failed last.
+STEP_LABELS: dict[str, str] = {
+    "cases": "mở hồ sơ phản ánh",
+    "watchlists": "đối chiếu danh sách theo dõi",
+}
+
 # Full-text statuses (item_fulltext.status, collectors/fulltext.py) as `langnghe fulltext` prints them; 'http_<code>'
 # and 'fetch_<kind>' are worded by collectors.fulltext.status_label. A refusal by robots.txt is final; robots.txt
 # that did not answer is tried again later, so staff read it as a wait, not as "the site forbids us".
@@ -107,6 +114,8 @@ PURGE_LABELS: dict[str, str] = {
     "item_rows:collab_reports": "báo cáo CTV của tin đã xoá",
     "item_rows:watch_hits": "kết quả theo dõi của tin đã xoá",
     "item_rows:item_steps_pending": "bước xử lý còn chờ của tin đã xoá",
+    # a run a stop ended (store.retention.STOPPED): its rows are the old items left for the next run
+    "stopped": "tin cũ chưa xoá vì lần chạy dừng giữa chừng (lần sau xoá tiếp)",
 }
 
 

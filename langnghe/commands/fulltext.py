@@ -1,14 +1,18 @@
-"""`langnghe fulltext [--limit N]`: fetch and extract the full text of recent press items (trafilatura)."""
+"""`langnghe fulltext [--limit N]`: fetch and extract the full text of recent press items (trafilatura), then say
+which articles of the last [fulltext] max_age_hours wait for another try after a failure that may pass (a timeout,
+a 5xx answer, robots.txt not answering) and which were given up after max_attempts tries."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from datetime import timedelta
 
 from collectors import fulltext
+from store import fulltext as store_fulltext
+from store.db import Database, DatabaseLocked, utcnow
 from vocab.config import Config
-from store.db import Database, DatabaseLocked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +27,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     except DatabaseLocked as exc:
         print(f"langnghe fulltext: {exc}", file=sys.stderr)
         return 3
+    st = fulltext.settings(cfg)
     with db:
         counts = asyncio.run(fulltext.run(cfg, db, limit=args.limit))
+        with db.read() as cur:
+            rows = store_fulltext.outcomes_since(cur, utcnow() - timedelta(hours=st.max_age_hours))
     print("Toàn văn: " + ("; ".join(f"{fulltext.status_label(k)}: {v}" for k, v in sorted(counts.items()))
                           or "không có bài nào cần lấy"))
+    for line in fulltext.retry_lines(rows, st.max_attempts):
+        print(line)
     return 0

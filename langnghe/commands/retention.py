@@ -2,15 +2,20 @@
 
 retention.raw_payload_days and retention.items_days set the ages. Every run writes what it purged
 (or, with --dry-run, would purge) to the retention_log table and prints it. Times are printed in Vietnam
-time (stored UTC), as everywhere staff read them.
+time (stored UTC), as everywhere staff read them. Ctrl+C ends a run between two chunks of
+retention.chunk_items items (each deleted whole), says how many old items are left, and the next run purges them.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 
-from orchestration.retention import run_retention
+from orchestration.retention import run_retention, stopped_left
 from store import retention as store_retention
 from vocab.config import Config
 from vocab.labels import purge_label
@@ -19,7 +24,11 @@ from store.db import Database, DatabaseLocked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("retention", help="xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)")
+    p = sub.add_parser(
+        "retention", help="xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)",
+        description="Xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ, mỗi lần retention.chunk_items tin, và ghi nhật "
+                    "ký. Ctrl+C dừng giữa hai phần: tin đã xoá thì xoá trọn, số tin cũ còn lại được in ra và lần chạy "
+                    "sau xoá tiếp. Mã thoát: 0 xong; 3 serve đang giữ cơ sở dữ liệu; 130 đã dừng giữa chừng.")
     p.add_argument("--dry-run", action="store_true", help="chỉ đếm những gì sẽ bị xoá, không xoá gì")
     p.add_argument("--log", action="store_true", help="xem nhật ký xoá gần đây thay vì xoá")
     p.set_defaults(func=run)
@@ -39,8 +48,36 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                     print(f"{to_local(r['run_at']):%d/%m/%Y %H:%M}  {r['rows']:>8} dòng  {purge_label(r['what'])}, "
                           f"cũ hơn {to_local(r['cutoff']):%d/%m/%Y %H:%M}{flag}")
             return 0
-        purged = run_retention(cfg, db, dry_run=args.dry_run)
+        with _ctrl_c_stops() as stop:
+            purged = run_retention(cfg, db, dry_run=args.dry_run, stop=stop)
     verb = "Sẽ xoá" if args.dry_run else "Đã xoá"
     for p in purged:
-        print(f"{verb} {p.rows} dòng {purge_label(p.what)} (cũ hơn {to_local(p.cutoff):%d/%m/%Y %H:%M})")
+        if p.what != store_retention.STOPPED:
+            print(f"{verb} {p.rows} dòng {purge_label(p.what)} (cũ hơn {to_local(p.cutoff):%d/%m/%Y %H:%M})")
+    left = stopped_left(purged)
+    if left is not None:
+        print(f"Đã dừng theo yêu cầu giữa hai phần: còn {left} tin cũ chưa xoá, lần chạy sau xoá tiếp "
+              "(những tin đã xoá thì xoá trọn, không dở dang).")
+        return 130
     return 0
+
+
+@contextmanager
+def _ctrl_c_stops() -> Iterator[threading.Event]:
+    """While the run lasts, Ctrl+C sets the stop event (the run ends after the chunk in hand) instead of breaking
+    into a transaction; a second Ctrl+C is the usual interrupt. Outside the main thread (tests) nothing changes."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    before = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -115,7 +115,7 @@ def test_a_crash_between_tags_and_steps_leaves_the_mark_for_the_catch_up(tmp_pat
     def crash(*a, **k):
         raise SystemExit("killed")  # the process dies after the tags committed, before cases and watchlists
 
-    monkeypatch.setattr(ingest, "after_tagging", crash)
+    monkeypatch.setattr(ingest, "run_steps", crash)
     with pytest.raises(SystemExit):
         ingest.processor(cfg, db)(ids)
     monkeypatch.undo()
@@ -201,4 +201,34 @@ def test_one_item_whose_step_always_fails_holds_back_nothing_and_is_given_up_cou
     assert ingest.finish_tagged(cfg, db) == 0  # given up: not tried again
     with db.read() as cur:
         assert cur.execute("SELECT attempts FROM item_steps_pending").fetchall() == [(tag_store.STEP_ATTEMPTS,)]
+    db.close()
+
+
+def test_a_step_failing_on_the_live_path_counts_an_attempt_as_the_catch_up_does(tmp_path, tagger, monkeypatch):
+    """Round 20: a failure on the live pass (ingest.processor) counted no attempt, only the catch-up's did, and the
+    whole live batch stayed owed. Now both go through ingest.run_steps: the live pass tries the batch's items one by
+    one (the good one gets its case at once), counts the bad one's attempt with the step and its error, and two more
+    runs of the catch-up give it up."""
+    from orchestration import cases
+
+    cfg, db, wid = _setup(tmp_path)
+    ids = _store(db, [_item("bad", "Bãi thải than sạt ở Vàng Danh", 5, ("complaint",)),
+                      _item("b", "Đường phường Yên Tử xuống cấp", 4, ("complaint",))])
+    real = cases.open_for_items
+
+    def bad_on_one(cfg_, db_, ids_, **k):
+        if "id-bad" in ids_:
+            raise RuntimeError("hỏng ở hồ sơ")
+        return real(cfg_, db_, ids_, **k)
+
+    monkeypatch.setattr(cases, "open_for_items", bad_on_one)
+    ingest.processor(cfg, db)(ids)
+    assert _counts(db, wid)["cases"] == 1 and _counts(db, wid)["pending"] == 1
+    with db.read() as cur:
+        row = cur.execute("SELECT attempts, last_step, last_error, failed_at FROM item_steps_pending").fetchall()
+    assert row == [(1, "cases", "RuntimeError: hỏng ở hồ sơ", None)]
+    for _ in range(tag_store.STEP_ATTEMPTS - 1):
+        assert ingest.finish_tagged(cfg, db) == 0
+    with db.read() as cur:
+        assert tag_store.count_steps_pending(cur) == 0 and tag_store.count_steps_failed(cur) == 1
     db.close()
