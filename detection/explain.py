@@ -2,10 +2,11 @@
 
     emerging.evaluate_story ──▶ Figures (the decision's numbers, rounded as stored) + topics + places
         ├─ brief(fig, …)    alerts.reason: what rose, against what usual flow, over what window, from where,
-        │                 «Mức độ …» last; read aloud at the briefing, quoted as «Vì sao» (first clause)
+        │                   «Mức độ …» last; read aloud at the briefing, quoted as «Vì sao» (first clause)
         └─ explain(fig, …)  details["detail"] («Chi tiết»): every figure recomputable from those beside it,
-                          «mức …» last
-    severity.regrade ──▶ restate_severity(): the closing «Mức độ …» / «mức …» clause for a new level; regrade_note()
+                            «mức …» last
+    severity.regrade ──▶ restate_severity(): the closing «Mức độ …» / «mức …» clause for the new level;
+                         regrade_note(): the history's note when the level rose
 
 A re-alert (Regrowth) opens both with the closed alert it grew from. Places are named by distinct_places
 (most mentioned, one display name per place, containers of listed places left out). Pure, no SQL; numbers in the
