@@ -21,7 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Sequence
 
 from vocab.config import Config, section
-from detection.emerging import AlertParams, baseline_rate, regrade, check_source_failing, check_source_volume, evaluate_story, story_cells
+from detection.alert_types import AlertParams, OpenAlert, PriorAlert, StoryStats, WholeStory
+from detection.emerging import baseline_rate, evaluate_story, story_cells
+from detection.severity import regrade
+from detection.source_health import SourceState, check_source_failing, check_source_volume
 from detection.stories import GroupItem, StoryIndex, StoryParams, group_item_from_tags, thread_key
 from store import alerts as store_alerts
 from store import stories as store_stories
@@ -117,17 +120,17 @@ class Detector:
             return []
         since = now - timedelta(hours=p.lookback_hours)
         with self.db.read() as cur:
-            previous = store_alerts.latest_story_alerts(cur, story_ids)
-            following = [a for a in previous.values() if a["status"] in store_alerts.OPEN_STATES]
-            grown = store_stories.story_totals(cur, [a["story_id"] for a in following]) if following else {}
-            growing = [a for a in following if grown.get(a["story_id"], (0,))[0] > int(a["n_items"] or 0)]
+            previous = {sid: PriorAlert.of(a) for sid, a in store_alerts.latest_story_alerts(cur, story_ids).items()}
+            following = [a for a in previous.values() if a.status in store_alerts.OPEN_STATES]
+            grown = store_stories.story_totals(cur, [a.story_id for a in following]) if following else {}
+            growing = [a for a in following if grown.get(a.story_id, (0,))[0] > a.n_items]
             # severity is re-graded on the whole story as it grows (all its items, whatever their age)
-            whole = {s["story_id"]: s for s in store_stories.story_stats(
-                cur, [a["story_id"] for a in growing], datetime(1970, 1, 1))} if growing else {}
-            open_rows = {a["alert_id"]: store_alerts.get_alert(cur, a["alert_id"]) for a in growing}
-            stats = store_stories.story_stats(cur, story_ids, since)
-            cands = [s for s in stats if s["n_items"] >= p.min_items and s["n_outlets"] >= p.min_outlets]
-            ids = [s["story_id"] for s in cands]
+            whole = {s["story_id"]: WholeStory.of(s) for s in store_stories.story_stats(
+                cur, [a.story_id for a in growing], datetime(1970, 1, 1))} if growing else {}
+            open_rows = {a.alert_id: OpenAlert.of(store_alerts.get_alert(cur, a.alert_id)) for a in growing}
+            stats = [StoryStats.of(s) for s in store_stories.story_stats(cur, story_ids, since)]
+            cands = [s for s in stats if s.n_items >= p.min_items and s.n_outlets >= p.min_outlets]
+            ids = [s.story_id for s in cands]
             totals = store_stories.story_totals(cur, ids) if ids else {}
             times = store_stories.story_item_times(cur, ids, since)
             base_end = since
@@ -135,10 +138,10 @@ class Detector:
             cells = store_stories.cell_counts(cur, base_start, base_end, exclude_story_ids=ids) if ids else {}
         decisions, scores = [], {}
         for s in cands:
-            sid = s["story_id"]
-            rate, cell = baseline_rate(story_cells(s["topics"], s["places"]), cells, p.baseline_days,
+            sid = s.story_id
+            rate, cell = baseline_rate(story_cells(s.topics, s.places), cells, p.baseline_days,
                                        p.baseline_floor_per_day)
-            total, _, _ = totals.get(sid, (s["n_items"], s["n_outlets"], []))
+            total, _, _ = totals.get(sid, (s.n_items, s.n_outlets, []))
             d = evaluate_story(s, times.get(sid, []), total, rate, cell, previous.get(sid), p, now)
             scores[sid] = d.score
             if d.alert:
@@ -146,13 +149,13 @@ class Detector:
         if growing:
             with self.db.write() as cur:
                 for a in growing:
-                    sid = a["story_id"]
-                    store_alerts.update_alert_items(cur, a["alert_id"], grown[sid][2], now)
-                    r = regrade(open_rows[a["alert_id"]], whole.get(sid) or {}, scores.get(sid, 0.0), p)
+                    sid = a.story_id
+                    store_alerts.update_alert_items(cur, a.alert_id, grown[sid][2], now)
+                    r = regrade(open_rows[a.alert_id], whole.get(sid, WholeStory()), scores.get(sid, 0.0), p)
                     if r is not None:
-                        store_alerts.regrade_alert(cur, a["alert_id"], r.severity, r.reason, r.details, now, r.note)
+                        store_alerts.regrade_alert(cur, a.alert_id, r.severity, r.reason, r.details, now, r.note)
                         if r.note:
-                            log.info("alert %s: %s", a["alert_id"], r.note)
+                            log.info("alert %s: %s", a.alert_id, r.note)
         raised = []
         if not decisions:
             return raised
@@ -161,7 +164,7 @@ class Detector:
                 item_ids = totals.get(d.story_id, (0, 0, []))[2]
                 alert = NewAlert.of(d.title, d.severity, d.reason, story_id=d.story_id, topics=d.topics,
                                     places=d.places, item_ids=item_ids, n_items=len(item_ids),
-                                    n_outlets=d.details["n_outlets"], score=d.score, details=d.details,
+                                    n_outlets=d.figures.n_outlets, score=d.score, details=d.details,
                                     previous_alert_id=d.previous_alert_id)
                 alert_id = store_alerts.raise_alert(cur, alert, now)
                 raised.append({
@@ -193,7 +196,7 @@ class Detector:
             if a is not None:
                 checks.append(a)
         for src, st in sorted(failures.items()):
-            checks.append(check_source_failing(src, st, p))
+            checks.append(check_source_failing(src, SourceState.of(st), p))
         raised = []
         with self.db.write() as cur:
             for a in checks:

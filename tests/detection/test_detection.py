@@ -17,6 +17,9 @@ from scenario_eval import make_cfg  # noqa: E402
 
 from langnghe.commands.replay import to_item  # noqa: E402
 from detection import emerging as E
+from detection import explain as X
+from detection import severity as S
+from detection.alert_types import AlertParams, OpenAlert, PriorAlert, StoryStats, WholeStory
 from detection.jobs import Detector, run_detection, scheduler_hook  # noqa: E402
 from store import alerts as store_alerts  # noqa: E402
 from store import items as store_items  # noqa: E402
@@ -48,18 +51,27 @@ def test_poisson_tail():
 
 
 def test_vietnamese_number_and_duration_formatting():
-    assert E.fmt_num(0.3, 1) == "0,3"
-    assert E.fmt_num(1234.5, 1) == "1.234,5"
-    assert E.fmt_num(2.0, 1) == "2"
-    assert E.fmt_num(12345) == "12.345"
-    assert E.fmt_rate(0.25) == "0,2" or E.fmt_rate(0.25) == "0,3"
-    assert E.fmt_rate(0.04) == "0,04"
-    assert E.fmt_duration(41) == "41 phút"
-    assert E.fmt_duration(240) == "4 giờ"
-    assert E.fmt_duration(95) == "1 giờ 35 phút"
-    assert E.fmt_duration(3 * 24 * 60 + 130) == "3 ngày 2 giờ"
-    assert E.fmt_pct(0.8333) == "83%"
-    assert E.fmt_local(datetime(2025, 9, 10, 23, 15)) == "06:15 11/09"
+    assert X.fmt_num(0.3, 1) == "0,3"
+    assert X.fmt_num(1234.5, 1) == "1.234,5"
+    assert X.fmt_num(2.0, 1) == "2"
+    assert X.fmt_num(12345) == "12.345"
+    assert X.fmt_rate(0.25) == "0,2" or X.fmt_rate(0.25) == "0,3"
+    assert X.fmt_rate(0.04) == "0,04"
+    assert X.fmt_duration(41) == "41 phút"
+    assert X.fmt_duration(240) == "4 giờ"
+    assert X.fmt_duration(95) == "1 giờ 35 phút"
+    assert X.fmt_duration(3 * 24 * 60 + 130) == "3 ngày 2 giờ"
+    assert X.fmt_pct(0.8333) == "83%"
+    assert X.fmt_local(datetime(2025, 9, 10, 23, 15)) == "06:15 11/09"
+
+
+def _evaluate(stats: dict, times, total, base, cell, prev: dict | None, p, now) -> E.Decision:
+    """evaluate_story on store-like rows, typed at the boundary as detection.jobs types them."""
+    return E.evaluate_story(StoryStats.of(stats), times, total, base, cell, PriorAlert.of(prev) if prev else None, p, now)
+
+
+def _regrade(alert: dict, story: dict, score, p) -> S.Regrade | None:
+    return S.regrade(OpenAlert.of(alert), WholeStory.of(story), score, p)
 
 
 def _stats(n, outlets, neg, area, press, social, minutes=240):
@@ -71,12 +83,12 @@ def _stats(n, outlets, neg, area, press, social, minutes=240):
 
 
 def test_reason_matches_the_issue_example():
-    p = E.AlertParams()
+    p = AlertParams()
     times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
     import make_scenarios as ms
 
     stats = {**_stats(12, 9, 10, 12, 8, 4), "texts": _texts(ms.burst_rows(ms.START))}
-    d = E.evaluate_story(stats, times, 12, 0.3, ("disaster", "phường Vàng Danh"), None, p, NOW)
+    d = _evaluate(stats, times, 12, 0.3, ("disaster", "phường Vàng Danh"), None, p, NOW)
     assert d.alert and d.burst and d.severity == "high"
     detail = d.details["detail"]  # the engineers' figures («Chi tiết»); the reason is the staff sentence
     assert detail.startswith("12 tin từ 9 nguồn trong 4 giờ (8 báo chí, 4 mạng xã hội), nền 0,3 tin/ngày")
@@ -90,25 +102,25 @@ def test_reason_lists_the_most_specific_places_only():
     ward = "phường Vàng Danh (TP Uông Bí cũ)"
     district = "TP Uông Bí cũ, nay phường Uông Bí, phường Vàng Danh, phường Yên Tử"
     ranked = [(ward, 4), (district, 3), ("tỉnh Quảng Ninh", 2)]
-    assert E.distinct_places(ranked, area_province="Quảng Ninh") == [ward]
-    assert E.distinct_places(ranked) == [ward, "tỉnh Quảng Ninh"]  # no area given: the province stays
+    assert X.distinct_places(ranked, area_province="Quảng Ninh") == [ward]
+    assert X.distinct_places(ranked) == [ward, "tỉnh Quảng Ninh"]  # no area given: the province stays
     other = [("tỉnh Quảng Nam cũ, nay TP Đà Nẵng", 2), ("tỉnh Quảng Ninh", 1)]  # another province is no unit
-    assert E.distinct_places(other, area_province="Quảng Ninh") == [p for p, _ in other]
-    p = E.AlertParams(area_province="Quảng Ninh")
+    assert X.distinct_places(other, area_province="Quảng Ninh") == [p for p, _ in other]
+    p = AlertParams(area_province="Quảng Ninh")
     times = [NOW - timedelta(minutes=240 - 20 * i) for i in range(12)]
     stats = {**_stats(12, 9, 10, 12, 8, 4), "places": [[ward, district, "tỉnh Quảng Ninh"]] * 12}
-    d = E.evaluate_story(stats, times, 12, 0.3, ("environment", district), None, p, NOW)
+    d = _evaluate(stats, times, 12, 0.3, ("environment", district), None, p, NOW)
     assert "(4 tin trong 14 ngày: «Môi trường, tài nguyên» tại TP Uông Bí cũ)" in d.details["detail"]
     assert f"địa bàn: {ward};" in d.details["detail"] and d.places == (ward,)
     assert f"Địa bàn: {ward}." in d.reason
 
 
 def test_weighting_neutral_broad_story_does_not_alert_but_negative_local_does():
-    p = E.AlertParams()
+    p = AlertParams()
     times = [NOW - timedelta(minutes=60 - 20 * i) for i in range(3)]
-    neutral = E.evaluate_story(_stats(3, 3, 0, 3, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
-    negative = E.evaluate_story(_stats(3, 3, 3, 3, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
-    national = E.evaluate_story(_stats(3, 3, 3, 0, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
+    neutral = _evaluate(_stats(3, 3, 0, 3, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
+    negative = _evaluate(_stats(3, 3, 3, 3, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
+    national = _evaluate(_stats(3, 3, 3, 0, 3, 0, 40), times, 3, 0.3, None, None, p, NOW)
     assert neutral.burst and not neutral.alert
     assert negative.alert
     assert not national.alert
@@ -117,30 +129,30 @@ def test_weighting_neutral_broad_story_does_not_alert_but_negative_local_does():
 def test_a_story_placed_only_in_another_province_does_not_alert_however_wide():
     """Real national news (bench/real_stream.py) is mostly other provinces' incidents; nine outlets on a market
     fire in Bạc Liêu are no issue for a Quảng Ninh office. A story naming no place (a national policy) still is."""
-    p = E.AlertParams()
+    p = AlertParams()
     times = [NOW - timedelta(minutes=60 - 6 * i) for i in range(9)]
     fire = {**_stats(9, 9, 9, 0, 9, 0, 60), "places": [["tỉnh Bạc Liêu cũ, nay tỉnh Cà Mau"]] * 9}
-    elsewhere = E.evaluate_story(fire, times, 9, 0.3, None, None, p, NOW)
+    elsewhere = _evaluate(fire, times, 9, 0.3, None, None, p, NOW)
     assert elsewhere.burst and elsewhere.score >= p.min_score and not elsewhere.alert
-    allowed = E.AlertParams(alert_elsewhere=True)
-    assert E.evaluate_story(fire, times, 9, 0.3, None, None, allowed, NOW).alert
-    national = E.evaluate_story({**fire, "places": [[]] * 9}, times, 9, 0.3, None, None, p, NOW)
+    allowed = AlertParams(alert_elsewhere=True)
+    assert _evaluate(fire, times, 9, 0.3, None, None, allowed, NOW).alert
+    national = _evaluate({**fire, "places": [[]] * 9}, times, 9, 0.3, None, None, p, NOW)
     assert national.alert and "Chưa xác định địa bàn." in national.reason
 
 
 def test_busy_cell_needs_more_than_its_usual_flow():
     """Three items in a day where the cell normally has eight a day is no burst."""
-    p = E.AlertParams()
+    p = AlertParams()
     times = [NOW - timedelta(hours=h) for h in (20, 12, 2)]
-    d = E.evaluate_story(_stats(3, 3, 3, 3, 3, 0, 18 * 60), times, 3, 8.0, None, None, p, NOW)
+    d = _evaluate(_stats(3, 3, 3, 3, 3, 0, 18 * 60), times, 3, 8.0, None, None, p, NOW)
     assert not d.burst and not d.alert
 
 
 def test_open_alert_blocks_a_second_one():
-    p = E.AlertParams()
+    p = AlertParams()
     times = [NOW - timedelta(minutes=40 - 20 * i) for i in range(3)]
     prev = {"alert_id": "A1", "status": "acknowledged", "n_items": 3}
-    d = E.evaluate_story(_stats(9, 8, 9, 9, 9, 0, 40), times, 9, 0.3, None, prev, p, NOW)
+    d = _evaluate(_stats(9, 8, 9, 9, 9, 0, 40), times, 9, 0.3, None, prev, p, NOW)
     assert not d.alert
 
 
@@ -308,7 +320,7 @@ def _minutes(s: str) -> int:
     return d * 1440 + h * 60 + mi
 
 
-def check_reason_adds_up(reason: str, p: E.AlertParams) -> dict:
+def check_reason_adds_up(reason: str, p: AlertParams) -> dict:
     """Recompute every figure of a reason from the ones beside it; returns them."""
     head = re.match(r"(\d+) tin từ (\d+) nguồn trong ([^(]+) \((?:(\d+) báo chí, (\d+) mạng xã hội|[^)]*)\)", reason)
     n = int(head.group(1))
@@ -339,9 +351,9 @@ def check_reason_adds_up(reason: str, p: E.AlertParams) -> dict:
 def test_reason_of_the_issue_adds_up():
     """'3 tin … trong 5 phút, nền 0,9 tin/ngày, gấp 78 lần' did not add up: the ratio used a 1-hour window
     it did not name. Now the window, the expected count and the ratio are all in the sentence."""
-    p = E.AlertParams()
+    p = AlertParams()
     times = [NOW - timedelta(minutes=5 - 2.5 * i) for i in range(3)]
-    d = E.evaluate_story(_stats(3, 3, 3, 3, 1, 2, 5), times, 3, 13 / 14, ("disaster", "phường Vàng Danh"), None, p, NOW)
+    d = _evaluate(_stats(3, 3, 3, 3, 1, 2, 5), times, 3, 13 / 14, ("disaster", "phường Vàng Danh"), None, p, NOW)
     assert d.alert
     got = check_reason_adds_up(d.details["detail"], p)
     assert "nền 0,9 tin/ngày (13 tin trong 14 ngày" in d.details["detail"]
@@ -354,9 +366,9 @@ def test_reason_of_the_issue_adds_up():
     (7, 26 * 60 + 7, 0.2, None), (4, 95, 30 / 14, ("traffic", "")),
 ])
 def test_every_reason_adds_up(n, minutes, base, cell):
-    p = E.AlertParams(min_score=0)
+    p = AlertParams(min_score=0)
     times = [NOW - timedelta(minutes=minutes * (1 - i / max(n - 1, 1))) for i in range(n)]
-    d = E.evaluate_story(_stats(n, n, n - 1, n, n - 1, 1, minutes), times, n, base, cell, None, p, NOW)
+    d = _evaluate(_stats(n, n, n - 1, n, n - 1, 1, minutes), times, n, base, cell, None, p, NOW)
     assert d.alert, d.details
     check_reason_adds_up(d.details["detail"], p)
 
@@ -371,20 +383,20 @@ def _texts(rows) -> list[str]:
 def test_severity_weighs_harm_scale_officials_and_spread():
     import make_scenarios as ms
 
-    p = E.AlertParams()
+    p = AlertParams()
     burst = ms.burst_rows(ms.START)
-    first3 = E.harm_signals(_texts(burst[:3]))
+    first3 = S.harm_signals(_texts(burst[:3]))
     assert first3["harms"] == ["vùi lấp", "sơ tán"]
-    level, points, why = E.severity_of(first3, True, 27.0, p)
+    level, points, why = S.severity_of(first3, True, 27.0, p)
     assert level == "high", (points, why)  # a slide burying homes with evacuations, on press and social
-    full = E.harm_signals(_texts(burst))
+    full = S.harm_signals(_texts(burst))
     assert full["affected"] >= 10 and full["official"]  # "hàng chục hộ dân", "chính quyền", "lãnh đạo tỉnh"
-    assert E.severity_of(full, True, 80.0, p)[0] == "high"
+    assert S.severity_of(full, True, 80.0, p)[0] == "high"
     # "không có thương vong" is no harm; a dialogue with 50 households is not 50 affected
-    calm = E.harm_signals(["rat may khong co thuong vong", "doi thoai voi hon 50 ho dan ve ha tang"])
+    calm = S.harm_signals(["rat may khong co thuong vong", "doi thoai voi hon 50 ho dan ve ha tang"])
     assert calm == {"harms": [], "affected": 0, "official": False}
-    assert E.severity_of(calm, False, 18.0, p)[0] == "low"
-    assert E.severity_of(E.harm_signals(["mot nguoi tu vong, 3 nguoi mat tich"]), False, 18.0, p)[0] == "medium"
+    assert S.severity_of(calm, False, 18.0, p)[0] == "low"
+    assert S.severity_of(S.harm_signals(["mot nguoi tu vong, 3 nguoi mat tich"]), False, 18.0, p)[0] == "medium"
 
 
 def test_severity_of_the_demo_incident_is_high():
@@ -395,9 +407,9 @@ def test_severity_of_the_demo_incident_is_high():
     rows = [json.loads(x) for x in (Path(__file__).parents[2] / "demo" / "corpus" / "quangninh.jsonl")
             .read_text(encoding="utf-8").splitlines() if x.strip()]
     burst = sorted((r for r in rows if r["story"] == "burst-vangdanh"), key=lambda r: r["offset_minutes"])
-    sig = E.harm_signals(_texts([{"title": r["title"], "text": r["summary"]} for r in burst]))
+    sig = S.harm_signals(_texts([{"title": r["title"], "text": r["summary"]} for r in burst]))
     mixed = {r["source_type"] for r in burst} == {"press", "social"}
-    assert E.severity_of(sig, mixed, 27.0, E.AlertParams())[0] == "high", sig
+    assert S.severity_of(sig, mixed, 27.0, AlertParams())[0] == "high", sig
 
 
 # ------------------------------------------------------------------------------------------ re-grading
@@ -416,30 +428,30 @@ def _story(rows) -> dict:
 
 
 def test_regrade_raises_severity_as_the_story_grows_and_restates_the_reason():
-    p = E.AlertParams()
+    p = AlertParams()
     burst = _demo_burst()
     alert = {"severity": "medium", "score": 18.0, "details": {"n_items": 5, "severity_points": 2},
              "reason": "5 tin từ 5 nguồn trong 9 phút; chủ đề: Thiên tai, sự cố; mức trung bình: vùi lấp; "
                        "cả báo chí và mạng xã hội"}
-    assert E.regrade(alert, _story(burst[:6]), 18.0, p) is None  # nothing new: still medium
-    r = E.regrade(alert, _story(burst[:7]), 18.0, p)  # the ward's notice: evacuations, 37 homes, officials
+    assert _regrade(alert, _story(burst[:6]), 18.0, p) is None  # nothing new: still medium
+    r = _regrade(alert, _story(burst[:7]), 18.0, p)  # the ward's notice: evacuations, 37 homes, officials
     assert r is not None and r.severity == "high"
     assert r.reason == ("5 tin từ 5 nguồn trong 9 phút; chủ đề: Thiên tai, sự cố; mức cao: vùi lấp, sơ tán; "
                         "ít nhất 37 hộ/người bị ảnh hưởng; chính quyền vào cuộc; cả báo chí và mạng xã hội")
     assert r.details["severity"] == "high" and r.details["severity_points"] == 5 and r.details["n_items"] == 5
     assert r.note.startswith("Mức độ: trung bình → cao khi vấn đề có 7 tin (5 điểm: ")
     # never lowered: a high alert stays high whatever the story holds
-    assert E.regrade({**alert, "severity": "high"}, _story(burst[:1]), 0.0, p) is None
+    assert _regrade({**alert, "severity": "high"}, _story(burst[:1]), 0.0, p) is None
     # the same level with more to say restates the reason, without a history note
-    more = E.regrade({**alert, "severity": "high", "details": {"severity_points": 4}}, _story(burst[:7]), 18.0, p)
+    more = _regrade({**alert, "severity": "high", "details": {"severity_points": 4}}, _story(burst[:7]), 18.0, p)
     assert more is not None and more.severity == "high" and more.note == "" and "sơ tán" in more.reason
-    assert E.regrade({**alert, "severity": "high", "details": r.details}, _story(burst[:9]), 18.0, p) is None
+    assert _regrade({**alert, "severity": "high", "details": r.details}, _story(burst[:9]), 18.0, p) is None
     # a reason without the clause gets it after its own words, not after its full stop («… theo dõi.; mức cao»)
-    bare = E.regrade({**alert, "reason": "7 tin từ 6 nguồn trong 24 giờ, có nhắc địa bàn theo dõi. "}, _story(burst[:7]),
+    bare = _regrade({**alert, "reason": "7 tin từ 6 nguồn trong 24 giờ, có nhắc địa bàn theo dõi. "}, _story(burst[:7]),
                      18.0, p)
     assert bare is not None and bare.reason.startswith("7 tin từ 6 nguồn trong 24 giờ, có nhắc địa bàn theo dõi; mức cao: ")
     # an abbreviation's dot at the end is not a full stop: "TP." stays (rstrip(".") left «TP; mức cao»)
-    abbrev = E.regrade({**alert, "reason": "7 tin từ 6 nguồn, nhắc TP."}, _story(burst[:7]), 18.0, p)
+    abbrev = _regrade({**alert, "reason": "7 tin từ 6 nguồn, nhắc TP."}, _story(burst[:7]), 18.0, p)
     assert abbrev is not None and abbrev.reason.startswith("7 tin từ 6 nguồn, nhắc TP.; mức cao: ")
 
 
@@ -489,13 +501,13 @@ def test_replay_moves_the_processors_clock_to_each_step(tmp_path):
 def test_the_reason_is_a_staff_sentence_and_the_statistics_go_to_the_detail_line():
     """Read aloud at the briefing, «dự kiến 0,045 tin … gấp 67 lần» meant nothing; the reason now says what rose,
     against the usual flow, over what window and from where, and topics whose labels hold commas join by «; »."""
-    p = E.AlertParams()
+    p = AlertParams()
     n = 32
     times = [NOW - timedelta(minutes=360 * (1 - i / (n - 1))) for i in range(n)]
     stats = {**_stats(n, 4, 25, n, 20, 12, 360), "topics": [["religion", "misinformation_fraud"]] * n}
-    d = E.evaluate_story(stats, times, n, 1.0, ("religion", "phường Vàng Danh"), None, p, NOW)
+    d = _evaluate(stats, times, n, 1.0, ("religion", "phường Vàng Danh"), None, p, NOW)
     assert d.alert
-    assert d.reason.startswith(f"32 tin, bài trong 6 giờ (từ {E.fmt_local(NOW - timedelta(hours=6))}), gấp nhiều "
+    assert d.reason.startswith(f"32 tin, bài trong 6 giờ (từ {X.fmt_local(NOW - timedelta(hours=6))}), gấp nhiều "
                                "lần mức thường ngày (khoảng 1 tin/ngày); 78% tiêu cực; lan trên 4 nguồn (20 tin báo chí, "
                                "12 tin mạng xã hội). Địa bàn: phường Vàng Danh; TP Uông Bí. Lĩnh vực: Tin giả, lừa đảo; "
                                "Tôn giáo, tín ngưỡng. Mức độ ")
@@ -508,17 +520,17 @@ def test_the_reason_is_a_staff_sentence_and_the_statistics_go_to_the_detail_line
                                           (0.3, "khoảng 2 tin/tuần"), (0.15, "khoảng 1 tin/tuần"),
                                           (0.05, "chưa đến 1 tin/tuần"), (1234.0, "khoảng 1.234 tin/ngày")])
 def test_usual_rate_reads_in_the_unit_that_reads_best(per_day, text):
-    assert E.usual_rate(per_day) == text
+    assert X.usual_rate(per_day) == text
 
 
 def test_regrade_restates_a_staff_sentence_and_its_detail_line():
-    p = E.AlertParams()
+    p = AlertParams()
     burst = _demo_burst()
     alert = {"severity": "medium", "score": 18.0,
              "details": {"n_items": 5, "severity_points": 2, "detail": "5 tin từ 5 nguồn; mức trung bình: vùi lấp"},
              "reason": "5 tin, bài trong 9 phút (từ 08:00 11/09), gấp nhiều lần mức thường ngày (chưa đến 1 tin/tuần). "
                        "Lĩnh vực: Thiên tai, sự cố; Môi trường, tài nguyên. Mức độ trung bình: vùi lấp."}
-    r = E.regrade(alert, _story(burst[:7]), 18.0, p)
+    r = _regrade(alert, _story(burst[:7]), 18.0, p)
     assert r is not None and r.severity == "high"
     assert r.reason == ("5 tin, bài trong 9 phút (từ 08:00 11/09), gấp nhiều lần mức thường ngày (chưa đến 1 tin/tuần). "
                         "Lĩnh vực: Thiên tai, sự cố; Môi trường, tài nguyên. Mức độ cao: vùi lấp, sơ tán; ít nhất 37 "
@@ -528,9 +540,9 @@ def test_regrade_restates_a_staff_sentence_and_its_detail_line():
 
 def test_a_floor_baseline_is_told_as_the_little_the_place_had_not_as_a_rate():
     """The floor (0,2 tin/ngày) is no usual flow: «khoảng 1 tin/tuần» would claim one; the cell had under three."""
-    p = E.AlertParams()
+    p = AlertParams()
     times = [NOW - timedelta(minutes=41 * (1 - i / 2)) for i in range(3)]
-    d = E.evaluate_story(_stats(3, 3, 3, 3, 1, 2, 41), times, 3, p.baseline_floor_per_day, None, None, p, NOW)
+    d = _evaluate(_stats(3, 3, 3, 3, 1, 2, 41), times, 3, p.baseline_floor_per_day, None, None, p, NOW)
     assert d.alert
     assert "gấp nhiều lần mức thường ngày (14 ngày qua có dưới 3 tin cùng lĩnh vực tại địa bàn này); 100% tiêu cực" \
         in d.reason, d.reason
