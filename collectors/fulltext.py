@@ -12,8 +12,9 @@
 Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_blocked_address' for a
 link to a non-public address, 'empty', 'not_html') with no text; the summary stays what NLP uses for it. Most are
 final (an article is tried once). Those that may pass (`may_pass`: robots.txt did not answer, the page timed out or
-its connection failed, a 5xx answer, the process's body budget was held by other fetches) are tried again by a later run, RETRY_AFTER after the first try and twice as
-long after each next, up to [fulltext] max_attempts tries, within max_age_hours (`next_try`, stored as `retry_at`). Staff read
+its connection failed, a 5xx answer, the process's body budget was held by other fetches) are tried again by a later
+run, RETRY_AFTER after the first try and twice as long after each next, up to [fulltext] max_attempts tries, within
+max_age_hours (`next_try`, stored as `retry_at`). Staff read
 the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS). NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 

@@ -35,10 +35,10 @@ def item(key: str, days_ago: float) -> Item:
 def postings_of(db: Database, keys: list[str]) -> int:
     """The postings of these items, counted in the index itself (the test's own reading of the truth)."""
     with db.read() as cur:
+        ids = [sha1(canonical_url(f"https://bao.vn/{k}")) for k in keys]
         return int(cur.execute(
             "SELECT count(*) FROM search_postings WHERE doc IN (SELECT doc FROM item_search "
-            "WHERE item_id IN (SELECT unnest(?::VARCHAR[])))", [[sha1(canonical_url(f"https://bao.vn/{k}")) for k in keys]]
-        ).fetchone()[0])
+            "WHERE item_id IN (SELECT unnest(?::VARCHAR[])))", [ids]).fetchone()[0])
 
 
 @pytest.fixture
