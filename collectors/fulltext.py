@@ -12,8 +12,9 @@
 Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_blocked_address' for a
 link to a non-public address, 'empty', 'not_html') with no text; the summary stays what NLP uses for it. Most are
 final (an article is tried once). Those that may pass (`may_pass`: robots.txt did not answer, the page timed out or
-its connection failed, a 5xx answer) are tried again by a later run, RETRY_AFTER after the first try and twice as
-long after each next, up to [fulltext] max_attempts tries, within max_age_hours (`next_try`, stored as `retry_at`). Staff read
+its connection failed, a 5xx answer, the process's body budget was held by other fetches) are tried again by a later
+run, RETRY_AFTER after the first try and twice as long after each next, up to [fulltext] max_attempts tries, within
+max_age_hours (`next_try`, stored as `retry_at`). Staff read
 the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS). NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
@@ -59,11 +60,13 @@ log = logging.getLogger("langnghe.fulltext")
 # Failures that may pass, tried again by a later run (the catch-up job, every catchup_minutes) while the item is within
 # max_age_hours, up to [fulltext] max_attempts tries in all, RETRY_AFTER after the first and twice as long after each
 # next (10, 20, 40 min…): robots.txt did not answer (5xx, 429, timeout, connection error), so the disallow was ours,
-# not the site's; the page timed out, its connection failed, or its server answered 5xx (round 20; until then final).
+# not the site's; the page timed out, its connection failed, or its server answered 5xx (round 20; until then final);
+# [http] max_bodies_mb was held by other fetches until the deadline (fetch_memory_budget: our own memory, not the page;
+# a body that could never fit is fetch_too_large first, as max_body_mb <= max_bodies_mb is checked at load).
 # Every other status is final (an article is tried once): 4xx, a refusal by robots.txt, a blocked address, a body
 # over the cap, a page without text.
 ROBOTS_UNREACHABLE = "robots_unreachable"
-RETRY_STATUSES: tuple[str, ...] = (ROBOTS_UNREACHABLE, "fetch_timeout", "fetch_transport")
+RETRY_STATUSES: tuple[str, ...] = (ROBOTS_UNREACHABLE, "fetch_timeout", "fetch_transport", "fetch_memory_budget")
 RETRY_AFTER = timedelta(seconds=robots.UNREACHABLE_TTL)  # robots.py asks an unreachable robots.txt again after this
 
 

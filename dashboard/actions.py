@@ -5,6 +5,7 @@ data and writes the audit trail (who, when, what changed). Pages call these, the
     label fixes   → store.tags.add_human_label + dashboard_audit
     briefings, sources, users, settings → store.users + dashboard_audit
     watchlists    → store.watchlists + dashboard_audit
+    given-up after-tagging steps → store.tags.retry_steps_failed + dashboard_audit
 
 Every function checks the role itself, so a page that forgot to hide a button still cannot act.
 Errors are ValueError/PermissionError with a Vietnamese message for the page to show.
@@ -161,6 +162,20 @@ def import_upload(db: Database, cfg: Any, user: User, file_name: str, stream: An
                           {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": res.items_new,
                            "đã có": res.items - res.items_new, "bỏ qua": sum(res.skipped.values())}, utcnow())
     return res
+
+
+# --- after-tagging steps --------------------------------------------------------------------
+
+def retry_given_up_steps(db: Database, user: User) -> int:
+    """Put the items whose cases and watchlist matching were given up back in the queue (admins, audited); how many.
+    The same store function as `langnghe steps --retry`, through serve's own open database: the CLI writes the file,
+    so it needed serve stopped, which an office will not do for this (round 20). The next tag job runs them."""
+    _need(user, "admin")
+    now = utcnow()
+    with db.write() as cur:
+        n = store_tags.retry_steps_failed(cur)
+        store_users.audit(cur, user.username, "steps.retry", None, {"tin": n}, now)
+    return n
 
 
 # --- users -----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ ACTION_LABELS = {
     "user.create": "Tạo tài khoản", "user.update": "Sửa tài khoản", "user.password": "Đổi mật khẩu",
     "user.unlock": "Mở khóa đăng nhập", "login.lockout": "Tạm khóa đăng nhập",
     "import": "Nhập tệp", "source.add": "Thêm nguồn", "source.edit": "Sửa nguồn", "settings.retention": "Đổi thời hạn lưu trữ",
-    "label.correct": "Sửa nhãn tin", "briefing.held": "Đã giao ban",
+    "label.correct": "Sửa nhãn tin", "briefing.held": "Đã giao ban", "steps.retry": "Thử lại đối chiếu tin đã dừng",
     "watchlist.create": "Tạo danh sách theo dõi", "watchlist.edit": "Sửa danh sách theo dõi",
     "watchlist.pause": "Tạm dừng danh sách theo dõi", "watchlist.resume": "Tiếp tục danh sách theo dõi",
     "notify_subscription": "Đăng ký nhận thông báo", "notify_subscription_delete": "Xóa đăng ký nhận thông báo",

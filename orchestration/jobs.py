@@ -116,16 +116,17 @@ def search_upkeep(cfg: Config, db: Database, *, stop: threading.Event | None = N
         if tail <= cfg.search.compact_tail_rows:
             return
         with db.read() as cur:  # the plan reads only; each range is then its own short write
+            mark = store_search.tail_mark(cur)  # appends after this stay the tail
             plan = store_search.compact_plan(cur, cfg.search.compact_chunk_rows)
-            total = int(cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])
+        total = 0
         for lo, hi in plan:
             if stop is not None and stop.is_set():
                 log.info("search index sort stopped on request; it starts again at the next check")
                 return
             with db.write() as cur:
-                store_search.compact_range(cur, lo, hi)
+                total += store_search.compact_range(cur, lo, hi)
         with db.write() as cur:
-            store_search.compact_done(cur, total, utcnow())
+            store_search.compact_done(cur, mark, utcnow())
         log.info("search index sorted: %d postings in %d ranges (%d items indexed late)", total, len(plan), added)
 
     return job

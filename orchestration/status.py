@@ -183,7 +183,8 @@ def steps_failed_text(n: int) -> str:
     when some did, so that an item given up is seen, not silently lost (the serve log names each, once)."""
     return (f"Tin đã gán nhãn nhưng đối chiếu hồ sơ phản ánh và danh sách theo dõi lỗi {store_tags.STEP_ATTEMPTS} "
             f"lần nên đã dừng thử: {n} — `langnghe steps` liệt kê theo bước lỗi và lỗi gần nhất; sửa nguyên nhân rồi "
-            "`langnghe steps --retry` đưa chúng vào lại hàng chờ.")
+            "đưa chúng vào lại hàng chờ: quản trị viên bấm «Thử lại các tin đã dừng» ở trang Nguồn tin, hoặc "
+            "`langnghe steps --retry` khi serve đã dừng.")
 
 
 def steps_pending_text(n: int) -> str:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measure the one-way layering rules R1–R7 from the code's own imports (stdlib `ast`, nothing run).
+"""Measure the one-way layering rules R1–R8 from the code's own imports and calls (stdlib `ast`, nothing run).
 
     every first-party .py file ──ast──▶ import edges (module-level, in functions, under TYPE_CHECKING)
                                       ├─ guarded edges (inside try/except ImportError|ModuleNotFoundError)
@@ -14,6 +14,8 @@
           ──▶ R7 no import circle among the modules of one package (imports inside functions
                  count: an import moved into a function to dodge a circle still is one; imports under
                  `if TYPE_CHECKING:` do not: they never run, so they cannot close a circle at import time)
+    calls and strings ──▶ R8 SQL only in store/: outside it, no `.execute(`/`.executemany(`/`.sql(` call and no
+                 string (docstrings aside) that reads as a SQL statement; pages and jobs call named store functions
 
 Usage: `python scripts/check_imports.py [--root DIR] [--strict] [--verbose]`. It prints one line per
 rule with its count; `--verbose` lists each violation; `--strict` exits 1 when any count is not 0
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,12 @@ VOCAB = "vocab"
 # Modules allowed to load plugins by name (collector kinds, CLI commands, pages, notifiers).
 REGISTRIES = {"collectors.registry", "langnghe.cli", "dashboard.nav", "notify.registry"}
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
+# R8: the package that owns the SQL, the calls that run it, and what a SQL statement's text starts with.
+SQL_HOME = "store"
+SQL_CALLS = {"execute", "executemany", "sql"}
+SQL_TEXT = re.compile(r"^\s*(SELECT\s.*\bFROM\b|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|"
+                      r"CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?(TABLE|VIEW|INDEX|MACRO|SEQUENCE)\b|"
+                      r"(DROP|ALTER)\s+TABLE\b|WITH\s+\w+\s+AS\s*\()", re.DOTALL)
 # The floors of docs/ARCHITECTURE.md's diagram, ground floor 1: a package imports only lower floors.
 FLOORS = {"vocab": 1, "store": 2, "notify": 2, "surveys": 2, "collectors": 3, "nlp": 3, "detection": 3,
           "reports": 3, "orchestration": 4, "dashboard": 5, "devtools": 5, "langnghe": 6}
@@ -54,6 +63,7 @@ class Graph:
     modules: set[str] = field(default_factory=set)
     edges: list[Edge] = field(default_factory=list)
     dynamic: list[tuple[str, int, str]] = field(default_factory=list)  # (module, line, what)
+    sql: list[tuple[str, int, str]] = field(default_factory=list)  # (module, line, what): SQL outside store/
 
 
 def first_party_packages(root: Path) -> set[str]:
@@ -128,8 +138,19 @@ class _Visitor(ast.NodeVisitor):
             sub = f"{base}.{alias.name}"
             self._add(sub if sub in self.graph.modules else base, node.lineno)
 
+    def _sql(self, line: int, what: str) -> None:
+        if self.mod.split(".")[0] != SQL_HOME:
+            self.graph.sql.append((self.mod, line, what))
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        # A bare string statement is a docstring (or a comment written as one): prose may say SELECT.
+        if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> None:
         fn = node.func
+        if isinstance(fn, ast.Attribute) and fn.attr in SQL_CALLS:
+            self._sql(node.lineno, f".{fn.attr}(…)")
         name = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else ""
         if name in {"import_module", "__import__"} and self.mod not in REGISTRIES:
             arg = node.args[0] if node.args else None
@@ -139,6 +160,8 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and SQL_TEXT.match(node.value):
+            self._sql(node.lineno, repr(node.value[:40]))
         # A table of module paths ("pkg.mod") is an import in disguise; weighed when the module loads by name.
         if isinstance(node.value, str) and node.value in self.graph.modules and "." in node.value:
             self.module_strings.append((node.lineno, node.value))
@@ -168,7 +191,7 @@ def _is_service(mod: str) -> bool:
 
 
 def rule_violations(graph: Graph) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {f"R{i}": [] for i in range(1, 8)}
+    out: dict[str, list[str]] = {f"R{i}": [] for i in range(1, 9)}
     seen: set[tuple[str, str, str]] = set()
 
     def flag(rule: str, e: Edge) -> None:
@@ -204,6 +227,7 @@ def rule_violations(graph: Graph) -> dict[str, list[str]]:
     out["R5"] = [f"{a} ⇄ {b}" for a in sorted(adj) for b in sorted(adj[a]) if a < b and a in adj[b]]
     out["R5"] += [" → ".join(c) for c in package_cycles(graph) if len(c) > 3]
     out["R7"] = [" ⇄ ".join(c) for c in module_circles(graph)]
+    out["R8"] = [f"{mod}:{line} SQL outside store/: {what}" for mod, line, what in graph.sql]
     return out
 
 

@@ -9,6 +9,9 @@ updated on insert anyway. `search_postings` is kept sorted by term so a lookup r
 groups of that term; postings of items added since the last sort are appended (an unsorted tail every
 lookup scans), and a periodic job re-sorts once the tail is large (`search.compact_tail_rows`), one term
 range at a time (`compact_plan`, `compact_range`) so the write lock is held for seconds, not minutes.
+The tail is counted where it changes (`search_tail`, migration 163: a row per appended (doc, field), deleted with
+its postings by a purge or a replaced full text, and by the sort that covered it), not as all postings minus those
+once sorted, which read short after every purge of sorted postings.
 Postings refer to items by doc number (`item_search.doc`, migration 160): every join and group-by of a
 query hashes integers, and item ids are read for the page of results only.
 Two-word phrases are looked up as pair terms (`search_pairs`, migration 161: each pair of adjacent
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
     import duckdb
 
 __all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltexts", "index_missing", "forget",
-           "compact", "compact_plan", "compact_range", "compact_done", "tail_rows"]
+           "compact", "compact_plan", "compact_range", "compact_done", "tail_rows", "tail_mark", "postings"]
 
 K1 = 1.2
 B = 0.75
@@ -124,7 +127,7 @@ def index_fulltexts(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> int
         if not known:
             return n
         if any(known.values()):  # texts replaced: drop their old body postings and pairs (rare; scans them)
-            for table in ("search_postings", "search_pairs"):
+            for table in ("search_postings", "search_pairs", "search_tail"):
                 cur.execute(f"DELETE FROM {table} WHERE field = 1 AND doc IN (SELECT doc FROM _search_ft WHERE fulltext)")
         cur.execute("CREATE OR REPLACE TEMP TABLE _search_toks AS SELECT f.doc, t.* "
                     "FROM search_docs(?::VARCHAR[], FALSE, TRUE) t JOIN _search_ft f ON f.item_id = t.item_id",
@@ -151,8 +154,8 @@ def forget(cur: "duckdb.DuckDBPyConnection", ids_sql: str, dry_run: bool = False
     where = f"doc IN (SELECT doc FROM item_search WHERE item_id IN ({ids_sql}))"
     n = int(cur.execute(f"SELECT count(*) FROM search_postings WHERE {where}").fetchone()[0])
     if n and not dry_run:
-        cur.execute(f"DELETE FROM search_postings WHERE {where}")
-        cur.execute(f"DELETE FROM search_pairs WHERE {where}")
+        for table in ("search_postings", "search_pairs", "search_tail"):
+            cur.execute(f"DELETE FROM {table} WHERE {where}")
     return n
 
 
@@ -165,10 +168,20 @@ def index_missing(cur: "duckdb.DuckDBPyConnection", chunk: int = 50_000) -> int:
 
 
 def tail_rows(cur: "duckdb.DuckDBPyConnection") -> int:
-    """Postings appended since the last sort (every lookup scans these)."""
-    total = cur.execute("SELECT count(*) FROM search_postings").fetchone()[0]
-    row = cur.execute("SELECT sorted_rows FROM search_state").fetchone()
-    return max(int(total) - int(row[0] if row else 0), 0)
+    """Postings appended since the last sort and still stored (every lookup scans these). Summed from search_tail,
+    so a purge of sorted postings leaves it as it was and a purge of unsorted ones lowers it by theirs."""
+    return int(cur.execute("SELECT coalesce(sum(n), 0) FROM search_tail").fetchall()[0][0])
+
+
+def tail_mark(cur: "duckdb.DuckDBPyConnection") -> int:
+    """The newest append in the tail now: read with `compact_plan`, given to `compact_done`, so postings appended
+    while the ranges are sorted stay counted in the tail."""
+    return int(cur.execute("SELECT coalesce(max(seq), -1) FROM search_tail").fetchall()[0][0])
+
+
+def postings(cur: "duckdb.DuckDBPyConnection") -> int:
+    """How many postings the index holds (for logs and benches)."""
+    return int(cur.execute("SELECT count(*) FROM search_postings").fetchall()[0][0])
 
 
 def compact_plan(cur: "duckdb.DuckDBPyConnection", chunk_rows: int = 2_000_000) -> list[tuple[str, str | None]]:
@@ -208,17 +221,20 @@ def compact_range(cur: "duckdb.DuckDBPyConnection", lo: str, hi: str | None) -> 
         cur.execute("DROP TABLE IF EXISTS _search_sorted")
 
 
-def compact_done(cur: "duckdb.DuckDBPyConnection", sorted_rows: int, now: datetime) -> None:
-    """Record that the first `sorted_rows` postings are sorted (rows added meanwhile stay the tail)."""
+def compact_done(cur: "duckdb.DuckDBPyConnection", mark: int, now: datetime) -> None:
+    """Record that the tail up to `mark` (`tail_mark` when the sort was planned) is sorted; appends since stay
+    the tail."""
     _next_doc(cur)  # makes sure the one state row exists
-    cur.execute("UPDATE search_state SET sorted_rows = ?, compacted_at = ?", [int(sorted_rows), now])
+    cur.execute("DELETE FROM search_tail WHERE seq <= ?", [int(mark)])
+    cur.execute("UPDATE search_state SET compacted_at = ?", [now])
 
 
 def compact(cur: "duckdb.DuckDBPyConnection", now: datetime, chunk_rows: int = 2_000_000) -> int:
     """Sort all the postings in one go (one transaction: bulk loads, tests); returns the rows sorted.
     The service sorts range by range instead (orchestration/jobs.py: compact_plan, compact_range)."""
+    mark = tail_mark(cur)
     n = sum(compact_range(cur, lo, hi) for lo, hi in compact_plan(cur, chunk_rows))
-    compact_done(cur, n, now)
+    compact_done(cur, mark, now)
     return n
 
 
@@ -249,10 +265,14 @@ def _next_doc(cur: "duckdb.DuckDBPyConnection") -> int:
 
 def _append_new(cur: "duckdb.DuckDBPyConnection", join: str, doc: str) -> int:
     """Append the postings in _search_new under their doc numbers (`doc`, an expression over `join`),
-    sorted (a small sorted run keeps the tail's row groups tight)."""
+    sorted (a small sorted run keeps the tail's row groups tight), and count them in the tail (search_tail)."""
     cur.execute(f"INSERT INTO search_postings (term, doc, field, tf, pos, plain, published_at) "
                 f"SELECT n.term, {doc}, n.field, n.tf, n.pos, n.plain, n.published_at FROM _search_new n {join} "
                 "ORDER BY n.term, n.plain, n.published_at")
+    _next_doc(cur)  # makes sure the one state row exists
+    seq = int(cur.execute("UPDATE search_state SET tail_seq = tail_seq + 1 RETURNING tail_seq").fetchall()[0][0])
+    cur.execute(f"INSERT INTO search_tail SELECT {doc}, n.field, count(*), ? FROM _search_new n {join} GROUP BY ALL",
+                [seq])
     return int(cur.execute("SELECT count(*) FROM _search_new").fetchone()[0])
 
 

@@ -1,4 +1,4 @@
-"""The one-way layers hold: scripts/check_imports.py finds no broken rule (R1–R6, see its docstring)."""
+"""The one-way layers hold: scripts/check_imports.py finds no broken rule (R1–R8, see its docstring)."""
 
 from __future__ import annotations
 
@@ -83,3 +83,24 @@ def test_an_import_under_type_checking_closes_no_circle(tmp_path):
         "import typing\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    from store.c import X\nY = 2\n")
     out = run()
     assert "R7 = 1" in out and "store.c ⇄ store.d" in out and "store.a" not in out.split("R7 = 1", 1)[1]
+
+
+def test_sql_outside_store_is_caught(tmp_path):
+    """R8: orchestration/jobs.py counted search_postings with its own SELECT (round 20), which no rule saw. A job
+    running SQL text, or a page building it in an f-string, is named; store/ and prose in a docstring are not."""
+    for pkg in ("vocab", "store", "orchestration", "dashboard"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("")
+    (tmp_path / "store" / "search.py").write_text('def n(cur):\n    return cur.execute("SELECT count(*) FROM t")\n')
+    (tmp_path / "orchestration" / "jobs.py").write_text(
+        '"""Runs SELECT mailbox, then the jobs."""\n\n\ndef job(cur):\n'
+        '    return int(cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])\n')
+    (tmp_path / "dashboard" / "page.py").write_text(
+        'def q(table):\n    """DELETE FROM nothing: prose."""\n    return f"DELETE FROM {table} WHERE id = 1"\n')
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_imports.py"), "--root", str(tmp_path),
+                          "--strict", "--verbose"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "R8 = 3" in res.stdout, res.stdout
+    assert "orchestration.jobs:5 SQL outside store/: .execute(…)" in res.stdout
+    assert "orchestration.jobs:5 SQL outside store/: 'SELECT count(*) FROM search_postings'" in res.stdout
+    assert "dashboard.page:3 SQL outside store/: 'DELETE FROM '" in res.stdout
+    assert "store.search" not in res.stdout

@@ -16,6 +16,7 @@ from dashboard import actions, data, gate, ui
 from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, safe_link
 from orchestration import sources as sources_store
 from orchestration import status
+from vocab.numbers import fmt_num
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
 ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
 # what a new office sees, with its next step: who adds a source, and where files from other tools go
@@ -64,8 +65,29 @@ def render() -> None:
             st.warning(status.steps_pending_text(pending))
         if failed:  # given up after store.tags.STEP_ATTEMPTS: seen, not silently lost
             st.error(status.steps_failed_text(failed))
+            if gate.can("admin"):
+                _retry_steps(failed)
     if gate.can("admin"):
         _manage(health)
+
+
+def _retry_steps(failed: int) -> None:
+    """Admins put the given-up items back in the queue from here, without stopping serve (`langnghe steps --retry`
+    writes the file, so it needs serve stopped): a box to tick first, as the cause should be fixed before."""
+    sure = st.checkbox(f"Đã khắc phục nguyên nhân lỗi, đưa {fmt_num(failed)} tin vào lại hàng chờ đối chiếu",
+                       key="steps_retry_ok")
+    if not st.button("Thử lại các tin đã dừng", key="steps_retry", disabled=not sure, icon=":material/replay:"):
+        return
+    try:
+        n = actions.retry_given_up_steps(data.db(), gate.current_user())
+    except PermissionError as exc:
+        ui.set_flash(str(exc), ok=False)
+    else:
+        ui.set_flash(f"Đã đưa {fmt_num(n)} tin vào lại hàng chờ; máy chủ đối chiếu hồ sơ phản ánh và danh sách theo dõi "
+                     "cho chúng ở lượt gán nhãn kế tiếp." if n else
+                     "Không còn tin nào đang dừng thử (có thể đã được đưa lại).")
+    data.refresh()
+    st.rerun()
 
 
 def _health(health: list[dict], managed: set[str]) -> list[dict]:

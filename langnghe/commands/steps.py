@@ -8,7 +8,8 @@
 
 Why: until round 20 an item given up was counted by `langnghe status`, its cause only in the serve log, and put back
 only by hand-written SQL. The listing reads like `status` (read-only; serve's snapshot while serve holds the file);
-`--retry` writes, so it needs serve stopped, as every command that writes.
+`--retry` writes, so it needs serve stopped, as every command that writes; admins do the same on Nguồn tin while
+serve runs (dashboard.actions.retry_given_up_steps, round 20).
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def summary_lines(groups: list[tag_store.StepsGroup]) -> list[str]:
             out.append(f"{title}: {sum(g.items for g in part)}")
             out += [f"  {_group_line(g)}" for g in part]
     if any(g.given_up for g in groups):
-        out.append("Sửa nguyên nhân lỗi rồi dừng serve và chạy `langnghe steps --retry` để đưa các tin đã dừng thử "
-                   "vào lại hàng chờ.")
+        out.append("Sửa nguyên nhân lỗi rồi đưa các tin đã dừng thử vào lại hàng chờ: quản trị viên bấm «Thử lại các "
+                   "tin đã dừng» ở trang Nguồn tin (serve vẫn chạy), hoặc dừng serve và chạy `langnghe steps --retry`.")
     return out
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 
+from collectors import budget as budgets
 from collectors import fulltext
 from langnghe.commands import fulltext as fulltext_cmd
 from store.db import utcnow
@@ -105,9 +106,30 @@ def test_langnghe_fulltext_says_what_waits_and_what_was_given_up(server, db, tmp
     assert "Bài lỗi tạm thời đã thôi thử lại: 1" in out and "máy chủ trả lỗi HTTP 500 — đã thử 3 lần: 1" in out
 
 
+def test_a_page_that_found_the_body_budget_held_by_other_fetches_is_tried_again(server, db, tmp_path):
+    """[http] max_bodies_mb full (other fetches of the process held it until the deadline) says nothing of the page:
+    it was stored as final, fetch_memory_budget, and the article never got its text (round 20)."""
+    server.routes["/bai-1.html"] = lambda r: send(r, 200, ARTICLE, "text/html")
+    item = _item(server.url("/bai-1.html"), 1)
+    with db.write() as cur:
+        insert_items(cur, [item])
+    cfg = make_config(tmp_path, [], fulltext={"per_host_spacing_seconds": 0.0, "respect_robots": False},
+                      http={"max_body_mb": 1, "max_bodies_mb": 1.25, "fetch_deadline_seconds": 1.0})
+    held = budgets.shared(int(1.25 * (1 << 20)))  # the process's budget for that setting (the Fetcher takes it)
+    assert held.try_take(held.total)  # another fetch holds it all
+    now = utcnow()
+    try:
+        assert asyncio.run(fulltext.run(cfg, db, now=now)) == {"fetch_memory_budget": 1}
+    finally:
+        held.give(held.total)
+    assert _row(db, item.id) == ("fetch_memory_budget", 1, True)
+    assert asyncio.run(fulltext.run(cfg, db, now=now + 11 * MIN)) == {"ok": 1}
+    assert _row(db, item.id) == ("ok", 2, False)
+
+
 def test_which_failures_may_pass():
     assert all(fulltext.may_pass(s) for s in ("http_500", "http_503", "fetch_timeout", "fetch_transport",
-                                              "robots_unreachable"))
+                                              "robots_unreachable", "fetch_memory_budget"))
     assert not any(fulltext.may_pass(s) for s in ("http_404", "http_429", "robots", "fetch_blocked_address",
                                                   "fetch_too_large", "empty", "not_html", "ok", "http_5000"))
     now = utcnow()
