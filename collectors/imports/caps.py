@@ -55,6 +55,7 @@ class Lines:
 
 
 def check_cells(row: Mapping[str, Any], limit: int, where: str, depth: int = 0) -> None:
+    """Refuse a row with a cell over `limit` characters (nested JSON objects too, 8 levels); `where` names the row."""
     for v in row.values():
         if isinstance(v, str) and len(v) > limit:
             raise ImportLimitError(f"Một ô ở {where} dài {fmt_num(len(v))} ký tự, quá giới hạn {fmt_num(limit)} "

@@ -26,6 +26,7 @@ from vocab.numbers import fmt_num
 
 @contextmanager
 def csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
+    """A CSV stream as a Table: the dialect sniffed from its head, records read through caps.Lines."""
     position = position_of(stream)
     with decoded(stream) as (text, head):
         dialect = _dialect(head[:8192])

@@ -27,6 +27,7 @@ from vocab.numbers import fmt_num
 
 @contextmanager
 def json_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
+    """A JSONL or JSON-array stream as a Table; its columns are the keys of its first rows."""
     position = position_of(stream)
     with decoded(stream) as (text, head):
         if head.lstrip().startswith("["):

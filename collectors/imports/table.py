@@ -32,6 +32,7 @@ class Table:
 
 
 def position_of(stream: BinaryIO) -> Callable[[], float | None]:
+    """The share of `stream` read so far, for a progress bar (None for an empty stream)."""
     size = stream.seek(0, io.SEEK_END)
     stream.seek(0)
     return lambda: min(1.0, stream.tell() / size) if size else None
@@ -55,11 +56,14 @@ def unique_columns(names: list[str]) -> list[str]:
 
 
 def refuse_garbled(columns: list[str]) -> None:
+    """NUL bytes in the header: a UTF-16 file or no text at all, said before any row is mapped."""
     if any("\x00" in c for c in columns):
         raise ImportFormatError("Tên cột chứa ký tự NUL: tệp có vẻ được lưu bằng UTF-16 (hoặc không phải tệp văn "
                                 "bản). Hãy lưu lại dưới dạng CSV UTF-8 rồi nhập.")
 
+
 def cell_str(v: Any) -> str:
+    """A cell as text: None is "", a float that is a whole number loses its ".0" (Excel stores 42 as 42.0)."""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():

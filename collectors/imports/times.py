@@ -73,4 +73,5 @@ class Serial1904(float):
 
 
 def mark_1904(v: Any) -> Any:
+    """A number of a 1904-system workbook marked so parse_time counts it from 01/01/1904; other values as they are."""
     return Serial1904(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v

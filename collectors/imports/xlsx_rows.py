@@ -31,6 +31,7 @@ from vocab.numbers import fmt_num
 
 @contextmanager
 def xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> Iterator[Table]:
+    """An XLSX stream's sheet (`sheet`, else the first) as a Table; the zip is judged before openpyxl opens it."""
     from openpyxl import load_workbook
 
     check_zip(stream, limits)
@@ -61,6 +62,7 @@ def xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> It
         yield Table(columns, _xlsx_rows(it, columns, limits, state, notes, ws), position, notes)
     finally:
         wb.close()
+
 
 def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,
                state: dict[str, int], notes: Counter[str], ws: Any = None) -> Iterator[dict[str, Any]]:
