@@ -10,18 +10,34 @@ The CLI (`langnghe import`) and the Nhập dữ liệu page both call `import_fi
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Mapping
 
-from collectors.imports import (  # noqa: F401 - the reading half lives with the collectors
-    Imported, ImportFormatError, ImportSettings, ProgressFn,
-)
 from collectors import imports as imp
+from collectors.imports import ImportFormatError, ImportSettings
 from orchestration import ingest
 from orchestration.sources import effective_config
 from store import imports as store_imports
 from store.items import insert_items
+
+ProgressFn = Callable[[int, int, "float | None"], None]  # rows read, new items, share of the file read
+
+
+@dataclass
+class Imported:
+    """How an import_file run went: its totals as the import_log row has them."""
+
+    rows: int
+    items_new: int
+    items: int                                          # mapped (new + already there)
+    skipped: Counter[str] = field(default_factory=Counter)
+    status: str = "done"                                # done · interrupted (stopped between chunks)
+    log_id: int = 0
+    undated: int = 0                                    # mapped without a date of their own
+    notes: Counter[str] = field(default_factory=Counter)  # imports.table.NOTES: what the read quietly lost
 
 
 def check_source_name(cfg: Any, db: Any, name: str) -> None:

@@ -87,6 +87,9 @@ def _resolves(ref: str) -> bool:
         if base.with_suffix(".py").is_file():
             rest = parts[i:]
             return not rest or _defines(base.with_suffix(".py"), rest[0])
+        if base.is_dir() and i >= 2 and (base / "__init__.py").is_file():
+            rest = parts[i:]  # a subpackage (`collectors.imports`): the name is in its __init__, or nowhere
+            return not rest or _defines(base / "__init__.py", rest[0])
         if base.is_dir():
             return True  # `pkg.name` with no module `name`: a setting such as `dashboard.port`, or a logger
     return True
@@ -116,6 +119,7 @@ def test_modules_and_functions_the_docs_name_exist() -> None:
 
 def test_the_reference_checks_can_fail() -> None:
     assert not _resolves("collectors.imports.import_file") and _resolves("orchestration.imports.import_file")
+    assert not _resolves("collectors.imports.NOTES") and _resolves("collectors.imports.table.NOTES")  # a package
     assert not _resolves("store/tags.save_tag") and _resolves("store/tags.save_tags")
     assert _resolves("dashboard.port")  # a setting, not a module
     assert _FILE.findall("see `tests/collectors/coverage.py`") == ["tests/collectors/coverage.py"]

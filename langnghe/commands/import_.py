@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from collectors import imports as imp
+from collectors.base import skip_label
 from langnghe.commands._files import CannotOpen, open_named
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
@@ -86,7 +87,7 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
     print("Ánh xạ: " + ", ".join(f"{k}={v}" for k, v in pv.mapping.items()))
     print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
     for reason, n in pv.skipped.most_common():
-        print(f"  bỏ qua {n}: {imp.skip_label(reason)}")
+        print(f"  bỏ qua {n}: {skip_label(reason)}")
     if pv.undated:
         print(f"Cảnh báo: {undated_warning(pv.undated)}")
     for note in imp.notes_text(pv.notes):
@@ -185,7 +186,7 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
     print(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} đã có; "
           f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():
-        print(f"  bỏ qua {n}: {imp.skip_label(reason)}", file=sys.stderr)
+        print(f"  bỏ qua {n}: {skip_label(reason)}", file=sys.stderr)
     for note in imp.notes_text(res.notes):
         print(f"Cảnh báo: {note}", file=sys.stderr)
     return 0

@@ -12,18 +12,19 @@ import pytest
 
 from bench.hostile_imports import ROWS, csv_text, styled_xlsx
 from collectors import imports as imp
-from vocab.config import SourceConfig
+from collectors.imports.xlsx_slim import SlimRows
+from vocab.config import ImportsConfig, SourceConfig
 
 
 def _read(name: str, data: bytes) -> tuple[list[str], list[dict]]:
-    with imp.open_table(name, io.BytesIO(data), imp.ImportsConfig()) as t:
+    with imp.open_table(name, io.BytesIO(data), ImportsConfig()) as t:
         return t.columns, list(t.rows)
 
 
 @pytest.mark.parametrize("cells", [False, True], ids=["rows", "styled-cells"])
 def test_empty_styled_rows_are_read_without_their_formatting_and_a_row_after_them_is_kept(tmp_path, cells):
     """openpyxl kept every styled row's attributes for the whole read: 1,000,000 empty styled rows (52 MB
-    unzipped, under max_uncompressed_mb) held 530 MB and took 17 s. Rows are now read through _SlimRows."""
+    unzipped, under max_uncompressed_mb) held 530 MB and took 17 s. Rows are now read through xlsx_slim.SlimRows."""
     p = tmp_path / "s.xlsx"
     styled_xlsx(p, 3000, cells=cells)
     with zipfile.ZipFile(p) as z:  # a row of data far below the empty ones
@@ -55,7 +56,7 @@ def test_a_row_tag_cut_between_two_reads_is_slimmed_whole():
             return super().read(7)
 
     out = b""
-    src = imp._SlimRows(Trickle(xml))
+    src = SlimRows(Trickle(xml))
     while chunk := src.read(16384):
         out += chunk
     assert out == b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c s="2"/><cfRule r="x"/></row><x:row r="3"></x:row>' \

@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from collectors import imports as imp
-from collectors.base import SkipItem
+from collectors.base import SkipItem, skip_label
+from collectors.imports.errors import ImportLimitError
+from collectors.imports.items import map_row, source_type_of_outlet
+from collectors.imports.times import parse_time, us_order_date
 from langnghe import cli
-from vocab.config import SourceConfig
+from vocab.config import ImportsConfig, SourceConfig
 from store.db import Database
 from kindhelpers import db  # noqa: F401
 from kindspecs import FIX
@@ -104,7 +107,7 @@ def test_mapping_errors():
     with pytest.raises(imp.ImportFormatError, match="ít nhất"):
         imp.check_mapping({"url": "link"}, ["link"])
     with pytest.raises(SkipItem):
-        imp.map_row({"a": ""}, {"text": "a"}, _settings(), NOW)
+        map_row({"a": ""}, {"text": "a"}, _settings(), NOW)
 
 
 def test_preview_writes_nothing_and_shows_reasons():
@@ -238,8 +241,8 @@ def test_a_long_csv_line_is_not_read_whole(tmp_path, small_limits, capsys):
     assert cli.main(["import", str(p), "--preview"]) == 2
     assert "Dòng 5 dài hơn giới hạn 20.000 byte (imports.max_line_bytes)" in capsys.readouterr().err
     with open(p, "rb") as fh:
-        with pytest.raises(imp.ImportLimitError, match=r"imports\.max_line_bytes"):
-            with imp.open_table("dai.csv", fh, imp.ImportsConfig(max_line_bytes=20_000)) as t:
+        with pytest.raises(ImportLimitError, match=r"imports\.max_line_bytes"):
+            with imp.open_table("dai.csv", fh, ImportsConfig(max_line_bytes=20_000)) as t:
                 list(t.rows)
         assert fh.tell() < 200_000  # stopped at the limit (plus read-ahead), not at the end of the 5 MB line
 
@@ -325,8 +328,8 @@ def test_vietnamese_headers_are_guessed_and_kenh_sets_the_source_type():
                        "published_at": "Ngày đăng", "outlet": "Kênh"}
     items, _ = imp.map_rows(rows, mapping, _settings(stype="press"), NOW)
     assert [i.source_type for i in items] == ["social", "press", "social"]
-    assert imp.source_type_of_outlet("TikTok Uông Bí") == "social"
-    assert imp.source_type_of_outlet("Hội những người yêu Uông Bí") is None
+    assert source_type_of_outlet("TikTok Uông Bí") == "social"
+    assert source_type_of_outlet("Hội những người yêu Uông Bí") is None
 
 
 @pytest.mark.slow  # 10–40 s: CLI processes; started first under xdist
@@ -440,7 +443,7 @@ def test_json_array_elements_that_are_not_objects_are_skipped_for_that_reason():
     rows, _ = imp.read_bytes("x.json", '[{"text": "Bụi than ở Vàng Danh"}, "chuỗi", 5]'.encode())
     items, skipped = imp.map_rows(rows, {"text": "text"}, _settings(), NOW)
     assert len(items) == 1 and skipped == {"not an object": 2}
-    assert imp.skip_label("not an object") == "dòng JSON không phải một đối tượng"
+    assert skip_label("not an object") == "dòng JSON không phải một đối tượng"
 
 
 def test_json_array_is_read_from_bytes_in_every_encoding_without_a_warning():
@@ -462,12 +465,12 @@ def test_two_digit_years_read_day_first_and_us_order_dates_are_undated_and_count
     """'12/05/26' (a Vietnamese office's short date) was no date at all, and '05/13/2026' (an export in US
     order) was undated without a word about why. Two-digit years are 20yy, day first; an impossible
     day-first date that is a valid month-first one stays undated and is counted in the summary."""
-    assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)
-    assert imp.parse_time("05/06/2026") == datetime(2026, 6, 4, 17, 0)  # ambiguous: day first
-    assert imp.parse_time("2026-05-12") == datetime(2026, 5, 11, 17, 0)  # ISO kept (no 26-05-12 inside it)
-    assert imp.parse_time("2026-05-12T08:00:00+07:00") == datetime(2026, 5, 12, 1, 0)
-    assert imp.parse_time(45992) == datetime(2025, 11, 30, 17, 0)  # an Excel date number kept
-    assert imp.parse_time("05/13/2026") is None
+    assert parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)
+    assert parse_time("05/06/2026") == datetime(2026, 6, 4, 17, 0)  # ambiguous: day first
+    assert parse_time("2026-05-12") == datetime(2026, 5, 11, 17, 0)  # ISO kept (no 26-05-12 inside it)
+    assert parse_time("2026-05-12T08:00:00+07:00") == datetime(2026, 5, 12, 1, 0)
+    assert parse_time(45992) == datetime(2025, 11, 30, 17, 0)  # an Excel date number kept
+    assert parse_time("05/13/2026") is None
     csv_ = "noi dung,ngay\nBụi than ở Vàng Danh,05/13/2026\nĐèn đường hỏng,12/05/26\nNước sạch,31/02/2026\n"
     rows, columns = imp.read_bytes("x.csv", csv_.encode())
     pv = imp.preview(rows, columns, {"text": "noi dung", "published_at": "ngay"}, _settings(), NOW)
@@ -485,7 +488,7 @@ def test_cells_beyond_the_header_are_counted_not_dropped_silently():
     from openpyxl import Workbook
 
     csv_ = "tieu de,noi dung\nBụi than,Xe chạy đêm, gây bụi\nĐèn đường,Hỏng cả tháng\nNước,Mất nước,,\n"
-    with imp.open_table("x.csv", io.BytesIO(csv_.encode()), imp.ImportsConfig()) as t:
+    with imp.open_table("x.csv", io.BytesIO(csv_.encode()), ImportsConfig()) as t:
         pv = imp.preview(t.rows, t.columns, {"title": "tieu de", "text": "noi dung"}, _settings(), NOW, notes=t.notes)
     assert pv.mappable == 3 and pv.notes == {"extra_fields": 1}  # empty trailing fields are no loss
     assert imp.notes_text(pv.notes)[0].startswith("1 dòng có nhiều ô hơn số cột của dòng tiêu đề")
@@ -495,7 +498,7 @@ def test_cells_beyond_the_header_are_counted_not_dropped_silently():
     wb.active.append(["Đèn đường"])
     buf = io.BytesIO()
     wb.save(buf)
-    with imp.open_table("x.xlsx", buf, imp.ImportsConfig()) as t:
+    with imp.open_table("x.xlsx", buf, ImportsConfig()) as t:
         pv = imp.preview(t.rows, t.columns, {"text": "Nội dung"}, _settings(), NOW, notes=t.notes)
     assert pv.mappable == 2 and pv.notes == {"extra_fields": 1}
 
@@ -515,7 +518,7 @@ def test_formula_cells_without_a_computed_value_are_said_not_read_as_silence():
     wb.active.append(["Đèn đường", '=UPPER("hỏng")'])
     buf = io.BytesIO()
     wb.save(buf)
-    with imp.open_table("x.xlsx", buf, imp.ImportsConfig()) as t:
+    with imp.open_table("x.xlsx", buf, ImportsConfig()) as t:
         pv = imp.preview(t.rows, t.columns, {"title": "Tiêu đề", "text": "Nội dung"}, _settings(), NOW,
                          notes=t.notes)
     assert pv.rows == 2 and pv.mappable == 2 and pv.notes == {"formula_no_value": 3}  # the all-formula row: gone
@@ -525,7 +528,7 @@ def test_formula_cells_without_a_computed_value_are_said_not_read_as_silence():
     plain.active.append(["Bụi than"])
     buf = io.BytesIO()
     plain.save(buf)
-    with imp.open_table("y.xlsx", buf, imp.ImportsConfig()) as t:
+    with imp.open_table("y.xlsx", buf, ImportsConfig()) as t:
         assert list(t.rows) and not +t.notes
 
 
@@ -592,42 +595,42 @@ def test_a_zero_width_joiner_inside_an_emoji_sequence_is_kept():
 def test_two_digit_years_from_69_are_the_last_century():
     """'31/12/99' read as 31/12/2099, a date 73 years ahead that the future-date guard replaced by the import
     time: a two-digit year follows strptime's %y (69–99 → 19yy, 00–68 → 20yy)."""
-    assert imp.parse_time("31/12/99") == datetime(1999, 12, 30, 17, 0)
-    assert imp.parse_time("1/2/03 14:30") == datetime(2003, 2, 1, 7, 30)
-    assert imp.parse_time("12/05/68") == datetime(2068, 5, 11, 17, 0)
-    assert imp.parse_time("12/05/69") == datetime(1969, 5, 11, 17, 0)
-    assert imp.parse_time("29/02/2025") is None and not imp.us_order_date("29/02/2025")
-    assert imp.parse_time("29/02/00") == datetime(2000, 2, 28, 17, 0)  # 2000 was a leap year, 1900 was not
+    assert parse_time("31/12/99") == datetime(1999, 12, 30, 17, 0)
+    assert parse_time("1/2/03 14:30") == datetime(2003, 2, 1, 7, 30)
+    assert parse_time("12/05/68") == datetime(2068, 5, 11, 17, 0)
+    assert parse_time("12/05/69") == datetime(1969, 5, 11, 17, 0)
+    assert parse_time("29/02/2025") is None and not us_order_date("29/02/2025")
+    assert parse_time("29/02/00") == datetime(2000, 2, 28, 17, 0)  # 2000 was a leap year, 1900 was not
 
 
 def test_a_dotted_time_is_not_read_as_a_two_digit_year_date():
     """With two-digit years, '2026-05-12 08.30.00' lost its date (08.30.00 read first, day 8 of month 30) and
     'Ngày 2026-05-12, 10.11.12' became 10 Nov 2012: a four-digit-year date is looked for first, as before.
     The dotted time itself is read since (it was dropped: midnight)."""
-    assert imp.parse_time("2026-05-12 08.30.00") == datetime(2026, 5, 12, 1, 30)
-    assert imp.parse_time("Ngày 2026-05-12, 10.11.12") == datetime(2026, 5, 12, 3, 11, 12)
-    assert imp.parse_time("08.30.00 12/05/2026") == datetime(2026, 5, 12, 1, 30)
-    assert imp.parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)  # two digits still read alone
+    assert parse_time("2026-05-12 08.30.00") == datetime(2026, 5, 12, 1, 30)
+    assert parse_time("Ngày 2026-05-12, 10.11.12") == datetime(2026, 5, 12, 3, 11, 12)
+    assert parse_time("08.30.00 12/05/2026") == datetime(2026, 5, 12, 1, 30)
+    assert parse_time("12/05/26 08:30") == datetime(2026, 5, 12, 1, 30)  # two digits still read alone
 
 
 def test_afternoon_times_with_a_12_hour_marker_are_afternoon():
     """'12/05/2026 9:05 CH' (vi-VN writes SA/CH for AM/PM) and '… 9:05 PM' were read as 09:05, twelve hours early."""
-    assert imp.parse_time("12/05/2026 9:05 CH") == datetime(2026, 5, 12, 14, 5)
-    assert imp.parse_time("12/05/2026 09:05:30 pm") == datetime(2026, 5, 12, 14, 5, 30)
-    assert imp.parse_time("12/05/2026 12:10 SA") == datetime(2026, 5, 11, 17, 10)  # 00:10 local
-    assert imp.parse_time("12/05/2026 12:10 CH") == datetime(2026, 5, 12, 5, 10)  # noon
-    assert imp.parse_time("12/05/2026 9:05 SA") == datetime(2026, 5, 12, 2, 5)
-    assert imp.parse_time("12/05/2026 21:05") == datetime(2026, 5, 12, 14, 5)
+    assert parse_time("12/05/2026 9:05 CH") == datetime(2026, 5, 12, 14, 5)
+    assert parse_time("12/05/2026 09:05:30 pm") == datetime(2026, 5, 12, 14, 5, 30)
+    assert parse_time("12/05/2026 12:10 SA") == datetime(2026, 5, 11, 17, 10)  # 00:10 local
+    assert parse_time("12/05/2026 12:10 CH") == datetime(2026, 5, 12, 5, 10)  # noon
+    assert parse_time("12/05/2026 9:05 SA") == datetime(2026, 5, 12, 2, 5)
+    assert parse_time("12/05/2026 21:05") == datetime(2026, 5, 12, 14, 5)
 
 
 def test_a_bare_hour_is_that_hour():
     """'14h ngày 12/5/2026' (how Vietnamese news write an hour) read as midnight, 14 hours early."""
-    assert imp.parse_time("14h ngày 12/5/2026") == datetime(2026, 5, 12, 7, 0)
-    assert imp.parse_time("12/05/2026 lúc 8g") == datetime(2026, 5, 12, 1, 0)
-    assert imp.parse_time("12/05/2026 9h CH") == datetime(2026, 5, 12, 14, 0)
-    assert imp.parse_time("12/05/2026 14h30") == datetime(2026, 5, 12, 7, 30)
-    assert imp.parse_time("12/05/2026 123h") == datetime(2026, 5, 11, 17, 0)  # not an hour: midnight as before
-    assert imp.parse_time("12/05/2026 08:05 Chủ nhật") == datetime(2026, 5, 12, 1, 5)
+    assert parse_time("14h ngày 12/5/2026") == datetime(2026, 5, 12, 7, 0)
+    assert parse_time("12/05/2026 lúc 8g") == datetime(2026, 5, 12, 1, 0)
+    assert parse_time("12/05/2026 9h CH") == datetime(2026, 5, 12, 14, 0)
+    assert parse_time("12/05/2026 14h30") == datetime(2026, 5, 12, 7, 30)
+    assert parse_time("12/05/2026 123h") == datetime(2026, 5, 11, 17, 0)  # not an hour: midnight as before
+    assert parse_time("12/05/2026 08:05 Chủ nhật") == datetime(2026, 5, 12, 1, 5)
 
 
 def test_cli_preview_refuses_the_name_of_a_collected_source_and_creates_no_database(tmp_path, monkeypatch, capsys):

@@ -28,6 +28,7 @@ from collectors import bing_news, bluesky, google_news, html_list, imports, mast
 from collectors import facebook_page as fb
 from collectors.base import SkipItem
 from collectors.imports import ImportFormatError
+from collectors.imports.items import map_row
 from vocab.config import SourceConfig
 
 NOW = datetime(2026, 12, 6)
@@ -73,7 +74,7 @@ MAPPERS = {
     "youtube": lambda d: youtube.map_youtube_entry(d, src("youtube"), NOW),
     "html_list": lambda d: html_list.map_row(d, src("html_list"), NOW),
     "telegram": lambda d: telegram.map_message(d, src("telegram"), NOW),
-    "import": lambda d: imports.map_row(d, IMPORT_MAPPING, imports.ImportSettings(src("import")), NOW),
+    "import": lambda d: map_row(d, IMPORT_MAPPING, imports.ImportSettings(src("import")), NOW),
 }
 
 
@@ -126,7 +127,7 @@ def test_an_import_file_gives_rows_or_a_vietnamese_format_error_whatever_it_hold
             return
         for row in rows:  # and each row maps to an Item or a counted skip
             try:
-                imports.map_row(row, IMPORT_MAPPING, imports.ImportSettings(src("import")), NOW)
+                map_row(row, IMPORT_MAPPING, imports.ImportSettings(src("import")), NOW)
             except SkipItem:
                 pass
 

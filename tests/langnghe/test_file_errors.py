@@ -48,7 +48,8 @@ def test_the_zip_directory_of_an_xlsx_is_looked_for_in_a_bounded_tail():
 
     import pytest
 
-    from collectors import imports
+    from collectors.imports.errors import ImportFormatError
+    from collectors.imports.zipcheck import _check_zip_directory
 
     class Endless(io.RawIOBase):
         def readable(self) -> bool:
@@ -69,5 +70,5 @@ def test_the_zip_directory_of_an_xlsx_is_looked_for_in_a_bounded_tail():
         def readall(self) -> bytes:
             raise AssertionError("unbounded read")
 
-    with pytest.raises(imports.ImportFormatError, match="không có mục lục zip"):
-        imports._check_zip_directory(Endless())  # noqa: SLF001
+    with pytest.raises(ImportFormatError, match="không có mục lục zip"):
+        _check_zip_directory(Endless())  # noqa: SLF001

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from collectors import collab
-from collectors.imports import source_type_of_outlet
+from collectors.imports.items import source_type_of_outlet
 from tests.conftest import make_config
 from vocab.config import ConfigError
 from vocab.labels import CONFIGURED_SOURCE_TYPES, SOURCE_TYPES

@@ -1,0 +1,80 @@
+"""An XLSX judged from its zip directory before openpyxl opens it: too big, too many parts, or not a workbook.
+
+    stream ─_check_zip_directory─▶ the end record (last 64 KB + 22 bytes, a bounded read): no record ─▶
+        │                           not a zip; more than ZIP_MAX_PARTS parts or a huge directory ─▶ refused
+        ▼
+    zipfile's infolist ─_check_is_workbook─▶ no xl/ part: said what it is (DOCX, PPTX, ODS, a plain ZIP)
+        ▼
+    declared sizes: all parts ≤ [imports] max_uncompressed_mb; a part openpyxl parses whole (styles,
+        workbook…, anything but the streamed sheets and shared strings) ≤ max_xlsx_part_mb
+
+zipfile stops at the declared size, so a forged size only fails the CRC later: the declared sizes are enough.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from typing import BinaryIO
+
+from collectors.imports.caps import ZIP_MAX_PARTS
+from collectors.imports.errors import ImportFormatError, ImportLimitError
+from collectors.textutil import tidy
+from vocab.config import ImportsConfig
+from vocab.numbers import fmt_num
+
+
+def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
+    """Refuse a zip (XLSX) whose parts would unzip past the limits, from the sizes it declares; its
+    directory is read only when the end record says it is small."""
+    import zipfile
+
+    _check_zip_directory(stream)
+    try:
+        infos = zipfile.ZipFile(stream).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+    _check_is_workbook([i.filename for i in infos])
+    total = sum(i.file_size for i in infos)
+    limit_mb = limits.max_uncompressed_mb
+    if total > limit_mb * 1e6:
+        raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6)} MB, quá giới hạn "
+                               f"{fmt_num(limit_mb)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
+    for i in infos:
+        streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
+        if not streamed and i.file_size > limits.max_xlsx_part_mb * 1e6:
+            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {fmt_num(i.file_size / 1e6, 1)} "
+                                   f"MB, quá giới hạn {fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này "
+                                   "(imports.max_xlsx_part_mb).")
+    stream.seek(0)
+
+
+# what a zip named .xlsx turns out to be, from a part only that format has → how staff are told
+_NOT_A_WORKBOOK = (("word/document.xml", "một văn bản Word (DOCX) đổi tên thành .xlsx"),
+                   ("ppt/presentation.xml", "một tệp PowerPoint (PPTX) đổi tên thành .xlsx"),
+                   ("content.xml", "một tệp OpenDocument (LibreOffice: ODS/ODT) đổi tên thành .xlsx"))
+
+
+def _check_is_workbook(names: list[str]) -> None:
+    """An ImportFormatError saying what the zip is when it holds no workbook (no xl/ part): openpyxl said only
+    «KeyError» (a zip of other files) or «OSError» (a DOCX)."""
+    lower = {n.lower() for n in names}
+    if any(n.startswith("xl/") for n in lower):
+        return
+    what = next((said for part, said in _NOT_A_WORKBOOK if part in lower), "một tệp nén ZIP thường đổi tên thành .xlsx")
+    shown = ", ".join(tidy(n)[:60] for n in sorted(names)[:5]) + (" …" if len(names) > 5 else "")
+    raise ImportFormatError(f"Tệp này không phải bảng tính Excel mà là {what} (trong tệp có: {shown or 'không có gì'}). "
+                            "Hãy mở bảng tính bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx hoặc CSV UTF-8.")
+
+
+def _check_zip_directory(stream: BinaryIO) -> None:
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(max(0, size - (1 << 16) - 22))
+    tail = stream.read((1 << 16) + 22)  # bounded: a stream whose end is unknown (a device) never ends
+    stream.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise ImportFormatError("Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX (không có mục lục zip).")
+    parts, dir_size = struct.unpack_from("<HI", tail, at + 10)
+    if parts > ZIP_MAX_PARTS or dir_size > ZIP_MAX_PARTS * 1024:
+        raise ImportLimitError(f"Tệp XLSX có {fmt_num(parts)} phần, quá giới hạn {fmt_num(ZIP_MAX_PARTS)} phần.")
