@@ -137,7 +137,7 @@ def _manage(health: list[dict]) -> None:
     srcs = {s.name: sources_store.as_row(s) for s in data.effective_sources()}
     kinds = data.collector_kinds()
     _kinds_help()
-    tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm nguồn"], key="src_tab")
+    tab_edit, tab_add = ui.tabs(["Sửa / tạm dừng", "Thêm nguồn"], key="src_tab")
     with tab_edit:
         if not srcs:
             st.caption("Chưa có nguồn nào.")
