@@ -13,7 +13,8 @@ Failures are stored as a status ('robots', 'http_404', 'fetch_timeout', 'fetch_b
 link to a non-public address, 'empty', 'not_html') with no text, so an article is tried once; the
 summary stays what NLP uses for it. The exception is 'robots_unreachable' (robots.txt did not answer, so the
 site refused nothing): tried again by a later run once RETRY_AFTER has gone by, within max_age_hours. Staff read
-the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS). NLP reads the summary and then the
+the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS): `langnghe fulltext` after a run,
+Nguồn tin per source (`by_source`, from store.fulltext.status_by_source). NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
 `orchestration.ingest` runs `run(cfg, db, ids=new_ids)` on every batch of new items before NLP, so
@@ -42,6 +43,7 @@ from collectors.http import Fetcher
 from collectors.textutil import without_scripts
 from vocab.config import Config, section
 from vocab.labels import FULLTEXT_STATUS_LABELS
+from vocab.numbers import number
 from collectors.netguard import Resolver
 from store import fulltext as store_fulltext
 from store.db import Database, utcnow
@@ -257,3 +259,45 @@ def status_label(status: str) -> str:
     if status.startswith("fetch_"):
         return error_kind_label(status[6:])
     return status
+
+
+@dataclass(frozen=True)
+class SourceFulltext:
+    """One source's items by full-text outcome, in the groups Nguồn tin shows: got a text, waiting for a run (no row
+    yet in the fetch window, or robots.txt that did not answer, tried again), refused by robots.txt, failed to load
+    (a timeout or another fetch error, an HTTP error, a page that broke the extractor), and the rest (no text in the
+    page, not HTML, too old to be tried). `detail` says every status but 'ok' as `langnghe fulltext` does."""
+
+    source: str
+    ok: int = 0
+    waiting: int = 0
+    robots: int = 0
+    failed: int = 0
+    other: int = 0
+    detail: str = ""
+
+
+def status_group(status: str) -> str:
+    """The SourceFulltext field a stored status (or store.fulltext's WAITING / TOO_OLD) counts in."""
+    if status in ("ok", "robots"):
+        return status
+    if status in (store_fulltext.WAITING, *RETRY_STATUSES):
+        return "waiting"
+    if status == "error" or status.startswith(("http_", "fetch_")):
+        return "failed"
+    return "other"
+
+
+def by_source(rows: Iterable[store_fulltext.SourceStatus]) -> list[SourceFulltext]:
+    """store.fulltext.status_by_source's rows as one SourceFulltext a source, in the rows' order of sources."""
+    counts: dict[str, Counter[str]] = {}
+    for r in rows:
+        counts.setdefault(r.source, Counter())[r.status] += r.items
+    out = []
+    for source, c in counts.items():
+        groups: Counter[str] = Counter()
+        for status, n in c.items():
+            groups[status_group(status)] += n
+        detail = "; ".join(f"{status_label(k)}: {number(n)}" for k, n in c.most_common() if k != "ok")
+        out.append(SourceFulltext(source, detail=detail, **groups))
+    return out
