@@ -60,6 +60,25 @@ def _fits_the_desk(page) -> None:  # type: ignore[no-untyped-def]
     assert wide <= shown + 1, f"section I: {wide} px of columns in {shown} px"
     page_wide = page.evaluate(PAGE_WIDE)
     assert page_wide[0] <= page_wide[1] + 1, f"the page scrolls sideways: {page_wide}"
+    # Streamlit's own English menu («Rerun», «Settings», «Print»…) and deploy button are not drawn (client.toolbarMode)
+    for chrome in ("stMainMenu", "stToolbarActions", "stAppDeployButton"):
+        assert not page.locator(f'[data-testid="{chrome}"]').count(), chrome
+
+
+def _calendar_in_vietnamese(page) -> None:  # type: ignore[no-untyped-def]
+    """Chromium here speaks English (navigator.language en-US): the calendar said «November», «S M T W T F S»; the
+    page says the browser's language is Vietnamese (dashboard.server.BROWSER_LOCALE), so it says «Tháng 11», «T2 … CN»."""
+    page.locator('[data-testid="stDateInput"] input').first.focus()
+    page.keyboard.press("Enter")
+    calendar = page.locator('[data-testid="stDateInputCalendar"]')
+    calendar.wait_for(timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "briefing-calendar.png"))
+    heads = calendar.locator("thead th").all_inner_texts()
+    month = calendar.locator('button[aria-haspopup="listbox"]').first.inner_text()
+    assert heads == ["T2", "T3", "T4", "T5", "T6", "T7", "CN"], heads
+    assert month.strip().startswith("Tháng "), month
+    page.keyboard.press("Escape")
+    calendar.wait_for(state="detached", timeout=10_000)
 
 
 def _reads_on_a_phone(browser, port: int, pw: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
@@ -104,6 +123,7 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
             page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
             _settle(page)
             _fits_the_desk(page)
+            _calendar_in_vietnamese(page)
 
             text = print_briefing(page, ARTIFACTS / "briefing_print.pdf")
             flat = " ".join(text.split())
