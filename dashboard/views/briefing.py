@@ -97,7 +97,7 @@ def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
 # Section I's grid on a desk. At 1366 × 768 with the sidebar open the page is 954 px wide; ten columns (the issue
 # in 400 px, the reason in 420) made a grid of 1707 px that scrolled sideways past «Vì sao» (round 19). Now seven
 # columns in pixels that add up to less (Streamlit stretches them to a wider page): the level, state, period raised
-# and priority are lines of one cell, «Tình trạng». Cells wrap in rows as tall as the longest reason needs (at
+# and priority wrapped in one cell, «Tình trạng». Cells wrap in rows as tall as the longest reason needs (at
 # least the four lines of «Tình trạng», at most six: Streamlit wraps cell text only in rows taller than 64 px); six
 # rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.fit_table).
 DESK_WIDTHS = {"Vấn đề": 190, "Vì sao": 250, "Tình trạng": 135, "Giao cho": 90, "Số tin": 52,
