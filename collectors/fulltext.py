@@ -15,7 +15,8 @@ final (an article is tried once). Those that may pass (`may_pass`: robots.txt di
 its connection failed, a 5xx answer, the process's body budget was held by other fetches) are tried again by a later
 run, RETRY_AFTER after the first try and twice as long after each next, up to [fulltext] max_attempts tries, within
 max_age_hours (`next_try`, stored as `retry_at`). Staff read
-the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS). NLP reads the summary and then the
+the statuses in Vietnamese (`status_label`, vocab.labels.FULLTEXT_STATUS_LABELS): `langnghe fulltext` after a run,
+Nguồn tin per source (`by_source`, from store.fulltext.status_by_source). NLP reads the summary and then the
 first `nlp.fulltext_chars` of the text (`store.tags.items_for_tagging`).
 
 `orchestration.ingest` runs `run(cfg, db, ids=new_ids)` on every batch of new items before NLP, so
@@ -44,6 +45,7 @@ from collectors.http import Fetcher
 from collectors.textutil import without_scripts
 from vocab.config import DEFAULT_LIMITS, Config, LimitsConfig, section
 from vocab.labels import FULLTEXT_STATUS_LABELS
+from vocab.numbers import number
 from collectors.netguard import Resolver
 from store import fulltext as store_fulltext
 from store.db import Database, utcnow
@@ -298,3 +300,46 @@ def status_label(status: str) -> str:
     if status.startswith("fetch_"):
         return error_kind_label(status[6:])
     return status
+
+
+@dataclass(frozen=True)
+class SourceFulltext:
+    """One source's items by full-text outcome, in the groups Nguồn tin shows: got a text, waiting for a run (no row
+    yet in the fetch window, or robots.txt that did not answer, tried again), refused by robots.txt, failed to load
+    (a timeout or another fetch error, an HTTP error, a page that broke the extractor), and the rest (no text in the
+    page, not HTML, too old to be tried). `detail` says every status but 'ok' as `langnghe fulltext` does."""
+
+    source: str
+    ok: int = 0
+    waiting: int = 0
+    robots: int = 0
+    failed: int = 0
+    other: int = 0
+    detail: str = ""
+
+
+def status_group(status: str, retrying: bool = False) -> str:
+    """The SourceFulltext field a stored status (or store.fulltext's WAITING / TOO_OLD) counts in: a failure that a
+    later run tries again waits; once its tries are spent (no `retry_at`) it has failed."""
+    if status in ("ok", "robots"):
+        return status
+    if retrying or status == store_fulltext.WAITING:
+        return "waiting"
+    if status in ("error", ROBOTS_UNREACHABLE) or status.startswith(("http_", "fetch_")):
+        return "failed"
+    return "other"
+
+
+def by_source(rows: Iterable[store_fulltext.SourceStatus]) -> list[SourceFulltext]:
+    """store.fulltext.status_by_source's rows as one SourceFulltext a source, in the rows' order of sources."""
+    counts: dict[str, Counter[str]] = {}
+    groups_of: dict[str, Counter[str]] = {}
+    for r in rows:
+        counts.setdefault(r.source, Counter())[r.status] += r.items
+        groups_of.setdefault(r.source, Counter())[status_group(r.status, r.retrying)] += r.items
+    out = []
+    for source, c in counts.items():
+        groups = groups_of[source]
+        detail = "; ".join(f"{status_label(k)}: {number(n)}" for k, n in c.most_common() if k != "ok")
+        out.append(SourceFulltext(source, detail=detail, **groups))
+    return out

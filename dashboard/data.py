@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime, timedelta
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +32,9 @@ from store import watchlists as store_watch
 from store.db import Database, utcnow
 from vocab.privacy import mask_mentions_in, mentions_masked_by
 from vocab.timefmt import TZ_NAME, VN_OFFSET
+
+if TYPE_CHECKING:
+    from collectors.fulltext import FulltextSettings, SourceFulltext
 
 TZ = TZ_NAME
 TZ_OFFSET = VN_OFFSET
@@ -336,6 +339,28 @@ def steps_owed() -> tuple[int, int]:
     as Nguồn tin shows both."""
     with db().read() as cur:
         return store_tags.count_steps_pending(cur), store_tags.count_steps_failed(cur)
+
+
+def fulltext_settings() -> "FulltextSettings":
+    """[fulltext] as collectors.fulltext reads it (whether it runs, its window), for Nguồn tin's words."""
+    from collectors import fulltext
+
+    return fulltext.settings(config())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def fulltext_by_source(days: int) -> list["SourceFulltext"]:
+    """Per source, its items of the last `days` days (fetch time) by full-text outcome
+    (collectors.fulltext.SourceFulltext): what `langnghe fulltext` says after a run, shown on Nguồn tin."""
+    from collectors import fulltext
+    from store import fulltext as store_fulltext
+
+    fs, t = fulltext_settings(), utcnow()
+    with db().read() as cur:
+        rows = store_fulltext.status_by_source(cur, since=t - timedelta(days=days),
+                                               window_start=t - timedelta(hours=fs.max_age_hours),
+                                               source_types=fs.source_types)
+    return fulltext.by_source(rows)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

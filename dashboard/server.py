@@ -79,13 +79,23 @@ def page_html(html: bytes, root_path: str) -> bytes:
     English» and a screen reader read Vietnamese with English sounds), our title, and the app's root given to the
     frontend (`window.__streamlit.BACKEND_BASE_URL`, read before it guesses). A page opened by its address
     (`/topics`) otherwise first took the page's path for the app's root: two 404s in the console
-    (`/topics/_stcore/health`, `/topics/_stcore/host-config`) before it tried `/`."""
+    (`/topics/_stcore/health`, `/topics/_stcore/host-config`) before it tried `/`. And the browser's language as
+    Vietnamese (BROWSER_LOCALE), for the date picker's calendar."""
     root = json.dumps(root_path.rstrip("/") + "/").replace("<", "\\u003c")
-    script = f"<script>window.__streamlit={{BACKEND_BASE_URL:location.origin+{root}}};</script>"
+    script = f"<script>window.__streamlit={{BACKEND_BASE_URL:location.origin+{root}}};{BROWSER_LOCALE}</script>"
     return (html.replace(b'<html lang="en">', b'<html lang="vi">', 1)
             .replace(b"<title>Streamlit</title>", "<title>Lắng Nghe</title>".encode(), 1)
             .replace(b"<head>", b"<head>" + script.encode(), 1)
             .replace(b"</head>", HELP_LABELS.encode() + b"</head>", 1))
+
+
+# The date picker's calendar (React Aria's, in Streamlit 1.67) names months and weekdays in the browser's language:
+# «November», «S M T W T F S» from Sunday in an English Chrome, «Tháng 11», «T2 … CN» from Monday in a Vietnamese
+# one. Streamlit's frontend hands React Aria `window.navigator.language` and has no setting for it, so the page
+# says Vietnamese there before the bundle (a module script) runs: every browser then shows what a Vietnamese one
+# does (the locale Streamlit also reports to the server, `st.context.locale`, which no page reads).
+BROWSER_LOCALE = ("Object.defineProperty(navigator,'language',{get:()=>'vi-VN'});"
+                  "Object.defineProperty(navigator,'languages',{get:()=>['vi-VN','vi']});")
 
 
 # The ⓘ buttons beside a widget with `help=` are named «Help for <label>» for a screen reader: Streamlit (1.67) writes

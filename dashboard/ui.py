@@ -238,6 +238,17 @@ def _offered(value: Any, options: Sequence[Any]) -> bool:
     return value in options
 
 
+def tabs(labels: Sequence[str], key: str) -> Sequence[Any]:
+    """st.tabs whose open tab is kept while another page is open: Streamlit 1.67's tabs are browser-side state
+    unless they track it (`on_change="rerun"`: a click then reruns the page, and `session_state[key]` holds the
+    label), and like any widget's that state is dropped in a run that does not draw them, so `keep` holds it. A
+    staff member on Nguồn tin's «Thêm nguồn» who looked at another page came back on «Sửa / tạm dừng» (dash6's
+    walk). The query string (`bind="query-params"`) was not used: the sidebar's links carry no query, so the tab
+    would still be lost, and it put the label in every address."""
+    keep(key, labels[0], labels)
+    return st.tabs(list(labels), key=key, on_change="rerun")
+
+
 DRAFTS = "_drafts_"  # session keys of texts typed and not yet saved (`drafts`)
 
 

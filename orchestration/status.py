@@ -15,7 +15,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from collectors.base import ENTRIES_CUT
 from vocab.config import Config
+from vocab.numbers import number
 from store import items as store_items
 from store import sources as store_sources
 from store import tags as store_tags
@@ -192,3 +194,34 @@ def steps_pending_text(n: int) -> str:
     said only when some are, as 0 is the normal state between passes and a line of 0 is noise."""
     return (f"Tin đã gán nhãn nhưng chưa đối chiếu hồ sơ phản ánh và danh sách theo dõi: {n} — thường do serve dừng "
             "hoặc gặp sự cố giữa chừng; serve xử lý nốt khi khởi động lại và ở lượt gán nhãn kế tiếp.")
+
+
+def entries_cut(row: dict[str, Any]) -> int:
+    """Entries a source's last fetch did not read, past the cap of one answer ([limits] max_entries): counted
+    by the collector (`last_skipped`, store.sources.health) and, until dash7, said nowhere."""
+    return int((row.get("last_skipped") or {}).get(ENTRIES_CUT, 0))
+
+
+def last_run_text(row: dict[str, Any]) -> str:
+    """A source's last successful fetch as Nguồn tin's table says it, «1.250 mục, 12 tin mới; bỏ qua 250 mục vượt
+    giới hạn»; «không có gì mới» for an answer that nothing changed; "" for a source never fetched."""
+    if row.get("last_http_status") == 304:
+        return "không có gì mới"
+    if row.get("last_entries_seen") is None:
+        return ""
+    cut = entries_cut(row)
+    return (f"{number(row['last_entries_seen'])} mục, {number(row.get('last_items_new') or 0)} tin mới"
+            + (f"; bỏ qua {number(cut)} mục vượt giới hạn" if cut else ""))
+
+
+def over_cap_text(health: list[dict[str, Any]], max_entries: int) -> str:
+    """Nguồn tin's word on the sources whose last fetch held more entries than one answer is read for
+    (`max_entries`, [limits] max_entries); "" when none did, so that a feed that always overflows is noticed, not
+    only counted."""
+    over = [(h["source"], entries_cut(h)) for h in health if entries_cut(h)]
+    if not over:
+        return ""
+    names = ", ".join(f"{s} (bỏ qua {number(n)} mục)" for s, n in over)
+    return (f"Lần tải gần nhất của {number(len(over))} nguồn có nhiều hơn {number(max_entries)} mục, giới hạn một lần "
+            f"tải được đọc: {names}. Các mục vượt giới hạn không được đọc ở lần tải đó; nguồn lần nào cũng vượt thì nên "
+            "tải thường xuyên hơn (giảm «Chu kỳ») hoặc tách thành nhiều nguồn nhỏ hơn.")

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from store import search
 from store.faults import fault_point
+from vocab.labels import FULLTEXT_TOO_OLD, FULLTEXT_WAITING
 
 if TYPE_CHECKING:
     import duckdb
@@ -125,6 +126,46 @@ def texts_for(cur: "duckdb.DuckDBPyConnection", ids: Iterable[str]) -> dict[str,
 def get(cur: "duckdb.DuckDBPyConnection", item_id: str) -> str | None:
     row = cur.execute("SELECT text FROM item_fulltext WHERE item_id = ? AND status = 'ok'", [item_id]).fetchone()
     return row[0] if row else None
+
+
+# What an item with no full-text row is, in `status_by_source`: still in the fetch window, or fetched before it
+WAITING = FULLTEXT_WAITING
+TOO_OLD = FULLTEXT_TOO_OLD
+
+
+class SourceStatus(NamedTuple):
+    """How many items of one source are in one full-text status (a stored one, WAITING or TOO_OLD), and whether a
+    later run tries them again (a stored failure that may pass, with its `retry_at`)."""
+
+    source: str
+    status: str
+    items: int
+    retrying: bool = False
+
+
+def status_by_source(cur: "duckdb.DuckDBPyConnection", *, since: datetime, window_start: datetime,
+                     source_types: Sequence[str]) -> list[SourceStatus]:
+    """Per source (its links) and status, the items fetched since `since` that full text is fetched for (of
+    `source_types`, with an http(s) link, as `pending` picks them): the stored status, else WAITING for those
+    fetched since `window_start` (the fetch window) and TOO_OLD for those before it, never to be tried; a failure
+    that a later run tries again is `retrying`. Nguồn tin shows it: the statuses were printed only by `langnghe fulltext`."""
+    rows = cur.execute(
+        """
+        SELECT l.source,
+               coalesce(f.status, CASE WHEN i.fetched_at >= ? THEN ? ELSE ? END) AS status,
+               count(*) AS n,
+               coalesce(f.retry_at IS NOT NULL, false) AS retrying
+        FROM items i
+        JOIN item_links l ON l.item_id = i.id
+        LEFT JOIN item_fulltext f ON f.item_id = i.id
+        WHERE i.fetched_at >= ? AND list_contains(?, i.source_type)
+          AND (i.url LIKE 'http://%' OR i.url LIKE 'https://%')
+        GROUP BY ALL
+        ORDER BY l.source, n DESC, status
+        """,
+        [window_start, WAITING, TOO_OLD, since, list(source_types)],
+    ).fetchall()
+    return [SourceStatus(*r) for r in rows]
 
 
 def status_counts(cur: "duckdb.DuckDBPyConnection") -> dict[str, int]:

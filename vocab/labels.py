@@ -81,9 +81,14 @@ STEP_LABELS: dict[str, str] = {
     "watchlists": "đối chiếu danh sách theo dõi",
 }
 
-# Full-text statuses (item_fulltext.status, collectors/fulltext.py) as `langnghe fulltext` prints them; 'http_<code>'
-# and 'fetch_<kind>' are worded by collectors.fulltext.status_label. A refusal by robots.txt is final; robots.txt
-# that did not answer is tried again later, so staff read it as a wait, not as "the site forbids us".
+# An item with no full-text row yet (store.fulltext.status_by_source, Nguồn tin): in the fetch window it waits for
+# its turn; fetched before the window ([fulltext] max_age_hours) it is never tried.
+FULLTEXT_WAITING = "pending"
+FULLTEXT_TOO_OLD = "too_old"
+
+# Full-text statuses (item_fulltext.status, collectors/fulltext.py) as `langnghe fulltext` and Nguồn tin say them;
+# 'http_<code>' and 'fetch_<kind>' are worded by collectors.fulltext.status_label. A refusal by robots.txt is final;
+# robots.txt that did not answer is tried again later, so staff read it as a wait, not as "the site forbids us".
 FULLTEXT_STATUS_LABELS: dict[str, str] = {
     "ok": "đã lấy toàn văn",
     "robots": "robots.txt không cho phép",
@@ -91,6 +96,8 @@ FULLTEXT_STATUS_LABELS: dict[str, str] = {
     "empty": "không tách được nội dung",
     "not_html": "không phải trang HTML",
     "error": "lỗi khi xử lý trang",
+    FULLTEXT_WAITING: "đang chờ lấy",
+    FULLTEXT_TOO_OLD: "quá hạn, không lấy",
 }
 
 # What a retention run purged (store/retention.py `Purged.what`), as `langnghe retention` prints it after

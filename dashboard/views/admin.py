@@ -45,7 +45,7 @@ def render() -> None:
         return
     # keyed, as every tab set (tests/dashboard/test_tabs_keyed.py): the message an action leaves above them made
     # keyless tabs new ones, back on the first, after each «Lưu»
-    t_audit, t_users, t_ret = st.tabs(["Nhật ký thao tác", "Người dùng và quyền", "Lưu trữ dữ liệu"], key="admin_tab")
+    t_audit, t_users, t_ret = ui.tabs(["Nhật ký thao tác", "Người dùng và quyền", "Lưu trữ dữ liệu"], key="admin_tab")
     with t_audit:
         _audit()
     with t_users:

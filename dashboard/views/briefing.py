@@ -94,21 +94,32 @@ def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
     return last_note
 
 
-# Section I's grid on a desk: the reason (200–350 characters) wraps in a 420 px column (about 60 characters a line)
-# in rows as tall as the longest reason needs, up to six lines (Streamlit wraps cell text only in rows taller than
-# 64 px); six rows show, then a scroll
-REASON_WIDTH = 420
-REASON_LINE_CHARS = 60
+# Section I's grid on a desk. At 1366 × 768 with the sidebar open the page is 954 px wide; ten columns (the issue
+# in 400 px, the reason in 420) made a grid of 1707 px that scrolled sideways past «Vì sao» (round 19). Now seven
+# columns in pixels that add up to less (Streamlit stretches them to a wider page): the level, state, period raised
+# and priority wrapped in one cell, «Tình trạng». Cells wrap in rows as tall as the longest reason needs (at
+# least the four lines of «Tình trạng», at most six: Streamlit wraps cell text only in rows taller than 64 px); six
+# rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.fit_table).
+DESK_WIDTHS = {"Vấn đề": 190, "Vì sao": 250, "Tình trạng": 135, "Giao cho": 90, "Số tin": 52,
+               "Xử lý trong kỳ": 155, "Mã": 72}
+REASON_LINE_CHARS = 36  # characters of a reason on one line of its 250 px column
 REASON_LINE_PX = 19
 REASON_ROW_HEIGHT = 140  # six lines and the cell's padding
+STATE_LINES = 4  # «Tình trạng» wrapped: level, state, period raised, priority (72 characters at most)
 
 
-def reason_row_height(reasons: list[str]) -> int:
-    """The desk grid's row height for these reasons: their longest, in lines, at least two (a row of 65 px or
-    more wraps) and at most six."""
+def reason_row_height(reasons: list[str], least: int = 2) -> int:
+    """The desk grid's row height for these reasons: their longest, in lines, at least `least` (two: a row of 65
+    px or more wraps) and at most six."""
     longest = max((len(r) for r in reasons), default=0)
-    lines = min(6, max(2, -(-longest // REASON_LINE_CHARS)))
+    lines = min(6, max(least, -(-longest // REASON_LINE_CHARS)))
     return min(REASON_ROW_HEIGHT, 30 + REASON_LINE_PX * lines)
+
+
+def state_text(severity: str, state: str, raised: str, priority: str) -> str:
+    """«Tình trạng» of an alert on the desk grid: «Mức cao · Mới · phát sinh trong kỳ · ưu tiên khẩn», wrapped in its
+    column (a grid cell shows no line break: "\\n" read as a space)."""
+    return " · ".join((f"Mức {severity.lower()}", state, f"phát sinh {raised}", f"ưu tiên {priority.lower()}"))
 
 
 def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -> None:
@@ -139,15 +150,17 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
     # on screen the issue and its reason first, and on a phone wrapped with its level, state and count (the code
     # first cut it at 390 px, round 17); the printed A4 table above keeps the code first
     first = ["Vấn đề", "Vì sao"]
-    screen = view[[*first, *[c for c in view.columns if c not in first]]]
-    fit = ui.fit_table({"Vấn đề": st.column_config.TextColumn(width="large"),
-                        "Vì sao": st.column_config.TextColumn(width=REASON_WIDTH),
-                        "Xử lý trong kỳ": st.column_config.TextColumn(width="large")},
+    screen = view[[*first, *[c for c in view.columns if c not in first]]].assign(**{"Tình trạng": [
+        state_text(*r) for r in zip(view["Mức"], view["Trạng thái"], view["Phát sinh"], view["Ưu tiên"])]})
+    fit = ui.fit_table({c: st.column_config.TextColumn(width=w) for c, w in DESK_WIDTHS.items() if c != "Số tin"}
+                       | {"Số tin": st.column_config.NumberColumn(width=DESK_WIDTHS["Số tin"])},
                        "Vấn đề", ["Mức", "Trạng thái", "Số tin", "Vì sao"], len(screen), None)
-    if "row_height" not in fit:  # a desk: rows tall enough for the reason's lines (a phone's already wrap)
-        row = reason_row_height(list(view["Vì sao"]))
-        fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row)}
-    ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
+    if "row_height" not in fit:  # a desk: seven columns, rows tall enough for the reason's lines (a phone's wrap)
+        row = reason_row_height(list(view["Vì sao"]), least=STATE_LINES)
+        fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row),
+                "column_order": list(DESK_WIDTHS)}
+    with st.container(key="brief_alerts"):  # named for the browser test that measures it at 1366 px
+        ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
     if ui.on_phone():
         _reasons_listed(view)
     st.caption(f"{number(counts['new'])} cảnh báo mới trong kỳ; {number(counts['open'])} đang mở."

@@ -58,7 +58,7 @@ def render() -> None:
     )
     for f in data_reports.schedule_failures():  # a failed scheduled run went only to the server log
         st.error(_failure_text(f), icon=":material/error:")
-    weekly, rapid, archive = st.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"], key="rep_tab")
+    weekly, rapid, archive = ui.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"], key="rep_tab")
     with weekly:
         _weekly(s)
     with rapid:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from collectors.base import error_kind_label
 from dashboard import actions, data, gate, ui
-from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, safe_link
+from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, fmt_num, number, safe_link
 from orchestration import sources as sources_store
 from orchestration import status
 from vocab.numbers import fmt_num
@@ -54,6 +54,7 @@ def render() -> None:
     st.subheader("Cảnh báo nguồn tin")
     _alarms()
     _errors()
+    _fulltext(health)
     last = data.last_collection_at()
     st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else NEVER_COLLECTED)
     # One container always drawn, whether or not a note is due: a note that comes and goes between two runs (the
@@ -97,13 +98,15 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
     for col, (k, label) in zip(cols, HEALTH_STATUS.items()):
         col.metric(label, counts.get(k, 0))
     health = status.problems_first(health)
-    mail_mb = data.config().limits.max_mail_mb
+    limits = data.config().limits
     ui.dataframe(pd.DataFrame({
         "Nguồn": [h["source"] for h in health],
         "Cơ quan, kênh": [h["outlet"] for h in health],
         "Loại": [SOURCE_TYPES.get(h["source_type"], h["source_type"]) for h in health],
         "Trạng thái": [HEALTH_STATUS.get(h["status"], h["status"]) for h in health],
         "Thành công gần nhất": [h["last_success_at"] for h in health],
+        # entries read, new items, and those past the cap of one answer ([limits] max_entries), counted and until dash7 unsaid
+        "Lần tải gần nhất": [status.last_run_text(h) or None for h in health],
         "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
         "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
         # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
@@ -111,13 +114,17 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         "Tin đăng trong 24 giờ": [h["items_24h"] for h in health],
         "TB/ngày (7 ngày, theo giờ đăng)": [h["items_per_day_7d"] for h in health],
         "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
-        "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}, mail_mb) for h in health],
+        "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}, limits.max_mail_mb) for h in health],
         "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
     }), hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
         column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
                        "Tin đăng trong 24 giờ": st.column_config.NumberColumn(
                            help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
                        "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
+    with st.container():  # always drawn: a word that comes and goes would shift what is below it
+        over = status.over_cap_text(health, limits.max_entries)
+        if over:
+            st.warning(over, icon=":material/warning:")
     return health
 
 
@@ -153,6 +160,40 @@ def _errors() -> None:
             column_config={"Lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
 
 
+FULLTEXT_DAYS = 7  # Nguồn tin's full-text table counts the items fetched in the last week
+DETAIL_WIDTH = 320  # px: the table then fits a 1366 px desk; a click on a cell shows its whole text
+FULLTEXT_COLUMNS = {"ok": "Đã lấy toàn văn", "waiting": "Đang chờ lấy", "robots": "robots.txt không cho phép",
+                    "failed": "Tải lỗi", "other": "Khác"}
+
+
+def _fulltext(health: list[dict]) -> None:
+    """Per source, its articles by full-text outcome (collectors.fulltext.SourceFulltext), in the words
+    `langnghe fulltext` prints: until dash7 only that command said them."""
+    st.subheader("Toàn văn bài báo")
+    fs = data.fulltext_settings()
+    if not fs.enabled:
+        st.caption("Không lấy toàn văn bài báo (tắt trong cấu hình, [fulltext] enabled): tin chỉ có phần tóm tắt "
+                   "của nguồn.")
+        return
+    rows = data.fulltext_by_source(FULLTEXT_DAYS)
+    if not rows:
+        st.caption(f"Không có tin nào cần lấy toàn văn trong {FULLTEXT_DAYS} ngày qua.")
+        return
+    order = {h["source"]: i for i, h in enumerate(health)}
+    rows = sorted(rows, key=lambda r: order.get(r.source, len(order)))
+    ui.dataframe(pd.DataFrame({"Nguồn": [r.source for r in rows]}
+                              | {label: [getattr(r, k) for r in rows] for k, label in FULLTEXT_COLUMNS.items()}
+                              | {"Chi tiết": [r.detail or None for r in rows]}),
+                 hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(rows), 420),
+                 column_config={"Chi tiết": st.column_config.TextColumn(width=DETAIL_WIDTH)})
+    st.caption(f"Tin, bài thu thập trong {FULLTEXT_DAYS} ngày qua. Toàn văn được lấy trong "
+               f"{fmt_num(fs.max_age_hours, 1)} giờ sau khi thu thập, tối đa {number(fs.max_per_run)} bài một lượt. "
+               "«Đang chờ lấy» gồm cả bài mà robots.txt của trang chưa trả lời (sẽ thử lại); "
+               "«Tải lỗi»: hết thời gian chờ, máy chủ trả lỗi HTTP hoặc lỗi khi xử lý trang; «Khác»: trang không có "
+               "nội dung, không phải HTML, hoặc tin đã quá hạn. «Chi tiết» ghi từng trạng thái như lệnh "
+               "`langnghe fulltext` báo.")
+
+
 def _manage(health: list[dict]) -> None:
     st.subheader("Quản lý nguồn tin")
     st.caption("Thay đổi được lưu vào cơ sở dữ liệu (ghi đè hoặc bổ sung danh sách trong langnghe.toml) và có hiệu "
@@ -160,7 +201,7 @@ def _manage(health: list[dict]) -> None:
     srcs = {s.name: sources_store.as_row(s) for s in data.effective_sources()}
     kinds = data.collector_kinds()
     _kinds_help()
-    tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm nguồn"], key="src_tab")
+    tab_edit, tab_add = ui.tabs(["Sửa / tạm dừng", "Thêm nguồn"], key="src_tab")
     with tab_edit:
         if not srcs:
             st.caption("Chưa có nguồn nào.")

@@ -53,7 +53,7 @@ def render() -> None:
                        format_func=lambda i: _label(ds.survey(i)))
     s = ds.survey(sid)
     q = ds.questionnaire(sid)
-    tabs = st.tabs(["Tổng quan", "Từng câu hỏi", "Phân tích chéo", "So sánh các đợt", "Ý kiến tự do", "Báo cáo"],
+    tabs = ui.tabs(["Tổng quan", "Từng câu hỏi", "Phân tích chéo", "So sánh các đợt", "Ý kiến tự do", "Báo cáo"],
                    key="sv_tab")
     with tabs[0]:
         _overview(s, q)

@@ -135,7 +135,7 @@ def _manage(wls: list[dict[str, Any]]) -> None:
                "không dấu. Địa danh gõ có dấu (Vàng Danh) cũng khớp tin có dấu viết địa danh đó không dấu (\"ở Vang "
                "Danh\") khi hệ thống đã nhận ra địa danh. Tin mới được đối chiếu một lần khi về; mọi thay đổi được "
                "ghi nhật ký.")
-    tab_edit, tab_add = st.tabs(["Sửa / tạm dừng", "Thêm danh sách"], key="w_tab")
+    tab_edit, tab_add = ui.tabs(["Sửa / tạm dừng", "Thêm danh sách"], key="w_tab")
     user = gate.current_user()
     with tab_edit:
         if not wls:

@@ -1,7 +1,8 @@
 """The Trước giao ban page in real headless Chromium against `langnghe serve` on a seeded database:
 printed to PDF on A4 portrait (page.pdf, print media) every table keeps all its columns; and after
 "Đánh dấu đã giao ban" the "Từ ngày" box shows the new start, as the heading does; each alert's «Vì sao» is
-printed under its row."""
+printed under its row. On screen (dash7) section I fits a 1366 × 768 desk without a sideways scroll, and a 390 px
+phone still reads each alert's reason."""
 
 from __future__ import annotations
 
@@ -43,6 +44,63 @@ def print_briefing(page, pdf_path):  # type: ignore[no-untyped-def]
                           check=True, timeout=60).stdout
 
 
+# section I's grid: its columns' width and the width it is shown in
+GRID = """() => { const e = document.querySelector('.st-key-brief_alerts .dvn-scroller');
+                 return e && [e.scrollWidth, e.clientWidth]; }"""
+PAGE_WIDE = """() => { const m = document.querySelector('[data-testid="stMain"]'); return [m.scrollWidth, m.clientWidth]; }"""
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "user_agent": "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/126.0.0.0 Mobile Safari/537.36"}
+
+
+def _fits_the_desk(page) -> None:  # type: ignore[no-untyped-def]
+    """Round 19: at 1366 px section I was 1707 px of columns in 954 px and scrolled sideways past «Vì sao»."""
+    page.locator(".st-key-brief_alerts .dvn-scroller").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "briefing-1366.png"))
+    wide, shown = page.evaluate(GRID)
+    assert wide <= shown + 1, f"section I: {wide} px of columns in {shown} px"
+    page_wide = page.evaluate(PAGE_WIDE)
+    assert page_wide[0] <= page_wide[1] + 1, f"the page scrolls sideways: {page_wide}"
+    # Streamlit's own English menu («Rerun», «Settings», «Print»…) and deploy button are not drawn (client.toolbarMode)
+    for chrome in ("stMainMenu", "stToolbarActions", "stAppDeployButton"):
+        assert not page.locator(f'[data-testid="{chrome}"]').count(), chrome
+
+
+def _calendar_in_vietnamese(page) -> None:  # type: ignore[no-untyped-def]
+    """Chromium here speaks English (navigator.language en-US): the calendar said «November», «S M T W T F S»; the
+    page says the browser's language is Vietnamese (dashboard.server.BROWSER_LOCALE), so it says «Tháng 11», «T2 … CN»."""
+    page.locator('[data-testid="stDateInput"] input').first.focus()
+    page.keyboard.press("Enter")
+    calendar = page.locator('[data-testid="stDateInputCalendar"]')
+    calendar.wait_for(timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "briefing-calendar.png"))
+    heads = calendar.locator("thead th").all_inner_texts()
+    month = calendar.locator('button[aria-haspopup="listbox"]').first.inner_text()
+    assert heads == ["T2", "T3", "T4", "T5", "T6", "T7", "CN"], heads
+    assert month.strip().startswith("Tháng "), month
+    page.keyboard.press("Escape")
+    calendar.wait_for(state="detached", timeout=10_000)
+
+
+def _reads_on_a_phone(browser, port: int, pw: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the issue comes first in the grid and the reasons are listed under it."""
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"http://127.0.0.1:{port}/briefing", wait_until="networkidle")
+    page.get_by_label("Tên đăng nhập").fill("xem")
+    page.get_by_label("Mật khẩu").fill(pw["xem"])
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.locator(".st-key-brief_alerts .dvn-scroller").wait_for(timeout=90_000)
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "briefing-390.png"))
+    grid = page.locator(".st-key-brief_alerts .dvn-scroller").bounding_box()  # the grid scrolls inside its frame
+    assert grid and grid["x"] >= 0 and grid["x"] + grid["width"] <= PHONE["viewport"]["width"], grid
+    assert page.evaluate(PAGE_WIDE)[0] <= PHONE["viewport"]["width"] + 1  # the page does not
+    listed = page.locator('[data-testid="stExpander"]').filter(has_text=re.compile(r"Vì sao có từng cảnh báo \(\d+\)"))
+    listed.locator("summary").first.click()
+    listed.get_by_text(re.compile(r"\d+ tin, bài trong")).first.wait_for(timeout=10_000)
+    page.context.close()
+
+
 def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
     require_chromium()
     from playwright.sync_api import sync_playwright
@@ -62,6 +120,8 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
             page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Trước giao ban").first.click()
             page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
             _settle(page)
+            _fits_the_desk(page)
+            _calendar_in_vietnamese(page)
 
             text = print_briefing(page, ARTIFACTS / "briefing_print.pdf")
             flat = " ".join(text.split())
@@ -99,6 +159,7 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
             assert box.input_value() == f"{now_vn:%Y-%m-%d}"
             heading = page.get_by_text(re.compile(r"Tình hình dư luận từ")).first.inner_text()
             assert f"ngày {now_vn:%d/%m/%Y}" in heading.split(" đến ")[0]
+            _reads_on_a_phone(browser, port, pw)
             browser.close()
     finally:
         srv.stop()

@@ -15,7 +15,7 @@ from tests.dashboard.served import PASSWORDS, prepare
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_the_tab_staff_acted_in_stays_open(tmp_path):
+def test_the_tab_staff_acted_in_stays_open_after_a_submit_and_another_page(tmp_path):
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -37,4 +37,16 @@ def test_the_tab_staff_acted_in_stays_open(tmp_path):
         wait_for_run(page)
         page.screenshot(path=str(ARTIFACTS / "tabs_stay_sources.png"))
         assert page.get_by_role("tab", selected=True).all_inner_texts() == ["Thêm nguồn"]
+        _visit(page, "Tổng quan")  # another page, then back by the sidebar as staff go
+        _visit(page, "Nguồn tin")
+        page.get_by_role("tab", name="Thêm nguồn").wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "tabs_stay_sources_back.png"))
+        assert page.get_by_role("tab", selected=True).all_inner_texts() == ["Thêm nguồn"]
         browser.close()
+
+
+def _visit(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """A click on a page's name in the sidebar, until its run has ended."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    page.wait_for_timeout(500)
+    wait_for_run(page)

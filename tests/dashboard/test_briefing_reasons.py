@@ -4,6 +4,7 @@ full-width line under the alert's row rather than a tenth column."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 
@@ -82,8 +83,43 @@ def test_on_a_phone_the_reasons_are_listed_under_the_grid(demo_env, monkeypatch)
 
 
 def test_the_rows_are_as_tall_as_the_longest_reason_needs():
-    from dashboard.views.briefing import REASON_ROW_HEIGHT, reason_row_height
+    from dashboard.views.briefing import REASON_ROW_HEIGHT, STATE_LINES, reason_row_height
 
     short, long = reason_row_height(["x" * 50]), reason_row_height(["x" * 1000])
-    assert 64 < short < reason_row_height(["x" * 200]) < long == REASON_ROW_HEIGHT  # wraps (> 64 px), six lines at most
+    assert 64 < short < reason_row_height(["x" * 120]) < long == REASON_ROW_HEIGHT  # wraps (> 64 px), six lines at most
     assert reason_row_height([]) == short
+    assert reason_row_height(["x" * 50], least=STATE_LINES) == reason_row_height(["x" * 4 * 36]) > short
+
+
+# the page's width at 1366 × 768 with the sidebar open (measured in Chromium: tests/browser/test_briefing_print.py)
+DESK_PAGE_PX = 954
+
+
+def test_on_a_desk_section_one_fits_1366_px(demo_env):
+    """Round 19 saw section I scroll sideways at 1366 px (ten columns, 1707 px): seven columns now, whose widths in
+    pixels add up to less than the page, and the level, state, period and priority in one wrapped cell."""
+    from dashboard.views.briefing import DESK_WIDTHS, STATE_LINES, reason_row_height
+
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    grid = at.dataframe[0]
+    shown = list(grid.proto.column_order)
+    assert shown == list(DESK_WIDTHS) and shown[:2] == ["Vấn đề", "Vì sao"]
+    assert sum(DESK_WIDTHS.values()) + 2 <= DESK_PAGE_PX  # the grid's two 1 px borders
+    widths = {c: json.loads(grid.proto.columns).get(c, {}).get("width") for c in shown}
+    assert widths == DESK_WIDTHS, widths
+    view = grid.value
+    for _, r in view.iterrows():
+        assert r["Tình trạng"] == (f"Mức {r['Mức'].lower()} · {r['Trạng thái']} · phát sinh {r['Phát sinh']} · "
+                                   f"ưu tiên {r['Ưu tiên'].lower()}")
+    assert grid.proto.row_height >= reason_row_height([], least=STATE_LINES)
+
+
+def test_on_a_phone_section_one_keeps_its_own_columns(demo_env, monkeypatch):
+    """The desk's seven columns are not a phone's: the issue wrapped, then level, state, count and reason."""
+    from dashboard import ui
+
+    monkeypatch.setattr(ui, "on_phone", lambda: True)
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    assert list(at.dataframe[0].proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin", "Vì sao"]

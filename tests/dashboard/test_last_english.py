@@ -80,6 +80,26 @@ def test_the_upload_box_limit_is_the_import_limit(tmp_path):
     assert streamlit_flags(cfg)["server_maxUploadSize"] == upload_limit_mb(cfg) == int(cfg.imports.max_uncompressed_mb)
 
 
+def test_streamlits_menu_is_hidden_and_dates_read_day_first(tmp_path):
+    """dash7: Streamlit's toolbar and main menu (English: «Rerun», «Settings», «Print», «About»…) are not drawn
+    (`client.toolbarMode = "minimal"` with no menu item of ours, so no menu; tests/browser/test_briefing_print.py
+    looks for it in Chromium), and every date box reads day first, «29/11/2026» (Streamlit's default is YYYY/MM/DD)."""
+    import ast
+    from pathlib import Path
+
+    from langnghe.service import streamlit_flags
+
+    assert streamlit_flags(make_config(tmp_path))["client_toolbarMode"] == "minimal"
+    boxes = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "dashboard").rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "date_input":
+                fmt = [k.value for k in call.keywords if k.arg == "format"]
+                boxes.append((f"{path.name}:{call.lineno}",
+                              fmt[0].value if fmt and isinstance(fmt[0], ast.Constant) else None))
+    assert len(boxes) >= 3 and all(fmt == "DD/MM/YYYY" for _, fmt in boxes), boxes
+
+
 def test_untranslatable_streamlit_and_plotly_english_is_hidden():
     css = ui.BASE_CSS
     assert "stFileUploaderDropzoneInstructions" in css and "modebar" in css and 'content: "Chọn tệp"' in css

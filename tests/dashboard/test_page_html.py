@@ -35,7 +35,7 @@ def test_the_page_says_vietnamese_and_names_the_root_before_the_frontend_guesses
     html = page_html(INDEX.encode(), "").decode()
     assert '<html lang="vi">' in html and "<title>Lắng Nghe</title>" in html
     head = html.index("<head>") + len("<head>")
-    assert html[head:].startswith('<script>window.__streamlit={BACKEND_BASE_URL:location.origin+"/"};</script>')
+    assert html[head:].startswith('<script>window.__streamlit={BACKEND_BASE_URL:location.origin+"/"};')
     assert 'location.origin+"/langnghe/"' in page_html(INDEX.encode(), "/langnghe").decode()  # behind a proxy's path
     assert "</script><script>" not in page_html(INDEX.encode(), "/</script><script>").decode()
 
@@ -59,3 +59,13 @@ def test_the_help_buttons_are_named_in_vietnamese():
     script = html[html.index("<script>(()=>"):html.index("</head>")]
     assert "stTooltipIcon" in script and "Hướng dẫn: " in script and "MutationObserver" in script
     assert "innerHTML" not in script  # a label is page text from our code, yet written only as an attribute
+
+
+def test_the_calendar_is_told_to_speak_vietnamese():
+    """The date picker's months and weekdays follow the browser's language («November», «S M T W»… in an English
+    Chrome): the page sets React Aria's locale before the bundle loads. Checked in Chromium by
+    tests/browser/test_briefing_print.py (an English browser shows «Tháng 11» and «T2 … CN»)."""
+    html = page_html(INDEX.encode(), "").decode()
+    head = html.index("<head>") + len("<head>")
+    first = html[head:html.index("</script>", head)]  # the first script of the page, before Streamlit's bundle
+    assert "Object.defineProperty(navigator,'language',{get:()=>'vi-VN'})" in first
