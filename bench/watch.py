@@ -104,11 +104,11 @@ def main() -> int:
         n_wl = len(store_watch.active_watchlists(cur))
     timed = watch.match_new
 
-    def timed_match(db, ids, at):  # type: ignore[no-untyped-def]
+    def timed_match(db, ids, at, **kw):  # type: ignore[no-untyped-def]  # kw: tagged_since (round 19 catch-up)
         nonlocal match_s
         t = time.perf_counter()
         try:
-            return timed(db, ids, at)
+            return timed(db, ids, at, **kw)
         finally:
             if db is dbs["with"]:
                 match_s += time.perf_counter() - t

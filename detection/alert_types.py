@@ -8,6 +8,8 @@
     emerging.evaluate_story(StoryStats, …, PriorAlert | None) ──▶ Decision(figures: Figures, …)
                                         └ explain.brief / explain.explain word the Figures (and a Regrowth)
     Decision.details / Regrade.details ──▶ the JSON stored in alerts.details (the store keeps dicts)
+    jobs.Detector.detect / check_sources ──▶ RaisedAlert / RaisedAlarm: what a step returns (typed dicts, as
+                                        `langnghe replay --alerts-out` writes them, key for key)
 
 `AlertParams` is here too: the decision, the wording and the source checks all read it. Pure, no SQL.
 """
@@ -230,3 +232,30 @@ class Figures:
             "severity": self.severity, "burst_from": self.burst_from.isoformat() if self.burst_from else None,
             "score": self.score, "total_items": self.total_items, "kleinberg_states": self.kleinberg_states,
         }
+
+
+class RaisedAlert(TypedDict):
+    """An alert a detection step raised, as `jobs.run_detection` returns it: a dict on the wire, since `langnghe
+    replay` writes these to --alerts-out as they are (key order is the file's) and scenarios read them by key."""
+
+    alert_id: str
+    raised_at: str  # ISO, naive UTC (replay marks it UTC)
+    story_id: str
+    title: str
+    topics: list[str]
+    places: list[str]
+    item_ids: list[str]
+    severity: str
+    score: float
+    reason: str
+    previous_alert_id: str | None
+
+
+class RaisedAlarm(TypedDict):
+    """A source alarm a step raised (`jobs.Detector.check_sources`; replay collects them)."""
+
+    id: int
+    source: str
+    kind: str
+    raised_at: str  # ISO, naive UTC
+    reason: str

@@ -10,6 +10,11 @@
 
 The StoryIndex lives in memory, one per database handle; it is rebuilt from story_items when the
 process starts or when a merge changed the stories (stories_meta.generation).
+
+Store rows become typed shapes once, here (detection/alert_types.py: StoryStats, WholeStory, PriorAlert, OpenAlert;
+grouped rows → GroupItem). What leaves the step stays a dict, named by a TypedDict: a TagRequest to a replay's
+tagger, a StoryItemRow to store.stories.add_story_items, the RaisedAlert / RaisedAlarm a step returns (replay writes
+those to --alerts-out as they are).
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ import logging
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypedDict
 
 from vocab.config import Config, section
-from detection.alert_types import AlertParams, OpenAlert, PriorAlert, StoryStats, WholeStory
+from detection.alert_types import (AlertParams, OpenAlert, PriorAlert, RaisedAlarm, RaisedAlert, StoryStats,
+                                   WholeStory)
 from detection.emerging import baseline_rate, evaluate_story, story_cells
 from detection.severity import regrade
 from detection.source_health import SourceState, check_source_failing, check_source_volume
-from detection.stories import GroupItem, StoryIndex, StoryParams, group_item_from_tags, thread_key
+from detection.stories import Assignment, GroupItem, StoryIndex, StoryParams, group_item_from_tags, thread_key
 from store import alerts as store_alerts
 from store import stories as store_stories
 from store.db import Database
@@ -33,7 +39,50 @@ from vocab.alerts import NewAlert
 
 log = logging.getLogger("langnghe.detect")
 
-Tagger = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+class TagRequest(TypedDict):
+    """What the grouping hands a tagger for an item not tagged yet (replay's fixture tagger, tests): `text` is its
+    summary, `flags` route a comment (fb_post:<id>)."""
+
+    id: str
+    title: str
+    text: str
+    source: str
+    source_type: str
+    published_at: datetime
+    flags: list[str]
+    url: str | None
+
+
+# The tagger answers one tag row per item (id, topics, places, place_details, folded…: nlp's shape, read by
+# detection.stories.group_item_from_tags), so its answer stays a mapping.
+Tagger = Callable[[list[TagRequest]], list[Mapping[str, Any]]]
+
+
+class StoryItemRow(TypedDict):
+    """A grouped item as `store.stories.add_story_items` writes it (the columns of story_items)."""
+
+    item_id: str
+    story_id: str
+    published_at: datetime
+    source: str
+    outlet: str
+    source_type: str
+    title: str
+    folded: str
+    mask: list[str]
+    topics: list[str]
+    sentiment: str | None
+    in_area: bool
+    places: list[str]
+    similarity: float | None  # None: the item started the story
+    grouped_at: datetime
+    wards: list[str]
+    provinces: list[str]
+    title_restored: str | None
+    collector: str | None
+    guid: str | None
+    thread: str
 
 
 class Detector:
@@ -83,12 +132,12 @@ class Detector:
         self._settled = sig if len(ready) == len(pending) and not backlog else None
         if not ready:
             return []
-        tags: dict[str, dict[str, Any]] = {}
+        tags: dict[str, Mapping[str, Any]] = {}  # item id → its tag row: the tagger's, or the stored one
         untagged = [r for r in ready if not r["tagged"]]
         if tagger is not None and untagged:
-            rows = tagger([{"id": r["id"], "title": r["title"], "text": r["summary"], "source": r["source"],
-                            "source_type": r["source_type"], "published_at": r["published_at"],
-                            "flags": r.get("flags") or [], "url": r.get("url")} for r in untagged])  # flags route comments
+            rows = tagger([TagRequest(id=r["id"], title=r["title"], text=r["summary"], source=r["source"],
+                                      source_type=r["source_type"], published_at=r["published_at"],
+                                      flags=r.get("flags") or [], url=r.get("url")) for r in untagged])
             tags = {str(t["id"]): t for t in rows}
         for r in ready:
             if r["tagged"]:
@@ -96,17 +145,7 @@ class Detector:
         gitems = [group_item_from_tags(r, tags.get(r["id"])) for r in ready]
         assignments = index.add(gitems)
         index.expire(now)
-        rows_out = []
-        for gi, a in zip(gitems, assignments):
-            rows_out.append({
-                "item_id": gi.item_id, "story_id": a.story_id, "published_at": gi.published_at,
-                "source": gi.source, "outlet": gi.outlet or gi.source, "source_type": gi.source_type,
-                "title": gi.title, "folded": gi.folded, "mask": list(gi.mask), "topics": list(gi.topics),
-                "sentiment": gi.sentiment, "in_area": gi.in_area, "places": list(gi.places),
-                "similarity": a.similarity, "grouped_at": now, "wards": sorted(gi.wards),
-                "provinces": sorted(gi.provinces), "title_restored": gi.title_restored or None,
-                "collector": gi.collector or None, "guid": gi.guid or None, "thread": gi.thread,  # "" when none: NULL is a row grouped before 023
-            })
+        rows_out = [_story_item_row(gi, a, now) for gi, a in zip(gitems, assignments)]
         touched = sorted({a.story_id for a in assignments})
         with self.db.write() as cur:
             store_stories.add_story_items(cur, rows_out)
@@ -114,7 +153,7 @@ class Detector:
         return touched
 
     # ------------------------------------------------------------------ detection
-    def detect(self, now: datetime, story_ids: Sequence[str]) -> list[dict[str, Any]]:
+    def detect(self, now: datetime, story_ids: Sequence[str]) -> list[RaisedAlert]:
         p = self.ap
         if not story_ids:
             return []
@@ -156,7 +195,7 @@ class Detector:
                         store_alerts.regrade_alert(cur, a.alert_id, r.severity, r.reason, r.details, now, r.note)
                         if r.note:
                             log.info("alert %s: %s", a.alert_id, r.note)
-        raised = []
+        raised: list[RaisedAlert] = []
         if not decisions:
             return raised
         with self.db.write() as cur:
@@ -167,18 +206,18 @@ class Detector:
                                     n_outlets=d.figures.n_outlets, score=d.score, details=d.details,
                                     previous_alert_id=d.previous_alert_id)
                 alert_id = store_alerts.raise_alert(cur, alert, now)
-                raised.append({
-                    "alert_id": alert_id, "raised_at": now.isoformat(), "story_id": d.story_id, "title": d.title,
-                    "topics": list(d.topics), "places": list(d.places), "item_ids": item_ids,
-                    "severity": d.severity, "score": d.score, "reason": d.reason,
-                    "previous_alert_id": d.previous_alert_id,
-                })
+                raised.append(RaisedAlert(
+                    alert_id=alert_id, raised_at=now.isoformat(), story_id=d.story_id, title=d.title,
+                    topics=list(d.topics), places=list(d.places), item_ids=item_ids,
+                    severity=d.severity, score=d.score, reason=d.reason,
+                    previous_alert_id=d.previous_alert_id,
+                ))
         for a in raised:
             log.info("alert %s (%s): %s — %s", a["alert_id"], a["severity"], a["title"], a["reason"])
         return raised
 
     # ------------------------------------------------------------------ sources
-    def check_sources(self, now: datetime) -> list[dict[str, Any]]:
+    def check_sources(self, now: datetime) -> list[RaisedAlarm]:
         """Volume-drop and failure alarms; runs at most every source_check_minutes. Returns alarms raised."""
         p = self.ap
         with self.db.read() as cur:
@@ -197,21 +236,21 @@ class Detector:
                 checks.append(a)
         for src, st in sorted(failures.items()):
             checks.append(check_source_failing(src, SourceState.of(st), p))
-        raised = []
+        raised: list[RaisedAlarm] = []
         with self.db.write() as cur:
             for a in checks:
                 key = (a.source, a.kind)
                 if a.active and key not in open_:
                     aid = store_alerts.raise_source_alarm(cur, a.source, a.kind, now, a.reason, a.details)
-                    raised.append({"id": aid, "source": a.source, "kind": a.kind, "raised_at": now.isoformat(),
-                                   "reason": a.reason})
+                    raised.append(RaisedAlarm(id=aid, source=a.source, kind=a.kind, raised_at=now.isoformat(),
+                                              reason=a.reason))
                     log.warning("source alarm %s: %s", a.kind, a.reason)
                 elif not a.active and key in open_:
                     store_alerts.clear_source_alarm(cur, open_[key], now)
             store_alerts.set_mark(cur, "source_check", now)
         return raised
 
-    def run(self, now: datetime, tagger: Tagger | None = None) -> list[dict[str, Any]]:
+    def run(self, now: datetime, tagger: Tagger | None = None) -> list[RaisedAlert]:
         if not self.ap.enabled:
             return []
         with self.lock:
@@ -221,11 +260,24 @@ class Detector:
         return alerts
 
 
+def _story_item_row(gi: GroupItem, a: Assignment, now: datetime) -> StoryItemRow:
+    """The story_items row of an item the index just placed."""
+    return StoryItemRow(
+        item_id=gi.item_id, story_id=a.story_id, published_at=gi.published_at,
+        source=gi.source, outlet=gi.outlet or gi.source, source_type=gi.source_type,
+        title=gi.title, folded=gi.folded, mask=list(gi.mask), topics=list(gi.topics),
+        sentiment=gi.sentiment, in_area=gi.in_area, places=list(gi.places),
+        similarity=a.similarity, grouped_at=now, wards=sorted(gi.wards),
+        provinces=sorted(gi.provinces), title_restored=gi.title_restored or None,
+        collector=gi.collector or None, guid=gi.guid or None, thread=gi.thread,  # "" when none: NULL is a row grouped before 023
+    )
+
+
 _DETECTORS: dict[int, Detector] = {}
 _GUARD = threading.Lock()
 
 
-def _thread_of_row(r: dict[str, Any]) -> str:
+def _thread_of_row(r: Mapping[str, Any]) -> str:
     """A grouped row's thread key: as stored, or for a row grouped before migration 023 (NULL) computed from its
     address and title as the grouping computed it (store.stories.grouped_since adds the address)."""
     if r.get("thread") is not None:
@@ -241,10 +293,10 @@ def detector(cfg: Config, db: Database) -> Detector:
         return d
 
 
-def run_detection(cfg: Config, db: Database, now: datetime, tagger: Tagger | None = None) -> list[dict[str, Any]]:
+def run_detection(cfg: Config, db: Database, now: datetime, tagger: Tagger | None = None) -> list[RaisedAlert]:
     """One detection step at `now` (naive UTC): group new items, raise alerts, check sources.
 
-    Returns the alerts raised in this step (dicts with alert_id, raised_at, title, topics, places,
+    Returns the alerts raised in this step (RaisedAlert dicts: alert_id, raised_at, title, topics, places,
     item_ids, severity, reason…). `tagger` tags items that have no item_tags row (replay and tests).
     """
     return detector(cfg, db).run(now, tagger)

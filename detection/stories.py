@@ -43,7 +43,7 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, KeysView, Sequence
+from typing import Any, Iterable, KeysView, Mapping, Sequence
 
 import numpy as np
 
@@ -621,7 +621,7 @@ def _sparse_dot(ia: np.ndarray, va: np.ndarray, ib: np.ndarray, vb: np.ndarray) 
     return float(np.dot(va[pa], vb[pb]))
 
 
-def group_item_from_tags(item: dict[str, Any], tags: dict[str, Any] | None) -> GroupItem:
+def group_item_from_tags(item: Mapping[str, Any], tags: Mapping[str, Any] | None) -> GroupItem:
     """Build a GroupItem from an item row (id, published_at, title, summary/text, source…) and its tags."""
     tags = tags or {}
     folded = tags.get("folded") or fold(f"{item.get('title') or ''}\n{item.get('summary') or item.get('text') or ''}")

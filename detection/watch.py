@@ -1,5 +1,12 @@
 """Watchlists: match new items against the active watchlists, once, and raise their alerts.
 
+    store rows ──▶ typed once, where they come in:
+        active_watchlists(…) → Watchlist   compile_watchlist: the parsed query, filters, threshold, window
+        item_docs(…)         → WatchItem   items_of: text, shown title, effective tags ──▶ Doc (tokenised)
+        unreported(…)        → Hit         store.watchlists.Hit, as add_hits stores it
+    match_new: match(Watchlist, Doc) ──▶ Hit ──▶ add_hits ──▶ _report(Watchlist…) ──▶ build_alert(Watchlist,
+               [Hit], [WatchItem]) ──▶ NewAlert (its `details` JSON is the one dict, as the store keeps it)
+
 Matching is done here in Python on the new items' text, not by one search query per watchlist: a batch of
 new items is tokenised once and each watchlist is a few set look-ups per item, so 100 watchlists cost
 little next to tagging (bench/watch.py). The rules are the search rules (store/search_query.py), and
@@ -27,10 +34,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from store import alerts as store_alerts
 from store import watchlists as store_watch
+from store.watchlists import Hit
 from store.sqlparts import TAG_SLACK
 from store.db import Database
 from store.search_query import (Query, QueryError, Term, fold, name_spans, parse, phrase_readings, syllables,
@@ -39,13 +47,40 @@ from vocab.alerts import OPEN_STATES, NewAlert
 from vocab.casing import shown_title
 from vocab.folding import has_marks
 
-__all__ = ["Doc", "Watchlist", "compile_watchlist", "match", "match_new", "QueryError"]
+__all__ = ["Doc", "WatchItem", "Watchlist", "compile_watchlist", "match", "match_new", "QueryError"]
 
 _fold = lru_cache(maxsize=100_000)(fold)  # syllables repeat: fold each distinct one once
 _keys = lru_cache(maxsize=10_000)(word_keys)
 
 # A Vietnamese letter with a diacritic (as store/migrations/060_search.sql decides an item is "plain").
 _MARKED = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]")
+
+
+@dataclass(frozen=True)
+class WatchItem:
+    """One item as matching and its alert read it (a `store.watchlists.item_docs` record, typed once where it comes
+    in): its text, how it is shown (the restored title of one written without diacritics), its effective tags."""
+
+    item_id: str
+    published_at: datetime
+    title: str
+    summary: str = ""
+    fulltext: str = ""
+    source_type: str = ""
+    outlet: str = ""
+    title_restored: str | None = None  # None: the title is shown as written
+    topics: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    place_reads: tuple[str, ...] = ()  # place names read with marks where the text has none
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> "WatchItem":
+        """From an `item_docs` record (NULL, and pandas' NaN for a NULL list, read as empty)."""
+        restored = row.get("title_restored")
+        return cls(str(row["id"]), row["published_at"], row["title"] or "", row["summary"] or "",
+                   row.get("fulltext") or "", row.get("source_type") or "", row.get("outlet") or "",
+                   restored if isinstance(restored, str) and restored else None, tuple(_list(row.get("topics"))),
+                   tuple(_list(row.get("places"))), tuple(_list(row.get("place_reads"))))
 
 
 @dataclass
@@ -76,6 +111,11 @@ class Doc:
         d.vocab = {_fold(t) for toks in fields for t in toks if t is not None}
         return d
 
+    @classmethod
+    def of_item(cls, it: WatchItem) -> "Doc":
+        return cls.of(it.item_id, it.published_at, it.title, it.summary, it.fulltext, source_type=it.source_type,
+                      topics=it.topics, places=it.places, reads=it.place_reads)
+
     def _index(self) -> None:
         """Syllable → positions per field, built on first use (most items pass no watchlist's quick test)."""
         for toks in self.fields:
@@ -104,7 +144,8 @@ class Doc:
 
 @dataclass(frozen=True)
 class Watchlist:
-    """A watchlist ready to match: its parsed query and narrowing filters."""
+    """A watchlist ready to match (its parsed query and narrowing filters) and to report (its threshold, window and
+    severity, and the query as staff typed it, which the alert quotes)."""
 
     id: int
     name: str
@@ -113,16 +154,22 @@ class Watchlist:
     topics: frozenset[str] = frozenset()
     source_types: frozenset[str] = frozenset()
     spans: tuple[tuple[str, ...], ...] = ()  # runs of words that may spell a place name (name_spans)
+    text: str = ""  # the query as typed and stored
+    min_items: int = 1
+    window_minutes: int = 60
+    severity: str = "medium"
 
 
-def compile_watchlist(row: dict[str, Any]) -> Watchlist:
-    """A stored watchlist row, parsed. Raises QueryError for a query that cannot be read."""
+def compile_watchlist(row: Mapping[str, Any]) -> Watchlist:
+    """A stored watchlist row, parsed. Raises QueryError for a query that cannot be read. A hand-made row without
+    the alert settings gets the Theo dõi form's defaults (1 item in 60 minutes, medium)."""
     q = parse(row["query"], bounded=False)  # saved already (the save checks the bounds); one saved before them still runs
     if q is None:
         raise QueryError("Từ khóa theo dõi đang trống.")
     return Watchlist(int(row["id"]), row["name"], q, frozenset(row.get("places") or ()),
                      frozenset(row.get("topics") or ()), frozenset(row.get("source_types") or ()),
-                     tuple(name_spans(q)))
+                     tuple(name_spans(q)), row["query"], int(row.get("min_items", 1)),
+                     int(row.get("window_minutes", 60)), row.get("severity", "medium"))
 
 
 def _run_hits(doc: Doc, words: Sequence[str]) -> list[str]:
@@ -189,18 +236,26 @@ def match(wl: Watchlist, doc: Doc) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(words)) if ok else None
 
 
-def docs_of(rows: Iterable[dict[str, Any]]) -> list[Doc]:
-    return [Doc.of(r["id"], r["published_at"], r["title"] or "", r["summary"] or "", r.get("fulltext") or "",
-                   source_type=r.get("source_type") or "", topics=_list(r.get("topics")), places=_list(r.get("places")),
-                   reads=_list(r.get("place_reads")))
-            for r in rows]
+def items_of(rows: Iterable[Mapping[str, Any]]) -> list[WatchItem]:
+    """`store.watchlists.item_docs` records, typed once as they come in."""
+    return [WatchItem.of(r) for r in rows]
+
+
+def docs_of(rows: Iterable[Mapping[str, Any]]) -> list[Doc]:
+    """`item_docs` records tokenised for matching."""
+    return [Doc.of_item(it) for it in items_of(rows)]
 
 
 def _list(v: Any) -> list[str]:
     return [] if v is None or (isinstance(v, float)) else [str(x) for x in v]
 
 
-def compile_all(rows: Sequence[dict[str, Any]]) -> list[Watchlist]:
+def _pending(rows: Iterable[Mapping[str, Any]]) -> list[Hit]:
+    """`store.watchlists.unreported` records as Hits (words NULL: none)."""
+    return [Hit(int(h["watchlist_id"]), str(h["item_id"]), h["published_at"], tuple(_list(h["words"]))) for h in rows]
+
+
+def compile_all(rows: Sequence[Mapping[str, Any]]) -> list[Watchlist]:
     """The watchlists that can be matched (one whose stored query no longer parses is skipped)."""
     out = []
     for r in rows:
@@ -227,54 +282,53 @@ def match_new(db: Database, ids: Sequence[str], now: datetime, tagged_since: dat
             return []
         docs = docs_of(store_watch.item_docs(cur, ids, since).to_dict("records"))
     wls = compile_all(rows)
-    hits = [store_watch.Hit(wl.id, d.item_id, d.published_at, words)
+    hits = [Hit(wl.id, d.item_id, d.published_at, words)
             for d in docs for wl in wls if (words := match(wl, d)) is not None]
     if not hits:
         return []
     hit_ids = {h.watchlist_id for h in hits}
-    hit_rows = [r for r in rows if int(r["id"]) in hit_ids]
     with db.write() as cur:
         store_watch.add_hits(cur, hits, now)
-        return _report(cur, hit_rows, now)
+        return _report(cur, [wl for wl in wls if wl.id in hit_ids], now)
 
 
-def _report(cur: Any, wls: list[dict[str, Any]], now: datetime) -> list[str]:
+def _report(cur: Any, wls: Sequence[Watchlist], now: datetime) -> list[str]:
     """Report the watchlists' unreported hits in their windows: by a watchlist's open alert, or by a new
     alert once there are min_items of them. A few queries for all the watchlists together (not per
     watchlist), so 100 watchlists cost little more than one. Returns the ids of the alerts raised."""
     if not wls:
         return []
-    ids = [int(w["id"]) for w in wls]
-    earliest = min(now - timedelta(minutes=int(w["window_minutes"])) for w in wls)
+    ids = [wl.id for wl in wls]
+    earliest = min(now - timedelta(minutes=wl.window_minutes) for wl in wls)
     pending = store_watch.unreported(cur, ids, earliest)
     if not len(pending):
         return []
     existing = store_watch.open_alerts(cur, ids, OPEN_STATES)
     marks: list[tuple[int, str, str]] = []
     grown: set[str] = set()
-    due: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
-    by_wl: dict[int, list[dict[str, Any]]] = {}
-    for h in pending.to_dict("records"):  # plain records: pandas per watchlist costs more than the rest
-        by_wl.setdefault(int(h["watchlist_id"]), []).append(h)
+    due: list[tuple[Watchlist, list[Hit]]] = []
+    by_wl: dict[int, list[Hit]] = {}
+    for h in _pending(pending.to_dict("records")):  # plain records: pandas per watchlist costs more than the rest
+        by_wl.setdefault(h.watchlist_id, []).append(h)
     for wl in wls:
-        wid = int(wl["id"])
-        since = now - timedelta(minutes=int(wl["window_minutes"]))
-        mine = [h for h in by_wl.get(wid, ()) if h["published_at"] >= since]
+        since = now - timedelta(minutes=wl.window_minutes)
+        mine = [h for h in by_wl.get(wl.id, ()) if h.published_at >= since]
         if not mine:
             continue
-        if wid in existing:
-            marks += [(wid, h["item_id"], existing[wid]) for h in mine]
-            grown.add(existing[wid])
-        elif len(mine) >= int(wl["min_items"]):
+        if wl.id in existing:
+            marks += [(wl.id, h.item_id, existing[wl.id]) for h in mine]
+            grown.add(existing[wl.id])
+        elif len(mine) >= wl.min_items:
             due.append((wl, mine))
     raised: list[str] = []
     if due:
-        need = sorted({h["item_id"] for _, hs in due for h in hs})
-        docs = {r["id"]: r for r in store_watch.item_docs(cur, need, earliest - TAG_SLACK).to_dict("records")}
+        need = sorted({h.item_id for _, hs in due for h in hs})
+        items = {it.item_id: it for it in items_of(store_watch.item_docs(cur, need, earliest - TAG_SLACK)
+                                                   .to_dict("records"))}
         for wl, hs in due:
-            alert_id = store_alerts.raise_alert(cur, build_alert(wl, hs, [docs[h["item_id"]] for h in hs
-                                                                          if h["item_id"] in docs]), now)
-            marks += [(int(wl["id"]), h["item_id"], alert_id) for h in hs]
+            alert_id = store_alerts.raise_alert(cur, build_alert(wl, hs, [items[h.item_id] for h in hs
+                                                                          if h.item_id in items]), now)
+            marks += [(wl.id, h.item_id, alert_id) for h in hs]
             raised.append(alert_id)
     store_watch.mark_reported(cur, marks)
     for alert_id in sorted(grown):  # an open alert holds every item reported by it (drill-down, reports)
@@ -282,30 +336,30 @@ def _report(cur: Any, wls: list[dict[str, Any]], now: datetime) -> list[str]:
     return raised
 
 
-def build_alert(wl: dict[str, Any], hits: list[dict[str, Any]], items: list[dict[str, Any]]) -> NewAlert:
+def build_alert(wl: Watchlist, hits: Sequence[Hit], items: Sequence[WatchItem]) -> NewAlert:
     """The alert for these hits: the reason names the watchlist, the count against its threshold and
     window, and the words that matched."""
-    words = list(dict.fromkeys(w for h in hits for w in (h.get("words") if h.get("words") is not None else [])))
+    words = list(dict.fromkeys(w for h in hits for w in h.words))
     n = len(hits)
-    minutes = int(wl["window_minutes"])
-    if int(wl["min_items"]) <= 1:
+    minutes = wl.window_minutes
+    if wl.min_items <= 1:
         why = f"có {n} tin mới"  # «khớp» is said once, by the keywords that follow
     else:
-        why = f"{n} tin trong {_duration(minutes)} qua (ngưỡng: {int(wl['min_items'])} tin trong {_duration(minutes)})"
-    keywords = matched_keywords(str(wl.get("query") or ""), words)
+        why = f"{n} tin trong {_duration(minutes)} qua (ngưỡng: {wl.min_items} tin trong {_duration(minutes)})"
+    keywords = matched_keywords(wl.text, words)
     said = (f"khớp từ khóa {', '.join(f'“{k}”' for k in keywords[:8])}" if keywords
             else f"từ khớp: {', '.join(words[:8]) or '—'}")
-    reason = f"Theo dõi “{wl['name']}”: {why}; {said}."
-    detail = f"chữ trong tin, bài: {', '.join(words[:8]) or '—'}; truy vấn: {wl['query']}"
-    title = f"Theo dõi “{wl['name']}”" + (f": {_display_title(items)}" if items else "")
-    topics = sorted({t for r in items for t in _list(r.get("topics"))})
-    places = sorted({p for r in items for p in _list(r.get("places"))})
+    reason = f"Theo dõi “{wl.name}”: {why}; {said}."
+    detail = f"chữ trong tin, bài: {', '.join(words[:8]) or '—'}; truy vấn: {wl.text}"
+    title = f"Theo dõi “{wl.name}”" + (f": {_display_title(items)}" if items else "")
+    topics = sorted({t for it in items for t in it.topics})
+    places = sorted({p for it in items for p in it.places})
     return NewAlert.of(
-        title[:300], wl["severity"], reason, kind="watchlist", story_id=store_watch.watch_key(wl["id"]),
-        topics=topics, places=places, item_ids=[h["item_id"] for h in hits], n_items=n,
-        n_outlets=len({r.get("outlet") or r.get("source_type") for r in items}),
-        details={"watchlist_id": int(wl["id"]), "watchlist": wl["name"], "query": wl["query"], "n_items": n,
-                 "min_items": int(wl["min_items"]), "window_minutes": minutes, "words": words,
+        title[:300], wl.severity, reason, kind="watchlist", story_id=store_watch.watch_key(wl.id),
+        topics=topics, places=places, item_ids=[h.item_id for h in hits], n_items=n,
+        n_outlets=len({it.outlet or it.source_type for it in items}),
+        details={"watchlist_id": wl.id, "watchlist": wl.name, "query": wl.text, "n_items": n,
+                 "min_items": wl.min_items, "window_minutes": minutes, "words": words,
                  "keywords": keywords, "detail": detail},
     )
 
@@ -364,15 +418,15 @@ def _as_typed(query: str, words: Sequence[str]) -> str:
     return " ".join(re.findall(r"[^\W_]+", m.group(0))) if m else " ".join(words)  # syllables, case kept
 
 
-def _display_title(items: list[dict[str, Any]]) -> str:
+def _display_title(items: Sequence[WatchItem]) -> str:
     """Name the alert like a story (migration 070): an item written with diacritics first, press first,
     then the earliest; an item without diacritics by its restored title. Staff read this title in the
     queue, the notifications and the reports, so not "bai thai than sau nha em…"."""
-    def key(r: dict[str, Any]) -> tuple[int, int, Any]:
-        return (0 if has_marks(r["title"]) else 1, 0 if r.get("source_type") == "press" else 1, r["published_at"])
+    def key(it: WatchItem) -> tuple[int, int, datetime]:
+        return (0 if has_marks(it.title) else 1, 0 if it.source_type == "press" else 1, it.published_at)
 
     best = min(items, key=key)
-    return shown_title(best["title"], best.get("title_restored"))
+    return shown_title(best.title, best.title_restored)
 
 
 def _duration(minutes: int) -> str:

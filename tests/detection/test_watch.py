@@ -159,8 +159,9 @@ def test_matched_keywords_of_a_watchlist_saved_before_the_search_limits():
     with pytest.raises(QueryError):
         parse(q)  # over today's limits
     assert watch.matched_keywords(q, ["bai thai"]) == ["bãi thải"]
-    wl = {"id": 1, "name": "Bãi thải", "query": q, "min_items": 1, "window_minutes": 60, "severity": "medium"}
-    alert = watch.build_alert(wl, [{"item_id": "a", "words": ["bai thai"]}], [])
+    wl = watch.compile_watchlist({"id": 1, "name": "Bãi thải", "query": q, "min_items": 1, "window_minutes": 60,
+                                  "severity": "medium"})
+    alert = watch.build_alert(wl, [store_watch.Hit(1, "a", NOW, ("bai thai",))], [])
     assert alert.reason == "Theo dõi “Bãi thải”: có 1 tin mới; khớp từ khóa “bãi thải”."
 
 
@@ -192,13 +193,15 @@ def test_the_alert_is_named_by_an_item_written_with_diacritics(tmp_path):
         with db.read() as cur:
             (title,) = cur.execute("SELECT title FROM alerts WHERE story_id = ?", [store_watch.watch_key(wid)]).fetchone()
     assert title == "Theo dõi “Chùa Ba Vàng”: Chùa Ba Vàng đón khách dịp lễ"
-    assert watch._display_title([{"title": "bai thai tran", "title_restored": "bãi thải tràn", "source_type": "social",
-                                  "published_at": NOW}]) == "bãi thải tràn"
+    assert watch._display_title([_social("bai thai tran", "bãi thải tràn")]) == "bãi thải tràn"
     # names: a marked social title shown with its place names capitalised (capitals only, never other letters)
-    assert watch._display_title([{"title": "mất điện ở vàng danh", "title_restored": "Mất điện ở Vàng Danh",
-                                  "source_type": "social", "published_at": NOW}]) == "Mất điện ở Vàng Danh"
-    assert watch._display_title([{"title": "Ông Nguyen Van A nói", "title_restored": "Ông Nguyễn Văn Á nói",
-                                  "source_type": "social", "published_at": NOW}]) == "Ông Nguyen Van A nói"
+    assert watch._display_title([_social("mất điện ở vàng danh", "Mất điện ở Vàng Danh")]) == "Mất điện ở Vàng Danh"
+    assert watch._display_title([_social("Ông Nguyen Van A nói", "Ông Nguyễn Văn Á nói")]) == "Ông Nguyen Van A nói"
+
+
+def _social(title: str, restored: str) -> watch.WatchItem:
+    """A social item published at NOW, as `store.watchlists.item_docs` gives it to the alert."""
+    return watch.WatchItem("x", NOW, title, source_type="social", title_restored=restored)
 
 
 def test_paused_watchlists_match_nothing(tmp_path):
