@@ -142,3 +142,25 @@ def test_no_word_when_no_feed_is_over_the_cap(env):
     at = env.page("sources", role="viewer").run()
     no_exception(at)
     assert not [w for w in at.warning if "vượt" in w.value]
+
+
+def test_a_failure_past_the_fetch_window_is_not_said_to_wait(env):
+    """An article whose retry falls due after its item left [fulltext] max_age_hours is never fetched again
+    (store.fulltext.pending reads only the window): Nguồn tin counts it failed, not waiting for ever (review12)."""
+    now = utcnow()
+    at = now - timedelta(hours=72)
+    with env.db.write() as cur:
+        insert_items(cur, [make_item(item_id="gone", url="https://bao.example.vn/gone", title="Bài cũ", summary="x",
+                                     source=PRESS, outlet="Báo", source_type="press", published_at=at,
+                                     fetched_at=at)])
+        store_fulltext.save_many(cur, [store_fulltext.Extracted("gone", None, "fetch_timeout", "", 1,
+                                                                now - timedelta(minutes=1))], now=now)
+    window = now - timedelta(hours=48)
+    with env.db.read() as cur:
+        assert store_fulltext.pending(cur, limit=10, since=window, now=now) == []  # never tried again
+        rows = store_fulltext.status_by_source(cur, since=now - timedelta(days=7), window_start=window,
+                                               source_types=("press",))
+        outcomes = store_fulltext.outcomes_since(cur, window)  # what `langnghe fulltext` prints
+    (one,) = fulltext.by_source(rows)
+    assert (one.waiting, one.failed) == (0, 1)
+    assert [(o.status, o.waiting) for o in outcomes] == [("fetch_timeout", False)]
