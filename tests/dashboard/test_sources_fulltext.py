@@ -164,3 +164,17 @@ def test_a_failure_past_the_fetch_window_is_not_said_to_wait(env):
     (one,) = fulltext.by_source(rows)
     assert (one.waiting, one.failed) == (0, 1)
     assert [(o.status, o.waiting) for o in outcomes] == [("fetch_timeout", False)]
+
+
+def test_the_caption_says_timeouts_and_5xx_wait_for_another_try(env):
+    """Since round 20 a timeout, a failed connection or a 5xx answer is tried again (collectors.fulltext
+    RETRY_STATUSES) and counts as «Đang chờ lấy» until its tries are spent: the caption under the table said they
+    were «Tải lỗi» (dash7's words, written before ops9's retries; review12)."""
+    _seed(env.db)
+    st.cache_data.clear()
+    at = env.page("sources", role="viewer").run()
+    no_exception(at)
+    (cap,) = [c.value for c in at.caption if "«Đang chờ lấy»" in c.value]
+    waiting, failed = cap.split("«Tải lỗi»")[0], cap.split("«Tải lỗi»")[1].split("«Khác»")[0]
+    assert "hết thời gian chờ" in waiting and "5xx" in waiting
+    assert "hết thời gian chờ" not in failed.split("hết số lần thử")[0]
