@@ -122,7 +122,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
                            help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
                        "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
     with st.container():  # always drawn: a word that comes and goes would shift what is below it
-        over = status.over_cap_text(health, limits.max_entries)
+        over = status.over_cap_text(health, limits)
         if over:
             st.warning(over, icon=":material/warning:")
     return health

@@ -178,3 +178,13 @@ def test_the_caption_says_timeouts_and_5xx_wait_for_another_try(env):
     waiting, failed = cap.split("«Tải lỗi»")[0], cap.split("«Tải lỗi»")[1].split("«Khác»")[0]
     assert "hết thời gian chờ" in waiting and "5xx" in waiting
     assert "hết thời gian chờ" not in failed.split("hết số lần thử")[0]
+
+
+def test_the_over_cap_word_names_the_size_cap_too():
+    """An RSS answer cut at [limits] max_feed_mb counts its entries past the cut as ENTRIES_CUT too, with fewer
+    than max_entries entries in all: «có nhiều hơn 1.000 mục» was then false; the word names both caps (review12)."""
+    from orchestration import status
+
+    health = [{"source": PRESS, "last_skipped": {ENTRIES_CUT: 120}}]
+    text = status.over_cap_text(health, DEFAULT_LIMITS)
+    assert "1.000 mục" in text and f"{DEFAULT_LIMITS.max_feed_mb:g} MB" in text and "nhiều hơn" not in text
