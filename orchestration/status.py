@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from collectors.base import ENTRIES_CUT
-from vocab.config import Config
+from vocab.config import Config, LimitsConfig
 from vocab.numbers import number
 from store import items as store_items
 from store import sources as store_sources
@@ -214,14 +214,14 @@ def last_run_text(row: dict[str, Any]) -> str:
             + (f"; bỏ qua {number(cut)} mục vượt giới hạn" if cut else ""))
 
 
-def over_cap_text(health: list[dict[str, Any]], max_entries: int) -> str:
-    """Nguồn tin's word on the sources whose last fetch held more entries than one answer is read for
-    (`max_entries`, [limits] max_entries); "" when none did, so that a feed that always overflows is noticed, not
-    only counted."""
+def over_cap_text(health: list[dict[str, Any]], limits: LimitsConfig) -> str:
+    """Nguồn tin's word on the sources whose last fetch held more than one answer is read for ([limits] max_entries,
+    or an RSS answer's max_feed_mb: its entries past that cut are counted the same); "" when none did, so that a
+    feed that always overflows is noticed, not only counted."""
     over = [(h["source"], entries_cut(h)) for h in health if entries_cut(h)]
     if not over:
         return ""
     names = ", ".join(f"{s} (bỏ qua {number(n)} mục)" for s, n in over)
-    return (f"Lần tải gần nhất của {number(len(over))} nguồn có nhiều hơn {number(max_entries)} mục, giới hạn một lần "
-            f"tải được đọc: {names}. Các mục vượt giới hạn không được đọc ở lần tải đó; nguồn lần nào cũng vượt thì nên "
+    return (f"Lần tải gần nhất của {number(len(over))} nguồn vượt giới hạn một lần tải được đọc "
+            f"({number(limits.max_entries)} mục, hoặc {limits.max_feed_mb:g} MB với nguồn RSS): {names}. Các mục vượt giới hạn không được đọc ở lần tải đó; nguồn lần nào cũng vượt thì nên "
             "tải thường xuyên hơn (giảm «Chu kỳ») hoặc tách thành nhiều nguồn nhỏ hơn.")

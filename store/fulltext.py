@@ -148,13 +148,13 @@ def status_by_source(cur: "duckdb.DuckDBPyConnection", *, since: datetime, windo
     """Per source (its links) and status, the items fetched since `since` that full text is fetched for (of
     `source_types`, with an http(s) link, as `pending` picks them): the stored status, else WAITING for those
     fetched since `window_start` (the fetch window) and TOO_OLD for those before it, never to be tried; a failure
-    that a later run tries again is `retrying`. Nguồn tin shows it: the statuses were printed only by `langnghe fulltext`."""
+    that a later run tries again is `retrying` (only within the window: `pending` never tries one past it). Nguồn tin shows it: the statuses were printed only by `langnghe fulltext`."""
     rows = cur.execute(
         """
         SELECT l.source,
                coalesce(f.status, CASE WHEN i.fetched_at >= ? THEN ? ELSE ? END) AS status,
                count(*) AS n,
-               coalesce(f.retry_at IS NOT NULL, false) AS retrying
+               coalesce(f.retry_at IS NOT NULL AND i.fetched_at >= ?, false) AS retrying  -- `pending`'s window
         FROM items i
         JOIN item_links l ON l.item_id = i.id
         LEFT JOIN item_fulltext f ON f.item_id = i.id
@@ -163,7 +163,7 @@ def status_by_source(cur: "duckdb.DuckDBPyConnection", *, since: datetime, windo
         GROUP BY ALL
         ORDER BY l.source, n DESC, status
         """,
-        [window_start, WAITING, TOO_OLD, since, list(source_types)],
+        [window_start, WAITING, TOO_OLD, window_start, since, list(source_types)],
     ).fetchall()
     return [SourceStatus(*r) for r in rows]
 
@@ -182,9 +182,11 @@ class Outcomes(NamedTuple):
 
 
 def outcomes_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[Outcomes]:
-    """Full-text rows of articles tried since `since`, by status, tries and whether they wait for another try."""
+    """Full-text rows of articles tried since `since` (the fetch window's start), by status, tries and whether they
+    wait for another try: only an item fetched within the window does, as `pending` tries no other."""
     return [Outcomes(r[0], int(r[1]), bool(r[2]), int(r[3])) for r in cur.execute(
         """
-        SELECT status, coalesce(attempts, 1), retry_at IS NOT NULL, count(*) FROM item_fulltext
-        WHERE extracted_at >= ? GROUP BY ALL ORDER BY ALL
-        """, [since]).fetchall()]
+        SELECT f.status, coalesce(f.attempts, 1), f.retry_at IS NOT NULL AND i.fetched_at >= ?, count(*)
+        FROM item_fulltext f JOIN items i ON i.id = f.item_id
+        WHERE f.extracted_at >= ? GROUP BY ALL ORDER BY ALL
+        """, [since, since]).fetchall()]

@@ -134,19 +134,21 @@ class StepsGroup:
     (None: none failed yet), with the newest error of the group."""
 
     given_up: bool
-    step: str | None
+    step: str | None  # "": failed before migration 178 kept which step
     items: int
     last_error: str | None
     last_failed_at: datetime | None
 
 
 def steps_summary(cur: "duckdb.DuckDBPyConnection") -> list[StepsGroup]:
-    """What `langnghe steps` lists: still owed first, then given up; in each, never failed first, then by step."""
+    """What `langnghe steps` lists: still owed first, then given up; in each, never failed first, then by step. A
+    mark that failed before migration 178 kept no step (attempts, but last_step NULL) has the step "": unknown."""
     return [StepsGroup(bool(r[0]), r[1], int(r[2]), r[3], r[4]) for r in cur.execute(
         """
-        SELECT failed_at IS NOT NULL AS given_up, last_step, count(*), arg_max(last_error, last_failed_at),
-               max(last_failed_at)
-        FROM item_steps_pending GROUP BY ALL ORDER BY given_up, last_step NULLS FIRST
+        SELECT failed_at IS NOT NULL AS given_up,
+               CASE WHEN last_step IS NULL AND coalesce(attempts, 0) > 0 THEN '' ELSE last_step END AS step,
+               count(*), arg_max(last_error, last_failed_at), max(last_failed_at)
+        FROM item_steps_pending GROUP BY ALL ORDER BY given_up, step NULLS FIRST
         """).fetchall()]
 
 

@@ -92,7 +92,7 @@ FULLTEXT_TOO_OLD = "too_old"
 FULLTEXT_STATUS_LABELS: dict[str, str] = {
     "ok": "đã lấy toàn văn",
     "robots": "robots.txt không cho phép",
-    "robots_unreachable": "không tải được robots.txt (sẽ thử lại sau)",
+    "robots_unreachable": "không tải được robots.txt",  # whether it is tried again is said beside it
     "empty": "không tách được nội dung",
     "not_html": "không phải trang HTML",
     "error": "lỗi khi xử lý trang",

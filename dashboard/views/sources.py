@@ -122,7 +122,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
                            help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
                        "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
     with st.container():  # always drawn: a word that comes and goes would shift what is below it
-        over = status.over_cap_text(health, limits.max_entries)
+        over = status.over_cap_text(health, limits)
         if over:
             st.warning(over, icon=":material/warning:")
     return health
@@ -188,8 +188,10 @@ def _fulltext(health: list[dict]) -> None:
                  column_config={"Chi tiết": st.column_config.TextColumn(width=DETAIL_WIDTH)})
     st.caption(f"Tin, bài thu thập trong {FULLTEXT_DAYS} ngày qua. Toàn văn được lấy trong "
                f"{fmt_num(fs.max_age_hours, 1)} giờ sau khi thu thập, tối đa {number(fs.max_per_run)} bài một lượt. "
-               "«Đang chờ lấy» gồm cả bài mà robots.txt của trang chưa trả lời (sẽ thử lại); "
-               "«Tải lỗi»: hết thời gian chờ, máy chủ trả lỗi HTTP hoặc lỗi khi xử lý trang; «Khác»: trang không có "
+               "«Đang chờ lấy» gồm cả bài lỗi tạm thời sẽ được thử lại (robots.txt của trang chưa trả lời, hết thời "
+               f"gian chờ, không kết nối được, máy chủ trả lỗi 5xx; tối đa {number(fs.max_attempts)} lần); "
+               "«Tải lỗi»: lỗi tạm thời đã hết số lần thử, máy chủ trả lỗi HTTP khác hoặc lỗi khi xử lý trang; "
+               "«Khác»: trang không có "
                "nội dung, không phải HTML, hoặc tin đã quá hạn. «Chi tiết» ghi từng trạng thái như lệnh "
                "`langnghe fulltext` báo.")
 

@@ -95,8 +95,10 @@ def summary_lines(groups: list[tag_store.StepsGroup]) -> list[str]:
 
 
 def _group_line(g: tag_store.StepsGroup) -> str:
-    if g.step is None and g.given_up:  # given up before round 20 kept the step and the error (migration 178)
+    if not g.step and g.given_up:  # given up before round 20 kept the step and the error (migration 178)
         return f"không rõ bước lỗi (dừng thử trước khi có ghi lại; xem nhật ký của serve): {g.items}"
+    if g.step == "":  # failed before migration 178, not given up yet
+        return f"không rõ bước lỗi (lỗi trước khi có ghi lại; serve thử lại ở lượt gán nhãn kế tiếp): {g.items}"
     if g.step is None:
         return f"chưa lỗi lần nào (serve xử lý ở lượt gán nhãn kế tiếp): {g.items}"
     line = f"lỗi ở bước {STEP_LABELS.get(g.step, g.step)}: {g.items}"

@@ -16,6 +16,7 @@ import pytest
 from collectors import budget as budgets
 from collectors import fulltext
 from langnghe.commands import fulltext as fulltext_cmd
+from store import fulltext as store_fulltext
 from store.db import utcnow
 from store.items import insert_items
 from tests.conftest import make_config, send
@@ -136,3 +137,12 @@ def test_which_failures_may_pass():
     assert fulltext.next_try("http_503", 1, now, 3) == now + fulltext.RETRY_AFTER
     assert fulltext.next_try("http_503", 2, now, 3) == now + 2 * fulltext.RETRY_AFTER
     assert fulltext.next_try("http_503", 3, now, 3) is None and fulltext.next_try("http_404", 1, now, 3) is None
+
+
+def test_a_given_up_robots_txt_failure_is_not_promised_another_try():
+    """`langnghe fulltext` lists robots.txt failures whose tries are spent under «đã thôi thử lại»: the status's own
+    words said «(sẽ thử lại sau)» (written when it was retried without a bound), contradicting the heading (review12)."""
+    given_up = store_fulltext.Outcomes("robots_unreachable", 3, False, 2)
+    lines = fulltext.retry_lines([given_up], 3)
+    assert lines[0].startswith("Bài lỗi tạm thời đã thôi thử lại")
+    assert not any("sẽ thử lại" in line for line in lines)

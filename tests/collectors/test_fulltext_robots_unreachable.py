@@ -73,6 +73,6 @@ def test_a_refusal_by_robots_txt_stays_final(server, db, tmp_path, monkeypatch):
 
 def test_staff_read_the_two_apart_in_vietnamese():
     assert fulltext.status_label("robots") == "robots.txt không cho phép"
-    assert fulltext.status_label("robots_unreachable") == "không tải được robots.txt (sẽ thử lại sau)"
+    assert fulltext.status_label("robots_unreachable") == "không tải được robots.txt"  # tried again or not: said beside it
     assert fulltext.status_label("http_404") == "máy chủ trả lỗi HTTP 404"
     assert fulltext.status_label("fetch_timeout") == "hết thời gian chờ"

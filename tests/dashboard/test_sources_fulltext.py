@@ -142,3 +142,49 @@ def test_no_word_when_no_feed_is_over_the_cap(env):
     at = env.page("sources", role="viewer").run()
     no_exception(at)
     assert not [w for w in at.warning if "vượt" in w.value]
+
+
+def test_a_failure_past_the_fetch_window_is_not_said_to_wait(env):
+    """An article whose retry falls due after its item left [fulltext] max_age_hours is never fetched again
+    (store.fulltext.pending reads only the window): Nguồn tin counts it failed, not waiting for ever (review12)."""
+    now = utcnow()
+    at = now - timedelta(hours=72)
+    with env.db.write() as cur:
+        insert_items(cur, [make_item(item_id="gone", url="https://bao.example.vn/gone", title="Bài cũ", summary="x",
+                                     source=PRESS, outlet="Báo", source_type="press", published_at=at,
+                                     fetched_at=at)])
+        store_fulltext.save_many(cur, [store_fulltext.Extracted("gone", None, "fetch_timeout", "", 1,
+                                                                now - timedelta(minutes=1))], now=now)
+    window = now - timedelta(hours=48)
+    with env.db.read() as cur:
+        assert store_fulltext.pending(cur, limit=10, since=window, now=now) == []  # never tried again
+        rows = store_fulltext.status_by_source(cur, since=now - timedelta(days=7), window_start=window,
+                                               source_types=("press",))
+        outcomes = store_fulltext.outcomes_since(cur, window)  # what `langnghe fulltext` prints
+    (one,) = fulltext.by_source(rows)
+    assert (one.waiting, one.failed) == (0, 1)
+    assert [(o.status, o.waiting) for o in outcomes] == [("fetch_timeout", False)]
+
+
+def test_the_caption_says_timeouts_and_5xx_wait_for_another_try(env):
+    """Since round 20 a timeout, a failed connection or a 5xx answer is tried again (collectors.fulltext
+    RETRY_STATUSES) and counts as «Đang chờ lấy» until its tries are spent: the caption under the table said they
+    were «Tải lỗi» (dash7's words, written before ops9's retries; review12)."""
+    _seed(env.db)
+    st.cache_data.clear()
+    at = env.page("sources", role="viewer").run()
+    no_exception(at)
+    (cap,) = [c.value for c in at.caption if "«Đang chờ lấy»" in c.value]
+    waiting, failed = cap.split("«Tải lỗi»")[0], cap.split("«Tải lỗi»")[1].split("«Khác»")[0]
+    assert "hết thời gian chờ" in waiting and "5xx" in waiting
+    assert "hết thời gian chờ" not in failed.split("hết số lần thử")[0]
+
+
+def test_the_over_cap_word_names_the_size_cap_too():
+    """An RSS answer cut at [limits] max_feed_mb counts its entries past the cut as ENTRIES_CUT too, with fewer
+    than max_entries entries in all: «có nhiều hơn 1.000 mục» was then false; the word names both caps (review12)."""
+    from orchestration import status
+
+    health = [{"source": PRESS, "last_skipped": {ENTRIES_CUT: 120}}]
+    text = status.over_cap_text(health, DEFAULT_LIMITS)
+    assert "1.000 mục" in text and f"{DEFAULT_LIMITS.max_feed_mb:g} MB" in text and "nhiều hơn" not in text

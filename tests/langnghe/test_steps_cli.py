@@ -53,3 +53,17 @@ def test_steps_with_nothing_owed_says_so(tmp_path, capsys):
     database(cfg.storage.db_path).close()
     assert steps_cmd.run(argparse.Namespace(retry=False), cfg) == 0
     assert "Không có tin nào còn chờ" in capsys.readouterr().out
+
+
+def test_an_item_that_failed_before_its_step_was_kept_is_not_said_never_to_have_failed(tmp_path, capsys):
+    """A mark that counted a failed run before migration 178 kept the step and the error has attempts but no
+    last_step: it was listed «chưa lỗi lần nào» until it failed again (review12)."""
+    cfg = make_config(tmp_path)
+    db = database(cfg.storage.db_path)
+    with db.write() as cur:
+        tag_store.save_tags(cur, [{"id": "old", "model_version": "v", "topics": [], "sentiment": "neutral"}])
+        cur.execute("UPDATE item_steps_pending SET attempts = 1")  # as migration 177 counted it, no step kept
+    db.close()
+    assert steps_cmd.run(argparse.Namespace(retry=False), cfg) == 0
+    out = capsys.readouterr().out
+    assert "chưa lỗi lần nào" not in out and "không rõ bước lỗi" in out
