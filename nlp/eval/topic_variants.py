@@ -42,6 +42,9 @@ V03: list[tuple[str, object]] = [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABU
                                  ("VNTC_CORPUS_TRAINING_COPIES", False), ("VNTC_TOPIC_CODE_WEIGHT", {})]
 # Round 16's rows ran before VNTC_TOPIC_CODE_WEIGHT existed: they name it empty (round 19 ships economy ×3)
 R16: list[tuple[str, object]] = [("VNTC_TOPIC_CODE_WEIGHT", {})]
+# Round 20: the shipped per-code weight (economy's V positives ×3) and the codes weakest on the V held-out in round 19
+ECON3: dict[str, tuple[float, float]] = {"economy": (3.0, 1.0)}
+WEAK = ("traffic", "governance", "environment")
 # name → settings of nlp.train applied before the run (attribute, value), after RIDGE
 VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base": [],
@@ -120,6 +123,13 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-v-rule-econ-neg0": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (1.0, 0.0)})],
     "base-v-rule-econ-pos3": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (3.0, 1.0)})],
     "base-v-rule-econ-off": V03 + [("VNTC_TOPIC_RULE", True), ("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})],
+    # round 20: the weakest V codes (traffic, governance, environment) weighted up as economy was, alone and together
+    "base-v-weak-pos2": [("VNTC_TOPIC_CODE_WEIGHT", {**ECON3, **{c: (2.0, 1.0) for c in WEAK}})],
+    "base-v-weak-pos3": [("VNTC_TOPIC_CODE_WEIGHT", {**ECON3, **{c: (3.0, 1.0) for c in WEAK}})],
+    "base-v-weak-pos5": [("VNTC_TOPIC_CODE_WEIGHT", {**ECON3, **{c: (5.0, 1.0) for c in WEAK}})],
+    "base-v-traffic-pos3": [("VNTC_TOPIC_CODE_WEIGHT", {**ECON3, "traffic": (3.0, 1.0)})],
+    "base-v-gov-pos3": [("VNTC_TOPIC_CODE_WEIGHT", {**ECON3, "governance": (3.0, 1.0)})],
+    "base-v-env-pos3": [("VNTC_TOPIC_CODE_WEIGHT", {**ECON3, "environment": (3.0, 1.0)})],
 }
 
 

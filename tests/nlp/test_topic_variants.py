@@ -17,3 +17,16 @@ def test_variant_settings_are_all_restored_even_those_set_twice():
     with V.variant_settings(T, "base-no-sublinear"):  # the shipped setting with one change
         assert T.TOPIC_MODEL == before["TOPIC_MODEL"] and T.TOPIC_FEATURE_PARAMS != before["TOPIC_FEATURE_PARAMS"]
     assert {a: getattr(T, a) for a in names} == before
+
+
+def test_round20_variants_change_only_the_weak_codes_of_the_shipped_code_weights():
+    """Round 20's rows are read as "the shipped setting + the weak codes' V positives up": each keeps every code
+    weight the shipped setting has (economy ×3) and adds factors for the named weak codes only."""
+    shipped = T.VNTC_TOPIC_CODE_WEIGHT
+    for name in ("base-v-weak-pos2", "base-v-weak-pos3", "base-v-weak-pos5", "base-v-traffic-pos3", "base-v-gov-pos3",
+                 "base-v-env-pos3"):
+        (attr, weights), = V.VARIANTS[name]
+        assert attr == "VNTC_TOPIC_CODE_WEIGHT"
+        assert {c: w for c, w in weights.items() if c in shipped} == shipped
+        assert set(weights) - set(shipped) <= set(V.WEAK) and set(weights) - set(shipped)
+        assert all(neg == 1.0 and pos > 1.0 for c, (pos, neg) in weights.items() if c in V.WEAK)
