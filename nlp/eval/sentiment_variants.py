@@ -126,6 +126,7 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
                     for r in social], [r["sentiment"] for r in social]),
     }
     out["_social_files"] = ([(r["_file"], "") for r in social], [])
+    out["_social_ids"] = ([(r["id"], "") for r in social], [])
     vntc = [r for r in held if T.is_vntc_set(r)]
     out["_vntc_rows"] = ([(r.get("title") or "", r.get("text") or "") for r in vntc], vntc)  # type: ignore[assignment]
 
@@ -191,6 +192,7 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
     clf = Classifier(feats, {}, {}, sent, "lab", {}, cues=cues, comment_features=cf, press_sentiment_model=press)
     sets = eval_sets(data, rows)
     files = [f for f, _ in sets.pop("_social_files")[0]]
+    social_ids = [i for i, _ in sets.pop("_social_ids")[0]]
     vtexts, vrows = sets.pop("_vntc_rows")
     if vrows:  # round 15: real news, read by the press model
         res["vntc"] = T.vntc_sentiment_scores(vrows, predict(clf, vtexts, cache.get(vtexts)))
@@ -223,6 +225,9 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
                 res["social_S1_41"] = _macro_f1(gold, pred, [i for i, n in enumerate(slice_no) if n < 42])
                 res["social_S42+"] = _macro_f1(gold, pred, r8)
                 res["social_S42+_n"] = len(r8)
+            if shared.get("old_ids") is not None:  # round 20: the held-out lines data/training already has
+                old_idx = [i for i, x in enumerate(social_ids) if x in shared["old_ids"]]
+                res["social_old"] = _macro_f1(gold, pred, old_idx)
             new = [i for i, n in enumerate(slice_no) if n >= 20]
             if new:
                 res["social_S20+"] = _macro_f1(gold, pred, new)
@@ -353,6 +358,10 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "wish-mark": [("WISH_MARK", True)],
     "wish-move+mark": [("WISH_CUES", "move"), ("WISH_MARK", True)],
     "wish-add+mark": [("WISH_CUES", "add"), ("WISH_MARK", True)],
+    # round 20: the contrast scope again, on the shipped model (round 6 measured it without the NB mix, the wish marks
+    # and the slices since), with slice S60's courtesy-then-complaint lines
+    "contrast-mark": [("CONTRAST_SCOPE", "mark")],
+    "contrast-dup": [("CONTRAST_SCOPE", "dup")],
     # round 15: the press model trained also on the news slices' sentiment (N) and / or the real VNTC rows (V)
     **{f"{name}{w:g}": [(a, w) for a in attrs] for w in (0.5, 1.0) for name, attrs in (
         ("news", ("NEWS_PRESS_SENTIMENT_WEIGHT",)), ("vntc", ("VNTC_SENTIMENT_WEIGHT",)),
