@@ -14,6 +14,9 @@ as a model directory (the shipped classifier with the variant's sentiment models
 `langnghe evaluate --model-dir`, `bench/real_stream.py --model-dir` and `nlp.eval.eval_only --model-dir`; valid only
 for variants that keep the shared vocabulary (it is checked).
 Variants are set through module attributes of nlp.train (see VARIANTS) or read fewer cues ("cues:N").
+Round 20: --cv-old (with --cv and --labelled D, a copy of data/training with new slices) folds the social rows that
+data/training already has exactly as a run without D does, the new rows apart, and reports cv_old — the
+out-of-fold macro-F1 of those old rows only, paired with the run without the slices (the lead's rule for a slice).
 """
 
 from __future__ import annotations
@@ -123,6 +126,7 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, tuple[list[tuple[str, s
                     for r in social], [r["sentiment"] for r in social]),
     }
     out["_social_files"] = ([(r["_file"], "") for r in social], [])
+    out["_social_ids"] = ([(r["id"], "") for r in social], [])
     vntc = [r for r in held if T.is_vntc_set(r)]
     out["_vntc_rows"] = ([(r.get("title") or "", r.get("text") or "") for r in vntc], vntc)  # type: ignore[assignment]
 
@@ -175,14 +179,20 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
     res: dict = {"variant": variant}
     if shared.get("cv"):
         seeds = shared.get("cv_seeds") or [13]
-        runs = [cv_social(shared, docs, X_text, w, seed=s) for s in seeds]
+        old = shared.get("old_ids")
+        both = [cv_social(shared, docs, X_text, w, seed=s, old=old) for s in seeds]
+        runs = [a for a, _ in both]
         res["cv_social"] = round(float(np.mean(runs)), 4)
         if len(runs) > 1:
             res["cv_social_runs"] = runs
+        if old is not None:  # round 20: the rows of the default data set only, on their own folds
+            res["cv_old_runs"] = [b for _, b in both]
+            res["cv_old"] = round(float(np.mean(res["cv_old_runs"])), 4)
     cues, cf, sent, press = T.fit_sentiment(shared["X"], X_text, docs, w, features=feats)
     clf = Classifier(feats, {}, {}, sent, "lab", {}, cues=cues, comment_features=cf, press_sentiment_model=press)
     sets = eval_sets(data, rows)
     files = [f for f, _ in sets.pop("_social_files")[0]]
+    social_ids = [i for i, _ in sets.pop("_social_ids")[0]]
     vtexts, vrows = sets.pop("_vntc_rows")
     if vrows:  # round 15: real news, read by the press model
         res["vntc"] = T.vntc_sentiment_scores(vrows, predict(clf, vtexts, cache.get(vtexts)))
@@ -215,6 +225,9 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
                 res["social_S1_41"] = _macro_f1(gold, pred, [i for i, n in enumerate(slice_no) if n < 42])
                 res["social_S42+"] = _macro_f1(gold, pred, r8)
                 res["social_S42+_n"] = len(r8)
+            if shared.get("old_ids") is not None:  # round 20: the held-out lines data/training already has
+                old_idx = [i for i, x in enumerate(social_ids) if x in shared["old_ids"]]
+                res["social_old"] = _macro_f1(gold, pred, old_idx)
             new = [i for i, n in enumerate(slice_no) if n >= 20]
             if new:
                 res["social_S20+"] = _macro_f1(gold, pred, new)
@@ -246,21 +259,42 @@ def save_variant(out: Path, feats, cues, comment_feats, sent, press) -> Path:
     return out
 
 
+def social_folds(ids: list[str], old: set[str] | None, folds: int = 5, seed: int = 13) -> list[set[str]]:
+    """The held-out ids of each CV fold of the social training rows. With `old` (the ids a data set had before a new
+    slice; round 20), the old ids are split exactly as they are without the slice and the new ids apart, fold k
+    taking both k-th parts: the old rows' out-of-fold reading is then paired with the run without the slice (round
+    19's one-off split the grown sorted list, so the old rows' folds moved). `old` None: one split of every id, as
+    before."""
+    from sklearn.model_selection import KFold
+
+    def split(part: list[str]) -> list[set[str]]:
+        if len(part) < folds:
+            return [set(part) if k == 0 else set() for k in range(folds)]
+        return [{part[i] for i in te} for _, te in KFold(folds, shuffle=True, random_state=seed).split(part)]
+
+    soc = sorted(set(ids))
+    if old is None:
+        return split(soc)
+    return [a | b for a, b in zip(split([i for i in soc if i in old]), split([i for i in soc if i not in old]))]
+
+
 def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, folds: int = 5,
-              seed: int = 13) -> float:
+              seed: int = 13, old: set[str] | None = None) -> tuple[float, float | None]:
     """Macro-F1 of the comment model over `folds` folds of the social training rows (their stripped copies
-    leave with them): the selection measure of the third round, steadier than the 941 held-out lines."""
+    leave with them): the selection measure of the third round, steadier than the 941 held-out lines. Returns it
+    and, with `old` (`social_folds`), the same out-of-fold predictions scored on the old rows only (round 20: a
+    slice of hard lines lowers the first figure by its own lines; the lead's rule reads the second)."""
     import nlp.train as T
     from nlp.classify import sentiment_matrix
-    from sklearn.model_selection import KFold
 
     X = shared["X"]
     ids = np.array([d["id"] for d in docs])
-    soc = sorted({d["id"] for d in docs if T.is_social_set(d)})
     pred: list[str] = []
     gold: list[str] = []
-    for _, te in KFold(folds, shuffle=True, random_state=seed).split(soc):
-        out = {soc[i] for i in te}
+    is_old: list[bool] = []
+    for out in social_folds([d["id"] for d in docs if T.is_social_set(d)], old, folds, seed):
+        if not out:
+            continue
         keep = np.array([i not in out for i in ids])
         cues, cf, sent, _ = T.fit_sentiment(X[keep], [t for t, k in zip(X_text, keep) if k],
                                             [d for d, k in zip(docs, keep) if k], w[keep], features=shared["feats"])
@@ -271,7 +305,12 @@ def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, 
         idx = list(first.values())
         pred += list(sent.predict(sentiment_matrix(X[idx], [X_text[i] for i in idx], cues, cf, flag=True)))
         gold += [docs[i]["sentiment"] for i in idx]
-    return round(float(f1_score(gold, pred, average="macro", labels=LABELS)), 4)
+        is_old += [old is None or docs[i]["id"] in old for i in idx]
+    allf = round(float(f1_score(gold, pred, average="macro", labels=LABELS)), 4)
+    if old is None:
+        return allf, None
+    keep_old = [k for k, o in enumerate(is_old) if o]
+    return allf, _macro_f1(gold, pred, keep_old)
 
 
 # name → settings of nlp.train applied before the run (attribute, value); "cues:N" reads only the first N cues
@@ -319,6 +358,10 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "wish-mark": [("WISH_MARK", True)],
     "wish-move+mark": [("WISH_CUES", "move"), ("WISH_MARK", True)],
     "wish-add+mark": [("WISH_CUES", "add"), ("WISH_MARK", True)],
+    # round 20: the contrast scope again, on the shipped model (round 6 measured it without the NB mix, the wish marks
+    # and the slices since), with slice S60's courtesy-then-complaint lines
+    "contrast-mark": [("CONTRAST_SCOPE", "mark")],
+    "contrast-dup": [("CONTRAST_SCOPE", "dup")],
     # round 15: the press model trained also on the news slices' sentiment (N) and / or the real VNTC rows (V)
     **{f"{name}{w:g}": [(a, w) for a in attrs] for w in (0.5, 1.0) for name, attrs in (
         ("news", ("NEWS_PRESS_SENTIMENT_WEIGHT",)), ("vntc", ("VNTC_SENTIMENT_WEIGHT",)),
@@ -341,9 +384,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", action="store_true", help="also 5-fold CV on the social training rows (≈ 1 min more)")
     ap.add_argument("--cv-seeds", type=int, nargs="*", default=[13],
                     help="fold seeds of --cv; with several, cv_social is their mean (each ≈ 1 min)")
+    ap.add_argument("--cv-old", action="store_true",
+                    help="with --cv (round 20): fold the social rows of data/training as without --labelled's new "
+                         "slices (the new rows apart) and also report cv_old, the CV on those old rows only")
     args = ap.parse_args(argv)
     cache = NormCache(Path(args.cache) / "norm.pkl")
     shared: dict = {"cv": args.cv, "cv_seeds": args.cv_seeds, "labelled": args.labelled, "save_dir": args.save_dir}
+    if args.cv_old:
+        shared["old_ids"] = {r["id"] for r in T.load_labelled() if T.is_social_set(r)}
     from nlp.classify import SentimentCues
 
     fit = SentimentCues.fit
