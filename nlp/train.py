@@ -84,12 +84,8 @@ PRESS_MODEL = True
 NEG_SCOPE = True
 NEG_WINDOW = 0
 # CONTRAST_SCOPE — "mark" prefixes the words after "nhưng / tuy nhiên / có điều …" with "but_", "dup" repeats them
-# prefixed at the end, "" leaves them (round 6: within noise, not kept). Round 20 (docs/NLP_ROUNDS.md, "Round 20"):
-# "dup" with slice S60 (how public servants do their work, told by facts; courtesy-then-complaint lines) gains on the
-# old social rows out of fold on every seed (+0.0006 / +0.0031 / +0.0001, on main's own folds) and keeps the own floors
-# (0.887 / 0.908); S60 alone loses on seed 13 (−0.0005), "mark" on seeds 13 and 29. A saved model keeps the setting it
-# was trained with (ScopeMarker pickles it), so this reads only in models trained after it.
-CONTRAST_SCOPE = "dup"
+# prefixed at the end, "" leaves them (tried, not kept: within noise).
+CONTRAST_SCOPE = ""
 # SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
 # columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
 # features (smoothing NB_ALPHA) before the class's LinearSVC; the ratios are folded into the weights, so the saved

@@ -117,14 +117,3 @@ def test_wish_and_negation_marks_combine_and_old_markers_read_as_before():
     old = ScopeMarker()
     del old.wish  # as unpickled from a model saved before round 8
     assert old("nên giảng dễ hiểu hơn") == "nên giảng dễ hiểu hơn"
-
-
-def test_the_shipped_marker_repeats_the_complaint_after_a_courtesy():
-    """Round 20: the comment vocabulary is trained with CONTRAST_SCOPE "dup" (with slice S60), so the clause after a
-    courtesy of praise is read twice — once as written, once as the clause that carries the point — with the negation
-    and wish marks of the shipped settings."""
-    import nlp.train as T
-
-    marker = ScopeMarker(negation=T.NEG_SCOPE, window=T.NEG_WINDOW, contrast=T.CONTRAST_SCOPE, wish=T.WISH_MARK)
-    assert marker("Cô nhiệt tình nhưng chấm bài chậm") == "cô nhiệt tình nhưng chấm bài chậm | but_chấm but_bài but_chậm"
-    assert marker("bác sĩ khám kỹ, không vội") == "bác sĩ khám kỹ , không neg_vội"  # no contrast word: unchanged
