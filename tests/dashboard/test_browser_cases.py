@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium
 from tests.dashboard.served import prepare, serving
-from tests.dashboard.test_browser import _goto, _login, _settle, _type
+from tests.dashboard.test_browser import _goto, _settle, _type
 from tests.conftest import database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,7 +45,7 @@ def test_a_refused_case_change_keeps_the_note_in_chromium(tmp_path):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-            _login(page, "chuyenvien", pw["chuyenvien"])
+            log_in(page, "chuyenvien", pw["chuyenvien"])
             _goto(page, "Phản ánh")
             page.locator("[data-testid=stButtonGroup]").get_by_text("Đã trả lời / đóng").click()
             _settle(page)

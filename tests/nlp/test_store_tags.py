@@ -191,10 +191,9 @@ def test_full_text_joins_the_summary_for_tagging(db):
     _insert_items(db, [("f1", "Bụi than", lead), ("f2", "Tin khác", "Tóm tắt ngắn"), ("f3", "Không lấy được", "x")])
     article = f"{lead} UBND TP Uông Bí đã yêu cầu doanh nghiệp che phủ thùng xe. " + "Nội dung dài. " * 400
     with db.write() as cur:
-        F.save(cur, "f1", text=article, status="ok", url="https://x/f1", now=datetime(2025, 7, 2, 9))
-        F.save(cur, "f2", text="Bài viết về bồi thường giải phóng mặt bằng.", status="ok", url="https://x/f2",
-               now=datetime(2025, 7, 2, 9))
-        F.save(cur, "f3", text=None, status="http_404", url="https://x/f3", now=datetime(2025, 7, 2, 9))
+        F.save_many(cur, [F.Extracted("f1", article, "ok", "https://x/f1"),
+                          F.Extracted("f2", "Bài viết về bồi thường giải phóng mặt bằng.", "ok", "https://x/f2"),
+                          F.Extracted("f3", None, "http_404", "https://x/f3")], now=datetime(2025, 7, 2, 9))
     with db.read() as cur:
         plain = {r["id"]: r["text"] for r in T.items_for_tagging(cur, ["f1", "f2", "f3"])}
         full = {r["id"]: r["text"] for r in T.items_for_tagging(cur, ["f1", "f2", "f3"], fulltext_chars=300)}
