@@ -17,7 +17,7 @@ from typing import Any
 
 from collectors.base import ENTRIES_CUT
 from vocab.config import Config, LimitsConfig
-from vocab.numbers import number
+from vocab.numbers import fmt_num, number
 from store import items as store_items
 from store import sources as store_sources
 from store import tags as store_tags
@@ -218,10 +218,11 @@ def over_cap_text(health: list[dict[str, Any]], limits: LimitsConfig) -> str:
     """Nguồn tin's word on the sources whose last fetch held more than one answer is read for ([limits] max_entries,
     or an RSS answer's max_feed_mb: its entries past that cut are counted the same); "" when none did, so that a
     feed that always overflows is noticed, not only counted."""
-    over = [(h["source"], entries_cut(h)) for h in health if entries_cut(h)]
+    over = [(h["source"], n) for h in health if (n := entries_cut(h))]
     if not over:
         return ""
     names = ", ".join(f"{s} (bỏ qua {number(n)} mục)" for s, n in over)
     return (f"Lần tải gần nhất của {number(len(over))} nguồn vượt giới hạn một lần tải được đọc "
-            f"({number(limits.max_entries)} mục, hoặc {limits.max_feed_mb:g} MB với nguồn RSS): {names}. Các mục vượt giới hạn không được đọc ở lần tải đó; nguồn lần nào cũng vượt thì nên "
+            f"({number(limits.max_entries)} mục, hoặc {fmt_num(limits.max_feed_mb, 1)} MB với nguồn RSS): {names}. "
+            "Các mục vượt giới hạn không được đọc ở lần tải đó; nguồn lần nào cũng vượt thì nên "
             "tải thường xuyên hơn (giảm «Chu kỳ») hoặc tách thành nhiều nguồn nhỏ hơn.")

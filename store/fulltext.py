@@ -148,7 +148,8 @@ def status_by_source(cur: "duckdb.DuckDBPyConnection", *, since: datetime, windo
     """Per source (its links) and status, the items fetched since `since` that full text is fetched for (of
     `source_types`, with an http(s) link, as `pending` picks them): the stored status, else WAITING for those
     fetched since `window_start` (the fetch window) and TOO_OLD for those before it, never to be tried; a failure
-    that a later run tries again is `retrying` (only within the window: `pending` never tries one past it). Nguồn tin shows it: the statuses were printed only by `langnghe fulltext`."""
+    that a later run tries again is `retrying` (only within the window: `pending` never tries one past it). Nguồn tin
+    shows it: the statuses were printed only by `langnghe fulltext`."""
     rows = cur.execute(
         """
         SELECT l.source,
