@@ -27,7 +27,7 @@ import asyncio, resource, sys, time
 from datetime import datetime
 from collectors import fulltext, registry
 from collectors.base import CollectContext, Fetched
-from vocab.config import SourceConfig
+from vocab.config import DEFAULT_LIMITS, SourceConfig
 
 case, mb, limit_mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
@@ -90,11 +90,12 @@ async def fetch(url, **_):
 async def go():
     if case.startswith("fulltext"):
         st = fulltext.FulltextSettings(respect_robots=False) if hasattr(fulltext, "FulltextSettings") else None
-        text, status = await fulltext.fetch_one(fetch, "https://bao.vn/a", st)
+        text, status = await fulltext.fetch_one(fetch, "https://bao.vn/a", st, None, DEFAULT_LIMITS)
         return f"{status}, {len(text or ''):,} chars"
     kind, _, options = KIND[case.split("_")[0]]
     src = SourceConfig(name="b", kind=kind, url="https://bao.vn/rss", outlet="B", source_type="press", options=options)
-    batch = await registry.get(kind).collect(src, CollectContext(fetch=fetch, now=datetime(2026, 12, 6)))
+    ctx = CollectContext(fetch=fetch, now=datetime(2026, 12, 6), limits=DEFAULT_LIMITS)
+    batch = await registry.get(kind).collect(src, ctx)
     return f"{len(batch.items):,} items, skipped {dict(batch.skipped.most_common(2))}"
 
 try:

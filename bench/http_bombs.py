@@ -33,7 +33,8 @@ from vocab import config
 cfg = replace(config.load().http, allow_private_hosts=("127.0.0.1",), fetch_deadline_seconds=120.0)
 if sys.argv[2] == "post":
     from collectors import netguard
-    client = netguard.guarded_client(netguard.parse_allow(["127.0.0.1"]), 120.0, RuntimeError, deadline_seconds=120.0)
+    client = netguard.guarded_client(netguard.parse_allow(["127.0.0.1"]), 120.0, RuntimeError, deadline_seconds=120.0,
+                                      answer_max_bytes=config.DEFAULT_LIMITS.answer_bytes)
     try:
         r = client.post(sys.argv[1], content=b"{}")
         print(f"read {len(r.content):,} B")
