@@ -258,7 +258,7 @@ def _next_doc(cur: "duckdb.DuckDBPyConnection") -> int:
         return int(row[0])
     nxt = int(one(cur.execute("SELECT coalesce(max(doc), 0) + 1 FROM item_search"))[0])
     if row is None:
-        cur.execute("INSERT INTO search_state (sorted_rows, compacted_at, next_doc) VALUES (0, NULL, ?)", [nxt])
+        cur.execute("INSERT INTO search_state (compacted_at, next_doc) VALUES (NULL, ?)", [nxt])
     else:
         cur.execute("UPDATE search_state SET next_doc = ?", [nxt])
     return nxt

@@ -115,7 +115,8 @@ def test_a_database_from_before_163_keeps_its_tail_until_the_next_sort(tmp_path)
         with d.write() as cur:
             store_items.insert_items(cur, [item(f"cu{i}", 400 + i) for i in range(3)])
             cur.execute("DROP TABLE search_tail; ALTER TABLE search_state DROP COLUMN tail_seq; "
-                        "UPDATE search_state SET sorted_rows = 10; DELETE FROM schema_migrations WHERE version = 163")
+                        "ALTER TABLE search_state ADD COLUMN sorted_rows BIGINT DEFAULT 10; "
+                        "DELETE FROM schema_migrations WHERE version IN (163, 164)")  # 164 dropped sorted_rows
             total = S.postings(cur)
     with Database(path) as d:  # reopening applies 163
         with d.write() as cur:
@@ -126,3 +127,10 @@ def test_a_database_from_before_163_keeps_its_tail_until_the_next_sort(tmp_path)
         with d.write() as cur:
             S.compact(cur, NOW)
             assert S.tail_rows(cur) == 0
+
+
+def test_search_state_keeps_no_sorted_rows(db):
+    """sorted_rows was read by nothing after 163 (round 21: migration 164 drops it): the tail is search_tail's."""
+    with db.read() as cur:
+        assert "sorted_rows" not in {r[0] for r in cur.execute("DESCRIBE search_state").fetchall()}
+
