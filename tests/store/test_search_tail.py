@@ -134,3 +134,35 @@ def test_search_state_keeps_no_sorted_rows(db):
     with db.read() as cur:
         assert "sorted_rows" not in {r[0] for r in cur.execute("DESCRIBE search_state").fetchall()}
 
+
+def _unsorted_pairs(cur) -> set[tuple[int, int]]:
+    """(doc, field) of the pair rows after the longest sorted run at the start of search_pairs in storage order (a
+    plain SELECT keeps insertion order): the pairs' own unsorted tail, read from the table itself."""
+    rows = cur.execute("SELECT term, plain, published_at, doc, field FROM search_pairs").fetchall()
+    cut = next((k for k in range(1, len(rows)) if rows[k][:3] < rows[k - 1][:3]), len(rows))
+    return {(r[3], r[4]) for r in rows[cut:]}
+
+
+def _tail_docs(cur) -> set[tuple[int, int]]:
+    return {(int(d), int(f)) for d, f in cur.execute("SELECT doc, field FROM search_tail").fetchall()}
+
+
+def test_the_pairs_tail_moves_with_the_counted_tail(db):
+    """search_pairs has an unsorted tail too, not counted on its own (round 21): it is appended by the same calls
+    as the postings (each counted in search_tail by (doc, field)), purged and replaced with the same predicates, and
+    sorted by the same compact_range, so search_tail's count decides the sort for both. Checked here from the table:
+    every unsorted pair belongs to a (doc, field) search_tail counts, through an append, a replaced full text and a
+    purge, and a sort leaves neither tail."""
+    url = "https://bao.vn/moi1"
+    with db.read() as cur:
+        assert _unsorted_pairs(cur) and _unsorted_pairs(cur) <= _tail_docs(cur)
+    with db.write() as cur:
+        store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url(url)), "Mưa đá ở Uông Bí, Vàng "
+                                                                "Danh làm hỏng mái nhà.", "ok", url)], now=NOW)
+        retention.purge_items(cur, NOW, NOW - timedelta(days=2.5))  # moi2-4 go, with their pairs and tail rows
+    with db.read() as cur:
+        assert {f for _, f in _unsorted_pairs(cur)} == {0, 1} and _unsorted_pairs(cur) <= _tail_docs(cur)
+    with db.write() as cur:
+        S.compact(cur, NOW)
+    with db.read() as cur:
+        assert _unsorted_pairs(cur) == set() == _tail_docs(cur)
