@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.measure import peak_rss_mb  # noqa: E402
 
 
 def make_items(n: int) -> list:
@@ -61,7 +61,7 @@ def one(n: int, chunk: int, tmp: str) -> None:
                 with db.write() as cur:
                     new = store_items.insert_items(cur, items)
             dt = time.perf_counter() - t
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rss = peak_rss_mb()
             print(f"{n:>7} items ({label}): {dt:7.2f} s, {n / dt:9.0f} items/s, {len(new):>7} new, "
                   f"peak RSS {rss:.0f} MB", flush=True)
 

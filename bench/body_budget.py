@@ -20,6 +20,7 @@ import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.measure import child_peak_mb  # noqa: E402
 from devtools.coded_server import serve_coded  # noqa: E402
 
 MB = 1 << 20
@@ -50,7 +51,7 @@ def run_child(url: str, fetches: int, budget: str) -> tuple[str, int]:
                             stderr=subprocess.STDOUT, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read().strip().splitlines() if proc.stdout else []
-    return (out[-1] if out else f"exit {status}"), usage.ru_maxrss // 1024
+    return (out[-1] if out else f"exit {status}"), int(child_peak_mb(usage))
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ import hashlib
 import io
 import multiprocessing
 import pstats
-import resource
 import sys
 import tempfile
 import threading
@@ -28,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.measure import cpu  # noqa: E402
+from bench.measure import cpu, peak_rss_mb  # noqa: E402
 from collectors.runner import Runner  # noqa: E402
 from vocab import config as C
 from store import items as store_items  # noqa: E402
@@ -176,7 +175,7 @@ def main() -> None:
             outcomes = {}
             for o in summary.outcomes:
                 outcomes[o.outcome] = outcomes.get(o.outcome, 0) + 1
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            peak = peak_rss_mb()
             print(
                 f"  {label:20s} wall {wall:6.2f} s  feeds/s {len(summary.outcomes) / wall:7.1f}  "
                 f"items/s {n_items / wall:8.1f}  CPU {cpus:6.2f} s  peak RSS {peak:6.1f} MB  outcomes {outcomes}"

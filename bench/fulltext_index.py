@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.batch import make_items  # noqa: E402 - after sys.path; the same items as the batch insert's bench
-from bench.measure import cpu  # noqa: E402
+from bench.measure import cpu, peak_rss_mb  # noqa: E402
 
 WORDS = ("người dân phản ánh tình hình giao thông tại phường Vàng Danh thành phố Uông Bí tỉnh Quảng Ninh "
          "chính quyền địa phương đã vào cuộc kiểm tra xử lý vi phạm môi trường khai thác than bụi than "
@@ -84,7 +83,7 @@ def one(n: int, batch: int, mode: str, tmp: str) -> None:
         dt, dc = time.perf_counter() - t, cpu() - c
         with db.read() as cur:
             postings = cur.execute("SELECT count(*) FROM search_postings WHERE field = 1").fetchone()[0]
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     print(f"{mode:>6} {n:>7} items, batch {batch}: {statements:>8} statements ({statements / n:5.2f} an item), "
           f"{dt:8.2f} s, {n / dt:7.0f} items/s, CPU {1000 * dc / n:6.2f} s per 1k items, "
           f"{postings} body postings, peak RSS {rss:.0f} MB", flush=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.imports import _CT, _RELS, _WB, _WB_RELS  # noqa: E402
+from bench.measure import child_peak_mb  # noqa: E402
 
 ROWS = [("Tiêu đề", "Nội dung", "Ngày đăng"),
         ("Bụi than ở phường Vàng Danh", "Người dân phường Vàng Danh phản ánh xe chở than gây bụi.", "01/12/2026 08:00"),
@@ -138,7 +139,7 @@ def run(args: list[str], env: dict[str, str]) -> tuple[int, str, float, int]:
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read().strip().splitlines() if proc.stdout else []
     msg = " | ".join(line.strip() for line in out[-2:])
-    return os.waitstatus_to_exitcode(status), msg, time.perf_counter() - t0, usage.ru_maxrss // 1024
+    return os.waitstatus_to_exitcode(status), msg, time.perf_counter() - t0, int(child_peak_mb(usage))
 
 
 def main() -> None:

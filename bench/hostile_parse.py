@@ -21,15 +21,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MEASURE = str(Path(__file__).with_name("measure.py"))
 
 CHILD = r'''
-import asyncio, resource, sys, time
+import asyncio, resource, runpy, sys, time
 from datetime import datetime
 from collectors import fulltext, registry
 from collectors.base import CollectContext, Fetched
-from vocab.config import SourceConfig
+from vocab.config import DEFAULT_LIMITS, SourceConfig
 
 case, mb, limit_mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+# this bench's bench/measure.py by its path: the tree measured (PYTHONPATH) may predate it
+peak_rss_mb = runpy.run_path(sys.argv[4])["peak_rss_mb"]
 resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
 N = mb * 1_000_000
 
@@ -71,15 +74,14 @@ def report_peak() -> None:  # a child stopped at the timeout still says how far 
     def loop() -> None:
         while True:
             time.sleep(5)
-            print(f"peak so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", file=sys.stderr,
-                  flush=True)
+            print(f"peak so far {peak_rss_mb():.0f} MB", file=sys.stderr, flush=True)
     threading.Thread(target=loop, daemon=True).start()
 
 
 report_peak()
 body = BODIES[case]()
 ctype = KIND.get(case.split("_")[0], ("", "text/html; charset=utf-8", {}))[1]
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+before = peak_rss_mb()
 start = time.perf_counter()
 
 
@@ -90,18 +92,19 @@ async def fetch(url, **_):
 async def go():
     if case.startswith("fulltext"):
         st = fulltext.FulltextSettings(respect_robots=False) if hasattr(fulltext, "FulltextSettings") else None
-        text, status = await fulltext.fetch_one(fetch, "https://bao.vn/a", st)
+        text, status = await fulltext.fetch_one(fetch, "https://bao.vn/a", st, None, DEFAULT_LIMITS)
         return f"{status}, {len(text or ''):,} chars"
     kind, _, options = KIND[case.split("_")[0]]
     src = SourceConfig(name="b", kind=kind, url="https://bao.vn/rss", outlet="B", source_type="press", options=options)
-    batch = await registry.get(kind).collect(src, CollectContext(fetch=fetch, now=datetime(2026, 12, 6)))
+    ctx = CollectContext(fetch=fetch, now=datetime(2026, 12, 6), limits=DEFAULT_LIMITS)
+    batch = await registry.get(kind).collect(src, ctx)
     return f"{len(batch.items):,} items, skipped {dict(batch.skipped.most_common(2))}"
 
 try:
     said = asyncio.run(go())
 except BaseException as exc:
     said = f"{type(exc).__name__}: {str(exc)[:90]}"
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_rss_mb()
 print(f"{before:8.0f} {peak:8.0f} {peak - before:+8.0f} {time.perf_counter() - start:7.1f}  {said}")
 '''
 
@@ -120,8 +123,8 @@ def main() -> None:
     print(f"{args.mb} MB bodies; RSS in MB: built, peak, growth; seconds; outcome")
     for case in cases:
         try:
-            out = subprocess.run([sys.executable, "-c", CHILD, case, str(args.mb), str(args.limit_mb)], env=env,
-                                 capture_output=True, text=True, timeout=args.timeout, cwd="/")  # PYTHONPATH decides
+            out = subprocess.run([sys.executable, "-c", CHILD, case, str(args.mb), str(args.limit_mb), MEASURE],
+                                 env=env, capture_output=True, text=True, timeout=args.timeout, cwd="/")  # PYTHONPATH decides
             line = out.stdout.strip() or f"(no output) {out.stderr.strip().splitlines()[-1:]}"
         except subprocess.TimeoutExpired as exc:
             said = (exc.stderr or b"").decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")

@@ -21,6 +21,7 @@ import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.measure import child_peak_mb  # noqa: E402
 from devtools.coded_server import serve_coded  # noqa: E402
 
 MB = 1 << 20
@@ -33,7 +34,8 @@ from vocab import config
 cfg = replace(config.load().http, allow_private_hosts=("127.0.0.1",), fetch_deadline_seconds=120.0)
 if sys.argv[2] == "post":
     from collectors import netguard
-    client = netguard.guarded_client(netguard.parse_allow(["127.0.0.1"]), 120.0, RuntimeError, deadline_seconds=120.0)
+    client = netguard.guarded_client(netguard.parse_allow(["127.0.0.1"]), 120.0, RuntimeError, deadline_seconds=120.0,
+                                      answer_max_bytes=config.DEFAULT_LIMITS.answer_bytes)
     try:
         r = client.post(sys.argv[1], content=b"{}")
         print(f"read {len(r.content):,} B")
@@ -88,7 +90,7 @@ def fetch_in_child(url: str, method: str) -> tuple[str, int]:
                             text=True)  # cwd and PYTHONPATH as given: the code measured
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read().strip().splitlines() if proc.stdout else []
-    return (out[-1] if out else f"exit {status}"), usage.ru_maxrss // 1024
+    return (out[-1] if out else f"exit {status}"), int(child_peak_mb(usage))
 
 
 def main() -> None:

@@ -23,6 +23,8 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.measure import child_peak_mb  # noqa: E402 - after the path: run as a script
 
 _CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
@@ -95,7 +97,7 @@ def run_child(args: list[str], env: dict[str, str], *, nlp: bool = True) -> tupl
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
-    return p.returncode, (lines or [""])[-1], secs, usage.ru_maxrss / 1024
+    return p.returncode, (lines or [""])[-1], secs, child_peak_mb(usage)
 
 
 def main() -> None:

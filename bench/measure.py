@@ -1,6 +1,9 @@
-"""How the benches read a process's CPU: user + system seconds from getrusage, the figure docs/SCALE.md plans with
-(it does not move with the load of the machine as wall time does). One definition: bench/collect.py, writer.py,
-fulltext_index.py and tag.py each wrote it again."""
+"""How the benches read a process's CPU and peak memory, one definition each.
+
+CPU: user + system seconds from getrusage, the figure docs/SCALE.md plans with (it does not move with the load of
+the machine as wall time does); bench/collect.py, writer.py, fulltext_index.py and tag.py each wrote it again.
+Peak RSS in MB: getrusage's ru_maxrss (KiB on Linux) of this process, or of one child from os.wait4 (round 21:
+about ten benches wrote `ru_maxrss / 1024` or `// 1024` themselves)."""
 
 from __future__ import annotations
 
@@ -11,3 +14,15 @@ def cpu() -> float:
     """CPU seconds this process has used so far (user + system; a child's are not in it)."""
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB of this process (RUSAGE_CHILDREN: of its largest child waited for so far).
+    getrusage's ru_maxrss is in KiB on Linux; ten benches each divided it by 1024 themselves."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def child_peak_mb(usage: resource.struct_rusage) -> float:
+    """One child's own peak RSS in MB, from the rusage `os.wait4(pid, 0)` returned for it (RUSAGE_CHILDREN would
+    give the largest of all the children so far)."""
+    return usage.ru_maxrss / 1024

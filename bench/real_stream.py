@@ -33,7 +33,6 @@ import html
 import json
 import random
 import re
-import resource
 import sys
 import threading
 import time
@@ -49,6 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import peak_rss_mb  # noqa: E402
 from devtools.vntc import clean, title_lead_body  # noqa: E402  (after the path: run as a script)
 
 VNTC = Path("/work/shared/data/shippable/news_vntc_10topics_sample")
@@ -228,7 +228,7 @@ def run_stream(args: argparse.Namespace) -> dict[str, Any]:
         loop.close()
     wall, cpu = time.monotonic() - w0, time.process_time() - c0
     feeds.httpd.shutdown()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     return {"articles": len(arts), "wall": wall, "cpu": cpu, "rss_mb": rss_mb, "alerts": n_alerts}
 
 

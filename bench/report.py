@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.measure import peak_rss_mb  # noqa: E402
 WEEK = "2026-W47"
 
 
@@ -61,7 +62,7 @@ def measure(db_path: str, out: str, charts: bool, formats: list[str]) -> None:
     print(json.dumps({
         "import_s": round(t_import, 2), "report_s": round(wall, 2), "py_cpu_s": round(py_cpu, 2),
         "phases": {k: round(v, 2) for k, v in res.timings.items()},
-        "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "rss_mb": round(peak_rss_mb(), 1),
         "appendix_rows": res.n_items, "sizes": sizes, "pdf_pages": pages, "errors": res.errors,
     }))
 

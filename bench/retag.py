@@ -12,11 +12,11 @@ at the default tick. Nothing is fetched.
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
 import time
 from pathlib import Path
 
+from bench.measure import peak_rss_mb
 from devtools.office import seed_office
 from nlp import service
 from nlp.version import current_stamp
@@ -49,7 +49,7 @@ def main() -> None:
             left = store_tags.count_to_tag(cur, stamp)
         per_tick = (waiting - left) / args.batches
         db.close()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     print(f"stamp {stamp}; items {args.items:,}; waiting before {waiting:,}, after {args.batches} ticks {left:,}")
     print(f"per tick: {per_tick:,.0f} items (batches of {batch}), {wall:.2f} s wall, {cpu:.2f} s CPU "
           f"({1000 * cpu / max(per_tick, 1):.2f} ms per item); peak RSS {rss:.0f} MB")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.measure import peak_rss_mb  # noqa: E402
 
 STEP = timedelta(minutes=15)
 T_END = datetime(2025, 9, 30, 0, 0)
@@ -106,10 +106,6 @@ def group_items(rows: list[dict]):
 
     return [group_item_from_tags({"id": r["id"], "published_at": r["published_at"], "title": r["title"],
                                   "summary": r["text"], "source": r["source"]}, tags_of(r)) for r in rows]
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def steps_of(rows: list[dict]):

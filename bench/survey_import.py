@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.measure import child_peak_mb  # noqa: E402
 
 
 def write_file(path: Path, rows: int, fmt: str) -> None:
@@ -63,7 +64,7 @@ def main() -> None:
         if pid == 0:
             os.execv(sys.executable, [sys.executable, __file__, "--child", str(p)] + (["--tag"] if a.tag else []))
         _, status, ru = os.wait4(pid, 0)
-        print(f"  peak RSS {ru.ru_maxrss / 1024:.0f} MB, exit {os.waitstatus_to_exitcode(status)}")
+        print(f"  peak RSS {child_peak_mb(ru):.0f} MB, exit {os.waitstatus_to_exitcode(status)}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import cpu  # noqa: E402 - after sys.path
+from bench.measure import cpu, peak_rss_mb  # noqa: E402 - after sys.path
 
 
 def load_items(n: int) -> list[dict]:
@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         pipe.tag(bare[a:b])
         tb += time.perf_counter() - t
         cb += cpu() - c
-    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    self_rss = peak_rss_mb()
+    child_rss = peak_rss_mb(resource.RUSAGE_CHILDREN)
     chars = sum(len(x) for x in texts) / len(texts)
     print(f"items: {len(items)} title+lead (mean {chars:.0f} chars); model {pipe.model_version}; "
           f"pipeline load {load_s:.1f}s")

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.measure import cpu  # noqa: E402
+from bench.measure import cpu, peak_rss_mb  # noqa: E402
 from store import items as store_items
 from store import tags as store_tags
 from store.db import Database
@@ -125,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             n_items = store_items.count_items(cur)
             n_links = cur.execute("SELECT count(*) FROM item_links").fetchone()[0]
     size = sum(f.stat().st_size for f in path.parent.glob(path.name + "*"))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(f"written: {n_new:,} items; CPU {tot_cpu:.1f} s = {tot_cpu / n_new * 1000:.3f} ms/item; "
           f"wall {tot_wall:.1f} s = {n_new / tot_wall:,.0f} items/s; table now {n_items:,} items, {n_links:,} links")
     print(f"file: {size / 2**20:.0f} MiB = {size / n_items * 1e6 / 2**30:.2f} GiB per million items "

@@ -28,7 +28,7 @@ from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, Ski
 from collectors.textutil import (  # noqa: F401 (as_text re-exported: the collectors read JSON fields with it)
     as_text, canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible, without_scripts,
 )
-from vocab.config import DEFAULT_LIMITS, LimitsConfig, SourceConfig
+from vocab.config import LimitsConfig, SourceConfig
 from vocab.numbers import fmt_num
 from vocab.timefmt import VN_TZ
 
@@ -38,7 +38,7 @@ _HTML_HINT = re.compile(r"^\s*(<!doctype html|<html[\s>])", re.I)
 _VN = VN_TZ
 
 
-def decode_json(fetched: Fetched, limits: LimitsConfig = DEFAULT_LIMITS) -> Any:
+def decode_json(fetched: Fetched, limits: LimitsConfig) -> Any:
     """Body → JSON value, whatever charset it came in. An HTML page or broken JSON is a DocumentError, and so is
     an answer over `limits` max_json_mb or max_json_values (a string as long as the body is a copy or two of it
     once parsed and mapped; each value a Python object of 28–64 bytes or more: vocab/langnghe.toml [limits])."""
@@ -108,7 +108,7 @@ def as_int(value: Any) -> int | None:
     return None
 
 
-def decode_html(fetched: Fetched, limits: LimitsConfig = DEFAULT_LIMITS) -> str:
+def decode_html(fetched: Fetched, limits: LimitsConfig) -> str:
     """Body → NFC text of an HTML page (UTF-8, Windows-1258, mislabelled Latin-1…), cut to `limits` max_page_chars
     after its scripts and styles are dropped (as full text does for trafilatura): lexbor keeps a node per element,
     so 5 MB of `<li><a>…</a></li>` was +300 MB and 172,000 rows (bench/hostile_parse.py)."""

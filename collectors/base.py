@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Awaitable, Callable, ClassVar, Iterable, Protocol, TypeVar, runtime_checkable
 
 from collectors.encoding import Decoded, decode_full
-from vocab.config import DEFAULT_LIMITS, LimitsConfig
+from vocab.config import LimitsConfig
 from vocab.item import Item
 
 if TYPE_CHECKING:
@@ -203,8 +203,9 @@ class CollectContext:
     # the Fetcher (IMAP); the runner gives its Fetcher's. None: only the kind's own per-message cap
     budget: "ByteBudget | None" = None
     # what the kind makes of one answer at most ([limits]: entries, feed and JSON sizes, page characters, a mail's
-    # bytes); the runner gives the deployment's, the shipped defaults otherwise
-    limits: LimitsConfig = DEFAULT_LIMITS
+    # bytes): the deployment's, which the runner gives; no default, so that no caller reads under other numbers
+    # than the toml's by forgetting them (tests pass the shipped ones, vocab.config's)
+    limits: LimitsConfig = field(kw_only=True)
 
 
 @runtime_checkable

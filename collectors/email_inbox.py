@@ -54,7 +54,7 @@ from collectors.budget import ByteBudget
 from collectors.registry import register
 from collectors.netguard import Dial
 from collectors.textutil import strip_html, tidy
-from vocab.config import DEFAULT_LIMITS, LimitsConfig, SourceConfig
+from vocab.config import LimitsConfig, SourceConfig
 from vocab.item import Item
 from vocab.secrets import secret
 
@@ -134,7 +134,7 @@ class _BoundedLiterals:
     """imaplib's `read(size)` of a literal, refused past `max_literal` (the connection is closed: its rest
     is never read)."""
 
-    max_literal = literal_cap(DEFAULT_LIMITS.mail_bytes)  # the connection's own, set before it connects
+    max_literal: int  # the connection's own (literal_cap of [limits] max_mail_mb), set before it connects
 
     def read(self, size: int) -> bytes:
         if size > self.max_literal:
@@ -219,7 +219,7 @@ class Unseen(NamedTuple):
     held: int
 
 
-def message_cap(budget: ByteBudget | None, max_bytes: int = DEFAULT_LIMITS.mail_bytes) -> int:
+def message_cap(budget: ByteBudget | None, max_bytes: int) -> int:
     """Bytes of one message fetched at most: `max_bytes` ([limits] max_mail_mb), or the whole budget when it is
     smaller."""
     return min(max_bytes, budget.total) if budget else max_bytes
@@ -234,8 +234,8 @@ def _room(budget: ByteBudget, n: int, held: int, wait_until: float) -> bool:
     return True
 
 
-def fetch_unseen(source: SourceConfig, dial: Dial | None = None, budget: ByteBudget | None = None,
-                 limits: LimitsConfig = DEFAULT_LIMITS) -> tuple[Unseen, Callable[[list[str]], None]]:
+def fetch_unseen(source: SourceConfig, dial: Dial | None, budget: ByteBudget | None,
+                 limits: LimitsConfig) -> tuple[Unseen, Callable[[list[str]], None]]:
     """The unseen messages, and a function that marks uids seen (run after the store). `dial`: the runner's
     guarded connect (CollectContext.dial); None is the guard with no allow-list. `budget`: the process-wide
     body budget (CollectContext.budget), one message's cap taken before each fetch and trimmed to what came;

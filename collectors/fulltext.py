@@ -117,7 +117,8 @@ def settings(cfg: Config) -> FulltextSettings:
 def extract_text(html: str, url: str | None = None, *, min_chars: int = 200,
                  max_html_chars: int = DEFAULT_LIMITS.max_article_chars) -> str | None:
     """Main text of an article page, or None. Pure (trafilatura on the given HTML, cut to `max_html_chars` once its
-    scripts and styles are dropped)."""
+    scripts and styles are dropped; the shipped [limits] max_article_chars unless given: `fetch_one` gives the
+    deployment's)."""
     import trafilatura
     from trafilatura.settings import use_config
 
@@ -137,8 +138,7 @@ def extract_text(html: str, url: str | None = None, *, min_chars: int = 200,
 
 
 async def fetch_one(fetch: Callable[..., Any], url: str, st: FulltextSettings,
-                    fetched_hook: Callable[[], None] | None = None,
-                    limits: LimitsConfig = DEFAULT_LIMITS) -> tuple[str | None, str]:
+                    fetched_hook: Callable[[], None] | None, limits: LimitsConfig) -> tuple[str | None, str]:
     """(text, status) for one article address. `fetched_hook` is called once the page is in, before extraction;
     `limits` bounds what of the page is decoded and extracted ([limits] max_article_mb, max_article_chars)."""
     ctx = SimpleNamespace(fetch=fetch)

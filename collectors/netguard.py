@@ -42,7 +42,7 @@ import httpx
 
 from collectors.base import BlockedAddressError, DocumentError, TooLargeError, TransportError
 from collectors.decoding import ASKED, BodyDecoder
-from vocab.config import DEFAULT_LIMITS, canonical_host, parse_host_entries
+from vocab.config import canonical_host, parse_host_entries
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 SyncResolver = Callable[[str, int], list[str]]
@@ -420,8 +420,7 @@ class _BoundedAnswers(httpx.BaseTransport):
 
 
 def guarded_client(allow: AllowList, timeout: float, refuse: Callable[[str], Exception],
-                   deadline_seconds: float | None = None,
-                   answer_max_bytes: int = DEFAULT_LIMITS.answer_bytes) -> httpx.Client:
+                   deadline_seconds: float | None = None, *, answer_max_bytes: int) -> httpx.Client:
     """The blocking client of requests to addresses that settings or users give (notification channels, complaint
     replies, token renewals): every request checked just before it is sent — a refusal raises `refuse(message)`,
     and a name that does not resolve now is refused too —, then only checked addresses dialled; the

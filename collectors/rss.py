@@ -35,17 +35,19 @@ _HTML_HINT = re.compile(rb"<html[\s>]|<!doctype html", re.I)
 
 
 def parse_feed(body: bytes, content_type: str | None = None) -> feedparser.FeedParserDict:
-    """Parse bytes leniently; raise DocumentError when nothing feed-like is there."""
+    """Parse bytes leniently; raise DocumentError when nothing feed-like is there. Under the shipped [limits]
+    (DEFAULT_LIMITS): a helper for tests and tools; the collector reads through `parse_feed_bounded` with the
+    deployment's."""
     return parse_feed_full(body, content_type)[0]
 
 
 def parse_feed_full(body: bytes, content_type: str | None = None) -> tuple[feedparser.FeedParserDict, Decoded]:
     """As parse_feed, with how the bytes were decoded (codec, replaced sequences for source health)."""
-    parsed, decoded, _cut = parse_feed_bounded(body, content_type)
+    parsed, decoded, _cut = parse_feed_bounded(body, content_type, DEFAULT_LIMITS)
     return parsed, decoded
 
 
-def parse_feed_bounded(body: bytes, content_type: str | None = None, limits: LimitsConfig = DEFAULT_LIMITS
+def parse_feed_bounded(body: bytes, content_type: str | None, limits: LimitsConfig
                        ) -> tuple[feedparser.FeedParserDict, Decoded, int]:
     """As parse_feed_full, the feed first held to what feedparser reads in bounded memory (`bounded_xml`);
     also how many entries were left out past `limits` max_entries or max_feed_mb (counted on source health)."""
@@ -112,7 +114,7 @@ def _entries_in(xml: bytes, start: int) -> int:
     return xml.count(b"<item", max(0, start - 4)) + xml.count(b"<entry", max(0, start - 5))
 
 
-def bounded_xml(xml: bytes, limits: LimitsConfig = DEFAULT_LIMITS) -> bytes:
+def bounded_xml(xml: bytes, limits: LimitsConfig) -> bytes:
     """The feed held to `limits` max_entries entries and max_feed_mb, cut after the last whole entry that fits
     (feedparser reads the unclosed rest leniently). An entity declared through another (billion laughs), or
     elements open more than MAX_XML_DEPTH deep, are a DocumentError before any parse."""

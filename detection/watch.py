@@ -280,7 +280,8 @@ def match_new(db: Database, ids: Sequence[str], now: datetime, tagged_since: dat
         rows = store_watch.active_watchlists(cur)
         if not rows:
             return []
-        docs = docs_of(store_watch.item_docs(cur, ids, since).to_dict("records"))
+        items = items_of(store_watch.item_docs(cur, ids, since).to_dict("records"))
+    docs = [Doc.of_item(it) for it in items]
     wls = compile_all(rows)
     hits = [Hit(wl.id, d.item_id, d.published_at, words)
             for d in docs for wl in wls if (words := match(wl, d)) is not None]
@@ -289,13 +290,14 @@ def match_new(db: Database, ids: Sequence[str], now: datetime, tagged_since: dat
     hit_ids = {h.watchlist_id for h in hits}
     with db.write() as cur:
         store_watch.add_hits(cur, hits, now)
-        return _report(cur, [wl for wl in wls if wl.id in hit_ids], now)
+        return _report(cur, [wl for wl in wls if wl.id in hit_ids], now, {it.item_id: it for it in items})
 
 
-def _report(cur: Any, wls: Sequence[Watchlist], now: datetime) -> list[str]:
+def _report(cur: Any, wls: Sequence[Watchlist], now: datetime, known: Mapping[str, WatchItem]) -> list[str]:
     """Report the watchlists' unreported hits in their windows: by a watchlist's open alert, or by a new
     alert once there are min_items of them. A few queries for all the watchlists together (not per
-    watchlist), so 100 watchlists cost little more than one. Returns the ids of the alerts raised."""
+    watchlist), so 100 watchlists cost little more than one. Returns the ids of the alerts raised.
+    `known`: the items match_new has read already (the new ones); only older hits' items are read again."""
     if not wls:
         return []
     ids = [wl.id for wl in wls]
@@ -322,9 +324,11 @@ def _report(cur: Any, wls: Sequence[Watchlist], now: datetime) -> list[str]:
             due.append((wl, mine))
     raised: list[str] = []
     if due:
-        need = sorted({h.item_id for _, hs in due for h in hs})
-        items = {it.item_id: it for it in items_of(store_watch.item_docs(cur, need, earliest - TAG_SLACK)
-                                                   .to_dict("records"))}
+        need = sorted({h.item_id for _, hs in due for h in hs} - known.keys())
+        items = dict(known)
+        if need:  # hits stored by an earlier pass
+            items.update((it.item_id, it) for it in items_of(store_watch.item_docs(cur, need, earliest - TAG_SLACK)
+                                                            .to_dict("records")))
         for wl, hs in due:
             alert_id = store_alerts.raise_alert(cur, build_alert(wl, hs, [items[h.item_id] for h in hs
                                                                           if h.item_id in items]), now)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pyarrow as pa
 
-from store.db import utcnow
+from store.db import one, utcnow
 from store.sqlparts import QUEUE_ORDER_SQL, rank_sql, shown_title_sql
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ _ALERT_COLS = ["alert_id", "seq", "kind", "story_id", "raised_at", "title", "top
 def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime) -> str:
     """Insert a new alert (status 'new') and its 'raise' event; returns the alert id. An alert on a story
     is named by the story's display title (store.stories.DISPLAY_TITLE), which it follows afterwards."""
-    seq = int(cur.execute("SELECT nextval('alert_seq')").fetchone()[0])
+    seq = int(one(cur.execute("SELECT nextval('alert_seq')"))[0])
     alert_id = f"A{seq:06d}"
     cur.execute(
         """
@@ -169,14 +169,14 @@ def alert_items(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> Any:
 def alert_items_gone(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> int:
     """How many of the alert's item ids are in neither the items nor the stories any more (deleted by
     retention): the alert keeps their ids as its record of what raised it."""
-    row = cur.execute(
+    row = one(cur.execute(
         f"""
         SELECT count(DISTINCT ids.item_id)
         {_ALERT_ID_ROWS}
         WHERE s.item_id IS NULL AND i.id IS NULL
         """,
         [alert_id],
-    ).fetchone()
+    ))
     return int(row[0]) if row else 0
 
 
@@ -220,7 +220,7 @@ def audit_log(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, l
 def count_events(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, include_system: bool = True) -> int:
     """How many alert events `audit_log` would list without its limit."""
     where, params = _audit_where(since, include_system)
-    return int(cur.execute(f"SELECT count(*) FROM alert_events WHERE {where}", params).fetchone()[0])
+    return int(one(cur.execute(f"SELECT count(*) FROM alert_events WHERE {where}", params))[0])
 
 
 # ------------------------------------------------------------------------------------------ lifecycle
@@ -233,7 +233,7 @@ def _event(cur: "duckdb.DuckDBPyConnection", alert_id: str, at: datetime, userna
 
 
 def _status(cur: "duckdb.DuckDBPyConnection", alert_id: str) -> str:
-    row = cur.execute("SELECT status FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()
+    row = one(cur.execute("SELECT status FROM alerts WHERE alert_id = ?", [alert_id]))
     if row is None:
         raise ValueError(f"Không tìm thấy cảnh báo {alert_id}.")
     return str(row[0])
@@ -312,7 +312,7 @@ def set_priority(cur: "duckdb.DuckDBPyConnection", alert_id: str, priority: str,
         raise ValueError(f"Mức ưu tiên không hợp lệ: {priority!r} (chọn: {', '.join(PRIORITIES)}).")
     at = at or utcnow()
     current = _status(cur, alert_id)
-    old = cur.execute("SELECT priority FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()[0]
+    old = one(cur.execute("SELECT priority FROM alerts WHERE alert_id = ?", [alert_id]))[0]
     cur.execute("UPDATE alerts SET priority = ?, updated_at = ? WHERE alert_id = ?", [priority, at, alert_id])
     _event(cur, alert_id, at, user, "priority", current, current,
            f"Mức ưu tiên: {PRIORITY_LABELS.get(old, old)} → {PRIORITY_LABELS[priority]}")
@@ -394,10 +394,10 @@ def open_source_alarms(cur: "duckdb.DuckDBPyConnection") -> dict[tuple[str, str]
 
 def raise_source_alarm(cur: "duckdb.DuckDBPyConnection", source: str, kind: str, at: datetime, reason: str,
                        details: dict[str, Any] | None = None) -> int:
-    row = cur.execute(
+    row = one(cur.execute(
         "INSERT INTO source_alarms (source, kind, raised_at, reason, details) VALUES (?, ?, ?, ?, ?) RETURNING id",
         [source, kind, at, reason, json.dumps(details or {}, ensure_ascii=False, default=str)],
-    ).fetchone()
+    ))
     return int(row[0])
 
 
@@ -415,7 +415,7 @@ def source_alarms(cur: "duckdb.DuckDBPyConnection") -> Any:
 
 # ------------------------------------------------------------------------------------------ detect state
 def get_mark(cur: "duckdb.DuckDBPyConnection", key: str) -> datetime | None:
-    row = cur.execute("SELECT mark_at FROM detect_state WHERE key = ?", [key]).fetchone()
+    row = one(cur.execute("SELECT mark_at FROM detect_state WHERE key = ?", [key]))
     return row[0] if row else None
 
 

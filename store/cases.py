@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
-from store.db import dicts
+from store.db import dicts, one
 from vocab.cases import ALLOWED, HANDLED_STATES, OPEN_STATES, STATE_LABELS
 
 if TYPE_CHECKING:
@@ -46,10 +46,10 @@ def open_cases(cur: "duckdb.DuckDBPyConnection", cases: Sequence[NewCase], usern
     """Open a case per new item (an item already with a case is left alone); returns the new ids."""
     ids: list[int] = []
     for c in cases:
-        row = cur.execute(
+        row = one(cur.execute(
             "INSERT INTO cases (item_id, channel, source, opened_at, due_at, reply_ref, place) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-            [c.item_id, c.channel, c.source, c.opened_at, c.due_at, c.reply_ref, c.place]).fetchone()
+            [c.item_id, c.channel, c.source, c.opened_at, c.due_at, c.reply_ref, c.place]))
         if row:
             ids.append(int(row[0]))
             _event(cur, int(row[0]), c.opened_at, username, "opened", None, "new")
@@ -68,9 +68,9 @@ def get_case(cur: "duckdb.DuckDBPyConnection", case_id: int) -> dict[str, Any] |
     out = rows[0]
     out["story_title"] = out["story_alert"] = None
     if out.get("story_id"):
-        row = cur.execute("""SELECT (SELECT title FROM stories WHERE story_id = ?),
-                                    (SELECT arg_max(alert_id, seq) FROM alerts WHERE story_id = ?)""",
-                          [out["story_id"], out["story_id"]]).fetchone()
+        row = one(cur.execute("""SELECT (SELECT title FROM stories WHERE story_id = ?),
+                                        (SELECT arg_max(alert_id, seq) FROM alerts WHERE story_id = ?)""",
+                              [out["story_id"], out["story_id"]]))
         out["story_title"], out["story_alert"] = row
     return out
 
@@ -94,7 +94,7 @@ def count_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | N
                 channels: Sequence[str] | None = None, assignee: str | None = None) -> int:
     """How many cases `list_cases` would list without its limit."""
     where, params = _queue_where(statuses, channels, assignee)
-    return int(cur.execute(f"SELECT count(*) FROM cases c WHERE {' AND '.join(where)}", params).fetchone()[0])
+    return int(one(cur.execute(f"SELECT count(*) FROM cases c WHERE {' AND '.join(where)}", params))[0])
 
 
 def list_cases(cur: "duckdb.DuckDBPyConnection", *, statuses: Sequence[str] | None = None,
@@ -118,7 +118,7 @@ def case_events(cur: "duckdb.DuckDBPyConnection", case_id: int) -> list[dict[str
 
 
 def _status(cur: "duckdb.DuckDBPyConnection", case_id: int) -> str:
-    row = cur.execute("SELECT status FROM cases WHERE id = ?", [case_id]).fetchone()
+    row = one(cur.execute("SELECT status FROM cases WHERE id = ?", [case_id]))
     if row is None:
         raise CaseError(f"Không có phản ánh số {case_id}.")
     return str(row[0])
@@ -172,7 +172,7 @@ def record_reply(cur: "duckdb.DuckDBPyConnection", case_id: int, text: str, via:
 
 
 def case_for_item(cur: "duckdb.DuckDBPyConnection", item_id: str) -> int | None:
-    row = cur.execute("SELECT id FROM cases WHERE item_id = ?", [item_id]).fetchone()
+    row = one(cur.execute("SELECT id FROM cases WHERE item_id = ?", [item_id]))
     return int(row[0]) if row else None
 
 
@@ -228,5 +228,5 @@ def case_candidates(cur: "duckdb.DuckDBPyConnection", item_ids: Sequence[str]) -
 
 
 def item_flags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> tuple[str, ...]:
-    row = cur.execute("SELECT coalesce(flags, []) FROM items WHERE id = ?", [item_id]).fetchone()
+    row = one(cur.execute("SELECT coalesce(flags, []) FROM items WHERE id = ?", [item_id]))
     return tuple(row[0]) if row else ()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from store.db import one
 from store.items import insert_items
 from vocab.item import Item
 
@@ -45,7 +46,7 @@ class Saved:
 
 def saved_before(cur: "duckdb.DuckDBPyConnection", r: NewReport, rid: str, now: datetime) -> Saved | None:
     """The report as saved before (same id, or a resend within RESEND_MINUTES), or None: a new report."""
-    exists = cur.execute("SELECT item_id FROM collab_reports WHERE id = ?", [rid]).fetchone()
+    exists = one(cur.execute("SELECT item_id FROM collab_reports WHERE id = ?", [rid]))
     if exists:
         return Saved(rid, exists[0], False, True)
     resent = _resent(cur, r, now)
@@ -59,10 +60,10 @@ def insert_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, ri
     new_ids = insert_items(cur, [item])
     item_id = item.id
     if not new_ids:
-        row = cur.execute(
+        row = one(cur.execute(
             "SELECT id FROM items WHERE canonical_url = ? OR content_hash = ? ORDER BY id LIMIT 1",
             [item.canonical_url, item.content_hash],
-        ).fetchone()
+        ))
         item_id = row[0] if row else item.id
     cur.execute(
         """
@@ -78,15 +79,14 @@ def insert_report(cur: "duckdb.DuckDBPyConnection", r: NewReport, item: Item, ri
 
 def sent_since(cur: "duckdb.DuckDBPyConnection", reporter: str, since: datetime) -> tuple[int, datetime | None]:
     """How many reports `reporter` sent from `since` on, and when the oldest of them was sent (None: none)."""
-    # fetchall, not fetchone: a fetched-from result left open refuses the Arrow register of the insert after it
-    ((n, oldest),) = cur.execute("SELECT count(*), min(created_at) FROM collab_reports WHERE reporter = ? AND created_at >= ?",
-                                 [reporter, since]).fetchall()
+    n, oldest = one(cur.execute("SELECT count(*), min(created_at) FROM collab_reports WHERE reporter = ? AND created_at >= ?",
+                                [reporter, since]))
     return int(n), oldest
 
 
 def _resent(cur: "duckdb.DuckDBPyConnection", r: NewReport, now: datetime) -> tuple[str, str] | None:
     """(id, item id) of the same report saved in the last RESEND_MINUTES, or None."""
-    return cur.execute(
+    return one(cur.execute(
         """
         SELECT id, item_id FROM collab_reports
         WHERE reporter = ? AND text = ? AND coalesce(place, '') = ? AND channel = ? AND coalesce(link, '') = ?
@@ -95,7 +95,7 @@ def _resent(cur: "duckdb.DuckDBPyConnection", r: NewReport, now: datetime) -> tu
         """,
         [r.reporter, r.text.strip(), r.place.strip(), r.channel, r.link or "", r.screenshot,
          now - timedelta(minutes=RESEND_MINUTES), now],
-    ).fetchone()
+    ))
 
 
 def recent_reports(cur: "duckdb.DuckDBPyConnection", limit: int = 50, reporter: str | None = None) -> list[dict[str, Any]]:
@@ -113,12 +113,12 @@ def recent_reports(cur: "duckdb.DuckDBPyConnection", limit: int = 50, reporter: 
 
 
 def screenshot(cur: "duckdb.DuckDBPyConnection", report_id_: str) -> tuple[bytes, str] | None:
-    row = cur.execute(
+    row = one(cur.execute(
         "SELECT screenshot, screenshot_mime FROM collab_reports WHERE id = ? AND screenshot IS NOT NULL",
         [report_id_],
-    ).fetchone()
+    ))
     return (bytes(row[0]), row[1] or "application/octet-stream") if row else None
 
 
 def count_reports(cur: "duckdb.DuckDBPyConnection") -> int:
-    return int(cur.execute("SELECT count(*) FROM collab_reports").fetchone()[0])
+    return int(one(cur.execute("SELECT count(*) FROM collab_reports"))[0])

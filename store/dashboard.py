@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store.db import one
 from store.sqlparts import QUEUE_ORDER_SQL, SHOWN_TITLE, TAG_SLACK, effective_sql, shown_title_sql, tag_filters
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
     the previous `baseline_days` days: items, press, social, negative, in-area."""
     elapsed = max((now - day_start).total_seconds(), 1.0)
     lo = day_start - timedelta(days=baseline_days)
-    row = cur.execute(
+    row = one(cur.execute(
         """
         WITH w AS (
             SELECT i.published_at >= ? AS is_today, i.source_type, t.sentiment = 'negative' AS neg,
@@ -52,7 +53,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
         FROM w
         """,
         [day_start, lo - TAG_SLACK, lo, now, day_start, day_start, elapsed],
-    ).fetchone()
+    ))
     keys = ("items", "press", "social", "negative", "in_area")
     out: dict[str, float] = {}
     for k, v in zip(keys, row[:5]):
@@ -161,17 +162,17 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
         [item_id],
     )
     cols = [d[0] for d in res.description]
-    row = res.fetchone()
+    row = one(res)
     if row is None:
         return None
     out = dict(zip(cols, row))
     joins, sel = effective_sql(cur, bounded=True)
-    eff = cur.execute(f"SELECT {sel} FROM (SELECT ? AS id) i {joins}",
-                      [item_id, out["fetched_at"] - TAG_SLACK]).fetchone()
+    eff = one(cur.execute(f"SELECT {sel} FROM (SELECT ? AS id) i {joins}",
+                          [item_id, out["fetched_at"] - TAG_SLACK]))
     out.update(dict(zip(("topics", "sentiment", "places", "in_area", "corrected"), eff)))
-    shown = cur.execute(f"""SELECT {shown_title_sql('i.title', 't.title_restored')} FROM items i
-                            LEFT JOIN item_tags t ON t.item_id = i.id AND t.tagged_at >= ? WHERE i.id = ?""",
-                        [out["fetched_at"] - TAG_SLACK, item_id]).fetchone()
+    shown = one(cur.execute(f"""SELECT {shown_title_sql('i.title', 't.title_restored')} FROM items i
+                                LEFT JOIN item_tags t ON t.item_id = i.id AND t.tagged_at >= ? WHERE i.id = ?""",
+                            [out["fetched_at"] - TAG_SLACK, item_id]))
     out["title_raw"] = out["title"]  # as published; `title` is what the lists show (restored when it had no marks)
     out["title"] = shown[0]
     # the shown title has marks the published one lacks (restored), not only capitals (a social title's names)
@@ -184,11 +185,11 @@ def item_detail(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any
         ).fetchall()
     ]
     out["model"] = None
-    r = cur.execute(
+    r = one(cur.execute(
         """SELECT model_version, topics, sentiment, places, in_area, place_details FROM item_tags
            WHERE item_id = ? AND tagged_at >= ?""",
         [item_id, out["fetched_at"] - TAG_SLACK],
-    ).fetchone()
+    ))
     if r:
         out["model"] = {"model_version": r[0], "topics": r[1], "sentiment": r[2], "places": r[3], "in_area": r[4],
                         "place_details": json.loads(r[5]) if isinstance(r[5], str) else (r[5] or [])}
@@ -438,9 +439,9 @@ def alerts_for_briefing(cur: "duckdb.DuckDBPyConnection", since: datetime, limit
 
 def briefing_alert_counts(cur: "duckdb.DuckDBPyConnection", since: datetime) -> dict[str, int]:
     """What section I of the briefing counts: alerts in it (`total`), raised since `since` (`new`), open (`open`)."""
-    row = cur.execute(
+    row = one(cur.execute(
         f"""SELECT count(*), count(*) FILTER (WHERE raised_at >= ?), count(*) FILTER (WHERE {_OPEN_SQL})
-            FROM alerts WHERE status <> 'merged' AND (raised_at >= ? OR {_OPEN_SQL})""", [since, since]).fetchone()
+            FROM alerts WHERE status <> 'merged' AND (raised_at >= ? OR {_OPEN_SQL})""", [since, since]))
     return {"total": int(row[0]), "new": int(row[1]), "open": int(row[2])}
 
 

@@ -123,6 +123,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def one(res: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """The first row of the query just executed on `res` (None: no row), read with fetchall.
+    Why not fetchone: DuckDB 2.0 keeps a result read with fetchone open until a fetch comes back empty, and an
+    open result makes the connection refuse `register`/`unregister` (ResourceInUseException), so a store function
+    that ended on a fetchone broke the next one that registers an Arrow table on the same cursor. Only for queries
+    of at most a few rows (an aggregate, a key, LIMIT 1)."""
+    rows = res.fetchall()
+    return rows[0] if rows else None
+
+
 def dicts(res: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The rows of the query just executed on `res`, as {column: value} dicts."""
     cols = [d[0] for d in res.description]
@@ -148,7 +158,7 @@ def _migration_sql(cur: duckdb.DuckDBPyConnection, sql: str) -> str:
     """The migration's text without its backfill sections whose table is empty: the backfill would find no
     row, but DuckDB plans each of its statements all the same (one of 161's: ~4 ms, mostly compiling its regexes)."""
     def keep(m: re.Match[str]) -> str:
-        has_rows = cur.execute(f'SELECT EXISTS (SELECT 1 FROM "{m.group(1)}")').fetchone()[0]
+        has_rows = one(cur.execute(f'SELECT EXISTS (SELECT 1 FROM "{m.group(1)}")'))[0]
         return m.group(0) if has_rows else ""
     return _BACKFILL_RE.sub(keep, sql)
 
@@ -355,7 +365,7 @@ class Database:
 
     def schema_version(self) -> int:
         with self.read() as cur:
-            row = cur.execute("SELECT max(version) FROM schema_migrations").fetchone()
+            row = one(cur.execute("SELECT max(version) FROM schema_migrations"))
         return int(row[0] or 0)
 
     @contextmanager
@@ -497,7 +507,7 @@ class Database:
         """Copy every table into a new file at `tmp` through DuckDB (consistent whatever the file's state)."""
         cur = con.cursor()
         try:
-            src = cur.execute("SELECT current_database()").fetchone()[0]
+            src = one(cur.execute("SELECT current_database()"))[0]
             cur.execute(f"ATTACH '{_sql_str(str(tmp))}' AS __snap")
             try:
                 cur.execute(f'COPY FROM DATABASE "{src}" TO __snap')

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 import pyarrow as pa
 
+from store.db import one
 from store import search
 from store.faults import fault_point
 from vocab.labels import FULLTEXT_TOO_OLD, FULLTEXT_WAITING
@@ -124,7 +125,7 @@ def texts_for(cur: "duckdb.DuckDBPyConnection", ids: Iterable[str]) -> dict[str,
 
 
 def get(cur: "duckdb.DuckDBPyConnection", item_id: str) -> str | None:
-    row = cur.execute("SELECT text FROM item_fulltext WHERE item_id = ? AND status = 'ok'", [item_id]).fetchone()
+    row = one(cur.execute("SELECT text FROM item_fulltext WHERE item_id = ? AND status = 'ok'", [item_id]))
     return row[0] if row else None
 
 

@@ -11,6 +11,8 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Mapping
 
+from store.db import one
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -40,13 +42,13 @@ def log_import(
 def start_import(cur: "duckdb.DuckDBPyConnection", *, now: datetime, file_name: str, file_sha1: str,
                  source: str, mapping: Mapping[str, str]) -> int:
     """The log row of a run about to write; its id for the updates."""
-    return int(cur.execute(
+    return int(one(cur.execute(
         """
         INSERT INTO import_log (run_at, file_name, file_sha1, source, mapping, rows_read, items_new, skipped, status)
         VALUES (?, ?, ?, ?, ?, 0, 0, '{}', 'running') RETURNING id
         """,
         [now, file_name, file_sha1, source, json.dumps(dict(mapping), ensure_ascii=False)],
-    ).fetchone()[0])
+    ))[0])
 
 
 def import_progress(cur: "duckdb.DuckDBPyConnection", log_id: int, *, rows_read: int, items_new: int,
@@ -67,7 +69,7 @@ def finish_import(cur: "duckdb.DuckDBPyConnection", log_id: int, *, status: str,
 def import_run(cur: "duckdb.DuckDBPyConnection", log_id: int) -> dict[str, Any]:
     """One run's row (tests and the CLI summary)."""
     cols = ("id", "file_name", "source", "rows_read", "items_new", "skipped", "status", "error", "finished_at")
-    row = cur.execute(f"SELECT {', '.join(cols)} FROM import_log WHERE id = ?", [log_id]).fetchone()
+    row = one(cur.execute(f"SELECT {', '.join(cols)} FROM import_log WHERE id = ?", [log_id]))
     d = dict(zip(cols, row))
     d["skipped"] = json.loads(d["skipped"] or "{}")
     return d

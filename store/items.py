@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import pyarrow as pa
 
-from store.db import utcnow
+from store.db import one, utcnow
 from store import search
 from store.faults import fault_point
 
@@ -313,7 +313,7 @@ def store_batch(
 
 
 def count_items(cur: "duckdb.DuckDBPyConnection") -> int:
-    return int(cur.execute("SELECT count(*) FROM items").fetchone()[0])
+    return int(one(cur.execute("SELECT count(*) FROM items"))[0])
 
 
 def latest_items(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> "Any":
@@ -348,7 +348,7 @@ def items_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: s
 
 
 def totals(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, int]:
-    row = cur.execute(
+    row = one(cur.execute(
         """
         SELECT count(*),
                count(*) FILTER (WHERE published_at >= ? - INTERVAL 24 HOUR),
@@ -359,7 +359,7 @@ def totals(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, int]:
         FROM items
         """,
         [now],
-    ).fetchone()
+    ))
     return {"items": row[0], "last_24h": row[1], "press": row[2], "social": row[3], "outlets": row[4],
             "ctv": row[5]}
 

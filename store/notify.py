@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
-from store.db import dicts
+from store.db import dicts, one
 from vocab.alerts import NewAlert
 from vocab.folding import fold
 from vocab.timefmt import hhmm, to_local, to_utc  # hhmm: store_notify.hhmm for the pages
@@ -57,7 +57,7 @@ def _sub(r: Sequence[Any]) -> Subscription:
 
 def save_subscription(cur: "duckdb.DuckDBPyConnection", s: Subscription) -> int:
     """Insert or update (by username, channel, address); returns the id."""
-    row = cur.execute(
+    row = one(cur.execute(
         f"""INSERT INTO subscriptions ({_SUB_COLS.replace('id, ', '', 1)})
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (username, channel, address) DO UPDATE SET min_severity = excluded.min_severity,
@@ -66,7 +66,7 @@ def save_subscription(cur: "duckdb.DuckDBPyConnection", s: Subscription) -> int:
               quiet_end = excluded.quiet_end, active = excluded.active
             RETURNING id""",
         [s.username, s.channel, s.address, s.min_severity, list(s.topics), list(s.places), list(s.watchlists),
-         s.mode, s.daily_at, s.quiet_start, s.quiet_end, s.active]).fetchone()
+         s.mode, s.daily_at, s.quiet_start, s.quiet_end, s.active]))
     return int(row[0])
 
 
@@ -173,14 +173,14 @@ def enqueue_for_alert(cur: "duckdb.DuckDBPyConnection", alert_id: str, alert: Ne
             chosen[key] = (due, s)
     n = 0
     for due, s in chosen.values():
-        if cur.execute("SELECT 1 FROM outbox WHERE event_key = ? AND channel = ? AND address = ? LIMIT 1",
-                       [f"alert:{alert_id}", s.channel, s.address]).fetchone():
+        if one(cur.execute("SELECT 1 FROM outbox WHERE event_key = ? AND channel = ? AND address = ? LIMIT 1",
+                           [f"alert:{alert_id}", s.channel, s.address])):
             continue  # enqueued before, for another subscription to the same place
-        row = cur.execute(
+        row = one(cur.execute(
             """INSERT INTO outbox (event_key, subscription_id, channel, address, alert_id, created_at, due_at,
                                    next_attempt_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
-            [f"alert:{alert_id}", s.id, s.channel, s.address, alert_id, at, due, due]).fetchone()
+            [f"alert:{alert_id}", s.id, s.channel, s.address, alert_id, at, due, due]))
         n += row is not None
     return n
 
@@ -207,11 +207,11 @@ def enqueue_note(cur: "duckdb.DuckDBPyConnection", event_key: str, note: str, pa
             chosen[key] = (due, s)
     n = 0
     for due, s in chosen.values():
-        row = cur.execute(
+        row = one(cur.execute(
             """INSERT INTO outbox (event_key, subscription_id, channel, address, created_at, due_at, next_attempt_at,
                                    note, note_path)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""",
-            [event_key, s.id, s.channel, s.address, at, due, due, note, path]).fetchone()
+            [event_key, s.id, s.channel, s.address, at, due, due, note, path]))
         n += row is not None
     return n
 
@@ -221,10 +221,10 @@ def hand_over(cur: "duckdb.DuckDBPyConnection", outbox_id: int) -> int | None:
     same destination that wants its alert, due by that one's timing; returns its id, or None. The alert was
     queued once per destination (enqueue_for_alert), so dropping the row left the other subscriber of an
     office's group without it."""
-    row = cur.execute(
+    row = one(cur.execute(
         """SELECT o.subscription_id, o.channel, o.address, o.due_at, a.title, a.severity, a.reason, a.topics,
                   a.places, a.details, a.raised_at, o.event_key
-           FROM outbox o JOIN alerts a ON a.alert_id = o.alert_id WHERE o.id = ?""", [outbox_id]).fetchone()
+           FROM outbox o JOIN alerts a ON a.alert_id = o.alert_id WHERE o.id = ?""", [outbox_id]))
     if row is None:
         return None
     sub_id, channel, address, due_at, title, severity, reason, topics, places, details, raised, event = row
@@ -303,7 +303,7 @@ def mark_retry(cur: "duckdb.DuckDBPyConnection", ids: Sequence[int], error: str,
     after an hour's outage gets the message within that wait, not hours later; give up after max_attempts
     (status failed)."""
     for oid in ids:
-        att = int(cur.execute("SELECT attempts FROM outbox WHERE id = ?", [oid]).fetchone()[0]) + 1
+        att = int(one(cur.execute("SELECT attempts FROM outbox WHERE id = ?", [oid]))[0]) + 1
         status = "failed" if att >= max_attempts else "pending"
         cur.execute("UPDATE outbox SET attempts = ?, status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
                     [att, status, error[:500], now + timedelta(seconds=_backoff(att, base_seconds, max_seconds)), oid])
@@ -350,7 +350,7 @@ RESEND_NOTE = "gửi lại theo yêu cầu của cán bộ sau khi đã bỏ vì
 
 
 def subscription(cur: "duckdb.DuckDBPyConnection", sub_id: int) -> Subscription | None:
-    row = cur.execute(f"SELECT {_SUB_COLS} FROM subscriptions WHERE id = ?", [sub_id]).fetchone()
+    row = one(cur.execute(f"SELECT {_SUB_COLS} FROM subscriptions WHERE id = ?", [sub_id]))
     return _sub(row) if row else None
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import pandas as pd
 
+from store.db import one
 from store import cases as store_cases
 from store.alerts import get_alert
 from store.dashboard import unit_names
@@ -117,7 +118,7 @@ def weekly_figures(
     daily, negative, appendix, stories, stories_total, alerts, cases (store.cases.figures per channel).
     """
     pattern = area_regex(area)
-    row = cur.execute(
+    row = one(cur.execute(
         f"""
         SELECT count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at < ?),
                count(*) FILTER (WHERE i.published_at >= ? AND ({TAGGED_SQL}))
@@ -125,7 +126,7 @@ def weekly_figures(
         WHERE (i.published_at >= ? AND i.published_at < ?) OR (i.published_at >= ? AND i.published_at < ?)
         """,
         [w.start, w.start, w.start, w.start, w.end, w.prev_start, w.prev_end],
-    ).fetchone()
+    ))
     totals = {"all_now": int(row[0]), "all_prev": int(row[1]), "tagged_now": int(row[2])}
 
     with _scope(cur, w, pattern):
@@ -178,7 +179,7 @@ def _scope(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
 
 def _scope_counts(cur: "duckdb.DuckDBPyConnection") -> tuple[int, int]:
     """Items in scope in the period and in the one before it (`_rs`)."""
-    n = cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs").fetchone()
+    n = one(cur.execute("SELECT count(*) FILTER (WHERE now), count(*) FILTER (WHERE NOT now) FROM _rs"))
     return int(n[0]), int(n[1])
 
 
@@ -225,7 +226,7 @@ def scope_items(cur: "duckdb.DuckDBPyConnection", w: Window, area: str | None = 
             where.append(f"{_GROUP_SQL} IN (SELECT unnest(?::VARCHAR[]))")
             params.append(_unit_groups(cur, unit, previous))
         cond = " AND ".join(where)
-        total = int(cur.execute(f"SELECT count(*) FROM _rs WHERE {cond}", params).fetchone()[0])
+        total = int(one(cur.execute(f"SELECT count(*) FROM _rs WHERE {cond}", params))[0])
         df = cur.execute(f"SELECT {', '.join(ITEM_COLS)} FROM _rs WHERE {cond} ORDER BY published_at DESC, id LIMIT ?",
                          [*params, int(limit)]).df()
     return df, total
@@ -295,9 +296,9 @@ def _aggregate(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | None,
         """
     ).df()
     out["stories"] = _stories(cur, top_stories)
-    out["stories_total"] = int(cur.execute(
+    out["stories_total"] = int(one(cur.execute(
         "SELECT count(DISTINCT s.story_id) FROM story_items s JOIN _rs r ON r.id = s.item_id WHERE r.now"
-    ).fetchone()[0])
+    ))[0])
     out["alerts"] = _alerts_raised(cur, w, pattern)
     return out
 
@@ -489,7 +490,7 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
     if alert is not None:
         ids = [alert["alert_id"]]
         if alert.get("assignee"):  # reports name people by display name
-            row = cur.execute("SELECT display_name FROM users WHERE username = ?", [alert["assignee"]]).fetchone()
+            row = one(cur.execute("SELECT display_name FROM users WHERE username = ?", [alert["assignee"]]))
             alert["assignee_name"] = row[0] if row else alert["assignee"]
     else:
         ids = [r[0] for r in cur.execute("SELECT alert_id FROM alerts WHERE story_id = ?", [story_id]).fetchall()]
@@ -514,8 +515,8 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
 # --------------------------------------------------------------------------------------------- texts
 def get_text(cur: "duckdb.DuckDBPyConnection", kind: str, key: str) -> dict[str, Any] | None:
     """The saved proposals text of one report: {body, username, updated_at}, or None."""
-    row = cur.execute("SELECT body, username, updated_at FROM report_texts WHERE kind = ? AND key = ?",
-                      [kind, key]).fetchone()
+    row = one(cur.execute("SELECT body, username, updated_at FROM report_texts WHERE kind = ? AND key = ?",
+                          [kind, key]))
     return {"body": row[0], "username": row[1], "updated_at": row[2]} if row else None
 
 
@@ -540,13 +541,13 @@ def save_text(cur: "duckdb.DuckDBPyConnection", kind: str, key: str, body: str, 
 # --------------------------------------------------------------------------------------------- archive
 def add_archive(cur: "duckdb.DuckDBPyConnection", *, kind: str, period: str, area: str, generated_at: datetime,
                 generated_by: str, dir: str, files: Sequence[str], n_items: int, seconds: float | None) -> int:
-    row = cur.execute(
+    row = one(cur.execute(
         """
         INSERT INTO report_archive (kind, period, area, generated_at, generated_by, dir, files, n_items, seconds)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
         """,
         [kind, period, area or "", generated_at, generated_by, dir, list(files), int(n_items), seconds],
-    ).fetchone()
+    ))
     return int(row[0])
 
 
@@ -568,7 +569,7 @@ def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str
     if generated_by:
         sql += " AND generated_by = ?"
         params.append(generated_by)
-    return bool(cur.execute(sql, params).fetchone()[0])
+    return bool(one(cur.execute(sql, params))[0])
 
 
 def record_schedule_failure(cur: "duckdb.DuckDBPyConnection", period: str, area: str, at: datetime,

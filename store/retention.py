@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
+from store.db import one
 from store import search, stories
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def purge(
 
 def purge_raw(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bool = False) -> Purged:
     """Raw payloads fetched before `cutoff` (one statement: a payload is one row of one table)."""
-    n_raw = cur.execute("SELECT count(*) FROM item_raw WHERE fetched_at < ?", [cutoff]).fetchone()[0]
+    n_raw = one(cur.execute("SELECT count(*) FROM item_raw WHERE fetched_at < ?", [cutoff]))[0]
     if not dry_run and n_raw:
         cur.execute("DELETE FROM item_raw WHERE fetched_at < ?", [cutoff])
     return Purged("raw_payloads", cutoff, int(n_raw))
@@ -87,7 +88,7 @@ def _old_items(limit: int | None) -> str:
 
 def count_old_items(cur: "duckdb.DuckDBPyConnection", cutoff: datetime) -> int:
     """Items both published and fetched before `cutoff`: what a stopped run left for the next one."""
-    return int(cur.execute(f"SELECT count(*) FROM ({_old_items(None)})", [cutoff, cutoff]).fetchone()[0])
+    return int(one(cur.execute(f"SELECT count(*) FROM ({_old_items(None)})", [cutoff, cutoff]))[0])
 
 
 def purge_items(cur: "duckdb.DuckDBPyConnection", now: datetime, cutoff: datetime, *, limit: int | None = None,
@@ -99,7 +100,7 @@ def purge_items(cur: "duckdb.DuckDBPyConnection", now: datetime, cutoff: datetim
     each commits whole, so a stop between two leaves no item half deleted. The "items" row is always returned."""
     out: list[Purged] = []
     cur.execute(f"CREATE OR REPLACE TEMP TABLE _purge_ids AS {_old_items(limit)}", [cutoff, cutoff])
-    n_items = cur.execute("SELECT count(*) FROM _purge_ids").fetchone()[0]
+    n_items = one(cur.execute("SELECT count(*) FROM _purge_ids"))[0]
     tables = _item_tables(cur) if n_items else []
     touched: list[str] = []
     if "story_items" in tables:
@@ -112,7 +113,7 @@ def purge_items(cur: "duckdb.DuckDBPyConnection", now: datetime, cutoff: datetim
             out.append(Purged("item_rows:search_postings", cutoff, n_post))
         for table in tables:
             q = f'FROM "{table}" WHERE item_id IN (SELECT id FROM _purge_ids)'
-            n = cur.execute(f"SELECT count(*) {q}").fetchone()[0]
+            n = one(cur.execute(f"SELECT count(*) {q}"))[0]
             if n:
                 if not dry_run:
                     cur.execute(f"DELETE {q}")
@@ -165,7 +166,7 @@ def purge_notify(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bo
     piled up for ever."""
     out = []
     for what, table, where in _NOTIFY_PURGES:
-        n = int(cur.execute(f"SELECT count(*) FROM {table} WHERE {where}", [cutoff]).fetchone()[0])
+        n = int(one(cur.execute(f"SELECT count(*) FROM {table} WHERE {where}", [cutoff]))[0])
         if n and not dry_run:
             cur.execute(f"DELETE FROM {table} WHERE {where}", [cutoff])
         out.append(Purged(what, cutoff, n))
@@ -173,10 +174,10 @@ def purge_notify(cur: "duckdb.DuckDBPyConnection", cutoff: datetime, dry_run: bo
 
 
 def _stories_emptied(cur: "duckdb.DuckDBPyConnection") -> int:
-    return int(cur.execute(
+    return int(one(cur.execute(
         """SELECT count(*) FROM (SELECT story_id FROM story_items GROUP BY story_id
                                  HAVING bool_and(item_id IN (SELECT id FROM _purge_ids)))"""
-    ).fetchone()[0])
+    ))[0])
 
 
 def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> list[dict[str, Any]]:
@@ -189,7 +190,7 @@ def recent_log(cur: "duckdb.DuckDBPyConnection", limit: int = 50) -> list[dict[s
 
 def last_run_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
     """The last run that finished (a run a stop ended is not one: the daily job runs again at the next start)."""
-    row = cur.execute(
+    row = one(cur.execute(
         f"SELECT max(run_at) FROM retention_log WHERE NOT dry_run AND run_at NOT IN "
-        f"(SELECT run_at FROM retention_log WHERE what = '{STOPPED}')").fetchone()
+        f"(SELECT run_at FROM retention_log WHERE what = '{STOPPED}')"))
     return row[0] if row else None

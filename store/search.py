@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store.db import one
 from store.sqlparts import SHOWN_TITLE, TAG_SLACK, effective_sql, tag_filters
 from store.search_query import (Query, QueryError, Term, marked, name_spans, parse, phrase_readings, phrase_spans,
                                 word_keys)
@@ -152,7 +153,7 @@ def forget(cur: "duckdb.DuckDBPyConnection", ids_sql: str, dry_run: bool = False
     before their item_search rows go (retention), and their pair terms with them. Returns the postings.
     Their doc numbers are not reused."""
     where = f"doc IN (SELECT doc FROM item_search WHERE item_id IN ({ids_sql}))"
-    n = int(cur.execute(f"SELECT count(*) FROM search_postings WHERE {where}").fetchone()[0])
+    n = int(one(cur.execute(f"SELECT count(*) FROM search_postings WHERE {where}"))[0])
     if n and not dry_run:
         for table in ("search_postings", "search_pairs", "search_tail"):
             cur.execute(f"DELETE FROM {table} WHERE {where}")
@@ -211,7 +212,7 @@ def compact_range(cur: "duckdb.DuckDBPyConnection", lo: str, hi: str | None) -> 
     try:
         cur.execute(f"DELETE FROM search_postings WHERE {cond}", args)
         cur.execute("INSERT INTO search_postings SELECT * FROM _search_sorted")
-        n = int(cur.execute("SELECT count(*) FROM _search_sorted").fetchone()[0])
+        n = int(one(cur.execute("SELECT count(*) FROM _search_sorted"))[0])
         cur.execute(f"CREATE OR REPLACE TEMP TABLE _search_sorted AS SELECT * FROM search_pairs WHERE {cond} "
                     "ORDER BY term, plain, published_at", args)
         cur.execute(f"DELETE FROM search_pairs WHERE {cond}", args)
@@ -252,12 +253,12 @@ _ITEM_COLS = "doc, item_id, published_at, plain, n_tokens, n_full, fulltext"
 
 def _next_doc(cur: "duckdb.DuckDBPyConnection") -> int:
     """The next doc number to hand out (search_state.next_doc; the state row is made if missing)."""
-    row = cur.execute("SELECT next_doc FROM search_state").fetchone()
+    row = one(cur.execute("SELECT next_doc FROM search_state"))
     if row is not None and row[0] is not None:
         return int(row[0])
-    nxt = int(cur.execute("SELECT coalesce(max(doc), 0) + 1 FROM item_search").fetchone()[0])
+    nxt = int(one(cur.execute("SELECT coalesce(max(doc), 0) + 1 FROM item_search"))[0])
     if row is None:
-        cur.execute("INSERT INTO search_state (sorted_rows, compacted_at, next_doc) VALUES (0, NULL, ?)", [nxt])
+        cur.execute("INSERT INTO search_state (compacted_at, next_doc) VALUES (NULL, ?)", [nxt])
     else:
         cur.execute("UPDATE search_state SET next_doc = ?", [nxt])
     return nxt
@@ -273,7 +274,7 @@ def _append_new(cur: "duckdb.DuckDBPyConnection", join: str, doc: str) -> int:
     seq = int(cur.execute("UPDATE search_state SET tail_seq = tail_seq + 1 RETURNING tail_seq").fetchall()[0][0])
     cur.execute(f"INSERT INTO search_tail SELECT {doc}, n.field, count(*), ? FROM _search_new n {join} GROUP BY ALL",
                 [seq])
-    return int(cur.execute("SELECT count(*) FROM _search_new").fetchone()[0])
+    return int(one(cur.execute("SELECT count(*) FROM _search_new"))[0])
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -681,9 +682,9 @@ def _hit_cte(groups: list[tuple[str, str]], agg: list[str]) -> str:
 def _bm25_sql(cur: "duckdb.DuckDBPyConnection", positive: list[int], lo: datetime,
               hi: datetime) -> tuple[str, str, str]:
     """BM25 over the window: (the idf CTE `d`, the length norm per match, the score expression)."""
-    n_docs, avgdl = cur.execute(
+    n_docs, avgdl = one(cur.execute(
         "SELECT count(*), coalesce(avg(n_tokens + n_full), 1) FROM item_search WHERE published_at >= ? AND published_at < ?",
-        [lo, hi]).fetchone()
+        [lo, hi]))
     # idf per word from its df (the documents of the window holding it), computed once. Every constant is
     # a DOUBLE: a literal like 0.75 is a DECIMAL in DuckDB, and decimal arithmetic over every match cost
     # more than finding the matches.

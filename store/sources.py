@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pyarrow as pa
 
+from store.db import one
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -299,7 +301,7 @@ def _status(row: dict[str, Any]) -> str:
 
 
 def last_collection_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
-    row = cur.execute("SELECT max(finished_at) FROM fetch_log").fetchone()
+    row = one(cur.execute("SELECT max(finished_at) FROM fetch_log"))
     return row[0] if row else None
 
 

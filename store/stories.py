@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pyarrow as pa
 
+from store.db import one
 from store.sqlparts import shown_title_sql
 
 
@@ -50,7 +51,7 @@ _ITEM_SCHEMA = pa.schema(
 
 def items_signature(cur: "duckdb.DuckDBPyConnection") -> tuple[Any, ...]:
     """(count, latest fetched_at, latest published_at) of items: unchanged means nothing new arrived."""
-    return tuple(cur.execute("SELECT count(*), max(fetched_at), max(published_at) FROM items").fetchone())
+    return tuple(one(cur.execute("SELECT count(*), max(fetched_at), max(published_at) FROM items")))
 
 
 def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | None = None) -> list[dict[str, Any]]:
@@ -206,7 +207,7 @@ def grouped_readings(cur: "duckdb.DuckDBPyConnection") -> dict[str, dict[str, An
 
 
 def generation(cur: "duckdb.DuckDBPyConnection") -> int:
-    row = cur.execute("SELECT value FROM stories_meta WHERE key = 'generation'").fetchone()
+    row = one(cur.execute("SELECT value FROM stories_meta WHERE key = 'generation'"))
     return int(row[0]) if row else 0
 
 

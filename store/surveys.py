@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 import pandas as pd
 import pyarrow as pa
 
+from store.db import one
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -37,11 +39,11 @@ _COLS = "id, title, series, wave, file_name, imported_at, imported_by, responden
 
 def add_survey(cur: "duckdb.DuckDBPyConnection", *, title: str, series: str, wave: int, file_name: str,
                file_sha1: str, now: datetime, username: str, questionnaire: str, area: str) -> int:
-    row = cur.execute(
+    row = one(cur.execute(
         """INSERT INTO surveys (title, series, wave, file_name, file_sha1, imported_at, imported_by,
                                 respondents, questionnaire, area)
            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id""",
-        [title, series, wave, file_name, file_sha1, now, username, questionnaire, area]).fetchone()
+        [title, series, wave, file_name, file_sha1, now, username, questionnaire, area]))
     return int(row[0])
 
 
@@ -64,12 +66,12 @@ def set_respondents(cur: "duckdb.DuckDBPyConnection", survey_id: int, n: int) ->
 
 
 def next_wave(cur: "duckdb.DuckDBPyConnection", series: str) -> int:
-    row = cur.execute("SELECT coalesce(max(wave), 0) + 1 FROM surveys WHERE series = ?", [series]).fetchone()
+    row = one(cur.execute("SELECT coalesce(max(wave), 0) + 1 FROM surveys WHERE series = ?", [series]))
     return int(row[0])
 
 
 def find_by_sha1(cur: "duckdb.DuckDBPyConnection", file_sha1: str) -> int | None:
-    row = cur.execute("SELECT id FROM surveys WHERE file_sha1 = ?", [file_sha1]).fetchone()
+    row = one(cur.execute("SELECT id FROM surveys WHERE file_sha1 = ?", [file_sha1]))
     return int(row[0]) if row else None
 
 
@@ -78,8 +80,8 @@ SAME_MIN_RESPONDENTS = 5   # fewer forms can match another survey's by chance
 
 def _digest(cur: "duckdb.DuckDBPyConnection", survey_id: int, upto: int) -> int:
     """Order-free fingerprint of a survey's answers of respondents 1…upto."""
-    row = cur.execute("SELECT coalesce(sum(hash(respondent, code, value)), 0)::VARCHAR FROM survey_answers "
-                      "WHERE survey_id = ? AND respondent <= ?", [survey_id, upto]).fetchone()
+    row = one(cur.execute("SELECT coalesce(sum(hash(respondent, code, value)), 0)::VARCHAR FROM survey_answers "
+                          "WHERE survey_id = ? AND respondent <= ?", [survey_id, upto]))
     return int(row[0])
 
 
@@ -132,7 +134,7 @@ def list_surveys(cur: "duckdb.DuckDBPyConnection") -> list[SurveyRow]:
 
 
 def get_survey(cur: "duckdb.DuckDBPyConnection", survey_id: int) -> SurveyRow | None:
-    r = cur.execute(f"SELECT {_COLS} FROM surveys WHERE id = ?", [survey_id]).fetchone()
+    r = one(cur.execute(f"SELECT {_COLS} FROM surveys WHERE id = ?", [survey_id]))
     return SurveyRow(*r) if r else None
 
 
@@ -149,7 +151,7 @@ def delete_survey(cur: "duckdb.DuckDBPyConnection", survey_id: int) -> None:
 
 def answers_wide(cur: "duckdb.DuckDBPyConnection", survey_id: int, codes: Sequence[str]) -> pd.DataFrame:
     """One row per respondent, one column per (single-answer) question code; NaN where unanswered."""
-    n = cur.execute("SELECT respondents FROM surveys WHERE id = ?", [survey_id]).fetchone()
+    n = one(cur.execute("SELECT respondents FROM surveys WHERE id = ?", [survey_id]))
     idx = pd.RangeIndex(1, int(n[0]) + 1 if n else 1, name="respondent")
     if not codes:
         return pd.DataFrame(index=idx)

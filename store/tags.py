@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pyarrow as pa
 
-from store.db import utcnow
+from store.db import one, utcnow
 from store.fulltext import texts_for
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def steps_pending(cur: "duckdb.DuckDBPyConnection", limit: int = 500) -> list[tu
 def count_steps_pending(cur: "duckdb.DuckDBPyConnection") -> int:
     """How many items still owe their cases and watchlist matching (0 between passes: a mark outlives a pass
     only after a stop, a crash, or a step that failed). Those given up (`count_steps_failed`) are not counted."""
-    return int(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NULL").fetchone()[0])
+    return int(one(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NULL"))[0])
 
 
 # failed attempts of one item's after-tagging steps before it is given up (migration 177)
@@ -117,14 +117,14 @@ def step_failed(cur: "duckdb.DuckDBPyConnection", item_id: str, now: datetime, s
     set, the row kept so that nothing is lost silently). `step` and `error` (cut to STEP_ERROR_CHARS) are kept as
     the last failure, which `langnghe steps` shows (migration 178). An item without a mark (it was tagged before, or
     not at all) counts nothing. Whether this attempt gave it up."""
-    row = cur.execute(
+    row = one(cur.execute(
         """
         UPDATE item_steps_pending SET attempts = coalesce(attempts, 0) + 1,
                failed_at = CASE WHEN coalesce(attempts, 0) + 1 >= ? THEN ? END,
                last_step = ?, last_error = ?, last_failed_at = ?
         WHERE item_id = ? AND failed_at IS NULL RETURNING failed_at
         """, [STEP_ATTEMPTS, now, step, None if error is None else error[:STEP_ERROR_CHARS], now,
-              item_id]).fetchone()
+              item_id]))
     return bool(row and row[0] is not None)
 
 
@@ -163,7 +163,7 @@ def retry_steps_failed(cur: "duckdb.DuckDBPyConnection") -> int:
 
 def count_steps_failed(cur: "duckdb.DuckDBPyConnection") -> int:
     """Items whose after-tagging steps failed STEP_ATTEMPTS times and are no longer tried (`langnghe status`)."""
-    return int(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NOT NULL").fetchone()[0])
+    return int(one(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NOT NULL"))[0])
 
 
 def steps_done(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> None:
@@ -225,7 +225,7 @@ def known_good_item(cur: "duckdb.DuckDBPyConnection", model_version: str, exclud
     """A stored item this `model_version` has tagged (not a row saved as dropped after an error: those carry the
     defaults, lang 'other' and no topics or places), as a pipeline input row, or None: nlp.service re-tags it to
     tell items the pipeline cannot tag from a pipeline that tags no real item. The most recently tagged one."""
-    row = cur.execute(
+    row = one(cur.execute(
         f"""
         SELECT {_ITEM_ROW_COLS}
         FROM item_tags t JOIN items i ON i.id = t.item_id
@@ -235,15 +235,15 @@ def known_good_item(cur: "duckdb.DuckDBPyConnection", model_version: str, exclud
         LIMIT 1
         """,
         [model_version, list(exclude)],
-    ).fetchone()
+    ))
     return _with_fulltext(cur, [_item_row(row)], fulltext_chars)[0] if row else None
 
 
 def count_untagged(cur: "duckdb.DuckDBPyConnection") -> int:
     """Stored items that have no tags at all (left by a crash, or stored by a command that did not tag)."""
-    return int(cur.execute(
+    return int(one(cur.execute(
         "SELECT count(*) FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id)"
-    ).fetchone()[0])
+    ))[0])
 
 
 def items_for_tagging(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str],
@@ -297,11 +297,11 @@ def _item_row(r: tuple) -> dict[str, Any]:
 
 
 def get_tags(cur: "duckdb.DuckDBPyConnection", item_id: str) -> dict[str, Any] | None:
-    row = cur.execute(
+    row = one(cur.execute(
         """SELECT item_id, model_version, topics, sentiment, in_area, places, place_details, lang,
                   no_diacritics, folded, tagged_at, title_restored FROM item_tags WHERE item_id = ?""",
         [item_id],
-    ).fetchone()
+    ))
     if row is None:
         return None
     keys = ("item_id", "model_version", "topics", "sentiment", "in_area", "places", "place_details", "lang",
@@ -326,15 +326,15 @@ def restored_titles(cur: "duckdb.DuckDBPyConnection", ids: Sequence[str]) -> dic
 
 def count_tagged(cur: "duckdb.DuckDBPyConnection", model_version: str | None = None) -> int:
     if model_version is None:
-        return int(cur.execute("SELECT count(*) FROM item_tags").fetchone()[0])
-    return int(cur.execute("SELECT count(*) FROM item_tags WHERE model_version = ?", [model_version]).fetchone()[0])
+        return int(one(cur.execute("SELECT count(*) FROM item_tags"))[0])
+    return int(one(cur.execute("SELECT count(*) FROM item_tags WHERE model_version = ?", [model_version]))[0])
 
 
 def count_to_tag(cur: "duckdb.DuckDBPyConnection", model_version: str) -> int:
     """Items `items_to_tag` would still pick: no tags, or tags stamped by another model or pipeline."""
-    return int(cur.execute(
+    return int(one(cur.execute(
         """SELECT count(*) FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
-           WHERE t.item_id IS NULL OR t.model_version <> ?""", [model_version]).fetchone()[0])
+           WHERE t.item_id IS NULL OR t.model_version <> ?""", [model_version]))[0])
 
 
 def add_human_label(cur: "duckdb.DuckDBPyConnection", item_id: str, field: str, value: Any, username: str,

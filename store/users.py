@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from store.db import dicts
+from store.db import dicts, one
 
 if TYPE_CHECKING:
     import duckdb
@@ -60,7 +60,7 @@ def count_users(cur: "duckdb.DuckDBPyConnection", role: str | None = None, activ
     sql = "SELECT count(*) FROM users WHERE (? IS NULL OR role = ?)"
     if active_only:
         sql += " AND active"
-    return int(cur.execute(sql, [role, role]).fetchone()[0])
+    return int(one(cur.execute(sql, [role, role]))[0])
 
 
 # --- login attempts and sessions --------------------------------------------------------------
@@ -105,13 +105,13 @@ def client_failures_since(cur: "duckdb.DuckDBPyConnection", client: str | None, 
     """Failed attempts from one client address (any user name) after `since` and after the last unlock of
     any account; NULL counts as one client (the unknown one), so an unresolved address falls under a
     global limit instead of none."""
-    return int(cur.execute(
+    return int(one(cur.execute(
         """
         SELECT count(*) FROM login_attempts
         WHERE client IS NOT DISTINCT FROM ? AND NOT ok AND attempted_at >= ?
           AND attempted_at > coalesce((SELECT max(logged_at) FROM dashboard_audit WHERE action = 'user.unlock'),
                                       TIMESTAMP '1970-01-01')
-        """, [client, since]).fetchone()[0])
+        """, [client, since]))[0])
 
 
 def recent_logins(cur: "duckdb.DuckDBPyConnection", limit: int = 200) -> list[dict[str, Any]]:
@@ -155,8 +155,8 @@ def revoke_user_sessions(cur: "duckdb.DuckDBPyConnection", username: str, now: d
 
 def add_briefing(cur: "duckdb.DuckDBPyConnection", held_at: datetime, since: datetime | None, username: str,
                  note: str | None = None) -> int:
-    return int(cur.execute("INSERT INTO briefings (held_at, since, username, note) VALUES (?, ?, ?, ?) RETURNING id",
-                           [held_at, since, username, note]).fetchone()[0])
+    sql = "INSERT INTO briefings (held_at, since, username, note) VALUES (?, ?, ?, ?) RETURNING id"
+    return int(one(cur.execute(sql, [held_at, since, username, note]))[0])
 
 
 def last_briefing(cur: "duckdb.DuckDBPyConnection") -> dict[str, Any] | None:
@@ -181,8 +181,8 @@ def audit(cur: "duckdb.DuckDBPyConnection", username: str, action: str, target: 
 
 def count_audit(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None) -> int:
     """How many dashboard audit rows `list_audit` would list without its limit."""
-    return int(cur.execute("SELECT count(*) FROM dashboard_audit WHERE (? IS NULL OR logged_at >= ?)",
-                           [since, since]).fetchone()[0])
+    return int(one(cur.execute("SELECT count(*) FROM dashboard_audit WHERE (? IS NULL OR logged_at >= ?)",
+                               [since, since]))[0])
 
 
 def list_audit(cur: "duckdb.DuckDBPyConnection", since: datetime | None = None, limit: int = 500) -> list[dict[str, Any]]:

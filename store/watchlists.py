@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import pandas as pd
 
+from store.db import one
 from store.sqlparts import TAG_SLACK, effective_sql, shown_title_sql
 
 if TYPE_CHECKING:
@@ -52,18 +53,18 @@ def get(cur: "duckdb.DuckDBPyConnection", watchlist_id: int) -> dict[str, Any] |
 
 
 def name_taken(cur: "duckdb.DuckDBPyConnection", name: str, except_id: int | None = None) -> bool:
-    row = cur.execute("SELECT count(*) FROM watchlists WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
-                      [name, except_id]).fetchone()
+    row = one(cur.execute("SELECT count(*) FROM watchlists WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
+                          [name, except_id]))
     return bool(row[0])
 
 
 def create(cur: "duckdb.DuckDBPyConnection", wl: dict[str, Any], by: str, now: datetime, active: bool = True) -> int:
     """Insert a watchlist (fields of EDITABLE); returns its id."""
-    row = cur.execute(
+    row = one(cur.execute(
         f"INSERT INTO watchlists ({', '.join(EDITABLE)}, active, created_by, created_at, updated_by, updated_at) "
         f"VALUES ({', '.join('?' * len(EDITABLE))}, ?, ?, ?, ?, ?) RETURNING id",
         [*(wl[k] for k in EDITABLE), active, by, now, by, now],
-    ).fetchone()
+    ))
     return int(row[0])
 
 
@@ -101,14 +102,14 @@ def add_hits(cur: "duckdb.DuckDBPyConnection", hits: Sequence[Hit], now: datetim
     if not hits:
         return 0
     hits = list({(h.watchlist_id, h.item_id): h for h in hits}.values())  # an id handed in twice
-    before = cur.execute("SELECT count(*) FROM watch_hits").fetchone()[0]
+    before = one(cur.execute("SELECT count(*) FROM watch_hits"))[0]
     cur.execute(  # one statement (executemany is a round trip per row)
         "INSERT INTO watch_hits SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), ?, "
         "unnest(?::VARCHAR[][]), NULL ON CONFLICT DO NOTHING",
         [[h.watchlist_id for h in hits], [h.item_id for h in hits], [h.published_at for h in hits], now,
          [list(h.words) for h in hits]],
     )
-    return int(cur.execute("SELECT count(*) FROM watch_hits").fetchone()[0] - before)
+    return int(one(cur.execute("SELECT count(*) FROM watch_hits"))[0] - before)
 
 
 def unreported(cur: "duckdb.DuckDBPyConnection", watchlist_ids: Sequence[int], since: datetime) -> pd.DataFrame:

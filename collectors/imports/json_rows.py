@@ -76,7 +76,7 @@ def _json_array_rows(stream: BinaryIO, text: io.TextIOBase, limits: ImportsConfi
     stream.seek(0)
     limit_mb = limits.max_uncompressed_mb
     if size > limit_mb * 1e6:
-        raise ImportLimitError(f"Tệp JSON dạng mảng lớn {fmt_num(size / 1e6)} MB, quá giới hạn {fmt_num(limit_mb)} "
+        raise ImportLimitError(f"Tệp JSON dạng mảng lớn {fmt_num(size / 1e6, 2)} MB, quá giới hạn {fmt_num(limit_mb, 2)} "
                                f"MB (imports.max_uncompressed_mb). Hãy xuất dạng JSONL (mỗi dòng một bài).")
     try:
         for n, r in enumerate(_array_elements(ijson.basic_parse(_Utf8Bytes(text), use_float=True)), 1):

@@ -38,8 +38,8 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     total = sum(i.file_size for i in infos)
     limit_mb = limits.max_uncompressed_mb
     if total > limit_mb * 1e6:
-        raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6)} MB, quá giới hạn "
-                               f"{fmt_num(limit_mb)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
+        raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6, 2)} MB, quá giới hạn "
+                               f"{fmt_num(limit_mb, 2)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
     for i in infos:
         streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
         if not streamed and i.file_size > limits.max_xlsx_part_mb * 1e6:

@@ -123,7 +123,7 @@ TLS = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
 def collect_dialling(src, dial):
     """One poll with the runner's kind of `ctx.dial` (here with a chosen allow-list and resolver)."""
     async def go():
-        ctx = CollectContext(fetch=None, now=NOW, dial=dial)  # type: ignore[arg-type] - IMAP fetches nothing
+        ctx = CollectContext(fetch=None, now=NOW, dial=dial, limits=DEFAULT_LIMITS)  # type: ignore[arg-type] - IMAP fetches nothing
         return await email_inbox.EmailInboxCollector().collect(src, ctx)
 
     return asyncio.run(go())
@@ -215,7 +215,8 @@ def test_a_smaller_configured_mail_cap_fetches_less_of_each_message(mail):
 
 def collect_budgeted(src, budget):
     async def go():
-        ctx = CollectContext(fetch=None, now=NOW, dial=netguard.dialer(netguard.parse_allow(["127.0.0.1"])), budget=budget)
+        ctx = CollectContext(fetch=None, now=NOW, dial=netguard.dialer(netguard.parse_allow(["127.0.0.1"])), budget=budget,
+                             limits=DEFAULT_LIMITS)
         return await registry.get("email_inbox").collect(src, ctx)
 
     return asyncio.run(go())

@@ -16,8 +16,8 @@ from collectors.imports.xlsx_slim import SlimRows
 from vocab.config import ImportsConfig, SourceConfig
 
 
-def _read(name: str, data: bytes) -> tuple[list[str], list[dict]]:
-    with imp.open_table(name, io.BytesIO(data), ImportsConfig()) as t:
+def _read(name: str, data: bytes, limits: ImportsConfig | None = None) -> tuple[list[str], list[dict]]:
+    with imp.open_table(name, io.BytesIO(data), limits or ImportsConfig()) as t:
         return t.columns, list(t.rows)
 
 
@@ -105,3 +105,24 @@ def test_a_json_array_nested_deep_is_read_with_that_element_skipped():
     assert columns == ["text", "a"]
     assert rows == [{"text": "Bài một về Vàng Danh"}, {"_error": "element 2: nested too deeply"},
                     {"text": "Bài hai", "a": {"b": [1, {"c": 2}]}}, {"_error": "element 4: not an object"}]
+
+
+
+def _zip_of(parts: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, text in parts.items():
+            z.writestr(part, text)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name,data,said", [
+    ("lon.json", b'[{"text": "' + b"a" * 600_000 + b'"}]', "Tệp JSON dạng mảng lớn 0,6 MB"),
+    ("lon.xlsx", _zip_of({"xl/workbook.xml": "<workbook/>", "xl/sharedStrings.xml": "<sst>" + "a" * 600_000 + "</sst>"}),
+     "Tệp XLSX khi giải nén chiếm 0,6 MB"),
+], ids=["json-array", "xlsx"])
+def test_a_fractional_max_uncompressed_mb_is_said_as_set(name, data, said):
+    """`max_uncompressed_mb = 0.5` refused a file «quá giới hạn 0 MB» (fmt_num rounded it to a whole MB)."""
+    with pytest.raises(imp.ImportFormatError) as err:
+        _read(name, data, ImportsConfig(max_uncompressed_mb=0.5))
+    assert f"{said}, quá giới hạn 0,5 MB (imports.max_uncompressed_mb)" in str(err.value)

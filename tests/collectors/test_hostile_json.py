@@ -8,6 +8,7 @@ import pytest
 
 from collectors import _social
 from collectors.base import DocumentError, Fetched
+from vocab.config import DEFAULT_LIMITS
 
 
 @pytest.mark.parametrize("body", [b"[" * 200_000 + b"]" * 200_000,
@@ -16,4 +17,4 @@ from collectors.base import DocumentError, Fetched
 def test_deeply_nested_json_is_a_document_error(body):
     fetched = Fetched(url="http://127.0.0.1/api", status=200, headers={"content-type": "application/json"}, body=body)
     with pytest.raises(DocumentError, match="lồng nhau quá sâu"):
-        _social.decode_json(fetched)
+        _social.decode_json(fetched, DEFAULT_LIMITS)

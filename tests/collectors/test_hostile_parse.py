@@ -42,7 +42,7 @@ LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">'
 
 
 def test_a_feed_past_the_entry_cap_is_read_for_its_first_entries_and_the_rest_counted():
-    parsed, _, cut = rss.parse_feed_bounded(HEAD + entries(MAX_ENTRIES + 50) + TAIL)
+    parsed, _, cut = rss.parse_feed_bounded(HEAD + entries(MAX_ENTRIES + 50) + TAIL, None, DEFAULT_LIMITS)
     assert len(parsed.entries) == MAX_ENTRIES and cut == 50
     assert parsed.entries[0].title == "Tin 0" and parsed.entries[-1].title == f"Tin {MAX_ENTRIES - 1}"
 
@@ -112,7 +112,7 @@ def test_a_json_answer_with_too_many_values_or_bytes_is_refused_unparsed():
     small = replace(DEFAULT_LIMITS, max_json_mb=1_000 / 1048576)
     with pytest.raises(DocumentError, match="lớn bất thường"):
         _social.decode_json(json_fetched(b'{"a": "' + b"x" * 2_000 + b'"}'), small)
-    assert _social.decode_json(json_fetched(b'{"a": "' + b"x" * 2_000 + b'"}'))  # the shipped cap reads it
+    assert _social.decode_json(json_fetched(b'{"a": "' + b"x" * 2_000 + b'"}'), DEFAULT_LIMITS)  # the shipped cap reads it
 
 
 def test_an_api_answer_past_the_entry_cap_maps_its_first_entries():
@@ -129,7 +129,7 @@ def test_an_api_answer_past_the_entry_cap_maps_its_first_entries():
         return json_fetched(body)
 
     src = source("reddit", "https://www.reddit.com/search.json?q=x", options={"min_interval_seconds": 0})
-    batch = asyncio.run(reddit.RedditCollector().collect(src, CollectContext(fetch=fetch, now=NOW)))
+    batch = asyncio.run(reddit.RedditCollector().collect(src, CollectContext(fetch=fetch, now=NOW, limits=DEFAULT_LIMITS)))
     assert len(batch.items) == MAX_ENTRIES and batch.skipped[ENTRIES_CUT] == 7
 
 
@@ -155,7 +155,7 @@ def test_an_article_page_is_decoded_only_up_to_its_byte_cap():
     text, status = asyncio.run(fulltext.fetch_one(fetch, "https://bao.vn/a", st, None,
                                                   replace(DEFAULT_LIMITS, max_article_mb=20_000 / 1048576)))
     assert status == "ok" and "Vàng Danh" in text and "ĐOẠN-SAU-GIỚI-HẠN" not in text
-    text, status = asyncio.run(fulltext.fetch_one(fetch, "https://bao.vn/a", st))  # the shipped 8 MB: all of it
+    text, status = asyncio.run(fulltext.fetch_one(fetch, "https://bao.vn/a", st, None, DEFAULT_LIMITS))  # the shipped 8 MB: all of it
     assert status == "ok" and "ĐOẠN-SAU-GIỚI-HẠN" in text
 
 

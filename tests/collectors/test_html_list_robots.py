@@ -16,6 +16,7 @@ from store import sources as store_sources
 from tests.conftest import database, make_config, send
 from kindhelpers import collect, fresh_gates, http_cfg, kserver, server, source  # noqa: F401
 from kindspecs import FIX, NOW, PAKN_OPTIONS, to_cp1258
+from vocab.config import DEFAULT_LIMITS
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
 
@@ -131,7 +132,7 @@ def _allowed(url: str) -> tuple[bool, str]:
     """One robots.txt decision through the Fetcher, with a read timeout short enough for a stalled answer."""
     async def go() -> tuple[bool, str]:
         async with Fetcher(replace(http_cfg(), read_timeout_seconds=0.3, fetch_deadline_seconds=1.0)) as f:
-            v = await robots.verdict(CollectContext(fetch=f.get, now=NOW), url)
+            v = await robots.verdict(CollectContext(fetch=f.get, now=NOW, limits=DEFAULT_LIMITS), url)
             return v.allowed, v.note
 
     return asyncio.run(go())

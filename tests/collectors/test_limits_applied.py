@@ -6,11 +6,14 @@ server: the same answer is read whole under the shipped limits and cut or refuse
 from __future__ import annotations
 
 import asyncio
+import importlib
+import inspect
 import json
+from pathlib import Path
 
 import pytest
 
-from collectors import _social
+from collectors import _social, email_inbox
 from collectors.base import ENTRIES_CUT
 from collectors.runner import Runner
 from tests.conftest import database, make_config, rss_doc, rss_source, send
@@ -70,3 +73,32 @@ def test_a_smaller_max_json_values_refuses_the_answer_unparsed(tmp_path, server)
     out = collect_once(tmp_path, [src], max_json_values=50)
     assert out.outcome == "error" and out.error_kind == "document"
     assert "hơn 50 giá trị" in out.error and "[limits] max_json_values" in out.error
+
+
+# The collection path takes [limits] from its caller only (round 21): each of these had `= DEFAULT_LIMITS` and every
+# product caller passed the deployment's, so a new caller forgetting it would have read under the shipped numbers
+# whatever the toml said.
+NO_DEFAULT = [("collectors._social", "decode_json", "limits"), ("collectors._social", "decode_html", "limits"),
+              ("collectors.rss", "parse_feed_bounded", "limits"), ("collectors.rss", "bounded_xml", "limits"),
+              ("collectors.fulltext", "fetch_one", "limits"), ("collectors.email_inbox", "fetch_unseen", "limits"),
+              ("collectors.email_inbox", "message_cap", "max_bytes"),
+              ("collectors.netguard", "guarded_client", "answer_max_bytes"),
+              ("collectors.base", "CollectContext", "limits")]
+
+
+@pytest.mark.parametrize("module,name,param", NO_DEFAULT, ids=[n for _, n, _ in NO_DEFAULT])
+def test_the_collection_path_has_no_default_limits(module, name, param):
+    sig = inspect.signature(getattr(importlib.import_module(module), name))
+    assert sig.parameters[param].default is inspect.Parameter.empty
+
+
+def test_default_limits_are_read_only_by_the_pure_helpers_that_document_it():
+    """DEFAULT_LIMITS (the shipped [limits]) in product code: its definition, fold_word's cache before the CLI sizes
+    it, rss.parse_feed/parse_feed_full (helpers for tests and tools) and fulltext.extract_text (pure)."""
+    root = Path(__file__).resolve().parents[2]
+    product = ("collectors", "detection", "nlp", "notify", "orchestration", "reports", "store", "surveys", "vocab",
+               "langnghe", "dashboard")
+    found = sorted(str(p.relative_to(root)) for pkg in product for p in (root / pkg).rglob("*.py")
+                   if "DEFAULT_LIMITS" in p.read_text(encoding="utf-8"))
+    assert found == ["collectors/fulltext.py", "collectors/rss.py", "vocab/config.py", "vocab/folding.py"]
+    assert not hasattr(email_inbox._BoundedLiterals, "max_literal")  # each connection is given its own

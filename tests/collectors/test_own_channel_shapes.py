@@ -22,6 +22,7 @@ from collectors import zalo_oa as zalo
 from collectors.base import ApiError, Batch, CollectContext, DocumentError, FetchError, Fetched
 from kindhelpers import fresh_gates, source  # noqa: F401
 from kindspecs import FIX, NOW, OWN_CHANNEL
+from vocab.config import DEFAULT_LIMITS
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
 
@@ -59,7 +60,7 @@ def run(kind: str, src, answers: dict[str, bytes]) -> Batch:
         return Fetched(url=url, status=200, headers={"content-type": "application/json"},
                        body=answers.get("/" + path, b'{"data": [], "error": 0}'))
 
-    ctx = CollectContext(fetch=fetch, now=NOW)
+    ctx = CollectContext(fetch=fetch, now=NOW, limits=DEFAULT_LIMITS)
     return asyncio.run(registry.get(kind).collect(src, ctx))
 
 
@@ -175,4 +176,4 @@ def test_a_graph_error_body_of_any_shape_is_an_api_error(body_):
 def test_the_guarded_reader_is_the_one_every_json_kind_uses():
     fetched = Fetched(url="http://graph.test/", status=200, headers={}, body=b"[" * 100_000)
     with pytest.raises(DocumentError):
-        _social.decode_json(fetched)
+        _social.decode_json(fetched, DEFAULT_LIMITS)

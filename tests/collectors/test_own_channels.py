@@ -4,6 +4,7 @@ Zalo's token refresh that rotates both tokens into the secrets directory."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -13,10 +14,11 @@ import pytest
 
 from collectors import facebook_page as fb
 from collectors import zalo_oa as zalo
-from collectors.base import PermissionError_, RateLimitedError, TokenExpiredError
+from collectors.base import ENTRIES_CUT, PermissionError_, RateLimitedError, TokenExpiredError
 from kindhelpers import collect, fresh_gates, kserver, server, source  # noqa: F401
 from kindspecs import FIX, OWN_CHANNEL
 from tests.conftest import send
+from vocab import config as config_mod
 
 pytestmark = pytest.mark.usefixtures("fresh_gates")
 FEED = "/v21.0/104512345678901/feed"
@@ -137,3 +139,17 @@ def test_zalo_refresh_rotates_both_tokens_into_a_private_file(tmp_path, monkeypa
     for name, value in (("ZT", "at-moi"), ("LANGNGHE_ZALO_REFRESH", "rt-moi")):
         p = tmp_path / name
         assert p.read_text() == value and stat.S_IMODE(os.stat(p).st_mode) == 0o600
+
+
+def test_zalo_reads_max_entries_messages_in_all_not_per_conversation(server):
+    """[limits] max_entries bounds one Zalo fetch as a whole: with 5, the recent list's 3 messages and two
+    conversations of 6 give 5 read and 10 counted (the cap was 5 × (1 + users) = 15: nothing was counted)."""
+    server.routes["/v2.0/oa/listrecentchat"] = lambda r: send(r, 200, (FIX / "zalo_oa/listrecentchat.json").read_bytes(),
+                                                                "application/json")
+    conv = {"data": [{"src": 1, "time": 1732060000000 + i, "type": "text", "message": f"Tin nhắn thứ {i} về đèn đường.",
+                      "message_id": f"m{i}", "from_id": "5566778899001", "to_id": "4433221100"} for i in range(6)],
+            "error": 0}
+    server.routes["/v2.0/oa/conversation"] = lambda r: send(r, 200, json.dumps(conv).encode(), "application/json")
+    batch = collect(zalo_source(server), limits=dataclasses.replace(config_mod.DEFAULT_LIMITS, max_entries=5))
+    assert batch.entries_seen == 15 and batch.skipped[ENTRIES_CUT] == 10
+    assert len(batch.items) == 4  # the first 5: 3 from the recent list (one is the OA's own reply) and m0, m1

@@ -182,6 +182,25 @@ def test_n_items_in_window(tmp_path):
         assert "3 tin trong 1 giờ qua (ngưỡng: 3 tin trong 1 giờ)" in alert[2]
 
 
+
+def test_a_pass_reads_each_items_text_once(tmp_path, monkeypatch):
+    """match_new read the new items' texts to match them, and `_report` read the same texts again to build the
+    alert: now it reads only the items of hits stored by an earlier pass (here the first of two, min_items 2)."""
+    read: list[list[str]] = []
+    item_docs = store_watch.item_docs
+    monkeypatch.setattr(store_watch, "item_docs", lambda cur, ids, *a: read.append(sorted(ids)) or item_docs(cur, ids, *a))
+    with database(tmp_path / "o.duckdb") as db:
+        _watch(db, "Bãi thải", '"bãi thải"')
+        a = _add(db, "o1", "Bãi thải tràn xuống nhà dân", NOW)
+        assert len(watch.match_new(db, [a], NOW)) == 1
+        assert read == [[a]]
+        _watch(db, "Bãi thải (2 tin)", '"bãi thải" nhà', min_items=2)
+        read.clear()
+        b = _add(db, "o2", "Lại bãi thải tràn vào nhà", NOW + timedelta(minutes=5))
+        assert watch.match_new(db, [a], NOW + timedelta(minutes=5)) == []  # a: the second watchlist's first hit
+        assert len(watch.match_new(db, [b], NOW + timedelta(minutes=5))) == 1
+    assert read == [[a], [b], [a]]  # b read once; a again only as the older hit of the alert b made due
+
 def test_the_alert_is_named_by_an_item_written_with_diacritics(tmp_path):
     """Not by the raw post that came first ("Chua Ba Vang…"): like a story's display title."""
     with database(tmp_path / "t.duckdb") as db:

@@ -51,7 +51,7 @@ DROP TABLE item_search; ALTER TABLE item_search_old RENAME TO item_search;
 DROP TABLE search_state; CREATE TABLE search_state (sorted_rows BIGINT NOT NULL, compacted_at TIMESTAMP);
 INSERT INTO search_state SELECT count(*), NULL FROM search_postings;
 DELETE FROM schema_migrations WHERE version = 160;
-DROP TABLE search_tail; DELETE FROM schema_migrations WHERE version = 163;  -- 163 came after 160
+DROP TABLE search_tail; DELETE FROM schema_migrations WHERE version IN (163, 164);  -- 163 and 164 came after 160
 """
 
 CORPUS = [
@@ -77,9 +77,8 @@ def test_an_index_of_the_old_schema_is_converted_on_upgrade(tmp_path):
         with d.read() as cur:
             docs = cur.execute("SELECT doc FROM item_search ORDER BY published_at").fetchall()
             assert [r[0] for r in docs] == [1, 2, 3]  # numbered oldest first
-            assert cur.execute("SELECT next_doc, sorted_rows FROM search_state").fetchone() == (
-                4, cur.execute("SELECT count(*) FROM search_postings").fetchone()[0])
-            assert S.tail_rows(cur) == 0
+            assert cur.execute("SELECT next_doc FROM search_state").fetchone() == (4,)
+            assert S.tail_rows(cur) == 0  # 163 read 160's sorted_rows: all sorted
         with d.write() as cur:  # the converted index keeps growing
             store_items.insert_items(cur, [item("d", "Than tồn kho", "Than đá.", 0.5)])
             assert cur.execute("SELECT doc FROM item_search WHERE item_id = ?", [sha1(canonical_url(

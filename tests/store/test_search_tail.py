@@ -115,7 +115,8 @@ def test_a_database_from_before_163_keeps_its_tail_until_the_next_sort(tmp_path)
         with d.write() as cur:
             store_items.insert_items(cur, [item(f"cu{i}", 400 + i) for i in range(3)])
             cur.execute("DROP TABLE search_tail; ALTER TABLE search_state DROP COLUMN tail_seq; "
-                        "UPDATE search_state SET sorted_rows = 10; DELETE FROM schema_migrations WHERE version = 163")
+                        "ALTER TABLE search_state ADD COLUMN sorted_rows BIGINT DEFAULT 10; "
+                        "DELETE FROM schema_migrations WHERE version IN (163, 164)")  # 164 dropped sorted_rows
             total = S.postings(cur)
     with Database(path) as d:  # reopening applies 163
         with d.write() as cur:
@@ -126,3 +127,42 @@ def test_a_database_from_before_163_keeps_its_tail_until_the_next_sort(tmp_path)
         with d.write() as cur:
             S.compact(cur, NOW)
             assert S.tail_rows(cur) == 0
+
+
+def test_search_state_keeps_no_sorted_rows(db):
+    """sorted_rows was read by nothing after 163 (round 21: migration 164 drops it): the tail is search_tail's."""
+    with db.read() as cur:
+        assert "sorted_rows" not in {r[0] for r in cur.execute("DESCRIBE search_state").fetchall()}
+
+
+def _unsorted_pairs(cur) -> set[tuple[int, int]]:
+    """(doc, field) of the pair rows after the longest sorted run at the start of search_pairs in storage order (a
+    plain SELECT keeps insertion order): the pairs' own unsorted tail, read from the table itself."""
+    rows = cur.execute("SELECT term, plain, published_at, doc, field FROM search_pairs").fetchall()
+    cut = next((k for k in range(1, len(rows)) if rows[k][:3] < rows[k - 1][:3]), len(rows))
+    return {(r[3], r[4]) for r in rows[cut:]}
+
+
+def _tail_docs(cur) -> set[tuple[int, int]]:
+    return {(int(d), int(f)) for d, f in cur.execute("SELECT doc, field FROM search_tail").fetchall()}
+
+
+def test_the_pairs_tail_moves_with_the_counted_tail(db):
+    """search_pairs has an unsorted tail too, not counted on its own (round 21): it is appended by the same calls
+    as the postings (each counted in search_tail by (doc, field)), purged and replaced with the same predicates, and
+    sorted by the same compact_range, so search_tail's count decides the sort for both. Checked here from the table:
+    every unsorted pair belongs to a (doc, field) search_tail counts, through an append, a replaced full text and a
+    purge, and a sort leaves neither tail."""
+    url = "https://bao.vn/moi1"
+    with db.read() as cur:
+        assert _unsorted_pairs(cur) and _unsorted_pairs(cur) <= _tail_docs(cur)
+    with db.write() as cur:
+        store_fulltext.save_many(cur, [store_fulltext.Extracted(sha1(canonical_url(url)), "Mưa đá ở Uông Bí, Vàng "
+                                                                "Danh làm hỏng mái nhà.", "ok", url)], now=NOW)
+        retention.purge_items(cur, NOW, NOW - timedelta(days=2.5))  # moi2-4 go, with their pairs and tail rows
+    with db.read() as cur:
+        assert {f for _, f in _unsorted_pairs(cur)} == {0, 1} and _unsorted_pairs(cur) <= _tail_docs(cur)
+    with db.write() as cur:
+        S.compact(cur, NOW)
+    with db.read() as cur:
+        assert _unsorted_pairs(cur) == set() == _tail_docs(cur)

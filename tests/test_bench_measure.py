@@ -1,0 +1,34 @@
+"""bench/measure.py is where a bench reads its peak memory (round 21): about ten benches divided ru_maxrss by 1024
+themselves, with `/` or `//`, one (stories.py) with a helper of its own. One definition, its unit checked here
+against the kernel's own figure."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.measure import child_peak_mb, peak_rss_mb
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_no_bench_reads_ru_maxrss_but_measure():
+    code = re.compile(r"\.ru_maxrss\b")
+    found = [p.name for p in sorted(BENCH.glob("*.py")) if p.name != "measure.py" and code.search(p.read_text("utf-8"))]
+    assert found == []
+
+
+def test_peak_rss_is_in_megabytes():
+    """The kernel's VmHWM (kB) is the same peak as ru_maxrss (KiB): the helper must say it in MB, not KB or bytes."""
+    hwm_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                  if line.startswith("VmHWM:"))
+    assert abs(peak_rss_mb() - hwm_kb / 1024) < 64
+
+
+def test_a_childs_own_peak_from_wait4():
+    proc = subprocess.Popen([sys.executable, "-c", "b = bytearray(64 << 20)"])
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and 64 <= child_peak_mb(usage) < 400
