@@ -205,7 +205,8 @@ def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -
     (Báo cáo's moves on to the running week at the report time), and a kept week no longer offered gives way to it."""
     keep(key, default if default in weeks or not weeks else weeks[0], weeks)
     return box.selectbox("Tuần", weeks, key=key, help=help,
-                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""))
+                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""),
+                         placeholder="Chọn tuần")
 
 
 KEPT = "_kept_"  # session keys holding a widget's value while its page is not drawn (`keep`)

@@ -67,7 +67,7 @@ def render() -> None:
     default_type = defaults.source_type
     stype = c[2].selectbox("Loại nguồn mặc định", list(SOURCE_TYPES), key="imp_type",
                            index=list(SOURCE_TYPES).index(default_type) if default_type in SOURCE_TYPES else 0,
-                           format_func=lambda k: SOURCE_TYPES[k])
+                           format_func=lambda k: SOURCE_TYPES[k], placeholder="Chọn loại nguồn")
     try:
         imp.check_mapping(mapping, columns)
     except (imp.ImportFormatError, KeyError) as exc:
@@ -161,7 +161,8 @@ def _mapping_form(columns: list[str], guess: dict[str, str], file_name: str) -> 
     stem = Path(file_name).stem
     for k, field in enumerate(imp.FIELDS):
         pick = cols[k % 3].selectbox(FIELD_LABELS.get(field, field), options, key=f"imp_map_{stem}_{field}",
-                                     index=options.index(guess[field]) if guess.get(field) in columns else 0)
+                                     index=options.index(guess[field]) if guess.get(field) in columns else 0,
+                                     placeholder="Chọn cột")
         if pick != NONE:
             out[field] = pick
     return out

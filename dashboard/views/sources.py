@@ -210,7 +210,7 @@ def _manage(health: list[dict]) -> None:
         else:
             name = st.selectbox("Nguồn", list(srcs), key="src_pick",
                                 format_func=lambda n: f"{n} · {srcs[n]['outlet']}"
-                                + ("" if srcs[n]["enabled"] else " (tạm dừng)"))
+                                + ("" if srcs[n]["enabled"] else " (tạm dừng)"), placeholder="Chọn nguồn")
             cur = srcs[name]
             link = safe_link(cur["url"])
             if link:
@@ -260,10 +260,12 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
         c = st.columns([1.2, 1, 1])
         name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
         kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0,
-                              format_func=kind_label, help="Mỗi loại lấy được gì: xem «Các loại bộ thu thập» ở trên.")
+                              format_func=kind_label, help="Mỗi loại lấy được gì: xem «Các loại bộ thu thập» ở trên.",
+                              placeholder="Chọn loại bộ thu thập")
         configurable = list(CONFIGURED_SOURCE_TYPES)  # "ctv" is only for collaborators' in-person reports
         stype = c[2].selectbox("Loại nguồn", configurable, format_func=SOURCE_TYPES.get,
-                               index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0)
+                               index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0,
+                               placeholder="Chọn loại nguồn")
         url = st.text_input("Địa chỉ (http/https)", value=cur["url"])
         c = st.columns([1.6, 1, 1])
         outlet = c[0].text_input("Cơ quan, kênh hiển thị", value=cur["outlet"])
