@@ -16,7 +16,7 @@ from dashboard import actions, data, gate, ui
 from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, fmt_num, number, safe_link
 from orchestration import sources as sources_store
 from orchestration import status
-from vocab.numbers import fmt_num
+
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
 ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
 # what a new office sees, with its next step: who adds a source, and where files from other tools go
@@ -38,7 +38,7 @@ def _cut_text(cut: dict[str, int], mail_mb: float) -> str:
     """Items stored with a title or text cut to the length caps ([storage] max_*_chars), and complaint e-mails
     read only up to their first `mail_mb` ([limits] max_mail_mb)."""
     parts = [f"{label} {cut[k]}" for k, label in (("title", "tiêu đề"), ("text", "nội dung"),
-                                                  ("mail", f"thư quá {mail_mb:g} MB")) if cut.get(k)]
+                                                  ("mail", f"thư quá {fmt_num(mail_mb, 1)} MB")) if cut.get(k)]
     return ", ".join(parts) or "—"
 
 

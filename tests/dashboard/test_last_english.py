@@ -286,6 +286,48 @@ def test_thousands_dot_leaves_tables_too_big_to_style_as_they_are():
     assert ui.thousands_dot(small) is not small
 
 
+def shown_cells(grid) -> "pd.DataFrame":  # type: ignore[no-untyped-def]  # noqa: F821
+    """The text a st.dataframe shows in each cell: the Styler's display values (ui.thousands_dot), which the frontend
+    draws instead of the raw number where the column has no format of its own; the raw values as text otherwise."""
+    import pyarrow as pa
+
+    raw = grid.proto.arrow_data.styler.display_values
+    if not raw:
+        return grid.value.astype(str)
+    return pa.ipc.open_stream(raw).read_all().to_pandas()
+
+
+def test_decimals_are_written_with_the_vietnamese_comma():
+    """Round 21: Nguồn tin's «TB/ngày» read «11.43»; Vietnamese writes «11,4»."""
+    import pandas as pd
+
+    from dashboard import ui
+
+    df = pd.DataFrame({"TB/ngày": [11.43, 0.0, 1250.5, 0.04, None], "Lỗi mã hoá": [3, None, None, None, 1]})
+    html = ui.thousands_dot(df).to_html()
+    for shown in (">11,4<", ">0<", ">1.250,5<", ">0,04<", ">3<"):
+        assert shown in html, (shown, html)
+    assert "11.43" not in html and "3.0" not in html
+    assert ui.decimal_text(11.43) == "11,4" and ui.decimal_text(7.0) == "7"
+
+
+def test_sources_page_shows_the_daily_mean_with_the_comma(demo_env):
+    import re
+
+    from tests.dashboard.conftest import no_exception
+
+    at = demo_env.page("sources", "viewer").run()
+    no_exception(at)
+    grid = at.dataframe[0]
+    col = "TB/ngày (7 ngày, theo giờ đăng)"
+    means = grid.value[col]
+    assert means.dtype.kind == "f" and (means % 1 != 0).any()  # still numbers (they sort as numbers), some not whole
+    shown = shown_cells(grid)
+    shown = shown[[c for c in shown.columns if col in str(c)][0]]  # the Styler's frame names its columns alike
+    for v, text in zip(means, shown):
+        assert text == ui.decimal_text(v) and re.fullmatch(r"\d+(,\d)?", text), (v, text)
+
+
 def test_thousands_dot_leaves_years_codes_and_ids_as_plain_digits():
     """A year column written "2.026" reads as two thousand and twenty-six of something; so do codes and IDs."""
     import pandas as pd
