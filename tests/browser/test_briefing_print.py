@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium,
-                                   wait_http)
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, grid_widths, log_in,
+                                   require_chromium, wait_http)
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 
@@ -47,8 +47,6 @@ def print_briefing(page, pdf_path):  # type: ignore[no-untyped-def]
 # section I's grid: its columns' width and the width it is shown in
 GRID = """() => { const e = document.querySelector('.st-key-brief_alerts .dvn-scroller');
                  return e && [e.scrollWidth, e.clientWidth]; }"""
-GRIDS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
-                 .map(e => [e.scrollWidth, e.clientWidth])"""
 PAGE_WIDE = """() => { const m = document.querySelector('[data-testid="stMain"]'); return [m.scrollWidth, m.clientWidth]; }"""
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "user_agent": "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -62,7 +60,7 @@ def _fits_the_desk(page) -> None:  # type: ignore[no-untyped-def]
     wide, shown = page.evaluate(GRID)
     assert wide <= shown + 1, f"section I: {wide} px of columns in {shown} px"
     # round 21: section II was 1,332 px of columns in 954 px, and III scrolled too with longer names
-    grids = page.evaluate(GRIDS)
+    grids = grid_widths(page)
     assert len(grids) == 3 and all(w <= s + 1 for w, s in grids), f"[columns, shown] px of I, II, III: {grids}"
     page_wide = page.evaluate(PAGE_WIDE)
     assert page_wide[0] <= page_wide[1] + 1, f"the page scrolls sideways: {page_wide}"
