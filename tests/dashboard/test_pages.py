@@ -906,6 +906,19 @@ def test_admin_manages_users_and_retention_and_sees_the_audit_log(demo_env):
 
 # --- imports ---------------------------------------------------------------------------------
 
+def test_import_page_counts_rows_with_the_thousands_dot(env):
+    """Round 21: Nhập dữ liệu's preview said «Số dòng trong tệp 1200» and «Nhập 1200 mục»; Vietnamese writes 1.200."""
+    rows = "\n".join(f"Tin số {i},https://fb.example/p/{i},02/12/2026 08:00" for i in range(1200))
+    csv = ("tieu de,link,ngay dang\n" + rows + "\n").encode("utf-8")
+    env.add_users()
+    at = env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("nhieu-dong.csv", csv, "text/csv")).run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Số dòng trong tệp"] == "1.200" and metrics["Nhập được"] == "1.200", metrics
+    assert at.button(key="imp_go").label == "Nhập 1.200 mục"
+
+
 def test_import_page_maps_previews_and_imports_once(demo_env):
     csv = ("tieu de,noi dung,link,ngay dang,nguoi dang\n"
            "Dân phản ánh bụi than ở Vàng Danh,Xe chở than chạy đêm gây bụi,https://fb.example/p/1,"
