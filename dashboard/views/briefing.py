@@ -78,6 +78,14 @@ def _period(area: str) -> datetime:
     return since
 
 
+def _action_text(action: str, to_state: object) -> str:
+    """A step's action as staff read it: a move names the state it went to, «Chuyển sang «Đã tiếp nhận»» (it read
+    «Chuyển trạng thái», which said nothing of what was done)."""
+    if action == "transition" and isinstance(to_state, str) and to_state in STATE_LABELS:
+        return f"Chuyển sang «{STATE_LABELS[to_state]}»"
+    return ACTION_LABELS.get(action, action)
+
+
 def _last_steps(notes: pd.DataFrame) -> dict[str, list[str]]:
     """The last three handling steps of each alert in the period, one text each; dated with the year, as every date on
     the dashboard (ui.DATE_TIME_STRFTIME): a note of a period across the new year read «31/12» above «02/01»."""
@@ -86,7 +94,7 @@ def _last_steps(notes: pd.DataFrame) -> dict[str, list[str]]:
         for aid, grp in notes.groupby("alert_id"):
             g = grp.sort_values("at")
             steps[aid] = [
-                f"{r['at'].strftime(ui.DATE_TIME_STRFTIME)} {data.person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
+                f"{r['at'].strftime(ui.DATE_TIME_STRFTIME)} {data.person(r['username'])}: {_action_text(r['action'], r.get('to_state'))}"
                 + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
                 for _, r in g.tail(3).iterrows()
             ]

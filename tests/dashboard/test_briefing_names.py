@@ -57,7 +57,8 @@ def test_each_handling_step_reads_on_its_own(demo_env):
     at = demo_env.page("briefing", "analyst").run()
     no_exception(at)
     cell = at.dataframe[0].value.set_index("Mã").loc[aid, "Xử lý trong kỳ"]
-    assert "\n" not in cell and re.fullmatch(r"① \d\d/\d\d/\d{4} .+ ② .+: Ghi chú — Đã xác minh tại chỗ", cell), cell
+    assert "\n" not in cell and re.fullmatch(r"① \d\d/\d\d/\d{4} .+: Chuyển sang «Đã tiếp nhận» ② .+: Ghi chú — Đã xác minh tại chỗ",
+                                             cell), cell
     box = next(e for e in at.expander if e.label.startswith("Xử lý trong kỳ, từng bước"))
     listed = next(m.value for m in box.markdown if aid in m.value)
     items = [ln for ln in listed.splitlines() if ln.startswith("- ")]
