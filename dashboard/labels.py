@@ -121,3 +121,12 @@ def fmt_time(dt: Any, with_date: bool = True) -> str:
         return dt.strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
     except (AttributeError, ValueError):
         return ""
+
+
+STEP_MARKS = "①②③④⑤⑥⑦⑧⑨"
+
+
+def numbered_steps(steps: list[str]) -> str:
+    """Handling steps in one table cell, each after its number, «① 06/12/2026 10:00 Lan: Tiếp nhận ② …»: a grid cell
+    draws a line break as a space, so steps joined by "\\n" ran together into one sentence (round 21)."""
+    return " ".join(f"{STEP_MARKS[k] if k < len(STEP_MARKS) else f'({k + 1})'} {s}" for k, s in enumerate(steps))

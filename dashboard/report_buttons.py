@@ -46,7 +46,7 @@ def download_buttons(paths: Iterable[Path], key: str) -> None:
         row.link_button(LABEL.get(p.suffix, p.name), downloads.link(p, token) if token else downloads.PREFIX,
                         icon=ICON.get(p.suffix), disabled=not token,
                         help=f"{p.name}: liên kết chỉ dùng được trong phiên đăng nhập này, trong "
-                             f"{AuthSettings.from_config(data.config()).download_link_minutes:g} phút.")
+                             f"{fmt_num(AuthSettings.from_config(data.config()).download_link_minutes, 1)} phút.")
 
 
 def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
 from reports.settings import week_title
-from vocab.numbers import number
+from vocab.numbers import fmt_num, number
 from vocab.spreadsheet import CSV_FORMULA
 
 BASE_CSS = """
@@ -205,7 +205,8 @@ def week_picker(box: Any, weeks: list[str], default: str, key: str, help: str) -
     (Báo cáo's moves on to the running week at the report time), and a kept week no longer offered gives way to it."""
     keep(key, default if default in weeks or not weeks else weeks[0], weeks)
     return box.selectbox("Tuần", weeks, key=key, help=help,
-                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""))
+                         format_func=lambda w: week_title(w) + (RUNNING_WEEK if w == weeks[0] else ""),
+                         placeholder="Chọn tuần")
 
 
 KEPT = "_kept_"  # session keys holding a widget's value while its page is not drawn (`keep`)
@@ -350,8 +351,8 @@ def chart_label(v: Any) -> str:
 
 
 def dataframe(data: Any, **kw: Any) -> Any:
-    """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe, and
-    whole numbers from 1.000 on with the thousands dot."""
+    """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe, whole
+    numbers from 1.000 on with the thousands dot and decimals with the comma (thousands_dot)."""
     return st.dataframe(thousands_dot(csv_safe(data)), **kw)
 
 
@@ -375,18 +376,32 @@ def is_label_number(column: Any) -> bool:
     return name.endswith("_id") or any(name == w or name.startswith(w + " ") for w in LABEL_NUMBER_WORDS)
 
 
+def decimal_text(v: float) -> str:
+    """A decimal as staff read it: one place, the Vietnamese comma, the thousands dot («11,4», «1.250,5»; «11» for
+    11.0); two places below 0,1, which one place would show as «0»."""
+    return fmt_num(v, 1 if v == 0 or abs(v) >= 0.1 else 2)
+
+
 def thousands_dot(df: Any) -> Any:
-    """A table whose integer columns hold 1.000 or more, as a Styler that shows them "1.266" (st.dataframe
-    wrote "1266", and a NumberColumn format has only the comma or the browser's locale); the values stay
-    numbers, so the columns still sort as numbers. Years, codes and IDs (is_label_number) keep their plain
-    digits. Other tables are returned as they are."""
+    """A table whose integer columns hold 1.000 or more, or that has decimal columns, as a Styler that shows them
+    "1.266" and "11,4" (st.dataframe wrote "1266" and "11.43" — Nguồn tin's «TB/ngày» until round 21 — and a
+    NumberColumn format has only the comma or the browser's locale); the values stay numbers, so the columns still
+    sort as numbers. Years, codes and IDs (is_label_number) keep their plain digits. A column given a NumberColumn
+    format of its own keeps it (Streamlit shows the Styler's text only where no format is set). Other tables are
+    returned as they are."""
     if not isinstance(df, pd.DataFrame) or not len(df) or df.size > pd.get_option("styler.render.max_elements"):
         return df  # pandas refuses to style more cells than that (an English error on the page): plain numbers
     big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and not is_label_number(c)
            and _at_least_1000(df[c])]
-    if not big:
+    decimals = [c for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype) and df[c].notna().any()]
+    if not big and not decimals:
         return df
-    return df.style.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
+    styler = df.style
+    if big:
+        styler = styler.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
+    if decimals:
+        styler = styler.format(lambda v: decimal_text(v) if pd.notna(v) else "", subset=decimals)
+    return styler
 
 
 # On a phone ------------------------------------------------------------------------------------------------

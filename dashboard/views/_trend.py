@@ -25,7 +25,7 @@ def render(days: int, units: list[str]) -> None:
     kind = KINDS[c1.radio("Theo dõi", list(KINDS), horizontal=True, key="tr_kind")]
     if kind == "topic":
         codes = [k for k in TOPIC_LABELS if k != "other"]
-        value = c2.selectbox("Chủ đề", codes, format_func=TOPIC_LABELS.get, key="tr_topic")
+        value = c2.selectbox("Chủ đề", codes, format_func=TOPIC_LABELS.get, key="tr_topic", placeholder="Chọn chủ đề")
     elif kind == "unit":
         value = c2.selectbox("Đơn vị", units, key="tr_unit", placeholder="Chọn đơn vị") if units else None
     else:

@@ -80,7 +80,7 @@ def _users() -> None:
         st.markdown("**Thêm người dùng**")
         name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
         display = st.text_input("Họ tên hiển thị", key="ua_display", max_chars=DISPLAY_NAME_MAX)
-        role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get)
+        role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get, placeholder="Chọn vai trò")
         pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
         if st.form_submit_button("Tạo tài khoản", type="primary"):
             def add() -> None:
@@ -89,11 +89,11 @@ def _users() -> None:
             _do(add, f"Đã tạo tài khoản {name.strip().lower()}.")
     with right:
         if len(users):
-            who = st.selectbox("Sửa tài khoản", list(users["username"]), key="user_pick")
+            who = st.selectbox("Sửa tài khoản", list(users["username"]), key="user_pick", placeholder="Chọn tài khoản")
             row = users[users["username"] == who].iloc[0]
             with st.form(f"user_edit_{who}", enter_to_submit=False):
                 new_role = st.selectbox("Vai trò", ROLES, index=list(ROLES).index(row["role"]),
-                                        format_func=ROLE_LABELS.get)
+                                        format_func=ROLE_LABELS.get, placeholder="Chọn vai trò")
                 active = st.checkbox("Cho phép đăng nhập", value=bool(row["active"]))
                 new_pw = st.text_input("Đặt lại mật khẩu (để trống nếu không đổi)", type="password")
                 if st.form_submit_button("Lưu"):
@@ -123,7 +123,7 @@ def _lockouts() -> None:
         column_config={"Khóa đến": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
     names = sorted({p["username"] for p in locked})
     c1, c2 = st.columns([2, 1])
-    who = c1.selectbox("Mở khóa tài khoản", names, key="unlock_pick")
+    who = c1.selectbox("Mở khóa tài khoản", names, key="unlock_pick", placeholder="Chọn tài khoản")
     if c2.button("Mở khóa", key="unlock_go", icon=":material/lock_open:"):
         _do(lambda: actions.unlock_user(data.db(), _auth(), gate.current_user(), who),
             f"Đã mở khóa đăng nhập cho {who}.")

@@ -74,6 +74,7 @@ def render() -> None:
     alert_id = st.selectbox(
         "Mở cảnh báo", ids, key="alert_pick",
         format_func=lambda a: f"{a} [{SEVERITY_LABELS.get(sev.get(a), '')}] · {' '.join(str(titles.get(a, '')).split())[:110]}",
+        placeholder="Chọn cảnh báo",
     )
     if alert_id:
         _detail(alert_id, queue)
@@ -256,7 +257,8 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
             _act(aid, "assign", assignee=assignee or "", note=note)
         prios = list(PRIORITY_LABELS)
         prio = st.selectbox("Mức ưu tiên", prios, key=f"{fk}prio", format_func=PRIORITY_LABELS.get,
-                            index=prios.index(a["priority"]) if a["priority"] in prios else 1)
+                            index=prios.index(a["priority"]) if a["priority"] in prios else 1,
+                            placeholder="Chọn mức ưu tiên")
         if st.button("Đặt ưu tiên", key=f"b_{aid}_prio", disabled=a["status"] == "merged", icon=":material/flag:"):
             _act(aid, "priority", priority=prio, note=note)
     with c[1].container(border=True):

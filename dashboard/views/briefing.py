@@ -13,8 +13,8 @@ from dashboard import actions, data, gate, ui
 from detection.queue import sort_queue
 from reports.labels import places_brief
 from dashboard.labels import (
-    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, names_in_note, number, safe_link,
-    topics_text,
+    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, names_in_note, number, numbered_steps,
+    safe_link, topics_text,
 )
 
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
@@ -78,20 +78,27 @@ def _period(area: str) -> datetime:
     return since
 
 
-def _last_notes(notes: pd.DataFrame) -> dict[str, str]:
-    """The last three handling steps of each alert in the period, one line each, for its table cell; dated with the
-    year, as every date on the dashboard (ui.DATE_TIME_STRFTIME): a note of a period across the new year read
-    «31/12» above «02/01»."""
-    last_note = {}
+def _action_text(action: str, to_state: object) -> str:
+    """A step's action as staff read it: a move names the state it went to, «Chuyển sang «Đã tiếp nhận»» (it read
+    «Chuyển trạng thái», which said nothing of what was done)."""
+    if action == "transition" and isinstance(to_state, str) and to_state in STATE_LABELS:
+        return f"Chuyển sang «{STATE_LABELS[to_state]}»"
+    return ACTION_LABELS.get(action, action)
+
+
+def _last_steps(notes: pd.DataFrame) -> dict[str, list[str]]:
+    """The last three handling steps of each alert in the period, one text each; dated with the year, as every date on
+    the dashboard (ui.DATE_TIME_STRFTIME): a note of a period across the new year read «31/12» above «02/01»."""
+    steps: dict[str, list[str]] = {}
     if len(notes):
         for aid, grp in notes.groupby("alert_id"):
             g = grp.sort_values("at")
-            last_note[aid] = "\n".join(
-                f"{r['at'].strftime(ui.DATE_TIME_STRFTIME)} {data.person(r['username'])}: {ACTION_LABELS.get(r['action'], r['action'])}"
+            steps[aid] = [
+                f"{r['at'].strftime(ui.DATE_TIME_STRFTIME)} {data.person(r['username'])}: {_action_text(r['action'], r.get('to_state'))}"
                 + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
                 for _, r in g.tail(3).iterrows()
-            )
-    return last_note
+            ]
+    return steps
 
 
 # Section I's grid on a desk. At 1366 × 768 with the sidebar open the page is 954 px wide; ten columns (the issue
@@ -129,7 +136,7 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         st.caption("Không có cảnh báo mới và không còn cảnh báo nào đang mở.")
         return
     alerts = sort_queue(alerts)
-    last_note = _last_notes(notes)
+    steps = _last_steps(notes)
     view = pd.DataFrame({
         "Mã": alerts["alert_id"],
         "Vấn đề": alerts["title"],
@@ -140,7 +147,8 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
         "Giao cho": [data.person(u) for u in alerts["assignee"]],
         "Số tin": alerts["n_items"],
-        "Xử lý trong kỳ": [last_note.get(a, "") for a in alerts["alert_id"]],
+        # one step a line on paper (ui.print_table: <br>); numbered on screen, where a grid cell has no line break
+        "Xử lý trong kỳ": ["\n".join(steps.get(a, [])) for a in alerts["alert_id"]],
         # the sentence staff read aloud (detection's brief(), as Cảnh báo shows it): read here without opening each
         "Vì sao": [" ".join(str(r).split()) if isinstance(r, str) else "" for r in alerts["reason"]],
     })
@@ -151,7 +159,8 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
     # first cut it at 390 px, round 17); the printed A4 table above keeps the code first
     first = ["Vấn đề", "Vì sao"]
     screen = view[[*first, *[c for c in view.columns if c not in first]]].assign(**{"Tình trạng": [
-        state_text(*r) for r in zip(view["Mức"], view["Trạng thái"], view["Phát sinh"], view["Ưu tiên"])]})
+        state_text(*r) for r in zip(view["Mức"], view["Trạng thái"], view["Phát sinh"], view["Ưu tiên"])],
+        "Xử lý trong kỳ": [numbered_steps(steps.get(a, [])) for a in alerts["alert_id"]]})
     fit = ui.fit_table({c: st.column_config.TextColumn(width=w) for c, w in DESK_WIDTHS.items() if c != "Số tin"}
                        | {"Số tin": st.column_config.NumberColumn(width=DESK_WIDTHS["Số tin"])},
                        "Vấn đề", ["Mức", "Trạng thái", "Số tin", "Vì sao"], len(screen), None)
@@ -163,9 +172,21 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
     if ui.on_phone():
         _reasons_listed(view)
+    _steps_listed(alerts, steps)
     st.caption(f"{number(counts['new'])} cảnh báo mới trong kỳ; {number(counts['open'])} đang mở."
                + (f" Bảng liệt kê {number(len(alerts))} cảnh báo đầu hàng đợi (mức cao, ưu tiên trước) trong "
                   f"{number(counts['total'])}; xem đủ ở trang Cảnh báo." if counts["total"] > len(alerts) else ""))
+
+
+def _steps_listed(alerts: pd.DataFrame, steps: dict[str, list[str]]) -> None:
+    """What was done in the period, one step a line under each alert that had one: the grid's cell is narrow and
+    draws no line break, and a phone's grid has no such column. Folded (hidden on paper, whose table has them)."""
+    done = [(a, t) for a, t in zip(alerts["alert_id"], alerts["title"]) if steps.get(a)]
+    if not done:
+        return
+    with st.expander(f"Xử lý trong kỳ, từng bước ({number(len(done))} cảnh báo)", icon=":material/checklist:"):
+        for aid, title in done:
+            st.markdown(f"**{md(aid)} · {md(title)}**\n\n" + "\n".join(f"- {md(x)}" for x in steps[aid]))
 
 
 PHONE_REASONS = 50  # a phone lists the reasons of the head of the queue (the grid holds them all)
@@ -180,6 +201,25 @@ def _reasons_listed(view: pd.DataFrame) -> None:
             st.markdown(f"**{md(r['Vấn đề'])}** ({md(r['Mức'])}, {md(r['Trạng thái'])}): {md(r['Vì sao'])}")
         if len(view) > len(shown):
             st.caption(f"Còn {number(len(view) - len(shown))} cảnh báo: kéo bảng sang phải hoặc xem ở trang Cảnh báo.")
+
+
+# Sections II and III on a desk: columns in pixels that add up to less than the 954 px of a 1366 px page with the sidebar
+# open (a «large» title and columns sized by their text made II 1,332 px wide, scrolling sideways; round 21), in rows
+# of two lines, so that a title cut at its column's width reads whole. A phone scrolls them inside their frame.
+STORY_WIDTHS = {"Vấn đề": 330, "Số tin": 60, "Số nguồn": 75, "Tiêu cực": 70, "Chủ đề": 150, "Địa bàn": 140,
+                "Gần nhất": 115}
+NEGATIVE_WIDTHS = {"Thời gian": 115, "Nguồn": 105, "Tiêu đề": 290, "Chủ đề": 125, "Địa bàn": 120,
+                   "Số nguồn đăng": 100, "Liên kết": 85}
+TWO_LINES_ROW = 68  # px: Streamlit wraps a cell's text only in rows taller than 64 px
+DESK_GRID_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside
+
+
+def _desk_grid(widths: dict[str, int], config: dict, rows: int) -> dict:
+    """st.dataframe's sizing arguments for a briefing grid: each column of `widths` in pixels (over `config`'s own
+    column type), wrapped rows of two lines."""
+    sized = {c: {**config.get(c, {}), "width": w} for c, w in widths.items()}
+    return {"column_config": {**config, **sized}, "row_height": TWO_LINES_ROW,
+            "height": ui.table_height(rows, DESK_GRID_HEIGHT, TWO_LINES_ROW)}
 
 
 def _stories(stories: pd.DataFrame) -> None:
@@ -198,12 +238,8 @@ def _stories(stories: pd.DataFrame) -> None:
     })
     ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
                           "Địa bàn": 3.0, "Gần nhất": 2.2})
-    ui.dataframe(
-        view,
-        hide_index=True, width="stretch", placeholder="—",
-        column_config={"Gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Vấn đề": st.column_config.TextColumn(width="large")},
-    )
+    ui.dataframe(view, hide_index=True, width="stretch", placeholder="—", **_desk_grid(STORY_WIDTHS, {
+        "Gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)}, len(view)))
 
 
 def _negative(neg: pd.DataFrame) -> None:
@@ -223,7 +259,8 @@ def _negative(neg: pd.DataFrame) -> None:
     ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
                    {"Thời gian": 2.2, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
                     "Số nguồn đăng": 1.9, "Liên kết": 2.1})
-    ui.dataframe(view, hide_index=True, width="stretch", column_config=ui.ITEM_COLUMNS, placeholder="—")
+    ui.dataframe(view, hide_index=True, width="stretch", placeholder="—",
+                 **_desk_grid(NEGATIVE_WIDTHS, ui.ITEM_COLUMNS, len(view)))
 
 
 def _held_before() -> None:

@@ -83,7 +83,8 @@ def render() -> None:
         st.caption(f"Bảng liệt kê {fmt_num(len(df))} phản ánh đầu hàng đợi trong {fmt_num(total)}; chọn kênh "
                    "hoặc nhóm để thu hẹp.")
     cid = st.selectbox("Xem phản ánh", list(df["id"]), key="case_pick",
-                       format_func=lambda i: f"#{i} · {md(df.loc[df['id'] == i, 'title'].iloc[0], 90)}")
+                       format_func=lambda i: f"#{i} · {md(df.loc[df['id'] == i, 'title'].iloc[0], 90)}",
+                       placeholder="Chọn phản ánh")
     _detail(int(cid))
 
 
@@ -154,9 +155,10 @@ def _actions(c: dict) -> None:
     with st.form(f"case_act_{cid}"):
         cols = st.columns(3)
         to = cols[0].selectbox("Chuyển sang", ["", *ALLOWED.get(c["status"], ())], key=keys["to"],
-                               format_func=lambda s: STATE_LABELS.get(s, "—"))
+                               format_func=lambda s: STATE_LABELS.get(s, "—"), placeholder="Chọn trạng thái")
         who = cols[1].selectbox("Giao cho", ["", *names], key=keys["who"],
-                                format_func=lambda u: "—" if not u else str(users.loc[users["username"] == u, "display_name"].iloc[0] or u))
+                                format_func=lambda u: "—" if not u else str(users.loc[users["username"] == u, "display_name"].iloc[0] or u),
+                                placeholder="Chọn người xử lý")
         due = cols[2].date_input("Hạn trả lời", value=c["due_at"].date(), format="DD/MM/YYYY")
         note = st.text_input("Ghi chú nội bộ", key=keys["note"])
         if st.form_submit_button("Lưu", type="primary"):

@@ -78,7 +78,8 @@ def render() -> None:
         )
         c1, c2 = st.columns(2)
         place = c1.text_input("Địa bàn", key="ctv_place", placeholder="phường Vàng Danh, khu 3 (tên cũ hay mới đều được)")
-        channel_label = c2.selectbox("Nghe/thấy ở đâu *", labels, index=0, key="ctv_channel")
+        channel_label = c2.selectbox("Nghe/thấy ở đâu *", labels, index=0, key="ctv_channel",
+                                     placeholder="Chọn nơi nghe, thấy")
         link = st.text_input("Liên kết (nếu có)", placeholder="https://…", key="ctv_link")
         shot = st.file_uploader(f"Ảnh chụp màn hình (nếu có; PNG, JPG; tối đa {SCREENSHOT_MB} MB)",
                                 type=list(IMAGE_TYPES), max_upload_size=SCREENSHOT_MB,

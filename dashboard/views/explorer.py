@@ -69,7 +69,8 @@ def render() -> None:
     qcol = st.columns([4, 1])
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
                                placeholder='Ví dụ: "bụi than" Uông Bí -"bổ nhiệm"', help=SEARCH_HELP)
-    order = ORDERS[qcol[1].selectbox("Sắp xếp", list(ORDERS), key="x_order", disabled=not query.strip())]
+    order = ORDERS[qcol[1].selectbox("Sắp xếp", list(ORDERS), key="x_order", disabled=not query.strip(),
+                                     placeholder="Chọn cách sắp xếp")]
     # folded on a phone, so the items come first (on a 390 px phone the seven filters took two screens above
     # them); open on a desk or a tablet, where they fit above the list (ui.on_phone: the browser's User-Agent,
     # as the tables decide). The label says which are on. Its open state is kept by key: a label that changes (a
@@ -78,7 +79,7 @@ def render() -> None:
     with st.expander(filter_label(active_filters(st.session_state)), key="x_filters", on_change="rerun",
                      expanded=filters_open(st.session_state, ui.on_phone()), icon=":material/filter_list:"):
         r1 = st.columns([1.1, 1, 1.6, 1.6])
-        period = r1[0].selectbox("Thời gian", list(PERIODS), key="x_period")
+        period = r1[0].selectbox("Thời gian", list(PERIODS), key="x_period", placeholder="Chọn khoảng thời gian")
         since, until = _window(r1[0], period)
         types, outlets, topics, sentiments, places, in_area = _filters(r1, opts)
     alert, watch = _scope()
@@ -204,7 +205,7 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
     titles = dict(zip(df["id"], df["title"]))
     ui.keep("x_item", df["id"].iloc[0], list(df["id"]))  # kept while another page is open, while still listed
     item_id = st.selectbox("Xem chi tiết tin", list(df["id"]), key="x_item",
-                           format_func=lambda i: " ".join(str(titles.get(i, "")).split())[:140])
+                           format_func=lambda i: " ".join(str(titles.get(i, "")).split())[:140], placeholder="Chọn tin")
     if item_id:
         _detail(item_id, places)
 
@@ -416,12 +417,14 @@ def _correct(d: dict, known_places: list[str]) -> None:
     cur_places = as_list(d["places"])
     with st.expander("Sửa nhãn của tin này (dùng để huấn luyện lại)", expanded=False):
         with st.form(f"fix_{d['id']}", enter_to_submit=False):
-            topics = st.multiselect("Chủ đề", TOPIC_CODES, default=cur_topics, format_func=TOPIC_LABELS.get)
+            topics = st.multiselect("Chủ đề", TOPIC_CODES, default=cur_topics, format_func=TOPIC_LABELS.get,
+                                    placeholder="Chọn chủ đề")
             sents = SENTIMENT_CODES
             sentiment = st.radio("Sắc thái", sents, format_func=SENTIMENT_LABELS.get, horizontal=True,
                                  index=sents.index(d["sentiment"]) if d["sentiment"] in sents else None)
             place_opts = list(dict.fromkeys([*cur_places, *known_places]))
-            places = st.multiselect("Địa danh", place_opts, default=cur_places, accept_new_options=True)
+            places = st.multiselect("Địa danh", place_opts, default=cur_places, accept_new_options=True,
+                                    placeholder="Chọn hoặc gõ thêm địa danh")
             in_area = st.checkbox("Thuộc địa bàn theo dõi", value=bool(d["in_area"]))
             saved = st.form_submit_button("Lưu nhãn đã sửa", type="primary")
         if saved:

@@ -21,7 +21,7 @@ import streamlit as st
 
 from collectors import imports as imp
 from dashboard import actions, data, gate, ui
-from dashboard.labels import SOURCE_TYPES, md, skip_label
+from dashboard.labels import SOURCE_TYPES, md, number, skip_label
 from orchestration import imports as importer
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
@@ -67,7 +67,7 @@ def render() -> None:
     default_type = defaults.source_type
     stype = c[2].selectbox("Loại nguồn mặc định", list(SOURCE_TYPES), key="imp_type",
                            index=list(SOURCE_TYPES).index(default_type) if default_type in SOURCE_TYPES else 0,
-                           format_func=lambda k: SOURCE_TYPES[k])
+                           format_func=lambda k: SOURCE_TYPES[k], placeholder="Chọn loại nguồn")
     try:
         imp.check_mapping(mapping, columns)
     except (imp.ImportFormatError, KeyError) as exc:
@@ -90,9 +90,9 @@ def render() -> None:
         st.warning("Tệp không có dòng dữ liệu nào.")
         return
     m = st.columns(3)
-    m[0].metric("Số dòng trong tệp", pv.rows)
-    m[1].metric("Nhập được", pv.mappable)
-    m[2].metric("Bỏ qua", sum(pv.skipped.values()))
+    m[0].metric("Số dòng trong tệp", number(pv.rows))  # «12.500», not «12500»
+    m[1].metric("Nhập được", number(pv.mappable))
+    m[2].metric("Bỏ qua", number(sum(pv.skipped.values())))
     for reason, k in pv.skipped.most_common():
         st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
     for note in imp.notes_text(pv.notes):
@@ -111,13 +111,13 @@ def render() -> None:
         }), hide_index=True, width="stretch")
     if not gate.can("analyst"):
         return
-    if st.button(f"Nhập {pv.mappable} mục", type="primary", disabled=not pv.mappable or not undated_ok, key="imp_go",
+    if st.button(f"Nhập {number(pv.mappable)} mục", type="primary", disabled=not pv.mappable or not undated_ok, key="imp_go",
                  icon=":material/upload:"):
         bar = st.progress(0.0, text="Đang nhập và phân tích…")
 
         def progress(rows: int, new: int, share: float | None) -> None:
             bar.progress(share if share is not None else min(1.0, rows / max(pv.rows, 1)),
-                         text=f"Đã đọc {rows} / {pv.rows} dòng, {new} mục mới…")
+                         text=f"Đã đọc {number(rows)} / {number(pv.rows)} dòng, {number(new)} mục mới…")
 
         try:
             res = actions.import_upload(data.db(), cfg, gate.current_user(), up.name, up, mapping, settings,
@@ -128,8 +128,8 @@ def render() -> None:
                      "sửa tệp không tạo tin trùng.")
             return
         data.refresh()
-        ui.set_flash(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} "
-                     f"mục đã có; bỏ qua {sum(res.skipped.values())})."
+        ui.set_flash(f"Đã nhập {number(res.items_new)} mục mới từ {number(res.rows)} dòng "
+                     f"({number(res.items - res.items_new)} mục đã có; bỏ qua {number(sum(res.skipped.values()))})."
                      + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
         st.rerun()
     _recent()
@@ -161,7 +161,8 @@ def _mapping_form(columns: list[str], guess: dict[str, str], file_name: str) -> 
     stem = Path(file_name).stem
     for k, field in enumerate(imp.FIELDS):
         pick = cols[k % 3].selectbox(FIELD_LABELS.get(field, field), options, key=f"imp_map_{stem}_{field}",
-                                     index=options.index(guess[field]) if guess.get(field) in columns else 0)
+                                     index=options.index(guess[field]) if guess.get(field) in columns else 0,
+                                     placeholder="Chọn cột")
         if pick != NONE:
             out[field] = pick
     return out

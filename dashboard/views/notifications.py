@@ -45,7 +45,8 @@ def render() -> None:
     if subs:
         with st.expander("Xoá một đăng ký"):
             sid = st.selectbox("Đăng ký", [s.id for s in subs], key="nt_del",
-                               format_func=lambda i: next(f"{labels.get(s.channel)} → {s.address}" for s in subs if s.id == i))
+                               format_func=lambda i: next(f"{labels.get(s.channel)} → {s.address}" for s in subs if s.id == i),
+                               placeholder="Chọn đăng ký")
             if st.button("Xoá", key="nt_del_go"):
                 dn.delete(user, int(sid))
                 ui.set_flash("Đã xoá đăng ký.")
@@ -59,16 +60,17 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     with st.form("nt_form", clear_on_submit=False):
         st.markdown("**Thêm hoặc sửa đăng ký** (cùng kênh và địa chỉ thì sửa)")
         c = st.columns(3)
-        channel = c[0].selectbox("Kênh", list(labels), format_func=labels.get)
+        channel = c[0].selectbox("Kênh", list(labels), format_func=labels.get, placeholder="Chọn kênh")
         address = c[1].text_input("Gửi tới", placeholder="thư điện tử, mã nhóm Telegram, địa chỉ webhook…")
-        sev = c[2].selectbox("Từ mức", ["low", "medium", "high"], index=1, format_func=SEVERITY_LABELS.get)
+        sev = c[2].selectbox("Từ mức", ["low", "medium", "high"], index=1, format_func=SEVERITY_LABELS.get,
+                             placeholder="Chọn mức")
         c = st.columns(3)
         topics = c[0].multiselect("Chủ đề (trống: tất cả)", list(TOPIC_LABELS), format_func=TOPIC_LABELS.get,
                                   placeholder="tất cả chủ đề")
         places = c[1].text_input("Địa bàn (trống: tất cả; ngăn bằng dấu phẩy)", placeholder="Vàng Danh, Uông Bí")
         watch = c[2].multiselect("Danh sách theo dõi", list(wls), format_func=wls.get, placeholder="không giới hạn")
         c = st.columns(4)
-        mode = c[0].selectbox("Cách gửi", list(MODES), format_func=MODES.get)
+        mode = c[0].selectbox("Cách gửi", list(MODES), format_func=MODES.get, placeholder="Chọn cách gửi")
         daily = c[1].text_input("Giờ gửi gộp ngày", value="07:30")
         q1 = c[2].text_input("Yên lặng từ", placeholder="22:00", help="Trong giờ yên lặng chỉ cảnh báo mức Cao được gửi ngay; cảnh báo khác được gửi gộp "
                                      "lúc hết giờ yên lặng. 00:00 đến 24:00: yên lặng cả ngày, chỉ nhận mức Cao.")
@@ -124,7 +126,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
         ui.empty("Chưa gửi thông báo nào.")
     with st.form("nt_test"):
         c = st.columns([1, 2, 1])
-        ch = c[0].selectbox("Kênh", list(labels), format_func=labels.get, key="nt_test_ch")
+        ch = c[0].selectbox("Kênh", list(labels), format_func=labels.get, key="nt_test_ch", placeholder="Chọn kênh")
         to = c[1].text_input("Gửi tới", key="nt_test_to")
         if c[2].form_submit_button("Gửi thử"):
             ok, detail = dn.send_test(user, ch, to.strip())

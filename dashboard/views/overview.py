@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import data, data_notify as dn, drill, ui
 from orchestration import status
 from vocab.labels import SENTIMENT_ORDER
+from vocab.numbers import fmt_num
 from dashboard.labels import (
     HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, delta_text, md,
     number, sentiment_label, topic_label,
@@ -28,7 +29,7 @@ def render() -> None:
     st.caption(
         f"Địa bàn theo dõi: {cfg.area.name}"
         + (f" (trọng điểm: {cfg.area.focus})" if cfg.area.focus else "")
-        + f". Số liệu tự cập nhật mỗi {cfg.dashboard.refresh_seconds:g} giây."
+        + f". Số liệu tự cập nhật mỗi {fmt_num(cfg.dashboard.refresh_seconds, 1)} giây."
     )
     st.fragment(run_every=cfg.dashboard.refresh_seconds)(_live)()
 

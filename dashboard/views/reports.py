@@ -82,7 +82,7 @@ def _weekly(s: ReportSettings) -> None:
     ui.keep("rep_area_pick", WHOLE, options)  # kept while another page is open, as the week is
     pick = c2.selectbox("Địa bàn", options, key="rep_area_pick",
                         help="Toàn tỉnh: các tin được bộ phân tích xác định thuộc địa bàn tỉnh. Một địa bàn cụ thể: "
-                             "các tin nêu tên địa bàn đó (cả tên cũ trước 01/7/2025).")
+                             "các tin nêu tên địa bàn đó (cả tên cũ trước 01/7/2025).", placeholder="Chọn địa bàn")
     area = ""
     if pick == OTHER:
         ui.keep("rep_area_other", "")
@@ -153,7 +153,8 @@ def _rapid(s: ReportSettings) -> None:
         return
     titles = dict(zip(df["alert_id"], df["title"]))
     alert_id = st.selectbox("Cảnh báo", list(df["alert_id"]), key="rep_rapid_pick",
-                            format_func=lambda a: f"{a} · {' '.join(str(titles.get(a, '')).split())[:110]}")
+                            format_func=lambda a: f"{a} · {' '.join(str(titles.get(a, '')).split())[:110]}",
+                            placeholder="Chọn cảnh báo")
     if alert_id:
         rapid_report_button(alert_id, s)
 
@@ -177,7 +178,8 @@ def _archive(s: ReportSettings) -> None:
     )
     labels = {int(r.id): f"{period_label(r.kind, r.period)} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}"
               for r in arch.itertuples()}
-    pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick")
+    pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick",
+                        placeholder="Chọn báo cáo")
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]
         files = report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)

@@ -16,7 +16,7 @@ from dashboard import actions, data, gate, ui
 from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, fmt_num, number, safe_link
 from orchestration import sources as sources_store
 from orchestration import status
-from vocab.numbers import fmt_num
+
 PAGE = {"title": "Nguồn tin", "icon": ":material/rss_feed:", "order": 60, "min_role": "viewer"}
 ALARM_KINDS = {"volume_drop": "Lượng tin giảm bất thường", "failing": "Lỗi kéo dài"}
 # what a new office sees, with its next step: who adds a source, and where files from other tools go
@@ -38,7 +38,7 @@ def _cut_text(cut: dict[str, int], mail_mb: float) -> str:
     """Items stored with a title or text cut to the length caps ([storage] max_*_chars), and complaint e-mails
     read only up to their first `mail_mb` ([limits] max_mail_mb)."""
     parts = [f"{label} {cut[k]}" for k, label in (("title", "tiêu đề"), ("text", "nội dung"),
-                                                  ("mail", f"thư quá {mail_mb:g} MB")) if cut.get(k)]
+                                                  ("mail", f"thư quá {fmt_num(mail_mb, 1)} MB")) if cut.get(k)]
     return ", ".join(parts) or "—"
 
 
@@ -91,6 +91,23 @@ def _retry_steps(failed: int) -> None:
     st.rerun()
 
 
+# The health table in two groups of columns, each in pixels that fit the 954 px of a 1366 px page with the sidebar open:
+# the fourteen columns side by side were 1,749 px wide and scrolled sideways (round 21). The state of each source by
+# default; what the last fetch read, the source's outlet and type, cut items and where it is edited on demand.
+HEALTH_WIDTHS = {"Nguồn": 160, "Trạng thái": 95, "Thành công gần nhất": 130, "Lỗi liên tiếp": 85, "Lỗi gần nhất": 215,
+                 "Tin 24 giờ": 75, "TB/ngày": 65, "So với thường lệ": 110}
+HEALTH_DETAIL_WIDTHS = {"Nguồn": 160, "Cơ quan, kênh": 140, "Loại": 90, "Lần tải gần nhất": 230, "Lỗi mã hoá": 80,
+                        "Tin bị cắt bớt": 110, "Sửa trên giao diện": 130}
+DETAIL_TOGGLE = "Xem chi tiết lần tải (cơ quan, loại, số mục, lỗi mã hoá, tin bị cắt bớt)"
+HEALTH_COLUMNS = {
+    "Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
+    "Tin 24 giờ": st.column_config.NumberColumn(
+        help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
+    "TB/ngày": st.column_config.NumberColumn(help="Trung bình số tin mỗi ngày trong 7 ngày qua, theo giờ đăng."),
+    "Lỗi gần nhất": st.column_config.TextColumn(help="Bấm vào ô để đọc hết thông báo lỗi."),
+}
+
+
 def _health(health: list[dict], managed: set[str]) -> list[dict]:
     """The count of sources per state, then one row per source, problems first; returns them in that order."""
     counts = status.state_counts(health)
@@ -99,7 +116,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         col.metric(label, counts.get(k, 0))
     health = status.problems_first(health)
     limits = data.config().limits
-    ui.dataframe(pd.DataFrame({
+    table = pd.DataFrame({
         "Nguồn": [h["source"] for h in health],
         "Cơ quan, kênh": [h["outlet"] for h in health],
         "Loại": [SOURCE_TYPES.get(h["source_type"], h["source_type"]) for h in health],
@@ -111,16 +128,18 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
         # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
         "Lỗi mã hoá": [h.get("last_decode_replaced") or None for h in health],
-        "Tin đăng trong 24 giờ": [h["items_24h"] for h in health],
-        "TB/ngày (7 ngày, theo giờ đăng)": [h["items_per_day_7d"] for h in health],
+        "Tin 24 giờ": [h["items_24h"] for h in health],
+        "TB/ngày": [h["items_per_day_7d"] for h in health],
         "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
         "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}, limits.max_mail_mb) for h in health],
         "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
-    }), hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
-        column_config={"Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Tin đăng trong 24 giờ": st.column_config.NumberColumn(
-                           help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
-                       "Lỗi gần nhất": st.column_config.TextColumn(width="medium")})
+    })
+    detail = st.toggle(DETAIL_TOGGLE, key="src_health_detail", help="Bảng chỉ hiện một nhóm cột, để vừa màn hình; "
+                       "gạt lại để về tình trạng. Bấm vào một ô để đọc hết nội dung.")
+    widths = HEALTH_DETAIL_WIDTHS if detail else HEALTH_WIDTHS
+    ui.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
+                 column_order=list(widths), column_config={c: {**HEALTH_COLUMNS.get(c, {}), "width": w}
+                                                           for c, w in widths.items()})
     with st.container():  # always drawn: a word that comes and goes would shift what is below it
         over = status.over_cap_text(health, limits)
         if over:
@@ -141,10 +160,11 @@ def _alarms() -> None:
         "Từ lúc": alarms["raised_at"],
         "Hết lúc": alarms["cleared_at"],
         "Nội dung": alarms["reason"],
-    }), hide_index=True, width="stretch", placeholder="—",
-        column_config={"Từ lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Hết lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Nội dung": st.column_config.TextColumn(width="large")})
+    }), hide_index=True, width="stretch", placeholder="—", column_config={
+        "Nguồn": {"width": 160}, "Loại": {"width": 170}, "Đang diễn ra": {"width": 95},
+        "Từ lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
+        "Hết lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
+        "Nội dung": st.column_config.TextColumn(width=270)})  # 935 px: «large» made it 957 in 954
 
 
 def _errors() -> None:
@@ -156,12 +176,14 @@ def _errors() -> None:
         ui.dataframe(pd.DataFrame({
             "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
             "Loại lỗi": errors["error_kind"].map(error_kind_label, na_action="ignore"), "Chi tiết": errors["error"],
-        }), hide_index=True, width="stretch", placeholder="—",
-            column_config={"Lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
+        }), hide_index=True, width="stretch", placeholder="—", column_config={  # 920 px: fits a 1366 px desk
+            "Lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120), "Nguồn": {"width": 160},
+            "HTTP": {"width": 60}, "Loại lỗi": {"width": 160}, "Chi tiết": {"width": 420}})
 
 
 FULLTEXT_DAYS = 7  # Nguồn tin's full-text table counts the items fetched in the last week
-DETAIL_WIDTH = 320  # px: the table then fits a 1366 px desk; a click on a cell shows its whole text
+DETAIL_WIDTH = 270  # px: the table then fits a 1366 px desk (935 px in all); a click on a cell shows its whole text
+FULLTEXT_WIDTHS = (115, 100, 170, 60, 60)  # the five counts, each as wide as its label
 FULLTEXT_COLUMNS = {"ok": "Đã lấy toàn văn", "waiting": "Đang chờ lấy", "robots": "robots.txt không cho phép",
                     "failed": "Tải lỗi", "other": "Khác"}
 
@@ -185,7 +207,8 @@ def _fulltext(health: list[dict]) -> None:
                               | {label: [getattr(r, k) for r in rows] for k, label in FULLTEXT_COLUMNS.items()}
                               | {"Chi tiết": [r.detail or None for r in rows]}),
                  hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(rows), 420),
-                 column_config={"Chi tiết": st.column_config.TextColumn(width=DETAIL_WIDTH)})
+                 column_config={"Nguồn": {"width": 160}, **{label: {"width": w} for label, w in zip(
+                     FULLTEXT_COLUMNS.values(), FULLTEXT_WIDTHS)}, "Chi tiết": {"width": DETAIL_WIDTH}})
     st.caption(f"Tin, bài thu thập trong {FULLTEXT_DAYS} ngày qua. Toàn văn được lấy trong "
                f"{fmt_num(fs.max_age_hours, 1)} giờ sau khi thu thập, tối đa {number(fs.max_per_run)} bài một lượt. "
                "«Đang chờ lấy» gồm cả bài lỗi tạm thời sẽ được thử lại (robots.txt của trang chưa trả lời, hết thời "
@@ -210,7 +233,7 @@ def _manage(health: list[dict]) -> None:
         else:
             name = st.selectbox("Nguồn", list(srcs), key="src_pick",
                                 format_func=lambda n: f"{n} · {srcs[n]['outlet']}"
-                                + ("" if srcs[n]["enabled"] else " (tạm dừng)"))
+                                + ("" if srcs[n]["enabled"] else " (tạm dừng)"), placeholder="Chọn nguồn")
             cur = srcs[name]
             link = safe_link(cur["url"])
             if link:
@@ -260,10 +283,12 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
         c = st.columns([1.2, 1, 1])
         name = c[0].text_input("Tên nguồn (không dấu)", value=cur["name"], disabled=editing)
         kind = c[1].selectbox("Loại bộ thu thập", kinds, index=kinds.index(cur["kind"]) if cur["kind"] in kinds else 0,
-                              format_func=kind_label, help="Mỗi loại lấy được gì: xem «Các loại bộ thu thập» ở trên.")
+                              format_func=kind_label, help="Mỗi loại lấy được gì: xem «Các loại bộ thu thập» ở trên.",
+                              placeholder="Chọn loại bộ thu thập")
         configurable = list(CONFIGURED_SOURCE_TYPES)  # "ctv" is only for collaborators' in-person reports
         stype = c[2].selectbox("Loại nguồn", configurable, format_func=SOURCE_TYPES.get,
-                               index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0)
+                               index=configurable.index(cur["source_type"]) if cur["source_type"] in configurable else 0,
+                               placeholder="Chọn loại nguồn")
         url = st.text_input("Địa chỉ (http/https)", value=cur["url"])
         c = st.columns([1.6, 1, 1])
         outlet = c[0].text_input("Cơ quan, kênh hiển thị", value=cur["outlet"])

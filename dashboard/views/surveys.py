@@ -50,7 +50,7 @@ def render() -> None:
         return
     ui.keep("sv_pick", rows[-1].id, [s.id for s in rows])  # kept while another page is open
     sid = st.selectbox("Khảo sát", [s.id for s in rows], key="sv_pick",
-                       format_func=lambda i: _label(ds.survey(i)))
+                       format_func=lambda i: _label(ds.survey(i)), placeholder="Chọn khảo sát")
     s = ds.survey(sid)
     q = ds.questionnaire(sid)
     tabs = ui.tabs(["Tổng quan", "Từng câu hỏi", "Phân tích chéo", "So sánh các đợt", "Ý kiến tự do", "Báo cáo"],
@@ -155,8 +155,10 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     first_by = next((d.code for d in demo if d.role == "ward"), bys[0])         # by unit first
     ui.keep("sv_ct_q", first_q, codes)  # both kept while another page is open; another survey's pick gives way
     ui.keep("sv_ct_by", first_by, bys)
-    code = c[0].selectbox("Câu hỏi", codes, key="sv_ct_q", format_func=lambda k: f"{k}. {q.by_code(k).title}")
-    by = c[1].selectbox("Theo", bys, key="sv_ct_by", format_func=lambda k: q.by_code(k).title)
+    code = c[0].selectbox("Câu hỏi", codes, key="sv_ct_q", format_func=lambda k: f"{k}. {q.by_code(k).title}",
+                          placeholder="Chọn câu hỏi")
+    by = c[1].selectbox("Theo", bys, key="sv_ct_by", format_func=lambda k: q.by_code(k).title,
+                        placeholder="Chọn câu hỏi")
     ct = ds.crosstab(sid, code, by)
     (st.success if ct.significant else st.info)(md(ct.note))  # names option and group words from the file
     shares = (100 * ct.shares).round(1)
@@ -177,7 +179,8 @@ def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
     if not others:
         ui.empty("Khảo sát này mới có một đợt. Nhập đợt sau với «Đợt sau của» để so sánh.")
         return
-    other = st.selectbox("So với đợt", [r.id for r in others], key="sv_wave", format_func=lambda i: _label(ds.survey(i)))
+    other = st.selectbox("So với đợt", [r.id for r in others], key="sv_wave", format_func=lambda i: _label(ds.survey(i)),
+                         placeholder="Chọn đợt")
     a, b = (other, s.id) if ds.survey(other).wave < s.wave else (s.id, other)
     for x in (x for x in q.stored() if x.kind in ("single", "likert")):
         rows_ = ds.compare(a, b, x)
@@ -196,7 +199,8 @@ def _free_text(sid: int, q: Questionnaire) -> None:
     if not texts:
         ui.empty("Phiếu này không có câu trả lời tự do.")
         return
-    code = st.selectbox("Câu hỏi", [x.code for x in texts], key="sv_txt_q", format_func=lambda k: q.by_code(k).title)
+    code = st.selectbox("Câu hỏi", [x.code for x in texts], key="sv_txt_q", format_func=lambda k: q.by_code(k).title,
+                        placeholder="Chọn câu hỏi")
     query = st.text_input("Tìm trong ý kiến", key="sv_txt_search", placeholder="ví dụ: hoc phi")
     df = ds.free_text(sid, code, fold(query).strip())
     if df.empty:
@@ -282,7 +286,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     series = {r.series: r for r in rows}
     c = st.columns(2)
     like = c[1].selectbox("Đợt sau của", ["", *series], key="sv_like",
-                          format_func=lambda k: series[k].title if k else "— khảo sát mới")
+                          format_func=lambda k: series[k].title if k else "— khảo sát mới", placeholder="Chọn khảo sát")
     q = Questionnaire.from_json(series[like].questionnaire) if like else pv.questionnaire
     title = c[0].text_input("Tên khảo sát", value=series[like].title if like else Path(up.name).stem, key="sv_title")
     st.caption("Mô tả phiếu đề xuất từ tệp: kiểm tra loại câu hỏi và thứ tự phương án trước khi nhập.")

@@ -28,7 +28,7 @@ def render() -> None:
     ui.flash()
     wls = data.watchlists()
     ui.keep("w_days", list(DAYS)[1])  # kept while another page is open (a click on a bar opens Tin bài)
-    period = st.selectbox("Thời gian", list(DAYS), key="w_days")
+    period = st.selectbox("Thời gian", list(DAYS), key="w_days", placeholder="Chọn khoảng thời gian")
     counts, totals = data.watch_counts(DAYS[period])
     if not wls:
         ui.empty("Chưa có danh sách theo dõi nào.")
@@ -54,7 +54,8 @@ def render() -> None:
             st.caption(f"Chưa có tin nào khớp trong {period} qua.{paused}")
         names = {w["id"]: w["name"] for w in wls}
         ui.keep("w_pick", first_with_hits(wls, totals), list(names))  # kept while another page is open
-        pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick")
+        pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick",
+                            placeholder="Chọn danh sách")
         hits = data.watch_hits(pick)
         if len(hits):
             ui.dataframe(pd.DataFrame({
@@ -142,7 +143,8 @@ def _manage(wls: list[dict[str, Any]]) -> None:
             st.caption("Chưa có danh sách nào.")
         else:
             by_id = {w["id"]: w for w in wls}
-            wid = st.selectbox("Danh sách", list(by_id), format_func=lambda i: by_id[i]["name"], key="w_edit_pick")
+            wid = st.selectbox("Danh sách", list(by_id), format_func=lambda i: by_id[i]["name"], key="w_edit_pick",
+                               placeholder="Chọn danh sách")
             w = by_id[wid]
             over = actions.query_over_limits(w["query"])
             if over:
@@ -184,7 +186,7 @@ def _form(key: str, w: dict[str, Any] | None, submit: str = "Lưu thay đổi") 
                                       help="1: cảnh báo ngay ở tin đầu tiên.")
         window = c[1].number_input("trong vòng (phút)", min_value=1, value=int(w["window_minutes"]), step=30)
         severity = c[2].selectbox("Mức độ", list(SEVERITIES), index=list(SEVERITIES).index(w["severity"]),
-                                  format_func=SEVERITY_LABELS.get)
+                                  format_func=SEVERITY_LABELS.get, placeholder="Chọn mức độ")
         if not st.form_submit_button(submit, type="primary"):
             return None
     return {"name": name, "query": query, "places": sel_places, "topics": topics, "source_types": types,

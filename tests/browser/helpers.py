@@ -65,6 +65,16 @@ def wait_for_run(page, timeout: float = 90_000) -> None:  # type: ignore[no-unty
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=timeout)
 
 
+# [columns' width, frame's width] in px of every table (canvas grid) the page draws (not those in a folded expander)
+GRID_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+                      .map(e => [e.scrollWidth, e.clientWidth])"""
+
+
+def grid_widths(page) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """[columns, frame] px of each table on the page; a table whose columns are wider scrolls sideways."""
+    return page.evaluate(GRID_WIDTHS)
+
+
 def log_in(page, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
     """Sign in through the login form and wait until the app is shown (its «Đăng xuất» button)."""
     page.get_by_label("Tên đăng nhập").fill(name)

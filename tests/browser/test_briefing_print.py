@@ -1,8 +1,8 @@
 """The Trước giao ban page in real headless Chromium against `langnghe serve` on a seeded database:
 printed to PDF on A4 portrait (page.pdf, print media) every table keeps all its columns; and after
 "Đánh dấu đã giao ban" the "Từ ngày" box shows the new start, as the heading does; each alert's «Vì sao» is
-printed under its row. On screen (dash7) section I fits a 1366 × 768 desk without a sideways scroll, and a 390 px
-phone still reads each alert's reason."""
+printed under its row. On screen (dash7) section I fits a 1366 × 768 desk without a sideways scroll (since round 21
+sections II and III too), and a 390 px phone still reads each alert's reason."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium,
-                                   wait_http)
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, grid_widths, log_in,
+                                   require_chromium, wait_http)
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 
@@ -59,6 +59,9 @@ def _fits_the_desk(page) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / "briefing-1366.png"))
     wide, shown = page.evaluate(GRID)
     assert wide <= shown + 1, f"section I: {wide} px of columns in {shown} px"
+    # round 21: section II was 1,332 px of columns in 954 px, and III scrolled too with longer names
+    grids = grid_widths(page)
+    assert len(grids) == 3 and all(w <= s + 1 for w, s in grids), f"[columns, shown] px of I, II, III: {grids}"
     page_wide = page.evaluate(PAGE_WIDE)
     assert page_wide[0] <= page_wide[1] + 1, f"the page scrolls sideways: {page_wide}"
     # Streamlit's own English menu («Rerun», «Settings», «Print»…) and deploy button are not drawn (client.toolbarMode)

@@ -41,8 +41,30 @@ def test_briefing_notes_are_dated_with_the_year(demo_env):
     at = demo_env.page("briefing", "analyst").run()
     no_exception(at)
     view = at.dataframe[0].value
-    lines = view[view["Mã"] == aid].iloc[0]["Xử lý trong kỳ"].splitlines()
-    assert lines and all(re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d Cán bộ ", ln) for ln in lines), lines
+    steps = [x.strip() for x in re.split(r"[①②③]", view[view["Mã"] == aid].iloc[0]["Xử lý trong kỳ"]) if x.strip()]
+    assert steps and all(re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d Cán bộ ", x) for x in steps), steps
+
+
+def test_each_handling_step_reads_on_its_own(demo_env):
+    """Round 21: «Xử lý trong kỳ» joined an alert's steps with line breaks, which a grid cell draws as spaces: the
+    steps ran together into one sentence. On screen each is numbered in the cell, and listed one a line under the
+    grid (a phone's grid has no such column); on paper each is a line of its cell."""
+    me = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+    with demo_env.db.read() as cur:
+        aid = cur.execute("SELECT alert_id FROM alerts WHERE status = 'new' ORDER BY alert_id LIMIT 1").fetchone()[0]
+    actions.alert_action(demo_env.db, me, aid, "acknowledge")
+    actions.alert_action(demo_env.db, me, aid, "note", note="Đã xác minh tại chỗ")
+    at = demo_env.page("briefing", "analyst").run()
+    no_exception(at)
+    cell = at.dataframe[0].value.set_index("Mã").loc[aid, "Xử lý trong kỳ"]
+    assert "\n" not in cell and re.fullmatch(r"① \d\d/\d\d/\d{4} .+: Chuyển sang «Đã tiếp nhận» ② .+: Ghi chú — Đã xác minh tại chỗ",
+                                             cell), cell
+    box = next(e for e in at.expander if e.label.startswith("Xử lý trong kỳ, từng bước"))
+    listed = next(m.value for m in box.markdown if aid in m.value)
+    items = [ln for ln in listed.splitlines() if ln.startswith("- ")]
+    assert len(items) == 2 and "Đã xác minh tại chỗ" in items[1] and "Đã xác minh" not in items[0], listed
+    printed = "".join(h.value for h in at.get("html"))
+    assert re.search(r"<br>\d\d/\d\d/\d{4} \d\d:\d\d Cán bộ chuyenvien: Ghi chú — Đã xác minh tại chỗ", printed)
 
 
 def test_alert_history_names_people_by_display_name(demo_env):

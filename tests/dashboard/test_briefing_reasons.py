@@ -123,3 +123,18 @@ def test_on_a_phone_section_one_keeps_its_own_columns(demo_env, monkeypatch):
     at = demo_env.page("briefing", "viewer").run()
     no_exception(at)
     assert list(at.dataframe[0].proto.column_order) == ["Vấn đề", "Mức", "Trạng thái", "Số tin", "Vì sao"]
+
+
+def test_on_a_desk_sections_two_and_three_fit_1366_px(demo_env):
+    """Round 21: at 1366 px section II was 1,332 px of columns in 954 (a «large» title and columns sized by their
+    text) and scrolled sideways, as section III did with longer names; every briefing grid now gives each column a
+    width in pixels, and they add up to less than the page."""
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    assert len(at.dataframe) == 3
+    for grid in at.dataframe:
+        shown = list(grid.proto.column_order) or list(grid.value.columns)
+        widths = {c: json.loads(grid.proto.columns).get(c, {}).get("width") for c in shown}
+        assert all(isinstance(w, int) for w in widths.values()), widths  # «large», «small» or none: sized by text
+        assert sum(widths.values()) + 2 <= DESK_PAGE_PX, widths
+        assert grid.proto.row_height > 64  # titles cut at their column's width wrap onto a second line

@@ -767,6 +767,36 @@ def test_sources_health_and_alarms(demo_env):
     assert "Quản lý nguồn tin" not in texts(at)
 
 
+# the page's width at 1366 × 768 with the sidebar open (measured in Chromium: tests/browser/test_tabs_stay.py)
+DESK_PAGE_PX = 954
+
+
+def _fits_the_desk(grid) -> list[str]:  # type: ignore[no-untyped-def]
+    """The columns a grid shows, after checking each has a width in pixels and that they fit a 1366 px desk."""
+    shown = list(grid.proto.column_order) or list(grid.value.columns)
+    widths = {c: json.loads(grid.proto.columns).get(c, {}).get("width") for c in shown}
+    assert all(isinstance(w, int) for w in widths.values()), widths
+    assert sum(widths.values()) + 2 <= DESK_PAGE_PX, widths  # the grid's two 1 px borders
+    return shown
+
+
+def test_sources_health_fits_a_desk_with_details_on_demand(demo_env):
+    """Round 21: the health table's fourteen columns were 1,749 px wide at 1366 px and scrolled sideways. It shows
+    each source's state, and, with the toggle, what its last fetch read; each group fits; the data keeps them all."""
+    from dashboard.views.sources import DETAIL_TOGGLE, HEALTH_DETAIL_WIDTHS, HEALTH_WIDTHS
+
+    at = demo_env.page("sources", "viewer").run()
+    no_exception(at)
+    health = at.dataframe[0]
+    assert _fits_the_desk(health) == list(HEALTH_WIDTHS)
+    assert set(HEALTH_WIDTHS) | set(HEALTH_DETAIL_WIDTHS) == set(health.value.columns)  # every column in one group
+    for grid in at.dataframe[1:]:  # the source alarms, the recent errors, full texts
+        assert _fits_the_desk(grid)
+    next(t for t in at.toggle if t.label == DETAIL_TOGGLE).set_value(True).run()
+    no_exception(at)
+    assert _fits_the_desk(at.dataframe[0]) == list(HEALTH_DETAIL_WIDTHS)
+
+
 def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
     from datetime import datetime
 
@@ -875,6 +905,19 @@ def test_admin_manages_users_and_retention_and_sees_the_audit_log(demo_env):
 
 
 # --- imports ---------------------------------------------------------------------------------
+
+def test_import_page_counts_rows_with_the_thousands_dot(env):
+    """Round 21: Nhập dữ liệu's preview said «Số dòng trong tệp 1200» and «Nhập 1200 mục»; Vietnamese writes 1.200."""
+    rows = "\n".join(f"Tin số {i},https://fb.example/p/{i},02/12/2026 08:00" for i in range(1200))
+    csv = ("tieu de,link,ngay dang\n" + rows + "\n").encode("utf-8")
+    env.add_users()
+    at = env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("nhieu-dong.csv", csv, "text/csv")).run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Số dòng trong tệp"] == "1.200" and metrics["Nhập được"] == "1.200", metrics
+    assert at.button(key="imp_go").label == "Nhập 1.200 mục"
+
 
 def test_import_page_maps_previews_and_imports_once(demo_env):
     csv = ("tieu de,noi dung,link,ngay dang,nguoi dang\n"
