@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import streamlit as st
@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from reports.generate import rapid_key, weekly_key
 from devtools.sample_reports import seed_week
-from reports.settings import last_complete_week, report_week, to_local, week_of, week_title
+from reports.settings import last_complete_week, report_week, to_local, to_utc, week_of, week_title
 from store import reports as store_reports
 from store.db import utcnow
 from tests.dashboard.conftest import Env, no_exception, texts
@@ -27,6 +27,15 @@ def env(tmp_path):
 
 def _this_week() -> str:
     return week_of(to_local(utcnow()))
+
+
+def _clock_start() -> datetime:
+    """Now, or an hour before this local week ends, whichever is first: a retry 31 minutes on must fall in the
+    same ISO week as the page's real clock (at 23:40 on a Sunday in Vietnam it fell into the next one)."""
+    now = utcnow()
+    local = to_local(now)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(now, to_utc(monday + timedelta(days=7, hours=-1)))
 
 
 def _last_week() -> str:
@@ -192,7 +201,7 @@ def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env
 
     s = ReportSettings.from_config(env.cfg)
     s = type(s)(**{**s.__dict__, "schedule_weekday": 1, "schedule_time": "00:00", "schedule_areas": ("",)})
-    clock = {"now": utcnow()}
+    clock = {"now": _clock_start()}
 
     def broken(*a, **kw):  # type: ignore[no-untyped-def]
         raise OSError("ổ đĩa lưu trữ đầy")
