@@ -84,8 +84,9 @@ PRESS_MODEL = True
 NEG_SCOPE = True
 NEG_WINDOW = 0
 # CONTRAST_SCOPE — "mark" prefixes the words after "nhưng / tuy nhiên / có điều …" with "but_", "dup" repeats them
-# prefixed at the end, "" leaves them (tried, not kept: within noise).
-CONTRAST_SCOPE = ""
+# prefixed at the end, "" leaves them. "dup" is trained on from round 21 (with slice S60; NLP_ROUNDS.md, "Round 20:
+# how public servants do their work" and "Round 21: the retrain").
+CONTRAST_SCOPE = "dup"
 # SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
 # columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
 # features (smoothing NB_ALPHA) before the class's LinearSVC; the ratios are folded into the weights, so the saved
