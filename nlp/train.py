@@ -85,7 +85,7 @@ NEG_SCOPE = True
 NEG_WINDOW = 0
 # CONTRAST_SCOPE — "mark" prefixes the words after "nhưng / tuy nhiên / có điều …" with "but_", "dup" repeats them
 # prefixed at the end, "" leaves them (tried, not kept: within noise).
-CONTRAST_SCOPE = ""
+CONTRAST_SCOPE = "dup"
 # SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
 # columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
 # features (smoothing NB_ALPHA) before the class's LinearSVC; the ratios are folded into the weights, so the saved
