@@ -134,7 +134,9 @@ WISH_MARK = True
 # Round 21 (docs/NLP_ROUNDS.md, "Round 21"). SENT_TWO_STAGE — the comment model as two decisions
 # (nlp.classify.TwoStageSentiment): opinion or none (a LinearSVC of every comment row, neutral against the rest), then
 # which pole (a LinearSVC of the polar rows only), each mixed with its NB model as SENT_MIX says; the press model is
-# unchanged. False: one 3-class model, as before.
+# unchanged. False: one 3-class model, as before. Off: on S1–S60 with CONTRAST_SCOPE "dup" it loses CV on every fold
+# seed (−0.0069 / −0.0082 / −0.0029), the own held-out falls under its floor (0.8872 → 0.8792) and the social held-out
+# 0.004 (VLSP −0.031; VSFC +0.008, which only reports).
 SENT_TWO_STAGE = False
 # (Round 8's comparison switches, COMPARE_CUES and COMPARE_MARK — which side of "hơn" the writer stands on — gained
 # −0.0004 to +0.0008 in cross-validation and were removed in round 9; their code is in commit 0c65bd1.)
