@@ -89,7 +89,8 @@ CONTRAST_SCOPE = "dup"
 # CONTRAST_OPENERS — the openers the contrast scope reads (nlp.classify.CONTRAST_OPENERS): "" the six of round 6 ("nhưng",
 # "tuy nhiên", "có điều", "tiếc là", "song", "ngặt nỗi", and a clause-initial "mà"); "r21" also "mỗi tội", "khổ nỗi",
 # "chỉ tiếc", "hiềm nỗi", "cái tội", "vậy mà", "tuy vậy", "bù lại" … (round 21, docs/NLP_ROUNDS.md). The marker keeps
-# it in the pickle, so a saved model reads with the openers it was trained with.
+# it in the pickle, so a saved model reads with the openers it was trained with. Off: on S1–S60 with "dup" a tie (CV
+# +0.0005 / +0.0006 / +0.0001 over 3 fold seeds, own held-out unchanged); 43 labelled comments hold a new opener.
 CONTRAST_OPENERS = ""
 # SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
 # columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
