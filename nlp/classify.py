@@ -222,6 +222,40 @@ def _class_scores(model, X) -> np.ndarray:  # noqa: N803
     return np.column_stack([-S, S]) if S.ndim == 1 else S
 
 
+class TwoStageSentiment:
+    """Round 21 (nlp.train.SENT_TWO_STAGE): the comment model as two decisions — does the comment voice an opinion
+    at all (a binary model of every row: neutral against the rest), and if so which (a binary model of the polar
+    rows only: negative against positive). The polarity is then learnt without the neutral rows pulling at its
+    boundary, and "no opinion" gets a boundary of its own. It reads as the 3-class linear model it replaces:
+    `classes_`, `decision_function` with one column per class whose argmax is the two-stage decision, `predict`;
+    `coef_` only gives the column count (and a linear view for devtools: opinion ∓ polarity, −opinion)."""
+
+    def __init__(self, opinion: Any, polarity: Any):
+        if [str(c) for c in opinion.classes_] != ["neutral", "opinion"] or [
+                str(c) for c in polarity.classes_] != ["negative", "positive"]:
+            raise ValueError(f"two-stage sentiment: stage classes {opinion.classes_} / {polarity.classes_}")
+        self.opinion = opinion  # margin > 0: an opinion
+        self.polarity = polarity  # margin > 0: positive
+        self.classes_ = np.array(["negative", "neutral", "positive"])
+        self.n_features_in_ = opinion.coef_.shape[1]
+
+    @property
+    def coef_(self) -> np.ndarray:
+        o, p = self.opinion.coef_.ravel(), self.polarity.coef_.ravel()
+        return np.vstack([o - p, -o, o + p])
+
+    def decision_function(self, X) -> np.ndarray:  # noqa: N803
+        """Columns negative / neutral / positive: o − max(p, 0), −o, o + min(p, 0) (o: the opinion margin, p: the
+        polarity margin). Neutral wins exactly when o < 0; otherwise the pole p points to (its score o beats the
+        other pole's o − |p|)."""
+        o = np.asarray(self.opinion.decision_function(X), dtype=np.float64).ravel()
+        p = np.asarray(self.polarity.decision_function(X), dtype=np.float64).ravel()
+        return np.column_stack([o - np.maximum(p, 0), -o, o + np.minimum(p, 0)])
+
+    def predict(self, X) -> np.ndarray:  # noqa: N803
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+
 class CommentTopicModel:
     """Round 12: the topic models of social items without a real title (comments, posts), on the press topic
     models' columns, with a decision rule of their own. A comment names no matter of ours far more often than an
@@ -434,8 +468,8 @@ class Classifier:
         return joblib.load(path)
 
 
-__all__ = ["Classifier", "CommentTopicModel", "LexiconFeatures", "SentimentCues", "make_features", "load_lexicon",
-           "SENTIMENTS", "TOPICS"]
+__all__ = ["Classifier", "CommentTopicModel", "LexiconFeatures", "SentimentCues", "TwoStageSentiment",
+           "make_features", "load_lexicon", "SENTIMENTS", "TOPICS"]
 
 
 # ------------------------------------------------------------------ sentiment cues for social text
@@ -772,6 +806,21 @@ NEGATORS = {"không", "chẳng", "chả", "chưa", "ko", "k", "kh", "khg", "khon
 _NOT_NEGATED_AFTER = {"khí", "gian", "quân", "phận", "lưu", "dây", "những", "chỉ", "riêng", "ngừng", "ngớt", "cá",
                       "giò", "lụa", "nem", "quế", "mực", "rươi", "trung", "tặc", "kích", "thể"}
 _CONTRAST_OPEN = {("nhưng",), ("tuy", "nhiên"), ("có", "điều"), ("tiếc", "là"), ("song",), ("ngặt", "nỗi")}
+# Round 21 (nlp.train.CONTRAST_OPENERS "r21"): the concessive openers the set above lacks, as written in comments —
+# "nhân viên dễ thương, mỗi tội chờ lâu", "khổ nỗi", "chỉ tiếc", "hiềm nỗi", "cái tội", "vậy mà", "tuy vậy", "bù lại"
+# ("đắt, bù lại ngon": the point follows too) —, and the unambiguous ones without diacritics (the restorer may leave
+# them: "moi toi", "kho noi"). Left out: "được cái" (it opens the courtesy, not the point: "được cái nhiệt tình, mỗi
+# tội chậm"), a bare "tuy" (the concession itself: "tuy đắt nhưng ngon"), "cai toi" ("cái tôi", the ego), "nhung"
+# ("những").
+_CONTRAST_OPEN_R21 = _CONTRAST_OPEN | {
+    ("mỗi", "tội"), ("moi", "toi"), ("cái", "tội"),
+    ("khổ", "nỗi"), ("khổ", "một", "nỗi"), ("khổ", "cái"), ("kho", "noi"),
+    ("chỉ", "tiếc"), ("tiếc", "cái"), ("tiếc", "mỗi"), ("chi", "tiec"), ("tiec", "la"),
+    ("hiềm", "nỗi"), ("hiềm", "một", "nỗi"), ("hiem", "noi"), ("ngặt", "một", "nỗi"), ("ngat", "noi"),
+    ("co", "dieu"), ("tuy", "nhien"), ("tuy", "vậy"), ("tuy", "thế"), ("dù", "vậy"), ("dù", "thế"),
+    ("vậy", "mà"), ("thế", "mà"), ("vay", "ma"), ("bù", "lại"), ("bu", "lai"),
+}
+CONTRAST_OPENERS = {"": _CONTRAST_OPEN, "r21": _CONTRAST_OPEN_R21}  # the names nlp.train.CONTRAST_OPENERS takes
 _CONTRAST_AFTER_BREAK = {"mà"}  # "…, mà giá lại đắt": only at a clause start ("đẹp mà rẻ" is "and")
 _CLAUSE_WORDS = {"nhưng", "mà", "tuy", "song"}
 _SCOPE_TOK = re.compile(r"\w+|[^\w\s]+", re.UNICODE)
@@ -824,10 +873,24 @@ def mark_negation(text: str, window: int = 0, prefix: str = "neg_") -> str:
     return " ".join(out)
 
 
-def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_") -> str:
+def _opener_spans(toks: list[str], openers: set[tuple[str, ...]]) -> tuple[set[int], set[int]]:
+    """Token indices inside a contrast opener of `openers` (up to 3 words), and those that end one."""
+    inside: set[int] = set()
+    ends: set[int] = set()
+    for i in range(len(toks)):
+        for n in (1, 2, 3):
+            if tuple(toks[i:i + n]) in openers:
+                inside.update(range(i, i + n))
+                ends.add(i + n - 1)
+    return inside, ends
+
+
+def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_", openers: str = "") -> str:
     """The words of the sentence after a contrast word ("nhưng", "tuy nhiên", "có điều", "tiếc là", a clause-
-    initial "mà") get `prefix` (mode "mark"), or are repeated with it at the end (mode "dup")."""
+    initial "mà"; with `openers` "r21" also "mỗi tội", "khổ nỗi", "chỉ tiếc" …: CONTRAST_OPENERS) get `prefix`
+    (mode "mark"), or are repeated with it at the end (mode "dup")."""
     toks = _SCOPE_TOK.findall(text)
+    inside, ends = _opener_spans(toks, CONTRAST_OPENERS[openers])
     out = list(toks)
     dup: list[str] = []
     on = False
@@ -835,11 +898,10 @@ def mark_contrast(text: str, mode: str = "mark", prefix: str = "but_") -> str:
         if t[0] in ".!?…\n" or (not t[0].isalnum() and t[0] != "_" and t[0] not in ",;:-"):
             on = False  # a sentence end or an emoji ends the scope
             continue
-        if (t,) in _CONTRAST_OPEN or (i and (toks[i - 1], t) in _CONTRAST_OPEN) or (
-                t in _CONTRAST_AFTER_BREAK and (i == 0 or toks[i - 1] in (",", ";", "…"))):
+        if i in ends or (t in _CONTRAST_AFTER_BREAK and (i == 0 or toks[i - 1] in (",", ";", "…"))):
             on = True
             continue
-        if on and t[0].isalnum() and not (i + 1 < len(toks) and (t, toks[i + 1]) in _CONTRAST_OPEN):
+        if on and t[0].isalnum() and i not in inside:
             if mode == "dup":
                 dup.append(prefix + t)
             else:
@@ -917,11 +979,15 @@ class ScopeMarker:
     pickle keeps only the settings: a saved model reads with the mark_negation / mark_contrast of the running code,
     so a change to them changes how a shipped model reads comments until it is retrained."""
 
-    def __init__(self, negation: bool = True, window: int = 0, contrast: str = "", wish: bool = False):
+    def __init__(self, negation: bool = True, window: int = 0, contrast: str = "", wish: bool = False,
+                 openers: str = ""):
         self.negation = negation
         self.window = window
         self.contrast = contrast
         self.wish = wish  # round 8: the words of a wish clause get "wish_" (mark_wish; nlp.train.WISH_MARK)
+        # round 21: which contrast openers the contrast scope reads (CONTRAST_OPENERS; nlp.train.CONTRAST_OPENERS),
+        # kept in the pickle so that a model keeps the openers it was trained with
+        self.openers = openers
 
     def __call__(self, text: str) -> str:
         text = text.lower()
@@ -933,5 +999,5 @@ class ScopeMarker:
         elif wish:
             text = mark_wish(text)
         if self.contrast:
-            text = mark_contrast(text, self.contrast)
+            text = mark_contrast(text, self.contrast, openers=getattr(self, "openers", ""))  # pickled before round 21: ""
         return text

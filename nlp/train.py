@@ -41,7 +41,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from nlp.classify import (Classifier, CommentTopicModel, LinearTopicModel, ScopeMarker, SentimentCues,
-                          make_features, sentiment_matrix)
+                          TwoStageSentiment, make_features, sentiment_matrix)
 from nlp.diacritics import Restorer
 from vocab.folding import strip_marks
 from vocab.labels import SENTIMENTS, TOPICS
@@ -87,6 +87,12 @@ NEG_WINDOW = 0
 # prefixed at the end, "" leaves them. "dup" is trained on from round 21 (with slice S60; NLP_ROUNDS.md, "Round 20:
 # how public servants do their work" and "Round 21: the retrain").
 CONTRAST_SCOPE = "dup"
+# CONTRAST_OPENERS — the openers the contrast scope reads (nlp.classify.CONTRAST_OPENERS): "" the six of round 6 ("nhưng",
+# "tuy nhiên", "có điều", "tiếc là", "song", "ngặt nỗi", and a clause-initial "mà"); "r21" also "mỗi tội", "khổ nỗi",
+# "chỉ tiếc", "hiềm nỗi", "cái tội", "vậy mà", "tuy vậy", "bù lại" … (round 21, docs/NLP_ROUNDS.md). The marker keeps
+# it in the pickle, so a saved model reads with the openers it was trained with. Off: on S1–S60 with "dup" a tie (CV
+# +0.0005 / +0.0006 / +0.0001 over 3 fold seeds, own held-out unchanged); 43 labelled comments hold a new opener.
+CONTRAST_OPENERS = ""
 # SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
 # columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
 # features (smoothing NB_ALPHA) before the class's LinearSVC; the ratios are folded into the weights, so the saved
@@ -127,6 +133,13 @@ SENT_MIX_ALPHA = 0.1
 # falls only by S59's own hard lines joining the folds.
 WISH_CUES = ""
 WISH_MARK = True
+# Round 21 (docs/NLP_ROUNDS.md, "Round 21"). SENT_TWO_STAGE — the comment model as two decisions
+# (nlp.classify.TwoStageSentiment): opinion or none (a LinearSVC of every comment row, neutral against the rest), then
+# which pole (a LinearSVC of the polar rows only), each mixed with its NB model as SENT_MIX says; the press model is
+# unchanged. False: one 3-class model, as before. Off: on S1–S60 with CONTRAST_SCOPE "dup" it loses CV on every fold
+# seed (−0.0069 / −0.0082 / −0.0029), the own held-out falls under its floor (0.8872 → 0.8792) and the social held-out
+# 0.004 (VLSP −0.031; VSFC +0.008, which only reports).
+SENT_TWO_STAGE = False
 # (Round 8's comparison switches, COMPARE_CUES and COMPARE_MARK — which side of "hơn" the writer stands on — gained
 # −0.0004 to +0.0008 in cross-validation and were removed in round 9; their code is in commit 0c65bd1.)
 # Sample weight of the social-register rows (labelled_S*.jsonl) in the sentiment model.
@@ -1251,7 +1264,8 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     """The sentiment part of `train`: cue block, comment-only vocabulary, comment model and press model, from
     the shared columns `X` of every training document (also used by nlp/eval/sentiment_variants.py). Settings
     left at None take the module's CUE_SCALE, COMMENT_VOCAB and PRESS_MODEL; `C_sent` None gives the comment
-    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE, SENT_NB and SENT_MIX
+    model SENT_C and the press model 0.3. The comment model follows NEG_SCOPE, CONTRAST_SCOPE (and CONTRAST_OPENERS),
+    SENT_TWO_STAGE, SENT_NB and SENT_MIX
     (`features`: the fitted shared union of `X`, whose word / char widths SENT_MIX reads; None: the comment-only
     blocks alone)."""
     cue_scale = CUE_SCALE if cue_scale is None else cue_scale
@@ -1263,12 +1277,17 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     cues = SentimentCues(scale=cue_scale, wish=WISH_CUES).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
-        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE, wish=WISH_MARK) if (
+        marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE, wish=WISH_MARK,
+                             openers=CONTRAST_OPENERS) if (
             NEG_SCOPE or CONTRAST_SCOPE or WISH_MARK) else None  # None: plain lowercasing (round 5)
         comment_feats = make_features(word_preprocessor=marker).fit([t for t in X_text if t.startswith("\n")])
     Xs = X if cues is None else sentiment_matrix(X, X_text, cues, comment_feats, flag=press_model)
     y_s = [docs[i]["sentiment"] for i in s_idx]
-    if SENT_NB and cues is not None:
+    comment = np.array([X_text[i].startswith("\n") for i in s_idx])
+    if SENT_TWO_STAGE and cues is not None:
+        sent = two_stage(Xs[s_idx], np.asarray(y_s), weights[s_idx], comment, C_comment,
+                         word_cols=_word_columns(features, X.shape[1], comment_feats), seed=seed)
+    elif SENT_NB and cues is not None:
         n_c = len(comment_feats.get_feature_names_out()) if comment_feats is not None else X.shape[1]
         scaled = np.zeros(Xs.shape[1], dtype=bool)
         scaled[X.shape[1]:X.shape[1] + n_c] = SENT_NB in ("comment", "all")  # "none": the one-vs-rest control
@@ -1284,8 +1303,7 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
         w_press = weights[p_idx] * np.array([press_sentiment_weight(docs[i]) for i in p_idx])
         press_sent = LinearSVC(C=C_press, class_weight="balanced", random_state=seed, max_iter=5000).fit(
             X[p_idx], [docs[i]["sentiment"] for i in p_idx], sample_weight=w_press)
-    if SENT_MIX and cues is not None:
-        comment = np.array([X_text[i].startswith("\n") for i in s_idx])
+    if SENT_MIX and cues is not None and not SENT_TWO_STAGE:
         sent = mix_comment_model(sent, Xs[s_idx], np.asarray(y_s), weights[s_idx], comment, SENT_MIX, SENT_MIX_SHARE,
                                  word_cols=_word_columns(features, X.shape[1], comment_feats), seed=seed)
     return cues, comment_feats, sent, press_sent
@@ -1335,6 +1353,8 @@ def mix_comment_model(sent: LinearSVC, X, y: np.ndarray, w: np.ndarray, comment:
     where tuning one model did not."""
     W, b = sent.coef_.astype(np.float64), sent.intercept_.astype(np.float64)
     U, d = _second_model(family, X, y, w, word_cols)
+    if W.shape[0] == 1:  # a binary model (SENT_TWO_STAGE): one margin for classes_[1], NB's log-odds of the same
+        U, d = (U[1] - U[0])[None, :], d[1:] - d[:1]
     Xc = X[comment] if comment.any() else X
     S = np.asarray(Xc @ W.T) + b
     T = np.asarray(Xc @ U.T) + d
@@ -1342,6 +1362,27 @@ def mix_comment_model(sent: LinearSVC, X, y: np.ndarray, w: np.ndarray, comment:
     # k·T shifted to the SVM score's mean: k·(X·U + d) + S̄ − k·T̄
     U, d = U * k[:, None], k * d + S.mean(axis=0) - k * T.mean(axis=0)
     return _folded_svc((1 - share) * W + share * U, (1 - share) * b + share * d, sent.classes_, sent.C, seed)
+
+
+def two_stage(X, y: np.ndarray, w: np.ndarray, comment: np.ndarray, C: float, *, word_cols: np.ndarray,  # noqa: N803
+              seed: int = 0) -> TwoStageSentiment:
+    """SENT_TWO_STAGE: an opinion model of every row (neutral against negative and positive) and a polarity model of
+    the polar rows only, each a balanced LinearSVC mixed with its NB model when SENT_MIX is set (as the 3-class
+    comment model is). Why: one 3-class model draws the neutral boundary and the polarity boundary with the same
+    weights, and the neutral rows — plain facts, questions, notices — pull at the polarity the model learns."""
+    opinion = np.where(y == "neutral", "neutral", "opinion")
+    polar = y != "neutral"
+    stages = [_binary_stage(X, opinion, w, comment, C, word_cols, seed),
+              _binary_stage(X[polar], y[polar], w[polar], comment[polar], C, word_cols, seed)]
+    return TwoStageSentiment(*stages)
+
+
+def _binary_stage(X, y: np.ndarray, w: np.ndarray, comment: np.ndarray, C: float, word_cols: np.ndarray,  # noqa: N803
+                  seed: int) -> LinearSVC:
+    svm = LinearSVC(C=C, class_weight="balanced", random_state=seed, max_iter=5000).fit(X, y, sample_weight=w)
+    if not SENT_MIX:
+        return svm
+    return mix_comment_model(svm, X, y, w, comment, SENT_MIX, SENT_MIX_SHARE, word_cols=word_cols, seed=seed)
 
 
 def _folded_svc(coef: np.ndarray, intercept: np.ndarray, classes: np.ndarray, C: float, seed: int  # noqa: N803

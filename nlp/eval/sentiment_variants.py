@@ -362,6 +362,11 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     # and the slices since), with slice S60's courtesy-then-complaint lines
     "contrast-mark": [("CONTRAST_SCOPE", "mark")],
     "contrast-dup": [("CONTRAST_SCOPE", "dup")],
+    # round 21, relative to "base" (S60 with CONTRAST_SCOPE "dup"): the contrast scope reads round 21's openers too
+    # ("mỗi tội", "khổ nỗi", "chỉ tiếc" …: CONTRAST_OPENERS), and the two-stage comment model (SENT_TWO_STAGE)
+    "contrast-open": [("CONTRAST_OPENERS", "r21")],
+    "two-stage": [("SENT_TWO_STAGE", True)],
+    "two-stage+open": [("SENT_TWO_STAGE", True), ("CONTRAST_OPENERS", "r21")],
     # round 15: the press model trained also on the news slices' sentiment (N) and / or the real VNTC rows (V)
     **{f"{name}{w:g}": [(a, w) for a in attrs] for w in (0.5, 1.0) for name, attrs in (
         ("news", ("NEWS_PRESS_SENTIMENT_WEIGHT",)), ("vntc", ("VNTC_SENTIMENT_WEIGHT",)),

@@ -117,3 +117,32 @@ def test_wish_and_negation_marks_combine_and_old_markers_read_as_before():
     old = ScopeMarker()
     del old.wish  # as unpickled from a model saved before round 8
     assert old("nên giảng dễ hiểu hơn") == "nên giảng dễ hiểu hơn"
+
+
+@pytest.mark.parametrize("text,want", [
+    ("nhân viên dễ thương, mỗi tội chờ lâu", "nhân viên dễ thương , mỗi tội but_chờ but_lâu"),
+    ("cô nhiệt tình, khổ một nỗi hay nghỉ", "cô nhiệt tình , khổ một nỗi but_hay but_nghỉ"),
+    ("quán ngon, chỉ tiếc hơi xa", "quán ngon , chỉ tiếc but_hơi but_xa"),
+    ("phong nhe, moi toi hoi on", "phong nhe , moi toi but_hoi but_on"),
+    ("được cái nhiệt tình, mỗi tội chậm", "được cái nhiệt tình , mỗi tội but_chậm"),  # "được cái": the courtesy
+])
+def test_round21_contrast_openers(text, want):
+    """Round 21's openers (CONTRAST_OPENERS "r21"); the round-6 set reads none of them."""
+    assert mark_contrast(text, openers="r21") == want
+    assert "but_" not in mark_contrast(text)
+
+
+def test_round21_openers_leave_the_concession_itself_alone():
+    assert mark_contrast("tuy đắt nhưng ngon", openers="r21") == "tuy đắt nhưng but_ngon"  # a bare "tuy"
+    assert mark_contrast("giá hơi cao nhưng chất lượng tốt", openers="r21") == mark_contrast(
+        "giá hơi cao nhưng chất lượng tốt")
+
+
+def test_round21_openers_go_with_the_pickled_marker_and_old_markers_read_as_before():
+    text = "cô nhiệt tình, mỗi tội giao nhiều bài"
+    assert ScopeMarker(negation=False, contrast="dup", openers="r21")(text).endswith("| but_giao but_nhiều but_bài")
+    again = pickle.loads(pickle.dumps(ScopeMarker(negation=False, contrast="dup", openers="r21")))
+    assert again(text) == ScopeMarker(negation=False, contrast="dup", openers="r21")(text)
+    old = ScopeMarker(negation=False, contrast="dup")
+    del old.openers  # as unpickled from a model saved before round 21
+    assert old(text) == text.replace(",", " ,")
