@@ -59,3 +59,24 @@ def test_every_placeholder_is_vietnamese():
             shown = action.metavar
             assert shown and (VI.search(shown) or shown in plain), \
                 f"{path} {action.option_strings or action.dest}: {shown or action.dest!r}\n{parser.format_usage()}"
+
+
+def test_a_wrong_invocation_says_what_to_do_in_vietnamese(capsys):
+    """Round 21 walk: `--limit abc` said «giá trị int không hợp lệ»; an option the subcommand lacks was refused by
+    the top level (`langnghe status --bogus` showed `langnghe`'s usage); no error said where the help is."""
+    import pytest
+
+    from langnghe.cli import build_parser, parse
+
+    parser = build_parser()
+    for argv, prog, said in ((["search", "x", "--limit", "abc"], "langnghe search", "cần một số nguyên"),
+                             (["status", "--bogus"], "langnghe status", "tham số không nhận ra: --bogus"),
+                             (["users", "add", "x", "--bogus"], "langnghe users add", "không nhận ra: --bogus"),
+                             (["report", "weekly"], "langnghe report weekly", "thiếu tham số bắt buộc: --out")):
+        with pytest.raises(SystemExit) as exit_:
+            parse(parser, argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and f"{prog}: lỗi: " in err and said in err, err
+        assert f"cách dùng: {prog} " in err and f"Xem cách dùng: {prog} --help" in err, err
+        assert " int " not in err and "invalid" not in err, err
+    assert parse(parser, ["search-feeds", "--interval", "1,5"]).interval == 1.5
