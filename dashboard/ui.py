@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
 from reports.settings import week_title
-from vocab.numbers import number
+from vocab.numbers import fmt_num, number
 from vocab.spreadsheet import CSV_FORMULA
 
 BASE_CSS = """
@@ -377,16 +377,29 @@ def is_label_number(column: Any) -> bool:
 
 def thousands_dot(df: Any) -> Any:
     """A table whose integer columns hold 1.000 or more, as a Styler that shows them "1.266" (st.dataframe
-    wrote "1266", and a NumberColumn format has only the comma or the browser's locale); the values stay
+    wrote "1266", and a NumberColumn format has only the comma or the browser's locale), and its percentage
+    columns (is_percent_column) "12,2"; the values stay
     numbers, so the columns still sort as numbers. Years, codes and IDs (is_label_number) keep their plain
     digits. Other tables are returned as they are."""
     if not isinstance(df, pd.DataFrame) or not len(df) or df.size > pd.get_option("styler.render.max_elements"):
         return df  # pandas refuses to style more cells than that (an English error on the page): plain numbers
     big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and not is_label_number(c)
            and _at_least_1000(df[c])]
-    if not big:
+    shares = [c for c in df.columns if pd.api.types.is_float_dtype(df[c].dtype) and is_percent_column(c)]
+    if not big and not shares:
         return df
-    return df.style.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
+    styled = df.style
+    if big:
+        styled = styled.format(lambda v: number(v) if pd.notna(v) else "", subset=big)
+    if shares:
+        styled = styled.format(lambda v: fmt_num(v, 1) if pd.notna(v) else "", subset=shares)
+    return styled
+
+
+def is_percent_column(column: Any) -> bool:
+    """A column of percentages named so («Tỷ lệ (%)», «Đợt 2 (%)»): shown with one decimal and the comma, «12,2»,
+    where st.dataframe wrote «12.2» beside «9,4–15,8%» in the same row (Khảo sát, round 21 walk)."""
+    return str(column).rstrip().endswith("(%)")
 
 
 # On a phone ------------------------------------------------------------------------------------------------

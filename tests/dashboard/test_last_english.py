@@ -281,3 +281,26 @@ def test_the_connection_lost_dialog_speaks_vietnamese():
     root = Path(__file__).resolve().parents[2] / "dashboard"
     own = [p.name for p in root.rglob("*.py") if re.search(r"@st\.dialog\b|\.dialog\(", p.read_text("utf-8"))]
     assert own == [], f"a page opens st.dialog: its title and text would read as «Mất kết nối» (ui.BASE_CSS): {own}"
+
+
+def test_percent_columns_show_the_decimal_comma():
+    """Round 21 walk, Khảo sát: «Tỷ lệ (%)» showed 12.2 beside «9,4–15,8%» in the same row."""
+    import pandas as pd
+
+    from dashboard import ui
+
+    df = pd.DataFrame({"Phương án": ["Có", "Không"], "Số phiếu": [49, 182], "Tỷ lệ (%)": [12.2, 45.5]})
+    html = ui.thousands_dot(df).to_html()
+    assert "12,2" in html and "45,5" in html and "12.2" not in html
+    assert ui.thousands_dot(pd.DataFrame({"Tỷ lệ": [0.5]})).__class__ is pd.DataFrame  # not a (%) column
+
+
+def test_survey_bars_write_their_share_with_the_comma(env):
+    from devtools import demo_survey
+
+    env.add_users()
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = env.page("surveys", "viewer").run()
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key and c.key.startswith("ov_")]
+    assert specs and all(t["texttemplate"] == "%{x:.1f}" for s in specs for t in s["data"])
+    assert all(s["layout"]["separators"] == ui.SEPARATORS for s in specs)
