@@ -304,3 +304,11 @@ def test_survey_bars_write_their_share_with_the_comma(env):
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key and c.key.startswith("ov_")]
     assert specs and all(t["texttemplate"] == "%{x:.1f}" for s in specs for t in s["data"])
     assert all(s["layout"]["separators"] == ui.SEPARATORS for s in specs)
+
+
+def test_the_sidebar_names_the_role_once():
+    from dashboard.gate import signed_in_text
+
+    assert signed_in_text("Chuyên viên (demo)", "Chuyên viên") == "Đăng nhập: **Chuyên viên \\(demo\\)**"
+    assert signed_in_text("Trần Thị Bình", "Chuyên viên") == "Đăng nhập: **Trần Thị Bình** (Chuyên viên)"
+    assert signed_in_text("Cán bộ xem", "Xem") == "Đăng nhập: **Cán bộ xem** (Xem)"
