@@ -312,3 +312,14 @@ def test_the_sidebar_names_the_role_once():
     assert signed_in_text("Chuyên viên (demo)", "Chuyên viên") == "Đăng nhập: **Chuyên viên \\(demo\\)**"
     assert signed_in_text("Trần Thị Bình", "Chuyên viên") == "Đăng nhập: **Trần Thị Bình** (Chuyên viên)"
     assert signed_in_text("Cán bộ xem", "Xem") == "Đăng nhập: **Cán bộ xem** (Xem)"
+
+
+def test_an_empty_item_list_says_what_to_try():
+    """Round 21 walk, Tin bài: «Không có tin nào khớp bộ lọc.» whatever had emptied the list."""
+    from dashboard.views.explorer import no_match_text
+
+    said = no_match_text("xyzzy", ["địa bàn"], "7 ngày qua")
+    assert said.startswith("Không có tin nào khớp «xyzzy». Thử: bỏ bớt bộ lọc đang bật (địa bàn) ở «Bộ lọc»")
+    assert "«Thời gian» dài hơn" in said and "gõ không dấu" in said
+    assert no_match_text("", [], "Tất cả") == "Không có tin nào khớp bộ lọc."
+    assert "\\*" in no_match_text("*đậm*", [], "Tất cả")  # the query is markdown-escaped
