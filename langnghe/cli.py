@@ -99,6 +99,20 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     return args
 
 
+LEVEL_WORDS = {logging.WARNING: "CHÚ Ý", logging.ERROR: "LỖI", logging.CRITICAL: "LỖI"}
+
+
+class ConsoleFormatter(logging.Formatter):
+    """A command's log lines as staff read them: «16:16 Sao lưu: …», «16:16 LỖI: …». They read
+    «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …» until round 21 (serve's console has its own,
+    langnghe/service.py)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        word = LEVEL_WORDS.get(record.levelno)
+        text = f"{self.formatTime(record, '%H:%M')} " + (f"{word}: " if word else "") + record.getMessage()
+        return text + ("\n" + self.formatException(record.exc_info) if record.exc_info else "")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="langnghe",
@@ -142,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not args.verbose:  # -v keeps the technical lines (date, level, module) for whoever reads a fault
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(ConsoleFormatter())
     if not args.verbose:  # one line per HTTP request drowns the collector's own summary lines
         logging.getLogger("httpx").setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:  # tokens read from secrets never reach a log line

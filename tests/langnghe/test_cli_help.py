@@ -80,3 +80,17 @@ def test_a_wrong_invocation_says_what_to_do_in_vietnamese(capsys):
         assert f"cách dùng: {prog} " in err and f"Xem cách dùng: {prog} --help" in err, err
         assert " int " not in err and "invalid" not in err, err
     assert parse(parser, ["search-feeds", "--interval", "1,5"]).interval == 1.5
+
+
+def test_a_commands_log_lines_read_without_english_levels():
+    """Round 21 walk: `langnghe backup` printed «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …»."""
+    import logging
+
+    from langnghe.cli import ConsoleFormatter
+
+    f = ConsoleFormatter()
+    info = logging.LogRecord("langnghe.store", logging.INFO, __file__, 1, "Sao lưu: %s", ("x",), None)
+    warn = logging.LogRecord("langnghe.store", logging.WARNING, __file__, 1, "ổ đĩa gần đầy", (), None)
+    assert re.fullmatch(r"\d\d:\d\d Sao lưu: x", f.format(info))
+    assert re.fullmatch(r"\d\d:\d\d CHÚ Ý: ổ đĩa gần đầy", f.format(warn))
+    assert "INFO" not in f.format(info) and "langnghe.store" not in f.format(warn)
