@@ -94,3 +94,30 @@ def test_a_commands_log_lines_read_without_english_levels():
     assert re.fullmatch(r"\d\d:\d\d Sao lưu: x", f.format(info))
     assert re.fullmatch(r"\d\d:\d\d CHÚ Ý: ổ đĩa gần đầy", f.format(warn))
     assert "INFO" not in f.format(info) and "langnghe.store" not in f.format(warn)
+
+
+def test_status_prints_the_last_collection_in_vietnam_time():
+    """Round 21 walk: `langnghe status` printed «Lần thu thập gần nhất: 2026-12-06T16:45:07Z»."""
+    from langnghe.commands.status import local_text
+
+    assert local_text("2026-12-06T16:45:07Z") == "23:45:07 06/12/2026 (giờ Việt Nam)"
+    assert local_text(None) == "chưa có"
+
+
+def test_users_while_serve_holds_the_database_says_what_to_do_in_vietnamese(tmp_path):
+    """Round 21 walk: «Stop `langnghe serve`, or use the Quản trị page of the dashboard.»"""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from store.db import Database
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "LANGNGHE_DB": str(tmp_path / "u.duckdb"), "PYTHONPATH": str(root)}
+    env.pop("LANGNGHE_CONFIG", None)
+    with Database(tmp_path / "u.duckdb"):  # held by this process, as serve holds it
+        res = subprocess.run([sys.executable, "-m", "langnghe", "users", "list"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1, res.stderr
+    assert "Dừng `langnghe serve`" in res.stderr and "trang Quản trị" in res.stderr and "Stop" not in res.stderr
