@@ -55,7 +55,14 @@ def no_link_note(source_type: str, url: str | None) -> str:
         return "Tin không có liên kết: cộng tác viên nghe, thấy trực tiếp (CTV / trực tiếp)."
     if str(url or "").startswith(("urn:langnghe:collab:", "urn:langnghe:import:")):
         return "Tin không có liên kết: báo cáo CTV hoặc dòng nhập từ tệp không kèm đường dẫn."
+    if str(url or "").startswith(PRIVATE_CHANNELS):  # it said «không phải http(s)», a fault, until round 21
+        return ("Tin không có liên kết: tin nhắn, thư gửi riêng cho cơ quan (Zalo OA, Messenger, hộp thư), không có "
+                "trang công khai để mở; xem và trả lời ở trang Phản ánh.")
     return "Liên kết gốc không phải http(s), không mở được."
+
+
+# the office's own inboxes: a message sent to the office has no public page (collectors/zalo_oa, fanpage, mailbox)
+PRIVATE_CHANNELS = ("urn:langnghe:zalo-msg:", "urn:langnghe:fb-msg:", "urn:langnghe:mail:")
 
 
 def render() -> None:
