@@ -230,6 +230,7 @@ def test_report_phases_read_in_vietnamese():
 
     assert phases_text({"query_build": 1.53, "charts": 5.36, "docx": 0.43, "total": 7.31}) == (
         "mất 7,3 giây (đọc dữ liệu 1,5; vẽ biểu đồ 5,4; DOCX 0,4)")
+    assert phases_text({"query_build": 0.8, "xlsx": 0.04, "total": 0.9}) == "mất 0,9 giây (đọc dữ liệu 0,8; XLSX dưới 0,1)"
 
 
 def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_still_written(tmp_path, capsys, monkeypatch):
