@@ -16,6 +16,7 @@ import sys
 from langnghe import commands, state
 from store.db import DatabaseLocked, StorageError
 from vocab import folding, secrets
+from vocab.timefmt import vn_time_struct
 from vocab.config import Config, ConfigError, load, section
 
 
@@ -106,6 +107,8 @@ class ConsoleFormatter(logging.Formatter):
     """A command's log lines as staff read them: «16:16 Sao lưu: …», «16:16 LỖI: …». They read
     «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …» until round 21 (serve's console has its own,
     langnghe/service.py)."""
+
+    converter = staticmethod(vn_time_struct)  # Vietnam time, as the dashboard, whatever the server's zone
 
     def format(self, record: logging.LogRecord) -> str:
         word = LEVEL_WORDS.get(record.levelno)

@@ -121,3 +121,16 @@ def test_users_while_serve_holds_the_database_says_what_to_do_in_vietnamese(tmp_
                              capture_output=True, text=True, timeout=120)
     assert res.returncode == 1, res.stderr
     assert "Dừng `langnghe serve`" in res.stderr and "trang Quản trị" in res.stderr and "Stop" not in res.stderr
+
+
+def test_console_times_are_vietnam_time_whatever_the_servers_zone():
+    """Round 21 walk: serve's console said «16:54 Đã thu thập …» on a UTC server while the dashboard said 23:54."""
+    import logging
+
+    from langnghe.cli import ConsoleFormatter
+    from langnghe.service import _ConsoleFormatter
+
+    rec = logging.LogRecord("langnghe.status", logging.INFO, __file__, 1, "Đã thu thập", (), None)
+    rec.created = 0.0  # 00:00 UTC, 1 January 1970
+    assert ConsoleFormatter().format(rec) == "07:00 Đã thu thập"
+    assert _ConsoleFormatter().format(rec).startswith("07:00 ")
