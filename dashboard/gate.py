@@ -122,7 +122,7 @@ def require_login() -> User:
         st.session_state["auth_token"] = token
         st.session_state["user"] = {"username": user.username, "display_name": user.display_name, "role": user.role}
         with st.sidebar:
-            st.caption(f"Đăng nhập: **{md(user.display_name)}** ({ROLE_LABELS.get(user.role, user.role)})")
+            st.caption(signed_in_text(user.display_name, ROLE_LABELS.get(user.role, user.role)))
             if st.button("Đăng xuất", key="logout", icon=":material/logout:"):
                 auth.logout(st.session_state.pop("auth_token", None))
                 st.session_state.pop("user", None)
@@ -154,3 +154,10 @@ def require_login() -> User:
     st.navigation(login, position="hidden").run()
     st.stop()
     raise RuntimeError("unreachable")  # st.stop() raises
+
+
+def signed_in_text(display_name: str, role_label: str) -> str:
+    """The sidebar's «Đăng nhập: **Trần Thị Bình** (Chuyên viên)»; the role only once when the name begins with
+    it (the demo's «Chuyên viên (demo) (Chuyên viên)», round 21 walk; «Cán bộ xem» still gets «(Xem)»)."""
+    said = display_name.casefold().startswith(role_label.casefold())
+    return f"Đăng nhập: **{md(display_name)}**" + ("" if said else f" ({role_label})")

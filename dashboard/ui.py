@@ -385,10 +385,10 @@ def decimal_text(v: float) -> str:
 def thousands_dot(df: Any) -> Any:
     """A table whose integer columns hold 1.000 or more, or that has decimal columns, as a Styler that shows them
     "1.266" and "11,4" (st.dataframe wrote "1266" and "11.43" — Nguồn tin's «TB/ngày» until round 21 — and a
-    NumberColumn format has only the comma or the browser's locale); the values stay numbers, so the columns still
-    sort as numbers. Years, codes and IDs (is_label_number) keep their plain digits. A column given a NumberColumn
-    format of its own keeps it (Streamlit shows the Styler's text only where no format is set). Other tables are
-    returned as they are."""
+    NumberColumn format has only the comma or the browser's locale; Khảo sát's «Tỷ lệ (%)» read «12.2» beside
+    «9,4–15,8%»); the values stay numbers, so the columns still sort as numbers. Years, codes and IDs
+    (is_label_number) keep their plain digits. A column given a NumberColumn format of its own keeps it (Streamlit
+    shows the Styler's text only where no format is set). Other tables are returned as they are."""
     if not isinstance(df, pd.DataFrame) or not len(df) or df.size > pd.get_option("styler.render.max_elements"):
         return df  # pandas refuses to style more cells than that (an English error on the page): plain numbers
     big = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c].dtype) and not is_label_number(c)

@@ -16,6 +16,7 @@ import sys
 from langnghe import commands, state
 from store.db import DatabaseLocked, StorageError
 from vocab import folding, secrets
+from vocab.timefmt import vn_time_struct
 from vocab.config import Config, ConfigError, load, section
 
 
@@ -26,7 +27,7 @@ ARGPARSE_VI = {
     "options": "tuỳ chọn",
     "positional arguments": "tham số",
     "show this help message and exit": "hiện hướng dẫn này rồi thoát",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\nXem cách dùng: %(prog)s --help\n",
     "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
     "unrecognized arguments: %s": "tham số không nhận ra: %s",
     "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
@@ -35,7 +36,7 @@ ARGPARSE_VI = {
     "expected at least one argument": "cần ít nhất một giá trị",
     "not allowed with argument %s": "không dùng cùng với %s",
     "one of the arguments %s is required": "cần một trong các tham số %s",
-    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r (cần %(type)s)",
     "ignored explicit argument %r": "bỏ qua giá trị %r",
 }
 
@@ -45,6 +46,74 @@ def _vi(message: str) -> str:
 
 
 argparse._ = _vi  # type: ignore[attr-defined]
+
+
+def _typed(convert: type, name: str):  # type: ignore[no-untyped-def]
+    """`convert` under a Vietnamese name: argparse names the expected type by the function's __name__ («giá trị
+    int không hợp lệ: 'abc'» until round 21)."""
+    def f(text: str):  # type: ignore[no-untyped-def]
+        return convert(text)
+    f.__name__ = name
+    return f
+
+
+def _decimal(text: str) -> float:
+    """A number as staff write it too: «1,5» as well as «1.5»."""
+    return float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
+
+
+TYPE_NAMES = {int: _typed(int, "một số nguyên, ví dụ 50"), float: _typed(_decimal, "một số, ví dụ 1,5")}
+
+
+def _sub_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _name_types(parser: argparse.ArgumentParser) -> None:
+    """Every int and float option, in this parser and its subcommands', under its Vietnamese type name."""
+    for action in parser._actions:
+        if action.type in TYPE_NAMES:
+            action.type = TYPE_NAMES[action.type]
+    for sub in _sub_parsers(parser).values():
+        _name_types(sub)
+
+
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost subcommand's parser `args` ran (`langnghe report weekly`'s), so an error about its options
+    shows its own usage and help, not the top level's."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and action.dest:
+            sub = action.choices.get(getattr(args, action.dest, None) or "")
+            return _command_parser(sub, args) if sub is not None else parser
+    return parser
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """parse_args, but an option the subcommand does not have is refused by that subcommand («langnghe status:
+    lỗi: tham số không nhận ra: --bogus», then its usage and `langnghe status --help`), not by the top level."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _command_parser(parser, args).error(_vi("unrecognized arguments: %s") % " ".join(extra))
+    return args
+
+
+LEVEL_WORDS = {logging.WARNING: "CHÚ Ý", logging.ERROR: "LỖI", logging.CRITICAL: "LỖI"}
+
+
+class ConsoleFormatter(logging.Formatter):
+    """A command's log lines as staff read them: «16:16 Sao lưu: …», «16:16 LỖI: …». They read
+    «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …» until round 21 (serve's console has its own,
+    langnghe/service.py)."""
+
+    converter = staticmethod(vn_time_struct)  # Vietnam time, as the dashboard, whatever the server's zone
+
+    def format(self, record: logging.LogRecord) -> str:
+        word = LEVEL_WORDS.get(record.levelno)
+        text = f"{self.formatTime(record, '%H:%M')} " + (f"{word}: " if word else "") + record.getMessage()
+        return text + ("\n" + self.formatException(record.exc_info) if record.exc_info else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if not mod.name.startswith("_"):
             importlib.import_module(f"langnghe.commands.{mod.name}").register(sub)
+    _name_types(parser)
     return parser
 
 
@@ -83,12 +153,15 @@ def _config(args: argparse.Namespace) -> Config:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not args.verbose:  # -v keeps the technical lines (date, level, module) for whoever reads a fault
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(ConsoleFormatter())
     if not args.verbose:  # one line per HTTP request drowns the collector's own summary lines
         logging.getLogger("httpx").setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:  # tokens read from secrets never reach a log line

@@ -27,6 +27,7 @@ from orchestration.jobs import Scheduler, install_jobs
 from store.db import Database, remove_stale_copies
 from vocab.config import Config
 from vocab.secrets import redact_logs
+from vocab.timefmt import vn_time_struct
 
 log = logging.getLogger("langnghe.serve")
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -81,6 +82,8 @@ def route_logs(cfg: Config) -> Path:
 
 class _ConsoleFormatter(logging.Formatter):
     """Status lines as "13:05 Đã thu thập …"; warnings and errors keep their level and origin."""
+
+    converter = staticmethod(vn_time_struct)  # Vietnam time, as the dashboard, whatever the server's zone
 
     def format(self, record: logging.LogRecord) -> str:
         if record.name in CONSOLE_LOGGERS and record.levelno < logging.WARNING:

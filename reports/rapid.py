@@ -45,8 +45,14 @@ def _hours(a: datetime, b: datetime) -> str:
     return f"{h / 24:.1f} ngày".replace(".", ",")
 
 
+def _text(v: Any) -> str:
+    """A cell of the events frame as text: a NULL read from DuckDB arrives as None or NaN, and NaN is truthy,
+    so `or` and `if` let it through to the document as «nan» (a re-rating event has no state change)."""
+    return v if isinstance(v, str) else ""
+
+
 def _who(r: Any) -> str:
-    return str(getattr(r, "display_name", None) or r.username)
+    return _text(getattr(r, "display_name", None)) or _text(r.username)
 
 
 def _actions_sentence(events: Any) -> str:
@@ -249,9 +255,8 @@ def _handling(c: _Case, s: ReportSettings) -> list[Block]:
     events = c.events
     rows = []
     for k, r in enumerate(events.itertuples(), start=1):
-        state = ""
-        if r.to_state and r.to_state != r.from_state:
-            state = STATE_LABELS.get(r.to_state, r.to_state)
+        to, was = _text(r.to_state), _text(r.from_state)
+        state = STATE_LABELS.get(to, to) if to and to != was else ""
         rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống (tự động)" if r.username == "system" else _who(r),
                      ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, c.names)])
     intro = (_actions_sentence(events) if len(events)

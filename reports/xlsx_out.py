@@ -2,7 +2,7 @@
 mode took about 5 s of CPU here, too slow for a 50,000-item week).
 
 Each sheet: a title row, a subtitle row (period, area), a blank row, the header row (frozen), the data,
-and a note under it. Text is written as inline strings, so feed text is never a formula when the workbook opens,
+and a note under it; printed on A4 as wide as the page, its header row on every page, page numbers in the footer. Text is written as inline strings, so feed text is never a formula when the workbook opens,
 and a text cell that starts like one (= + - @, tab, line break) carries Excel's quote prefix too (`quotePrefix`,
 what typing a leading ' in Excel sets; not shown), so it stays text when staff edit it (OWASP CSV injection); links
 are HYPERLINK formulas only for http(s) addresses within Excel's 255-character limit. Dates are real
@@ -140,7 +140,7 @@ def _sheet_xml(sh: Sheet) -> str:
     cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
                    for i, (_, w) in enumerate(sh.columns, start=1))
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>',
-           '<sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" activePane="bottomLeft" '
+           '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" activePane="bottomLeft" '
            'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>',
            f"<cols>{cols}</cols>" if cols else "", "<sheetData>",
            f'<row r="1">{_text("A1", sh.title, 1)}</row>']
@@ -155,8 +155,21 @@ def _sheet_xml(sh: Sheet) -> str:
     if sh.note:
         n += 2
         out.append(f'<row r="{n}">{_text(f"A{n}", sh.note, 6)}</row>')
-    out.append("</sheetData></worksheet>")
+    out.append("</sheetData>" + _print_setup(sh) + "</worksheet>")
     return "".join(out)
+
+
+LANDSCAPE_FROM = 100  # columns wider than this (in characters) print across an A4 page, not down it
+
+
+def _print_setup(sh: Sheet) -> str:
+    """A4, as wide as the page and as many pages long as it takes, landscape for a wide table, «Trang 2/5» in the
+    footer (the header row repeats on each page: _workbook's print titles). Without it Excel and LibreOffice print
+    the 342-character-wide Phụ lục on Letter paper, its columns spread over three pages each (round 21 walk)."""
+    wide = sum(w for _, w in sh.columns) > LANDSCAPE_FROM
+    return ('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+            f'<pageSetup paperSize="9" orientation="{"landscape" if wide else "portrait"}" fitToWidth="1" '
+            'fitToHeight="0"/><headerFooter><oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter></headerFooter>')
 
 
 _ROOT_RELS = (
@@ -231,8 +244,18 @@ def _workbook(names: list[str]) -> str:
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS}><bookViews><workbookView/></bookViews>'
         "<sheets>" + "".join(f'<sheet name="{escape(nm, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
-                             for i, nm in enumerate(names, start=1)) + "</sheets></workbook>"
+                             for i, nm in enumerate(names, start=1)) + "</sheets>"
+        # each sheet's header row (row 4) printed again at the top of every page
+        + "<definedNames>" + "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+            f"{escape(_quoted(nm))}!$4:$4</definedName>" for i, nm in enumerate(names)) + "</definedNames>"
+        + "</workbook>"
     )
+
+
+def _quoted(name: str) -> str:
+    """A sheet name as a formula names it: 'Tin tiêu cực' (quotes doubled inside)."""
+    return "'" + name.replace("'", "''") + "'"
 
 
 def _workbook_rels(n: int) -> str:

@@ -84,6 +84,20 @@ class NewAlert:
 _ASSIGNED = re.compile(r"(Giao cho: )([^;\s]+)")
 
 
+def state_label(code: Any) -> str:
+    """An alert state in words, "" for none: an event that changes no state (a re-rating, a note) has NULL
+    states, which pandas reads as NaN, truthy and not a str, so `x or ""` printed «nan» (round 21)."""
+    return STATE_LABELS.get(code, code) if isinstance(code, str) and code else ""
+
+
+def state_change(from_state: Any, to_state: Any) -> str:
+    """"Mới → Đã tiếp nhận" for an event that moves the alert, "→ Mới" when it is created, "" otherwise."""
+    was, now = state_label(from_state), state_label(to_state)
+    if not now or now == was:
+        return ""
+    return f"{was} → {now}".lstrip()
+
+
 def names_in_note(note: Any, names: dict[str, str]) -> str:
     """An alert event's note with the assignee by display name: store.alerts.assign writes "Giao cho: nv.an; …"
     with the login name, which staff should see only on Quản trị. `names` maps login → display name."""

@@ -10,7 +10,8 @@ import streamlit as st
 
 from dashboard import actions, data, gate, ui
 from orchestration.accounts import DISPLAY_NAME_MAX, ROLES, AuthError, AuthService, AuthSettings, check_password_strength
-from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS
+from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, TOPIC_LABELS
+from vocab.alerts import state_change
 from vocab.numbers import number
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
@@ -200,12 +201,9 @@ def _audit() -> None:
     rows = []
     al = log["alerts"]
     for _, r in al.iterrows():
-        change = ""
-        if r["from_state"] != r["to_state"] and r["to_state"]:
-            change = f"{STATE_LABELS.get(r['from_state'], r['from_state'] or '')} → {STATE_LABELS.get(r['to_state'], r['to_state'])}"
         rows.append({"Thời gian": r["at"], "Người thực hiện": ACTORS.get(r["username"], r["username"]),
                      "Thao tác": ACTION_LABELS.get(r["action"], r["action"]), "Đối tượng": f"Cảnh báo {r['alert_id']}",
-                     "Thay đổi": change, "Nội dung": r["note"] if isinstance(r["note"], str) else ""})
+                     "Thay đổi": state_change(r["from_state"], r["to_state"]), "Nội dung": r["note"] if isinstance(r["note"], str) else ""})
     dash = log["dashboard"]
     for _, r in dash.iterrows():
         rows.append({"Thời gian": r["at_time"], "Người thực hiện": ACTORS.get(r["username"], r["username"]),

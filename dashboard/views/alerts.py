@@ -16,7 +16,7 @@ from dashboard.labels import (
     ACTION_LABELS, OPEN_STATES, PRIORITY_LABELS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, as_list, md,
     names_in_note, number, topics_text,
 )
-from vocab.alerts import CLOSED_STATES, STATES
+from vocab.alerts import CLOSED_STATES, STATES, state_label
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
 QUEUE_ROWS = 2000  # the head of the chosen group's queue, cut in the store (the caption counts them all)
@@ -193,8 +193,8 @@ def _history(alert_id: str) -> None:
             "Thời gian": hist["at"],
             "Người thực hiện": [data.person(u) for u in hist["username"]],
             "Thao tác": [ACTION_LABELS.get(x, x) for x in hist["action"]],
-            "Từ": [STATE_LABELS.get(x, x or "") for x in hist["from_state"]],
-            "Sang": [STATE_LABELS.get(x, x or "") for x in hist["to_state"]],
+            "Từ": [state_label(x) for x in hist["from_state"]],
+            "Sang": [state_label(x) for x in hist["to_state"]],
             "Nội dung": [names_in_note(n, data.display_names()) for n in hist["note"]],
         }),
         hide_index=True, width="stretch", placeholder="—",

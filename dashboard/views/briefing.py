@@ -282,9 +282,16 @@ def _mark_held(since: datetime) -> None:
             except (ValueError, PermissionError) as exc:
                 ui.set_flash(str(exc), ok=False)
             else:
-                ui.set_flash(f"Đã ghi nhận buổi giao ban lúc {data.local(data.now()):%H:%M %d/%m/%Y}.")
+                ui.set_flash(held_text(data.local(data.now()), data.local(since)))
                 for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
                     st.session_state.pop(k, None)
                 st.session_state.pop("brief_note", None)
             data.refresh()
             st.rerun()
+
+
+def held_text(now: datetime, since: datetime) -> str:
+    """What «Đánh dấu đã giao ban» did, and how to get back what the page showed: the page starts again from
+    now, empty, and staff who marked before printing did not know where the briefing went (round 21 walk)."""
+    return (f"Đã ghi nhận buổi giao ban lúc {now:%H:%M %d/%m/%Y}. Trang nay tính từ thời điểm này; muốn xem lại "
+            f"hoặc in kỳ vừa giao ban, chọn «Từ ngày» {since:%d/%m/%Y} và «Từ giờ» {since:%H:%M}.")

@@ -55,7 +55,14 @@ def no_link_note(source_type: str, url: str | None) -> str:
         return "Tin không có liên kết: cộng tác viên nghe, thấy trực tiếp (CTV / trực tiếp)."
     if str(url or "").startswith(("urn:langnghe:collab:", "urn:langnghe:import:")):
         return "Tin không có liên kết: báo cáo CTV hoặc dòng nhập từ tệp không kèm đường dẫn."
+    if str(url or "").startswith(PRIVATE_CHANNELS):  # it said «không phải http(s)», a fault, until round 21
+        return ("Tin không có liên kết: tin nhắn, thư gửi riêng cho cơ quan (Zalo OA, Messenger, hộp thư), không có "
+                "trang công khai để mở; xem và trả lời ở trang Phản ánh.")
     return "Liên kết gốc không phải http(s), không mở được."
+
+
+# the office's own inboxes: a message sent to the office has no public page (collectors/zalo_oa, fanpage, mailbox)
+PRIVATE_CHANNELS = ("urn:langnghe:zalo-msg:", "urn:langnghe:fb-msg:", "urn:langnghe:mail:")
 
 
 def render() -> None:
@@ -130,6 +137,20 @@ def active_filters(state: Any) -> list[str]:
     return on
 
 
+def no_match_text(query: str, on: list[str], period: str) -> str:
+    """An empty list says what it searched and what to try: it said only «Không có tin nào khớp bộ lọc.»
+    (round 21 walk), whether a word, a filter or the last 7 days had emptied it."""
+    tries = []
+    if on and on != ["mọi thời gian"]:
+        tries.append(f"bỏ bớt bộ lọc đang bật ({', '.join(on)}) ở «Bộ lọc»")
+    if period != "Tất cả":
+        tries.append("chọn «Thời gian» dài hơn")
+    if query.strip():
+        tries.append("bớt từ, gõ không dấu để khớp mọi cách viết, hoặc dùng OR giữa các cách gọi khác nhau")
+    head = f"Không có tin nào khớp «{md(query, 80)}»" if query.strip() else "Không có tin nào khớp bộ lọc"
+    return head + (f". Thử: {'; '.join(tries)}." if tries else ".")
+
+
 def filters_open(state: Any, phone: bool) -> bool:
     """Whether «Bộ lọc» is drawn open: as the user left it, else open on a desk and folded on a phone."""
     return bool(state.get("x_filters", not phone))
@@ -196,7 +217,8 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
                + (f" (hiện {number(limit)} tin {shown}; thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
     if not len(df):
         # a new office is told where items come from (it read only «none in the database»)
-        ui.empty("Không có tin nào khớp bộ lọc." if data.totals()["items"] else
+        ui.empty(no_match_text(query, active_filters(st.session_state), st.session_state.get("x_period", DEFAULT_PERIOD))
+                 if data.totals()["items"] else
                  "Chưa có tin bài nào trong cơ sở dữ liệu. Tin về khi máy chủ thu thập các nguồn ở trang Nguồn tin "
                  "(theo chu kỳ của từng nguồn), hoặc khi nhập tệp xuất từ công cụ khác ở trang Nhập dữ liệu.")
         return

@@ -117,6 +117,8 @@ def _freq_chart(sid: int, x: Question, key: str) -> None:
                  orientation="h", text="Tỷ lệ (%)",
                  error_x=[100 * (r.ci_high - r.share) for r in f.rows],
                  error_x_minus=[100 * (r.share - r.ci_low) for r in f.rows])
+    # "%{x:.1f}": a bar's text is drawn as given («12.2»); only a format applies the separators («12,2»)
+    fig.update_traces(texttemplate="%{x:.1f}", hovertemplate="%{y}: %{x:.1f}%<extra></extra>")
     fig.update_layout(separators=ui.SEPARATORS, height=70 + 38 * len(df), margin=dict(l=0, r=10, t=10, b=10), yaxis=dict(autorange="reversed", title=""))
     c[0].plotly_chart(fig, key=key, config={"displaylogo": False})
     with c[1]:

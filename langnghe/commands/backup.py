@@ -62,8 +62,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     try:
         note = _copy(cfg, dest)
     except OSError as exc:  # the destination cannot be made: a file where its folder should be, no right to write…
-        print(f"langnghe backup: không sao lưu được vào {dest}: {os_error_text(exc)}. Hãy kiểm tra ĐÍCH (một thư mục "
-              "có quyền ghi); cơ sở dữ liệu không bị động đến.", file=sys.stderr)
+        # one «hãy kiểm tra»: os_error_text often ends with its own («… hãy kiểm tra tên và đường dẫn»)
+        print(f"langnghe backup: không sao lưu được vào {dest}: {os_error_text(exc)}. ĐÍCH cần là một tệp chưa có "
+              "trong một thư mục có quyền ghi, hoặc chính thư mục đó; cơ sở dữ liệu không bị động đến.", file=sys.stderr)
         return 2
     with Database(dest, read_only=True) as db, db.read() as cur:
         n = store_items.count_items(cur)

@@ -18,6 +18,19 @@ from pathlib import Path
 from collectors.encoding import decode
 from langnghe.commands._files import open_error, out_dir_error
 from vocab.config import Config
+from vocab.numbers import fmt_num
+
+
+PHASE_WORDS = {"query_build": "đọc dữ liệu", "charts": "vẽ biểu đồ", "xlsx": "XLSX", "docx": "DOCX", "pdf": "PDF"}
+
+
+def phases_text(timings: dict[str, float]) -> str:
+    """'mất 7,3 giây (đọc dữ liệu 1,5; vẽ biểu đồ 5,4; …)': the console said «query_build 1.53s, charts 5.35s, …,
+    total 7.31s», English words and decimal points, until round 21."""
+    parts = [f"{PHASE_WORDS.get(k, k)} {fmt_num(v, 1) if v >= 0.05 else 'dưới 0,1'}" for k, v in timings.items()
+             if k != "total"]
+    total = timings.get("total", sum(timings.values()))
+    return f"mất {fmt_num(total, 1)} giây" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -116,7 +129,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 res = rapid_report(db, s, args.out, alert_id=args.alert, story_id=args.story, proposals=proposals,
                                    formats=formats)
             except KeyError:
-                print(f"langnghe report: không có cảnh báo/vấn đề {args.alert or args.story}", file=sys.stderr)
+                what = f"cảnh báo {args.alert}" if args.alert else f"vấn đề {args.story}"
+                print(f"langnghe report: không có {what}; mã cảnh báo có dạng A000012, xem ở trang Cảnh báo của "
+                      "bảng điều khiển (hoặc cột «Mã» của Bảng 8 trong báo cáo tuần)", file=sys.stderr)
                 return 2
     finally:
         db.close()
@@ -124,8 +139,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"{fmt}\t{path}")
     for err in res.errors:
         print(f"langnghe report: {err}", file=sys.stderr)
-    phases = ", ".join(f"{k} {v:.2f}s" for k, v in res.timings.items())
     where = "trong phụ lục" if args.report_kind == "weekly" else "trong báo cáo"  # a rapid report has no appendix
-    print(f"{res.n_items} tin, bài {where}; {phases}", file=sys.stderr)
+    print(f"{res.n_items} tin, bài {where}; {phases_text(res.timings)}", file=sys.stderr)
     missing = [f for f in formats if f not in res.files]
     return 1 if missing else 0

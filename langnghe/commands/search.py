@@ -22,6 +22,7 @@ from store import users as store_users
 from orchestration.status import old_schema_note
 from store.db import Database, DatabaseLocked, NoDatabase, open_read_only
 from vocab.config import Config
+from vocab.numbers import fmt_num
 from vocab.privacy import mask_mentions_in, mentions_masked_by
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     for r in df.to_dict("records"):
         when = (r["published_at"] + TZ_OFFSET).strftime("%H:%M %d/%m/%Y")
         title = " ".join(str(r["title"]).split())
-        print(f"{when:16}  {float(r['score']):5.1f}  {str(r['outlet'])[:22]:22}  {title[:100]}")
+        print(f"{when:16}  {fmt_num(float(r['score']), 1):>5}  {str(r['outlet'])[:22]:22}  {title[:100]}")
         print(f"{'':16}  {'':5}  {'':22}  {r['url']}")
     return 0
 

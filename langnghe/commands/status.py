@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 
 from vocab.config import Config
+from vocab.numbers import number
+from vocab.timefmt import to_local
 from orchestration.status import ORIGIN_LABELS, collect_status, steps_failed_text, steps_pending_text
 
 
@@ -28,7 +31,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(json.dumps(st, ensure_ascii=False, indent=2, default=str))
         return 0
     print(f"Cơ sở dữ liệu: {st['db_path']} (đọc từ {ORIGIN_LABELS.get(st['origin'], st['origin'])})")
-    print(f"Tin bài: {st['items']} (24 giờ qua: {st.get('items_last_24h', 0)})")
+    print(f"Tin bài: {number(st['items'])} (24 giờ qua: {number(st.get('items_last_24h', 0))})")
     if st.get("items_to_tag"):
         print(f"Tin chờ gán nhãn (chưa có nhãn, hoặc nhãn của mô hình/phiên bản cũ): {st['items_to_tag']} "
               "— serve gán dần khi chạy, tin mới trước; hoặc dừng serve rồi chạy `langnghe tag --pending`")
@@ -36,8 +39,20 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(steps_pending_text(st["items_steps_pending"]))
     if st.get("items_steps_failed"):
         print(steps_failed_text(st["items_steps_failed"]))
-    print(f"Lần thu thập gần nhất: {st['last_collection_at'] or 'chưa có'}")
+    print(f"Lần thu thập gần nhất: {local_text(st['last_collection_at'])}")
     print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
     if st.get("note"):
         print(st["note"])
     return 0
+
+
+def local_text(iso_utc: str | None) -> str:
+    """'2026-12-06T16:45:07Z' (the JSON's form) as staff read a time: '23:45:07 06/12/2026 (giờ Việt Nam)'; the
+    text output printed the ISO UTC form until round 21."""
+    if not iso_utc:
+        return "chưa có"
+    try:
+        t = to_local(datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).replace(tzinfo=None))
+    except ValueError:
+        return iso_utc
+    return f"{t:%H:%M:%S %d/%m/%Y} (giờ Việt Nam)"

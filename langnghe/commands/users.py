@@ -67,13 +67,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration.accounts import AuthError, service
 
     if not getattr(args, "users_cmd", None):
-        print("usage: langnghe users {add,list,passwd,disable,enable,unlock} …", file=sys.stderr)
+        print("cách dùng: langnghe users {add,list,passwd,disable,enable,unlock} … (xem langnghe users --help)",
+              file=sys.stderr)
         return 2
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
-        print(f"langnghe users: {exc}\nStop `langnghe serve`, or use the Quản trị page of the dashboard.",
-              file=sys.stderr)
+        print(f"langnghe users: {exc}\nDừng `langnghe serve` rồi chạy lại lệnh này, hoặc quản lý tài khoản ở trang "
+              "Quản trị của bảng điều khiển.", file=sys.stderr)
         return 1
     try:
         auth = service(cfg, db)

@@ -357,3 +357,45 @@ def test_the_connection_lost_dialog_speaks_vietnamese():
     root = Path(__file__).resolve().parents[2] / "dashboard"
     own = [p.name for p in root.rglob("*.py") if re.search(r"@st\.dialog\b|\.dialog\(", p.read_text("utf-8"))]
     assert own == [], f"a page opens st.dialog: its title and text would read as «Mất kết nối» (ui.BASE_CSS): {own}"
+
+
+def test_percent_columns_show_the_decimal_comma():
+    """Round 21 walk, Khảo sát: «Tỷ lệ (%)» showed 12.2 beside «9,4–15,8%» in the same row."""
+    import pandas as pd
+
+    from dashboard import ui
+
+    df = pd.DataFrame({"Phương án": ["Có", "Không"], "Số phiếu": [49, 182], "Tỷ lệ (%)": [12.2, 45.5]})
+    html = ui.thousands_dot(df).to_html()
+    assert "12,2" in html and "45,5" in html and "12.2" not in html
+    assert "0,5" in ui.thousands_dot(pd.DataFrame({"Tỷ lệ": [0.5]})).to_html()  # every decimal column (dash8)
+
+
+def test_survey_bars_write_their_share_with_the_comma(env):
+    from devtools import demo_survey
+
+    env.add_users()
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = env.page("surveys", "viewer").run()
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key and c.key.startswith("ov_")]
+    assert specs and all(t["texttemplate"] == "%{x:.1f}" for s in specs for t in s["data"])
+    assert all(s["layout"]["separators"] == ui.SEPARATORS for s in specs)
+
+
+def test_the_sidebar_names_the_role_once():
+    from dashboard.gate import signed_in_text
+
+    assert signed_in_text("Chuyên viên (demo)", "Chuyên viên") == "Đăng nhập: **Chuyên viên \\(demo\\)**"
+    assert signed_in_text("Trần Thị Bình", "Chuyên viên") == "Đăng nhập: **Trần Thị Bình** (Chuyên viên)"
+    assert signed_in_text("Cán bộ xem", "Xem") == "Đăng nhập: **Cán bộ xem** (Xem)"
+
+
+def test_an_empty_item_list_says_what_to_try():
+    """Round 21 walk, Tin bài: «Không có tin nào khớp bộ lọc.» whatever had emptied the list."""
+    from dashboard.views.explorer import no_match_text
+
+    said = no_match_text("xyzzy", ["địa bàn"], "7 ngày qua")
+    assert said.startswith("Không có tin nào khớp «xyzzy». Thử: bỏ bớt bộ lọc đang bật (địa bàn) ở «Bộ lọc»")
+    assert "«Thời gian» dài hơn" in said and "gõ không dấu" in said
+    assert no_match_text("", [], "Tất cả") == "Không có tin nào khớp bộ lọc."
+    assert "\\*" in no_match_text("*đậm*", [], "Tất cả")  # the query is markdown-escaped

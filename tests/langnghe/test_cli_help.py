@@ -59,3 +59,78 @@ def test_every_placeholder_is_vietnamese():
             shown = action.metavar
             assert shown and (VI.search(shown) or shown in plain), \
                 f"{path} {action.option_strings or action.dest}: {shown or action.dest!r}\n{parser.format_usage()}"
+
+
+def test_a_wrong_invocation_says_what_to_do_in_vietnamese(capsys):
+    """Round 21 walk: `--limit abc` said «giá trị int không hợp lệ»; an option the subcommand lacks was refused by
+    the top level (`langnghe status --bogus` showed `langnghe`'s usage); no error said where the help is."""
+    import pytest
+
+    from langnghe.cli import build_parser, parse
+
+    parser = build_parser()
+    for argv, prog, said in ((["search", "x", "--limit", "abc"], "langnghe search", "cần một số nguyên"),
+                             (["status", "--bogus"], "langnghe status", "tham số không nhận ra: --bogus"),
+                             (["users", "add", "x", "--bogus"], "langnghe users add", "không nhận ra: --bogus"),
+                             (["report", "weekly"], "langnghe report weekly", "thiếu tham số bắt buộc: --out")):
+        with pytest.raises(SystemExit) as exit_:
+            parse(parser, argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and f"{prog}: lỗi: " in err and said in err, err
+        assert f"cách dùng: {prog} " in err and f"Xem cách dùng: {prog} --help" in err, err
+        assert " int " not in err and "invalid" not in err, err
+    assert parse(parser, ["search-feeds", "--interval", "1,5"]).interval == 1.5
+
+
+def test_a_commands_log_lines_read_without_english_levels():
+    """Round 21 walk: `langnghe backup` printed «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …»."""
+    import logging
+
+    from langnghe.cli import ConsoleFormatter
+
+    f = ConsoleFormatter()
+    info = logging.LogRecord("langnghe.store", logging.INFO, __file__, 1, "Sao lưu: %s", ("x",), None)
+    warn = logging.LogRecord("langnghe.store", logging.WARNING, __file__, 1, "ổ đĩa gần đầy", (), None)
+    assert re.fullmatch(r"\d\d:\d\d Sao lưu: x", f.format(info))
+    assert re.fullmatch(r"\d\d:\d\d CHÚ Ý: ổ đĩa gần đầy", f.format(warn))
+    assert "INFO" not in f.format(info) and "langnghe.store" not in f.format(warn)
+
+
+def test_status_prints_the_last_collection_in_vietnam_time():
+    """Round 21 walk: `langnghe status` printed «Lần thu thập gần nhất: 2026-12-06T16:45:07Z»."""
+    from langnghe.commands.status import local_text
+
+    assert local_text("2026-12-06T16:45:07Z") == "23:45:07 06/12/2026 (giờ Việt Nam)"
+    assert local_text(None) == "chưa có"
+
+
+def test_users_while_serve_holds_the_database_says_what_to_do_in_vietnamese(tmp_path):
+    """Round 21 walk: «Stop `langnghe serve`, or use the Quản trị page of the dashboard.»"""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from store.db import Database
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "LANGNGHE_DB": str(tmp_path / "u.duckdb"), "PYTHONPATH": str(root)}
+    env.pop("LANGNGHE_CONFIG", None)
+    with Database(tmp_path / "u.duckdb"):  # held by this process, as serve holds it
+        res = subprocess.run([sys.executable, "-m", "langnghe", "users", "list"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1, res.stderr
+    assert "Dừng `langnghe serve`" in res.stderr and "trang Quản trị" in res.stderr and "Stop" not in res.stderr
+
+
+def test_console_times_are_vietnam_time_whatever_the_servers_zone():
+    """Round 21 walk: serve's console said «16:54 Đã thu thập …» on a UTC server while the dashboard said 23:54."""
+    import logging
+
+    from langnghe.cli import ConsoleFormatter
+    from langnghe.service import _ConsoleFormatter
+
+    rec = logging.LogRecord("langnghe.status", logging.INFO, __file__, 1, "Đã thu thập", (), None)
+    rec.created = 0.0  # 00:00 UTC, 1 January 1970
+    assert ConsoleFormatter().format(rec) == "07:00 Đã thu thập"
+    assert _ConsoleFormatter().format(rec).startswith("07:00 ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -51,6 +52,7 @@ def test_search_masks_mentions_unless_the_admin_switched_masking_off(tmp_path, m
     assert cli.main(["search", "bãi thải"]) == 0
     out = capsys.readouterr().out
     assert "@n***4" in out and "@nguoidung4" not in out
+    assert not re.search(r"\s\d+\.\d\s", out), out  # the score with the decimal comma (round 21: «10.6»)
     assert cli.main(["search", "bãi thải", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[0])["title"].startswith("@n***4")
     db = Database(str(path))

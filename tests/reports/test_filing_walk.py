@@ -218,6 +218,19 @@ def test_the_cli_counts_a_rapid_reports_items_without_an_appendix(tmp_path, caps
                "--out", str(tmp_path / "out"), "--no-charts", "--format", "docx"])
     err = capsys.readouterr().err
     assert rc == 0 and f"{len(info['stories'][0]['item_ids'])} tin, bài trong báo cáo;" in err and "phụ lục" not in err
+    # round 21: the timings in Vietnamese words and a decimal comma («query_build 1.53s, …, total 7.31s» before)
+    assert "giây (đọc dữ liệu " in err and "query_build" not in err and "total" not in err, err
+    rc = main(["report", "rapid", "--alert", "A999999", "--db", str(tmp_path / "c.duckdb"), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "không có cảnh báo A999999" in err and "trang Cảnh báo" in err, err
+
+
+def test_report_phases_read_in_vietnamese():
+    from langnghe.commands.report import phases_text
+
+    assert phases_text({"query_build": 1.53, "charts": 5.36, "docx": 0.43, "total": 7.31}) == (
+        "mất 7,3 giây (đọc dữ liệu 1,5; vẽ biểu đồ 5,4; DOCX 0,4)")
+    assert phases_text({"query_build": 0.8, "xlsx": 0.04, "total": 0.9}) == "mất 0,9 giây (đọc dữ liệu 0,8; XLSX dưới 0,1)"
 
 
 def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_still_written(tmp_path, capsys, monkeypatch):

@@ -60,3 +60,23 @@ def test_rapid_figures_read_only_the_alerts_items_with_links_and_corrections(tmp
     assert list(f["n_sources"]) == [links.get(i, 0) for i in f["id"]]
     assert f.set_index("id").loc[some, "sentiment"] == flip
     assert list(f["sentiment"].iloc[1:]) == list(before["sentiment"].iloc[1:])
+
+
+def test_rapid_log_leaves_a_missing_state_blank_not_nan():
+    """A re-rating event has no state (NULL from_state/to_state, read by DuckDB's .df() as NaN, which is truthy):
+    the log printed «nan» in its Trạng thái column (round 21, the demo's A000002)."""
+    events = pd.DataFrame([
+        dict(alert_id="A1", at=datetime(2026, 11, 20, 2), username="system", action="create", from_state=None,
+             to_state="new", note="3 tin", display_name="system"),
+        dict(alert_id="A1", at=datetime(2026, 11, 20, 3), username="system", action="severity",
+             from_state=float("nan"), to_state=float("nan"), note="Mức độ: trung bình → cao", display_name="system"),
+        dict(alert_id="A1", at=datetime(2026, 11, 20, 4), username="cv", action="note",
+             from_state=float("nan"), to_state=float("nan"), note=float("nan"), display_name=float("nan"))])
+    items = pd.DataFrame(columns=["id", "published_at", "outlet", "source_type", "title", "url", "summary",
+                                  "sentiment", "n_sources", "place_units", "topics"])
+    f = {"alert": None, "story": {"title": "Bụi than"}, "items": items, "events": events, "names": {}}
+    doc = build_rapid(f, settings(), "", NOW).doc
+    log = next(b for b in doc.blocks if isinstance(b, Table) and b.caption.startswith("Bảng 3"))
+    assert [r[4] for r in log.rows] == ["Mới, chưa tiếp nhận", "", ""]
+    assert log.rows[2][2] == "cv" and log.rows[2][5] == ""
+    assert not any("nan" in cell for row in log.rows for cell in row)
