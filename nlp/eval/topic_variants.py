@@ -42,7 +42,8 @@ V03: list[tuple[str, object]] = [("VNTC_TOPIC_WEIGHT", 0.3), ("VNTC_TOPIC_VOCABU
                                  ("VNTC_CORPUS_TRAINING_COPIES", False), ("VNTC_TOPIC_CODE_WEIGHT", {})]
 # Round 16's rows ran before VNTC_TOPIC_CODE_WEIGHT existed: they name it empty (round 19 ships economy ×3)
 R16: list[tuple[str, object]] = [("VNTC_TOPIC_CODE_WEIGHT", {})]
-# Round 20: the shipped per-code weight (economy's V positives ×3) and the codes weakest on the V held-out in round 19
+# Round 20: the per-code weight shipped then (economy's V positives ×3; ×4 since round 21, "base") and the codes
+# weakest on the V held-out in round 19
 ECON3: dict[str, tuple[float, float]] = {"economy": (3.0, 1.0)}
 WEAK = ("traffic", "governance", "environment")
 # name → settings of nlp.train applied before the run (attribute, value), after RIDGE
@@ -105,7 +106,8 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "base-vtopic0-copies": R16 + [("VNTC_TOPIC_WEIGHT", 0.0), ("VNTC_CORPUS_TRAINING_COPIES", True)],
     # round 19: keep economy's recall with the V rows — a weight per code (economy's V positives / negatives), the V
     # rows scored in the rule search, a threshold of economy's own (every row below is V 0.3 + vocabulary, the training
-    # copies out unless "-copies"; "base" is now the shipped "base-v-econ-pos3", "base-vtopic0-copies" round 16's)
+    # copies out unless "-copies"; "base" is the shipped "base-v-econ-pos4" since round 21 (round 19–20:
+    # "base-v-econ-pos3"), "base-vtopic0-copies" round 16's)
     "base-v-plain": V03,
     "base-v-econ-off": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)})],
     "base-v-econ-off-copies": V03 + [("VNTC_TOPIC_CODE_WEIGHT", {"economy": (0.0, 0.0)}),

@@ -20,9 +20,10 @@ def test_variant_settings_are_all_restored_even_those_set_twice():
 
 
 def test_round20_variants_change_only_the_weak_codes_of_the_shipped_code_weights():
-    """Round 20's rows are read as "the shipped setting + the weak codes' V positives up": each keeps every code
-    weight the shipped setting has (economy ×3) and adds factors for the named weak codes only."""
-    shipped = T.VNTC_TOPIC_CODE_WEIGHT
+    """Round 20's rows are read as "round 20's shipped setting + the weak codes' V positives up": each keeps every
+    code weight that setting had (economy ×3, `ECON3`; ×4 since round 21) and adds factors for the named weak codes
+    only."""
+    shipped = V.ECON3
     for name in ("base-v-weak-pos2", "base-v-weak-pos3", "base-v-weak-pos5", "base-v-traffic-pos3", "base-v-gov-pos3",
                  "base-v-env-pos3"):
         (attr, weights), = V.VARIANTS[name]

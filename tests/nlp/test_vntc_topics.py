@@ -57,11 +57,11 @@ def test_v_rows_train_the_topic_models_only_when_switched_on(monkeypatch):
 
 def test_shipped_settings_train_the_topics_on_the_v_rows_with_economy_weighted_up():
     """Round 19's choice (docs/NLP_ROUNDS.md, "Round 19: topics on real news, per code"): the V rows train the topic
-    models at 0.3 with the topic vocabulary, their training articles' corpus copies out, economy's V positives ×3 in
-    economy's model (they had cost economy's recall on real news); the rule search does not score them; round 15's
-    sentiment weight kept, the shared vocabulary without them."""
+    models at 0.3 with the topic vocabulary, their training articles' corpus copies out, economy's V positives ×4 in
+    economy's model (×3 until round 21; they had cost economy's recall on real news); the rule search does not
+    score them; round 15's sentiment weight kept, the shared vocabulary without them."""
     assert T.VNTC_TOPIC_WEIGHT == 0.3 and T.VNTC_TOPIC_VOCABULARY and not T.VNTC_CORPUS_TRAINING_COPIES
-    assert T.VNTC_TOPIC_CODE_WEIGHT == {"economy": (3.0, 1.0)} and not T.VNTC_TOPIC_RULE
+    assert T.VNTC_TOPIC_CODE_WEIGHT == {"economy": (4.0, 1.0)} and not T.VNTC_TOPIC_RULE
     assert T.VNTC_SENTIMENT_WEIGHT == 0.5
     v = _v_topic_rows(2)[1]
     assert T.vntc_topic_trains(v) and T.in_topic_vocabulary(v) and not T.in_shared_vocabulary(v)
