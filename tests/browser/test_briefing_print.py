@@ -147,21 +147,24 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
                                    text=True, check=True).stdout
             assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts", sizes), sizes  # A4 portrait
 
-            # mark the briefing held: the "Từ ngày" box follows the heading
+            # mark the briefing held: the "Từ ngày" box follows the heading. The server reads its own clock: a click
+            # across Vietnam's midnight (17:00 UTC) holds the briefing on either day (round 21)
+            days_vn = [datetime.now(timezone.utc) + timedelta(hours=7)]
             page.get_by_role("button", name="Đánh dấu đã giao ban").click()
             page.get_by_text("Đã ghi nhận buổi giao ban lúc").wait_for(timeout=20_000)
             _settle(page)
-            now_vn = datetime.now(timezone.utc) + timedelta(hours=7)
+            days_vn.append(datetime.now(timezone.utc) + timedelta(hours=7))
             box = page.locator('[data-testid="stDateInput"] input').first  # a native date input: ISO value
             try:
                 page.wait_for_function(
-                    "(v) => { const i = document.querySelector('[data-testid=\"stDateInput\"] input');"
-                    " return i && i.value === v; }", arg=f"{now_vn:%Y-%m-%d}", timeout=15_000)
+                    "(vs) => { const i = document.querySelector('[data-testid=\"stDateInput\"] input');"
+                    " return i && vs.includes(i.value); }", arg=[f"{d:%Y-%m-%d}" for d in days_vn], timeout=15_000)
             except Exception:
                 page.screenshot(path=str(ARTIFACTS / "briefing_after_mark_FAILED.png"))
-            assert box.input_value() == f"{now_vn:%Y-%m-%d}"
+            held = next((d for d in days_vn if box.input_value() == f"{d:%Y-%m-%d}"), None)
+            assert held is not None, (box.input_value(), days_vn)
             heading = page.get_by_text(re.compile(r"Tình hình dư luận từ")).first.inner_text()
-            assert f"ngày {now_vn:%d/%m/%Y}" in heading.split(" đến ")[0]
+            assert f"ngày {held:%d/%m/%Y}" in heading.split(" đến ")[0]
             _reads_on_a_phone(browser, port, pw)
             browser.close()
     finally:

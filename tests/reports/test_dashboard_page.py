@@ -13,8 +13,23 @@ from reports.generate import rapid_key, weekly_key
 from devtools.sample_reports import seed_week
 from reports.settings import last_complete_week, report_week, to_local, to_utc, week_of, week_title
 from store import reports as store_reports
-from store.db import utcnow
+from dashboard import data as page_data
+from store import db as store_db
 from tests.dashboard.conftest import Env, no_exception, texts
+
+
+@pytest.fixture(autouse=True)
+def _one_clock(monkeypatch):
+    """The page and the test read one clock, stopped when the test starts: with the page reading the real clock a
+    few seconds after the test did, a test that straddled Friday 16:00 or Monday 00:00 (Vietnam) expected one week
+    and the page opened on the next (round 21)."""
+    now = store_db.utcnow()
+    monkeypatch.setattr(page_data, "now", lambda: now)
+
+
+def utcnow():  # type: ignore[no-untyped-def]
+    """The clock the page reads (stopped by `_one_clock`)."""
+    return page_data.now()
 
 
 @pytest.fixture
@@ -243,7 +258,7 @@ def test_a_scheduled_weekly_report_is_pushed_to_subscribers_once_through_the_out
             for who, places in (("chuyenvien", ()), ("quantri", ("Vàng Danh",))):
                 store_notify.save_subscription(cur, store_notify.Subscription(0, who, "console", who, "high",
                                                                               places=places))
-        hook = schedule.weekly_hook(e.cfg, e.db, settings=ReportSettings.from_config(e.cfg))
+        hook = schedule.weekly_hook(e.cfg, e.db, settings=ReportSettings.from_config(e.cfg), clock=utcnow)
         hook()
         hook()
         capsys.readouterr()
@@ -251,7 +266,7 @@ def test_a_scheduled_weekly_report_is_pushed_to_subscribers_once_through_the_out
         out = capsys.readouterr().out
         assert out.count("📣") == 2 and out.count(f"báo cáo tuần {int(_this_week()[-2:])}/") == 2
         assert "toàn tỉnh, đã tạo xong" in out and "Xem: http://127.0.0.1:8501/reports" in out
-        schedule.weekly_hook(e.cfg, e.db)()                      # a restart finds it archived: nothing again
+        schedule.weekly_hook(e.cfg, e.db, clock=utcnow)()        # a restart finds it archived: nothing again
         assert notify.deliver(e.cfg, e.db) == {"sent": 0, "retried": 0}
         with e.db.write() as cur:                                # an area's report: the Vàng Danh filter only
             store_notify.enqueue_note(cur, "report:weekly:X:Phường Vàng Danh", "tuần X", "/reports",
