@@ -7,8 +7,8 @@ still run, once per worker here and from scratch in tests/store. `database(path)
 that way; tests/dashboard's `demo_env` copies a seeded one. Each new AppTest scanned every installed package's
 metadata for Streamlit components (0.4–0.9 s, most of a page's run): `streamlit_components_scanned_once` scans once
 per worker. Tests over ~10 s are marked `slow` and run first (`pytest_collection_modifyitems`), so that under
-xdist none of them starts last; tests sharing a server share an `xdist_group` (`--dist loadgroup`; ignored with
-pytest 9.2 until pytest-xdist #1386 is fixed: each worker then starts its own)."""
+xdist none of them starts last; tests sharing a server share an `xdist_group` (`--dist loadgroup`, which pytest 9.2
+ignored until `_group_suffixes`: pytest-xdist #1386)."""
 
 from __future__ import annotations
 
