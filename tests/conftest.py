@@ -7,8 +7,8 @@ still run, once per worker here and from scratch in tests/store. `database(path)
 that way; tests/dashboard's `demo_env` copies a seeded one. Each new AppTest scanned every installed package's
 metadata for Streamlit components (0.4–0.9 s, most of a page's run): `streamlit_components_scanned_once` scans once
 per worker. Tests over ~10 s are marked `slow` and run first (`pytest_collection_modifyitems`), so that under
-xdist none of them starts last; tests sharing a server share an `xdist_group` (`--dist loadgroup`; ignored with
-pytest 9.2 until pytest-xdist #1386 is fixed: each worker then starts its own)."""
+xdist none of them starts last; tests sharing a server share an `xdist_group` (`--dist loadgroup`, which pytest 9.2
+ignored until `_group_suffixes`: pytest-xdist #1386)."""
 
 from __future__ import annotations
 
@@ -123,11 +123,31 @@ def dashboard_modules_left_as_found():
     assert not leaked, f"the test left dashboard module attributes replaced: {', '.join(sorted(leaked))}"
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own hook: its suffix, where it took, is not doubled
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `slow` first (stable: each keeps its order), so that under xdist (`-n auto`) the
     browser and serve walks (20–100 s each) start while the other worker runs the short tests, instead of
-    one of them starting last and leaving a worker idle at the end."""
+    one of them starting last and leaving a worker idle at the end. On an xdist worker with `--dist
+    loadgroup`, each test's `xdist_group` is put in its node id (`_group_suffixes`)."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if hasattr(config, "workerinput") and config.getvalue("loadgroup"):
+        _group_suffixes(items)
+
+
+def _group_suffixes(items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` sends a group's tests to one worker by the «@group» its workers append to their node
+    ids; pytest-xdist 3.8 writes `item._nodeid`, which pytest 9.2 no longer reads (node ids live in `item._id`),
+    so every group was silently split (pytest-xdist #1386): a browser module's server started once per worker,
+    and the browser demo's once per worker too. The same suffix, where pytest 9.2 reads it; a no-op once
+    pytest-xdist writes it itself (the id then ends in it already)."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        suffix = f"@{'_'.join(names)}"
+        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session", autouse=True)

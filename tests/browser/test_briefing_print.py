@@ -12,8 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, grid_widths, log_in,
-                                   require_chromium, wait_http)
+from tests.browser.helpers import ARTIFACTS, ServerProcess, grid_widths, log_in, require_chromium, wait_http
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 
@@ -85,9 +84,9 @@ def _calendar_in_vietnamese(page) -> None:  # type: ignore[no-untyped-def]
     calendar.wait_for(state="detached", timeout=10_000)
 
 
-def _reads_on_a_phone(browser, port: int, pw: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _reads_on_a_phone(chromium, port: int, pw: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     """At 390 px the issue comes first in the grid and the reasons are listed under it."""
-    page = browser.new_context(**PHONE).new_page()
+    page = chromium.new_context(**PHONE).new_page()
     page.goto(f"http://127.0.0.1:{port}/briefing", wait_until="networkidle")
     page.get_by_label("Tên đăng nhập").fill("xem")
     page.get_by_label("Mật khẩu").fill(pw["xem"])
@@ -104,9 +103,8 @@ def _reads_on_a_phone(browser, port: int, pw: dict[str, str]) -> None:  # type: 
     page.context.close()
 
 
-def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
+def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path, chromium):
     require_chromium()
-    from playwright.sync_api import sync_playwright
 
     cfg, pw = prepare(tmp_path, n_items=300)
     port = free_port()
@@ -115,57 +113,54 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path):
     try:
         srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
         wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"http://127.0.0.1:{port}/briefing", wait_until="networkidle")
-            log_in(page, "chuyenvien", pw["chuyenvien"])
-            page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Trước giao ban").first.click()
-            page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
-            _settle(page)
-            _fits_the_desk(page)
-            _calendar_in_vietnamese(page)
+        page = chromium.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(f"http://127.0.0.1:{port}/briefing", wait_until="networkidle")
+        log_in(page, "chuyenvien", pw["chuyenvien"])
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Trước giao ban").first.click()
+        page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
+        _settle(page)
+        _fits_the_desk(page)
+        _calendar_in_vietnamese(page)
 
-            text = print_briefing(page, ARTIFACTS / "briefing_print.pdf")
-            flat = " ".join(text.split())
-            lines = text.splitlines()
-            for sec, cols in COLUMNS.items():
-                # the header row (a title may wrap onto the next printed line): every column is on the page
-                at = [i for i, ln in enumerate(lines) if ln.lstrip().startswith(cols[0]) and cols[1] in ln]
-                assert at, f"section {sec}: no header row starting {cols[0]!r}\n{text[:3000]}"
-                head = " ".join(lines[at[0]:at[0] + 3])
-                for c in cols:
-                    assert all(w in head for w in c.split()), f"section {sec} lost column {c!r} on A4: {head}"
-            assert any(all(w in ln for w in ("Giao cho", "Số tin", "Trạng thái")) for ln in lines), text[:3000]
-            assert any(all(w in ln for w in ("Chủ đề", "Địa bàn", "Liên kết")) for ln in lines), text[:3000]
-            # each alert's reason on a full-width line under its row (dash6), the text as the screen shows it
-            assert flat.count("Vì sao:") >= 3, text[:3000]
-            assert re.search(r"Vì sao: \d+ tin, bài trong", flat), text[:3000]
-            # nothing of the page chrome or the inputs is printed
-            assert "Đánh dấu đã giao ban" not in flat and "Đăng xuất" not in flat
-            sizes = subprocess.run(["pdfinfo", str(ARTIFACTS / "briefing_print.pdf")], capture_output=True,
-                                   text=True, check=True).stdout
-            assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts", sizes), sizes  # A4 portrait
+        text = print_briefing(page, ARTIFACTS / "briefing_print.pdf")
+        flat = " ".join(text.split())
+        lines = text.splitlines()
+        for sec, cols in COLUMNS.items():
+            # the header row (a title may wrap onto the next printed line): every column is on the page
+            at = [i for i, ln in enumerate(lines) if ln.lstrip().startswith(cols[0]) and cols[1] in ln]
+            assert at, f"section {sec}: no header row starting {cols[0]!r}\n{text[:3000]}"
+            head = " ".join(lines[at[0]:at[0] + 3])
+            for c in cols:
+                assert all(w in head for w in c.split()), f"section {sec} lost column {c!r} on A4: {head}"
+        assert any(all(w in ln for w in ("Giao cho", "Số tin", "Trạng thái")) for ln in lines), text[:3000]
+        assert any(all(w in ln for w in ("Chủ đề", "Địa bàn", "Liên kết")) for ln in lines), text[:3000]
+        # each alert's reason on a full-width line under its row (dash6), the text as the screen shows it
+        assert flat.count("Vì sao:") >= 3, text[:3000]
+        assert re.search(r"Vì sao: \d+ tin, bài trong", flat), text[:3000]
+        # nothing of the page chrome or the inputs is printed
+        assert "Đánh dấu đã giao ban" not in flat and "Đăng xuất" not in flat
+        sizes = subprocess.run(["pdfinfo", str(ARTIFACTS / "briefing_print.pdf")], capture_output=True,
+                               text=True, check=True).stdout
+        assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts", sizes), sizes  # A4 portrait
 
-            # mark the briefing held: the "Từ ngày" box follows the heading. The server reads its own clock: a click
-            # across Vietnam's midnight (17:00 UTC) holds the briefing on either day (round 21)
-            days_vn = [datetime.now(timezone.utc) + timedelta(hours=7)]
-            page.get_by_role("button", name="Đánh dấu đã giao ban").click()
-            page.get_by_text("Đã ghi nhận buổi giao ban lúc").wait_for(timeout=20_000)
-            _settle(page)
-            days_vn.append(datetime.now(timezone.utc) + timedelta(hours=7))
-            box = page.locator('[data-testid="stDateInput"] input').first  # a native date input: ISO value
-            try:
-                page.wait_for_function(
-                    "(vs) => { const i = document.querySelector('[data-testid=\"stDateInput\"] input');"
-                    " return i && vs.includes(i.value); }", arg=[f"{d:%Y-%m-%d}" for d in days_vn], timeout=15_000)
-            except Exception:
-                page.screenshot(path=str(ARTIFACTS / "briefing_after_mark_FAILED.png"))
-            held = next((d for d in days_vn if box.input_value() == f"{d:%Y-%m-%d}"), None)
-            assert held is not None, (box.input_value(), days_vn)
-            heading = page.get_by_text(re.compile(r"Tình hình dư luận từ")).first.inner_text()
-            assert f"ngày {held:%d/%m/%Y}" in heading.split(" đến ")[0]
-            _reads_on_a_phone(browser, port, pw)
-            browser.close()
+        # mark the briefing held: the "Từ ngày" box follows the heading. The server reads its own clock: a click
+        # across Vietnam's midnight (17:00 UTC) holds the briefing on either day (round 21)
+        days_vn = [datetime.now(timezone.utc) + timedelta(hours=7)]
+        page.get_by_role("button", name="Đánh dấu đã giao ban").click()
+        page.get_by_text("Đã ghi nhận buổi giao ban lúc").wait_for(timeout=20_000)
+        _settle(page)
+        days_vn.append(datetime.now(timezone.utc) + timedelta(hours=7))
+        box = page.locator('[data-testid="stDateInput"] input').first  # a native date input: ISO value
+        try:
+            page.wait_for_function(
+                "(vs) => { const i = document.querySelector('[data-testid=\"stDateInput\"] input');"
+                " return i && vs.includes(i.value); }", arg=[f"{d:%Y-%m-%d}" for d in days_vn], timeout=15_000)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "briefing_after_mark_FAILED.png"))
+        held = next((d for d in days_vn if box.input_value() == f"{d:%Y-%m-%d}"), None)
+        assert held is not None, (box.input_value(), days_vn)
+        heading = page.get_by_text(re.compile(r"Tình hình dư luận từ")).first.inner_text()
+        assert f"ngày {held:%d/%m/%Y}" in heading.split(" đến ")[0]
+        _reads_on_a_phone(chromium, port, pw)
     finally:
         srv.stop()

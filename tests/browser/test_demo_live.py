@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser.helpers import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked,
+    ARTIFACTS, login_if_asked,
 )
 from tests.browser.conftest import DEMO_GROUP
 
@@ -19,41 +19,36 @@ def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
     return box.locator('[data-testid="stMetricValue"]').inner_text()
 
 
-def test_demo_overview_in_chromium(demo_server):
-    from playwright.sync_api import sync_playwright
-
+def test_demo_overview_in_chromium(demo_server, chromium):
     srv, port = demo_server  # the package's demo (tests/browser/conftest.py), up since its first walk or this one
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-        login_if_asked(page, srv.output)
-        try:
-            page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
-        except Exception:
-            page.screenshot(path=str(ARTIFACTS / "demo_overview_FAILED.png"), full_page=True)
-            print(srv.output[-4000:])
-            raise
-        # the first collection pass loads the 14 days of history
-        total = 0
-        for _ in range(60):
-            raw = metric_value(page, "Tổng số tin")
-            total = int(re.sub(r"\D", "", raw) or 0)
-            if total >= 300:
-                break
-            page.wait_for_timeout(1000)
-        assert total >= 300, f"overview shows only {total} items"
-        # Streamlit loads the Plotly component lazily and the fragment re-runs while we look, so
-        # wait for the chart rather than count it at one instant (CI once counted 0 right after a rerun).
-        try:
-            page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=60_000)
-            page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
-        except Exception:
-            page.screenshot(path=str(ARTIFACTS / "demo_overview_FAILED.png"), full_page=True)
-            print(srv.output[-4000:])
-            raise
-        page.screenshot(path=str(ARTIFACTS / "demo_overview.png"), full_page=True)
-        body = page.inner_text("body")
-        assert "Traceback" not in body and "Error" not in body
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
+    login_if_asked(page, srv.output)
+    try:
+        page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "demo_overview_FAILED.png"), full_page=True)
+        print(srv.output[-4000:])
+        raise
+    # the first collection pass loads the 14 days of history
+    total = 0
+    for _ in range(60):
+        raw = metric_value(page, "Tổng số tin")
+        total = int(re.sub(r"\D", "", raw) or 0)
+        if total >= 300:
+            break
+        page.wait_for_timeout(1000)
+    assert total >= 300, f"overview shows only {total} items"
+    # Streamlit loads the Plotly component lazily and the fragment re-runs while we look, so
+    # wait for the chart rather than count it at one instant (CI once counted 0 right after a rerun).
+    try:
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=60_000)
+        page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "demo_overview_FAILED.png"), full_page=True)
+        print(srv.output[-4000:])
+        raise
+    page.screenshot(path=str(ARTIFACTS / "demo_overview.png"), full_page=True)
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "Error" not in body
     assert "Máy chủ tin mẫu" in srv.output

@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium,
+from tests.browser.helpers import (ARTIFACTS, ServerProcess, log_in, require_chromium,
                                    wait_http)
+from orchestration.accounts import SESSION_COOKIE
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 from tests.dashboard.test_browser import _goto, _open_filters, _settle
@@ -54,19 +55,30 @@ def _wait_for_log(path, pattern: str, srv: ServerProcess, timeout: float = 120) 
     raise AssertionError(f"{pattern!r} not in {path} within {timeout} s")
 
 
-@pytest.fixture
-def page(served):
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(scope="module")
+def signed_in(served, _chromium_process):  # type: ignore[no-untyped-def]
+    """The browser storage (its session cookie) of «xem», signed in once for the module's walks."""
     base, pw, _srv = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1366, "height": 900})
+    context = _chromium_process.browser().new_context()
+    try:
+        pg = context.new_page()
         pg.goto(f"{base}/", wait_until="networkidle")
         log_in(pg, "xem", pw["xem"])
-        _settle(pg)
-        yield pg
-        browser.close()
+        pg.wait_for_function("(name) => document.cookie.includes(name + '=')", arg=SESSION_COOKIE, timeout=60_000)
+        return context.storage_state()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(served, signed_in, chromium):  # type: ignore[no-untyped-def]
+    """Tổng quan, signed in as «xem» (the module's cookie), its run ended."""
+    base, _pw, _srv = served
+    pg = chromium.new_context(storage_state=signed_in, viewport={"width": 1366, "height": 900}).new_page()
+    pg.goto(f"{base}/", wait_until="networkidle")
+    pg.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+    _settle(pg)
+    return pg
 
 
 def _click_until_explorer(page, point) -> None:  # type: ignore[no-untyped-def]

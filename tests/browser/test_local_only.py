@@ -14,13 +14,15 @@ import pytest
 
 from devtools.screenshots import keep_local
 from tests.browser.helpers import (
-    ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, wait_for_run,
+    ARTIFACTS, login_if_asked, wait_for_run,
 )
 from tests.browser.conftest import DEMO_GROUP
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, DEMO_GROUP]
 
 PAGES = ("", "explorer", "alerts", "sources", "imports", "collaborator")
+NAMED = """() => Array.from(document.querySelectorAll('[data-testid="stTooltipIcon"] button'))
+                 .every(b => b.getAttribute('aria-label'))"""
 ENGLISH = ("200MB per file", "per file", "Browse files", "Drag and drop", "Download plot", "Upload")
 
 
@@ -32,46 +34,43 @@ def demo(demo_server):  # type: ignore[no-untyped-def]
     return srv, f"127.0.0.1:{port}"
 
 
-def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo):
-    from playwright.sync_api import sync_playwright
-
+def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo, chromium):
     srv, origin = demo
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        outside = keep_local(page, origin)
-        page.goto(f"http://{origin}/", wait_until="networkidle")
-        login_if_asked(page, srv.output)  # the first account printed: the analyst
-        page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=90_000)
-        helps: list[str] = []  # the ⓘ buttons' names for a screen reader (Streamlit wrote «Help for …»)
-        for name in PAGES:
-            page.goto(f"http://{origin}/{name}", wait_until="networkidle")
-            wait_for_run(page)  # the page drawn (a file box's English came with its run)
-            helps += page.locator('[data-testid="stTooltipIcon"] button').evaluate_all(
-                "bs => bs.map(b => b.getAttribute('aria-label'))")
-            body = page.inner_text("body")
-            assert "Traceback" not in body, name
-            found = [w for w in ENGLISH if w in body]
-            if found:
-                page.screenshot(path=str(ARTIFACTS / f"english_{name or 'overview'}.png"), full_page=True)
-            assert not found, f"/{name}: {found}"
-        assert helps and all(h.startswith("Hướng dẫn") for h in helps), helps
-        page.goto(f"http://{origin}/imports", wait_until="networkidle")
-        button = page.locator('[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]').first
-        button.wait_for(timeout=90_000)
-        assert "Chọn tệp" in button.evaluate("e => getComputedStyle(e, '::after').content")
-        page.screenshot(path=str(ARTIFACTS / "imports_upload_box.png"))
-        page.goto(f"http://{origin}/admin", wait_until="networkidle")
-        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=90_000)
-        # a tablet held upright opens with the sidebar collapsed: the page starts at the left edge, not 250 px in
-        page.set_viewport_size({"width": 768, "height": 1024})
-        page.goto(f"http://{origin}/", wait_until="networkidle")
-        page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
-        main_x = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').getBoundingClientRect().x")
-        if main_x > 10:
-            page.screenshot(path=str(ARTIFACTS / "tablet_overview.png"))
-        assert main_x <= 10, f"the collapsed sidebar still takes {main_x} px at 768 px wide"
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})  # its own sign-in: the form's requests too
+    outside = keep_local(page, origin)
+    page.goto(f"http://{origin}/", wait_until="networkidle")
+    login_if_asked(page, srv.output)  # the first account printed: the analyst
+    page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=90_000)
+    helps: list[str] = []  # the ⓘ buttons' names for a screen reader (Streamlit wrote «Help for …»)
+    for name in PAGES:
+        page.goto(f"http://{origin}/{name}", wait_until="networkidle")
+        wait_for_run(page)  # the page drawn (a file box's English came with its run)
+        # each ⓘ button named before its name is read (one read None once, mid-draw, on a loaded machine)
+        page.wait_for_function(NAMED, timeout=30_000)
+        helps += page.locator('[data-testid="stTooltipIcon"] button').evaluate_all(
+            "bs => bs.map(b => b.getAttribute('aria-label'))")
+        body = page.inner_text("body")
+        assert "Traceback" not in body, name
+        found = [w for w in ENGLISH if w in body]
+        if found:
+            page.screenshot(path=str(ARTIFACTS / f"english_{name or 'overview'}.png"), full_page=True)
+        assert not found, f"/{name}: {found}"
+    assert helps and all(h.startswith("Hướng dẫn") for h in helps), helps
+    page.goto(f"http://{origin}/imports", wait_until="networkidle")
+    button = page.locator('[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]').first
+    button.wait_for(timeout=90_000)
+    assert "Chọn tệp" in button.evaluate("e => getComputedStyle(e, '::after').content")
+    page.screenshot(path=str(ARTIFACTS / "imports_upload_box.png"))
+    page.goto(f"http://{origin}/admin", wait_until="networkidle")
+    page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=90_000)
+    # a tablet held upright opens with the sidebar collapsed: the page starts at the left edge, not 250 px in
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto(f"http://{origin}/", wait_until="networkidle")
+    page.get_by_text("Tình trạng nguồn tin").first.wait_for(timeout=60_000)
+    main_x = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').getBoundingClientRect().x")
+    if main_x > 10:
+        page.screenshot(path=str(ARTIFACTS / "tablet_overview.png"))
+    assert main_x <= 10, f"the collapsed sidebar still takes {main_x} px at 768 px wide"
     # a phone on 3G: Streamlit's bundle reaches the browser gzipped (dashboard.server.GzipStatic)
     import httpx
 
@@ -95,39 +94,35 @@ def _no_english_dialog(page, name: str) -> None:  # type: ignore[no-untyped-def]
     assert "Page not found" not in body and "Traceback" not in body, name
 
 
-def test_unknown_addresses_land_on_the_first_page_in_vietnamese(demo):
+def test_unknown_addresses_land_on_the_first_page_in_vietnamese(demo, chromium):
     """Addresses no page answers: an old bookmark (/overview, the first page's own name, which Streamlit serves
     only at the root), a typo, one typed in Vietnamese, a page the role may not open. Each showed Streamlit's
     English «Page not found» dialog (the frontend's text, not configurable); now each lands on the first page
     with a Vietnamese word, before and after signing in."""
-    from playwright.sync_api import sync_playwright
 
     srv, host = demo
     origin = f"http://{host}"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(f"{origin}/overview", wait_until="networkidle")  # before signing in: the login form
-        _no_english_dialog(page, "login_overview")
-        login_if_asked(page, srv.output)  # the first account printed: the analyst
-        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
-        _no_english_dialog(page, "overview")
-        assert not page.get_by_text("Không có trang").count()  # the first page's own old address: no notice
-        page.goto(f"{origin}/khong-co-trang-nay", wait_until="networkidle")
-        page.get_by_text("Không có trang «/khong-co-trang-nay»").first.wait_for(timeout=90_000)
-        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
-        _no_english_dialog(page, "typo")
-        assert page.url.rstrip("/") == origin  # landed: the address bar shows the first page's
-        page.goto(f"{origin}/c%E1%BA%A3nh-b%C3%A1o", wait_until="networkidle")  # typed as /cảnh-báo
-        page.get_by_text("Không có trang «/cảnh-báo»").first.wait_for(timeout=90_000)
-        _no_english_dialog(page, "vietnamese_typo")
-        page.goto(f"{origin}/admin", wait_until="networkidle")
-        page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=90_000)
-        _no_english_dialog(page, "admin")
-        page.goto(f"{origin}/overview", wait_until="networkidle")  # the old bookmark, signed in already
-        page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
-        _no_english_dialog(page, "overview_signed_in")
-        page.goto(f"{origin}/alerts", wait_until="networkidle")  # a real page still opens as itself
-        page.get_by_text("Cảnh báo — vấn đề nổi cộm").first.wait_for(timeout=90_000)
-        _no_english_dialog(page, "alerts")
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{origin}/overview", wait_until="networkidle")  # before signing in: the login form
+    _no_english_dialog(page, "login_overview")
+    login_if_asked(page, srv.output)  # the first account printed: the analyst
+    page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
+    _no_english_dialog(page, "overview")
+    assert not page.get_by_text("Không có trang").count()  # the first page's own old address: no notice
+    page.goto(f"{origin}/khong-co-trang-nay", wait_until="networkidle")
+    page.get_by_text("Không có trang «/khong-co-trang-nay»").first.wait_for(timeout=90_000)
+    page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
+    _no_english_dialog(page, "typo")
+    assert page.url.rstrip("/") == origin  # landed: the address bar shows the first page's
+    page.goto(f"{origin}/c%E1%BA%A3nh-b%C3%A1o", wait_until="networkidle")  # typed as /cảnh-báo
+    page.get_by_text("Không có trang «/cảnh-báo»").first.wait_for(timeout=90_000)
+    _no_english_dialog(page, "vietnamese_typo")
+    page.goto(f"{origin}/admin", wait_until="networkidle")
+    page.get_by_text(re.compile("cần vai trò Quản trị")).first.wait_for(timeout=90_000)
+    _no_english_dialog(page, "admin")
+    page.goto(f"{origin}/overview", wait_until="networkidle")  # the old bookmark, signed in already
+    page.get_by_text(FIRST_PAGE).first.wait_for(timeout=90_000)
+    _no_english_dialog(page, "overview_signed_in")
+    page.goto(f"{origin}/alerts", wait_until="networkidle")  # a real page still opens as itself
+    page.get_by_text("Cảnh báo — vấn đề nổi cộm").first.wait_for(timeout=90_000)
+    _no_english_dialog(page, "alerts")

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, grid_widths, log_in, require_chromium,
-                                   server_up, wait_for_run)
+from tests.browser.helpers import ARTIFACTS, grid_widths, log_in, server_up, wait_for_run
 from tests.conftest import free_port
 from tests.dashboard.served import PASSWORDS, prepare
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_the_tab_staff_acted_in_stays_open_after_a_submit_and_another_page(tmp_path):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_the_tab_staff_acted_in_stays_open_after_a_submit_and_another_page(tmp_path, chromium):
     cfg, _pw = prepare(tmp_path, n_items=200)
     port = free_port()
-    with server_up(["--config", str(cfg), "serve", "--port", str(port)], tmp_path, port, banner_timeout=60), \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
+    with server_up(["--config", str(cfg), "serve", "--port", str(port)], tmp_path, port, banner_timeout=60):
+        page = chromium.new_page(viewport={"width": 1366, "height": 768})
         page.goto(f"http://127.0.0.1:{port}/sources", wait_until="networkidle")
         log_in(page, "quantri", PASSWORDS["quantri"])
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Nguồn tin").first.click()
@@ -50,7 +44,6 @@ def test_the_tab_staff_acted_in_stays_open_after_a_submit_and_another_page(tmp_p
         page.get_by_role("tab", name="Thêm nguồn").wait_for(timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "tabs_stay_sources_back.png"))
         assert page.get_by_role("tab", selected=True).all_inner_texts() == ["Thêm nguồn"]
-        browser.close()
 
 
 def _visit(page, title: str) -> None:  # type: ignore[no-untyped-def]
