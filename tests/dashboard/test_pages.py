@@ -827,7 +827,7 @@ def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
     at = demo_env.page("sources", "viewer").run()
     no_exception(at)
     health = at.dataframe[0].value
-    assert health.set_index("Nguồn")["Lỗi mã hoá"][name] == 3
+    assert health.set_index("Nguồn")["Lỗi mã hóa"][name] == 3
 
 
 def test_recent_fetch_errors_name_their_kind_in_vietnamese(demo_env):
