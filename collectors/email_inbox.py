@@ -298,7 +298,7 @@ class EmailInboxCollector:
     kind = "email_inbox"
     label = "Hộp thư phản ánh (IMAP)"
     description = ("Thư chưa đọc trong hộp thư phản ánh; mở phản ánh. "
-                   "IMAP qua TLS (imaps://; imap:// không mã hoá chỉ cho máy chủ nội bộ được phép); chỉ lưu tên tệp đính kèm.")
+                   "IMAP qua TLS (imaps://; imap:// không mã hóa chỉ cho máy chủ nội bộ được phép); chỉ lưu tên tệp đính kèm.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
         try:

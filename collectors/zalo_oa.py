@@ -184,7 +184,7 @@ def refresh(client: httpx.Client, source: SourceConfig, *, directory: str | None
     rt, key = secret(refresh_env), secret(_social.opt(source, "secret_key_env", "LANGNGHE_ZALO_SECRET_KEY"))
     app_id = str(source.options.get("app_id") or "")
     if not (rt and key and app_id):
-        raise TokenExpiredError(f"Không làm mới được mã Zalo OA «{source.outlet}»: thiếu mã làm mới, khoá bí mật "
+        raise TokenExpiredError(f"Không làm mới được mã Zalo OA «{source.outlet}»: thiếu mã làm mới, khóa bí mật "
                                 "ứng dụng hoặc app_id.")
     oauth = _social.opt(source, "oauth_base", "https://oauth.zaloapp.com").rstrip("/")
     r = client.post(f"{oauth}/v4/oa/access_token", headers={"secret_key": key},

@@ -284,7 +284,7 @@ def save_watchlist(db: Database, user: User, wl: dict[str, Any], watchlist_id: i
         if clean is None:
             clean = check_watchlist(wl, before["query"])
         if store_watch.name_taken(cur, clean["name"], watchlist_id):
-            raise ValueError(f"Đã có danh sách theo dõi tên “{clean['name']}”.")
+            raise ValueError(f"Đã có danh sách theo dõi tên «{clean['name']}».")
         if before is None:
             watchlist_id = store_watch.create(cur, clean, user.username, now)
             store_users.audit(cur, user.username, "watchlist.create", clean["name"], clean, now)

@@ -13,19 +13,13 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from orchestration.accounts import ROLE_LABELS  # noqa: F401 - the roles' names live with the accounts
+from orchestration.status import HEALTH_STATUS  # noqa: F401 - with the states, for `langnghe sources` too
 from collectors.base import skip_label  # noqa: F401
 from vocab.alerts import OPEN_STATES, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, names_in_note  # noqa: F401
 from vocab.labels import CONFIGURED_SOURCE_TYPES, DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SOURCE_TYPES  # noqa: F401
 from vocab.labels import topics_text as _topics_text
 from vocab.numbers import fmt_num, number  # noqa: F401
 
-HEALTH_STATUS = {
-    "ok": "Hoạt động",
-    "error": "Lỗi",
-    "failing": "Lỗi kéo dài",
-    "paused": "Tạm dừng",
-    "never_run": "Chưa chạy",
-}
 
 
 TOPIC_LABELS: dict[str, str] = DISPLAY_TOPIC_LABELS

@@ -12,6 +12,7 @@ from reports.generate import (
     Result, archive_rapid, archive_weekly, rapid_key, rapid_report, weekly_key, weekly_report,
 )
 from reports.settings import ReportSettings, parse_week
+from reports.steps import Progress
 from store import reports as store_reports
 from store.db import Database, utcnow
 
@@ -40,21 +41,25 @@ def save_rapid_text(db: Database, user: User, alert_id: str, body: str) -> str:
     return "Đã lưu đề xuất hướng xử lý."
 
 
-def generate_weekly(db: Database, s: ReportSettings, user: User, week: str, area: str) -> Result:
-    """Into the archive (recorded), or into a temporary folder when the database is read-only."""
+def generate_weekly(db: Database, s: ReportSettings, user: User, week: str, area: str,
+                    progress: Progress | None = None) -> Result:
+    """Into the archive (recorded), or into a temporary folder when the database is read-only. `progress`: told each
+    step as it starts and ends (the page's status box)."""
     _need_analyst(user)
     parse_week(week)
     if db.read_only:
-        return weekly_report(db, s, week, tempfile.mkdtemp(prefix="langnghe-report-"), area=area)
-    return archive_weekly(db, s, week, area=area, generated_by=user.username)
+        return weekly_report(db, s, week, tempfile.mkdtemp(prefix="langnghe-report-"), area=area, progress=progress)
+    return archive_weekly(db, s, week, area=area, generated_by=user.username, progress=progress)
 
 
-def generate_rapid(db: Database, s: ReportSettings, user: User, alert_id: str) -> Result:
+def generate_rapid(db: Database, s: ReportSettings, user: User, alert_id: str,
+                   progress: Progress | None = None) -> Result:
     _need_analyst(user)
     try:
         if db.read_only:
-            return rapid_report(db, s, tempfile.mkdtemp(prefix="langnghe-report-"), alert_id=alert_id)
-        return archive_rapid(db, s, alert_id=alert_id, generated_by=user.username)
+            return rapid_report(db, s, tempfile.mkdtemp(prefix="langnghe-report-"), alert_id=alert_id,
+                                progress=progress)
+        return archive_rapid(db, s, alert_id=alert_id, generated_by=user.username, progress=progress)
     except KeyError:
         raise ValueError(f"Không tìm thấy cảnh báo {alert_id}.") from None
 

@@ -463,8 +463,27 @@ def fit_table(config: dict[str, Any], title: str, phone_keep: list[str], rows: i
 PHONE_ITEM_COLUMNS = ["Thời gian", "Nguồn", "Liên kết"]  # after the title: when, who, and the way to the source
 
 
-def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None, **kw: Any) -> None:
+# Streamlit wraps a cell's text only in rows taller than 64 px (its DataFrame.tsx): rows of two lines, so that a value
+# cut at its column's width («Môi trường,», «Nhóm Uông») reads whole
+TWO_LINES_ROW = 68  # px
+
+
+def desk_grid(widths: dict[str, int], config: dict[str, Any], rows: int, most: int) -> dict[str, Any]:
+    """st.dataframe's sizing arguments for a grid that must fit a 1366 px desk (954 px of page with the sidebar
+    open): each column of `widths` in pixels (over `config`'s own column type), rows of two lines, the header and
+    every row when they fit in `most` px. Columns sized by their text ran past the page and scrolled sideways."""
+    sized = {c: {**config.get(c, {}), "width": w} for c, w in widths.items()}
+    return {"column_config": {**config, **sized}, "row_height": TWO_LINES_ROW,
+            "height": table_height(rows, most, TWO_LINES_ROW)}
+
+
+def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,
+                widths: dict[str, int] | None = None, **kw: Any) -> None:
+    """`widths`: the columns in pixels on a desk and a tablet, in rows of two lines (`desk_grid`, `height` the most);
+    a phone keeps its own narrow choice."""
     fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
+    if widths and "row_height" not in fit:
+        fit = desk_grid(widths, ITEM_COLUMNS, len(df), height or 520)
     dataframe(items_view(df, **kw), hide_index=True, width="stretch", key=key, placeholder="—", **fit)
 
 

@@ -351,11 +351,11 @@ def build_alert(wl: Watchlist, hits: Sequence[Hit], items: Sequence[WatchItem]) 
     else:
         why = f"{n} tin trong {_duration(minutes)} qua (ngưỡng: {wl.min_items} tin trong {_duration(minutes)})"
     keywords = matched_keywords(wl.text, words)
-    said = (f"khớp từ khóa {', '.join(f'“{k}”' for k in keywords[:8])}" if keywords
+    said = (f"khớp từ khóa {', '.join(f'«{k}»' for k in keywords[:8])}" if keywords
             else f"từ khớp: {', '.join(words[:8]) or '—'}")
-    reason = f"Theo dõi “{wl.name}”: {why}; {said}."
+    reason = f"Theo dõi «{wl.name}»: {why}; {said}."
     detail = f"chữ trong tin, bài: {', '.join(words[:8]) or '—'}; truy vấn: {wl.text}"
-    title = f"Theo dõi “{wl.name}”" + (f": {_display_title(items)}" if items else "")
+    title = f"Theo dõi «{wl.name}»" + (f": {_display_title(items)}" if items else "")
     topics = sorted({t for it in items for t in it.topics})
     places = sorted({p for it in items for p in it.places})
     return NewAlert.of(

@@ -24,7 +24,7 @@ from vocab.config import Config, ConfigError, load, section
 # Vietnamese: argparse looks `_` up in its module at call time, so this covers every subcommand's help.
 ARGPARSE_VI = {
     "usage: ": "cách dùng: ",
-    "options": "tuỳ chọn",
+    "options": "tùy chọn",
     "positional arguments": "tham số",
     "show this help message and exit": "hiện hướng dẫn này rồi thoát",
     "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\nXem cách dùng: %(prog)s --help\n",

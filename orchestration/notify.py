@@ -165,7 +165,7 @@ def _errors(grp: list[dict[str, Any]], detail: str) -> dict[str, list[dict[str, 
 
 
 DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
-UNSUBSCRIBED_NOTE = "không gửi: đăng ký nhận thông báo đã tắt hoặc đã xoá trước khi đến lượt gửi"
+UNSUBSCRIBED_NOTE = "không gửi: đăng ký nhận thông báo đã tắt hoặc đã xóa trước khi đến lượt gửi"
 
 
 def _why_dropped(r: dict[str, Any]) -> str | None:

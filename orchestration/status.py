@@ -29,6 +29,16 @@ from nlp.version import current_stamp
 ORIGIN_LABELS = {"database": "cơ sở dữ liệu", "database (read-only)": "cơ sở dữ liệu, chỉ đọc được",
                  "snapshot": "bản chụp của serve", "none": "chưa có cơ sở dữ liệu"}
 
+# a source's health state (`status` of each source row, a code) as staff read it: Nguồn tin, Tổng quan and
+# `langnghe sources` say the same words (the CLI printed «ok», «never_run» until round 21)
+HEALTH_STATUS = {
+    "ok": "Hoạt động",
+    "error": "Lỗi",
+    "failing": "Lỗi kéo dài",
+    "paused": "Tạm dừng",
+    "never_run": "Chưa chạy",
+}
+
 # problems first (failing, error, never run), then the rest; a state not listed sorts with "ok"
 _STATE_RANK = {"failing": 0, "error": 1, "never_run": 2, "ok": 3, "paused": 4}
 

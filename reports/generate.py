@@ -6,7 +6,8 @@
         ├─ child:  Chromium prints the HTML to PDF                          ┐ overlapped
         └─ main:   XLSX, then DOCX                                          ┘
 
-A chart, PDF, DOCX or XLSX failure does not stop the other files; it is reported in `Result.errors` and the
+Each step's start and end go to an optional `progress` callback (reports/steps.py), which the dashboard draws
+as it runs. A chart, PDF, DOCX or XLSX failure does not stop the other files; it is reported in `Result.errors` and the
 document says the chart could not be drawn.
 """
 
@@ -29,6 +30,7 @@ from reports.html_out import find_font, render_html
 from reports.pdf_out import PdfError, start_pdf
 from reports.rapid import build_rapid
 from reports.settings import Period, ReportSettings, fold_slug, to_local, week_period
+from reports.steps import Progress
 from reports.weekly import build_weekly
 from reports.xlsx_out import write_xlsx
 from store import reports as store_reports
@@ -103,31 +105,35 @@ def saved_text(db: Database, kind: str, key: str) -> str:
 
 def weekly_report(db: Database, s: ReportSettings, week: str, out_dir: str | Path, *, area: str = "",
                   now: datetime | None = None, proposals: str | None = None,
-                  formats: Iterable[str] = FORMATS) -> Result:
+                  formats: Iterable[str] = FORMATS, progress: Progress | None = None) -> Result:
     """Write the weekly report of ISO week `week` ('2026-W47') into `out_dir`."""
     t0 = time.perf_counter()
+    on = progress or _quiet
     formats = set(formats)
     renderer = _renderer(s, formats)
+    on("query_build", None)
     try:
         built, period = build_weekly_report(db, s, week, area, now=now, proposals=proposals)
     except BaseException:
         renderer and renderer.draw(None)
         raise
     res = Result(n_items=built.n_items, period=period, title=built.doc.meta_title)
-    res.timings["query_build"] = time.perf_counter() - t0
-    write_files(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer)
+    _done(res, "query_build", t0, on)
+    write_files(built, s, Path(out_dir), weekly_stem(period.week, area), formats, res, renderer, on)
     res.timings["total"] = time.perf_counter() - t0
     return res
 
 
 def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_id: str | None = None,
                  story_id: str | None = None, now: datetime | None = None, proposals: str | None = None,
-                 formats: Iterable[str] = ("docx", "pdf")) -> Result:
+                 formats: Iterable[str] = ("docx", "pdf"), progress: Progress | None = None) -> Result:
     """Write the rapid report of one alert (or a story) into `out_dir`. KeyError: no such alert/story."""
     t0 = time.perf_counter()
+    on = progress or _quiet
     now = now or utcnow()
     formats = set(formats) - {"xlsx"}
     renderer = _renderer(s, formats)
+    on("query_build", None)
     try:
         with db.read() as cur:
             f = store_reports.rapid_figures(cur, alert_id=alert_id, story_id=story_id)
@@ -138,10 +144,21 @@ def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_
         renderer and renderer.draw(None)
         raise
     res = Result(n_items=built.n_items, title=built.doc.meta_title)
-    res.timings["query_build"] = time.perf_counter() - t0
-    write_files(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer)
+    _done(res, "query_build", t0, on)
+    write_files(built, s, Path(out_dir), rapid_stem(alert_id, story_id), formats, res, renderer, on)
     res.timings["total"] = time.perf_counter() - t0
     return res
+
+
+def _quiet(step: str, seconds: float | None) -> None:
+    """No one listens (the schedule, tests, benches)."""
+
+
+def _done(res: Result, step: str, since: float, on: Progress) -> None:
+    """A step has ended: its time recorded (measured from `since`, as the CLI's timings line has always read them)
+    and told to the listener."""
+    res.timings[step] = time.perf_counter() - since
+    on(step, res.timings[step])
 
 
 def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:
@@ -152,17 +169,19 @@ def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:
 
 
 def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: set[str], res: Result,
-           renderer: charts.Renderer | None = None) -> None:
+           renderer: charts.Renderer | None = None, progress: Progress | None = None) -> None:
     """Files in the order that keeps both cores busy: the charts first (the PDF embeds them), then the
     PDF's Chromium starts as a child process and the XLSX and the DOCX are written while it prints."""
+    on = progress or _quiet
     out.mkdir(parents=True, exist_ok=True)
     chromium = s.chromium()
     t = time.perf_counter()
     if renderer is not None:
         renderer.draw(built.figs)
     if renderer is not None and built.figs:
+        on("charts", None)
         pngs, err = renderer.result()
-        res.timings["charts"] = time.perf_counter() - t
+        _done(res, "charts", t, on)
         if err:
             res.errors.append(f"Không vẽ được biểu đồ: {err}")
         for im in built.doc.images():
@@ -174,6 +193,7 @@ def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: 
     job = tmp = None
     t = time.perf_counter()
     if "pdf" in formats:
+        on("pdf", None)
         tmp = Path(tempfile.mkdtemp(prefix="langnghe-report-"))
         html = render_html(built.doc, size=s.font_size, fonts=find_font(s.pdf_fonts))
         html_path = tmp / f"{stem}.html"
@@ -182,11 +202,13 @@ def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: 
                         timeout=s.browser_timeout_seconds)
     try:
         if "xlsx" in formats and built.sheets:
+            on("xlsx", None)
             _write(res, "xlsx", lambda: write_xlsx(built.sheets, out / f"{stem}.xlsx"))
-            res.timings["xlsx"] = time.perf_counter() - t
+            _done(res, "xlsx", t, on)
         if "docx" in formats:
+            on("docx", None)
             _write(res, "docx", lambda: write_docx(built.doc, out / f"{stem}.docx", font=s.docx_font, size=s.font_size))
-            res.timings["docx"] = time.perf_counter() - t
+            _done(res, "docx", t, on)
     finally:
         if job is not None:
             try:
@@ -195,7 +217,7 @@ def write_files(built: Built, s: ReportSettings, out: Path, stem: str, formats: 
                 res.errors.append(str(exc))
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)  # type: ignore[arg-type]
-            res.timings["pdf"] = time.perf_counter() - t
+            _done(res, "pdf", t, on)
 
 
 def _write(res: Result, fmt: str, write: Callable[[], Path]) -> None:
@@ -217,22 +239,22 @@ def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: dateti
 
 
 def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
-                   now: datetime | None = None) -> Result:
+                   now: datetime | None = None, progress: Progress | None = None) -> Result:
     """Generate the weekly report into the archive folder and record it (needs a writable database)."""
     now = now or utcnow()
     period = week_period(week, now)
     out = archive_dir(s, "weekly", period.week, area, now)
-    res = weekly_report(db, s, period.week, out, area=area, now=now)
+    res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
     _record(db, "weekly", period.week, area, now, generated_by, out, res)
     return res
 
 
 def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = None, story_id: str | None = None,
-                  generated_by: str, now: datetime | None = None) -> Result:
+                  generated_by: str, now: datetime | None = None, progress: Progress | None = None) -> Result:
     now = now or utcnow()
     key = rapid_key(alert_id, story_id)
     out = archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now)
-    res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now)
+    res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now, progress=progress)
     _record(db, "rapid", key, "", now, generated_by, out, res)
     return res
 

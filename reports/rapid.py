@@ -89,13 +89,14 @@ class _Case:
         return len(self.items)
 
 
-_WATCH_PREFIX = re.compile(r"^Theo dõi “[^”]*”: ")
+# «Theo dõi «…»: » since round 21; alerts stored before it keep the curly quotes the title had then
+_WATCH_PREFIX = re.compile(r"^Theo dõi (?:«[^»]*»|“[^”]*”): ")
 
 
 def subject(alert: dict[str, Any] | None, story: dict[str, Any] | None) -> str:
     """The trích yếu: the incident as the alert or story names it, its first letter a capital (a social post's title
     is its first words, «bãi thải than sau nhà em sạt rồi …»). A watchlist alert's title carries the system's
-    «Theo dõi “<danh sách>”: » before the first item's title; the document names the incident, and section I's
+    «Theo dõi «<danh sách>»: » before the first item's title; the document names the incident, and section I's
     «Căn cứ» still names the watchlist."""
     title = (alert or {}).get("title") or (story or {}).get("title") or ""
     if alert and alert.get("kind") == "watchlist":

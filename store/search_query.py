@@ -145,7 +145,7 @@ def _read(text: str) -> Query | None:
         minus, quoted, bare = m.group(1), m.group(2), m.group(3)
         if bare is not None and bare in OPERATORS_OR:
             if not groups[-1]:
-                raise QueryError(f"“{bare}” phải nằm giữa hai nhóm từ cần tìm, ví dụ: lũ OR ngập.")
+                raise QueryError(f"«{bare}» phải nằm giữa hai nhóm từ cần tìm, ví dụ: lũ OR ngập.")
             groups.append([])
             last_op = bare
             continue
@@ -162,14 +162,14 @@ def _read(text: str) -> Query | None:
         words = syllables(bare[1:] if negated else bare)
         if not words:
             if negated or bare == "-":
-                raise QueryError(f"Sau dấu trừ “{bare}” cần có từ hoặc cụm từ muốn loại trừ.")
+                raise QueryError(f"Sau dấu trừ «{bare}» cần có từ hoặc cụm từ muốn loại trừ.")
             continue  # lone punctuation: nothing to find
         # "COVID-19" or "Hạ-Long" are one chunk of several syllables: they must stay together
         groups[-1].append(Term(tuple(words), negated=negated, quoted=len(words) > 1))
         last_op = None
     if last_op is not None or not groups[-1]:
         if len(groups) > 1:
-            raise QueryError(f"“{last_op or 'OR'}” phải nằm giữa hai nhóm từ cần tìm, ví dụ: lũ OR ngập.")
+            raise QueryError(f"«{last_op or 'OR'}» phải nằm giữa hai nhóm từ cần tìm, ví dụ: lũ OR ngập.")
         return None
     for g in groups:
         if all(t.negated for t in g):

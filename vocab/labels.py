@@ -110,19 +110,19 @@ PURGE_LABELS: dict[str, str] = {
     "notify_outbox": "thông báo đã gửi xong hoặc bỏ",
     "notify_log": "nhật ký gửi thông báo",
     "item_rows:search_postings": "mục chỉ mục tìm kiếm",
-    "item_rows:item_search": "mục tìm kiếm của tin đã xoá",
-    "item_rows:item_links": "liên kết của tin đã xoá",
-    "item_rows:item_raw": "dữ liệu gốc của tin đã xoá",
-    "item_rows:item_fulltext": "toàn văn của tin đã xoá",
-    "item_rows:item_tags": "nhãn phân tích của tin đã xoá",
-    "item_rows:human_labels": "nhãn cán bộ sửa của tin đã xoá",
-    "item_rows:story_items": "mục sự việc của tin đã xoá",
-    "item_rows:cases": "phản ánh của tin đã xoá",
-    "item_rows:collab_reports": "báo cáo CTV của tin đã xoá",
-    "item_rows:watch_hits": "kết quả theo dõi của tin đã xoá",
-    "item_rows:item_steps_pending": "bước xử lý còn chờ của tin đã xoá",
+    "item_rows:item_search": "mục tìm kiếm của tin đã xóa",
+    "item_rows:item_links": "liên kết của tin đã xóa",
+    "item_rows:item_raw": "dữ liệu gốc của tin đã xóa",
+    "item_rows:item_fulltext": "toàn văn của tin đã xóa",
+    "item_rows:item_tags": "nhãn phân tích của tin đã xóa",
+    "item_rows:human_labels": "nhãn cán bộ sửa của tin đã xóa",
+    "item_rows:story_items": "mục sự việc của tin đã xóa",
+    "item_rows:cases": "phản ánh của tin đã xóa",
+    "item_rows:collab_reports": "báo cáo CTV của tin đã xóa",
+    "item_rows:watch_hits": "kết quả theo dõi của tin đã xóa",
+    "item_rows:item_steps_pending": "bước xử lý còn chờ của tin đã xóa",
     # a run a stop ended (store.retention.STOPPED): its rows are the old items left for the next run
-    "stopped": "tin cũ chưa xoá vì lần chạy dừng giữa chừng (lần sau xoá tiếp)",
+    "stopped": "tin cũ chưa xóa vì lần chạy dừng giữa chừng (lần sau xóa tiếp)",
 }
 
 
@@ -132,5 +132,5 @@ def purge_label(what: str) -> str:
     if what in PURGE_LABELS:
         return PURGE_LABELS[what]
     if what.startswith("item_rows:"):
-        return "dữ liệu khác của tin đã xoá"
+        return "dữ liệu khác của tin đã xóa"
     return what

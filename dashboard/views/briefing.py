@@ -210,16 +210,13 @@ STORY_WIDTHS = {"Vấn đề": 330, "Số tin": 60, "Số nguồn": 75, "Tiêu c
                 "Gần nhất": 115}
 NEGATIVE_WIDTHS = {"Thời gian": 115, "Nguồn": 105, "Tiêu đề": 290, "Chủ đề": 125, "Địa bàn": 120,
                    "Số nguồn đăng": 100, "Liên kết": 85}
-TWO_LINES_ROW = 68  # px: Streamlit wraps a cell's text only in rows taller than 64 px
 DESK_GRID_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside
 
 
 def _desk_grid(widths: dict[str, int], config: dict, rows: int) -> dict:
     """st.dataframe's sizing arguments for a briefing grid: each column of `widths` in pixels (over `config`'s own
     column type), wrapped rows of two lines."""
-    sized = {c: {**config.get(c, {}), "width": w} for c, w in widths.items()}
-    return {"column_config": {**config, **sized}, "row_height": TWO_LINES_ROW,
-            "height": ui.table_height(rows, DESK_GRID_HEIGHT, TWO_LINES_ROW)}
+    return ui.desk_grid(widths, config, rows, DESK_GRID_HEIGHT)
 
 
 def _stories(stories: pd.DataFrame) -> None:

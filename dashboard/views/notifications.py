@@ -43,13 +43,13 @@ def render() -> None:
         _resend_button(user, t)
     _form(user, labels)
     if subs:
-        with st.expander("Xoá một đăng ký"):
+        with st.expander("Xóa một đăng ký"):
             sid = st.selectbox("Đăng ký", [s.id for s in subs], key="nt_del",
                                format_func=lambda i: next(f"{labels.get(s.channel)} → {s.address}" for s in subs if s.id == i),
                                placeholder="Chọn đăng ký")
-            if st.button("Xoá", key="nt_del_go"):
+            if st.button("Xóa", key="nt_del_go"):
                 dn.delete(user, int(sid))
-                ui.set_flash("Đã xoá đăng ký.")
+                ui.set_flash("Đã xóa đăng ký.")
                 st.rerun()
     if gate.can("admin"):
         _admin(user, labels)

@@ -205,6 +205,14 @@ def _alert_line(col: Any, a: pd.Series) -> None:
     )
 
 
+# «Tin mới nhất» in pixels that fit the 954 px of a 1366 px page with the sidebar open, in rows of two lines: its
+# «small» Chủ đề, Nguồn and Địa bàn (75 px) cut «Môi trường, …» to «Môi trường,» and «Nhóm Uông Bí» to «Nhóm Uông»
+# (ux21's walk, round 21)
+LATEST_WIDTHS = {"Tiêu đề": 215, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Sắc thái": 80, "Địa bàn": 120,
+                 "Số nguồn đăng": 100, "Liên kết": 80}
+LATEST_HEIGHT = 420  # px: five rows of two lines and more than a half, then a scroll inside
+
+
 def _latest(n: int, n_items: int) -> None:
     """The newest items, of the area only unless the toggle is off; `n_items` all items stored."""
     ui.keep("o_latest_area", True)  # kept while another page is open
@@ -212,7 +220,7 @@ def _latest(n: int, n_items: int) -> None:
                           help="Tắt để xem tin mới nhất của mọi nguồn, cả tin toàn quốc.")
     latest = data.latest_items(n, area_only)
     if len(latest):
-        ui.items_table(latest, height=320, extra={"Số nguồn đăng": latest["n_sources"]})
+        ui.items_table(latest, height=LATEST_HEIGHT, extra={"Số nguồn đăng": latest["n_sources"]}, widths=LATEST_WIDTHS)
     else:
         # no item at all: the switch would show nothing more (it said to turn it off)
         st.caption("Chưa có tin về địa bàn theo dõi; tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin."

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, data_reports, gate, report_actions, ui
-from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button
+from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
 from reports.settings import WEEKDAYS, ReportSettings, week_title
 from vocab.numbers import fmt_num, number
@@ -120,8 +120,8 @@ def _weekly(s: ReportSettings) -> None:
             if body != saved_body:
                 report_actions.save_weekly_text(data.db(), gate.current_user(), week, area, body)
                 drafts.pop(key, None)
-            with st.spinner("Đang tạo báo cáo…"):
-                res = report_actions.generate_weekly(data.db(), s, gate.current_user(), week, area)
+            with report_steps("báo cáo") as on:
+                res = report_actions.generate_weekly(data.db(), s, gate.current_user(), week, area, on)
         except (ValueError, PermissionError) as exc:
             st.error(str(exc))
         else:

@@ -96,9 +96,9 @@ def _retry_steps(failed: int) -> None:
 # default; what the last fetch read, the source's outlet and type, cut items and where it is edited on demand.
 HEALTH_WIDTHS = {"Nguồn": 160, "Trạng thái": 95, "Thành công gần nhất": 130, "Lỗi liên tiếp": 85, "Lỗi gần nhất": 215,
                  "Tin 24 giờ": 75, "TB/ngày": 65, "So với thường lệ": 110}
-HEALTH_DETAIL_WIDTHS = {"Nguồn": 160, "Cơ quan, kênh": 140, "Loại": 90, "Lần tải gần nhất": 230, "Lỗi mã hoá": 80,
+HEALTH_DETAIL_WIDTHS = {"Nguồn": 160, "Cơ quan, kênh": 140, "Loại": 90, "Lần tải gần nhất": 230, "Lỗi mã hóa": 80,
                         "Tin bị cắt bớt": 110, "Sửa trên giao diện": 130}
-DETAIL_TOGGLE = "Xem chi tiết lần tải (cơ quan, loại, số mục, lỗi mã hoá, tin bị cắt bớt)"
+DETAIL_TOGGLE = "Xem chi tiết lần tải (cơ quan, loại, số mục, lỗi mã hóa, tin bị cắt bớt)"
 HEALTH_COLUMNS = {
     "Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
     "Tin 24 giờ": st.column_config.NumberColumn(
@@ -127,7 +127,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
         "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
         # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
-        "Lỗi mã hoá": [h.get("last_decode_replaced") or None for h in health],
+        "Lỗi mã hóa": [h.get("last_decode_replaced") or None for h in health],
         "Tin 24 giờ": [h["items_24h"] for h in health],
         "TB/ngày": [h["items_per_day_7d"] for h in health],
         "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],

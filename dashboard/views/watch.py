@@ -156,14 +156,14 @@ def _manage(wls: list[dict[str, Any]]) -> None:
             label = "Tạm dừng" if w["active"] else "Tiếp tục theo dõi"
             if st.button(label, key=f"w_toggle_{wid}"):
                 _save(lambda: actions.set_watchlist_active(data.db(), user, wid, not w["active"]),
-                      f"Đã {'tạm dừng' if w['active'] else 'bật lại'} “{w['name']}”.")
+                      f"Đã {'tạm dừng' if w['active'] else 'bật lại'} «{w['name']}».")
             new = _form(f"w_form_{wid}", w)
             if new is not None:
-                _save(lambda: actions.save_watchlist(data.db(), user, new, wid), f"Đã lưu “{new['name']}”.")
+                _save(lambda: actions.save_watchlist(data.db(), user, new, wid), f"Đã lưu «{new['name']}».")
     with tab_add:
         new = _form("w_form_new", None, "Thêm danh sách")
         if new is not None:
-            _save(lambda: actions.save_watchlist(data.db(), user, new), f"Đã thêm “{new['name']}”.")
+            _save(lambda: actions.save_watchlist(data.db(), user, new), f"Đã thêm «{new['name']}».")
 
 
 def _form(key: str, w: dict[str, Any] | None, submit: str = "Lưu thay đổi") -> dict[str, Any] | None:

@@ -17,17 +17,15 @@ from pathlib import Path
 
 from collectors.encoding import decode
 from langnghe.commands._files import open_error, out_dir_error
+from reports.steps import step_words
 from vocab.config import Config
 from vocab.numbers import fmt_num
-
-
-PHASE_WORDS = {"query_build": "đọc dữ liệu", "charts": "vẽ biểu đồ", "xlsx": "XLSX", "docx": "DOCX", "pdf": "PDF"}
 
 
 def phases_text(timings: dict[str, float]) -> str:
     """'mất 7,3 giây (đọc dữ liệu 1,5; vẽ biểu đồ 5,4; …)': the console said «query_build 1.53s, charts 5.35s, …,
     total 7.31s», English words and decimal points, until round 21."""
-    parts = [f"{PHASE_WORDS.get(k, k)} {fmt_num(v, 1) if v >= 0.05 else 'dưới 0,1'}" for k, v in timings.items()
+    parts = [f"{step_words(k)} {fmt_num(v, 1) if v >= 0.05 else 'dưới 0,1'}" for k, v in timings.items()
              if k != "total"]
     total = timings.get("total", sum(timings.values()))
     return f"mất {fmt_num(total, 1)} giây" + (f" ({'; '.join(parts)})" if parts else "")

@@ -25,12 +25,12 @@ from store.db import Database, DatabaseLocked
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "retention", help="xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)",
-        description="Xoá dữ liệu gốc và tin cũ theo cấu hình lưu giữ, mỗi lần retention.chunk_items tin, và ghi nhật "
-                    "ký. Ctrl+C dừng giữa hai phần: tin đã xoá thì xoá trọn, số tin cũ còn lại được in ra và lần chạy "
-                    "sau xoá tiếp. Mã thoát: 0 xong; 3 serve đang giữ cơ sở dữ liệu; 130 đã dừng giữa chừng.")
-    p.add_argument("--dry-run", action="store_true", help="chỉ đếm những gì sẽ bị xoá, không xoá gì")
-    p.add_argument("--log", action="store_true", help="xem nhật ký xoá gần đây thay vì xoá")
+        "retention", help="xóa dữ liệu gốc và tin cũ theo cấu hình lưu giữ (có ghi nhật ký)",
+        description="Xóa dữ liệu gốc và tin cũ theo cấu hình lưu giữ, mỗi lần retention.chunk_items tin, và ghi nhật "
+                    "ký. Ctrl+C dừng giữa hai phần: tin đã xóa thì xóa trọn, số tin cũ còn lại được in ra và lần chạy "
+                    "sau xóa tiếp. Mã thoát: 0 xong; 3 serve đang giữ cơ sở dữ liệu; 130 đã dừng giữa chừng.")
+    p.add_argument("--dry-run", action="store_true", help="chỉ đếm những gì sẽ bị xóa, không xóa gì")
+    p.add_argument("--log", action="store_true", help="xem nhật ký xóa gần đây thay vì xóa")
     p.set_defaults(func=run)
 
 
@@ -50,14 +50,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             return 0
         with _ctrl_c_stops() as stop:
             purged = run_retention(cfg, db, dry_run=args.dry_run, stop=stop)
-    verb = "Sẽ xoá" if args.dry_run else "Đã xoá"
+    verb = "Sẽ xóa" if args.dry_run else "Đã xóa"
     for p in purged:
         if p.what != store_retention.STOPPED:
             print(f"{verb} {p.rows} dòng {purge_label(p.what)} (cũ hơn {to_local(p.cutoff):%d/%m/%Y %H:%M})")
     left = stopped_left(purged)
     if left is not None:
-        print(f"Đã dừng theo yêu cầu giữa hai phần: còn {left} tin cũ chưa xoá, lần chạy sau xoá tiếp "
-              "(những tin đã xoá thì xoá trọn, không dở dang).")
+        print(f"Đã dừng theo yêu cầu giữa hai phần: còn {left} tin cũ chưa xóa, lần chạy sau xóa tiếp "
+              "(những tin đã xóa thì xóa trọn, không dở dang).")
         return 130
     return 0
 

@@ -1,4 +1,4 @@
-"""`langnghe search TỪ_KHOÁ [--json] [--limit SỐ] [--since NGÀY] [--until NGÀY] [--in-area] [--newest]`.
+"""`langnghe search TỪ_KHÓA [--json] [--limit SỐ] [--since NGÀY] [--until NGÀY] [--in-area] [--newest]`.
 
 The same search as the Tin bài page (store.search.search), from the command line. Reads the database read-only
 (never upgrades it: an older file gets `langnghe status`'s words), or the snapshot while `serve` holds it, opened
@@ -51,11 +51,11 @@ def _date(text: str) -> date:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("search", help="tìm tin bài (như trang Tin bài)", description="Tìm tin bài theo từ khoá.",
+    p = sub.add_parser("search", help="tìm tin bài (như trang Tin bài)", description="Tìm tin bài theo từ khóa.",
                        epilog=SYNTAX_HELP, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
-    p._positionals.title, p._optionals.title = "tham số", "tuỳ chọn"
+    p._positionals.title, p._optionals.title = "tham số", "tùy chọn"
     p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
-    p.add_argument("query", metavar="TỪ_KHOÁ", help="từ khoá (xem cú pháp bên dưới)")
+    p.add_argument("query", metavar="TỪ_KHÓA", help="từ khóa (xem cú pháp bên dưới)")
     p.add_argument("--json", action="store_true", help="in mỗi tin một dòng JSON (cho chương trình khác đọc)")
     p.add_argument("--limit", metavar="SỐ", type=int, default=50, help="số tin tối đa (mặc định 50)")
     p.add_argument("--since", metavar="NGÀY", type=_date, help="từ ngày này (giờ Việt Nam)")

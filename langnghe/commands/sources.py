@@ -8,7 +8,7 @@ import sys
 
 from collectors import registry
 from vocab.config import Config
-from orchestration.status import collect_status
+from orchestration.status import HEALTH_STATUS, collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,16 +32,29 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
         return 0
-    print(f"{'nguồn':28} {'loại':6} {'trạng thái':10} {'đăng 24h':>9} {'lỗi liên tiếp':>13}  lỗi gần nhất")
-    for r in rows:
-        err = (r.get("last_error") or "")[:60]
-        print(
-            f"{r['source'][:28]:28} {r['kind']:6} {r['status']:10} {r['items_24h']:>9} "
-            f"{r['consecutive_failures']:>13}  {err}"
-        )
+    print(_table(rows, registry.describe()))
     if status.get("note"):
         print(f"\n({status['note']})")
     return 0
+
+
+HEADERS = ("Nguồn", "Loại", "Trạng thái", "Tin 24 giờ", "Lỗi liên tiếp", "Lỗi gần nhất")
+
+
+def _table(rows: list[dict], described: dict[str, tuple[str, str]]) -> str:
+    """The sources in the words Nguồn tin shows: the kind's label («Báo điện tử (RSS)») and the state's
+    («Hoạt động»), not the codes «rss», «ok» (`--json` keeps the codes for programs). Columns as wide as their
+    longest cell."""
+    cells = [(r["source"][:40], described.get(r["kind"], (r["kind"], ""))[0], HEALTH_STATUS.get(r["status"], r["status"]),
+              str(r["items_24h"]), str(r["consecutive_failures"]), (r.get("last_error") or "")[:60]) for r in rows]
+    widths = [max(len(c[i]) for c in [HEADERS, *cells]) for i in range(len(HEADERS) - 1)]
+    right = {3, 4}  # the counts
+
+    def line(c: tuple[str, ...]) -> str:
+        out = [c[i].rjust(w) if i in right else c[i].ljust(w) for i, w in enumerate(widths)]
+        return ("  ".join(out) + "  " + c[-1]).rstrip()
+
+    return "\n".join(line(c) for c in [HEADERS, *cells])
 
 
 def _load_errors() -> int:

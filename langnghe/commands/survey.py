@@ -29,7 +29,7 @@ from collectors.imports import ImportFormatError
 
 def _parser(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help_, description=help_, add_help=False)
-    p._positionals.title, p._optionals.title = "tham số", "tuỳ chọn"
+    p._positionals.title, p._optionals.title = "tham số", "tùy chọn"
     p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
     return p
 

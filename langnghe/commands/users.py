@@ -22,7 +22,7 @@ from vocab.config import Config
 from store.db import Database, DatabaseLocked
 
 
-VERB_HELP = {"disable": "khoá tài khoản (không đăng nhập được nữa)", "enable": "mở lại tài khoản đã khoá"}
+VERB_HELP = {"disable": "khóa tài khoản (không đăng nhập được nữa)", "enable": "mở lại tài khoản đã khóa"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:

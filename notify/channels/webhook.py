@@ -28,7 +28,7 @@ class Webhook:
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         key = secret(str(settings.get("secret_env", "LANGNGHE_WEBHOOK_SECRET")))
         if not key:
-            raise SendError("chưa có khoá ký webhook (biến môi trường hoặc tệp bí mật LANGNGHE_WEBHOOK_SECRET)")
+            raise SendError("chưa có khóa ký webhook (biến môi trường hoặc tệp bí mật LANGNGHE_WEBHOOK_SECRET)")
         body = json.dumps({"subject": message.subject, "text": message.text, "alerts": list(message.alert_ids),
                            "link": message.link}, ensure_ascii=False).encode()
         try:

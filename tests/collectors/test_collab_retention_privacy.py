@@ -132,7 +132,7 @@ def test_retention_purges_raw_and_old_items_and_logs(db):
 def test_retention_cli(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "r.duckdb"))
     assert cli.main(["retention", "--dry-run"]) == 0
-    assert "Sẽ xoá 0 dòng dữ liệu gốc của tin" in capsys.readouterr().out
+    assert "Sẽ xóa 0 dòng dữ liệu gốc của tin" in capsys.readouterr().out
     assert cli.main(["retention"]) == 0 and cli.main(["retention", "--log"]) == 0
     out = capsys.readouterr().out
     assert "dòng tin bài" in out and "nhật ký gửi thông báo" in out
@@ -151,7 +151,7 @@ def test_retention_cli_names_every_purged_table_in_vietnamese(tmp_path, monkeypa
     monkeypatch.setenv("LANGNGHE_DB", str(path))
     assert cli.main(["retention"]) == 0 and cli.main(["retention", "--log"]) == 0
     out = capsys.readouterr().out
-    assert "Đã xoá 1 dòng tin bài" in out and "dòng liên kết của tin đã xoá" in out
+    assert "Đã xóa 1 dòng tin bài" in out and "dòng liên kết của tin đã xóa" in out
     assert "dòng dòng" not in out and not re.search(r"item_|bảng ", out), out
     assert [t for t in tables if f"item_rows:{t}" not in PURGE_LABELS] == []  # a new item table: name it there
 

@@ -303,7 +303,7 @@ def test_decimals_are_written_with_the_vietnamese_comma():
 
     from dashboard import ui
 
-    df = pd.DataFrame({"TB/ngày": [11.43, 0.0, 1250.5, 0.04, None], "Lỗi mã hoá": [3, None, None, None, 1]})
+    df = pd.DataFrame({"TB/ngày": [11.43, 0.0, 1250.5, 0.04, None], "Lỗi mã hóa": [3, None, None, None, 1]})
     html = ui.thousands_dot(df).to_html()
     for shown in (">11,4<", ">0<", ">1.250,5<", ">0,04<", ">3<"):
         assert shown in html, (shown, html)

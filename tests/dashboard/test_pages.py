@@ -789,6 +789,20 @@ def _fits_the_desk(grid) -> list[str]:  # type: ignore[no-untyped-def]
     return shown
 
 
+def test_overview_latest_fits_a_desk_in_rows_of_two_lines(demo_env):
+    """Round 21 (ux21's walk): «Tin mới nhất»'s Chủ đề, Nguồn and Địa bàn were «small» (75 px) at 1366 px and cut
+    «Môi trường, …» to «Môi trường,». Every column has pixels that fit the page, those three at least 100, and rows
+    of two lines so a value cut at its width reads whole."""
+    at = demo_env.page("overview", "viewer").run()
+    no_exception(at)
+    latest = at.dataframe[-1]
+    assert "Chủ đề" in latest.value.columns and "Số nguồn đăng" in latest.value.columns
+    assert _fits_the_desk(latest) == list(latest.value.columns)
+    widths = {c: json.loads(latest.proto.columns)[c]["width"] for c in ("Chủ đề", "Nguồn", "Địa bàn")}
+    assert min(widths.values()) >= 100, widths
+    assert latest.proto.row_height > 64  # Streamlit wraps a cell's text only in rows taller than 64 px
+
+
 def test_sources_health_fits_a_desk_with_details_on_demand(demo_env):
     """Round 21: the health table's fourteen columns were 1,749 px wide at 1366 px and scrolled sideways. It shows
     each source's state, and, with the toggle, what its last fetch read; each group fits; the data keeps them all."""
@@ -819,7 +833,7 @@ def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
     at = demo_env.page("sources", "viewer").run()
     no_exception(at)
     health = at.dataframe[0].value
-    assert health.set_index("Nguồn")["Lỗi mã hoá"][name] == 3
+    assert health.set_index("Nguồn")["Lỗi mã hóa"][name] == 3
 
 
 def test_recent_fetch_errors_name_their_kind_in_vietnamese(demo_env):

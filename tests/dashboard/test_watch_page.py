@@ -57,7 +57,7 @@ def test_page_lists_defaults_and_analysts_add_one(env):
     inputs[1].input('"Yên Tử" OR "chua Yen Tu"')
     next(b for b in at.button if b.label == "Thêm danh sách").click().run()
     no_exception(at)
-    assert "Đã thêm “Chùa Yên Tử”" in texts(at)
+    assert "Đã thêm «Chùa Yên Tử»" in texts(at)
     with env.db.read() as cur:
         names = {w["name"]: w for w in store_watch.list_watchlists(cur)}
     assert names["Chùa Yên Tử"]["active"] and names["Chùa Yên Tử"]["created_by"] == "chuyenvien"

@@ -118,7 +118,7 @@ def test_first_item_alert_names_the_watchlist_and_words_and_is_raised_once(tmp_p
         alerts = _alerts(db, wid)
         assert len(alerts) == 1
         assert alerts[0][1] == 2 and list(alerts[0][3]) == [a, b]  # the open alert now holds both items
-        assert alerts[0][2] == "Theo dõi “Chùa Ba Vàng”: có 1 tin mới; khớp từ khóa “chùa Ba Vàng”."
+        assert alerts[0][2] == "Theo dõi «Chùa Ba Vàng»: có 1 tin mới; khớp từ khóa «chùa Ba Vàng»."
         with db.read() as cur:
             hits = store_watch.recent_hits(cur, wid)
         assert set(hits["alert_id"]) == {alerts[0][0]}
@@ -135,7 +135,7 @@ def test_the_reason_names_the_keyword_as_staff_wrote_it_not_the_items_unmarked_w
         (alert,) = _alerts(db, wid)
         with db.read() as cur:
             details = store_alerts.get_alert(cur, alert[0])["details"]
-    assert alert[2] == "Theo dõi “Bãi thải”: có 1 tin mới; khớp từ khóa “bãi thải”, “sạt lở Vàng Danh”."
+    assert alert[2] == "Theo dõi «Bãi thải»: có 1 tin mới; khớp từ khóa «bãi thải», «sạt lở Vàng Danh»."
     assert "bai thai" not in alert[2]
     assert details["keywords"] == ["bãi thải", "sạt lở Vàng Danh"]
     assert details["detail"].startswith("chữ trong tin, bài: bai thai, sat, lo, vang, danh; truy vấn: ")
@@ -162,7 +162,7 @@ def test_matched_keywords_of_a_watchlist_saved_before_the_search_limits():
     wl = watch.compile_watchlist({"id": 1, "name": "Bãi thải", "query": q, "min_items": 1, "window_minutes": 60,
                                   "severity": "medium"})
     alert = watch.build_alert(wl, [store_watch.Hit(1, "a", NOW, ("bai thai",))], [])
-    assert alert.reason == "Theo dõi “Bãi thải”: có 1 tin mới; khớp từ khóa “bãi thải”."
+    assert alert.reason == "Theo dõi «Bãi thải»: có 1 tin mới; khớp từ khóa «bãi thải»."
 
 
 def test_n_items_in_window(tmp_path):
@@ -211,7 +211,7 @@ def test_the_alert_is_named_by_an_item_written_with_diacritics(tmp_path):
         assert len(watch.match_new(db, [b], NOW + timedelta(minutes=5))) == 1
         with db.read() as cur:
             (title,) = cur.execute("SELECT title FROM alerts WHERE story_id = ?", [store_watch.watch_key(wid)]).fetchone()
-    assert title == "Theo dõi “Chùa Ba Vàng”: Chùa Ba Vàng đón khách dịp lễ"
+    assert title == "Theo dõi «Chùa Ba Vàng»: Chùa Ba Vàng đón khách dịp lễ"
     assert watch._display_title([_social("bai thai tran", "bãi thải tràn")]) == "bãi thải tràn"
     # names: a marked social title shown with its place names capitalised (capitals only, never other letters)
     assert watch._display_title([_social("mất điện ở vàng danh", "Mất điện ở Vàng Danh")]) == "Mất điện ở Vàng Danh"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -106,7 +107,12 @@ def test_cli_init_collect_status_sources(tmp_path, server):
     assert [s["source"] for s in st["sources"]] == ["feed0", "feed1"]
     assert all(s["status"] == "ok" for s in st["sources"])
     out = cli(["--config", str(cfg), "sources"]).stdout
-    assert "feed0" in out and "Hoạt động" not in out  # plain CLI listing
+    # in the words Nguồn tin shows, not the codes «ok», «rss» (round 21; `--json` keeps the codes)
+    head, *lines = out.splitlines()
+    assert head.split()[:2] == ["Nguồn", "Loại"] and "Trạng thái" in head and "Tin 24 giờ" in head
+    feed0 = next(line for line in lines if line.startswith("feed0"))
+    assert "Báo điện tử (RSS)" in feed0 and "Hoạt động" in feed0
+    assert not re.search(r"\b(ok|rss|never_run)\b", out), out
     kinds = json.loads(cli(["sources", "--kinds", "--json"]).stdout)
     assert "rss" in kinds
 

@@ -17,7 +17,7 @@ def test_retention_prints_its_cutoffs_and_log_in_vietnam_time(tmp_path, monkeypa
     monkeypatch.setattr(job, "utcnow", lambda: datetime(2026, 12, 5, 20, 30))  # 03:30 on the 6th in Vietnam
     assert cmd.run(argparse.Namespace(dry_run=True, log=False), cfg) == 0
     run = capsys.readouterr().out
-    assert "Sẽ xoá" in run and "/12/" in run and "03:30" in run and "UTC" not in run and "20:30" not in run
+    assert "Sẽ xóa" in run and "/12/" in run and "03:30" in run and "UTC" not in run and "20:30" not in run
     assert cmd.run(argparse.Namespace(dry_run=False, log=True), cfg) == 0
     log = capsys.readouterr().out
     assert "06/12/2026 03:30" in log and "(thử)" in log  # the run's own time, in Vietnam time

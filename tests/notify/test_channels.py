@@ -80,7 +80,7 @@ def test_refusals_are_send_errors_without_secrets(monkeypatch):
         registry.get("telegram").send("1", MSG, {"base_url": "http://t.test"}, mock(boom))
     assert SECRET not in str(ei.value)
     monkeypatch.delenv("LANGNGHE_WEBHOOK_SECRET", raising=False)
-    with pytest.raises(SendError, match="khoá ký"):
+    with pytest.raises(SendError, match="khóa ký"):
         registry.get("webhook").send("http://x", MSG, {}, mock(lambda r: httpx.Response(200)))
 
 

@@ -648,7 +648,7 @@ def test_a_digest_of_a_subscription_turned_off_or_deleted_meanwhile_is_not_sent(
     assert tg.sent == []
     with db.read() as cur:
         assert store_notify.outbox_counts(cur) == {"dropped": 2}
-        assert sum("đăng ký nhận thông báo đã tắt hoặc đã xoá" in r["detail"] for r in store_notify.recent_log(cur)) == 2
+        assert sum("đăng ký nhận thông báo đã tắt hoặc đã xóa" in r["detail"] for r in store_notify.recent_log(cur)) == 2
 
 
 def test_retention_purges_old_sent_dropped_and_failed_rows_and_the_send_log_never_waiting_ones(env):

@@ -126,6 +126,7 @@ def test_analyst_saves_proposals_and_generates(env):
     assert "Đã tạo báo cáo trong" in texts(at)
     made = next(t for t in texts(at).split("\n") if "Đã tạo báo cáo trong" in t)
     assert re.search(r"trong \d+(,\d)? giây", made), made  # Vietnamese decimal comma
+    _shows_the_steps(at, "báo cáo", ["Đọc dữ liệu", "XLSX", "DOCX"])
     with env.db.read() as cur:
         arch = store_reports.list_archive(cur)
     assert len(arch) == 1 and arch.iloc[0].generated_by == "chuyenvien" and arch.iloc[0].period == week
@@ -134,6 +135,14 @@ def test_analyst_saves_proposals_and_generates(env):
     assert list(next(d.value for d in at.dataframe if "Kỳ / cảnh báo" in d.value.columns)["Kỳ / cảnh báo"]) == [
         week_title(week)]
     assert at.selectbox(key="rep_arch_pick").options[0].startswith(f"{week_title(week)} · Toàn tỉnh · ")
+
+
+def _shows_the_steps(at: AppTest, what: str, steps: list[str]) -> None:
+    """A status box with one line per step and its time, not a bare spinner for ~17 s (ux21's walk, round 21)."""
+    assert [b.label for b in at.status] == [f"Các bước tạo {what}"] and at.status[0].state == "complete"
+    lines = [m.value for m in at.status[0].markdown]
+    for step in steps:
+        assert any(re.fullmatch(rf"✓ {step}: \d+(,\d)? giây", line) for line in lines), (step, lines)
 
 
 def test_area_other_and_preview(env):
@@ -161,6 +170,7 @@ def test_rapid_report_button(env):
     at.button(key=f"rr_go_{aid}").click().run(timeout=120)
     no_exception(at)
     assert "Đã tạo báo cáo nhanh trong" in texts(at)  # said, as the weekly report says it (dash6)
+    _shows_the_steps(at, "báo cáo nhanh", ["Đọc dữ liệu", "DOCX"])
     with env.db.read() as cur:
         assert store_reports.get_text(cur, "rapid", rapid_key(aid))["body"] == "Đề nghị họp báo."
         arch = store_reports.list_archive(cur, "rapid")

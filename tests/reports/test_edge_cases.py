@@ -250,3 +250,19 @@ def test_every_text_cell_that_starts_a_formula_is_quoted_in_the_xlsx_and_control
     d = docx.Document(str(res.files["docx"]))
     cells = " ".join(c.text for t in d.tables for r in t.rows for c in r.cells)
     assert "@SUM(1+1)" in cells and not any(ch in cells for ch in "\x01\x08\x0b\x0c\x1f\ufffe\uffff")
+
+
+def test_progress_is_told_each_step_as_it_starts_and_ends(tmp_path):
+    """Round 21: the dashboard showed a bare spinner for a report's ~17 s. The reports layer tells a `progress`
+    callback each step's start (None) and end (its time, as `Result.timings` holds it), in order, so the page can
+    show what runs; the same words as the CLI's timings line (`reports.steps`)."""
+    from reports.steps import STEP_WORDS
+
+    db = database(tmp_path / "p.duckdb")
+    seen: list[tuple[str, float | None]] = []
+    res = weekly_report(db, settings(charts=False), WEEK, tmp_path / "out", now=NOW, formats=("docx", "xlsx"),
+                        progress=lambda step, secs: seen.append((step, secs)))
+    assert [(s, t is None) for s, t in seen] == [("query_build", True), ("query_build", False), ("xlsx", True),
+                                                ("xlsx", False), ("docx", True), ("docx", False)]
+    assert {s: t for s, t in seen if t is not None} == {k: v for k, v in res.timings.items() if k != "total"}
+    assert set(res.timings) - {"total"} <= set(STEP_WORDS)

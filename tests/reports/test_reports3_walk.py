@@ -153,10 +153,12 @@ def test_an_items_topics_are_told_apart(weekly_docx):
     assert all(set(x.split("; ")) <= labels for x in multi), multi
 
 
-def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_path):
+@pytest.mark.parametrize("left,right", [("«", "»"), ("“", "”")])  # since round 21; an alert stored before it
+def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_path, left, right):
     """The demo's watchlist alert gave the trích yếu «Theo dõi “Sạt lở bãi thải (demo)”: bãi thải than sau nhà em
     sạt rồi …» and closed «… về vụ việc «Theo dõi “…”: …»»: the system's prefix in a filed document, and a heading
     starting in lower case. The watchlist stays named in «Căn cứ»."""
+    name = f"{left}Sạt lở bãi thải{right}"
     from devtools.rows import make_item, tag_row
     from reports.rapid import build_rapid
     from store import alerts as store_alerts
@@ -175,7 +177,7 @@ def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_p
         save_tags(cur, [tag_row("i1", topics=["disaster"], sentiment="negative", in_area=True,
                                 places=["phường Vàng Danh"], folded="x", model_version="t")])
         aid = store_alerts.raise_alert(cur, NewAlert.of(
-            f"Theo dõi “Sạt lở bãi thải”: {post}", "high", "Theo dõi “Sạt lở bãi thải”: 1 tin trong 1 giờ qua",
+            f"Theo dõi {name}: {post}", "high", f"Theo dõi {name}: 1 tin trong 1 giờ qua",
             kind="watchlist", story_id="W1", item_ids=["i1"], n_items=1, n_outlets=1), t0)
         f = store_reports.rapid_figures(cur, alert_id=aid)
     d = docx.Document(str(write_docx(build_rapid(f, settings(charts=False), "", NOW).doc, tmp_path / "r.docx")))
@@ -185,7 +187,7 @@ def test_a_watchlist_alerts_rapid_report_names_the_incident_not_the_system(tmp_p
     assert not [p for p in paras if "«Theo dõi" in p]
     assert any(p.startswith("Trên đây là báo cáo nhanh về vụ việc «Bãi thải than sau nhà em") for p in paras)
     grounds = next(p for p in paras if "Căn cứ: " in p)
-    assert grounds.endswith("Căn cứ: Theo dõi “Sạt lở bãi thải”: 1 tin trong 1 giờ qua."), grounds  # a stop added
+    assert grounds.endswith(f"Căn cứ: Theo dõi {name}: 1 tin trong 1 giờ qua."), grounds  # a stop added
     db.close()
 
 
