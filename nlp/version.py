@@ -42,8 +42,9 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # 9 (round 19): the models retrained with slice S59 and the wish marks (sentiment) and the real labelled VNTC
 # articles with economy's positives weighted (topics); the model version stays "1.0", so stored items are re-tagged
 # by this number (docs/NLP_ROUNDS.md, "Round 19: the lead's decision").
-# 10 (round 21): the models retrained with slice S60 and the contrast scope "dup" (sentiment of comments); the model
-# version stays "1.0" (docs/NLP_ROUNDS.md, "Round 21: the retrain").
+# 10 (round 21): the models retrained with slice S60 and the contrast scope "dup" (sentiment of comments) and with
+# the news slices N29–N33 and economy's V positives ×4 (topics); the model version stays "1.0" (docs/NLP_ROUNDS.md,
+# "Round 21: the retrain" and "Round 21: the second retrain, with N29–N33").
 PIPELINE_REVISION = 10
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
