@@ -29,6 +29,8 @@ def test_peak_rss_is_in_megabytes():
 
 
 def test_a_childs_own_peak_from_wait4():
+    """At least the 64 MB the child holds, in MB: a KB reading of it would be ≥ 65,536. No tighter bound above:
+    Linux counts into a child's ru_maxrss the parent's RSS at the fork (1,172 MB under a pytest-xdist worker)."""
     proc = subprocess.Popen([sys.executable, "-c", "b = bytearray(64 << 20)"])
     _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0 and 64 <= child_peak_mb(usage) < 400
+    assert os.waitstatus_to_exitcode(status) == 0 and 64 <= child_peak_mb(usage) < 32_000
