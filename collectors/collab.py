@@ -23,7 +23,7 @@ from datetime import datetime
 
 from collectors import _social
 from collectors.base import SkipItem
-from vocab.item import Item
+from vocab.item import COLLAB_URN, Item
 from collectors.textutil import is_http_url, sha1, tidy
 from vocab.config import SourceConfig
 
@@ -90,7 +90,7 @@ def map_report(
     rid = report_id(reporter, text, place, now, channel=channel, link=link)
     place = tidy(place)
     body = text + (f"\nĐịa bàn: {place}" if place else "")
-    url = link or f"urn:langnghe:collab:{rid}"
+    url = link or f"{COLLAB_URN}{rid}"
     return _social.make_item(
         replace(SOURCE, source_type=channel_source_type(channel)),
         url=url,

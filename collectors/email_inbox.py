@@ -55,7 +55,7 @@ from collectors.registry import register
 from collectors.netguard import Dial
 from collectors.textutil import strip_html, tidy
 from vocab.config import LimitsConfig, SourceConfig
-from vocab.item import Item
+from vocab.item import MAIL_URN, Item
 from vocab.secrets import secret
 
 # Bytes of one message fetched at most (an IMAP partial fetch) are [limits] max_mail_mb (LimitsConfig.mail_bytes,
@@ -123,7 +123,7 @@ def map_message(raw: bytes, uid: str, source: SourceConfig, fetched_at: datetime
     except (TypeError, ValueError, IndexError):
         published = None
     name, addr = parseaddr(str(msg.get("from") or ""))
-    return _social.make_item(source, url=f"urn:langnghe:mail:{hashlib.sha1(mid.encode()).hexdigest()}",
+    return _social.make_item(source, url=f"{MAIL_URN}{hashlib.sha1(mid.encode()).hexdigest()}",
                              title=subject or _social.title_from_text(body), text=body, published=published,
                              fetched_at=fetched_at, future_tolerance_minutes=future_tolerance_minutes,
                              author=tidy(name) or addr or None, guid=mid,

@@ -49,7 +49,7 @@ from collectors.base import (ApiError, Batch, CollectContext, Fetched, HttpStatu
 from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
-from vocab.item import Item
+from vocab.item import FB_MESSAGE_URN, Item
 from vocab.secrets import secret
 
 GATE = _social.gate("facebook_page")
@@ -121,7 +121,7 @@ def map_message(m: Mapping[str, Any], source: SourceConfig, fetched_at: datetime
     text = tidy(_social.as_text(m.get("message")))
     if not text:
         raise SkipItem("message without text")
-    return _item(source, fetched_at, future_tolerance_minutes, url=f"urn:langnghe:fb-msg:{mid}", text=text,
+    return _item(source, fetched_at, future_tolerance_minutes, url=f"{FB_MESSAGE_URN}{mid}", text=text,
                  created=m.get("created_time"), author=tidy(_social.as_text(sender.get("name"))) or None, guid=mid,
                  flags=["fb_message", f"psid:{psid}"])
 

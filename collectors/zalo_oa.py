@@ -42,7 +42,7 @@ from collectors.base import (ApiError, Batch, CollectContext, DocumentError, Fet
 from collectors.registry import register
 from collectors.textutil import tidy
 from vocab.config import SourceConfig
-from vocab.item import Item
+from vocab.item import ZALO_MESSAGE_URN, Item
 from vocab.secrets import secret, store_secret
 
 GATE = _social.gate("zalo_oa")
@@ -62,7 +62,7 @@ def map_message(m: Mapping[str, Any], source: SourceConfig, fetched_at: datetime
         raise SkipItem("not a text message")
     ts = m.get("time")
     published = _social.parse_iso(ts / 1000) if isinstance(ts, (int, float)) and not isinstance(ts, bool) else None
-    return _social.make_item(source, url=f"urn:langnghe:zalo-msg:{mid}", title=_social.title_from_text(text),
+    return _social.make_item(source, url=f"{ZALO_MESSAGE_URN}{mid}", title=_social.title_from_text(text),
                              text=text, published=published, fetched_at=fetched_at,
                              future_tolerance_minutes=future_tolerance_minutes,
                              author=tidy(_social.as_text(m.get("from_display_name"))) or None, guid=mid,

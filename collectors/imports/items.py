@@ -26,7 +26,7 @@ from collectors.imports.times import parse_time, us_order_date
 from collectors.textutil import is_http_url, sha1, strip_html, tidy
 from vocab.config import SourceConfig
 from vocab.folding import fold
-from vocab.item import Item
+from vocab.item import IMPORT_URN, Item
 from vocab.labels import SOURCE_TYPES
 
 # an outlet ("Kênh", "Nguồn"…) naming a platform makes the row social media; one naming a newspaper,
@@ -99,7 +99,7 @@ def map_row(row: Mapping[str, Any], mapping: Mapping[str, str], settings: Import
     ext_id = tidy(cell_str(_get(row, mapping.get("id"))))
     if not is_http_url(url):
         key = ext_id or f"{title}\n{text}\n{published}\n{author}"
-        url = f"urn:langnghe:import:{sha1(src.name + chr(10) + key)}"
+        url = f"{IMPORT_URN}{sha1(src.name + chr(10) + key)}"
     item = _social.make_item(
         SourceConfig(name=src.name, kind="import", url=src.url, outlet=src.outlet, source_type=stype),
         url=url,

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from vocab.item import COLLAB_URN, IMPORT_URN, OWN_CHANNEL_URNS
 from vocab.privacy import mask_author
 from dashboard import actions, data, gate, ui
 from vocab.numbers import number
@@ -53,16 +54,12 @@ def no_link_note(source_type: str, url: str | None) -> str:
     stored link that is not http(s) "cannot be opened"."""
     if source_type == "ctv":
         return "Tin không có liên kết: cộng tác viên nghe, thấy trực tiếp (CTV / trực tiếp)."
-    if str(url or "").startswith(("urn:langnghe:collab:", "urn:langnghe:import:")):
+    if str(url or "").startswith((COLLAB_URN, IMPORT_URN)):
         return "Tin không có liên kết: báo cáo CTV hoặc dòng nhập từ tệp không kèm đường dẫn."
-    if str(url or "").startswith(PRIVATE_CHANNELS):  # it said «không phải http(s)», a fault, until round 21
+    if str(url or "").startswith(OWN_CHANNEL_URNS):  # it said «không phải http(s)», a fault, until round 21
         return ("Tin không có liên kết: tin nhắn, thư gửi riêng cho cơ quan (Zalo OA, Messenger, hộp thư), không có "
                 "trang công khai để mở; xem và trả lời ở trang Phản ánh.")
     return "Liên kết gốc không phải http(s), không mở được."
-
-
-# the office's own inboxes: a message sent to the office has no public page (collectors/zalo_oa, fanpage, mailbox)
-PRIVATE_CHANNELS = ("urn:langnghe:zalo-msg:", "urn:langnghe:fb-msg:", "urn:langnghe:mail:")
 
 
 def render() -> None:
