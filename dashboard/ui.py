@@ -468,12 +468,16 @@ PHONE_ITEM_COLUMNS = ["Thời gian", "Nguồn", "Liên kết"]  # after the titl
 TWO_LINES_ROW = 68  # px
 
 
+def sized_columns(widths: dict[str, int], config: dict[str, Any]) -> dict[str, Any]:
+    """A column_config of each column of `widths` at its width in pixels, over `config`'s own column type."""
+    return {c: {**config.get(c, {}), "width": w} for c, w in widths.items()}
+
+
 def desk_grid(widths: dict[str, int], config: dict[str, Any], rows: int, most: int) -> dict[str, Any]:
     """st.dataframe's sizing arguments for a grid that must fit a 1366 px desk (954 px of page with the sidebar
-    open): each column of `widths` in pixels (over `config`'s own column type), rows of two lines, the header and
-    every row when they fit in `most` px. Columns sized by their text ran past the page and scrolled sideways."""
-    sized = {c: {**config.get(c, {}), "width": w} for c, w in widths.items()}
-    return {"column_config": {**config, **sized}, "row_height": TWO_LINES_ROW,
+    open): each column of `widths` in pixels (sized_columns), rows of two lines, the header and every row when they
+    fit in `most` px. Columns sized by their text ran past the page and scrolled sideways."""
+    return {"column_config": {**config, **sized_columns(widths, config)}, "row_height": TWO_LINES_ROW,
             "height": table_height(rows, most, TWO_LINES_ROW)}
 
 

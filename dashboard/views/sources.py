@@ -138,8 +138,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
                        "gạt lại để về tình trạng. Bấm vào một ô để đọc hết nội dung.")
     widths = HEALTH_DETAIL_WIDTHS if detail else HEALTH_WIDTHS
     ui.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
-                 column_order=list(widths), column_config={c: {**HEALTH_COLUMNS.get(c, {}), "width": w}
-                                                           for c, w in widths.items()})
+                 column_order=list(widths), column_config=ui.sized_columns(widths, HEALTH_COLUMNS))
     with st.container():  # always drawn: a word that comes and goes would shift what is below it
         over = status.over_cap_text(health, limits)
         if over:
