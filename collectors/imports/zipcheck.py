@@ -7,8 +7,14 @@
         ▼
     declared sizes: all parts ≤ [imports] max_uncompressed_mb; a part openpyxl parses whole (styles,
         workbook…, anything but the streamed sheets and shared strings) ≤ max_xlsx_part_mb
+        ▼
+    each part's prolog ─_check_no_dtd─▶ a <!DOCTYPE> (entities) ─▶ refused
 
 zipfile stops at the declared size, so a forged size only fails the CRC later: the declared sizes are enough.
+The sizes bound the bytes, not what the XML parser makes of them: openpyxl reads sheets and shared strings with
+the standard library's expat, which expands an internal entity wherever it is referenced (expat's own guard
+allows a hundredfold), so a 13 KB file of `&e;` made a 1,000,000,000-character cell and 2.3 GB (round 22). Excel,
+LibreOffice and every writer we know put no DTD in a workbook part, so any is refused before openpyxl opens it.
 """
 
 from __future__ import annotations
@@ -46,7 +52,58 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
             raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {fmt_num(i.file_size / 1e6, 1)} "
                                    f"MB, quá giới hạn {fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này "
                                    "(imports.max_xlsx_part_mb).")
+    _check_no_dtd(stream, infos)
     stream.seek(0)
+
+
+class _Prolog(Exception):
+    """Raised from expat's handlers to stop at the end of a part's prolog; `dtd` says whether it held one."""
+
+    def __init__(self, dtd: bool) -> None:
+        self.dtd = dtd
+
+
+def _check_no_dtd(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
+    """Refuse a workbook with a document type declaration in any part (the door of entity expansion). Only each
+    part's prolog is read: expat stops at its first element; a part that is no XML (a picture) stops at once."""
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            for info in infos:
+                if not info.is_dir() and _has_dtd(zf, info):
+                    raise ImportFormatError(
+                        f"Tệp XLSX có khai báo kiểu tài liệu (<!DOCTYPE>, thực thể XML) trong phần «{tidy(info.filename)[:80]}»: "
+                        "Excel không bao giờ ghi như vậy, tệp có thể được tạo để làm treo máy (kiểu billion laughs). "
+                        "Hãy mở bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx hoặc CSV UTF-8 rồi nhập lại.")
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+
+
+def _has_dtd(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo") -> bool:
+    from xml.parsers import expat
+
+    def doctype(*_: object) -> None:
+        raise _Prolog(True)
+
+    def element(*_: object) -> None:
+        raise _Prolog(False)
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = element
+    with zf.open(info) as part:
+        try:
+            while chunk := part.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except _Prolog as stop:
+            return stop.dtd
+        except expat.ExpatError:  # not XML (an image, a binary part): openpyxl does not parse it as XML either
+            return False
+    return False
 
 
 # what a zip named .xlsx turns out to be, from a part only that format has → how staff are told
