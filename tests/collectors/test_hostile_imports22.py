@@ -75,3 +75,30 @@ def test_an_ordinary_xlsx_and_a_part_with_character_references_still_read():
     """What a workbook does hold: predefined and numeric character references, a UTF-8 prolog, comments."""
     sheet = HEAD + "<!-- Excel -->" + _sheet("Bụi &amp; ồn &#7899; &lt;khu 3&gt;")
     assert _rows(_xlsx(sheet, HEAD + _sst("x"))) == [{"Tiêu đề": "Bụi & ồn ớ <khu 3>"}]
+
+
+def _head_rows(n: int) -> str:
+    return "".join(f'"Bụi than {i}","Người dân phường Vàng Danh phản ánh xe chở than {i}"\n' for i in range(n))
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.jsonl"])
+def test_a_file_that_changes_encoding_part_way_says_how_many_rows_lost_bytes(name):
+    """The codec is sniffed from the file's head; a Windows-1258 part appended to a UTF-8 file (two exports
+    joined) was imported with U+FFFD in place of its letters and nothing said. Now counted and said."""
+    bad = "Đường hỏng ở Yên Tử".encode("cp1258", "replace")  # Đ, ờ… are not UTF-8 bytes
+    if name.endswith(".csv"):
+        data = ("Tiêu đề,Nội dung\n" + _head_rows(2000)).encode() + b'"' + bad + b'","x"\n' + '"Cuối","Hết"\n'.encode()
+    else:
+        data = "".join('{"text": "Bụi than %d ở phường Vàng Danh"}\n' % i for i in range(2000)).encode() \
+            + b'{"text": "' + bad + b'"}\n'
+    with imp.open_table(name, io.BytesIO(data), ImportsConfig()) as t:
+        rows = list(t.rows)
+    assert len(rows) == 2001 + name.endswith(".csv")
+    assert dict(t.notes) == {"replaced_bytes": 1}
+    said = imp.notes_text(t.notes)
+    assert len(said) == 1 and said[0].startswith("1 dòng có byte không đọc được") and "UTF-8" in said[0]
+
+
+def test_a_clean_file_has_no_note():
+    with imp.open_table("t.csv", io.BytesIO(("Tiêu đề,Nội dung\n" + _head_rows(50)).encode()), ImportsConfig()) as t:
+        assert len(list(t.rows)) == 50 and not t.notes
