@@ -17,6 +17,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Iterable
 
+from collectors.imports import stored_name
 from orchestration import imports as importer
 from orchestration.accounts import User, role_allows
 from orchestration import sources as sources_store
@@ -158,7 +159,7 @@ def import_upload(db: Database, cfg: Any, user: User, file_name: str, stream: An
 
     res = importer.import_file(db, cfg, file_name, stream, mapping, settings, utcnow(), on_progress=on_progress)
     with db.write() as cur:
-        store_users.audit(cur, user.username, "import", file_name,
+        store_users.audit(cur, user.username, "import", stored_name(file_name),
                           {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": res.items_new,
                            "đã có": res.items - res.items_new, "bỏ qua": sum(res.skipped.values())}, utcnow())
     return res
