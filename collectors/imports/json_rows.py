@@ -66,8 +66,11 @@ def _jsonl_rows(lines: Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]
             continue
         try:
             obj = json.loads(line)
-        except (ValueError, RecursionError):  # JSONDecodeError, or a number too long to convert
+        except ValueError:  # JSONDecodeError, or a number too long to convert
             yield {"_error": f"line {n}: not JSON"}
+            continue
+        except RecursionError:  # JSON, nested deeper than Python parses (a .json of one object 10,000 deep)
+            yield {"_error": f"line {n}: nested too deeply"}
             continue
         if not isinstance(obj, dict):
             yield {"_error": f"line {n}: not an object"}

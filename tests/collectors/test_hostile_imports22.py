@@ -152,3 +152,13 @@ def test_an_xlsx_import_reads_its_shared_strings_without_openpyxls_reader(monkey
                     '<row r="2"><c r="A2" t="s"><v>1</v></c></row><row r="3"><c r="A3" t="s"><v>5</v></c></row>'
                     '</sheetData></worksheet>')
     assert _rows(_xlsx(sheet, SST_SAMPLE)) == [{"Tiêu đề": "Bụi than"}, {"Tiêu đề": "<khu 3> & ồn"}]
+
+
+@pytest.mark.parametrize("name", ["t.json", "t.jsonl"])
+def test_a_line_nested_10000_deep_is_skipped_as_too_deep_not_as_not_json(name):
+    """A .json holding one object 10,000 deep (not an array) is read as JSONL; Python's parser gives up on it
+    (RecursionError) and the row was skipped as «dòng không phải JSON», which it is."""
+    data = ('{"text": "Bụi than"}\n' + '{"a":' * 10_000 + "1" + "}" * 10_000 + "\n").encode()
+    with imp.open_table(name, io.BytesIO(data), ImportsConfig()) as t:
+        rows = list(t.rows)
+    assert rows == [{"text": "Bụi than"}, {"_error": "line 2: nested too deeply"}]
