@@ -888,7 +888,7 @@ def _holder(b: int, spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> l
     Chẽ", "… - TP Uông Bí"), or None when none follows. A bare name does not do: "Cẩm Phả, Uông Bí" is a list."""
     if b >= len(ctx.toks) or not _HOLDER_GAP.match(ctx.gap(b - 1)):
         return None
-    for (c, _d), hs in spans.items():
+    for (c, _d), hs in sorted(spans.items(), key=lambda kv: kv[0]):  # the nearest first
         if (b < c <= b + 2 and hs[0].prefix in _UNIT_PREFIXES and not _residential_before(c, ctx)
                 and not any(ctx.gap(j).strip(" .") for j in range(b, c))):
             units = [h for h in hs if h.entry.level != "landmark"]

@@ -96,7 +96,8 @@ def test_facebook_page_reads_max_entries_in_all_not_per_cursor_page(server):
          "from": {"id": "2468", "name": "Hoa"}} for i in range(4)]}}]}
     server.routes["/v21.0/104512345678901/conversations"] = lambda r: send(r, 200, json.dumps(conv).encode(),
                                                                            "application/json")
-    batch = collect(fb_source(server, messages=True), limits=dataclasses.replace(config_mod.DEFAULT_LIMITS, max_entries=5))
+    limits = dataclasses.replace(config_mod.DEFAULT_LIMITS, max_entries=5)
+    batch = collect(fb_source(server, messages=True), limits=limits)
     assert batch.entries_seen == 10 and batch.skipped[ENTRIES_CUT] == 5
     assert [i.url.rsplit("/", 1)[-1] for i in batch.items] == ["1045_10", "1045_11", "1045_12", "1045_20", "1045_21"]
 
