@@ -14,9 +14,9 @@ import pkgutil
 import sys
 
 from langnghe import commands, state
+from langnghe.console import ConsoleFormatter
 from store.db import DatabaseLocked, StorageError
 from vocab import folding, secrets
-from vocab.timefmt import vn_time_struct
 from vocab.config import Config, ConfigError, load, section
 
 
@@ -98,22 +98,6 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     if extra:
         _command_parser(parser, args).error(_vi("unrecognized arguments: %s") % " ".join(extra))
     return args
-
-
-LEVEL_WORDS = {logging.WARNING: "CHÚ Ý", logging.ERROR: "LỖI", logging.CRITICAL: "LỖI"}
-
-
-class ConsoleFormatter(logging.Formatter):
-    """A command's log lines as staff read them: «16:16 Sao lưu: …», «16:16 LỖI: …». They read
-    «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …» until round 21 (serve's console has its own,
-    langnghe/service.py)."""
-
-    converter = staticmethod(vn_time_struct)  # Vietnam time, as the dashboard, whatever the server's zone
-
-    def format(self, record: logging.LogRecord) -> str:
-        word = LEVEL_WORDS.get(record.levelno)
-        text = f"{self.formatTime(record, '%H:%M')} " + (f"{word}: " if word else "") + record.getMessage()
-        return text + ("\n" + self.formatException(record.exc_info) if record.exc_info else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
