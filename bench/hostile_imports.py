@@ -7,7 +7,8 @@ Usage: .venv/bin/python bench/hostile_imports.py [--line-mb 50] [--styled-rows 1
 Files: a CSV with one 50 MB line; a CSV with NUL bytes in cells and between rows; UTF-16 LE and BE with BOM;
 Windows-1258 (Vietnamese code page, tones as combining marks); an XLSX with 1,000,000 empty styled rows after
 two rows of data (with three empty styled cells each, and without); a JSON array nested 200,000 deep; a JSONL line
-nested 500,000 deep; a ZIP of a text file named .xlsx; a DOCX named .xlsx. Nothing is fetched. Each child may use
+nested 500,000 deep; a ZIP of a text file named .xlsx; a DOCX named .xlsx; an XLSX of one cell of 4,000,000
+references to an internal XML entity, and one of 3,000,000 nested elements (round 22). Nothing is fetched. Each child may use
 at most 4 GB of address space.
 """
 
@@ -121,7 +122,46 @@ def build(d: Path, line_mb: int, styled_rows: int) -> dict[str, Path]:
     doc.add_paragraph("Báo cáo")
     doc.save(str(p))
     files["DOCX as .xlsx"] = p
+    p = d / "entities.xlsx"
+    entity_xlsx(p, 4_000_000)
+    files["XLSX entities 1e9 chars"] = p
+    p = d / "deep.xlsx"
+    deep_xlsx(p, 3_000_000)
+    files["XLSX 3,000,000 deep"] = p
     return files
+
+
+def deep_xlsx(path: Path, depth: int) -> None:
+    """A header row, then one cell holding `depth` elements nested inside each other (round 22): 22 KB on disk,
+    21 MB of sheet; openpyxl's iterparse holds every open element."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
+                           ("xl/_rels/workbook.xml.rels", _WB_RELS),
+                           ("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="0"/>')):
+            z.writestr(name, body)
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'
+                   '<row r="1"><c r="A1" t="inlineStr"><is><t>Tiêu đề</t></is></c></row><row r="2"><c r="A2" '
+                   't="inlineStr"><is><t>Bụi</t>' + "<x>" * depth + "</x>" * depth + "</is></c></row></sheetData></worksheet>")
+
+
+def entity_xlsx(path: Path, refs: int) -> None:
+    """A header row, then one cell of `refs` references to a 250-character internal entity (round 22): 13 KB on
+    disk, 12 MB of sheet, 1,000,000,000 characters once expat has expanded it (its guard allows a hundredfold)."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    head = ('<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE x [<!ENTITY e "' + "A" * 250 + f'">]><worksheet {ns}>'
+            '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Tiêu đề</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
+                           ("xl/_rels/workbook.xml.rels", _WB_RELS),
+                           ("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="0"/>')):
+            z.writestr(name, body)
+        with z.open("xl/worksheets/sheet1.xml", "w") as fh:
+            fh.write(head.encode())
+            for _ in range(refs // 100_000):
+                fh.write(b"&e;" * 100_000)
+            fh.write(b"</t></is></c></row></sheetData></worksheet>")
 
 
 def _cap_memory() -> None:

@@ -17,6 +17,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Iterable
 
+from collectors.imports import stored_name
 from dashboard import clock
 from orchestration import imports as importer
 from orchestration.accounts import User, role_allows
@@ -159,7 +160,7 @@ def import_upload(db: Database, cfg: Any, user: User, file_name: str, stream: An
 
     res = importer.import_file(db, cfg, file_name, stream, mapping, settings, clock.now(), on_progress=on_progress)
     with db.write() as cur:
-        store_users.audit(cur, user.username, "import", file_name,
+        store_users.audit(cur, user.username, "import", stored_name(file_name),
                           {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": res.items_new,
                            "đã có": res.items - res.items_new, "bỏ qua": sum(res.skipped.values())}, clock.now())
     return res

@@ -13,7 +13,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, BinaryIO, Callable, Mapping
 
 from collectors import imports as imp
@@ -66,7 +65,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha1").hexdigest()
     with db.write() as cur:
-        log_id = store_imports.start_import(cur, now=now, file_name=Path(file_name).name, file_sha1=digest,
+        log_id = store_imports.start_import(cur, now=now, file_name=imp.stored_name(file_name), file_sha1=digest,
                                             source=settings.source.name, mapping=mapping)
     proc = ingest.processor(cfg, db)
     res = Imported(rows=0, items_new=0, items=0, log_id=log_id, status="interrupted")

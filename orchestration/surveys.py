@@ -17,10 +17,10 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
 from collectors import imports as imp
+from collectors.textutil import visible
 from store import surveys as store_surveys
 from store import users as store_users
 from surveys.model import CHOICE, Question, Questionnaire, SurveyError
@@ -212,7 +212,8 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha1").hexdigest()
     stream.seek(0)
-    series = (series or title).strip()
+    title = " ".join(visible(title).split())  # its default is the upload's file name (stored_name)
+    series = " ".join(visible(series or title).split())
     stored = questionnaire.stored()
     with db.read() as cur:
         dup = store_surveys.find_by_sha1(cur, digest)
@@ -225,7 +226,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
         with db.write() as cur:
             wave = store_surveys.next_wave(cur, series)
             sid = store_surveys.add_survey(cur, title=title.strip(), series=series, wave=wave,
-                                           file_name=Path(file_name).name, file_sha1=digest, now=now,
+                                           file_name=imp.stored_name(file_name), file_sha1=digest, now=now,
                                            username=username, questionnaire=questionnaire.to_json(),
                                            area=cfg.area.name if hasattr(cfg, "area") else "")
             n, answers, texts, empty = _write(cur, sid, table.rows, stored, cfg.imports.chunk_rows * 10,

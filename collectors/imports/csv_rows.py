@@ -4,7 +4,8 @@
         │ csv.DictReader over caps.Lines (a record never read past max_line_bytes)
         ▼
     header: tidied, unique_columns, refuse_garbled ─▶ Table(columns, _csv_rows, position, notes)
-        each row: fields past the header dropped and counted (notes["extra_fields"]); caps.check_cells
+        each row: fields past the header dropped and counted (notes["extra_fields"]); caps.check_cells;
+        a row with bytes the sniffed codec could not read counted (notes["replaced_bytes"])
         csv.Error ─▶ ImportFormatError naming the line (the csv module's field cap ─▶ ImportLimitError)
 """
 
@@ -17,7 +18,7 @@ from typing import Any, BinaryIO, Iterator
 
 from collectors.imports.caps import Lines, check_cells
 from collectors.imports.errors import ImportFormatError, ImportLimitError
-from collectors.imports.table import Table, position_of, refuse_garbled, unique_columns
+from collectors.imports.table import Table, note_replaced, position_of, refuse_garbled, unique_columns
 from collectors.imports.text import decoded
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
@@ -72,6 +73,7 @@ def _csv_rows(reader: csv.DictReader, lines: Lines, limits: ImportsConfig,
         if any(str(v).strip() for v in raw.get(None) or ()):  # fields past the header: not imported
             notes["extra_fields"] += 1
         check_cells(row, limits.max_cell_chars, f"dòng {fmt_num(lines.line_no)}")
+        note_replaced(row, notes)
         yield row
 
 

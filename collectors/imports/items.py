@@ -23,7 +23,7 @@ from collectors import _social
 from collectors.base import SkipItem
 from collectors.imports.table import cell_str
 from collectors.imports.times import parse_time, us_order_date
-from collectors.textutil import is_http_url, sha1, strip_html, tidy
+from collectors.textutil import is_http_url, sha1, strip_html, tidy, visible
 from vocab.config import SourceConfig
 from vocab.folding import fold
 from vocab.item import IMPORT_URN, Item
@@ -124,13 +124,30 @@ def map_rows(rows: Iterable[Mapping[str, Any]], mapping: Mapping[str, str], sett
     return _social.map_all(rows, lambda r: map_row(r, mapping, settings, fetched_at), raw_row if keep_raw else None)
 
 
+MAX_FILE_NAME_CHARS = 255  # what file systems allow; a crafted upload may send any length
+SOURCE_STEM_CHARS = 80  # of the file's name in the `import-…` source named after it (shown in tables, filters)
+
+
+def stored_name(file_name: str) -> str:
+    """An uploaded file's name as it is kept and shown (import log, survey list, audit, `import-…` source): its
+    folders dropped (a crafted upload may send `../../x.csv`), control, bidi and other invisible characters dropped
+    (the CLI prints it to a terminal, pages show it: `\x1b]…` or U+202E in a name were kept as sent until round
+    22), at most MAX_FILE_NAME_CHARS characters, its extension kept."""
+    name = " ".join(visible(Path(str(file_name).replace("\\", "/")).name).split())
+    if len(name) > MAX_FILE_NAME_CHARS:
+        suffix = Path(name).suffix[:16]
+        name = name[:MAX_FILE_NAME_CHARS - len(suffix) - 1] + "…" + suffix
+    return name or "tệp"
+
+
 def settings_for(cfg: Any, file_name: str, *, source: str | None = None, outlet: str | None = None,
                  source_type: str | None = None) -> ImportSettings:
     """Import settings for one file: source `import-<file stem>` unless named, defaults from [imports]."""
     s = cfg.imports
+    file_name = stored_name(file_name)
     stem = tidy(Path(file_name).stem).lower().replace(" ", "-")
-    name = source or f"import-{stem}"
-    src = SourceConfig(name=name, kind="import", url=f"file:{Path(file_name).name}",
+    name = source or f"import-{stem[:SOURCE_STEM_CHARS]}"
+    src = SourceConfig(name=name, kind="import", url=f"file:{file_name}",
                        outlet=outlet or s.default_outlet or name,
                        source_type=source_type or s.default_source_type)
     return ImportSettings(source=src, utc_offset_hours=s.utc_offset_hours)

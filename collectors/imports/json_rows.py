@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections import Counter
 import json
 from contextlib import contextmanager
 from typing import Any, BinaryIO, Iterator
 
 from collectors.imports.caps import COLUMN_SCAN_BYTES, COLUMN_SCAN_ROWS, Lines, check_cells
 from collectors.imports.errors import ImportFormatError, ImportLimitError
-from collectors.imports.table import Table, position_of, refuse_garbled
+from collectors.imports.table import Table, note_replaced, position_of, refuse_garbled
 from collectors.imports.text import decoded
 from vocab.config import ImportsConfig
 from vocab.numbers import fmt_num
@@ -46,7 +47,15 @@ def json_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
             if len(first) >= COLUMN_SCAN_ROWS or size >= COLUMN_SCAN_BYTES:
                 break
         refuse_garbled(columns)
-        yield Table(columns, itertools.chain(first, rows), position)
+        notes: Counter[str] = Counter()
+        yield Table(columns, _noted(itertools.chain(first, rows), notes), position, notes)
+
+
+def _noted(rows: Iterator[dict[str, Any]], notes: Counter[str]) -> Iterator[dict[str, Any]]:
+    """The rows, each holding a byte the sniffed codec could not read counted (notes["replaced_bytes"])."""
+    for row in rows:
+        note_replaced(row, notes)
+        yield row
 
 
 def _jsonl_rows(lines: Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]:
@@ -57,8 +66,11 @@ def _jsonl_rows(lines: Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]
             continue
         try:
             obj = json.loads(line)
-        except (ValueError, RecursionError):  # JSONDecodeError, or a number too long to convert
+        except ValueError:  # JSONDecodeError, or a number too long to convert
             yield {"_error": f"line {n}: not JSON"}
+            continue
+        except RecursionError:  # JSON, nested deeper than Python parses (a .json of one object 10,000 deep)
+            yield {"_error": f"line {n}: nested too deeply"}
             continue
         if not isinstance(obj, dict):
             yield {"_error": f"line {n}: not an object"}

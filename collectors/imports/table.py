@@ -79,10 +79,20 @@ NOTES = {
     "extra_fields": "{n} dòng có nhiều ô hơn số cột của dòng tiêu đề: các ô thừa (không có tên cột) không được "
                     "nhập. Hãy kiểm tra tệp: dấu phân cách nằm trong nội dung mà thiếu dấu ngoặc kép, hoặc cột "
                     "chưa có tên ở dòng tiêu đề.",
+    "replaced_bytes": "{n} dòng có byte không đọc được theo bảng mã của tệp (nhận ra từ phần đầu tệp), được thay "
+                      "bằng ký tự �: tệp có lẽ ghép từ nhiều tệp khác bảng mã. Hãy mở tệp, lưu lại toàn bộ dạng "
+                      "CSV UTF-8 rồi nhập lại.",
     "us_date": "{n} dòng có ngày viết theo kiểu tháng/ngày/năm (ví dụ 05/13/2026), không đọc được theo "
                "ngày/tháng/năm nên được coi là không có ngày. Hãy xuất lại tệp với ngày dạng ngày/tháng/năm "
                "hoặc năm-tháng-ngày.",
 }
+
+
+def note_replaced(row: Mapping[str, Any], notes: Counter[str]) -> None:
+    """Count a row of a decoded text file that holds U+FFFD: a byte its codec could not read (the codec is sniffed
+    from the head, so a file that changes encoding part-way lost those characters quietly until round 22)."""
+    if any("\ufffd" in v if isinstance(v, str) else "\ufffd" in str(v) for v in row.values()):
+        notes["replaced_bytes"] += 1
 
 
 def notes_text(notes: Mapping[str, int]) -> list[str]:

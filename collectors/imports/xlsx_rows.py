@@ -2,7 +2,7 @@
 
     stream ─zipcheck.check_zip─▶ sizes and parts judged first (nothing unzipped yet)
         ▼
-    openpyxl.load_workbook(read_only, data_only) ─▶ the named sheet (or the first), read through
+    openpyxl's reader (read-only, data-only; shared strings by xlsx_strings) ─▶ the named sheet (or the first), read through
         │ xlsx_slim.SlimRows; a 1904-system workbook's numbers marked times.Serial1904
         ▼
     header row ─unique_columns─▶ Table(columns, _xlsx_rows, position from the declared row count, notes)
@@ -23,6 +23,7 @@ from collectors.imports.errors import ImportFormatError, ImportLimitError
 from collectors.imports.table import Table, unique_columns
 from collectors.imports.times import EXCEL_EPOCH_1904, mark_1904
 from collectors.imports.xlsx_slim import slim_rows_of
+from collectors.imports.xlsx_strings import load_workbook_lean
 from collectors.imports.zipcheck import check_zip
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
@@ -32,11 +33,9 @@ from vocab.numbers import fmt_num
 @contextmanager
 def xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> Iterator[Table]:
     """An XLSX stream's sheet (`sheet`, else the first) as a Table; the zip is judged before openpyxl opens it."""
-    from openpyxl import load_workbook
-
     check_zip(stream, limits)
     try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
+        wb = load_workbook_lean(stream)
     except Exception as exc:
         raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
     try:

@@ -7,8 +7,18 @@
         ▼
     declared sizes: all parts ≤ [imports] max_uncompressed_mb; a part openpyxl parses whole (styles,
         workbook…, anything but the streamed sheets and shared strings) ≤ max_xlsx_part_mb
+        ▼
+    each part through expat ─_check_parts─▶ a <!DOCTYPE> (entities) in any part's prolog, or elements open more
+        than MAX_XML_DEPTH deep in a sheet or the shared strings ─▶ refused
 
 zipfile stops at the declared size, so a forged size only fails the CRC later: the declared sizes are enough.
+The sizes bound the bytes, not what the XML parser makes of them: openpyxl reads sheets and shared strings with
+the standard library's expat, which expands an internal entity wherever it is referenced (expat's own guard
+allows a hundredfold), so a 13 KB file of `&e;` made a 1,000,000,000-character cell and 2.3 GB (round 22). Excel,
+LibreOffice and every writer we know put no DTD in a workbook part, so any is refused before openpyxl opens it.
+expat keeps no depth limit either, and openpyxl's iterparse holds every open element: 3,000,000 elements nested in
+one cell (22 KB on disk, 21 MB of sheet) took 925 MB and 47 s. The parts parsed whole by lxml (workbook, styles…)
+stop at libxml2's own depth limit.
 """
 
 from __future__ import annotations
@@ -18,6 +28,10 @@ import struct
 from typing import BinaryIO
 
 from collectors.imports.caps import ZIP_MAX_PARTS
+
+# Elements open inside each other in a sheet or the shared strings: a cell's rich text is about 8 deep
+# (worksheet/sheetData/row/c/is/r/rPr/…); a constant, not a setting: past it memory grows with the depth.
+MAX_XML_DEPTH = 64
 from collectors.imports.errors import ImportFormatError, ImportLimitError
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
@@ -46,7 +60,79 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
             raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {fmt_num(i.file_size / 1e6, 1)} "
                                    f"MB, quá giới hạn {fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này "
                                    "(imports.max_xlsx_part_mb).")
+    _check_parts(stream, infos)
     stream.seek(0)
+
+
+class _Refused(Exception):
+    """Raised from expat's handlers to stop reading a part: `why` says what was found (None: nothing wrong)."""
+
+    def __init__(self, why: str | None) -> None:
+        self.why = why
+
+
+def _check_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
+    """Refuse a workbook with a document type declaration in any part (the door of entity expansion), or nested
+    past MAX_XML_DEPTH in a part openpyxl reads with expat. Only a prolog is read of the other parts; a part that
+    is no XML (a picture) stops at once."""
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            for info in infos:
+                why = None if info.is_dir() else _part_problem(zf, info, _streamed(info.filename))
+                if why:
+                    raise ImportFormatError(
+                        f"Tệp XLSX có {why} trong phần «{tidy(info.filename)[:80]}»: Excel không bao giờ ghi như vậy, "
+                        "tệp có thể được tạo để làm treo máy. Hãy mở bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx "
+                        "hoặc CSV UTF-8 rồi nhập lại.")
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+
+
+def _streamed(name: str) -> bool:
+    """The parts openpyxl reads with expat's iterparse (the others are parsed whole, by lxml, within max_xlsx_part_mb)."""
+    return name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"
+
+
+def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo", whole: bool) -> str | None:
+    """What is wrong with one part, in Vietnamese, or None; `whole`: read to its end for its depth, else only
+    its prolog."""
+    from xml.parsers import expat
+
+    depth = 0
+
+    def doctype(*_: object) -> None:
+        raise _Refused("khai báo kiểu tài liệu (<!DOCTYPE>, thực thể XML; kiểu billion laughs)")
+
+    def start(*_: object) -> None:
+        nonlocal depth
+        if not whole:
+            raise _Refused(None)
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(f"thẻ XML lồng nhau quá sâu (hơn {MAX_XML_DEPTH} tầng)")
+
+    def end(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    with zf.open(info) as part:
+        try:
+            while chunk := part.read(1 << 20):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except _Refused as stop:
+            return stop.why
+        except expat.ExpatError:  # not XML (an image, a binary part), or broken: openpyxl says so itself
+            return None
+    return None
 
 
 # what a zip named .xlsx turns out to be, from a part only that format has → how staff are told
