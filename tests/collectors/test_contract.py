@@ -120,3 +120,21 @@ def test_every_kind_documents_its_options():
         cls = type(registry.get(kind))
         doc = importlib.import_module(cls.__module__).__doc__ or ""
         assert "options" in doc, f"{cls.__module__} docstring lists no options"
+
+
+def sources_md_kinds(text: str) -> set[str]:
+    """The kinds named in backticks in a `###` heading of docs/SOURCES.md («### `telegram` — …»)."""
+    import re
+
+    return {k for line in text.splitlines() if line.startswith("### ") for k in re.findall(r"`(\w+)`", line)}
+
+
+def test_every_kind_has_a_section_in_sources_md():
+    """Step 5 of ARCHITECTURE.md's "How to add a source kind" asks for a `### \\`<kind>\\`` section in
+    docs/SOURCES.md; nothing checked it, so a new kind could reach Nguồn tin with no word in the docs (round 22)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "SOURCES.md").read_text(encoding="utf-8")
+    missing = [k for k in registry.kinds() if k not in sources_md_kinds(text)]
+    assert not missing, f"kinds without a ### `<kind>` section in docs/SOURCES.md: {missing}"
+    assert sources_md_kinds("### `rss` — press\n`toy` in a sentence\n") == {"rss"}
