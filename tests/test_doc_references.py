@@ -142,3 +142,92 @@ def test_every_cli_command_is_in_the_readme() -> None:
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     missing = [c for c in sorted(sub.choices) if f"`langnghe {c}" not in text and f"`{c}`" not in text]
     assert not missing, f"commands the README's table does not name: {missing}"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Links and sections a reader follows by hand (round 22): a relative Markdown link or a "docs/X.md *Section*"
+# that leads nowhere; a path written without backticks ("see docs/NOTIFY.md", "tests/…/test_x.py's helper").
+# NLP_ROUNDS.md is included here: its links and section names are navigation, not a record of what was tried.
+
+_ALL_DOCS = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_SECTION_REF = re.compile(r"\b([A-Z][A-Z_]+\.md)[`,)]*[ \t]*,?\s+(?:\*([^*\n]+)\*|\"([^\"\n]+)\")")
+_BOLD_LEAD = re.compile(r"^\s*(?:[-*]|\d+\.)?\s*\*\*([^*\n]+?)\*\*", re.M)
+_BARE_FILE = re.compile(r"(?<![\w/.`-])((?:%s)/[\w./-]*\.(?:py|md|toml|sql|sh|csv|json|jsonl|txt|png|gz|tsv))(?![\w/])"
+                        % "|".join(map(re.escape, _PKGS)))
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation other than '-' and '_' dropped, spaces to '-'."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def _sections(text: str) -> list[str]:
+    """Headings and run-in bold labels ("**Explain.** Every alert…", "- **Display title** (…"), backticks and a
+    closing full stop dropped: the docs name both as sections."""
+    names = _headings(text) + _BOLD_LEAD.findall(text)
+    return [n.replace("`", "").strip().rstrip(".:") for n in names]
+
+
+def _section_is_there(name: str, sections: list[str]) -> bool:
+    return _is_heading(name.replace("`", "").strip().rstrip(".:"), sections)
+
+
+def _dead_links(doc: Path, text: str) -> list[str]:
+    bad = []
+    for target in _LINK.findall(text):
+        if re.match(r"[a-z][a-z+]*:", target):
+            continue  # http(s), mailto: not followed here
+        path, _, anchor = target.partition("#")
+        file = (doc.parent / path).resolve() if path else doc
+        if not file.exists():
+            bad.append(target)
+        elif anchor and file.suffix == ".md":
+            if anchor not in {_slug(h) for h in _headings(file.read_text(encoding="utf-8"))}:
+                bad.append(target)
+    return bad
+
+
+def _dead_sections(text: str) -> list[tuple[str, str]]:
+    bad = []
+    for m in _SECTION_REF.finditer(text):
+        name, section = m.group(1), m.group(2) or m.group(3)
+        target = DOCS / name
+        if not target.is_file():
+            continue  # README.md of a data folder, or a doc named without its section: the file checks above
+        if not _section_is_there(section, _sections(target.read_text(encoding="utf-8"))):
+            bad.append((name, section))
+    return bad
+
+
+def test_relative_links_lead_to_a_file_and_heading() -> None:
+    bad = [(doc.name, t) for doc in _ALL_DOCS for t in _dead_links(doc, doc.read_text(encoding="utf-8"))]
+    assert not bad, bad
+
+
+def test_sections_named_in_another_doc_exist() -> None:
+    bad = [(doc.name, *ref) for doc in _ALL_DOCS for ref in _dead_sections(doc.read_text(encoding="utf-8"))]
+    assert not bad, bad
+
+
+def test_files_named_without_backticks_exist() -> None:
+    bad = []
+    for doc in _maintained_docs():
+        for ref in _BARE_FILE.findall(doc.read_text(encoding="utf-8")):
+            if "NNN" in ref or (doc.name, ref) in NOT_HERE or ref.startswith(("test-artifacts/", "var/")):
+                continue
+            if not (ROOT / ref).exists():
+                bad.append((doc.name, ref))
+    assert not bad, bad
+
+
+def test_the_link_and_section_checks_can_fail() -> None:
+    here = DOCS / "NLP.md"
+    assert _dead_links(here, "[a](NLP_ROUNDS.md) [b](img/none.png) [c](NLP_ROUNDS.md#no-such-round)") == [
+        "img/none.png", "NLP_ROUNDS.md#no-such-round"]
+    assert _dead_links(here, "[d](NLP_ROUNDS.md#earlier-models-figures) [e](https://example.org/x)") == []
+    assert _dead_sections("see docs/ALERTS.md *Watchlists* and docs/ALERTS.md, \"Explain\"") == []
+    assert _dead_sections("docs/NLP.md *How to retrain*; docs/ALERTS.md \"Old name\"") == [("ALERTS.md", "Old name")]
+    assert _dead_sections("docs/NLP.md, \"Places and in_area\"") == []  # the heading's backticks
+    assert _BARE_FILE.findall("see docs/NOTIFY.md, tests/x/test_gone.py's helper") == [
+        "docs/NOTIFY.md", "tests/x/test_gone.py"]
