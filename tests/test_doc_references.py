@@ -231,3 +231,14 @@ def test_the_link_and_section_checks_can_fail() -> None:
     assert _dead_sections("docs/NLP.md, \"Places and in_area\"") == []  # the heading's backticks
     assert _BARE_FILE.findall("see docs/NOTIFY.md, tests/x/test_gone.py's helper") == [
         "docs/NOTIFY.md", "tests/x/test_gone.py"]
+
+
+def test_the_data_flow_lists_the_scheduler_jobs_in_their_order() -> None:
+    """ARCHITECTURE.md's data flow names JOBS as orchestration/jobs.py runs them; the Zalo token renewal was
+    missing from it for rounds (round 22)."""
+    from orchestration.jobs import JOBS
+
+    text = (DOCS / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    said = re.search(r"JOBS in order: ([\w →]+)\n", text)
+    assert said, "ARCHITECTURE.md's data flow no longer says «JOBS in order: a → b …»"
+    assert said.group(1).split(" → ") == [j.name for j in JOBS]
