@@ -81,6 +81,19 @@ def _name_types(parser: argparse.ArgumentParser) -> None:
         _name_types(sub)
 
 
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """A subcommand without its own description says in its --help what `langnghe --help` says of it: `langnghe
+    collect --help` printed the options only, and what the command does was on the top level's list alone."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            said = {c.dest: c.help for c in action._choices_actions}
+            for name, sub in action.choices.items():
+                text = said.get(name)
+                if not sub.description and text and text != argparse.SUPPRESS:
+                    sub.description = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+                _describe(sub)
+
+
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
     """The innermost subcommand's parser `args` ran (`langnghe report weekly`'s), so an error about its options
     shows its own usage and help, not the top level's."""
@@ -129,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         if not mod.name.startswith("_"):
             importlib.import_module(f"langnghe.commands.{mod.name}").register(sub)
     _name_types(parser)
+    _describe(parser)
     return parser
 
 
