@@ -46,6 +46,12 @@ def test_every_command_says_what_it_does_in_its_own_help():
     assert users.description == "Tạo tài khoản."
 
 
+def test_a_command_with_actions_names_them_all_in_its_summary():
+    """`langnghe --help` said of `survey` «nhập, liệt kê, lập báo cáo» while it also deletes an import (round 22)."""
+    survey = dict(_parsers(build_parser()))["langnghe survey"]
+    assert all(w in survey.description for w in ("nhập", "liệt kê", "xóa", "lập báo cáo"))
+
+
 def test_the_operations_commands_say_what_they_do_and_their_exit_codes():
     """`langnghe backup|restore|status|serve --help` printed only the usage line and the options (what the command
     does and what its exit codes mean were in the code's docstrings only), and serve's placeholders were English
