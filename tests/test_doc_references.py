@@ -242,3 +242,40 @@ def test_the_data_flow_lists_the_scheduler_jobs_in_their_order() -> None:
     said = re.search(r"JOBS in order: ([\w →]+)\n", text)
     assert said, "ARCHITECTURE.md's data flow no longer says «JOBS in order: a → b …»"
     assert said.group(1).split(" → ") == [j.name for j in JOBS]
+
+
+def _subparsers(parser: "argparse.ArgumentParser") -> dict:
+    import argparse
+
+    return next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
+
+
+def _unknown_options(span: str, top: "argparse.ArgumentParser") -> list[str]:
+    """The `--options` of a `langnghe COMMAND [ACTION] …` span its parser does not have (top-level ones count)."""
+    words = span.split()[1:]
+    while words and words[0].startswith("-"):
+        words = words[2:] if words[0] == "--config" else words[1:]
+    commands = _subparsers(top)
+    if not words or words[0] not in commands:
+        return [] if not words or not words[0].islower() else [words[0]]  # `langnghe -v COMMAND`: a placeholder
+    parser = commands[words[0]]
+    action = words[1].split("|")[0] if len(words) > 1 else ""
+    parser = _subparsers(parser).get(action, parser)
+    known = {o for p in (parser, top) for a in p._actions for o in a.option_strings}
+    return [o for o in re.findall(r"(?<![\w-])--[a-z][\w-]*", span) if o not in known]
+
+
+def test_commands_the_docs_show_exist_with_their_options() -> None:
+    """Every `langnghe …` the README and docs show names a command (and action) that exists, with options it takes
+    (round 22: none was off, and nothing checked it)."""
+    from langnghe.cli import build_parser
+
+    top = build_parser()
+    bad = [(doc.name, span, unknown) for doc in _ALL_DOCS
+           for span in re.findall(r"`(langnghe [^`]+)`", doc.read_text(encoding="utf-8"))
+           if (unknown := _unknown_options(span, top))]
+    assert not bad, bad
+    assert _unknown_options("langnghe collect --once --twice", top) == ["--twice"]
+    assert _unknown_options("langnghe survey delete --yes", top) == ["--yes"]
+    assert _unknown_options("langnghe --config F search-feeds --engine bing_news", top) == []
+    assert _unknown_options("langnghe gone", top) == ["gone"]
