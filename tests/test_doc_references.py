@@ -279,3 +279,12 @@ def test_commands_the_docs_show_exist_with_their_options() -> None:
     assert _unknown_options("langnghe survey delete --yes", top) == ["--yes"]
     assert _unknown_options("langnghe --config F search-feeds --engine bing_news", top) == []
     assert _unknown_options("langnghe gone", top) == ["gone"]
+
+
+def test_every_doc_is_listed_in_the_readme() -> None:
+    """A newcomer finds the docs from the README's *Documentation* list; NOTIFY.md, CASES.md and SURVEYS.md were
+    missing from it (round 22)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = text[text.index("## Documentation"):]
+    missing = [d.name for d in sorted(DOCS.glob("*.md")) if f"docs/{d.name}" not in listed]
+    assert not missing, f"docs the README's Documentation list does not name: {missing}"
