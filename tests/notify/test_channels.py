@@ -278,3 +278,30 @@ def test_a_zalo_error_code_that_is_not_a_number_is_a_send_error(monkeypatch):
     with pytest.raises(SendError, match="Zalo từ chối"):
         registry.get("zalo").send("1", MSG, {"base_url": "http://zalo.test"},
                                   mock(lambda r: httpx.Response(200, json={"error": "x" * 500, "message": "?"})))
+
+
+def settings_read(source_code: str) -> set[str]:
+    """The keys a channel's module reads from its `settings`: `settings.get("key"…)`, `settings["key"]`."""
+    import re
+
+    return set(re.findall(r"settings(?:\.get\(|\[)\s*[\"'](\w+)[\"']", source_code))
+
+
+INJECTED = {"timeout_seconds", "dial"}  # orchestration.notify.channel_settings adds them to every channel's table
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+def test_every_setting_a_channel_reads_is_in_the_defaults(name):
+    """A channel's settings are `[notify.<name>]` in vocab/langnghe.toml, each documented there (the add-a-notifier
+    recipe); a new channel reading a key of its own with none there worked on its code default, and nothing said
+    the operator could set it (round 22)."""
+    import sys
+    import tomllib
+
+    from vocab.config import DEFAULTS_PATH
+
+    table = tomllib.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))["notify"].get(name, {})
+    read = settings_read(inspect.getsource(sys.modules[type(registry.get(name)).__module__])) - INJECTED
+    missing = sorted(read - set(table))
+    assert not missing, f"[notify.{name}] in vocab/langnghe.toml lacks {missing}"
+    assert settings_read('a = settings.get("base_url", "x"); b = settings["dial"]') == {"base_url", "dial"}
