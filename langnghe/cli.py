@@ -12,6 +12,7 @@ import logging
 import os
 import pkgutil
 import sys
+from types import ModuleType
 
 from langnghe import commands, state
 from store.db import DatabaseLocked, StorageError
@@ -129,6 +130,19 @@ class ConsoleFormatter(logging.Formatter):
         return text + ("\n" + self.formatException(record.exc_info) if record.exc_info else "")
 
 
+def add_command(sub: argparse._SubParsersAction, module: ModuleType) -> None:
+    """A command module's `register(sub)`, then its `run(args, cfg)` as the function of each parser it added
+    without one (`set_defaults(func=…)`): a module written as ARCHITECTURE.md says, `register` and `run`, was
+    otherwise listed in --help and ran nothing (`langnghe mycmd` printed the top level's help, exit 2)."""
+    before = set(sub.choices)
+    module.register(sub)
+    run = getattr(module, "run", None)
+    for name in set(sub.choices) - before:
+        parser = sub.choices[name]
+        if callable(run) and parser.get_default("func") is None:
+            parser.set_defaults(func=run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="langnghe",
@@ -140,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     for mod in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if not mod.name.startswith("_"):
-            importlib.import_module(f"langnghe.commands.{mod.name}").register(sub)
+            add_command(sub, importlib.import_module(f"langnghe.commands.{mod.name}"))
     _name_types(parser)
     _describe(parser)
     return parser
