@@ -288,3 +288,17 @@ def test_every_doc_is_listed_in_the_readme() -> None:
     listed = text[text.index("## Documentation"):]
     missing = [d.name for d in sorted(DOCS.glob("*.md")) if f"docs/{d.name}" not in listed]
     assert not missing, f"docs the README's Documentation list does not name: {missing}"
+
+
+def test_notify_md_lists_every_notification_setting() -> None:
+    """NOTIFY.md's *Settings* names every key of `[notify]` and of each `[notify.<channel>]` (the add-a-notifier
+    recipe asks for the new channel's line there; round 22)."""
+    import tomllib
+
+    table = tomllib.loads((ROOT / "vocab" / "langnghe.toml").read_text(encoding="utf-8"))["notify"]
+    text = (DOCS / "NOTIFY.md").read_text(encoding="utf-8")
+    said = text[text.index("## Settings"):text.index("\n## ", text.index("## Settings") + 1)]
+    want = [("notify", k) for k, v in table.items() if not isinstance(v, dict)]
+    want += [(f"notify.{ch}", k) for ch, keys in table.items() if isinstance(keys, dict) for k in keys]
+    missing = [f"[{t}] {k}" for t, k in want if not re.search(rf"`\[{re.escape(t)}\][^`]*\b{k}\b", said)]
+    assert not missing, f"settings NOTIFY.md's Settings does not name: {missing}"
