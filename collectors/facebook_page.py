@@ -30,7 +30,8 @@ options:
   token_env          name of the variable/secret holding the Page access token (default LANGNGHE_FB_TOKEN)
   messages           bool, default false — also read Messenger conversations
   public_content     bool, default false — a page the office does not manage (see above)
-  max_pages          int, default 5 — cursor pages followed per poll
+  max_pages          int, default 5 — cursor pages followed per poll ([limits] max_entries bounds the poll's
+                     entries in all: the feed's pages and the Messenger messages together)
   min_interval_seconds float, default 1
 """
 
@@ -273,14 +274,18 @@ class FacebookPageCollector:
                 return map_post(entry, source, ctx.now, future_tolerance_minutes=tol)
             return map_comment(entry, source, ctx.now, post_id=post_id, parent_id=parent, future_tolerance_minutes=tol)
 
-        items, skipped = map_all(entries, one, lambda e: _social.gz_json(e[1]), limit=ctx.limits.max_entries * max(1, len(pages)))
+        # one fetch, [limits] max_entries entries in all: the feed's posts, comments and replies over every cursor
+        # page, then the Messenger messages, together (round 22; a multiplier by the pages let 5 × the cap through
+        # the feed and as much again of messages, where staff read «max entries» as the source's total per poll)
+        cap = ctx.limits.max_entries
+        items, skipped = map_all(entries, one, lambda e: _social.gz_json(e[1]), limit=cap)
         skipped.update(changed)  # the feed's shape changed: said on health; the messages are still read
         if _social.opt(source, "messages", False):
             conv = await _paged(ctx, f"{base}/{page_id}/conversations?platform=messenger&fields={MESSAGE_FIELDS}",
                                 source, tok)
             msgs = [m for _, doc in conv for m in (messages_of(doc) or [])]
             more, sk = map_all(msgs, lambda m: map_message(m, source, ctx.now, future_tolerance_minutes=tol),
-                               _social.gz_json, limit=ctx.limits.max_entries * max(1, len(conv)))
+                               _social.gz_json, limit=max(0, cap - len(entries)))
             items += more
             skipped.update(sk)
             entries += msgs  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Iterable
 
+from dashboard import clock
 from orchestration import imports as importer
 from orchestration.accounts import User, role_allows
 from orchestration import sources as sources_store
@@ -26,7 +27,7 @@ from store import users as store_users
 from store import watchlists as store_watch
 from store.search_query import QueryError, over_bounds, parse
 from vocab.alerts import SEVERITIES
-from store.db import Database, utcnow
+from store.db import Database
 
 
 def _need(user: User, role: str) -> None:
@@ -96,7 +97,7 @@ def correct_labels(db: Database, user: User, item_id: str, changes: dict[str, An
     tags = store_tags
     allowed = tags.HUMAN_FIELDS
     saved = []
-    now = utcnow()
+    now = clock.now()
     with db.write() as cur:
         for field, value in changes.items():
             if field not in allowed:
@@ -115,7 +116,7 @@ def correct_labels(db: Database, user: User, item_id: str, changes: dict[str, An
 def mark_briefing_held(db: Database, user: User, since: datetime | None, note: str | None = None,
                        held_at: datetime | None = None) -> int:
     _need(user, "analyst")
-    now = held_at or utcnow()
+    now = held_at or clock.now()
     with db.write() as cur:
         bid = store_users.add_briefing(cur, now, since, user.username, (note or "").strip() or None)
         store_users.audit(cur, user.username, "briefing.held", str(bid), {"since": since, "held_at": now}, now)
@@ -129,7 +130,7 @@ def save_source(db: Database, user: User, src: dict[str, Any], kinds: list[str],
     """Add or edit a source (admins). `before` is the source as shown, for the audit diff."""
     _need(user, "admin")
     clean = sources_store.check_source(src, kinds, allow_private_hosts=allow_private_hosts)
-    now = utcnow()
+    now = clock.now()
     with db.write() as cur:
         store_users.upsert_managed_source(cur, clean, user.username, now)
         if before:
@@ -156,11 +157,11 @@ def import_upload(db: Database, cfg: Any, user: User, file_name: str, stream: An
     """Import an uploaded file (analysts): the same streamed path as `langnghe import`, then the audit row."""
     _need(user, "analyst")
 
-    res = importer.import_file(db, cfg, file_name, stream, mapping, settings, utcnow(), on_progress=on_progress)
+    res = importer.import_file(db, cfg, file_name, stream, mapping, settings, clock.now(), on_progress=on_progress)
     with db.write() as cur:
         store_users.audit(cur, user.username, "import", file_name,
                           {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": res.items_new,
-                           "đã có": res.items - res.items_new, "bỏ qua": sum(res.skipped.values())}, utcnow())
+                           "đã có": res.items - res.items_new, "bỏ qua": sum(res.skipped.values())}, clock.now())
     return res
 
 
@@ -171,7 +172,7 @@ def retry_given_up_steps(db: Database, user: User) -> int:
     The same store function as `langnghe steps --retry`, through serve's own open database: the CLI writes the file,
     so it needed serve stopped, which an office will not do for this (round 20). The next tag job runs them."""
     _need(user, "admin")
-    now = utcnow()
+    now = clock.now()
     with db.write() as cur:
         n = store_tags.retry_steps_failed(cur)
         store_users.audit(cur, user.username, "steps.retry", None, {"tin": n}, now)
@@ -208,7 +209,7 @@ RETENTION_KEYS = {"items_days": (30, 3650), "raw_payload_days": (1, 365)}
 
 def save_retention(db: Database, user: User, current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     _need(user, "admin")
-    now = utcnow()
+    now = clock.now()
     diff = {}
     with db.write() as cur:
         for key, value in new.items():
@@ -276,7 +277,7 @@ def save_watchlist(db: Database, user: User, wl: dict[str, Any], watchlist_id: i
     _need(user, "analyst")
     # a new one is read (and refused) before the write lock is taken; an edit needs the stored query it may keep
     clean = check_watchlist(wl) if watchlist_id is None else None
-    now = utcnow()
+    now = clock.now()
     with db.write() as cur:
         before = None if watchlist_id is None else store_watch.get(cur, watchlist_id)
         if watchlist_id is not None and before is None:
@@ -299,7 +300,7 @@ def save_watchlist(db: Database, user: User, wl: dict[str, Any], watchlist_id: i
 def set_watchlist_active(db: Database, user: User, watchlist_id: int, active: bool) -> None:
     """Pause or resume a watchlist (analysts), audited."""
     _need(user, "analyst")
-    now = utcnow()
+    now = clock.now()
     with db.write() as cur:
         wl = store_watch.get(cur, watchlist_id)
         if wl is None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from orchestration import runtime
 
 from orchestration import sources as sources_store
@@ -29,7 +30,7 @@ from store import alerts as store_alerts
 from store import tags as store_tags
 from store import users as store_users
 from store import watchlists as store_watch
-from store.db import Database, utcnow
+from store.db import Database
 from vocab.privacy import mask_mentions_in, mentions_masked_by
 from vocab.timefmt import TZ_NAME, VN_OFFSET
 
@@ -62,7 +63,8 @@ def refresh() -> None:
 
 
 def now() -> datetime:
-    return utcnow()
+    """The pages' clock: dashboard/clock.py's, read at each call (a test stops either and every read follows)."""
+    return clock.now()
 
 
 def to_local(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
@@ -82,7 +84,7 @@ def utc_from_local(dt: datetime) -> datetime:
 
 def local_day_start(at: datetime | None = None) -> datetime:
     """UTC time of the last local (Vietnam) midnight."""
-    loc = (at or utcnow()) + TZ_OFFSET
+    loc = (at or now()) + TZ_OFFSET
     return loc.replace(hour=0, minute=0, second=0, microsecond=0) - TZ_OFFSET
 
 
@@ -108,12 +110,12 @@ def feed_text(fn: F) -> F:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def totals() -> dict[str, int]:
     with db().read() as cur:
-        return store_items.totals(cur, utcnow())
+        return store_items.totals(cur, now())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def today_vs_usual(baseline_days: int) -> dict[str, float]:
-    t = utcnow()
+    t = now()
     with db().read() as cur:
         return q.today_vs_usual(cur, t, local_day_start(t), baseline_days)
 
@@ -121,7 +123,7 @@ def today_vs_usual(baseline_days: int) -> dict[str, float]:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def sentiment_share(days: int) -> pd.DataFrame:
     with db().read() as cur:
-        return q.sentiment_share(cur, utcnow() - timedelta(days=days))
+        return q.sentiment_share(cur, now() - timedelta(days=days))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -256,7 +258,7 @@ def search_text(query: str, since: datetime | None, until: datetime | None, sour
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
 def filter_options() -> dict[str, list[str]]:
     with db().read() as cur:
-        return q.filter_options(cur, utcnow() - timedelta(days=90))
+        return q.filter_options(cur, now() - timedelta(days=90))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -281,7 +283,7 @@ item_detail = feed_text(item_detail_as_stored)
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def trends(days: int) -> dict[str, pd.DataFrame]:
-    end = utcnow()
+    end = now()
     mid = end - timedelta(days=days)
     start = mid - timedelta(days=days)
     with db().read() as cur:
@@ -292,7 +294,7 @@ def trends(days: int) -> dict[str, pd.DataFrame]:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def unit_place_names(units: tuple[str, ...]) -> list[str]:
     with db().read() as cur:
-        return q.unit_place_names(cur, units, utcnow() - UNIT_NAMES_AGE)
+        return q.unit_place_names(cur, units, now() - UNIT_NAMES_AGE)
 
 
 @st.cache_data(ttl=None, show_spinner=False)
@@ -319,7 +321,7 @@ def effective_sources() -> list[Any]:
 def source_health() -> list[dict[str, Any]]:
     srcs = effective_sources()
     with db().read() as cur:
-        rows = store_sources.health(cur, srcs, utcnow())
+        rows = store_sources.health(cur, srcs, now())
     for r in rows:
         for k in ("last_success_at", "last_attempt_at", "last_error_at", "next_due_at"):
             r[k] = local(r.get(k))
@@ -355,7 +357,7 @@ def fulltext_by_source(days: int) -> list["SourceFulltext"]:
     from collectors import fulltext
     from store import fulltext as store_fulltext
 
-    fs, t = fulltext_settings(), utcnow()
+    fs, t = fulltext_settings(), now()
     with db().read() as cur:
         rows = store_fulltext.status_by_source(cur, since=t - timedelta(days=days),
                                                window_start=t - timedelta(hours=fs.max_age_hours),
@@ -420,7 +422,7 @@ def person(username: object) -> str:
 def audit(days: int, limit: int = 1000, include_system: bool = False) -> dict[str, Any]:
     """The newest `limit` rows of each log over `days` days, and how many there are in all (`total`: alert
     events, staff's only unless `include_system`, plus dashboard actions)."""
-    since = utcnow() - timedelta(days=days)
+    since = now() - timedelta(days=days)
     with db().read() as cur:
         dash = pd.DataFrame(store_users.list_audit(cur, since, limit))
         logins = pd.DataFrame(store_users.recent_logins(cur, limit))

@@ -13,7 +13,6 @@ from dashboard import data
 from orchestration import cases as case_service
 from orchestration.accounts import User, role_allows
 from store import cases as store_cases
-from store.db import utcnow
 
 TTL = 10
 
@@ -25,7 +24,7 @@ def queue(statuses: tuple[str, ...] | None, channels: tuple[str, ...] | None, as
     """The head of the queue (at most `limit` cases) and how many cases the filter holds in all."""
     with data.db().read() as cur:
         df = pd.DataFrame(store_cases.list_cases(cur, statuses=statuses, channels=channels, assignee=assignee,
-                                                 now=utcnow(), limit=limit))
+                                                 now=data.now(), limit=limit))
         total = store_cases.count_cases(cur, statuses=statuses, channels=channels, assignee=assignee)
     return (data.to_local(df, "opened_at", "due_at", "answered_at", "closed_at") if len(df) else df), total
 
@@ -56,7 +55,7 @@ def for_items(item_ids: tuple[str, ...]) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def figures(days: int, by: str) -> pd.DataFrame:
-    now = utcnow()
+    now = data.now()
     with data.db().read() as cur:
         return pd.DataFrame(store_cases.figures(cur, now - timedelta(days=days), now + timedelta(seconds=1), now, by=by))
 
@@ -70,7 +69,7 @@ def act(user: User, case_id: int, action: str, *, to: str | None = None, assigne
         note: str | None = None, due: datetime | None = None) -> None:
     """One audited change (the case_events row is written with it)."""
     _need(user)
-    now = utcnow()
+    now = data.now()
     with data.db().write() as cur:
         if action == "assign" and assignee:
             store_cases.assign(cur, case_id, assignee, user.username, now, note)

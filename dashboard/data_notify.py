@@ -15,7 +15,6 @@ from orchestration.accounts import User, role_allows
 from store import notify as store_notify
 from store import users as store_users
 from store import watchlists as store_watch
-from store.db import utcnow
 
 TTL = 10
 
@@ -90,7 +89,7 @@ def save(user: User, sub: store_notify.Subscription) -> int:
         sid = store_notify.save_subscription(cur, sub)
         store_users.audit(cur, user.username, "notify_subscription", f"subscription:{sid}",
                           {"kênh": sub.channel, "mức tối thiểu": sub.min_severity, "cách gửi": sub.mode,
-                           "bật": sub.active}, utcnow())
+                           "bật": sub.active}, data.now())
     st.cache_data.clear()
     return sid
 
@@ -98,7 +97,7 @@ def save(user: User, sub: store_notify.Subscription) -> int:
 def delete(user: User, sub_id: int) -> None:
     with data.db().write() as cur:
         store_notify.delete_subscription(cur, sub_id, user.username)
-        store_users.audit(cur, user.username, "notify_subscription_delete", f"subscription:{sub_id}", {}, utcnow())
+        store_users.audit(cur, user.username, "notify_subscription_delete", f"subscription:{sub_id}", {}, data.now())
     st.cache_data.clear()
 
 
@@ -113,7 +112,7 @@ def resend_failed(user: User, sub_id: int) -> int:
             raise PermissionError("Chỉ người đăng ký hoặc quản trị viên được gửi lại tin lỗi.")
         if not sub.active:
             raise ValueError("Đăng ký này đang tắt: bật lại (ô «Bật») rồi gửi lại các tin lỗi.")
-        now = utcnow()
+        now = data.now()
         ids = store_notify.requeue_failed(cur, sub_id, now - timedelta(days=TROUBLE_DAYS), now)
         if ids:
             store_users.audit(cur, user.username, "notify_resend_failed", f"subscription:{sub_id}",

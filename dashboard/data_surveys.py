@@ -12,7 +12,6 @@ from dashboard import data
 from orchestration import surveys as importer
 from orchestration.accounts import User, role_allows
 from store import surveys as store_surveys
-from store.db import utcnow
 from surveys import stats
 from surveys.model import Question, Questionnaire, SurveyError
 
@@ -98,7 +97,7 @@ def import_upload(user: User, file_name: str, stream: BinaryIO, q: Questionnaire
     if any(x.kind == "pii" and x.keep for x in q.questions) and not role_allows(user.role, "admin"):
         raise PermissionError("Chỉ quản trị viên được giữ cột dữ liệu cá nhân.")
     res = importer.import_survey(data.db(), data.config(), file_name, stream, q, title=title, series=series,
-                                 username=user.username, now=utcnow(), on_progress=on_progress)
+                                 username=user.username, now=data.now(), on_progress=on_progress)
     st.cache_data.clear()
     return res
 
@@ -107,7 +106,7 @@ def delete(user: User, sid: int) -> store_surveys.SurveyRow:
     """Admins only: undo an import (audited by the orchestration)."""
     if not role_allows(user.role, "admin"):
         raise PermissionError("Chỉ quản trị viên được xóa khảo sát.")
-    s = importer.delete_survey(data.db(), sid, username=user.username, now=utcnow())
+    s = importer.delete_survey(data.db(), sid, username=user.username, now=data.now())
     st.cache_data.clear()
     return s
 
@@ -116,4 +115,4 @@ def report_files(sid: int, compare_to: int | None, out_dir: str) -> dict[str, An
     from reports.survey import write_survey_report
 
     return write_survey_report(data.config(), data.db(), sid, out_dir, ("docx", "xlsx"), compare_to=compare_to,
-                               now=utcnow())
+                               now=data.now())

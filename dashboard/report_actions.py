@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from dashboard import clock
 from orchestration.accounts import User, role_allows
 from reports.generate import (
     Result, archive_rapid, archive_weekly, rapid_key, rapid_report, weekly_key, weekly_report,
@@ -14,7 +15,7 @@ from reports.generate import (
 from reports.settings import ReportSettings, parse_week
 from reports.steps import Progress
 from store import reports as store_reports
-from store.db import Database, utcnow
+from store.db import Database
 
 
 def _need_analyst(user: User) -> None:
@@ -28,7 +29,7 @@ def save_weekly_text(db: Database, user: User, week: str, area: str, body: str) 
     if db.read_only:
         raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
     with db.write() as cur:
-        store_reports.save_text(cur, "weekly", weekly_key(week, area), body, user.username, utcnow())
+        store_reports.save_text(cur, "weekly", weekly_key(week, area), body, user.username, clock.now())
     return "Đã lưu nội dung đề xuất, kiến nghị."
 
 
@@ -37,7 +38,7 @@ def save_rapid_text(db: Database, user: User, alert_id: str, body: str) -> str:
     if db.read_only:
         raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
     with db.write() as cur:
-        store_reports.save_text(cur, "rapid", rapid_key(alert_id), body, user.username, utcnow())
+        store_reports.save_text(cur, "rapid", rapid_key(alert_id), body, user.username, clock.now())
     return "Đã lưu đề xuất hướng xử lý."
 
 

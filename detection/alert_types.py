@@ -8,8 +8,8 @@
     emerging.evaluate_story(StoryStats, …, PriorAlert | None) ──▶ Decision(figures: Figures, …)
                                         └ explain.brief / explain.explain word the Figures (and a Regrowth)
     Decision.details / Regrade.details ──▶ the JSON stored in alerts.details (the store keeps dicts)
-    jobs.Detector.detect / check_sources ──▶ RaisedAlert / RaisedAlarm: what a step returns (typed dicts, as
-                                        `langnghe replay --alerts-out` writes them, key for key)
+    jobs.Detector.detect / check_sources ──▶ RaisedAlert / RaisedAlarm: what a step returns (frozen; `as_row` is
+                                        the row `langnghe replay --alerts-out` writes, key for key)
 
 `AlertParams` is here too: the decision, the wording and the source checks all read it. Pure, no SQL.
 """
@@ -234,28 +234,41 @@ class Figures:
         }
 
 
-class RaisedAlert(TypedDict):
-    """An alert a detection step raised, as `jobs.run_detection` returns it: a dict on the wire, since `langnghe
-    replay` writes these to --alerts-out as they are (key order is the file's) and scenarios read them by key."""
+@dataclass(frozen=True)
+class RaisedAlert:
+    """An alert a detection step raised, as `jobs.run_detection` returns it. `langnghe replay` turns it into its
+    file's row with `as_row` (the one place it becomes a dict: --alerts-out and the scenarios read rows by key)."""
 
     alert_id: str
-    raised_at: str  # ISO, naive UTC (replay marks it UTC)
+    raised_at: datetime  # naive UTC
     story_id: str
     title: str
-    topics: list[str]
-    places: list[str]
-    item_ids: list[str]
+    topics: tuple[str, ...]
+    places: tuple[str, ...]
+    item_ids: tuple[str, ...]
     severity: str
     score: float
     reason: str
     previous_alert_id: str | None
 
+    def as_row(self) -> dict[str, Any]:
+        """The --alerts-out row, key for key in field order (the file's), lists as lists, the time in ISO."""
+        row = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        row.update(raised_at=self.raised_at.isoformat(), topics=list(self.topics), places=list(self.places),
+                   item_ids=list(self.item_ids))
+        return row
 
-class RaisedAlarm(TypedDict):
-    """A source alarm a step raised (`jobs.Detector.check_sources`; replay collects them)."""
+
+@dataclass(frozen=True)
+class RaisedAlarm:
+    """A source alarm a step raised (`jobs.Detector.check_sources`); replay writes `as_row` to --alarms-out."""
 
     id: int
     source: str
     kind: str
-    raised_at: str  # ISO, naive UTC
+    raised_at: datetime  # naive UTC
     reason: str
+
+    def as_row(self) -> dict[str, Any]:
+        return {"id": self.id, "source": self.source, "kind": self.kind, "raised_at": self.raised_at.isoformat(),
+                "reason": self.reason}

@@ -12,9 +12,9 @@ The StoryIndex lives in memory, one per database handle; it is rebuilt from stor
 process starts or when a merge changed the stories (stories_meta.generation).
 
 Store rows become typed shapes once, here (detection/alert_types.py: StoryStats, WholeStory, PriorAlert, OpenAlert;
-grouped rows → GroupItem). What leaves the step stays a dict, named by a TypedDict: a TagRequest to a replay's
-tagger, a StoryItemRow to store.stories.add_story_items, the RaisedAlert / RaisedAlarm a step returns (replay writes
-those to --alerts-out as they are).
+grouped rows → GroupItem). What goes down to the store or out to a replay's tagger stays a dict, named by a
+TypedDict: a TagRequest, a StoryItemRow for store.stories.add_story_items. What a step returns is typed and frozen:
+RaisedAlert / RaisedAlarm (replay turns them into its files' rows with `as_row`, round 22).
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ class Detector:
         self.generation: int | None = None
         self._settled: tuple[Any, ...] | None = None  # items signature when nothing was left pending
         self.lock = threading.Lock()
+        self.last_source_alarms: list[RaisedAlarm] = []  # the last step's (replay collects them)
 
     # ------------------------------------------------------------------ grouping
     def _ensure_index(self, cur: Any, now: datetime) -> StoryIndex:
@@ -207,13 +208,13 @@ class Detector:
                                     previous_alert_id=d.previous_alert_id)
                 alert_id = store_alerts.raise_alert(cur, alert, now)
                 raised.append(RaisedAlert(
-                    alert_id=alert_id, raised_at=now.isoformat(), story_id=d.story_id, title=d.title,
-                    topics=list(d.topics), places=list(d.places), item_ids=item_ids,
+                    alert_id=alert_id, raised_at=now, story_id=d.story_id, title=d.title,
+                    topics=tuple(d.topics), places=tuple(d.places), item_ids=tuple(item_ids),
                     severity=d.severity, score=d.score, reason=d.reason,
                     previous_alert_id=d.previous_alert_id,
                 ))
         for a in raised:
-            log.info("alert %s (%s): %s — %s", a["alert_id"], a["severity"], a["title"], a["reason"])
+            log.info("alert %s (%s): %s — %s", a.alert_id, a.severity, a.title, a.reason)
         return raised
 
     # ------------------------------------------------------------------ sources
@@ -242,7 +243,7 @@ class Detector:
                 key = (a.source, a.kind)
                 if a.active and key not in open_:
                     aid = store_alerts.raise_source_alarm(cur, a.source, a.kind, now, a.reason, a.details)
-                    raised.append(RaisedAlarm(id=aid, source=a.source, kind=a.kind, raised_at=now.isoformat(),
+                    raised.append(RaisedAlarm(id=aid, source=a.source, kind=a.kind, raised_at=now,
                                               reason=a.reason))
                     log.warning("source alarm %s: %s", a.kind, a.reason)
                 elif not a.active and key in open_:
@@ -296,7 +297,7 @@ def detector(cfg: Config, db: Database) -> Detector:
 def run_detection(cfg: Config, db: Database, now: datetime, tagger: Tagger | None = None) -> list[RaisedAlert]:
     """One detection step at `now` (naive UTC): group new items, raise alerts, check sources.
 
-    Returns the alerts raised in this step (RaisedAlert dicts: alert_id, raised_at, title, topics, places,
+    Returns the alerts raised in this step (RaisedAlert: alert_id, raised_at, title, topics, places,
     item_ids, severity, reason…). `tagger` tags items that have no item_tags row (replay and tests).
     """
     return detector(cfg, db).run(now, tagger)

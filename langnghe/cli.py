@@ -1,7 +1,8 @@
 """`langnghe` — one console script; each subcommand is a module in langnghe/commands/.
 
-A command module defines `register(subparsers)` which adds its parser and sets `func=run`, where
-`run(args, cfg) -> int`. Modules are discovered, so a part adds a command without editing this file.
+A command module defines `register(subparsers)`, which adds its parser, and `run(args, cfg) -> int`, which
+`add_command` makes the parser's function unless `register` set one (`set_defaults(func=…)`: a command with
+actions, as `survey`). Modules are discovered, so a part adds a command without editing this file.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import sys
 from types import ModuleType
 
 from langnghe import commands, state
+from langnghe.console import ConsoleFormatter
 from store.db import DatabaseLocked, StorageError
 from vocab import folding, secrets
-from vocab.timefmt import vn_time_struct
 from vocab.config import Config, ConfigError, load, section
 
 
@@ -112,22 +113,6 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     if extra:
         _command_parser(parser, args).error(_vi("unrecognized arguments: %s") % " ".join(extra))
     return args
-
-
-LEVEL_WORDS = {logging.WARNING: "CHÚ Ý", logging.ERROR: "LỖI", logging.CRITICAL: "LỖI"}
-
-
-class ConsoleFormatter(logging.Formatter):
-    """A command's log lines as staff read them: «16:16 Sao lưu: …», «16:16 LỖI: …». They read
-    «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …» until round 21 (serve's console has its own,
-    langnghe/service.py)."""
-
-    converter = staticmethod(vn_time_struct)  # Vietnam time, as the dashboard, whatever the server's zone
-
-    def format(self, record: logging.LogRecord) -> str:
-        word = LEVEL_WORDS.get(record.levelno)
-        text = f"{self.formatTime(record, '%H:%M')} " + (f"{word}: " if word else "") + record.getMessage()
-        return text + ("\n" + self.formatException(record.exc_info) if record.exc_info else "")
 
 
 def add_command(sub: argparse._SubParsersAction, module: ModuleType) -> None:

@@ -22,12 +22,12 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from langnghe.console import ConsoleFormatter
 from orchestration import runtime
 from orchestration.jobs import Scheduler, install_jobs
 from store.db import Database, remove_stale_copies
 from vocab.config import Config
 from vocab.secrets import redact_logs
-from vocab.timefmt import vn_time_struct
 
 log = logging.getLogger("langnghe.serve")
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -69,7 +69,7 @@ def route_logs(cfg: Config) -> Path:
     for h in root.handlers:
         if getattr(h, "stream", None) in (sys.stderr, sys.stdout) and _console_filter not in h.filters:
             h.addFilter(_console_filter)
-            h.setFormatter(_ConsoleFormatter())
+            h.setFormatter(ConsoleFormatter())
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         fh = RotatingFileHandler(path, maxBytes=10_000_000, backupCount=3, encoding="utf-8")
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -78,18 +78,6 @@ def route_logs(cfg: Config) -> Path:
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
     return path
-
-
-class _ConsoleFormatter(logging.Formatter):
-    """Status lines as "13:05 Đã thu thập …"; warnings and errors keep their level and origin."""
-
-    converter = staticmethod(vn_time_struct)  # Vietnam time, as the dashboard, whatever the server's zone
-
-    def format(self, record: logging.LogRecord) -> str:
-        if record.name in CONSOLE_LOGGERS and record.levelno < logging.WARNING:
-            return f"{self.formatTime(record, '%H:%M')} {record.getMessage()}"
-        return f"{self.formatTime(record, '%H:%M')} {record.levelname} {record.name}: {record.getMessage()}" + (
-            "\n" + self.formatException(record.exc_info) if record.exc_info else "")
 
 
 def _console_filter(record: logging.LogRecord) -> bool:

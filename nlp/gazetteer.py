@@ -22,7 +22,9 @@
              ("phường Tân Lập, Buôn Ma Thuột");
              a maker's or brand's name is no place ("bánh kẹo Hải Hà", "Công ty Hải Hà"; the area's own
              companies are landmarks: "Công ty Than Uông Bí"), nor a person's ("Lê Quang Ninh",
-             "Đông Triều lý giải: …"), nor a quay street ("Bến Vân Đồn", TP.HCM).
+             "Đông Triều lý giải: …"), nor a quay street ("Bến Vân Đồn", TP.HCM);
+             a residential area before the unit that holds it ("khu Nam Sơn phường Uông Bí") is read only
+             within that unit, never as a namesake commune elsewhere.
          → canonical places with their 2025 unit, and in_area.
 """
 
@@ -68,6 +70,14 @@ PREFIX_HINTS: dict[str, str] = {
 # "ben" without marks is more often "bên" (side: "Yen Tu ben Bac Giang")
 HINT_ACCENTS: dict[str, str] = {"ben": "bến"}
 WARD_LEVELS = ("ward_2025", "ward_old")
+# Round 22: words of a residential area inside a ward or commune, as written (lower case, with marks). A name right
+# after one and right before a unit ("khu Nam Sơn phường Uông Bí") names a part of that unit, not a namesake
+# commune elsewhere (xã Nam Sơn, ex-Ba Chẽ); `_inside_next_unit`. Written without marks they count folded, except
+# the words whose folded form is mostly another word: "ban" (địa bàn, "trên địa bàn Cẩm Phả, Uông Bí"), "to".
+RESIDENTIAL_WORDS = ("khu", "khu phố", "khu dân cư", "tổ", "tổ dân phố", "thôn", "xóm", "bản")
+_MARKS_ONLY = ("tổ", "bản")
+# what may stand between such a name and the unit that holds it: spaces, a comma, a dash
+_HOLDER_GAP = re.compile(r"^\s*[,\-–]?\s*\Z")
 _UNIT_PREFIXES = ("ward", "district", "province")  # PREFIX_HINTS of unit words (not streets or people)
 # fewest letters (spaces not counted) in a name that OCR-noised text may match approximately
 FUZZY_MIN_LETTERS = 6
@@ -848,10 +858,64 @@ def _area_candidates(spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> 
             continue  # "bánh kẹo Hải Hà", "dầu thực vật Cái Lân"
         if _person_name(area[0], ctx, speakers):
             continue  # "Lê Quang Ninh"; "Đông Triều lý giải: …"
+        area = _inside_next_unit(area, spans, ctx)
+        if not area:
+            continue  # "khu Nam Sơn phường Uông Bí": a residential area of phường Uông Bí, not xã Nam Sơn (Ba Chẽ)
         best = _best_reading(area, pref, mentioned_districts)
         if best is not None:
             cands.append(best)
     return cands
+
+
+def _residential_before(a: int, ctx: _Reading) -> bool:
+    """A residential-area word (RESIDENTIAL_WORDS: khu, tổ, thôn, khu phố…) stands right before token a."""
+    for n in (3, 2, 1):
+        if a - n < 0 or any(ctx.gap(j).strip() for j in range(a - n, a)):
+            continue
+        words = [t[0].lower() for t in ctx.toks[a - n:a]]
+        for w in RESIDENTIAL_WORDS:
+            ws = w.split()
+            if len(ws) != n:
+                continue
+            if words == ws or (w not in _MARKS_ONLY and all(x == fold(x) for x in words)
+                               and words == [fold(y) for y in ws]):
+                return True
+    return False
+
+
+def _holder(b: int, spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> list[Hit] | None:
+    """The readings of the unit named right after token b-1 with its type word ("…, phường Uông Bí", "… xã Ba
+    Chẽ", "… - TP Uông Bí"), or None when none follows. A bare name does not do: "Cẩm Phả, Uông Bí" is a list."""
+    if b >= len(ctx.toks) or not _HOLDER_GAP.match(ctx.gap(b - 1)):
+        return None
+    for (c, _d), hs in sorted(spans.items(), key=lambda kv: kv[0]):  # the nearest first
+        if (b < c <= b + 2 and hs[0].prefix in _UNIT_PREFIXES and not _residential_before(c, ctx)
+                and not any(ctx.gap(j).strip(" .") for j in range(b, c))):
+            units = [h for h in hs if h.entry.level != "landmark"]
+            return units or None
+    return None
+
+
+def _same_unit(r: Entry, m: Entry) -> bool:
+    """Reading r lies within unit m: the same 2025 unit, the same old district, or m is r's province."""
+    if m.level == "province":
+        return r.province == m.province
+    if m.level == "district_old" or r.level == "district_old":
+        return r.district is not None and r.district == m.district
+    return r.code_2025 is not None and r.code_2025 == m.code_2025
+
+
+def _inside_next_unit(area: list[Hit], spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> list[Hit]:
+    """Round 22: a name after a residential-area word and right before a unit names a part of that unit: keep the
+    readings that lie within it (thôn Nam Sơn, xã Ba Chẽ: old xã Nam Sơn is now xã Ba Chẽ), drop the rest
+    (khu Nam Sơn, phường Uông Bí: not xã Nam Sơn, ex-Ba Chẽ). Any other name: `area` unchanged."""
+    a, b = area[0].start, area[0].end
+    if not _residential_before(a, ctx):
+        return area
+    holder = _holder(b, spans, ctx)
+    if holder is None:
+        return area
+    return [h for h in area if any(_same_unit(h.entry, m.entry) for m in holder)]
 
 
 def _brand_start(j: int, ctx: _Reading) -> str | None:

@@ -156,7 +156,8 @@ def replay(
     """Feed `rows` (sorted by published_at) step by step and run the live detection each step; `clock`
     (the processor's) is set to each step's simulated time before the step's items are processed.
 
-    Returns (alerts, source alarms). `on_alert(alert, db)` and `on_step(t, db)` let scenarios act
+    Returns (alerts, source alarms) as the files' rows (`RaisedAlert.as_row`, `RaisedAlarm.as_row`: the one place
+    the typed alerts become dicts). `on_alert(alert, db)` and `on_step(t, db)` let scenarios act
     like staff (dismiss an alert) or like a broken source between steps.
     """
     from detection.jobs import detector
@@ -189,12 +190,12 @@ def replay(
                 processor(new_ids)
         if on_step is not None:
             on_step(t, db)
-        raised = det.run(t, tagger)
-        for a in raised:
-            alerts.append(a)
+        for raised in det.run(t, tagger):
+            row = raised.as_row()  # the file's row: what scenarios read by key and --alerts-out holds
+            alerts.append(row)
             if on_alert is not None:
-                on_alert(a, db)
-        alarms.extend(getattr(det, "last_source_alarms", []) or [])
+                on_alert(row, db)
+        alarms.extend(a.as_row() for a in det.last_source_alarms)
         t += step
     return alerts, alarms
 

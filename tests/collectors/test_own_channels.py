@@ -79,6 +79,29 @@ def test_messenger_messages_when_asked(server):
     assert "psid:2468" in batch.items[0].flags and batch.skipped["the page's own message"] == 1
 
 
+def test_facebook_page_reads_max_entries_in_all_not_per_cursor_page(server):
+    """[limits] max_entries bounds one facebook_page fetch as a whole, as Zalo's (round 22): with 5, two feed pages
+    of 3 posts and 4 Messenger messages give the first 5 posts read and 5 counted. The cap was 5 × the pages for
+    the feed (10: all 6 read) and 5 × the conversation pages for the messages (all 4): nothing was counted."""
+    def posts(k: int) -> list[dict]:
+        return [{"id": f"1045_{k}{i}", "message": f"Thông báo số {k}{i} về lịch cắt điện.",
+                 "created_time": f"2024-11-19T0{k}:0{i}:00+0000"} for i in range(3)]
+
+    page1 = {"data": posts(1), "paging": {"next": server.url("/v21.0/104512345678901/feed2?after=QVFIb")}}
+    server.routes[FEED] = lambda r: send(r, 200, json.dumps(page1).encode(), "application/json")
+    server.routes["/v21.0/104512345678901/feed2"] = lambda r: send(r, 200, json.dumps({"data": posts(2)}).encode(),
+                                                                    "application/json")
+    conv = {"data": [{"messages": {"data": [
+        {"id": f"m_{i}", "message": f"Cho hỏi lịch tiêm phòng lần {i}?", "created_time": "2024-11-20T03:00:00+0000",
+         "from": {"id": "2468", "name": "Hoa"}} for i in range(4)]}}]}
+    server.routes["/v21.0/104512345678901/conversations"] = lambda r: send(r, 200, json.dumps(conv).encode(),
+                                                                           "application/json")
+    limits = dataclasses.replace(config_mod.DEFAULT_LIMITS, max_entries=5)
+    batch = collect(fb_source(server, messages=True), limits=limits)
+    assert batch.entries_seen == 10 and batch.skipped[ENTRIES_CUT] == 5
+    assert [i.url.rsplit("/", 1)[-1] for i in batch.items] == ["1045_10", "1045_11", "1045_12", "1045_20", "1045_21"]
+
+
 def test_replies_post_to_the_right_graph_objects():
     sent: list[tuple[str, dict]] = []
 

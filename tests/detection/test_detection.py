@@ -183,8 +183,8 @@ def test_source_volume_below_its_2_sigma_band_raises_then_clears(tmp_path):
             store_items.insert_items(cur, [to_item(None, r, r["published_at"]) for r in rows])
     det = Detector(cfg, db)
     raised = det.check_sources(NOW)
-    assert [(a["source"], a["kind"]) for a in raised] == [("baoquangninh", "volume_drop")]
-    assert "1 tin trong 24 giờ qua" in raised[0]["reason"] and "σ" in raised[0]["reason"]
+    assert [(a.source, a.kind, a.raised_at) for a in raised] == [("baoquangninh", "volume_drop", NOW)]
+    assert "1 tin trong 24 giờ qua" in raised[0].reason and "σ" in raised[0].reason
     # the same condition an hour later: no second alarm
     assert det.check_sources(NOW + timedelta(hours=1)) == []
     # volume comes back: the alarm clears
@@ -218,8 +218,8 @@ def test_source_failing_repeatedly_raises_then_clears(tmp_path):
     assert det.check_sources(NOW - timedelta(hours=2)) == []  # two failures: not yet
     outcome("error", NOW - timedelta(hours=1))
     raised = det.check_sources(NOW)
-    assert [(a["source"], a["kind"]) for a in raised] == [("vnexpress-thoi-su", "failing")]
-    assert "lỗi liên tiếp 3 lần" in raised[0]["reason"] and "timeout" in raised[0]["reason"]
+    assert [(a.source, a.kind) for a in raised] == [("vnexpress-thoi-su", "failing")]
+    assert "lỗi liên tiếp 3 lần" in raised[0].reason and "timeout" in raised[0].reason
     outcome("ok", NOW + timedelta(minutes=30))
     det.check_sources(NOW + timedelta(hours=2))
     with db.read() as cur:
@@ -571,3 +571,26 @@ def test_the_detectors_tagger_is_given_the_items_flags_and_address(tmp_path):
     db.close()
     assert [r["id"] for r in seen] == ["c1"]
     assert "fb_comment" in seen[0]["flags"] and seen[0]["url"] == "https://example.invalid/p?comment_id=1"
+
+
+def test_a_raised_alert_is_typed_and_frozen_and_its_row_is_replays():
+    """Round 22: RaisedAlert / RaisedAlarm were TypedDicts; now frozen dataclasses, and `as_row` is the one place
+    they become the dict `langnghe replay` writes (--alerts-out's keys, in its order; times in ISO)."""
+    import dataclasses
+    import json
+
+    from detection.alert_types import RaisedAlarm, RaisedAlert
+
+    a = RaisedAlert(alert_id="A1", raised_at=NOW, story_id="s1", title="Ngập", topics=("disaster",),
+                    places=("phường Vàng Danh",), item_ids=("i1", "i2"), severity="low", score=15.0, reason="3 tin",
+                    previous_alert_id=None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.severity = "high"  # type: ignore[misc]
+    row = a.as_row()
+    assert list(row) == ["alert_id", "raised_at", "story_id", "title", "topics", "places", "item_ids", "severity",
+                         "score", "reason", "previous_alert_id"]
+    assert row["raised_at"] == NOW.isoformat() and row["item_ids"] == ["i1", "i2"] and row["topics"] == ["disaster"]
+    assert json.loads(json.dumps(row, ensure_ascii=False)) == row
+    alarm = RaisedAlarm(id=7, source="baoquangninh", kind="failing", raised_at=NOW, reason="lỗi")
+    assert alarm.as_row() == {"id": 7, "source": "baoquangninh", "kind": "failing", "raised_at": NOW.isoformat(),
+                              "reason": "lỗi"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 
 from langnghe import service
 from tests.conftest import make_config
@@ -29,6 +30,7 @@ def test_details_go_to_the_log_file_and_the_console_keeps_the_status(tmp_path, m
                 h.close()
     shown = console.getvalue()
     assert "full text" not in shown and "Đã thu thập 14 nguồn" in shown and "nguồn x lỗi" in shown
+    assert re.search(r"^\d\d:\d\d CHÚ Ý: nguồn x lỗi$", shown, re.M), shown
     assert path.name == service.LOG_NAME
     assert "full text: {'ok': 14}" in path.read_text(encoding="utf-8")
 
@@ -80,3 +82,33 @@ def test_a_token_in_a_logged_traceback_never_reaches_the_log_file(tmp_path, monk
             logging.getLogger("langnghe.jobs").exception("periodic job failed")
     logged = path.read_text(encoding="utf-8")
     assert "RuntimeError: Server error" in logged and "/bot***/getMe" in logged and token not in logged
+
+
+def test_serve_and_a_command_word_the_console_alike(tmp_path, monkeypatch):
+    """Round 22: serve's console had its own formatter («16:16 WARNING langnghe.jobs: …») beside the commands'
+    («16:16 CHÚ Ý: …»). One formatter now (langnghe/console.py): the level in Vietnamese, no module, Vietnam time."""
+    from langnghe import cli
+
+    console = io.StringIO()
+    monkeypatch.setattr("sys.stderr", console)
+    handler = logging.StreamHandler(console)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with _serve_log(tmp_path):
+            assert type(handler.formatter) is cli.ConsoleFormatter
+            logging.getLogger("langnghe.jobs").warning("nguồn %s không trả lời", "x")
+            try:
+                raise RuntimeError("hỏng")
+            except RuntimeError:
+                logging.getLogger("langnghe.jobs").exception("bước sau gắn nhãn lỗi")
+    finally:
+        root.removeHandler(handler)
+    lines = console.getvalue().splitlines()
+    assert re.fullmatch(r"\d\d:\d\d CHÚ Ý: nguồn x không trả lời", lines[0]), lines
+    assert re.fullmatch(r"\d\d:\d\d LỖI: bước sau gắn nhãn lỗi", lines[1]), lines
+    assert "RuntimeError: hỏng" in lines[-1]
+    assert not any(w in console.getvalue() for w in ("WARNING", "ERROR", "langnghe.jobs"))
+    rec = logging.LogRecord("langnghe.jobs", logging.WARNING, __file__, 1, "ổ đĩa gần đầy", (), None)
+    rec.created = 17 * 3600.0  # 17:00 UTC is midnight in Vietnam
+    assert handler.format(rec) == "00:00 CHÚ Ý: ổ đĩa gần đầy"

@@ -75,6 +75,34 @@ def test_landmarks_file_is_extendable(tmp_path):
     assert r.in_area and r.places[0].startswith("Chợ Trung tâm Uông Bí")
 
 
+# Round 22: a residential area (khu, tổ, thôn, khu phố…) named right before the unit that holds it names a part of
+# that unit, not a namesake commune elsewhere: "khu Nam Sơn phường Uông Bí" was tagged xã Nam Sơn cũ, nay xã Ba Chẽ.
+RESIDENTIAL_CASES = [
+    # (text, places that must be there, a place that must not)
+    ("Người dân khu Nam Sơn phường Uông Bí phản ánh đường xuống cấp", ["phường Uông Bí"], "xã Nam Sơn"),
+    ("Tổ 5 khu Nam Sơn, phường Uông Bí mất điện cả ngày", ["phường Uông Bí"], "xã Nam Sơn"),
+    ("Nước ngập khu phố Nam Sơn - phường Uông Bí sau mưa", ["phường Uông Bí"], "xã Nam Sơn"),
+    ("Đường vào thôn Nam Sơn, TP Uông Bí sạt lở", ["TP Uông Bí"], "xã Nam Sơn"),
+    # the namesake lies within the unit named after it: the reading stays
+    ("Bà con thôn Nam Sơn xã Ba Chẽ thu hoạch quế", ["xã Nam Sơn cũ, nay xã Ba Chẽ", "xã Ba Chẽ"], None),
+    ("Khu Quang Trung, phường Uông Bí dọn vệ sinh", ["phường Quang Trung cũ, nay phường Uông Bí", "phường Uông Bí"],
+     None),
+    # no residential word, or no unit after it: as before
+    ("Xã Nam Sơn, huyện Ba Chẽ trồng rừng", ["xã Nam Sơn cũ, nay xã Ba Chẽ"], None),
+    ("Khu Nam Sơn có nhiều hộ nghèo", ["xã Nam Sơn cũ, nay xã Ba Chẽ"], None),
+]
+
+
+@pytest.mark.parametrize("accented", [True, False], ids=["diacritics", "no-diacritics"])
+@pytest.mark.parametrize("text,present,absent", RESIDENTIAL_CASES, ids=[c[0][:40] for c in RESIDENTIAL_CASES])
+def test_a_residential_area_before_its_unit_is_no_commune_elsewhere(gazetteer, text, present, absent, accented):
+    t = text if accented else strip_marks(text)
+    r = gazetteer.resolve(t, accented=accented)
+    for place in present:
+        assert any(p.startswith(place) for p in r.places), r.places
+    assert absent is None or not any(p.startswith(absent) for p in r.places), r.places
+
+
 # OCR'd text without diacritics (team-written, in the style of scanned reports)
 OCR_CASES = [
     ("BTV Thanh uy Ubng Bi bao cao ket qua thuc hien", "Uông Bí"),

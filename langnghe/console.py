@@ -1,0 +1,29 @@
+"""The console's words, one formatter for every command and for `serve`:
+
+    «16:16 Sao lưu: …»            an INFO line (a command's summary, serve's `langnghe.status`)
+    «16:16 CHÚ Ý: nguồn x lỗi»    a warning
+    «16:16 LỖI: …» + traceback    an error (or critical)
+
+in Vietnam time whatever the server's zone (`vocab.timefmt.vn_time_struct`). Until round 22 serve's console had
+its own formatter and said «16:16 WARNING langnghe.jobs: …» where a command said «16:16 CHÚ Ý: …». The module and
+English level still reach whoever needs them: `-v` keeps the technical format, and serve's log file has both.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from vocab.timefmt import vn_time_struct
+
+LEVEL_WORDS = {logging.WARNING: "CHÚ Ý", logging.ERROR: "LỖI", logging.CRITICAL: "LỖI"}
+
+
+class ConsoleFormatter(logging.Formatter):
+    """«HH:MM [CHÚ Ý: |LỖI: ]message», Vietnam time; an exception's traceback follows on its own lines."""
+
+    converter = staticmethod(vn_time_struct)  # Vietnam time, as the dashboard, whatever the server's zone
+
+    def format(self, record: logging.LogRecord) -> str:
+        word = LEVEL_WORDS.get(record.levelno)
+        text = f"{self.formatTime(record, '%H:%M')} " + (f"{word}: " if word else "") + record.getMessage()
+        return text + ("\n" + self.formatException(record.exc_info) if record.exc_info else "")
