@@ -1,7 +1,8 @@
 """`langnghe` — one console script; each subcommand is a module in langnghe/commands/.
 
-A command module defines `register(subparsers)` which adds its parser and sets `func=run`, where
-`run(args, cfg) -> int`. Modules are discovered, so a part adds a command without editing this file.
+A command module defines `register(subparsers)`, which adds its parser, and `run(args, cfg) -> int`, which
+`add_command` makes the parser's function unless `register` set one (`set_defaults(func=…)`: a command with
+actions, as `survey`). Modules are discovered, so a part adds a command without editing this file.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import os
 import pkgutil
 import sys
+from types import ModuleType
 
 from langnghe import commands, state
 from langnghe.console import ConsoleFormatter
@@ -81,6 +83,19 @@ def _name_types(parser: argparse.ArgumentParser) -> None:
         _name_types(sub)
 
 
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """A subcommand without its own description says in its --help what `langnghe --help` says of it: `langnghe
+    collect --help` printed the options only, and what the command does was on the top level's list alone."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            said = {c.dest: c.help for c in action._choices_actions}
+            for name, sub in action.choices.items():
+                text = said.get(name)
+                if not sub.description and text and text != argparse.SUPPRESS:
+                    sub.description = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+                _describe(sub)
+
+
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
     """The innermost subcommand's parser `args` ran (`langnghe report weekly`'s), so an error about its options
     shows its own usage and help, not the top level's."""
@@ -100,6 +115,19 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     return args
 
 
+def add_command(sub: argparse._SubParsersAction, module: ModuleType) -> None:
+    """A command module's `register(sub)`, then its `run(args, cfg)` as the function of each parser it added
+    without one (`set_defaults(func=…)`): a module written as ARCHITECTURE.md says, `register` and `run`, was
+    otherwise listed in --help and ran nothing (`langnghe mycmd` printed the top level's help, exit 2)."""
+    before = set(sub.choices)
+    module.register(sub)
+    run = getattr(module, "run", None)
+    for name in set(sub.choices) - before:
+        parser = sub.choices[name]
+        if callable(run) and parser.get_default("func") is None:
+            parser.set_defaults(func=run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="langnghe",
@@ -111,8 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     for mod in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         if not mod.name.startswith("_"):
-            importlib.import_module(f"langnghe.commands.{mod.name}").register(sub)
+            add_command(sub, importlib.import_module(f"langnghe.commands.{mod.name}"))
     _name_types(parser)
+    _describe(parser)
     return parser
 
 

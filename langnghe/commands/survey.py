@@ -35,7 +35,7 @@ def _parser(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = _parser(sub, "survey", "phiếu khảo sát dư luận xã hội: nhập, liệt kê, lập báo cáo")
+    p = _parser(sub, "survey", "phiếu khảo sát dư luận xã hội: nhập, liệt kê, xóa, lập báo cáo")
     ss = p.add_subparsers(dest="survey_cmd", metavar="VIỆC", required=True)
     i = _parser(ss, "import", "nhập một đợt khảo sát từ CSV/XLSX (Google Forms, Microsoft Forms, KoboToolbox, bảng gõ tay)")
     i.add_argument("file", metavar="TỆP", help="tệp xuất từ công cụ khảo sát (.csv, .xlsx)")

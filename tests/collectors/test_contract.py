@@ -113,10 +113,44 @@ def test_every_kind_describes_itself_for_staff_in_its_own_module(kind):
     assert registry.describe()[kind] == (own["label"], text)
 
 
+def options_read(source_code: str) -> set[str]:
+    """The option keys a kind's module reads: `_social.opt(source, "key", …)`, `source.options.get("key")`,
+    `source.options["key"]`."""
+    import re
+
+    return set(re.findall(r"\bopt\(\s*\w+\s*,\s*[\"'](\w+)[\"']", source_code)
+               + re.findall(r"options(?:\.get\(|\[)\s*[\"'](\w+)[\"']", source_code))
+
+
 def test_every_kind_documents_its_options():
+    """Each option key a kind reads is named in its module docstring (ARCHITECTURE.md's add-a-source recipe, step
+    1); the test only looked for the word «options», so a new key could go undocumented (round 22)."""
     import importlib
+    import inspect
 
     for kind in registry.kinds():
-        cls = type(registry.get(kind))
-        doc = importlib.import_module(cls.__module__).__doc__ or ""
-        assert "options" in doc, f"{cls.__module__} docstring lists no options"
+        module = importlib.import_module(type(registry.get(kind)).__module__)
+        doc = module.__doc__ or ""
+        assert "options" in doc, f"{module.__name__} docstring lists no options"
+        missing = sorted(k for k in options_read(inspect.getsource(module)) if k not in doc)
+        assert not missing, f"{module.__name__} reads options its docstring does not name: {missing}"
+    assert options_read('x = _social.opt(source, "web_base", "")\ny = source.options.get("keep_quotes")') == {
+        "web_base", "keep_quotes"}
+
+
+def sources_md_kinds(text: str) -> set[str]:
+    """The kinds named in backticks in a `###` heading of docs/SOURCES.md («### `telegram` — …»)."""
+    import re
+
+    return {k for line in text.splitlines() if line.startswith("### ") for k in re.findall(r"`(\w+)`", line)}
+
+
+def test_every_kind_has_a_section_in_sources_md():
+    """Step 5 of ARCHITECTURE.md's "How to add a source kind" asks for a `### \\`<kind>\\`` section in
+    docs/SOURCES.md; nothing checked it, so a new kind could reach Nguồn tin with no word in the docs (round 22)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "SOURCES.md").read_text(encoding="utf-8")
+    missing = [k for k in registry.kinds() if k not in sources_md_kinds(text)]
+    assert not missing, f"kinds without a ### `<kind>` section in docs/SOURCES.md: {missing}"
+    assert sources_md_kinds("### `rss` — press\n`toy` in a sentence\n") == {"rss"}

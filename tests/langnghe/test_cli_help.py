@@ -35,6 +35,23 @@ def test_every_subcommand_help_is_vietnamese():
     assert seen > 20
 
 
+def test_every_command_says_what_it_does_in_its_own_help():
+    """`langnghe collect --help`, `users add --help`… printed the usage and the options only: what the command does
+    was on the list of `langnghe --help` (or its parent's) alone (round 22). The summary line is the fallback."""
+    for path, parser in _parsers(build_parser()):
+        assert parser.description and VI.search(parser.description), f"{path}: no description in its --help"
+    collect = build_parser().parse_known_args(["collect"])  # the parser still parses after the descriptions
+    assert collect[0].command == "collect"
+    users = dict(_parsers(build_parser()))["langnghe users add"]
+    assert users.description == "Tạo tài khoản."
+
+
+def test_a_command_with_actions_names_them_all_in_its_summary():
+    """`langnghe --help` said of `survey` «nhập, liệt kê, lập báo cáo» while it also deletes an import (round 22)."""
+    survey = dict(_parsers(build_parser()))["langnghe survey"]
+    assert all(w in survey.description for w in ("nhập", "liệt kê", "xóa", "lập báo cáo"))
+
+
 def test_the_operations_commands_say_what_they_do_and_their_exit_codes():
     """`langnghe backup|restore|status|serve --help` printed only the usage line and the options (what the command
     does and what its exit codes mean were in the code's docstrings only), and serve's placeholders were English

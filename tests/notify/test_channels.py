@@ -139,6 +139,21 @@ class Spec:
     why_no_refusal: str = ""
 
 
+def arrived(body: bytes) -> str:
+    """The text a stand-in received: a JSON body with its escapes undone (Telegram, Zalo, webhook), any other body
+    (a plain-text or form POST, as ntfy takes) as UTF-8. Read as JSON only, a new plain-text channel's contract
+    run failed with a JSONDecodeError out of this helper, not of the channel (round 22)."""
+    try:
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    except ValueError:
+        return body.decode("utf-8", errors="replace")
+
+
+def test_a_stand_in_reads_json_and_plain_bodies():
+    assert "Bùn đất" in arrived(json.dumps({"text": MSG.text}).encode())  # ensure_ascii: \u escapes undone
+    assert arrived(MSG.text.encode()) == MSG.text
+
+
 def _http_channel(name: str, env: str, address: str, settings: dict, answer: httpx.Response) -> Spec:
     def deliver(request: pytest.FixtureRequest) -> str:
         request.getfixturevalue("monkeypatch").setenv(env, SECRET)
@@ -149,7 +164,7 @@ def _http_channel(name: str, env: str, address: str, settings: dict, answer: htt
             return answer
 
         registry.get(name).send(address, MSG, settings, mock(h))
-        return json.dumps(json.loads(bodies[0]), ensure_ascii=False)
+        return arrived(bodies[0])
 
     def refuse(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("monkeypatch").setenv(env, SECRET)
@@ -263,3 +278,30 @@ def test_a_zalo_error_code_that_is_not_a_number_is_a_send_error(monkeypatch):
     with pytest.raises(SendError, match="Zalo từ chối"):
         registry.get("zalo").send("1", MSG, {"base_url": "http://zalo.test"},
                                   mock(lambda r: httpx.Response(200, json={"error": "x" * 500, "message": "?"})))
+
+
+def settings_read(source_code: str) -> set[str]:
+    """The keys a channel's module reads from its `settings`: `settings.get("key"…)`, `settings["key"]`."""
+    import re
+
+    return set(re.findall(r"settings(?:\.get\(|\[)\s*[\"'](\w+)[\"']", source_code))
+
+
+INJECTED = {"timeout_seconds", "dial"}  # orchestration.notify.channel_settings adds them to every channel's table
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+def test_every_setting_a_channel_reads_is_in_the_defaults(name):
+    """A channel's settings are `[notify.<name>]` in vocab/langnghe.toml, each documented there (the add-a-notifier
+    recipe); a new channel reading a key of its own with none there worked on its code default, and nothing said
+    the operator could set it (round 22)."""
+    import sys
+    import tomllib
+
+    from vocab.config import DEFAULTS_PATH
+
+    table = tomllib.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))["notify"].get(name, {})
+    read = settings_read(inspect.getsource(sys.modules[type(registry.get(name)).__module__])) - INJECTED
+    missing = sorted(read - set(table))
+    assert not missing, f"[notify.{name}] in vocab/langnghe.toml lacks {missing}"
+    assert settings_read('a = settings.get("base_url", "x"); b = settings["dial"]') == {"base_url", "dial"}

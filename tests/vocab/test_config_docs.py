@@ -57,6 +57,55 @@ def test_every_code_setting_appears_in_defaults():
     assert not missing, f"settings read by code but absent from langnghe.toml: {missing}"
 
 
+# A key named for its unit says the unit in words above it: an operator reads the comment, not the key, and
+# [cases] reply_timeout_seconds was documented for six rounds as "Address of the Graph API…" (round 22).
+UNIT_WORDS = {"seconds": r"second|\bs\b", "minutes": r"minute", "hours": r"hour", "days": r"\bday", "mb": r"\bMB\b|megabyte",
+              "chars": r"character", "words": r"\bword", "bytes": r"\bbyte", "rows": r"\brow|posting",
+              "items": r"\bitem"}
+
+
+def unit_comments_missing(path) -> list[str]:
+    """`[table] key` of each number named `…_<unit>` whose comment lines above it never say the unit."""
+    import tomllib
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    data = tomllib.loads("\n".join(lines))
+    table, seen, bad = "", set(), []
+    for i, line in enumerate(lines):
+        if (m := TABLE.match(line.strip())):
+            table = m.group(1)
+            continue
+        if not (m := KEY.match(line.strip())) or (table, m.group(1)) in seen:
+            continue
+        key = m.group(1)
+        seen.add((table, key))
+        unit = next((u for u in UNIT_WORDS if key.endswith("_" + u)), None)
+        section = data.get(table, {}) if table else data
+        value = (section[0] if isinstance(section, list) else section).get(key) if section else None
+        if unit is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        j, said = i - 1, []
+        while j >= 0 and lines[j].lstrip().startswith("#"):
+            said.append(lines[j])
+            j -= 1
+        if not re.search(UNIT_WORDS[unit], " ".join(said), re.I):
+            bad.append(f"[{table}] {key}")
+    return bad
+
+
+def test_every_setting_named_for_a_unit_says_it_in_words():
+    bad = unit_comments_missing(C.DEFAULTS_PATH)
+    assert not bad, f"settings whose comment never names their unit: {bad}"
+
+
+def test_the_unit_check_can_fail(tmp_path):
+    toml = tmp_path / "x.toml"
+    toml.write_text("[cases]\n# Address of the Graph API used to send replies.\nreply_timeout_seconds = 20\n"
+                    "# Seconds a reply may take.\nother_seconds = 20\n# On or off.\npreload_rows = true\n",
+                    encoding="utf-8")
+    assert unit_comments_missing(toml) == ["[cases] reply_timeout_seconds"]
+
+
 def test_detector_notices_an_undocumented_key(tmp_path):
     p = tmp_path / "x.toml"
     p.write_text("[a]\n# documented\nx = 1\ny = 2\n", encoding="utf-8")
