@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
+from reports.schedule import made_late
 from reports.settings import WEEKDAYS, ReportSettings, week_title
 from vocab.numbers import fmt_num, number
 
@@ -35,6 +36,18 @@ def period_label(kind: str, period: str) -> str:
         return week_title(period)
     except ValueError:  # a hand-made archive row: shown as stored
         return period
+
+
+def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings) -> str:
+    """«Người tạo» of an archive row: a person's display name, «Lịch tự động», or «Lịch tự động (tạo muộn)» for a week
+    the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday."""
+    if by != "schedule":
+        return data.person(by)
+    try:
+        late = s.schedule_weekday and made_late(period, at_local.to_pydatetime(), s.schedule_weekday, s.schedule_time)
+    except ValueError:  # a hand-made archive row
+        late = False
+    return "Lịch tự động (tạo muộn)" if late else "Lịch tự động"
 
 
 def _failure_text(f: dict) -> str:
@@ -170,7 +183,7 @@ def _archive(s: ReportSettings) -> None:
             "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
-            "Người tạo": ["Lịch tự động" if g == "schedule" else data.person(g) for g in arch["generated_by"]],
+            "Người tạo": [maker(g, p, t, s) for g, p, t in zip(arch["generated_by"], arch["period"], arch["generated_at"])],
             "Số tin": arch["n_items"],
         }),
         hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),
