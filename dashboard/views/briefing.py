@@ -93,12 +93,17 @@ def _last_steps(notes: pd.DataFrame) -> dict[str, list[str]]:
     if len(notes):
         for aid, grp in notes.groupby("alert_id"):
             g = grp.sort_values("at")
-            steps[aid] = [
-                f"{r['at'].strftime(ui.DATE_TIME_STRFTIME)} {data.person(r['username'])}: {_action_text(r['action'], r.get('to_state'))}"
-                + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
-                for _, r in g.tail(3).iterrows()
-            ]
+            names = data.display_names()
+            steps[aid] = [_step_text(r, data.person(r["username"]), names) for _, r in g.tail(3).iterrows()]
     return steps
+
+
+def _step_text(r: pd.Series, who: str, names: dict[str, str]) -> str:
+    """«07/12/2026 09:30 Nguyễn Văn An: Giao xử lý — Giao cho: Trần Thị Bình; kiểm tra»; with no one to name (a login no
+    account has: the synthetic data's «demo»), no name and no «Giao cho» of that login (round 22)."""
+    at = r["at"].strftime(ui.DATE_TIME_STRFTIME)
+    note = names_in_note(r["note"], names, drop_unknown=True) if isinstance(r["note"], str) else ""
+    return (f"{at} {who}: " if who else f"{at} ") + _action_text(r["action"], r.get("to_state")) + (f" — {note}" if note else "")
 
 
 # Section I's grid on a desk. At 1366 × 768 with the sidebar open the page is 954 px wide; ten columns (the issue
