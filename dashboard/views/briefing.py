@@ -177,6 +177,8 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
     if ui.on_phone():
         _reasons_listed(view)
+    else:
+        _reasons_cut(view)
     _steps_listed(alerts, steps)
     st.caption(f"{number(counts['new'])} cảnh báo mới trong kỳ; {number(counts['open'])} đang mở."
                + (f" Bảng liệt kê {number(len(alerts))} cảnh báo đầu hàng đợi (mức cao, ưu tiên trước) trong "
@@ -195,6 +197,26 @@ def _steps_listed(alerts: pd.DataFrame, steps: dict[str, list[str]]) -> None:
 
 
 PHONE_REASONS = 50  # a phone lists the reasons of the head of the queue (the grid holds them all)
+REASON_CELL_CHARS = 6 * REASON_LINE_CHARS  # what the desk grid's «Vì sao» shows in its six lines
+
+
+def cut_reasons(reasons: list[str]) -> list[int]:
+    """Positions of the reasons longer than the desk grid's cell shows (it ends them with «…»)."""
+    return [i for i, r in enumerate(reasons) if len(r) > REASON_CELL_CHARS]
+
+
+def _reasons_cut(view: pd.DataFrame) -> None:
+    """On a desk, the reasons the grid's cell cuts, whole, open under the grid: staff read them before the meeting,
+    and at 1366 px a story alert's reason (300–400 characters) showed its first six lines, the rest only in the
+    cell's pop-up on a click (round 22). Open, so nothing is clicked; folded by whoever has read it; not on paper,
+    whose table has each reason under its row."""
+    cut = cut_reasons(list(view["Vì sao"]))
+    if not cut:
+        return
+    with st.expander(f"Vì sao, đầy đủ ({number(len(cut))} cảnh báo có lý do dài hơn ô của bảng)", expanded=True,
+                     icon=":material/subject:"):
+        for _, r in view.iloc[cut].iterrows():
+            st.markdown(f"**{md(r['Vấn đề'])}** ({md(r['Mức'])}, {md(r['Trạng thái'])}): {md(r['Vì sao'])}")
 
 
 def _reasons_listed(view: pd.DataFrame) -> None:
