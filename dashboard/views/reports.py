@@ -67,7 +67,8 @@ def render() -> None:
         "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức "
         f"{layout_name(s.layout)}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "
         "PDF để gửi."
-        + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»." if when else "")
+        + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»; nếu lúc đó máy chủ không "
+           "chạy, báo cáo của tuần ấy được tạo khi máy chủ chạy lại." if when else "")
     )
     for f in data_reports.schedule_failures():  # a failed scheduled run went only to the server log
         st.error(_failure_text(f), icon=":material/error:")
