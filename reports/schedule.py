@@ -11,7 +11,8 @@ and time of a week have passed (Vietnam time; default Friday 16:00), generates t
 Catch-up (round 22): a server down from Friday 16:00 until Monday never archived the week that ended, because only
 the current week was looked at. Now the latest due week is made at the next tick when it is not archived, and only
 that one: a server off for a month makes last week's report, not a backlog of four. A report made after its week
-ended covers the whole week (Monday to Sunday 24:00), where the one made on time is cut at its due time.
+ended covers the whole week (Monday to Sunday 24:00), where the one made on time is cut at its due time. Its push
+says «tạo muộn» unless it is the schedule's first report (a new installation, a demo: nothing was missed).
 
 A failed run is logged, recorded in report_schedule_failures (the Báo cáo page shows it until a later try
 archives the report) and retried after `RETRY_MINUTES`. The check costs one small query per area and week, then
@@ -107,7 +108,8 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                 log.warning("scheduled weekly report %s %r: %s", week, area, err)
             if res.files:
                 late = (late_words(week, s.schedule_weekday, s.schedule_time)
-                        if made_late(week, to_local(now), s.schedule_weekday, s.schedule_time) else "")
+                        if made_late(week, to_local(now), s.schedule_weekday, s.schedule_time)
+                        and _ran_before(db, week) else "")
                 done.add(key)
                 failed_at.pop(key, None)
                 with db.write() as cur:
@@ -123,6 +125,14 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                 _record_failure(db, week, area, now, "; ".join(res.errors) or "không tạo được tệp nào")
 
     return hook
+
+
+def _ran_before(db: Database, week: str) -> bool:
+    """Whether the schedule archived another week's report before: a new installation's (or a demo's) first report,
+    made at its first tick, is not «late», the server was not down, it did not exist."""
+    with db.read() as cur:
+        arch = store_reports.list_archive(cur, "weekly", 50)
+    return bool(len(arch) and ((arch["generated_by"] == GENERATED_BY) & (arch["period"] != week)).any())
 
 
 def _record_failure(db: Database, week: str, area: str, now: datetime, error: str) -> None:

@@ -38,13 +38,15 @@ def period_label(kind: str, period: str) -> str:
         return period
 
 
-def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings) -> str:
+def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first: pd.Timestamp | None = None) -> str:
     """«Người tạo» of an archive row: a person's display name, «Lịch tự động», or «Lịch tự động (tạo muộn)» for a week
-    the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday."""
+    the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday.
+    `first`: when the schedule archived its first report; that one is never late (a new installation's, a demo's)."""
     if by != "schedule":
         return data.person(by)
     try:
-        late = s.schedule_weekday and made_late(period, at_local.to_pydatetime(), s.schedule_weekday, s.schedule_time)
+        late = bool(s.schedule_weekday) and (first is None or at_local > first) and made_late(
+            period, at_local.to_pydatetime(), s.schedule_weekday, s.schedule_time)
     except ValueError:  # a hand-made archive row
         late = False
     return "Lịch tự động (tạo muộn)" if late else "Lịch tự động"
@@ -178,13 +180,16 @@ def _archive(s: ReportSettings) -> None:
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
         return
+    scheduled = arch.loc[arch["generated_by"] == "schedule", "generated_at"]
+    first = scheduled.min() if len(scheduled) else None
     ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
             "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
-            "Người tạo": [maker(g, p, t, s) for g, p, t in zip(arch["generated_by"], arch["period"], arch["generated_at"])],
+            "Người tạo": [maker(g, p, t, s, first) for g, p, t in zip(arch["generated_by"], arch["period"],
+                                                                     arch["generated_at"])],
             "Số tin": arch["n_items"],
         }),
         hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),

@@ -197,3 +197,30 @@ def test_the_width_table_is_times_new_romans():
         for text in ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH", "BAN TUYÊN GIÁO VÀ DÂN VẬN",
                      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TRUNG TÂM TRUYỀN THÔNG - VĂN HÓA (CŨ)"):
             assert abs(width_pt(text, 1000, bold) - font.getlength(text)) <= 0.01 * font.getlength(text), text
+
+
+def test_the_schedules_first_report_is_not_said_late(tmp_path, monkeypatch):
+    """A new installation (or a demo) started on a Monday makes last week's report at its first tick; nothing was
+    missed, so its push does not say «tạo muộn», nor its archive row."""
+    import pandas as pd
+
+    from dashboard.views.reports import maker
+
+    db = database(tmp_path / "n.duckdb")
+    notes: list[str] = []
+
+    def archive(db_, s, week, *, area, generated_by, now):  # type: ignore[no-untyped-def]
+        with db_.write() as cur:
+            store_reports.add_archive(cur, kind="weekly", period=week, area=area, generated_at=now,
+                                      generated_by=generated_by, dir=str(tmp_path), files=["x.docx"], n_items=1,
+                                      seconds=1.0)
+        return Result(files={"docx": tmp_path / "x.docx"})
+
+    monkeypatch.setattr(schedule, "archive_weekly", archive)
+    monkeypatch.setattr(schedule.store_notify, "enqueue_note", lambda cur, key, note, *a: notes.append(note))
+    s = settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True)
+    schedule.weekly_hook(None, db, settings=s, clock=lambda: datetime(2026, 11, 23, 2, 0))()  # type: ignore[arg-type]
+    assert len(notes) == 1 and "muộn" not in notes[0] and "tuần 47/2026" in notes[0]
+    first = pd.Timestamp(2026, 11, 23, 9, 0)
+    assert maker("schedule", WEEK, first, s, first) == "Lịch tự động"
+    assert maker("schedule", "2026-W49", pd.Timestamp(2026, 12, 7, 9, 0), s, first) == "Lịch tự động (tạo muộn)"
