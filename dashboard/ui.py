@@ -502,6 +502,16 @@ def desk_or_tablet(key: str) -> tuple[Any, Any]:
     return st.container(key=f"desk-{key}"), st.container(key=f"tablet-{key}")
 
 
+def desk_and_tablet_grid(key: str, data: Any, config: dict[str, Any], tablet: dict[str, int], **kw: Any) -> None:
+    """One table drawn with its desk `config` and, for a tablet (`desk_or_tablet`), only the columns of `tablet` at
+    those pixel widths."""
+    desk, small = desk_or_tablet(key)
+    with desk:
+        dataframe(data, column_config=config, **kw)
+    with small:
+        dataframe(data, column_order=list(tablet), column_config={**config, **sized_columns(tablet, config)}, **kw)
+
+
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,
                 widths: dict[str, int] | None = None, tablet: dict[str, int] | None = None, **kw: Any) -> None:
     """`widths`: the columns in pixels on a desk, in rows of two lines (`desk_grid`, `height` the most); `tablet`:

@@ -773,7 +773,7 @@ def test_sources_health_and_alarms(demo_env):
     health = at.dataframe[0].value
     assert health["Trạng thái"].iloc[0] == "Lỗi kéo dài"  # problems first
     assert "So với thường lệ" in health.columns
-    assert "Lượng tin giảm bất thường" in set(at.dataframe[1].value["Loại"])
+    assert "Lượng tin giảm bất thường" in set(at.dataframe[2].value["Loại"])  # after the health grid and its tablet copy
     assert "Quản lý nguồn tin" not in texts(at)
 
 
@@ -814,18 +814,29 @@ def test_overview_latest_fits_a_desk_in_rows_of_two_lines(demo_env):
 def test_sources_health_fits_a_desk_with_details_on_demand(demo_env):
     """Round 21: the health table's fourteen columns were 1,749 px wide at 1366 px and scrolled sideways. It shows
     each source's state, and, with the toggle, what its last fetch read; each group fits; the data keeps them all."""
-    from dashboard.views.sources import DETAIL_TOGGLE, HEALTH_DETAIL_WIDTHS, HEALTH_WIDTHS
+    from dashboard.views.sources import (
+        DETAIL_TOGGLE, HEALTH_DETAIL_TABLET, HEALTH_DETAIL_WIDTHS, HEALTH_TABLET, HEALTH_WIDTHS,
+    )
+
+    def tablet_px(grid) -> int:  # type: ignore[no-untyped-def]
+        return sum(json.loads(grid.proto.columns)[c]["width"] for c in grid.proto.column_order)
 
     at = demo_env.page("sources", "viewer").run()
     no_exception(at)
-    health = at.dataframe[0]
+    health, tablet = at.dataframe[0], at.dataframe[1]  # the desk's grid, then its tablet copy (round 22)
     assert _fits_the_desk(health) == list(HEALTH_WIDTHS)
     assert set(HEALTH_WIDTHS) | set(HEALTH_DETAIL_WIDTHS) == set(health.value.columns)  # every column in one group
-    for grid in at.dataframe[1:]:  # the source alarms, the recent errors, full texts
+    assert list(tablet.proto.column_order) == list(HEALTH_TABLET) and tablet_px(tablet) <= TABLET_GRID
+    for grid in at.dataframe[2:]:  # the source alarms, the recent errors, full texts
         assert _fits_the_desk(grid)
+    # every table of the page drawn for a desk, then for a tablet in at most 730 px (round 22: 935 px at 768 scrolled)
+    tablets = at.dataframe[1::2]
+    assert len(tablets) >= 3 and all(g.proto.column_order and tablet_px(g) <= TABLET_GRID for g in tablets)
     next(t for t in at.toggle if t.label == DETAIL_TOGGLE).set_value(True).run()
     no_exception(at)
     assert _fits_the_desk(at.dataframe[0]) == list(HEALTH_DETAIL_WIDTHS)
+    assert list(at.dataframe[1].proto.column_order) == list(HEALTH_DETAIL_TABLET)
+    assert tablet_px(at.dataframe[1]) <= TABLET_GRID
 
 
 def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):
