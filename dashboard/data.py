@@ -410,12 +410,13 @@ def display_names() -> dict[str, str]:
 
 def person(username: object) -> str:
     """A staff member as every page but Quản trị names them: the display name; the system's own steps «Hệ thống»;
-    "" for nobody. Login names appear only on Quản trị."""
+    "" for nobody, and for a login no account has (synthetic events by «demo», an import): until round 22 that login
+    showed as it was, on Trước giao ban too. Login names appear only on Quản trị."""
     if not isinstance(username, str) or not username:
         return ""
     if username == "system":
         return "Hệ thống"
-    return display_names().get(username, username)
+    return display_names().get(username, "")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -51,6 +51,17 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"] { font-size: 0 !important; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]::after { content: "Dừng"; font-size: 0.875rem; }
 [data-testid="stStatusWidget"] [data-testid="stBaseButton-header"]:disabled::after { content: "Đang dừng…"; }
+/* A grid sized for a desk (its columns up to 944 px, `desk_grid`) and its copy sized for a tablet (up to 730 px):
+   only the one that fits the page is shown (`desk_or_tablet`). The desk's needs 946 px of page: a window of 1,106 px
+   with the sidebar collapsed, 1,356 px with it open (Streamlit pads the page 5rem a side from 864 px of window,
+   1rem under). A 768 px tablet scrolled «Tin mới nhất» and Trước giao ban's grids sideways (round 22). */
+[class*="st-key-tablet-"] { display: none !important; }
+@media (max-width: 1105.98px) {
+  [class*="st-key-desk-"] { display: none !important; }
+  [class*="st-key-tablet-"] { display: flex !important; } }
+@media (max-width: 1355.98px) {
+  body:has(section[data-testid="stSidebar"][data-collapsed="false"]) [class*="st-key-desk-"] { display: none !important; }
+  body:has(section[data-testid="stSidebar"][data-collapsed="false"]) [class*="st-key-tablet-"] { display: flex !important; } }
 /* A table wider than its frame shows its scroll bar: Streamlit paints every scroll bar transparent until hovered,
    so a table cut at the right edge looked whole (Chủ đề's topic table on a desk, any table on a touch screen). */
 [data-testid="stDataFrame"] .dvn-scroller { scrollbar-color: rgba(49, 51, 63, 0.4) transparent; }
@@ -481,14 +492,43 @@ def desk_grid(widths: dict[str, int], config: dict[str, Any], rows: int, most: i
             "height": table_height(rows, most, TWO_LINES_ROW)}
 
 
+TABLET_GRID = 730  # px: the most a tablet's grid may add up to (a 768 px tablet upright shows 734 px of it)
+
+
+def desk_or_tablet(key: str) -> tuple[Any, Any]:
+    """Two containers, one for a grid's desk columns and one for its tablet columns (fewer, up to TABLET_GRID px);
+    the page's CSS (BASE_CSS) shows the one that fits. A grid's columns are pixels on a canvas and the server is
+    told no width, so both are drawn; the tables that do this are short (the newest items, the briefing's)."""
+    return st.container(key=f"desk-{key}"), st.container(key=f"tablet-{key}")
+
+
+def desk_and_tablet_grid(key: str, data: Any, config: dict[str, Any], tablet: dict[str, int], **kw: Any) -> None:
+    """One table drawn with its desk `config` and, for a tablet (`desk_or_tablet`), only the columns of `tablet` at
+    those pixel widths."""
+    desk, small = desk_or_tablet(key)
+    with desk:
+        dataframe(data, column_config=config, **kw)
+    with small:
+        dataframe(data, column_order=list(tablet), column_config={**config, **sized_columns(tablet, config)}, **kw)
+
+
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,
-                widths: dict[str, int] | None = None, **kw: Any) -> None:
-    """`widths`: the columns in pixels on a desk and a tablet, in rows of two lines (`desk_grid`, `height` the most);
-    a phone keeps its own narrow choice."""
+                widths: dict[str, int] | None = None, tablet: dict[str, int] | None = None, **kw: Any) -> None:
+    """`widths`: the columns in pixels on a desk, in rows of two lines (`desk_grid`, `height` the most); `tablet`:
+    those shown, in pixels, where the desk's do not fit (`desk_or_tablet`); a phone keeps its own narrow choice."""
     fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
+    view = items_view(df, **kw)
     if widths and "row_height" not in fit:
         fit = desk_grid(widths, ITEM_COLUMNS, len(df), height or 520)
-    dataframe(items_view(df, **kw), hide_index=True, width="stretch", key=key, placeholder="—", **fit)
+        if tablet:
+            desk, small = desk_or_tablet(key or "items")
+            with desk:
+                dataframe(view, hide_index=True, width="stretch", key=key, placeholder="—", **fit)
+            with small:
+                dataframe(view, hide_index=True, width="stretch", key=f"{key}_tablet" if key else None, placeholder="—",
+                          column_order=list(tablet), **desk_grid(tablet, ITEM_COLUMNS, len(df), height or 520))
+            return
+    dataframe(view, hide_index=True, width="stretch", key=key, placeholder="—", **fit)
 
 
 CHART_DATA_LABEL = "Số liệu của biểu đồ (bảng)"

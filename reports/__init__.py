@@ -9,7 +9,9 @@
         ▼
     generate.py ──▶ docx_out (python-docx) · html_out → pdf_out (Chromium or WeasyPrint) · xlsx_out (openpyxl)
                     charts (matplotlib → PNG, no browser)
-    schedule.py ──▶ Scheduler hook: the weekly report into the archive at the configured day and time
+                    docx_out and html_out break a long body's name in the header alike (textwidth.py)
+    schedule.py ──▶ Scheduler hook: the weekly report into the archive at the configured day and time, or
+                    the latest due week at the next tick when a stopped server missed it (round 22)
 
 Entry points: `langnghe report weekly|rapid`, the Báo cáo dashboard page, `dashboard/report_buttons.py`.
 See docs/REPORTS.md.

@@ -1,7 +1,7 @@
 """Doc → DOCX (python-docx), laid out after Hướng dẫn 36-HD/VPTW (Party) or Decree 30/2020/NĐ-CP
 (state), as the Doc's header says.
 
-A4, margins top/bottom 2 cm, left 3 cm, right 1.5 cm; the configured font (Times New Roman) everywhere;
+A4, margins top/bottom 2 cm, left 3 cm, right 1.5 cm (Decree 30's least; 36-HD/VPTW's are the same); the configured font (Times New Roman) everywhere;
 page numbers centred in the top margin from page 2. Header and closing are borderless two-column
 tables. Body paragraphs and tables are written as WordprocessingML directly (one parse per table),
 so an appendix of tens of thousands of rows takes about a second; links are real w:hyperlink elements.
@@ -10,6 +10,7 @@ so an appendix of tens of thousands of rows takes about a second; links are real
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -18,14 +19,20 @@ from docx.enum.section import WD_ORIENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, Twips
 
 from reports.document import Cell, Doc, Heading, Image, PageBreak, Para, Run, Table, cell_runs, clean
 from reports.partfile import written_through_part
+from reports.textwidth import HEADER_LEFT_CM, body_size, header_bodies
 
 TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5  # A4 minus left and right margins
 LANG = "vi-VN"  # the text's language, for Word's spelling, grammar and hyphenation
 _TW_PER_CM = 567  # twips
+
+
+def _at_least_mm(mm: float) -> Twips:
+    """A length of at least `mm` in the twips Word stores (1,440 to the inch)."""
+    return Twips(math.ceil(mm / 25.4 * 1440))
 
 
 def _tw(cm: float) -> int:
@@ -77,8 +84,9 @@ class _Writer:
         sec = doc.sections[0]
         sec.orientation = WD_ORIENT.PORTRAIT
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-        sec.top_margin, sec.bottom_margin = Cm(2.0), Cm(2.0)
-        sec.left_margin, sec.right_margin = Cm(3.0), Cm(1.5)
+        # Decree 30's least margins, rounded up to whole twips: Cm(1.5) is stored as 850 twips, 14.99 mm (round 22)
+        sec.top_margin, sec.bottom_margin = _at_least_mm(20), _at_least_mm(20)
+        sec.left_margin, sec.right_margin = _at_least_mm(30), _at_least_mm(15)
         sec.header_distance, sec.footer_distance = Cm(1.0), Cm(1.0)
         # docDefaults carry theme fonts (Calibri); replace them so every run is the configured font.
         styles_el = doc.styles.element
@@ -267,13 +275,12 @@ class _Writer:
         rule as long as it. The number sits under the body, the place and date (italic) top right."""
         h = doc.header
         party = h.layout == "party"
-        left_cm, right_cm = 7.6, TEXT_WIDTH_CM - 7.6
+        left_cm, right_cm = HEADER_LEFT_CM, TEXT_WIDTH_CM - HEADER_LEFT_CM
         small = 13 if self.size >= 13 else self.size
-        hsize = 14 if party else 12
-        left = []
-        if h.parent_body:
-            left.append(self._p(h.parent_body.upper(), size=hsize))
-        left.append(self._p(h.issuing_body.upper(), size=hsize, bold=True))
+        hsize = body_size(h.layout)
+        parent, issuing = header_bodies(h.parent_body, h.issuing_body, h.layout)  # long names on balanced lines
+        left = [self._p(line, size=hsize) for line in parent]
+        left += [self._p(line, size=hsize, bold=True) for line in issuing]
         if party:
             left.append(self._p("*", size=hsize))
             right = [self._p("ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True), self.short_rule(7.4, right_cm)]

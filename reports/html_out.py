@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from reports.document import Cell, Doc, Heading, Image, PageBreak, Para, Run, Table, cell_runs
+from reports.textwidth import header_bodies
 
 STYLES = ("Regular", "Bold", "Italic", "BoldItalic")
 _FACE = {"Regular": ("normal", "normal"), "Bold": ("bold", "normal"), "Italic": ("normal", "italic"),
@@ -164,6 +165,7 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
     party = h.layout == "party"
     small = "hp" if party else "hm"
     hs = "hp" if party else "hs"
+    parent, issuing = header_bodies(h.parent_body, h.issuing_body, h.layout)  # the DOCX's lines
     parts = [
         "<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'>",
         # no script can run even if some text escaped escaping; images are inline, fonts local files
@@ -173,8 +175,8 @@ def render_html(doc: Doc, *, size: int = 14, fonts: dict[str, Path] | None = Non
         f"<style>{_css(size, fonts, 12 if doc.closing and doc.closing.layout == 'party' else 11)}</style></head>",
         "<body><div class='sheet'>",
         "<table class='hdr'><tr><td class='l'>",
-        f"<div class='{hs}'>{escape(h.parent_body.upper())}</div>" if h.parent_body else "",
-        f"<div class='{hs} b'>{escape(h.issuing_body.upper())}</div>",
+        *(f"<div class='{hs}'>{escape(line)}</div>" for line in parent),
+        *(f"<div class='{hs} b'>{escape(line)}</div>" for line in issuing),
         "<div class='hp'>*</div>" if party else "<div class='rule' style='width:2.4cm'></div>",
         "</td><td><div class='hp b'>ĐẢNG CỘNG SẢN VIỆT NAM</div><div class='rule' style='width:7.4cm'></div>"
         if party else "</td><td><div class='hs b'>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>"

@@ -1,27 +1,34 @@
 """The weekly report on a schedule: a Scheduler hook (langnghe/service.py) that, once the configured day
-and time of the current week have passed (Vietnam time; default Friday 16:00), generates that week's
-report for each of `schedule_areas` into the archive, once per week and area.
+and time of a week have passed (Vietnam time; default Friday 16:00), generates that week's report for each of
+`schedule_areas` into the archive, once per week and area.
 
-    every scheduler tick ── now ≥ this week's due time? ── already archived by the schedule? ── generate
-                                                                                               └ record in report_archive
-                                                                                               └ [reports] schedule_notify:
-                                                                                                 push through the outbox
+    every scheduler tick ── the latest week whose due time has passed (this week's, else last week's)
+                            ── already archived by the schedule? ── generate
+                                                                   └ record in report_archive
+                                                                   └ [reports] schedule_notify:
+                                                                     push through the outbox («tạo muộn» when late)
+
+Catch-up (round 22): a server down from Friday 16:00 until Monday never archived the week that ended, because only
+the current week was looked at. Now the latest due week is made at the next tick when it is not archived, and only
+that one: a server off for a month makes last week's report, not a backlog of four. A report made after its week
+ended covers the whole week (Monday to Sunday 24:00), where the one made on time is cut at its due time. Its push
+says «tạo muộn» unless it is the schedule's first report (a new installation, a demo: nothing was missed).
 
 A failed run is logged, recorded in report_schedule_failures (the Báo cáo page shows it until a later try
-archives the report) and retried after `RETRY_MINUTES`. The check itself costs nothing until the due time,
-then one small query per area until the report exists. Generation runs in the scheduler thread (a few
-seconds once a week), so collection pauses meanwhile.
+archives the report) and retried after `RETRY_MINUTES`. The check costs one small query per area and week, then
+nothing until the next week is due. Generation runs in the scheduler thread (a few seconds once a week), so
+collection pauses meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from vocab.config import Config
 from reports.generate import archive_weekly
-from reports.settings import ReportSettings, dm, dmy, due_time, parse_week, to_local, week_of, week_period
+from reports.settings import WEEKDAYS, ReportSettings, dm, dmy, due_time, parse_week, to_local, week_of, week_period
 from store import notify as store_notify
 from store import reports as store_reports
 from store.db import Database, utcnow
@@ -29,27 +36,42 @@ from store.db import Database, utcnow
 log = logging.getLogger("reports.schedule")
 RETRY_MINUTES = 30
 GENERATED_BY = "schedule"
+LATE_AFTER = timedelta(hours=1)  # a report made later than this after its due time says it was made late
 
 
-def due_week(local: datetime, weekday: int, hhmm_text: str) -> str | None:
-    """The week whose scheduled report is due at `local` (Vietnam time): this week once its time has passed;
-    at "24:00" on Sunday that time is the next week's first minute, so then the week just ended; else None."""
+def due_week(local: datetime, weekday: int, hhmm_text: str) -> str:
+    """The latest week whose scheduled report is due at `local` (Vietnam time): this week once its time has passed,
+    else last week (whose time has always passed by then; at "24:00" on Sunday it is this week's first minute).
+    Until round 22 it was None before this week's time, so a week whose report a stopped server missed was never made."""
     week = week_of(local)
     if local >= due_time(week, weekday, hhmm_text):
         return week
-    prev = week_of(local - timedelta(days=7))
-    if due_time(prev, weekday, hhmm_text) >= week_period(week).local_start:  # last week's time is this week's start
-        return prev
-    return None
+    return week_of(local - timedelta(days=7))
 
 
-def ready_note(week: str, area: str) -> str:
-    """The push when the schedule has archived a week's report: staff learn it is there without opening the page."""
+def made_late(week: str, made_local: datetime, weekday: int, hhmm_text: str) -> bool:
+    """Whether a scheduled report made at `made_local` (Vietnam time) came later than its due time allows (a server
+    that was down, or tries that failed): the push and the archive say so."""
+    return made_local - due_time(week, weekday, hhmm_text) > LATE_AFTER
+
+
+def late_words(week: str, weekday: int, hhmm_text: str) -> str:
+    """«tạo muộn; theo lịch là 16:00 thứ Sáu 04/12/2026»: when it should have come, as the office set it ("24:00"
+    stays Sunday's 24:00, not Monday's 00:00)."""
+    year, wk = parse_week(week)
+    day = WEEKDAYS[weekday - 1]
+    day = day[0].lower() + day[1:] if day.startswith("Thứ") else day
+    return f"tạo muộn; theo lịch là {hhmm_text.strip()} {day} {dmy(date.fromisocalendar(year, wk, weekday))}"
+
+
+def ready_note(week: str, area: str, late: str = "") -> str:
+    """The push when the schedule has archived a week's report: staff learn it is there without opening the page.
+    `late` (`late_words`) when it was made late, so staff know why it comes now and not on the day they expect."""
     year, wk = parse_week(week)
     p = week_period(week)
     span = f"{dm(p.first_day) if p.first_day.year == p.last_day.year else dmy(p.first_day)}–{dmy(p.last_day)}"
-    return (f"Lắng Nghe: báo cáo tuần {wk}/{year} ({span}), {area or 'toàn tỉnh'}, đã tạo xong; tải DOCX, XLSX, "
-            "PDF ở trang Báo cáo, thẻ «Lưu trữ».")
+    return (f"Lắng Nghe: báo cáo tuần {wk}/{year} ({span}), {area or 'toàn tỉnh'}, đã tạo xong"
+            + (f" ({late})" if late else "") + "; tải DOCX, XLSX, PDF ở trang Báo cáo, thẻ «Lưu trữ».")
 
 
 def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = None,
@@ -64,8 +86,6 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
             return
         now = clock()
         week = due_week(to_local(now), s.schedule_weekday, s.schedule_time)
-        if week is None:
-            return
         for area in s.schedule_areas:
             key = (week, area)
             if key in done:
@@ -87,20 +107,32 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
             for err in res.errors:
                 log.warning("scheduled weekly report %s %r: %s", week, area, err)
             if res.files:
+                late = (late_words(week, s.schedule_weekday, s.schedule_time)
+                        if made_late(week, to_local(now), s.schedule_weekday, s.schedule_time)
+                        and _ran_before(db, week) else "")
                 done.add(key)
                 failed_at.pop(key, None)
                 with db.write() as cur:
                     store_reports.clear_schedule_failure(cur, week, area)
                     if s.schedule_notify:
-                        store_notify.enqueue_note(cur, f"report:weekly:{week}:{area}", ready_note(week, area),
-                                                  "/reports", area, now)
-                log.info("weekly report %s %r archived in %.1f s: %s", week, area or "(toàn tỉnh)", res.seconds,
+                        store_notify.enqueue_note(cur, f"report:weekly:{week}:{area}",
+                                                  ready_note(week, area, late), "/reports", area, now)
+                log.info("weekly report %s %r archived in %.1f s%s: %s", week, area or "(toàn tỉnh)", res.seconds,
+                         " (late)" if late else "",
                          ", ".join(p.name for p in res.files.values()))
             else:
                 failed_at[key] = now
                 _record_failure(db, week, area, now, "; ".join(res.errors) or "không tạo được tệp nào")
 
     return hook
+
+
+def _ran_before(db: Database, week: str) -> bool:
+    """Whether the schedule archived another week's report before: a new installation's (or a demo's) first report,
+    made at its first tick, is not «late», the server was not down, it did not exist."""
+    with db.read() as cur:
+        arch = store_reports.list_archive(cur, "weekly", 50)
+    return bool(len(arch) and ((arch["generated_by"] == GENERATED_BY) & (arch["period"] != week)).any())
 
 
 def _record_failure(db: Database, week: str, area: str, now: datetime, error: str) -> None:

@@ -82,6 +82,7 @@ class NewAlert:
 
 
 _ASSIGNED = re.compile(r"(Giao cho: )([^;\s]+)")
+_ASSIGNED_CLAUSE = re.compile(r"(Giao cho: )([^;\s]+)(; )?")
 
 
 def state_label(code: Any) -> str:
@@ -98,9 +99,13 @@ def state_change(from_state: Any, to_state: Any) -> str:
     return f"{was} → {now}".lstrip()
 
 
-def names_in_note(note: Any, names: dict[str, str]) -> str:
+def names_in_note(note: Any, names: dict[str, str], *, drop_unknown: bool = False) -> str:
     """An alert event's note with the assignee by display name: store.alerts.assign writes "Giao cho: nv.an; …"
-    with the login name, which staff should see only on Quản trị. `names` maps login → display name."""
+    with the login name, which staff should see only on Quản trị. `names` maps login → display name.
+    `drop_unknown`: a login no account has (synthetic or imported events: «Giao cho: demo») loses its clause
+    instead of showing the login; the action «Giao xử lý» already says what was done."""
     if not isinstance(note, str):
         return ""
+    if drop_unknown:
+        note = _ASSIGNED_CLAUSE.sub(lambda m: m.group(0) if m.group(2) in names else "", note)
     return _ASSIGNED.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), note)

@@ -93,12 +93,17 @@ def _last_steps(notes: pd.DataFrame) -> dict[str, list[str]]:
     if len(notes):
         for aid, grp in notes.groupby("alert_id"):
             g = grp.sort_values("at")
-            steps[aid] = [
-                f"{r['at'].strftime(ui.DATE_TIME_STRFTIME)} {data.person(r['username'])}: {_action_text(r['action'], r.get('to_state'))}"
-                + (f" — {names_in_note(r['note'], data.display_names())}" if isinstance(r["note"], str) and r["note"] else "")
-                for _, r in g.tail(3).iterrows()
-            ]
+            names = data.display_names()
+            steps[aid] = [_step_text(r, data.person(r["username"]), names) for _, r in g.tail(3).iterrows()]
     return steps
+
+
+def _step_text(r: pd.Series, who: str, names: dict[str, str]) -> str:
+    """«07/12/2026 09:30 Nguyễn Văn An: Giao xử lý — Giao cho: Trần Thị Bình; kiểm tra»; with no one to name (a login no
+    account has: the synthetic data's «demo»), no name and no «Giao cho» of that login (round 22)."""
+    at = r["at"].strftime(ui.DATE_TIME_STRFTIME)
+    note = names_in_note(r["note"], names, drop_unknown=True) if isinstance(r["note"], str) else ""
+    return (f"{at} {who}: " if who else f"{at} ") + _action_text(r["action"], r.get("to_state")) + (f" — {note}" if note else "")
 
 
 # Section I's grid on a desk. At 1366 × 768 with the sidebar open the page is 954 px wide; ten columns (the issue
@@ -109,6 +114,10 @@ def _last_steps(notes: pd.DataFrame) -> dict[str, list[str]]:
 # rows show, then a scroll. The printed copy keeps nine columns (ui.print_table), a phone its own (ui.fit_table).
 DESK_WIDTHS = {"Vấn đề": 190, "Vì sao": 250, "Tình trạng": 135, "Giao cho": 90, "Số tin": 52,
                "Xử lý trong kỳ": 155, "Mã": 72}
+# On a tablet (a page narrower than the 946 px the desk's grid needs: ui.desk_or_tablet) five of them in 717 px: the
+# steps are listed under the grid («Xử lý trong kỳ, từng bước») and the code is in the printed copy; at 768 px the
+# seven scrolled sideways (round 22)
+TABLET_WIDTHS = {c: DESK_WIDTHS[c] for c in ("Vấn đề", "Vì sao", "Tình trạng", "Giao cho", "Số tin")}
 REASON_LINE_CHARS = 36  # characters of a reason on one line of its 250 px column
 REASON_LINE_PX = 19
 REASON_ROW_HEIGHT = 140  # six lines and the cell's padding
@@ -164,14 +173,21 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
     fit = ui.fit_table({c: st.column_config.TextColumn(width=w) for c, w in DESK_WIDTHS.items() if c != "Số tin"}
                        | {"Số tin": st.column_config.NumberColumn(width=DESK_WIDTHS["Số tin"])},
                        "Vấn đề", ["Mức", "Trạng thái", "Số tin", "Vì sao"], len(screen), None)
-    if "row_height" not in fit:  # a desk: seven columns, rows tall enough for the reason's lines (a phone's wrap)
-        row = reason_row_height(list(view["Vì sao"]), least=STATE_LINES)
-        fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row),
-                "column_order": list(DESK_WIDTHS)}
     with st.container(key="brief_alerts"):  # named for the browser test that measures it at 1366 px
-        ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
+        if "row_height" in fit:  # a phone
+            ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
+        else:  # a desk: seven columns, rows tall enough for the reason's lines; a tablet five (round 22)
+            row = reason_row_height(list(view["Vì sao"]), least=STATE_LINES)
+            fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row)}
+            desk, tablet = ui.desk_or_tablet("brief_alerts")
+            for box, widths in ((desk, DESK_WIDTHS), (tablet, TABLET_WIDTHS)):  # the same pixels, fewer columns
+                with box:
+                    ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—",
+                                 **(fit | {"column_order": list(widths)}))
     if ui.on_phone():
         _reasons_listed(view)
+    else:
+        _reasons_cut(view)
     _steps_listed(alerts, steps)
     st.caption(f"{number(counts['new'])} cảnh báo mới trong kỳ; {number(counts['open'])} đang mở."
                + (f" Bảng liệt kê {number(len(alerts))} cảnh báo đầu hàng đợi (mức cao, ưu tiên trước) trong "
@@ -190,6 +206,26 @@ def _steps_listed(alerts: pd.DataFrame, steps: dict[str, list[str]]) -> None:
 
 
 PHONE_REASONS = 50  # a phone lists the reasons of the head of the queue (the grid holds them all)
+REASON_CELL_CHARS = 6 * REASON_LINE_CHARS  # what the desk grid's «Vì sao» shows in its six lines
+
+
+def cut_reasons(reasons: list[str]) -> list[int]:
+    """Positions of the reasons longer than the desk grid's cell shows (it ends them with «…»)."""
+    return [i for i, r in enumerate(reasons) if len(r) > REASON_CELL_CHARS]
+
+
+def _reasons_cut(view: pd.DataFrame) -> None:
+    """On a desk, the reasons the grid's cell cuts, whole, open under the grid: staff read them before the meeting,
+    and at 1366 px a story alert's reason (300–400 characters) showed its first six lines, the rest only in the
+    cell's pop-up on a click (round 22). Open, so nothing is clicked; folded by whoever has read it; not on paper,
+    whose table has each reason under its row."""
+    cut = cut_reasons(list(view["Vì sao"]))
+    if not cut:
+        return
+    with st.expander(f"Vì sao, đầy đủ ({number(len(cut))} cảnh báo có lý do dài hơn ô của bảng)", expanded=True,
+                     icon=":material/subject:"):
+        for _, r in view.iloc[cut].iterrows():
+            st.markdown(f"**{md(r['Vấn đề'])}** ({md(r['Mức'])}, {md(r['Trạng thái'])}): {md(r['Vì sao'])}")
 
 
 def _reasons_listed(view: pd.DataFrame) -> None:
@@ -210,6 +246,10 @@ STORY_WIDTHS = {"Vấn đề": 330, "Số tin": 60, "Số nguồn": 75, "Tiêu c
                 "Gần nhất": 115}
 NEGATIVE_WIDTHS = {"Thời gian": 115, "Nguồn": 105, "Tiêu đề": 290, "Chủ đề": 125, "Địa bàn": 120,
                    "Số nguồn đăng": 100, "Liên kết": 85}
+# On a tablet (ui.desk_or_tablet) fewer, in at most 730 px: at 768 px both scrolled sideways (round 22). II leaves out
+# «Số nguồn» and «Gần nhất», III «Chủ đề» and «Số nguồn đăng» (on Tin bài and in the printed copy)
+STORY_TABLET = {"Vấn đề": 310, "Số tin": 60, "Tiêu cực": 70, "Chủ đề": 150, "Địa bàn": 140}
+NEGATIVE_TABLET = {"Thời gian": 115, "Nguồn": 105, "Tiêu đề": 290, "Địa bàn": 120, "Liên kết": 85}
 DESK_GRID_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside
 
 
@@ -217,6 +257,17 @@ def _desk_grid(widths: dict[str, int], config: dict, rows: int) -> dict:
     """st.dataframe's sizing arguments for a briefing grid: each column of `widths` in pixels (over `config`'s own
     column type), wrapped rows of two lines."""
     return ui.desk_grid(widths, config, rows, DESK_GRID_HEIGHT)
+
+
+def _desk_and_tablet(key: str, view: pd.DataFrame, config: dict, desk: dict[str, int], tablet: dict[str, int]) -> None:
+    """A briefing grid drawn with the desk's columns and with the tablet's; the page's CSS shows the one that fits
+    (a phone gets the tablet's, scrolled inside its frame)."""
+    a, b = ui.desk_or_tablet(key)
+    with a:
+        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—", **_desk_grid(desk, config, len(view)))
+    with b:
+        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—", column_order=list(tablet),
+                     **_desk_grid(tablet, config, len(view)))
 
 
 def _stories(stories: pd.DataFrame) -> None:
@@ -235,8 +286,8 @@ def _stories(stories: pd.DataFrame) -> None:
     })
     ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
                           "Địa bàn": 3.0, "Gần nhất": 2.2})
-    ui.dataframe(view, hide_index=True, width="stretch", placeholder="—", **_desk_grid(STORY_WIDTHS, {
-        "Gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)}, len(view)))
+    _desk_and_tablet("brief_stories", view, {"Gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)},
+                     STORY_WIDTHS, STORY_TABLET)
 
 
 def _negative(neg: pd.DataFrame) -> None:
@@ -256,8 +307,7 @@ def _negative(neg: pd.DataFrame) -> None:
     ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
                    {"Thời gian": 2.2, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
                     "Số nguồn đăng": 1.9, "Liên kết": 2.1})
-    ui.dataframe(view, hide_index=True, width="stretch", placeholder="—",
-                 **_desk_grid(NEGATIVE_WIDTHS, ui.ITEM_COLUMNS, len(view)))
+    _desk_and_tablet("brief_negative", view, ui.ITEM_COLUMNS, NEGATIVE_WIDTHS, NEGATIVE_TABLET)
 
 
 def _held_before() -> None:

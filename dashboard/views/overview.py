@@ -210,6 +210,9 @@ def _alert_line(col: Any, a: pd.Series) -> None:
 # (ux21's walk, round 21)
 LATEST_WIDTHS = {"Tiêu đề": 215, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Sắc thái": 80, "Địa bàn": 120,
                  "Số nguồn đăng": 100, "Liên kết": 80}
+# on a tablet (a page narrower than the desk's 946 px: ui.desk_or_tablet) six of them in 730 px: «Sắc thái» and «Số nguồn
+# đăng» left to Tin bài; it scrolled sideways at 768 px (round 22)
+LATEST_TABLET = {"Tiêu đề": 185, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Địa bàn": 120, "Liên kết": 80}
 LATEST_HEIGHT = 420  # px: five rows of two lines and more than a half, then a scroll inside
 
 
@@ -220,7 +223,8 @@ def _latest(n: int, n_items: int) -> None:
                           help="Tắt để xem tin mới nhất của mọi nguồn, cả tin toàn quốc.")
     latest = data.latest_items(n, area_only)
     if len(latest):
-        ui.items_table(latest, height=LATEST_HEIGHT, extra={"Số nguồn đăng": latest["n_sources"]}, widths=LATEST_WIDTHS)
+        ui.items_table(latest, height=LATEST_HEIGHT, extra={"Số nguồn đăng": latest["n_sources"]}, widths=LATEST_WIDTHS,
+                       tablet=LATEST_TABLET)
     else:
         # no item at all: the switch would show nothing more (it said to turn it off)
         st.caption("Chưa có tin về địa bàn theo dõi; tắt «Chỉ tin về địa bàn theo dõi» để xem mọi tin."

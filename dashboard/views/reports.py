@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
+from reports.schedule import made_late
 from reports.settings import WEEKDAYS, ReportSettings, week_title
 from vocab.numbers import fmt_num, number
 
@@ -37,6 +38,20 @@ def period_label(kind: str, period: str) -> str:
         return period
 
 
+def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first: pd.Timestamp | None = None) -> str:
+    """«Người tạo» of an archive row: a person's display name, «Lịch tự động», or «Lịch tự động (tạo muộn)» for a week
+    the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday.
+    `first`: when the schedule archived its first report; that one is never late (a new installation's, a demo's)."""
+    if by != "schedule":
+        return data.person(by)
+    try:
+        late = bool(s.schedule_weekday) and (first is None or at_local > first) and made_late(
+            period, at_local.to_pydatetime(), s.schedule_weekday, s.schedule_time)
+    except ValueError:  # a hand-made archive row
+        late = False
+    return "Lịch tự động (tạo muộn)" if late else "Lịch tự động"
+
+
 def _failure_text(f: dict) -> str:
     """One Vietnamese sentence for a scheduled weekly report the schedule could not make."""
     week = period_label("weekly", f["period"])
@@ -54,7 +69,8 @@ def render() -> None:
         "Báo cáo tổng hợp thông tin báo chí, mạng xã hội theo tuần và báo cáo nhanh theo thể thức "
         f"{layout_name(s.layout)}: tải về DOCX để chỉnh sửa, ký số; XLSX để tính toán; "
         "PDF để gửi."
-        + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»." if when else "")
+        + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»; nếu lúc đó máy chủ không "
+           "chạy, báo cáo của tuần ấy được tạo khi máy chủ chạy lại." if when else "")
     )
     for f in data_reports.schedule_failures():  # a failed scheduled run went only to the server log
         st.error(_failure_text(f), icon=":material/error:")
@@ -164,13 +180,16 @@ def _archive(s: ReportSettings) -> None:
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
         return
+    scheduled = arch.loc[arch["generated_by"] == "schedule", "generated_at"]
+    first = scheduled.min() if len(scheduled) else None
     ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
             "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
-            "Người tạo": ["Lịch tự động" if g == "schedule" else data.person(g) for g in arch["generated_by"]],
+            "Người tạo": [maker(g, p, t, s, first) for g, p, t in zip(arch["generated_by"], arch["period"],
+                                                                     arch["generated_at"])],
             "Số tin": arch["n_items"],
         }),
         hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),

@@ -98,6 +98,15 @@ HEALTH_WIDTHS = {"Nguồn": 160, "Trạng thái": 95, "Thành công gần nhất
                  "Tin 24 giờ": 75, "TB/ngày": 65, "So với thường lệ": 110}
 HEALTH_DETAIL_WIDTHS = {"Nguồn": 160, "Cơ quan, kênh": 140, "Loại": 90, "Lần tải gần nhất": 230, "Lỗi mã hóa": 80,
                         "Tin bị cắt bớt": 110, "Sửa trên giao diện": 130}
+# on a tablet (a page narrower than the desk's 946 px: ui.desk_or_tablet) each group in at most 730 px; the desk's
+# scrolled sideways at 768 px (round 22). The state: the source, whether it works, when it last did and why not
+HEALTH_TABLET = {c: HEALTH_WIDTHS[c] for c in ("Nguồn", "Trạng thái", "Thành công gần nhất", "Lỗi gần nhất", "Tin 24 giờ")}
+HEALTH_DETAIL_TABLET = {c: HEALTH_DETAIL_WIDTHS[c] for c in ("Nguồn", "Lần tải gần nhất", "Lỗi mã hóa", "Tin bị cắt bớt",
+                                                             "Sửa trên giao diện")}
+# and the other tables of the page (935, 920 and 935 px) in at most 730 px: the alarms without «Hết lúc», the errors
+# without «HTTP», the full texts without «Chi tiết», the longest texts narrower (a click on a cell shows them whole)
+ALARMS_TABLET = {"Nguồn": 160, "Loại": 170, "Đang diễn ra": 95, "Từ lúc": 120, "Nội dung": 185}
+ERRORS_TABLET = {"Lúc": 120, "Nguồn": 160, "Loại lỗi": 160, "Chi tiết": 290}
 DETAIL_TOGGLE = "Xem chi tiết lần tải (cơ quan, loại, số mục, lỗi mã hóa, tin bị cắt bớt)"
 HEALTH_COLUMNS = {
     "Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
@@ -136,9 +145,12 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
     })
     detail = st.toggle(DETAIL_TOGGLE, key="src_health_detail", help="Bảng chỉ hiện một nhóm cột, để vừa màn hình; "
                        "gạt lại để về tình trạng. Bấm vào một ô để đọc hết nội dung.")
-    widths = HEALTH_DETAIL_WIDTHS if detail else HEALTH_WIDTHS
-    ui.dataframe(table, hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(health), 420),
-                 column_order=list(widths), column_config=ui.sized_columns(widths, HEALTH_COLUMNS))
+    groups = (HEALTH_DETAIL_WIDTHS, HEALTH_DETAIL_TABLET) if detail else (HEALTH_WIDTHS, HEALTH_TABLET)
+    for box, widths in zip(ui.desk_or_tablet("src_health"), groups):
+        with box:
+            ui.dataframe(table, hide_index=True, width="stretch", placeholder="—",
+                         height=ui.table_height(len(health), 420), column_order=list(widths),
+                         column_config=ui.sized_columns(widths, HEALTH_COLUMNS))
     with st.container():  # always drawn: a word that comes and goes would shift what is below it
         over = status.over_cap_text(health, limits)
         if over:
@@ -152,18 +164,18 @@ def _alarms() -> None:
     if not len(alarms):
         st.caption("Không có cảnh báo nào về nguồn tin.")
         return
-    ui.dataframe(pd.DataFrame({
+    ui.desk_and_tablet_grid("src_alarms", pd.DataFrame({
         "Nguồn": alarms["source"],
         "Loại": [ALARM_KINDS.get(k, k) for k in alarms["kind"]],
         "Đang diễn ra": ["có" if o else "đã hết" for o in alarms["open"]],
         "Từ lúc": alarms["raised_at"],
         "Hết lúc": alarms["cleared_at"],
         "Nội dung": alarms["reason"],
-    }), hide_index=True, width="stretch", placeholder="—", column_config={
-        "Nguồn": {"width": 160}, "Loại": {"width": 170}, "Đang diễn ra": {"width": 95},
-        "Từ lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
-        "Hết lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
-        "Nội dung": st.column_config.TextColumn(width=270)})  # 935 px: «large» made it 957 in 954
+    }), {"Nguồn": {"width": 160}, "Loại": {"width": 170}, "Đang diễn ra": {"width": 95},
+         "Từ lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
+         "Hết lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120),
+         "Nội dung": st.column_config.TextColumn(width=270)},  # 935 px: «large» made it 957 in 954
+        ALARMS_TABLET, hide_index=True, width="stretch", placeholder="—")
 
 
 def _errors() -> None:
@@ -172,12 +184,13 @@ def _errors() -> None:
     if not len(errors):
         return
     with st.expander(f"Lỗi thu thập gần đây ({len(errors)})"):
-        ui.dataframe(pd.DataFrame({
+        ui.desk_and_tablet_grid("src_errors", pd.DataFrame({
             "Lúc": errors["started_at"], "Nguồn": errors["source"], "HTTP": errors["http_status"],
             "Loại lỗi": errors["error_kind"].map(error_kind_label, na_action="ignore"), "Chi tiết": errors["error"],
-        }), hide_index=True, width="stretch", placeholder="—", column_config={  # 920 px: fits a 1366 px desk
+        }), {  # 920 px: fits a 1366 px desk
             "Lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT, width=120), "Nguồn": {"width": 160},
-            "HTTP": {"width": 60}, "Loại lỗi": {"width": 160}, "Chi tiết": {"width": 420}})
+            "HTTP": {"width": 60}, "Loại lỗi": {"width": 160}, "Chi tiết": {"width": 420}},
+            ERRORS_TABLET, hide_index=True, width="stretch", placeholder="—")
 
 
 FULLTEXT_DAYS = 7  # Nguồn tin's full-text table counts the items fetched in the last week
@@ -202,12 +215,15 @@ def _fulltext(health: list[dict]) -> None:
         return
     order = {h["source"]: i for i, h in enumerate(health)}
     rows = sorted(rows, key=lambda r: order.get(r.source, len(order)))
-    ui.dataframe(pd.DataFrame({"Nguồn": [r.source for r in rows]}
-                              | {label: [getattr(r, k) for r in rows] for k, label in FULLTEXT_COLUMNS.items()}
-                              | {"Chi tiết": [r.detail or None for r in rows]}),
-                 hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(rows), 420),
-                 column_config={"Nguồn": {"width": 160}, **{label: {"width": w} for label, w in zip(
-                     FULLTEXT_COLUMNS.values(), FULLTEXT_WIDTHS)}, "Chi tiết": {"width": DETAIL_WIDTH}})
+    counts = {label: w for label, w in zip(FULLTEXT_COLUMNS.values(), FULLTEXT_WIDTHS)}
+    ui.desk_and_tablet_grid(
+        "src_fulltext", pd.DataFrame({"Nguồn": [r.source for r in rows]}
+                                     | {label: [getattr(r, k) for r in rows] for k, label in FULLTEXT_COLUMNS.items()}
+                                     | {"Chi tiết": [r.detail or None for r in rows]}),
+        {"Nguồn": {"width": 160}, **{label: {"width": w} for label, w in counts.items()},
+         "Chi tiết": {"width": DETAIL_WIDTH}},
+        {"Nguồn": 160, **counts},  # a tablet: the counts; «Chi tiết» is `langnghe fulltext`'s words for them
+        hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(rows), 420))
     st.caption(f"Tin, bài thu thập trong {FULLTEXT_DAYS} ngày qua. Toàn văn được lấy trong "
                f"{fmt_num(fs.max_age_hours, 1)} giờ sau khi thu thập, tối đa {number(fs.max_per_run)} bài một lượt. "
                "«Đang chờ lấy» gồm cả bài lỗi tạm thời sẽ được thử lại (robots.txt của trang chưa trả lời, hết thời "

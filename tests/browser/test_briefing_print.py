@@ -2,7 +2,8 @@
 printed to PDF on A4 portrait (page.pdf, print media) every table keeps all its columns; and after
 "Đánh dấu đã giao ban" the "Từ ngày" box shows the new start, as the heading does; each alert's «Vì sao» is
 printed under its row. On screen (dash7) section I fits a 1366 × 768 desk without a sideways scroll (since round 21
-sections II and III too), and a 390 px phone still reads each alert's reason."""
+sections II and III too), a 768 px tablet too (round 22, with Tổng quan's «Tin mới nhất»), and a 390 px phone
+still reads each alert's reason."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, ServerProcess, grid_widths, log_in, require_chromium, wait_http
+from tests.browser.helpers import (
+    ARTIFACTS, GRID_WIDTHS, ServerProcess, grid_widths, log_in, require_chromium, wait_http,
+)
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 
@@ -103,6 +106,33 @@ def _reads_on_a_phone(chromium, port: int, pw: dict[str, str]) -> None:  # type:
     page.context.close()
 
 
+TABLET = {"viewport": {"width": 768, "height": 1024}, "has_touch": True}  # held upright; no "Mobi" in its agent
+
+
+def _fits_a_tablet(chromium, port: int, pw: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Round 22: at 768 px (the sidebar collapsed, 734 px of grid) section I, II and III and Tổng quan's «Tin mới nhất»
+    were 940–944 px of desk columns and scrolled sideways; the tablet's columns (ui.desk_or_tablet) fit."""
+    page = chromium.new_context(**TABLET).new_page()
+    page.goto(f"http://127.0.0.1:{port}/briefing", wait_until="networkidle")
+    log_in(page, "xem", pw["xem"])
+    page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
+    page.locator(".st-key-tablet-brief_alerts .dvn-scroller").wait_for(timeout=30_000)
+    _settle(page)
+    page.wait_for_function(f"() => ({GRID_WIDTHS})().length >= 3", timeout=30_000)  # II and III drawn too
+    page.screenshot(path=str(ARTIFACTS / "briefing-768.png"))
+    grids = grid_widths(page)  # the desk's copies are not drawn (display: none)
+    assert len(grids) == 3 and all(w <= s + 1 for w, s in grids), f"[columns, shown] px of I, II, III at 768: {grids}"
+    assert page.evaluate(PAGE_WIDE)[0] <= TABLET["viewport"]["width"] + 1
+    page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
+    page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
+    page.locator(".st-key-tablet-items .dvn-scroller").wait_for(timeout=30_000)
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "overview-768.png"))
+    grids = grid_widths(page)
+    assert grids and all(w <= s + 1 for w, s in grids), f"[columns, shown] px of Tổng quan's grids at 768: {grids}"
+    page.context.close()
+
+
 def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path, chromium):
     require_chromium()
 
@@ -121,6 +151,7 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(tmp_path, chromium)
         _settle(page)
         _fits_the_desk(page)
         _calendar_in_vietnamese(page)
+        _fits_a_tablet(chromium, port, pw)  # before the briefing is marked held, which empties II and III
 
         text = print_briefing(page, ARTIFACTS / "briefing_print.pdf")
         flat = " ".join(text.split())

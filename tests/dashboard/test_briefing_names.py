@@ -90,3 +90,32 @@ def test_names_in_note_keeps_unknown_logins_and_other_text():
     assert names_in_note("Giao cho: nv.an", names) == "Giao cho: Nguyễn Văn An"
     assert names_in_note("Giao cho: ai.do; gọi lại", names) == "Giao cho: ai.do; gọi lại"
     assert names_in_note(None, names) == "" and names_in_note("Đã xác minh", names) == "Đã xác minh"
+
+
+def test_synthetic_events_by_a_login_no_account_has_name_no_one(demo_env):
+    """Round 22: the synthetic data's events are by «demo», a login no account has here: Trước giao ban showed
+    «07/12/2026 09:30 demo: Chuyển sang …», «Giao cho: demo» and «demo» in «Giao cho». Now nothing is named for
+    them."""
+    with demo_env.db.read() as cur:
+        n_demo = cur.execute("SELECT count(*) FROM alert_events WHERE username = 'demo'").fetchone()[0]
+        aid = cur.execute("SELECT alert_id FROM alerts WHERE status = 'new' ORDER BY alert_id LIMIT 1").fetchone()[0]
+    assert n_demo > 0  # the synthetic handling this test is about
+    actions.alert_action(demo_env.db, User("chuyenvien", "Cán bộ chuyenvien", "analyst"), aid, "note", note="Đã xác minh")
+    at = demo_env.page("briefing", "analyst").run()
+    no_exception(at)
+    view = at.dataframe[0].value
+    cells = [str(v) for c in ("Giao cho", "Xử lý trong kỳ") for v in view[c]]
+    assert not [c for c in cells if re.search(r"\bdemo\b", c)], [c for c in cells if "demo" in c][:3]
+    assert any(re.search(r"\d\d:\d\d Chuyển sang «", c) for c in cells)  # the step stays, with no one named
+    assert "Cán bộ chuyenvien: Ghi chú — Đã xác minh" in view.set_index("Mã").loc[aid, "Xử lý trong kỳ"]
+    printed = "".join(h.value for h in at.get("html"))
+    assert not re.search(r"\bdemo\b", printed)
+
+
+def test_names_in_note_can_drop_an_unknown_login():
+    from dashboard.labels import names_in_note
+
+    names = {"nv.an": "Nguyễn Văn An"}
+    assert names_in_note("Giao cho: demo; gọi lại", names, drop_unknown=True) == "gọi lại"
+    assert names_in_note("Giao cho: demo", names, drop_unknown=True) == ""
+    assert names_in_note("Giao cho: nv.an; gọi lại", names, drop_unknown=True) == "Giao cho: Nguyễn Văn An; gọi lại"

@@ -15,6 +15,7 @@ import pytest
 from dashboard import nav
 from store import users as store_users
 from store.db import utcnow
+from dashboard.ui import TABLET_GRID
 from tests.dashboard.conftest import PASSWORD, Env, no_exception, texts
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -421,11 +422,11 @@ def test_overview_latest_opens_on_the_area_with_a_toggle_for_all(demo_env):
     area = _links_in_area(demo_env.db)
     toggle = at.toggle(key="o_latest_area")
     assert toggle.value is True and toggle.label == "Chỉ tin về địa bàn theo dõi"
-    latest = at.dataframe[-1].value
+    latest = at.dataframe[-2].value  # the desk's grid; the last is its tablet copy (ui.desk_or_tablet)
     assert len(latest) > 0 and all(area[u] for u in latest["Liên kết"])
     toggle.set_value(False).run()
     no_exception(at)
-    every = at.dataframe[-1].value
+    every = at.dataframe[-2].value
     assert len(every) >= len(latest) and not all(area[u] for u in every["Liên kết"])
 
 
@@ -604,7 +605,7 @@ def test_briefing_sections_and_marking_it_held(demo_env):
     for heading in ("I. Cảnh báo mới và đang mở", "II. Vấn đề được đăng nhiều nhất", "III. Tin tiêu cực đáng chú ý"):
         assert heading in body
     assert "7 ngày qua (chưa ghi nhận lần giao ban nào)" in body
-    assert len(at.dataframe) == 3 and len(at.dataframe[2].value) > 0
+    assert len(at.dataframe) == 6 and len(at.dataframe[4].value) > 0  # each section's desk and tablet grids
     assert "trong kỳ" in set(at.dataframe[0].value["Phát sinh"])
     _button(at, "Đánh dấu đã giao ban").click().run()
     no_exception(at)
@@ -779,7 +780,7 @@ def test_sources_health_and_alarms(demo_env):
     health = at.dataframe[0].value
     assert health["Trạng thái"].iloc[0] == "Lỗi kéo dài"  # problems first
     assert "So với thường lệ" in health.columns
-    assert "Lượng tin giảm bất thường" in set(at.dataframe[1].value["Loại"])
+    assert "Lượng tin giảm bất thường" in set(at.dataframe[2].value["Loại"])  # after the health grid and its tablet copy
     assert "Quản lý nguồn tin" not in texts(at)
 
 
@@ -802,29 +803,47 @@ def test_overview_latest_fits_a_desk_in_rows_of_two_lines(demo_env):
     of two lines so a value cut at its width reads whole."""
     at = demo_env.page("overview", "viewer").run()
     no_exception(at)
-    latest = at.dataframe[-1]
+    latest, tablet = at.dataframe[-2], at.dataframe[-1]
     assert "Chủ đề" in latest.value.columns and "Số nguồn đăng" in latest.value.columns
     assert _fits_the_desk(latest) == list(latest.value.columns)
     widths = {c: json.loads(latest.proto.columns)[c]["width"] for c in ("Chủ đề", "Nguồn", "Địa bàn")}
     assert min(widths.values()) >= 100, widths
     assert latest.proto.row_height > 64  # Streamlit wraps a cell's text only in rows taller than 64 px
+    # round 22: at 768 px the desk's 940 px scrolled sideways; the tablet's copy (shown by CSS where the desk's does
+    # not fit) keeps six columns in at most 730 px, the same widths
+    shown = _fits_the_desk(tablet)
+    tablet_widths = {c: json.loads(tablet.proto.columns)[c]["width"] for c in shown}
+    assert shown == ["Tiêu đề", "Thời gian", "Nguồn", "Chủ đề", "Địa bàn", "Liên kết"]
+    assert sum(tablet_widths.values()) <= TABLET_GRID and min(tablet_widths.values()) >= 80, tablet_widths
+    assert tablet.proto.row_height > 64
 
 
 def test_sources_health_fits_a_desk_with_details_on_demand(demo_env):
     """Round 21: the health table's fourteen columns were 1,749 px wide at 1366 px and scrolled sideways. It shows
     each source's state, and, with the toggle, what its last fetch read; each group fits; the data keeps them all."""
-    from dashboard.views.sources import DETAIL_TOGGLE, HEALTH_DETAIL_WIDTHS, HEALTH_WIDTHS
+    from dashboard.views.sources import (
+        DETAIL_TOGGLE, HEALTH_DETAIL_TABLET, HEALTH_DETAIL_WIDTHS, HEALTH_TABLET, HEALTH_WIDTHS,
+    )
+
+    def tablet_px(grid) -> int:  # type: ignore[no-untyped-def]
+        return sum(json.loads(grid.proto.columns)[c]["width"] for c in grid.proto.column_order)
 
     at = demo_env.page("sources", "viewer").run()
     no_exception(at)
-    health = at.dataframe[0]
+    health, tablet = at.dataframe[0], at.dataframe[1]  # the desk's grid, then its tablet copy (round 22)
     assert _fits_the_desk(health) == list(HEALTH_WIDTHS)
     assert set(HEALTH_WIDTHS) | set(HEALTH_DETAIL_WIDTHS) == set(health.value.columns)  # every column in one group
-    for grid in at.dataframe[1:]:  # the source alarms, the recent errors, full texts
+    assert list(tablet.proto.column_order) == list(HEALTH_TABLET) and tablet_px(tablet) <= TABLET_GRID
+    for grid in at.dataframe[2:]:  # the source alarms, the recent errors, full texts
         assert _fits_the_desk(grid)
+    # every table of the page drawn for a desk, then for a tablet in at most 730 px (round 22: 935 px at 768 scrolled)
+    tablets = at.dataframe[1::2]
+    assert len(tablets) >= 3 and all(g.proto.column_order and tablet_px(g) <= TABLET_GRID for g in tablets)
     next(t for t in at.toggle if t.label == DETAIL_TOGGLE).set_value(True).run()
     no_exception(at)
     assert _fits_the_desk(at.dataframe[0]) == list(HEALTH_DETAIL_WIDTHS)
+    assert list(at.dataframe[1].proto.column_order) == list(HEALTH_DETAIL_TABLET)
+    assert tablet_px(at.dataframe[1]) <= TABLET_GRID
 
 
 def test_sources_show_bytes_the_last_fetch_could_not_decode(demo_env):

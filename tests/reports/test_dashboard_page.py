@@ -214,6 +214,7 @@ def test_the_schedule_is_worded_as_a_sentence_says_it(env):
     at = env.page("reports", "viewer").run()
     no_exception(at)
     assert "được tự động tạo vào 16:00 thứ Sáu hằng tuần" in texts(at)
+    assert "nếu lúc đó máy chủ không chạy, báo cáo của tuần ấy được tạo khi máy chủ chạy lại" in texts(at)  # round 22
 
 
 def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env, monkeypatch):

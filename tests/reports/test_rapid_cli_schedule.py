@@ -122,9 +122,15 @@ def test_the_schedule_due_week_and_sunday_24_00():
     is in the next week, so the hook must then reach back to the week just ended (it was read as Sunday 00:00)."""
     from reports.schedule import due_week
 
-    assert due_week(datetime(2026, 12, 4, 15, 59), 5, "16:00") is None  # Friday 04/12 (2026-W49), local time
+    # Friday 04/12 (2026-W49), local time: W49's not yet; the latest due is W48's (archived a week ago, normally)
+    assert due_week(datetime(2026, 12, 4, 15, 59), 5, "16:00") == "2026-W48"
     assert due_week(datetime(2026, 12, 4, 16, 0), 5, "16:00") == "2026-W49"
-    assert due_week(datetime(2026, 12, 7, 9, 0), 5, "16:00") is None  # Monday: W49's was due last Friday
+    # Monday: W49's was due last Friday. Until round 22 this was None, so a server down from Friday 16:00 until
+    # Monday never made W49's report; now the hook makes it at its next tick when the archive does not have it
+    assert due_week(datetime(2026, 12, 7, 9, 0), 5, "16:00") == "2026-W49"
+    assert due_week(datetime(2026, 12, 11, 15, 59), 5, "16:00") == "2026-W49"  # until W50's own time
+    assert due_week(datetime(2026, 12, 11, 16, 0), 5, "16:00") == "2026-W50"
+    assert due_week(datetime(2027, 1, 4, 9, 0), 5, "16:00") == "2026-W53"  # a month off: the last week, no backlog
     assert due_week(datetime(2026, 12, 6, 23, 59), 7, "24:00") == "2026-W48"  # already archived last Monday
     assert due_week(datetime(2026, 12, 7, 0, 0), 7, "24:00") == "2026-W49"
     assert due_week(datetime(2026, 12, 10, 12, 0), 7, "24:00") == "2026-W49"  # a serve down on Monday catches up
@@ -137,18 +143,21 @@ def test_schedule_generates_once_per_week_at_the_configured_time(small_db, tmp_p
     s = settings(charts=False, archive_dir=str(tmp_path / "archive"), schedule_weekday=5, schedule_time="16:00")
     assert due_time(WEEK, 5, "16:00") == datetime(2026, 11, 20, 16, 0)
     clock = {"now": datetime(2026, 11, 20, 8, 59)}  # 15:59 Friday in Vietnam
+    with db.write() as cur:  # the server ran last week: W46's report is archived, so there is nothing to catch up
+        store_reports.add_archive(cur, kind="weekly", period="2026-W46", area="", generated_at=datetime(2026, 11, 13, 9),
+                                  generated_by="schedule", dir=str(tmp_path), files=[], n_items=0, seconds=1.0)
     hook = weekly_hook(None, db, settings=s, clock=lambda: clock["now"])  # type: ignore[arg-type]
     hook()
     with db.read() as cur:
-        assert len(store_reports.list_archive(cur)) == 0
+        assert len(store_reports.list_archive(cur)) == 1
     clock["now"] = datetime(2026, 11, 20, 9, 1)
     hook()
     hook()
     with db.read() as cur:
-        arch = store_reports.list_archive(cur)
+        arch = store_reports.list_archive(cur, "weekly")
         assert store_reports.archived(cur, "weekly", WEEK, "", "schedule")
-    assert len(arch) == 1
-    row = arch.iloc[0]
+    assert len(arch) == 2
+    row = arch[arch["period"] == WEEK].iloc[0]
     assert row.period == WEEK and row.generated_by == "schedule" and row.n_items > 0
     files = sorted(row.files)
     assert files == [f"bao-cao-tuan-{WEEK}.docx", f"bao-cao-tuan-{WEEK}.pdf", f"bao-cao-tuan-{WEEK}.xlsx"]
@@ -157,7 +166,7 @@ def test_schedule_generates_once_per_week_at_the_configured_time(small_db, tmp_p
     # a new hook (service restarted) finds the archived report and does not generate again
     weekly_hook(None, db, settings=s, clock=lambda: clock["now"] + timedelta(hours=1))()  # type: ignore[arg-type]
     with db.read() as cur:
-        assert len(store_reports.list_archive(cur)) == 1
+        assert len(store_reports.list_archive(cur)) == 2
     off = weekly_hook(None, db, settings=settings(schedule_weekday=0), clock=lambda: clock["now"])  # type: ignore[arg-type]
     off()
     db.close()
