@@ -125,6 +125,10 @@ def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo") -> str | None:
             return stop.why
         except expat.ExpatError:  # not XML (an image, a binary part), or broken: openpyxl says so itself
             return None
+        except (LookupError, ValueError):  # its XML declaration names an encoding pyexpat cannot use ("bogus",
+            # "rot13", "utf-32"; UnicodeError is a ValueError): no workbook writer does, and it escaped as no
+            # ImportFormatError (round 22 review)
+            return "khai báo bảng mã XML không đọc được"
     return None
 
 

@@ -195,3 +195,12 @@ def test_a_deep_part_under_another_name_is_refused_too(where):
     assert _rows(plain) == [{"Tiêu đề": "a"}]  # openpyxl does read the moved part
     with pytest.raises(ImportFormatError, match="lồng nhau quá sâu"):
         _rows(_renamed(_xlsx(sheet, sst), moves))
+
+
+@pytest.mark.parametrize("encoding", ["bogus", "rot13", "utf-32", "idna", "punycode"])
+def test_a_part_declaring_an_encoding_expat_cannot_use_is_a_format_error(encoding):
+    """Round 22 review: the part check let pyexpat's LookupError, ValueError or UnicodeError out of check_zip (an
+    English traceback where staff read «tệp hỏng»; openpyxl's own failure on such a part was always caught)."""
+    sheet = f'<?xml version="1.0" encoding="{encoding}"?>' + _sheet("a")
+    with pytest.raises(ImportFormatError, match="XLSX"):
+        _rows(_xlsx(sheet, HEAD + _sst("x")))
