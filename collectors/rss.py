@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import feedparser
 
@@ -163,12 +163,26 @@ def _check_expansion(prologue: bytes, xml: bytes, limits: LimitsConfig) -> None:
             if len(m.group(3)) > SHORT_ENTITY_BYTES]
     if len(long) > MAX_LONG_ENTITIES:
         raise DocumentError(f"bản tin khai báo hơn {MAX_LONG_ENTITIES} thực thể dài: không đọc")
+    if not long:
+        return
+    size_of: dict[bytes, int] = {}
+    for name, size in long:  # a name declared twice: the parsers keep the first; the larger is counted, to be safe
+        size_of[name] = max(size, size_of.get(name, 0))
     grown = 0
-    for name, size in long:
-        grown += xml.count(b"&" + name + b";") * size
+    for ref in _references(xml, list(size_of)):
+        grown += size_of[ref.group(1)]
         if grown > limits.feed_bytes:
             raise DocumentError(f"thực thể XML khai báo trong bản tin sẽ nở ra hơn {limits.max_feed_mb:g} MB "
                                 "([limits] max_feed_mb; kiểu «billion laughs»): không đọc")
+
+
+def _references(xml: bytes, names: list[bytes]) -> Iterator[re.Match[bytes]]:
+    """Each place a parser reads one of the entities `names` (group 1), in one pass: `&name;` (expat), and `&name`
+    before any byte but a letter, digit, `-` or `.` (feedparser's lenient parser, where it falls back on a
+    malformed feed: `&e &e&e<`; counting only `&e;` let 300 KB of `&e ` make a 25,000,000-character
+    description, round 22 review)."""
+    alternatives = b"|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.finditer(b"&(" + alternatives + rb")(?![-.A-Za-z0-9])", xml)
 
 
 def _shape_over(xml: bytes, max_depth: int, max_tags: int) -> str | None:

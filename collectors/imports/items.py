@@ -132,8 +132,11 @@ def stored_name(file_name: str) -> str:
     """An uploaded file's name as it is kept and shown (import log, survey list, audit, `import-…` source): its
     folders dropped (a crafted upload may send `../../x.csv`), control, bidi and other invisible characters dropped
     (the CLI prints it to a terminal, pages show it: `\x1b]…` or U+202E in a name were kept as sent until round
-    22), at most MAX_FILE_NAME_CHARS characters, its extension kept."""
+    22), at most MAX_FILE_NAME_CHARS characters, its extension kept. A name of dots only (`..`, `a/..`: a folder,
+    kept as the base name until the round 22 review) is no name."""
     name = " ".join(visible(Path(str(file_name).replace("\\", "/")).name).split())
+    if not name.strip(". "):
+        name = ""
     if len(name) > MAX_FILE_NAME_CHARS:
         suffix = Path(name).suffix[:16]
         name = name[:MAX_FILE_NAME_CHARS - len(suffix) - 1] + "…" + suffix

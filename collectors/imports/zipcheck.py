@@ -9,7 +9,7 @@
         workbook…, anything but the streamed sheets and shared strings) ≤ max_xlsx_part_mb
         ▼
     each part through expat ─_check_parts─▶ a <!DOCTYPE> (entities) in any part's prolog, or elements open more
-        than MAX_XML_DEPTH deep in a sheet or the shared strings ─▶ refused
+        than MAX_XML_DEPTH deep in any part ─▶ refused
 
 zipfile stops at the declared size, so a forged size only fails the CRC later: the declared sizes are enough.
 The sizes bound the bytes, not what the XML parser makes of them: openpyxl reads sheets and shared strings with
@@ -17,8 +17,9 @@ the standard library's expat, which expands an internal entity wherever it is re
 allows a hundredfold), so a 13 KB file of `&e;` made a 1,000,000,000-character cell and 2.3 GB (round 22). Excel,
 LibreOffice and every writer we know put no DTD in a workbook part, so any is refused before openpyxl opens it.
 expat keeps no depth limit either, and openpyxl's iterparse holds every open element: 3,000,000 elements nested in
-one cell (22 KB on disk, 21 MB of sheet) took 925 MB and 47 s. The parts parsed whole by lxml (workbook, styles…)
-stop at libxml2's own depth limit.
+one cell (22 KB on disk, 21 MB of sheet) took 925 MB and 47 s. Every part is judged, not only those named
+xl/worksheets/* and xl/sharedStrings.xml: openpyxl opens the sheet the workbook's relationships name and the shared
+strings [Content_Types] names, whatever their names (round 22 review).
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ import struct
 from typing import BinaryIO
 
 from collectors.imports.caps import ZIP_MAX_PARTS
-
-# Elements open inside each other in a sheet or the shared strings: a cell's rich text is about 8 deep
-# (worksheet/sheetData/row/c/is/r/rPr/…); a constant, not a setting: past it memory grows with the depth.
-MAX_XML_DEPTH = 64
 from collectors.imports.errors import ImportFormatError, ImportLimitError
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
 from vocab.numbers import fmt_num
+
+# Elements open inside each other in any part (a sheet, the shared strings…): a cell's rich text is about 8 deep
+# (worksheet/sheetData/row/c/is/r/rPr/…); a constant, not a setting: past it memory grows with the depth.
+MAX_XML_DEPTH = 64
 
 
 def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
@@ -65,23 +66,23 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
 
 
 class _Refused(Exception):
-    """Raised from expat's handlers to stop reading a part: `why` says what was found (None: nothing wrong)."""
+    """Raised from expat's handlers to stop reading a part: `why` says what was found."""
 
-    def __init__(self, why: str | None) -> None:
+    def __init__(self, why: str) -> None:
         self.why = why
 
 
 def _check_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
     """Refuse a workbook with a document type declaration in any part (the door of entity expansion), or nested
-    past MAX_XML_DEPTH in a part openpyxl reads with expat. Only a prolog is read of the other parts; a part that
-    is no XML (a picture) stops at once."""
+    past MAX_XML_DEPTH in any part (which one openpyxl streams with expat is for its relationships and
+    [Content_Types] to say, not the part's name). A part that is no XML (a picture) stops at once."""
     import zipfile
     import zlib
 
     try:
         with zipfile.ZipFile(stream) as zf:
             for info in infos:
-                why = None if info.is_dir() else _part_problem(zf, info, _streamed(info.filename))
+                why = None if info.is_dir() else _part_problem(zf, info)
                 if why:
                     raise ImportFormatError(
                         f"Tệp XLSX có {why} trong phần «{tidy(info.filename)[:80]}»: Excel không bao giờ ghi như vậy, "
@@ -91,14 +92,8 @@ def _check_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
         raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
 
 
-def _streamed(name: str) -> bool:
-    """The parts openpyxl reads with expat's iterparse (the others are parsed whole, by lxml, within max_xlsx_part_mb)."""
-    return name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"
-
-
-def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo", whole: bool) -> str | None:
-    """What is wrong with one part, in Vietnamese, or None; `whole`: read to its end for its depth, else only
-    its prolog."""
+def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo") -> str | None:
+    """What is wrong with one part, in Vietnamese, or None: read to its end (the sizes above bound it)."""
     from xml.parsers import expat
 
     depth = 0
@@ -108,8 +103,6 @@ def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo", whole: bool) -
 
     def start(*_: object) -> None:
         nonlocal depth
-        if not whole:
-            raise _Refused(None)
         depth += 1
         if depth > MAX_XML_DEPTH:
             raise _Refused(f"thẻ XML lồng nhau quá sâu (hơn {MAX_XML_DEPTH} tầng)")
@@ -132,6 +125,10 @@ def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo", whole: bool) -
             return stop.why
         except expat.ExpatError:  # not XML (an image, a binary part), or broken: openpyxl says so itself
             return None
+        except (LookupError, ValueError):  # its XML declaration names an encoding pyexpat cannot use ("bogus",
+            # "rot13", "utf-32"; UnicodeError is a ValueError): no workbook writer does, and it escaped as no
+            # ImportFormatError (round 22 review)
+            return "khai báo bảng mã XML không đọc được"
     return None
 
 

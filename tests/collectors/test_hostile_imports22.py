@@ -162,3 +162,45 @@ def test_a_line_nested_10000_deep_is_skipped_as_too_deep_not_as_not_json(name):
     with imp.open_table(name, io.BytesIO(data), ImportsConfig()) as t:
         rows = list(t.rows)
     assert rows == [{"text": "Bụi than"}, {"_error": "line 2: nested too deeply"}]
+
+
+def _renamed(data: bytes, moves: dict[str, str]) -> bytes:
+    """The workbook with parts moved to other names, its [Content_Types] and relationships following: openpyxl
+    finds a sheet by the workbook's relationships and the shared strings by their content type, not by a name."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for i in src.infolist():
+            body = src.read(i)
+            for old, new in moves.items():
+                body = body.replace(old.encode(), new.encode())
+                body = body.replace(old.removeprefix("xl/").encode(), new.removeprefix("xl/").encode())
+            out.writestr(moves.get(i.filename, i.filename), body)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("where", ["sheet", "shared-strings"])
+def test_a_deep_part_under_another_name_is_refused_too(where):
+    """Round 22 review: the depth was judged only in xl/worksheets/* and xl/sharedStrings.xml, but openpyxl opens
+    whatever part the workbook's relationships (a sheet) or [Content_Types] (the shared strings) name: the same
+    deep cell moved to xl/data.xml passed the check and reached openpyxl's iterparse."""
+    deep = "<x>" * 5_000 + "</x>" * 5_000
+    sheet, sst = HEAD + _sheet("a"), HEAD + _sst("x")
+    if where == "sheet":
+        sheet = sheet.replace("<t>a</t>", "<t>a</t>" + deep)
+        moves = {"xl/worksheets/sheet1.xml": "xl/data.xml"}
+    else:
+        sst = sst.replace("<t>x</t>", "<t>x</t>" + deep)
+        moves = {"xl/sharedStrings.xml": "xl/strings.xml"}
+    plain = _renamed(_xlsx(HEAD + _sheet("a"), HEAD + _sst("x")), moves)
+    assert _rows(plain) == [{"Tiêu đề": "a"}]  # openpyxl does read the moved part
+    with pytest.raises(ImportFormatError, match="lồng nhau quá sâu"):
+        _rows(_renamed(_xlsx(sheet, sst), moves))
+
+
+@pytest.mark.parametrize("encoding", ["bogus", "rot13", "utf-32", "idna", "punycode"])
+def test_a_part_declaring_an_encoding_expat_cannot_use_is_a_format_error(encoding):
+    """Round 22 review: the part check let pyexpat's LookupError, ValueError or UnicodeError out of check_zip (an
+    English traceback where staff read «tệp hỏng»; openpyxl's own failure on such a part was always caught)."""
+    sheet = f'<?xml version="1.0" encoding="{encoding}"?>' + _sheet("a")
+    with pytest.raises(ImportFormatError, match="XLSX"):
+        _rows(_xlsx(sheet, HEAD + _sst("x")))

@@ -24,7 +24,8 @@ def _clean(name: str) -> None:
 
 
 @pytest.mark.parametrize("name, kept", [("bao-cao.csv", "bao-cao.csv"), ("C:\\Users\\x\\Ý kiến.csv", "Ý kiến.csv"),
-                                        ("\x1b[2J\u202e.csv", "[2J.csv"), ("", "tệp")])
+                                        ("\x1b[2J\u202e.csv", "[2J.csv"), ("", "tệp"),
+                                        ("..", "tệp"), ("../..", "tệp"), ("a/..", "tệp"), (". .", "tệp")])
 def test_a_stored_name_is_its_visible_base_name(name, kept):
     assert imp.stored_name(name) == kept
 

@@ -59,7 +59,7 @@ def test_every_code_setting_appears_in_defaults():
 
 # A key named for its unit says the unit in words above it: an operator reads the comment, not the key, and
 # [cases] reply_timeout_seconds was documented for six rounds as "Address of the Graph API…" (round 22).
-UNIT_WORDS = {"seconds": r"second|\bs\b", "minutes": r"minute", "hours": r"hour", "days": r"\bday", "mb": r"\bMB\b|megabyte",
+UNIT_WORDS = {"seconds": r"second|\d\s?s\b", "minutes": r"minute", "hours": r"hour", "days": r"\bday", "mb": r"\bMB\b|megabyte",
               "chars": r"character", "words": r"\bword", "bytes": r"\bbyte", "rows": r"\brow|posting",
               "items": r"\bitem"}
 
@@ -101,9 +101,11 @@ def test_every_setting_named_for_a_unit_says_it_in_words():
 def test_the_unit_check_can_fail(tmp_path):
     toml = tmp_path / "x.toml"
     toml.write_text("[cases]\n# Address of the Graph API used to send replies.\nreply_timeout_seconds = 20\n"
-                    "# Seconds a reply may take.\nother_seconds = 20\n# On or off.\npreload_rows = true\n",
+                    "# Seconds a reply may take.\nother_seconds = 20\n# On or off.\npreload_rows = true\n"
+                    "# The source's own pace.\npace_seconds = 5\n# Wait 5 s between tries.\nwait_seconds = 5\n",
                     encoding="utf-8")
-    assert unit_comments_missing(toml) == ["[cases] reply_timeout_seconds"]
+    # «source's» is no unit (a lone «s» counted as «seconds» until the round 22 review; «5 s» still does)
+    assert unit_comments_missing(toml) == ["[cases] reply_timeout_seconds", "[cases] pace_seconds"]
 
 
 def test_detector_notices_an_undocumented_key(tmp_path):
