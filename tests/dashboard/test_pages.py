@@ -1225,6 +1225,25 @@ def test_import_page_reads_the_file_once_not_on_every_click(demo_env, monkeypatc
     assert {m.label: m.value for m in at.metric}["Nhập được"] == "1" and len(calls) == 1
 
 
+def test_import_page_opens_the_file_for_its_columns_once_not_on_every_click(demo_env, monkeypatch):
+    """Round 22: the page opened the upload for its column names on every rerun, before the cached preview:
+    an XLSX's parts check and openpyxl's open cost about 3 s a click for a 20,000-row sheet."""
+    from collectors import imports as imp
+
+    opened = []
+    real = imp.open_table
+    monkeypatch.setattr(imp, "open_table", lambda *a, **k: opened.append(a[0]) or real(*a, **k))
+    csv = "tieu de,noi dung,ngay dang\nDân phản ánh bụi than,Xe chở than chạy đêm,02/12/2026 08:00\n".encode()
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("cot-mot-lan.csv", csv, "text/csv")).run()
+    assert opened == ["cot-mot-lan.csv", "cot-mot-lan.csv"]  # the columns, then the preview
+    at.text_input(key="imp_outlet").set_value("Nhóm Zalo").run()  # a click: a new preview, the same columns
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="imp_map_cot-mot-lan_title").value == "tieu de"
+    assert opened == ["cot-mot-lan.csv"] * 3, opened
+
+
 def test_admin_add_user_refused_keeps_the_name_and_a_created_one_empties_the_form(demo_env):
     """A refused new account (password too short, name taken) emptied the whole form: the admin typed
     the name and full name again."""
