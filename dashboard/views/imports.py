@@ -1,6 +1,7 @@
 """Nhập dữ liệu: bring in posts exported from other tools (CSV, JSONL, XLSX) while `serve` runs.
 
-    st.file_uploader ─collectors.imports.open_table─▶ columns, streamed rows (bounded: imports.max_*)
+    st.file_uploader ─collectors.imports.open_table─▶ columns, streamed rows (bounded: imports.max_*);
+        │ both read once per upload (data.import_columns, data.import_preview), not on every click
         │ mapping: one select box per field, proposed by guess_mapping from the headers
         │ preview: imports.preview (first items, every skip reason) — nothing written yet
         ▼ "Nhập" (analysts): actions.import_upload ─▶ orchestration.imports.import_file (the `langnghe import` path:
@@ -53,8 +54,7 @@ def render() -> None:
         return
     cfg = data.config()
     try:
-        with imp.open_table(up.name, up, cfg.imports) as table:
-            columns = table.columns
+        columns = data.import_columns(up.file_id, up.name, up)
     except imp.ImportFormatError as exc:
         st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
         return

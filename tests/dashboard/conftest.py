@@ -3,7 +3,8 @@ demo data, signed-in users, and AppTest runners for single pages and for the rou
 
 Each Env's database starts as a copy of the worker's migrated template, and `demo_env`'s as a copy of a
 seeded one (synthetic data and the three users, rebuilt when 5 minutes old): tests/conftest.py
-`template_copy`. A test still owns its file."""
+`template_copy`. A test still owns its file. `nlp_loaded` (and `tagging_env`, `demo_env` with it) loads the NLP
+models before the page runs: a page that tags must not load them inside AppTest's timeout."""
 
 from __future__ import annotations
 
@@ -97,6 +98,32 @@ def demo_env(tmp_path):
     e = Env(tmp_path, seeded=True)
     yield e
     e.close()
+
+
+@pytest.fixture
+def nlp_loaded(tmp_path, monkeypatch):
+    """For a page test that tags (Nhập dữ liệu's «Nhập», Khảo sát's «Nhập khảo sát» with free-text answers): the
+    NLP models are loaded here, before any AppTest runs, not inside one. Loading them takes about 4 s on an idle
+    machine and 20–30 s on this 2-core one at load 9, which inside a page run hit AppTest's 30 s timeout
+    (TIMEOUT) in whichever such test ran first on a worker. `nlp.service` keeps the pipeline per NLP settings
+    (the test configs' are the defaults), so this loads once per worker, and the tests/nlp session pipeline is
+    the same one. A page that still loads its own (other NLP settings than the Env's) fails by name here, not
+    by a timeout."""
+    from nlp import service
+    from nlp.pipeline import Pipeline
+
+    service.get_pipeline(make_config(tmp_path / "nlp"))
+
+    def no_load_inside_the_page(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("the page loaded the NLP models inside the AppTest run: nlp_loaded loads them first")
+
+    monkeypatch.setattr(Pipeline, "from_config", no_load_inside_the_page)
+
+
+@pytest.fixture
+def tagging_env(demo_env, nlp_loaded):
+    """`demo_env` with the NLP models loaded before the page runs (`nlp_loaded`)."""
+    return demo_env
 
 
 def texts(at: AppTest) -> str:

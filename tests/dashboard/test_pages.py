@@ -968,12 +968,12 @@ def test_import_page_counts_rows_with_the_thousands_dot(env):
     assert at.button(key="imp_go").label == "Nhập 1.200 mục"
 
 
-def test_import_page_maps_previews_and_imports_once(demo_env):
+def test_import_page_maps_previews_and_imports_once(tagging_env):
     csv = ("tieu de,noi dung,link,ngay dang,nguoi dang\n"
            "Dân phản ánh bụi than ở Vàng Danh,Xe chở than chạy đêm gây bụi,https://fb.example/p/1,"
            "02/12/2026 08:00,Lan Phương\n"
            ",,,,\n").encode("utf-8")
-    at = demo_env.page("imports", "analyst").run()
+    at = tagging_env.page("imports", "analyst").run()
     no_exception(at)
     assert "Chưa chọn tệp" in texts(at)
     at.file_uploader(key="imp_file").set_value(("xuat-nhom.csv", csv, "text/csv")).run()
@@ -983,14 +983,14 @@ def test_import_page_maps_previews_and_imports_once(demo_env):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Số dòng trong tệp": "2", "Nhập được": "1", "Bỏ qua": "1"}
     assert "Bỏ qua 1 dòng: không có tiêu đề và nội dung" in texts(at)
-    with demo_env.db.read() as cur:
+    with tagging_env.db.read() as cur:
         assert cur.execute("SELECT count(*) FROM items WHERE source = 'import-xuat-nhom'").fetchone()[0] == 0
     at.button(key="imp_go").click().run()
     no_exception(at)
     assert any("Đã nhập 1 mục mới từ 2 dòng" in s.value for s in at.success)
     at.button(key="imp_go").click().run()  # the same file again: nothing new
     assert any("Đã nhập 0 mục mới" in s.value for s in at.success)
-    with demo_env.db.read() as cur:
+    with tagging_env.db.read() as cur:
         row = cur.execute("SELECT title, published_at FROM items WHERE source = 'import-xuat-nhom'").fetchall()
         audit = [a for a in store_users.list_audit(cur) if a["action"] == "import"]
         tagged = cur.execute("SELECT count(*) FROM item_tags t JOIN items i ON i.id = t.item_id "
@@ -999,20 +999,20 @@ def test_import_page_maps_previews_and_imports_once(demo_env):
     assert len(audit) == 2 and audit[0]["username"] == "chuyenvien" and tagged == 1
 
 
-def test_import_page_refuses_the_name_of_a_collected_source(demo_env):
+def test_import_page_refuses_the_name_of_a_collected_source(tagging_env):
     """'Tên nguồn' took any text: naming an import after a configured or Nguồn-page source mixed the file's
     rows into that source's items (its health, its filter). Refused now; a name used by an import before
     (re-importing a file) is fine."""
     from store import users as store_users_
     from store.db import utcnow as now_
 
-    with demo_env.db.write() as cur:
+    with tagging_env.db.write() as cur:
         store_users_.upsert_managed_source(cur, {"name": "trang-them", "kind": "rss", "url": "https://x.vn/rss",
                                                  "outlet": "X"}, "quantri", now_())
     csv = "tieu de,noi dung\nBụi than ở Vàng Danh,Xe chở than chạy đêm\n".encode("utf-8")
-    at = demo_env.page("imports", "analyst").run()
+    at = tagging_env.page("imports", "analyst").run()
     at.file_uploader(key="imp_file").set_value(("xuat-nhom.csv", csv, "text/csv")).run()
-    for taken in (demo_env.cfg.sources[0].name, "trang-them", " Trang-Them "):
+    for taken in (tagging_env.cfg.sources[0].name, "trang-them", " Trang-Them "):
         at.text_input(key="imp_source").set_value(taken).run()
         no_exception(at)
         assert any("đã là tên của một nguồn tin" in e.value for e in at.error), taken
@@ -1026,12 +1026,12 @@ def test_import_page_refuses_the_name_of_a_collected_source(demo_env):
     assert not at.error and [b for b in at.button if b.key == "imp_go"]
 
 
-def test_import_page_says_what_the_read_lost(demo_env):
+def test_import_page_says_what_the_read_lost(tagging_env):
     """US-order dates, fields past the header and uncomputed formulas were lost without a word on the page."""
     csv = ("tieu de,noi dung,ngay dang\n"
            "Bụi than ở Vàng Danh,Xe chạy đêm,05/13/2026\n"
            "Đèn đường,Hỏng, cả tháng,12/05/26\n").encode("utf-8")
-    at = demo_env.page("imports", "analyst").run()
+    at = tagging_env.page("imports", "analyst").run()
     at.file_uploader(key="imp_file").set_value(("xuat-loi.csv", csv, "text/csv")).run()
     no_exception(at)
     warnings_ = [w.value for w in at.warning]
@@ -1242,6 +1242,25 @@ def test_import_page_reads_the_file_once_not_on_every_click(demo_env, monkeypatc
     at.run()
     no_exception(at)
     assert {m.label: m.value for m in at.metric}["Nhập được"] == "1" and len(calls) == 1
+
+
+def test_import_page_opens_the_file_for_its_columns_once_not_on_every_click(demo_env, monkeypatch):
+    """Round 22: the page opened the upload for its column names on every rerun, before the cached preview:
+    an XLSX's parts check and openpyxl's open cost about 3 s a click for a 20,000-row sheet."""
+    from collectors import imports as imp
+
+    opened = []
+    real = imp.open_table
+    monkeypatch.setattr(imp, "open_table", lambda *a, **k: opened.append(a[0]) or real(*a, **k))
+    csv = "tieu de,noi dung,ngay dang\nDân phản ánh bụi than,Xe chở than chạy đêm,02/12/2026 08:00\n".encode()
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("cot-mot-lan.csv", csv, "text/csv")).run()
+    assert opened == ["cot-mot-lan.csv", "cot-mot-lan.csv"]  # the columns, then the preview
+    at.text_input(key="imp_outlet").set_value("Nhóm Zalo").run()  # a click: a new preview, the same columns
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="imp_map_cot-mot-lan_title").value == "tieu de"
+    assert opened == ["cot-mot-lan.csv"] * 3, opened
 
 
 def test_admin_add_user_refused_keeps_the_name_and_a_created_one_empties_the_form(demo_env):

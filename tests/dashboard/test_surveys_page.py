@@ -59,7 +59,7 @@ def test_the_files_words_are_shown_as_text_not_markdown(env, tmp_path):
     assert not [v for v in shown if "](http" in v or "<small>" in v]
 
 
-def test_after_an_import_the_page_shows_the_survey_just_imported(env):
+def test_after_an_import_the_page_shows_the_survey_just_imported(env, nlp_loaded):
     """After 'Đã nhập «…», đợt 1', the page kept showing the survey picked before, so staff read another
     survey's figures under the success message."""
     env.add_users()
@@ -115,7 +115,7 @@ def _formula_survey_csv() -> bytes:
     return out.getvalue().encode()
 
 
-def test_the_questionnaire_editor_shows_the_files_formulas_inert_and_imports_them_as_they_are(env):
+def test_the_questionnaire_editor_shows_the_files_formulas_inert_and_imports_them_as_they_are(env, nlp_loaded):
     """The questionnaire editor's toolbar downloads its cells as CSV: a header '=HYPERLINK(…)' or an option
     '=1+2' from the uploaded file ran as a formula when that CSV was opened. They are shown with the
     apostrophe (ui.csv_safe, as every table) and still imported as the file writes them."""
