@@ -7,7 +7,9 @@ topic models and the decision rule cross-validated over TOPIC_RULE_CV_SEEDS) on 
 shipped restorer, then prints: the rule and its cross-validated macro-F1 (the figure that chooses), the own
 held-out topic macro-F1 (all / no diacritics), the news held-out (labelled_N*), the held-out V rows labelled for
 topics ("vntc": `nlp.train.vntc_topic_scores`, round 16), the real-news hit rate of
-nlp/eval/topics_real.py per set and topic, and ViCTSD titles topic macro-F1 (as nlp/eval/eval_only.py).
+nlp/eval/topics_real.py per set and topic, and ViCTSD titles topic macro-F1 (as nlp/eval/eval_only.py); per
+real-news set and section topic, where that topic ranked on its hits and misses and what was given instead
+("real_<set>_ranks", round 22: counts only).
 Normalised texts are cached in --cache (keyed by title and text; the cache of nlp/eval/sentiment_variants.py),
 so a variant costs the vocabulary and the model fits only. Variants set module attributes of nlp.train
 (VARIANTS below); "base" is the shipped setting and reproduces the topic figures of `langnghe train`.
