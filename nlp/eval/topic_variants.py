@@ -7,7 +7,9 @@ topic models and the decision rule cross-validated over TOPIC_RULE_CV_SEEDS) on 
 shipped restorer, then prints: the rule and its cross-validated macro-F1 (the figure that chooses), the own
 held-out topic macro-F1 (all / no diacritics), the news held-out (labelled_N*), the held-out V rows labelled for
 topics ("vntc": `nlp.train.vntc_topic_scores`, round 16), the real-news hit rate of
-nlp/eval/topics_real.py per set and topic, and ViCTSD titles topic macro-F1 (as nlp/eval/eval_only.py).
+nlp/eval/topics_real.py per set and topic, and ViCTSD titles topic macro-F1 (as nlp/eval/eval_only.py); per
+real-news set and section topic, where that topic ranked on its hits and misses and what was given instead
+("real_<set>_ranks", round 22: counts only).
 Normalised texts are cached in --cache (keyed by title and text; the cache of nlp/eval/sentiment_variants.py),
 so a variant costs the vocabulary and the model fits only. Variants set module attributes of nlp.train
 (VARIANTS below); "base" is the shipped setting and reproduces the topic figures of `langnghe train`.
@@ -206,6 +208,7 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
             top = [{clf.codes[j] for j in row[:k]} for row in order]
             rank_hit[k] += sum(g[0] in t for g, t in zip(gold, top))
         n_all.update(n)
+        res[name + "_ranks"] = section_ranks(gold, pred, order, clf.codes)
         res[name] = round(sum(hit.values()) / len(gold), 4)
         res[name + "_none"] = round(sum(not p for p in pred) / len(pred), 3)
         res[name + "_per_item"] = round(sum(len(p) for p in pred) / len(pred), 2)
@@ -240,6 +243,29 @@ def cv_without_v(rule: dict, oof: dict, sup: list[dict]) -> dict:
     if "thresholds" in rule:
         th = np.array(rule["thresholds"], dtype=np.float32)
         out["per_topic"] = round(float(np.mean([macro(S, th) for S in oof["scores"]])), 4)
+    return out
+
+
+def section_ranks(gold: list[list[str]], pred: list[list[str]], order: np.ndarray,
+                  codes: list[str]) -> dict[str, dict[str, object]]:
+    """Per section topic, where its score ranked among the topics' (aggregates only, round 22): hits and misses
+    split by rank 1 / 2 / lower, and the topics given instead on its misses. A miss at rank 1 is the rule's (the
+    best guess was right but under the threshold); a hit at rank 2 is a second chip, which a stricter rule or a
+    rival code's gain takes away first; a miss lower down is the words'. Why a code sits near a bar, told
+    without reading a text."""
+    out: dict[str, dict[str, object]] = {}
+    for g, p, row in zip(gold, pred, order):
+        code = g[0]
+        rank = next((k for k, j in enumerate(row) if codes[j] == code), len(codes)) + 1
+        c = out.setdefault(code, {"n": 0, "hit1": 0, "hit2": 0, "hit3+": 0, "miss1": 0, "miss2": 0, "miss3+": 0,
+                                  "instead": Counter()})
+        c["n"] += 1  # type: ignore[operator]
+        key = ("hit" if code in p else "miss") + (str(rank) if rank <= 2 else "3+")
+        c[key] += 1  # type: ignore[operator]
+        if code not in p:
+            c["instead"].update(p or ["(none)"])  # type: ignore[union-attr]
+    for c in out.values():
+        c["instead"] = dict(c["instead"].most_common(4))  # type: ignore[union-attr]
     return out
 
 

@@ -31,3 +31,18 @@ def test_round20_variants_change_only_the_weak_codes_of_the_shipped_code_weights
         assert {c: w for c, w in weights.items() if c in shipped} == shipped
         assert set(weights) - set(shipped) <= set(V.WEAK) and set(weights) - set(shipped)
         assert all(neg == 1.0 and pos > 1.0 for c, (pos, neg) in weights.items() if c in V.WEAK)
+
+
+def test_section_ranks_split_hits_and_misses_by_the_rank_of_the_section_topic():
+    """Round 22: why a code sits near the issue's bar, from aggregates only — a hit as a second chip, a miss whose
+    best guess was right (the rule's), a miss lower down (the words'), and what was given instead."""
+    import numpy as np
+
+    codes = ["economy", "traffic", "health"]
+    gold = [["economy"], ["economy"], ["economy"], ["economy"], ["health"]]
+    pred = [["economy"], ["traffic", "economy"], [], ["traffic"], ["health"]]
+    order = np.array([[0, 1, 2], [1, 0, 2], [0, 1, 2], [1, 2, 0], [2, 0, 1]])
+    out = V.section_ranks(gold, pred, order, codes)
+    assert out["economy"] == {"n": 4, "hit1": 1, "hit2": 1, "hit3+": 0, "miss1": 1, "miss2": 0, "miss3+": 1,
+                              "instead": {"(none)": 1, "traffic": 1}}
+    assert out["health"]["hit1"] == 1 and out["health"]["n"] == 1
