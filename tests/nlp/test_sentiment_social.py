@@ -311,9 +311,9 @@ def test_cue_block_pickled_before_round_8_reads_back_with_its_params():
     import pickle
 
     old = SentimentCues(scale=0.5).fit()
-    del old.wish  # as saved before round 8
+    del old.wish, old.contrast  # as saved before round 8 (and before round 22's contrast rows)
     back = pickle.loads(pickle.dumps(old))
-    assert back.get_params() == {"scale": 0.5, "wish": ""} and "SentimentCues" in repr(back)
+    assert back.get_params() == {"scale": 0.5, "wish": "", "contrast": ""} and "SentimentCues" in repr(back)
     assert back.transform(["nên giảng dễ hiểu hơn"]).shape[1] == 24
 
 
