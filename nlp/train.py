@@ -96,7 +96,8 @@ CONTRAST_OPENERS = ""
 # CONTRAST_LEXICON — the cue block (nlp.classify.SentimentCues) reads "nhưng / có điều / được cái / ngặt nỗi …" as
 # contrast words (the clause after one carries the point: suggestions, degree words and negations before it are
 # reset); "r22" also reads the lexicon's `contrast_r22` rows ("mỗi tội", "khổ nỗi", "chỉ tiếc", "tiếc là" …; round
-# 22, docs/NLP_ROUNDS.md). The block keeps it in the pickle. "" = the round-6 rows.
+# 22, docs/NLP_ROUNDS.md). The block keeps it in the pickle. "" = the round-6 rows. Off: with slice S61 it loses on
+# the old rows' CV over S61 alone (−0.0005 / 0.0000 / −0.0009 over 3 fold seeds).
 CONTRAST_LEXICON = ""
 # SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
 # columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
