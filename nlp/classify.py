@@ -575,12 +575,15 @@ class SentimentCues(BaseEstimator, TransformerMixin):
     the clause after "nhưng" carries the point; question forms.
     """
 
-    def __init__(self, scale: float = 1.0, wish: str = ""):
+    def __init__(self, scale: float = 1.0, wish: str = "", contrast: str = ""):
         self.scale = scale
         # round 8: "add" counts praise words after a suggestion opener in the clause also as `wish_pos` and
         # marks a wish for more (`wish_more`); "move" counts them there instead of lex_pos (and balance);
         # "" = the 24 cues of round 7 (nlp.train.WISH_CUES)
         self.wish = wish
+        # round 22: "r22" also reads the lexicon's `contrast_r22` rows ("mỗi tội", "khổ nỗi", "chỉ tiếc" …) as
+        # contrast words, so the clause after them carries the point; "" = the round-6 rows (nlp.train.CONTRAST_LEXICON)
+        self.contrast = contrast
 
     def __setstate__(self, state: dict) -> None:
         """A block pickled before round 8 has no `wish`: without it get_params and repr fail (scikit-learn reads
@@ -590,7 +593,7 @@ class SentimentCues(BaseEstimator, TransformerMixin):
             raise ValueError(f"Mô hình này đọc {state['n_cues_']} cột tín hiệu cảm xúc, mã hiện tại chỉ có "
                              f"{len(CUE_NAMES)} (các cột so sánh của vòng 8 đã bỏ ở vòng 9, xem commit 0c65bd1); "
                              "hãy huấn luyện lại bằng `langnghe train`.")
-        super().__setstate__({"wish": "", **state})
+        super().__setstate__({"wish": "", "contrast": "", **state})
 
     def fit(self, X=None, y=None):  # noqa: N803
         lex = load_opinion_lexicon()
@@ -601,6 +604,11 @@ class SentimentCues(BaseEstimator, TransformerMixin):
                 self.table_.setdefault(toks, tag)
                 if len(toks) > 1:
                     self.table_.setdefault(tuple(fold(t) for t in toks), tag)
+        if getattr(self, "contrast", ""):
+            # as written only, never folded: "mỗi tội" folds to "moi toi", which "mới tới" folds to as well; the
+            # forms typed without diacritics that are safe are rows of their own
+            for term in lex.get(f"contrast_{self.contrast}", []):
+                self.table_.setdefault(tuple(term.split()), "contrast")
         self.maxlen_ = max(len(k) for k in self.table_)
         self.n_cues_ = len(CUE_NAMES) if getattr(self, "wish", "") else _CUE_NAMES_V3
         return self

@@ -93,6 +93,12 @@ CONTRAST_SCOPE = "dup"
 # it in the pickle, so a saved model reads with the openers it was trained with. Off: on S1–S60 with "dup" a tie (CV
 # +0.0005 / +0.0006 / +0.0001 over 3 fold seeds, own held-out unchanged); 43 labelled comments hold a new opener.
 CONTRAST_OPENERS = ""
+# CONTRAST_LEXICON — the cue block (nlp.classify.SentimentCues) reads "nhưng / có điều / được cái / ngặt nỗi …" as
+# contrast words (the clause after one carries the point: suggestions, degree words and negations before it are
+# reset); "r22" also reads the lexicon's `contrast_r22` rows ("mỗi tội", "khổ nỗi", "chỉ tiếc", "tiếc là" …; round
+# 22, docs/NLP_ROUNDS.md). The block keeps it in the pickle. "" = the round-6 rows. Off: with slice S61 it loses on
+# the old rows' CV over S61 alone (−0.0005 / 0.0000 / −0.0009 over 3 fold seeds).
+CONTRAST_LEXICON = ""
 # SENT_NB — NB-SVM (Wang & Manning 2012): for each class (one-vs-rest, as LinearSVC's own multi-class) the TF-IDF
 # columns, "all" of them or the "comment"-only ones, are scaled by the naive-Bayes log-count ratio of the binarised
 # features (smoothing NB_ALPHA) before the class's LinearSVC; the ratios are folded into the weights, so the saved
@@ -1277,7 +1283,7 @@ def fit_sentiment(X, X_text: list[str], docs: list[dict], weights: np.ndarray, *
     C_comment = SENT_C if C_sent is None else C_sent
     C_press = 0.3 if C_sent is None else C_sent
     s_idx = [i for i, d in enumerate(docs) if "comment" in sentiment_models(d)]
-    cues = SentimentCues(scale=cue_scale, wish=WISH_CUES).fit() if cue_scale > 0 else None
+    cues = SentimentCues(scale=cue_scale, wish=WISH_CUES, contrast=CONTRAST_LEXICON).fit() if cue_scale > 0 else None
     comment_feats = None
     if cues is not None and comment_vocab:
         marker = ScopeMarker(negation=NEG_SCOPE, window=NEG_WINDOW, contrast=CONTRAST_SCOPE, wish=WISH_MARK,

@@ -367,6 +367,10 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
     "contrast-open": [("CONTRAST_OPENERS", "r21")],
     "two-stage": [("SENT_TWO_STAGE", True)],
     "two-stage+open": [("SENT_TWO_STAGE", True), ("CONTRAST_OPENERS", "r21")],
+    # round 22, relative to "base": the cue block reads "mỗi tội", "khổ nỗi", "chỉ tiếc" … as contrast words too
+    # (CONTRAST_LEXICON), alone and with round 21's openers of the contrast scope
+    "contrast-lex": [("CONTRAST_LEXICON", "r22")],
+    "contrast-open+lex": [("CONTRAST_OPENERS", "r21"), ("CONTRAST_LEXICON", "r22")],
     # round 15: the press model trained also on the news slices' sentiment (N) and / or the real VNTC rows (V)
     **{f"{name}{w:g}": [(a, w) for a in attrs] for w in (0.5, 1.0) for name, attrs in (
         ("news", ("NEWS_PRESS_SENTIMENT_WEIGHT",)), ("vntc", ("VNTC_SENTIMENT_WEIGHT",)),

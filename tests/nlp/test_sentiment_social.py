@@ -311,9 +311,9 @@ def test_cue_block_pickled_before_round_8_reads_back_with_its_params():
     import pickle
 
     old = SentimentCues(scale=0.5).fit()
-    del old.wish  # as saved before round 8
+    del old.wish, old.contrast  # as saved before round 8 (and before round 22's contrast rows)
     back = pickle.loads(pickle.dumps(old))
-    assert back.get_params() == {"scale": 0.5, "wish": ""} and "SentimentCues" in repr(back)
+    assert back.get_params() == {"scale": 0.5, "wish": "", "contrast": ""} and "SentimentCues" in repr(back)
     assert back.transform(["nên giảng dễ hiểu hơn"]).shape[1] == 24
 
 
@@ -328,3 +328,29 @@ def test_cue_block_of_the_removed_comparison_variants_is_refused_clearly():
     c.n_cues_ = 26  # with the comparison switch off (every shipped model): reads as before
     assert pickle.loads(pickle.dumps(c)).transform(["trước tốt hơn giờ"]).shape[1] == 26
 
+
+
+def test_round22_contrast_rows_reset_the_courtesy_and_are_off_by_default():
+    """CONTRAST_LEXICON "r22": "khổ nỗi / mỗi tội …" open the point like "nhưng"; the default block reads as before."""
+    old, new = SentimentCues().fit(), SentimentCues(contrast="r22").fit()
+    read = lambda c, t: dict(zip(CUE_NAMES, c.cues(t)))  # noqa: E731
+    text = "giá hơi cao khổ nỗi chất lượng tốt"
+    assert (read(old, text)["mild"], read(old, text)["after_but_pos"]) == (1, 0)
+    assert (read(new, text)["mild"], read(new, text)["after_but_pos"]) == (0, 2)
+    courtesy = "thầy nhiệt tình, mỗi tội nói hơi nhỏ"  # "tội" no longer read as a complaint word of its own
+    assert read(old, courtesy)["lex_neg"] == 1 and read(new, courtesy)["lex_neg"] == 0
+    for text in ("anh ấy mới tới, nói hơi nhỏ", "cô mới tới lớp, giảng hay"):  # folds as "mỗi tội" would
+        assert list(old.cues(text)) == list(new.cues(text)), text
+
+
+def test_round22_contrast_setting_pickles_and_old_blocks_read_as_before():
+    import pickle
+
+    block = SentimentCues(contrast="r22").fit()
+    assert pickle.loads(pickle.dumps(block)).get_params()["contrast"] == "r22"
+    old = SentimentCues().fit()
+    del old.__dict__["contrast"]  # a block pickled before round 22
+    back = pickle.loads(pickle.dumps(old))
+    assert back.get_params()["contrast"] == ""
+    assert list(back.cues("giá hơi cao khổ nỗi chất lượng tốt")) == list(SentimentCues().fit().cues(
+        "giá hơi cao khổ nỗi chất lượng tốt"))
