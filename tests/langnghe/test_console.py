@@ -11,23 +11,25 @@ from langnghe import service
 from tests.conftest import make_config
 
 
-def test_details_go_to_the_log_file_and_the_console_keeps_the_status(tmp_path, monkeypatch):
+@contextlib.contextmanager
+def _console(monkeypatch):  # type: ignore[no-untyped-def]
+    """A console (stderr) the block writes to, as a handler on the root logger, taken off after."""
     console = io.StringIO()
     monkeypatch.setattr("sys.stderr", console)
     handler = logging.StreamHandler(console)
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        path = service.route_logs(make_config(tmp_path))
+        yield console, handler
+    finally:
+        root.removeHandler(handler)
+
+
+def test_details_go_to_the_log_file_and_the_console_keeps_the_status(tmp_path, monkeypatch):
+    with _console(monkeypatch) as (console, _handler), _serve_log(tmp_path) as path:
         logging.getLogger("langnghe.fulltext").info("full text: {'ok': 14}")
         logging.getLogger("langnghe.status").info("Đã thu thập 14 nguồn: 552 tin mới.")
         logging.getLogger("langnghe.jobs").warning("nguồn x lỗi")
-    finally:
-        root.removeHandler(handler)
-        for h in list(root.handlers):
-            if getattr(h, "baseFilename", None) == str(path):
-                root.removeHandler(h)
-                h.close()
     shown = console.getvalue()
     assert "full text" not in shown and "Đã thu thập 14 nguồn" in shown and "nguồn x lỗi" in shown
     assert re.search(r"^\d\d:\d\d CHÚ Ý: nguồn x lỗi$", shown, re.M), shown
@@ -89,21 +91,13 @@ def test_serve_and_a_command_word_the_console_alike(tmp_path, monkeypatch):
     («16:16 CHÚ Ý: …»). One formatter now (langnghe/console.py): the level in Vietnamese, no module, Vietnam time."""
     from langnghe import cli
 
-    console = io.StringIO()
-    monkeypatch.setattr("sys.stderr", console)
-    handler = logging.StreamHandler(console)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        with _serve_log(tmp_path):
-            assert type(handler.formatter) is cli.ConsoleFormatter
-            logging.getLogger("langnghe.jobs").warning("nguồn %s không trả lời", "x")
-            try:
-                raise RuntimeError("hỏng")
-            except RuntimeError:
-                logging.getLogger("langnghe.jobs").exception("bước sau gắn nhãn lỗi")
-    finally:
-        root.removeHandler(handler)
+    with _console(monkeypatch) as (console, handler), _serve_log(tmp_path):
+        assert type(handler.formatter) is cli.ConsoleFormatter
+        logging.getLogger("langnghe.jobs").warning("nguồn %s không trả lời", "x")
+        try:
+            raise RuntimeError("hỏng")
+        except RuntimeError:
+            logging.getLogger("langnghe.jobs").exception("bước sau gắn nhãn lỗi")
     lines = console.getvalue().splitlines()
     assert re.fullmatch(r"\d\d:\d\d CHÚ Ý: nguồn x không trả lời", lines[0]), lines
     assert re.fullmatch(r"\d\d:\d\d LỖI: bước sau gắn nhãn lỗi", lines[1]), lines

@@ -38,13 +38,9 @@ def test_each_file_is_timed_from_its_own_start(tmp_path, monkeypatch):
     assert res.timings["total"] == 11.0
 
 
-def test_a_weekly_report_missed_over_a_weekend_is_made_late_at_the_next_tick(tmp_path, monkeypatch):
-    """A server down from Friday 16:00 until Monday never archived the week that ended: the hook looked only at the
-    current week. Now the latest due week not archived is made at the next tick, whole, and its push says it is late;
-    the next Friday makes the new week's on time, and nothing is made twice."""
-    db = database(tmp_path / "s.duckdb")
-    made: list[tuple[str, datetime]] = []
-    notes: list[str] = []
+def _fake_schedule(tmp_path, monkeypatch, made: list, notes: list[str]):  # type: ignore[no-untyped-def]
+    """The schedule's archive writes only its archive row (the report itself is not what these tests read), and its
+    pushes are kept in `notes`; returns the weekly schedule's settings (Friday 16:00, the whole area, pushed)."""
 
     def archive(db_, s, week, *, area, generated_by, now):  # type: ignore[no-untyped-def]
         made.append((week, now))
@@ -56,7 +52,17 @@ def test_a_weekly_report_missed_over_a_weekend_is_made_late_at_the_next_tick(tmp
 
     monkeypatch.setattr(schedule, "archive_weekly", archive)
     monkeypatch.setattr(schedule.store_notify, "enqueue_note", lambda cur, key, note, *a: notes.append(note))
-    s = settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True)
+    return settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True)
+
+
+def test_a_weekly_report_missed_over_a_weekend_is_made_late_at_the_next_tick(tmp_path, monkeypatch):
+    """A server down from Friday 16:00 until Monday never archived the week that ended: the hook looked only at the
+    current week. Now the latest due week not archived is made at the next tick, whole, and its push says it is late;
+    the next Friday makes the new week's on time, and nothing is made twice."""
+    db = database(tmp_path / "s.duckdb")
+    made: list[tuple[str, datetime]] = []
+    notes: list[str] = []
+    s = _fake_schedule(tmp_path, monkeypatch, made, notes)
     with db.write() as cur:  # the server ran the week before: W46's report is archived
         store_reports.add_archive(cur, kind="weekly", period="2026-W46", area="", generated_at=datetime(2026, 11, 13, 9),
                                   generated_by="schedule", dir=str(tmp_path), files=[], n_items=0, seconds=1.0)
@@ -208,17 +214,7 @@ def test_the_schedules_first_report_is_not_said_late(tmp_path, monkeypatch):
 
     db = database(tmp_path / "n.duckdb")
     notes: list[str] = []
-
-    def archive(db_, s, week, *, area, generated_by, now):  # type: ignore[no-untyped-def]
-        with db_.write() as cur:
-            store_reports.add_archive(cur, kind="weekly", period=week, area=area, generated_at=now,
-                                      generated_by=generated_by, dir=str(tmp_path), files=["x.docx"], n_items=1,
-                                      seconds=1.0)
-        return Result(files={"docx": tmp_path / "x.docx"})
-
-    monkeypatch.setattr(schedule, "archive_weekly", archive)
-    monkeypatch.setattr(schedule.store_notify, "enqueue_note", lambda cur, key, note, *a: notes.append(note))
-    s = settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True)
+    s = _fake_schedule(tmp_path, monkeypatch, [], notes)
     schedule.weekly_hook(None, db, settings=s, clock=lambda: datetime(2026, 11, 23, 2, 0))()  # type: ignore[arg-type]
     assert len(notes) == 1 and "muộn" not in notes[0] and "tuần 47/2026" in notes[0]
     first = pd.Timestamp(2026, 11, 23, 9, 0)
