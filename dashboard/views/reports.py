@@ -38,14 +38,15 @@ def period_label(kind: str, period: str) -> str:
         return period
 
 
-def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first: pd.Timestamp | None = None) -> str:
+def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first: str | None = None) -> str:
     """«Người tạo» of an archive row: a person's display name, «Lịch tự động», or «Lịch tự động (tạo muộn)» for a week
     the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday.
-    `first`: when the schedule archived its first report; that one is never late (a new installation's, a demo's)."""
+    `first`: the schedule's first week (`data_reports.first_scheduled_week`); its reports, every area's, are never
+    late (a new installation's, a demo's), as their pushes said."""
     if by != "schedule":
         return data.person(by)
     try:
-        late = bool(s.schedule_weekday) and (first is None or at_local > first) and made_late(
+        late = bool(s.schedule_weekday) and period != first and made_late(
             period, at_local.to_pydatetime(), s.schedule_weekday, s.schedule_time)
     except ValueError:  # a hand-made archive row
         late = False
@@ -180,8 +181,7 @@ def _archive(s: ReportSettings) -> None:
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
         return
-    scheduled = arch.loc[arch["generated_by"] == "schedule", "generated_at"]
-    first = scheduled.min() if len(scheduled) else None
+    first = data_reports.first_scheduled_week()  # from the whole archive, not the rows shown
     ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
