@@ -58,7 +58,7 @@ def _failure_text(f: dict) -> str:
     week = period_label("weekly", f["period"])
     return (f"Báo cáo {week[0].lower() + week[1:]} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
             f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. Hệ thống tự thử lại "
-            "sau mỗi 30 phút; có thể tạo tay ở thẻ «Báo cáo tuần».")
+            "sau 30 phút, rồi thưa dần (nhiều nhất 12 giờ một lần); có thể tạo tay ở thẻ «Báo cáo tuần».")
 
 
 def render() -> None:

@@ -265,3 +265,31 @@ def test_the_first_weeks_reports_are_not_late_in_any_area(tmp_path, monkeypatch)
     hook()
     assert len(notes) == 4 and all("tạo muộn" in n for n in notes[2:])
     assert maker("schedule", "2026-W48", pd.Timestamp(2026, 11, 30, 9, 0), s, first) == "Lịch tự động (tạo muộn)"
+
+
+def test_a_report_that_always_fails_is_tried_a_bounded_number_of_times(tmp_path, monkeypatch):
+    """Since the catch-up a week stays due from its Friday 16:00 to the next, seven days: a report that always fails
+    (a full disk) was run again every 30 minutes all week, 336 runs of Chromium with collection paused for each.
+    Now each wait doubles from 30 minutes up to 12 hours; the first retry still comes 30 minutes on. A tick every 10
+    minutes from the week's due time to the next week's."""
+    db = database(tmp_path / "f.duckdb")
+    tries: list[datetime] = []
+
+    def broken(db_, s_, week, *, area, generated_by, now):  # type: ignore[no-untyped-def]
+        tries.append(now)
+        raise OSError("ổ đĩa lưu trữ đầy")
+
+    monkeypatch.setattr(schedule, "archive_weekly", broken)
+    s = settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=False)
+    start = datetime(2026, 11, 20, 9, 0)  # Friday 20/11 16:00 in Vietnam, W47 due
+    tick = {"now": start}
+    hook = schedule.weekly_hook(None, db, settings=s, clock=lambda: tick["now"])  # type: ignore[arg-type]
+    while tick["now"] < start + timedelta(days=7):
+        hook()
+        tick["now"] += timedelta(minutes=10)
+    assert tries[1] - tries[0] == timedelta(minutes=30)
+    assert len(tries) <= 20, len(tries)
+    assert max(b - a for a, b in zip(tries, tries[1:])) == schedule.RETRY_MOST  # still tried twice a day
+    with db.read() as cur:
+        (row,) = store_reports.schedule_failures(cur, start)
+    assert row["tries"] == len(tries)
