@@ -9,8 +9,8 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
-from reports.schedule import made_late
-from reports.settings import WEEKDAYS, ReportSettings, week_title
+from reports.schedule import due_week, made_late
+from reports.settings import WEEKDAYS, ReportSettings, to_local, week_title
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -53,12 +53,16 @@ def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first
     return "Lịch tự động (tạo muộn)" if late else "Lịch tự động"
 
 
-def _failure_text(f: dict) -> str:
-    """One Vietnamese sentence for a scheduled weekly report the schedule could not make."""
+def _failure_text(f: dict, due: str | None) -> str:
+    """One Vietnamese sentence for a scheduled weekly report the schedule could not make. `due`: the week the schedule
+    tries now (`schedule.due_week`); an older week's failure stays listed but is tried no more (the schedule moved to
+    the next week at its due time, or was turned off), so it must not say it will be (round 22)."""
     week = period_label("weekly", f["period"])
+    retry = ("Hệ thống tự thử lại sau 30 phút, rồi thưa dần (nhiều nhất 12 giờ một lần)" if f["period"] == due
+             else "Hệ thống không còn tự thử lại báo cáo tuần này")
     return (f"Báo cáo {week[0].lower() + week[1:]} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
-            f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. Hệ thống tự thử lại "
-            "sau 30 phút, rồi thưa dần (nhiều nhất 12 giờ một lần); có thể tạo tay ở thẻ «Báo cáo tuần».")
+            f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. {retry}; có thể tạo "
+            "tay ở thẻ «Báo cáo tuần».")
 
 
 def render() -> None:
@@ -73,8 +77,9 @@ def render() -> None:
         + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»; nếu lúc đó máy chủ không "
            "chạy, báo cáo của tuần ấy được tạo khi máy chủ chạy lại." if when else "")
     )
+    due = due_week(to_local(data.now()), s.schedule_weekday, s.schedule_time) if s.schedule_weekday else None
     for f in data_reports.schedule_failures():  # a failed scheduled run went only to the server log
-        st.error(_failure_text(f), icon=":material/error:")
+        st.error(_failure_text(f, due), icon=":material/error:")
     weekly, rapid, archive = ui.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"], key="rep_tab")
     with weekly:
         _weekly(s)
