@@ -17,9 +17,9 @@ says «tạo muộn» unless it is the schedule's first report (a new installati
 A failed run is logged, recorded in report_schedule_failures (the Báo cáo page shows it until a later try
 archives the report) and retried after `RETRY_MINUTES`, each next wait twice the last up to `RETRY_MOST`: since the
 catch-up a week stays due for seven days, and a report that always fails was made again every 30 minutes all week
-(336 runs of Chromium, collection paused for each); now 18 (round 22). The check costs one small query
-per area and week, then nothing until the next week is due. Generation runs in the scheduler thread (a few seconds once a week), so
-collection pauses meanwhile.
+(336 runs of Chromium, collection paused for each); now 18 (round 22). The check costs one small query per area
+and week, then nothing until the next week is due. Generation runs in the scheduler thread (a few seconds once a
+week), so collection pauses meanwhile.
 """
 
 from __future__ import annotations

@@ -58,8 +58,8 @@ def _failure_text(f: dict, due: str | None) -> str:
     tries now (`schedule.due_week`); an older week's failure stays listed but is tried no more (the schedule moved to
     the next week at its due time, or was turned off), so it must not say it will be (round 22)."""
     week = period_label("weekly", f["period"])
-    retry = ("Hệ thống tự thử lại sau 30 phút, rồi thưa dần (nhiều nhất 12 giờ một lần)" if f["period"] == due
-             else "Hệ thống không còn tự thử lại báo cáo tuần này")
+    retry = ("Hệ thống tự thử lại sau 30 phút, rồi thưa dần (nhiều nhất 12 giờ một lần)"
+             if f["period"] == due else "Hệ thống không còn tự thử lại báo cáo tuần này")
     return (f"Báo cáo {week[0].lower() + week[1:]} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
             f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. {retry}; có thể tạo "
             "tay ở thẻ «Báo cáo tuần».")
