@@ -67,6 +67,13 @@ def week_before(week: str) -> str:
     return week_of(to_local(week_period(week, data.now()).window.prev_start))
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def first_scheduled_week() -> str | None:
+    """The week of the schedule's first report: Lưu trữ does not call it late (reports.schedule.GENERATED_BY)."""
+    with data.db().read() as cur:
+        return store_reports.first_scheduled(cur, "weekly", "schedule")
+
+
 @st.cache_data(ttl=PREVIEW_TTL, show_spinner=False)  # 0.9 s at 50,000 items a week (seed_week)
 def topics_and_places(period: str, in_area_only: bool) -> dict[str, Any]:
     """Bảng 4 and Bảng 5 of the weekly report for `period` (store.reports.topics_and_places, the report's own

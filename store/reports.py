@@ -572,6 +572,14 @@ def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str
     return bool(one(cur.execute(sql, params))[0])
 
 
+def first_scheduled(cur: "duckdb.DuckDBPyConnection", kind: str, generated_by: str) -> str | None:
+    """The period of the first report `generated_by` archived (the schedule's first week), or None: that week's
+    reports, every area's, were not made late, nothing was missed before (reports.schedule, Lưu trữ)."""
+    row = cur.execute("SELECT period FROM report_archive WHERE kind = ? AND generated_by = ? "
+                      "ORDER BY generated_at, id LIMIT 1", [kind, generated_by]).fetchone()
+    return row[0] if row else None
+
+
 def record_schedule_failure(cur: "duckdb.DuckDBPyConnection", period: str, area: str, at: datetime,
                             error: str) -> None:
     """A scheduled weekly report's try failed: kept (latest error, count of tries) for the Báo cáo page."""

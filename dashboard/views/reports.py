@@ -9,8 +9,8 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
-from reports.schedule import made_late
-from reports.settings import WEEKDAYS, ReportSettings, week_title
+from reports.schedule import due_week, made_late
+from reports.settings import WEEKDAYS, ReportSettings, to_local, week_title
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -38,26 +38,31 @@ def period_label(kind: str, period: str) -> str:
         return period
 
 
-def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first: pd.Timestamp | None = None) -> str:
+def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first: str | None = None) -> str:
     """«Người tạo» of an archive row: a person's display name, «Lịch tự động», or «Lịch tự động (tạo muộn)» for a week
     the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday.
-    `first`: when the schedule archived its first report; that one is never late (a new installation's, a demo's)."""
+    `first`: the schedule's first week (`data_reports.first_scheduled_week`); its reports, every area's, are never
+    late (a new installation's, a demo's), as their pushes said."""
     if by != "schedule":
         return data.person(by)
     try:
-        late = bool(s.schedule_weekday) and (first is None or at_local > first) and made_late(
+        late = bool(s.schedule_weekday) and period != first and made_late(
             period, at_local.to_pydatetime(), s.schedule_weekday, s.schedule_time)
     except ValueError:  # a hand-made archive row
         late = False
     return "Lịch tự động (tạo muộn)" if late else "Lịch tự động"
 
 
-def _failure_text(f: dict) -> str:
-    """One Vietnamese sentence for a scheduled weekly report the schedule could not make."""
+def _failure_text(f: dict, due: str | None) -> str:
+    """One Vietnamese sentence for a scheduled weekly report the schedule could not make. `due`: the week the schedule
+    tries now (`schedule.due_week`); an older week's failure stays listed but is tried no more (the schedule moved to
+    the next week at its due time, or was turned off), so it must not say it will be (round 22)."""
     week = period_label("weekly", f["period"])
+    retry = ("Hệ thống tự thử lại sau 30 phút, rồi thưa dần (nhiều nhất 12 giờ một lần)"
+             if f["period"] == due else "Hệ thống không còn tự thử lại báo cáo tuần này")
     return (f"Báo cáo {week[0].lower() + week[1:]} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
-            f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. Hệ thống tự thử lại "
-            "sau mỗi 30 phút; có thể tạo tay ở thẻ «Báo cáo tuần».")
+            f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. {retry}; có thể tạo "
+            "tay ở thẻ «Báo cáo tuần».")
 
 
 def render() -> None:
@@ -72,8 +77,9 @@ def render() -> None:
         + (f" Báo cáo tuần được tự động tạo vào {when} hằng tuần và lưu ở thẻ «Lưu trữ»; nếu lúc đó máy chủ không "
            "chạy, báo cáo của tuần ấy được tạo khi máy chủ chạy lại." if when else "")
     )
+    due = due_week(to_local(data.now()), s.schedule_weekday, s.schedule_time) if s.schedule_weekday else None
     for f in data_reports.schedule_failures():  # a failed scheduled run went only to the server log
-        st.error(_failure_text(f), icon=":material/error:")
+        st.error(_failure_text(f, due), icon=":material/error:")
     weekly, rapid, archive = ui.tabs(["Báo cáo tuần", "Báo cáo nhanh", "Lưu trữ"], key="rep_tab")
     with weekly:
         _weekly(s)
@@ -180,8 +186,7 @@ def _archive(s: ReportSettings) -> None:
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
         return
-    scheduled = arch.loc[arch["generated_by"] == "schedule", "generated_at"]
-    first = scheduled.min() if len(scheduled) else None
+    first = data_reports.first_scheduled_week()  # from the whole archive, not the rows shown
     ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],

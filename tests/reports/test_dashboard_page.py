@@ -364,3 +364,23 @@ def test_unsaved_rapid_proposals_survive_opening_another_alert(env):
     at.run()
     no_exception(at)
     assert at.text_area(key=f"rr_text_{first}").value == "Đề nghị họp báo."
+
+
+def test_a_failure_of_a_week_the_schedule_moved_on_from_does_not_promise_a_retry(env):
+    """The schedule tries only the latest due week; a failure of an older week stays listed (14 days) but is tried no
+    more, and the page said «Hệ thống tự thử lại sau mỗi 30 phút» of it all the same (round 22). The due week's
+    failure keeps the promise."""
+    from reports.schedule import due_week
+
+    now = utcnow()
+    due = due_week(to_local(now), 5, "16:00")  # the page's settings: the default schedule, Friday 16:00
+    old = week_of(to_local(now) - timedelta(days=14))
+    with env.db.write() as cur:
+        store_reports.record_schedule_failure(cur, old, "", now - timedelta(hours=2), "OSError: ổ đĩa lưu trữ đầy")
+        store_reports.record_schedule_failure(cur, due, "", now - timedelta(hours=1), "OSError: ổ đĩa lưu trữ đầy")
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    said = {e.value.split(" theo lịch")[0]: e.value for e in at.error}
+    now_week, old_week = week_title(due), week_title(old)
+    assert "Hệ thống tự thử lại sau 30 phút" in said[f"Báo cáo t{now_week[1:]} (Toàn tỉnh)"]
+    assert "Hệ thống không còn tự thử lại báo cáo tuần này; có thể tạo tay" in said[f"Báo cáo t{old_week[1:]} (Toàn tỉnh)"]
