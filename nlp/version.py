@@ -45,7 +45,10 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # 10 (round 21): the models retrained with slice S60 and the contrast scope "dup" (sentiment of comments) and with
 # the news slices N29–N33 and economy's V positives ×4 (topics); the model version stays "1.0" (docs/NLP_ROUNDS.md,
 # "Round 21: the retrain" and "Round 21: the second retrain, with N29–N33").
-PIPELINE_REVISION = 10
+# 11 (round 22): the models retrained with slice S61 (sentiment: feedback on a public service, told mildly), and a
+# residential area (khu, thôn, tổ …) named before a unit of the area keeps only places within it (nlp/gazetteer.py;
+# "Round 22: a residential area before its unit"), so stored items take both.
+PIPELINE_REVISION = 11
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
 _TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
