@@ -5,11 +5,13 @@
         ▼
     zipfile's infolist ─_check_is_workbook─▶ no xl/ part: said what it is (DOCX, PPTX, ODS, a plain ZIP)
         ▼
-    declared sizes: all parts ≤ [imports] max_uncompressed_mb; a part openpyxl parses whole (styles,
-        workbook…, anything but the streamed sheets and shared strings) ≤ max_xlsx_part_mb
+    declared sizes: all parts ≤ [imports] max_uncompressed_mb
         ▼
     each part through expat ─_check_parts─▶ a <!DOCTYPE> (entities) in any part's prolog, or elements open more
         than MAX_XML_DEPTH deep in any part ─▶ refused
+        ▼
+    [Content_Types] and every .rels (capped first) ─_streamed_parts─▶ the sheets and shared strings openpyxl
+        streams; every other part (styles, the workbook…, whatever its name) ≤ max_xlsx_part_mb
 
 zipfile stops at the declared size, so a forged size only fails the CRC later: the declared sizes are enough.
 The sizes bound the bytes, not what the XML parser makes of them: openpyxl reads sheets and shared strings with
@@ -55,14 +57,61 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     if total > limit_mb * 1e6:
         raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6, 2)} MB, quá giới hạn "
                                f"{fmt_num(limit_mb, 2)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
+    _check_parts(stream, infos)  # first: no DTD and no deep nesting in the parts _streamed_parts parses
+    streamed = _streamed_parts(stream, infos, limits)
     for i in infos:
-        streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
-        if not streamed and i.file_size > limits.max_xlsx_part_mb * 1e6:
-            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {fmt_num(i.file_size / 1e6, 1)} "
-                                   f"MB, quá giới hạn {fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này "
-                                   "(imports.max_xlsx_part_mb).")
-    _check_parts(stream, infos)
+        if i.filename not in streamed:
+            _check_part_size(i, limits)
     stream.seek(0)
+
+
+def _check_part_size(info: "zipfile.ZipInfo", limits: ImportsConfig) -> None:
+    """A part openpyxl parses whole (or holds whole) past [imports] max_xlsx_part_mb is refused."""
+    if info.file_size > limits.max_xlsx_part_mb * 1e6:
+        raise ImportLimitError(f"Phần «{tidy(info.filename)[:80]}» của tệp XLSX khi giải nén chiếm "
+                               f"{fmt_num(info.file_size / 1e6, 1)} MB, quá giới hạn "
+                               f"{fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này (imports.max_xlsx_part_mb).")
+
+
+def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"], limits: ImportsConfig) -> set[str]:
+    """The parts openpyxl (read-only) streams, so spared max_xlsx_part_mb: the sheets the workbook's
+    relationships name as worksheets and the part [Content_Types] names as shared strings, found as openpyxl
+    finds them (its own Manifest and get_dependents), not by name: a workbook part moved to
+    xl/worksheets/workbook.xml passed for a sheet (round 22 review). A part any other relationship points to, or
+    one openpyxl reads by a fixed name, is read whole however it is also named: never spared. Each part parsed
+    here is whole-read, so capped before it is parsed; the DTD and depth were judged already (_check_parts)."""
+    import zipfile
+
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.xml.constants import (ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME,
+                                        SHARED_STRINGS)
+    from openpyxl.xml.functions import fromstring
+
+    by_name = {i.filename: i for i in infos}
+    rels_parts = sorted(n for n in by_name if n.endswith(".rels"))
+    for name in [ARC_CONTENT_TYPES, *rels_parts]:
+        if name in by_name:
+            _check_part_size(by_name[name], limits)
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            manifest = Manifest.from_tree(fromstring(zf.read(ARC_CONTENT_TYPES)))
+            workbook = _find_workbook_part(manifest).PartName[1:]
+            strings = manifest.find(SHARED_STRINGS)
+            spared = {strings.PartName[1:]} if strings is not None else set()
+            whole = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, workbook, *rels_parts}
+            for rels in rels_parts:
+                for rel in get_dependents(zf, rels):
+                    if rel.TargetMode == "External" or rel.Type.endswith("/sharedStrings"):
+                        continue  # openpyxl finds the shared strings by [Content_Types], never by a relationship
+                    if rel.Type.endswith("/worksheet") and rels == get_rels_path(workbook):
+                        spared.add(rel.target)
+                    else:
+                        whole.add(rel.target)
+    except Exception as exc:  # no [Content_Types] or workbook part, broken XML: openpyxl could not read it either
+        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+    return spared - whole
 
 
 class _Refused(Exception):

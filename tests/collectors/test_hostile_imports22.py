@@ -204,3 +204,19 @@ def test_a_part_declaring_an_encoding_expat_cannot_use_is_a_format_error(encodin
     sheet = f'<?xml version="1.0" encoding="{encoding}"?>' + _sheet("a")
     with pytest.raises(ImportFormatError, match="XLSX"):
         _rows(_xlsx(sheet, HEAD + _sst("x")))
+
+
+def test_a_workbook_part_named_like_a_sheet_is_still_capped(tmp_path):
+    """Round 22 review: the parts spared max_xlsx_part_mb were chosen by name (xl/worksheets/*,
+    xl/sharedStrings.xml), so a workbook part moved to xl/worksheets/workbook.xml ([Content_Types] and the
+    relationships following) reached openpyxl, which parses it whole, at 7.8 MB past the 5 MB cap. Now only the
+    parts openpyxl streams, by [Content_Types] and the workbook's relationships, are spared."""
+    from bench.imports import write_moved_workbook
+    from collectors.imports.errors import ImportLimitError
+
+    small = write_moved_workbook(tmp_path / "small.xlsx", 10).read_bytes()
+    assert _rows(small) == [{"text": "Bụi than", "title": "Bụi than"}]  # openpyxl does read it there
+    big = write_moved_workbook(tmp_path / "big.xlsx", 50_000).read_bytes()  # 200 KB of workbook part
+    with pytest.raises(ImportLimitError, match="«xl/worksheets/workbook.xml».*imports.max_xlsx_part_mb"):
+        with imp.open_table("t.xlsx", io.BytesIO(big), ImportsConfig(max_xlsx_part_mb=0.1)) as t:
+            list(t.rows)
