@@ -31,7 +31,7 @@ import struct
 from typing import BinaryIO
 
 from collectors.imports.caps import ZIP_MAX_PARTS
-from collectors.imports.errors import ImportFormatError, ImportLimitError
+from collectors.imports.errors import ImportFormatError, ImportLimitError, unreadable_xlsx
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
 from vocab.numbers import fmt_num
@@ -50,7 +50,7 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     try:
         infos = zipfile.ZipFile(stream).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+        raise unreadable_xlsx(type(exc).__name__) from None
     _check_is_workbook([i.filename for i in infos])
     total = sum(i.file_size for i in infos)
     limit_mb = limits.max_uncompressed_mb
@@ -110,7 +110,7 @@ def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"], limits: Im
                     else:
                         whole.add(rel.target)
     except Exception as exc:  # no [Content_Types] or workbook part, broken XML: openpyxl could not read it either
-        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+        raise unreadable_xlsx(type(exc).__name__) from None
     return spared - whole
 
 
@@ -138,7 +138,7 @@ def _check_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
                         "tệp có thể được tạo để làm treo máy. Hãy mở bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx "
                         "hoặc CSV UTF-8 rồi nhập lại.")
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
-        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+        raise unreadable_xlsx(type(exc).__name__) from None
 
 
 def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo") -> str | None:
@@ -206,7 +206,7 @@ def _check_zip_directory(stream: BinaryIO) -> None:
     stream.seek(0)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise ImportFormatError("Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX (không có mục lục zip).")
+        raise unreadable_xlsx("không có mục lục zip")
     parts, dir_size = struct.unpack_from("<HI", tail, at + 10)
     if parts > ZIP_MAX_PARTS or dir_size > ZIP_MAX_PARTS * 1024:
         raise ImportLimitError(f"Tệp XLSX có {fmt_num(parts)} phần, quá giới hạn {fmt_num(ZIP_MAX_PARTS)} phần.")

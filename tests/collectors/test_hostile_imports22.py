@@ -220,3 +220,34 @@ def test_a_workbook_part_named_like_a_sheet_is_still_capped(tmp_path):
     with pytest.raises(ImportLimitError, match="«xl/worksheets/workbook.xml».*imports.max_xlsx_part_mb"):
         with imp.open_table("t.xlsx", io.BytesIO(big), ImportsConfig(max_xlsx_part_mb=0.1)) as t:
             list(t.rows)
+
+
+def test_an_unreadable_xlsx_is_said_in_one_wording_wherever_it_fails(monkeypatch):
+    """Round 22 review: «Không đọc được tệp XLSX: tệp hỏng…» was written three times (the zip check twice, the
+    reader once); now errors.unreadable_xlsx, whichever step fails."""
+    from pathlib import Path
+
+    import collectors.imports.xlsx_rows as xlsx_rows
+    from collectors.imports.errors import unreadable_xlsx
+
+    said = str(unreadable_xlsx("X"))
+    assert said.startswith("Không đọc được tệp XLSX: tệp hỏng") and said.endswith("(X).")
+    with pytest.raises(ImportFormatError) as e:  # no end record: not a zip at all
+        _rows(b"PK not a zip")
+    assert str(e.value) == str(unreadable_xlsx("không có mục lục zip"))
+    good = _xlsx(HEAD + _sheet("a"), HEAD + _sst("x"))
+    with zipfile.ZipFile(io.BytesIO(good)) as z:  # no [Content_Types]: openpyxl could not find the workbook
+        parts = {n: z.read(n) for n in z.namelist() if n != "[Content_Types].xml"}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    with pytest.raises(ImportFormatError) as e:
+        _rows(buf.getvalue())
+    assert str(e.value) == str(unreadable_xlsx("KeyError"))
+    monkeypatch.setattr(xlsx_rows, "load_workbook_lean", lambda _s: (_ for _ in ()).throw(OSError("x")))
+    with pytest.raises(ImportFormatError) as e:  # the reader's own failure
+        _rows(good)
+    assert str(e.value) == str(unreadable_xlsx("OSError"))
+    imports_dir = Path(xlsx_rows.__file__).parent
+    assert sum(p.read_text(encoding="utf-8").count("tệp hỏng hoặc không phải") for p in imports_dir.glob("*.py")) == 1
