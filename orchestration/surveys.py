@@ -57,6 +57,7 @@ class SurveyImport:
     kept_pii: list[str] = field(default_factory=list)
     empty_rows: int = 0
     unknown_columns: list[str] = field(default_factory=list)   # in the file, not in the (saved) questionnaire
+    title: str = ""   # as stored (cleaned, or its fallback): what the CLI says it imported
 
 
 def preview(file_name: str, stream: BinaryIO, limits: Any, *, sheet: str | None = None, rows: int = 5) -> Preview:
@@ -249,7 +250,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
                                   {"giữ cột dữ liệu cá nhân": col}, now)
     res = SurveyImport(sid, series, wave, n, answers, texts,
                        dropped_pii=[q.column for q in questionnaire.questions if q.kind == "pii" and not q.keep],
-                       kept_pii=kept, empty_rows=empty, unknown_columns=unknown)
+                       kept_pii=kept, empty_rows=empty, unknown_columns=unknown, title=title)
     if tag and texts:
         tag_free_text(db, cfg, sid, [q.code for q in stored if q.kind == "text"])
     return res
