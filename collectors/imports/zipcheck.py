@@ -7,11 +7,11 @@
         ▼
     declared sizes: all parts ≤ [imports] max_uncompressed_mb
         ▼
-    each part through expat ─_check_parts─▶ a <!DOCTYPE> (entities) in any part's prolog, or elements open more
-        than MAX_XML_DEPTH deep in any part ─▶ refused
+    [Content_Types] and every .rels (≤ max_xlsx_part_mb, through _check_parts) ─_streamed_parts─▶ the sheets and
+        shared strings openpyxl streams; every other part (styles, the workbook…, whatever its name) ≤ max_xlsx_part_mb
         ▼
-    [Content_Types] and every .rels (capped first) ─_streamed_parts─▶ the sheets and shared strings openpyxl
-        streams; every other part (styles, the workbook…, whatever its name) ≤ max_xlsx_part_mb
+    each other part through expat ─_check_parts─▶ a <!DOCTYPE> (entities) in any part's prolog, or elements open
+        more than MAX_XML_DEPTH deep in any part ─▶ refused
 
 zipfile stops at the declared size, so a forged size only fails the CRC later: the declared sizes are enough.
 The sizes bound the bytes, not what the XML parser makes of them: openpyxl reads sheets and shared strings with
@@ -39,6 +39,7 @@ from vocab.numbers import fmt_num
 # Elements open inside each other in any part (a sheet, the shared strings…): a cell's rich text is about 8 deep
 # (worksheet/sheetData/row/c/is/r/rPr/…); a constant, not a setting: past it memory grows with the depth.
 MAX_XML_DEPTH = 64
+_CONTENT_TYPES = "[Content_Types].xml"  # openpyxl's ARC_CONTENT_TYPES: the one part every workbook has by name
 
 
 def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
@@ -57,11 +58,15 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     if total > limit_mb * 1e6:
         raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6, 2)} MB, quá giới hạn "
                                f"{fmt_num(limit_mb, 2)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
-    _check_parts(stream, infos)  # first: no DTD and no deep nesting in the parts _streamed_parts parses
-    streamed = _streamed_parts(stream, infos, limits)
+    control = [i for i in infos if i.filename == _CONTENT_TYPES or i.filename.endswith(".rels")]
+    for i in control:  # what _streamed_parts parses whole: capped and judged first
+        _check_part_size(i, limits)
+    _check_parts(stream, control)
+    streamed = _streamed_parts(stream, infos)
     for i in infos:
         if i.filename not in streamed:
             _check_part_size(i, limits)
+    _check_parts(stream, [i for i in infos if i not in control])  # the sizes first: a cheap refusal stays cheap
     stream.seek(0)
 
 
@@ -73,13 +78,13 @@ def _check_part_size(info: "zipfile.ZipInfo", limits: ImportsConfig) -> None:
                                f"{fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này (imports.max_xlsx_part_mb).")
 
 
-def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"], limits: ImportsConfig) -> set[str]:
+def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> set[str]:
     """The parts openpyxl (read-only) streams, so spared max_xlsx_part_mb: the sheets the workbook's
     relationships name as worksheets and the part [Content_Types] names as shared strings, found as openpyxl
     finds them (its own Manifest and get_dependents), not by name: a workbook part moved to
     xl/worksheets/workbook.xml passed for a sheet (round 22 review). A part any other relationship points to, or
-    one openpyxl reads by a fixed name, is read whole however it is also named: never spared. Each part parsed
-    here is whole-read, so capped before it is parsed; the DTD and depth were judged already (_check_parts)."""
+    one openpyxl reads by a fixed name, is read whole however it is also named: never spared. The parts parsed
+    here ([Content_Types], the .rels) are never spared: check_zip capped and judged them (_check_parts) first."""
     import zipfile
 
     from openpyxl.packaging.manifest import Manifest
@@ -89,11 +94,7 @@ def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"], limits: Im
                                         SHARED_STRINGS)
     from openpyxl.xml.functions import fromstring
 
-    by_name = {i.filename: i for i in infos}
-    rels_parts = sorted(n for n in by_name if n.endswith(".rels"))
-    for name in [ARC_CONTENT_TYPES, *rels_parts]:
-        if name in by_name:
-            _check_part_size(by_name[name], limits)
+    rels_parts = sorted(i.filename for i in infos if i.filename.endswith(".rels"))
     try:
         with zipfile.ZipFile(stream) as zf:
             manifest = Manifest.from_tree(fromstring(zf.read(ARC_CONTENT_TYPES)))

@@ -251,3 +251,21 @@ def test_an_unreadable_xlsx_is_said_in_one_wording_wherever_it_fails(monkeypatch
     assert str(e.value) == str(unreadable_xlsx("OSError"))
     imports_dir = Path(xlsx_rows.__file__).parent
     assert sum(p.read_text(encoding="utf-8").count("tệp hỏng hoặc không phải") for p in imports_dir.glob("*.py")) == 1
+
+
+@pytest.mark.parametrize("part", ["[Content_Types].xml", "xl/_rels/workbook.xml.rels"])
+def test_the_parts_read_to_find_the_streamed_ones_are_judged_before_they_are_parsed(part, monkeypatch):
+    """[Content_Types] and the relationships are parsed whole to find the parts openpyxl streams (round 22 review):
+    a DTD there is refused by the part check before that parse, naming the part, as in any other part."""
+    from collectors.imports import zipcheck
+
+    monkeypatch.setattr(zipcheck, "_streamed_parts", lambda *_a: pytest.fail("parsed before it was judged"))
+    good = _xlsx(HEAD + _sheet("a"), HEAD + _sst("x"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            body = src.read(name)
+            out.writestr(name, body.replace(b"?>", b"?>" + DTD.encode(), 1) if name == part else body)
+    with pytest.raises(ImportFormatError, match="khai báo kiểu tài liệu") as e:
+        _rows(buf.getvalue())
+    assert part in str(e.value)
