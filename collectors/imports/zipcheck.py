@@ -58,7 +58,7 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     if total > limit_mb * 1e6:
         raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6, 2)} MB, quá giới hạn "
                                f"{fmt_num(limit_mb, 2)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
-    control = [i for i in infos if i.filename == _CONTENT_TYPES or i.filename.endswith(".rels")]
+    control = [i for i in infos if _is_control(i)]
     for i in control:  # what _streamed_parts parses whole: capped and judged first
         _check_part_size(i, limits)
     _check_parts(stream, control)
@@ -66,8 +66,13 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     for i in infos:
         if i.filename not in streamed:
             _check_part_size(i, limits)
-    _check_parts(stream, [i for i in infos if i not in control])  # the sizes first: a cheap refusal stays cheap
+    _check_parts(stream, [i for i in infos if not _is_control(i)])  # sizes first: a size refusal stays cheap
     stream.seek(0)
+
+
+def _is_control(info: "zipfile.ZipInfo") -> bool:
+    """[Content_Types] or a .rels: a part _streamed_parts parses whole to learn what openpyxl streams."""
+    return info.filename == _CONTENT_TYPES or info.filename.endswith(".rels")
 
 
 def _check_part_size(info: "zipfile.ZipInfo", limits: ImportsConfig) -> None:
