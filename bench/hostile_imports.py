@@ -8,7 +8,8 @@ Files: a CSV with one 50 MB line; a CSV with NUL bytes in cells and between rows
 Windows-1258 (Vietnamese code page, tones as combining marks); an XLSX with 1,000,000 empty styled rows after
 two rows of data (with three empty styled cells each, and without); a JSON array nested 200,000 deep; a JSONL line
 nested 500,000 deep; a ZIP of a text file named .xlsx; a DOCX named .xlsx; an XLSX of one cell of 4,000,000
-references to an internal XML entity, and one of 3,000,000 nested elements (round 22). Nothing is fetched. Each child may use
+references to an internal XML entity, and one of 3,000,000 nested elements; an XLSX whose 8 MB workbook part
+is named xl/worksheets/workbook.xml (round 22). Nothing is fetched. Each child may use
 at most 4 GB of address space.
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.imports import _CT, _RELS, _WB, _WB_RELS  # noqa: E402
+from bench.imports import _CT, _RELS, _WB, _WB_RELS, write_moved_workbook  # noqa: E402
 from bench.measure import child_peak_mb  # noqa: E402
 
 ROWS = [("Tiêu đề", "Nội dung", "Ngày đăng"),
@@ -128,6 +129,7 @@ def build(d: Path, line_mb: int, styled_rows: int) -> dict[str, Path]:
     p = d / "deep.xlsx"
     deep_xlsx(p, 3_000_000)
     files["XLSX 3,000,000 deep"] = p
+    files["XLSX 8 MB workbook as a sheet"] = write_moved_workbook(d / "moved-workbook.xlsx", 2_000_000)
     return files
 
 

@@ -71,6 +71,28 @@ def write_xlsx_bomb(path: Path, string_bytes: int, *, many: bool = False) -> Pat
     return path
 
 
+def write_moved_workbook(path: Path, pad_elements: int) -> Path:
+    """An XLSX (headers 'text', 'title') whose workbook part lives at xl/worksheets/workbook.xml (its
+    [Content_Types], package and workbook relationships following, as openpyxl finds it) and carries
+    `pad_elements` empty elements in its extension list: openpyxl parses the workbook part whole, and its name
+    alone made it pass for a streamed sheet past [imports] max_xlsx_part_mb (round 22 review; 2,000,000 of them
+    are 8 MB)."""
+    ct = _CT.replace('"/xl/workbook.xml"', '"/xl/worksheets/workbook.xml"')
+    wb = _WB.replace("</workbook>", '<extLst><ext uri="x">' + "<a/>" * pad_elements + "</ext></extLst></workbook>")
+    rels = _WB_RELS.replace('"worksheets/sheet1.xml"', '"sheet1.xml"').replace('"sharedStrings.xml"',
+                                                                                 '"../sharedStrings.xml"')
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           '2006/main" count="3" uniqueCount="3"><si><t>text</t></si><si><t>title</t></si><si><t>Bụi than</t></si>'
+           '</sst>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in (("[Content_Types].xml", ct), ("_rels/.rels", _RELS.replace('"xl/workbook.xml"',
+                                                                                       '"xl/worksheets/workbook.xml"')),
+                           ("xl/worksheets/workbook.xml", wb), ("xl/worksheets/_rels/workbook.xml.rels", rels),
+                           ("xl/worksheets/sheet1.xml", _SHEET), ("xl/sharedStrings.xml", sst)):
+            z.writestr(name, body)
+    return path
+
+
 def write_csv(path: Path, rows: int) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)

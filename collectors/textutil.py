@@ -86,6 +86,13 @@ def visible(s: str | None) -> str:
     return nfc(_INVISIBLE.sub("", _LONE_ZWJ.sub("", _ODD_SPACE.sub(" ", as_text(s)))))
 
 
+def one_line(s: str | None) -> str:
+    """Visible text on one line: whitespace runs (newlines too) one space, the ends trimmed. Unlike tidy, HTML
+    entities stay as typed («&amp;» in a file name is its name). One copy for a stored file name
+    (imports.stored_name) and a survey's title (orchestration.surveys): each wrote it again until round 22."""
+    return " ".join(visible(s).split())
+
+
 def tidy(s: str | None) -> str:
     """NFC, HTML entities unescaped, invisible characters dropped, whitespace collapsed."""
     return _WS.sub(" ", visible(html.unescape(as_text(s)))).strip()

@@ -27,8 +27,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from vocab.timefmt import VN_OFFSET as VN
+
 ENV = "LANGNGHE_MOVED_CLOCK"
-VN = timedelta(hours=7)
 # preset → (weekday Monday=0 or None for any day, hour, minute) in Vietnam time
 PRESETS: dict[str, tuple[int | None, int, int]] = {"sunday": (6, 23, 59), "friday": (4, 15, 59),
                                                    "midnight": (None, 23, 59)}
@@ -37,9 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def moved_utc(when: str, real_utc: datetime) -> datetime:
     """The naive UTC instant `when` names: a preset's most recent minute in Vietnam time at or before `real_utc`,
-    or an explicit Vietnam time "YYYY-MM-DD HH:MM[:SS]"."""
+    or an explicit Vietnam time "YYYY-MM-DD HH:MM[:SS]". A time with a zone ("…+07:00") is a ValueError, as any
+    other unreadable one: it made an aware datetime, and the naive clock arithmetic a TypeError (round 22 review)."""
     if when not in PRESETS:
-        return datetime.fromisoformat(when) - VN
+        moved = datetime.fromisoformat(when)
+        if moved.tzinfo is not None:
+            raise ValueError(f"a Vietnam time without a zone is expected, not {when!r}")
+        return moved - VN
     weekday, hour, minute = PRESETS[when]
     local = (real_utc + VN).replace(hour=hour, minute=minute, second=0, microsecond=0)
     while local > real_utc + VN or (weekday is not None and local.weekday() != weekday):

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
 from collectors import imports as imp
-from collectors.textutil import visible
+from collectors.textutil import one_line
 from store import surveys as store_surveys
 from store import users as store_users
 from surveys.model import CHOICE, Question, Questionnaire, SurveyError
@@ -57,6 +57,7 @@ class SurveyImport:
     kept_pii: list[str] = field(default_factory=list)
     empty_rows: int = 0
     unknown_columns: list[str] = field(default_factory=list)   # in the file, not in the (saved) questionnaire
+    title: str = ""   # as stored (cleaned, or its fallback): what the CLI says it imported
 
 
 def preview(file_name: str, stream: BinaryIO, limits: Any, *, sheet: str | None = None, rows: int = 5) -> Preview:
@@ -203,6 +204,14 @@ def _refuse_same_answers(cur: Any, survey_id: int, n: int) -> None:
                       f"Khảo sát, thẻ Tổng quan, hoặc langnghe survey delete {o.id}) rồi nhập lại.")
 
 
+def _file_title(file_name: str) -> str:
+    """A survey's title when the one given has nothing visible: its file's stored name without the extension, as
+    the page and the CLI propose, else «Khảo sát»."""
+    name = imp.stored_name(file_name)
+    stem = name.rsplit(".", 1)[0].strip(". ") if name != imp.NO_FILE_NAME else ""  # ".csv" is no stem
+    return stem or "Khảo sát"
+
+
 def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionnaire: Questionnaire, *,
                   title: str, username: str, now: datetime, series: str | None = None, sheet: str | None = None,
                   on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
@@ -212,8 +221,8 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha1").hexdigest()
     stream.seek(0)
-    title = " ".join(visible(title).split())  # its default is the upload's file name (stored_name)
-    series = " ".join(visible(series or title).split())
+    title = one_line(title) or _file_title(file_name)  # «\u200b» alone was a title "" in a series ""
+    series = one_line(series) or title
     stored = questionnaire.stored()
     with db.read() as cur:
         dup = store_surveys.find_by_sha1(cur, digest)
@@ -225,7 +234,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
         unknown = [c for c in table.columns if c and c not in described]   # a question added to the form
         with db.write() as cur:
             wave = store_surveys.next_wave(cur, series)
-            sid = store_surveys.add_survey(cur, title=title.strip(), series=series, wave=wave,
+            sid = store_surveys.add_survey(cur, title=title, series=series, wave=wave,
                                            file_name=imp.stored_name(file_name), file_sha1=digest, now=now,
                                            username=username, questionnaire=questionnaire.to_json(),
                                            area=cfg.area.name if hasattr(cfg, "area") else "")
@@ -241,7 +250,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
                                   {"giữ cột dữ liệu cá nhân": col}, now)
     res = SurveyImport(sid, series, wave, n, answers, texts,
                        dropped_pii=[q.column for q in questionnaire.questions if q.kind == "pii" and not q.keep],
-                       kept_pii=kept, empty_rows=empty, unknown_columns=unknown)
+                       kept_pii=kept, empty_rows=empty, unknown_columns=unknown, title=title)
     if tag and texts:
         tag_free_text(db, cfg, sid, [q.code for q in stored if q.kind == "text"])
     return res

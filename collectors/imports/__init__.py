@@ -52,7 +52,7 @@ from typing import Any, BinaryIO, Iterator
 
 from collectors.imports.csv_rows import csv_table
 from collectors.imports.errors import ImportFormatError
-from collectors.imports.items import ImportSettings, map_rows, settings_for, stored_name
+from collectors.imports.items import NO_FILE_NAME, ImportSettings, map_rows, settings_for, stored_name
 from collectors.imports.json_rows import json_table
 from collectors.imports.mapping import FIELDS, check_mapping, guess_mapping, parse_mapping
 from collectors.imports.preview import chunks, item_notes, preview, undated
@@ -60,7 +60,7 @@ from collectors.imports.table import Table, notes_text
 from collectors.imports.xlsx_rows import xlsx_table
 from vocab.config import ImportsConfig
 
-__all__ = ["FIELDS", "ImportFormatError", "ImportSettings", "Table", "check_mapping", "chunks", "guess_mapping",
+__all__ = ["FIELDS", "NO_FILE_NAME", "ImportFormatError", "ImportSettings", "Table", "check_mapping", "chunks", "guess_mapping",
            "item_notes", "map_rows", "notes_text", "open_table", "parse_mapping", "preview", "read_bytes", "read_csv",
            "read_jsonl", "read_rows", "settings_for", "stored_name", "undated"]
 

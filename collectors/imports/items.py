@@ -23,7 +23,7 @@ from collectors import _social
 from collectors.base import SkipItem
 from collectors.imports.table import cell_str
 from collectors.imports.times import parse_time, us_order_date
-from collectors.textutil import is_http_url, sha1, strip_html, tidy, visible
+from collectors.textutil import is_http_url, one_line, sha1, strip_html, tidy
 from vocab.config import SourceConfig
 from vocab.folding import fold
 from vocab.item import IMPORT_URN, Item
@@ -128,19 +128,22 @@ MAX_FILE_NAME_CHARS = 255  # what file systems allow; a crafted upload may send 
 SOURCE_STEM_CHARS = 80  # of the file's name in the `import-…` source named after it (shown in tables, filters)
 
 
+NO_FILE_NAME = "tệp"  # stored_name of a name with nothing visible in it
+
+
 def stored_name(file_name: str) -> str:
     """An uploaded file's name as it is kept and shown (import log, survey list, audit, `import-…` source): its
     folders dropped (a crafted upload may send `../../x.csv`), control, bidi and other invisible characters dropped
     (the CLI prints it to a terminal, pages show it: `\x1b]…` or U+202E in a name were kept as sent until round
     22), at most MAX_FILE_NAME_CHARS characters, its extension kept. A name of dots only (`..`, `a/..`: a folder,
     kept as the base name until the round 22 review) is no name."""
-    name = " ".join(visible(Path(str(file_name).replace("\\", "/")).name).split())
+    name = one_line(Path(str(file_name).replace("\\", "/")).name)
     if not name.strip(". "):
         name = ""
     if len(name) > MAX_FILE_NAME_CHARS:
         suffix = Path(name).suffix[:16]
         name = name[:MAX_FILE_NAME_CHARS - len(suffix) - 1] + "…" + suffix
-    return name or "tệp"
+    return name or NO_FILE_NAME
 
 
 def settings_for(cfg: Any, file_name: str, *, source: str | None = None, outlet: str | None = None,

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO, Iterator
 
 from collectors.imports.caps import XLSX_MAX_ROWS, check_cells
-from collectors.imports.errors import ImportFormatError, ImportLimitError
+from collectors.imports.errors import ImportFormatError, ImportLimitError, unreadable_xlsx
 from collectors.imports.table import Table, unique_columns
 from collectors.imports.times import EXCEL_EPOCH_1904, mark_1904
 from collectors.imports.xlsx_slim import slim_rows_of
@@ -37,7 +37,7 @@ def xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> It
     try:
         wb = load_workbook_lean(stream)
     except Exception as exc:
-        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+        raise unreadable_xlsx(type(exc).__name__) from None
     try:
         if sheet and sheet not in wb.sheetnames:
             raise ImportFormatError(f"Không có trang tính «{sheet}»; các trang: {', '.join(wb.sheetnames)}.")

@@ -5,11 +5,13 @@
         ▼
     zipfile's infolist ─_check_is_workbook─▶ no xl/ part: said what it is (DOCX, PPTX, ODS, a plain ZIP)
         ▼
-    declared sizes: all parts ≤ [imports] max_uncompressed_mb; a part openpyxl parses whole (styles,
-        workbook…, anything but the streamed sheets and shared strings) ≤ max_xlsx_part_mb
+    declared sizes: all parts ≤ [imports] max_uncompressed_mb
         ▼
-    each part through expat ─_check_parts─▶ a <!DOCTYPE> (entities) in any part's prolog, or elements open more
-        than MAX_XML_DEPTH deep in any part ─▶ refused
+    [Content_Types] and every .rels (≤ max_xlsx_part_mb, through _check_parts) ─_streamed_parts─▶ the sheets and
+        shared strings openpyxl streams; every other part (styles, the workbook…, whatever its name) ≤ max_xlsx_part_mb
+        ▼
+    each other part through expat ─_check_parts─▶ a <!DOCTYPE> (entities) in any part's prolog, or elements open
+        more than MAX_XML_DEPTH deep in any part ─▶ refused
 
 zipfile stops at the declared size, so a forged size only fails the CRC later: the declared sizes are enough.
 The sizes bound the bytes, not what the XML parser makes of them: openpyxl reads sheets and shared strings with
@@ -29,7 +31,7 @@ import struct
 from typing import BinaryIO
 
 from collectors.imports.caps import ZIP_MAX_PARTS
-from collectors.imports.errors import ImportFormatError, ImportLimitError
+from collectors.imports.errors import ImportFormatError, ImportLimitError, unreadable_xlsx
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
 from vocab.numbers import fmt_num
@@ -37,6 +39,7 @@ from vocab.numbers import fmt_num
 # Elements open inside each other in any part (a sheet, the shared strings…): a cell's rich text is about 8 deep
 # (worksheet/sheetData/row/c/is/r/rPr/…); a constant, not a setting: past it memory grows with the depth.
 MAX_XML_DEPTH = 64
+_CONTENT_TYPES = "[Content_Types].xml"  # openpyxl's ARC_CONTENT_TYPES: the one part every workbook has by name
 
 
 def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
@@ -48,21 +51,73 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     try:
         infos = zipfile.ZipFile(stream).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+        raise unreadable_xlsx(type(exc).__name__) from None
     _check_is_workbook([i.filename for i in infos])
     total = sum(i.file_size for i in infos)
     limit_mb = limits.max_uncompressed_mb
     if total > limit_mb * 1e6:
         raise ImportLimitError(f"Tệp XLSX khi giải nén chiếm {fmt_num(total / 1e6, 2)} MB, quá giới hạn "
                                f"{fmt_num(limit_mb, 2)} MB (imports.max_uncompressed_mb). Hãy chia nhỏ tệp hoặc xuất sang CSV.")
+    control = [i for i in infos if _is_control(i)]
+    for i in control:  # what _streamed_parts parses whole: capped and judged first
+        _check_part_size(i, limits)
+    _check_parts(stream, control)
+    streamed = _streamed_parts(stream, infos)
     for i in infos:
-        streamed = i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
-        if not streamed and i.file_size > limits.max_xlsx_part_mb * 1e6:
-            raise ImportLimitError(f"Phần «{i.filename}» của tệp XLSX khi giải nén chiếm {fmt_num(i.file_size / 1e6, 1)} "
-                                   f"MB, quá giới hạn {fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này "
-                                   "(imports.max_xlsx_part_mb).")
-    _check_parts(stream, infos)
+        if i.filename not in streamed:
+            _check_part_size(i, limits)
+    _check_parts(stream, [i for i in infos if not _is_control(i)])  # sizes first: a size refusal stays cheap
     stream.seek(0)
+
+
+def _is_control(info: "zipfile.ZipInfo") -> bool:
+    """[Content_Types] or a .rels: a part _streamed_parts parses whole to learn what openpyxl streams."""
+    return info.filename == _CONTENT_TYPES or info.filename.endswith(".rels")
+
+
+def _check_part_size(info: "zipfile.ZipInfo", limits: ImportsConfig) -> None:
+    """A part openpyxl parses whole (or holds whole) past [imports] max_xlsx_part_mb is refused."""
+    if info.file_size > limits.max_xlsx_part_mb * 1e6:
+        raise ImportLimitError(f"Phần «{tidy(info.filename)[:80]}» của tệp XLSX khi giải nén chiếm "
+                               f"{fmt_num(info.file_size / 1e6, 1)} MB, quá giới hạn "
+                               f"{fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này (imports.max_xlsx_part_mb).")
+
+
+def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> set[str]:
+    """The parts openpyxl (read-only) streams, so spared max_xlsx_part_mb: the sheets the workbook's
+    relationships name as worksheets and the part [Content_Types] names as shared strings, found as openpyxl
+    finds them (its own Manifest and get_dependents), not by name: a workbook part moved to
+    xl/worksheets/workbook.xml passed for a sheet (round 22 review). A part any other relationship points to, or
+    one openpyxl reads by a fixed name, is read whole however it is also named: never spared. The parts parsed
+    here ([Content_Types], the .rels) are never spared: check_zip capped and judged them (_check_parts) first."""
+    import zipfile
+
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.xml.constants import (ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME,
+                                        SHARED_STRINGS)
+    from openpyxl.xml.functions import fromstring
+
+    rels_parts = sorted(i.filename for i in infos if i.filename.endswith(".rels"))
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            manifest = Manifest.from_tree(fromstring(zf.read(ARC_CONTENT_TYPES)))
+            workbook = _find_workbook_part(manifest).PartName[1:]
+            strings = manifest.find(SHARED_STRINGS)
+            spared = {strings.PartName[1:]} if strings is not None else set()
+            whole = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, workbook, *rels_parts}
+            for rels in rels_parts:
+                for rel in get_dependents(zf, rels):
+                    if rel.TargetMode == "External" or rel.Type.endswith("/sharedStrings"):
+                        continue  # openpyxl finds the shared strings by [Content_Types], never by a relationship
+                    if rel.Type.endswith("/worksheet") and rels == get_rels_path(workbook):
+                        spared.add(rel.target)
+                    else:
+                        whole.add(rel.target)
+    except Exception as exc:  # no [Content_Types] or workbook part, broken XML: openpyxl could not read it either
+        raise unreadable_xlsx(type(exc).__name__) from None
+    return spared - whole
 
 
 class _Refused(Exception):
@@ -89,7 +144,7 @@ def _check_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
                         "tệp có thể được tạo để làm treo máy. Hãy mở bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx "
                         "hoặc CSV UTF-8 rồi nhập lại.")
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
-        raise ImportFormatError(f"Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX ({type(exc).__name__}).") from None
+        raise unreadable_xlsx(type(exc).__name__) from None
 
 
 def _part_problem(zf: "zipfile.ZipFile", info: "zipfile.ZipInfo") -> str | None:
@@ -157,7 +212,7 @@ def _check_zip_directory(stream: BinaryIO) -> None:
     stream.seek(0)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise ImportFormatError("Không đọc được tệp XLSX: tệp hỏng hoặc không phải XLSX (không có mục lục zip).")
+        raise unreadable_xlsx("không có mục lục zip")
     parts, dir_size = struct.unpack_from("<HI", tail, at + 10)
     if parts > ZIP_MAX_PARTS or dir_size > ZIP_MAX_PARTS * 1024:
         raise ImportLimitError(f"Tệp XLSX có {fmt_num(parts)} phần, quá giới hạn {fmt_num(ZIP_MAX_PARTS)} phần.")

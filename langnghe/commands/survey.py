@@ -117,7 +117,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
                 return _fail("đã dừng theo yêu cầu; không có gì được ghi.", 130)
             except (SurveyError, ImportFormatError) as exc:
                 return _fail(f"{exc} Không có gì được ghi.")
-    print(f"Đã nhập khảo sát số {res.survey_id} «{title}», đợt {res.wave}: {res.respondents} phiếu, "
+    print(f"Đã nhập khảo sát số {res.survey_id} «{res.title}», đợt {res.wave}: {res.respondents} phiếu, "
           f"{res.text_answers} ý kiến tự do.")
     if res.dropped_pii:
         print("Đã bỏ các cột dữ liệu cá nhân: " + ", ".join(f"«{c}»" for c in res.dropped_pii))

@@ -204,3 +204,68 @@ def test_a_part_declaring_an_encoding_expat_cannot_use_is_a_format_error(encodin
     sheet = f'<?xml version="1.0" encoding="{encoding}"?>' + _sheet("a")
     with pytest.raises(ImportFormatError, match="XLSX"):
         _rows(_xlsx(sheet, HEAD + _sst("x")))
+
+
+def test_a_workbook_part_named_like_a_sheet_is_still_capped(tmp_path):
+    """Round 22 review: the parts spared max_xlsx_part_mb were chosen by name (xl/worksheets/*,
+    xl/sharedStrings.xml), so a workbook part moved to xl/worksheets/workbook.xml ([Content_Types] and the
+    relationships following) reached openpyxl, which parses it whole, at 7.8 MB past the 5 MB cap. Now only the
+    parts openpyxl streams, by [Content_Types] and the workbook's relationships, are spared."""
+    from bench.imports import write_moved_workbook
+    from collectors.imports.errors import ImportLimitError
+
+    small = write_moved_workbook(tmp_path / "small.xlsx", 10).read_bytes()
+    assert _rows(small) == [{"text": "Bụi than", "title": "Bụi than"}]  # openpyxl does read it there
+    big = write_moved_workbook(tmp_path / "big.xlsx", 50_000).read_bytes()  # 200 KB of workbook part
+    with pytest.raises(ImportLimitError, match="«xl/worksheets/workbook.xml».*imports.max_xlsx_part_mb"):
+        with imp.open_table("t.xlsx", io.BytesIO(big), ImportsConfig(max_xlsx_part_mb=0.1)) as t:
+            list(t.rows)
+
+
+def test_an_unreadable_xlsx_is_said_in_one_wording_wherever_it_fails(monkeypatch):
+    """Round 22 review: «Không đọc được tệp XLSX: tệp hỏng…» was written three times (the zip check twice, the
+    reader once); now errors.unreadable_xlsx, whichever step fails."""
+    from pathlib import Path
+
+    import collectors.imports.xlsx_rows as xlsx_rows
+    from collectors.imports.errors import unreadable_xlsx
+
+    said = str(unreadable_xlsx("X"))
+    assert said.startswith("Không đọc được tệp XLSX: tệp hỏng") and said.endswith("(X).")
+    with pytest.raises(ImportFormatError) as e:  # no end record: not a zip at all
+        _rows(b"PK not a zip")
+    assert str(e.value) == str(unreadable_xlsx("không có mục lục zip"))
+    good = _xlsx(HEAD + _sheet("a"), HEAD + _sst("x"))
+    with zipfile.ZipFile(io.BytesIO(good)) as z:  # no [Content_Types]: openpyxl could not find the workbook
+        parts = {n: z.read(n) for n in z.namelist() if n != "[Content_Types].xml"}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    with pytest.raises(ImportFormatError) as e:
+        _rows(buf.getvalue())
+    assert str(e.value) == str(unreadable_xlsx("KeyError"))
+    monkeypatch.setattr(xlsx_rows, "load_workbook_lean", lambda _s: (_ for _ in ()).throw(OSError("x")))
+    with pytest.raises(ImportFormatError) as e:  # the reader's own failure
+        _rows(good)
+    assert str(e.value) == str(unreadable_xlsx("OSError"))
+    imports_dir = Path(xlsx_rows.__file__).parent
+    assert sum(p.read_text(encoding="utf-8").count("tệp hỏng hoặc không phải") for p in imports_dir.glob("*.py")) == 1
+
+
+@pytest.mark.parametrize("part", ["[Content_Types].xml", "xl/_rels/workbook.xml.rels"])
+def test_the_parts_read_to_find_the_streamed_ones_are_judged_before_they_are_parsed(part, monkeypatch):
+    """[Content_Types] and the relationships are parsed whole to find the parts openpyxl streams (round 22 review):
+    a DTD there is refused by the part check before that parse, naming the part, as in any other part."""
+    from collectors.imports import zipcheck
+
+    monkeypatch.setattr(zipcheck, "_streamed_parts", lambda *_a: pytest.fail("parsed before it was judged"))
+    good = _xlsx(HEAD + _sheet("a"), HEAD + _sst("x"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w") as out:
+        for name in src.namelist():
+            body = src.read(name)
+            out.writestr(name, body.replace(b"?>", b"?>" + DTD.encode(), 1) if name == part else body)
+    with pytest.raises(ImportFormatError, match="khai báo kiểu tài liệu") as e:
+        _rows(buf.getvalue())
+    assert part in str(e.value)

@@ -52,3 +52,26 @@ def test_a_survey_keeps_the_uploaded_name_and_a_title_from_it_visible(db, cfg):
                                                [res.survey_id]).fetchone()
     _clean(file_name)
     assert title == series == "Khảo sát ]0;xabc"
+
+
+def test_the_cli_says_the_title_it_stored_not_the_one_typed(tmp_path, cfg, capsys):
+    """Round 22 review: `langnghe survey import` printed the raw --title (or the file's stem), terminal escapes and
+    all, while the store kept a cleaned copy: it prints what is stored now, the fallback for an invisible title too."""
+    from langnghe import cli
+    from store import surveys as store_surveys
+    from tests.conftest import database
+
+    conf = tmp_path / "c.toml"
+    conf.write_text(f'[storage]\ndb_path = "{cfg.storage.db_path}"\nsnapshot_path = "{tmp_path}/s.duckdb"\n',
+                    encoding="utf-8")
+    for i, (title, shown) in enumerate([("\x1b]0;x\x07Ý  kiến\u202e", "]0;xÝ kiến"), ("\u200b", "y-kien-2")], 1):
+        path = tmp_path / f"y-kien-{i}.csv"
+        path.write_text(f"Số con\n{i}\n{i + 1}\n", encoding="utf-8")
+        assert cli.main(["--config", str(conf), "survey", "import", str(path), "--title", title]) == 0
+        out = capsys.readouterr().out
+        assert f"Đã nhập khảo sát số {i} «{shown}», đợt 1" in out, out
+        assert "\x1b" not in out and "\u202e" not in out
+    db = database(cfg.storage.db_path)
+    with db.read() as cur:
+        assert sorted(s.title for s in store_surveys.list_surveys(cur)) == ["]0;xÝ kiến", "y-kien-2"]
+    db.close()

@@ -4,6 +4,7 @@ data dropped (or kept by an admin, audited), and bad input refused with nothing 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -415,3 +416,33 @@ def test_old_answers_are_masked_without_holding_the_write_lock(tmp_path, monkeyp
             assert cur.execute("SELECT value FROM survey_answers").fetchone() == ("gọi [số điện thoại]",)
             assert store_surveys.unmasked_surveys(cur) == []
     assert locked == [False]
+
+
+@pytest.mark.parametrize("title,file_name,series,expected", [
+    ("\u200b\u202e", "Phiếu  y tế.csv", None, "Phiếu y tế"),   # nothing visible: the file's cleaned name
+    ("", "\u200b.csv", "\u2066", "Khảo sát"),                    # nor in the name: «Khảo sát»
+    ("  Ý kiến\n\u200bngười dân ", "k.csv", None, "Ý kiến người dân"),
+])
+def test_a_title_with_nothing_visible_is_not_stored_empty(db, cfg, title, file_name, series, expected):
+    """Round 22 review: a title of invisible characters only was cleaned to "" and the wave joined series "";
+    now the title falls back to the file's stored name (no extension), as the page and the CLI propose, or to
+    «Khảo sát», and the series to the title."""
+    from surveys.model import Question
+
+    q = Questionnaire([Question("Số con", "number")])
+    res = importer.import_survey(db, cfg, file_name, csv_file([{"Số con": "2"}]), q, title=title, series=series,
+                                 username="u", now=utcnow(), tag=False)
+    with db.read() as cur:
+        row = store_surveys.get_survey(cur, res.survey_id)
+    assert (row.title, row.series, res.series) == (expected, expected, expected)
+
+
+def test_a_file_name_and_a_title_are_made_one_line_by_one_function():
+    """`" ".join(visible(x).split())` was written in collectors.imports.items and orchestration.surveys: one
+    function now, at the lower layer (collectors.textutil.one_line); HTML entities stay as typed."""
+    from collectors.imports import stored_name
+    from collectors.textutil import one_line
+
+    assert one_line(" a\u200b\n\tb  &amp; c\x1b ") == "a b &amp; c"
+    assert stored_name("thư mục/a\u202e\n b.csv") == one_line("a\u202e\n b.csv") == "a b.csv"
+    assert "visible(" not in Path(importer.__file__).read_text(encoding="utf-8")
