@@ -419,6 +419,13 @@ def person(username: object) -> str:
     return display_names().get(username, "")
 
 
+def named(username: object, words: str) -> str:
+    """`words` with the person put in at «{}», or "" when `person` names nobody: a sentence that names who did
+    something («Lưu lần cuối bởi {} lúc …») leaves that part out, rather than reading «bởi  lúc» or «()»."""
+    who = person(username)
+    return words.format(who) if who else ""
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def audit(days: int, limit: int = 1000, include_system: bool = False) -> dict[str, Any]:
     """The newest `limit` rows of each log over `days` days, and how many there are in all (`total`: alert

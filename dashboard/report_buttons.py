@@ -93,7 +93,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
                             on_change=ui.keep_draft, args=("rapid", alert_id, f"rr_text_{alert_id}"),
                             placeholder="Ví dụ: Đề nghị UBND phường phối hợp xác minh, cung cấp thông tin chính thống…")
         if saved:
-            st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+            st.caption(f"Lưu lần cuối{data.named(saved['username'], ' bởi {}')} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
         if st.button("Lưu và tạo tệp", key=f"rr_go_{alert_id}", type="primary", disabled=not analyst,
                      icon=":material/play_arrow:"):
             user = gate.current_user()
@@ -119,7 +119,7 @@ def rapid_report_button(alert_id: str, s: ReportSettings | None = None) -> None:
             arch = data_reports.rapid_archive(rapid_key(alert_id))
             if len(arch):
                 row = arch.iloc[0]
-                st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}, do {data.person(row['generated_by'])} tạo.")
+                st.caption(f"Bản gần nhất: {row['generated_at']:%H:%M %d/%m/%Y}{data.named(row['generated_by'], ', do {} tạo')}.")
                 files = [str(p) for p in report_actions.archived_files(row["dir"], list(row["files"]), s.archive_dir)]
         if files:
             download_buttons(files, key=f"rr_dl_{alert_id}")

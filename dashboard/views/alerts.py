@@ -103,7 +103,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
     st.caption(
         f"Mức: {SEVERITY_LABELS.get(a['severity'], a['severity'])} · Trạng thái: "
         f"{STATE_LABELS.get(a['status'], a['status'])} · Ưu tiên: {PRIORITY_LABELS.get(a['priority'], a['priority'])}"
-        + (f" · Giao cho: {data.person(a['assignee'])}" if a.get("assignee") else "")
+        + data.named(a.get("assignee"), " · Giao cho: {}")
         + f" · Phát hiện: {a['raised_at']:%d/%m/%Y %H:%M}"
         + (f" · Gộp vào: {a['merged_into']}" if a.get("merged_into") else "")
     )

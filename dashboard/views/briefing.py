@@ -315,7 +315,7 @@ def _held_before() -> None:
     held = data.briefings(5)
     if len(held):
         st.caption("Các lần giao ban gần đây: " + "; ".join(
-            f"{r['held_at']:%H:%M %d/%m/%Y} ({data.person(r['username'])})" for _, r in held.iterrows()))
+            f"{r['held_at']:%H:%M %d/%m/%Y}{data.named(r['username'], ' ({})')}" for _, r in held.iterrows()))
 
 
 def _mark_held(since: datetime) -> None:

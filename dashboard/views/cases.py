@@ -116,7 +116,7 @@ def _detail(cid: int) -> None:
     st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({md(c.get('outlet') or c['source'], 80)})"
                " · Trạng thái: "
                f"{STATE_LABELS.get(c['status'], c['status'])} · Nhận: {c['opened_at']:%H:%M %d/%m/%Y} · Hạn: "
-               f"{c['due_at']:%d/%m/%Y}" + (f" · Giao cho: {data.person(c['assignee'])}" if c.get("assignee") else "")
+               f"{c['due_at']:%d/%m/%Y}" + data.named(c.get("assignee"), " · Giao cho: {}")
                + (f" · Địa bàn: {c['place']}" if c.get("place") else ""))
     st.text(c.get("text") or c["title"])
     link = safe_link(c.get("url"))

@@ -112,7 +112,7 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     st.subheader("Quản trị: nhật ký gửi")
     for t in dn.delivery_trouble():
         if t["username"] != user.username:
-            st.warning(f"{data.person(t['username'])}: " + dn.trouble_text(t, labels), icon=":material/notifications_off:")
+            st.warning(data.named(t['username'], '{}: ') + dn.trouble_text(t, labels), icon=":material/notifications_off:")
             _resend_button(user, t)
     counts = dn.outbox_counts()
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))

@@ -123,7 +123,7 @@ def _weekly(s: ReportSettings) -> None:
                         args=("weekly", key, box),
                         placeholder="Mỗi dòng là một đoạn. Ví dụ: Đề nghị UBND phường Uông Bí chỉ đạo kiểm tra…")
     if saved:
-        st.caption(f"Lưu lần cuối bởi {data.person(saved['username'])} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
+        st.caption(f"Lưu lần cuối{data.named(saved['username'], ' bởi {}')} lúc {data.local(saved['updated_at']):%H:%M %d/%m/%Y}.")
     if body != saved_body:
         st.caption("Đề xuất đang soạn chưa lưu: được giữ khi đổi tuần, địa bàn hay trang trong phiên này; bấm «Lưu "
                    "đề xuất» để lưu vào báo cáo.")
