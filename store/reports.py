@@ -575,8 +575,8 @@ def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str
 def first_scheduled(cur: "duckdb.DuckDBPyConnection", kind: str, generated_by: str) -> str | None:
     """The period of the first report `generated_by` archived (the schedule's first week), or None: that week's
     reports, every area's, were not made late, nothing was missed before (reports.schedule, Lưu trữ)."""
-    row = cur.execute("SELECT period FROM report_archive WHERE kind = ? AND generated_by = ? "
-                      "ORDER BY generated_at, id LIMIT 1", [kind, generated_by]).fetchone()
+    row = one(cur.execute("SELECT period FROM report_archive WHERE kind = ? AND generated_by = ? "
+                          "ORDER BY generated_at, id LIMIT 1", [kind, generated_by]))
     return row[0] if row else None
 
 
