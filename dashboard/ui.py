@@ -502,14 +502,19 @@ def desk_or_tablet(key: str) -> tuple[Any, Any]:
     return st.container(key=f"desk-{key}"), st.container(key=f"tablet-{key}")
 
 
+def desk_and_tablet(key: str, data: Any, desk: dict[str, Any], tablet: dict[str, Any], **kw: Any) -> None:
+    """One table drawn twice (`desk_or_tablet`): with st.dataframe's arguments `kw` and `desk` for a desk, `kw` and
+    `tablet` (its fewer columns) for a tablet; the page's CSS shows the one that fits."""
+    for box, own in zip(desk_or_tablet(key), (desk, tablet)):
+        with box:
+            dataframe(data, **(kw | own))
+
+
 def desk_and_tablet_grid(key: str, data: Any, config: dict[str, Any], tablet: dict[str, int], **kw: Any) -> None:
     """One table drawn with its desk `config` and, for a tablet (`desk_or_tablet`), only the columns of `tablet` at
     those pixel widths."""
-    desk, small = desk_or_tablet(key)
-    with desk:
-        dataframe(data, column_config=config, **kw)
-    with small:
-        dataframe(data, column_order=list(tablet), column_config={**config, **sized_columns(tablet, config)}, **kw)
+    desk_and_tablet(key, data, {"column_config": config},
+                    {"column_order": list(tablet), "column_config": {**config, **sized_columns(tablet, config)}}, **kw)
 
 
 def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,
@@ -521,12 +526,10 @@ def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None 
     if widths and "row_height" not in fit:
         fit = desk_grid(widths, ITEM_COLUMNS, len(df), height or 520)
         if tablet:
-            desk, small = desk_or_tablet(key or "items")
-            with desk:
-                dataframe(view, hide_index=True, width="stretch", key=key, placeholder="—", **fit)
-            with small:
-                dataframe(view, hide_index=True, width="stretch", key=f"{key}_tablet" if key else None, placeholder="—",
-                          column_order=list(tablet), **desk_grid(tablet, ITEM_COLUMNS, len(df), height or 520))
+            desk_and_tablet(key or "items", view, fit | {"key": key},
+                            {"key": f"{key}_tablet" if key else None, "column_order": list(tablet),
+                             **desk_grid(tablet, ITEM_COLUMNS, len(df), height or 520)},
+                            hide_index=True, width="stretch", placeholder="—")
             return
     dataframe(view, hide_index=True, width="stretch", key=key, placeholder="—", **fit)
 

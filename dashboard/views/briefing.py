@@ -179,11 +179,9 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         else:  # a desk: seven columns, rows tall enough for the reason's lines; a tablet five (round 22)
             row = reason_row_height(list(view["Vì sao"]), least=STATE_LINES)
             fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row)}
-            desk, tablet = ui.desk_or_tablet("brief_alerts")
-            for box, widths in ((desk, DESK_WIDTHS), (tablet, TABLET_WIDTHS)):  # the same pixels, fewer columns
-                with box:
-                    ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—",
-                                 **(fit | {"column_order": list(widths)}))
+            ui.desk_and_tablet("brief_alerts", screen, {"column_order": list(DESK_WIDTHS)},
+                               {"column_order": list(TABLET_WIDTHS)},  # the same pixels, fewer columns
+                               hide_index=True, width="stretch", placeholder="—", **fit)
     if ui.on_phone():
         _reasons_listed(view)
     else:
@@ -262,12 +260,9 @@ def _desk_grid(widths: dict[str, int], config: dict, rows: int) -> dict:
 def _desk_and_tablet(key: str, view: pd.DataFrame, config: dict, desk: dict[str, int], tablet: dict[str, int]) -> None:
     """A briefing grid drawn with the desk's columns and with the tablet's; the page's CSS shows the one that fits
     (a phone gets the tablet's, scrolled inside its frame)."""
-    a, b = ui.desk_or_tablet(key)
-    with a:
-        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—", **_desk_grid(desk, config, len(view)))
-    with b:
-        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—", column_order=list(tablet),
-                     **_desk_grid(tablet, config, len(view)))
+    ui.desk_and_tablet(key, view, _desk_grid(desk, config, len(view)),
+                       {"column_order": list(tablet), **_desk_grid(tablet, config, len(view))},
+                       hide_index=True, width="stretch", placeholder="—")
 
 
 def _stories(stories: pd.DataFrame) -> None:

@@ -146,11 +146,9 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
     detail = st.toggle(DETAIL_TOGGLE, key="src_health_detail", help="Bảng chỉ hiện một nhóm cột, để vừa màn hình; "
                        "gạt lại để về tình trạng. Bấm vào một ô để đọc hết nội dung.")
     groups = (HEALTH_DETAIL_WIDTHS, HEALTH_DETAIL_TABLET) if detail else (HEALTH_WIDTHS, HEALTH_TABLET)
-    for box, widths in zip(ui.desk_or_tablet("src_health"), groups):
-        with box:
-            ui.dataframe(table, hide_index=True, width="stretch", placeholder="—",
-                         height=ui.table_height(len(health), 420), column_order=list(widths),
-                         column_config=ui.sized_columns(widths, HEALTH_COLUMNS))
+    desk, tablet = ({"column_order": list(w), "column_config": ui.sized_columns(w, HEALTH_COLUMNS)} for w in groups)
+    ui.desk_and_tablet("src_health", table, desk, tablet, hide_index=True, width="stretch", placeholder="—",
+                       height=ui.table_height(len(health), 420))
     with st.container():  # always drawn: a word that comes and goes would shift what is below it
         over = status.over_cap_text(health, limits)
         if over:
