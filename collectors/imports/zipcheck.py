@@ -49,9 +49,17 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
 
     _check_zip_directory(stream)
     try:
-        infos = zipfile.ZipFile(stream).infolist()
+        zf = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise unreadable_xlsx(type(exc).__name__) from None
+    with zf:  # the directory read once, for every check below (up to ZIP_MAX_PARTS entries)
+        _check_opened(zf, limits)
+    stream.seek(0)
+
+
+def _check_opened(zf: "zipfile.ZipFile", limits: ImportsConfig) -> None:
+    """check_zip's checks of a zip whose directory was read: the declared sizes, then every part's XML."""
+    infos = zf.infolist()
     _check_is_workbook([i.filename for i in infos])
     total = sum(i.file_size for i in infos)
     limit_mb = limits.max_uncompressed_mb
@@ -61,13 +69,12 @@ def check_zip(stream: BinaryIO, limits: ImportsConfig) -> None:
     control = [i for i in infos if _is_control(i)]
     for i in control:  # what _streamed_parts parses whole: capped and judged first
         _check_part_size(i, limits)
-    _check_parts(stream, control)
-    streamed = _streamed_parts(stream, infos)
+    _check_parts(zf, control)
+    streamed = _streamed_parts(zf, infos)
     for i in infos:
         if i.filename not in streamed:
             _check_part_size(i, limits)
-    _check_parts(stream, [i for i in infos if not _is_control(i)])  # sizes first: a size refusal stays cheap
-    stream.seek(0)
+    _check_parts(zf, [i for i in infos if not _is_control(i)])  # sizes first: a size refusal stays cheap
 
 
 def _is_control(info: "zipfile.ZipInfo") -> bool:
@@ -83,15 +90,13 @@ def _check_part_size(info: "zipfile.ZipInfo", limits: ImportsConfig) -> None:
                                f"{fmt_num(limits.max_xlsx_part_mb, 1)} MB cho phần này (imports.max_xlsx_part_mb).")
 
 
-def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> set[str]:
+def _streamed_parts(zf: "zipfile.ZipFile", infos: list["zipfile.ZipInfo"]) -> set[str]:
     """The parts openpyxl (read-only) streams, so spared max_xlsx_part_mb: the sheets the workbook's
     relationships name as worksheets and the part [Content_Types] names as shared strings, found as openpyxl
     finds them (its own Manifest and get_dependents), not by name: a workbook part moved to
     xl/worksheets/workbook.xml passed for a sheet (round 22 review). A part any other relationship points to, or
     one openpyxl reads by a fixed name, is read whole however it is also named: never spared. The parts parsed
     here ([Content_Types], the .rels) are never spared: check_zip capped and judged them (_check_parts) first."""
-    import zipfile
-
     from openpyxl.packaging.manifest import Manifest
     from openpyxl.packaging.relationship import get_dependents, get_rels_path
     from openpyxl.reader.excel import _find_workbook_part
@@ -101,20 +106,19 @@ def _streamed_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> set[str
 
     rels_parts = sorted(i.filename for i in infos if i.filename.endswith(".rels"))
     try:
-        with zipfile.ZipFile(stream) as zf:
-            manifest = Manifest.from_tree(fromstring(zf.read(ARC_CONTENT_TYPES)))
-            workbook = _find_workbook_part(manifest).PartName[1:]
-            strings = manifest.find(SHARED_STRINGS)
-            spared = {strings.PartName[1:]} if strings is not None else set()
-            whole = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, workbook, *rels_parts}
-            for rels in rels_parts:
-                for rel in get_dependents(zf, rels):
-                    if rel.TargetMode == "External" or rel.Type.endswith("/sharedStrings"):
-                        continue  # openpyxl finds the shared strings by [Content_Types], never by a relationship
-                    if rel.Type.endswith("/worksheet") and rels == get_rels_path(workbook):
-                        spared.add(rel.target)
-                    else:
-                        whole.add(rel.target)
+        manifest = Manifest.from_tree(fromstring(zf.read(ARC_CONTENT_TYPES)))
+        workbook = _find_workbook_part(manifest).PartName[1:]
+        strings = manifest.find(SHARED_STRINGS)
+        spared = {strings.PartName[1:]} if strings is not None else set()
+        whole = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, workbook, *rels_parts}
+        for rels in rels_parts:
+            for rel in get_dependents(zf, rels):
+                if rel.TargetMode == "External" or rel.Type.endswith("/sharedStrings"):
+                    continue  # openpyxl finds the shared strings by [Content_Types], never by a relationship
+                if rel.Type.endswith("/worksheet") and rels == get_rels_path(workbook):
+                    spared.add(rel.target)
+                else:
+                    whole.add(rel.target)
     except Exception as exc:  # no [Content_Types] or workbook part, broken XML: openpyxl could not read it either
         raise unreadable_xlsx(type(exc).__name__) from None
     return spared - whole
@@ -127,7 +131,7 @@ class _Refused(Exception):
         self.why = why
 
 
-def _check_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
+def _check_parts(zf: "zipfile.ZipFile", infos: list["zipfile.ZipInfo"]) -> None:
     """Refuse a workbook with a document type declaration in any part (the door of entity expansion), or nested
     past MAX_XML_DEPTH in any part (which one openpyxl streams with expat is for its relationships and
     [Content_Types] to say, not the part's name). A part that is no XML (a picture) stops at once."""
@@ -135,14 +139,13 @@ def _check_parts(stream: BinaryIO, infos: list["zipfile.ZipInfo"]) -> None:
     import zlib
 
     try:
-        with zipfile.ZipFile(stream) as zf:
-            for info in infos:
-                why = None if info.is_dir() else _part_problem(zf, info)
-                if why:
-                    raise ImportFormatError(
-                        f"Tệp XLSX có {why} trong phần «{tidy(info.filename)[:80]}»: Excel không bao giờ ghi như vậy, "
-                        "tệp có thể được tạo để làm treo máy. Hãy mở bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx "
-                        "hoặc CSV UTF-8 rồi nhập lại.")
+        for info in infos:
+            why = None if info.is_dir() else _part_problem(zf, info)
+            if why:
+                raise ImportFormatError(
+                    f"Tệp XLSX có {why} trong phần «{tidy(info.filename)[:80]}»: Excel không bao giờ ghi như vậy, "
+                    "tệp có thể được tạo để làm treo máy. Hãy mở bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx "
+                    "hoặc CSV UTF-8 rồi nhập lại.")
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as exc:
         raise unreadable_xlsx(type(exc).__name__) from None
 
