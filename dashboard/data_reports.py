@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import data
 from reports.generate import build_weekly_report
+from reports.schedule import GENERATED_BY
 from reports.html_out import render_html
 from reports.settings import (ReportSettings, last_complete_week, recent_weeks, report_week, to_local, week_of,
                               week_period)
@@ -71,7 +72,7 @@ def week_before(week: str) -> str:
 def first_scheduled_week() -> str | None:
     """The week of the schedule's first report: Lưu trữ does not call it late (reports.schedule.GENERATED_BY)."""
     with data.db().read() as cur:
-        return store_reports.first_scheduled(cur, "weekly", "schedule")
+        return store_reports.first_scheduled(cur, "weekly", GENERATED_BY)
 
 
 @st.cache_data(ttl=PREVIEW_TTL, show_spinner=False)  # 0.9 s at 50,000 items a week (seed_week)

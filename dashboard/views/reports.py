@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
-from reports.schedule import due_week, made_late
+from reports.schedule import GENERATED_BY, RETRY_MINUTES, RETRY_MOST, due_week, made_late
 from reports.settings import WEEKDAYS, ReportSettings, to_local, week_title
 from vocab.numbers import fmt_num, number
 
@@ -43,7 +43,7 @@ def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first
     the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday.
     `first`: the schedule's first week (`data_reports.first_scheduled_week`); its reports, every area's, are never
     late (a new installation's, a demo's), as their pushes said."""
-    if by != "schedule":
+    if by != GENERATED_BY:
         return data.person(by)
     try:
         late = bool(s.schedule_weekday) and period != first and made_late(
@@ -58,7 +58,8 @@ def _failure_text(f: dict, due: str | None) -> str:
     tries now (`schedule.due_week`); an older week's failure stays listed but is tried no more (the schedule moved to
     the next week at its due time, or was turned off), so it must not say it will be (round 22)."""
     week = period_label("weekly", f["period"])
-    retry = ("Hệ thống tự thử lại sau 30 phút, rồi thưa dần (nhiều nhất 12 giờ một lần)"
+    retry = (f"Hệ thống tự thử lại sau {RETRY_MINUTES} phút, rồi thưa dần (nhiều nhất "
+             f"{fmt_num(RETRY_MOST.total_seconds() / 3600)} giờ một lần)"
              if f["period"] == due else "Hệ thống không còn tự thử lại báo cáo tuần này")
     return (f"Báo cáo {week[0].lower() + week[1:]} ({f['area'] or WHOLE}) theo lịch chưa tạo được: đã thử {f['tries']} lần, "
             f"lần gần nhất lúc {data.local(f['failed_at']):%H:%M %d/%m}. Lỗi: {f['error']}. {retry}; có thể tạo "
