@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -220,6 +221,26 @@ def no_dns(monkeypatch):
 
     monkeypatch.setattr(netguard, "system_resolve", _no_dns_async)
     monkeypatch.setattr(netguard, "system_resolve_sync", _no_dns)
+
+
+def stop_dashboard_clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
+    """The dashboard's one clock (dashboard/clock.py) stopped at `when`: every figure a page draws and every time a
+    staff action records follow it (data.now reads it)."""
+    from dashboard import clock
+
+    monkeypatch.setattr(clock, "now", lambda: when)
+
+
+@pytest.fixture
+def stopped_dashboard_clock(monkeypatch):
+    """The page and the test read one clock, stopped when the test starts: with the page reading the real clock a
+    few seconds after the test did, a test that straddled Friday 16:00 or Monday 00:00 (Vietnam) expected one week
+    and the page opened on the next (round 21). Returns the stopped time."""
+    from store import db as store_db
+
+    now = store_db.utcnow()
+    stop_dashboard_clock(monkeypatch, now)
+    return now
 
 
 @pytest.fixture

@@ -8,16 +8,17 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from dashboard import actions, clock, data
+from dashboard import actions, data
 from devtools import synth
 from orchestration.accounts import User
 from store import users as store_users
+from tests.conftest import stop_dashboard_clock
 
 NOW = datetime(2026, 3, 4, 3, 0)  # 10:00 Wednesday in Vietnam, long before the wall clock of any run
 
 
 def _at(monkeypatch, when: datetime) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(clock, "now", lambda: when)
+    stop_dashboard_clock(monkeypatch, when)
     st.cache_data.clear()
 
 

@@ -18,7 +18,6 @@ from reports.labels import TOPIC_LABELS
 from reports.generate import build_weekly_report
 from reports.settings import ReportSettings, last_complete_week, num, week_period, week_title
 from dashboard import data as page_data
-from store import db as store_db
 from store.items import insert_items
 from store.tags import save_tags
 from tests.dashboard.conftest import Env, no_exception, texts
@@ -38,17 +37,11 @@ def _item(at, title: str, topics: list[str], in_area: bool) -> tuple:
     return it, tag
 
 
-@pytest.fixture(autouse=True)
-def _one_clock(monkeypatch):
-    """The page and the test read one clock, stopped when the test starts: with the page reading the real clock a
-    few seconds after the test did, a test that straddled Monday 00:00 (Vietnam) seeded the week that had just
-    ended and the page showed the one before it (round 21)."""
-    now = store_db.utcnow()
-    monkeypatch.setattr(page_data, "now", lambda: now)
+pytestmark = pytest.mark.usefixtures("stopped_dashboard_clock")  # tests/conftest.py
 
 
 def utcnow():  # type: ignore[no-untyped-def]
-    """The clock the page reads (stopped by `_one_clock`)."""
+    """The clock the page reads (stopped by `stopped_dashboard_clock`)."""
     return page_data.now()
 
 

@@ -14,21 +14,14 @@ from devtools.sample_reports import seed_week
 from reports.settings import last_complete_week, report_week, to_local, to_utc, week_of, week_title
 from store import reports as store_reports
 from dashboard import data as page_data
-from store import db as store_db
 from tests.dashboard.conftest import Env, no_exception, texts
 
 
-@pytest.fixture(autouse=True)
-def _one_clock(monkeypatch):
-    """The page and the test read one clock, stopped when the test starts: with the page reading the real clock a
-    few seconds after the test did, a test that straddled Friday 16:00 or Monday 00:00 (Vietnam) expected one week
-    and the page opened on the next (round 21)."""
-    now = store_db.utcnow()
-    monkeypatch.setattr(page_data, "now", lambda: now)
+pytestmark = pytest.mark.usefixtures("stopped_dashboard_clock")  # tests/conftest.py
 
 
 def utcnow():  # type: ignore[no-untyped-def]
-    """The clock the page reads (stopped by `_one_clock`)."""
+    """The clock the page reads (stopped by `stopped_dashboard_clock`)."""
     return page_data.now()
 
 
