@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from langnghe.cli import _sub_parsers
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 _QUOTED_HERE = re.compile(r'"([^"\n]{3,90})"\)?\s+(?:below|above)\b')
 
@@ -253,23 +255,17 @@ def test_the_data_flow_lists_the_scheduler_jobs_in_their_order() -> None:
     assert said.group(1).split(" → ") == [j.name for j in JOBS]
 
 
-def _subparsers(parser: "argparse.ArgumentParser") -> dict:
-    import argparse
-
-    return next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
-
-
 def _unknown_options(span: str, top: "argparse.ArgumentParser") -> list[str]:
     """The `--options` of a `langnghe COMMAND [ACTION] …` span its parser does not have (top-level ones count)."""
     words = span.split()[1:]
     while words and words[0].startswith("-"):
         words = words[2:] if words[0] == "--config" else words[1:]
-    commands = _subparsers(top)
+    commands = _sub_parsers(top)
     if not words or words[0] not in commands:
         return [] if not words or not words[0].islower() else [words[0]]  # `langnghe -v COMMAND`: a placeholder
     parser = commands[words[0]]
     action = words[1].split("|")[0] if len(words) > 1 else ""
-    parser = _subparsers(parser).get(action, parser)
+    parser = _sub_parsers(parser).get(action, parser)
     known = {o for p in (parser, top) for a in p._actions for o in a.option_strings}
     return [o for o in re.findall(r"(?<![\w-])--[a-z][\w-]*", span) if o not in known]
 
