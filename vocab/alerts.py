@@ -81,7 +81,6 @@ class NewAlert:
         return self.priority or ("high" if self.severity == "high" else "normal")
 
 
-_ASSIGNED = re.compile(r"(Giao cho: )([^;\s]+)")
 _ASSIGNED_CLAUSE = re.compile(r"(Giao cho: )([^;\s]+)(; )?")
 
 
@@ -106,6 +105,11 @@ def names_in_note(note: Any, names: dict[str, str], *, drop_unknown: bool = Fals
     instead of showing the login; the action «Giao xử lý» already says what was done."""
     if not isinstance(note, str):
         return ""
-    if drop_unknown:
-        note = _ASSIGNED_CLAUSE.sub(lambda m: m.group(0) if m.group(2) in names else "", note)
-    return _ASSIGNED.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), note)
+
+    def clause(m: re.Match[str]) -> str:
+        login = m.group(2)
+        if drop_unknown and login not in names:
+            return ""
+        return m.group(1) + names.get(login, login) + (m.group(3) or "")
+
+    return _ASSIGNED_CLAUSE.sub(clause, note)
