@@ -67,11 +67,14 @@ def _decimal(text: str) -> float:
 TYPE_NAMES = {int: _typed(int, "một số nguyên, ví dụ 50"), float: _typed(_decimal, "một số, ví dụ 1,5")}
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> "argparse._SubParsersAction | None":
+    """The action holding `parser`'s subcommands (argparse allows one), or None for a leaf command."""
+    return next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+
+
 def _sub_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
+    action = _subcommands(parser)
+    return dict(action.choices) if action is not None else {}
 
 
 def _name_types(parser: argparse.ArgumentParser) -> None:
@@ -86,24 +89,25 @@ def _name_types(parser: argparse.ArgumentParser) -> None:
 def _describe(parser: argparse.ArgumentParser) -> None:
     """A subcommand without its own description says in its --help what `langnghe --help` says of it: `langnghe
     collect --help` printed the options only, and what the command does was on the top level's list alone."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            said = {c.dest: c.help for c in action._choices_actions}
-            for name, sub in action.choices.items():
-                text = said.get(name)
-                if not sub.description and text and text != argparse.SUPPRESS:
-                    sub.description = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-                _describe(sub)
+    action = _subcommands(parser)
+    if action is None:
+        return
+    said = {c.dest: c.help for c in action._choices_actions}
+    for name, sub in action.choices.items():
+        text = said.get(name)
+        if not sub.description and text and text != argparse.SUPPRESS:
+            sub.description = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        _describe(sub)
 
 
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
     """The innermost subcommand's parser `args` ran (`langnghe report weekly`'s), so an error about its options
     shows its own usage and help, not the top level's."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and action.dest:
-            sub = action.choices.get(getattr(args, action.dest, None) or "")
-            return _command_parser(sub, args) if sub is not None else parser
-    return parser
+    action = _subcommands(parser)
+    if action is None or not action.dest:
+        return parser
+    sub = action.choices.get(getattr(args, action.dest, None) or "")
+    return _command_parser(sub, args) if sub is not None else parser
 
 
 def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
@@ -175,8 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbose:  # -v keeps the technical lines (date, level, module) for whoever reads a fault
         for handler in logging.getLogger().handlers:
             handler.setFormatter(ConsoleFormatter())
-    if not args.verbose:  # one line per HTTP request drowns the collector's own summary lines
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per HTTP request drowns the summary lines
     for handler in logging.getLogger().handlers:  # tokens read from secrets never reach a log line
         secrets.redact_logs(handler)
     if not getattr(args, "func", None):
