@@ -24,8 +24,8 @@ def test_the_alert_queue_fits_a_1366_px_desk_with_its_time(demo_env):
     assert grid.proto.row_height > 64  # Streamlit wraps a cell's text only in rows taller than 64 px
 
 
-LONG_REASON = ("32 tin, bài trong 6 giờ (từ 21 giờ 33 ngày 16/11/2026), gấp nhiều lần mức thường ngày (khoảng 1 tin/ngày); "
-               "78% tiêu cực; lan trên 4 nguồn (Báo Quảng Ninh, VnExpress, Nhóm Uông Bí 24h, Tiktok). Địa bàn: phường "
+LONG_REASON = ("32 tin, bài trong 6 giờ (từ 21 giờ 33 ngày 16/11/2026), gấp nhiều lần mức thường ngày "
+               "(khoảng 1 tin/ngày); 78% tiêu cực; lan trên 4 nguồn (Báo Quảng Ninh, VnExpress, Nhóm Uông Bí 24h, Tiktok). Địa bàn: phường "
                "Uông Bí, phường Vàng Danh, phường Yên Tử. Lĩnh vực: Môi trường, tài nguyên; Đất đai, GPMB.")
 
 
@@ -72,3 +72,42 @@ def test_the_briefing_grid_shows_the_cut_reason_and_the_box_under_it_the_whole(e
     box = next(e for e in at.expander if e.label.startswith("Vì sao, đầy đủ"))
     (listed,) = [m.value for m in box.markdown]
     assert listed.endswith("Đất đai, GPMB\\.")  # whole (md-escaped)
+
+
+def _rows_csv(n: int) -> bytes:
+    rows = "\n".join(f"Tin số {i},https://fb.example/p/{i},02/12/2026 08:00" for i in range(n))
+    return ("tieu de,link,ngay dang\n" + rows + "\n").encode("utf-8")
+
+
+def test_the_import_preview_shows_its_progress_and_its_first_items_before_the_rest(env, monkeypatch):
+    """A 20,000-row file was read whole behind «Đang đọc tệp…» for 9–23 s, nothing shown meanwhile. Now the whole-file
+    check steps every 1.000 rows, moving a bar up to the whole file, and the first items are shown at its first step;
+    a click on the page after it reads nothing again; a small file is one step."""
+    from dashboard.views import imports as page
+
+    steps: list[tuple[int, float | None, int]] = []
+    real = page._progress
+
+    def spy(items_box, bar, offset):  # type: ignore[no-untyped-def]
+        step = real(items_box, bar, offset)
+
+        def recorded(part, share):  # type: ignore[no-untyped-def]
+            steps.append((part.rows, share, len(part.items)))
+            step(part, share)
+        return recorded
+
+    monkeypatch.setattr(page, "_progress", spy)
+    env.add_users()
+    at = env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("nhieu-dong.csv", _rows_csv(2500), "text/csv")).run()
+    no_exception(at)
+    assert [(r, n) for r, _, n in steps] == [(1000, 10), (2000, 10), (2500, 10), (2500, 10)], steps
+    shares = [s for _, s, _ in steps]
+    assert 0 < shares[0] < shares[1] < shares[2] == 1.0 and shares[3] is None, shares  # the last: drawn, not read
+    assert {m.label: m.value for m in at.metric}["Nhập được"] == "2.500"
+    assert len(at.dataframe[0].value) == 10  # the first items, above the counts
+    at.text_input(key="imp_outlet").set_value("").run()  # a click: nothing read again
+    assert steps[4:] == [(2500, None, 10)] and len(at.dataframe[0].value) == 10
+    at.file_uploader(key="imp_file").set_value(("it-dong.csv", _rows_csv(3), "text/csv")).run()
+    no_exception(at)
+    assert steps[5:] == [(3, 1.0, 3), (3, None, 3)] and {m.label: m.value for m in at.metric}["Nhập được"] == "3"

@@ -38,7 +38,8 @@ def _by_hand(db, tmp_path: Path, week: str, at: datetime, who: str = "nv.an") ->
                                   dir=str(tmp_path), files=["x.docx"], n_items=5, seconds=1.0)
 
 
-def _schedule(tmp_path, monkeypatch, made: list, notes: list[str], n_items: int = 5, fail: list | None = None):  # type: ignore[no-untyped-def]
+def _schedule(tmp_path, monkeypatch, made: list, notes: list[str], n_items: int = 5,  # type: ignore[no-untyped-def]
+              fail: list | None = None):
     """The schedule's archive writes only its archive row (with the late verdict it was given); pushes go to `notes`;
     `fail` lists the weeks whose next try raises (then succeeds). Friday 16:00, the whole area, pushed."""
 
