@@ -111,3 +111,31 @@ def test_the_import_preview_shows_its_progress_and_its_first_items_before_the_re
     at.file_uploader(key="imp_file").set_value(("it-dong.csv", _rows_csv(3), "text/csv")).run()
     no_exception(at)
     assert steps[5:] == [(3, 1.0, 3), (3, None, 3)] and {m.label: m.value for m in at.metric}["Nhập được"] == "3"
+
+
+def test_a_tablet_copy_is_sent_only_the_columns_it_shows(demo_env):
+    """Each grid drawn for a desk and a tablet (ui.desk_or_tablet) sent the whole frame twice, hidden columns too:
+    the tablet copies were half of the grid data of Tổng quan, Trước giao ban and Nguồn tin (bench/tabs_and_copies.py).
+    The tablet's copy now holds the columns it shows and nothing else; the desk's keeps its frame."""
+    for name in ("overview", "briefing", "sources"):
+        at = demo_env.page(name, "viewer").run()
+        no_exception(at)
+        tablets = [g for g in at.dataframe if list(g.proto.column_order) and "tablet" in _container_keys(at, g)]
+        assert tablets, name
+        for grid in tablets:
+            assert set(grid.value.columns) == set(grid.proto.column_order), (name, list(grid.value.columns))
+
+
+def _container_keys(at, grid) -> str:  # type: ignore[no-untyped-def]
+    """The keys of the containers `grid` is drawn in, joined."""
+    path: list[str] = []
+
+    def walk(node, keys: list[str]) -> bool:  # type: ignore[no-untyped-def]
+        if node is grid:
+            path.extend(keys)
+            return True
+        key = str(getattr(node, "key", "") or "")
+        return any(walk(c, keys + [key]) for c in (getattr(node, "children", None) or {}).values())
+
+    walk(at._tree, [])
+    return " ".join(path)
