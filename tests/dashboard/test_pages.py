@@ -1398,14 +1398,16 @@ def test_count_axes_write_the_thousands_dot(demo_env, page):
     assert all(ax.get("tickformat") == ",d" for ax in axes), axes
 
 
-@pytest.mark.parametrize("page, column", [("alerts", "Phát hiện lúc"), ("explorer", "Thời gian")])
-def test_lists_that_span_years_show_the_year(demo_env, page, column):
+@pytest.mark.parametrize("page, column, fmt", [("alerts", "Phát hiện lúc", "DD/MM/YY HH:mm"),
+                                               ("explorer", "Thời gian", "DD/MM/YYYY HH:mm")])
+def test_lists_that_span_years_show_the_year(demo_env, page, column, fmt):
     """Walk at 300k items: a year of alerts (Cảnh báo › Tất cả) and Tin bài over every period showed
-    "05/12 20:33", for last December as for this one."""
+    "05/12 20:33", for last December as for this one. (Cảnh báo's queue writes it in two digits since round 23, to
+    fit a 1366 px desk: «05/12/25 20:33».)"""
     at = demo_env.page(page, "viewer").run()
     no_exception(at)
     cfg = json.loads(at.dataframe[0].proto.columns)
-    assert cfg[column]["type_config"]["format"] == "DD/MM/YYYY HH:mm", cfg[column]
+    assert cfg[column]["type_config"]["format"] == fmt, cfg[column]
 
 
 def test_alert_queue_longer_than_the_table_says_so(env, monkeypatch):
