@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from bench.imports import _CT, _RELS, _WB, _WB_RELS
+from bench.imports import write_skeleton
 from collectors import imports as imp
 from collectors.imports.errors import ImportFormatError
 from vocab.config import ImportsConfig
@@ -30,10 +30,9 @@ def _sst(cell: str) -> str:
 def _xlsx(sheet: str, sst: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
-                           ("xl/_rels/workbook.xml.rels", _WB_RELS), ("xl/worksheets/sheet1.xml", sheet),
-                           ("xl/sharedStrings.xml", sst)):
-            z.writestr(name, body)
+        write_skeleton(z)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/sharedStrings.xml", sst)
     return buf.getvalue()
 
 
