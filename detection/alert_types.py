@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping, NamedTuple, Sequence, TypedDict
+from typing import Any, Mapping, NamedTuple, Sequence
 
 
 @dataclass(frozen=True)
