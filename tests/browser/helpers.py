@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,12 +75,42 @@ def grid_widths(page) -> list[list[int]]:  # type: ignore[no-untyped-def]
     return page.evaluate(GRID_WIDTHS)
 
 
+# the same of the one table inside the element keyed `k` (st.container(key=…), st.dataframe(key=…)), with its scroll
+# bar's colour; null when it is not drawn
+KEYED_GRID = """(k) => { const e = document.querySelector(`.st-key-${k} .dvn-scroller`);
+                        return e && [e.scrollWidth, e.clientWidth, getComputedStyle(e).scrollbarColor]; }"""
+
+
+def grid_width(page, key: str) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    """(columns, frame) px of the table keyed `key`, and its scroll bar's colour (scrollbar-color)."""
+    found = page.evaluate(KEYED_GRID, key)
+    assert found, f"no table drawn in .st-key-{key}"
+    return found[0], found[1], found[2]
+
+
 def log_in(page, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
     """Sign in through the login form and wait until the app is shown (its «Đăng xuất» button)."""
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+
+
+def signed_in_state(browser, url: str, sign_in: Callable[..., None]) -> dict:  # type: ignore[no-untyped-def]
+    """The browser storage (the session cookie, auth.remember_in_browser) after `sign_in(page)` at `url`, in a context
+    of its own closed after: `browser.new_context(storage_state=…)` then opens the app signed in. The one sign-in of
+    the walks that share a cookie (test_drilldown_live's `signed_in`; conftest's `demo_signed_in` may call it too)."""
+    from orchestration.accounts import SESSION_COOKIE
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        sign_in(page)
+        page.wait_for_function("(name) => document.cookie.includes(name + '=')", arg=SESSION_COOKIE, timeout=60_000)
+        return context.storage_state()
+    finally:
+        context.close()
 
 
 def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]

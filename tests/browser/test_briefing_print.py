@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.browser.helpers import (
-    ARTIFACTS, GRID_WIDTHS, ServerProcess, grid_widths, log_in, require_chromium, wait_http,
+    ARTIFACTS, GRID_WIDTHS, ServerProcess, grid_width, grid_widths, log_in, require_chromium, wait_http,
 )
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
@@ -46,9 +46,6 @@ def print_briefing(page, pdf_path):  # type: ignore[no-untyped-def]
                           check=True, timeout=60).stdout
 
 
-# section I's grid: its columns' width and the width it is shown in
-GRID = """() => { const e = document.querySelector('.st-key-brief_alerts .dvn-scroller');
-                 return e && [e.scrollWidth, e.clientWidth]; }"""
 PAGE_WIDE = """() => { const m = document.querySelector('[data-testid="stMain"]'); return [m.scrollWidth, m.clientWidth]; }"""
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "user_agent": "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -59,7 +56,7 @@ def _fits_the_desk(page) -> None:  # type: ignore[no-untyped-def]
     """Round 19: at 1366 px section I was 1707 px of columns in 954 px and scrolled sideways past «Vì sao»."""
     page.locator(".st-key-brief_alerts .dvn-scroller").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "briefing-1366.png"))
-    wide, shown = page.evaluate(GRID)
+    wide, shown, _bar = grid_width(page, "brief_alerts")  # section I's grid: its columns, the width it is shown in
     assert wide <= shown + 1, f"section I: {wide} px of columns in {shown} px"
     # round 21: section II was 1,332 px of columns in 954 px, and III scrolled too with longer names
     grids = grid_widths(page)

@@ -13,9 +13,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, ServerProcess, log_in, require_chromium,
+from tests.browser.helpers import (ARTIFACTS, ServerProcess, log_in, require_chromium, signed_in_state,
                                    wait_http)
-from orchestration.accounts import SESSION_COOKIE
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 from tests.dashboard.test_browser import _goto, _open_filters, _settle
@@ -59,15 +58,7 @@ def _wait_for_log(path, pattern: str, srv: ServerProcess, timeout: float = 120) 
 def signed_in(served, _chromium_process):  # type: ignore[no-untyped-def]
     """The browser storage (its session cookie) of «xem», signed in once for the module's walks."""
     base, pw, _srv = served
-    context = _chromium_process.browser().new_context()
-    try:
-        pg = context.new_page()
-        pg.goto(f"{base}/", wait_until="networkidle")
-        log_in(pg, "xem", pw["xem"])
-        pg.wait_for_function("(name) => document.cookie.includes(name + '=')", arg=SESSION_COOKIE, timeout=60_000)
-        return context.storage_state()
-    finally:
-        context.close()
+    return signed_in_state(_chromium_process.browser(), f"{base}/", lambda pg: log_in(pg, "xem", pw["xem"]))
 
 
 @pytest.fixture
