@@ -173,7 +173,8 @@ def served_as(served, _chromium_process):  # type: ignore[no-untyped-def]
             context = _chromium_process.browser().new_context()
             try:
                 page = context.new_page()
-                page.goto(f"{served.base}/", wait_until="networkidle")
+                # signed in on Phản ánh, not Tổng quan: its charts and live fragment would be drawn for nothing
+                page.goto(f"{served.base}/cases", wait_until="networkidle")
                 log_in(page, username, served.passwords[username])
                 page.wait_for_function("(name) => document.cookie.includes(name + '=')", arg=SESSION_COOKIE,
                                        timeout=60_000)

@@ -130,9 +130,8 @@ def _fits_a_tablet(chromium, base: str, state) -> None:  # type: ignore[no-untyp
 def test_briefing_prints_on_a4_and_follows_the_briefing_held(served, served_as, chromium):
     page = chromium.new_context(storage_state=served_as("chuyenvien"),
                                 viewport={"width": 1366, "height": 768}).new_page()
-    page.goto(f"{served.base}/briefing", wait_until="networkidle")
+    page.goto(f"{served.base}/briefing", wait_until="networkidle")  # signed in: no form, no click to come back
     page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Trước giao ban").first.click()
     page.get_by_text("III. Tin tiêu cực đáng chú ý").wait_for(timeout=90_000)
     _settle(page)
     _fits_the_desk(page)

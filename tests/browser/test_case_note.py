@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import SERVED_GROUP
-from tests.browser.helpers import goto, settle, type_into
+from tests.browser.helpers import settle, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, SERVED_GROUP]
 NOTE = "Đã gọi điện cho tổ trưởng tổ 5"
@@ -15,9 +15,10 @@ NOTE = "Đã gọi điện cho tổ trưởng tổ 5"
 def test_a_refused_case_change_keeps_the_note_in_chromium(served, served_as, chromium, tmp_path):
     page = chromium.new_context(storage_state=served_as("chuyenvien"),
                                 viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{served.base}/", wait_until="networkidle")
+    page.goto(f"{served.base}/cases", wait_until="networkidle")  # by its address: Tổng quan's run first was for nothing
     page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
-    goto(page, "Phản ánh")
+    page.get_by_role("heading", level=1).filter(has_text="Phản ánh").first.wait_for(timeout=90_000)
+    settle(page)
     page.locator("[data-testid=stButtonGroup]").get_by_text("Đã trả lời / đóng").click()
     settle(page)
     combo = page.locator('[data-testid="stSelectbox"]').filter(has_text="Giao cho").first \
