@@ -46,7 +46,7 @@ def test_the_browser_talks_only_to_the_dashboard_and_sees_no_english(demo, chrom
         page.goto(f"http://{origin}/{name}", wait_until="networkidle")
         wait_for_run(page)  # the page drawn (a file box's English came with its run)
         # each ⓘ button named before its name is read (one read None once, mid-draw, on a loaded machine)
-        page.wait_for_function(NAMED, timeout=90_000)  # 30 s ran out at load 13–18 (round 23)
+        page.wait_for_function(NAMED, timeout=30_000)
         helps += page.locator('[data-testid="stTooltipIcon"] button').evaluate_all(
             "bs => bs.map(b => b.getAttribute('aria-label'))")
         body = page.inner_text("body")
