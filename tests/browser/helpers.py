@@ -140,7 +140,7 @@ def log_in(page, name: str, password: str) -> None:  # type: ignore[no-untyped-d
 def signed_in_state(browser, url: str, sign_in: Callable[..., None]) -> dict:  # type: ignore[no-untyped-def]
     """The browser storage (the session cookie, auth.remember_in_browser) after `sign_in(page)` at `url`, in a context
     of its own closed after: `browser.new_context(storage_state=…)` then opens the app signed in. The one sign-in of
-    the walks that share a cookie (test_drilldown_live's `signed_in`; conftest's `demo_signed_in` may call it too)."""
+    the walks that share a cookie (tests/browser/conftest.py: `demo_signed_in`, `served_as`)."""
     from orchestration.accounts import SESSION_COOKIE
 
     context = browser.new_context()
