@@ -310,12 +310,14 @@ COMMENT_TOPICS_OWN_TOLERANCE = 0.0
 # model reads ((1 − v)·comment + v·press, log-odds), chosen with the length and the rule (`_comment_route_rule`).
 COMMENT_TOPICS_PRESS_SHARES: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75)
 # COMMENT_TOPICS_NO_MATTER — round 23 (docs/NLP_ROUNDS.md, "Round 23: comment chips and the lines that name no
-# matter"): the comment rule's cross-validated figure counts the lines that name no matter of ours as a class of
-# their own ("no chip") in the macro average, beside the topics. A chip on such a line is then a false chip twice
-# (its topic's precision and the class's recall), a missed chip on a line that names one costs the class's
-# precision. False: the macro-F1 over the topics alone (rounds 12–22), in which a false chip on a line naming none
-# costs only a little precision of a frequent topic while a fallback's recall on a rare topic weighs 1/13: round
-# 22's retrain chose "fallback to the best topic" that way, a chip on 81% of the held-out comments against 72.5% gold.
+# matter"): the comment rule's cross-validated figure (`comment_rule_figure`) is the mean of two F1s in which the
+# lines naming no matter of ours are a class of their own ("no chip"): the macro-F1 over the topics and that class,
+# and the micro-F1 over every line's decisions (each chip, and each line left without one). A chip on a line naming
+# none is then a false chip, a line left without a chip it should have is a missed one. False: the macro-F1 over the
+# topics alone (rounds 12–22), in which a false chip costs a little precision of a frequent topic while a rare
+# topic weighs 1/13: in round 22's retrain religion's 9 training lines chose "fallback to the best topic" (a chip on
+# 81% of the held-out comments against 72.5% gold), and two of the three CV repeats would have chosen a fallback even
+# with the no-chip class in the macro alone; with the micro-F1 beside it every repeat chooses no fallback.
 COMMENT_TOPICS_NO_MATTER = True
 # Seeds of the repeated 4-fold cross-validation that chooses the topic rule (its macro-F1 is averaged over them):
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
@@ -1194,7 +1196,7 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
     ones; the press scores are out of fold for our own rows (the press rule search scores them) and the final press
     model's for the slices' lines (it never trains on them). The figure: the mean over the repeats of the mean of the
     groups' macro-F1 (comments and our own posts weigh the same; the slices alone without COMMENT_TOPICS_OWN), with
-    COMMENT_TOPICS_NO_MATTER the lines naming no matter a class of the average (`macro_f1_with_none`). The choice's
+    COMMENT_TOPICS_NO_MATTER the figure of `comment_rule_figure` instead of the macro-F1. The choice's
     staff figures (`chip_figures`: out-of-fold share of lines given a chip against gold, chip precision) go with it.
     Returns (the choice, the figure of the best rule per (share, length))."""
     from nlp.classify import decide_topics
@@ -1215,7 +1217,7 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
     present = [Yb[g].any(axis=0) for g in groups]
 
     def group_f1(P: np.ndarray) -> list[float]:
-        return [macro_f1_with_none(P[g], Yb[g], pr, COMMENT_TOPICS_NO_MATTER) for g, pr in zip(groups, present)]
+        return [comment_rule_figure(P[g], Yb[g], pr, COMMENT_TOPICS_NO_MATTER) for g, pr in zip(groups, present)]
 
     def figure(P: np.ndarray) -> float:
         return float(np.mean(group_f1(P)))
@@ -1261,7 +1263,7 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
                      decide_topics(Sp, press_th, **p_rule))
         staff.append(chip_figures(P[groups[0]], Yb[groups[0]]))
     choice = {"press_share": v, "max_words": c, "threshold": th, "fallback": fb, "margin": 9.0, "top_k": 2,
-              "criterion": "macro+none" if COMMENT_TOPICS_NO_MATTER else "macro",
+              "criterion": "macro+none, micro+none" if COMMENT_TOPICS_NO_MATTER else "macro",
               **{f"cv_{k}": round(float(np.mean([f[k] for f in staff])), 4) for k in staff[0]},
               "cv_figure": round(total[best] / n, 4), "cv_own": round(own_total[best] / n, 4) if len(own_rows) else None,
               "cv_own_press_only": round(own_press / n, 4) if len(own_rows) else None, "kept_own": bool(ok),
@@ -1284,6 +1286,25 @@ def macro_f1_with_none(P: np.ndarray, Y: np.ndarray, present: np.ndarray, no_mat
         if none_g.any():
             f1.append(2 * float((none_p & none_g).sum()) / float(none_p.sum() + none_g.sum()))
     return float(np.mean(f1)) if f1 else 0.0
+
+
+def micro_f1_with_none(P: np.ndarray, Y: np.ndarray) -> float:
+    """Micro-F1 over every line's decisions: each chip (topic given) and each "no chip" (none given) is one
+    decision, right when gold has it. Every line weighs the same, so a handful of lines of a rare topic cannot
+    outweigh chips on hundreds of lines that name no matter (round 23)."""
+    none_p, none_g = ~P.any(axis=1), ~Y.any(axis=1)
+    tp = int((P & Y).sum()) + int((none_p & none_g).sum())
+    n = int(P.sum()) + int(Y.sum()) + int(none_p.sum()) + int(none_g.sum())
+    return 2 * tp / n if n else 0.0
+
+
+def comment_rule_figure(P: np.ndarray, Y: np.ndarray, present: np.ndarray, no_matter: bool = True) -> float:
+    """The comment rule's CV figure of one row group: with `no_matter` (COMMENT_TOPICS_NO_MATTER, round 23) the
+    mean of `macro_f1_with_none` (rare topics still count) and `micro_f1_with_none` (every line counts); without,
+    the macro-F1 over the topics alone (rounds 12–22)."""
+    if not no_matter:
+        return macro_f1_with_none(P, Y, present, no_matter=False)
+    return (macro_f1_with_none(P, Y, present) + micro_f1_with_none(P, Y)) / 2
 
 
 def chip_figures(P: np.ndarray, Y: np.ndarray) -> dict[str, float]:

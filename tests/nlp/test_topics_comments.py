@@ -117,7 +117,7 @@ def test_untitled_rule_reads_only_short_items_when_it_has_max_words():
 
 def test_macro_f1_with_none_counts_chips_on_lines_that_name_no_matter():
     """Round 23: the lines naming no matter are a class of the comment rule's figure; a chip on one costs it."""
-    from nlp.train import chip_figures, macro_f1_with_none
+    from nlp.train import chip_figures, comment_rule_figure, macro_f1_with_none, micro_f1_with_none
 
     Y = np.array([[1, 0], [0, 0], [0, 0]], dtype=bool)
     present = np.array([True, False])
@@ -126,6 +126,10 @@ def test_macro_f1_with_none_counts_chips_on_lines_that_name_no_matter():
     assert macro_f1_with_none(honest, Y, present) == 1.0
     assert round(macro_f1_with_none(noisy, Y, present), 4) == round(1 / 3, 4)  # (topic 2/3 + no-chip class 0) / 2
     assert round(macro_f1_with_none(noisy, Y, present, no_matter=False), 4) == round(2 / 3, 4)  # rounds 12–22
+    # every line's decisions: 1 right chip, no right "no chip"; 3 chips given, 1 in gold, 0 and 2 "no chip"
+    assert micro_f1_with_none(honest, Y) == 1.0 and micro_f1_with_none(noisy, Y) == 2 * 1 / (3 + 1 + 0 + 2)
+    assert comment_rule_figure(noisy, Y, present) == (macro_f1_with_none(noisy, Y, present) + 1 / 3) / 2
+    assert comment_rule_figure(noisy, Y, present, no_matter=False) == macro_f1_with_none(noisy, Y, present, False)
     f = chip_figures(noisy, Y)
     assert f["chipped"] == 1.0 and round(f["chipped_gold"], 4) == round(1 / 3, 4)
     assert round(f["chip_precision"], 4) == round(1 / 3, 4) and f["false_chip"] == 1.0
@@ -162,5 +166,5 @@ def test_comment_rule_with_no_matter_class_keeps_chips_off_lines_naming_none(mon
     old = _route_choice(monkeypatch, no_matter=False)  # the topics' macro-F1 alone: R's recall wins
     assert old["criterion"] == "macro" and old["cv_false_chip"] == 1.0 and old["cv_chipped"] == 1.0
     new = _route_choice(monkeypatch, no_matter=True)
-    assert new["criterion"] == "macro+none" and new["cv_false_chip"] == 0.0
+    assert new["criterion"] == "macro+none, micro+none" and new["cv_false_chip"] == 0.0
     assert new["cv_chipped"] == round(10 / 16, 4) and new["cv_chip_precision"] == 1.0
