@@ -113,3 +113,58 @@ def test_untitled_rule_reads_only_short_items_when_it_has_max_words():
                        "topic_rule_untitled": {"threshold": -0.405, "fallback": 9.0, "max_words": 20}})
     # a 6-word comment takes the untitled rule (no fallback); an article of 45 words given as one text does not
     assert clf.predict_topics(X, untitled=[True, True], n_words=[6, 45]) == [[], [TOPICS[0]]]
+
+
+def test_macro_f1_with_none_counts_chips_on_lines_that_name_no_matter():
+    """Round 23: the lines naming no matter are a class of the comment rule's figure; a chip on one costs it."""
+    from nlp.train import chip_figures, comment_rule_figure, macro_f1_with_none, micro_f1_with_none
+
+    Y = np.array([[1, 0], [0, 0], [0, 0]], dtype=bool)
+    present = np.array([True, False])
+    honest = np.array([[1, 0], [0, 0], [0, 0]], dtype=bool)
+    noisy = np.array([[1, 0], [1, 0], [0, 1]], dtype=bool)  # chips on both lines that name none
+    assert macro_f1_with_none(honest, Y, present) == 1.0
+    assert round(macro_f1_with_none(noisy, Y, present), 4) == round(1 / 3, 4)  # (topic 2/3 + no-chip class 0) / 2
+    assert round(macro_f1_with_none(noisy, Y, present, no_matter=False), 4) == round(2 / 3, 4)  # rounds 12–22
+    # every line's decisions: 1 right chip, no right "no chip"; 3 chips given, 1 in gold, 0 and 2 "no chip"
+    assert micro_f1_with_none(honest, Y) == 1.0 and micro_f1_with_none(noisy, Y) == 2 * 1 / (3 + 1 + 0 + 2)
+    assert comment_rule_figure(noisy, Y, present) == (macro_f1_with_none(noisy, Y, present) + 1 / 3) / 2
+    assert comment_rule_figure(noisy, Y, present, no_matter=False) == macro_f1_with_none(noisy, Y, present, False)
+    f = chip_figures(noisy, Y)
+    assert f["chipped"] == 1.0 and round(f["chipped_gold"], 4) == round(1 / 3, 4)
+    assert round(f["chip_precision"], 4) == round(1 / 3, 4) and f["false_chip"] == 1.0
+
+
+def _route_choice(monkeypatch, no_matter: bool) -> dict:
+    """The comment route's choice on made-up out-of-fold scores: 10 lines of a frequent topic F (sure), 1 of a
+    rare topic R whose best score is low (p ≈ 0.15), 5 lines naming no matter whose best score is F at p ≈ 0.18.
+    No threshold tells R's line from the five: giving R its chip gives the five theirs."""
+    import scipy.sparse as sp
+
+    import nlp.train as T
+
+    monkeypatch.setattr(T, "COMMENT_TOPICS_NO_MATTER", no_matter)
+    monkeypatch.setattr(T, "COMMENT_TOPICS_PRESS_SHARES", (0.0,))
+    monkeypatch.setattr(T, "COMMENT_TOPICS_MAX_WORDS", (None,))
+    F, R = TOPICS.index("economy"), TOPICS.index("welfare")
+    n = 16
+    S = np.full((n, len(TOPICS)), -10.0, dtype=np.float32)
+    Y = np.zeros((n, len(TOPICS)), dtype=int)
+    S[:10, F], Y[:10, F] = 3.0, 1
+    S[10, R], Y[10, R] = -1.7, 1
+    S[11:, F] = -1.5
+    docs = [{"id": f"S1-{i:04d}", "_file": "labelled_S1.jsonl"} for i in range(n)]
+    press = {"economy": LinearTopicModel(np.array([0.0]), -10.0)}
+    rule = {"fallback": 9.0, "margin": 9.0, "top_k": 2}
+    oof = {"rows": np.array([], dtype=int), "scores": [np.zeros((0, len(TOPICS)), dtype=np.float32)]}
+    choice, _ = T._comment_route_rule(sp.csr_matrix((n, 1), dtype=np.float32), docs, list(range(n)),
+                                      ["a b"] * n, Y, {"scores": [S]}, press, 0.0, rule, oof)
+    return choice
+
+
+def test_comment_rule_with_no_matter_class_keeps_chips_off_lines_naming_none(monkeypatch):
+    old = _route_choice(monkeypatch, no_matter=False)  # the topics' macro-F1 alone: R's recall wins
+    assert old["criterion"] == "macro" and old["cv_false_chip"] == 1.0 and old["cv_chipped"] == 1.0
+    new = _route_choice(monkeypatch, no_matter=True)
+    assert new["criterion"] == "macro+none, micro+none" and new["cv_false_chip"] == 0.0
+    assert new["cv_chipped"] == round(10 / 16, 4) and new["cv_chip_precision"] == 1.0
