@@ -48,7 +48,11 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # 11 (round 22): the models retrained with slice S61 (sentiment: feedback on a public service, told mildly), and a
 # residential area (khu, thôn, tổ …) named before a unit of the area keeps only places within it (nlp/gazetteer.py;
 # "Round 22: a residential area before its unit"), so stored items take both.
-PIPELINE_REVISION = 11
+# 12 (round 23): the models retrained with the comment rule chosen on lines that name no matter too (comment chips:
+# p > 0.25, no fallback; "Round 23: comment chips and the lines that name no matter"), and the gazetteer's one
+# residential vocabulary («khu phố X», «khu dân cư X», a bare ward name before a unit of the area), so stored
+# comments take their chips and items their places again.
+PIPELINE_REVISION = 12
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
 _TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
