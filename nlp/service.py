@@ -188,14 +188,10 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
     batch = batch_size(cfg)
     budget = float(nlp.get("tag_seconds_per_tick", 5))
 
-    loaded = False
-
     def hook() -> None:
-        nonlocal loaded
-        if not loaded and not _pending(cfg, db):
+        if _pipeline_key(cfg) not in _PIPELINES and not _pending(cfg, db):
             return  # nothing to tag: the models (seconds of CPU, hundreds of MB) wait until something is
         pipeline = get_pipeline(cfg)
-        loaded = True
         start = clock()
         done = tag_pending(cfg, db, batch, pipeline, enough=lambda: clock() - start >= budget, stop=stop)
         if done:

@@ -78,6 +78,8 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
         log_id = store_imports.start_import(cur, now=now, file_name=imp.stored_name(file_name), file_sha1=digest,
                                             source=settings.source.name, mapping=mapping)
     proc = ingest.processor(cfg, db)
+    with db.read() as cur:
+        by_text = store_items.has_garbled(cur, settings.source.name)  # asked once, not for every chunk
     res = Imported(rows=0, items_new=0, items=0, log_id=log_id, status="interrupted")
     error: str | None = None
     try:
@@ -86,7 +88,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
             for chunk in imp.chunks(table.rows, cfg.imports.chunk_rows):
                 items, skipped = imp.map_rows(chunk, mapping, settings, now)
                 with db.write() as cur:
-                    repaired = _repair_garbled(cur, items)
+                    repaired = _repair_garbled(cur, items, by_text=by_text)
                     new_ids = insert_items(cur, items)
                     store_imports.import_progress(cur, log_id, rows_read=res.rows + len(chunk),
                                                   items_new=res.items_new + len(new_ids),
@@ -120,16 +122,18 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
             store_imports.finish_import(cur, log_id, status=res.status, now=utcnow(), error=error)
 
 
-def _repair_garbled(cur: Any, items: list[Item]) -> list[str]:
+def _repair_garbled(cur: Any, items: list[Item], *, by_text: bool = True) -> list[str]:
     """Stored items an earlier import garbled (U+FFFD where its codec could not read the bytes) take the text of
     the same rows re-imported from a fixed file; returns their ids. Before round 23 a row without a URL came back
-    as a second item beside the garbled one, and one with a URL left the garbled text in place."""
+    as a second item beside the garbled one, and one with a URL left the garbled text in place. `by_text`: the
+    source held a garbled item when the import began (`store.items.has_garbled`); without one, rows without a
+    stored URL are not looked for by time and text."""
     if not items:
         return []
     stored = store_items.stored_texts(cur, [it.canonical_url for it in items])
     fixes = plan_repairs(stored, items)
     fresh = [it for it in items if it.canonical_url not in stored]
-    if fresh:
+    if fresh and by_text:
         pool = store_items.garbled_of_source(cur, fresh[0].source, [it.published_at for it in fresh])
         fixes += _fixes_by_text(pool, fresh) if pool else []
     store_items.repair_texts(cur, fixes)

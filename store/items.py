@@ -387,6 +387,15 @@ def stored_texts(cur: "duckdb.DuckDBPyConnection", canonical_urls: Sequence[str]
     return {r[0]: {"id": r[1], "title": r[2], "summary": r[3], "author": r[4]} for r in rows}
 
 
+def has_garbled(cur: "duckdb.DuckDBPyConnection", source: str) -> bool:
+    """Whether any stored item of `source` holds U+FFFD in its title or summary: an import asks once, and only
+    then looks for garbled rows by time and text chunk by chunk (`garbled_of_source`), instead of scanning the
+    source's texts for every chunk of an ordinary import."""
+    return bool(cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM items WHERE source = ? "
+        "AND (contains(title, '\ufffd') OR contains(summary, '\ufffd')))", [source]).fetchall()[0][0])
+
+
 def garbled_of_source(cur: "duckdb.DuckDBPyConnection", source: str, published: Sequence[datetime]
                       ) -> list[dict[str, Any]]:
     """The stored items of `source` whose title or summary holds U+FFFD (bytes an import could not decode),
