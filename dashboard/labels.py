@@ -144,9 +144,16 @@ def cut_to_lines(text: str, line_chars: int, lines: int) -> str:
     words = " ".join(text.split()).split(" ")
     if len(wrapped_lines(text, line_chars)) <= lines:
         return " ".join(words).strip()
-    fits = 0  # how many words fit with « …» after them
-    while fits < len(words) and len(wrapped_lines(" ".join(words[:fits + 1]) + " …", line_chars)) <= lines:
-        fits += 1
+    # how many words fit with « …» after them: a prefix's line count only grows with its words, so a binary
+    # search finds the same count in ~7 wraps instead of one wrap per word (up to 200 reasons a briefing run)
+    lo, hi = 0, len(words)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if len(wrapped_lines(" ".join(words[:mid]) + " …", line_chars)) <= lines:
+            lo = mid
+        else:
+            hi = mid - 1
+    fits = lo
     clause = next((n for n in range(fits, 0, -1) if _CLAUSE_END.search(words[n - 1])), 0)
     keep = clause if clause * 2 > fits else fits
     return (" ".join(words[:keep]).rstrip(",;:") + " …") if keep else text[:max(1, line_chars - 2)] + " …"

@@ -112,8 +112,9 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
             last, tries = failed_at.get(key, (None, 0))
             if last is not None and now - last < retry_wait(tries):
                 continue
+            late = now - due > LATE_AFTER  # made_late's verdict, from the due time already in hand
             with db.read() as cur:
-                why_not = _not_to_make(cur, week, area, due, now, tried=key in failed_at)
+                why_not = _not_to_make(cur, week, area, due, late=late, tried=key in failed_at)
             if why_not == ARCHIVED:  # by hand, maybe while this hook retried: no failure left to show on Báo cáo
                 with db.write() as cur:
                     store_reports.clear_schedule_failure(cur, week, area)
@@ -121,7 +122,6 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                 log.info("weekly report %s %r not made: %s", week, area or "(toàn tỉnh)", why_not)
                 done.add(key)
                 continue
-            late = made_late(week, to_local(now), s.schedule_weekday, s.schedule_time)
             try:
                 res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now, late=late)
             except Exception as exc:  # noqa: BLE001 - keep the scheduler alive; retry later
@@ -150,9 +150,10 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
     return hook
 
 
-def _not_to_make(cur: "duckdb.DuckDBPyConnection", week: str, area: str, due: datetime, now: datetime, *,
+def _not_to_make(cur: "duckdb.DuckDBPyConnection", week: str, area: str, due: datetime, *, late: bool,
                  tried: bool) -> str:
-    """Why the due `week`'s report for `area` is not to be made now (naive UTC `due`, `now`), or "" to make it.
+    """Why the due `week`'s report for `area` is not to be made now (naive UTC `due`; `late`: made now, it would
+    be made late), or "" to make it.
     Made already: by the schedule or by hand, once the week was due (a hand-made report of the week so far, on Friday
     morning, still leaves the schedule's own at 16:00; round 23: staff who made last week's on Monday morning got a
     second one from the catch-up). Not a catch-up of a week before the installation began (round 23: a new
@@ -161,7 +162,7 @@ def _not_to_make(cur: "duckdb.DuckDBPyConnection", week: str, area: str, due: da
     week already and failed; it goes on retrying."""
     if store_reports.archived(cur, "weekly", week, area, made_since=due):
         return ARCHIVED
-    if tried or now - due <= LATE_AFTER:
+    if tried or not late:
         return ""
     began = store_reports.install_began(cur)
     if began is None or began > due:

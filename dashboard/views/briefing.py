@@ -212,7 +212,7 @@ def cut_reasons(reasons: list[str]) -> list[int]:
     """Positions of the reasons the desk grid's cell shows cut (`cut_to_lines`: more than its six lines as it wraps
     them at words; until round 23 a count of 216 characters, which said whole a reason of short words that wrapped
     to seven lines)."""
-    return [i for i, r in enumerate(reasons) if cut_to_lines(r, REASON_LINE_CHARS, REASON_LINES) != r]
+    return [i for i, r in enumerate(reasons) if len(wrapped_lines(r, REASON_LINE_CHARS)) > REASON_LINES]
 
 
 def _reasons_cut(view: pd.DataFrame) -> None:
