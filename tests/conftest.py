@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -241,6 +242,51 @@ def stopped_dashboard_clock(monkeypatch):
     now = store_db.utcnow()
     stop_dashboard_clock(monkeypatch, now)
     return now
+
+
+def cli_in_process(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m langnghe.cli ARGS` run by `langnghe.cli.main` in this process, answered as `subprocess.run` does
+    (returncode, stdout, stderr; stderr holds the log lines as the console shows them). For the steps of a test that
+    set up state or read it back: a process costs its start-up and imports (1–2 s of CPU, 5–15 s under load) and,
+    for a command that tags, loading the models, which the worker loaded once here (`nlp.service.get_pipeline`).
+    Keep a real process (`tests/langnghe/test_crash_and_cli.cli`) for the step a test is about when the process
+    itself matters: its exit, a signal, a crash. $LANGNGHE_DB is unset, as the `cli` helper does; what `main`
+    changes in the process (the root logger, the secrets directory, the fold cache) is put back."""
+    import io
+    import logging
+    import os
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from langnghe import cli
+    from vocab import folding, secrets
+
+    out, err = io.StringIO(), io.StringIO()
+    root, httpx_log = logging.getLogger(), logging.getLogger("httpx")
+    kept = {"level": root.level, "httpx": httpx_log.level, "dir": secrets._dir, "fold": folding._fold_cached,
+            "handlers": [(h, h.formatter, list(h.filters)) for h in root.handlers]}
+    console = logging.StreamHandler(err)  # what basicConfig gives the real process (pytest's handlers stop it here)
+    root.addHandler(console)
+    root.setLevel(logging.INFO)
+    saved_env = dict(os.environ)
+    os.environ.pop("LANGNGHE_DB", None)
+    os.environ.update(env or {})
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = cli.main([str(a) for a in args])
+            except SystemExit as exc:  # argparse's refusals
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        root.removeHandler(console)
+        root.setLevel(kept["level"])
+        httpx_log.setLevel(kept["httpx"])
+        for handler, formatter, filters in kept["handlers"]:
+            handler.setFormatter(formatter)
+            handler.filters[:] = filters
+        secrets._dir, folding._fold_cached = kept["dir"], kept["fold"]
+    return subprocess.CompletedProcess(["langnghe", *map(str, args)], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
