@@ -244,14 +244,16 @@ def stopped_dashboard_clock(monkeypatch):
     return now
 
 
-def cli_in_process(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def cli_in_process(args: list[str], env: dict[str, str] | None = None, *, unset: tuple[str, ...] = (),
+                   cwd: str | Path | None = None) -> subprocess.CompletedProcess:
     """`python -m langnghe.cli ARGS` run by `langnghe.cli.main` in this process, answered as `subprocess.run` does
     (returncode, stdout, stderr; stderr holds the log lines as the console shows them). For the steps of a test that
     set up state or read it back: a process costs its start-up and imports (1–2 s of CPU, 5–15 s under load) and,
     for a command that tags, loading the models, which the worker loaded once here (`nlp.service.get_pipeline`).
     Keep a real process (`tests/langnghe/test_crash_and_cli.cli`) for the step a test is about when the process
-    itself matters: its exit, a signal, a crash. $LANGNGHE_DB is unset, as the `cli` helper does; what `main`
-    changes in the process (the root logger, the secrets directory, the fold cache) is put back."""
+    itself matters: its exit, a signal, a crash. $LANGNGHE_DB is unset, as the `cli` helper does, and the variables
+    in `unset`; `cwd` is the working folder for the call. What `main` changes in the process (the root logger, the
+    secrets directory, the fold cache) is put back."""
     import io
     import logging
     import os
@@ -267,16 +269,20 @@ def cli_in_process(args: list[str], env: dict[str, str] | None = None) -> subpro
     console = logging.StreamHandler(err)  # what basicConfig gives the real process (pytest's handlers stop it here)
     root.addHandler(console)
     root.setLevel(logging.INFO)
-    saved_env = dict(os.environ)
-    os.environ.pop("LANGNGHE_DB", None)
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    for name in ("LANGNGHE_DB", *unset):
+        os.environ.pop(name, None)
     os.environ.update(env or {})
     try:
+        if cwd is not None:
+            os.chdir(cwd)
         with redirect_stdout(out), redirect_stderr(err):
             try:
                 code = cli.main([str(a) for a in args])
             except SystemExit as exc:  # argparse's refusals
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:
+        os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
         root.removeHandler(console)
