@@ -99,16 +99,25 @@ async def _no_dns_async(host: str, port: int) -> list[str]:
     return _no_dns(host, port)
 
 
-def _dashboard_modules() -> dict[str, dict[str, int]]:
-    """Every loaded dashboard module's attributes, by identity (cheap: a few hundred names)."""
-    return {name: {k: id(v) for k, v in vars(mod).items()}
+def _dashboard_modules() -> dict[str, dict[str, Any]]:
+    """Every loaded dashboard module's attributes (a copy of each module's namespace, made in C: every test of the
+    suite pays this twice, and the former `{k: id(v)}` of ~1,400 names cost 3–4 ms a test under load, 1 ms now).
+    The copy holds the objects, so no id of a replaced one can be reused by its replacement."""
+    return {name: dict(vars(mod))
             for name, mod in list(sys.modules.items()) if name.startswith("dashboard.") and mod is not None}
 
 
-def left_replaced(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> list[str]:
-    """`module.attr` names present before a test that hold another object (or none) after it."""
-    return [f"{name}.{k}" for name, attrs in before.items() for k, ident in attrs.items()
-            if after.get(name, {}).get(k) != ident]
+_GONE = object()
+
+
+def left_replaced(before: dict[str, dict[str, Any]]) -> list[str]:
+    """`module.attr` names present before a test that hold another object (or none) after it, by identity."""
+    out: list[str] = []
+    for name, attrs in before.items():
+        mod = sys.modules.get(name)
+        now = vars(mod) if mod is not None else {}
+        out += [f"{name}.{k}" for k, v in attrs.items() if now.get(k, _GONE) is not v]
+    return out
 
 
 # Defined before every other autouse fixture, so it is set up before `monkeypatch` and checks after its undo.
@@ -121,7 +130,7 @@ def dashboard_modules_left_as_found():
     `serve` does (`orchestration.runtime.install`)."""
     before = _dashboard_modules()
     yield
-    leaked = left_replaced(before, _dashboard_modules())
+    leaked = left_replaced(before)
     assert not leaked, f"the test left dashboard module attributes replaced: {', '.join(sorted(leaked))}"
 
 
