@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.imports import _CT, _RELS, _WB, _WB_RELS, write_moved_workbook  # noqa: E402
+from bench.imports import EMPTY_SST, write_moved_workbook, write_skeleton  # noqa: E402
 from bench.measure import child_peak_mb  # noqa: E402
 
 ROWS = [("Tiêu đề", "Nội dung", "Ngày đăng"),
@@ -59,14 +59,8 @@ def cp1258(text: str) -> bytes:
 def styled_xlsx(path: Path, empty_rows: int, cells: bool = True) -> None:
     """Two rows of data under a header (inline strings), then `empty_rows` empty rows that carry a style, as Excel
     writes a sheet whose whole columns were formatted."""
-    ct = _CT.replace('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-                     'officedocument.spreadsheetml.sharedStrings+xml"/>', "")
-    rels = _WB_RELS.replace('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                            'relationships/sharedStrings" Target="sharedStrings.xml"/>', "")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in (("[Content_Types].xml", ct), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
-                           ("xl/_rels/workbook.xml.rels", rels)):
-            z.writestr(name, body)
+        write_skeleton(z, shared_strings=False)
         with z.open("xl/worksheets/sheet1.xml", "w") as fh:
             fh.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
                      f'spreadsheetml/2006/main"><dimension ref="A1:C{empty_rows + 3}"/><sheetData>'.encode())
@@ -138,10 +132,8 @@ def deep_xlsx(path: Path, depth: int) -> None:
     21 MB of sheet; openpyxl's iterparse holds every open element."""
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
-                           ("xl/_rels/workbook.xml.rels", _WB_RELS),
-                           ("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="0"/>')):
-            z.writestr(name, body)
+        write_skeleton(z)
+        z.writestr("xl/sharedStrings.xml", EMPTY_SST)
         z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'
                    '<row r="1"><c r="A1" t="inlineStr"><is><t>Tiêu đề</t></is></c></row><row r="2"><c r="A2" '
                    't="inlineStr"><is><t>Bụi</t>' + "<x>" * depth + "</x>" * depth + "</is></c></row></sheetData></worksheet>")
@@ -155,10 +147,8 @@ def entity_xlsx(path: Path, refs: int) -> None:
             '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Tiêu đề</t></is></c></row>'
             '<row r="2"><c r="A2" t="inlineStr"><is><t>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
-                           ("xl/_rels/workbook.xml.rels", _WB_RELS),
-                           ("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="0"/>')):
-            z.writestr(name, body)
+        write_skeleton(z)
+        z.writestr("xl/sharedStrings.xml", EMPTY_SST)
         with z.open("xl/worksheets/sheet1.xml", "w") as fh:
             fh.write(head.encode())
             for _ in range(refs // 100_000):

@@ -49,14 +49,31 @@ _SHEET = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schema
           '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>2</v></c></row></sheetData></worksheet>')
 
 
+EMPTY_SST = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+             'main" count="0"/>')
+_SST_OVERRIDE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.spreadsheetml.sharedStrings+xml"/>')
+_SST_REL = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'sharedStrings" Target="sharedStrings.xml"/>')
+
+
+def write_skeleton(z: zipfile.ZipFile, *, shared_strings: bool = True) -> None:
+    """The parts every bench workbook shares, written once here: content types, the package and workbook
+    relationships and the workbook (one sheet, xl/worksheets/sheet1.xml, and xl/sharedStrings.xml unless
+    `shared_strings` is False); the caller writes the sheet (and the shared strings)."""
+    ct, rels = (_CT, _WB_RELS) if shared_strings else (_CT.replace(_SST_OVERRIDE, ""), _WB_RELS.replace(_SST_REL, ""))
+    for name, body in (("[Content_Types].xml", ct), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
+                       ("xl/_rels/workbook.xml.rels", rels)):
+        z.writestr(name, body)
+
+
 def write_xlsx_bomb(path: Path, string_bytes: int, *, many: bool = False) -> Path:
     """An XLSX (headers 'text', 'title') whose one shared string is `string_bytes` of 'a', written in
     chunks: deflate squeezes it about 1000 to 1, so 1.5 GB of text is about 1.5 MB on disk. With
     `many`, the same bytes are millions of one-letter shared strings instead (openpyxl keeps each)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
-                           ("xl/_rels/workbook.xml.rels", _WB_RELS), ("xl/worksheets/sheet1.xml", _SHEET)):
-            z.writestr(name, body)
+        write_skeleton(z)
+        z.writestr("xl/worksheets/sheet1.xml", _SHEET)
         with z.open("xl/sharedStrings.xml", "w", force_zip64=string_bytes > 2**31) as fh:
             fh.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
                      b'spreadsheetml/2006/main" count="3" uniqueCount="3"><si><t>text</t></si><si><t>title</t>'

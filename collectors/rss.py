@@ -125,11 +125,8 @@ def _entries_in(xml: bytes, start: int) -> int:
 
 def bounded_xml(xml: bytes, limits: LimitsConfig) -> bytes:
     """The feed held to `limits` max_entries entries and max_feed_mb, cut after the last whole entry that fits
-    (feedparser reads the unclosed rest leniently). An entity declared through another (billion laughs), or
-    elements open more than MAX_XML_DEPTH deep, are a DocumentError before any parse."""
-    root = _ROOT_ELEMENT.search(xml)
-    if _NESTED_ENTITY.search(xml, 0, root.start() if root else len(xml)):  # the prologue, where a DTD is
-        raise DocumentError("bản tin khai báo thực thể lồng trong thực thể (kiểu «billion laughs»): không đọc")
+    (feedparser reads the unclosed rest leniently). A prologue `_check_prologue` refuses, or elements open more
+    than MAX_XML_DEPTH deep, are a DocumentError before any parse."""
     cut_at = len(xml)
     starts = _ENTRY_START.finditer(xml)
     for _ in range(limits.max_entries + 1):
@@ -145,18 +142,24 @@ def bounded_xml(xml: bytes, limits: LimitsConfig) -> bytes:
             raise DocumentError(f"bản tin lớn bất thường: không có tin nào trọn vẹn trong "
                                 f"{limits.max_feed_mb:g} MB đầu ([limits] max_feed_mb): không đọc")
         xml = xml[:end]
-    _check_expansion(xml[:root.start()] if root else xml, xml, limits)
+    root = _ROOT_ELEMENT.search(xml)
+    _check_prologue(xml[:root.start()] if root else xml, xml, limits)  # the prologue, where a DTD is
     why = _shape_over(xml, MAX_XML_DEPTH, MAX_XML_TAGS)
     if why:
         raise DocumentError(f"bản tin XML {why}: không đọc; bản tin hỏng, hoặc cố ý làm treo trình đọc")
     return xml
 
 
-def _check_expansion(prologue: bytes, xml: bytes, limits: LimitsConfig) -> None:
-    """A DocumentError when the entities the prologue declares would add more than max_feed_mb to the feed (what
+def _check_prologue(prologue: bytes, xml: bytes, limits: LimitsConfig) -> None:
+    """The one check of the entities the prologue (the DTD) declares, a DocumentError for: an entity declared
+    through another (billion laughs); a parameter entity (it can hide a declaration); more than MAX_LONG_ENTITIES
+    long ones; long ones referenced in `xml` until they would add more than max_feed_mb to the feed (what
     feedparser is let read as it is). Not nested, an entity still multiplies: expat's guard allows a
     hundredfold, so 7.5 MB of `&e;` (30 KB gzipped on the wire), e a 250-character text, made a 625,000,000-
-    character description, 2.6 GB and 16 s in the collectors' process before any cap saw it (round 22)."""
+    character description, 2.6 GB and 16 s in the collectors' process before any cap saw it (round 22). Until
+    round 23 the nested case was a second check of the same prologue, before the cut."""
+    if _NESTED_ENTITY.search(prologue):
+        raise DocumentError("bản tin khai báo thực thể lồng trong thực thể (kiểu «billion laughs»): không đọc")
     if _PARAMETER_ENTITY.search(prologue):
         raise DocumentError("bản tin khai báo thực thể tham số (<!ENTITY % …>) có thể giấu thực thể khác: không đọc")
     long = [(m.group(1), len(m.group(3))) for m in _INTERNAL_ENTITY.finditer(prologue)

@@ -11,7 +11,6 @@ import streamlit as st
 
 from dashboard import data
 from reports.generate import build_weekly_report
-from reports.schedule import GENERATED_BY
 from reports.html_out import render_html
 from reports.settings import (ReportSettings, last_complete_week, recent_weeks, report_week, to_local, week_of,
                               week_period)
@@ -69,10 +68,12 @@ def week_before(week: str) -> str:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def first_scheduled_week() -> str | None:
-    """The week of the schedule's first report: Lưu trữ does not call it late (reports.schedule.GENERATED_BY)."""
+def latest_archived(week: str, area: str) -> dict[str, Any] | None:
+    """The newest archived weekly report of `week` and `area` ({generated_at in Vietnam time, generated_by}), or None:
+    Báo cáo says it is in Lưu trữ before staff make it again (round 23)."""
     with data.db().read() as cur:
-        return store_reports.first_scheduled(cur, "weekly", GENERATED_BY)
+        row = store_reports.latest_archived(cur, "weekly", week, area)
+    return row and {**row, "generated_at": to_local(row["generated_at"])}
 
 
 @st.cache_data(ttl=PREVIEW_TTL, show_spinner=False)  # 0.9 s at 50,000 items a week (seed_week)

@@ -9,6 +9,7 @@ http(s) addresses are ever clickable.
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
@@ -124,3 +125,28 @@ def numbered_steps(steps: list[str]) -> str:
     """Handling steps in one table cell, each after its number, «① 06/12/2026 10:00 Lan: Tiếp nhận ② …»: a grid cell
     draws a line break as a space, so steps joined by "\\n" ran together into one sentence (round 21)."""
     return " ".join(f"{STEP_MARKS[k] if k < len(STEP_MARKS) else f'({k + 1})'} {s}" for k, s in enumerate(steps))
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?)»]$")  # a word ending a clause: a cut after it reads as a pause
+
+
+def wrapped_lines(text: str, line_chars: int) -> list[str]:
+    """`text` wrapped at word boundaries into lines of at most `line_chars` characters (a word longer than a line is
+    broken): how a grid cell of that width lays it out, nearly."""
+    return textwrap.wrap(" ".join(text.split()), line_chars) if text.strip() else []
+
+
+def cut_to_lines(text: str, line_chars: int, lines: int) -> str:
+    """`text` as a cell of `lines` lines of `line_chars` characters shows it: whole when it fits, else cut after the
+    last clause that fits (a «,», «;», «.» …), or the last whole word when no clause ends in the second half, and
+    ended with «…». Round 23: the briefing's «Vì sao» was judged and cut by a character count, mid-word and
+    mid-phrase («… 3 nguồn đưa tin, trong đó có Báo Qu…»)."""
+    words = " ".join(text.split()).split(" ")
+    if len(wrapped_lines(text, line_chars)) <= lines:
+        return " ".join(words).strip()
+    fits = 0  # how many words fit with « …» after them
+    while fits < len(words) and len(wrapped_lines(" ".join(words[:fits + 1]) + " …", line_chars)) <= lines:
+        fits += 1
+    clause = next((n for n in range(fits, 0, -1) if _CLAUSE_END.search(words[n - 1])), 0)
+    keep = clause if clause * 2 > fits else fits
+    return (" ".join(words[:keep]).rstrip(",;:") + " …") if keep else text[:max(1, line_chars - 2)] + " …"

@@ -504,10 +504,20 @@ def desk_or_tablet(key: str) -> tuple[Any, Any]:
 
 def desk_and_tablet(key: str, data: Any, desk: dict[str, Any], tablet: dict[str, Any], **kw: Any) -> None:
     """One table drawn twice (`desk_or_tablet`): with st.dataframe's arguments `kw` and `desk` for a desk, `kw` and
-    `tablet` (its fewer columns) for a tablet; the page's CSS shows the one that fits."""
+    `tablet` (its fewer columns) for a tablet; the page's CSS shows the one that fits. The tablet's copy is sent
+    only the columns it shows (round 23: each copy sent the whole frame, hidden columns too, so the tablet copies
+    were half of the grid data of Tổng quan, Trước giao ban and Nguồn tin; `bench/tabs_and_copies.py`)."""
     for box, own in zip(desk_or_tablet(key), (desk, tablet)):
         with box:
-            dataframe(data, **(kw | own))
+            dataframe(shown_columns(data, own.get("column_order")) if own is tablet else data, **(kw | own))
+
+
+def shown_columns(data: Any, order: Any) -> Any:
+    """`data` cut to the columns of `order` (a grid's column_order), in `data`'s order; `data` as it is without one."""
+    if not order or not isinstance(data, pd.DataFrame):
+        return data
+    keep = set(order)
+    return data[[c for c in data.columns if c in keep]]
 
 
 def desk_and_tablet_grid(key: str, data: Any, config: dict[str, Any], tablet: dict[str, int], **kw: Any) -> None:

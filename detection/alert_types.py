@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping, NamedTuple, Sequence, TypedDict
+from typing import Any, Mapping, NamedTuple, Sequence
 
 
 @dataclass(frozen=True)
@@ -167,13 +167,18 @@ class OpenAlert:
         return int(self.details.get("severity_points") or 0)
 
 
-class HarmSignals(TypedDict):
-    """What a story's items say about harm (stored as details["harm"], so a dict on the wire): harm words found,
-    the largest stated count of affected people or homes, whether officials are involved."""
+@dataclass(frozen=True)
+class HarmSignals:
+    """What a story's items say about harm: harm words found, the largest stated count of affected people or homes,
+    whether officials are involved. Stored as details["harm"]: `as_json` is that dict, made only where details are
+    (Figures.as_details, severity.regrade; a TypedDict until round 23)."""
 
-    harms: list[str]
+    harms: tuple[str, ...]
     affected: int
     official: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"harms": list(self.harms), "affected": self.affected, "official": self.official}
 
 
 class Severity(NamedTuple):
@@ -228,7 +233,7 @@ class Figures:
             "window_minutes": self.window_minutes, "window_from": self.window_from.isoformat(),
             "expected_in_window": self.expected_in_window, "rate_ratio": self.rate_ratio,
             "poisson_p": self.poisson_p, "burst": self.burst, "n_negative": self.n_negative,
-            "severity_points": self.severity_points, "severity_why": self.severity_why, "harm": self.harm,
+            "severity_points": self.severity_points, "severity_why": self.severity_why, "harm": self.harm.as_json(),
             "severity": self.severity, "burst_from": self.burst_from.isoformat() if self.burst_from else None,
             "score": self.score, "total_items": self.total_items, "kleinberg_states": self.kleinberg_states,
         }

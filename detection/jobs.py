@@ -12,16 +12,18 @@ The StoryIndex lives in memory, one per database handle; it is rebuilt from stor
 process starts or when a merge changed the stories (stories_meta.generation).
 
 Store rows become typed shapes once, here (detection/alert_types.py: StoryStats, WholeStory, PriorAlert, OpenAlert;
-grouped rows → GroupItem). What goes down to the store or out to a replay's tagger stays a dict, named by a
-TypedDict: a TagRequest, a StoryItemRow for store.stories.add_story_items. What a step returns is typed and frozen:
-RaisedAlert / RaisedAlarm (replay turns them into its files' rows with `as_row`, round 22).
+grouped rows → GroupItem). What goes out to a replay's tagger is a frozen TagRequest (round 23; a TypedDict
+before: nothing read it as a dict). What goes down to the store stays a dict, named by a TypedDict: a StoryItemRow
+is the story_items row store.stories.add_story_items writes, built once on the line before that call, so a
+dataclass would only be turned back into it (the DuckDB row is the boundary). What a step returns is typed and
+frozen: RaisedAlert / RaisedAlarm (replay turns them into its files' rows with `as_row`, round 22).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping, Sequence, TypedDict
 
@@ -40,7 +42,8 @@ from vocab.alerts import NewAlert
 log = logging.getLogger("langnghe.detect")
 
 
-class TagRequest(TypedDict):
+@dataclass(frozen=True)
+class TagRequest:
     """What the grouping hands a tagger for an item not tagged yet (replay's fixture tagger, tests): `text` is its
     summary, `flags` route a comment (fb_post:<id>)."""
 
@@ -50,7 +53,7 @@ class TagRequest(TypedDict):
     source: str
     source_type: str
     published_at: datetime
-    flags: list[str]
+    flags: tuple[str, ...]
     url: str | None
 
 
@@ -138,7 +141,7 @@ class Detector:
         if tagger is not None and untagged:
             rows = tagger([TagRequest(id=r["id"], title=r["title"], text=r["summary"], source=r["source"],
                                       source_type=r["source_type"], published_at=r["published_at"],
-                                      flags=r.get("flags") or [], url=r.get("url")) for r in untagged])
+                                      flags=tuple(r.get("flags") or ()), url=r.get("url")) for r in untagged])
             tags = {str(t["id"]): t for t in rows}
         for r in ready:
             if r["tagged"]:

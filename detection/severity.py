@@ -66,7 +66,7 @@ def harm_signals(folded_texts: Iterable[str | None]) -> HarmSignals:
                 n = _COUNT_WORDS[raw] if raw in _COUNT_WORDS else int(raw.replace(".", ""))
                 affected = max(affected, n)
         official = official or any(_has(t, w) for w in OFFICIAL_WORDS)
-    return HarmSignals(harms=sorted(harms, key=list(HARM_WORDS).index), affected=affected, official=official)
+    return HarmSignals(harms=tuple(sorted(harms, key=list(HARM_WORDS).index)), affected=affected, official=official)
 
 
 _TOKEN_RE = re.compile(r"[a-z0-9.]+")
@@ -78,14 +78,14 @@ def severity_of(signals: HarmSignals, mixed: bool, score: float, p: AlertParams)
     officials involved 1, carried by both press and social 1, breadth of coverage (score ≥ severity_medium
     1, ≥ severity_high 2). high from severity_points_high, medium from severity_points_medium."""
     why: list[str] = []
-    harm = min(3, sum(HARM_WORDS[h][1] for h in signals["harms"]))
-    if signals["harms"]:
-        why.append(", ".join(signals["harms"]))
-    n = int(signals["affected"] or 0)
+    harm = min(3, sum(HARM_WORDS[h][1] for h in signals.harms))
+    if signals.harms:
+        why.append(", ".join(signals.harms))
+    n = int(signals.affected or 0)
     affected = 2 if n >= p.severity_affected_mass else 1 if n >= p.severity_affected_many else 0
     if affected:
         why.append(f"ít nhất {fmt_num(n)} hộ/người bị ảnh hưởng")
-    official = 1 if signals["official"] else 0
+    official = 1 if signals.official else 0
     if official:
         why.append("chính quyền vào cuộc")
     spread = 1 if mixed else 0
@@ -132,7 +132,7 @@ def regrade(alert: OpenAlert, story: WholeStory, score: float, p: AlertParams) -
     details = dict(alert.details)
     if details.get("detail"):  # the engineers' figures end with the same clause
         details["detail"] = restate_severity(str(details["detail"]), old, level, why)
-    details.update(severity=level, severity_points=points, severity_why=why, harm=signals,
+    details.update(severity=level, severity_points=points, severity_why=why, harm=signals.as_json(),
                    severity_items=story.n_items)
     note = regrade_note(old, level, story.n_items, points, why) if rose else ""
     return Regrade(level, reason, details, note)

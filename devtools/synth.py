@@ -148,10 +148,13 @@ TAG_SCHEMA = pa.schema([
 def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int = 12, days: float = 14,
          now: datetime | None = None, seed: int = 7, chunk: int = 200_000, progress: Any = None,
          outlets: list[tuple[str, str, str, str]] | None = None,
-         outlet_weights: np.ndarray | None = None, burst: int | None = None) -> dict[str, int]:
+         outlet_weights: np.ndarray | None = None, burst: int | None = None,
+         model_version: str = "synthetic") -> dict[str, int]:
     """Write synthetic data; returns what was written per table. `outlets` (feed, outlet, source_type,
     domain) and their weights replace the 14 demo outlets (devtools/office.py passes 60+); `burst` items
-    (default: the newest 1/40) are moved into the last 6 hours."""
+    (default: the newest 1/40) are moved into the last 6 hours. `model_version` stamps the tags: "synthetic"
+    makes `serve` re-tag every item with the real model at its first tick; `nlp.version.current_stamp(cfg)`
+    makes them count as tagged already (tests/dashboard/served.py, whose walks test pages, not tagging)."""
     now = now or utcnow()
     outlets = outlets or OUTLETS
     weights = _OUTLET_WEIGHTS if outlet_weights is None else np.asarray(outlet_weights, dtype=float)
@@ -229,7 +232,7 @@ def seed(db: Database, *, n_items: int = 600, n_stories: int = 40, n_alerts: int
                              "source_type": stype, "title": title, "folded": folded, "topics": list(topics),
                              "sentiment": sent, "in_area": in_area, "places": [PLACES[pi][0]]})
         n = hi - lo
-        t_tags = pa.table({**tag, "model_version": ["synthetic"] * n, "lang": ["vi"] * n,
+        t_tags = pa.table({**tag, "model_version": [model_version] * n, "lang": ["vi"] * n,
                            "no_diacritics": [False] * n}).select(TAG_SCHEMA.names).cast(TAG_SCHEMA)
         with db.write() as cur:
             load_items(cur, pa.table(cols, schema=ITEM_SCHEMA), pa.table(links, schema=LINK_SCHEMA))
@@ -366,9 +369,9 @@ def _handle(cur: Any, aid: str, status: str, raised: datetime, now: datetime) ->
 def add_item(db: Database, *, title: str, summary: str, url: str, outlet: str = "Nhóm Uông Bí 24h",
              source: str = "demo-fb-uongbi", source_type: str = "social", published_at: datetime | None = None,
              topics: list[str] | None = None, sentiment: str = "negative", in_area: bool = True,
-             places: list[str] | None = None) -> str:
+             places: list[str] | None = None, model_version: str = "synthetic") -> str:
     """One hand-made item (e.g. a malicious one for the rendering test), with tags, written as collection and
-    tagging write theirs (`insert_items`, `save_tags`)."""
+    tagging write theirs (`insert_items`, `save_tags`); `model_version` as `seed`'s."""
     now = utcnow()
     iid = sha1(url + title)
     item = make_item(item_id=iid, url=url, canonical_url=f"{url}#{iid}", title=title, summary=summary, source=source,
@@ -378,5 +381,5 @@ def add_item(db: Database, *, title: str, summary: str, url: str, outlet: str = 
         insert_items(cur, [item])
         save_tags(cur, [tag_row(iid, topics=topics or ["misinformation_fraud"], sentiment=sentiment,
                                 in_area=in_area, places=places or [], folded=_fold(f"{title} {summary}"),
-                                model_version="synthetic")], now=now)
+                                model_version=model_version)], now=now)
     return iid

@@ -15,8 +15,7 @@ import pkgutil
 import sys
 from types import ModuleType
 
-from langnghe import commands, state
-from langnghe.console import ConsoleFormatter
+from langnghe import commands, console, state
 from store.db import DatabaseLocked, StorageError
 from vocab import folding, secrets
 from vocab.config import Config, ConfigError, load, section
@@ -171,15 +170,7 @@ def _config(args: argparse.Namespace) -> Config:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parse(parser, argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if not args.verbose:  # -v keeps the technical lines (date, level, module) for whoever reads a fault
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(ConsoleFormatter())
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per HTTP request drowns the summary lines
+    console.configure(args.verbose)  # the one place the console's format follows -v
     for handler in logging.getLogger().handlers:  # tokens read from secrets never reach a log line
         secrets.redact_logs(handler)
     if not getattr(args, "func", None):

@@ -7,14 +7,20 @@
 in Vietnam time whatever the server's zone (`vocab.timefmt.vn_time_struct`). Until round 22 serve's console had
 its own formatter and said «16:16 WARNING langnghe.jobs: …» where a command said «16:16 CHÚ Ý: …». The module and
 English level still reach whoever needs them: `-v` keeps the technical format, and serve's log file has both.
+
+`configure(verbose)` is the one place that picks the console's format from `-v` (langnghe.cli.main calls it once);
+serve's `service.route_logs` only filters what reaches the console. Until round 23 route_logs set this formatter
+again, so `langnghe -v serve` lost the technical lines the CLI had just chosen.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 
 from vocab.timefmt import vn_time_struct
 
+TECHNICAL_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # `-v` and serve's log file
 LEVEL_WORDS = {logging.WARNING: "CHÚ Ý", logging.ERROR: "LỖI", logging.CRITICAL: "LỖI"}
 
 
@@ -27,3 +33,14 @@ class ConsoleFormatter(logging.Formatter):
         word = LEVEL_WORDS.get(record.levelno)
         text = f"{self.formatTime(record, '%H:%M')} " + (f"{word}: " if word else "") + record.getMessage()
         return text + ("\n" + self.formatException(record.exc_info) if record.exc_info else "")
+
+
+def configure(verbose: bool) -> None:
+    """The root logger's console handler (stderr) and its format, chosen once from `-v`: technical lines (date,
+    level, module) for whoever reads a fault, the short Vietnamese ones otherwise."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=TECHNICAL_FORMAT, stream=sys.stderr)
+    if verbose:
+        return
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(ConsoleFormatter())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per HTTP request drowns the summary lines

@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from langnghe.console import ConsoleFormatter
+from langnghe.console import TECHNICAL_FORMAT
 from orchestration import runtime
 from orchestration.jobs import Scheduler, install_jobs
 from store.db import Database, remove_stale_copies
@@ -66,13 +66,12 @@ def route_logs(cfg: Config) -> Path:
     path = Path(cfg.storage.db_path).resolve().parent / LOG_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
-    for h in root.handlers:
+    for h in root.handlers:  # the format stays the CLI's (langnghe.console.configure: `-v` keeps the technical one)
         if getattr(h, "stream", None) in (sys.stderr, sys.stdout) and _console_filter not in h.filters:
             h.addFilter(_console_filter)
-            h.setFormatter(ConsoleFormatter())
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         fh = RotatingFileHandler(path, maxBytes=10_000_000, backupCount=3, encoding="utf-8")
-        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        fh.setFormatter(logging.Formatter(TECHNICAL_FORMAT))
         redact_logs(fh)  # a token read from secrets (the Telegram bot's, in its URL) never reaches the file
         root.addHandler(fh)
     if root.level > logging.INFO or root.level == logging.NOTSET:

@@ -463,9 +463,12 @@ class Classifier:
 
     @staticmethod
     def load(path: str | Path) -> "Classifier":
+        """From its unpacked copy after the first load (nlp/unpacked.py: 7–14 s of xz unpacking → under 1 s)."""
         import joblib
 
-        return joblib.load(path)
+        from nlp.unpacked import load_unpacked
+
+        return load_unpacked(path, joblib.load)
 
 
 __all__ = ["Classifier", "CommentTopicModel", "LexiconFeatures", "SentimentCues", "TwoStageSentiment",

@@ -53,7 +53,16 @@ _DIST_TYPES = ("Thành phố", "Thị xã", "Huyện", "Quận")
 _PROV_TYPES = ("Tỉnh", "Thành phố")
 _SHORT_DIST = {"Thành phố": "TP", "Thị xã": "TX", "Huyện": "huyện", "Quận": "quận"}
 
-# Words written before a name, by the folded form of the last one or two tokens.
+# Round 22: words of a residential area inside a ward or commune, as written (lower case, with marks). A name right
+# after one and right before a unit ("khu Nam Sơn phường Uông Bí") names a part of that unit, not a namesake
+# commune elsewhere (xã Nam Sơn, ex-Ba Chẽ); `_inside_next_unit`. Written without marks they count folded, except
+# the words whose folded form is mostly another word: "ban" (địa bàn, "trên địa bàn Cẩm Phả, Uông Bí"), "to".
+# The one list of these words: PREFIX_HINTS reads them as "ward" too (round 23; until then it listed khu, thôn and
+# tổ dân phố again by hand, and read "khu phố X" as a street by its "phố", "khu dân cư X" as a person by its "cư").
+RESIDENTIAL_WORDS = ("khu", "khu phố", "khu dân cư", "tổ", "tổ dân phố", "thôn", "xóm", "bản")
+_MARKS_ONLY = ("tổ", "bản")
+
+# Words written before a name, by the folded form of the last one to three tokens.
 PREFIX_HINTS: dict[str, str] = {
     "phuong": "ward", "p": "ward", "xa": "ward", "thi tran": "ward", "tt": "ward", "dac khu": "ward",
     "thanh pho": "district", "tp": "district", "thi xa": "district", "tx": "district", "huyen": "district",
@@ -64,18 +73,13 @@ PREFIX_HINTS: dict[str, str] = {
     "ba": "person", "anh": "person", "chi": "person", "em": "person", "co": "person", "chu": "person",
     "thay": "person", "cu": "person", "truong": "street", "thpt": "street", "thcs": "street", "tieu hoc": "street",
     "mam non": "street", "khach san": "street", "nha hang": "street", "cong ty": "street", "sv": "street",
-    "hlv": "person", "tuong": "person", "khu": "ward", "thon": "ward", "to dan pho": "ward",
+    "hlv": "person", "tuong": "person",
+    **{fold(w): "ward" for w in RESIDENTIAL_WORDS},  # a name after one is a ward's, or a part of one
 }
 # hint words that count only as written with their marks: "bến" (a quay street: Bến Vân Đồn, TP.HCM), as
 # "ben" without marks is more often "bên" (side: "Yen Tu ben Bac Giang")
-HINT_ACCENTS: dict[str, str] = {"ben": "bến"}
+HINT_ACCENTS: dict[str, str] = {"ben": "bến", **{fold(w): w for w in _MARKS_ONLY}}
 WARD_LEVELS = ("ward_2025", "ward_old")
-# Round 22: words of a residential area inside a ward or commune, as written (lower case, with marks). A name right
-# after one and right before a unit ("khu Nam Sơn phường Uông Bí") names a part of that unit, not a namesake
-# commune elsewhere (xã Nam Sơn, ex-Ba Chẽ); `_inside_next_unit`. Written without marks they count folded, except
-# the words whose folded form is mostly another word: "ban" (địa bàn, "trên địa bàn Cẩm Phả, Uông Bí"), "to".
-RESIDENTIAL_WORDS = ("khu", "khu phố", "khu dân cư", "tổ", "tổ dân phố", "thôn", "xóm", "bản")
-_MARKS_ONLY = ("tổ", "bản")
 # what may stand between such a name and the unit that holds it: spaces, a comma, a dash
 _HOLDER_GAP = re.compile(r"^\s*[,\-–]?\s*\Z")
 _UNIT_PREFIXES = ("ward", "district", "province")  # PREFIX_HINTS of unit words (not streets or people)
@@ -603,7 +607,7 @@ class Gazetteer:
 
     # ---------------------------------------------------------------------------------- match
     def _prefix(self, toks: list[tuple[str, int, int]], i: int, text: str) -> str | None:
-        for n in (2, 1):
+        for n in (3, 2, 1):
             if i - n < 0:
                 continue
             seg = toks[i - n:i]
@@ -908,14 +912,24 @@ def _same_unit(r: Entry, m: Entry) -> bool:
 def _inside_next_unit(area: list[Hit], spans: dict[tuple[int, int], list[Hit]], ctx: _Reading) -> list[Hit]:
     """Round 22: a name after a residential-area word and right before a unit names a part of that unit: keep the
     readings that lie within it (thôn Nam Sơn, xã Ba Chẽ: old xã Nam Sơn is now xã Ba Chẽ), drop the rest
-    (khu Nam Sơn, phường Uông Bí: not xã Nam Sơn, ex-Ba Chẽ). Any other name: `area` unchanged."""
+    (khu Nam Sơn, phường Uông Bí: not xã Nam Sơn, ex-Ba Chẽ); since round 23 also a bare ward name right before
+    one (`_bare_ward_name`). Any other name: `area` unchanged."""
     a, b = area[0].start, area[0].end
-    if not _residential_before(a, ctx):
+    if not (_residential_before(a, ctx) or _bare_ward_name(area, b, ctx)):
         return area
     holder = _holder(b, spans, ctx)
     if holder is None:
         return area
     return [h for h in area if any(_same_unit(h.entry, m.entry) for m in holder)]
+
+
+def _bare_ward_name(area: list[Hit], b: int, ctx: _Reading) -> bool:
+    """Round 23: a ward or commune name without any word before it, followed by a space only (no comma) and then a
+    unit with its type word, is read as a residential word would make it: «Nam Sơn phường Uông Bí» is a part of
+    phường Uông Bí, not xã Nam Sơn (ex-Ba Chẽ) beside it. A district or province name is left alone («Hạ Long
+    phường Bãi Cháy»), and so is a list («Nam Sơn, phường Uông Bí»)."""
+    return (area[0].prefix is None and all(h.entry.level in WARD_LEVELS for h in area)
+            and b < len(ctx.toks) and ctx.gap(b - 1).strip() == "")
 
 
 def _brand_start(j: int, ctx: _Reading) -> str | None:

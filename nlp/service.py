@@ -164,6 +164,15 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, on
     return done
 
 
+def _pending(cfg: Any, db: Any) -> bool:
+    """Whether any stored item waits for tags of the stamp the configured models write, read without loading them
+    (nlp.version.current_stamp): an idle serve, or one whose items are all tagged, then never loads the models."""
+    from nlp.version import current_stamp
+
+    with db.read() as cur:
+        return bool(tag_store.items_to_tag(cur, current_stamp(cfg), 1, fulltext_chars(cfg)))
+
+
 def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotonic, *,
                    stop: threading.Event | None = None) -> Callable[[], None]:
     """A periodic job for `serve` (orchestration/jobs.py JOBS): each tick, tag batches of stored items that have
@@ -171,15 +180,22 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
     until `[nlp] tag_seconds_per_tick` have passed (at least one batch). Why a budget, not one batch a tick:
     after an upgrade an office's 300,000 items waited ≈ 3.3 h at one 500-item batch (≈ 0.8 s) per 20-s tick;
     new items never wait on this (the ingest path tags them), and a due source is picked up at most one
-    budget late. `clock` is injected for tests; `stop` (serve stopping) ends the job between two batches."""
+    budget late. The models load at the first tick that finds an item to tag (`_pending`), not at serve's start.
+    `clock` is injected for tests; `stop` (serve stopping) ends the job between two batches."""
     from vocab.config import section
 
     nlp = section(cfg, "nlp")
     batch = batch_size(cfg)
     budget = float(nlp.get("tag_seconds_per_tick", 5))
 
+    loaded = False
+
     def hook() -> None:
+        nonlocal loaded
+        if not loaded and not _pending(cfg, db):
+            return  # nothing to tag: the models (seconds of CPU, hundreds of MB) wait until something is
         pipeline = get_pipeline(cfg)
+        loaded = True
         start = clock()
         done = tag_pending(cfg, db, batch, pipeline, enough=lambda: clock() - start >= budget, stop=stop)
         if done:

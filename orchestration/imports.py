@@ -1,8 +1,14 @@
 """Writing an import: the one place where a file's rows become stored items and go down the ingest path.
 
     collectors.imports.open_table (streamed, bounded reading) ─▶ map_rows ─▶ chunks of imports.chunk_rows
-        each chunk: items + import_log totals in one transaction ─▶ orchestration.ingest.processor
+        each chunk: garbled rows of an earlier import repaired (_repair_garbled), items + import_log totals in one
+        transaction ─▶ orchestration.ingest.processor (new and repaired ids)
     the import_log row says how the run ended: done · interrupted · error
+
+Re-importing a fixed copy of a file whose first import lost bytes to a wrong codec (notes["replaced_bytes"]) repairs
+the stored rows instead of adding the fixed ones beside them (round 23): a row with a URL or id column is found by its
+URL, as the collectors repair a refetched feed (collectors.encoding.plan_repairs); a row without one has a URL hashed
+from its (garbled) text, so it is found among the source's stored items holding U+FFFD at the same time.
 
 The CLI (`langnghe import`) and the Nhập dữ liệu page both call `import_file`.
 """
@@ -16,11 +22,14 @@ from datetime import datetime
 from typing import Any, BinaryIO, Callable, Mapping
 
 from collectors import imports as imp
+from collectors.encoding import plan_repairs
 from collectors.imports import ImportFormatError, ImportSettings
 from orchestration import ingest
 from orchestration.sources import effective_config
 from store import imports as store_imports
+from store import items as store_items
 from store.items import insert_items
+from vocab.item import Item
 
 ProgressFn = Callable[[int, int, "float | None"], None]  # rows read, new items, share of the file read
 
@@ -37,6 +46,7 @@ class Imported:
     log_id: int = 0
     undated: int = 0                                    # mapped without a date of their own
     notes: Counter[str] = field(default_factory=Counter)  # imports.table.NOTES: what the read quietly lost
+    repaired: int = 0                                   # stored rows an earlier import had garbled, given this text
 
 
 def check_source_name(cfg: Any, db: Any, name: str) -> None:
@@ -76,18 +86,20 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
             for chunk in imp.chunks(table.rows, cfg.imports.chunk_rows):
                 items, skipped = imp.map_rows(chunk, mapping, settings, now)
                 with db.write() as cur:
+                    repaired = _repair_garbled(cur, items)
                     new_ids = insert_items(cur, items)
                     store_imports.import_progress(cur, log_id, rows_read=res.rows + len(chunk),
                                                   items_new=res.items_new + len(new_ids),
                                                   skipped=res.skipped + skipped)
                 res.rows += len(chunk)
                 res.items_new += len(new_ids)
+                res.repaired += len(repaired)
                 res.items += len(items)
                 res.undated += imp.undated(items)
                 res.notes.update(imp.item_notes(items))
                 res.skipped.update(skipped)
-                if new_ids and proc is not None:
-                    proc(new_ids)
+                if (new_ids or repaired) and proc is not None:
+                    proc(new_ids + repaired)  # a repaired item's tags were dropped with its old text
                 if on_progress is not None:
                     on_progress(res.rows, res.items_new, table.position())
                 if should_stop is not None and should_stop():
@@ -106,3 +118,37 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
         with db.write() as cur:
             # wall clock: finished_at is when the run really ended (`now` stamps its start and its items)
             store_imports.finish_import(cur, log_id, status=res.status, now=utcnow(), error=error)
+
+
+def _repair_garbled(cur: Any, items: list[Item]) -> list[str]:
+    """Stored items an earlier import garbled (U+FFFD where its codec could not read the bytes) take the text of
+    the same rows re-imported from a fixed file; returns their ids. Before round 23 a row without a URL came back
+    as a second item beside the garbled one, and one with a URL left the garbled text in place."""
+    if not items:
+        return []
+    stored = store_items.stored_texts(cur, [it.canonical_url for it in items])
+    fixes = plan_repairs(stored, items)
+    fresh = [it for it in items if it.canonical_url not in stored]
+    if fresh:
+        pool = store_items.garbled_of_source(cur, fresh[0].source, [it.published_at for it in fresh])
+        fixes += _fixes_by_text(pool, fresh) if pool else []
+    store_items.repair_texts(cur, fixes)
+    return [f["id"] for f in fixes]
+
+
+def _fixes_by_text(pool: list[dict[str, Any]], items: list[Item]) -> list[dict[str, Any]]:
+    """Each item paired with the first garbled stored row of its time (or an undated one, if it is undated) that
+    it repairs (plan_repairs: every U+FFFD gap filled, the rest equal); a stored row is repaired once."""
+    by_time: dict[Any, list[dict[str, Any]]] = {}
+    for row in pool:
+        by_time.setdefault(row["published_at"], []).append(row)
+    fixes: list[dict[str, Any]] = []
+    for it in items:
+        candidates = by_time.get(None if it.published_estimated else it.published_at, [])
+        for row in candidates:
+            fix = plan_repairs({it.canonical_url: row}, [it])
+            if fix:
+                fixes += fix
+                candidates.remove(row)
+                break
+    return fixes

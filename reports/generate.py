@@ -241,13 +241,14 @@ def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: dateti
 
 
 def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
-                   now: datetime | None = None, progress: Progress | None = None) -> Result:
-    """Generate the weekly report into the archive folder and record it (needs a writable database)."""
+                   now: datetime | None = None, progress: Progress | None = None, late: bool | None = None) -> Result:
+    """Generate the weekly report into the archive folder and record it (needs a writable database). `late`: the
+    schedule's verdict, kept with the row so Lưu trữ need not judge it again by a schedule since changed."""
     now = now or utcnow()
     period = week_period(week, now)
     out = archive_dir(s, "weekly", period.week, area, now)
     res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
-    _record(db, "weekly", period.week, area, now, generated_by, out, res)
+    _record(db, "weekly", period.week, area, now, generated_by, out, res, late)
     return res
 
 
@@ -261,10 +262,11 @@ def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = Non
     return res
 
 
-def _record(db: Database, kind: str, period: str, area: str, now: datetime, by: str, out: Path, res: Result) -> None:
+def _record(db: Database, kind: str, period: str, area: str, now: datetime, by: str, out: Path, res: Result,
+            late: bool | None = None) -> None:
     if not res.files:
         return
     with db.write() as cur:
         store_reports.add_archive(cur, kind=kind, period=period, area=area, generated_at=now, generated_by=by,
                                   dir=str(out), files=[p.name for p in res.files.values()], n_items=res.n_items,
-                                  seconds=round(res.seconds, 2))
+                                  seconds=round(res.seconds, 2), late=late)

@@ -3,16 +3,20 @@ and time of a week have passed (Vietnam time; default Friday 16:00), generates t
 `schedule_areas` into the archive, once per week and area.
 
     every scheduler tick ── the latest week whose due time has passed (this week's, else last week's)
-                            ── already archived by the schedule? ── generate
-                                                                   └ record in report_archive
-                                                                   └ [reports] schedule_notify:
-                                                                     push through the outbox («tạo muộn» when late)
+                            ── archived since it was due (by the schedule or by hand)? ── skip
+                            ── a catch-up of a week due before the installation began? ── skip
+                            ── generate ── record in report_archive, with «late» judged now
+                                        └ [reports] schedule_notify, and the report not empty:
+                                          push through the outbox («tạo muộn» when late)
 
 Catch-up (round 22): a server down from Friday 16:00 until Monday never archived the week that ended, because only
 the current week was looked at. Now the latest due week is made at the next tick when it is not archived, and only
 that one: a server off for a month makes last week's report, not a backlog of four. A report made after its week
 ended covers the whole week (Monday to Sunday 24:00), where the one made on time is cut at its due time. Its push
-says «tạo muộn» unless it is the schedule's first report (a new installation, a demo: nothing was missed).
+says «tạo muộn», and its archive row keeps that verdict (`late`, migration 052), so Lưu trữ does not judge it again
+by a schedule changed since. Round 23: only a week due after the installation began is caught up (a new
+installation, `make demo`, made last week's report, empty, at its first tick, and pushed it as news), a report staff
+made by hand after the week was due counts as made, and an empty report is archived but not pushed.
 
 A failed run is logged, recorded in report_schedule_failures (the Báo cáo page shows it until a later try
 archives the report) and retried after `RETRY_MINUTES`, each next wait twice the last up to `RETRY_MOST`: since the
@@ -26,19 +30,24 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from vocab.config import Config
 from reports.generate import archive_weekly
-from reports.settings import WEEKDAYS, ReportSettings, dm, dmy, due_time, parse_week, to_local, week_of, week_period
+from reports.settings import (WEEKDAYS, ReportSettings, dm, dmy, due_time, parse_week, to_local, to_utc, week_of,
+                             week_period)
 from store import notify as store_notify
 from store import reports as store_reports
 from store.db import Database, utcnow
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger("reports.schedule")
 RETRY_MINUTES = 30  # the first retry after a failure; each next waits twice as long (`retry_wait`)
 RETRY_MOST = timedelta(hours=12)
 GENERATED_BY = "schedule"
+ARCHIVED = "already archived"
 LATE_AFTER = timedelta(hours=1)  # a report made later than this after its due time says it was made late
 
 
@@ -95,6 +104,7 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
             return
         now = clock()
         week = due_week(to_local(now), s.schedule_weekday, s.schedule_time)
+        due = to_utc(due_time(week, s.schedule_weekday, s.schedule_time))
         for area in s.schedule_areas:
             key = (week, area)
             if key in done:
@@ -103,11 +113,17 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
             if last is not None and now - last < retry_wait(tries):
                 continue
             with db.read() as cur:
-                if store_reports.archived(cur, "weekly", week, area, GENERATED_BY):
-                    done.add(key)
-                    continue
+                why_not = _not_to_make(cur, week, area, due, now, tried=key in failed_at)
+            if why_not == ARCHIVED:  # by hand, maybe while this hook retried: no failure left to show on Báo cáo
+                with db.write() as cur:
+                    store_reports.clear_schedule_failure(cur, week, area)
+            if why_not:
+                log.info("weekly report %s %r not made: %s", week, area or "(toàn tỉnh)", why_not)
+                done.add(key)
+                continue
+            late = made_late(week, to_local(now), s.schedule_weekday, s.schedule_time)
             try:
-                res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now)
+                res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now, late=late)
             except Exception as exc:  # noqa: BLE001 - keep the scheduler alive; retry later
                 log.exception("scheduled weekly report %s %r failed", week, area)
                 failed_at[key] = (now, tries + 1)
@@ -116,18 +132,16 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
             for err in res.errors:
                 log.warning("scheduled weekly report %s %r: %s", week, area, err)
             if res.files:
-                late = (late_words(week, s.schedule_weekday, s.schedule_time)
-                        if made_late(week, to_local(now), s.schedule_weekday, s.schedule_time)
-                        and not _first_week(db, week) else "")
                 done.add(key)
                 failed_at.pop(key, None)
                 with db.write() as cur:
                     store_reports.clear_schedule_failure(cur, week, area)
-                    if s.schedule_notify:
+                    if s.schedule_notify and res.n_items:  # an empty report is no news: archived, not pushed
+                        words = late_words(week, s.schedule_weekday, s.schedule_time) if late else ""
                         store_notify.enqueue_note(cur, f"report:weekly:{week}:{area}",
-                                                  ready_note(week, area, late), "/reports", area, now)
-                log.info("weekly report %s %r archived in %.1f s%s: %s", week, area or "(toàn tỉnh)", res.seconds,
-                         " (late)" if late else "",
+                                                  ready_note(week, area, words), "/reports", area, now)
+                log.info("weekly report %s %r archived in %.1f s%s, %d items%s: %s", week, area or "(toàn tỉnh)",
+                         res.seconds, " (late)" if late else "", res.n_items, "" if res.n_items else " (not pushed)",
                          ", ".join(p.name for p in res.files.values()))
             else:
                 failed_at[key] = (now, tries + 1)
@@ -136,12 +150,23 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
     return hook
 
 
-def _first_week(db: Database, week: str) -> bool:
-    """Whether `week` is the schedule's first (a new installation's or a demo's, made at its first tick): not «late»,
-    the server was not down, it did not exist. Every area of that week alike, as Lưu trữ reads it (round 22 said the
-    second area of the first week late on Lưu trữ and not in its push)."""
-    with db.read() as cur:
-        return store_reports.first_scheduled(cur, "weekly", GENERATED_BY) in (None, week)
+def _not_to_make(cur: "duckdb.DuckDBPyConnection", week: str, area: str, due: datetime, now: datetime, *,
+                 tried: bool) -> str:
+    """Why the due `week`'s report for `area` is not to be made now (naive UTC `due`, `now`), or "" to make it.
+    Made already: by the schedule or by hand, once the week was due (a hand-made report of the week so far, on Friday
+    morning, still leaves the schedule's own at 16:00; round 23: staff who made last week's on Monday morning got a
+    second one from the catch-up). Not a catch-up of a week before the installation began (round 23: a new
+    installation, `make demo`, made and pushed an empty report for last week at its first tick, and one started on
+    Friday at 15:59 made two at once: last week's and, a minute later, this week's). `tried`: this hook tried the
+    week already and failed; it goes on retrying."""
+    if store_reports.archived(cur, "weekly", week, area, made_since=due):
+        return ARCHIVED
+    if tried or now - due <= LATE_AFTER:
+        return ""
+    began = store_reports.install_began(cur)
+    if began is None or began > due:
+        return f"the installation began at {began} (UTC), after the week's report was due"
+    return ""
 
 
 def _record_failure(db: Database, week: str, area: str, now: datetime, error: str) -> None:

@@ -387,6 +387,23 @@ def stored_texts(cur: "duckdb.DuckDBPyConnection", canonical_urls: Sequence[str]
     return {r[0]: {"id": r[1], "title": r[2], "summary": r[3], "author": r[4]} for r in rows}
 
 
+def garbled_of_source(cur: "duckdb.DuckDBPyConnection", source: str, published: Sequence[datetime]
+                      ) -> list[dict[str, Any]]:
+    """The stored items of `source` whose title or summary holds U+FFFD (bytes an import could not decode),
+    published at one of `published` or undated (an undated row is stamped with its import's time): what a
+    re-import of the fixed file may repair (orchestration.imports). Their URL is a hash of the garbled text, so
+    the fixed rows are found by time and text, not URL. Each: id, title, summary, author, published_at (None when
+    undated)."""
+    rows = cur.execute(
+        "SELECT id, title, summary, author, CASE WHEN published_estimated THEN NULL ELSE published_at END "
+        "FROM items WHERE source = ? "
+        "AND (contains(title, '\ufffd') OR contains(summary, '\ufffd')) "
+        "AND (published_estimated OR published_at IN (SELECT unnest(?::TIMESTAMP[]))) ORDER BY id",
+        [source, list(dict.fromkeys(published))],
+    ).fetchall()
+    return [{"id": r[0], "title": r[1], "summary": r[2], "author": r[3], "published_at": r[4]} for r in rows]
+
+
 _REPAIR_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "title", "summary", "content_hash", "author")])
 
 

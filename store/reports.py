@@ -540,20 +540,23 @@ def save_text(cur: "duckdb.DuckDBPyConnection", kind: str, key: str, body: str, 
 
 # --------------------------------------------------------------------------------------------- archive
 def add_archive(cur: "duckdb.DuckDBPyConnection", *, kind: str, period: str, area: str, generated_at: datetime,
-                generated_by: str, dir: str, files: Sequence[str], n_items: int, seconds: float | None) -> int:
+                generated_by: str, dir: str, files: Sequence[str], n_items: int, seconds: float | None,
+                late: bool | None = None) -> int:
+    """Record one archived report. `late`: the schedule's verdict when it made it (None for a report made by hand)."""
     row = one(cur.execute(
         """
-        INSERT INTO report_archive (kind, period, area, generated_at, generated_by, dir, files, n_items, seconds)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        INSERT INTO report_archive (kind, period, area, generated_at, generated_by, dir, files, n_items, seconds, late)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
         """,
-        [kind, period, area or "", generated_at, generated_by, dir, list(files), int(n_items), seconds],
+        [kind, period, area or "", generated_at, generated_by, dir, list(files), int(n_items), seconds, late],
     ))
     return int(row[0])
 
 
 def list_archive(cur: "duckdb.DuckDBPyConnection", kind: str | None = None, limit: int = 100) -> pd.DataFrame:
-    """Archived reports, newest first: id, kind, period, area, generated_at, generated_by, dir, files, n_items, seconds."""
-    cols = ["id", "kind", "period", "area", "generated_at", "generated_by", "dir", "files", "n_items", "seconds"]
+    """Archived reports, newest first: id, kind, period, area, generated_at, generated_by, dir, files, n_items, seconds,
+    late (the schedule's verdict when it made the report; None for one made by hand or before round 23)."""
+    cols = ["id", "kind", "period", "area", "generated_at", "generated_by", "dir", "files", "n_items", "seconds", "late"]
     where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
     return cur.execute(
         f"SELECT {', '.join(cols)} FROM report_archive {where} ORDER BY generated_at DESC, id DESC LIMIT ?",
@@ -562,21 +565,34 @@ def list_archive(cur: "duckdb.DuckDBPyConnection", kind: str | None = None, limi
 
 
 def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str = "",
-             generated_by: str | None = None) -> bool:
-    """True if a report of this kind, period and area (and, if given, by this generator) is archived."""
+             generated_by: str | None = None, made_since: datetime | None = None) -> bool:
+    """True if a report of this kind, period and area is archived: by this generator if given, and made at or after
+    `made_since` if given (the schedule asks for any report made once the week was due, by hand or not: round 23)."""
     sql = "SELECT count(*) FROM report_archive WHERE kind = ? AND period = ? AND area = ?"
     params: list[Any] = [kind, period, area or ""]
     if generated_by:
         sql += " AND generated_by = ?"
         params.append(generated_by)
+    if made_since is not None:
+        sql += " AND generated_at >= ?"
+        params.append(made_since)
     return bool(one(cur.execute(sql, params))[0])
 
 
-def first_scheduled(cur: "duckdb.DuckDBPyConnection", kind: str, generated_by: str) -> str | None:
-    """The period of the first report `generated_by` archived (the schedule's first week), or None: that week's
-    reports, every area's, were not made late, nothing was missed before (reports.schedule, Lưu trữ)."""
-    row = one(cur.execute("SELECT period FROM report_archive WHERE kind = ? AND generated_by = ? "
-                          "ORDER BY generated_at, id LIMIT 1", [kind, generated_by]))
+def latest_archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str = "") -> dict[str, Any] | None:
+    """The newest archived report of this kind, period and area: {generated_at, generated_by}, or None. Báo cáo says
+    it is there before staff make the week's report a second time."""
+    row = one(cur.execute("SELECT generated_at, generated_by FROM report_archive WHERE kind = ? AND period = ? "
+                          "AND area = ? ORDER BY generated_at DESC, id DESC LIMIT 1", [kind, period, area or ""]))
+    return {"generated_at": row[0], "generated_by": row[1]} if row else None
+
+
+def install_began(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
+    """When this installation began: the earliest of its database's creation (the first migration applied), its first
+    item fetched and its first archived report. The schedule catches up only a week this was before (round 23: a new
+    installation made and pushed an empty report for the week before it existed). A restored backup keeps its own."""
+    row = one(cur.execute("SELECT least((SELECT min(applied_at) FROM schema_migrations), "
+                          "(SELECT min(fetched_at) FROM items), (SELECT min(generated_at) FROM report_archive))"))
     return row[0] if row else None
 
 

@@ -5,7 +5,7 @@
         ▼
     header: tidied, unique_columns, refuse_garbled ─▶ Table(columns, _csv_rows, position, notes)
         each row: fields past the header dropped and counted (notes["extra_fields"]); caps.check_cells;
-        a row with bytes the sniffed codec could not read counted (notes["replaced_bytes"])
+        (text.decoded counts the byte sequences the sniffed codec could not read: notes["replaced_bytes"])
         csv.Error ─▶ ImportFormatError naming the line (the csv module's field cap ─▶ ImportLimitError)
 """
 
@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, Iterator
 
 from collectors.imports.caps import Lines, check_cells
 from collectors.imports.errors import ImportFormatError, ImportLimitError
-from collectors.imports.table import Table, note_replaced, position_of, refuse_garbled, unique_columns
+from collectors.imports.table import Table, position_of, refuse_garbled, unique_columns
 from collectors.imports.text import decoded
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
@@ -29,7 +29,8 @@ from vocab.numbers import fmt_num
 def csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
     """A CSV stream as a Table: the dialect sniffed from its head, records read through caps.Lines."""
     position = position_of(stream)
-    with decoded(stream) as (text, head):
+    notes: Counter[str] = Counter()
+    with decoded(stream, notes) as (text, head):
         dialect = _dialect(head[:8192])
         lines = Lines(text, limits.max_line_bytes)
         reader = csv.DictReader(lines, dialect=dialect)
@@ -43,7 +44,6 @@ def csv_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
         refuse_garbled(columns)
         reader.fieldnames = columns
         lines.record = 0
-        notes: Counter[str] = Counter()
         yield Table(columns, _csv_rows(reader, lines, limits, notes), position, notes)
 
 
@@ -73,7 +73,6 @@ def _csv_rows(reader: csv.DictReader, lines: Lines, limits: ImportsConfig,
         if any(str(v).strip() for v in raw.get(None) or ()):  # fields past the header: not imported
             notes["extra_fields"] += 1
         check_cells(row, limits.max_cell_chars, f"dòng {fmt_num(lines.line_no)}")
-        note_replaced(row, notes)
         yield row
 
 

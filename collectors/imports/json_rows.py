@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, Iterator
 
 from collectors.imports.caps import COLUMN_SCAN_BYTES, COLUMN_SCAN_ROWS, Lines, check_cells
 from collectors.imports.errors import ImportFormatError, ImportLimitError
-from collectors.imports.table import Table, note_replaced, position_of, refuse_garbled
+from collectors.imports.table import Table, position_of, refuse_garbled
 from collectors.imports.text import decoded
 from vocab.config import ImportsConfig
 from vocab.numbers import fmt_num
@@ -30,7 +30,8 @@ from vocab.numbers import fmt_num
 def json_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
     """A JSONL or JSON-array stream as a Table; its columns are the keys of its first rows."""
     position = position_of(stream)
-    with decoded(stream) as (text, head):
+    notes: Counter[str] = Counter()  # text.decoded counts what the codec could not read
+    with decoded(stream, notes) as (text, head):
         if head.lstrip().startswith("["):
             rows = _json_array_rows(stream, text, limits)
         else:
@@ -47,15 +48,7 @@ def json_table(stream: BinaryIO, limits: ImportsConfig) -> Iterator[Table]:
             if len(first) >= COLUMN_SCAN_ROWS or size >= COLUMN_SCAN_BYTES:
                 break
         refuse_garbled(columns)
-        notes: Counter[str] = Counter()
-        yield Table(columns, _noted(itertools.chain(first, rows), notes), position, notes)
-
-
-def _noted(rows: Iterator[dict[str, Any]], notes: Counter[str]) -> Iterator[dict[str, Any]]:
-    """The rows, each holding a byte the sniffed codec could not read counted (notes["replaced_bytes"])."""
-    for row in rows:
-        note_replaced(row, notes)
-        yield row
+        yield Table(columns, itertools.chain(first, rows), position, notes)
 
 
 def _jsonl_rows(lines: Lines, limits: ImportsConfig) -> Iterator[dict[str, Any]]:

@@ -88,13 +88,6 @@ NOTES = {
 }
 
 
-def note_replaced(row: Mapping[str, Any], notes: Counter[str]) -> None:
-    """Count a row of a decoded text file that holds U+FFFD: a byte its codec could not read (the codec is sniffed
-    from the head, so a file that changes encoding part-way lost those characters quietly until round 22)."""
-    if any("\ufffd" in v if isinstance(v, str) else "\ufffd" in str(v) for v in row.values()):
-        notes["replaced_bytes"] += 1
-
-
 def notes_text(notes: Mapping[str, int]) -> list[str]:
     """The Vietnamese warnings for a read's notes, most frequent first."""
     return [NOTES.get(k, k + ": {n}").format(n=fmt_num(n)) for k, n in sorted(notes.items(), key=lambda kv: -kv[1]) if n]

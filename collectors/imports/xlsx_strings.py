@@ -35,7 +35,14 @@ def read_shared_strings(source: IO[bytes]) -> list[str]:
 
 
 def load_workbook_lean(stream: IO[bytes]) -> Any:
-    """openpyxl's load_workbook(read_only=True, data_only=True), its shared strings read by read_shared_strings."""
+    """openpyxl's load_workbook(read_only=True, data_only=True), its shared strings read by read_shared_strings.
+
+    No public API lets a caller read the shared strings: load_workbook builds an ExcelReader and calls its read(),
+    which calls read_strings(). So this subclasses ExcelReader (public name, undocumented) and overrides read_strings,
+    using its internals `package` (the [Content_Types] Manifest), `archive` (the ZipFile) and `shared_strings`; a
+    reading of our own would have to re-do the rest of read() (workbook, styles, sheets). Pinned by
+    tests/collectors/test_openpyxl_pins.py, which fails on an openpyxl that no longer calls read_strings from read()
+    or names these attributes otherwise, and names the version it was checked on."""
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 
     class _Reader(ExcelReader):  # type: ignore[misc]

@@ -28,13 +28,16 @@ from __future__ import annotations
 
 import io
 import struct
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from collectors.imports.caps import ZIP_MAX_PARTS
 from collectors.imports.errors import ImportFormatError, ImportLimitError, unreadable_xlsx
 from collectors.textutil import tidy
 from vocab.config import ImportsConfig
 from vocab.numbers import fmt_num
+
+if TYPE_CHECKING:
+    from openpyxl.packaging.manifest import Manifest
 
 # Elements open inside each other in any part (a sheet, the shared strings…): a cell's rich text is about 8 deep
 # (worksheet/sheetData/row/c/is/r/rPr/…); a constant, not a setting: past it memory grows with the depth.
@@ -99,7 +102,6 @@ def _streamed_parts(zf: "zipfile.ZipFile", infos: list["zipfile.ZipInfo"]) -> se
     here ([Content_Types], the .rels) are never spared: check_zip capped and judged them (_check_parts) first."""
     from openpyxl.packaging.manifest import Manifest
     from openpyxl.packaging.relationship import get_dependents, get_rels_path
-    from openpyxl.reader.excel import _find_workbook_part
     from openpyxl.xml.constants import (ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME,
                                         SHARED_STRINGS)
     from openpyxl.xml.functions import fromstring
@@ -107,7 +109,7 @@ def _streamed_parts(zf: "zipfile.ZipFile", infos: list["zipfile.ZipInfo"]) -> se
     rels_parts = sorted(i.filename for i in infos if i.filename.endswith(".rels"))
     try:
         manifest = Manifest.from_tree(fromstring(zf.read(ARC_CONTENT_TYPES)))
-        workbook = _find_workbook_part(manifest).PartName[1:]
+        workbook = workbook_part(manifest)
         strings = manifest.find(SHARED_STRINGS)
         spared = {strings.PartName[1:]} if strings is not None else set()
         whole = {ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, workbook, *rels_parts}
@@ -122,6 +124,23 @@ def _streamed_parts(zf: "zipfile.ZipFile", infos: list["zipfile.ZipInfo"]) -> se
     except Exception as exc:  # no [Content_Types] or workbook part, broken XML: openpyxl could not read it either
         raise unreadable_xlsx(type(exc).__name__) from None
     return spared - whole
+
+
+def workbook_part(manifest: "Manifest") -> str:
+    """The workbook part's name as openpyxl's reader finds it, from the public `Manifest` of [Content_Types]: the
+    first Override of a workbook type (.xltm, .xltx, .xlsm, .xlsx), else xl/workbook.xml when a Default claims a
+    workbook type. Until round 23 this called openpyxl's private `reader.excel._find_workbook_part`;
+    tests/collectors/test_openpyxl_pins.py fails if openpyxl's own answer ever differs. OSError: no workbook part."""
+    from openpyxl.xml.constants import ARC_WORKBOOK, XLSM, XLSX, XLTM, XLTX
+
+    kinds = (XLTM, XLTX, XLSM, XLSX)
+    for kind in kinds:
+        part = manifest.find(kind)
+        if part:
+            return str(part.PartName[1:])
+    if {d.ContentType for d in manifest.Default} & set(kinds):
+        return ARC_WORKBOOK
+    raise OSError("File contains no valid workbook part")
 
 
 class _Refused(Exception):

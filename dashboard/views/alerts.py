@@ -44,7 +44,8 @@ def render() -> None:
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
-    fit = ui.fit_table(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS, len(queue), ui.table_height(len(queue), 260))
+    fit = (ui.fit_table(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS, len(queue), None) if ui.on_phone()
+           else ui.desk_grid(QUEUE_WIDTHS, QUEUE_COLUMNS, len(queue), QUEUE_DESK_HEIGHT))
     ui.dataframe(
         pd.DataFrame({
             "Vấn đề": queue["title"],  # first: the issue is what staff read (on a phone the rest is off the screen)
@@ -88,8 +89,16 @@ def state_counts(counts: dict[str, int]) -> str:
                       for k, v in sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
+QUEUE_TIME_FORMAT = "DD/MM/YY HH:mm"  # «06/12/26 09:30»: 125 px on a desk (see QUEUE_WIDTHS)
 QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),
-                 "Phát hiện lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)}
+                 "Phát hiện lúc": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT)}
+# The queue on a desk (round 23). At 1366 × 768 the page is 954 px wide, and the nine columns sized by their text (the
+# issue «large») ran past it: «Phát hiện lúc» was cut and the grid scrolled sideways. Now each has its pixels, adding
+# up to 937, in rows of two lines (a long issue, «Đã giao xử lý», «Bình thường» wrap rather than cut), and the time
+# is written with a two-digit year («06/12/26 09:30»). Streamlit stretches them on a wider page.
+QUEUE_WIDTHS = {"Vấn đề": 240, "Mức": 80, "Mã": 76, "Trạng thái": 105, "Ưu tiên": 85, "Giao cho": 100, "Số tin": 56,
+                "Số nguồn": 70, "Phát hiện lúc": 125}
+QUEUE_DESK_HEIGHT = 420  # px: the header and six rows of two lines, then a scroll
 PHONE_QUEUE_COLUMNS = ["Mức", "Trạng thái", "Số tin", "Phát hiện lúc"]  # after the issue on a phone
 
 

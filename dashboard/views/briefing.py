@@ -13,8 +13,8 @@ from dashboard import actions, data, gate, ui
 from detection.queue import sort_queue
 from reports.labels import places_brief
 from dashboard.labels import (
-    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, md, names_in_note, number, numbered_steps,
-    safe_link, topics_text,
+    ACTION_LABELS, PRIORITY_LABELS, SEVERITY_LABELS, STATE_LABELS, as_list, cut_to_lines, md, names_in_note, number,
+    numbered_steps, safe_link, topics_text, wrapped_lines,
 )
 
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
@@ -119,16 +119,17 @@ DESK_WIDTHS = {"Vấn đề": 190, "Vì sao": 250, "Tình trạng": 135, "Giao c
 # seven scrolled sideways (round 22)
 TABLET_WIDTHS = {c: DESK_WIDTHS[c] for c in ("Vấn đề", "Vì sao", "Tình trạng", "Giao cho", "Số tin")}
 REASON_LINE_CHARS = 36  # characters of a reason on one line of its 250 px column
+REASON_LINES = 6  # the most lines of a reason the desk grid's cell shows: a longer one is cut at a clause, «…»
 REASON_LINE_PX = 19
 REASON_ROW_HEIGHT = 140  # six lines and the cell's padding
 STATE_LINES = 4  # «Tình trạng» wrapped: level, state, period raised, priority (72 characters at most)
 
 
 def reason_row_height(reasons: list[str], least: int = 2) -> int:
-    """The desk grid's row height for these reasons: their longest, in lines, at least `least` (two: a row of 65
-    px or more wraps) and at most six."""
-    longest = max((len(r) for r in reasons), default=0)
-    lines = min(6, max(least, -(-longest // REASON_LINE_CHARS)))
+    """The desk grid's row height for these reasons: their longest, in lines as the cell wraps them (at words), at
+    least `least` (two: a row of 65 px or more wraps) and at most six."""
+    longest = max((len(wrapped_lines(r, REASON_LINE_CHARS)) for r in reasons), default=0)
+    lines = min(REASON_LINES, max(least, longest))
     return min(REASON_ROW_HEIGHT, 30 + REASON_LINE_PX * lines)
 
 
@@ -177,7 +178,8 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         if "row_height" in fit:  # a phone
             ui.dataframe(screen, hide_index=True, width="stretch", placeholder="—", **fit)
         else:  # a desk: seven columns, rows tall enough for the reason's lines; a tablet five (round 22)
-            row = reason_row_height(list(view["Vì sao"]), least=STATE_LINES)
+            screen["Vì sao"] = [cut_to_lines(r, REASON_LINE_CHARS, REASON_LINES) for r in screen["Vì sao"]]
+            row = reason_row_height(list(screen["Vì sao"]), least=STATE_LINES)
             fit |= {"row_height": row, "height": ui.table_height(len(screen), ui.HEADER_HEIGHT + 6 * row, row)}
             ui.desk_and_tablet("brief_alerts", screen, {"column_order": list(DESK_WIDTHS)},
                                {"column_order": list(TABLET_WIDTHS)},  # the same pixels, fewer columns
@@ -204,12 +206,13 @@ def _steps_listed(alerts: pd.DataFrame, steps: dict[str, list[str]]) -> None:
 
 
 PHONE_REASONS = 50  # a phone lists the reasons of the head of the queue (the grid holds them all)
-REASON_CELL_CHARS = 6 * REASON_LINE_CHARS  # what the desk grid's «Vì sao» shows in its six lines
 
 
 def cut_reasons(reasons: list[str]) -> list[int]:
-    """Positions of the reasons longer than the desk grid's cell shows (it ends them with «…»)."""
-    return [i for i, r in enumerate(reasons) if len(r) > REASON_CELL_CHARS]
+    """Positions of the reasons the desk grid's cell shows cut (`cut_to_lines`: more than its six lines as it wraps
+    them at words; until round 23 a count of 216 characters, which said whole a reason of short words that wrapped
+    to seven lines)."""
+    return [i for i, r in enumerate(reasons) if cut_to_lines(r, REASON_LINE_CHARS, REASON_LINES) != r]
 
 
 def _reasons_cut(view: pd.DataFrame) -> None:

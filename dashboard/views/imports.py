@@ -3,7 +3,8 @@
     st.file_uploader ─collectors.imports.open_table─▶ columns, streamed rows (bounded: imports.max_*);
         │ both read once per upload (data.import_columns, data.import_preview), not on every click
         │ mapping: one select box per field, proposed by guess_mapping from the headers
-        │ preview: imports.preview (first items, every skip reason) — nothing written yet
+        │ preview: imports.preview (counts, every skip reason) under a progress bar, the first items shown after
+        │   its first 1.000 rows, before the rest is read (data.import_preview) — nothing written yet
         ▼ "Nhập" (analysts): actions.import_upload ─▶ orchestration.imports.import_file (the `langnghe import` path:
           idempotent insert + import_log, then full text and NLP) + the audit row
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -80,15 +81,20 @@ def render() -> None:
         return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
+    items_box, bar = st.empty(), st.empty()
+    step = _progress(items_box, bar, settings.utc_offset_hours)
     try:
         pv = data.import_preview(up.file_id, up.name, up, tuple(sorted(mapping.items())), settings,
-                                 cfg.imports.preview_rows, cfg.imports.chunk_rows)
+                                 cfg.imports.preview_rows, cfg.imports.chunk_rows, on_progress=step)
     except imp.ImportFormatError as exc:
+        bar.empty()
         st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
         return
+    bar.empty()
     if not pv.rows:
         st.warning("Tệp không có dòng dữ liệu nào.")
         return
+    step(pv, None)  # the first items, when the preview was kept from an earlier run
     m = st.columns(3)
     m[0].metric("Số dòng trong tệp", number(pv.rows))  # «12.500», not «12500»
     m[1].metric("Nhập được", number(pv.mappable))
@@ -101,14 +107,6 @@ def render() -> None:
     if pv.undated:
         st.warning(undated_warning(pv.undated))
         undated_ok = st.checkbox(f"Vẫn nhập {pv.undated} dòng không có ngày đăng với thời điểm nhập", key="imp_undated")
-    if pv.items:
-        st.markdown(f"**Xem trước {len(pv.items)} mục đầu**")
-        ui.dataframe(pd.DataFrame({
-            "Thời gian đăng (giờ Việt Nam)": [preview_time(it, settings.utc_offset_hours) for it in pv.items],
-            "Loại": [SOURCE_TYPES.get(it.source_type, it.source_type) for it in pv.items],
-            "Nơi đăng": [it.outlet for it in pv.items],
-            "Tiêu đề": [it.title for it in pv.items],
-        }), hide_index=True, width="stretch")
     if not gate.can("analyst"):
         return
     if st.button(f"Nhập {number(pv.mappable)} mục", type="primary", disabled=not pv.mappable or not undated_ok, key="imp_go",
@@ -133,6 +131,33 @@ def render() -> None:
                      + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
         st.rerun()
     _recent()
+
+
+def _progress(items_box: Any, bar: Any, utc_offset_hours: float) -> Callable[[Any, float | None], None]:
+    """The preview's on_progress (`data.import_preview`): the first items in `items_box` once there are some, at the
+    first step, before the rest of the file is read, and the share read in `bar` (share None: no bar). A 20,000-row
+    file takes seconds, an XLSX more, and the page said only «Đang đọc tệp…» until it was all read (round 23)."""
+    shown: list[bool] = []
+
+    def step(part: Any, share: float | None) -> None:
+        if part.items and not shown:
+            shown.append(True)
+            with items_box.container():
+                _first_items(part.items, utc_offset_hours)
+        if share is not None:
+            bar.progress(min(1.0, share), text=f"Đang kiểm tra toàn bộ tệp trước khi nhập: đã đọc {number(part.rows)} "
+                                               "dòng…")
+    return step
+
+
+def _first_items(items: list[Any], utc_offset_hours: float) -> None:
+    st.markdown(f"**Xem trước {len(items)} mục đầu**")
+    ui.dataframe(pd.DataFrame({
+        "Thời gian đăng (giờ Việt Nam)": [preview_time(it, utc_offset_hours) for it in items],
+        "Loại": [SOURCE_TYPES.get(it.source_type, it.source_type) for it in items],
+        "Nơi đăng": [it.outlet for it in items],
+        "Tiêu đề": [it.title for it in items],
+    }), hide_index=True, width="stretch")
 
 
 def upload_limit_mb(cfg: Any) -> int:

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
-from reports.schedule import GENERATED_BY, RETRY_MINUTES, RETRY_MOST, due_week, made_late
+from reports.schedule import GENERATED_BY, RETRY_MINUTES, RETRY_MOST, due_week
 from reports.settings import WEEKDAYS, ReportSettings, to_local, week_title
 from vocab.numbers import fmt_num, number
 
@@ -38,19 +38,22 @@ def period_label(kind: str, period: str) -> str:
         return period
 
 
-def maker(by: str, period: str, at_local: pd.Timestamp, s: ReportSettings, first: str | None = None) -> str:
+def maker(by: str, late: object = None) -> str:
     """«Người tạo» of an archive row: a person's display name, «Lịch tự động», or «Lịch tự động (tạo muộn)» for a week
     the schedule made late (a server that was down on the day; round 22), so staff see why it came on a Monday.
-    `first`: the schedule's first week (`data_reports.first_scheduled_week`); its reports, every area's, are never
-    late (a new installation's, a demo's), as their pushes said."""
+    `late` is the schedule's verdict kept with the row when it was made (round 23: Lưu trữ judged it by today's
+    schedule, so moving the report's day turned old on-time reports late); a row from before round 23 has none."""
     if by != GENERATED_BY:
         return data.person(by)
-    try:
-        late = bool(s.schedule_weekday) and period != first and made_late(
-            period, at_local.to_pydatetime(), s.schedule_weekday, s.schedule_time)
-    except ValueError:  # a hand-made archive row
-        late = False
-    return "Lịch tự động (tạo muộn)" if late else "Lịch tự động"
+    return "Lịch tự động (tạo muộn)" if pd.notna(late) and bool(late) else "Lịch tự động"
+
+
+def archived_words(row: dict, area: str) -> str:
+    """The week's report is already in Lưu trữ (`data_reports.latest_archived`): said above the button, so staff do
+    not make a second one by hand after the schedule's (round 23)."""
+    by = "theo lịch tự động" if row["generated_by"] == GENERATED_BY else data.named(row["generated_by"], "bởi {}")
+    return (f"Báo cáo tuần này ({area or WHOLE}) đã có ở thẻ «Lưu trữ»: tạo lúc {row['generated_at']:%H:%M %d/%m/%Y}"
+            + (f" {by}" if by else "") + ". Chỉ tạo lại khi cần số liệu mới hơn.")
 
 
 def _failure_text(f: dict, due: str | None) -> str:
@@ -151,6 +154,9 @@ def _weekly(s: ReportSettings) -> None:
             st.session_state["rep_files"] = {"key": key, "files": [str(p) for p in res.files.values()],
                                              "errors": res.errors, "seconds": res.seconds}
             data.refresh()
+    have = data_reports.latest_archived(week, area)
+    if have:
+        st.caption(archived_words(have, area))
     if not analyst:
         st.caption("Tài khoản xem chỉ tải được báo cáo đã tạo (thẻ «Lưu trữ»); chuyên viên mới tạo được báo cáo.")
     made = st.session_state.get("rep_files")
@@ -187,15 +193,13 @@ def _archive(s: ReportSettings) -> None:
     if not len(arch):
         ui.empty("Chưa có báo cáo nào trong lưu trữ. Báo cáo tuần tự động và báo cáo tạo tại đây được lưu vào đây.")
         return
-    first = data_reports.first_scheduled_week()  # from the whole archive, not the rows shown
     ui.dataframe(
         pd.DataFrame({
             "Loại": ["Báo cáo tuần" if k == "weekly" else "Báo cáo nhanh" for k in arch["kind"]],
             "Kỳ / cảnh báo": [period_label(k, p) for k, p in zip(arch["kind"], arch["period"])],
             "Địa bàn": [a or WHOLE for a in arch["area"]],
             "Tạo lúc": arch["generated_at"],
-            "Người tạo": [maker(g, p, t, s, first) for g, p, t in zip(arch["generated_by"], arch["period"],
-                                                                     arch["generated_at"])],
+            "Người tạo": [maker(g, late) for g, late in zip(arch["generated_by"], arch["late"])],
             "Số tin": arch["n_items"],
         }),
         hide_index=True, width="stretch", height=ui.table_height(len(arch), 320),

@@ -187,6 +187,9 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
           f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():
         print(f"  bỏ qua {n}: {skip_label(reason)}", file=sys.stderr)
+    if res.repaired:  # a fixed copy of a file an earlier import read with lost bytes
+        print(f"Đã sửa {res.repaired} mục nhập trước đó bị lỗi bảng mã (ký tự �) theo nội dung của tệp này.",
+              file=sys.stderr)
     for note in imp.notes_text(res.notes):
         print(f"Cảnh báo: {note}", file=sys.stderr)
     return 0

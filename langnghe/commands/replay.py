@@ -25,11 +25,14 @@ import unicodedata
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from langnghe.commands._files import open_error
 from orchestration import ingest
 from vocab.config import Config
+
+if TYPE_CHECKING:
+    from detection.jobs import Tagger, TagRequest
 
 log = logging.getLogger("langnghe.replay")
 _SOCIAL = re.compile(r"(facebook|^fb|[-_]fb|zalo|tiktok|youtube|^yt|[-_]yt|forum|voz|group|nhom|mastodon|telegram|"
@@ -112,12 +115,12 @@ def to_item(cfg: Config | None, row: dict[str, Any], fetched_at: datetime) -> An
     )
 
 
-def fixture_tagger(rows: Iterable[dict[str, Any]]) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+def fixture_tagger(rows: Iterable[dict[str, Any]]) -> Tagger:
     """A tagger that answers with each row's own "tags" (for scenarios with known labels)."""
     by_id = {str(r["id"]): dict(r.get("tags") or {}) for r in rows}
 
-    def tag(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"id": it["id"], **by_id.get(str(it["id"]), {})} for it in items]
+    def tag(items: list[TagRequest]) -> list[dict[str, Any]]:
+        return [{"id": it.id, **by_id.get(str(it.id), {})} for it in items]
 
     return tag
 
@@ -146,7 +149,7 @@ def replay(
     rows: Sequence[dict[str, Any]],
     step: timedelta,
     *,
-    tagger: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    tagger: Tagger | None = None,
     processor: Callable[[list[str]], None] | None = None,
     on_alert: Callable[[dict[str, Any], Any], None] | None = None,
     on_step: Callable[[datetime, Any], None] | None = None,

@@ -5,6 +5,12 @@ them all against this server (pytest 9.2 ignored the group until tests/conftest.
 The walks that do not test signing in open their pages with one signed-in cookie (`demo_signed_in`) instead of
 each filling in the login form (a page load and a login run per walk).
 
+The walks on `langnghe serve` over a seeded database (test_briefing_print, test_case_note, test_download_session,
+test_drilldown_live, test_tabs_stay) share one such server too (`served`, xdist group "browser-served"): each
+started its own (seeding it, then `serve` up: 15–40 s under load). None of them needs a fresh server; the one change
+a walk leaves that another could see (the briefing marked held, in test_briefing_print) is read by no other walk.
+`served_as(user)` is a signed-in browser storage for the walks that do not test signing in.
+
 The package's walks share one Chromium (`chromium`), each in its own contexts. Package scope, not session: a
 started sync Playwright holds an asyncio loop running in the worker's thread, and every later `asyncio.run()` (the
 collectors' tests) would fail «cannot be called from a running event loop»; pytest stops it as soon as the next
@@ -17,10 +23,11 @@ from typing import Any
 
 import pytest
 
-from orchestration.accounts import SESSION_COOKIE
-from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login_if_asked, require_chromium, running_demo
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, login_if_asked,
+                                   require_chromium, running_demo, signed_in_state)
 
 DEMO_GROUP = pytest.mark.xdist_group("browser-demo")
+SERVED_GROUP = pytest.mark.xdist_group("browser-served")
 
 
 class _Chromium:
@@ -79,12 +86,22 @@ def demo_signed_in(demo_server, _chromium_process):  # type: ignore[no-untyped-d
     """The browser storage (the session cookie, auth.remember_in_browser) of the analyst the demo printed, signed
     in once through the login form: `chromium.new_context(storage_state=…)` opens the demo signed in."""
     srv, port = demo_server
-    context = _chromium_process.browser().new_context()
-    try:
-        page = context.new_page()
-        page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-        login_if_asked(page, srv.output)
-        page.wait_for_function("(name) => document.cookie.includes(name + '=')", arg=SESSION_COOKIE, timeout=60_000)
-        return context.storage_state()
-    finally:
-        context.close()
+    return signed_in_state(_chromium_process.browser(), f"http://127.0.0.1:{port}/",
+                           lambda page: login_if_asked(page, srv.output))
+
+
+@pytest.fixture(scope="package")
+def served_as(served, _chromium_process):  # type: ignore[no-untyped-def]
+    """`served_as(username)`: that user's browser storage (session cookie) on `served`, signed in once through the
+    form; `chromium.new_context(storage_state=…)` opens the server signed in. A walk that signs out signs in itself
+    (signing out ends the session of every context holding its cookie)."""
+    states: dict[str, Any] = {}
+
+    def state(username: str) -> Any:
+        if username not in states:
+            # signed in on Phản ánh, not Tổng quan: its charts and live fragment would be drawn for nothing
+            states[username] = signed_in_state(_chromium_process.browser(), f"{served.base}/cases",
+                                               lambda page: log_in(page, username, served.passwords[username]))
+        return states[username]
+
+    return state

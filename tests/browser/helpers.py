@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,6 +65,47 @@ def wait_for_run(page, timeout: float = 90_000) -> None:  # type: ignore[no-unty
     page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=timeout)
 
 
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Until Streamlit has finished the run a click or a key started (a pause for the run to start, then its root's
+    flag; no skeleton left)."""
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        """() => { const a = document.querySelector('[data-testid="stApp"]');
+                   const s = a && a.getAttribute('data-test-script-state');
+                   return s && s !== 'running' && s !== 'rerunRequested'; }""", timeout=30_000)
+    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
+
+
+def goto(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """A click on a page's name in the sidebar, until its heading is drawn and its run has ended."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    page.get_by_role("heading", level=1).filter(has_text=title.split(" ")[0]).first.wait_for(timeout=20_000)
+    settle(page)
+
+
+def open_filters(page) -> None:  # type: ignore[no-untyped-def]
+    """Open Tin bài's «Bộ lọc» (open on a desk since round 17, folded on a phone, where its seven boxes came before the
+    items), unless it is open; its widgets are drawn but not shown while it is closed."""
+    summary = page.locator('[data-testid="stExpander"] summary').filter(has_text="Bộ lọc").first
+    summary.wait_for(timeout=20_000)
+    if not summary.evaluate("s => s.parentElement.open"):
+        summary.click()
+        settle(page)
+    page.locator('[data-testid="stMultiSelect"]').first.wait_for(state="visible", timeout=20_000)
+
+
+def type_into(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill a text field and commit it (Tab); again if a rerun replaced the field meanwhile."""
+    for _ in range(3):
+        box = page.get_by_label(label)
+        box.fill(text)
+        box.press("Tab")
+        settle(page)
+        if page.get_by_label(label).input_value() == text:
+            return
+    raise AssertionError(f"{label!r} did not keep {text!r}")
+
+
 # [columns' width, frame's width] in px of every table (canvas grid) the page draws (not those in a folded expander)
 GRID_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
                       .map(e => [e.scrollWidth, e.clientWidth])"""
@@ -75,6 +116,19 @@ def grid_widths(page) -> list[list[int]]:  # type: ignore[no-untyped-def]
     return page.evaluate(GRID_WIDTHS)
 
 
+# the same of the one table inside the element keyed `k` (st.container(key=…), st.dataframe(key=…)), with its scroll
+# bar's colour; null when it is not drawn
+KEYED_GRID = """(k) => { const e = document.querySelector(`.st-key-${k} .dvn-scroller`);
+                        return e && [e.scrollWidth, e.clientWidth, getComputedStyle(e).scrollbarColor]; }"""
+
+
+def grid_width(page, key: str) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    """(columns, frame) px of the table keyed `key`, and its scroll bar's colour (scrollbar-color)."""
+    found = page.evaluate(KEYED_GRID, key)
+    assert found, f"no table drawn in .st-key-{key}"
+    return found[0], found[1], found[2]
+
+
 def log_in(page, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
     """Sign in through the login form and wait until the app is shown (its «Đăng xuất» button)."""
     page.get_by_label("Tên đăng nhập").fill(name)
@@ -83,27 +137,47 @@ def log_in(page, name: str, password: str) -> None:  # type: ignore[no-untyped-d
     page.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
 
 
+def signed_in_state(browser, url: str, sign_in: Callable[..., None]) -> dict:  # type: ignore[no-untyped-def]
+    """The browser storage (the session cookie, auth.remember_in_browser) after `sign_in(page)` at `url`, in a context
+    of its own closed after: `browser.new_context(storage_state=…)` then opens the app signed in. The one sign-in of
+    the walks that share a cookie (tests/browser/conftest.py: `demo_signed_in`, `served_as`)."""
+    from orchestration.accounts import SESSION_COOKIE
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        sign_in(page)
+        page.wait_for_function("(name) => document.cookie.includes(name + '=')", arg=SESSION_COOKIE, timeout=60_000)
+        return context.storage_state()
+    finally:
+        context.close()
+
+
 def login_if_asked(page, output: str) -> None:  # type: ignore[no-untyped-def]
     """Log in with the demo account the server printed, if the app shows a login form (retries: a
     loaded machine can drop the first submit while Streamlit is still connecting)."""
     m = re.search(r"[Tt]ài khoản[^:\n]*:\s*(\S+)\s*/\s*[Mm]ật khẩu[^:\n]*:\s*(\S+)", output)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     pw_inputs = page.locator("input[type=password]")
     nav = page.get_by_text("Đăng xuất")  # shown only once logged in (the sidebar nav can flash before the gate)
     for _attempt in range(3):
-        for _ in range(120):  # Streamlit draws after its websocket connects: wait for the form or the app
-            if pw_inputs.count() or nav.count():
-                break
-            page.wait_for_timeout(500)
+        try:  # Streamlit draws after its websocket connects: the form or the app, as soon as either is there
+            pw_inputs.or_(nav).first.wait_for(state="attached", timeout=60_000)  # (it polled every 0.5 s)
+        except PlaywrightTimeout:
+            pass
         if pw_inputs.count() == 0:
             return
         assert m, "the app asks for a login but the server printed no demo account"
         page.locator("input[type=text]").first.fill(m.group(1))
         pw_inputs.first.fill(m.group(2))
         page.get_by_role("button").filter(has_text=re.compile("Đăng nhập")).first.click()
-        for _ in range(40):
-            if nav.count():
-                return
-            page.wait_for_timeout(500)
+        try:
+            nav.first.wait_for(state="attached", timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            pass
     raise AssertionError("could not log in with the demo account")
 
 

@@ -14,6 +14,13 @@ from tests.browser.conftest import DEMO_GROUP
 pytestmark = [pytest.mark.browser, pytest.mark.slow, DEMO_GROUP]
 
 
+# whether the metric labelled [0] shows at least [1]
+AT_LEAST = """([label, least]) => {
+    const box = [...document.querySelectorAll('[data-testid="stMetric"]')].find(b => b.innerText.includes(label));
+    const v = box && box.querySelector('[data-testid="stMetricValue"]');
+    return !!v && parseInt(v.innerText.replace(/\\D/g, '') || '0', 10) >= least; }"""
+
+
 def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
     box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     return box.locator('[data-testid="stMetricValue"]').inner_text()
@@ -30,14 +37,12 @@ def test_demo_overview_in_chromium(demo_server, chromium):
         page.screenshot(path=str(ARTIFACTS / "demo_overview_FAILED.png"), full_page=True)
         print(srv.output[-4000:])
         raise
-    # the first collection pass loads the 14 days of history
-    total = 0
-    for _ in range(60):
-        raw = metric_value(page, "Tổng số tin")
-        total = int(re.sub(r"\D", "", raw) or 0)
-        if total >= 300:
-            break
-        page.wait_for_timeout(1000)
+    # the first collection pass loads the 14 days of history (the figure read as it changes, not once a second)
+    try:
+        page.wait_for_function(AT_LEAST, arg=["Tổng số tin", 300], timeout=60_000)
+    except Exception:
+        pass  # said by the assertion, with the figure
+    total = int(re.sub(r"\D", "", metric_value(page, "Tổng số tin")) or 0)
     assert total >= 300, f"overview shows only {total} items"
     # Streamlit loads the Plotly component lazily and the fragment re-runs while we look, so
     # wait for the chart rather than count it at one instant (CI once counted 0 right after a rerun).

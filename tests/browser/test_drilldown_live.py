@@ -3,82 +3,46 @@ the topics-over-time bars opens Tin bài on that topic and day with every item, 
 filter and the list counts what the bar drew; a sentiment bar likewise. On Chủ đề & địa bàn, a click on a
 topic bar opens Tin bài filtered to that topic; a click on a unit of the map opens its items; with «Tuần báo cáo», a
 click on a topic bar lists its items on the page, and a phone-width page does not scroll sideways. Screenshots
-go to test-artifacts/dashboard/ (docs/img/map_after.png is one of them). One server for the module."""
+go to test-artifacts/dashboard/ (docs/img/map_after.png is one of them). On the package's `served`, whose items are
+tagged when it starts (tests/dashboard/served.py): the counts do not move under the clicks."""
 
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, ServerProcess, log_in, require_chromium,
-                                   wait_http)
-from orchestration.accounts import SESSION_COOKIE
-from tests.conftest import free_port
-from tests.dashboard.served import prepare
-from tests.dashboard.test_browser import _goto, _open_filters, _settle
+from tests.browser.conftest import SERVED_GROUP
+from tests.browser.helpers import ARTIFACTS, goto, open_filters, settle
 from vocab.labels import TOPIC_LABELS
 
-# one worker is to run the module (`--dist loadgroup`), starting one `served`, not one per worker (pytest-xdist #1386)
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser-drilldown")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, SERVED_GROUP]
 SHOTS = ARTIFACTS / "dashboard"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """(base address, passwords, server) of one `serve` on a seeded database."""
-    require_chromium()
-    tmp = tmp_path_factory.mktemp("drill_live")
-    cfg, pw = prepare(tmp, n_items=300)
-    port = free_port()
-    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp)
+def _opened(served, served_as, chromium, path: str, heading: str):  # type: ignore[no-untyped-def]
+    """/`path` signed in as «xem» (the package's cookie), its heading drawn and its run ended."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=90)
-        # the first tick re-tags the synthetic items with the shipped model: compare counts after it
-        _wait_for_log(tmp / "langnghe-serve.log", r"tagged \d+ stored items", srv)
-        yield f"http://127.0.0.1:{port}", pw, srv
-    finally:
-        srv.stop()
-
-
-def _wait_for_log(path, pattern: str, srv: ServerProcess, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and re.search(pattern, path.read_text(encoding="utf-8", errors="replace")):
-            return
-        if srv.proc.poll() is not None:
-            raise AssertionError(f"serve exited:\n{srv.output[-3000:]}")
-        time.sleep(0.3)
-    raise AssertionError(f"{pattern!r} not in {path} within {timeout} s")
-
-
-@pytest.fixture(scope="module")
-def signed_in(served, _chromium_process):  # type: ignore[no-untyped-def]
-    """The browser storage (its session cookie) of «xem», signed in once for the module's walks."""
-    base, pw, _srv = served
-    context = _chromium_process.browser().new_context()
-    try:
-        pg = context.new_page()
-        pg.goto(f"{base}/", wait_until="networkidle")
-        log_in(pg, "xem", pw["xem"])
-        pg.wait_for_function("(name) => document.cookie.includes(name + '=')", arg=SESSION_COOKIE, timeout=60_000)
-        return context.storage_state()
-    finally:
-        context.close()
+    pg = chromium.new_context(storage_state=served_as("xem"), viewport={"width": 1366, "height": 900}).new_page()
+    pg.goto(f"{served.base}/{path}", wait_until="networkidle")
+    pg.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
+    pg.get_by_role("heading", level=1).filter(has_text=heading).first.wait_for(timeout=90_000)
+    settle(pg)
+    return pg
 
 
 @pytest.fixture
-def page(served, signed_in, chromium):  # type: ignore[no-untyped-def]
-    """Tổng quan, signed in as «xem» (the module's cookie), its run ended."""
-    base, _pw, _srv = served
-    pg = chromium.new_context(storage_state=signed_in, viewport={"width": 1366, "height": 900}).new_page()
-    pg.goto(f"{base}/", wait_until="networkidle")
-    pg.get_by_role("button", name="Đăng xuất").wait_for(timeout=90_000)
-    _settle(pg)
-    return pg
+def page(served, served_as, chromium):  # type: ignore[no-untyped-def]
+    """Tổng quan, signed in as «xem», its run ended."""
+    return _opened(served, served_as, chromium, "", "Tổng quan")
+
+
+@pytest.fixture
+def topics_page(served, served_as, chromium):  # type: ignore[no-untyped-def]
+    """Chủ đề & địa bàn opened by its address (the walks that start there opened Tổng quan first, then clicked to
+    it: a run of the dashboard's heaviest page for nothing, 10–30 s under load)."""
+    return _opened(served, served_as, chromium, "topics", "Chủ đề")
 
 
 def _click_until_explorer(page, point) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +58,7 @@ def _click_until_explorer(page, point) -> None:  # type: ignore[no-untyped-def]
             if attempt == 2:
                 raise
     page.get_by_role("heading", level=1).filter(has_text="Tin bài").wait_for(timeout=20_000)
-    _settle(page)
+    settle(page)
 
 
 def _listed(page) -> int:  # type: ignore[no-untyped-def]
@@ -127,13 +91,13 @@ def test_click_on_overview_bars_opens_exactly_their_items(page):
         assert qs.get("topic") == [topic] and qs.get("from") == qs.get("to") == [day], page.url
         assert qs.get("all") == ["1"], page.url
         assert _listed(page) == n, (page.url, n)
-        _open_filters(page)
+        open_filters(page)
         chosen = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Chủ đề").first
         assert TOPIC_LABELS.get(topic, "Chưa phân loại") in chosen.inner_text()
         assert not page.get_by_role("checkbox", name="Chỉ tin về địa bàn theo dõi").is_checked()
         page.screenshot(path=str(SHOTS / "drilldown_overview.png"))
         # a sentiment bar: that sentiment over the last 7 days, every item
-        _goto(page, "Tổng quan")
+        goto(page, "Tổng quan")
         chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
         chart.locator(".trace.bars .point path").first.wait_for(state="attached", timeout=30_000)
         _trace, idx, (n, sent) = _biggest_point(page, 1)
@@ -147,8 +111,8 @@ def test_click_on_overview_bars_opens_exactly_their_items(page):
         raise
 
 
-def test_click_a_topic_bar_opens_the_filtered_list(page, served):
-    _goto(page, "Chủ đề & địa bàn")
+def test_click_a_topic_bar_opens_the_filtered_list(topics_page, served):
+    page = topics_page
     try:
         page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(state="attached", timeout=30_000)
         page.locator('[data-testid="stPlotlyChart"]').nth(1).scroll_into_view_if_needed()
@@ -158,20 +122,20 @@ def test_click_a_topic_bar_opens_the_filtered_list(page, served):
         _click_until_explorer(page, bars.locator(".point path").first)
     except Exception:
         page.screenshot(path=str(SHOTS / "drilldown_FAILED.png"), full_page=True)
-        print(served[2].output[-4000:])
+        print(served.server.output[-4000:])
         raise
     qs = parse_qs(urlparse(page.url).query)
     assert qs.get("period", ["7"]) == ["7"] and "prev" not in qs and len(qs.get("topic", [])) == 1, page.url
     assert qs.get("all") == ["1"], page.url
     label = TOPIC_LABELS[qs["topic"][0]]
-    _open_filters(page)
+    open_filters(page)
     chosen = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Chủ đề").first
     assert label in chosen.inner_text()
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=20_000)
     page.screenshot(path=str(SHOTS / "drilldown_explorer.png"))
     assert "Traceback" not in page.inner_text("body")
     # a unit's circle on the map opens the items counted for that unit (as place names)
-    _goto(page, "Chủ đề & địa bàn")
+    goto(page, "Chủ đề & địa bàn")
     chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
     chart.scroll_into_view_if_needed()
     dot = chart.locator(".scatterlayer .points path").first
@@ -191,18 +155,18 @@ def _widest(paths):  # type: ignore[no-untyped-def]
     return paths.nth(i)
 
 
-def test_report_week_click_on_a_topic_lists_its_items_on_the_page(page, served):
+def test_report_week_click_on_a_topic_lists_its_items_on_the_page(topics_page, served):
     """«Tuần báo cáo»: a click on a topic's bar lists the items behind that figure under the tables (Tin bài has no
     week filter), through the chart's selection callback; at a phone's width nothing runs off the screen."""
-    _goto(page, "Chủ đề & địa bàn")
+    page = topics_page
     try:
         page.locator('[data-testid="stButtonGroup"] button').filter(has_text="Tuần báo cáo").first.click()
-        _settle(page)
+        settle(page)
         page.get_by_text("đúng như Bảng «Số tin, bài theo chủ đề»").first.wait_for(timeout=20_000)
         bars = page.locator('[data-testid="stPlotlyChart"]').first.locator(".trace.bars").nth(1)
         for _ in range(3):  # a redraw under the first click
             bars.locator(".point path").first.click(force=True)
-            _settle(page)
+            settle(page)
             line = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=re.compile(r"tin, bài của «Chủ đề: "))
             if line.count():
                 break
@@ -214,7 +178,7 @@ def test_report_week_click_on_a_topic_lists_its_items_on_the_page(page, served):
         before = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="Cùng cách đếm với cột «Tuần trước»")
         for _ in range(3):
             _widest(pale.locator(".point path")).click(force=True)
-            _settle(page)
+            settle(page)
             if before.count():
                 break
         before.first.wait_for(timeout=20_000)
@@ -226,6 +190,6 @@ def test_report_week_click_on_a_topic_lists_its_items_on_the_page(page, served):
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     except Exception:
         page.screenshot(path=str(SHOTS / "topics_week_FAILED.png"), full_page=True)
-        print(served[2].output[-4000:])
+        print(served.server.output[-4000:])
         raise
     assert "Traceback" not in page.inner_text("body")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, wait_for_run
+from tests.browser.helpers import ARTIFACTS, grid_width, wait_for_run
 from tests.browser.conftest import DEMO_GROUP
 from dashboard.ui import PHONE_ROW_HEIGHT
 
@@ -121,9 +121,7 @@ def test_on_a_desk_chu_de_tables_fit_their_half_of_the_page(demo, chromium, demo
     wait_for_run(page)
     page.screenshot(path=str(SHOTS / "topics-1366.png"))
     for key in ("topic_table", "place_table"):
-        wide, shown, bar = page.evaluate(
-            "(k) => { const e = document.querySelector(`.st-key-${k} .dvn-scroller`);"
-            " return [e.scrollWidth, e.clientWidth, getComputedStyle(e).scrollbarColor]; }", key)
+        wide, shown, bar = grid_width(page, key)
         assert wide <= shown + 1, f"{key}: {wide} px of columns in {shown} px"
         assert not bar.startswith("rgba(0, 0, 0, 0)"), f"{key}: scroll bar painted transparent ({bar})"
     assert not missing, missing

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from bench.imports import _CT, _RELS, _WB, _WB_RELS
+from bench.imports import write_skeleton
 from collectors import imports as imp
 from collectors.imports.errors import ImportFormatError
 from vocab.config import ImportsConfig
@@ -30,10 +30,9 @@ def _sst(cell: str) -> str:
 def _xlsx(sheet: str, sst: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, body in (("[Content_Types].xml", _CT), ("_rels/.rels", _RELS), ("xl/workbook.xml", _WB),
-                           ("xl/_rels/workbook.xml.rels", _WB_RELS), ("xl/worksheets/sheet1.xml", sheet),
-                           ("xl/sharedStrings.xml", sst)):
-            z.writestr(name, body)
+        write_skeleton(z)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr("xl/sharedStrings.xml", sst)
     return buf.getvalue()
 
 
@@ -114,6 +113,26 @@ def test_a_file_that_changes_encoding_part_way_says_how_many_rows_lost_bytes(nam
     assert dict(t.notes) == {"replaced_bytes": 1}
     said = imp.notes_text(t.notes)
     assert len(said) == 1 and said[0].startswith("1 dòng có byte không đọc được") and "UTF-8" in said[0]
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.jsonl", "t.json"])
+def test_what_the_codec_could_not_read_is_counted_where_it_is_decoded(name):
+    """Round 23: counted by the codec's error handler (imports/text.decoded), once a line, whatever the reader: a
+    U+FFFD the file itself holds (valid UTF-8 EF BF BD) is text, not a lost byte, and was counted before."""
+    bad = "Đường hỏng ở Yên Tử".encode("cp1258", "replace")  # three unreadable sequences in one line
+    head = ("Tiêu đề,Nội dung\n" + _head_rows(2000)).encode() if name.endswith(".csv") else \
+        "".join('{"text": "Bụi than %d ở phường Vàng Danh"},\n' % i for i in range(2000)).encode()
+    rows = [b'"x \xef\xbf\xbd","y"\n', b'"' + bad + b'","x"\n', b'"' + bad + b'","' + bad + b'"\n']
+    if not name.endswith(".csv"):
+        rows = [b'{"text": "x \xef\xbf\xbd"},\n', b'{"text": "' + bad + b'"},\n', b'{"text": "' + bad + bad + b'"}\n']
+    data = head + b"".join(rows)
+    if name.endswith(".json"):
+        data = b"[" + data + b"]"
+    elif name.endswith(".jsonl"):
+        data = data.replace(b"},\n", b"}\n")
+    with imp.open_table(name, io.BytesIO(data), ImportsConfig()) as t:
+        assert sum("\ufffd" in str(r) for r in t.rows) == 3
+    assert dict(t.notes) == {"replaced_bytes": 2}
 
 
 def test_a_clean_file_has_no_note():

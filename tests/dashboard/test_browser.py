@@ -10,52 +10,13 @@ import re
 import pytest
 
 from devtools.screenshots import scroll_main
-from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium,
-                                   wait_http)
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, goto, log_in, open_filters,
+                                   require_chromium, settle, type_into, wait_http)
 from tests.conftest import free_port
 from tests.dashboard.served import prepare
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = ARTIFACTS / "dashboard"
-
-
-def _goto(page, title: str) -> None:  # type: ignore[no-untyped-def]
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
-    page.get_by_role("heading", level=1).filter(has_text=title.split(" ")[0]).first.wait_for(timeout=20_000)
-    _settle(page)
-
-
-def _settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until Streamlit has finished the current run (its status widget disappears)."""
-    page.wait_for_timeout(400)
-    page.wait_for_function(
-        """() => { const a = document.querySelector('[data-testid="stApp"]');
-                   const s = a && a.getAttribute('data-test-script-state');
-                   return s && s !== 'running' && s !== 'rerunRequested'; }""", timeout=30_000)
-    page.locator('[data-testid="stSkeleton"]').first.wait_for(state="detached", timeout=30_000)
-
-
-def _open_filters(page) -> None:  # type: ignore[no-untyped-def]
-    """Open Tin bài's «Bộ lọc» (open on a desk since round 17, folded on a phone, where its seven boxes came before the
-    items), unless it is open; its widgets are drawn but not shown while it is closed."""
-    summary = page.locator('[data-testid="stExpander"] summary').filter(has_text="Bộ lọc").first
-    summary.wait_for(timeout=20_000)
-    if not summary.evaluate("s => s.parentElement.open"):
-        summary.click()
-        _settle(page)
-    page.locator('[data-testid="stMultiSelect"]').first.wait_for(state="visible", timeout=20_000)
-
-
-def _type(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Fill a text field and commit it (Tab); again if a rerun replaced the field meanwhile."""
-    for _ in range(3):
-        box = page.get_by_label(label)
-        box.fill(text)
-        box.press("Tab")
-        _settle(page)
-        if page.get_by_label(label).input_value() == text:
-            return
-    raise AssertionError(f"{label!r} did not keep {text!r}")
 
 
 def _shot(page, name: str, full: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -110,24 +71,24 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
 
             log_in(page, "chuyenvien", pw["chuyenvien"])
             page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
-            _settle(page)
+            settle(page)
             # reloading the page keeps the user signed in (auth.remember_in_browser)
             assert "langnghe_session" in {c["name"] for c in page.context.cookies()}
             page.reload(wait_until="networkidle")
             page.get_by_text("Tin mới nhất").first.wait_for(timeout=90_000)
             assert page.locator("input[type=password]").count() == 0
-            _settle(page)
+            settle(page)
             _shot(page, "01_tong_quan", full=True)
 
             # open the first alert, acknowledge it with a note
-            _goto(page, "Cảnh báo")
+            goto(page, "Cảnh báo")
             page.get_by_label("Ghi chú (kèm theo thao tác)").wait_for(timeout=90_000)
             first_id = _open_alert_id(page)
-            _type(page, "Ghi chú (kèm theo thao tác)", "Đã báo cáo lãnh đạo, đề nghị phường xác minh")
+            type_into(page, "Ghi chú (kèm theo thao tác)", "Đã báo cáo lãnh đạo, đề nghị phường xác minh")
             _shot(page, "02_canh_bao")
             page.get_by_role("button", name="Tiếp nhận").click()
             page.get_by_text(f"Đã tiếp nhận cảnh báo {first_id}.").wait_for(timeout=20_000)
-            _settle(page)
+            settle(page)
 
             # open another one and dismiss it with a reason
             combo = page.locator('[data-testid="stSelectbox"]').filter(has_text="Mở cảnh báo").first \
@@ -144,26 +105,26 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             second_id = next(re.search(r"A\d{6}", t).group(0) for t in options.all_inner_texts()
                              if first_id not in t)
             options.filter(has_text=second_id).first.click()
-            _settle(page)
+            settle(page)
             assert _open_alert_id(page) == second_id
-            _type(page, "Lý do bỏ qua (bắt buộc)", "Tin trùng, không thuộc địa bàn")
+            type_into(page, "Lý do bỏ qua (bắt buộc)", "Tin trùng, không thuộc địa bàn")
             page.get_by_role("button", name="Bỏ qua cảnh báo").click()
             try:
                 page.get_by_text(f"Đã bỏ qua cảnh báo {second_id}.").wait_for(timeout=20_000)
             except Exception:
                 page.screenshot(path=str(SHOTS / "debug_dismiss.png"), full_page=True)
                 raise
-            _settle(page)
+            settle(page)
             _shot(page, "03_canh_bao_da_xu_ly")
 
             # the malicious item: shown as text, nothing runs, no non-http link anywhere
-            _goto(page, "Tin bài")
-            _open_filters(page)
+            goto(page, "Tin bài")
+            open_filters(page)
             page.get_by_text("Chỉ tin về địa bàn theo dõi").first.click()  # the page opens on the area; this item is not
-            _settle(page)
+            settle(page)
             page.get_by_label(re.compile("^Tìm trong tiêu đề")).fill("tin doc")
             page.keyboard.press("Enter")
-            _settle(page)
+            settle(page)
             page.get_by_text("Liên kết gốc không phải http(s)").wait_for(timeout=20_000)
             # the title is on the page as plain text, tags and all
             page.get_by_role("heading", level=4).filter(has_text='<script>window.__xss=1;alert("xss")</script>') \
@@ -177,7 +138,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
 
             for title, name in (("Trước giao ban", "05_truoc_giao_ban"), ("Chủ đề", "06_chu_de_dia_ban"),
                                 ("Nguồn tin", "07_nguon_tin")):
-                _goto(page, title)
+                goto(page, title)
                 page.wait_for_timeout(600)  # let the charts draw before the picture
                 _shot(page, name, full=True)
             assert page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Quản trị").count() == 0
@@ -185,12 +146,12 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(tmp_path):
             # the admin sees both actions, by whom, in the audit log
             page.get_by_role("button", name="Đăng xuất").click()
             page.get_by_role("button", name="Đăng nhập").wait_for(timeout=20_000)
-            _settle(page)
+            settle(page)
             assert "langnghe_session" not in {c["name"] for c in page.context.cookies()}
             page.reload(wait_until="networkidle")  # signed out stays signed out
             page.get_by_role("button", name="Đăng nhập").wait_for(timeout=90_000)
             log_in(page, "quantri", pw["quantri"])
-            _goto(page, "Quản trị")
+            goto(page, "Quản trị")
             page.get_by_text("Thao tác gần đây").wait_for(timeout=20_000)
             log = page.locator('[data-testid="stTable"]').first
             log.wait_for(timeout=20_000)

@@ -1,8 +1,8 @@
 """Generated report files reach only a signed-in session (issue 11, part 6).
 
 In-process: the /download/ route (dashboard/server.py) through Starlette's TestClient, no network.
-Real server: `langnghe serve` on 127.0.0.1, Chromium signs in and downloads a report; the file's address,
-fetched by a cookieless httpx client, and again after sign-out, is refused."""
+On a real server (tests/browser/test_download_session.py): `langnghe serve` on 127.0.0.1, Chromium signs in and
+downloads a report; the file's address, fetched by a cookieless httpx client, and again after sign-out, is refused."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from starlette.testclient import TestClient
 from dashboard import downloads, server
 from orchestration.accounts import SESSION_COOKIE
 from orchestration import runtime
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, require_chromium, wait_http
-from tests.conftest import database, free_port
+from tests.conftest import database
 from tests.dashboard.conftest import PASSWORD, Env
 from tests.dashboard.served import archive_report, prepare
 
@@ -126,53 +125,6 @@ def test_report_page_renders_session_links_not_media_downloads(tmp_path):
         assert links and all(u.startswith(downloads.PREFIX) for u in links)
     finally:
         runtime.reset()
-
-
-@pytest.mark.browser
-@pytest.mark.slow
-def test_report_download_is_refused_without_the_session_on_a_real_server(tmp_path):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    cfg, pw = prepare(tmp_path, n_items=200)
-    report = archive_report(cfg)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    srv = ServerProcess(["--config", str(cfg), "serve", "--port", str(port)], cwd=tmp_path)
-    try:
-        srv.wait_for_output(r"Lắng Nghe đang chạy", timeout=60)
-        wait_http(f"{base}/_stcore/health", timeout=60)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
-            got: list = []
-            page.on("download", lambda d: got.append(d))
-            page.context.on("page", lambda popup: popup.on("download", lambda d: got.append(d)))
-            page.goto(f"{base}/reports", wait_until="networkidle")
-            log_in(page, "xem", pw["xem"])
-            page.get_by_role("tab", name="Lưu trữ").click()
-            page.get_by_text("Tải DOCX (Word)").first.click(timeout=30_000)
-            for _ in range(150):
-                if got:
-                    break
-                page.wait_for_timeout(200)
-            assert got, "no download started"
-            url = got[0].url
-            with open(got[0].path(), "rb") as fh:
-                assert fh.read() == report.read_bytes()  # the signed-in session downloads the report
-            cookie = {c["name"]: c["value"] for c in page.context.cookies()}.get(SESSION_COOKIE)
-            with httpx.Client(timeout=30) as anon:  # no cookie
-                r = anon.get(url)
-                assert r.status_code in (403, 404) and not r.content.startswith(b"PK"), (url, r.status_code)
-            page.get_by_role("button", name="Đăng xuất").click()
-            page.get_by_role("button", name="Đăng nhập").wait_for(timeout=20_000)
-            with httpx.Client(timeout=30, cookies={SESSION_COOKIE: cookie or ""}) as old:  # after sign-out
-                r = old.get(url)
-                assert r.status_code in (403, 404) and not r.content.startswith(b"PK"), (url, r.status_code)
-            browser.close()
-    finally:
-        srv.stop()
-    assert "Traceback" not in srv.output, srv.output[-3000:]
 
 
 def test_streamlit_frontend_files_are_gzipped_and_nothing_else():

@@ -386,15 +386,16 @@ def test_severity_weighs_harm_scale_officials_and_spread():
     p = AlertParams()
     burst = ms.burst_rows(ms.START)
     first3 = S.harm_signals(_texts(burst[:3]))
-    assert first3["harms"] == ["vùi lấp", "sơ tán"]
+    assert first3.harms == ("vùi lấp", "sơ tán")
     level, points, why = S.severity_of(first3, True, 27.0, p)
     assert level == "high", (points, why)  # a slide burying homes with evacuations, on press and social
     full = S.harm_signals(_texts(burst))
-    assert full["affected"] >= 10 and full["official"]  # "hàng chục hộ dân", "chính quyền", "lãnh đạo tỉnh"
+    assert full.affected >= 10 and full.official  # "hàng chục hộ dân", "chính quyền", "lãnh đạo tỉnh"
     assert S.severity_of(full, True, 80.0, p)[0] == "high"
     # "không có thương vong" is no harm; a dialogue with 50 households is not 50 affected
     calm = S.harm_signals(["rat may khong co thuong vong", "doi thoai voi hon 50 ho dan ve ha tang"])
-    assert calm == {"harms": [], "affected": 0, "official": False}
+    assert calm == S.HarmSignals(harms=(), affected=0, official=False)
+    assert calm.as_json() == {"harms": [], "affected": 0, "official": False}  # details["harm"], as stored
     assert S.severity_of(calm, False, 18.0, p)[0] == "low"
     assert S.severity_of(S.harm_signals(["mot nguoi tu vong, 3 nguoi mat tich"]), False, 18.0, p)[0] == "medium"
 
@@ -561,16 +562,16 @@ def test_the_detectors_tagger_is_given_the_items_flags_and_address(tmp_path):
                           "url": "https://example.invalid/p?comment_id=1"}, t)
     with db.write() as cur:
         store_items.insert_items(cur, [replace(item, flags=("fb_comment", "fb_post:1_0"))])
-    seen: list[dict] = []
+    seen: list = []
 
     def tagger(rows):
         seen.extend(rows)
-        return [{"id": r["id"], "topics": [], "sentiment": "neutral"} for r in rows]
+        return [{"id": r.id, "topics": [], "sentiment": "neutral"} for r in rows]
 
     run_detection(cfg, db, NOW, tagger=tagger)
     db.close()
-    assert [r["id"] for r in seen] == ["c1"]
-    assert "fb_comment" in seen[0]["flags"] and seen[0]["url"] == "https://example.invalid/p?comment_id=1"
+    assert [r.id for r in seen] == ["c1"]
+    assert "fb_comment" in seen[0].flags and seen[0].url == "https://example.invalid/p?comment_id=1"
 
 
 def test_a_raised_alert_is_typed_and_frozen_and_its_row_is_replays():

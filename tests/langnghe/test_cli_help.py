@@ -103,7 +103,7 @@ def test_a_commands_log_lines_read_without_english_levels():
     """Round 21 walk: `langnghe backup` printed «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …»."""
     import logging
 
-    from langnghe.cli import ConsoleFormatter
+    from langnghe.console import ConsoleFormatter
 
     f = ConsoleFormatter()
     info = logging.LogRecord("langnghe.store", logging.INFO, __file__, 1, "Sao lưu: %s", ("x",), None)
@@ -144,7 +144,7 @@ def test_console_times_are_vietnam_time_whatever_the_servers_zone():
     """Round 21 walk: serve's console said «16:54 Đã thu thập …» on a UTC server while the dashboard said 23:54."""
     import logging
 
-    from langnghe.cli import ConsoleFormatter
+    from langnghe.console import ConsoleFormatter
 
     rec = logging.LogRecord("langnghe.status", logging.INFO, __file__, 1, "Đã thu thập", (), None)
     rec.created = 0.0  # 00:00 UTC, 1 January 1970

@@ -12,21 +12,31 @@ from tests.conftest import make_config
 
 
 @contextlib.contextmanager
-def _console(monkeypatch):  # type: ignore[no-untyped-def]
-    """A console (stderr) the block writes to, as a handler on the root logger, taken off after."""
+def _cli_serve(tmp_path, monkeypatch, *flags: str):  # type: ignore[no-untyped-def]
+    """`langnghe [flags] serve` through cli.main, as far as serve's log routing (service.route_logs): the console
+    (stderr) and its handler the CLI set up, on a root logger of its own, put back after the block."""
+    from langnghe import cli
+
     console = io.StringIO()
     monkeypatch.setattr("sys.stderr", console)
-    handler = logging.StreamHandler(console)
     root = logging.getLogger()
-    root.addHandler(handler)
+    monkeypatch.setattr(root, "handlers", [])  # basicConfig adds its console only to a root without handlers
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setattr(logging.getLogger("httpx"), "level", logging.getLogger("httpx").level)
+    monkeypatch.setattr(cli, "_config", lambda args: make_config(tmp_path))
+    paths = []
+    monkeypatch.setattr(service, "serve", lambda cfg, **kw: paths.append(service.route_logs(cfg)) or 0)
+    assert cli.main([*flags, "serve"]) == 0
+    handlers = list(root.handlers)
     try:
-        yield console, handler
+        yield console, next(h for h in handlers if getattr(h, "stream", None) is console), paths[0]
     finally:
-        root.removeHandler(handler)
+        for h in handlers:
+            h.close()
 
 
 def test_details_go_to_the_log_file_and_the_console_keeps_the_status(tmp_path, monkeypatch):
-    with _console(monkeypatch) as (console, _handler), _serve_log(tmp_path) as path:
+    with _cli_serve(tmp_path, monkeypatch) as (console, _handler, path):
         logging.getLogger("langnghe.fulltext").info("full text: {'ok': 14}")
         logging.getLogger("langnghe.status").info("Đã thu thập 14 nguồn: 552 tin mới.")
         logging.getLogger("langnghe.jobs").warning("nguồn x lỗi")
@@ -89,10 +99,10 @@ def test_a_token_in_a_logged_traceback_never_reaches_the_log_file(tmp_path, monk
 def test_serve_and_a_command_word_the_console_alike(tmp_path, monkeypatch):
     """Round 22: serve's console had its own formatter («16:16 WARNING langnghe.jobs: …») beside the commands'
     («16:16 CHÚ Ý: …»). One formatter now (langnghe/console.py): the level in Vietnamese, no module, Vietnam time."""
-    from langnghe import cli
+    from langnghe.console import ConsoleFormatter
 
-    with _console(monkeypatch) as (console, handler), _serve_log(tmp_path):
-        assert type(handler.formatter) is cli.ConsoleFormatter
+    with _cli_serve(tmp_path, monkeypatch) as (console, handler, _path):
+        assert type(handler.formatter) is ConsoleFormatter
         logging.getLogger("langnghe.jobs").warning("nguồn %s không trả lời", "x")
         try:
             raise RuntimeError("hỏng")
@@ -106,3 +116,15 @@ def test_serve_and_a_command_word_the_console_alike(tmp_path, monkeypatch):
     rec = logging.LogRecord("langnghe.jobs", logging.WARNING, __file__, 1, "ổ đĩa gần đầy", (), None)
     rec.created = 17 * 3600.0  # 17:00 UTC is midnight in Vietnam
     assert handler.format(rec) == "00:00 CHÚ Ý: ổ đĩa gần đầy"
+
+
+def test_verbose_serve_keeps_the_technical_console_lines(tmp_path, monkeypatch):
+    """Round 22: `langnghe -v serve` lost the date, level and module -v asks for: route_logs set the short Vietnamese
+    formatter again after the CLI had chosen the technical one. langnghe.console.configure alone decides now."""
+    with _cli_serve(tmp_path, monkeypatch, "-v") as (console, handler, _path):
+        assert type(handler.formatter) is logging.Formatter
+        logging.getLogger("langnghe.jobs").warning("nguồn %s không trả lời", "x")
+        logging.getLogger("langnghe.fulltext").info("full text: {'ok': 14}")  # details still go to the file only
+    line = console.getvalue().splitlines()[-1]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING langnghe.jobs: nguồn x không trả lời", line), line
+    assert "full text" not in console.getvalue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vocab.folding import strip_marks
+from vocab.folding import fold, strip_marks
 
 CASES = [
     # (text, in_area, a place display that must be present or None)
@@ -90,6 +90,11 @@ RESIDENTIAL_CASES = [
     # no residential word, or no unit after it: as before
     ("Xã Nam Sơn, huyện Ba Chẽ trồng rừng", ["xã Nam Sơn cũ, nay xã Ba Chẽ"], None),
     ("Khu Nam Sơn có nhiều hộ nghèo", ["xã Nam Sơn cũ, nay xã Ba Chẽ"], None),
+    # round 23: a bare ward name right before a unit (no comma) reads as after «khu»; a list, or a district, as before
+    ("Người dân Nam Sơn phường Uông Bí phản ánh đường xuống cấp", ["phường Uông Bí"], "xã Nam Sơn"),
+    ("Nam Sơn, phường Uông Bí mất điện", ["xã Nam Sơn cũ, nay xã Ba Chẽ", "phường Uông Bí"], None),
+    ("Hạ Long phường Bãi Cháy đông khách", ["TP Hạ Long cũ", "phường Bãi Cháy"], None),
+    ("Nam Sơn xã Ba Chẽ trồng quế", ["xã Nam Sơn cũ, nay xã Ba Chẽ", "xã Ba Chẽ"], None),
 ]
 
 
@@ -101,6 +106,17 @@ def test_a_residential_area_before_its_unit_is_no_commune_elsewhere(gazetteer, t
     for place in present:
         assert any(p.startswith(place) for p in r.places), r.places
     assert absent is None or not any(p.startswith(absent) for p in r.places), r.places
+
+
+@pytest.mark.parametrize("word", ["khu phố", "khu dân cư", "tổ dân phố", "xóm"])
+def test_every_residential_word_reads_the_name_after_it_as_khu_does(gazetteer, word):
+    """Round 23: RESIDENTIAL_WORDS is the one list; PREFIX_HINTS read only khu, thôn and tổ dân phố from a copy of
+    its own, and took «khu phố X» for a street by its «phố», «khu dân cư X» for a person by its «cư»."""
+    from nlp.gazetteer import PREFIX_HINTS, RESIDENTIAL_WORDS
+
+    assert all(PREFIX_HINTS[fold(w)] == "ward" for w in RESIDENTIAL_WORDS)
+    khu = gazetteer.resolve("Người dân khu Nam Sơn có nhiều hộ nghèo").places
+    assert khu and gazetteer.resolve(f"Người dân {word} Nam Sơn có nhiều hộ nghèo").places == khu
 
 
 # OCR'd text without diacritics (team-written, in the style of scanned reports)

@@ -162,6 +162,26 @@ def test_scheduler_hook_tags_a_batch(db, cfg, pipeline, monkeypatch):
         assert T.count_tagged(cur, pipeline.model_version) == 2
 
 
+def test_scheduler_hook_loads_the_models_only_once_an_item_waits(db, cfg, pipeline, monkeypatch):
+    """An idle serve (nothing stored, or all tagged with the configured stamp) loaded the models at its first tick
+    all the same: seconds of CPU and hundreds of MB for nothing. They load at the first tick that finds an item."""
+    from nlp import service
+
+    loads: list[object] = []
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: loads.append(_cfg) or pipeline)
+    monkeypatch.setattr("nlp.version.current_stamp", lambda _cfg: pipeline.model_version)
+    hook = service.scheduler_hook(cfg, db)
+    hook()
+    assert loads == []
+    _insert_items(db, [("w1", "Bãi Cháy đón khách", "")])
+    hook()
+    assert len(loads) == 1
+    with db.read() as cur:
+        assert T.count_tagged(cur, pipeline.model_version) == 1
+    hook()  # all tagged again: the loaded models are asked, as before (the query is the job's own)
+    assert len(loads) == 2
+
+
 def test_scheduler_hook_tags_batches_until_its_time_is_spent(db, cfg, pipeline, monkeypatch):
     """After an upgrade every stored item waits: one tick tags batch after batch for `tag_seconds_per_tick`
     (clock injected: each batch "takes" 1 s), and 0 keeps the old one batch a tick."""

@@ -218,9 +218,11 @@ def test_a_failed_scheduled_report_shows_on_the_page_until_a_try_archives_it(env
     from reports.generate import archive_weekly
     from reports.settings import ReportSettings
 
-    s = ReportSettings.from_config(env.cfg)
-    s = type(s)(**{**s.__dict__, "schedule_weekday": 1, "schedule_time": "00:00", "schedule_areas": ("",)})
     clock = {"now": _clock_start()}
+    due = to_local(clock["now"])  # due this minute: a try on time (the seeded database is younger than this Monday)
+    s = ReportSettings.from_config(env.cfg)
+    s = type(s)(**{**s.__dict__, "schedule_weekday": due.isoweekday(), "schedule_time": f"{due:%H:%M}",
+                   "schedule_areas": ("",)})
 
     def broken(*a, **kw):  # type: ignore[no-untyped-def]
         raise OSError("ổ đĩa lưu trữ đầy")
@@ -254,8 +256,9 @@ def test_a_scheduled_weekly_report_is_pushed_to_subscribers_once_through_the_out
     from reports.settings import ReportSettings
     from store import notify as store_notify
 
-    e = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive"), "schedule_weekday": 1,
-                               "schedule_time": "00:00"},
+    due = to_local(utcnow())  # due this minute, on time; seeded (the last 6 hours too): an empty report is not pushed
+    e = Env(tmp_path, seeded=True, reports={"charts": False, "archive_dir": str(tmp_path / "archive"),
+                               "schedule_weekday": due.isoweekday(), "schedule_time": f"{due:%H:%M}"},
             notify={"public_url": "http://127.0.0.1:8501"})
     try:
         with e.db.write() as cur:

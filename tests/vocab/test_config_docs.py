@@ -6,6 +6,7 @@ import ast
 import re
 from dataclasses import fields
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -16,24 +17,26 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLE = re.compile(r"^\[\[?([A-Za-z0-9_.]+)\]\]?\s*$")
 
 
+def toml_keys(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    """(line index, table, key) of each `key =` line of a TOML file's lines, under the [table] or [[table]] above it:
+    the one walk the checks below share."""
+    table = ""
+    for i, line in enumerate(lines):
+        if (m := TABLE.match(line.strip())):
+            table = m.group(1)
+        elif (m := KEY.match(line.strip())):
+            yield i, table, m.group(1)
+
+
 def documented_keys(path):
     """{(table, key): documented?}; a key is documented by a comment line directly above it
     (for repeated [[tables]], at the first place it appears)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    table = ""
     out: dict[tuple[str, str], bool] = {}
-    for i, line in enumerate(lines):
-        s = line.strip()
-        m = TABLE.match(s)
-        if m:
-            table = m.group(1)
-            continue
-        m = KEY.match(s)
-        if m:
-            prev = lines[i - 1].strip() if i else ""
-            doc = prev.startswith("#")
-            key = (table, m.group(1))
-            out[key] = out.get(key, False) or doc if key in out else doc
+    for i, table, name in toml_keys(lines):
+        doc = (lines[i - 1].strip() if i else "").startswith("#")
+        key = (table, name)
+        out[key] = out.get(key, False) or doc if key in out else doc
     return out
 
 
@@ -70,14 +73,10 @@ def unit_comments_missing(path) -> list[str]:
 
     lines = path.read_text(encoding="utf-8").splitlines()
     data = tomllib.loads("\n".join(lines))
-    table, seen, bad = "", set(), []
-    for i, line in enumerate(lines):
-        if (m := TABLE.match(line.strip())):
-            table = m.group(1)
+    seen, bad = set(), []
+    for i, table, key in toml_keys(lines):
+        if (table, key) in seen:
             continue
-        if not (m := KEY.match(line.strip())) or (table, m.group(1)) in seen:
-            continue
-        key = m.group(1)
         seen.add((table, key))
         unit = next((u for u in UNIT_WORDS if key.endswith("_" + u)), None)
         section = data.get(table, {}) if table else data
