@@ -100,7 +100,9 @@ def test_cli_init_collect_status_sources(tmp_path, server):
     res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)  # a guard against hanging: it loads the models
     assert res.returncode == 0, res.stderr
     assert "[2/2]" in res.stderr and "tin mới" in res.stderr  # progress per source
-    st = json.loads(cli_in_process(["--config", str(cfg), "status", "--json"]).stdout)
+    # a real process: in one run of round 23 the in-process status said last_collection_at None (items right);
+    # not seen again in two runs, not explained (docs/ARCHITECTURE.md "Tests' speed")
+    st = json.loads(cli(["--config", str(cfg), "status", "--json"]).stdout)
     assert st["items"] == 2 * PER_FEED + 1
     assert st["origin"] == "database"
     assert st["last_collection_at"]
