@@ -808,6 +808,17 @@ def _topic_weight(w: np.ndarray, rows: np.ndarray, j: int) -> np.ndarray:
     return w[rows] if w.ndim == 1 else w[rows, j]
 
 
+def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
+    """The mean over the columns of binary F1 (labels `Y`, decisions `P`, both rows × topics; 0 where a column has
+    neither), the same float as `np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j …])`: sklearn's
+    2·tp / (true + predicted). The rule search scores thousands of grid points; f1_score spent ~1 ms of input checks
+    on each column of each (60% of a small training's time, round 23), this is one pass over the matrix."""
+    y, p = np.asarray(Y) > 0, np.asarray(P) > 0
+    tp = (y & p).sum(axis=0).astype(np.float64)
+    denom = y.sum(axis=0).astype(np.float64) + p.sum(axis=0)
+    return float(np.mean(np.divide(2.0 * tp, denom, out=np.zeros_like(tp), where=denom > 0)))
+
+
 def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labelled: int,  # noqa: N803
                      alpha: float, trains: np.ndarray | None = None, word_columns: int = 0,
                      oof: dict | None = None, untitled: np.ndarray | None = None,
@@ -895,8 +906,10 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     if oof is not None:
         oof.update(scores=repeats, rows=np.flatnonzero(keep)[~ro], Y=Yl)
 
+    Yl_present = Yl[:, present] > 0
+
     def macro(P: np.ndarray) -> float:
-        return float(np.mean([f1_score(Yl[:, j], P[:, j], zero_division=0) for j in present]))
+        return macro_f1(Yl_present, P[:, present])
 
     best: tuple[float, dict[str, float]] | None = None
     margins, ks = ([9.0, 0.3, 0.5, 0.7], [2, 3, Y.shape[1]]) if TOPIC_RULE_GRID == "full" else ([9.0], [2])
@@ -926,7 +939,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
             if ro.any():  # the titled rule stays the one chosen without the rule-only rows
                 titled_rules = [{"threshold": best[1]["threshold"], "fallback": best[1]["fallback"]}]
                 present_all = [j for j in range(Y.shape[1]) if Y_all[:, j].sum() > 0]
-                one = float(np.mean([np.mean([f1_score(Y_all[:, j], P[:, j], zero_division=0) for j in present_all])
+                one = float(np.mean([macro_f1(Y_all[:, present_all] > 0, P[:, present_all])
                                      for P in (decide_topics(S, best[1]["threshold"], fallback=best[1]["fallback"],
                                                              top_k=2) for S in repeats_all)]))
             else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -98,16 +99,25 @@ async def _no_dns_async(host: str, port: int) -> list[str]:
     return _no_dns(host, port)
 
 
-def _dashboard_modules() -> dict[str, dict[str, int]]:
-    """Every loaded dashboard module's attributes, by identity (cheap: a few hundred names)."""
-    return {name: {k: id(v) for k, v in vars(mod).items()}
+def _dashboard_modules() -> dict[str, dict[str, Any]]:
+    """Every loaded dashboard module's attributes (a copy of each module's namespace, made in C: every test of the
+    suite pays this twice, and the former `{k: id(v)}` of ~1,400 names cost 3–4 ms a test under load, 1 ms now).
+    The copy holds the objects, so no id of a replaced one can be reused by its replacement."""
+    return {name: dict(vars(mod))
             for name, mod in list(sys.modules.items()) if name.startswith("dashboard.") and mod is not None}
 
 
-def left_replaced(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> list[str]:
-    """`module.attr` names present before a test that hold another object (or none) after it."""
-    return [f"{name}.{k}" for name, attrs in before.items() for k, ident in attrs.items()
-            if after.get(name, {}).get(k) != ident]
+_GONE = object()
+
+
+def left_replaced(before: dict[str, dict[str, Any]]) -> list[str]:
+    """`module.attr` names present before a test that hold another object (or none) after it, by identity."""
+    out: list[str] = []
+    for name, attrs in before.items():
+        mod = sys.modules.get(name)
+        now = vars(mod) if mod is not None else {}
+        out += [f"{name}.{k}" for k, v in attrs.items() if now.get(k, _GONE) is not v]
+    return out
 
 
 # Defined before every other autouse fixture, so it is set up before `monkeypatch` and checks after its undo.
@@ -120,7 +130,7 @@ def dashboard_modules_left_as_found():
     `serve` does (`orchestration.runtime.install`)."""
     before = _dashboard_modules()
     yield
-    leaked = left_replaced(before, _dashboard_modules())
+    leaked = left_replaced(before)
     assert not leaked, f"the test left dashboard module attributes replaced: {', '.join(sorted(leaked))}"
 
 
@@ -241,6 +251,57 @@ def stopped_dashboard_clock(monkeypatch):
     now = store_db.utcnow()
     stop_dashboard_clock(monkeypatch, now)
     return now
+
+
+def cli_in_process(args: list[str], env: dict[str, str] | None = None, *, unset: tuple[str, ...] = (),
+                   cwd: str | Path | None = None) -> subprocess.CompletedProcess:
+    """`python -m langnghe.cli ARGS` run by `langnghe.cli.main` in this process, answered as `subprocess.run` does
+    (returncode, stdout, stderr; stderr holds the log lines as the console shows them). For the steps of a test that
+    set up state or read it back: a process costs its start-up and imports (1–2 s of CPU, 5–15 s under load) and,
+    for a command that tags, loading the models, which the worker loaded once here (`nlp.service.get_pipeline`).
+    Keep a real process (`tests/langnghe/test_crash_and_cli.cli`) for the step a test is about when the process
+    itself matters: its exit, a signal, a crash. $LANGNGHE_DB is unset, as the `cli` helper does, and the variables
+    in `unset`; `cwd` is the working folder for the call. What `main` changes in the process (the root logger, the
+    secrets directory, the fold cache) is put back."""
+    import io
+    import logging
+    import os
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from langnghe import cli
+    from vocab import folding, secrets
+
+    out, err = io.StringIO(), io.StringIO()
+    root, httpx_log = logging.getLogger(), logging.getLogger("httpx")
+    kept = {"level": root.level, "httpx": httpx_log.level, "dir": secrets._dir, "fold": folding._fold_cached,
+            "handlers": [(h, h.formatter, list(h.filters)) for h in root.handlers]}
+    console = logging.StreamHandler(err)  # what basicConfig gives the real process (pytest's handlers stop it here)
+    root.addHandler(console)
+    root.setLevel(logging.INFO)
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    for name in ("LANGNGHE_DB", *unset):
+        os.environ.pop(name, None)
+    os.environ.update(env or {})
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = cli.main([str(a) for a in args])
+            except SystemExit as exc:  # argparse's refusals
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        root.removeHandler(console)
+        root.setLevel(kept["level"])
+        httpx_log.setLevel(kept["httpx"])
+        for handler, formatter, filters in kept["handlers"]:
+            handler.setFormatter(formatter)
+            handler.filters[:] = filters
+        secrets._dir, folding._fold_cached = kept["dir"], kept["fold"]
+    return subprocess.CompletedProcess(["langnghe", *map(str, args)], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

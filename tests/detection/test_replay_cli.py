@@ -1,4 +1,5 @@
-"""`langnghe replay` end to end, as a separate process, on the short burst stream."""
+"""`langnghe replay` end to end on the short burst stream: as a separate process (the fixture tagger), and in the
+test's process where that is the same command (a bad step; the real pipeline, whose models the worker has loaded)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import cli_in_process
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -25,16 +28,21 @@ def burst_day(tmp_path: Path) -> Path:
     return path
 
 
-def replay(tmp_path: Path, *extra: str, stream: Path = STREAM) -> tuple[subprocess.CompletedProcess, list[dict]]:
+def replay(tmp_path: Path, *extra: str, stream: Path = STREAM,
+           in_process: bool = False) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """`langnghe replay` as a separate process, or `in_process` (`cli_in_process`: no start-up to pay, and the real
+    pipeline's models are the worker's, loaded once)."""
     out = tmp_path / "alerts.jsonl"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("LANGNGHE_CONFIG", None)
-    env.pop("LANGNGHE_DB", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "langnghe.cli", "replay", "--input", str(stream), "--db", str(tmp_path / "r.duckdb"),
-         "--alerts-out", str(out), "--step", "15m", *extra],
-        capture_output=True, text=True, env=env, cwd=str(tmp_path), timeout=300,
-    )
+    args = ["replay", "--input", str(stream), "--db", str(tmp_path / "r.duckdb"), "--alerts-out", str(out),
+            "--step", "15m", *extra]
+    if in_process:
+        proc = cli_in_process(args, unset=("LANGNGHE_CONFIG",), cwd=tmp_path)
+    else:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.pop("LANGNGHE_CONFIG", None)
+        env.pop("LANGNGHE_DB", None)
+        proc = subprocess.run([sys.executable, "-m", "langnghe.cli", *args], capture_output=True, text=True, env=env,
+                              cwd=str(tmp_path), timeout=300)
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
     return proc, rows
 
@@ -67,7 +75,7 @@ def test_replay_cli_writes_one_row_per_alert(tmp_path):
 
 
 def test_replay_cli_rejects_a_bad_step(tmp_path):
-    proc, rows = replay(tmp_path, "--step", "soon")
+    proc, rows = replay(tmp_path, "--step", "soon", in_process=True)
     assert proc.returncode == 2 and "--step" in proc.stderr
 
 
@@ -75,7 +83,7 @@ def test_replay_cli_rejects_a_bad_step(tmp_path):
 def test_replay_cli_with_the_real_nlp_pipeline(tmp_path):
     """Default tagging: the installed NLP pipeline tags items exactly as in the live service."""
     pytest.importorskip("nlp.pipeline")
-    proc, rows = replay(tmp_path, stream=burst_day(tmp_path))
+    proc, rows = replay(tmp_path, stream=burst_day(tmp_path), in_process=True)  # the same command, the same models
     assert proc.returncode == 0, proc.stderr
     assert "NLP pipeline" in proc.stderr
     hits = [a for a in rows if set(a["item_ids"]) & burst_ids()]

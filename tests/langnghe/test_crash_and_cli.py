@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import rss_doc, send
+from tests.conftest import cli_in_process, rss_doc, send
 
 N_FEEDS, PER_FEED = 6, 200
 
@@ -81,7 +81,7 @@ def test_sigkill_mid_batch_then_restart_keeps_every_item_exactly_once(tmp_path, 
     con.close()
     assert partial == 2 * PER_FEED + 1  # two committed batches; the killed one left nothing
 
-    res = cli(["--config", str(cfg), "collect", "--once"])
+    res = cli_in_process(["--config", str(cfg), "collect", "--once"])  # the restart opens what the kill left
     assert res.returncode == 0, res.stderr
     con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
     total, distinct = con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM items").fetchone()
@@ -95,25 +95,27 @@ def test_sigkill_mid_batch_then_restart_keeps_every_item_exactly_once(tmp_path, 
 def test_cli_init_collect_status_sources(tmp_path, server):
     feed_server(server)
     cfg = write_config(tmp_path, server.base, n_feeds=2)
-    made = cli(["--config", str(cfg), "init-db"])
+    made = cli_in_process(["--config", str(cfg), "init-db"])
     assert made.returncode == 0 and "phiên bản cấu trúc" in made.stdout and "schema" not in made.stdout
-    res = cli(["--config", str(cfg), "collect", "--once"])
+    res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)  # a guard against hanging: it loads the models
     assert res.returncode == 0, res.stderr
     assert "[2/2]" in res.stderr and "tin mới" in res.stderr  # progress per source
+    # a real process: in one run of round 23 the in-process status said last_collection_at None (items right);
+    # not seen again in two runs, not explained (docs/ARCHITECTURE.md "Tests' speed")
     st = json.loads(cli(["--config", str(cfg), "status", "--json"]).stdout)
     assert st["items"] == 2 * PER_FEED + 1
     assert st["origin"] == "database"
     assert st["last_collection_at"]
     assert [s["source"] for s in st["sources"]] == ["feed0", "feed1"]
     assert all(s["status"] == "ok" for s in st["sources"])
-    out = cli(["--config", str(cfg), "sources"]).stdout
+    out = cli_in_process(["--config", str(cfg), "sources"]).stdout
     # in the words Nguồn tin shows, not the codes «ok», «rss» (round 21; `--json` keeps the codes)
     head, *lines = out.splitlines()
     assert head.split()[:2] == ["Nguồn", "Loại"] and "Trạng thái" in head and "Tin 24 giờ" in head
     feed0 = next(line for line in lines if line.startswith("feed0"))
     assert "Báo điện tử (RSS)" in feed0 and "Hoạt động" in feed0
     assert not re.search(r"\b(ok|rss|never_run)\b", out), out
-    kinds = json.loads(cli(["sources", "--kinds", "--json"]).stdout)
+    kinds = json.loads(cli_in_process(["sources", "--kinds", "--json"]).stdout)
     assert "rss" in kinds
 
 
@@ -155,7 +157,7 @@ def test_collect_refuses_clearly_while_serve_holds_the_db(tmp_path):
 def test_bad_config_is_a_clear_error(tmp_path):
     p = tmp_path / "bad.toml"
     p.write_text("[http]\nnope = 1\n", encoding="utf-8")
-    res = cli(["--config", str(p), "status"])
+    res = cli_in_process(["--config", str(p), "status"])
     assert res.returncode == 2 and "nope" in res.stderr
 
 
@@ -163,9 +165,9 @@ def test_collect_a_mistyped_source_and_replay_a_missing_file_are_said_clearly(tm
     """`collect --source feeed0` collected nothing and said 'Xong: 0 nguồn' as if all went well;
     `replay --input` of a missing file printed the OS's English '[Errno 2]'."""
     cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
-    res = cli(["--config", str(cfg), "collect", "--source", "feeed0"])
+    res = cli_in_process(["--config", str(cfg), "collect", "--source", "feeed0"])
     assert res.returncode == 2 and "không có nguồn «feeed0»" in res.stderr and "Xong" not in res.stderr
-    res = cli(["--config", str(cfg), "replay", "--input", str(tmp_path / "khong-co.jsonl"), "--db",
+    res = cli_in_process(["--config", str(cfg), "replay", "--input", str(tmp_path / "khong-co.jsonl"), "--db",
                str(tmp_path / "r.duckdb"), "--alerts-out", str(tmp_path / "a.jsonl")])
     assert res.returncode == 2 and "không có tệp" in res.stderr and "Errno" not in res.stderr
 
@@ -182,12 +184,12 @@ def test_collect_and_sources_include_the_sources_added_on_the_nguon_page(tmp_pat
     with Database(tmp_path / "c.duckdb") as db, db.write() as cur:
         store_users.upsert_managed_source(cur, {"name": "trang-them", "kind": "rss", "url": f"{server.base}/f1.rss",
                                                 "outlet": "Báo 1"}, "quantri", utcnow())
-    res = cli(["--config", str(cfg), "collect", "--source", "trang-them"])
+    res = cli_in_process(["--config", str(cfg), "collect", "--source", "trang-them"])
     assert res.returncode == 0, res.stderr
     assert "[1/1] trang-them: +201 mới" in res.stderr
-    res = cli(["--config", str(cfg), "collect", "--once"])
+    res = cli_in_process(["--config", str(cfg), "collect", "--once"])
     assert res.returncode == 0 and "Xong: 2 nguồn" in res.stderr, res.stderr
-    listed = json.loads(cli(["--config", str(cfg), "sources", "--json"]).stdout)
+    listed = json.loads(cli_in_process(["--config", str(cfg), "sources", "--json"]).stdout)
     assert [s["source"] for s in listed] == ["feed0", "trang-them"]
 
 

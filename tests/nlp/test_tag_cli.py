@@ -76,7 +76,8 @@ def test_tag_plain_text_and_broken_json_keep_order_and_exit_non_zero(tmp_path, m
 
 
 def test_tag_help_names_the_json_fields():
-    p = subprocess.run([sys.executable, "-m", "langnghe.cli", "tag", "--help"], capture_output=True, cwd=ROOT,
-                       timeout=120)
-    text = p.stdout.decode("utf-8")
+    from tests.conftest import cli_in_process
+
+    p = cli_in_process(["tag", "--help"])  # argparse's help: no process needed to read it
+    text = p.stdout
     assert p.returncode == 0 and '"title"' in text and '"text"' in text and "văn bản thường" in text

@@ -19,7 +19,7 @@ import pytest
 from vocab.item import Item
 from store import items as store_items
 from store.db import Database
-from tests.conftest import make_config, rss_doc, rss_source, send
+from tests.conftest import cli_in_process, make_config, rss_doc, rss_source, send
 from tests.langnghe.test_crash_and_cli import cli
 
 T0 = datetime(2026, 11, 22, 8, 0)
@@ -136,7 +136,7 @@ def test_collect_ctrl_c_stops_between_chunks_and_keeps_committed_items(tmp_path,
     con.close()
     assert 200 <= kept < n and kept % 200 == 0  # whole chunks only
     assert state == (None, "interrupted")  # no ETag: the next run fetches the feed again
-    res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)
+    res = cli_in_process(["--config", str(cfg), "collect", "--once"])
     assert res.returncode == 0, res.stderr
     con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
     total, distinct = con.execute("SELECT count(*), count(DISTINCT canonical_url) FROM items").fetchone()
@@ -213,7 +213,7 @@ def tiny_fs(tmp_path):
 def test_collect_on_a_full_disk_says_so_and_keeps_earlier_items(tmp_path, server, tiny_fs):
     server.routes["/f0.rss"] = lambda req, doc=big_feed(20): send(req, 200, doc)
     cfg = write_cfg(tmp_path, server.base, db=tiny_fs / "c.duckdb")
-    assert cli(["--config", str(cfg), "collect", "--once"], timeout=300).returncode == 0
+    assert cli_in_process(["--config", str(cfg), "collect", "--once"]).returncode == 0  # the earlier items
     server.routes["/f0.rss"] = lambda req, doc=big_feed(3000, text="x" * 2000, prefix="lon"): send(req, 200, doc)
     res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)
     assert res.returncode == 4, res.stderr
@@ -419,17 +419,17 @@ def test_a_checkpoint_on_a_full_disk_then_space_freed_serve_goes_on_without_a_re
 def test_corrupt_database_gives_a_clear_error_and_status_falls_back_to_the_snapshot(tmp_path):
     cfg = write_cfg(tmp_path, None)
     (tmp_path / "c.duckdb").write_bytes(os.urandom(64 * 1024))
-    for args in (["status"], ["collect", "--once"]):
-        res = cli(["--config", str(cfg), *args])
+    for run, args in ((cli_in_process, ["status"]), (cli, ["collect", "--once"])):  # one of them a real process
+        res = run(["--config", str(cfg), *args])
         assert res.returncode == 4, (args, res.stderr)
         assert "bị hỏng" in res.stderr and str(tmp_path / "c.duckdb") in res.stderr, res.stderr
         assert "Traceback" not in res.stderr
     with Database(tmp_path / "c.snap.duckdb") as snap, snap.write() as cur:
         store_items.insert_items(cur, [item(1), item(2)])
-    res = cli(["--config", str(cfg), "status"])
+    res = cli_in_process(["--config", str(cfg), "status"])
     assert res.returncode == 0, res.stderr
     assert "bản chụp" in res.stdout and "Tin bài: 2" in res.stdout
-    st = json.loads(cli(["--config", str(cfg), "status", "--json"]).stdout)
+    st = json.loads(cli_in_process(["--config", str(cfg), "status", "--json"]).stdout)
     assert st["origin"] == "snapshot" and "KHÔNG đọc được" in st["note"]
 
 
@@ -461,7 +461,7 @@ def test_read_only_database_gives_a_clear_error_and_status_still_reads_it(tmp_pa
     assert res.returncode == 4, res.stderr
     assert "chỉ cho phép đọc" in res.stderr and str(read_only_db) in res.stderr
     assert "Traceback" not in res.stderr
-    res = cli(["--config", str(cfg), "status"])
+    res = cli_in_process(["--config", str(cfg), "status"])
     assert res.returncode == 0, res.stderr
     assert "Tin bài: 1" in res.stdout and "chỉ đọc" in res.stdout
 
@@ -488,7 +488,7 @@ def test_collect_tags_items_an_earlier_crash_left_untagged(tmp_path, server):
     server.routes["/f0.rss"] = lambda req, doc=big_feed(3, prefix="moi"): send(req, 200, doc)
     cfg = write_cfg(tmp_path, server.base)
     _leftovers(tmp_path / "c.duckdb")
-    res = cli(["--config", str(cfg), "collect", "--once"], timeout=300)
+    res = cli_in_process(["--config", str(cfg), "collect", "--once"])
     assert res.returncode == 0, res.stderr
     assert _untagged(tmp_path / "c.duckdb") == 0
 
@@ -498,7 +498,8 @@ def test_import_tags_leftovers_too(tmp_path):
     _leftovers(tmp_path / "c.duckdb")
     csv = tmp_path / "posts.csv"
     csv.write_text("title,text,url\nĐường ngập ở Cẩm Phả,Nước lên nhanh,https://fb.com/p/1\n", encoding="utf-8")
-    res = cli(["--config", str(cfg), "import", str(csv), "--map", "title=title,text=text,url=url", "--undated-now"], timeout=300)
+    res = cli_in_process(["--config", str(cfg), "import", str(csv), "--map", "title=title,text=text,url=url",
+                          "--undated-now"])
     assert res.returncode == 0, res.stderr
     assert _untagged(tmp_path / "c.duckdb") == 0
 
