@@ -19,7 +19,6 @@ import io
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -103,30 +102,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clicks", type=int, default=3)
     args = ap.parse_args(argv)
 
-    from orchestration import runtime
-    from store.db import Database
-    from vocab import config as config_mod
+    from bench.app_db import installed
 
-    with tempfile.TemporaryDirectory(prefix="langnghe-bench-") as tmp:
-        data = config_mod._merge(config_mod.read_toml(config_mod.DEFAULTS_PATH),
-                                 {"storage": {"db_path": str(Path(tmp) / "bench.duckdb")}})
-        cfg = config_mod.parse(data)
-        db = Database(cfg.storage.db_path)
-        runtime.install(cfg, db)
+    with installed() as (cfg, db):
         rows = rows_of(args.rows)
         print(f"{args.rows:,} rows; seconds (wall)")
         print(f"{'format':7} {'MB':>5} {'columns':>8} {'first items':>12} {'preview':>8} {'upload run':>11} "
               f"{'each click (median, max)':>26}")
-        try:
-            for name, blob, mime in (("bench.csv", csv_bytes(rows), "text/csv"),
-                                     ("bench.xlsx", xlsx_bytes(rows), "application/octet-stream")):
-                cols_s, head_s, prev_s = reads(cfg, name, blob)
-                first, later = page(name, blob, mime, args.clicks)
-                print(f"{name.split('.')[1]:7} {len(blob) / 1e6:5.1f} {cols_s:8.2f} {head_s:12.2f} {prev_s:8.2f} {first:11.2f} "
-                      f"{statistics.median(later):17.2f}, {max(later):.2f}", flush=True)
-        finally:
-            runtime.reset()
-            db.close()
+        for name, blob, mime in (("bench.csv", csv_bytes(rows), "text/csv"),
+                                 ("bench.xlsx", xlsx_bytes(rows), "application/octet-stream")):
+            cols_s, head_s, prev_s = reads(cfg, name, blob)
+            first, later = page(name, blob, mime, args.clicks)
+            print(f"{name.split('.')[1]:7} {len(blob) / 1e6:5.1f} {cols_s:8.2f} {head_s:12.2f} {prev_s:8.2f} {first:11.2f} "
+                  f"{statistics.median(later):17.2f}, {max(later):.2f}", flush=True)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -54,51 +53,39 @@ def main(argv: list[str] | None = None) -> int:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from bench.app_db import installed
     from devtools import synth
-    from orchestration import runtime
     from orchestration.accounts import service
-    from store.db import Database
-    from vocab import config as config_mod
 
-    with tempfile.TemporaryDirectory(prefix="langnghe-bench-") as tmp:
-        data = config_mod._merge(config_mod.read_toml(config_mod.DEFAULTS_PATH),
-                                 {"storage": {"db_path": str(Path(tmp) / "bench.duckdb")},
-                                  "auth": {"bcrypt_rounds": 4}})
-        cfg = config_mod.parse(data)
-        db = Database(cfg.storage.db_path)
+    with installed(auth={"bcrypt_rounds": 4}) as (cfg, db):
         synth.seed(db, n_items=args.items)
-        runtime.install(cfg, db)
         service(cfg, db).create_user("quantri", "mat-khau-dai-123", "admin", display_name="Quản trị")
         print(f"{args.items:,} items; seconds (wall); grid data in kB")
         print(f"{'page':10} {'first run':>9} {'rerun':>7} {'tab click':>10} {'grids kB':>9} {'tablet kB':>10}")
-        try:
-            for name in PAGES:
-                st.cache_data.clear()
-                at = AppTest.from_string(f"from dashboard.views import {name} as _p\n_p.render()\n",
-                                         default_timeout=300)
-                at.session_state["user"] = {"username": "quantri", "display_name": "Quản trị", "role": "admin"}
+        for name in PAGES:
+            st.cache_data.clear()
+            at = AppTest.from_string(f"from dashboard.views import {name} as _p\n_p.render()\n",
+                                     default_timeout=300)
+            at.session_state["user"] = {"username": "quantri", "display_name": "Quản trị", "role": "admin"}
+            t = time.perf_counter()
+            at.run()
+            first = time.perf_counter() - t
+            reruns, clicks = [], []
+            for _ in range(args.clicks):
                 t = time.perf_counter()
                 at.run()
-                first = time.perf_counter() - t
-                reruns, clicks = [], []
-                for _ in range(args.clicks):
+                reruns.append(time.perf_counter() - t)
+            if name in TABS:
+                key, label = TABS[name]
+                for i in range(args.clicks):
+                    at.session_state[key] = label if i % 2 == 0 else None
                     t = time.perf_counter()
                     at.run()
-                    reruns.append(time.perf_counter() - t)
-                if name in TABS:
-                    key, label = TABS[name]
-                    for i in range(args.clicks):
-                        at.session_state[key] = label if i % 2 == 0 else None
-                        t = time.perf_counter()
-                        at.run()
-                        clicks.append(time.perf_counter() - t)
-                total, tablet = grid_bytes(at)
-                click = f"{statistics.median(clicks):10.2f}" if clicks else f"{'—':>10}"
-                print(f"{name:10} {first:9.2f} {statistics.median(reruns):7.2f} {click} {total / 1e3:9.1f} "
-                      f"{tablet / 1e3:10.1f}", flush=True)
-        finally:
-            runtime.reset()
-            db.close()
+                    clicks.append(time.perf_counter() - t)
+            total, tablet = grid_bytes(at)
+            click = f"{statistics.median(clicks):10.2f}" if clicks else f"{'—':>10}"
+            print(f"{name:10} {first:9.2f} {statistics.median(reruns):7.2f} {click} {total / 1e3:9.1f} "
+                  f"{tablet / 1e3:10.1f}", flush=True)
     return 0
 
 
