@@ -19,11 +19,14 @@ instance a thread); tests elsewhere (tests/dashboard) start and stop their own."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, log_in, login_if_asked,
+from tests.browser.helpers import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, log_in, login_if_asked,
                                    require_chromium, running_demo, signed_in_state)
 
 DEMO_GROUP = pytest.mark.xdist_group("browser-demo")
@@ -88,6 +91,66 @@ def demo_signed_in(demo_server, _chromium_process):  # type: ignore[no-untyped-d
     srv, port = demo_server
     return signed_in_state(_chromium_process.browser(), f"http://127.0.0.1:{port}/",
                            lambda page: login_if_asked(page, srv.output))
+
+
+@dataclass(frozen=True)
+class Served:
+    """One `langnghe serve` on tests/dashboard/served.py's database (300 items, the malicious one, three users), with
+    what the walks need put there before it started (DuckDB: one process a file): an answered complaint case and a
+    weekly report in the archive."""
+
+    base: str  # http://127.0.0.1:port
+    port: int
+    passwords: dict[str, str]
+    server: ServerProcess
+    folder: Path  # the database's, its log's (langnghe-serve.log)
+    report: Path  # the archived weekly report's DOCX
+    case_id: int  # the answered case
+
+
+def answered_case(cfg_path: Path) -> int:
+    """A complaint case, answered (test_case_note: a change to an answered case is refused). Its item is tagged as
+    the seeded ones are (with the current stamp): serve tagging it mid-walk would move a count test_drilldown_live
+    compares."""
+    from devtools.rows import tag_row
+    from nlp.version import current_stamp
+    from orchestration import cases
+    from store import cases as store_cases
+    from store.db import utcnow
+    from store.items import insert_items
+    from store.tags import save_tags
+    from tests.conftest import database
+    from tests.dashboard.test_cases_page import complaint
+    from vocab import config as config_mod
+    from vocab.folding import fold
+
+    cfg = config_mod.load(cfg_path)
+    item = complaint(7, utcnow() - timedelta(hours=2))
+    with database(cfg.storage.db_path) as db:
+        with db.write() as cur:
+            ids = insert_items(cur, [item])
+            save_tags(cur, [tag_row(ids[0], topics=[], sentiment="negative", in_area=True, places=[],
+                                    folded=fold(f"{item.title} {item.summary}"), model_version=current_stamp(cfg))],
+                      now=utcnow())
+        cid = cases.open_for_items(cfg, db, ids, now=utcnow())[0]
+        with db.write() as cur:
+            store_cases.transition(cur, cid, "answered", "chuyenvien", utcnow())
+    return cid
+
+
+@pytest.fixture(scope="package")
+def served(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The package's `Served`, started at its first walk, stopped after the package."""
+    from tests.dashboard.served import archive_report, prepare, serving
+
+    require_chromium()
+    tmp = tmp_path_factory.mktemp("served")
+    cfg, pw = prepare(tmp, n_items=300)
+    case_id = answered_case(cfg)
+    report = archive_report(cfg)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serving(cfg, tmp) as (srv, port):
+        yield Served(f"http://127.0.0.1:{port}", port, pw, srv, tmp, report, case_id)
 
 
 @pytest.fixture(scope="package")
