@@ -100,12 +100,12 @@ BROWSER_LOCALE = ("Object.defineProperty(navigator,'language',{get:()=>'vi-VN'})
 
 # The ⓘ buttons beside a widget with `help=` are named «Help for <label>» for a screen reader: Streamlit (1.67) writes
 # that English in its frontend and has no setting for it. This rewrites the name when the button appears (or React
-# sets it again): «Hướng dẫn: <label>», and «Hướng dẫn» for a button named «Help» or given no name at all (one drawn
-# with an empty name was left unnamed, and the browser test waiting for every name timed out now and then). Labels are
-# read and written as attributes, never as HTML.
-HELP_LABELS = ("<script>(()=>{const q='[data-testid=\"stTooltipIcon\"] button:not([aria-label^=\"Hướng dẫn\"])';"
-               "const fix=()=>{for(const b of document.querySelectorAll(q)){const l=(b.getAttribute('aria-label')||'')"
-               ".replace(/^Help(?: for |$)/,'').trim();b.setAttribute('aria-label',l?'Hướng dẫn: '+l:'Hướng dẫn')}};"
+# sets it again): «Hướng dẫn: <label>». Labels are read and written as attributes, never as HTML. Only names
+# Streamlit wrote: a button given `help=` sits in the same tooltip box with no aria-label (its name is its text,
+# «Đánh dấu đã giao ban»), and renaming it too hid that name from screen readers and from the tests (round 23).
+HELP_LABELS = ("<script>(()=>{const q='[data-testid=\"stTooltipIcon\"] button[aria-label^=\"Help\"]';"
+               "const fix=()=>{for(const b of document.querySelectorAll(q)){const l=b.getAttribute('aria-label');"
+               "b.setAttribute('aria-label',l==='Help'?'Hướng dẫn':'Hướng dẫn: '+l.replace(/^Help for /,''))}};"
                "new MutationObserver(fix).observe(document,{subtree:true,childList:true,attributes:true,"
                "attributeFilter:['aria-label']})})();</script>")
 

@@ -224,17 +224,20 @@ def test_tin_bai_default_period_is_one_setting(demo_env, monkeypatch):
 
 def test_the_phone_or_desk_table_choice_is_one_helper(demo_env, monkeypatch):
     """Round 17: Cảnh báo's queue mirrored ui.items_table's phone/desk choice in an inline `if`; both ask
-    ui.fit_table, which sizes a desk table as the page asks and a phone's by its wrapped rows."""
+    ui.fit_table, which sizes a desk table as the page asks and a phone's by its wrapped rows. Since round 23 Cảnh
+    báo's queue on a desk is sized in pixels to fit 1366 px (ui.desk_grid); on a phone it still asks fit_table."""
     from tests.dashboard.test_pages import _raise_open_alerts
 
     asked: list[str] = []
     fit = ui.fit_table
     monkeypatch.setattr(ui, "fit_table", lambda config, title, *a: asked.append(title) or fit(config, title, *a))
     _raise_open_alerts(demo_env.db, 3)
-    for page, title in (("explorer", "Tiêu đề"), ("alerts", "Vấn đề")):
+    for page, title, phone in (("explorer", "Tiêu đề", False), ("alerts", "Vấn đề", True)):
         asked.clear()
+        monkeypatch.setattr(ui, "on_phone", lambda phone=phone: phone)
         no_exception(demo_env.page(page, "viewer").run())
         assert asked[:1] == [title], page
+    monkeypatch.setattr(ui, "on_phone", lambda: False)
     assert fit(ui.ITEM_COLUMNS, "Tiêu đề", [], 3, None)["height"] == "auto"
     assert fit(ui.ITEM_COLUMNS, "Tiêu đề", [], 3, 140)["height"] == 140
     monkeypatch.setattr(ui, "on_phone", lambda: True)
