@@ -67,10 +67,15 @@ def retry_wait(tries: int) -> timedelta:
     return min(timedelta(minutes=RETRY_MINUTES) * 2 ** max(tries - 1, 0), RETRY_MOST)
 
 
+def is_late(due: datetime, made: datetime) -> bool:
+    """Whether a report made at `made` came later than its due time `due` allows (both in one time zone): a server
+    that was down, or tries that failed; the push and the archive say so."""
+    return made - due > LATE_AFTER
+
+
 def made_late(week: str, made_local: datetime, weekday: int, hhmm_text: str) -> bool:
-    """Whether a scheduled report made at `made_local` (Vietnam time) came later than its due time allows (a server
-    that was down, or tries that failed): the push and the archive say so."""
-    return made_local - due_time(week, weekday, hhmm_text) > LATE_AFTER
+    """`is_late` for the scheduled report of `week` made at `made_local` (Vietnam time)."""
+    return is_late(due_time(week, weekday, hhmm_text), made_local)
 
 
 def late_words(week: str, weekday: int, hhmm_text: str) -> str:
@@ -112,7 +117,7 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
             last, tries = failed_at.get(key, (None, 0))
             if last is not None and now - last < retry_wait(tries):
                 continue
-            late = now - due > LATE_AFTER  # made_late's verdict, from the due time already in hand
+            late = is_late(due, now)  # UTC both: the due time already in hand
             with db.read() as cur:
                 why_not = _not_to_make(cur, week, area, due, late=late, tried=key in failed_at)
             if why_not == ARCHIVED:  # by hand, maybe while this hook retried: no failure left to show on Báo cáo
