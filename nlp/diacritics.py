@@ -200,6 +200,24 @@ class Restorer:
         trigram = {tuple(map(sys.intern, k.split(" ", 2))): c for k, c in payload.get("trigram", {}).items()}
         return cls(unigram, bigram, version=payload.get("version", ""), trigram=trigram)  # type: ignore[arg-type]
 
+    @classmethod
+    def load_ready(cls, path: str | Path, *, preload_rows: bool = True) -> "Restorer":
+        """`load` and, with `preload_rows`, `preload_rows()`: from a copy made once (nlp/unpacked.py) — about 5 s of
+        CPU at every process start becomes about 1.3 s. The copy's key covers the model file and the code that
+        builds the tables (this module, vocab/folding.py), so an edit to either makes a new one."""
+        from nlp.unpacked import load_cached
+
+        path = Path(path)
+
+        def build() -> "Restorer":
+            r = cls.load(path)
+            if preload_rows:
+                r.preload_rows()
+            return r
+
+        name = path.name.removesuffix(".gz").removesuffix(".pkl") + ("-rows" if preload_rows else "")
+        return load_cached(path.parent, name, [path, Path(__file__), Path(fold_word.__code__.co_filename)], build)
+
     # -- use ------------------------------------------------------------------------------
     def is_syllable(self, folded: str) -> bool:
         """True when `folded` is the folded form of a syllable seen in training."""

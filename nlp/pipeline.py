@@ -23,7 +23,7 @@ import os
 from typing import Any, Iterable
 
 from nlp.classify import Classifier
-from nlp.gazetteer import Gazetteer
+from nlp.gazetteer import load_gazetteer
 from nlp.normalise import Normaliser, load_nsw
 from nlp.diacritics import Restorer
 from nlp.steps import STEPS, Resources, Step
@@ -64,15 +64,14 @@ class Pipeline:
         s = dict(settings if settings is not None else nlp_settings(cfg))
         directory = model_dir(s)
         cpath, rpath, version = find_models(directory, s.get("model_version", ""))
-        restorer = Restorer.load(rpath)
-        if s.get("preload_rows", True):
-            restorer.preload_rows()  # before the freeze below: the rows join the frozen model objects
+        # the rows are built before the freeze below, so they join the frozen model objects
+        restorer = Restorer.load_ready(rpath, preload_rows=bool(s.get("preload_rows", True)))
         tags = tag_settings(s)
         max_chars, classify_chars = int(tags["max_chars"]), int(tags["classify_chars"])
         normaliser = Normaliser(restorer, load_nsw(restorer), max_chars=max_chars,
                                 min_marked_share=float(tags["min_marked_share"]), restore_chars=classify_chars + 500)
         province = province_of(cfg)
-        gazetteer = Gazetteer(province)
+        gazetteer = load_gazetteer(province, directory)
         classifier = Classifier.load(cpath)
         res = Resources(normaliser=normaliser, gazetteer=gazetteer, classifier=classifier, max_chars=max_chars,
                         classify_chars=classify_chars)

@@ -1,14 +1,17 @@
-"""The unpacked copy of a model file: written at the first load, read after it, never stale, never required."""
+"""Copies of model objects: written at the first load, read after it, never stale, never required."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import joblib
 import pytest
 
-from nlp.unpacked import UNPACKED_DIR, load_unpacked, unpacked_path
+from nlp.diacritics import Restorer
+from nlp.gazetteer import DATA, Gazetteer, load_gazetteer
+from nlp.unpacked import UNPACKED_DIR, load_cached, load_unpacked, unpacked_path
 
 
 def _packed(path: Path, obj: object) -> Path:
@@ -65,3 +68,52 @@ def test_a_folder_that_cannot_be_made_loads_without_a_copy(tmp_path):
     (tmp_path / UNPACKED_DIR).write_text("not a folder")
     assert load_unpacked(model, joblib.load) == "no folder"
     assert load_unpacked(model, joblib.load) == "no folder"
+
+
+def _never(*_a, **_k):
+    raise AssertionError("built again although a copy made from the same files exists")
+
+
+def test_a_copy_made_by_code_is_made_again_when_a_source_changes(tmp_path):
+    code = tmp_path / "builder.py"
+    code.write_text("RULE = 1\n")
+    assert load_cached(tmp_path, "thing", [code], lambda: "first") == "first"
+    assert load_cached(tmp_path, "thing", [code], _never) == "first"
+    assert load_cached(tmp_path, "thing", [code], lambda: "salted", salt="another province") == "salted"
+    code.write_text("RULE = 2\n")
+    assert load_cached(tmp_path, "thing", [code], lambda: "second") == "second"
+    assert len(list((tmp_path / UNPACKED_DIR).glob("thing.*.pkl"))) == 1, "the copies of older sources stay"
+
+
+def test_the_ready_restorer_reads_as_the_built_one_and_comes_from_its_copy(tmp_path, monkeypatch):
+    texts = ["người dân phản ánh bùn đất tràn vào nhà", "bùn đất tràn vào nhà dân ở Vàng Danh"] * 3
+    path = tmp_path / "diacritics-1.0.pkl.gz"
+    Restorer.train(texts, min_bigram=1, min_unigram=1, min_trigram=1).save(path)
+    built = Restorer.load(path)
+    built.preload_rows()
+    ready = Restorer.load_ready(path)
+    monkeypatch.setattr(Restorer, "load", _never)
+    again = Restorer.load_ready(path)
+    for r in (ready, again):
+        assert r.restore("bun dat tran vao nha dan") == built.restore("bun dat tran vao nha dan")
+        assert r._pre.keys() == built._pre.keys() and r._pre, "the rows built at load are in the copy"
+    monkeypatch.undo()
+    assert not Restorer.load_ready(path, preload_rows=False)._pre, "a copy without rows is another copy"
+
+
+def test_the_gazetteer_comes_from_its_copy_until_a_list_changes(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("corpus", "nsw"))
+    cache = tmp_path / "models"
+    cache.mkdir()
+    first = load_gazetteer("Quảng Ninh", cache, data)
+    monkeypatch.setattr(Gazetteer, "_build", _never)
+    again = load_gazetteer("Quảng Ninh", cache, data)
+    text = "Bùn đất tràn vào nhà dân ở phường Vàng Danh, Uông Bí"
+    assert again.resolve(text) == first.resolve(text) and again.resolve(text).in_area
+    with pytest.raises(AssertionError, match="built again"):
+        load_gazetteer("Hải Phòng", cache, data)
+    with open(data / "landmarks.csv", "a", encoding="utf-8") as f:
+        f.write("\n")
+    with pytest.raises(AssertionError, match="built again"):
+        load_gazetteer("Quảng Ninh", cache, data)
