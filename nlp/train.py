@@ -1321,8 +1321,9 @@ def comment_rule_figure(P: np.ndarray, Y: np.ndarray, present: np.ndarray, no_ma
 
 
 def chip_figures(P: np.ndarray, Y: np.ndarray) -> dict[str, float]:
-    """What staff count (as `comment_topic_scores` on the held-out): the share of lines given a chip, the share
-    that name a matter (gold), the chips' precision and the share of the lines naming none that got a chip."""
+    """What staff count: the share of lines given a chip, the share that name a matter (gold), the chips' precision
+    (0 without a chip) and the share of the lines naming none that got a chip. The comment rule's CV reports them,
+    and `comment_topic_scores` (the held-out) rounds the first three of them."""
     none_g = ~Y.any(axis=1)
     return {"chipped": float(P.any(axis=1).mean()), "chipped_gold": float((~none_g).mean()),
             "chip_precision": float((P & Y).sum() / max(int(P.sum()), 1)),
@@ -1659,14 +1660,15 @@ def comment_topic_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[s
     present = [j for j in range(len(TOPICS)) if Yt[:, j].any()]
     per_topic = {TOPICS[j]: round(float(f1_score(Yt[:, j], Yp[:, j], zero_division=0)), 4) for j in present}
     tp, n_pred, n_gold = int((Yt & Yp).sum()), int(Yp.sum()), int(Yt.sum())
+    chips = chip_figures(Yp, Yt) if len(gold) else None  # the ratios the comment rule's CV reports, rounded
     return {"n": len(gold),
             "topic_macro_f1": round(float(np.mean(list(per_topic.values()))), 4) if per_topic else None,
             "topic_micro_f1": round(2 * tp / (n_pred + n_gold), 4) if n_pred + n_gold else None,
             "topic_f1": per_topic,
             # staff count the chips: how many comments carry one, and how many of the chips are right
-            "with_topic_predicted": round(float(Yp.any(axis=1).mean()), 4) if len(gold) else None,
-            "with_topic_gold": round(float(Yt.any(axis=1).mean()), 4) if len(gold) else None,
-            "chip_precision": round(tp / n_pred, 4) if n_pred else None,
+            "with_topic_predicted": round(chips["chipped"], 4) if chips else None,
+            "with_topic_gold": round(chips["chipped_gold"], 4) if chips else None,
+            "chip_precision": round(chips["chip_precision"], 4) if chips and n_pred else None,
             "chips": n_pred}
 
 
