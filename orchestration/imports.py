@@ -7,7 +7,7 @@
 
 Re-importing a fixed copy of a file whose first import lost bytes to a wrong codec (notes["replaced_bytes"]) repairs
 the stored rows instead of adding the fixed ones beside them (round 23): a row with a URL or id column is found by its
-URL, as the collectors repair a refetched feed (collectors.encoding.plan_repairs); a row without one has a URL hashed
+URL, as the collectors repair a refetched feed (collectors.repairs.plan_url_repairs); a row without one has a URL hashed
 from its (garbled) text, so it is found among the source's stored items holding U+FFFD at the same time.
 
 The CLI (`langnghe import`) and the Nhập dữ liệu page both call `import_file`.
@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Callable, Mapping
 
 from collectors import imports as imp
 from collectors.encoding import plan_repairs
+from collectors.repairs import plan_url_repairs
 from collectors.imports import ImportFormatError, ImportSettings
 from orchestration import ingest
 from orchestration.sources import effective_config
@@ -130,9 +131,9 @@ def _repair_garbled(cur: Any, items: list[Item], *, by_text: bool = True) -> lis
     stored URL are not looked for by time and text."""
     if not items:
         return []
-    stored = store_items.stored_texts(cur, [it.canonical_url for it in items])
-    fixes = plan_repairs(stored, items)
-    fresh = [it for it in items if it.canonical_url not in stored]
+    plan = plan_url_repairs(cur, [items])  # by URL, as the collectors repair a refetched feed
+    fixes = list(plan.fixes[0])
+    fresh = [it for it in items if it.canonical_url not in plan.stored]
     if fresh and by_text:
         pool = store_items.garbled_of_source(cur, fresh[0].source, [it.published_at for it in fresh])
         fixes += _fixes_by_text(pool, fresh) if pool else []
