@@ -1,12 +1,13 @@
 """Nhập dữ liệu: bring in posts exported from other tools (CSV, JSONL, XLSX) while `serve` runs.
 
     st.file_uploader ─collectors.imports.open_table─▶ columns, streamed rows (bounded: imports.max_*);
-        │ both read once per upload (data.import_columns, data.import_preview), not on every click
+        │ opened once per upload (data.import_opened: an XLSX's zip check and workbook open, kept by the upload's
+        │ SHA-1 in the session), its columns and previews read from it, not on every click (data.import_preview)
         │ mapping: one select box per field, proposed by guess_mapping from the headers
         │ preview: imports.preview (counts, every skip reason) under a progress bar, the first items shown after
         │   its first 1.000 rows, before the rest is read (data.import_preview) — nothing written yet
         ▼ "Nhập" (analysts): actions.import_upload ─▶ orchestration.imports.import_file (the `langnghe import` path:
-          idempotent insert + import_log, then full text and NLP) + the audit row
+          idempotent insert + import_log, then full text and NLP; the file as the page opened it) + the audit row
 
 The command line cannot write while `serve` holds the database, so this page is how staff import
 on a running deployment. No SQL here.
@@ -49,16 +50,19 @@ def render() -> None:
     up = st.file_uploader(f"Tệp dữ liệu (CSV, JSONL, XLSX; tối đa {upload_limit_mb(data.config())} MB)", type=TYPES,
                           key="imp_file", max_upload_size=upload_limit_mb(data.config()))
     if up is None:
+        data.forget_import()
         ui.empty("Chưa chọn tệp. Tệp cần có dòng tiêu đề cột; thời gian không ghi múi giờ được hiểu là giờ "
                  "Việt Nam. Cũng có thể nhập bằng lệnh `langnghe import TỆP --preview` khi máy chủ đang dừng.")
         _recent()
         return
     cfg = data.config()
     try:
-        columns = data.import_columns(up.file_id, up.name, up)
+        with st.spinner("Đang mở tệp…"):
+            upload = data.import_opened(up)  # once per upload: its columns, previews and import read it
     except imp.ImportFormatError as exc:
         st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
         return
+    columns = upload.columns
     mapping = _mapping_form(columns, imp.guess_mapping(columns), up.name)
     defaults = imp.settings_for(cfg, up.name).source
     c = st.columns([1.2, 1.2, 1])
@@ -84,8 +88,8 @@ def render() -> None:
     items_box, bar = st.empty(), st.empty()
     step = _progress(items_box, bar, settings.utc_offset_hours)
     try:
-        pv = data.import_preview(up.file_id, up.name, up, tuple(sorted(mapping.items())), settings,
-                                 cfg.imports.preview_rows, cfg.imports.chunk_rows, on_progress=step)
+        pv = data.import_preview(upload, tuple(sorted(mapping.items())), settings, cfg.imports.preview_rows,
+                                 cfg.imports.chunk_rows, on_progress=step)
     except imp.ImportFormatError as exc:
         bar.empty()
         st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
@@ -119,7 +123,7 @@ def render() -> None:
 
         try:
             res = actions.import_upload(data.db(), cfg, gate.current_user(), up.name, up, mapping, settings,
-                                        on_progress=progress)
+                                        on_progress=progress, opened=upload.opened)
         except imp.ImportFormatError as exc:
             data.refresh()
             st.error(f"Dừng nhập: {md(exc)} Khối nào đã ghi trước lỗi (nếu có) được giữ lại; nhập lại sau khi "

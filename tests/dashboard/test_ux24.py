@@ -21,3 +21,48 @@ def test_every_grid_is_sent_only_the_columns_it_shows_in_their_order(demo_env):
                 seen += 1
                 assert list(grid.value.columns) == order, (name, list(grid.value.columns), order)
     assert seen >= 6, seen  # the desk and tablet copies of the briefing's alerts, the sources' health…
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for r in [["tieu de", "noi dung", "link", "ngay dang"], *rows]:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+XLSX_ROWS = [["Dân phản ánh bụi than ở Vàng Danh", "Xe chở than chạy đêm gây bụi", "https://fb.example/p/1",
+              "02/12/2026 08:00"],
+             ["Đường ngập sau mưa lớn ở Uông Bí", "Cống thoát nước tắc", "https://fb.example/p/2", "02/12/2026 09:00"]]
+
+
+def test_an_xlsx_upload_is_opened_once_for_its_columns_previews_and_import(tagging_env, monkeypatch):
+    """Round 23 left the upload opened for its columns, again for each preview and again for the import: an XLSX's zip
+    check and openpyxl's open (its shared strings) cost 3–9 s each for a 20,000-row sheet under load. Opened once per
+    upload now (data.import_opened, by the bytes' SHA-1): the same file chosen again is not opened again either."""
+    from collectors.imports import xlsx_rows
+
+    checks, loads = [], []
+    real_check, real_load = xlsx_rows.check_zip, xlsx_rows.load_workbook_lean
+    monkeypatch.setattr(xlsx_rows, "check_zip", lambda *a, **k: checks.append(1) or real_check(*a, **k))
+    monkeypatch.setattr(xlsx_rows, "load_workbook_lean", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    blob = _xlsx(XLSX_ROWS)
+    at = tagging_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("xuat-nhom.xlsx", blob, "application/octet-stream")).run()
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Nhập được"] == "2"
+    at.text_input(key="imp_outlet").set_value("Nhóm Zalo Uông Bí").run()  # a new preview of the same upload
+    at.file_uploader(key="imp_file").set_value(("xuat-nhom.xlsx", blob, "application/octet-stream")).run()  # again
+    at.button(key="imp_go").click().run()
+    no_exception(at)
+    assert any("Đã nhập 2 mục mới từ 2 dòng" in s.value for s in at.success), [s.value for s in at.success]
+    assert (len(checks), len(loads)) == (1, 1)
+    with tagging_env.db.read() as cur:
+        outlets = {r[0] for r in cur.execute("SELECT outlet FROM items WHERE source = 'import-xuat-nhom'").fetchall()}
+    assert outlets == {"Nhóm Zalo Uông Bí"}  # imported with the settings last previewed
