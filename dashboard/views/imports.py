@@ -130,11 +130,21 @@ def render() -> None:
                      "sửa tệp không tạo tin trùng.")
             return
         data.refresh()
-        ui.set_flash(f"Đã nhập {number(res.items_new)} mục mới từ {number(res.rows)} dòng "
-                     f"({number(res.items - res.items_new)} mục đã có; bỏ qua {number(sum(res.skipped.values()))})."
-                     + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
+        ui.set_flash(imported_text(res) + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
         st.rerun()
     _recent()
+
+
+def imported_text(res: Any) -> str:
+    """What an import did, in the words of `langnghe import`: new items, those already there, rows skipped, and the
+    rows an earlier import had read garbled (ký tự �) repaired from this file (orchestration.imports.Imported.repaired),
+    said only when there are some (round 24: the page said nothing of them)."""
+    text = (f"Đã nhập {number(res.items_new)} mục mới từ {number(res.rows)} dòng "
+            f"({number(res.items - res.items_new)} mục đã có; bỏ qua {number(sum(res.skipped.values()))}).")
+    if res.repaired:
+        text += (f" Đã sửa {number(res.repaired)} mục nhập trước đó bị lỗi bảng mã (ký tự �) theo nội dung của tệp "
+                 "này.")
+    return text
 
 
 def _progress(items_box: Any, bar: Any, utc_offset_hours: float) -> Callable[[Any, float | None], None]:

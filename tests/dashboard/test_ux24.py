@@ -66,3 +66,25 @@ def test_an_xlsx_upload_is_opened_once_for_its_columns_previews_and_import(taggi
     with tagging_env.db.read() as cur:
         outlets = {r[0] for r in cur.execute("SELECT outlet FROM items WHERE source = 'import-xuat-nhom'").fetchall()}
     assert outlets == {"Nhóm Zalo Uông Bí"}  # imported with the settings last previewed
+
+
+def test_the_import_says_how_many_garbled_rows_it_repaired_and_only_then(tagging_env):
+    """Importing the fixed copy of a file an earlier import read garbled repairs those rows (round 23,
+    Imported.repaired); `langnghe import` said «Đã sửa N mục…», the page nothing."""
+    from tests.orchestration.test_reimport_fixed import _file
+
+    at = tagging_env.page("imports", "analyst").run()
+
+    def imported(codec: str) -> str:
+        blob = _file(codec, with_url=True, date="02/12/2026 09:00").getvalue()
+        at.file_uploader(key="imp_file").set_value(("phan-anh.csv", blob, "text/csv")).run()
+        at.button(key="imp_go").click().run()
+        no_exception(at)
+        done = [s.value for s in at.success if "Đã nhập" in s.value]
+        assert done, [e.value for e in at.error]
+        return done[0]
+
+    first = imported("cp1258")
+    assert first.startswith("Đã nhập 22 mục mới từ 22 dòng") and "Đã sửa" not in first, first
+    again = imported("utf-8")
+    assert "Đã sửa 2 mục nhập trước đó bị lỗi bảng mã (ký tự �) theo nội dung của tệp này." in again, again
