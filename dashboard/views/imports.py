@@ -85,39 +85,35 @@ def render() -> None:
         return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
-    items_box, bar = st.empty(), st.empty()
-    step = _progress(items_box, bar, settings.utc_offset_hours)
-    try:
-        pv = data.import_preview(upload, tuple(sorted(mapping.items())), settings, cfg.imports.preview_rows,
-                                 cfg.imports.chunk_rows, on_progress=step)
-    except imp.ImportFormatError as exc:
+    shown = st.empty()  # the preview, emptied if the import fails: nothing left above the error reads as imported
+    with shown.container():
+        items_box, bar = st.empty(), st.empty()
+        step = _progress(items_box, bar, settings.utc_offset_hours)
+        try:
+            pv = data.import_preview(upload, tuple(sorted(mapping.items())), settings, cfg.imports.preview_rows,
+                                     cfg.imports.chunk_rows, on_progress=step)
+        except imp.ImportFormatError as exc:
+            bar.empty()
+            st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
+            return
         bar.empty()
-        st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
-        return
-    bar.empty()
-    if not pv.rows:
-        st.warning("Tệp không có dòng dữ liệu nào.")
-        return
-    step(pv, None)  # the first items, when the preview was kept from an earlier run
-    m = st.columns(3)
-    m[0].metric("Số dòng trong tệp", number(pv.rows))  # «12.500», not «12500»
-    m[1].metric("Nhập được", number(pv.mappable))
-    m[2].metric("Bỏ qua", number(sum(pv.skipped.values())))
-    for reason, k in pv.skipped.most_common():
-        st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
-    for note in imp.notes_text(pv.notes):
-        st.warning(note)
+        if not pv.rows:
+            st.warning("Tệp không có dòng dữ liệu nào.")
+            return
+        step(pv, None)  # the first items, when the preview was kept from an earlier run
+        _summary(pv)
     undated_ok = True
     if pv.undated:
-        st.warning(undated_warning(pv.undated))
         undated_ok = st.checkbox(f"Vẫn nhập {pv.undated} dòng không có ngày đăng với thời điểm nhập", key="imp_undated")
     if not gate.can("analyst"):
         return
     if st.button(f"Nhập {number(pv.mappable)} mục", type="primary", disabled=not pv.mappable or not undated_ok, key="imp_go",
                  icon=":material/upload:"):
         bar = st.progress(0.0, text="Đang nhập và phân tích…")
+        written = [0]  # new items of the chunks committed so far: they stay if a later chunk fails
 
         def progress(rows: int, new: int, share: float | None) -> None:
+            written[0] = new
             bar.progress(share if share is not None else min(1.0, rows / max(pv.rows, 1)),
                          text=f"Đã đọc {number(rows)} / {number(pv.rows)} dòng, {number(new)} mục mới…")
 
@@ -126,13 +122,35 @@ def render() -> None:
                                         on_progress=progress, opened=upload.opened)
         except imp.ImportFormatError as exc:
             data.refresh()
-            st.error(f"Dừng nhập: {md(exc)} Khối nào đã ghi trước lỗi (nếu có) được giữ lại; nhập lại sau khi "
-                     "sửa tệp không tạo tin trùng.")
+            shown.empty()  # the preview's items and counts read as what was imported
+            bar.error(failed_text(str(exc), written[0]), icon=":material/error:")  # where the bar was: under the button
             return
         data.refresh()
         ui.set_flash(imported_text(res) + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
         st.rerun()
     _recent()
+
+
+def _summary(pv: Any) -> None:
+    """The preview's counts, skip reasons and what the read lost, under its first items."""
+    m = st.columns(3)
+    m[0].metric("Số dòng trong tệp", number(pv.rows))  # «12.500», not «12500»
+    m[1].metric("Nhập được", number(pv.mappable))
+    m[2].metric("Bỏ qua", number(sum(pv.skipped.values())))
+    for reason, k in pv.skipped.most_common():
+        st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
+    for note in imp.notes_text(pv.notes):
+        st.warning(note)
+    if pv.undated:
+        st.warning(undated_warning(pv.undated))
+
+
+def failed_text(error: str, written: int) -> str:
+    """A failed import, said where staff look (in the import's progress bar's place, the preview above it emptied,
+    round 24: its first items stayed above the error and read as imported): why, and what was written before it."""
+    kept = (f"{number(written)} mục mới của các khối ghi trước lỗi được giữ lại" if written else
+            "Chưa ghi mục mới nào")
+    return (f"Chưa nhập xong: {md(error)} {kept}; sửa tệp rồi nhập lại, các mục đã có không bị nhập trùng.")
 
 
 def imported_text(res: Any) -> str:

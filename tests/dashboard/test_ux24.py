@@ -88,3 +88,29 @@ def test_the_import_says_how_many_garbled_rows_it_repaired_and_only_then(tagging
     assert first.startswith("Đã nhập 22 mục mới từ 22 dòng") and "Đã sửa" not in first, first
     again = imported("utf-8")
     assert "Đã sửa 2 mục nhập trước đó bị lỗi bảng mã (ký tự �) theo nội dung của tệp này." in again, again
+
+
+def test_a_failed_import_empties_the_preview_and_says_why_under_the_button(demo_env, monkeypatch):
+    """A file damaged past its first chunks passes the preview's counts only if the damage is past what it read; an
+    import stopped by it left the preview's first items and «Nhập được 2» above the error, as if imported (round 23).
+    The preview is emptied (chosen over a «Chưa nhập» label: nothing is left to misread) and the error, in the
+    progress bar's place under the button, says what was kept."""
+    from collectors.imports import ImportFormatError
+    from dashboard import actions
+
+    def fails(*_a, on_progress=None, **_k):  # type: ignore[no-untyped-def]
+        on_progress(1000, 3, 0.5)  # one chunk written, then the damage
+        raise ImportFormatError("Trang tính hỏng ở dòng 1.001: có ô không đọc được (ValueError).")
+
+    monkeypatch.setattr(actions, "import_upload", fails)
+    at = demo_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("xuat-nhom.xlsx", _xlsx(XLSX_ROWS), "application/octet-stream")).run()
+    assert at.metric and any("Xem trước" in m.value for m in at.markdown)
+    at.button(key="imp_go").click().run()
+    no_exception(at)
+    assert not at.metric and not any("Xem trước" in m.value for m in at.markdown) and not at.dataframe
+    errors = [e.value.replace("\\", "") for e in at.error]  # the file's words shown inert (md)
+    assert len(errors) == 1 and errors[0].startswith("Chưa nhập xong: Trang tính hỏng ở dòng 1.001"), errors
+    assert "3 mục mới của các khối ghi trước lỗi được giữ lại" in errors[0]
+    at.run()  # any click: the preview of the file as it is, again
+    assert at.metric and not at.error
