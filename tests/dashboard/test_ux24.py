@@ -3,6 +3,8 @@ and its failed import."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.dashboard.conftest import no_exception
 
 
@@ -114,3 +116,31 @@ def test_a_failed_import_empties_the_preview_and_says_why_under_the_button(demo_
     assert "3 mục mới của các khối ghi trước lỗi được giữ lại" in errors[0]
     at.run()  # any click: the preview of the file as it is, again
     assert at.metric and not at.error
+
+
+@pytest.mark.usefixtures("stopped_dashboard_clock")
+def test_the_report_just_made_is_not_said_to_be_there_already_and_a_week_is_named_by_its_number(tmp_path):
+    """Making the weekly report drew «Báo cáo tuần này (Toàn tỉnh) đã có ở thẻ «Lưu trữ»: tạo lúc … Chỉ tạo lại khi cần
+    số liệu mới hơn.» above «Đã tạo báo cáo trong 17,7 giây»: a reproach for the click staff just made, and «tuần này»
+    for last week, the one the page offers on a Monday (round 24's walk). The one just made is said once, below; the
+    next visit names the week: «Báo cáo tuần 49/2026 …»."""
+    from dashboard import data as page_data
+    from devtools.sample_reports import seed_week
+    from reports.settings import parse_week, report_week
+    from tests.dashboard.conftest import Env, texts
+
+    env = Env(tmp_path, reports={"charts": False, "archive_dir": str(tmp_path / "archive")})
+    try:
+        env.add_users()
+        week = report_week(page_data.now())
+        seed_week(env.db, week, n_items=30, n_stories=1, n_alerts=1, seed=5)
+        at = env.page("reports", "analyst").run()
+        at.button(key="rep_go").click().run(timeout=120)
+        no_exception(at)
+        assert "Đã tạo báo cáo trong" in texts(at) and "đã có ở thẻ «Lưu trữ»" not in texts(at)
+        again = env.page("reports", "analyst").run()  # another visit (a new session)
+        year, wk = parse_week(week)
+        said = [line for line in texts(again).split("\n") if "đã có ở thẻ «Lưu trữ»" in line]
+        assert said and said[0].startswith(f"Báo cáo tuần {wk}/{year} (Toàn tỉnh) đã có"), said
+    finally:
+        env.close()
