@@ -66,12 +66,14 @@ def check_source_name(cfg: Any, db: Any, name: str) -> None:
 
 def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Mapping[str, str],
                 settings: ImportSettings, now: datetime, *, sheet: str | None = None,
-                on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None) -> Imported:
+                on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
+                opened: imp.OpenedFile | None = None) -> Imported:
     """Write an import (the CLI and the dashboard page), streamed in chunks of imports.chunk_rows: each
     chunk's new items and the import_log totals commit together, then go through full text and NLP.
     `should_stop()` is asked after each chunk (Ctrl-C in the CLI). Whatever ends the run, its log row
     says so: done, interrupted (also on KeyboardInterrupt; the chunk in flight is rolled back) or error
-    (an ImportFormatError deep in the file; the chunks before it stay, re-importing adds no duplicates)."""
+    (an ImportFormatError deep in the file; the chunks before it stay, re-importing adds no duplicates).
+    `opened`: the file already open (the dashboard's upload, read for its preview: an XLSX is not opened again)."""
     check_source_name(cfg, db, settings.source.name)
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha1").hexdigest()
@@ -84,7 +86,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     res = Imported(rows=0, items_new=0, items=0, log_id=log_id, status="interrupted")
     error: str | None = None
     try:
-        with imp.open_table(file_name, stream, cfg.imports, sheet=sheet) as table:
+        with (opened.table() if opened else imp.open_table(file_name, stream, cfg.imports, sheet=sheet)) as table:
             imp.check_mapping(mapping, table.columns)
             for chunk in imp.chunks(table.rows, cfg.imports.chunk_rows):
                 items, skipped = imp.map_rows(chunk, mapping, settings, now)
