@@ -38,7 +38,7 @@ import httpx
 
 from collectors import registry
 from collectors.base import Batch, CollectContext, FetchError
-from collectors.encoding import plan_repairs
+from collectors.repairs import plan_url_repairs
 from vocab.item import Item
 from collectors.http import Fetcher
 from vocab.config import Config, SourceConfig
@@ -452,23 +452,11 @@ def _repair_garbled(cur: "duckdb.DuckDBPyConnection", items: list[Item]) -> list
 
 def _repair_garbled_many(cur: "duckdb.DuckDBPyConnection", batches: list[list[Item]]) -> list[list[str]]:
     """`_repair_garbled` for several sources' batches in one lookup and one update; each batch sees the
-    repairs of those before it (as if written one after the other). Returns the repaired ids per batch."""
-    urls = [it.canonical_url for b in batches for it in b]
-    if not urls:
-        return [[] for _ in batches]
-    stored = store_items.stored_texts(cur, urls)
-    url_of = {row["id"]: url for url, row in stored.items()}
-    fixes: list[dict[str, object]] = []
-    out: list[list[str]] = []
-    for b in batches:
-        mine = plan_repairs(stored, b)
-        for f in mine:
-            stored[url_of[f["id"]]] = {"id": f["id"], "title": f["title"], "summary": f["summary"],
-                                       "author": f["author"]}
-        fixes.extend(mine)
-        out.append([f["id"] for f in mine])
-    store_items.repair_texts(cur, fixes)
-    return out
+    repairs of those before it (as if written one after the other: collectors.repairs). Returns the repaired ids
+    per batch."""
+    plan = plan_url_repairs(cur, batches)
+    store_items.repair_texts(cur, [f for fixes in plan.fixes for f in fixes])
+    return [[f["id"] for f in fixes] for fixes in plan.fixes]
 
 
 def _with(o: store_sources.Outcome, **changes: object) -> store_sources.Outcome:

@@ -154,11 +154,13 @@ def set_source_enabled(db: Database, user: User, current: dict[str, Any], enable
 # --- imports ---------------------------------------------------------------------------------
 
 def import_upload(db: Database, cfg: Any, user: User, file_name: str, stream: Any, mapping: dict[str, str],
-                  settings: Any, on_progress: Any = None) -> Any:
-    """Import an uploaded file (analysts): the same streamed path as `langnghe import`, then the audit row."""
+                  settings: Any, on_progress: Any = None, opened: Any = None) -> Any:
+    """Import an uploaded file (analysts): the same streamed path as `langnghe import`, then the audit row. `opened`:
+    the upload as the page opened it for its preview (data.import_opened), not opened again."""
     _need(user, "analyst")
 
-    res = importer.import_file(db, cfg, file_name, stream, mapping, settings, clock.now(), on_progress=on_progress)
+    res = importer.import_file(db, cfg, file_name, stream, mapping, settings, clock.now(), on_progress=on_progress,
+                               opened=opened)
     with db.write() as cur:
         store_users.audit(cur, user.username, "import", stored_name(file_name),
                           {"nguồn": settings.source.name, "dòng": res.rows, "mục mới": res.items_new,

@@ -11,6 +11,7 @@ Writes go through dashboard/actions.py; after one, a page calls `refresh()` so e
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -462,25 +463,64 @@ def author_masking() -> dict[str, Any]:
     return {"enabled": bool(enabled), "public_authors": list(priv.get("public_authors", []))}
 
 
-@st.cache_data(max_entries=2, show_spinner="Đang đọc tệp…")
-def import_columns(file_id: str, file_name: str, _stream: Any) -> list[str]:
-    """The column names of one upload (its file_id), read once. The page opened the file for them on every
-    rerun, before its cached preview: an XLSX's parts check and openpyxl's open (its shared strings, and the
-    whole sheet when it declares no size) took about 3 s a click for a 20,000-row sheet. An unreadable file
-    raises, and is not cached."""
+@dataclass
+class OpenedUpload:
+    """The upload the Nhập dữ liệu page has open (data.import_opened): its digest, the file opened once, its columns."""
+
+    file_id: str
+    key: tuple[str, str]  # (SHA-1 of the bytes, file name)
+    opened: Any  # collectors.imports.OpenedFile
+    columns: list[str]
+
+
+_OPENED = "_import_opened_"  # session key of the OpenedUpload
+
+
+def import_opened(upload: Any) -> OpenedUpload:
+    """The page's upload opened once (collectors.imports.OpenedFile), kept in the session by the SHA-1 of its bytes:
+    its columns, its previews and its import read it without opening it again (an XLSX was opened for the columns, the
+    preview and the import, 3–9 s each for a 20,000-row sheet under load; round 24). The same bytes uploaded again are
+    not opened again; another file closes the last. An unreadable file or a bomb raises ImportFormatError, as before,
+    and is not kept."""
+    import hashlib
+
     from collectors import imports as imp
 
-    with imp.open_table(file_name, _stream, config().imports) as table:
-        return list(table.columns)
+    kept: OpenedUpload | None = st.session_state.get(_OPENED)
+    if kept is not None and kept.file_id == upload.file_id:
+        return kept
+    upload.seek(0)
+    key = (hashlib.file_digest(upload, "sha1").hexdigest(), str(upload.name))
+    if kept is not None and kept.key == key:
+        kept.file_id = upload.file_id
+        return kept
+    forget_import()
+    opened = imp.OpenedFile(upload.name, upload, config().imports)
+    try:
+        with opened.table() as table:
+            columns = list(table.columns)
+    except Exception:
+        opened.close()
+        raise
+    st.session_state[_OPENED] = OpenedUpload(upload.file_id, key, opened, columns)
+    return st.session_state[_OPENED]
+
+
+def forget_import() -> None:
+    """Let the page's open upload go (the box emptied, another file chosen)."""
+    kept: OpenedUpload | None = st.session_state.pop(_OPENED, None)
+    if kept is not None:
+        kept.opened.close()
+    st.session_state.pop(_PREVIEW, None)
 
 
 PREVIEW_PROGRESS_ROWS = 1000  # rows between two steps of the preview's progress (the first items come after one)
 _PREVIEW = "_import_preview_"  # session key of the latest preview: (its arguments, its Preview)
 
 
-def import_preview(file_id: str, file_name: str, stream: Any, mapping: tuple[tuple[str, str], ...], settings: Any,
+def import_preview(upload: OpenedUpload, mapping: tuple[tuple[str, str], ...], settings: Any,
                    n: int, chunk_rows: int, on_progress: Callable[[Any, float | None], None] | None = None) -> Any:
-    """The Nhập dữ liệu page's preview of one upload (its file_id) with one mapping and settings: every row read and
+    """The Nhập dữ liệu page's preview of one upload (import_opened) with one mapping and settings: every row read and
     mapped (counts, skip reasons, a limit deep in the file) in constant memory. A 20,000-row CSV took 3 s at rest
     and 15–20 s on a busy server, an XLSX three times that, behind «Đang đọc tệp…» and nothing else (round 23):
     `on_progress(the preview so far, share of the file read)` every PREVIEW_PROGRESS_ROWS rows lets the page show
@@ -490,11 +530,11 @@ def import_preview(file_id: str, file_name: str, stream: Any, mapping: tuple[tup
     raises, and is not kept."""
     from collectors import imports as imp
 
-    key = (file_id, file_name, mapping, repr(settings), n, chunk_rows)
+    key = (upload.key, mapping, repr(settings), n, chunk_rows)
     kept = st.session_state.get(_PREVIEW)
     if kept and kept[0] == key:
         return kept[1]
-    with imp.open_table(file_name, stream, config().imports) as table:
+    with upload.opened.table() as table:
         step = None if on_progress is None else (lambda part: on_progress(part, table.position()))
         pv = imp.preview(table.rows, table.columns, dict(mapping), settings, now(), n=n,
                          chunk_rows=min(chunk_rows, PREVIEW_PROGRESS_ROWS), notes=table.notes, on_chunk=step)

@@ -452,7 +452,7 @@ def on_phone() -> bool:
 def fit_columns(config: dict[str, Any], title: str, phone_keep: list[str]) -> dict[str, Any]:
     """st.dataframe's column arguments for this screen: `config` as it is on a desk or a tablet; on a phone the
     title column wraps at PHONE_TITLE_WIDTH in taller rows and only `phone_keep` follow it (the others stay in the
-    data, out of the grid)."""
+    data, out of the grid: the table's eye menu shows them on demand)."""
     if not on_phone():
         return {"column_config": config}
     title_col = {**config.get(title, st.column_config.TextColumn()), "width": PHONE_TITLE_WIDTH}
@@ -504,20 +504,25 @@ def desk_or_tablet(key: str) -> tuple[Any, Any]:
 
 def desk_and_tablet(key: str, data: Any, desk: dict[str, Any], tablet: dict[str, Any], **kw: Any) -> None:
     """One table drawn twice (`desk_or_tablet`): with st.dataframe's arguments `kw` and `desk` for a desk, `kw` and
-    `tablet` (its fewer columns) for a tablet; the page's CSS shows the one that fits. The tablet's copy is sent
-    only the columns it shows (round 23: each copy sent the whole frame, hidden columns too, so the tablet copies
-    were half of the grid data of Tổng quan, Trước giao ban and Nguồn tin; `bench/tabs_and_copies.py`)."""
+    `tablet` (its fewer columns) for a tablet; the page's CSS shows the one that fits. Each copy is sent only
+    the columns it shows, in its order (`shown_columns`; round 23 cut the tablet's, whose whole frames were half of the
+    grid data of Tổng quan, Trước giao ban and Nguồn tin, `bench/tabs_and_copies.py`; round 24 the desk's)."""
     for box, own in zip(desk_or_tablet(key), (desk, tablet)):
         with box:
-            dataframe(shown_columns(data, own.get("column_order")) if own is tablet else data, **(kw | own))
+            dataframe(shown_columns(data, own.get("column_order")), **(kw | own))
 
 
 def shown_columns(data: Any, order: Any) -> Any:
-    """`data` cut to the columns of `order` (a grid's column_order), in `data`'s order; `data` as it is without one."""
+    """`data` cut to the columns of `order` (a grid's column_order), in that order; `data` as it is without one. Why:
+    a grid is sent its whole frame, and the columns its column_order leaves out stayed in the browser, where the
+    table's eye menu shows them again and its CSV download then writes them. Until round 24 only the tablet copies
+    were cut (round 23), in the frame's order; the desk copy of Trước giao ban's alerts still sent «Mức», «Phát
+    sinh», «Trạng thái» and «Ưu tiên» beside the «Tình trạng» that holds them. A phone's grid is not cut
+    (`fit_columns`): its few columns are a choice for the width, and the eye menu shows the others on demand."""
     if not order or not isinstance(data, pd.DataFrame):
         return data
-    keep = set(order)
-    return data[[c for c in data.columns if c in keep]]
+    shown = [c for c in dict.fromkeys(order) if c in data.columns]
+    return data[shown] if shown else data
 
 
 def desk_and_tablet_grid(key: str, data: Any, config: dict[str, Any], tablet: dict[str, int], **kw: Any) -> None:

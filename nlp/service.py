@@ -164,13 +164,11 @@ def tag_pending(cfg: Any, db: Any, batch: int = 500, pipeline: Any = None, *, on
     return done
 
 
-def _pending(cfg: Any, db: Any) -> bool:
-    """Whether any stored item waits for tags of the stamp the configured models write, read without loading them
-    (nlp.version.current_stamp): an idle serve, or one whose items are all tagged, then never loads the models."""
-    from nlp.version import current_stamp
-
+def _pending(cfg: Any, db: Any, stamp: str) -> bool:
+    """Whether any stored item waits for tags of `stamp`, the one the configured models write (read without loading
+    them: nlp.version.current_stamp): an idle serve, or one whose items are all tagged, then never loads the models."""
     with db.read() as cur:
-        return bool(tag_store.items_to_tag(cur, current_stamp(cfg), 1, fulltext_chars(cfg)))
+        return bool(tag_store.items_to_tag(cur, stamp, 1, fulltext_chars(cfg)))
 
 
 def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotonic, *,
@@ -187,9 +185,10 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
     nlp = section(cfg, "nlp")
     batch = batch_size(cfg)
     budget = float(nlp.get("tag_seconds_per_tick", 5))
+    stamp: list[str] = []  # the configured stamp, read at the first idle tick and kept (`_idle_stamp`)
 
     def hook() -> None:
-        if _pipeline_key(cfg) not in _PIPELINES and not _pending(cfg, db):
+        if _pipeline_key(cfg) not in _PIPELINES and not _pending(cfg, db, _idle_stamp(cfg, stamp)):
             return  # nothing to tag: the models (seconds of CPU, hundreds of MB) wait until something is
         pipeline = get_pipeline(cfg)
         start = clock()
@@ -198,3 +197,14 @@ def scheduler_hook(cfg: Any, db: Any, clock: Callable[[], float] = time.monotoni
             log.info("tagged %d stored items with model %s", done, pipeline.model_version)
 
     return hook
+
+
+def _idle_stamp(cfg: Any, kept: list[str]) -> str:
+    """The stamp of `cfg`'s models, read once into `kept` (one hook, one config). Reading it finds the model files
+    and hashes the data files, ~17 ms, which an idle serve paid every tick for the same answer; a model or data file
+    changed under a running serve waits for its restart, as the models it has loaded do (docs/NLP.md)."""
+    if not kept:
+        from nlp.version import current_stamp
+
+        kept.append(current_stamp(cfg))
+    return kept[0]

@@ -1232,20 +1232,21 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
     def group_f1(P: np.ndarray) -> list[float]:
         return [comment_rule_figure(P[g], Yb[g], pr, COMMENT_TOPICS_NO_MATTER) for g, pr in zip(groups, present)]
 
-    def figure(P: np.ndarray) -> float:
-        return float(np.mean(group_f1(P)))
-
     logit = lambda p: float(np.round(np.log(p / (1 - p)), 3))  # noqa: E731
     ths = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]
     fbs = [9.0] + [logit(p) for p in TOPIC_FALLBACK_P]
     lengths = [None if c is None else int(c) for c in COMMENT_TOPICS_MAX_WORDS]
+    # each repeat's press scores and decisions, made once: the search, the staff figures and the press-only figure
+    # all read them (round 24; each computed them again)
+    press = [_PressRead(Sp, decide_topics(Sp, press_th, **p_rule)) for Sp in (
+        _press_scores(Sp_oof, S_slices, slices, own_rows, pos, orig) for Sp_oof in press_oof["scores"])]
+    press_f1 = [group_f1(r.decisions) for r in press]
     total: dict[tuple, float] = {}
     own_total: dict[tuple, float] = {}  # our own posts' macro-F1 alone (the last group), when there are some
     own_press = 0.0  # … read by the press model alone (no comment model)
-    for Sc, Sp_oof in zip(coof["scores"], press_oof["scores"]):
-        Sp = _press_scores(Sp_oof, S_slices, slices, own_rows, pos, orig)
-        Pp = decide_topics(Sp, press_th, **p_rule)
-        own_press += group_f1(Pp)[-1]
+    for Sc, p_read, p_f1 in zip(coof["scores"], press, press_f1):
+        Sp, Pp = p_read.scores, p_read.decisions
+        own_press += p_f1[-1]
         shorts = {c: (np.ones(len(orig), bool) if c is None else n_words <= c)[:, None] for c in lengths}
         for v in COMMENT_TOPICS_PRESS_SHARES:
             S = (1 - v) * Sc + v * Sp
@@ -1270,19 +1271,16 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
     v, c, th, fb = best
     short = (np.ones(len(orig), bool) if c is None else n_words <= c)[:, None]
     staff = []  # the choice's out-of-fold chips on the first group (the slices' lines), per repeat
-    for Sc, Sp_oof in zip(coof["scores"], press_oof["scores"]):
-        Sp = _press_scores(Sp_oof, S_slices, slices, own_rows, pos, orig)
-        P = np.where(short, decide_topics((1 - v) * Sc + v * Sp, th, fallback=fb, top_k=2),
-                     decide_topics(Sp, press_th, **p_rule))
+    for Sc, p_read in zip(coof["scores"], press):
+        P = np.where(short, decide_topics((1 - v) * Sc + v * p_read.scores, th, fallback=fb, top_k=2),
+                     p_read.decisions)
         staff.append(chip_figures(P[groups[0]], Yb[groups[0]]))
     choice = {"press_share": v, "max_words": c, "threshold": th, "fallback": fb, "margin": 9.0, "top_k": 2,
               "criterion": "macro+none, micro+none" if COMMENT_TOPICS_NO_MATTER else "macro",
               **{f"cv_{k}": round(float(np.mean([f[k] for f in staff])), 4) for k in staff[0]},
               "cv_figure": round(total[best] / n, 4), "cv_own": round(own_total[best] / n, 4) if len(own_rows) else None,
               "cv_own_press_only": round(own_press / n, 4) if len(own_rows) else None, "kept_own": bool(ok),
-              "cv_figure_press_only": round(float(np.mean([figure(decide_topics(
-                  _press_scores(Sp_oof, S_slices, slices, own_rows, pos, orig),
-                  press_th, **p_rule)) for Sp_oof in press_oof["scores"]])), 4)}
+              "cv_figure_press_only": round(float(np.mean([float(np.mean(f)) for f in press_f1])), 4)}
     log.info("comment topics: cross-validated figure (mean of the slices' and, with COMMENT_TOPICS_OWN, own social "
              "rows' macro-F1) of the best rule per press share and longest item %s; chosen %s", table, choice)
     return choice, table
@@ -1321,12 +1319,22 @@ def comment_rule_figure(P: np.ndarray, Y: np.ndarray, present: np.ndarray, no_ma
 
 
 def chip_figures(P: np.ndarray, Y: np.ndarray) -> dict[str, float]:
-    """What staff count (as `comment_topic_scores` on the held-out): the share of lines given a chip, the share
-    that name a matter (gold), the chips' precision and the share of the lines naming none that got a chip."""
+    """What staff count: the share of lines given a chip, the share that name a matter (gold), the chips' precision
+    (0 without a chip) and the share of the lines naming none that got a chip. The comment rule's CV reports them,
+    and `comment_topic_scores` (the held-out) rounds the first three of them."""
     none_g = ~Y.any(axis=1)
     return {"chipped": float(P.any(axis=1).mean()), "chipped_gold": float((~none_g).mean()),
             "chip_precision": float((P & Y).sum() / max(int(P.sum()), 1)),
             "false_chip": float((P.any(axis=1) & none_g).sum() / max(int(none_g.sum()), 1))}
+
+
+@dataclass(frozen=True)
+class _PressRead:
+    """One CV repeat of the comment model's training rows as the press model alone reads them
+    (`_comment_route_rule`): its scores and its decisions under the press rule."""
+
+    scores: np.ndarray
+    decisions: np.ndarray
 
 
 def _press_scores(Sp_oof: np.ndarray, S_slices: np.ndarray, slices: np.ndarray, own_rows: np.ndarray, pos: dict,
@@ -1659,14 +1667,15 @@ def comment_topic_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[s
     present = [j for j in range(len(TOPICS)) if Yt[:, j].any()]
     per_topic = {TOPICS[j]: round(float(f1_score(Yt[:, j], Yp[:, j], zero_division=0)), 4) for j in present}
     tp, n_pred, n_gold = int((Yt & Yp).sum()), int(Yp.sum()), int(Yt.sum())
+    chips = chip_figures(Yp, Yt) if len(gold) else None  # the ratios the comment rule's CV reports, rounded
     return {"n": len(gold),
             "topic_macro_f1": round(float(np.mean(list(per_topic.values()))), 4) if per_topic else None,
             "topic_micro_f1": round(2 * tp / (n_pred + n_gold), 4) if n_pred + n_gold else None,
             "topic_f1": per_topic,
             # staff count the chips: how many comments carry one, and how many of the chips are right
-            "with_topic_predicted": round(float(Yp.any(axis=1).mean()), 4) if len(gold) else None,
-            "with_topic_gold": round(float(Yt.any(axis=1).mean()), 4) if len(gold) else None,
-            "chip_precision": round(tp / n_pred, 4) if n_pred else None,
+            "with_topic_predicted": round(chips["chipped"], 4) if chips else None,
+            "with_topic_gold": round(chips["chipped_gold"], 4) if chips else None,
+            "chip_precision": round(chips["chip_precision"], 4) if chips and n_pred else None,
             "chips": n_pred}
 
 

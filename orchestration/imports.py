@@ -7,7 +7,7 @@
 
 Re-importing a fixed copy of a file whose first import lost bytes to a wrong codec (notes["replaced_bytes"]) repairs
 the stored rows instead of adding the fixed ones beside them (round 23): a row with a URL or id column is found by its
-URL, as the collectors repair a refetched feed (collectors.encoding.plan_repairs); a row without one has a URL hashed
+URL, as the collectors repair a refetched feed (collectors.repairs.plan_url_repairs); a row without one has a URL hashed
 from its (garbled) text, so it is found among the source's stored items holding U+FFFD at the same time.
 
 The CLI (`langnghe import`) and the Nhập dữ liệu page both call `import_file`.
@@ -23,6 +23,7 @@ from typing import Any, BinaryIO, Callable, Mapping
 
 from collectors import imports as imp
 from collectors.encoding import plan_repairs
+from collectors.repairs import plan_url_repairs
 from collectors.imports import ImportFormatError, ImportSettings
 from orchestration import ingest
 from orchestration.sources import effective_config
@@ -65,12 +66,14 @@ def check_source_name(cfg: Any, db: Any, name: str) -> None:
 
 def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Mapping[str, str],
                 settings: ImportSettings, now: datetime, *, sheet: str | None = None,
-                on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None) -> Imported:
+                on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
+                opened: imp.OpenedFile | None = None) -> Imported:
     """Write an import (the CLI and the dashboard page), streamed in chunks of imports.chunk_rows: each
     chunk's new items and the import_log totals commit together, then go through full text and NLP.
     `should_stop()` is asked after each chunk (Ctrl-C in the CLI). Whatever ends the run, its log row
     says so: done, interrupted (also on KeyboardInterrupt; the chunk in flight is rolled back) or error
-    (an ImportFormatError deep in the file; the chunks before it stay, re-importing adds no duplicates)."""
+    (an ImportFormatError deep in the file; the chunks before it stay, re-importing adds no duplicates).
+    `opened`: the file already open (the dashboard's upload, read for its preview: an XLSX is not opened again)."""
     check_source_name(cfg, db, settings.source.name)
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha1").hexdigest()
@@ -83,7 +86,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     res = Imported(rows=0, items_new=0, items=0, log_id=log_id, status="interrupted")
     error: str | None = None
     try:
-        with imp.open_table(file_name, stream, cfg.imports, sheet=sheet) as table:
+        with (opened.table() if opened else imp.open_table(file_name, stream, cfg.imports, sheet=sheet)) as table:
             imp.check_mapping(mapping, table.columns)
             for chunk in imp.chunks(table.rows, cfg.imports.chunk_rows):
                 items, skipped = imp.map_rows(chunk, mapping, settings, now)
@@ -130,9 +133,9 @@ def _repair_garbled(cur: Any, items: list[Item], *, by_text: bool = True) -> lis
     stored URL are not looked for by time and text."""
     if not items:
         return []
-    stored = store_items.stored_texts(cur, [it.canonical_url for it in items])
-    fixes = plan_repairs(stored, items)
-    fresh = [it for it in items if it.canonical_url not in stored]
+    plan = plan_url_repairs(cur, [items])  # by URL, as the collectors repair a refetched feed
+    fixes = list(plan.fixes[0])
+    fresh = [it for it in items if it.canonical_url not in plan.stored]
     if fresh and by_text:
         pool = store_items.garbled_of_source(cur, fresh[0].source, [it.published_at for it in fresh])
         fixes += _fixes_by_text(pool, fresh) if pool else []

@@ -565,14 +565,13 @@ def list_archive(cur: "duckdb.DuckDBPyConnection", kind: str | None = None, limi
 
 
 def archived(cur: "duckdb.DuckDBPyConnection", kind: str, period: str, area: str = "",
-             generated_by: str | None = None, made_since: datetime | None = None) -> bool:
-    """True if a report of this kind, period and area is archived: by this generator if given, and made at or after
-    `made_since` if given (the schedule asks for any report made once the week was due, by hand or not: round 23)."""
+             made_since: datetime | None = None) -> bool:
+    """True if a report of this kind, period and area is archived, made at or after `made_since` if given. Whoever
+    made it: the schedule asks for any report made once the week was due, by hand or not (round 23), and the page reads
+    who made the newest (`latest_archived`); a `generated_by` filter, the schedule's question before, had no caller
+    left and went in round 24."""
     sql = "SELECT count(*) FROM report_archive WHERE kind = ? AND period = ? AND area = ?"
     params: list[Any] = [kind, period, area or ""]
-    if generated_by:
-        sql += " AND generated_by = ?"
-        params.append(generated_by)
     if made_since is not None:
         sql += " AND generated_at >= ?"
         params.append(made_since)

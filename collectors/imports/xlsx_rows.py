@@ -33,34 +33,52 @@ from vocab.numbers import fmt_num
 @contextmanager
 def xlsx_table(stream: BinaryIO, limits: ImportsConfig, sheet: str | None) -> Iterator[Table]:
     """An XLSX stream's sheet (`sheet`, else the first) as a Table; the zip is judged before openpyxl opens it."""
-    check_zip(stream, limits)
+    wb = open_workbook(stream, limits)
     try:
-        wb = load_workbook_lean(stream)
-    except Exception as exc:
-        raise unreadable_xlsx(type(exc).__name__) from None
-    try:
-        if sheet and sheet not in wb.sheetnames:
-            raise ImportFormatError(f"Không có trang tính «{sheet}»; các trang: {', '.join(wb.sheetnames)}.")
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        slim_rows_of(ws)
-        declared = ws.max_row if isinstance(ws.max_row, int) else None
-        ws.reset_dimensions()  # no padding to a declared A1:XFD1048576
-        it = ws.iter_rows(values_only=True)
-        if wb.epoch == EXCEL_EPOCH_1904:
-            it = (tuple(mark_1904(v) for v in values) for values in it)
-        header = next(_xlsx_values(it, {"n": 0}), None)
-        if not header:
-            raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
-        columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
-        state = {"n": 1}
-        notes: Counter[str] = Counter()
-
-        def position() -> float | None:
-            return min(1.0, state["n"] / declared) if declared else None
-
-        yield Table(columns, _xlsx_rows(it, columns, limits, state, notes, ws), position, notes)
+        with sheet_table(wb, limits, sheet) as table:
+            yield table
     finally:
         wb.close()
+
+
+def open_workbook(stream: BinaryIO, limits: ImportsConfig) -> Any:
+    """The workbook of an XLSX stream, read-only, its zip judged first (sizes, parts: bombs refused before anything is
+    unzipped); the caller closes it. Read more than once (`sheet_table`) by collectors.imports.OpenedFile."""
+    check_zip(stream, limits)
+    try:
+        return load_workbook_lean(stream)
+    except Exception as exc:
+        raise unreadable_xlsx(type(exc).__name__) from None
+
+
+@contextmanager
+def sheet_table(wb: Any, limits: ImportsConfig, sheet: str | None) -> Iterator[Table]:
+    """One pass over a sheet (`sheet`, else the first) of an open workbook as a Table; another call, another pass."""
+    if sheet and sheet not in wb.sheetnames:
+        raise ImportFormatError(f"Không có trang tính «{sheet}»; các trang: {', '.join(wb.sheetnames)}.")
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    if not hasattr(ws, _DECLARED):  # the first pass: openpyxl's reader wrapped once, the declared size kept
+        slim_rows_of(ws)
+        setattr(ws, _DECLARED, ws.max_row if isinstance(ws.max_row, int) else None)
+        ws.reset_dimensions()  # no padding to a declared A1:XFD1048576
+    declared = getattr(ws, _DECLARED)
+    it = ws.iter_rows(values_only=True)
+    if wb.epoch == EXCEL_EPOCH_1904:
+        it = (tuple(mark_1904(v) for v in values) for values in it)
+    header = next(_xlsx_values(it, {"n": 0}), None)
+    if not header:
+        raise ImportFormatError("Trang tính trống: không có dòng tên cột.")
+    columns = unique_columns([tidy(str(h)) if h is not None else "" for h in header])
+    state = {"n": 1}
+    notes: Counter[str] = Counter()
+
+    def position() -> float | None:
+        return min(1.0, state["n"] / declared) if declared else None
+
+    yield Table(columns, _xlsx_rows(it, columns, limits, state, notes, ws), position, notes)
+
+
+_DECLARED = "_langnghe_declared_rows"  # set on a worksheet by its first pass (sheet_table): the rows it declared
 
 
 def _xlsx_rows(it: Iterator[tuple[Any, ...]], columns: list[str], limits: ImportsConfig,

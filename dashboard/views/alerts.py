@@ -30,7 +30,7 @@ FILTERS = {
 
 def render() -> None:
     st.title("Cảnh báo — vấn đề nổi cộm")
-    ui.flash()
+    top = st.empty()  # the last action's message when the alert it concerns is not open below (it left the list)
     counts = data.alert_status_counts()
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     c1, c2 = st.columns([1.2, 2])
@@ -41,6 +41,8 @@ def render() -> None:
     wanted = FILTERS[choice]
     total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
     if not len(queue):
+        with top.container():
+            ui.flash()  # the last open alert dismissed: its message
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
@@ -68,6 +70,9 @@ def render() -> None:
     wanted = st.query_params.get("alert")
     if wanted in ids and st.session_state.get("alert_pick") not in ids:
         st.session_state["alert_pick"] = wanted
+    acted = st.session_state.pop(ACTED, None)
+    if acted in ids:  # the alert staff just acted on stays open, wherever the queue's new order put it
+        st.session_state["alert_pick"] = acted
     # the alert staff were reading, after its timeline or items opened Tin bài and the menu brought them back
     ui.keep("alert_pick", ids[0] if ids else None, ids)
     titles = dict(zip(queue["alert_id"], queue["title"]))
@@ -77,8 +82,15 @@ def render() -> None:
         format_func=lambda a: f"{a} [{SEVERITY_LABELS.get(sev.get(a), '')}] · {' '.join(str(titles.get(a, '')).split())[:110]}",
         placeholder="Chọn cảnh báo",
     )
-    if alert_id:
-        _detail(alert_id, queue)
+    if not (alert_id and _detail(alert_id, queue)):
+        with top.container():
+            ui.flash()
+
+
+# session key: the alert the last action was on (`_act`). Round 24's walk: «Tiếp nhận» on the head of the queue moved it
+# down, Chromium's box then opened the new head, and the confirmation was drawn at the top of the page, out of sight
+# at 1366 × 768: the click seemed to do nothing, and the next click acted on another alert.
+ACTED = "_alert_acted"
 
 
 def state_counts(counts: dict[str, int]) -> str:
@@ -102,11 +114,13 @@ QUEUE_DESK_HEIGHT = 420  # px: the header and six rows of two lines, then a scro
 PHONE_QUEUE_COLUMNS = ["Mức", "Trạng thái", "Số tin", "Phát hiện lúc"]  # after the issue on a phone
 
 
-def _detail(alert_id: str, queue: pd.DataFrame) -> None:
+def _detail(alert_id: str, queue: pd.DataFrame) -> bool:
+    """The alert's detail and, for analysts, its actions; whether the actions (and the last one's message under their
+    buttons, where staff look) were drawn."""
     a = data.alert(alert_id)
     if a is None:
         st.warning(f"Không tìm thấy cảnh báo {alert_id}.")
-        return
+        return False
     st.divider()
     st.subheader(f"{SEVERITY_DOTS.get(a['severity'], '')} {md(a['alert_id'])} · {md(a['title'], 140)}")
     st.caption(
@@ -129,8 +143,9 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> None:
     rapid_report_button(alert_id)
     if gate.can("analyst"):
         _actions(a, queue)
-    else:
-        st.caption("Tài khoản xem chỉ đọc; chuyên viên mới xử lý được cảnh báo.")
+        return True
+    st.caption("Tài khoản xem chỉ đọc; chuyên viên mới xử lý được cảnh báo.")
+    return False
 
 
 def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
@@ -225,6 +240,7 @@ def _act(alert_id: str, action: str, **kw: object) -> None:
         ui.set_flash(str(exc), ok=False)
     else:
         ui.set_flash(msg)
+        st.session_state[ACTED] = alert_id
         old = _form_key(alert_id)
         st.session_state[f"form_gen_{alert_id}"] = st.session_state.get(f"form_gen_{alert_id}", 0) + 1
         for k in list(st.session_state):
@@ -252,6 +268,7 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
         _act(aid, "resolve", note=note, reason=note)
     if row.button("Mở lại", key=f"b_{aid}_reopen", disabled="reopen" not in allowed, icon=":material/undo:"):
         _act(aid, "reopen", note=note)
+    ui.flash()  # under the buttons: the page's top is out of sight once staff scrolled down to act
 
     c = st.columns(3)
     with c[0].container(border=True):

@@ -219,7 +219,7 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
                  "Chưa có tin bài nào trong cơ sở dữ liệu. Tin về khi máy chủ thu thập các nguồn ở trang Nguồn tin "
                  "(theo chu kỳ của từng nguồn), hoặc khi nhập tệp xuất từ công cụ khác ở trang Nhập dữ liệu.")
         return
-    ui.items_table(df, height=330, key="x_table",
+    ui.items_table(df, height=ITEMS_HEIGHT, key="x_table", widths=ITEMS_WIDTHS, tablet=ITEMS_TABLET,
                    extra={"Đã sửa nhãn": ["✓" if c else "" for c in df["corrected"]]})
     titles = dict(zip(df["id"], df["title"]))
     ui.keep("x_item", df["id"].iloc[0], list(df["id"]))  # kept while another page is open, while still listed
@@ -228,6 +228,15 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
     if item_id:
         _detail(item_id, places)
 
+
+# The items on a desk (round 24's walk): at 1366 × 768 with the sidebar open the page is 954 px, and the title «large»
+# with seven columns sized by their text ran past it, «Liên kết» cut to «Mở bài g» and the grid scrolling sideways. Now
+# pixels adding up to 935, in rows of two lines (a title cut at its width reads whole), as Tổng quan's «Tin mới
+# nhất»; on a tablet (ui.desk_or_tablet) six of them in 730 px: «Sắc thái» and «Đã sửa nhãn» are under the grid.
+ITEMS_WIDTHS = {"Tiêu đề": 230, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Sắc thái": 80, "Địa bàn": 110,
+                "Đã sửa nhãn": 90, "Liên kết": 80}
+ITEMS_TABLET = {"Tiêu đề": 200, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 120, "Địa bàn": 110, "Liên kết": 80}
+ITEMS_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside (330 px held eight rows of one line)
 
 QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to", "hour", "all",
            "alert", "watch")

@@ -1,12 +1,13 @@
 """Nhập dữ liệu: bring in posts exported from other tools (CSV, JSONL, XLSX) while `serve` runs.
 
     st.file_uploader ─collectors.imports.open_table─▶ columns, streamed rows (bounded: imports.max_*);
-        │ both read once per upload (data.import_columns, data.import_preview), not on every click
+        │ opened once per upload (data.import_opened: an XLSX's zip check and workbook open, kept by the upload's
+        │ SHA-1 in the session), its columns and previews read from it, not on every click (data.import_preview)
         │ mapping: one select box per field, proposed by guess_mapping from the headers
         │ preview: imports.preview (counts, every skip reason) under a progress bar, the first items shown after
         │   its first 1.000 rows, before the rest is read (data.import_preview) — nothing written yet
         ▼ "Nhập" (analysts): actions.import_upload ─▶ orchestration.imports.import_file (the `langnghe import` path:
-          idempotent insert + import_log, then full text and NLP) + the audit row
+          idempotent insert + import_log, then full text and NLP; the file as the page opened it) + the audit row
 
 The command line cannot write while `serve` holds the database, so this page is how staff import
 on a running deployment. No SQL here.
@@ -49,16 +50,19 @@ def render() -> None:
     up = st.file_uploader(f"Tệp dữ liệu (CSV, JSONL, XLSX; tối đa {upload_limit_mb(data.config())} MB)", type=TYPES,
                           key="imp_file", max_upload_size=upload_limit_mb(data.config()))
     if up is None:
+        data.forget_import()
         ui.empty("Chưa chọn tệp. Tệp cần có dòng tiêu đề cột; thời gian không ghi múi giờ được hiểu là giờ "
                  "Việt Nam. Cũng có thể nhập bằng lệnh `langnghe import TỆP --preview` khi máy chủ đang dừng.")
         _recent()
         return
     cfg = data.config()
     try:
-        columns = data.import_columns(up.file_id, up.name, up)
+        with st.spinner("Đang mở tệp…"):
+            upload = data.import_opened(up)  # once per upload: its columns, previews and import read it
     except imp.ImportFormatError as exc:
         st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
         return
+    columns = upload.columns
     mapping = _mapping_form(columns, imp.guess_mapping(columns), up.name)
     defaults = imp.settings_for(cfg, up.name).source
     c = st.columns([1.2, 1.2, 1])
@@ -81,20 +85,54 @@ def render() -> None:
         return
     settings = imp.settings_for(cfg, up.name, source=source.strip() or None, outlet=outlet.strip() or None,
                                 source_type=stype)
-    items_box, bar = st.empty(), st.empty()
-    step = _progress(items_box, bar, settings.utc_offset_hours)
-    try:
-        pv = data.import_preview(up.file_id, up.name, up, tuple(sorted(mapping.items())), settings,
-                                 cfg.imports.preview_rows, cfg.imports.chunk_rows, on_progress=step)
-    except imp.ImportFormatError as exc:
+    shown = st.empty()  # the preview, emptied if the import fails: nothing left above the error reads as imported
+    with shown.container():
+        items_box, bar = st.empty(), st.empty()
+        step = _progress(items_box, bar, settings.utc_offset_hours)
+        try:
+            pv = data.import_preview(upload, tuple(sorted(mapping.items())), settings, cfg.imports.preview_rows,
+                                     cfg.imports.chunk_rows, on_progress=step)
+        except imp.ImportFormatError as exc:
+            bar.empty()
+            st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
+            return
         bar.empty()
-        st.error(f"Không đọc được tệp: {md(exc)}")  # names columns/sheets of the file
+        if not pv.rows:
+            st.warning("Tệp không có dòng dữ liệu nào.")
+            return
+        step(pv, None)  # the first items, when the preview was kept from an earlier run
+        _summary(pv)
+    undated_ok = True
+    if pv.undated:
+        undated_ok = st.checkbox(f"Vẫn nhập {pv.undated} dòng không có ngày đăng với thời điểm nhập", key="imp_undated")
+    if not gate.can("analyst"):
         return
-    bar.empty()
-    if not pv.rows:
-        st.warning("Tệp không có dòng dữ liệu nào.")
-        return
-    step(pv, None)  # the first items, when the preview was kept from an earlier run
+    if st.button(f"Nhập {number(pv.mappable)} mục", type="primary", disabled=not pv.mappable or not undated_ok, key="imp_go",
+                 icon=":material/upload:"):
+        bar = st.progress(0.0, text="Đang nhập và phân tích…")
+        written = [0]  # new items of the chunks committed so far: they stay if a later chunk fails
+
+        def progress(rows: int, new: int, share: float | None) -> None:
+            written[0] = new
+            bar.progress(share if share is not None else min(1.0, rows / max(pv.rows, 1)),
+                         text=f"Đã đọc {number(rows)} / {number(pv.rows)} dòng, {number(new)} mục mới…")
+
+        try:
+            res = actions.import_upload(data.db(), cfg, gate.current_user(), up.name, up, mapping, settings,
+                                        on_progress=progress, opened=upload.opened)
+        except imp.ImportFormatError as exc:
+            data.refresh()
+            shown.empty()  # the preview's items and counts read as what was imported
+            bar.error(failed_text(str(exc), written[0]), icon=":material/error:")  # where the bar was: under the button
+            return
+        data.refresh()
+        ui.set_flash(imported_text(res) + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
+        st.rerun()
+    _recent()
+
+
+def _summary(pv: Any) -> None:
+    """The preview's counts, skip reasons and what the read lost, under its first items."""
     m = st.columns(3)
     m[0].metric("Số dòng trong tệp", number(pv.rows))  # «12.500», not «12500»
     m[1].metric("Nhập được", number(pv.mappable))
@@ -103,34 +141,28 @@ def render() -> None:
         st.caption(f"Bỏ qua {k} dòng: {skip_label(reason)}")
     for note in imp.notes_text(pv.notes):
         st.warning(note)
-    undated_ok = True
     if pv.undated:
         st.warning(undated_warning(pv.undated))
-        undated_ok = st.checkbox(f"Vẫn nhập {pv.undated} dòng không có ngày đăng với thời điểm nhập", key="imp_undated")
-    if not gate.can("analyst"):
-        return
-    if st.button(f"Nhập {number(pv.mappable)} mục", type="primary", disabled=not pv.mappable or not undated_ok, key="imp_go",
-                 icon=":material/upload:"):
-        bar = st.progress(0.0, text="Đang nhập và phân tích…")
 
-        def progress(rows: int, new: int, share: float | None) -> None:
-            bar.progress(share if share is not None else min(1.0, rows / max(pv.rows, 1)),
-                         text=f"Đã đọc {number(rows)} / {number(pv.rows)} dòng, {number(new)} mục mới…")
 
-        try:
-            res = actions.import_upload(data.db(), cfg, gate.current_user(), up.name, up, mapping, settings,
-                                        on_progress=progress)
-        except imp.ImportFormatError as exc:
-            data.refresh()
-            st.error(f"Dừng nhập: {md(exc)} Khối nào đã ghi trước lỗi (nếu có) được giữ lại; nhập lại sau khi "
-                     "sửa tệp không tạo tin trùng.")
-            return
-        data.refresh()
-        ui.set_flash(f"Đã nhập {number(res.items_new)} mục mới từ {number(res.rows)} dòng "
-                     f"({number(res.items - res.items_new)} mục đã có; bỏ qua {number(sum(res.skipped.values()))})."
-                     + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
-        st.rerun()
-    _recent()
+def failed_text(error: str, written: int) -> str:
+    """A failed import, said where staff look (in the import's progress bar's place, the preview above it emptied,
+    round 24: its first items stayed above the error and read as imported): why, and what was written before it."""
+    kept = (f"{number(written)} mục mới của các khối ghi trước lỗi được giữ lại" if written else
+            "Chưa ghi mục mới nào")
+    return (f"Chưa nhập xong: {md(error)} {kept}; sửa tệp rồi nhập lại, các mục đã có không bị nhập trùng.")
+
+
+def imported_text(res: Any) -> str:
+    """What an import did, in the words of `langnghe import`: new items, those already there, rows skipped, and the
+    rows an earlier import had read garbled (ký tự �) repaired from this file (orchestration.imports.Imported.repaired),
+    said only when there are some (round 24: the page said nothing of them)."""
+    text = (f"Đã nhập {number(res.items_new)} mục mới từ {number(res.rows)} dòng "
+            f"({number(res.items - res.items_new)} mục đã có; bỏ qua {number(sum(res.skipped.values()))}).")
+    if res.repaired:
+        text += (f" Đã sửa {number(res.repaired)} mục nhập trước đó bị lỗi bảng mã (ký tự �) theo nội dung của tệp "
+                 "này.")
+    return text
 
 
 def _progress(items_box: Any, bar: Any, utc_offset_hours: float) -> Callable[[Any, float | None], None]:

@@ -10,7 +10,7 @@ from dashboard import data, data_reports, gate, report_actions, ui
 from dashboard.report_buttons import download_buttons, layout_name, rapid_report_button, report_steps
 from reports.generate import weekly_key
 from reports.schedule import GENERATED_BY, RETRY_MINUTES, RETRY_MOST, due_week
-from reports.settings import WEEKDAYS, ReportSettings, to_local, week_title
+from reports.settings import WEEKDAYS, ReportSettings, parse_week, to_local, week_title
 from vocab.numbers import fmt_num, number
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
@@ -48,11 +48,14 @@ def maker(by: str, late: object = None) -> str:
     return "Lịch tự động (tạo muộn)" if pd.notna(late) and bool(late) else "Lịch tự động"
 
 
-def archived_words(row: dict, area: str) -> str:
+def archived_words(row: dict, area: str, week: str) -> str:
     """The week's report is already in Lưu trữ (`data_reports.latest_archived`): said above the button, so staff do
-    not make a second one by hand after the schedule's (round 23)."""
+    not make a second one by hand after the schedule's (round 23). The week by its number (round 24: «tuần này» read
+    as the running week on a Monday, when the week offered is the last one)."""
     by = "theo lịch tự động" if row["generated_by"] == GENERATED_BY else data.named(row["generated_by"], "bởi {}")
-    return (f"Báo cáo tuần này ({area or WHOLE}) đã có ở thẻ «Lưu trữ»: tạo lúc {row['generated_at']:%H:%M %d/%m/%Y}"
+    year, wk = parse_week(week)
+    return (f"Báo cáo tuần {wk}/{year} ({area or WHOLE}) đã có ở thẻ «Lưu trữ»: tạo lúc "
+            f"{row['generated_at']:%H:%M %d/%m/%Y}"
             + (f" {by}" if by else "") + ". Chỉ tạo lại khi cần số liệu mới hơn.")
 
 
@@ -154,13 +157,14 @@ def _weekly(s: ReportSettings) -> None:
             st.session_state["rep_files"] = {"key": key, "files": [str(p) for p in res.files.values()],
                                              "errors": res.errors, "seconds": res.seconds}
             data.refresh()
+    made = st.session_state.get("rep_files")
+    just_made = bool(made and made["key"] == key)
     have = data_reports.latest_archived(week, area)
-    if have:
-        st.caption(archived_words(have, area))
+    if have and not just_made:  # the one just made is said below: «Đã tạo…» and its files (round 24: both were said,
+        st.caption(archived_words(have, area, week))  # «Chỉ tạo lại khi…» under the click that made it, a reproach)
     if not analyst:
         st.caption("Tài khoản xem chỉ tải được báo cáo đã tạo (thẻ «Lưu trữ»); chuyên viên mới tạo được báo cáo.")
-    made = st.session_state.get("rep_files")
-    if made and made["key"] == key:
+    if just_made:
         st.success(f"Đã tạo báo cáo trong {fmt_num(made['seconds'], 1)} giây.")  # 2,2 giây, not 2.2
         for err in made["errors"]:
             st.warning(err)

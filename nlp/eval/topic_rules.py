@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.eval.sentiment_variants import NormCache
+from nlp.train import macro_f1 as columns_macro_f1
 
 ALWAYS = -99.0  # a fallback every best topic passes
 NONE = 9.0  # no fallback (decide_topics' convention)
@@ -82,12 +83,10 @@ def decide(S: np.ndarray, rule: dict, titled: np.ndarray | None = None) -> np.nd
 
 
 def macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
-    """Macro-F1 over the topics present in Y (as nlp.train._tune_topic_rule's `macro`)."""
+    """Macro-F1 over the topics present in Y: nlp.train.macro_f1 on those columns, as nlp.train._tune_topic_rule's
+    `macro` scores them (one formula for the shipped search and these variants; round 24)."""
     present = Y.sum(axis=0) > 0
-    tp = (P & (Y > 0)).sum(axis=0)
-    denom = P.sum(axis=0) + Y.sum(axis=0)
-    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
-    return float(f1[present].mean())
+    return columns_macro_f1(Y[:, present], P[:, present])
 
 
 TH_P = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55)

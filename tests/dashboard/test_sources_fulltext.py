@@ -127,7 +127,10 @@ def test_a_feed_over_the_cap_says_what_it_skipped(env):
     _fetched(env.db, PRESS, DEFAULT_LIMITS.max_entries + 250, 250)
     _fetched(env.db, OTHER, 40, 0)
     st.cache_data.clear()
+    from dashboard.views.sources import DETAIL_TOGGLE
+
     at = env.page("sources", role="viewer").run()
+    next(t for t in at.toggle if t.label == DETAIL_TOGGLE).set_value(True).run()  # the grid is sent what it shows
     no_exception(at)
     health = _table(at, "Cơ quan, kênh").set_index("Nguồn")
     assert health.loc[PRESS, "Lần tải gần nhất"] == "1.250 mục, 12 tin mới; bỏ qua 250 mục vượt giới hạn"

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from store.db import Database, StorageCorrupt, backup_database, restore_database
+from tests.conftest import cli_in_process
 from tests.langnghe.test_backup import _setting
 from tests.langnghe.test_crash_and_cli import cli, write_config
 from tests.store.test_upgrade import _old_database
@@ -36,6 +37,8 @@ def _state(live: Path) -> tuple[bytes, bytes | None]:
 
 def test_restore_puts_the_backup_in_place_and_keeps_the_old_database(tmp_path):
     cfg, live, backup = _live_with_backup(tmp_path)
+    # a real process here and while serve holds the file; the other restores run in process (`cli_in_process`:
+    # the same `main`, without a process's start-up and imports, ~2.5 s of CPU each)
     res = cli(["--config", str(cfg), "restore", str(backup)])
     assert res.returncode == 0, res.stderr
     assert "Đã khôi phục" in res.stdout and "được giữ ở" in res.stdout
@@ -75,7 +78,7 @@ def test_restore_refuses_a_bad_copy_and_leaves_the_database_untouched(tmp_path, 
     cfg, live, backup = _live_with_backup(tmp_path)
     spoil(backup)
     before = _state(live)
-    res = cli(["--config", str(cfg), "restore", str(backup)])
+    res = cli_in_process(["--config", str(cfg), "restore", str(backup)])
     assert res.returncode == 4 and said in res.stderr and "Traceback" not in res.stderr, res.stderr
     assert f"cơ sở dữ liệu {live} không bị động đến" in res.stderr.replace("Cơ sở", "cơ sở")
     assert _state(live) == before and before[1]
@@ -93,7 +96,7 @@ def test_restore_while_serve_holds_the_database_is_refused(tmp_path):
 def test_restore_of_a_missing_file_says_so(tmp_path):
     cfg, live, _ = _live_with_backup(tmp_path)
     before = _state(live)
-    res = cli(["--config", str(cfg), "restore", str(tmp_path / "khong-co.duckdb")])
+    res = cli_in_process(["--config", str(cfg), "restore", str(tmp_path / "khong-co.duckdb")])
     assert res.returncode == 2 and "không có tệp hoặc thư mục này" in res.stderr and "Traceback" not in res.stderr
     assert _state(live) == before
 
@@ -266,7 +269,7 @@ def test_a_restore_through_a_symbolic_link_replaces_the_file_and_keeps_the_link(
     live.rename(disk / "c.duckdb")
     Path(f"{live}.wal").rename(disk / "c.duckdb.wal")
     live.symlink_to(disk / "c.duckdb")
-    res = cli(["--config", str(cfg), "restore", str(backup)])
+    res = cli_in_process(["--config", str(cfg), "restore", str(backup)])
     assert res.returncode == 0, res.stderr
     assert live.is_symlink() and live.resolve() == disk / "c.duckdb" and _setting(live) == ("1",)
     [aside] = disk.glob("c.truoc-khoi-phuc-*.duckdb")

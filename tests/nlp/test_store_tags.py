@@ -188,6 +188,27 @@ def test_scheduler_hook_loads_the_models_only_once_an_item_waits(db, cfg, pipeli
     assert len(loads) == 2, "once loaded, the job asks the models as before"
 
 
+def test_an_idle_scheduler_hook_reads_the_stamp_once(db, cfg, pipeline, monkeypatch):
+    """An idle serve asks every tick whether an item waits; the stamp it asks with (model files found, data files
+    hashed: ~17 ms) is the same for the hook's config every tick, so it is read once, not once a tick."""
+    from collections import OrderedDict
+
+    from nlp import service
+
+    stamps: list[object] = []
+    monkeypatch.setattr(service, "_PIPELINES", OrderedDict())  # none loaded: each tick asks the store first
+    monkeypatch.setattr(service, "get_pipeline", lambda _cfg: pipeline)
+    monkeypatch.setattr("nlp.version.current_stamp", lambda _cfg: stamps.append(_cfg) or pipeline.model_version)
+    hook = service.scheduler_hook(cfg, db)
+    for _ in range(5):
+        hook()
+    _insert_items(db, [("i1", "Bãi Cháy đón khách", "")])
+    hook()  # the stamp read once still finds the new item
+    with db.read() as cur:
+        assert T.count_tagged(cur, pipeline.model_version) == 1
+    assert len(stamps) == 1
+
+
 def test_scheduler_hook_tags_batches_until_its_time_is_spent(db, cfg, pipeline, monkeypatch):
     """After an upgrade every stored item waits: one tick tags batch after batch for `tag_seconds_per_tick`
     (clock injected: each batch "takes" 1 s), and 0 keeps the old one batch a tick."""

@@ -168,3 +168,17 @@ def test_comment_rule_with_no_matter_class_keeps_chips_off_lines_naming_none(mon
     new = _route_choice(monkeypatch, no_matter=True)
     assert new["criterion"] == "macro+none, micro+none" and new["cv_false_chip"] == 0.0
     assert new["cv_chipped"] == round(10 / 16, 4) and new["cv_chip_precision"] == 1.0
+
+
+def test_comment_route_reads_each_repeats_press_scores_once(monkeypatch):
+    """The search, its staff figures and the press-only figure read the same press scores of each CV repeat: they
+    are made once (round 24; each of the three made them again)."""
+    import nlp.train as T
+
+    made: list[int] = []
+    real = T._press_scores
+    monkeypatch.setattr(T, "_press_scores", lambda *a: made.append(1) or real(*a))
+    choice = _route_choice(monkeypatch, no_matter=True)
+    assert len(made) == 1  # one repeat
+    # the press model alone chips no line: topics F and R score 0, the «no chip» class 2·5 / (16 + 5); micro 2·5 / 32
+    assert choice["cv_figure_press_only"] == round(((0 + 0 + 10 / 21) / 3 + 10 / 32) / 2, 4)

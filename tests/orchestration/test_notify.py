@@ -223,12 +223,16 @@ def test_admin_test_message_is_logged(env):
 def test_serve_sends_the_waiting_outbox_before_the_model_has_loaded(tmp_path, monkeypatch):
     """After a restart the outbox goes out first: a message waiting (channel down, or killed before the
     send) does not wait behind the tagger's model load. The load here blocks until the test lets it go,
-    after checking what was sent; with delivery only in the ticks (after tagging) nothing was."""
+    after checking what was sent; with delivery only in the ticks (after tagging) nothing was. An item waits
+    for tags too: the tag job asks for the models only then (round 23), so without one this test passed only
+    after another test of its worker had loaded them, and failed alone after 60 s."""
     import threading
 
     from nlp import service as nlp_service
     from orchestration.jobs import Scheduler, install_jobs
+    from store import items as store_items
     from store.db import utcnow
+    from vocab.item import Item
 
     cfg = make_config(tmp_path, [], fulltext={"enabled": False}, notify={"public_url": "http://127.0.0.1:8501"})
     sent, model_asked, release = [], threading.Event(), threading.Event()
@@ -247,6 +251,11 @@ def test_serve_sends_the_waiting_outbox_before_the_model_has_loaded(tmp_path, mo
     with database(cfg.storage.db_path) as db:
         subscribe(db)
         subscribe(db, username="lanhdao", address="-1002")
+        with db.write() as cur:                                    # an item waits for its tags;
+            store_items.insert_items(cur, [Item(
+                id="untagged-1", source="s", collector="rss", source_type="press", outlet="Báo", url="https://bao.vn/1",
+                canonical_url="https://bao.vn/1", title="Ngập úng ở Hạ Long", summary="Nước lên nhanh",
+                published_at=utcnow(), published_estimated=False, fetched_at=utcnow(), content_hash="h1")])
         raise_one(db, at=utcnow() - timedelta(minutes=1))          # two messages wait in the outbox;
         with db.write() as cur:                                    # a killed server was sending one of them
             (oid,) = cur.execute("SELECT min(id) FROM outbox").fetchone()

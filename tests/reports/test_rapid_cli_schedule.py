@@ -155,7 +155,7 @@ def test_schedule_generates_once_per_week_at_the_configured_time(small_db, tmp_p
     hook()
     with db.read() as cur:
         arch = store_reports.list_archive(cur, "weekly")
-        assert store_reports.archived(cur, "weekly", WEEK, "", "schedule")
+        assert store_reports.archived(cur, "weekly", WEEK, "")
     assert len(arch) == 2
     row = arch[arch["period"] == WEEK].iloc[0]
     assert row.period == WEEK and row.generated_by == "schedule" and row.n_items > 0

@@ -161,8 +161,8 @@ def test_a_report_of_the_week_so_far_made_by_hand_leaves_the_schedules_own(tmp_p
 def test_the_page_says_the_weeks_report_is_already_archived():
     from dashboard.views.reports import archived_words
 
-    said = archived_words({"generated_at": datetime(2026, 11, 23, 9, 0), "generated_by": "schedule"}, "")
-    assert said == ("Báo cáo tuần này (Toàn tỉnh) đã có ở thẻ «Lưu trữ»: tạo lúc 09:00 23/11/2026 theo lịch tự "
+    said = archived_words({"generated_at": datetime(2026, 11, 23, 9, 0), "generated_by": "schedule"}, "", "2026-W47")
+    assert said == ("Báo cáo tuần 47/2026 (Toàn tỉnh) đã có ở thẻ «Lưu trữ»: tạo lúc 09:00 23/11/2026 theo lịch tự "
                     "động. Chỉ tạo lại khi cần số liệu mới hơn.")
 
 

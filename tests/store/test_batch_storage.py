@@ -45,9 +45,10 @@ def write_cfg(tmp_path: Path, base: str | None, *, db: Path | None = None, extra
         extra,
         "[http]", "per_host_spacing_seconds = 0.0", 'allow_private_hosts = ["127.0.0.1"]',
         "[fulltext]", "enabled = false",
-        # the restorer's rows built as met, not all at load: the same tags, and each CLI process that tags loads
-        # the pipeline in ≈ 3 s of CPU instead of ≈ 5 s (these tests check storage, not the pipeline's speed)
-        "[nlp]", "preload_rows = false",
+        # the default [nlp] settings: the steps that tag run in process (cli_in_process) and reuse the pipeline the
+        # worker keeps for them (nlp.service.get_pipeline, by settings); with `preload_rows = false` (round 22, when a
+        # process paid ≈ 5 s for the rows) each worker built a second one for this file (round 24). The real
+        # processes here stop or fail before they tag.
     ]
     for i in range(sources if base else 0):
         lines += ["[[sources]]", f'name = "feed{i}"', 'kind = "rss"', f'url = "{base}/f{i}.rss"',
