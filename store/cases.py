@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
+import pyarrow as pa
+
 from store.db import dicts, one
 from vocab.cases import ALLOWED, HANDLED_STATES, OPEN_STATES, STATE_LABELS
 
@@ -43,17 +45,38 @@ def _event(cur: "duckdb.DuckDBPyConnection", case_id: int, at: datetime, usernam
 
 
 def open_cases(cur: "duckdb.DuckDBPyConnection", cases: Sequence[NewCase], username: str = "hệ thống") -> list[int]:
-    """Open a case per new item (an item already with a case is left alone); returns the new ids."""
-    ids: list[int] = []
+    """Open a case per new item (an item already with a case is left alone, as is an item's second case in
+    `cases`); returns the new ids, in the order of `cases`. Two statements through Arrow, whatever the number: one
+    INSERT and one event a case took 11 ms of CPU a case (5.8 s for an import of 500 complaints; round 24)."""
+    first: dict[str, NewCase] = {}
     for c in cases:
-        row = one(cur.execute(
+        first.setdefault(c.item_id, c)
+    if not first:
+        return []
+    todo = list(first.values())
+    cur.register("_new_cases", pa.table({
+        "pos": pa.array(range(len(todo)), pa.int32()),
+        "item_id": pa.array([c.item_id for c in todo], pa.string()),
+        "channel": pa.array([c.channel for c in todo], pa.string()),
+        "source": pa.array([c.source for c in todo], pa.string()),
+        "opened_at": pa.array([c.opened_at for c in todo], pa.timestamp("us")),
+        "due_at": pa.array([c.due_at for c in todo], pa.timestamp("us")),
+        "reply_ref": pa.array([c.reply_ref for c in todo], pa.string()),
+        "place": pa.array([c.place for c in todo], pa.string()),
+    }))
+    try:
+        made = dict(cur.execute(
             "INSERT INTO cases (item_id, channel, source, opened_at, due_at, reply_ref, place) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-            [c.item_id, c.channel, c.source, c.opened_at, c.due_at, c.reply_ref, c.place]))
-        if row:
-            ids.append(int(row[0]))
-            _event(cur, int(row[0]), c.opened_at, username, "opened", None, "new")
-    return ids
+            "SELECT item_id, channel, source, opened_at, due_at, reply_ref, place FROM "
+            "(SELECT * FROM _new_cases ORDER BY pos) ON CONFLICT DO NOTHING RETURNING item_id, id").fetchall())
+        if made:
+            cur.execute("INSERT INTO case_events (case_id, logged_at, username, action, from_state, to_state) "
+                        "SELECT c.id, n.opened_at, ?, 'opened', NULL, 'new' FROM _new_cases n "
+                        "JOIN cases c ON c.item_id = n.item_id WHERE c.id IN (SELECT unnest(?::INTEGER[])) "
+                        "ORDER BY n.pos", [username, list(made.values())])
+    finally:
+        cur.unregister("_new_cases")
+    return [int(made[c.item_id]) for c in todo if c.item_id in made]
 
 
 def get_case(cur: "duckdb.DuckDBPyConnection", case_id: int) -> dict[str, Any] | None:

@@ -104,3 +104,21 @@ def test_sql_outside_store_is_caught(tmp_path):
     assert "orchestration.jobs:5 SQL outside store/: 'SELECT count(*) FROM search_postings'" in res.stdout
     assert "dashboard.page:3 SQL outside store/: 'DELETE FROM '" in res.stdout
     assert "store.search" not in res.stdout
+
+
+def executemany_calls(source: str) -> list[int]:
+    """Lines of the `….executemany(…)` calls in a Python source."""
+    import ast
+
+    return [n.lineno for n in ast.walk(ast.parse(source))
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "executemany"]
+
+
+def test_store_writes_batches_without_executemany():
+    """docs/ARCHITECTURE.md: batch writes go through Arrow, never `executemany`, which runs one statement a row
+    (6.5–11 ms of CPU each: store.surveys.save_text_tags and store.cases.open_cases took 1.7 s and 5.8 s for a
+    few hundred rows until round 24). R8 keeps it out of the other packages; this, out of store/."""
+    assert executemany_calls("def f(cur, rows):\n    cur.executemany('INSERT INTO t VALUES (?)', rows)\n") == [2]
+    bad = [f"{p.relative_to(ROOT)}:{line}" for p in sorted((ROOT / "store").rglob("*.py"))
+           for line in executemany_calls(p.read_text(encoding="utf-8"))]
+    assert not bad, bad

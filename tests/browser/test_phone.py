@@ -1,7 +1,8 @@
 """The dashboard on a phone (round 15), in real headless Chromium as a 390×844 phone (its User-Agent, touch):
 Tin bài's first item is on the first screen (its seven filters took two screens above it), folded under «Bộ lọc»
 (open on a 1366×768 desk);
-Tổng quan's figures go two a row, not one under another. Screenshots in test-artifacts/phone/."""
+Tổng quan's figures go two a row, not one under another; on a touch screen no table's toolbar covers the box above it.
+Screenshots in test-artifacts/phone/."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo, chrom
     page.screenshot(path=str(SHOTS / "overview-390.png"))
     first, second = (page.locator('[data-testid="stMetric"]').nth(k).bounding_box() for k in (0, 1))
     assert first and second and abs(first["y"] - second["y"]) < 2, "the figures are stacked, not side by side"
+    _toolbars_cover_nothing(page, "overview")
 
     page.goto(f"{base}/explorer", wait_until="networkidle")
     grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
@@ -70,6 +72,7 @@ def test_on_a_phone_tin_bai_shows_its_first_item_on_the_first_screen(demo, chrom
     top = page.evaluate(TOP, '[data-testid="stDataFrame"]')
     row = PHONE_ROW_HEIGHT  # the header row is about 35 px
     assert top is not None and top + 35 + row <= PHONE["viewport"]["height"], f"first item at {top} px"
+    _toolbars_cover_nothing(page, "explorer")
 
 
 def test_on_a_desk_tin_bai_opens_its_filters(demo, chromium, demo_signed_in):
@@ -91,19 +94,17 @@ TOOLBARS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"]
     return [bar ? bar.getBoundingClientRect().top : null, box ? box.getBoundingClientRect().bottom : null]; })"""
 
 
-@pytest.mark.parametrize("path", ["overview", "explorer"])  # tables from the demo's first minute
-def test_on_a_touch_screen_a_table_toolbar_covers_nothing_above_it(demo, path, chromium, demo_signed_in):
+def _toolbars_cover_nothing(page, path: str) -> None:  # type: ignore[no-untyped-def]
     """Round 18: on a touch screen Streamlit always shows a table's toolbar (eye, download, search, full screen),
     2.75rem above the table, over the box above (Tổng quan's «Chỉ tin về địa bàn theo dõi», the last line of Cảnh báo's
-    counts); the table now makes room."""
-    _srv, base = demo
-    page = _signed_in(chromium, demo_signed_in, PHONE, base, path)
+    counts); the table now makes room. Checked on the phone walk's two pages (tables from the demo's first minute),
+    which a test of its own opened again (two page loads of a walk's five; round 24)."""
     page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
     wait_for_run(page)
     page.screenshot(path=str(SHOTS / f"{path}-toolbar-390.png"))
     pairs = page.evaluate(TOOLBARS)
-    assert pairs and all(bar is not None for bar, _ in pairs), pairs
-    assert all(box is None or bar >= box - 0.5 for bar, box in pairs), f"a toolbar over the box above: {pairs}"
+    assert pairs and all(bar is not None for bar, _ in pairs), (path, pairs)
+    assert all(box is None or bar >= box - 0.5 for bar, box in pairs), f"{path}: a toolbar over the box above: {pairs}"
 
 
 def test_on_a_desk_chu_de_tables_fit_their_half_of_the_page(demo, chromium, demo_signed_in):
