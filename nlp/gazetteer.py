@@ -1077,17 +1077,16 @@ def _place_result(accepted: list[Hit], others: list[Hit]) -> PlaceResult:
 
 def load_gazetteer(province: str = "Quảng Ninh", cache_dir: Path | None = None, data_dir: Path = DATA) -> Gazetteer:
     """`Gazetteer(province)`, from a copy in `cache_dir/.unpacked` made once (nlp/unpacked.py): the index build
-    costs about 1 s at every process start, the copy 0.02 s. The copy's key covers every data file, this module and
+    costs about 1 s at every process start, the copy 0.02 s. The copy's key covers the data files by name and content
+    (a renamed list is a changed list: nlp.version.data_fingerprint, as the tag stamp reads them), this module and
     the vocab modules it reads names with, so an edited list or rule makes a new one. No `cache_dir`: built."""
     if cache_dir is None:
         return Gazetteer(province, data_dir)
-    from nlp.unpacked import load_cached
-
     import vocab.casing
     import vocab.folding
+    from nlp.unpacked import load_cached
+    from nlp.version import data_fingerprint
 
-    sources = [Path(__file__), Path(vocab.casing.__file__), Path(vocab.folding.__file__),
-               *sorted(p for p in Path(data_dir).rglob("*")
-                       if p.is_file() and p.relative_to(data_dir).parts[0] not in ("corpus", "nsw"))]
+    sources = [Path(__file__), Path(vocab.casing.__file__), Path(vocab.folding.__file__)]
     return load_cached(cache_dir, "gazetteer", sources, lambda: Gazetteer(province, data_dir),
-                       salt=f"{province}\n{Path(data_dir).resolve()}")
+                       salt=f"{province}\n{data_fingerprint(Path(data_dir))}")

@@ -117,3 +117,10 @@ def test_the_gazetteer_comes_from_its_copy_until_a_list_changes(tmp_path, monkey
         f.write("\n")
     with pytest.raises(AssertionError, match="built again"):
         load_gazetteer("Quảng Ninh", cache, data)
+    monkeypatch.undo()
+    load_gazetteer("Quảng Ninh", cache, data)
+    monkeypatch.setattr(Gazetteer, "_build", _never)
+    mapping = data / "admin_units" / "quang_ninh_old_to_2025_mapping.csv"
+    mapping.rename(mapping.with_name("quang_ninh_mapping.csv"))  # the same bytes under another name: not read
+    with pytest.raises(AssertionError, match="built again"):
+        load_gazetteer("Quảng Ninh", cache, data)
