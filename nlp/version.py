@@ -52,7 +52,9 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # p > 0.25, no fallback; "Round 23: comment chips and the lines that name no matter"), and the gazetteer's one
 # residential vocabulary («khu phố X», «khu dân cư X», a bare ward name before a unit of the area), so stored
 # comments take their chips and items their places again.
-PIPELINE_REVISION = 12
+# 13 (round 24): the models retrained with slices S62 and S63 (sentiment: fairness and materials, time and cost of a
+# public service; "Round 24: the retrain"); the restorer read their accented lines too, so stored items take both.
+PIPELINE_REVISION = 13
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
 _TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
