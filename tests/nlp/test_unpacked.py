@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
+import threading
 from pathlib import Path
 
 import joblib
@@ -11,7 +14,7 @@ import pytest
 
 from nlp.diacritics import Restorer
 from nlp.gazetteer import DATA, Gazetteer, load_gazetteer
-from nlp.unpacked import UNPACKED_DIR, load_cached, load_unpacked, unpacked_path
+from nlp.unpacked import UNPACKED_DIR, cached_path, load_cached, load_unpacked, unpacked_path
 
 
 def _packed(path: Path, obj: object) -> Path:
@@ -124,3 +127,22 @@ def test_the_gazetteer_comes_from_its_copy_until_a_list_changes(tmp_path, monkey
     mapping.rename(mapping.with_name("quang_ninh_mapping.csv"))  # the same bytes under another name: not read
     with pytest.raises(AssertionError, match="built again"):
         load_gazetteer("Quảng Ninh", cache, data)
+
+
+def test_a_process_that_finds_another_building_the_copy_waits_and_reads_it(tmp_path):
+    """A fresh install starts serve, the CLI and test workers together: one builds, the others read its copy."""
+    code = tmp_path / "builder.py"
+    code.write_text("RULE = 1\n")
+    copy = cached_path(tmp_path, "thing", [code])
+    copy.parent.mkdir()
+    other = os.open(copy.with_suffix(".lock"), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(other, fcntl.LOCK_EX)  # another process is building
+    got: list[object] = []
+    waiting = threading.Thread(target=lambda: got.append(load_cached(tmp_path, "thing", [code], _never)))
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive() and not got, "it did not wait for the build under way"
+    copy.write_bytes(pickle.dumps("built by the other process"))
+    os.close(other)  # the other process is done
+    waiting.join(60)
+    assert got == ["built by the other process"]
