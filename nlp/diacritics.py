@@ -12,21 +12,19 @@ text is completed rather than rewritten. Case is carried over from the input syl
 
 from __future__ import annotations
 
-import gc
 import gzip
 import math
 import os
 import pickle
 import re
 import sys
-import threading
 from collections import Counter
-from contextlib import contextmanager
 from itertools import repeat
 from math import log
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
+from nlp.gcpause import gc_paused
 from vocab.folding import VI_MARKED, fold_word
 
 # A segment is a run of words (letters or digits) and spaces; punctuation cuts the chain.
@@ -497,7 +495,7 @@ class Restorer:
         head, tail = text[:max_chars], text[max_chars:]
         parts: list[str] = []
         pos = 0
-        with _gc_paused():
+        with gc_paused():
             for m in _SEGMENT.finditer(head):
                 parts.append(head[pos:m.start()])
                 seg = m.group(0)
@@ -517,39 +515,7 @@ class Restorer:
 # None of it can form a reference cycle (paths are linked lists pointing back, rows hold tuples of floats and
 # strings), so reference counting frees all of it: automatic collection is paused while a text is restored and
 # resumed afterwards (the allocations still count, so the next collection comes as soon as it is back on).
-# Threads share one collector: the first restore that starts pauses it (if it was on), the last one to finish
-# resumes it; a forked child starts with no restore running.
-_GC_LOCK = threading.Lock()
-_gc_state = {"running": 0, "paused": False}
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    with _GC_LOCK:
-        if _gc_state["running"] == 0 and gc.isenabled():
-            gc.disable()
-            _gc_state["paused"] = True
-        _gc_state["running"] += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_state["running"] -= 1
-            if _gc_state["running"] == 0 and _gc_state["paused"]:
-                _gc_state["paused"] = False
-                gc.enable()
-
-
-def _gc_after_fork() -> None:
-    global _GC_LOCK
-    _GC_LOCK = threading.Lock()
-    if _gc_state["paused"]:
-        gc.enable()
-    _gc_state.update(running=0, paused=False)
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_gc_after_fork)
+# (nlp/gcpause.py: one pause shared by the threads of the process.)
 
 
 _NONE: dict = {}

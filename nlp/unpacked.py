@@ -19,7 +19,7 @@ be written (a read-only install) nothing is cached and loading is only as slow a
 Processes that find no copy at once (a fresh install's serve, CLI and test workers) take turns on a lock file beside
 it: the first builds and writes, the others then read its copy rather than each unpacking the same model.
 
-Automatic garbage collection is paused while a copy unpickles: its millions of small objects would otherwise
+Automatic garbage collection is paused while a copy unpickles (nlp/gcpause.py, shared with the restorer): its millions of small objects would otherwise
 trigger full collections that walk all of them (1.2 s instead of 2.8 s for the restorer).
 
 Trust: a copy is a pickle, as the joblib file is; it lives in the model folder, so whoever could replace it could
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import glob
 import hashlib
 import os
@@ -40,6 +39,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
+
+from nlp.gcpause import gc_paused
 
 T = TypeVar("T")
 
@@ -105,7 +106,7 @@ _MISSING = object()
 def _read(copy: Path) -> Any:
     """The copy's object, or `_MISSING`. A copy that does not unpickle (a broken disk) is removed."""
     try:
-        with open(copy, "rb") as f, _gc_paused():
+        with open(copy, "rb") as f, gc_paused():
             return pickle.load(f)
     except OSError:  # none yet, or no folder to hold one
         pass
@@ -129,17 +130,6 @@ def _building(copy: Path) -> Any:
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Any:
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _write(copy: Path, obj: Any) -> bool:
