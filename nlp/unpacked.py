@@ -131,7 +131,8 @@ def _read(copy: Path) -> Any:
 
 @contextlib.contextmanager
 def _building(copy: Path) -> Any:
-    """An exclusive lock on `copy`'s lock file while it is built (released by the system if the process dies)."""
+    """An exclusive lock on `copy`'s lock file while it is built (released by the system if the process dies). The
+    folder is made here, the first step that needs it, and only here: `_write` runs inside this block."""
     try:
         copy.parent.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(copy.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -147,9 +148,9 @@ def _building(copy: Path) -> Any:
 
 def _write(copy: Path, obj: Any) -> bool:
     """Atomically (a temporary file renamed), so that a process reading at the same time sees all or nothing;
-    two processes writing at once both rename a whole copy."""
+    two processes writing at once both rename a whole copy. The folder was made by `_building`, around this call
+    (where it could not be, the temporary file cannot be either: no copy)."""
     try:
-        copy.parent.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=copy.parent, prefix=".writing-", suffix=".pkl")
     except OSError:
         return False  # read-only or full: no cache, the packed file still loads
