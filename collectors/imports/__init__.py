@@ -65,6 +65,9 @@ __all__ = ["FIELDS", "NO_FILE_NAME", "ImportFormatError", "ImportSettings", "Ope
            "read_jsonl", "read_rows", "settings_for", "stored_name", "undated"]
 
 
+_WORKBOOK = (".xlsx", ".xlsm")  # read by xlsx_rows, whether through open_table or an OpenedFile: one list for both
+
+
 @contextmanager
 def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
                sheet: str | None = None) -> Iterator[Table]:
@@ -77,7 +80,7 @@ def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
         opener: Any = csv_table
     elif suffix in (".jsonl", ".ndjson", ".json"):
         opener = json_table
-    elif suffix in (".xlsx", ".xlsm"):
+    elif suffix in _WORKBOOK:
         with xlsx_table(stream, limits, sheet) as table:
             yield table
         return
@@ -98,7 +101,7 @@ class OpenedFile:
         self.file_name, self.stream, self.limits, self.sheet = file_name, stream, limits, sheet
         stream.seek(0)
         self._workbook = (open_workbook(stream, limits)
-                          if Path(file_name).suffix.lower() in (".xlsx", ".xlsm") else None)
+                          if Path(file_name).suffix.lower() in _WORKBOOK else None)
 
     @contextmanager
     def table(self) -> Iterator[Table]:
