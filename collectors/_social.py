@@ -1,6 +1,6 @@
 """Shared pieces of the non-RSS kinds: JSON/HTML decoding, Item building, per-API rate gates.
 
-    fetch_page (robots.txt first; the HTML kinds) ─▶ Fetched
+    RateGate.fetch_json (the open APIs) / fetch_page (robots.txt first; the HTML kinds) ─▶ Fetched
     Fetched ─decode_json / decode_html─▶ document ─kind's pure map_*()─▶ Item
                                                      └─ SkipItem(reason) counted by map_all
     RateGate: one per API (Reddit, Mastodon, Bluesky…), keyed by host. It spaces requests by the
@@ -345,6 +345,12 @@ class RateGate:
             raise
         self.note(url, fetched.headers)
         return fetched
+
+    async def fetch_json(self, ctx: Any, source: SourceConfig, default_interval: float) -> tuple[Fetched, Any]:
+        """The source's address asked for JSON through this gate: the answer and its decoded document (the open
+        APIs' collectors, Bluesky, Mastodon and Reddit, each did these two steps)."""
+        fetched = await self.fetch(ctx, source.url, source, default_interval, headers=JSON_ACCEPT)
+        return fetched, decode_json(fetched, ctx.limits)
 
 
 _GATES: dict[str, RateGate] = {}
