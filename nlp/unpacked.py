@@ -110,6 +110,8 @@ def load_cached(folder: Path, name: str, sources: Iterable[Path], build: Callabl
         obj = build()
         if _write(copy, obj):
             _remove_older(copy, _stem(name, variant))
+            if variant:
+                _remove_older(copy, name)  # the copy made before variants had stems (round 24's `gazetteer.…`)
     return obj
 
 

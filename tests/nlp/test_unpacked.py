@@ -153,6 +153,19 @@ def test_two_provinces_gazetteers_share_a_folder_and_a_stale_one_is_removed(tmp_
     assert hp.exists() and len(copies()) == 2
 
 
+def test_a_variant_copy_removes_the_copy_made_before_variants(tmp_path):
+    """Round 24's gazetteer copy had no variant in its name (`gazetteer.<digest>.…`): the first copy of a variant
+    removes it, or it would lie in every deployment's model folder for ever."""
+    code = tmp_path / "builder.py"
+    code.write_text("RULE = 1\n")
+    old = load_cached(tmp_path, "thing", [code], lambda: 1, salt="Quảng Ninh") and cached_path(
+        tmp_path, "thing", [code], "Quảng Ninh")
+    assert old.exists()
+    assert load_cached(tmp_path, "thing", [code], lambda: 2, variant="Quảng Ninh") == 2
+    assert not old.exists(), "the copy made before variants stays"
+    assert cached_path(tmp_path, "thing", [code], variant="Quảng Ninh").exists()
+
+
 def test_a_process_that_finds_another_building_the_copy_waits_and_reads_it(tmp_path):
     """A fresh install starts serve, the CLI and test workers together: one builds, the others read its copy."""
     code = tmp_path / "builder.py"
