@@ -1,0 +1,84 @@
+"""Round 25's staff findings, in AppTest: an import that fails for a reason other than the file's (a bug, a disk
+error) is said in Vietnamese with what was kept, never as a traceback, and the page stays usable."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.dashboard.conftest import Env, no_exception
+from tests.dashboard.test_ux24 import XLSX_ROWS, _xlsx
+
+
+@pytest.fixture
+def chunk_env(tmp_path, monkeypatch):
+    """An Env whose imports commit one row per chunk, without the NLP step (orchestration.ingest.processor None):
+    the test is about what is written and said, not tagged."""
+    from orchestration import ingest
+
+    monkeypatch.setattr(ingest, "processor", lambda *_a, **_k: None)
+    e = Env(tmp_path, imports={"chunk_rows": 1})
+    yield e
+    e.close()
+
+
+def _stored(env: Env) -> tuple[int, list[tuple[str, str | None]]]:
+    with env.db.read() as cur:
+        items = cur.execute("SELECT count(*) FROM items WHERE source = 'import-xuat-nhom'").fetchone()[0]
+        runs = cur.execute("SELECT status, error FROM import_log ORDER BY id").fetchall()
+    return items, runs
+
+
+def test_an_unexpected_error_mid_import_is_said_in_vietnamese_and_the_chunks_before_it_are_kept(
+        chunk_env, monkeypatch, caplog):
+    """A RuntimeError while the second chunk is stored (not an ImportFormatError) drew Python's traceback over the
+    import page. Now: the preview emptied, a Vietnamese error under the button saying the first chunk's item is kept
+    whole and the one in flight rolled back, the traceback in the log, and the run's import_log row «error»."""
+    from orchestration import imports as importer
+
+    real, calls = importer.insert_items, []
+
+    def second_chunk_breaks(cur, items):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("ổ đĩa trả lỗi bất ngờ")
+        return real(cur, items)
+
+    monkeypatch.setattr(importer, "insert_items", second_chunk_breaks)
+    at = chunk_env.page("imports", "analyst").run()
+    at.file_uploader(key="imp_file").set_value(("xuat-nhom.xlsx", _xlsx(XLSX_ROWS), "application/octet-stream")).run()
+    assert {m.label: m.value for m in at.metric}["Nhập được"] == "2"
+    with caplog.at_level(logging.ERROR, logger="langnghe.dashboard.imports"):
+        at.button(key="imp_go").click().run()
+    no_exception(at)
+    assert not at.metric and not at.dataframe  # the preview no longer reads as imported
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Chưa nhập xong: có lỗi ngoài dự kiến"), errors
+    assert "1 mục mới của các khối ghi trước lỗi được giữ lại" in errors[0] and "RuntimeError" not in errors[0]
+    assert any(r.exc_info and "ổ đĩa trả lỗi bất ngờ" in str(r.exc_info[1]) for r in caplog.records), caplog.records
+    items, runs = _stored(chunk_env)
+    assert items == 1  # the first chunk, whole; the second rolled back
+    assert runs[-1][0] == "error" and "RuntimeError" in (runs[-1][1] or "")
+    at.run()  # any click: the page as before, the file's preview again
+    assert at.metric and not at.error and not at.exception
+
+
+def test_an_unexpected_error_opening_the_upload_is_said_and_the_box_stays(chunk_env, monkeypatch, caplog):
+    """A failure opening the upload that is not the file's known fault (here an OSError from the temporary copy)."""
+    from dashboard import data
+
+    def broken(_up):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(data, "import_opened", broken)
+    at = chunk_env.page("imports", "analyst").run()
+    with caplog.at_level(logging.ERROR, logger="langnghe.dashboard.imports"):
+        at.file_uploader(key="imp_file").set_value(("xuat-nhom.csv", b"tieu de\nmot\n", "text/csv")).run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "xuat-nhom.csv" in errors[0].replace("\\", "") and "chưa có gì được ghi" in errors[0]
+    assert "No space" not in errors[0]
+    assert at.file_uploader(key="imp_file")  # the page is still there to pick another file
+    assert any(r.exc_info for r in caplog.records)
+    assert _stored(chunk_env) == (0, [])
