@@ -82,3 +82,27 @@ def test_an_unexpected_error_opening_the_upload_is_said_and_the_box_stays(chunk_
     assert at.file_uploader(key="imp_file")  # the page is still there to pick another file
     assert any(r.exc_info for r in caplog.records)
     assert _stored(chunk_env) == (0, [])
+
+
+def test_a_watchlist_action_is_confirmed_under_the_control_clicked(env):
+    """Theo dõi drew «Đã bật lại «Bãi thải».» at the top of the page: at 1366×768 «Tiếp tục theo dõi» and «Lưu thay
+    đổi» sit below the fold, so the click seemed to do nothing but relabel the button (round 25's walk, as Cảnh báo's
+    buttons in round 24). The message is drawn under the button or form that was clicked, in its tab."""
+    env.add_users()
+    at = env.page("watch", "analyst").run()
+    toggle = next(b for b in at.button if b.key and b.key.startswith("w_toggle_"))
+    assert toggle.label == "Tiếp tục theo dõi"
+    toggle.click().run()
+    no_exception(at)
+    edit_tab, add_tab = at.tabs[0], at.tabs[1]
+    said = [s.value for s in edit_tab.success]
+    assert len(said) == 1 and said[0].startswith("Đã bật lại «") and len(at.success) == 1, [s.value for s in at.success]
+    kids = list(edit_tab.children.values())
+    at_button = next(i for i, k in enumerate(kids) if getattr(k, "key", None) == toggle.key)
+    assert getattr(kids[at_button + 1], "value", None) == said[0]  # right under the button
+    inputs = [t for t in add_tab.text_input if t.label in ("Tên", "Từ khóa")]
+    inputs[0].input("Chùa Yên Tử")
+    inputs[1].input('"Yên Tử" OR "chua Yen Tu"')
+    next(b for b in add_tab.button if b.label == "Thêm danh sách").click().run()
+    no_exception(at)
+    assert [s.value for s in at.tabs[1].success] == ["Đã thêm «Chùa Yên Tử»."] and len(at.success) == 1
