@@ -106,3 +106,21 @@ def test_a_watchlist_action_is_confirmed_under_the_control_clicked(env):
     next(b for b in add_tab.button if b.label == "Thêm danh sách").click().run()
     no_exception(at)
     assert [s.value for s in at.tabs[1].success] == ["Đã thêm «Chùa Yên Tử»."] and len(at.success) == 1
+
+
+def test_an_empty_cell_reads_a_dash_not_none_in_every_grid_and_the_questionnaire_editor(demo_env):
+    """Khảo sát's questionnaire editor showed «None» (Streamlit's word for a missing value) in «Nhóm (thông tin người
+    trả lời)» for every question without a group, right after a wave was chosen (round 25's walk); a grid drawn
+    without `placeholder` did the same. ui.dataframe gives every grid «—» (ui.MISSING) and the editor asks for it."""
+    from tests.dashboard.test_surveys_page import _formula_survey_csv
+
+    at = demo_env.page("surveys", "analyst").run()
+    at.file_uploader(key="sv_file").set_value(("cong-thuc.csv", _formula_survey_csv(), "text/csv")).run()
+    no_exception(at)
+    editor = at.get("data_editor")[0]
+    assert (editor.value["Nhóm (thông tin người trả lời)"] == "").any()  # a choice box's empty cell read «None»
+    assert editor.proto.placeholder == "—"
+    for name in ("watch", "sources", "briefing"):
+        page = demo_env.page(name, "analyst").run()
+        no_exception(page)
+        assert page.dataframe and all(d.proto.placeholder == "—" for d in page.dataframe), name
