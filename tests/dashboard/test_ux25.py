@@ -124,3 +124,15 @@ def test_an_empty_cell_reads_a_dash_not_none_in_every_grid_and_the_questionnaire
         page = demo_env.page(name, "analyst").run()
         no_exception(page)
         assert page.dataframe and all(d.proto.placeholder == "—" for d in page.dataframe), name
+
+
+def test_the_subscription_form_offers_a_channel_that_delivers_first_and_the_demo_console_last(env):
+    """Thông báo's «Kênh» opened on «Màn hình máy chủ (demo)» (the channels were listed by name, «console» first): a
+    staff member who typed an e-mail address in «Gửi tới» and saved got «Đã lưu đăng ký…» for pushes printed on the
+    server's console, reaching no one (round 25's walk). The channels that deliver come first, the console last."""
+    env.add_users()
+    at = env.page("notifications", "analyst").run()
+    no_exception(at)
+    channel = next(s for s in at.selectbox if s.label == "Kênh")
+    assert channel.value != "console" and channel.options[-1] == "Màn hình máy chủ (demo)", channel.options
+    assert channel.value == "email"  # «Thư điện tử (SMTP)», the first that reaches a person
