@@ -294,6 +294,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     st.caption("Mô tả phiếu đề xuất từ tệp: kiểm tra loại câu hỏi và thứ tự phương án trước khi nhập.")
     edited = st.data_editor(
         _editor_frame(q), hide_index=True, width="stretch", key=f"sv_editor_{like}", num_rows="fixed",
+        placeholder=ui.MISSING,  # «Nhóm» of a question without a group: Streamlit wrote «None»
         disabled=["Cột trong tệp"] + ([] if gate.role_allows(user.role, "admin") else ["Giữ dữ liệu cá nhân"]),
         column_config={"Loại": st.column_config.SelectboxColumn(options=[KIND_LABELS[k] for k in KINDS], required=True,
                                                                  help="Loại câu hỏi: " + ", ".join(KIND_LABELS.values())),
