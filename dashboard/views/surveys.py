@@ -173,7 +173,8 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     fig = px.bar(long, x="Nhóm", y="Tỷ lệ (%)", color=long.columns[0], barmode="stack")
     fig.update_layout(separators=ui.SEPARATORS, height=360, margin=dict(l=0, r=0, t=10, b=10), legend_title_text="")
     st.plotly_chart(fig, key="sv_ct_chart", config={"displaylogo": False})
-    st.caption("Số phiếu từng ô: " + "; ".join(f"{md(g)}: {int(n)}" for g, n in ct.counts.sum(axis=0).items()))
+    # each group's number of answers, under its column of shares (it read «Số phiếu từng ô» until round 25: not a cell's)
+    st.caption("Số phiếu mỗi nhóm: " + "; ".join(f"{md(g)}: {int(n)}" for g, n in ct.counts.sum(axis=0).items()))
 
 
 def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
