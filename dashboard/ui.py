@@ -141,37 +141,41 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
 FLASH_SECONDS = 20.0
 
 
-def flash() -> None:
+def flash(where: str = "") -> None:
     """Show the message the last action on this page left (for a little while, so that a rerun caused by
-    any other widget does not wipe the confirmation before it is read)."""
+    any other widget does not wipe the confirmation before it is read). A message set with a `where` (the control
+    that made it: «add», «form») is drawn only by `flash(where)` under that control: at 1366×768 the top of a long
+    page, where `flash()` draws, is out of sight once staff scrolled down to the button (round 25)."""
     import time
 
     msg = st.session_state.get("_flash")
     if not msg:
         return
-    kind, text, page, at = msg
+    kind, text, page, at, place = msg
     if page != _page_key() or time.monotonic() - at > FLASH_SECONDS:
         st.session_state.pop("_flash", None)
         return
-    (st.success if kind == "ok" else st.error)(text)
+    if place == where:
+        (st.success if kind == "ok" else st.error)(text)
 
 
-def save_and_rerun(fn: Any, ok_text: str, refresh: Any) -> None:
-    """Run one audited write; say how it went on the next run (a ValueError/PermissionError in Vietnamese)."""
+def save_and_rerun(fn: Any, ok_text: str, refresh: Any, where: str = "") -> None:
+    """Run one audited write; say how it went on the next run (a ValueError/PermissionError in Vietnamese), at the
+    top of the page or, with `where`, where the page calls `flash(where)`."""
     try:
         fn()
     except (ValueError, PermissionError) as exc:
-        set_flash(str(exc), ok=False)
+        set_flash(str(exc), ok=False, where=where)
     else:
-        set_flash(ok_text)
+        set_flash(ok_text, where=where)
     refresh()
     st.rerun()
 
 
-def set_flash(text: str, ok: bool = True) -> None:
+def set_flash(text: str, ok: bool = True, where: str = "") -> None:
     import time
 
-    st.session_state["_flash"] = ("ok" if ok else "error", text, _page_key(), time.monotonic())
+    st.session_state["_flash"] = ("ok" if ok else "error", text, _page_key(), time.monotonic(), where)
 
 
 def _page_key() -> str:

@@ -49,8 +49,9 @@ def render() -> None:
                                placeholder="Chọn đăng ký")
             if st.button("Xóa", key="nt_del_go"):
                 dn.delete(user, int(sid))
-                ui.set_flash("Đã xóa đăng ký.")
+                ui.set_flash("Đã xóa đăng ký.", where="delete")
                 st.rerun()
+            ui.flash("delete")
     if gate.can("admin"):
         _admin(user, labels)
 
@@ -81,10 +82,11 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
                 dn.save(user, Subscription(0, user.username, channel, address.strip(), sev, tuple(topics),
                                            tuple(p.strip() for p in places.split(",") if p.strip()), tuple(watch),
                                            mode, daily.strip() or "07:30", q1.strip(), q2.strip(), active))
-                ui.set_flash("Đã lưu đăng ký nhận thông báo.")
+                ui.set_flash("Đã lưu đăng ký nhận thông báo.", where="form")
             except (ValueError, PermissionError) as exc:
-                ui.set_flash(str(exc), ok=False)
+                ui.set_flash(str(exc), ok=False, where="form")
             st.rerun()
+    ui.flash("form")  # under the form: with a few subscriptions listed its button is near the fold at 768 px
 
 
 def _resend_button(user, t: dict) -> None:  # type: ignore[no-untyped-def]
@@ -130,5 +132,6 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
         to = c[1].text_input("Gửi tới", key="nt_test_to")
         if c[2].form_submit_button("Gửi thử"):
             ok, detail = dn.send_test(user, ch, to.strip())
-            ui.set_flash(("Đã gửi thử: " if ok else "Gửi thử không được: ") + detail, ok=ok)
+            ui.set_flash(("Đã gửi thử: " if ok else "Gửi thử không được: ") + detail, ok=ok, where="test")
             st.rerun()
+    ui.flash("test")

@@ -25,6 +25,10 @@ def test_user_saves_a_subscription(env):
     assert [(s.channel, s.address, s.min_severity) for s in subs] == [("console", "chuyenvien", "medium")]
     assert audit[0]["action"] == "notify_subscription"
     assert not [e for e in at.subheader if "Quản trị" in e.value]
+    # said under the form, not at the top of the page above the list (out of sight at 768 px; round 25)
+    kids = [type(k).__name__ + ":" + str(getattr(k, "value", "")) for k in at.main.children.values()]
+    said = next(i for i, k in enumerate(kids) if "Đã lưu đăng ký" in k)
+    assert said > next(i for i, k in enumerate(kids) if k.startswith("Dataframe")), kids
 
 
 def test_subscriptions_join_their_topics_as_every_page_does(env):
