@@ -10,6 +10,7 @@ No SQL here; respondents are anonymous in every view.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -230,10 +231,16 @@ def _report(s, rows) -> None:  # type: ignore[no-untyped-def]
                + (f" So sánh với đợt {before[-1].wave}." if before else ""))
     if st.button("Lập báo cáo khảo sát", key="sv_report", icon=":material/description:"):
         out = Path(ReportSettings.from_config(data.config()).archive_dir) / "survey"
+        started = time.monotonic()
         with st.spinner("Đang lập báo cáo…"):
-            st.session_state["sv_files"] = list(ds.report_files(s.id, compare, str(out)).values())
-    if st.session_state.get("sv_files"):
-        download_buttons(st.session_state["sv_files"], key="sv_dl")
+            files = list(ds.report_files(s.id, compare, str(out)).values())
+        st.session_state["sv_files"] = (s.id, files, time.monotonic() - started)
+    # the files of this survey's report only: they were kept for any survey picked after (round 25), and staff
+    # downloaded another survey's report under this one's title; and a line that says it was made, as Báo cáo's
+    made = st.session_state.get("sv_files")
+    if made and made[0] == s.id:
+        st.success(f"Đã lập báo cáo khảo sát trong {fmt_num(made[2], 1)} giây. Tải về:")
+        download_buttons(made[1], key="sv_dl")
 
 
 # ------------------------------------------------------------------------------------------ import

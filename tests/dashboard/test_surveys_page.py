@@ -228,3 +228,17 @@ def test_the_crosstab_pickers_are_kept_across_a_visit_to_another_page(env):
     at = _away_and_back("surveys", {"sv_pick": 1}, {"sv_ct_q": "C9", "sv_ct_by": "C1"})
     assert at.selectbox(key="sv_ct_q").value == "C9" and at.selectbox(key="sv_ct_by").value == "C1"
     assert not at.warning
+
+
+def test_a_survey_report_is_said_made_and_offered_under_its_own_survey_only(env):
+    """«Lập báo cáo khảo sát» showed the two download buttons and no line saying the report was made; and the files
+    stayed under every survey picked after, so staff could download wave 1's report under wave 2's title (round 25)."""
+    demo_survey.load(env.cfg, env.db, tag=False)
+    at = env.page("surveys", "analyst").run()
+    at.selectbox(key="sv_pick").set_value(1).run()
+    at.button(key="sv_report").click().run()
+    no_exception(at)
+    assert [s.value for s in at.success if s.value.startswith("Đã lập báo cáo khảo sát trong ")], [s.value for s in at.success]
+    at.selectbox(key="sv_pick").set_value(2).run()  # the demo's second wave
+    no_exception(at)
+    assert not [s.value for s in at.success if "Đã lập báo cáo" in s.value]
