@@ -1,0 +1,125 @@
+"""CPU a `langnghe` process spends before and around its work: the start-up every CLI call pays (round 25).
+
+Each command runs as a fresh `python -m langnghe …` process on a small seeded database (LANGNGHE_DB, so no running
+serve's state is read), `--runs` times; the figure is the median of the child's user + system CPU (getrusage, as
+bench/measure.py: it does not move with the machine's load as wall time does). A last run of each lists which
+heavy libraries the process had loaded when it ended.
+
+    PYTHONPATH=. .venv/bin/python bench/cli_startup.py [--runs 3] [--against OTHER_CHECKOUT]
+
+`--against` measures another checkout too, side by side (e.g. main before round 25:
+`mkdir /tmp/main && git archive main | tar -x -C /tmp/main`); the database is seeded once by this checkout's code.
+The page cache is whatever the machine has: the first run of a checkout pays the disk, hence the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+COMMANDS: list[list[str]] = [
+    ["--help"],
+    ["status"],
+    ["collect", "--help"],
+    ["search", "bãi thải"],
+    ["report", "weekly", "--help"],
+    ["steps"],
+]
+HEAVY = ("pandas", "pyarrow", "sklearn", "scipy", "numpy", "duckdb", "docx", "matplotlib", "underthesea")
+
+# Runs `langnghe` as `python -m langnghe` does, then says on the pipe $BENCH_FD which heavy libraries were loaded at exit.
+PROBE = ("import atexit, os, sys\n"
+         "def said():\n"
+         "    os.write(int(os.environ['BENCH_FD']), ' '.join(m for m in %r if m in sys.modules).encode())\n"
+         "atexit.register(said)\n"
+         "from langnghe.cli import main\n"
+         "sys.exit(main(sys.argv[1:]))\n") % (HEAVY,)
+
+
+def seed(path: Path) -> None:
+    """A few items, enough for `search` to find one and `status` to count them."""
+    sys.path.insert(0, str(ROOT))
+    from collectors.textutil import canonical_url, content_hash, sha1
+    from store import items as store_items
+    from store.db import Database, utcnow
+    from vocab.item import Item
+
+    now = utcnow()
+    items = []
+    for n in range(20):
+        url = f"https://baomoi.example/tin/{n}"
+        title = f"Bãi thải than sạt lở lần {n}" if n % 2 else f"Hạ Long đón khách du lịch {n}"
+        pub = now - timedelta(hours=n)
+        items.append(Item(id=sha1(canonical_url(url)), source="s", collector="rss", source_type="press",
+                          outlet="Báo", url=url, canonical_url=canonical_url(url), title=title, summary="tóm tắt",
+                          published_at=pub, published_estimated=False, fetched_at=pub,
+                          content_hash=content_hash(title, "tóm tắt", url)))
+    db = Database(str(path))
+    with db.write() as cur:
+        store_items.insert_items(cur, items)
+    db.close()
+
+
+def _env(root: Path, db: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGNGHE_CONFIG", "PYTHONPATH")}
+    return {**env, "PYTHONPATH": str(root), "LANGNGHE_DB": str(db)}
+
+
+def cpu_of(root: Path, db: Path, argv: list[str]) -> float:
+    """User + system CPU seconds of one `python -m langnghe ARGV` run in `root`."""
+    proc = subprocess.Popen([sys.executable, "-m", "langnghe", *argv], cwd=root, env=_env(root, db),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+
+def loaded(root: Path, db: Path, argv: list[str]) -> str:
+    """The heavy libraries a `langnghe ARGV` process had loaded when it ended."""
+    read, write = os.pipe()
+    proc = subprocess.Popen([sys.executable, "-c", PROBE, *argv], cwd=root, env={**_env(root, db), "BENCH_FD": str(write)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        text = fh.read().decode()
+    proc.wait()
+    return text or "—"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--against", default="", help="another checkout to measure beside this one")
+    args = ap.parse_args(argv)
+    roots = [Path(args.against).resolve()] if args.against else []
+    roots.append(ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "cli.duckdb"
+        seed(db)
+        bare = statistics.median(_bare() for _ in range(args.runs))
+        print(f"python -c pass: {bare:.2f} s CPU (median of {args.runs})")
+        for argv_ in COMMANDS:
+            print(f"langnghe {' '.join(argv_)}")
+            for root in roots:
+                runs = [cpu_of(root, db, argv_) for _ in range(args.runs)]
+                print(f"  {root}: {statistics.median(runs):.2f} s CPU (runs {', '.join(f'{r:.2f}' for r in runs)})"
+                      f"; loaded: {loaded(root, db, argv_)}")
+    return 0
+
+
+def _bare() -> float:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    _, _, usage = os.wait4(proc.pid, 0)
+    return usage.ru_utime + usage.ru_stime
+
+
+if __name__ == "__main__":
+    sys.exit(main())
