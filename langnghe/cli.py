@@ -16,7 +16,6 @@ import sys
 from types import ModuleType
 
 from langnghe import commands, console, state
-from store.db import DatabaseLocked, StorageError
 from vocab import folding, secrets
 from vocab.config import Config, ConfigError, load, section
 
@@ -176,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from store.db import DatabaseLocked, StorageError  # here: help and a refused invocation need no DuckDB
     try:
         cfg = _config(args) if not getattr(args, "no_config", False) else None
         if cfg is not None:

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from store.db import one, utcnow
 from store.fulltext import texts_for
+from vocab.labels import STEP_ATTEMPTS  # failed attempts before an item is given up (migration 177); named here too
 
 if TYPE_CHECKING:
     import duckdb
@@ -101,10 +102,6 @@ def count_steps_pending(cur: "duckdb.DuckDBPyConnection") -> int:
     """How many items still owe their cases and watchlist matching (0 between passes: a mark outlives a pass
     only after a stop, a crash, or a step that failed). Those given up (`count_steps_failed`) are not counted."""
     return int(one(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NULL"))[0])
-
-
-# failed attempts of one item's after-tagging steps before it is given up (migration 177)
-STEP_ATTEMPTS = 3
 
 
 # how much of a step's error is kept (item_steps_pending.last_error): enough to read the cause, bounded per row

@@ -9,9 +9,6 @@ import asyncio
 import sys
 from datetime import timedelta
 
-from collectors import fulltext
-from store import fulltext as store_fulltext
-from store.db import Database, DatabaseLocked, utcnow
 from vocab.config import Config
 
 
@@ -22,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from collectors import fulltext
+    from store import fulltext as store_fulltext
+    from store.db import Database, DatabaseLocked, utcnow
+
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:

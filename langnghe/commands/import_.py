@@ -21,8 +21,6 @@ from langnghe.commands._files import CannotOpen, open_named
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
 from vocab.labels import SOURCE_TYPES
-from orchestration import imports as importer
-from store.db import Database, DatabaseLocked, utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,6 +78,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
+    from store.db import utcnow
+
     with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
         pv = imp.preview(table.rows, table.columns, mapping, _settings(args, cfg), utcnow(),
                          n=cfg.imports.preview_rows, chunk_rows=cfg.imports.chunk_rows, notes=table.notes)
@@ -105,6 +105,9 @@ def _check_name(args: argparse.Namespace, cfg: Config) -> None:
     nothing: the database is opened read-only (no migration runs, no file is created), and only when it exists,
     is free (a running server holds it) and has this version's schema; otherwise the sources of
     langnghe.toml are checked, and an older schema is said."""
+    from orchestration import imports as importer
+    from store.db import Database, DatabaseLocked
+
     name = _settings(args, cfg).source.name
     if Path(cfg.storage.db_path).exists():
         try:
@@ -128,6 +131,8 @@ def undated_warning(n: int) -> str:
 def _undated(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
     """Rows that would be imported without a date of their own (a read of the whole file, nothing written).
     A file that cannot be read counts 0 here: the import itself then fails and records the attempt."""
+    from store.db import utcnow
+
     try:
         with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
             imp.check_mapping(mapping, table.columns)
@@ -163,6 +168,9 @@ def _progress(rows: int, new: int, share: float | None) -> None:
 
 
 def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
+    from orchestration import imports as importer
+    from store.db import Database, DatabaseLocked, utcnow
+
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
