@@ -10,6 +10,11 @@ heavy libraries the process had loaded when it ended.
 `--against` measures another checkout too, side by side (e.g. main before round 25:
 `mkdir /tmp/main && git archive main | tar -x -C /tmp/main`); the database is seeded once by this checkout's code.
 The page cache is whatever the machine has: the first run of a checkout pays the disk, hence the median.
+
+Round 25, main before → after (2 shared cores; `python -c pass` 0.06 s): `--help` 1.45 → 0.30 s, `status` 1.68 →
+0.59, `collect --help` 1.42 → 0.28, `search` 1.63 → 1.14 (it makes a DataFrame: pandas stays), `report weekly
+--help` 1.69 → 0.34, `steps` 1.53 → 0.62. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx;
+after, the helps none of them and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+
+from bench.measure import child_cpu
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,7 +86,7 @@ def cpu_of(root: Path, db: Path, argv: list[str]) -> float:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_utime + usage.ru_stime
+    return child_cpu(usage)
 
 
 def loaded(root: Path, db: Path, argv: list[str]) -> str:
@@ -118,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 def _bare() -> float:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     _, _, usage = os.wait4(proc.pid, 0)
-    return usage.ru_utime + usage.ru_stime
+    return child_cpu(usage)
 
 
 if __name__ == "__main__":

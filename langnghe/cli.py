@@ -3,6 +3,8 @@
 A command module defines `register(subparsers)`, which adds its parser, and `run(args, cfg) -> int`, which
 `add_command` makes the parser's function unless `register` set one (`set_defaults(func=…)`: a command with
 actions, as `survey`). Modules are discovered, so a part adds a command without editing this file.
+Every process imports every command module to build the parser, so a command module imports its heavy libraries
+(and store, orchestration, collectors, reports, nlp) inside `run`: tests/langnghe/test_cli_startup.py.
 """
 
 from __future__ import annotations

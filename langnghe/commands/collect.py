@@ -12,7 +12,6 @@ quits at once. After the pass, items left untagged (this pass, or an earlier cra
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import threading
 
@@ -29,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    import asyncio
+
     from collectors.runner import Runner
     from orchestration import ingest
     from orchestration import sources as sources_store

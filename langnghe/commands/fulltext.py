@@ -5,7 +5,6 @@ a 5xx answer, robots.txt not answering) and which were given up after max_attemp
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import timedelta
 
@@ -19,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    import asyncio
+
     from collectors import fulltext
     from store import fulltext as store_fulltext
     from store.db import Database, DatabaseLocked, utcnow
