@@ -5,7 +5,10 @@ serve's state is read), `--runs` times; the figure is the median of the child's 
 bench/measure.py: it does not move with the machine's load as wall time does). A last run of each lists which
 heavy libraries the process had loaded when it ended.
 
-    PYTHONPATH=. .venv/bin/python bench/cli_startup.py [--runs 3] [--against OTHER_CHECKOUT]
+    PYTHONPATH=. .venv/bin/python bench/cli_startup.py [--runs 3] [--against OTHER_CHECKOUT] [--stories]
+
+`--stories` also says whether detection/stories.py's scikit-learn imports (HashingVectorizer, murmurhash3_32) cost
+anything in a process that tags: the classifier loads them first.
 
 `--against` measures another checkout too, side by side (e.g. main before round 25:
 `mkdir /tmp/main && git archive main | tar -x -C /tmp/main`); the database is seeded once by this checkout's code.
@@ -15,6 +18,8 @@ Round 25, main before → after (2 shared cores; `python -c pass` 0.06 s): `--he
 0.59, `collect --help` 1.42 → 0.28, `search` 1.63 → 1.14 (it makes a DataFrame: pandas stays), `report weekly
 --help` 1.69 → 0.34, `steps` 1.53 → 0.62. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx;
 after, the helps none of them and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
+`--stories`: pipeline load 3.9 s CPU, after which both scikit-learn modules stories uses are loaded and importing them
+costs 0.000 s, so detection/stories.py keeps them.
 """
 
 from __future__ import annotations
@@ -101,10 +106,28 @@ def loaded(root: Path, db: Path, argv: list[str]) -> str:
     return text or "—"
 
 
+# In a fresh process: load the NLP pipeline as serve's tag job does, then import what StoryIndex imports.
+STORIES_PROBE = """
+import sys
+from bench.measure import cpu
+from nlp.service import get_pipeline
+from vocab.config import load
+t = cpu()
+get_pipeline(load())
+loaded = [m for m in ("sklearn.feature_extraction.text", "sklearn.utils.murmurhash") if m in sys.modules]
+print(f"pipeline load: {cpu() - t:.2f} s CPU; already loaded after it: {', '.join(loaded) or 'none'}")
+t = cpu()
+from sklearn.feature_extraction.text import HashingVectorizer  # noqa: F401  (detection/stories.py's imports)
+from sklearn.utils import murmurhash3_32  # noqa: F401
+print(f"detection/stories.py's scikit-learn imports after it: {cpu() - t:.3f} s CPU")
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--against", default="", help="another checkout to measure beside this one")
+    ap.add_argument("--stories", action="store_true", help="also what stories' scikit-learn imports cost after tagging")
     args = ap.parse_args(argv)
     roots = [Path(args.against).resolve()] if args.against else []
     roots.append(ROOT)
@@ -119,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
                 runs = [cpu_of(root, db, argv_) for _ in range(args.runs)]
                 print(f"  {root}: {statistics.median(runs):.2f} s CPU (runs {', '.join(f'{r:.2f}' for r in runs)})"
                       f"; loaded: {loaded(root, db, argv_)}")
+    if args.stories:
+        subprocess.run([sys.executable, "-c", STORIES_PROBE], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                       check=True)
     return 0
 
 
