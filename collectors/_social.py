@@ -1,5 +1,6 @@
 """Shared pieces of the non-RSS kinds: JSON/HTML decoding, Item building, per-API rate gates.
 
+    RateGate.fetch_json (the open APIs) / fetch_page (robots.txt first; the HTML kinds) ─▶ Fetched
     Fetched ─decode_json / decode_html─▶ document ─kind's pure map_*()─▶ Item
                                                      └─ SkipItem(reason) counted by map_all
     RateGate: one per API (Reddit, Mastodon, Bluesky…), keyed by host. It spaces requests by the
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
     ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
 )
+from collectors import robots
 from collectors.textutil import (  # noqa: F401 (as_text re-exported: the collectors read JSON fields with it)
     as_text, canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible, without_scripts,
 )
@@ -106,6 +108,15 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, str) and len(value) <= 20 and value.strip().lstrip("-").isdigit():  # a bounded int()
         return int(value.strip())
     return None
+
+
+async def fetch_page(source: SourceConfig, ctx: Any) -> tuple[Fetched, str]:
+    """The source's web page as the HTML collectors read it (html_list, telegram): robots.txt asked first unless the
+    source sets `respect_robots = false`, then the answer and its text (decode_html)."""
+    if opt(source, "respect_robots", True):
+        await robots.ensure_allowed(ctx, source.url)
+    fetched = await ctx.fetch(source.url)
+    return fetched, decode_html(fetched, ctx.limits)
 
 
 def decode_html(fetched: Fetched, limits: LimitsConfig) -> str:
@@ -334,6 +345,12 @@ class RateGate:
             raise
         self.note(url, fetched.headers)
         return fetched
+
+    async def fetch_json(self, ctx: Any, source: SourceConfig, default_interval: float) -> tuple[Fetched, Any]:
+        """The source's address asked for JSON through this gate: the answer and its decoded document (the open
+        APIs' collectors, Bluesky, Mastodon and Reddit, each did these two steps)."""
+        fetched = await self.fetch(ctx, source.url, source, default_interval, headers=JSON_ACCEPT)
+        return fetched, decode_json(fetched, ctx.limits)
 
 
 _GATES: dict[str, RateGate] = {}

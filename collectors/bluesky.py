@@ -107,8 +107,7 @@ class BlueskyCollector:
                    "Tìm kiếm không đăng nhập thường bị Bluesky tắt (403); theo dõi tài khoản vẫn được.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await GATE.fetch(ctx, source.url, source, 1.0, headers=_social.JSON_ACCEPT)
-        doc = _social.decode_json(fetched, ctx.limits)
+        fetched, doc = await GATE.fetch_json(ctx, source, 1.0)
         why = "response shape changed: no posts list"
         if isinstance(doc, Mapping) and doc.get("error"):
             why = f"AppView answered an error: {str(doc.get('error'))[:40]} {str(doc.get('message') or '')[:60]}"

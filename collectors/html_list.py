@@ -39,7 +39,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
-from collectors import _social, robots
+from collectors import _social
 from collectors.base import Batch, CollectContext, DocumentError, SkipItem
 from vocab.item import Item
 from collectors.registry import register
@@ -188,10 +188,7 @@ class HtmlListCollector:
                    "Cần khai báo bộ chọn CSS; tuân thủ robots.txt; trang đổi giao diện thì phải sửa.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        if _social.opt(source, "respect_robots", True):
-            await robots.ensure_allowed(ctx, source.url)
-        fetched = await ctx.fetch(source.url)
-        html = _social.decode_html(fetched, ctx.limits)
+        fetched, html = await _social.fetch_page(source, ctx)
         rows, matched, empty = extract_rows(html, fetched.url, source.options)
         why = None if empty else f"response shape changed: selector {source.options.get('item')!r} matched nothing"
         return _social.to_batch(fetched, rows if matched else None, map_row, source, ctx, why_none=why)

@@ -109,8 +109,7 @@ class MastodonCollector:
                    "300 lượt hỏi/5 phút; tìm theo nội dung cần đăng nhập.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await GATE.fetch(ctx, source.url, source, 2.0, headers=_social.JSON_ACCEPT)
-        doc = _social.decode_json(fetched, ctx.limits)
+        fetched, doc = await GATE.fetch_json(ctx, source, 2.0)
         why = "response shape changed: not a list of statuses"
         if isinstance(doc, Mapping) and doc.get("error"):
             why = f"instance answered an error: {str(doc['error'])[:80]}"

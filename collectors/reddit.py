@@ -101,6 +101,6 @@ class RedditCollector:
                    "Khoảng 10 lượt hỏi/phút khi không đăng nhập; ít người Việt dùng.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        fetched = await GATE.fetch(ctx, source.url, source, 7.0, headers=_social.JSON_ACCEPT)
-        return _social.to_batch(fetched, children_of(_social.decode_json(fetched, ctx.limits)), map_reddit_post, source, ctx,
+        fetched, doc = await GATE.fetch_json(ctx, source, 7.0)
+        return _social.to_batch(fetched, children_of(doc), map_reddit_post, source, ctx,
                                 why_none="response shape changed: no data.children listing")

@@ -24,7 +24,7 @@ from typing import Any, Mapping
 
 from selectolax.lexbor import LexborHTMLParser
 
-from collectors import _social, robots
+from collectors import _social
 from collectors.base import Batch, CollectContext, SkipItem
 from vocab.item import Item
 from collectors.registry import register
@@ -114,10 +114,7 @@ class TelegramCollector:
                    "Khoảng 20 bài mới nhất; nhóm kín và kênh riêng tư không xem được.")
 
     async def collect(self, source: SourceConfig, ctx: CollectContext) -> Batch:
-        if _social.opt(source, "respect_robots", True):
-            await robots.ensure_allowed(ctx, source.url)
-        fetched = await ctx.fetch(source.url)
-        html = _social.decode_html(fetched, ctx.limits)
+        fetched, html = await _social.fetch_page(source, ctx)
         messages, is_preview = extract_messages(html)
         return _social.to_batch(fetched, messages if is_preview else None, map_message, source, ctx,
                                 why_none="response shape changed: not a t.me/s channel preview")

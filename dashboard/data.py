@@ -495,7 +495,7 @@ def import_opened(upload: Any) -> OpenedUpload:
         kept.file_id = upload.file_id
         return kept
     forget_import()
-    opened = imp.OpenedFile(upload.name, upload, config().imports)
+    opened = imp.OpenedFile(upload.name, upload, config().imports, sha1=key[0])  # the import log's, computed once
     try:
         with opened.table() as table:
             columns = list(table.columns)

@@ -86,7 +86,7 @@ def page_html(html: bytes, root_path: str) -> bytes:
     return (html.replace(b'<html lang="en">', b'<html lang="vi">', 1)
             .replace(b"<title>Streamlit</title>", "<title>Lắng Nghe</title>".encode(), 1)
             .replace(b"<head>", b"<head>" + script.encode(), 1)
-            .replace(b"</head>", HELP_LABELS.encode() + b"</head>", 1))
+            .replace(b"</head>", (HELP_LABELS + "\n" + TOOLBAR_LABELS).encode() + b"</head>", 1))
 
 
 # The date picker's calendar (React Aria's, in Streamlit 1.67) names months and weekdays in the browser's language:
@@ -108,6 +108,47 @@ HELP_LABELS = ("<script>(()=>{const q='[data-testid=\"stTooltipIcon\"] button[ar
                "b.setAttribute('aria-label',l==='Help'?'Hướng dẫn':'Hướng dẫn: '+l.replace(/^Help for /,''))}};"
                "new MutationObserver(fix).observe(document,{subtree:true,childList:true,attributes:true,"
                "attributeFilter:['aria-label']})})();</script>")
+
+
+# The tables' toolbar (Streamlit 1.67's, above a grid on hover, always on a touch screen): its buttons are icons whose
+# names and hover hints Streamlit writes in English in its frontend («Show/hide columns», «Download as CSV», «Search»,
+# «Fullscreen», «Close fullscreen»), with no setting, locale or parameter of st.dataframe to change or drop them; so
+# is a column's menu (a click on its header: «Sort ascending», «Hide column», «Statistics», «Format»…). The toolbar
+# is kept: it is the only way staff have to save a table as CSV, find a word in a long one or read it full screen
+# (no page offers a Vietnamese button for these, round 25). This renames, as they appear, each toolbar button (its
+# aria-label, which a screen reader reads and the tests find it by) and the text of its hover hint (the tooltip
+# Streamlit draws from that label), the eye menu's «Select all», and a column menu's items, names and submenus
+# (number and date formats, statistics): attributes and the text of existing text nodes, never HTML, and only text
+# that is exactly one of these words (a column is named by the page, in Vietnamese). The search box's buttons are
+# renamed too; its «1 of 3» count stays English.
+TOOLBAR_WORDS = {
+    "Show/hide columns": "Ẩn/hiện cột", "Download as CSV": "Tải bảng về máy (CSV)", "Search": "Tìm trong bảng",
+    "Fullscreen": "Xem toàn màn hình", "Close fullscreen": "Thu nhỏ lại", "Select all": "Chọn tất cả",
+    "Dataframe column menu": "Menu của cột", "Copy column name": "Chép tên cột", "Sort ascending": "Sắp xếp tăng dần",
+    "Sort descending": "Sắp xếp giảm dần", "Statistics": "Thống kê", "Format": "Định dạng",
+    "Autosize": "Tự chỉnh độ rộng", "Pin column": "Ghim cột", "Unpin column": "Bỏ ghim cột", "Hide column": "Ẩn cột",
+    "Automatic": "Tự động", "Localized": "Theo ngôn ngữ", "Plain": "Số thường", "Compact": "Rút gọn",
+    "Percent": "Phần trăm", "Scientific": "Dạng khoa học", "Accounting": "Kế toán", "Duration": "Khoảng thời gian",
+    "Distance": "Cách đây bao lâu", "Calendar": "Theo lịch", "Values": "Số giá trị", "Empty": "Trống",
+    "Distinct": "Số giá trị khác nhau", "Average": "Trung bình", "Median": "Trung vị", "Minimum": "Nhỏ nhất",
+    "Maximum": "Lớn nhất", "Sum": "Tổng", "Range": "Khoảng", "Standard deviation": "Độ lệch chuẩn",
+    "25th percentile": "Phân vị 25", "75th percentile": "Phân vị 75", "Average length": "Độ dài trung bình",
+    "Minimum length": "Độ dài nhỏ nhất", "Maximum length": "Độ dài lớn nhất",
+    "Previous Result": "Kết quả trước", "Next Result": "Kết quả sau", "Close Search": "Đóng ô tìm",
+}
+_TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
+                  '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label]')
+_TOOLBAR_TEXTS = ('[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
+                  '[data-testid="stDataFrameColumnMenu"],[data-testid="stDataFrameColumnFormattingMenu"],'
+                  '[data-testid="stDataFrameStatisticsMenu"]')
+TOOLBAR_LABELS = ("<script>(()=>{const L=" + json.dumps(TOOLBAR_WORDS, ensure_ascii=False) + ","
+                  "b=" + json.dumps(_TOOLBAR_NAMED) + ",t=" + json.dumps(_TOOLBAR_TEXTS) + ";"
+                  "const fix=()=>{for(const e of document.querySelectorAll(b)){const l=e.getAttribute('aria-label');"
+                  "const i=l.indexOf(': '),k=i<0?l:l.slice(0,i);if(L[k])e.setAttribute('aria-label',L[k]+(i<0?'':l.slice(i)))}"
+                  "for(const r of document.querySelectorAll(t)){const w=document.createTreeWalker(r,NodeFilter.SHOW_TEXT);"
+                  "for(let n=w.nextNode();n;n=w.nextNode()){const v=L[n.nodeValue.trim()];if(v)n.nodeValue=v}}};"
+                  "new MutationObserver(fix).observe(document,{subtree:true,childList:true,attributes:true,"
+                  "attributeFilter:['aria-label']})})();</script>")
 
 
 class PageHtml:

@@ -361,9 +361,16 @@ def chart_label(v: Any) -> str:
     return html.escape(str(v), quote=False)
 
 
+# what a grid shows in a cell with no value: Streamlit writes «None» (Python's English) unless told otherwise (round 25:
+# Khảo sát's questionnaire editor showed «None» in «Nhóm» for every question without a group)
+MISSING = "—"
+
+
 def dataframe(data: Any, **kw: Any) -> Any:
     """st.dataframe for every table of the dashboard (its download button makes a CSV): cells csv_safe, whole
-    numbers from 1.000 on with the thousands dot and decimals with the comma (thousands_dot)."""
+    numbers from 1.000 on with the thousands dot and decimals with the comma (thousands_dot), an empty cell «—»
+    (MISSING) rather than Streamlit's «None»."""
+    kw.setdefault("placeholder", MISSING)
     return st.dataframe(thousands_dot(csv_safe(data)), **kw)
 
 

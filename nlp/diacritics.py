@@ -203,6 +203,7 @@ class Restorer:
         """`load` and, with `preload_rows`, `preload_rows()`: from a copy made once (nlp/unpacked.py) — about 5 s of
         CPU at every process start becomes about 1.3 s. The copy's key covers the model file and the code that
         builds the tables (this module, vocab/folding.py), so an edit to either makes a new one."""
+        import vocab.folding
         from nlp.unpacked import load_cached
 
         path = Path(path)
@@ -214,7 +215,7 @@ class Restorer:
             return r
 
         name = path.name.removesuffix(".gz").removesuffix(".pkl") + ("-rows" if preload_rows else "")
-        return load_cached(path.parent, name, [path, Path(__file__), Path(fold_word.__code__.co_filename)], build)
+        return load_cached(path.parent, name, [path, Path(__file__), Path(vocab.folding.__file__)], build)
 
     # -- use ------------------------------------------------------------------------------
     def is_syllable(self, folded: str) -> bool:

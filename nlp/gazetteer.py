@@ -1079,7 +1079,9 @@ def load_gazetteer(province: str = "Quảng Ninh", cache_dir: Path | None = None
     """`Gazetteer(province)`, from a copy in `cache_dir/.unpacked` made once (nlp/unpacked.py): the index build
     costs about 1 s at every process start, the copy 0.02 s. The copy's key covers the data files by name and content
     (a renamed list is a changed list: nlp.version.data_fingerprint, as the tag stamp reads them), this module and
-    the vocab modules it reads names with, so an edited list or rule makes a new one. No `cache_dir`: built."""
+    the vocab modules it reads names with, so an edited list or rule makes a new one. Each province has its own copy
+    (the `variant`): two deployments of different provinces sharing one model folder keep both. No `cache_dir`:
+    built."""
     if cache_dir is None:
         return Gazetteer(province, data_dir)
     import vocab.casing
@@ -1089,4 +1091,4 @@ def load_gazetteer(province: str = "Quảng Ninh", cache_dir: Path | None = None
 
     sources = [Path(__file__), Path(vocab.casing.__file__), Path(vocab.folding.__file__)]
     return load_cached(cache_dir, "gazetteer", sources, lambda: Gazetteer(province, data_dir),
-                       salt=f"{province}\n{data_fingerprint(Path(data_dir))}")
+                       salt=data_fingerprint(Path(data_dir)), variant=province)

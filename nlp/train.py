@@ -1244,10 +1244,11 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
     total: dict[tuple, float] = {}
     own_total: dict[tuple, float] = {}  # our own posts' macro-F1 alone (the last group), when there are some
     own_press = 0.0  # … read by the press model alone (no comment model)
+    # per longest length, the items the comment model reads: the same in every repeat, so made once
+    shorts = {c: (np.ones(len(orig), bool) if c is None else n_words <= c)[:, None] for c in lengths}
     for Sc, p_read, p_f1 in zip(coof["scores"], press, press_f1):
         Sp, Pp = p_read.scores, p_read.decisions
         own_press += p_f1[-1]
-        shorts = {c: (np.ones(len(orig), bool) if c is None else n_words <= c)[:, None] for c in lengths}
         for v in COMMENT_TOPICS_PRESS_SHARES:
             S = (1 - v) * Sc + v * Sp
             for th in ths:
@@ -1269,7 +1270,7 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
         k = f"press {v:g}, ≤ {c if c is not None else 'any'} words"
         table[k] = max(table.get(k, 0.0), round(val / n, 4))
     v, c, th, fb = best
-    short = (np.ones(len(orig), bool) if c is None else n_words <= c)[:, None]
+    short = shorts[c]
     staff = []  # the choice's out-of-fold chips on the first group (the slices' lines), per repeat
     for Sc, p_read in zip(coof["scores"], press):
         P = np.where(short, decide_topics((1 - v) * Sc + v * p_read.scores, th, fallback=fb, top_k=2),

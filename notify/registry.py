@@ -45,5 +45,10 @@ def get(name: str) -> Channel:
 
 
 def labels() -> dict[str, str]:
+    """Each channel's Vietnamese label, in the order the Thông báo page offers them: a channel that reaches no one
+    (`demo = True`: the console) last, so the form's first choice is one that delivers. It was first by its name,
+    and a subscription saved with an e-mail address under «Màn hình máy chủ (demo)» printed on the server's console
+    and reached nobody (round 25's walk)."""
     load_all()
-    return {n: getattr(c, "label", n) for n, c in sorted(_REGISTRY.items())}
+    ordered = sorted(_REGISTRY.items(), key=lambda kv: (bool(getattr(kv[1], "demo", False)), kv[0]))
+    return {n: getattr(c, "label", n) for n, c in ordered}

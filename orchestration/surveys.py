@@ -270,7 +270,11 @@ def delete_survey(db: Any, survey_id: int, *, username: str, now: datetime) -> s
 
 
 def tag_free_text(db: Any, cfg: Any, survey_id: int, codes: list[str], pipeline: Any = None) -> int:
-    """Topics, sentiment and places of the free-text answers (the items' pipeline), in chunks."""
+    """Topics, sentiment and places of the free-text answers (the items' pipeline), in chunks; returns how many
+    answers were tagged. Each distinct text (NFC, stripped) of a question is tagged once and its tags go to every
+    answer that has it: real surveys repeat answers («Hài lòng», «Cần thêm đèn đường»), and the demo's two waves'
+    258 answers hold 39 texts (round 25: the pipeline read 258 rows, now 39; the same stored tags). The texts seen
+    are kept per question, no more than the question's answers already read."""
     from nlp.service import get_pipeline
 
     pipeline = pipeline or get_pipeline(cfg)
@@ -278,20 +282,37 @@ def tag_free_text(db: Any, cfg: Any, survey_id: int, codes: list[str], pipeline:
     for code in codes:
         with db.read() as cur:
             df = store_surveys.answers_long(cur, survey_id, code)
+        tagged: dict[str, _TextTags] = {}
         for start in range(0, len(df), TAG_CHUNK):
             part = df.iloc[start:start + TAG_CHUNK]
-            # an answer is an opinion in a few words, a reply to the question: the comment topic model reads it
-            # (flag survey_answer, nlp.steps.COMMENT_FLAGS; round 18)
-            rows = [{"id": f"s{survey_id}-{r}-{code}", "title": "", "text": v, "source_type": "social",
-                     "flags": ["survey_answer"]}
-                    for r, v in zip(part["respondent"], part["value"])]
-            out = pipeline.tag(rows)
-            tags = [(int(r), code, list(o.get("topics") or []), str(o.get("sentiment") or "neutral"),
-                     list(o.get("places") or [])) for r, o in zip(part["respondent"], out)]
+            answers = [(int(r), text(v)) for r, v in zip(part["respondent"], part["value"])]
+            _tag_new_texts(pipeline, tagged, answers, f"s{survey_id}", code)
+            tags = [(r, code, *tagged[t]) for r, t in answers]
             with db.write() as cur:
                 store_surveys.save_text_tags(cur, survey_id, tags)
             done += len(tags)
     return done
+
+
+_TextTags = tuple[list[str], str, list[str]]  # topics, sentiment, places of one answer text
+
+
+def _tag_new_texts(pipeline: Any, tagged: dict[str, _TextTags], answers: list[tuple[int, str]], survey: str,
+                   code: str) -> None:
+    """Tag, in one call, the texts of `answers` (respondent, text) not in `tagged` yet, and add them to it; each
+    goes to the pipeline once, under the id of its first answer (`survey`-respondent-`code`)."""
+    first: dict[str, int] = {}
+    for r, t in answers:
+        if t not in tagged:
+            first.setdefault(t, r)
+    if not first:
+        return
+    # an answer is an opinion in a few words, a reply to the question: the comment topic model reads it
+    # (flag survey_answer, nlp.steps.COMMENT_FLAGS; round 18)
+    rows = [{"id": f"{survey}-{r}-{code}", "title": "", "text": t, "source_type": "social", "flags": ["survey_answer"]}
+            for t, r in first.items()]
+    for t, o in zip(first, pipeline.tag(rows)):
+        tagged[t] = (list(o.get("topics") or []), str(o.get("sentiment") or "neutral"), list(o.get("places") or []))
 
 
 def _masked_value(q: Question, value: str) -> str:

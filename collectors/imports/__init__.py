@@ -65,6 +65,9 @@ __all__ = ["FIELDS", "NO_FILE_NAME", "ImportFormatError", "ImportSettings", "Ope
            "read_jsonl", "read_rows", "settings_for", "stored_name", "undated"]
 
 
+_WORKBOOK = (".xlsx", ".xlsm")  # read by xlsx_rows, whether through open_table or an OpenedFile: one list for both
+
+
 @contextmanager
 def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
                sheet: str | None = None) -> Iterator[Table]:
@@ -77,7 +80,7 @@ def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
         opener: Any = csv_table
     elif suffix in (".jsonl", ".ndjson", ".json"):
         opener = json_table
-    elif suffix in (".xlsx", ".xlsm"):
+    elif suffix in _WORKBOOK:
         with xlsx_table(stream, limits, sheet) as table:
             yield table
         return
@@ -92,13 +95,16 @@ class OpenedFile:
     import). An XLSX's zip check and openpyxl's open, its shared strings read, are done here once; until round 24 the
     page did them for the columns, again for the preview and again for the import (3–9 s each for a 20,000-row sheet
     under load). Each `table()` is a new pass, as `open_table` gives it: a CSV or JSON file is opened again (a codec
-    sniff). Bombs and unreadable files are refused here, as open_table refuses them. `close()` lets the workbook go."""
+    sniff). Bombs and unreadable files are refused here, as open_table refuses them. `close()` lets the workbook go.
+    `sha1`: the hex SHA-1 of the bytes when the caller has it (the page keys its upload by it), so that the import log
+    takes it rather than reading the file again to compute it (round 25)."""
 
-    def __init__(self, file_name: str, stream: BinaryIO, limits: ImportsConfig, *, sheet: str | None = None):
-        self.file_name, self.stream, self.limits, self.sheet = file_name, stream, limits, sheet
+    def __init__(self, file_name: str, stream: BinaryIO, limits: ImportsConfig, *, sheet: str | None = None,
+                 sha1: str | None = None):
+        self.file_name, self.stream, self.limits, self.sheet, self.sha1 = file_name, stream, limits, sheet, sha1
         stream.seek(0)
         self._workbook = (open_workbook(stream, limits)
-                          if Path(file_name).suffix.lower() in (".xlsx", ".xlsm") else None)
+                          if Path(file_name).suffix.lower() in _WORKBOOK else None)
 
     @contextmanager
     def table(self) -> Iterator[Table]:

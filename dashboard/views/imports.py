@@ -11,10 +11,17 @@
 
 The command line cannot write while `serve` holds the database, so this page is how staff import
 on a running deployment. No SQL here.
+
+Errors: an ImportFormatError (the file's own fault) is said with its words; any other exception while opening,
+previewing or importing (a bug, a disk error) is logged with its traceback for the maintainer and said in Vietnamese
+(`unexpected_text`, `unexpected_failed_text`), never as a traceback on the page (round 25). Nothing is left half
+written: each chunk's items and its import_log totals commit together, so a failure keeps the chunks before it whole,
+rolls back the one in flight, and the run's import_log row says «lỗi».
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +33,8 @@ from collectors import imports as imp
 from dashboard import actions, data, gate, ui
 from dashboard.labels import SOURCE_TYPES, md, number, skip_label
 from orchestration import imports as importer
+
+log = logging.getLogger("langnghe.dashboard.imports")
 
 PAGE = {"title": "Nhập dữ liệu", "icon": ":material/upload_file:", "order": 65, "min_role": "analyst"}
 
@@ -55,6 +64,15 @@ def render() -> None:
                  "Việt Nam. Cũng có thể nhập bằng lệnh `langnghe import TỆP --preview` khi máy chủ đang dừng.")
         _recent()
         return
+    try:
+        _with_upload(up)
+    except Exception:  # not the file's known faults (ImportFormatError, said where they arise): a bug, a disk error
+        log.exception("import page: reading %r failed", imp.stored_name(up.name))
+        st.error(unexpected_text(up.name), icon=":material/error:")  # the upload box above stays usable
+
+
+def _with_upload(up: Any) -> None:
+    """The page once a file is chosen: its mapping, preview and import button."""
     cfg = data.config()
     try:
         with st.spinner("Đang mở tệp…"):
@@ -125,6 +143,12 @@ def render() -> None:
             shown.empty()  # the preview's items and counts read as what was imported
             bar.error(failed_text(str(exc), written[0]), icon=":material/error:")  # where the bar was: under the button
             return
+        except Exception:  # a bug or a disk error mid-import: the maintainer gets the traceback, staff the words
+            log.exception("import page: importing %r failed after %d new items", imp.stored_name(up.name), written[0])
+            data.refresh()
+            shown.empty()
+            bar.error(unexpected_failed_text(written[0]), icon=":material/error:")
+            return
         data.refresh()
         ui.set_flash(imported_text(res) + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
         st.rerun()
@@ -151,6 +175,26 @@ def failed_text(error: str, written: int) -> str:
     kept = (f"{number(written)} mục mới của các khối ghi trước lỗi được giữ lại" if written else
             "Chưa ghi mục mới nào")
     return (f"Chưa nhập xong: {md(error)} {kept}; sửa tệp rồi nhập lại, các mục đã có không bị nhập trùng.")
+
+
+def unexpected_text(file_name: str) -> str:
+    """An unexpected failure while the file was opened or previewed (round 25: a traceback was shown): nothing is
+    written before «Nhập …», so only what to do."""
+    return (f"Không mở hoặc xem trước được tệp «{md(Path(file_name).name)}» vì một lỗi ngoài dự kiến của phần mềm "
+            f"(lúc {data.local(data.now()):%H:%M %d/%m/%Y}); chưa có gì được ghi. Hãy chọn lại tệp; nếu vẫn lỗi, báo "
+            "người quản trị hệ thống kèm tệp và giờ này: chi tiết kỹ thuật đã được ghi vào nhật ký của máy chủ.")
+
+
+def unexpected_failed_text(written: int) -> str:
+    """An import stopped by an unexpected error (a bug, a disk error; not the file's fault), where failed_text says
+    an ImportFormatError: each chunk commits with its import_log totals, so the chunks before the error are whole
+    and kept, the one in flight rolled back, and re-importing adds no duplicate."""
+    kept = (f"{number(written)} mục mới của các khối ghi trước lỗi được giữ lại nguyên vẹn" if written else
+            "Chưa ghi mục mới nào")
+    return (f"Chưa nhập xong: có lỗi ngoài dự kiến của phần mềm khi đọc hoặc ghi dữ liệu (lúc "
+            f"{data.local(data.now()):%H:%M %d/%m/%Y}). {kept}; khối đang ghi dở bị hủy, không có mục nào ghi một "
+            "nửa. Bấm nhập lại để thử tiếp, các mục đã có không bị nhập trùng; nếu vẫn lỗi, báo người quản trị hệ "
+            "thống kèm tệp và giờ này: chi tiết kỹ thuật đã được ghi vào nhật ký của máy chủ.")
 
 
 def imported_text(res: Any) -> str:

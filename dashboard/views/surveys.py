@@ -173,7 +173,8 @@ def _crosstab(sid: int, q: Questionnaire) -> None:
     fig = px.bar(long, x="Nhóm", y="Tỷ lệ (%)", color=long.columns[0], barmode="stack")
     fig.update_layout(separators=ui.SEPARATORS, height=360, margin=dict(l=0, r=0, t=10, b=10), legend_title_text="")
     st.plotly_chart(fig, key="sv_ct_chart", config={"displaylogo": False})
-    st.caption("Số phiếu từng ô: " + "; ".join(f"{md(g)}: {int(n)}" for g, n in ct.counts.sum(axis=0).items()))
+    # each group's number of answers, under its column of shares (it read «Số phiếu từng ô» until round 25: not a cell's)
+    st.caption("Số phiếu mỗi nhóm: " + "; ".join(f"{md(g)}: {int(n)}" for g, n in ct.counts.sum(axis=0).items()))
 
 
 def _waves(s, q: Questionnaire, rows) -> None:  # type: ignore[no-untyped-def]
@@ -294,6 +295,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     st.caption("Mô tả phiếu đề xuất từ tệp: kiểm tra loại câu hỏi và thứ tự phương án trước khi nhập.")
     edited = st.data_editor(
         _editor_frame(q), hide_index=True, width="stretch", key=f"sv_editor_{like}", num_rows="fixed",
+        placeholder=ui.MISSING,  # «Nhóm» of a question without a group: Streamlit wrote «None»
         disabled=["Cột trong tệp"] + ([] if gate.role_allows(user.role, "admin") else ["Giữ dữ liệu cá nhân"]),
         column_config={"Loại": st.column_config.SelectboxColumn(options=[KIND_LABELS[k] for k in KINDS], required=True,
                                                                  help="Loại câu hỏi: " + ", ".join(KIND_LABELS.values())),

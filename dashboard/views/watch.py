@@ -21,11 +21,15 @@ from vocab.numbers import number
 PAGE = {"title": "Theo dõi", "icon": ":material/visibility:", "order": 35, "min_role": "viewer"}
 TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
 DAYS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90}
+# where the last action was clicked («toggle», «edit», «add»): its message is drawn there (round 25), not at the top of
+# the page, which is out of sight at 768 px once staff scrolled down to «Tiếp tục theo dõi» or «Lưu thay đổi»
+ACTED = "_watch_acted"
 
 
 def render() -> None:
     st.title("Theo dõi từ khóa")
-    ui.flash()
+    if st.session_state.get(ACTED) is None:
+        ui.flash()
     wls = data.watchlists()
     ui.keep("w_days", list(DAYS)[1])  # kept while another page is open (a click on a bar opens Tin bài)
     period = st.selectbox("Thời gian", list(DAYS), key="w_days", placeholder="Chọn khoảng thời gian")
@@ -126,8 +130,15 @@ def _narrowing(w: dict[str, Any]) -> str:
     return ", ".join(parts) or "—"
 
 
-def _save(fn: Any, ok_text: str) -> None:
+def _save(fn: Any, ok_text: str, where: str) -> None:
+    """One audited write; its message is drawn at `where` on the next run (`_said_here`)."""
+    st.session_state[ACTED] = where
     ui.save_and_rerun(fn, ok_text, data.refresh)
+
+
+def _said_here(where: str) -> None:
+    if st.session_state.get(ACTED) == where:
+        ui.flash()
 
 
 def _manage(wls: list[dict[str, Any]]) -> None:
@@ -156,14 +167,17 @@ def _manage(wls: list[dict[str, Any]]) -> None:
             label = "Tạm dừng" if w["active"] else "Tiếp tục theo dõi"
             if st.button(label, key=f"w_toggle_{wid}"):
                 _save(lambda: actions.set_watchlist_active(data.db(), user, wid, not w["active"]),
-                      f"Đã {'tạm dừng' if w['active'] else 'bật lại'} «{w['name']}».")
+                      f"Đã {'tạm dừng' if w['active'] else 'bật lại'} «{w['name']}».", "toggle")
+            _said_here("toggle")
             new = _form(f"w_form_{wid}", w)
             if new is not None:
-                _save(lambda: actions.save_watchlist(data.db(), user, new, wid), f"Đã lưu «{new['name']}».")
+                _save(lambda: actions.save_watchlist(data.db(), user, new, wid), f"Đã lưu «{new['name']}».", "edit")
+            _said_here("edit")
     with tab_add:
         new = _form("w_form_new", None, "Thêm danh sách")
         if new is not None:
-            _save(lambda: actions.save_watchlist(data.db(), user, new), f"Đã thêm «{new['name']}».")
+            _save(lambda: actions.save_watchlist(data.db(), user, new), f"Đã thêm «{new['name']}».", "add")
+        _said_here("add")
 
 
 def _form(key: str, w: dict[str, Any] | None, submit: str = "Lưu thay đổi") -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ written, keeps what was committed and records the run as interrupted in import_l
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 from datetime import timedelta
@@ -21,6 +22,8 @@ from langnghe.commands._files import CannotOpen, open_named
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
 from vocab.labels import SOURCE_TYPES
+
+log = logging.getLogger("langnghe.import")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,12 +45,33 @@ def _settings(args: argparse.Namespace, cfg: Config) -> imp.ImportSettings:
     return imp.settings_for(cfg, args.file, source=args.source, outlet=args.outlet, source_type=args.source_type)
 
 
-def _fail(exc: BaseException | str) -> int:
+def _fail(exc: BaseException | str, code: int = 2) -> int:
     print(f"langnghe import: {exc}", file=sys.stderr)
-    return 2
+    return code
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from store.db import DatabaseLocked, StorageError
+
+    try:
+        return _run(args, cfg)
+    except (DatabaseLocked, StorageError):
+        raise  # langnghe.cli.main says these in Vietnamese (exit 3, 4)
+    except Exception as exc:  # a bug or an unforeseen error, not the file's fault: one line, the traceback under -v
+        log.debug("import of %s failed", args.file, exc_info=True)
+        return _fail(unexpected_text(exc), 1)  # 2 is the file's fault, 3 and 4 the database's
+
+
+def unexpected_text(exc: BaseException) -> str:
+    """An import stopped by an error that is not the file's known fault (round 25: a Python traceback). Each chunk
+    commits with its import_log totals, so what was written before is whole and kept and the chunk in flight is
+    rolled back; re-importing adds no duplicate."""
+    return (f"lỗi ngoài dự kiến của phần mềm ({type(exc).__name__}), chưa nhập xong. Các khối đã ghi trước lỗi (nếu "
+            "có) được giữ nguyên, khối đang ghi dở bị hủy (xem import_log); nhập lại không tạo mục trùng. Nếu vẫn "
+            "lỗi, chạy lại với `langnghe -v import …` để xem chi tiết kỹ thuật và gửi cho người quản trị hệ thống.")
+
+
+def _run(args: argparse.Namespace, cfg: Config) -> int:
     try:
         fh = open_named(args.file)
     except CannotOpen as exc:

@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 from nlp.eval.sentiment_variants import NormCache
 
@@ -154,11 +153,15 @@ def eval_sets(data: Path, rows: list[dict]) -> dict[str, list[tuple[tuple[str, s
     return out
 
 
-def macro(gold: list[list[str]], pred: list[list[str]], codes: list[str] | None = None) -> tuple[float, dict]:
-    """Topic macro-F1 over the topics present in gold (as nlp.train._scores and eval_only.topic_sections)."""
-    codes = codes or sorted({c for g in gold for c in g})
-    per = {c: float(f1_score([c in g for g in gold], [c in p for p in pred], zero_division=0)) for c in codes}
-    return float(np.mean(list(per.values()))), per
+def macro(gold: list[list[str]], pred: list[list[str]]) -> float:
+    """Topic macro-F1 over the topics present in gold (as nlp.train._scores and eval_only.topic_sections): the
+    rule search's nlp.train.macro_f1, sklearn's per-topic F1 mean to the last bit, over those topics' columns."""
+    import nlp.train as T
+
+    codes = sorted({c for g in gold for c in g})
+    Y = np.array([[c in g for c in codes] for g in gold], dtype=bool).reshape(len(gold), len(codes))
+    P = np.array([[c in p for c in codes] for p in pred], dtype=bool).reshape(len(pred), len(codes))
+    return T.macro_f1(Y, P)
 
 
 def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
@@ -198,7 +201,7 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
                 res[name] = T.vntc_topic_scores(gold, pred)
             continue
         if not name.startswith("real_"):
-            res[name] = round(macro(gold, pred)[0], 4)
+            res[name] = round(macro(gold, pred), 4)
             continue
         hit, n = hit_counts(gold, pred)
         hit_all.update(hit)
@@ -213,7 +216,7 @@ def run(variant: str, cache: NormCache, data: Path, labelled: str) -> dict:
         res[name + "_none"] = round(sum(not p for p in pred) / len(pred), 3)
         res[name + "_per_item"] = round(sum(len(p) for p in pred) / len(pred), 2)
         if name == "real_victsd":
-            res["victsd_f1"] = round(macro(gold, pred)[0], 4)
+            res["victsd_f1"] = round(macro(gold, pred), 4)
     res["real"] = round(sum(hit_all.values()) / sum(n_all.values()), 4)
     res["real_top1"], res["real_top2"] = (round(rank_hit[k] / sum(n_all.values()), 4) for k in (1, 2))
     res["real_topics"] = {c: round(hit_all[c] / n_all[c], 3) for c in sorted(n_all)}
@@ -235,7 +238,7 @@ def cv_without_v(rule: dict, oof: dict, sup: list[dict]) -> dict:
 
     def macro(S: np.ndarray, th) -> float:
         P = decide_topics(S[own], th, **kw)
-        return float(np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j in present]))
+        return T.macro_f1(Y[:, present], P[:, present])
 
     per = [macro(S, rule["threshold"]) for S in oof["scores"]]  # each repeat decided once, for both figures
     out = {"one_threshold": round(float(np.mean(per)), 4), "per_repeat": [round(m, 4) for m in per],

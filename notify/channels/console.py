@@ -14,6 +14,7 @@ from notify.registry import register
 class Console:
     name = "console"
     label = "Màn hình máy chủ (demo)"
+    demo = True  # reaches no one's phone or mailbox: offered last (notify.registry.labels)
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         print(f"\n📣 Thông báo cho {address}:\n{message.text}\n", flush=True)

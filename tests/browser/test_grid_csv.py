@@ -3,7 +3,8 @@ giao ban's alert grid at 1366 × 768 (its desk copy), downloaded through the tab
 `csv`. Streamlit writes the file in the browser from the columns it was sent; until round 24 the desk copy was sent
 «Mức», «Phát sinh», «Trạng thái» and «Ưu tiên» beside «Tình trạng», which the toolbar's eye menu showed again and the
 download then wrote. The file starts with a UTF-8 BOM (Streamlit's own), so Excel on Windows reads the Vietnamese
-right: kept as it is. In AppTest: tests/dashboard/test_ux24.py."""
+right: kept as it is. In AppTest: tests/dashboard/test_ux24.py. Round 25: the toolbar's buttons are found by their
+Vietnamese names (dashboard.server.TOOLBAR_LABELS), and the download's hover hint says it in Vietnamese too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import io
 
 import pytest
 
+from dashboard.server import TOOLBAR_WORDS
 from dashboard.views.briefing import DESK_WIDTHS
 from tests.browser.conftest import SERVED_GROUP
 from tests.browser.helpers import wait_for_run
@@ -34,14 +36,39 @@ def test_the_briefing_grid_downloads_the_columns_it_shows_as_utf8_with_bom(serve
     box.locator('[data-testid="stDataFrame"]').first.hover()
     # the eye menu offers only the shown columns (and Streamlit's own «Select all», «(index)»): a column hidden there
     # but sent could be turned on and downloaded
-    box.locator('[data-testid="stElementToolbar"] button[aria-label="Show/hide columns"]').click()
+    toolbar = box.locator('[data-testid="stElementToolbar"]')
+    names = toolbar.locator("button").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    assert names == [TOOLBAR_WORDS[n] for n in ("Show/hide columns", "Download as CSV", "Search", "Fullscreen")], names
+    toolbar.locator('button[aria-label="Ẩn/hiện cột"]').click()
     menu = page.locator('[data-testid="stDataFrameColumnVisibilityMenu"]')
-    offered = [t for t in menu.inner_text().splitlines() if t.strip() and t not in ("Select all", "(index)")]
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stDataFrameColumnVisibilityMenu\"]')"
+                           ".innerText.includes('Chọn tất cả')", timeout=10_000)
+    offered = [t for t in menu.inner_text().splitlines() if t.strip() and t not in ("Chọn tất cả", "(index)")]
     assert offered == list(DESK_WIDTHS), offered
     page.keyboard.press("Escape")
-    box.locator('[data-testid="stDataFrame"]').first.hover()
+    grid = box.locator('[data-testid="stDataFrame"]').first
+    at = grid.bounding_box()
+    first = next(iter(DESK_WIDTHS.values()))
+    page.mouse.move(at["x"] + 40, at["y"] + 15)  # over the first column's header: its menu button shows at the right
+    page.mouse.click(at["x"] + first - 14, at["y"] + 15)
+    column_menu = page.locator('[data-testid="stDataFrameColumnMenu"]')
+    column_menu.wait_for(timeout=10_000)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stDataFrameColumnMenu\"]')"
+                           ".innerText.includes('Sắp xếp tăng dần')", timeout=10_000)
+    said = column_menu.inner_text()
+    assert all(w in said for w in ("Sắp xếp giảm dần", "Ẩn cột")) and "Sort" not in said and "column" not in said, said
+    page.keyboard.press("Escape")
+    grid.hover()
+    toolbar.locator('button[aria-label="Tìm trong bảng"]').click()  # the search box's buttons, renamed too
+    page.locator('.gdg-search-bar button[aria-label="Đóng ô tìm"]').wait_for(state="attached", timeout=10_000)
+    page.keyboard.press("Escape")
+    grid.hover()
+    download = box.locator('[data-testid="stElementToolbar"] button[aria-label="Tải bảng về máy (CSV)"]')
+    download.hover()  # its hint, after Streamlit's 1 s delay, in Vietnamese
+    page.locator('[data-testid="stTooltipContent"]', has_text="Tải bảng về máy (CSV)").wait_for(timeout=10_000)
+    assert "Download" not in page.locator('[data-testid="stTooltipContent"]').first.inner_text()
     with page.expect_download(timeout=30_000) as got:
-        box.locator('[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]').click()
+        download.click()
     raw = open(got.value.path(), "rb").read()
     assert raw.startswith(b"\xef\xbb\xbf"), raw[:20]  # the BOM: Excel on Windows opens it as UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))

@@ -33,6 +33,8 @@ def test_demo_survey_tabs(env):
     no_exception(at)
     assert any("Có khác biệt có ý nghĩa thống kê theo phường nơi ở" in s.value for s in at.success)
     assert any("Phường Vàng Danh" in str(c) for df in at.dataframe for c in df.value.columns)
+    (caption,) = [c.value for c in at.caption if "Số phiếu" in c.value and ":" in c.value and ";" in c.value]
+    assert caption.startswith("Số phiếu mỗi nhóm: "), caption  # a group's total, not a cell's
 
 
 def test_the_files_words_are_shown_as_text_not_markdown(env, tmp_path):

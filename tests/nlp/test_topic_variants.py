@@ -46,3 +46,47 @@ def test_section_ranks_split_hits_and_misses_by_the_rank_of_the_section_topic():
     assert out["economy"] == {"n": 4, "hit1": 1, "hit2": 1, "hit3+": 0, "miss1": 1, "miss2": 0, "miss3+": 1,
                               "instead": {"(none)": 1, "traffic": 1}}
     assert out["health"]["hit1"] == 1 and out["health"]["n"] == 1
+
+
+def _sklearn_macro(Y, P, columns) -> float:
+    """The per-topic f1_score loop topic_variants ran before round 25."""
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    return float(np.mean([f1_score(Y[:, j], P[:, j], zero_division=0) for j in columns]))
+
+
+def test_the_held_out_macro_is_the_per_topic_f1_mean_it_was_to_the_last_bit():
+    """Round 25: scored by nlp.train.macro_f1 instead of its own f1_score loop; the same float."""
+    import numpy as np
+
+    gold = [["economy"], ["traffic", "economy"], ["environment"], ["traffic"], ["health"], ["economy"], []]
+    pred = [["economy"], ["traffic"], ["economy"], [], ["health", "traffic"], ["environment"], ["traffic"]]
+    codes = sorted({c for g in gold for c in g})
+    Y = np.array([[c in g for c in codes] for g in gold])
+    P = np.array([[c in p for c in codes] for p in pred])
+    assert V.macro(gold, pred) == _sklearn_macro(Y, P, range(len(codes)))
+    assert round(V.macro(gold, pred), 4) == 0.45  # economy 2/5, traffic 2/5, environment 0, health 1
+
+
+def test_the_cv_without_v_rows_is_the_per_topic_f1_mean_it_was():
+    import numpy as np
+
+    from nlp.classify import decide_topics
+
+    rng = np.random.default_rng(25)
+    n, k = 60, len(T.TOPICS)
+    sup = [{"_file": "labelled_V1.jsonl" if i % 4 == 0 else "labelled_S1.jsonl"} for i in range(n)]
+    Y = (rng.random((n, k)) < 0.15).astype(np.int8)
+    Y[:, 3] = 0  # a topic absent from the rows: not scored
+    oof = {"rows": np.arange(n), "Y": Y, "scores": [rng.normal(size=(n, k)) for _ in range(3)]}
+    rule = {"threshold": 0.8, "fallback": 1.5, "margin": 9.0, "top_k": 2, "thresholds": [0.5 + 0.05 * j for j in range(k)]}
+    got = V.cv_without_v(rule, oof, sup)
+    own = np.array([i % 4 != 0 for i in range(n)])
+    present = [j for j in range(k) if Y[own][:, j].any()]
+    kw = {"fallback": 1.5, "margin": 9.0, "top_k": 2}
+    want = [_sklearn_macro(Y[own], decide_topics(S[own], 0.8, **kw), present) for S in oof["scores"]]
+    assert got["per_repeat"] == [round(m, 4) for m in want] and got["v_rows_scored"] == n // 4
+    th = np.array(rule["thresholds"], dtype=np.float32)
+    assert got["per_topic"] == round(float(np.mean([_sklearn_macro(Y[own], decide_topics(S[own], th, **kw), present)
+                                                      for S in oof["scores"]])), 4)

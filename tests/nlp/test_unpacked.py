@@ -82,7 +82,7 @@ def test_a_copy_made_by_code_is_made_again_when_a_source_changes(tmp_path):
     code.write_text("RULE = 1\n")
     assert load_cached(tmp_path, "thing", [code], lambda: "first") == "first"
     assert load_cached(tmp_path, "thing", [code], _never) == "first"
-    assert load_cached(tmp_path, "thing", [code], lambda: "salted", salt="another province") == "salted"
+    assert load_cached(tmp_path, "thing", [code], lambda: "salted", salt="another data folder") == "salted"
     code.write_text("RULE = 2\n")
     assert load_cached(tmp_path, "thing", [code], lambda: "second") == "second"
     assert len(list((tmp_path / UNPACKED_DIR).glob("thing.*.pkl"))) == 1, "the copies of older sources stay"
@@ -127,6 +127,43 @@ def test_the_gazetteer_comes_from_its_copy_until_a_list_changes(tmp_path, monkey
     mapping.rename(mapping.with_name("quang_ninh_mapping.csv"))  # the same bytes under another name: not read
     with pytest.raises(AssertionError, match="built again"):
         load_gazetteer("Quảng Ninh", cache, data)
+
+
+def test_two_provinces_gazetteers_share_a_folder_and_a_stale_one_is_removed(tmp_path):
+    """Two deployments (or two provinces' gazetteers) sharing one model folder: until round 25 each copy removed the
+    other's, and they rebuilt in turn. A stale copy of one province (an edited list) is still removed."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("corpus", "nsw"))
+    cache = tmp_path / "models"
+    cache.mkdir()
+    copies = lambda: set((cache / UNPACKED_DIR).glob("gazetteer*.pkl"))  # noqa: E731
+    load_gazetteer("Quảng Ninh", cache, data)
+    (qn,) = copies()
+    load_gazetteer("Hải Phòng", cache, data)
+    (hp,) = copies() - {qn}
+    assert qn.exists(), "the second province's copy removed the first's"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Gazetteer, "_build", _never)
+        load_gazetteer("Quảng Ninh", cache, data)
+        load_gazetteer("Hải Phòng", cache, data)
+    with open(data / "landmarks.csv", "a", encoding="utf-8") as f:
+        f.write("\n")
+    load_gazetteer("Quảng Ninh", cache, data)
+    assert not qn.exists(), "the stale copy of Quảng Ninh stays"
+    assert hp.exists() and len(copies()) == 2
+
+
+def test_a_variant_copy_removes_the_copy_made_before_variants(tmp_path):
+    """Round 24's gazetteer copy had no variant in its name (`gazetteer.<digest>.…`): the first copy of a variant
+    removes it, or it would lie in every deployment's model folder for ever."""
+    code = tmp_path / "builder.py"
+    code.write_text("RULE = 1\n")
+    old = load_cached(tmp_path, "thing", [code], lambda: 1, salt="Quảng Ninh") and cached_path(
+        tmp_path, "thing", [code], "Quảng Ninh")
+    assert old.exists()
+    assert load_cached(tmp_path, "thing", [code], lambda: 2, variant="Quảng Ninh") == 2
+    assert not old.exists(), "the copy made before variants stays"
+    assert cached_path(tmp_path, "thing", [code], variant="Quảng Ninh").exists()
 
 
 def test_a_process_that_finds_another_building_the_copy_waits_and_reads_it(tmp_path):

@@ -85,7 +85,38 @@ def test_free_text_answers_are_read_as_comments(db, cfg):
     res = importer.import_survey(db, cfg, "y-kien.csv", f, q, title="Ý kiến", username="u", now=utcnow(), tag=False)
     pipe = Recording()
     assert importer.tag_free_text(db, cfg, res.survey_id, [code], pipeline=pipe) == 2
-    assert [item_topics_by_comment_model(r) for r in pipe.rows] == [True, True]
+    assert [item_topics_by_comment_model(r) for r in pipe.rows] == [True]  # the same text, tagged once
+
+
+def test_each_distinct_answer_text_is_tagged_once_and_its_tags_go_to_every_answer_with_it(db, cfg, monkeypatch):
+    """Real surveys repeat answers («Hài lòng»): until round 25 every answer went through the
+    pipeline (the demo's 258 answers hold 39 texts). Repeats across the tagging chunks count too."""
+    from collections import Counter
+
+    class Counting:
+        texts: Counter[str] = Counter()
+
+        def tag(self, rows):
+            self.texts.update(r["text"] for r in rows)
+            return [{"topics": [f"t{len(r['text'])}"], "sentiment": ["negative", "positive"][len(r["text"]) % 2],
+                     "places": [r["text"][:4]]} for r in rows]
+
+    said = ["Hài lòng", "Cần thêm đèn đường", "Hài lòng", "Đường sá xuống cấp ở Vàng Danh", "Hài lòng",
+            "Cần thêm đèn đường", "Hài lòng"]  # («Không có ý kiến» is not stored: is_no_opinion)
+    f = csv_file([{"Giới tính": "Nam", "Ý kiến khác": t} for t in said])
+    q = importer.preview("y-kien.csv", f, cfg.imports).questionnaire
+    code = next(x.code for x in q.questions if x.kind == "text")
+    res = importer.import_survey(db, cfg, "y-kien.csv", f, q, title="Ý kiến", username="u", now=utcnow(), tag=False)
+    monkeypatch.setattr(importer, "TAG_CHUNK", 3)  # the repeats fall in other chunks than their first
+    pipe = Counting()
+    assert importer.tag_free_text(db, cfg, res.survey_id, [code], pipeline=pipe) == len(said)
+    assert pipe.texts == Counter(set(said))  # once each
+    with db.read() as cur:
+        df = store_surveys.free_text(cur, res.survey_id, code)
+    assert len(df) == len(said)
+    for t, topics, sentiment, places in zip(df["text"], df["topics"], df["sentiment"], df["places"]):
+        want = Counting().tag([{"text": t}])[0]
+        assert (list(topics), sentiment, list(places)) == (want["topics"], want["sentiment"], want["places"])
 
 
 def test_admin_keeping_personal_data_is_audited(db, cfg):
