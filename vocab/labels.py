@@ -85,6 +85,11 @@ STEP_LABELS: dict[str, str] = {
 # Here, not in store/, because `langnghe steps --help` says it and help texts load no database library.
 STEP_ATTEMPTS = 3
 
+# The fields an imported file's columns map to (`langnghe import --map title=…,text=…`, the Nhập dữ liệu page;
+# collectors.imports.mapping.FIELDS). Here because `langnghe import --help` lists them without loading the readers.
+IMPORT_FIELDS: tuple[str, ...] = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type",
+                                  "id")
+
 # Staff roles, each allowed what the one before it is: viewers read, analysts also review, correct and import,
 # admins also manage accounts and settings (orchestration.accounts.role_allows).
 STAFF_ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
