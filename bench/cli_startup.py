@@ -2,7 +2,7 @@
 
 Each command runs as a fresh `python -m langnghe …` process on a small seeded database (LANGNGHE_DB, so no running
 serve's state is read), `--runs` times; the figure is the median of the child's user + system CPU (getrusage, as
-bench/measure.py: it does not move with the machine's load as wall time does). A last run of each lists which
+bench/measure.py: it moves less with the machine's load than wall time does). A last run of each lists which
 heavy libraries the process had loaded when it ended.
 
     PYTHONPATH=. .venv/bin/python bench/cli_startup.py [--runs 3] [--against OTHER_CHECKOUT] [--stories]
@@ -14,10 +14,11 @@ anything in a process that tags: the classifier loads them first.
 `mkdir /tmp/main && git archive main | tar -x -C /tmp/main`); the database is seeded once by this checkout's code.
 The page cache is whatever the machine has: the first run of a checkout pays the disk, hence the median.
 
-Round 25, main before → after (2 shared cores; `python -c pass` 0.06 s): `--help` 1.45 → 0.30 s, `status` 1.68 →
-0.59, `collect --help` 1.42 → 0.28, `search` 1.63 → 1.14 (it makes a DataFrame: pandas stays), `report weekly
---help` 1.69 → 0.34, `steps` 1.53 → 0.62. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx;
-after, the helps none of them and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
+Round 25, main before → after, median CPU s (2 shared cores, load ~2, `python -c pass` 0.06 s): `--help` 1.97 →
+0.18, `status` 2.19 → 0.84, `collect --help` 2.02 → 0.27, `search` 2.38 → 1.90 (it makes a DataFrame: pandas stays),
+`report weekly --help` 2.22 → 0.27, `steps` 2.37 → 0.92; on a quieter machine earlier the same day main's were 1.4-1.7
+and status 0.59. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx; after, the helps none of
+them and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
 `--stories`: pipeline load 3.9 s CPU, after which both scikit-learn modules stories uses are loaded and importing them
 costs 0.000 s, so detection/stories.py keeps them.
 """
