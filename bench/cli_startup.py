@@ -6,19 +6,22 @@ bench/measure.py: it moves less with the machine's load than wall time does). A 
 heavy libraries the process had loaded when it ended.
 
     PYTHONPATH=. .venv/bin/python bench/cli_startup.py [--runs 3] [--against OTHER_CHECKOUT] [--stories]
+                                                        [--no-bytecode-cache]
 
 `--stories` also says whether detection/stories.py's scikit-learn imports (HashingVectorizer, murmurhash3_32) cost
 anything in a process that tags: the classifier loads them first.
 
 `--against` measures another checkout too, side by side (e.g. main before round 25:
 `mkdir /tmp/main && git archive main | tar -x -C /tmp/main`); the database is seeded once by this checkout's code.
-The page cache is whatever the machine has: the first run of a checkout pays the disk, hence the median.
+An uncounted first run of each command compiles what it imports (kept in a temporary folder, as an installation
+keeps `__pycache__`; PYTHONDONTWRITEBYTECODE would otherwise make every run compile every first-party module, ~0.15 s)
+and reads the files into the page cache.
 
-Round 25, main before → after, median CPU s (2 shared cores, load ~2, `python -c pass` 0.06 s): `--help` 1.97 →
-0.18, `status` 2.19 → 0.84, `collect --help` 2.02 → 0.27, `search` 2.38 → 1.90 (it makes a DataFrame: pandas stays),
-`report weekly --help` 2.22 → 0.27, `steps` 2.37 → 0.92; on a quieter machine earlier the same day main's were 1.4-1.7
-and status 0.59. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx; after, the helps none of
-them and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
+Round 25, main before → after, median CPU s (compiled modules cached; 2 cores shared, load ~2, so main's figures
+ranged 1.3-2.0 between runs; `python -c pass` 0.07 s): `--help` 1.87 → 0.20, `status` 2.04 → 0.55, `collect --help`
+1.56 → 0.19, `search` 2.04 → 1.53 (it makes a DataFrame: pandas stays), `report weekly --help` 1.31 → 0.12, `steps`
+1.31 → 0.45. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx; after, the helps none of them
+and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
 `--stories`: pipeline load 3.9 s CPU, after which both scikit-learn modules stories uses are loaded and importing them
 costs 0.000 s, so detection/stories.py keeps them.
 """
@@ -81,24 +84,28 @@ def seed(path: Path) -> None:
     db.close()
 
 
-def _env(root: Path, db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGNGHE_CONFIG", "PYTHONPATH")}
-    return {**env, "PYTHONPATH": str(root), "LANGNGHE_DB": str(db)}
+def run_env(root: Path, db: Path, pycache: str) -> dict[str, str]:
+    """The environment of a run in `root`: its code, the seeded database, and compiled modules kept in `pycache` as
+    an installation keeps them beside the code (PYTHONDONTWRITEBYTECODE, if set, made every run compile every
+    first-party module again: ~0.15 s); "" leaves bytecode as the environment says."""
+    drop = ("LANGNGHE_CONFIG", "PYTHONPATH") + (("PYTHONDONTWRITEBYTECODE",) if pycache else ())
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    return {**env, "PYTHONPATH": str(root), "LANGNGHE_DB": str(db), **({"PYTHONPYCACHEPREFIX": pycache} if pycache else {})}
 
 
-def cpu_of(root: Path, db: Path, argv: list[str]) -> float:
+def cpu_of(root: Path, env: dict[str, str], argv: list[str]) -> float:
     """User + system CPU seconds of one `python -m langnghe ARGV` run in `root`."""
-    proc = subprocess.Popen([sys.executable, "-m", "langnghe", *argv], cwd=root, env=_env(root, db),
+    proc = subprocess.Popen([sys.executable, "-m", "langnghe", *argv], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return child_cpu(usage)
 
 
-def loaded(root: Path, db: Path, argv: list[str]) -> str:
+def loaded(root: Path, env: dict[str, str], argv: list[str]) -> str:
     """The heavy libraries a `langnghe ARGV` process had loaded when it ended."""
     read, write = os.pipe()
-    proc = subprocess.Popen([sys.executable, "-c", PROBE, *argv], cwd=root, env={**_env(root, db), "BENCH_FD": str(write)},
+    proc = subprocess.Popen([sys.executable, "-c", PROBE, *argv], cwd=root, env={**env, "BENCH_FD": str(write)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))
     os.close(write)
     with os.fdopen(read, "rb") as fh:
@@ -129,20 +136,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--against", default="", help="another checkout to measure beside this one")
     ap.add_argument("--stories", action="store_true", help="also what stories' scikit-learn imports cost after tagging")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="leave PYTHONDONTWRITEBYTECODE as it is (default: compiled modules kept in a temporary folder)")
     args = ap.parse_args(argv)
     roots = [Path(args.against).resolve()] if args.against else []
     roots.append(ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "cli.duckdb"
         seed(db)
+        pycache = "" if args.no_bytecode_cache else str(Path(tmp) / "pycache")
+        if not pycache and os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            print("PYTHONDONTWRITEBYTECODE is set: every run compiles every first-party module again")
         bare = statistics.median(_bare() for _ in range(args.runs))
         print(f"python -c pass: {bare:.2f} s CPU (median of {args.runs})")
         for argv_ in COMMANDS:
             print(f"langnghe {' '.join(argv_)}")
             for root in roots:
-                runs = [cpu_of(root, db, argv_) for _ in range(args.runs)]
+                env = run_env(root, db, pycache)
+                cpu_of(root, env, argv_)  # compiles what this command imports (kept in pycache), not counted
+                runs = [cpu_of(root, env, argv_) for _ in range(args.runs)]
                 print(f"  {root}: {statistics.median(runs):.2f} s CPU (runs {', '.join(f'{r:.2f}' for r in runs)})"
-                      f"; loaded: {loaded(root, db, argv_)}")
+                      f"; loaded: {loaded(root, env, argv_)}")
     if args.stories:
         subprocess.run([sys.executable, "-c", STORIES_PROBE], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                        check=True)
