@@ -17,11 +17,11 @@ An uncounted first run of each command compiles what it imports (kept in a tempo
 keeps `__pycache__`; PYTHONDONTWRITEBYTECODE would otherwise make every run compile every first-party module, ~0.15 s)
 and reads the files into the page cache.
 
-Round 25, main before → after, median CPU s (compiled modules cached; 2 cores shared, load ~2, so main's figures
-ranged 1.3-2.0 between runs; `python -c pass` 0.07 s): `--help` 1.87 → 0.20, `status` 2.04 → 0.55, `collect --help`
-1.56 → 0.19, `search` 2.04 → 1.53 (it makes a DataFrame: pandas stays), `report weekly --help` 1.31 → 0.12, `steps`
-1.31 → 0.45. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx; after, the helps none of them
-and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
+Round 25, main before → after, median CPU s (compiled modules cached; 2 shared cores at load ~1, `python -c pass`
+0.04 s): `--help` 1.47 → 0.11, `status` 1.34 → 0.41, `collect --help` 1.32 → 0.16, `search` 1.43 → 0.97 (it makes
+a DataFrame: pandas stays), `report weekly --help` 1.19 → 0.14, `steps` 1.35 → 0.31; under load ~2 every figure was
+up to 1.5 times these. Before, every one loaded pandas, pyarrow, numpy, DuckDB and python-docx; after, the helps
+none of them and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
 `--stories`: pipeline load 3.9 s CPU, after which both scikit-learn modules stories uses are loaded and importing them
 costs 0.000 s, so detection/stories.py keeps them.
 """
