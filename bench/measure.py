@@ -22,6 +22,11 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def child_cpu(usage: resource.struct_rusage) -> float:
+    """One child's CPU seconds (user + system), from the rusage `os.wait4(pid, 0)` returned for it."""
+    return usage.ru_utime + usage.ru_stime
+
+
 def child_peak_mb(usage: resource.struct_rusage) -> float:
     """One child's own peak RSS in MB, from the rusage `os.wait4(pid, 0)` returned for it (RUSAGE_CHILDREN would
     give the largest of all the children so far)."""

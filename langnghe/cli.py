@@ -3,6 +3,8 @@
 A command module defines `register(subparsers)`, which adds its parser, and `run(args, cfg) -> int`, which
 `add_command` makes the parser's function unless `register` set one (`set_defaults(func=…)`: a command with
 actions, as `survey`). Modules are discovered, so a part adds a command without editing this file.
+Every process imports every command module to build the parser, so a command module imports its heavy libraries
+(and store, orchestration, collectors, reports, nlp) inside `run`: tests/langnghe/test_cli_startup.py.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import sys
 from types import ModuleType
 
 from langnghe import commands, console, state
-from store.db import DatabaseLocked, StorageError
 from vocab import folding, secrets
 from vocab.config import Config, ConfigError, load, section
 
@@ -176,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from store.db import DatabaseLocked, StorageError  # here: help and a refused invocation need no DuckDB
     try:
         cfg = _config(args) if not getattr(args, "no_config", False) else None
         if cfg is not None:

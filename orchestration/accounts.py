@@ -31,18 +31,11 @@ from typing import Any, Callable, Iterable, Sequence
 import bcrypt
 
 from vocab.config import Config, section
+# the roles live in vocab/labels.py (`langnghe users --help` lists them without loading DuckDB); named here too
+from vocab.labels import COLLABORATOR, ROLES, STAFF_ROLES  # noqa: F401
 from store import users as store_users
 from store.db import Database, utcnow
 
-# Staff roles, each allowed what the one before it is: viewers read, analysts also review, correct and import,
-# admins also manage accounts and settings.
-STAFF_ROLES = ("viewer", "analyst", "admin")
-# Collaborators (cộng tác viên DLXH) are outside that ladder: their account opens the collaborators' form and
-# nothing else, so an office can give its fifteen collaborators logins without letting them read the dashboard,
-# review alerts or correct tags. A page or action for them says min_role COLLABORATOR; analysts and admins
-# may file a collaborator's report too.
-COLLABORATOR = "ctv"
-ROLES = (COLLABORATOR, *STAFF_ROLES)
 ROLE_LABELS = {"ctv": "Cộng tác viên", "viewer": "Xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from vocab.config import Config, SourceConfig, configured_types_text
 from vocab.labels import CONFIGURED_SOURCE_TYPES
-from collectors import netguard
 from store import users as store_users
 from store.db import Database
+
+if TYPE_CHECKING:
+    from collectors import netguard
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
@@ -88,6 +90,8 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
     if out["interval_minutes"] < 0 or out["interval_minutes"] > 24 * 60:
         raise ValueError("Chu kỳ thu thập phải từ 0 đến 1440 phút.")
     if out["enabled"] and not out["removed"]:
+        from collectors import netguard  # httpx behind it: `langnghe status` reads the sources and checks none
+
         blocked = netguard.check_sync(out["url"], netguard.parse_allow(allow_private_hosts), resolve)
         if blocked:
             raise ValueError(blocked)

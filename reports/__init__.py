@@ -17,7 +17,24 @@ Entry points: `langnghe report weekly|rapid`, the Báo cáo dashboard page, `das
 See docs/REPORTS.md.
 """
 
-from reports.generate import Result, archive_rapid, archive_weekly, rapid_report, weekly_report
-from reports.settings import ReportSettings
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reports.generate import Result, archive_rapid, archive_weekly, rapid_report, weekly_report
+    from reports.settings import ReportSettings
 
 __all__ = ["ReportSettings", "Result", "archive_rapid", "archive_weekly", "rapid_report", "weekly_report"]
+
+
+def __getattr__(name: str) -> Any:
+    """The entry points load on first use (PEP 562): `import reports.steps` (the CLI, for `langnghe report`'s
+    words) loaded generate and with it python-docx and pandas, ~0.5 s of CPU in every CLI call (round 25)."""
+    if name == "ReportSettings":
+        from reports.settings import ReportSettings
+        return ReportSettings
+    if name in __all__:
+        from reports import generate
+        return getattr(generate, name)
+    raise AttributeError(f"module 'reports' has no attribute {name!r}")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Iterable
 
 from vocab.alerts import SEVERITY_LABELS  # noqa: F401
 # a title's first letter a capital: one function with the tagger's display titles (vocab/casing.py)
@@ -13,6 +10,10 @@ from vocab.casing import capitalized, unit_in_text  # noqa: F401
 from vocab.alerts import STATE_LABELS as _STATE_LABELS
 from vocab.labels import DISPLAY_SENTIMENT_LABELS, DISPLAY_TOPIC_LABELS, SENTIMENT_ORDER, SOURCE_TYPES  # noqa: F401
 from vocab.labels import topics_text  # noqa: F401  (shared with the alert reasons; joins by TOPIC_SEPARATOR)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 TOPIC_LABELS: dict[str, str] = DISPLAY_TOPIC_LABELS
 SENTIMENT_LABELS: dict[str, str] = DISPLAY_SENTIMENT_LABELS
@@ -27,6 +28,9 @@ ACTION_LABELS = {
 
 def as_list(v: Any) -> list[Any]:
     """A DuckDB list cell (list, numpy array, None) as a Python list."""
+    import numpy as np
+    import pandas as pd
+
     if v is None:
         return []
     if isinstance(v, np.ndarray):

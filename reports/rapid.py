@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
@@ -29,8 +27,13 @@ from vocab.alerts import names_in_note
 from vocab.casing import QUOTE_CHARS, cut_at_word
 from vocab.folding import fold, has_marks
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def _dt(ts: Any) -> datetime | None:
+    import pandas as pd
+
     if ts is None or ts is pd.NaT:
         return None
     return pd.Timestamp(ts).to_pydatetime()
@@ -186,6 +189,8 @@ def _timeline(c: _Case, s: ReportSettings, figs: dict[str, Any]) -> list[Block]:
 
 def _spread(c: _Case, s: ReportSettings) -> list[Block]:
     """III. Sources and spread: counts by type, which came first, reach; the table of outlets."""
+    import pandas as pd
+
     B: list[Block] = [Heading(1, s.section(3, "NGUỒN TIN VÀ MỨC ĐỘ LAN TRUYỀN"))]
     items = c.items
     if c.n:

@@ -19,9 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from reports import cases_section
 from reports import charts as C
@@ -36,6 +34,9 @@ from reports.settings import (
 )
 from reports.xlsx_out import Change, Link, Sheet
 from vocab.public_holidays import WorkCalendar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPEN_STATES = ("new", "acknowledged", "assigned", "reopened")
 
@@ -99,6 +100,8 @@ def _s(v: Any) -> str:
 
 
 def _local(ts: Any) -> datetime | None:
+    import pandas as pd
+
     if ts is None or (isinstance(ts, float) and ts != ts) or ts is pd.NaT:
         return None
     return to_local(pd.Timestamp(ts).to_pydatetime())
@@ -359,6 +362,8 @@ def _section_sentiment(w: _Week, sent: dict[str, tuple[int, int]]) -> _Part:
 
 def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Part:
     """II and Bảng 3: the stories most items carried, with how their alerts were handled."""
+    import pandas as pd
+
     B: list[Block] = [Heading(1, w.s.section(2, "CÁC VẤN ĐỀ ĐƯỢC DƯ LUẬN QUAN TÂM NHIỀU NHẤT"))]
     st_note = ""
     if not len(stories):
@@ -472,6 +477,8 @@ def _section_places(w: _Week, places: pd.DataFrame) -> _Part:
 
 def _section_daily(w: _Week, daily: pd.DataFrame) -> _Part:
     """III.3, Bảng 6 and Biểu đồ 4: press and social items per day of the week."""
+    import pandas as pd
+
     B: list[Block] = [Heading(2, "3. Diễn biến theo ngày")]
     figs: dict[str, Any] = {}
     counts: dict[Any, dict[str, int]] = {}
@@ -545,6 +552,8 @@ def alert_states(st: dict[str, Any], open_n: int) -> str:
 
 def _section_alerts(w: _Week, alerts: pd.DataFrame) -> _Part:
     """V and Bảng 8: the alerts raised in the week, their state, who handled them and their notes."""
+    import pandas as pd
+
     B: list[Block] = [Heading(1, w.s.section(5, "CẢNH BÁO VÀ KẾT QUẢ XỬ LÝ"))]
     ax = []
     al_note = ""

@@ -11,13 +11,12 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
-import pandas as pd
-
 from store.db import one
 from store.sqlparts import QUEUE_ORDER_SQL, SHOWN_TITLE, TAG_SLACK, effective_sql, shown_title_sql, tag_filters
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 FAR_FUTURE = datetime(9999, 1, 1)
 
@@ -114,6 +113,8 @@ def topics_over_time(cur: "duckdb.DuckDBPyConnection", since: datetime, bucket: 
 
 def _n_sources(cur: "duckdb.DuckDBPyConnection", df: pd.DataFrame, since: datetime | None) -> pd.DataFrame:
     """Add n_sources (how many sources carried each item) to a small result frame."""
+    import pandas as pd
+
     if not len(df):
         df["n_sources"] = pd.Series(dtype="int64")
         return df
@@ -247,6 +248,8 @@ def place_trends(cur: "duckdb.DuckDBPyConnection", start: datetime, mid: datetim
     the units `unit_place_names` (from `names_since`, what the map's click passes) expands to it, so the
     map's count is what its click lists. The database groups by the place-details text (a few hundred
     distinct values) or the corrected list, which is parsed here, not once per item."""
+    import pandas as pd
+
     cols = ["name_2025", "old_names", "n_now", "n_prev", "neg_now", "neg_prev", "in_area"]
     extra = ", CAST(t.place_details AS VARCHAR) AS d_model, h.h_places IS NOT NULL AS fixed"
     rows = cur.execute(

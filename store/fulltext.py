@@ -8,9 +8,8 @@ run tries again (`retry_at`, migration 038). NLP reads it through `store.tags.it
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
-
-import pyarrow as pa
 
 from store.db import one
 from store import search
@@ -19,6 +18,7 @@ from vocab.labels import FULLTEXT_TOO_OLD, FULLTEXT_WAITING
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 
 class Pending(NamedTuple):
@@ -79,19 +79,26 @@ class Extracted(NamedTuple):
     retry_at: datetime | None = None  # when a later run may try again (None: final)
 
 
-_ROWS = pa.schema([("item_id", pa.string()), ("text", pa.string()), ("status", pa.string()), ("url", pa.string()),
-                   ("attempts", pa.int32()), ("retry_at", pa.timestamp("us"))])
+@cache
+def _rows_schema() -> pa.Schema:
+    """Built on first use: pyarrow (~0.2 s of CPU with numpy) loads only in a process that writes these rows."""
+    import pyarrow as pa
+
+    return pa.schema([("item_id", pa.string()), ("text", pa.string()), ("status", pa.string()), ("url", pa.string()),
+                      ("attempts", pa.int32()), ("retry_at", pa.timestamp("us"))])
 
 
 def save_many(cur: "duckdb.DuckDBPyConnection", rows: Sequence[Extracted], *, now: datetime) -> int:
     """Store articles' outcomes (a repeat replaces the row; the last of an item in `rows` wins, as saved one after
     the other) and make the texts searchable (`search.index_fulltexts`), in a fixed number of statements however
     many rows: one at a time cost 13 statements an article (bench/fulltext_index.py). Returns postings added."""
+    import pyarrow as pa
+
     last = {r.item_id: r for r in rows}
     if not last:
         return 0
     cols = list(zip(*last.values()))
-    cur.register("_fulltext_rows", pa.table([list(c) for c in cols], schema=_ROWS))
+    cur.register("_fulltext_rows", pa.table([list(c) for c in cols], schema=_rows_schema()))
     try:
         cur.execute(
             """

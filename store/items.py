@@ -19,9 +19,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
-
-import pyarrow as pa
 
 from store.db import one, utcnow
 from store import search
@@ -29,6 +28,7 @@ from store.faults import fault_point
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
     from vocab.item import Item
     from store.db import Database
@@ -59,27 +59,32 @@ def cap_lengths(items: Sequence["Item"], caps: LengthCaps) -> tuple[list["Item"]
     return out, n_cut
 
 
-_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("source", pa.string()),
-        ("collector", pa.string()),
-        ("source_type", pa.string()),
-        ("outlet", pa.string()),
-        ("url", pa.string()),
-        ("canonical_url", pa.string()),
-        ("title", pa.string()),
-        ("summary", pa.string()),
-        ("published_at", pa.timestamp("us")),
-        ("published_estimated", pa.bool_()),
-        ("fetched_at", pa.timestamp("us")),
-        ("content_hash", pa.string()),
-        ("guid", pa.string()),
-        ("author", pa.string()),
-        ("flags", pa.list_(pa.string())),
-        ("ord", pa.int32()),
-    ]
-)
+@cache
+def _schema() -> pa.Schema:
+    """Built on first use: pyarrow (~0.2 s of CPU with numpy) loads only in a process that writes these rows."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("source", pa.string()),
+            ("collector", pa.string()),
+            ("source_type", pa.string()),
+            ("outlet", pa.string()),
+            ("url", pa.string()),
+            ("canonical_url", pa.string()),
+            ("title", pa.string()),
+            ("summary", pa.string()),
+            ("published_at", pa.timestamp("us")),
+            ("published_estimated", pa.bool_()),
+            ("fetched_at", pa.timestamp("us")),
+            ("content_hash", pa.string()),
+            ("guid", pa.string()),
+            ("author", pa.string()),
+            ("flags", pa.list_(pa.string())),
+            ("ord", pa.int32()),
+        ]
+    )
 
 
 def _dedupe(items: Sequence["Item"]) -> list["Item"]:
@@ -97,16 +102,19 @@ def _dedupe(items: Sequence["Item"]) -> list["Item"]:
 
 
 def _to_arrow(items: Sequence["Item"]) -> pa.Table:
-    cols: dict[str, list[Any]] = {name: [] for name in _SCHEMA.names}
+    import pyarrow as pa
+
+    schema = _schema()
+    cols: dict[str, list[Any]] = {name: [] for name in schema.names}
     for i, it in enumerate(items):
-        for name in _SCHEMA.names:
+        for name in schema.names:
             if name == "ord":
                 cols[name].append(i)
             elif name == "flags":
                 cols[name].append(list(it.flags))
             else:
                 cols[name].append(getattr(it, name))
-    return pa.table(cols, schema=_SCHEMA)
+    return pa.table(cols, schema=schema)
 
 
 def insert_items(
@@ -186,6 +194,8 @@ def _link_sightings(cur: "duckdb.DuckDBPyConnection") -> None:
 
 def _save_raws(cur: "duckdb.DuckDBPyConnection", items: Sequence["Item"], new_set: set[str]) -> None:
     """The raw entries of the new items (provenance; purged by retention), in one insert."""
+    import pyarrow as pa
+
     raws = [(it.id, it.fetched_at, it.raw) for it in items if it.raw is not None and it.id in new_set]
     if not raws:
         return
@@ -413,17 +423,24 @@ def garbled_of_source(cur: "duckdb.DuckDBPyConnection", source: str, published: 
     return [{"id": r[0], "title": r[1], "summary": r[2], "author": r[3], "published_at": r[4]} for r in rows]
 
 
-_REPAIR_SCHEMA = pa.schema([(n, pa.string()) for n in ("id", "title", "summary", "content_hash", "author")])
+@cache
+def _repair_schema() -> pa.Schema:
+    """Built on first use: pyarrow (~0.2 s of CPU with numpy) loads only in a process that writes these rows."""
+    import pyarrow as pa
+
+    return pa.schema([(n, pa.string()) for n in ("id", "title", "summary", "content_hash", "author")])
 
 
 def repair_texts(cur: "duckdb.DuckDBPyConnection", fixes: Sequence[dict[str, Any]]) -> list[str]:
-    """Replace the text of stored items that an old wrong decode garbled (keys of _REPAIR_SCHEMA; the
+    """Replace the text of stored items that an old wrong decode garbled (keys of _repair_schema(); the
     decision is collectors.encoding.plan_repairs). Their tags are dropped so the tagger redoes them.
     Returns the repaired ids. Call inside `Database.write()`, before `insert_items`."""
+    import pyarrow as pa
+
     if not fixes:
         return []
-    cols = {n: [f[n] for f in fixes] for n in _REPAIR_SCHEMA.names}
-    cur.register("_repair", pa.table(cols, schema=_REPAIR_SCHEMA))
+    cols = {n: [f[n] for f in fixes] for n in _repair_schema().names}
+    cur.register("_repair", pa.table(cols, schema=_repair_schema()))
     try:
         cur.execute(
             """

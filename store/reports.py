@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-import pandas as pd
-
 from store.db import one
 from store import cases as store_cases
 from store.alerts import get_alert
@@ -32,6 +30,7 @@ from store.sqlparts import latest_labels_join, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 # --------------------------------------------------------------------------------------------- area
 def fold(text: str) -> str:
@@ -326,6 +325,8 @@ def place_units(places: Any, details: Any, corrected: bool = False) -> list[str]
 def _place_table(cur: "duckdb.DuckDBPyConnection", limit: int | None) -> pd.DataFrame:
     """Bảng 5: items per 2025 unit (place_units), this week and the previous one. The database groups by
     the place-details text (a few hundred distinct values); each group is split into units here."""
+    import pandas as pd
+
     rows = cur.execute(
         """
         SELECT places, place_details, places_corrected, count(*) FILTER (WHERE now),
@@ -451,6 +452,8 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
     """One alert (or a story without an alert): the alert row, the story row, every item (oldest first, with
     effective tags and the number of sources that carried it) and the audit trail. Raises KeyError when
     there is no such alert or story."""
+    import pandas as pd
+
     alert: dict[str, Any] | None = None
     if alert_id:
         alert = get_alert(cur, alert_id)  # store.alerts owns the row's shape

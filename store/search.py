@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
-import pandas as pd
-
 from store.db import one
 from store.sqlparts import SHOWN_TITLE, TAG_SLACK, effective_sql, tag_filters
 from store.search_query import (Query, QueryError, Term, marked, name_spans, parse, phrase_readings, phrase_spans,
@@ -36,6 +34,7 @@ from store.search_query import (Query, QueryError, Term, marked, name_spans, par
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 __all__ = ["QueryError", "SearchResult", "search", "index_items", "index_fulltexts", "index_missing", "forget",
            "compact", "compact_plan", "compact_range", "compact_done", "tail_rows", "tail_mark", "postings"]
@@ -382,6 +381,8 @@ def _top(cur: "duckdb.DuckDBPyConnection", matches: str, filtered: str, key: str
 def _item_ids(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFrame:
     """`top` (ranked doc numbers) with their item ids, in its order. One list parameter and the range of
     the numbers: item_search is in doc order, so a recent window reads only its last row groups."""
+    import pandas as pd
+
     if not len(top):
         return top.assign(item_id=pd.Series(dtype="object"))
     docs = [int(d) for d in top["doc"]]
@@ -432,6 +433,8 @@ def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFram
     time the range makes DuckDB filter the scan by the id list (500 ids at 1M items: ~20 ms CPU, against
     ~40 ms by the primary key and over 100 ms by a plain semi-join). An item whose row falls outside the
     range (its time changed since it was indexed) is read again over all time."""
+    import pandas as pd
+
     df = _display_rows(cur, list(top["item_id"]), top["published_at"].min() if len(top) else None,
                        top["published_at"].max() if len(top) else None)
     missing = set(top["item_id"]) - set(df["id"])
@@ -445,6 +448,8 @@ def _display(cur: "duckdb.DuckDBPyConnection", top: pd.DataFrame) -> pd.DataFram
 def _display_rows(cur: "duckdb.DuckDBPyConnection", ids: list[str], lo: Any, hi: Any) -> pd.DataFrame:
     """Display columns and effective tags of `ids`, published within [lo, hi] when given. The ids go in
     as one list parameter (500 literals cost more to plan than the whole lookup)."""
+    import pandas as pd
+
     item_params: list[Any] = [ids]
     tag_params: list[Any] = [ids]
     when = tags_when = ""
@@ -702,4 +707,6 @@ def _bm25_sql(cur: "duckdb.DuckDBPyConnection", positive: list[int], lo: datetim
 def _ts(t: datetime) -> str:
     """A timestamp literal (the staged query repeats the window in every scan; literals keep the
     parameter list simple and let each scan prune row groups on it)."""
+    import pandas as pd
+
     return f"TIMESTAMP '{pd.Timestamp(t).strftime('%Y-%m-%d %H:%M:%S.%f')}'"

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
-
-import pyarrow as pa
 
 from store.db import one
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -116,27 +116,32 @@ def record_outcome(cur: "duckdb.DuckDBPyConnection", o: Outcome) -> None:
         )
 
 
-_OUTCOMES = pa.schema(
-    [
-        ("ord", pa.int32()),
-        ("source", pa.string()),
-        ("started_at", pa.timestamp("us")),
-        ("finished_at", pa.timestamp("us")),
-        ("outcome", pa.string()),
-        ("next_due_at", pa.timestamp("us")),
-        ("http_status", pa.int32()),
-        ("entries_seen", pa.int32()),
-        ("items_new", pa.int32()),
-        ("skipped_total", pa.int32()),
-        ("skipped_json", pa.string()),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-        ("error_kind", pa.string()),
-        ("error", pa.string()),
-        ("decode_replaced", pa.int32()),
-        ("items_repaired", pa.int32()),
-    ]
-)
+@cache
+def _outcomes_schema() -> pa.Schema:
+    """Built on first use: pyarrow (~0.2 s of CPU with numpy) loads only in a process that writes these rows."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("ord", pa.int32()),
+            ("source", pa.string()),
+            ("started_at", pa.timestamp("us")),
+            ("finished_at", pa.timestamp("us")),
+            ("outcome", pa.string()),
+            ("next_due_at", pa.timestamp("us")),
+            ("http_status", pa.int32()),
+            ("entries_seen", pa.int32()),
+            ("items_new", pa.int32()),
+            ("skipped_total", pa.int32()),
+            ("skipped_json", pa.string()),
+            ("etag", pa.string()),
+            ("last_modified", pa.string()),
+            ("error_kind", pa.string()),
+            ("error", pa.string()),
+            ("decode_replaced", pa.int32()),
+            ("items_repaired", pa.int32()),
+        ]
+    )
 
 
 def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome]) -> None:
@@ -161,6 +166,8 @@ def record_outcomes(cur: "duckdb.DuckDBPyConnection", outcomes: Sequence[Outcome
 
 def _outcome_table(outcomes: Sequence[Outcome]) -> pa.Table:
     """The outcomes as one Arrow table (in order, `ord`), so each statement below reads them all at once."""
+    import pyarrow as pa
+
     return pa.Table.from_pylist(
         [
             {
@@ -174,7 +181,7 @@ def _outcome_table(outcomes: Sequence[Outcome]) -> pa.Table:
             }
             for i, o in enumerate(outcomes)
         ],
-        schema=_OUTCOMES,
+        schema=_outcomes_schema(),
     )
 
 

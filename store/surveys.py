@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
-import pandas as pd
 import pyarrow as pa
 
 from store.db import one
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,8 @@ def delete_survey(cur: "duckdb.DuckDBPyConnection", survey_id: int) -> None:
 
 def answers_wide(cur: "duckdb.DuckDBPyConnection", survey_id: int, codes: Sequence[str]) -> pd.DataFrame:
     """One row per respondent, one column per (single-answer) question code; NaN where unanswered."""
+    import pandas as pd
+
     n = one(cur.execute("SELECT respondents FROM surveys WHERE id = ?", [survey_id]))
     idx = pd.RangeIndex(1, int(n[0]) + 1 if n else 1, name="respondent")
     if not codes:

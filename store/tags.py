@@ -9,45 +9,53 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Sequence
-
-import pyarrow as pa
 
 from store.db import one, utcnow
 from store.fulltext import texts_for
+from vocab.labels import STEP_ATTEMPTS  # failed attempts before an item is given up (migration 177); named here too
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 HUMAN_FIELDS = ("topics", "sentiment", "places", "in_area")
 
-_SCHEMA = pa.schema([
-    ("item_id", pa.string()),
-    ("model_version", pa.string()),
-    ("topics", pa.list_(pa.string())),
-    ("sentiment", pa.string()),
-    ("in_area", pa.bool_()),
-    ("places", pa.list_(pa.string())),
-    ("place_details", pa.string()),
-    ("lang", pa.string()),
-    ("no_diacritics", pa.bool_()),
-    ("folded", pa.string()),
-    ("tagged_at", pa.timestamp("us")),
-    ("title_restored", pa.string()),      # migration 070
-    ("place_reads", pa.list_(pa.string())),  # migration 162
-    ("text_restored", pa.string()),       # migration 175
-])
+@cache
+def _schema() -> pa.Schema:
+    """Built on first use: pyarrow (~0.2 s of CPU with numpy) loads only in a process that writes these rows."""
+    import pyarrow as pa
+
+    return pa.schema([
+        ("item_id", pa.string()),
+        ("model_version", pa.string()),
+        ("topics", pa.list_(pa.string())),
+        ("sentiment", pa.string()),
+        ("in_area", pa.bool_()),
+        ("places", pa.list_(pa.string())),
+        ("place_details", pa.string()),
+        ("lang", pa.string()),
+        ("no_diacritics", pa.bool_()),
+        ("folded", pa.string()),
+        ("tagged_at", pa.timestamp("us")),
+        ("title_restored", pa.string()),      # migration 070
+        ("place_reads", pa.list_(pa.string())),  # migration 162
+        ("text_restored", pa.string()),       # migration 175
+    ])
 
 
 def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], now: datetime | None = None) -> int:
     """Insert or replace the tags of the given pipeline output rows (key `id`). Returns the row count."""
+    import pyarrow as pa
+
     if not rows:
         return 0
     now = now or utcnow()
     last: dict[str, dict[str, Any]] = {}
     for r in rows:  # one row per item: the last one wins
         last[str(r["id"])] = r
-    cols: dict[str, list[Any]] = {n: [] for n in _SCHEMA.names}
+    cols: dict[str, list[Any]] = {n: [] for n in _schema().names}
     for item_id, r in last.items():
         cols["item_id"].append(item_id)
         cols["model_version"].append(str(r.get("model_version") or ""))
@@ -63,7 +71,7 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
         cols["title_restored"].append(r.get("title_restored") or None)
         cols["place_reads"].append(list(r.get("place_reads") or []) or None)
         cols["text_restored"].append(r.get("text_restored") or None)
-    cur.register("_tags", pa.table(cols, schema=_SCHEMA))
+    cur.register("_tags", pa.table(cols, schema=_schema()))
     try:
         # an item tagged for the first time owes its after-tagging steps (cases, watchlists): marked in this
         # transaction, so a stop or a crash before those steps leaves the mark for the catch-up (migration 176)
@@ -101,10 +109,6 @@ def count_steps_pending(cur: "duckdb.DuckDBPyConnection") -> int:
     """How many items still owe their cases and watchlist matching (0 between passes: a mark outlives a pass
     only after a stop, a crash, or a step that failed). Those given up (`count_steps_failed`) are not counted."""
     return int(one(cur.execute("SELECT count(*) FROM item_steps_pending WHERE failed_at IS NULL"))[0])
-
-
-# failed attempts of one item's after-tagging steps before it is given up (migration 177)
-STEP_ATTEMPTS = 3
 
 
 # how much of a step's error is kept (item_steps_pending.last_error): enough to read the cause, bounded per row

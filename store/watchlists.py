@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
-import pandas as pd
-
 from store.db import one
 from store.sqlparts import TAG_SLACK, effective_sql, shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 _COLS = ("id", "name", "query", "places", "topics", "source_types", "min_items", "window_minutes", "severity",
          "active", "created_by", "created_at", "updated_by", "updated_at")

@@ -81,6 +81,25 @@ STEP_LABELS: dict[str, str] = {
     "watchlists": "đối chiếu danh sách theo dõi",
 }
 
+# failed attempts of one item's after-tagging steps before it is given up (migration 177; store.tags names it too).
+# Here, not in store/, because `langnghe steps --help` says it and help texts load no database library.
+STEP_ATTEMPTS = 3
+
+# The fields an imported file's columns map to (`langnghe import --map title=…,text=…`, the Nhập dữ liệu page;
+# collectors.imports.mapping.FIELDS). Here because `langnghe import --help` lists them without loading the readers.
+IMPORT_FIELDS: tuple[str, ...] = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type",
+                                  "id")
+
+# Staff roles, each allowed what the one before it is: viewers read, analysts also review, correct and import,
+# admins also manage accounts and settings (orchestration.accounts.role_allows).
+STAFF_ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
+# Collaborators (cộng tác viên DLXH) are outside that ladder: their account opens the collaborators' form and
+# nothing else, so an office can give its fifteen collaborators logins without letting them read the dashboard,
+# review alerts or correct tags. A page or action for them says min_role COLLABORATOR; analysts and admins
+# may file a collaborator's report too.
+COLLABORATOR = "ctv"
+ROLES: tuple[str, ...] = (COLLABORATOR, *STAFF_ROLES)
+
 # An item with no full-text row yet (store.fulltext.status_by_source, Nguồn tin): in the fetch window it waits for
 # its turn; fetched before the window ([fulltext] max_age_hours) it is never tried.
 FULLTEXT_WAITING = "pending"

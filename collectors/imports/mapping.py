@@ -15,9 +15,9 @@ from typing import Mapping
 from collectors.imports.errors import ImportFormatError
 from collectors.textutil import tidy
 from vocab.folding import fold
+from vocab.labels import IMPORT_FIELDS
 
-
-FIELDS = ("title", "text", "url", "published_at", "author", "outlet", "place", "source_type", "id")
+FIELDS = IMPORT_FIELDS  # defined in vocab: `langnghe import --help` lists them without loading the readers
 
 # header names other tools use, compared folded (vocab.folding.fold: lower case, no diacritics), so
 # "Tiêu đề bài", "TIEU DE BAI" and "tiêu đề bài" are one name

@@ -10,11 +10,12 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from orchestration import ingest
 from vocab.config import Config
-from store.db import Database, StorageError
+
+if TYPE_CHECKING:
+    from store.db import Database
 
 log = logging.getLogger("langnghe.commands")
 
@@ -41,6 +42,9 @@ def stop_on_ctrl_c(stop: threading.Event) -> Iterator[None]:
 
 def tag_leftovers(cfg: Config, db: Database, stop: threading.Event | None = None) -> int:
     """Tag what is still untagged (this run's or an earlier crash's); a tagging failure is said, not fatal."""
+    from orchestration import ingest
+    from store.db import StorageError
+
     try:
         n = ingest.catch_up(cfg, db, stop=stop)
     except StorageError:

@@ -24,8 +24,6 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from store import items as store_items
-from store.db import Database, DatabaseLocked, backup_database, copy_published, utcnow
 from vocab.config import Config
 from vocab.oserrors import os_error_text
 from vocab.timefmt import fmt_local, to_local
@@ -51,6 +49,9 @@ def target(dest: str, now: datetime) -> Path:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from store import items as store_items
+    from store.db import Database, utcnow
+
     dest = target(args.dest, to_local(utcnow()))
     if dest.exists():
         print(f"langnghe backup: đã có tệp {dest}; chọn tên khác (bản sao lưu không ghi đè tệp nào).", file=sys.stderr)
@@ -78,8 +79,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 def _copy(cfg: Config, dest: Path) -> str:
     """Copy the database (serve stopped) or serve's snapshot into `dest`; return what the summary adds about it."""
+    from store import db as store_db
+    from store.db import DatabaseLocked, copy_published, utcnow
+
     try:
-        backup_database(cfg.storage.db_path, dest)
+        store_db.backup_database(cfg.storage.db_path, dest)
         return ""
     except DatabaseLocked as exc:
         snap = cfg.storage.snapshot_path

@@ -12,16 +12,11 @@ quits at once. After the pass, items left untagged (this pass, or an earlier cra
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import threading
 
-from collectors.runner import Runner
 from langnghe.commands._storing import stop_on_ctrl_c, tag_leftovers
-from orchestration import ingest
-from orchestration import sources as sources_store
 from vocab.config import Config
-from store.db import Database, DatabaseLocked, utcnow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    import asyncio
+
+    from collectors.runner import Runner
+    from orchestration import ingest
+    from orchestration import sources as sources_store
+    from store.db import Database, DatabaseLocked, utcnow
+
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:

@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from devtools import DEMO_CONFIG_PATH, demo_accounts, demo_channels, demo_notify, demo_survey, demo_watch
+from devtools import DEMO_CONFIG_PATH, demo_channels
 from vocab.config import Config, load
 
 
@@ -71,6 +71,7 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
 def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
     """Demo-only set-up run once the database is open: the demo accounts, printed on the console, the
     demo survey's two waves (page Khảo sát) and the demo watchlist that fires during the burst."""
+    from devtools import demo_accounts, demo_notify, demo_survey, demo_watch
 
     def before(db):  # type: ignore[no-untyped-def]
         demo_accounts.setup(cfg, db)

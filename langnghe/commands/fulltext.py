@@ -5,13 +5,9 @@ a 5xx answer, robots.txt not answering) and which were given up after max_attemp
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import timedelta
 
-from collectors import fulltext
-from store import fulltext as store_fulltext
-from store.db import Database, DatabaseLocked, utcnow
 from vocab.config import Config
 
 
@@ -22,6 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    import asyncio
+
+    from collectors import fulltext
+    from store import fulltext as store_fulltext
+    from store.db import Database, DatabaseLocked, utcnow
+
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:

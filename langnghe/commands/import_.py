@@ -14,24 +14,24 @@ import signal
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from collectors import imports as imp
-from collectors.base import skip_label
 from langnghe.commands._files import CannotOpen, open_named
 from langnghe.commands._storing import tag_leftovers
 from vocab.config import Config
-from vocab.labels import SOURCE_TYPES
-from orchestration import imports as importer
-from store.db import Database, DatabaseLocked, StorageError, utcnow
+from vocab.labels import IMPORT_FIELDS, SOURCE_TYPES
+
+if TYPE_CHECKING:
+    from collectors import imports as imp
 
 log = logging.getLogger("langnghe.import")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="nhập bài đăng từ tệp CSV, TSV, JSONL, JSON hoặc XLSX (nhập lại không tạo tin trùng)")
     p.add_argument("file", metavar="TỆP", help="tệp đã xuất (.csv, .tsv, .jsonl, .json, .xlsx)")
     p.add_argument("--map", metavar="CẶP", dest="mapping", default="",
-                   help=f"các cặp trường=cột, cách nhau bởi dấu phẩy; trường: {', '.join(imp.FIELDS)}")
+                   help=f"các cặp trường=cột, cách nhau bởi dấu phẩy; trường: {', '.join(IMPORT_FIELDS)}")
     p.add_argument("--preview", action="store_true", help="xem trước những gì sẽ nhập, không ghi gì")
     p.add_argument("--source", metavar="NGUỒN", help="tên nguồn cho các tin này (mặc định import-<tên tệp>)")
     p.add_argument("--outlet", metavar="NƠI_ĐĂNG", help="nơi đăng hiển thị khi tệp không có cột này (mặc định: tên nguồn)")
@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _settings(args: argparse.Namespace, cfg: Config) -> imp.ImportSettings:
+    from collectors import imports as imp
+
     return imp.settings_for(cfg, args.file, source=args.source, outlet=args.outlet, source_type=args.source_type)
 
 
@@ -52,6 +54,8 @@ def _fail(exc: BaseException | str, code: int = 2) -> int:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from store.db import DatabaseLocked, StorageError
+
     try:
         return _run(args, cfg)
     except (DatabaseLocked, StorageError):
@@ -71,6 +75,8 @@ def unexpected_text(exc: BaseException) -> str:
 
 
 def _run(args: argparse.Namespace, cfg: Config) -> int:
+    from collectors import imports as imp
+
     try:
         fh = open_named(args.file)
     except CannotOpen as exc:
@@ -101,6 +107,10 @@ def _run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
+    from collectors import imports as imp
+    from collectors.base import skip_label
+    from store.db import utcnow
+
     with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
         pv = imp.preview(table.rows, table.columns, mapping, _settings(args, cfg), utcnow(),
                          n=cfg.imports.preview_rows, chunk_rows=cfg.imports.chunk_rows, notes=table.notes)
@@ -126,6 +136,9 @@ def _check_name(args: argparse.Namespace, cfg: Config) -> None:
     nothing: the database is opened read-only (no migration runs, no file is created), and only when it exists,
     is free (a running server holds it) and has this version's schema; otherwise the sources of
     langnghe.toml are checked, and an older schema is said."""
+    from orchestration import imports as importer
+    from store.db import Database, DatabaseLocked
+
     name = _settings(args, cfg).source.name
     if Path(cfg.storage.db_path).exists():
         try:
@@ -149,6 +162,9 @@ def undated_warning(n: int) -> str:
 def _undated(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
     """Rows that would be imported without a date of their own (a read of the whole file, nothing written).
     A file that cannot be read counts 0 here: the import itself then fails and records the attempt."""
+    from collectors import imports as imp
+    from store.db import utcnow
+
     try:
         with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
             imp.check_mapping(mapping, table.columns)
@@ -184,6 +200,11 @@ def _progress(rows: int, new: int, share: float | None) -> None:
 
 
 def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[str, str]) -> int:
+    from collectors import imports as imp
+    from collectors.base import skip_label
+    from orchestration import imports as importer
+    from store.db import Database, DatabaseLocked, utcnow
+
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:

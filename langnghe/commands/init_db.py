@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from vocab.config import Config
-from store.db import Database
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,6 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from store.db import Database
+
     with Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies) as db:
         print(f"{cfg.storage.db_path}: sẵn sàng, phiên bản cấu trúc {db.schema_version()}")
     return 0

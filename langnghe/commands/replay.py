@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from langnghe.commands._files import open_error
-from orchestration import ingest
 from vocab.config import Config
 
 if TYPE_CHECKING:
@@ -140,6 +139,8 @@ def pipeline_tagging(cfg: Config, db: Any, clock: Callable[[], datetime]
                      ) -> tuple[Callable[[list[str]], None] | None, Any, str]:
     """(processor writing item_tags like the live runner, no in-process tagger, description); `clock` is the
     SimClock given to `replay`."""
+    from orchestration import ingest
+
     return ingest.processor(cfg, db, clock), None, "NLP pipeline (nlp.service, như khi chạy thật)"
 
 

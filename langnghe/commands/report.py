@@ -15,7 +15,6 @@ import os
 import sys
 from pathlib import Path
 
-from collectors.encoding import decode
 from langnghe.commands._files import open_error, out_dir_error
 from reports.steps import step_words
 from vocab.config import Config
@@ -74,6 +73,7 @@ def _open(cfg: Config, path: str | None):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from collectors.encoding import decode
     from reports import rapid_report, weekly_report
     from reports.settings import ReportSettings, dmy, report_week, to_local, week_period
     from store.db import DatabaseLocked, utcnow

@@ -19,8 +19,6 @@ import argparse
 import os
 import sys
 
-from store import items as store_items
-from store.db import Database, restore_database
 from vocab.config import Config
 from vocab.oserrors import os_error_text
 
@@ -39,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from store import items as store_items
+    from store.db import Database, restore_database
+
     live = cfg.storage.db_path
     try:
         aside = restore_database(args.source, live)

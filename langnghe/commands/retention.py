@@ -15,12 +15,9 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from orchestration.retention import run_retention, stopped_left
-from store import retention as store_retention
 from vocab.config import Config
 from vocab.labels import purge_label
 from vocab.timefmt import to_local
-from store.db import Database, DatabaseLocked
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from orchestration.retention import run_retention, stopped_left
+    from store import retention as store_retention
+    from store.db import Database, DatabaseLocked
+
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:

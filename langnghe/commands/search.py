@@ -13,17 +13,14 @@ import json
 import logging
 import sys
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
-from store import search as store_search
-from store import users as store_users
-from orchestration.status import old_schema_note
-from store.db import Database, DatabaseLocked, NoDatabase, open_read_only
 from vocab.config import Config
 from vocab.numbers import fmt_num
 from vocab.privacy import mask_mentions_in, mentions_masked_by
+
+if TYPE_CHECKING:
+    from store.db import Database
 
 log = logging.getLogger(__name__)
 TZ_OFFSET = timedelta(hours=7)  # dates on the command line are Vietnam dates
@@ -68,6 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _open(cfg: Config) -> tuple[Database | None, str | None]:
     """The database read-only, or the snapshot while `serve` holds it (store.db.open_read_only, as `langnghe
     status`); (None, why) when neither can be read or the file is older than this release."""
+    from orchestration.status import old_schema_note
+    from store.db import DatabaseLocked, NoDatabase, open_read_only
+
     try:
         db, from_snapshot = open_read_only(cfg.storage)
     except (NoDatabase, DatabaseLocked) as exc:
@@ -89,6 +89,11 @@ def _list(v: Any) -> list[str]:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    import duckdb
+
+    from store import search as store_search
+    from store import users as store_users
+
     if args.limit < 1:
         print("langnghe search: --limit phải lớn hơn 0", file=sys.stderr)
         return 2

@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from collectors import search_feeds
-from orchestration.search_feeds import gazetteer_groups
 from vocab.config import Config
 
 
@@ -20,6 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from collectors import search_feeds
+    from orchestration.search_feeds import gazetteer_groups
+
     groups, origin = gazetteer_groups(cfg.area.province, cfg.area.focus or cfg.area.province)
     engines = tuple(args.engine or ("google_news", "bing_news"))
     print(f"# {len(groups)} nhóm tên địa danh (nguồn: {origin})", file=sys.stderr)

@@ -7,7 +7,6 @@ import os
 import sys
 from dataclasses import replace
 
-from store.db import DatabaseLocked
 from vocab.config import Config
 
 
@@ -25,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from langnghe.service import serve
+    from store.db import DatabaseLocked
 
     dash = cfg.dashboard
     if args.port:

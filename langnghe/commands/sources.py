@@ -6,9 +6,7 @@ import argparse
 import json
 import sys
 
-from collectors import registry
 from vocab.config import Config
-from orchestration.status import HEALTH_STATUS, collect_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from collectors import registry
+    from orchestration.status import collect_status
+
     if args.kinds:
         kinds = registry.kinds()
         if args.json:
@@ -45,6 +46,8 @@ def _table(rows: list[dict], described: dict[str, tuple[str, str]]) -> str:
     """The sources in the words Nguồn tin shows: the kind's label («Báo điện tử (RSS)») and the state's
     («Hoạt động»), not the codes «rss», «ok» (`--json` keeps the codes for programs). Columns as wide as their
     longest cell."""
+    from orchestration.status import HEALTH_STATUS
+
     cells = [(r["source"][:40], described.get(r["kind"], (r["kind"], ""))[0], HEALTH_STATUS.get(r["status"], r["status"]),
               str(r["items_24h"]), str(r["consecutive_failures"]), (r.get("last_error") or "")[:60]) for r in rows]
     widths = [max(len(c[i]) for c in [HEADERS, *cells]) for i in range(len(HEADERS) - 1)]
@@ -60,6 +63,8 @@ def _table(rows: list[dict], described: dict[str, tuple[str, str]]) -> str:
 def _load_errors() -> int:
     """A kind module that fails to import only disables its own kind (collectors/registry.py): say which, so a
     new kind with a mistake does not just go missing from the list. 1 when any failed."""
+    from collectors import registry
+
     for mod, err in sorted(registry.LOAD_ERRORS.items()):
         print(f"Lỗi: không nạp được collectors/{mod}.py ({err}); loại nguồn của nó không dùng được.", file=sys.stderr)
     return 1 if registry.LOAD_ERRORS else 0

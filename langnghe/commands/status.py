@@ -11,7 +11,6 @@ from datetime import datetime
 from vocab.config import Config
 from vocab.numbers import number
 from vocab.timefmt import to_local
-from orchestration.status import ORIGIN_LABELS, collect_status, steps_failed_text, steps_pending_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from orchestration.status import ORIGIN_LABELS, collect_status, steps_failed_text, steps_pending_text
+
     st = collect_status(cfg)
     if args.json:
         print(json.dumps(st, ensure_ascii=False, indent=2, default=str))

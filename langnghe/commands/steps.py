@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from orchestration.status import old_schema_note
-from store import tags as tag_store
-from store.db import Database, DatabaseLocked, StorageError, open_read_only
 from vocab.config import Config
-from vocab.labels import STEP_LABELS
+from vocab.labels import STEP_ATTEMPTS, STEP_LABELS
 from vocab.timefmt import fmt_local
+
+if TYPE_CHECKING:
+    from store.tags import StepsGroup
 
 WHAT = "đối chiếu hồ sơ phản ánh và danh sách theo dõi"
 
@@ -30,7 +31,7 @@ WHAT = "đối chiếu hồ sơ phản ánh và danh sách theo dõi"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "steps", help=f"hàng chờ {WHAT} của tin đã gán nhãn: tin còn chờ, tin đã dừng thử và lỗi gần nhất",
-        description=f"Liệt kê tin đã gán nhãn còn chờ {WHAT}, và tin đã dừng thử sau {tag_store.STEP_ATTEMPTS} lần "
+        description=f"Liệt kê tin đã gán nhãn còn chờ {WHAT}, và tin đã dừng thử sau {STEP_ATTEMPTS} lần "
                     "lỗi, theo bước bị lỗi, kèm lỗi gần nhất. Chỉ đọc (khi serve đang chạy thì đọc bản chụp của "
                     "serve); với --retry thì đưa các tin đã dừng thử vào lại hàng chờ (cần dừng serve trước). "
                     "Mã thoát: 0 xong; 2 lỗi cấu hình; 3 serve đang giữ cơ sở dữ liệu; 4 không đọc được cơ sở dữ liệu.")
@@ -40,6 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    from store.db import DatabaseLocked, StorageError
+
     try:
         return _retry(cfg) if args.retry else _list(cfg)
     except DatabaseLocked as exc:
@@ -51,18 +54,25 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _retry(cfg: Config) -> int:
+    from store import tags as tag_store
+    from store.db import Database
+
     with Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies) as db:
         with db.write() as cur:
             n = tag_store.retry_steps_failed(cur)
     if n:
         print(f"Đã đưa {n} tin vào lại hàng chờ {WHAT}; serve xử lý khi khởi động và ở mỗi lượt gán nhãn "
-              f"(lỗi lại {tag_store.STEP_ATTEMPTS} lần thì dừng thử như trước).")
+              f"(lỗi lại {STEP_ATTEMPTS} lần thì dừng thử như trước).")
     else:
         print("Không có tin nào đã dừng thử: không có gì để đưa lại hàng chờ.")
     return 0
 
 
 def _list(cfg: Config) -> int:
+    from orchestration.status import old_schema_note
+    from store import tags as tag_store
+    from store.db import open_read_only
+
     db, from_snapshot = open_read_only(cfg.storage)
     with db:
         if from_snapshot:
@@ -77,13 +87,13 @@ def _list(cfg: Config) -> int:
     return 0
 
 
-def summary_lines(groups: list[tag_store.StepsGroup]) -> list[str]:
+def summary_lines(groups: list[StepsGroup]) -> list[str]:
     """The listing, in Vietnamese: owed, then given up, each with its groups by failed step."""
     if not groups:
         return [f"Không có tin nào còn chờ {WHAT}."]
     out: list[str] = []
     for given_up, title in ((False, f"Tin còn chờ {WHAT}"),
-                            (True, f"Tin đã dừng thử sau {tag_store.STEP_ATTEMPTS} lần lỗi")):
+                            (True, f"Tin đã dừng thử sau {STEP_ATTEMPTS} lần lỗi")):
         part = [g for g in groups if g.given_up == given_up]
         if part:
             out.append(f"{title}: {sum(g.items for g in part)}")
@@ -94,7 +104,7 @@ def summary_lines(groups: list[tag_store.StepsGroup]) -> list[str]:
     return out
 
 
-def _group_line(g: tag_store.StepsGroup) -> str:
+def _group_line(g: StepsGroup) -> str:
     if not g.step and g.given_up:  # given up before round 20 kept the step and the error (migration 178)
         return f"không rõ bước lỗi (dừng thử trước khi có ghi lại; xem nhật ký của serve): {g.items}"
     if g.step == "":  # failed before migration 178, not given up yet

@@ -16,15 +16,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langnghe.commands._files import CannotOpen, open_named, out_dir_error
 from langnghe.commands.import_ import _StopOnCtrlC
-from orchestration import surveys as importer
-from store import surveys as store_surveys
-from store.db import Database, DatabaseLocked, utcnow
 from surveys.model import KIND_LABELS, ROLE_LABELS, Questionnaire, SurveyError
 from vocab.config import Config
-from collectors.imports import ImportFormatError
+
+if TYPE_CHECKING:
+    from store.db import Database
 
 
 def _parser(sub: argparse._SubParsersAction, name: str, help_: str) -> argparse.ArgumentParser:
@@ -74,6 +74,8 @@ def _print_questionnaire(q: Questionnaire) -> None:
 
 
 def _open_db(cfg: Config) -> Database | None:
+    from store.db import Database, DatabaseLocked
+
     try:
         return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
@@ -82,6 +84,11 @@ def _open_db(cfg: Config) -> Database | None:
 
 
 def run_import(args: argparse.Namespace, cfg: Config) -> int:
+    from collectors.imports import ImportFormatError
+    from orchestration import surveys as importer
+    from store import surveys as store_surveys
+    from store.db import utcnow
+
     try:
         fh = open_named(args.file)
     except CannotOpen as exc:
@@ -133,6 +140,9 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
 
 def run_delete(args: argparse.Namespace, cfg: Config) -> int:
     """A wrong import could not be undone: delete the survey (answers, tags) in one transaction, audited."""
+    from orchestration import surveys as importer
+    from store.db import utcnow
+
     db = _open_db(cfg)
     if db is None:
         return 3
@@ -151,6 +161,8 @@ def _progress(n: int, share: float | None) -> None:
 
 
 def _read_db(cfg: Config) -> Database | None:
+    from store.db import Database, DatabaseLocked
+
     for path in (cfg.storage.db_path, cfg.storage.snapshot_path):
         if Path(path).exists():
             try:
@@ -162,6 +174,8 @@ def _read_db(cfg: Config) -> Database | None:
 
 
 def run_list(args: argparse.Namespace, cfg: Config) -> int:
+    from store import surveys as store_surveys
+
     db = _read_db(cfg)
     if db is None:
         return 2
@@ -177,6 +191,8 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
 def run_report(args: argparse.Namespace, cfg: Config) -> int:
     from reports.pdf_out import PdfError
     from reports.survey import previous_wave, write_survey_report
+    from store import surveys as store_surveys
+    from store.db import utcnow
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = set(formats) - {"docx", "xlsx", "pdf"}

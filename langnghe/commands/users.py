@@ -17,9 +17,8 @@ import argparse
 import getpass
 import sys
 
-from orchestration.accounts import ROLES
 from vocab.config import Config
-from store.db import Database, DatabaseLocked
+from vocab.labels import ROLES
 
 
 VERB_HELP = {"disable": "khóa tài khoản (không đăng nhập được nữa)", "enable": "mở lại tài khoản đã khóa"}
@@ -65,6 +64,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration.accounts import AuthError, service
+    from store.db import Database, DatabaseLocked
 
     if not getattr(args, "users_cmd", None):
         print("cách dùng: langnghe users {add,list,passwd,disable,enable,unlock} … (xem langnghe users --help)",

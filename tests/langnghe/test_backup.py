@@ -136,13 +136,13 @@ def test_a_backup_of_a_damaged_snapshot_while_serve_runs_fails_and_says_what_to_
 
 def _serve_holds(monkeypatch) -> None:
     """`langnghe backup` in this process as while serve holds the database: its snapshot is what is copied."""
-    import langnghe.commands.backup as backup_cmd
+    import store.db as store_db
     from store.db import DatabaseLocked
 
     def held(src: object, dest: object) -> None:
         raise DatabaseLocked("Cơ sở dữ liệu đang được một tiến trình khác giữ (thường là `langnghe serve`).")
 
-    monkeypatch.setattr(backup_cmd, "backup_database", held)
+    monkeypatch.setattr(store_db, "backup_database", held)
 
 
 def test_how_old_the_backup_is_is_read_from_the_snapshot_actually_copied(tmp_path, monkeypatch, capsys):

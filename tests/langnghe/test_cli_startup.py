@@ -1,0 +1,62 @@
+"""Every `langnghe` process builds the whole parser (every command module is discovered and registered), so what a
+command module imports at its top every CLI call pays: until round 25 that was pandas, pyarrow, numpy, DuckDB and
+python-docx, ~1.6 s of CPU before `langnghe --help` printed a line (bench/cli_startup.py). A command module imports
+its heavy libraries inside `run` (docs/ARCHITECTURE.md *Conventions*, CLI); these tests hold that."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Libraries no help text needs; each costs 0.07-2.4 s of CPU to import
+HEAVY = ("pandas", "pyarrow", "numpy", "sklearn", "scipy", "duckdb", "docx", "matplotlib", "underthesea",
+         "openpyxl", "weasyprint", "statsmodels", "httpx")
+# Libraries `langnghe status` has no use for: it reads counts, makes no DataFrame nor Arrow table, fetches nothing
+NOT_FOR_STATUS = ("pandas", "pyarrow", "numpy", "sklearn", "scipy", "docx", "matplotlib", "underthesea", "httpx")
+
+
+def _loaded(code: str, env: dict[str, str] | None = None) -> list[str]:
+    """The HEAVY modules a fresh interpreter has loaded after running `code` (its last line of output)."""
+    probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()[-1].split() if out.stdout.strip() else []
+
+
+def test_building_every_help_text_imports_no_heavy_library():
+    """`langnghe --help` and every subcommand's help, built in one process, as each `langnghe …` call builds them."""
+    code = ("from langnghe import cli\n"
+            "def walk(p):\n"
+            "    p.format_help()\n"
+            "    for s in cli._sub_parsers(p).values():\n"
+            "        walk(s)\n"
+            "walk(cli.build_parser())")
+    assert _loaded(code) == []
+
+
+def test_status_makes_no_dataframe_and_loads_no_pandas(tmp_path):
+    """`langnghe status` opens the database and counts: DuckDB, and nothing of pandas, pyarrow or the NLP (1.6 s
+    of CPU before round 25, 0.6 s after: bench/cli_startup.py)."""
+    from collectors.textutil import canonical_url, content_hash, sha1
+    from store import items as store_items
+    from store.db import Database, utcnow
+    from vocab.item import Item
+
+    path = tmp_path / "s.duckdb"
+    url, pub = "https://baomoi.example/tin/1", utcnow() - timedelta(hours=1)
+    it = Item(id=sha1(canonical_url(url)), source="s", collector="rss", source_type="press", outlet="Báo", url=url,
+              canonical_url=canonical_url(url), title="Bãi thải than sạt lở", summary="", published_at=pub,
+              published_estimated=False, fetched_at=pub, content_hash=content_hash("Bãi thải than sạt lở", "", url))
+    db = Database(str(path))
+    with db.write() as cur:
+        store_items.insert_items(cur, [it])
+    db.close()
+    env = {k: v for k, v in os.environ.items() if k != "LANGNGHE_CONFIG"}
+    loaded = _loaded("from langnghe import cli\nassert cli.main(['status']) == 0",
+                     env={**env, "LANGNGHE_DB": str(path), "PYTHONPATH": str(ROOT)})
+    assert "duckdb" in loaded  # the probe sees what a command loads
+    assert not set(loaded) & set(NOT_FOR_STATUS), loaded
