@@ -24,6 +24,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from store import fulltext as store_fulltext
     from store.db import Database, DatabaseLocked, utcnow
 
+    if args.limit is not None and args.limit < 1:  # 0 read as "no limit" and fetched max_per_run articles (round 25)
+        print("langnghe fulltext: --limit phải lớn hơn 0", file=sys.stderr)
+        return 2
     try:
         db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:

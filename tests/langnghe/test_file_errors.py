@@ -72,3 +72,15 @@ def test_the_zip_directory_of_an_xlsx_is_looked_for_in_a_bounded_tail():
 
     with pytest.raises(ImportFormatError, match="không có mục lục zip"):
         _check_zip_directory(Endless())  # noqa: SLF001
+
+
+def test_fulltext_refuses_a_limit_below_one_and_fetches_nothing(tmp_path, monkeypatch, capsys):
+    """`langnghe fulltext --limit 0` read 0 as "no limit" and fetched [fulltext] max_per_run articles (round 25);
+    it is refused as `search --limit 0` is, before the database is opened or anything is fetched."""
+    from langnghe import cli
+
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "db.duckdb"))
+    monkeypatch.setattr("collectors.fulltext.run", lambda *a, **k: (_ for _ in ()).throw(AssertionError("fetched")))
+    assert cli.main(["fulltext", "--limit", "0"]) == 2
+    assert "--limit phải lớn hơn 0" in capsys.readouterr().err
+    assert not (tmp_path / "db.duckdb").exists()
