@@ -482,15 +482,12 @@ def import_opened(upload: Any) -> OpenedUpload:
     preview and the import, 3–9 s each for a 20,000-row sheet under load; round 24). The same bytes uploaded again are
     not opened again; another file closes the last. An unreadable file or a bomb raises ImportFormatError, as before,
     and is not kept."""
-    import hashlib
-
     from collectors import imports as imp
 
     kept: OpenedUpload | None = st.session_state.get(_OPENED)
     if kept is not None and kept.file_id == upload.file_id:
         return kept
-    upload.seek(0)
-    key = (hashlib.file_digest(upload, "sha1").hexdigest(), str(upload.name))
+    key = (imp.file_sha1(upload), str(upload.name))
     if kept is not None and kept.key == key:
         kept.file_id = upload.file_id
         return kept

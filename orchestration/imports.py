@@ -15,7 +15,6 @@ The CLI (`langnghe import`) and the Nhập dữ liệu page both call `import_fi
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,7 +75,7 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
     `opened`: the file already open (the dashboard's upload, read for its preview: an XLSX is not opened again), with
     its SHA-1 when the page computed it to key the upload (not computed again here; the CLI's is)."""
     check_source_name(cfg, db, settings.source.name)
-    digest = opened.sha1 if opened is not None and opened.sha1 else _sha1(stream)
+    digest = opened.sha1 if opened is not None and opened.sha1 else imp.file_sha1(stream)
     with db.write() as cur:
         log_id = store_imports.start_import(cur, now=now, file_name=imp.stored_name(file_name), file_sha1=digest,
                                             source=settings.source.name, mapping=mapping)
@@ -123,12 +122,6 @@ def import_file(db: Any, cfg: Any, file_name: str, stream: BinaryIO, mapping: Ma
         with db.write() as cur:
             # wall clock: finished_at is when the run really ended (`now` stamps its start and its items)
             store_imports.finish_import(cur, log_id, status=res.status, now=utcnow(), error=error)
-
-
-def _sha1(stream: BinaryIO) -> str:
-    """The hex SHA-1 of the whole stream, for the import log (which file was imported)."""
-    stream.seek(0)
-    return hashlib.file_digest(stream, "sha1").hexdigest()
 
 
 def _repair_garbled(cur: Any, items: list[Item], *, by_text: bool = True) -> list[str]:

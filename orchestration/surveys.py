@@ -13,7 +13,6 @@ are masked once at serve's start (`mask_stored_answers`, the `survey_masking` st
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -218,8 +217,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
                   tag: bool = True) -> SurveyImport:
     """Store one wave. `series` names the survey the wave belongs to (default: the title); its wave
     number is the next one. Raises SurveyError (Vietnamese) for a file that cannot be used."""
-    stream.seek(0)
-    digest = hashlib.file_digest(stream, "sha1").hexdigest()
+    digest = imp.file_sha1(stream)
     stream.seek(0)
     title = one_line(title) or _file_title(file_name)  # «\u200b» alone was a title "" in a series ""
     series = one_line(series) or title

@@ -68,6 +68,15 @@ __all__ = ["FIELDS", "NO_FILE_NAME", "ImportFormatError", "ImportSettings", "Ope
 _WORKBOOK = (".xlsx", ".xlsm")  # read by xlsx_rows, whether through open_table or an OpenedFile: one list for both
 
 
+def file_sha1(stream: BinaryIO) -> str:
+    """The hex SHA-1 of the whole upload (from its start), which names it in the import log and keys the page's
+    opened copy; the stream is left at its end."""
+    import hashlib
+
+    stream.seek(0)
+    return hashlib.file_digest(stream, "sha1").hexdigest()
+
+
 @contextmanager
 def open_table(file_name: str, stream: BinaryIO, limits: ImportsConfig, *,
                sheet: str | None = None) -> Iterator[Table]:

@@ -51,7 +51,7 @@ def render() -> None:
                 dn.delete(user, int(sid))
                 ui.set_flash("Đã xóa đăng ký.", where="delete")
                 st.rerun()
-            ui.flash("delete")
+    ui.flash("delete")  # outside the expander: after the last subscription is deleted it is not drawn
     if gate.can("admin"):
         _admin(user, labels)
 

@@ -205,3 +205,17 @@ def test_an_admin_resends_another_users_failed_pushes_a_viewer_cannot(env):
         assert cur.execute("SELECT status FROM outbox").fetchall() == [("pending",)]
     with pytest.raises(PermissionError):
         data_notify.resend_failed(User("xem", "Cán bộ xem", "viewer"), sid)
+
+
+def test_deleting_the_last_subscription_is_confirmed(env):
+    """«Đã xóa đăng ký.» is said under the place of the deletion; with the last subscription gone the expander that
+    held it is not drawn, and the confirmation must still be (round 25's review)."""
+    env.add_users()
+    at = env.page("notifications", "analyst").run()
+    at.selectbox[0].set_value("console")
+    at.text_input[0].input("chuyenvien")
+    [b for b in at.button if b.label == "Lưu đăng ký"][0].click().run()
+    at.button(key="nt_del_go").click().run()
+    no_exception(at)
+    assert "chưa đăng ký nhận thông báo" in texts(at)
+    assert [s.value for s in at.success] == ["Đã xóa đăng ký."]
