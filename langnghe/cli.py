@@ -18,6 +18,7 @@ import sys
 from types import ModuleType
 
 from langnghe import commands, console, state
+from store.errors import DatabaseLocked, StorageError  # no DuckDB: help and a refused invocation need none
 from vocab import folding, secrets
 from vocab.config import Config, ConfigError, load, section
 
@@ -177,7 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from store.db import DatabaseLocked, StorageError  # here: help and a refused invocation need no DuckDB
     try:
         cfg = _config(args) if not getattr(args, "no_config", False) else None
         if cfg is not None:

@@ -29,6 +29,10 @@ from typing import Any, Iterator, NoReturn
 import duckdb
 
 # os_error_reason: vocab.oserrors', named here too for the callers that import it with Database
+from store.errors import (  # noqa: F401  (defined without DuckDB, for the CLI's start; named here as before)
+    CopySourceCut, DatabaseLocked, DatabaseTooNew, MigrationFailed, NoDatabase, RestoreNotFinished, StorageCorrupt,
+    StorageError, StorageFull, StorageReadOnly,
+)
 from vocab.config import StorageConfig
 from vocab.oserrors import FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
 
@@ -36,53 +40,6 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _STARTED = time.time()  # about when this process started: a temporary copy older than this is no copy of ours
 _MIGRATION_RE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 log = logging.getLogger("langnghe.store")
-
-
-class DatabaseLocked(RuntimeError):
-    """Another process (normally `langnghe serve`) holds the database file."""
-
-
-class StorageError(RuntimeError):
-    """A storage failure staff can act on (disk full, corrupt or read-only file). The message is
-    Vietnamese, names the database file and ends with the original error; `detail` keeps that error."""
-
-    def __init__(self, message: str, path: str, detail: str):
-        super().__init__(f"{message} (chi tiết: {detail})")
-        self.message = message
-        self.path = path
-        self.detail = detail
-
-
-class StorageFull(StorageError):
-    """The disk holding the database is full. What was committed before is kept."""
-
-
-class StorageCorrupt(StorageError):
-    """The file is not a DuckDB database, or its blocks fail their checksums."""
-
-
-class StorageReadOnly(StorageError):
-    """The file, its folder or its file system does not allow writing."""
-
-
-class MigrationFailed(StorageError):
-    """A migration failed and was rolled back: the file stays at the migration before it (a bug of the release)."""
-
-
-class CopySourceCut(StorageError):
-    """The file being copied ended before its size: something cut it while it was copied (another program, a disk
-    error). The partial copy is deleted; the file as it is now is for the next run to copy or refuse. A StorageError,
-    so the CLI says it in Vietnamese with exit 4 (a plain OSError escaped `langnghe backup` as a traceback)."""
-
-
-class RestoreNotFinished(StorageError):
-    """The backup took the database's name, but a step after the rename failed (the folder's flush, removing the old
-    `.wal`): the message says what is true now (the new database in place, the old one kept) and what to do."""
-
-
-class DatabaseTooNew(StorageError):
-    """The file holds migrations this code does not have: a newer release wrote it. Opening it anyway would
-    let older queries write rows the newer schema reads differently, so it is refused before any change."""
 
 
 _FULL = ("no space left on device", "disk full", "disk quota exceeded")
@@ -515,10 +472,6 @@ class Database:
                 cur.execute("DETACH __snap")
         finally:
             cur.close()
-
-
-class NoDatabase(FileNotFoundError):
-    """The configured database file does not exist yet (the message says how to make it)."""
 
 
 def open_read_only(storage: StorageConfig) -> tuple[Database, bool]:
