@@ -16,6 +16,7 @@ from surveys import stats
 from surveys.model import Question, Questionnaire, SurveyError
 
 TTL = 30
+title_from_file = importer.title_from_file  # the title proposed for a new survey (the CLI proposes the same)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

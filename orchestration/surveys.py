@@ -203,12 +203,15 @@ def _refuse_same_answers(cur: Any, survey_id: int, n: int) -> None:
                       f"Khảo sát, thẻ Tổng quan, hoặc langnghe survey delete {o.id}) rồi nhập lại.")
 
 
-def _file_title(file_name: str) -> str:
-    """A survey's title when the one given has nothing visible: its file's stored name without the extension, as
-    the page and the CLI propose, else «Khảo sát»."""
+def title_from_file(file_name: str) -> str:
+    """The title the page and the CLI propose for a new survey, and the one stored when the title given has nothing
+    visible: its file's stored name without the extension, its dashes and underscores as spaces and its first
+    letter capital («day-them-hoc-them-dot-1.csv» → «Day them hoc them dot 1»: it named the survey in every list and
+    report as the file did unless staff retyped it, round 25), else «Khảo sát»."""
     name = imp.stored_name(file_name)
     stem = name.rsplit(".", 1)[0].strip(". ") if name != imp.NO_FILE_NAME else ""  # ".csv" is no stem
-    return stem or "Khảo sát"
+    words = " ".join(stem.replace("_", " ").replace("-", " ").split())
+    return (words[:1].upper() + words[1:]) if words else "Khảo sát"
 
 
 def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionnaire: Questionnaire, *,
@@ -219,7 +222,7 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
     number is the next one. Raises SurveyError (Vietnamese) for a file that cannot be used."""
     digest = imp.file_sha1(stream)
     stream.seek(0)
-    title = one_line(title) or _file_title(file_name)  # «\u200b» alone was a title "" in a series ""
+    title = one_line(title) or title_from_file(file_name)  # «\u200b» alone was a title "" in a series ""
     series = one_line(series) or title
     stored = questionnaire.stored()
     with db.read() as cur:

@@ -298,7 +298,7 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
     like = c[1].selectbox("Đợt sau của", ["", *series], key="sv_like",
                           format_func=lambda k: series[k].title if k else "— khảo sát mới", placeholder="Chọn khảo sát")
     q = Questionnaire.from_json(series[like].questionnaire) if like else pv.questionnaire
-    title = c[0].text_input("Tên khảo sát", value=series[like].title if like else Path(up.name).stem, key="sv_title")
+    title = c[0].text_input("Tên khảo sát", value=series[like].title if like else ds.title_from_file(up.name), key="sv_title")
     st.caption("Mô tả phiếu đề xuất từ tệp: kiểm tra loại câu hỏi và thứ tự phương án trước khi nhập.")
     edited = st.data_editor(
         _editor_frame(q), hide_index=True, width="stretch", key=f"sv_editor_{like}", num_rows="fixed",

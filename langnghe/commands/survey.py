@@ -106,7 +106,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
         if db is None:
             return 3
         with db, _StopOnCtrlC() as stop:
-            q, title, series = pv.questionnaire, args.title or Path(args.file).stem, None
+            q, title, series = pv.questionnaire, args.title or importer.title_from_file(args.file), None
             if args.like is not None:
                 with db.read() as cur:
                     base = store_surveys.get_survey(cur, args.like)
