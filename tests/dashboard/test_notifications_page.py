@@ -219,3 +219,20 @@ def test_deleting_the_last_subscription_is_confirmed(env):
     no_exception(at)
     assert "chưa đăng ký nhận thông báo" in texts(at)
     assert [s.value for s in at.success] == ["Đã xóa đăng ký."]
+
+
+def test_the_demo_console_needs_no_address(env):
+    """«Màn hình máy chủ (demo)» prints on the server's console: a subscription to it was refused without «Gửi tới»
+    (the error listed e-mail, Telegram, webhook and Zalo addresses; round 25's walk). The user's name labels it."""
+    env.add_users()
+    at = env.page("notifications", "analyst").run()
+    at.selectbox[0].set_value("console")
+    [b for b in at.button if b.label == "Lưu đăng ký"][0].click().run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    with env.db.read() as cur:
+        subs = store_notify.subscriptions(cur, "chuyenvien")
+    assert [(s.channel, s.address) for s in subs] == [("console", "chuyenvien")]
+    at.selectbox[0].set_value("webhook")
+    [b for b in at.button if b.label == "Lưu đăng ký"][0].click().run()
+    assert [e.value for e in at.error if "Cần địa chỉ nhận" in e.value]  # a channel that delivers still needs one
