@@ -17,15 +17,19 @@ Variants are set through module attributes of nlp.train (see VARIANTS) or read f
 Round 20: --cv-old (with --cv and --labelled D, a copy of data/training with new slices) folds the social rows that
 data/training already has exactly as a run without D does, the new rows apart, and reports cv_old — the
 out-of-fold macro-F1 of those old rows only, paired with the run without the slices (the lead's rule for a slice).
+Round 25: --dump PATH (with --cv) appends each social training row's out-of-fold reading (variant, seed, id, gold,
+predicted; ids, no text) as JSON lines, so the CV's errors on our own rows can be grouped by hand.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import pickle
 import sys
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +45,25 @@ from nlp.eval.eval_only import (
 )
 
 LABELS = ["negative", "neutral", "positive"]
+
+
+@dataclass(frozen=True)
+class OofRow:
+    """One social training row read by the CV fold that held it out (round 25's --dump: our own errors, by hand)."""
+
+    variant: str
+    seed: int
+    id: str
+    gold: str
+    pred: str
+
+
+def write_oof(path: Path, rows: list[OofRow]) -> int:
+    """Append `rows` to `path` as JSON lines (appended: one file gathers every variant and seed of a run)."""
+    with path.open("a", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
+    return len(rows)
 
 
 def _key(title: str, text: str) -> str:
@@ -180,7 +203,8 @@ def run(variant: str, cache: NormCache, data: Path, shared: dict) -> dict:
     if shared.get("cv"):
         seeds = shared.get("cv_seeds") or [13]
         old = shared.get("old_ids")
-        both = [cv_social(shared, docs, X_text, w, seed=s, old=old) for s in seeds]
+        both = [cv_social(shared, docs, X_text, w, seed=s, old=old, dump=shared.get("dump"), variant=variant)
+                for s in seeds]
         runs = [a for a, _ in both]
         res["cv_social"] = round(float(np.mean(runs)), 4)
         if len(runs) > 1:
@@ -279,11 +303,13 @@ def social_folds(ids: list[str], old: set[str] | None, folds: int = 5, seed: int
 
 
 def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, folds: int = 5,
-              seed: int = 13, old: set[str] | None = None) -> tuple[float, float | None]:
+              seed: int = 13, old: set[str] | None = None, dump: list[OofRow] | None = None,
+              variant: str = "") -> tuple[float, float | None]:
     """Macro-F1 of the comment model over `folds` folds of the social training rows (their stripped copies
     leave with them): the selection measure of the third round, steadier than the 941 held-out lines. Returns it
     and, with `old` (`social_folds`), the same out-of-fold predictions scored on the old rows only (round 20: a
-    slice of hard lines lowers the first figure by its own lines; the lead's rule reads the second)."""
+    slice of hard lines lowers the first figure by its own lines; the lead's rule reads the second). With `dump`, each
+    held-out row's reading is appended to it (`OofRow`)."""
     import nlp.train as T
     from nlp.classify import sentiment_matrix
 
@@ -303,8 +329,12 @@ def cv_social(shared: dict, docs: list[dict], X_text: list[str], w: np.ndarray, 
             if d["id"] in out:
                 first.setdefault(d["id"], i)  # the row as written, not its stripped copy
         idx = list(first.values())
-        pred += list(sent.predict(sentiment_matrix(X[idx], [X_text[i] for i in idx], cues, cf, flag=True)))
+        fold_pred = [str(p) for p in sent.predict(sentiment_matrix(X[idx], [X_text[i] for i in idx], cues, cf,
+                                                                         flag=True))]
+        pred += fold_pred
         gold += [docs[i]["sentiment"] for i in idx]
+        if dump is not None:
+            dump.extend(OofRow(variant, seed, docs[i]["id"], docs[i]["sentiment"], p) for i, p in zip(idx, fold_pred))
         is_old += [old is None or docs[i]["id"] in old for i in idx]
     allf = round(float(f1_score(gold, pred, average="macro", labels=LABELS)), 4)
     if old is None:
@@ -380,8 +410,6 @@ VARIANTS: dict[str, list[tuple[str, object]]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    import json
-
     import nlp.train as T
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -396,7 +424,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv-old", action="store_true",
                     help="with --cv (round 20): fold the social rows of data/training as without --labelled's new "
                          "slices (the new rows apart) and also report cv_old, the CV on those old rows only")
+    ap.add_argument("--dump", default="",
+                    help="with --cv (round 25): append each social training row's out-of-fold reading to this file "
+                         "(JSON lines: variant, seed, id, gold, pred)")
     args = ap.parse_args(argv)
+    if args.dump and not args.cv:
+        ap.error("--dump cần --cv (chỉ có dự đoán ngoài fold khi chạy CV)")
     cache = NormCache(Path(args.cache) / "norm.pkl")
     shared: dict = {"cv": args.cv, "cv_seeds": args.cv_seeds, "labelled": args.labelled, "save_dir": args.save_dir}
     if args.cv_old:
@@ -418,7 +451,11 @@ def main(argv: list[str] | None = None) -> int:
             saved.append((attr, getattr(T, attr)))
             setattr(T, attr, val)
         try:
+            if args.dump:
+                shared["dump"] = []
             print(json.dumps(run(v, cache, Path(args.data), shared), ensure_ascii=False), flush=True)
+            if args.dump:
+                write_oof(Path(args.dump), shared.pop("dump"))
         finally:
             for attr, val in saved:
                 setattr(T, attr, val)
