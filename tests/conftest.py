@@ -253,6 +253,24 @@ def stopped_dashboard_clock(monkeypatch):
     return now
 
 
+def break_second_insert(monkeypatch: pytest.MonkeyPatch, message: str) -> list[int]:
+    """The import's second chunk fails while its items are stored (a RuntimeError, not the file's fault): the first
+    is written as usual. For the tests of what the page and the CLI say and keep then; returns the list that grows
+    by one per chunk stored or tried."""
+    from orchestration import imports as importer
+
+    real, calls = importer.insert_items, []
+
+    def second_chunk_breaks(cur, items):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError(message)
+        return real(cur, items)
+
+    monkeypatch.setattr(importer, "insert_items", second_chunk_breaks)
+    return calls
+
+
 def cli_in_process(args: list[str], env: dict[str, str] | None = None, *, unset: tuple[str, ...] = (),
                    cwd: str | Path | None = None) -> subprocess.CompletedProcess:
     """`python -m langnghe.cli ARGS` run by `langnghe.cli.main` in this process, answered as `subprocess.run` does

@@ -35,17 +35,9 @@ def test_an_unexpected_error_mid_import_is_said_in_vietnamese_and_the_chunks_bef
     """A RuntimeError while the second chunk is stored (not an ImportFormatError) drew Python's traceback over the
     import page. Now: the preview emptied, a Vietnamese error under the button saying the first chunk's item is kept
     whole and the one in flight rolled back, the traceback in the log, and the run's import_log row «error»."""
-    from orchestration import imports as importer
+    from tests.conftest import break_second_insert
 
-    real, calls = importer.insert_items, []
-
-    def second_chunk_breaks(cur, items):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("ổ đĩa trả lỗi bất ngờ")
-        return real(cur, items)
-
-    monkeypatch.setattr(importer, "insert_items", second_chunk_breaks)
+    break_second_insert(monkeypatch, "ổ đĩa trả lỗi bất ngờ")
     at = chunk_env.page("imports", "analyst").run()
     at.file_uploader(key="imp_file").set_value(("xuat-nhom.xlsx", _xlsx(XLSX_ROWS), "application/octet-stream")).run()
     assert {m.label: m.value for m in at.metric}["Nhập được"] == "2"

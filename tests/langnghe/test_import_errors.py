@@ -9,6 +9,7 @@ from pathlib import Path
 
 from langnghe import cli
 from store.db import Database
+from tests.conftest import break_second_insert
 
 CSV = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "fb_export_uongbi.csv"
 CSV_MAP = "id=post_id,published_at=created_time,outlet=page,text=message,url=link,place=Địa bàn"
@@ -16,23 +17,13 @@ CSV_MAP = "id=post_id,published_at=created_time,outlet=page,text=message,url=lin
 
 def test_an_unexpected_error_is_one_vietnamese_line_and_the_chunks_before_it_stay(tmp_path, monkeypatch, capsys,
                                                                                   caplog):
-    from orchestration import imports as importer
-
     dbp = tmp_path / "i.duckdb"
     monkeypatch.setenv("LANGNGHE_DB", str(dbp))
     conf = tmp_path / "mot-dong.toml"
     conf.write_text("[imports]\nchunk_rows = 1\n", encoding="utf-8")  # a chunk per row: the second one breaks
     monkeypatch.setenv("LANGNGHE_CONFIG", str(conf))
     monkeypatch.setattr("orchestration.ingest.processor", lambda cfg, db: None)
-    real, calls = importer.insert_items, []
-
-    def second_chunk_breaks(cur, items):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("lỗi giả trong lúc ghi")
-        return real(cur, items)
-
-    monkeypatch.setattr(importer, "insert_items", second_chunk_breaks)
+    calls = break_second_insert(monkeypatch, "lỗi giả trong lúc ghi")
     with caplog.at_level(logging.DEBUG, logger="langnghe.import"):
         rc = cli.main(["import", str(CSV), "--map", CSV_MAP])
     err = capsys.readouterr().err
