@@ -1,0 +1,60 @@
+"""Round 26's staff findings, in AppTest: confirmations drawn under the control that caused them (Nguồn tin, Quản
+trị…: at 1366×768 the top of a long page, where they were drawn, is out of sight once staff scrolled to the button);
+a new office's empty pages say what will appear and what to do first; the briefing pages' wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.dashboard.conftest import no_exception
+
+
+def _kids(block: Any) -> list[Any]:
+    return list(block.children.values())
+
+
+def said_right_after(block: Any, is_control: Any, kind: str = "success") -> str:
+    """The text of the `kind` message (success, error) drawn right after the child of `block` that `is_control`
+    picks (a button, a form), and the only one of its kind on the page: under the control, not at the top."""
+    kids = _kids(block)
+    at = next(i for i, k in enumerate(kids) if is_control(k))
+    after = kids[at + 1] if at + 1 < len(kids) else None
+    assert after is not None and getattr(after, "type", None) == kind, (
+        f"no {kind} under the control: {[getattr(k, 'type', k) for k in kids[at:at + 3]]}")
+    return str(after.value)
+
+
+def is_form(key: str) -> Any:
+    return lambda k: getattr(k, "type", None) == "form" and getattr(getattr(k, "proto", None), "form", None) \
+        and k.proto.form.form_id == key
+
+
+def is_key(key: str) -> Any:
+    return lambda k: getattr(k, "key", None) == key
+
+
+# --- Nguồn tin ---------------------------------------------------------------------------------------------------
+
+def test_a_source_added_paused_or_refused_is_confirmed_under_its_form_or_button(demo_env):
+    """Nguồn tin drew «Đã lưu nguồn …» at the top of the page, two screens above «Thêm nguồn» at 1366×768 (round 26):
+    the form seemed to do nothing but empty. Each message now sits under the form or button that caused it."""
+    at = demo_env.page("sources", "admin").run()
+    at.tabs[1].text_input[0].set_value("baoquangninh-xa-hoi")
+    fields = {t.label: t for t in at.tabs[1].text_input}
+    fields["Địa chỉ (http/https)"].set_value("https://baoquangninh.vn/rss/xa-hoi.rss")
+    fields["Cơ quan, kênh hiển thị"].set_value("Báo Quảng Ninh")
+    next(b for b in at.tabs[1].button if b.label == "Thêm nguồn").click().run()
+    no_exception(at)
+    assert said_right_after(at.tabs[1], is_form("src_add")) == "Đã lưu nguồn baoquangninh-xa-hoi."
+    assert len(at.success) == 1
+    fields = {t.label: t for t in at.tabs[1].text_input}  # the same name again: refused, under the same form
+    fields["Tên nguồn (không dấu)"].set_value("baoquangninh-xa-hoi")
+    next(b for b in at.tabs[1].button if b.label == "Thêm nguồn").click().run()
+    assert said_right_after(at.tabs[1], is_form("src_add"), "error").startswith("Đã có nguồn tên")
+    at.selectbox(key="src_pick").set_value("baoquangninh-xa-hoi").run()
+    at.button(key="src_toggle_baoquangninh-xa-hoi").click().run()
+    no_exception(at)
+    said = said_right_after(at.tabs[0], is_key("src_toggle_baoquangninh-xa-hoi"))
+    assert said == "Đã tạm dừng nguồn baoquangninh-xa-hoi." and len(at.success) == 1
+    next(b for b in at.tabs[0].button if b.label == "Lưu thay đổi").click().run()
+    assert said_right_after(at.tabs[0], is_form("src_edit_baoquangninh-xa-hoi")) == "Đã lưu nguồn baoquangninh-xa-hoi."
