@@ -27,13 +27,15 @@ def _auth() -> AuthService:
     return AuthService(data.db(), AuthSettings.from_config(data.config()))
 
 
-def _do(fn, ok_text: str) -> None:  # type: ignore[no-untyped-def]
+def _do(fn, ok_text: str, where: str) -> None:  # type: ignore[no-untyped-def]
+    """One audited change, said under the control `where` names (`ui.flash(where)`): the forms sit under the users'
+    table, below the fold at 1366×768, and the message drawn at the top of the page went unseen (round 26)."""
     try:
         fn()
     except (AuthError, ValueError, PermissionError) as exc:
-        ui.set_flash(str(exc), ok=False)
+        ui.set_flash(str(exc), ok=False, where=where)
     else:
-        ui.set_flash(ok_text)
+        ui.set_flash(ok_text, where=where)
     data.refresh()
     st.rerun()
 
@@ -77,17 +79,19 @@ def _users() -> None:
     if st.session_state.pop("_user_added", False):  # emptied only once created: a refusal keeps what was typed
         for k in ("ua_name", "ua_display", "ua_pw"):
             st.session_state[k] = ""
-    with left, st.form("user_add", enter_to_submit=False):
-        st.markdown("**Thêm người dùng**")
-        name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
-        display = st.text_input("Họ tên hiển thị", key="ua_display", max_chars=DISPLAY_NAME_MAX)
-        role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get, placeholder="Chọn vai trò")
-        pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
-        if st.form_submit_button("Tạo tài khoản", type="primary"):
-            def add() -> None:
-                actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
-                st.session_state["_user_added"] = True
-            _do(add, f"Đã tạo tài khoản {name.strip().lower()}.")
+    with left:
+        with st.form("user_add", enter_to_submit=False):
+            st.markdown("**Thêm người dùng**")
+            name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
+            display = st.text_input("Họ tên hiển thị", key="ua_display", max_chars=DISPLAY_NAME_MAX)
+            role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get, placeholder="Chọn vai trò")
+            pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
+            if st.form_submit_button("Tạo tài khoản", type="primary"):
+                def add() -> None:
+                    actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
+                    st.session_state["_user_added"] = True
+                _do(add, f"Đã tạo tài khoản {name.strip().lower()}.", "add")
+        ui.flash("add")
     with right:
         if len(users):
             who = st.selectbox("Sửa tài khoản", list(users["username"]), key="user_pick", placeholder="Chọn tài khoản")
@@ -104,7 +108,8 @@ def _users() -> None:
                         actions.update_user(data.db(), _auth(), me, who, role=new_role, active=active)
                         if new_pw:
                             actions.reset_password(data.db(), _auth(), me, who, new_pw)
-                    _do(go, f"Đã cập nhật tài khoản {who}.")
+                    _do(go, f"Đã cập nhật tài khoản {who}.", "edit")
+            ui.flash("edit")
     _lockouts()
 
 
@@ -112,6 +117,7 @@ def _lockouts() -> None:
     """Accounts locked out of logging in (too many wrong passwords from one address), and the way out."""
     locked = _auth().lockouts()
     st.markdown("**Tạm khóa đăng nhập**")
+    ui.flash("unlock")  # above the table, not under the button: once the last account is unlocked neither is drawn
     if not locked:
         st.caption("Không có tài khoản nào đang bị tạm khóa đăng nhập.")
         return
@@ -127,7 +133,7 @@ def _lockouts() -> None:
     who = c1.selectbox("Mở khóa tài khoản", names, key="unlock_pick", placeholder="Chọn tài khoản")
     if c2.button("Mở khóa", key="unlock_go", icon=":material/lock_open:"):
         _do(lambda: actions.unlock_user(data.db(), _auth(), gate.current_user(), who),
-            f"Đã mở khóa đăng nhập cho {who}.")
+            f"Đã mở khóa đăng nhập cho {who}.", "unlock")
 
 
 def _retention() -> None:
@@ -148,7 +154,8 @@ def _retention() -> None:
             _do(lambda: actions.save_retention(data.db(), gate.current_user(), current,
                                                {"items_days": items_days, "raw_payload_days": raw_days,
                                                 "mask_author_handles": mask}),
-                "Đã lưu thiết lập lưu trữ.")
+                "Đã lưu thiết lập lưu trữ.", "retention")
+    ui.flash("retention")
 
 
 KEY_LABELS = {"role": "vai trò", "display_name": "họ tên", "active": "cho phép đăng nhập", "password": "mật khẩu",

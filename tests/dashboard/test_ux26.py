@@ -58,3 +58,32 @@ def test_a_source_added_paused_or_refused_is_confirmed_under_its_form_or_button(
     assert said == "Đã tạm dừng nguồn baoquangninh-xa-hoi." and len(at.success) == 1
     next(b for b in at.tabs[0].button if b.label == "Lưu thay đổi").click().run()
     assert said_right_after(at.tabs[0], is_form("src_edit_baoquangninh-xa-hoi")) == "Đã lưu nguồn baoquangninh-xa-hoi."
+
+
+# --- Quản trị ----------------------------------------------------------------------------------------------------
+
+def test_an_account_created_edited_or_refused_and_retention_saved_are_confirmed_under_their_form(demo_env):
+    """Quản trị drew «Đã tạo tài khoản …» at the top of the page, above its tabs: at 1366×768 «Tạo tài khoản», under
+    the users' table, is below the fold, and the form only seemed to empty (round 26)."""
+    at = demo_env.page("admin", "admin").run()
+    users = at.tabs[1]
+    left, right = users.columns[0], users.columns[1]
+    left.text_input(key="ua_name").set_value("canbo-moi")
+    left.text_input(key="ua_pw").set_value("mat-khau-dai-du-12345")
+    next(b for b in left.button if b.label == "Tạo tài khoản").click().run()
+    no_exception(at)
+    left = at.tabs[1].columns[0]
+    assert said_right_after(left, is_form("user_add")) == "Đã tạo tài khoản canbo-moi." and len(at.success) == 1
+    left.text_input(key="ua_name").set_value("canbo-moi")  # the same name again: refused, under the same form
+    left.text_input(key="ua_pw").set_value("mat-khau-dai-du-12345")
+    next(b for b in left.button if b.label == "Tạo tài khoản").click().run()
+    assert said_right_after(at.tabs[1].columns[0], is_form("user_add"), "error")
+    right = at.tabs[1].columns[1]
+    who = right.selectbox(key="user_pick").value
+    next(b for b in right.button if b.label == "Lưu").click().run()
+    no_exception(at)
+    said = said_right_after(at.tabs[1].columns[1], is_form(f"user_edit_{who}"))
+    assert said == f"Đã cập nhật tài khoản {who}." and len(at.success) == 1
+    next(b for b in at.tabs[2].button if b.label == "Lưu thiết lập lưu trữ").click().run()
+    no_exception(at)
+    assert said_right_after(at.tabs[2], is_form("retention")) == "Đã lưu thiết lập lưu trữ." and len(at.success) == 1
