@@ -13,10 +13,26 @@ def _kids(block: Any) -> list[Any]:
     return list(block.children.values())
 
 
-def said_right_after(block: Any, is_control: Any, kind: str = "success") -> str:
-    """The text of the `kind` message (success, error) drawn right after the child of `block` that `is_control`
-    picks (a button, a form), and the only one of its kind on the page: under the control, not at the top."""
+def _holder(block: Any, is_control: Any) -> Any:
+    """The block (tab, column, container…) among `block` and its descendants one of whose children `is_control`
+    picks."""
     kids = _kids(block)
+    if any(is_control(k) for k in kids):
+        return block
+    for k in kids:
+        if hasattr(k, "children"):
+            found = _holder(k, is_control)
+            if found is not None:
+                return found
+    return None
+
+
+def said_right_after(block: Any, is_control: Any, kind: str = "success") -> str:
+    """The text of the `kind` message (success, error) drawn right after the control `is_control` picks (a button, a
+    form, an expander) among `block`'s descendants: under the control, not at the top."""
+    holder = _holder(block, is_control)
+    assert holder is not None, "no such control"
+    kids = _kids(holder)
     at = next(i for i, k in enumerate(kids) if is_control(k))
     after = kids[at + 1] if at + 1 < len(kids) else None
     assert after is not None and getattr(after, "type", None) == kind, (
@@ -27,6 +43,10 @@ def said_right_after(block: Any, is_control: Any, kind: str = "success") -> str:
 def is_form(key: str) -> Any:
     return lambda k: getattr(k, "type", None) == "form" and getattr(getattr(k, "proto", None), "form", None) \
         and k.proto.form.form_id == key
+
+
+def is_expander(label: str) -> Any:
+    return lambda k: getattr(k, "type", None) == "expander" and getattr(k, "label", None) == label
 
 
 def is_key(key: str) -> Any:
@@ -87,3 +107,18 @@ def test_an_account_created_edited_or_refused_and_retention_saved_are_confirmed_
     next(b for b in at.tabs[2].button if b.label == "Lưu thiết lập lưu trữ").click().run()
     no_exception(at)
     assert said_right_after(at.tabs[2], is_form("retention")) == "Đã lưu thiết lập lưu trữ." and len(at.success) == 1
+
+
+# --- Tin bài, Phản ánh, Trước giao ban -----------------------------------------------------------------------------
+
+def test_a_label_correction_is_confirmed_under_its_box(demo_env):
+    """Tin bài drew «Đã lưu nhãn sửa: …» at the top of the page, a screen or two above the item's «Sửa nhãn» box
+    (under the grid and the item's detail at 1366×768), and the box folds on the next run: staff saw nothing happen."""
+    at = demo_env.page("explorer", "analyst").run()
+    at.checkbox(key="x_in_area").uncheck().run()
+    box = next(e for e in at.expander if e.label.startswith("Sửa nhãn của tin này"))
+    box.checkbox[0].set_value(not box.checkbox[0].value)
+    next(b for b in box.button if b.label == "Lưu nhãn đã sửa").click().run()
+    no_exception(at)
+    said = said_right_after(at.main, is_expander(box.label))
+    assert said == "Đã lưu nhãn sửa: Thuộc địa bàn." and len(at.success) == 1, said
