@@ -122,3 +122,31 @@ def test_a_label_correction_is_confirmed_under_its_box(demo_env):
     no_exception(at)
     said = said_right_after(at.main, is_expander(box.label))
     assert said == "Đã lưu nhãn sửa: Thuộc địa bàn." and len(at.success) == 1, said
+
+
+def test_a_case_saved_or_answered_is_confirmed_under_its_form(env):
+    """Phản ánh drew «Đã cập nhật phản ánh #2.» and «Phản ánh #2: đã ghi nhận trả lời.» at the top of the page, above
+    the queue: the case's forms are under it, below the fold at 1366×768 (round 26)."""
+    from tests.dashboard.test_cases_page import seed
+
+    env.add_users()
+    _old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Gọi điện cho người dân")
+    [b for b in at.button if b.label == "Lưu"][0].click().run()
+    no_exception(at)
+    assert said_right_after(at.main, is_form(f"case_act_{new}")) == f"Đã cập nhật phản ánh #{new}."
+    assert len(at.success) == 1
+    at.text_area[0].input("Đã báo điện lực sửa trong tuần.")
+    [b for b in at.button if b.label == "Ghi nhận đã trả lời"][0].click().run()
+    no_exception(at)  # answered, the case left «Đang mở»: said where its detail stood, above the next case's
+    assert said_right_after(at.main, is_key("case_pick")) == f"Phản ánh #{new}: đã ghi nhận trả lời."
+    assert len(at.success) == 1 and at.selectbox(key="case_pick").value != new
+    at.text_area[0].input("Đã sửa xong.")  # the last open case answered: said under the empty queue's word
+    [b for b in at.button if b.label == "Ghi nhận đã trả lời"][0].click().run()
+    no_exception(at)
+    assert said_right_after(at.main, lambda k: getattr(k, "type", None) == "info"
+                            and str(getattr(k, "value", "")).startswith("Không có phản ánh nào trong nhóm này"))
+    assert len(at.success) == 1
+
