@@ -150,3 +150,12 @@ def test_a_case_saved_or_answered_is_confirmed_under_its_form(env):
                             and str(getattr(k, "value", "")).startswith("Không có phản ánh nào trong nhóm này"))
     assert len(at.success) == 1
 
+
+def test_a_briefing_marked_held_is_confirmed_under_the_button(demo_env):
+    """Trước giao ban drew «Đã ghi nhận buổi giao ban lúc …» at the top of the page: «Đánh dấu đã giao ban» is at its
+    end, screens below at 1366×768, and the page, now empty from this moment, seemed to have lost the briefing."""
+    at = demo_env.page("briefing", "analyst").run()
+    at.button(key=next(b.key for b in at.button if b.label == "Đánh dấu đã giao ban")).click().run()
+    no_exception(at)
+    said = said_right_after(at.main, lambda k: getattr(k, "label", None) == "Đánh dấu đã giao ban")
+    assert said.startswith("Đã ghi nhận buổi giao ban lúc") and len(at.success) == 1
