@@ -159,3 +159,23 @@ def test_a_briefing_marked_held_is_confirmed_under_the_button(demo_env):
     no_exception(at)
     said = said_right_after(at.main, lambda k: getattr(k, "label", None) == "Đánh dấu đã giao ban")
     assert said.startswith("Đã ghi nhận buổi giao ban lúc") and len(at.success) == 1
+
+
+# --- a new office's first day ------------------------------------------------------------------------------------
+
+def test_a_new_office_is_told_the_watchlists_are_paused_examples_and_how_to_turn_one_on(env):
+    """Theo dõi on a new office's database said, in grey under the table, «Mọi danh sách đang tạm dừng: tin mới không
+    được đối chiếu.»: not that the three lists are examples, nor what to do (round 26's first-day walk). Now a box
+    with the next step (an analyst's: where to turn one on or add one; a viewer's: who does), and the picked list's
+    empty hits say it is paused."""
+    from tests.dashboard.conftest import texts
+
+    env.add_users()
+    at = env.page("watch", "analyst").run()
+    no_exception(at)
+    said = [i.value for i in at.info]
+    assert len(said) == 1 and "các danh sách có sẵn khi cài đặt là danh sách mẫu" in said[0], said
+    assert "bấm «Tiếp tục theo dõi»" in said[0] and "«Thêm danh sách»" in said[0]
+    assert "Danh sách này đang tạm dừng: tin mới không được đối chiếu" in texts(at)
+    at = env.page("watch", "viewer").run()
+    assert "Chuyên viên bật danh sách" in at.info[0].value and "Tiếp tục theo dõi" not in at.info[0].value
