@@ -15,9 +15,11 @@ from vocab.alerts import state_change
 from vocab.numbers import number
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
-# a new office has only the first admin's account: the next step is the staff's own
-ONE_ACCOUNT = ("Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người ở mục «Thêm người dùng» bên "
-               "dưới: Chuyên viên xử lý cảnh báo và sửa nhãn, Xem chỉ đọc; mọi thao tác được ghi theo tài khoản.")
+# a new office has only the first admin's account: the next step is the staff's own. Said above the tabs (round 26):
+# in «Người dùng và quyền» it was out of sight, as the page opens on «Nhật ký thao tác»
+ONE_ACCOUNT = ("Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người ở thẻ «Người dùng và quyền» → "
+               "«Thêm người dùng»: Chuyên viên xử lý cảnh báo và sửa nhãn, Xem chỉ đọc; mọi thao tác được ghi theo "
+               "tài khoản.")
 # who acted, where no account did: the command line, the demo's seeding, detection («(cli)» was shown as it is stored)
 ACTORS = {"(cli)": "Dòng lệnh (langnghe)", "(demo)": "Dữ liệu mẫu (demo)", "system": "hệ thống"}
 AUDIT_ROWS = 1000  # rows of the audit table (the caption counts every action of the period)
@@ -46,6 +48,8 @@ def render() -> None:
     if not gate.can("admin"):
         st.error("Trang này chỉ dành cho quản trị viên.")
         return
+    if len(data.users()) <= 1:
+        ui.empty(ONE_ACCOUNT)
     # keyed, as every tab set (tests/dashboard/test_tabs_keyed.py): the message an action leaves above them made
     # keyless tabs new ones, back on the first, after each «Lưu»
     t_audit, t_users, t_ret = ui.tabs(["Nhật ký thao tác", "Người dùng và quyền", "Lưu trữ dữ liệu"], key="admin_tab")
@@ -71,8 +75,6 @@ def _users() -> None:
         }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Đăng nhập gần nhất": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                            "Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY")})
-    if len(users) <= 1:
-        ui.empty(ONE_ACCOUNT)
     st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
                "và thiết lập.")
     left, right = st.columns(2)

@@ -179,3 +179,23 @@ def test_a_new_office_is_told_the_watchlists_are_paused_examples_and_how_to_turn
     assert "Danh sách này đang tạm dừng: tin mới không được đối chiếu" in texts(at)
     at = env.page("watch", "viewer").run()
     assert "Chuyên viên bật danh sách" in at.info[0].value and "Tiếp tục theo dõi" not in at.info[0].value
+
+
+def test_a_new_offices_admin_is_told_to_create_accounts_above_the_tabs(env):
+    """Quản trị opens on «Nhật ký thao tác»: the word that a new office has only the first admin's account, and where to
+    create the staff's own, sat in the second tab, unseen until clicked (round 26's first-day walk). It is drawn above
+    the tabs, naming the tab; gone once a second account exists."""
+    from dashboard.views.admin import ONE_ACCOUNT
+
+    env.auth.create_user("quantri", "mat-khau-thu-nghiem", "admin", display_name="Cán bộ quantri")
+    at = env.page("admin", "admin").run()
+    no_exception(at)
+    top = [k for k in _kids(at.main) if getattr(k, "type", None) == "info"]
+    assert [i.value for i in top] == [ONE_ACCOUNT] and "thẻ «Người dùng và quyền»" in ONE_ACCOUNT
+    assert not any(i.value == ONE_ACCOUNT for t in at.tabs for i in t.info)  # said once
+    env.auth.create_user("chuyenvien", "mat-khau-thu-nghiem", "analyst")
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = env.page("admin", "admin").run()
+    assert not any(i.value == ONE_ACCOUNT for i in at.info)
