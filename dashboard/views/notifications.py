@@ -19,6 +19,13 @@ RESULTS = {"sent": "được", "failed": "lỗi", "dropped": "không gửi"}  # 
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 
 
+# a new install has no SMTP relay ([notify.email] host ""): «Thư điện tử (SMTP)», the channel the form opens on, was saved
+# and then failed at every push, unsaid until the retries gave up (round 26's first-day walk)
+NO_SMTP = ("Máy chủ chưa cấu hình gửi thư điện tử (mục [notify.email] host trong langnghe.toml): đăng ký nhận qua "
+           "«Thư điện tử (SMTP)» vẫn lưu được nhưng chưa gửi được thư nào cho đến khi quản trị viên cấu hình. Cần nhận "
+           "ngay thì chọn kênh khác (Telegram, Zalo OA, webhook).")
+
+
 def render() -> None:
     st.title("Thông báo cảnh báo")
     st.caption("Nhận cảnh báo qua thư điện tử, Telegram, Zalo OA hoặc webhook ngay khi hệ thống phát hiện, "
@@ -60,6 +67,8 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     wls = dn.watchlists()
     with st.form("nt_form", clear_on_submit=False):
         st.markdown("**Thêm hoặc sửa đăng ký** (cùng kênh và địa chỉ thì sửa)")
+        if "email" in labels and not dn.email_configured():  # the first channel offered: a new office's default
+            st.info(NO_SMTP, icon=":material/mail_lock:")  # info: the warnings above are failing pushes
         c = st.columns(3)
         channel = c[0].selectbox("Kênh", list(labels), format_func=labels.get, placeholder="Chọn kênh")
         address = c[1].text_input("Gửi tới", placeholder="thư điện tử, mã nhóm Telegram, địa chỉ webhook…")

@@ -199,3 +199,27 @@ def test_a_new_offices_admin_is_told_to_create_accounts_above_the_tabs(env):
     st.cache_data.clear()
     at = env.page("admin", "admin").run()
     assert not any(i.value == ONE_ACCOUNT for i in at.info)
+
+
+def test_the_subscription_form_says_when_the_server_cannot_send_e_mail(env, tmp_path):
+    """A new install has no SMTP relay ([notify.email] host ""); Thông báo's form opens on «Thư điện tử (SMTP)», and a
+    subscription saved there failed at every push, unsaid until the retries gave up a day later (round 26's first-day
+    walk). The form says so; with a relay configured it says nothing."""
+    from dashboard.views.notifications import NO_SMTP
+    from tests.dashboard.conftest import Env
+
+    env.add_users()
+    at = env.page("notifications", "analyst").run()
+    no_exception(at)
+    form = next(f for f in at.get("form") if f.proto.form.form_id == "nt_form")
+    assert [w.value for w in form.info] == [NO_SMTP]
+    assert next(s for s in at.selectbox if s.label == "Kênh").value == "email"
+    env.close()
+    relay = Env(tmp_path / "relay", notify={"email": {"host": "smtp.so-vhttdl.quangninh.gov.vn"}})
+    try:
+        relay.add_users()
+        at = relay.page("notifications", "analyst").run()
+        no_exception(at)
+        assert NO_SMTP not in [w.value for w in at.info]
+    finally:
+        relay.close()
