@@ -87,10 +87,24 @@ def render() -> None:
         st.caption(f"Bảng liệt kê {fmt_num(len(df))} phản ánh đầu hàng đợi trong {fmt_num(total)}; chọn kênh "
                    "hoặc nhóm để thu hẹp.")
     cid = st.selectbox("Xem phản ánh", list(df["id"]), key="case_pick",
-                       format_func=lambda i: f"#{i} · {md(df.loc[df['id'] == i, 'title'].iloc[0], 90)}",
+                       format_func=lambda i: pick_label(i, df.loc[df["id"] == i, "title"].iloc[0]),
                        placeholder="Chọn phản ánh")
     ui.flash(ANSWERED)
     _detail(int(cid))
+
+
+def pick_label(cid: int, title: object) -> str:
+    """A case as «Xem phản ánh» lists it: plain text, as a box's options are not markdown. `md()` escaped it, and staff
+    read «#2 · Phản ánh số 21\\: đèn đường…» (round 26)."""
+    text = " ".join(str(title or "").split())
+    return f"#{cid} · " + (text if len(text) <= 90 else text[:89] + "…")
+
+
+def channel_text(channel: str, outlet: str) -> str:
+    """«Zalo OA (Zalo OA Phường Uông Bí)»: the channel, then the outlet it came through unless it only repeats the
+    channel (an imported file's outlet is «Tệp nhập», which read «Tệp nhập (Tệp nhập)», round 26)."""
+    label = CHANNEL_LABELS.get(channel, channel)
+    return label if not outlet or outlet.strip().casefold() == label.casefold() else f"{label} ({md(outlet, 80)})"
 
 
 def _figures() -> None:
@@ -118,8 +132,7 @@ def _detail(cid: int) -> None:
         return
     st.divider()
     st.subheader(f"#{cid} · {md(c['title'], 120)}")
-    st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({md(c.get('outlet') or c['source'], 80)})"
-               " · Trạng thái: "
+    st.caption(f"Kênh: {channel_text(c['channel'], c.get('outlet') or c['source'])} · Trạng thái: "
                f"{STATE_LABELS.get(c['status'], c['status'])} · Nhận: {c['opened_at']:%H:%M %d/%m/%Y} · Hạn: "
                f"{c['due_at']:%d/%m/%Y}" + data.named(c.get("assignee"), " · Giao cho: {}")
                + (f" · Địa bàn: {c['place']}" if c.get("place") else ""))

@@ -223,3 +223,20 @@ def test_the_subscription_form_says_when_the_server_cannot_send_e_mail(env, tmp_
         assert NO_SMTP not in [w.value for w in at.info]
     finally:
         relay.close()
+
+
+# --- preparing a briefing: Phản ánh, Tin bài, Chủ đề ---------------------------------------------------------------
+
+def test_the_case_picker_reads_the_title_as_written_and_the_channel_is_named_once(env):
+    """Phản ánh's «Xem phản ánh» listed «#2 · Phản ánh số 21\\: đèn đường tổ 21 hỏng» (the title escaped for markdown, in a
+    box that shows plain text), and the case read «Kênh: Tệp nhập (Tệp nhập)» (round 26's walk)."""
+    from tests.dashboard.test_cases_page import seed
+
+    env.add_users()
+    old, _new = seed(env)
+    at = env.page("cases", "analyst").run()
+    no_exception(at)
+    options = at.selectbox(key="case_pick").options
+    assert f"#{old} · Phản ánh số 1: đèn đường tổ 1 hỏng" in options and not any("\\" in o for o in options), options
+    said = next(c.value for c in at.caption if c.value.startswith("Kênh: "))
+    assert said.startswith("Kênh: Tệp nhập · Trạng thái: ") and "(Tệp nhập)" not in said, said
