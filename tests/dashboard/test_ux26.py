@@ -121,7 +121,7 @@ def test_a_label_correction_is_confirmed_under_its_box(demo_env):
     next(b for b in box.button if b.label == "Lưu nhãn đã sửa").click().run()
     no_exception(at)
     said = said_right_after(at.main, is_expander(box.label))
-    assert said == "Đã lưu nhãn sửa: Thuộc địa bàn." and len(at.success) == 1, said
+    assert said.startswith("Đã lưu nhãn sửa (thuộc địa bàn) của tin «") and len(at.success) == 1, said
 
 
 def test_a_case_saved_or_answered_is_confirmed_under_its_form(env):
@@ -240,3 +240,20 @@ def test_the_case_picker_reads_the_title_as_written_and_the_channel_is_named_onc
     assert f"#{old} · Phản ánh số 1: đèn đường tổ 1 hỏng" in options and not any("\\" in o for o in options), options
     said = next(c.value for c in at.caption if c.value.startswith("Kênh: "))
     assert said.startswith("Kênh: Tệp nhập · Trạng thái: ") and "(Tệp nhập)" not in said, said
+
+
+def test_a_saved_correction_names_its_item_when_it_leaves_the_list(demo_env):
+    """With «Chủ đề: Môi trường» filtered, removing the item's topics took it out of the list: the next run showed
+    another item's detail, and «Đã lưu nhãn sửa: Chủ đề.» under its box read as that item's (round 26's walk). The
+    message names the item corrected, and its fields in lower case inside the sentence."""
+    at = demo_env.page("explorer", "analyst").run()
+    at.multiselect(key="x_topics").set_value(["environment"]).run()
+    box = next(e for e in at.expander if e.label.startswith("Sửa nhãn của tin này"))
+    title = next(m.value for m in at.markdown if m.value.startswith("#### ")).removeprefix("#### ")
+    box.multiselect[0].set_value([])
+    next(b for b in box.button if b.label == "Lưu nhãn đã sửa").click().run()
+    no_exception(at)
+    shown = next(m.value for m in at.markdown if m.value.startswith("#### ")).removeprefix("#### ")
+    assert shown != title  # the corrected item left the filtered list
+    said = said_right_after(at.main, is_expander(box.label))
+    assert said == f"Đã lưu nhãn sửa (chủ đề) của tin «{title}».", (said, title)
