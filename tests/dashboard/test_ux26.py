@@ -257,3 +257,21 @@ def test_a_saved_correction_names_its_item_when_it_leaves_the_list(demo_env):
     assert shown != title  # the corrected item left the filtered list
     said = said_right_after(at.main, is_expander(box.label))
     assert said == f"Đã lưu nhãn sửa (chủ đề) của tin «{title}».", (said, title)
+
+
+def test_a_short_bars_share_is_written_level_and_full_size(demo_env):
+    """Chủ đề's «Theo cơ quan, kênh»: the share on a short bar («7%») was shrunk to fit inside and turned on its side,
+    three pixels tall at 1366×768 (round 26's walk; Plotly's defaults). Every share-of-voice and sentiment bar asks
+    for level text at the chart's size, past the bar's end when it does not fit inside (ui.BAR_SHARE_TEXT)."""
+    import json
+
+    from dashboard import ui
+
+    for page, keys in (("topics", {"tr_outlet", "tr_type"}), ("overview", None)):
+        at = demo_env.page(page, "viewer").run()
+        no_exception(at)
+        bars = [t for c in at.get("plotly_chart") if keys is None or c.key in keys
+                for t in json.loads(c.proto.spec)["data"] if t.get("type") == "bar" and t.get("orientation") == "h"]
+        assert bars and len(bars) >= (len(keys) if keys else 1), page
+        for t in bars:
+            assert {k: t.get(k) for k in ui.BAR_SHARE_TEXT} == ui.BAR_SHARE_TEXT, (page, t.get("name"))
