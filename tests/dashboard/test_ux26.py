@@ -275,3 +275,21 @@ def test_a_short_bars_share_is_written_level_and_full_size(demo_env):
         assert bars and len(bars) >= (len(keys) if keys else 1), page
         for t in bars:
             assert {k: t.get(k) for k in ui.BAR_SHARE_TEXT} == ui.BAR_SHARE_TEXT, (page, t.get("name"))
+
+
+# --- the other pages that confirmed at the top ---------------------------------------------------------------------
+
+def _row_holding(key: str) -> Any:
+    """A block (a row of buttons) one of whose children is the widget keyed `key`."""
+    return lambda k: hasattr(k, "children") and any(getattr(c, "key", None) == key for c in _kids(k))
+
+
+def test_saved_proposals_are_confirmed_under_the_buttons(demo_env):
+    """Báo cáo's «Lưu đề xuất» said «Đã lưu…» at the top of the page, above the tabs (round 26)."""
+    at = demo_env.page("reports", "analyst").run()
+    box = next(t for t in at.text_area if t.key and t.key.startswith("rep_text_"))
+    box.input("Đề nghị Ủy ban nhân dân phường xử lý bụi than.")
+    at.button(key="rep_save").click().run()
+    no_exception(at)
+    said = said_right_after(at.main, _row_holding("rep_save"))
+    assert said.startswith("Đã lưu") and len(at.success) == 1, said
