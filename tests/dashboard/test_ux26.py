@@ -293,3 +293,22 @@ def test_saved_proposals_are_confirmed_under_the_buttons(demo_env):
     no_exception(at)
     said = said_right_after(at.main, _row_holding("rep_save"))
     assert said.startswith("Đã lưu") and len(at.success) == 1, said
+
+
+def test_an_import_is_confirmed_under_its_button(tmp_path, monkeypatch):
+    """Nhập dữ liệu said «Đã nhập …» at the top of the page, above the mapping and the preview (round 26)."""
+    from orchestration import ingest
+    from tests.dashboard.conftest import Env
+    from tests.dashboard.test_ux24 import XLSX_ROWS, _xlsx
+
+    monkeypatch.setattr(ingest, "processor", lambda *_a, **_k: None)  # what is said, not what is tagged
+    env = Env(tmp_path)
+    try:
+        at = env.page("imports", "analyst").run()
+        at.file_uploader(key="imp_file").set_value(("xuat-nhom.xlsx", _xlsx(XLSX_ROWS), "application/octet-stream")).run()
+        at.button(key="imp_go").click().run()
+        no_exception(at)
+        said = said_right_after(at.main, is_key("imp_go"))
+        assert said.startswith("Đã nhập") and len(at.success) == 1, said
+    finally:
+        env.close()
