@@ -312,3 +312,25 @@ def test_an_import_is_confirmed_under_its_button(tmp_path, monkeypatch):
         assert said.startswith("Đã nhập") and len(at.success) == 1, said
     finally:
         env.close()
+
+
+def test_a_survey_deleted_is_confirmed_where_the_surveys_begin(env):
+    """Khảo sát said «Đã xóa khảo sát số 1 …» at the top of the page; «Xóa» is at the end of the survey's overview.
+    It is said under the import box, where the survey shown next (or the empty page's word) begins (round 26)."""
+    import io
+
+    from orchestration import surveys as importer
+    from store.db import utcnow
+
+    env.add_users()
+    for n, title in ((10, "Đợt đúng"), (12, "Nhập nhầm")):  # two files: the same one is refused the second time
+        data = io.BytesIO("\n".join(["Giới tính,Hài lòng?"] + [f"{['Nam', 'Nữ'][i % 2]},{'Có' if n == 10 else 'Không'}" for i in range(n)]).encode())
+        q = importer.preview("sai.csv", data, env.cfg.imports).questionnaire
+        importer.import_survey(env.db, env.cfg, "sai.csv", data, q, title=title, username="u", now=utcnow(), tag=False)
+    at = env.page("surveys", "admin").run()
+    at.selectbox(key="sv_pick").set_value(2).run()
+    at.checkbox(key="sv_del_ok_2").check().run()
+    at.button(key="sv_del_2").click().run()
+    no_exception(at)
+    said = said_right_after(at.main, is_expander("Nhập khảo sát (một đợt)"))
+    assert said.startswith("Đã xóa khảo sát số 2 «Nhập nhầm»") and len(at.success) == 1, said
