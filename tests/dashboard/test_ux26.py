@@ -334,3 +334,19 @@ def test_a_survey_deleted_is_confirmed_where_the_surveys_begin(env):
     no_exception(at)
     said = said_right_after(at.main, is_expander("Nhập khảo sát (một đợt)"))
     assert said.startswith("Đã xóa khảo sát số 2 «Nhập nhầm»") and len(at.success) == 1, said
+
+
+def test_failed_pushes_resent_are_confirmed_where_their_warning_stood(env):
+    """Thông báo said «Đã đưa 2 tin lỗi vào hàng đợi…» at the top of the page; the warning and its «Gửi lại các tin
+    lỗi» are gone once the rows wait again, and the message is drawn where they stood, above the form (round 26)."""
+    from tests.dashboard.test_notifications_page import _failed_rows
+
+    env.add_users()
+    sid = _failed_rows(env, "chuyenvien", (2, 1))
+    at = env.page("notifications", "analyst").run()
+    at.button(key=f"nt_resend_{sid}").click().run()
+    no_exception(at)
+    kids = _kids(at.main)
+    form = next(i for i, k in enumerate(kids) if is_form("nt_form")(k))
+    assert getattr(kids[form - 1], "type", None) == "success", [getattr(k, "type", None) for k in kids[:form]]
+    assert kids[form - 1].value.startswith("Đã đưa 2 tin lỗi vào hàng đợi") and len(at.success) == 1
