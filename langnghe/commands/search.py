@@ -123,7 +123,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             print(json.dumps({
                 "id": r["id"], "url": r["url"], "title": r["title"], "published_at": _iso(r["published_at"]),
                 "outlet": r["outlet"], "source_type": r["source_type"], "topics": _list(r["topics"]),
-                "sentiment": r["sentiment"], "in_area": None if r["in_area"] is None else bool(r["in_area"]),
+                "sentiment": r["sentiment"] if isinstance(r["sentiment"], str) else None,  # untagged: null, not NaN
+                "in_area": None if r["in_area"] is None else bool(r["in_area"]),
                 "score": round(float(r["score"]), 4),
             }, ensure_ascii=False, default=str))
         return 0
