@@ -86,3 +86,17 @@ def test_no_store_module_loads_pyarrow_or_pandas_on_import():
     loaded = _loaded(code)
     assert "duckdb" in loaded
     assert not set(loaded) & {"pandas", "pyarrow"}, loaded
+
+
+def test_search_reads_typed_rows_and_loads_no_pandas(tmp_path):
+    """`langnghe search` printed a DataFrame's rows (pandas, numpy: 0.97 s of CPU a call in round 25); it reads
+    store.search.search_rows' typed rows since round 26, the dashboard keeping its DataFrame (`search`)."""
+    from tests.langnghe.test_search_output import _seed
+
+    path = tmp_path / "s.duckdb"
+    _seed(path)
+    env = {k: v for k, v in os.environ.items() if k != "LANGNGHE_CONFIG"}
+    loaded = _loaded("from langnghe import cli\nassert cli.main(['search', 'bãi thải', '--json']) == 0",
+                     env={**env, "LANGNGHE_DB": str(path), "PYTHONPATH": str(ROOT)})
+    assert "duckdb" in loaded
+    assert not set(loaded) & {"pandas", "pyarrow", "numpy"}, loaded

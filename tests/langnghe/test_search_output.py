@@ -63,3 +63,23 @@ def test_untagged_items_are_strict_json_with_null_sentiment(search):
     assert len(rows) == 8
     untagged = [r for r in rows if r["id"] == sha1(canonical_url("https://bao.vn/tin/3"))][0]
     assert (untagged["sentiment"], untagged["topics"], untagged["in_area"]) == (None, [], None)
+
+
+GOLDEN = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "search_output.txt"
+CALLS = [("bãi thải",), ("bãi thải", "--json"), ("bãi thải", "--limit", "2"), ("than", "--newest"), ("khongco",),
+         ("khongco", "--json"), ("bai thai", "--in-area"), ('"sạt lở"', "--since", "2026-12-05"),
+         ("than", "--until", "2026-12-05", "--json"), ("than OR long", "--newest", "--json", "--limit", "5")]
+
+
+def _printed(search) -> str:  # type: ignore[no-untyped-def]
+    out = []
+    for argv in CALLS:
+        code, text = search(*argv)
+        out.append(f"### {' '.join(argv)} → {code}\n{text}")
+    return "".join(out)
+
+
+def test_the_printed_table_and_json_are_as_before_to_the_byte(search):
+    """tests/fixtures/search_output.txt is what the command printed when it read a DataFrame (round 25, with
+    --json's NaN fixed): the typed rows print the same table, the same scores and the same JSON."""
+    assert _printed(search) == GOLDEN.read_text(encoding="utf-8")
