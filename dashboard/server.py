@@ -144,9 +144,11 @@ TOOLBAR_WORDS = {
 }
 # the search box's count, as a JavaScript function of its text (see above): «1 of 3 results» → «1 / 3 kết quả»,
 # «1 result» → «1 kết quả», «over 1000» → «hơn 1.000», «2 of over 1000» → «2 / hơn 1.000»; other text as it is
-SEARCH_COUNT = ("const C=s=>{let m=/^(\\d+) of (.+)$/.exec(s);if(m)return m[1]+' / '+C(m[2]);"
-                "if(s==='over 1000')return 'hơn 1.000';m=/^(\\d+) results?$/.exec(s);if(m)return m[1]+' kết quả';"
-                "return Object.hasOwn(L,s)?L[s]:s};")
+# (N: a count's shape or null; «N of X» only where X is itself one: «2 of 3 matches» stays English, not half rewritten)
+SEARCH_COUNT = ("const N=s=>{if(s==='over 1000')return 'hơn 1.000';const m=/^(\\d+) results?$/.exec(s);"
+                "return m?m[1]+' kết quả':null};"
+                "const C=s=>{const m=/^(\\d+) of (.+)$/.exec(s);if(m){const x=N(m[2]);return x===null?s:m[1]+' / '+x}"
+                "const x=N(s);return x!==null?x:Object.hasOwn(L,s)?L[s]:s};")
 _TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
                   '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label]')
 _TOOLBAR_TEXTS = ('[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
-from orchestration.accounts import DISPLAY_NAME_MAX, ROLES, AuthError, AuthService, AuthSettings, check_password_strength
+from orchestration.accounts import DISPLAY_NAME_MAX, ROLES, AuthService, AuthSettings, check_password_strength
 from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, TOPIC_LABELS
 from vocab.alerts import state_change
 from vocab.numbers import number
@@ -27,19 +27,6 @@ AUDIT_ROWS = 1000  # rows of the audit table (the caption counts every action of
 
 def _auth() -> AuthService:
     return AuthService(data.db(), AuthSettings.from_config(data.config()))
-
-
-def _do(fn, ok_text: str, where: str) -> None:  # type: ignore[no-untyped-def]
-    """One audited change, said under the control `where` names (`ui.flash(where)`): the forms sit under the users'
-    table, below the fold at 1366×768, and the message drawn at the top of the page went unseen (round 26)."""
-    try:
-        fn()
-    except (AuthError, ValueError, PermissionError) as exc:
-        ui.set_flash(str(exc), ok=False, where=where)
-    else:
-        ui.set_flash(ok_text, where=where)
-    data.refresh()
-    st.rerun()
 
 
 def render() -> None:
@@ -92,7 +79,7 @@ def _users() -> None:
                 def add() -> None:
                     actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
                     st.session_state["_user_added"] = True
-                _do(add, f"Đã tạo tài khoản {name.strip().lower()}.", "add")
+                ui.save_and_rerun(add, f"Đã tạo tài khoản {name.strip().lower()}.", data.refresh, "add")
         ui.flash("add")
     with right:
         if len(users):
@@ -110,7 +97,7 @@ def _users() -> None:
                         actions.update_user(data.db(), _auth(), me, who, role=new_role, active=active)
                         if new_pw:
                             actions.reset_password(data.db(), _auth(), me, who, new_pw)
-                    _do(go, f"Đã cập nhật tài khoản {who}.", "edit")
+                    ui.save_and_rerun(go, f"Đã cập nhật tài khoản {who}.", data.refresh, "edit")
             ui.flash("edit")
     _lockouts()
 
@@ -134,8 +121,8 @@ def _lockouts() -> None:
     c1, c2 = st.columns([2, 1])
     who = c1.selectbox("Mở khóa tài khoản", names, key="unlock_pick", placeholder="Chọn tài khoản")
     if c2.button("Mở khóa", key="unlock_go", icon=":material/lock_open:"):
-        _do(lambda: actions.unlock_user(data.db(), _auth(), gate.current_user(), who),
-            f"Đã mở khóa đăng nhập cho {who}.", "unlock")
+        ui.save_and_rerun(lambda: actions.unlock_user(data.db(), _auth(), gate.current_user(), who),
+                          f"Đã mở khóa đăng nhập cho {who}.", data.refresh, "unlock")
 
 
 def _retention() -> None:
@@ -153,10 +140,10 @@ def _retention() -> None:
                                    value=int(current["raw_payload_days"]))
         mask = st.checkbox("Che tên tài khoản cá nhân trên giao diện và báo cáo", value=bool(current["mask_author_handles"]))
         if st.form_submit_button("Lưu thiết lập lưu trữ", type="primary"):
-            _do(lambda: actions.save_retention(data.db(), gate.current_user(), current,
-                                               {"items_days": items_days, "raw_payload_days": raw_days,
-                                                "mask_author_handles": mask}),
-                "Đã lưu thiết lập lưu trữ.", "retention")
+            ui.save_and_rerun(lambda: actions.save_retention(data.db(), gate.current_user(), current,
+                                                             {"items_days": items_days, "raw_payload_days": raw_days,
+                                                              "mask_author_handles": mask}),
+                              "Đã lưu thiết lập lưu trữ.", data.refresh, "retention")
     ui.flash("retention")
 
 

@@ -24,6 +24,12 @@ FILTERS = {"Đang mở": OPEN_STATES, "Đã trả lời / đóng": ("answered", 
 ANSWERED = "answered"
 
 
+def _leaves_list(to: str) -> bool:
+    """Whether moving a case to `to` takes it out of the queue the page shows («Đang mở», «Đã trả lời / đóng»)."""
+    shown = FILTERS.get(st.session_state.get("case_filter") or "Đang mở")
+    return bool(to) and shown is not None and to not in shown
+
+
 def reply_status(status: object) -> str:
     """The stored reply status ('sent (ref)', 'manual', 'failed: …') in Vietnamese."""
     s = str(status or "")
@@ -189,7 +195,9 @@ def _actions(c: dict) -> None:
                     dc.act(user, cid, "note", note=note)
                 if due != c["due_at"].date():
                     dc.act(user, cid, "due", due=datetime.combine(due, time(23, 59, 59)))
-                ui.set_flash(f"Đã cập nhật phản ánh #{cid}.", where="act")
+                # a status the list shown does not hold takes the case out of it, as an answer does: said where
+                # the case's detail starts, not under a form that is gone (the reviewer's find, round 26)
+                ui.set_flash(f"Đã cập nhật phản ánh #{cid}.", where=ANSWERED if _leaves_list(to) else "act")
                 st.session_state[f"_case_saved_{cid}"] = True
             except Exception as exc:  # CaseError, PermissionError: said in Vietnamese
                 ui.set_flash(str(exc), ok=False, where="act")

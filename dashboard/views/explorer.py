@@ -218,6 +218,7 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
                  if data.totals()["items"] else
                  "Chưa có tin bài nào trong cơ sở dữ liệu. Tin về khi máy chủ thu thập các nguồn ở trang Nguồn tin "
                  "(theo chu kỳ của từng nguồn), hoặc khi nhập tệp xuất từ công cụ khác ở trang Nhập dữ liệu.")
+        ui.flash("fix")  # a correction that took the last listed item out of the filters: said here, or never
         return
     ui.items_table(df, height=ITEMS_HEIGHT, key="x_table", widths=ITEMS_WIDTHS, tablet=ITEMS_TABLET,
                    extra={"Đã sửa nhãn": ["✓" if c else "" for c in df["corrected"]]})

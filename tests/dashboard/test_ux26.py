@@ -350,3 +350,47 @@ def test_failed_pushes_resent_are_confirmed_where_their_warning_stood(env):
     form = next(i for i, k in enumerate(kids) if is_form("nt_form")(k))
     assert getattr(kids[form - 1], "type", None) == "success", [getattr(k, "type", None) for k in kids[:form]]
     assert kids[form - 1].value.startswith("Đã đưa 2 tin lỗi vào hàng đợi") and len(at.success) == 1
+
+
+def test_a_case_closed_with_save_is_confirmed_where_its_detail_stood(env):
+    """«Chuyển sang: Đã đóng» + «Lưu» takes the case out of «Đang mở» as an answer does: its message was drawn under the
+    next case's form (the wrong case), and under nothing once the last open case was closed (the reviewer's find,
+    round 26). Said where the case's detail starts, as a reply's is."""
+    from tests.dashboard.test_cases_page import seed
+
+    env.add_users()
+    _old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    at.selectbox(key=f"case_to_{new}").set_value("closed")
+    [b for b in at.button if b.label == "Lưu"][0].click().run()
+    no_exception(at)
+    assert said_right_after(at.main, is_key("case_pick")) == f"Đã cập nhật phản ánh #{new}."
+    assert len(at.success) == 1 and at.selectbox(key="case_pick").value != new
+    last = at.selectbox(key="case_pick").value
+    at.selectbox(key=f"case_to_{last}").set_value("closed")
+    [b for b in at.button if b.label == "Lưu"][0].click().run()
+    no_exception(at)
+    assert said_right_after(at.main, lambda k: getattr(k, "type", None) == "info"
+                            and str(getattr(k, "value", "")).startswith("Không có phản ánh nào trong nhóm này"))
+    assert len(at.success) == 1
+
+
+def test_a_correction_that_empties_the_filtered_list_is_still_confirmed(demo_env):
+    """The last item of «Chủ đề: Giao thông» corrected out of its topics left no list, and the message was drawn only
+    under the item's box, which is not drawn without items: staff saw nothing (the reviewer's find, round 26). Said
+    under the empty list's words."""
+    at = demo_env.page("explorer", "analyst").run()
+    at.multiselect(key="x_topics").set_value(["traffic"]).run()
+    for _ in range(20):  # seven items in the demo; a correction takes one out of the list (under AppTest a click now
+        # and then saves nothing, the box's value not yet set: hence more tries than items)
+        box = next((e for e in at.expander if e.label.startswith("Sửa nhãn của tin này")), None)
+        if box is None:
+            break
+        title = next(m.value for m in at.markdown if m.value.startswith("#### ")).removeprefix("#### ")
+        box.multiselect[0].set_value([])
+        next(b for b in box.button if b.label == "Lưu nhãn đã sửa").click().run()
+        no_exception(at)
+    assert box is None, "the list never emptied"
+    said = said_right_after(at.main, lambda k: getattr(k, "type", None) == "info")
+    assert said == f"Đã lưu nhãn sửa (chủ đề) của tin «{title}».", (said, title)
