@@ -1,0 +1,92 @@
+"""Round 26's second staff walk (ux27), in AppTest: a new office's first collection is no usual level (Tổng quan and
+Nguồn tin said «-100%» on the first day), the empty rapid-report tab, Tin bài's sort, a case's opening event, the
+grids' blank cells and the import's confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from collectors.textutil import canonical_url, content_hash, sha1
+from dashboard import clock
+from store import items as store_items
+from tests.dashboard.conftest import DEMO_SOURCES, no_exception, texts
+from vocab.item import Item
+
+NOW = datetime(2026, 12, 7, 5, 0)  # 12:00 in Vietnam
+SOURCE = DEMO_SOURCES[0]["name"]
+
+
+def _item(n: int, published: datetime, fetched: datetime) -> Item:
+    url = f"https://bao.vn/tin-{n}"
+    canon = canonical_url(url)
+    title = f"Tin số {n} về Uông Bí"
+    return Item(id=sha1(canon), source=SOURCE, collector="rss", source_type="press", outlet="Báo",
+                url=url, canonical_url=canon, title=title, summary="tóm tắt", published_at=published,
+                published_estimated=False, fetched_at=fetched, content_hash=content_hash(title, "tóm tắt", canon))
+
+
+def _collect(env, fetched: datetime, n: int = 12) -> None:
+    """`n` items published over the three days before yesterday's end, as one collection at `fetched` reads them."""
+    items = [_item(k, NOW - timedelta(hours=20 + 5 * k), fetched) for k in range(n)]
+    with env.db.write() as cur:
+        store_items.insert_items(cur, items)
+
+
+@pytest.fixture
+def at_noon(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+# --- 1a: the usual level of a new office -----------------------------------------------------------------------------
+
+def test_a_first_collections_backlog_is_no_usual_level_on_the_overview(env, at_noon):
+    """After a new office's first collection Tổng quan read «Tin hôm nay 0 ↓ -100% so với TB 3,1 tin»: the usual
+    level was one read of the feeds' backlog (round 26). Until a whole day is collected there is no comparison, said
+    in words with the time collection began."""
+    _collect(env, NOW - timedelta(hours=1))
+    at = env.page("overview", "viewer").run()
+    no_exception(at)
+    assert not any("%" in str(m.proto.delta) for m in at.metric), [m.proto.delta for m in at.metric]
+    assert "So với thường lệ: chưa đủ dữ liệu để so sánh (mới thu thập từ 07/12/2026 11:00)" in texts(at)
+
+
+def test_the_overview_compares_with_the_days_collected_once_there_is_one(env, at_noon):
+    """Three days in, the usual level is the mean of the whole days collected, not of 28 (nor of the backlog's)."""
+    _collect(env, NOW - timedelta(days=3))
+    at = env.page("overview", "viewer").run()
+    no_exception(at)
+    national = next(m for m in at.metric if m.label == "Toàn quốc hôm nay")
+    # 2 whole days collected (from 12:00 on the 4th to the 7th's midnight); 6 items in those days' first 12 hours
+    # (over 28 days, with the backlog's before them: 7 / 28 = 0,25)
+    assert national.proto.delta == "-100% so với TB 3 tin", national.proto.delta
+    assert "chưa đủ dữ liệu" not in texts(at)
+
+
+def test_a_new_sources_backlog_is_no_usual_level_on_sources(env, at_noon):
+    """Nguồn tin's «So với thường lệ» read «-100%» for the same reason; the source has not been collected a whole
+    day before the last 24 h: «chưa đủ dữ liệu», its «TB/ngày» «—», and a caption says since when."""
+    _collect(env, NOW - timedelta(hours=1))
+    at = env.page("sources", "viewer").run()
+    no_exception(at)
+    health = at.dataframe[0].value
+    row = health[health["Nguồn"] == SOURCE].iloc[0]
+    assert row["So với thường lệ"] == "chưa đủ dữ liệu" and pd.isna(row["TB/ngày"]), row
+    others = health[health["Nguồn"] != SOURCE]
+    assert set(others["So với thường lệ"]) <= {"—"}, set(others["So với thường lệ"])  # never ran: nothing to compare
+    assert ("«So với thường lệ» của 1 nguồn: chưa đủ dữ liệu để so sánh (mới thu thập từ 07/12/2026 11:00)"
+            in texts(at))
+
+
+def test_a_source_collected_for_days_is_compared_with_those_days(env, at_noon):
+    _collect(env, NOW - timedelta(days=3))
+    at = env.page("sources", "viewer").run()
+    no_exception(at)
+    health = at.dataframe[0].value
+    row = health[health["Nguồn"] == SOURCE].iloc[0]
+    # the last 24 h: 1 item (20 h ago); the 2 whole days collected before them: 10 items (25 to 70 h before now)
+    assert row["TB/ngày"] == 5 and row["So với thường lệ"] == "-80%", (row["So với thường lệ"], row["TB/ngày"])
+    assert "chưa đủ dữ liệu" not in texts(at)
