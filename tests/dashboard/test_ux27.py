@@ -90,3 +90,15 @@ def test_a_source_collected_for_days_is_compared_with_those_days(env, at_noon):
     # the last 24 h: 1 item (20 h ago); the 2 whole days collected before them: 10 items (25 to 70 h before now)
     assert row["TB/ngày"] == 5 and row["So với thường lệ"] == "-80%", (row["So với thường lệ"], row["TB/ngày"])
     assert "chưa đủ dữ liệu" not in texts(at)
+
+
+# --- 1b: the empty rapid-report tab ----------------------------------------------------------------------------------
+
+def test_the_empty_rapid_report_tab_says_a_report_is_made_from_an_alert_and_where(env):
+    """«Chưa có cảnh báo nào để lập báo cáo nhanh.» did not say that a rapid report is made for an alert, here or
+    with «Tạo báo cáo nhanh» on Cảnh báo (round 26)."""
+    at = env.page("reports", "viewer").run()
+    no_exception(at)
+    body = texts(at)
+    assert "Báo cáo nhanh được lập cho một cảnh báo" in body
+    assert "trang Cảnh báo và bấm «Tạo báo cáo nhanh»" in body
