@@ -102,3 +102,24 @@ def test_the_empty_rapid_report_tab_says_a_report_is_made_from_an_alert_and_wher
     body = texts(at)
     assert "Báo cáo nhanh được lập cho một cảnh báo" in body
     assert "trang Cảnh báo và bấm «Tạo báo cáo nhanh»" in body
+
+
+# --- 1c: Tin bài's sort without a search -----------------------------------------------------------------------------
+
+def test_the_sort_box_without_a_search_says_newest_first_and_why(demo_env):
+    """«Sắp xếp» was greyed out on «Phù hợp nhất» until something was searched, with no hint why, while the list was
+    newest first (round 26). Without a search it reads «Mới nhất», and its help says relevance needs a search;
+    a pick made for a search comes back with the search."""
+    at = demo_env.page("explorer", "viewer").run()
+    no_exception(at)
+    box = next(b for b in at.selectbox if b.label == "Sắp xếp")
+    assert box.disabled and box.value == "Mới nhất", (box.disabled, box.value)
+    assert "chỉ có nghĩa khi tìm" in box.help and "mới nhất trước" in box.help
+    at.text_input(key="x_query").set_value("than").run()
+    box = at.selectbox(key="x_order")
+    assert not box.disabled and box.value == "Phù hợp nhất"
+    box.set_value("Mới nhất").run()
+    at.text_input(key="x_query").set_value("").run()
+    at.text_input(key="x_query").set_value("bụi").run()
+    no_exception(at)
+    assert at.selectbox(key="x_order").value == "Mới nhất"
