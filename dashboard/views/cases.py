@@ -107,6 +107,22 @@ def channel_text(channel: str, outlet: str) -> str:
     return label if not outlet or outlet.strip().casefold() == label.casefold() else f"{label} ({md(outlet, 80)})"
 
 
+SYSTEM_LOGINS = ("hệ thống", "system")  # the logins the system's own steps are recorded under (store.cases.open_cases)
+
+
+def actor(username: object, action: str, channel: str) -> str:
+    """Who a history row names: the staff member; the system's own steps «Hệ thống», the opening one with the
+    channel the case came in through («Hệ thống (từ Zalo OA)»); «—» when nobody is known. The opening row's cell was
+    blank: its login «hệ thống» is no account (round 26)."""
+    if isinstance(username, str) and username in SYSTEM_LOGINS:
+        who = "Hệ thống"
+    else:
+        who = data.person(username)
+    if action == "opened" and who in ("", "Hệ thống") and channel:
+        return f"Hệ thống (từ {CHANNEL_LABELS.get(channel, channel)})"
+    return who or ui.MISSING
+
+
 def _figures() -> None:
     f = dc.figures(30, "channel")
     if not len(f):
@@ -152,10 +168,13 @@ def _detail(cid: int) -> None:
                 f"{reply_status(c['reply_status'])}): {c['reply_text']}")
     ev = dc.events(cid)
     if len(ev):
-        ui.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": [data.person(u) for u in ev["username"]],
+        ui.dataframe(pd.DataFrame({"Thời gian": ev["at"],
+                                   "Người thực hiện": [actor(u, a, c.get("channel") or "")
+                                                       for u, a in zip(ev["username"], ev["action"])],
                                    "Thao tác": [ACTION_LABELS.get(a, a) for a in ev["action"]],
-                                   "Sang": [STATE_LABELS.get(x, x or "") for x in ev["to_state"]],
-                                   "Ghi chú": [event_note(a, n) for a, n in zip(ev["action"], ev["note"])]}), hide_index=True, width="stretch",
+                                   "Sang": [STATE_LABELS.get(x, x) if x else None for x in ev["to_state"]],
+                                   "Ghi chú": [event_note(a, n) or None for a, n in zip(ev["action"], ev["note"])]}),
+                     hide_index=True, width="stretch",
                      column_config={"Thời gian": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
     if gate.can("analyst"):
         _actions(c)

@@ -123,3 +123,30 @@ def test_the_sort_box_without_a_search_says_newest_first_and_why(demo_env):
     at.text_input(key="x_query").set_value("bụi").run()
     no_exception(at)
     assert at.selectbox(key="x_order").value == "Mới nhất"
+
+
+# --- 1d, 1e: Phản ánh's history and queue, blank cells ---------------------------------------------------------------
+
+def _blank_cells(df: pd.DataFrame) -> list[str]:
+    """The columns with an empty-text cell: drawn blank, where a missing value reads «—» (ui.MISSING)."""
+    return [c for c in df.columns if any(isinstance(v, str) and not v.strip() for v in df[c])]
+
+
+def test_a_cases_opening_event_names_who_opened_it_and_no_history_cell_is_blank(env):
+    """A case's history showed a blank «Người thực hiện» for the opening event (recorded as «hệ thống», no account),
+    and a blank «Sang» for a note (round 26). The opening row names the system and the channel; a cell with nothing
+    to say reads «—»."""
+    from tests.dashboard.test_cases_page import seed
+
+    env.add_users()
+    _old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Gọi điện cho người dân")
+    [b for b in at.button if b.label == "Lưu"][0].click().run()
+    no_exception(at)
+    hist = next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
+    opened = hist[hist["Thao tác"] == "Tiếp nhận"].iloc[0]
+    assert opened["Người thực hiện"] == "Hệ thống (từ Tệp nhập)", list(hist["Người thực hiện"])
+    assert "Cán bộ chuyenvien" in list(hist["Người thực hiện"])
+    assert not _blank_cells(hist), hist.to_dict("records")
