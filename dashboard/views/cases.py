@@ -77,12 +77,11 @@ def render() -> None:
     ui.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
-        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [data.person(u) for u in df["assignee"]],
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [data.person(u) or None for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
-        hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(df), 300),
-        column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Nhận lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Nội dung": st.column_config.TextColumn(width="large")})
+        hide_index=True, width="stretch", placeholder=ui.MISSING,
+        **({"column_config": QUEUE_COLUMNS, "height": ui.table_height(len(df), 300)} if ui.on_phone()  # scrolls sideways
+           else ui.desk_grid(QUEUE_WIDTHS, QUEUE_COLUMNS, len(df), 300)))
     if total > len(df):  # a year's office has more cases than the table holds: say so, not a silent cut
         st.caption(f"Bảng liệt kê {fmt_num(len(df))} phản ánh đầu hàng đợi trong {fmt_num(total)}; chọn kênh "
                    "hoặc nhóm để thu hẹp.")
@@ -105,6 +104,16 @@ def channel_text(channel: str, outlet: str) -> str:
     channel (an imported file's outlet is «Tệp nhập», which read «Tệp nhập (Tệp nhập)», round 26)."""
     label = CHANNEL_LABELS.get(channel, channel)
     return label if not outlet or outlet.strip().casefold() == label.casefold() else f"{label} ({md(outlet, 80)})"
+
+
+QUEUE_TIME_FORMAT = "DD/MM/YY HH:mm"  # «06/12/26 09:30»: fits 120 px, as Cảnh báo's queue (alerts.QUEUE_TIME_FORMAT)
+QUEUE_COLUMNS = {"Hạn trả lời": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT),
+                 "Nhận lúc": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT),
+                 "Nội dung": st.column_config.TextColumn(width="large")}
+# The queue at 1366 × 768 (954 px of page): sized by their text the eight columns ran past it and «Nhận lúc» was cut at
+# the right (round 26). Each has its pixels, 925 in all, in rows of two lines (a long content or «Đã giao xử lý» wraps).
+QUEUE_WIDTHS = {"Số": 50, "Quá hạn": 80, "Kênh": 100, "Nội dung": 240, "Trạng thái": 105, "Giao cho": 100,
+                "Hạn trả lời": 125, "Nhận lúc": 125}
 
 
 SYSTEM_LOGINS = ("hệ thống", "system")  # the logins the system's own steps are recorded under (store.cases.open_cases)

@@ -144,7 +144,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         # entries read, new items, and those past the cap of one answer ([limits] max_entries), counted and until dash7 unsaid
         "Lần tải gần nhất": [status.last_run_text(h) or None for h in health],
         "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
-        "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
+        "Lỗi gần nhất": [(h["last_error"] or "")[:160] or None for h in health],  # None: «—»
         # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
         "Lỗi mã hóa": [h.get("last_decode_replaced") or None for h in health],
         "Tin 24 giờ": [h["items_24h"] for h in health],

@@ -150,3 +150,48 @@ def test_a_cases_opening_event_names_who_opened_it_and_no_history_cell_is_blank(
     assert opened["Người thực hiện"] == "Hệ thống (từ Tệp nhập)", list(hist["Người thực hiện"])
     assert "Cán bộ chuyenvien" in list(hist["Người thực hiện"])
     assert not _blank_cells(hist), hist.to_dict("records")
+
+
+def test_the_case_queue_fits_a_1366_px_desk_with_its_times(env):
+    """At 1366 px the queue's last column «Nhận lúc» was cut at the right (round 26): each column has its pixels, all
+    within the page, both times whole («06/12/26 09:30»), rows of two lines; an unassigned case reads «—»."""
+    import json
+
+    from dashboard.views.cases import QUEUE_WIDTHS
+    from tests.dashboard.test_cases_page import seed
+    from tests.dashboard.test_pages import _fits_the_desk
+
+    env.add_users()
+    seed(env)
+    at = env.page("cases", "viewer").run()
+    no_exception(at)
+    grid = next(d for d in at.dataframe if "Số" in d.value.columns)
+    assert _fits_the_desk(grid) == list(grid.value.columns) == list(QUEUE_WIDTHS)
+    cols = json.loads(grid.proto.columns)
+    assert cols["Nhận lúc"]["width"] >= 120 and cols["Nhận lúc"]["type_config"]["format"] == "DD/MM/YY HH:mm"
+    assert grid.proto.row_height > 64
+    assert not _blank_cells(grid.value.drop(columns=["Quá hạn"])), grid.value.to_dict("records")  # a flag: blank is «no»
+
+
+def test_a_source_without_an_error_reads_a_dash_not_a_blank_cell(env):
+    """Nguồn tin's «Lỗi gần nhất» was an empty cell for a source without an error (an empty text, which the grid's «—»
+    placeholder does not cover)."""
+    at = env.page("sources", "viewer").run()
+    no_exception(at)
+    health = at.dataframe[0].value
+    assert len(health) and health["Lỗi gần nhất"].isna().all(), list(health["Lỗi gần nhất"])
+    assert not _blank_cells(health), [c for c in _blank_cells(health)]
+
+
+def test_an_alerts_history_and_the_briefing_have_no_blank_cells(demo_env):
+    """The other grids with people, states and notes: a step by the system, a step without a note or a state, an
+    alert nobody was given read «—», not a blank cell (round 26)."""
+    at = demo_env.page("alerts", "admin").run()
+    no_exception(at)
+    hist = next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
+    assert len(hist) and not _blank_cells(hist), hist.to_dict("records")
+    assert not _blank_cells(at.dataframe[0].value)
+    at = demo_env.page("briefing", "viewer").run()
+    no_exception(at)
+    for grid in at.dataframe:
+        assert not _blank_cells(grid.value.drop(columns=["Xử lý trong kỳ"], errors="ignore")), list(grid.value.columns)
