@@ -195,3 +195,44 @@ def test_an_alerts_history_and_the_briefing_have_no_blank_cells(demo_env):
     no_exception(at)
     for grid in at.dataframe:
         assert not _blank_cells(grid.value.drop(columns=["Xử lý trong kỳ"], errors="ignore")), list(grid.value.columns)
+
+
+# --- 1f: Nhập dữ liệu's confirmation when the page stops early -------------------------------------------------------
+
+def test_an_import_is_confirmed_when_the_next_run_stops_before_the_button(tmp_path, monkeypatch):
+    """«Đã nhập …» is drawn under «Nhập N mục»; the run after the import returned before the button when the source
+    name was refused by then (a source of that name added on Nguồn tin meanwhile), and the import was never
+    confirmed (round 26). It is said where that run stopped, under the refusal."""
+    from orchestration import imports as importer, ingest
+    from collectors.imports import ImportFormatError
+    from tests.dashboard.conftest import Env
+    from tests.dashboard.test_ux24 import XLSX_ROWS, _xlsx
+
+    monkeypatch.setattr(ingest, "processor", lambda *_a, **_k: None)  # what is said, not what is tagged
+    env = Env(tmp_path)
+    check = importer.check_source_name
+    imported = [False]
+
+    def taken_after_the_import(cfg, db, name):  # type: ignore[no-untyped-def]
+        if imported[0]:
+            raise ImportFormatError(f"«{name}» đã là tên của một nguồn tin đang thu thập.")
+        check(cfg, db, name)
+
+    monkeypatch.setattr(importer, "check_source_name", taken_after_the_import)
+    real_import = importer.import_file
+
+    def import_file(*a, **k):  # type: ignore[no-untyped-def]
+        out = real_import(*a, **k)
+        imported[0] = True
+        return out
+
+    monkeypatch.setattr(importer, "import_file", import_file)
+    try:
+        at = env.page("imports", "analyst").run()
+        at.file_uploader(key="imp_file").set_value(("xuat-nhom.xlsx", _xlsx(XLSX_ROWS), "application/octet-stream")).run()
+        at.button(key="imp_go").click().run()
+        no_exception(at)
+        assert [e.value for e in at.error][0].startswith("Tên nguồn chưa dùng được")
+        assert len(at.success) == 1 and at.success[0].value.startswith("Đã nhập"), [s.value for s in at.success]
+    finally:
+        env.close()
