@@ -1,0 +1,53 @@
+"""Round 26's maintainer walk (ux27): a fresh install followed by README's words, on a scratch database. What a
+maintainer met that said what happened but not what to do, or not in Vietnamese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from langnghe import cli
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# --- the config file ----------------------------------------------------------------------------------------------
+
+def test_a_missing_config_file_says_where_the_path_came_from_and_what_to_do(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    code, _out, err = _run(capsys, "--config", str(tmp_path / "langnghe.tomll"), "status")
+    assert code == 2 and "không có tệp cấu hình" in err
+    assert "--config hoặc biến môi trường LANGNGHE_CONFIG" in err and "Traceback" not in err
+
+
+def test_a_toml_syntax_error_is_said_in_vietnamese_with_its_line(tmp_path, capsys):
+    """tomllib's English («Expected '=' after a key in a key/value pair (at line 2, column 9)») was all it said."""
+    bad = tmp_path / "ghi-de.toml"
+    bad.write_text('[storage]\ndb_path "var/x.duckdb"\n', encoding="utf-8")
+    code, _out, err = _run(capsys, "--config", str(bad), "status")
+    assert code == 2 and "không đọc được TOML ở dòng 2, cột 9" in err, err
+    assert "`tên = giá trị`" in err and "(at line" not in err
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("[alerts]\nmin_outlet = 3\n", "[alerts] min_outlet (có phải min_outlets?)"),  # a part's section, read as a dict
+    ("[http]\nmax_body_mbb = 3\n", "max_body_mbb (có phải max_body_mb?)"),  # a typed section
+])
+def test_a_misspelt_setting_is_named_with_the_close_one(tmp_path, capsys, text, hint):
+    """The typo was named, and the maintainer sent to read vocab/langnghe.toml for the right name."""
+    over = tmp_path / "ghi-de.toml"
+    over.write_text(text, encoding="utf-8")
+    code, _out, err = _run(capsys, "--config", str(over), "status")
+    assert code == 2 and hint in err, err
+
+
+def test_an_unknown_setting_far_from_any_gets_no_guess(tmp_path, capsys):
+    over = tmp_path / "ghi-de.toml"
+    over.write_text("[alerts]\nxyz = 3\n", encoding="utf-8")
+    code, _out, err = _run(capsys, "--config", str(over), "status")
+    assert code == 2 and "[alerts] xyz (các thiết lập" in err and "có phải" not in err, err
