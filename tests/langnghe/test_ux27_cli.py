@@ -51,3 +51,23 @@ def test_an_unknown_setting_far_from_any_gets_no_guess(tmp_path, capsys):
     over.write_text("[alerts]\nxyz = 3\n", encoding="utf-8")
     code, _out, err = _run(capsys, "--config", str(over), "status")
     assert code == 2 and "[alerts] xyz (các thiết lập" in err and "có phải" not in err, err
+
+
+# --- status and restore -------------------------------------------------------------------------------------------
+
+def test_status_without_a_database_says_so_once_and_what_to_run(tmp_path, capsys, monkeypatch):
+    """`status` on a path with no database read «Cơ sở dữ liệu: … (đọc từ chưa có cơ sở dữ liệu)», then zero items of
+    «0 / 0» sources, as if it had read one."""
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "chua-co" / "langnghe.duckdb"))
+    code, out, _err = _run(capsys, "status")
+    assert code == 0 and out.splitlines()[0].endswith("langnghe.duckdb (chưa có)"), out
+    assert "langnghe init-db" in out and "đọc từ chưa có" not in out and "Nguồn lỗi" not in out, out
+
+
+def test_a_held_database_at_restore_says_the_wait_with_a_decimal_comma(tmp_path):
+    """The help says «đã đợi tối đa 4,5 giây»; the refusal said «đã đợi 4.5 giây»."""
+    from store import db as store_db
+
+    said = str(store_db._held(tmp_path / "langnghe.duckdb"))
+    assert "đã đợi 4,5 giây" in said and str(tmp_path / "langnghe.duckdb") in said, said
