@@ -71,3 +71,28 @@ def test_a_held_database_at_restore_says_the_wait_with_a_decimal_comma(tmp_path)
 
     said = str(store_db._held(tmp_path / "langnghe.duckdb"))
     assert "đã đợi 4,5 giây" in said and str(tmp_path / "langnghe.duckdb") in said, said
+
+
+# --- init-db ------------------------------------------------------------------------------------------------------
+
+def test_init_db_says_the_next_step_of_a_new_install_until_an_admin_exists(tmp_path, capsys, monkeypatch):
+    """A new install's `init-db` said «…: sẵn sàng, phiên bản cấu trúc 178» and nothing of the first admin account,
+    without which nobody can sign in to the dashboard `serve` then starts (README gives it further down)."""
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "langnghe.duckdb"))
+    code, out, _err = _run(capsys, "init-db")
+    assert code == 0 and "sẵn sàng" in out and "`langnghe users add TÊN --role admin`" in out, out
+    from datetime import datetime
+
+    from store.db import Database
+    from store.users import add_user
+
+    with Database(tmp_path / "langnghe.duckdb") as db, db.write() as cur:
+        add_user(cur, "quantri", "Quản trị", "admin", "x" * 60, None, datetime(2026, 12, 7))
+    code, out, _err = _run(capsys, "init-db")
+    assert code == 0 and "sẵn sàng" in out and "users add" not in out, out
+
+
+def test_init_db_help_says_where_the_database_goes():
+    help_text = cli.build_parser()._subparsers._group_actions[0].choices["init-db"].format_help()  # type: ignore[union-attr]
+    assert "var/langnghe.duckdb" in help_text and "LANGNGHE_DB" in help_text and "thư mục đang đứng" in help_text
