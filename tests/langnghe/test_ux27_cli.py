@@ -96,3 +96,34 @@ def test_init_db_says_the_next_step_of_a_new_install_until_an_admin_exists(tmp_p
 def test_init_db_help_says_where_the_database_goes():
     help_text = cli.build_parser()._subparsers._group_actions[0].choices["init-db"].format_help()  # type: ignore[union-attr]
     assert "var/langnghe.duckdb" in help_text and "LANGNGHE_DB" in help_text and "thư mục đang đứng" in help_text
+
+
+# --- serve's stop -------------------------------------------------------------------------------------------------
+
+def test_serve_says_on_the_console_that_it_stopped_and_let_go_of_the_database(tmp_path, capsys, monkeypatch):
+    """Ctrl+C ended `serve` without a word after the dashboard's last line: a maintainer about to back up or restore
+    could not tell it had closed the database and written its last snapshot."""
+    from langnghe import service
+    from tests.conftest import make_config
+
+    monkeypatch.chdir(tmp_path)  # the state file goes beside the default database, relative to the cwd
+    cfg = make_config(tmp_path, sources=[])
+    monkeypatch.setattr(service, "run_dashboard", lambda _cfg: None)  # the dashboard stopped at once (Ctrl+C)
+    monkeypatch.setattr(service, "_stop_on_sigterm", lambda: None)
+    monkeypatch.setattr(service, "install_jobs", lambda *_a, **_k: None)
+    try:
+        assert service.serve(cfg) == 0
+    finally:
+        import logging
+
+        from orchestration import runtime
+
+        runtime.reset()  # serve installed its Database, closed now
+        for h in list(logging.getLogger().handlers):  # serve's log file handler
+            if getattr(h, "baseFilename", "").startswith(str(tmp_path)):
+                logging.getLogger().removeHandler(h)
+                h.close()
+    out = capsys.readouterr().out
+    last = out.strip().splitlines()[-1]
+    assert last == (f"Đã dừng Lắng Nghe; cơ sở dữ liệu {cfg.storage.db_path} đã đóng, bản chụp cuối ở "
+                    f"{cfg.storage.snapshot_path}."), out
