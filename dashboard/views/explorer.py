@@ -102,7 +102,8 @@ def _order(col: Any, query: str) -> str:
     Staff's pick for a search is held under ORDER_PICK meanwhile: the runs that do not draw the box lose its state
     (and `ui.keep` then saw the default)."""
     if not query.strip():
-        col.selectbox("Sắp xếp", ["Mới nhất"], key="x_order_idle", disabled=True, help=ORDER_IDLE_HELP)
+        col.selectbox("Sắp xếp", ["Mới nhất"], key="x_order_idle", disabled=True, help=ORDER_IDLE_HELP,
+                      placeholder="Chọn cách sắp xếp")
         return ORDERS["Mới nhất"]
     if st.session_state.get(ORDER_PICK) in ORDERS:
         st.session_state["x_order"] = st.session_state[ORDER_PICK]
