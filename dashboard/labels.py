@@ -100,13 +100,26 @@ def as_list(v: Any) -> list[Any]:
         return []
 
 
-def delta_text(now: float, usual: float) -> str | None:
+def delta_text(now: float, usual: float | None) -> str | None:
     """'+35% so với TB 12,4 tin': the change against the usual level (TB = trung bình, the mean), with its unit and
-    Vietnamese digits (`{:g}` wrote 1234,5 without the thousands dot, and 1,23457e+06 past a million)."""
+    Vietnamese digits (`{:g}` wrote 1234,5 without the thousands dot, and 1,23457e+06 past a million). None
+    without a usual level (too little collected yet: `too_new_text` says so once)."""
+    if usual is None:
+        return None
     if usual <= 0:
         return None if now == 0 else "mới xuất hiện"
     pct = (now - usual) / usual * 100
     return f"{pct:+.0f}% so với TB {fmt_num(usual, 1)} tin"
+
+
+TOO_NEW = "chưa đủ dữ liệu để so sánh"
+
+
+def too_new_text(since_local: Any) -> str:
+    """What stands where a change against the usual level would, while the office (or a source) has not yet
+    collected a whole day (`store.baseline`): a first collection's backlog is no usual level (round 26)."""
+    day = fmt_time(since_local)
+    return f"{TOO_NEW} (mới thu thập từ {day})" if day else f"{TOO_NEW} (chưa thu thập được tin nào)"
 
 
 def fmt_time(dt: Any, with_date: bool = True) -> str:

@@ -141,22 +141,25 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
 FLASH_SECONDS = 20.0
 
 
-def flash(where: str = "") -> None:
+def flash(where: str = "") -> bool:
     """Show the message the last action on this page left (for a little while, so that a rerun caused by
     any other widget does not wipe the confirmation before it is read). A message set with a `where` (the control
     that made it: «add», «form») is drawn only by `flash(where)` under that control: at 1366×768 the top of a long
-    page, where `flash()` draws, is out of sight once staff scrolled down to the button (round 25)."""
+    page, where `flash()` draws, is out of sight once staff scrolled down to the button (round 25). Whether it drew
+    one: a page that may stop before its control draws the message where it stopped instead."""
     import time
 
     msg = st.session_state.get("_flash")
     if not msg:
-        return
+        return False
     kind, text, page, at, place = msg
     if page != _page_key() or time.monotonic() - at > FLASH_SECONDS:
         st.session_state.pop("_flash", None)
-        return
-    if place == where:
-        (st.success if kind == "ok" else st.error)(text)
+        return False
+    if place != where:
+        return False
+    (st.success if kind == "ok" else st.error)(text)
+    return True
 
 
 def save_and_rerun(fn: Any, ok_text: str, refresh: Any, where: str = "") -> None:

@@ -156,12 +156,20 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
     try:
         run_dashboard(cfg)
     finally:
+        print("Đang dừng: chờ việc đang làm xong phần dở, ghi bản chụp cuối…", flush=True)
         scheduler.stop()
         scheduler.join(timeout=30)
+        snapped = True
         try:
             db.snapshot(cfg.storage.snapshot_path)
         except Exception:
+            snapped = False
             log.exception("final snapshot failed")
         db.close()
         state.clear()
+        # said on the console: Ctrl+C ended with the dashboard's last line, and a maintainer about to back up,
+        # restore or start another command could not tell it had let go of the database (round 26)
+        print(f"Đã dừng Lắng Nghe; cơ sở dữ liệu {cfg.storage.db_path} đã đóng"
+              + (f", bản chụp cuối ở {cfg.storage.snapshot_path}." if snapped else
+                 f"; KHÔNG ghi được bản chụp cuối (xem {log_path})."), flush=True)
     return 0

@@ -11,6 +11,7 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
+from store.baseline import held_days
 from store.db import one
 from store.sqlparts import QUEUE_ORDER_SQL, SHOWN_TITLE, TAG_SLACK, effective_sql, shown_title_sql, tag_filters
 
@@ -23,11 +24,15 @@ FAR_FUTURE = datetime(9999, 1, 1)
 # --- overview --------------------------------------------------------------------------------
 
 def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: datetime,
-                   baseline_days: int) -> dict[str, float]:
+                   baseline_days: int) -> dict[str, Any]:
     """Counts since `day_start` (local midnight, as UTC) and the mean count of the same hours on each of
-    the previous `baseline_days` days: items, press, social, negative, in-area."""
+    the previous `baseline_days` days: items, press, social, negative, in-area. Only days the office was
+    collecting throughout count (`store.baseline`): with none yet, each usual_* is None, `held_days` 0, and
+    `collecting_since` says when the first item was stored, for the page to say so."""
     elapsed = max((now - day_start).total_seconds(), 1.0)
-    lo = day_start - timedelta(days=baseline_days)
+    first = one(cur.execute("SELECT min(fetched_at) FROM items"))[0]
+    held = held_days(first, day_start, baseline_days)
+    lo = day_start - timedelta(days=held)
     row = one(cur.execute(
         """
         WITH w AS (
@@ -54,11 +59,12 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
         [day_start, lo - TAG_SLACK, lo, now, day_start, day_start, elapsed],
     ))
     keys = ("items", "press", "social", "negative", "in_area")
-    out: dict[str, float] = {}
+    out: dict[str, Any] = {}
     for k, v in zip(keys, row[:5]):
         out[k] = int(v)
     for k, v in zip(keys, row[5:10]):
-        out[f"usual_{k}"] = round(int(v) / max(baseline_days, 1), 1)
+        out[f"usual_{k}"] = round(int(v) / held, 1) if held else None
+    out["held_days"], out["collecting_since"] = held, first
     out["tagged"] = bool(row[10])  # any item of the window analysed by the NLP part
     return out
 

@@ -766,9 +766,9 @@ def _pause() -> None:
 
 
 def _held(live: Path) -> DatabaseLocked:
-    waited = (_LOCK_TRIES - 1) * _LOCK_WAIT_S
+    waited = f"{(_LOCK_TRIES - 1) * _LOCK_WAIT_S:g}".replace(".", ",")  # «4,5 giây», as the help says; it read «4.5»
     return DatabaseLocked(f"Cơ sở dữ liệu {live} đang được một tiến trình khác giữ (thường là `langnghe serve`; đã đợi "
-                          f"{waited:g} giây): hãy dừng serve rồi khôi phục. Nếu serve đã dừng, có thể một lệnh khác "
+                          f"{waited} giây): hãy dừng serve rồi khôi phục. Nếu serve đã dừng, có thể một lệnh khác "
                           "(như `langnghe status`) đang mở nó: chạy lại sau ít giây.")
 
 

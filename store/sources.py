@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from store.baseline import DAY, held_days
 from store.db import one
 
 if TYPE_CHECKING:
@@ -232,12 +233,14 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
     """
     states = {r[0]: r for r in cur.execute(f"SELECT {', '.join(_STATE_COLS)} FROM source_state").fetchall()}
     volume = _volume(cur, now)
+    usual = _usual(cur, now)
     from store.items import cut_counts
 
     cuts = cut_counts(cur)
     out = []
     for src in sources:
         row = _health_row(src, states.get(src.name), volume.get(src.name, (0, 0)), cuts.get(src.name, {}))
+        row["first_seen_at"], row["usual_per_day"] = usual.get(src.name, (None, None))
         row["status"] = _status(row)
         out.append(row)
     return out
@@ -259,6 +262,34 @@ def _volume(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, tuple[
             [day_start, week_start, week_start, now],
         ).fetchall()
     }
+
+
+USUAL_DAYS = 7  # the days before the last 24 h a source's usual level averages over (`store.baseline`)
+
+
+def _usual(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, tuple[datetime, float | None]]:
+    """Per source: when it was first seen, and its usual items per day — the mean, by publication time, over the
+    whole days between then and the last 24 h (at most USUAL_DAYS): None while there is none, so that a first
+    collection's backlog is not taken for the usual level (round 26: «-100%» on a new office's first day)."""
+    end = now - DAY
+    firsts = dict(cur.execute("SELECT source, min(seen_at) FROM item_links GROUP BY source").fetchall())
+    per_day: dict[str, dict[int, int]] = {}
+    for src, d, n in cur.execute(
+        """
+        SELECT l.source, CAST(floor((epoch(?::TIMESTAMP) - epoch(i.published_at)) / 86400) AS INTEGER), count(*)
+        FROM item_links l JOIN items i ON i.id = l.item_id
+        WHERE i.published_at >= ? AND i.published_at < ?
+        GROUP BY 1, 2
+        """,
+        [end, end - USUAL_DAYS * DAY, end],
+    ).fetchall():
+        per_day.setdefault(src, {})[d] = n
+    out: dict[str, tuple[datetime, float | None]] = {}
+    for src, first in firsts.items():
+        held = held_days(first, end, USUAL_DAYS)
+        days = per_day.get(src, {})
+        out[src] = (first, round(sum(days.get(d, 0) for d in range(held)) / held, 2) if held else None)
+    return out
 
 
 def _health_row(src: Any, st: tuple[Any, ...] | None, counts: tuple[int, int],

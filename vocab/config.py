@@ -238,6 +238,15 @@ RETIRED = {
 }
 
 
+def close_name(key: str, known: Iterable[str]) -> str:
+    """« (có phải min_outlets?)» after a misspelt setting when one known name is close to it; "" otherwise. The
+    error named the typo and sent the maintainer to read vocab/langnghe.toml for the right one (round 26)."""
+    import difflib
+
+    match = difflib.get_close_matches(key, [str(k) for k in known], n=1, cutoff=0.8)
+    return f" (có phải {match[0]}?)" if match else ""
+
+
 def unknown_keys_error(where: str, keys: list[str]) -> ConfigError:
     """The error for an override file's settings the defaults lack: each named, a retired one with what became
     of it."""
@@ -363,8 +372,8 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = set(data) - known
     if unknown:
-        names = ", ".join(f"{k} ({RETIRED[f'[{where}] {k}']})" if f"[{where}] {k}" in RETIRED else k
-                          for k in sorted(unknown))
+        names = ", ".join(f"{k} ({RETIRED[f'[{where}] {k}']})" if f"[{where}] {k}" in RETIRED
+                          else k + close_name(k, known) for k in sorted(unknown))
         raise ConfigError(f"[{where}] không có thiết lập: {names} (các thiết lập có ghi trong vocab/langnghe.toml)")
     kwargs: dict[str, Any] = {}
     for f in fields(cls):
@@ -545,14 +554,31 @@ def _check_case_days(raw: dict[str, Any]) -> None:
                           "hoặc ngày làm việc.")
 
 
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def toml_error_text(path: str | os.PathLike[str], exc: Exception) -> str:
+    """A TOML syntax error in Vietnamese, with where it is and the usual causes: tomllib's own words
+    («Expected '=' after a key in a key/value pair (at line 2, column 9)») were all a maintainer saw (round 26).
+    Its words stay at the end, in brackets, for a search."""
+    detail = str(exc)
+    m = _TOML_AT.search(detail)
+    where = f" ở dòng {m.group(1)}, cột {m.group(2)}" if m else ""
+    return (f"{path}: không đọc được TOML{where}: mỗi thiết lập một dòng dạng `tên = giá trị`, chữ trong ngoặc "
+            f"kép, mỗi bảng mở bằng một dòng [tên bảng]; sửa dòng đó rồi chạy lại (chi tiết: "
+            f"{_TOML_AT.sub('', detail)})")
+
+
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"không có tệp cấu hình {path}") from None
+    except FileNotFoundError:  # said what to do: a maintainer's typo in --config or $LANGNGHE_CONFIG (round 26)
+        raise ConfigError(f"không có tệp cấu hình {path}: kiểm tra đường dẫn đã ghi ở --config hoặc biến môi trường "
+                          "LANGNGHE_CONFIG (đường dẫn tương đối tính từ thư mục đang đứng); bỏ cả hai thì dùng "
+                          "cấu hình mặc định") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: không đọc được TOML ({exc})") from None
+        raise ConfigError(toml_error_text(path, exc)) from None
     except PermissionError:  # os_error_text's reason speaks of writing (reports, copies): this is a read
         raise ConfigError(f"không có quyền đọc tệp cấu hình {path}; hãy kiểm tra quyền đọc của tài khoản chạy "
                           "Lắng Nghe") from None
@@ -597,7 +623,8 @@ def _unknown_keys(over: dict[str, Any], base: dict[str, Any], where: str = "") -
         if not where and (key in SECTIONS or key == "sources"):
             continue
         if key not in base:
-            out.append(f"[{where}] {key}" if where else f"[{key}]")
+            name = f"[{where}] {key}" if where else f"[{key}]"
+            out.append(name if name in RETIRED else name + close_name(key, base))
         elif isinstance(value, dict) and isinstance(base[key], dict):
             out += _unknown_keys(value, base[key], f"{where}.{key}" if where else key)
     return out

@@ -155,12 +155,12 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         "Phát sinh": ["trong kỳ" if n else "kỳ trước" for n in alerts["is_new"]],
         "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
         "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
-        "Giao cho": [data.person(u) for u in alerts["assignee"]],
+        "Giao cho": [data.person(u) or None for u in alerts["assignee"]],  # None: «—»
         "Số tin": alerts["n_items"],
         # one step a line on paper (ui.print_table: <br>); numbered on screen, where a grid cell has no line break
         "Xử lý trong kỳ": ["\n".join(steps.get(a, [])) for a in alerts["alert_id"]],
         # the sentence staff read aloud (detection's brief(), as Cảnh báo shows it): read here without opening each
-        "Vì sao": [" ".join(str(r).split()) if isinstance(r, str) else "" for r in alerts["reason"]],
+        "Vì sao": [" ".join(str(r).split()) or None if isinstance(r, str) else None for r in alerts["reason"]],
     })
     # on paper the reason is a full-width line under its alert's row (a tenth column would be 3 cm wide)
     ui.print_table(view, {"Mã": 1.5, "Vấn đề": 3.6, "Mức": 1.1, "Phát sinh": 1.7, "Trạng thái": 1.9,

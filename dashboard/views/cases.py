@@ -83,12 +83,11 @@ def render() -> None:
     ui.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
-        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [data.person(u) for u in df["assignee"]],
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [data.person(u) or None for u in df["assignee"]],
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
-        hide_index=True, width="stretch", placeholder="—", height=ui.table_height(len(df), 300),
-        column_config={"Hạn trả lời": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Nhận lúc": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
-                       "Nội dung": st.column_config.TextColumn(width="large")})
+        hide_index=True, width="stretch", placeholder=ui.MISSING,
+        **({"column_config": QUEUE_COLUMNS, "height": ui.table_height(len(df), 300)} if ui.on_phone()  # scrolls sideways
+           else ui.desk_grid(QUEUE_WIDTHS, QUEUE_COLUMNS, len(df), 300)))
     if total > len(df):  # a year's office has more cases than the table holds: say so, not a silent cut
         st.caption(f"Bảng liệt kê {fmt_num(len(df))} phản ánh đầu hàng đợi trong {fmt_num(total)}; chọn kênh "
                    "hoặc nhóm để thu hẹp.")
@@ -111,6 +110,32 @@ def channel_text(channel: str, outlet: str) -> str:
     channel (an imported file's outlet is «Tệp nhập», which read «Tệp nhập (Tệp nhập)», round 26)."""
     label = CHANNEL_LABELS.get(channel, channel)
     return label if not outlet or outlet.strip().casefold() == label.casefold() else f"{label} ({md(outlet, 80)})"
+
+
+QUEUE_TIME_FORMAT = "DD/MM/YY HH:mm"  # «06/12/26 09:30»: fits 120 px, as Cảnh báo's queue (alerts.QUEUE_TIME_FORMAT)
+QUEUE_COLUMNS = {"Hạn trả lời": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT),
+                 "Nhận lúc": st.column_config.DatetimeColumn(format=QUEUE_TIME_FORMAT),
+                 "Nội dung": st.column_config.TextColumn(width="large")}
+# The queue at 1366 × 768 (954 px of page): sized by their text the eight columns ran past it and «Nhận lúc» was cut at
+# the right (round 26). Each has its pixels, 925 in all, in rows of two lines (a long content or «Đã giao xử lý» wraps).
+QUEUE_WIDTHS = {"Số": 50, "Quá hạn": 80, "Kênh": 100, "Nội dung": 240, "Trạng thái": 105, "Giao cho": 100,
+                "Hạn trả lời": 125, "Nhận lúc": 125}
+
+
+SYSTEM_LOGINS = ("hệ thống", "system")  # the logins the system's own steps are recorded under (store.cases.open_cases)
+
+
+def actor(username: object, action: str, channel: str) -> str:
+    """Who a history row names: the staff member; the system's own steps «Hệ thống», the opening one with the
+    channel the case came in through («Hệ thống (từ Zalo OA)»); «—» when nobody is known. The opening row's cell was
+    blank: its login «hệ thống» is no account (round 26)."""
+    if isinstance(username, str) and username in SYSTEM_LOGINS:
+        who = "Hệ thống"
+    else:
+        who = data.person(username)
+    if action == "opened" and who in ("", "Hệ thống") and channel:
+        return f"Hệ thống (từ {CHANNEL_LABELS.get(channel, channel)})"
+    return who or ui.MISSING
 
 
 def _figures() -> None:
@@ -158,10 +183,13 @@ def _detail(cid: int) -> None:
                 f"{reply_status(c['reply_status'])}): {c['reply_text']}")
     ev = dc.events(cid)
     if len(ev):
-        ui.dataframe(pd.DataFrame({"Thời gian": ev["at"], "Người thực hiện": [data.person(u) for u in ev["username"]],
+        ui.dataframe(pd.DataFrame({"Thời gian": ev["at"],
+                                   "Người thực hiện": [actor(u, a, c.get("channel") or "")
+                                                       for u, a in zip(ev["username"], ev["action"])],
                                    "Thao tác": [ACTION_LABELS.get(a, a) for a in ev["action"]],
-                                   "Sang": [STATE_LABELS.get(x, x or "") for x in ev["to_state"]],
-                                   "Ghi chú": [event_note(a, n) for a, n in zip(ev["action"], ev["note"])]}), hide_index=True, width="stretch",
+                                   "Sang": [STATE_LABELS.get(x, x) if x else None for x in ev["to_state"]],
+                                   "Ghi chú": [event_note(a, n) or None for a, n in zip(ev["action"], ev["note"])]}),
+                     hide_index=True, width="stretch",
                      column_config={"Thời gian": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
     if gate.can("analyst"):
         _actions(c)

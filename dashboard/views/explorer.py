@@ -73,8 +73,7 @@ def render() -> None:
     qcol = st.columns([4, 1])
     query = qcol[0].text_input("Tìm trong tiêu đề, tóm tắt và toàn văn (có dấu hoặc không dấu)", key="x_query",
                                placeholder='Ví dụ: "bụi than" Uông Bí -"bổ nhiệm"', help=SEARCH_HELP)
-    order = ORDERS[qcol[1].selectbox("Sắp xếp", list(ORDERS), key="x_order", disabled=not query.strip(),
-                                     placeholder="Chọn cách sắp xếp")]
+    order = _order(qcol[1], query)
     # folded on a phone, so the items come first (on a 390 px phone the seven filters took two screens above
     # them); open on a desk or a tablet, where they fit above the list (ui.on_phone: the browser's User-Agent,
     # as the tables decide). The label says which are on. Its open state is kept by key: a label that changes (a
@@ -91,6 +90,33 @@ def render() -> None:
     _write_query_params(query, period, types, outlets, topics, sentiments, places)
     filters = (tuple(types), tuple(outlets), tuple(topics), tuple(sentiments), tuple(places), bool(in_area))
     _results(query, order, since, until, filters, alert, watch, cfg.dashboard.explorer_limit, opts["places"])
+
+
+ORDER_IDLE_HELP = ("Không tìm từ nào thì danh sách luôn xếp tin mới nhất trước. «Phù hợp nhất» (tin khớp nhiều nhất "
+                   "lên đầu) chỉ có nghĩa khi tìm: gõ từ cần tìm vào ô bên cạnh để chọn.")
+
+
+def _order(col: Any, query: str) -> str:
+    """How the list is sorted. Without a query only newest first means anything (relevance ranks matches): the box
+    says «Mới nhất», greyed out, and its help why; it was greyed out on «Phù hợp nhất», unexplained (round 26).
+    Staff's pick for a search is held under ORDER_PICK meanwhile: the runs that do not draw the box lose its state
+    (and `ui.keep` then saw the default)."""
+    if not query.strip():
+        col.selectbox("Sắp xếp", ["Mới nhất"], key="x_order_idle", disabled=True, help=ORDER_IDLE_HELP,
+                      placeholder="Chọn cách sắp xếp")
+        return ORDERS["Mới nhất"]
+    if st.session_state.get(ORDER_PICK) in ORDERS:
+        st.session_state["x_order"] = st.session_state[ORDER_PICK]
+    return ORDERS[col.selectbox("Sắp xếp", list(ORDERS), key="x_order", placeholder="Chọn cách sắp xếp",
+                                on_change=_hold_order,
+                                help="«Phù hợp nhất»: tin khớp nhiều nhất lên đầu; «Mới nhất»: theo giờ đăng.")]
+
+
+ORDER_PICK = "_x_order_pick"  # the sort staff picked for a search, held while no search draws the box
+
+
+def _hold_order() -> None:
+    st.session_state[ORDER_PICK] = st.session_state.get("x_order")
 
 
 # what staff set on the page, by session key, with the value the page opens on and (where fixed) the choices;
@@ -421,7 +447,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
         st.markdown("**Lịch sử sửa nhãn**")
         ui.dataframe(pd.DataFrame({
             "Thời gian": [data.local(h["created_at"]) for h in hist],
-            "Người sửa": [data.person(h["username"]) for h in hist],
+            "Người sửa": [data.person(h["username"]) or None for h in hist],
             "Trường": [FIELD_LABELS.get(h["field"], h["field"]) for h in hist],
             "Giá trị mới": [_value_text(h["field"], h["value"]) for h in hist],
         }), hide_index=True, width="stretch", placeholder="—",

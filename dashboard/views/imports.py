@@ -69,6 +69,9 @@ def render() -> None:
     except Exception:  # not the file's known faults (ImportFormatError, said where they arise): a bug, a disk error
         log.exception("import page: reading %r failed", imp.stored_name(up.name))
         st.error(unexpected_text(up.name), icon=":material/error:")  # the upload box above stays usable
+    finally:
+        if not st.session_state.pop(SAID, False):  # the run stopped before the button: «Đã nhập …» where it stopped
+            ui.flash("import")
 
 
 def _with_upload(up: Any) -> None:
@@ -155,8 +158,15 @@ def _with_upload(up: Any) -> None:
         st.rerun()
     # under the button, where a failure is said too: the top of the page is above the mapping and the preview, a
     # screen or more up at 1366×768 (round 26)
+    st.session_state[SAID] = True
     ui.flash("import")
     _recent()
+
+
+# set by a run that reached the import button and drew the import's message under it; a run that stopped before it
+# (a mapping or source name refused after the import: a source of that name added on Nguồn tin meanwhile) draws the
+# message where it stopped, else «Đã nhập …» was never seen (round 26)
+SAID = "_imp_said"
 
 
 def _summary(pv: Any) -> None:

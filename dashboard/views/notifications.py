@@ -41,7 +41,7 @@ def render() -> None:
             "Chủ đề": [topics_text(s.topics) or "tất cả" for s in subs],  # «; »: the labels hold commas
             "Địa bàn": [", ".join(s.places) or "tất cả" for s in subs],
             "Cách gửi": [MODES.get(s.mode, s.mode) + (f" ({s.daily_at})" if s.mode == "daily" else "") for s in subs],
-            "Giờ yên lặng": [f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start else "" for s in subs],
+            "Giờ yên lặng": [f"{s.quiet_start}–{s.quiet_end}" if s.quiet_start else None for s in subs],
             "Bật": [s.active for s in subs]}), hide_index=True, width="stretch")
     else:
         ui.empty("Bạn chưa đăng ký nhận thông báo nào. Thêm một đăng ký ở dưới.")

@@ -17,7 +17,7 @@ from vocab.labels import SENTIMENT_ORDER
 from vocab.numbers import fmt_num
 from dashboard.labels import (
     HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, delta_text, md,
-    number, sentiment_label, topic_label,
+    number, sentiment_label, too_new_text, topic_label,
 )
 
 PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "min_role": "viewer"}
@@ -97,7 +97,10 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
     figures took 568 px of a 390 px phone before the first chart); a container's figures wrap, two a row there,
     all five on a desk."""
     row = st.container(horizontal=True)
-    usual = f"so với trung bình cùng khung giờ của {baseline_days} ngày trước"
+    held = today["held_days"]  # whole days collected before today, at most baseline_days (store.baseline)
+    usual = (f"so với trung bình cùng khung giờ của {held} ngày trước" + (
+        f" (mới thu thập được {held} ngày trọn, chưa đủ {baseline_days} ngày)" if held < baseline_days else "")
+        if held else "chưa so sánh: chưa thu thập được một ngày trọn")
     # the area first: staff watch their area; the national total stands beside it
     # «—» only while today's items wait for the NLP; none today is 0 (it read «—» with a word about the NLP)
     if today["tagged"] or not today["items"]:
@@ -120,6 +123,9 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
                delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
+    if not held and today["items"] + t["items"]:  # a first collection's backlog is no usual level: said, not «-100%»
+        st.caption(f"So với thường lệ: {too_new_text(data.local(today['collecting_since']))}; mức thường lệ chỉ tính "
+                   "những ngày đã thu thập trọn ngày.")
 
 
 def _topics_chart() -> bool:

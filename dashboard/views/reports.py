@@ -180,10 +180,16 @@ def _weekly(s: ReportSettings) -> None:
     st.iframe(html, height=900)  # our own HTML: every feed text escaped, scripts barred by its CSP
 
 
+# a rapid report is made from one alert: a new office, with none yet, was not told so nor where (round 26)
+NO_ALERT_YET = ("Chưa có cảnh báo nào để lập báo cáo nhanh. Báo cáo nhanh được lập cho một cảnh báo: khi có cảnh báo, "
+                "chọn nó ở đây, hoặc mở nó ở trang Cảnh báo và bấm «Tạo báo cáo nhanh» dưới chi tiết. Cảnh báo được "
+                "tạo khi một vấn đề nổi lên bất thường trong tin bài hoặc khớp một danh sách theo dõi (trang Theo dõi).")
+
+
 def _rapid(s: ReportSettings) -> None:
     df = data.alerts(None, 500)
     if not len(df):
-        ui.empty("Chưa có cảnh báo nào để lập báo cáo nhanh.")
+        ui.empty(NO_ALERT_YET)
         return
     titles = dict(zip(df["alert_id"], df["title"]))
     alert_id = st.selectbox("Cảnh báo", list(df["alert_id"]), key="rep_rapid_pick",

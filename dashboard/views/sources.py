@@ -13,7 +13,7 @@ import streamlit as st
 
 from collectors.base import error_kind_label
 from dashboard import actions, data, gate, ui
-from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, fmt_num, number, safe_link
+from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, fmt_num, number, safe_link, too_new_text
 from orchestration import sources as sources_store
 from orchestration import status
 
@@ -28,7 +28,11 @@ NEVER_COLLECTED = ("Chưa thu thập lần nào. Máy chủ (`langnghe serve`) t
                    "hiện ra sau lượt thu thập đầu tiên.")
 
 
-def _volume_text(today: int, per_day: float) -> str:
+def _volume_text(today: int, per_day: float | None, seen: bool = True) -> str:
+    """The last 24 h against the source's usual day; «chưa đủ dữ liệu» while it has not been collected a whole day
+    before them (store.baseline: a first collection's backlog is no usual level, round 26), «—» if never."""
+    if per_day is None:
+        return TOO_NEW_CELL if seen else ui.MISSING
     if per_day <= 0:
         return "—" if today == 0 else "mới có tin"
     return f"{(today - per_day) / per_day * 100:+.0f}%"
@@ -109,11 +113,16 @@ HEALTH_DETAIL_TABLET = {c: HEALTH_DETAIL_WIDTHS[c] for c in ("Nguồn", "Lần t
 ALARMS_TABLET = {"Nguồn": 160, "Loại": 170, "Đang diễn ra": 95, "Từ lúc": 120, "Nội dung": 185}
 ERRORS_TABLET = {"Lúc": 120, "Nguồn": 160, "Loại lỗi": 160, "Chi tiết": 290}
 DETAIL_TOGGLE = "Xem chi tiết lần tải (cơ quan, loại, số mục, lỗi mã hóa, tin bị cắt bớt)"
+TOO_NEW_CELL = "chưa đủ dữ liệu"
+USUAL_HELP = ("Trung bình số tin mỗi ngày (theo giờ đăng) trong tối đa 7 ngày trước 24 giờ qua, chỉ tính những ngày "
+              "đã thu thập trọn ngày: tin cũ đọc được ở lần thu thập đầu tiên không phải mức thường lệ. Nguồn mới "
+              "thu thập chưa được một ngày trọn: «—» và «chưa đủ dữ liệu».")
 HEALTH_COLUMNS = {
     "Thành công gần nhất": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT),
     "Tin 24 giờ": st.column_config.NumberColumn(
         help="Số tin có thời gian đăng trong 24 giờ qua (không phải số tin vừa tải về)."),
-    "TB/ngày": st.column_config.NumberColumn(help="Trung bình số tin mỗi ngày trong 7 ngày qua, theo giờ đăng."),
+    "TB/ngày": st.column_config.NumberColumn(help=USUAL_HELP),
+    "So với thường lệ": st.column_config.TextColumn(help="Số tin 24 giờ qua so với «TB/ngày». " + USUAL_HELP),
     "Lỗi gần nhất": st.column_config.TextColumn(help="Bấm vào ô để đọc hết thông báo lỗi."),
 }
 
@@ -135,12 +144,13 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         # entries read, new items, and those past the cap of one answer ([limits] max_entries), counted and until dash7 unsaid
         "Lần tải gần nhất": [status.last_run_text(h) or None for h in health],
         "Lỗi liên tiếp": [h["consecutive_failures"] for h in health],
-        "Lỗi gần nhất": [(h["last_error"] or "")[:160] for h in health],
+        "Lỗi gần nhất": [(h["last_error"] or "")[:160] or None for h in health],  # None: «—»
         # bytes the last fetch could not decode (shown as "�" in the text), see docs/SOURCES.md#encoding
         "Lỗi mã hóa": [h.get("last_decode_replaced") or None for h in health],
         "Tin 24 giờ": [h["items_24h"] for h in health],
-        "TB/ngày": [h["items_per_day_7d"] for h in health],
-        "So với thường lệ": [_volume_text(h["items_24h"], h["items_per_day_7d"]) for h in health],
+        "TB/ngày": [h["usual_per_day"] for h in health],
+        "So với thường lệ": [_volume_text(h["items_24h"], h["usual_per_day"], h["first_seen_at"] is not None)
+                             for h in health],
         "Tin bị cắt bớt": [_cut_text(h.get("items_cut") or {}, limits.max_mail_mb) for h in health],
         "Sửa trên giao diện": ["✓" if h["source"] in managed else "" for h in health],
     })
@@ -154,6 +164,10 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         over = status.over_cap_text(health, limits)
         if over:
             st.warning(over, icon=":material/warning:")
+        new = [h["first_seen_at"] for h in health if h["usual_per_day"] is None and h["first_seen_at"] is not None]
+        if new:
+            st.caption(f"«So với thường lệ» của {fmt_num(len(new))} nguồn: {too_new_text(data.local(min(new)))}; "
+                       "mức thường lệ chỉ tính những ngày đã thu thập trọn ngày.")
     return health
 
 

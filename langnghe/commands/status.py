@@ -31,6 +31,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if args.json:
         print(json.dumps(st, ensure_ascii=False, indent=2, default=str))
         return 0
+    if st["origin"] == "none":  # read «(đọc từ chưa có cơ sở dữ liệu)», then zero items of «0 / 0» sources (round 26)
+        print(f"Cơ sở dữ liệu: {st['db_path']} (chưa có)\n{st.get('note') or ''}".rstrip())
+        return 0
     print(f"Cơ sở dữ liệu: {st['db_path']} (đọc từ {ORIGIN_LABELS.get(st['origin'], st['origin'])})")
     print(f"Tin bài: {number(st['items'])} (24 giờ qua: {number(st.get('items_last_24h', 0))})")
     if st.get("items_to_tag"):

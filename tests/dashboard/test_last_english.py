@@ -325,6 +325,8 @@ def test_sources_page_shows_the_daily_mean_with_the_comma(demo_env):
     shown = shown_cells(grid)
     shown = shown[col]
     for v, text in zip(means, shown):
+        if v != v:  # a source not yet collected a whole day has no usual level (round 26): the grid's «—»
+            continue
         assert text == ui.decimal_text(v) and re.fullmatch(r"\d+(,\d)?", text), (v, text)
 
 
