@@ -56,7 +56,9 @@ DEFAULT_STEPS = ("normalise", "language", "places", "topics", "sentiment")
 # public service; "Round 24: the retrain"); the restorer read their accented lines too, so stored items take both.
 # 14 (round 25): the models retrained with slice S65 (sentiment: a service's problem and where it stands, chosen by
 # our own held-out errors; "Round 25: the retrain"); the restorer read its accented lines too, so stored items take both.
-PIPELINE_REVISION = 14
+# 15 (round 26): the models retrained with slice S66 (sentiment: contrast lines in both directions; "Round 26: the
+# retrain"); the restorer read its accented lines too, so stored items take both.
+PIPELINE_REVISION = 15
 DATA_DIR = PACKAGE_DIR / "data"
 # the files read at tagging time (corpus/ is training input only; provenance and licences decide nothing)
 _TAG_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
