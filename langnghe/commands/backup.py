@@ -39,14 +39,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "hoặc không tạo được, hay chưa có cơ sở dữ liệu; 3 serve đang giữ cơ sở dữ liệu mà chưa có bản "
                     "chụp; 4 ổ đầy, chỉ đọc, tệp hỏng hoặc bị cắt khi đang chép.")
     p.add_argument("dest", metavar="ĐÍCH",
-                   help="tệp .duckdb sẽ tạo, hoặc một thư mục (tên tệp: langnghe-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.duckdb)")
+                   help="tệp .duckdb sẽ tạo, hoặc một thư mục — có sẵn, hoặc viết «/» ở cuối để tạo mới "
+                        "(tên tệp: langnghe-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.duckdb)")
     p.set_defaults(func=run)
 
 
 def target(dest: str, now: datetime) -> Path:
-    """The file to write: `dest`, or a name dated in Vietnam time inside it when it is a folder."""
+    """The file to write: `dest`, or a name dated in Vietnam time inside it when it is a folder — one that exists,
+    or one still to be made, written with a final "/" («sao-luu/»: Path drops the slash, and a file named «sao-luu»
+    was made, round 26's maintainer walk)."""
     p = Path(dest)
-    return p / f"langnghe-{now:%Y%m%d-%H%M%S}.duckdb" if p.is_dir() else p
+    folder = p.is_dir() or dest.endswith(("/", os.sep))
+    return p / f"langnghe-{now:%Y%m%d-%H%M%S}.duckdb" if folder else p
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:

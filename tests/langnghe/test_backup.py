@@ -214,3 +214,16 @@ def test_a_backup_to_a_destination_that_cannot_be_made_says_so_without_a_traceba
     assert cli_mod.main(["--config", str(cfg), "backup", "/proc/langnghe-khong-co/x.duckdb"]) == 2
     err = capsys.readouterr().err
     assert "không sao lưu được vào" in err and err.lower().count("hãy kiểm tra") <= 1, err
+
+
+def test_a_folder_still_to_be_made_written_with_a_slash_gets_a_dated_file_inside(tmp_path):
+    """`langnghe backup sao-luu/moi/` (no such folder yet) made a file named «moi» (round 26's maintainer walk): a
+    final "/" says a folder, which is made, with the dated copy inside."""
+    cfg = write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1)
+    with Database(tmp_path / "c.duckdb"):
+        pass
+    res = cli_in_process(["--config", str(cfg), "backup", str(tmp_path / "sao-luu" / "moi") + "/"])
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "sao-luu" / "moi").is_dir()
+    [copy] = (tmp_path / "sao-luu" / "moi").glob("langnghe-*.duckdb")
+    assert f"Đã sao lưu vào {copy}" in res.stdout
