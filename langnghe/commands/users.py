@@ -20,13 +20,17 @@ import sys
 from langnghe.commands._storing import open_for_writing
 from vocab.config import Config
 from vocab.labels import ROLES
+from vocab.timefmt import to_local
 
 
 VERB_HELP = {"disable": "khóa tài khoản (không đăng nhập được nữa)", "enable": "mở lại tài khoản đã khóa"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("users", help="quản lý tài khoản bảng điều khiển (quản trị viên đầu tiên, mật khẩu, vai trò)")
+    p = sub.add_parser("users", help="quản lý tài khoản bảng điều khiển (quản trị viên đầu tiên, mật khẩu, vai trò)",
+                       description="Quản lý tài khoản bảng điều khiển. Mã thoát: 0 xong; 1 tên, mật khẩu hoặc vai trò "
+                                   "không nhận được; 2 cách dùng sai; 3 serve đang giữ cơ sở dữ liệu (dừng serve, hoặc "
+                                   "dùng trang Quản trị).")
     usub = p.add_subparsers(dest="users_cmd", metavar="VIỆC")
     a = usub.add_parser("add", help="tạo tài khoản")
     a.add_argument("name", metavar="TÊN_ĐĂNG_NHẬP", help="tên đăng nhập: chữ thường không dấu, chữ số, . _ -")
@@ -64,7 +68,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from orchestration.accounts import AuthError, service
+    from orchestration.accounts import ROLE_LABELS, AuthError, service
 
     if not getattr(args, "users_cmd", None):
         print("cách dùng: langnghe users {add,list,passwd,disable,enable,unlock} … (xem langnghe users --help)",
@@ -73,23 +77,27 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     db = open_for_writing(cfg, "users", "\nDừng `langnghe serve` rồi chạy lại lệnh này, hoặc quản lý tài khoản ở "
                                         "trang Quản trị của bảng điều khiển.")
     if db is None:
-        return 1
+        return 3  # as every writer held by serve (it was 1, the code of a refused name or password)
     try:
         auth = service(cfg, db)
         if args.users_cmd == "list":
             rows = auth.users()
             if not rows:
                 print("(chưa có tài khoản; tạo quản trị viên đầu tiên: langnghe users add NAME --role admin)")
+            else:
+                print(f"{'TÊN ĐĂNG NHẬP':24} {'VAI TRÒ':8} {'TÊN HIỂN THỊ':28} ĐĂNG NHẬP GẦN NHẤT (giờ Việt Nam)")
             locked = {p["username"] for p in auth.lockouts()}
             for u in rows:
                 state = ("" if u["active"] else "  [đã khóa]") + ("  [tạm khóa đăng nhập]" if u["username"] in locked else "")
-                last = f"{u['last_login_at']:%Y-%m-%d %H:%M} UTC" if u["last_login_at"] else "chưa đăng nhập"
+                # in Vietnam time, as `status` and the dashboard say times (it was UTC)
+                last = f"{to_local(u['last_login_at']):%d/%m/%Y %H:%M}" if u["last_login_at"] else "chưa đăng nhập"
                 print(f"{u['username']:24} {u['role']:8} {u['display_name']:28} {last}{state}")
             return 0
         if args.users_cmd == "add":
             user = auth.create_user(args.name, _read_password(args), args.role, display_name=args.display_name,
                                     by="(cli)")
-            print(f"Đã tạo tài khoản {user.username} (vai trò {user.role}).")
+            print(f"Đã tạo tài khoản {user.username} (vai trò {ROLE_LABELS.get(user.role, user.role).lower()}, "
+                  f"{user.role}).")
             return 0
         if args.users_cmd == "passwd":
             auth.set_password(args.name, _read_password(args), by="(cli)")

@@ -38,3 +38,37 @@ def test_a_held_database_is_said_with_the_command_and_its_hint_and_nothing_opene
                                        "`langnghe serve` đang thu thập theo lịch.\n")
     assert open_for_writing(cfg, "tag --pending") is None
     assert capsys.readouterr().err == "langnghe tag --pending: Cơ sở dữ liệu đang được một tiến trình khác giữ.\n"
+
+
+def test_users_list_has_a_header_and_says_times_in_vietnam_time(cfg, capsys):
+    """`users list` printed bare rows with the last login in UTC, where `status` and the dashboard say Vietnam time;
+    `users add` said «vai trò admin», the code only (round 26)."""
+    from argparse import Namespace
+    from datetime import datetime
+
+    from langnghe.commands import users
+    from orchestration.accounts import AuthService, AuthSettings
+    from vocab.timefmt import to_local
+
+    with store_db.Database(cfg.storage.db_path) as db:
+        AuthService(db, AuthSettings(bcrypt_rounds=4)).create_user("lan", "mot-mat-khau-du-dai-1", "admin")
+        with db.write() as cur:
+            cur.execute("UPDATE users SET last_login_at = TIMESTAMP '2026-12-06 23:30:00' WHERE username = 'lan'")
+    assert users.run(Namespace(users_cmd="list"), cfg) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("TÊN ĐĂNG NHẬP") and "giờ Việt Nam" in out[0]
+    assert f"{to_local(datetime(2026, 12, 6, 23, 30)):%d/%m/%Y %H:%M}" == "07/12/2026 06:30" and "07/12/2026 06:30" in out[1]
+
+
+def test_users_add_names_the_role_in_vietnamese(cfg, capsys, monkeypatch):
+    import io
+    from argparse import Namespace
+
+    from langnghe.commands import users
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("mot-mat-khau-du-dai-1\n"))
+    monkeypatch.setattr("orchestration.accounts.AuthSettings.from_config",
+                        classmethod(lambda cls, _cfg: cls(bcrypt_rounds=4)))
+    args = Namespace(users_cmd="add", name="lan", role="admin", display_name=None, password_stdin=True)
+    assert users.run(args, cfg) == 0
+    assert capsys.readouterr().out == "Đã tạo tài khoản lan (vai trò quản trị, admin).\n"
