@@ -99,6 +99,23 @@ def test_a_wrong_invocation_says_what_to_do_in_vietnamese(capsys):
     assert parse(parser, ["search-feeds", "--interval", "1,5"]).interval == 1.5
 
 
+def test_a_mistyped_command_names_the_closest_one(capsys):
+    """Round 26's maintainer walk: `langnghe srve` and `langnghe users reset` listed every choice and left the reader
+    to find the one meant; a word with nothing close is refused as before."""
+    import pytest
+
+    from langnghe.cli import build_parser, parse
+
+    parser = build_parser()
+    for argv, said, hint in ((["srve"], "'srve' (chọn một trong ", "; có phải «serve»?"),
+                             (["users", "reset", "lan"], "'reset' (chọn một trong ", "; có phải «passwd»?"),
+                             (["zzzz"], "'zzzz' (chọn một trong ", "")):
+        with pytest.raises(SystemExit):
+            parse(parser, argv)
+        err = capsys.readouterr().err
+        assert said in err and (hint in err if hint else "có phải" not in err), err
+
+
 def test_a_commands_log_lines_read_without_english_levels():
     """Round 21 walk: `langnghe backup` printed «2026-12-06 16:16:35,258 INFO langnghe.store: Sao lưu: …»."""
     import logging
