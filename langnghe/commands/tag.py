@@ -114,5 +114,6 @@ def _pending(cfg: Config, pipeline) -> int:  # type: ignore[no-untyped-def]
         return 3
     with db:
         n = tag_pending(cfg, db, batch=batch_size(cfg), pipeline=pipeline)
-    print(f"Đã gán nhãn {n} tin (mô hình {pipeline.model_version}).", file=sys.stderr)
+    print(f"Đã gán nhãn {n} tin (mô hình {pipeline.model_version})." if n else
+          f"Không có tin nào chờ gán nhãn: mọi tin đã có nhãn của mô hình {pipeline.model_version}.", file=sys.stderr)
     return 0

@@ -126,7 +126,7 @@ def test_service_tags_new_and_pending(db, cfg, pipeline):
     assert service.tag_pending(cfg, db, pipeline=pipeline) == 0
 
 
-def test_tag_pending_command(tmp_path, monkeypatch, pipeline):
+def test_tag_pending_command(tmp_path, monkeypatch, pipeline, capsys):
     """The command tags the stored items with the pipeline kept per NLP settings (the session's, by the same
     settings): it does not load the models again (3–4 s)."""
     from langnghe.cli import main
@@ -150,6 +150,9 @@ def test_tag_pending_command(tmp_path, monkeypatch, pipeline):
     with d.read() as cur:
         assert T.get_tags(cur, "p1")["in_area"] is True
     d.close()
+    capsys.readouterr()
+    assert main(["tag", "--pending"]) == 0  # nothing left: said so, not «Đã gán nhãn 0 tin» (round 26)
+    assert capsys.readouterr().err.startswith("Không có tin nào chờ gán nhãn: mọi tin đã có nhãn của mô hình ")
 
 
 def test_scheduler_hook_tags_a_batch(db, cfg, pipeline, monkeypatch):
