@@ -600,7 +600,12 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
     db = os.environ.get("LANGNGHE_DB")
     if db:
         data = _merge(data, {"storage": {"db_path": db}})
-    return parse(data)
+    try:
+        return parse(data)
+    except ConfigError as exc:  # a typed section's typo or value: the defaults parse, so it is the override's
+        if override and not str(exc).startswith(f"{override}: "):
+            raise ConfigError(f"{override}: {exc}") from exc  # which file to open (round 26's maintainer walk)
+        raise
 
 
 def _check_tables(over: dict[str, Any], base: dict[str, Any], where: str = "") -> None:

@@ -44,6 +44,7 @@ def test_a_misspelt_setting_is_named_with_the_close_one(tmp_path, capsys, text, 
     over.write_text(text, encoding="utf-8")
     code, _out, err = _run(capsys, "--config", str(over), "status")
     assert code == 2 and hint in err, err
+    assert f"{over}: " in err, err  # which file to open: a typed section's typo did not say (round 26)
 
 
 def test_an_unknown_setting_far_from_any_gets_no_guess(tmp_path, capsys):
