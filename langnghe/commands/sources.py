@@ -35,8 +35,14 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 0
     print(_table(rows, registry.describe()))
     if status.get("note"):
-        print(f"\n({status['note']})")
+        print(f"\n{note_line(status['note'])}")
     return 0
+
+
+def note_line(note: str) -> str:
+    """The status note under the table, in brackets unless it has its own: «(dữ liệu từ bản chụp … (serve đang giữ cơ
+    sở dữ liệu))» read nested (round 26's maintainer walk)."""
+    return f"Lưu ý: {note}" if "(" in note else f"({note})"
 
 
 HEADERS = ("Nguồn", "Loại", "Trạng thái", "Tin 24 giờ", "Lỗi liên tiếp", "Lỗi gần nhất")

@@ -128,3 +128,12 @@ def test_serve_says_on_the_console_that_it_stopped_and_let_go_of_the_database(tm
     last = out.strip().splitlines()[-1]
     assert last == (f"Đã dừng Lắng Nghe; cơ sở dữ liệu {cfg.storage.db_path} đã đóng, bản chụp cuối ở "
                     f"{cfg.storage.snapshot_path}."), out
+
+
+def test_the_sources_note_is_bracketed_once():
+    """`langnghe sources` while serve ran: «(dữ liệu từ bản chụp … (serve đang giữ cơ sở dữ liệu))» (round 26)."""
+    from langnghe.commands.sources import note_line
+
+    held = "dữ liệu từ bản chụp var/snap.duckdb (serve đang giữ cơ sở dữ liệu)"
+    assert note_line(held) == f"Lưu ý: {held}"
+    assert note_line("chưa có cơ sở dữ liệu: chạy `langnghe init-db`") == "(chưa có cơ sở dữ liệu: chạy `langnghe init-db`)"
