@@ -35,7 +35,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration.retention import run_retention, stopped_left
     from store import retention as store_retention
 
-    db = open_for_writing(cfg, "retention")
+    db = open_for_writing(cfg, "retention", "\nNếu đó là `langnghe serve`: serve tự dọn dữ liệu cũ mỗi ngày một lần "
+                                         "(theo [retention] trong langnghe.toml), không cần chạy lệnh này; muốn dọn "
+                                         "ngay thì dừng serve rồi chạy lại.")
     if db is None:
         return 3
     with db:

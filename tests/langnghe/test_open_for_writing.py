@@ -72,3 +72,19 @@ def test_users_add_names_the_role_in_vietnamese(cfg, capsys, monkeypatch):
     args = Namespace(users_cmd="add", name="lan", role="admin", display_name=None, password_stdin=True)
     assert users.run(args, cfg) == 0
     assert capsys.readouterr().out == "Đã tạo tài khoản lan (vai trò quản trị, admin).\n"
+
+
+def test_retention_held_by_serve_says_serve_purges_every_day(cfg, capsys, monkeypatch):
+    """`langnghe retention` while serve ran said only who held the database; serve runs the purge itself once a day
+    (ux27's maintainer walk, round 26)."""
+    from argparse import Namespace
+
+    from langnghe.commands import retention
+
+    def held(*_a, **_k):
+        raise DatabaseLocked("Cơ sở dữ liệu đang được một tiến trình khác giữ.")
+
+    monkeypatch.setattr(store_db, "Database", held)
+    assert retention.run(Namespace(), cfg) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("langnghe retention: Cơ sở dữ liệu đang được") and "tự dọn dữ liệu cũ mỗi ngày" in err, err
