@@ -124,9 +124,8 @@ def test_a_label_correction_is_confirmed_under_its_box(demo_env):
     assert said.startswith("Đã lưu nhãn sửa (thuộc địa bàn) của tin «") and len(at.success) == 1, said
 
 
-def test_a_case_saved_or_answered_is_confirmed_under_its_form(env):
-    """Phản ánh drew «Đã cập nhật phản ánh #2.» and «Phản ánh #2: đã ghi nhận trả lời.» at the top of the page, above
-    the queue: the case's forms are under it, below the fold at 1366×768 (round 26)."""
+def note_on_a_new_case(env: Any) -> tuple[Any, int]:
+    """Phản ánh as an analyst, the newer seeded case picked and a note saved on it: (the AppTest, its id)."""
     from tests.dashboard.test_cases_page import seed
 
     env.add_users()
@@ -136,6 +135,13 @@ def test_a_case_saved_or_answered_is_confirmed_under_its_form(env):
     [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Gọi điện cho người dân")
     [b for b in at.button if b.label == "Lưu"][0].click().run()
     no_exception(at)
+    return at, new
+
+
+def test_a_case_saved_or_answered_is_confirmed_under_its_form(env):
+    """Phản ánh drew «Đã cập nhật phản ánh #2.» and «Phản ánh #2: đã ghi nhận trả lời.» at the top of the page, above
+    the queue: the case's forms are under it, below the fold at 1366×768 (round 26)."""
+    at, new = note_on_a_new_case(env)
     assert said_right_after(at.main, is_form(f"case_act_{new}")) == f"Đã cập nhật phản ánh #{new}."
     assert len(at.success) == 1
     at.text_area[0].input("Đã báo điện lực sửa trong tuần.")

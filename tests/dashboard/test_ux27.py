@@ -136,15 +136,9 @@ def test_a_cases_opening_event_names_who_opened_it_and_no_history_cell_is_blank(
     """A case's history showed a blank «Người thực hiện» for the opening event (recorded as «hệ thống», no account),
     and a blank «Sang» for a note (round 26). The opening row names the system and the channel; a cell with nothing
     to say reads «—»."""
-    from tests.dashboard.test_cases_page import seed
+    from tests.dashboard.test_ux26 import note_on_a_new_case
 
-    env.add_users()
-    _old, new = seed(env)
-    at = env.page("cases", "analyst").run()
-    at.selectbox(key="case_pick").set_value(new).run()
-    [t for t in at.text_input if t.label == "Ghi chú nội bộ"][0].input("Gọi điện cho người dân")
-    [b for b in at.button if b.label == "Lưu"][0].click().run()
-    no_exception(at)
+    at, _new = note_on_a_new_case(env)
     hist = next(d.value for d in at.dataframe if "Người thực hiện" in d.value.columns)
     opened = hist[hist["Thao tác"] == "Tiếp nhận"].iloc[0]
     assert opened["Người thực hiện"] == "Hệ thống (từ Tệp nhập)", list(hist["Người thực hiện"])
