@@ -24,6 +24,11 @@ up to 1.5 times these. Before, every one loaded pandas, pyarrow, numpy, DuckDB a
 none of them and status/steps DuckDB alone (docs/ARCHITECTURE.md *Conventions*, CLI).
 `--stories`: pipeline load 3.9 s CPU, after which both scikit-learn modules stories uses are loaded and importing them
 costs 0.000 s, so detection/stories.py keeps them.
+
+Round 26, main before → after (`--runs 5 --against`, load 8-10 on the 2 shared cores): `search` 1.08 → 0.40 (typed
+rows from store.search.search_rows: no pandas, pyarrow nor numpy), serve's modules (IMPORTS: what serve imports
+before it starts) 0.80 → 0.66 (python-docx and pyarrow no longer loaded; numpy stays, detection/emerging.py's
+Kleinberg automaton); the other commands unchanged (0.12-0.37).
 """
 
 from __future__ import annotations
@@ -49,15 +54,21 @@ COMMANDS: list[list[str]] = [
     ["report", "weekly", "--help"],
     ["steps"],
 ]
+# Modules a process imports and ends, measured as the commands are: what `langnghe serve` imports before it starts
+# (its run's `from langnghe.service import serve`; round 26)
+IMPORTS: list[tuple[str, str]] = [("serve's modules (import langnghe.service)", "import langnghe.service")]
 HEAVY = ("pandas", "pyarrow", "sklearn", "scipy", "numpy", "duckdb", "docx", "matplotlib", "underthesea")
 
-# Runs `langnghe` as `python -m langnghe` does, then says on the pipe $BENCH_FD which heavy libraries were loaded at exit.
-PROBE = ("import atexit, os, sys\n"
-         "def said():\n"
-         "    os.write(int(os.environ['BENCH_FD']), ' '.join(m for m in %r if m in sys.modules).encode())\n"
-         "atexit.register(said)\n"
-         "from langnghe.cli import main\n"
-         "sys.exit(main(sys.argv[1:]))\n") % (HEAVY,)
+RUN_CLI = "from langnghe.cli import main\nsys.exit(main(sys.argv[1:]))"  # as `python -m langnghe` runs it
+
+
+def probe(body: str) -> str:
+    """Python code that runs `body`, then says on the pipe $BENCH_FD which heavy libraries were loaded at exit."""
+    return ("import atexit, os, sys\n"
+            "def said():\n"
+            f"    os.write(int(os.environ['BENCH_FD']), ' '.join(m for m in {HEAVY!r} if m in sys.modules).encode())\n"
+            "atexit.register(said)\n"
+            f"{body}\n")
 
 
 def seed(path: Path) -> None:
@@ -93,19 +104,20 @@ def run_env(root: Path, db: Path, pycache: str) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(root), "LANGNGHE_DB": str(db), **({"PYTHONPYCACHEPREFIX": pycache} if pycache else {})}
 
 
-def cpu_of(root: Path, env: dict[str, str], argv: list[str]) -> float:
-    """User + system CPU seconds of one `python -m langnghe ARGV` run in `root`."""
-    proc = subprocess.Popen([sys.executable, "-m", "langnghe", *argv], cwd=root, env=env,
+def cpu_of(root: Path, env: dict[str, str], argv: list[str], code: str = "") -> float:
+    """User + system CPU seconds of one `python -m langnghe ARGV` run in `root` (with `code`: `python -c CODE`)."""
+    args = ["-c", code] if code else ["-m", "langnghe", *argv]
+    proc = subprocess.Popen([sys.executable, *args], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return child_cpu(usage)
 
 
-def loaded(root: Path, env: dict[str, str], argv: list[str]) -> str:
-    """The heavy libraries a `langnghe ARGV` process had loaded when it ended."""
+def loaded(root: Path, env: dict[str, str], argv: list[str], code: str = "") -> str:
+    """The heavy libraries a `langnghe ARGV` process (with `code`: one running CODE) had loaded when it ended."""
     read, write = os.pipe()
-    proc = subprocess.Popen([sys.executable, "-c", PROBE, *argv], cwd=root, env={**env, "BENCH_FD": str(write)},
+    proc = subprocess.Popen([sys.executable, "-c", probe(code or RUN_CLI), *argv], cwd=root, env={**env, "BENCH_FD": str(write)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))
     os.close(write)
     with os.fdopen(read, "rb") as fh:
@@ -149,14 +161,15 @@ def main(argv: list[str] | None = None) -> int:
             print("PYTHONDONTWRITEBYTECODE is set: every run compiles every first-party module again")
         bare = statistics.median(_bare() for _ in range(args.runs))
         print(f"python -c pass: {bare:.2f} s CPU (median of {args.runs})")
-        for argv_ in COMMANDS:
-            print(f"langnghe {' '.join(argv_)}")
+        rows = [(f"langnghe {' '.join(a)}", a, "") for a in COMMANDS] + [(name, [], code) for name, code in IMPORTS]
+        for name, argv_, code in rows:
+            print(name)
             for root in roots:
                 env = run_env(root, db, pycache)
-                cpu_of(root, env, argv_)  # compiles what this command imports (kept in pycache), not counted
-                runs = [cpu_of(root, env, argv_) for _ in range(args.runs)]
+                cpu_of(root, env, argv_, code)  # compiles what this imports (kept in pycache), not counted
+                runs = [cpu_of(root, env, argv_, code) for _ in range(args.runs)]
                 print(f"  {root}: {statistics.median(runs):.2f} s CPU (runs {', '.join(f'{r:.2f}' for r in runs)})"
-                      f"; loaded: {loaded(root, env, argv_)}")
+                      f"; loaded: {loaded(root, env, argv_, code)}")
     if args.stories:
         subprocess.run([sys.executable, "-c", STORIES_PROBE], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                        check=True)

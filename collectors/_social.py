@@ -24,11 +24,11 @@ from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from collectors.base import (  # noqa: F401 (DocumentError, HttpStatusError, SkipItem re-exported)
-    ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, map_all,
+    ApiError, Batch, CollectContext, DocumentError, Fetched, HttpStatusError, Item, SkipItem, dated_item, map_all,
 )
 from collectors import robots
 from collectors.textutil import (  # noqa: F401 (as_text re-exported: the collectors read JSON fields with it)
-    as_text, canonical_url, content_hash, effective_published, is_http_url, sha1, tidy, visible, without_scripts,
+    as_text, canonical_url, is_http_url, tidy, visible, without_scripts,
 )
 from vocab.config import LimitsConfig, SourceConfig
 from vocab.numbers import fmt_num
@@ -220,29 +220,10 @@ def make_item(
         raise SkipItem("no title or text")
     if not title:
         title = title_from_text(text)
-    out_flags = list(flags)
-    published, estimated, date_flag = effective_published(published, fetched_at, future_tolerance_minutes)
-    if date_flag:
-        out_flags.append(date_flag)
     canon = canonical or (canonical_url(url) if is_http_url(url) else url)
-    return Item(
-        id=sha1(canon),
-        source=source.name,
-        collector=source.kind,
-        source_type=source.source_type,
-        outlet=tidy(outlet) or source.outlet,
-        url=url,
-        canonical_url=canon,
-        title=title,
-        summary=text,
-        published_at=published,
-        published_estimated=estimated,
-        fetched_at=fetched_at,
-        content_hash=content_hash(title, text, canon),
-        guid=guid,
-        author=tidy(author) or None,
-        flags=tuple(out_flags),
-    )
+    return dated_item(source, url=url, canonical=canon, title=title, text=text, published=published,
+                      fetched_at=fetched_at, future_tolerance_minutes=future_tolerance_minutes,
+                      outlet=tidy(outlet) or source.outlet, guid=guid, author=tidy(author) or None, flags=flags)
 
 
 def opt(source: SourceConfig, key: str, default: T) -> T:

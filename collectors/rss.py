@@ -23,11 +23,11 @@ from typing import Any, Iterator, Mapping
 
 import feedparser
 
-from collectors.base import ENTRIES_CUT, Batch, CollectContext, DocumentError, SkipItem, map_all
+from collectors.base import ENTRIES_CUT, Batch, CollectContext, DocumentError, SkipItem, dated_item, map_all
 from collectors.encoding import Decoded, to_utf8_xml_full
 from vocab.item import Item
 from collectors.registry import register
-from collectors.textutil import canonical_url, content_hash, effective_published, is_http_url, sha1, strip_html, tidy
+from collectors.textutil import canonical_url, is_http_url, strip_html, tidy
 from vocab.config import DEFAULT_LIMITS, LimitsConfig, SourceConfig
 from vocab.numbers import fmt_num
 
@@ -261,31 +261,10 @@ def map_entry(
         raise SkipItem("no title or text")
     if not title:
         title = summary[:120]
-    flags: list[str] = []
-    published = _entry_time(entry)
-    published, estimated, date_flag = effective_published(published, fetched_at, future_tolerance_minutes)
-    if date_flag:
-        flags.append(date_flag)
     canon = canonical_url(link)
-    author = tidy(entry.get("author") or "") or None
-    return Item(
-        id=sha1(canon),
-        source=source.name,
-        collector=source.kind,
-        source_type=source.source_type,
-        outlet=source.outlet,
-        url=link,
-        canonical_url=canon,
-        title=title,
-        summary=summary,
-        published_at=published,
-        published_estimated=estimated,
-        fetched_at=fetched_at,
-        content_hash=content_hash(title, summary, canon),
-        guid=guid,
-        author=author,
-        flags=tuple(flags),
-    )
+    return dated_item(source, url=link, canonical=canon, title=title, text=summary, published=_entry_time(entry),
+                      fetched_at=fetched_at, future_tolerance_minutes=future_tolerance_minutes, outlet=source.outlet,
+                      guid=guid, author=tidy(entry.get("author") or "") or None)
 
 
 def raw_payload(entry: Mapping[str, Any]) -> bytes:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import data
 from notify import registry
+from notify.channels.email import smtp_server
 from orchestration import notify as notify_service
 from orchestration.accounts import User, role_allows
 from store import notify as store_notify
@@ -22,6 +23,12 @@ TTL = 10
 
 def channels() -> dict[str, str]:
     return registry.labels()
+
+
+def email_configured() -> bool:
+    """Whether the server has an SMTP relay ([notify.email] host; "" on a new install): without one an e-mail
+    subscription is saved and every push to it fails «chưa cấu hình máy chủ thư» until the retries run out."""
+    return bool(smtp_server(notify_service.channel_settings(data.config(), "email"))[0])
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -120,7 +120,12 @@ HELP_LABELS = ("<script>(()=>{const q='[data-testid=\"stTooltipIcon\"] button[ar
 # Streamlit draws from that label), the eye menu's «Select all», and a column menu's items, names and submenus
 # (number and date formats, statistics): attributes and the text of existing text nodes, never HTML, and only text
 # that is exactly one of these words (a column is named by the page, in Vietnamese). The search box's buttons are
-# renamed too; its «1 of 3» count stays English.
+# renamed too, and its count (round 26): Streamlit 1.67's grid writes it as one string in its frontend,
+# `${n} result${n===1?"":"s"}` or «over 1000», prefixed `${i} of ` once a match is selected («1 of 3 results»), and
+# «Type to search» before anything is typed; `SEARCH_COUNT` rewrites the text node under «.gdg-search-status» to
+# «1 / 3 kết quả», «hơn 1.000», «Gõ để tìm». Only text that is exactly one of those shapes: a newer Streamlit that words
+# it otherwise is left English, never garbled. React sets the node's text in place on the next count (a character
+# change, which the observer watches too); the rewrite then matches nothing and stops.
 TOOLBAR_WORDS = {
     "Show/hide columns": "Ẩn/hiện cột", "Download as CSV": "Tải bảng về máy (CSV)", "Search": "Tìm trong bảng",
     "Fullscreen": "Xem toàn màn hình", "Close fullscreen": "Thu nhỏ lại", "Select all": "Chọn tất cả",
@@ -135,20 +140,32 @@ TOOLBAR_WORDS = {
     "25th percentile": "Phân vị 25", "75th percentile": "Phân vị 75", "Average length": "Độ dài trung bình",
     "Minimum length": "Độ dài nhỏ nhất", "Maximum length": "Độ dài lớn nhất",
     "Previous Result": "Kết quả trước", "Next Result": "Kết quả sau", "Close Search": "Đóng ô tìm",
+    "Type to search": "Gõ để tìm",
 }
+# the search box's count, as a JavaScript function of its text (see above): «1 of 3 results» → «1 / 3 kết quả»,
+# «1 result» → «1 kết quả», «over 1000» → «hơn 1.000», «2 of over 1000» → «2 / hơn 1.000»; other text as it is
+# (N: a count's shape or null; «N of X» only where X is itself one: «2 of 3 matches» stays English, not half rewritten)
+SEARCH_COUNT = ("const N=s=>{if(s==='over 1000')return 'hơn 1.000';const m=/^(\\d+) results?$/.exec(s);"
+                "return m?m[1]+' kết quả':null};"
+                "const C=s=>{const m=/^(\\d+) of (.+)$/.exec(s);if(m){const x=N(m[2]);return x===null?s:m[1]+' / '+x}"
+                "const x=N(s);return x!==null?x:Object.hasOwn(L,s)?L[s]:s};")
 _TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
                   '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label]')
 _TOOLBAR_TEXTS = ('[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
                   '[data-testid="stDataFrameColumnMenu"],[data-testid="stDataFrameColumnFormattingMenu"],'
                   '[data-testid="stDataFrameStatisticsMenu"]')
 TOOLBAR_LABELS = ("<script>(()=>{const L=" + json.dumps(TOOLBAR_WORDS, ensure_ascii=False) + ","
-                  "b=" + json.dumps(_TOOLBAR_NAMED) + ",t=" + json.dumps(_TOOLBAR_TEXTS) + ";"
+                  "b=" + json.dumps(_TOOLBAR_NAMED) + ",t=" + json.dumps(_TOOLBAR_TEXTS) + ";" + SEARCH_COUNT +
                   "const fix=()=>{for(const e of document.querySelectorAll(b)){const l=e.getAttribute('aria-label');"
                   "const i=l.indexOf(': '),k=i<0?l:l.slice(0,i);if(L[k])e.setAttribute('aria-label',L[k]+(i<0?'':l.slice(i)))}"
                   "for(const r of document.querySelectorAll(t)){const w=document.createTreeWalker(r,NodeFilter.SHOW_TEXT);"
-                  "for(let n=w.nextNode();n;n=w.nextNode()){const v=L[n.nodeValue.trim()];if(v)n.nodeValue=v}}};"
-                  "new MutationObserver(fix).observe(document,{subtree:true,childList:true,attributes:true,"
-                  "attributeFilter:['aria-label']})})();</script>")
+                  "for(let n=w.nextNode();n;n=w.nextNode()){const v=L[n.nodeValue.trim()];if(v)n.nodeValue=v}}"
+                  "for(const r of document.querySelectorAll('.gdg-search-status')){"
+                  "const w=document.createTreeWalker(r,NodeFilter.SHOW_TEXT);"
+                  "for(let n=w.nextNode();n;n=w.nextNode()){const v=C(n.nodeValue.trim());"
+                  "if(v!==n.nodeValue.trim())n.nodeValue=v}}};"
+                  "new MutationObserver(fix).observe(document,{subtree:true,childList:true,characterData:true,"
+                  "attributes:true,attributeFilter:['aria-label']})})();</script>")
 
 
 class PageHtml:

@@ -75,11 +75,6 @@ def _stem(name: str, variant: str) -> str:
     return f"{name}-{hashlib.sha256(variant.encode()).hexdigest()[:8]}" if variant else name
 
 
-def unpacked_path(path: Path) -> Path:
-    """Where the unpacked copy of `path`, as it is now, lives."""
-    return cached_path(path.parent, path.stem, [path])
-
-
 def load_unpacked(path: str | Path, load_packed: Callable[[Path], Any]) -> Any:
     """`load_packed(path)`'s object, read from the unpacked copy when there is one, and the copy written when there
     is none. A copy that does not read (a broken disk) is removed and made again."""

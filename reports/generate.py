@@ -21,10 +21,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from reports import charts
-from reports.docx_out import write_docx
 from reports.frame import Built
 from reports.html_out import find_font, render_html
 from reports.pdf_out import PdfError, start_pdf
@@ -36,6 +35,9 @@ from reports.xlsx_out import write_xlsx
 from store import reports as store_reports
 from store import users as store_users
 from store.db import Database, os_error_reason, utcnow
+
+if TYPE_CHECKING:
+    from reports.document import Doc
 
 log = logging.getLogger("reports")
 FORMATS = ("docx", "xlsx", "pdf")
@@ -159,6 +161,14 @@ def _done(res: Result, step: str, since: float, on: Progress) -> None:
     browser's start, overlapping the XLSX and the DOCX) and told to the listener."""
     res.timings[step] = time.perf_counter() - since
     on(step, res.timings[step])
+
+
+def write_docx(doc: Doc, path: Path, *, font: str, size: int) -> Path:
+    """reports.docx_out and python-docx (~0.2 s of CPU) load when a DOCX is written, not with this module: serve
+    imports it for the weekly schedule (reports/schedule.py) and may never write one (round 26)."""
+    from reports import docx_out
+
+    return docx_out.write_docx(doc, path, font=font, size=size)
 
 
 def _renderer(s: ReportSettings, formats: set[str]) -> charts.Renderer | None:

@@ -330,26 +330,34 @@ def share(part: int, whole: int) -> str:
     return pct(part / whole) if whole else "–"
 
 
-def change(now: int, prev: int) -> str:
-    """Change vs the previous period, in words: 'tăng 12,5%', 'giảm 3,0%', 'không đổi', 'mới xuất hiện'."""
+def relative_change(now: int, prev: int) -> float | None:
+    """(now − prev) / prev; 0.0 when both are 0, None when only the previous period had none (a «mới» figure).
+    The words (`change`), the report's column (`change_short`) and the workbook's number (weekly._change_cell) each
+    computed it until round 26, so the three cannot disagree on what «mới» or «không đổi» is."""
     now, prev = int(now), int(prev)
     if prev == 0:
-        return "không đổi" if now == 0 else "mới xuất hiện"
-    if now == prev:
+        return 0.0 if now == 0 else None
+    return (now - prev) / prev
+
+
+def change(now: int, prev: int) -> str:
+    """Change vs the previous period, in words: 'tăng 12,5%', 'giảm 3,0%', 'không đổi', 'mới xuất hiện'."""
+    d = relative_change(now, prev)
+    if d is None:
+        return "mới xuất hiện"
+    if d == 0:
         return "không đổi"
-    d = (now - prev) / prev
     return ("tăng " if d > 0 else "giảm ") + pct(abs(d))
 
 
 def change_short(now: int, prev: int) -> str:
     """'+12,5%', '−3,0%', '0%', 'mới'. No change is '0%' like its column's other figures (a bare '0' in the
     Tăng/giảm column read as a count, beside '+45,8%'), as the XLSX's percent format shows it."""
-    now, prev = int(now), int(prev)
-    if prev == 0:
-        return "0%" if now == 0 else "mới"
-    if now == prev:
+    d = relative_change(now, prev)
+    if d is None:
+        return "mới"
+    if d == 0:
         return "0%"
-    d = (now - prev) / prev
     return ("+" if d > 0 else "−") + pct(abs(d))
 
 

@@ -30,7 +30,8 @@ from reports.labels import (
     capitalized, places_brief, sentiment_label, topics_text, unit_in_text,
 )
 from reports.settings import (
-    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, share, to_local,
+    Period, ReportSettings, change, change_short, dm, dmy, hm_dm, hm_dmy, num, parse_week, relative_change, share,
+    to_local,
 )
 from reports.xlsx_out import Change, Link, Sheet
 from vocab.public_holidays import WorkCalendar
@@ -663,10 +664,8 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
 
 def _change_cell(now: int, prev: int) -> Change | str:
     """The workbook's "Tăng/giảm": a signed number (as change_short prints it), "mới" when the previous week had none."""
-    now, prev = int(now), int(prev)
-    if prev == 0:
-        return Change(0.0) if now == 0 else "mới"
-    return Change((now - prev) / prev)
+    d = relative_change(now, prev)
+    return "mới" if d is None else Change(d)
 
 
 def _overview_sheet(w: _Week, title: str, t: dict[str, Any], by_type: dict[str, tuple[int, int]],

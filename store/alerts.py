@@ -17,8 +17,6 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
-import pyarrow as pa
-
 from store.db import one, utcnow
 from store.sqlparts import QUEUE_ORDER_SQL, rank_sql, shown_title_sql
 
@@ -62,6 +60,8 @@ def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime)
 
 def latest_story_alerts(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """story_id → its most recent alert that was not merged into another (any other status)."""
+    import pyarrow as pa
+
     if not story_ids:
         return {}
     cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
-
-import pyarrow as pa
 
 from store.db import one
 from store.sqlparts import shown_title_sql
@@ -21,9 +20,15 @@ from store.sqlparts import shown_title_sql
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
-_ITEM_SCHEMA = pa.schema(
-    [
+
+@cache
+def _item_schema() -> pa.Schema:
+    """Built on first use: pyarrow (~0.2 s of CPU with numpy) loads only in a process that groups items."""
+    import pyarrow as pa
+
+    return pa.schema([
         ("item_id", pa.string()),
         ("story_id", pa.string()),
         ("published_at", pa.timestamp("us")),
@@ -45,8 +50,7 @@ _ITEM_SCHEMA = pa.schema(
         ("collector", pa.string()),
         ("guid", pa.string()),                  # migration 023
         ("thread", pa.string()),
-    ]
-)
+    ])
 
 
 def items_signature(cur: "duckdb.DuckDBPyConnection") -> tuple[Any, ...]:
@@ -87,18 +91,21 @@ def pending_items(cur: "duckdb.DuckDBPyConnection", now: datetime, limit: int | 
 
 def add_story_items(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]]) -> int:
     """Insert grouped items (keys as in story_items). Items already grouped are left as they are."""
+    import pyarrow as pa
+
     if not rows:
         return 0
-    cols: dict[str, list[Any]] = {n: [] for n in _ITEM_SCHEMA.names}
+    schema = _item_schema()
+    cols: dict[str, list[Any]] = {n: [] for n in schema.names}
     for r in rows:
-        for n in _ITEM_SCHEMA.names:
+        for n in schema.names:
             v = r.get(n)
             if n in ("mask", "topics", "places", "wards", "provinces"):
                 v = list(v or [])
             cols[n].append(v)
-    cur.register("_story_items", pa.table(cols, schema=_ITEM_SCHEMA))
+    cur.register("_story_items", pa.table(cols, schema=schema))
     try:
-        names = ", ".join(_ITEM_SCHEMA.names)
+        names = ", ".join(schema.names)
         cur.execute(f"INSERT INTO story_items ({names}) SELECT {names} FROM _story_items ON CONFLICT DO NOTHING")
     finally:
         cur.unregister("_story_items")
@@ -130,6 +137,8 @@ DISPLAY_TITLE = f"""coalesce(
 def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], now: datetime) -> None:
     """Recompute the stories rows of these ids from their items (upsert), their display title
     (DISPLAY_TITLE) included, and give the stories' alerts that title."""
+    import pyarrow as pa
+
     ids = sorted(set(story_ids))
     if not ids:
         return
@@ -220,6 +229,8 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
     negative and in-area shares, first/last time, topics and places by frequency, press/social split,
     and the items' folded texts (severity reads harm words and counts in them), and the story's display
     title."""
+    import pyarrow as pa
+
     if not story_ids:
         return []
     cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
@@ -257,6 +268,8 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
 
 def story_totals(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, tuple[int, int, list[str]]]:
     """story_id → (all items, distinct outlets, item ids in published order), whatever their age."""
+    import pyarrow as pa
+
     if not story_ids:
         return {}
     cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
@@ -273,6 +286,8 @@ def story_totals(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> 
 
 
 def story_item_times(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], since: datetime) -> dict[str, list[datetime]]:
+    import pyarrow as pa
+
     if not story_ids:
         return {}
     cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
@@ -294,6 +309,8 @@ def cell_counts(
 ) -> dict[tuple[str, str], int]:
     """Items per (topic, place) cell published in [start, end); '' stands for no topic / no place.
     Items of `exclude_story_ids` are left out (a story is not its own baseline)."""
+    import pyarrow as pa
+
     cur.register("_ex", pa.table({"story_id": pa.array(sorted(set(exclude_story_ids)), type=pa.string())}))
     try:
         rows = cur.execute(

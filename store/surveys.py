@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
-import pyarrow as pa
-
 from store.db import one
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
     import pandas as pd
 
 
@@ -50,6 +49,8 @@ def add_survey(cur: "duckdb.DuckDBPyConnection", *, title: str, series: str, wav
 def add_answers(cur: "duckdb.DuckDBPyConnection", survey_id: int, respondents: Sequence[int],
                 codes: Sequence[str], values: Sequence[str]) -> None:
     """Append answers (three parallel columns) through Arrow: one statement per chunk."""
+    import pyarrow as pa
+
     if not respondents:
         return
     t = pa.table({"respondent": pa.array(respondents, pa.int32()), "code": pa.array(codes, pa.string()),
@@ -112,6 +113,8 @@ def answer_values(cur: "duckdb.DuckDBPyConnection", survey_id: int, codes: Seque
 def replace_values(cur: "duckdb.DuckDBPyConnection", survey_id: int,
                    changes: Sequence[tuple[int, str, str, str]]) -> None:
     """Rewrite stored answers: (respondent, code, old value, new value), through Arrow."""
+    import pyarrow as pa
+
     if changes:
         cols = list(zip(*changes))
         cur.register("_changes", pa.table({"respondent": pa.array(cols[0], pa.int32()), "code": list(cols[1]),
@@ -174,6 +177,8 @@ def save_text_tags(cur: "duckdb.DuckDBPyConnection", survey_id: int, rows: Seque
     """(respondent, code, topics, sentiment, places) per free-text answer, through Arrow in one statement (as
     `add_answers`): `executemany` ran one INSERT a row, 6.5 ms of CPU each (1.7 s for the demo survey's 260 answers,
     paid by every `langnghe demo` start and every survey import; round 24)."""
+    import pyarrow as pa
+
     if not rows:
         return
     # one row a (respondent, code), the last as executemany's replaces left it: one statement may not replace twice

@@ -133,7 +133,7 @@ def _share(counts: pd.Series, title: str, param: str, base: dict, key: str, code
     total = int(counts.sum())
     fig = go.Figure(go.Bar(y=[ui.chart_label(k) for k in counts.index], x=counts.to_numpy(), orientation="h",
                            marker_color="#1f5fa8",
-                           text=[f"{v / total:.0%}" for v in counts], textposition="auto"))
+                           text=[f"{v / total:.0%}" for v in counts], **ui.BAR_SHARE_TEXT))
     fig.update_layout(separators=ui.SEPARATORS, height=max(160, 26 * len(counts)), margin=dict(l=0, r=0, t=0, b=0),
                       yaxis=dict(autorange="reversed"), xaxis=ui.count_axis(int(counts.max()), title="Số tin"))
     ev = st.plotly_chart(fig, width="stretch", key=key, on_select="rerun", selection_mode="points")

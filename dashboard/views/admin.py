@@ -9,15 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data, gate, ui
-from orchestration.accounts import DISPLAY_NAME_MAX, ROLES, AuthError, AuthService, AuthSettings, check_password_strength
+from orchestration.accounts import DISPLAY_NAME_MAX, ROLES, AuthService, AuthSettings, check_password_strength
 from dashboard.labels import ACTION_LABELS, ROLE_LABELS, SEVERITY_LABELS, SOURCE_TYPES, TOPIC_LABELS
 from vocab.alerts import state_change
 from vocab.numbers import number
 
 PAGE = {"title": "Quản trị", "icon": ":material/admin_panel_settings:", "order": 90, "min_role": "admin"}
-# a new office has only the first admin's account: the next step is the staff's own
-ONE_ACCOUNT = ("Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người ở mục «Thêm người dùng» bên "
-               "dưới: Chuyên viên xử lý cảnh báo và sửa nhãn, Xem chỉ đọc; mọi thao tác được ghi theo tài khoản.")
+# a new office has only the first admin's account: the next step is the staff's own. Said above the tabs (round 26):
+# in «Người dùng và quyền» it was out of sight, as the page opens on «Nhật ký thao tác»
+ONE_ACCOUNT = ("Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người ở thẻ «Người dùng và quyền» → "
+               "«Thêm người dùng»: Chuyên viên xử lý cảnh báo và sửa nhãn, Xem chỉ đọc; mọi thao tác được ghi theo "
+               "tài khoản.")
 # who acted, where no account did: the command line, the demo's seeding, detection («(cli)» was shown as it is stored)
 ACTORS = {"(cli)": "Dòng lệnh (langnghe)", "(demo)": "Dữ liệu mẫu (demo)", "system": "hệ thống"}
 AUDIT_ROWS = 1000  # rows of the audit table (the caption counts every action of the period)
@@ -27,23 +29,14 @@ def _auth() -> AuthService:
     return AuthService(data.db(), AuthSettings.from_config(data.config()))
 
 
-def _do(fn, ok_text: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        fn()
-    except (AuthError, ValueError, PermissionError) as exc:
-        ui.set_flash(str(exc), ok=False)
-    else:
-        ui.set_flash(ok_text)
-    data.refresh()
-    st.rerun()
-
-
 def render() -> None:
     st.title("Quản trị")
     ui.flash()
     if not gate.can("admin"):
         st.error("Trang này chỉ dành cho quản trị viên.")
         return
+    if len(data.users()) <= 1:
+        ui.empty(ONE_ACCOUNT)
     # keyed, as every tab set (tests/dashboard/test_tabs_keyed.py): the message an action leaves above them made
     # keyless tabs new ones, back on the first, after each «Lưu»
     t_audit, t_users, t_ret = ui.tabs(["Nhật ký thao tác", "Người dùng và quyền", "Lưu trữ dữ liệu"], key="admin_tab")
@@ -69,25 +62,25 @@ def _users() -> None:
         }), hide_index=True, width="stretch", placeholder="—",
             column_config={"Đăng nhập gần nhất": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
                            "Tạo lúc": st.column_config.DatetimeColumn(format="DD/MM/YYYY")})
-    if len(users) <= 1:
-        ui.empty(ONE_ACCOUNT)
     st.caption("Xem: chỉ đọc. Chuyên viên: xử lý cảnh báo, sửa nhãn tin. Quản trị: thêm quản lý người dùng, nguồn tin "
                "và thiết lập.")
     left, right = st.columns(2)
     if st.session_state.pop("_user_added", False):  # emptied only once created: a refusal keeps what was typed
         for k in ("ua_name", "ua_display", "ua_pw"):
             st.session_state[k] = ""
-    with left, st.form("user_add", enter_to_submit=False):
-        st.markdown("**Thêm người dùng**")
-        name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
-        display = st.text_input("Họ tên hiển thị", key="ua_display", max_chars=DISPLAY_NAME_MAX)
-        role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get, placeholder="Chọn vai trò")
-        pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
-        if st.form_submit_button("Tạo tài khoản", type="primary"):
-            def add() -> None:
-                actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
-                st.session_state["_user_added"] = True
-            _do(add, f"Đã tạo tài khoản {name.strip().lower()}.")
+    with left:
+        with st.form("user_add", enter_to_submit=False):
+            st.markdown("**Thêm người dùng**")
+            name = st.text_input("Tên đăng nhập (chữ thường không dấu)", key="ua_name")
+            display = st.text_input("Họ tên hiển thị", key="ua_display", max_chars=DISPLAY_NAME_MAX)
+            role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABELS.get, placeholder="Chọn vai trò")
+            pw = st.text_input("Mật khẩu ban đầu", type="password", key="ua_pw")
+            if st.form_submit_button("Tạo tài khoản", type="primary"):
+                def add() -> None:
+                    actions.create_user(data.db(), _auth(), me, name, pw, role, display or None)
+                    st.session_state["_user_added"] = True
+                ui.save_and_rerun(add, f"Đã tạo tài khoản {name.strip().lower()}.", data.refresh, "add")
+        ui.flash("add")
     with right:
         if len(users):
             who = st.selectbox("Sửa tài khoản", list(users["username"]), key="user_pick", placeholder="Chọn tài khoản")
@@ -104,7 +97,8 @@ def _users() -> None:
                         actions.update_user(data.db(), _auth(), me, who, role=new_role, active=active)
                         if new_pw:
                             actions.reset_password(data.db(), _auth(), me, who, new_pw)
-                    _do(go, f"Đã cập nhật tài khoản {who}.")
+                    ui.save_and_rerun(go, f"Đã cập nhật tài khoản {who}.", data.refresh, "edit")
+            ui.flash("edit")
     _lockouts()
 
 
@@ -112,6 +106,7 @@ def _lockouts() -> None:
     """Accounts locked out of logging in (too many wrong passwords from one address), and the way out."""
     locked = _auth().lockouts()
     st.markdown("**Tạm khóa đăng nhập**")
+    ui.flash("unlock")  # above the table, not under the button: once the last account is unlocked neither is drawn
     if not locked:
         st.caption("Không có tài khoản nào đang bị tạm khóa đăng nhập.")
         return
@@ -126,8 +121,8 @@ def _lockouts() -> None:
     c1, c2 = st.columns([2, 1])
     who = c1.selectbox("Mở khóa tài khoản", names, key="unlock_pick", placeholder="Chọn tài khoản")
     if c2.button("Mở khóa", key="unlock_go", icon=":material/lock_open:"):
-        _do(lambda: actions.unlock_user(data.db(), _auth(), gate.current_user(), who),
-            f"Đã mở khóa đăng nhập cho {who}.")
+        ui.save_and_rerun(lambda: actions.unlock_user(data.db(), _auth(), gate.current_user(), who),
+                          f"Đã mở khóa đăng nhập cho {who}.", data.refresh, "unlock")
 
 
 def _retention() -> None:
@@ -145,10 +140,11 @@ def _retention() -> None:
                                    value=int(current["raw_payload_days"]))
         mask = st.checkbox("Che tên tài khoản cá nhân trên giao diện và báo cáo", value=bool(current["mask_author_handles"]))
         if st.form_submit_button("Lưu thiết lập lưu trữ", type="primary"):
-            _do(lambda: actions.save_retention(data.db(), gate.current_user(), current,
-                                               {"items_days": items_days, "raw_payload_days": raw_days,
-                                                "mask_author_handles": mask}),
-                "Đã lưu thiết lập lưu trữ.")
+            ui.save_and_rerun(lambda: actions.save_retention(data.db(), gate.current_user(), current,
+                                                             {"items_days": items_days, "raw_payload_days": raw_days,
+                                                              "mask_author_handles": mask}),
+                              "Đã lưu thiết lập lưu trữ.", data.refresh, "retention")
+    ui.flash("retention")
 
 
 KEY_LABELS = {"role": "vai trò", "display_name": "họ tên", "active": "cho phép đăng nhập", "password": "mật khẩu",

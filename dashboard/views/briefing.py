@@ -325,14 +325,15 @@ def _mark_held(since: datetime) -> None:
             try:
                 actions.mark_briefing_held(data.db(), gate.current_user(), since, note)
             except (ValueError, PermissionError) as exc:
-                ui.set_flash(str(exc), ok=False)
+                ui.set_flash(str(exc), ok=False, where="held")
             else:
-                ui.set_flash(held_text(data.local(data.now()), data.local(since)))
+                ui.set_flash(held_text(data.local(data.now()), data.local(since)), where="held")
                 for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
                     st.session_state.pop(k, None)
                 st.session_state.pop("brief_note", None)
             data.refresh()
             st.rerun()
+        ui.flash("held")  # under the button, at the end of a long page: the top is screens away at 1366×768 (round 26)
 
 
 def held_text(now: datetime, since: datetime) -> str:

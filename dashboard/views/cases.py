@@ -19,6 +19,15 @@ from vocab.numbers import fmt_num
 
 PAGE = {"title": "Phản ánh", "icon": ":material/inbox:", "order": 25, "min_role": "viewer"}
 FILTERS = {"Đang mở": OPEN_STATES, "Đã trả lời / đóng": ("answered", "closed"), "Tất cả": None}
+# where a reply that answered a case is confirmed: under «Xem phản ánh», where the case's detail starts (the case leaves
+# «Đang mở» and the picker moves to the next one, or the queue empties); at the top it was out of sight (round 26)
+ANSWERED = "answered"
+
+
+def _leaves_list(to: str) -> bool:
+    """Whether moving a case to `to` takes it out of the queue the page shows («Đang mở», «Đã trả lời / đóng»)."""
+    shown = FILTERS.get(st.session_state.get("case_filter") or "Đang mở")
+    return bool(to) and shown is not None and to not in shown
 
 
 def reply_status(status: object) -> str:
@@ -69,6 +78,7 @@ def render() -> None:
         ui.empty("Không có phản ánh nào trong nhóm này." if ever else
                  "Chưa có phản ánh nào. Phản ánh đến từ các nguồn fanpage, Zalo OA, hộp thư của cơ quan (trang Nguồn "
                  "tin) và từ tệp nhập hoặc báo cáo cộng tác viên đánh dấu là phản ánh.")
+        ui.flash(ANSWERED)  # the last open case just answered
         return
     ui.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
@@ -83,9 +93,24 @@ def render() -> None:
         st.caption(f"Bảng liệt kê {fmt_num(len(df))} phản ánh đầu hàng đợi trong {fmt_num(total)}; chọn kênh "
                    "hoặc nhóm để thu hẹp.")
     cid = st.selectbox("Xem phản ánh", list(df["id"]), key="case_pick",
-                       format_func=lambda i: f"#{i} · {md(df.loc[df['id'] == i, 'title'].iloc[0], 90)}",
+                       format_func=lambda i: pick_label(i, df.loc[df["id"] == i, "title"].iloc[0]),
                        placeholder="Chọn phản ánh")
+    ui.flash(ANSWERED)
     _detail(int(cid))
+
+
+def pick_label(cid: int, title: object) -> str:
+    """A case as «Xem phản ánh» lists it: plain text, as a box's options are not markdown. `md()` escaped it, and staff
+    read «#2 · Phản ánh số 21\\: đèn đường…» (round 26)."""
+    text = " ".join(str(title or "").split())
+    return f"#{cid} · " + (text if len(text) <= 90 else text[:89] + "…")
+
+
+def channel_text(channel: str, outlet: str) -> str:
+    """«Zalo OA (Zalo OA Phường Uông Bí)»: the channel, then the outlet it came through unless it only repeats the
+    channel (an imported file's outlet is «Tệp nhập», which read «Tệp nhập (Tệp nhập)», round 26)."""
+    label = CHANNEL_LABELS.get(channel, channel)
+    return label if not outlet or outlet.strip().casefold() == label.casefold() else f"{label} ({md(outlet, 80)})"
 
 
 def _figures() -> None:
@@ -113,8 +138,7 @@ def _detail(cid: int) -> None:
         return
     st.divider()
     st.subheader(f"#{cid} · {md(c['title'], 120)}")
-    st.caption(f"Kênh: {CHANNEL_LABELS.get(c['channel'], c['channel'])} ({md(c.get('outlet') or c['source'], 80)})"
-               " · Trạng thái: "
+    st.caption(f"Kênh: {channel_text(c['channel'], c.get('outlet') or c['source'])} · Trạng thái: "
                f"{STATE_LABELS.get(c['status'], c['status'])} · Nhận: {c['opened_at']:%H:%M %d/%m/%Y} · Hạn: "
                f"{c['due_at']:%d/%m/%Y}" + data.named(c.get("assignee"), " · Giao cho: {}")
                + (f" · Địa bàn: {c['place']}" if c.get("place") else ""))
@@ -171,11 +195,16 @@ def _actions(c: dict) -> None:
                     dc.act(user, cid, "note", note=note)
                 if due != c["due_at"].date():
                     dc.act(user, cid, "due", due=datetime.combine(due, time(23, 59, 59)))
-                ui.set_flash(f"Đã cập nhật phản ánh #{cid}.")
+                # a status the list shown does not hold takes the case out of it, as an answer does: said where
+                # the case's detail starts, not under a form that is gone (the reviewer's find, round 26)
+                ui.set_flash(f"Đã cập nhật phản ánh #{cid}.", where=ANSWERED if _leaves_list(to) else "act")
                 st.session_state[f"_case_saved_{cid}"] = True
             except Exception as exc:  # CaseError, PermissionError: said in Vietnamese
-                ui.set_flash(str(exc), ok=False)
+                ui.set_flash(str(exc), ok=False, where="act")
             st.rerun()
+    # each form's message under it, not at the top of the page: the case's detail is under the queue, below the fold
+    # at 1366×768 (round 26)
+    ui.flash("act")
     if c["status"] in ("answered", "closed"):
         return
     can_send = c["channel"] in REPLY_CHANNELS
@@ -186,10 +215,14 @@ def _actions(c: dict) -> None:
         if st.form_submit_button("Gửi trả lời" if can_send else "Ghi nhận đã trả lời"):
             try:
                 status = dc.reply(user, cid, text, manual=manual or not can_send)
+                failed = status.startswith("failed")
                 ui.set_flash(f"Phản ánh #{cid}: " + ("đã gửi trả lời." if status.startswith("sent") else
                                                     "đã ghi nhận trả lời." if status == "manual" else
                                                     f"gửi không được — {status.removeprefix('failed: ')}"),
-                             ok=not status.startswith("failed"))
+                             # answered, the case leaves «Đang mở» and the picker shows the next one (or none):
+                             # said where the case's detail starts (ANSWERED), a refusal under the form
+                             ok=not failed, where="reply" if failed else ANSWERED)
             except Exception as exc:
-                ui.set_flash(str(exc), ok=False)
+                ui.set_flash(str(exc), ok=False, where="reply")
             st.rerun()
+    ui.flash("reply")

@@ -150,8 +150,12 @@ def _with_upload(up: Any) -> None:
             bar.error(unexpected_failed_text(written[0]), icon=":material/error:")
             return
         data.refresh()
-        ui.set_flash(imported_text(res) + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)))
+        ui.set_flash(imported_text(res) + "".join(f" Lưu ý: {note}" for note in imp.notes_text(res.notes)),
+                     where="import")
         st.rerun()
+    # under the button, where a failure is said too: the top of the page is above the mapping and the preview, a
+    # screen or more up at 1366×768 (round 26)
+    ui.flash("import")
     _recent()
 
 

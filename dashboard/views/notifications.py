@@ -19,6 +19,13 @@ RESULTS = {"sent": "được", "failed": "lỗi", "dropped": "không gửi"}  # 
 MODES = {"immediate": "Ngay khi có cảnh báo", "hourly": "Gộp mỗi giờ", "daily": "Gộp mỗi ngày"}
 
 
+# a new install has no SMTP relay ([notify.email] host ""): «Thư điện tử (SMTP)», the channel the form opens on, was saved
+# and then failed at every push, unsaid until the retries gave up (round 26's first-day walk)
+NO_SMTP = ("Máy chủ chưa cấu hình gửi thư điện tử (mục [notify.email] host trong langnghe.toml): đăng ký nhận qua "
+           "«Thư điện tử (SMTP)» vẫn lưu được nhưng chưa gửi được thư nào cho đến khi quản trị viên cấu hình. Cần nhận "
+           "ngay thì chọn kênh khác (Telegram, Zalo OA, webhook).")
+
+
 def render() -> None:
     st.title("Thông báo cảnh báo")
     st.caption("Nhận cảnh báo qua thư điện tử, Telegram, Zalo OA hoặc webhook ngay khi hệ thống phát hiện, "
@@ -40,7 +47,8 @@ def render() -> None:
         ui.empty("Bạn chưa đăng ký nhận thông báo nào. Thêm một đăng ký ở dưới.")
     for t in dn.delivery_trouble(user.username):  # staff must know a push is not reaching them
         st.warning(dn.trouble_text(t, labels), icon=":material/notifications_off:")
-        _resend_button(user, t)
+        _resend_button(user, t, "resend")
+    ui.flash("resend")  # where the warning stood: once resent, its rows wait again and it is gone
     _form(user, labels)
     if subs:
         with st.expander("Xóa một đăng ký"):
@@ -60,6 +68,8 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     wls = dn.watchlists()
     with st.form("nt_form", clear_on_submit=False):
         st.markdown("**Thêm hoặc sửa đăng ký** (cùng kênh và địa chỉ thì sửa)")
+        if "email" in labels and not dn.email_configured():  # the first channel offered: a new office's default
+            st.info(NO_SMTP, icon=":material/mail_lock:")  # info: the warnings above are failing pushes
         c = st.columns(3)
         channel = c[0].selectbox("Kênh", list(labels), format_func=labels.get, placeholder="Chọn kênh")
         address = c[1].text_input("Gửi tới", placeholder="thư điện tử, mã nhóm Telegram, địa chỉ webhook…")
@@ -89,8 +99,9 @@ def _form(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     ui.flash("form")  # under the form: with a few subscriptions listed its button is near the fold at 768 px
 
 
-def _resend_button(user, t: dict) -> None:  # type: ignore[no-untyped-def]
-    """Under a warning with given-up rows: put them back in the queue once the channel is fixed."""
+def _resend_button(user, t: dict, where: str) -> None:  # type: ignore[no-untyped-def]
+    """Under a warning with given-up rows: put them back in the queue once the channel is fixed. Said where the
+    warnings are (`where`), not at the top of the page (round 26): an admin's list of others' is under the form."""
     if not t["failed"]:
         return
     if st.button("Gửi lại các tin lỗi", key=f"nt_resend_{t['subscription_id']}", icon=":material/send:",
@@ -98,9 +109,9 @@ def _resend_button(user, t: dict) -> None:  # type: ignore[no-untyped-def]
                       "lượt gửi tới gửi chúng thành một tin, cũ trước mới sau."):
         try:
             n = dn.resend_failed(user, int(t["subscription_id"]))
-            ui.set_flash(f"Đã đưa {n} tin lỗi vào hàng đợi; lượt gửi tới sẽ gửi chúng thành một tin.")
+            ui.set_flash(f"Đã đưa {n} tin lỗi vào hàng đợi; lượt gửi tới sẽ gửi chúng thành một tin.", where=where)
         except (ValueError, PermissionError) as exc:
-            ui.set_flash(str(exc), ok=False)
+            ui.set_flash(str(exc), ok=False, where=where)
         st.rerun()
 
 
@@ -115,7 +126,8 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
     for t in dn.delivery_trouble():
         if t["username"] != user.username:
             st.warning(data.named(t['username'], '{}: ') + dn.trouble_text(t, labels), icon=":material/notifications_off:")
-            _resend_button(user, t)
+            _resend_button(user, t, "resend_others")
+    ui.flash("resend_others")
     counts = dn.outbox_counts()
     st.caption("Hàng đợi: " + (" · ".join(f"{QUEUE_LABELS.get(k, k)}: {v}" for k, v in counts.items()) or "trống"))
     log = dn.send_log()

@@ -160,7 +160,7 @@ def _sentiment_chart(n_items: int) -> bool:
     total = max(int(share["n"].sum()), 1)
     # bars, not a pie: Streamlit reports no selection for a click on a pie slice
     fig = go.Figure(go.Bar(y=labels, x=share["n"], orientation="h", customdata=codes,
-                           text=[f"{n / total:.0%}" for n in share["n"]], textposition="auto",
+                           text=[f"{n / total:.0%}" for n in share["n"]], **ui.BAR_SHARE_TEXT,
                            marker_color=[SENTIMENT_COLORS.get(x, "#d5d8dc") for x in labels]))
     fig.update_layout(separators=ui.SEPARATORS, title=f"Sắc thái tin, {SHARE_DAYS} ngày qua", height=300,
                       margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed"),

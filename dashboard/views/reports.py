@@ -137,10 +137,10 @@ def _weekly(s: ReportSettings) -> None:
     row = ui.button_row()  # the two buttons together at the left (column weights set them a third of the page apart)
     if row.button("Lưu đề xuất", key="rep_save", disabled=not analyst, icon=":material/save:"):
         try:
-            ui.set_flash(report_actions.save_weekly_text(data.db(), gate.current_user(), week, area, body))
+            ui.set_flash(report_actions.save_weekly_text(data.db(), gate.current_user(), week, area, body), where="save")
             drafts.pop(key, None)
         except (ValueError, PermissionError) as exc:
-            ui.set_flash(str(exc), ok=False)
+            ui.set_flash(str(exc), ok=False, where="save")
         data.refresh()
         st.rerun()
     if row.button("Tạo báo cáo (DOCX, XLSX, PDF)", key="rep_go", type="primary", disabled=not analyst,
@@ -157,6 +157,7 @@ def _weekly(s: ReportSettings) -> None:
             st.session_state["rep_files"] = {"key": key, "files": [str(p) for p in res.files.values()],
                                              "errors": res.errors, "seconds": res.seconds}
             data.refresh()
+    ui.flash("save")  # under «Lưu đề xuất»: the top of the page is above the box of proposals (round 26)
     made = st.session_state.get("rep_files")
     just_made = bool(made and made["key"] == key)
     have = data_reports.latest_archived(week, area)

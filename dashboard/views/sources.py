@@ -68,6 +68,7 @@ def render() -> None:
             st.error(status.steps_failed_text(failed))
             if gate.can("admin"):
                 _retry_steps(failed)
+        ui.flash("retry")  # outside the `if`: once every item is back in the queue the button is gone
     if gate.can("admin"):
         _manage(health)
 
@@ -82,11 +83,11 @@ def _retry_steps(failed: int) -> None:
     try:
         n = actions.retry_given_up_steps(data.db(), gate.current_user())
     except PermissionError as exc:
-        ui.set_flash(str(exc), ok=False)
+        ui.set_flash(str(exc), ok=False, where="retry")
     else:
         ui.set_flash(f"Đã đưa {fmt_num(n)} tin vào lại hàng chờ; máy chủ đối chiếu hồ sơ phản ánh và danh sách theo dõi "
                      "cho chúng ở lượt gán nhãn kế tiếp." if n else
-                     "Không còn tin nào đang dừng thử (có thể đã được đưa lại).")
+                     "Không còn tin nào đang dừng thử (có thể đã được đưa lại).", where="retry")
     data.refresh()
     st.rerun()
 
@@ -256,11 +257,14 @@ def _manage(health: list[dict]) -> None:
                          icon=":material/play_arrow:" if paused else ":material/pause:"):
                 _save(lambda: actions.set_source_enabled(data.db(), gate.current_user(), cur, paused, kinds,
                                                          data.config().http.allow_private_hosts),
-                      f"Đã {'tiếp tục' if paused else 'tạm dừng'} nguồn {name}.")
+                      f"Đã {'tiếp tục' if paused else 'tạm dừng'} nguồn {name}.", "toggle")
+            ui.flash("toggle")
             _form(f"src_edit_{name}", cur, kinds, editing=True)
+            ui.flash("edit")
     with tab_add:
         _form("src_add", {"name": "", "kind": "rss", "url": "", "outlet": "", "source_type": "press",
                           "interval_minutes": 0.0, "enabled": True, "options": {}}, kinds, editing=False)
+        ui.flash("add")
 
 
 def _kinds_help() -> None:
@@ -282,8 +286,10 @@ def kind_label(kind: str) -> str:
     return kind if label == kind else f"{label} · {kind}"
 
 
-def _save(fn: Any, ok_text: str) -> None:
-    ui.save_and_rerun(fn, ok_text, data.refresh)
+def _save(fn: Any, ok_text: str, where: str) -> None:
+    """One audited write, confirmed under the control `where` names (round 26: at 1366×768 the «Quản lý nguồn tin»
+    forms sit two screens below the top of the page, where the message was drawn)."""
+    ui.save_and_rerun(fn, ok_text, data.refresh, where)
 
 
 def interval_minutes(value: float | None) -> int:
@@ -312,19 +318,20 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
                                                                                      ensure_ascii=False), height=68)
         submitted = st.form_submit_button("Lưu thay đổi" if editing else "Thêm nguồn", type="primary")
     if submitted:
+        where = "edit" if editing else "add"
         try:
             opts = json.loads(options or "{}")
             if not isinstance(opts, dict):
                 raise ValueError
         except ValueError:
-            ui.set_flash("Tùy chọn phải là một đối tượng JSON, ví dụ {\"query\": \"Uông Bí\"}.", ok=False)
+            ui.set_flash("Tùy chọn phải là một đối tượng JSON, ví dụ {\"query\": \"Uông Bí\"}.", ok=False, where=where)
             st.rerun()
         new = {"name": cur["name"] if editing else name, "kind": kind, "url": url, "outlet": outlet,
                "source_type": stype, "interval_minutes": interval, "enabled": enabled, "options": opts}
         if not editing and new["name"].strip().lower() in {s.name for s in data.effective_sources()}:
-            ui.set_flash(f"Đã có nguồn tên {new['name']!r}; hãy sửa nguồn đó.", ok=False)
+            ui.set_flash(f"Đã có nguồn tên {new['name']!r}; hãy sửa nguồn đó.", ok=False, where=where)
             st.rerun()
         _save(lambda: actions.save_source(data.db(), gate.current_user(), new, kinds,
                                           before=cur if editing else None,
                                           allow_private_hosts=data.config().http.allow_private_hosts),
-              f"Đã lưu nguồn {new['name']}.")
+              f"Đã lưu nguồn {new['name']}.", where)

@@ -35,6 +35,12 @@ ROLE_BY_LABEL = {v: k for k, v in ROLE_LABELS.items()}
 ROLE_CHOICES = ["", *ROLE_LABELS.values()]
 
 
+# where «Nhập khảo sát» and «Xóa» are confirmed (round 26; at the top of the page they were out of sight once staff had
+# scrolled down the questionnaire to the button): under the import box, where the survey just imported, or the one
+# shown once a survey is deleted, begins
+AFTER_IMPORT = "surveys"
+
+
 def render() -> None:
     st.title("Khảo sát dư luận xã hội")
     st.caption("Phiếu điều tra dư luận xã hội: nhập tệp xuất từ Google Forms, Microsoft Forms, KoboToolbox hoặc "
@@ -46,6 +52,7 @@ def render() -> None:
     if gate.role_allows(user.role, "analyst"):
         with st.expander("Nhập khảo sát (một đợt)", expanded=not rows, icon=":material/upload_file:"):
             _import(user, rows)
+    ui.flash(AFTER_IMPORT)
     if not rows:
         ui.empty("Chưa có khảo sát nào. Nhập tệp kết quả ở trên, hoặc bằng lệnh `langnghe survey import TỆP`.")
         return
@@ -89,7 +96,8 @@ def _delete(user, s) -> None:  # type: ignore[no-untyped-def]
                 st.error(f"Không xóa được: {md(exc)}")
                 return
             st.session_state.pop("sv_pick", None)
-            ui.set_flash(f"Đã xóa khảo sát số {gone.id} «{md(gone.title)}», đợt {gone.wave} ({fmt_num(gone.respondents)} phiếu).")
+            ui.set_flash(f"Đã xóa khảo sát số {gone.id} «{md(gone.title)}», đợt {gone.wave} ({fmt_num(gone.respondents)} phiếu).",
+                         where=AFTER_IMPORT)
             st.rerun()
 
 
@@ -325,5 +333,6 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"
                      + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else ".")
                      + (" Các cột không có trong mô tả phiếu đã lưu, không được nhập: "
-                        + ", ".join(f"«{md(c)}»" for c in res.unknown_columns) + "." if res.unknown_columns else ""))
+                        + ", ".join(f"«{md(c)}»" for c in res.unknown_columns) + "." if res.unknown_columns else ""),
+                     where=AFTER_IMPORT)
         st.rerun()

@@ -21,6 +21,7 @@ from vocab.numbers import number
 PAGE = {"title": "Theo dõi", "icon": ":material/visibility:", "order": 35, "min_role": "viewer"}
 TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
 DAYS = {"7 ngày": 7, "30 ngày": 30, "90 ngày": 90}
+SHIPPED = "(mặc định)"  # created_by of the example watchlists the database is created with (migration 080)
 
 
 def render() -> None:
@@ -49,9 +50,11 @@ def render() -> None:
             f = drill.from_points(ev, day_filter)
             if f:
                 ui.open_items(f)
+        elif any(w["active"] for w in wls):
+            st.caption(f"Chưa có tin nào khớp trong {period} qua.")
         else:
-            paused = "" if any(w["active"] for w in wls) else " Mọi danh sách đang tạm dừng: tin mới không được đối chiếu."
-            st.caption(f"Chưa có tin nào khớp trong {period} qua.{paused}")
+            examples = all(w["created_by"] == SHIPPED for w in wls)
+            ui.empty(f"Chưa có tin nào khớp trong {period} qua. {paused_text(gate.can('analyst'), examples)}")
         names = {w["id"]: w["name"] for w in wls}
         ui.keep("w_pick", first_with_hits(wls, totals), list(names))  # kept while another page is open
         pick = st.selectbox("Xem tin khớp của", list(names), format_func=names.get, key="w_pick",
@@ -65,9 +68,22 @@ def render() -> None:
             }), hide_index=True, width="stretch",
                 column_config={"Lúc đăng": st.column_config.DatetimeColumn(format=ui.DATE_TIME_FORMAT)})
         else:
-            st.caption("Chưa có tin nào khớp danh sách này.")
+            active = next((w["active"] for w in wls if w["id"] == pick), True)
+            st.caption("Chưa có tin nào khớp danh sách này." if active else
+                       "Danh sách này đang tạm dừng: tin mới không được đối chiếu, nên chưa có tin nào khớp.")
     if gate.can("analyst"):
         _manage(wls)
+
+
+def paused_text(can_edit: bool, examples: bool) -> str:
+    """Every watchlist paused, as a new office finds them (the three examples the database is created with): what
+    that means and the next step. It said only «Mọi danh sách đang tạm dừng: tin mới không được đối chiếu.», in grey,
+    and a new office did not know the lists were examples waiting to be turned on (round 26)."""
+    step = ("Bật một danh sách ở «Quản lý danh sách theo dõi» bên dưới (chọn nó rồi bấm «Tiếp tục theo dõi»), hoặc "
+            "thêm danh sách của đơn vị ở thẻ «Thêm danh sách»." if can_edit else
+            "Chuyên viên bật danh sách hoặc thêm danh sách của đơn vị ở trang này.")
+    which = " (các danh sách có sẵn khi cài đặt là danh sách mẫu)" if examples else ""
+    return f"Mọi danh sách đang tạm dừng{which}: tin mới không được đối chiếu. {step}"
 
 
 def first_with_hits(wls: list[dict], totals: dict) -> int:

@@ -1,4 +1,5 @@
-"""What every command that stores items shares: a clean first Ctrl-C, and tagging what is left untagged.
+"""What every command that stores items shares: the database opened for writing or who holds it said, a clean
+first Ctrl-C, and tagging what is left untagged.
 
 Not a command (the leading underscore keeps it out of `langnghe/cli.py` discovery).
 """
@@ -38,6 +39,19 @@ def stop_on_ctrl_c(stop: threading.Event) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def open_for_writing(cfg: Config, command: str, hint: str = "") -> Database | None:
+    """The database opened for writing (upgraded if older, as every writer opens it), or None once stderr said
+    «langnghe COMMAND: <who holds it>HINT» (`hint` brings its own space or line break; the caller picks its exit
+    code). Seven commands each wrote these steps, with their own hint, until round 26."""
+    from store.db import Database, DatabaseLocked
+
+    try:
+        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
+    except DatabaseLocked as exc:
+        print(f"langnghe {command}: {exc}{hint}", file=sys.stderr)
+        return None
 
 
 def tag_leftovers(cfg: Config, db: Database, stop: threading.Event | None = None) -> int:

@@ -24,6 +24,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from langnghe.commands._copies import read_back
 from vocab.config import Config
 from vocab.oserrors import os_error_text
 from vocab.timefmt import fmt_local, to_local
@@ -49,8 +50,7 @@ def target(dest: str, now: datetime) -> Path:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from store import items as store_items
-    from store.db import Database, utcnow
+    from store.db import utcnow
 
     dest = target(args.dest, to_local(utcnow()))
     if dest.exists():
@@ -67,11 +67,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"langnghe backup: không sao lưu được vào {dest}: {os_error_text(exc)}. ĐÍCH cần là một tệp chưa có "
               "trong một thư mục có quyền ghi, hoặc chính thư mục đó; cơ sở dữ liệu không bị động đến.", file=sys.stderr)
         return 2
-    with Database(dest, read_only=True) as db, db.read() as cur:
-        n = store_items.count_items(cur)
-        version = db.schema_version()
+    facts = read_back(dest)
     size = dest.stat().st_size / 1_000_000
-    print(f"Đã sao lưu vào {dest}: {n} tin bài, {size:.1f} MB, cấu trúc phiên bản {version}.{note}")
+    print(f"Đã sao lưu vào {dest}: {facts.items} tin bài, {size:.1f} MB, cấu trúc phiên bản {facts.schema_version}."
+          f"{note}")
     print(f"Khôi phục: dừng serve, chạy `langnghe restore {dest}` (bản này được kiểm tra trước khi thay cơ sở dữ "
           "liệu; cơ sở dữ liệu cũ được giữ lại), rồi chạy serve.")
     return 0

@@ -15,7 +15,7 @@ import argparse
 import sys
 import threading
 
-from langnghe.commands._storing import stop_on_ctrl_c, tag_leftovers
+from langnghe.commands._storing import open_for_writing, stop_on_ctrl_c, tag_leftovers
 from vocab.config import Config
 
 
@@ -33,12 +33,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from collectors.runner import Runner
     from orchestration import ingest
     from orchestration import sources as sources_store
-    from store.db import Database, DatabaseLocked, utcnow
+    from store.db import utcnow
 
-    try:
-        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
-    except DatabaseLocked as exc:
-        print(f"langnghe collect: {exc}\n`langnghe serve` đang thu thập theo lịch.", file=sys.stderr)
+    db = open_for_writing(cfg, "collect", "\n`langnghe serve` đang thu thập theo lịch.")
+    if db is None:
         return 3
     stop = threading.Event()
     with db, stop_on_ctrl_c(stop):

@@ -8,6 +8,7 @@ import argparse
 import sys
 from datetime import timedelta
 
+from langnghe.commands._storing import open_for_writing
 from vocab.config import Config
 
 
@@ -22,15 +23,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
     from collectors import fulltext
     from store import fulltext as store_fulltext
-    from store.db import Database, DatabaseLocked, utcnow
+    from store.db import utcnow
 
     if args.limit is not None and args.limit < 1:  # 0 read as "no limit" and fetched max_per_run articles (round 25)
         print("langnghe fulltext: --limit phải lớn hơn 0", file=sys.stderr)
         return 2
-    try:
-        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
-    except DatabaseLocked as exc:
-        print(f"langnghe fulltext: {exc}", file=sys.stderr)
+    db = open_for_writing(cfg, "fulltext")
+    if db is None:
         return 3
     st = fulltext.settings(cfg)
     with db:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from langnghe.commands._files import CannotOpen, open_named
-from langnghe.commands._storing import tag_leftovers
+from langnghe.commands._storing import open_for_writing, tag_leftovers
 from vocab.config import Config
 from vocab.labels import IMPORT_FIELDS, SOURCE_TYPES
 
@@ -203,13 +203,10 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
     from collectors import imports as imp
     from collectors.base import skip_label
     from orchestration import imports as importer
-    from store.db import Database, DatabaseLocked, utcnow
+    from store.db import utcnow
 
-    try:
-        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
-    except DatabaseLocked as exc:
-        print(f"langnghe import: {exc} Hoặc nhập tệp trên trang «Nhập dữ liệu» của bảng điều khiển.",
-              file=sys.stderr)
+    db = open_for_writing(cfg, "import", " Hoặc nhập tệp trên trang «Nhập dữ liệu» của bảng điều khiển.")
+    if db is None:
         return 3
     with db, _StopOnCtrlC() as stop:
         try:

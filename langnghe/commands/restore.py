@@ -19,6 +19,7 @@ import argparse
 import os
 import sys
 
+from langnghe.commands._copies import read_back
 from vocab.config import Config
 from vocab.oserrors import os_error_text
 
@@ -37,8 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from store import items as store_items
-    from store.db import Database, restore_database
+    from store.db import restore_database
 
     live = cfg.storage.db_path
     try:
@@ -47,11 +47,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"langnghe restore: không khôi phục được từ {args.source}: {os_error_text(exc)}. Cơ sở dữ liệu {live} "
               "không bị động đến.", file=sys.stderr)
         return 2
-    with Database(live, read_only=True) as db, db.read() as cur:
-        n = store_items.count_items(cur)
-        version = db.schema_version()
+    facts = read_back(live)
     through = f" (liên kết tới {os.path.realpath(live)}, liên kết được giữ)" if os.path.islink(live) else ""
-    print(f"Đã khôi phục {args.source} vào {live}{through}: {n} tin bài, cấu trúc phiên bản {version}.")
+    print(f"Đã khôi phục {args.source} vào {live}{through}: {facts.items} tin bài, cấu trúc phiên bản "
+          f"{facts.schema_version}.")
     if aside is not None:
         print(f"Cơ sở dữ liệu cũ được giữ ở {aside} (cùng tệp .wal nếu có); xóa khi đã chắc chắn không cần nữa.")
     print("Chạy serve để làm việc tiếp (một bản sao cũ hơn được nâng cấp cấu trúc khi mở).")

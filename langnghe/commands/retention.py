@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import signal
-import sys
 import threading
 from contextlib import contextmanager
 from typing import Iterator
 
+from langnghe.commands._storing import open_for_writing
 from vocab.config import Config
 from vocab.labels import purge_label
 from vocab.timefmt import to_local
@@ -34,12 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration.retention import run_retention, stopped_left
     from store import retention as store_retention
-    from store.db import Database, DatabaseLocked
 
-    try:
-        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
-    except DatabaseLocked as exc:
-        print(f"langnghe retention: {exc}", file=sys.stderr)
+    db = open_for_writing(cfg, "retention")
+    if db is None:
         return 3
     with db:
         if args.log:

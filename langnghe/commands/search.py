@@ -1,6 +1,7 @@
 """`langnghe search TỪ_KHÓA [--json] [--limit SỐ] [--since NGÀY] [--until NGÀY] [--in-area] [--newest]`.
 
-The same search as the Tin bài page (store.search.search), from the command line. Reads the database read-only
+The same search as the Tin bài page, from the command line: store.search.search_rows, its typed rows (the page
+reads the same rows as a DataFrame; this command loads no pandas). Reads the database read-only
 (never upgrades it: an older file gets `langnghe status`'s words), or the snapshot while `serve` holds it, opened
 as `langnghe status` opens it (store.db.open_read_only). --json prints one JSON object a line.
 The periodic job that keeps the search index sorted is `search_upkeep` in orchestration/jobs.py.
@@ -12,15 +13,17 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vocab.config import Config
 from vocab.numbers import fmt_num
-from vocab.privacy import mask_mentions_in, mentions_masked_by
+from vocab.privacy import mask_mentions, mentions_masked_by
 
 if TYPE_CHECKING:
     from store.db import Database
+    from store.search import Found
 
 log = logging.getLogger(__name__)
 TZ_OFFSET = timedelta(hours=7)  # dates on the command line are Vietnam dates
@@ -80,12 +83,8 @@ def _open(cfg: Config) -> tuple[Database | None, str | None]:
     return db, None
 
 
-def _iso(dt: Any) -> str | None:
+def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") + "Z" if dt is not None else None
-
-
-def _list(v: Any) -> list[str]:
-    return [str(x) for x in v] if v is not None and not isinstance(v, str) else []
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
@@ -106,8 +105,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     with db:
         with db.read() as cur:
             try:
-                res = store_search.search(cur, args.query, since=since, until=until, in_area_only=args.in_area,
-                                          order="newest" if args.newest else "relevance", limit=args.limit)
+                res = store_search.search_rows(cur, args.query, since=since, until=until, in_area_only=args.in_area,
+                                               order="newest" if args.newest else "relevance", limit=args.limit)
             except duckdb.CatalogException:  # a snapshot written before the search tables existed
                 print("langnghe search: bản chụp chưa có chỉ mục tìm kiếm; chờ serve chụp bản mới", file=sys.stderr)
                 return 3
@@ -115,28 +114,32 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 print(f"langnghe search: không đọc được truy vấn: {exc}", file=sys.stderr)
                 return 2
             saved = store_users.get_settings(cur)
-    df = res.items
+    found = res.items
     if mentions_masked_by(cfg, saved):
-        df = mask_mentions_in(df)  # as the Tin bài page lists them: a private handle is "@n***4" here too
+        found = [_masked(r) for r in found]  # as the Tin bài page lists them: a private handle is "@n***4" here too
     if args.json:
-        for r in df.to_dict("records"):
+        for r in found:
             print(json.dumps({
-                "id": r["id"], "url": r["url"], "title": r["title"], "published_at": _iso(r["published_at"]),
-                "outlet": r["outlet"], "source_type": r["source_type"], "topics": _list(r["topics"]),
-                "sentiment": r["sentiment"], "in_area": None if r["in_area"] is None else bool(r["in_area"]),
-                "score": round(float(r["score"]), 4),
+                "id": r.id, "url": r.url, "title": r.title, "published_at": _iso(r.published_at),
+                "outlet": r.outlet, "source_type": r.source_type, "topics": list(r.topics or []),
+                "sentiment": r.sentiment, "in_area": r.in_area, "score": round(r.score, 4),
             }, ensure_ascii=False, default=str))
         return 0
-    print(f"{res.total} tin khớp" + (f", hiện {len(df)} tin" if res.total > len(df) else "") + ".")
-    if not len(df):
+    print(f"{res.total} tin khớp" + (f", hiện {len(found)} tin" if res.total > len(found) else "") + ".")
+    if not found:
         return 0
     print(f"{'Thời gian':16}  {'Điểm':>5}  {'Cơ quan, kênh':22}  Tiêu đề")
-    for r in df.to_dict("records"):
-        when = (r["published_at"] + TZ_OFFSET).strftime("%H:%M %d/%m/%Y")
-        title = " ".join(str(r["title"]).split())
-        print(f"{when:16}  {fmt_num(float(r['score']), 1):>5}  {str(r['outlet'])[:22]:22}  {title[:100]}")
-        print(f"{'':16}  {'':5}  {'':22}  {r['url']}")
+    for r in found:
+        when = (r.published_at + TZ_OFFSET).strftime("%H:%M %d/%m/%Y")
+        title = " ".join(str(r.title).split())
+        print(f"{when:16}  {fmt_num(r.score, 1):>5}  {str(r.outlet)[:22]:22}  {title[:100]}")
+        print(f"{'':16}  {'':5}  {'':22}  {r.url}")
     return 0
+
+
+def _masked(r: Found) -> Found:
+    """`r` with @mentions masked in its feed texts, as vocab.privacy.mask_mentions_in masks a page's columns."""
+    return replace(r, title=mask_mentions(r.title), summary=mask_mentions(r.summary))
 
 
 # --- periodic job: keep the index sorted ------------------------------------------------------

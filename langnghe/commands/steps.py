@@ -54,10 +54,13 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _retry(cfg: Config) -> int:
+    from langnghe.commands._storing import open_for_writing
     from store import tags as tag_store
-    from store.db import Database
 
-    with Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies) as db:
+    db = open_for_writing(cfg, "steps")  # the one way every writer opens it (said as `run` said it, exit 3)
+    if db is None:
+        return 3
+    with db:
         with db.write() as cur:
             n = tag_store.retry_steps_failed(cur)
     if n:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from langnghe.commands._files import CannotOpen, open_named, out_dir_error
+from langnghe.commands._storing import open_for_writing
 from langnghe.commands.import_ import _StopOnCtrlC
 from surveys.model import KIND_LABELS, ROLE_LABELS, Questionnaire, SurveyError
 from vocab.config import Config
@@ -59,6 +60,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--out", metavar="THƯ_MỤC", default="var/reports/survey", help="thư mục ghi tệp (mặc định var/reports/survey)")
     r.set_defaults(func=run_report)
 
+_HELD_HINT = " Hoặc nhập tệp trên trang «Khảo sát» của bảng điều khiển."  # serve holds the database
+
 
 def _fail(exc: BaseException | str, code: int = 2) -> int:
     print(f"langnghe survey: {exc}", file=sys.stderr)
@@ -71,16 +74,6 @@ def _print_questionnaire(q: Questionnaire) -> None:
         extra = f" · tách bằng «{x.separator}»" if x.separator else ""
         opts = f" · {' | '.join(x.options[:8])}{' …' if len(x.options) > 8 else ''}" if x.options else ""
         print(f"  {x.code or '—':>4}  {kind}: {x.column}{extra}{opts}")
-
-
-def _open_db(cfg: Config) -> Database | None:
-    from store.db import Database, DatabaseLocked
-
-    try:
-        return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
-    except DatabaseLocked as exc:
-        print(f"langnghe survey: {exc} Hoặc nhập tệp trên trang «Khảo sát» của bảng điều khiển.", file=sys.stderr)
-        return None
 
 
 def run_import(args: argparse.Namespace, cfg: Config) -> int:
@@ -102,7 +95,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
             print(f"Tệp: {args.file} — mô tả phiếu đề xuất:")
             _print_questionnaire(pv.questionnaire)
             return 0
-        db = _open_db(cfg)
+        db = open_for_writing(cfg, "survey", _HELD_HINT)
         if db is None:
             return 3
         with db, _StopOnCtrlC() as stop:
@@ -143,7 +136,7 @@ def run_delete(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration import surveys as importer
     from store.db import utcnow
 
-    db = _open_db(cfg)
+    db = open_for_writing(cfg, "survey", _HELD_HINT)
     if db is None:
         return 3
     with db:

@@ -16,6 +16,7 @@ import json
 import sys
 from typing import Any, Iterator
 
+from langnghe.commands._storing import open_for_writing
 from vocab.config import Config
 
 
@@ -107,12 +108,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 def _pending(cfg: Config, pipeline) -> int:  # type: ignore[no-untyped-def]
     from nlp.service import batch_size, tag_pending
-    from store.db import Database, DatabaseLocked
 
-    try:
-        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
-    except DatabaseLocked as exc:
-        print(f"langnghe tag --pending: {exc}", file=sys.stderr)
+    db = open_for_writing(cfg, "tag --pending")
+    if db is None:
         return 3
     with db:
         n = tag_pending(cfg, db, batch=batch_size(cfg), pipeline=pipeline)

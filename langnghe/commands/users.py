@@ -17,6 +17,7 @@ import argparse
 import getpass
 import sys
 
+from langnghe.commands._storing import open_for_writing
 from vocab.config import Config
 from vocab.labels import ROLES
 
@@ -64,17 +65,14 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration.accounts import AuthError, service
-    from store.db import Database, DatabaseLocked
 
     if not getattr(args, "users_cmd", None):
         print("cách dùng: langnghe users {add,list,passwd,disable,enable,unlock} … (xem langnghe users --help)",
               file=sys.stderr)
         return 2
-    try:
-        db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
-    except DatabaseLocked as exc:
-        print(f"langnghe users: {exc}\nDừng `langnghe serve` rồi chạy lại lệnh này, hoặc quản lý tài khoản ở trang "
-              "Quản trị của bảng điều khiển.", file=sys.stderr)
+    db = open_for_writing(cfg, "users", "\nDừng `langnghe serve` rồi chạy lại lệnh này, hoặc quản lý tài khoản ở "
+                                        "trang Quản trị của bảng điều khiển.")
+    if db is None:
         return 1
     try:
         auth = service(cfg, db)

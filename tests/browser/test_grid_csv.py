@@ -23,6 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, SERVED_GROUP]
 # Streamlit saves through the File System Access API when the browser has it (a save dialog headless Chromium never
 # answers); without it, through a download, which Playwright catches
 NO_SAVE_PICKER = "delete window.showSaveFilePicker; delete Window.prototype.showSaveFilePicker;"
+# the table search's count once a match is selected, renamed by the page (dashboard.server.SEARCH_COUNT)
+SEARCH_COUNTED = """() => /^\\d+ \\/ \\d+ kết quả$/.test(
+    document.querySelector('.gdg-search-bar [data-testid="search-result-area"]')?.textContent || '')"""
 
 
 def test_the_briefing_grid_downloads_the_columns_it_shows_as_utf8_with_bom(served, served_as, chromium):
@@ -61,6 +64,11 @@ def test_the_briefing_grid_downloads_the_columns_it_shows_as_utf8_with_bom(serve
     grid.hover()
     toolbar.locator('button[aria-label="Tìm trong bảng"]').click()  # the search box's buttons, renamed too
     page.locator('.gdg-search-bar button[aria-label="Đóng ô tìm"]').wait_for(state="attached", timeout=10_000)
+    # round 26: its count in Vietnamese too (Streamlit writes «Type to search», then «1 of 3 results»)
+    page.locator(".gdg-search-status", has_text="Gõ để tìm").wait_for(state="attached", timeout=10_000)
+    page.locator('.gdg-search-bar [data-testid="search-input"]').fill("Mức")
+    page.keyboard.press("Enter")
+    page.wait_for_function(SEARCH_COUNTED, timeout=10_000)
     page.keyboard.press("Escape")
     grid.hover()
     download = box.locator('[data-testid="stElementToolbar"] button[aria-label="Tải bảng về máy (CSV)"]')

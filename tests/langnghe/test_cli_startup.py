@@ -60,3 +60,43 @@ def test_status_makes_no_dataframe_and_loads_no_pandas(tmp_path):
                      env={**env, "LANGNGHE_DB": str(path), "PYTHONPATH": str(ROOT)})
     assert "duckdb" in loaded  # the probe sees what a command loads
     assert not set(loaded) & set(NOT_FOR_STATUS), loaded
+
+
+# What `langnghe serve` has no use for before its first report or its first write through Arrow (round 26)
+NOT_FOR_SERVE_START = ("pandas", "pyarrow", "docx", "matplotlib", "sklearn", "scipy", "underthesea", "openpyxl",
+                       "weasyprint")
+
+
+def test_serve_imports_neither_python_docx_nor_pyarrow():
+    """serve's import chain (langnghe.service → orchestration.jobs → reports.schedule → reports.generate, and the
+    store modules the jobs use) loaded python-docx and pyarrow before round 26; they load when a DOCX is written
+    (reports.generate.write_docx) and when an Arrow table is made."""
+    loaded = _loaded("import langnghe.service\nfrom store.db import DatabaseLocked")
+    assert "duckdb" in loaded  # the probe sees what serve loads
+    assert not set(loaded) & set(NOT_FOR_SERVE_START), loaded
+
+
+def test_no_store_module_loads_pyarrow_or_pandas_on_import():
+    """Every store module imports pyarrow and pandas inside the functions that make an Arrow table or a DataFrame
+    (docs/ARCHITECTURE.md *Conventions*, CLI): store/cases, alerts, stories and surveys imported pyarrow at their top
+    until round 26."""
+    code = ("import importlib, pathlib\n"
+            "for p in sorted(pathlib.Path('store').glob('*.py')):\n"
+            "    importlib.import_module('store.' + p.stem)")
+    loaded = _loaded(code)
+    assert "duckdb" in loaded
+    assert not set(loaded) & {"pandas", "pyarrow"}, loaded
+
+
+def test_search_reads_typed_rows_and_loads_no_pandas(tmp_path):
+    """`langnghe search` printed a DataFrame's rows (pandas, numpy: 0.97 s of CPU a call in round 25); it reads
+    store.search.search_rows' typed rows since round 26, the dashboard keeping its DataFrame (`search`)."""
+    from tests.langnghe.test_search_output import _seed
+
+    path = tmp_path / "s.duckdb"
+    _seed(path)
+    env = {k: v for k, v in os.environ.items() if k != "LANGNGHE_CONFIG"}
+    loaded = _loaded("from langnghe import cli\nassert cli.main(['search', 'bãi thải', '--json']) == 0",
+                     env={**env, "LANGNGHE_DB": str(path), "PYTHONPATH": str(ROOT)})
+    assert "duckdb" in loaded
+    assert not set(loaded) & {"pandas", "pyarrow", "numpy"}, loaded

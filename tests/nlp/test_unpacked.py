@@ -14,12 +14,17 @@ import pytest
 
 from nlp.diacritics import Restorer
 from nlp.gazetteer import DATA, Gazetteer, load_gazetteer
-from nlp.unpacked import UNPACKED_DIR, cached_path, load_cached, load_unpacked, unpacked_path
+from nlp.unpacked import UNPACKED_DIR, cached_path, load_cached, load_unpacked
 
 
 def _packed(path: Path, obj: object) -> Path:
     joblib.dump(obj, path, compress=("xz", 1))
     return path
+
+
+def _copy_of(model: Path) -> Path:
+    """Where load_unpacked keeps `model`'s copy: the path load_cached reads (the model's folder, its stem, itself)."""
+    return cached_path(model.parent, model.stem, [model])
 
 
 def _refuse(path: Path) -> object:
@@ -29,7 +34,7 @@ def _refuse(path: Path) -> object:
 def test_the_first_load_writes_the_copy_and_later_loads_read_only_it(tmp_path):
     model = _packed(tmp_path / "classifier-1.0.joblib", {"weights": [1, 2, 3]})
     assert load_unpacked(model, joblib.load) == {"weights": [1, 2, 3]}
-    assert unpacked_path(model).exists()
+    assert _copy_of(model).exists()
     assert load_unpacked(model, _refuse) == {"weights": [1, 2, 3]}
 
 
@@ -38,18 +43,18 @@ def test_a_retrained_file_is_read_again_and_its_old_copy_removed(tmp_path):
     other = _packed(tmp_path / "classifier-1.0.1.joblib", "another version")
     load_unpacked(model, joblib.load)
     load_unpacked(other, joblib.load)
-    old_copy = unpacked_path(model)
+    old_copy = _copy_of(model)
     _packed(model, "retrained")
     assert load_unpacked(model, joblib.load) == "retrained"
     assert not old_copy.exists()
-    assert unpacked_path(other).exists(), "another file's copy (classifier-1.0.1) is not this file's old copy"
+    assert _copy_of(other).exists(), "another file's copy (classifier-1.0.1) is not this file's old copy"
     assert len(list((tmp_path / UNPACKED_DIR).glob("*.pkl"))) == 2
 
 
 def test_a_broken_copy_is_a_cache_miss(tmp_path):
     model = _packed(tmp_path / "classifier-1.0.joblib", "whole")
     load_unpacked(model, joblib.load)
-    unpacked_path(model).write_bytes(b"\x80\x05truncated")
+    _copy_of(model).write_bytes(b"\x80\x05truncated")
     assert load_unpacked(model, joblib.load) == "whole"
     assert load_unpacked(model, _refuse) == "whole"
 
