@@ -6,9 +6,10 @@ The walks that do not test signing in open their pages with one signed-in cookie
 each filling in the login form (a page load and a login run per walk).
 
 The walks on `langnghe serve` over a seeded database (test_briefing_print, test_case_note, test_download_session,
-test_drilldown_live, test_tabs_stay) share one such server too (`served`, xdist group "browser-served"): each
-started its own (seeding it, then `serve` up: 15–40 s under load). None of them needs a fresh server; the one change
-a walk leaves that another could see (the briefing marked held, in test_briefing_print) is read by no other walk.
+test_drilldown_live, test_grid_csv, test_review_alerts, test_tabs_stay) share one such server too (`served`, xdist
+group "browser-served"): each started its own (seeding it, then `serve` up: 15–40 s under load). None of them needs a
+fresh server; the changes a walk leaves that another could see (the briefing marked held, in test_briefing_print; an
+alert acknowledged and another dismissed, in test_review_alerts) are read by no other walk.
 `served_as(user)` is a signed-in browser storage for the walks that do not test signing in.
 
 The package's walks share one Chromium (`chromium`), each in its own contexts. Package scope, not session: a
