@@ -36,8 +36,6 @@ from vocab.item import Item
 if TYPE_CHECKING:
     import socket
 
-    from collectors.budget import ByteBudget
-
     from vocab.config import SourceConfig
 
 
@@ -188,6 +186,20 @@ class Fetched:
 FetchFn = Callable[..., Awaitable[Fetched]]
 
 
+class BodyBudget(Protocol):
+    """What a kind that reads bytes without the Fetcher (IMAP) takes them from: collectors/budget.py's ByteBudget.
+    Declared here rather than imported from there: budget.py raises this module's BudgetSpentError, and the
+    contract every kind sees names what it is given without depending on the module that provides it."""
+
+    total: int
+
+    def try_take(self, n: int) -> bool: ...
+
+    def take_blocking(self, n: int, held: int, wait_until: float, *, then: str = ...) -> None: ...
+
+    def give(self, n: int) -> None: ...
+
+
 @dataclass
 class CollectContext:
     """What the runner hands a collector: a polite fetch, the clock, and the source's saved state."""
@@ -203,7 +215,7 @@ class CollectContext:
     dial: Callable[[str, int, float | None], "socket.socket"] | None = None
     # the process-wide body budget (`http.max_bodies_mb`, collectors/budget.py) of a kind that reads bytes without
     # the Fetcher (IMAP); the runner gives its Fetcher's. None: only the kind's own per-message cap
-    budget: "ByteBudget | None" = None
+    budget: BodyBudget | None = None
     # what the kind makes of one answer at most ([limits]: entries, feed and JSON sizes, page characters, a mail's
     # bytes): the deployment's, which the runner gives; no default, so that no caller reads under other numbers
     # than the toml's by forgetting them (tests pass the shipped ones, vocab.config's)

@@ -48,9 +48,8 @@ from typing import Callable, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from collectors import _social, netguard
-from collectors.base import (ApiError, Batch, BudgetSpentError, CollectContext, SkipItem, TokenExpiredError,
-                             TransportError, map_all)
-from collectors.budget import ByteBudget
+from collectors.base import (ApiError, Batch, BodyBudget, BudgetSpentError, CollectContext, SkipItem,
+                             TokenExpiredError, TransportError, map_all)
 from collectors.registry import register
 from collectors.netguard import Dial
 from collectors.textutil import strip_html, tidy
@@ -219,13 +218,13 @@ class Unseen(NamedTuple):
     held: int
 
 
-def message_cap(budget: ByteBudget | None, max_bytes: int) -> int:
+def message_cap(budget: BodyBudget | None, max_bytes: int) -> int:
     """Bytes of one message fetched at most: `max_bytes` ([limits] max_mail_mb), or the whole budget when it is
     smaller."""
     return min(max_bytes, budget.total) if budget else max_bytes
 
 
-def _room(budget: ByteBudget, n: int, held: int, wait_until: float) -> bool:
+def _room(budget: BodyBudget, n: int, held: int, wait_until: float) -> bool:
     """Take `n` bytes for the next message. A poll that holds messages already does not wait (it stops, the rest
     stay unseen for the next poll); one that holds none waits for room until `wait_until`, then BudgetSpentError."""
     if held:
@@ -234,7 +233,7 @@ def _room(budget: ByteBudget, n: int, held: int, wait_until: float) -> bool:
     return True
 
 
-def fetch_unseen(source: SourceConfig, dial: Dial | None, budget: ByteBudget | None,
+def fetch_unseen(source: SourceConfig, dial: Dial | None, budget: BodyBudget | None,
                  limits: LimitsConfig) -> tuple[Unseen, Callable[[list[str]], None]]:
     """The unseen messages, and a function that marks uids seen (run after the store). `dial`: the runner's
     guarded connect (CollectContext.dial); None is the guard with no allow-list. `budget`: the process-wide

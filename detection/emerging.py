@@ -28,8 +28,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
-import numpy as np
-
 from detection.alert_types import AlertParams, Figures, HarmSignals, PriorAlert, Regrowth, Severity, StoryStats
 from detection.explain import brief, distinct_places, explain, round_sig, shown_minutes
 from detection.severity import harm_signals, severity_of
@@ -41,6 +39,8 @@ def kleinberg_two_state(counts: Sequence[int], base_rate: float, scale: float, t
     State 0 emits at `base_rate` per bin, state 1 at `scale × base_rate`; moving 0→1 costs `tau`,
     moving back is free. Returns 0/1 per bin.
     """
+    import numpy as np  # here, not at the top: `langnghe serve` imports this module at start (~0.1 s of CPU)
+
     if not len(counts):
         return []
     a0 = max(base_rate, 1e-9)

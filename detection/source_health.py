@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-import numpy as np
-
 from detection.alert_types import AlertParams
 from vocab.numbers import fmt_num
 from vocab.timefmt import fmt_local
@@ -56,6 +54,8 @@ def check_source_volume(source: str, history: Sequence[int], last_24h: int, p: A
 
     None when there is not enough history to judge; otherwise an alarm that is active or not.
     """
+    import numpy as np  # here, not at the top: `langnghe serve` imports this module at start
+
     hist = list(history)
     while hist and hist[0] == 0:
         hist.pop(0)

@@ -17,7 +17,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Sequence
 
-from store.db import one, utcnow
+from store.db import one, registered_ids, utcnow
 from store.sqlparts import QUEUE_ORDER_SQL, rank_sql, shown_title_sql
 
 if TYPE_CHECKING:
@@ -60,12 +60,9 @@ def raise_alert(cur: "duckdb.DuckDBPyConnection", alert: NewAlert, at: datetime)
 
 def latest_story_alerts(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """story_id → its most recent alert that was not merged into another (any other status)."""
-    import pyarrow as pa
-
     if not story_ids:
         return {}
-    cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
-    try:
+    with registered_ids(cur, story_ids):
         rows = cur.execute(
             """
             SELECT a.story_id, arg_max(a.alert_id, a.seq), arg_max(a.status, a.seq), arg_max(a.n_items, a.seq),
@@ -76,8 +73,6 @@ def latest_story_alerts(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[st
             GROUP BY a.story_id
             """
         ).fetchall()
-    finally:
-        cur.unregister("_sids")
     keys = ["story_id", "alert_id", "status", "n_items", "raised_at", "close_reason", "updated_at", "n_outlets"]
     return {r[0]: dict(zip(keys, r)) for r in rows}
 

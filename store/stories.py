@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from store.db import one
+from store.db import one, registered_ids
 from store.sqlparts import shown_title_sql
 
 
@@ -137,13 +137,10 @@ DISPLAY_TITLE = f"""coalesce(
 def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], now: datetime) -> None:
     """Recompute the stories rows of these ids from their items (upsert), their display title
     (DISPLAY_TITLE) included, and give the stories' alerts that title."""
-    import pyarrow as pa
-
     ids = sorted(set(story_ids))
     if not ids:
         return
-    cur.register("_sids", pa.table({"story_id": ids}))
-    try:
+    with registered_ids(cur, ids):
         cur.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _sids)")
         cur.execute(
             """
@@ -174,8 +171,6 @@ def refresh_stories(cur: "duckdb.DuckDBPyConnection", story_ids: Iterable[str], 
               AND alerts.title IS DISTINCT FROM st.title
             """
         )
-    finally:
-        cur.unregister("_sids")
 
 
 def grouped_since(cur: "duckdb.DuckDBPyConnection", since: datetime) -> list[dict[str, Any]]:
@@ -229,12 +224,9 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
     negative and in-area shares, first/last time, topics and places by frequency, press/social split,
     and the items' folded texts (severity reads harm words and counts in them), and the story's display
     title."""
-    import pyarrow as pa
-
     if not story_ids:
         return []
-    cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
-    try:
+    with registered_ids(cur, story_ids):
         rows = cur.execute(
             """
             SELECT s.story_id,
@@ -259,8 +251,6 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
             """,
             [since],
         ).fetchall()
-    finally:
-        cur.unregister("_sids")
     cols = ["story_id", "n_items", "n_outlets", "n_sources", "n_press", "n_social", "n_negative", "n_in_area",
             "first_at", "last_at", "topics", "places", "item_ids", "titles", "types", "texts", "title"]
     return [dict(zip(cols, r)) for r in rows]
@@ -268,30 +258,22 @@ def story_stats(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], sinc
 
 def story_totals(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -> dict[str, tuple[int, int, list[str]]]:
     """story_id → (all items, distinct outlets, item ids in published order), whatever their age."""
-    import pyarrow as pa
-
     if not story_ids:
         return {}
-    cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
-    try:
+    with registered_ids(cur, story_ids):
         rows = cur.execute(
             """
             SELECT story_id, count(*), count(DISTINCT outlet), list(item_id ORDER BY published_at, item_id)
             FROM story_items JOIN _sids USING (story_id) GROUP BY story_id
             """
         ).fetchall()
-    finally:
-        cur.unregister("_sids")
     return {r[0]: (int(r[1]), int(r[2]), list(r[3])) for r in rows}
 
 
 def story_item_times(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str], since: datetime) -> dict[str, list[datetime]]:
-    import pyarrow as pa
-
     if not story_ids:
         return {}
-    cur.register("_sids", pa.table({"story_id": sorted(set(story_ids))}))
-    try:
+    with registered_ids(cur, story_ids):
         rows = cur.execute(
             """
             SELECT story_id, list(published_at ORDER BY published_at)
@@ -299,8 +281,6 @@ def story_item_times(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str],
             """,
             [since],
         ).fetchall()
-    finally:
-        cur.unregister("_sids")
     return {r[0]: list(r[1]) for r in rows}
 
 
@@ -309,10 +289,7 @@ def cell_counts(
 ) -> dict[tuple[str, str], int]:
     """Items per (topic, place) cell published in [start, end); '' stands for no topic / no place.
     Items of `exclude_story_ids` are left out (a story is not its own baseline)."""
-    import pyarrow as pa
-
-    cur.register("_ex", pa.table({"story_id": pa.array(sorted(set(exclude_story_ids)), type=pa.string())}))
-    try:
+    with registered_ids(cur, exclude_story_ids, name="_ex"):
         rows = cur.execute(
             """
             WITH w AS (
@@ -327,8 +304,6 @@ def cell_counts(
             """,
             [start, end],
         ).fetchall()
-    finally:
-        cur.unregister("_ex")
     out: dict[tuple[str, str], int] = {}
     for topic, place, n in rows:
         out[(topic, place)] = out.get((topic, place), 0) + int(n)

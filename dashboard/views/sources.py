@@ -4,8 +4,6 @@ the scheduler merges over langnghe.toml on its next tick."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 
 import pandas as pd
@@ -269,9 +267,10 @@ def _manage(health: list[dict]) -> None:
             paused = not cur["enabled"]
             if st.button("Tiếp tục thu thập" if paused else "Tạm dừng nguồn này", key=f"src_toggle_{name}",
                          icon=":material/play_arrow:" if paused else ":material/pause:"):
-                _save(lambda: actions.set_source_enabled(data.db(), gate.current_user(), cur, paused, kinds,
-                                                         data.config().http.allow_private_hosts),
-                      f"Đã {'tiếp tục' if paused else 'tạm dừng'} nguồn {name}.", "toggle")
+                # confirmed under the control clicked: at 1366×768 these forms sit two screens below the page's top
+                ui.save_and_rerun(lambda: actions.set_source_enabled(data.db(), gate.current_user(), cur, paused,
+                                                                     kinds, data.config().http.allow_private_hosts),
+                                  f"Đã {'tiếp tục' if paused else 'tạm dừng'} nguồn {name}.", data.refresh, "toggle")
             ui.flash("toggle")
             _form(f"src_edit_{name}", cur, kinds, editing=True)
             ui.flash("edit")
@@ -298,12 +297,6 @@ def kind_label(kind: str) -> str:
     """A kind as the form's box shows it: "Báo điện tử (RSS) · rss" (the code is what the config file uses)."""
     label = data.collector_kind_descriptions().get(kind, (kind, ""))[0]
     return kind if label == kind else f"{label} · {kind}"
-
-
-def _save(fn: Any, ok_text: str, where: str) -> None:
-    """One audited write, confirmed under the control `where` names (round 26: at 1366×768 the «Quản lý nguồn tin»
-    forms sit two screens below the top of the page, where the message was drawn)."""
-    ui.save_and_rerun(fn, ok_text, data.refresh, where)
 
 
 def interval_minutes(value: float | None) -> int:
@@ -345,7 +338,7 @@ def _form(key: str, cur: dict, kinds: list[str], *, editing: bool) -> None:
         if not editing and new["name"].strip().lower() in {s.name for s in data.effective_sources()}:
             ui.set_flash(f"Đã có nguồn tên {new['name']!r}; hãy sửa nguồn đó.", ok=False, where=where)
             st.rerun()
-        _save(lambda: actions.save_source(data.db(), gate.current_user(), new, kinds,
-                                          before=cur if editing else None,
-                                          allow_private_hosts=data.config().http.allow_private_hosts),
-              f"Đã lưu nguồn {new['name']}.", where)
+        ui.save_and_rerun(lambda: actions.save_source(data.db(), gate.current_user(), new, kinds,
+                                                      before=cur if editing else None,
+                                                      allow_private_hosts=data.config().http.allow_private_hosts),
+                          f"Đã lưu nguồn {new['name']}.", data.refresh, where)

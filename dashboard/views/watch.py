@@ -142,12 +142,6 @@ def _narrowing(w: dict[str, Any]) -> str:
     return ", ".join(parts) or "—"
 
 
-def _save(fn: Any, ok_text: str, where: str) -> None:
-    """One audited write; its message is drawn under the control clicked («toggle», «edit», «add») on the next run,
-    not at the top of the page, out of sight at 768 px once staff scrolled down to it (round 25)."""
-    ui.save_and_rerun(fn, ok_text, data.refresh, where=where)
-
-
 def _manage(wls: list[dict[str, Any]]) -> None:
     st.subheader("Quản lý danh sách theo dõi")
     st.caption("Từ khóa viết theo cú pháp ô tìm kiếm ở trang Tin bài: \"cụm từ\", OR, -loại trừ, có dấu hoặc "
@@ -173,17 +167,21 @@ def _manage(wls: list[dict[str, Any]]) -> None:
                            f"cụm từ, mỗi cụm {MAX_PHRASE_SYLLABLES} âm tiết).")
             label = "Tạm dừng" if w["active"] else "Tiếp tục theo dõi"
             if st.button(label, key=f"w_toggle_{wid}"):
-                _save(lambda: actions.set_watchlist_active(data.db(), user, wid, not w["active"]),
-                      f"Đã {'tạm dừng' if w['active'] else 'bật lại'} «{w['name']}».", "toggle")
+                # each write's message is drawn under the control clicked, not out of sight at the page's top
+                ui.save_and_rerun(lambda: actions.set_watchlist_active(data.db(), user, wid, not w["active"]),
+                                  f"Đã {'tạm dừng' if w['active'] else 'bật lại'} «{w['name']}».", data.refresh,
+                                  "toggle")
             ui.flash("toggle")
             new = _form(f"w_form_{wid}", w)
             if new is not None:
-                _save(lambda: actions.save_watchlist(data.db(), user, new, wid), f"Đã lưu «{new['name']}».", "edit")
+                ui.save_and_rerun(lambda: actions.save_watchlist(data.db(), user, new, wid), f"Đã lưu «{new['name']}».",
+                                  data.refresh, "edit")
             ui.flash("edit")
     with tab_add:
         new = _form("w_form_new", None, "Thêm danh sách")
         if new is not None:
-            _save(lambda: actions.save_watchlist(data.db(), user, new), f"Đã thêm «{new['name']}».", "add")
+            ui.save_and_rerun(lambda: actions.save_watchlist(data.db(), user, new), f"Đã thêm «{new['name']}».",
+                              data.refresh, "add")
         ui.flash("add")
 
 

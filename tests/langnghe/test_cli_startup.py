@@ -100,3 +100,13 @@ def test_search_reads_typed_rows_and_loads_no_pandas(tmp_path):
                      env={**env, "LANGNGHE_DB": str(path), "PYTHONPATH": str(ROOT)})
     assert "duckdb" in loaded
     assert not set(loaded) & {"pandas", "pyarrow", "numpy"}, loaded
+
+
+def test_alert_decision_modules_load_numpy_only_when_they_compute():
+    """detection.emerging (the burst automaton) and detection.source_health imported numpy at their top until round
+    26, on serve's import chain (orchestration.jobs → detection.jobs); they import it in the function that computes.
+    serve still loads numpy at start through detection.stories, whose StoryIndex works in numpy arrays throughout
+    and is built on the first detection tick."""
+    assert "numpy" not in _loaded("import detection.emerging, detection.source_health")
+    used = _loaded("from detection.emerging import kleinberg_two_state\nkleinberg_two_state([0, 5, 0], 1.0, 3.0, 1.0)")
+    assert "numpy" in used  # the probe sees numpy once the burst code runs
