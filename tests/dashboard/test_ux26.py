@@ -124,6 +124,13 @@ def test_a_label_correction_is_confirmed_under_its_box(demo_env):
     assert said.startswith("Đã lưu nhãn sửa (thuộc địa bàn) của tin «") and len(at.success) == 1, said
 
 
+def said_under_the_empty_queue(at: Any) -> None:
+    """The one confirmation drawn under «Không có phản ánh nào trong nhóm này», once the last case left the list."""
+    assert said_right_after(at.main, lambda k: getattr(k, "type", None) == "info"
+                            and str(getattr(k, "value", "")).startswith("Không có phản ánh nào trong nhóm này"))
+    assert len(at.success) == 1
+
+
 def note_on_a_new_case(env: Any) -> tuple[Any, int]:
     """Phản ánh as an analyst, the newer seeded case picked and a note saved on it: (the AppTest, its id)."""
     from tests.dashboard.test_cases_page import seed
@@ -152,9 +159,7 @@ def test_a_case_saved_or_answered_is_confirmed_under_its_form(env):
     at.text_area[0].input("Đã sửa xong.")  # the last open case answered: said under the empty queue's word
     [b for b in at.button if b.label == "Ghi nhận đã trả lời"][0].click().run()
     no_exception(at)
-    assert said_right_after(at.main, lambda k: getattr(k, "type", None) == "info"
-                            and str(getattr(k, "value", "")).startswith("Không có phản ánh nào trong nhóm này"))
-    assert len(at.success) == 1
+    said_under_the_empty_queue(at)
 
 
 def test_a_briefing_marked_held_is_confirmed_under_the_button(demo_env):
@@ -377,9 +382,7 @@ def test_a_case_closed_with_save_is_confirmed_where_its_detail_stood(env):
     at.selectbox(key=f"case_to_{last}").set_value("closed")
     [b for b in at.button if b.label == "Lưu"][0].click().run()
     no_exception(at)
-    assert said_right_after(at.main, lambda k: getattr(k, "type", None) == "info"
-                            and str(getattr(k, "value", "")).startswith("Không có phản ánh nào trong nhóm này"))
-    assert len(at.success) == 1
+    said_under_the_empty_queue(at)
 
 
 def test_a_correction_that_empties_the_filtered_list_is_still_confirmed(demo_env):
