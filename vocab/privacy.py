@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 if TYPE_CHECKING:
@@ -198,11 +199,15 @@ def mentions_masked_by(cfg: "Config", saved: Mapping[str, Any]) -> bool:
 
 
 def mask_mentions_in(value: Any, columns: Iterable[str] = FEED_TEXT_COLUMNS) -> Any:
-    """A copy of a query result (a DataFrame, a dict, or a tuple/list of them, nested) with @mentions masked
-    in its feed-text columns/keys; everything else as it was. The caller's objects are not changed."""
+    """A copy of a query result (a DataFrame, a dict, a frozen dataclass row such as store.search.Found, or a
+    tuple/list of them, nested) with @mentions masked in its feed-text columns/keys/fields; everything else as it
+    was. The caller's objects are not changed."""
     cols = tuple(columns)
     if type(value) in (tuple, list):
         return type(value)(mask_mentions_in(v, cols) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):  # `langnghe search`'s typed rows (round 26)
+        return replace(value, **{f.name: mask_mentions(getattr(value, f.name)) for f in fields(value)
+                                 if f.name in cols and isinstance(getattr(value, f.name), str)})
     if isinstance(value, dict):
         return {k: (mask_mentions(v) if k in cols and isinstance(v, str) else mask_mentions_in(v, cols))
                 for k, v in value.items()}

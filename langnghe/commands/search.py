@@ -13,17 +13,15 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from vocab.config import Config
 from vocab.numbers import fmt_num
-from vocab.privacy import mask_mentions, mentions_masked_by
+from vocab.privacy import mask_mentions_in, mentions_masked_by
 
 if TYPE_CHECKING:
     from store.db import Database
-    from store.search import Found
 
 log = logging.getLogger(__name__)
 TZ_OFFSET = timedelta(hours=7)  # dates on the command line are Vietnam dates
@@ -116,7 +114,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             saved = store_users.get_settings(cur)
     found = res.items
     if mentions_masked_by(cfg, saved):
-        found = [_masked(r) for r in found]  # as the Tin bài page lists them: a private handle is "@n***4" here too
+        found = mask_mentions_in(found)  # as the Tin bài page lists them: a private handle is "@n***4" here too
     if args.json:
         for r in found:
             print(json.dumps({
@@ -135,11 +133,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(f"{when:16}  {fmt_num(r.score, 1):>5}  {str(r.outlet)[:22]:22}  {title[:100]}")
         print(f"{'':16}  {'':5}  {'':22}  {r.url}")
     return 0
-
-
-def _masked(r: Found) -> Found:
-    """`r` with @mentions masked in its feed texts, as vocab.privacy.mask_mentions_in masks a page's columns."""
-    return replace(r, title=mask_mentions(r.title), summary=mask_mentions(r.summary))
 
 
 # --- periodic job: keep the index sorted ------------------------------------------------------

@@ -44,3 +44,18 @@ def test_every_personal_source_type_is_one_a_source_may_be_configured_with():
     from vocab.privacy import PERSONAL_SOURCE_TYPES
 
     assert PERSONAL_SOURCE_TYPES and PERSONAL_SOURCE_TYPES <= set(CONFIGURED_SOURCE_TYPES)
+
+
+def test_typed_rows_are_masked_in_their_feed_text_fields_only():
+    """`langnghe search` lists store.search.Found rows, not a frame: the same rule masks their feed-text fields."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Row:
+        title: str
+        summary: str | None
+        outlet: str
+
+    rows = [Row("@nguoidung4 ơi, bụi than", None, "@baoqn")]
+    assert mask_mentions_in(rows) == [Row("@n***4 ơi, bụi than", None, "@baoqn")]
+    assert rows[0].title == "@nguoidung4 ơi, bụi than"  # the caller's row is not changed
