@@ -409,13 +409,18 @@ def display_names() -> dict[str, str]:
     return {r["username"]: (r.get("display_name") or "").strip() or r["username"] for r in rows}
 
 
+# the logins the system's own steps are recorded under: alerts' events «system» (store.alerts), a case's opening
+# «hệ thống» (store.cases.open_cases)
+SYSTEM_LOGINS = ("system", "hệ thống")
+
+
 def person(username: object) -> str:
     """A staff member as every page but Quản trị names them: the display name; the system's own steps «Hệ thống»;
     "" for nobody, and for a login no account has (synthetic events by «demo», an import): until round 22 that login
     showed as it was, on Trước giao ban too. Login names appear only on Quản trị."""
     if not isinstance(username, str) or not username:
         return ""
-    if username == "system":
+    if username in SYSTEM_LOGINS:
         return "Hệ thống"
     return display_names().get(username, "")
 

@@ -122,17 +122,11 @@ QUEUE_WIDTHS = {"Số": 50, "Quá hạn": 80, "Kênh": 100, "Nội dung": 240, "
                 "Hạn trả lời": 125, "Nhận lúc": 125}
 
 
-SYSTEM_LOGINS = ("hệ thống", "system")  # the logins the system's own steps are recorded under (store.cases.open_cases)
-
-
 def actor(username: object, action: str, channel: str) -> str:
     """Who a history row names: the staff member; the system's own steps «Hệ thống», the opening one with the
     channel the case came in through («Hệ thống (từ Zalo OA)»); «—» when nobody is known. The opening row's cell was
     blank: its login «hệ thống» is no account (round 26)."""
-    if isinstance(username, str) and username in SYSTEM_LOGINS:
-        who = "Hệ thống"
-    else:
-        who = data.person(username)
+    who = data.person(username)  # «Hệ thống» for the system's logins (data.SYSTEM_LOGINS)
     if action == "opened" and who in ("", "Hệ thống") and channel:
         return f"Hệ thống (từ {CHANNEL_LABELS.get(channel, channel)})"
     return who or ui.MISSING
