@@ -113,6 +113,7 @@ def delta_text(now: float, usual: float | None) -> str | None:
 
 
 TOO_NEW = "chưa đủ dữ liệu để so sánh"
+WHOLE_DAYS_ONLY = "mức thường lệ chỉ tính những ngày đã thu thập trọn ngày"  # why, after too_new_text on each page
 
 
 def too_new_text(since_local: Any) -> str:

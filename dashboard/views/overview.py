@@ -17,7 +17,7 @@ from vocab.labels import SENTIMENT_ORDER
 from vocab.numbers import fmt_num
 from dashboard.labels import (
     HEALTH_STATUS, OPEN_STATES, PALETTE, SENTIMENT_COLORS, SEVERITY_DOTS, SEVERITY_LABELS, STATE_LABELS, delta_text, md,
-    number, sentiment_label, too_new_text, topic_label,
+    WHOLE_DAYS_ONLY, number, sentiment_label, too_new_text, topic_label,
 )
 
 PAGE = {"title": "Tổng quan", "icon": ":material/dashboard:", "order": 10, "min_role": "viewer"}
@@ -124,8 +124,7 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
     if not held and today["items"] + t["items"]:  # a first collection's backlog is no usual level: said, not «-100%»
-        st.caption(f"So với thường lệ: {too_new_text(data.local(today['collecting_since']))}; mức thường lệ chỉ tính "
-                   "những ngày đã thu thập trọn ngày.")
+        st.caption(f"So với thường lệ: {too_new_text(data.local(today['collecting_since']))}; {WHOLE_DAYS_ONLY}.")
 
 
 def _topics_chart() -> bool:

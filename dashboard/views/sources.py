@@ -11,7 +11,9 @@ import streamlit as st
 
 from collectors.base import error_kind_label
 from dashboard import actions, data, gate, ui
-from dashboard.labels import CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, fmt_num, number, safe_link, too_new_text
+from dashboard.labels import (
+    CONFIGURED_SOURCE_TYPES, HEALTH_STATUS, SOURCE_TYPES, WHOLE_DAYS_ONLY, fmt_num, number, safe_link, too_new_text,
+)
 from orchestration import sources as sources_store
 from orchestration import status
 
@@ -165,7 +167,7 @@ def _health(health: list[dict], managed: set[str]) -> list[dict]:
         new = [h["first_seen_at"] for h in health if h["usual_per_day"] is None and h["first_seen_at"] is not None]
         if new:
             st.caption(f"«So với thường lệ» của {fmt_num(len(new))} nguồn: {too_new_text(data.local(min(new)))}; "
-                       "mức thường lệ chỉ tính những ngày đã thu thập trọn ngày.")
+                       f"{WHOLE_DAYS_ONLY}.")
     return health
 
 
