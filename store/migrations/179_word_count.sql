@@ -1,0 +1,1 @@
+ALTER TABLE item_tags ADD COLUMN word_count INTEGER;
