@@ -41,7 +41,7 @@ from collectors import fulltext
 from collectors.runner import Runner
 from detection import jobs as detection_jobs
 from nlp import service as nlp_service
-from orchestration import cases, heartbeat, ingest
+from orchestration import cases, ingest
 from orchestration import notify as notify_service
 from orchestration import retention, runtime
 from orchestration import surveys as survey_import
@@ -200,7 +200,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("zalo", zalo_token_refresh, "renew expired Zalo OA access tokens with their refresh tokens"),
     JobSpec("survey_masking", survey_masking, "once: mask personal data in survey answers imported before round 14",
             at_start=True),
-    JobSpec("heartbeat", heartbeat.hook, "a line in the log once an hour"),
 )
 
 
