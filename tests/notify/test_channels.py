@@ -201,20 +201,7 @@ def _email_refuse(request: pytest.FixtureRequest) -> None:
                                                          "dial": LOCAL_DIAL}, mock(lambda r: None))
 
 
-def _file_deliver(request: pytest.FixtureRequest) -> str:
-    folder = request.getfixturevalue("tmp_path")
-    registry.get("local_file").send("canbo", MSG, {"directory": str(folder)}, mock(lambda r: None))
-    return (folder / "canbo.txt").read_text(encoding="utf-8")
-
-
-def _file_refuse(request: pytest.FixtureRequest) -> None:
-    blocker = request.getfixturevalue("tmp_path") / "not-a-folder"
-    blocker.write_text("x")
-    registry.get("local_file").send("canbo", MSG, {"directory": str(blocker)}, mock(lambda r: None))
-
-
 SPECS: dict[str, Spec] = {
-    "local_file": Spec(_file_deliver, _file_refuse),
     "console": Spec(_console_deliver, None, "in ra màn hình máy chủ: không có đầu bên kia để từ chối"),
     "email": Spec(_email_deliver, _email_refuse),
     "telegram": _http_channel("telegram", "LANGNGHE_TELEGRAM_TOKEN", "-100123", {"base_url": "http://telegram.test"},
