@@ -330,12 +330,6 @@ def source_health() -> list[dict[str, Any]]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def source_counts() -> pd.DataFrame:
-    with db().read() as cur:
-        return store_items.counts_by_source(cur)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
 def last_collection_at() -> Any:
     with db().read() as cur:
         return local(store_sources.last_collection_at(cur))

@@ -322,11 +322,6 @@ def store_batch(
     return res
 
 
-def counts_by_source(cur: "duckdb.DuckDBPyConnection") -> "Any":
-    """Items stored per source, most first (throwaway example, round 28)."""
-    return cur.execute("SELECT source, count(*) AS n FROM items GROUP BY source ORDER BY n DESC, source").df()
-
-
 def count_items(cur: "duckdb.DuckDBPyConnection") -> int:
     return int(one(cur.execute("SELECT count(*) FROM items"))[0])
 

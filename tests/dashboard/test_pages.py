@@ -32,8 +32,7 @@ PAGES = [s.name for s in nav.discover() if s.name not in OWN_TESTS]
 
 
 def test_every_page_is_covered_here():
-    assert set(PAGES) == {"overview", "alerts", "briefing", "explorer", "topics", "sources", "admin", "imports",
-                            "source_counts"}
+    assert set(PAGES) == {"overview", "alerts", "briefing", "explorer", "topics", "sources", "admin", "imports"}
 
 
 def runs_page(source: str, page: str) -> bool:
@@ -76,7 +75,6 @@ EMPTY_STATES = {
     "sources": "Chưa thu thập lần nào. Máy chủ (`langnghe serve`) tự thu thập theo lịch",
     "admin": "Mới có một tài khoản quản trị. Tạo tài khoản riêng cho từng người",
     "imports": "Chưa nhập tệp nào. Chọn một tệp ở ô phía trên",
-    "source_counts": "Chưa có tin nào trong cơ sở dữ liệu",
 }
 EMPTY_STATE_ROLES = {"admin": "admin"}  # the page's own role; the others as an analyst
 
