@@ -371,15 +371,4 @@ def read_sentiment(model: str, lang: str, title: str, text: str, insults: set[tu
     return model
 
 
-@register
-class WordCount(Step):
-    """How many words an item's title and text hold (throwaway example, round 28)."""
-
-    name = "word_count"
-    adds = ("word_count",)
-
-    def run_one(self, it: dict) -> None:
-        it["word_count"] = len(f"{it.get('title') or ''} {it.get('text') or ''}".split())
-
-
 StepFactory = Callable[[Resources], Step]

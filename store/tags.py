@@ -42,7 +42,6 @@ def _schema() -> pa.Schema:
         ("title_restored", pa.string()),      # migration 070
         ("place_reads", pa.list_(pa.string())),  # migration 162
         ("text_restored", pa.string()),       # migration 175
-        ("word_count", pa.int64()),           # migration 179
     ])
 
 
@@ -72,7 +71,6 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
         cols["title_restored"].append(r.get("title_restored") or None)
         cols["place_reads"].append(list(r.get("place_reads") or []) or None)
         cols["text_restored"].append(r.get("text_restored") or None)
-        cols["word_count"].append(r.get("word_count"))
     cur.register("_tags", pa.table(cols, schema=_schema()))
     try:
         # an item tagged for the first time owes its after-tagging steps (cases, watchlists): marked in this
@@ -89,7 +87,7 @@ def save_tags(cur: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]], 
             """
             INSERT OR REPLACE INTO item_tags
             SELECT item_id, model_version, topics, sentiment, in_area, places, place_details::JSON, lang,
-                   no_diacritics, folded, tagged_at, title_restored, place_reads, text_restored, word_count
+                   no_diacritics, folded, tagged_at, title_restored, place_reads, text_restored
             FROM _tags
             """
         )

@@ -1,1 +1,0 @@
-ALTER TABLE item_tags ADD COLUMN word_count INTEGER;
