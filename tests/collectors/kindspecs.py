@@ -145,10 +145,6 @@ SPECS: dict[str, KindSpec] = {
                          b"<!DOCTYPE html><html><body><section class='tgme_channel_history js-message_history'>"
                          b"</section></body></html>",
                          html_cp1258, robots=True),
-    "jsonfeed": KindSpec("jsonfeed", "jsonfeed/uongbi_feed.json", "/feed.json", "application/feed+json; charset=utf-8",
-                         2, {"no http(s) link": 1}, json.dumps({"entries": []}).encode(),
-                         json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": []}).encode(),
-                         json_utf16, source_type="press"),
     "html_list": KindSpec("html_list", "html_list/pakn_quangninh_list.html", "/pakn/danh-sach",
                           "text/html; charset=utf-8", 3, {},
                           "<!DOCTYPE html><html><body><table class='ds-pakn'><tr><td>Giao diện mới</td></tr></table></body></html>".encode(),
