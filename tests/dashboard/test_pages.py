@@ -35,6 +35,84 @@ def test_every_page_is_covered_here():
     assert set(PAGES) == {"overview", "alerts", "briefing", "explorer", "topics", "sources", "admin", "imports"}
 
 
+def test_every_module_of_views_is_a_page_named_in_vietnamese():
+    """The add-a-page recipe, step 1, checked (round 28, following it word by word): a title in English («Source
+    counts») or one another page has went through every run here; a module whose `PAGE` or `render` was misspelt,
+    or which failed to import, was left out of the navigation with only a line in the log (the set above notices
+    once the page is named there); a role name with a typo failed only the app's login tests, with a ValueError
+    from `role_allows`. Modules starting with "_" are helpers (`_trend.py`)."""
+    import pkgutil
+    import unicodedata
+
+    from dashboard import views
+    from vocab.labels import COLLABORATOR, STAFF_ROLES
+
+    found = {s.name: s for s in nav.discover()}
+    modules = [m.name for m in pkgutil.iter_modules(views.__path__) if not m.name.startswith("_")]
+    assert sorted(found) == sorted(modules), f"modules of dashboard/views/ that are no page (no `PAGE` dict and " \
+                                             f"`render()`, or an import error): {sorted(set(modules) - set(found))}"
+    titles = [s.title for s in found.values()]
+    assert len(set(titles)) == len(titles), f"two pages share a title: {sorted(titles)}"
+    for s in found.values():
+        assert s.title.strip() and unicodedata.normalize("NFC", s.title) == s.title, s.name
+        assert any(ord(ch) > 127 for ch in s.title), f"{s.name}: PAGE title {s.title!r} is for staff, in Vietnamese"
+        assert re.fullmatch(r":material/[a-z0-9_]+:", s.icon), f"{s.name}: icon {s.icon!r} is not «:material/…:»"
+        assert s.min_role in (*STAFF_ROLES, COLLABORATOR), f"{s.name}: min_role {s.min_role!r}"
+
+
+# pages that open a transaction themselves, left as they were (round 28): Báo cáo CTV lists the collaborator's own
+# recent reports with store.collab.recent_reports, uncached, under `data.db().read()`
+READS_THE_STORE_ITSELF = {"collaborator"}
+
+
+def store_reads(source: str) -> list[str]:
+    """What a page's source does that the recipe's step 2 leaves to dashboard/data.py: import a module or a function
+    of store/ (a class or a constant is fine: `QueryError`, `MAX_QUERY_CHARS`), import orchestration.runtime, or
+    open a read or write transaction (`.read()`, `.write()`)."""
+    import ast
+    import importlib
+    import inspect
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names
+                      if a.name.split(".")[0] == "store" or a.name == "orchestration.runtime"]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "orchestration":
+            found += ["orchestration.runtime" for a in node.names if node.module == "orchestration.runtime"
+                      or node.module == "orchestration" and a.name == "runtime"][:1]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "store":
+            for a in node.names:
+                try:
+                    obj = getattr(importlib.import_module(node.module), a.name)
+                except AttributeError:  # a submodule not imported by its package
+                    obj = importlib.import_module(f"{node.module}.{a.name}")
+                if inspect.ismodule(obj) or inspect.isfunction(obj):
+                    found.append(f"{node.module}.{a.name}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("read", "write") and not node.args and not node.keywords:
+            found.append(f".{node.func.attr}()")
+    return found
+
+
+def test_pages_read_the_store_only_through_dashboard_data():
+    """Step 2 of the add-a-page recipe: a page reads through dashboard/data.py's cached functions. A page that
+    imported `store.items` and read it under `runtime.get_db().read()` passed every test and check (round 28): the
+    layers allow dashboard → store, for data.py."""
+    from dashboard import views
+
+    root = Path(views.__file__).parent
+    bad = {p.stem: store_reads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("*.py"))}
+    bad = {k: v for k, v in bad.items() if v and k not in READS_THE_STORE_ITSELF}
+    assert not bad, f"pages reading the store themselves (put the read in dashboard/data.py): {bad}"
+    assert all(store_reads((root / f"{k}.py").read_text(encoding="utf-8")) for k in READS_THE_STORE_ITSELF)
+    assert store_reads("from store import items as si\nfrom orchestration import runtime\nwith db.read() as c: pass") \
+        == ["store.items", "orchestration.runtime", ".read()"]
+    assert store_reads("from orchestration.runtime import get_db\nfrom store.items import latest_items") \
+        == ["orchestration.runtime", "store.items.latest_items"]
+    assert store_reads("from store.search import QueryError\nfrom orchestration import status\nx.write('a')") == []
+
+
 def runs_page(source: str, page: str) -> bool:
     """Whether a test file's text runs `page` in an AppTest: `env.page("<page>", …)` or a script importing it."""
     return bool(re.search(rf"""\.page\(\s*["']{page}["']|from dashboard\.views import {page}\b""", source))
@@ -84,6 +162,8 @@ def test_every_page_run_here_says_why_it_is_empty():
     of EMPTY_STATES passed every run here while saying nothing on a new office's empty database (round 22)."""
     missing = sorted(set(PAGES) - set(EMPTY_STATES))
     assert not missing, f"pages without their empty-state sentence in EMPTY_STATES: {missing}"
+    english = sorted(k for k, v in EMPTY_STATES.items() if not any(ord(ch) > 127 for ch in v))
+    assert not english, f"empty states for staff are in Vietnamese: {english}"
 
 
 @pytest.mark.parametrize("page", sorted(EMPTY_STATES))

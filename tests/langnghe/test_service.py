@@ -19,6 +19,25 @@ def test_every_periodic_job_starts(tmp_path):
         sched = Scheduler(cfg, db)
         assert install_jobs(sched, cfg, db) == [j.name for j in JOBS]
         assert len(sched.hooks) == len(JOBS)
+    names = [j.name for j in JOBS]
+    assert len(set(names)) == len(names), f"two jobs share a name: {names}"
+
+
+def test_every_periodic_job_runs_once_on_a_new_database(tmp_path):
+    """ARCHITECTURE.md's add-a-job recipe, followed word by word (round 28): a job that raised on its first run
+    passed the test above, which only builds it, and the scheduler logs a job's error and goes on
+    (`Scheduler._run_job`), so nothing failed. Each job runs here once, as the first tick would, and again, as the
+    next one (a job due once a day or once an hour returns at once)."""
+    cfg = make_config(tmp_path, [])
+    with Database(cfg.storage.db_path) as db:
+        sched = Scheduler(cfg, db)
+        install_jobs(sched, cfg, db)
+        for spec, job in zip(JOBS, sched.hooks):
+            for _ in range(2):
+                try:
+                    job()
+                except Exception as exc:  # pragma: no cover - the failure
+                    pytest.fail(f"job {spec.name!r} raised on a new database: {type(exc).__name__}: {exc}")
 
 
 @pytest.mark.slow  # 10–40 s: CLI processes or a running scheduler; started first under xdist

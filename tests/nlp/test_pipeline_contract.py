@@ -17,6 +17,10 @@ def test_each_step_adds_only_its_fields(pipeline):
         added = set(item) - keys
         allowed = set(step.adds) | {"_X"}
         assert added <= allowed, (step.name, added - allowed)
+        # and it sets what it declares: a `run_one` that returned its fields (`return {"word_count": n}`) instead
+        # of writing them on the item added nothing, and its column came out None with every test passing (round 28)
+        unset = [f for f in step.adds if not f.startswith("_") and f not in item]
+        assert not unset, f"step {step.name!r} declares {unset} in `adds` but did not set them on the item"
     assert {"no_diacritics", "folded", "lang", "places", "in_area", "topics", "sentiment"} <= set(item) - before
 
 
@@ -95,3 +99,16 @@ def test_a_steps_declared_fields_reach_the_output(pipeline):
     out = p.tag([{"id": "a", "title": "Bức xúc!!", "text": "Quá tệ!"}])
     assert out[0]["exclaims"] == 3 and "_scratch" not in out[0]
     assert "exclaims" not in pipeline.tag([{"id": "b", "title": "Tin", "text": ""}])[0]  # not configured: absent
+
+
+def test_every_step_of_nlp_steps_is_configured_and_the_fallback_agrees(cfg):
+    """ARCHITECTURE.md's recipe, step 2: a step registered in nlp/steps.py but left out of `[nlp] steps` ran nowhere,
+    and no test here ran it either (they run the configured steps); and `nlp.version.DEFAULT_STEPS`, the order used
+    when no config is given (the stamp's and `Pipeline`'s fallback), kept the old list beside the toml's (round 28)."""
+    from nlp.version import DEFAULT_STEPS, nlp_settings
+
+    configured = list(nlp_settings(cfg)["steps"])
+    own = [name for name, cls in STEPS.items() if cls.__module__.split(".")[0] == "nlp"]  # not this file's toys
+    assert set(own) <= set(configured), f"steps of nlp/ not in [nlp] steps (vocab/langnghe.toml): " \
+                                        f"{sorted(set(own) - set(configured))}"
+    assert list(DEFAULT_STEPS) == configured, "nlp.version.DEFAULT_STEPS differs from vocab/langnghe.toml's [nlp] steps"

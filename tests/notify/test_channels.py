@@ -305,3 +305,51 @@ def test_every_setting_a_channel_reads_is_in_the_defaults(name):
     missing = sorted(read - set(table))
     assert not missing, f"[notify.{name}] in vocab/langnghe.toml lacks {missing}"
     assert settings_read('a = settings.get("base_url", "x"); b = settings["dial"]') == {"base_url", "dial"}
+
+
+def test_every_channel_class_is_registered():
+    """A channel class left without `@register` (and without a spec) was no channel at all, and every test here
+    passed (round 28, following ARCHITECTURE.md's add-a-notifier recipe): each class of notify/channels/ with a
+    `name` and a `send` is the one the registry holds under that name."""
+    import importlib
+    import pkgutil
+
+    from notify import channels
+
+    registry.load_all()
+    unregistered = []
+    for mod in pkgutil.iter_modules(channels.__path__):
+        module = importlib.import_module(f"notify.channels.{mod.name}")
+        for attr, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and isinstance(vars(cls).get("name"), str) and hasattr(cls, "send"):
+                if registry._REGISTRY.get(cls.name) is not cls:
+                    unregistered.append(f"{module.__name__}.{attr}")
+    assert not unregistered, f"channel classes without @notify.registry.register: {unregistered}"
+
+
+def secrets_read(source_code: str) -> list[str]:
+    """What each `secret(…)` call of a channel's module reads: the `settings` keys named in its argument, or «?» for
+    a call that names none (a variable's name written out, which no setting holds)."""
+    import ast
+
+    out = []
+    for node in ast.walk(ast.parse(source_code)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "secret":
+            keys = [c.value for arg in node.args for c in ast.walk(arg) if isinstance(c, ast.Constant)
+                    and isinstance(c.value, str) and c.value.islower()]
+            out += keys or ["?"]
+    return out
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+def test_every_secret_a_channel_reads_is_named_by_an_env_key(name):
+    """The notify job takes a secret out of what a failed send records only when `[notify.<name>]` names it by a
+    key ending in `_env` (orchestration.notify._secrets); a channel reading `secret(settings["token_name"])` or a
+    variable's name written out passed every test here, its token free to reach notify_log (round 28)."""
+    import sys
+
+    read = secrets_read(inspect.getsource(sys.modules[type(registry.get(name)).__module__]))
+    bad = [k for k in read if not k.endswith("_env")]
+    assert not bad, f"{name}: secrets read by keys that do not end in _env: {bad}"
+    assert secrets_read('t = secret(str(settings.get("token_env", "LANGNGHE_T")))') == ["token_env"]
+    assert secrets_read('t = secret("LANGNGHE_T")\nu = secret(settings["token"])') == ["?", "token"]
