@@ -35,7 +35,7 @@ def test_every_kind_has_a_spec():
 
 def test_every_collector_class_is_registered():
     """A class with a `kind` and a `collect` left without `@register` was no kind at all, and no test said so
-    (round 28, following ARCHITECTURE.md's recipe with a JSON Feed kind): the registry imports every module of
+    (round 27, following ARCHITECTURE.md's recipe with a JSON Feed kind): the registry imports every module of
     collectors/, so each such class there is the one registered under its `kind`."""
     import importlib
     import inspect
@@ -101,7 +101,7 @@ def test_empty_result(server, kind):
 def test_a_broken_answer_is_a_document_error_or_a_counted_skip(server, kind, body):
     """A login page or a cut body where the kind's format belongs: a DocumentError (health's «nội dung hỏng hoặc sai
     định dạng») or a counted changed shape, never another exception, which the runner records as «lỗi chương trình».
-    A kind parsing with json.loads instead of `_social.decode_json` went through every other test here (round 28)."""
+    A kind parsing with json.loads instead of `_social.decode_json` went through every other test here (round 27)."""
     spec = SPECS[kind]
     try:
         batch = collect(_serve(server, spec, body, spec.content_type))

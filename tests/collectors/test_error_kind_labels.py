@@ -18,7 +18,7 @@ def _subclasses(cls: type) -> list[type]:
 
 def test_every_fetch_error_kind_and_the_runners_own_have_a_vietnamese_label():
     # every kind's module imported, so that their own error classes exist: `import collectors` imports none of them,
-    # and run alone this test passed a new kind's error class without a label (round 28)
+    # and run alone this test passed a new kind's error class without a label (round 27)
     registry.load_all()
     kinds = {c.kind for c in _subclasses(FetchError)} | set(RUNNER_KINDS)
     assert kinds - set(ERROR_KIND_LABELS) == set()

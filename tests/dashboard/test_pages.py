@@ -36,7 +36,7 @@ def test_every_page_is_covered_here():
 
 
 def test_every_module_of_views_is_a_page_named_in_vietnamese():
-    """The add-a-page recipe, step 1, checked (round 28, following it word by word): a title in English («Source
+    """The add-a-page recipe, step 1, checked (round 27, following it word by word): a title in English («Source
     counts») or one another page has went through every run here; a module whose `PAGE` or `render` was misspelt,
     or which failed to import, was left out of the navigation with only a line in the log (the set above notices
     once the page is named there); a role name with a typo failed only the app's login tests, with a ValueError
@@ -60,7 +60,7 @@ def test_every_module_of_views_is_a_page_named_in_vietnamese():
         assert s.min_role in (*STAFF_ROLES, COLLABORATOR), f"{s.name}: min_role {s.min_role!r}"
 
 
-# pages that open a transaction themselves, left as they were (round 28): Báo cáo CTV lists the collaborator's own
+# pages that open a transaction themselves, left as they were (round 27): Báo cáo CTV lists the collaborator's own
 # recent reports with store.collab.recent_reports, uncached, under `data.db().read()`
 READS_THE_STORE_ITSELF = {"collaborator"}
 
@@ -97,7 +97,7 @@ def store_reads(source: str) -> list[str]:
 
 def test_pages_read_the_store_only_through_dashboard_data():
     """Step 2 of the add-a-page recipe: a page reads through dashboard/data.py's cached functions. A page that
-    imported `store.items` and read it under `runtime.get_db().read()` passed every test and check (round 28): the
+    imported `store.items` and read it under `runtime.get_db().read()` passed every test and check (round 27): the
     layers allow dashboard → store, for data.py."""
     from dashboard import views
 

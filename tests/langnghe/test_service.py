@@ -24,7 +24,7 @@ def test_every_periodic_job_starts(tmp_path):
 
 
 def test_every_periodic_job_runs_once_on_a_new_database(tmp_path):
-    """ARCHITECTURE.md's add-a-job recipe, followed word by word (round 28): a job that raised on its first run
+    """ARCHITECTURE.md's add-a-job recipe, followed word by word (round 27): a job that raised on its first run
     passed the test above, which only builds it, and the scheduler logs a job's error and goes on
     (`Scheduler._run_job`), so nothing failed. Each job runs here once, as the first tick would, and again, as the
     next one (a job due once a day or once an hour returns at once)."""

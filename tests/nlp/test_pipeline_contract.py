@@ -18,7 +18,7 @@ def test_each_step_adds_only_its_fields(pipeline):
         allowed = set(step.adds) | {"_X"}
         assert added <= allowed, (step.name, added - allowed)
         # and it sets what it declares: a `run_one` that returned its fields (`return {"word_count": n}`) instead
-        # of writing them on the item added nothing, and its column came out None with every test passing (round 28)
+        # of writing them on the item added nothing, and its column came out None with every test passing (round 27)
         unset = [f for f in step.adds if not f.startswith("_") and f not in item]
         assert not unset, f"step {step.name!r} declares {unset} in `adds` but did not set them on the item"
     assert {"no_diacritics", "folded", "lang", "places", "in_area", "topics", "sentiment"} <= set(item) - before
@@ -104,7 +104,7 @@ def test_a_steps_declared_fields_reach_the_output(pipeline):
 def test_every_step_of_nlp_steps_is_configured_and_the_fallback_agrees(cfg):
     """ARCHITECTURE.md's recipe, step 2: a step registered in nlp/steps.py but left out of `[nlp] steps` ran nowhere,
     and no test here ran it either (they run the configured steps); and `nlp.version.DEFAULT_STEPS`, the order used
-    when no config is given (the stamp's and `Pipeline`'s fallback), kept the old list beside the toml's (round 28)."""
+    when no config is given (the stamp's and `Pipeline`'s fallback), kept the old list beside the toml's (round 27)."""
     from nlp.version import DEFAULT_STEPS, nlp_settings
 
     configured = list(nlp_settings(cfg)["steps"])

@@ -309,7 +309,7 @@ def test_every_setting_a_channel_reads_is_in_the_defaults(name):
 
 def test_every_channel_class_is_registered():
     """A channel class left without `@register` (and without a spec) was no channel at all, and every test here
-    passed (round 28, following ARCHITECTURE.md's add-a-notifier recipe): each class of notify/channels/ with a
+    passed (round 27, following ARCHITECTURE.md's add-a-notifier recipe): each class of notify/channels/ with a
     `name` and a `send` is the one the registry holds under that name."""
     import importlib
     import pkgutil
@@ -345,7 +345,7 @@ def secrets_read(source_code: str) -> list[str]:
 def test_every_secret_a_channel_reads_is_named_by_an_env_key(name):
     """The notify job takes a secret out of what a failed send records only when `[notify.<name>]` names it by a
     key ending in `_env` (orchestration.notify._secrets); a channel reading `secret(settings["token_name"])` or a
-    variable's name written out passed every test here, its token free to reach notify_log (round 28)."""
+    variable's name written out passed every test here, its token free to reach notify_log (round 27)."""
     import sys
 
     read = secrets_read(inspect.getsource(sys.modules[type(registry.get(name)).__module__]))
