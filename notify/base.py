@@ -30,6 +30,9 @@ class Message:
 
 @runtime_checkable
 class Channel(Protocol):
+    """A channel class may also set `max_chars` (the longest text it sends), `demo = True` (it reaches no one:
+    offered last) and `address_is_url = True` (the address is a URL the subscriber types, which the server dials:
+    refused when saved unless public http(s), and a timeout holds back only that host's messages)."""
     name: ClassVar[str]
     label: ClassVar[str]
 

@@ -24,6 +24,7 @@ def signature(secret_value: str, body: bytes) -> str:
 class Webhook:
     name = "webhook"
     label = "Webhook (JSON)"
+    address_is_url = True  # the subscriber types the URL: checked when saved, one host's timeout holds back only it
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         key = secret(str(settings.get("secret_env", "LANGNGHE_WEBHOOK_SECRET")))

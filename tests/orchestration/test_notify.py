@@ -864,3 +864,32 @@ def test_a_stop_ends_a_pass_between_two_messages_and_the_rest_stay_due_unclaimed
         assert store_notify.outbox_counts(cur) == {"pending": 2, "sent": 1}
     assert notify.deliver(cfg, db, client_factory=tg.client, now=NOW) == {"sent": 2, "retried": 0}  # the next start
     assert sorted(m["chat_id"] for m in tg.sent) == ["-1001", "-1002", "-1003"]
+
+
+def test_a_channel_whose_address_is_a_url_is_checked_by_its_attribute_not_its_name(monkeypatch, tmp_path):
+    """`address_is_url = True` on a channel class, not the name «webhook» written in this module (round 27: a new
+    channel dialling a URL its subscriber types got no check when the subscription was saved, and one timeout held
+    back every subscriber of it for the pass)."""
+    import dataclasses
+
+    from notify import registry
+
+    class Hook:  # a toy channel, registered for this test only
+        name = "toyhook"
+        label = "Toy"
+        address_is_url = True
+
+        def send(self, address, message, settings, client):  # pragma: no cover - never sent here
+            return ""
+
+    registry.load_all()
+    monkeypatch.setitem(registry._REGISTRY, "toyhook", Hook)
+    cfg = make_config(tmp_path, [])
+    closed = dataclasses.replace(cfg, http=dataclasses.replace(cfg.http, allow_private_hosts=()))
+    assert "toyhook phải bắt đầu bằng http://" in notify.address_refusal(closed, "toyhook", "file:///etc/passwd")
+    assert "169.254.169.254" in notify.address_refusal(closed, "toyhook", "http://169.254.169.254/latest/")
+    assert notify.address_refusal(closed, "gone", "file:///etc/passwd") is None
+    assert notify._server("toyhook", "https://A.example/x") == "toyhook:a.example"
+    assert notify._server("telegram", "-1001") == "telegram"
+    assert notify._server("gone", "https://a.example/") == "gone"  # a channel removed since: no error
+    assert notify._server("webhook", "https://B.example/h") == "webhook:b.example"
