@@ -28,6 +28,7 @@ from store import items as store_items
 from store import search as store_search
 from store import sources as store_sources
 from store import alerts as store_alerts
+from store import collab as store_collab
 from store import tags as store_tags
 from store import users as store_users
 from store import watchlists as store_watch
@@ -236,6 +237,15 @@ def briefing(since: datetime, n_negative: int) -> dict[str, Any]:
             "stories": to_local(q.top_stories(cur, since, 10), "first_seen", "last_seen"),
             "negative": to_local(q.negative_items(cur, since, n_negative), "published_at"),
         }
+
+
+# --- collaborator (Báo cáo CTV) ---------------------------------------------------------------
+
+def my_reports(reporter: str, limit: int = 20) -> list[dict[str, Any]]:
+    """A collaborator's own latest reports. Not cached: read right after a report is sent, and the page confirms
+    it from the list's first row («đã được ghi nhận lúc …»)."""
+    with db().read() as cur:
+        return store_collab.recent_reports(cur, limit=limit, reporter=reporter)
 
 
 # --- explorer --------------------------------------------------------------------------------

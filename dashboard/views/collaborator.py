@@ -16,15 +16,15 @@ import streamlit as st
 from collectors.base import SkipItem
 from collectors.collab import CHANNELS, MAX_LINK_CHARS, MAX_PLACE_CHARS, MAX_TEXT_CHARS
 from collectors.textutil import tidy
-from dashboard import ui
+from dashboard import data, ui
 from orchestration import ingest
 from vocab.config import Config
-from store import collab as store_collab
+from store.collab import MAX_SCREENSHOT_BYTES, NewReport
 from store.db import Database
 from vocab.numbers import fmt_num
 from vocab.timefmt import fmt_local, to_local
 
-SCREENSHOT_MB = store_collab.MAX_SCREENSHOT_BYTES // (1024 * 1024)
+SCREENSHOT_MB = MAX_SCREENSHOT_BYTES // (1024 * 1024)
 
 PAGE = {"title": "Báo cáo CTV", "icon": ":material/edit_note:", "order": 60, "min_role": "ctv"}
 
@@ -43,8 +43,6 @@ def _user() -> tuple[str, str]:
 
 
 def _db_cfg() -> tuple[Database, Config]:
-    from dashboard import data
-
     return data.db(), data.config()
 
 
@@ -89,7 +87,7 @@ def render() -> None:
     if sent:
         data_bytes = shot.getvalue() if shot is not None else None
         ext = (shot.name.rsplit(".", 1)[-1].lower() if shot is not None and "." in shot.name else "")
-        report = store_collab.NewReport(
+        report = NewReport(
             reporter=username,
             text=text,
             place=place,
@@ -116,8 +114,7 @@ def render() -> None:
         st.rerun()
 
     st.subheader("Báo cáo gần đây của anh/chị")
-    with db.read() as cur:
-        rows = store_collab.recent_reports(cur, limit=20, reporter=username)
+    rows = data.my_reports(username)
     if not msg and rows and _same_text(text, rows[0]["text"]):
         said.success(f"Báo cáo có nội dung này đã được ghi nhận lúc {fmt_local(rows[0]['created_at'])}; "
                      "không cần gửi lại.", icon=":material/check_circle:")
@@ -157,12 +154,7 @@ def _same_text(typed: str | None, saved: str | None) -> bool:
 
 
 def _clear_cache() -> None:
-    try:
-        from dashboard import data
-
-        data.refresh()
-    except Exception:
-        pass
+    data.refresh()
 
 
 _REASONS = {

@@ -68,6 +68,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from nlp import train as T
     from nlp.pipeline import Pipeline, model_dir
     from nlp.steps import Resources
+    from nlp.version import DEFAULT_STEPS
     from nlp.gazetteer import Gazetteer
     from nlp.normalise import Normaliser, load_nsw
 
@@ -95,8 +96,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                     gazetteer=Gazetteer(cfg.area.province), classifier=result.classifier,
                     max_chars=int(settings.get("max_chars", 20_000)),
                     classify_chars=int(settings.get("classify_chars", 1_500)))
-    pipe = Pipeline(res, settings.get("steps") or None or ("normalise", "language", "places", "topics", "sentiment"),
-                    version)
+    pipe = Pipeline(res, settings.get("steps") or DEFAULT_STEPS, version)
     # the held-out part of the press/official/social set (comparable with earlier versions), and apart
     # the held-out part of the social-register slices (sentiment; topics where labelled)
     metrics = T.evaluate(pipe, [r for r in held if T.is_own_set(r)])
