@@ -117,7 +117,7 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
 
     def cell(v: Any) -> str:
         if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
-            return ""
+            return MISSING  # «—» as on the screen's grid (its placeholder): paper left a blank «Giao cho» (round 27)
         if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
             return v.strftime(DATE_TIME_STRFTIME)
         return escape(str(v)).replace("\n", "<br>")
@@ -128,7 +128,7 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
             return row
         text = cell(r[below])
         line = (f'<tr class="below"><td colspan="{len(cols)}"><b>{escape(str(below))}:</b> {text}</td></tr>'
-                if text else "")
+                if text and text != MISSING else "")  # no «Vì sao: —» line
         return f'<tbody class="with-below">{row}{line}</tbody>'  # one block per row: kept on one page
 
     rows = "".join(rows_of(r) for r in df.to_dict("records"))
@@ -200,12 +200,14 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
         "Thời gian": df["published_at"],
         "Nguồn": df["outlet"],
     })
+    # an item with no topic or no place reads «—» (MISSING), not a blank cell: an empty text is no missing value to the
+    # grid's placeholder, and a blank read as a cell not loaded (round 27; round 26 did it for people and states)
     if with_tags and "topics" in df:
-        view["Chủ đề"] = [topics_text(as_list(t)) for t in df["topics"]]
+        view["Chủ đề"] = [topics_text(as_list(t)) or None for t in df["topics"]]
     if with_tags and "sentiment" in df:
         view["Sắc thái"] = [sentiment_label(s) for s in df["sentiment"]]
     if with_tags and "places" in df:
-        view["Địa bàn"] = ["; ".join(as_list(p)) for p in df["places"]]
+        view["Địa bàn"] = ["; ".join(as_list(p)) or None for p in df["places"]]
     for k, v in (extra or {}).items():
         view[k] = v
     view["Liên kết"] = [safe_link(u) for u in df["url"]]

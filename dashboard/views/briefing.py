@@ -20,11 +20,11 @@ from dashboard.labels import (
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
 
 
-def _host(url: object) -> str:
-    """The site of a link, for paper (a full URL would fill the column)."""
+def _host(url: object) -> str | None:
+    """The site of a link, for paper (a full URL would fill the column); None (printed «—») without one."""
     from urllib.parse import urlsplit
 
-    return urlsplit(str(url)).netloc if isinstance(url, str) and url else ""
+    return (urlsplit(str(url)).netloc or None) if isinstance(url, str) and url else None
 
 
 def _default_since(last: dict | None) -> tuple[datetime, str]:
@@ -278,8 +278,9 @@ def _stories(stories: pd.DataFrame) -> None:
         "Số tin": stories["n_items"],
         "Số nguồn": stories["n_outlets"],
         "Tiêu cực": stories["n_negative"],
-        "Chủ đề": [topics_text(as_list(t)) for t in stories["topics"]],
-        "Địa bàn": [places_brief(as_list(p)) for p in stories["places"]],
+        # a story or item with no topic or place reads «—» on screen and paper, not a blank cell (round 27)
+        "Chủ đề": [topics_text(as_list(t)) or None for t in stories["topics"]],
+        "Địa bàn": [places_brief(as_list(p)) or None for p in stories["places"]],
         "Gần nhất": stories["last_seen"],
     })
     ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
@@ -297,8 +298,8 @@ def _negative(neg: pd.DataFrame) -> None:
         "Thời gian": neg["published_at"],
         "Nguồn": neg["outlet"],
         "Tiêu đề": neg["title"],
-        "Chủ đề": [topics_text(as_list(t)) for t in neg["topics"]],
-        "Địa bàn": [places_brief(as_list(p)) for p in neg["places"]],
+        "Chủ đề": [topics_text(as_list(t)) or None for t in neg["topics"]],
+        "Địa bàn": [places_brief(as_list(p)) or None for p in neg["places"]],
         "Số nguồn đăng": neg["n_sources"],
         "Liên kết": [safe_link(u) for u in neg["url"]],
     })

@@ -1,0 +1,79 @@
+"""Round 27's staff walk (ux28): the three uses (watch live, review before the briefing, export) on a real server in
+Chromium, and what a staff member still tripped over there, in AppTest or as plain functions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import ui
+from tests.dashboard.conftest import Env, discard, no_exception
+
+TITLE = "Tin chưa gắn chủ đề và địa bàn"
+
+
+@pytest.fixture
+def untagged_env(tmp_path):
+    """The demo database and one negative item of now with no topic, no place and no link that opens (a
+    `javascript:` address), in the briefing's notable negative items (every one of them listed)."""
+    from devtools import synth
+    from devtools.rows import tag_row
+    from store.db import utcnow
+    from store.tags import save_tags
+
+    e = Env(tmp_path, seeded=True, dashboard={"briefing_negative_items": 1000})
+    iid = synth.add_item(e.db, title=TITLE, summary="Nội dung", url="javascript:alert(1)")
+    with e.db.write() as cur:  # add_item gives a topic to an item given none
+        save_tags(cur, [tag_row(iid, topics=[], sentiment="negative", in_area=True, places=[], folded="tin",
+                                model_version="synthetic")], now=utcnow())
+    yield e
+    discard(e)
+
+
+def _row(grid: pd.DataFrame, column: str) -> dict:
+    rows = grid[grid[column] == TITLE]
+    assert len(rows) == 1, list(grid[column])[:5]
+    return rows.iloc[0].to_dict()
+
+
+def test_an_item_without_topic_or_place_reads_a_dash_not_a_blank_cell():
+    """Tin bài, Tổng quan's newest items, Cảnh báo's items and Chủ đề's lists drew a blank «Chủ đề» and «Địa bàn» for an
+    item tagged with none (a weather item, an item of another province): an empty text, which the grid's «—»
+    placeholder does not cover (round 26 did it for people and states only)."""
+    df = pd.DataFrame({"title": ["a", "b"], "published_at": [pd.Timestamp("2026-12-07 09:00")] * 2,
+                       "outlet": ["Báo", "Báo"], "topics": [[], ["environment_resources"]],
+                       "sentiment": ["negative", "neutral"], "places": [[], ["phường Uông Bí"]],
+                       "url": ["https://bao.vn/a", "https://bao.vn/b"]})
+    view = ui.items_view(df)
+    assert pd.isna(view["Chủ đề"][0]) and pd.isna(view["Địa bàn"][0]), view.to_dict("records")  # drawn «—»
+    assert view["Chủ đề"][1] and view["Địa bàn"][1] == "phường Uông Bí"
+
+
+def test_the_briefings_grids_and_paper_say_a_dash_where_nothing_is_known(untagged_env):
+    """Trước giao ban on screen (section III) and on paper: an item with no topic, place or link read blank cells in
+    the grid, and the A4 copy printed blank «Giao cho» (an alert nobody was given), «Chủ đề», «Địa bàn», «Liên kết»
+    where the screen, since round 26, reads «—» for the person. Both say «—» (ui.MISSING)."""
+    at = untagged_env.page("briefing", "viewer").run()
+    no_exception(at)
+    negative = next(d.value for d in at.dataframe if "Số nguồn đăng" in d.value.columns)
+    row = _row(negative, "Tiêu đề")
+    assert pd.isna(row["Chủ đề"]) and pd.isna(row["Địa bàn"]) and pd.isna(row["Liên kết"]), row  # drawn «—»
+    printed = [h.proto.body for h in at.get("html") if h.proto.body.startswith('<div class="print-only">')]
+    assert len(printed) == 3
+    line = next(tr for tr in printed[2].split("<tr>") if TITLE in tr)
+    cells = [c.split("</td>")[0] for c in line.split("<td>")[1:]]
+    assert cells[3:5] == [ui.MISSING, ui.MISSING] and cells[6] == ui.MISSING, cells  # Chủ đề, Địa bàn, Liên kết
+    given = [tr.split("<td>")[7].split("</td>")[0] for tr in printed[0].split("</thead>")[1].split("<tr>")[1:]]
+    assert given and ui.MISSING in given and "" not in given, given  # «Giao cho» of each printed alert
+
+
+def test_a_printed_table_says_a_dash_for_a_missing_value_and_no_empty_reason_line(monkeypatch):
+    """ui.print_table, the A4 copy of the briefing's grids: a missing value prints «—» as the screen's grid draws it;
+    the reason line under a row is left out when there is no reason (no «Vì sao: —»)."""
+    drawn: list[str] = []
+    monkeypatch.setattr(ui.st, "html", drawn.append)
+    ui.print_table(pd.DataFrame({"Giao cho": [None, "Lan"], "Xử lý": ["", "Tiếp nhận"], "Vì sao": [None, "7 tin"]}),
+                   below="Vì sao")
+    html = drawn[0]
+    assert f"<td>{ui.MISSING}</td><td></td>" in html  # nobody given: «—»; no step: left as the screen leaves it
+    assert html.count('class="below"') == 1 and "Vì sao:</b> 7 tin" in html
