@@ -74,6 +74,7 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 </style>
 """
 
+NO_PRINT = "noprint_"  # a key's prefix: `st.container(key=NO_PRINT + "…")` is drawn on screen, not on paper (PRINT_CSS)
 PRINT_CSS = """
 <style>
 .print-only { display: none; }
@@ -81,7 +82,7 @@ PRINT_CSS = """
   @page { size: A4 portrait; margin: 12mm 10mm 12mm 15mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], .stButton, .stDateInput, .stTimeInput, .stCheckbox, .stTextInput,
-  [data-testid="stExpander"], .no-print { display: none !important; }
+  [data-testid="stExpander"], .no-print, [class*="st-key-noprint_"] { display: none !important; }
   .main .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: visible !important; }
   body { font-family: "Times New Roman", serif; font-size: 12pt; }

@@ -70,7 +70,9 @@ def _period(area: str) -> datetime:
     since_local = datetime.combine(day, hm)
     since = data.utc_from_local(since_local)
     now_local = data.local(data.now())
-    c[2].caption(f"Mặc định: từ {why}. Bấm Ctrl+P để in trang này.")
+    # a hint for the screen, not the paper: the A4 copy said «Bấm Ctrl+P để in trang này» over its period line
+    # (round 27); the period is the bold line under it, which is printed
+    c[2].container(key=ui.NO_PRINT + "brief_hint").caption(f"Mặc định: từ {why}. Bấm Ctrl+P để in trang này.")
     st.markdown(
         f"**Tình hình dư luận từ {since_local:%H:%M ngày %d/%m/%Y} đến {now_local:%H:%M ngày %d/%m/%Y}** — "
         f"{md(area)}"
