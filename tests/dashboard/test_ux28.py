@@ -77,3 +77,22 @@ def test_a_printed_table_says_a_dash_for_a_missing_value_and_no_empty_reason_lin
     html = drawn[0]
     assert f"<td>{ui.MISSING}</td><td></td>" in html  # nobody given: «—»; no step: left as the screen leaves it
     assert html.count('class="below"') == 1 and "Vì sao:</b> 7 tin" in html
+
+
+def test_the_live_overview_says_when_its_figures_were_last_read(demo_env, monkeypatch):
+    """Tổng quan, watched live: the line under the title said «Số liệu tự cập nhật mỗi 30 giây» and no time, so a screen
+    left open looked the same refreshed or stopped. The live panel draws it with the time of its run, in Vietnam time,
+    and a later run draws the later time (the fragment's own run, not the page's)."""
+    from datetime import datetime, timedelta
+
+    from dashboard import clock
+
+    now = [datetime(2026, 12, 7, 3, 4, 5)]  # 10:04:05 in Vietnam
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    at = demo_env.page("overview", "viewer").run()
+    no_exception(at)
+    line = next(c.value for c in at.caption if c.value.startswith("Địa bàn theo dõi:"))
+    assert "tự cập nhật mỗi" in line and "lần gần nhất lúc 10:04:05 ngày 07/12/2026" in line, line
+    now[0] += timedelta(seconds=30)
+    at.run()
+    assert any("lần gần nhất lúc 10:04:35" in c.value for c in at.caption), [c.value for c in at.caption][:3]
