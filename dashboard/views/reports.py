@@ -218,7 +218,9 @@ def _archive(s: ReportSettings) -> None:
     )
     labels = {int(r.id): f"{period_label(r.kind, r.period)} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}"
               for r in arch.itertuples()}
-    pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick",
+    # keyed by the newest report: every tab is drawn at each run, so the box was made when the page opened and stayed
+    # on the report then newest once another was made (its «Tải DOCX» gave the older figures; round 27)
+    pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key=f"rep_arch_pick_{next(iter(labels))}",
                         placeholder="Chọn báo cáo")
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]

@@ -96,3 +96,33 @@ def test_the_live_overview_says_when_its_figures_were_last_read(demo_env, monkey
     now[0] += timedelta(seconds=30)
     at.run()
     assert any("lần gần nhất lúc 10:04:35" in c.value for c in at.caption), [c.value for c in at.caption][:3]
+
+
+def _archive(env, week: str, at) -> int:  # type: ignore[no-untyped-def]
+    from store import reports as store_reports
+
+    with env.db.write() as cur:
+        return store_reports.add_archive(cur, kind="weekly", period=week, area="", generated_at=at,
+                                         generated_by="chuyenvien", dir=str(env.cfg.storage.db_path) + ".archive",
+                                         files=["bao-cao.docx"], n_items=3, seconds=1.0)
+
+
+def test_the_archives_download_box_opens_on_the_newest_report_after_one_is_made(env):
+    """Báo cáo → «Lưu trữ»: every tab is drawn at each run, so the «Tải báo cáo» box was made when the page opened, on
+    the newest report then. A report made afterwards (the week's, on «Báo cáo tuần», or the schedule's) came first
+    in the table, and the box stayed on the older one: its «Tải DOCX» gave the report of before the new figures
+    (round 27, seen in Chromium). The box opens on the newest report whenever one is added."""
+    import streamlit as st
+    from datetime import datetime
+
+    first = _archive(env, "2026-W48", datetime(2026, 11, 30, 9, 0))
+    at = env.page("reports", "analyst").run()
+    no_exception(at)
+    box = next(b for b in at.selectbox if b.label == "Tải báo cáo")
+    assert box.value == first
+    newer = _archive(env, "2026-W49", datetime(2026, 12, 7, 9, 0))
+    st.cache_data.clear()
+    at.run()
+    no_exception(at)
+    box = next(b for b in at.selectbox if b.label == "Tải báo cáo")
+    assert box.value == newer, (box.value, first, newer)
