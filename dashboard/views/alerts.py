@@ -243,6 +243,7 @@ def _act(alert_id: str, action: str, **kw: object) -> None:
         st.session_state[ACTED] = alert_id
         old = _form_key(alert_id)
         st.session_state[f"form_gen_{alert_id}"] = st.session_state.get(f"form_gen_{alert_id}", 0) + 1
+        ui.drafts("alert_note").pop(alert_id, None)  # said with the action: the next box starts empty
         for k in list(st.session_state):
             if str(k).startswith(old):
                 del st.session_state[k]
@@ -255,7 +256,10 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
     fk = _form_key(aid)
     allowed = allowed_actions(a["status"])
     st.markdown("**Xử lý**")
-    note = st.text_area("Ghi chú (kèm theo thao tác)", key=f"{fk}note", height=68,
+    # typed and not yet sent with an action: kept, per alert and account, while another page or alert is open (a look
+    # at Tin bài or Trước giao ban emptied it: Streamlit drops a widget's state in a run that does not draw it; round 27)
+    note = st.text_area("Ghi chú (kèm theo thao tác)", value=ui.drafts("alert_note").get(aid, ""), key=f"{fk}note",
+                        height=68, on_change=ui.keep_draft, args=("alert_note", aid, f"{fk}note"),
                         placeholder="Ví dụ: đã báo cáo lãnh đạo, đề nghị phường xác minh…")
     row = ui.button_row()  # together at the left, wrapping on a phone (st.columns(4) stacked them there)
     if row.button("Tiếp nhận", key=f"b_{aid}_ack", disabled="acknowledge" not in allowed, type="primary",

@@ -322,7 +322,10 @@ def _held_before() -> None:
 def _mark_held(since: datetime) -> None:
     """'Đánh dấu đã giao ban': record the briefing, then give the next visit fresh 'from' boxes."""
     with st.container(key="brief_actions"):
-        note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", key="brief_note")
+        # typed and not yet marked: kept, for this account, while staff look at another page (Cảnh báo, to check an
+        # alert, was enough to empty it: Streamlit drops a widget's state in a run that does not draw it; round 27)
+        note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", value=ui.drafts("briefing").get("note", ""),
+                             key="brief_note", on_change=ui.keep_draft, args=("briefing", "note", "brief_note"))
         if st.button("Đánh dấu đã giao ban", type="primary", icon=":material/event_available:",
                      help="Ghi nhận buổi giao ban lúc này; lần sau trang sẽ tính từ thời điểm này."):
             try:
@@ -334,6 +337,7 @@ def _mark_held(since: datetime) -> None:
                 for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
                     st.session_state.pop(k, None)
                 st.session_state.pop("brief_note", None)
+                ui.drafts("briefing").pop("note", None)
             data.refresh()
             st.rerun()
         ui.flash("held")  # under the button, at the end of a long page: the top is screens away at 1366×768 (round 26)

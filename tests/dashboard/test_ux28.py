@@ -126,3 +126,56 @@ def test_the_archives_download_box_opens_on_the_newest_report_after_one_is_made(
     no_exception(at)
     box = next(b for b in at.selectbox if b.label == "Tải báo cáo")
     assert box.value == newer, (box.value, first, newer)
+
+
+def _page_or_other(env, module: str, role: str):  # type: ignore[no-untyped-def]
+    """AppTest of `module`'s page, or of another page while session_state["_away"] is set: a visit to another page
+    draws none of this one's widgets, and Streamlit drops their state at the end of that run."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import TIMEOUT
+
+    script = (f"import streamlit as st\nfrom dashboard.views import {module} as _p\n"
+              "if st.session_state.get('_away'):\n    st.write('Trang khác')\nelse:\n    _p.render()\n")
+    at = AppTest.from_string(script, default_timeout=TIMEOUT)
+    name = {"viewer": "xem", "analyst": "chuyenvien", "admin": "quantri"}[role]
+    at.session_state["user"] = {"username": name, "display_name": f"Cán bộ {name}", "role": role}
+    return at
+
+
+def _away_and_back(at) -> None:  # type: ignore[no-untyped-def]
+    at.session_state["_away"] = True
+    at.run()
+    at.session_state["_away"] = False
+    at.run()
+    no_exception(at)
+
+
+def test_a_briefing_note_typed_survives_a_look_at_another_page(demo_env):
+    """Trước giao ban: the note typed for «Đánh dấu đã giao ban» was gone after a look at Cảnh báo (seen in Chromium,
+    round 27). It is kept for this account until the briefing is marked held."""
+    at = _page_or_other(demo_env, "briefing", "analyst").run()
+    no_exception(at)
+    at.text_input(key="brief_note").input("Giao ban sáng thứ Hai").run()
+    _away_and_back(at)
+    assert at.text_input(key="brief_note").value == "Giao ban sáng thứ Hai"
+    at.button(key=next(b.key for b in at.button if b.label == "Đánh dấu đã giao ban")).click().run()
+    no_exception(at)
+    _away_and_back(at)
+    assert at.text_input(key="brief_note").value == ""  # marked held with it: the next briefing's box is empty
+
+
+def test_an_alert_note_typed_survives_a_look_at_another_page(demo_env):
+    """Cảnh báo: the note typed under «Xử lý» was gone after a look at Tin bài or Trước giao ban (round 27). It is kept
+    for that alert and account until an action sends it."""
+    at = _page_or_other(demo_env, "alerts", "analyst").run()
+    no_exception(at)
+    box = next(t for t in at.text_area if t.label == "Ghi chú (kèm theo thao tác)")
+    box.input("Đang xác minh với phường").run()
+    _away_and_back(at)
+    box = next(t for t in at.text_area if t.label == "Ghi chú (kèm theo thao tác)")
+    assert box.value == "Đang xác minh với phường"
+    at.button(key=next(b.key for b in at.button if b.label == "Thêm ghi chú")).click().run()
+    no_exception(at)
+    _away_and_back(at)
+    assert next(t for t in at.text_area if t.label == "Ghi chú (kèm theo thao tác)").value == ""
