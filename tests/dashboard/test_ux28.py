@@ -179,3 +179,18 @@ def test_an_alert_note_typed_survives_a_look_at_another_page(demo_env):
     no_exception(at)
     _away_and_back(at)
     assert next(t for t in at.text_area if t.label == "Ghi chú (kèm theo thao tác)").value == ""
+
+
+def test_the_rapid_report_box_names_each_alerts_level_and_state(demo_env):
+    """Báo cáo → «Báo cáo nhanh» lists every alert, newest first, closed ones too, and said only «A000009 · title»:
+    staff could not tell an open high alert from a dismissed one (round 27). Each reads «A000009 [Cao · Đã tiếp
+    nhận] · title», as Cảnh báo's box gives the level."""
+    from vocab.alerts import SEVERITY_LABELS, STATE_LABELS
+
+    at = demo_env.page("reports", "analyst").run()
+    no_exception(at)
+    box = at.selectbox(key="rep_rapid_pick")
+    assert box.options and all(o.startswith("A") and " [" in o.split(" · ")[0] for o in box.options), box.options[:3]
+    states = {o.split("[", 1)[1].split("]")[0].split(" · ")[1] for o in box.options}
+    assert states <= set(STATE_LABELS.values()) and len(states) > 1, states
+    assert {o.split("[", 1)[1].split(" · ")[0] for o in box.options} <= set(SEVERITY_LABELS.values())
