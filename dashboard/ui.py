@@ -559,15 +559,19 @@ def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None 
     those shown, in pixels, where the desk's do not fit (`desk_or_tablet`); a phone keeps its own narrow choice."""
     fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
     view = items_view(df, **kw)
-    if widths and "row_height" not in fit:
+    desk = bool(widths) and "row_height" not in fit  # a phone's fit sets row_height
+    if widths and desk:
         fit = desk_grid(widths, ITEM_COLUMNS, len(df), height or 520)
+        if set(widths) != set(view.columns):  # fewer than the view's (Cảnh báo's five): those, in `widths`' order
+            fit |= {"column_order": list(widths)}
         if tablet:
             desk_and_tablet(key or "items", view, fit | {"key": key},
                             {"key": f"{key}_tablet" if key else None, "column_order": list(tablet),
                              **desk_grid(tablet, ITEM_COLUMNS, len(df), height or 520)},
                             hide_index=True, width="stretch", placeholder="—")
             return
-    dataframe(view, hide_index=True, width="stretch", key=key, placeholder="—", **fit)
+    dataframe(shown_columns(view, fit.get("column_order")) if desk else view, hide_index=True, width="stretch",
+              key=key, placeholder="—", **fit)  # a phone's grid keeps its other columns, for the eye menu
 
 
 CHART_DATA_LABEL = "Số liệu của biểu đồ (bảng)"

@@ -148,6 +148,14 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> bool:
     return False
 
 
+# The alert's items in its left column: 578 px at 1366 × 768 with the sidebar open. Sized by their text, its eight
+# columns were 885 px and scrolled sideways, «Liên kết» (the link staff open to read an item) out of sight at the right
+# (round 27). Five columns in pixels, in rows of two lines; the alert's topics and places are in the right column.
+ITEMS_WIDTHS = {"Tiêu đề": 200, "Thời gian": 115, "Nguồn": 105, "Sắc thái": 75, "Liên kết": 80}
+# a tablet (768 px upright, sidebar folded: the column is about 440 px), four of them
+ITEMS_TABLET = {"Tiêu đề": 150, "Thời gian": 115, "Nguồn": 95, "Liên kết": 75}
+
+
 def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
     """The alert's reason (and why it was closed), then its items, saying how many the retention removed."""
     st.markdown("**Vì sao có cảnh báo này**")
@@ -160,7 +168,8 @@ def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
     st.markdown("**Tin bài**")
     gone = data.alert_items_gone(alert_id)
     if len(items):
-        ui.items_table(items, height=ui.table_height(len(items), 280), key=f"items_{alert_id}")
+        ui.items_table(items, height=ui.table_height(len(items), 280), key=f"items_{alert_id}", widths=ITEMS_WIDTHS,
+                       tablet=ITEMS_TABLET)
         if gone:
             st.caption(f"{gone} tin khác của cảnh báo đã bị xóa theo thời hạn lưu trữ dữ liệu.")
     else:

@@ -194,3 +194,25 @@ def test_the_rapid_report_box_names_each_alerts_level_and_state(demo_env):
     states = {o.split("[", 1)[1].split("]")[0].split(" · ")[1] for o in box.options}
     assert states <= set(STATE_LABELS.values()) and len(states) > 1, states
     assert {o.split("[", 1)[1].split(" · ")[0] for o in box.options} <= set(SEVERITY_LABELS.values())
+
+
+ALERT_COLUMN = 578  # px: Cảnh báo's left column at 1366 × 768, sidebar open (Chromium, round 27)
+ALERT_COLUMN_TABLET = 443  # the same at 768 × 1024 upright, sidebar folded
+
+
+def test_an_alerts_items_fit_its_column_with_their_links_in_sight(demo_env):
+    """Cảnh báo: the alert's items, sized by their text, were 885 px of columns in a 578 px column at 1366 px and
+    scrolled sideways, «Liên kết» out of sight (Chromium, round 27). The desk copy shows five columns in pixels that fit,
+    the tablet's four; each is sent only those (ui.shown_columns)."""
+    from dashboard.views import alerts
+
+    assert sum(alerts.ITEMS_WIDTHS.values()) <= ALERT_COLUMN
+    assert sum(alerts.ITEMS_TABLET.values()) <= ALERT_COLUMN_TABLET
+    assert "Liên kết" in alerts.ITEMS_TABLET and "Tiêu đề" in alerts.ITEMS_TABLET
+    at = demo_env.page("alerts", "analyst").run()
+    no_exception(at)
+    orders = [list(g.proto.column_order) for g in at.dataframe if "Liên kết" in g.value.columns]
+    assert list(alerts.ITEMS_WIDTHS) in orders and list(alerts.ITEMS_TABLET) in orders, orders
+    for g in at.dataframe:
+        if list(g.proto.column_order) in (list(alerts.ITEMS_WIDTHS), list(alerts.ITEMS_TABLET)):
+            assert list(g.value.columns) == list(g.proto.column_order)
