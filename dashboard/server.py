@@ -155,7 +155,8 @@ SEARCH_COUNT = ("const N=s=>{if(s==='over 1000')return 'hơn 1.000';const m=/^(\
                 "const x=N(s);return x!==null?x:Object.hasOwn(L,s)?L[s]:s};")
 _TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
                   '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label]')
-_TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
+_TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],'
+                  '[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
                   '[data-testid="stDataFrameColumnMenu"],[data-testid="stDataFrameColumnFormattingMenu"],'
                   '[data-testid="stDataFrameStatisticsMenu"]')
 TOOLBAR_LABELS = ("<script>(()=>{const L=" + json.dumps(TOOLBAR_WORDS, ensure_ascii=False) + ","
