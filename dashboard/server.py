@@ -126,6 +126,9 @@ HELP_LABELS = ("<script>(()=>{const q='[data-testid=\"stTooltipIcon\"] button[ar
 # «1 / 3 kết quả», «hơn 1.000», «Gõ để tìm». Only text that is exactly one of those shapes: a newer Streamlit that words
 # it otherwise is left English, never garbled. React sets the node's text in place on the next count (a character
 # change, which the observer watches too); the rewrite then matches nothing and stops.
+# And the page's first link (round 27): Streamlit 1.67 draws «Skip to main content» at the top left when a keyboard's
+# Tab first reaches the page (hidden until then; a screen reader reads it first), English with no setting; its text
+# node is renamed the same way, «Chuyển đến nội dung chính» (the words Vietnamese sites use for it).
 TOOLBAR_WORDS = {
     "Show/hide columns": "Ẩn/hiện cột", "Download as CSV": "Tải bảng về máy (CSV)", "Search": "Tìm trong bảng",
     "Fullscreen": "Xem toàn màn hình", "Close fullscreen": "Thu nhỏ lại", "Select all": "Chọn tất cả",
@@ -141,6 +144,7 @@ TOOLBAR_WORDS = {
     "Minimum length": "Độ dài nhỏ nhất", "Maximum length": "Độ dài lớn nhất",
     "Previous Result": "Kết quả trước", "Next Result": "Kết quả sau", "Close Search": "Đóng ô tìm",
     "Type to search": "Gõ để tìm",
+    "Skip to main content": "Chuyển đến nội dung chính",
 }
 # the search box's count, as a JavaScript function of its text (see above): «1 of 3 results» → «1 / 3 kết quả»,
 # «1 result» → «1 kết quả», «over 1000» → «hơn 1.000», «2 of over 1000» → «2 / hơn 1.000»; other text as it is
@@ -151,7 +155,8 @@ SEARCH_COUNT = ("const N=s=>{if(s==='over 1000')return 'hơn 1.000';const m=/^(\
                 "const x=N(s);return x!==null?x:Object.hasOwn(L,s)?L[s]:s};")
 _TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
                   '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label]')
-_TOOLBAR_TEXTS = ('[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
+_TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],'
+                  '[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
                   '[data-testid="stDataFrameColumnMenu"],[data-testid="stDataFrameColumnFormattingMenu"],'
                   '[data-testid="stDataFrameStatisticsMenu"]')
 TOOLBAR_LABELS = ("<script>(()=>{const L=" + json.dumps(TOOLBAR_WORDS, ensure_ascii=False) + ","

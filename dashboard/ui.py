@@ -74,6 +74,7 @@ h1 { font-size: 2rem !important; padding-bottom: 0.3rem !important; }
 </style>
 """
 
+NO_PRINT = "noprint_"  # a key's prefix: `st.container(key=NO_PRINT + "…")` is drawn on screen, not on paper (PRINT_CSS)
 PRINT_CSS = """
 <style>
 .print-only { display: none; }
@@ -81,7 +82,7 @@ PRINT_CSS = """
   @page { size: A4 portrait; margin: 12mm 10mm 12mm 15mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], .stButton, .stDateInput, .stTimeInput, .stCheckbox, .stTextInput,
-  [data-testid="stExpander"], .no-print { display: none !important; }
+  [data-testid="stExpander"], .no-print, [class*="st-key-noprint_"] { display: none !important; }
   .main .block-container, [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: visible !important; }
   body { font-family: "Times New Roman", serif; font-size: 12pt; }
@@ -117,7 +118,7 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
 
     def cell(v: Any) -> str:
         if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
-            return ""
+            return MISSING  # «—» as on the screen's grid (its placeholder): paper left a blank «Giao cho» (round 27)
         if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
             return v.strftime(DATE_TIME_STRFTIME)
         return escape(str(v)).replace("\n", "<br>")
@@ -128,7 +129,7 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
             return row
         text = cell(r[below])
         line = (f'<tr class="below"><td colspan="{len(cols)}"><b>{escape(str(below))}:</b> {text}</td></tr>'
-                if text else "")
+                if text and text != MISSING else "")  # no «Vì sao: —» line
         return f'<tbody class="with-below">{row}{line}</tbody>'  # one block per row: kept on one page
 
     rows = "".join(rows_of(r) for r in df.to_dict("records"))
@@ -200,12 +201,14 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
         "Thời gian": df["published_at"],
         "Nguồn": df["outlet"],
     })
+    # an item with no topic or no place reads «—» (MISSING), not a blank cell: an empty text is no missing value to the
+    # grid's placeholder, and a blank read as a cell not loaded (round 27; round 26 did it for people and states)
     if with_tags and "topics" in df:
-        view["Chủ đề"] = [topics_text(as_list(t)) for t in df["topics"]]
+        view["Chủ đề"] = [topics_text(as_list(t)) or None for t in df["topics"]]
     if with_tags and "sentiment" in df:
         view["Sắc thái"] = [sentiment_label(s) for s in df["sentiment"]]
     if with_tags and "places" in df:
-        view["Địa bàn"] = ["; ".join(as_list(p)) for p in df["places"]]
+        view["Địa bàn"] = ["; ".join(as_list(p)) or None for p in df["places"]]
     for k, v in (extra or {}).items():
         view[k] = v
     view["Liên kết"] = [safe_link(u) for u in df["url"]]
@@ -556,15 +559,19 @@ def items_table(df: pd.DataFrame, *, height: int | None = None, key: str | None 
     those shown, in pixels, where the desk's do not fit (`desk_or_tablet`); a phone keeps its own narrow choice."""
     fit = fit_table(ITEM_COLUMNS, "Tiêu đề", PHONE_ITEM_COLUMNS, len(df), height)
     view = items_view(df, **kw)
-    if widths and "row_height" not in fit:
+    desk = bool(widths) and "row_height" not in fit  # a phone's fit sets row_height
+    if widths and desk:
         fit = desk_grid(widths, ITEM_COLUMNS, len(df), height or 520)
+        if set(widths) != set(view.columns):  # fewer than the view's (Cảnh báo's five): those, in `widths`' order
+            fit |= {"column_order": list(widths)}
         if tablet:
             desk_and_tablet(key or "items", view, fit | {"key": key},
                             {"key": f"{key}_tablet" if key else None, "column_order": list(tablet),
                              **desk_grid(tablet, ITEM_COLUMNS, len(df), height or 520)},
                             hide_index=True, width="stretch", placeholder="—")
             return
-    dataframe(view, hide_index=True, width="stretch", key=key, placeholder="—", **fit)
+    dataframe(shown_columns(view, fit.get("column_order")) if desk else view, hide_index=True, width="stretch",
+              key=key, placeholder="—", **fit)  # a phone's grid keeps its other columns, for the eye menu
 
 
 CHART_DATA_LABEL = "Số liệu của biểu đồ (bảng)"

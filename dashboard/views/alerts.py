@@ -148,6 +148,14 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> bool:
     return False
 
 
+# The alert's items in its left column: 578 px at 1366 × 768 with the sidebar open. Sized by their text, its eight
+# columns were 885 px and scrolled sideways, «Liên kết» (the link staff open to read an item) out of sight at the right
+# (round 27). Five columns in pixels, in rows of two lines; the alert's topics and places are in the right column.
+ITEMS_WIDTHS = {"Tiêu đề": 200, "Thời gian": 115, "Nguồn": 105, "Sắc thái": 75, "Liên kết": 80}
+# a tablet (768 px upright, sidebar folded: the column is about 440 px), four of them
+ITEMS_TABLET = {"Tiêu đề": 150, "Thời gian": 115, "Nguồn": 95, "Liên kết": 75}
+
+
 def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
     """The alert's reason (and why it was closed), then its items, saying how many the retention removed."""
     st.markdown("**Vì sao có cảnh báo này**")
@@ -160,7 +168,8 @@ def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
     st.markdown("**Tin bài**")
     gone = data.alert_items_gone(alert_id)
     if len(items):
-        ui.items_table(items, height=ui.table_height(len(items), 280), key=f"items_{alert_id}")
+        ui.items_table(items, height=ui.table_height(len(items), 280), key=f"items_{alert_id}", widths=ITEMS_WIDTHS,
+                       tablet=ITEMS_TABLET)
         if gone:
             st.caption(f"{gone} tin khác của cảnh báo đã bị xóa theo thời hạn lưu trữ dữ liệu.")
     else:
@@ -243,6 +252,7 @@ def _act(alert_id: str, action: str, **kw: object) -> None:
         st.session_state[ACTED] = alert_id
         old = _form_key(alert_id)
         st.session_state[f"form_gen_{alert_id}"] = st.session_state.get(f"form_gen_{alert_id}", 0) + 1
+        ui.drafts("alert_note").pop(alert_id, None)  # said with the action: the next box starts empty
         for k in list(st.session_state):
             if str(k).startswith(old):
                 del st.session_state[k]
@@ -255,7 +265,10 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
     fk = _form_key(aid)
     allowed = allowed_actions(a["status"])
     st.markdown("**Xử lý**")
-    note = st.text_area("Ghi chú (kèm theo thao tác)", key=f"{fk}note", height=68,
+    # typed and not yet sent with an action: kept, per alert and account, while another page or alert is open (a look
+    # at Tin bài or Trước giao ban emptied it: Streamlit drops a widget's state in a run that does not draw it; round 27)
+    note = st.text_area("Ghi chú (kèm theo thao tác)", value=ui.drafts("alert_note").get(aid, ""), key=f"{fk}note",
+                        height=68, on_change=ui.keep_draft, args=("alert_note", aid, f"{fk}note"),
                         placeholder="Ví dụ: đã báo cáo lãnh đạo, đề nghị phường xác minh…")
     row = ui.button_row()  # together at the left, wrapping on a phone (st.columns(4) stacked them there)
     if row.button("Tiếp nhận", key=f"b_{aid}_ack", disabled="acknowledge" not in allowed, type="primary",

@@ -20,11 +20,11 @@ from dashboard.labels import (
 PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 30, "min_role": "viewer"}
 
 
-def _host(url: object) -> str:
-    """The site of a link, for paper (a full URL would fill the column)."""
+def _host(url: object) -> str | None:
+    """The site of a link, for paper (a full URL would fill the column); None (printed «—») without one."""
     from urllib.parse import urlsplit
 
-    return urlsplit(str(url)).netloc if isinstance(url, str) and url else ""
+    return (urlsplit(str(url)).netloc or None) if isinstance(url, str) and url else None
 
 
 def _default_since(last: dict | None) -> tuple[datetime, str]:
@@ -70,7 +70,9 @@ def _period(area: str) -> datetime:
     since_local = datetime.combine(day, hm)
     since = data.utc_from_local(since_local)
     now_local = data.local(data.now())
-    c[2].caption(f"Mặc định: từ {why}. Bấm Ctrl+P để in trang này.")
+    # a hint for the screen, not the paper: the A4 copy said «Bấm Ctrl+P để in trang này» over its period line
+    # (round 27); the period is the bold line under it, which is printed
+    c[2].container(key=ui.NO_PRINT + "brief_hint").caption(f"Mặc định: từ {why}. Bấm Ctrl+P để in trang này.")
     st.markdown(
         f"**Tình hình dư luận từ {since_local:%H:%M ngày %d/%m/%Y} đến {now_local:%H:%M ngày %d/%m/%Y}** — "
         f"{md(area)}"
@@ -278,8 +280,9 @@ def _stories(stories: pd.DataFrame) -> None:
         "Số tin": stories["n_items"],
         "Số nguồn": stories["n_outlets"],
         "Tiêu cực": stories["n_negative"],
-        "Chủ đề": [topics_text(as_list(t)) for t in stories["topics"]],
-        "Địa bàn": [places_brief(as_list(p)) for p in stories["places"]],
+        # a story or item with no topic or place reads «—» on screen and paper, not a blank cell (round 27)
+        "Chủ đề": [topics_text(as_list(t)) or None for t in stories["topics"]],
+        "Địa bàn": [places_brief(as_list(p)) or None for p in stories["places"]],
         "Gần nhất": stories["last_seen"],
     })
     ui.print_table(view, {"Vấn đề": 5.0, "Số tin": 1.2, "Số nguồn": 1.6, "Tiêu cực": 1.5, "Chủ đề": 2.6,
@@ -297,8 +300,8 @@ def _negative(neg: pd.DataFrame) -> None:
         "Thời gian": neg["published_at"],
         "Nguồn": neg["outlet"],
         "Tiêu đề": neg["title"],
-        "Chủ đề": [topics_text(as_list(t)) for t in neg["topics"]],
-        "Địa bàn": [places_brief(as_list(p)) for p in neg["places"]],
+        "Chủ đề": [topics_text(as_list(t)) or None for t in neg["topics"]],
+        "Địa bàn": [places_brief(as_list(p)) or None for p in neg["places"]],
         "Số nguồn đăng": neg["n_sources"],
         "Liên kết": [safe_link(u) for u in neg["url"]],
     })
@@ -319,7 +322,10 @@ def _held_before() -> None:
 def _mark_held(since: datetime) -> None:
     """'Đánh dấu đã giao ban': record the briefing, then give the next visit fresh 'from' boxes."""
     with st.container(key="brief_actions"):
-        note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", key="brief_note")
+        # typed and not yet marked: kept, for this account, while staff look at another page (Cảnh báo, to check an
+        # alert, was enough to empty it: Streamlit drops a widget's state in a run that does not draw it; round 27)
+        note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", value=ui.drafts("briefing").get("note", ""),
+                             key="brief_note", on_change=ui.keep_draft, args=("briefing", "note", "brief_note"))
         if st.button("Đánh dấu đã giao ban", type="primary", icon=":material/event_available:",
                      help="Ghi nhận buổi giao ban lúc này; lần sau trang sẽ tính từ thời điểm này."):
             try:
@@ -331,6 +337,7 @@ def _mark_held(since: datetime) -> None:
                 for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
                     st.session_state.pop(k, None)
                 st.session_state.pop("brief_note", None)
+                ui.drafts("briefing").pop("note", None)
             data.refresh()
             st.rerun()
         ui.flash("held")  # under the button, at the end of a long page: the top is screens away at 1366×768 (round 26)

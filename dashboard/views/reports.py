@@ -12,6 +12,7 @@ from reports.generate import weekly_key
 from reports.schedule import GENERATED_BY, RETRY_MINUTES, RETRY_MOST, due_week
 from reports.settings import WEEKDAYS, ReportSettings, parse_week, to_local, week_title
 from vocab.numbers import fmt_num, number
+from dashboard.labels import SEVERITY_LABELS, STATE_LABELS
 
 PAGE = {"title": "Báo cáo", "icon": ":material/summarize:", "order": 60, "min_role": "viewer"}
 WHOLE = "Toàn tỉnh"
@@ -191,12 +192,19 @@ def _rapid(s: ReportSettings) -> None:
     if not len(df):
         ui.empty(NO_ALERT_YET)
         return
-    titles = dict(zip(df["alert_id"], df["title"]))
-    alert_id = st.selectbox("Cảnh báo", list(df["alert_id"]), key="rep_rapid_pick",
-                            format_func=lambda a: f"{a} · {' '.join(str(titles.get(a, '')).split())[:110]}",
+    labels = {a: rapid_pick_label(a, t, sev, status) for a, t, sev, status in
+              zip(df["alert_id"], df["title"], df["severity"], df["status"])}
+    alert_id = st.selectbox("Cảnh báo", list(labels), key="rep_rapid_pick", format_func=labels.get,
                             placeholder="Chọn cảnh báo")
     if alert_id:
         rapid_report_button(alert_id, s)
+
+
+def rapid_pick_label(alert_id: str, title: object, severity: object, status: object) -> str:
+    """An alert in «Báo cáo nhanh»'s box, «A000009 [Cao · Đã tiếp nhận] · title»: the box lists every alert, newest
+    first, closed ones too, and said only «A000009 · title» (Cảnh báo's box gives the level; round 27)."""
+    tags = " · ".join(x for x in (SEVERITY_LABELS.get(str(severity), ""), STATE_LABELS.get(str(status), "")) if x)
+    return f"{alert_id}{f' [{tags}]' if tags else ''} · {' '.join(str(title or '').split())[:110]}"
 
 
 def _archive(s: ReportSettings) -> None:
@@ -218,7 +226,9 @@ def _archive(s: ReportSettings) -> None:
     )
     labels = {int(r.id): f"{period_label(r.kind, r.period)} · {r.area or WHOLE} · {r.generated_at:%d/%m/%Y %H:%M}"
               for r in arch.itertuples()}
-    pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key="rep_arch_pick",
+    # keyed by the newest report: every tab is drawn at each run, so the box was made when the page opened and stayed
+    # on the report then newest once another was made (its «Tải DOCX» gave the older figures; round 27)
+    pick = st.selectbox("Tải báo cáo", list(labels), format_func=labels.get, key=f"rep_arch_pick_{next(iter(labels))}",
                         placeholder="Chọn báo cáo")
     if pick is not None:
         row = arch[arch["id"] == pick].iloc[0]

@@ -152,6 +152,7 @@ def test_briefing_prints_on_a4_and_follows_the_briefing_held(served, served_as, 
     assert re.search(r"Vì sao: \d+ tin, bài trong", flat), text[:3000]
     # nothing of the page chrome or the inputs is printed
     assert "Đánh dấu đã giao ban" not in flat and "Đăng xuất" not in flat
+    assert "Ctrl+P" not in flat and "Mặc định:" not in flat  # the screen's hint (round 27: it was printed)
     sizes = subprocess.run(["pdfinfo", str(ARTIFACTS / "briefing_print.pdf")], capture_output=True,
                            text=True, check=True).stdout
     assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts", sizes), sizes  # A4 portrait

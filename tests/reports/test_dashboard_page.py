@@ -124,10 +124,11 @@ def test_analyst_saves_proposals_and_generates(env):
         arch = store_reports.list_archive(cur)
     assert len(arch) == 1 and arch.iloc[0].generated_by == "chuyenvien" and arch.iloc[0].period == week
     # the archive tab lists it with its files, its week named as the week box names it, not «2026-W49»
-    assert any(sb.key == "rep_arch_pick" for sb in at.selectbox)
+    pick = f"rep_arch_pick_{arch.iloc[0].id}"  # keyed by the newest report (round 27)
+    assert any(sb.key == pick for sb in at.selectbox)
     assert list(next(d.value for d in at.dataframe if "Kỳ / cảnh báo" in d.value.columns)["Kỳ / cảnh báo"]) == [
         week_title(week)]
-    assert at.selectbox(key="rep_arch_pick").options[0].startswith(f"{week_title(week)} · Toàn tỉnh · ")
+    assert at.selectbox(key=pick).options[0].startswith(f"{week_title(week)} · Toàn tỉnh · ")
 
 
 def _shows_the_steps(at: AppTest, what: str, steps: list[str]) -> None:
