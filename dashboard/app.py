@@ -54,5 +54,6 @@ try:
     chosen = st.navigation(listed, expanded=True)  # every page listed (Streamlit folds after 10)
     _say_where_landed(chosen is listed[0])
     chosen.run()
+    gate.cookie_sent()  # not reached when a rerun cut the run short: the next run writes the cookie again
 except StorageError as exc:  # corrupt, read-only or full database: plain Vietnamese, no traceback
     st.error(str(exc), icon=":material/error:")

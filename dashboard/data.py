@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -433,6 +433,12 @@ def person(username: object) -> str:
     if username in SYSTEM_LOGINS:
         return "Hệ thống"
     return display_names().get(username, "")
+
+
+def people(usernames: Iterable[object]) -> list[str | None]:
+    """A table column of staff (Giao cho, Người thực hiện, Người sửa): each as `person` names them, None for nobody
+    (the table's «—»)."""
+    return [person(u) or None for u in usernames]
 
 
 def named(username: object, words: str) -> str:

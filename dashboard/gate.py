@@ -114,8 +114,8 @@ def require_login() -> User:
     from_cookie = not token and remember and (token := _cookie_token()) is not None
     user, why = auth.check(token)
     with st.sidebar:
-        if "_cookie_write" in st.session_state:
-            written = st.session_state.pop("_cookie_write")
+        if "_cookie_write" in st.session_state:  # until a run has drawn it to the end (cookie_sent)
+            written = st.session_state["_cookie_write"]
             if remember or not written:
                 _write_cookie(written, int(auth.s.session_hours * 3600))
     if user is not None:
@@ -154,6 +154,16 @@ def require_login() -> User:
     st.navigation(login, position="hidden").run()
     st.stop()
     raise RuntimeError("unreachable")  # st.stop() raises
+
+
+def cookie_sent() -> None:
+    """The run that wrote the session cookie's script has drawn its page to the end: app.py calls it after the page.
+    Until then every run writes the script again. A run cut short by a rerun loses what it drew: signed in at
+    /overview, the run after the form wrote the script and then landed (st.switch_page), and the next run's first
+    sidebar element took the script's place, often before the browser had drawn it (messages arriving together on
+    a loaded machine; 4 of 7 sign-ins in Chromium with them delivered in 400 ms bursts). No cookie, so the next
+    address opened showed the login form: test_local_only's 90 s wait for «Không có trang «/…»» (round 27)."""
+    st.session_state.pop("_cookie_write", None)
 
 
 def signed_in_text(display_name: str, role_label: str) -> str:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 from reports import frame
@@ -28,10 +28,12 @@ from reports.document import Column, Heading, Para, Table
 from reports.settings import ReportSettings, fold_slug, to_local
 from reports.xlsx_out import Sheet
 from store import surveys as store_surveys
-from surveys import stats
 from surveys.model import ROLE_LABELS, Question, Questionnaire
 from vocab.labels import SENTIMENT_LABELS, TOPIC_LABELS
 from vocab.numbers import fmt_num
+
+if TYPE_CHECKING:
+    from surveys import stats
 
 FREE_TEXT_EXAMPLES = 3
 
@@ -75,6 +77,8 @@ FREQ_COLS = [("Phương án trả lời", 5.0), ("Số phiếu", 1.4), ("Tỷ l�
 
 def _question_table(cur: Any, sid: int, q: Question, n: int, number: str) -> tuple[AppendixTable, str]:
     """One question's appendix table and the sentence it adds to the main findings."""
+    from surveys import stats  # here: pandas, scipy and statsmodels (~2 s of CPU), for a report only
+
     title = f"Kết quả khảo sát câu {q.code}: {q.title}"
     if q.kind == "multi":
         f = stats.multi_frequency(store_surveys.answers_long(cur, sid, q.code), n, q.options)
@@ -108,6 +112,8 @@ def _question_table(cur: Any, sid: int, q: Question, n: int, number: str) -> tup
 
 
 def _crosstab_table(cur: Any, sid: int, q: Question, d: Question, number: str) -> tuple[AppendixTable, stats.CrossTab]:
+    from surveys import stats
+
     w = store_surveys.answers_wide(cur, sid, [q.code, d.code])
     ct = stats.crosstab(w[q.code], w[d.code], q.options, d.options, question=q.title, by=d.title)
     cols = [("Phương án", 4.0)] + [(str(g), 1.6) for g in ct.counts.columns] + [("Chung", 1.4)]
@@ -177,6 +183,8 @@ def build_tables(cur: Any, survey_id: int, compare_to: int | None = None) -> Sur
 
 
 def _compare(cur: Any, out: SurveyTables, q: Questionnaire, sid: int, other: int, main: list[Question]) -> None:
+    from surveys import stats
+
     o = store_surveys.get_survey(cur, other)
     if o is None:
         raise ValueError(f"Không có khảo sát số {other} để so sánh.")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
 from store.db import one
 from store.sqlparts import SHOWN_TITLE, TAG_SLACK, effective_sql, tag_filters
@@ -490,17 +490,15 @@ def _filtered_sql(cur: "duckdb.DuckDBPyConnection", lo: datetime, params: list[A
 
 def _display(cur: "duckdb.DuckDBPyConnection", page: _Page) -> pd.DataFrame:
     """The listed columns and effective tags of the ranked items, in rank order, with score and together: the
-    dashboard's DataFrame (`_found` reads the same rows typed). Read with the range of their publication times:
-    items are stored about in time order, and tags are written after their item (TAG_SLACK), so both scans skip
-    the row groups outside it; even over all time the range makes DuckDB filter the scan by the id list (500 ids at
-    1M items: ~20 ms CPU, against ~40 ms by the primary key and over 100 ms by a plain semi-join). An item whose
-    row falls outside the range (its time changed since it was indexed) is read again over all time."""
+    dashboard's DataFrame (`_found` reads the same rows typed, `_read_page` both)."""
     import pandas as pd
 
-    df = cur.execute(*_display_sql(cur, page.ids, *_bounds(page))).df()
-    missing = set(page.ids) - set(df["id"])
-    if missing:
-        df = pd.concat([df, cur.execute(*_display_sql(cur, sorted(missing), *_ALL_TIME)).df()], ignore_index=True)
+    def frame(res: Any) -> tuple[Any, pd.DataFrame]:
+        df = res.df()
+        return df["id"], df
+
+    parts = _read_page(cur, page, frame)
+    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     ranked = pd.DataFrame({"id": pd.Series(page.ids, dtype="str" if page.ids else "object"),
                            "score": pd.Series(page.scores, dtype="float64"),
                            "together": pd.Series(page.together, dtype="bool")})
@@ -508,14 +506,32 @@ def _display(cur: "duckdb.DuckDBPyConnection", page: _Page) -> pd.DataFrame:
 
 
 def _found(cur: "duckdb.DuckDBPyConnection", page: _Page) -> list[Found]:
-    """The rows `_display` makes a DataFrame of, typed, by the same query and in the same order."""
-    res = cur.execute(*_display_sql(cur, page.ids, *_bounds(page)))
-    names = [d[0] for d in res.description]
-    rows = {r[0]: r for r in res.fetchall()}
-    if missing := set(page.ids) - set(rows):
-        rows.update((r[0], r) for r in cur.execute(*_display_sql(cur, sorted(missing), *_ALL_TIME)).fetchall())
-    return [Found(**dict(zip(names, rows[i])), score=score, together=together)
+    """The rows `_display` makes a DataFrame of, typed, by the same queries and in the same order."""
+    def typed(res: Any) -> tuple[Iterable[str], dict[str, dict[str, Any]]]:
+        names = [d[0] for d in res.description]
+        rows = {r[0]: dict(zip(names, r)) for r in res.fetchall()}
+        return rows, rows
+
+    rows = {i: row for part in _read_page(cur, page, typed) for i, row in part.items()}
+    return [Found(**rows[i], score=score, together=together)
             for i, score, together in zip(page.ids, page.scores, page.together) if i in rows]
+
+
+T = TypeVar("T")
+
+
+def _read_page(cur: "duckdb.DuckDBPyConnection", page: _Page,
+               read: Callable[[Any], tuple[Iterable[str], T]]) -> list[T]:
+    """The display rows of the page's items (`_display_sql`), each query's result as `read` makes it ((the ids it
+    holds, the part)): one part, or two. Read with the range of their publication times: items are stored about in
+    time order, and tags are written after their item (TAG_SLACK), so both scans skip the row groups outside it;
+    even over all time the range makes DuckDB filter the scan by the id list (500 ids at 1M items: ~20 ms CPU,
+    against ~40 ms by the primary key and over 100 ms by a plain semi-join). An item whose row falls outside the
+    range (its time changed since it was indexed) is read again over all time."""
+    got, first = read(cur.execute(*_display_sql(cur, page.ids, *_bounds(page))))
+    if missing := set(page.ids) - set(got):
+        return [first, read(cur.execute(*_display_sql(cur, sorted(missing), *_ALL_TIME)))[1]]
+    return [first]
 
 
 _ALL_TIME = (datetime(1970, 1, 2), datetime(9999, 1, 1))

@@ -232,8 +232,8 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
     `sources` are SourceConfig objects, so a configured source that never ran shows as 'chưa chạy'.
     """
     states = {r[0]: r for r in cur.execute(f"SELECT {', '.join(_STATE_COLS)} FROM source_state").fetchall()}
-    volume = _volume(cur, now)
-    usual = _usual(cur, now)
+    volume, per_day = _week(cur, now)
+    usual = _usual(cur, now, per_day)
     from store.items import cut_counts
 
     cuts = cut_counts(cur)
@@ -246,44 +246,43 @@ def health(cur: "duckdb.DuckDBPyConnection", sources: Iterable[Any], now: dateti
     return out
 
 
-def _volume(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, tuple[int, int]]:
-    """Per source: items published in the 24 h and in the 7 days before `now` (one scan of the week)."""
-    day_start = now - timedelta(hours=24)
-    week_start = now - timedelta(days=7)
-    return {
-        r[0]: (r[1], r[2])
-        for r in cur.execute(
-            """
-            SELECT l.source, count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at >= ?)
-            FROM item_links l JOIN items i ON i.id = l.item_id
-            WHERE i.published_at >= ? AND i.published_at <= ?
-            GROUP BY l.source
-            """,
-            [day_start, week_start, week_start, now],
-        ).fetchall()
-    }
-
-
 USUAL_DAYS = 7  # the days before the last 24 h a source's usual level averages over (`store.baseline`)
 
 
-def _usual(cur: "duckdb.DuckDBPyConnection", now: datetime) -> dict[str, tuple[datetime, float | None]]:
-    """Per source: when it was first seen, and its usual items per day — the mean, by publication time, over the
-    whole days between then and the last 24 h (at most USUAL_DAYS): None while there is none, so that a first
-    collection's backlog is not taken for the usual level (round 26: «-100%» on a new office's first day)."""
+def _week(cur: "duckdb.DuckDBPyConnection", now: datetime) -> tuple[dict[str, tuple[int, int]],
+                                                                    dict[str, dict[int, int]]]:
+    """One scan of the 8 days before `now`, per source (each figure scanned the week on its own until round 27):
+    the items published in the 24 h and in the 7 days before `now` (items_24h, items_per_day_7d), and those of
+    each whole day d (0 the latest) of the USUAL_DAYS before the last 24 h (`_usual`)."""
     end = now - DAY
-    firsts = dict(cur.execute("SELECT source, min(seen_at) FROM item_links GROUP BY source").fetchall())
+    volume: dict[str, tuple[int, int]] = {}
     per_day: dict[str, dict[int, int]] = {}
-    for src, d, n in cur.execute(
+    for src, d, today, week, before in cur.execute(
         """
-        SELECT l.source, CAST(floor((epoch(?::TIMESTAMP) - epoch(i.published_at)) / 86400) AS INTEGER), count(*)
+        SELECT l.source, CAST(floor((epoch(?::TIMESTAMP) - epoch(i.published_at)) / 86400) AS INTEGER),
+               count(*) FILTER (WHERE i.published_at >= ?), count(*) FILTER (WHERE i.published_at >= ?),
+               count(*) FILTER (WHERE i.published_at < ?)
         FROM item_links l JOIN items i ON i.id = l.item_id
-        WHERE i.published_at >= ? AND i.published_at < ?
+        WHERE i.published_at >= ? AND i.published_at <= ?
         GROUP BY 1, 2
         """,
-        [end, end - USUAL_DAYS * DAY, end],
+        [end, end, now - 7 * DAY, end, min(end - USUAL_DAYS * DAY, now - 7 * DAY), now],
     ).fetchall():
-        per_day.setdefault(src, {})[d] = n
+        t, w = volume.get(src, (0, 0))
+        volume[src] = (t + today, w + week)
+        if before:
+            per_day.setdefault(src, {})[d] = before
+    return volume, per_day
+
+
+def _usual(cur: "duckdb.DuckDBPyConnection", now: datetime,
+           per_day: dict[str, dict[int, int]]) -> dict[str, tuple[datetime, float | None]]:
+    """Per source: when it was first seen, and its usual items per day — the mean, by publication time, over the
+    whole days between then and the last 24 h (at most USUAL_DAYS; `per_day` from `_week`): None while there is
+    none, so that a first collection's backlog is not taken for the usual level (round 26: «-100%» on a new
+    office's first day)."""
+    end = now - DAY
+    firsts = dict(cur.execute("SELECT source, min(seen_at) FROM item_links GROUP BY source").fetchall())
     out: dict[str, tuple[datetime, float | None]] = {}
     for src, first in firsts.items():
         held = held_days(first, end, USUAL_DAYS)

@@ -55,7 +55,7 @@ def render() -> None:
             "Mã": queue["alert_id"],
             "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
             "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
-            "Giao cho": [data.person(x) or None for x in queue["assignee"]],  # None: «—»
+            "Giao cho": data.people(queue["assignee"]),
             "Số tin": queue["n_items"],
             "Số nguồn": queue["n_outlets"],
             "Phát hiện lúc": queue["raised_at"],
@@ -224,7 +224,7 @@ def _history(alert_id: str) -> None:
     ui.dataframe(
         pd.DataFrame({
             "Thời gian": hist["at"],
-            "Người thực hiện": [data.person(u) or None for u in hist["username"]],
+            "Người thực hiện": data.people(hist["username"]),
             "Thao tác": [ACTION_LABELS.get(x, x) for x in hist["action"]],
             "Từ": [state_label(x) or None for x in hist["from_state"]],  # None: «—», not a blank cell (round 26)
             "Sang": [state_label(x) or None for x in hist["to_state"]],

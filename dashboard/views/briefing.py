@@ -157,7 +157,7 @@ def _alerts(alerts: pd.DataFrame, notes: pd.DataFrame, counts: dict[str, int]) -
         "Phát sinh": ["trong kỳ" if n else "kỳ trước" for n in alerts["is_new"]],
         "Trạng thái": [STATE_LABELS.get(s, s) for s in alerts["status"]],
         "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in alerts["priority"]],
-        "Giao cho": [data.person(u) or None for u in alerts["assignee"]],  # None: «—»
+        "Giao cho": data.people(alerts["assignee"]),
         "Số tin": alerts["n_items"],
         # one step a line on paper (ui.print_table: <br>); numbered on screen, where a grid cell has no line break
         "Xử lý trong kỳ": ["\n".join(steps.get(a, [])) for a in alerts["alert_id"]],

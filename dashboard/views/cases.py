@@ -83,7 +83,7 @@ def render() -> None:
     ui.dataframe(pd.DataFrame({
         "Số": df["id"], "Quá hạn": ["⚠ quá hạn" if o else "" for o in df["overdue"]],
         "Kênh": [CHANNEL_LABELS.get(c, c) for c in df["channel"]], "Nội dung": df["title"],
-        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": [data.person(u) or None for u in df["assignee"]],
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in df["status"]], "Giao cho": data.people(df["assignee"]),
         "Hạn trả lời": df["due_at"], "Nhận lúc": df["opened_at"]}),
         hide_index=True, width="stretch", placeholder=ui.MISSING,
         **({"column_config": QUEUE_COLUMNS, "height": ui.table_height(len(df), 300)} if ui.on_phone()  # scrolls sideways

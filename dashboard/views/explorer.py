@@ -447,7 +447,7 @@ def _detail(item_id: str, known_places: list[str]) -> None:
         st.markdown("**Lịch sử sửa nhãn**")
         ui.dataframe(pd.DataFrame({
             "Thời gian": [data.local(h["created_at"]) for h in hist],
-            "Người sửa": [data.person(h["username"]) or None for h in hist],
+            "Người sửa": data.people(h["username"] for h in hist),
             "Trường": [FIELD_LABELS.get(h["field"], h["field"]) for h in hist],
             "Giá trị mới": [_value_text(h["field"], h["value"]) for h in hist],
         }), hide_index=True, width="stretch", placeholder="—",

@@ -1232,6 +1232,34 @@ def test_the_landing_word_stays_on_the_first_page_until_another_page_opens(demo_
     assert at.title[0].value == "Tổng quan" and said not in texts(at)
 
 
+def test_signing_in_at_an_old_address_still_leaves_the_cookie(demo_env, monkeypatch):
+    """Signed in at /overview (an old bookmark): the run after the form wrote the session cookie's script, then
+    the landing's st.switch_page cut it short, and the browser dropped that run's elements with the script
+    unrun: no cookie, and the next address opened showed the login form (test_local_only's 90 s wait, round 27).
+    The cookie is written again until a run draws its page to the end: the landing's first page too."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.util import calc_hash
+
+    from dashboard import gate
+
+    written: list[tuple[str | None, str]] = []  # (token, the page the writing run was asked for)
+    write = gate._write_cookie
+    monkeypatch.setattr(gate, "_write_cookie", lambda token, age: (
+        written.append((token, get_script_run_ctx().page_script_hash)), write(token, age)))
+    at = demo_env.app()
+    at.context = {"url": "http://127.0.0.1:8501/overview"}
+    at._page_hash = calc_hash("overview")  # the page the browser asks for at that address
+    at.run()
+    _sign_in(at, "chuyenvien")  # the form's run, the run that writes the cookie and lands, the first page's run
+    no_exception(at)
+    assert at.title[0].value == "Tổng quan"
+    assert written[-1] == (at.session_state["auth_token"], calc_hash(nav.HOME_PATH)), written
+    at.context, at._page_hash = {"url": "http://127.0.0.1:8501/"}, calc_hash(nav.HOME_PATH)  # the address bar after
+    count = len(written)
+    at.run()
+    assert len(written) == count  # a run drew the page to the end after it: not written again
+
+
 def test_app_session_expiry_and_logout(demo_env):
     at = demo_env.app().run()
     _sign_in(at, "quantri")
