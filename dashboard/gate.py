@@ -152,6 +152,7 @@ def require_login() -> User:
     login += [st.Page(lambda: _login_form(auth), title="Đăng nhập", url_path=name)
               for name in names + ([asked] if asked else [])]
     st.navigation(login, position="hidden").run()
+    cookie_sent()  # the login form drawn to the end: a sign-out's clearing script is not sent again on every run
     st.stop()
     raise RuntimeError("unreachable")  # st.stop() raises
 

@@ -111,7 +111,7 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
     if not _address_is_url(channel):
         return None
     if not re.match(r"^https?://[^\s/]+", address.strip(), re.I):
-        return f"Địa chỉ {channel} phải bắt đầu bằng http:// hoặc https://."
+        return f"Địa chỉ {registry.labels().get(channel, channel)} phải bắt đầu bằng http:// hoặc https://."
     return netguard.check_sync(address.strip(), netguard.parse_allow(cfg.http.allow_private_hosts))
 
 

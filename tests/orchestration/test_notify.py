@@ -886,7 +886,7 @@ def test_a_channel_whose_address_is_a_url_is_checked_by_its_attribute_not_its_na
     monkeypatch.setitem(registry._REGISTRY, "toyhook", Hook)
     cfg = make_config(tmp_path, [])
     closed = dataclasses.replace(cfg, http=dataclasses.replace(cfg.http, allow_private_hosts=()))
-    assert "toyhook phải bắt đầu bằng http://" in notify.address_refusal(closed, "toyhook", "file:///etc/passwd")
+    assert "Địa chỉ Toy phải bắt đầu bằng http://" in notify.address_refusal(closed, "toyhook", "file:///etc/passwd")
     assert "169.254.169.254" in notify.address_refusal(closed, "toyhook", "http://169.254.169.254/latest/")
     assert notify.address_refusal(closed, "gone", "file:///etc/passwd") is None
     assert notify._server("toyhook", "https://A.example/x") == "toyhook:a.example"
