@@ -110,3 +110,30 @@ def test_the_briefings_paper_prints_a_host_whole(demo_env, monkeypatch):
     need = font.getlength("baoquangninh.vn") * 9 / 1000
     assert need <= room, (need, room)
     assert "margin: 12mm 10mm 12mm 15mm" in ui.PRINT_CSS and "font-size: 9pt" in ui.PRINT_CSS  # what this counts on
+
+
+TABLET_PAGE = 734  # px of page on a tablet upright (768 × 1024, sidebar folded: ui.TABLET_GRID's reason)
+
+
+def test_the_alert_queue_and_an_alerts_history_fit_a_tablet(demo_env):
+    """Cảnh báo on a 768 px tablet upright: the queue (nine columns, 937 px) and an alert's «Diễn biến xử lý» (sized by
+    its text, 797 px) scrolled sideways in 734 px (round 27's walk). Each has a tablet copy, as an alert's items had
+    (alerts.ITEMS_TABLET): fewer columns in pixels within ui.TABLET_GRID, in rows of two lines, sent only those
+    columns; the desk copies are as they were."""
+    from dashboard.views import alerts
+
+    assert sum(alerts.QUEUE_TABLET.values()) <= ui.TABLET_GRID < TABLET_PAGE
+    assert sum(alerts.HISTORY_TABLET.values()) <= ui.TABLET_GRID
+    assert set(alerts.QUEUE_TABLET) <= set(alerts.QUEUE_WIDTHS) and "Vấn đề" in alerts.QUEUE_TABLET
+    assert "Nội dung" in alerts.HISTORY_TABLET and "Người thực hiện" in alerts.HISTORY_TABLET
+    at = demo_env.page("alerts", "analyst").run()
+    no_exception(at)
+    grids = {(tuple(g.value.columns), tuple(g.proto.column_order)) for g in at.dataframe}
+    assert (tuple(alerts.QUEUE_TABLET), tuple(alerts.QUEUE_TABLET)) in grids, grids
+    assert (tuple(alerts.QUEUE_WIDTHS), ()) in grids, grids  # the desk's queue, whole
+    assert (tuple(alerts.HISTORY_TABLET), tuple(alerts.HISTORY_TABLET)) in grids, grids
+    desk_history = ("Thời gian", "Người thực hiện", "Thao tác", "Từ", "Sang", "Nội dung")
+    assert (desk_history, ()) in grids, grids
+    for g in at.dataframe:
+        if tuple(g.proto.column_order) in (tuple(alerts.QUEUE_TABLET), tuple(alerts.HISTORY_TABLET)):
+            assert g.proto.row_height == ui.TWO_LINES_ROW
