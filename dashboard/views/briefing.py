@@ -313,7 +313,8 @@ def _negative(neg: pd.DataFrame) -> None:
     })
     # «Liên kết» fits a newspaper's host at 9 pt (2.1 printed «baoquangninh.v / n», round 27); a longer one breaks
     # after a dot (`hosts`)
-    ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}), PRINT_NEGATIVE, hosts=("Liên kết",))
+    ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}), PRINT_NEGATIVE,
+                   hosts=("Liên kết",))
     _desk_and_tablet("brief_negative", view, ui.ITEM_COLUMNS, NEGATIVE_WIDTHS, NEGATIVE_TABLET)
 
 

@@ -273,7 +273,8 @@ ITEMS_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside (330 px 
 
 QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to", "hour", "all",
            "alert", "watch")
-PERIOD_PARAMS = {"today": "Hôm nay", "1": "24 giờ qua", "7": "7 ngày qua", "30": "30 ngày qua", "90": "90 ngày qua", "all": "Tất cả"}
+PERIOD_PARAMS = {"today": "Hôm nay", "1": "24 giờ qua", "7": "7 ngày qua", "30": "30 ngày qua", "90": "90 ngày qua",
+                 "all": "Tất cả"}
 
 
 def _qp_signature() -> tuple:
