@@ -102,12 +102,15 @@ PRINT_CSS = """
 """
 
 
-def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below: str | None = None) -> None:
+def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below: str | None = None,
+                hosts: tuple[str, ...] = ()) -> None:
     """A print-only HTML copy of a table, sized in relative column widths (A4 portrait has about 18 cm);
     every cell is escaped text (feed text is untrusted); datetimes with the year (DATE_TIME_STRFTIME): a printed
     list of stories or alerts can reach back past New Year. `below` names a column of long text (an alert's
     «Vì sao») printed as a full-width line under its row, «Vì sao: …», not as a column: a narrow column of
-    300 characters on A4 ran to fifteen lines a row; the row and its line are not split across pages."""
+    300 characters on A4 ran to fifteen lines a row; the row and its line are not split across pages. `hosts` names
+    columns of a site's host («baoquangninh.vn»): a host too long for its column breaks after a dot, not mid-word (the
+    print CSS breaks anywhere as a last resort, and printed «baoquangninh.v / n», round 27)."""
     from html import escape
 
     cols = [c for c in df.columns if c != below]
@@ -123,8 +126,12 @@ def print_table(df: pd.DataFrame, widths: dict[str, float] | None = None, below:
             return v.strftime(DATE_TIME_STRFTIME)
         return escape(str(v)).replace("\n", "<br>")
 
+    def host(v: Any) -> str:
+        text = cell(v)
+        return text if text == MISSING else text.replace(".", ".<wbr>")
+
     def rows_of(r: dict[str, Any]) -> str:
-        row = "<tr>" + "".join(f"<td>{cell(r[c])}</td>" for c in cols) + "</tr>"
+        row = "<tr>" + "".join(f"<td>{host(r[c]) if c in hosts else cell(r[c])}</td>" for c in cols) + "</tr>"
         if not below:
             return row
         text = cell(r[below])

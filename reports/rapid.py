@@ -55,7 +55,9 @@ def _text(v: Any) -> str:
 
 
 def _who(r: Any) -> str:
-    return _text(getattr(r, "display_name", None)) or _text(r.username)
+    """The person of an event by display name; "" for a login no account has (store.reports.PERSON_SQL gives it no
+    name: a synthetic «demo», an import), as the dashboard names nobody there (until round 27 the login was printed)."""
+    return _text(getattr(r, "display_name", None))
 
 
 def _actions_sentence(events: Any) -> str:
@@ -65,8 +67,8 @@ def _actions_sentence(events: Any) -> str:
     auto = [r for r in events.itertuples() if r.username == "system"]
     parts = []
     if staff:
-        people = sorted({_who(r) for r in staff})
-        parts.append(f"{num(len(staff))} thao tác của cán bộ ({', '.join(people)})")
+        people = sorted({_who(r) for r in staff} - {""})
+        parts.append(f"{num(len(staff))} thao tác của cán bộ" + (f" ({', '.join(people)})" if people else ""))
     if auto:
         kinds = sorted({ACTION_LABELS.get(r.action, r.action).lower().removeprefix("hệ thống ") for r in auto})
         parts.append(f"{num(len(auto))} thao tác tự động của hệ thống ({', '.join(kinds)})")
@@ -158,7 +160,7 @@ def _situation(c: _Case, s: ReportSettings) -> list[Block]:
             f"Hệ thống phát sinh cảnh báo {alert['alert_id']} lúc {at_text(alert['raised_at'])}, mức độ "
             f"{SEVERITY_LABELS.get(alert['severity'], alert['severity']).lower()}." + _grounds(alert.get("reason"))))
         B.append(Para.text(f"Trạng thái hiện nay: {STATE_LABELS.get(alert['status'], alert['status'])}"
-                           + (f"; giao cho: {alert.get('assignee_name') or alert['assignee']}" if alert.get("assignee") else "")
+                           + (f"; giao cho: {alert['assignee_name']}" if alert.get("assignee_name") else "")
                            + "."))
     if n:
         first = c.items.iloc[0]
@@ -178,8 +180,9 @@ def _timeline(c: _Case, s: ReportSettings, figs: dict[str, Any]) -> list[Block]:
                      Run(capitalized(r.title), url=r.url), sentiment_label(r.sentiment)])
     if c.n > len(shown):
         B.append(Para.text(f"Bảng dưới liệt kê {len(shown)} tin, bài đầu tiên trong tổng số {num(c.n)}."))
+    # «Sắc thái» fits «Trung tính», the longest label, at 12 pt: 1.5 printed «Tiêu / cực» on two lines (round 27)
     B.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 2.0), Column("Nguồn", 2.6), Column("Loại", 1.6),
-                    Column("Tiêu đề (liên kết đến bài gốc)", 6.2), Column("Sắc thái", 1.5)], rows,
+                    Column("Tiêu đề (liên kết đến bài gốc)", 5.7), Column("Sắc thái", 2.0)], rows,
                    caption="Bảng 1. Diễn biến theo thời gian (giờ Việt Nam)", empty_text="Không có tin, bài."))
     if c.n >= 2:
         figs["timeline"] = C.cumulative_chart([to_local(t) for t in c.times], list(c.items["source_type"]))
@@ -264,7 +267,7 @@ def _handling(c: _Case, s: ReportSettings) -> list[Block]:
         to, was = _text(r.to_state), _text(r.from_state)
         state = STATE_LABELS.get(to, to) if to and to != was else ""
         rows.append([str(k), hm_dmy(_dt(r.at)), "Hệ thống (tự động)" if r.username == "system" else _who(r),
-                     ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, c.names)])
+                     ACTION_LABELS.get(r.action, r.action), state, names_in_note(r.note, c.names, drop_unknown=True)])
     intro = (_actions_sentence(events) if len(events)
              else "Chưa có thao tác xử lý nào được ghi nhận trên hệ thống.")
     return [Heading(1, s.section(5, "CÔNG TÁC XỬ LÝ")), Para.text(intro),

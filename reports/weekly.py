@@ -652,9 +652,10 @@ def _section_appendix(w: _Week, app_all: pd.DataFrame) -> _Part:
             k_doc += 1
             rows.append([str(k_doc), f"{when:%H:%M} {dm(when)}" if when else "", r.outlet, capitalized(r.title),
                          topics_txt, sl, Run(_link_text(r.url), url=r.url)])
-    # "Nguồn" fits an outlet's one-word name at 11 pt ("VietNamNet" printed as "VietNamNe t" in 2.2)
+    # "Nguồn" fits an outlet's one-word name at 11 pt ("VietNamNet" printed as "VietNamNe t" in 2.2), "Sắc thái"
+    # «Trung tính» (1.5 broke «Tiêu / cực», as the rapid report's did: round 27)
     A.append(Table([Column("TT", 1.0, "center"), Column("Thời gian", 1.5), Column("Nguồn", 2.5),
-                    Column("Tiêu đề", 4.9), Column("Chủ đề", 2.2), Column("Sắc thái", 1.5), Column("Liên kết", 3.4)],
+                    Column("Tiêu đề", 4.3), Column("Chủ đề", 2.2), Column("Sắc thái", 2.1), Column("Liên kết", 3.4)],
                    rows, size_delta=-3, empty_text=f"Trong tuần không có tin, bài nào phản ánh về {area_label}."))
     return _Part(A, [Sheet("Phụ lục", f"Phụ lục: danh sách tin, bài phản ánh về {area_label}", [
         ("TT", 7), ("Thời gian", 17), ("Nguồn", 24), ("Loại", 13), ("Tiêu đề", 80), ("Chủ đề", 28), ("Sắc thái", 11),

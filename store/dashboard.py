@@ -33,15 +33,22 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
     first = one(cur.execute("SELECT min(fetched_at) FROM items"))[0]
     held = held_days(first, day_start, baseline_days)
     lo = day_start - timedelta(days=held)
+    # the effective tags (a staff correction over the model's), as Tin bài filters them: each figure opens Tin bài on
+    # «Hôm nay» with its filter (overview.TODAY_LINKS), which must list that many items (round 27; the model's tags
+    # until then, so a corrected item of today was counted on one side only)
+    joins, sel = effective_sql(cur, bounded=True)
     row = one(cur.execute(
-        """
-        WITH w AS (
-            SELECT i.published_at >= ? AS is_today, i.source_type, t.sentiment = 'negative' AS neg,
-                   coalesce(t.in_area, FALSE) AS area, t.item_id IS NOT NULL AS tagged
-            FROM items i LEFT JOIN item_tags t ON t.item_id = i.id AND t.tagged_at >= ?
+        f"""
+        WITH e AS (
+            SELECT i.published_at, i.source_type, {sel}
+            FROM items i {joins}
             WHERE i.published_at >= ? AND i.published_at <= ?
               AND (i.published_at >= ?
                    OR ((epoch(i.published_at) - epoch(?::TIMESTAMP)) % 86400 + 86400) % 86400 < ?)
+        ), w AS (
+            SELECT published_at >= ? AS is_today, source_type, coalesce(sentiment = 'negative', FALSE) AS neg,
+                   coalesce(in_area, FALSE) AS area, tagged
+            FROM e
         )
         SELECT count(*) FILTER (WHERE is_today),
                count(*) FILTER (WHERE is_today AND source_type = 'press'),
@@ -56,7 +63,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
                count(*) FILTER (WHERE tagged)
         FROM w
         """,
-        [day_start, lo - TAG_SLACK, lo, now, day_start, day_start, elapsed],
+        [lo - TAG_SLACK, lo, now, day_start, day_start, elapsed, day_start],
     ))
     keys = ("items", "press", "social", "negative", "in_area")
     out: dict[str, Any] = {}

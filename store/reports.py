@@ -47,6 +47,11 @@ def area_regex(area: str | None) -> str | None:
     return r"\b" + r"\s+".join(words) + r"\b"
 
 
+# A staff member as the reports name them, of `users u` LEFT JOINed on a login: the display name, the login when the
+# account has none, NULL for a login no account has (a synthetic «demo», an imported event). The dashboard's rule
+# (dashboard.data.person): until round 27 the weekly report printed such a login as it was, «Đã xử lý xong – demo»,
+# where Trước giao ban names nobody.
+PERSON_SQL = "coalesce(nullif(trim(u.display_name), ''), u.username)"
 _FOLD_SQL = "lower(strip_accents(replace(replace({x}, 'đ', 'd'), 'Đ', 'D')))"
 
 
@@ -401,9 +406,9 @@ def story_handling(cur: "duckdb.DuckDBPyConnection", story_ids: Sequence[str]) -
                                list(close_reason ORDER BY seq) FILTER (WHERE close_reason IS NOT NULL) AS reasons
                         FROM a GROUP BY story_id)
         SELECT l.story_id, l.alert_id, l.status, l.severity,
-               coalesce((SELECT u.display_name FROM users u WHERE u.username = l.assignee), l.assignee) AS assignee,
+               (SELECT {PERSON_SQL} FROM users u WHERE u.username = l.assignee) AS assignee,
                l.reasons,
-               (SELECT list_sort(list_distinct(list(coalesce(u.display_name, e.username))))
+               (SELECT list_sort(list_distinct(list({PERSON_SQL})))
                 FROM alert_events e JOIN alerts x USING (alert_id) LEFT JOIN users u ON u.username = e.username
                 WHERE x.story_id = l.story_id AND e.username <> 'system') AS reviewers,
                (SELECT list(n ORDER BY t, k) FROM (SELECT e.at AS t, e.id AS k, {_staff_note_sql('x')} AS n
@@ -429,10 +434,10 @@ def _alerts_raised(cur: "duckdb.DuckDBPyConnection", w: Window, pattern: str | N
     return cur.execute(
         f"""
         SELECT a.alert_id, a.raised_at, a.title, a.severity, a.status, a.kind,
-               coalesce((SELECT u.display_name FROM users u WHERE u.username = a.assignee), a.assignee) AS assignee,
+               (SELECT {PERSON_SQL} FROM users u WHERE u.username = a.assignee) AS assignee,
                a.n_items, a.n_outlets, a.places,
                a.close_reason,
-               (SELECT list_sort(list_distinct(list(coalesce(u.display_name, e.username)))) FROM alert_events e
+               (SELECT list_sort(list_distinct(list({PERSON_SQL}))) FROM alert_events e
                 LEFT JOIN users u ON u.username = e.username
                 WHERE e.alert_id = a.alert_id AND e.username <> 'system') AS reviewers,
                (SELECT list(n ORDER BY t, k) FROM (SELECT e.at AS t, e.id AS k, {_staff_note_sql('a')} AS n
@@ -493,15 +498,15 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
     if alert is not None:
         ids = [alert["alert_id"]]
         if alert.get("assignee"):  # reports name people by display name
-            row = one(cur.execute("SELECT display_name FROM users WHERE username = ?", [alert["assignee"]]))
-            alert["assignee_name"] = row[0] if row else alert["assignee"]
+            row = one(cur.execute(f"SELECT {PERSON_SQL} FROM users u WHERE u.username = ?", [alert["assignee"]]))
+            alert["assignee_name"] = row[0] if row else None  # a login no account has is named by nobody
     else:
         ids = [r[0] for r in cur.execute("SELECT alert_id FROM alerts WHERE story_id = ?", [story_id]).fetchall()]
     if ids:
         events = cur.execute(
-            """
+            f"""
             SELECT e.alert_id, e."at", e.username, e.action, e.from_state, e.to_state, e.note,
-                   coalesce(u.display_name, e.username) AS display_name
+                   {PERSON_SQL} AS display_name
             FROM alert_events e LEFT JOIN users u ON u.username = e.username
             WHERE e.alert_id IN (SELECT unnest(?::VARCHAR[]))
                OR e.alert_id IN (SELECT alert_id FROM alerts WHERE merged_into IN (SELECT unnest(?::VARCHAR[])))
@@ -509,9 +514,9 @@ def rapid_figures(cur: "duckdb.DuckDBPyConnection", alert_id: str | None = None,
             """,
             [ids, ids],
         ).df()
-    # login → display name, for the notes that name a person ("Giao cho: nv.an"); reports use display names
-    names = {u: d for u, d in cur.execute(
-        "SELECT username, display_name FROM users WHERE coalesce(display_name, '') <> ''").fetchall()}
+    # login → name (PERSON_SQL), for the notes that name a person ("Giao cho: nv.an"); reports use display names, and
+    # a login missing here has no account (the report drops its clause, as Trước giao ban does)
+    names = {u: d for u, d in cur.execute(f"SELECT u.username, {PERSON_SQL} FROM users u").fetchall()}
     return {"alert": alert, "story": story, "items": items, "events": events, "names": names}
 
 

@@ -46,22 +46,27 @@ def render() -> None:
         ui.empty("Không có cảnh báo nào trong nhóm này." if counts else
                  "Chưa có cảnh báo nào. Cảnh báo được tạo khi một vấn đề nổi lên bất thường trong tin bài.")
         return
-    fit = (ui.fit_table(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS, len(queue), None) if ui.on_phone()
+    phone = ui.on_phone()
+    fit = (ui.fit_table(QUEUE_COLUMNS, "Vấn đề", PHONE_QUEUE_COLUMNS, len(queue), None) if phone
            else ui.desk_grid(QUEUE_WIDTHS, QUEUE_COLUMNS, len(queue), QUEUE_DESK_HEIGHT))
-    ui.dataframe(
-        pd.DataFrame({
-            "Vấn đề": queue["title"],  # first: the issue is what staff read (on a phone the rest is off the screen)
-            "Mức": [SEVERITY_LABELS.get(s, s) for s in queue["severity"]],
-            "Mã": queue["alert_id"],
-            "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
-            "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
-            "Giao cho": data.people(queue["assignee"]),
-            "Số tin": queue["n_items"],
-            "Số nguồn": queue["n_outlets"],
-            "Phát hiện lúc": queue["raised_at"],
-        }),
-        hide_index=True, width="stretch", placeholder="—", **fit,
-    )
+    view = pd.DataFrame({
+        "Vấn đề": queue["title"],  # first: the issue is what staff read (on a phone the rest is off the screen)
+        "Mức": [SEVERITY_LABELS.get(s, s) for s in queue["severity"]],
+        "Mã": queue["alert_id"],
+        "Trạng thái": [STATE_LABELS.get(s, s) for s in queue["status"]],
+        "Ưu tiên": [PRIORITY_LABELS.get(p, p) for p in queue["priority"]],
+        "Giao cho": data.people(queue["assignee"]),  # None: «—»
+        "Số tin": queue["n_items"],
+        "Số nguồn": queue["n_outlets"],
+        "Phát hiện lúc": queue["raised_at"],
+    })
+    if phone:  # a phone's own narrow choice (its grid keeps the other columns, for the eye menu)
+        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—", **fit)
+    else:  # the desk's nine columns, and a tablet's six (the queue has no selection: «Mở cảnh báo» below picks)
+        ui.desk_and_tablet("alert_queue", view, fit,
+                           {"column_order": list(QUEUE_TABLET),
+                            **ui.desk_grid(QUEUE_TABLET, QUEUE_COLUMNS, len(queue), QUEUE_DESK_HEIGHT)},
+                           hide_index=True, width="stretch", placeholder="—")
     if total > len(queue):  # two years of an office: more alerts than the table reads; say so
         st.caption(f"Bảng liệt kê {number(len(queue))} cảnh báo đứng đầu hàng đợi trong {number(total)} "
                    "(đang mở trước, rồi theo mức độ, mức ưu tiên, mới nhất); các cảnh báo còn lại ít quan trọng "
@@ -110,6 +115,9 @@ QUEUE_COLUMNS = {"Vấn đề": st.column_config.TextColumn(width="large"),
 # is written with a two-digit year («06/12/26 09:30»). Streamlit stretches them on a wider page.
 QUEUE_WIDTHS = {"Vấn đề": 240, "Mức": 80, "Mã": 76, "Trạng thái": 105, "Ưu tiên": 85, "Giao cho": 100, "Số tin": 56,
                 "Số nguồn": 70, "Phát hiện lúc": 125}
+# on a tablet upright (768 px: 734 px of page, ui.TABLET_GRID) the nine were 937 px and scrolled sideways (round 27):
+# six, «Mã» (in «Mở cảnh báo» and the alert's heading), «Ưu tiên» and «Số nguồn» left to the desk
+QUEUE_TABLET = {"Vấn đề": 230, "Mức": 80, "Trạng thái": 105, "Giao cho": 100, "Số tin": 56, "Phát hiện lúc": 125}
 QUEUE_DESK_HEIGHT = 420  # px: the header and six rows of two lines, then a scroll
 PHONE_QUEUE_COLUMNS = ["Mức", "Trạng thái", "Số tin", "Phát hiện lúc"]  # after the issue on a phone
 
@@ -221,7 +229,8 @@ def _history(alert_id: str) -> None:
     hist = data.alert_history(alert_id)
     if not len(hist):
         return
-    ui.dataframe(
+    ui.desk_and_tablet(
+        "alert_history",
         pd.DataFrame({
             "Thời gian": hist["at"],
             "Người thực hiện": data.people(hist["username"]),
@@ -230,10 +239,17 @@ def _history(alert_id: str) -> None:
             "Sang": [state_label(x) or None for x in hist["to_state"]],
             "Nội dung": [names_in_note(n, data.display_names()) or None for n in hist["note"]],
         }),
+        {"column_config": HISTORY_COLUMNS},
+        {"column_order": list(HISTORY_TABLET), **ui.desk_grid(HISTORY_TABLET, HISTORY_COLUMNS, len(hist), 420)},
         hide_index=True, width="stretch", placeholder="—",
-        column_config={"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-                       "Nội dung": st.column_config.TextColumn(width="large")},
     )
+
+
+HISTORY_COLUMNS = {"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+                   "Nội dung": st.column_config.TextColumn(width="large")}
+# an alert's steps on a tablet upright: its six columns sized by their text were 797 px in 734 and scrolled sideways
+# (round 27); five in pixels, in rows of two lines (a long note wraps), «Từ» left out (the step before says it)
+HISTORY_TABLET = {"Thời gian": 130, "Người thực hiện": 120, "Thao tác": 110, "Sang": 105, "Nội dung": 260}
 
 
 def _form_key(alert_id: str) -> str:

@@ -21,10 +21,16 @@ PAGE = {"title": "Trước giao ban", "icon": ":material/event_note:", "order": 
 
 
 def _host(url: object) -> str | None:
-    """The site of a link, for paper (a full URL would fill the column); None (printed «—») without one."""
+    """The site of a link, for paper (a full URL would fill the column), without «www.»; None (printed «—») without
+    one."""
     from urllib.parse import urlsplit
 
-    return (urlsplit(str(url)).netloc or None) if isinstance(url, str) and url else None
+    return (urlsplit(str(url)).netloc.removeprefix("www.") or None) if isinstance(url, str) and url else None
+
+
+# section III on A4, relative widths of the print copy (ui.print_table)
+PRINT_NEGATIVE = {"Thời gian": 2.2, "Nguồn": 1.8, "Tiêu đề": 3.8, "Chủ đề": 2.0, "Địa bàn": 2.4, "Số nguồn đăng": 1.9,
+                  "Liên kết": 2.7}
 
 
 def _default_since(last: dict | None) -> tuple[datetime, str]:
@@ -305,9 +311,10 @@ def _negative(neg: pd.DataFrame) -> None:
         "Số nguồn đăng": neg["n_sources"],
         "Liên kết": [safe_link(u) for u in neg["url"]],
     })
-    ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}),
-                   {"Thời gian": 2.2, "Nguồn": 1.8, "Tiêu đề": 4.4, "Chủ đề": 2.0, "Địa bàn": 2.4,
-                    "Số nguồn đăng": 1.9, "Liên kết": 2.1})
+    # «Liên kết» fits a newspaper's host at 9 pt (2.1 printed «baoquangninh.v / n», round 27); a longer one breaks
+    # after a dot (`hosts`)
+    ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}), PRINT_NEGATIVE,
+                   hosts=("Liên kết",))
     _desk_and_tablet("brief_negative", view, ui.ITEM_COLUMNS, NEGATIVE_WIDTHS, NEGATIVE_TABLET)
 
 

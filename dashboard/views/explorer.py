@@ -23,8 +23,12 @@ from store.search_query import MAX_QUERY_CHARS
 
 PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role": "viewer"}
 
-PERIODS = {"24 giờ qua": 1, "7 ngày qua": 7, "30 ngày qua": 30, "90 ngày qua": 90, "Tất cả": None,
+# «Hôm nay» (0): from 0 giờ today, Vietnam time, what Tổng quan's «… hôm nay» figures count and open (round 27; «24 giờ
+# qua» is another count, and staff had to pick «Chọn ngày…» with today on both ends)
+TODAY = 0
+PERIODS = {"Hôm nay": TODAY, "24 giờ qua": 1, "7 ngày qua": 7, "30 ngày qua": 30, "90 ngày qua": 90, "Tất cả": None,
            "Chọn ngày…": -1}
+NO_PREVIOUS = (None, -1, TODAY)  # periods without «Lùi về kỳ liền trước»
 # the period the page opens on, a link without `period=` names, and the filters' label does not count as a filter
 DEFAULT_PERIOD = "7 ngày qua"
 TOPIC_CODES = [k for k in TOPIC_LABELS if k != "other"]
@@ -151,8 +155,8 @@ def active_filters(state: Any) -> list[str]:
     period = state.get("x_period", DEFAULT_PERIOD)
     on = []
     if period != DEFAULT_PERIOD:
-        on.append({"Tất cả": "mọi thời gian", "Chọn ngày…": "khoảng ngày"}.get(period, period))
-    if state.get("x_prev") and PERIODS.get(period) not in (None, -1):
+        on.append({"Tất cả": "mọi thời gian", "Chọn ngày…": "khoảng ngày", "Hôm nay": "hôm nay"}.get(period, period))
+    if state.get("x_prev") and PERIODS.get(period) not in NO_PREVIOUS:
         on.append("kỳ liền trước")
     on += [name for key, name in FILTER_NAMES.items() if state.get(key)]
     if not state.get("x_in_area", True):
@@ -195,6 +199,8 @@ def _window(col: Any, period: str) -> tuple[datetime | None, datetime | None]:
         if isinstance(rng, (list, tuple)) and len(rng) == 2:
             since = data.utc_from_local(datetime.combine(rng[0], time.min))
             until = data.utc_from_local(datetime.combine(rng[1], time.min) + timedelta(days=1))
+    elif PERIODS[period] == TODAY:  # from 0 giờ today (Vietnam), as Tổng quan counts «hôm nay»
+        since = data.local_day_start()
     elif PERIODS[period]:
         since = data.now() - timedelta(days=PERIODS[period])
         if col.checkbox("Lùi về kỳ liền trước", key="x_prev",
@@ -267,7 +273,8 @@ ITEMS_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside (330 px 
 
 QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to", "hour", "all",
            "alert", "watch")
-PERIOD_PARAMS = {"1": "24 giờ qua", "7": "7 ngày qua", "30": "30 ngày qua", "90": "90 ngày qua", "all": "Tất cả"}
+PERIOD_PARAMS = {"today": "Hôm nay", "1": "24 giờ qua", "7": "7 ngày qua", "30": "30 ngày qua", "90": "90 ngày qua",
+                 "all": "Tất cả"}
 
 
 def _qp_signature() -> tuple:
@@ -378,7 +385,7 @@ def _write_query_params(query: str, period: str, types: list[str], outlets: list
     code = {lbl: c for c, lbl in PERIOD_PARAMS.items()}.get(period)
     if code and period != DEFAULT_PERIOD:
         want["period"] = code
-    if code and code != "all" and st.session_state.get("x_prev"):
+    if code and PERIODS[period] not in NO_PREVIOUS and st.session_state.get("x_prev"):
         want["prev"] = "1"
     if not st.session_state.get("x_in_area", True):
         want["all"] = "1"

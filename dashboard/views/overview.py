@@ -129,8 +129,26 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
                delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"
                + (f" · CTV trực tiếp {number(t['ctv'])}" if t.get("ctv") else ""), delta_color="off",
                delta_arrow="off")  # a split by source type, not a rise: no "↑" before it
+    _today_links()
     if not held and today["items"] + t["items"]:  # a first collection's backlog is no usual level: said, not «-100%»
         st.caption(f"So với thường lệ: {too_new_text(data.local(today['collecting_since']))}; {WHOLE_DAYS_ONLY}.")
+
+
+# The three «hôm nay» figures, each opening Tin bài on its items (its period «Hôm nay»: from 0 giờ today, Vietnam time):
+# they led nowhere, and Tin bài had no «today» (round 27's walk). The link's words, then Tin bài's address bar.
+TODAY_LINKS = (
+    ("Xem tin hôm nay về địa bàn", {"period": "today"}),  # Tin bài opens on the watched area
+    ("Xem mọi tin hôm nay", {"period": "today", **drill.EVERY_ITEM}),
+    ("Xem tin tiêu cực hôm nay", {"period": "today", "sent": "negative", **drill.EVERY_ITEM}),
+)
+
+
+def _today_links() -> None:
+    """A link under the figures to the items of each «hôm nay» figure, in the figures' order."""
+    row = st.container(horizontal=True, gap="medium")
+    with row:
+        for label, params in TODAY_LINKS:
+            ui.page_link("explorer", label, params)
 
 
 def _topics_chart() -> bool:
