@@ -37,22 +37,11 @@ def test_every_collector_class_is_registered():
     """A class with a `kind` and a `collect` left without `@register` was no kind at all, and no test said so
     (round 27, following ARCHITECTURE.md's recipe with a JSON Feed kind): the registry imports every module of
     collectors/, so each such class there is the one registered under its `kind`."""
-    import importlib
-    import inspect
-    import pkgutil
-
     import collectors
+    from tests.registered import unregistered as without_register
 
     registry.load_all()
-    unregistered = []
-    for mod in pkgutil.iter_modules(collectors.__path__):
-        if mod.name in registry._INFRA or mod.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"collectors.{mod.name}")
-        for name, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and isinstance(vars(cls).get("kind"), str) and hasattr(cls, "collect"):
-                if registry._REGISTRY.get(cls.kind) is not cls:
-                    unregistered.append(f"{module.__name__}.{name}")
+    unregistered = without_register(collectors, registry._REGISTRY, "kind", "collect", skip=registry._INFRA)
     assert not unregistered, f"collector classes without @register (collectors.registry.register): {unregistered}"
 
 

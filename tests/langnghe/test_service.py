@@ -23,6 +23,7 @@ def test_every_periodic_job_starts(tmp_path):
     assert len(set(names)) == len(names), f"two jobs share a name: {names}"
 
 
+@pytest.mark.slow  # ~7 s: the tag job loads the models; started first under xdist
 def test_every_periodic_job_runs_once_on_a_new_database(tmp_path):
     """ARCHITECTURE.md's add-a-job recipe, followed word by word (round 27): a job that raised on its first run
     passed the test above, which only builds it, and the scheduler logs a job's error and goes on

@@ -311,19 +311,11 @@ def test_every_channel_class_is_registered():
     """A channel class left without `@register` (and without a spec) was no channel at all, and every test here
     passed (round 27, following ARCHITECTURE.md's add-a-notifier recipe): each class of notify/channels/ with a
     `name` and a `send` is the one the registry holds under that name."""
-    import importlib
-    import pkgutil
-
     from notify import channels
+    from tests.registered import unregistered as without_register
 
     registry.load_all()
-    unregistered = []
-    for mod in pkgutil.iter_modules(channels.__path__):
-        module = importlib.import_module(f"notify.channels.{mod.name}")
-        for attr, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and isinstance(vars(cls).get("name"), str) and hasattr(cls, "send"):
-                if registry._REGISTRY.get(cls.name) is not cls:
-                    unregistered.append(f"{module.__name__}.{attr}")
+    unregistered = without_register(channels, registry._REGISTRY, "name", "send")
     assert not unregistered, f"channel classes without @notify.registry.register: {unregistered}"
 
 

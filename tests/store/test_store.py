@@ -126,3 +126,29 @@ def test_a_write_on_a_read_only_handle_says_so_in_vietnamese(tmp_path):
             with db.write():
                 pass
         assert str(path) in str(err.value) and "read-only" not in str(err.value)
+
+
+def test_source_health_windows_at_their_edges(tmp_path):
+    """items_24h, items_per_day_7d and usual_per_day (Nguồn tin's TB/ngày) read one scan since round 27
+    (store.sources._week): each window's edges, a microsecond either side. The 24 h window holds [now − 24 h, now];
+    the week [now − 7 d, now]; the usual level the whole days before the last 24 h, (now − 8 d, now − 24 h), over
+    seven days for a source first seen ten days ago; a future date counts nowhere."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from store import sources as store_sources
+    from vocab.config import SourceConfig
+
+    now, us, day = NOW, timedelta(microseconds=1), timedelta(days=1)
+    published = [now, now - day, now - day - us, now - 7 * day, now - 7 * day - us, now - 8 * day, now + us]
+    items = [replace(item(i), published_at=p, fetched_at=now - 10 * day) for i, p in enumerate(published)]
+    with Database(tmp_path / "h.duckdb") as db:
+        with db.write() as cur:
+            store_items.insert_items(cur, items)
+        with db.read() as cur:
+            (row,) = store_sources.health(cur, [SourceConfig(name="s", kind="rss", url="https://bao.vn/rss", outlet="Báo")],
+                                          now)
+    assert row["items_24h"] == 2                          # now, now − 24 h
+    assert row["items_per_day_7d"] == round(4 / 7, 2)     # and now − 24 h − 1 µs, now − 7 d
+    assert row["usual_per_day"] == round(3 / 7, 2)        # now − 24 h − 1 µs, now − 7 d, now − 7 d − 1 µs
+    assert row["first_seen_at"] == now - 10 * day
