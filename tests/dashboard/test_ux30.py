@@ -1,0 +1,34 @@
+"""Round 27 (ux30): what ux29 saw and left on the dashboard: Cảnh báo's «Hiển thị» cut on a tablet, Tin bài's «Hôm nay»
+and Tổng quan's «hôm nay» figures bounded differently, Báo cáo nhanh's alert box left on an older alert.
+
+In AppTest or as plain functions; each test fails without its fix."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from dashboard import data
+from devtools import synth
+from tests.conftest import stop_dashboard_clock
+from tests.dashboard.conftest import no_exception
+from tests.dashboard.test_drilldown_counts import listed
+
+NOW = datetime(2026, 3, 4, 3, 0)  # 10:00 Wednesday in Vietnam
+
+
+def test_today_is_the_same_day_on_tong_quan_and_tin_bai(env, monkeypatch):
+    """Tổng quan's figures counted items published up to now, Tin bài's «Hôm nay» listed them with no end: an item a
+    source dated 40 minutes ahead (the collectors keep up to `future_tolerance_minutes` as given) was listed and not
+    counted. Both are today, 0 giờ to 0 giờ (Vietnam): the item is counted, and one dated tomorrow is neither."""
+    for k, when in enumerate((NOW - timedelta(hours=2), NOW + timedelta(minutes=40), NOW + timedelta(hours=15))):
+        synth.add_item(env.db, title=f"Tin số {k} về ngập úng", summary="Nước dâng ở phường Uông Bí",
+                       url=f"https://baoquangninh.vn/t-{k}", outlet="Báo Quảng Ninh", source_type="press",
+                       published_at=when)  # 08:00, 10:40 today; 01:00 tomorrow (Vietnam)
+    stop_dashboard_clock(monkeypatch, NOW)
+    st.cache_data.clear()
+    today = data.today_vs_usual(7)
+    assert today["items"] == 2 and today["in_area"] == 2, today
+    assert listed(env, {"period": "today", "all": "1"}) == 2
+    assert listed(env, {"period": "today"}) == 2
