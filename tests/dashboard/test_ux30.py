@@ -32,3 +32,38 @@ def test_today_is_the_same_day_on_tong_quan_and_tin_bai(env, monkeypatch):
     assert today["items"] == 2 and today["in_area"] == 2, today
     assert listed(env, {"period": "today", "all": "1"}) == 2
     assert listed(env, {"period": "today"}) == 2
+
+
+def _blocks_to(node, key: str, path: tuple = ()):  # type: ignore[no-untyped-def]
+    """The blocks (their proto's kind, or AppTest's class for a column, and the proto) from the page's root to the
+    widget keyed `key`, or None."""
+    kids = getattr(node, "children", None)
+    if kids is None:
+        return list(path) if key in str(getattr(getattr(node, "proto", None), "id", "")) else None
+    for child in kids.values():
+        proto = getattr(child, "proto", None)
+        try:
+            kind = proto.WhichOneof("type")
+        except (AttributeError, TypeError, ValueError):  # a Column's proto is its Block.Column
+            kind = None
+        if type(child).__name__ == "Column":
+            kind = "column"
+        found = _blocks_to(child, key, path + (((kind, proto if kind == "column" else getattr(proto, kind)),)
+                                              if kind else ()))
+        if found is not None:
+            return found
+    return None
+
+
+def test_the_alert_switch_is_not_cut_on_a_tablet(demo_env):
+    """Cảnh báo's «Hiển thị» (Đang mở · Đã xử lý / bỏ qua · Tất cả, 283 px in Chromium) sat in st.columns([1.2, 2]),
+    268 px on a 768 px tablet upright: «Tất cả» ran past its column, half hidden. It sits in a wrapping row with the
+    counts, as wide as its choices (the counts beside it on a desk, under it on a tablet)."""
+    at = demo_env.page("alerts", "analyst").run()
+    no_exception(at)
+    blocks = _blocks_to(at._tree, "alert_filter")
+    assert blocks, "no «Hiển thị» switch drawn"
+    assert "column" not in [kind for kind, _ in blocks], blocks
+    kind, row = blocks[-1]
+    assert kind == "flex_container" and row.wrap and row.direction == row.Direction.HORIZONTAL, blocks
+    assert any(c.value.startswith("Đang mở: ") for c in at.caption)
