@@ -112,3 +112,31 @@ def test_the_rapid_report_box_follows_a_new_alert_until_staff_pick_one(demo_env)
     _away_and_back(at)  # a look at another page: Streamlit drops the box's state, the pick is held
     assert _rapid_box(at)[0] == older
     assert [b for b in at.button if b.label == "Tạo báo cáo nhanh"][0].key == f"rr_btn_{older}"
+
+
+def test_on_a_phone_an_alerts_history_reads_its_notes(demo_env, monkeypatch):
+    """Cảnh báo on a 390 px phone: «Diễn biến xử lý» was the tablet's grid, 725 px in 356 (Chromium, round 27), its
+    «Nội dung» (the notes staff read before a meeting) out of sight at the right. On a phone the steps are lines of
+    text, each with its time, who, what and the note whole; a desk and a tablet keep their grids."""
+    from dashboard import actions, ui
+    from dashboard.views import alerts
+    from orchestration.accounts import User
+
+    aid = data.alerts(("new",), 5)["alert_id"].iloc[0]
+    note = "Đã báo lãnh đạo; đề nghị phường Uông Bí xác minh [gấp] *trong ngày*"
+    actions.alert_action(demo_env.db, User("chuyenvien", "Cán bộ chuyenvien", "analyst"), aid, "acknowledge", note=note)
+    data.refresh()
+    monkeypatch.setattr(ui, "on_phone", lambda: True)
+    at = demo_env.page("alerts", "analyst")
+    at.session_state["alert_pick"] = aid
+    at.run()
+    no_exception(at)
+    grids = [tuple(g.value.columns) for g in at.dataframe]
+    assert not [g for g in grids if "Nội dung" in g], grids
+    text = next(m.value for m in at.markdown if m.value.startswith("- **"))
+    lines = text.split("\n")
+    step = (" · Cán bộ chuyenvien · Chuyển trạng thái → Đã tiếp nhận: Đã báo lãnh đạo; đề nghị phường Uông Bí "
+            r"xác minh \[gấp\] \*trong ngày\*")  # the note whole, inert
+    assert any(x.endswith(step) for x in lines), lines
+    assert any(" · Phát hiện" in x for x in lines), lines
+    assert alerts.history_text(data.alert_history(aid)) == text
