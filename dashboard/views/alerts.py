@@ -34,7 +34,7 @@ def render() -> None:
     counts = data.alert_status_counts()
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
     # the switch as wide as its three choices, the counts beside it in what is left, under it when nothing is: in
-    # st.columns([1.2, 2]) a 768 px tablet upright gave the switch 265 px of its 300 and cut «Tất cả» (round 27)
+    # st.columns([1.2, 2]) a 768 px tablet upright gave the switch 268 px of its 283 and cut «Tất cả» (round 27)
     bar = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     ui.keep("alert_filter", "Đang mở")  # kept while another page is open
     choice = bar.segmented_control("Hiển thị", list(FILTERS), key="alert_filter", width="content") or "Đang mở"
