@@ -25,14 +25,17 @@ FAR_FUTURE = datetime(9999, 1, 1)
 
 def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: datetime,
                    baseline_days: int) -> dict[str, Any]:
-    """Counts since `day_start` (local midnight, as UTC) and the mean count of the same hours on each of
-    the previous `baseline_days` days: items, press, social, negative, in-area. Only days the office was
-    collecting throughout count (`store.baseline`): with none yet, each usual_* is None, `held_days` 0, and
-    `collecting_since` says when the first item was stored, for the page to say so."""
+    """Counts of today, `day_start` (local midnight, as UTC) to the next midnight, and the mean count of the hours
+    elapsed on each of the previous `baseline_days` days: items, press, social, negative, in-area. Today ends at
+    midnight, not now, as Tin bài's «Hôm nay» that each figure opens: an item a source dated a little ahead (the
+    collectors keep a date up to `future_tolerance_minutes` ahead as given) is listed there and counted here. Only
+    days the office was collecting throughout count (`store.baseline`): with none yet, each usual_* is None,
+    `held_days` 0, and `collecting_since` says when the first item was stored, for the page to say so."""
     elapsed = max((now - day_start).total_seconds(), 1.0)
     first = one(cur.execute("SELECT min(fetched_at) FROM items"))[0]
     held = held_days(first, day_start, baseline_days)
     lo = day_start - timedelta(days=held)
+    day_end = day_start + timedelta(days=1)  # Vietnam keeps no summer time: a day is 24 hours
     # the effective tags (a staff correction over the model's), as Tin bài filters them: each figure opens Tin bài on
     # «Hôm nay» with its filter (overview.TODAY_LINKS), which must list that many items (round 27; the model's tags
     # until then, so a corrected item of today was counted on one side only)
@@ -42,7 +45,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
         WITH e AS (
             SELECT i.published_at, i.source_type, {sel}
             FROM items i {joins}
-            WHERE i.published_at >= ? AND i.published_at <= ?
+            WHERE i.published_at >= ? AND i.published_at < ?
               AND (i.published_at >= ?
                    OR ((epoch(i.published_at) - epoch(?::TIMESTAMP)) % 86400 + 86400) % 86400 < ?)
         ), w AS (
@@ -63,7 +66,7 @@ def today_vs_usual(cur: "duckdb.DuckDBPyConnection", now: datetime, day_start: d
                count(*) FILTER (WHERE tagged)
         FROM w
         """,
-        [lo - TAG_SLACK, lo, now, day_start, day_start, elapsed, day_start],
+        [lo - TAG_SLACK, lo, day_end, day_start, day_start, elapsed, day_start],
     ))
     keys = ("items", "press", "social", "negative", "in_area")
     out: dict[str, Any] = {}

@@ -33,10 +33,13 @@ def render() -> None:
     top = st.empty()  # the last action's message when the alert it concerns is not open below (it left the list)
     counts = data.alert_status_counts()
     open_n = sum(counts.get(s, 0) for s in OPEN_STATES)
-    c1, c2 = st.columns([1.2, 2])
+    # the switch as wide as its three choices, the counts beside it in what is left, under it when nothing is: in
+    # st.columns([1.2, 2]) a 768 px tablet upright gave the switch 268 px of its 283 and cut «Tất cả» (round 27)
+    bar = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
     ui.keep("alert_filter", "Đang mở")  # kept while another page is open
-    choice = c1.segmented_control("Hiển thị", list(FILTERS), key="alert_filter") or "Đang mở"
-    c2.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))  # no alert: no «·» left
+    choice = bar.segmented_control("Hiển thị", list(FILTERS), key="alert_filter", width="content") or "Đang mở"
+    # no alert: no «·» left
+    bar.caption(" · ".join(x for x in (f"Đang mở: {number(open_n)}", state_counts(counts)) if x))
     queue = data.alerts(FILTERS[choice], QUEUE_ROWS, "queue")  # sorted and cut in SQL: the cut keeps the head
     wanted = FILTERS[choice]
     total = sum(v for k, v in counts.items() if wanted is None or k in wanted)
@@ -229,6 +232,9 @@ def _history(alert_id: str) -> None:
     hist = data.alert_history(alert_id)
     if not len(hist):
         return
+    if ui.on_phone():
+        st.markdown(history_text(hist))
+        return
     ui.desk_and_tablet(
         "alert_history",
         pd.DataFrame({
@@ -243,6 +249,22 @@ def _history(alert_id: str) -> None:
         {"column_order": list(HISTORY_TABLET), **ui.desk_grid(HISTORY_TABLET, HISTORY_COLUMNS, len(hist), 420)},
         hide_index=True, width="stretch", placeholder="—",
     )
+
+
+def history_text(hist: pd.DataFrame) -> str:
+    """An alert's steps on a phone, one a line: «- **07/12/2026 13:55** · Nguyễn Thị Lan · Tiếp nhận → Đã tiếp nhận:
+    note». The grid (the tablet's five columns, 725 px) scrolled sideways in a 390 px phone's 356, its «Nội dung» (the
+    notes staff read before a meeting: what was asked, of whom) out of sight at the right (round 27, ux30)."""
+    names = data.display_names()
+    lines = []
+    for at, who, action, to_state, note in zip(hist["at"], data.people(hist["username"]), hist["action"],
+                                               hist["to_state"], hist["note"]):
+        step = ACTION_LABELS.get(action, action)
+        state = state_label(to_state)
+        text = names_in_note(note, names)  # "" for none (NULL, read as NaN)
+        lines.append(f"- **{at:%d/%m/%Y %H:%M}** · {md(who or ui.MISSING)} · {md(step)}"
+                     + (f" → {md(state)}" if state else "") + (f": {md(text)}" if text else ""))
+    return "\n".join(lines)
 
 
 HISTORY_COLUMNS = {"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),

@@ -199,8 +199,9 @@ def _window(col: Any, period: str) -> tuple[datetime | None, datetime | None]:
         if isinstance(rng, (list, tuple)) and len(rng) == 2:
             since = data.utc_from_local(datetime.combine(rng[0], time.min))
             until = data.utc_from_local(datetime.combine(rng[1], time.min) + timedelta(days=1))
-    elif PERIODS[period] == TODAY:  # from 0 giờ today (Vietnam), as Tổng quan counts «hôm nay»
+    elif PERIODS[period] == TODAY:  # 0 giờ today to 0 giờ tomorrow (Vietnam), as Tổng quan counts «hôm nay»
         since = data.local_day_start()
+        until = since + timedelta(days=1)
     elif PERIODS[period]:
         since = data.now() - timedelta(days=PERIODS[period])
         if col.checkbox("Lùi về kỳ liền trước", key="x_prev",

@@ -194,10 +194,29 @@ def _rapid(s: ReportSettings) -> None:
         return
     labels = {a: rapid_pick_label(a, t, sev, status) for a, t, sev, status in
               zip(df["alert_id"], df["title"], df["severity"], df["status"])}
+    # the box follows the newest alert until staff pick one themselves: every tab is drawn at each run, so it was
+    # made when the page opened and stayed on the alert then newest once another was raised (ux29's walk). A pick of
+    # their own is kept (across pages too) while the alert is listed.
+    pick = rapid_pick(st.session_state.get(RAPID_CHOSEN), list(labels))
+    if st.session_state.get("rep_rapid_pick") != pick:
+        st.session_state["rep_rapid_pick"] = pick
     alert_id = st.selectbox("Cảnh báo", list(labels), key="rep_rapid_pick", format_func=labels.get,
-                            placeholder="Chọn cảnh báo")
+                            placeholder="Chọn cảnh báo", on_change=_rapid_chosen)
     if alert_id:
         rapid_report_button(alert_id, s)
+
+
+RAPID_CHOSEN = "_rep_rapid_chosen"  # session key: the alert staff picked themselves in «Báo cáo nhanh»'s box
+
+
+def _rapid_chosen() -> None:
+    """The box's on_change (a pick by hand, not a run's): remember it."""
+    st.session_state[RAPID_CHOSEN] = st.session_state.get("rep_rapid_pick")
+
+
+def rapid_pick(chosen: object, ids: list[str]) -> str:
+    """The alert «Báo cáo nhanh»'s box shows: the one staff picked while it is listed, else the newest (`ids[0]`)."""
+    return chosen if isinstance(chosen, str) and chosen in ids else ids[0]
 
 
 def rapid_pick_label(alert_id: str, title: object, severity: object, status: object) -> str:
