@@ -197,7 +197,7 @@ def _rapid(s: ReportSettings) -> None:
     # the box follows the newest alert until staff pick one themselves: every tab is drawn at each run, so it was
     # made when the page opened and stayed on the alert then newest once another was raised (ux29's walk). A pick of
     # their own is kept (across pages too) while the alert is listed.
-    pick = rapid_pick(st.session_state.get(RAPID_CHOSEN), list(labels))
+    pick = rapid_pick(ui.drafts(RAPID_CHOSEN).get("alert"), list(labels))
     if st.session_state.get("rep_rapid_pick") != pick:
         st.session_state["rep_rapid_pick"] = pick
     alert_id = st.selectbox("Cảnh báo", list(labels), key="rep_rapid_pick", format_func=labels.get,
@@ -206,12 +206,14 @@ def _rapid(s: ReportSettings) -> None:
         rapid_report_button(alert_id, s)
 
 
-RAPID_CHOSEN = "_rep_rapid_chosen"  # session key: the alert staff picked themselves in «Báo cáo nhanh»'s box
+# the alert staff picked themselves in «Báo cáo nhanh»'s box, kept as a draft is: per account (ui.drafts), since the
+# browser's session outlives a sign-out on a shared office computer and the next account found the last one's pick
+RAPID_CHOSEN = "rapid_chosen"
 
 
 def _rapid_chosen() -> None:
-    """The box's on_change (a pick by hand, not a run's): remember it."""
-    st.session_state[RAPID_CHOSEN] = st.session_state.get("rep_rapid_pick")
+    """The box's on_change (a pick by hand, not a run's): remember it for this account."""
+    ui.drafts(RAPID_CHOSEN)["alert"] = st.session_state.get("rep_rapid_pick")
 
 
 def rapid_pick(chosen: object, ids: list[str]) -> str:

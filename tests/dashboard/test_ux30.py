@@ -112,6 +112,15 @@ def test_the_rapid_report_box_follows_a_new_alert_until_staff_pick_one(demo_env)
     _away_and_back(at)  # a look at another page: Streamlit drops the box's state, the pick is held
     assert _rapid_box(at)[0] == older
     assert [b for b in at.button if b.label == "Tạo báo cáo nhanh"][0].key == f"rr_btn_{older}"
+    # the pick is this account's: another signed in on the same browser's session gets the newest, and back again
+    # the first finds their own (a shared office computer's session outlives a sign-out)
+    at.session_state["user"] = {"username": "quantri", "display_name": "Cán bộ quantri", "role": "admin"}
+    at.run()
+    no_exception(at)
+    assert _rapid_box(at)[0] != older and _rapid_box(at)[1][0].startswith(_rapid_box(at)[0] + " ")
+    at.session_state["user"] = {"username": "chuyenvien", "display_name": "Cán bộ chuyenvien", "role": "analyst"}
+    at.run()
+    assert _rapid_box(at)[0] == older
 
 
 def test_on_a_phone_an_alerts_history_reads_its_notes(demo_env, monkeypatch):
