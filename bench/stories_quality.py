@@ -3,12 +3,14 @@
     .venv/bin/python bench/stories_quality.py                    # demo/corpus/quangninh.jsonl
     .venv/bin/python bench/stories_quality.py --tagger fixture   # the corpus's own hand labels as tags
     .venv/bin/python bench/stories_quality.py --model-dir /tmp/m  # tag with a model trained elsewhere
+    .venv/bin/python bench/stories_quality.py --step 1           # the demo burst minute by minute, as serve ticks
 
 Prints pairwise recall and precision of the stories against the corpus's `story` labels (items without
 a label are their own event), every story that holds items of two labelled events or of a labelled
 event and an unlabelled item ("mixed"), and each alert with its severity and reason, and the restored titles of
 its items written without diacritics (what staff read when such an item names the story). The demo's
-offsets are laid on a fixed clock (the demo starts at START), so runs are comparable.
+offsets are laid on a fixed clock (the demo starts at START), so runs are comparable. Its last line is the replay's
+time: wall and process CPU seconds, and those of `store.items.insert_items` within it (docs/SCALE.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import json
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -51,6 +54,7 @@ def main() -> None:
     from langnghe.commands.replay import SimClock, fixture_tagger, parse_time, pipeline_tagging, replay
     from store import alerts as store_alerts
     from store import stories as store_stories
+    from store import items as store_items
     from store import tags as store_tags
     from store.db import Database
 
@@ -77,8 +81,26 @@ def main() -> None:
                 processor, tagger, how = pipeline_tagging(cfg, db, clock)
             else:
                 tagger, how = fixture_tagger(rows), "fixture"
-            alerts, _ = replay(cfg, db, rows, timedelta(minutes=args.step), tagger=tagger, processor=processor,
-                               clock=clock)
+            spent = {"wall": 0.0, "cpu": 0.0, "calls": 0}
+            insert_items = store_items.insert_items
+
+            def timed_insert(*a, **kw):  # type: ignore[no-untyped-def]
+                w, c = time.perf_counter(), time.process_time()
+                try:
+                    return insert_items(*a, **kw)
+                finally:
+                    spent["wall"] += time.perf_counter() - w
+                    spent["cpu"] += time.process_time() - c
+                    spent["calls"] += 1
+
+            store_items.insert_items = timed_insert  # replay calls it through the module
+            w0, c0 = time.perf_counter(), time.process_time()
+            try:
+                alerts, _ = replay(cfg, db, rows, timedelta(minutes=args.step), tagger=tagger, processor=processor,
+                                   clock=clock)
+            finally:
+                store_items.insert_items = insert_items
+            took = {"wall": time.perf_counter() - w0, "cpu": time.process_time() - c0}
             with db.read() as cur:
                 got = {r["item_id"]: r["story_id"] for r in store_stories.grouped_since(cur, datetime(1970, 1, 1))}
                 final = {a["alert_id"]: a for a in store_alerts.list_alerts(cur).to_dict("records")}
@@ -120,6 +142,8 @@ def main() -> None:
         for i in sorted(members.get(a["story_id"], [])):
             if restored.get(i):
                 print(f"    restored title of {i}: {restored[i]!r}")
+    print(f"replay (step {args.step:g} min): {took['wall']:.1f} s wall, {took['cpu']:.1f} s CPU; "
+          f"store.items.insert_items {spent['wall']:.1f} s wall, {spent['cpu']:.1f} s CPU in {spent['calls']} calls")
 
 
 if __name__ == "__main__":

@@ -153,7 +153,7 @@ def write_files(directory: Path = DIR) -> list[Path]:
 
 
 def load(cfg: Any, db: Any, *, tag: bool = True) -> list[int]:
-    """Import both shipped waves unless they are there (the demo's `before_start` hook)."""
+    """Import both shipped waves unless they are there (`langnghe demo`: serve's `at_start`, in the scheduler thread)."""
     from orchestration import surveys as importer
     from store.db import utcnow
     from store.surveys import list_surveys

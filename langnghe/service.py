@@ -127,9 +127,12 @@ def remove_stale_copies_at_start(cfg: Config) -> list[Path]:
 
 
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
-          config_path: str | None = None) -> int:
+          at_start: Callable[[Database], None] | None = None, config_path: str | None = None) -> int:
     """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
-    goes into the state file so that other commands use the same config and database."""
+    goes into the state file so that other commands use the same config and database. `before_start(db)` runs before
+    the dashboard starts; `at_start(db)` once the dashboard is starting, first in the scheduler thread (after its own
+    start jobs, before catch-up tagging and the first collection pass): set-up that the first page need not wait for
+    (the demo's survey import, round 27)."""
     from langnghe import state
 
     log_path = route_logs(cfg)  # first: an upgrade's lines (store.db: the copy taken, the steps) reach the log file
@@ -141,6 +144,8 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
         before_start(db)
     scheduler = Scheduler(cfg, db)
     install_jobs(scheduler, cfg, db)
+    if at_start:
+        scheduler.start_hooks.append(lambda: at_start(db))
     # Import the heavy libraries once, here, before any other thread exists: a module imported for the
     # first time by two threads at once can be seen half-initialised (seen: pandas under streamlit).
     import pandas  # noqa: F401

@@ -2,7 +2,8 @@
 
     Scheduler.run(), once at start, before anything loads the NLP model:
         each job marked at_start (notify: the outbox a stopped server left, claims already released;
-        survey_masking: personal data in survey answers imported before round 14, once)
+        survey_masking: personal data in survey answers imported before round 14, once), then serve's own
+        `at_start` if given (`langnghe demo`: the demo survey's import, which loads the model; round 27)
     then every schedule.tick_seconds, for as long as serve runs:
         sources (langnghe.toml, with admins' edits merged) ─▶ Runner.run_due ─▶ ingest.processor
             (a pass fetches only the sources that are due: a source's next poll is its interval_minutes,

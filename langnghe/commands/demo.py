@@ -63,21 +63,39 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
         except KeyboardInterrupt:
             return 0
     try:
-        return serve(cfg, before_start=_demo_hooks(cfg), config_path=str(DEMO_CONFIG_PATH))
+        return serve(cfg, before_start=_demo_hooks(cfg), at_start=_demo_survey(cfg), config_path=str(DEMO_CONFIG_PATH))
     finally:
         server.stop()
 
 
 def _demo_hooks(cfg: Config):  # type: ignore[no-untyped-def]
-    """Demo-only set-up run once the database is open: the demo accounts, printed on the console, the
-    demo survey's two waves (page Khảo sát) and the demo watchlist that fires during the burst."""
-    from devtools import demo_accounts, demo_notify, demo_survey, demo_watch
+    """Demo-only set-up run once the database is open, before the dashboard starts: the demo accounts, printed on the
+    console, and the demo watchlist that fires during the burst."""
+    from devtools import demo_accounts, demo_notify, demo_watch
 
     def before(db):  # type: ignore[no-untyped-def]
         demo_accounts.setup(cfg, db)
         demo_watch.setup(db)
         demo_notify.setup(db, demo_accounts.DEMO_ADMIN)  # the console channel: the burst alert is pushed to this console
+
+    return before
+
+
+def _demo_survey(cfg: Config):  # type: ignore[no-untyped-def]
+    """The demo survey's two waves (page Khảo sát), imported by the scheduler thread at its start (`serve`'s
+    `at_start`), once the dashboard is starting. Why not before it: the import tags 800 free-text answers and so loads
+    the NLP model, 3–6 s that the URL and the first page waited for (round 27, docs/SCALE.md); the first collection
+    pass needs the model next and finds it loaded. The importer's modules are imported here, in the main thread before
+    any other exists, as serve does with the heavy libraries: the dashboard's Khảo sát page imports them too, and a
+    module imported for the first time by two threads at once can be seen half-initialised."""
+    import openpyxl  # noqa: F401  (wave 2 is an XLSX file)
+
+    from collectors.imports import xlsx_rows  # noqa: F401
+    from devtools import demo_survey
+    from orchestration import surveys  # noqa: F401
+
+    def load(db):  # type: ignore[no-untyped-def]
         if demo_survey.load(cfg, db):
             print("Khảo sát mẫu: «dạy thêm, học thêm», 2 đợt × 400 phiếu (trang Khảo sát)", flush=True)
 
-    return before
+    return load
