@@ -257,7 +257,10 @@ class Scheduler(threading.Thread):
                 log.error("start-up job failed: %s", exc)
                 runtime.set_storage_problem(str(exc))
             except Exception:
-                log.exception("start-up job failed; it runs again in the first tick")
+                # the outbox's periodic job sends what its start-up run left; a one-off hook (the demo survey's
+                # import) is not run again: said so, not promised
+                log.exception("start-up job failed (a periodic job's own run retries at the next tick; a one-off "
+                              "start-up step does not run again)")
 
     @staticmethod
     def _run_job(hook: Callable[[], None]) -> None:
