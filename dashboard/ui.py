@@ -290,6 +290,21 @@ def drafts(kind: str) -> dict[str, str]:
     return st.session_state.setdefault(DRAFTS + kind, {}).setdefault(user, {})
 
 
+def form_key(scope: str) -> str:
+    """Prefix of a form's widget keys («<scope>_<n>_»). It changes with `renew_form` after a successful action, so the
+    browser draws new, empty widgets: taking the old keys out of the session left their text in the box (Cảnh báo's
+    action form; Trước giao ban's note, whose second click saved it again, round 27)."""
+    return f"{scope}_{st.session_state.get(f'form_gen_{scope}', 0)}_"
+
+
+def renew_form(scope: str) -> None:
+    """After a successful action: the next run draws `scope`'s widgets under new keys, and the old ones are dropped."""
+    old = form_key(scope)
+    st.session_state[f"form_gen_{scope}"] = st.session_state.get(f"form_gen_{scope}", 0) + 1
+    for k in [k for k in st.session_state if str(k).startswith(old)]:
+        del st.session_state[k]
+
+
 def keep_draft(kind: str, key: str, box: str) -> None:
     """A draft box's on_change: what was typed in the box keyed `box` kept under `key` in `kind`'s `drafts`, beyond
     the box (switching the week, the area or the alert draws another box, and Streamlit forgets this one's state)."""

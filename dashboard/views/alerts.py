@@ -275,9 +275,8 @@ HISTORY_TABLET = {"Thời gian": 130, "Người thực hiện": 120, "Thao tác"
 
 
 def _form_key(alert_id: str) -> str:
-    """Prefix of the action widgets' keys. It changes after a successful action, so the browser gets new,
-    empty widgets: deleting the old keys from session_state left the note in the box."""
-    return f"f_{alert_id}_{st.session_state.get(f'form_gen_{alert_id}', 0)}_"
+    """Prefix of the alert's action widgets' keys (`ui.form_key`): new after each successful action."""
+    return ui.form_key(f"f_{alert_id}")
 
 
 def _act(alert_id: str, action: str, **kw: object) -> None:
@@ -288,12 +287,8 @@ def _act(alert_id: str, action: str, **kw: object) -> None:
     else:
         ui.set_flash(msg)
         st.session_state[ACTED] = alert_id
-        old = _form_key(alert_id)
-        st.session_state[f"form_gen_{alert_id}"] = st.session_state.get(f"form_gen_{alert_id}", 0) + 1
+        ui.renew_form(f"f_{alert_id}")
         ui.drafts("alert_note").pop(alert_id, None)  # said with the action: the next box starts empty
-        for k in list(st.session_state):
-            if str(k).startswith(old):
-                del st.session_state[k]
     data.refresh()
     st.rerun()
 

@@ -331,9 +331,9 @@ def _mark_held(since: datetime) -> None:
     with st.container(key="brief_actions"):
         # typed and not yet marked: kept, for this account, while staff look at another page (Cảnh báo, to check an
         # alert, was enough to empty it: Streamlit drops a widget's state in a run that does not draw it; round 27)
-        # the box's key changes once a briefing is marked (as alerts._form_key): taking the old key out of the session
-        # left the note in the browser's box, and a second click saved it again with the next briefing (round 27)
-        box = f"brief_note_{st.session_state.get('brief_note_gen', 0)}"
+        # the box's key changes once a briefing is marked (`ui.renew_form`): taking the old key out of the session left
+        # the note in the browser's box, and a second click saved it again with the next briefing (round 27)
+        box = ui.form_key("brief") + "note"
         note = st.text_input("Ghi chú về buổi giao ban (không bắt buộc)", value=ui.drafts("briefing").get("note", ""),
                              key=box, on_change=ui.keep_draft, args=("briefing", "note", box))
         if st.button("Đánh dấu đã giao ban", type="primary", icon=":material/event_available:",
@@ -346,8 +346,7 @@ def _mark_held(since: datetime) -> None:
                 ui.set_flash(held_text(data.local(data.now()), data.local(since)), where="held")
                 for k in [k for k in st.session_state if str(k).startswith(("brief_day", "brief_time"))]:
                     st.session_state.pop(k, None)
-                st.session_state.pop(box, None)
-                st.session_state["brief_note_gen"] = st.session_state.get("brief_note_gen", 0) + 1
+                ui.renew_form("brief")
                 ui.drafts("briefing").pop("note", None)
             data.refresh()
             st.rerun()

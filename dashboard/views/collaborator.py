@@ -110,7 +110,7 @@ def render() -> None:
                 text_ok = "Đã ghi nhận báo cáo; liên kết này đã có trong hệ thống nên báo cáo được gắn vào tin sẵn có."
             st.session_state["_ctv_flash"] = ("ok", text_ok)
             st.session_state["_ctv_sent"] = True
-            _clear_cache()
+            data.refresh()
         st.rerun()
 
     st.subheader("Báo cáo gần đây của anh/chị")
@@ -151,10 +151,6 @@ def _same_text(typed: str | None, saved: str | None) -> bool:
     the browser puts its copy of the text back in the box; without this the collaborator sees the text, no
     confirmation, and sends it again (stored as one report within store.collab.RESEND_MINUTES, a second after)."""
     return bool(typed and saved and tidy(typed)) and tidy(typed) == tidy(saved)
-
-
-def _clear_cache() -> None:
-    data.refresh()
 
 
 _REASONS = {

@@ -554,7 +554,7 @@ def _events(env, alert_id):  # type: ignore[no-untyped-def]
 
 def _fk(at, aid: str, name: str) -> str:  # type: ignore[no-untyped-def]
     """Key of an alert action widget: its prefix changes after each successful action (the form empties)."""
-    gen = at.session_state[f"form_gen_{aid}"] if f"form_gen_{aid}" in at.session_state else 0
+    gen = at.session_state[f"form_gen_f_{aid}"] if f"form_gen_f_{aid}" in at.session_state else 0
     return f"f_{aid}_{gen}_{name}"
 
 

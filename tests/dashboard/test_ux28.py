@@ -156,16 +156,16 @@ def test_a_briefing_note_typed_survives_a_look_at_another_page(demo_env):
     round 27). It is kept for this account until the briefing is marked held."""
     at = _page_or_other(demo_env, "briefing", "analyst").run()
     no_exception(at)
-    at.text_input(key="brief_note_0").input("Giao ban sáng thứ Hai").run()
+    at.text_input(key="brief_0_note").input("Giao ban sáng thứ Hai").run()
     _away_and_back(at)
-    assert at.text_input(key="brief_note_0").value == "Giao ban sáng thứ Hai"
+    assert at.text_input(key="brief_0_note").value == "Giao ban sáng thứ Hai"
     at.button(key=next(b.key for b in at.button if b.label == "Đánh dấu đã giao ban")).click().run()
     no_exception(at)
     # marked held with it: a new box (a new key: the browser kept the old box's text, and a second click saved the
     # note again with the next briefing, seen in Chromium by round 27's review), empty
-    assert [t.key for t in at.text_input if t.label.startswith("Ghi chú về buổi giao ban")] == ["brief_note_1"]
+    assert [t.key for t in at.text_input if t.label.startswith("Ghi chú về buổi giao ban")] == ["brief_1_note"]
     _away_and_back(at)
-    assert at.text_input(key="brief_note_1").value == ""
+    assert at.text_input(key="brief_1_note").value == ""
 
 
 def test_an_alert_note_typed_survives_a_look_at_another_page(demo_env):
