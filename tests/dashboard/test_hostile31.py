@@ -3,14 +3,22 @@ defaults rather than a traceback. docs/SECURITY.md «Round 28 sweep»."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from dashboard import ui
+from dashboard.labels import no_links
 from dashboard.views import explorer
-from tests.dashboard.conftest import Env
+from tests.dashboard.conftest import Env, no_exception
+
+# what draws a link, an image the browser fetches from another machine, or a tag, in Streamlit markdown
+DRAWN = re.compile(r"(?<!\\)\]\(|(?<!\\)<\s*(img|script|a)\b", re.I)
+TYPED = "![ảnh](https://evil.example/p.png) <img src=https://evil.example/i.png> [bấm](https://evil.example/x)"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
+def seeded(tmp_path_factory):
     e = Env(tmp_path_factory.mktemp("h31"))
     e.seed(n_items=60)
     e.add_users()
@@ -30,8 +38,8 @@ CRAFTED = {
 
 
 @pytest.mark.parametrize("params", list(CRAFTED.values()), ids=list(CRAFTED))
-def test_a_crafted_address_opens_tin_bai_on_its_defaults(env, params):
-    at = env.page("explorer", "viewer")
+def test_a_crafted_address_opens_tin_bai_on_its_defaults(seeded, params):
+    at = seeded.page("explorer", "viewer")
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
@@ -46,3 +54,40 @@ def test_the_address_bar_still_reads_ordinary_values():
     assert explorer._dates("2026-12-01", "2026-12-07") is not None
     assert explorer._dates("0001-01-02", "9999-12-30") is not None
     assert explorer._hour_start("2026-12-03T14") is not None
+
+
+def _flashes(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(e.value) for e in [*at.success, *at.error]]
+
+
+def test_a_time_typed_with_markdown_is_said_back_as_text(env):
+    """Thông báo: the refusal quotes the digest time typed; it was drawn as markdown (an image fetched from outside)."""
+    env.add_users()
+    at = env.page("notifications", "analyst").run()
+    at.selectbox[0].set_value("console")
+    at.selectbox[2].set_value("daily")
+    at.text_input[2].input(TYPED)
+    next(b for b in at.button if b.label == "Lưu đăng ký").click().run()
+    no_exception(at)
+    said = [f for f in _flashes(at) if "Giờ gửi gộp ngày" in f]
+    assert said and not DRAWN.search(said[0]), said
+    assert "phải có dạng giờ:phút, ví dụ 07:30." in said[0]  # the code's own words as written
+
+
+def test_a_watchlist_name_with_markdown_is_said_back_as_text(env):
+    env.add_users()
+    at = env.page("watch", "analyst").run()
+    inputs = [t for t in at.text_input if t.label in ("Tên", "Từ khóa")][-2:]
+    inputs[0].input("Bãi thải " + TYPED)
+    inputs[1].input("bãi thải")
+    next(b for b in at.button if b.label == "Thêm danh sách").click().run()
+    no_exception(at)
+    said = [f for f in _flashes(at) if "Đã thêm" in f]
+    assert said and not DRAWN.search(said[0]), said
+
+
+def test_no_links_leaves_words_and_punctuation_and_stops_every_link():
+    assert no_links("Đã lưu (07:30), «Bãi thải».") == "Đã lưu (07:30), «Bãi thải»."
+    for typed in (TYPED, "\\[x](https://e/p.png)", "<https://e/p.png>", "![x][1]"):
+        assert not DRAWN.search(no_links(typed)) and "<" not in no_links(typed).replace("\\<", ""), typed
+    assert ui.no_links is no_links
