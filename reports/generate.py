@@ -37,6 +37,8 @@ from store import users as store_users
 from store.db import Database, os_error_reason, utcnow
 
 if TYPE_CHECKING:
+    import duckdb
+
     from reports.document import Doc
 
 log = logging.getLogger("reports")
@@ -251,14 +253,17 @@ def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: dateti
 
 
 def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
-                   now: datetime | None = None, progress: Progress | None = None, late: bool | None = None) -> Result:
+                   now: datetime | None = None, progress: Progress | None = None, late: bool | None = None,
+                   then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> Result:
     """Generate the weekly report into the archive folder and record it (needs a writable database). `late`: the
-    schedule's verdict, kept with the row so Lưu trữ need not judge it again by a schedule since changed."""
+    schedule's verdict, kept with the row so Lưu trữ need not judge it again by a schedule since changed. `then`:
+    more writes in the archive row's own transaction (the schedule's push: a kill between two transactions left the
+    report archived and its push never written, and the next tick found the week made; round 28)."""
     now = now or utcnow()
     period = week_period(week, now)
     out = archive_dir(s, "weekly", period.week, area, now)
     res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
-    _record(db, "weekly", period.week, area, now, generated_by, out, res, late)
+    _record(db, "weekly", period.week, area, now, generated_by, out, res, late, then)
     return res
 
 
@@ -273,10 +278,13 @@ def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = Non
 
 
 def _record(db: Database, kind: str, period: str, area: str, now: datetime, by: str, out: Path, res: Result,
-            late: bool | None = None) -> None:
+            late: bool | None = None,
+            then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> None:
     if not res.files:
         return
     with db.write() as cur:
         store_reports.add_archive(cur, kind=kind, period=period, area=area, generated_at=now, generated_by=by,
                                   dir=str(out), files=[p.name for p in res.files.values()], n_items=res.n_items,
                                   seconds=round(res.seconds, 2), late=late)
+        if then is not None:
+            then(cur, res)
