@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from dashboard import clock
+from dashboard.actions import REPORT_TEXT_MAX_CHARS, bounded
 from orchestration.accounts import User, role_allows
 from reports.generate import (
     Result, archive_rapid, archive_weekly, rapid_key, rapid_report, weekly_key, weekly_report,
@@ -25,6 +26,7 @@ def _need_analyst(user: User) -> None:
 
 def save_weekly_text(db: Database, user: User, week: str, area: str, body: str) -> str:
     _need_analyst(user)
+    bounded(body, REPORT_TEXT_MAX_CHARS, "Đề xuất, kiến nghị")
     parse_week(week)
     if db.read_only:
         raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
@@ -35,6 +37,7 @@ def save_weekly_text(db: Database, user: User, week: str, area: str, body: str) 
 
 def save_rapid_text(db: Database, user: User, alert_id: str, body: str) -> str:
     _need_analyst(user)
+    bounded(body, REPORT_TEXT_MAX_CHARS, "Đề xuất hướng xử lý")
     if db.read_only:
         raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
     with db.write() as cur:

@@ -91,3 +91,56 @@ def test_no_links_leaves_words_and_punctuation_and_stops_every_link():
     for typed in (TYPED, "\\[x](https://e/p.png)", "<https://e/p.png>", "![x][1]"):
         assert not DRAWN.search(no_links(typed)) and "<" not in no_links(typed).replace("\\<", ""), typed
     assert ui.no_links is no_links
+
+
+# --- texts staff type: bounded where they are written ---------------------------------------------------------------
+
+PASTED = "Bụi than tràn vào nhà dân phường Vàng Danh. " * 50_000  # a pasted document, 2.2 MB
+
+
+def test_a_pasted_document_as_an_alert_note_or_reason_is_refused_and_nothing_is_written(seeded):
+    from dashboard import actions
+    from orchestration.accounts import User
+
+    analyst = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+    with seeded.db.read() as cur:
+        aid, before = cur.execute("SELECT alert_id, (SELECT count(*) FROM alert_events) FROM alerts LIMIT 1").fetchone()
+    for kw in ({"note": PASTED}, {"reason": PASTED}):
+        with pytest.raises(ValueError, match=r"dài 2\.(199\.999|200\.000) ký tự: tối đa 2\.000 ký tự"):
+            actions.alert_action(seeded.db, analyst, aid, "dismiss" if "reason" in kw else "note", **kw)
+    with pytest.raises(ValueError, match="tối đa 2.000"):
+        actions.mark_briefing_held(seeded.db, analyst, None, note=PASTED)
+    with seeded.db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM alert_events").fetchone()[0] == before
+    assert "Đã thêm ghi chú" in actions.alert_action(seeded.db, analyst, aid, "note", note="x" * actions.NOTE_MAX_CHARS)
+
+
+def test_report_texts_and_case_replies_are_bounded(seeded):
+    from dashboard import actions, report_actions
+    from orchestration.accounts import User
+
+    analyst = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+    with pytest.raises(ValueError, match=r"tối đa 20\.000 ký tự"):
+        report_actions.save_rapid_text(seeded.db, analyst, "A000001", PASTED)
+    with pytest.raises(ValueError, match=r"tối đa 20\.000 ký tự"):
+        report_actions.save_weekly_text(seeded.db, analyst, "2026-W49", "", PASTED)
+    assert report_actions.save_rapid_text(seeded.db, analyst, "A000001", "y" * actions.REPORT_TEXT_MAX_CHARS)
+    from dashboard import data_cases
+
+    with pytest.raises(ValueError, match=r"tối đa 5\.000 ký tự"):
+        data_cases.reply(analyst, 1, PASTED, manual=True)
+    with pytest.raises(ValueError, match=r"tối đa 2\.000 ký tự"):
+        data_cases.act(analyst, 1, "note", note=PASTED)
+
+
+def test_trước_giao_ban_says_a_pasted_note_is_too_long_and_marks_nothing(env):
+    env.seed(n_items=30)
+    env.add_users()
+    at = env.page("briefing", "analyst").run()
+    box = next(t for t in at.text_input if t.label.startswith("Ghi chú về buổi giao ban"))
+    box.input("Đã họp. " + "x" * 3_000)
+    next(b for b in at.button if b.label == "Đánh dấu đã giao ban").click().run()
+    no_exception(at)
+    assert any("tối đa 2.000 ký tự" in e for e in _flashes(at)), _flashes(at)
+    with env.db.read() as cur:
+        assert cur.execute("SELECT count(*) FROM briefings").fetchone()[0] == 0
