@@ -32,8 +32,8 @@ from vocab.numbers import number
 from store.db import Database
 
 # The longest text a staff action keeps, in characters (round 28, `hostile31`): none was bounded, and a pasted document
-# was stored whole; Trước giao ban then drew a 9 MB briefing note as markdown to every account that opened it (3.1 s
-# and +370 MB in the page's run, the browser's tab slow to draw it). Generous for what staff write.
+# was stored whole; Trước giao ban then drew an 8.8 MB briefing note as markdown to every account that opened it (3.1 s
+# and +241 MB of peak RSS in the page's AppTest run). Generous for what staff write.
 NOTE_MAX_CHARS = 2_000  # an alert's note or reason to dismiss, a briefing's note, a case's internal note
 REPLY_MAX_CHARS = 5_000  # a reply to a citizen (Zalo OA takes 2,000 a message; a reply recorded by hand more)
 REPORT_TEXT_MAX_CHARS = 20_000  # a report's «Đề xuất, kiến nghị», as the Báo cáo CTV form's text
