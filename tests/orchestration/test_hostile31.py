@@ -59,3 +59,24 @@ def test_the_admins_test_message_to_a_bad_address_is_an_answer_not_a_traceback(e
     cfg, db = env
     ok, detail = notify.send_test(cfg, db, "email", "a@b.vn\r\nBcc: c@d.vn", "quantri")
     assert not ok and "ký tự điều khiển" in detail
+
+
+def test_a_survey_titled_with_a_pasted_document_is_refused_and_nothing_is_stored(tmp_path):
+    import io
+
+    from orchestration import surveys as importer
+    from store import surveys as store_surveys
+    from surveys.model import SurveyError
+    from tests.conftest import database, make_config
+
+    cfg = make_config(tmp_path)
+    db = database(cfg.storage.db_path)
+    data = io.BytesIO("\n".join(["Giới tính,Hài lòng?"] + [f"{['Nam', 'Nữ'][i % 2]},Có" for i in range(10)]).encode())
+    q = importer.preview("a.csv", data, cfg.imports).questionnaire
+    for kw in ({"title": "Khảo sát " * 100_000}, {"title": "Học phí", "series": "x" * 301}):
+        with pytest.raises(SurveyError, match=r"ký tự: tối đa 300 ký tự"):
+            importer.import_survey(db, cfg, "a.csv", data, q, username="u", now=NOW, tag=False, **kw)
+    with db.read() as cur:
+        assert store_surveys.list_surveys(cur) == []
+    assert importer.import_survey(db, cfg, "a.csv", data, q, title="y" * 300, username="u", now=NOW, tag=False)
+    db.close()
