@@ -37,6 +37,7 @@ from store.db import Database
 NOTE_MAX_CHARS = 2_000  # an alert's note or reason to dismiss, a briefing's note, a case's internal note
 REPLY_MAX_CHARS = 5_000  # a reply to a citizen (Zalo OA takes 2,000 a message; a reply recorded by hand more)
 REPORT_TEXT_MAX_CHARS = 20_000  # a report's «Đề xuất, kiến nghị», as the Báo cáo CTV form's text
+WATCHLIST_NAME_MAX_CHARS = 200  # names the list on Theo dõi, in Tin bài's box, in alerts and pushes
 
 
 def bounded(text: str | None, limit: int, what: str) -> str | None:
@@ -261,6 +262,7 @@ def check_watchlist(wl: dict[str, Any], stored_query: str | None = None) -> dict
     name = " ".join(str(wl.get("name") or "").split())
     if not name:
         raise ValueError("Cần đặt tên cho danh sách theo dõi.")
+    bounded(name, WATCHLIST_NAME_MAX_CHARS, "Tên danh sách theo dõi")
     query = str(wl.get("query") or "").strip()
     try:
         if parse(query, bounded=not _same_query(query, stored_query)) is None:

@@ -144,3 +144,25 @@ def test_trước_giao_ban_says_a_pasted_note_is_too_long_and_marks_nothing(env)
     assert any("tối đa 2.000 ký tự" in e for e in _flashes(at)), _flashes(at)
     with env.db.read() as cur:
         assert cur.execute("SELECT count(*) FROM briefings").fetchone()[0] == 0
+
+
+def test_a_subscription_of_thousands_of_places_or_a_long_watchlist_name_is_refused(env):
+    """Each alert raised was matched against every place of every subscription, in detection's write: 500,000 names
+    typed in «Địa bàn» (1 MB) were 17 s an alert."""
+    from dashboard import actions, data_notify
+    from orchestration.accounts import User
+    from store.notify import Subscription
+
+    env.add_users()
+    user = User("chuyenvien", "Cán bộ chuyenvien", "analyst")
+
+    def sub(places):  # type: ignore[no-untyped-def]
+        return Subscription(0, "chuyenvien", "console", "chuyenvien", "medium", (), places, (), "immediate", "07:30",
+                            "", "", True)
+
+    for places in (tuple(f"p{i}" for i in range(500_000)), ("Vàng Danh", "x" * 101)):
+        with pytest.raises(ValueError, match="tối đa 50 tên, mỗi tên tối đa 100 ký tự"):
+            data_notify.save(user, sub(places))
+    assert data_notify.save(user, sub(("Vàng Danh", "Uông Bí")))
+    with pytest.raises(ValueError, match=r"tối đa 200 ký tự"):
+        actions.save_watchlist(env.db, user, {"name": "Bãi thải " * 100, "query": "bãi thải"})
