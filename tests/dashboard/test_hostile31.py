@@ -166,3 +166,12 @@ def test_a_subscription_of_thousands_of_places_or_a_long_watchlist_name_is_refus
     assert data_notify.save(user, sub(("Vàng Danh", "Uông Bí")))
     with pytest.raises(ValueError, match=r"tối đa 200 ký tự"):
         actions.save_watchlist(env.db, user, {"name": "Bãi thải " * 100, "query": "bãi thải"})
+
+
+@pytest.mark.parametrize("wanted", ["A999999", "x" * 100_000, "<b>[a](javascript:1)"])
+def test_cảnh_báo_opened_on_an_unknown_or_crafted_alert_opens_its_queue(seeded, wanted):
+    at = seeded.page("alerts", "analyst")
+    at.query_params["alert"] = wanted
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="alert_pick").value != wanted
