@@ -18,12 +18,25 @@ TYPED = "![ảnh](https://evil.example/p.png) <img src=https://evil.example/i.pn
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
+def _seeded(tmp_path_factory):
     e = Env(tmp_path_factory.mktemp("h31"))
     e.seed(n_items=60)
     e.add_users()
     yield e
     e.close()
+
+
+@pytest.fixture
+def seeded(_seeded):
+    """The module's seeded database, installed again for each test: a test on `env` between two of these installs
+    its own and resets the process-wide handle when it ends."""
+    import streamlit as st
+
+    from orchestration import runtime
+
+    runtime.install(_seeded.cfg, _seeded.db)
+    st.cache_data.clear()
+    return _seeded
 
 
 # each was a ValueError or OverflowError out of Tin bài's _apply_query_params / _window
