@@ -43,7 +43,7 @@ WATCHLIST_NAME_MAX_CHARS = 200  # names the list on Theo dõi, in Tin bài's box
 def bounded(text: str | None, limit: int, what: str) -> str | None:
     """`text` when at most `limit` characters; else a ValueError saying the length and the limit."""
     if text is not None and len(text) > limit:
-        raise ValueError(f"{what} dài {number(len(text))} ký tự: tối đa {number(limit)} ký tự. Hãy rút gọn rồi lưu lại.")
+        raise ValueError(f"{what} dài {number(len(text))} ký tự: tối đa {number(limit)} ký tự. Hãy rút gọn rồi thử lại.")
     return text
 
 

@@ -246,8 +246,14 @@ def _write(res: Result, fmt: str, write: Callable[[], Path]) -> None:
 
 
 # --------------------------------------------------------------------------------------------- archive
+# The most of an area's name a report's folder carries (characters of its slug): a folder name is at most 255 bytes,
+# and an area typed on Báo cáo of 300 characters was an OSError «File name too long», the page's traceback (round 28).
+# The archive row keeps the whole name; the time stamp below keeps two areas of the same first words apart.
+AREA_SLUG_CHARS = 80
+
+
 def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: datetime) -> Path:
-    slug = fold_slug(area)
+    slug = fold_slug(area)[:AREA_SLUG_CHARS].strip("-")
     stamp = to_local(at).strftime("%Y%m%d-%H%M%S")
     return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / stamp
 

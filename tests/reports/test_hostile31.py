@@ -54,3 +54,21 @@ def test_a_kill_between_the_archive_row_and_its_push_loses_neither(tmp_path, mon
     assert list(archived["period"]) == [WEEK]
     assert pushes == [(f"report:weekly:{WEEK}:",)]
     db.close()
+
+
+def test_a_long_area_name_is_a_folder_the_disk_takes_and_a_typed_one_is_bounded(tmp_path):
+    """An area typed on Báo cáo of 300 characters made a folder name past 255 bytes: OSError «File name too long»,
+    the page's traceback (its generate caught ValueError only)."""
+    from dashboard import report_actions
+    from orchestration.accounts import User
+
+    s = settings(archive_dir=str(tmp_path / "archive"))
+    long_area = "Phường Vàng Danh " * 30
+    folder = generate.archive_dir(s, "weekly", WEEK, long_area, datetime(2026, 11, 30, 3, 0))
+    folder.mkdir(parents=True)  # was OSError: [Errno 36] File name too long
+    assert folder.parent.name.startswith(f"{WEEK}-phuong-vang-danh-") and len(folder.parent.name.encode()) <= 255
+    assert generate.archive_dir(s, "weekly", WEEK, "Uông Bí", datetime(2026, 11, 30)).parent.name == f"{WEEK}-uong-bi"
+    db = database(tmp_path / "a.duckdb")
+    with pytest.raises(ValueError, match=r"Tên địa bàn dài 510 ký tự: tối đa 100 ký tự"):
+        report_actions.generate_weekly(db, s, User("chuyenvien", "Cán bộ", "analyst"), WEEK, long_area)
+    db.close()
