@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from reports import cases_section
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import Built, document, masked, proposal_lines
+from reports.frame import Built, document, masked, proposals_section
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
     capitalized, places_brief, sentiment_label, topics_text, unit_in_text,
@@ -600,13 +600,9 @@ def _section_complaints(w: _Week, rows: list[dict[str, Any]]) -> _Part:
 
 def _section_proposals(w: _Week, proposals: str) -> _Part:
     """VI: the proposals staff entered in the dashboard, or a placeholder asking for them."""
-    B: list[Block] = [Heading(1, w.s.section(6, "ĐỀ XUẤT, KIẾN NGHỊ"))]
-    lines = proposal_lines(proposals)
-    if lines:
-        B.extend(Para.text(x) for x in lines)
-    else:
-        B.append(Para.text("(Chưa có nội dung đề xuất, kiến nghị; nhập tại trang Báo cáo trước khi xuất "
-                           "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
+    B, lines = proposals_section(w.s.section(6, "ĐỀ XUẤT, KIẾN NGHỊ"), proposals,
+                                 "(Chưa có nội dung đề xuất, kiến nghị; nhập tại trang Báo cáo trước khi xuất hoặc "
+                                 "bổ sung trực tiếp vào văn bản.)")
     return _Part(B, [Sheet("Đề xuất", "Đề xuất, kiến nghị", [("Nội dung", 120)], [[x] for x in lines],
                            subtitle=w.sub, note="" if lines else "Chưa có nội dung đề xuất, kiến nghị.")])
 
