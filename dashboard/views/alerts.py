@@ -155,7 +155,7 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> bool:
         with _folded(phone, f"Tin bài ({number(len(items))})", ":material/article:"):
             _items(alert_id, items, heading=not phone)
     with right:
-        _facts(a, items)
+        _facts(a, items, phone)
         _timeline(alert_id, phone)
     if len(items):
         _complaints(items, phone)
@@ -211,14 +211,16 @@ def _items(alert_id: str, items: pd.DataFrame, heading: bool = True) -> None:
                    + (f" ({gone} tin đã bị xóa theo thời hạn lưu trữ)." if gone else "."))
 
 
-def _facts(a: dict, items: pd.DataFrame) -> None:
-    """Topics, places and the outlets that published the alert's items."""
+def _facts(a: dict, items: pd.DataFrame, phone: bool = False) -> None:
+    """Topics, places and the outlets that published the alert's items; on a phone the places and outlets folded (a
+    story's places, old and new names, were six lines at 390 px, its outlets three)."""
     st.markdown("**Chủ đề:** " + md(topics_text(as_list(a.get("topics"))) or "—"))
     places = as_list(a.get("places"))
-    st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
-    if len(items):
-        outlets = items.groupby("outlet").size().sort_values(ascending=False)
-        st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
+    with _folded(phone, "Địa bàn, nguồn đăng", ":material/place:"):
+        st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
+        if len(items):
+            outlets = items.groupby("outlet").size().sort_values(ascending=False)
+            st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
 
 
 def _timeline(alert_id: str, phone: bool = False) -> None:

@@ -63,13 +63,16 @@ def _folded(at) -> dict[str, tuple[int, int, bool]]:  # type: ignore[no-untyped-
 
 def test_on_a_phone_an_alerts_long_parts_are_folded_above_its_actions(demo_env, phone):
     """Cảnh báo on a phone: the items' grid, the timeline chart and the steps stood between the alert's heading and
-    «Tiếp nhận», about 2.000 px (ux30's walk). On a phone the items and the chart are folded, closed, each under a
-    label that says what it holds; the reason, topics, places and steps stay in sight; the actions follow."""
+    «Tiếp nhận», about 2.000 px (ux30's walk). On a phone the items, the places and outlets, and the chart are folded,
+    closed, each under a label that says what it holds; the reason, topics and steps stay in sight; the actions
+    follow."""
     at, aid = _open_alert(demo_env)
     folds = _folded(at)
     n = len(data.alert_items(aid))
     assert folds.get(f"Tin bài ({n})") == (1, 0, False), folds  # the items' grid, folded closed
     assert folds.get("Diễn biến số tin") == (0, 1, False), folds
+    places = next(e for e in at.expander if e.label == "Địa bàn, nguồn đăng")
+    assert not places.proto.expanded and [m.value for m in places.markdown][0].startswith("**Địa bàn:** ")
     assert len(at.get("plotly_chart")) == 1 and len(_titled_grids(at, "Tiêu đề")) == 1  # nothing outside them
     texts = [m.value for m in at.markdown]
     assert "**Vì sao có cảnh báo này**" in texts and "**Diễn biến xử lý**" in texts
@@ -82,6 +85,7 @@ def test_on_a_desk_an_alerts_parts_are_drawn_open_as_before(demo_env):
     assert not [k for k, v in _folded(at).items() if v[:2] != (0, 0)]
     assert len(at.get("plotly_chart")) == 1 and len(_titled_grids(at, "Tiêu đề")) == 2  # a desk's and a tablet's
     assert "**Tin bài**" in [m.value for m in at.markdown]
+    assert not [e for e in at.expander if e.label == "Địa bàn, nguồn đăng"]
 
 
 def test_on_a_phone_the_first_step_does_not_repeat_the_reason(demo_env, phone):
