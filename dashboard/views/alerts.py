@@ -235,7 +235,8 @@ def _timeline(alert_id: str, phone: bool = False) -> None:
 def _timeline_chart(alert_id: str, per_hour: pd.DataFrame) -> None:
     fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin", width=ui.HOUR_MS * 0.8,
                            customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
-    fig.update_layout(separators=ui.SEPARATORS, height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
+    fig.update_layout(separators=ui.SEPARATORS, height=182, margin=dict(l=0, r=0, t=ui.TITLE_TOP, b=0),
+                      title="Diễn biến số tin",
                       xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
                       yaxis=ui.count_axis(per_hour["n"].max()))
     ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
