@@ -376,7 +376,9 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
             f"{len(stories)} vấn đề được nhiều tin, bài phản ánh nhất như sau:"))
     rows, xrows = [], []
     for k, r in enumerate(stories.itertuples(), start=1):
-        sent_txt = "; ".join(f"{n} {SENTIMENT_LABELS[c].lower()}" for c, n in (
+        # one count a line, «21 tiêu cực» over «3 trung tính»: run on with «; » in a 1.7 column they broke as «21 tiêu /
+        # cực; 3 / trung / tính» (round 28)
+        sent_txt = "\n".join(f"{num(n)} {SENTIMENT_LABELS[c].lower()}" for c, n in (
             ("negative", _i(r.n_negative)), ("neutral", _i(r.n_neutral)), ("positive", _i(r.n_positive)),
             ("unknown", _i(r.n_unknown))) if n)
         places = places_brief(as_list(r.places))
@@ -390,10 +392,11 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
                       ", ".join(as_list(r.reviewers)), " | ".join(as_list(r.notes))])
     if len(stories):
         # "Xuất hiện lần đầu" fits "dd/mm/yyyy" at 12 pt: a story first seen in another year than the week's first
-        # day (any week over 31/12) is dated with its year, which broke as "02/01/2 027" in a 1.6 column
-        B.append(Table([Column("TT", 0.8, "center"), Column("Vấn đề", 4.3), Column("Số tin / nguồn", 1.5),
-                        Column("Sắc thái", 1.7), Column("Địa bàn", 2.5), Column("Xuất hiện lần đầu", 2.1),
-                        Column("Xử lý", 2.6)], rows,
+        # day (any week over 31/12) is dated with its year, which broke as "02/01/2 027" in a 1.6 column; "Sắc thái"
+        # fits "999 trung tính", its longest line, at 12 pt (1.7 broke every count over two or three lines; round 28)
+        B.append(Table([Column("TT", 0.8, "center"), Column("Vấn đề", 3.9), Column("Số tin / nguồn", 1.5),
+                        Column("Sắc thái", 2.5), Column("Địa bàn", 2.3), Column("Xuất hiện lần đầu", 2.1),
+                        Column("Xử lý", 2.4)], rows,
                        caption="Bảng 3. Các vấn đề nổi bật trong tuần"))
     return _Part(B, [Sheet("Vấn đề nổi bật", "Các vấn đề được dư luận quan tâm nhiều nhất", [
         ("TT", 5), ("Vấn đề", 60), ("Số tin", 9), ("Số nguồn", 9), ("Các nguồn", 40), ("Tiêu cực", 9),
