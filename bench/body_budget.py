@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.measure import child_peak_mb  # noqa: E402
+from bench.measure import last_line_of_child  # noqa: E402
 from devtools.coded_server import serve_coded  # noqa: E402
 
 MB = 1 << 20
@@ -46,14 +45,6 @@ asyncio.run(go())
 """
 
 
-def run_child(url: str, fetches: int, budget: str) -> tuple[str, int]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, url, str(fetches), budget], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    out = proc.stdout.read().strip().splitlines() if proc.stdout else []
-    return (out[-1] if out else f"exit {status}"), int(child_peak_mb(usage))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, default=19, help="decoded size of each answer, MB (under max_body_mb)")
@@ -69,7 +60,7 @@ def main() -> None:
     print(f"{'answer':<7} {'max_bodies_mb':>13}  {'peak RSS':>9}  outcome")
     for path in answers:
         for budget in ("100000", "shipped"):
-            outcome, rss = run_child(base + path, args.fetches, budget)
+            outcome, rss = last_line_of_child(CHILD, base + path, str(args.fetches), budget)
             print(f"{path[1:]:<7} {budget:>13}  {rss:>6} MB  {outcome[:110]}")
     httpd.shutdown()
 

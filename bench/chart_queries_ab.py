@@ -23,10 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(0, min(len(s) - 1, int(round(p / 100 * (len(s) - 1)))))]
+from bench.measure import pct  # noqa: E402
 
 
 def main() -> int:

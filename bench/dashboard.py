@@ -29,14 +29,10 @@ from devtools import DEMO_CONFIG_PATH
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import pct  # noqa: E402
+
 QUERY_TARGET_MS = 300.0
 PAGE_TARGET_MS = 2000.0
-
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    k = max(0, min(len(s) - 1, int(round(p / 100 * (len(s) - 1)))))
-    return s[k]
 
 
 def load(db_path: Path, n_items: int, n_stories: int, n_alerts: int) -> dict[str, Any]:

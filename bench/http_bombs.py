@@ -14,14 +14,12 @@ and the child's peak RSS (its own ru_maxrss, os.wait4).
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.measure import child_peak_mb  # noqa: E402
+from bench.measure import last_line_of_child  # noqa: E402
 from devtools.coded_server import serve_coded  # noqa: E402
 
 MB = 1 << 20
@@ -85,14 +83,6 @@ def brotli_zeros(mb: int) -> bytes | None:
     return bytes(out + c.finish())
 
 
-def fetch_in_child(url: str, method: str) -> tuple[str, int]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, url, method], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)  # cwd and PYTHONPATH as given: the code measured
-    _, status, usage = os.wait4(proc.pid, 0)
-    out = proc.stdout.read().strip().splitlines() if proc.stdout else []
-    return (out[-1] if out else f"exit {status}"), int(child_peak_mb(usage))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, default=2000, help="decoded size of each bomb, MB")
@@ -108,7 +98,7 @@ def main() -> None:
     print(f"{'client':<8} {'answer':<11} {'on the wire':>12}  {'peak RSS':>9}  outcome")
     for method, client in (("get", "Fetcher"), ("post", "notify")):
         for path, (body, _) in answers.items():
-            outcome, rss = fetch_in_child(base + path, method)
+            outcome, rss = last_line_of_child(CHILD, base + path, method)
             print(f"{client:<8} {path[1:]:<11} {len(body):>10,} B  {rss:>6} MB  {outcome[:100]}")
     httpd.shutdown()
 

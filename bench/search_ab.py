@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import pct  # noqa: E402
+
 QUERIES = {
     "one_word_all": ("than", {}),
     "one_word_7d": ("than", {"days": 7}),
@@ -41,11 +43,6 @@ QUERIES = {
     "place_name_all": ("Uông Bí ô nhiễm", {}),
     "place_phrase_30d": ('"phường Vàng Danh" OR "Uông Bí"', {"days": 30}),
 }
-
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(0, min(len(s) - 1, int(round(p / 100 * (len(s) - 1)))))]
 
 
 def main() -> int:

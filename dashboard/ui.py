@@ -339,6 +339,9 @@ HOUR_MS = 3_600_000  # a date axis counts in milliseconds
 # Plotly's number format for every chart: decimal comma, thousands dot, as Vietnamese writes numbers and as
 # the metrics and tables of the pages do ("60,5", "1.250"); Plotly's default is "60.5" and "1,250".
 SEPARATORS = ",."
+# px above the plot of a chart with a title in Plotly (its title is centred in that margin): at 24 the top of a
+# stacked mark was cut, Cảnh báo's «Diễn biến số tin» read «Diên biến số tin» at 1366 px and on a phone (round 28)
+TITLE_TOP = 36
 # A bar's share written on it («7%»), level and at the chart's font size: Plotly's defaults shrank the text of a short
 # bar and turned it on its side to fit it inside (Chủ đề's «Theo cơ quan, kênh», 26 px bars: a vertical «7%» three
 # pixels tall, round 26). Inside the bar when it fits, else just past its end.

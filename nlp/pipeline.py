@@ -28,8 +28,8 @@ from nlp.normalise import Normaliser, load_nsw
 from nlp.diacritics import Restorer
 from nlp.steps import STEPS, Resources, Step
 # find_models, model_dir and nlp_settings are imported from here by the commands and tools too
-from nlp.version import (DEFAULT_STEPS, find_models, model_dir, nlp_settings, province_of, stamp_version,
-                         tag_settings)
+from nlp.version import (DEFAULT_STEPS, find_models, model_dir, nlp_settings, pipeline_settings, province_of,
+                         stamp_version, tag_settings)
 
 log = logging.getLogger("langnghe.nlp")
 
@@ -61,7 +61,7 @@ class Pipeline:
 
     @classmethod
     def from_config(cls, cfg: Any = None, *, settings: dict[str, Any] | None = None) -> "Pipeline":
-        s = dict(settings if settings is not None else nlp_settings(cfg))
+        s = pipeline_settings(settings if settings is not None else nlp_settings(cfg))
         directory = model_dir(s)
         cpath, rpath, version = find_models(directory, s.get("model_version", ""))
         # the rows are built before the freeze below, so they join the frozen model objects

@@ -24,10 +24,13 @@ _KEEP = 2  # pipelines kept loaded (a few hundred MB each)
 
 
 def _pipeline_key(cfg: Any) -> str:
-    """All that `Pipeline.from_config` reads of a config: its [nlp] section and the province."""
-    from nlp.version import nlp_settings, province_of
+    """All that `Pipeline.from_config` reads of a config: the [nlp] settings that make the pipeline
+    (nlp.version.PIPELINE_SETTINGS) and the province. Not batch_size, tag_seconds_per_tick or fulltext_chars:
+    a config that differs only in those (a test's) reuses the loaded models (round 28)."""
+    from nlp.version import nlp_settings, pipeline_settings, province_of
 
-    return json.dumps([nlp_settings(cfg), province_of(cfg)], sort_keys=True, ensure_ascii=False, default=str)
+    return json.dumps([pipeline_settings(nlp_settings(cfg)), province_of(cfg)], sort_keys=True, ensure_ascii=False,
+                      default=str)
 
 
 def get_pipeline(cfg: Any):

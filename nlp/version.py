@@ -79,6 +79,18 @@ def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
 TAG_SETTINGS: dict[str, int | float] = {"max_chars": 20_000, "classify_chars": 1_500, "min_marked_share": 0.12}
 
 
+# The [nlp] settings Pipeline.from_config reads, and the only ones it is given: nlp/service.py keeps a loaded pipeline
+# under them (and the province), so configs that differ only in how the service feeds it (batch_size,
+# tag_seconds_per_tick, fulltext_chars) share the loaded models. A setting from_config reads is named here, or it
+# never reaches it (tests/nlp/test_service_pipelines.py reads from_config's keys).
+PIPELINE_SETTINGS = ("steps", "model_dir", "model_version", "preload_rows", "workers", *TAG_SETTINGS)
+
+
+def pipeline_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The PIPELINE_SETTINGS an `[nlp]` table sets: what Pipeline.from_config reads of it."""
+    return {k: v for k, v in settings.items() if k in PIPELINE_SETTINGS}
+
+
 def tag_settings(settings: dict[str, Any]) -> dict[str, int | float]:
     """The TAG_SETTINGS values of an `[nlp]` table, defaults filled in: what Pipeline.from_config uses."""
     return {k: type(d)(settings.get(k, d)) for k, d in TAG_SETTINGS.items()}

@@ -123,7 +123,7 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
         return (f"Địa chỉ nhận dài {len(address):,} ký tự: tối đa {MAX_ADDRESS_CHARS:,} ký tự.".replace(",", "."))
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in address):
         return "Địa chỉ nhận có ký tự điều khiển hoặc ký tự ẩn (xuống dòng, đảo chiều chữ…): hãy gõ lại địa chỉ."
-    if not _address_is_url(channel):
+    if not _trait(channel, "address_is_url", False):
         return None
     label = registry.labels().get(channel, channel)
     if not re.match(r"^https?://[^\s/]+", address, re.I):
@@ -151,12 +151,16 @@ def send_one(cfg: Config, channel: str, address: str, msg: Message, client: http
     return registry.get(channel).send(address, msg, channel_settings(cfg, channel), client)
 
 
-def _max_chars(channel: str) -> int | None:
-    """The channel's message size limit (Telegram, Zalo), so a digest is fitted to it rather than refused."""
+def _trait(channel: str, attr: str, default: Any) -> Any:
+    """One of the optional attributes of the channel's class (notify/base.py's `Channel` lists them): `max_chars`,
+    the message size limit a digest is fitted to (Telegram, Zalo); `address_is_url`, an address the subscriber
+    types as a URL, which the server itself then dials (the webhook). A channel's property, not a name written here
+    (round 27: a new URL channel had to be named in two places of this module, and nothing failed when it was not).
+    `default` for a channel removed since the subscription was saved (its send fails and is logged as a retry)."""
     try:
-        return getattr(registry.get(channel), "max_chars", None)
+        return getattr(registry.get(channel), attr, default)
     except KeyError:
-        return None  # an unknown channel: its send fails below and is logged as a retry
+        return default
 
 
 REPEAT_LINE = ("(Gửi lại: máy chủ dừng đột ngột khi đang gửi tin này. Nếu đã nhận tin này trước đó, "
@@ -167,7 +171,7 @@ def _message(grp: list[dict[str, Any]], public_url: str, channel: str) -> Messag
     """The group's message, fitted to the channel, with its delivery key; after a crash mid-send it opens
     with REPEAT_LINE: Telegram and Zalo carry no key, so their readers could not tell a repeat otherwise."""
     repeat = any(str(r.get("last_error") or "").startswith(RESTART_NOTE) for r in grp)
-    limit = _max_chars(channel)
+    limit = _trait(channel, "max_chars", None)
     room = limit - len(REPEAT_LINE) - 1 if limit and repeat else limit
     msg = replace(render.render(grp, public_url, room), key=delivery_key(grp))
     if repeat:
@@ -219,20 +223,10 @@ def _drop_unwanted(db: Database, rows: list[dict[str, Any]], now: Any) -> list[d
     return [r for r in rows if not _why_dropped(r)]
 
 
-def _address_is_url(channel: str) -> bool:
-    """Whether the channel's address is a URL the subscriber types (a class attribute, `address_is_url`), which
-    the server itself then dials: a channel's property, not a name written here (round 27: a new such channel
-    had to be named in two places of this module, and nothing failed when it was not)."""
-    try:
-        return bool(getattr(registry.get(channel), "address_is_url", False))
-    except KeyError:  # a channel removed since the subscription was saved
-        return False
-
-
 def _server(channel: str, address: str) -> str:
     """Who answers a send: for a channel whose address is a URL, that URL's host; for the other channels one
     server serves every address."""
-    if _address_is_url(channel):
+    if _trait(channel, "address_is_url", False):
         try:
             return f"{channel}:{urlsplit(address.strip()).netloc.lower()}"
         except ValueError:  # saved before address_refusal read it («http://[::1»): its own; it fails at its send

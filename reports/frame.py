@@ -4,7 +4,7 @@ body's (Hướng dẫn 36-HD/VPTW) or a state agency's (Nghị định 30/2020/N
     issuing-body heading · number · place and date               header()
     title lines and the italic line under them                   document()
     Nơi nhận | signer title and name                             closing()
-    staff's proposals text, one paragraph per line               proposal_lines()
+    staff's proposals text, one paragraph per line               proposal_lines(), proposals_section()
     the figures with people's @mentions masked                   masked()
     what a builder returns: Doc + XLSX sheets + chart specs      Built
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reports.document import Closing, Doc, Header
+from reports.document import Block, Closing, Doc, Header, Heading, Para
 from reports.settings import ReportSettings, place_date
 from reports.xlsx_out import Sheet
 from vocab.privacy import mask_mentions_in
@@ -56,6 +56,13 @@ def document(s: ReportSettings, today_local: datetime, title: list[str], subtitl
 def proposal_lines(proposals: str | None) -> list[str]:
     """Staff's proposals text as non-empty stripped lines (one paragraph each)."""
     return [x.strip() for x in (proposals or "").splitlines() if x.strip()]
+
+
+def proposals_section(heading: str, proposals: str | None, missing: str) -> tuple[list[Block], list[str]]:
+    """A report's proposals section (rapid VI, weekly VI): its heading, then staff's text one paragraph a line, or
+    `missing` in italics (where to enter it, before the export or in the document); and the lines."""
+    lines = proposal_lines(proposals)
+    return [Heading(1, heading), *([Para.text(x) for x in lines] or [Para.text(missing, italic=True)])], lines
 
 
 def masked(f: dict[str, Any], s: ReportSettings) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import Built, document, masked, proposal_lines
+from reports.frame import Built, document, masked, proposals_section
 from reports.labels import (
     ACTION_LABELS, SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, as_list,
     capitalized, sentiment_label, topics_text, unit_in_text,
@@ -278,14 +278,9 @@ def _handling(c: _Case, s: ReportSettings) -> list[Block]:
 
 def _proposals(proposals: str, s: ReportSettings) -> list[Block]:
     """VI. The text staff entered, or a placeholder saying where to enter it."""
-    B: list[Block] = [Heading(1, s.section(6, "ĐỀ XUẤT HƯỚNG XỬ LÝ"))]
-    lines = proposal_lines(proposals)
-    if lines:
-        B.extend(Para.text(x) for x in lines)
-    else:
-        B.append(Para.text("(Chưa có đề xuất hướng xử lý; nhập tại cảnh báo trên Lắng Nghe trước khi xuất "
-                           "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
-    return B
+    return proposals_section(s.section(6, "ĐỀ XUẤT HƯỚNG XỬ LÝ"), proposals,
+                             "(Chưa có đề xuất hướng xử lý; nhập tại cảnh báo trên Lắng Nghe trước khi xuất hoặc bổ "
+                             "sung trực tiếp vào văn bản.)")[0]
 
 
 def first_summary(title: str, summary: str | None, restored: Any = None, limit: int = QUOTE_CHARS) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from reports import cases_section
 from reports import charts as C
 from reports.document import Block, Column, Heading, Image, Para, Run, Table
-from reports.frame import Built, document, masked, proposal_lines
+from reports.frame import Built, document, masked, proposals_section
 from reports.labels import (
     SENTIMENT_LABELS, SENTIMENT_ORDER, SEVERITY_LABELS, SOURCE_TYPES, STATE_LABELS, TOPIC_LABELS, as_list,
     capitalized, places_brief, sentiment_label, topics_text, unit_in_text,
@@ -376,7 +376,9 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
             f"{len(stories)} vấn đề được nhiều tin, bài phản ánh nhất như sau:"))
     rows, xrows = [], []
     for k, r in enumerate(stories.itertuples(), start=1):
-        sent_txt = "; ".join(f"{n} {SENTIMENT_LABELS[c].lower()}" for c, n in (
+        # one count a line, «21 tiêu cực» over «3 trung tính»: run on with «; » in a 1.7 column they broke as «21 tiêu /
+        # cực; 3 / trung / tính» (round 28)
+        sent_txt = "\n".join(f"{num(n)} {SENTIMENT_LABELS[c].lower()}" for c, n in (
             ("negative", _i(r.n_negative)), ("neutral", _i(r.n_neutral)), ("positive", _i(r.n_positive)),
             ("unknown", _i(r.n_unknown))) if n)
         places = places_brief(as_list(r.places))
@@ -390,10 +392,11 @@ def _section_stories(w: _Week, stories: pd.DataFrame, stories_total: int) -> _Pa
                       ", ".join(as_list(r.reviewers)), " | ".join(as_list(r.notes))])
     if len(stories):
         # "Xuất hiện lần đầu" fits "dd/mm/yyyy" at 12 pt: a story first seen in another year than the week's first
-        # day (any week over 31/12) is dated with its year, which broke as "02/01/2 027" in a 1.6 column
-        B.append(Table([Column("TT", 0.8, "center"), Column("Vấn đề", 4.3), Column("Số tin / nguồn", 1.5),
-                        Column("Sắc thái", 1.7), Column("Địa bàn", 2.5), Column("Xuất hiện lần đầu", 2.1),
-                        Column("Xử lý", 2.6)], rows,
+        # day (any week over 31/12) is dated with its year, which broke as "02/01/2 027" in a 1.6 column; "Sắc thái"
+        # fits "999 trung tính", its longest line, at 12 pt (1.7 broke every count over two or three lines; round 28)
+        B.append(Table([Column("TT", 0.8, "center"), Column("Vấn đề", 3.9), Column("Số tin / nguồn", 1.5),
+                        Column("Sắc thái", 2.5), Column("Địa bàn", 2.3), Column("Xuất hiện lần đầu", 2.1),
+                        Column("Xử lý", 2.4)], rows,
                        caption="Bảng 3. Các vấn đề nổi bật trong tuần"))
     return _Part(B, [Sheet("Vấn đề nổi bật", "Các vấn đề được dư luận quan tâm nhiều nhất", [
         ("TT", 5), ("Vấn đề", 60), ("Số tin", 9), ("Số nguồn", 9), ("Các nguồn", 40), ("Tiêu cực", 9),
@@ -600,13 +603,9 @@ def _section_complaints(w: _Week, rows: list[dict[str, Any]]) -> _Part:
 
 def _section_proposals(w: _Week, proposals: str) -> _Part:
     """VI: the proposals staff entered in the dashboard, or a placeholder asking for them."""
-    B: list[Block] = [Heading(1, w.s.section(6, "ĐỀ XUẤT, KIẾN NGHỊ"))]
-    lines = proposal_lines(proposals)
-    if lines:
-        B.extend(Para.text(x) for x in lines)
-    else:
-        B.append(Para.text("(Chưa có nội dung đề xuất, kiến nghị; nhập tại trang Báo cáo trước khi xuất "
-                           "hoặc bổ sung trực tiếp vào văn bản.)", italic=True))
+    B, lines = proposals_section(w.s.section(6, "ĐỀ XUẤT, KIẾN NGHỊ"), proposals,
+                                 "(Chưa có nội dung đề xuất, kiến nghị; nhập tại trang Báo cáo trước khi xuất hoặc "
+                                 "bổ sung trực tiếp vào văn bản.)")
     return _Part(B, [Sheet("Đề xuất", "Đề xuất, kiến nghị", [("Nội dung", 120)], [[x] for x in lines],
                            subtitle=w.sub, note="" if lines else "Chưa có nội dung đề xuất, kiến nghị.")])
 

@@ -117,16 +117,20 @@ def wants(s: Subscription, alert: NewAlert, at_utc: datetime) -> bool:
     return True
 
 
+def _next_at(hm: tuple[int, int], at_utc: datetime) -> datetime:
+    """The first time of day `hm` (hour, minute; Vietnam time) after `at_utc`, in UTC: today's, or tomorrow's when
+    today's is not later."""
+    local = to_local(at_utc)
+    target = local.replace(hour=hm[0], minute=hm[1], second=0, microsecond=0)
+    return to_utc(target if target > local else target + timedelta(days=1))
+
+
 def quiet_end_after(s: Subscription, at_utc: datetime) -> datetime | None:
     """When the quiet hours `at_utc` falls in end (UTC), or None when quiet all day (same start and end)."""
     a, b = hhmm(s.quiet_start), hhmm(s.quiet_end)
     if a is None or b is None or a == b:
         return None
-    local = to_local(at_utc)
-    end = local.replace(hour=b[0], minute=b[1], second=0, microsecond=0)
-    if end <= local:
-        end += timedelta(days=1)
-    return to_utc(end)
+    return _next_at(b, at_utc)
 
 
 def due_time(s: Subscription, at_utc: datetime) -> datetime:
@@ -134,12 +138,7 @@ def due_time(s: Subscription, at_utc: datetime) -> datetime:
     if s.mode == "hourly":
         return (at_utc + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
     if s.mode == "daily":
-        hm = hhmm(s.daily_at) or (7, 30)
-        local = to_local(at_utc)
-        target = local.replace(hour=hm[0], minute=hm[1], second=0, microsecond=0)
-        if target <= local:
-            target += timedelta(days=1)
-        return to_utc(target)
+        return _next_at(hhmm(s.daily_at) or (7, 30), at_utc)
     return at_utc
 
 

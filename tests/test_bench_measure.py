@@ -34,3 +34,13 @@ def test_a_childs_own_peak_from_wait4():
     proc = subprocess.Popen([sys.executable, "-c", "b = bytearray(64 << 20)"])
     _, status, usage = os.wait4(proc.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0 and 64 <= child_peak_mb(usage) < 32_000
+
+
+def test_one_percentile_for_the_benches():
+    """bench/dashboard.py, search_ab.py and chart_queries_ab.py each wrote the same nearest-rank percentile (round 28:
+    bench/measure.pct)."""
+    from bench.measure import pct
+
+    own = re.compile(r"^def (pct|percentile)\(", re.M)
+    assert [p.name for p in sorted(BENCH.glob("*.py")) if p.name != "measure.py" and own.search(p.read_text("utf-8"))] == []
+    assert (pct([5, 1, 3, 2, 4], 50), pct([5, 1, 3, 2, 4], 95), pct([7.0], 95)) == (3, 5, 7.0)

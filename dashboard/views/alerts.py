@@ -4,6 +4,9 @@ note, resolve / dismiss with a reason, merge, reopen. Every action is one audite
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -17,6 +20,7 @@ from dashboard.labels import (
     names_in_note, number, topics_text,
 )
 from vocab.alerts import CLOSED_STATES, STATES, state_label
+from vocab.casing import cut_at_word
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
 QUEUE_ROWS = 2000  # the head of the chosen group's queue, cut in the store (the caption counts them all)
@@ -142,15 +146,20 @@ def _detail(alert_id: str, queue: pd.DataFrame) -> bool:
         + (f" · Gộp vào: {a['merged_into']}" if a.get("merged_into") else "")
     )
     items = data.alert_items(alert_id)
+    # on a phone the long parts are folded (closed), so that the actions come about a screen under the heading, not
+    # 2.000 px (round 28); a desk and a tablet draw them open, as before
+    phone = ui.on_phone()
     left, right = st.columns([1.6, 1])
     with left:
-        _why_and_items(alert_id, a, items)
+        _why(a)
+        with _folded(phone, f"Tin bài ({number(len(items))})", ":material/article:"):
+            _items(alert_id, items, heading=not phone)
     with right:
-        _facts(a, items)
-        _timeline(alert_id)
+        _facts(a, items, phone)
+        _timeline(alert_id, phone)
     if len(items):
-        _complaints(items)
-    _history(alert_id)
+        _complaints(items, phone)
+    _history(alert_id, a.get("reason"))
     rapid_report_button(alert_id)
     if gate.can("analyst"):
         _actions(a, queue)
@@ -167,8 +176,16 @@ ITEMS_WIDTHS = {"Tiêu đề": 200, "Thời gian": 115, "Nguồn": 105, "Sắc t
 ITEMS_TABLET = {"Tiêu đề": 150, "Thời gian": 115, "Nguồn": 95, "Liên kết": 75}
 
 
-def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
-    """The alert's reason (and why it was closed), then its items, saying how many the retention removed."""
+def _folded(phone: bool, label: str, icon: str) -> Any:
+    """Where a long part of an alert is drawn: on a phone an expander, closed (its label says what it holds), elsewhere
+    the page itself. Cảnh báo on a 390 px phone: from an alert's heading to «Tiếp nhận» were about 2.000 px (its items'
+    grid, topics, places, outlets, the timeline chart, the steps; ux30's walk), scrolled past by staff who had read
+    the reason and wanted to act."""
+    return st.expander(label, icon=icon) if phone else nullcontext()
+
+
+def _why(a: dict) -> None:
+    """The alert's reason (and why it was closed)."""
     st.markdown("**Vì sao có cảnh báo này**")
     st.text(a["reason"])
     detail = (a.get("details") or {}).get("detail")
@@ -176,7 +193,13 @@ def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
         st.caption(f"Chi tiết: {detail}")
     if a.get("close_reason"):
         st.text(f"Lý do đóng: {a['close_reason']}")
-    st.markdown("**Tin bài**")
+
+
+def _items(alert_id: str, items: pd.DataFrame, heading: bool = True) -> None:
+    """The alert's items, saying how many the retention removed; `heading`: under a bold «Tin bài» (a phone's expander
+    is labelled so)."""
+    if heading:
+        st.markdown("**Tin bài**")
     gone = data.alert_items_gone(alert_id)
     if len(items):
         ui.items_table(items, height=ui.table_height(len(items), 280), key=f"items_{alert_id}", widths=ITEMS_WIDTHS,
@@ -188,24 +211,32 @@ def _why_and_items(alert_id: str, a: dict, items: pd.DataFrame) -> None:
                    + (f" ({gone} tin đã bị xóa theo thời hạn lưu trữ)." if gone else "."))
 
 
-def _facts(a: dict, items: pd.DataFrame) -> None:
-    """Topics, places and the outlets that published the alert's items."""
+def _facts(a: dict, items: pd.DataFrame, phone: bool = False) -> None:
+    """Topics, places and the outlets that published the alert's items; on a phone the places and outlets folded (a
+    story's places, old and new names, were six lines at 390 px, its outlets three)."""
     st.markdown("**Chủ đề:** " + md(topics_text(as_list(a.get("topics"))) or "—"))
     places = as_list(a.get("places"))
-    st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
-    if len(items):
-        outlets = items.groupby("outlet").size().sort_values(ascending=False)
-        st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
+    with _folded(phone, "Địa bàn, nguồn đăng", ":material/place:"):
+        st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
+        if len(items):
+            outlets = items.groupby("outlet").size().sort_values(ascending=False)
+            st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))
 
 
-def _timeline(alert_id: str) -> None:
-    """Items per hour of the items that still exist; a click on a bar opens that hour's items."""
+def _timeline(alert_id: str, phone: bool = False) -> None:
+    """Items per hour of the items that still exist; a click on a bar opens that hour's items. Folded on a phone."""
     per_hour = data.alert_timeline(alert_id).rename(columns={"hour": "h"})
     if not len(per_hour):
         return
+    with _folded(phone, "Diễn biến số tin", ":material/bar_chart:"):
+        _timeline_chart(alert_id, per_hour)
+
+
+def _timeline_chart(alert_id: str, per_hour: pd.DataFrame) -> None:
     fig = go.Figure(go.Bar(x=per_hour["h"], y=per_hour["n"], name="Số tin", width=ui.HOUR_MS * 0.8,
                            customdata=[f"{h:%Y-%m-%dT%H}" for h in per_hour["h"]]))
-    fig.update_layout(separators=ui.SEPARATORS, height=170, margin=dict(l=0, r=0, t=24, b=0), title="Diễn biến số tin",
+    fig.update_layout(separators=ui.SEPARATORS, height=182, margin=dict(l=0, r=0, t=ui.TITLE_TOP, b=0),
+                      title="Diễn biến số tin",
                       xaxis=ui.hour_axis(list(per_hour["h"]), tickformat="%Hh %d/%m"),
                       yaxis=ui.count_axis(per_hour["n"].max()))
     ev = st.plotly_chart(fig, width="stretch", key=f"timeline_{alert_id}", on_select="rerun",
@@ -216,24 +247,27 @@ def _timeline(alert_id: str) -> None:
         ui.open_items(f)
 
 
-def _complaints(items: pd.DataFrame) -> None:
-    """Citizens' complaints linked to the alert's items (answered on Phản ánh)."""
+def _complaints(items: pd.DataFrame, phone: bool = False) -> None:
+    """Citizens' complaints linked to the alert's items (answered on Phản ánh); folded on a phone."""
     complaints = data_cases.for_items(tuple(items["item_id"]))
-    if len(complaints):
-        st.markdown(f"**Phản ánh của người dân ({len(complaints)})** — xem và trả lời ở trang Phản ánh")
+    if not len(complaints):
+        return
+    label = f"Phản ánh của người dân ({number(len(complaints))})"
+    with _folded(phone, label, ":material/forum:"):
+        st.markdown(("" if phone else f"**{label}** — ") + "xem và trả lời ở trang Phản ánh")
         ui.dataframe(pd.DataFrame({"Số": complaints["id"], "Nội dung": complaints["title"],
                                    "Trạng thái": [CASE_STATES.get(s, s) for s in complaints["status"]]}),
                      hide_index=True, width="stretch")
 
 
-def _history(alert_id: str) -> None:
+def _history(alert_id: str, reason: str | None = None) -> None:
     """Every handling step of the alert: when, who, what, from and to which state, the note."""
     st.markdown("**Diễn biến xử lý**")
     hist = data.alert_history(alert_id)
     if not len(hist):
         return
     if ui.on_phone():
-        st.markdown(history_text(hist))
+        st.markdown(history_text(hist, reason))
         return
     ui.desk_and_tablet(
         "alert_history",
@@ -251,10 +285,12 @@ def _history(alert_id: str) -> None:
     )
 
 
-def history_text(hist: pd.DataFrame) -> str:
+def history_text(hist: pd.DataFrame, reason: str | None = None) -> str:
     """An alert's steps on a phone, one a line: «- **07/12/2026 13:55** · Nguyễn Thị Lan · Tiếp nhận → Đã tiếp nhận:
     note». The grid (the tablet's five columns, 725 px) scrolled sideways in a 390 px phone's 356, its «Nội dung» (the
-    notes staff read before a meeting: what was asked, of whom) out of sight at the right (round 27, ux30)."""
+    notes staff read before a meeting: what was asked, of whom) out of sight at the right (round 27, ux30).
+    The first step, «Phát hiện», whose note is the alert's `reason` as «Vì sao có cảnh báo này» shows it whole above,
+    is cut to its first words (`raise_note`; round 28); a reason re-graded since stays whole there."""
     names = data.display_names()
     lines = []
     for at, who, action, to_state, note in zip(hist["at"], data.people(hist["username"]), hist["action"],
@@ -262,9 +298,24 @@ def history_text(hist: pd.DataFrame) -> str:
         step = ACTION_LABELS.get(action, action)
         state = state_label(to_state)
         text = names_in_note(note, names)  # "" for none (NULL, read as NaN)
+        if action == "raise":
+            text = raise_note(text, reason)
         lines.append(f"- **{at:%d/%m/%Y %H:%M}** · {md(who or ui.MISSING)} · {md(step)}"
                      + (f" → {md(state)}" if state else "") + (f": {md(text)}" if text else ""))
     return "\n".join(lines)
+
+
+PHONE_RAISE_CHARS = 80  # of a first step's note on a phone: two lines of a 356 px column
+
+
+def raise_note(note: str, reason: str | None) -> str:
+    """The note of an alert's first step on a phone: its first words and «…» when it is the `reason` shown whole above
+    it (200–400 characters repeated, a phone screen of text; the desk's grid cuts it in its cell); as it is
+    otherwise."""
+    same = isinstance(reason, str) and " ".join(note.split()) == " ".join(reason.split())
+    if not same or len(note) <= PHONE_RAISE_CHARS:
+        return note
+    return cut_at_word(" ".join(note.split()), PHONE_RAISE_CHARS).rstrip(" ,;:.") + "… (đủ ở «Vì sao có cảnh báo này»)"
 
 
 HISTORY_COLUMNS = {"Thời gian": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),

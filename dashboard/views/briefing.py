@@ -315,6 +315,11 @@ def _negative(neg: pd.DataFrame) -> None:
     # after a dot (`hosts`)
     ui.print_table(view.assign(**{"Liên kết": [_host(u) for u in view["Liên kết"]]}), PRINT_NEGATIVE,
                    hosts=("Liên kết",))
+    if ui.on_phone():  # the title first and wrapped, then time, outlet and link, as Tin bài's items on a phone: the
+        # tablet's grid put «Thời gian» and «Nguồn» first, the title started at 230 px and was cut at 356 (round 28)
+        ui.dataframe(view, hide_index=True, width="stretch", placeholder="—",
+                     **ui.fit_table(ui.ITEM_COLUMNS, "Tiêu đề", ui.PHONE_ITEM_COLUMNS, len(view), None))
+        return
     _desk_and_tablet("brief_negative", view, ui.ITEM_COLUMNS, NEGATIVE_WIDTHS, NEGATIVE_TABLET)
 
 

@@ -107,23 +107,23 @@ def _metrics(t: dict, today: dict, n_open: int, baseline_days: int) -> None:
     usual = (f"so với trung bình cùng khung giờ của {held} ngày trước" + (
         f" (mới thu thập được {held} ngày trọn, chưa đủ {baseline_days} ngày)" if held < baseline_days else "")
         if held else "chưa so sánh: chưa thu thập được một ngày trọn")
+
+    def today_figure(label: str, key: str, meaning: str, untagged: str = "") -> None:
+        """Today's `key` beside its usual level (`usual_<key>`); with `untagged`, a figure the NLP decides reads «—»
+        while today's items wait for it (none today is 0: it read «—» with a word about the NLP)."""
+        if untagged and today["items"] and not today["tagged"]:
+            row.metric(label, "—", help=untagged)
+        else:
+            row.metric(label, number(today[key]), delta=delta_text(today[key], today[f"usual_{key}"]),
+                       delta_color="off", help=meaning)
+
     # the area first: staff watch their area; the national total stands beside it
-    # «—» only while today's items wait for the NLP; none today is 0 (it read «—» with a word about the NLP)
-    if today["tagged"] or not today["items"]:
-        row.metric("Tin hôm nay", number(today["in_area"]),
-                   delta=delta_text(today["in_area"], today["usual_in_area"]), delta_color="off",
-                   help=f"Tin về địa bàn theo dõi từ 0 giờ hôm nay, {usual}. Toàn quốc: ô bên cạnh.")
-    else:
-        row.metric("Tin hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) để biết tin nào về địa bàn.")
-    row.metric("Toàn quốc hôm nay", number(today["items"]),
-               delta=delta_text(today["items"], today["usual_items"]), delta_color="off",
-               help=f"Mọi tin từ 0 giờ hôm nay, mọi nguồn, {usual}.")
-    if today["tagged"] or not today["items"]:
-        row.metric("Tin tiêu cực hôm nay", number(today["negative"]),
-                   delta=delta_text(today["negative"], today["usual_negative"]), delta_color="off",
-                   help=f"Tin tiêu cực từ 0 giờ hôm nay, mọi nguồn, mọi địa bàn (trong số ở ô Toàn quốc), {usual}.")
-    else:
-        row.metric("Tin tiêu cực hôm nay", "—", help="Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
+    today_figure("Tin hôm nay", "in_area", f"Tin về địa bàn theo dõi từ 0 giờ hôm nay, {usual}. Toàn quốc: ô bên cạnh.",
+                 "Chưa có kết quả phân tích nội dung (NLP) để biết tin nào về địa bàn.")
+    today_figure("Toàn quốc hôm nay", "items", f"Mọi tin từ 0 giờ hôm nay, mọi nguồn, {usual}.")
+    today_figure("Tin tiêu cực hôm nay", "negative",
+                 f"Tin tiêu cực từ 0 giờ hôm nay, mọi nguồn, mọi địa bàn (trong số ở ô Toàn quốc), {usual}.",
+                 "Chưa có kết quả phân tích nội dung (NLP) cho các tin gần đây.")
     row.metric("Cảnh báo đang mở", number(n_open))
     row.metric("Tổng số tin", number(t["items"]),
                delta=f"Báo chí {number(t['press'])} · MXH {number(t['social'])}"

@@ -230,3 +230,16 @@ def test_an_import_is_confirmed_when_the_next_run_stops_before_the_button(tmp_pa
         assert len(at.success) == 1 and at.success[0].value.startswith("Đã nhập"), [s.value for s in at.success]
     finally:
         env.close()
+
+
+def test_todays_figures_the_nlp_decides_read_a_dash_while_todays_items_wait_for_it(env, at_noon):
+    """«Tin hôm nay» (the area) and «Tin tiêu cực hôm nay» need the NLP's tags: «—» with why while today's items are
+    untagged; «Toàn quốc hôm nay» counts them already (one helper draws the three since round 28)."""
+    with env.db.write() as cur:
+        store_items.insert_items(cur, [_item(k, NOW - timedelta(hours=1 + k), NOW) for k in range(3)])
+    at = env.page("overview", "viewer").run()
+    no_exception(at)
+    figures = {m.label: m for m in at.metric}
+    assert figures["Tin hôm nay"].value == "—" and "để biết tin nào về địa bàn" in figures["Tin hôm nay"].help
+    assert figures["Tin tiêu cực hôm nay"].value == "—" and "NLP" in figures["Tin tiêu cực hôm nay"].help
+    assert figures["Toàn quốc hôm nay"].value == "3" and "Mọi tin từ 0 giờ hôm nay" in figures["Toàn quốc hôm nay"].help

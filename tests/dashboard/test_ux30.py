@@ -148,4 +148,4 @@ def test_on_a_phone_an_alerts_history_reads_its_notes(demo_env, monkeypatch):
             r"xác minh \[gấp\] \*trong ngày\*")  # the note whole, inert
     assert any(x.endswith(step) for x in lines), lines
     assert any(" · Phát hiện" in x for x in lines), lines
-    assert alerts.history_text(data.alert_history(aid)) == text
+    assert alerts.history_text(data.alert_history(aid), data.alert(aid)["reason"]) == text

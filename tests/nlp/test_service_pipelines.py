@@ -35,3 +35,30 @@ def test_other_nlp_settings_or_province_load_their_own_and_few_are_kept(tmp_path
     assert len(service._PIPELINES) == service._KEEP  # the least recently used one was let go
     assert service.get_pipeline(make_config(tmp_path / "d", area={"province": "Hải Phòng"})) is elsewhere
     assert len(loads) == 3
+
+
+def test_settings_that_only_feed_the_pipeline_share_it_and_those_that_make_it_do_not(tmp_path, loads):
+    """Keyed on the settings Pipeline.from_config reads (nlp.version.PIPELINE_SETTINGS), not the whole [nlp] table:
+    a config that differs in how the service feeds the pipeline (batch size, seconds a tick, full-text characters)
+    reused nothing until round 28 and loaded the models again (3–4 s, a few hundred MB kept)."""
+    base = service.get_pipeline(make_config(tmp_path / "a"))
+    fed = make_config(tmp_path / "b", nlp={"batch_size": 7, "tag_seconds_per_tick": 0, "fulltext_chars": 0})
+    assert service.get_pipeline(fed) is base and len(loads) == 1
+    for n, other in enumerate([{"workers": 1}, {"preload_rows": False}, {"min_marked_share": 0.2}]):
+        service.get_pipeline(make_config(tmp_path / f"c{n}", nlp=other))
+        assert len(loads) == n + 2, other
+
+
+def test_from_config_reads_only_the_settings_it_is_keyed_on():
+    """A setting Pipeline.from_config reads and PIPELINE_SETTINGS does not name would never reach it (from_config is
+    given those only): a new one is named there, so that a config that changes it loads its own pipeline."""
+    import inspect
+    import re
+
+    from nlp.version import PIPELINE_SETTINGS, TAG_SETTINGS, pipeline_settings
+
+    source = inspect.getsource(pipeline_mod.Pipeline.from_config)
+    read = set(re.findall(r"""\bs(?:\.get\(|\[)["'](\w+)["']""", source)) | {"model_dir"} | set(TAG_SETTINGS)
+    assert read and "model_dir(s)" in source and "tag_settings(s)" in source
+    assert read <= set(PIPELINE_SETTINGS), sorted(read - set(PIPELINE_SETTINGS))
+    assert pipeline_settings({"workers": 3, "batch_size": 9}) == {"workers": 3}

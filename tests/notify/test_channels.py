@@ -345,3 +345,16 @@ def test_every_secret_a_channel_reads_is_named_by_an_env_key(name):
     assert not bad, f"{name}: secrets read by keys that do not end in _env: {bad}"
     assert secrets_read('t = secret(str(settings.get("token_env", "LANGNGHE_T")))') == ["token_env"]
     assert secrets_read('t = secret("LANGNGHE_T")\nu = secret(settings["token"])') == ["?", "token"]
+
+
+def test_the_channels_folder_is_read_once_not_at_every_lookup(monkeypatch):
+    """Every registry.get/labels/names listed notify/channels/ again (0.2 ms), and the notify job looks a channel up
+    three times a message (its size limit, whether its address is a URL, its send): the modules load once (round 28),
+    as collectors.registry's do."""
+    registry.load_all()
+
+    def listed_again(*_args):  # type: ignore[no-untyped-def]
+        raise AssertionError("notify/channels/ listed again")
+
+    monkeypatch.setattr(registry.pkgutil, "iter_modules", listed_again)
+    assert registry.get("telegram").name == "telegram" and "webhook" in registry.labels() and registry.names()

@@ -266,3 +266,25 @@ def test_progress_is_told_each_step_as_it_starts_and_ends(tmp_path):
                                                 ("xlsx", False), ("docx", True), ("docx", False)]
     assert {s: t for s, t in seen if t is not None} == {k: v for k, v in res.timings.items() if k != "total"}
     assert set(res.timings) - {"total"} <= set(STEP_WORDS)
+
+
+def test_both_reports_section_vi_is_the_staffs_lines_or_where_to_enter_them():
+    """Section VI of the rapid and the weekly report, one helper since round 28 (reports.frame.proposals_section; the
+    two reports wrote it each): a paragraph a non-empty line, or an italic line saying where to enter the text."""
+    from types import SimpleNamespace
+
+    from reports import rapid, weekly
+    from reports.document import Heading
+    from reports.settings import ReportSettings
+
+    s = ReportSettings()
+    week = SimpleNamespace(s=s, sub="Tuần 47")
+    for blocks, heading in ((rapid._proposals(" Đề nghị A \n\n Đề nghị B", s), "ĐỀ XUẤT HƯỚNG XỬ LÝ"),
+                            (weekly._section_proposals(week, " Đề nghị A \n\n Đề nghị B").blocks, "ĐỀ XUẤT, KIẾN NGHỊ")):
+        assert isinstance(blocks[0], Heading) and blocks[0].text.endswith(heading)
+        assert [[r.text for r in p.runs] for p in blocks[1:]] == [["Đề nghị A"], ["Đề nghị B"]]
+    empty_rapid = rapid._proposals("", s)
+    empty_week = weekly._section_proposals(week, "  \n")
+    assert empty_rapid[1].runs[0].italic and "nhập tại cảnh báo trên Lắng Nghe" in empty_rapid[1].runs[0].text
+    assert empty_week.blocks[1].runs[0].italic and "nhập tại trang Báo cáo" in empty_week.blocks[1].runs[0].text
+    assert empty_week.sheets[0].note == "Chưa có nội dung đề xuất, kiến nghị." and len(empty_week.blocks) == 2

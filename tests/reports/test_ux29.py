@@ -41,7 +41,7 @@ def _sentiment_room(path: Path) -> list[tuple[float, float]]:
         k = head.index("Sắc thái")
         cells = [r.cells[k].text for r in t.rows[1:]]
         if not all(c in LABELS for c in cells):
-            continue  # Bảng 3 of the weekly report: «3 tiêu cực; 2 trung tính», lines by design
+            continue  # Bảng 3 of the weekly report: «3 tiêu cực» over «2 trung tính» (tests/reports/test_ux31.py)
         tbl = t._tbl
         grid = [int(g.get(qn("w:w"))) for g in tbl.tblGrid.findall(qn("w:gridCol"))]
         mar = tbl.tblPr.find(qn("w:tblCellMar"))
