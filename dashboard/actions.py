@@ -28,7 +28,23 @@ from store import users as store_users
 from store import watchlists as store_watch
 from store.search_query import QueryError, over_bounds, parse
 from vocab.alerts import SEVERITIES
+from vocab.numbers import number
 from store.db import Database
+
+# The longest text a staff action keeps, in characters (round 28, `hostile31`): none was bounded, and a pasted document
+# was stored whole; Trước giao ban then drew an 8.8 MB briefing note as markdown to every account that opened it (3.1 s
+# and +241 MB of peak RSS in the page's AppTest run). Generous for what staff write.
+NOTE_MAX_CHARS = 2_000  # an alert's note or reason to dismiss, a briefing's note, a case's internal note
+REPLY_MAX_CHARS = 5_000  # a reply to a citizen (Zalo OA takes 2,000 a message; a reply recorded by hand more)
+REPORT_TEXT_MAX_CHARS = 20_000  # a report's «Đề xuất, kiến nghị», as the Báo cáo CTV form's text
+WATCHLIST_NAME_MAX_CHARS = 200  # names the list on Theo dõi, in Tin bài's box, in alerts and pushes
+
+
+def bounded(text: str | None, limit: int, what: str) -> str | None:
+    """`text` when at most `limit` characters; else a ValueError saying the length and the limit."""
+    if text is not None and len(text) > limit:
+        raise ValueError(f"{what} dài {number(len(text))} ký tự: tối đa {number(limit)} ký tự. Hãy rút gọn rồi thử lại.")
+    return text
 
 
 def _need(user: User, role: str) -> None:
@@ -52,7 +68,8 @@ def alert_action(db: Database, user: User, alert_id: str, action: str, *, note: 
     reopen | merge (merges `other_id` into `alert_id`). Returns a Vietnamese confirmation."""
     _need(user, "analyst")
     A = _alerts()
-    note = (note or "").strip() or None
+    note = bounded((note or "").strip() or None, NOTE_MAX_CHARS, "Ghi chú")
+    reason = bounded(reason, NOTE_MAX_CHARS, "Lý do")
     with db.write() as cur:
         if action == "acknowledge":
             A.transition(cur, alert_id, "acknowledged", user.username, note=note)
@@ -117,6 +134,7 @@ def correct_labels(db: Database, user: User, item_id: str, changes: dict[str, An
 def mark_briefing_held(db: Database, user: User, since: datetime | None, note: str | None = None,
                        held_at: datetime | None = None) -> int:
     _need(user, "analyst")
+    bounded(note, NOTE_MAX_CHARS, "Ghi chú về buổi giao ban")
     now = held_at or clock.now()
     with db.write() as cur:
         bid = store_users.add_briefing(cur, now, since, user.username, (note or "").strip() or None)
@@ -244,6 +262,7 @@ def check_watchlist(wl: dict[str, Any], stored_query: str | None = None) -> dict
     name = " ".join(str(wl.get("name") or "").split())
     if not name:
         raise ValueError("Cần đặt tên cho danh sách theo dõi.")
+    bounded(name, WATCHLIST_NAME_MAX_CHARS, "Tên danh sách theo dõi")
     query = str(wl.get("query") or "").strip()
     try:
         if parse(query, bounded=not _same_query(query, stored_query)) is None:

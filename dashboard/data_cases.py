@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.actions import NOTE_MAX_CHARS, REPLY_MAX_CHARS, bounded
 from orchestration import cases as case_service
 from orchestration.accounts import User, role_allows
 from store import cases as store_cases
@@ -69,6 +70,7 @@ def act(user: User, case_id: int, action: str, *, to: str | None = None, assigne
         note: str | None = None, due: datetime | None = None) -> None:
     """One audited change (the case_events row is written with it)."""
     _need(user)
+    bounded(note, NOTE_MAX_CHARS, "Ghi chú nội bộ")
     now = data.now()
     with data.db().write() as cur:
         if action == "assign" and assignee:
@@ -84,6 +86,7 @@ def act(user: User, case_id: int, action: str, *, to: str | None = None, assigne
 
 def reply(user: User, case_id: int, text: str, *, manual: bool) -> str:
     _need(user)
+    bounded(text, REPLY_MAX_CHARS, "Nội dung trả lời")
     status = case_service.send_reply(data.config(), data.db(), case_id, text, user.username, manual=manual)
     st.cache_data.clear()
     return status

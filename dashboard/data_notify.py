@@ -17,8 +17,13 @@ from orchestration.accounts import User, role_allows
 from store import notify as store_notify
 from store import users as store_users
 from store import watchlists as store_watch
+from vocab.numbers import number
 
 TTL = 10
+# «Địa bàn» of a subscription (round 28, `hostile31`): every alert raised is matched against each name of each
+# subscription, in detection's write; 1 MB typed there («p0,p1,…», 500,000 names) was 17 s an alert, for everyone's.
+MAX_PLACES = 50
+MAX_PLACE_CHARS = 100
 
 
 def channels() -> dict[str, str]:
@@ -89,6 +94,9 @@ def save(user: User, sub: store_notify.Subscription) -> int:
         sub = dataclasses.replace(sub, address=user.username)
     if not sub.address.strip():
         raise ValueError("Cần địa chỉ nhận (thư điện tử, mã nhóm Telegram, địa chỉ webhook, mã người dùng Zalo).")
+    if len(sub.places) > MAX_PLACES or any(len(p) > MAX_PLACE_CHARS for p in sub.places):
+        raise ValueError(f"Địa bàn: tối đa {MAX_PLACES} tên, mỗi tên tối đa {MAX_PLACE_CHARS} ký tự (đã gõ "
+                         f"{number(len(sub.places))} tên, dài nhất {number(max(map(len, sub.places)))} ký tự).")
     if sub.mode == "daily" and store_notify.hhmm(sub.daily_at) is None:
         raise ValueError(f"Giờ gửi gộp ngày «{sub.daily_at}» phải có dạng giờ:phút, ví dụ 07:30.")
     if sub.quiet_start or sub.quiet_end:

@@ -8,6 +8,9 @@ import tempfile
 from pathlib import Path
 
 from dashboard import clock
+from dashboard.actions import REPORT_TEXT_MAX_CHARS, bounded
+
+AREA_MAX_CHARS = 100  # «Tên địa bàn» typed on Báo cáo: a place's name (as a subscription's «Địa bàn»)
 from orchestration.accounts import User, role_allows
 from reports.generate import (
     Result, archive_rapid, archive_weekly, rapid_key, rapid_report, weekly_key, weekly_report,
@@ -25,6 +28,7 @@ def _need_analyst(user: User) -> None:
 
 def save_weekly_text(db: Database, user: User, week: str, area: str, body: str) -> str:
     _need_analyst(user)
+    bounded(body, REPORT_TEXT_MAX_CHARS, "Đề xuất, kiến nghị")
     parse_week(week)
     if db.read_only:
         raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
@@ -35,6 +39,7 @@ def save_weekly_text(db: Database, user: User, week: str, area: str, body: str) 
 
 def save_rapid_text(db: Database, user: User, alert_id: str, body: str) -> str:
     _need_analyst(user)
+    bounded(body, REPORT_TEXT_MAX_CHARS, "Đề xuất hướng xử lý")
     if db.read_only:
         raise ValueError("Cơ sở dữ liệu đang mở chỉ đọc; chưa lưu được nội dung đề xuất.")
     with db.write() as cur:
@@ -48,6 +53,7 @@ def generate_weekly(db: Database, s: ReportSettings, user: User, week: str, area
     step as it starts and ends (the page's status box)."""
     _need_analyst(user)
     parse_week(week)
+    bounded(area, AREA_MAX_CHARS, "Tên địa bàn")
     if db.read_only:
         return weekly_report(db, s, week, tempfile.mkdtemp(prefix="langnghe-report-"), area=area, progress=progress)
     return archive_weekly(db, s, week, area=area, generated_by=user.username, progress=progress)

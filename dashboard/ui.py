@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
+from dashboard.labels import as_list, no_links, safe_link, sentiment_label, topics_text
 from reports.settings import week_title
 from vocab.numbers import fmt_num, number
 from vocab.spreadsheet import CSV_FORMULA
@@ -166,7 +166,9 @@ def flash(where: str = "") -> bool:
         return False
     if place != where:
         return False
-    (st.success if kind == "ok" else st.error)(text)
+    # no_links: the texts hold what staff typed (a watchlist's name, a survey's title, a time «07:30») and exceptions'
+    # words; «![x](https://…)» typed there was drawn as an image the browser fetched from outside (round 28)
+    (st.success if kind == "ok" else st.error)(no_links(text))
     return True
 
 

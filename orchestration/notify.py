@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -104,15 +105,35 @@ def release_claims(db: Database) -> int:
     return len(rows)
 
 
+# the longest address a subscription keeps (characters): a webhook URL with a token in its query is a few hundred, an
+# e-mail address at most 254. A 1 MB one was saved, listed on the page and written to the send log at every try.
+MAX_ADDRESS_CHARS = 2000
+
+
 def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
-    """Why a subscription's address is refused (Vietnamese), or None. A channel whose address is a URL
-    (`address_is_url`, the webhook) is POSTed to by the server at any URL a signed-in user types: only public
-    http(s) addresses, as for fetches (collectors/netguard.py), unless its host is in [http] allow_private_hosts."""
+    """Why a subscription's address is refused (Vietnamese), or None. Any channel: at most MAX_ADDRESS_CHARS and no
+    control or format character (a CR/LF was an e-mail header's `HeaderParseError` at every try, a bidi override
+    shows another address than the one sent to). A channel whose address is a URL (`address_is_url`, the webhook)
+    is POSTed to by the server at any URL a signed-in user types: one the HTTP client can read (round 28: «http://[::1»
+    passed the prefix check, then failed the delivery pass of every subscription at its host's name), and only
+    public http(s) addresses, as for fetches (collectors/netguard.py), unless its host is in
+    [http] allow_private_hosts."""
+    address = address.strip()
+    if len(address) > MAX_ADDRESS_CHARS:
+        return (f"Địa chỉ nhận dài {len(address):,} ký tự: tối đa {MAX_ADDRESS_CHARS:,} ký tự.".replace(",", "."))
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in address):
+        return "Địa chỉ nhận có ký tự điều khiển hoặc ký tự ẩn (xuống dòng, đảo chiều chữ…): hãy gõ lại địa chỉ."
     if not _trait(channel, "address_is_url", False):
         return None
-    if not re.match(r"^https?://[^\s/]+", address.strip(), re.I):
-        return f"Địa chỉ {registry.labels().get(channel, channel)} phải bắt đầu bằng http:// hoặc https://."
-    return netguard.check_sync(address.strip(), netguard.parse_allow(cfg.http.allow_private_hosts))
+    label = registry.labels().get(channel, channel)
+    if not re.match(r"^https?://[^\s/]+", address, re.I):
+        return f"Địa chỉ {label} phải bắt đầu bằng http:// hoặc https://."
+    try:
+        httpx.URL(address).raw_host.decode("ascii")
+        urlsplit(address).port  # noqa: B018 (a port past 65535 or not a number: ValueError)
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return f"Địa chỉ {label} «{address[:80]}» không phải một địa chỉ web đọc được: hãy kiểm tra lại."
+    return netguard.check_sync(address, netguard.parse_allow(cfg.http.allow_private_hosts))
 
 
 def _client(cfg: Config, timeout: float) -> httpx.Client:
@@ -206,7 +227,10 @@ def _server(channel: str, address: str) -> str:
     """Who answers a send: for a channel whose address is a URL, that URL's host; for the other channels one
     server serves every address."""
     if _trait(channel, "address_is_url", False):
-        return f"{channel}:{urlsplit(address.strip()).netloc.lower()}"
+        try:
+            return f"{channel}:{urlsplit(address.strip()).netloc.lower()}"
+        except ValueError:  # saved before address_refusal read it («http://[::1»): its own; it fails at its send
+            return f"{channel}:{address.strip()}"
     return channel
 
 
@@ -295,11 +319,16 @@ def send_test(cfg: Config, db: Database, channel: str, address: str, username: s
     """The admin's "Gửi thử" on Quản trị: one message, logged, nothing queued."""
     s = NotifySettings.from_config(cfg)
     msg = Message("Lắng Nghe: tin nhắn thử", f"Lắng Nghe: tin nhắn thử do {username} gửi từ trang Quản trị.", (), s.public_url)
+    refused = address_refusal(cfg, channel, address)
     try:
+        if refused:
+            raise SendError(refused)
         with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
             detail, ok = send_one(cfg, channel, address, msg, client), True
     except (SendError, KeyError, FetchError) as exc:
         detail, ok = redact(str(exc), _secrets(cfg)), False
+    except Exception as exc:  # a channel's bug (an address its library refuses): the admin's answer, not a traceback
+        detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], _secrets(cfg)), False
     with db.write() as cur:
         store_notify.log_send(cur, utcnow(), channel, address, [], ok, f"(thử) {detail}")
     return ok, detail

@@ -26,6 +26,7 @@ from surveys.model import CHOICE, Question, Questionnaire, SurveyError
 from surveys.propose import is_no_opinion, is_total_row, propose, split_choices, text
 from vocab.folding import fold
 from vocab.privacy import mask_personal_text
+from vocab.numbers import number
 
 log = logging.getLogger("langnghe.surveys")
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
@@ -214,6 +215,11 @@ def title_from_file(file_name: str) -> str:
     return (words[:1].upper() + words[1:]) if words else "Khảo sát"
 
 
+# The longest title (or series name) a survey keeps, in characters (round 28, `hostile31`): a 1 MB title typed or pasted
+# on Khảo sát, or given to `survey import --title`, was stored and named the survey in every list, message and report.
+TITLE_MAX_CHARS = 300
+
+
 def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionnaire: Questionnaire, *,
                   title: str, username: str, now: datetime, series: str | None = None, sheet: str | None = None,
                   on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
@@ -224,6 +230,9 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
     stream.seek(0)
     title = one_line(title) or title_from_file(file_name)  # «\u200b» alone was a title "" in a series ""
     series = one_line(series) or title
+    for what, text in (("Tên khảo sát", title), ("Tên loạt khảo sát", series)):
+        if len(text) > TITLE_MAX_CHARS:
+            raise SurveyError(f"{what} dài {number(len(text))} ký tự: tối đa {number(TITLE_MAX_CHARS)} ký tự.")
     stored = questionnaire.stored()
     with db.read() as cur:
         dup = store_surveys.find_by_sha1(cur, digest)

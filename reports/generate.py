@@ -37,6 +37,8 @@ from store import users as store_users
 from store.db import Database, os_error_reason, utcnow
 
 if TYPE_CHECKING:
+    import duckdb
+
     from reports.document import Doc
 
 log = logging.getLogger("reports")
@@ -244,21 +246,30 @@ def _write(res: Result, fmt: str, write: Callable[[], Path]) -> None:
 
 
 # --------------------------------------------------------------------------------------------- archive
+# The most of an area's name a report's folder carries (characters of its slug): a folder name is at most 255 bytes,
+# and an area typed on Báo cáo of 300 characters was an OSError «File name too long», the page's traceback (round 28).
+# The archive row keeps the whole name; the time stamp below keeps two areas of the same first words apart.
+AREA_SLUG_CHARS = 80
+
+
 def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: datetime) -> Path:
-    slug = fold_slug(area)
+    slug = fold_slug(area)[:AREA_SLUG_CHARS].strip("-")
     stamp = to_local(at).strftime("%Y%m%d-%H%M%S")
     return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / stamp
 
 
 def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
-                   now: datetime | None = None, progress: Progress | None = None, late: bool | None = None) -> Result:
+                   now: datetime | None = None, progress: Progress | None = None, late: bool | None = None,
+                   then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> Result:
     """Generate the weekly report into the archive folder and record it (needs a writable database). `late`: the
-    schedule's verdict, kept with the row so Lưu trữ need not judge it again by a schedule since changed."""
+    schedule's verdict, kept with the row so Lưu trữ need not judge it again by a schedule since changed. `then`:
+    more writes in the archive row's own transaction (the schedule's push: a kill between two transactions left the
+    report archived and its push never written, and the next tick found the week made; round 28)."""
     now = now or utcnow()
     period = week_period(week, now)
     out = archive_dir(s, "weekly", period.week, area, now)
     res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
-    _record(db, "weekly", period.week, area, now, generated_by, out, res, late)
+    _record(db, "weekly", period.week, area, now, generated_by, out, res, late, then)
     return res
 
 
@@ -273,10 +284,13 @@ def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = Non
 
 
 def _record(db: Database, kind: str, period: str, area: str, now: datetime, by: str, out: Path, res: Result,
-            late: bool | None = None) -> None:
+            late: bool | None = None,
+            then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> None:
     if not res.files:
         return
     with db.write() as cur:
         store_reports.add_archive(cur, kind=kind, period=period, area=area, generated_at=now, generated_by=by,
                                   dir=str(out), files=[p.name for p in res.files.values()], n_items=res.n_items,
                                   seconds=round(res.seconds, 2), late=late)
+        if then is not None:
+            then(cur, res)

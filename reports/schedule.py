@@ -7,7 +7,8 @@ and time of a week have passed (Vietnam time; default Friday 16:00), generates t
                             ── a catch-up of a week due before the installation began? ── skip
                             ── generate ── record in report_archive, with «late» judged now
                                         └ [reports] schedule_notify, and the report not empty:
-                                          push through the outbox («tạo muộn» when late)
+                                          push through the outbox («tạo muộn» when late), in
+                                          the archive row's own transaction
 
 Catch-up (round 22): a server down from Friday 16:00 until Monday never archived the week that ended, because only
 the current week was looked at. Now the latest due week is made at the next tick when it is not archived, and only
@@ -33,7 +34,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
 from vocab.config import Config
-from reports.generate import archive_weekly
+from reports.generate import Result, archive_weekly
 from reports.settings import (WEEKDAYS, ReportSettings, dm, dmy, due_time, parse_week, to_local, to_utc, week_of,
                              week_period)
 from store import notify as store_notify
@@ -127,8 +128,19 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                 log.info("weekly report %s %r not made: %s", week, area or "(toàn tỉnh)", why_not)
                 done.add(key)
                 continue
+            def pushed(cur: "duckdb.DuckDBPyConnection", res: Result, week: str = week, area: str = area,
+                       late: bool = late) -> None:
+                """In the archive row's transaction: a kill after it, before a second one, lost the push for good
+                (the next tick finds the week archived; round 28)."""
+                store_reports.clear_schedule_failure(cur, week, area)
+                if s.schedule_notify and res.n_items:  # an empty report is no news: archived, not pushed
+                    words = late_words(week, s.schedule_weekday, s.schedule_time) if late else ""
+                    store_notify.enqueue_note(cur, f"report:weekly:{week}:{area}",
+                                              ready_note(week, area, words), "/reports", area, now)
+
             try:
-                res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now, late=late)
+                res = archive_weekly(db, s, week, area=area, generated_by=GENERATED_BY, now=now, late=late,
+                                     then=pushed)
             except Exception as exc:  # noqa: BLE001 - keep the scheduler alive; retry later
                 log.exception("scheduled weekly report %s %r failed", week, area)
                 failed_at[key] = (now, tries + 1)
@@ -136,15 +148,9 @@ def weekly_hook(cfg: Config, db: Database, *, settings: ReportSettings | None = 
                 continue
             for err in res.errors:
                 log.warning("scheduled weekly report %s %r: %s", week, area, err)
-            if res.files:
+            if res.files:  # archived, and pushed in the same transaction (`pushed`)
                 done.add(key)
                 failed_at.pop(key, None)
-                with db.write() as cur:
-                    store_reports.clear_schedule_failure(cur, week, area)
-                    if s.schedule_notify and res.n_items:  # an empty report is no news: archived, not pushed
-                        words = late_words(week, s.schedule_weekday, s.schedule_time) if late else ""
-                        store_notify.enqueue_note(cur, f"report:weekly:{week}:{area}",
-                                                  ready_note(week, area, words), "/reports", area, now)
                 log.info("weekly report %s %r archived in %.1f s%s, %d items%s: %s", week, area or "(toàn tỉnh)",
                          res.seconds, " (late)" if late else "", res.n_items, "" if res.n_items else " (not pushed)",
                          ", ".join(p.name for p in res.files.values()))

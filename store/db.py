@@ -69,6 +69,10 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
         return StorageCorrupt(
             f"Tệp cơ sở dữ liệu {path} bị hỏng hoặc không phải tệp DuckDB. Hãy khôi phục từ bản chụp gần nhất "
             "(storage.snapshot_path) hoặc bản sao lưu; đừng xóa tệp hỏng trước khi đã sao chép nó.", path, str(exc))
+    if code == errno.EISDIR or "is a directory" in text:  # [storage] db_path or $LANGNGHE_DB naming a folder (round 28)
+        return StorageError(
+            f"{path} là một thư mục, không phải tệp cơ sở dữ liệu: kiểm tra [storage] db_path trong tệp cấu hình hoặc "
+            "biến môi trường LANGNGHE_DB (ghi cả tên tệp, ví dụ var/langnghe.duckdb).", path, str(exc))
     if code in READ_ONLY_ERRNOS or any(s in text for s in _READ_ONLY):
         return StorageReadOnly(
             f"Không ghi được vào cơ sở dữ liệu {path}: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc. Hãy kiểm tra "

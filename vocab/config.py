@@ -569,10 +569,29 @@ def toml_error_text(path: str | os.PathLike[str], exc: Exception) -> str:
             f"{_TOML_AT.sub('', detail)})")
 
 
+# The largest configuration file read, in bytes: the annotated defaults are 47 KB. Round 28 (`hostile31`): a
+# --config or $LANGNGHE_CONFIG naming /dev/zero, a log or a database file was read whole before TOML said anything
+# (/dev/zero: MemoryError after 8 s and 3 GB), and a binary one was a UnicodeDecodeError traceback.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: lớn hơn {MAX_CONFIG_BYTES // (1024 * 1024)} MB, không phải một tệp cấu hình "
+                              "(tệp mẫu vocab/langnghe.toml chưa tới 50 KB): kiểm tra đường dẫn đã ghi ở --config hoặc "
+                              "biến môi trường LANGNGHE_CONFIG")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            from vocab.numbers import number
+
+            raise ConfigError(f"{path}: không phải văn bản UTF-8 (byte thứ {number(exc.start + 1)} không đọc được), nên "
+                              "không phải một tệp cấu hình: kiểm tra đường dẫn đã ghi ở --config hoặc biến môi trường "
+                              "LANGNGHE_CONFIG") from None
+        return tomllib.loads(text)
     except FileNotFoundError:  # said what to do: a maintainer's typo in --config or $LANGNGHE_CONFIG (round 26)
         raise ConfigError(f"không có tệp cấu hình {path}: kiểm tra đường dẫn đã ghi ở --config hoặc biến môi trường "
                           "LANGNGHE_CONFIG (đường dẫn tương đối tính từ thư mục đang đứng); bỏ cả hai thì dùng "

@@ -322,17 +322,34 @@ def _apply_query_params() -> None:
         st.session_state["x_range"] = (hour.date(), hour.date())
     st.session_state["x_alert"] = qp.get("alert") or None
     st.session_state["x_alert_on"] = bool(qp.get("alert"))
-    watch = qp.get("watch", "")
-    st.session_state["x_watch"] = int(watch) if watch.isdigit() else None
-    st.session_state["x_watch_on"] = watch.isdigit()
+    watch = _watch_id(qp.get("watch"))
+    st.session_state["x_watch"] = watch
+    st.session_state["x_watch_on"] = watch is not None
+
+
+def _watch_id(text: str | None) -> int | None:
+    """A watchlist's id from the address bar, or None: ASCII digits, at most 18 (a BIGINT). `str.isdigit` alone
+    let «²» or 5,000 digits through to `int()`, whose ValueError was the page's traceback (round 28, `hostile31`)."""
+    text = text or ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+# The days a link may name: those whose Vietnam-time bounds are still datetimes. «from=0001-01-01» or
+# «hour=9999-12-31T23» in a crafted address was an OverflowError, the page's traceback (round 28, `hostile31`).
+FIRST_LINK_DAY, LAST_LINK_DAY = date.min + timedelta(days=1), date.max - timedelta(days=1)
+
+
+def _linkable(day: date) -> bool:
+    return FIRST_LINK_DAY <= day <= LAST_LINK_DAY
 
 
 def _hour_start(text: str | None) -> datetime | None:
     """'2026-12-03T14' (Vietnam time) → the start of that hour, or None."""
     try:
-        return datetime.strptime(text or "", "%Y-%m-%dT%H")
+        hour = datetime.strptime(text or "", "%Y-%m-%dT%H")
     except ValueError:
         return None
+    return hour if _linkable(hour.date()) else None
 
 
 def _hour_window(box: Any, period: str) -> tuple[datetime, datetime] | None:
@@ -369,9 +386,10 @@ def _scope() -> tuple[str | None, int | None]:
 def _dates(a: str | None, b: str | None) -> tuple[date, date] | None:
     try:
         first = date.fromisoformat(a or "")
-        return first, date.fromisoformat(b) if b else first
+        last = date.fromisoformat(b) if b else first
     except ValueError:
         return None
+    return (first, last) if _linkable(first) and _linkable(last) else None
 
 
 def _write_query_params(query: str, period: str, types: list[str], outlets: list[str], topics: list[str],

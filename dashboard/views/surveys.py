@@ -96,7 +96,7 @@ def _delete(user, s) -> None:  # type: ignore[no-untyped-def]
                 st.error(f"Không xóa được: {md(exc)}")
                 return
             st.session_state.pop("sv_pick", None)
-            ui.set_flash(f"Đã xóa khảo sát số {gone.id} «{md(gone.title)}», đợt {gone.wave} ({fmt_num(gone.respondents)} phiếu).",
+            ui.set_flash(f"Đã xóa khảo sát số {gone.id} «{gone.title}», đợt {gone.wave} ({fmt_num(gone.respondents)} phiếu).",
                          where=AFTER_IMPORT)
             st.rerun()
 
@@ -333,6 +333,6 @@ def _import(user, rows) -> None:  # type: ignore[no-untyped-def]
         ui.set_flash(f"Đã nhập «{title}», đợt {res.wave}: {fmt_num(res.respondents)} phiếu"
                      + (f"; đã bỏ {len(res.dropped_pii)} cột dữ liệu cá nhân." if res.dropped_pii else ".")
                      + (" Các cột không có trong mô tả phiếu đã lưu, không được nhập: "
-                        + ", ".join(f"«{md(c)}»" for c in res.unknown_columns) + "." if res.unknown_columns else ""),
+                        + ", ".join(f"«{c}»" for c in res.unknown_columns) + "." if res.unknown_columns else ""),
                      where=AFTER_IMPORT)
         st.rerun()

@@ -42,13 +42,16 @@ def _fake_schedule(tmp_path, monkeypatch, made: list, notes: list[str]):  # type
     """The schedule's archive writes only its archive row (the report itself is not what these tests read), and its
     pushes are kept in `notes`; returns the weekly schedule's settings (Friday 16:00, the whole area, pushed)."""
 
-    def archive(db_, s, week, *, area, generated_by, now, late=None):  # type: ignore[no-untyped-def]
+    def archive(db_, s, week, *, area, generated_by, now, late=None, then=None):  # type: ignore[no-untyped-def]
         made.append((week, now))
-        with db_.write() as cur:
+        res = Result(files={"docx": tmp_path / "x.docx"}, n_items=1)
+        with db_.write() as cur:  # as generate._record: the push in the archive row's transaction
             store_reports.add_archive(cur, kind="weekly", period=week, area=area, generated_at=now,
                                       generated_by=generated_by, dir=str(tmp_path), files=["x.docx"], n_items=1,
                                       seconds=1.0, late=late)
-        return Result(files={"docx": tmp_path / "x.docx"}, n_items=1)
+            if then is not None:
+                then(cur, res)
+        return res
 
     monkeypatch.setattr(schedule, "archive_weekly", archive)
     monkeypatch.setattr(schedule.store_notify, "enqueue_note", lambda cur, key, note, *a: notes.append(note))
@@ -216,11 +219,11 @@ def test_a_retried_area_within_the_grace_is_not_late_in_its_push_nor_on_the_arch
     fake = schedule.archive_weekly
     failed: list[str] = []
 
-    def once_failing(db_, s_, week, *, area, generated_by, now, late=None):  # type: ignore[no-untyped-def]
+    def once_failing(db_, s_, week, *, area, generated_by, now, late=None, then=None):  # type: ignore[no-untyped-def]
         if area and not failed:
             failed.append(area)
             raise OSError("đĩa đầy")
-        return fake(db_, s_, week, area=area, generated_by=generated_by, now=now, late=late)
+        return fake(db_, s_, week, area=area, generated_by=generated_by, now=now, late=late, then=then)
 
     monkeypatch.setattr(schedule, "archive_weekly", once_failing)
     s = settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("", "Hạ Long"),
@@ -252,7 +255,7 @@ def test_a_report_that_always_fails_is_tried_a_bounded_number_of_times(tmp_path,
     db = database(tmp_path / "f.duckdb")
     tries: list[datetime] = []
 
-    def broken(db_, s_, week, *, area, generated_by, now, late=None):  # type: ignore[no-untyped-def]
+    def broken(db_, s_, week, *, area, generated_by, now, late=None, then=None):  # type: ignore[no-untyped-def]
         tries.append(now)
         raise OSError("ổ đĩa lưu trữ đầy")
 

@@ -1,0 +1,74 @@
+"""Round 28's hostile sweep (`hostile31`) on the weekly schedule: the server killed between a report's archive row
+and its push. docs/SECURITY.md «Round 28 sweep»."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from reports import generate, schedule
+from reports.generate import Result
+from store import notify as store_notify
+from store import reports as store_reports
+from tests.conftest import database
+from tests.reports.conftest import WEEK, settings
+
+
+class Killed(BaseException):
+    """kill -9 at that line: nothing after it runs, no `except Exception` sees it."""
+
+
+def test_a_kill_between_the_archive_row_and_its_push_loses_neither(tmp_path, monkeypatch):
+    """The push was written in a second transaction after the archive row's: killed between the two, the restarted
+    server found the week archived and never pushed it. Now both are one transaction: a kill before its commit
+    leaves neither, and the restart makes the report and pushes it, once."""
+    db = database(tmp_path / "k.duckdb")
+    with db.write() as cur:
+        store_notify.save_subscription(cur, store_notify.Subscription(
+            0, "chuyenvien", "console", "chuyenvien", "medium", (), (), (), "immediate", "07:30", "", "", True))
+
+    def made(db_, s_, week, out, *, area, now, progress=None):  # type: ignore[no-untyped-def]
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "bao-cao.docx").write_bytes(b"docx")
+        return Result(files={"docx": out / "bao-cao.docx"}, n_items=3)
+
+    monkeypatch.setattr(generate, "weekly_report", made)
+    s = settings(charts=False, schedule_weekday=5, schedule_time="16:00", schedule_areas=("",), schedule_notify=True,
+                 archive_dir=str(tmp_path / "archive"))
+    tick = {"now": datetime(2026, 11, 20, 9, 0)}  # Friday 20/11 16:00 in Vietnam: W47 due, on time
+    enqueue = store_notify.enqueue_note
+
+    def killed(*a, **k):  # type: ignore[no-untyped-def]
+        raise Killed()
+
+    monkeypatch.setattr(schedule.store_notify, "enqueue_note", killed)
+    with pytest.raises(Killed):
+        schedule.weekly_hook(None, db, settings=s, clock=lambda: tick["now"])()  # type: ignore[arg-type]
+    monkeypatch.setattr(schedule.store_notify, "enqueue_note", enqueue)
+    tick["now"] += timedelta(minutes=2)  # the restarted server's first tick
+    schedule.weekly_hook(None, db, settings=s, clock=lambda: tick["now"])()  # type: ignore[arg-type]
+    with db.read() as cur:
+        archived = store_reports.list_archive(cur, "weekly")
+        pushes = cur.execute("SELECT event_key FROM outbox").fetchall()
+    assert list(archived["period"]) == [WEEK]
+    assert pushes == [(f"report:weekly:{WEEK}:",)]
+    db.close()
+
+
+def test_a_long_area_name_is_a_folder_the_disk_takes_and_a_typed_one_is_bounded(tmp_path):
+    """An area typed on Báo cáo of 300 characters made a folder name past 255 bytes: OSError «File name too long»,
+    the page's traceback (its generate caught ValueError only)."""
+    from dashboard import report_actions
+    from orchestration.accounts import User
+
+    s = settings(archive_dir=str(tmp_path / "archive"))
+    long_area = "Phường Vàng Danh " * 30
+    folder = generate.archive_dir(s, "weekly", WEEK, long_area, datetime(2026, 11, 30, 3, 0))
+    folder.mkdir(parents=True)  # was OSError: [Errno 36] File name too long
+    assert folder.parent.name.startswith(f"{WEEK}-phuong-vang-danh-") and len(folder.parent.name.encode()) <= 255
+    assert generate.archive_dir(s, "weekly", WEEK, "Uông Bí", datetime(2026, 11, 30)).parent.name == f"{WEEK}-uong-bi"
+    db = database(tmp_path / "a.duckdb")
+    with pytest.raises(ValueError, match=r"Tên địa bàn dài 510 ký tự: tối đa 100 ký tự"):
+        report_actions.generate_weekly(db, s, User("chuyenvien", "Cán bộ", "analyst"), WEEK, long_area)
+    db.close()

@@ -1,0 +1,38 @@
+"""Round 28's hostile sweep (`hostile31`) on what the operator names: a configuration file that is not one, a
+database path that is a folder. docs/SECURITY.md «Round 28 sweep»."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.db import Database
+from store.errors import StorageError
+from vocab import config
+from vocab.config import ConfigError
+
+
+def test_a_huge_or_endless_configuration_file_is_refused_before_it_is_read_whole(tmp_path, monkeypatch):
+    big = tmp_path / "nhat-ky.toml"
+    big.write_text("# một dòng chú thích\n" * 100_000, encoding="utf-8")  # 2.3 MB of valid TOML
+    for path in (big, "/dev/zero"):  # /dev/zero was read until MemoryError (8 s, 3 GB)
+        with pytest.raises(ConfigError, match="lớn hơn 1 MB, không phải một tệp cấu hình"):
+            config.read_toml(path)
+    monkeypatch.setenv("LANGNGHE_CONFIG", "/dev/zero")
+    with pytest.raises(ConfigError, match="LANGNGHE_CONFIG"):
+        config.load()
+
+
+def test_a_binary_file_named_as_the_configuration_is_said_in_vietnamese(tmp_path):
+    exe = tmp_path / "langnghe.toml"
+    exe.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)  # was a UnicodeDecodeError traceback
+    with pytest.raises(ConfigError, match=r"không phải văn bản UTF-8 \(byte thứ 137 không đọc được\)"):
+        config.read_toml(exe)
+
+
+def test_the_annotated_defaults_still_read():
+    assert config.read_toml(config.DEFAULTS_PATH)["storage"]
+
+
+def test_a_database_path_that_is_a_folder_is_said_in_vietnamese(tmp_path):
+    with pytest.raises(StorageError, match="là một thư mục, không phải tệp cơ sở dữ liệu"):
+        Database(tmp_path)  # was duckdb's IOException out of every command, a traceback
