@@ -39,6 +39,7 @@ import pickle
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -47,6 +48,9 @@ from nlp.gcpause import gc_paused
 T = TypeVar("T")
 
 UNPACKED_DIR = ".unpacked"
+# A temporary copy this old was left by a process killed while writing it (a write takes seconds; a model's copy is
+# 34-90 MB): removed when the next copy is written.
+ABANDONED_SECONDS = 3600
 
 
 def _versions() -> str:
@@ -104,6 +108,7 @@ def load_cached(folder: Path, name: str, sources: Iterable[Path], build: Callabl
             return found  # type: ignore[return-value]
         obj = build()
         if _write(copy, obj):
+            _remove_abandoned(copy.parent)
             _remove_older(copy, _stem(name, variant))
             if variant:
                 _remove_older(copy, name)  # the copy made before variants had stems (round 24's `gazetteer.…`)
@@ -159,6 +164,16 @@ def _write(copy: Path, obj: Any) -> bool:
         Path(tmp).unlink(missing_ok=True)
         return False
     return True
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Temporary copies (`_write`'s `.writing-*`) older than ABANDONED_SECONDS: their writer was killed before its
+    rename (round 28's sweep found 34-90 MB left for good). A younger one may be another process's write in progress."""
+    old = time.time() - ABANDONED_SECONDS
+    for tmp in folder.glob(".writing-*.pkl"):
+        with contextlib.suppress(OSError):
+            if tmp.stat().st_mtime < old:
+                tmp.unlink()
 
 
 def _remove_older(copy: Path, stem: str) -> None:

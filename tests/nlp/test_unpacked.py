@@ -14,7 +14,7 @@ import pytest
 
 from nlp.diacritics import Restorer
 from nlp.gazetteer import DATA, Gazetteer, load_gazetteer
-from nlp.unpacked import UNPACKED_DIR, cached_path, load_cached, load_unpacked
+from nlp.unpacked import ABANDONED_SECONDS, UNPACKED_DIR, cached_path, load_cached, load_unpacked
 
 
 def _packed(path: Path, obj: object) -> Path:
@@ -49,6 +49,21 @@ def test_a_retrained_file_is_read_again_and_its_old_copy_removed(tmp_path):
     assert not old_copy.exists()
     assert _copy_of(other).exists(), "another file's copy (classifier-1.0.1) is not this file's old copy"
     assert len(list((tmp_path / UNPACKED_DIR).glob("*.pkl"))) == 2
+
+
+def test_a_copy_left_half_written_by_a_killed_process_is_removed_at_the_next_write(tmp_path):
+    """A kill between mkstemp and the rename left `.writing-*.pkl` (34-90 MB for a model) that nothing removed
+    (round 28's hostile sweep); one younger than ABANDONED_SECONDS may be another process's write, and stays."""
+    folder = tmp_path / UNPACKED_DIR
+    folder.mkdir()
+    abandoned, writing = folder / ".writing-abc.pkl", folder / ".writing-def.pkl"
+    abandoned.write_bytes(b"half")
+    writing.write_bytes(b"in progress")
+    hours_ago = abandoned.stat().st_mtime - ABANDONED_SECONDS - 60
+    os.utime(abandoned, (hours_ago, hours_ago))
+    load_unpacked(_packed(tmp_path / "classifier-1.0.joblib", "whole"), joblib.load)
+    assert not abandoned.exists()
+    assert writing.exists()
 
 
 def test_a_broken_copy_is_a_cache_miss(tmp_path):
