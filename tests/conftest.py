@@ -347,11 +347,14 @@ def _shipped_defaults() -> dict[str, Any]:
 
 
 def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **sections: dict[str, Any]):
-    """Defaults + test overrides: a temp database, fast timeouts, no politeness delay, and the local
+    """Defaults + test overrides: a temp database and report archive, fast timeouts, no politeness delay, and the local
     test servers (127.0.0.1, any port) exempt from the public-address check."""
     data = _shipped_defaults()
     over: dict[str, Any] = {
         "storage": {"db_path": str(tmp_path / "t.duckdb"), "snapshot_path": str(tmp_path / "snap.duckdb")},
+        # reports made by a page's button (Khảo sát's «Lập báo cáo khảo sát», Báo cáo's) were written under the
+        # checkout's var/reports, the shipped relative default (round 28)
+        "reports": {"archive_dir": str(tmp_path / "reports")},
         "http": {
             "connect_timeout_seconds": 2.0,
             "read_timeout_seconds": 1.0,
