@@ -3,7 +3,8 @@
     nlp/data/corpus/ (VNTC sample, binhvq sample) + data/training/labelled_*.jsonl (training split)
         │
         ├─ diacritics restorer  (syllable n-gram counts; restorer_corpus: the corpus, local sentences,
-        │                        accented training rows, the social slices' accented training lines ×2)
+        │                        accented training rows, the social slices' accented training lines ×2,
+        │                        of the labelled files named in RESTORER_FILES only)
         │                                                           → nlp/models/diacritics-<v>.pkl.gz
         └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC + word NB sentiment)
              → nlp/models/classifier-<v>.joblib
