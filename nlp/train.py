@@ -3,7 +3,8 @@
     nlp/data/corpus/ (VNTC sample, binhvq sample) + data/training/labelled_*.jsonl (training split)
         │
         ├─ diacritics restorer  (syllable n-gram counts; restorer_corpus: the corpus, local sentences,
-        │                        accented training rows, the social slices' accented training lines ×2)
+        │                        accented training rows, the social slices' accented training lines ×2,
+        │                        of the labelled files named in RESTORER_FILES only)
         │                                                           → nlp/models/diacritics-<v>.pkl.gz
         └─ classifier  (TF-IDF; ridge + word NB per topic, LinearSVC + word NB sentiment)
              → nlp/models/classifier-<v>.joblib
@@ -67,6 +68,24 @@ LOCAL_PHRASES_WEIGHT = 3
 # held-out rows (nlp.eval.restore_own): social lines stripped and restored 0.858 / 0.904 / 0.920 (weight 0 / 1 / 2),
 # own titled rows 0.943 / 0.945 / 0.946; with 2 the own held-out topics without diacritics rose 0.818 → 0.825.
 SOCIAL_RESTORER_WEIGHT = 2
+# Round 28 (docs/NLP.md, "Diacritics", "What trains the restorer"; docs/NLP_ROUNDS.md, "Round 28"): the labelled files
+# whose accented training rows may reach the restorer, by name. A file not named here trains the classifier as its kind
+# says but never the restorer, so a new slice (`candidate_*` renamed `labelled_*`) changes the restored copies of the
+# training rows — and through them the topic rule's threshold (round 27: S67 moved it from −0.201 to −0.405) — only
+# when someone adds it here after measuring it with `python -m nlp.eval.restore_own --add-files labelled_SNN.jsonl`
+# and a retrain. The kind rules still apply on top (`trains_restorer`: not the news slices while NEWS_RESTORER is
+# off, not the V rows; `trains_social_restorer`: accented lines of the training split only), so a news or V file
+# named here adds nothing. Rows that come from no file (staff corrections, `correction_rows`) follow the kind rules
+# alone: corrections of titled items train the restorer, those of comments do not. This list is exactly the files
+# that trained the restorer of model 1.0 (round 26's retrain: A, B, C and every labelled_S* file of S1–S66;
+# labelled_S38 has no accented line, so it adds nothing today).
+RESTORER_FILES: tuple[str, ...] = (
+    "labelled_A.jsonl", "labelled_B.jsonl", "labelled_C.jsonl",
+    *(f"labelled_S{n}.jsonl" for n in (
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+        21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+        41, 44, 45, 46, 48, 49, 50, 51, 52, 53, 54, 55, 57, 59, 60, 61, 62, 63, 65, 66)),
+)
 AUG_WEIGHT = 1.0
 # Weight of the sentiment cue block (nlp.classify.SentimentCues) next to the TF-IDF blocks; 0 leaves it out.
 CUE_SCALE = 0.5
@@ -500,12 +519,20 @@ def correction_rows(corrections: list[dict]) -> list[dict]:
     return out
 
 
-def trains_restorer(row: dict) -> bool:
+def in_restorer_files(row: dict, files: Iterable[str] | None = None) -> bool:
+    """Whether a row's labelled file is one the restorer may read (`files`, default RESTORER_FILES); a row from
+    no file (a staff correction) is left to the kind rules of `trains_restorer` / `trains_social_restorer`."""
+    name = row.get("_file")
+    return not name or name in (RESTORER_FILES if files is None else files)
+
+
+def trains_restorer(row: dict, files: Iterable[str] | None = None) -> bool:
     """Accented rows of the press/official/forum set train the restorer; the comment corrections and the news
     slices (topics only) do not, so that none moves the restoration of the held-out items. The social slices'
-    accented training lines are added apart, weighted (`trains_social_restorer`, SOCIAL_RESTORER_WEIGHT)."""
+    accented training lines are added apart, weighted (`trains_social_restorer`, SOCIAL_RESTORER_WEIGHT). A row of
+    a labelled file trains it only when the file is listed (`in_restorer_files`, RESTORER_FILES)."""
     return (bool(row.get("diacritics", True)) and not comment_only(row)
-            and (NEWS_RESTORER or not is_news_set(row)) and not is_vntc_set(row))
+            and (NEWS_RESTORER or not is_news_set(row)) and not is_vntc_set(row) and in_restorer_files(row, files))
 
 
 def trains_sentiment(row: dict) -> bool:
@@ -514,28 +541,41 @@ def trains_sentiment(row: dict) -> bool:
     return row.get("sentiment") in SENTIMENTS and (NEWS_SENTIMENT or not is_news_set(row)) and not is_vntc_set(row)
 
 
-def trains_social_restorer(row: dict) -> bool:
+def trains_social_restorer(row: dict, files: Iterable[str] | None = None) -> bool:
     """An accented line of the social slices: restorer text when SOCIAL_RESTORER_WEIGHT > 0 (the caller passes
-    training rows only; `is_heldout` is checked again so that no held-out line can reach the counts)."""
-    return is_social_set(row) and bool(row.get("diacritics", True)) and not is_heldout(row["id"])
+    training rows only; `is_heldout` is checked again so that no held-out line can reach the counts), and only
+    when its file is listed (`in_restorer_files`, RESTORER_FILES)."""
+    return (is_social_set(row) and bool(row.get("diacritics", True)) and not is_heldout(row["id"])
+            and in_restorer_files(row, files))
 
 
-def restorer_texts(train_rows: list[dict], social_weight: int | None = None) -> tuple[list[str], list[str]]:
+def restorer_texts(train_rows: list[dict], social_weight: int | None = None,
+                   files: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
     """The restorer's text from the labelled training rows: (the press/official/forum rows that
-    `trains_restorer`, the social lines that `trains_social_restorer` — to be counted `social_weight` times)."""
-    base = [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows if trains_restorer(r)]
+    `trains_restorer`, the social lines that `trains_social_restorer` — to be counted `social_weight` times), of the
+    files listed in `files` (default RESTORER_FILES) only."""
+    files = frozenset(RESTORER_FILES if files is None else files)
+    base = [clean(f"{r.get('title', '')}\n{r.get('text', '')}") for r in train_rows if trains_restorer(r, files)]
     w = SOCIAL_RESTORER_WEIGHT if social_weight is None else social_weight
-    social = [clean(r.get("text", "")) for r in train_rows if trains_social_restorer(r)] if w > 0 else []
+    social = [clean(r.get("text", "")) for r in train_rows if trains_social_restorer(r, files)] if w > 0 else []
     return base, social
 
 
+def restorer_left_out(rows: list[dict], files: Iterable[str] | None = None) -> list[str]:
+    """The labelled files of `rows` that hold a line the restorer would read by its kind but that are not listed
+    (RESTORER_FILES, or `files`): what `train` names in its log, so that a new slice's absence is seen."""
+    files = frozenset(RESTORER_FILES if files is None else files)
+    return sorted({r["_file"] for r in rows if r.get("_file") and r["_file"] not in files
+                   and (trains_restorer(r, [r["_file"]]) or trains_social_restorer(r, [r["_file"]]))})
+
+
 def restorer_corpus(train_rows: list[dict], corpus: Iterable[str] | None = None,
-                    social_weight: int | None = None) -> list[str]:
+                    social_weight: int | None = None, files: Iterable[str] | None = None) -> list[str]:
     """All of the restorer's text: the shippable corpus (`corpus_texts()` unless given), the accented press /
     official / forum training rows, and the social slices' accented training lines `social_weight` times
-    (default SOCIAL_RESTORER_WEIGHT)."""
+    (default SOCIAL_RESTORER_WEIGHT), of the labelled files listed in `files` (default RESTORER_FILES)."""
     w = SOCIAL_RESTORER_WEIGHT if social_weight is None else social_weight
-    base, social = restorer_texts(train_rows, social_weight=w)
+    base, social = restorer_texts(train_rows, social_weight=w, files=files)
     texts = list(corpus_texts() if corpus is None else corpus) + base
     for _ in range(w):
         texts += social
@@ -1036,6 +1076,9 @@ def train(*, version: str = DEFAULT_VERSION, labelled: list[dict] | None = None,
              len(held), len(extra_rows))
 
     # 1. diacritics restorer: shippable corpora + accented training items (never held-out ones)
+    left_out = restorer_left_out(train_rows)
+    if left_out:
+        log.info("restorer: not in RESTORER_FILES, not read: %s", ", ".join(left_out))
     restorer = Restorer.train(restorer_corpus(train_rows + extra_rows), version=version)
     norm = Normaliser(restorer, load_nsw(restorer))
     log.info("restorer: %d syllables, %d bigrams (%.1fs)", len(restorer.unigram), len(restorer.bigram),

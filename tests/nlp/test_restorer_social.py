@@ -3,8 +3,16 @@ counts (SOCIAL_RESTORER_WEIGHT times), and their held-out lines never are."""
 
 from __future__ import annotations
 
+import pytest
+
 from nlp import train as T
 from nlp.diacritics import Restorer
+
+
+@pytest.fixture(autouse=True)
+def _s99_listed(monkeypatch):
+    """The made-up slice S99 of these tests is listed for the restorer (round 28: only RESTORER_FILES are read)."""
+    monkeypatch.setattr(T, "RESTORER_FILES", T.RESTORER_FILES + ("labelled_S99.jsonl",))
 
 # national-news-like text: "gối" (pillow) and "nhẹ" (light) are common, "gọi … nhé" is not written
 PRESS = ["Cửa hàng bán gối và chăn mới", "Chiếc gối ôm giá rẻ", "Mưa nhẹ ở vùng núi",
