@@ -230,9 +230,13 @@ def _actions(c: dict) -> None:
     if c["status"] in ("answered", "closed"):
         return
     can_send = c["channel"] in REPLY_CHANNELS
-    with st.form(f"case_reply_{cid}", clear_on_submit=True):
-        text = st.text_area("Nội dung trả lời", help="Gửi qua fanpage/Zalo OA của cơ quan khi kênh cho phép; nếu "
-                                                     "không, ghi nhận là đã trả lời trực tiếp (điện thoại, gặp mặt, thư).")
+    # emptied only after a reply is sent or recorded (ui.renew_form): `clear_on_submit` emptied the box on a refusal
+    # too (a reply past 5.000 characters, a channel that failed), and the reply typed was lost (round 28's review)
+    scope = f"case_reply_{cid}"
+    with st.form(scope):
+        text = st.text_area("Nội dung trả lời", key=ui.form_key(scope) + "text",
+                            help="Gửi qua fanpage/Zalo OA của cơ quan khi kênh cho phép; nếu "
+                                 "không, ghi nhận là đã trả lời trực tiếp (điện thoại, gặp mặt, thư).")
         manual = st.checkbox("Đã trả lời trực tiếp, chỉ ghi nhận", value=not can_send, disabled=not can_send)
         if st.form_submit_button("Gửi trả lời" if can_send else "Ghi nhận đã trả lời"):
             try:
@@ -244,6 +248,8 @@ def _actions(c: dict) -> None:
                              # answered, the case leaves «Đang mở» and the picker shows the next one (or none):
                              # said where the case's detail starts (ANSWERED), a refusal under the form
                              ok=not failed, where="reply" if failed else ANSWERED)
+                if not failed:
+                    ui.renew_form(scope)
             except Exception as exc:
                 ui.set_flash(str(exc), ok=False, where="reply")
             st.rerun()

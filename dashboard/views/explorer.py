@@ -489,7 +489,9 @@ def saved_text(fields: list[str], title: object) -> str:
     which «Đã lưu nhãn sửa: Chủ đề.» read as that item's (round 26's walk)."""
     what = ", ".join(FIELD_LABELS.get(f, f).lower() for f in fields)
     text = " ".join(str(title or "").split())
-    return f"Đã lưu nhãn sửa ({what}) của tin «{md(text if len(text) <= 80 else text[:79] + '…')}»."
+    # as written: ui.flash escapes what could draw a link or an image (labels.no_links); md() here as well showed its
+    # backslashes («TP\\.HCM», «2\\.000») since round 28
+    return f"Đã lưu nhãn sửa ({what}) của tin «{text if len(text) <= 80 else text[:79] + '…'}»."
 
 
 def _value_text(field: str, v: object) -> str:

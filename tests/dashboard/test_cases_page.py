@@ -168,3 +168,23 @@ def test_history_shows_the_year(env):
     no_exception(at)
     history = next(d for d in at.dataframe if "Người thực hiện" in d.value.columns)
     assert json.loads(history.proto.columns)["Thời gian"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
+
+
+def test_a_refused_reply_keeps_its_text_in_a_form_that_does_not_clear_itself(env):
+    """The reply form cleared on submit (`clear_on_submit`, done by the browser whatever the page then says): a
+    reply refused for its length (5.000 characters, round 28) or a channel that failed lost what staff had typed.
+    The form keeps its box, emptied by new keys only after a reply is sent or recorded (`ui.renew_form`)."""
+    env.add_users()
+    _old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    reply = next(f for f in at.get("form") if f.proto.form.form_id.startswith(f"case_reply_{new}"))
+    assert not reply.proto.form.clear_on_submit
+    long = "Đã báo điện lực. " * 300
+    at.text_area[0].input(long)
+    [b for b in at.button if b.label == "Ghi nhận đã trả lời"][0].click().run()
+    no_exception(at)
+    assert "tối đa 5.000 ký tự" in texts(at)
+    assert at.text_area[0].value == long
+    with env.db.read() as cur:
+        assert store_cases.get_case(cur, new)["status"] != "answered"

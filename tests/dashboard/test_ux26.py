@@ -270,6 +270,16 @@ def test_a_saved_correction_names_its_item_when_it_leaves_the_list(demo_env):
     assert said == f"Đã lưu nhãn sửa (chủ đề) của tin «{title}».", (said, title)
 
 
+def test_a_saved_corrections_title_is_said_as_written_not_escaped_twice():
+    """saved_text escaped the title (md) and ui.flash escapes again since round 28 (labels.no_links): «TP.HCM» and
+    «2.000» were shown with backslashes, as most press titles hold a dot, a dash or a colon (round 28's review)."""
+    from dashboard.labels import no_links
+    from dashboard.views.explorer import saved_text
+
+    title = "TP.HCM: giá vàng tăng 2.000 đồng (mới) - 12:30"
+    assert no_links(saved_text(["topics"], title)) == f"Đã lưu nhãn sửa (chủ đề) của tin «{title}»."
+
+
 def test_a_short_bars_share_is_written_level_and_full_size(demo_env):
     """Chủ đề's «Theo cơ quan, kênh»: the share on a short bar («7%») was shrunk to fit inside and turned on its side,
     three pixels tall at 1366×768 (round 26's walk; Plotly's defaults). Every share-of-voice and sentiment bar asks
