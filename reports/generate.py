@@ -13,6 +13,7 @@ document says the chart could not be drawn.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -288,9 +289,23 @@ def _record(db: Database, kind: str, period: str, area: str, now: datetime, by: 
             then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> None:
     if not res.files:
         return
-    with db.write() as cur:
-        store_reports.add_archive(cur, kind=kind, period=period, area=area, generated_at=now, generated_by=by,
-                                  dir=str(out), files=[p.name for p in res.files.values()], n_items=res.n_items,
-                                  seconds=round(res.seconds, 2), late=late)
-        if then is not None:
-            then(cur, res)
+    try:
+        with db.write() as cur:
+            store_reports.add_archive(cur, kind=kind, period=period, area=area, generated_at=now, generated_by=by,
+                                      dir=str(out), files=[p.name for p in res.files.values()], n_items=res.n_items,
+                                      seconds=round(res.seconds, 2), late=late)
+            if then is not None:
+                then(cur, res)
+    except Exception:
+        _discard(out, res)
+        raise
+
+
+def _discard(out: Path, res: Result) -> None:
+    """The files of a report whose archive row was not written (the row and the schedule's push share a transaction:
+    a failed push rolls the row back, and the retry writes a new folder; the review's find, round 28). Only its own
+    files: a folder stamped to the second may hold another report's."""
+    for path in res.files.values():
+        Path(path).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        out.rmdir()  # when empty

@@ -72,3 +72,34 @@ def test_a_long_area_name_is_a_folder_the_disk_takes_and_a_typed_one_is_bounded(
     with pytest.raises(ValueError, match=r"Tên địa bàn dài 510 ký tự: tối đa 100 ký tự"):
         report_actions.generate_weekly(db, s, User("chuyenvien", "Cán bộ", "analyst"), WEEK, long_area)
     db.close()
+
+
+def test_a_push_that_fails_takes_its_reports_files_with_the_rolled_back_row(tmp_path, monkeypatch):
+    """The archive row and the push share a transaction: a push that fails (an error, not a kill) rolls the row back
+    and the schedule retries, each retry writing a new folder that no row named (the review's find, round 28). The
+    report's files go with the row; a file another report left in the same folder stays."""
+    db = database(tmp_path / "p.duckdb")
+    out = tmp_path / "archive" / "weekly" / WEEK / "20261120-160000"
+
+    def made(db_, s_, week, out_, *, area, now, progress=None):  # type: ignore[no-untyped-def]
+        out_.mkdir(parents=True, exist_ok=True)
+        (out_ / "bao-cao.docx").write_bytes(b"docx")
+        return Result(files={"docx": out_ / "bao-cao.docx"}, n_items=3)
+
+    def failed(cur, res):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the outbox refused it")
+
+    monkeypatch.setattr(generate, "weekly_report", made)
+    monkeypatch.setattr(generate, "archive_dir", lambda *a: out)
+    s = settings(charts=False, archive_dir=str(tmp_path / "archive"))
+    with pytest.raises(RuntimeError):
+        generate.archive_weekly(db, s, WEEK, generated_by="lich", then=failed)
+    assert not out.exists()
+    out.mkdir(parents=True)
+    (out / "khac.xlsx").write_bytes(b"another report's")
+    with pytest.raises(RuntimeError):
+        generate.archive_weekly(db, s, WEEK, generated_by="lich", then=failed)
+    assert [p.name for p in out.iterdir()] == ["khac.xlsx"]
+    with db.read() as cur:
+        assert not len(store_reports.list_archive(cur, "weekly"))
+    db.close()
