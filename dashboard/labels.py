@@ -70,14 +70,15 @@ def md(text: Any, limit: int | None = None) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
-_LINK_SPECIAL = re.compile(r"([\\\[\]<>])")
+_LINK_SPECIAL = re.compile(r"([\\\[\]<>$])")
 
 
 def no_links(text: Any) -> str:
     """A message the code wrote with outside words in it (a typed name, time or address, an exception's text) for
-    Streamlit markdown: `\\ [ ] < >` backslash-escaped, so no part of it draws a link, an image (which the browser
+    Streamlit markdown: `\\ [ ] < > $` backslash-escaped, so no part of it draws a link, an image (which the browser
     would fetch from another machine) or a tag; the rest (parentheses, colons, dots) as written. For the flash
-    messages (`ui.flash`), whose texts stay readable in tests; `md` escapes every markdown character."""
+    messages (`ui.flash`), whose texts stay readable in tests; `md` escapes every markdown character. `$` too: a
+    survey titled «Giá 5$ đến 10$» was drawn as a formula (round 28's review)."""
     return _LINK_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 from dashboard import clock
 from dashboard.actions import REPORT_TEXT_MAX_CHARS, bounded
-
-AREA_MAX_CHARS = 100  # «Tên địa bàn» typed on Báo cáo: a place's name (as a subscription's «Địa bàn»)
 from orchestration.accounts import User, role_allows
 from reports.generate import (
     Result, archive_rapid, archive_weekly, rapid_key, rapid_report, weekly_key, weekly_report,
@@ -19,6 +17,8 @@ from reports.settings import ReportSettings, parse_week
 from reports.steps import Progress
 from store import reports as store_reports
 from store.db import Database
+
+AREA_MAX_CHARS = 100  # «Tên địa bàn» typed on Báo cáo: a place's name (as a subscription's «Địa bàn»)
 
 
 def _need_analyst(user: User) -> None:

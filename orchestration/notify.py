@@ -328,7 +328,7 @@ def send_test(cfg: Config, db: Database, channel: str, address: str, username: s
     except (SendError, KeyError, FetchError) as exc:
         detail, ok = redact(str(exc), _secrets(cfg)), False
     except Exception as exc:  # a channel's bug (an address its library refuses): the admin's answer, not a traceback
-        detail, ok = redact(f"{type(exc).__name__}: {exc}"[:300], _secrets(cfg)), False
+        detail, ok = redact(f"Lỗi của kênh: {type(exc).__name__}: {exc}"[:300], _secrets(cfg)), False
     with db.write() as cur:
         store_notify.log_send(cur, utcnow(), channel, address, [], ok, f"(thử) {detail}")
     return ok, detail

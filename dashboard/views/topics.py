@@ -433,7 +433,7 @@ def _map(places: pd.DataFrame, key: str, on_select: str | Callable[[], None]) ->
                              text=[f"{n} ({number(c)})" for n, c in zip(lab["name_2025"], lab["n_now"])],
                              textposition="top center", textfont=dict(size=10, color="#111"), showlegend=False))
     lat0 = float(m["lat"].mean())
-    fig.update_layout(separators=ui.SEPARATORS, height=420, margin=dict(l=0, r=0, t=30, b=0), showlegend=False, plot_bgcolor="white",
+    fig.update_layout(separators=ui.SEPARATORS, height=420, margin=dict(l=0, r=0, t=ui.TITLE_TOP, b=0), showlegend=False, plot_bgcolor="white",
                       title="Màu: số tin kỳ này; vòng tròn: tỷ lệ tiêu cực", hovermode="closest",
                       xaxis=dict(visible=False),
                       yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(lat0))))

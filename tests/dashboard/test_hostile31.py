@@ -104,6 +104,7 @@ def test_no_links_leaves_words_and_punctuation_and_stops_every_link():
     for typed in (TYPED, "\\[x](https://e/p.png)", "<https://e/p.png>", "![x][1]"):
         assert not DRAWN.search(no_links(typed)) and "<" not in no_links(typed).replace("\\<", ""), typed
     assert ui.no_links is no_links
+    assert no_links("Giá 5$ đến 10$") == "Giá 5\\$ đến 10\\$"  # not a formula (round 28's review)
 
 
 # --- texts staff type: bounded where they are written ---------------------------------------------------------------

@@ -141,8 +141,12 @@ def _titled_charts(at) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
 
 def test_a_charts_title_has_room_for_its_marks(demo_env):
     """Cảnh báo's «Diễn biến số tin» had 24 px above its plot: Chromium cut the tilde over «ễ», «Diên biến số tin»
-    (1366 px and 390 px alike, round 28). The titled charts of Cảnh báo and Tổng quan have `ui.TITLE_TOP` at least."""
+    (1366 px and 390 px alike, round 28). The titled charts of Cảnh báo, Tổng quan and Chủ đề (its map, 30 px:
+    «số» has an acute over a circumflex) have `ui.TITLE_TOP` at least."""
     at, _ = _open_alert(demo_env)
     charts = _titled_charts(at) + _titled_charts(demo_env.page("overview", "analyst").run())
+    topics = _titled_charts(demo_env.page("topics", "analyst").run())
+    assert any(t.startswith("Màu: số tin kỳ này") for t, _ in topics), topics
+    charts += topics
     assert ("Diễn biến số tin", ui.TITLE_TOP) in charts, charts
     assert all(top >= ui.TITLE_TOP for _, top in charts), charts

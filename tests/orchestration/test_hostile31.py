@@ -61,6 +61,18 @@ def test_the_admins_test_message_to_a_bad_address_is_an_answer_not_a_traceback(e
     assert not ok and "ký tự điều khiển" in detail
 
 
+def test_a_channels_own_error_is_said_to_the_admin_with_vietnamese_words_first(env, monkeypatch):
+    """A channel's bug (an address its library refuses) reached «Gửi thử» as «HeaderParseError: …» (round 28's review)."""
+    cfg, db = env
+
+    def broken(*a, **k):  # type: ignore[no-untyped-def]
+        raise ValueError("header")
+
+    monkeypatch.setattr(notify, "send_one", broken)
+    ok, detail = notify.send_test(cfg, db, "console", "quantri", "quantri")
+    assert not ok and detail == "Lỗi của kênh: ValueError: header", detail
+
+
 def test_a_survey_titled_with_a_pasted_document_is_refused_and_nothing_is_stored(tmp_path):
     import io
 
