@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.labels import as_list, safe_link, sentiment_label, topics_text
+from reports.labels import places_cell
 from reports.settings import week_title
 from vocab.numbers import fmt_num, number
 from vocab.spreadsheet import CSV_FORMULA
@@ -215,7 +216,9 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
     if with_tags and "sentiment" in df:
         view["Sắc thái"] = [sentiment_label(s) for s in df["sentiment"]]
     if with_tags and "places" in df:
-        view["Địa bàn"] = ["; ".join(as_list(p)) or None for p in df["places"]]
+        # a ward named old and new, «phường Trưng Vương cũ, nay phường Uông Bí (TP Uông Bí cũ)», took five lines of
+        # the 110 px column and was cut in its fourth: «phường Uông Bí (Trưng Vương cũ)» now, both names (round 28)
+        view["Địa bàn"] = [places_cell(as_list(p)) or None for p in df["places"]]
     for k, v in (extra or {}).items():
         view[k] = v
     view["Liên kết"] = [safe_link(u) for u in df["url"]]

@@ -267,9 +267,11 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
 # with seven columns sized by their text ran past it, «Liên kết» cut to «Mở bài g» and the grid scrolling sideways. Now
 # pixels adding up to 935, in rows of two lines (a title cut at its width reads whole), as Tổng quan's «Tin mới
 # nhất»; on a tablet (ui.desk_or_tablet) six of them in 730 px: «Sắc thái» and «Đã sửa nhãn» are under the grid.
-ITEMS_WIDTHS = {"Tiêu đề": 230, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Sắc thái": 80, "Địa bàn": 110,
+# «Địa bàn» 120 as Tổng quan's (round 28, ux32): «phường Uông Bí (Trưng Vương cũ)» (ui.items_view) is two lines in
+# 104 px of text, three in the 94 of 110 («(Trưng Vương cũ)» 99 px in the grid's 14 px Source Sans)
+ITEMS_WIDTHS = {"Tiêu đề": 220, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Sắc thái": 80, "Địa bàn": 120,
                 "Đã sửa nhãn": 90, "Liên kết": 80}
-ITEMS_TABLET = {"Tiêu đề": 200, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 120, "Địa bàn": 110, "Liên kết": 80}
+ITEMS_TABLET = {"Tiêu đề": 190, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 120, "Địa bàn": 120, "Liên kết": 80}
 ITEMS_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside (330 px held eight rows of one line)
 
 QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to", "hour", "all",
