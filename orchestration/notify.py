@@ -108,6 +108,10 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
     """Why a subscription's address is refused (Vietnamese), or None. A channel whose address is a URL
     (`address_is_url`, the webhook) is POSTed to by the server at any URL a signed-in user types: only public
     http(s) addresses, as for fetches (collectors/netguard.py), unless its host is in [http] allow_private_hosts."""
+    pattern = _trait(channel, "address_pattern", None)
+    if pattern and not re.fullmatch(pattern, address.strip()):
+        return (f"Địa chỉ «{address.strip()[:80]}» không đúng dạng {registry.labels().get(channel, channel)}: cần dạng "
+                f"{_trait(channel, 'address_form', '')}.")
     if not _trait(channel, "address_is_url", False):
         return None
     if not re.match(r"^https?://[^\s/]+", address.strip(), re.I):
@@ -294,7 +298,10 @@ def send_test(cfg: Config, db: Database, channel: str, address: str, username: s
               client_factory: Callable[[], httpx.Client] | None = None) -> tuple[bool, str]:
     """The admin's "Gửi thử" on Quản trị: one message, logged, nothing queued."""
     s = NotifySettings.from_config(cfg)
-    msg = Message("Lắng Nghe: tin nhắn thử", f"Lắng Nghe: tin nhắn thử do {username} gửi từ trang Quản trị.", (), s.public_url)
+    msg = Message("Lắng Nghe: tin nhắn thử", f"Lắng Nghe: tin nhắn thử do {username} gửi từ trang Thông báo.", (), s.public_url)
+    refused = address_refusal(cfg, channel, address) if channel in registry.names() else None
+    if refused:  # said before any try, as a subscription's save says it: «khong-phai-url» read «Không tra được địa
+        return False, refused  # chỉ của ([Errno -2] Name or service not known)», and a bad e-mail address «accepted»
     try:
         with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
             detail, ok = send_one(cfg, channel, address, msg, client), True
