@@ -201,6 +201,16 @@ def empty(text: str) -> None:
     st.info(text, icon=":material/info:")
 
 
+def collected_text(collected_at: Any, now: Any) -> str:
+    """«Máy chủ thu thập lần gần nhất lúc 20:46:58.» (the day too when not today's), or that it never has: under the
+    live pages' «read at» line (Tổng quan, Tin bài), so a screen left open tells a server that collects from one that
+    stopped without scrolling to Tổng quan's last line (round 28, ux32)."""
+    if collected_at is None:
+        return "Máy chủ chưa thu thập lần nào."
+    day = "" if collected_at.date() == now.date() else f" ngày {collected_at:%d/%m/%Y}"
+    return f"Máy chủ thu thập lần gần nhất lúc {collected_at:%H:%M:%S}{day}."
+
+
 def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any] | None = None) -> pd.DataFrame:
     """Items as a Vietnamese table: title first (what staff read; on a phone the columns after it are off the
     screen), then time, outlet, topics, sentiment, places, link."""

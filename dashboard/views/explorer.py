@@ -298,11 +298,8 @@ def list_read_text(read_at: datetime, checked_at: datetime, every: float, collec
     """«Danh sách đọc lúc 20:47:02; tự kiểm tra tin mới mỗi 15 giây, lần gần nhất lúc 20:47:32. Máy chủ thu thập
     lần gần nhất lúc 20:46:58.» (Vietnam time): staff tell a list of the moment from a stale one, and a server that
     collects from one that stopped."""
-    day = "" if collected_at is None or collected_at.date() == checked_at.date() else f" ngày {collected_at:%d/%m/%Y}"
     return (f"Danh sách đọc lúc {read_at:%H:%M:%S}; tự kiểm tra tin mới mỗi {fmt_num(every, 1)} giây, lần gần nhất "
-            f"lúc {checked_at:%H:%M:%S}. "
-            + (f"Máy chủ thu thập lần gần nhất lúc {collected_at:%H:%M:%S}{day}." if collected_at else
-               "Máy chủ chưa thu thập lần nào."))
+            f"lúc {checked_at:%H:%M:%S}. " + ui.collected_text(collected_at, checked_at))
 
 
 # The items on a desk (round 24's walk): at 1366 × 768 with the sidebar open the page is 954 px, and the title «large»

@@ -95,3 +95,14 @@ def test_new_items_counted_and_the_read_line():
     assert explorer.list_read_text(t, t, 15, datetime(2026, 12, 5, 9, 0)).endswith(
         "Máy chủ thu thập lần gần nhất lúc 09:00:00 ngày 05/12/2026.")
     assert explorer.list_read_text(t, t, 15, None).endswith("Máy chủ chưa thu thập lần nào.")
+
+
+def test_the_live_overview_says_when_the_server_last_collected_under_its_title(demo):
+    """Tổng quan watched live said when its figures were read (round 27) under the title, and when the server last
+    collected only in its last line, below the charts and the newest items: a screen left open did not tell a server
+    that collects from one that stopped. The line under the title says both."""
+    at = demo.page("overview", "viewer").run()
+    no_exception(at)
+    line = next(c.value for c in at.caption if c.value.startswith("Địa bàn theo dõi:"))
+    assert "tự cập nhật mỗi" in line and ("Máy chủ thu thập lần gần nhất lúc" in line
+                                          or line.endswith("Máy chủ chưa thu thập lần nào.")), line
