@@ -145,6 +145,10 @@ TOOLBAR_WORDS = {
     "Previous Result": "Kết quả trước", "Next Result": "Kết quả sau", "Close Search": "Đóng ô tìm",
     "Type to search": "Gõ để tìm",
     "Skip to main content": "Chuyển đến nội dung chính",
+    # the hint under a box being typed in (round 28, ux32: «Press Enter to apply» under Tin bài's search, the box staff
+    # type in most); Streamlit 1.67's InputInstructions writes one of these, `Press ${⌘ or Ctrl}+Enter` in a text area
+    **{f"Press {key}Enter to {what}": f"Nhấn {key}Enter để {doing}" for key in ("", "⌘+", "Ctrl+")
+       for what, doing in (("apply", "áp dụng"), ("submit form", "gửi"))},
 }
 # the search box's count, as a JavaScript function of its text (see above): «1 of 3 results» → «1 / 3 kết quả»,
 # «1 result» → «1 kết quả», «over 1000» → «hơn 1.000», «2 of over 1000» → «2 / hơn 1.000»; other text as it is
@@ -155,7 +159,7 @@ SEARCH_COUNT = ("const N=s=>{if(s==='over 1000')return 'hơn 1.000';const m=/^(\
                 "const x=N(s);return x!==null?x:Object.hasOwn(L,s)?L[s]:s};")
 _TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
                   '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label]')
-_TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],'
+_TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],[data-testid="InputInstructions"],'
                   '[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
                   '[data-testid="stDataFrameColumnMenu"],[data-testid="stDataFrameColumnFormattingMenu"],'
                   '[data-testid="stDataFrameStatisticsMenu"]')

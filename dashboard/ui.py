@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.labels import as_list, no_links, safe_link, sentiment_label, topics_text
+from reports.labels import places_cell
 from reports.settings import week_title
 from vocab.numbers import fmt_num, number
 from vocab.spreadsheet import CSV_FORMULA
@@ -202,6 +203,16 @@ def empty(text: str) -> None:
     st.info(text, icon=":material/info:")
 
 
+def collected_text(collected_at: Any, now: Any) -> str:
+    """«Máy chủ thu thập lần gần nhất lúc 20:46:58.» (the day too when not today's), or that it never has: under the
+    live pages' «read at» line (Tổng quan, Tin bài), so a screen left open tells a server that collects from one that
+    stopped without scrolling to Tổng quan's last line (round 28, ux32)."""
+    if collected_at is None:
+        return "Máy chủ chưa thu thập lần nào."
+    day = "" if collected_at.date() == now.date() else f" ngày {collected_at:%d/%m/%Y}"
+    return f"Máy chủ thu thập lần gần nhất lúc {collected_at:%H:%M:%S}{day}."
+
+
 def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any] | None = None) -> pd.DataFrame:
     """Items as a Vietnamese table: title first (what staff read; on a phone the columns after it are off the
     screen), then time, outlet, topics, sentiment, places, link."""
@@ -217,7 +228,9 @@ def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any
     if with_tags and "sentiment" in df:
         view["Sắc thái"] = [sentiment_label(s) for s in df["sentiment"]]
     if with_tags and "places" in df:
-        view["Địa bàn"] = ["; ".join(as_list(p)) or None for p in df["places"]]
+        # a ward named old and new, «phường Trưng Vương cũ, nay phường Uông Bí (TP Uông Bí cũ)», took five lines of
+        # the 110 px column and was cut in its fourth: «phường Uông Bí (Trưng Vương cũ)» now, both names (round 28)
+        view["Địa bàn"] = [places_cell(as_list(p)) or None for p in df["places"]]
     for k, v in (extra or {}).items():
         view[k] = v
     view["Liên kết"] = [safe_link(u) for u in df["url"]]

@@ -32,13 +32,31 @@ class Message:
 class Channel(Protocol):
     """A channel class may also set `max_chars` (the longest text it sends), `demo = True` (it reaches no one:
     offered last) and `address_is_url = True` (the address is a URL the subscriber types, which the server dials:
-    refused when saved unless public http(s), and a timeout holds back only that host's messages)."""
+    refused when saved unless public http(s), and a timeout holds back only that host's messages), and
+    `address_pattern` / `address_form` (a regular expression an address must match, and its form said to staff when
+    it does not: the e-mail address, checked when a subscription is saved and before a «Gửi thử»)."""
     name: ClassVar[str]
     label: ClassVar[str]
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         """Deliver; return a short detail for the log (an id). Raise SendError on failure."""
         ...
+
+
+def unreachable(who: str, exc: httpx.HTTPError) -> SendError:
+    """The error of a request that got no answer, saying why in Vietnamese, the exception's name last for the
+    log: «webhook không kết nối được (máy chủ không chạy, sai địa chỉ hoặc cổng, hoặc tường lửa chặn; ConnectError)».
+    It was «webhook không trả lời: ConnectError» (round 28's walk: the admin's «Gửi thử» to a server that was down).
+    A timeout is a NoAnswer (the pass holds back that server's other messages)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return NoAnswer(f"{who} không trả lời trong thời gian chờ ({type(exc).__name__})")
+    if isinstance(exc, httpx.ConnectError):
+        why = "không kết nối được (máy chủ không chạy, sai địa chỉ hoặc cổng, hoặc tường lửa chặn"
+    elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        why = "ngắt kết nối giữa chừng (máy chủ đóng kết nối trước khi trả lời"
+    else:
+        why = "không trả lời được (lỗi kết nối"
+    return SendError(f"{who} {why}; {type(exc).__name__})")
 
 
 def json_answer(r: httpx.Response, channel: str, secret: str = "") -> dict[str, Any]:

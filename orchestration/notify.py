@@ -117,12 +117,16 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
     is POSTed to by the server at any URL a signed-in user types: one the HTTP client can read (round 28: «http://[::1»
     passed the prefix check, then failed the delivery pass of every subscription at its host's name), and only
     public http(s) addresses, as for fetches (collectors/netguard.py), unless its host is in
-    [http] allow_private_hosts."""
+    [http] allow_private_hosts. A channel with an `address_pattern` (e-mail) is checked for its form."""
     address = address.strip()
     if len(address) > MAX_ADDRESS_CHARS:
         return (f"Địa chỉ nhận dài {len(address):,} ký tự: tối đa {MAX_ADDRESS_CHARS:,} ký tự.".replace(",", "."))
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in address):
         return "Địa chỉ nhận có ký tự điều khiển hoặc ký tự ẩn (xuống dòng, đảo chiều chữ…): hãy gõ lại địa chỉ."
+    pattern = _trait(channel, "address_pattern", None)
+    if pattern and not re.fullmatch(pattern, address):
+        return (f"Địa chỉ «{address[:80]}» không đúng dạng {registry.labels().get(channel, channel)}: cần dạng "
+                f"{_trait(channel, 'address_form', '')}.")
     if not _trait(channel, "address_is_url", False):
         return None
     label = registry.labels().get(channel, channel)
@@ -316,13 +320,14 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
 
 def send_test(cfg: Config, db: Database, channel: str, address: str, username: str, *,
               client_factory: Callable[[], httpx.Client] | None = None) -> tuple[bool, str]:
-    """The admin's "Gửi thử" on Quản trị: one message, logged, nothing queued."""
+    """The admin's «Gửi thử» on Thông báo: one message, logged, nothing queued; an address refused is said before
+    any try."""
     s = NotifySettings.from_config(cfg)
-    msg = Message("Lắng Nghe: tin nhắn thử", f"Lắng Nghe: tin nhắn thử do {username} gửi từ trang Quản trị.", (), s.public_url)
-    refused = address_refusal(cfg, channel, address)
+    msg = Message("Lắng Nghe: tin nhắn thử", f"Lắng Nghe: tin nhắn thử do {username} gửi từ trang Thông báo.", (), s.public_url)
+    refused = address_refusal(cfg, channel, address) if channel in registry.names() else None
+    if refused:  # said before any try, as a subscription's save says it: «khong-phai-url» read «Không tra được địa
+        return False, refused  # chỉ của ([Errno -2] Name or service not known)», and a bad e-mail address «accepted»
     try:
-        if refused:
-            raise SendError(refused)
         with (client_factory() if client_factory else _client(cfg, s.timeout_seconds)) as client:
             detail, ok = send_one(cfg, channel, address, msg, client), True
     except (SendError, KeyError, FetchError) as exc:

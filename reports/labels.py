@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+import re
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from vocab.alerts import SEVERITY_LABELS  # noqa: F401
 # a title's first letter a capital: one function with the tagger's display titles (vocab/casing.py)
@@ -78,16 +79,46 @@ def place_short(name: str) -> str:
     return name.split(" (")[0].strip()
 
 
-def places_brief(places: Iterable[str], limit: int = 3) -> str:
-    """At most `limit` units, the most specific first, then '+N' for the rest: 'phường Uông Bí; phường Vàng
-    Danh; phường Bãi Cháy +2'. An old district or the province is left out when a unit inside it is named."""
+def places_brief(places: Iterable[str], limit: int | None = 3) -> str:
+    """At most `limit` units (None: all), the most specific first, then '+N' for the rest: 'phường Uông Bí; phường
+    Vàng Danh; phường Bãi Cháy +2'. An old district or the province is left out when a unit inside it is named."""
+    return _brief(places, limit, place_short)
+
+
+_OLD_WARD = re.compile(r"^(?P<old>.+?) cũ, nay (?P<new>[^,()]+?) \((?P<district>[^()]+) cũ\)$")
+_UNIT_TYPES = ("phường", "xã", "thị trấn", "đặc khu")
+
+
+def place_cell(name: str) -> str:
+    """A place as a grid's cell names it (Tin bài, Tổng quan): `place_short`, but an old ward keeps its old name
+    after the new unit, the type said once when it is the same: 'phường Trưng Vương cũ, nay phường Uông Bí (TP Uông
+    Bí cũ)' → 'phường Uông Bí (Trưng Vương cũ)'; 'xã Thượng Yên Công cũ, nay phường Yên Tử (TP Uông Bí cũ)' →
+    'phường Yên Tử (xã Thượng Yên Công cũ)'. The press and staff still say the old name, and the filter beside
+    the grid offers it: the cell shows both, in two lines of 110 px where the whole wording took five."""
+    m = _OLD_WARD.match(name.strip())
+    if not m:
+        return place_short(name)
+    old, new = m["old"].strip(), m["new"].strip()
+    old_type = next((t for t in _UNIT_TYPES if old.lower().startswith(t + " ")), "")
+    if old_type and new.lower().startswith(old_type + " "):
+        old = old[len(old_type) + 1:]
+    return f"{new} ({old} cũ)"
+
+
+def places_cell(places: Iterable[str]) -> str:
+    """Every place of an item as a grid cell: `place_cell` each, the most specific first, an old district or the
+    province left out when a unit inside it is named (as `places_brief`), joined by '; '."""
+    return _brief(places, None, place_cell)
+
+
+def _brief(places: Iterable[str], limit: int | None, shorten: Callable[[str], str]) -> str:
     names = [str(p) for p in places if p]
-    short: dict[str, int] = {}
+    short: dict[str, tuple[int, str]] = {}  # shown text → (rank, place_short: what a ward's parenthesis names)
     for n in sorted(names, key=_place_rank):
-        s = place_short(n)
-        short.setdefault(s, _place_rank(n))
+        short.setdefault(shorten(n), (_place_rank(n), place_short(n)))
     wards = [n for n in names if _place_rank(n) == 0]
-    keep = [s for s, r in short.items()
-            if not (r == 1 and any(f"({s})" in w for w in wards)) and not (r == 2 and len(short) > 1)]
-    shown = "; ".join(keep[:limit])
-    return shown + (f" +{len(keep) - limit}" if len(keep) > limit else "")
+    keep = [s for s, (r, brief) in short.items()
+            if not (r == 1 and any(f"({brief})" in w for w in wards)) and not (r == 2 and len(short) > 1)]
+    if limit is None or len(keep) <= limit:
+        return "; ".join(keep)
+    return "; ".join(keep[:limit]) + f" +{len(keep) - limit}"

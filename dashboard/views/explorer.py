@@ -6,6 +6,7 @@ the in-area flag, stored as human labels that retraining uses."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -14,7 +15,7 @@ import streamlit as st
 from vocab.item import COLLAB_URN, IMPORT_URN, OWN_CHANNEL_URNS
 from vocab.privacy import mask_author
 from dashboard import actions, data, gate, ui
-from vocab.numbers import number
+from vocab.numbers import fmt_num, number
 from dashboard.labels import (
     SENTIMENT_LABELS, SOURCE_TYPES, TOPIC_LABELS, as_list, md, safe_link, sentiment_label, topics_text,
 )
@@ -245,6 +246,9 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
     shown = "phù hợp nhất" if order == "relevance" and query.strip() else "mới nhất"
     st.caption(f"{number(total)}{'' if exact else '+'} tin" + (" khớp" if query.strip() else "")
                + (f" (hiện {number(limit)} tin {shown}; thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
+    args = (query, since, until, *filters, order if query.strip() else "newest", limit, alert, watch)
+    st.fragment(run_every=data.config().dashboard.refresh_seconds)(_new_items)(args, tuple(df["id"]), total,
+                                                                               data.local(data.now()))
     if not len(df):
         # a new office is told where items come from (it read only «none in the database»)
         ui.empty(no_match_text(query, active_filters(st.session_state), st.session_state.get("x_period", DEFAULT_PERIOD))
@@ -263,13 +267,50 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
         _detail(item_id, places)
 
 
+def _new_items(args: tuple, shown: tuple[str, ...], total: int, read_at: datetime) -> None:
+    """Above the list, re-run on its own every dashboard.refresh_seconds (a fragment: the list, its scroll, the filters
+    and a search being typed are left alone): when the list was read, when the server last collected, and the items
+    that match the same search and filters since, with a button that reads the list again. Tin bài left open all day
+    showed the items of the moment it was read, with no time and no sign that more had come (round 28, ux32)."""
+    try:
+        now_df, now_total, _exact = data.search_text(*args)
+    except QueryError:
+        return
+    n = new_count(shown, total, list(now_df["id"]), now_total)
+    st.caption(list_read_text(read_at, data.local(data.now()), data.config().dashboard.refresh_seconds,
+                              data.last_collection_at()))
+    if n and st.button(new_items_label(n), key="x_new_items", icon=":material/refresh:", type="primary",
+                       help="Đọc lại danh sách; tìm kiếm và bộ lọc giữ nguyên."):
+        st.rerun()
+
+
+def new_items_label(n: int) -> str:
+    return f"Có {number(n)} tin mới khớp tìm kiếm và bộ lọc: hiện lên danh sách"
+
+
+def new_count(shown: Sequence[str], total: int, now_ids: Sequence[str], now_total: int) -> int:
+    """Items matching now that the list did not show: more in all than it counted, or listed now and not then (a list
+    cut at explorer_limit counts those that came in past its newest too)."""
+    return max(now_total - total, len(set(now_ids) - set(shown)), 0)
+
+
+def list_read_text(read_at: datetime, checked_at: datetime, every: float, collected_at: datetime | None) -> str:
+    """«Danh sách đọc lúc 20:47:02; tự kiểm tra tin mới mỗi 15 giây, lần gần nhất lúc 20:47:32. Máy chủ thu thập
+    lần gần nhất lúc 20:46:58.» (Vietnam time): staff tell a list of the moment from a stale one, and a server that
+    collects from one that stopped."""
+    return (f"Danh sách đọc lúc {read_at:%H:%M:%S}; tự kiểm tra tin mới mỗi {fmt_num(every, 1)} giây, lần gần nhất "
+            f"lúc {checked_at:%H:%M:%S}. " + ui.collected_text(collected_at, checked_at))
+
+
 # The items on a desk (round 24's walk): at 1366 × 768 with the sidebar open the page is 954 px, and the title «large»
 # with seven columns sized by their text ran past it, «Liên kết» cut to «Mở bài g» and the grid scrolling sideways. Now
 # pixels adding up to 935, in rows of two lines (a title cut at its width reads whole), as Tổng quan's «Tin mới
 # nhất»; on a tablet (ui.desk_or_tablet) six of them in 730 px: «Sắc thái» and «Đã sửa nhãn» are under the grid.
-ITEMS_WIDTHS = {"Tiêu đề": 230, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Sắc thái": 80, "Địa bàn": 110,
+# «Địa bàn» 120 as Tổng quan's (round 28, ux32): «phường Uông Bí (Trưng Vương cũ)» (ui.items_view) is two lines in
+# 104 px of text, three in the 94 of 110 («(Trưng Vương cũ)» 99 px in the grid's 14 px Source Sans)
+ITEMS_WIDTHS = {"Tiêu đề": 220, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 125, "Sắc thái": 80, "Địa bàn": 120,
                 "Đã sửa nhãn": 90, "Liên kết": 80}
-ITEMS_TABLET = {"Tiêu đề": 200, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 120, "Địa bàn": 110, "Liên kết": 80}
+ITEMS_TABLET = {"Tiêu đề": 190, "Thời gian": 115, "Nguồn": 105, "Chủ đề": 120, "Địa bàn": 120, "Liên kết": 80}
 ITEMS_HEIGHT = 520  # px: seven rows of two lines, then a scroll inside (330 px held eight rows of one line)
 
 QP_KEYS = ("q", "topic", "place", "unit", "type", "outlet", "sent", "period", "prev", "from", "to", "hour", "all",

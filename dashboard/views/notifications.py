@@ -11,6 +11,7 @@ from dashboard import data, data_notify as dn, gate, ui
 from store.notify import Subscription
 from vocab.alerts import SEVERITY_LABELS
 from vocab.labels import TOPIC_LABELS, topics_text
+from dashboard.labels import md
 
 PAGE = {"title": "Thông báo", "icon": ":material/notifications:", "order": 85, "min_role": "viewer"}
 QUEUE_LABELS = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "failed": "bỏ (lỗi)",
@@ -144,6 +145,14 @@ def _admin(user, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def
         to = c[1].text_input("Gửi tới", key="nt_test_to")
         if c[2].form_submit_button("Gửi thử"):
             ok, detail = dn.send_test(user, ch, to.strip())
-            ui.set_flash(("Đã gửi thử: " if ok else "Gửi thử không được: ") + detail, ok=ok, where="test")
+            ui.set_flash(test_answer(ok, labels.get(ch, ch), to.strip(), detail), ok=ok, where="test")
             st.rerun()
     ui.flash("test")
+
+
+def test_answer(ok: bool, label: str, to: str, detail: str) -> str:
+    """«Gửi thử»'s answer: where it went and what the far end said, or why not and what to do. It read «Đã gửi thử:
+    accepted» and «Gửi thử không được: webhook không trả lời: ConnectError» (round 28's walk)."""
+    where = f"tới «{md(to, 80)}» qua {label}"
+    said = md(detail.strip().rstrip("."), 300)
+    return f"Đã gửi thử {where}: {said}." if ok else f"Gửi thử {where} không được: {said}."

@@ -32,7 +32,9 @@ def render() -> None:
 
 def _live() -> None:
     cfg = data.config()
-    st.caption(live_caption(cfg.area.name, cfg.area.focus, cfg.dashboard.refresh_seconds, data.local(data.now())))
+    at = data.local(data.now())
+    st.caption(live_caption(cfg.area.name, cfg.area.focus, cfg.dashboard.refresh_seconds, at)
+               + " " + ui.collected_text(data.last_collection_at(), at))
     _push_trouble()
     t = data.totals()
     if t["items"] == 0:
@@ -57,7 +59,8 @@ def _live() -> None:
 def live_caption(area: str, focus: str, refresh_seconds: float, at: datetime) -> str:
     """The line under the title, drawn by the live panel at each of its runs: the area, and when the figures were last
     read. It said «Số liệu tự cập nhật mỗi 30 giây» and no time: a screen left open (a wall screen, a desk all
-    morning) looked the same whether it refreshed or had stopped (round 27)."""
+    morning) looked the same whether it refreshed or had stopped (round 27). The page adds when the server last
+    collected (`ui.collected_text`, round 28): it was only in the page's last line, below the charts and items."""
     return (f"Địa bàn theo dõi: {area}" + (f" (trọng điểm: {focus})" if focus else "")
             + f". Số liệu tự cập nhật mỗi {fmt_num(refresh_seconds, 1)} giây, lần gần nhất lúc {at:%H:%M:%S} "
               f"ngày {at:%d/%m/%Y}.")

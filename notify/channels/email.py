@@ -66,6 +66,10 @@ def smtp_server(settings: Mapping[str, Any]) -> tuple[str, int]:
 class Email:
     name = "email"
     label = "Thư điện tử (SMTP)"
+    # one @, a dot in the domain, no space: «khong-phai-email» was saved and «Gửi thử» said it was sent (the test
+    # server took it; a real one bounces it later, to the sender) (round 28's walk)
+    address_pattern = r"[^@\s]+@[^@\s]+\.[^@\s.]+"
+    address_form = "ten@donvi.gov.vn"
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         host, port = smtp_server(settings)
@@ -99,7 +103,32 @@ class Email:
                 refused = smtp.send_message(msg)
         except (OSError, smtplib.SMTPException) as exc:
             raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
-                f"gửi thư không được: {type(exc).__name__}: {str(exc)[:120]}") from None
+                f"gửi thư không được: {mail_failure(exc, host, port, address)}") from None
         if refused:
             raise SendError(f"máy chủ thư từ chối người nhận {address}")
-        return "accepted"
+        return "máy chủ thư đã nhận"
+
+
+def mail_failure(exc: BaseException, host: str, port: int, address: str) -> str:
+    """Why the mail server did not take the message, in Vietnamese, the exception's name and text after it for the
+    log: it was «ConnectionRefusedError: [Errno 111] Connection refused» alone (round 28's walk, the admin's «Gửi
+    thử» with the mail server down)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        why = f"máy chủ thư từ chối người nhận {address}"
+    elif isinstance(exc, smtplib.SMTPAuthenticationError):
+        why = "máy chủ thư từ chối đăng nhập (sai tài khoản hoặc mật khẩu gửi thư)"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        why = f"máy chủ thư {host}:{port} ngắt kết nối giữa chừng"
+    elif isinstance(exc, ConnectionRefusedError):
+        why = f"máy chủ thư {host}:{port} không nhận kết nối (không chạy, hoặc sai cổng)"
+    elif isinstance(exc, socket.gaierror):
+        why = f"không tìm thấy máy chủ thư «{host}» (sai tên, hoặc mạng không tra được tên)"
+    elif isinstance(exc, TimeoutError):
+        why = f"máy chủ thư {host}:{port} không trả lời trong thời gian chờ"
+    elif isinstance(exc, ssl.SSLError):
+        why = "lỗi mã hóa kết nối (xem [notify.email] security: starttls, ssl hay none)"
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        why = f"máy chủ thư trả lỗi {exc.smtp_code}"
+    else:
+        why = "lỗi kết nối tới máy chủ thư"
+    return f"{why} ({type(exc).__name__}: {str(exc)[:120]})"

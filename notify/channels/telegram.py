@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, SendError, json_answer
+from notify.base import Message, SendError, json_answer, unreachable
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -26,8 +26,7 @@ class Telegram:
             r = client.post(f"{base}/bot{token}/sendMessage", json={"chat_id": address, "text": message.text,
                                                                  "disable_web_page_preview": True})
         except httpx.HTTPError as exc:
-            raise (NoAnswer if isinstance(exc, httpx.TimeoutException) else SendError)(
-                f"Telegram không trả lời: {type(exc).__name__}") from None  # the URL holds the token
+            raise unreachable("Telegram", exc) from None  # the URL holds the token
         data = json_answer(r, "Telegram", token)
         if r.status_code >= 300 or not data.get("ok"):
             raise SendError(f"Telegram từ chối (HTTP {r.status_code}: {str(data.get('description', ''))[:120]})")

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, SendError
+from notify.base import Message, SendError, unreachable
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -38,8 +38,7 @@ class Webhook:
                                                             **({"X-LangNghe-Delivery": message.key}
                                                                if message.key else {})})
         except httpx.HTTPError as exc:
-            raise (NoAnswer if isinstance(exc, httpx.TimeoutException) else SendError)(
-                f"webhook không trả lời: {type(exc).__name__}") from None
+            raise unreachable("webhook", exc) from None
         if r.status_code >= 300:
             raise SendError(f"webhook trả HTTP {r.status_code}")
         return f"HTTP {r.status_code}"

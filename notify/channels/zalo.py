@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, SendError, json_answer
+from notify.base import Message, SendError, json_answer, unreachable
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -27,8 +27,7 @@ class Zalo:
             r = client.post(f"{base}/v3.0/oa/message/cs", headers={"access_token": token},
                             json={"recipient": {"user_id": address}, "message": {"text": message.text[:2000]}})
         except httpx.HTTPError as exc:
-            raise (NoAnswer if isinstance(exc, httpx.TimeoutException) else SendError)(
-                f"Zalo không trả lời: {type(exc).__name__}") from None
+            raise unreachable("Zalo", exc) from None
         data = json_answer(r, "Zalo", token)
         if r.status_code >= 300 or data.get("error", -1) not in (0, "0"):
             raise SendError(f"Zalo từ chối (mã {str(data.get('error'))[:40]}: {str(data.get('message', ''))[:120]})")

@@ -236,3 +236,14 @@ def test_the_demo_console_needs_no_address(env):
     at.selectbox[0].set_value("webhook")
     [b for b in at.button if b.label == "Lưu đăng ký"][0].click().run()
     assert [e.value for e in at.error if "Cần địa chỉ nhận" in e.value]  # a channel that delivers still needs one
+
+
+def test_the_test_button_says_where_it_went_and_why_not():
+    """«Đã gửi thử: accepted» (round 28's walk): the answer names the address and the channel, in Vietnamese, the
+    address made inert."""
+    from dashboard.views.notifications import test_answer
+
+    assert test_answer(True, "Thư điện tử (SMTP)", "ai@uongbi.test", "máy chủ thư đã nhận") == \
+        "Đã gửi thử tới «ai@uongbi\\.test» qua Thư điện tử (SMTP): máy chủ thư đã nhận."  # \\. draws a dot
+    assert test_answer(False, "Webhook (JSON)", "http://x/*a*", "webhook trả HTTP 500.") == \
+        "Gửi thử tới «http\\://x/\\*a\\*» qua Webhook (JSON) không được: webhook trả HTTP 500."

@@ -103,3 +103,28 @@ def test_the_skip_link_is_renamed_in_vietnamese():
     bundle = "".join(p.read_text(encoding="utf-8", errors="ignore")
                      for p in (Path(streamlit.__file__).parent / "static" / "static" / "js").glob("index.*.js"))
     assert "`stSkipToContent`" in bundle and "children:`Skip to main content`" in bundle
+
+
+def test_the_hint_under_a_box_being_typed_in_is_vietnamese():
+    """«Press Enter to apply» under Tin bài's search while staff type (round 28, ux32's walk), «Press Enter to submit
+    form» in a form, «Press Ctrl+Enter to apply» under a text area: Streamlit's InputInstructions, English with no
+    setting. The page renames its text nodes; the bundle installed still writes them so (a newer Streamlit that words
+    them otherwise fails here)."""
+    from pathlib import Path
+
+    import streamlit
+
+    from dashboard.server import TOOLBAR_WORDS
+
+    html = page_html(INDEX.encode(), "").decode()
+    script = html[html.index("<script>(()=>{const L="):html.index("</head>")]
+    assert '[data-testid=\\"InputInstructions\\"]' in script
+    for english, vietnamese in (("Press Enter to apply", "Nhấn Enter để áp dụng"),
+                                ("Press Enter to submit form", "Nhấn Enter để gửi"),
+                                ("Press Ctrl+Enter to apply", "Nhấn Ctrl+Enter để áp dụng"),
+                                ("Press ⌘+Enter to submit form", "Nhấn ⌘+Enter để gửi")):
+        assert TOOLBAR_WORDS[english] == vietnamese and f'"{english}": "{vietnamese}"' in script
+    bundle = "".join(p.read_text(encoding="utf-8", errors="ignore")
+                     for p in (Path(streamlit.__file__).parent / "static" / "static" / "js").glob("InputInstructions.*.js"))
+    assert "`InputInstructions`" in bundle and "`submit form`:`apply`" in bundle
+    assert "f(`Press ${r()?`⌘`:`Ctrl`}+Enter to ${e}`)" in bundle and "f(`Press Enter to ${e}`)" in bundle

@@ -102,7 +102,7 @@ def test_tls_verifies_the_configured_name_on_the_dialled_address(tls_smtp):
 
     allow = netguard.parse_allow([f"mail.noibo.test:{port}", f"khac.noibo.test:{port}"])
     dial = netguard.dialer(allow, resolve, refuse=SendError)
-    assert _send({"host": "mail.noibo.test", "port": port, "security": security, "dial": dial}) == "accepted"
+    assert _send({"host": "mail.noibo.test", "port": port, "security": security, "dial": dial}) == "máy chủ thư đã nhận"
     assert len(box.messages) == 1 and looked_up == ["mail.noibo.test"]
     with pytest.raises(SendError, match="SSLCertVerificationError|certificate"):  # the name, not 127.0.0.1
         _send({"host": "khac.noibo.test", "port": port, "security": security, "dial": dial})

@@ -620,7 +620,7 @@ def test_a_server_that_does_not_answer_is_waited_for_once_a_pass_not_once_a_mess
     with db.read() as cur:
         log = store_notify.recent_log(cur)
         assert store_notify.outbox_counts(cur) == {"pending": 5, "sent": 1}
-    assert sum("chưa gửi lượt này: Telegram không trả lời: ReadTimeout" in r["detail"] for r in log) == 4
+    assert sum("chưa gửi lượt này: Telegram không trả lời trong thời gian chờ (ReadTimeout)" in r["detail"] for r in log) == 4
 
 
 def test_two_staff_subscribed_to_the_same_group_chat_send_it_one_message(env):
@@ -893,3 +893,19 @@ def test_a_channel_whose_address_is_a_url_is_checked_by_its_attribute_not_its_na
     assert notify._server("telegram", "-1001") == "telegram"
     assert notify._server("gone", "https://a.example/") == "gone"  # a channel removed since: no error
     assert notify._server("webhook", "https://B.example/h") == "webhook:b.example"
+
+
+def test_the_admin_test_says_a_wrong_address_before_any_try(env):
+    """«Gửi thử» to «khong-phai-url» read «Không tra được địa chỉ của ([Errno -2] Name or service not known): không
+    gửi», and to «khong-phai-email» that it was sent (a mail server takes it; the bounce comes later, to the sender).
+    Both are refused before any try, in the words a subscription's save uses (round 28, ux32); nothing is sent."""
+    cfg, db = env
+    tg = Telegram()
+    ok, detail = notify.send_test(cfg, db, "webhook", "khong-phai-url", "quantri", client_factory=tg.client)
+    assert not ok and detail == "Địa chỉ Webhook (JSON) phải bắt đầu bằng http:// hoặc https://."
+    ok, detail = notify.send_test(cfg, db, "email", "khong-phai-email", "quantri", client_factory=tg.client)
+    assert not ok and detail == ("Địa chỉ «khong-phai-email» không đúng dạng Thư điện tử (SMTP): cần dạng "
+                                 "ten@donvi.gov.vn.")
+    assert notify.address_refusal(cfg, "email", "can.bo@uongbi.quangninh.gov.vn") is None
+    assert notify.address_refusal(cfg, "email", "can bo@uongbi.gov.vn")  # a space
+    assert not tg.sent
