@@ -344,8 +344,8 @@ COMMENT_TOPICS_NO_MATTER = True
 TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
 # Round 28 (issue 13; docs/NLP_ROUNDS.md, "Round 28", and docs/NLP.md, "How the press topic rule is chosen"): the
 # press topic rule's threshold is anchored. The cross-validated curve is flat at its top (p 0.40 and 0.45 within
-# 0.0003 of macro-F1, the order flipping between repeats), so the first best moved with small changes of the training data
-# (round 27: −0.201 → −0.405) and many figures with it. The search keeps TOPIC_RULE_ANCHOR_P (model 1.0's p 0.45,
+# 0.0003 of macro-F1, the order flipping between repeats), so the first best moved with small changes of the
+# training data (round 27: −0.201 → −0.405) and many figures with it. The search keeps TOPIC_RULE_ANCHOR_P (model 1.0's p 0.45,
 # threshold −0.201; its best fallback) unless another rule of the grid beats it by more than TOPIC_RULE_ANCHOR_MARGIN
 # of cross-validated macro-F1; then it takes that first best as before. Measured by nlp.eval.topic_threshold on the
 # search's own out-of-fold scores: p 0.45 kept in 92% / 87% of 200 bootstrap resamples (main's data / round 27's),
