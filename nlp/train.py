@@ -342,16 +342,16 @@ COMMENT_TOPICS_NO_MATTER = True
 # with one split the choice flipped between "fallback −0.4" and "no fallback" (ViCTSD titles 0.76 vs 0.68) from one
 # seed to the next.
 TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
-# Round 28 (issue 13; docs/NLP_ROUNDS.md, "Round 28", and docs/NLP.md, "How the press topic rule is chosen"): the
-# press topic rule's threshold is anchored. The cross-validated curve is flat at its top (p 0.40 and 0.45 within
-# 0.0003 of macro-F1, the order flipping between repeats), so the first best moved with small changes of the
-# training data (round 27: −0.201 → −0.405) and many figures with it. The search keeps TOPIC_RULE_ANCHOR_P (model 1.0's p 0.45,
-# threshold −0.201; its best fallback) unless another rule of the grid beats it by more than TOPIC_RULE_ANCHOR_MARGIN
-# of cross-validated macro-F1; then it takes that first best as before. Measured by nlp.eval.topic_threshold on the
+# Round 28 (issue 13; docs/NLP_ROUNDS.md, "Round 28", and docs/NLP.md, "How the press topic rule is chosen"): the press
+# topic rule's threshold is anchored. The cross-validated curve is flat at its top (p 0.40 and 0.45 within 0.0003 of
+# macro-F1, the order flipping between repeats), so the first best moved with small changes of the training data (round
+# 27: −0.201 → −0.405) and many figures with it. The search keeps TOPIC_RULE_ANCHOR_P (model 1.0's p 0.45, threshold
+# −0.201; its best fallback) unless another rule of the grid beats it by more than TOPIC_RULE_ANCHOR_MARGIN of
+# cross-validated macro-F1; then it takes that first best as before. Measured by nlp.eval.topic_threshold on the
 # search's own out-of-fold scores: p 0.45 kept in 92% / 87% of 200 bootstrap resamples (main's data / round 27's),
-# against 59% / 43% for the first best, at no cost chosen on a half and scored on the other. Only the press rule
-# (the comment model's search is not anchored), and only with TOPIC_CALIBRATION (its grid is one of probabilities).
-# None: no anchor, the first best (rounds 1–27). Training settings, not runtime config: a retrain reads them.
+# against 59% / 43% for the first best, at no cost chosen on a half and scored on the other. Only the press rule (the
+# comment model's search is not anchored), and only with TOPIC_CALIBRATION (its grid is one of probabilities). None: no
+# anchor, the first best (rounds 1–27). Training settings, not runtime config: a retrain reads them.
 TOPIC_RULE_ANCHOR_P: float | None = 0.45
 TOPIC_RULE_ANCHOR_MARGIN = 0.001
 # Family of the topic models (nlp.train.topic_model): "ridge" (RidgeClassifier, alpha TOPIC_ALPHA), "svm"
