@@ -9,9 +9,10 @@ Builds what `langnghe train` builds before the rule search — the restorer of `
 and keeps the out-of-fold scores `_tune_topic_rule` chooses on (3 repeats of 4-fold CV, after the NB shares and the
 Platt scale: log-odds). Then prints: the search's grid (p 0.05…0.85) near the top, each threshold's best macro-F1
 over the fallbacks (mean and per repeat); a fine curve (p 0.30…0.55 by 0.005, the chosen fallback); what four
-choices give — `argmax` (the shipped search: first best), `plateau` (the middle of the grid thresholds within 0.001
-of the best), `smooth` (the best mean of each threshold and its two neighbours), `anchored` (model 1.0's p 0.45
-unless another beats it by more than 0.001) —; how often each picks each threshold over 200 bootstrap resamples of
+choices give — `argmax` (the search's first best, shipped until round 28), `plateau` (the middle of the grid
+thresholds within 0.001 of the best), `smooth` (the best mean of each threshold and its two neighbours), `anchored`
+(model 1.0's p 0.45 unless another beats it by more than 0.001: `nlp.train.anchor_rule`, what training does since
+round 28, nlp32) —; how often each picks each threshold over 200 bootstrap resamples of
 the rows; and each choice's macro-F1 chosen on one half of the rows and scored on the other (10 halvings, both ways).
 A fit takes about as long as the topic part of a training (5–13 min on the shared 2 cores); `--dump` keeps it.
 """
@@ -25,8 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp import train as T
+
 CHOICES = ("argmax", "plateau", "smooth", "anchored")
-EPS = 0.001
+EPS = T.TOPIC_RULE_ANCHOR_MARGIN  # 0.001: the anchored choice's margin, the training's (and the plateau's width)
 
 
 def logit(p: float) -> float:
@@ -39,12 +42,11 @@ def prob(t: float) -> float:
 
 
 GRID = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]  # the search's thresholds
-ANCHOR = logit(0.45)  # model 1.0's threshold, -0.201
+ANCHOR = logit(T.TOPIC_RULE_ANCHOR_P or 0.45)  # model 1.0's threshold, -0.201: the training's anchor
 
 
 def oof_scores(labelled: str = "", add_files: tuple[str, ...] = ()) -> dict:
     """The press rule search's out-of-fold scores, as `nlp.train.train` computes them before choosing."""
-    import nlp.train as T
     from nlp.diacritics import Restorer
     from nlp.normalise import Normaliser, load_nsw
 
@@ -107,7 +109,7 @@ def choose(curve: dict[float, tuple[float, float]], how: str, eps: float = EPS, 
     ths = sorted(curve)
     vals = np.array([curve[t][0] for t in ths])
     first_best = ths[int(np.argmax(vals > vals.max() - 1e-9))]
-    if how == "argmax":  # the shipped search: the first best
+    if how == "argmax":  # the search's first best (shipped until round 28)
         return first_best
     if how == "plateau":  # the middle (log-odds) of the thresholds within eps of the best, snapped to the grid
         on = [t for t, v in zip(ths, vals) if v >= vals.max() - eps]
@@ -116,8 +118,9 @@ def choose(curve: dict[float, tuple[float, float]], how: str, eps: float = EPS, 
     if how == "smooth":  # the best mean of each threshold and its two grid neighbours
         sm = np.array([vals[max(i - 1, 0):i + 2].mean() for i in range(len(vals))])
         return ths[int(np.argmax(sm > sm.max() - 1e-9))]
-    if how == "anchored":  # keep `anchor` unless the best beats it by more than eps
-        return anchor if anchor in curve and curve[anchor][0] >= vals.max() - eps else first_best
+    if how == "anchored":  # keep `anchor` unless the best beats it by more than eps: the training's own rule
+        by = {t: (curve[t][0], {"threshold": t}) for t in ths}
+        return T.anchor_rule(by, by[first_best], anchor, eps)["threshold"]
     raise ValueError(how)
 
 
