@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
     db = open_for_writing(cfg, "retention", "\nNếu đó là `langnghe serve`: serve tự dọn dữ liệu cũ mỗi ngày một lần "
                                          "(theo [retention] trong langnghe.toml), không cần chạy lệnh này; muốn dọn "
-                                         "ngay thì dừng serve rồi chạy lại.")
+                                         "ngay thì dừng serve rồi chạy lại.", create=False)
     if db is None:
         return 3
     with db:

@@ -57,7 +57,7 @@ def _retry(cfg: Config) -> int:
     from langnghe.commands._storing import open_for_writing
     from store import tags as tag_store
 
-    db = open_for_writing(cfg, "steps")  # the one way every writer opens it (said as `run` said it, exit 3)
+    db = open_for_writing(cfg, "steps", create=False)  # the one way every writer opens it (said as `run` said it, exit 3)
     if db is None:
         return 3
     with db:

@@ -136,7 +136,7 @@ def run_delete(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration import surveys as importer
     from store.db import utcnow
 
-    db = open_for_writing(cfg, "survey", _HELD_HINT)
+    db = open_for_writing(cfg, "survey", _HELD_HINT, create=False)
     if db is None:
         return 3
     with db:

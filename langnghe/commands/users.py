@@ -75,7 +75,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
               file=sys.stderr)
         return 2
     db = open_for_writing(cfg, "users", "\nDừng `langnghe serve` rồi chạy lại lệnh này, hoặc quản lý tài khoản ở "
-                                        "trang Quản trị của bảng điều khiển.")
+                                        "trang Quản trị của bảng điều khiển.",
+                          create=args.users_cmd == "add")
     if db is None:
         return 3  # as every writer held by serve (it was 1, the code of a refused name or password)
     try:

@@ -1,0 +1,120 @@
+"""The CLI used the wrong way (round 28's walk as a provincial office's IT staff): a mistyped database path, a
+closed pipe, Ctrl+C in `tag --pending`. Each says what happened in Vietnamese, with a non-zero exit and no
+traceback, and keeps the work done."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import cli_in_process
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {"LANGNGHE_DB": str(db)}
+
+
+@pytest.mark.parametrize("argv", [["steps"], ["users", "list"], ["users", "disable", "lan"], ["retention", "--log"],
+                                  ["retention", "--dry-run"], ["steps", "--retry"], ["tag", "--pending"],
+                                  ["fulltext"], ["survey", "delete", "1"]])
+def test_a_missing_database_is_said_not_made(tmp_path, argv):
+    """`steps` ended on a NoDatabase traceback; `users list`, `retention --log`… made the mistyped path's folder and
+    an empty database there, then said «chưa có tài khoản» or listed nothing, exit 0."""
+    db = tmp_path / "go" / "langnghe.duckdb"
+    res = cli_in_process(argv, _env(db), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    assert f"langnghe {argv[0]}: chưa có cơ sở dữ liệu" in res.stderr and "langnghe init-db" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr and not (tmp_path / "go").exists()
+
+
+def test_users_add_still_makes_the_database_as_the_first_step_may(tmp_path):
+    """The first admin account on a new install: `users add` makes the database, as before."""
+    db = tmp_path / "new.duckdb"
+    # --password-stdin reads the real stdin: a child process with its input
+    env = {**os.environ, "LANGNGHE_DB": str(db), "PYTHONPATH": str(ROOT)}
+    env.pop("LANGNGHE_CONFIG", None)
+    res = subprocess.run([sys.executable, "-m", "langnghe", "users", "add", "quantri", "--role", "admin",
+                          "--password-stdin"], input="mat-khau-du-dai-2026\n", capture_output=True, text=True,
+                         env=env, cwd=tmp_path, timeout=120)
+    assert res.returncode == 0 and db.exists(), res.stderr
+
+
+def test_a_closed_pipe_ends_quietly_with_141(tmp_path):
+    """`langnghe search x | head -1` and `langnghe sources | head -1` ended on a BrokenPipeError traceback, exit 1."""
+    from store.db import Database
+
+    db = tmp_path / "p.duckdb"
+    with Database(db):
+        pass
+    env = {**os.environ, "LANGNGHE_DB": str(db), "PYTHONPATH": str(ROOT)}
+    env.pop("LANGNGHE_CONFIG", None)
+    for argv in (["search", "lũ"], ["sources"]):
+        p = subprocess.Popen([sys.executable, "-m", "langnghe", *argv], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+        p.stdout.close()  # the reader is gone before the command writes its first line
+        err = p.stderr.read().decode("utf-8")
+        assert p.wait(timeout=120) == 141, (argv, err)
+        assert "Traceback" not in err and "BrokenPipeError" not in err, (argv, err)
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_not_hidden(monkeypatch, tmp_path):
+    """Only a reader gone from stdout is a quiet 141: a broken pipe elsewhere (a socket) stays an error."""
+    from langnghe import cli
+
+    monkeypatch.setattr(cli, "_stdout_closed", lambda: False)
+
+    def broken(_args, _cfg):
+        raise BrokenPipeError("socket")
+
+    monkeypatch.setattr("langnghe.commands.sources.run", broken)  # the parser is built with it inside main
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "x.duckdb"))
+    with pytest.raises(BrokenPipeError):
+        cli.main(["sources"])
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
+                    reason="signal handlers are only set in the main thread")
+def test_tag_pending_shows_progress_and_a_ctrl_c_stops_after_the_batch_keeping_it(tmp_path, monkeypatch):
+    """`tag --pending` said nothing for its whole run (≈ 20 s for 2.500 items) and Ctrl+C ended it silently, exit
+    130: now a line a batch, and the first Ctrl+C stops after the batch in hand, saying how many were tagged."""
+    from nlp import service
+
+    class Pipe:
+        model_version = "9.9/test"
+
+    calls: dict = {}
+
+    def tag_pending(cfg, db, batch=500, pipeline=None, *, stop=None, progress=None, **_kw):
+        calls["stop"] = stop
+        done = 0
+        for _ in range(4):
+            done += 500
+            if progress:
+                progress(done)
+            if done == 1000:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C while the second batch is written
+                assert stop is not None and stop.wait(5)
+            if stop is not None and stop.is_set():
+                break
+        return done
+
+    monkeypatch.setattr(service, "get_pipeline", lambda cfg: Pipe())
+    monkeypatch.setattr(service, "tag_pending", tag_pending)
+    from store.db import Database
+
+    with Database(tmp_path / "t.duckdb"):
+        pass
+    before = signal.getsignal(signal.SIGINT)
+    res = cli_in_process(["tag", "--pending"], _env(tmp_path / "t.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert signal.getsignal(signal.SIGINT) is before
+    assert res.returncode == 130, res.stderr
+    assert "đã gắn nhãn 500 tin" in res.stderr and "đã gắn nhãn 1.000 tin" in res.stderr, res.stderr
+    assert "Đã dừng theo yêu cầu: đã gán nhãn 1.000 tin" in res.stderr and "tag --pending" in res.stderr, res.stderr
