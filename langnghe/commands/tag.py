@@ -80,7 +80,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     # the models once (3–4 s), not once a run
     if args.pending:
         return _pending(cfg)
-    pipeline = get_pipeline(cfg)
+    try:
+        pipeline = get_pipeline(cfg)
+    except FileNotFoundError as exc:  # no model at [nlp] model_dir: it was a traceback in English (round 28)
+        print(f"langnghe tag: {exc}", file=sys.stderr)
+        return 2
     workers = args.workers or pipeline.workers
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
     out = sys.stdout
@@ -123,6 +127,10 @@ def _pending(cfg: Config) -> int:
         return 3
     try:
         pipeline = get_pipeline(cfg)
+    except FileNotFoundError as exc:
+        db.close()
+        print(f"langnghe tag --pending: {exc}", file=sys.stderr)
+        return 2
     except BaseException:
         db.close()
         raise

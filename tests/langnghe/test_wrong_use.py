@@ -118,3 +118,70 @@ def test_tag_pending_shows_progress_and_a_ctrl_c_stops_after_the_batch_keeping_i
     assert res.returncode == 130, res.stderr
     assert "đã gắn nhãn 500 tin" in res.stderr and "đã gắn nhãn 1.000 tin" in res.stderr, res.stderr
     assert "Đã dừng theo yêu cầu: đã gán nhãn 1.000 tin" in res.stderr and "tag --pending" in res.stderr, res.stderr
+
+
+def _models_dir_config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text(f'[nlp]\nmodel_dir = "{tmp_path / "khong-co"}"\n[storage]\ndb_path = "{tmp_path / "m.duckdb"}"\n',
+                   encoding="utf-8")
+    return cfg
+
+
+@pytest.mark.parametrize("argv", [["evaluate"], ["tag", "--pending"]])
+def test_no_models_at_the_configured_folder_is_said_in_vietnamese(tmp_path, argv):
+    """`evaluate --model-dir` on a folder without models, or `[nlp] model_dir` mistyped, ended on a traceback with
+    «FileNotFoundError: no trained models in …»."""
+    from store.db import Database
+
+    with Database(tmp_path / "m.duckdb"):
+        pass
+    res = cli_in_process(["--config", str(_models_dir_config(tmp_path)), *argv], unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2, res.stderr
+    assert f"langnghe {' '.join(argv)}: không có mô hình đã huấn luyện trong {tmp_path / 'khong-co'}" in res.stderr
+    assert "Traceback" not in res.stderr and "no trained models" not in res.stderr, res.stderr
+
+
+def test_tag_from_stdin_without_models_is_said_in_vietnamese(tmp_path, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Ngập ở Uông Bí\n"))
+    res = cli_in_process(["--config", str(_models_dir_config(tmp_path)), "tag"], unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and "langnghe tag: không có mô hình đã huấn luyện" in res.stderr, res.stderr
+
+
+def test_train_refuses_an_out_it_cannot_write_before_training(tmp_path, monkeypatch):
+    """`train --out` naming a file was found by nlp.train.save after the whole training, in a traceback."""
+    import argparse
+
+    from langnghe.commands import train
+    from nlp import train as T
+    from vocab.config import load
+
+    monkeypatch.setattr(T, "train", lambda **_kw: pytest.fail("trained before checking --out"))
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    args = argparse.Namespace(out=str(tmp_path / "a-file"), no_save=False, no_human_labels=True, version="",
+                              no_vntc=True)
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    assert train.run(args, load()) == 2
+    assert train.unwritable(tmp_path / "new" / "models") is None and (tmp_path / "new" / "models").is_dir()
+
+
+def test_train_says_the_staff_corrections_are_left_out_while_serve_holds_the_database(tmp_path, monkeypatch, capsys):
+    """The corrections were skipped without a word when serve held the database and had no snapshot yet."""
+    from dataclasses import replace
+
+    from langnghe.commands import train
+    from store import db as store_db
+    from store.errors import DatabaseLocked
+    from vocab.config import load
+
+    def held(*_a, **_k):
+        raise DatabaseLocked("held")
+
+    (tmp_path / "live.duckdb").touch()
+    monkeypatch.setattr(store_db, "Database", held)
+    c = load()
+    c = replace(c, storage=replace(c.storage, db_path=str(tmp_path / "live.duckdb"),
+                                   snapshot_path=str(tmp_path / "snap.duckdb")))
+    assert train.human_rows(c) == []
+    assert "không có các sửa nhãn của cán bộ" in capsys.readouterr().err
