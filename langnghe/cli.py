@@ -98,6 +98,9 @@ def _describe(parser: argparse.ArgumentParser) -> None:
         text = said.get(name)
         if not sub.description and text and text != argparse.SUPPRESS:
             sub.description = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        elif sub.description and sub.description[:1].islower():  # `survey`'s own, its summary line (round 28)
+            sub.description = sub.description[:1].upper() + sub.description[1:] \
+                + ("" if sub.description.endswith((".", ":")) else ".")
         _describe(sub)
 
 

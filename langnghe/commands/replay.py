@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alerts-out", metavar="TỆP", required=True, help="tệp JSONL ghi mỗi cảnh báo phát sinh một dòng")
     p.add_argument("--step", metavar="KHOẢNG", default="15m", help="thời gian giả lập giữa các bước phát hiện: 15m, 1h, 900s (mặc định 15m)")
     p.add_argument("--tagger", choices=("auto", "fixture", "none"), default="auto",
-                   help="auto: dùng bộ phân tích NLP nếu có; fixture: trường 'tags' của từng dòng; none: không gán nhãn")
+                   help="auto: dùng bộ phân tích NLP nếu có; fixture: trường 'tags' của từng dòng; none: không gán nhãn (mặc định auto)")
     p.add_argument("--alarms-out", metavar="TỆP", help="tệp JSONL ghi các cảnh báo về tình trạng nguồn tin")
     p.set_defaults(func=run)
 

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search-feeds", help="in các mục [[sources]] tìm kiếm tin theo địa danh của địa bàn")
     p.add_argument("--engine", action="append", choices=("google_news", "bing_news"),
                    help="chỉ công cụ tìm kiếm này (dùng nhiều lần được; mặc định cả hai)")
-    p.add_argument("--interval", metavar="PHÚT", type=float, default=60.0, help="chu kỳ thu thập (interval_minutes, phút) của mỗi mục")
+    p.add_argument("--interval", metavar="PHÚT", type=float, default=60.0, help="chu kỳ thu thập (interval_minutes, phút) của mỗi mục (mặc định 60)")
     p.set_defaults(func=run)
 
 

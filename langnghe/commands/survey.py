@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.set_defaults(func=run_delete)
     r = _parser(ss, "report", "lập báo cáo kết quả khảo sát (DOCX, XLSX) với các phụ lục")
     r.add_argument("id", metavar="SỐ", type=int, help="số khảo sát (xem `langnghe survey list`)")
-    r.add_argument("--format", metavar="ĐỊNH_DẠNG", default="docx,xlsx", help="docx, xlsx, pdf (một hoặc nhiều, cách nhau dấu phẩy)")
+    r.add_argument("--format", metavar="ĐỊNH_DẠNG", default="docx,xlsx", help="docx, xlsx, pdf (một hoặc nhiều, cách nhau dấu phẩy; mặc định docx,xlsx)")
     r.add_argument("--compare", metavar="SỐ", type=int, help="so sánh với đợt này (mặc định: đợt trước của cùng khảo sát)")
     r.add_argument("--no-compare", action="store_true", help="không so sánh với đợt trước")
     r.add_argument("--out", metavar="THƯ_MỤC", default="var/reports/survey", help="thư mục ghi tệp (mặc định var/reports/survey)")

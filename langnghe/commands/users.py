@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         if args.users_cmd == "list":
             rows = auth.users()
             if not rows:
-                print("(chưa có tài khoản; tạo quản trị viên đầu tiên: langnghe users add NAME --role admin)")
+                print("(chưa có tài khoản; tạo quản trị viên đầu tiên: langnghe users add TÊN --role admin)")
             else:
                 print(f"{'TÊN ĐĂNG NHẬP':24} {'VAI TRÒ':8} {'TÊN HIỂN THỊ':28} ĐĂNG NHẬP GẦN NHẤT (giờ Việt Nam)")
             locked = {p["username"] for p in auth.lockouts()}
