@@ -20,6 +20,7 @@ from langnghe.commands._files import CannotOpen, open_named
 from langnghe.commands._storing import open_for_writing, tag_leftovers
 from vocab.config import Config
 from vocab.labels import IMPORT_FIELDS, SOURCE_TYPES
+from vocab.numbers import number
 
 if TYPE_CHECKING:
     from collectors import imports as imp
@@ -114,11 +115,11 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
     with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
         pv = imp.preview(table.rows, table.columns, mapping, _settings(args, cfg), utcnow(),
                          n=cfg.imports.preview_rows, chunk_rows=cfg.imports.chunk_rows, notes=table.notes)
-    print(f"Tệp: {args.file} — {pv.rows} dòng; cột: {', '.join(pv.columns)}")
+    print(f"Tệp: {args.file} — {number(pv.rows)} dòng; cột: {', '.join(pv.columns)}")
     print("Ánh xạ: " + ", ".join(f"{k}={v}" for k, v in pv.mapping.items()))
-    print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
+    print(f"Sẽ nhập được {number(pv.mappable)} mục; bỏ qua {number(sum(pv.skipped.values()))}.")
     for reason, n in pv.skipped.most_common():
-        print(f"  bỏ qua {n}: {skip_label(reason)}")
+        print(f"  bỏ qua {number(n)}: {skip_label(reason)}")
     if pv.undated:
         print(f"Cảnh báo: {undated_warning(pv.undated)}")
     for note in imp.notes_text(pv.notes):
@@ -191,7 +192,7 @@ class _StopOnCtrlC:
         if self.asked:
             raise KeyboardInterrupt
         self.asked = True
-        print("\nĐang dừng sau khối đang ghi… (nhấn Ctrl-C lần nữa để dừng ngay)", file=sys.stderr)
+        print("\nĐang dừng sau khối đang ghi… (nhấn Ctrl+C lần nữa để dừng ngay)", file=sys.stderr)
 
 
 def _progress(rows: int, new: int, share: float | None) -> None:
@@ -219,13 +220,13 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
                   "nhập lại sau khi sửa tệp không tạo mục trùng.", file=sys.stderr)
             return 2
     if res.status == "interrupted":
-        print(f"Đã dừng theo yêu cầu: đã ghi {res.items_new} mục mới từ {res.rows} dòng đầu. Nhập lại cùng tệp "
+        print(f"Đã dừng theo yêu cầu: đã ghi {number(res.items_new)} mục mới từ {number(res.rows)} dòng đầu. Nhập lại cùng tệp "
               "để tiếp tục; các dòng đã có không bị nhập trùng.", file=sys.stderr)
         return 130
-    print(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} đã có; "
-          f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
+    print(f"Đã nhập {number(res.items_new)} mục mới từ {number(res.rows)} dòng ({number(res.items - res.items_new)} đã "
+          f"có; bỏ qua {number(sum(res.skipped.values()))}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():
-        print(f"  bỏ qua {n}: {skip_label(reason)}", file=sys.stderr)
+        print(f"  bỏ qua {number(n)}: {skip_label(reason)}", file=sys.stderr)
     if res.repaired:  # a fixed copy of a file an earlier import read with lost bytes
         print(f"Đã sửa {res.repaired} mục nhập trước đó bị lỗi bảng mã (ký tự �) theo nội dung của tệp này.",
               file=sys.stderr)

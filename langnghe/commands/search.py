@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from vocab.config import Config
-from vocab.numbers import fmt_num
+from vocab.numbers import fmt_num, number
 from vocab.privacy import mask_mentions_in, mentions_masked_by
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 "sentiment": r.sentiment, "in_area": r.in_area, "score": round(r.score, 4),
             }, ensure_ascii=False, default=str))
         return 0
-    print(f"{res.total} tin khớp" + (f", hiện {len(found)} tin" if res.total > len(found) else "") + ".")
+    print(f"{number(res.total)} tin khớp" + (f", hiện {number(len(found))} tin" if res.total > len(found) else "") + ".")
     if not found:
         return 0
     print(f"{'Thời gian':16}  {'Điểm':>5}  {'Cơ quan, kênh':22}  Tiêu đề")

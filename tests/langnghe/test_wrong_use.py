@@ -185,3 +185,14 @@ def test_train_says_the_staff_corrections_are_left_out_while_serve_holds_the_dat
                                    snapshot_path=str(tmp_path / "snap.duckdb")))
     assert train.human_rows(c) == []
     assert "không có các sửa nhãn của cán bộ" in capsys.readouterr().err
+
+
+def test_counts_are_written_the_vietnamese_way(tmp_path):
+    """`import --preview` said «60000 dòng», «Sẽ nhập được 60000 mục» and `search` «5000 tin khớp» where `status`
+    said «5.000» (round 28)."""
+    f = tmp_path / "big.csv"
+    f.write_text("title,text\n" + "".join(f"Tin {i},Nội dung {i}\n" for i in range(1500)), encoding="utf-8")
+    res = cli_in_process(["import", str(f), "--map", "title=title,text=text", "--preview"],
+                         _env(tmp_path / "none.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 0, res.stderr
+    assert "— 1.500 dòng;" in res.stdout and "Sẽ nhập được 1.500 mục" in res.stdout, res.stdout
