@@ -196,3 +196,30 @@ def test_counts_are_written_the_vietnamese_way(tmp_path):
                          _env(tmp_path / "none.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 0, res.stderr
     assert "— 1.500 dòng;" in res.stdout and "Sẽ nhập được 1.500 mục" in res.stdout, res.stdout
+
+
+def test_report_while_serve_holds_the_database_without_a_snapshot_exits_3(tmp_path, monkeypatch):
+    """Every command held by serve exits 3; `report` said it with 2, a bad request's code (round 28)."""
+    from store import db as store_db
+    from store.errors import DatabaseLocked
+
+    (tmp_path / "held.duckdb").touch()
+
+    def held(*_a, **_k):
+        raise DatabaseLocked("Cơ sở dữ liệu đang được một tiến trình khác giữ.")
+
+    monkeypatch.setattr(store_db, "Database", held)
+    res = cli_in_process(["report", "weekly", "--out", str(tmp_path / "out"), "--format", "docx"],
+                         _env(tmp_path / "held.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 3 and "Chưa có bản chụp" in res.stderr, res.stderr
+
+
+def test_report_rapid_on_a_missing_story_names_a_story(tmp_path):
+    """`report rapid --story 9` said «không có vấn đề 9; mã cảnh báo có dạng A000012…»."""
+    from store.db import Database
+
+    with Database(tmp_path / "r.duckdb"):
+        pass
+    res = cli_in_process(["report", "rapid", "--story", "9", "--out", str(tmp_path / "out"), "--format", "docx"],
+                         _env(tmp_path / "r.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and "không có vụ việc 9" in res.stderr and "A000012" not in res.stderr, res.stderr
