@@ -154,16 +154,15 @@ def _progress(n: int, share: float | None) -> None:
 
 
 def _read_db(cfg: Config) -> Database | None:
-    from store.db import Database, DatabaseLocked
+    """The database read-only, or serve's snapshot while serve holds it (said on stderr), as `status` opens it: no file
+    raises NoDatabase (exit 2), serve holding it without a snapshot DatabaseLocked with when one comes (exit 3). Until
+    round 28 both were «chưa có cơ sở dữ liệu (hoặc đang bị `serve` giữ …)», exit 2."""
+    from store.db import open_read_only
 
-    for path in (cfg.storage.db_path, cfg.storage.snapshot_path):
-        if Path(path).exists():
-            try:
-                return Database(path, read_only=True)
-            except DatabaseLocked:
-                continue
-    print("langnghe survey: chưa có cơ sở dữ liệu (hoặc đang bị `serve` giữ và chưa có bản sao).", file=sys.stderr)
-    return None
+    db, from_snapshot = open_read_only(cfg.storage)
+    if from_snapshot:
+        print(f"(đọc bản chụp {cfg.storage.snapshot_path} vì serve đang giữ cơ sở dữ liệu)", file=sys.stderr)
+    return db
 
 
 def run_list(args: argparse.Namespace, cfg: Config) -> int:

@@ -223,3 +223,20 @@ def test_report_rapid_on_a_missing_story_names_a_story(tmp_path):
     res = cli_in_process(["report", "rapid", "--story", "9", "--out", str(tmp_path / "out"), "--format", "docx"],
                          _env(tmp_path / "r.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 2 and "không có vụ việc 9" in res.stderr and "A000012" not in res.stderr, res.stderr
+
+
+def test_survey_list_tells_a_missing_database_from_one_serve_holds(tmp_path, monkeypatch):
+    """Both were «chưa có cơ sở dữ liệu (hoặc đang bị `serve` giữ và chưa có bản sao)», exit 2 (round 28)."""
+    res = cli_in_process(["survey", "list"], _env(tmp_path / "none.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and "chưa có cơ sở dữ liệu" in res.stderr and "serve` giữ" not in res.stderr, res.stderr
+    from store import db as store_db
+    from store.errors import DatabaseLocked
+
+    (tmp_path / "held.duckdb").touch()
+
+    def held(*_a, **_k):
+        raise DatabaseLocked("Cơ sở dữ liệu đang được một tiến trình khác giữ.")
+
+    monkeypatch.setattr(store_db, "Database", held)
+    res = cli_in_process(["survey", "list"], _env(tmp_path / "held.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 3 and "đang được một tiến trình khác giữ" in res.stderr, res.stderr
