@@ -240,3 +240,34 @@ def test_survey_list_tells_a_missing_database_from_one_serve_holds(tmp_path, mon
     monkeypatch.setattr(store_db, "Database", held)
     res = cli_in_process(["survey", "list"], _env(tmp_path / "held.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 3 and "đang được một tiến trình khác giữ" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("line, said", [("cách dùng", "dòng 1: không phải JSON hợp lệ"),
+                                        ("[1, 2]", "dòng 1: không phải đối tượng JSON"),
+                                        ('{"id": "a", "source": "s", "title": "t", "published": "hôm qua"}',
+                                         "dòng 1: published không đọc được: 'hôm qua'"),
+                                        ('{"id": "a", "source": "s"}', "dòng 1: thiếu title, published")])
+def test_replay_says_a_bad_line_in_vietnamese_with_its_number(tmp_path, line, said):
+    """A JSON array line ended on an AttributeError traceback; the others said json's or datetime's English."""
+    f = tmp_path / "s.jsonl"
+    f.write_text(line + "\n", encoding="utf-8")
+    res = cli_in_process(["replay", "--input", str(f), "--db", str(tmp_path / "r.duckdb"), "--alerts-out",
+                          str(tmp_path / "a.jsonl"), "--tagger", "none"], unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and said in res.stderr and "Traceback" not in res.stderr, res.stderr
+    assert not (tmp_path / "r.duckdb").exists()
+
+
+def test_replay_refuses_a_database_that_exists(tmp_path):
+    """`replay --db` naming the office's own database wrote the replayed items into it."""
+    from store.db import Database
+
+    with Database(tmp_path / "live.duckdb"):
+        pass
+    f = tmp_path / "s.jsonl"
+    f.write_text('{"id": "a", "source": "s", "title": "t", "published": "2026-11-20T08:00:00+07:00"}\n',
+                 encoding="utf-8")
+    before = (tmp_path / "live.duckdb").stat().st_mtime_ns
+    res = cli_in_process(["replay", "--input", str(f), "--db", str(tmp_path / "live.duckdb"), "--alerts-out",
+                          str(tmp_path / "a.jsonl"), "--tagger", "none"], unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and "đã có tệp" in res.stderr, res.stderr
+    assert (tmp_path / "live.duckdb").stat().st_mtime_ns == before
