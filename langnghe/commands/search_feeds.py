@@ -21,6 +21,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from collectors import search_feeds
     from orchestration.search_feeds import gazetteer_groups
 
+    if not args.interval > 0:  # -5 was printed as `interval_minutes = -5.0` for staff to paste (round 28)
+        print("langnghe search-feeds: --interval phải lớn hơn 0 (phút), ví dụ 60", file=sys.stderr)
+        return 2
     groups, origin = gazetteer_groups(cfg.area.province, cfg.area.focus or cfg.area.province)
     engines = tuple(args.engine or ("google_news", "bing_news"))
     print(f"# {len(groups)} nhóm tên địa danh (nguồn: {origin})", file=sys.stderr)

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Gán nhãn từng dòng ở đầu vào chuẩn, trả về mỗi dòng một đối tượng JSON, đúng thứ tự.",
         epilog=TAG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--batch", metavar="SỐ", type=int, default=1000, help="số tin gán nhãn mỗi lô (mặc định 1000)")
-    p.add_argument("--workers", metavar="SỐ", type=int, default=0, help="số tiến trình (mặc định: [nlp] workers)")
+    p.add_argument("--workers", metavar="SỐ", type=int, default=0, help="số tiến trình (mặc định 0: theo [nlp] workers)")
     p.add_argument("--compact", action="store_true", help="bỏ place_details và folded khỏi kết quả")
     p.add_argument("--pending", action="store_true",
                    help="thay cho đầu vào chuẩn: gán nhãn các tin đã lưu chưa có nhãn hoặc nhãn của mô hình cũ "
@@ -75,6 +75,10 @@ def _parse_line(line: str, n: int) -> tuple[dict | None, str | None]:
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from nlp.service import get_pipeline
+
+    if args.batch < 1 or args.workers < 0:  # 0 and -3 were taken without a word (round 28)
+        print("langnghe tag: --batch phải lớn hơn 0 và --workers không được âm (0: theo [nlp] workers)", file=sys.stderr)
+        return 2
 
     # the pipeline kept per NLP settings: a process that runs the command again (the tests, in-process) loads
     # the models once (3–4 s), not once a run

@@ -271,3 +271,12 @@ def test_replay_refuses_a_database_that_exists(tmp_path):
                           str(tmp_path / "a.jsonl"), "--tagger", "none"], unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 2 and "đã có tệp" in res.stderr, res.stderr
     assert (tmp_path / "live.duckdb").stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("argv, said", [(["search-feeds", "--interval", "-5"], "--interval phải lớn hơn 0"),
+                                        (["tag", "--batch", "0"], "--batch phải lớn hơn 0"),
+                                        (["tag", "--workers", "-3"], "--workers không được âm")])
+def test_numbers_out_of_range_are_refused(tmp_path, argv, said):
+    """`search-feeds --interval -5` printed `interval_minutes = -5.0` to paste; `tag --batch 0` ran (round 28)."""
+    res = cli_in_process(argv, _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and said in res.stderr and not res.stdout, (res.stdout, res.stderr)
