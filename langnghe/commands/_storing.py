@@ -87,5 +87,5 @@ def tag_leftovers(cfg: Config, db: Database, stop: threading.Event | None = None
               "lần chạy sau sẽ thử lại.", file=sys.stderr)
         return 0
     if n:
-        print(f"Đã gắn nhãn {n} tin chưa có nhãn.", file=sys.stderr)
+        print(f"Đã gắn nhãn {number(n)} tin chưa có nhãn.", file=sys.stderr)
     return n

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from langnghe.commands._files import open_error
 from vocab.config import Config
+from vocab.numbers import number
 
 if TYPE_CHECKING:
     from detection.jobs import Tagger, TagRequest
@@ -250,7 +251,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 tag_leftovers(cfg, db)
         elif args.tagger == "fixture":
             tagger, how = fixture_tagger(rows), "nhãn có sẵn trong tệp (fixture)"
-        print(f"Phát lại {len(rows)} tin, bước {args.step}; gắn nhãn: {how}", file=sys.stderr, flush=True)
+        print(f"Phát lại {number(len(rows))} tin, bước {args.step}; gắn nhãn: {how}", file=sys.stderr, flush=True)
         alerts, alarms = replay(cfg, db, rows, step, tagger=tagger, processor=processor, clock=clock)
         if processor is not None:  # a step whose tagging failed leaves none behind
             from langnghe.commands._storing import tag_leftovers
@@ -265,5 +266,5 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         with open(args.alarms_out, "w", encoding="utf-8") as fh:
             for a in alarms:
                 fh.write(json.dumps(a, ensure_ascii=False, default=str) + "\n")
-    print(f"Xong: {len(alerts)} cảnh báo, {len(alarms)} cảnh báo nguồn → {out}", file=sys.stderr)
+    print(f"Xong: {number(len(alerts))} cảnh báo, {number(len(alarms))} cảnh báo nguồn → {out}", file=sys.stderr)
     return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 from langnghe.commands._files import open_error, out_dir_error
 from reports.steps import step_words
 from vocab.config import Config
-from vocab.numbers import fmt_num
+from vocab.numbers import fmt_num, number
 
 
 def phases_text(timings: dict[str, float]) -> str:
@@ -146,6 +146,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     for err in res.errors:
         print(f"langnghe report: {err}", file=sys.stderr)
     where = "trong phụ lục" if args.report_kind == "weekly" else "trong báo cáo"  # a rapid report has no appendix
-    print(f"{res.n_items} tin, bài {where}; {phases_text(res.timings)}", file=sys.stderr)
+    print(f"{number(res.n_items)} tin, bài {where}; {phases_text(res.timings)}", file=sys.stderr)
     missing = [f for f in formats if f not in res.files]
     return 1 if missing else 0

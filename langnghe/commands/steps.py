@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from vocab.config import Config
 from vocab.labels import STEP_ATTEMPTS, STEP_LABELS
+from vocab.numbers import number
 from vocab.timefmt import fmt_local
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _retry(cfg: Config) -> int:
         with db.write() as cur:
             n = tag_store.retry_steps_failed(cur)
     if n:
-        print(f"Đã đưa {n} tin vào lại hàng chờ {WHAT}; serve xử lý khi khởi động và ở mỗi lượt gán nhãn "
+        print(f"Đã đưa {number(n)} tin vào lại hàng chờ {WHAT}; serve xử lý khi khởi động và ở mỗi lượt gán nhãn "
               f"(lỗi lại {STEP_ATTEMPTS} lần thì dừng thử như trước).")
     else:
         print("Không có tin nào đã dừng thử: không có gì để đưa lại hàng chờ.")

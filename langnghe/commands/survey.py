@@ -23,6 +23,7 @@ from langnghe.commands._storing import open_for_writing
 from langnghe.commands.import_ import _StopOnCtrlC
 from surveys.model import KIND_LABELS, ROLE_LABELS, Questionnaire, SurveyError
 from vocab.config import Config
+from vocab.numbers import number
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -117,7 +118,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
                 return _fail("đã dừng theo yêu cầu; không có gì được ghi.", 130)
             except (SurveyError, ImportFormatError) as exc:
                 return _fail(f"{exc} Không có gì được ghi.")
-    print(f"Đã nhập khảo sát số {res.survey_id} «{res.title}», đợt {res.wave}: {res.respondents} phiếu, "
+    print(f"Đã nhập khảo sát số {res.survey_id} «{res.title}», đợt {res.wave}: {number(res.respondents)} phiếu, "
           f"{res.text_answers} ý kiến tự do.")
     if res.dropped_pii:
         print("Đã bỏ các cột dữ liệu cá nhân: " + ", ".join(f"«{c}»" for c in res.dropped_pii))
@@ -126,7 +127,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
               + ", ".join(f"«{c}»" for c in res.unknown_columns)
               + ". Muốn có các câu mới này, nhập tệp như khảo sát mới với cùng tên (--title), không dùng --like.")
     if res.empty_rows:
-        print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
+        print(f"Bỏ qua {number(res.empty_rows)} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
     _print_questionnaire(q)
     return 0
 
@@ -144,7 +145,7 @@ def run_delete(args: argparse.Namespace, cfg: Config) -> int:
             s = importer.delete_survey(db, args.id, username="cli", now=utcnow())
         except SurveyError as exc:
             return _fail(exc)
-    print(f"Đã xóa khảo sát số {s.id} «{s.title}», đợt {s.wave} ({s.respondents} phiếu, tệp «{s.file_name}»).")
+    print(f"Đã xóa khảo sát số {s.id} «{s.title}», đợt {s.wave} ({number(s.respondents)} phiếu, tệp «{s.file_name}»).")
     return 0
 
 
@@ -176,7 +177,7 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
     if not rows:
         print("Chưa có khảo sát nào. Nhập bằng: langnghe survey import TỆP")
     for s in rows:
-        print(f"{s.id:>4}  {s.title} — đợt {s.wave}, {s.respondents} phiếu, tệp {s.file_name}")
+        print(f"{s.id:>4}  {s.title} — đợt {s.wave}, {number(s.respondents)} phiếu, tệp {s.file_name}")
     return 0
 
 

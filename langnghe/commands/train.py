@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from vocab.config import Config, section
+from vocab.numbers import number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if not rows:
         print("langnghe train: không có dữ liệu gán nhãn (data/training/labelled_*.jsonl).", file=sys.stderr)
         return 2
-    print(f"Dữ liệu gán nhãn: {len(rows)} mục; sửa của cán bộ: {len(extra_rows)} "
+    print(f"Dữ liệu gán nhãn: {number(len(rows))} mục; sửa của cán bộ: {number(len(extra_rows))} "
           f"(chủ đề {len(extra_topics)}, sắc thái {len(extra_sent)}; bình luận không tiêu đề {len(extra_comments)})",
           file=sys.stderr)
     result = T.train(version=version, labelled=rows, extra_rows=extra_rows, use_vntc=not args.no_vntc)

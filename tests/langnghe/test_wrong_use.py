@@ -280,3 +280,17 @@ def test_numbers_out_of_range_are_refused(tmp_path, argv, said):
     """`search-feeds --interval -5` printed `interval_minutes = -5.0` to paste; `tag --batch 0` ran (round 28)."""
     res = cli_in_process(argv, _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 2 and said in res.stderr and not res.stdout, (res.stdout, res.stderr)
+
+
+def test_backup_says_its_size_with_a_decimal_comma(tmp_path):
+    """«Đã sao lưu vào …: 0 tin bài, 2.4 MB» (round 28): a decimal point, where every other figure has a comma."""
+    import re
+
+    from store.db import Database
+
+    with Database(tmp_path / "b.duckdb"):
+        pass
+    res = cli_in_process(["backup", str(tmp_path / "copy.duckdb")], _env(tmp_path / "b.duckdb"),
+                         unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 0, res.stderr
+    assert re.search(r"tin bài, \d+(,\d)? MB", res.stdout) and not re.search(r"\d\.\d MB", res.stdout), res.stdout
