@@ -294,3 +294,21 @@ def test_backup_says_its_size_with_a_decimal_comma(tmp_path):
                          unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 0, res.stderr
     assert re.search(r"tin bài, \d+(,\d)? MB", res.stdout) and not re.search(r"\d\.\d MB", res.stdout), res.stdout
+
+
+@pytest.mark.parametrize("argv", [["serve", "--port", "99999"], ["demo", "--port", "0"],
+                                  ["demo", "--feed-port", "70000"]])
+def test_a_port_out_of_range_is_refused_before_anything_starts(tmp_path, monkeypatch, argv):
+    """`serve --port 99999` started the scheduler, then ended on Streamlit's «OverflowError: bind(): port must be
+    0-65535» traceback (round 28). Nothing starts here: serve and the demo feed server are stand-ins."""
+    from langnghe import service
+
+    started = []
+    monkeypatch.setattr(service, "serve", lambda *a, **k: started.append("serve") or 0)
+    import devtools.demo_server as demo_server
+
+    monkeypatch.setattr(demo_server.DemoFeedServer, "start_background",
+                        lambda self: started.append("feeds") or pytest.fail("feed server started"))
+    res = cli_in_process(argv, _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and "không hợp lệ (" in res.stderr and "65535" in res.stderr, res.stderr
+    assert started == []
