@@ -312,3 +312,11 @@ def test_a_port_out_of_range_is_refused_before_anything_starts(tmp_path, monkeyp
     res = cli_in_process(argv, _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 2 and "không hợp lệ (" in res.stderr and "65535" in res.stderr, res.stderr
     assert started == []
+
+
+def test_sources_json_without_a_database_says_why_the_list_is_empty(tmp_path):
+    """`sources --json` printed «[]» alone, exit 0, on a mistyped database path (the table said why; round 28)."""
+    import json
+
+    res = cli_in_process(["sources", "--json"], _env(tmp_path / "none.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert json.loads(res.stdout) == [] and "chưa có cơ sở dữ liệu" in res.stderr, (res.stdout, res.stderr)
