@@ -224,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     except NoDatabase as exc:  # no file at the configured path: `steps` ended on a traceback (round 28)
         print(f"langnghe {args.command}: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a command without its own stop, or a second Ctrl+C: it ended without a word (round 28)
+        print(f"\nlangnghe {args.command}: đã dừng theo yêu cầu (Ctrl+C).", file=sys.stderr)
         return 130
     except BrokenPipeError:
         if not _stdout_closed():

@@ -320,3 +320,25 @@ def test_sources_json_without_a_database_says_why_the_list_is_empty(tmp_path):
 
     res = cli_in_process(["sources", "--json"], _env(tmp_path / "none.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert json.loads(res.stdout) == [] and "chưa có cơ sở dữ liệu" in res.stderr, (res.stdout, res.stderr)
+
+
+def test_an_interrupted_command_says_so(tmp_path, monkeypatch):
+    """Ctrl+C in a command without its own stop (or a second one) ended with exit 130 and not a word."""
+    def interrupted(_args, _cfg):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("langnghe.commands.sources.run", interrupted)
+    res = cli_in_process(["sources"], _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 130 and "langnghe sources: đã dừng theo yêu cầu (Ctrl+C)." in res.stderr, res.stderr
+
+
+def test_a_big_import_says_it_reads_the_whole_file_first(tmp_path, monkeypatch):
+    """The count of undated rows (and --preview) read a 60.000-row file in silence (18 s under load)."""
+    from langnghe.commands import import_
+
+    monkeypatch.setattr(import_, "BIG_FILE_BYTES", 10)
+    f = tmp_path / "a.csv"
+    f.write_text("title,text\nTin,Nội dung\n", encoding="utf-8")
+    res = cli_in_process(["import", str(f), "--map", "title=title,text=text", "--preview"],
+                         _env(tmp_path / "none.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 0 and "Đang đọc cả tệp (" in res.stderr, res.stderr
