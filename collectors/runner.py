@@ -42,6 +42,7 @@ from collectors.repairs import plan_url_repairs
 from vocab.item import Item
 from collectors.http import Fetcher
 from vocab.config import Config, SourceConfig
+from vocab.numbers import fmt_num
 from collectors import netguard
 from collectors.netguard import Resolver
 from store import items as store_items
@@ -309,7 +310,8 @@ class Runner:
             error_kind=kind,
             error=message[:2000],
         )
-        log.warning("source %s failed (%s): %s; next try in %.0f s", src.name, kind, message, delay)
+        log.warning("nguồn %s lỗi (%s): %s; thử lại sau %s giây", src.name, kind, message.rstrip("."),
+                    fmt_num(delay))  # `collect` printed it in English on its console until round 28
         await writer.write([], outcome)
         return outcome
 

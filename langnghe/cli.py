@@ -18,7 +18,7 @@ import sys
 from types import ModuleType
 
 from langnghe import commands, console, state
-from store.errors import DatabaseLocked, StorageError  # no DuckDB: help and a refused invocation need none
+from store.errors import DatabaseLocked, NoDatabase, StorageError  # no DuckDB: help and a refused invocation need none
 from vocab import folding, secrets
 from vocab.config import Config, ConfigError, load, section
 
@@ -98,6 +98,9 @@ def _describe(parser: argparse.ArgumentParser) -> None:
         text = said.get(name)
         if not sub.description and text and text != argparse.SUPPRESS:
             sub.description = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        elif sub.description and sub.description[:1].islower():  # `survey`'s own, its summary line (round 28)
+            sub.description = sub.description[:1].upper() + sub.description[1:] \
+                + ("" if sub.description.endswith((".", ":")) else ".")
         _describe(sub)
 
 
@@ -206,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         if cfg is not None:
             secrets.configure(str(section(cfg, "secrets").get("dir", secrets.DEFAULT_DIR)))
             folding.configure_cache(cfg.limits.fold_cache_words)
-        return int(args.func(args, cfg) or 0)
+        code = int(args.func(args, cfg) or 0)
+        sys.stdout.flush()  # a closed pipe is said here, not by the interpreter's flush at exit
+        return code
     except ConfigError as exc:
         print(f"langnghe: lỗi cấu hình: {exc}", file=sys.stderr)
         return 2
@@ -216,8 +221,36 @@ def main(argv: list[str] | None = None) -> int:
     except StorageError as exc:  # disk full, corrupt or read-only database: plain words, no traceback
         print(f"langnghe: {exc}", file=sys.stderr)
         return 4
-    except KeyboardInterrupt:
+    except NoDatabase as exc:  # no file at the configured path: `steps` ended on a traceback (round 28)
+        print(f"langnghe {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # a command without its own stop, or a second Ctrl+C: it ended without a word (round 28)
+        print(f"\nlangnghe {args.command}: đã dừng theo yêu cầu (Ctrl+C).", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise
+        return 141  # as a shell tool killed by SIGPIPE; `search … | head -1` ended on a traceback (round 28)
+
+
+def _stdout_closed() -> bool:
+    """Whether the reader of stdout went away (`langnghe search x | head -1`): then stdout is pointed at /dev/null, so
+    that the interpreter's last flush at exit does not print «Exception ignored … BrokenPipeError» either. A broken
+    pipe of anything else (a socket) is not this, and is raised as it was."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        if not any(events & select.POLLERR for _, events in poll.poll(0)):  # a pipe without a reader: POLLERR
+            return False
+    except (OSError, ValueError, AttributeError):
+        return False
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return True
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ def find_models(directory: Path, version: str = "") -> tuple[Path, Path, str]:
         c = directory / f"classifier-{version}.joblib"
         r = directory / f"diacritics-{version}.pkl.gz"
         if not c.exists() or not r.exists():
-            raise FileNotFoundError(f"model version {version!r} not found in {directory}")
+            raise FileNotFoundError(f"không có mô hình phiên bản {version!r} trong {directory} (cần cả "
+                                    f"{c.name} và {r.name}); kiểm tra [nlp] model_version và model_dir")
         return c, r, version
     found = sorted(directory.glob("classifier-*.joblib"), key=lambda p: p.stat().st_mtime)
     found = sorted(found, key=lambda p: _version_key(p.name[len("classifier-"):-len(".joblib")]))
@@ -139,7 +140,8 @@ def find_models(directory: Path, version: str = "") -> tuple[Path, Path, str]:
         r = directory / f"diacritics-{v}.pkl.gz"
         if r.exists():
             return c, r, v
-    raise FileNotFoundError(f"no trained models in {directory}; run `langnghe train`")
+    raise FileNotFoundError(f"không có mô hình đã huấn luyện trong {directory}: kiểm tra [nlp] model_dir, hoặc chạy "
+                            "`langnghe train`")
 
 
 def _version_key(v: str) -> tuple:

@@ -39,6 +39,7 @@ from store import stories as store_stories
 from store import tags as tag_store
 from store.db import Database, utcnow
 from vocab.config import Config, section
+from vocab.numbers import number
 from vocab.timefmt import fmt_local
 
 if TYPE_CHECKING:
@@ -184,7 +185,9 @@ def finish_tagged(cfg: Config, db: Database, *, now: datetime | None = None,
         if len(rows) < asked:
             break
     if done:
-        log.info("complaint cases and watchlists run for %d items tagged before a stop or a crash", done)
+        # in the console's words (an import's or a collect's catch-up printed it in English until round 28)
+        log.info("Đã đối chiếu hồ sơ phản ánh và danh sách theo dõi cho %s tin đã gán nhãn trước một lần dừng hoặc sự cố",
+                 number(done))
     return done
 
 

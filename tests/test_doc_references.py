@@ -153,6 +153,20 @@ def test_every_cli_command_is_in_the_readme() -> None:
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     missing = [c for c in sorted(sub.choices) if f"`langnghe {c}" not in text and f"`{c}`" not in text]
     assert not missing, f"commands the README's table does not name: {missing}"
+    # and every option a command takes is named in the README or a doc (round 28: `serve --host`, `demo --no-serve`,
+    # `import --outlet`/`--source-type`, `tag --compact`, `train --no-vntc`, `search-feeds --engine`/`--interval` and
+    # `users add --display-name` were in `--help` alone)
+    docs = "\n".join(d.read_text(encoding="utf-8") for d in _ALL_DOCS)
+    unnamed = [(path, a.option_strings) for path, parser in _all_parsers(build_parser())
+               for a in parser._actions if a.option_strings and "--help" not in a.option_strings
+               and not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", docs) for o in a.option_strings)]
+    assert not unnamed, f"options no doc names: {unnamed}"
+
+
+def _all_parsers(parser: "argparse.ArgumentParser", path: str = "langnghe"):
+    yield path, parser
+    for name, sub in _sub_parsers(parser).items():
+        yield from _all_parsers(sub, f"{path} {name}")
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -598,6 +598,9 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
                           "cấu hình mặc định") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(toml_error_text(path, exc)) from None
+    except UnicodeDecodeError:  # saved as UTF-16 or ANSI by a Windows editor: was a Python traceback (round 28)
+        raise ConfigError(f"tệp cấu hình {path} không ở bảng mã UTF-8 (có thể đã lưu dạng UTF-16/Unicode hoặc ANSI); "
+                          "mở bằng trình soạn thảo, chọn Lưu thành… với bảng mã UTF-8, rồi chạy lại") from None
     except PermissionError:  # os_error_text's reason speaks of writing (reports, copies): this is a read
         raise ConfigError(f"không có quyền đọc tệp cấu hình {path}; hãy kiểm tra quyền đọc của tài khoản chạy "
                           "Lắng Nghe") from None

@@ -11,9 +11,11 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from vocab.config import Config
+from vocab.numbers import number
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -41,17 +43,33 @@ def stop_on_ctrl_c(stop: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def open_for_writing(cfg: Config, command: str, hint: str = "") -> Database | None:
+def open_for_writing(cfg: Config, command: str, hint: str = "", *, create: bool = True) -> Database | None:
     """The database opened for writing (upgraded if older, as every writer opens it), or None once stderr said
     «langnghe COMMAND: <who holds it>HINT» (`hint` brings its own space or line break; the caller picks its exit
-    code). Seven commands each wrote these steps, with their own hint, until round 26."""
-    from store.db import Database, DatabaseLocked
+    code). Seven commands each wrote these steps, with their own hint, until round 26.
 
+    `create=False` for a command with nothing to do on a new, empty database (`users list`, `retention`, `steps
+    --retry`, `tag --pending`, `fulltext`, `survey delete`): a missing file raises NoDatabase (the CLI says it, exit
+    2) instead of being made. Until round 28 `users list` with a mistyped `LANGNGHE_DB` or `[storage] db_path` made
+    that folder and an empty database there and said «chưa có tài khoản», exit 0."""
+    from store.db import Database, DatabaseLocked, NoDatabase
+
+    path = cfg.storage.db_path
+    if not create and not Path(path).exists():
+        raise NoDatabase(f"chưa có cơ sở dữ liệu {path}: chạy `langnghe init-db` (hoặc `langnghe serve`) trước, hoặc "
+                         "kiểm tra [storage] db_path / LANGNGHE_DB")
     try:
         return Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
     except DatabaseLocked as exc:
         print(f"langnghe {command}: {exc}{hint}", file=sys.stderr)
         return None
+
+
+def tag_progress(done: int, total: int | None = None) -> None:
+    """«  đã gắn nhãn 1.000/5.000 tin» on stderr after each tagging batch: tagging 5.000 items takes about a minute,
+    and `tag --pending` and an import's catch-up said nothing meanwhile (round 28)."""
+    of = f"/{number(total)}" if total else ""
+    print(f"  đã gắn nhãn {number(done)}{of} tin", file=sys.stderr, flush=True)
 
 
 def tag_leftovers(cfg: Config, db: Database, stop: threading.Event | None = None) -> int:
@@ -60,7 +78,7 @@ def tag_leftovers(cfg: Config, db: Database, stop: threading.Event | None = None
     from store.db import StorageError
 
     try:
-        n = ingest.catch_up(cfg, db, stop=stop)
+        n = ingest.catch_up(cfg, db, stop=stop, progress=tag_progress)
     except StorageError:
         raise
     except Exception as exc:
@@ -69,5 +87,5 @@ def tag_leftovers(cfg: Config, db: Database, stop: threading.Event | None = None
               "lần chạy sau sẽ thử lại.", file=sys.stderr)
         return 0
     if n:
-        print(f"Đã gắn nhãn {n} tin chưa có nhãn.", file=sys.stderr)
+        print(f"Đã gắn nhãn {number(n)} tin chưa có nhãn.", file=sys.stderr)
     return n

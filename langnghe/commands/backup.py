@@ -26,6 +26,7 @@ from pathlib import Path
 
 from langnghe.commands._copies import read_back
 from vocab.config import Config
+from vocab.numbers import fmt_num, number
 from vocab.oserrors import os_error_text
 from vocab.timefmt import fmt_local, to_local
 
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     facts = read_back(dest)
     size = dest.stat().st_size / 1_000_000
-    print(f"Đã sao lưu vào {dest}: {facts.items} tin bài, {size:.1f} MB, cấu trúc phiên bản {facts.schema_version}."
+    print(f"Đã sao lưu vào {dest}: {number(facts.items)} tin bài, {fmt_num(size, 1)} MB, cấu trúc phiên bản {facts.schema_version}."
           f"{note}")
     print(f"Khôi phục: dừng serve, chạy `langnghe restore {dest}` (bản này được kiểm tra trước khi thay cơ sở dữ "
           "liệu; cơ sở dữ liệu cũ được giữ lại), rồi chạy serve.")

@@ -17,6 +17,7 @@ import threading
 
 from langnghe.commands._storing import open_for_writing, stop_on_ctrl_c, tag_leftovers
 from vocab.config import Config
+from vocab.numbers import number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             return 2
 
         def written(source: str, done: int, total: int) -> None:
-            print(f"  {source}: đã ghi {done}/{total} mục", file=sys.stderr, flush=True)
+            print(f"  {source}: đã ghi {number(done)}/{number(total)} mục", file=sys.stderr, flush=True)
 
         runner = Runner(cfg, db, on_new_items=ingest.processor(cfg, db, stop=stop), stop=stop, on_written=written)
         total = len(runner.due(utcnow(), force=not args.due, only=args.source))
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         def progress(o):  # type: ignore[no-untyped-def]
             nonlocal done
             done += 1
-            detail = f"+{o.items_new} mới / {o.entries_seen} mục" if o.outcome != "error" else f"LỖI {o.error_kind}: {o.error}"
+            detail = f"+{number(o.items_new)} mới / {number(o.entries_seen)} mục" if o.outcome != "error" else f"LỖI {o.error_kind}: {o.error}"
             if o.outcome == "not_modified":
                 detail = "không đổi (304)"
             print(f"[{done}/{total}] {o.source}: {detail}", file=sys.stderr, flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
     from langnghe.service import serve
 
     os.environ.setdefault(demo_channels.TOKEN_ENV, "demo-token")  # the demo fanpage/Zalo OA stand-ins' token
+    bad = [str(p) for p in (args.feed_port, args.port) if p is not None and not 1 <= p <= 65535]
+    if bad:  # as serve: refused before anything starts (round 28)
+        print(f"langnghe demo: cổng {', '.join(bad)} không hợp lệ (từ 1 đến 65535).", file=sys.stderr)
+        return 2
     cfg = demo_config(args.feed_port)
     if args.port:
         cfg = replace(cfg, dashboard=replace(cfg.dashboard, port=args.port))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from vocab.config import Config
 
@@ -42,7 +43,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     settings = nlp_settings(cfg)
     if args.model_dir:
         settings = {**settings, "model_dir": args.model_dir}
-    pipeline = Pipeline.from_config(cfg, settings=settings)
+    try:
+        pipeline = Pipeline.from_config(cfg, settings=settings)
+    except FileNotFoundError as exc:  # no model there: it was a traceback in English (round 28)
+        print(f"langnghe evaluate: {exc}", file=sys.stderr)
+        return 2
     rows = T.load_labelled()
     subset = rows if args.all else T.split(rows)[1]
     if args.comment_topics:  # topics on comments (labelled_S* lines with topics), nothing else

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if args.limit is not None and args.limit < 1:  # 0 read as "no limit" and fetched max_per_run articles (round 25)
         print("langnghe fulltext: --limit phải lớn hơn 0", file=sys.stderr)
         return 2
-    db = open_for_writing(cfg, "fulltext")
+    db = open_for_writing(cfg, "fulltext", create=False)
     if db is None:
         return 3
     st = fulltext.settings(cfg)

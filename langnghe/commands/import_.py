@@ -20,6 +20,7 @@ from langnghe.commands._files import CannotOpen, open_named
 from langnghe.commands._storing import open_for_writing, tag_leftovers
 from vocab.config import Config
 from vocab.labels import IMPORT_FIELDS, SOURCE_TYPES
+from vocab.numbers import fmt_num, number
 
 if TYPE_CHECKING:
     from collectors import imports as imp
@@ -85,6 +86,7 @@ def _run(args: argparse.Namespace, cfg: Config) -> int:
         try:
             mapping = imp.parse_mapping(args.mapping) if args.mapping else None
             if mapping is not None and not args.preview:
+                _reading_whole(args.file)
                 if not args.undated_now and (n := _undated(args, cfg, fh, mapping)):
                     print(f"langnghe import: {undated_warning(n)} Thêm --undated-now để vẫn nhập; không có gì "
                           "được ghi.", file=sys.stderr)
@@ -101,6 +103,7 @@ def _run(args: argparse.Namespace, cfg: Config) -> int:
                     return 2
             imp.check_mapping(mapping, columns)
             _check_name(args, cfg)
+            _reading_whole(args.file)
             return _preview(args, cfg, fh, mapping)
         except (imp.ImportFormatError, KeyError) as exc:
             return _fail(exc)
@@ -114,11 +117,11 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
     with imp.open_table(args.file, fh, cfg.imports, sheet=args.sheet) as table:
         pv = imp.preview(table.rows, table.columns, mapping, _settings(args, cfg), utcnow(),
                          n=cfg.imports.preview_rows, chunk_rows=cfg.imports.chunk_rows, notes=table.notes)
-    print(f"Tệp: {args.file} — {pv.rows} dòng; cột: {', '.join(pv.columns)}")
+    print(f"Tệp: {args.file} — {number(pv.rows)} dòng; cột: {', '.join(pv.columns)}")
     print("Ánh xạ: " + ", ".join(f"{k}={v}" for k, v in pv.mapping.items()))
-    print(f"Sẽ nhập được {pv.mappable} mục; bỏ qua {sum(pv.skipped.values())}.")
+    print(f"Sẽ nhập được {number(pv.mappable)} mục; bỏ qua {number(sum(pv.skipped.values()))}.")
     for reason, n in pv.skipped.most_common():
-        print(f"  bỏ qua {n}: {skip_label(reason)}")
+        print(f"  bỏ qua {number(n)}: {skip_label(reason)}")
     if pv.undated:
         print(f"Cảnh báo: {undated_warning(pv.undated)}")
     for note in imp.notes_text(pv.notes):
@@ -129,6 +132,21 @@ def _preview(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[
                 else f"{it.published_at + offset:%H:%M %d/%m/%Y} giờ VN" + (" (ước tính)" if it.published_estimated else ""))
         print(f"- [{it.source_type}] {when} | {it.outlet} | {it.title[:90]}")
     return 0
+
+
+BIG_FILE_BYTES = 5_000_000
+
+
+def _reading_whole(path: str) -> None:
+    """A line before a read of the whole file that prints nothing until its end (the undated count before an import,
+    a preview): 18 s for a 60.000-row CSV of 9 MB under load, in silence until round 28."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return
+    if size >= BIG_FILE_BYTES:
+        print(f"Đang đọc cả tệp ({fmt_num(size / 1_000_000, 1)} MB) để kiểm tra trước khi nhập…", file=sys.stderr,
+              flush=True)
 
 
 def _check_name(args: argparse.Namespace, cfg: Config) -> None:
@@ -191,7 +209,7 @@ class _StopOnCtrlC:
         if self.asked:
             raise KeyboardInterrupt
         self.asked = True
-        print("\nĐang dừng sau khối đang ghi… (nhấn Ctrl-C lần nữa để dừng ngay)", file=sys.stderr)
+        print("\nĐang dừng sau khối đang ghi… (nhấn Ctrl+C lần nữa để dừng ngay)", file=sys.stderr)
 
 
 def _progress(rows: int, new: int, share: float | None) -> None:
@@ -219,13 +237,13 @@ def _import(args: argparse.Namespace, cfg: Config, fh: BinaryIO, mapping: dict[s
                   "nhập lại sau khi sửa tệp không tạo mục trùng.", file=sys.stderr)
             return 2
     if res.status == "interrupted":
-        print(f"Đã dừng theo yêu cầu: đã ghi {res.items_new} mục mới từ {res.rows} dòng đầu. Nhập lại cùng tệp "
+        print(f"Đã dừng theo yêu cầu: đã ghi {number(res.items_new)} mục mới từ {number(res.rows)} dòng đầu. Nhập lại cùng tệp "
               "để tiếp tục; các dòng đã có không bị nhập trùng.", file=sys.stderr)
         return 130
-    print(f"Đã nhập {res.items_new} mục mới từ {res.rows} dòng ({res.items - res.items_new} đã có; "
-          f"bỏ qua {sum(res.skipped.values())}).", file=sys.stderr)
+    print(f"Đã nhập {number(res.items_new)} mục mới từ {number(res.rows)} dòng ({number(res.items - res.items_new)} đã "
+          f"có; bỏ qua {number(sum(res.skipped.values()))}).", file=sys.stderr)
     for reason, n in res.skipped.most_common():
-        print(f"  bỏ qua {n}: {skip_label(reason)}", file=sys.stderr)
+        print(f"  bỏ qua {number(n)}: {skip_label(reason)}", file=sys.stderr)
     if res.repaired:  # a fixed copy of a file an earlier import read with lost bytes
         print(f"Đã sửa {res.repaired} mục nhập trước đó bị lỗi bảng mã (ký tự �) theo nội dung của tệp này.",
               file=sys.stderr)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 import unicodedata
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from langnghe.commands._files import open_error
 from vocab.config import Config
+from vocab.numbers import number
 
 if TYPE_CHECKING:
     from detection.jobs import Tagger, TagRequest
@@ -41,11 +43,11 @@ _SOCIAL = re.compile(r"(facebook|^fb|[-_]fb|zalo|tiktok|youtube|^yt|[-_]yt|forum
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help="phát lại luồng tin JSONL qua bước gom vụ việc và phát hiện cảnh báo")
     p.add_argument("--input", metavar="TỆP", required=True, help="tệp JSONL: id, source, url, title, text, published (ISO 8601 có múi giờ)")
-    p.add_argument("--db", metavar="TỆP", required=True, help="tệp DuckDB sẽ tạo (tệp mới cho một lượt chạy sạch)")
+    p.add_argument("--db", metavar="TỆP", required=True, help="tệp DuckDB sẽ tạo; phải là tệp mới (một tệp đã có bị từ chối)")
     p.add_argument("--alerts-out", metavar="TỆP", required=True, help="tệp JSONL ghi mỗi cảnh báo phát sinh một dòng")
     p.add_argument("--step", metavar="KHOẢNG", default="15m", help="thời gian giả lập giữa các bước phát hiện: 15m, 1h, 900s (mặc định 15m)")
     p.add_argument("--tagger", choices=("auto", "fixture", "none"), default="auto",
-                   help="auto: dùng bộ phân tích NLP nếu có; fixture: trường 'tags' của từng dòng; none: không gán nhãn")
+                   help="auto: dùng bộ phân tích NLP nếu có; fixture: trường 'tags' của từng dòng; none: không gán nhãn (mặc định auto)")
     p.add_argument("--alarms-out", metavar="TỆP", help="tệp JSONL ghi các cảnh báo về tình trạng nguồn tin")
     p.set_defaults(func=run)
 
@@ -53,11 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def parse_step(s: str) -> timedelta:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", s or "")
     if not m:
-        raise ValueError(f"bad --step {s!r} (use e.g. 15m, 1h, 900s)")
+        raise ValueError(f"--step không hợp lệ: {s!r} (ví dụ 15m, 1h, 900s)")
     n, unit = float(m.group(1)), m.group(2) or "s"
     td = timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: n})
     if td.total_seconds() <= 0:
-        raise ValueError("--step must be positive")
+        raise ValueError("--step phải lớn hơn 0")
     return td
 
 
@@ -75,11 +77,20 @@ def read_stream(path: str | Path) -> list[dict[str, Any]]:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            r = json.loads(line)
+            try:  # each fault said in Vietnamese with its line (it was json's English, or a traceback; round 28)
+                r = json.loads(line)
+            except ValueError:
+                raise ValueError(f"{path}, dòng {n}: không phải JSON hợp lệ (mỗi dòng một đối tượng JSON)") from None
+            if not isinstance(r, dict):
+                raise ValueError(f"{path}, dòng {n}: không phải đối tượng JSON {{…}}")
             missing = [k for k in ("id", "source", "title", "published") if not r.get(k)]
             if missing:
-                raise ValueError(f"{path}:{n}: missing {', '.join(missing)}")
-            r["published_at"] = parse_time(r["published"])
+                raise ValueError(f"{path}, dòng {n}: thiếu {', '.join(missing)}")
+            try:
+                r["published_at"] = parse_time(r["published"])
+            except ValueError:
+                raise ValueError(f"{path}, dòng {n}: published không đọc được: {r['published']!r} (ISO 8601, ví dụ "
+                                 "2026-11-20T08:00:00+07:00)") from None
             rows.append(r)
     rows.sort(key=lambda r: (r["published_at"], str(r["id"])))
     return rows
@@ -223,6 +234,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     except ValueError as exc:
         print(f"langnghe replay: {exc}", file=sys.stderr)
         return 2
+    if os.path.lexists(args.db):  # the office's own database named by mistake got the replayed items (round 28)
+        print(f"langnghe replay: đã có tệp {args.db}. Replay ghi tin và cảnh báo giả lập vào cơ sở dữ liệu --db, nên "
+              "cần một tệp mới: chọn tên khác, hoặc xóa tệp của lần replay trước (đừng bao giờ dùng cơ sở dữ liệu "
+              "đang dùng thật).", file=sys.stderr)
+        return 2
     cfg = replace(cfg, storage=replace(cfg.storage, db_path=args.db))
     with Database(args.db) as db:
         processor, tagger, how = None, None, "không gắn nhãn"
@@ -235,7 +251,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 tag_leftovers(cfg, db)
         elif args.tagger == "fixture":
             tagger, how = fixture_tagger(rows), "nhãn có sẵn trong tệp (fixture)"
-        print(f"Phát lại {len(rows)} tin, bước {args.step}; gắn nhãn: {how}", file=sys.stderr, flush=True)
+        print(f"Phát lại {number(len(rows))} tin, bước {args.step}; gắn nhãn: {how}", file=sys.stderr, flush=True)
         alerts, alarms = replay(cfg, db, rows, step, tagger=tagger, processor=processor, clock=clock)
         if processor is not None:  # a step whose tagging failed leaves none behind
             from langnghe.commands._storing import tag_leftovers
@@ -250,5 +266,5 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         with open(args.alarms_out, "w", encoding="utf-8") as fh:
             for a in alarms:
                 fh.write(json.dumps(a, ensure_ascii=False, default=str) + "\n")
-    print(f"Xong: {len(alerts)} cảnh báo, {len(alarms)} cảnh báo nguồn → {out}", file=sys.stderr)
+    print(f"Xong: {number(len(alerts))} cảnh báo, {number(len(alarms))} cảnh báo nguồn → {out}", file=sys.stderr)
     return 0

@@ -5,7 +5,8 @@
 
 The database is opened read-only: the configured file, or (when `langnghe serve` holds it) the snapshot
 it publishes; `--db` names another file, e.g. one `langnghe replay` filled. Exit status 0 when every
-file was written, 1 when one could not be (the others are still written), 2 for a bad request.
+file was written, 1 when one could not be (the others are still written), 2 for a bad request, 3 while serve holds
+the database and has published no snapshot yet (as every command held by serve; it was 2 until round 28).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from langnghe.commands._files import open_error, out_dir_error
 from reports.steps import step_words
 from vocab.config import Config
-from vocab.numbers import fmt_num
+from vocab.numbers import fmt_num, number
 
 
 def phases_text(timings: dict[str, float]) -> str:
@@ -31,7 +32,11 @@ def phases_text(timings: dict[str, float]) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="lập báo cáo tuần / báo cáo nhanh dạng DOCX, XLSX, PDF")
+    p = sub.add_parser("report", help="lập báo cáo tuần / báo cáo nhanh dạng DOCX, XLSX, PDF", description=(
+        "Lập báo cáo tuần (weekly) hoặc báo cáo nhanh (rapid) dạng DOCX, XLSX, PDF. Chỉ đọc cơ sở dữ liệu; khi serve "
+        "đang chạy thì đọc bản chụp của serve. Ví dụ: langnghe report weekly --out var/reports. Mã thoát: 0 xong; "
+        "1 một định dạng không ghi được (các định dạng khác vẫn ghi); 2 yêu cầu sai, không có cơ sở dữ liệu, cảnh báo "
+        "hay vụ việc; 3 serve đang giữ cơ sở dữ liệu mà chưa có bản chụp; 4 cơ sở dữ liệu hỏng."))
     rs = p.add_subparsers(dest="report_kind", metavar="LOẠI")
     w = rs.add_parser("weekly", help="báo cáo tổng hợp tuần về báo chí và dư luận xã hội (DOCX, XLSX, PDF)")
     w.add_argument("--week", metavar="TUẦN", help="tuần ISO, ví dụ 2026-W47 (mặc định: tuần đang diễn ra nếu đã đến giờ lập báo cáo "
@@ -104,9 +109,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     except FileNotFoundError as exc:
         print(f"langnghe report: không tìm thấy cơ sở dữ liệu {exc}", file=sys.stderr)
         return 2
-    except DatabaseLocked as exc:
-        print(f"langnghe report: {exc}", file=sys.stderr)
-        return 2
+    except DatabaseLocked as exc:  # 3, as every command held by serve (it was 2, a bad request's code, until round 28)
+        print(f"langnghe report: {exc}" + ("" if args.db else f" Chưa có bản chụp {cfg.storage.snapshot_path}: serve "
+              "ghi bản đầu tiên sau lượt thu thập đầu; lập báo cáo trên trang Báo cáo của bảng điều khiển, hoặc chạy "
+              "lại sau."), file=sys.stderr)
+        return 3
     try:
         if args.report_kind == "weekly":
             today = to_local(utcnow()).date()
@@ -127,9 +134,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 res = rapid_report(db, s, args.out, alert_id=args.alert, story_id=args.story, proposals=proposals,
                                    formats=formats)
             except KeyError:
-                what = f"cảnh báo {args.alert}" if args.alert else f"vấn đề {args.story}"
-                print(f"langnghe report: không có {what}; mã cảnh báo có dạng A000012, xem ở trang Cảnh báo của "
-                      "bảng điều khiển (hoặc cột «Mã» của Bảng 8 trong báo cáo tuần)", file=sys.stderr)
+                print(f"langnghe report: không có cảnh báo {args.alert}; mã cảnh báo có dạng A000012, xem ở trang Cảnh "
+                      "báo của bảng điều khiển (hoặc cột «Mã» của Bảng 8 trong báo cáo tuần)" if args.alert else
+                      f"langnghe report: không có vụ việc {args.story}", file=sys.stderr)  # it said «vấn đề», and
+                # gave a story the form of an alert's code (round 28)
                 return 2
     finally:
         db.close()
@@ -138,6 +146,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     for err in res.errors:
         print(f"langnghe report: {err}", file=sys.stderr)
     where = "trong phụ lục" if args.report_kind == "weekly" else "trong báo cáo"  # a rapid report has no appendix
-    print(f"{res.n_items} tin, bài {where}; {phases_text(res.timings)}", file=sys.stderr)
+    print(f"{number(res.n_items)} tin, bài {where}; {phases_text(res.timings)}", file=sys.stderr)
     missing = [f for f in formats if f not in res.files]
     return 1 if missing else 0

@@ -21,6 +21,7 @@ import sys
 
 from langnghe.commands._copies import read_back
 from vocab.config import Config
+from vocab.numbers import number
 from vocab.oserrors import os_error_text
 
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     facts = read_back(live)
     through = f" (liên kết tới {os.path.realpath(live)}, liên kết được giữ)" if os.path.islink(live) else ""
-    print(f"Đã khôi phục {args.source} vào {live}{through}: {facts.items} tin bài, cấu trúc phiên bản "
+    print(f"Đã khôi phục {args.source} vào {live}{through}: {number(facts.items)} tin bài, cấu trúc phiên bản "
           f"{facts.schema_version}.")
     if aside is not None:
         print(f"Cơ sở dữ liệu cũ được giữ ở {aside} (cùng tệp .wal nếu có); xóa khi đã chắc chắn không cần nữa.")

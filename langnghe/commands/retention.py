@@ -17,6 +17,7 @@ from typing import Iterator
 from langnghe.commands._storing import open_for_writing
 from vocab.config import Config
 from vocab.labels import purge_label
+from vocab.numbers import number
 from vocab.timefmt import to_local
 
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
     db = open_for_writing(cfg, "retention", "\nNếu đó là `langnghe serve`: serve tự dọn dữ liệu cũ mỗi ngày một lần "
                                          "(theo [retention] trong langnghe.toml), không cần chạy lệnh này; muốn dọn "
-                                         "ngay thì dừng serve rồi chạy lại.")
+                                         "ngay thì dừng serve rồi chạy lại.", create=False)
     if db is None:
         return 3
     with db:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
             with db.read() as cur:
                 for r in store_retention.recent_log(cur):
                     flag = " (thử)" if r["dry_run"] else ""
-                    print(f"{to_local(r['run_at']):%d/%m/%Y %H:%M}  {r['rows']:>8} dòng  {purge_label(r['what'])}, "
+                    print(f"{to_local(r['run_at']):%d/%m/%Y %H:%M}  {number(r['rows']):>8} dòng  {purge_label(r['what'])}, "
                           f"cũ hơn {to_local(r['cutoff']):%d/%m/%Y %H:%M}{flag}")
             return 0
         with _ctrl_c_stops() as stop:
@@ -53,10 +54,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     verb = "Sẽ xóa" if args.dry_run else "Đã xóa"
     for p in purged:
         if p.what != store_retention.STOPPED:
-            print(f"{verb} {p.rows} dòng {purge_label(p.what)} (cũ hơn {to_local(p.cutoff):%d/%m/%Y %H:%M})")
+            print(f"{verb} {number(p.rows)} dòng {purge_label(p.what)} (cũ hơn {to_local(p.cutoff):%d/%m/%Y %H:%M})")
     left = stopped_left(purged)
     if left is not None:
-        print(f"Đã dừng theo yêu cầu giữa hai phần: còn {left} tin cũ chưa xóa, lần chạy sau xóa tiếp "
+        print(f"Đã dừng theo yêu cầu giữa hai phần: còn {number(left)} tin cũ chưa xóa, lần chạy sau xóa tiếp "
               "(những tin đã xóa thì xóa trọn, không dở dang).")
         return 130
     return 0

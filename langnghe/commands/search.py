@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from vocab.config import Config
-from vocab.numbers import fmt_num
+from vocab.numbers import fmt_num, number
 from vocab.privacy import mask_mentions_in, mentions_masked_by
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("query", metavar="TỪ_KHÓA", help="từ khóa (xem cú pháp bên dưới)")
     p.add_argument("--json", action="store_true", help="in mỗi tin một dòng JSON (cho chương trình khác đọc)")
     p.add_argument("--limit", metavar="SỐ", type=int, default=50, help="số tin tối đa (mặc định 50)")
-    p.add_argument("--since", metavar="NGÀY", type=_date, help="từ ngày này (giờ Việt Nam)")
+    p.add_argument("--since", metavar="NGÀY", type=_date, help="từ ngày này (giờ Việt Nam), ví dụ 2026-11-20 hoặc 20/11/2026")
     p.add_argument("--until", metavar="NGÀY", type=_date, help="đến hết ngày này (giờ Việt Nam)")
     p.add_argument("--in-area", action="store_true", help="chỉ tin về địa bàn theo dõi")
     p.add_argument("--newest", action="store_true", help="xếp mới nhất trước (mặc định: phù hợp nhất trước)")
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 "sentiment": r.sentiment, "in_area": r.in_area, "score": round(r.score, 4),
             }, ensure_ascii=False, default=str))
         return 0
-    print(f"{res.total} tin khớp" + (f", hiện {len(found)} tin" if res.total > len(found) else "") + ".")
+    print(f"{number(res.total)} tin khớp" + (f", hiện {number(len(found))} tin" if res.total > len(found) else "") + ".")
     if not found:
         return 0
     print(f"{'Thời gian':16}  {'Điểm':>5}  {'Cơ quan, kênh':22}  Tiêu đề")

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search-feeds", help="in các mục [[sources]] tìm kiếm tin theo địa danh của địa bàn")
     p.add_argument("--engine", action="append", choices=("google_news", "bing_news"),
                    help="chỉ công cụ tìm kiếm này (dùng nhiều lần được; mặc định cả hai)")
-    p.add_argument("--interval", metavar="PHÚT", type=float, default=60.0, help="chu kỳ thu thập (interval_minutes, phút) của mỗi mục")
+    p.add_argument("--interval", metavar="PHÚT", type=float, default=60.0, help="chu kỳ thu thập (interval_minutes, phút) của mỗi mục (mặc định 60)")
     p.set_defaults(func=run)
 
 
@@ -21,6 +21,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     from collectors import search_feeds
     from orchestration.search_feeds import gazetteer_groups
 
+    if not args.interval > 0:  # -5 was printed as `interval_minutes = -5.0` for staff to paste (round 28)
+        print("langnghe search-feeds: --interval phải lớn hơn 0 (phút), ví dụ 60", file=sys.stderr)
+        return 2
     groups, origin = gazetteer_groups(cfg.area.province, cfg.area.focus or cfg.area.province)
     engines = tuple(args.engine or ("google_news", "bing_news"))
     print(f"# {len(groups)} nhóm tên địa danh (nguồn: {origin})", file=sys.stderr)

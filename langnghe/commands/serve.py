@@ -31,6 +31,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         dash = replace(dash, port=args.port)
     if args.host:
         dash = replace(dash, host=args.host)
+    if not 1 <= dash.port <= 65535:  # 99999 started the scheduler, then Streamlit's OverflowError traceback (round 28)
+        print(f"langnghe serve: cổng {dash.port} không hợp lệ (--port hoặc [dashboard] port: từ 1 đến 65535).",
+              file=sys.stderr)
+        return 2
     try:
         return serve(replace(cfg, dashboard=dash), config_path=args.config or os.environ.get("LANGNGHE_CONFIG"))
     except DatabaseLocked as exc:  # a second serve on the same file: the reason, not a traceback

@@ -30,8 +30,10 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return _load_errors()
     status = collect_status(cfg)
     rows = status["sources"]
-    if args.json:
+    if args.json:  # the note on stderr, so stdout stays JSON: with no database it printed «[]» and nothing else
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
+        if status.get("note"):
+            print(f"langnghe sources: {status['note']}", file=sys.stderr)
         return 0
     print(_table(rows, registry.describe()))
     if status.get("note"):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from vocab.config import Config
 from vocab.labels import STEP_ATTEMPTS, STEP_LABELS
+from vocab.numbers import number
 from vocab.timefmt import fmt_local
 
 if TYPE_CHECKING:
@@ -57,14 +58,14 @@ def _retry(cfg: Config) -> int:
     from langnghe.commands._storing import open_for_writing
     from store import tags as tag_store
 
-    db = open_for_writing(cfg, "steps")  # the one way every writer opens it (said as `run` said it, exit 3)
+    db = open_for_writing(cfg, "steps", create=False)  # the one way every writer opens it (said as `run` said it, exit 3)
     if db is None:
         return 3
     with db:
         with db.write() as cur:
             n = tag_store.retry_steps_failed(cur)
     if n:
-        print(f"Đã đưa {n} tin vào lại hàng chờ {WHAT}; serve xử lý khi khởi động và ở mỗi lượt gán nhãn "
+        print(f"Đã đưa {number(n)} tin vào lại hàng chờ {WHAT}; serve xử lý khi khởi động và ở mỗi lượt gán nhãn "
               f"(lỗi lại {STEP_ATTEMPTS} lần thì dừng thử như trước).")
     else:
         print("Không có tin nào đã dừng thử: không có gì để đưa lại hàng chờ.")

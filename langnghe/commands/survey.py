@@ -23,6 +23,7 @@ from langnghe.commands._storing import open_for_writing
 from langnghe.commands.import_ import _StopOnCtrlC
 from surveys.model import KIND_LABELS, ROLE_LABELS, Questionnaire, SurveyError
 from vocab.config import Config
+from vocab.numbers import number
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.set_defaults(func=run_delete)
     r = _parser(ss, "report", "lập báo cáo kết quả khảo sát (DOCX, XLSX) với các phụ lục")
     r.add_argument("id", metavar="SỐ", type=int, help="số khảo sát (xem `langnghe survey list`)")
-    r.add_argument("--format", metavar="ĐỊNH_DẠNG", default="docx,xlsx", help="docx, xlsx, pdf (một hoặc nhiều, cách nhau dấu phẩy)")
+    r.add_argument("--format", metavar="ĐỊNH_DẠNG", default="docx,xlsx", help="docx, xlsx, pdf (một hoặc nhiều, cách nhau dấu phẩy; mặc định docx,xlsx)")
     r.add_argument("--compare", metavar="SỐ", type=int, help="so sánh với đợt này (mặc định: đợt trước của cùng khảo sát)")
     r.add_argument("--no-compare", action="store_true", help="không so sánh với đợt trước")
     r.add_argument("--out", metavar="THƯ_MỤC", default="var/reports/survey", help="thư mục ghi tệp (mặc định var/reports/survey)")
@@ -117,7 +118,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
                 return _fail("đã dừng theo yêu cầu; không có gì được ghi.", 130)
             except (SurveyError, ImportFormatError) as exc:
                 return _fail(f"{exc} Không có gì được ghi.")
-    print(f"Đã nhập khảo sát số {res.survey_id} «{res.title}», đợt {res.wave}: {res.respondents} phiếu, "
+    print(f"Đã nhập khảo sát số {res.survey_id} «{res.title}», đợt {res.wave}: {number(res.respondents)} phiếu, "
           f"{res.text_answers} ý kiến tự do.")
     if res.dropped_pii:
         print("Đã bỏ các cột dữ liệu cá nhân: " + ", ".join(f"«{c}»" for c in res.dropped_pii))
@@ -126,7 +127,7 @@ def run_import(args: argparse.Namespace, cfg: Config) -> int:
               + ", ".join(f"«{c}»" for c in res.unknown_columns)
               + ". Muốn có các câu mới này, nhập tệp như khảo sát mới với cùng tên (--title), không dùng --like.")
     if res.empty_rows:
-        print(f"Bỏ qua {res.empty_rows} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
+        print(f"Bỏ qua {number(res.empty_rows)} dòng không có câu trả lời nào hoặc là dòng tổng cộng.")
     _print_questionnaire(q)
     return 0
 
@@ -136,7 +137,7 @@ def run_delete(args: argparse.Namespace, cfg: Config) -> int:
     from orchestration import surveys as importer
     from store.db import utcnow
 
-    db = open_for_writing(cfg, "survey", _HELD_HINT)
+    db = open_for_writing(cfg, "survey", _HELD_HINT, create=False)
     if db is None:
         return 3
     with db:
@@ -144,7 +145,7 @@ def run_delete(args: argparse.Namespace, cfg: Config) -> int:
             s = importer.delete_survey(db, args.id, username="cli", now=utcnow())
         except SurveyError as exc:
             return _fail(exc)
-    print(f"Đã xóa khảo sát số {s.id} «{s.title}», đợt {s.wave} ({s.respondents} phiếu, tệp «{s.file_name}»).")
+    print(f"Đã xóa khảo sát số {s.id} «{s.title}», đợt {s.wave} ({number(s.respondents)} phiếu, tệp «{s.file_name}»).")
     return 0
 
 
@@ -154,16 +155,15 @@ def _progress(n: int, share: float | None) -> None:
 
 
 def _read_db(cfg: Config) -> Database | None:
-    from store.db import Database, DatabaseLocked
+    """The database read-only, or serve's snapshot while serve holds it (said on stderr), as `status` opens it: no file
+    raises NoDatabase (exit 2), serve holding it without a snapshot DatabaseLocked with when one comes (exit 3). Until
+    round 28 both were «chưa có cơ sở dữ liệu (hoặc đang bị `serve` giữ …)», exit 2."""
+    from store.db import open_read_only
 
-    for path in (cfg.storage.db_path, cfg.storage.snapshot_path):
-        if Path(path).exists():
-            try:
-                return Database(path, read_only=True)
-            except DatabaseLocked:
-                continue
-    print("langnghe survey: chưa có cơ sở dữ liệu (hoặc đang bị `serve` giữ và chưa có bản sao).", file=sys.stderr)
-    return None
+    db, from_snapshot = open_read_only(cfg.storage)
+    if from_snapshot:
+        print(f"(đọc bản chụp {cfg.storage.snapshot_path} vì serve đang giữ cơ sở dữ liệu)", file=sys.stderr)
+    return db
 
 
 def run_list(args: argparse.Namespace, cfg: Config) -> int:
@@ -177,7 +177,7 @@ def run_list(args: argparse.Namespace, cfg: Config) -> int:
     if not rows:
         print("Chưa có khảo sát nào. Nhập bằng: langnghe survey import TỆP")
     for s in rows:
-        print(f"{s.id:>4}  {s.title} — đợt {s.wave}, {s.respondents} phiếu, tệp {s.file_name}")
+        print(f"{s.id:>4}  {s.title} — đợt {s.wave}, {number(s.respondents)} phiếu, tệp {s.file_name}")
     return 0
 
 

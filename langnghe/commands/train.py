@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from vocab.config import Config, section
+from vocab.numbers import number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +40,11 @@ def human_rows(cfg: Config) -> list[dict]:
             continue
         try:
             db = Database(candidate, read_only=True)
-        except DatabaseLocked:
+        except DatabaseLocked:  # serve holds it: its snapshot, if it wrote one; said when there is none (round 28)
+            if not Path(cfg.storage.snapshot_path or "").is_file():
+                print(f"Lưu ý: {path} đang được tiến trình khác (serve) giữ và chưa có bản chụp "
+                      f"{cfg.storage.snapshot_path}: lần huấn luyện này không có các sửa nhãn của cán bộ.",
+                      file=sys.stderr)
             continue
         with db:
             with db.read() as cur:
@@ -64,6 +69,25 @@ def human_rows(cfg: Config) -> list[dict]:
     return []
 
 
+def unwritable(folder: Path) -> str | None:
+    """Why the models cannot be written into `folder` (made if missing), in Vietnamese, or None. Until round 28 a
+    wrong `--out` (a file, a read-only disk) was found by `nlp.train.save` after the whole training (minutes), and
+    ended on an English traceback."""
+    import tempfile
+
+    from vocab.oserrors import os_error_text
+
+    if folder.exists() and not folder.is_dir():
+        return "đây là một tệp, không phải thư mục"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return os_error_text(exc)
+    return None
+
+
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from nlp import train as T
     from nlp.pipeline import Pipeline, model_dir
@@ -74,6 +98,11 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
     logging.getLogger("langnghe.train").setLevel(logging.INFO)
     settings = section(cfg, "nlp")
+    out = Path(args.out) if args.out else model_dir(settings)
+    if not args.no_save and (why := unwritable(out)):  # said before minutes of training, not after, in a traceback
+        print(f"langnghe train: không ghi được mô hình vào {out}: {why}. Chọn thư mục khác bằng --out, hoặc "
+              "--no-save để chỉ huấn luyện và đánh giá.", file=sys.stderr)
+        return 2
     extra = [] if args.no_human_labels else human_rows(cfg)
     # rows with only one corrected field: keep what the staff said, the other field is not trained on
     extra_rows = T.correction_rows(extra)
@@ -83,9 +112,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     version = args.version or (T.DEFAULT_VERSION if not extra_rows else f"{T.DEFAULT_VERSION}+h{len(extra_rows)}")
     rows = T.load_labelled()
     if not rows:
-        print("langnghe train: no labelled data in data/training/labelled_*.jsonl", file=sys.stderr)
+        print("langnghe train: không có dữ liệu gán nhãn (data/training/labelled_*.jsonl).", file=sys.stderr)
         return 2
-    print(f"Dữ liệu gán nhãn: {len(rows)} mục; sửa của cán bộ: {len(extra_rows)} "
+    print(f"Dữ liệu gán nhãn: {number(len(rows))} mục; sửa của cán bộ: {number(len(extra_rows))} "
           f"(chủ đề {len(extra_topics)}, sắc thái {len(extra_sent)}; bình luận không tiêu đề {len(extra_comments)})",
           file=sys.stderr)
     result = T.train(version=version, labelled=rows, extra_rows=extra_rows, use_vntc=not args.no_vntc)
@@ -120,7 +149,6 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                       "heldout_vntc_sentiment": result.metrics.get("heldout_vntc_sentiment"),
                       "heldout_vntc_topics": result.metrics.get("heldout_vntc_topics")}, ensure_ascii=False, indent=2))
     if not args.no_save:
-        out = Path(args.out) if args.out else model_dir(settings)
         paths = T.save(result, out)
         for k, p in paths.items():
             print(f"{k}: {p}", file=sys.stderr)

@@ -75,7 +75,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
               file=sys.stderr)
         return 2
     db = open_for_writing(cfg, "users", "\nDừng `langnghe serve` rồi chạy lại lệnh này, hoặc quản lý tài khoản ở "
-                                        "trang Quản trị của bảng điều khiển.")
+                                        "trang Quản trị của bảng điều khiển.",
+                          create=args.users_cmd == "add")
     if db is None:
         return 3  # as every writer held by serve (it was 1, the code of a refused name or password)
     try:
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         if args.users_cmd == "list":
             rows = auth.users()
             if not rows:
-                print("(chưa có tài khoản; tạo quản trị viên đầu tiên: langnghe users add NAME --role admin)")
+                print("(chưa có tài khoản; tạo quản trị viên đầu tiên: langnghe users add TÊN --role admin)")
             else:
                 print(f"{'TÊN ĐĂNG NHẬP':24} {'VAI TRÒ':8} {'TÊN HIỂN THỊ':28} ĐĂNG NHẬP GẦN NHẤT (giờ Việt Nam)")
             locked = {p["username"] for p in auth.lockouts()}

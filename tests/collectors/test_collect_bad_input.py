@@ -284,3 +284,16 @@ def test_a_feed_cut_at_max_entries_keeps_no_validators_so_its_tail_is_asked_agai
     assert "if-none-match" not in sent and "if-modified-since" not in sent
     assert second.outcome == "ok" and second.items_new == 0 and second.skipped[ENTRIES_CUT] == 5
     assert "5" in str(h["last_skipped"])
+
+
+def test_a_failed_source_is_logged_in_vietnamese(tmp_path, server, caplog):
+    """`langnghe collect` printed «CHÚ Ý: source x failed (http_status): …; next try in 900 s» (round 28)."""
+    import logging
+
+    server.routes["/gone.rss"] = lambda req: send(req, 404, b"khong thay", "text/plain")
+    cfg = make_config(tmp_path, [rss_source("gone", server.url("/gone.rss"))])
+    with database(cfg.storage.db_path) as db, caplog.at_level(logging.WARNING, logger="langnghe.collect"):
+        run(cfg, db)
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(m.startswith("nguồn gone lỗi (") and "thử lại sau" in m for m in said), said
+    assert not any("failed" in m or "next try" in m for m in said), said

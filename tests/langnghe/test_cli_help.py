@@ -40,6 +40,9 @@ def test_every_command_says_what_it_does_in_its_own_help():
     was on the list of `langnghe --help` (or its parent's) alone (round 22). The summary line is the fallback."""
     for path, parser in _parsers(build_parser()):
         assert parser.description and VI.search(parser.description), f"{path}: no description in its --help"
+        # a sentence: `survey` and its actions began in lower case without a full stop (round 28)
+        assert parser.description[:1].isupper() and parser.description.rstrip()[-1] in ".:)", \
+            f"{path}: {parser.description!r}"
     collect = build_parser().parse_known_args(["collect"])  # the parser still parses after the descriptions
     assert collect[0].command == "collect"
     users = dict(_parsers(build_parser()))["langnghe users add"]
@@ -166,3 +169,13 @@ def test_console_times_are_vietnam_time_whatever_the_servers_zone():
     rec = logging.LogRecord("langnghe.status", logging.INFO, __file__, 1, "Đã thu thập", (), None)
     rec.created = 0.0  # 00:00 UTC, 1 January 1970
     assert ConsoleFormatter().format(rec) == "07:00 Đã thu thập"
+
+
+def test_every_option_with_a_default_says_it():
+    """A newcomer reads the default in `--help`: `search-feeds --interval` (60), `survey report --format`
+    (docx,xlsx) and `replay --tagger` (auto) had one and did not say it (round 28)."""
+    for path, parser in _parsers(build_parser()):
+        for action in parser._actions:
+            if not action.option_strings or action.nargs == 0 or action.default in (None, "", [], argparse.SUPPRESS):
+                continue
+            assert "mặc định" in (action.help or ""), f"{path} {action.option_strings}: {action.help!r}"

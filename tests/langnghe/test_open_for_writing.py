@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -84,6 +85,7 @@ def test_retention_held_by_serve_says_serve_purges_every_day(cfg, capsys, monkey
     def held(*_a, **_k):
         raise DatabaseLocked("Cơ sở dữ liệu đang được một tiến trình khác giữ.")
 
+    Path(cfg.storage.db_path).touch()  # the file serve holds (a missing one is NoDatabase, round 28)
     monkeypatch.setattr(store_db, "Database", held)
     assert retention.run(Namespace(), cfg) == 3
     err = capsys.readouterr().err

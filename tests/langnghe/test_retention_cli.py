@@ -7,6 +7,7 @@ from datetime import datetime
 
 from langnghe.commands import retention as cmd
 from orchestration import retention as job
+from store.db import Database
 from tests.langnghe.test_crash_and_cli import write_config
 from vocab.config import load
 
@@ -15,6 +16,7 @@ def test_retention_prints_its_cutoffs_and_log_in_vietnam_time(tmp_path, monkeypa
     cfg = load(write_config(tmp_path, "http://127.0.0.1:9", n_feeds=1))
     monkeypatch.delenv("LANGNGHE_DB", raising=False)
     monkeypatch.setattr(job, "utcnow", lambda: datetime(2026, 12, 5, 20, 30))  # 03:30 on the 6th in Vietnam
+    Database(cfg.storage.db_path).close()  # retention refuses a database that does not exist (round 28)
     assert cmd.run(argparse.Namespace(dry_run=True, log=False), cfg) == 0
     run = capsys.readouterr().out
     assert "Sẽ xóa" in run and "/12/" in run and "03:30" in run and "UTC" not in run and "20:30" not in run

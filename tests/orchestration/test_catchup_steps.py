@@ -147,7 +147,7 @@ def test_the_tag_job_runs_the_steps_for_items_it_tags(tmp_path, tagger):
     db.close()
 
 
-def test_a_step_that_fails_keeps_the_mark_and_the_next_run_finishes_it(tmp_path, tagger, monkeypatch):
+def test_a_step_that_fails_keeps_the_mark_and_the_next_run_finishes_it(tmp_path, tagger, monkeypatch, caplog):
     """Opening cases fails once (a bug, a full disk): the watchlist still matched, and the next run opens the case
     without a second hit, alert or push."""
     from orchestration import cases
@@ -166,8 +166,11 @@ def test_a_step_that_fails_keeps_the_mark_and_the_next_run_finishes_it(tmp_path,
     stop.set()
     assert ingest.finish_tagged(cfg, db, stop=stop) == 0  # serve stopping: left for the next start
     monkeypatch.setattr(cases, "open_for_items", real)
-    assert ingest.finish_tagged(cfg, db) == 1
+    with caplog.at_level("INFO"):
+        assert ingest.finish_tagged(cfg, db) == 1
     assert _counts(db, wid) == {"hits": 1, "reported": 1, "alerts": 1, "outbox": 1, "cases": 1, "pending": 0}
+    # said on an import's or a collect's console in Vietnamese (it was «… run for 1 items tagged before a stop», r28)
+    assert any(r.getMessage().startswith("Đã đối chiếu hồ sơ phản ánh") for r in caplog.records), caplog.text
     db.close()
 
 

@@ -21,6 +21,7 @@ from store import items as store_items
 from store.db import Database
 from tests.conftest import cli_in_process, make_config, rss_doc, rss_source, send
 from tests.langnghe.test_crash_and_cli import cli
+from vocab.numbers import number
 
 T0 = datetime(2026, 11, 22, 8, 0)
 
@@ -128,7 +129,7 @@ def test_collect_ctrl_c_stops_between_chunks_and_keeps_committed_items(tmp_path,
             break
     rest = proc.communicate(timeout=120)[1]
     out = "".join(seen) + rest
-    assert any(f"đã ghi 200/{n}" in s for s in seen), out
+    assert any(f"đã ghi 200/{number(n)}" in s for s in seen), out  # counts written the Vietnamese way (round 28)
     assert proc.returncode == 130, out
     assert "Traceback" not in out and "Đã dừng theo yêu cầu" in out
     con = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)

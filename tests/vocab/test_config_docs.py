@@ -184,6 +184,16 @@ def test_config_mistakes_are_said_in_vietnamese(tmp_path, toml, said):
         C.load(tmp_path / "khong-co.toml")
 
 
+@pytest.mark.parametrize("data", ["[storage]\ndb_path = \"var/đ.duckdb\"\n".encode("utf-16"),
+                                  "[storage]\ndb_path = \"var/à.duckdb\"\n".encode("cp1258")])
+def test_a_config_file_not_in_utf8_is_said(tmp_path, data):
+    """Saved by a Windows editor as «Unicode» (UTF-16) or ANSI: a UnicodeDecodeError traceback (round 28)."""
+    p = tmp_path / "o.toml"
+    p.write_bytes(data)
+    with pytest.raises(C.ConfigError, match="không ở bảng mã UTF-8"):
+        C.load(p)
+
+
 def test_a_typo_in_a_parts_section_is_an_error(tmp_path):
     """[nlp], [alerts], [notify.email]… are read as dicts: an override's misspelt key was silently ignored, the
     default used instead, though this module promised that typos never pass."""
