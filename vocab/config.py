@@ -588,9 +588,12 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         except UnicodeDecodeError as exc:
             from vocab.numbers import number
 
-            raise ConfigError(f"{path}: không phải văn bản UTF-8 (byte thứ {number(exc.start + 1)} không đọc được), nên "
-                              "không phải một tệp cấu hình: kiểm tra đường dẫn đã ghi ở --config hoặc biến môi trường "
-                              "LANGNGHE_CONFIG") from None
+            # one message for both causes: a config saved as UTF-16 or ANSI by a Windows editor, or a path naming
+            # a binary file (round 28: cli33 and hostile31 each found one)
+            raise ConfigError(f"{path}: không phải văn bản UTF-8 (byte thứ {number(exc.start + 1)} không đọc được). "
+                              "Nếu đây là tệp cấu hình đã lưu ở bảng mã khác (UTF-16/Unicode hoặc ANSI), hãy mở bằng "
+                              "trình soạn thảo, chọn Lưu thành… với bảng mã UTF-8, rồi chạy lại; nếu không, kiểm tra "
+                              "đường dẫn đã ghi ở --config hoặc biến môi trường LANGNGHE_CONFIG") from None
         return tomllib.loads(text)
     except FileNotFoundError:  # said what to do: a maintainer's typo in --config or $LANGNGHE_CONFIG (round 26)
         raise ConfigError(f"không có tệp cấu hình {path}: kiểm tra đường dẫn đã ghi ở --config hoặc biến môi trường "
@@ -598,9 +601,6 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
                           "cấu hình mặc định") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(toml_error_text(path, exc)) from None
-    except UnicodeDecodeError:  # saved as UTF-16 or ANSI by a Windows editor: was a Python traceback (round 28)
-        raise ConfigError(f"tệp cấu hình {path} không ở bảng mã UTF-8 (có thể đã lưu dạng UTF-16/Unicode hoặc ANSI); "
-                          "mở bằng trình soạn thảo, chọn Lưu thành… với bảng mã UTF-8, rồi chạy lại") from None
     except PermissionError:  # os_error_text's reason speaks of writing (reports, copies): this is a read
         raise ConfigError(f"không có quyền đọc tệp cấu hình {path}; hãy kiểm tra quyền đọc của tài khoản chạy "
                           "Lắng Nghe") from None
@@ -608,8 +608,18 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ConfigError(f"không đọc được tệp cấu hình {path}: {os_error_text(exc)}") from None
 
 
+def snapshot_beside(db_path: str) -> str:
+    """The snapshot's path when no config file names one: beside the database, «<name>.snapshot.duckdb» (the default
+    var/langnghe.duckdb gives the default var/langnghe.snapshot.duckdb). Before round 28 it stayed the default's
+    whatever database $LANGNGHE_DB or a config's db_path named, so a one-off serve wrote its snapshot over the
+    office's, and `status` on a damaged database read another database's snapshot (cli33's walk)."""
+    p = Path(db_path)
+    return str(p.with_name(f"{p.stem}.snapshot.duckdb"))
+
+
 def load(path: str | os.PathLike[str] | None = None) -> Config:
-    """Defaults, then the override file (argument or $LANGNGHE_CONFIG), then $LANGNGHE_DB."""
+    """Defaults, then the override file (argument or $LANGNGHE_CONFIG), then $LANGNGHE_DB; the snapshot beside the
+    database unless the override file names it (`snapshot_beside`)."""
     data = read_toml(DEFAULTS_PATH)
     override = path or os.environ.get("LANGNGHE_CONFIG")
     if override:
@@ -622,6 +632,8 @@ def load(path: str | os.PathLike[str] | None = None) -> Config:
     db = os.environ.get("LANGNGHE_DB")
     if db:
         data = _merge(data, {"storage": {"db_path": db}})
+    if not (override and "snapshot_path" in (over.get("storage") or {})):
+        data["storage"]["snapshot_path"] = snapshot_beside(str(data["storage"]["db_path"]))
     try:
         return parse(data)
     except ConfigError as exc:  # a typed section's typo or value: the defaults parse, so it is the override's

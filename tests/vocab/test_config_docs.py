@@ -165,6 +165,23 @@ def test_env_overrides_db_path(monkeypatch, tmp_path):
     assert C.load().storage.db_path == str(tmp_path / "z.duckdb")
 
 
+def test_the_snapshot_follows_the_database_unless_a_config_names_it(monkeypatch, tmp_path):
+    """$LANGNGHE_DB or a config's db_path left the snapshot at the default's var/langnghe.snapshot.duckdb: a one-off
+    serve wrote over the office's snapshot, and `status` on a damaged database read another's (cli33's walk)."""
+    monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
+    monkeypatch.delenv("LANGNGHE_DB", raising=False)
+    assert C.load().storage.snapshot_path == "var/langnghe.snapshot.duckdb"  # the default, unchanged
+    monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "z.duckdb"))
+    assert C.load().storage.snapshot_path == str(tmp_path / "z.snapshot.duckdb")
+    monkeypatch.delenv("LANGNGHE_DB")
+    p = tmp_path / "o.toml"
+    p.write_text(f'[storage]\ndb_path = "{tmp_path / "office.duckdb"}"\n', encoding="utf-8")
+    assert C.load(p).storage.snapshot_path == str(tmp_path / "office.snapshot.duckdb")
+    p.write_text(f'[storage]\ndb_path = "{tmp_path / "a.duckdb"}"\nsnapshot_path = "/backup/b.duckdb"\n',
+                 encoding="utf-8")
+    assert C.load(p).storage.snapshot_path == "/backup/b.duckdb"
+
+
 @pytest.mark.parametrize("toml,said", [
     ("[http]\nmax_body_mbb = 3\n", "[http] không có thiết lập: max_body_mbb"),
     ('[http]\nmax_concurrency = "lots"\n', "[http] max_concurrency phải là một số nguyên, không phải 'lots'"),
@@ -190,7 +207,7 @@ def test_a_config_file_not_in_utf8_is_said(tmp_path, data):
     """Saved by a Windows editor as «Unicode» (UTF-16) or ANSI: a UnicodeDecodeError traceback (round 28)."""
     p = tmp_path / "o.toml"
     p.write_bytes(data)
-    with pytest.raises(C.ConfigError, match="không ở bảng mã UTF-8"):
+    with pytest.raises(C.ConfigError, match="không phải văn bản UTF-8 .*Lưu thành… với bảng mã UTF-8"):
         C.load(p)
 
 
