@@ -74,3 +74,47 @@ def test_every_source_backing_off_is_not_a_stopped_server(cfg):
     health = [row("a", T + timedelta(hours=8)), row("b", T + timedelta(hours=16))]
     assert not status.collection_late(health, T, cfg, T + timedelta(hours=8))
     assert status.collection_late(health, T, cfg, T + timedelta(hours=9))
+
+
+def test_a_server_collecting_on_its_schedule_never_reads_late_and_one_stopped_does(tmp_path, server):
+    """The judgement against what the real scheduler writes (its injected clock moved 5 minutes a pass): a source
+    fetched every 10 minutes, one failing and backing off, one disabled. Read right after each pass and just before
+    the next, it is never late; read 30 minutes after the last pass (the server stopped), it is."""
+    from orchestration.jobs import Scheduler
+    from store import sources as store_sources
+    from store.db import Database
+    from tests.conftest import rss_doc, rss_source, send
+
+    server.routes["/ok.rss"] = lambda req: send(req, 200, rss_doc([{"title": "Tin về Hạ Long",
+                                                                      "link": "https://a.vn/1"}]))
+    server.routes["/down.rss"] = lambda req: send(req, 503, b"down")
+    cfg = make_config(tmp_path, [rss_source("ok", server.url("/ok.rss"), interval_minutes=10),
+                                 rss_source("down", server.url("/down.rss"), interval_minutes=10),
+                                 rss_source("paused", server.url("/ok.rss"), interval_minutes=1, enabled=False)],
+                      schedule={"tick_seconds": 0}, storage={"snapshot_every_minutes": 0},
+                      fulltext={"enabled": False})
+    now = [datetime(2026, 1, 5, 8, 0)]
+    verdicts: list[tuple[datetime, bool, bool]] = []
+
+    def late_at(db: Database, at: datetime) -> bool:
+        with db.read() as cur:
+            health = store_sources.health(cur, cfg.sources, at)
+            return status.collection_late(health, store_sources.last_collection_at(cur), cfg, at)
+
+    with Database(cfg.storage.db_path) as db:
+        sched = Scheduler(cfg, db, clock=lambda: now[0])
+
+        def next_pass():
+            verdicts.append((now[0], late_at(db, now[0]), late_at(db, now[0] + timedelta(minutes=5, seconds=-1))))
+            now[0] += timedelta(minutes=5)
+            if sched.passes >= 11:  # passes at 8:00, 8:05 … 8:55
+                sched.stop()
+
+        sched.hooks.append(next_pass)
+        sched.run()
+        with db.read() as cur:
+            failures = store_sources.get_states(cur)["down"].consecutive_failures
+        stopped_late = late_at(db, datetime(2026, 1, 5, 9, 30))
+    assert len(verdicts) == 12 and failures >= 3  # "down" backed off: 10, 20, 40 minutes…
+    assert [v for v in verdicts if v[1] or v[2]] == []
+    assert stopped_late  # last pass at 8:55 ("ok" due 9:00 + 11 min 20 s), read at 9:30
