@@ -345,6 +345,14 @@ def last_collection_at() -> Any:
         return local(store_sources.last_collection_at(cur))
 
 
+def collection_late() -> bool:
+    """Whether the server has stopped collecting by its own schedule (`orchestration.status.collection_late`, from the
+    sources' health and the last collection, both cached): Tổng quan and Tin bài then warn (round 28, ux33)."""
+    from orchestration import status
+
+    return status.collection_late(source_health(), last_collection_at(), config(), local(now()))
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def steps_owed() -> tuple[int, int]:
     """(pending, failed): items tagged whose cases and watchlist matching have not run yet

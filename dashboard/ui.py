@@ -213,6 +213,29 @@ def collected_text(collected_at: Any, now: Any) -> str:
     return f"Máy chủ thu thập lần gần nhất lúc {collected_at:%H:%M:%S}{day}."
 
 
+def collected_late_text(collected_at: Any, now: Any) -> str:
+    """The warning that replaces `collected_text` when the server has stopped collecting by its own schedule
+    (`data.collection_late`): since when, what it means for the page, what to do. «Máy chủ thu thập lần gần nhất lúc
+    08:10» read at 15:00 drew no eye, and staff believed the quiet screen (round 28, ux33)."""
+    from detection.explain import fmt_duration
+
+    day = "" if collected_at.date() == now.date() else f" ngày {collected_at:%d/%m/%Y}"
+    ago = fmt_duration(max((now - collected_at).total_seconds() / 60.0, 0.0))
+    return (f"Máy chủ đã ngừng thu thập tin từ {collected_at:%H:%M}{day} (đã {ago}): tin mới không về, số liệu và "
+            "danh sách trên trang dừng ở lúc đó. Hãy báo quản trị viên kiểm tra máy chủ Lắng Nghe (lệnh "
+            "`langnghe status` cho biết lần thu thập gần nhất và nguồn nào lỗi).")
+
+
+def collected_note(collected_at: Any, now: Any, late: bool) -> str:
+    """What the live pages' line says of collection, or "" when it is late (`collected_late_warning` says it)."""
+    return "" if late and collected_at is not None else collected_text(collected_at, now)
+
+
+def collected_late_warning(collected_at: Any, now: Any, late: bool) -> None:
+    if late and collected_at is not None:
+        st.warning(collected_late_text(collected_at, now), icon=":material/sync_problem:")
+
+
 def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any] | None = None) -> pd.DataFrame:
     """Items as a Vietnamese table: title first (what staff read; on a phone the columns after it are off the
     screen), then time, outlet, topics, sentiment, places, link."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Iterable
 
 from collectors.base import ENTRIES_CUT
 from vocab.config import Config, LimitsConfig
@@ -51,6 +51,40 @@ def state_counts(health: list[dict[str, Any]]) -> Counter[str]:
 def problems_first(health: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Failing, erroring and never-run sources first, then the rest in configuration order (a stable sort)."""
     return sorted(health, key=lambda h: _STATE_RANK.get(h["status"], 3))
+
+
+# How late a collection may be past the scheduler's own plan before a screen says the server has stopped collecting:
+# on top of a tick (a due source is picked up at the next one) and one fetch's deadline, what else a tick runs before
+# the next pass (ingest's full text of new items, 50 articles at 3 s a site; the catch-up, tagging, a weekly report,
+# the day's retention). A stopped server shows within 15 + 11 minutes with the default schedule; a busy one is not
+# taken for a stopped one (round 28, ux33).
+LATE_MARGIN = timedelta(minutes=10)
+
+
+def collection_due_by(health: Iterable[dict[str, Any]], last_collected_at: datetime | None,
+                      cfg: Config) -> datetime | None:
+    """The latest time the server should have collected again, by its own plan, or None when nothing is expected.
+
+    The plan is the scheduler's (collectors.runner.Runner.due): each enabled source is fetched once its
+    `next_due_at` (store.sources.health, its interval after its last poll, later while it backs off) has passed;
+    a source that never ran, or was enabled again with an old `next_due_at`, was due by the last collection at the
+    latest. The soonest of those, plus a tick, one fetch's deadline and LATE_MARGIN. None with no enabled source
+    (nothing to collect: paused is not late) or no collection yet (a new database says so, not «late»). The times
+    in `health` and `last_collected_at` are in one clock (UTC, or Vietnam time as the dashboard reads them)."""
+    if last_collected_at is None:
+        return None
+    dues = [r.get("next_due_at") or last_collected_at for r in health if r.get("enabled")]
+    if not dues:
+        return None
+    due = max(min(dues), last_collected_at)
+    return due + timedelta(seconds=cfg.schedule.tick_seconds + cfg.http.fetch_deadline_seconds) + LATE_MARGIN
+
+
+def collection_late(health: Iterable[dict[str, Any]], last_collected_at: datetime | None, cfg: Config,
+                    now: datetime) -> bool:
+    """Whether the server has stopped collecting: `now` past `collection_due_by` (exactly at it is not late)."""
+    due_by = collection_due_by(health, last_collected_at, cfg)
+    return due_by is not None and now > due_by
 
 
 def _iso(dt: datetime | None) -> str | None:

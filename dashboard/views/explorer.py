@@ -277,8 +277,9 @@ def _new_items(args: tuple, shown: tuple[str, ...], total: int, read_at: datetim
     except QueryError:
         return
     n = new_count(shown, total, list(now_df["id"]), now_total)
-    st.caption(list_read_text(read_at, data.local(data.now()), data.config().dashboard.refresh_seconds,
-                              data.last_collection_at()))
+    checked_at, collected, late = data.local(data.now()), data.last_collection_at(), data.collection_late()
+    st.caption(list_read_text(read_at, checked_at, data.config().dashboard.refresh_seconds, collected, late))
+    ui.collected_late_warning(collected, checked_at, late)  # a server that stopped collecting: said as a warning
     if n and st.button(new_items_label(n), key="x_new_items", icon=":material/refresh:", type="primary",
                        help="Đọc lại danh sách; tìm kiếm và bộ lọc giữ nguyên."):
         st.rerun()
@@ -294,12 +295,14 @@ def new_count(shown: Sequence[str], total: int, now_ids: Sequence[str], now_tota
     return max(now_total - total, len(set(now_ids) - set(shown)), 0)
 
 
-def list_read_text(read_at: datetime, checked_at: datetime, every: float, collected_at: datetime | None) -> str:
+def list_read_text(read_at: datetime, checked_at: datetime, every: float, collected_at: datetime | None,
+                   late: bool = False) -> str:
     """«Danh sách đọc lúc 20:47:02; tự kiểm tra tin mới mỗi 15 giây, lần gần nhất lúc 20:47:32. Máy chủ thu thập
     lần gần nhất lúc 20:46:58.» (Vietnam time): staff tell a list of the moment from a stale one, and a server that
-    collects from one that stopped."""
+    collects from one that stopped (`late`: the last sentence goes, a warning under the line says it; ux33)."""
+    note = ui.collected_note(collected_at, checked_at, late)
     return (f"Danh sách đọc lúc {read_at:%H:%M:%S}; tự kiểm tra tin mới mỗi {fmt_num(every, 1)} giây, lần gần nhất "
-            f"lúc {checked_at:%H:%M:%S}. " + ui.collected_text(collected_at, checked_at))
+            f"lúc {checked_at:%H:%M:%S}." + (" " + note if note else ""))
 
 
 # The items on a desk (round 24's walk): at 1366 × 768 with the sidebar open the page is 954 px, and the title «large»

@@ -33,8 +33,11 @@ def render() -> None:
 def _live() -> None:
     cfg = data.config()
     at = data.local(data.now())
+    collected, late = data.last_collection_at(), data.collection_late()
+    note = ui.collected_note(collected, at, late)
     st.caption(live_caption(cfg.area.name, cfg.area.focus, cfg.dashboard.refresh_seconds, at)
-               + " " + ui.collected_text(data.last_collection_at(), at))
+               + (" " + note if note else ""))
+    ui.collected_late_warning(collected, at, late)  # a server that stopped collecting: a warning, not a quiet time
     _push_trouble()
     t = data.totals()
     if t["items"] == 0:
