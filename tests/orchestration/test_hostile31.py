@@ -59,6 +59,9 @@ def test_the_admins_test_message_to_a_bad_address_is_an_answer_not_a_traceback(e
     cfg, db = env
     ok, detail = notify.send_test(cfg, db, "email", "a@b.vn\r\nBcc: c@d.vn", "quantri")
     assert not ok and "ký tự điều khiển" in detail
+    with db.read() as cur:  # refused before any try, and still in Nhật ký gửi (the review's find, round 28)
+        logged = cur.execute("SELECT ok, detail FROM notify_log").fetchall()
+    assert logged == [(False, f"(thử) {detail}")], logged
 
 
 def test_a_channels_own_error_is_said_to_the_admin_with_vietnamese_words_first(env, monkeypatch):

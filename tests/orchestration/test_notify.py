@@ -908,4 +908,10 @@ def test_the_admin_test_says_a_wrong_address_before_any_try(env):
                                  "ten@donvi.gov.vn.")
     assert notify.address_refusal(cfg, "email", "can.bo@uongbi.quangninh.gov.vn") is None
     assert notify.address_refusal(cfg, "email", "can bo@uongbi.gov.vn")  # a space
+    # the forms the To header always took (the review's find, round 28): a list, a display name, an internal domain
+    for fine in ("a@uongbi.gov.vn, b@uongbi.gov.vn", "Văn phòng <vp@uongbi.gov.vn>", "canbo@noibo",
+                 "Văn phòng <vp@x.vn>, tp@x.vn"):
+        assert notify.address_refusal(cfg, "email", fine) is None, fine
+    for wrong in ("a@b.vn,", "<a@b.vn", "a@@b.vn", "a@b.vn b@c.vn"):
+        assert notify.address_refusal(cfg, "email", wrong), wrong
     assert not tg.sent
