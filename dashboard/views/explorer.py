@@ -235,9 +235,10 @@ def _filters(r1: list[Any], opts: dict[str, Any]) -> tuple[list, list, list, lis
 def _results(query: str, order: str, since: datetime | None, until: datetime | None, filters: tuple,
              alert: str | None, watch: int | None, limit: int, places: list[str]) -> None:
     """The matching items (or why the query could not run), and the detail of the one picked."""
+    # the list's arguments, written once: the new-items check below searches with exactly these (the review's find)
+    args = (query, since, until, *filters, order if query.strip() else "newest", limit, alert, watch)
     try:  # one search function for every list: an empty query lists the newest items
-        df, total, exact = data.search_text(query, since, until, *filters, order if query.strip() else "newest", limit,
-                                            alert, watch)
+        df, total, exact = data.search_text(*args)
     except QueryError as exc:
         st.warning(f"Không tìm được: {exc}")
         with st.expander("Cách tìm"):
@@ -246,7 +247,6 @@ def _results(query: str, order: str, since: datetime | None, until: datetime | N
     shown = "phù hợp nhất" if order == "relevance" and query.strip() else "mới nhất"
     st.caption(f"{number(total)}{'' if exact else '+'} tin" + (" khớp" if query.strip() else "")
                + (f" (hiện {number(limit)} tin {shown}; thu hẹp bộ lọc để xem thêm)" if total > len(df) else ""))
-    args = (query, since, until, *filters, order if query.strip() else "newest", limit, alert, watch)
     st.fragment(run_every=data.config().dashboard.refresh_seconds)(_new_items)(args, tuple(df["id"]), total,
                                                                                data.local(data.now()))
     if not len(df):
