@@ -353,7 +353,10 @@ def _actions(a: dict, queue: pd.DataFrame) -> None:
     # at Tin bài or Trước giao ban emptied it: Streamlit drops a widget's state in a run that does not draw it; round 27)
     note = st.text_area("Ghi chú (kèm theo thao tác)", value=ui.drafts("alert_note").get(aid, ""), key=f"{fk}note",
                         height=68, on_change=ui.keep_draft, args=("alert_note", aid, f"{fk}note"),
-                        placeholder="Ví dụ: đã báo cáo lãnh đạo, đề nghị phường xác minh…")
+                        placeholder="Ví dụ: đã báo cáo lãnh đạo, đề nghị phường xác minh…",
+                        # the limit said before it refuses (ux34): no `max_chars`, whose box drops what is pasted
+                        # past it with no word (docs/DASHBOARD.md, «round 28 (`ux34`)»)
+                        help=f"Tối đa {number(actions.NOTE_MAX_CHARS)} ký tự.")
     row = ui.button_row()  # together at the left, wrapping on a phone (st.columns(4) stacked them there)
     if row.button("Tiếp nhận", key=f"b_{aid}_ack", disabled="acknowledge" not in allowed, type="primary",
                    icon=":material/task_alt:"):

@@ -78,7 +78,9 @@ def _period(area: str) -> datetime:
     now_local = data.local(data.now())
     # a hint for the screen, not the paper: the A4 copy said «Bấm Ctrl+P để in trang này» over its period line
     # (round 27); the period is the bold line under it, which is printed
-    c[2].container(key=ui.NO_PRINT + "brief_hint").caption(f"Mặc định: từ {why}. Bấm Ctrl+P để in trang này.")
+    # a phone has no Ctrl key (ux34's walk at 390×844): the A4 copy is printed from a computer
+    how = "Để in, mở trang này trên máy tính." if ui.on_phone() else "Bấm Ctrl+P để in trang này."
+    c[2].container(key=ui.NO_PRINT + "brief_hint").caption(f"Mặc định: từ {why}. {how}")
     st.markdown(
         f"**Tình hình dư luận từ {since_local:%H:%M ngày %d/%m/%Y} đến {now_local:%H:%M ngày %d/%m/%Y}** — "
         f"{md(area)}"

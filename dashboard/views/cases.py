@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, data_cases as dc, gate, ui
+from dashboard.actions import NOTE_MAX_CHARS, REPLY_MAX_CHARS
 from dashboard.labels import md, safe_link
 from vocab.cases import ACTION_LABELS, ALLOWED, CHANNEL_LABELS, OPEN_STATES, REPLY_CHANNELS, STATE_LABELS
 from vocab.numbers import fmt_num
@@ -206,7 +207,7 @@ def _actions(c: dict) -> None:
                                 format_func=lambda u: "—" if not u else str(users.loc[users["username"] == u, "display_name"].iloc[0] or u),
                                 placeholder="Chọn người xử lý")
         due = cols[2].date_input("Hạn trả lời", value=c["due_at"].date(), format="DD/MM/YYYY")
-        note = st.text_input("Ghi chú nội bộ", key=keys["note"])
+        note = st.text_input("Ghi chú nội bộ", key=keys["note"], help=f"Tối đa {fmt_num(NOTE_MAX_CHARS)} ký tự.")
         if st.form_submit_button("Lưu", type="primary"):
             try:
                 if who:
@@ -236,7 +237,8 @@ def _actions(c: dict) -> None:
     with st.form(scope):
         text = st.text_area("Nội dung trả lời", key=ui.form_key(scope) + "text",
                             help="Gửi qua fanpage/Zalo OA của cơ quan khi kênh cho phép; nếu "
-                                 "không, ghi nhận là đã trả lời trực tiếp (điện thoại, gặp mặt, thư).")
+                                 "không, ghi nhận là đã trả lời trực tiếp (điện thoại, gặp mặt, thư). "
+                                 f"Tối đa {fmt_num(REPLY_MAX_CHARS)} ký tự.")
         manual = st.checkbox("Đã trả lời trực tiếp, chỉ ghi nhận", value=not can_send, disabled=not can_send)
         if st.form_submit_button("Gửi trả lời" if can_send else "Ghi nhận đã trả lời"):
             try:

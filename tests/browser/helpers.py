@@ -95,13 +95,14 @@ def open_filters(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def type_into(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Fill a text field and commit it (Tab); again if a rerun replaced the field meanwhile."""
+    """Fill a text field and commit it (Tab); again if a rerun replaced the field meanwhile. The label matched
+    exactly: a box with a help icon has a button labelled «Hướng dẫn: <label>» too (ux34)."""
     for _ in range(3):
-        box = page.get_by_label(label)
+        box = page.get_by_label(label, exact=True)
         box.fill(text)
         box.press("Tab")
         settle(page)
-        if page.get_by_label(label).input_value() == text:
+        if page.get_by_label(label, exact=True).input_value() == text:
             return
     raise AssertionError(f"{label!r} did not keep {text!r}")
 

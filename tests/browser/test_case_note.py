@@ -37,4 +37,4 @@ def test_a_refused_case_change_keeps_the_note_in_chromium(served, served_as, chr
     page.get_by_role("button", name="Lưu").click()
     page.get_by_text("mở lại trước khi giao").first.wait_for(timeout=20_000)  # refused: said why
     settle(page)
-    assert page.get_by_label("Ghi chú nội bộ").input_value() == NOTE
+    assert page.get_by_label("Ghi chú nội bộ", exact=True).input_value() == NOTE

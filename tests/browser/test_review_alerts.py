@@ -76,7 +76,7 @@ def test_review_alerts_in_chromium_and_see_them_in_the_audit_log(served, chromiu
 
     # open the first alert, acknowledge it with a note
     goto(page, "Cảnh báo")
-    page.get_by_label("Ghi chú (kèm theo thao tác)").wait_for(timeout=90_000)
+    page.get_by_label("Ghi chú (kèm theo thao tác)", exact=True).wait_for(timeout=90_000)
     first_id = _open_alert_id(page)
     type_into(page, "Ghi chú (kèm theo thao tác)", "Đã báo cáo lãnh đạo, đề nghị phường xác minh")
     _shot(page, "02_canh_bao")
