@@ -63,3 +63,70 @@ def test_tag_help_says_what_pending_does_with_batch_and_workers():
     res = cli_in_process(["tag", "--help"])
     text = " ".join(res.stdout.split())
     assert "với --pending mặc định theo [nlp] batch_size" in text and "không dùng cùng --pending" in text, text
+
+
+# --- status: the last collection judged by the dashboard's rule ----------------------------------------------------
+
+LAST_UTC = __import__("datetime").datetime(2026, 12, 7, 1, 10)  # 08:10 in Vietnam: the last collection
+
+
+def _collected(cfg) -> None:
+    """Every configured source fetched at 08:10, each due again 15 minutes later, as the scheduler leaves them."""
+    from datetime import timedelta
+
+    from store.db import Database
+    from store.sources import Outcome, record_outcome
+
+    with Database(cfg.storage.db_path) as db, db.write() as cur:
+        for s in cfg.sources:
+            record_outcome(cur, Outcome(source=s.name, started_at=LAST_UTC - timedelta(seconds=5),
+                                        finished_at=LAST_UTC, outcome="ok", next_due_at=LAST_UTC + timedelta(minutes=15),
+                                        http_status=200, entries_seen=3))
+
+
+def _status(cfg, monkeypatch, capsys, now, as_json: bool):
+    import argparse
+    import json
+
+    from langnghe.commands import status as status_cmd
+    from orchestration import status
+
+    monkeypatch.setattr(status, "utcnow", lambda: now)
+    code = status_cmd.run(argparse.Namespace(json=as_json), cfg)
+    out = capsys.readouterr().out
+    return code, (json.loads(out) if as_json else out)
+
+
+def test_status_says_when_the_server_stopped_collecting_by_its_own_schedule(tmp_path, monkeypatch, capsys):
+    """Stopped at 08:10, read at 15:00: status printed «Lần thu thập gần nhất: 08:10:00 …» as calmly as a minute
+    after a pass, and its JSON had no field for it (round 28). Exit code unchanged: 0 (codes do not carry health)."""
+    from datetime import timedelta
+
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path)
+    _collected(cfg)
+    code, out = _status(cfg, monkeypatch, capsys, LAST_UTC + timedelta(hours=6, minutes=50), as_json=False)
+    assert code == 0
+    assert "CHÚ Ý: máy chủ đã ngừng thu thập tin (lần gần nhất cách đây 6 giờ 50 phút" in out, out
+    assert "lẽ ra đã thu thập lại trước 08:35:23 07/12/2026 (giờ Việt Nam)" in out, out  # 08:25 + 20 s + 3 s + 10 min
+    code, js = _status(cfg, monkeypatch, capsys, LAST_UTC + timedelta(hours=6, minutes=50), as_json=True)
+    assert code == 0 and js["collection_late"] is True and js["collection_due_by"] == "2026-12-07T01:35:23Z", js
+
+
+def test_status_on_schedule_or_never_collected_is_not_late(tmp_path, monkeypatch, capsys):
+    from datetime import timedelta
+
+    from store.db import Database
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path)
+    with Database(cfg.storage.db_path):
+        pass
+    code, js = _status(cfg, monkeypatch, capsys, LAST_UTC + timedelta(days=3), as_json=True)
+    assert js["collection_late"] is False and js["collection_due_by"] is None, js  # never collected: not «stopped»
+    _collected(cfg)
+    code, out = _status(cfg, monkeypatch, capsys, LAST_UTC + timedelta(minutes=14), as_json=False)
+    assert code == 0 and "ngừng thu thập" not in out, out
+    code, js = _status(cfg, monkeypatch, capsys, LAST_UTC + timedelta(minutes=14), as_json=True)
+    assert js["collection_late"] is False, js
