@@ -130,3 +130,58 @@ def test_status_on_schedule_or_never_collected_is_not_late(tmp_path, monkeypatch
     assert code == 0 and "ngừng thu thập" not in out, out
     code, js = _status(cfg, monkeypatch, capsys, LAST_UTC + timedelta(minutes=14), as_json=True)
     assert js["collection_late"] is False, js
+
+
+# --- train: the console in Vietnamese -------------------------------------------------------------------------------
+
+def _train_log_templates() -> list[tuple[str, int]]:
+    """Every `log.<level>("…", args…)` of nlp/train.py: its template and how many arguments it takes."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(__file__).resolve().parents[2] / "nlp" / "train.py").read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "log" and node.func.attr in ("debug", "info", "warning", "error", "exception")):
+            first = node.args[0]
+            assert isinstance(first, ast.Constant) and isinstance(first.value, str), ast.dump(first)
+            out.append((first.value, len(node.args) - 1))
+    return out
+
+
+def test_every_line_train_logs_has_its_vietnamese_console_line():
+    """«labelled: 2914 (train …)», «restorer: …» reached the console in English (round 28); a line added to
+    nlp/train.py without its Vietnamese one fails here."""
+    import re
+
+    from langnghe.commands.train import CONSOLE_LINES
+
+    found = _train_log_templates()
+    assert len(found) >= 12, found
+    for template, n_args in found:
+        assert template in CONSOLE_LINES, template
+        vi = CONSOLE_LINES[template]
+        assert sorted(set(re.findall(r"\{(\d+)\}", vi))) == [str(i) for i in range(n_args)], (template, vi)
+
+
+def test_train_console_is_vietnamese_and_minus_v_keeps_the_technical_line(tmp_path, monkeypatch):
+    """Through the real CLI console: the Vietnamese line, numbers the Vietnamese way; `-v` shows the line as logged."""
+    from langnghe.commands import train as train_cmd
+    from nlp import train as T
+
+    def fake_run(args, cfg):
+        T.log.info("labelled: %d (train %d, held-out %d), staff corrections: %d", 2914, 2300, 614, 3)
+        T.log.info("restorer: %d syllables, %d bigrams (%.1fs)", 12345, 678901, 12.34)
+        return 0
+
+    monkeypatch.setattr(train_cmd, "_run", fake_run)
+    res = cli_in_process(["train", "--no-save"], _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 0, res.stderr
+    assert "Chia dữ liệu: 2.914 mục gán nhãn (huấn luyện 2.300, để riêng đánh giá 614); sửa nhãn của cán bộ: 3" \
+        in res.stderr, res.stderr
+    assert "Bộ khôi phục dấu: 12.345 âm tiết, 678.901 cặp âm tiết (12,3 giây)" in res.stderr, res.stderr
+    assert "labelled:" not in res.stderr and "restorer:" not in res.stderr, res.stderr
+    res = cli_in_process(["-v", "train", "--no-save"], _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert "labelled: 2914 (train 2300, held-out 614), staff corrections: 3" in res.stderr, res.stderr
+
