@@ -185,3 +185,47 @@ def test_train_console_is_vietnamese_and_minus_v_keeps_the_technical_line(tmp_pa
     res = cli_in_process(["-v", "train", "--no-save"], _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert "labelled: 2914 (train 2300, held-out 614), staff corrections: 3" in res.stderr, res.stderr
 
+
+# --- search "": the newest items, said so ---------------------------------------------------------------------------
+
+def _items(path, ages_hours: list[int]) -> None:
+    from datetime import timedelta
+
+    from collectors.textutil import canonical_url, content_hash, sha1
+    from store import items as store_items
+    from store.db import Database, utcnow
+    from vocab.item import Item
+
+    rows = []
+    for n, age in enumerate(ages_hours):
+        url, pub = f"https://baoquangninh.vn/tin-{n}", utcnow() - timedelta(hours=age)
+        title = f"Tin số {n} về mưa lớn ở Hạ Long"
+        rows.append(Item(id=sha1(canonical_url(url)), source="s", collector="rss", source_type="press",
+                         outlet="Báo Quảng Ninh", url=url, canonical_url=canonical_url(url), title=title, summary="",
+                         published_at=pub, published_estimated=False, fetched_at=pub,
+                         content_hash=content_hash(title, "", url)))
+    with Database(str(path)) as db, db.write() as cur:
+        store_items.insert_items(cur, rows)
+
+
+def test_search_without_words_says_it_lists_the_newest_items(tmp_path):
+    """`langnghe search ""` printed «2 tin khớp.» (a count of the last 30 days only) over rows of score 0, as if every
+    item matched a search; Tin bài's empty box lists the newest items, and now the command says it does the same."""
+    db = tmp_path / "s.duckdb"
+    _items(db, [1, 48, 24 * 40])
+    res = cli_in_process(["search", "", "--limit", "2"], _env(db), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0] == "Không có từ khóa: liệt kê 2 tin mới nhất (như trang Tin bài khi ô tìm để trống).", lines
+    assert lines[1] == "2+ tin.", lines  # at least: counted in the last 30 days only
+    assert [ln.split("Tin số ")[1][0] for ln in lines if "Tin số" in ln] == ["0", "1"], lines  # the newest first
+    res = cli_in_process(["search", " ", "--json"], _env(db), unset=("LANGNGHE_CONFIG",))
+    assert "Không có từ khóa" in res.stderr and "Không có từ khóa" not in res.stdout, (res.stdout, res.stderr)
+    assert len(res.stdout.splitlines()) == 3
+    res = cli_in_process(["search", "mưa"], _env(db), unset=("LANGNGHE_CONFIG",))
+    assert res.stdout.splitlines()[0] == "3 tin khớp.", res.stdout  # words: as before
+
+
+def test_search_help_says_what_an_empty_query_does():
+    res = cli_in_process(["search", "--help"])
+    assert '""' in res.stdout and "không có từ khóa: các tin mới nhất" in res.stdout, res.stdout
