@@ -125,7 +125,8 @@ def _old_schema(db: Database, origin: str, cfg: Config, now: datetime) -> dict[s
             n = store_items.count_items(cur)
     return {
         "db_path": cfg.storage.db_path, "origin": origin, "generated_at": _iso(now), "items": n,
-        "last_collection_at": None, "sources": [], "missing_migrations": missing,
+        "last_collection_at": None, "collection_due_by": None, "collection_late": False, "sources": [],
+        "missing_migrations": missing,
         "note": old_schema_note(db.path, missing, "`langnghe status` chỉ đọc, không nâng cấp, nên chỉ đếm số tin."),
     }
 
@@ -179,7 +180,7 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         except NoDatabase as exc:
             return {
                 "db_path": cfg.storage.db_path, "origin": "none", "items": 0, "last_collection_at": None,
-                "sources": [], "note": str(exc),
+                "collection_due_by": None, "collection_late": False, "sources": [], "note": str(exc),
             }
         try:
             try:

@@ -121,6 +121,8 @@ def test_status_on_schedule_or_never_collected_is_not_late(tmp_path, monkeypatch
     from tests.conftest import make_config
 
     cfg = make_config(tmp_path)
+    code, js = _status(cfg, monkeypatch, capsys, LAST_UTC, as_json=True)
+    assert js["origin"] == "none" and js["collection_late"] is False, js  # no database yet: the field is there too
     with Database(cfg.storage.db_path):
         pass
     code, js = _status(cfg, monkeypatch, capsys, LAST_UTC + timedelta(days=3), as_json=True)
