@@ -125,7 +125,8 @@ def _old_schema(db: Database, origin: str, cfg: Config, now: datetime) -> dict[s
             n = store_items.count_items(cur)
     return {
         "db_path": cfg.storage.db_path, "origin": origin, "generated_at": _iso(now), "items": n,
-        "last_collection_at": None, "sources": [], "missing_migrations": missing,
+        "last_collection_at": None, "collection_due_by": None, "collection_late": False, "sources": [],
+        "missing_migrations": missing,
         "note": old_schema_note(db.path, missing, "`langnghe status` chỉ đọc, không nâng cấp, nên chỉ đếm số tin."),
     }
 
@@ -179,7 +180,7 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         except NoDatabase as exc:
             return {
                 "db_path": cfg.storage.db_path, "origin": "none", "items": 0, "last_collection_at": None,
-                "sources": [], "note": str(exc),
+                "collection_due_by": None, "collection_late": False, "sources": [], "note": str(exc),
             }
         try:
             try:
@@ -194,6 +195,9 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
                 totals, health, last, cuts = _figures(db, cfg, now)
         finally:
             db.close()
+    # the dashboard's rule (collection_late, ux33), judged before the times become text: `langnghe status` printed
+    # the last collection without saying it was long past the server's own schedule (round 28, cli34)
+    due_by, late = collection_due_by(health, last, cfg), collection_late(health, last, cfg, now)
     for row in health:
         for k, v in list(row.items()):
             if isinstance(v, datetime):
@@ -215,6 +219,10 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         # tagged, but their cases / watchlist matching failed store.tags.STEP_ATTEMPTS times: no longer tried
         "items_steps_failed": totals["steps_failed"],
         "last_collection_at": _iso(last),
+        # when the server should have collected again by its own schedule (None: nothing expected), and whether now
+        # is past it: it has stopped collecting (the warning Tổng quan and Tin bài show)
+        "collection_due_by": _iso(due_by),
+        "collection_late": late,
         "sources_failing": sum(1 for r in health if r["status"] in ("error", "failing")),
         "sources": health,
         "items_cut": cuts,  # {source: {"title": n, "text": n}}: stored cut to [storage] max_*_chars

@@ -32,6 +32,7 @@ SYNTAX_HELP = """cú pháp:
   than AND bụi            AND có thể bỏ: mọi từ đều phải có
   lũ OR "sạt lở"          một trong hai nhóm
   ô nhiễm -"bổ nhiệm"     dấu trừ: loại tin có từ hoặc cụm từ đó
+  ""                      không có từ khóa: các tin mới nhất, như trang Tin bài khi ô tìm để trống
 Gõ có dấu thì khớp đúng từ có dấu đó; gõ không dấu thì khớp mọi cách bỏ dấu ("o nhiem" tìm ra "ô nhiễm").
 Địa danh gõ có dấu ("Vàng Danh") cũng ra tin có dấu viết địa danh đó không dấu ("ở Vang Danh", "ở vang danh")
 khi hệ thống đã nhận ra địa danh ở đó ("vang danh" nghĩa là nổi tiếng thì không). Muốn không sót cách viết nào, gõ
@@ -53,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        epilog=SYNTAX_HELP, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
     p._positionals.title, p._optionals.title = "tham số", "tùy chọn"
     p.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
-    p.add_argument("query", metavar="TỪ_KHÓA", help="từ khóa (xem cú pháp bên dưới)")
+    p.add_argument("query", metavar="TỪ_KHÓA", help="từ khóa (xem cú pháp bên dưới); \"\" (để trống): liệt kê các tin mới nhất")
     p.add_argument("--json", action="store_true", help="in mỗi tin một dòng JSON (cho chương trình khác đọc)")
     p.add_argument("--limit", metavar="SỐ", type=int, default=50, help="số tin tối đa (mặc định 50)")
     p.add_argument("--since", metavar="NGÀY", type=_date, help="từ ngày này (giờ Việt Nam), ví dụ 2026-11-20 hoặc 20/11/2026")
@@ -96,6 +97,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     since = datetime.combine(args.since, datetime.min.time()) - TZ_OFFSET if args.since else None
     until = datetime.combine(args.until, datetime.min.time()) + timedelta(days=1) - TZ_OFFSET if args.until else None
+    # no words: the newest items, as Tin bài lists them with an empty box (round 28, cli34: «0 điểm» rows in relevance
+    # order, under «N tin khớp» counting only the last 30 days, read as a search that matched everything)
+    empty = not args.query.strip()
     db, why = _open(cfg)
     if db is None:
         print(f"langnghe search: {why}", file=sys.stderr)
@@ -104,7 +108,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         with db.read() as cur:
             try:
                 res = store_search.search_rows(cur, args.query, since=since, until=until, in_area_only=args.in_area,
-                                               order="newest" if args.newest else "relevance", limit=args.limit)
+                                               order="newest" if args.newest or empty else "relevance", limit=args.limit)
             except duckdb.CatalogException:  # a snapshot written before the search tables existed
                 print("langnghe search: bản chụp chưa có chỉ mục tìm kiếm; chờ serve chụp bản mới", file=sys.stderr)
                 return 3
@@ -115,6 +119,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     found = res.items
     if mentions_masked_by(cfg, saved):
         found = mask_mentions_in(found)  # as the Tin bài page lists them: a private handle is "@n***4" here too
+    if empty:  # said on stderr with --json, so that a script reading stdout reads only the items
+        print(f"Không có từ khóa: liệt kê {number(len(found))} tin mới nhất (như trang Tin bài khi ô tìm để trống).",
+              file=sys.stderr if args.json else sys.stdout)
     if args.json:
         for r in found:
             print(json.dumps({
@@ -123,7 +130,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                 "sentiment": r.sentiment, "in_area": r.in_area, "score": round(r.score, 4),
             }, ensure_ascii=False, default=str))
         return 0
-    print(f"{number(res.total)} tin khớp" + (f", hiện {number(len(found))} tin" if res.total > len(found) else "") + ".")
+    print(f"{number(res.total)}{'' if res.total_exact else '+'} tin" + ("" if empty else " khớp")
+          + (f", hiện {number(len(found))} tin" if res.total > len(found) else "") + ".")
     if not found:
         return 0
     print(f"{'Thời gian':16}  {'Điểm':>5}  {'Cơ quan, kênh':22}  Tiêu đề")

@@ -1,4 +1,5 @@
-"""`langnghe status [--json]`: item counts, per-source health, last collection time. Read-only: the database is
+"""`langnghe status [--json]`: item counts, per-source health, last collection time and whether the server has
+stopped collecting by its own schedule (the dashboard's rule, orchestration.status.collection_late). Read-only: the database is
 opened with DuckDB's `read_only=True` (never migrated), or serve's snapshot while serve holds it
 (orchestration/status.py)."""
 
@@ -18,9 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "status", help="số tin, tình trạng nguồn tin và lần thu thập gần nhất (chỉ đọc)",
         description="Số tin, tình trạng nguồn tin và lần thu thập gần nhất. Chỉ đọc: không ghi, không nâng cấp cơ sở "
                     "dữ liệu; khi serve đang giữ nó thì đọc bản chụp của serve (storage.snapshot_path) và nói vậy. Mã "
-                    "thoát: 0 xong; 2 lỗi cấu hình; 3 serve đang giữ cơ sở dữ liệu mà chưa có bản chụp; 4 cơ sở dữ "
+                    "thoát: 0 xong (cả khi máy chủ đã ngừng thu thập, quá lịch của chính nó: một dòng «CHÚ Ý» nói vậy); 2 lỗi cấu hình; 3 serve đang giữ cơ sở dữ liệu mà chưa có bản chụp; 4 cơ sở dữ "
                     "liệu hỏng và không có bản chụp.")
-    p.add_argument("--json", action="store_true", help="in JSON (cho kịch bản và công cụ kiểm tra đọc)")
+    p.add_argument("--json", action="store_true", help="in JSON (cho kịch bản và công cụ kiểm tra đọc; "
+                   "collection_late: true khi máy chủ đã ngừng thu thập, quá lịch của chính nó)")
     p.set_defaults(func=run)
 
 
@@ -44,10 +46,27 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if st.get("items_steps_failed"):
         print(steps_failed_text(st["items_steps_failed"]))
     print(f"Lần thu thập gần nhất: {local_text(st['last_collection_at'])}")
+    if st.get("collection_late"):
+        print(late_text(st["last_collection_at"], st["collection_due_by"], st["generated_at"]))
     print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
     if st.get("note"):
         print(st["note"])
     return 0
+
+
+def late_text(last_iso: str, due_iso: str, now_iso: str) -> str:
+    """The line under «Lần thu thập gần nhất» when the server is late by its own schedule (`collection_late` in the
+    JSON: orchestration.status.collection_late, the rule of the dashboard's «Máy chủ đã ngừng thu thập tin» warning).
+    Until round 28 (cli34) status printed a last collection hours old as calmly as one a minute old."""
+    from detection.explain import fmt_duration
+
+    def utc(iso: str) -> datetime:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).replace(tzinfo=None)
+
+    ago = fmt_duration(max((utc(now_iso) - utc(last_iso)).total_seconds() / 60.0, 0.0))
+    return (f"CHÚ Ý: máy chủ đã ngừng thu thập tin (lần gần nhất cách đây {ago}; theo lịch của chính nó, lẽ ra đã thu "
+            f"thập lại trước {local_text(due_iso)}): tin mới không về, Tổng quan và Tin bài cũng báo vậy. Kiểm tra "
+            "`langnghe serve` còn chạy không, và xem nhật ký của nó (langnghe-serve.log, cạnh cơ sở dữ liệu).")
 
 
 def local_text(iso_utc: str | None) -> str:

@@ -26,8 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tag", help="gán nhãn tin từ đầu vào chuẩn (chủ đề, sắc thái, địa danh) → JSONL ở đầu ra",
         description="Gán nhãn từng dòng ở đầu vào chuẩn, trả về mỗi dòng một đối tượng JSON, đúng thứ tự.",
         epilog=TAG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--batch", metavar="SỐ", type=int, default=1000, help="số tin gán nhãn mỗi lô (mặc định 1000)")
-    p.add_argument("--workers", metavar="SỐ", type=int, default=0, help="số tiến trình (mặc định 0: theo [nlp] workers)")
+    p.add_argument("--batch", metavar="SỐ", type=int, default=None,
+                   help="số tin gán nhãn mỗi lô (mặc định 1000; với --pending mặc định theo [nlp] batch_size)")
+    p.add_argument("--workers", metavar="SỐ", type=int, default=None,
+                   help="số tiến trình (mặc định 0: theo [nlp] workers); không dùng cùng --pending, vì tin đã lưu được "
+                        "gán nhãn trong một tiến trình như serve làm")
     p.add_argument("--compact", action="store_true", help="bỏ place_details và folded khỏi kết quả")
     p.add_argument("--pending", action="store_true",
                    help="thay cho đầu vào chuẩn: gán nhãn các tin đã lưu chưa có nhãn hoặc nhãn của mô hình cũ "
@@ -76,14 +79,19 @@ def _parse_line(line: str, n: int) -> tuple[dict | None, str | None]:
 def run(args: argparse.Namespace, cfg: Config) -> int:
     from nlp.service import get_pipeline
 
-    if args.batch < 1 or args.workers < 0:  # 0 and -3 were taken without a word (round 28)
+    if (args.batch is not None and args.batch < 1) or (args.workers is not None and args.workers < 0):
+        # 0 and -3 were taken without a word (round 28)
         print("langnghe tag: --batch phải lớn hơn 0 và --workers không được âm (0: theo [nlp] workers)", file=sys.stderr)
         return 2
 
     # the pipeline kept per NLP settings: a process that runs the command again (the tests, in-process) loads
     # the models once (3–4 s), not once a run
     if args.pending:
-        return _pending(cfg)
+        if args.workers is not None:  # stored items are tagged in one process (nlp.service.tag_pending), as serve does
+            print("langnghe tag: --workers không dùng được cùng --pending: tin đã lưu được gán nhãn trong một tiến "
+                  "trình (như serve làm); bỏ --workers.", file=sys.stderr)
+            return 2
+        return _pending(cfg, args.batch)
     try:
         pipeline = get_pipeline(cfg)
     except FileNotFoundError as exc:  # no model at [nlp] model_dir: it was a traceback in English (round 28)
@@ -95,7 +103,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")  # JSONL is UTF-8 whatever the locale
     errors = 0
-    for batch in _batches(stdin, max(1, args.batch)):
+    for batch in _batches(stdin, args.batch or 1000):
         good = [obj for obj, err in batch if obj is not None]
         tagged = iter(pipeline.tag_parallel(good, workers=workers) if good else [])
         for obj, err in batch:
@@ -115,12 +123,12 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def _pending(cfg: Config) -> int:
+def _pending(cfg: Config, batch: int | None = None) -> int:
     """Tag the stored items waiting for this model's tags, a progress line a batch; the first Ctrl+C stops after the
     batch in hand (every batch done is kept: each commits its own tags), and says how many were tagged and that
     running it again goes on, exit 130. Until round 28 it said nothing until the end (≈ 20 s for 2.500 items) and a
     Ctrl+C ended it without a word. The database is opened before the models load (3–4 s), so a missing or held one
-    is said at once."""
+    is said at once. `batch` is --batch, else [nlp] batch_size (round 28 took --batch and used batch_size)."""
     import threading
 
     from langnghe.commands._storing import stop_on_ctrl_c, tag_progress
@@ -140,7 +148,7 @@ def _pending(cfg: Config) -> int:
         raise
     stop = threading.Event()
     with db, stop_on_ctrl_c(stop):
-        n = tag_pending(cfg, db, batch=batch_size(cfg), pipeline=pipeline, stop=stop, progress=tag_progress)
+        n = tag_pending(cfg, db, batch=batch or batch_size(cfg), pipeline=pipeline, stop=stop, progress=tag_progress)
     if stop.is_set():
         print(f"Đã dừng theo yêu cầu: đã gán nhãn {number(n)} tin (đã lưu); chạy lại `langnghe tag --pending` để gán "
               "tiếp các tin còn lại.", file=sys.stderr)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
 from vocab.config import Config, section
-from vocab.numbers import number
+from vocab.numbers import fmt_num, number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -88,7 +89,84 @@ def unwritable(folder: Path) -> str | None:
     return None
 
 
+# nlp/train.py's log lines (English, the technical record `-v` shows as they are) as the console says them: each
+# English template → its Vietnamese one, the arguments in the same order ({0}, {1}…), numbers the Vietnamese way
+# (1.234; 0,8123). Until round 28 (cli34) «labelled: 2914 (train …)», «restorer: …» reached staff's console in English.
+# tests/langnghe/test_cli34.py fails when nlp/train.py logs a line that is not here.
+CONSOLE_LINES = {
+    "%s: skipped a line that is not JSON": "{0}: bỏ qua một dòng không phải JSON",
+    "NB shares per topic %s": "Tỷ trọng của mô hình NB theo chủ đề: {0}",
+    "topic rule: best cross-validated macro-F1 per threshold %s":
+        "Quy tắc chủ đề: macro-F1 kiểm định chéo tốt nhất theo ngưỡng {0}",
+    "topic rule: the first best %s (%.4f) beats the anchor %.3f by %.4f ≤ %.4f: the anchor is kept":
+        "Quy tắc chủ đề: phương án tốt nhất {0} ({1}) hơn ngưỡng neo {2} một khoảng {3} ≤ {4}: vẫn giữ ngưỡng neo",
+    "topic rule %s (cross-validated macro-F1 %.4f)": "Quy tắc chủ đề đã chọn: {0} (macro-F1 kiểm định chéo {1})",
+    "topic rule with items without a title apart: titled %s, untitled %s (cross-validated macro-F1 %.4f against %.4f)":
+        "Quy tắc chủ đề tách riêng tin không có tiêu đề: có tiêu đề {0}, không tiêu đề {1} (macro-F1 kiểm định chéo {2} "
+        "so với {3})",
+    "per-topic thresholds %s (cross-validated macro-F1 %.4f)":
+        "Ngưỡng riêng từng chủ đề: {0} (macro-F1 kiểm định chéo {1})",
+    "labelled: %d (train %d, held-out %d), staff corrections: %d":
+        "Chia dữ liệu: {0} mục gán nhãn (huấn luyện {1}, để riêng đánh giá {2}); sửa nhãn của cán bộ: {3}",
+    "restorer: not in RESTORER_FILES, not read: %s":
+        "Bộ khôi phục dấu: không đọc các tệp không có trong RESTORER_FILES: {0}",
+    "restorer: %d syllables, %d bigrams (%.1fs)": "Bộ khôi phục dấu: {0} âm tiết, {1} cặp âm tiết ({2} giây)",
+    "classifier trained on %d docs, %d features (%.1fs)":
+        "Bộ phân loại: đã huấn luyện trên {0} văn bản, {1} đặc trưng ({2} giây)",
+    "comment topic model: %s": "Mô hình chủ đề bình luận: {0}",
+    "comment topics: cross-validated figure (mean of the slices' and, with COMMENT_TOPICS_OWN, own social rows' "
+    "macro-F1) of the best rule per press share and longest item %s; chosen %s":
+        "Chủ đề bình luận: macro-F1 kiểm định chéo (trung bình của các lát dữ liệu và, với COMMENT_TOPICS_OWN, của các "
+        "dòng mạng xã hội của ta) của quy tắc tốt nhất theo tỷ trọng báo chí và độ dài tối đa {0}; chọn {1}",
+}
+
+# what `nlp.train.save` wrote, as the last lines say it (they read «classifier: …» until round 28)
+SAVED = {"classifier": "bộ phân loại", "restorer": "bộ khôi phục dấu", "metrics": "số đo đánh giá"}
+
+_PLACEHOLDER = re.compile(r"%(?:\.(\d+))?([dsf])")
+
+
+def console_text(template: str, args: tuple) -> str | None:
+    """A line of nlp/train.py's log in Vietnamese (CONSOLE_LINES), or None for a line not listed."""
+    vi = CONSOLE_LINES.get(template)
+    if vi is None:
+        return None
+    shown = []
+    for (decimals, kind), value in zip(_PLACEHOLDER.findall(template), args):
+        if kind == "d":
+            shown.append(number(value))
+        elif kind == "f":
+            shown.append(fmt_num(float(value), int(decimals or 6)))
+        else:
+            shown.append(str(value))
+    return vi.format(*shown)
+
+
+class VietnameseConsole(logging.Filter):
+    """Puts the Vietnamese line in place of the English one on the `langnghe.train` logger (the console is its only
+    handler: train writes no log file); a line not listed passes as it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ((record.args,) if record.args else ())
+        text = console_text(str(record.msg), args)
+        if text is not None:
+            record.msg, record.args = text, ()
+        return True
+
+
 def run(args: argparse.Namespace, cfg: Config) -> int:
+    train_log = logging.getLogger("langnghe.train")
+    console = None if getattr(args, "verbose", False) else VietnameseConsole()  # `-v`: the technical lines as logged
+    if console is not None:
+        train_log.addFilter(console)
+    try:
+        return _run(args, cfg)
+    finally:
+        if console is not None:
+            train_log.removeFilter(console)
+
+
+def _run(args: argparse.Namespace, cfg: Config) -> int:
     from nlp import train as T
     from nlp.pipeline import Pipeline, model_dir
     from nlp.steps import Resources
@@ -151,5 +229,5 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     if not args.no_save:
         paths = T.save(result, out)
         for k, p in paths.items():
-            print(f"{k}: {p}", file=sys.stderr)
+            print(f"Đã ghi {SAVED.get(k, k)}: {p}", file=sys.stderr)
     return 0
