@@ -350,7 +350,11 @@ def collection_late() -> bool:
     sources' health and the last collection, both cached): Tổng quan and Tin bài then warn (round 28, ux33)."""
     from orchestration import status
 
-    return status.collection_late(source_health(), last_collection_at(), config(), local(now()))
+    cfg = config()
+    # a dashboard started outside serve reads serve's snapshot (runtime.open_db), up to snapshot_every_minutes old
+    age = timedelta(minutes=cfg.storage.snapshot_every_minutes) \
+        if db().path == cfg.storage.snapshot_path else timedelta(0)
+    return status.collection_late(source_health(), last_collection_at(), cfg, local(now()), age)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

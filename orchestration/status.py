@@ -62,7 +62,7 @@ LATE_MARGIN = timedelta(minutes=10)
 
 
 def collection_due_by(health: Iterable[dict[str, Any]], last_collected_at: datetime | None,
-                      cfg: Config) -> datetime | None:
+                      cfg: Config, copy_age: timedelta = timedelta(0)) -> datetime | None:
     """The latest time the server should have collected again, by its own plan, or None when nothing is expected.
 
     The plan is the scheduler's (collectors.runner.Runner.due): each enabled source is fetched once its
@@ -70,20 +70,23 @@ def collection_due_by(health: Iterable[dict[str, Any]], last_collected_at: datet
     a source that never ran, or was enabled again with an old `next_due_at`, was due by the last collection at the
     latest. The soonest of those, plus a tick, one fetch's deadline and LATE_MARGIN. None with no enabled source
     (nothing to collect: paused is not late) or no collection yet (a new database says so, not «late»). The times
-    in `health` and `last_collected_at` are in one clock (UTC, or Vietnam time as the dashboard reads them)."""
+    in `health` and `last_collected_at` are in one clock (UTC, or Vietnam time as the dashboard reads them).
+    `copy_age`: how old the copy read may be (`langnghe status` beside a running serve reads its snapshot, up to
+    `snapshot_every_minutes` behind: without it a serve collecting normally read «đã ngừng»; round 28's review)."""
     if last_collected_at is None:
         return None
     dues = [r.get("next_due_at") or last_collected_at for r in health if r.get("enabled")]
     if not dues:
         return None
     due = max(min(dues), last_collected_at)
-    return due + timedelta(seconds=cfg.schedule.tick_seconds + cfg.http.fetch_deadline_seconds) + LATE_MARGIN
+    return (due + timedelta(seconds=cfg.schedule.tick_seconds + cfg.http.fetch_deadline_seconds) + LATE_MARGIN
+            + copy_age)
 
 
 def collection_late(health: Iterable[dict[str, Any]], last_collected_at: datetime | None, cfg: Config,
-                    now: datetime) -> bool:
+                    now: datetime, copy_age: timedelta = timedelta(0)) -> bool:
     """Whether the server has stopped collecting: `now` past `collection_due_by` (exactly at it is not late)."""
-    due_by = collection_due_by(health, last_collected_at, cfg)
+    due_by = collection_due_by(health, last_collected_at, cfg, copy_age)
     return due_by is not None and now > due_by
 
 
@@ -197,7 +200,8 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
             db.close()
     # the dashboard's rule (collection_late, ux33), judged before the times become text: `langnghe status` printed
     # the last collection without saying it was long past the server's own schedule (round 28, cli34)
-    due_by, late = collection_due_by(health, last, cfg), collection_late(health, last, cfg, now)
+    age = timedelta(minutes=cfg.storage.snapshot_every_minutes) if origin == "snapshot" else timedelta(0)
+    due_by, late = collection_due_by(health, last, cfg, age), collection_late(health, last, cfg, now, age)
     for row in health:
         for k, v in list(row.items()):
             if isinstance(v, datetime):

@@ -118,3 +118,33 @@ def test_a_server_collecting_on_its_schedule_never_reads_late_and_one_stopped_do
     assert len(verdicts) == 12 and failures >= 3  # "down" backed off: 10, 20, 40 minutes…
     assert [v for v in verdicts if v[1] or v[2]] == []
     assert stopped_late  # last pass at 8:55 ("ok" due 9:00 + 11 min 20 s), read at 9:30
+
+
+def test_a_copy_read_may_be_as_old_as_its_age_before_it_reads_late(cfg):
+    """`langnghe status` beside a running serve reads its snapshot, up to `snapshot_every_minutes` behind: a source
+    due just after the snapshot read «đã ngừng» 11 min 30 s later while serve collected normally (round 28's
+    review)."""
+    health = [row("a", T + timedelta(seconds=5))]
+    age = timedelta(minutes=10)
+    at = T + timedelta(seconds=5) + SLACK + timedelta(seconds=30)
+    assert status.collection_late(health, T, cfg, at)
+    assert not status.collection_late(health, T, cfg, at, copy_age=age)
+    assert status.collection_due_by(health, T, cfg, age) == T + timedelta(seconds=5) + SLACK + age
+
+
+def test_status_read_from_a_snapshot_allows_for_its_age(cfg, monkeypatch):
+    """collect_status gives the snapshot's age to the rule when it read serve's snapshot, and none otherwise."""
+    from collections import defaultdict
+
+    class Closed:
+        def close(self) -> None:
+            pass
+
+    now = status.utcnow()
+    last = now - SLACK - timedelta(minutes=3)  # past the slack by 3 minutes, inside a 10-minute-old snapshot's
+    health = [{**row("a", last), "status": "ok"}]
+    monkeypatch.setattr(status, "_old_schema", lambda *a: None)
+    monkeypatch.setattr(status, "_figures", lambda *a: (defaultdict(int), [dict(r) for r in health], last, {}))
+    for origin, late in (("snapshot", False), ("database", True)):
+        monkeypatch.setattr(status, "_open", lambda cfg_, o=origin: (Closed(), o, None))
+        assert status.collect_status(cfg)["collection_late"] is late, origin
