@@ -124,10 +124,12 @@ CONSOLE_LINES = {
 SAVED = {"classifier": "bộ phân loại", "restorer": "bộ khôi phục dấu", "metrics": "số đo đánh giá"}
 
 _PLACEHOLDER = re.compile(r"%(?:\.(\d+))?([dsf])")
+TECHNICAL = ""  # console_text's answer for a line that carries a structure: not shown without `-v`
 
 
 def console_text(template: str, args: tuple) -> str | None:
-    """A line of nlp/train.py's log in Vietnamese (CONSOLE_LINES), or None for a line not listed."""
+    """A line of nlp/train.py's log in Vietnamese (CONSOLE_LINES), None for a line not listed, TECHNICAL for one
+    whose argument is a structure (a rule's parameters, per-topic figures)."""
     vi = CONSOLE_LINES.get(template)
     if vi is None:
         return None
@@ -137,6 +139,10 @@ def console_text(template: str, args: tuple) -> str | None:
             shown.append(number(value))
         elif kind == "f":
             shown.append(fmt_num(float(value), int(decimals or 6)))
+        elif isinstance(value, (dict, list, tuple, set)):
+            # a rule's or a model's parameters (English codes, decimal points, Python's braces): the technical
+            # record, not the console's (the third review, round 28); `langnghe -v train` shows it
+            return TECHNICAL
         else:
             shown.append(str(value))
     return vi.format(*shown)
@@ -144,11 +150,17 @@ def console_text(template: str, args: tuple) -> str | None:
 
 class VietnameseConsole(logging.Filter):
     """Puts the Vietnamese line in place of the English one on the `langnghe.train` logger (the console is its only
-    handler: train writes no log file); a line not listed passes as it is."""
+    handler: train writes no log file); a line not listed passes as it is; the technical lines (a structure in
+    them) are left to `-v`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args if isinstance(record.args, tuple) else ((record.args,) if record.args else ())
-        text = console_text(str(record.msg), args)
+        try:
+            text = console_text(str(record.msg), args)
+        except Exception:  # noqa: BLE001 — logging does not catch a filter's error: it would end a training run
+            return True  # the English line, as logged
+        if text == TECHNICAL:
+            return False
         if text is not None:
             record.msg, record.args = text, ()
         return True

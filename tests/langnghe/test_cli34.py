@@ -157,7 +157,7 @@ def test_every_line_train_logs_has_its_vietnamese_console_line():
     nlp/train.py without its Vietnamese one fails here."""
     import re
 
-    from langnghe.commands.train import CONSOLE_LINES
+    from langnghe.commands.train import _PLACEHOLDER, CONSOLE_LINES
 
     found = _train_log_templates()
     assert len(found) >= 12, found
@@ -165,6 +165,23 @@ def test_every_line_train_logs_has_its_vietnamese_console_line():
         assert template in CONSOLE_LINES, template
         vi = CONSOLE_LINES[template]
         assert sorted(set(re.findall(r"\{(\d+)\}", vi))) == [str(i) for i in range(n_args)], (template, vi)
+        assert len(_PLACEHOLDER.findall(template)) == n_args, template  # a %r or %5.1f would raise in the filter
+
+
+def test_the_technical_lines_are_left_to_minus_v_and_a_filter_error_leaves_the_english_line():
+    """«Quy tắc chủ đề đã chọn: {'threshold': -0.25, …}»: a Python dict with English codes on the console (the third
+    review, round 28); and logging does not catch a filter's error, which would have ended a training run."""
+    import logging
+
+    from langnghe.commands.train import TECHNICAL, VietnameseConsole, console_text
+
+    assert console_text("topic rule %s (cross-validated macro-F1 %.4f)", ({"threshold": -0.25}, 0.8123)) == TECHNICAL
+    line = logging.LogRecord("langnghe.train", logging.INFO, "", 0, "topic rule %s (cross-validated macro-F1 %.4f)",
+                             ({"threshold": -0.25}, 0.8123), None)
+    assert VietnameseConsole().filter(line) is False
+    broken = logging.LogRecord("langnghe.train", logging.INFO, "", 0, "restorer: %d syllables, %d bigrams (%.1fs)",
+                               (1, 2, "x"), None)  # float("x") raises
+    assert VietnameseConsole().filter(broken) is True and broken.msg.startswith("restorer:")
 
 
 def test_train_console_is_vietnamese_and_minus_v_keeps_the_technical_line(tmp_path, monkeypatch):
