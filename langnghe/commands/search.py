@@ -99,7 +99,7 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     until = datetime.combine(args.until, datetime.min.time()) + timedelta(days=1) - TZ_OFFSET if args.until else None
     # no words: the newest items, as Tin bài lists them with an empty box (round 28, cli34: «0 điểm» rows in relevance
     # order, under «N tin khớp» counting only the last 30 days, read as a search that matched everything)
-    empty = not args.query.strip()
+    empty = _no_words(args.query)
     db, why = _open(cfg)
     if db is None:
         print(f"langnghe search: {why}", file=sys.stderr)
@@ -144,3 +144,15 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
 
 
 # --- periodic job: keep the index sorted ------------------------------------------------------
+
+
+def _no_words(query: str) -> bool:
+    """A query with nothing to search for: blank, or only signs and operators («...», «AND», «?!»), which the
+    parser reads as none and which listed rows of score 0 in relevance order (the third review, round 28). A query
+    that cannot be read is not "none": its error is said by the search."""
+    from store.search_query import QueryError, parse
+
+    try:
+        return parse(query) is None
+    except QueryError:
+        return False

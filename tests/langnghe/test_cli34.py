@@ -243,6 +243,9 @@ def test_search_without_words_says_it_lists_the_newest_items(tmp_path):
     assert len(res.stdout.splitlines()) == 3
     res = cli_in_process(["search", "mưa"], _env(db), unset=("LANGNGHE_CONFIG",))
     assert res.stdout.splitlines()[0] == "3 tin khớp.", res.stdout  # words: as before
+    for signs in ("...", "?!"):  # nothing the parser reads as a word: the same (the third review, round 28)
+        res = cli_in_process(["search", signs, "--limit", "2"], _env(db), unset=("LANGNGHE_CONFIG",))
+        assert res.stdout.startswith("Không có từ khóa: liệt kê 2 tin mới nhất"), (signs, res.stdout, res.stderr)
 
 
 def test_search_help_says_what_an_empty_query_does():
