@@ -357,6 +357,14 @@ def collection_late() -> bool:
     return status.collection_late(source_health(), last_collection_at(), cfg, local(now()), age)
 
 
+def collection_failing() -> tuple[bool, Any]:
+    """Whether every source that has run is failing, and when one last brought something (local time; None: never):
+    `orchestration.status.collection_failing` over the cached health rows (round 28)."""
+    from orchestration import status
+
+    return status.collection_failing(source_health())
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def steps_owed() -> tuple[int, int]:
     """(pending, failed): items tagged whose cases and watchlist matching have not run yet

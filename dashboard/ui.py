@@ -231,9 +231,26 @@ def collected_note(collected_at: Any, now: Any, late: bool) -> str:
     return "" if late and collected_at is not None else collected_text(collected_at, now)
 
 
-def collected_late_warning(collected_at: Any, now: Any, late: bool) -> None:
+def collected_late_warning(collected_at: Any, now: Any, late: bool, failing: tuple[bool, Any] = (False, None)) -> None:
+    """The stopped-server warning, or, when the server still runs but every source fails (`failing`:
+    `data.collection_failing()`, whether and since when), that one: the quiet screen explained either way."""
     if late and collected_at is not None:
         st.warning(collected_late_text(collected_at, now), icon=":material/sync_problem:")
+    elif failing[0]:
+        st.warning(failing_text(failing[1], now), icon=":material/cloud_off:")
+
+
+def failing_text(since: Any, now: Any) -> str:
+    """«Máy chủ vẫn chạy nhưng không lấy được tin từ nguồn nào …»: every source failing, since its last success. A
+    network cut left the page quiet with no word, the stopped-server rule counting each failed try (round 28)."""
+    if since is None:
+        when = "chưa lấy được tin lần nào"
+    else:
+        day = "" if since.date() == now.date() else f" ngày {since:%d/%m/%Y}"
+        when = f"lần lấy được gần nhất lúc {since:%H:%M}{day}"
+    return (f"Máy chủ vẫn chạy nhưng không lấy được tin từ nguồn nào: mọi nguồn đang lỗi ({when}). Tin mới không về "
+            "cho đến khi sửa được. Hãy báo quản trị viên kiểm tra kết nối mạng của máy chủ; trang Nguồn tin cho biết "
+            "lỗi của từng nguồn.")
 
 
 def items_view(df: pd.DataFrame, *, with_tags: bool = True, extra: dict[str, Any] | None = None) -> pd.DataFrame:

@@ -90,6 +90,18 @@ def collection_late(health: Iterable[dict[str, Any]], last_collected_at: datetim
     return due_by is not None and now > due_by
 
 
+def collection_failing(health: Iterable[dict[str, Any]]) -> tuple[bool, datetime | None]:
+    """Whether the server runs but brings nothing: every enabled source that has run is `failing` (3 failures in a
+    row or more: store.sources._status), and when the last of them last succeeded (None: never). The stopped-server
+    rule does not see it, since each failed try is a collection by the scheduler's plan: a network cut at the
+    office left Tin bài quiet with no word (round 28; «đang lỗi» was only on Nguồn tin and Tổng quan's last line)."""
+    ran = [r for r in health if r.get("enabled") and r.get("last_attempt_at") is not None]
+    if not ran or any(r.get("status") != "failing" for r in ran):
+        return False, None
+    successes = [r["last_success_at"] for r in ran if r.get("last_success_at") is not None]
+    return True, max(successes) if successes else None
+
+
 def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") + "Z" if dt else None
 

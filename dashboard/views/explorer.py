@@ -279,7 +279,8 @@ def _new_items(args: tuple, shown: tuple[str, ...], total: int, read_at: datetim
     n = new_count(shown, total, list(now_df["id"]), now_total)
     checked_at, collected, late = data.local(data.now()), data.last_collection_at(), data.collection_late()
     st.caption(list_read_text(read_at, checked_at, data.config().dashboard.refresh_seconds, collected, late))
-    ui.collected_late_warning(collected, checked_at, late)  # a server that stopped collecting: said as a warning
+    # a server that stopped collecting, or one whose every source fails: said as a warning
+    ui.collected_late_warning(collected, checked_at, late, data.collection_failing())
     if n and st.button(new_items_label(n), key="x_new_items", icon=":material/refresh:", type="primary",
                        help="Đọc lại danh sách; tìm kiếm và bộ lọc giữ nguyên."):
         st.rerun()

@@ -37,7 +37,8 @@ def _live() -> None:
     note = ui.collected_note(collected, at, late)
     st.caption(live_caption(cfg.area.name, cfg.area.focus, cfg.dashboard.refresh_seconds, at)
                + (" " + note if note else ""))
-    ui.collected_late_warning(collected, at, late)  # a server that stopped collecting: a warning, not a quiet time
+    # a server that stopped collecting, or one whose every source fails: a warning, not a quiet time
+    ui.collected_late_warning(collected, at, late, data.collection_failing())
     _push_trouble()
     t = data.totals()
     if t["items"] == 0:

@@ -90,3 +90,29 @@ def test_the_seeded_demo_database_shows_no_warning(tmp_path, page, start):
         assert "Máy chủ thu thập lần gần nhất lúc" in line(at, start)
     finally:
         discard(e)
+
+
+def failing(e: Env) -> None:
+    """Fetched at 08:10, then three failed tries in a row for every source (a network cut), the last at 08:40, each
+    backing off: the scheduler's plan is kept, so the server is not «stopped»."""
+    collected(e)
+    with e.db.write() as cur:
+        for s in e.cfg.sources:
+            for k in (1, 2, 3):
+                t = LAST_UTC + timedelta(minutes=10 * k)
+                record_outcome(cur, Outcome(source=s.name, started_at=t - timedelta(seconds=5), finished_at=t,
+                                            outcome="error", next_due_at=t + INTERVAL, error_kind="network",
+                                            error="ConnectError"))
+
+
+@pytest.mark.parametrize("page,start", PAGES)
+def test_a_server_whose_every_source_fails_says_so(env, monkeypatch, page, start):
+    """Round 28: a network cut left the page quiet with no word, each failed try counting as a collection."""
+    failing(env)
+    at_time(monkeypatch, LAST_UTC + timedelta(minutes=35))  # 08:45 in Vietnam: not late by the plan
+    at = run(env, page)
+    assert [w.value for w in at.warning if "nguồn nào" in w.value] == [
+        "Máy chủ vẫn chạy nhưng không lấy được tin từ nguồn nào: mọi nguồn đang lỗi (lần lấy được gần nhất lúc 08:10). "
+        "Tin mới không về cho đến khi sửa được. Hãy báo quản trị viên kiểm tra kết nối mạng của máy chủ; trang Nguồn "
+        "tin cho biết lỗi của từng nguồn."], [w.value for w in at.warning]
+    assert not [w.value for w in at.warning if "ngừng thu thập" in w.value]

@@ -148,3 +148,22 @@ def test_status_read_from_a_snapshot_allows_for_its_age(cfg, monkeypatch):
     for origin, late in (("snapshot", False), ("database", True)):
         monkeypatch.setattr(status, "_open", lambda cfg_, o=origin: (Closed(), o, None))
         assert status.collect_status(cfg)["collection_late"] is late, origin
+
+
+def test_every_source_failing_is_a_server_that_runs_but_brings_nothing(cfg):
+    """A network cut at the office: each failed try is a collection by the scheduler's plan, so the stopped-server
+    rule is silent and the page was quiet with no word (round 28). Every enabled source that has run `failing` (3
+    failures in a row) says so, with when one last succeeded."""
+    def src(name, st, ok, enabled=True, ran=True):
+        return {"source": name, "enabled": enabled, "status": st, "last_success_at": ok,
+                "last_attempt_at": T if ran else None}
+
+    a, b = T - timedelta(hours=2), T - timedelta(hours=1)
+    assert status.collection_failing([src("a", "failing", a), src("b", "failing", b)]) == (True, b)
+    assert status.collection_failing([src("a", "failing", None)]) == (True, None)  # never brought anything
+    assert status.collection_failing([src("a", "failing", a), src("b", "error", b)]) == (False, None)  # one may yet
+    assert status.collection_failing([src("a", "failing", a), src("b", "ok", b)]) == (False, None)
+    assert status.collection_failing([src("a", "failing", a), src("p", "paused", b, enabled=False),
+                                      src("n", "never_run", None, ran=False)]) == (True, a)
+    assert status.collection_failing([]) == (False, None)
+    assert status.collection_failing([src("n", "never_run", None, ran=False)]) == (False, None)
