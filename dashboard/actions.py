@@ -28,7 +28,7 @@ from store import users as store_users
 from store import watchlists as store_watch
 from store.search_query import QueryError, over_bounds, parse
 from vocab.alerts import SEVERITIES
-from vocab.numbers import number
+from vocab.numbers import too_long
 from store.db import Database
 
 # The longest text a staff action keeps, in characters (round 28, `hostile31`): none was bounded, and a pasted document
@@ -41,9 +41,10 @@ WATCHLIST_NAME_MAX_CHARS = 200  # names the list on Theo dõi, in Tin bài's box
 
 
 def bounded(text: str | None, limit: int, what: str) -> str | None:
-    """`text` when at most `limit` characters; else a ValueError saying the length and the limit."""
-    if text is not None and len(text) > limit:
-        raise ValueError(f"{what} dài {number(len(text))} ký tự: tối đa {number(limit)} ký tự. Hãy rút gọn rồi thử lại.")
+    """`text` when at most `limit` characters; else a ValueError saying the length and the limit (`too_long`)."""
+    why = too_long(text, limit, what)
+    if why:
+        raise ValueError(f"{why} Hãy rút gọn rồi thử lại.")
     return text
 
 

@@ -42,6 +42,7 @@ from store import users as store_users
 from store.db import Database, utcnow
 from vocab.config import Config, section
 from vocab.privacy import FEED_TEXT_COLUMNS, mask_mentions_in, mask_reason, mentions_masked_by
+from vocab.numbers import too_long
 from vocab.secrets import redact, secret
 
 log = logging.getLogger("langnghe.notify")
@@ -119,17 +120,17 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
     public http(s) addresses, as for fetches (collectors/netguard.py), unless its host is in
     [http] allow_private_hosts. A channel with an `address_pattern` (e-mail) is checked for its form."""
     address = address.strip()
-    if len(address) > MAX_ADDRESS_CHARS:
-        return (f"Địa chỉ nhận dài {len(address):,} ký tự: tối đa {MAX_ADDRESS_CHARS:,} ký tự.".replace(",", "."))
+    label = registry.labels().get(channel, channel)
+    too = too_long(address, MAX_ADDRESS_CHARS, "Địa chỉ nhận")
+    if too:
+        return too
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in address):
         return "Địa chỉ nhận có ký tự điều khiển hoặc ký tự ẩn (xuống dòng, đảo chiều chữ…): hãy gõ lại địa chỉ."
     pattern = _trait(channel, "address_pattern", None)
     if pattern and not re.fullmatch(pattern, address):
-        return (f"Địa chỉ «{address[:80]}» không đúng dạng {registry.labels().get(channel, channel)}: cần dạng "
-                f"{_trait(channel, 'address_form', '')}.")
+        return f"Địa chỉ «{address[:80]}» không đúng dạng {label}: cần dạng {_trait(channel, 'address_form', '')}."
     if not _trait(channel, "address_is_url", False):
         return None
-    label = registry.labels().get(channel, channel)
     if not re.match(r"^https?://[^\s/]+", address, re.I):
         return f"Địa chỉ {label} phải bắt đầu bằng http:// hoặc https://."
     try:

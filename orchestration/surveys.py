@@ -26,7 +26,7 @@ from surveys.model import CHOICE, Question, Questionnaire, SurveyError
 from surveys.propose import is_no_opinion, is_total_row, propose, split_choices, text
 from vocab.folding import fold
 from vocab.privacy import mask_personal_text
-from vocab.numbers import number
+from vocab.numbers import too_long
 
 log = logging.getLogger("langnghe.surveys")
 ProgressFn = Callable[[int, float | None], None]   # respondents read, share of the file read (or None)
@@ -231,8 +231,9 @@ def import_survey(db: Any, cfg: Any, file_name: str, stream: BinaryIO, questionn
     title = one_line(title) or title_from_file(file_name)  # «\u200b» alone was a title "" in a series ""
     series = one_line(series) or title
     for what, text in (("Tên khảo sát", title), ("Tên loạt khảo sát", series)):
-        if len(text) > TITLE_MAX_CHARS:
-            raise SurveyError(f"{what} dài {number(len(text))} ký tự: tối đa {number(TITLE_MAX_CHARS)} ký tự.")
+        why = too_long(text, TITLE_MAX_CHARS, what)
+        if why:
+            raise SurveyError(why)
     stored = questionnaire.stored()
     with db.read() as cur:
         dup = store_surveys.find_by_sha1(cur, digest)

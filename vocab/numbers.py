@@ -23,6 +23,14 @@ def number(n: Any, default: str | None = None) -> str:
         return str(n) if default is None else default
 
 
+def too_long(text: str | None, limit: int, what: str) -> str | None:
+    """«Ghi chú dài 2.001 ký tự: tối đa 2.000 ký tự.» when `text` is longer than `limit` characters, else None: the
+    one wording of a length refused (staff's texts, a survey's title, a subscription's address; round 28)."""
+    if text is None or len(text) <= limit:
+        return None
+    return f"{what} dài {number(len(text))} ký tự: tối đa {number(limit)} ký tự."
+
+
 def fmt_rate(x: float) -> str:
     """A rate with sensible precision: 0,03 / 0,3 / 2,5 / 14."""
     if x >= 10:
