@@ -209,8 +209,12 @@ def collected_text(collected_at: Any, now: Any) -> str:
     stopped without scrolling to Tổng quan's last line (round 28, ux32)."""
     if collected_at is None:
         return "Máy chủ chưa thu thập lần nào."
-    day = "" if collected_at.date() == now.date() else f" ngày {collected_at:%d/%m/%Y}"
-    return f"Máy chủ thu thập lần gần nhất lúc {collected_at:%H:%M:%S}{day}."
+    return f"Máy chủ thu thập lần gần nhất lúc {collected_at:%H:%M:%S}{_day_unless_today(collected_at, now)}."
+
+
+def _day_unless_today(at: Any, now: Any) -> str:
+    """« ngày 06/12/2026» after a time of another day than `now`'s, "" for today's: the collection lines' dates."""
+    return "" if at.date() == now.date() else f" ngày {at:%d/%m/%Y}"
 
 
 def collected_late_text(collected_at: Any, now: Any) -> str:
@@ -219,11 +223,11 @@ def collected_late_text(collected_at: Any, now: Any) -> str:
     08:10» read at 15:00 drew no eye, and staff believed the quiet screen (round 28, ux33)."""
     from detection.explain import fmt_duration
 
-    day = "" if collected_at.date() == now.date() else f" ngày {collected_at:%d/%m/%Y}"
     ago = fmt_duration(max((now - collected_at).total_seconds() / 60.0, 0.0))
-    return (f"Máy chủ đã ngừng thu thập tin từ {collected_at:%H:%M}{day} (đã {ago}): tin mới không về, số liệu và "
-            "danh sách trên trang dừng ở lúc đó. Hãy báo quản trị viên kiểm tra máy chủ Lắng Nghe (lệnh "
-            "`langnghe status` cho biết lần thu thập gần nhất và nguồn nào lỗi).")
+    since = f"{collected_at:%H:%M}{_day_unless_today(collected_at, now)}"
+    return (f"Máy chủ đã ngừng thu thập tin từ {since} (đã {ago}): tin mới không về, số liệu và danh sách trên trang "
+            "dừng ở lúc đó. Hãy báo quản trị viên kiểm tra máy chủ Lắng Nghe (lệnh `langnghe status` cho biết lần thu "
+            "thập gần nhất và nguồn nào lỗi).")
 
 
 def collected_note(collected_at: Any, now: Any, late: bool) -> str:
@@ -246,8 +250,7 @@ def failing_text(since: Any, now: Any) -> str:
     if since is None:
         when = "chưa lấy được tin lần nào"
     else:
-        day = "" if since.date() == now.date() else f" ngày {since:%d/%m/%Y}"
-        when = f"lần lấy được gần nhất lúc {since:%H:%M}{day}"
+        when = f"lần lấy được gần nhất lúc {since:%H:%M}{_day_unless_today(since, now)}"
     return (f"Máy chủ vẫn chạy nhưng không lấy được tin từ nguồn nào: mọi nguồn đang lỗi ({when}). Tin mới không về "
             "cho đến khi sửa được. Hãy báo quản trị viên kiểm tra kết nối mạng của máy chủ; trang Nguồn tin cho biết "
             "lỗi của từng nguồn.")
