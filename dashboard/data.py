@@ -351,9 +351,8 @@ def collection_late() -> bool:
     from orchestration import status
 
     cfg = config()
-    # a dashboard started outside serve reads serve's snapshot (runtime.open_db), up to snapshot_every_minutes old
-    age = timedelta(minutes=cfg.storage.snapshot_every_minutes) \
-        if db().path == cfg.storage.snapshot_path else timedelta(0)
+    # a dashboard started outside serve reads serve's snapshot (runtime.open_db)
+    age = status.copy_age(cfg, db().path == cfg.storage.snapshot_path)
     return status.collection_late(source_health(), last_collection_at(), cfg, local(now()), age)
 
 

@@ -83,6 +83,12 @@ def collection_due_by(health: Iterable[dict[str, Any]], last_collected_at: datet
             + copy_age)
 
 
+def copy_age(cfg: Config, from_snapshot: bool) -> timedelta:
+    """How old the figures read may be: serve's snapshot is up to `snapshot_every_minutes` behind (`langnghe status`
+    beside a running serve; a dashboard started outside serve, runtime.open_db), the live database not at all."""
+    return timedelta(minutes=cfg.storage.snapshot_every_minutes) if from_snapshot else timedelta(0)
+
+
 def collection_late(health: Iterable[dict[str, Any]], last_collected_at: datetime | None, cfg: Config,
                     now: datetime, copy_age: timedelta = timedelta(0)) -> bool:
     """Whether the server has stopped collecting: `now` past `collection_due_by` (exactly at it is not late)."""
@@ -212,7 +218,7 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
             db.close()
     # the dashboard's rule (collection_late, ux33), judged before the times become text: `langnghe status` printed
     # the last collection without saying it was long past the server's own schedule (round 28, cli34)
-    age = timedelta(minutes=cfg.storage.snapshot_every_minutes) if origin == "snapshot" else timedelta(0)
+    age = copy_age(cfg, origin == "snapshot")
     due_by, late = collection_due_by(health, last, cfg, age), collection_late(health, last, cfg, now, age)
     for row in health:
         for k, v in list(row.items()):
