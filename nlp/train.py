@@ -354,6 +354,18 @@ TOPIC_RULE_CV_SEEDS: tuple[int, ...] = (13, 7, 29)
 # anchor, the first best (rounds 1–27). Training settings, not runtime config: a retrain reads them.
 TOPIC_RULE_ANCHOR_P: float | None = 0.45
 TOPIC_RULE_ANCHOR_MARGIN = 0.001
+
+
+def rule_logit(p: float) -> float:
+    """A probability as the calibrated rule searches' grid writes it: log-odds rounded to 3 decimals (p 0.45 is
+    −0.201). One definition for the press and comment searches, the anchor, and the eval tools that must land on
+    the same grid points (nlp.eval.topic_threshold, topic_rules)."""
+    return float(np.round(np.log(p / (1 - p)), 3))
+
+
+def rule_grid() -> tuple[list[float], list[float]]:
+    """The calibrated searches' thresholds (p 0.05…0.85 by 0.05) and fallbacks (none, then TOPIC_FALLBACK_P)."""
+    return [rule_logit(p) for p in np.arange(0.05, 0.86, 0.05)], [9.0] + [rule_logit(p) for p in TOPIC_FALLBACK_P]
 # Family of the topic models (nlp.train.topic_model): "ridge" (RidgeClassifier, alpha TOPIC_ALPHA), "svm"
 # (LinearSVC), "nb" / "nb-word" (ComplementNB on all / the word columns) or "ridge+nb" / "ridge+nb-word" (the mean of
 # the two scores); TOPIC_C is C or NB alpha. docs/NLP_ROUNDS.md, "Round 5: topic model family", has the measurements
@@ -970,9 +982,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     margins, ks = ([9.0, 0.3, 0.5, 0.7], [2, 3, Y.shape[1]]) if TOPIC_RULE_GRID == "full" else ([9.0], [2])
     ths, fbs = np.round(np.arange(-0.4, 0.05, 0.05), 2), [9.0, -0.4, -0.5, -0.6, -0.7]
     if calib is not None:  # scores are log-odds: the grid is one of probabilities
-        logit = lambda p: float(np.round(np.log(p / (1 - p)), 3))  # noqa: E731
-        ths = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]
-        fbs = [9.0] + [logit(p) for p in TOPIC_FALLBACK_P]
+        ths, fbs = rule_grid()
     by_threshold: dict[float, tuple[float, dict[str, float]]] = {}  # threshold → its first best rule
     for th, fb, margin, k in itertools.product(ths, fbs, margins, ks):
         rule = {"fallback": float(fb), "margin": float(margin), "top_k": int(k)}
@@ -987,7 +997,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
              {round(t, 3): round(v, 4) for t, (v, _) in sorted(by_threshold.items()) if v >= best[0] - 0.01})
     anchored = None
     if anchor_p is not None and calib is not None:  # the press rule: keep the anchor unless clearly beaten
-        anchored = anchor_rule(by_threshold, best, logit(anchor_p), TOPIC_RULE_ANCHOR_MARGIN)
+        anchored = anchor_rule(by_threshold, best, rule_logit(anchor_p), TOPIC_RULE_ANCHOR_MARGIN)
         if anchored["held"] and best[1]["threshold"] != anchored["threshold"]:
             log.info("topic rule: the first best %s (%.4f) beats the anchor %.3f by %.4f ≤ %.4f: the anchor is kept",
                      best[1], best[0], anchored["threshold"], anchored["gain"], TOPIC_RULE_ANCHOR_MARGIN)
@@ -995,7 +1005,7 @@ def _tune_topic_rule(X, Y: np.ndarray, w: np.ndarray, groups: np.ndarray, n_labe
     log.info("topic rule %s (cross-validated macro-F1 %.4f)", best[1], best[0])
     out: dict[str, Any] = {**best[1], "cv_macro_f1": round(best[0], 4)}
     if anchored is not None:
-        out["anchor"] = {"p": float(anchor_p), "threshold": logit(anchor_p), "margin": TOPIC_RULE_ANCHOR_MARGIN,
+        out["anchor"] = {"p": float(anchor_p), "threshold": rule_logit(anchor_p), "margin": TOPIC_RULE_ANCHOR_MARGIN,
                          "held": bool(anchored["held"])}
     if TOPIC_RULE_UNTITLED and untitled is not None and TOPIC_RULE_GRID == "small":
         u = np.asarray(untitled[:n_labelled], dtype=bool)[keep]
@@ -1315,9 +1325,7 @@ def _comment_route_rule(X_top, docs: list[dict], orig: list[int], X_text: list[s
     def group_f1(P: np.ndarray) -> list[float]:
         return [comment_rule_figure(P[g], Yb[g], pr, COMMENT_TOPICS_NO_MATTER) for g, pr in zip(groups, present)]
 
-    logit = lambda p: float(np.round(np.log(p / (1 - p)), 3))  # noqa: E731
-    ths = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]
-    fbs = [9.0] + [logit(p) for p in TOPIC_FALLBACK_P]
+    ths, fbs = rule_grid()
     lengths = [None if c is None else int(c) for c in COMMENT_TOPICS_MAX_WORDS]
     # each repeat's press scores and decisions, made once: the search, the staff figures and the press-only figure
     # all read them (round 24; each computed them again)

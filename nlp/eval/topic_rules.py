@@ -38,15 +38,14 @@ from pathlib import Path
 import numpy as np
 
 from nlp.eval.sentiment_variants import NormCache
-from nlp.train import macro_f1 as columns_macro_f1
+from nlp.train import macro_f1 as columns_macro_f1, rule_logit
 
 ALWAYS = -99.0  # a fallback every best topic passes
 NONE = 9.0  # no fallback (decide_topics' convention)
 
 
-def logit(p: float) -> float:
-    """Log-odds rounded as nlp.train._tune_topic_rule's grid (so that "base" chooses what it chooses)."""
-    return float(np.round(np.log(p / (1 - p)), 3))
+# log-odds rounded as nlp.train's rule grid (so that "base" chooses what it chooses)
+logit = rule_logit
 
 
 def decide(S: np.ndarray, rule: dict, titled: np.ndarray | None = None) -> np.ndarray:

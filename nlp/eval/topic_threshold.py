@@ -32,16 +32,14 @@ CHOICES = ("argmax", "plateau", "smooth", "anchored")
 EPS = T.TOPIC_RULE_ANCHOR_MARGIN  # 0.001: the anchored choice's margin, the training's (and the plateau's width)
 
 
-def logit(p: float) -> float:
-    """Log-odds rounded as nlp.train._tune_topic_rule's grid."""
-    return float(np.round(np.log(p / (1 - p)), 3))
+logit = T.rule_logit  # log-odds rounded as the training's grid
 
 
 def prob(t: float) -> float:
     return float(1 / (1 + np.exp(-t)))
 
 
-GRID = [logit(p) for p in np.arange(0.05, 0.86, 0.05)]  # the search's thresholds
+GRID, FALLBACKS = T.rule_grid()  # the search's thresholds and fallbacks
 ANCHOR = logit(T.TOPIC_RULE_ANCHOR_P or 0.45)  # model 1.0's threshold, -0.201: the training's anchor
 
 
@@ -61,7 +59,7 @@ def oof_scores(labelled: str = "", add_files: tuple[str, ...] = ()) -> dict:
     rule = T.fit_topics(None, X_text, docs, weights, sup, aug, vntc, T.TOPIC_ALPHA, oof=oof)[3]
     return {"scores": oof["scores"], "Y": oof["Y"], "rule": {k: rule[k] for k in ("threshold", "fallback",
                                                                                    "cv_macro_f1")},
-            "fallbacks": [9.0] + [logit(p) for p in T.TOPIC_FALLBACK_P], "restorer_files": files,
+            "fallbacks": FALLBACKS, "restorer_files": files,
             "labelled": labelled or str(T.LABELLED_DIR)}
 
 
