@@ -9,17 +9,10 @@ import pytest
 
 from dashboard import clock
 from store.sources import Outcome, record_outcome
-from tests.dashboard.conftest import Env, discard, no_exception
+from tests.dashboard.conftest import Env, no_exception
 
 LAST_UTC = datetime(2026, 12, 7, 1, 10)  # 08:10 in Vietnam: the last collection
 INTERVAL = timedelta(minutes=15)
-
-
-@pytest.fixture
-def env(tmp_path):
-    e = Env(tmp_path)
-    yield e
-    discard(e)
 
 
 def collected(e: Env) -> None:
@@ -80,16 +73,12 @@ def test_a_database_never_collected_says_so_not_late(env, monkeypatch, page, sta
 
 
 @pytest.mark.parametrize("page,start", PAGES)
-def test_the_seeded_demo_database_shows_no_warning(tmp_path, page, start):
+def test_the_seeded_demo_database_shows_no_warning(demo_env, page, start):
     """The demo's data (devtools.synth: each source fetched two minutes before it was seeded, due again ten minutes
     after) read now: no warning."""
-    e = Env(tmp_path, seeded=True)
-    try:
-        at = run(e, page)
-        assert not [w.value for w in at.warning if "ngừng thu thập" in w.value]
-        assert "Máy chủ thu thập lần gần nhất lúc" in line(at, start)
-    finally:
-        discard(e)
+    at = run(demo_env, page)
+    assert not [w.value for w in at.warning if "ngừng thu thập" in w.value]
+    assert "Máy chủ thu thập lần gần nhất lúc" in line(at, start)
 
 
 def failing(e: Env) -> None:
