@@ -102,9 +102,13 @@ async def _no_dns_async(host: str, port: int) -> list[str]:
 def _dashboard_modules() -> dict[str, dict[str, Any]]:
     """Every loaded dashboard module's attributes (a copy of each module's namespace, made in C: every test of the
     suite pays this twice, and the former `{k: id(v)}` of ~1,400 names cost 3–4 ms a test under load, 1 ms now).
-    The copy holds the objects, so no id of a replaced one can be reused by its replacement."""
+    The copy holds the objects, so no id of a replaced one can be reused by its replacement.
+    `sys.modules.copy()`, not `list(sys.modules.items())`: the latter builds a tuple per module, an allocation may
+    run the garbage collector, a finalizer may let another thread run, and a thread that imports (a server a test
+    left stopping) then changes the dict mid-iteration (CI, stop 44: «dictionary changed size during
+    iteration»). The copy is made in C with no Python code running."""
     return {name: dict(vars(mod))
-            for name, mod in list(sys.modules.items()) if name.startswith("dashboard.") and mod is not None}
+            for name, mod in sys.modules.copy().items() if name.startswith("dashboard.") and mod is not None}
 
 
 _GONE = object()
