@@ -77,8 +77,6 @@ def _parse_line(line: str, n: int) -> tuple[dict | None, str | None]:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from nlp.service import get_pipeline
-
     if (args.batch is not None and args.batch < 1) or (args.workers is not None and args.workers < 0):
         # 0 and -3 were taken without a word (round 28)
         print("langnghe tag: --batch phải lớn hơn 0 và --workers không được âm (0: theo [nlp] workers)", file=sys.stderr)
@@ -92,10 +90,8 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
                   "trình (như serve làm); bỏ --workers.", file=sys.stderr)
             return 2
         return _pending(cfg, args.batch)
-    try:
-        pipeline = get_pipeline(cfg)
-    except FileNotFoundError as exc:  # no model at [nlp] model_dir: it was a traceback in English (round 28)
-        print(f"langnghe tag: {exc}", file=sys.stderr)
+    pipeline = _pipeline_or_say(cfg, "tag")
+    if pipeline is None:
         return 2
     workers = args.workers or pipeline.workers
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
@@ -123,6 +119,18 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _pipeline_or_say(cfg: Config, command: str) -> Any:
+    """The pipeline, or None after saying why on stderr: no model at [nlp] model_dir was a traceback in English
+    (round 28). One place for `tag` from stdin and `tag --pending`."""
+    from nlp.service import get_pipeline
+
+    try:
+        return get_pipeline(cfg)
+    except FileNotFoundError as exc:
+        print(f"langnghe {command}: {exc}", file=sys.stderr)
+        return None
+
+
 def _pending(cfg: Config, batch: int | None = None) -> int:
     """Tag the stored items waiting for this model's tags, a progress line a batch; the first Ctrl+C stops after the
     batch in hand (every batch done is kept: each commits its own tags), and says how many were tagged and that
@@ -132,20 +140,19 @@ def _pending(cfg: Config, batch: int | None = None) -> int:
     import threading
 
     from langnghe.commands._storing import stop_on_ctrl_c, tag_progress
-    from nlp.service import batch_size, get_pipeline, tag_pending
+    from nlp.service import batch_size, tag_pending
 
     db = open_for_writing(cfg, "tag --pending", create=False)
     if db is None:
         return 3
     try:
-        pipeline = get_pipeline(cfg)
-    except FileNotFoundError as exc:
-        db.close()
-        print(f"langnghe tag --pending: {exc}", file=sys.stderr)
-        return 2
+        pipeline = _pipeline_or_say(cfg, "tag --pending")
     except BaseException:
         db.close()
         raise
+    if pipeline is None:
+        db.close()
+        return 2
     stop = threading.Event()
     with db, stop_on_ctrl_c(stop):
         n = tag_pending(cfg, db, batch=batch or batch_size(cfg), pipeline=pipeline, stop=stop, progress=tag_progress)
