@@ -259,6 +259,27 @@ def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: dateti
     return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / stamp
 
 
+def claim_dir(out: Path) -> Path:
+    """`out`, or `out-2`, `out-3`… when a report of the same kind, period and area was archived in the same second:
+    the folder is stamped to the second, and the second report wrote over the first's files (the same names), which
+    its own failed archive row then deleted (`_discard`; round 28's note). Made with `mkdir(exist_ok=False)`, so two
+    processes cannot take the same one. Any other OS error leaves `out` as it is: writing the files says why."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return out
+    for n in range(1, 1000):
+        path = out if n == 1 else out.with_name(f"{out.name}-{n}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+        except OSError:
+            return out
+    return out
+
+
 def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
                    now: datetime | None = None, progress: Progress | None = None, late: bool | None = None,
                    then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> Result:
@@ -268,7 +289,7 @@ def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = ""
     report archived and its push never written, and the next tick found the week made; round 28)."""
     now = now or utcnow()
     period = week_period(week, now)
-    out = archive_dir(s, "weekly", period.week, area, now)
+    out = claim_dir(archive_dir(s, "weekly", period.week, area, now))
     res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
     _record(db, "weekly", period.week, area, now, generated_by, out, res, late, then)
     return res
@@ -278,7 +299,7 @@ def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = Non
                   generated_by: str, now: datetime | None = None, progress: Progress | None = None) -> Result:
     now = now or utcnow()
     key = rapid_key(alert_id, story_id)
-    out = archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now)
+    out = claim_dir(archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now))
     res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now, progress=progress)
     _record(db, "rapid", key, "", now, generated_by, out, res)
     return res
@@ -304,7 +325,7 @@ def _record(db: Database, kind: str, period: str, area: str, now: datetime, by: 
 def _discard(out: Path, res: Result) -> None:
     """The files of a report whose archive row was not written (the row and the schedule's push share a transaction:
     a failed push rolls the row back, and the retry writes a new folder; the review's find, round 28). Only its own
-    files: a folder stamped to the second may hold another report's."""
+    files (the folder is the report's own since `claim_dir`, but a file put there by hand is not deleted)."""
     for path in res.files.values():
         Path(path).unlink(missing_ok=True)
     with contextlib.suppress(OSError):

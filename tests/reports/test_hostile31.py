@@ -103,3 +103,41 @@ def test_a_push_that_fails_takes_its_reports_files_with_the_rolled_back_row(tmp_
     with db.read() as cur:
         assert not len(store_reports.list_archive(cur, "weekly"))
     db.close()
+
+
+def test_two_reports_archived_in_the_same_second_keep_their_own_folders(tmp_path, monkeypatch):
+    """The folder is stamped to the second: a second weekly report of the same week and area in that second wrote
+    over the first's files (the same names), and a failed row of it then deleted them (round 28's note)."""
+    db = database(tmp_path / "s.duckdb")
+    now = datetime(2026, 11, 20, 9, 0, 0)
+
+    def made(db_, s_, week, out_, *, area, now, progress=None):  # type: ignore[no-untyped-def]
+        out_.mkdir(parents=True, exist_ok=True)
+        (out_ / "bao-cao.docx").write_bytes(str(out_).encode())
+        return Result(files={"docx": out_ / "bao-cao.docx"}, n_items=3)
+
+    def failed(cur, res):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the outbox refused it")
+
+    monkeypatch.setattr(generate, "weekly_report", made)
+    s = settings(charts=False, archive_dir=str(tmp_path / "archive"))
+    first = generate.archive_weekly(db, s, WEEK, generated_by="a", now=now)
+    second = generate.archive_weekly(db, s, WEEK, generated_by="b", now=now)
+    with pytest.raises(RuntimeError):
+        generate.archive_weekly(db, s, WEEK, generated_by="lich", now=now, then=failed)
+    a, b = first.files["docx"], second.files["docx"]
+    assert a.parent != b.parent and b.parent.name == a.parent.name + "-2", (a, b)
+    assert a.read_bytes() == str(a.parent).encode() and b.read_bytes() == str(b.parent).encode()
+    with db.read() as cur:
+        assert sorted(r["dir"] for r in store_reports.list_archive(cur, "weekly").to_dict("records")) == sorted(
+            [str(a.parent), str(b.parent)])
+    db.close()
+
+
+def test_claim_dir_leaves_an_unwritable_archive_to_the_file_writers(tmp_path):
+    """A folder that cannot be made is said by the file writers (res.errors, «Không ghi được tệp …»), not raised
+    earlier by the claim."""
+    blocker = tmp_path / "tep"
+    blocker.write_text("x")
+    out = blocker / "weekly" / "20261120-090000"
+    assert generate.claim_dir(out) == out
