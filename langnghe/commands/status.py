@@ -51,13 +51,28 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         print(steps_pending_text(st["items_steps_pending"]))
     if st.get("items_steps_failed"):
         print(steps_failed_text(st["items_steps_failed"]))
-    print(f"Lần thu thập gần nhất: {local_text(st['last_collection_at'])}")
+    print(collection_text(st))
     if st.get("collection_late"):
         print(late_text(st["last_collection_at"], st["collection_due_by"], st["generated_at"]))
     print(f"Nguồn lỗi: {st.get('sources_failing', 0)} / {len(st['sources'])}")
     if st.get("note"):
         print(st["note"])
     return 0
+
+
+def collection_text(st: dict) -> str:
+    """«Lần thu thập thành công gần nhất: …», and when every source's latest try failed since, the try too: is the
+    server still trying. It printed «Lần thu thập gần nhất:» with the last fetch, failed or not, so a server whose every
+    source failed read as fresh (round 29, ux35). A JSON of before round 29 (no `last_success_at`): the old line."""
+    if "last_success_at" not in st:
+        return f"Lần thu thập gần nhất: {local_text(st.get('last_collection_at'))}"
+    got, failed = st.get("last_success_at"), st.get("last_failed_try_at")
+    line = f"Lần thu thập thành công gần nhất: {local_text(got)}"
+    if failed:
+        since = " từ lần thành công trên" if got else ", chưa lần nào thành công"
+        line += (f"\nLần thử gần nhất: {local_text(failed)} — mọi nguồn đều lỗi{since}: serve vẫn chạy và vẫn thử, "
+                 "nhưng không lấy được tin (`langnghe sources` cho biết lỗi của từng nguồn).")
+    return line
 
 
 def no_database_text(db_path: str) -> str:
