@@ -170,6 +170,12 @@ def flash(where: str = "") -> bool:
     # no_links: the texts hold what staff typed (a watchlist's name, a survey's title, a time «07:30») and exceptions'
     # words; «![x](https://…)» typed there was drawn as an image the browser fetched from outside (round 28)
     (st.success if kind == "ok" else st.error)(no_links(text))
+    if kind != "ok" and st.session_state.get("_flash_toasted") != at:
+        # a refusal is also said once in a toast, in the corner of the screen wherever staff have scrolled: under its
+        # form it stood at the screen's bottom edge or below it (Phản ánh's reply past 5.000 characters at 1366×768,
+        # «Gửi thử» on a phone), and staff saw the button do nothing (round 29, ux35)
+        st.session_state["_flash_toasted"] = at
+        st.toast(no_links(text), icon=":material/error:")
     return True
 
 
