@@ -70,8 +70,10 @@ def collection_text(st: dict) -> str:
     line = f"Lần thu thập thành công gần nhất: {local_text(got)}"
     if failed:
         since = " từ lần thành công trên" if got else ", chưa lần nào thành công"
-        line += (f"\nLần thử gần nhất: {local_text(failed)} — mọi nguồn đều lỗi{since}: serve vẫn chạy và vẫn thử, "
-                 "nhưng không lấy được tin (`langnghe sources` cho biết lỗi của từng nguồn).")
+        # not «serve still tries»: status reads the live file only while serve is stopped; whether it still runs is the
+        # stopped-server line's (CHÚ Ý)
+        line += (f"\nLần thử gần nhất: {local_text(failed)} — mọi nguồn đều lỗi{since}, không lấy được tin "
+                 "(`langnghe sources` cho biết lỗi của từng nguồn).")
     return line
 
 

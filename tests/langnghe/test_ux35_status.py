@@ -63,8 +63,8 @@ def test_status_gives_the_last_success_and_says_the_server_still_tries(tmp_path,
     code, out = _status(cfg, monkeypatch, capsys, tried + timedelta(minutes=5), as_json=False)
     assert code == 0
     assert "Lần thu thập thành công gần nhất: 08:10:00 07/12/2026 (giờ Việt Nam)" in out, out
-    assert ("Lần thử gần nhất: 08:25:00 07/12/2026 (giờ Việt Nam) — mọi nguồn đều lỗi từ lần thành công trên: serve "
-            "vẫn chạy và vẫn thử") in out, out
+    assert ("Lần thử gần nhất: 08:25:00 07/12/2026 (giờ Việt Nam) — mọi nguồn đều lỗi từ lần thành công trên, không "
+            "lấy được tin") in out, out
     code, js = _status(cfg, monkeypatch, capsys, tried + timedelta(minutes=5), as_json=True)
     assert js["last_collection_at"] == "2026-12-07T01:25:00Z" and js["last_success_at"] == "2026-12-07T01:10:00Z", js
     assert js["last_failed_try_at"] == "2026-12-07T01:25:00Z", js
@@ -80,5 +80,5 @@ def test_status_collecting_normally_says_one_line():
              "last_failed_try_at": "2026-12-07T01:25:00Z"}
     assert collection_text(never).splitlines() == [
         "Lần thu thập thành công gần nhất: chưa có",
-        "Lần thử gần nhất: 08:25:00 07/12/2026 (giờ Việt Nam) — mọi nguồn đều lỗi, chưa lần nào thành công: serve vẫn "
-        "chạy và vẫn thử, nhưng không lấy được tin (`langnghe sources` cho biết lỗi của từng nguồn)."]
+        "Lần thử gần nhất: 08:25:00 07/12/2026 (giờ Việt Nam) — mọi nguồn đều lỗi, chưa lần nào thành công, không lấy "
+        "được tin (`langnghe sources` cho biết lỗi của từng nguồn)."]
