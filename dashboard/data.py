@@ -38,6 +38,7 @@ from vocab.timefmt import TZ_NAME, VN_OFFSET
 
 if TYPE_CHECKING:
     from collectors.fulltext import FulltextSettings, SourceFulltext
+    from orchestration.status import Collection
 
 TZ = TZ_NAME
 TZ_OFFSET = VN_OFFSET
@@ -345,23 +346,26 @@ def last_collection_at() -> Any:
         return local(store_sources.last_collection_at(cur))
 
 
-def collection_late() -> bool:
-    """Whether the server has stopped collecting by its own schedule (`orchestration.status.collection_late`, from the
-    sources' health and the last collection, both cached): Tổng quan and Tin bài then warn (round 28, ux33)."""
+@st.cache_data(ttl=TTL, show_spinner=False)
+def last_success_at() -> Any:
+    """The last fetch that succeeded (local time): when the server last collected (`last_collection_at` counts failed
+    tries too; round 29)."""
+    with db().read() as cur:
+        return local(store_sources.last_success_at(cur))
+
+
+def collection() -> "Collection":
+    """What the live pages say of collection (`orchestration.status.Collection`, local time, from the cached health
+    rows and times): the last try, the last success, the latest failed try when every source's latest failed, whether
+    the server is late by its own schedule (`status.collection_late`; Tổng quan and Tin bài then warn, ux33) and
+    whether every source is failing (`status.collection_failing`). Replaces `collection_late()` and
+    `collection_failing()` (round 29)."""
     from orchestration import status
 
     cfg = config()
     # a dashboard started outside serve reads serve's snapshot (runtime.open_db)
     age = status.copy_age(cfg, db().path == cfg.storage.snapshot_path)
-    return status.collection_late(source_health(), last_collection_at(), cfg, local(now()), age)
-
-
-def collection_failing() -> tuple[bool, Any]:
-    """Whether every source that has run is failing, and when one last brought something (local time; None: never):
-    `orchestration.status.collection_failing` over the cached health rows (round 28)."""
-    from orchestration import status
-
-    return status.collection_failing(source_health())
+    return status.Collection.of(source_health(), last_collection_at(), last_success_at(), cfg, local(now()), age)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -71,7 +71,7 @@ def trouble_text(t: dict, labels: dict[str, str]) -> str:
         parts.append(f"{t['waiting']} tin chờ gửi lại (cũ nhất lúc {data.local(t['since']):%H:%M %d/%m}"
                      + (f", thử lại lúc {data.local(t['next_try']):%H:%M}" if t.get("next_try") else "") + ")")
     if t["failed"]:
-        parts.append(f"{t['failed']} tin đã bỏ sau nhiều lần gửi không được")
+        parts.append(f"{t['failed']} tin đã bỏ, không gửi nữa")  # after max_attempts tries, or one when a setting is missing
     return (f"Thông báo qua {labels.get(t['channel'], t['channel'])} tới {t['address']} đang lỗi: "
             + "; ".join(parts) + (f". Lỗi gần nhất: {t['last_error']}" if t.get("last_error") else "."))
 

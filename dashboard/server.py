@@ -149,6 +149,9 @@ TOOLBAR_WORDS = {
     # type in most); Streamlit 1.67's InputInstructions writes one of these, `Press ${⌘ or Ctrl}+Enter` in a text area
     **{f"Press {key}Enter to {what}": f"Nhấn {key}Enter để {doing}" for key in ("", "⌘+", "Ctrl+")
        for what, doing in (("apply", "áp dụng"), ("submit form", "gửi"))},
+    # a toast's long text is cut with a «view more» / «view less» link, and its × is labelled «Close»: refusals are said
+    # in a toast too since round 29 (ux35, `ui.flash`), and «Gửi thử»'s answers run past the cut
+    "view more": "xem thêm", "view less": "thu gọn", "Close": "Đóng",
 }
 # the search box's count, as a JavaScript function of its text (see above): «1 of 3 results» → «1 / 3 kết quả»,
 # «1 result» → «1 kết quả», «over 1000» → «hơn 1.000», «2 of over 1000» → «2 / hơn 1.000»; other text as it is
@@ -158,8 +161,9 @@ SEARCH_COUNT = ("const N=s=>{if(s==='over 1000')return 'hơn 1.000';const m=/^(\
                 "const C=s=>{const m=/^(\\d+) of (.+)$/.exec(s);if(m){const x=N(m[2]);return x===null?s:m[1]+' / '+x}"
                 "const x=N(s);return x!==null?x:Object.hasOwn(L,s)?L[s]:s};")
 _TOOLBAR_NAMED = ('[data-testid="stElementToolbarButton"] button[aria-label],'
-                  '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label]')
-_TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],[data-testid="InputInstructions"],'
+                  '[data-testid="stDataFrameColumnMenu"] [aria-label],.gdg-search-bar button[aria-label],'
+                  '[data-testid="stToast"] button[aria-label]')
+_TOOLBAR_TEXTS = ('[data-testid="stSkipToContent"],[data-testid="InputInstructions"],[data-testid="stToastViewButton"],'
                   '[data-testid="stTooltipContent"],[data-testid="stDataFrameColumnVisibilityMenu"],'
                   '[data-testid="stDataFrameColumnMenu"],[data-testid="stDataFrameColumnFormattingMenu"],'
                   '[data-testid="stDataFrameStatisticsMenu"]')

@@ -170,6 +170,12 @@ def flash(where: str = "") -> bool:
     # no_links: the texts hold what staff typed (a watchlist's name, a survey's title, a time «07:30») and exceptions'
     # words; «![x](https://…)» typed there was drawn as an image the browser fetched from outside (round 28)
     (st.success if kind == "ok" else st.error)(no_links(text))
+    if kind != "ok" and st.session_state.get("_flash_toasted") != at:
+        # a refusal is also said once in a toast, in the corner of the screen wherever staff have scrolled: under its
+        # form it stood at the screen's bottom edge or below it (Phản ánh's reply past 5.000 characters at 1366×768,
+        # «Gửi thử» on a phone), and staff saw the button do nothing (round 29, ux35)
+        st.session_state["_flash_toasted"] = at
+        st.toast(no_links(text), icon=":material/error:")
     return True
 
 
@@ -203,10 +209,19 @@ def empty(text: str) -> None:
     st.info(text, icon=":material/info:")
 
 
-def collected_text(collected_at: Any, now: Any) -> str:
+def collected_text(collected_at: Any, now: Any, failed_try_at: Any = None) -> str:
     """«Máy chủ thu thập lần gần nhất lúc 20:46:58.» (the day too when not today's), or that it never has: under the
     live pages' «read at» line (Tổng quan, Tin bài), so a screen left open tells a server that collects from one that
-    stopped without scrolling to Tổng quan's last line (round 28, ux32)."""
+    stopped without scrolling to Tổng quan's last line (round 28, ux32). `collected_at` is the last fetch that
+    succeeded; `failed_try_at`, the latest try when every source's latest failed since (`status.last_failed_try`): then
+    both are said, when it last got something and that it still tries. The line gave the last fetch, failed or not, so
+    a server whose every source failed read as fresh (round 29, ux35)."""
+    if failed_try_at is not None:
+        tried = f"lần thử gần nhất lúc {failed_try_at:%H:%M:%S}{_day_unless_today(failed_try_at, now)}"
+        if collected_at is None:
+            return f"Máy chủ chưa thu thập được tin lần nào: đã thử nhưng lỗi ở mọi nguồn, {tried}."
+        return (f"Máy chủ thu thập được tin lần gần nhất lúc {collected_at:%H:%M:%S}"
+                f"{_day_unless_today(collected_at, now)}; từ đó vẫn thử nhưng lỗi ở mọi nguồn, {tried}.")
     if collected_at is None:
         return "Máy chủ chưa thu thập lần nào."
     return f"Máy chủ thu thập lần gần nhất lúc {collected_at:%H:%M:%S}{_day_unless_today(collected_at, now)}."
@@ -217,31 +232,40 @@ def _day_unless_today(at: Any, now: Any) -> str:
     return "" if at.date() == now.date() else f" ngày {at:%d/%m/%Y}"
 
 
-def collected_late_text(collected_at: Any, now: Any) -> str:
+def collected_late_text(collected_at: Any, now: Any, got_at: Any = None, failed_before: bool = False) -> str:
     """The warning that replaces `collected_text` when the server has stopped collecting by its own schedule
-    (`data.collection_late`): since when, what it means for the page, what to do. «Máy chủ thu thập lần gần nhất lúc
-    08:10» read at 15:00 drew no eye, and staff believed the quiet screen (round 28, ux33)."""
+    (`data.collection().late`): since when (`collected_at`: its last try), what it means for the page, what to do.
+    «Máy chủ thu thập lần gần nhất lúc 08:10» read at 15:00 drew no eye, and staff believed the quiet screen (round
+    28, ux33). `failed_before`: every source's latest try had failed before it stopped; then when it last got
+    something (`got_at`, None: never) is said too (round 29)."""
     from detection.explain import fmt_duration
 
     ago = fmt_duration(max((now - collected_at).total_seconds() / 60.0, 0.0))
     since = f"{collected_at:%H:%M}{_day_unless_today(collected_at, now)}"
-    return (f"Máy chủ đã ngừng thu thập tin từ {since} (đã {ago}): tin mới không về, số liệu và danh sách trên trang "
-            "dừng ở lúc đó. Hãy báo quản trị viên kiểm tra máy chủ Lắng Nghe (lệnh `langnghe status` cho biết lần thu "
-            "thập gần nhất và nguồn nào lỗi).")
+    before = ""
+    if failed_before:
+        got = (f"lần thu thập được tin gần nhất lúc {got_at:%H:%M}{_day_unless_today(got_at, now)}"
+               if got_at is not None else "chưa thu thập được tin lần nào")
+        before = f"; trước đó đã lỗi ở mọi nguồn, {got}"
+    return (f"Máy chủ đã ngừng thu thập tin từ {since} (đã {ago}){before}: tin mới không về, số liệu và danh sách trên "
+            "trang dừng ở lúc đó. Hãy báo quản trị viên kiểm tra máy chủ Lắng Nghe (lệnh `langnghe status` cho biết lần "
+            "thu thập gần nhất và nguồn nào lỗi).")
 
 
-def collected_note(collected_at: Any, now: Any, late: bool) -> str:
-    """What the live pages' line says of collection, or "" when it is late (`collected_late_warning` says it)."""
-    return "" if late and collected_at is not None else collected_text(collected_at, now)
+def collected_note(c: Any, now: Any) -> str:
+    """What the live pages' line says of collection (`c`: `data.collection()`), or "" when it is late
+    (`collected_late_warning` says it)."""
+    return "" if c.late and c.tried_at is not None else collected_text(c.got_at, now, c.failed_try_at)
 
 
-def collected_late_warning(collected_at: Any, now: Any, late: bool, failing: tuple[bool, Any] = (False, None)) -> None:
-    """The stopped-server warning, or, when the server still runs but every source fails (`failing`:
-    `data.collection_failing()`, whether and since when), that one: the quiet screen explained either way."""
-    if late and collected_at is not None:
-        st.warning(collected_late_text(collected_at, now), icon=":material/sync_problem:")
-    elif failing[0]:
-        st.warning(failing_text(failing[1], now), icon=":material/cloud_off:")
+def collected_late_warning(c: Any, now: Any) -> None:
+    """The stopped-server warning, or, when the server still runs but every source fails (`c.failing`: whether and
+    since when), that one: the quiet screen explained either way."""
+    if c.late and c.tried_at is not None:
+        st.warning(collected_late_text(c.tried_at, now, c.got_at, c.failed_try_at is not None),
+                   icon=":material/sync_problem:")
+    elif c.failing[0]:
+        st.warning(failing_text(c.failing[1], now), icon=":material/cloud_off:")
 
 
 def failing_text(since: Any, now: Any) -> str:

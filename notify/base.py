@@ -17,6 +17,22 @@ class NoAnswer(SendError):
     other messages to the same server for this pass: each would hold the scheduler thread as long."""
 
 
+class NotConfigured(SendError):
+    """The channel lacks a setting on this server (a signing secret, a bot token, the mail server): no try can succeed
+    until an administrator sets it. The delivery pass gives the message up at once with this reason, rather than
+    retrying it with back-off for about a day ([notify] max_attempts), each try saying the same (round 29, ux35); once
+    the setting is made, Thông báo's «Gửi lại các tin lỗi» sends what was given up. Not for a token that a job renews
+    on its own (Zalo's): that one may come back without an administrator."""
+
+
+def missing_secret(what: str, name: str) -> NotConfigured:
+    """«chưa có khóa ký webhook trên máy chủ: đặt biến môi trường LANGNGHE_WEBHOOK_SECRET …»: what is missing, its
+    name, and the two ways to give it (vocab/secrets.py: the variable, read when serve starts, or a file in the
+    secrets folder, read at each send)."""
+    return NotConfigured(f"chưa có {what} trên máy chủ: quản trị viên cần đặt biến môi trường {name} cho serve (rồi "
+                         f"khởi động lại serve), hoặc tạo tệp bí mật {name} trong thư mục [secrets] dir (chmod 600)")
+
+
 @dataclass(frozen=True)
 class Message:
     subject: str          # one line (e-mail subject, first line elsewhere)

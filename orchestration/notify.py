@@ -36,7 +36,7 @@ from collectors import netguard
 from collectors.base import FetchError
 from notify import message as render
 from notify import registry
-from notify.base import Message, NoAnswer, SendError
+from notify.base import Message, NoAnswer, NotConfigured, SendError
 from store import notify as store_notify
 from store import users as store_users
 from store.db import Database, utcnow
@@ -194,6 +194,12 @@ def _errors(grp: list[dict[str, Any]], detail: str) -> dict[str, list[dict[str, 
     return out
 
 
+# after a NotConfigured reason in the send log and the rows' last error: what happened to them, and how to send them
+# once the setting is made. A webhook without its signing secret was retried with back-off for about a day, each try
+# logging the same reason, before it was given up (round 29, ux35)
+GIVEN_UP_UNSET = ("Không thử lại: tin đã bỏ ngay, vì thử lại cũng không gửi được cho đến khi có thiết lập này; đặt xong "
+                  "thì bấm «Gửi lại các tin lỗi» ở trang Thông báo")
+
 DROPPED_NOTE = "không gửi: cảnh báo đã được cán bộ bỏ qua trước khi đến lượt gửi"
 UNSUBSCRIBED_NOTE = "không gửi: đăng ký nhận thông báo đã tắt hoặc đã xóa trước khi đến lượt gửi"
 
@@ -287,6 +293,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 break
             ids = [r["id"] for r in grp]
             server = _server(channel, address)
+            unset = False  # the channel lacks a setting on this server: the rows are given up at once
             if server in silent:  # a failed try like the one before it, without waiting timeout_seconds again
                 detail, ok = f"chưa gửi lượt này: {silent[server]}", False
             else:
@@ -299,6 +306,8 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 except NoAnswer as exc:
                     detail, ok = redact(str(exc), hidden), False
                     silent[server] = detail
+                except NotConfigured as exc:
+                    detail, ok, unset = f"{redact(str(exc), hidden)}. {GIVEN_UP_UNSET}", False, True
                 except (SendError, KeyError, FetchError) as exc:
                     detail, ok = redact(str(exc), hidden), False
                 except Exception as exc:  # a channel's bug must not leave the rows claimed until the next start
@@ -306,6 +315,10 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
             with db.write() as cur:
                 if ok:
                     store_notify.mark_sent(cur, ids, stamp())
+                elif unset:  # every row of the message, carried ones too: no later try can do better
+                    for error, part in _errors(grp, detail).items():
+                        store_notify.mark_retry(cur, [r["id"] for r in part], error, stamp(), max_attempts=1,
+                                                base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
                 else:  # a try counts for the rows due for one; the rows taken along keep their own schedule
                     for error, part in _errors(grp, detail).items():
                         tried = [r["id"] for r in part if r["next_attempt_at"] <= now]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
@@ -108,6 +109,38 @@ def collection_failing(health: Iterable[dict[str, Any]]) -> tuple[bool, datetime
     return True, max(successes) if successes else None
 
 
+def last_failed_try(health: Iterable[dict[str, Any]]) -> datetime | None:
+    """The latest try when every enabled source that has run failed its latest one (one failure or more: `error` or
+    `failing`), None while one source's latest try succeeded. The server still tries but has brought nothing since its
+    last success: the collection lines say both times, «thu thập được tin lần gần nhất lúc 08:10:00; từ đó vẫn thử nhưng
+    lỗi ở mọi nguồn, lần thử gần nhất lúc 14:58:10», where they said «thu thập lần gần nhất lúc 14:58:10», each failed
+    try counted as a collection (round 29, ux35). `collection_failing` is the warning's stricter rule (3 in a row)."""
+    ran = [r for r in health if r.get("enabled") and r.get("last_attempt_at") is not None]
+    if not ran or any(not r.get("consecutive_failures") for r in ran):
+        return None
+    return max(r["last_attempt_at"] for r in ran)
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What the live pages and `langnghe status` say of collection, in one clock: the last fetch that finished,
+    failed or not (`tried_at`: the stopped-server rule's), the last that succeeded (`got_at`: «thu thập lần gần
+    nhất»), the latest failed try when every source's latest failed (`failed_try_at`, `last_failed_try`), whether the
+    server is late by its schedule (`late`) and whether every source is failing, 3 in a row (`failing`, with the
+    last success: `collection_failing`)."""
+    tried_at: datetime | None = None
+    got_at: datetime | None = None
+    failed_try_at: datetime | None = None
+    late: bool = False
+    failing: tuple[bool, datetime | None] = (False, None)
+
+    @classmethod
+    def of(cls, health: list[dict[str, Any]], tried_at: datetime | None, got_at: datetime | None, cfg: Config,
+           now: datetime, copy_age: timedelta = timedelta(0)) -> "Collection":
+        return cls(tried_at, got_at, last_failed_try(health), collection_late(health, tried_at, cfg, now, copy_age),
+                   collection_failing(health))
+
+
 def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") + "Z" if dt else None
 
@@ -146,8 +179,8 @@ def _old_schema(db: Database, origin: str, cfg: Config, now: datetime) -> dict[s
             n = store_items.count_items(cur)
     return {
         "db_path": cfg.storage.db_path, "origin": origin, "generated_at": _iso(now), "items": n,
-        "last_collection_at": None, "collection_due_by": None, "collection_late": False, "sources": [],
-        "missing_migrations": missing,
+        "last_collection_at": None, "last_success_at": None, "last_failed_try_at": None, "collection_due_by": None,
+        "collection_late": False, "sources": [], "missing_migrations": missing,
         "note": old_schema_note(db.path, missing, "`langnghe status` chỉ đọc, không nâng cấp, nên chỉ đếm số tin."),
     }
 
@@ -170,6 +203,7 @@ def _snapshot_or_raise(cfg: Config, exc: StorageError) -> tuple[Database, str, s
 
 
 def _figures(db: Database, cfg: Config, now: datetime) -> tuple[dict[str, int], list[dict[str, Any]], Any, dict]:
+    """(totals, health, (last fetch finished, last fetch that succeeded), cut counts)."""
     sources = effective_config(cfg, db).sources  # what serve and collect collect, Nguồn page included
     stamp = _stamp(cfg)
     with db.read() as cur:
@@ -178,7 +212,7 @@ def _figures(db: Database, cfg: Config, now: datetime) -> tuple[dict[str, int], 
         totals["steps_pending"] = store_tags.count_steps_pending(cur)
         totals["steps_failed"] = store_tags.count_steps_failed(cur)
         return (totals, store_sources.health(cur, sources, now),
-                store_sources.last_collection_at(cur), store_items.cut_counts(cur))
+                (store_sources.last_collection_at(cur), store_sources.last_success_at(cur)), store_items.cut_counts(cur))
 
 
 def _stamp(cfg: Config) -> str | None:
@@ -201,7 +235,7 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         except NoDatabase as exc:
             return {
                 "db_path": cfg.storage.db_path, "origin": "none", "items": 0, "last_collection_at": None,
-                "collection_due_by": None, "collection_late": False, "sources": [], "note": str(exc),
+                "last_success_at": None, "last_failed_try_at": None, "collection_due_by": None, "collection_late": False, "sources": [], "note": str(exc),
             }
         try:
             try:
@@ -219,7 +253,9 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
     # the dashboard's rule (collection_late, ux33), judged before the times become text: `langnghe status` printed
     # the last collection without saying it was long past the server's own schedule (round 28, cli34)
     age = copy_age(cfg, origin == "snapshot")
+    last, got = last
     due_by, late = collection_due_by(health, last, cfg, age), collection_late(health, last, cfg, now, age)
+    failed_try = last_failed_try(health)
     for row in health:
         for k, v in list(row.items()):
             if isinstance(v, datetime):
@@ -240,7 +276,12 @@ def collect_status(cfg: Config, db: Database | None = None) -> dict[str, Any]:
         "items_steps_pending": totals["steps_pending"],
         # tagged, but their cases / watchlist matching failed store.tags.STEP_ATTEMPTS times: no longer tried
         "items_steps_failed": totals["steps_failed"],
+        # the last fetch that finished, failed or not (is the server still trying), and the last that succeeded
+        # (when it last collected: round 29, a server whose every source failed read as fresh)
         "last_collection_at": _iso(last),
+        "last_success_at": _iso(got),
+        # the latest try when every enabled source's latest try failed (None while one succeeds)
+        "last_failed_try_at": _iso(failed_try),
         # when the server should have collected again by its own schedule (None: nothing expected), and whether now
         # is past it: it has stopped collecting (the warning Tổng quan and Tin bài show)
         "collection_due_by": _iso(due_by),

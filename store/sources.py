@@ -338,7 +338,15 @@ def _status(row: dict[str, Any]) -> str:
 
 
 def last_collection_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
+    """The last fetch that finished, failed or not: whether the server still tries (the stopped-server rule)."""
     row = one(cur.execute("SELECT max(finished_at) FROM fetch_log"))
+    return row[0] if row else None
+
+
+def last_success_at(cur: "duckdb.DuckDBPyConnection") -> datetime | None:
+    """The last fetch that succeeded (items, or an answer that nothing changed): when the server last collected.
+    `last_collection_at` counts failed tries too, so a server whose every source failed read as fresh (round 29)."""
+    row = one(cur.execute("SELECT max(finished_at) FROM fetch_log WHERE outcome <> 'error'"))
     return row[0] if row else None
 
 

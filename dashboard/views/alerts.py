@@ -21,6 +21,7 @@ from dashboard.labels import (
 )
 from vocab.alerts import CLOSED_STATES, STATES, state_label
 from vocab.casing import cut_at_word
+from reports.labels import places_cell
 
 PAGE = {"title": "Cảnh báo", "icon": ":material/notification_important:", "order": 20, "min_role": "viewer"}
 QUEUE_ROWS = 2000  # the head of the chosen group's queue, cut in the store (the caption counts them all)
@@ -217,7 +218,10 @@ def _facts(a: dict, items: pd.DataFrame, phone: bool = False) -> None:
     st.markdown("**Chủ đề:** " + md(topics_text(as_list(a.get("topics"))) or "—"))
     places = as_list(a.get("places"))
     with _folded(phone, "Địa bàn, nguồn đăng", ":material/place:"):
-        st.markdown("**Địa bàn:** " + (md("; ".join(places)) if places else "—"))
+        # as the items' grids name them, «phường Uông Bí (Trưng Vương cũ)»: the tagger's whole wording, «phường Trưng
+        # Vương cũ, nay phường Uông Bí (TP Uông Bí cũ)», took two lines a ward on a phone and differed from the grid
+        # on the same page (ux34's «Seen and left»; round 29). The item's detail and the reports keep it whole.
+        st.markdown("**Địa bàn:** " + (md(places_cell(places)) if places else "—"))
         if len(items):
             outlets = items.groupby("outlet").size().sort_values(ascending=False)
             st.markdown("**Nguồn đăng:** " + md(", ".join(f"{o} ({n})" for o, n in outlets.items())))

@@ -21,6 +21,7 @@ from dashboard.labels import (
 )
 from store.search import QueryError
 from store.search_query import MAX_QUERY_CHARS
+from orchestration.status import Collection
 
 PAGE = {"title": "Tin bài", "icon": ":material/search:", "order": 40, "min_role": "viewer"}
 
@@ -277,10 +278,10 @@ def _new_items(args: tuple, shown: tuple[str, ...], total: int, read_at: datetim
     except QueryError:
         return
     n = new_count(shown, total, list(now_df["id"]), now_total)
-    checked_at, collected, late = data.local(data.now()), data.last_collection_at(), data.collection_late()
-    st.caption(list_read_text(read_at, checked_at, data.config().dashboard.refresh_seconds, collected, late))
+    checked_at, collection = data.local(data.now()), data.collection()
+    st.caption(list_read_text(read_at, checked_at, data.config().dashboard.refresh_seconds, collection))
     # a server that stopped collecting, or one whose every source fails: said as a warning
-    ui.collected_late_warning(collected, checked_at, late, data.collection_failing())
+    ui.collected_late_warning(collection, checked_at)
     if n and st.button(new_items_label(n), key="x_new_items", icon=":material/refresh:", type="primary",
                        help="Đọc lại danh sách; tìm kiếm và bộ lọc giữ nguyên."):
         st.rerun()
@@ -296,12 +297,12 @@ def new_count(shown: Sequence[str], total: int, now_ids: Sequence[str], now_tota
     return max(now_total - total, len(set(now_ids) - set(shown)), 0)
 
 
-def list_read_text(read_at: datetime, checked_at: datetime, every: float, collected_at: datetime | None,
-                   late: bool = False) -> str:
+def list_read_text(read_at: datetime, checked_at: datetime, every: float, collection: "Collection") -> str:
     """«Danh sách đọc lúc 20:47:02; tự kiểm tra tin mới mỗi 15 giây, lần gần nhất lúc 20:47:32. Máy chủ thu thập
     lần gần nhất lúc 20:46:58.» (Vietnam time): staff tell a list of the moment from a stale one, and a server that
-    collects from one that stopped (`late`: the last sentence goes, a warning under the line says it; ux33)."""
-    note = ui.collected_note(collected_at, checked_at, late)
+    collects from one that stopped (`collection.late`: the last sentence goes, a warning under the line says it; ux33)
+    or whose every source fails (both times said, ux35)."""
+    note = ui.collected_note(collection, checked_at)
     return (f"Danh sách đọc lúc {read_at:%H:%M:%S}; tự kiểm tra tin mới mỗi {fmt_num(every, 1)} giây, lần gần nhất "
             f"lúc {checked_at:%H:%M:%S}." + (" " + note if note else ""))
 

@@ -33,12 +33,12 @@ def render() -> None:
 def _live() -> None:
     cfg = data.config()
     at = data.local(data.now())
-    collected, late = data.last_collection_at(), data.collection_late()
-    note = ui.collected_note(collected, at, late)
+    collection = data.collection()
+    note = ui.collected_note(collection, at)
     st.caption(live_caption(cfg.area.name, cfg.area.focus, cfg.dashboard.refresh_seconds, at)
                + (" " + note if note else ""))
     # a server that stopped collecting, or one whose every source fails: a warning, not a quiet time
-    ui.collected_late_warning(collected, at, late, data.collection_failing())
+    ui.collected_late_warning(collection, at)
     _push_trouble()
     t = data.totals()
     if t["items"] == 0:
@@ -271,10 +271,11 @@ def _health_line() -> None:
     """One line of source health (how many sources in each state) and the last collection time."""
     counts = status.state_counts(data.source_health())
     parts = [f"{HEALTH_STATUS.get(k, k)}: {v}" for k, v in sorted(counts.items())]
-    last = data.last_collection_at()
+    last = data.last_success_at()  # a failed try is no collection (round 29)
     st.caption(
         "Tình trạng nguồn tin: " + (", ".join(parts) if parts else "chưa cấu hình nguồn nào")
-        + (f". Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else ". Chưa thu thập lần nào")
+        + (f". Lần thu thập thành công gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last
+           else ". Chưa thu thập được lần nào" if data.last_collection_at() else ". Chưa thu thập lần nào")
         + ". Chi tiết ở trang Nguồn tin."
     )
 

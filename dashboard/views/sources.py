@@ -24,6 +24,8 @@ NO_SOURCE_ADMIN = ("Chưa cấu hình nguồn tin nào. Thêm nguồn (RSS, tran
                    "«Thêm nguồn» bên dưới; bài đăng xuất từ công cụ khác thì nhập ở trang «Nhập dữ liệu».")
 NO_SOURCE = ("Chưa cấu hình nguồn tin nào. Đề nghị quản trị viên thêm nguồn ở trang này; bài đăng xuất từ công cụ "
              "khác thì chuyên viên nhập ở trang «Nhập dữ liệu».")
+# tried, never fetched anything: every try so far failed (round 29; it read «Lần thu thập gần nhất» with a failed try)
+NEVER_GOT = "Chưa thu thập được lần nào: mọi lần thử đều lỗi (lỗi của từng nguồn ở bảng dưới)."
 NEVER_COLLECTED = ("Chưa thu thập lần nào. Máy chủ (`langnghe serve`) tự thu thập theo lịch của từng nguồn; tin "
                    "hiện ra sau lượt thu thập đầu tiên.")
 
@@ -59,8 +61,9 @@ def render() -> None:
     _alarms()
     _errors()
     _fulltext(health)
-    last = data.last_collection_at()
-    st.caption(f"Lần thu thập gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last else NEVER_COLLECTED)
+    last = data.last_success_at()  # a failed try is no collection (round 29): the table gives each source's errors
+    st.caption(f"Lần thu thập thành công gần nhất: {last:%d/%m/%Y %H:%M:%S}" if last
+               else NEVER_GOT if data.last_collection_at() else NEVER_COLLECTED)
     # One container always drawn, whether or not a note is due: a note that comes and goes between two runs (the
     # catch-up finishing while staff work) would shift every element below it, and Streamlit's frontend then takes
     # the tabs of «Quản lý nguồn tin» for new ones and opens their first tab (tests/browser/test_tabs_stay.py).

@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, SendError
+from notify.base import Message, NoAnswer, NotConfigured, SendError
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -77,7 +77,8 @@ class Email:
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         host, port = smtp_server(settings)
         if not host:
-            raise SendError("chưa cấu hình máy chủ thư ([notify.email] host)")
+            # a setting missing: given up at once, not retried for a day (round 29)
+            raise NotConfigured("chưa cấu hình máy chủ thư ([notify.email] host)")
         security = str(settings.get("security", "starttls"))
         # MIMEText + Header: the newer EmailMessage folding drops the space between two encoded words
         # ("tràn vào" arrives as "trànvào" in mail readers), which Vietnamese subjects hit all the time

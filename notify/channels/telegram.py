@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, SendError, json_answer, unreachable
+from notify.base import Message, SendError, json_answer, missing_secret, unreachable
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -19,8 +19,9 @@ class Telegram:
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         token = secret(str(settings.get("token_env", "LANGNGHE_TELEGRAM_TOKEN")))
-        if not token:
-            raise SendError("chưa có mã bot Telegram (LANGNGHE_TELEGRAM_TOKEN)")
+        name = str(settings.get("token_env", "LANGNGHE_TELEGRAM_TOKEN"))  # said when it is missing
+        if not token:  # a setting missing: given up at once, not retried for a day (round 29)
+            raise missing_secret("mã bot Telegram", name)
         base = str(settings.get("base_url", "https://api.telegram.org")).rstrip("/")
         try:
             r = client.post(f"{base}/bot{token}/sendMessage", json={"chat_id": address, "text": message.text,

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import httpx
 
-from notify.base import Message, SendError, unreachable
+from notify.base import Message, SendError, missing_secret, unreachable
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -28,8 +28,9 @@ class Webhook:
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
         key = secret(str(settings.get("secret_env", "LANGNGHE_WEBHOOK_SECRET")))
-        if not key:
-            raise SendError("chưa có khóa ký webhook (biến môi trường hoặc tệp bí mật LANGNGHE_WEBHOOK_SECRET)")
+        name = str(settings.get("secret_env", "LANGNGHE_WEBHOOK_SECRET"))  # said when it is missing
+        if not key:  # a setting missing: given up at once, not retried for a day (round 29)
+            raise missing_secret("khóa ký webhook", name)
         body = json.dumps({"subject": message.subject, "text": message.text, "alerts": list(message.alert_ids),
                            "link": message.link}, ensure_ascii=False).encode()
         try:

@@ -95,9 +95,12 @@ def test_bad_hours_and_an_internal_webhook_are_refused_and_never_break_alerts(en
         assert [s.quiet_end for s in store_notify.subscriptions(cur, "chuyenvien")] == ["24:00"]
 
 
-def test_staff_see_where_they_watch_that_their_pushes_are_failing(env):
+def test_staff_see_where_they_watch_that_their_pushes_are_failing(env, monkeypatch):
     """The channel refuses: the subscriber's Thông báo page and the live Tổng quan say so in Vietnamese
     (before, only an admin's queue count «chờ gửi: 1» showed it, and nothing on the live page)."""
+    # the signing secret set, so that the try reaches the closed port (without it the push failed «chưa có khóa ký
+    # webhook» and, since round 29, is given up at once: not a retry)
+    monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
     from orchestration import notify
     from store import alerts as store_alerts
     from store.db import utcnow

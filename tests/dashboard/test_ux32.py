@@ -88,13 +88,18 @@ def test_new_items_counted_and_the_read_line():
     assert explorer.new_count(["a", "b"], 2, ["a", "b"], 2) == 0
     assert explorer.new_count(["a", "b"], 2, ["c", "a"], 3) == 1  # a list cut at its limit: the total says it
     assert explorer.new_count(["a", "b"], 500, ["c", "d", "a"], 500) == 2  # older ones dropped out by retention
+    from orchestration.status import Collection
+
+    def got(at):  # collected at `at`, on schedule (round 29: the line takes the whole `Collection`)
+        return Collection(tried_at=at, got_at=at)
+
     t = datetime(2026, 12, 7, 20, 47, 2)
-    assert explorer.list_read_text(t, datetime(2026, 12, 7, 20, 47, 32), 15, datetime(2026, 12, 7, 20, 46, 58)) == (
+    assert explorer.list_read_text(t, datetime(2026, 12, 7, 20, 47, 32), 15, got(datetime(2026, 12, 7, 20, 46, 58))) == (
         "Danh sách đọc lúc 20:47:02; tự kiểm tra tin mới mỗi 15 giây, lần gần nhất lúc 20:47:32. "
         "Máy chủ thu thập lần gần nhất lúc 20:46:58.")
-    assert explorer.list_read_text(t, t, 15, datetime(2026, 12, 5, 9, 0)).endswith(
+    assert explorer.list_read_text(t, t, 15, got(datetime(2026, 12, 5, 9, 0))).endswith(
         "Máy chủ thu thập lần gần nhất lúc 09:00:00 ngày 05/12/2026.")
-    assert explorer.list_read_text(t, t, 15, None).endswith("Máy chủ chưa thu thập lần nào.")
+    assert explorer.list_read_text(t, t, 15, got(None)).endswith("Máy chủ chưa thu thập lần nào.")
 
 
 def test_the_live_overview_says_when_the_server_last_collected_under_its_title(demo):

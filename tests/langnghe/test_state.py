@@ -52,7 +52,7 @@ def test_clear_marks_only_our_own_state_stopped_and_then_a_command_says_which_co
     path.write_text(json.dumps({**json.loads(path.read_text()), "pid": os.getpid()}))
     state.clear()
     assert json.loads(path.read_text())["pid"] is None and state.running() is None
-    assert cli.main(["status", "--json"]) == 0
+    assert cli.main(["status", "--json"]) == 2  # no database at that path (exit 2 since round 29)
     err = capsys.readouterr().err
     assert "--config " + str(tmp_path / "demo.toml") in err and "chưa có cơ sở dữ liệu" in err
 

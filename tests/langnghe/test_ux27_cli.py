@@ -62,7 +62,7 @@ def test_status_without_a_database_says_so_once_and_what_to_run(tmp_path, capsys
     monkeypatch.delenv("LANGNGHE_CONFIG", raising=False)
     monkeypatch.setenv("LANGNGHE_DB", str(tmp_path / "chua-co" / "langnghe.duckdb"))
     code, out, _err = _run(capsys, "status")
-    assert code == 0 and out.splitlines()[0].endswith("langnghe.duckdb (chưa có)"), out
+    assert code == 2 and out.splitlines()[0].endswith("langnghe.duckdb (chưa có)"), out  # exit 2 since round 29
     assert "langnghe init-db" in out and "đọc từ chưa có" not in out and "Nguồn lỗi" not in out, out
 
 

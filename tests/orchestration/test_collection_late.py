@@ -144,7 +144,7 @@ def test_status_read_from_a_snapshot_allows_for_its_age(cfg, monkeypatch):
     last = now - SLACK - timedelta(minutes=3)  # past the slack by 3 minutes, inside a 10-minute-old snapshot's
     health = [{**row("a", last), "status": "ok"}]
     monkeypatch.setattr(status, "_old_schema", lambda *a: None)
-    monkeypatch.setattr(status, "_figures", lambda *a: (defaultdict(int), [dict(r) for r in health], last, {}))
+    monkeypatch.setattr(status, "_figures", lambda *a: (defaultdict(int), [dict(r) for r in health], (last, last), {}))
     for origin, late in (("snapshot", False), ("database", True)):
         monkeypatch.setattr(status, "_open", lambda cfg_, o=origin: (Closed(), o, None))
         assert status.collect_status(cfg)["collection_late"] is late, origin
