@@ -68,3 +68,9 @@ def test_a_database_path_without_a_file_name_is_said_in_vietnamese(monkeypatch, 
     cfg = config.load()  # was pathlib's ValueError «has an empty name» (the snapshot beside it), out of every command
     with pytest.raises(StorageError, match="là một thư mục, không phải tệp cơ sở dữ liệu"):
         Database(cfg.storage.db_path)
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".duckdb", "a" * 5000 + "/langnghe.duckdb"])
+def test_a_database_path_too_long_for_the_file_system_is_said_in_vietnamese(tmp_path, name):
+    with pytest.raises(StorageError, match=r"quá dài \([\d.]+ ký tự; mỗi tên thư mục hoặc tệp tối đa 255 byte\)"):
+        Database(tmp_path / name)  # was duckdb's IOException / pathlib's OSError «File name too long», a traceback
