@@ -124,7 +124,8 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
     too = too_long(address, MAX_ADDRESS_CHARS, "Địa chỉ nhận")
     if too:
         return too
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in address):
+    # Zl/Zp: U+2028/U+2029, which Python's str.splitlines and regular expressions' \s take for line ends (round 29)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in address):
         return "Địa chỉ nhận có ký tự điều khiển hoặc ký tự ẩn (xuống dòng, đảo chiều chữ…): hãy gõ lại địa chỉ."
     pattern = _trait(channel, "address_pattern", None)
     if pattern and not re.fullmatch(pattern, address):
