@@ -40,12 +40,19 @@ không dấu ("vang danh"): ra mọi tin có hai tiếng đó, kể cả nghĩa 
 Tìm trong tiêu đề, tóm tắt và toàn văn bài báo đã lưu."""
 
 
+# the days whose Vietnam-time bounds are datetimes (round 29: `--since 0001-01-01` / `--until 9999-12-31` tracebacks)
+FIRST_DAY, LAST_DAY = date.min + timedelta(days=1), date.max - timedelta(days=1)
+
+
 def _date(text: str) -> date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
-            pass
+            continue
+        if not FIRST_DAY <= day <= LAST_DAY:  # 0001-01-01 and 9999-12-31: their UTC bounds were an OverflowError
+            raise argparse.ArgumentTypeError(f"ngày ngoài khoảng tìm được: {text!r} (từ 02/01/0001 đến 30/12/9999)")
+        return day
     raise argparse.ArgumentTypeError(f"ngày không hợp lệ: {text!r} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)")
 
 
