@@ -14,6 +14,7 @@ document says the chart could not be drawn.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import shutil
@@ -259,6 +260,25 @@ def archive_dir(s: ReportSettings, kind: str, period: str, area: str, at: dateti
     return Path(s.archive_dir).resolve() / kind / (period + (f"-{slug}" if slug else "")) / stamp
 
 
+def _claim(out: Path) -> Path:
+    """`out` made for one report alone: `out`, else «<out>-2», «<out>-3»… the first that did not exist. Two reports
+    of the same week and area in the same second (the schedule's and one made by hand) shared the folder stamped to
+    the second and their files' names: the second wrote over the first's, and when its push failed, the rollback
+    (`_discard`) removed the files the first's archive row names (round 29, `hostile32`). A folder that cannot be
+    made (read-only, full) is left to the report's own writes, which say so per file as before."""
+    for n in itertools.count(1):
+        folder = out if n == 1 else out.with_name(f"{out.name}-{n}")
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        except OSError:
+            return out
+        return folder
+    raise AssertionError("unreachable")
+
+
 def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = "", generated_by: str,
                    now: datetime | None = None, progress: Progress | None = None, late: bool | None = None,
                    then: "Callable[[duckdb.DuckDBPyConnection, Result], None] | None" = None) -> Result:
@@ -268,7 +288,7 @@ def archive_weekly(db: Database, s: ReportSettings, week: str, *, area: str = ""
     report archived and its push never written, and the next tick found the week made; round 28)."""
     now = now or utcnow()
     period = week_period(week, now)
-    out = archive_dir(s, "weekly", period.week, area, now)
+    out = _claim(archive_dir(s, "weekly", period.week, area, now))
     res = weekly_report(db, s, period.week, out, area=area, now=now, progress=progress)
     _record(db, "weekly", period.week, area, now, generated_by, out, res, late, then)
     return res
@@ -278,7 +298,7 @@ def archive_rapid(db: Database, s: ReportSettings, *, alert_id: str | None = Non
                   generated_by: str, now: datetime | None = None, progress: Progress | None = None) -> Result:
     now = now or utcnow()
     key = rapid_key(alert_id, story_id)
-    out = archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now)
+    out = _claim(archive_dir(s, "rapid", re.sub(r"[^A-Za-z0-9_.-]", "_", key), "", now))
     res = rapid_report(db, s, out, alert_id=alert_id, story_id=story_id, now=now, progress=progress)
     _record(db, "rapid", key, "", now, generated_by, out, res)
     return res

@@ -103,3 +103,32 @@ def test_a_push_that_fails_takes_its_reports_files_with_the_rolled_back_row(tmp_
     with db.read() as cur:
         assert not len(store_reports.list_archive(cur, "weekly"))
     db.close()
+
+
+def test_two_reports_of_the_same_second_keep_apart_and_a_rollback_takes_only_its_own(tmp_path, monkeypatch):
+    """Round 29 (`hostile32`): a weekly report made by hand and the schedule's of the same week and area in the same
+    second shared the folder stamped to the second and their files' names; the schedule's push failing, its rollback
+    removed the files the first one's archive row names."""
+    db = database(tmp_path / "p.duckdb")
+    out = tmp_path / "archive" / "weekly" / WEEK / "20261120-160000"
+
+    def made(db_, s_, week, out_, *, area, now, progress=None):  # type: ignore[no-untyped-def]
+        out_.mkdir(parents=True, exist_ok=True)
+        (out_ / "bao-cao.docx").write_bytes(f"docx of {out_.name}".encode())
+        return Result(files={"docx": out_ / "bao-cao.docx"}, n_items=3)
+
+    def failed(cur, res):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the outbox refused it")
+
+    monkeypatch.setattr(generate, "weekly_report", made)
+    monkeypatch.setattr(generate, "archive_dir", lambda *a: out)
+    s = settings(charts=False, archive_dir=str(tmp_path / "archive"))
+    by_hand = generate.archive_weekly(db, s, WEEK, generated_by="canbo")
+    with pytest.raises(RuntimeError):
+        generate.archive_weekly(db, s, WEEK, generated_by="lich", then=failed)
+    assert by_hand.files["docx"].read_bytes() == b"docx of 20261120-160000"  # was deleted
+    again = generate.archive_weekly(db, s, WEEK, generated_by="lich")
+    assert again.files["docx"].parent.name == "20261120-160000-2"  # beside it, not over it
+    with db.read() as cur:
+        assert sorted(store_reports.list_archive(cur, "weekly")["dir"]) == [str(out), f"{out}-2"]
+    db.close()
