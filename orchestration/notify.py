@@ -344,5 +344,9 @@ def send_test(cfg: Config, db: Database, channel: str, address: str, username: s
 
 
 def _log_test(db: Database, channel: str, address: str, ok: bool, detail: str) -> None:
+    """A «Gửi thử» in Nhật ký gửi; the address cut at MAX_ADDRESS_CHARS: one refused for its length (1 MB pasted) was
+    written whole at each click and drawn in the log's table (round 29, `hostile32`)."""
+    if len(address) > MAX_ADDRESS_CHARS:
+        address = address[:MAX_ADDRESS_CHARS - 1] + "…"
     with db.write() as cur:
         store_notify.log_send(cur, utcnow(), channel, address, [], ok, f"(thử) {detail}")

@@ -109,3 +109,12 @@ def test_an_email_address_that_would_not_reach_what_it_shows_is_refused_when_sav
 def test_a_quoted_name_with_a_comma_is_saved(env):
     cfg, _ = env  # Outlook's «"Họ, Tên" <a@b>» was refused by round 28's form
     assert notify.address_refusal(cfg, "email", '"Nguyễn, Văn A" <a@b.vn>, tp@x.vn') is None
+
+
+def test_the_admins_test_to_a_megabyte_address_logs_it_cut_at_the_cap(env):
+    cfg, db = env
+    ok, detail = notify.send_test(cfg, db, "email", "a" * 1_000_000 + "@b.vn", "quantri")
+    assert not ok and "1.000.005 ký tự" in detail
+    with db.read() as cur:  # was written whole at each click, and drawn in Nhật ký gửi
+        (address,), = cur.execute("SELECT address FROM notify_log").fetchall()
+    assert len(address) == notify.MAX_ADDRESS_CHARS and address.endswith("…")
