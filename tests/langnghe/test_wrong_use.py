@@ -275,6 +275,9 @@ def test_replay_refuses_a_database_that_exists(tmp_path):
 
 @pytest.mark.parametrize("argv, said", [(["search-feeds", "--interval", "-5"], "--interval phải lớn hơn 0"),
                                         (["tag", "--batch", "0"], "--batch phải lớn hơn 0"),
+                                        # round 29: every item waiting held at once (20,000: 1,029 MB against 714)
+                                        (["tag", "--pending", "--batch", "1000000000"], "tối đa 10.000"),
+                                        (["tag", "--batch", "10001"], "tối đa 10.000"),
                                         (["tag", "--workers", "-3"], "--workers không được âm")])
 def test_numbers_out_of_range_are_refused(tmp_path, argv, said):
     """`search-feeds --interval -5` printed `interval_minutes = -5.0` to paste; `tag --batch 0` ran (round 28)."""
