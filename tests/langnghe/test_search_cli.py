@@ -120,3 +120,14 @@ def test_the_first_and_last_days_are_refused_or_searched_not_a_traceback(tmp_pat
                           (["--since", "02/01/0001", "--until", "30/12/9999"], "1 tin.")):
         assert cli.main(["search", "", *widest]) == 0
         assert f"\n{found}\n" in capsys.readouterr().out
+
+
+def test_a_limit_past_the_largest_is_refused_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """`--limit 99999999999999999999` was DuckDB's ConversionException (INT128 to INT64) out of LIMIT (round 29)."""
+    path = tmp_path / "s.duckdb"
+    _stored(path)
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    for limit in ("99999999999999999999", "100001"):
+        assert cli.main(["search", "", "--limit", limit]) == 2
+        assert "tối đa 100.000" in capsys.readouterr().err
+    assert cli.main(["search", "", "--limit", "100000"]) == 0
