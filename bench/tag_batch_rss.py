@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.measure import child_peak_mb
+
 
 def main() -> None:
     n, batches = int(sys.argv[1]), sys.argv[2:] or ["default"]
@@ -39,7 +41,7 @@ def main() -> None:
             _, status, usage = os.wait4(p.pid, 0)
             last = err.strip().splitlines()[-1][:150] if err.strip() else ""
             print(f"N={n} batch={b}: exit {os.waitstatus_to_exitcode(status)}, {time.monotonic() - t:.0f} s, "
-                  f"peak RSS {usage.ru_maxrss / 1024:.0f} MB; {last}", flush=True)
+                  f"peak RSS {child_peak_mb(usage):.0f} MB; {last}", flush=True)
 
 
 if __name__ == "__main__":
