@@ -313,7 +313,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "nlp.classify_chars": (1, None, True),
     "nlp.min_marked_share": (0, 1, True),
     "nlp.workers": (1, None, True),
-    "nlp.batch_size": (1, None, True),
+    "nlp.batch_size": (1, 10_000, True),  # a batch is held whole: ≈ 16 KB an item (langnghe tag's MAX_BATCH, round 29)
     "stories.window_hours": (0, None, False),
     "stories.join_threshold": (0, 1, True),
     "stories.near_threshold": (0, 1, True),
