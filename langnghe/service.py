@@ -126,6 +126,43 @@ def remove_stale_copies_at_start(cfg: Config) -> list[Path]:
     return [p for folder in folders for p in remove_stale_copies(folder)]
 
 
+class CannotListen(RuntimeError):
+    """The dashboard cannot listen where it is told to (`listen_refusal`'s reason): nothing was started."""
+
+
+def listen_refusal(host: str, port: int) -> str | None:
+    """Why the dashboard could not listen at host:port (Vietnamese), or None: tried before anything starts. A host
+    that is no address of this machine («999.1.1.1», a typo) started the scheduler, then ended on Streamlit's
+    `socket.gaierror` traceback; a port another program holds said «Port 8501 is not available» in English after
+    the scheduler had started (round 29, `hostile32`). The trial socket is closed at once (Streamlit binds with
+    SO_REUSEADDR, as this does): a port taken in the moment between is still Streamlit's own message."""
+    import errno
+    import socket
+
+    where = f"{host or '0.0.0.0'}:{port}"
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                          flags=socket.AI_PASSIVE)[0]
+    except (OSError, UnicodeError):  # gaierror is an OSError
+        return (f"địa chỉ «{host[:100]}» không dùng được (--host hoặc [dashboard] host): không phải địa chỉ IP hay "
+                "tên máy tra được; thường dùng 127.0.0.1 (chỉ máy này) hoặc 0.0.0.0 (mọi máy trong mạng)")
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(addr)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"cổng {port} đang được một chương trình khác dùng ({where}; có thể là một `langnghe serve` "
+                        "khác): chọn cổng khác bằng --port hoặc [dashboard] port")
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return (f"địa chỉ {host} không phải của máy này (--host hoặc [dashboard] host): dùng 127.0.0.1 hoặc "
+                        "0.0.0.0")
+            if exc.errno == errno.EACCES:
+                return f"không có quyền mở cổng {port} ({where}): cổng dưới 1024 cần quyền quản trị; chọn cổng từ 1024"
+            return f"không mở được {where}: {exc.strerror or exc}"
+    return None
+
+
 def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None,
           at_start: Callable[[Database], None] | None = None, config_path: str | None = None) -> int:
     """Own the database, run the scheduler and the dashboard. `config_path` (the override file, if any)
@@ -137,6 +174,11 @@ def serve(cfg: Config, *, before_start: Callable[[Database], None] | None = None
 
     log_path = route_logs(cfg)  # first: an upgrade's lines (store.db: the copy taken, the steps) reach the log file
     db = Database(cfg.storage.db_path, keep_upgrade_copies=cfg.storage.keep_upgrade_copies)
+    # after the database: a second serve on it is said as that (DatabaseLocked), not as the port its twin holds
+    refused = listen_refusal(cfg.dashboard.host, cfg.dashboard.port)
+    if refused:
+        db.close()
+        raise CannotListen(refused)
     remove_stale_copies_at_start(cfg)
     state.record(cfg, config_path)
     runtime.install(cfg, db)

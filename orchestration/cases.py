@@ -24,7 +24,7 @@ from collectors.base import ApiError, FetchError
 from store import cases as store_cases
 from store import sources as store_sources
 from store.db import Database, utcnow
-from vocab.cases import REPLY_CHANNELS
+from vocab.cases import HANDLED_STATES, REPLY_CHANNELS, STATE_LABELS
 from orchestration.sources import effective_config
 from orchestration.workdays import WorkCalendar
 from vocab.config import Config, SourceConfig, section
@@ -110,6 +110,13 @@ def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str
         flags = store_cases.item_flags(cur, case["item_id"]) if case else ()
     if case is None:
         raise store_cases.CaseError(f"Không có phản ánh số {case_id}.")
+    if case["status"] in HANDLED_STATES:  # a page read before another account's answer still drew its form: the
+        # citizen got a second public reply and the first one's text was written over (round 29, `hostile32`)
+        when = f" lúc {to_local(case['answered_at']):%H:%M %d/%m/%Y}" if case["answered_at"] else ""
+        raise store_cases.CaseError(
+            f"Phản ánh #{case_id} " + (f"đã được trả lời{when}" if case["status"] == "answered" else "đã đóng")
+            + ": không gửi thêm. Tải lại trang để xem câu trả lời; cần trả lời thêm thì chuyển phản ánh sang "
+            f"«{STATE_LABELS['in_progress']}» trước.")
     via, status = "manual", "manual"
     if not manual and case["channel"] in REPLY_CHANNELS:
         via = "api"

@@ -124,7 +124,8 @@ def address_refusal(cfg: Config, channel: str, address: str) -> str | None:
     too = too_long(address, MAX_ADDRESS_CHARS, "Địa chỉ nhận")
     if too:
         return too
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in address):
+    # Zl/Zp: U+2028/U+2029, which Python's str.splitlines and regular expressions' \s take for line ends (round 29)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in address):
         return "Địa chỉ nhận có ký tự điều khiển hoặc ký tự ẩn (xuống dòng, đảo chiều chữ…): hãy gõ lại địa chỉ."
     pattern = _trait(channel, "address_pattern", None)
     if pattern and not re.fullmatch(pattern, address):
@@ -356,5 +357,9 @@ def send_test(cfg: Config, db: Database, channel: str, address: str, username: s
 
 
 def _log_test(db: Database, channel: str, address: str, ok: bool, detail: str) -> None:
+    """A «Gửi thử» in Nhật ký gửi; the address cut at MAX_ADDRESS_CHARS: one refused for its length (1 MB pasted) was
+    written whole at each click and drawn in the log's table (round 29, `hostile32`)."""
+    if len(address) > MAX_ADDRESS_CHARS:
+        address = address[:MAX_ADDRESS_CHARS - 1] + "…"
     with db.write() as cur:
         store_notify.log_send(cur, utcnow(), channel, address, [], ok, f"(thử) {detail}")

@@ -34,6 +34,7 @@ from store.errors import (  # noqa: F401  (defined without DuckDB, for the CLI's
     StorageError, StorageFull, StorageReadOnly,
 )
 from vocab.config import StorageConfig
+from vocab.numbers import number
 from vocab.oserrors import FULL_ERRNOS, READ_ONLY_ERRNOS, os_error_reason, os_error_text  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -72,7 +73,14 @@ def storage_error(exc: BaseException, path: str) -> StorageError | None:
     if code == errno.EISDIR or "is a directory" in text:  # [storage] db_path or $LANGNGHE_DB naming a folder (round 28)
         return StorageError(
             f"{path} là một thư mục, không phải tệp cơ sở dữ liệu: kiểm tra [storage] db_path trong tệp cấu hình hoặc "
-            "biến môi trường LANGNGHE_DB (ghi cả tên tệp, ví dụ var/langnghe.duckdb).", path, str(exc))
+            "biến môi trường LANGNGHE_DB (ghi cả tên tệp, ví dụ var/langnghe.duckdb), và [storage] snapshot_path: bản "
+            "chụp nằm cạnh cơ sở dữ liệu, «<tên>.snapshot.duckdb», nếu tệp cấu hình không ghi.", path, str(exc))
+    if code == errno.ENAMETOOLONG or "file name too long" in text:  # a mistyped or pasted path (round 29: was
+        # duckdb's IOException or pathlib's OSError traceback out of every command)
+        return StorageError(
+            f"Đường dẫn cơ sở dữ liệu hoặc bản chụp quá dài ({number(len(path))} ký tự; mỗi tên thư mục hoặc tệp tối "
+            "đa 255 byte): kiểm tra [storage] db_path, snapshot_path trong tệp cấu hình hoặc biến môi trường "
+            "LANGNGHE_DB.", path[:200], str(exc)[:300])
     if code in READ_ONLY_ERRNOS or any(s in text for s in _READ_ONLY):
         return StorageReadOnly(
             f"Không ghi được vào cơ sở dữ liệu {path}: tệp, thư mục hoặc ổ đĩa chỉ cho phép đọc. Hãy kiểm tra "

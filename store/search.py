@@ -404,11 +404,16 @@ def _rank(cur: "duckdb.DuckDBPyConnection", query: str | Query | None, since: da
     return _search_window(cur, q, since, until, f, order, limit)
 
 
+_EARLIEST = datetime.min + TAG_SLACK
+
+
 def _search_window(cur: "duckdb.DuckDBPyConnection", q: Query | None, since: datetime | None,
                    until: datetime | None, f: _Filters, order: str, limit: int) -> _Page:
     """The ranked page within [since, until): the matches (every item of the window for an empty query), the
     filters, one query for the ranked page and the total, then the winners' item ids."""
-    lo = since if since is not None else datetime(1970, 1, 1)
+    # at least a TAG_SLACK after datetime.min, which the filters subtract: Tin bài's «from=0001-01-02» or `search
+    # --since 0001-01-02 --in-area` was an OverflowError traceback (round 29); no item is that old either way
+    lo = max(since, _EARLIEST) if since is not None else datetime(1970, 1, 1)
     hi = until if until is not None else datetime(9999, 1, 1)
     params: list[Any] = []
     if q is None:

@@ -313,7 +313,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "nlp.classify_chars": (1, None, True),
     "nlp.min_marked_share": (0, 1, True),
     "nlp.workers": (1, None, True),
-    "nlp.batch_size": (1, None, True),
+    "nlp.batch_size": (1, 10_000, True),  # a batch is held whole: ≈ 16 KB an item (langnghe tag's MAX_BATCH, round 29)
     "stories.window_hours": (0, None, False),
     "stories.join_threshold": (0, 1, True),
     "stories.near_threshold": (0, 1, True),
@@ -584,7 +584,9 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
                               "(tệp mẫu vocab/langnghe.toml chưa tới 50 KB): kiểm tra đường dẫn đã ghi ở --config hoặc "
                               "biến môi trường LANGNGHE_CONFIG")
         try:
-            text = raw.decode("utf-8")
+            # a byte-order mark first: Windows Notepad (before 2019) saved UTF-8 with one, and TOML read it as «Invalid
+            # statement» at line 1, column 1, where staff see nothing wrong (round 29)
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             from vocab.numbers import number
 
@@ -595,6 +597,10 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
                               "trình soạn thảo, chọn Lưu thành… với bảng mã UTF-8, rồi chạy lại; nếu không, kiểm tra "
                               "đường dẫn đã ghi ở --config hoặc biến môi trường LANGNGHE_CONFIG") from None
         return tomllib.loads(text)
+    except RecursionError:  # tomllib reads nested arrays and inline tables by recursion: `x = [[[…` of 200 KB was a
+        # RecursionError traceback out of every command (round 29)
+        raise ConfigError(f"{path}: mảng hoặc bảng lồng nhau quá sâu, không phải một tệp cấu hình: kiểm tra đường dẫn "
+                          "đã ghi ở --config hoặc biến môi trường LANGNGHE_CONFIG") from None
     except FileNotFoundError:  # said what to do: a maintainer's typo in --config or $LANGNGHE_CONFIG (round 26)
         raise ConfigError(f"không có tệp cấu hình {path}: kiểm tra đường dẫn đã ghi ở --config hoặc biến môi trường "
                           "LANGNGHE_CONFIG (đường dẫn tương đối tính từ thư mục đang đứng); bỏ cả hai thì dùng "
@@ -614,6 +620,9 @@ def snapshot_beside(db_path: str) -> str:
     whatever database $LANGNGHE_DB or a config's db_path named, so a one-off serve wrote its snapshot over the
     office's, and `status` on a damaged database read another database's snapshot (cli33's walk)."""
     p = Path(db_path)
+    if not p.name:  # «/» or «.»: a folder, which opening the database says in Vietnamese; `with_name` raised a
+        # ValueError traceback here first, out of every command (round 29)
+        return str(p / "langnghe.snapshot.duckdb")
     return str(p.with_name(f"{p.stem}.snapshot.duckdb"))
 
 

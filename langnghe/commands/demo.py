@@ -37,7 +37,7 @@ def demo_config(feed_port: int) -> Config:
 
 def run(args: argparse.Namespace, _cfg: Config) -> int:
     from devtools.demo_server import DemoFeedServer
-    from langnghe.service import serve
+    from langnghe.service import CannotListen, listen_refusal, serve
 
     os.environ.setdefault(demo_channels.TOKEN_ENV, "demo-token")  # the demo fanpage/Zalo OA stand-ins' token
     bad = [str(p) for p in (args.feed_port, args.port) if p is not None and not 1 <= p <= 65535]
@@ -47,6 +47,10 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
     cfg = demo_config(args.feed_port)
     if args.port:
         cfg = replace(cfg, dashboard=replace(cfg.dashboard, port=args.port))
+    refused = None if args.no_serve else listen_refusal(cfg.dashboard.host, cfg.dashboard.port)
+    if refused:  # before the demo's database is removed and its feeds start (round 29)
+        print(f"langnghe demo: {refused}.", file=sys.stderr)
+        return 2
     if not args.keep_db:
         for p in (cfg.storage.db_path, cfg.storage.db_path + ".wal", cfg.storage.snapshot_path):
             if os.path.exists(p):
@@ -69,6 +73,9 @@ def run(args: argparse.Namespace, _cfg: Config) -> int:
             return 0
     try:
         return serve(cfg, before_start=_demo_hooks(cfg), at_start=_demo_survey(cfg), config_path=str(DEMO_CONFIG_PATH))
+    except CannotListen as exc:  # taken since the check above
+        print(f"langnghe demo: {exc}.", file=sys.stderr)
+        return 2
     finally:
         server.stop()
 

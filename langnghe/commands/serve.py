@@ -23,13 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    from langnghe.service import serve
+    from langnghe.service import CannotListen, serve
     from store.db import DatabaseLocked
 
     dash = cfg.dashboard
-    if args.port:
+    if args.port is not None:  # `--port 0` was ignored: the dashboard opened on [dashboard] port (round 29)
         dash = replace(dash, port=args.port)
-    if args.host:
+    if args.host is not None:
         dash = replace(dash, host=args.host)
     if not 1 <= dash.port <= 65535:  # 99999 started the scheduler, then Streamlit's OverflowError traceback (round 28)
         print(f"langnghe serve: cổng {dash.port} không hợp lệ (--port hoặc [dashboard] port: từ 1 đến 65535).",
@@ -37,6 +37,9 @@ def run(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     try:
         return serve(replace(cfg, dashboard=dash), config_path=args.config or os.environ.get("LANGNGHE_CONFIG"))
+    except CannotListen as exc:  # checked once the database is ours, before the scheduler starts (round 29)
+        print(f"langnghe serve: {exc}.", file=sys.stderr)
+        return 2
     except DatabaseLocked as exc:  # a second serve on the same file: the reason, not a traceback
         print(f"langnghe serve: {exc}\nMột `langnghe serve` khác đang chạy trên cơ sở dữ liệu này: dùng bảng "
               "điều khiển của nó, hoặc dừng nó trước khi chạy lại.", file=sys.stderr)

@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Gán nhãn từng dòng ở đầu vào chuẩn, trả về mỗi dòng một đối tượng JSON, đúng thứ tự.",
         epilog=TAG_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--batch", metavar="SỐ", type=int, default=None,
-                   help="số tin gán nhãn mỗi lô (mặc định 1000; với --pending mặc định theo [nlp] batch_size)")
+                   help="số tin gán nhãn mỗi lô, tối đa 10.000 (mặc định 1000; với --pending mặc định theo "
+                        "[nlp] batch_size)")
     p.add_argument("--workers", metavar="SỐ", type=int, default=None,
                    help="số tiến trình (mặc định 0: theo [nlp] workers); không dùng cùng --pending, vì tin đã lưu được "
                         "gán nhãn trong một tiến trình như serve làm")
@@ -76,10 +77,18 @@ def _parse_line(line: str, n: int) -> tuple[dict | None, str | None]:
     return obj, None
 
 
+# The largest --batch: the items of a batch, their texts and tags are held together until it is saved (or, from stdin,
+# written out). `tag --pending --batch 1000000000` over 20,000 waiting items peaked at 1,029 MB, against 714 MB at
+# [nlp] batch_size's 500 and 909 MB at this cap: about 16 KB an item, so an office's 300,000 at once would be 5 GB
+# (round 29, `hostile32`; `bench/tag_batch_rss.py`: a child process, peak RSS from os.wait4).
+MAX_BATCH = 10_000
+
+
 def run(args: argparse.Namespace, cfg: Config) -> int:
-    if (args.batch is not None and args.batch < 1) or (args.workers is not None and args.workers < 0):
-        # 0 and -3 were taken without a word (round 28)
-        print("langnghe tag: --batch phải lớn hơn 0 và --workers không được âm (0: theo [nlp] workers)", file=sys.stderr)
+    if (args.batch is not None and not 1 <= args.batch <= MAX_BATCH) or (args.workers is not None and args.workers < 0):
+        # 0 and -3 were taken without a word (round 28); 10⁹ held every item waiting at once (round 29)
+        print(f"langnghe tag: --batch phải lớn hơn 0 và tối đa {number(MAX_BATCH)}, --workers không được âm (0: theo "
+              "[nlp] workers)", file=sys.stderr)
         return 2
 
     # the pipeline kept per NLP settings: a process that runs the command again (the tests, in-process) loads

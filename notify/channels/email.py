@@ -9,11 +9,12 @@ cannot judge addresses itself (notify/ imports only vocab)."""
 
 from __future__ import annotations
 
+import re
 import smtplib
 import socket
 import ssl
 from email.header import Header
-from email.utils import make_msgid
+from email.utils import formataddr, getaddresses, make_msgid
 from email.mime.text import MIMEText
 from typing import Any, Callable, Mapping
 
@@ -62,6 +63,36 @@ def smtp_server(settings: Mapping[str, Any]) -> tuple[str, int]:
     return str(settings.get("host", "")), int(settings.get("port", 587))
 
 
+# the parts of `Email.address_pattern`: an address (RFC 5322's atext before the @, a host name after it, dotless or not)
+# and a display name, quoted (anything but a quote, backslash, <, > or @ inside) or plain (no character that makes it
+# a group, a comment, a route or a second address)
+_ADDR = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+"
+_NAME = r'(?:"[^"\\<>@]*"|[^"\\<>@,;:()\[\]]*)'
+_ITEM = rf"(?:{_NAME} *<{_ADDR}>|{_ADDR})"
+
+
+def to_header(address: str) -> str:
+    """A subscription's address as the To header: each address with its display name encoded alone (the whole
+    «Văn phòng <vp@x.vn>» was one encoded word, which mail readers show as a name with no address), joined by «, »
+    so that a long list folds (300 addresses joined by bare commas were one 3,000-byte line: the server's «500 Line
+    too long» at every try). An address that is not a plain ASCII one (saved before round 29's form) is a
+    SendError naming it, rather than smtplib's TypeError or a send to «<>»."""
+    pairs = getaddresses([address])
+    bad = [a for _, a in pairs if not re.fullmatch(_ADDR, a)]
+    if bad or not pairs:
+        raise SendError(f"địa chỉ nhận «{(bad[0] if bad else address)[:80]}» không phải dạng ten@donvi.gov.vn "
+                        "(chỉ chữ không dấu): hãy sửa đăng ký nhận tin ở trang Thông báo")
+    return ", ".join(_named(name, a) for name, a in pairs)
+
+
+def _named(name: str, address: str) -> str:
+    """One address with its display name: an accented or long name as encoded words of at most 76 characters, which
+    fold (a name of 2,000 characters as one encoded word was a line the server refused, «500 Line too long»)."""
+    if name and (not name.isascii() or len(name) > 60):
+        return f"{Header(name, 'utf-8').encode()} <{address}>"
+    return formataddr((name, address))
+
+
 @register
 class Email:
     name = "email"
@@ -69,9 +100,11 @@ class Email:
     # an address with one @ and no space: «khong-phai-email» was saved and «Gửi thử» said it was sent (the test
     # server took it; a real one bounces it later, to the sender) (round 28's walk). The forms the To header always
     # took still pass (the review's find): several addresses by commas, «Văn phòng <vp@x.vn>», an office's internal
-    # domain without a dot («canbo@noibo»)
-    address_pattern = (r"\s*(?:[^<>@,]*<[^<>@,\s]+@[^<>@,\s]+>|[^<>@,\s]+@[^<>@,\s]+)"
-                       r"(?:\s*,\s*(?:[^<>@,]*<[^<>@,\s]+@[^<>@,\s]+>|[^<>@,\s]+@[^<>@,\s]+))*\s*")
+    # domain without a dot («canbo@noibo»). Round 29 (`hostile32`): the address itself in ASCII (an accented one,
+    # «cánbộ@…» or «…@bộ.vn», was saved and then failed every try with smtplib's TypeError against a server offering
+    # SMTPUTF8), a name quoted or without the characters that make it something else («x; y <a@b>» sent to «x» and
+    # «<>», an unclosed quote dropped the first address), and spaces, not any Unicode space, around the commas
+    address_pattern = rf" *{_ITEM}(?: *, *{_ITEM})* *"
     address_form = "ten@donvi.gov.vn"
 
     def send(self, address: str, message: Message, settings: Mapping[str, Any], client: httpx.Client) -> str:
@@ -85,7 +118,7 @@ class Email:
         msg = MIMEText(message.text, "plain", "utf-8")
         msg["Subject"] = Header(message.subject, "utf-8")
         msg["From"] = str(settings.get("sender", "lang-nghe@localhost"))
-        msg["To"] = address
+        msg["To"] = to_header(address)
         msg["Message-ID"] = message_id(message.key, msg["From"]) if message.key else make_msgid(domain="lang-nghe")
         user = secret(str(settings.get("username_env", "LANGNGHE_SMTP_USER")))
         password = secret(str(settings.get("password_env", "LANGNGHE_SMTP_PASSWORD")))

@@ -188,3 +188,20 @@ def test_a_refused_reply_keeps_its_text_in_a_form_that_does_not_clear_itself(env
     assert at.text_area[0].value == long
     with env.db.read() as cur:
         assert store_cases.get_case(cur, new)["status"] != "answered"
+
+
+def test_a_reply_typed_while_another_account_answered_is_refused_and_said(env):
+    """A page read before another account's answer still drew the reply form: the second reply was sent (a second
+    public answer, the first one's text written over). Now refused, and the refusal is said on the page that no
+    longer draws the form (round 29, `hostile32`)."""
+    env.add_users()
+    _old, new = seed(env)
+    at = env.page("cases", "analyst").run()
+    at.selectbox(key="case_pick").set_value(new).run()
+    at.text_area[0].input("Đã báo điện lực.")
+    cases.send_reply(env.cfg, env.db, new, "Điện lực sửa xong chiều nay.", "truongphong", manual=True)  # elsewhere
+    [b for b in at.button if b.label == "Ghi nhận đã trả lời"][0].click().run()
+    no_exception(at)
+    assert f"Phản ánh #{new} đã được trả lời lúc" in texts(at), texts(at)
+    with env.db.read() as cur:
+        assert store_cases.get_case(cur, new)["reply_text"] == "Điện lực sửa xong chiều nay."

@@ -62,6 +62,17 @@ def test_a_crafted_address_opens_tin_bai_on_its_defaults(seeded, params):
     assert at.session_state["x_watch"] is None
 
 
+def test_the_widest_span_a_link_may_name_lists_its_items(seeded):
+    """Both days linkable, and the store's tag bound, a day before the first, overflowed: the page's traceback (round
+    29, `hostile32`)."""
+    at = seeded.page("explorer", "viewer")
+    at.query_params["from"], at.query_params["to"] = "0001-01-02", "9999-12-30"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["x_range"] == (explorer.FIRST_LINK_DAY, explorer.LAST_LINK_DAY)
+    assert any(re.fullmatch(r"[\d.]+ tin", c.value) for c in at.caption), [c.value for c in at.caption]
+
+
 def test_the_address_bar_still_reads_ordinary_values():
     assert explorer._watch_id("12") == 12 and explorer._watch_id("١٢") is None
     assert explorer._dates("2026-12-01", "2026-12-07") is not None

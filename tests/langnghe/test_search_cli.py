@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
+
 from collectors.textutil import canonical_url, content_hash, sha1
 from langnghe import cli
 from store import items as store_items
@@ -102,3 +104,30 @@ def test_search_while_serve_holds_the_database_without_a_snapshot_says_when_one_
         assert cli.main(["search", "bãi thải"]) == 3
     err = capsys.readouterr().err
     assert "Chưa có bản chụp" in err and "storage.snapshot_every_minutes" in err
+
+
+def test_the_first_and_last_days_are_refused_or_searched_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """`--since 0001-01-01` / `--until 9999-12-31` overflowed turning the day into UTC bounds, and `--since 0001-01-02
+    --in-area` overflowed in the store's tag bound (a day before the window): tracebacks (round 29, `hostile32`)."""
+    path = tmp_path / "s.duckdb"
+    _stored(path)
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    for edge in (["--since", "0001-01-01"], ["--until", "9999-12-31"]):
+        with pytest.raises(SystemExit) as exit_:  # argparse's refusal, as every value the parser reads
+            cli.main(["search", "bùn", *edge])
+        assert exit_.value.code == 2 and "ngày ngoài khoảng tìm được" in capsys.readouterr().err
+    for widest, found in ((["--since", "0001-01-02", "--until", "9999-12-30", "--in-area"], "0 tin."),  # not in area
+                          (["--since", "02/01/0001", "--until", "30/12/9999"], "1 tin.")):
+        assert cli.main(["search", "", *widest]) == 0
+        assert f"\n{found}\n" in capsys.readouterr().out
+
+
+def test_a_limit_past_the_largest_is_refused_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """`--limit 99999999999999999999` was DuckDB's ConversionException (INT128 to INT64) out of LIMIT (round 29)."""
+    path = tmp_path / "s.duckdb"
+    _stored(path)
+    monkeypatch.setenv("LANGNGHE_DB", str(path))
+    for limit in ("99999999999999999999", "100001"):
+        assert cli.main(["search", "", "--limit", limit]) == 2
+        assert "tối đa 100.000" in capsys.readouterr().err
+    assert cli.main(["search", "", "--limit", "100000"]) == 0

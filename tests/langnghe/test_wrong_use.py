@@ -275,6 +275,9 @@ def test_replay_refuses_a_database_that_exists(tmp_path):
 
 @pytest.mark.parametrize("argv, said", [(["search-feeds", "--interval", "-5"], "--interval phải lớn hơn 0"),
                                         (["tag", "--batch", "0"], "--batch phải lớn hơn 0"),
+                                        # round 29: every item waiting held at once (20,000: 1,029 MB against 714)
+                                        (["tag", "--pending", "--batch", "1000000000"], "tối đa 10.000"),
+                                        (["tag", "--batch", "10001"], "tối đa 10.000"),
                                         (["tag", "--workers", "-3"], "--workers không được âm")])
 def test_numbers_out_of_range_are_refused(tmp_path, argv, said):
     """`search-feeds --interval -5` printed `interval_minutes = -5.0` to paste; `tag --batch 0` ran (round 28)."""
@@ -342,3 +345,35 @@ def test_a_big_import_says_it_reads_the_whole_file_first(tmp_path, monkeypatch):
     res = cli_in_process(["import", str(f), "--map", "title=title,text=text", "--preview"],
                          _env(tmp_path / "none.duckdb"), unset=("LANGNGHE_CONFIG",))
     assert res.returncode == 0 and "Đang đọc cả tệp (" in res.stderr, res.stderr
+
+
+# --- round 29 (`hostile32`): where serve listens, checked before the scheduler starts ---------------------------
+
+def test_serve_port_zero_is_refused_not_ignored(tmp_path, monkeypatch):
+    """`serve --port 0` was dropped (`if args.port`): the dashboard opened on [dashboard] port without a word."""
+    from langnghe import service
+
+    monkeypatch.setattr(service, "serve", lambda *a, **k: pytest.fail("serve started"))
+    res = cli_in_process(["serve", "--port", "0"], _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
+    assert res.returncode == 2 and "cổng 0 không hợp lệ" in res.stderr, res.stderr
+
+
+def test_serve_where_it_cannot_listen_says_why_before_anything_starts(tmp_path, monkeypatch):
+    """A host that is no address here («999.1.1.1») started the scheduler, then Streamlit's `socket.gaierror`
+    traceback; a port another program holds, Streamlit's English «Port … is not available» after the scheduler."""
+    import socket
+
+    from langnghe import service
+    from tests.conftest import free_port
+
+    started = []
+    monkeypatch.setattr(service, "Scheduler", lambda *a, **k: started.append("scheduler") or pytest.fail("started"))
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        busy = held.getsockname()[1]
+        for argv, said in ((["--host", "999.1.1.1", "--port", str(free_port())], "không phải địa chỉ IP hay tên máy"),
+                           (["--host", "127.0.0.1", "--port", str(busy)], f"cổng {busy} đang được một chương trình")):
+            res = cli_in_process(["serve", *argv], _env(tmp_path / "x.duckdb"), unset=("LANGNGHE_CONFIG",))
+            assert res.returncode == 2 and said in res.stderr and "Traceback" not in res.stderr, res.stderr
+    assert started == []

@@ -96,3 +96,26 @@ def test_a_survey_titled_with_a_pasted_document_is_refused_and_nothing_is_stored
         assert store_surveys.list_surveys(cur) == []
     assert importer.import_survey(db, cfg, "a.csv", data, q, title="y" * 300, username="u", now=NOW, tag=False)
     db.close()
+
+
+# --- round 29 (`hostile32`) ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("address", ["cánbộ@uongbi.gov.vn", "x; y <a@b.vn>", '"x <a@b.vn>, "y <c@d.vn>',
+                                     "a@b.vn\u00a0,\u00a0c@d.vn", "Văn\u2028phòng <vp@x.vn>", "a@b.vn\u2029Bcc: c@d.vn"])
+def test_an_email_address_that_would_not_reach_what_it_shows_is_refused_when_saved(env, address):
+    cfg, _ = env  # each was saved (round 28's form), then failed every try or went to other addresses
+    assert notify.address_refusal(cfg, "email", address), address
+
+
+def test_a_quoted_name_with_a_comma_is_saved(env):
+    cfg, _ = env  # Outlook's «"Họ, Tên" <a@b>» was refused by round 28's form
+    assert notify.address_refusal(cfg, "email", '"Nguyễn, Văn A" <a@b.vn>, tp@x.vn') is None
+
+
+def test_the_admins_test_to_a_megabyte_address_logs_it_cut_at_the_cap(env):
+    cfg, db = env
+    ok, detail = notify.send_test(cfg, db, "email", "a" * 1_000_000 + "@b.vn", "quantri")
+    assert not ok and "1.000.005 ký tự" in detail
+    with db.read() as cur:  # was written whole at each click, and drawn in Nhật ký gửi
+        (address,), = cur.execute("SELECT address FROM notify_log").fetchall()
+    assert len(address) == notify.MAX_ADDRESS_CHARS and address.endswith("…")

@@ -93,6 +93,7 @@ def test_a_source_address_its_kind_reads_loads(tmp_path, kind, url):
     ("[alerts]\nmin_items = -3\n", "[alerts] min_items phải từ 0"),
     ("[alerts]\nbin_minutes = \"60\"\n", "[alerts] bin_minutes phải là một số"),
     ("[nlp]\nbatch_size = 0\n", "[nlp] batch_size phải từ 1"),  # nothing ever tagged
+    ("[nlp]\nbatch_size = 1000000000\n", "[nlp] batch_size phải từ 1 đến 10000"),  # every item held at once (round 29)
     ("[nlp]\nmin_marked_share = 1.5\n", "[nlp] min_marked_share phải từ 0 đến 1"),
     ("[stories]\nwindow_hours = -72\n", "[stories] window_hours phải lớn hơn 0"),
     ("[stories]\njoin_threshold = 1.2\n", "[stories] join_threshold phải từ 0 đến 1"),

@@ -36,3 +36,41 @@ def test_the_annotated_defaults_still_read():
 def test_a_database_path_that_is_a_folder_is_said_in_vietnamese(tmp_path):
     with pytest.raises(StorageError, match="là một thư mục, không phải tệp cơ sở dữ liệu"):
         Database(tmp_path)  # was duckdb's IOException out of every command, a traceback
+
+
+# --- round 29 (`hostile32`) ---------------------------------------------------------------------------------------
+
+def test_a_configuration_saved_with_a_byte_order_mark_is_read(tmp_path):
+    bom = tmp_path / "langnghe.toml"
+    bom.write_bytes("\ufeff[storage]\ndb_path = \"var/vp.duckdb\"\n".encode("utf-8"))  # Notepad's «UTF-8»
+    assert config.read_toml(bom) == {"storage": {"db_path": "var/vp.duckdb"}}  # was «Invalid statement» at 1:1
+
+
+@pytest.mark.parametrize("nested", ["x = " + "[" * 100_000 + "]" * 100_000, "x = " + "{a=" * 50_000 + "1" + "}" * 50_000])
+def test_a_configuration_nested_past_the_parsers_depth_is_said_in_vietnamese(tmp_path, nested):
+    deep = tmp_path / "langnghe.toml"
+    deep.write_text(nested + "\n", encoding="utf-8")  # 200 KB, under the 1 MB cap: was a RecursionError traceback
+    with pytest.raises(ConfigError, match="lồng nhau quá sâu"):
+        config.read_toml(deep)
+
+
+def test_a_configuration_of_exactly_the_cap_is_read(tmp_path):
+    head = '[storage]\ndb_path = "var/vp.duckdb"\n'
+    exact = tmp_path / "langnghe.toml"
+    exact.write_text(head + "#" * (config.MAX_CONFIG_BYTES - len(head) - 1) + "\n", encoding="ascii")
+    assert exact.stat().st_size == config.MAX_CONFIG_BYTES
+    assert config.read_toml(exact)["storage"]["db_path"] == "var/vp.duckdb"
+
+
+@pytest.mark.parametrize("folder", ["/", ".", "./"])
+def test_a_database_path_without_a_file_name_is_said_in_vietnamese(monkeypatch, folder):
+    monkeypatch.setenv("LANGNGHE_DB", folder)
+    cfg = config.load()  # was pathlib's ValueError «has an empty name» (the snapshot beside it), out of every command
+    with pytest.raises(StorageError, match="là một thư mục, không phải tệp cơ sở dữ liệu"):
+        Database(cfg.storage.db_path)
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".duckdb", "a" * 5000 + "/langnghe.duckdb"])
+def test_a_database_path_too_long_for_the_file_system_is_said_in_vietnamese(tmp_path, name):
+    with pytest.raises(StorageError, match=r"quá dài \([\d.]+ ký tự; mỗi tên thư mục hoặc tệp tối đa 255 byte\)"):
+        Database(tmp_path / name)  # was duckdb's IOException / pathlib's OSError «File name too long», a traceback
