@@ -207,6 +207,15 @@ class Renderer:
         """Hand over the charts (None or {} = nothing to draw)."""
         self._charts.put(charts or None)
 
+    def cancel(self) -> None:
+        """No charts after all (the report's query failed): the thread is told so and joined, its matplotlib import
+        finished, rather than left importing behind the caller. A daemon thread still importing when a CLI process
+        exits can die holding the import lock; in the tests' process it changed `sys.modules` under a later test
+        (CI stop 44: «dictionary changed size during iteration» in a fixture two tests on)."""
+        self.draw(None)
+        if self._thread is not None:
+            self._thread.join(self.timeout)
+
     def result(self) -> tuple[dict[str, bytes], str | None]:
         if self._thread is not None:
             self._thread.join(self.timeout)

@@ -120,7 +120,7 @@ def weekly_report(db: Database, s: ReportSettings, week: str, out_dir: str | Pat
     try:
         built, period = build_weekly_report(db, s, week, area, now=now, proposals=proposals)
     except BaseException:
-        renderer and renderer.draw(None)
+        renderer and renderer.cancel()
         raise
     res = Result(n_items=built.n_items, period=period, title=built.doc.meta_title)
     _done(res, "query_build", t0, on)
@@ -146,7 +146,7 @@ def rapid_report(db: Database, s: ReportSettings, out_dir: str | Path, *, alert_
             proposals = saved_text(db, "rapid", rapid_key(alert_id, story_id))
         built = build_rapid(f, saved_masking(db, s), proposals, now)
     except BaseException:
-        renderer and renderer.draw(None)
+        renderer and renderer.cancel()
         raise
     res = Result(n_items=built.n_items, title=built.doc.meta_title)
     _done(res, "query_build", t0, on)

@@ -37,3 +37,29 @@ def test_renderer_draws_in_a_thread_and_reports_failures():
 
 def test_vietnamese_thousands():
     assert C._vn(5312) == "5.312" and C._vn(12) == "12" and C._vn(1234567.0) == "1.234.567"
+
+
+def test_a_report_whose_query_fails_leaves_no_chart_thread_behind(tmp_path, monkeypatch):
+    """The chart thread starts before the query (its matplotlib import overlaps it); a missing story left it
+    importing behind the KeyError, and in the tests' process it changed `sys.modules` under a fixture two tests
+    later (CI stop 44). `Renderer.cancel` joins it. The stand-in `_setup` is an import that ends half a second after
+    the report gives up on its charts (a pause that starts then, not before the query: a slow query under load hid
+    the leak)."""
+    import threading
+    import time
+
+    from reports import rapid_report
+    from tests.conftest import database
+    from tests.reports.conftest import settings
+
+    told = threading.Event()
+    real_draw = C.Renderer.draw
+    monkeypatch.setattr(C.Renderer, "draw", lambda self, charts: (told.set(), real_draw(self, charts)))
+    monkeypatch.setattr(C, "_setup", lambda: (told.wait(30), time.sleep(0.5)))
+    db = database(tmp_path / "r.duckdb")
+    try:
+        with pytest.raises(KeyError):
+            rapid_report(db, settings(charts=True), tmp_path / "out", story_id="9", formats=("docx",))
+    finally:
+        db.close()
+    assert not [t for t in threading.enumerate() if t.name == "report-charts"]
