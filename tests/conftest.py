@@ -138,6 +138,64 @@ def dashboard_modules_left_as_found():
     assert not leaked, f"the test left dashboard module attributes replaced: {', '.join(sorted(leaked))}"
 
 
+SEED_ENV = "LANGNGHE_TEST_SEED"
+
+
+def run_seed(config: pytest.Config, env: dict[str, str] | None = None) -> int:
+    """The seed of this run's random tests (hypothesis's `@given` ones not `derandomize`d: tests/collectors/
+    test_feed_fuzz.py, tests/vocab/test_folding.py): `--hypothesis-seed=N` if given, else $LANGNGHE_TEST_SEED, else
+    the one the xdist controller drew (every worker uses it), else a new one. A new one each run keeps exploring;
+    a failing test names it (`pytest_runtest_makereport`), and either way of giving it replays the same cases."""
+    import os
+    import random
+
+    given = config.getoption("hypothesis_seed", None)
+    if given is not None:
+        return int(given)  # hypothesis takes any text; ours are numbers, and another is refused here
+    env = os.environ if env is None else env
+    if env.get(SEED_ENV, "").strip():
+        return int(env[SEED_ENV])
+    drawn = getattr(config, "workerinput", {}).get(SEED_ENV)
+    return int(drawn) if drawn is not None else random.SystemRandom().randrange(1, 10**6)
+
+
+@pytest.hookimpl(tryfirst=True)  # before hypothesis's plugin, which reads --hypothesis-seed in its own
+def pytest_configure(config: pytest.Config) -> None:
+    """Every random test of the run draws from one seed (`run_seed`), given to hypothesis as `--hypothesis-seed`
+    would give it. Until round 29 each worker's hypothesis drew its own, printed nowhere: a fuzz failure that did
+    not shrink to the same case again could not be replayed."""
+    config.stash[_seed_key] = seed = run_seed(config)
+    if getattr(config.option, "hypothesis_seed", "absent") is None:
+        config.option.hypothesis_seed = seed
+
+
+_seed_key = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist's controller hands its seed to each worker."""
+    node.workerinput[SEED_ENV] = node.config.stash[_seed_key]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"random tests' seed: {config.stash[_seed_key]} (repeat: {SEED_ENV}={config.stash[_seed_key]})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failing random test says which seed made its cases (the falsifying example alone may not fail again:
+    hypothesis reports it as shrunk, and a flaky one not at all)."""
+    report = yield
+    test = getattr(item, "obj", None)
+    if report.failed and getattr(test, "is_hypothesis_test", False) and not getattr(
+            getattr(test, "_hypothesis_internal_use_settings", None), "derandomize", False):
+        seed = item.config.stash[_seed_key]
+        report.sections.append(("random seed", f"this run's seed was {seed}: {SEED_ENV}={seed} pytest "
+                                f"{item.nodeid.split('@')[0]} (or --hypothesis-seed={seed}) replays its cases"))
+    return report
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-xdist's own hook: its suffix, where it took, is not doubled
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `slow` first (stable: each keeps its order), so that under xdist (`-n auto`) the
