@@ -100,7 +100,7 @@ def main() -> None:
         for path, (body, _) in answers.items():
             outcome, rss = last_line_of_child(CHILD, base + path, method)
             print(f"{client:<8} {path[1:]:<11} {len(body):>10,} B  {rss:>6} MB  {outcome[:100]}")
-    httpd.shutdown()
+    httpd.stop()
 
 
 if __name__ == "__main__":

@@ -4,15 +4,17 @@ tests/notify/test_answer_bounds.py both need one (a GET for the collectors, a PO
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from devtools.demo_server import QuietHTTPServer
 
 # path → (body as sent on the wire, its Content-Encoding header or "" for none)
 Answers = dict[str, tuple[bytes, str]]
 
 
-def serve_coded(answers: Answers, content_type: str) -> ThreadingHTTPServer:
-    """Start the server in a daemon thread; the caller shuts it down. `answers` may be filled after the start."""
+def serve_coded(answers: Answers, content_type: str) -> QuietHTTPServer:
+    """Start the server in a daemon thread; the caller stops it (`stop()`: its threads ended, not only the serving
+    loop). `answers` may be filled after the start."""
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *a: object) -> None:
@@ -35,6 +37,6 @@ def serve_coded(answers: Answers, content_type: str) -> ThreadingHTTPServer:
 
         do_POST = do_GET  # noqa: N815 - a webhook subscriber's server answers the same way
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.serve_in_thread("coded")
     return httpd

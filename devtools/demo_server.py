@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import random
+import socket
 import sys
 import threading
 from dataclasses import dataclass
@@ -135,7 +136,54 @@ def render_article(it: DemoItem) -> bytes:
     return body.encode("utf-8")
 
 
-class QuietHTTPServer(ThreadingHTTPServer):
+class ServedInThread:
+    """A threading socketserver (mixed in before it) served by a thread of its own, whose `stop` waits for every
+    thread it started: the serving one, and each connection's, whose socket is shut first. `shutdown` alone returned
+    before the serving thread had ended and `server_close` waits for none of the daemon connection threads: an
+    HTTP/1.1 client's kept-alive connection held its thread reading after the test that made it (round 29: a
+    thread left behind by one test ran on in the next, the way the CI failure of stop 44 came about)."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        self._serving: threading.Thread | None = None
+        self._handlers: dict[threading.Thread, Any] = {}  # connection thread → its socket
+        super().__init__(*args, **kw)  # type: ignore[call-arg]
+
+    def serve_in_thread(self, name: str | None = None) -> threading.Thread:
+        self._serving = threading.Thread(target=self.serve_forever, name=name, daemon=True)  # type: ignore[attr-defined]
+        self._serving.start()
+        return self._serving
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """As ThreadingMixIn's (daemon threads), each connection's thread kept with its socket for `stop`; the
+        finished ones are forgotten here, so a long-running demo keeps only the open ones."""
+        for t in [t for t in self._handlers if not t.is_alive()]:
+            del self._handlers[t]
+        t = threading.Thread(target=self.process_request_thread, args=(request, client_address),  # type: ignore[attr-defined]
+                             daemon=True)
+        self._handlers[t] = request
+        t.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop serving (if `serve_in_thread` started it), close the listening socket, end the connections."""
+        if self._serving is not None:
+            self.shutdown()  # type: ignore[attr-defined]
+            self._serving.join(timeout)
+        self.server_close()  # type: ignore[attr-defined]
+        self.end_connections(timeout)
+
+    def end_connections(self, timeout: float = 5.0) -> None:
+        """Shut every open connection and wait for its thread (a server kept for a module of tests does this after
+        each test, so that a connection a client kept alive ends with the test that opened it)."""
+        for t, request in list(self._handlers.items()):
+            if t.is_alive():
+                try:
+                    request.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                t.join(timeout)
+
+
+class QuietHTTPServer(ServedInThread, ThreadingHTTPServer):
     """A client that hangs up early (a collector's timeout, a cancelled poll) is not worth a traceback.
 
     Its listen queue is long (`request_queue_size`, the standard library's is 5): the demo server runs in serve's own
@@ -167,7 +215,6 @@ class DemoFeedServer:
         self.httpd = QuietHTTPServer(("127.0.0.1", port), handler)
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self._thread: threading.Thread | None = None
         self.post_handler: Any = None  # path, body → (content_type, bytes): the own-channel APIs' replies
         from devtools import demo_channels, demo_social
 
@@ -245,10 +292,8 @@ class DemoFeedServer:
         return Handler
 
     def start_background(self) -> "DemoFeedServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="demo-feeds", daemon=True)
-        self._thread.start()
+        self.httpd.serve_in_thread("demo-feeds")
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.httpd.stop()

@@ -134,8 +134,7 @@ class ApiStandIn(_Box):
         self._httpd = QuietHTTPServer(("127.0.0.1", 0), H)
         self.port = int(self._httpd.server_address[1])
         self.base_url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self._httpd.serve_forever, name="notify-standin", daemon=True).start()
+        self._httpd.serve_in_thread("notify-standin")
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._httpd.stop()

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import socketserver
 import ssl
-import threading
+
+from devtools.demo_server import ServedInThread
 
 
 class Mailbox:
@@ -86,7 +87,7 @@ class _Handler(socketserver.StreamRequestHandler):
         self.w(f"{tag} OK UID {sub}")
 
 
-class _Server(socketserver.ThreadingTCPServer):
+class _Server(ServedInThread, socketserver.ThreadingTCPServer):
     """Counts connections; with `tls`, speaks IMAPS (implicit TLS) with that server context."""
 
     tls: ssl.SSLContext | None = None
@@ -105,8 +106,7 @@ class ImapServer:
         self.server.tls = tls
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server.serve_in_thread("imap")
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()

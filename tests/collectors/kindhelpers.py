@@ -63,11 +63,12 @@ def kserver():
 
 @pytest.fixture
 def server(kserver):
-    """The module's server with no routes left from the previous test."""
+    """The module's server with no routes left from the previous test, and none of its connections after it."""
     kserver.routes.clear()
     kserver.hits.clear()
     kserver.request_headers.clear()
-    return kserver
+    yield kserver
+    kserver.httpd.end_connections()
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ def hook():
 
     httpd = serve_coded(answers, "application/json")
     yield answers, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    httpd.stop()
 
 
 def _send(tmp_path, url: str) -> str:

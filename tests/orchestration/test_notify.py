@@ -282,7 +282,8 @@ def test_a_webhook_to_the_servers_own_network_is_refused(env, monkeypatch):
     [http] allow_private_hosts lists the host, like fetches."""
     import dataclasses
     import http.server
-    import threading
+
+    from devtools.demo_server import QuietHTTPServer
 
     cfg, db = env
     monkeypatch.setenv("LANGNGHE_WEBHOOK_SECRET", "khoa-ky")
@@ -298,8 +299,8 @@ def test_a_webhook_to_the_servers_own_network_is_refused(env, monkeypatch):
         def log_message(self, *a):
             pass
 
-    srv = http.server.HTTPServer(("127.0.0.1", 0), H)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    srv = QuietHTTPServer(("127.0.0.1", 0), H)
+    srv.serve_in_thread()
     try:
         url = f"http://127.0.0.1:{srv.server_port}/hook"
         closed = dataclasses.replace(cfg, http=dataclasses.replace(cfg.http, allow_private_hosts=()))
@@ -318,7 +319,7 @@ def test_a_webhook_to_the_servers_own_network_is_refused(env, monkeypatch):
         assert notify.address_refusal(opened, "webhook", url) is None
         assert notify.deliver(opened, db, now=NOW + timedelta(hours=1))["sent"] == 1 and got == ["/hook"]
     finally:
-        srv.shutdown()
+        srv.stop()
 
 
 def test_a_place_typed_in_lower_case_or_without_diacritics_still_matches(env):
@@ -496,11 +497,11 @@ class TrickleServer:
 
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
+        self.closing = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
 
     def _serve(self):
-        import time
-
         while True:
             try:
                 conn, _ = self.sock.accept()
@@ -511,13 +512,25 @@ class TrickleServer:
                 try:
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n")
                     for _ in range(40):
-                        time.sleep(0.2)  # the far end's pace, not a measurement
+                        if self.closing.wait(0.2):  # the far end's pace, not a measurement
+                            return
                         conn.sendall(b"x")
                 except OSError:
                     pass
 
     def close(self):
+        """Its thread ended with the test: it trickled on for up to 8 s into the next one, then waited in `accept`
+        for the rest of the worker's life, which closing the socket from here does not interrupt; shutting it
+        down does (round 29)."""
+        import socket
+
+        self.closing.set()
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.sock.close()
+        self.thread.join(10)
 
 
 def test_a_webhook_that_answers_a_byte_at_a_time_does_not_hold_the_scheduler(tmp_path, monkeypatch):
