@@ -195,39 +195,58 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     return report
 
 
-# How long a thread the test started may take to end after it (a server told to stop, a connection its client closed,
-# asyncio.run's executor helper): waited for, not failed; a thread still running then fails the test.
+# How long a thread the test started may take to end after it: one that ends within THREAD_GRACE_SECONDS is fine (a
+# server's loop told to stop, asyncio.run's executor helper), one that ends within THREAD_LINGER_SECONDS is waited for
+# and named in a warning (ThreadLeftWarning), one still running then fails the test.
+THREAD_GRACE_SECONDS = 0.2
 THREAD_LINGER_SECONDS = 5.0
+
+
+class ThreadLeftWarning(UserWarning):
+    """A thread the test started was still running after it (and was waited for)."""
 
 
 @pytest.fixture(autouse=True)
 def threads_left_as_found(request: pytest.FixtureRequest):
-    """Every thread the test (or its function-scoped fixtures) started has ended with it: waited for up to
-    THREAD_LINGER_SECONDS, then the test fails naming what still runs. A thread left running works on into the
-    next tests of the worker: CI stop 44's «dictionary changed size during iteration» in
+    """Every thread the test (or its function-scoped fixtures) started has ended with it. A thread left running
+    works on into the next tests of the worker: CI stop 44's «dictionary changed size during iteration» in
     `dashboard_modules_left_as_found` came from a report's chart thread still importing matplotlib two tests after
-    the one that started it (round 29). Threads of wider-scoped fixtures were started before this fixture and are
-    not counted; tests/browser is left out (its package-scoped Playwright starts its executor's threads lazily,
-    during a walk). Set up after wider-scoped fixtures, before the test's own function-scoped ones (autouse first),
-    so it checks after they are torn down."""
+    the one that started it (round 29). Such a thread is waited for (THREAD_LINGER_SECONDS) and named in a
+    warning; one still running then fails the test. Threads of wider-scoped fixtures were started before this
+    fixture and are not counted; tests/browser is left out (its package-scoped Playwright starts its executor's
+    threads lazily, during a walk). Set up after wider-scoped fixtures and before the test's own function-scoped
+    ones (autouse first), so it checks after they are torn down."""
+    import warnings
+
     before = set(threading.enumerate())
     yield
     if request.node.get_closest_marker("browser"):
         return
-    running = threads_still_running(before, THREAD_LINGER_SECONDS)
+    waited, running = threads_left(before, THREAD_GRACE_SECONDS, THREAD_LINGER_SECONDS)
+    if waited:
+        warnings.warn(ThreadLeftWarning(f"the test left {_threads_named(waited)} running after its end (waited for; "
+                                        "stop and join it where it is started)"))
     assert not running, (
-        f"the test left {len(running)} thread(s) running {THREAD_LINGER_SECONDS:g} s after its end: "
-        + ", ".join(f"{t.name} ({_thread_target(t)}{', daemon' if t.daemon else ''})" for t in running)
-        + "; stop and join them where they are started (the code's stop, or the fixture's teardown)")
+        f"the test left {_threads_named(running)} running {THREAD_LINGER_SECONDS:g} s after its end; stop and join "
+        "it where it is started (the code's stop, or the fixture's teardown)")
 
 
-def threads_still_running(before: set[threading.Thread], linger: float) -> list[threading.Thread]:
-    """The threads not in `before` still alive after waiting up to `linger` seconds in all for them to end."""
+def threads_left(before: set[threading.Thread], grace: float,
+                 linger: float) -> tuple[list[threading.Thread], list[threading.Thread]]:
+    """The threads not in `before` that outlived `grace` seconds but ended within `linger` (waited for), and those
+    still running after `linger` seconds in all."""
     new = [t for t in threading.enumerate() if t not in before]
-    deadline = time.monotonic() + linger
+    start = time.monotonic()
     for t in new:
-        t.join(max(0.0, deadline - time.monotonic()))
-    return [t for t in new if t.is_alive()]
+        t.join(max(0.0, start + grace - time.monotonic()))
+    late = [t for t in new if t.is_alive()]
+    for t in late:
+        t.join(max(0.0, start + linger - time.monotonic()))
+    return [t for t in late if not t.is_alive()], [t for t in late if t.is_alive()]
+
+
+def _threads_named(threads: list[threading.Thread]) -> str:
+    return ", ".join(f"thread {t.name} ({_thread_target(t)}{', daemon' if t.daemon else ''})" for t in threads)
 
 
 def _thread_target(t: threading.Thread) -> str:
