@@ -42,10 +42,17 @@ def source(kind: str, url: str, *, options: dict[str, Any] | None = None, source
                         options=dict(options or {}))
 
 
-def collect(src: SourceConfig, now=NOW, limits: config_mod.LimitsConfig = config_mod.DEFAULT_LIMITS) -> Batch:
+def collect(src: SourceConfig, now=NOW, limits: config_mod.LimitsConfig = config_mod.DEFAULT_LIMITS,
+            asked: list[str] | None = None) -> Batch:
+    """`asked`, when given, gets every address the kind asks `ctx.fetch` for."""
     async def go() -> Batch:
         async with Fetcher(http_cfg()) as f:
-            ctx = CollectContext(fetch=f.get, now=now, dial=netguard.dialer(f.allow), limits=limits)  # as the runner does
+            async def asking(url: str, *a: Any, **kw: Any) -> Any:
+                asked.append(url)  # type: ignore[union-attr]
+                return await f.get(url, *a, **kw)
+
+            ctx = CollectContext(fetch=f.get if asked is None else asking, now=now, dial=netguard.dialer(f.allow),
+                                 limits=limits)  # as the runner does
             return await registry.get(src.kind).collect(src, ctx)
 
     return asyncio.run(go())

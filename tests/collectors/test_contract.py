@@ -70,6 +70,18 @@ def test_normal_fixture(server, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_every_request_goes_through_ctx_fetch(server, kind):
+    """Every request the kind makes is one it asked `ctx.fetch` for: the public-address guard, the body caps, the
+    per-host spacing and conditional GET live there. A kind opening its own httpx client passed every other test
+    here (round 29, ARCHITECTURE.md's recipe followed with a toy kind)."""
+    spec = SPECS[kind]
+    asked: list[str] = []
+    collect(_serve(server, spec, spec.body(), spec.content_type), asked=asked)
+    assert asked and sum(server.hits.values()) == len(asked), (
+        f"{kind}: {sum(server.hits.values())} requests reached the server, {len(asked)} through ctx.fetch")
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_changed_shape_is_a_counted_skip(server, kind):
     spec = SPECS[kind]
     batch = collect(_serve(server, spec, spec.bad_shape, spec.content_type))

@@ -112,3 +112,16 @@ def test_every_step_of_nlp_steps_is_configured_and_the_fallback_agrees(cfg):
     assert set(own) <= set(configured), f"steps of nlp/ not in [nlp] steps (vocab/langnghe.toml): " \
                                         f"{sorted(set(own) - set(configured))}"
     assert list(DEFAULT_STEPS) == configured, "nlp.version.DEFAULT_STEPS differs from vocab/langnghe.toml's [nlp] steps"
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_subclasses(sub))]
+
+
+def test_every_step_class_is_registered():
+    """A step class of nlp/ left without `@register` ran nowhere and every test here passed: the recipe's step 2
+    check reads the registry, which never saw it (round 29, ARCHITECTURE.md's recipe followed with a toy step). Each
+    `Step` subclass of nlp/ (nlp/steps.py or a module it imports) naming itself is the one registered under its name."""
+    unregistered = sorted(f"{c.__module__}.{c.__qualname__}" for c in _subclasses(Step)
+                          if c.__module__.split(".")[0] == "nlp" and vars(c).get("name") and STEPS.get(c.name) is not c)
+    assert not unregistered, f"step classes without @register (nlp.steps.register): {unregistered}"
