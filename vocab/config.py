@@ -615,15 +615,21 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def snapshot_beside(db_path: str) -> str:
-    """The snapshot's path when no config file names one: beside the database, «<name>.snapshot.duckdb» (the default
-    var/langnghe.duckdb gives the default var/langnghe.snapshot.duckdb). Before round 28 it stayed the default's
+    """The snapshot's path when no config file names one: beside the database, «<name>.snapshot.duckdb» for a
+    «<name>.duckdb» (the default var/langnghe.duckdb gives the default var/langnghe.snapshot.duckdb), else
+    «<whole name>-snapshot.duckdb» (var/langnghe.db → var/langnghe.db-snapshot.duckdb): one database, one snapshot. Before round 28 it stayed the default's
     whatever database $LANGNGHE_DB or a config's db_path named, so a one-off serve wrote its snapshot over the
     office's, and `status` on a damaged database read another database's snapshot (cli33's walk)."""
     p = Path(db_path)
     if not p.name:  # «/» or «.»: a folder, which opening the database says in Vietnamese; `with_name` raised a
         # ValueError traceback here first, out of every command (round 29)
         return str(p / "langnghe.snapshot.duckdb")
-    return str(p.with_name(f"{p.stem}.snapshot.duckdb"))
+    if p.suffix == ".duckdb":
+        return str(p.with_name(f"{p.stem}.snapshot.duckdb"))
+    # any other suffix, or none: the whole name kept, «-snapshot» rather than «.snapshot», so that no two databases
+    # share a snapshot and none lands on the office's: «var/langnghe» and «var/langnghe.db» gave
+    # var/langnghe.snapshot.duckdb, the default database's snapshot (round 29's sweep, `hostile32`; fix29)
+    return str(p.with_name(f"{p.name}-snapshot.duckdb"))
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Config:
