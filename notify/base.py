@@ -22,7 +22,8 @@ class NotConfigured(SendError):
     until an administrator sets it. The delivery pass gives the message up at once with this reason, rather than
     retrying it with back-off for about a day ([notify] max_attempts), each try saying the same (round 29, ux35); once
     the setting is made, Thông báo's «Gửi lại các tin lỗi» sends what was given up. Not for a token that a job renews
-    on its own (Zalo's): that one may come back without an administrator."""
+    on its own (Zalo's, while its refresh token is set): that one may come back without an administrator; Zalo's
+    with no refresh token is one (fix29)."""
 
 
 class PartlyRefused(SendError):

@@ -80,3 +80,60 @@ def test_the_admins_test_to_such_a_list_says_which_address_was_refused(tmp_path,
         db.close()
     assert not ok and f"từ chối người nhận {REFUSED}" in detail and "các địa chỉ khác đã nhận thư" in detail, detail
     assert [rcpt for rcpt, _ in box.messages] == [["a@uongbi.test"]]
+
+
+def _zalo_env(tmp_path, monkeypatch, refresh: str | None):
+    from vocab import secrets
+
+    monkeypatch.setattr(secrets, "_dir", str(tmp_path / "secrets"))  # no file left by another run is read
+    monkeypatch.delenv("LANGNGHE_ZALO_TOKEN", raising=False)
+    if refresh is None:
+        monkeypatch.delenv("LANGNGHE_ZALO_REFRESH", raising=False)
+    else:
+        monkeypatch.setenv("LANGNGHE_ZALO_REFRESH", refresh)
+    cfg = make_config(tmp_path, notify={"public_url": "http://127.0.0.1:8501",
+                                        "zalo": {"base_url": "http://127.0.0.1:9"}})
+    return cfg, database(cfg.storage.db_path)
+
+
+def _never_called() -> "object":
+    import httpx
+
+    def boom(req):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"no request without a token: {req.url}")
+
+    return httpx.Client(transport=httpx.MockTransport(boom))
+
+
+def test_a_zalo_push_without_a_token_or_a_way_to_renew_it_is_given_up_at_once(tmp_path, monkeypatch):
+    """ux35 gave the other channels' missing settings up at once and left Zalo retried for a day, because the
+    zalo_token_refresh job renews its token. Without a refresh token nothing renews it: given up at once too."""
+    cfg, db = _zalo_env(tmp_path, monkeypatch, refresh=None)
+    try:
+        subscribe(db, channel="zalo", address="5566")
+        raise_one(db)
+        assert notify.deliver(cfg, db, client_factory=_never_called, now=NOW) == {"sent": 0, "retried": 1}
+        for minutes in (2, 60):
+            notify.deliver(cfg, db, client_factory=_never_called, now=NOW + timedelta(minutes=minutes))
+        with db.read() as cur:
+            assert store_notify.outbox_counts(cur) == {"failed": 1}
+            (line,) = store_notify.recent_log(cur)
+        assert line["detail"].startswith("chưa có mã truy cập Zalo OA (và không có mã làm mới để tự làm mới) trên máy "
+                                         "chủ: quản trị viên cần đặt biến môi trường LANGNGHE_ZALO_TOKEN"), line
+        assert notify.GIVEN_UP_UNSET in line["detail"]
+    finally:
+        db.close()
+
+
+def test_a_zalo_push_waiting_for_its_token_renewal_is_retried(tmp_path, monkeypatch):
+    cfg, db = _zalo_env(tmp_path, monkeypatch, refresh="ma-lam-moi")
+    try:
+        subscribe(db, channel="zalo", address="5566")
+        raise_one(db)
+        notify.deliver(cfg, db, client_factory=_never_called, now=NOW)
+        with db.read() as cur:
+            assert store_notify.outbox_counts(cur) == {"pending": 1}  # the renewal may bring the token
+            (line,) = store_notify.recent_log(cur)
+        assert "chờ việc làm mới mã" in line["detail"] and "ma-lam-moi" not in line["detail"]
+    finally:
+        db.close()
