@@ -379,7 +379,8 @@ def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **s
     if tick is not None:
         cfg = dataclasses.replace(cfg, schedule=dataclasses.replace(cfg.schedule, tick_seconds=float(tick)))
     if snap_every is not None:
-        cfg = dataclasses.replace(cfg, storage=dataclasses.replace(cfg.storage, snapshot_every_minutes=float(snap_every)))
+        storage = dataclasses.replace(cfg.storage, snapshot_every_minutes=float(snap_every))
+        cfg = dataclasses.replace(cfg, storage=storage)
     return cfg
 
 
