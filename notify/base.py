@@ -22,7 +22,27 @@ class NotConfigured(SendError):
     until an administrator sets it. The delivery pass gives the message up at once with this reason, rather than
     retrying it with back-off for about a day ([notify] max_attempts), each try saying the same (round 29, ux35); once
     the setting is made, Thông báo's «Gửi lại các tin lỗi» sends what was given up. Not for a token that a job renews
-    on its own (Zalo's): that one may come back without an administrator."""
+    on its own (Zalo's, while its refresh token is set): that one may come back without an administrator; Zalo's
+    with no refresh token is one (fix29)."""
+
+
+class PartlyRefused(SendError):
+    """The far end took the message for some of a subscription's addresses and refused the others (a mail server's
+    550 for one address of a comma list). The message went out: the delivery pass marks it sent, and logs each refused
+    address as refused, not to be tried again. Retried as a SendError, each try was one more copy to the addresses
+    that had taken it, under the same Message-ID, until given up a day later (round 29's sweep; fix29). `delivered`
+    is what the log says of the addresses that took it; `refused` maps each refused address to the server's answer."""
+
+    def __init__(self, delivered: str, refused: dict[str, str]) -> None:
+        self.delivered, self.refused = delivered, dict(refused)
+        super().__init__(refused_text(self.refused))
+
+
+def refused_text(refused: dict[str, str]) -> str:
+    """«máy chủ thư từ chối người nhận c@d.vn (550 …): không gửi lại cho địa chỉ này, …»"""
+    each = "; ".join(f"{a} ({why[:120]})" if why else a for a, why in refused.items())
+    return (f"máy chủ thư từ chối người nhận {each}: không gửi lại cho địa chỉ này (các địa chỉ khác đã nhận thư); "
+            "hãy sửa đăng ký nhận tin ở trang Thông báo")
 
 
 def missing_secret(what: str, name: str) -> NotConfigured:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, Callable
 
 import httpx
 
@@ -110,30 +110,63 @@ def send_reply(cfg: Config, db: Database, case_id: int, text: str, username: str
         flags = store_cases.item_flags(cur, case["item_id"]) if case else ()
     if case is None:
         raise store_cases.CaseError(f"Không có phản ánh số {case_id}.")
-    if case["status"] in HANDLED_STATES:  # a page read before another account's answer still drew its form: the
-        # citizen got a second public reply and the first one's text was written over (round 29, `hostile32`)
-        when = f" lúc {to_local(case['answered_at']):%H:%M %d/%m/%Y}" if case["answered_at"] else ""
-        raise store_cases.CaseError(
-            f"Phản ánh #{case_id} " + (f"đã được trả lời{when}" if case["status"] == "answered" else "đã đóng")
-            + ": không gửi thêm. Tải lại trang để xem câu trả lời; cần trả lời thêm thì chuyển phản ánh sang "
-            f"«{STATE_LABELS['in_progress']}» trước.")
-    via, status = "manual", "manual"
-    if not manual and case["channel"] in REPLY_CHANNELS:
-        via = "api"
-        src = _source(cfg, db, case["source"])
-        timeout = CaseSettings.from_config(cfg).reply_timeout_seconds
-        try:
-            if src is None:
-                raise ApiError(f"Nguồn {case['source']} không còn trong cấu hình.")
-            with (client_factory() if client_factory else _client(cfg, timeout)) as client:
-                ref = _REPLY[case["channel"]](client, src, tuple(flags), text)
-            status = "sent" + (f" ({ref})" if ref else "")
-        except (FetchError, httpx.HTTPError) as exc:  # FetchError: ApiError, or refused by the guard
-            status = f"failed: {exc}"
+    _refuse_handled(case)
+    timeout = CaseSettings.from_config(cfg).reply_timeout_seconds
+    at = now or utcnow()
+    # the check above was a read: two submits of the same moment both passed it and both sent (round 29's sweep). The
+    # claim is the check and the write in one statement: only one of them takes it (fix29)
     with db.write() as cur:
+        claimed = store_cases.claim_reply(cur, case_id, username, at, at - claim_stale(timeout))
+        holder = None if claimed else store_cases.reply_claim(cur, case_id)
+        again = None if claimed else store_cases.get_case(cur, case_id)
+    if not claimed:
+        if again is None:
+            raise store_cases.CaseError(f"Không có phản ánh số {case_id}.")
+        _refuse_handled(again)
+        who, since = holder or ("", at)
+        raise store_cases.CaseError(
+            f"Phản ánh #{case_id} đang được {who or 'một tài khoản khác'} gửi trả lời (từ {to_local(since):%H:%M:%S}): "
+            "không gửi thêm. Tải lại trang sau ít giây để xem câu trả lời.")
+    via, status = "manual", "manual"
+    try:
+        if not manual and case["channel"] in REPLY_CHANNELS:
+            via = "api"
+            src = _source(cfg, db, case["source"])
+            try:
+                if src is None:
+                    raise ApiError(f"Nguồn {case['source']} không còn trong cấu hình.")
+                with (client_factory() if client_factory else _client(cfg, timeout)) as client:
+                    ref = _REPLY[case["channel"]](client, src, tuple(flags), text)
+                status = "sent" + (f" ({ref})" if ref else "")
+            except (FetchError, httpx.HTTPError) as exc:  # FetchError: ApiError, or refused by the guard
+                status = f"failed: {exc}"
+    except BaseException:  # a bug, Ctrl+C: the claim is let go, not left to block the case until it is stale
+        with db.write() as cur:
+            store_cases.release_reply(cur, case_id)
+        raise
+    with db.write() as cur:  # and lets the claim go
         store_cases.record_reply(cur, case_id, text, via, "sent" if status.startswith("sent") else status,
                                  username, now or utcnow())
     return status
+
+
+def claim_stale(timeout: float) -> timedelta:
+    """How old a reply's claim is when another submit may take it over: one a crashed process left (kill -9 between
+    the claim and the record). Far beyond a reply's own requests ([cases] reply_timeout_seconds each)."""
+    return timedelta(seconds=max(300.0, 10 * timeout))
+
+
+def _refuse_handled(case: dict[str, Any]) -> None:
+    """A CaseError for a case answered or closed: a page read before another account's answer still drew its form,
+    the citizen got a second public reply and the first one's text was written over (round 29, `hostile32`)."""
+    if case["status"] not in HANDLED_STATES:
+        return
+    case_id = case["id"]
+    when = f" lúc {to_local(case['answered_at']):%H:%M %d/%m/%Y}" if case["answered_at"] else ""
+    raise store_cases.CaseError(
+        f"Phản ánh #{case_id} " + (f"đã được trả lời{when}" if case["status"] == "answered" else "đã đóng")
+        + ": không gửi thêm. Tải lại trang để xem câu trả lời; cần trả lời thêm thì chuyển phản ánh sang "
+        f"«{STATE_LABELS['in_progress']}» trước.")
 
 
 def refresh_zalo_tokens(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Client] | None = None) -> int:

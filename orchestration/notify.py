@@ -36,7 +36,7 @@ from collectors import netguard
 from collectors.base import FetchError
 from notify import message as render
 from notify import registry
-from notify.base import Message, NoAnswer, NotConfigured, SendError
+from notify.base import Message, NoAnswer, NotConfigured, PartlyRefused, SendError
 from store import notify as store_notify
 from store import users as store_users
 from store.db import Database, utcnow
@@ -295,6 +295,7 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
             ids = [r["id"] for r in grp]
             server = _server(channel, address)
             unset = False  # the channel lacks a setting on this server: the rows are given up at once
+            partly = ""  # some addresses of the subscription refused (PartlyRefused): logged, not tried again
             if server in silent:  # a failed try like the one before it, without waiting timeout_seconds again
                 detail, ok = f"chưa gửi lượt này: {silent[server]}", False
             else:
@@ -304,6 +305,8 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                 try:
                     detail = send_one(cfg, channel, address, msg, client)
                     ok = True
+                except PartlyRefused as exc:  # sent to the others: a retry was a copy to them at each try
+                    detail, ok, partly = redact(exc.delivered, hidden), True, redact(str(exc), hidden)
                 except NoAnswer as exc:
                     detail, ok = redact(str(exc), hidden), False
                     silent[server] = detail
@@ -327,9 +330,13 @@ def deliver(cfg: Config, db: Database, *, client_factory: Callable[[], httpx.Cli
                                                 base_seconds=s.retry_base_seconds, max_seconds=s.retry_max_seconds)
                         store_notify.release_carried(cur, [r["id"] for r in part if r["id"] not in tried], error)
                 store_notify.log_send(cur, stamp(), channel, address, ids, ok, detail)
+                if partly:
+                    store_notify.log_send(cur, stamp(), channel, address, ids, False, partly)
             out["sent" if ok else "retried"] += len(ids)
             if not ok:
                 log.warning("notification via %s failed: %s", channel, detail)
+            if partly:
+                log.warning("notification via %s partly refused: %s", channel, partly)
     return out
 
 

@@ -87,8 +87,8 @@ def check_source(src: dict[str, Any], kinds: Iterable[str], *, allow_private_hos
         raise ValueError("Cần tên cơ quan báo chí hoặc kênh.")
     if out["source_type"] not in CONFIGURED_SOURCE_TYPES:
         raise ValueError(f"Loại nguồn phải là {configured_types_text()}.")
-    if out["interval_minutes"] < 0 or out["interval_minutes"] > 24 * 60:
-        raise ValueError("Chu kỳ thu thập phải từ 0 đến 1440 phút.")
+    if not (out["interval_minutes"] == 0 or 1 <= out["interval_minutes"] <= 24 * 60):  # 0: the default (fix29)
+        raise ValueError("Chu kỳ thu thập phải là 0 (theo chu kỳ mặc định) hoặc từ 1 đến 1440 phút.")
     if out["enabled"] and not out["removed"]:
         from collectors import netguard  # httpx behind it: `langnghe status` reads the sources and checks none
 

@@ -184,12 +184,39 @@ def add_note(cur: "duckdb.DuckDBPyConnection", case_id: int, username: str, note
     _event(cur, case_id, at, username, "note", note=note)
 
 
+def claim_reply(cur: "duckdb.DuckDBPyConnection", case_id: int, username: str, at: datetime,
+                stale_before: datetime) -> bool:
+    """Take the case for one reply before it is sent: True for the one submit that takes it, False when the case is
+    answered or closed, or another reply holds it (claimed at or after `stale_before`), or there is no such case. The
+    check and the write are one conditional UPDATE, so two submits of the same moment cannot both pass it (they both
+    passed a read, then both sent: round 29's sweep, fix29). record_reply or release_reply lets it go."""
+    handled = ", ".join(f"'{s}'" for s in HANDLED_STATES)
+    row = one(cur.execute(f"""UPDATE cases SET reply_claimed_at = ?, reply_claimed_by = ?
+                              WHERE id = ? AND status NOT IN ({handled})
+                                AND (reply_claimed_at IS NULL OR reply_claimed_at < ?)""",
+                          [at, username, case_id, stale_before]))
+    return bool(row and row[0])
+
+
+def reply_claim(cur: "duckdb.DuckDBPyConnection", case_id: int) -> tuple[str, datetime] | None:
+    """(who, since when) of the reply being sent for the case, or None."""
+    row = one(cur.execute("SELECT reply_claimed_by, reply_claimed_at FROM cases WHERE id = ? "
+                          "AND reply_claimed_at IS NOT NULL", [case_id]))
+    return (str(row[0]), row[1]) if row else None
+
+
+def release_reply(cur: "duckdb.DuckDBPyConnection", case_id: int) -> None:
+    """Let a claim go without recording a reply (the send raised something unexpected)."""
+    cur.execute("UPDATE cases SET reply_claimed_at = NULL, reply_claimed_by = NULL WHERE id = ?", [case_id])
+
+
 def record_reply(cur: "duckdb.DuckDBPyConnection", case_id: int, text: str, via: str, status: str,
                  username: str, at: datetime) -> None:
-    """Keep the reply and how it went; a reply that was sent (or recorded as sent by hand) answers the case."""
+    """Keep the reply and how it went, and let the reply's claim go; a reply that was sent (or recorded as sent by
+    hand) answers the case."""
     frm = _status(cur, case_id)
-    cur.execute("UPDATE cases SET reply_text = ?, reply_via = ?, reply_status = ? WHERE id = ?",
-                [text, via, status, case_id])
+    cur.execute("UPDATE cases SET reply_text = ?, reply_via = ?, reply_status = ?, reply_claimed_at = NULL, "
+                "reply_claimed_by = NULL WHERE id = ?", [text, via, status, case_id])
     _event(cur, case_id, at, username, "reply", frm, frm, f"{via}: {status}")
     if status in ("sent", "manual") and frm in ("new", "assigned", "in_progress"):
         transition(cur, case_id, "answered", username, at)

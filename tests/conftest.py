@@ -489,12 +489,16 @@ def make_config(tmp_path: Path, sources: list[dict[str, Any]] | None = None, **s
         over.setdefault(k, {}).update(v)
     # a scheduler test ticks faster than a config file may (0 = no sleeping, 0.05 s…): set after the check
     tick = over.get("schedule", {}).pop("tick_seconds", None)
+    snap_every = over.get("storage", {}).pop("snapshot_every_minutes", None)  # 0.001: a snapshot at each test tick
     data = config_mod._merge(data, over)
     if sources is not None:
         data["sources"] = sources
     cfg = config_mod.parse(data)
     if tick is not None:
         cfg = dataclasses.replace(cfg, schedule=dataclasses.replace(cfg.schedule, tick_seconds=float(tick)))
+    if snap_every is not None:
+        storage = dataclasses.replace(cfg.storage, snapshot_every_minutes=float(snap_every))
+        cfg = dataclasses.replace(cfg, storage=storage)
     return cfg
 
 

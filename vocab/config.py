@@ -267,7 +267,10 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "retention.chunk_items": (1, None, True),
     "fulltext.max_attempts": (1, None, True),
     "schedule.tick_seconds": (1, None, True),
-    "schedule.default_interval_minutes": (0, None, False),
+    # settings that drive a loop (round 29's sweep, fix29: [dashboard] refresh_seconds = 0.001 searched again every
+    # millisecond in every open tab): at least a figure below which nothing is seen sooner, only the load grows.
+    # Those where 0 turns the job off are in _OFF_OR_AT_LEAST. Why each bound: vocab/langnghe.toml.
+    "schedule.default_interval_minutes": (1, None, True),
     "http.connect_timeout_seconds": (0, None, False),
     "http.read_timeout_seconds": (0, None, False),
     "http.fetch_deadline_seconds": (0, None, False),
@@ -279,7 +282,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "storage.write_group_max_items": (1, None, True),
     "storage.keep_upgrade_copies": (1, None, True),
     "dashboard.port": (1, 65535, True),
-    "dashboard.refresh_seconds": (0, None, False),
+    "dashboard.refresh_seconds": (5, None, True),
     "imports.utc_offset_hours": (-12, 14, True),
     "imports.max_cell_chars": (1, None, True),
     "imports.max_line_bytes": (1, None, True),
@@ -287,7 +290,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "imports.chunk_rows": (1, None, True),
     "imports.max_xlsx_part_mb": (0, 50, False),  # openpyxl holds such a part whole, several times its size
     "search.compact_chunk_rows": (1, None, True),
-    "search.compact_check_minutes": (0, None, False),
+    "search.compact_check_minutes": (1, None, True),
     # [limits]: above 0 (0 would refuse every feed, answer or message), and at most 10 to 100 times the default
     # (past it the memory or time bench/hostile_parse.py measured per answer grows to gigabytes or minutes: a typo
     # of a few zeros, not a bigger site). Why each default and bound: vocab/langnghe.toml.
@@ -336,6 +339,7 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
     "alerts.bin_minutes": (0, None, False),
     "alerts.burst_scale": (1, None, False),
     "alerts.source_volume_days": (1, None, True),
+    "alerts.source_check_minutes": (1, None, True),
     "alerts.source_fail_count": (1, None, True),
     "reports.browser_timeout_seconds": (0, None, False),
     "cases.reply_timeout_seconds": (0, None, False),
@@ -349,10 +353,27 @@ _RANGES: dict[str, tuple[float, float | None, bool]] = {
 }
 
 
+# settings that drive a loop where 0 turns it off: 0, or at least this (a snapshot copying the database at every tick,
+# a source polled at every tick; fix29)
+_OFF_OR_AT_LEAST: dict[str, float] = {
+    "storage.snapshot_every_minutes": 1,
+    "fulltext.catchup_minutes": 1,
+    "sources.interval_minutes": 1,  # 0: schedule.default_interval_minutes
+}
+
+
 def _check_range(where: str, name: str, value: float) -> None:
-    """A ConfigError in Vietnamese when a number is not finite or leaves its range (_RANGES; else at least 0)."""
+    """A ConfigError in Vietnamese when a number is not finite or leaves its range (_RANGES, _OFF_OR_AT_LEAST; else
+    at least 0)."""
     if not math.isfinite(value):
         raise ConfigError(f"[{where}] {name} phải là một số hữu hạn, không phải {value!r}")
+    table = re.sub(r"\[[0-9]+\]$", "", where)  # «sources[3]»: a source's own
+    off_low = _OFF_OR_AT_LEAST.get(f"{table}.{name}")
+    if off_low is not None and value != 0 and not value >= off_low:
+        raise ConfigError(f"[{where}] {name} phải là 0 (tắt) hoặc từ {off_low:g} trở lên, không phải {value!r}"
+                          if table != "sources" else
+                          f"[{where}] {name} phải là 0 (theo [schedule] default_interval_minutes) hoặc từ "
+                          f"{off_low:g} trở lên, không phải {value!r}")
     low, high, inclusive = _RANGES.get(f"{where}.{name}", (0, None, True))
     fmt = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731  (16777216, not 1.67772e+07)
     if high is not None and inclusive and not low <= value <= high:
@@ -615,15 +636,21 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def snapshot_beside(db_path: str) -> str:
-    """The snapshot's path when no config file names one: beside the database, «<name>.snapshot.duckdb» (the default
-    var/langnghe.duckdb gives the default var/langnghe.snapshot.duckdb). Before round 28 it stayed the default's
+    """The snapshot's path when no config file names one: beside the database, «<name>.snapshot.duckdb» for a
+    «<name>.duckdb» (the default var/langnghe.duckdb gives the default var/langnghe.snapshot.duckdb), else
+    «<whole name>-snapshot.duckdb» (var/langnghe.db → var/langnghe.db-snapshot.duckdb): one database, one snapshot. Before round 28 it stayed the default's
     whatever database $LANGNGHE_DB or a config's db_path named, so a one-off serve wrote its snapshot over the
     office's, and `status` on a damaged database read another database's snapshot (cli33's walk)."""
     p = Path(db_path)
     if not p.name:  # «/» or «.»: a folder, which opening the database says in Vietnamese; `with_name` raised a
         # ValueError traceback here first, out of every command (round 29)
         return str(p / "langnghe.snapshot.duckdb")
-    return str(p.with_name(f"{p.stem}.snapshot.duckdb"))
+    if p.suffix == ".duckdb":
+        return str(p.with_name(f"{p.stem}.snapshot.duckdb"))
+    # any other suffix, or none: the whole name kept, «-snapshot» rather than «.snapshot», so that no two databases
+    # share a snapshot and none lands on the office's: «var/langnghe» and «var/langnghe.db» gave
+    # var/langnghe.snapshot.duckdb, the default database's snapshot (round 29's sweep, `hostile32`; fix29)
+    return str(p.with_name(f"{p.name}-snapshot.duckdb"))
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Config:

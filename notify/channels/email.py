@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 
 import httpx
 
-from notify.base import Message, NoAnswer, NotConfigured, SendError
+from notify.base import Message, NoAnswer, NotConfigured, PartlyRefused, SendError
 from notify.registry import register
 from vocab.secrets import secret
 
@@ -141,8 +141,11 @@ class Email:
         except (OSError, smtplib.SMTPException) as exc:
             raise (NoAnswer if isinstance(exc, TimeoutError) else SendError)(
                 f"gửi thư không được: {mail_failure(exc, host, port, address)}") from None
-        if refused:
-            raise SendError(f"máy chủ thư từ chối người nhận {address}")
+        if refused:  # the others took it (smtplib raises when all are refused): sent once, the refused ones said
+            took = len(getaddresses([address])) - len(refused)
+            raise PartlyRefused(f"máy chủ thư đã nhận cho {took} địa chỉ", {
+                a: f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}".strip()
+                for a, (code, text) in refused.items()})
         return "máy chủ thư đã nhận"
 
 

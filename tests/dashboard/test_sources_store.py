@@ -36,6 +36,7 @@ def test_merge_replaces_adds_and_removes():
 @pytest.mark.parametrize("bad, msg", [
     ({"name": "Có Dấu"}, "Tên nguồn"), ({"kind": "telegrammm"}, "Loại nguồn"), ({"url": "ftp://x.vn"}, "http"),
     ({"outlet": " "}, "cơ quan"), ({"source_type": "blog"}, "press"), ({"interval_minutes": -5}, "Chu kỳ"),
+    ({"interval_minutes": 0.01}, "Chu kỳ thu thập phải là 0"),  # a site polled at every tick (fix29)
 ])
 def test_bad_admin_input_is_refused(bad, msg):
     with pytest.raises(ValueError, match=msg):

@@ -182,6 +182,22 @@ def test_the_snapshot_follows_the_database_unless_a_config_names_it(monkeypatch,
     assert C.load(p).storage.snapshot_path == "/backup/b.duckdb"
 
 
+@pytest.mark.parametrize("db", ["var/langnghe", "var/langnghe.db", "var/langnghe.DUCKDB", "var/langnghe.snapshot",
+                                "var/langnghe.snapshot.duckdb", "var/a.b", "var/a.b.duckdb", "var/a-snapshot.duckdb",
+                                "langnghe", "var/langnghe.duckdb.duckdb"])
+def test_a_snapshot_beside_a_database_is_its_own(db):
+    """«var/langnghe» (no suffix) and «var/langnghe.db» put their snapshot at var/langnghe.snapshot.duckdb, the office
+    database's (round 29's sweep, fix29): a derived snapshot is never the default one, never a database of the list,
+    and two databases never share one."""
+    names = [db, "var/langnghe.duckdb", "var/langnghe", "var/langnghe.db", "var/langnghe.DUCKDB", "var/a.b",
+             "var/a.b.duckdb", "var/a-snapshot.duckdb", "var/langnghe.snapshot", "var/langnghe.snapshot.duckdb"]
+    snap = C.snapshot_beside(db)
+    assert snap not in names and snap != "var/langnghe.snapshot.duckdb", snap
+    assert Path(snap).parent == Path(db).parent
+    others = {C.snapshot_beside(n) for n in names if n != db}
+    assert snap not in others, snap
+
+
 @pytest.mark.parametrize("toml,said", [
     ("[http]\nmax_body_mbb = 3\n", "[http] không có thiết lập: max_body_mbb"),
     ('[http]\nmax_concurrency = "lots"\n', "[http] max_concurrency phải là một số nguyên, không phải 'lots'"),

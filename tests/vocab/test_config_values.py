@@ -29,7 +29,18 @@ def _load(tmp_path, text: str):
     ("[schedule]\ntick_seconds = -1\n", "[schedule] tick_seconds phải từ 1"),
     ("[schedule]\ntick_seconds = 0\n", "[schedule] tick_seconds phải từ 1"),  # serve looped at 100% CPU
     ("[schedule]\ntick_seconds = 0.001\n", "[schedule] tick_seconds phải từ 1"),
-    ("[schedule]\ndefault_interval_minutes = 0\n", "[schedule] default_interval_minutes phải lớn hơn 0"),
+    ("[schedule]\ndefault_interval_minutes = 0\n", "[schedule] default_interval_minutes phải từ 1"),
+    # settings that drive a loop (round 29's sweep, fix29): 0.001 searched again every millisecond in every tab
+    ("[dashboard]\nrefresh_seconds = 0.001\n", "[dashboard] refresh_seconds phải từ 5 trở lên"),
+    ("[dashboard]\nrefresh_seconds = 4.9\n", "[dashboard] refresh_seconds phải từ 5 trở lên"),
+    ("[schedule]\ndefault_interval_minutes = 0.001\n", "[schedule] default_interval_minutes phải từ 1"),
+    ("[search]\ncompact_check_minutes = 0.001\n", "[search] compact_check_minutes phải từ 1"),
+    ("[alerts]\nsource_check_minutes = 0.001\n", "[alerts] source_check_minutes phải từ 1"),
+    ("[storage]\nsnapshot_every_minutes = 0.001\n", "[storage] snapshot_every_minutes phải là 0 (tắt) hoặc từ 1 trở lên"),
+    ("[storage]\nsnapshot_every_minutes = -1\n", "[storage] snapshot_every_minutes phải là 0 (tắt) hoặc từ 1 trở lên"),
+    ("[fulltext]\ncatchup_minutes = 0.5\n", "[fulltext] catchup_minutes phải là 0 (tắt) hoặc từ 1 trở lên"),
+    ('[[sources]]\nname = "a"\nkind = "rss"\nurl = "https://a.vn/r.rss"\noutlet = "A"\ninterval_minutes = 0.01\n',
+     "interval_minutes phải là 0 (theo [schedule] default_interval_minutes) hoặc từ 1 trở lên"),
     ("[storage]\nmax_text_chars = -1\n", "[storage] max_text_chars phải từ 1"),
     ("[storage]\nkeep_upgrade_copies = 0\n", "[storage] keep_upgrade_copies phải từ 1"),
     ("[dashboard]\nport = 70000\n", "[dashboard] port phải từ 1 đến 65535"),
@@ -54,6 +65,9 @@ def test_a_value_out_of_its_range_is_said_in_vietnamese(tmp_path, toml, said):
     "[imports]\nutc_offset_hours = -5\n",
     "[retention]\nitems_days = 30\nraw_payload_days = 1\n",
     "[schedule]\ntick_seconds = 1\n",
+    "[dashboard]\nrefresh_seconds = 5\n[search]\ncompact_check_minutes = 1\n[alerts]\nsource_check_minutes = 1\n",
+    "[storage]\nsnapshot_every_minutes = 1\n[fulltext]\ncatchup_minutes = 0\n[schedule]\ndefault_interval_minutes = 1\n",
+    '[[sources]]\nname = "a"\nkind = "rss"\nurl = "https://a.vn/r.rss"\noutlet = "A"\ninterval_minutes = 0\n',
 ])
 def test_values_at_the_edges_of_their_range_load(tmp_path, toml):
     _load(tmp_path, toml)
